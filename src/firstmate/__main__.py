@@ -1,0 +1,5 @@
+"""`python -m firstmate` is the same as the `firstmate` command."""
+
+from firstmate.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Blob adapters: a local folder (default); S3 later."""

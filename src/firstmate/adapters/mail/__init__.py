@@ -1,0 +1,1 @@
+"""Mail adapters: the local outbox folder (default) and SMTP; SES later."""

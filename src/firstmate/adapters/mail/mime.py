@@ -1,0 +1,41 @@
+"""Turn an OutgoingMessage into a standards-compliant MIME message (shared by mail adapters)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from firstmate.domain.mail import OutgoingMessage
+
+
+def build_mime(message: OutgoingMessage, *, domain: str, date: datetime) -> EmailMessage:
+    """A multipart/alternative message (text, then HTML with related inline images).
+
+    BCC recipients are not written into the headers; pass `message.all_recipients()` as the
+    envelope instead. The Message-ID comes from the idempotency key, so a retry is the same mail.
+    """
+    mime = EmailMessage()
+    mime["Message-ID"] = message.message_id(domain)
+    mime["Date"] = format_datetime(date)
+    mime["From"] = _address(message.sender)
+    mime["To"] = ", ".join(str(_address(a)) for a in message.to)
+    if message.cc:
+        mime["Cc"] = ", ".join(str(_address(a)) for a in message.cc)
+    if message.reply_to:
+        mime["Reply-To"] = _address(message.reply_to)
+    mime["Subject"] = message.subject
+    mime["X-Firstmate-Key"] = message.idempotency_key
+    mime.set_content(message.text)
+    if message.html is not None:
+        mime.add_alternative(message.html, subtype="html")
+        html_part = mime.get_payload()[-1]
+        for image in message.images:
+            maintype, _, subtype = image.content_type.partition("/")
+            html_part.add_related(image.data, maintype, subtype, cid=f"<{image.cid}>")
+    return mime
+
+
+def _address(value: str) -> Address:
+    return Address(addr_spec=value)

@@ -1,0 +1,71 @@
+"""SmtpMailer: hands messages to an SMTP server (STARTTLS and login when configured)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+
+from firstmate.adapters.mail.mime import build_mime
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
+from firstmate.ports import Clock
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where and how to reach the SMTP server."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    timeout_s: float = 30.0
+
+
+class SmtpMailer:
+    """The Mailer port over SMTP. 4xx replies and connection failures are transient; 5xx are not."""
+
+    def __init__(self, config: SmtpConfig, clock: Clock, *, domain: str) -> None:
+        self._config = config
+        self._clock = clock
+        self._domain = domain
+
+    def send(self, message: OutgoingMessage) -> str:
+        mime = build_mime(message, domain=self._domain, date=self._clock.now())
+        cfg = self._config
+        try:
+            with smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s) as smtp:
+                if cfg.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if cfg.username:
+                    smtp.login(cfg.username, cfg.password or "")
+                refused = smtp.send_message(
+                    mime, from_addr=message.sender, to_addrs=list(message.all_recipients())
+                )
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise _classify(exc.recipients, "every recipient was refused") from exc
+        except smtplib.SMTPResponseException as exc:
+            error = f"SMTP server answered {exc.smtp_code}: {_text(exc.smtp_error)}"
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentDeliveryError(error) from exc
+            raise TransientDeliveryError(error) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransientDeliveryError(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from exc
+        if refused:  # some recipients accepted: the message is out; record who was refused
+            return f"{mime['Message-ID']} (refused: {', '.join(sorted(refused))})"
+        return str(mime["Message-ID"])
+
+
+def _classify(
+    recipients: dict[str, tuple[int, bytes]], summary: str
+) -> TransientDeliveryError | PermanentDeliveryError:
+    details = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in recipients.items())
+    if all(500 <= code < 600 for code, _ in recipients.values()):
+        return PermanentDeliveryError(f"{summary}: {details}")
+    return TransientDeliveryError(f"{summary}: {details}")
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else raw

@@ -1,0 +1,1 @@
+"""Store adapters: SQLite (local, default); DynamoDB later."""

@@ -1,0 +1,114 @@
+"""The composition root: the only place that chooses adapters.
+
+`build(settings)` returns an `App` holding every port a use case needs. Tests call it with their
+own settings (a temporary FIRSTMATE_HOME) or pass a clock to move time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from firstmate.adapters.blobs.local import LocalBlobs
+from firstmate.adapters.clock import SystemClock
+from firstmate.adapters.mail.outbox import OutboxMailer
+from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
+from firstmate.adapters.store.sqlite import SqliteStore
+from firstmate.config import Settings
+from firstmate.domain.outbox import RetryPolicy
+from firstmate.errors import ConfigError
+from firstmate.ports import Blobs, Clock, Mailer, Store
+
+
+@dataclass
+class App:
+    """Everything the use cases need, wired for one configuration."""
+
+    settings: Settings
+    clock: Clock
+    store: Store
+    blobs: Blobs
+    mailer: Mailer
+    secret_key: bytes
+    retry_policy: RetryPolicy
+
+    def close(self) -> None:
+        """Release connections held by adapters."""
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Wire adapters for `settings`. Creates FIRSTMATE_HOME and its folders if needed."""
+    clock = clock or SystemClock()
+    _make_home(settings.home)
+    return App(
+        settings=settings,
+        clock=clock,
+        store=SqliteStore(settings.db_path, clock),
+        blobs=LocalBlobs(settings.blobs_path),
+        mailer=_mailer(settings, clock),
+        secret_key=_secret_key(settings),
+        retry_policy=RetryPolicy(
+            max_attempts=settings.outbox_max_attempts,
+            base_delay=timedelta(seconds=settings.outbox_base_delay_s),
+            max_delay=timedelta(seconds=settings.outbox_max_delay_s),
+            lease=timedelta(seconds=settings.outbox_lease_s),
+        ),
+    )
+
+
+def _make_home(home: Path) -> None:
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        probe = home / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"FIRSTMATE_HOME {home} is not a writable folder ({exc.strerror})",
+            hint="set FIRSTMATE_HOME to a folder you can write",
+        ) from None
+
+
+def _mailer(settings: Settings, clock: Clock) -> Mailer:
+    if settings.mailer == "smtp":
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        config = SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=password,
+            starttls=settings.smtp_starttls,
+        )
+        return SmtpMailer(config, clock, domain=settings.mail_domain)
+    return OutboxMailer(settings.outbox_path, clock, domain=settings.mail_domain)
+
+
+def _secret_key(settings: Settings) -> bytes:
+    if settings.secret_key is not None:
+        value = settings.secret_key.get_secret_value().encode()
+        if len(value) < 32:
+            raise ConfigError("FIRSTMATE_SECRET_KEY is too short", hint="use at least 32 random characters")
+        return value
+    path = settings.home / "secret.key"
+    if not path.exists():
+        # write aside, then link into place: two processes starting at once agree on one key
+        tmp = path.with_name(f".secret.key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    value = path.read_text().strip().encode()
+    if len(value) < 32:
+        raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated")
+    return value

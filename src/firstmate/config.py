@@ -1,0 +1,123 @@
+"""Settings: one object, from FIRSTMATE_* environment variables and an optional firstmate.toml.
+
+Nothing here runs at import time: `load_settings()` reads the environment when called.
+Precedence: explicit arguments > environment > firstmate.toml (or the file named by
+FIRSTMATE_CONFIG) > defaults. The defaults give the embedded setup in ./var.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from firstmate.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Everything firstmate can be configured with. See docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="FIRSTMATE_", extra="forbid", frozen=True)
+
+    home: Path = Field(default=Path("var"), description="Folder for all local state.")
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of the web app.")
+    timezone: str = Field(default="America/Los_Angeles", description="Default business time zone.")
+
+    store: Literal["sqlite"] = "sqlite"
+    blobs: Literal["local"] = "local"
+    mailer: Literal["outbox", "smtp"] = "outbox"
+
+    mail_from: str = "firstmate@example.com"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs links and sessions; generated into HOME/secret.key if unset."
+    )
+
+    outbox_max_attempts: int = Field(default=8, ge=1, le=50)
+    outbox_base_delay_s: float = Field(default=30.0, gt=0)
+    outbox_max_delay_s: float = Field(default=3600.0, gt=0)
+    outbox_lease_s: float = Field(default=120.0, gt=0)
+    dispatch_interval_s: float = Field(default=2.0, gt=0)
+    scheduler_interval_s: float = Field(default=30.0, gt=0)
+
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite database file."""
+        return self.home / "firstmate.db"
+
+    @property
+    def blobs_path(self) -> Path:
+        """The local blob folder."""
+        return self.home / "blobs"
+
+    @property
+    def outbox_path(self) -> Path:
+        """Where the outbox mailer writes .eml files."""
+        return self.home / "outbox"
+
+    @property
+    def mail_domain(self) -> str:
+        """The domain used in Message-IDs: the sender's."""
+        return self.mail_from.rpartition("@")[2]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("FIRSTMATE_CONFIG", "firstmate.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings now; raise ConfigError naming the bad setting and how to fix it."""
+    config = os.environ.get("FIRSTMATE_CONFIG")
+    if config and not Path(config).is_file():
+        raise ConfigError(f"FIRSTMATE_CONFIG names {config}, which is not a file")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        env = f"FIRSTMATE_{name.upper()}"
+        raise ConfigError(
+            f"setting {name!r} is invalid: {first['msg'].removeprefix('Value error, ')}",
+            hint=f"fix {env} or '{name}' in firstmate.toml",
+        ) from None

@@ -1,0 +1,1 @@
+"""The demo business and the `firstmate demo` run that shows what the product does."""

@@ -1,0 +1,101 @@
+"""The business: an org owns entities (business lines), which own assets (boats, a property…)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from firstmate.domain.mail import check_address
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+
+
+class EntityKind(StrEnum):
+    """What kind of business line an entity is."""
+
+    CHARTER = "charter"
+    GUEST_BRAND = "guest_brand"
+    JUNK_REMOVAL = "junk_removal"
+    CONSULTING = "consulting"
+    RENTAL = "rental"
+    DELIVERY = "delivery"
+
+
+class AssetKind(StrEnum):
+    """What kind of thing an asset is."""
+
+    BOAT = "boat"
+    PROPERTY = "property"
+    VEHICLE = "vehicle"
+    DOMAIN = "domain"
+    SERVICE = "service"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Org(_Frozen):
+    """A tenant: one operator and everything it owns."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=120)
+    timezone: str = "America/Los_Angeles"
+    owner_email: str
+    ops_email: str
+
+    @field_validator("owner_email", "ops_email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return check_address(value)
+
+
+class Entity(_Frozen):
+    """A business line with its own brand."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=120)
+    kind: EntityKind
+    primary_colour: str = Field(default="#0b3d5c", pattern=COLOUR)
+    accent_colour: str = Field(default="#f2a541", pattern=COLOUR)
+    website: str | None = None
+
+
+class Asset(_Frozen):
+    """Something an entity runs: a boat, a property, a domain…"""
+
+    id: str = Field(pattern=SLUG)
+    entity: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=120)
+    kind: AssetKind
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    meeting_point: str | None = None
+    roles: tuple[str, ...] = ("captain", "crew_1")
+
+
+class BusinessProfile(_Frozen):
+    """An org with its entities and assets, checked for consistency."""
+
+    org: Org
+    entities: tuple[Entity, ...] = ()
+    assets: tuple[Asset, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BusinessProfile:
+        entity_ids = [e.id for e in self.entities]
+        if len(set(entity_ids)) != len(entity_ids):
+            raise ValueError("two entities share an id")
+        asset_ids = [a.id for a in self.assets]
+        if len(set(asset_ids)) != len(asset_ids):
+            raise ValueError("two assets share an id")
+        for asset in self.assets:
+            if asset.entity not in entity_ids:
+                raise ValueError(f"asset {asset.id!r} names entity {asset.entity!r}, which is not defined")
+        return self
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The entity with this id, if any."""
+        return next((e for e in self.entities if e.id == entity_id), None)

@@ -1,0 +1,78 @@
+"""An outgoing message as use cases compose it, independent of how it is delivered."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
+
+
+class InlineImage(BaseModel):
+    """An image referenced from the HTML part as `cid:<cid>` (charts in reports)."""
+
+    model_config = ConfigDict(frozen=True, ser_json_bytes="base64", val_json_bytes="base64")
+
+    cid: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+    content_type: str = "image/png"
+    data: bytes
+
+
+class OutgoingMessage(BaseModel):
+    """A multipart message: plain text always, HTML when given, inline images, BCC.
+
+    `idempotency_key` names the message for its whole life: it gives the Message-ID, so a
+    retry of the same message is recognisably the same message everywhere.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    idempotency_key: str = Field(min_length=1, max_length=300)
+    sender: str
+    to: tuple[str, ...] = Field(min_length=1)
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    reply_to: str | None = None
+    subject: str = Field(min_length=1, max_length=300)
+    text: str
+    html: str | None = None
+    images: tuple[InlineImage, ...] = ()
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_address(value)
+        return value
+
+    @field_validator("to", "cc", "bcc")
+    @classmethod
+    def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            check_address(value)
+        return values
+
+    @field_validator("subject")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value or "\r" in value:
+            raise ValueError("a subject is one line")
+        return value
+
+    def message_id(self, domain: str) -> str:
+        """The RFC 5322 Message-ID, derived from the idempotency key alone."""
+        digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:32]
+        return f"<{digest}@{domain}>"
+
+    def all_recipients(self) -> tuple[str, ...]:
+        """Every envelope recipient: to, cc and bcc."""
+        return self.to + self.cc + self.bcc
+
+
+def check_address(value: str) -> str:
+    """Return `value` if it looks like a deliverable address (`name@domain.tld`), else raise."""
+    if not _ADDRESS.match(value):
+        raise ValueError(f"{value!r} is not an email address like name@example.com")
+    return value

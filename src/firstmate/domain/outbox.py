@@ -1,0 +1,109 @@
+"""The outbox: side effects recorded with the state change, delivered later, exactly once.
+
+An entry moves pending → sending → sent, or back to pending with a backoff after a transient
+failure, or to dead after a permanent failure or too many attempts. `sending` carries a lease:
+a dispatcher that dies mid-send leaves the entry to be picked up again when the lease ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from firstmate.domain.mail import OutgoingMessage
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox entry is in its life."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long the dispatcher retries a message."""
+
+    max_attempts: int = 8
+    base_delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    lease: timedelta = timedelta(minutes=2)
+
+    def delay_after(self, attempts: int) -> timedelta:
+        """Wait before the next try after `attempts` failed ones: base · 2^(attempts-1), capped."""
+        exponent = max(attempts - 1, 0)
+        return min(self.base_delay * (2**exponent), self.max_delay)
+
+
+class OutboxEntry(BaseModel):
+    """One message waiting for, or done with, delivery."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org: str
+    key: str
+    message: OutgoingMessage
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    created_at: datetime
+    due_at: datetime
+    sent_at: datetime | None = None
+    provider_ref: str | None = None
+    last_error: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while the dispatcher still has work to do on this entry."""
+        return self.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+    def is_due(self, now: datetime) -> bool:
+        """True when a dispatcher may claim the entry at `now` (pending, or a lapsed lease)."""
+        return self.is_open and self.due_at <= now
+
+
+def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
+    """A pending entry for `message`, due at once, keyed by the message's idempotency key."""
+    return OutboxEntry(org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now)
+
+
+def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry:
+    """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease."""
+    if not entry.is_due(now):
+        raise ValueError(f"outbox entry {entry.key!r} is {entry.status} and not due")
+    return entry.model_copy(
+        update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "due_at": now + policy.lease}
+    )
+
+
+def record_sent(entry: OutboxEntry, now: datetime, provider_ref: str) -> OutboxEntry:
+    """The entry after its message was handed over: sent, never to be claimed again."""
+    return entry.model_copy(
+        update={"status": OutboxStatus.SENT, "sent_at": now, "provider_ref": provider_ref, "last_error": None}
+    )
+
+
+def record_failure(
+    entry: OutboxEntry, now: datetime, error: str, *, permanent: bool, policy: RetryPolicy
+) -> OutboxEntry:
+    """The entry after a failed attempt: dead if permanent or out of attempts, else pending later."""
+    if permanent or entry.attempts >= policy.max_attempts:
+        return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": error})
+    return entry.model_copy(
+        update={
+            "status": OutboxStatus.PENDING,
+            "due_at": now + policy.delay_after(entry.attempts),
+            "last_error": error,
+        }
+    )
+
+
+def revive(entry: OutboxEntry, now: datetime) -> OutboxEntry:
+    """A dead entry given a fresh set of attempts by an admin; sent entries cannot be revived."""
+    if entry.status is not OutboxStatus.DEAD:
+        raise ValueError(f"only dead messages can be retried; {entry.key!r} is {entry.status}")
+    return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, "due_at": now})

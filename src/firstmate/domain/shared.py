@@ -1,0 +1,73 @@
+"""Small value types every feature shares: money and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+#: ISO 4217 minor units for the currencies we show; others default to 2.
+_MINOR_UNITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An exact amount in one currency. Never a float."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money.amount must be a Decimal, not a float")
+        if not self.amount.is_finite():
+            raise ValueError("an amount must be a finite number")
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise ValueError(f"{self.currency!r} is not a three-letter currency code like USD")
+
+    @classmethod
+    def parse(cls, amount: str | int | Decimal, currency: str) -> Money:
+        """Build Money from user text such as "840.75" and a code such as "usd"."""
+        try:
+            value = Decimal(str(amount).strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"{amount!r} is not an amount") from exc
+        return cls(value, currency.strip().upper())
+
+    def quantized(self) -> Money:
+        """The amount rounded to the currency's minor unit (banker's rounding)."""
+        places = _MINOR_UNITS.get(self.currency, 2)
+        return Money(self.amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN), self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __str__(self) -> str:
+        q = self.quantized()
+        return f"{q.amount:,} {q.currency}"
+
+
+def require_aware(moment: datetime) -> datetime:
+    """Return `moment` in UTC; raise ValueError for a naive datetime (its zone is unknowable)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a time must carry its UTC offset, e.g. 2026-06-01T09:00:00-07:00")
+    return moment.astimezone(UTC)
+
+
+def to_epoch(moment: datetime) -> int:
+    """Whole epoch seconds of an aware datetime (for store ttl values)."""
+    return int(require_aware(moment).timestamp())
+
+
+def iso(moment: datetime) -> str:
+    """A sortable UTC ISO-8601 string with a Z suffix (used inside keys)."""
+    return require_aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

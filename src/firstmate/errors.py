@@ -1,0 +1,138 @@
+"""The typed errors of firstmate, mapped once to HTTP status codes and CLI exit codes.
+
+Every error says what went wrong and what to do next, in one line a user can act on.
+
+    FirstmateError                    base; never raised itself
+     ├── UserError                    the caller's input is wrong (HTTP 400, exit 2)
+     │    ├── InvalidInput            a value fails validation
+     │    ├── NotFound                no such thing for this caller (HTTP 404)
+     │    ├── Conflict                the thing exists or changed meanwhile (HTTP 409)
+     │    ├── Unauthorized            missing, bad or revoked credentials (HTTP 401)
+     │    ├── PayloadTooLarge         the body is over the limit (HTTP 413)
+     │    └── RateLimited             too many requests; retry later (HTTP 429)
+     ├── ConfigError                  settings are missing or contradictory (exit 3)
+     ├── StoreError                   the store refused an operation
+     │    ├── ConditionFailed         a conditional write's condition did not hold
+     │    └── StoreUnavailable        the store is busy or unreachable (HTTP 503)
+     ├── BlobError                    the blob store refused an operation
+     │    └── BlobNotFound            no blob under that key
+     └── DeliveryError                a message could not be delivered
+          ├── TransientDeliveryError  worth retrying later (server down, 4xx SMTP reply)
+          └── PermanentDeliveryError  retrying will not help (bad address, 5xx SMTP reply)
+"""
+
+from __future__ import annotations
+
+
+class FirstmateError(Exception):
+    """Base of every error firstmate raises on purpose."""
+
+    http_status: int = 500
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class UserError(FirstmateError):
+    """The caller's input is wrong; nothing was changed."""
+
+    http_status = 400
+    exit_code = 2
+
+
+class InvalidInput(UserError):
+    """A value fails validation."""
+
+    http_status = 422
+
+
+class NotFound(UserError):
+    """No such thing exists for this caller (other orgs' things are never revealed)."""
+
+    http_status = 404
+
+
+class Conflict(UserError):
+    """The thing already exists, or changed since it was read."""
+
+    http_status = 409
+
+
+class Unauthorized(UserError):
+    """Missing, malformed, expired or revoked credentials."""
+
+    http_status = 401
+
+
+class PayloadTooLarge(UserError):
+    """The request body is larger than the endpoint accepts."""
+
+    http_status = 413
+
+
+class RateLimited(UserError):
+    """Too many requests from this caller; `retry_after` seconds until the next may pass."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class ConfigError(FirstmateError):
+    """Settings are missing or contradictory."""
+
+    exit_code = 3
+
+
+class StoreError(FirstmateError):
+    """The store refused an operation."""
+
+
+class ConditionFailed(StoreError):
+    """A conditional write's condition did not hold; nothing in that write or transaction changed.
+
+    `index` is the position of the failing write inside a transaction (None for a single put).
+    """
+
+    http_status = 409
+
+    def __init__(self, message: str, *, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+class StoreUnavailable(StoreError):
+    """The store is busy (locked) or unreachable; retry shortly."""
+
+    http_status = 503
+    exit_code = 4
+
+
+class BlobError(FirstmateError):
+    """The blob store refused an operation."""
+
+
+class BlobNotFound(BlobError):
+    """No blob is stored under that key."""
+
+    http_status = 404
+
+
+class DeliveryError(FirstmateError):
+    """A message could not be delivered."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """Delivery failed for a reason that may pass (server down, greylisting): retry later."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Delivery failed for a reason that will not pass (rejected address): do not retry."""

@@ -1,0 +1,236 @@
+"""Ports: the interfaces the use cases need from the outside world.
+
+Each Protocol has a local adapter that needs nothing beyond the package (the default) and, later,
+an AWS adapter. Every adapter of a port passes the same contract suite in `tests/contract/`.
+Every method here states its contract: what it returns, what it raises, whether it is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from firstmate.domain.mail import OutgoingMessage
+
+JSON = Mapping[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Store vocabulary: one logical table in the shape DynamoDB offers.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One stored item. `version` is set by the store (1 on create, +1 on each write).
+
+    `ttl` is epoch seconds; an item whose ttl has passed reads as absent everywhere.
+    `gsi1pk`/`gsi1sk` place it in the one secondary index (both or neither).
+    """
+
+    pk: str
+    sk: str
+    data: JSON = field(default_factory=dict)
+    version: int = 0
+    ttl: int | None = None
+    gsi1pk: str | None = None
+    gsi1sk: str | None = None
+
+
+@dataclass(frozen=True)
+class Absent:
+    """Condition: no live item has this key."""
+
+
+@dataclass(frozen=True)
+class Exists:
+    """Condition: a live item has this key (any version)."""
+
+
+@dataclass(frozen=True)
+class VersionIs:
+    """Condition: the live item with this key has exactly this version."""
+
+    version: int
+
+
+Condition = Absent | Exists | VersionIs
+
+
+@dataclass(frozen=True)
+class Put:
+    """Write `item` (replacing any item with its key) if `condition` holds."""
+
+    item: Item
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Delete the item with this key (a no-op if absent) if `condition` holds."""
+
+    pk: str
+    sk: str
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """Write nothing; fail the transaction unless `condition` holds for this key."""
+
+    pk: str
+    sk: str
+    condition: Condition
+
+
+Write = Put | Delete | Check
+
+#: DynamoDB's limit on one TransactWriteItems call; every adapter enforces it.
+MAX_TRANSACTION_WRITES = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of query results; `cursor` is None on the last page."""
+
+    items: Sequence[Item]
+    cursor: str | None = None
+
+
+class Store(Protocol):
+    """Single-table key-value store with conditional writes and all-or-nothing transactions."""
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        """Return the live item with this key, or None if absent or expired. Never raises NotFound."""
+        ...
+
+    def query(
+        self,
+        pk: str,
+        sk_prefix: str = "",
+        *,
+        limit: int = 100,
+        cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:
+        """Return live items of partition `pk` whose sort key starts with `sk_prefix`.
+
+        Items come in sort-key order (byte order of UTF-8; descending when `reverse`), at most
+        `limit` per page; pass the returned cursor back to get the next page. Expired items are
+        skipped. Raises InvalidInput for a limit below 1 or a cursor that this store did not issue.
+        """
+        ...
+
+    def query_index(
+        self,
+        gsi1pk: str,
+        gsi1sk_prefix: str = "",
+        *,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page:
+        """Return live items whose `gsi1pk` matches and `gsi1sk` starts with the prefix.
+
+        Ordered by `gsi1sk` ascending; pagination as in `query`. The index is eventually
+        consistent on some engines: callers re-`get` an item before acting on it.
+        """
+        ...
+
+    def put(self, item: Item, condition: Condition | None = None) -> Item:
+        """Write `item` if `condition` holds and return it as stored (with its new version).
+
+        The version written is the previous live version + 1 (1 when creating). Raises
+        ConditionFailed, changing nothing, when the condition does not hold; StoreUnavailable when
+        the store stays busy past its timeout. Idempotent only under an Absent condition.
+        """
+        ...
+
+    def transact(self, writes: Sequence[Write]) -> list[Item]:
+        """Apply all writes or none. Returns the stored items of the Put writes, in order.
+
+        Raises ConditionFailed (with the failing write's index) when any condition fails, and
+        InvalidInput for more than MAX_TRANSACTION_WRITES writes or two writes on one key.
+        """
+        ...
+
+    def sweep_expired(self, limit: int = 1000) -> int:
+        """Physically delete up to `limit` expired items; return how many. Idempotent."""
+        ...
+
+    def ping(self) -> None:
+        """Check that the store answers; raise StoreUnavailable if not."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Blobs: files by key (raw archives, photos, rendered reports and pages).
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    """What is known about a stored blob without reading it."""
+
+    key: str
+    size: int
+    content_type: str
+    modified: datetime
+
+
+class Blobs(Protocol):
+    """A flat key → bytes store. Keys are `/`-separated relative paths of safe characters."""
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+        """Store `data` under `key`, atomically replacing any previous blob. Idempotent.
+
+        Raises InvalidInput for an unsafe key (absolute, `..`, backslash, empty segment, control
+        characters); a reader never sees a half-written blob.
+        """
+        ...
+
+    def get(self, key: str) -> bytes:
+        """Return the blob's bytes. Raises BlobNotFound if there is none, InvalidInput for a bad key."""
+        ...
+
+    def head(self, key: str) -> BlobInfo | None:
+        """Return the blob's size, type and time, or None if there is none."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Delete the blob; a no-op if it does not exist. Idempotent."""
+        ...
+
+    def list(self, prefix: str = "") -> list[BlobInfo]:
+        """Return the blobs whose key starts with `prefix`, sorted by key."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Mail, time.
+# ---------------------------------------------------------------------------------------------
+
+
+class Mailer(Protocol):
+    """Hands a message to its recipients' mail system."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Deliver `message` (HTML and plain-text parts, inline images, BCC) and return a
+        provider reference (a file path, a queue id).
+
+        Raises TransientDeliveryError when a retry may succeed and PermanentDeliveryError when it
+        cannot. Sending the same message twice is idempotent only where the adapter says so
+        (the outbox mailer is: it overwrites one file per Message-ID); the outbox dispatcher is
+        what guarantees a message marked sent is never sent again.
+        """
+        ...
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """The source of the current time, so that tests can move it."""
+
+    def now(self) -> datetime:
+        """Return the current time, timezone-aware in UTC."""
+        ...

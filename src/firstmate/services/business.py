@@ -1,0 +1,76 @@
+"""Save and read an org's business profile (org, entities, assets). Saving is idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
+from firstmate.errors import InvalidInput
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
+
+ORGS_PK = "ORGS"
+
+
+def org_pk(org: str) -> str:
+    """The partition holding an org's profile, entities and assets."""
+    return f"ORG#{org}"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """How many records a save created, changed or left as they were."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+
+def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
+    """Write the profile in one transaction, touching only records that changed."""
+    org = profile.org.id
+    wanted: list[Item] = [
+        Item(ORGS_PK, org, {"name": profile.org.name}),
+        Item(org_pk(org), "PROFILE", profile.org.model_dump(mode="json")),
+        *(Item(org_pk(org), f"ENTITY#{e.id}", e.model_dump(mode="json")) for e in profile.entities),
+        *(Item(org_pk(org), f"ASSET#{a.id}", a.model_dump(mode="json")) for a in profile.assets),
+    ]
+    if len(wanted) > MAX_TRANSACTION_WRITES:
+        raise InvalidInput(f"a profile holds at most {MAX_TRANSACTION_WRITES - 2} entities and assets")
+    writes: list[Put] = []
+    created = updated = 0
+    for item in wanted:
+        current = store.get(item.pk, item.sk)
+        if current is None:
+            writes.append(Put(item, Absent()))
+            created += 1
+        elif dict(current.data) != dict(item.data):
+            writes.append(Put(item, VersionIs(current.version)))
+            updated += 1
+    if writes:
+        store.transact(writes)
+    return SaveResult(created, updated, len(wanted) - created - updated)
+
+
+def load_business(store: Store, org: str) -> BusinessProfile | None:
+    """The org's profile, or None if the org does not exist."""
+    profile = store.get(org_pk(org), "PROFILE")
+    if profile is None:
+        return None
+    entities = [Entity.model_validate(i.data) for i in _all(store, org_pk(org), "ENTITY#")]
+    assets = [Asset.model_validate(i.data) for i in _all(store, org_pk(org), "ASSET#")]
+    return BusinessProfile(org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets))
+
+
+def list_orgs(store: Store) -> list[str]:
+    """Every org id, sorted."""
+    return [i.sk for i in _all(store, ORGS_PK, "")]
+
+
+def _all(store: Store, pk: str, prefix: str) -> list[Item]:
+    items: list[Item] = []
+    cursor: str | None = None
+    while True:
+        page = store.query(pk, prefix, cursor=cursor)
+        items += page.items
+        if page.cursor is None:
+            return items
+        cursor = page.cursor

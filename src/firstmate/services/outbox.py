@@ -1,0 +1,201 @@
+"""Outbox use cases: queue messages with a state change, deliver them, let admins see and retry.
+
+Keys: entries live at pk `ORG#<org>#OUTBOX`, sk = idempotency key. Open entries (pending or
+sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones under `OUTBOX#DEAD`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+
+from firstmate.domain import outbox as rules
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
+from firstmate.domain.shared import iso
+from firstmate.errors import (
+    ConditionFailed,
+    DeliveryError,
+    InvalidInput,
+    NotFound,
+    PermanentDeliveryError,
+)
+from firstmate.ports import Absent, Clock, Item, Mailer, Put, Store, VersionIs
+
+log = structlog.get_logger(__name__)
+
+DUE_INDEX = "OUTBOX#DUE"
+DEAD_INDEX = "OUTBOX#DEAD"
+
+
+def outbox_pk(org: str) -> str:
+    """The partition holding one org's outbox."""
+    return f"ORG#{org}#OUTBOX"
+
+
+def to_item(entry: OutboxEntry) -> Item:
+    """The store item for an entry, placed in the index its status calls for."""
+    gsi1pk: str | None = None
+    gsi1sk: str | None = None
+    if entry.is_open:
+        gsi1pk, gsi1sk = DUE_INDEX, f"{iso(entry.due_at)}#{entry.org}#{entry.key}"
+    elif entry.status is OutboxStatus.DEAD:
+        gsi1pk, gsi1sk = DEAD_INDEX, f"{entry.org}#{entry.key}"
+    return Item(
+        pk=outbox_pk(entry.org),
+        sk=entry.key,
+        data=entry.model_dump(mode="json"),
+        gsi1pk=gsi1pk,
+        gsi1sk=gsi1sk,
+    )
+
+
+def from_item(item: Item) -> OutboxEntry:
+    """The entry stored in `item`."""
+    return OutboxEntry.model_validate(item.data)
+
+
+def enqueue_write(org: str, message: OutgoingMessage, now: datetime) -> Put:
+    """The write that queues `message`, for a use case's own transaction.
+
+    Conditional on absence: a transaction that would queue the same message twice fails, and the
+    use case, having re-read its state, finds there is nothing left to do.
+    """
+    return Put(to_item(rules.new_entry(org, message, now)), Absent())
+
+
+def enqueue(store: Store, org: str, messages: Iterable[OutgoingMessage], now: datetime) -> int:
+    """Queue messages that are not queued yet; return how many were new. Idempotent."""
+    queued = 0
+    for message in messages:
+        write = enqueue_write(org, message, now)
+        try:
+            store.put(write.item, write.condition)
+        except ConditionFailed:
+            continue
+        queued += 1
+    return queued
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch pass did."""
+
+    sent: int = 0
+    retrying: int = 0
+    dead: int = 0
+    skipped: int = 0
+    keys_sent: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        """Entries this pass claimed (sent, retrying or dead)."""
+        return self.sent + self.retrying + self.dead
+
+
+def dispatch_outbox(
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, limit: int = 50
+) -> DispatchReport:
+    """Deliver up to `limit` due messages, oldest first. Safe to run in many processes at once.
+
+    Each entry is claimed with a conditional write before sending, so two dispatchers never send
+    the same entry concurrently. A dispatcher that dies after sending but before recording it
+    leaves the entry leased; when the lease ends it is sent again with the same Message-ID (the
+    only case of a repeat, and never for an entry recorded as sent).
+    """
+    report = DispatchReport()
+    for item in _due(store, clock.now(), limit):
+        entry = from_item(item)
+        try:
+            claimed_item = store.put(to_item(rules.claim(entry, clock.now(), policy)), VersionIs(item.version))
+        except ConditionFailed:
+            report.skipped += 1  # another dispatcher claimed it first
+            continue
+        outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
+        try:
+            store.put(to_item(outcome), VersionIs(claimed_item.version))
+        except ConditionFailed:
+            log.warning("outbox.lease_lost", org=entry.org, key=entry.key)
+            continue
+        _count(report, outcome)
+    return report
+
+
+def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
+    page = store.query_index(DUE_INDEX, limit=limit)
+    for item in page.items:
+        if from_item(item).due_at > now:
+            return  # the index is sorted by due time: nothing after this is due
+        yield item
+
+
+def _deliver(mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPolicy) -> OutboxEntry:
+    try:
+        ref = mailer.send(entry.message)
+    except DeliveryError as exc:
+        permanent = isinstance(exc, PermanentDeliveryError)
+        log.warning("outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
+        return rules.record_failure(entry, clock.now(), str(exc), permanent=permanent, policy=policy)
+    except Exception as exc:  # a bug in an adapter must not stall the whole outbox
+        log.exception("outbox.send_crashed", org=entry.org, key=entry.key)
+        return rules.record_failure(entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy)
+    log.info("outbox.sent", org=entry.org, key=entry.key, attempt=entry.attempts)
+    return rules.record_sent(entry, clock.now(), ref)
+
+
+def _count(report: DispatchReport, outcome: OutboxEntry) -> None:
+    if outcome.status is OutboxStatus.SENT:
+        report.sent += 1
+        report.keys_sent.append(outcome.key)
+    elif outcome.status is OutboxStatus.DEAD:
+        report.dead += 1
+    else:
+        report.retrying += 1
+
+
+def list_entries(
+    store: Store, org: str, *, status: OutboxStatus | None = None, limit: int = 200
+) -> list[OutboxEntry]:
+    """One org's outbox entries, newest first, optionally of one status."""
+    entries: list[OutboxEntry] = []
+    cursor: str | None = None
+    while True:
+        page = store.query(outbox_pk(org), cursor=cursor, limit=200)
+        entries += [e for e in map(from_item, page.items) if status is None or e.status is status]
+        cursor = page.cursor
+        if cursor is None:
+            break
+    entries.sort(key=lambda e: e.created_at, reverse=True)
+    return entries[:limit]
+
+
+def get_entry(store: Store, org: str, key: str) -> OutboxEntry:
+    """One entry; raises NotFound if this org has no entry with that key."""
+    item = store.get(outbox_pk(org), key)
+    if item is None:
+        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
+    return from_item(item)
+
+
+def retry_entry(store: Store, org: str, key: str, now: datetime) -> OutboxEntry:
+    """Give a dead message a fresh set of attempts.
+
+    Raises NotFound for an unknown key and InvalidInput when the message is not dead.
+    """
+    item = store.get(outbox_pk(org), key)
+    if item is None:
+        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
+    try:
+        revived = rules.revive(from_item(item), now)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    stored = store.put(to_item(revived), VersionIs(item.version))
+    return from_item(stored)
+
+
+def dead_entries(store: Store, *, limit: int = 100) -> list[OutboxEntry]:
+    """Dead messages across every org, for the admin page."""
+    return [from_item(i) for i in store.query_index(DEAD_INDEX, limit=limit).items]

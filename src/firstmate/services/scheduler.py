@@ -1,0 +1,118 @@
+"""Run scheduled jobs once per period, even with several schedulers and restarts.
+
+A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
+second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
+ticks, up to MAX_ATTEMPTS; a run whose process died is retried once its lease has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+import structlog
+
+from firstmate.domain.schedule import Schedule
+from firstmate.domain.shared import iso
+from firstmate.errors import ConditionFailed
+from firstmate.ports import Absent, Clock, Item, Store, VersionIs
+
+log = structlog.get_logger(__name__)
+
+RUNS_PK = "SYSTEM#JOBRUNS"
+MAX_ATTEMPTS = 3
+LEASE = timedelta(minutes=30)
+
+Ctx = TypeVar("Ctx")
+
+
+@dataclass(frozen=True)
+class Job(Generic[Ctx]):
+    """A schedule and the function it runs (given the application context)."""
+
+    schedule: Schedule
+    run: Callable[[Ctx], Any]
+
+    @property
+    def name(self) -> str:
+        """The job's unique name."""
+        return self.schedule.name
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """What happened to one job for one period."""
+
+    job: str
+    period: datetime
+    status: str  # done | failed
+    detail: str = ""
+
+
+def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx) -> list[JobRun]:
+    """Run every job whose current period has not run yet; return what ran."""
+    runs: list[JobRun] = []
+    for job in jobs:
+        period = job.schedule.due_period(clock.now())
+        if period is None:
+            continue
+        claimed = _claim(store, clock.now(), job.name, period)
+        if claimed is None:
+            continue
+        runs.append(_run(store, clock, job, ctx, period, claimed))
+    return runs
+
+
+def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
+    """Run a job at once, outside its schedule (an admin's request); recorded as a manual run."""
+    now = clock.now()
+    item = store.put(Item(RUNS_PK, f"{job.name}#manual#{iso(now)}", _record("running", now, 1)))
+    return _run(store, clock, job, ctx, now, item)
+
+
+def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]:
+    """The most recent run records of a job, newest first."""
+    page = store.query(RUNS_PK, f"{job}#", limit=limit, reverse=True)
+    return [{"period": i.sk.removeprefix(f"{job}#"), **i.data} for i in page.items]
+
+
+def _record(status: str, now: datetime, attempts: int, detail: str = "") -> dict[str, Any]:
+    return {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
+
+
+def _claim(store: Store, now: datetime, job: str, period: datetime) -> Item | None:
+    sk = f"{job}#{iso(period)}"
+    existing = store.get(RUNS_PK, sk)
+    try:
+        if existing is None:
+            return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
+        data = existing.data
+        stale = data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
+        retry = data["status"] == "failed" and data["attempts"] < MAX_ATTEMPTS
+        if not (stale or retry):
+            return None
+        attempts = int(data["attempts"]) + 1
+        return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
+    except ConditionFailed:
+        return None  # another scheduler claimed this period first
+
+
+def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
+    attempts = int(claimed.data["attempts"])
+    log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
+    try:
+        result = job.run(ctx)
+    except Exception as exc:
+        log.exception("job.failed", job=job.name, period=iso(period))
+        status, detail = "failed", f"{type(exc).__name__}: {exc}"
+    else:
+        status, detail = "done", "" if result is None else str(result)
+        log.info("job.done", job=job.name, period=iso(period), result=detail)
+    record = _record(status, clock.now(), attempts, detail)
+    try:
+        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
+    except ConditionFailed:
+        log.warning("job.lease_lost", job=job.name, period=iso(period))
+    return JobRun(job.name, period, status, detail)

@@ -1,0 +1,81 @@
+"""The FastAPI application: routes, error mapping, security headers, background workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from firstmate import __version__
+from firstmate.bootstrap import App
+from firstmate.errors import FirstmateError, RateLimited
+from firstmate.web.rendering import render
+from firstmate.web.routes import admin, health
+
+log = structlog.get_logger(__name__)
+
+_SECURITY_HEADERS = {
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "frame-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'"
+    ),
+}
+
+
+def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
+    """The web app over `app`; with `run_workers`, the dispatcher and scheduler run alongside."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        workers = None
+        if run_workers:
+            from firstmate.workers import Workers
+
+            workers = Workers(app)
+            workers.start()
+        try:
+            yield
+        finally:
+            if workers is not None:
+                workers.stop()
+
+    web = FastAPI(
+        title="firstmate",
+        version=__version__,
+        description="Back office for a small multi-business operator: bookings, crew, guests, reports.",
+        lifespan=lifespan,
+    )
+    web.state.firstmate = app
+    web.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    web.include_router(health.router)
+    web.include_router(admin.router)
+    web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
+    web.middleware("http")(_security_headers)
+    return web
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def _error_response(request: Request, exc: FirstmateError) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if exc.http_status >= 500:
+        log.error("http.error", path=request.url.path, error=str(exc))
+    wants_html = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
+    if wants_html:
+        page = render("error.html", status=exc.http_status, message=exc.message, hint=exc.hint)
+        return HTMLResponse(page, status_code=exc.http_status, headers=headers)
+    body = {"error": type(exc).__name__, "detail": exc.message, "hint": exc.hint}
+    return JSONResponse(body, status_code=exc.http_status, headers=headers)

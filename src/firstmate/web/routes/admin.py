@@ -1,0 +1,88 @@
+"""Admin pages: sign-in by link, the outbox with each message as its recipient sees it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from firstmate.bootstrap import App
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import InvalidInput
+from firstmate.services import outbox
+from firstmate.services.access import SESSION_TTL, admin_session_token, verify_token
+from firstmate.services.business import list_orgs
+from firstmate.web.deps import ADMIN_COOKIE, get_app, require_admin
+from firstmate.web.rendering import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+AppDep = Annotated[App, Depends(get_app)]
+
+
+@router.get("/enter")
+def enter(request: Request, app: AppDep, t: str = "") -> Response:
+    """Exchange a sign-in link token for a session cookie, then drop the token from the URL."""
+    verify_token(app.secret_key, t, typ="admin-link", now=app.clock.now())
+    response = RedirectResponse("/admin/outbox", status_code=303)
+    response.set_cookie(
+        ADMIN_COOKIE,
+        admin_session_token(app.secret_key, app.clock.now()),
+        max_age=int(SESSION_TTL.total_seconds()),
+        httponly=True,
+        secure=request.url.scheme == "https",
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+@router.get("/outbox", response_class=HTMLResponse, dependencies=[Depends(require_admin)])
+def outbox_page(app: AppDep, org: str | None = None, status: str | None = None) -> HTMLResponse:
+    """Every org's outbox (or one org's), newest first, with dead messages called out."""
+    wanted = _status(status)
+    orgs = [org] if org else list_orgs(app.store)
+    entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)]
+    entries.sort(key=lambda e: e.created_at, reverse=True)
+    return HTMLResponse(
+        render("admin/outbox.html", entries=entries, orgs=list_orgs(app.store), org=org, status=status or "")
+    )
+
+
+@router.get("/outbox/{org}/{key:path}", response_class=HTMLResponse, dependencies=[Depends(require_admin)])
+def message_page(app: AppDep, org: str, key: str) -> HTMLResponse:
+    """One message: its headers, its HTML as the recipient sees it, its plain-text part."""
+    entry = outbox.get_entry(app.store, org, key)
+    return HTMLResponse(render("admin/message.html", entry=entry, preview=preview_html(entry.message)))
+
+
+@router.post("/outbox/{org}/{key:path}/retry", dependencies=[Depends(require_admin)])
+def retry(app: AppDep, org: str, key: str, confirm: Annotated[str, Form()] = "") -> Response:
+    """Give a dead message a fresh set of attempts."""
+    outbox.retry_entry(app.store, org, key, app.clock.now())
+    return RedirectResponse(f"/admin/outbox/{org}/{key}", status_code=303)
+
+
+def preview_html(message: OutgoingMessage) -> str:
+    """The HTML part with inline (cid:) images turned into data: URLs, for an in-page preview."""
+    html = message.html or f"<pre>{_escape(message.text)}</pre>"
+    for image in message.images:
+        data = base64.b64encode(image.data).decode()
+        html = html.replace(f"cid:{image.cid}", f"data:{image.content_type};base64,{data}")
+    return html
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _status(value: str | None) -> OutboxStatus | None:
+    if not value:
+        return None
+    try:
+        return OutboxStatus(value)
+    except ValueError:
+        choices = ", ".join(s.value for s in OutboxStatus)
+        raise InvalidInput(f"unknown status {value!r}; use one of {choices}") from None
