@@ -7,7 +7,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$")
+_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}")
 
 
 class InlineImage(BaseModel):
@@ -73,6 +73,6 @@ class OutgoingMessage(BaseModel):
 
 def check_address(value: str) -> str:
     """Return `value` if it looks like a deliverable address (`name@domain.tld`), else raise."""
-    if not _ADDRESS.match(value):
+    if not _ADDRESS.fullmatch(value):
         raise ValueError(f"{value!r} is not an email address like name@example.com")
     return value

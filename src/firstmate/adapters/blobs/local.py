@@ -12,7 +12,7 @@ from pathlib import Path
 from firstmate.errors import BlobNotFound, InvalidInput
 from firstmate.ports import BlobInfo
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+=-]*$")
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]*")
 _META = ".meta"  # sidecar folder for content types; its name can never be a valid key segment
 
 
@@ -25,7 +25,7 @@ def check_key(key: str) -> str:
     for segment in key.split("/"):
         if segment in ("", ".", ".."):
             raise InvalidInput(f"blob key {key!r} has an empty, '.' or '..' segment")
-        if not _SEGMENT.match(segment):
+        if not _SEGMENT.fullmatch(segment):
             raise InvalidInput(
                 f"blob key {key!r}: segment {segment!r} may hold only letters, digits and ._@+=- "
                 "and must start with a letter or digit"

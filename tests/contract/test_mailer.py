@@ -1,0 +1,97 @@
+"""The Mailer contract: the local outbox mailer and SMTP against a real server started here."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.mail.outbox import OutboxMailer
+from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
+from firstmate.domain.mail import InlineImage, OutgoingMessage
+from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
+from tests.smtp_server import SmtpServer, free_port
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _message(key: str = "report:2026-06-01:owner", **changes: object) -> OutgoingMessage:
+    fields: dict[str, object] = {
+        "idempotency_key": key,
+        "sender": "reports@example.com",
+        "to": ("owner@example.com",),
+        "cc": ("ops@example.com",),
+        "bcc": ("audit@example.com",),
+        "subject": "Weekly report: leads up 12%",
+        "text": "Leads: 42 (up 12%)",
+        "html": '<p>Leads: <b>42</b></p><img src="cid:spark-leads" alt="trend">',
+        "images": (InlineImage(cid="spark-leads", data=PNG),),
+    }
+    fields.update(changes)
+    return OutgoingMessage.model_validate(fields)
+
+
+def _parts(msg: EmailMessage) -> dict[str, EmailMessage]:
+    return {part.get_content_type(): part for part in msg.walk() if not part.is_multipart()}
+
+
+def _assert_multipart(msg: EmailMessage) -> None:
+    parts = _parts(msg)
+    assert "Leads: 42" in parts["text/plain"].get_content()
+    assert "<b>42</b>" in parts["text/html"].get_content()
+    assert parts["image/png"]["Content-ID"] == "<spark-leads>"
+    assert parts["image/png"].get_content() == PNG
+    assert msg["Subject"] == "Weekly report: leads up 12%"
+    assert msg["Bcc"] is None  # BCC travels in the envelope only
+
+
+def test_outbox_mailer_writes_one_readable_eml_per_message(tmp_path: Path, clock: FixedClock) -> None:
+    mailer = OutboxMailer(tmp_path / "outbox", clock, domain="example.com")
+    ref = mailer.send(_message())
+    mailer.send(_message())  # the same message again: still one file
+    mailer.send(_message("report:2026-06-01:cfo"))
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 2 and ref in {str(f) for f in files}
+    msg = email.message_from_bytes(Path(ref).read_bytes(), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    _assert_multipart(msg)
+    assert msg["Message-ID"] == _message().message_id("example.com")
+
+
+def test_smtp_mailer_delivers_multipart_with_bcc_in_envelope(smtp_server: SmtpServer, clock: FixedClock) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
+    mailer.send(_message())
+    [received] = smtp_server.recorder.received
+    assert received.mail_from == "reports@example.com"
+    assert sorted(received.rcpt_tos) == ["audit@example.com", "ops@example.com", "owner@example.com"]
+    msg = email.message_from_bytes(received.message.as_bytes(), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    _assert_multipart(msg)
+
+
+def test_smtp_rejection_is_permanent_and_busy_mailbox_is_transient(
+    smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
+    with pytest.raises(PermanentDeliveryError, match="550"):
+        mailer.send(_message(to=("reject-me@example.com",), cc=(), bcc=()))
+    with pytest.raises(TransientDeliveryError, match="451"):
+        mailer.send(_message(to=("later@example.com",), cc=(), bcc=()))
+    assert smtp_server.recorder.received == []
+
+
+def test_smtp_server_down_is_transient(clock: FixedClock) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", free_port(), starttls=False, timeout_s=2), clock, domain="example.com")
+    with pytest.raises(TransientDeliveryError, match="cannot reach"):
+        mailer.send(_message())
+
+
+def test_messages_refuse_bad_addresses_and_multi_line_subjects() -> None:
+    with pytest.raises(ValueError, match="not an email address"):
+        _message(to=("not-an-address",))
+    with pytest.raises(ValueError, match="one line"):
+        _message(subject="Hi\r\nBcc: victim@example.com")

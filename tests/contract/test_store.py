@@ -1,0 +1,371 @@
+"""The Store contract: every adapter must pass this suite unchanged."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.domain.shared import to_epoch
+from firstmate.errors import ConditionFailed, InvalidInput
+from firstmate.ports import (
+    MAX_TRANSACTION_WRITES,
+    Absent,
+    Check,
+    Delete,
+    Exists,
+    Item,
+    Put,
+    Store,
+    VersionIs,
+)
+
+PK = "ORG#acme#THINGS"
+
+
+def _item(sk: str, pk: str = PK, **data: Any) -> Item:
+    return Item(pk=pk, sk=sk, data=data or {"name": sk})
+
+
+def _all(store: Store, pk: str, prefix: str = "", *, limit: int = 100, reverse: bool = False) -> list[str]:
+    keys: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = store.query(pk, prefix, limit=limit, cursor=cursor, reverse=reverse)
+        assert len(page.items) <= limit
+        keys += [i.sk for i in page.items]
+        if page.cursor is None:
+            return keys
+        cursor = page.cursor
+
+
+# -- get / put / versions ------------------------------------------------------------------------
+
+
+def test_put_then_get_returns_the_item_with_version_one(store: Store) -> None:
+    stored = store.put(Item(PK, "a", {"name": "Sea Lark", "seats": 6, "tags": ["x"], "ok": True}))
+    assert stored.version == 1
+    got = store.get(PK, "a")
+    assert got is not None
+    assert got.data == {"name": "Sea Lark", "seats": 6, "tags": ["x"], "ok": True}
+    assert got.version == 1
+
+
+def test_get_of_a_missing_key_is_none(store: Store) -> None:
+    assert store.get(PK, "nothing") is None
+
+
+def test_each_write_bumps_the_version(store: Store) -> None:
+    store.put(_item("a"))
+    store.put(_item("a", name="two"))
+    third = store.put(_item("a", name="three"))
+    assert third.version == 3
+    assert store.get(PK, "a") == third
+
+
+def test_absent_condition_creates_once_and_then_conflicts_leaving_the_first(store: Store) -> None:
+    store.put(_item("k", name="first"), Absent())
+    with pytest.raises(ConditionFailed):
+        store.put(_item("k", name="second"), Absent())
+    got = store.get(PK, "k")
+    assert got is not None and got.data == {"name": "first"} and got.version == 1
+
+
+def test_version_condition_detects_a_lost_update(store: Store) -> None:
+    v1 = store.put(_item("k", n=1))
+    store.put(_item("k", n=2), VersionIs(v1.version))
+    with pytest.raises(ConditionFailed):
+        store.put(_item("k", n=3), VersionIs(v1.version))  # stale: someone wrote version 2
+    got = store.get(PK, "k")
+    assert got is not None and got.data == {"n": 2} and got.version == 2
+
+
+def test_version_condition_on_a_missing_item_fails(store: Store) -> None:
+    with pytest.raises(ConditionFailed):
+        store.put(_item("ghost"), VersionIs(1))
+    assert store.get(PK, "ghost") is None
+
+
+def test_exists_condition(store: Store) -> None:
+    with pytest.raises(ConditionFailed):
+        store.put(_item("k"), Exists())
+    store.put(_item("k"))
+    assert store.put(_item("k", n=2), Exists()).version == 2
+
+
+def test_delete_with_and_without_condition(store: Store) -> None:
+    store.put(_item("a"))
+    with pytest.raises(ConditionFailed):
+        store.transact([Delete(PK, "a", VersionIs(7))])
+    assert store.get(PK, "a") is not None
+    store.transact([Delete(PK, "a", VersionIs(1))])
+    assert store.get(PK, "a") is None
+    store.transact([Delete(PK, "a")])  # deleting nothing is fine
+    assert store.put(_item("a")).version == 1  # a re-created item starts over
+
+
+def test_index_keys_are_stored_and_returned(store: Store) -> None:
+    store.put(Item(PK, "a", {"x": 1}, gsi1pk="CODE#AB12", gsi1sk="x"))
+    got = store.get(PK, "a")
+    assert got is not None and (got.gsi1pk, got.gsi1sk) == ("CODE#AB12", "x")
+
+
+# -- transactions --------------------------------------------------------------------------------
+
+
+def test_transaction_applies_every_write(store: Store) -> None:
+    store.put(_item("old"))
+    stored = store.transact(
+        [Put(_item("a"), Absent()), Put(_item("b"), Absent()), Delete(PK, "old"), Check(PK, "z", Absent())]
+    )
+    assert [i.sk for i in stored] == ["a", "b"]
+    assert _all(store, PK) == ["a", "b"]
+
+
+def test_transaction_rolls_back_everything_when_one_condition_fails(store: Store) -> None:
+    store.put(_item("taken", name="original"))
+    store.put(_item("keep"))
+    with pytest.raises(ConditionFailed) as failure:
+        store.transact(
+            [
+                Put(_item("new-1"), Absent()),
+                Delete(PK, "keep"),
+                Put(_item("taken", name="overwritten"), Absent()),
+                Put(_item("new-2")),
+            ]
+        )
+    assert failure.value.index == 2
+    assert _all(store, PK) == ["keep", "taken"]
+    taken = store.get(PK, "taken")
+    assert taken is not None and taken.data == {"name": "original"} and taken.version == 1
+
+
+def test_transaction_check_guards_without_writing(store: Store) -> None:
+    store.put(_item("guard"))
+    with pytest.raises(ConditionFailed) as failure:
+        store.transact([Put(_item("a")), Check(PK, "guard", VersionIs(5))])
+    assert failure.value.index == 1
+    assert store.get(PK, "a") is None
+
+
+def test_transaction_limits(store: Store) -> None:
+    too_many = [Put(_item(f"k{i:03d}")) for i in range(MAX_TRANSACTION_WRITES + 1)]
+    with pytest.raises(InvalidInput):
+        store.transact(too_many)
+    with pytest.raises(InvalidInput):
+        store.transact([Put(_item("same")), Delete(PK, "same")])
+    with pytest.raises(InvalidInput):
+        store.transact([])
+    assert _all(store, PK) == []
+    assert len(store.transact(too_many[:MAX_TRANSACTION_WRITES])) == MAX_TRANSACTION_WRITES
+
+
+def test_bad_items_are_refused_and_change_nothing(store: Store) -> None:
+    with pytest.raises(InvalidInput):
+        store.put(Item(PK, "a", {"when": object()}))
+    with pytest.raises(InvalidInput):
+        store.put(Item(PK, "a", {"blob": "x" * 500_000}))
+    with pytest.raises(InvalidInput):
+        store.put(Item(PK, "", {}))
+    with pytest.raises(InvalidInput):
+        store.put(Item(PK, "a", {}, gsi1pk="only-half"))
+    assert store.get(PK, "a") is None
+
+
+# -- queries and pagination ----------------------------------------------------------------------
+
+
+def test_query_pages_through_a_prefix_in_order_exactly_once(store: Store) -> None:
+    for i in range(23):
+        store.put(_item(f"EVENT#{i:03d}"))
+    store.put(_item("GUEST#001"))
+    store.put(_item("EVENT#x", pk="ORG#other#THINGS"))
+    expected = [f"EVENT#{i:03d}" for i in range(23)]
+    assert _all(store, PK, "EVENT#", limit=5) == expected
+    assert _all(store, PK, "EVENT#", limit=5, reverse=True) == expected[::-1]
+    assert _all(store, PK, "EVENT#", limit=100) == expected
+    assert _all(store, PK) == [*expected, "GUEST#001"]
+
+
+def test_prefix_is_a_true_prefix(store: Store) -> None:
+    for sk in ["A#1", "A#10", "A#2", "A#", "B#1", "A"]:
+        store.put(_item(sk))
+    assert _all(store, PK, "A#1") == ["A#1", "A#10"]
+    assert _all(store, PK, "A#") == ["A#", "A#1", "A#10", "A#2"]
+
+
+def test_sort_order_is_utf8_byte_order(store: Store) -> None:
+    for sk in ["é", "z", "a", "B", "b"]:
+        store.put(_item(sk))
+    assert _all(store, PK) == ["B", "a", "b", "z", "é"]
+
+
+def test_query_index_with_prefix_ties_and_pages(store: Store) -> None:
+    for i in range(7):
+        store.put(Item(f"ORG#o{i}#X", "item", {"i": i}, gsi1pk="DUE", gsi1sk=f"2026-06-0{1 + i % 3}"))
+    store.put(Item(PK, "not-indexed", {}))
+    store.put(Item(PK, "other-index", {}, gsi1pk="ELSE", gsi1sk="2026-06-01"))
+    seen: list[tuple[str, str]] = []
+    cursor: str | None = None
+    while True:
+        page = store.query_index("DUE", limit=2, cursor=cursor)
+        seen += [(i.gsi1sk or "", i.pk) for i in page.items]
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    assert len(seen) == 7 and len(set(seen)) == 7
+    assert [g for g, _ in seen] == sorted(g for g, _ in seen)
+    only_first = store.query_index("DUE", "2026-06-01").items
+    assert sorted(i.data["i"] for i in only_first) == [0, 3, 6]
+
+
+def test_a_cursor_from_elsewhere_is_refused(store: Store) -> None:
+    with pytest.raises(InvalidInput):
+        store.query(PK, cursor="not-a-cursor")
+    with pytest.raises(InvalidInput):
+        store.query(PK, limit=0)
+
+
+# -- ttl -----------------------------------------------------------------------------------------
+
+
+def test_expired_items_read_as_absent_everywhere(store: Store, clock: FixedClock) -> None:
+    expires = to_epoch(clock.now() + timedelta(minutes=10))
+    store.put(Item(PK, "link", {"jti": "abc"}, ttl=expires, gsi1pk="LINK", gsi1sk="abc"))
+    store.put(Item(PK, "keep", {}))
+    assert store.get(PK, "link") is not None
+    clock.advance(timedelta(minutes=11))
+    assert store.get(PK, "link") is None
+    assert _all(store, PK) == ["keep"]
+    assert store.query_index("LINK").items == []
+    # an expired item no longer blocks a create, and its successor starts at version 1
+    assert store.put(Item(PK, "link", {"jti": "new"}), Absent()).version == 1
+
+
+def test_sweep_removes_only_expired_items(store: Store, clock: FixedClock) -> None:
+    soon = to_epoch(clock.now() + timedelta(seconds=30))
+    later = to_epoch(clock.now() + timedelta(days=1))
+    for i in range(5):
+        store.put(Item(PK, f"soon{i}", {}, ttl=soon))
+    store.put(Item(PK, "later", {}, ttl=later))
+    store.put(Item(PK, "forever", {}))
+    assert store.sweep_expired() == 0
+    clock.advance(timedelta(minutes=1))
+    assert store.sweep_expired() == 5
+    assert store.sweep_expired() == 0
+    assert _all(store, PK) == ["forever", "later"]
+
+
+# -- concurrency ---------------------------------------------------------------------------------
+
+
+def test_threads_racing_for_one_conditional_write_one_wins(store: Store) -> None:
+    threads = 12
+    barrier = threading.Barrier(threads)
+    winners: list[int] = []
+    losers: list[int] = []
+
+    def race(n: int) -> None:
+        barrier.wait()
+        try:
+            store.put(Item(PK, "captain", {"holder": n}), Absent())
+        except ConditionFailed:
+            losers.append(n)
+        else:
+            winners.append(n)
+
+    pool = [threading.Thread(target=race, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    assert len(winners) == 1 and len(losers) == threads - 1
+    got = store.get(PK, "captain")
+    assert got is not None and got.data == {"holder": winners[0]} and got.version == 1
+
+
+def _increment(store: Store, times: int) -> None:
+    for _ in range(times):
+        while True:
+            current = store.get(PK, "counter")
+            assert current is not None
+            try:
+                store.put(Item(PK, "counter", {"n": current.data["n"] + 1}), VersionIs(current.version))
+                break
+            except ConditionFailed:
+                continue
+
+
+def test_optimistic_increments_from_many_threads_lose_nothing(store: Store) -> None:
+    store.put(Item(PK, "counter", {"n": 0}))
+    pool = [threading.Thread(target=_increment, args=(store, 25)) for _ in range(8)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    got = store.get(PK, "counter")
+    assert got is not None and got.data["n"] == 200 and got.version == 201
+
+
+def _process_race(factory: Any, start: Any, results: Any, tag: str, threads: int) -> None:
+    store = factory()
+    barrier = threading.Barrier(threads)
+    outcome: list[str] = []
+
+    def race(n: int) -> None:
+        barrier.wait()
+        start.wait()
+        try:
+            store.put(Item(PK, "slot", {"holder": f"{tag}-{n}"}), Absent())
+            outcome.append(f"win:{tag}-{n}")
+        except ConditionFailed:
+            outcome.append("lose")
+
+    pool = [threading.Thread(target=race, args=(n,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    results.put(outcome)
+
+
+def _process_increment(factory: Any, times: int) -> None:
+    _increment(factory(), times)
+
+
+@pytest.mark.slow
+def test_processes_and_threads_racing_for_one_conditional_write_one_wins(store: Store, store_factory: Any) -> None:
+    ctx = mp.get_context("spawn")
+    start = ctx.Event()
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_process_race, args=(store_factory, start, results, f"p{p}", 8)) for p in range(3)]
+    for p in procs:
+        p.start()
+    start.set()
+    outcomes = [o for _ in procs for o in results.get(timeout=60)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    wins = [o for o in outcomes if o.startswith("win:")]
+    assert len(outcomes) == 24
+    assert len(wins) == 1
+    got = store.get(PK, "slot")
+    assert got is not None and f"win:{got.data['holder']}" == wins[0]
+
+
+@pytest.mark.slow
+def test_optimistic_increments_from_two_processes_lose_nothing(store: Store, store_factory: Any) -> None:
+    store.put(Item(PK, "counter", {"n": 0}))
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_process_increment, args=(store_factory, 40)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    got = store.get(PK, "counter")
+    assert got is not None and got.data["n"] == 80

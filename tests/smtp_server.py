@@ -1,0 +1,84 @@
+"""A real SMTP server for tests (aiosmtpd), recording every message it accepts.
+
+Recipients whose local part starts with `reject` get 550 (permanent); `later` gets 451
+(transient). `delay` slows every DATA reply, to let tests kill a sender mid-flow.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    """One accepted message: envelope and parsed content."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: Message
+
+
+@dataclass
+class Recorder:
+    """The aiosmtpd handler: accepts, rejects by address, records."""
+
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        local = address.split("@")[0]
+        if local.startswith("reject"):
+            return "550 5.1.1 no such mailbox here"
+        if local.startswith("later"):
+            return "451 4.3.0 mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            time.sleep(self.delay)  # deliberately blocking: one message at a time, like a slow relay
+        parsed = email.message_from_bytes(envelope.original_content or envelope.content)
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted"
+
+    def message_ids(self) -> list[str]:
+        """Message-IDs in the order received."""
+        with self.lock:
+            return [str(r.message["Message-ID"]) for r in self.received]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class SmtpServer:
+    """Start/stop a recording SMTP server on 127.0.0.1 (restartable on the same port)."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.recorder = Recorder(delay=delay)
+        self.port = free_port()
+        self._controller: Controller | None = None
+
+    def start(self) -> SmtpServer:
+        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
