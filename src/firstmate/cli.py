@@ -69,7 +69,8 @@ def _version(value: bool) -> None:
 @cli.callback()
 def _root(
     home: Annotated[
-        Path | None, typer.Option("--home", help="State folder (overrides FIRSTMATE_HOME).", show_default=False)
+        Path | None,
+        typer.Option("--home", help="State folder (overrides FIRSTMATE_HOME).", show_default=False),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show log lines.")] = False,
     version: Annotated[
@@ -106,7 +107,11 @@ def demo(
     with _app() as app:
         started = time.monotonic()
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
         ) as progress:
             task = progress.add_task("Starting", total=None)
             result = run_demo(app, out_dir, lambda text: progress.update(task, description=text))
@@ -153,7 +158,9 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise UserError(f"cannot listen on {host}:{port}: it is in use", hint="pass --port 8001") from None
+            raise UserError(
+                f"cannot listen on {host}:{port}: it is in use", hint="pass --port 8001"
+            ) from None
 
 
 @cli.command()

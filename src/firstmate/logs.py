@@ -41,6 +41,7 @@ def _redact(value: Any) -> Any:
 
 def redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: masks secret-named fields and token-shaped text in every event."""
+    event_dict.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate of the message
     for key in list(event_dict):
         if _SECRET_KEY.search(key):
             event_dict[key] = "[redacted]"
@@ -56,7 +57,9 @@ def configure_logging(
     stream = stream or sys.stderr
     as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
     renderer: Any = (
-        structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer(colors=stream.isatty())
+        structlog.processors.JSONRenderer()
+        if as_json
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,

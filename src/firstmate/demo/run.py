@@ -62,7 +62,8 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     step("Queueing the welcome message")
     queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())
     result.steps.append(
-        f"Queued {queued} new message(s) in the outbox" + ("." if queued else " (already queued by an earlier run).")
+        f"Queued {queued} new message(s) in the outbox"
+        + ("." if queued else " (already queued by an earlier run).")
     )
 
     step("Delivering the outbox")

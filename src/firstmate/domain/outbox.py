@@ -37,7 +37,8 @@ class RetryPolicy:
     def delay_after(self, attempts: int) -> timedelta:
         """Wait before the next try after `attempts` failed ones: base · 2^(attempts-1), capped."""
         exponent = max(attempts - 1, 0)
-        return min(self.base_delay * (2**exponent), self.max_delay)
+        delay: timedelta = self.base_delay * (2**exponent)
+        return min(delay, self.max_delay)
 
 
 class OutboxEntry(BaseModel):

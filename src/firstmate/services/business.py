@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
 from firstmate.errors import InvalidInput
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
@@ -57,7 +58,9 @@ def load_business(store: Store, org: str) -> BusinessProfile | None:
         return None
     entities = [Entity.model_validate(i.data) for i in _all(store, org_pk(org), "ENTITY#")]
     assets = [Asset.model_validate(i.data) for i in _all(store, org_pk(org), "ASSET#")]
-    return BusinessProfile(org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets))
+    return BusinessProfile(
+        org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets)
+    )
 
 
 def list_orgs(store: Store) -> list[str]:

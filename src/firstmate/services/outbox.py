@@ -110,7 +110,9 @@ def dispatch_outbox(
     for item in _due(store, clock.now(), limit):
         entry = from_item(item)
         try:
-            claimed_item = store.put(to_item(rules.claim(entry, clock.now(), policy)), VersionIs(item.version))
+            claimed_item = store.put(
+                to_item(rules.claim(entry, clock.now(), policy)), VersionIs(item.version)
+            )
         except ConditionFailed:
             report.skipped += 1  # another dispatcher claimed it first
             continue
@@ -137,11 +139,15 @@ def _deliver(mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPoli
         ref = mailer.send(entry.message)
     except DeliveryError as exc:
         permanent = isinstance(exc, PermanentDeliveryError)
-        log.warning("outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
+        log.warning(
+            "outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc)
+        )
         return rules.record_failure(entry, clock.now(), str(exc), permanent=permanent, policy=policy)
     except Exception as exc:  # a bug in an adapter must not stall the whole outbox
         log.exception("outbox.send_crashed", org=entry.org, key=entry.key)
-        return rules.record_failure(entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy)
+        return rules.record_failure(
+            entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy
+        )
     log.info("outbox.sent", org=entry.org, key=entry.key, attempt=entry.attempts)
     return rules.record_sent(entry, clock.now(), ref)
 
@@ -176,7 +182,9 @@ def get_entry(store: Store, org: str, key: str) -> OutboxEntry:
     """One entry; raises NotFound if this org has no entry with that key."""
     item = store.get(outbox_pk(org), key)
     if item is None:
-        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
+        raise NotFound(
+            f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'"
+        )
     return from_item(item)
 
 
@@ -187,7 +195,9 @@ def retry_entry(store: Store, org: str, key: str, now: datetime) -> OutboxEntry:
     """
     item = store.get(outbox_pk(org), key)
     if item is None:
-        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
+        raise NotFound(
+            f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'"
+        )
     try:
         revived = rules.revive(from_item(item), now)
     except ValueError as exc:

@@ -68,7 +68,9 @@ class LocalBlobs:
         path = self._path(key)
         if not path.is_file():
             return None
-        return BlobInfo(key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path))
+        return BlobInfo(
+            key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path)
+        )
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -83,7 +85,9 @@ class LocalBlobs:
             if path.name.startswith("."):  # a temp file mid-write
                 continue
             found.append(
-                BlobInfo(key=rel, size=path.stat().st_size, content_type=self._type(rel), modified=_mtime(path))
+                BlobInfo(
+                    key=rel, size=path.stat().st_size, content_type=self._type(rel), modified=_mtime(path)
+                )
             )
         return sorted(found, key=lambda info: info.key)
 

@@ -30,7 +30,8 @@ def build_mime(message: OutgoingMessage, *, domain: str, date: datetime) -> Emai
     mime.set_content(message.text)
     if message.html is not None:
         mime.add_alternative(message.html, subtype="html")
-        html_part = mime.get_payload()[-1]
+        html_part = next(part for part in mime.iter_parts() if part.get_content_type() == "text/html")
+        assert isinstance(html_part, EmailMessage)
         for image in message.images:
             maintype, _, subtype = image.content_type.partition("/")
             html_part.add_related(image.data, maintype, subtype, cid=f"<{image.cid}>")

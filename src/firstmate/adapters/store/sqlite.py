@@ -129,11 +129,15 @@ class SqliteStore:
 
     def get(self, pk: str, sk: str) -> Item | None:
         with self._errors():
-            row = self._conn().execute(
-                "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
-                "WHERE pk = ? AND sk = ? AND (ttl IS NULL OR ttl > ?)",
-                (pk, sk, self._now()),
-            ).fetchone()
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
+                    "WHERE pk = ? AND sk = ? AND (ttl IS NULL OR ttl > ?)",
+                    (pk, sk, self._now()),
+                )
+                .fetchone()
+            )
         return _item(row) if row else None
 
     def query(
@@ -298,9 +302,7 @@ def _validate_writes(writes: Sequence[Write]) -> None:
     if not writes:
         raise InvalidInput("a transaction needs at least one write")
     if len(writes) > MAX_TRANSACTION_WRITES:
-        raise InvalidInput(
-            f"a transaction holds at most {MAX_TRANSACTION_WRITES} writes, got {len(writes)}"
-        )
+        raise InvalidInput(f"a transaction holds at most {MAX_TRANSACTION_WRITES} writes, got {len(writes)}")
     seen: set[tuple[str, str]] = set()
     for write in writes:
         if isinstance(write, Check | Delete) and not (write.pk and write.sk):

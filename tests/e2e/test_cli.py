@@ -1,0 +1,124 @@
+"""The `firstmate` command as a user runs it: a real process, real files, one-line errors."""
+
+from __future__ import annotations
+
+import email
+import os
+import subprocess
+import sys
+import time
+from email import policy
+from pathlib import Path
+
+import httpx
+
+from tests.smtp_server import free_port
+
+FIRSTMATE = Path(sys.executable).with_name("firstmate")
+
+
+def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    base.update(FIRSTMATE_HOME=str(home), COLUMNS="200")
+    base.update(env or {})
+    return subprocess.run(
+        [FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> None:
+    home, out = tmp_path / "home", tmp_path / "out"
+    first = run(home, "demo", "--no-serve", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    assert "Queued 1 new message" in first.stdout and str(out / "index.html") in first.stdout
+    second = run(home, "demo", "--no-serve", "--out", str(out))
+    assert second.returncode == 0, second.stderr
+    assert "already queued" in second.stdout and "Delivered 0 message" in second.stdout
+
+    index = (out / "index.html").read_text()
+    assert "Saltwind Holdings" in index and "messages/001-demo-welcome-v1.html" in index
+    assert len(list((home / "outbox").glob("*.eml"))) == 1
+    eml = email.message_from_bytes(
+        (out / "messages/001-demo-welcome-v1.eml").read_bytes(), policy=policy.default
+    )
+    assert eml["To"] == "owner@example.com"
+    assert {p.get_content_type() for p in eml.walk()} >= {"text/plain", "text/html"}
+    listing = run(home, "outbox", "list", "--json")
+    assert listing.stdout.count('"status": "sent"') == 1
+
+
+def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    missing = run(home, "outbox", "show", "demo", "nope")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().startswith("error: no outbox message 'nope'")
+    assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr
+
+    bad_zone = run(home, "init", env={"FIRSTMATE_TIMEZONE": "Mars/Base"})
+    assert bad_zone.returncode == 3
+    assert "FIRSTMATE_TIMEZONE" in bad_zone.stderr and len(bad_zone.stderr.strip().splitlines()) == 1
+
+    bad_status = run(home, "outbox", "list", "--status", "lost")
+    assert bad_status.returncode == 2 and "use pending, sending, sent or dead" in bad_status.stderr
+
+    unknown_job = run(home, "jobs", "run", "nightly")
+    assert unknown_job.returncode == 2 and "choose one of sweep" in unknown_job.stderr
+
+
+def test_a_home_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    result = run(blocker / "home", "init")
+    assert result.returncode == 3
+    assert "not a writable folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "admin", "link")
+    assert result.returncode == 0
+    [line] = result.stdout.splitlines()
+    assert line.startswith("http://127.0.0.1:8000/admin/enter?t=eyJ")
+
+
+def test_serve_answers_and_its_dispatcher_delivers_queued_mail(tmp_path: Path) -> None:
+    home, port = tmp_path / "home", free_port()
+    assert run(home, "init").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_DISPATCH_INTERVAL_S="0.2")
+    server = subprocess.Popen(
+        [FIRSTMATE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = _wait_for(f"http://127.0.0.1:{port}/healthz")
+        assert health.json()["status"] == "ok"
+        # a message queued by another process (as the demo does) is delivered by the server's dispatcher
+        assert run(home, "demo", "--no-serve", "--out", str(tmp_path / "out")).returncode == 0
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list((home / "outbox").glob("*.eml")):
+            time.sleep(0.2)
+        assert len(list((home / "outbox").glob("*.eml"))) == 1
+        busy = run(home, "serve", "--port", str(port))
+        assert busy.returncode == 2 and "in use" in busy.stderr
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode in (0, -15), output  # uvicorn re-raises SIGTERM after a clean shutdown
+    assert "Application shutdown complete" in output
+    token = output.split("/admin/enter?t=")[1].split()[0]
+    assert token.startswith("eyJ")  # the sign-in link is printed for the operator…
+    assert output.count(token) == 1  # …once, and never logged
+
+
+def _wait_for(url: str) -> httpx.Response:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -1,0 +1,224 @@
+"""The outbox end to end: real SQLite, a real SMTP server, real dispatcher processes killed mid-flow.
+
+Nothing is lost; nothing recorded as sent is ever sent again; a crash between send and record
+repeats at most that one message, with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App, build
+from firstmate.config import load_settings
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.services import outbox
+from tests.smtp_server import SmtpServer
+
+DISPATCHER = Path(__file__).with_name("dispatcher_proc.py")
+FIRSTMATE = Path(sys.executable).with_name("firstmate")
+
+
+def _message(n: int, to: str = "crew@example.com") -> OutgoingMessage:
+    return OutgoingMessage(
+        idempotency_key=f"booking:{n}:crew:notify",
+        sender="ops@example.com",
+        to=(to,),
+        subject=f"New charter #{n}",
+        text=f"Charter {n} needs a captain.",
+        html=f"<p>Charter <b>{n}</b> needs a captain.</p>",
+    )
+
+
+def _env(home: Path, smtp: SmtpServer | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_OUTBOX_LEASE_S="1", FIRSTMATE_LOG_LEVEL="warning")
+    if smtp is not None:
+        env.update(
+            FIRSTMATE_MAILER="smtp",
+            FIRSTMATE_SMTP_HOST="127.0.0.1",
+            FIRSTMATE_SMTP_PORT=str(smtp.port),
+            FIRSTMATE_SMTP_STARTTLS="false",
+        )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def smtp_app(tmp_path: Path, smtp_server: SmtpServer, clock: FixedClock) -> Iterator[App]:
+    settings = load_settings(
+        home=tmp_path / "home",
+        mailer="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_starttls=False,
+    )
+    app = build(settings, clock=clock)
+    yield app
+    app.close()
+
+
+def _statuses(app: App, org: str = "demo") -> collections.Counter[str]:
+    return collections.Counter(e.status.value for e in outbox.list_entries(app.store, org))
+
+
+def _dispatch(app: App) -> outbox.DispatchReport:
+    return outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy)
+
+
+def test_each_message_is_delivered_once_and_requeueing_changes_nothing(
+    smtp_app: App, smtp_server: SmtpServer
+) -> None:
+    now = smtp_app.clock.now()
+    assert outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(30)], now) == 30
+    assert outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(30)], now) == 0
+    assert _dispatch(smtp_app).sent == 30
+    assert _dispatch(smtp_app).handled == 0
+    ids = smtp_server.recorder.message_ids()
+    assert len(ids) == 30 and len(set(ids)) == 30
+    assert _statuses(smtp_app) == {"sent": 30}
+
+
+def test_smtp_down_then_back_messages_wait_back_off_and_all_go_out(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    smtp_server.stop()
+    outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(5)], clock.now())
+    assert _dispatch(smtp_app).retrying == 5
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:0:crew:notify")
+    assert (
+        entry.status is OutboxStatus.PENDING
+        and entry.attempts == 1
+        and "cannot reach" in (entry.last_error or "")
+    )
+    assert _dispatch(smtp_app).handled == 0  # backing off: nothing is due yet
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).retrying == 5
+    assert outbox.get_entry(smtp_app.store, "demo", "booking:0:crew:notify").attempts == 2
+    smtp_server.start()
+    clock.advance(timedelta(seconds=61))
+    assert _dispatch(smtp_app).sent == 5
+    assert len(smtp_server.recorder.received) == 5
+    assert _statuses(smtp_app) == {"sent": 5}
+
+
+def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:
+    outbox.enqueue(
+        smtp_app.store, "demo", [_message(1, to="reject-me@example.com"), _message(2)], clock.now()
+    )
+    report = _dispatch(smtp_app)
+    assert (report.sent, report.dead) == (1, 1)
+    [dead] = outbox.dead_entries(smtp_app.store)
+    assert dead.key == "booking:1:crew:notify" and "550" in (dead.last_error or "")
+    outbox.retry_entry(smtp_app.store, "demo", dead.key, clock.now())
+    assert outbox.dead_entries(smtp_app.store) == []
+    assert _dispatch(smtp_app).dead == 1  # still rejected: dead again, not retried forever
+
+
+def test_a_busy_mailbox_is_retried_with_backoff_then_given_up(smtp_app: App, clock: FixedClock) -> None:
+    outbox.enqueue(smtp_app.store, "demo", [_message(1, to="later@example.com")], clock.now())
+    attempts = 0
+    for _ in range(40):
+        attempts += _dispatch(smtp_app).handled
+        clock.advance(timedelta(minutes=61))
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    assert entry.status is OutboxStatus.DEAD
+    assert attempts == entry.attempts == smtp_app.retry_policy.max_attempts
+
+
+@pytest.mark.slow
+def test_a_dispatcher_killed_between_send_and_record_loses_nothing(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    home = tmp_path / "home"
+    env = _env(home, smtp_server)
+    app = build(load_settings(home=home))
+    outbox.enqueue(app.store, "demo", [_message(n) for n in range(10)], app.clock.now())
+
+    crashed = subprocess.run([sys.executable, DISPATCHER], env={**env, "DIE_AFTER_SEND": "4"}, check=False)
+    assert crashed.returncode == 137
+    assert len(smtp_server.recorder.received) == 4
+    assert _statuses(app) == {"sent": 3, "sending": 1, "pending": 6}
+    sent_before = {
+        e.message.message_id("example.com")
+        for e in outbox.list_entries(app.store, "demo", status=OutboxStatus.SENT)
+    }
+
+    subprocess.run([sys.executable, DISPATCHER], env=env, check=True, timeout=120)
+    assert _statuses(app) == {"sent": 10}
+    counts = collections.Counter(smtp_server.recorder.message_ids())
+    assert len(counts) == 10  # nothing lost
+    assert all(counts[mid] == 1 for mid in sent_before)  # nothing recorded as sent went twice
+    assert sorted(counts.values()) == [1] * 9 + [2]  # only the in-flight one repeats, same Message-ID
+    app.close()
+
+
+@pytest.mark.slow
+def test_with_the_outbox_mailer_a_crash_still_leaves_exactly_one_file_per_message(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = _env(home, None)
+    app = build(load_settings(home=home))
+    outbox.enqueue(app.store, "demo", [_message(n) for n in range(10)], app.clock.now())
+    assert subprocess.run([sys.executable, DISPATCHER], env={**env, "DIE_AFTER_SEND": "6"}).returncode == 137
+    subprocess.run([sys.executable, DISPATCHER], env=env, check=True, timeout=120)
+    assert len(list((home / "outbox").glob("*.eml"))) == 10
+    assert _statuses(app) == {"sent": 10}
+    app.close()
+
+
+@pytest.mark.slow
+def test_two_dispatcher_processes_share_the_outbox_without_doubles(tmp_path: Path) -> None:
+    server = SmtpServer(delay=0.002).start()
+    try:
+        home = tmp_path / "home"
+        env = _env(home, server)
+        app = build(load_settings(home=home))
+        outbox.enqueue(app.store, "demo", [_message(n) for n in range(120)], app.clock.now())
+        procs = [subprocess.Popen([sys.executable, DISPATCHER], env=env) for _ in range(2)]
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+        ids = server.recorder.message_ids()
+        assert len(ids) == 120 and len(set(ids)) == 120
+        assert _statuses(app) == {"sent": 120}
+        app.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_most_one_per_kill(
+    tmp_path: Path,
+) -> None:
+    server = SmtpServer(delay=0.01).start()
+    rng = random.Random(20261121)
+    try:
+        home = tmp_path / "home"
+        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05")
+        app = build(load_settings(home=home))
+        outbox.enqueue(app.store, "demo", [_message(n) for n in range(150)], app.clock.now())
+        kills = 0
+        for _ in range(3):
+            worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.8, 1.6))
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            kills += 1
+        subprocess.run([sys.executable, DISPATCHER], env=env, check=True, timeout=120)
+        counts = collections.Counter(server.recorder.message_ids())
+        assert len(counts) == 150, "a message was lost"
+        assert sum(counts.values()) - 150 <= kills, "more repeats than interrupted sends"
+        assert _statuses(app) == {"sent": 150}
+        app.close()
+    finally:
+        server.stop()

@@ -1,0 +1,61 @@
+"""Settings come from env and firstmate.toml with clear errors; logs never carry secrets."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import structlog
+
+from firstmate.config import load_settings
+from firstmate.errors import ConfigError
+from firstmate.logs import configure_logging
+
+
+def test_env_beats_toml_beats_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "firstmate.toml").write_text('timezone = "Europe/Lisbon"\nmail_from = "ops@example.com"\n')
+    assert load_settings().timezone == "Europe/Lisbon"
+    monkeypatch.setenv("FIRSTMATE_TIMEZONE", "America/New_York")
+    settings = load_settings()
+    assert settings.timezone == "America/New_York" and settings.mail_from == "ops@example.com"
+    assert settings.home == Path("var") and settings.db_path == Path("var/firstmate.db")
+
+
+def test_a_bad_setting_names_itself_and_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIRSTMATE_SMTP_PORT", "99999")
+    with pytest.raises(ConfigError, match="smtp_port") as failure:
+        load_settings()
+    assert "FIRSTMATE_SMTP_PORT" in str(failure.value)
+
+
+def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "firstmate.toml").write_text('tiemzone = "UTC"\n')
+    with pytest.raises(ConfigError, match="tiemzone"):
+        load_settings()
+    monkeypatch.setenv("FIRSTMATE_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match="not a file"):
+        load_settings()
+
+
+def test_logs_are_json_lines_without_tokens_or_secrets() -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjcmV3In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    structlog.get_logger("t").info(
+        "crew.login",
+        url=f"https://x.example.com/crew/enter?t={token}",
+        password="hunter2",
+        email="a@example.com",
+    )
+    logging.getLogger("uvicorn.access").info('GET /admin/enter?t=%s HTTP/1.1" 303', token)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 2
+    text = stream.getvalue()
+    assert token not in text and "hunter2" not in text
+    assert lines[0]["event"] == "crew.login" and lines[0]["email"] == "a@example.com"
+    assert lines[0]["password"] == "[redacted]"

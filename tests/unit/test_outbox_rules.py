@@ -1,0 +1,63 @@
+"""Outbox entry rules: claiming, backoff, dead letters, revival."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from firstmate.domain import outbox as rules
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus, RetryPolicy
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+POLICY = RetryPolicy(max_attempts=4, base_delay=timedelta(seconds=30), max_delay=timedelta(minutes=5))
+
+
+def _entry() -> rules.OutboxEntry:
+    message = OutgoingMessage(
+        idempotency_key="k1", sender="a@example.com", to=("b@example.com",), subject="Hi", text="Hello"
+    )
+    return rules.new_entry("demo", message, NOW)
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    delays = [POLICY.delay_after(n).total_seconds() for n in range(1, 7)]
+    assert delays == [30, 60, 120, 240, 300, 300]
+
+
+def test_a_new_entry_is_due_at_once_and_claiming_leases_it() -> None:
+    entry = _entry()
+    assert entry.is_due(NOW)
+    claimed = rules.claim(entry, NOW, POLICY)
+    assert claimed.status is OutboxStatus.SENDING and claimed.attempts == 1
+    assert not claimed.is_due(NOW + timedelta(seconds=30))
+    assert claimed.is_due(NOW + POLICY.lease)  # a dispatcher died holding it: it comes back
+    with pytest.raises(ValueError, match="not due"):
+        rules.claim(claimed, NOW, POLICY)
+
+
+def test_transient_failures_back_off_then_die_after_max_attempts() -> None:
+    entry, now = _entry(), NOW
+    for attempt in range(1, POLICY.max_attempts + 1):
+        entry = rules.record_failure(
+            rules.claim(entry, now, POLICY), now, "451 busy", permanent=False, policy=POLICY
+        )
+        if attempt < POLICY.max_attempts:
+            assert entry.status is OutboxStatus.PENDING
+            assert entry.due_at == now + POLICY.delay_after(attempt)
+            now = entry.due_at
+    assert entry.status is OutboxStatus.DEAD and entry.attempts == POLICY.max_attempts
+    assert entry.last_error == "451 busy"
+    assert not entry.is_due(now + timedelta(days=365))
+
+
+def test_permanent_failure_is_dead_at_once_and_only_dead_can_be_revived() -> None:
+    dead = rules.record_failure(rules.claim(_entry(), NOW, POLICY), NOW, "550", permanent=True, policy=POLICY)
+    assert dead.status is OutboxStatus.DEAD and dead.attempts == 1
+    revived = rules.revive(dead, NOW + timedelta(hours=1))
+    assert revived.status is OutboxStatus.PENDING and revived.attempts == 0
+    sent = rules.record_sent(rules.claim(revived, NOW + timedelta(hours=1), POLICY), NOW, "ref")
+    assert sent.status is OutboxStatus.SENT and not sent.is_open
+    with pytest.raises(ValueError, match="only dead"):
+        rules.revive(sent, NOW)

@@ -1,0 +1,44 @@
+"""Cron schedules in a business time zone, across daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from firstmate.domain.schedule import Schedule
+
+MONDAY_7AM_LA = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles")
+
+
+def test_monday_seven_am_stays_seven_am_local_across_the_dst_change() -> None:
+    # DST ends in Los Angeles on Sunday 2026-11-01: 7:00 is 14:00 UTC before, 15:00 UTC after
+    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 20, tzinfo=UTC)) == datetime(
+        2026, 10, 26, 14, tzinfo=UTC
+    )
+    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 27, tzinfo=UTC)) == datetime(
+        2026, 11, 2, 15, tzinfo=UTC
+    )
+    # and back in spring (DST starts Sunday 2027-03-14)
+    assert MONDAY_7AM_LA.next_fire(datetime(2027, 3, 10, tzinfo=UTC)) == datetime(2027, 3, 15, 14, tzinfo=UTC)
+
+
+def test_previous_fire_includes_the_exact_moment() -> None:
+    fire = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    assert MONDAY_7AM_LA.previous_fire(fire) == fire
+    assert MONDAY_7AM_LA.previous_fire(fire - timedelta(seconds=1)) == datetime(2026, 10, 26, 14, tzinfo=UTC)
+
+
+def test_a_missed_run_is_caught_up_within_the_window_only() -> None:
+    fire = datetime(2026, 11, 2, 15, tzinfo=UTC)
+    assert MONDAY_7AM_LA.due_period(fire + timedelta(hours=2)) == fire
+    assert MONDAY_7AM_LA.due_period(fire + timedelta(hours=7)) is None
+
+
+def test_bad_schedules_are_refused() -> None:
+    with pytest.raises(ValueError, match="cron"):
+        Schedule("x", "every monday", "UTC")
+    with pytest.raises(ValueError, match="cron"):
+        Schedule("x", "0 0 7 * * MON", "UTC")
+    with pytest.raises(Exception, match="Mars"):
+        Schedule("x", "0 7 * * MON", "Mars/Olympus")

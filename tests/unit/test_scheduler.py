@@ -1,0 +1,86 @@
+"""The scheduler service runs each job once per period, across restarts and rival schedulers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.sqlite import SqliteStore
+from firstmate.domain.schedule import Schedule
+from firstmate.services.scheduler import Job, last_runs, run_due_jobs
+
+MONDAY_7 = datetime(2026, 11, 2, 15, tzinfo=UTC)  # 07:00 in Los Angeles
+
+
+class Counter:
+    def __init__(self, fail_times: int = 0) -> None:
+        self.calls = 0
+        self.fail_times = fail_times
+        self.lock = threading.Lock()
+
+    def __call__(self, _: object) -> str:
+        with self.lock:
+            self.calls += 1
+            if self.calls <= self.fail_times:
+                raise RuntimeError("source API down")
+        return "report built"
+
+
+def _job(counter: Counter) -> Job[object]:
+    return Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), counter)
+
+
+def test_a_job_runs_once_per_period_even_after_a_restart(tmp_path: Path) -> None:
+    clock = FixedClock(MONDAY_7 + timedelta(minutes=1))
+    counter = Counter()
+    store = SqliteStore(tmp_path / "db", clock)
+    assert [r.status for r in run_due_jobs(store, clock, [_job(counter)], None)] == ["done"]
+    clock.advance(timedelta(minutes=30))
+    assert run_due_jobs(store, clock, [_job(counter)], None) == []
+    restarted = SqliteStore(tmp_path / "db", clock)  # a new process on the same database
+    assert run_due_jobs(restarted, clock, [_job(counter)], None) == []
+    assert counter.calls == 1
+    clock.set(MONDAY_7 + timedelta(days=7, seconds=5))
+    assert len(run_due_jobs(restarted, clock, [_job(counter)], None)) == 1
+    assert counter.calls == 2
+    assert [r["status"] for r in last_runs(restarted, "weekly")] == ["done", "done"]
+
+
+def test_rival_schedulers_run_a_period_once(tmp_path: Path) -> None:
+    clock = FixedClock(MONDAY_7 + timedelta(seconds=10))
+    counter = Counter()
+    stores = [SqliteStore(tmp_path / "db", clock) for _ in range(6)]
+    barrier = threading.Barrier(len(stores))
+
+    def tick(store: SqliteStore) -> None:
+        barrier.wait()
+        run_due_jobs(store, clock, [_job(counter)], None)
+
+    threads = [threading.Thread(target=tick, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counter.calls == 1
+
+
+def test_a_failed_run_is_retried_a_bounded_number_of_times(tmp_path: Path) -> None:
+    clock = FixedClock(MONDAY_7)
+    counter = Counter(fail_times=10)
+    store = SqliteStore(tmp_path / "db", clock)
+    statuses = []
+    for _ in range(5):
+        statuses += [r.status for r in run_due_jobs(store, clock, [_job(counter)], None)]
+        clock.advance(timedelta(minutes=1))
+    assert statuses == ["failed", "failed", "failed"]
+    [last] = last_runs(store, "weekly")
+    assert last["attempts"] == 3 and "source API down" in last["detail"]
+
+
+def test_nothing_runs_when_the_period_is_too_old_to_catch_up(tmp_path: Path) -> None:
+    clock = FixedClock(MONDAY_7 + timedelta(hours=12))
+    counter = Counter()
+    assert run_due_jobs(SqliteStore(tmp_path / "db", clock), clock, [_job(counter)], None) == []
+    assert counter.calls == 0

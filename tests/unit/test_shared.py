@@ -1,0 +1,31 @@
+"""Money and time value rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from firstmate.domain.shared import Money, iso, require_aware
+
+
+def test_money_is_exact_and_refuses_floats_and_mixed_currencies() -> None:
+    total = Money.parse("840.75", "usd") + Money.parse("0.10", "USD")
+    assert total == Money(Decimal("840.85"), "USD")
+    assert str(Money.parse("1234.565", "USD")) == "1,234.56 USD"
+    with pytest.raises(TypeError):
+        Money(840.75, "USD")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cannot combine"):
+        Money.parse("1", "USD") + Money.parse("1", "EUR")
+    with pytest.raises(ValueError, match="not an amount"):
+        Money.parse("12,00", "EUR")
+    with pytest.raises(ValueError, match="finite"):
+        Money(Decimal("NaN"), "USD")
+
+
+def test_times_must_carry_an_offset_and_are_stored_as_utc() -> None:
+    local = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=-7)))
+    assert iso(local) == "2026-06-01T16:00:00.000000Z"
+    with pytest.raises(ValueError, match="offset"):
+        require_aware(datetime(2026, 6, 1, 9, 0))

@@ -1,0 +1,119 @@
+"""The web app: health, OpenAPI, admin sign-in, and the outbox as its recipients see it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.demo.run import run_demo
+from firstmate.domain.mail import InlineImage, OutgoingMessage
+from firstmate.services import outbox
+from firstmate.services.access import admin_link_token
+from firstmate.web.app import create_app
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def client(app: App) -> Iterator[TestClient]:
+    with TestClient(create_app(app)) as test_client:
+        yield test_client
+
+
+def _sign_in(client: TestClient, app: App) -> None:
+    token = admin_link_token(app.secret_key, app.clock.now())
+    response = client.get(f"/admin/enter?t={token}", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/outbox"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_health_and_openapi(client: TestClient) -> None:
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    spec = client.get("/openapi.json").json()
+    assert spec["info"]["title"] == "firstmate" and "/healthz" in spec["paths"]
+    assert not any(path.startswith("/admin") for path in spec["paths"])
+
+
+def test_pages_send_security_headers(client: TestClient) -> None:
+    response = client.get("/", headers=HTML)
+    assert response.status_code == 200 and "firstmate is running" in response.text
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_admin_pages_need_a_sign_in(client: TestClient) -> None:
+    page = client.get("/admin/outbox", headers=HTML)
+    assert page.status_code == 401 and "firstmate admin link" in page.text
+    api = client.get("/admin/outbox")
+    assert api.status_code == 401 and api.json()["error"] == "Unauthorized"
+
+
+def test_bad_expired_and_misused_links_are_refused(client: TestClient, app: App, clock: FixedClock) -> None:
+    assert client.get("/admin/enter?t=not-a-token").status_code == 401
+    assert client.get("/admin/enter").status_code == 401
+    stale = admin_link_token(app.secret_key, clock.now())
+    clock.advance(timedelta(minutes=16))
+    assert client.get(f"/admin/enter?t={stale}").status_code == 401
+    forged = admin_link_token(b"x" * 48, clock.now())
+    assert client.get(f"/admin/enter?t={forged}").status_code == 401
+    _sign_in(client, app)
+    session = client.cookies.get("fm_admin")
+    client.cookies.clear()
+    assert client.get(f"/admin/enter?t={session}").status_code == 401  # a session is not a link
+    assert client.get("/admin/outbox").status_code == 401
+
+
+def test_the_outbox_lists_messages_and_renders_them_as_received(
+    client: TestClient, app: App, tmp_path: Path
+) -> None:
+    run_demo(app, tmp_path / "out")
+    chart = InlineImage(cid="chart1", data=b"\x89PNG\r\n\x1a\nrest")
+    outbox.enqueue(
+        app.store,
+        "demo",
+        [
+            OutgoingMessage(
+                idempotency_key="demo:test:<script>",
+                sender="ops@example.com",
+                to=("captain@example.com",),
+                subject="<script>alert(1)</script> roster",
+                text="plain part",
+                html='<p>Chart</p><img src="cid:chart1">',
+                images=(chart,),
+            )
+        ],
+        app.clock.now(),
+    )
+    _sign_in(client, app)
+    listing = client.get("/admin/outbox", headers=HTML)
+    assert listing.status_code == 200
+    assert "firstmate is set up for Saltwind Holdings" in listing.text
+    assert "<script>alert(1)</script>" not in listing.text and "&lt;script&gt;" in listing.text
+    assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == 1
+    assert client.get("/admin/outbox?status=bogus").status_code == 422
+
+    detail = client.get("/admin/outbox/demo/demo:welcome:v1", headers=HTML)
+    assert detail.status_code == 200
+    assert "owner@example.com" in detail.text and 'sandbox srcdoc="' in detail.text
+    assert "Saltwind Charters" in detail.text
+    chart_page = client.get("/admin/outbox/demo/demo:test:%3Cscript%3E", headers=HTML)
+    assert chart_page.status_code == 200 and "data:image/png;base64," in chart_page.text
+    assert client.get("/admin/outbox/demo/nope", headers=HTML).status_code == 404
+    assert client.get("/admin/outbox/other-org/demo:welcome:v1").status_code == 404
+
+
+def test_only_dead_messages_can_be_retried(client: TestClient, app: App, tmp_path: Path) -> None:
+    run_demo(app, tmp_path / "out")
+    _sign_in(client, app)
+    response = client.post("/admin/outbox/demo/demo:welcome:v1/retry", data={"confirm": "yes"})
+    assert response.status_code == 422 and "only dead" in response.json()["detail"]
+    assert outbox.get_entry(app.store, "demo", "demo:welcome:v1").status.value == "sent"
