@@ -84,6 +84,7 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
             username=settings.smtp_username,
             password=password,
             starttls=settings.smtp_starttls,
+            timeout_s=settings.smtp_timeout_s,
         )
         return SmtpMailer(config, clock, domain=settings.mail_domain)
     return OutboxMailer(settings.outbox_path, clock, domain=settings.mail_domain)

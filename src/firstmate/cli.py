@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from firstmate import __version__
 from firstmate.bootstrap import App, build
@@ -226,10 +227,11 @@ def outbox_list(
         return
     table = Table("queued (UTC)", "org", "key", "to", "subject", "status", "tries")
     for e in entries:
-        table.add_row(
+        cells = (
             e.created_at.strftime("%Y-%m-%d %H:%M"), e.org, e.key, ", ".join(e.message.to),
             e.message.subject, e.status.value, str(e.attempts),
         )  # fmt: skip
+        table.add_row(*(Text(cell) for cell in cells))  # Text: a subject is never read as markup
     out.print(table if entries else "No messages.")
 
 
@@ -240,10 +242,11 @@ def outbox_show(org: str, key: str) -> None:
 
     with _app() as app:
         e = outbox.get_entry(app.store, org, key)
-    out.print(f"[bold]{e.message.subject}[/]\nFrom: {e.message.sender}\nTo: {', '.join(e.message.to)}")
+    out.print(Text(e.message.subject, style="bold"))
+    out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
     if e.last_error:
-        out.print(f"Last error: {e.last_error}")
+        out.print(f"Last error: {e.last_error}", markup=False)
     out.print("")
     out.print(e.message.text, markup=False, highlight=False)
 
@@ -321,3 +324,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # a bug, not a user mistake: one line here, the traceback with --verbose
+        if _state.get("verbose"):
+            raise
+        err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))}", highlight=False)
+        err.print("Run again with --verbose for the full traceback, and report it.", highlight=False)
+        sys.exit(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
+    smtp_timeout_s: float = Field(default=20.0, gt=0, le=120)
 
     secret_key: SecretStr | None = Field(
         default=None, description="Signs links and sessions; generated into HOME/secret.key if unset."
@@ -72,6 +73,16 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        # a send still running when its lease ends would be repeated by another dispatcher
+        if self.outbox_lease_s < 6 * self.smtp_timeout_s:
+            raise ValueError(
+                f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least 6 × smtp_timeout_s "
+                f"({self.smtp_timeout_s:g}): an SMTP session is several round trips"
+            )
+        return self
 
     @property
     def db_path(self) -> Path:

@@ -3,12 +3,14 @@ template is generated from the same list."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
 from firstmate.services.scheduler import Job
 
 
-def sweep_expired(app: App) -> str:
+def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items whose ttl has passed (they already read as absent)."""
     removed = app.store.sweep_expired()
     return f"{removed} expired items removed"

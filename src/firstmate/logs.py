@@ -36,7 +36,9 @@ def _redact(value: Any) -> Any:
         return {k: "[redacted]" if _SECRET_KEY.search(str(k)) else _redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_redact(v) for v in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact_text(repr(value))  # an object's repr may carry a token
 
 
 def redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
@@ -67,6 +69,8 @@ def configure_logging(
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        # tracebacks become text before redaction, so a token in an exception message is masked too
+        structlog.processors.format_exc_info,
         redact_processor,
     ]
     structlog.configure(
@@ -79,7 +83,6 @@ def configure_logging(
         foreign_pre_chain=shared,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info if as_json else _identity,
             renderer,
         ],
     )
@@ -91,7 +94,3 @@ def configure_logging(
     for noisy in ("uvicorn.access",):  # access lines carry query strings; ours are redacted
         logging.getLogger(noisy).handlers[:] = []
         logging.getLogger(noisy).propagate = True
-
-
-def _identity(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    return event_dict

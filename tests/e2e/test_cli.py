@@ -65,6 +65,28 @@ def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
     assert unknown_job.returncode == 2 and "choose one of sweep" in unknown_job.stderr
 
 
+def test_message_text_is_never_read_as_terminal_markup(tmp_path: Path) -> None:
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.services import outbox
+    from firstmate.services.business import save_business
+
+    app = build(load_settings(home=tmp_path / "home"))
+    save_business(app.store, demo_profile())
+    subject = "[/] [link=https://evil.example.com]click[/link] [bold]"
+    message = OutgoingMessage(
+        idempotency_key="x", sender="a@example.com", to=("b@example.com",), subject=subject, text="[red]t"
+    )
+    outbox.enqueue(app.store, "demo", [message], app.clock.now())
+    app.close()
+    listing = run(tmp_path / "home", "outbox", "list")
+    assert listing.returncode == 0 and "[link=https://evil.example.com]" in listing.stdout
+    shown = run(tmp_path / "home", "outbox", "show", "demo", "x")
+    assert shown.returncode == 0 and subject in shown.stdout and "[red]t" in shown.stdout
+
+
 def test_a_home_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")

@@ -44,7 +44,8 @@ def _message(n: int, to: str = "crew@example.com") -> OutgoingMessage:
 
 def _env(home: Path, smtp: SmtpServer | None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
-    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_OUTBOX_LEASE_S="1", FIRSTMATE_LOG_LEVEL="warning")
+    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_OUTBOX_LEASE_S="2", FIRSTMATE_SMTP_TIMEOUT_S="0.3")
+    env.update(FIRSTMATE_LOG_LEVEL="warning")
     if smtp is not None:
         env.update(
             FIRSTMATE_MAILER="smtp",
@@ -89,6 +90,22 @@ def test_each_message_is_delivered_once_and_requeueing_changes_nothing(
     ids = smtp_server.recorder.message_ids()
     assert len(ids) == 30 and len(set(ids)) == 30
     assert _statuses(smtp_app) == {"sent": 30}
+
+
+def test_a_state_change_and_its_message_commit_together_or_not_at_all(smtp_app: App) -> None:
+    from firstmate.errors import ConditionFailed
+    from firstmate.ports import Absent, Item, Put
+
+    now = smtp_app.clock.now()
+    state = Put(Item("ORG#demo#ROSTER", "ev1", {"captain": "ana"}), Absent())
+    smtp_app.store.transact([state, outbox.enqueue_write("demo", _message(7), now)])
+    assert _statuses(smtp_app) == {"pending": 1}
+    # a replay of the same change: the message is already queued, so nothing at all is written
+    replay = Put(Item("ORG#demo#ROSTER", "ev2", {"captain": "ana"}), Absent())
+    with pytest.raises(ConditionFailed):
+        smtp_app.store.transact([replay, outbox.enqueue_write("demo", _message(7), now)])
+    assert smtp_app.store.get("ORG#demo#ROSTER", "ev2") is None
+    assert _statuses(smtp_app) == {"pending": 1}
 
 
 def test_smtp_down_then_back_messages_wait_back_off_and_all_go_out(
@@ -136,6 +153,36 @@ def test_a_busy_mailbox_is_retried_with_backoff_then_given_up(smtp_app: App, clo
     entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
     assert entry.status is OutboxStatus.DEAD
     assert attempts == entry.attempts == smtp_app.retry_policy.max_attempts
+
+
+class DiesMidSend:
+    """Stands for a sender process that dies (or hangs until killed) while handing over a message."""
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise SystemExit("killed mid-send")
+
+
+def test_a_message_that_kills_every_sender_goes_dead_instead_of_looping(
+    smtp_app: App, clock: FixedClock
+) -> None:
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    policy = smtp_app.retry_policy
+    for _ in range(policy.max_attempts):
+        with pytest.raises(SystemExit):
+            outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy)
+        clock.advance(policy.lease + timedelta(seconds=1))
+    report = outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy)
+    assert report.dead == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    assert entry.status is OutboxStatus.DEAD and "gave up" in (entry.last_error or "")
+    assert outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy).handled == 0
+
+
+def test_a_malformed_address_is_refused_before_it_reaches_the_outbox() -> None:
+    with pytest.raises(ValueError, match="not an email address"):
+        _message(1, to="a,evil@example.com")
+    with pytest.raises(ValueError, match="not an email address"):
+        _message(1, to="é@example.com")
 
 
 @pytest.mark.slow

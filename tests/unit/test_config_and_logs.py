@@ -59,3 +59,17 @@ def test_logs_are_json_lines_without_tokens_or_secrets() -> None:
     assert token not in text and "hunter2" not in text
     assert lines[0]["event"] == "crew.login" and lines[0]["email"] == "a@example.com"
     assert lines[0]["password"] == "[redacted]"
+
+
+def test_tokens_inside_exceptions_are_masked_in_both_formats() -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    for fmt in ("json", "console"):
+        stream = io.StringIO()
+        configure_logging(fmt, "info", stream=stream)  # type: ignore[arg-type]
+        try:
+            raise ValueError(f"bad link https://x.example.com/admin/enter?t={token}")
+        except ValueError:
+            structlog.get_logger("t").exception("link.failed", link=object())
+        text = stream.getvalue()
+        assert "ValueError" in text and "link.failed" in text
+        assert token not in text, fmt

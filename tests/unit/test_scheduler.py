@@ -19,8 +19,10 @@ class Counter:
         self.calls = 0
         self.fail_times = fail_times
         self.lock = threading.Lock()
+        self.periods: list[datetime] = []
 
-    def __call__(self, _: object) -> str:
+    def __call__(self, _: object, period: datetime) -> str:
+        self.periods.append(period)
         with self.lock:
             self.calls += 1
             if self.calls <= self.fail_times:
@@ -84,3 +86,25 @@ def test_nothing_runs_when_the_period_is_too_old_to_catch_up(tmp_path: Path) -> 
     counter = Counter()
     assert run_due_jobs(SqliteStore(tmp_path / "db", clock), clock, [_job(counter)], None) == []
     assert counter.calls == 0
+
+
+def test_a_daily_job_in_the_repeated_hour_runs_once_when_clocks_go_back(tmp_path: Path) -> None:
+    # New York, 2026-11-01: 01:30 happens at 05:30 UTC (EDT) and again at 06:30 UTC (EST)
+    job = Job(Schedule("nightly", "30 1 * * *", "America/New_York"), Counter())
+    clock = FixedClock(datetime(2026, 11, 1, 5, 31, tzinfo=UTC))
+    store = SqliteStore(tmp_path / "db", clock)
+    assert len(run_due_jobs(store, clock, [job], None)) == 1
+    clock.set(datetime(2026, 11, 1, 6, 31, tzinfo=UTC))
+    assert run_due_jobs(store, clock, [job], None) == []
+    assert job.run.calls == 1  # type: ignore[attr-defined]
+
+
+def test_a_job_never_starts_before_its_time_and_gets_its_period(tmp_path: Path) -> None:
+    counter = Counter()
+    clock = FixedClock(MONDAY_7 - timedelta(milliseconds=400))
+    store = SqliteStore(tmp_path / "db", clock)
+    run_due_jobs(store, clock, [_job(counter)], None)
+    assert counter.periods == []  # last Monday is too old to catch up, and this one is not yet due
+    clock.set(MONDAY_7 + timedelta(minutes=3))
+    run_due_jobs(store, clock, [_job(counter)], None)
+    assert counter.periods[-1] == MONDAY_7

@@ -72,6 +72,14 @@ def test_bad_expired_and_misused_links_are_refused(client: TestClient, app: App,
     assert client.get("/admin/outbox").status_code == 401
 
 
+def test_a_sign_in_link_works_once(client: TestClient, app: App) -> None:
+    token = admin_link_token(app.secret_key, app.clock.now())
+    assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    replay = client.get(f"/admin/enter?t={token}", headers=HTML)
+    assert replay.status_code == 401 and "already used" in replay.text
+
+
 def test_the_outbox_lists_messages_and_renders_them_as_received(
     client: TestClient, app: App, tmp_path: Path
 ) -> None:

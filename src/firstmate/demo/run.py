@@ -19,9 +19,9 @@ from firstmate.bootstrap import App
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry
+from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.business import save_business
-from firstmate.web.rendering import render
 
 DEMO_ORG = "demo"
 Step = Callable[[str], None]

@@ -61,6 +61,13 @@ class Entity(_Frozen):
     primary_colour: str = Field(default="#0b3d5c", pattern=COLOUR)
     accent_colour: str = Field(default="#f2a541", pattern=COLOUR)
     website: str | None = None
+    logo_url: str | None = Field(default=None, pattern=r"^(https://|/static/)\S+$")
+    what_to_bring: tuple[str, ...] = (
+        "Soft-soled shoes",
+        "A warm layer: it is colder on the water",
+        "Sunscreen and sunglasses",
+        "Photo ID",
+    )
 
 
 class Asset(_Frozen):
@@ -99,3 +106,26 @@ class BusinessProfile(_Frozen):
     def entity(self, entity_id: str) -> Entity | None:
         """The entity with this id, if any."""
         return next((e for e in self.entities if e.id == entity_id), None)
+
+    def asset(self, asset_id: str) -> Asset | None:
+        """The asset with this id, if any."""
+        return next((a for a in self.assets if a.id == asset_id), None)
+
+    def place(self, entity_id: str | None, asset_id: str | None) -> tuple[Entity, Asset]:
+        """The entity and boat a booking belongs to. Without an asset, the entity's only boat
+        (or the org's only boat); raises ValueError naming what is unknown or ambiguous."""
+        if asset_id is not None:
+            asset = self.asset(asset_id)
+            if asset is None or asset.kind is not AssetKind.BOAT:
+                known = ", ".join(a.id for a in self.assets if a.kind is AssetKind.BOAT)
+                raise ValueError(f"unknown boat {asset_id!r}; known boats: {known}")
+        else:
+            boats = [a for a in self.assets if a.kind is AssetKind.BOAT and entity_id in (None, a.entity)]
+            if len(boats) != 1:
+                raise ValueError(f"say which boat: 'asset' is one of {', '.join(a.id for a in boats)}")
+            asset = boats[0]
+        if entity_id is not None and entity_id != asset.entity:
+            raise ValueError(f"boat {asset.id!r} belongs to {asset.entity!r}, not {entity_id!r}")
+        entity = self.entity(asset.entity)
+        assert entity is not None  # guaranteed by the profile's own validation
+        return entity, asset

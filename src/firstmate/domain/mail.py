@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -75,4 +77,8 @@ def check_address(value: str) -> str:
     """Return `value` if it looks like a deliverable address (`name@domain.tld`), else raise."""
     if not _ADDRESS.fullmatch(value):
         raise ValueError(f"{value!r} is not an email address like name@example.com")
+    try:
+        Address(addr_spec=value)  # what the MIME layer will need: no commas, quotes or non-ASCII
+    except (ValueError, IndexError, HeaderParseError):
+        raise ValueError(f"{value!r} is not an email address like name@example.com") from None
     return value

@@ -72,6 +72,18 @@ def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
     return OutboxEntry(org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now)
 
 
+def out_of_attempts(entry: OutboxEntry, policy: RetryPolicy) -> bool:
+    """True for an entry whose dispatchers kept dying mid-send until no attempt was left
+    (a message that crashes or hangs every sender): it must go dead, not be tried again."""
+    return entry.status is OutboxStatus.SENDING and entry.attempts >= policy.max_attempts
+
+
+def give_up(entry: OutboxEntry) -> OutboxEntry:
+    """A dead entry, after its senders stopped mid-send on every allowed attempt."""
+    reason = f"gave up: the sender stopped mid-send on all {entry.attempts} attempts"
+    return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": entry.last_error or reason})
+
+
 def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry:
     """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease."""
     if not entry.is_due(now):

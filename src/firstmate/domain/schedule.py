@@ -27,10 +27,20 @@ class Schedule:
 
     def previous_fire(self, now: datetime) -> datetime:
         """The latest scheduled moment at or before `now`, in UTC."""
-        # croniter's get_prev is strictly before its start: nudge so `now` itself can be a fire time
-        local = (now + timedelta(seconds=1)).astimezone(ZoneInfo(self.timezone))
+        local = now.astimezone(ZoneInfo(self.timezone))
+        minute = local.replace(second=0, microsecond=0)
+        if croniter.match(self.cron, minute):  # get_prev is strictly before its start
+            return minute.astimezone(UTC)
         fire: datetime = croniter(self.cron, local).get_prev(datetime)
         return fire.astimezone(UTC)
+
+    def period_key(self, fire: datetime) -> str:
+        """The period a fire time belongs to, as local wall-clock time.
+
+        When clocks go back, 01:30 happens twice; both fire times share one key, so a daily job
+        runs once that night, not twice.
+        """
+        return fire.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%dT%H:%M")
 
     def next_fire(self, now: datetime) -> datetime:
         """The first scheduled moment after `now`, in UTC."""

@@ -12,20 +12,32 @@ from typing import Any
 
 import jwt
 
-from firstmate.errors import Unauthorized
+from firstmate.errors import ConditionFailed, Unauthorized
+from firstmate.ports import Absent, Item, Store
 
 ISSUER = "firstmate"
 ADMIN_AUDIENCE = "firstmate:admin"
+CREW_AUDIENCE = "firstmate:crew"
 LINK_TTL = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
 _ALGORITHM = "HS256"
 
 
-def issue_token(secret: bytes, *, typ: str, subject: str, now: datetime, ttl: timedelta) -> str:
-    """A signed token of type `typ` for `subject`, valid from `now` for `ttl`."""
+def issue_token(
+    secret: bytes,
+    *,
+    typ: str,
+    subject: str,
+    now: datetime,
+    ttl: timedelta,
+    audience: str = ADMIN_AUDIENCE,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """A signed token of type `typ` for `subject` and `audience`, valid from `now` for `ttl`."""
     claims = {
+        **(extra or {}),
         "iss": ISSUER,
-        "aud": ADMIN_AUDIENCE,
+        "aud": audience,
         "typ": typ,
         "sub": subject,
         "iat": int(now.timestamp()),
@@ -35,14 +47,17 @@ def issue_token(secret: bytes, *, typ: str, subject: str, now: datetime, ttl: ti
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
-def verify_token(secret: bytes, token: str, *, typ: str, now: datetime) -> dict[str, Any]:
-    """The token's claims if it is ours, of type `typ` and unexpired; else raise Unauthorized."""
+def verify_token(
+    secret: bytes, token: str, *, typ: str, now: datetime, audience: str = ADMIN_AUDIENCE
+) -> dict[str, Any]:
+    """The token's claims if it is ours, for `audience`, of type `typ` and unexpired; else raise
+    Unauthorized."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
             secret,
             algorithms=[_ALGORITHM],
-            audience=ADMIN_AUDIENCE,
+            audience=audience,
             issuer=ISSUER,
             options={"verify_exp": False, "require": ["exp", "iat", "jti", "sub", "typ"]},
         )
@@ -55,6 +70,20 @@ def verify_token(secret: bytes, token: str, *, typ: str, now: datetime) -> dict[
     return claims
 
 
+def spend_token(store: Store, claims: dict[str, Any]) -> None:
+    """Mark a single-use token as used; raise Unauthorized if it was used before.
+
+    The record expires with the token, so the list of spent tokens never grows without bound.
+    """
+    marker = Item(
+        f"SPENT#{claims['aud']}", str(claims["jti"]), {"sub": claims["sub"]}, ttl=int(claims["exp"])
+    )
+    try:
+        store.put(marker, Absent())
+    except ConditionFailed:
+        raise Unauthorized("that sign-in link was already used", hint="ask for a new link") from None
+
+
 def admin_link_token(secret: bytes, now: datetime) -> str:
     """A 15-minute admin sign-in link token."""
     return issue_token(secret, typ="admin-link", subject="admin", now=now, ttl=LINK_TTL)
@@ -63,3 +92,20 @@ def admin_link_token(secret: bytes, now: datetime) -> str:
 def admin_session_token(secret: bytes, now: datetime) -> str:
     """A 12-hour admin session, set as an HttpOnly cookie."""
     return issue_token(secret, typ="admin-session", subject="admin", now=now, ttl=SESSION_TTL)
+
+
+#: Links in crew notifications: long enough to read the mail on the dock, still single-use.
+NOTIFICATION_LINK_TTL = timedelta(hours=72)
+
+
+def crew_event_link_token(secret: bytes, person_id: str, event_id: str, now: datetime) -> str:
+    """A sign-in token for one crew member that opens one event."""
+    return issue_token(
+        secret,
+        typ="magic",
+        subject=person_id,
+        now=now,
+        ttl=NOTIFICATION_LINK_TTL,
+        audience=CREW_AUDIENCE,
+        extra={"purpose": f"event:{event_id}"},
+    )

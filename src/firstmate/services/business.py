@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
 from firstmate.errors import InvalidInput
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
+from firstmate.services.paging import all_items
 
 ORGS_PK = "ORGS"
 
@@ -56,8 +57,8 @@ def load_business(store: Store, org: str) -> BusinessProfile | None:
     profile = store.get(org_pk(org), "PROFILE")
     if profile is None:
         return None
-    entities = [Entity.model_validate(i.data) for i in _all(store, org_pk(org), "ENTITY#")]
-    assets = [Asset.model_validate(i.data) for i in _all(store, org_pk(org), "ASSET#")]
+    entities = [Entity.model_validate(i.data) for i in all_items(store, org_pk(org), "ENTITY#")]
+    assets = [Asset.model_validate(i.data) for i in all_items(store, org_pk(org), "ASSET#")]
     return BusinessProfile(
         org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets)
     )
@@ -65,15 +66,4 @@ def load_business(store: Store, org: str) -> BusinessProfile | None:
 
 def list_orgs(store: Store) -> list[str]:
     """Every org id, sorted."""
-    return [i.sk for i in _all(store, ORGS_PK, "")]
-
-
-def _all(store: Store, pk: str, prefix: str) -> list[Item]:
-    items: list[Item] = []
-    cursor: str | None = None
-    while True:
-        page = store.query(pk, prefix, cursor=cursor)
-        items += page.items
-        if page.cursor is None:
-            return items
-        cursor = page.cursor
+    return [i.sk for i in all_items(store, ORGS_PK, "")]

@@ -6,28 +6,33 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
-from firstmate.domain.shared import iso
+from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import (
     ConditionFailed,
     DeliveryError,
     InvalidInput,
     NotFound,
-    PermanentDeliveryError,
+    StoreUnavailable,
+    TransientDeliveryError,
 )
 from firstmate.ports import Absent, Clock, Item, Mailer, Put, Store, VersionIs
+from firstmate.services.paging import all_items
 
 log = structlog.get_logger(__name__)
 
 DUE_INDEX = "OUTBOX#DUE"
+#: Sent messages stay readable on the admin page this long, then expire; dead ones stay.
+SENT_RETENTION = timedelta(days=90)
 DEAD_INDEX = "OUTBOX#DEAD"
 
 
@@ -44,10 +49,12 @@ def to_item(entry: OutboxEntry) -> Item:
         gsi1pk, gsi1sk = DUE_INDEX, f"{iso(entry.due_at)}#{entry.org}#{entry.key}"
     elif entry.status is OutboxStatus.DEAD:
         gsi1pk, gsi1sk = DEAD_INDEX, f"{entry.org}#{entry.key}"
+    ttl = to_epoch(entry.sent_at + SENT_RETENTION) if entry.sent_at else None
     return Item(
         pk=outbox_pk(entry.org),
         sk=entry.key,
         data=entry.model_dump(mode="json"),
+        ttl=ttl,
         gsi1pk=gsi1pk,
         gsi1sk=gsi1sk,
     )
@@ -109,21 +116,38 @@ def dispatch_outbox(
     report = DispatchReport()
     for item in _due(store, clock.now(), limit):
         entry = from_item(item)
+        if rules.out_of_attempts(entry, policy):
+            next_state = rules.give_up(entry)
+            log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
+        else:
+            next_state = rules.claim(entry, clock.now(), policy)
         try:
-            claimed_item = store.put(
-                to_item(rules.claim(entry, clock.now(), policy)), VersionIs(item.version)
-            )
+            claimed_item = store.put(to_item(next_state), VersionIs(item.version))
         except ConditionFailed:
             report.skipped += 1  # another dispatcher claimed it first
             continue
-        outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
-        try:
-            store.put(to_item(outcome), VersionIs(claimed_item.version))
-        except ConditionFailed:
-            log.warning("outbox.lease_lost", org=entry.org, key=entry.key)
+        if next_state.status is OutboxStatus.DEAD:
+            report.dead += 1
             continue
-        _count(report, outcome)
+        outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
+        if _record(store, outcome, claimed_item.version):
+            _count(report, outcome)
     return report
+
+
+def _record(store: Store, outcome: OutboxEntry, claimed_version: int) -> bool:
+    """Write the outcome of a send; retried briefly, because failing here means a resend."""
+    for attempt in range(5):
+        try:
+            store.put(to_item(outcome), VersionIs(claimed_version))
+            return True
+        except ConditionFailed:
+            log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
+            return False
+        except StoreUnavailable:
+            time.sleep(0.2 * (attempt + 1))
+    log.error("outbox.record_failed", org=outcome.org, key=outcome.key, status=outcome.status.value)
+    return False
 
 
 def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
@@ -137,8 +161,9 @@ def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
 def _deliver(mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPolicy) -> OutboxEntry:
     try:
         ref = mailer.send(entry.message)
-    except DeliveryError as exc:
-        permanent = isinstance(exc, PermanentDeliveryError)
+    except (DeliveryError, ValueError) as exc:
+        # a ValueError is a message no mail system would take (a malformed address): permanent
+        permanent = not isinstance(exc, TransientDeliveryError)
         log.warning(
             "outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc)
         )
@@ -166,14 +191,9 @@ def list_entries(
     store: Store, org: str, *, status: OutboxStatus | None = None, limit: int = 200
 ) -> list[OutboxEntry]:
     """One org's outbox entries, newest first, optionally of one status."""
-    entries: list[OutboxEntry] = []
-    cursor: str | None = None
-    while True:
-        page = store.query(outbox_pk(org), cursor=cursor, limit=200)
-        entries += [e for e in map(from_item, page.items) if status is None or e.status is status]
-        cursor = page.cursor
-        if cursor is None:
-            break
+    entries = [
+        e for e in map(from_item, all_items(store, outbox_pk(org))) if status is None or e.status is status
+    ]
     entries.sort(key=lambda e: e.created_at, reverse=True)
     return entries[:limit]
 

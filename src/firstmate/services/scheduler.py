@@ -30,10 +30,11 @@ Ctx = TypeVar("Ctx")
 
 @dataclass(frozen=True)
 class Job(Generic[Ctx]):
-    """A schedule and the function it runs (given the application context)."""
+    """A schedule and the function it runs, given the application context and the period's
+    fire time (so a job can work on its own period, not on whatever time it happens to start)."""
 
     schedule: Schedule
-    run: Callable[[Ctx], Any]
+    run: Callable[[Ctx, datetime], Any]
 
     @property
     def name(self) -> str:
@@ -58,7 +59,7 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
         period = job.schedule.due_period(clock.now())
         if period is None:
             continue
-        claimed = _claim(store, clock.now(), job.name, period)
+        claimed = _claim(store, clock.now(), f"{job.name}#{job.schedule.period_key(period)}")
         if claimed is None:
             continue
         runs.append(_run(store, clock, job, ctx, period, claimed))
@@ -68,7 +69,8 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
 def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
     """Run a job at once, outside its schedule (an admin's request); recorded as a manual run."""
     now = clock.now()
-    item = store.put(Item(RUNS_PK, f"{job.name}#manual#{iso(now)}", _record("running", now, 1)))
+    sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}~manual"
+    item = store.put(Item(RUNS_PK, sk, _record("running", now, 1)))
     return _run(store, clock, job, ctx, now, item)
 
 
@@ -82,16 +84,15 @@ def _record(status: str, now: datetime, attempts: int, detail: str = "") -> dict
     return {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
 
 
-def _claim(store: Store, now: datetime, job: str, period: datetime) -> Item | None:
-    sk = f"{job}#{iso(period)}"
+def _claim(store: Store, now: datetime, sk: str) -> Item | None:
     existing = store.get(RUNS_PK, sk)
     try:
         if existing is None:
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
         data = existing.data
         stale = data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
-        retry = data["status"] == "failed" and data["attempts"] < MAX_ATTEMPTS
-        if not (stale or retry):
+        retry = data["status"] == "failed"
+        if not (stale or retry) or data["attempts"] >= MAX_ATTEMPTS:
             return None
         attempts = int(data["attempts"]) + 1
         return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
@@ -103,7 +104,7 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     attempts = int(claimed.data["attempts"])
     log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
     try:
-        result = job.run(ctx)
+        result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
         status, detail = "failed", f"{type(exc).__name__}: {exc}"

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from firstmate import __version__
 from firstmate.bootstrap import App
 from firstmate.errors import FirstmateError, RateLimited
-from firstmate.web.rendering import render
+from firstmate.rendering import render
 from firstmate.web.routes import admin, health
 
 log = structlog.get_logger(__name__)

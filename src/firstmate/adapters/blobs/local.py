@@ -49,8 +49,9 @@ class LocalBlobs:
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
         path = self._path(key)
         try:
-            _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
+            # data first: a crash in between leaves a blob typed octet-stream, never a type without data
             _atomic_write(path, data)
+            _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
         except (NotADirectoryError, IsADirectoryError, FileExistsError):
             raise InvalidInput(
                 f"blob key {key!r} clashes with an existing blob or folder of the same name"

@@ -35,6 +35,10 @@ class SmtpMailer:
     def send(self, message: OutgoingMessage) -> str:
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         cfg = self._config
+        if cfg.username and not cfg.starttls and cfg.host not in ("localhost", "127.0.0.1", "::1"):
+            raise PermanentDeliveryError(
+                f"refusing to send the SMTP password to {cfg.host} unencrypted: turn on smtp_starttls"
+            )
         try:
             with smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s) as smtp:
                 if cfg.starttls:

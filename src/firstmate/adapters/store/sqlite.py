@@ -22,7 +22,6 @@ from firstmate.errors import ConditionFailed, InvalidInput, StoreError, StoreUna
 from firstmate.ports import (
     MAX_TRANSACTION_WRITES,
     Absent,
-    Check,
     Clock,
     Condition,
     Delete,
@@ -34,8 +33,11 @@ from firstmate.ports import (
     Write,
 )
 
-#: DynamoDB's item size limit, enforced here too so that what works locally works on AWS.
+#: DynamoDB's limits, enforced here too so that what works locally works on AWS.
 MAX_ITEM_BYTES = 400_000
+MAX_PK_BYTES = 2048
+MAX_SK_BYTES = 1024
+MAX_TRANSACTION_BYTES = 4_000_000
 _TOP = "\U0010ffff"  # sorts after every other character: the upper bound of a prefix range
 
 _SCHEMA = """
@@ -121,6 +123,10 @@ class SqliteStore:
                     f"cannot write {self._path}: {text}", hint="free disk space and retry"
                 ) from exc
             raise StoreError(f"database error: {text}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"database error: {exc}", hint=f"check {self._path} with 'sqlite3 … PRAGMA integrity_check'"
+            ) from exc
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
@@ -210,16 +216,25 @@ class SqliteStore:
     def transact(self, writes: Sequence[Write]) -> list[Item]:
         _validate_writes(writes)
         rows = [_row(w.item) if isinstance(w, Put) else None for w in writes]
-        with self._errors():
-            conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                stored = self._apply(conn, writes, rows, self._now())
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        total = sum(len(row[-1]) for row in rows if row is not None)
+        if total > MAX_TRANSACTION_BYTES:
+            raise InvalidInput(f"a transaction writes at most {MAX_TRANSACTION_BYTES} bytes, got {total}")
+        with self._errors(), self._write_transaction() as conn:
+            return self._apply(conn, writes, rows, self._now())
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any failure (COMMIT's own included), so a
+        connection never keeps the write lock after an error."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
             conn.execute("COMMIT")
-        return stored
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def _apply(
         self,
@@ -253,15 +268,12 @@ class SqliteStore:
         return stored
 
     def sweep_expired(self, limit: int = 1000) -> int:
-        with self._errors():
-            conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
+        with self._errors(), self._write_transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM items WHERE (pk, sk) IN "
                 "(SELECT pk, sk FROM items WHERE ttl IS NOT NULL AND ttl <= ? LIMIT ?)",
                 (self._now(), limit),
             )
-            conn.execute("COMMIT")
             return cur.rowcount
 
     def ping(self) -> None:
@@ -305,24 +317,29 @@ def _validate_writes(writes: Sequence[Write]) -> None:
         raise InvalidInput(f"a transaction holds at most {MAX_TRANSACTION_WRITES} writes, got {len(writes)}")
     seen: set[tuple[str, str]] = set()
     for write in writes:
-        if isinstance(write, Check | Delete) and not (write.pk and write.sk):
-            raise InvalidInput("every key needs a non-empty pk and sk")
         key = _key(write)
+        _check_key(*key)
         if key in seen:
             raise InvalidInput(f"two writes in one transaction touch {key[0]} / {key[1]}")
         seen.add(key)
 
 
+def _check_key(pk: str, sk: str) -> None:
+    if not pk or not sk:
+        raise InvalidInput("every key needs a non-empty pk and sk")
+    if len(pk.encode()) > MAX_PK_BYTES or len(sk.encode()) > MAX_SK_BYTES:
+        raise InvalidInput(f"key too long: pk ≤ {MAX_PK_BYTES} bytes, sk ≤ {MAX_SK_BYTES} bytes")
+
+
 def _row(item: Item) -> tuple[Any, ...]:
-    if not item.pk or not item.sk:
-        raise InvalidInput("every item needs a non-empty pk and sk")
-    if (item.gsi1pk is None) != (item.gsi1sk is None):
-        raise InvalidInput(f"{item.pk} / {item.sk}: set both gsi1pk and gsi1sk, or neither")
+    _check_key(item.pk, item.sk)
+    if (item.gsi1pk is None) != (item.gsi1sk is None) or item.gsi1pk == "" or item.gsi1sk == "":
+        raise InvalidInput(f"{item.pk} / {item.sk}: set both gsi1pk and gsi1sk (non-empty), or neither")
     try:
         data = json.dumps(item.data, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{item.pk} / {item.sk}: data is not plain JSON ({exc})") from exc
-    size = len(data) + len(item.pk) + len(item.sk) + len(item.gsi1pk or "") + len(item.gsi1sk or "")
+    size = sum(len(part.encode()) for part in (data, item.pk, item.sk, item.gsi1pk or "", item.gsi1sk or ""))
     if size > MAX_ITEM_BYTES:
         raise InvalidInput(f"{item.pk} / {item.sk} is {size} bytes; an item holds at most {MAX_ITEM_BYTES}")
     return (item.pk, item.sk, item.ttl, item.gsi1pk, item.gsi1sk, data)
@@ -361,6 +378,11 @@ def _decode_cursor(cursor: str, kind: str) -> dict[str, Any]:
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput("that page cursor is not one this store issued") from exc
-    if not isinstance(position, dict) or position.get("t") != kind:
+    fields = {"q": ("sk",), "i": ("g", "pk", "sk")}[kind]
+    if (
+        not isinstance(position, dict)
+        or position.get("t") != kind
+        or not all(isinstance(position.get(f), str) for f in fields)
+    ):
         raise InvalidInput("that page cursor is not one this store issued")
     return position

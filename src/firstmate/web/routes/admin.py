@@ -12,11 +12,11 @@ from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import InvalidInput
+from firstmate.rendering import render
 from firstmate.services import outbox
-from firstmate.services.access import SESSION_TTL, admin_session_token, verify_token
+from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, get_app, require_admin
-from firstmate.web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -24,15 +24,16 @@ AppDep = Annotated[App, Depends(get_app)]
 
 @router.get("/enter")
 def enter(request: Request, app: AppDep, t: str = "") -> Response:
-    """Exchange a sign-in link token for a session cookie, then drop the token from the URL."""
-    verify_token(app.secret_key, t, typ="admin-link", now=app.clock.now())
+    """Exchange a single-use sign-in link token for a session cookie, then drop the token from the URL."""
+    claims = verify_token(app.secret_key, t, typ="admin-link", now=app.clock.now())
+    spend_token(app.store, claims)
     response = RedirectResponse("/admin/outbox", status_code=303)
     response.set_cookie(
         ADMIN_COOKIE,
         admin_session_token(app.secret_key, app.clock.now()),
         max_age=int(SESSION_TTL.total_seconds()),
         httponly=True,
-        secure=request.url.scheme == "https",
+        secure=request.url.scheme == "https" or app.settings.base_url.startswith("https://"),
         samesite="lax",
         path="/",
     )

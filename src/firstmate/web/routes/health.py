@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from firstmate import __version__
 from firstmate.bootstrap import App
 from firstmate.errors import StoreError
+from firstmate.rendering import render
 from firstmate.web.deps import get_app
-from firstmate.web.rendering import render
 
 router = APIRouter()
 

@@ -1,4 +1,8 @@
-"""One Jinja2 environment for pages, mail and demo exports, autoescaping HTML everywhere."""
+"""One Jinja2 environment for pages, mail and demo exports, autoescaping HTML everywhere.
+
+Templates live in `firstmate/templates/` (not under web/) so that use cases can render mail
+without importing the web layer.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 def environment() -> Environment:
     """The shared environment (built on first use, not at import)."""
     return Environment(
-        loader=PackageLoader("firstmate.web", "templates"),
+        loader=PackageLoader("firstmate", "templates"),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -1,0 +1,177 @@
+"""Bookings: what every intake channel produces, and how a booking changes over its life.
+
+A booking is identified by (source, external_id). Re-sending the same booking changes nothing;
+a different body is a new revision; a cancellation is the last revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from firstmate.domain.mail import check_address
+from firstmate.domain.shared import Money
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+MAX_GROSS = Decimal("1000000")
+#: Printable text on one line: no control characters (they break mail headers and feeds).
+OneLine = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
+
+
+class BookingStatus(StrEnum):
+    """Whether the trip is on."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class LeadGuest(BaseModel):
+    """The guest who booked: the only guest whose contact details the booking carries."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[OneLine, StringConstraints(max_length=120)]
+    email: str
+    phone: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{5,30}$")] | None
+    ) = None
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return check_address(value.strip()).lower()
+
+
+class BookingRequest(BaseModel):
+    """A booking as any channel delivers it (API body, CSV row, parsed email, calendar event)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]{1,29}$", description="Channel, e.g. boatsetter, direct."
+    )
+    external_id: Annotated[OneLine, StringConstraints(max_length=120)] = Field(
+        description="The channel's own id for this booking."
+    )
+    entity: str | None = Field(default=None, pattern=SLUG, description="Business line; default: the asset's.")
+    asset: str | None = Field(default=None, pattern=SLUG, description="The boat; default: the only boat.")
+    start: AwareDatetime = Field(description="Departure, ISO 8601 with UTC offset.")
+    duration_hours: Decimal = Field(gt=0, le=72, decimal_places=2)
+    guest_count: int = Field(ge=1, le=150)
+    gross_amount: Decimal = Field(ge=0, le=MAX_GROSS, decimal_places=2)
+    currency: str = Field(pattern=r"^[A-Za-z]{3}$")
+    lead_guest: LeadGuest
+    notes: str = Field(default="", max_length=2000, description="Shown to crew.")
+    private_notes: str = Field(default="", max_length=2000, description="Admins only; never shown to crew.")
+    status: BookingStatus = BookingStatus.CONFIRMED
+
+    @field_validator("currency")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("start")
+    @classmethod
+    def _plausible(cls, value: datetime) -> datetime:
+        if not 2000 <= value.year <= 2100:
+            raise ValueError("start must be a date between 2000 and 2100")
+        return value
+
+    @model_validator(mode="after")
+    def _sane(self) -> BookingRequest:
+        if self.duration_hours * 60 % 15:
+            raise ValueError("duration_hours must be a whole number of quarter hours")
+        return self
+
+    @property
+    def end(self) -> datetime:
+        """Return time."""
+        return self.start + timedelta(minutes=int(self.duration_hours * 60))
+
+    @property
+    def gross(self) -> Money:
+        """The gross amount as Money."""
+        return Money(self.gross_amount, self.currency)
+
+    def fingerprint(self) -> str:
+        """A digest of everything the booking says: equal bodies give equal fingerprints."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:24]
+
+
+class Booking(BaseModel):
+    """A booking as stored: the request plus its identity, placement and history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    org: str
+    event_id: str
+    entity: str
+    asset: str
+    guest_code: str
+    request: BookingRequest
+    revision: int = 1
+    fingerprint: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the booking is cancelled."""
+        return self.request.status is BookingStatus.CANCELLED
+
+
+class IntakeResult(StrEnum):
+    """What an intake did to the stored booking."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CANCELLED = "cancelled"
+
+
+def classify_change(existing: Booking | None, request: BookingRequest) -> IntakeResult:
+    """Decide what a request means for the booking already stored under its (source, external_id)."""
+    if existing is None:
+        return IntakeResult.CREATED
+    if existing.fingerprint == request.fingerprint():
+        return IntakeResult.UNCHANGED
+    if existing.cancelled and request.status is BookingStatus.CANCELLED:
+        return IntakeResult.UNCHANGED  # cancelling twice, even with other details, is still one cancellation
+    if request.status is BookingStatus.CANCELLED:
+        return IntakeResult.CANCELLED
+    return IntakeResult.UPDATED
+
+
+def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:
+    """The next revision of `existing` carrying `request`."""
+    return existing.model_copy(
+        update={
+            "request": request,
+            "revision": existing.revision + 1,
+            "fingerprint": request.fingerprint(),
+            "updated_at": now,
+        }
+    )
+
+
+def cancellation_of(booking: Booking) -> BookingRequest:
+    """The request that cancels `booking` and changes nothing else."""
+    return booking.request.model_copy(update={"status": BookingStatus.CANCELLED})

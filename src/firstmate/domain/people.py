@@ -1,0 +1,42 @@
+"""People who work for an org: crew members and admins, with what they are qualified for."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from firstmate.domain.mail import check_address
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class Person(BaseModel):
+    """A crew member or admin. `qualifications` name the role kinds they may take."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=120)
+    email: str
+    phone: str | None = Field(default=None, max_length=30)
+    qualifications: tuple[str, ...] = ("crew",)
+    admin: bool = False
+    active: bool = True
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        return check_address(value).lower()
+
+    @property
+    def first_name(self) -> str:
+        """What guests and other crew see."""
+        return self.name.split()[0]
+
+    def may_take(self, role: str) -> bool:
+        """Whether this person is qualified for `role` (captain, crew_1, crew_2 → crew)."""
+        return role_kind(role) in self.qualifications
+
+
+def role_kind(role: str) -> str:
+    """The qualification a role needs: `captain` for captain, `crew` for crew_1, crew_2…"""
+    return role.split("_")[0]

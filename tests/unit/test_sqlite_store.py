@@ -1,0 +1,69 @@
+"""What only the SQLite engine can be asked: its files, its locks, its sweep."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.sqlite import SqliteStore
+from firstmate.domain.shared import to_epoch
+from firstmate.errors import StoreError, StoreUnavailable
+from firstmate.ports import Item
+
+PK = "ORG#acme#X"
+
+
+def test_the_database_is_in_wal_mode(tmp_path: Path, clock: FixedClock) -> None:
+    SqliteStore(tmp_path / "db", clock).put(Item(PK, "a", {}))
+    with sqlite3.connect(tmp_path / "db") as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sweep_deletes_exactly_the_expired_rows(tmp_path: Path, clock: FixedClock) -> None:
+    store = SqliteStore(tmp_path / "db", clock)
+    for i in range(5):
+        store.put(Item(PK, f"s{i}", {}, ttl=to_epoch(clock.now() + timedelta(seconds=5))))
+    store.put(Item(PK, "keep", {}))
+    clock.advance(timedelta(seconds=6))
+    assert store.sweep_expired(limit=3) == 3
+    assert store.sweep_expired() == 2
+    with sqlite3.connect(tmp_path / "db") as raw:
+        assert raw.execute("SELECT count(*) FROM items").fetchone()[0] == 1
+
+
+def test_a_failed_write_releases_the_lock(tmp_path: Path, clock: FixedClock) -> None:
+    store = SqliteStore(tmp_path / "db", clock)
+    store.put(Item(PK, "old", {}, ttl=to_epoch(clock.now() + timedelta(seconds=1))))
+    with sqlite3.connect(tmp_path / "db") as raw:
+        raw.execute(
+            "CREATE TRIGGER no_delete BEFORE DELETE ON items BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    clock.advance(timedelta(seconds=2))
+    with pytest.raises(StoreError, match="refused"):
+        store.sweep_expired()
+    other = SqliteStore(tmp_path / "db", clock, busy_timeout_s=0.5)
+    assert other.put(Item(PK, "after", {})).version == 1  # no lock left behind
+    assert store.put(Item(PK, "same-connection", {})).version == 1
+
+
+def test_a_database_locked_by_another_process_is_unavailable_not_broken(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    store = SqliteStore(tmp_path / "db", clock, busy_timeout_s=0.2)
+    store.put(Item(PK, "a", {"n": 1}))
+    holder = sqlite3.connect(tmp_path / "db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreUnavailable, match="busy"):
+            store.put(Item(PK, "a", {"n": 2}))
+        assert store.get(PK, "a") is not None  # readers are not blocked in WAL mode
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    got = store.get(PK, "a")
+    assert got is not None and got.data == {"n": 1}
+    assert store.put(Item(PK, "a", {"n": 2})).version == 2
