@@ -49,3 +49,42 @@ def smtp_server() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def demo_app(app: App) -> App:
+    """The app with the demo business and its crew loaded."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+
+    save_business(app.store, demo_profile())
+    save_people(app.store, "demo", demo_people())
+    return app
+
+
+@pytest.fixture
+def api_key(demo_app: App) -> str:
+    """A service key for the demo org."""
+    from firstmate.services.keys import create_key
+
+    return create_key(demo_app.store, "demo", "tests", demo_app.clock.now())[1]
+
+
+def booking_body(**changes: object) -> dict[str, object]:
+    """A valid API booking body (a 3-hour charter on Sea Lark), with `changes` applied."""
+    body: dict[str, object] = {
+        "source": "direct",
+        "external_id": "WEB-1001",
+        "asset": "sea-lark",
+        "start": "2026-06-13T16:00:00-07:00",
+        "duration_hours": 3,
+        "guest_count": 6,
+        "gross_amount": "840.75",
+        "currency": "USD",
+        "lead_guest": {"name": "Dana Whitcomb", "email": "dana@example.com", "phone": "+1 415 555 0148"},
+        "notes": "Birthday cake aboard",
+        "private_notes": "Repeat guest: 10% off",
+    }
+    body.update(changes)
+    return body

@@ -1,7 +1,8 @@
-"""One Jinja2 environment for pages, mail and demo exports, autoescaping HTML everywhere.
+"""Jinja2 environments for pages, mail and demo exports.
 
-Templates live in `firstmate/templates/` (not under web/) so that use cases can render mail
-without importing the web layer.
+HTML templates autoescape everything and trim block whitespace; plain-text templates (`.txt`)
+keep their line breaks exactly as written. Templates live in `firstmate/templates/` (not under
+web/) so that use cases can render mail without importing the web layer.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 
 @cache
-def environment() -> Environment:
-    """The shared environment (built on first use, not at import)."""
+def environment(text: bool = False) -> Environment:
+    """The shared environment for HTML (default) or plain text, built on first use."""
     return Environment(
         loader=PackageLoader("firstmate", "templates"),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        autoescape=False if text else select_autoescape(["html", "xml"], default_for_string=True),  # noqa: S701 - .txt is never HTML
         undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=not text,
+        lstrip_blocks=not text,
+        keep_trailing_newline=text,
     )
 
 
 def render(name: str, **context: Any) -> str:
     """Render the template `name` with `context`."""
-    return environment().get_template(name).render(**context)
+    return environment(text=name.endswith(".txt")).get_template(name).render(**context)

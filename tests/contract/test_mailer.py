@@ -62,12 +62,8 @@ def test_outbox_mailer_writes_one_readable_eml_per_message(tmp_path: Path, clock
     assert msg["Message-ID"] == _message().message_id("example.com")
 
 
-def test_smtp_mailer_delivers_multipart_with_bcc_in_envelope(
-    smtp_server: SmtpServer, clock: FixedClock
-) -> None:
-    mailer = SmtpMailer(
-        SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com"
-    )
+def test_smtp_mailer_delivers_multipart_with_bcc_in_envelope(smtp_server: SmtpServer, clock: FixedClock) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
     mailer.send(_message())
     [received] = smtp_server.recorder.received
     assert received.mail_from == "reports@example.com"
@@ -77,12 +73,8 @@ def test_smtp_mailer_delivers_multipart_with_bcc_in_envelope(
     _assert_multipart(msg)
 
 
-def test_smtp_rejection_is_permanent_and_busy_mailbox_is_transient(
-    smtp_server: SmtpServer, clock: FixedClock
-) -> None:
-    mailer = SmtpMailer(
-        SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com"
-    )
+def test_smtp_rejection_is_permanent_and_busy_mailbox_is_transient(smtp_server: SmtpServer, clock: FixedClock) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
     with pytest.raises(PermanentDeliveryError, match="550"):
         mailer.send(_message(to=("reject-me@example.com",), cc=(), bcc=()))
     with pytest.raises(TransientDeliveryError, match="451"):
@@ -91,9 +83,7 @@ def test_smtp_rejection_is_permanent_and_busy_mailbox_is_transient(
 
 
 def test_smtp_server_down_is_transient(clock: FixedClock) -> None:
-    mailer = SmtpMailer(
-        SmtpConfig("127.0.0.1", free_port(), starttls=False, timeout_s=2), clock, domain="example.com"
-    )
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", free_port(), starttls=False, timeout_s=2), clock, domain="example.com")
     with pytest.raises(TransientDeliveryError, match="cannot reach"):
         mailer.send(_message())
 

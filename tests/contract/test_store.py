@@ -352,15 +352,11 @@ def _process_increment(factory: Any, times: int) -> None:
 
 
 @pytest.mark.slow
-def test_processes_and_threads_racing_for_one_conditional_write_one_wins(
-    store: Store, store_factory: Any
-) -> None:
+def test_processes_and_threads_racing_for_one_conditional_write_one_wins(store: Store, store_factory: Any) -> None:
     ctx = mp.get_context("spawn")
     start = ctx.Event()
     results = ctx.Queue()
-    procs = [
-        ctx.Process(target=_process_race, args=(store_factory, start, results, f"p{p}", 8)) for p in range(3)
-    ]
+    procs = [ctx.Process(target=_process_race, args=(store_factory, start, results, f"p{p}", 8)) for p in range(3)]
     for p in procs:
         p.start()
     start.set()

@@ -21,9 +21,7 @@ def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     base.update(FIRSTMATE_HOME=str(home), COLUMNS="200")
     base.update(env or {})
-    return subprocess.run(
-        [FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False
-    )
+    return subprocess.run([FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> None:
@@ -38,9 +36,7 @@ def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> N
     index = (out / "index.html").read_text()
     assert "Saltwind Holdings" in index and "messages/001-demo-welcome-v1.html" in index
     assert len(list((home / "outbox").glob("*.eml"))) == 1
-    eml = email.message_from_bytes(
-        (out / "messages/001-demo-welcome-v1.eml").read_bytes(), policy=policy.default
-    )
+    eml = email.message_from_bytes((out / "messages/001-demo-welcome-v1.eml").read_bytes(), policy=policy.default)
     assert eml["To"] == "owner@example.com"
     assert {p.get_content_type() for p in eml.walk()} >= {"text/plain", "text/html"}
     listing = run(home, "outbox", "list", "--json")

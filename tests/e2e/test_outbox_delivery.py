@@ -79,9 +79,7 @@ def _dispatch(app: App) -> outbox.DispatchReport:
     return outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy)
 
 
-def test_each_message_is_delivered_once_and_requeueing_changes_nothing(
-    smtp_app: App, smtp_server: SmtpServer
-) -> None:
+def test_each_message_is_delivered_once_and_requeueing_changes_nothing(smtp_app: App, smtp_server: SmtpServer) -> None:
     now = smtp_app.clock.now()
     assert outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(30)], now) == 30
     assert outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(30)], now) == 0
@@ -115,11 +113,7 @@ def test_smtp_down_then_back_messages_wait_back_off_and_all_go_out(
     outbox.enqueue(smtp_app.store, "demo", [_message(n) for n in range(5)], clock.now())
     assert _dispatch(smtp_app).retrying == 5
     entry = outbox.get_entry(smtp_app.store, "demo", "booking:0:crew:notify")
-    assert (
-        entry.status is OutboxStatus.PENDING
-        and entry.attempts == 1
-        and "cannot reach" in (entry.last_error or "")
-    )
+    assert entry.status is OutboxStatus.PENDING and entry.attempts == 1 and "cannot reach" in (entry.last_error or "")
     assert _dispatch(smtp_app).handled == 0  # backing off: nothing is due yet
     clock.advance(timedelta(seconds=31))
     assert _dispatch(smtp_app).retrying == 5
@@ -132,9 +126,7 @@ def test_smtp_down_then_back_messages_wait_back_off_and_all_go_out(
 
 
 def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:
-    outbox.enqueue(
-        smtp_app.store, "demo", [_message(1, to="reject-me@example.com"), _message(2)], clock.now()
-    )
+    outbox.enqueue(smtp_app.store, "demo", [_message(1, to="reject-me@example.com"), _message(2)], clock.now())
     report = _dispatch(smtp_app)
     assert (report.sent, report.dead) == (1, 1)
     [dead] = outbox.dead_entries(smtp_app.store)
@@ -162,9 +154,7 @@ class DiesMidSend:
         raise SystemExit("killed mid-send")
 
 
-def test_a_message_that_kills_every_sender_goes_dead_instead_of_looping(
-    smtp_app: App, clock: FixedClock
-) -> None:
+def test_a_message_that_kills_every_sender_goes_dead_instead_of_looping(smtp_app: App, clock: FixedClock) -> None:
     outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
     policy = smtp_app.retry_policy
     for _ in range(policy.max_attempts):
@@ -186,9 +176,7 @@ def test_a_malformed_address_is_refused_before_it_reaches_the_outbox() -> None:
 
 
 @pytest.mark.slow
-def test_a_dispatcher_killed_between_send_and_record_loses_nothing(
-    tmp_path: Path, smtp_server: SmtpServer
-) -> None:
+def test_a_dispatcher_killed_between_send_and_record_loses_nothing(tmp_path: Path, smtp_server: SmtpServer) -> None:
     home = tmp_path / "home"
     env = _env(home, smtp_server)
     app = build(load_settings(home=home))
@@ -199,8 +187,7 @@ def test_a_dispatcher_killed_between_send_and_record_loses_nothing(
     assert len(smtp_server.recorder.received) == 4
     assert _statuses(app) == {"sent": 3, "sending": 1, "pending": 6}
     sent_before = {
-        e.message.message_id("example.com")
-        for e in outbox.list_entries(app.store, "demo", status=OutboxStatus.SENT)
+        e.message.message_id("example.com") for e in outbox.list_entries(app.store, "demo", status=OutboxStatus.SENT)
     }
 
     subprocess.run([sys.executable, DISPATCHER], env=env, check=True, timeout=120)

@@ -40,9 +40,7 @@ def test_a_new_entry_is_due_at_once_and_claiming_leases_it() -> None:
 def test_transient_failures_back_off_then_die_after_max_attempts() -> None:
     entry, now = _entry(), NOW
     for attempt in range(1, POLICY.max_attempts + 1):
-        entry = rules.record_failure(
-            rules.claim(entry, now, POLICY), now, "451 busy", permanent=False, policy=POLICY
-        )
+        entry = rules.record_failure(rules.claim(entry, now, POLICY), now, "451 busy", permanent=False, policy=POLICY)
         if attempt < POLICY.max_attempts:
             assert entry.status is OutboxStatus.PENDING
             assert entry.due_at == now + POLICY.delay_after(attempt)

@@ -13,12 +13,8 @@ MONDAY_7AM_LA = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles")
 
 def test_monday_seven_am_stays_seven_am_local_across_the_dst_change() -> None:
     # DST ends in Los Angeles on Sunday 2026-11-01: 7:00 is 14:00 UTC before, 15:00 UTC after
-    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 20, tzinfo=UTC)) == datetime(
-        2026, 10, 26, 14, tzinfo=UTC
-    )
-    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 27, tzinfo=UTC)) == datetime(
-        2026, 11, 2, 15, tzinfo=UTC
-    )
+    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 20, tzinfo=UTC)) == datetime(2026, 10, 26, 14, tzinfo=UTC)
+    assert MONDAY_7AM_LA.next_fire(datetime(2026, 10, 27, tzinfo=UTC)) == datetime(2026, 11, 2, 15, tzinfo=UTC)
     # and back in spring (DST starts Sunday 2027-03-14)
     assert MONDAY_7AM_LA.next_fire(datetime(2027, 3, 10, tzinfo=UTC)) == datetime(2027, 3, 15, 14, tzinfo=UTC)
 

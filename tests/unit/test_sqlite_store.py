@@ -39,9 +39,7 @@ def test_a_failed_write_releases_the_lock(tmp_path: Path, clock: FixedClock) -> 
     store = SqliteStore(tmp_path / "db", clock)
     store.put(Item(PK, "old", {}, ttl=to_epoch(clock.now() + timedelta(seconds=1))))
     with sqlite3.connect(tmp_path / "db") as raw:
-        raw.execute(
-            "CREATE TRIGGER no_delete BEFORE DELETE ON items BEGIN SELECT RAISE(ABORT, 'refused'); END"
-        )
+        raw.execute("CREATE TRIGGER no_delete BEFORE DELETE ON items BEGIN SELECT RAISE(ABORT, 'refused'); END")
     clock.advance(timedelta(seconds=2))
     with pytest.raises(StoreError, match="refused"):
         store.sweep_expired()
@@ -50,9 +48,7 @@ def test_a_failed_write_releases_the_lock(tmp_path: Path, clock: FixedClock) -> 
     assert store.put(Item(PK, "same-connection", {})).version == 1
 
 
-def test_a_database_locked_by_another_process_is_unavailable_not_broken(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+def test_a_database_locked_by_another_process_is_unavailable_not_broken(tmp_path: Path, clock: FixedClock) -> None:
     store = SqliteStore(tmp_path / "db", clock, busy_timeout_s=0.2)
     store.put(Item(PK, "a", {"n": 1}))
     holder = sqlite3.connect(tmp_path / "db", isolation_level=None)

@@ -80,9 +80,7 @@ def test_a_sign_in_link_works_once(client: TestClient, app: App) -> None:
     assert replay.status_code == 401 and "already used" in replay.text
 
 
-def test_the_outbox_lists_messages_and_renders_them_as_received(
-    client: TestClient, app: App, tmp_path: Path
-) -> None:
+def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClient, app: App, tmp_path: Path) -> None:
     run_demo(app, tmp_path / "out")
     chart = InlineImage(cid="chart1", data=b"\x89PNG\r\n\x1a\nrest")
     outbox.enqueue(

@@ -19,11 +19,14 @@ from firstmate.bootstrap import App
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry
+from firstmate.domain.people import Person
 from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.business import save_business
 
 DEMO_ORG = "demo"
+#: A Boatsetter-style confirmation email (fictional), imported by the demo through the email parser.
+SAMPLE_EMAIL = Path(str(resources.files("firstmate.demo").joinpath("boatsetter_confirmation.eml")))
 Step = Callable[[str], None]
 
 
@@ -41,10 +44,19 @@ class DemoResult:
         return self.out / "index.html"
 
 
+def _demo_data() -> dict[str, Any]:
+    return tomllib.loads(resources.files("firstmate.demo").joinpath("business.toml").read_text())
+
+
 def demo_profile() -> BusinessProfile:
     """The fictional demo operator shipped with the package."""
-    text = resources.files("firstmate.demo").joinpath("business.toml").read_text()
-    return BusinessProfile.model_validate(tomllib.loads(text))
+    data = _demo_data()
+    return BusinessProfile.model_validate({k: v for k, v in data.items() if k != "people"})
+
+
+def demo_people() -> list[Person]:
+    """The demo operator's crew and admins."""
+    return [Person.model_validate(p) for p in _demo_data()["people"]]
 
 
 def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
@@ -62,8 +74,7 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     step("Queueing the welcome message")
     queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())
     result.steps.append(
-        f"Queued {queued} new message(s) in the outbox"
-        + ("." if queued else " (already queued by an earlier run).")
+        f"Queued {queued} new message(s) in the outbox" + ("." if queued else " (already queued by an earlier run).")
     )
 
     step("Delivering the outbox")

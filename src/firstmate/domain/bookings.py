@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -29,9 +29,7 @@ from firstmate.domain.shared import Money
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_GROSS = Decimal("1000000")
 #: Printable text on one line: no control characters (they break mail headers and feeds).
-OneLine = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\x00-\x1f\x7f]*$")
-]
+OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
 class BookingStatus(StrEnum):
@@ -48,9 +46,7 @@ class LeadGuest(BaseModel):
 
     name: Annotated[OneLine, StringConstraints(max_length=120)]
     email: str
-    phone: (
-        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{5,30}$")] | None
-    ) = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{5,30}$")] | None = None
 
     @field_validator("email")
     @classmethod
@@ -63,9 +59,7 @@ class BookingRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    source: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]{1,29}$", description="Channel, e.g. boatsetter, direct."
-    )
+    source: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,29}$", description="Channel, e.g. boatsetter, direct.")
     external_id: Annotated[OneLine, StringConstraints(max_length=120)] = Field(
         description="The channel's own id for this booking."
     )
@@ -91,7 +85,7 @@ class BookingRequest(BaseModel):
     def _plausible(cls, value: datetime) -> datetime:
         if not 2000 <= value.year <= 2100:
             raise ValueError("start must be a date between 2000 and 2100")
-        return value
+        return value.astimezone(UTC)  # stored in UTC; shown in the business's zone
 
     @model_validator(mode="after")
     def _sane(self) -> BookingRequest:

@@ -80,9 +80,7 @@ def default_checklist(guest_count: int, crew_count: int) -> tuple[ChecklistItem,
         ChecklistItem(key="safety_briefing", phase=Phase.DEPARTURE, label="Safety briefing given"),
         ChecklistItem(key="engine_hours_in", phase=Phase.RETURN, label="Engine hours recorded (in)"),
         ChecklistItem(key="damage_notes", phase=Phase.RETURN, label="Damage notes (or none)"),
-        ChecklistItem(
-            key="photos", phase=Phase.POST_EVENT, label="Post-charter photos uploaded", required=False
-        ),
+        ChecklistItem(key="photos", phase=Phase.POST_EVENT, label="Post-charter photos uploaded", required=False),
     )
 
 
@@ -112,9 +110,7 @@ def follow_booking(event: CrewEvent, booking: Booking) -> CrewEvent:
     request = booking.request
     jackets = request.guest_count + len(event.roles)
     checklist = tuple(
-        item.model_copy(update={"label": f"Life jackets aboard: {jackets}"})
-        if item.key == "life_jackets"
-        else item
+        item.model_copy(update={"label": f"Life jackets aboard: {jackets}"}) if item.key == "life_jackets" else item
         for item in event.checklist
     )
     return event.model_copy(

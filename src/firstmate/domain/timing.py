@@ -18,9 +18,18 @@ def local(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(ZoneInfo(timezone))
 
 
-def sunset_on_departure_day(
-    departure: datetime, latitude: float, longitude: float, timezone: str
-) -> datetime | None:
+def when(moment: datetime, timezone: str) -> str:
+    """A moment as people read it, in the business's zone: "Sat 6 Jun 2026, 10:00 PDT"."""
+    shown = local(moment, timezone)
+    return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M %Z}"
+
+
+def clock_time(moment: datetime, timezone: str) -> str:
+    """Just the local time of day: "17:22"."""
+    return f"{local(moment, timezone):%H:%M}"
+
+
+def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """Local sunset on the local calendar day of `departure`, or None where the sun does not set."""
     zone = ZoneInfo(timezone)
     day = departure.astimezone(zone).date()

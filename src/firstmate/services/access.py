@@ -75,9 +75,7 @@ def spend_token(store: Store, claims: dict[str, Any]) -> None:
 
     The record expires with the token, so the list of spent tokens never grows without bound.
     """
-    marker = Item(
-        f"SPENT#{claims['aud']}", str(claims["jti"]), {"sub": claims["sub"]}, ttl=int(claims["exp"])
-    )
+    marker = Item(f"SPENT#{claims['aud']}", str(claims["jti"]), {"sub": claims["sub"]}, ttl=int(claims["exp"]))
     try:
         store.put(marker, Absent())
     except ConditionFailed:

@@ -59,9 +59,7 @@ def load_business(store: Store, org: str) -> BusinessProfile | None:
         return None
     entities = [Entity.model_validate(i.data) for i in all_items(store, org_pk(org), "ENTITY#")]
     assets = [Asset.model_validate(i.data) for i in all_items(store, org_pk(org), "ASSET#")]
-    return BusinessProfile(
-        org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets)
-    )
+    return BusinessProfile(org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets))
 
 
 def list_orgs(store: Store) -> list[str]:

@@ -94,6 +94,4 @@ def revoke_key(store: Store, org: str, key_id: str, now: datetime) -> ApiKey:
 
 def _record(item: Item) -> ApiKey:
     d = item.data
-    return ApiKey(
-        id=d["id"], org=d["org"], name=d["name"], created_at=d["created_at"], revoked_at=d.get("revoked_at")
-    )
+    return ApiKey(id=d["id"], org=d["org"], name=d["name"], created_at=d["created_at"], revoked_at=d.get("revoked_at"))

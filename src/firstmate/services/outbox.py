@@ -164,15 +164,11 @@ def _deliver(mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPoli
     except (DeliveryError, ValueError) as exc:
         # a ValueError is a message no mail system would take (a malformed address): permanent
         permanent = not isinstance(exc, TransientDeliveryError)
-        log.warning(
-            "outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc)
-        )
+        log.warning("outbox.send_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
         return rules.record_failure(entry, clock.now(), str(exc), permanent=permanent, policy=policy)
     except Exception as exc:  # a bug in an adapter must not stall the whole outbox
         log.exception("outbox.send_crashed", org=entry.org, key=entry.key)
-        return rules.record_failure(
-            entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy
-        )
+        return rules.record_failure(entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy)
     log.info("outbox.sent", org=entry.org, key=entry.key, attempt=entry.attempts)
     return rules.record_sent(entry, clock.now(), ref)
 
@@ -187,13 +183,9 @@ def _count(report: DispatchReport, outcome: OutboxEntry) -> None:
         report.retrying += 1
 
 
-def list_entries(
-    store: Store, org: str, *, status: OutboxStatus | None = None, limit: int = 200
-) -> list[OutboxEntry]:
+def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, limit: int = 200) -> list[OutboxEntry]:
     """One org's outbox entries, newest first, optionally of one status."""
-    entries = [
-        e for e in map(from_item, all_items(store, outbox_pk(org))) if status is None or e.status is status
-    ]
+    entries = [e for e in map(from_item, all_items(store, outbox_pk(org))) if status is None or e.status is status]
     entries.sort(key=lambda e: e.created_at, reverse=True)
     return entries[:limit]
 
@@ -202,9 +194,7 @@ def get_entry(store: Store, org: str, key: str) -> OutboxEntry:
     """One entry; raises NotFound if this org has no entry with that key."""
     item = store.get(outbox_pk(org), key)
     if item is None:
-        raise NotFound(
-            f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'"
-        )
+        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
     return from_item(item)
 
 
@@ -215,9 +205,7 @@ def retry_entry(store: Store, org: str, key: str, now: datetime) -> OutboxEntry:
     """
     item = store.get(outbox_pk(org), key)
     if item is None:
-        raise NotFound(
-            f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'"
-        )
+        raise NotFound(f"no outbox message {key!r} in org {org!r}", hint="list them with 'firstmate outbox list'")
     try:
         revived = rules.revive(from_item(item), now)
     except ValueError as exc:

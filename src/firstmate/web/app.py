@@ -8,6 +8,7 @@ from pathlib import Path
 
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -15,7 +16,8 @@ from firstmate import __version__
 from firstmate.bootstrap import App
 from firstmate.errors import FirstmateError, RateLimited
 from firstmate.rendering import render
-from firstmate.web.routes import admin, health
+from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
+from firstmate.web.routes import admin, bookings, calendar, guests, health
 
 log = structlog.get_logger(__name__)
 
@@ -57,18 +59,36 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     web.include_router(health.router)
     web.include_router(admin.router)
+    web.include_router(bookings.router)
+    web.include_router(guests.router)
+    web.include_router(calendar.router)
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
+    web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]
     web.middleware("http")(_security_headers)
+    web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     return web
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     response = await call_next(request)
     for name, value in _SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+async def _validation_response(request: Request, exc: RequestValidationError) -> Response:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": e["msg"]}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors[:5])
+    body = {
+        "error": "InvalidInput",
+        "detail": detail,
+        "hint": "fix the fields named and send again",
+        "errors": errors,
+    }
+    return JSONResponse(body, status_code=422)
 
 
 async def _error_response(request: Request, exc: FirstmateError) -> Response:

@@ -53,9 +53,7 @@ class LocalBlobs:
             _atomic_write(path, data)
             _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
         except (NotADirectoryError, IsADirectoryError, FileExistsError):
-            raise InvalidInput(
-                f"blob key {key!r} clashes with an existing blob or folder of the same name"
-            ) from None
+            raise InvalidInput(f"blob key {key!r} clashes with an existing blob or folder of the same name") from None
         return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_mtime(path))
 
     def get(self, key: str) -> bytes:
@@ -69,9 +67,7 @@ class LocalBlobs:
         path = self._path(key)
         if not path.is_file():
             return None
-        return BlobInfo(
-            key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path)
-        )
+        return BlobInfo(key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path))
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -86,9 +82,7 @@ class LocalBlobs:
             if path.name.startswith("."):  # a temp file mid-write
                 continue
             found.append(
-                BlobInfo(
-                    key=rel, size=path.stat().st_size, content_type=self._type(rel), modified=_mtime(path)
-                )
+                BlobInfo(key=rel, size=path.stat().st_size, content_type=self._type(rel), modified=_mtime(path))
             )
         return sorted(found, key=lambda info: info.key)
 

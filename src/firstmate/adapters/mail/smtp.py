@@ -45,9 +45,7 @@ class SmtpMailer:
                     smtp.starttls(context=ssl.create_default_context())
                 if cfg.username:
                     smtp.login(cfg.username, cfg.password or "")
-                refused = smtp.send_message(
-                    mime, from_addr=message.sender, to_addrs=list(message.all_recipients())
-                )
+                refused = smtp.send_message(mime, from_addr=message.sender, to_addrs=list(message.all_recipients()))
         except smtplib.SMTPRecipientsRefused as exc:
             raise _classify(exc.recipients, "every recipient was refused") from exc
         except smtplib.SMTPResponseException as exc:

@@ -119,9 +119,7 @@ class SqliteStore:
                     hint="make FIRSTMATE_HOME writable or point it at a writable folder",
                 ) from exc
             if "disk is full" in text or "disk I/O" in text:
-                raise StoreError(
-                    f"cannot write {self._path}: {text}", hint="free disk space and retry"
-                ) from exc
+                raise StoreError(f"cannot write {self._path}: {text}", hint="free disk space and retry") from exc
             raise StoreError(f"database error: {text}") from exc
         except sqlite3.Error as exc:
             raise StoreError(

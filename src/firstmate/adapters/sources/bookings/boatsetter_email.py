@@ -1,0 +1,109 @@
+"""Boatsetter-style booking confirmation and cancellation emails.
+
+Reads the plain-text part: labelled lines (`Booking ID: …`, `Trip date: …`). Times are local
+to the boat, so they are read in the business's time zone. The payout goes to the private notes
+(admins only); the renter's message goes to the crew-visible notes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.intake import ParsedRecord, RowError
+
+SOURCE = "boatsetter"
+_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
+_MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
+
+
+def matches(message: EmailMessage) -> bool:
+    """Whether this looks like a Boatsetter booking email."""
+    sender = str(message.get("From", "")).lower()
+    return "boatsetter" in sender and "Booking ID:" in _text(message)
+
+
+def parse(message: EmailMessage, *, timezone: str, boats: dict[str, str]) -> ParsedRecord:
+    """The booking (or its cancellation) the email describes. `boats` maps boat names to asset ids."""
+    text = _text(message)
+    fields = {m["label"].strip().lower(): m["value"].strip() for m in _LABEL.finditer(text)}
+    booking_id = fields.get("booking id")
+    if not booking_id:
+        return RowError("email", "no 'Booking ID:' line found")
+    cancelled = "booking cancelled" in text.lower() or "cancelled" in str(message.get("Subject", "")).lower()
+    try:
+        start = _start(fields, timezone)
+        body = {
+            "source": SOURCE,
+            "external_id": booking_id,
+            "asset": _asset(fields.get("boat", ""), boats),
+            "start": start.isoformat(),
+            "duration_hours": _hours(fields.get("duration", "")),
+            "guest_count": fields.get("passengers", ""),
+            "gross_amount": _amount(fields.get("total trip price", "")),
+            "currency": "USD",
+            "lead_guest": {
+                "name": fields.get("renter", ""),
+                "email": fields.get("renter email", ""),
+                "phone": fields.get("renter phone") or None,
+            },
+            "notes": _renter_message(text),
+            "private_notes": f"Boatsetter payout {fields['your estimated payout']}"
+            if fields.get("your estimated payout")
+            else "",
+            "status": "cancelled" if cancelled else "confirmed",
+        }
+        return BookingRequest.model_validate(body)
+    except ValueError as exc:
+        problem = describe(exc) if isinstance(exc, ValidationError) else str(exc)
+        return RowError(f"email {booking_id}", problem)
+
+
+def _text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    if part is None:
+        return ""
+    content = part.get_content()
+    return content if isinstance(content, str) else ""
+
+
+def _start(fields: dict[str, str], timezone: str) -> datetime:
+    date_text, time_text = fields.get("trip date", ""), fields.get("start time", "")
+    try:
+        naive = datetime.strptime(f"{date_text} {time_text}", "%A, %B %d, %Y %I:%M %p")
+    except ValueError:
+        raise ValueError(f"cannot read the trip date and start time {date_text!r} {time_text!r}") from None
+    return naive.replace(tzinfo=ZoneInfo(timezone))
+
+
+def _hours(text: str) -> str:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*hours?", text.strip(), re.I)
+    if not match:
+        raise ValueError(f"cannot read the duration {text!r}")
+    return match.group(1)
+
+
+def _amount(text: str) -> str:
+    match = _MONEY.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"cannot read the total trip price {text!r}")
+    return match["amount"].replace(",", "")
+
+
+def _asset(name: str, boats: dict[str, str]) -> str | None:
+    wanted = name.strip().lower()
+    for boat_name, asset_id in boats.items():
+        if boat_name.lower() == wanted or boat_name.lower().startswith(wanted + " ("):
+            return asset_id
+    raise ValueError(f"the email names boat {name!r}, which no asset is called")
+
+
+def _renter_message(text: str) -> str:
+    match = re.search(r"Message from renter:\s*\n(?P<body>.+?)(?:\n\s*\n|\Z)", text, re.S)
+    return " ".join(match["body"].split())[:2000] if match else ""

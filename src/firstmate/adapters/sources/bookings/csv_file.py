@@ -1,0 +1,69 @@
+"""Bookings from a CSV file (see docs/bookings.md for the columns)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from pydantic import ValidationError
+
+from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.intake import ParsedRecord, RowError
+
+REQUIRED = (
+    "external_id", "start", "duration_hours", "guest_count", "gross_amount", "currency", "lead_name", "lead_email",
+)  # fmt: skip
+OPTIONAL = ("source", "entity", "asset", "lead_phone", "notes", "private_notes", "status")
+MAX_ROWS = 10_000
+
+
+def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
+    """One record per data row; a header naming unknown or missing columns is one RowError."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"missing columns: {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown columns: {', '.join(unknown)}")
+        return [RowError("header", "; ".join(problems))]
+    records: list[ParsedRecord] = []
+    for number, row in enumerate(reader, start=2):
+        if number - 1 > MAX_ROWS:
+            records.append(RowError(f"row {number}", f"a file holds at most {MAX_ROWS} rows; split it"))
+            break
+        if None in row:
+            records.append(RowError(f"row {number}", "more values than columns (an unquoted comma?)"))
+            continue
+        records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
+    return records
+
+
+def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
+    body = {
+        "source": row.get("source") or default_source,
+        "external_id": row["external_id"],
+        "entity": row.get("entity") or None,
+        "asset": row.get("asset") or None,
+        "start": row["start"],
+        "duration_hours": row["duration_hours"],
+        "guest_count": row["guest_count"],
+        "gross_amount": row["gross_amount"].replace(",", ""),
+        "currency": row["currency"],
+        "lead_guest": {
+            "name": row["lead_name"],
+            "email": row["lead_email"],
+            "phone": row.get("lead_phone") or None,
+        },
+        "notes": row.get("notes", ""),
+        "private_notes": row.get("private_notes", ""),
+        "status": row.get("status") or "confirmed",
+    }
+    try:
+        return BookingRequest.model_validate(body)
+    except ValidationError as exc:
+        return RowError(f"row {number}", describe(exc))

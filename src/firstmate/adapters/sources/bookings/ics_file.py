@@ -1,0 +1,108 @@
+"""Bookings and blocked slots from an OTA calendar export (.ics).
+
+Each VEVENT is keyed by its UID. An event whose DESCRIPTION carries a guest (`Guest:` and
+`Email:` lines) is a booking; any other event blocks the boat for its time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+import icalendar
+from pydantic import ValidationError
+
+from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+
+_LINE = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z ]{0,30}):\s*(?P<value>.+?)\s*$", re.M)
+_TOTAL = re.compile(
+    r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
+)
+MAX_EVENTS = 5000
+
+
+def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> list[ParsedRecord]:
+    """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID."""
+    try:
+        calendar = icalendar.Calendar.from_ical(raw)
+    except ValueError as exc:
+        return [RowError("file", f"not an iCalendar file: {exc}")]
+    events = list(calendar.walk("VEVENT"))
+    if len(events) > MAX_EVENTS:
+        return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
+    return [_record(event, source=source, timezone=timezone, asset=asset) for event in events]  # type: ignore[arg-type]
+
+
+def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | None) -> ParsedRecord:
+    uid = str(event.get("UID", "")).strip()
+    if not uid:
+        return RowError("event without UID", "every event needs a UID to be imported")
+    try:
+        start, end = _times(event, timezone)
+    except ValueError as exc:
+        return RowError(f"event {uid}", str(exc))
+    cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
+    summary = str(event.get("SUMMARY", "")).strip()
+    fields = {m["key"].strip().lower(): m["value"] for m in _LINE.finditer(str(event.get("DESCRIPTION", "")))}
+    if not ("guest" in fields and "email" in fields):
+        return BlockedSlot(
+            uid=uid, start=start, end=end, title=summary or "Unavailable", asset=asset, cancelled=cancelled
+        )
+    try:
+        currency, amount = _total(fields.get("total", "0"))
+        body = {
+            "source": source,
+            "external_id": uid,
+            "asset": fields.get("boat") or asset,
+            "start": start.isoformat(),
+            "duration_hours": str(Decimal((end - start).total_seconds()) / 3600),
+            "guest_count": fields.get("guests", "1"),
+            "gross_amount": amount,
+            "currency": currency,
+            "lead_guest": {"name": fields["guest"], "email": fields["email"], "phone": fields.get("phone")},
+            "notes": fields.get("notes", ""),
+            "status": "cancelled" if cancelled else "confirmed",
+        }
+        return BookingRequest.model_validate(body)
+    except ValidationError as exc:
+        return RowError(f"event {uid}", describe(exc))
+    except ValueError as exc:
+        return RowError(f"event {uid}", str(exc))
+
+
+def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
+    if event.get("DTSTART") is None:
+        raise ValueError("no DTSTART")
+    start = _aware(event.decoded("DTSTART"), timezone)
+    if event.get("DTEND") is not None:
+        end = _aware(event.decoded("DTEND"), timezone)
+    elif event.get("DURATION") is not None:
+        end = start + event.decoded("DURATION")
+    else:
+        end = start + timedelta(days=1)
+    if end <= start:
+        raise ValueError("the event ends before it starts")
+    return start, end
+
+
+def _aware(value: date | datetime, timezone: str) -> datetime:
+    if not isinstance(value, datetime):  # an all-day event: midnight local
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:  # floating time: the business's own zone
+        value = value.replace(tzinfo=ZoneInfo(timezone))
+    return value
+
+
+def _total(text: str) -> tuple[str, str]:
+    match = _TOTAL.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"cannot read the total {text!r}; write it like 'USD 1200.00'")
+    try:
+        amount = Decimal(match["amount"].replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"cannot read the total {text!r}") from None
+    return (match["currency"] or match["suffix"] or "USD").upper(), str(amount)

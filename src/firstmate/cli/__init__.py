@@ -1,0 +1,74 @@
+"""The `firstmate` command. Errors print one clear line and exit non-zero, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from firstmate import __version__
+from firstmate.cli.admin import admin_cli
+from firstmate.cli.bookings import booking_cli
+from firstmate.cli.calendar import calendar_cli
+from firstmate.cli.common import err, out, state
+from firstmate.cli.jobs import jobs_cli
+from firstmate.cli.keys import keys_cli
+from firstmate.cli.outbox import outbox_cli
+from firstmate.cli.run import run_cli
+from firstmate.errors import FirstmateError
+
+cli = typer.Typer(
+    name="firstmate",
+    help="The back office of a small multi-business operator.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+cli.add_typer(run_cli)
+cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(admin_cli, name="admin")
+cli.add_typer(jobs_cli, name="jobs")
+cli.add_typer(keys_cli, name="keys")
+cli.add_typer(booking_cli, name="booking")
+cli.add_typer(calendar_cli, name="calendar")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"firstmate {__version__}")
+        raise typer.Exit
+
+
+@cli.callback()
+def _root(
+    home: Annotated[
+        Path | None,
+        typer.Option("--home", help="State folder (overrides FIRSTMATE_HOME).", show_default=False),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show log lines.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    state["home"] = home
+    state["verbose"] = verbose
+
+
+def main() -> None:
+    """Console-script entry point: run the CLI, turning firstmate errors into one line."""
+    try:
+        cli()
+    except FirstmateError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug, not a user mistake: one line here, the traceback with --verbose
+        if state.get("verbose"):
+            raise
+        err.print(f"[red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))}", highlight=False)
+        err.print("Run again with --verbose for the full traceback, and report it.", highlight=False)
+        sys.exit(1)

@@ -1,0 +1,73 @@
+"""`firstmate booking`: import bookings from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from firstmate.adapters.sources.bookings.csv_file import parse_csv
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.bookings.ics_file import parse_ics
+from firstmate.bootstrap import App
+from firstmate.cli.common import app_context, err, out
+from firstmate.domain.business import AssetKind
+from firstmate.domain.intake import ParsedRecord
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.services.business import load_business
+from firstmate.services.imports import import_records
+
+booking_cli = typer.Typer(help="Bookings.", no_args_is_help=True)
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@booking_cli.command("import")
+def booking_import(
+    file: Annotated[Path, typer.Argument(help="A .csv, .eml (marketplace email) or .ics (calendar export) file.")],
+    org: Annotated[str, typer.Option(help="The org the bookings belong to.")] = "demo",
+    source: Annotated[str | None, typer.Option(help="Channel name for CSV/ICS rows without one.")] = None,
+    asset: Annotated[str | None, typer.Option(help="Boat for .ics events that do not name one.")] = None,
+) -> None:
+    """Import bookings: every record is checked first, and nothing is imported if any is wrong."""
+    if not file.is_file():
+        raise InvalidInput(f"{file} is not a file")
+    if file.stat().st_size > MAX_FILE_BYTES:
+        raise InvalidInput(f"{file} is over {MAX_FILE_BYTES // 1024 // 1024} MB; split it")
+    with app_context() as app:
+        records = _parse(app, file, org, source, asset)
+        with Progress(
+            TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        ) as progress:
+            task = progress.add_task("import", total=len(records))
+            report = import_records(app, org, records, lambda n: progress.advance(task, n))
+    if not report.ok:
+        table = Table("where", "problem", title=f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
+        for error in report.errors:
+            table.add_row(Text(error.where), Text(error.problem))
+        err.print(table)
+        raise typer.Exit(2)
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing to import"
+    out.print(f"[green]✓[/] {file.name}: {summary}.")
+
+
+def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:
+    profile = load_business(app.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{file.name} is not UTF-8 text; save it as UTF-8 CSV") from None
+        return parse_csv(text, default_source=source or "csv")
+    if suffix == ".eml":
+        boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
+        return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)
+    if suffix in (".ics", ".ical"):
+        return parse_ics(file.read_bytes(), source=source or "ical", timezone=profile.org.timezone, asset=asset)
+    raise InvalidInput(f"cannot import {file.name}: use a .csv, .eml or .ics file")

@@ -1,0 +1,56 @@
+"""`firstmate calendar`: secret calendar feed URLs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from firstmate.cli.common import app_context, err
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.services.business import load_business
+from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
+from firstmate.services.people import get_person
+
+calendar_cli = typer.Typer(help="Calendar feeds.", no_args_is_help=True)
+
+
+def _feed(org: str, entity: str | None, person: str | None) -> Feed:
+    if entity and person:
+        raise InvalidInput("choose --entity or --person, not both")
+    if entity:
+        return Feed(org, FeedScope.ENTITY, entity)
+    if person:
+        return Feed(org, FeedScope.CREW, person)
+    return Feed(org, FeedScope.ORG, org)
+
+
+@calendar_cli.command("url")
+def calendar_url(
+    org: Annotated[str, typer.Option(help="The org.")],
+    entity: Annotated[str | None, typer.Option(help="One business line's crew-safe feed.")] = None,
+    person: Annotated[str | None, typer.Option(help="One crew member's feed.")] = None,
+) -> None:
+    """Print a feed's secret URL (the whole org's feed, with money, unless --entity or --person)."""
+    feed = _feed(org, entity, person)
+    with app_context() as app:
+        profile = load_business(app.store, org)
+        if profile is None:
+            raise NotFound(f"no org {org!r}")
+        if entity and profile.entity(entity) is None:
+            raise NotFound(f"no entity {entity!r} in org {org!r}")
+        if person:
+            get_person(app.store, org, person)
+        print(f"{app.settings.base_url}/calendar/{feed_token(app.secret_key, app.store, feed)}.ics")
+
+
+@calendar_cli.command("revoke")
+def calendar_revoke(
+    org: Annotated[str, typer.Option(help="The org.")],
+    entity: Annotated[str | None, typer.Option(help="One business line's feed.")] = None,
+    person: Annotated[str | None, typer.Option(help="One crew member's feed.")] = None,
+) -> None:
+    """Void every URL given out for a feed; 'calendar url' then prints a new one."""
+    with app_context() as app:
+        revoke_feed(app.store, _feed(org, entity, person))
+    err.print("[green]✓[/] the old URL no longer works; run 'firstmate calendar url' for the new one.")

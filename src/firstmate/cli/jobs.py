@@ -1,0 +1,43 @@
+"""`firstmate jobs`: scheduled jobs."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from firstmate.cli.common import app_context, out
+from firstmate.errors import NotFound, UserError
+
+jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """List scheduled jobs with their next run and last result."""
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.scheduler import last_runs
+
+    with app_context() as app:
+        table = Table("job", "schedule", "zone", "next run (UTC)", "last run")
+        for job in declared_jobs(app):
+            last = last_runs(app.store, job.name, limit=1)
+            last_text = f"{last[0]['status']} {last[0]['at'][:16]}" if last else "never"
+            nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
+            table.add_row(job.name, job.schedule.cron, job.schedule.timezone, nxt, last_text)
+    out.print(table)
+
+
+@jobs_cli.command("run")
+def jobs_run(name: str) -> None:
+    """Run one job now, outside its schedule."""
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.scheduler import run_job_now
+
+    with app_context() as app:
+        jobs = {j.name: j for j in declared_jobs(app)}
+        if name not in jobs:
+            raise NotFound(f"no job named {name!r}", hint=f"choose one of {', '.join(sorted(jobs))}")
+        run = run_job_now(app.store, app.clock, jobs[name], app)
+    if run.status != "done":
+        raise UserError(f"job {name} failed: {run.detail}")
+    out.print(f"[green]✓[/] {name}: {run.detail or 'done'}")

@@ -1,0 +1,47 @@
+"""`firstmate keys`: service keys for the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from firstmate.cli.common import app_context, err, out
+from firstmate.services.keys import create_key, list_keys, revoke_key
+
+keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
+
+
+@keys_cli.command("create")
+def keys_create(
+    org: Annotated[str, typer.Option(help="The org the key acts for.")],
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'website'.")] = "api",
+) -> None:
+    """Create a key and print it, alone on stdout. It is shown this once: only its hash is kept."""
+    with app_context() as app:
+        record, key = create_key(app.store, org, name, app.clock.now())
+    print(key)
+    err.print(f"Created key {record.id} ({record.name}) for org {org}. Store it now: it is not shown again.")
+
+
+@keys_cli.command("list")
+def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.")]) -> None:
+    """List an org's keys (ids and names; never the keys themselves)."""
+    with app_context() as app:
+        keys = list_keys(app.store, org)
+    table = Table("id", "name", "created (UTC)", "revoked")
+    for key in keys:
+        table.add_row(key.id, key.name, key.created_at[:16], (key.revoked_at or "")[:16] or "no")
+    out.print(table if keys else f"No keys for org {org}.")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id, from 'firstmate keys list'.")],
+    org: Annotated[str, typer.Option(help="The org the key belongs to.")],
+) -> None:
+    """Revoke a key at once: calls with it get 401 from now on."""
+    with app_context() as app:
+        record = revoke_key(app.store, org, key_id, app.clock.now())
+    out.print(f"[green]✓[/] key {record.id} ({record.name}) is revoked.")

@@ -1,0 +1,84 @@
+"""`firstmate outbox`: see and retry outgoing messages."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from firstmate.cli.common import app_context, out
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import InvalidInput
+
+outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
+
+
+@outbox_cli.command("list")
+def outbox_list(
+    org: Annotated[str | None, typer.Option(help="Only this org.")] = None,
+    status: Annotated[str | None, typer.Option(help="pending, sending, sent or dead.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List outgoing messages, newest first."""
+    from firstmate.services import outbox
+    from firstmate.services.business import list_orgs
+
+    wanted = _parse_status(status)
+    with app_context() as app:
+        orgs = [org] if org else list_orgs(app.store)
+        entries = sorted(
+            (e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)),
+            key=lambda e: e.created_at,
+            reverse=True,
+        )
+    if as_json:
+        for e in entries:
+            row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
+            out.print_json(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))
+        return
+    table = Table("queued (UTC)", "org", "key", "to", "subject", "status", "tries")
+    for e in entries:
+        cells = (
+            e.created_at.strftime("%Y-%m-%d %H:%M"), e.org, e.key, ", ".join(e.message.to),
+            e.message.subject, e.status.value, str(e.attempts),
+        )  # fmt: skip
+        table.add_row(*(Text(cell) for cell in cells))  # Text: a subject is never read as markup
+    out.print(table if entries else "No messages.")
+
+
+@outbox_cli.command("show")
+def outbox_show(org: str, key: str) -> None:
+    """Show one message: headers, status, and its plain-text part."""
+    from firstmate.services import outbox
+
+    with app_context() as app:
+        e = outbox.get_entry(app.store, org, key)
+    out.print(Text(e.message.subject, style="bold"))
+    out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
+    out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
+    if e.last_error:
+        out.print(f"Last error: {e.last_error}", markup=False)
+    out.print("")
+    out.print(e.message.text, markup=False, highlight=False)
+
+
+@outbox_cli.command("retry")
+def outbox_retry(org: str, key: str) -> None:
+    """Give a dead message a fresh set of attempts."""
+    from firstmate.services import outbox
+
+    with app_context() as app:
+        outbox.retry_entry(app.store, org, key, app.clock.now())
+    out.print(f"[green]✓[/] {key} is pending again; the dispatcher will send it shortly.")
+
+
+def _parse_status(value: str | None) -> OutboxStatus | None:
+    if value is None:
+        return None
+    try:
+        return OutboxStatus(value)
+    except ValueError:
+        raise InvalidInput(f"unknown status {value!r}", hint="use pending, sending, sent or dead") from None

@@ -1,0 +1,31 @@
+"""What booking sources produce: booking requests, blocked slots, or a record that could not be read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from firstmate.domain.bookings import BookingRequest
+
+
+@dataclass(frozen=True)
+class BlockedSlot:
+    """Time a boat is unavailable, from a calendar export (keyed by the event's UID)."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    title: str
+    asset: str | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A record that could not be read: where, and what to fix."""
+
+    where: str
+    problem: str
+
+
+ParsedRecord = BookingRequest | BlockedSlot | RowError

@@ -1,0 +1,62 @@
+"""What crew and guests are shown of a trip: built from safe fields only, then redacted.
+
+Every crew-facing and guest-facing mail, page, feed and API answer is built from these views.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from firstmate.domain.business import Asset, Entity, Org
+from firstmate.domain.crew import CrewEvent, crew_names
+from firstmate.domain.redaction import redact_for_crew
+from firstmate.domain.timing import clock_time, sunset_on_departure_day, when
+
+
+def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
+    """Departure, return and sunset in local time, with the sunset datetime for timing panels."""
+    sunset: datetime | None = None
+    if asset.latitude is not None and asset.longitude is not None:
+        sunset = sunset_on_departure_day(event.start, asset.latitude, asset.longitude, timezone)
+    return {
+        "departure": when(event.start, timezone),
+        "departure_time": clock_time(event.start, timezone),
+        "return_time": clock_time(event.end, timezone),
+        "sunset": clock_time(sunset, timezone) if sunset else None,
+        "sunset_at": sunset,
+    }
+
+
+def crew_trip_view(event: CrewEvent, org: Org, entity: Entity, asset: Asset) -> dict[str, Any]:
+    """A trip as crew see it: no money, no private notes, no guest contact details."""
+    view = {
+        "event_id": event.id,
+        "entity": entity.name,
+        "boat": asset.name,
+        "meeting_point": asset.meeting_point or "",
+        "guest_count": event.guest_count,
+        "notes": event.notes,
+        "cancelled": event.status.value == "cancelled",
+        "roles": [{"role": s.role, "first_name": s.first_name} for s in event.roles],
+        "open_roles": [s.role for s in event.roles if s.person_id is None],
+        **trip_times(event, asset, org.timezone),
+    }
+    return dict(redact_for_crew(view))
+
+
+def guest_trip_view(event: CrewEvent, org: Org, entity: Entity, asset: Asset) -> dict[str, Any]:
+    """A trip as its guests see it: the crew's first names once assigned, never money, never
+    other guests' details."""
+    view = {
+        "entity": entity.name,
+        "brand": {"primary": entity.primary_colour, "accent": entity.accent_colour, "logo": entity.logo_url},
+        "boat": asset.name,
+        "meeting_point": asset.meeting_point or "",
+        "what_to_bring": list(entity.what_to_bring),
+        "guest_count": event.guest_count,
+        "crew": crew_names(event),
+        "cancelled": event.status.value == "cancelled",
+        **trip_times(event, asset, org.timezone),
+    }
+    return dict(redact_for_crew(view))

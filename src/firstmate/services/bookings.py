@@ -1,0 +1,315 @@
+"""orchestrate_booking: one booking in, everything it needs out, exactly once.
+
+Every channel (API, CSV, marketplace email, calendar file) ends here. One transaction writes the
+booking, its crew event, its calendar entry, its guest page code, its lead guest and every
+notification it causes. The same booking again writes nothing; a changed one writes a new revision
+and tells the people concerned; a cancelled one withdraws the trip everywhere.
+
+Keys (all in the org's space):
+    ORG#<org>#INTAKE        <source>#<external_id>   → booking id (the idempotency anchor)
+    ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
+    ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
+    GUESTCODE#<code>        CODE                     → org and booking of a guest page
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from firstmate.domain.bookings import (
+    Booking,
+    BookingRequest,
+    IntakeResult,
+    cancellation_of,
+    classify_change,
+    revise,
+)
+from firstmate.domain.business import Asset, BusinessProfile, Entity
+from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
+from firstmate.domain.codes import encode_code
+from firstmate.domain.crew import CrewEvent, follow_booking, new_event
+from firstmate.domain.guests import Guest
+from firstmate.domain.shared import iso
+from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
+from firstmate.ports import Absent, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.notifications import booking_notifications
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    """What an intake did, and the ids a caller needs."""
+
+    result: IntakeResult
+    booking: Booking
+
+    @property
+    def created(self) -> bool:
+        """True when this call created the booking."""
+        return self.result is IntakeResult.CREATED
+
+
+def intake_pk(org: str) -> str:
+    """Partition of (source, external_id) → booking id anchors."""
+    return f"ORG#{org}#INTAKE"
+
+
+def booking_pk(org: str, booking_id: str) -> str:
+    """Partition holding one booking and everything it fanned out to."""
+    return f"ORG#{org}#BK#{booking_id}"
+
+
+def calendar_pk(org: str) -> str:
+    """Partition of the org's calendar entries, sorted by start."""
+    return f"ORG#{org}#CAL"
+
+
+def calendar_sk(start: datetime, booking_id: str) -> str:
+    """Sort key of a calendar entry: by start time, then booking."""
+    return f"{iso(start)}#{booking_id}"
+
+
+def code_pk(code: str) -> str:
+    """Where a guest page code points to its booking."""
+    return f"GUESTCODE#{code}"
+
+
+def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> IntakeOutcome:
+    """Create, update, cancel or leave alone the booking (source, external_id), with its fan-out.
+
+    Safe under any number of concurrent identical calls: one creates, the others find it.
+    Raises NotFound for an unknown org and InvalidInput for an unknown or ambiguous boat.
+    """
+    profile = _profile(ctx.store, org)
+    try:
+        entity, asset = profile.place(request.entity, request.asset)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    for _ in range(MAX_ATTEMPTS):
+        anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
+        existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
+        result = classify_change(existing, request)
+        if existing is not None and result is IntakeResult.UNCHANGED:
+            return IntakeOutcome(result, existing)
+        try:
+            if existing is None:
+                return IntakeOutcome(result, _create(ctx, profile, entity, asset, request))
+            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request))
+        except ConditionFailed:
+            continue  # another writer got there first: read again and decide again
+    raise Conflict("the booking kept changing while it was being saved", hint="send it again")
+
+
+def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
+    """Cancel a booking by id (idempotent); raises NotFound for an unknown or other org's id."""
+    booking = get_booking(ctx.store, org, booking_id)
+    return orchestrate_booking(ctx, org, cancellation_of(booking))
+
+
+def get_booking(store: Store, org: str, booking_id: str) -> Booking:
+    """One booking of this org; raises NotFound otherwise."""
+    booking = _booking(store, org, booking_id)
+    if booking is None:
+        raise NotFound(f"no booking {booking_id!r}")
+    return booking
+
+
+def get_event(store: Store, org: str, event_id: str) -> CrewEvent:
+    """The crew event with this id; raises NotFound otherwise."""
+    if not event_id.startswith("ev_"):
+        raise NotFound(f"no event {event_id!r}")
+    item = store.get(booking_pk(org, "bk_" + event_id.removeprefix("ev_")), "EVENT")
+    if item is None:
+        raise NotFound(f"no event {event_id!r}")
+    return CrewEvent.model_validate(item.data)
+
+
+def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
+    """The guests of a booking, lead guest first."""
+    page = store.query(booking_pk(org, booking_id), "GUEST#", limit=200)
+    guests = [Guest.model_validate(i.data) for i in page.items]
+    return sorted(guests, key=lambda g: (not g.lead, g.added_at))
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest) -> Booking:
+    now = ctx.clock.now()
+    suffix = secrets.token_hex(8)
+    booking = Booking(
+        id=f"bk_{suffix}",
+        org=profile.org.id,
+        event_id=f"ev_{suffix}",
+        entity=entity.id,
+        asset=asset.id,
+        guest_code=encode_code(secrets.token_bytes(7)),
+        request=request,
+        fingerprint=request.fingerprint(),
+        created_at=now,
+        updated_at=now,
+    )
+    event = new_event(booking, asset.name, asset.roles)
+    entry = next_sequence(None, _calendar_entry(booking, event, asset, now))
+    lead = Guest(id="g1", name=request.lead_guest.name, email=request.lead_guest.email, lead=True, added_at=now)
+    org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
+    writes: list[Write] = [
+        Put(Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id}), Absent()),
+        Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
+        Put(Item(pk, "EVENT", event.model_dump(mode="json")), Absent()),
+        Put(Item(pk, f"GUEST#{lead.id}", lead.model_dump(mode="json")), Absent()),
+        Put(
+            Item(calendar_pk(org), calendar_sk(request.start, booking.id), entry.model_dump(mode="json")),
+            Absent(),
+        ),
+        Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
+    ]
+    writes += booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
+    ctx.store.transact(writes)
+    return booking
+
+
+def _change(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    existing: Booking,
+    request: BookingRequest,
+) -> Booking:
+    now = ctx.clock.now()
+    org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
+    booking_item = ctx.store.get(pk, "BOOKING")
+    event_item = ctx.store.get(pk, "EVENT")
+    old_sk = calendar_sk(existing.request.start, existing.id)
+    entry_item = ctx.store.get(calendar_pk(org), old_sk)
+    if booking_item is None or event_item is None or entry_item is None:
+        raise ConditionFailed("the booking is being written by someone else")
+    booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
+    event = follow_booking(CrewEvent.model_validate(event_item.data), booking)
+    event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
+    entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
+    new_sk = calendar_sk(request.start, booking.id)
+    writes: list[Write] = [
+        Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
+        Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
+    ]
+    if new_sk != old_sk:
+        writes.append(Delete(calendar_pk(org), old_sk, VersionIs(entry_item.version)))
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), Absent()))
+    else:
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
+    guests = list_guests(ctx.store, org, booking.id)
+    result = classify_change(existing, request)
+    writes += booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
+    ctx.store.transact(writes)
+    return booking
+
+
+def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datetime) -> CalendarEntry:
+    request = booking.request
+    crew_lines = [f"Guests: {request.guest_count}", f"Boat: {asset.name}"]
+    if request.notes:
+        crew_lines.append(f"Notes: {request.notes}")
+    return CalendarEntry(
+        uid=f"{booking.id}@firstmate",
+        org=booking.org,
+        entity=booking.entity,
+        asset=booking.asset,
+        booking_id=booking.id,
+        event_id=event.id,
+        title=f"{asset.name.split(' (')[0]}: {request.lead_guest.name} ({request.guest_count} guests)",
+        start=request.start,
+        end=request.end,
+        location=asset.meeting_point or "",
+        crew_description="\n".join(crew_lines),
+        money_summary=f"Gross {request.gross} via {request.source} ({request.external_id})",
+        cancelled=booking.cancelled,
+        updated_at=now,
+    )
+
+
+def _intake_sk(request: BookingRequest) -> str:
+    return f"{request.source}#{request.external_id}"
+
+
+def _profile(store: Store, org: str) -> BusinessProfile:
+    profile = load_business(store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}")
+    return profile
+
+
+def _booking(store: Store, org: str, booking_id: str) -> Booking | None:
+    item = store.get(booking_pk(org, booking_id), "BOOKING")
+    return Booking.model_validate(item.data) if item else None
+
+
+def record_blocked_slot(
+    ctx: Context,
+    org: str,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    title: str,
+    asset: str | None,
+    cancelled: bool,
+) -> IntakeResult:
+    """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
+    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds."""
+    profile = _profile(ctx.store, org)
+    boat = profile.asset(asset) if asset else None
+    if asset and boat is None:
+        raise InvalidInput(f"unknown boat {asset!r}")
+    now = ctx.clock.now()
+    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
+    anchor_sk = f"block#{uid}"
+    for _ in range(MAX_ATTEMPTS):
+        anchor = ctx.store.get(intake_pk(org), anchor_sk)
+        if anchor and anchor.data["fingerprint"] == fingerprint:
+            return IntakeResult.UNCHANGED
+        entry = CalendarEntry(
+            uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
+            org=org,
+            entity=boat.entity if boat else "",
+            asset=asset or "",
+            kind=EntryKind.BLOCKED,
+            title=title[:200],
+            start=start,
+            end=end,
+            cancelled=cancelled,
+            updated_at=now,
+        )
+        new_sk = calendar_sk(start, entry.uid)
+        writes: list[Write] = []
+        if anchor is None:
+            entry = next_sequence(None, entry)
+            writes.append(
+                Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), Absent())
+            )
+        else:
+            old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
+            entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
+            writes.append(
+                Put(
+                    Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}),
+                    VersionIs(anchor.version),
+                )
+            )
+            if anchor.data["cal_sk"] != new_sk:
+                writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue
+        if anchor is None:
+            return IntakeResult.CANCELLED if cancelled else IntakeResult.CREATED
+        return IntakeResult.CANCELLED if cancelled else IntakeResult.UPDATED
+    raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")

@@ -1,0 +1,154 @@
+"""Calendar feeds (RFC 5545) for an org, an entity or a crew member, behind secret URLs.
+
+A feed token is signed, not stored: `<payload>.<mac>`, where the payload names the org, the scope
+and a generation number. Revoking a feed bumps its generation, which voids every older URL.
+Crew feeds are built from crew-safe fields only: no money, no private notes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from firstmate.domain.calendar import CalendarEntry, EntryKind
+from firstmate.errors import NotFound
+from firstmate.ports import Absent, Item, Store, VersionIs
+from firstmate.services.bookings import calendar_pk
+from firstmate.services.business import load_business, org_pk
+from firstmate.services.paging import all_items
+
+#: Feeds show trips from this long ago onwards, so last week's trips stay visible.
+HISTORY = timedelta(days=60)
+
+
+class FeedScope(StrEnum):
+    """Whose calendar a feed is."""
+
+    ORG = "org"  # everything, with money: for the owner and the operations manager
+    ENTITY = "entity"  # one business line, crew-safe
+    CREW = "crew"  # one crew member's view, crew-safe
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A verified feed: what it shows."""
+
+    org: str
+    scope: FeedScope
+    target: str  # the entity id, the person id, or the org id
+
+
+def feed_token(secret: bytes, store: Store, feed: Feed) -> str:
+    """The secret URL token of a feed (the same every time, until the feed is revoked)."""
+    payload = {"o": feed.org, "s": feed.scope.value, "t": feed.target, "g": _generation(store, feed)}
+    body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    return f"{body}.{_mac(secret, body)}"
+
+
+def resolve_feed(secret: bytes, store: Store, token: str) -> Feed:
+    """The feed a token opens; raises NotFound for a forged, malformed or revoked token."""
+    body, _, mac = token.partition(".")
+    if not body or not hmac.compare_digest(_mac(secret, body), mac):
+        raise NotFound("no such calendar")
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        feed = Feed(org=payload["o"], scope=FeedScope(payload["s"]), target=payload["t"])
+    except (ValueError, KeyError, TypeError):
+        raise NotFound("no such calendar") from None
+    if payload.get("g") != _generation(store, feed):
+        raise NotFound("no such calendar")
+    return feed
+
+
+def revoke_feed(store: Store, feed: Feed) -> None:
+    """Void every URL issued for this feed so far; the next token is new."""
+    pk, sk = _generation_key(feed)
+    current = store.get(pk, sk)
+    generation = int(current.data["generation"]) if current else 1
+    store.put(Item(pk, sk, {"generation": generation + 1}), VersionIs(current.version) if current else Absent())
+
+
+def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
+    """The feed as an iCalendar document."""
+    profile = load_business(store, feed.org)
+    if profile is None:
+        raise NotFound("no such calendar")
+    entries = [
+        CalendarEntry.model_validate(i.data)
+        for i in all_items(store, calendar_pk(feed.org))
+        if CalendarEntry.model_validate(i.data).end >= now - HISTORY
+    ]
+    if feed.scope is FeedScope.ENTITY:
+        entries = [e for e in entries if e.entity == feed.target]
+    name = profile.org.name
+    if feed.scope is FeedScope.ENTITY and (entity := profile.entity(feed.target)):
+        name = entity.name
+    return render_ics(entries, profile.org.timezone, f"{name} trips", with_money=feed.scope is FeedScope.ORG)
+
+
+def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_money: bool) -> bytes:
+    """Entries as a VCALENDAR with a VTIMEZONE for the business's zone."""
+    zone = ZoneInfo(timezone)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//firstmate//calendar feed//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", timezone)
+    for entry in sorted(entries, key=lambda e: e.start):
+        cal.add_component(_vevent(entry, zone, with_money))
+    today = date.today()
+    cal.add_missing_timezones(first_date=today - timedelta(days=400), last_date=today + timedelta(days=800))
+    ics: bytes = cal.to_ical()
+    return ics
+
+
+def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", entry.uid)
+    event.add("sequence", entry.sequence)
+    event.add("dtstamp", entry.updated_at)
+    event.add("last-modified", entry.updated_at)
+    event.add("dtstart", entry.start.astimezone(zone))
+    event.add("dtend", entry.end.astimezone(zone))
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    if entry.kind is EntryKind.BLOCKED:
+        event.add("summary", entry.title or "Unavailable")
+        event.add("transp", "OPAQUE")
+        return event
+    event.add("summary", ("Cancelled: " if entry.cancelled else "") + entry.title)
+    if entry.location:
+        event.add("location", entry.location)
+    description = entry.crew_description
+    if with_money and entry.money_summary:
+        description = f"{description}\n{entry.money_summary}"
+    event.add("description", description)
+    return event
+
+
+def etag(body: bytes) -> str:
+    """A strong validator for a feed body."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _mac(secret: bytes, body: str) -> str:
+    digest = hmac.new(secret, f"calendar-feed:{body}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def _generation_key(feed: Feed) -> tuple[str, str]:
+    return org_pk(feed.org), f"FEEDGEN#{feed.scope.value}#{feed.target}"
+
+
+def _generation(store: Store, feed: Feed) -> int:
+    item = store.get(*_generation_key(feed))
+    return int(item.data["generation"]) if item else 1

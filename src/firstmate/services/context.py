@@ -1,0 +1,37 @@
+"""What use cases need from the application: ports and settings (the App satisfies this)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from firstmate.config import Settings
+from firstmate.ports import Blobs, Clock, Store
+
+
+class Context(Protocol):
+    """The ports and settings a use case may use."""
+
+    @property
+    def settings(self) -> Settings:
+        """Configuration."""
+        ...
+
+    @property
+    def store(self) -> Store:
+        """The store."""
+        ...
+
+    @property
+    def blobs(self) -> Blobs:
+        """The blob store."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The clock."""
+        ...
+
+    @property
+    def secret_key(self) -> bytes:
+        """The key that signs links and sessions."""
+        ...

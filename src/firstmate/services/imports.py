@@ -1,0 +1,63 @@
+"""Import parsed booking records: all of them or, if any is wrong, none."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.errors import NotFound
+from firstmate.services.bookings import orchestrate_booking, record_blocked_slot
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with errors, why it did nothing)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every record was imported."""
+        return not self.errors
+
+
+def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> list[RowError]:
+    """Every problem that would stop the import, found before anything is written."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    errors = [r for r in records if isinstance(r, RowError)]
+    for index, record in enumerate(records, start=1):
+        if isinstance(record, BookingRequest):
+            try:
+                profile.place(record.entity, record.asset)
+            except ValueError as exc:
+                errors.append(RowError(f"record {index} ({record.external_id})", str(exc)))
+        elif isinstance(record, BlockedSlot) and record.asset and profile.asset(record.asset) is None:
+            errors.append(RowError(f"record {index} ({record.uid})", f"unknown boat {record.asset!r}"))
+    return errors
+
+
+def import_records(
+    ctx: Context, org: str, records: Sequence[ParsedRecord], progress: Callable[[int], None] = lambda _: None
+) -> ImportReport:
+    """Orchestrate every booking and record every blocked slot, after checking them all."""
+    report = ImportReport(errors=check_records(ctx, org, records))
+    if report.errors:
+        return report
+    for record in records:
+        if isinstance(record, BookingRequest):
+            report.counts[orchestrate_booking(ctx, org, record).result.value] += 1
+        elif isinstance(record, BlockedSlot):
+            result = record_blocked_slot(
+                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
+            )
+            report.counts[f"blocked {result.value}"] += 1
+        progress(1)
+    return report

@@ -1,0 +1,192 @@
+"""The messages a booking change causes, as outbox writes for the booking's own transaction.
+
+Keys are `bk:<booking>:r<revision>:<audience>[:<who>]`: a replay of the same revision queues
+nothing new; a new revision (a change, a cancellation) tells the people concerned once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firstmate.domain.bookings import Booking, IntakeResult
+from firstmate.domain.business import Asset, BusinessProfile, Entity
+from firstmate.domain.codes import pretty_code
+from firstmate.domain.crew import CrewEvent
+from firstmate.domain.guests import Guest
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.people import Person
+from firstmate.domain.timing import when
+from firstmate.domain.views import crew_trip_view, guest_trip_view
+from firstmate.errors import InvalidInput
+from firstmate.ports import Put
+from firstmate.rendering import render
+from firstmate.services.access import crew_event_link_token
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue_write
+from firstmate.services.people import crew_for_roles, list_people
+
+#: One transaction holds at most 100 writes; the booking itself needs 6.
+MAX_RECIPIENTS = 80
+
+_VERB = {
+    IntakeResult.CREATED: "New",
+    IntakeResult.UPDATED: "Changed",
+    IntakeResult.CANCELLED: "Cancelled",
+}
+
+
+def booking_notifications(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    booking: Booking,
+    event: CrewEvent,
+    guests: list[Guest],
+    result: IntakeResult,
+) -> list[Put]:
+    """Outbox writes for the ops manager, the crew concerned and the guests, for this revision."""
+    messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
+    messages += [
+        _crew_message(ctx, profile, entity, asset, booking, event, person, result)
+        for person in _crew_recipients(ctx, profile.org.id, event, result)
+    ]
+    messages += [
+        _guest_message(ctx, profile, entity, asset, booking, event, guest, result)
+        for guest in guests
+        if guest.email and (guest.lead or result is not IntakeResult.CREATED)
+    ]
+    if len(messages) > MAX_RECIPIENTS:
+        raise InvalidInput(
+            f"this booking would notify {len(messages)} people; one booking notifies at most {MAX_RECIPIENTS}",
+            hint="mark people who do not crew this boat inactive or narrow their qualifications",
+        )
+    now = ctx.clock.now()
+    return [enqueue_write(profile.org.id, m, now) for m in messages]
+
+
+def guest_page_url(ctx: Context, booking: Booking) -> str:
+    """The guest page of a booking."""
+    return f"{ctx.settings.base_url}/g/{booking.guest_code}"
+
+
+def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeResult) -> list[Person]:
+    holders = {slot.person_id for slot in event.roles if slot.person_id}
+    if holders and result is not IntakeResult.CREATED:
+        return [p for p in list_people(ctx.store, org) if p.id in holders]
+    return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
+
+
+def _key(booking: Booking, audience: str) -> str:
+    return f"bk:{booking.id}:r{booking.revision}:{audience}"
+
+
+def _subject_when(booking: Booking, profile: BusinessProfile) -> str:
+    return when(booking.request.start, profile.org.timezone)
+
+
+def _ops_message(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    booking: Booking,
+    result: IntakeResult,
+) -> OutgoingMessage:
+    request = booking.request
+    context: dict[str, Any] = {
+        "verb": _VERB[result],
+        "booking": booking,
+        "request": request,
+        "entity": entity,
+        "asset": asset,
+        "departure": when(request.start, profile.org.timezone),
+        "return_at": when(request.end, profile.org.timezone),
+        "gross": str(request.gross),
+        "guest_page": guest_page_url(ctx, booking),
+        "code": pretty_code(booking.guest_code),
+        "colour": entity.primary_colour,
+        "base_url": ctx.settings.base_url,
+    }
+    subject = f"{_VERB[result]} booking: {_subject_when(booking, profile)}, {asset.name} ({request.lead_guest.name})"
+    return OutgoingMessage(
+        idempotency_key=_key(booking, "ops"),
+        sender=ctx.settings.mail_from,
+        to=(profile.org.ops_email,),
+        subject=subject[:300],
+        text=render("mail/booking_ops.txt", **context),
+        html=render("mail/booking_ops.html", subject=subject, **context),
+    )
+
+
+def _crew_message(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    booking: Booking,
+    event: CrewEvent,
+    person: Person,
+    result: IntakeResult,
+) -> OutgoingMessage:
+    trip = crew_trip_view(event, profile.org, entity, asset)
+    token = crew_event_link_token(ctx.secret_key, person.id, event.id, ctx.clock.now())
+    link = f"{ctx.settings.base_url}/crew/enter?t={token}"
+    headline = {
+        IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",
+        IntakeResult.UPDATED: "Trip changed",
+        IntakeResult.CANCELLED: "Trip cancelled",
+    }[result]
+    subject = f"{headline}: {trip['departure']}, {asset.name}"
+    context = {
+        "trip": trip,
+        "person": person,
+        "link": link,
+        "headline": headline,
+        "colour": entity.primary_colour,
+    }
+    return OutgoingMessage(
+        idempotency_key=_key(booking, f"crew:{person.id}"),
+        sender=ctx.settings.mail_from,
+        to=(person.email,),
+        subject=subject[:300],
+        text=render("mail/booking_crew.txt", **context),
+        html=render("mail/booking_crew.html", subject=subject, **context),
+    )
+
+
+def _guest_message(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    booking: Booking,
+    event: CrewEvent,
+    guest: Guest,
+    result: IntakeResult,
+) -> OutgoingMessage:
+    trip = guest_trip_view(event, profile.org, entity, asset)
+    headline = {
+        IntakeResult.CREATED: f"You're booked with {entity.name}",
+        IntakeResult.UPDATED: "Your trip has changed",
+        IntakeResult.CANCELLED: "Your trip is cancelled",
+    }[result]
+    subject = f"{headline}: {trip['departure']}"
+    context = {
+        "trip": trip,
+        "guest": guest,
+        "headline": headline,
+        "link": guest_page_url(ctx, booking),
+        "code": pretty_code(booking.guest_code),
+        "colour": entity.primary_colour,
+    }
+    assert guest.email is not None
+    return OutgoingMessage(
+        idempotency_key=_key(booking, f"guest:{guest.id}"),
+        sender=ctx.settings.mail_from,
+        reply_to=profile.org.ops_email,
+        to=(guest.email,),
+        subject=subject[:300],
+        text=render("mail/booking_guest.txt", **context),
+        html=render("mail/booking_guest.html", subject=subject, **context),
+    )

@@ -1,0 +1,86 @@
+"""The bookings API: intake, read and cancel, for systems holding a service key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, Field
+
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
+from firstmate.services.bookings import cancel_booking, get_booking, orchestrate_booking
+from firstmate.services.keys import ApiKey
+from firstmate.services.notifications import guest_page_url
+from firstmate.web.deps import get_app, require_service_key
+
+router = APIRouter(prefix="/api/v1/bookings", tags=["bookings"])
+AppDep = Annotated[App, Depends(get_app)]
+KeyDep = Annotated[ApiKey, Depends(require_service_key)]
+
+
+class BookingAnswer(BaseModel):
+    """What the API says about a booking (service keys act for the org's admins)."""
+
+    booking_id: str
+    event_id: str
+    guest_page_url: str
+    result: str = Field(description="created, updated, unchanged or cancelled")
+    status: BookingStatus
+    revision: int
+    start: datetime
+    end: datetime
+    entity: str
+    asset: str
+    booking: dict[str, Any] = Field(description="The booking as stored, money included.")
+
+
+class ErrorAnswer(BaseModel):
+    """Every 4xx answer: what went wrong and what to do."""
+
+    error: str
+    detail: str
+    hint: str | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorAnswer} for code in (401, 404, 409, 413, 422, 429)}
+
+
+def _answer(app: App, booking: Booking, result: str) -> BookingAnswer:
+    return BookingAnswer(
+        booking_id=booking.id,
+        event_id=booking.event_id,
+        guest_page_url=guest_page_url(app, booking),
+        result=result,
+        status=booking.request.status,
+        revision=booking.revision,
+        start=booking.request.start,
+        end=booking.request.end,
+        entity=booking.entity,
+        asset=booking.asset,
+        booking=booking.request.model_dump(mode="json"),
+    )
+
+
+@router.post("", status_code=201, response_model=BookingAnswer, responses={200: {"model": BookingAnswer}, **ERRORS})
+def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Response) -> BookingAnswer:
+    """Create a booking (201), or update (200) / leave unchanged (200) the one with the same
+    source and external_id. Everything it fans out to follows, exactly once."""
+    outcome = orchestrate_booking(app, key.org, body)
+    if not outcome.created:
+        response.status_code = 200
+    return _answer(app, outcome.booking, outcome.result.value)
+
+
+@router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
+def read_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
+    """One booking of the key's org (404 for any other)."""
+    return _answer(app, get_booking(app.store, key.org, booking_id), "unchanged")
+
+
+@router.delete("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
+def delete_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
+    """Cancel a booking: crew, guests and calendars are told. Cancelling twice changes nothing."""
+    outcome = cancel_booking(app, key.org, booking_id)
+    return _answer(app, outcome.booking, outcome.result.value)

@@ -1,0 +1,88 @@
+"""Importing bookings from files: CSV, a marketplace email, an OTA calendar export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from firstmate.adapters.sources.bookings.csv_file import parse_csv
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.bookings.ics_file import parse_ics
+from firstmate.bootstrap import App
+from firstmate.demo.run import SAMPLE_EMAIL
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.intake import BlockedSlot, RowError
+from firstmate.services import outbox
+from firstmate.services.bookings import calendar_pk
+from firstmate.services.imports import import_records
+from firstmate.services.paging import all_items
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
+OTA = (FIXTURES / "ota_export.ics").read_bytes()
+HEADER = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,notes\n"
+
+
+def test_the_boatsetter_email_becomes_a_booking_with_payout_kept_private() -> None:
+    [record] = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest)
+    assert (record.source, record.external_id, record.asset) == ("boatsetter", "BS-7Q4K2M", "sea-lark")
+    assert record.start.isoformat() == "2026-12-12T18:00:00+00:00"  # 10:00 in Los Angeles
+    assert record.duration_hours == 3 and record.guest_count == 6
+    assert str(record.gross) == "840.75 USD"
+    assert record.lead_guest.email == "dana.whitcomb@example.com"
+    assert "birthday" in record.notes and "624.00" in record.private_notes and "624" not in record.notes
+
+
+def test_an_email_no_parser_knows_is_a_clear_error() -> None:
+    raw = b"From: someone@example.com\nSubject: hello\n\nBooking ID: 1\n"
+    [record] = parse_email(raw, timezone="UTC", boats=BOATS)
+    assert isinstance(record, RowError) and "boatsetter" in record.problem
+
+
+def test_a_boatsetter_cancellation_cancels() -> None:
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Subject: Booking confirmed", b"Subject: Booking cancelled")
+    [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest) and record.status.value == "cancelled"
+
+
+def test_the_ota_export_gives_bookings_blocked_slots_and_cancellations() -> None:
+    records = parse_ics(
+        (FIXTURES / "ota_export.ics").read_bytes(), source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark"
+    )
+    booking, blocked, cancelled = records
+    assert isinstance(booking, BookingRequest) and booking.external_id == "gmb-88231@ota.example.com"
+    assert booking.duration_hours == 4 and str(booking.gross) == "1,120.00 USD" and booking.guest_count == 4
+    assert isinstance(blocked, BlockedSlot) and blocked.start.isoformat() == "2026-12-24T00:00:00-08:00"
+    assert isinstance(cancelled, BookingRequest) and cancelled.status.value == "cancelled"
+
+
+def test_a_csv_with_one_bad_row_imports_nothing_and_names_row_and_field(demo_app: App) -> None:
+    text = HEADER + (
+        "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        "C-2,sea-lark,2026-07-05T17:00:00-07:00,2,5,-1,USD,Eve Sample,eve@example.com,\n"
+    )
+    records = parse_csv(text)
+    report = import_records(demo_app, "demo", records)
+    assert not report.ok
+    assert [(e.where, "gross_amount" in e.problem) for e in report.errors] == [("row 3", True)]
+    assert all_items(demo_app.store, calendar_pk("demo")) == []
+    assert outbox.list_entries(demo_app.store, "demo") == []
+
+
+def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
+    [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
+    assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem
+
+
+def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
+    text = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
+    ics = parse_ics(
+        (FIXTURES / "ota_export.ics").read_bytes(), source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark"
+    )
+    first = import_records(demo_app, "demo", [*parse_csv(text), *ics])
+    assert dict(first.counts) == {"created": 3, "blocked created": 1}
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    second = import_records(demo_app, "demo", [*parse_csv(text), *ics])
+    assert dict(second.counts) == {"unchanged": 3, "blocked unchanged": 1}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+    assert len(all_items(demo_app.store, calendar_pk("demo"))) == 4

@@ -1,0 +1,177 @@
+"""The bookings API: intake is idempotent, changes and cancellations propagate, bad input changes nothing."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.bootstrap import App
+from firstmate.services import outbox
+from firstmate.services.bookings import booking_pk, calendar_pk, get_event
+from firstmate.services.keys import create_key, revoke_key
+from firstmate.services.paging import all_items
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+
+
+@pytest.fixture
+def client(demo_app: App) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_app)) as test_client:
+        yield test_client
+
+
+def _post(client: TestClient, key: str, body: dict[str, Any]) -> Any:
+    return client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+
+
+def _snapshot(app: App) -> dict[str, int]:
+    """Counts of everything a booking fans out to."""
+    org = "demo"
+    return {
+        "anchors": len(all_items(app.store, f"ORG#{org}#INTAKE")),
+        "calendar": len(all_items(app.store, calendar_pk(org))),
+        "outbox": len(outbox.list_entries(app.store, org, limit=10_000)),
+    }
+
+
+def test_a_new_booking_fans_out_once_and_a_replay_changes_nothing(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    first = _post(client, api_key, booking_body())
+    assert first.status_code == 201, first.text
+    answer = first.json()
+    assert answer["result"] == "created" and answer["booking_id"].startswith("bk_")
+    assert answer["guest_page_url"].startswith("http://127.0.0.1:8000/g/")
+    event = get_event(demo_app.store, "demo", answer["event_id"])
+    assert [slot.role for slot in event.roles] == ["captain", "crew_1"]
+    keys = sorted(e.key.split(":", 3)[-1] for e in outbox.list_entries(demo_app.store, "demo"))
+    # the ops manager, the four qualified crew, and the lead guest: one message each
+    assert keys == ["crew:jonah", "crew:marisol", "crew:priya", "crew:theo", "guest:g1", "ops"]
+    before = _snapshot(demo_app)
+    again = _post(client, api_key, booking_body())
+    assert again.status_code == 200 and again.json()["result"] == "unchanged"
+    assert again.json()["booking_id"] == answer["booking_id"] and again.json()["event_id"] == answer["event_id"]
+    assert _snapshot(demo_app) == before == {"anchors": 1, "calendar": 1, "outbox": 6}
+
+
+def test_twenty_concurrent_identical_posts_make_one_booking(client: TestClient, demo_app: App, api_key: str) -> None:
+    barrier = threading.Barrier(20)
+    answers: list[tuple[int, str]] = []
+
+    def post() -> None:
+        barrier.wait()
+        response = _post(client, api_key, booking_body(external_id="RACE-1"))
+        answers.append((response.status_code, response.json()["booking_id"]))
+
+    threads = [threading.Thread(target=post) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(status for status, _ in answers) == {201: 1, 200: 19}
+    assert len({booking for _, booking in answers}) == 1
+    assert _snapshot(demo_app) == {"anchors": 1, "calendar": 1, "outbox": 6}
+    assert len(all_items(demo_app.store, booking_pk("demo", answers[0][1]))) == 3  # booking, event, lead guest
+
+
+def test_a_change_updates_everything_and_tells_people_once(client: TestClient, demo_app: App, api_key: str) -> None:
+    created = _post(client, api_key, booking_body()).json()
+    moved = booking_body(start="2026-06-14T10:00:00-07:00", guest_count=8)
+    changed = _post(client, api_key, moved)
+    assert changed.status_code == 200 and changed.json()["result"] == "updated"
+    assert changed.json()["revision"] == 2
+    event = get_event(demo_app.store, "demo", created["event_id"])
+    assert event.guest_count == 8 and event.start.isoformat() == "2026-06-14T17:00:00+00:00"
+    assert any(item.label == "Life jackets aboard: 10" for item in event.checklist)
+    [entry] = all_items(demo_app.store, calendar_pk("demo"))
+    assert entry.data["sequence"] == 1 and entry.data["start"].startswith("2026-06-14T17:00")
+    revision_2 = [e for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key]
+    assert len(revision_2) == 6 and all("changed" in e.message.subject.lower() for e in revision_2)
+    assert _post(client, api_key, moved).json()["result"] == "unchanged"
+    assert _snapshot(demo_app)["outbox"] == 12
+
+
+def test_cancel_withdraws_the_trip_everywhere_once(client: TestClient, demo_app: App, api_key: str) -> None:
+    created = _post(client, api_key, booking_body()).json()
+    auth = {"Authorization": f"Bearer {api_key}"}
+    cancelled = client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=auth)
+    assert cancelled.status_code == 200 and cancelled.json()["result"] == "cancelled"
+    assert cancelled.json()["status"] == "cancelled"
+    assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "cancelled"
+    [entry] = all_items(demo_app.store, calendar_pk("demo"))
+    assert entry.data["cancelled"] is True and entry.data["sequence"] == 1
+    again = client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=auth)
+    assert again.json()["result"] == "unchanged"
+    assert _snapshot(demo_app)["outbox"] == 12
+    via_status = _post(client, api_key, booking_body(status="cancelled"))
+    assert via_status.json()["result"] == "unchanged"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (booking_body(gross_amount="-5"), "gross_amount"),
+        (booking_body(gross_amount="99999999"), "gross_amount"),
+        (booking_body(duration_hours=0), "duration_hours"),
+        (booking_body(duration_hours=100), "duration_hours"),
+        (booking_body(start="2026-06-13T16:00:00"), "start"),
+        (booking_body(guest_count=0), "guest_count"),
+        (booking_body(currency="dollars"), "currency"),
+        (booking_body(lead_guest={"name": "X", "email": "nope"}), "lead_guest.email"),
+        (booking_body(surprise="field"), "surprise"),
+        ({k: v for k, v in booking_body().items() if k != "start"}, "start"),
+        (booking_body(external_id="line\nbreak"), "external_id"),
+    ],
+)
+def test_bad_bodies_get_422_naming_the_field_and_change_nothing(
+    client: TestClient, demo_app: App, api_key: str, body: dict[str, Any], field: str
+) -> None:
+    response = _post(client, api_key, body)
+    assert response.status_code == 422
+    assert field in response.json()["detail"]
+    assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
+
+
+def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, demo_app: App, api_key: str) -> None:
+    auth = {"Authorization": f"Bearer {api_key}", "content-type": "application/json"}
+    unknown = _post(client, api_key, booking_body(asset="titanic"))
+    assert unknown.status_code == 422 and "unknown boat 'titanic'" in unknown.json()["detail"]
+    malformed = client.post("/api/v1/bookings", content=b'{"source": ', headers=auth)
+    assert malformed.status_code == 422 and "JSON" in malformed.json()["detail"]
+    huge = client.post("/api/v1/bookings", content=b"{" + b" " * 70_000 + b"}", headers=auth)
+    assert huge.status_code == 413
+    assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
+
+
+def test_keys_are_checked_and_orgs_are_isolated(client: TestClient, demo_app: App, api_key: str) -> None:
+    assert client.post("/api/v1/bookings", json=booking_body()).status_code == 401
+    assert _post(client, "fmk_000000000000_" + "x" * 43, booking_body()).status_code == 401
+    assert _post(client, api_key + "x", booking_body()).status_code == 401
+    created = _post(client, api_key, booking_body()).json()
+
+    from firstmate.domain.business import BusinessProfile, Org
+    from firstmate.services.business import save_business
+
+    org = Org(id="rival", name="Rival Boats", owner_email="o@example.com", ops_email="p@example.com")
+    save_business(demo_app.store, BusinessProfile(org=org))
+    rival_key = create_key(demo_app.store, "rival", "x", demo_app.clock.now())[1]
+    rival = {"Authorization": f"Bearer {rival_key}"}
+    assert client.get(f"/api/v1/bookings/{created['booking_id']}", headers=rival).status_code == 404
+    assert client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=rival).status_code == 404
+    assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "scheduled"
+
+    key_id = api_key.split("_")[1]
+    revoke_key(demo_app.store, "demo", key_id, demo_app.clock.now())
+    assert _post(client, api_key, booking_body()).status_code == 401
+
+
+def test_the_api_is_described_by_openapi(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    post = spec["paths"]["/api/v1/bookings"]["post"]
+    assert {"201", "200", "401", "422"} <= set(post["responses"])
+    assert "/api/v1/bookings/{booking_id}" in spec["paths"]
