@@ -46,13 +46,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
     """Wire adapters for `settings`. Creates FIRSTMATE_HOME and its folders if needed."""
     clock = clock or SystemClock()
     _make_home(settings.home)
+    secret_key = _secret_key(settings)
     return App(
         settings=settings,
         clock=clock,
         store=SqliteStore(settings.db_path, clock),
-        blobs=LocalBlobs(settings.blobs_path),
+        blobs=LocalBlobs(settings.blobs_path, signing_key=secret_key, upload_url="/uploads"),
         mailer=_mailer(settings, clock),
-        secret_key=_secret_key(settings),
+        secret_key=secret_key,
         retry_policy=RetryPolicy(
             max_attempts=settings.outbox_max_attempts,
             base_delay=timedelta(seconds=settings.outbox_base_delay_s),

@@ -179,6 +179,16 @@ class BlobInfo:
     modified: datetime
 
 
+@dataclass(frozen=True)
+class PresignedUpload:
+    """A browser form that uploads one file straight to blob storage: POST `fields` and the file
+    (as the form field `file`, last) to `url`. Storage enforces the size and type limits."""
+
+    url: str
+    fields: Mapping[str, str]
+    expires_at: datetime
+
+
 class Blobs(Protocol):
     """A flat key → bytes store. Keys are `/`-separated relative paths of safe characters."""
 
@@ -204,6 +214,15 @@ class Blobs(Protocol):
 
     def list(self, prefix: str = "") -> list[BlobInfo]:
         """Return the blobs whose key starts with `prefix`, sorted by key."""
+        ...
+
+    def presign_upload(
+        self, key: str, *, content_type_prefix: str, max_bytes: int, expires_at: datetime, redirect_to: str
+    ) -> PresignedUpload:
+        """A form for one browser upload to `key`, accepted until `expires_at` only if the file is
+        at most `max_bytes` and its declared type starts with `content_type_prefix`; after storing,
+        the browser is redirected (303) to `redirect_to`. The caller must still check the bytes.
+        """
         ...
 
 

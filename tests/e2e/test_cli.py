@@ -28,19 +28,23 @@ def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> N
     home, out = tmp_path / "home", tmp_path / "out"
     first = run(home, "demo", "--no-serve", "--out", str(out))
     assert first.returncode == 0, first.stderr
-    assert "Queued 1 new message" in first.stdout and str(out / "index.html") in first.stdout
+    assert "Queued the welcome message" in first.stdout and str(out / "index.html") in first.stdout
+    assert "answered 201 (created)" in first.stdout and "Warning" not in first.stderr
     second = run(home, "demo", "--no-serve", "--out", str(out))
     assert second.returncode == 0, second.stderr
     assert "already queued" in second.stdout and "Delivered 0 message" in second.stdout
+    assert "1 unchanged" in second.stdout and "answered 200 (unchanged)" in second.stdout
 
     index = (out / "index.html").read_text()
     assert "Saltwind Holdings" in index and "messages/001-demo-welcome-v1.html" in index
-    assert len(list((home / "outbox").glob("*.eml"))) == 1
+    # the welcome, and for each of two bookings: the ops manager, four crew and the lead guest
+    assert len(list((home / "outbox").glob("*.eml"))) == 13
+    assert len(list((out / "pages").glob("guest-*.html"))) == 2 and len(list((out / "calendar").glob("*.ics"))) == 3
     eml = email.message_from_bytes((out / "messages/001-demo-welcome-v1.eml").read_bytes(), policy=policy.default)
     assert eml["To"] == "owner@example.com"
     assert {p.get_content_type() for p in eml.walk()} >= {"text/plain", "text/html"}
     listing = run(home, "outbox", "list", "--json")
-    assert listing.stdout.count('"status": "sent"') == 1
+    assert listing.stdout.count('"status": "sent"') == 13
 
 
 def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
@@ -113,8 +117,18 @@ def test_serve_answers_and_its_dispatcher_delivers_queued_mail(tmp_path: Path) -
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/healthz")
         assert health.json()["status"] == "ok"
-        # a message queued by another process (as the demo does) is delivered by the server's dispatcher
-        assert run(home, "demo", "--no-serve", "--out", str(tmp_path / "out")).returncode == 0
+        # a message queued by another process is delivered by the server's own dispatcher
+        from firstmate.bootstrap import build
+        from firstmate.config import load_settings
+        from firstmate.domain.mail import OutgoingMessage
+        from firstmate.services import outbox
+
+        other = build(load_settings(home=home))
+        note = OutgoingMessage(
+            idempotency_key="t:1", sender="a@example.com", to=("b@example.com",), subject="s", text="t"
+        )
+        outbox.enqueue(other.store, "demo", [note], other.clock.now())
+        other.close()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not list((home / "outbox").glob("*.eml")):
             time.sleep(0.2)

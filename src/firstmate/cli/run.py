@@ -56,6 +56,8 @@ def demo(
         out.print(f"\nDemo finished in {time.monotonic() - started:.1f} s. Look at:")
         out.print(f"  [bold]{result.index.resolve()}[/]  everything the demo produced")
         out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files")
+        if result.api_key:
+            out.print(f"  demo API key (shown once): {result.api_key}")
     if not no_serve:
         _serve(host, port)
 

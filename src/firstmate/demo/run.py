@@ -1,28 +1,34 @@
 """`firstmate demo`: load the demo business, run every capability that exists, export the results.
 
-Safe to run again on the same FIRSTMATE_HOME: every write is idempotent, so a second run
-changes nothing and sends nothing twice.
+Safe to run again on the same FIRSTMATE_HOME: every write is idempotent, so a second run changes
+nothing and sends nothing twice (only the demo's API key is replaced: keys are shown once).
 """
 
 from __future__ import annotations
 
-import shutil
 import tomllib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.bootstrap import App
-from firstmate.domain.business import BusinessProfile
+from firstmate.domain.business import AssetKind, BusinessProfile
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry
 from firstmate.domain.people import Person
+from firstmate.errors import FirstmateError
 from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.business import save_business
+from firstmate.services.imports import import_records
+from firstmate.services.keys import create_key, list_keys, revoke_key
+from firstmate.services.people import save_people
 
 DEMO_ORG = "demo"
 #: A Boatsetter-style confirmation email (fictional), imported by the demo through the email parser.
@@ -37,6 +43,8 @@ class DemoResult:
     out: Path
     steps: list[str] = field(default_factory=list)
     messages: list[OutboxEntry] = field(default_factory=list)
+    bookings: list[dict[str, Any]] = field(default_factory=list)
+    api_key: str = ""
 
     @property
     def index(self) -> Path:
@@ -61,31 +69,83 @@ def demo_people() -> list[Person]:
 
 def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     """Run the demo and export its results to `out`; `step` is told each stage as it starts."""
+    from firstmate.demo.export import export_demo
+    from firstmate.web.app import create_app
+
+    with warnings.catch_warnings():  # Starlette nudges toward its httpx fork; httpx serves the demo well
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
     result = DemoResult(out=out)
     profile = demo_profile()
 
     step("Loading the demo business")
     saved = save_business(app.store, profile)
+    people = save_people(app.store, DEMO_ORG, demo_people())
     result.steps.append(
-        f"Loaded {profile.org.name}: {len(profile.entities)} business lines, {len(profile.assets)} assets "
-        f"({saved.created} records created, {saved.updated} updated, {saved.unchanged} unchanged)."
+        f"Loaded {profile.org.name}: {len(profile.entities)} business lines, {len(profile.assets)} assets, "
+        f"{len(demo_people())} crew ({saved.created + people} records written, {saved.unchanged} unchanged)."
     )
 
     step("Queueing the welcome message")
     queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())
     result.steps.append(
-        f"Queued {queued} new message(s) in the outbox" + ("." if queued else " (already queued by an earlier run).")
+        "Queued the welcome message." if queued else "Welcome message already queued by an earlier run."
     )
 
-    step("Delivering the outbox")
-    sent = _drain(app)
-    result.steps.append(f"Delivered {sent} message(s) through the {app.settings.mailer} mailer.")
+    step("Importing a Boatsetter booking email")
+    boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
+    records = parse_email(SAMPLE_EMAIL.read_bytes(), timezone=profile.org.timezone, boats=boats)
+    report = import_records(app, DEMO_ORG, records)
+    if not report.ok:
+        raise FirstmateError(f"the demo email did not import: {report.errors[0].problem}")
+    result.steps.append(f"Imported {SAMPLE_EMAIL.name} through the email parser: {_counts(report.counts)}.")
 
-    step("Writing the demo folder")
-    result.messages = outbox.list_entries(app.store, DEMO_ORG)
-    _export(app, profile, result)
+    step("Posting a direct booking to the API")
+    result.api_key = _fresh_demo_key(app)
+    with TestClient(create_app(app), base_url=app.settings.base_url) as client:
+        answer = client.post(
+            "/api/v1/bookings",
+            json=direct_booking(app, profile),
+            headers={"Authorization": f"Bearer {result.api_key}"},
+        )
+        if answer.status_code not in (200, 201):
+            raise FirstmateError(f"the demo booking was refused: {answer.text}")
+        result.steps.append(
+            f"POST /api/v1/bookings answered {answer.status_code} ({answer.json()['result']}): "
+            f"booking {answer.json()['booking_id']}."
+        )
+
+        step("Delivering the outbox")
+        sent = _drain(app)
+        result.steps.append(f"Delivered {sent} message(s) through the {app.settings.mailer} mailer.")
+
+        step("Writing the demo folder")
+        result.messages = outbox.list_entries(app.store, DEMO_ORG, limit=1000)
+        export_demo(app, client, profile, result)
     result.steps.append(f"Wrote {result.index}.")
     return result
+
+
+def direct_booking(app: App, profile: BusinessProfile) -> dict[str, Any]:
+    """A sunset cruise next Saturday, as a website would post it (fictional guest)."""
+    zone = ZoneInfo(profile.org.timezone)
+    today = app.clock.now().astimezone(zone).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    start = datetime(saturday.year, saturday.month, saturday.day, 16, 0, tzinfo=zone)
+    return {
+        "source": "direct",
+        "external_id": f"WEB-{saturday:%Y%m%d}-01",
+        "asset": "morning-tern",
+        "start": start.isoformat(),
+        "duration_hours": "2.5",
+        "guest_count": 8,
+        "gross_amount": "1150.00",
+        "currency": "USD",
+        "lead_guest": {"name": "Casey Marlow", "email": "casey.marlow@example.com", "phone": "+1 415 555 0177"},
+        "notes": "Sunset cruise; one guest uses a cane: help boarding",
+        "private_notes": "Paid in full by card; invoice 2041",
+    }
 
 
 def welcome_message(app: App, profile: BusinessProfile) -> OutgoingMessage:
@@ -112,6 +172,13 @@ def welcome_message(app: App, profile: BusinessProfile) -> OutgoingMessage:
     )
 
 
+def _fresh_demo_key(app: App) -> str:
+    for key in list_keys(app.store, DEMO_ORG):
+        if key.name == "demo" and not key.revoked_at:
+            revoke_key(app.store, DEMO_ORG, key.id, app.clock.now())
+    return create_key(app.store, DEMO_ORG, "demo", app.clock.now())[1]
+
+
 def _drain(app: App) -> int:
     sent = 0
     while True:
@@ -121,54 +188,5 @@ def _drain(app: App) -> int:
             return sent
 
 
-def _export(app: App, profile: BusinessProfile, result: DemoResult) -> None:
-    messages_dir = result.out / "messages"
-    if messages_dir.exists():
-        shutil.rmtree(messages_dir)
-    messages_dir.mkdir(parents=True)
-    rows = []
-    for number, entry in enumerate(result.messages, start=1):
-        stem = f"{number:03d}-{_slug(entry.key)}"
-        (messages_dir / f"{stem}.html").write_text(entry.message.html or "", encoding="utf-8")
-        (messages_dir / f"{stem}.txt").write_text(entry.message.text, encoding="utf-8")
-        eml = _eml_for(app, entry)
-        if eml is not None:
-            shutil.copyfile(eml, messages_dir / f"{stem}.eml")
-        rows.append(
-            {
-                "to": ", ".join(entry.message.to),
-                "subject": entry.message.subject,
-                "status": entry.status.value,
-                "html": f"messages/{stem}.html",
-                "text": f"messages/{stem}.txt",
-                "eml": f"messages/{stem}.eml",
-            }
-        )
-    assets_by_entity: dict[str, list[str]] = {}
-    for asset in profile.assets:
-        assets_by_entity.setdefault(asset.entity, []).append(asset.name)
-    page = render(
-        "demo/index.html",
-        profile=profile,
-        steps=result.steps,
-        messages=rows,
-        pages=[],
-        reports=[],
-        assets_by_entity=assets_by_entity,
-        base_url=app.settings.base_url,
-        home=app.settings.home,
-        generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-    )
-    result.index.write_text(page, encoding="utf-8")
-
-
-def _eml_for(app: App, entry: OutboxEntry) -> Path | None:
-    ref = entry.provider_ref
-    if ref and ref.endswith(".eml") and Path(ref).is_file():
-        return Path(ref)
-    return None
-
-
-def _slug(text: str) -> str:
-    cleaned = "".join(c if c.isalnum() else "-" for c in text.lower())
-    return "-".join(part for part in cleaned.split("-") if part)[:60]
+def _counts(counts: Any) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"

@@ -16,20 +16,47 @@ from typing import Annotated
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from firstmate.domain.mail import check_address
+from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import Money
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_GROSS = Decimal("1000000")
 #: Printable text on one line: no control characters (they break mail headers and feeds).
-OneLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\x00-\x1f\x7f]*$")]
+#: Printable text on one line that does not start or end with a space (the same rule in the API schema).
+OneLine = Annotated[
+    str, StringConstraints(min_length=1, pattern=r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$")
+]
+EMAIL_SCHEMA = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 200, "examples": ["dana@example.com"]}
+
+
+def _cents(value: object) -> object:
+    """JSON numbers arrive as floats: 840.75 stays 840.75, never 840.75000000000002."""
+    if isinstance(value, float):
+        exact = Decimal(repr(value))
+        rounded = exact.quantize(Decimal("0.01"))
+        return rounded if abs(exact - rounded) < Decimal("1e-9") else exact
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_cents),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1000000, "multipleOf": 0.01, "examples": [840.75]}),
+]
+Hours = Annotated[
+    Decimal,
+    BeforeValidator(_cents),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 72, "multipleOf": 0.25, "examples": [3]}),
+]
 
 
 class BookingStatus(StrEnum):
@@ -45,8 +72,8 @@ class LeadGuest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: Annotated[OneLine, StringConstraints(max_length=120)]
-    email: str
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{5,30}$")] | None = None
+    email: Annotated[str, WithJsonSchema(EMAIL_SCHEMA)]
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9(][0-9 ().-]{3,28}[0-9]$")] | None = None
 
     @field_validator("email")
     @classmethod
@@ -65,10 +92,20 @@ class BookingRequest(BaseModel):
     )
     entity: str | None = Field(default=None, pattern=SLUG, description="Business line; default: the asset's.")
     asset: str | None = Field(default=None, pattern=SLUG, description="The boat; default: the only boat.")
-    start: AwareDatetime = Field(description="Departure, ISO 8601 with UTC offset.")
-    duration_hours: Decimal = Field(gt=0, le=72, decimal_places=2)
+    start: Annotated[
+        AwareDatetime,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "format": "date-time",
+                "pattern": "^(20[0-9][0-9]|2100)-",
+                "examples": ["2026-06-13T16:00:00-07:00"],
+            }
+        ),
+    ] = Field(description="Departure, ISO 8601 with UTC offset, between 2000 and 2100.")
+    duration_hours: Hours = Field(gt=0, le=72, decimal_places=2)
     guest_count: int = Field(ge=1, le=150)
-    gross_amount: Decimal = Field(ge=0, le=MAX_GROSS, decimal_places=2)
+    gross_amount: Amount = Field(ge=0, le=MAX_GROSS, decimal_places=2)
     currency: str = Field(pattern=r"^[A-Za-z]{3}$")
     lead_guest: LeadGuest
     notes: str = Field(default="", max_length=2000, description="Shown to crew.")

@@ -62,6 +62,18 @@ class Entity(_Frozen):
     accent_colour: str = Field(default="#f2a541", pattern=COLOUR)
     website: str | None = None
     logo_url: str | None = Field(default=None, pattern=r"^(https://|/static/)\S+$")
+    waiver: str = Field(
+        default=(
+            "I take part in this boat trip of my own free will. I understand that sailing carries risks, "
+            "including slipping, falling overboard, sun exposure and seasickness. I will follow the "
+            "captain's and crew's safety instructions at all times, wear a life jacket when asked, and "
+            "tell the crew about any medical condition that may affect my safety. I release the "
+            "operator and its crew from liability for injury or loss, except where caused by their "
+            "gross negligence."
+        ),
+        min_length=20,
+        max_length=20_000,
+    )
     what_to_bring: tuple[str, ...] = (
         "Soft-soled shoes",
         "A warm layer: it is colder on the water",

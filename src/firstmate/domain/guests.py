@@ -1,11 +1,19 @@
-"""Guests of a trip: invited → on_hold (waiver pending) → confirmed (waiver signed)."""
+"""Guests of a trip: invited → on_hold (coming, waiver pending) → confirmed (waiver signed).
+
+The lead guest (who booked) adds the others; each gets an invitation with their own page. A
+waiver is signed against one exact version of the business's waiver text; minors need a guardian.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from firstmate.domain.mail import check_address
 
 
 class GuestStatus(StrEnum):
@@ -14,6 +22,19 @@ class GuestStatus(StrEnum):
     INVITED = "invited"
     ON_HOLD = "on_hold"
     CONFIRMED = "confirmed"
+
+
+class WaiverSignature(BaseModel):
+    """Proof of one signature: which text, who typed what, when, from where."""
+
+    model_config = ConfigDict(frozen=True)
+
+    waiver_version: str
+    typed_name: str
+    guardian_name: str | None = None
+    signed_at: datetime
+    ip: str
+    user_agent: str
 
 
 class Guest(BaseModel):
@@ -25,10 +46,80 @@ class Guest(BaseModel):
     name: str
     email: str | None = None
     lead: bool = False
+    minor: bool = False
     status: GuestStatus = GuestStatus.INVITED
+    code: str | None = None  # the guest's own page code (the lead uses the booking's)
+    waiver: WaiverSignature | None = None
     added_at: datetime
 
     @property
     def first_name(self) -> str:
         """How the guest page greets them."""
         return self.name.split()[0]
+
+
+class NewGuest(BaseModel):
+    """What the lead guest types to add someone."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    email: str | None = Field(default=None, max_length=200)
+    minor: bool = False
+
+    def checked_email(self) -> str | None:
+        """The email, lower-cased, or None; raises ValueError for a malformed one."""
+        return check_address(self.email).lower() if self.email else None
+
+
+class SigningForm(BaseModel):
+    """What a guest submits to sign the waiver."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    typed_name: str = Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    agree: bool
+    guardian_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    waiver_version: str = Field(min_length=8, max_length=64)
+
+
+def waiver_version(text: str) -> str:
+    """The version of a waiver text: a digest of its exact words."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def confirm(guest: Guest) -> Guest:
+    """The guest says they are coming: on hold until the waiver is signed."""
+    if guest.status is GuestStatus.INVITED:
+        return guest.model_copy(update={"status": GuestStatus.ON_HOLD})
+    return guest
+
+
+def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime, ip: str, user_agent: str) -> Guest:
+    """The guest after signing; raises ValueError saying what is missing or out of date."""
+    if not form.agree:
+        raise ValueError("tick the box to agree to the waiver")
+    if form.waiver_version != current_version:
+        raise ValueError("the waiver text changed while you were reading it; read it again and sign")
+    if guest.minor and not form.guardian_name:
+        raise ValueError("a parent or guardian must sign for a guest under 18: add their name")
+    signature = WaiverSignature(
+        waiver_version=current_version,
+        typed_name=form.typed_name,
+        guardian_name=form.guardian_name if guest.minor else None,
+        signed_at=at,
+        ip=ip,
+        user_agent=user_agent[:300],
+    )
+    return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
+
+
+def guest_counts(guests: list[Guest]) -> dict[str, int]:
+    """How many guests are at each status (for the captain)."""
+    counts = Counter(g.status.value for g in guests)
+    return {status.value: counts.get(status.value, 0) for status in GuestStatus}
+
+
+def departure_blockers(guests: list[Guest]) -> list[Guest]:
+    """Guests who said they are coming but have not signed: the departure checklist waits for them."""
+    return [g for g in guests if g.status is GuestStatus.ON_HOLD]

@@ -9,7 +9,13 @@ from email.headerregistry import Address
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}")
+#: Plain ASCII addresses, the shape every mail system takes without quoting (also the API schema's).
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,24}$"
+)
+_ADDRESS = re.compile(EMAIL_PATTERN)
 
 
 class InlineImage(BaseModel):

@@ -1,18 +1,23 @@
-"""Guest pages: a trip's public page, found by its unguessable code."""
+"""Guest pages: a trip's page, found by an unguessable code, shown to one guest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from firstmate.domain.codes import normalize_code, pretty_code
-from firstmate.domain.guests import Guest
+from firstmate.domain.guests import Guest, waiver_version
+from firstmate.domain.photos import Photo
+from firstmate.domain.timing import when
 from firstmate.domain.views import guest_trip_view
-from firstmate.errors import NotFound, RateLimited
+from firstmate.errors import Conflict, NotFound, RateLimited
+from firstmate.ports import PresignedUpload
 from firstmate.services.bookings import code_pk, get_booking, get_event, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.guests import CodeTarget
+from firstmate.services.photos import list_photos, request_upload, upload_window
 from firstmate.services.ratelimit import hit
 
 #: Wrong codes allowed per address before lookups pause: a guesser gets ~1,400 tries a day
@@ -24,13 +29,19 @@ LOOKUPS_PER_MINUTE = 120
 
 @dataclass(frozen=True)
 class GuestPage:
-    """Everything a guest page shows."""
+    """Everything one guest's page shows."""
 
-    org: str
-    booking_id: str
+    target: CodeTarget
     code: str
     trip: dict[str, Any]
-    guests: list[Guest]
+    viewer: Guest
+    group: list[Guest]  # the lead sees the whole group; others see only themselves
+    places_left: int
+    waiver_text: str
+    waiver_version: str
+    photos: list[Photo]
+    upload: PresignedUpload | None
+    album_note: str
 
     @property
     def pretty_code(self) -> str:
@@ -38,8 +49,8 @@ class GuestPage:
         return pretty_code(self.code)
 
 
-def open_guest_page(ctx: Context, typed_code: str, client: str) -> GuestPage:
-    """The page for a typed code. Raises NotFound for an unknown code and RateLimited when this
+def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
+    """Whose page a typed code opens. Raises NotFound for an unknown code and RateLimited when this
     client has guessed wrong too often (checked before looking, so guessing stays slow)."""
     now = ctx.clock.now()
     hit(ctx.store, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=timedelta(minutes=1), now=now)
@@ -47,23 +58,53 @@ def open_guest_page(ctx: Context, typed_code: str, client: str) -> GuestPage:
     if misses and int(misses.data["n"]) >= MISSES_PER_WINDOW:
         raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600)
     code = normalize_code(typed_code)
-    target = ctx.store.get(code_pk(code), "CODE") if code else None
-    if code is None or target is None:
+    pointer = ctx.store.get(code_pk(code), "CODE") if code else None
+    if code is None or pointer is None:
         hit(ctx.store, "guest-miss", client, limit=MISSES_PER_WINDOW + 1, window=MISS_WINDOW, now=now)
         raise NotFound("no trip has that code", hint="check the code in your confirmation email")
-    org, booking_id = str(target.data["org"]), str(target.data["booking_id"])
-    booking = get_booking(ctx.store, org, booking_id)
-    event = get_event(ctx.store, org, booking.event_id)
-    profile = load_business(ctx.store, org)
-    if profile is None:
-        raise NotFound("no trip has that code")
-    entity, asset = profile.entity(booking.entity), profile.asset(booking.asset)
-    if entity is None or asset is None:
-        raise NotFound("no trip has that code")
-    trip = guest_trip_view(event, profile.org, entity, asset)
-    return GuestPage(org, booking_id, code, trip, list_guests(ctx.store, org, booking_id))
+    data = pointer.data
+    return CodeTarget(str(data["org"]), str(data["booking_id"]), str(data.get("guest_id", "g1")))
 
 
-def _window_key(now: Any) -> str:
+def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
+    """The page as this guest sees it."""
+    booking = get_booking(ctx.store, target.org, target.booking_id)
+    event = get_event(ctx.store, target.org, booking.event_id)
+    profile = load_business(ctx.store, target.org)
+    entity = profile.entity(booking.entity) if profile else None
+    asset = profile.asset(booking.asset) if profile else None
+    if profile is None or entity is None or asset is None:
+        raise NotFound("no trip has that code")
+    guests = list_guests(ctx.store, target.org, booking.id)
+    viewer = next((g for g in guests if g.id == target.guest_id), None)
+    if viewer is None:
+        raise NotFound("no trip has that code")
+    upload, note = _album(ctx, target, code, profile.org.timezone)
+    return GuestPage(
+        target=target,
+        code=normalize_code(code) or code,
+        trip=guest_trip_view(event, profile.org, entity, asset),
+        viewer=viewer,
+        group=guests if viewer.lead else [viewer],
+        places_left=max(booking.request.guest_count - len(guests), 0),
+        waiver_text=entity.waiver,
+        waiver_version=waiver_version(entity.waiver),
+        photos=list_photos(ctx, target),
+        upload=upload,
+        album_note=note,
+    )
+
+
+def _album(ctx: Context, target: CodeTarget, code: str, zone: str) -> tuple[PresignedUpload | None, str]:
+    try:
+        return request_upload(ctx, target, code), ""
+    except Conflict as exc:
+        opens, _ = upload_window(ctx, target)
+        if ctx.clock.now() < opens:
+            return None, f"The album opens {when(opens, zone)}: share your photos from then until a week after."
+        return None, exc.message[0].upper() + exc.message[1:] + "."
+
+
+def _window_key(now: datetime) -> str:
     seconds = int(MISS_WINDOW.total_seconds())
     return str(int(now.timestamp()) // seconds * seconds)

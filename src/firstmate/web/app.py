@@ -17,7 +17,7 @@ from firstmate.bootstrap import App
 from firstmate.errors import FirstmateError, RateLimited
 from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
-from firstmate.web.routes import admin, bookings, calendar, guests, health
+from firstmate.web.routes import admin, bookings, calendar, guests, health, uploads
 
 log = structlog.get_logger(__name__)
 
@@ -62,10 +62,11 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(bookings.router)
     web.include_router(guests.router)
     web.include_router(calendar.router)
+    web.include_router(uploads.router)
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
     web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]
     web.middleware("http")(_security_headers)
-    web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads.HARD_LIMIT})
     return web
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from firstmate.errors import BlobNotFound, InvalidInput
-from firstmate.ports import BlobInfo
+from firstmate.errors import BlobNotFound, InvalidInput, PayloadTooLarge, Unauthorized
+from firstmate.ports import BlobInfo, PresignedUpload
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]*")
 _META = ".meta"  # sidecar folder for content types; its name can never be a valid key segment
+_SIGNED = ("key", "Content-Type", "x-fm-max-bytes", "x-fm-expires", "success_action_redirect")
 
 
 def check_key(key: str) -> str:
@@ -34,11 +38,54 @@ def check_key(key: str) -> str:
 
 
 class LocalBlobs:
-    """Blobs stored as files under `root`, content types in a sidecar folder."""
+    """Blobs stored as files under `root`, content types in a sidecar folder.
 
-    def __init__(self, root: Path) -> None:
+    Browser uploads go to the web app's `/uploads` endpoint, which checks a signed form exactly as
+    S3 checks a presigned POST policy (see `accept_upload`).
+    """
+
+    def __init__(self, root: Path, *, signing_key: bytes = b"", upload_url: str = "/uploads") -> None:
         self._root = Path(root)
         self._root.mkdir(parents=True, exist_ok=True)
+        self._signing_key = signing_key
+        self._upload_url = upload_url
+
+    def presign_upload(
+        self, key: str, *, content_type_prefix: str, max_bytes: int, expires_at: datetime, redirect_to: str
+    ) -> PresignedUpload:
+        check_key(key)
+        fields = {
+            "key": key,
+            "Content-Type": content_type_prefix,
+            "x-fm-max-bytes": str(max_bytes),
+            "x-fm-expires": str(int(expires_at.timestamp())),
+            "success_action_redirect": redirect_to,
+        }
+        fields["x-fm-signature"] = self._sign(fields)
+        return PresignedUpload(url=self._upload_url, fields=fields, expires_at=expires_at)
+
+    def accept_upload(self, fields: Mapping[str, str], data: bytes, now: datetime) -> str:
+        """Store a browser upload if its signed form allows it; return where to redirect.
+
+        Raises Unauthorized for a forged or expired form, PayloadTooLarge over the signed size,
+        InvalidInput for a declared type outside the signed prefix.
+        """
+        wanted = {name: fields.get(name, "") for name in _SIGNED}
+        if not self._signing_key or not hmac.compare_digest(self._sign(wanted), fields.get("x-fm-signature", "")):
+            raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
+        if int(wanted["x-fm-expires"]) < now.timestamp():
+            raise Unauthorized("this upload form has expired", hint="reload the page and try again")
+        if len(data) > int(wanted["x-fm-max-bytes"]):
+            raise PayloadTooLarge(f"the file is over {int(wanted['x-fm-max-bytes']) // 1_000_000} MB")
+        declared = fields.get("file-content-type", "")
+        if not declared.startswith(wanted["Content-Type"]):
+            raise InvalidInput(f"only {wanted['Content-Type'].rstrip('/')} files can be uploaded here")
+        self.put(wanted["key"], data, declared)
+        return wanted["success_action_redirect"]
+
+    def _sign(self, fields: Mapping[str, str]) -> str:
+        message = "\n".join(f"{name}={fields[name]}" for name in _SIGNED).encode()
+        return hmac.new(self._signing_key, message, hashlib.sha256).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self._root / check_key(key)

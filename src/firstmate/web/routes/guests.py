@@ -1,25 +1,146 @@
-"""Guest pages at /g/<code>: the trip, branded for its business line; no money, ever."""
+"""Guest pages at /g/<code>: the trip, the group, the waiver and the album. Works without JavaScript;
+never shows money. Form mistakes re-show the page with the problem and a 4xx status."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from firstmate.bootstrap import App
+from firstmate.domain.guests import NewGuest, SigningForm
+from firstmate.errors import InvalidInput, UserError
 from firstmate.rendering import render
-from firstmate.services.guest_pages import open_guest_page
+from firstmate.services import guests as guest_service
+from firstmate.services.guest_pages import guest_page, resolve_code
+from firstmate.services.guests import CodeTarget
+from firstmate.services.photos import check_upload, photo_content
 from firstmate.web.deps import client_ip, get_app
 
 router = APIRouter(include_in_schema=False)
+AppDep = Annotated[App, Depends(get_app)]
+NOTICES = {
+    "added": "Guest added: they will get an invitation by email.",
+    "confirmed": "Thanks: you are on the list. Sign the waiver below to be ready to board.",
+    "signed": "Waiver signed. See you on board!",
+    "uploaded": "Photo added to the album.",
+}
 
 
-@router.get("/g/{code}", response_class=HTMLResponse)
-def guest_page(code: str, request: Request, app: Annotated[App, Depends(get_app)]) -> HTMLResponse:
-    """A trip's page for its guests."""
-    page = open_guest_page(app, code, client_ip(request))
-    response = HTMLResponse(render("guests/page.html", page=page, trip=page.trip))
+def _page(
+    app: App, target: CodeTarget, code: str, *, notice: str = "", error: str = "", status: int = 200
+) -> HTMLResponse:
+    page = guest_page(app, target, code)
+    html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error)
+    response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _target(app: App, code: str, request: Request) -> CodeTarget:
+    return resolve_code(app, code, client_ip(request))
+
+
+def _back(code: str, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/g/{code}?done={done}", status_code=303)
+
+
+@router.get("/g/{code}", response_class=HTMLResponse)
+def show(code: str, request: Request, app: AppDep, done: str = "", error: str = "") -> HTMLResponse:
+    """A trip's page for one of its guests."""
+    target = _target(app, code, request)
+    return _page(app, target, code, notice=NOTICES.get(done, ""), error=error[:200])
+
+
+@router.post("/g/{code}/guests")
+def add(
+    code: str,
+    request: Request,
+    app: AppDep,
+    name: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    minor: Annotated[str, Form()] = "",
+) -> Response:
+    """The lead guest adds someone to the group."""
+    target = _target(app, code, request)
+    try:
+        form = NewGuest(name=name, email=email or None, minor=minor == "yes")
+        guest_service.add_guest(app, target, form)
+    except (ValidationError, UserError) as exc:
+        return _refused(app, target, code, exc)
+    return _back(code, "added")
+
+
+@router.post("/g/{code}/confirm")
+def confirm(code: str, request: Request, app: AppDep) -> Response:
+    """The guest says they are coming."""
+    target = _target(app, code, request)
+    guest_service.confirm_attendance(app, target)
+    return _back(code, "confirmed")
+
+
+@router.post("/g/{code}/waiver")
+def sign(
+    code: str,
+    request: Request,
+    app: AppDep,
+    typed_name: Annotated[str, Form()] = "",
+    agree: Annotated[str, Form()] = "",
+    guardian_name: Annotated[str, Form()] = "",
+    waiver_version: Annotated[str, Form()] = "",
+) -> Response:
+    """The guest signs the waiver version they were shown."""
+    target = _target(app, code, request)
+    try:
+        form = SigningForm(
+            typed_name=typed_name,
+            agree=agree == "yes",
+            guardian_name=guardian_name or None,
+            waiver_version=waiver_version,
+        )
+        guest_service.sign_waiver(
+            app, target, form, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+        )
+    except (ValidationError, UserError) as exc:
+        return _refused(app, target, code, exc)
+    return _back(code, "signed")
+
+
+@router.get("/g/{code}/waiver.pdf")
+def waiver_pdf(code: str, request: Request, app: AppDep) -> Response:
+    """The guest's own signed waiver."""
+    target = _target(app, code, request)
+    pdf = guest_service.waiver_pdf(app, target)
+    headers = {"Content-Disposition": 'attachment; filename="signed-waiver.pdf"', "Cache-Control": "private, no-store"}
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+@router.get("/g/{code}/photos/check")
+def photo_check(code: str, request: Request, app: AppDep, id: str = "") -> Response:
+    """Where the browser lands after an upload: the file is checked before it joins the album."""
+    target = _target(app, code, request)
+    try:
+        check_upload(app, target, id)
+    except UserError as exc:
+        return _refused(app, target, code, exc)
+    return _back(code, "uploaded")
+
+
+@router.get("/g/{code}/photos/{photo_id}")
+def photo(code: str, photo_id: str, request: Request, app: AppDep) -> Response:
+    """One photo of this trip's album."""
+    target = _target(app, code, request)
+    data, content_type = photo_content(app, target, photo_id)
+    return Response(data, media_type=content_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _refused(app: App, target: CodeTarget, code: str, exc: ValidationError | UserError) -> HTMLResponse:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        error = InvalidInput(f"{field.replace('_', ' ')}: {first['msg'].removeprefix('Value error, ')}")
+        return _page(app, target, code, error=error.message, status=422)
+    return _page(app, target, code, error=exc.message, status=exc.http_status)

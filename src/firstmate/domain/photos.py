@@ -1,0 +1,47 @@
+"""Trip photos: when guests may upload, and what counts as a photo."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+#: Signatures of the image formats phones produce, and the type each means.
+_MAGIC: tuple[tuple[int, bytes, str, str], ...] = (
+    (0, b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (0, b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (8, b"WEBP", "image/webp", "webp"),
+    (4, b"ftypheic", "image/heic", "heic"),
+    (4, b"ftypheix", "image/heic", "heic"),
+    (4, b"ftypmif1", "image/heif", "heif"),
+)
+
+
+class Photo(BaseModel):
+    """A checked photo in a trip's album."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    guest_id: str
+    key: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+def album_window(
+    start: datetime, end: datetime, *, opens_before: timedelta, closes_after: timedelta
+) -> tuple[datetime, datetime]:
+    """When uploads are accepted: from shortly before departure until some days after return."""
+    return start - opens_before, end + closes_after
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """(content type, file extension) if the bytes begin like a photo, else None."""
+    for offset, magic, content_type, extension in _MAGIC:
+        if data[offset : offset + len(magic)] == magic:
+            if content_type == "image/webp" and not data.startswith(b"RIFF"):
+                continue
+            return content_type, extension
+    return None

@@ -1,0 +1,208 @@
+"""Guest use cases: the lead adds guests, guests confirm and sign the waiver, a signed waiver as PDF."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from firstmate.domain import guests as rules
+from firstmate.domain.bookings import Booking
+from firstmate.domain.business import BusinessProfile, Entity
+from firstmate.domain.codes import encode_code, pretty_code
+from firstmate.domain.guests import Guest, NewGuest, SigningForm
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.timing import when
+from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
+from firstmate.pdf import signed_waiver_pdf
+from firstmate.ports import Absent, Item, Put, VersionIs
+from firstmate.rendering import render
+from firstmate.services.bookings import booking_pk, code_pk, get_booking, list_guests
+from firstmate.services.business import load_business, org_pk
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue_write
+
+
+@dataclass(frozen=True)
+class CodeTarget:
+    """Whose page a code opens: an org's booking, seen by one guest."""
+
+    org: str
+    booking_id: str
+    guest_id: str
+
+
+def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
+    """The lead guest adds someone: they get their own page and, with an email, an invitation.
+
+    Raises Unauthorized unless the lead asks, Conflict when the booking is full or cancelled,
+    InvalidInput for a malformed email.
+    """
+    try:
+        email = form.checked_email()
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    booking, profile, entity = _context(ctx, target)
+    if target.guest_id != "g1":
+        raise Unauthorized("only the guest who booked can add guests")
+    if booking.cancelled:
+        raise Conflict("this trip is cancelled")
+    for _ in range(5):
+        guests = list_guests(ctx.store, target.org, booking.id)
+        if len(guests) >= booking.request.guest_count:
+            raise Conflict(
+                f"all {booking.request.guest_count} places are filled",
+                hint="ask the operator to change the booking if more people are coming",
+            )
+        number = max(int(g.id.removeprefix("g")) for g in guests) + 1
+        guest = Guest(
+            id=f"g{number}",
+            name=form.name,
+            email=email,
+            minor=form.minor,
+            code=encode_code(secrets.token_bytes(7)),
+            added_at=ctx.clock.now(),
+        )
+        assert guest.code is not None
+        writes = [
+            Put(Item(booking_pk(target.org, booking.id), f"GUEST#{guest.id}", guest.model_dump(mode="json")), Absent()),
+            Put(
+                Item(code_pk(guest.code), "CODE", {"org": target.org, "booking_id": booking.id, "guest_id": guest.id}),
+                Absent(),
+            ),
+        ]
+        if email:
+            writes.append(enqueue_write(target.org, _invitation(ctx, profile, entity, booking, guest), ctx.clock.now()))
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # another guest was added at the same moment: take the next number
+        return guest
+    raise Conflict("guests are being added too fast; try again")
+
+
+def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
+    """The guest says they are coming (on hold until the waiver is signed). Idempotent."""
+    return _update(ctx, target, rules.confirm)
+
+
+def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str, user_agent: str) -> Guest:
+    """Record a signature against the exact waiver version shown; the guest is then confirmed.
+
+    The waiver text itself is kept under its version, so a signed waiver can always be shown as
+    it was signed. Raises InvalidInput saying what is missing, Conflict for a cancelled trip.
+    """
+    booking, _, entity = _context(ctx, target)
+    if booking.cancelled:
+        raise Conflict("this trip is cancelled")
+    version = rules.waiver_version(entity.waiver)
+    now = ctx.clock.now()
+
+    def signed(guest: Guest) -> Guest:
+        if guest.waiver is not None:
+            return guest  # signing twice keeps the first signature
+        try:
+            return rules.sign(guest, form, version, at=now, ip=ip, user_agent=user_agent)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+
+    text = Item(org_pk(target.org), f"WAIVERTEXT#{version}", {"entity": entity.id, "text": entity.waiver})
+    return _update(ctx, target, signed, extra=[Put(text)])
+
+
+def waiver_text(ctx: Context, org: str, version: str) -> str:
+    """The exact waiver text a version names."""
+    item = ctx.store.get(org_pk(org), f"WAIVERTEXT#{version}")
+    if item is None:
+        raise NotFound(f"no waiver version {version}")
+    return str(item.data["text"])
+
+
+def the_guest(ctx: Context, target: CodeTarget) -> Guest:
+    """The guest a code belongs to."""
+    item = ctx.store.get(booking_pk(target.org, target.booking_id), f"GUEST#{target.guest_id}")
+    if item is None:
+        raise NotFound("no such guest")
+    return Guest.model_validate(item.data)
+
+
+def _update(
+    ctx: Context, target: CodeTarget, change: Callable[[Guest], Guest], extra: list[Put] | None = None
+) -> Guest:
+    for _ in range(5):
+        item = ctx.store.get(booking_pk(target.org, target.booking_id), f"GUEST#{target.guest_id}")
+        if item is None:
+            raise NotFound("no such guest")
+        current = Guest.model_validate(item.data)
+        updated: Guest = change(current)
+        if updated == current:
+            return current
+        writes = [Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version)), *(extra or [])]
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue
+        return updated
+    raise Conflict("your page changed while saving; reload it and try again")
+
+
+def _context(ctx: Context, target: CodeTarget) -> tuple[Booking, BusinessProfile, Entity]:
+    booking = get_booking(ctx.store, target.org, target.booking_id)
+    profile = load_business(ctx.store, target.org)
+    entity = profile.entity(booking.entity) if profile else None
+    if profile is None or entity is None:
+        raise NotFound("no trip has that code")
+    return booking, profile, entity
+
+
+def _invitation(
+    ctx: Context, profile: BusinessProfile, entity: Entity, booking: Booking, guest: Guest
+) -> OutgoingMessage:
+    assert guest.email is not None and guest.code is not None
+    lead = booking.request.lead_guest.name
+    departure = when(booking.request.start, profile.org.timezone)
+    context = {
+        "guest": guest,
+        "lead": lead,
+        "entity": entity,
+        "departure": departure,
+        "link": f"{ctx.settings.base_url}/g/{guest.code}",
+        "code": pretty_code(guest.code),
+        "colour": entity.primary_colour,
+    }
+    subject = f"{lead} invited you aboard: {departure}"
+    return OutgoingMessage(
+        idempotency_key=f"bk:{booking.id}:guest:{guest.id}:invite",
+        sender=ctx.settings.mail_from,
+        reply_to=profile.org.ops_email,
+        to=(guest.email,),
+        subject=subject[:300],
+        text=render("mail/guest_invite.txt", **context),
+        html=render("mail/guest_invite.html", subject=subject, **context),
+    )
+
+
+def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
+    """The guest's signed waiver as a PDF: the exact text signed, and the signature's details."""
+    guest = the_guest(ctx, target)
+    if guest.waiver is None:
+        raise NotFound("this waiver is not signed yet")
+    booking, profile, entity = _context(ctx, target)
+    signature = guest.waiver
+    zone = profile.org.timezone
+    details = [
+        ("Guest", guest.name + (" (under 18)" if guest.minor else "")),
+        ("Typed name", signature.typed_name),
+        *([("Guardian", signature.guardian_name)] if signature.guardian_name else []),
+        ("Signed", f"{when(signature.signed_at, zone)} ({signature.signed_at.isoformat()})"),
+        ("Waiver version", signature.waiver_version),
+        ("IP address", signature.ip),
+        ("Browser", signature.user_agent or "unknown"),
+        ("Booking", f"{booking.id}, trip code {pretty_code(booking.guest_code)}"),
+    ]
+    return signed_waiver_pdf(
+        business=entity.name,
+        trip=f"Trip on {when(booking.request.start, zone)}",
+        waiver_text=waiver_text(ctx, target.org, signature.waiver_version),
+        details=details,
+    )

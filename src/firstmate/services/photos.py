@@ -1,0 +1,108 @@
+"""The trip album: uploads go straight to blob storage, then are checked before they show."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from firstmate.domain.photos import Photo, album_window, sniff_image
+from firstmate.domain.timing import when
+from firstmate.errors import BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge
+from firstmate.ports import Absent, Item, PresignedUpload
+from firstmate.services.bookings import booking_pk, get_booking
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.guests import CodeTarget
+
+UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
+
+
+def upload_window(ctx: Context, target: CodeTarget) -> tuple[datetime, datetime]:
+    """When this trip's album accepts uploads."""
+    request = get_booking(ctx.store, target.org, target.booking_id).request
+    settings = ctx.settings
+    return album_window(
+        request.start,
+        request.end,
+        opens_before=timedelta(hours=settings.album_opens_before_h),
+        closes_after=timedelta(days=settings.album_closes_after_days),
+    )
+
+
+def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUpload:
+    """A form to upload one photo, if the album is open now; else Conflict saying when it opens
+    or that it has closed."""
+    booking = get_booking(ctx.store, target.org, target.booking_id)
+    if booking.cancelled:
+        raise Conflict("this trip is cancelled, so its album is closed")
+    opens, closes = upload_window(ctx, target)
+    now = ctx.clock.now()
+    profile = load_business(ctx.store, target.org)
+    zone = profile.org.timezone if profile else "UTC"
+    if now < opens:
+        raise Conflict(f"the album opens {when(opens, zone)}, an hour before departure")
+    if now > closes:
+        raise Conflict(f"the album closed {when(closes, zone)}")
+    photo_id = secrets.token_hex(8)
+    return ctx.blobs.presign_upload(
+        _quarantine_key(target, photo_id),
+        content_type_prefix="image/",
+        max_bytes=int(ctx.settings.photo_max_mb * 1_000_000),
+        expires_at=min(now + UPLOAD_FORM_LIFETIME, closes),
+        redirect_to=f"/g/{code}/photos/check?id={photo_id}",
+    )
+
+
+def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
+    """Move an uploaded file into the album if it really is a photo of allowed size; otherwise
+    delete it and raise InvalidInput / PayloadTooLarge. Checking twice is harmless."""
+    if not photo_id.isalnum() or len(photo_id) != 16:
+        raise NotFound("no such upload")
+    existing = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
+    if existing is not None:
+        return Photo.model_validate(existing.data)
+    key = _quarantine_key(target, photo_id)
+    try:
+        data = ctx.blobs.get(key)
+    except BlobNotFound:
+        raise NotFound("that upload did not arrive; try again") from None
+    ctx.blobs.delete(key)  # whatever happens next, nothing unchecked stays in storage
+    if len(data) > ctx.settings.photo_max_mb * 1_000_000:
+        raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
+    sniffed = sniff_image(data)
+    if sniffed is None:
+        raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
+    content_type, extension = sniffed
+    album_key = f"photos/{target.org}/{target.booking_id}/{photo_id}.{extension}"
+    ctx.blobs.put(album_key, data, content_type)
+    photo = Photo(
+        id=photo_id,
+        guest_id=target.guest_id,
+        key=album_key,
+        content_type=content_type,
+        size=len(data),
+        uploaded_at=ctx.clock.now(),
+    )
+    ctx.store.put(
+        Item(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}", photo.model_dump(mode="json")), Absent()
+    )
+    return photo
+
+
+def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
+    """The album, oldest first."""
+    page = ctx.store.query(booking_pk(target.org, target.booking_id), "PHOTO#", limit=500)
+    return sorted((Photo.model_validate(i.data) for i in page.items), key=lambda p: p.uploaded_at)
+
+
+def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[bytes, str]:
+    """A photo's bytes and type, for guests of its own trip only."""
+    item = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
+    if item is None:
+        raise NotFound("no such photo")
+    photo = Photo.model_validate(item.data)
+    return ctx.blobs.get(photo.key), photo.content_type
+
+
+def _quarantine_key(target: CodeTarget, photo_id: str) -> str:
+    return f"quarantine/{target.org}/{target.booking_id}/{photo_id}"

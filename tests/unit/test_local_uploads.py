@@ -1,0 +1,52 @@
+"""The local stand-in for S3 browser uploads honours its signed form exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.blobs.local import LocalBlobs
+from firstmate.errors import InvalidInput, PayloadTooLarge, Unauthorized
+
+NOW = datetime(2026, 6, 13, 22, tzinfo=UTC)
+
+
+def _form(blobs: LocalBlobs) -> dict[str, str]:
+    upload = blobs.presign_upload(
+        "quarantine/demo/bk/1", content_type_prefix="image/", max_bytes=10, expires_at=NOW + timedelta(minutes=5),
+        redirect_to="/g/CODE/photos/check?id=1",
+    )  # fmt: skip
+    return {**upload.fields, "file-content-type": "image/png"}
+
+
+def test_a_signed_form_stores_the_file_and_says_where_to_go(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    assert blobs.accept_upload(_form(blobs), b"\x89PNG", NOW) == "/g/CODE/photos/check?id=1"
+    assert blobs.get("quarantine/demo/bk/1") == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("change", "data", "error"),
+    [
+        ({"key": "photos/elsewhere"}, b"x", Unauthorized),
+        ({"x-fm-max-bytes": "999"}, b"x", Unauthorized),
+        ({"success_action_redirect": "https://evil.example.com/"}, b"x", Unauthorized),
+        ({}, b"x" * 11, PayloadTooLarge),
+        ({"file-content-type": "text/html"}, b"x", InvalidInput),
+    ],
+)
+def test_anything_outside_the_signed_form_is_refused(
+    tmp_path: Path, change: dict[str, str], data: bytes, error: type[Exception]
+) -> None:
+    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    with pytest.raises(error):
+        blobs.accept_upload({**_form(blobs), **change}, data, NOW)
+    assert blobs.list() == []
+
+
+def test_an_expired_form_is_refused(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    with pytest.raises(Unauthorized, match="expired"):
+        blobs.accept_upload(_form(blobs), b"x", NOW + timedelta(minutes=6))

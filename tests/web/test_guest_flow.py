@@ -1,0 +1,167 @@
+"""The guest flow through real pages: add guests, confirm, sign the waiver, share photos."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.guests import GuestStatus, departure_blockers, guest_counts
+from firstmate.services import outbox
+from firstmate.services.bookings import list_guests, orchestrate_booking
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def client(demo_app: App) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_app)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def trip(demo_app: App) -> tuple[str, str]:
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=3)))
+    return outcome.booking.id, outcome.booking.guest_code
+
+
+def _guests(app: App, booking_id: str) -> dict[str, object]:
+    return {g.name: g for g in list_guests(app.store, "demo", booking_id)}
+
+
+def _add(client: TestClient, code: str, **form: str) -> object:
+    return client.post(f"/g/{code}/guests", data=form, follow_redirects=False)
+
+
+def test_the_lead_adds_guests_who_get_their_own_page_and_an_invitation(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    booking_id, code = trip
+    added = client.post(
+        f"/g/{code}/guests", data={"name": "Robin <b>Sample</b>", "email": "robin@example.com"}, follow_redirects=False
+    )
+    assert added.status_code == 303
+    lead_page = client.get(f"/g/{code}").text
+    assert "Robin &lt;b&gt;Sample&lt;/b&gt;" in lead_page and "<b>Sample</b>" not in lead_page
+    [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":g2:invite")]
+    assert invite.message.to == ("robin@example.com",) and "Dana Whitcomb invited you" in invite.message.subject
+    guest_code = re.search(r"/g/([0-9A-Z]{10})", invite.message.text)
+    assert guest_code is not None
+    own_page = client.get(f"/g/{guest_code.group(1)}")
+    assert own_page.status_code == 200 and "Hi Robin" in own_page.text
+    assert "Dana" not in own_page.text.split("Before you board")[1]  # other guests' details stay private
+    assert client.post(f"/g/{guest_code.group(1)}/guests", data={"name": "Sneaky"}).status_code == 401
+
+    assert _add(client, code, name="Kit Sample", minor="yes").status_code == 303  # a child, no email
+    full = _add(client, code, name="One Too Many")
+    assert full.status_code == 409 and "all 3 places are filled" in full.text
+    assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Robin <b>Sample</b>", "Kit Sample"}
+
+
+def test_bad_guest_forms_are_refused_and_change_nothing(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    booking_id, code = trip
+    bad_email = _add(client, code, name="Robin Sample", email="robin-at-example")
+    assert bad_email.status_code == 422 and "not an email address" in bad_email.text
+    short = _add(client, code, name="R")
+    assert short.status_code == 422 and "name" in short.text
+    assert len(_guests(demo_app, booking_id)) == 1
+
+
+def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app: App, trip: tuple[str, str]) -> None:
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303
+    [lead] = list_guests(demo_app.store, "demo", booking_id)
+    assert lead.status is GuestStatus.ON_HOLD and departure_blockers([lead]) == [lead]
+    page = client.get(f"/g/{code}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+    assert version is not None and "I release the operator" in page
+
+    unticked = client.post(
+        f"/g/{code}/waiver", data={"typed_name": "Dana Whitcomb", "waiver_version": version.group(1)}
+    )
+    assert unticked.status_code == 422 and "agree" in unticked.text
+    stale = client.post(f"/g/{code}/waiver", data={"typed_name": "Dana W", "agree": "yes", "waiver_version": "0" * 16})
+    assert stale.status_code == 422 and "changed while you were reading" in stale.text
+
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    signed = client.post(
+        f"/g/{code}/waiver", data=form, headers={"user-agent": "PhoneBrowser/1.0"}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+    [lead] = list_guests(demo_app.store, "demo", booking_id)
+    assert lead.status is GuestStatus.CONFIRMED and lead.waiver is not None
+    assert (lead.waiver.waiver_version, lead.waiver.typed_name) == (version.group(1), "Dana Whitcomb")
+    assert lead.waiver.user_agent == "PhoneBrowser/1.0" and lead.waiver.ip == "testclient"
+    assert guest_counts([lead]) == {"invited": 0, "on_hold": 0, "confirmed": 1} and departure_blockers([lead]) == []
+    pdf = client.get(f"/g/{code}/waiver.pdf")
+    assert (
+        pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    )
+
+
+def test_a_minor_needs_a_guardian(client: TestClient, demo_app: App, trip: tuple[str, str]) -> None:
+    _, code = trip
+    _add(client, code, name="Kit Sample", email="kit.parent@example.com", minor="yes")
+    [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]
+    kid_code = re.search(r"/g/([0-9A-Z]{10})", invite.message.text).group(1)  # type: ignore[union-attr]
+    page = client.get(f"/g/{kid_code}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    no_guardian = client.post(
+        f"/g/{kid_code}/waiver", data={"typed_name": "Kit Sample", "agree": "yes", "waiver_version": version}
+    )
+    assert no_guardian.status_code == 422 and "guardian" in no_guardian.text
+    ok = client.post(
+        f"/g/{kid_code}/waiver",
+        data={"typed_name": "Kit Sample", "agree": "yes", "waiver_version": version, "guardian_name": "Lee Sample"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    assert "guardian: Lee Sample" in client.get(f"/g/{kid_code}").text
+
+
+def _upload(client: TestClient, code: str, data: bytes, content_type: str = "image/png", **tamper: str) -> object:
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    fields.update(tamper)
+    return client.post("/uploads", data=fields, files={"file": ("p.png", data, content_type)}, follow_redirects=False)
+
+
+def test_photos_upload_only_in_the_window_and_only_real_images_show(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    _, code = trip
+    assert "The album opens Sat 13 Jun 2026, 15:00 PDT" in client.get(f"/g/{code}").text
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    stored = _upload(client, code, PNG)
+    assert stored.status_code == 303, stored.text
+    assert "/photos/check?id=" in stored.headers["location"]
+    checked = client.get(stored.headers["location"], follow_redirects=False)
+    assert checked.status_code == 303
+    page = client.get(f"/g/{code}").text
+    [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', page)
+    image = client.get(photo_url)
+    assert image.content == PNG and image.headers["content-type"] == "image/png"
+
+    fake = _upload(client, code, b"MZ\x90\x00 not a picture", "image/png")
+    refused = client.get(fake.headers["location"])
+    assert refused.status_code == 422 and "not a photo" in refused.text
+    assert demo_app.blobs.list("quarantine/") == []
+    assert _upload(client, code, PNG, "application/pdf").status_code == 422
+    assert _upload(client, code, PNG, **{"x-fm-max-bytes": "999999999"}).status_code == 401  # tampered form
+    assert len(re.findall(r'<img src="/g/', client.get(f"/g/{code}").text)) == 1
+
+    clock.set(DEPARTURE + timedelta(days=8))
+    closed = client.get(f"/g/{code}").text
+    assert "The album closed" in closed and 'action="/uploads"' not in closed
