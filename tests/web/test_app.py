@@ -13,6 +13,7 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.demo.run import run_demo
 from firstmate.domain.mail import InlineImage, OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus
 from firstmate.services import outbox
 from firstmate.services.access import admin_link_token
 from firstmate.web.app import create_app
@@ -104,7 +105,10 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert listing.status_code == 200
     assert "firstmate is set up for Saltwind Holdings" in listing.text
     assert "<script>alert(1)</script>" not in listing.text and "&lt;script&gt;" in listing.text
-    assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == 1
+    sent = len(outbox.list_entries(app.store, "demo", status=OutboxStatus.SENT))
+    assert sent == 13  # the welcome, and six messages for each of the demo's two bookings
+    assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == sent
+    assert client.get("/admin/outbox?status=pending", headers=HTML).text.count("<tr class=") == 1
     assert client.get("/admin/outbox?status=bogus").status_code == 422
 
     detail = client.get("/admin/outbox/demo/demo:welcome:v1", headers=HTML)
