@@ -132,7 +132,7 @@ def direct_booking(app: App, profile: BusinessProfile) -> dict[str, Any]:
     zone = ZoneInfo(profile.org.timezone)
     today = app.clock.now().astimezone(zone).date()
     saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-    start = datetime(saturday.year, saturday.month, saturday.day, 16, 0, tzinfo=zone)
+    start = datetime(saturday.year, saturday.month, saturday.day, 14, 30, tzinfo=zone)
     return {
         "source": "direct",
         "external_id": f"WEB-{saturday:%Y%m%d}-01",

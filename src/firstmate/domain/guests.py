@@ -123,3 +123,17 @@ def guest_counts(guests: list[Guest]) -> dict[str, int]:
 def departure_blockers(guests: list[Guest]) -> list[Guest]:
     """Guests who said they are coming but have not signed: the departure checklist waits for them."""
     return [g for g in guests if g.status is GuestStatus.ON_HOLD]
+
+
+def check_departure(guests: list[Guest], *, override_reason: str | None = None, by_admin: bool = False) -> str | None:
+    """Whether the departure phase may complete: raises ValueError naming who has not signed,
+    unless an admin overrides with a reason, which is returned so it can be recorded."""
+    blockers = departure_blockers(guests)
+    if not blockers:
+        return None
+    names = ", ".join(g.name for g in blockers)
+    if not by_admin:
+        raise ValueError(f"waiting for the waiver of {names}; an admin may override with a reason")
+    if not override_reason or len(override_reason.strip()) < 5:
+        raise ValueError(f"say why departure goes ahead without the waiver of {names}")
+    return f"departed without the waiver of {names}: {override_reason.strip()}"

@@ -1,0 +1,57 @@
+"""Guest rules: statuses, signing, and the departure gate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from firstmate.domain.guests import Guest, GuestStatus, SigningForm, check_departure, confirm, sign, waiver_version
+
+AT = datetime(2026, 6, 13, 22, tzinfo=UTC)
+TEXT = "I take part of my own free will."
+VERSION = waiver_version(TEXT)
+
+
+def _guest(name: str, **changes: object) -> Guest:
+    return Guest.model_validate({"id": "g2", "name": name, "added_at": AT, **changes})
+
+
+def _form(**changes: object) -> SigningForm:
+    return SigningForm.model_validate(
+        {"typed_name": "Robin Sample", "agree": True, "waiver_version": VERSION, **changes}
+    )
+
+
+def test_confirm_puts_an_invited_guest_on_hold_and_signing_confirms() -> None:
+    guest = confirm(_guest("Robin Sample"))
+    assert guest.status is GuestStatus.ON_HOLD and confirm(guest) == guest
+    signed = sign(guest, _form(), VERSION, at=AT, ip="203.0.113.5", user_agent="Phone")
+    assert signed.status is GuestStatus.CONFIRMED
+    assert signed.waiver is not None and signed.waiver.waiver_version == VERSION and signed.waiver.ip == "203.0.113.5"
+
+
+def test_signing_needs_agreement_the_current_text_and_a_guardian_for_minors() -> None:
+    with pytest.raises(ValueError, match="agree"):
+        sign(_guest("Robin"), _form(agree=False), VERSION, at=AT, ip="x", user_agent="")
+    with pytest.raises(ValueError, match="changed"):
+        sign(_guest("Robin"), _form(), waiver_version(TEXT + " Updated."), at=AT, ip="x", user_agent="")
+    with pytest.raises(ValueError, match="guardian"):
+        sign(_guest("Kit", minor=True), _form(typed_name="Kit"), VERSION, at=AT, ip="x", user_agent="")
+    kid = sign(
+        _guest("Kit", minor=True), _form(typed_name="Kit", guardian_name="Lee"), VERSION, at=AT, ip="x", user_agent=""
+    )
+    assert kid.waiver is not None and kid.waiver.guardian_name == "Lee"
+
+
+def test_departure_waits_for_guests_on_hold_unless_an_admin_says_why() -> None:
+    ready = sign(_guest("Ana Ready"), _form(), VERSION, at=AT, ip="x", user_agent="")
+    pending = confirm(_guest("Bo Pending"))
+    invited = _guest("Cy Invited")  # never said they are coming: not a blocker
+    assert check_departure([ready, invited]) is None
+    with pytest.raises(ValueError, match="Bo Pending"):
+        check_departure([ready, pending])
+    with pytest.raises(ValueError, match="say why"):
+        check_departure([pending], by_admin=True, override_reason="")
+    record = check_departure([pending], by_admin=True, override_reason="Signed on paper at the dock")
+    assert record == "departed without the waiver of Bo Pending: Signed on paper at the dock"
