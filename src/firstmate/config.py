@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=2.0, gt=0)
     scheduler_interval_s: float = Field(default=30.0, gt=0)
 
+    reminder_offsets_h: list[float] = Field(
+        default=[24.0, 2.0], description="Hours before departure at which crew get a reminder."
+    )
     album_opens_before_h: float = Field(default=1.0, ge=0, le=72)
     album_closes_after_days: float = Field(default=7.0, ge=0, le=365)
     photo_max_mb: float = Field(default=15.0, gt=0, le=100)

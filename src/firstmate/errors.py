@@ -8,6 +8,7 @@ Every error says what went wrong and what to do next, in one line a user can act
      │    ├── NotFound                no such thing for this caller (HTTP 404)
      │    ├── Conflict                the thing exists or changed meanwhile (HTTP 409)
      │    ├── Unauthorized            missing, bad or revoked credentials (HTTP 401)
+     │    ├── Forbidden               signed in, but not allowed to do this (HTTP 403)
      │    ├── PayloadTooLarge         the body is over the limit (HTTP 413)
      │    └── RateLimited             too many requests; retry later (HTTP 429)
      ├── ConfigError                  settings are missing or contradictory (exit 3)
@@ -68,6 +69,12 @@ class Unauthorized(UserError):
     """Missing, malformed, expired or revoked credentials."""
 
     http_status = 401
+
+
+class Forbidden(UserError):
+    """The caller is known but may not do this (a crew member designating, say)."""
+
+    http_status = 403
 
 
 class PayloadTooLarge(UserError):

@@ -3,10 +3,11 @@ template is generated from the same list."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
+from firstmate.services.reminders import send_due_reminders
 from firstmate.services.scheduler import Job
 
 
@@ -16,8 +17,19 @@ def sweep_expired(app: App, period: datetime) -> str:
     return f"{removed} expired items removed"
 
 
+def crew_reminders(app: App, period: datetime) -> str:
+    """Remind crew of their trips at the configured offsets before departure."""
+    offsets = [timedelta(hours=h) for h in app.settings.reminder_offsets_h]
+    queued = send_due_reminders(app, offsets, app.clock.now())
+    return f"{queued} reminders queued"
+
+
 def declared_jobs(app: App) -> list[Job[App]]:
     """The jobs for this configuration, in the business's time zone where it matters."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
+        Job(
+            Schedule("crew_reminders", "*/5 * * * *", "UTC", "Remind crew before their trips", timedelta(minutes=10)),
+            crew_reminders,
+        ),
     ]

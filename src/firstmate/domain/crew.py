@@ -34,6 +34,18 @@ class RoleSlot(BaseModel):
     role: str
     person_id: str | None = None
     first_name: str | None = None
+    release_requested: bool = False
+
+
+class ChecklistMark(BaseModel):
+    """One tick or undo, kept forever: undo is recorded, never erased."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: str  # tick | undo
+    by: str  # first name of who did it
+    at: datetime
+    note: str = ""
 
 
 class ChecklistItem(BaseModel):
@@ -47,6 +59,7 @@ class ChecklistItem(BaseModel):
     required: bool = True
     done_by: str | None = None
     done_at: datetime | None = None
+    history: tuple[ChecklistMark, ...] = ()
 
 
 class CrewEvent(BaseModel):

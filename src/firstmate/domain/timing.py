@@ -6,7 +6,7 @@ evening trips on the US west coast, where 17:00 local is already tomorrow in UTC
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from astral import Observer
@@ -37,3 +37,44 @@ def sunset_on_departure_day(departure: datetime, latitude: float, longitude: flo
         return astral_sunset(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=zone)
     except ValueError:  # polar day or night
         return None
+
+
+#: When each phase's checklist is due, relative to the trip.
+PRE_DEPARTURE_LEAD = timedelta(minutes=30)
+AFTER_TRIP = timedelta(hours=2)
+#: Boats without night lights are back within civil twilight: sunset plus half an hour.
+TWILIGHT = timedelta(minutes=30)
+
+
+def phase_deadlines(start: datetime, end: datetime) -> dict[str, datetime]:
+    """When each checklist phase is due."""
+    return {
+        "pre_event": start - PRE_DEPARTURE_LEAD,
+        "departure": start,
+        "return": end,
+        "post_event": end + AFTER_TRIP,
+    }
+
+
+def return_by(end: datetime, sunset: datetime | None) -> datetime:
+    """The latest safe return: the scheduled end, or sunset plus twilight if that is earlier."""
+    if sunset is None:
+        return end
+    return min(end, sunset + TWILIGHT)
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """ "in 45 min", "in 2 h 5 min", "in 3 days", "12 min ago"."""
+    seconds = int((moment - now).total_seconds())
+    future = seconds >= 0
+    minutes = abs(seconds) // 60
+    if minutes < 1:
+        text = "less than a minute"
+    elif minutes < 60:
+        text = f"{minutes} min"
+    elif minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        text = f"{hours} h {rest} min" if rest else f"{hours} h"
+    else:
+        text = f"{minutes // (24 * 60)} days"
+    return f"in {text}" if future else f"{text} ago"

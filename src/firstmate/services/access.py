@@ -96,8 +96,8 @@ def admin_session_token(secret: bytes, now: datetime) -> str:
 NOTIFICATION_LINK_TTL = timedelta(hours=72)
 
 
-def crew_event_link_token(secret: bytes, person_id: str, event_id: str, now: datetime) -> str:
-    """A sign-in token for one crew member that opens one event."""
+def crew_event_link_token(secret: bytes, org: str, person_id: str, event_id: str, now: datetime) -> str:
+    """A sign-in token for one crew member that opens one event (single-use, like every link)."""
     return issue_token(
         secret,
         typ="magic",
@@ -105,5 +105,5 @@ def crew_event_link_token(secret: bytes, person_id: str, event_id: str, now: dat
         now=now,
         ttl=NOTIFICATION_LINK_TTL,
         audience=CREW_AUDIENCE,
-        extra={"purpose": f"event:{event_id}"},
+        extra={"org": org, "purpose": f"event:{event_id}"},
     )

@@ -130,7 +130,7 @@ def _crew_message(
     result: IntakeResult,
 ) -> OutgoingMessage:
     trip = crew_trip_view(event, profile.org, entity, asset)
-    token = crew_event_link_token(ctx.secret_key, person.id, event.id, ctx.clock.now())
+    token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, event.id, ctx.clock.now())
     link = f"{ctx.settings.base_url}/crew/enter?t={token}"
     headline = {
         IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",

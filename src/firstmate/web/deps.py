@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import Request
 
 from firstmate.bootstrap import App
-from firstmate.errors import Unauthorized
+from firstmate.errors import Forbidden, Unauthorized
 from firstmate.services.access import verify_token
+from firstmate.services.crew_access import CrewSession, session_person
 from firstmate.services.keys import ApiKey, authenticate
+from firstmate.services.people import get_person
 
 ADMIN_COOKIE = "fm_admin"
 
@@ -19,12 +21,18 @@ def get_app(request: Request) -> App:
 
 
 def require_admin(request: Request) -> None:
-    """Raise Unauthorized unless the request carries a valid admin session cookie."""
+    """Raise Unauthorized unless the request carries an admin session: the operator's (from
+    `firstmate admin link`) or a signed-in admin crew member's."""
     app = get_app(request)
     token = request.cookies.get(ADMIN_COOKIE)
-    if not token:
-        raise Unauthorized("sign in to see admin pages", hint="run 'firstmate admin link' for a sign-in link")
-    verify_token(app.secret_key, token, typ="admin-session", now=app.clock.now())
+    if token:
+        verify_token(app.secret_key, token, typ="admin-session", now=app.clock.now())
+        return
+    if request.cookies.get(CREW_COOKIE):
+        if crew_session(request).person.admin:
+            return
+        raise Forbidden("admin pages are for admins")
+    raise Unauthorized("sign in to see admin pages", hint="run 'firstmate admin link' for a sign-in link")
 
 
 def require_service_key(request: Request) -> ApiKey:
@@ -42,3 +50,26 @@ def require_service_key(request: Request) -> ApiKey:
 def client_ip(request: Request) -> str:
     """The caller's address, for rate limits (the direct peer: proxies are not trusted blindly)."""
     return request.client.host if request.client else "unknown"
+
+
+CREW_COOKIE = "fm_crew"
+
+
+def crew_session(request: Request) -> CrewSession:
+    """The signed-in crew member (or admin); raises Unauthorized."""
+    token = request.cookies.get(CREW_COOKIE)
+    if not token:
+        raise Unauthorized("sign in first", hint="ask for a sign-in link at /crew/login")
+    return session_person(get_app(request), token)
+
+
+def acting_person(request: Request) -> CrewSession:
+    """Who an API call acts for: the session's person, or with a service key the person named in
+    the X-Acting-For header. Raises Unauthorized; another org's people are not found (404)."""
+    if request.headers.get("authorization"):
+        key = require_service_key(request)
+        person_id = request.headers.get("x-acting-for", "")
+        if not person_id:
+            raise Unauthorized("a service key must name the person it acts for in X-Acting-For")
+        return CrewSession(org=key.org, person=get_person(get_app(request).store, key.org, person_id))
+    return crew_session(request)

@@ -1,0 +1,107 @@
+"""Checklists: phases in order, each tick stamped, every undo recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase
+
+PHASES = tuple(Phase)
+PHASE_NAMES = {
+    Phase.PRE_EVENT: "Pre-departure",
+    Phase.DEPARTURE: "Departure",
+    Phase.RETURN: "Return",
+    Phase.POST_EVENT: "After the trip",
+}
+
+
+class ChecklistError(ValueError):
+    """A checklist change that is not allowed now; `kind` says why."""
+
+    def __init__(self, message: str, kind: str = "invalid") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    """How far one phase is."""
+
+    phase: Phase
+    name: str
+    open: bool
+    complete: bool
+    done: int
+    required: int
+
+
+def item(event: CrewEvent, key: str) -> ChecklistItem:
+    """The checklist item `key`; ChecklistError if there is none."""
+    for candidate in event.checklist:
+        if candidate.key == key:
+            return candidate
+    raise ChecklistError(f"this checklist has no item {key!r}", "missing")
+
+
+def phase_complete(event: CrewEvent, phase: Phase) -> bool:
+    """All required items of the phase are done."""
+    return all(i.done_at is not None for i in event.checklist if i.phase is phase and i.required)
+
+
+def phase_open(event: CrewEvent, phase: Phase) -> bool:
+    """A phase opens when every earlier phase is complete."""
+    earlier = PHASES[: PHASES.index(phase)]
+    return all(phase_complete(event, p) for p in earlier)
+
+
+def phase_states(event: CrewEvent) -> list[PhaseState]:
+    """Every phase in order, with its progress."""
+    states = []
+    for phase in PHASES:
+        items = [i for i in event.checklist if i.phase is phase]
+        required = [i for i in items if i.required]
+        states.append(
+            PhaseState(
+                phase=phase,
+                name=PHASE_NAMES[phase],
+                open=phase_open(event, phase),
+                complete=phase_complete(event, phase),
+                done=sum(1 for i in required if i.done_at is not None),
+                required=len(required),
+            )
+        )
+    return states
+
+
+def tick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -> CrewEvent:
+    """Mark an item done by `by` at `at`. Ticking a done item again changes nothing."""
+    target = item(event, key)
+    if event.status is EventStatus.CANCELLED:
+        raise ChecklistError("this trip is cancelled", "cancelled")
+    if not phase_open(event, target.phase):
+        waiting = next(p for p in PHASES[: PHASES.index(target.phase)] if not phase_complete(event, p))
+        raise ChecklistError(
+            f"{PHASE_NAMES[target.phase]} is not open yet: finish {PHASE_NAMES[waiting]} first", "not_open"
+        )
+    if target.done_at is not None:
+        return event
+    mark = ChecklistMark(action="tick", by=by, at=at, note=note)
+    return _with(event, target.model_copy(update={"done_by": by, "done_at": at, "history": (*target.history, mark)}))
+
+
+def untick(event: CrewEvent, key: str, *, by: str, at: datetime) -> CrewEvent:
+    """Undo a tick; the undo is recorded in the item's history."""
+    target = item(event, key)
+    if target.done_at is None:
+        return event
+    mark = ChecklistMark(action="undo", by=by, at=at)
+    return _with(
+        event, target.model_copy(update={"done_by": None, "done_at": None, "history": (*target.history, mark)})
+    )
+
+
+def _with(event: CrewEvent, changed: ChecklistItem) -> CrewEvent:
+    return event.model_copy(
+        update={"checklist": tuple(changed if i.key == changed.key else i for i in event.checklist)}
+    )

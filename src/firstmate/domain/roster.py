@@ -1,0 +1,100 @@
+"""Who crews a trip: claiming, releasing and designating roles.
+
+Each rule here is pure; the use cases apply it to the stored event with a conditional write, so two
+people claiming one role at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from firstmate.domain.crew import CrewEvent, EventStatus, RoleSlot
+from firstmate.domain.people import Person
+
+
+class RosterError(ValueError):
+    """A roster change that is not allowed; `kind` says why (taken, forbidden, invalid)."""
+
+    def __init__(self, message: str, kind: str = "invalid") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def slot(event: CrewEvent, role: str) -> RoleSlot:
+    """The slot for `role`; RosterError if the trip has no such role."""
+    for candidate in event.roles:
+        if candidate.role == role:
+            return candidate
+    raise RosterError(f"this trip has no role {role!r}; it has {', '.join(s.role for s in event.roles)}", "missing")
+
+
+def held_by(event: CrewEvent, person_id: str) -> RoleSlot | None:
+    """The role a person holds on this event, if any."""
+    return next((s for s in event.roles if s.person_id == person_id), None)
+
+
+def claim(event: CrewEvent, role: str, person: Person) -> CrewEvent:
+    """`person` takes an open role they are qualified for. Claiming one's own role again is a no-op."""
+    _open_for_changes(event)
+    wanted = slot(event, role)
+    if wanted.person_id == person.id:
+        return event
+    if wanted.person_id is not None:
+        raise RosterError(f"{_label(role)} is already taken by {wanted.first_name}", "taken")
+    _may_hold(event, role, person)
+    return _with(event, RoleSlot(role=role, person_id=person.id, first_name=person.first_name))
+
+
+def release(
+    event: CrewEvent, role: str, person_id: str, *, now: datetime, notice: timedelta, approved: bool
+) -> tuple[CrewEvent, bool]:
+    """Give a role back. Inside the notice period before departure, a release needs the captain's
+    or an admin's approval: without it the release is only requested. Returns (event, released)."""
+    _open_for_changes(event)
+    current = slot(event, role)
+    if current.person_id != person_id:
+        raise RosterError(f"you do not hold {_label(role)} on this trip", "forbidden")
+    if approved or event.start - now >= notice:
+        return _with(event, RoleSlot(role=role)), True
+    return _with(event, current.model_copy(update={"release_requested": True})), False
+
+
+def designate(event: CrewEvent, role: str, person: Person) -> tuple[CrewEvent, str | None]:
+    """The captain or an admin puts `person` in `role`, replacing whoever held it (returned), and
+    moving the person out of any other role they held on this trip."""
+    _open_for_changes(event)
+    current = slot(event, role)
+    if not person.may_take(role):
+        raise RosterError(f"{person.first_name} is not qualified as {_label(role)}", "invalid")
+    displaced = current.person_id if current.person_id != person.id else None
+    roles = tuple(RoleSlot(role=s.role) if s.person_id == person.id and s.role != role else s for s in event.roles)
+    moved = event.model_copy(update={"roles": roles})
+    return _with(moved, RoleSlot(role=role, person_id=person.id, first_name=person.first_name)), displaced
+
+
+def captain_of(event: CrewEvent) -> str | None:
+    """The person id holding the captain role, if any."""
+    return next((s.person_id for s in event.roles if s.role == "captain"), None)
+
+
+def _may_hold(event: CrewEvent, role: str, person: Person) -> None:
+    if not person.active:
+        raise RosterError("your account is not active; ask the operations manager", "forbidden")
+    if not person.may_take(role):
+        raise RosterError(f"you are not qualified as {_label(role)}", "forbidden")
+    other = held_by(event, person.id)
+    if other is not None:
+        raise RosterError(f"you are already {_label(other.role)} on this trip: release that first", "invalid")
+
+
+def _open_for_changes(event: CrewEvent) -> None:
+    if event.status is EventStatus.CANCELLED:
+        raise RosterError("this trip is cancelled", "cancelled")
+
+
+def _with(event: CrewEvent, changed: RoleSlot) -> CrewEvent:
+    return event.model_copy(update={"roles": tuple(changed if s.role == changed.role else s for s in event.roles)})
+
+
+def _label(role: str) -> str:
+    return role.replace("_", " ")

@@ -1,0 +1,88 @@
+"""Checklist use cases: tick and undo items, with the departure waiting for every waiver."""
+
+from __future__ import annotations
+
+from firstmate.domain import checklist as rules
+from firstmate.domain.crew import CrewEvent, Phase
+from firstmate.domain.guests import check_departure
+from firstmate.domain.people import Person
+from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.ports import Item, VersionIs
+from firstmate.services.bookings import booking_pk, get_event, list_guests
+from firstmate.services.context import Context
+
+#: The item that stands for "every guest has signed": ticking it checks the guests.
+WAIVERS_ITEM = "waivers"
+
+
+def tick_item(
+    ctx: Context, org: str, event_id: str, key: str, actor: Person, *, override_reason: str = ""
+) -> CrewEvent:
+    """Tick an item as `actor`. Items of a phase that is not open yet are refused (Conflict); the
+    waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded)."""
+
+    def change(event: CrewEvent) -> CrewEvent:
+        _crew_of(event, actor)
+        note = ""
+        if key == WAIVERS_ITEM:
+            try:
+                note = (
+                    check_departure(
+                        list_guests(ctx.store, org, event.booking_id),
+                        override_reason=override_reason or None,
+                        by_admin=actor.admin,
+                    )
+                    or ""
+                )
+            except ValueError as exc:
+                raise Conflict(str(exc)) from None
+        return rules.tick(event, key, by=actor.first_name, at=ctx.clock.now(), note=note)
+
+    return _apply(ctx, org, event_id, change)
+
+
+def untick_item(ctx: Context, org: str, event_id: str, key: str, actor: Person) -> CrewEvent:
+    """Undo a tick; the undo stays in the item's history."""
+
+    def change(event: CrewEvent) -> CrewEvent:
+        _crew_of(event, actor)
+        return rules.untick(event, key, by=actor.first_name, at=ctx.clock.now())
+
+    return _apply(ctx, org, event_id, change)
+
+
+def departure_open(event: CrewEvent) -> bool:
+    """Whether the departure phase may be worked on."""
+    return rules.phase_open(event, Phase.DEPARTURE)
+
+
+def _crew_of(event: CrewEvent, actor: Person) -> None:
+    if not actor.admin and all(slot.person_id != actor.id for slot in event.roles):
+        raise Forbidden("only the crew of this trip can work its checklist: claim a role first")
+
+
+def _apply(ctx: Context, org: str, event_id: str, change: object) -> CrewEvent:
+    assert callable(change)
+    for _ in range(20):
+        event = get_event(ctx.store, org, event_id)
+        pk = booking_pk(org, event.booking_id)
+        stored = ctx.store.get(pk, "EVENT")
+        if stored is None:
+            raise NotFound(f"no event {event_id!r}")
+        current = CrewEvent.model_validate(stored.data)
+        try:
+            updated: CrewEvent = change(current)
+        except rules.ChecklistError as exc:
+            if exc.kind == "missing":
+                raise NotFound(str(exc)) from None
+            if exc.kind in ("not_open", "cancelled"):
+                raise Conflict(str(exc)) from None
+            raise InvalidInput(str(exc)) from None
+        if updated == current:
+            return current
+        try:
+            ctx.store.put(Item(pk, "EVENT", updated.model_dump(mode="json")), VersionIs(stored.version))
+        except ConditionFailed:
+            continue
+        return updated
+    raise Conflict("the checklist is changing fast; try again")

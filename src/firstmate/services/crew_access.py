@@ -1,0 +1,154 @@
+"""Crew sign-in: magic links by email, exchanged once for a session.
+
+A link is a JWT (HS256 pinned; issuer, audience, type, 15-minute expiry, unique id) naming the
+person, their org and its purpose (sign in, or open one event). Opening a link spends nothing; only
+the "Continue" POST does, so mail scanners that pre-open links do not burn them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+
+from firstmate.domain.mail import OutgoingMessage, check_address
+from firstmate.domain.people import Person
+from firstmate.errors import NotFound, Unauthorized
+from firstmate.rendering import render
+from firstmate.services.access import CREW_AUDIENCE, issue_token, spend_token, verify_token
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue
+from firstmate.services.people import get_person
+from firstmate.services.ratelimit import hit
+
+log = structlog.get_logger(__name__)
+
+LINK_TTL = timedelta(minutes=15)
+SESSION_TTL = timedelta(days=7)
+PER_ADDRESS = 5  # link requests per address per window
+PER_CLIENT = 20  # link requests per IP per window
+WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class CrewSession:
+    """Who is signed in."""
+
+    org: str
+    person: Person
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a verified link will open once spent."""
+
+    org: str
+    person_id: str
+    next_url: str
+
+
+def request_login_link(ctx: Context, email: str, client: str) -> None:
+    """Email a sign-in link if the address belongs to an active person; say nothing either way.
+
+    Raises RateLimited (with Retry-After) past the per-address or per-IP limit, whether or not the
+    address is known, so the limits reveal nothing either.
+    """
+    now = ctx.clock.now()
+    address = email.strip().lower()
+    hit(ctx.store, "login-ip", client, limit=PER_CLIENT, window=WINDOW, now=now)
+    hit(ctx.store, "login-address", address[:200], limit=PER_ADDRESS, window=WINDOW, now=now)
+    try:
+        check_address(address)
+    except ValueError:
+        return
+    for item in ctx.store.query_index(f"EMAIL#{address}", limit=20).items:
+        org, person = item.gsi1sk.split("#", 1) if item.gsi1sk else ("", "")
+        found = _person(ctx, org, person)
+        if found is not None and found.active:
+            _send_link(ctx, org, found, purpose="login")
+    log.info("crew.link_requested", known=bool(ctx.store.query_index(f"EMAIL#{address}", limit=1).items))
+
+
+def link_url(ctx: Context, org: str, person: Person, purpose: str) -> str:
+    """A fresh single-use sign-in link."""
+    token = issue_token(
+        ctx.secret_key,
+        typ="magic",
+        subject=person.id,
+        now=ctx.clock.now(),
+        ttl=LINK_TTL,
+        audience=CREW_AUDIENCE,
+        extra={"org": org, "purpose": purpose},
+    )
+    return f"{ctx.settings.base_url}/crew/enter?t={token}"
+
+
+def check_link(ctx: Context, token: str) -> LinkTarget:
+    """Verify a link without spending it (the "Continue" page). Raises Unauthorized."""
+    claims = verify_token(ctx.secret_key, token, typ="magic", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    purpose = str(claims.get("purpose", ""))
+    if purpose == "login":
+        next_url = "/crew"
+    elif purpose.startswith("event:ev_") and purpose[6:].replace("_", "").isalnum():
+        next_url = f"/crew/events/{purpose.removeprefix('event:')}"
+    else:
+        raise Unauthorized("that link is for something else", hint="ask for a new link")
+    if not claims.get("org"):
+        raise Unauthorized("that link is not valid", hint="ask for a new link")
+    return LinkTarget(org=str(claims["org"]), person_id=str(claims["sub"]), next_url=next_url)
+
+
+def spend_link(ctx: Context, token: str) -> tuple[str, str]:
+    """Spend a link once: returns (session token, where to go). Raises Unauthorized for a used,
+    expired, forged or wrong-audience link, or a person no longer active."""
+    target = check_link(ctx, token)
+    claims = verify_token(ctx.secret_key, token, typ="magic", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    person = _person(ctx, target.org, target.person_id)
+    if person is None or not person.active:
+        raise Unauthorized("this account is not active", hint="ask the operations manager")
+    spend_token(ctx.store, claims)
+    session = issue_token(
+        ctx.secret_key,
+        typ="crew-session",
+        subject=person.id,
+        now=ctx.clock.now(),
+        ttl=SESSION_TTL,
+        audience=CREW_AUDIENCE,
+        extra={"org": target.org},
+    )
+    return session, target.next_url
+
+
+def session_person(ctx: Context, token: str) -> CrewSession:
+    """The signed-in person of a session cookie; raises Unauthorized."""
+    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    person = _person(ctx, str(claims["org"]), str(claims["sub"]))
+    if person is None or not person.active:
+        raise Unauthorized("this account is not active", hint="ask the operations manager")
+    return CrewSession(org=str(claims["org"]), person=person)
+
+
+def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:
+    profile = load_business(ctx.store, org)
+    name = profile.org.name if profile else org
+    link = link_url(ctx, org, person, purpose)
+    context = {"person": person, "link": link, "business": name, "colour": "#0b3d5c"}
+    subject = f"Your sign-in link for {name}"
+    message = OutgoingMessage(
+        idempotency_key=f"login:{person.id}:{link.rsplit('.', 1)[-1][:24]}",
+        sender=ctx.settings.mail_from,
+        to=(person.email,),
+        subject=subject,
+        text=render("mail/crew_login.txt", **context),
+        html=render("mail/crew_login.html", subject=subject, **context),
+    )
+    enqueue(ctx.store, org, [message], ctx.clock.now())
+
+
+def _person(ctx: Context, org: str, person_id: str) -> Person | None:
+    try:
+        return get_person(ctx.store, org, person_id)
+    except NotFound:
+        return None

@@ -1,0 +1,132 @@
+"""What the crew pages and the events API show: built from crew-safe views, then redacted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from firstmate.domain.checklist import PHASE_NAMES, phase_states
+from firstmate.domain.crew import CrewEvent
+from firstmate.domain.guests import guest_counts
+from firstmate.domain.people import Person
+from firstmate.domain.redaction import redact_for_crew
+from firstmate.domain.roster import captain_of, held_by
+from firstmate.domain.timing import clock_time, phase_deadlines, relative, return_by
+from firstmate.domain.views import crew_trip_view
+from firstmate.errors import NotFound
+from firstmate.services.bookings import calendar_pk, get_booking, get_event, list_guests
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.paging import all_items
+
+#: Trips stay on the crew's list until this long after they end (post-trip checklist).
+KEEP_LISTED = timedelta(days=2)
+
+
+def my_trips(ctx: Context, org: str, viewer: Person) -> list[dict[str, Any]]:
+    """Upcoming trips, soonest first: the viewer's own, and those with a role they could take."""
+    now = ctx.clock.now()
+    trips = []
+    for item in all_items(ctx.store, calendar_pk(org)):
+        event_id = item.data.get("event_id")
+        if not event_id or datetime.fromisoformat(item.data["end"]) < now - KEEP_LISTED:
+            continue
+        event = get_event(ctx.store, org, event_id)
+        mine = held_by(event, viewer.id)
+        claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
+        if mine is None and not claimable and not viewer.admin:
+            continue
+        trips.append({**_trip(ctx, org, event), "my_role": mine.role if mine else None, "claimable": claimable})
+    return [redact_for_crew(t) for t in trips]
+
+
+def event_view(ctx: Context, org: str, event_id: str, viewer: Person) -> dict[str, Any]:
+    """One trip for a crew member (or an admin), with roster, checklist and timing panel."""
+    event = get_event(ctx.store, org, event_id)
+    now = ctx.clock.now()
+    trip = _trip(ctx, org, event)
+    mine = held_by(event, viewer.id)
+    view = {
+        **trip,
+        "my_role": mine.role if mine else None,
+        "is_captain": captain_of(event) == viewer.id,
+        "is_admin": viewer.admin,
+        "claimable": [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None],
+        "roster": [
+            {
+                "role": s.role,
+                "first_name": s.first_name,
+                "person_id": s.person_id,
+                "release_requested": s.release_requested,
+            }
+            for s in event.roles
+        ],
+        "phases": _phases(event),
+        "timing": timing_panel(event, trip["sunset_at"], trip["timezone"], now),
+        "guests": guest_counts(list_guests(ctx.store, org, event.booking_id)),
+    }
+    return dict(redact_for_crew(view))
+
+
+def admin_money(ctx: Context, org: str, event: CrewEvent) -> dict[str, str]:
+    """For admin eyes only: what the trip earns and the private notes."""
+    request = get_booking(ctx.store, org, event.booking_id).request
+    return {
+        "gross": str(request.gross),
+        "source": f"{request.source} · {request.external_id}",
+        "private": request.private_notes,
+    }
+
+
+def timing_panel(event: CrewEvent, sunset: datetime | None, timezone: str, now: datetime) -> dict[str, Any]:
+    """The lines of the timing panel and the moment its live countdown counts to."""
+    deadlines = phase_deadlines(event.start, event.end)
+    pending = next((s for s in phase_states(event) if not s.complete), None)
+    lines = []
+    countdown_to = None
+    if pending is not None and event.status.value != "cancelled":
+        due = deadlines[pending.phase.value]
+        countdown_to = due.isoformat()
+        state = "due" if due >= now else "overdue: was due"
+        lines.append(f"{pending.name} checklist {state} {relative(due, now)} ({clock_time(due, timezone)})")
+    if sunset is not None:
+        lines.append(
+            f"Sunset {clock_time(sunset, timezone)}, return by {clock_time(return_by(event.end, sunset), timezone)}"
+        )
+    lines.append(f"Departure {relative(event.start, now)}")
+    return {"lines": lines, "countdown_to": countdown_to, "label": pending.name if pending else ""}
+
+
+def _trip(ctx: Context, org: str, event: CrewEvent) -> dict[str, Any]:
+    profile = load_business(ctx.store, org)
+    entity = profile.entity(event.entity) if profile else None
+    asset = profile.asset(event.asset) if profile else None
+    if profile is None or entity is None or asset is None:
+        raise NotFound(f"no event {event.id!r}")
+    return {**crew_trip_view(event, profile.org, entity, asset), "timezone": profile.org.timezone}
+
+
+def _phases(event: CrewEvent) -> list[dict[str, Any]]:
+    return [
+        {
+            "phase": state.phase.value,
+            "name": PHASE_NAMES[state.phase],
+            "open": state.open,
+            "complete": state.complete,
+            "done": state.done,
+            "required": state.required,
+            "entries": [
+                {
+                    "key": i.key,
+                    "label": i.label,
+                    "required": i.required,
+                    "done_by": i.done_by,
+                    "done_at": i.done_at,
+                    "history": [m.model_dump() for m in i.history],
+                }
+                for i in event.checklist
+                if i.phase is state.phase
+            ],
+        }
+        for state in phase_states(event)
+    ]

@@ -1,0 +1,72 @@
+"""Reminders before each trip, through the outbox: once per offset and person, never stale.
+
+A reminder for "24 h before" is sent only if the booking existed 24 h before departure: a trip
+booked this morning does not get yesterday's reminder.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.timing import relative, when
+from firstmate.rendering import render
+from firstmate.services.bookings import calendar_pk, get_booking, get_event
+from firstmate.services.business import list_orgs, load_business
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue
+from firstmate.services.paging import all_items
+from firstmate.services.people import list_people
+
+#: How late a reminder may still go out after its moment (the scheduler runs every few minutes).
+GRACE = timedelta(minutes=30)
+
+
+def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) -> int:
+    """Queue every reminder due now; return how many were new. Idempotent."""
+    queued = 0
+    horizon = now + max(offsets, default=timedelta(0)) + GRACE
+    for org in list_orgs(ctx.store):
+        profile = load_business(ctx.store, org)
+        zone = profile.org.timezone if profile else "UTC"
+        people = {p.id: p for p in list_people(ctx.store, org)}
+        for item in all_items(ctx.store, calendar_pk(org)):
+            data = item.data
+            if not data.get("event_id") or data.get("cancelled"):
+                continue
+            start = datetime.fromisoformat(data["start"])
+            if not now < start <= horizon:
+                continue
+            booking = get_booking(ctx.store, org, data["booking_id"])
+            event = get_event(ctx.store, org, data["event_id"])
+            messages: list[OutgoingMessage] = []
+            for offset in offsets:
+                moment = start - offset
+                if not (booking.created_at <= moment <= now < moment + GRACE):
+                    continue
+                for slot in event.roles:
+                    person = people.get(slot.person_id or "")
+                    if person is None or not person.active:
+                        continue
+                    context = {
+                        "person": person,
+                        "role": slot.role.replace("_", " "),
+                        "departure": when(start, zone),
+                        "in": relative(start, now),
+                        "boat": event.asset_name,
+                        "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
+                        "colour": "#0b3d5c",
+                    }
+                    subject = f"Reminder: {context['role']} {context['in']}, {context['departure']}"
+                    messages.append(
+                        OutgoingMessage(
+                            idempotency_key=f"ev:{event.id}:reminder:{int(offset.total_seconds() // 60)}m:{person.id}",
+                            sender=ctx.settings.mail_from,
+                            to=(person.email,),
+                            subject=subject,
+                            text=render("mail/reminder.txt", **context),
+                            html=render("mail/reminder.html", subject=subject, **context),
+                        )
+                    )
+            queued += enqueue(ctx.store, org, messages, now)
+    return queued

@@ -1,0 +1,189 @@
+"""Roster use cases: claim, release and designate roles, each one conditional write with its notices.
+
+Twenty people claiming one role at once: each reads the event and writes it back on condition of
+its version; exactly one write lands, the others re-read and find the role taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from firstmate.domain import roster as rules
+from firstmate.domain.crew import CrewEvent
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.people import Person
+from firstmate.domain.timing import when
+from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.ports import Item, Put, VersionIs, Write
+from firstmate.rendering import render
+from firstmate.services.bookings import booking_pk, get_event
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue_write
+from firstmate.services.people import get_person, list_people
+
+MAX_ATTEMPTS = 30
+#: Releasing a role closer than this to departure needs the captain's or an admin's approval.
+RELEASE_NOTICE = timedelta(hours=48)
+
+Change = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]
+
+
+def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str) -> CrewEvent:
+    """`person_id` takes `role`. Raises Conflict ("already taken by Ana") when someone else holds it,
+    Forbidden when they are not qualified, InvalidInput when they already hold another role."""
+    person = get_person(ctx.store, org, person_id)
+
+    def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
+        updated = rules.claim(event, role, person)
+        if updated == event:
+            return event, []
+        notices = [
+            _notice(ctx, org, updated, person, f"You're {_label(role)}", f"You are {_label(role)} on this trip.")
+        ]
+        captain = rules.captain_of(updated)
+        if captain and captain != person.id:
+            notices.append(
+                _notice(ctx, org, updated, get_person(ctx.store, org, captain), "Roster change",
+                        f"{person.first_name} took {_label(role)}.")
+            )  # fmt: skip
+        return updated, notices
+
+    return _apply(ctx, org, event_id, change)
+
+
+def release_role(
+    ctx: Context, org: str, event_id: str, role: str, holder_id: str, actor: Person
+) -> tuple[CrewEvent, bool]:
+    """Give back a role. The holder may release it outright until 48 h before departure; after
+    that their release is a request until the captain or an admin releases it for them.
+    Returns the event and whether the role is now open."""
+    released = False
+
+    def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
+        nonlocal released
+        approver = _is_approver(event, actor)
+        if actor.id != holder_id and not approver:
+            raise Forbidden("only the captain or an admin can release someone else")
+        updated, released = rules.release(
+            event, role, holder_id, now=ctx.clock.now(), notice=RELEASE_NOTICE, approved=approver
+        )
+        if updated == event:
+            return event, []
+        holder = get_person(ctx.store, org, holder_id)
+        if released:
+            text = f"{holder.first_name} no longer holds {_label(role)}: the role is open."
+            headline = "Role open"
+        else:
+            text = f"{holder.first_name} asks to be released from {_label(role)} (less than 48 hours before departure)."
+            headline = "Release requested"
+        return updated, [_notice(ctx, org, updated, p, headline, text) for p in _deciders(ctx, org, updated, holder)]
+
+    return _apply(ctx, org, event_id, change), released
+
+
+def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: str, actor: Person) -> CrewEvent:
+    """The captain or an admin puts someone in a role (replacing its holder). Raises Forbidden for
+    anyone else."""
+    person = get_person(ctx.store, org, person_id)
+
+    def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
+        if not _is_approver(event, actor):
+            raise Forbidden("only the captain or an admin can designate crew")
+        updated, displaced = rules.designate(event, role, person)
+        if updated == event:
+            return event, []
+        notices = [
+            _notice(ctx, org, updated, person, f"You're {_label(role)}", f"{actor.first_name} made you {_label(role)}.")
+        ]
+        if displaced:
+            notices.append(
+                _notice(ctx, org, updated, get_person(ctx.store, org, displaced), "Roster change",
+                        f"{actor.first_name} gave {_label(role)} to {person.first_name}.")
+            )  # fmt: skip
+        return updated, notices
+
+    return _apply(ctx, org, event_id, change)
+
+
+def _apply(ctx: Context, org: str, event_id: str, change: Change) -> CrewEvent:
+    for _ in range(MAX_ATTEMPTS):
+        event = get_event(ctx.store, org, event_id)
+        pk = booking_pk(org, event.booking_id)
+        stored = ctx.store.get(pk, "EVENT")
+        if stored is None:
+            raise NotFound(f"no event {event_id!r}")
+        current = CrewEvent.model_validate(stored.data)
+        try:
+            updated, notices = change(current)
+        except rules.RosterError as exc:
+            raise _error(exc) from None
+        if updated == current:
+            return current
+        writes: list[Write] = [Put(Item(pk, "EVENT", updated.model_dump(mode="json")), VersionIs(stored.version))]
+        now = ctx.clock.now()
+        writes += [
+            enqueue_write(
+                org, m.model_copy(update={"idempotency_key": f"{m.idempotency_key}:v{stored.version + 1}"}), now
+            )
+            for m in notices
+        ]
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # someone changed the event meanwhile: decide again on the new roster
+        return updated
+    raise Conflict("the roster is changing fast; try again")
+
+
+def _error(exc: rules.RosterError) -> Exception:
+    if exc.kind == "taken":
+        return Conflict(str(exc), hint="pick another role or ask the captain")
+    if exc.kind == "forbidden":
+        return Forbidden(str(exc))
+    if exc.kind == "missing":
+        return NotFound(str(exc))
+    if exc.kind == "cancelled":
+        return Conflict(str(exc))
+    return InvalidInput(str(exc))
+
+
+def _is_approver(event: CrewEvent, actor: Person) -> bool:
+    return actor.admin or rules.captain_of(event) == actor.id
+
+
+def _deciders(ctx: Context, org: str, event: CrewEvent, holder: Person) -> list[Person]:
+    """Who hears about a release: the captain and the admins, never the holder twice."""
+    captain = rules.captain_of(event)
+    people = [p for p in list_people(ctx.store, org) if p.active and (p.admin or p.id == captain)]
+    return [p for p in people if p.id != holder.id] or [holder]
+
+
+def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str, text: str) -> OutgoingMessage:
+    profile = load_business(ctx.store, org)
+    zone = profile.org.timezone if profile else "UTC"
+    departure = when(event.start, zone)
+    context = {
+        "person": to,
+        "headline": headline,
+        "text": text,
+        "departure": departure,
+        "boat": event.asset_name,
+        "roster": [(s.role.replace("_", " "), s.first_name or "open") for s in event.roles],
+        "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
+        "colour": "#0b3d5c",
+    }
+    subject = f"{headline}: {departure}, {event.asset_name}"
+    return OutgoingMessage(
+        idempotency_key=f"ev:{event.id}:{to.id}:{headline.lower().replace(' ', '-')}",
+        sender=ctx.settings.mail_from,
+        to=(to.email,),
+        subject=subject[:300],
+        text=render("mail/roster.txt", **context),
+        html=render("mail/roster.html", subject=subject, **context),
+    )
+
+
+def _label(role: str) -> str:
+    return role.replace("_", " ")

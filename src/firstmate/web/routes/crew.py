@@ -1,0 +1,170 @@
+"""Crew pages: sign in by link, see my trips, claim roles, work the checklist. No money, ever
+(admins get one extra panel). Everything works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from firstmate.bootstrap import App
+from firstmate.errors import RateLimited, Unauthorized, UserError
+from firstmate.rendering import render
+from firstmate.services import checklists, roster
+from firstmate.services.bookings import get_event
+from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
+from firstmate.services.crew_access import CrewSession, check_link, request_login_link, spend_link
+from firstmate.services.crew_views import admin_money, event_view, my_trips
+from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
+
+router = APIRouter(prefix="/crew", include_in_schema=False)
+AppDep = Annotated[App, Depends(get_app)]
+
+
+def _html(template: str, status: int = 200, **context: object) -> HTMLResponse:
+    response = HTMLResponse(render(template, **context), status_code=status)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _signed_in(request: Request) -> CrewSession | None:
+    try:
+        return crew_session(request)
+    except Unauthorized:
+        return None
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form() -> HTMLResponse:
+    """Ask for a sign-in link."""
+    return _html("crew/login.html")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, app: AppDep, email: Annotated[str, Form()] = "") -> HTMLResponse:
+    """Send a link if the address is known; the answer is the same either way."""
+    try:
+        request_login_link(app, email, client_ip(request))
+    except RateLimited as exc:
+        response = _html("crew/login.html", status=429, error=exc.message)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return _html("crew/check_email.html")
+
+
+@router.get("/enter", response_class=HTMLResponse)
+def enter_form(app: AppDep, t: str = "") -> HTMLResponse:
+    """A link opens this page; nothing is spent until Continue is pressed."""
+    try:
+        check_link(app, t)
+    except Unauthorized as exc:
+        return _html("crew/login.html", status=401, error=f"{exc.message}: ask for a new link below.")
+    return _html("crew/continue.html", token=t)
+
+
+@router.post("/enter")
+def enter(request: Request, app: AppDep, t: Annotated[str, Form()] = "") -> Response:
+    """Spend the link, set the session cookie, and go on to a URL without the token."""
+    try:
+        session, next_url = spend_link(app, t)
+    except Unauthorized as exc:
+        return _html("crew/login.html", status=401, error=f"{exc.message}: ask for a new link below.")
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(
+        CREW_COOKIE,
+        session,
+        max_age=int(CREW_SESSION_TTL.total_seconds()),
+        httponly=True,
+        secure=request.url.scheme == "https" or app.settings.base_url.startswith("https://"),
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    """Forget the session."""
+    response = RedirectResponse("/crew/login", status_code=303)
+    response.delete_cookie(CREW_COOKIE, path="/")
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def home(request: Request, app: AppDep) -> Response:
+    """My trips and the ones I could crew."""
+    session = _signed_in(request)
+    if session is None:
+        return RedirectResponse("/crew/login", status_code=303)
+    trips = my_trips(app, session.org, session.person)
+    return _html("crew/home.html", person=session.person, trips=trips)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(event_id: str, request: Request, app: AppDep, error: str = "") -> Response:
+    """One trip: timing, roster, checklist."""
+    session = _signed_in(request)
+    if session is None:
+        return RedirectResponse("/crew/login", status_code=303)
+    return _event(app, session, event_id, error=error)
+
+
+def _event(app: App, session: CrewSession, event_id: str, *, error: str = "", status: int = 200) -> HTMLResponse:
+    view = event_view(app, session.org, event_id, session.person)
+    money = admin_money(app, session.org, get_event(app.store, session.org, event_id)) if session.person.admin else None
+    return _html("crew/event.html", status=status, person=session.person, trip=view, admin=money, error=error)
+
+
+def _act(request: Request, app: App, event_id: str, action: object) -> Response:
+    session = _signed_in(request)
+    if session is None:
+        return RedirectResponse("/crew/login", status_code=303)
+    assert callable(action)
+    try:
+        action(session)
+    except UserError as exc:
+        return _event(app, session, event_id, error=exc.message, status=exc.http_status)
+    return RedirectResponse(f"/crew/events/{event_id}", status_code=303)
+
+
+@router.post("/events/{event_id}/roles/{role}/claim")
+def claim(event_id: str, role: str, request: Request, app: AppDep) -> Response:
+    """Take a role."""
+    return _act(request, app, event_id, lambda s: roster.claim_role(app, s.org, event_id, role, s.person.id))
+
+
+@router.post("/events/{event_id}/roles/{role}/release")
+def release(
+    event_id: str, role: str, request: Request, app: AppDep, person_id: Annotated[str, Form()] = ""
+) -> Response:
+    """Give a role back (or, for the captain or an admin, release someone)."""
+    return _act(
+        request, app, event_id,
+        lambda s: roster.release_role(app, s.org, event_id, role, person_id or s.person.id, s.person),
+    )  # fmt: skip
+
+
+@router.post("/events/{event_id}/roles/{role}/designate")
+def designate(
+    event_id: str, role: str, request: Request, app: AppDep, person_id: Annotated[str, Form()] = ""
+) -> Response:
+    """The captain or an admin assigns someone."""
+    return _act(
+        request, app, event_id, lambda s: roster.designate_role(app, s.org, event_id, role, person_id, s.person)
+    )
+
+
+@router.post("/events/{event_id}/checklist/{key}/tick")
+def tick(event_id: str, key: str, request: Request, app: AppDep, reason: Annotated[str, Form()] = "") -> Response:
+    """Tick an item (admins may give a reason to depart without every waiver)."""
+    return _act(
+        request, app, event_id,
+        lambda s: checklists.tick_item(app, s.org, event_id, key, s.person, override_reason=reason),
+    )  # fmt: skip
+
+
+@router.post("/events/{event_id}/checklist/{key}/undo")
+def undo(event_id: str, key: str, request: Request, app: AppDep) -> Response:
+    """Undo a tick (recorded)."""
+    return _act(request, app, event_id, lambda s: checklists.untick_item(app, s.org, event_id, key, s.person))

@@ -1,0 +1,95 @@
+"""The crew events API: the same actions as the crew pages, as JSON (session cookie, or a service
+key acting for a named person with X-Acting-For). Answers never carry money."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from firstmate.bootstrap import App
+from firstmate.domain.crew import CrewEvent
+from firstmate.domain.redaction import redact_for_crew
+from firstmate.errors import InvalidInput
+from firstmate.services import roster
+from firstmate.services.crew_access import CrewSession
+from firstmate.services.crew_views import event_view
+from firstmate.web.deps import acting_person, get_app
+from firstmate.web.routes.bookings import ERRORS
+
+router = APIRouter(prefix="/api/v1/events", tags=["crew"])
+AppDep = Annotated[App, Depends(get_app)]
+ActorDep = Annotated[CrewSession, Depends(acting_person)]
+ROLE = r"^[a-z][a-z0-9_]{0,30}$"
+
+
+class RosterSlot(BaseModel):
+    """One role and who holds it (first name only)."""
+
+    role: str
+    first_name: str | None
+    release_requested: bool
+
+
+class RosterAnswer(BaseModel):
+    """The roster after an action."""
+
+    event_id: str
+    status: str
+    roster: list[RosterSlot]
+    released: bool | None = Field(default=None, description="For release: whether the role is open now.")
+
+
+class PersonBody(BaseModel):
+    """Who the action is about (designate; release of someone else). Optional for claim."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def _answer(event: CrewEvent, released: bool | None = None) -> RosterAnswer:
+    slots = [
+        RosterSlot(role=s.role, first_name=s.first_name, release_requested=s.release_requested) for s in event.roles
+    ]
+    return RosterAnswer(event_id=event.id, status=event.status.value, roster=slots, released=released)
+
+
+@router.get("/{event_id}", responses=ERRORS)
+def read_event(event_id: str, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+    """The trip as its crew see it: times, sunset, roster, checklist, timing panel."""
+    view = event_view(app, actor.org, event_id, actor.person)
+    view.pop("sunset_at", None)
+    return dict(redact_for_crew(view))
+
+
+@router.post("/{event_id}/roles/{role}/claim", response_model=RosterAnswer, responses=ERRORS)
+def claim(event_id: str, role: Annotated[str, Path(pattern=ROLE)], app: AppDep, actor: ActorDep) -> RosterAnswer:
+    """Take a role: 200 with the roster, 409 "already taken by <first name>"."""
+    return _answer(roster.claim_role(app, actor.org, event_id, role, actor.person.id))
+
+
+@router.post("/{event_id}/roles/{role}/release", response_model=RosterAnswer, responses=ERRORS)
+def release(
+    event_id: str,
+    role: Annotated[str, Path(pattern=ROLE)],
+    app: AppDep,
+    actor: ActorDep,
+    body: PersonBody | None = None,
+) -> RosterAnswer:
+    """Give a role back; within 48 h of departure it is a request until the captain or an admin
+    releases it (`released` says which)."""
+    holder = (body.person_id if body else None) or actor.person.id
+    event, released = roster.release_role(app, actor.org, event_id, role, holder, actor.person)
+    return _answer(event, released)
+
+
+@router.post("/{event_id}/roles/{role}/designate", response_model=RosterAnswer, responses=ERRORS)
+def designate(
+    event_id: str, role: Annotated[str, Path(pattern=ROLE)], body: PersonBody, app: AppDep, actor: ActorDep
+) -> RosterAnswer:
+    """The captain or an admin assigns `person_id` to the role (403 for anyone else)."""
+    if not body.person_id:
+        raise InvalidInput("say who: person_id")
+    return _answer(roster.designate_role(app, actor.org, event_id, role, body.person_id, actor.person))

@@ -1,0 +1,47 @@
+"""Crew reminders: once per offset and person, and never stale for late bookings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.reminders import send_due_reminders
+from firstmate.services.roster import claim_role
+from tests.conftest import booking_body
+
+OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
+
+
+def _reminders(app: App) -> list[str]:
+    return sorted(e.key.split(":reminder:")[1] for e in outbox.list_entries(app.store, "demo") if ":reminder:" in e.key)
+
+
+def test_reminders_go_once_at_each_offset_to_role_holders(demo_app: App, clock: FixedClock) -> None:
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    start = booking.request.start
+    clock.set(start - timedelta(hours=30))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 0
+    clock.set(start - timedelta(hours=24) + timedelta(minutes=3))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 0
+    clock.set(start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1
+    assert _reminders(demo_app) == ["120m:jonah", "1440m:jonah"]
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+    assert "captain in 1 h 59 min" in mail.message.subject
+
+
+def test_a_booking_made_inside_a_reminder_window_gets_no_stale_reminder(demo_app: App, clock: FixedClock) -> None:
+    start = clock.now() + timedelta(hours=5)
+    body = booking_body(external_id="LATE-1", start=start.isoformat())
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "marisol")
+    for minutes in range(0, 5 * 60, 5):  # the scheduler ticking every 5 minutes until departure
+        clock.set(start - timedelta(hours=5) + timedelta(minutes=minutes))
+        send_due_reminders(demo_app, OFFSETS, clock.now())
+    assert _reminders(demo_app) == ["120m:marisol"]

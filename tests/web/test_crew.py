@@ -1,0 +1,245 @@
+"""The crew app through its pages and API: sign-in by link, role claims, checklists, no money."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.access import admin_link_token
+from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.crew_access import link_url
+from firstmate.services.people import get_person
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+
+
+@pytest.fixture
+def web(demo_app: App) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_app)) as client:
+        yield client
+
+
+@pytest.fixture
+def trip(demo_app: App) -> str:
+    return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking.event_id
+
+
+def sign_in(app: App, person_id: str) -> TestClient:
+    """A separate browser signed in as `person_id` through a real link."""
+    client = TestClient(create_app(app))
+    link = link_url(app, "demo", get_person(app.store, "demo", person_id), "login")
+    token = link.split("t=", 1)[1]
+    assert client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
+    return client
+
+
+def _latest_link(app: App, to: str) -> str:
+    entries = [
+        e for e in outbox.list_entries(app.store, "demo") if e.message.to == (to,) and e.key.startswith("login:")
+    ]
+    match = re.search(r"(/crew/enter\?t=[\w.-]+)", entries[0].message.text)
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_sign_in_link_is_sent_only_to_known_people_with_the_same_answer(web: TestClient, demo_app: App) -> None:
+    known = web.post("/crew/login", data={"email": "Marisol@Example.com"})
+    unknown = web.post("/crew/login", data={"email": "stranger@example.com"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text == unknown.text and "Check your email" in known.text
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("login:")]
+    assert mail.message.to == ("marisol@example.com",)
+
+
+def test_opening_a_link_spends_nothing_continue_spends_it_once(web: TestClient, demo_app: App) -> None:
+    web.post("/crew/login", data={"email": "priya@example.com"})
+    path = _latest_link(demo_app, "priya@example.com")
+    assert web.get(path).status_code == 200  # a mail scanner opens it…
+    page = web.get(path)
+    assert page.status_code == 200 and "Continue" in page.text and page.headers["referrer-policy"] == "same-origin"
+    token = path.split("t=", 1)[1]
+    entered = web.post("/crew/enter", data={"t": token}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/crew"
+    cookie = entered.headers["set-cookie"].lower()
+    assert "fm_crew=" in cookie and "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "Hi Priya" in web.get("/crew").text
+    web.cookies.clear()
+    assert web.post("/crew/enter", data={"t": token}).status_code == 401  # used
+
+
+def test_link_requests_are_rate_limited_per_address(web: TestClient) -> None:
+    for _ in range(5):
+        assert web.post("/crew/login", data={"email": "theo@example.com"}).status_code == 200
+    limited = web.post("/crew/login", data={"email": "theo@example.com"})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+
+
+def test_expired_forged_wrong_audience_and_unsigned_tokens_are_refused(
+    web: TestClient, demo_app: App, clock: FixedClock
+) -> None:
+    person = get_person(demo_app.store, "demo", "jonah")
+    stale = link_url(demo_app, "demo", person, "login").split("t=", 1)[1]
+    clock.advance(timedelta(minutes=16))
+    forged = jwt.encode({"sub": "jonah", "org": "demo", "typ": "magic"}, "not-our-key-" * 4, algorithm="HS256")
+    unsigned = jwt.encode(
+        {"sub": "jonah", "org": "demo", "typ": "magic", "aud": "firstmate:crew", "iss": "firstmate", "exp": 4102444800},
+        key=None, algorithm="none",
+    )  # fmt: skip
+    admin = admin_link_token(demo_app.secret_key, clock.now())
+    for token in (stale, forged, unsigned, admin, "garbage"):
+        assert web.post("/crew/enter", data={"t": token}).status_code == 401
+        assert web.get(f"/crew/enter?t={token}").status_code == 401
+    assert "fm_crew" not in web.cookies
+
+
+def test_claim_and_a_second_person_gets_taken_by_first_name(demo_app: App, trip: str) -> None:
+    marisol, jonah = sign_in(demo_app, "marisol"), sign_in(demo_app, "jonah")
+    assert marisol.post(f"/crew/events/{trip}/roles/captain/claim", follow_redirects=False).status_code == 303
+    taken = jonah.post(f"/crew/events/{trip}/roles/captain/claim")
+    assert taken.status_code == 409 and "captain is already taken by Marisol" in taken.text
+    api = jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    assert api.status_code == 409 and "taken by Marisol" in api.json()["detail"]
+    event = get_event(demo_app.store, "demo", trip)
+    assert [(s.role, s.first_name) for s in event.roles] == [("captain", "Marisol"), ("crew_1", None)]
+
+
+def test_twenty_people_claiming_one_role_at_once_exactly_one_wins(demo_app: App, api_key: str, trip: str) -> None:
+    from firstmate.domain.people import Person
+    from firstmate.services.people import save_people
+
+    save_people(demo_app.store, "demo", [
+        Person(id=f"deck{n}", name=f"Deck Hand{n}", email=f"deck{n}@example.com") for n in range(20)
+    ])  # fmt: skip
+    client = TestClient(create_app(demo_app))
+    barrier = threading.Barrier(20)
+    results: list[int] = []
+
+    def claim(n: int) -> None:
+        headers = {"Authorization": f"Bearer {api_key}", "X-Acting-For": f"deck{n}"}
+        barrier.wait()
+        results.append(client.post(f"/api/v1/events/{trip}/roles/crew_1/claim", headers=headers).status_code)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(results) == {200: 1, 409: 19}
+    [holder] = [s for s in get_event(demo_app.store, "demo", trip).roles if s.role == "crew_1"]
+    assert holder.person_id is not None and holder.person_id.startswith("deck")
+
+
+def test_qualifications_and_one_role_per_person(demo_app: App, trip: str) -> None:
+    priya = sign_in(demo_app, "priya")
+    unqualified = priya.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    assert unqualified.status_code == 403 and "not qualified as captain" in unqualified.json()["detail"]
+    assert priya.post(f"/api/v1/events/{trip}/roles/crew_1/claim").status_code == 200
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    both = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/claim")
+    assert both.status_code == 409 and "taken by Priya" in both.json()["detail"]
+    assert jonah.post(f"/api/v1/events/{trip}/roles/bosun/claim").status_code == 404
+
+
+def test_a_late_release_waits_for_the_captain(demo_app: App, trip: str, clock: FixedClock) -> None:
+    priya, jonah = sign_in(demo_app, "priya"), sign_in(demo_app, "jonah")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    priya.post(f"/api/v1/events/{trip}/roles/crew_1/claim")
+    early = priya.post(f"/api/v1/events/{trip}/roles/crew_1/release").json()
+    assert early["released"] is True
+    priya.post(f"/api/v1/events/{trip}/roles/crew_1/claim")
+    clock.set(get_event(demo_app.store, "demo", trip).start - timedelta(hours=20))
+    priya, jonah = sign_in(demo_app, "priya"), sign_in(demo_app, "jonah")  # a week later: sessions have expired
+    late_answer = priya.post(f"/api/v1/events/{trip}/roles/crew_1/release")
+    assert late_answer.status_code == 200, late_answer.text
+    late = late_answer.json()
+    assert late["released"] is False and late["roster"][1] == {
+        "role": "crew_1",
+        "first_name": "Priya",
+        "release_requested": True,
+    }
+    asked = [e for e in outbox.list_entries(demo_app.store, "demo") if "release-requested" in e.key]
+    assert {e.message.to for e in asked} == {("jonah@example.com",), ("marisol@example.com",)}  # captain and admin
+    theo = sign_in(demo_app, "theo")
+    assert theo.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "priya"}).status_code == 403
+    approved = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "priya"}).json()
+    assert approved["released"] is True and approved["roster"][1]["first_name"] is None
+
+
+def test_only_the_captain_or_an_admin_designates(demo_app: App, trip: str) -> None:
+    theo, marisol = sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
+    assert theo.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "theo"}).status_code == 403
+    done = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "theo"})
+    assert done.status_code == 200 and done.json()["roster"][1]["first_name"] == "Theo"
+    told = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith(f"ev:{trip}:theo")]
+    assert told and "Marisol made you crew 1" in told[0].message.text
+
+
+def test_checklist_phases_go_in_order_and_the_waivers_wait_for_guests(demo_app: App, trip: str) -> None:
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    early = jonah.post(f"/crew/events/{trip}/checklist/safety_briefing/tick")
+    assert early.status_code == 409 and "Departure is not open yet: finish Pre-departure first" in early.text
+    for key in ("fuel", "life_jackets", "engine_hours_out"):
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    event = get_event(demo_app.store, "demo", trip)
+    fuel = next(i for i in event.checklist if i.key == "fuel")
+    assert fuel.done_by == "Jonah" and fuel.done_at is not None
+
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+
+    booking_id = event.booking_id
+    confirm_attendance(demo_app, CodeTarget("demo", booking_id, "g1"))  # the lead is coming, waiver unsigned
+    blocked = jonah.post(f"/crew/events/{trip}/checklist/waivers/tick")
+    assert blocked.status_code == 409 and "waiting for the waiver of Dana Whitcomb" in blocked.text
+    no_reason = marisol.post(f"/crew/events/{trip}/checklist/waivers/tick", data={"reason": ""})
+    assert no_reason.status_code == 409 and "say why" in no_reason.text
+    override = marisol.post(
+        f"/crew/events/{trip}/checklist/waivers/tick", data={"reason": "Signed on paper at the dock"}
+    )
+    assert override.status_code == 200 or override.status_code == 303
+    waivers = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "waivers")
+    assert waivers.done_by == "Marisol" and "Signed on paper at the dock" in waivers.history[-1].note
+
+    jonah.post(f"/crew/events/{trip}/checklist/fuel/undo")
+    fuel = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "fuel")
+    assert fuel.done_at is None and [m.action for m in fuel.history] == ["tick", "undo"]
+
+
+def test_crew_pages_show_timing_and_no_money_and_admins_see_it(demo_app: App, trip: str, clock: FixedClock) -> None:
+    start = get_event(demo_app.store, "demo", trip).start
+    clock.set(start - timedelta(minutes=75))
+    theo, marisol = sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
+    page = theo.get(f"/crew/events/{trip}")
+    assert page.status_code == 200
+    assert "Pre-departure checklist due in 45 min" in page.text
+    assert re.search(r"Sunset 20:3\d, return by 19:00", page.text)  # the 3-hour trip ends before sunset
+    assert "840" not in page.text and "Repeat guest" not in page.text
+    answer = theo.get(f"/api/v1/events/{trip}")
+    assert answer.status_code == 200 and "840" not in answer.text and "gross" not in answer.text
+    assert answer.json()["timing"]["lines"][0].startswith("Pre-departure checklist due in 45 min")
+    assert "840.75 USD" in marisol.get(f"/crew/events/{trip}").text
+    assert len(page.content) < 50_000
+
+
+def test_orgs_are_isolated_and_cancelled_trips_are_closed(demo_app: App, trip: str) -> None:
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.get("/crew/events/ev_0000000000000000").status_code == 404
+    assert jonah.post("/api/v1/events/ev_0000000000000000/roles/captain/claim").status_code == 404
+    from firstmate.services.bookings import cancel_booking
+
+    cancel_booking(demo_app, "demo", get_event(demo_app.store, "demo", trip).booking_id)
+    closed = jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    assert closed.status_code == 409 and "cancelled" in closed.json()["detail"]
+    assert jonah.get("/crew").status_code == 200
