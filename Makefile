@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install browser demo test lint typecheck pytest bench clean
 
 install: $(STAMP)
 
@@ -19,7 +19,17 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/firstmate demo
 
-test: install lint typecheck pytest
+test: install browser lint typecheck pytest
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium (they are skipped without it)"; \
+	  fi; }
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -36,4 +46,4 @@ bench: install
 	else echo "no benchmarks yet"; fi
 
 clean:
-	rm -rf $(VENV) var demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var demo-out test-output .pytest_cache .mypy_cache .ruff_cache

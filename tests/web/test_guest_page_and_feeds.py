@@ -18,6 +18,7 @@ from firstmate.services.bookings import cancel_booking, orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
+from tests.web.test_crew import sign_in
 
 
 @pytest.fixture
@@ -132,5 +133,25 @@ def test_no_crew_or_guest_output_ever_shows_the_gross(
         if e.key.startswith(f"bk:{outcome.booking.id}:") and (":crew:" in e.key or ":guest:" in e.key)
     ]
     assert crew_mail
-    for text in (crew_feed, page, *crew_mail):
+    crew = sign_in(demo_app, "theo")
+    event_id = outcome.booking.event_id
+    crew_page = crew.get(f"/crew/events/{event_id}").text
+    crew_api = crew.get(f"/api/v1/events/{event_id}").text
+    trips = crew.get("/crew").text
+    assert "Sea Lark" in crew_page and event_id in crew_api
+    for text in (crew_feed, page, crew_page, crew_api, trips, *crew_mail):
         assert not any(amount in text for amount in shown)
+
+
+def test_a_crew_members_feed_shows_their_role_and_the_trips_they_could_take(client: TestClient, demo_app: App) -> None:
+    from firstmate.services.roster import claim_role
+
+    mine = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="A")))
+    orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="B", asset="morning-tern"))
+    )
+    claim_role(demo_app, "demo", mine.booking.event_id, "crew_1", "priya")
+    summaries = sorted(str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT"))
+    assert summaries[0].startswith("Crew 1: Sea Lark") and summaries[1].startswith(
+        "Open (crew 1, crew 2): Morning Tern"
+    )

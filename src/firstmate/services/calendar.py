@@ -21,9 +21,10 @@ import icalendar
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
-from firstmate.services.bookings import calendar_pk
+from firstmate.services.bookings import calendar_pk, get_event
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.paging import all_items
+from firstmate.services.people import get_person
 
 #: Feeds show trips from this long ago onwards, so last week's trips stay visible.
 HISTORY = timedelta(days=60)
@@ -88,10 +89,34 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
     ]
     if feed.scope is FeedScope.ENTITY:
         entries = [e for e in entries if e.entity == feed.target]
+    if feed.scope is FeedScope.CREW:
+        entries = _crew_entries(store, feed, entries)
     name = profile.org.name
     if feed.scope is FeedScope.ENTITY and (entity := profile.entity(feed.target)):
         name = entity.name
     return render_ics(entries, profile.org.timezone, f"{name} trips", with_money=feed.scope is FeedScope.ORG)
+
+
+def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> list[CalendarEntry]:
+    """A crew member's trips (titled with their role) and the open ones they could take."""
+    try:
+        person = get_person(store, feed.org, feed.target)
+    except NotFound:
+        raise NotFound("no such calendar") from None
+    shown = []
+    for entry in entries:
+        if not entry.event_id:
+            shown.append(entry)  # blocked time matters to everyone
+            continue
+        event = get_event(store, feed.org, entry.event_id)
+        mine = next((s.role for s in event.roles if s.person_id == person.id), None)
+        open_roles = [s.role for s in event.roles if s.person_id is None and person.may_take(s.role)]
+        if mine:
+            shown.append(entry.model_copy(update={"title": f"{mine.replace('_', ' ').capitalize()}: {entry.title}"}))
+        elif open_roles and not entry.cancelled:
+            label = ", ".join(r.replace("_", " ") for r in open_roles)
+            shown.append(entry.model_copy(update={"title": f"Open ({label}): {entry.title}"}))
+    return shown
 
 
 def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_money: bool) -> bytes:

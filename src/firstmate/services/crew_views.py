@@ -61,7 +61,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person) -> dict[st
             }
             for s in event.roles
         ],
-        "phases": _phases(event),
+        "phases": _phases(event, trip["timezone"]),
         "timing": timing_panel(event, trip["sunset_at"], trip["timezone"], now),
         "guests": guest_counts(list_guests(ctx.store, org, event.booking_id)),
     }
@@ -106,7 +106,7 @@ def _trip(ctx: Context, org: str, event: CrewEvent) -> dict[str, Any]:
     return {**crew_trip_view(event, profile.org, entity, asset), "timezone": profile.org.timezone}
 
 
-def _phases(event: CrewEvent) -> list[dict[str, Any]]:
+def _phases(event: CrewEvent, timezone: str) -> list[dict[str, Any]]:
     return [
         {
             "phase": state.phase.value,
@@ -122,6 +122,7 @@ def _phases(event: CrewEvent) -> list[dict[str, Any]]:
                     "required": i.required,
                     "done_by": i.done_by,
                     "done_at": i.done_at,
+                    "done_time": clock_time(i.done_at, timezone) if i.done_at else None,
                     "history": [m.model_dump() for m in i.history],
                 }
                 for i in event.checklist

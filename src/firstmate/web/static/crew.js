@@ -7,9 +7,11 @@
     var base = live.textContent.replace(/ (due|overdue: was due) .*/, "");
     var tick = function () {
       var minutes = Math.round((due - Date.now()) / 60000);
-      var span = Math.abs(minutes) >= 60
-        ? Math.floor(Math.abs(minutes) / 60) + " h " + (Math.abs(minutes) % 60) + " min"
-        : Math.abs(minutes) + " min";
+      var m = Math.abs(minutes);
+      // the same wording as the server: minutes, then hours, then days past two days
+      var span = m >= 2880 ? Math.floor(m / 1440) + " days"
+        : m >= 60 ? Math.floor(m / 60) + " h" + (m % 60 ? " " + (m % 60) + " min" : "")
+        : m + " min";
       live.textContent = base + (minutes >= 0 ? " due in " + span : " overdue by " + span);
     };
     tick();
