@@ -72,7 +72,7 @@ def test_request_link_continue_claim_captain_tick_checklist_see_timing(browser: 
         jonah.wait_for_url(event_url)
     pre = jonah.locator("h3.phase", has_text="Pre-departure")
     assert "3/3" in pre.inner_text()
-    assert jonah.locator("li", has_text="Fuel checked").locator(".done").count() == 1
+    assert jonah.locator("li", has_text="Both fuel tanks checked").locator(".done").count() == 1
 
     timing = jonah.locator("section.timing").inner_text()
     assert re.search(r"Departure checklist due in .+", timing)

@@ -243,3 +243,11 @@ def test_orgs_are_isolated_and_cancelled_trips_are_closed(demo_app: App, trip: s
     closed = jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
     assert closed.status_code == 409 and "cancelled" in closed.json()["detail"]
     assert jonah.get("/crew").status_code == 200
+
+
+def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
+    body = booking_body(external_id="CAT-1", asset="morning-tern", guest_count=10)
+    event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    labels = [i.label for i in get_event(demo_app.store, "demo", event_id).checklist]
+    assert "Port and starboard engines started and checked" in labels
+    assert "Life jackets aboard: 13" in labels  # 10 guests + 3 crew roles

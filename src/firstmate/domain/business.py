@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -82,6 +83,15 @@ class Entity(_Frozen):
     )
 
 
+class ChecklistTemplateItem(_Frozen):
+    """One item of a boat's own checklist template. `{jackets}` in a label becomes guests + crew."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    phase: Literal["pre_event", "departure", "return", "post_event"]
+    label: str = Field(min_length=1, max_length=120)
+    required: bool = True
+
+
 class Asset(_Frozen):
     """Something an entity runs: a boat, a property, a domain…"""
 
@@ -93,6 +103,9 @@ class Asset(_Frozen):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     meeting_point: str | None = None
     roles: tuple[str, ...] = ("captain", "crew_1")
+    checklist: tuple[ChecklistTemplateItem, ...] = Field(
+        default=(), description="This boat's own checklist; empty means the standard one."
+    )
 
 
 class BusinessProfile(_Frozen):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from firstmate.domain.bookings import Booking
+from firstmate.domain.business import ChecklistTemplateItem
 
 
 class EventStatus(StrEnum):
@@ -97,8 +99,24 @@ def default_checklist(guest_count: int, crew_count: int) -> tuple[ChecklistItem,
     )
 
 
-def new_event(booking: Booking, asset_name: str, roles: tuple[str, ...]) -> CrewEvent:
-    """The crew event a new booking fans out to: every role open, checklist untouched."""
+def checklist_from(
+    template: Sequence[ChecklistTemplateItem], guest_count: int, crew_count: int
+) -> tuple[ChecklistItem, ...]:
+    """A boat's own checklist (the "waivers" item gates departure on guests' waivers, if present)."""
+    jackets = guest_count + crew_count
+    return tuple(
+        ChecklistItem(
+            key=t.key, phase=Phase(t.phase), label=t.label.replace("{jackets}", str(jackets)), required=t.required
+        )
+        for t in template
+    )
+
+
+def new_event(
+    booking: Booking, asset_name: str, roles: tuple[str, ...], template: Sequence[ChecklistTemplateItem] = ()
+) -> CrewEvent:
+    """The crew event a new booking fans out to: every role open, checklist untouched (the boat's
+    own template, or the standard one)."""
     request = booking.request
     return CrewEvent(
         id=booking.event_id,
@@ -113,7 +131,9 @@ def new_event(booking: Booking, asset_name: str, roles: tuple[str, ...]) -> Crew
         notes=request.notes,
         status=EventStatus.CANCELLED if booking.cancelled else EventStatus.SCHEDULED,
         roles=tuple(RoleSlot(role=r) for r in roles),
-        checklist=default_checklist(request.guest_count, len(roles)),
+        checklist=checklist_from(template, request.guest_count, len(roles))
+        if template
+        else default_checklist(request.guest_count, len(roles)),
     )
 
 

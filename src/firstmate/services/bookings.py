@@ -155,7 +155,7 @@ def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset
         created_at=now,
         updated_at=now,
     )
-    event = new_event(booking, asset.name, asset.roles)
+    event = new_event(booking, asset.name, asset.roles, asset.checklist)
     entry = next_sequence(None, _calendar_entry(booking, event, asset, now))
     lead = Guest(id="g1", name=request.lead_guest.name, email=request.lead_guest.email, lead=True, added_at=now)
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
