@@ -18,6 +18,7 @@ from firstmate.cli.jobs import jobs_cli
 from firstmate.cli.keys import keys_cli
 from firstmate.cli.outbox import outbox_cli
 from firstmate.cli.run import run_cli
+from firstmate.cli.signal import signal_cli
 from firstmate.errors import FirstmateError
 
 cli = typer.Typer(
@@ -34,6 +35,7 @@ cli.add_typer(jobs_cli, name="jobs")
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(booking_cli, name="booking")
 cli.add_typer(calendar_cli, name="calendar")
+cli.add_typer(signal_cli, name="signal")
 
 
 def _version(value: bool) -> None:

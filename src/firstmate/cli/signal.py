@@ -1,0 +1,36 @@
+"""`firstmate signal`: classify weekly KPI series, stability first."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from firstmate.adapters.sources.kpi_csv import read_series
+from firstmate.domain.signal import classify
+from firstmate.errors import InvalidInput
+
+signal_cli = typer.Typer(help="KPI signals.", no_args_is_help=True)
+
+
+@signal_cli.command("classify")
+def signal_classify(
+    input: Annotated[Path, typer.Option("--input", help="CSV: series_id,metric,week_start,value,volume")],
+    explain: Annotated[bool, typer.Option(help="Add the change, z and reason to each line.")] = False,
+) -> None:
+    """Print one JSON line per series: its last week's direction (UP, DOWN, FLAT) and status (ALERT, OK)."""
+    if not input.is_file():
+        raise InvalidInput(f"{input} is not a file")
+    for series_id, metric, points in read_series(input.read_text(encoding="utf-8")):
+        verdict = classify(metric, points)
+        line: dict[str, object] = {
+            "series_id": series_id,
+            "direction": verdict.direction.value,
+            "status": verdict.status.value,
+        }
+        if explain:
+            line.update(change=round(verdict.change, 4), z=round(verdict.z, 2), reason=verdict.reason)
+        sys.stdout.write(json.dumps(line) + "\n")
