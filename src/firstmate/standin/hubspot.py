@@ -1,0 +1,90 @@
+"""A HubSpot CRM stand-in: contact search with filters, sorting, `after` paging, the 10,000-result
+cap, and 429 with Retry-After."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from firstmate.standin.data import Contact, History
+
+
+@dataclass
+class HubSpotFaults:
+    """What the stand-in should get wrong, for tests."""
+
+    rate_limited_calls: int = 0  # answer this many searches with 429 first
+    cap: int = 10_000  # search results reachable by paging (HubSpot's limit)
+    unauthorized: bool = False
+    calls: list[str] = field(default_factory=list)
+
+
+def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
+    """The contact search route."""
+
+    async def search(request: Request) -> JSONResponse:
+        if faults.unauthorized or request.headers.get("authorization") != f"Bearer {token}":
+            return JSONResponse(
+                {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION",
+                 "correlationId": "0b3d5c00-0000-4000-8000-000000000001"}, status_code=401,
+            )  # fmt: skip
+        body = await request.json()
+        low, high = _window(body)
+        after = int(body.get("after") or 0)
+        faults.calls.append(f"search {low.isoformat()}..{high.isoformat()} after={after}")
+        if faults.rate_limited_calls > 0:
+            faults.rate_limited_calls -= 1
+            return JSONResponse(
+                {"status": "error", "message": "You have reached your secondly limit.", "errorType": "RATE_LIMIT",
+                 "correlationId": "0b3d5c00-0000-4000-8000-000000000002", "policyName": "SECONDLY"},
+                status_code=429, headers={"Retry-After": "1"},
+            )  # fmt: skip
+        matches = sorted((c for c in history.contacts if low <= c.created <= high), key=lambda c: c.created)
+        limit = min(int(body.get("limit", 10)), 200)
+        if after + limit > faults.cap:
+            return JSONResponse(
+                {"status": "error", "message": f"Paging beyond {faults.cap} results is not supported", "category": "VALIDATION_ERROR",
+                 "correlationId": "0b3d5c00-0000-4000-8000-000000000003"}, status_code=400,
+            )  # fmt: skip
+        chunk = matches[after : after + limit]
+        answer: dict[str, Any] = {"total": len(matches), "results": [_contact(c) for c in chunk]}
+        if after + len(chunk) < len(matches):
+            answer["paging"] = {"next": {"after": str(after + len(chunk)), "link": "?after=" + str(after + len(chunk))}}
+        return JSONResponse(answer)
+
+    return [Route("/crm/v3/objects/contacts/search", search, methods=["POST"])]
+
+
+def _window(body: dict[str, Any]) -> tuple[datetime, datetime]:
+    low, high = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    for group in body.get("filterGroups", []):
+        for item in group.get("filters", []):
+            if item.get("propertyName") == "createdate" and item.get("operator") == "BETWEEN":
+                low = datetime.fromtimestamp(int(item["value"]) / 1000, UTC)
+                high = datetime.fromtimestamp(int(item["highValue"]) / 1000, UTC)
+    return low, high
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    stamp = contact.created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return {
+        "id": contact.id,
+        "properties": {
+            "createdate": stamp,
+            "email": contact.email,
+            "hs_analytics_source": contact.source,
+            "hs_analytics_source_data_1": contact.source_data_1,
+            "hs_analytics_source_data_2": contact.source_data_2,
+            "utm_campaign": contact.utm_campaign or None,
+            "utm_content": contact.utm_content or None,
+            "hs_object_id": contact.id,
+        },
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "archived": False,
+    }

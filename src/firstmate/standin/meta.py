@@ -1,0 +1,207 @@
+"""A Meta Marketing API stand-in: ad-set insights, sync and async, paged, with usage headers and
+the error bodies the Graph API really sends."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from firstmate.standin.data import History, InsightRow
+
+VERSION = "v21.0"
+
+
+@dataclass
+class MetaFaults:
+    """What the stand-in should get wrong, for tests."""
+
+    token_expired: bool = False
+    app_in_development: bool = False
+    usage_pct: int = 12  # reported in x-fb-ads-insights-throttle
+    rate_limited_calls: int = 0  # answer this many calls with error 80004 first
+    transient_errors: int = 0  # answer this many calls with error 2 first
+    async_polls_before_done: int = 1
+    calls: list[str] = field(default_factory=list)
+
+
+def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
+    """Routes under /v21.0 answering from `history`."""
+    runs: dict[str, dict[str, Any]] = {}
+
+    async def insights(request: Request) -> JSONResponse:
+        account = request.path_params["account"]
+        params = await _params(request)
+        faults.calls.append(f"{request.method} insights {account} after={params.get('after', '')}")
+        problem = _check(request, params, faults, token)
+        if problem is not None:
+            return problem
+        if request.method == "POST" and params.get("async") != "false":
+            run_id = str(6_000_000_000 + len(runs))
+            runs[run_id] = {"account": account, "params": params, "polls": 0}
+            return _answer({"report_run_id": run_id}, faults)
+        return _page(history, account, params, request, faults)
+
+    async def run_status(request: Request) -> JSONResponse:
+        run = runs.get(request.path_params["run_id"])
+        faults.calls.append(f"GET run {request.path_params['run_id']}")
+        if run is None:
+            return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
+        run["polls"] += 1
+        done = run["polls"] > faults.async_polls_before_done
+        body = {
+            "id": request.path_params["run_id"],
+            "account_id": run["account"],
+            "async_status": "Job Completed" if done else "Job Running",
+            "async_percent_completion": 100 if done else 50,
+        }
+        return _answer(body, faults)
+
+    async def run_insights(request: Request) -> JSONResponse:
+        run = runs.get(request.path_params["run_id"])
+        if run is None:
+            return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
+        params = {**run["params"], **dict(request.query_params)}
+        faults.calls.append(f"GET run insights after={params.get('after', '')}")
+        return _page(history, run["account"], params, request, faults)
+
+    return [
+        Route(f"/{VERSION}/act_{{account}}/insights", insights, methods=["GET", "POST"]),
+        Route(f"/{VERSION}/{{run_id:int}}", run_status, methods=["GET"]),
+        Route(f"/{VERSION}/{{run_id:int}}/insights", run_insights, methods=["GET"]),
+    ]
+
+
+async def _params(request: Request) -> dict[str, str]:
+    params = dict(request.query_params)
+    if request.method == "POST":
+        form = await request.form()
+        params.update({k: str(v) for k, v in form.items()})
+    return params
+
+
+def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> JSONResponse | None:
+    presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
+    if faults.token_expired or presented != token:
+        return _error(
+            400, 190, "Error validating access token: Session has expired on Monday, 09-Nov-26 10:00:00 PST.",
+            "OAuthException", subcode=463,
+        )  # fmt: skip
+    if faults.app_in_development:
+        return _error(
+            400, 200, "(#200) Ad account owner has NOT grant ads_management or ads_read permission", "OAuthException"
+        )
+    if faults.rate_limited_calls > 0:
+        faults.rate_limited_calls -= 1
+        return _error(
+            400,
+            80004,
+            "There have been too many calls to this ad-account. Wait a bit and try again.",
+            "OAuthException",
+            usage=100,
+            faults=faults,
+        )
+    if faults.transient_errors > 0:
+        faults.transient_errors -= 1
+        return _error(
+            500,
+            2,
+            "An unexpected error has occurred. Please retry your request later.",
+            "OAuthException",
+            transient=True,
+        )
+    return None
+
+
+def _page(history: History, account: str, params: dict[str, str], request: Request, faults: MetaFaults) -> JSONResponse:
+    since, until = _range(params)
+    rows = [
+        r
+        for r in history.rows
+        if r.adset.account == account and since <= r.week_start and r.week_start + timedelta(days=6) <= until
+    ]
+    limit = min(int(params.get("limit", "25")), 500)
+    offset = _offset(params.get("after"))
+    chunk = rows[offset : offset + limit]
+    body: dict[str, Any] = {"data": [_insight(r) for r in chunk]}
+    if chunk:
+        paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(chunk) - 1)}}
+        if offset + len(chunk) < len(rows):
+            nxt = dict(request.query_params)
+            nxt["after"] = _cursor(offset + len(chunk) - 1)
+            paging["next"] = str(request.url.replace_query_params(**nxt))
+        body["paging"] = paging
+    return _answer(body, faults)
+
+
+def _insight(row: InsightRow) -> dict[str, Any]:
+    adset = row.adset
+    actions = [
+        {"action_type": "link_click", "value": str(row.clicks)},
+        {"action_type": "landing_page_view", "value": str(row.landing_page_views)},
+    ]
+    if row.leads:
+        # Meta repeats one lead under several action types; only one of them may be counted
+        actions += [
+            {"action_type": "lead", "value": str(row.leads)},
+            {"action_type": "onsite_conversion.lead_grouped", "value": str(row.leads)},
+            {"action_type": "offsite_conversion.fb_pixel_lead", "value": str(max(row.leads - 1, 0))},
+        ]
+    return {
+        "account_id": adset.account,
+        "campaign_id": adset.campaign_id,
+        "campaign_name": adset.campaign_name,
+        "adset_id": adset.adset_id,
+        "adset_name": adset.adset_name,
+        "objective": adset.objective,
+        "spend": f"{row.spend:.2f}",
+        "impressions": str(row.impressions),
+        "clicks": str(row.clicks),
+        "actions": actions,
+        "date_start": row.week_start.isoformat(),
+        "date_stop": (row.week_start + timedelta(days=6)).isoformat(),
+    }
+
+
+def _range(params: dict[str, str]) -> tuple[date, date]:
+    try:
+        window = json.loads(params.get("time_range", "{}"))
+        return date.fromisoformat(window["since"]), date.fromisoformat(window["until"])
+    except (ValueError, KeyError, TypeError):
+        return date.min, date.max
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(str(offset).encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    return int(base64.b64decode(cursor + "=" * (-len(cursor) % 4))) + 1
+
+
+def _answer(body: dict[str, Any], faults: MetaFaults) -> JSONResponse:
+    usage = {"app_id_util_pct": 0, "acc_id_util_pct": faults.usage_pct, "ads_api_access_tier": "standard_access"}
+    return JSONResponse(body, headers={"x-fb-ads-insights-throttle": json.dumps(usage)})
+
+
+def _error(
+    status: int, code: int, message: str, kind: str, *, subcode: int | None = None, usage: int | None = None,
+    faults: MetaFaults | None = None, transient: bool = False,
+) -> JSONResponse:  # fmt: skip
+    error: dict[str, Any] = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEfGh123"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if transient:
+        error["is_transient"] = True
+    headers = {}
+    if usage is not None:
+        headers["x-fb-ads-insights-throttle"] = json.dumps({"app_id_util_pct": 0, "acc_id_util_pct": usage})
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
