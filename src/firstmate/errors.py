@@ -17,6 +17,10 @@ Every error says what went wrong and what to do next, in one line a user can act
      │    └── StoreUnavailable        the store is busy or unreachable (HTTP 503)
      ├── BlobError                    the blob store refused an operation
      │    └── BlobNotFound            no blob under that key
+     ├── SourceError                  an outside data source (Meta, HubSpot) refused or failed
+     │    ├── SourceAuthError         the token is expired or invalid: renew it
+     │    ├── SourcePermissionError   the app lacks a permission or is not live
+     │    └── SourceUnavailable       still failing after retries: try again later
      └── DeliveryError                a message could not be delivered
           ├── TransientDeliveryError  worth retrying later (server down, 4xx SMTP reply)
           └── PermanentDeliveryError  retrying will not help (bad address, 5xx SMTP reply)
@@ -131,6 +135,24 @@ class BlobNotFound(BlobError):
     """No blob is stored under that key."""
 
     http_status = 404
+
+
+class SourceError(FirstmateError):
+    """An outside data source refused or failed."""
+
+    exit_code = 5
+
+
+class SourceAuthError(SourceError):
+    """The source's token is expired or invalid."""
+
+
+class SourcePermissionError(SourceError):
+    """The source's app lacks a permission, or is not live."""
+
+
+class SourceUnavailable(SourceError):
+    """The source kept failing after retries."""
 
 
 class DeliveryError(FirstmateError):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
+from firstmate.services.bookings import complete_fanouts
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.scheduler import Job
 
@@ -24,10 +25,19 @@ def crew_reminders(app: App, period: datetime) -> str:
     return f"{queued} reminders queued"
 
 
+def finish_fanouts(app: App, period: datetime) -> str:
+    """Queue the rest of any large booking's notices a stopped process left half done."""
+    return f"{complete_fanouts(app)} notices queued"
+
+
 def declared_jobs(app: App) -> list[Job[App]]:
     """The jobs for this configuration, in the business's time zone where it matters."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
+        Job(
+            Schedule("fanouts", "*/5 * * * *", "UTC", "Finish large bookings' notices", timedelta(minutes=10)),
+            finish_fanouts,
+        ),
         Job(
             Schedule("crew_reminders", "*/5 * * * *", "UTC", "Remind crew before their trips", timedelta(minutes=10)),
             crew_reminders,

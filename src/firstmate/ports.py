@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.marketing import AdWeek, CrmLead
 
 JSON = Mapping[str, Any]
 
@@ -243,6 +244,52 @@ class Mailer(Protocol):
         (the outbox mailer is: it overwrites one file per Message-ID); the outbox dispatcher is
         what guarantees a message marked sent is never sent again.
         """
+        ...
+
+
+class Secrets(Protocol):
+    """Credentials for outside services, read when needed (so rotation needs no restart)."""
+
+    def get(self, name: str) -> str:
+        """The current value of secret `name`; raises ConfigError saying where to set it."""
+        ...
+
+
+#: One raw answer of an outside API, archived as is: what was asked and what came back.
+RawPage = dict[str, Any]
+
+
+class AdsSource(Protocol):
+    """An ad platform (Meta): weekly ad-set figures, raw first."""
+
+    name: str
+
+    def pull(self, account: str, since: date, until: date) -> list[RawPage]:
+        """Every raw page of weekly ad-set insights for whole weeks between `since` and `until`.
+
+        Retries transient failures with backoff and slows down when the platform reports high
+        usage. Raises SourceAuthError (renew the token), SourcePermissionError (grant ads_read /
+        publish the app), SourceUnavailable (still failing after retries).
+        """
+        ...
+
+    def parse(self, pages: list[RawPage]) -> list[AdWeek]:
+        """The ad-set weeks in raw pages (pure: replaying an archive gives the same rows)."""
+        ...
+
+
+class CrmSource(Protocol):
+    """A CRM (HubSpot): contacts created in a time range, raw first."""
+
+    name: str
+
+    def pull(self, since: datetime, until: datetime) -> list[RawPage]:
+        """Every raw page of contacts created in [since, until], splitting the range where the
+        CRM caps results. Raises the SourceError subclasses like AdsSource.pull."""
+        ...
+
+    def parse(self, pages: list[RawPage]) -> list[CrmLead]:
+        """The leads in raw pages (pure)."""
         ...
 
 

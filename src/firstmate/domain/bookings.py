@@ -184,11 +184,17 @@ def classify_change(existing: Booking | None, request: BookingRequest) -> Intake
         return IntakeResult.CREATED
     if existing.fingerprint == request.fingerprint():
         return IntakeResult.UNCHANGED
-    if existing.cancelled and request.status is BookingStatus.CANCELLED:
-        return IntakeResult.UNCHANGED  # cancelling twice, even with other details, is still one cancellation
+    if existing.cancelled:
+        return IntakeResult.UNCHANGED  # a cancellation is final: a rebooking comes with a new external_id
     if request.status is BookingStatus.CANCELLED:
         return IntakeResult.CANCELLED
     return IntakeResult.UPDATED
+
+
+def is_stale(request: BookingRequest, seen: list[str]) -> bool:
+    """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
+    it must not undo the changes made since."""
+    return request.fingerprint() in seen
 
 
 def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:

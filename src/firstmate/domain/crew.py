@@ -158,6 +158,28 @@ def follow_booking(event: CrewEvent, booking: Booking) -> CrewEvent:
     )
 
 
+def move_to_boat(
+    event: CrewEvent, asset_name: str, roles: tuple[str, ...], template: Sequence[ChecklistTemplateItem]
+) -> CrewEvent:
+    """The event after its booking moved to another boat: that boat's roles (holders of roles it
+    also has keep them) and its checklist (items it shares keep their ticks)."""
+    held = {slot.role: slot for slot in event.roles}
+    slots = tuple(held.get(role, RoleSlot(role=role)) for role in roles)
+    fresh = (
+        checklist_from(template, event.guest_count, len(roles))
+        if template
+        else default_checklist(event.guest_count, len(roles))
+    )
+    done = {item.key: item for item in event.checklist}
+    checklist = tuple(
+        item.model_copy(update={"done_by": done[item.key].done_by, "done_at": done[item.key].done_at,
+                                "history": done[item.key].history})
+        if item.key in done else item
+        for item in fresh
+    )  # fmt: skip
+    return event.model_copy(update={"asset_name": asset_name, "roles": slots, "checklist": checklist})
+
+
 def crew_names(event: CrewEvent) -> list[str]:
     """First names of the people holding a role, in role order."""
     return [slot.first_name for slot in event.roles if slot.first_name]

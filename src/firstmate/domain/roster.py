@@ -64,6 +64,8 @@ def designate(event: CrewEvent, role: str, person: Person) -> tuple[CrewEvent, s
     moving the person out of any other role they held on this trip."""
     _open_for_changes(event)
     current = slot(event, role)
+    if not person.active:
+        raise RosterError(f"{person.first_name}'s account is not active", "invalid")
     if not person.may_take(role):
         raise RosterError(f"{person.first_name} is not qualified as {_label(role)}", "invalid")
     displaced = current.person_id if current.person_id != person.id else None

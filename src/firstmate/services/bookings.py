@@ -25,21 +25,26 @@ from firstmate.domain.bookings import (
     IntakeResult,
     cancellation_of,
     classify_change,
+    is_stale,
     revise,
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
 from firstmate.domain.codes import encode_code
-from firstmate.domain.crew import CrewEvent, follow_booking, new_event
+from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_event
 from firstmate.domain.guests import Guest
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
-from firstmate.ports import Absent, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.notifications import booking_notifications
+from firstmate.services.notifications import booking_messages, booking_notifications
+from firstmate.services.outbox import enqueue
 
 MAX_ATTEMPTS = 8
+FANOUT_INDEX = "FANOUT#PENDING"
+#: Earlier bodies remembered per booking, so a late replay of one cannot undo later changes.
+MAX_REMEMBERED = 50
 
 
 @dataclass(frozen=True)
@@ -95,12 +100,12 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
         anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
         result = classify_change(existing, request)
-        if existing is not None and result is IntakeResult.UNCHANGED:
-            return IntakeOutcome(result, existing)
+        if existing is not None and (result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor))):
+            return IntakeOutcome(IntakeResult.UNCHANGED, existing)
         try:
-            if existing is None:
+            if existing is None or anchor is None:
                 return IntakeOutcome(result, _create(ctx, profile, entity, asset, request))
-            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request))
+            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request, anchor))
         except ConditionFailed:
             continue  # another writer got there first: read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
@@ -160,7 +165,10 @@ def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset
     lead = Guest(id="g1", name=request.lead_guest.name, email=request.lead_guest.email, lead=True, added_at=now)
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
-        Put(Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id}), Absent()),
+        Put(
+            Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id, "seen": [booking.fingerprint]}),
+            Absent(),
+        ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), Absent()),
         Put(Item(pk, f"GUEST#{lead.id}", lead.model_dump(mode="json")), Absent()),
@@ -170,8 +178,8 @@ def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset
         ),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    writes += booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
-    ctx.store.transact(writes)
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
+    _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
     return booking
 
 
@@ -182,6 +190,7 @@ def _change(
     asset: Asset,
     existing: Booking,
     request: BookingRequest,
+    anchor: Item,
 ) -> Booking:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
@@ -193,10 +202,14 @@ def _change(
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
     event = follow_booking(CrewEvent.model_validate(event_item.data), booking)
+    if existing.asset != asset.id:
+        event = move_to_boat(event, asset.name, asset.roles, asset.checklist)
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
+    seen = [*_seen(anchor), booking.fingerprint][-MAX_REMEMBERED:]
     writes: list[Write] = [
+        Put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": seen}), VersionIs(anchor.version)),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
     ]
@@ -207,9 +220,63 @@ def _change(
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     guests = list_guests(ctx.store, org, booking.id)
     result = classify_change(existing, request)
-    writes += booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
-    ctx.store.transact(writes)
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
+    _commit(ctx, booking, writes, notices, result)
     return booking
+
+
+def _commit(ctx: Context, booking: Booking, writes: list[Write], notices: list[Put], result: IntakeResult) -> None:
+    """Write the change with its notices in one transaction. A group too large for one transaction
+    gets a fan-out marker in it instead of the last notices; they follow at once, and the
+    `complete_fanouts` job finishes them should this process stop first."""
+    room = MAX_TRANSACTION_WRITES - len(writes)
+    if len(notices) <= room:
+        ctx.store.transact([*writes, *notices])
+        return
+    marker = Item(
+        booking_pk(booking.org, booking.id),
+        f"FANOUT#r{booking.revision}",
+        {"result": result.value, "revision": booking.revision},
+        gsi1pk=FANOUT_INDEX,
+        gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
+    )
+    ctx.store.transact([*writes, *notices[: room - 1], Put(marker, Absent())])
+    complete_fanout(ctx, booking.org, booking.id, booking.revision)
+
+
+def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:
+    """Queue the rest of a large revision's notices (idempotent), then drop its marker. A marker
+    of a revision that has since been superseded is dropped: newer notices replace its own."""
+    pk = booking_pk(org, booking_id)
+    marker = ctx.store.get(pk, f"FANOUT#r{revision}")
+    if marker is None:
+        return 0
+    booking = get_booking(ctx.store, org, booking_id)
+    queued = 0
+    if booking.revision == revision:
+        profile = _profile(ctx.store, org)
+        entity, asset = profile.place(booking.entity, booking.asset)
+        event = get_event(ctx.store, org, booking.event_id)
+        messages = booking_messages(
+            ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking_id),
+            IntakeResult(marker.data["result"]),
+        )  # fmt: skip
+        queued = enqueue(ctx.store, org, messages, ctx.clock.now())
+    ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
+    return queued
+
+
+def complete_fanouts(ctx: Context) -> int:
+    """Finish every fan-out a stopped process left half done; returns the notices queued."""
+    return sum(
+        complete_fanout(ctx, *_marker_key(item.gsi1sk or ""))
+        for item in ctx.store.query_index(FANOUT_INDEX, limit=100).items
+    )
+
+
+def _marker_key(gsi1sk: str) -> tuple[str, str, int]:
+    org, booking_id, revision = gsi1sk.rsplit("#", 2)
+    return org, booking_id, int(revision)
 
 
 def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datetime) -> CalendarEntry:
@@ -233,6 +300,10 @@ def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datet
         cancelled=booking.cancelled,
         updated_at=now,
     )
+
+
+def _seen(anchor: Item | None) -> list[str]:
+    return [str(f) for f in anchor.data.get("seen", [])] if anchor else []
 
 
 def _intake_sk(request: BookingRequest) -> str:

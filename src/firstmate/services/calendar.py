@@ -57,7 +57,7 @@ def feed_token(secret: bytes, store: Store, feed: Feed) -> str:
 def resolve_feed(secret: bytes, store: Store, token: str) -> Feed:
     """The feed a token opens; raises NotFound for a forged, malformed or revoked token."""
     body, _, mac = token.partition(".")
-    if not body or not hmac.compare_digest(_mac(secret, body), mac):
+    if not body or not hmac.compare_digest(_mac(secret, body).encode(), mac.encode()):
         raise NotFound("no such calendar")
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -103,6 +103,8 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> lis
         person = get_person(store, feed.org, feed.target)
     except NotFound:
         raise NotFound("no such calendar") from None
+    if not person.active:
+        raise NotFound("no such calendar")  # a person who left takes no calendar with them
     shown = []
     for entry in entries:
         if not entry.event_id:

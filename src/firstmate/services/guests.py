@@ -190,6 +190,7 @@ def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
     booking, profile, entity = _context(ctx, target)
     signature = guest.waiver
     zone = profile.org.timezone
+    own_code = guest.code if guest.code and not guest.lead else booking.guest_code
     details = [
         ("Guest", guest.name + (" (under 18)" if guest.minor else "")),
         ("Typed name", signature.typed_name),
@@ -198,7 +199,7 @@ def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
         ("Waiver version", signature.waiver_version),
         ("IP address", signature.ip),
         ("Browser", signature.user_agent or "unknown"),
-        ("Booking", f"{booking.id}, trip code {pretty_code(booking.guest_code)}"),
+        ("Booking", f"{booking.id}, page code {pretty_code(own_code)}"),
     ]
     return signed_waiver_pdf(
         business=entity.name,

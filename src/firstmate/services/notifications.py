@@ -17,16 +17,12 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
-from firstmate.errors import InvalidInput
 from firstmate.ports import Put
 from firstmate.rendering import render
 from firstmate.services.access import crew_event_link_token
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.people import crew_for_roles, list_people
-
-#: One transaction holds at most 100 writes; the booking itself needs 6.
-MAX_RECIPIENTS = 80
 
 _VERB = {
     IntakeResult.CREATED: "New",
@@ -46,6 +42,22 @@ def booking_notifications(
     result: IntakeResult,
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision."""
+    now = ctx.clock.now()
+    messages = booking_messages(ctx, profile, entity, asset, booking, event, guests, result)
+    return [enqueue_write(profile.org.id, m, now) for m in messages]
+
+
+def booking_messages(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    booking: Booking,
+    event: CrewEvent,
+    guests: list[Guest],
+    result: IntakeResult,
+) -> list[OutgoingMessage]:
+    """The messages one revision causes (the same keys every time they are built)."""
     messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
     messages += [
         _crew_message(ctx, profile, entity, asset, booking, event, person, result)
@@ -56,18 +68,17 @@ def booking_notifications(
         for guest in guests
         if guest.email and (guest.lead or result is not IntakeResult.CREATED)
     ]
-    if len(messages) > MAX_RECIPIENTS:
-        raise InvalidInput(
-            f"this booking would notify {len(messages)} people; one booking notifies at most {MAX_RECIPIENTS}",
-            hint="mark people who do not crew this boat inactive or narrow their qualifications",
-        )
-    now = ctx.clock.now()
-    return [enqueue_write(profile.org.id, m, now) for m in messages]
+    return messages
 
 
 def guest_page_url(ctx: Context, booking: Booking) -> str:
     """The guest page of a booking."""
     return f"{ctx.settings.base_url}/g/{booking.guest_code}"
+
+
+def _code_of(guest: Guest, booking: Booking) -> str:
+    """Each guest's own page: the lead's is the booking's code; the others have their own."""
+    return guest.code if guest.code and not guest.lead else booking.guest_code
 
 
 def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeResult) -> list[Person]:
@@ -176,8 +187,8 @@ def _guest_message(
         "trip": trip,
         "guest": guest,
         "headline": headline,
-        "link": guest_page_url(ctx, booking),
-        "code": pretty_code(booking.guest_code),
+        "link": f"{ctx.settings.base_url}/g/{_code_of(guest, booking)}",
+        "code": pretty_code(_code_of(guest, booking)),
         "colour": entity.primary_colour,
     }
     assert guest.email is not None

@@ -60,7 +60,9 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                     subject = f"Reminder: {context['role']} {context['in']}, {context['departure']}"
                     messages.append(
                         OutgoingMessage(
-                            idempotency_key=f"ev:{event.id}:reminder:{int(offset.total_seconds() // 60)}m:{person.id}",
+                            # the departure is in the key: a rescheduled trip gets its reminders again
+                            idempotency_key=f"ev:{event.id}:reminder:{int(start.timestamp())}:"
+                            f"{int(offset.total_seconds() // 60)}m:{person.id}",
                             sender=ctx.settings.mail_from,
                             to=(person.email,),
                             subject=subject,

@@ -63,7 +63,8 @@ def release_role(
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         nonlocal released
-        approver = _is_approver(event, actor)
+        # nobody approves their own late release: the captain leaving needs an admin
+        approver = actor.admin or (_is_approver(event, actor) and actor.id != holder_id)
         if actor.id != holder_id and not approver:
             raise Forbidden("only the captain or an admin can release someone else")
         updated, released = rules.release(

@@ -49,7 +49,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         return _page(history, account, params, request, faults)
 
     async def run_status(request: Request) -> JSONResponse:
-        run = runs.get(request.path_params["run_id"])
+        run = runs.get(str(request.path_params["run_id"]))
         faults.calls.append(f"GET run {request.path_params['run_id']}")
         if run is None:
             return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
@@ -64,7 +64,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         return _answer(body, faults)
 
     async def run_insights(request: Request) -> JSONResponse:
-        run = runs.get(request.path_params["run_id"])
+        run = runs.get(str(request.path_params["run_id"]))
         if run is None:
             return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
         params = {**run["params"], **dict(request.query_params)}

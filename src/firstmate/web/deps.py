@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import Request
 
 from firstmate.bootstrap import App
-from firstmate.errors import Forbidden, Unauthorized
+from firstmate.errors import Forbidden, NotFound, Unauthorized
 from firstmate.services.access import verify_token
 from firstmate.services.crew_access import CrewSession, session_person
 from firstmate.services.keys import ApiKey, authenticate
@@ -20,17 +22,30 @@ def get_app(request: Request) -> App:
     return app
 
 
-def require_admin(request: Request) -> None:
-    """Raise Unauthorized unless the request carries an admin session: the operator's (from
-    `firstmate admin link`) or a signed-in admin crew member's."""
+@dataclass(frozen=True)
+class AdminScope:
+    """What an admin may see: every org (the operator, signed in from the CLI) or one org (an
+    admin crew member, signed in by email)."""
+
+    org: str | None
+
+    def check(self, org: str) -> None:
+        """404 for an org outside the scope: another org's things are never revealed."""
+        if self.org is not None and org != self.org:
+            raise NotFound(f"no org {org!r}")
+
+
+def require_admin(request: Request) -> AdminScope:
+    """The admin's scope; raises Unauthorized without an admin session and Forbidden for crew."""
     app = get_app(request)
     token = request.cookies.get(ADMIN_COOKIE)
     if token:
         verify_token(app.secret_key, token, typ="admin-session", now=app.clock.now())
-        return
+        return AdminScope(org=None)
     if request.cookies.get(CREW_COOKIE):
-        if crew_session(request).person.admin:
-            return
+        session = crew_session(request)
+        if session.person.admin:
+            return AdminScope(org=session.org)
         raise Forbidden("admin pages are for admins")
     raise Unauthorized("sign in to see admin pages", hint="run 'firstmate admin link' for a sign-in link")
 

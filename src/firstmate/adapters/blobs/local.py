@@ -71,7 +71,8 @@ class LocalBlobs:
         InvalidInput for a declared type outside the signed prefix.
         """
         wanted = {name: fields.get(name, "") for name in _SIGNED}
-        if not self._signing_key or not hmac.compare_digest(self._sign(wanted), fields.get("x-fm-signature", "")):
+        offered = fields.get("x-fm-signature", "").encode()
+        if not self._signing_key or not hmac.compare_digest(self._sign(wanted).encode(), offered):
             raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
         if int(wanted["x-fm-expires"]) < now.timestamp():
             raise Unauthorized("this upload form has expired", hint="reload the page and try again")

@@ -11,15 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import InvalidInput
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.logs import redact_text
 from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
-from firstmate.web.deps import ADMIN_COOKIE, get_app, require_admin
+from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
+ScopeDep = Annotated[AdminScope, Depends(require_admin)]
 
 
 @router.get("/enter")
@@ -40,28 +42,36 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
     return response
 
 
-@router.get("/outbox", response_class=HTMLResponse, dependencies=[Depends(require_admin)])
-def outbox_page(app: AppDep, org: str | None = None, status: str | None = None) -> HTMLResponse:
-    """Every org's outbox (or one org's), newest first, with dead messages called out."""
+@router.get("/outbox", response_class=HTMLResponse)
+def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None) -> HTMLResponse:
+    """Every org's outbox for the operator; an org admin sees only their own org's."""
     wanted = _status(status)
-    orgs = [org] if org else list_orgs(app.store)
+    visible = [scope.org] if scope.org else list_orgs(app.store)
+    if org and org not in visible:
+        raise NotFound(f"no org {org!r}")
+    orgs = [org] if org else visible
     entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)]
     entries.sort(key=lambda e: e.created_at, reverse=True)
-    return HTMLResponse(
-        render("admin/outbox.html", entries=entries, orgs=list_orgs(app.store), org=org, status=status or "")
-    )
+    return HTMLResponse(render("admin/outbox.html", entries=entries, orgs=visible, org=org, status=status or ""))
 
 
-@router.get("/outbox/{org}/{key:path}", response_class=HTMLResponse, dependencies=[Depends(require_admin)])
-def message_page(app: AppDep, org: str, key: str) -> HTMLResponse:
-    """One message: its headers, its HTML as the recipient sees it, its plain-text part."""
+@router.get("/outbox/{org}/{key:path}", response_class=HTMLResponse)
+def message_page(app: AppDep, scope: ScopeDep, org: str, key: str) -> HTMLResponse:
+    """One message: its headers, its HTML as the recipient sees it, its plain-text part. Sign-in
+    links inside are masked: an admin reading a crew member's mail must not be able to use it."""
+    scope.check(org)
     entry = outbox.get_entry(app.store, org, key)
-    return HTMLResponse(render("admin/message.html", entry=entry, preview=preview_html(entry.message)))
+    masked = entry.model_copy(
+        update={"message": entry.message.model_copy(update={"text": redact_text(entry.message.text)})}
+    )
+    preview = redact_text(preview_html(entry.message))
+    return HTMLResponse(render("admin/message.html", entry=masked, preview=preview))
 
 
-@router.post("/outbox/{org}/{key:path}/retry", dependencies=[Depends(require_admin)])
-def retry(app: AppDep, org: str, key: str, confirm: Annotated[str, Form()] = "") -> Response:
+@router.post("/outbox/{org}/{key:path}/retry")
+def retry(app: AppDep, scope: ScopeDep, org: str, key: str, confirm: Annotated[str, Form()] = "") -> Response:
     """Give a dead message a fresh set of attempts."""
+    scope.check(org)
     outbox.retry_entry(app.store, org, key, app.clock.now())
     return RedirectResponse(f"/admin/outbox/{org}/{key}", status_code=303)
 

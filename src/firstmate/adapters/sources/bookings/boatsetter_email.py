@@ -36,7 +36,12 @@ def parse(message: EmailMessage, *, timezone: str, boats: dict[str, str]) -> Par
     booking_id = fields.get("booking id")
     if not booking_id:
         return RowError("email", "no 'Booking ID:' line found")
-    cancelled = "booking cancelled" in text.lower() or "cancelled" in str(message.get("Subject", "")).lower()
+    # decided by the subject and the headline only: the renter's own words must never cancel a trip
+    headline = text.strip().splitlines()[0].lower() if text.strip() else ""
+    subject = str(message.get("Subject", "")).lower()
+    cancelled = subject.startswith(("booking cancelled", "booking canceled")) or headline.startswith(
+        ("booking cancelled", "booking canceled")
+    )
     try:
         start = _start(fields, timezone)
         body = {

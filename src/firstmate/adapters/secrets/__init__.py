@@ -1,0 +1,1 @@
+"""Secret adapters: environment or a local file (default); AWS Secrets Manager later."""

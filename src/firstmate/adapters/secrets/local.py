@@ -1,0 +1,50 @@
+"""LocalSecrets: secrets from FIRSTMATE_SECRET_<NAME> variables or HOME/secrets.toml.
+
+The file is re-read whenever it changes, so a rotated token takes effect without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from firstmate.errors import ConfigError
+
+
+class LocalSecrets:
+    """The Secrets port on the environment and a TOML file."""
+
+    def __init__(self, path: Path, environ: Mapping[str, str] | None = None) -> None:
+        self._path = Path(path)
+        self._environ = environ if environ is not None else os.environ
+        self._cache: tuple[float, dict[str, str]] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> str:
+        from_env = self._environ.get(f"FIRSTMATE_SECRET_{name.upper()}")
+        if from_env:
+            return from_env
+        value = self._file().get(name.lower()) or self._file().get(name.upper())
+        if not value:
+            raise ConfigError(
+                f"secret {name} is missing",
+                hint=f"set FIRSTMATE_SECRET_{name.upper()} or add {name.lower()} = '…' to {self._path}",
+            )
+        return value
+
+    def _file(self) -> dict[str, str]:
+        try:
+            mtime = self._path.stat().st_mtime
+        except FileNotFoundError:
+            return {}
+        with self._lock:
+            if self._cache is None or self._cache[0] != mtime:
+                try:
+                    data = tomllib.loads(self._path.read_text())
+                except tomllib.TOMLDecodeError as exc:
+                    raise ConfigError(f"{self._path} is not valid TOML: {exc}") from None
+                self._cache = (mtime, {str(k): str(v) for k, v in data.items()})
+            return self._cache[1]

@@ -1,0 +1,218 @@
+"""MetaAdsSource: weekly ad-set insights from the Meta Marketing API (Graph API).
+
+Weekly rows (`time_increment=7` over Monday-aligned ranges) at ad-set level. Short ranges are read
+directly; long ones (a backfill) through an async report run that is polled until done. Cursor
+paging follows `paging.next`. Usage headers (`x-fb-ads-insights-throttle`) are honoured: above 90%
+of the account's allowance the adapter waits before the next call. Transient errors (codes 1, 2, 4,
+17, 341, 613, 80004, HTTP 5xx) are retried with exponential backoff; the fatal ones become errors
+that say what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
+from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
+from firstmate.ports import RawPage
+
+VERSION = "v21.0"
+FIELDS = "account_id,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,clicks,actions"
+TRANSIENT_CODES = {1, 2, 4, 17, 341, 613, 80000, 80004}
+PERMISSION_CODES = {3, 10, 200, 294}
+#: Ranges longer than this go through an async report run, as Meta recommends for big reads.
+ASYNC_AFTER = timedelta(weeks=8)
+BUSY_PCT = 90
+
+
+class _Retry(Exception):
+    """A transient failure worth another try."""
+
+
+class MetaAdsSource:
+    """The AdsSource port on the Meta Marketing API."""
+
+    name = "meta"
+
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[], str],
+        *,
+        currency: str = "USD",
+        page_size: int = 100,
+        attempts: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = token  # read on every call, so a rotated token is used at once
+        self._currency = currency
+        self._page_size = page_size
+        self._attempts = attempts
+        self._sleep = sleep
+        self._client = httpx.Client(timeout=timeout_s)
+        self.waited: list[float] = []  # seconds spent backing off, for the run log
+
+    def pull(self, account: str, since: date, until: date) -> list[RawPage]:
+        if since.weekday() != 0:
+            raise SourceError(f"a week starts on Monday; {since} is a {since:%A}")
+        params = {
+            "level": "adset",
+            "fields": FIELDS,
+            "time_range": json.dumps({"since": since.isoformat(), "until": until.isoformat()}),
+            "time_increment": "7",
+            "limit": str(self._page_size),
+        }
+        url = f"{self._base}/{VERSION}/act_{account}/insights"
+        if until - since > ASYNC_AFTER:
+            started = self._call("POST", url, params)
+            run_id = str(started["body"]["report_run_id"])
+            self._wait_for_run(run_id)
+            return self._pages(f"{self._base}/{VERSION}/{run_id}/insights", {"limit": str(self._page_size)})
+        return self._pages(url, params)
+
+    def parse(self, pages: list[RawPage]) -> list[AdWeek]:
+        rows = []
+        for page in pages:
+            for item in page["body"].get("data", []):
+                actions = item.get("actions") or []
+                rows.append(
+                    AdWeek(
+                        source=self.name,
+                        account=str(item.get("account_id", "")),
+                        campaign_id=str(item["campaign_id"]),
+                        campaign_name=str(item.get("campaign_name", "")),
+                        adset_id=str(item["adset_id"]),
+                        adset_name=str(item.get("adset_name", "")),
+                        objective=str(item.get("objective", "")),
+                        week_start=date.fromisoformat(item["date_start"]),
+                        spend=Decimal(str(item.get("spend", "0"))),
+                        currency=self._currency,
+                        impressions=int(item.get("impressions", 0)),
+                        clicks=int(item.get("clicks", 0)),
+                        leads=canonical_leads(actions),
+                        landing_page_views=action_count(actions, "landing_page_view"),
+                    )
+                )
+        return rows
+
+    def _pages(self, url: str, params: dict[str, str]) -> list[RawPage]:
+        pages = []
+        next_url: str | None = url
+        next_params: dict[str, str] | None = params
+        while next_url:
+            page = self._call("GET", next_url, next_params)
+            pages.append(page)
+            next_url = page["body"].get("paging", {}).get("next")
+            next_params = None  # the next link carries every parameter but the token
+            if len(pages) > 1000:
+                raise SourceError("Meta kept returning pages: stopped after 1,000")
+        return pages
+
+    def _wait_for_run(self, run_id: str) -> None:
+        delay = 1.0
+        for _ in range(120):
+            status = self._call("GET", f"{self._base}/{VERSION}/{run_id}", {})["body"]
+            if status.get("async_status") == "Job Completed" and status.get("async_percent_completion") == 100:
+                return
+            if status.get("async_status") in ("Job Failed", "Job Skipped"):
+                raise SourceUnavailable(f"Meta's report run {run_id} failed", hint="run the report again later")
+            self._pause(delay)
+            delay = min(delay * 1.5, 30.0)
+        raise SourceUnavailable(f"Meta's report run {run_id} did not finish", hint="run the report again later")
+
+    def _call(self, method: str, url: str, params: dict[str, str] | None) -> RawPage:
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retry),
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_exponential(multiplier=1, min=1, max=60),
+            sleep=self._pause,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._once(method, url, params)
+        except _Retry as exc:
+            raise SourceUnavailable(f"Meta kept failing: {exc}", hint="try again later; nothing was changed") from None
+        raise AssertionError("unreachable")
+
+    def _once(self, method: str, url: str, params: dict[str, str] | None) -> RawPage:
+        parsed = httpx.URL(url)
+        own = {k: v for k, v in parsed.params.items() if k != "access_token"}  # a paging link's own cursor
+        url = str(parsed.copy_with(query=None))
+        if method == "GET":
+            query = {**own, **(params or {}), "access_token": self._token()}
+        else:
+            query = {**own, "access_token": self._token()}
+        try:
+            if method == "GET":
+                response = self._client.get(url, params=query)
+            else:
+                response = self._client.post(url, params=query, data=params or {})
+        except httpx.TransportError as exc:
+            raise _Retry(f"cannot reach Meta: {exc}") from exc
+        self._honour_usage(response)
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError:
+            raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
+        if "error" in body:
+            _raise_for(body["error"], response.status_code)
+        if response.status_code >= 500:
+            raise _Retry(f"Meta answered {response.status_code}")
+        paging = body.get("paging")
+        if isinstance(paging, dict) and isinstance(paging.get("next"), str):
+            paging["next"] = _without_token(paging["next"])  # never archive a credential
+        safe = {k: v for k, v in (params or {}).items() if k != "access_token"}
+        return {"request": {"method": method, "url": _without_token(url), "params": safe}, "body": body}
+
+    def _honour_usage(self, response: httpx.Response) -> None:
+        header = response.headers.get("x-fb-ads-insights-throttle")
+        if not header:
+            return
+        try:
+            usage = json.loads(header)
+            pct = max(float(usage.get("acc_id_util_pct", 0)), float(usage.get("app_id_util_pct", 0)))
+        except (ValueError, AttributeError):
+            return
+        if pct >= BUSY_PCT:
+            self._pause(min(60.0, 5.0 * (pct - BUSY_PCT + 1)))
+
+    def _pause(self, seconds: float) -> None:
+        self.waited.append(seconds)
+        self._sleep(seconds)
+
+
+def _raise_for(error: dict[str, Any], status: int) -> None:
+    code = int(error.get("code", 0))
+    message = str(error.get("message", "unknown error"))
+    if code == 190:
+        raise SourceAuthError(
+            f"Meta refused the access token: {message}",
+            hint="renew the token (Business settings → System users → Generate token), update secret meta_access_token",
+        )
+    if code in PERMISSION_CODES:
+        raise SourcePermissionError(
+            f"Meta refused the read: {message}",
+            hint="publish the Meta app (switch it to Live) and grant the token the ads_read permission",
+        )
+    if code in TRANSIENT_CODES or error.get("is_transient") or status >= 500:
+        raise _Retry(f"code {code}: {message}")
+    raise SourceError(f"Meta refused the request (code {code}): {message}")
+
+
+def _without_token(url: str) -> str:
+    """A URL with any access_token removed (paging links carry it; archives must not)."""
+    parsed = httpx.URL(url)
+    params = [(k, v) for k, v in parsed.params.multi_items() if k != "access_token"]
+    return str(parsed.copy_with(params=params))

@@ -1,0 +1,72 @@
+"""Marketing facts as the sources report them: ad-set weeks and CRM leads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+#: Meta reports one lead under several action types; these are tried in order and only the first
+#: present is counted (summing them would count each lead two or three times).
+LEAD_ACTIONS = ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead", "leadgen_grouped")
+
+
+@dataclass(frozen=True)
+class AdWeek:
+    """One ad set's week on an ad platform."""
+
+    source: str
+    account: str
+    campaign_id: str
+    campaign_name: str
+    adset_id: str
+    adset_name: str
+    objective: str
+    week_start: date
+    spend: Decimal
+    currency: str
+    impressions: int
+    clicks: int
+    leads: int
+    landing_page_views: int
+
+    @property
+    def lead_generating(self) -> bool:
+        """Whether this campaign is meant to bring leads (only those have a cost per lead)."""
+        return self.objective in ("OUTCOME_LEADS", "LEAD_GENERATION") or self.leads > 0
+
+
+@dataclass(frozen=True)
+class CrmLead:
+    """A contact created in the CRM, with what it says about where it came from."""
+
+    id: str
+    created: datetime
+    source: str
+    source_data_1: str
+    source_data_2: str
+    utm_campaign: str
+    utm_content: str
+
+    @property
+    def paid_social(self) -> bool:
+        """Whether the CRM attributes it to paid social ads."""
+        return self.source == "PAID_SOCIAL"
+
+
+def canonical_leads(actions: Sequence[Mapping[str, object]]) -> int:
+    """Leads in a Meta `actions` list, counted once (see LEAD_ACTIONS)."""
+    by_type = {str(a.get("action_type")): a.get("value") for a in actions}
+    for action in LEAD_ACTIONS:
+        if action in by_type:
+            return int(float(str(by_type[action])))
+    return 0
+
+
+def action_count(actions: Sequence[Mapping[str, object]], action_type: str) -> int:
+    """The count of one action type (0 when absent)."""
+    for action in actions:
+        if action.get("action_type") == action_type:
+            return int(float(str(action.get("value", 0))))
+    return 0

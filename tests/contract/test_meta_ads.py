@@ -1,0 +1,91 @@
+"""MetaAdsSource against the Meta stand-in over real HTTP: paging, async runs, usage, errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
+from firstmate.errors import SourceAuthError, SourcePermissionError, SourceUnavailable
+from firstmate.standin.data import build_history
+from firstmate.standin.server import META_TOKEN, StandIn, running
+
+LAST_WEEK = date(2026, 11, 9)
+HISTORY = build_history(LAST_WEEK)
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with running(HISTORY) as server:
+        yield server
+
+
+def _source(standin: StandIn, token: str = META_TOKEN, **options: object) -> MetaAdsSource:
+    return MetaAdsSource(standin.url, lambda: token, sleep=lambda _: None, page_size=5, **options)  # type: ignore[arg-type]
+
+
+def test_one_week_pages_through_every_ad_set_and_counts_each_lead_once(standin: StandIn) -> None:
+    source = _source(standin)
+    pages = source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    rows = source.parse(pages)
+    expected = [r for r in HISTORY.rows if r.adset.account == "1001" and r.week_start == LAST_WEEK]
+    assert len(rows) == len(expected) == 4 and len(pages) == 1
+    by_adset = {r.adset_id: r for r in rows}
+    for row in expected:
+        got = by_adset[row.adset.adset_id]
+        assert got.leads == row.leads  # not lead + lead_grouped + pixel lead
+        assert str(got.spend) == f"{row.spend:.2f}" and got.impressions == row.impressions
+        assert got.landing_page_views == row.landing_page_views
+    assert "access_token" not in json.dumps(pages)
+
+
+def test_a_sixteen_week_backfill_runs_as_an_async_report_and_follows_cursors(standin: StandIn) -> None:
+    source = _source(standin)
+    since = LAST_WEEK - timedelta(weeks=15)
+    pages = source.pull("1001", since, LAST_WEEK + timedelta(days=6))
+    rows = source.parse(pages)
+    assert len(rows) == 16 * 4 and len({(r.adset_id, r.week_start) for r in rows}) == 64
+    calls = standin.meta_faults.calls
+    assert calls[0].startswith("POST insights 1001") and any(c.startswith("GET run ") for c in calls)
+    assert sum(c.startswith("GET run insights") for c in calls) == 13  # 64 rows, 5 a page
+    assert "access_token" not in json.dumps(pages)
+
+
+def test_high_usage_slows_down_and_rate_limits_are_retried(standin: StandIn) -> None:
+    standin.meta_faults.usage_pct = 95
+    standin.meta_faults.rate_limited_calls = 2
+    standin.meta_faults.transient_errors = 1
+    source = _source(standin)
+    rows = source.parse(source.pull("1002", LAST_WEEK, LAST_WEEK + timedelta(days=6)))
+    assert len(rows) == 2
+    assert sum(source.waited) >= 3 * 1 + 5 * 6  # three retried failures, and a pause after busy answers
+
+
+def test_an_expired_token_says_renew_it(standin: StandIn) -> None:
+    with pytest.raises(SourceAuthError, match="renew the token"):
+        _source(standin, token="EAAG-old").pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+
+
+def test_an_app_in_development_says_publish_it(standin: StandIn) -> None:
+    standin.meta_faults.app_in_development = True
+    with pytest.raises(SourcePermissionError, match="publish the Meta app"):
+        _source(standin).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+
+
+def test_a_source_that_keeps_failing_gives_up_clearly(standin: StandIn) -> None:
+    standin.meta_faults.transient_errors = 99
+    with pytest.raises(SourceUnavailable, match="Meta kept failing"):
+        _source(standin, attempts=3).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    assert len(standin.meta_faults.calls) == 3
+
+
+def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:
+    current = {"token": "EAAG-old"}
+    source = MetaAdsSource(standin.url, lambda: current["token"], sleep=lambda _: None)
+    with pytest.raises(SourceAuthError):
+        source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    current["token"] = META_TOKEN
+    assert len(source.parse(source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6)))) == 4
