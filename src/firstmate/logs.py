@@ -93,3 +93,4 @@ def configure_logging(
     for noisy in ("uvicorn.access",):  # access lines carry query strings; ours are redacted
         logging.getLogger(noisy).handlers[:] = []
         logging.getLogger(noisy).propagate = True
+        logging.getLogger(noisy).setLevel(logging.NOTSET)

@@ -217,7 +217,8 @@ def test_two_dispatcher_processes_share_the_outbox_without_doubles(tmp_path: Pat
     server = SmtpServer(delay=0.002).start()
     try:
         home = tmp_path / "home"
-        env = _env(home, server)
+        # a lease long enough that no send outlives it on a loaded machine: this test is about claims
+        env = _env(home, server, FIRSTMATE_OUTBOX_LEASE_S="60")
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(120)], app.clock.now())
         procs = [subprocess.Popen([sys.executable, DISPATCHER], env=env) for _ in range(2)]
