@@ -239,7 +239,7 @@ def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_mos
     rng = random.Random(20261121)
     try:
         home = tmp_path / "home"
-        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05")
+        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_OUTBOX_LEASE_S="5")
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(150)], app.clock.now())
         kills = 0
