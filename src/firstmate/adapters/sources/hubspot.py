@@ -1,0 +1,154 @@
+"""HubSpotSource: CRM contacts created in a time range, from HubSpot's CRM search API.
+
+Search pages with `after` cursors, 100 at a time. HubSpot stops paging at 10,000 results, so a
+range with more is split in halves until each part fits. Search is limited to a few requests a
+second: calls are spaced out, and a 429 waits for its Retry-After before trying again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from firstmate.domain.marketing import CrmLead
+from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
+from firstmate.ports import RawPage
+
+PROPERTIES = [
+    "createdate", "email", "hs_analytics_source", "hs_analytics_source_data_1", "hs_analytics_source_data_2",
+    "utm_campaign", "utm_content", "utm_source", "utm_medium",
+]  # fmt: skip
+SEARCH_CAP = 10_000
+MIN_INTERVAL_S = 0.25  # at most four searches a second, under HubSpot's limit
+
+
+class HubSpotSource:
+    """The CrmSource port on HubSpot."""
+
+    name = "hubspot"
+
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[], str],
+        *,
+        page_size: int = 100,
+        cap: int = SEARCH_CAP,
+        attempts: int = 6,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout_s: float = 30.0,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = token
+        self._page_size = page_size
+        self._cap = cap
+        self._attempts = attempts
+        self._sleep = sleep
+        self._client = httpx.Client(timeout=timeout_s)
+        self._last_call = 0.0
+        self.waited: list[float] = []
+
+    def pull(self, since: datetime, until: datetime) -> list[RawPage]:
+        first = self._search(since, until, after=None)
+        if int(first["body"].get("total", 0)) > self._cap and until - since > timedelta(seconds=2):
+            middle = since + (until - since) / 2
+            return self.pull(since, middle) + self.pull(middle + timedelta(milliseconds=1), until)
+        pages = [first]
+        while (after := pages[-1]["body"].get("paging", {}).get("next", {}).get("after")) is not None:
+            pages.append(self._search(since, until, after=str(after)))
+            if len(pages) > self._cap // self._page_size + 2:
+                raise SourceError("HubSpot kept returning pages past its own cap")
+        return pages
+
+    def parse(self, pages: list[RawPage]) -> list[CrmLead]:
+        leads: dict[str, CrmLead] = {}
+        for page in pages:
+            for result in page["body"].get("results", []):
+                props: dict[str, Any] = result.get("properties", {})
+                created = str(props.get("createdate") or result.get("createdAt"))
+                leads[str(result["id"])] = CrmLead(
+                    id=str(result["id"]),
+                    created=datetime.fromisoformat(created.replace("Z", "+00:00")),
+                    source=str(props.get("hs_analytics_source") or ""),
+                    source_data_1=str(props.get("hs_analytics_source_data_1") or ""),
+                    source_data_2=str(props.get("hs_analytics_source_data_2") or ""),
+                    utm_campaign=str(props.get("utm_campaign") or ""),
+                    utm_content=str(props.get("utm_content") or ""),
+                )
+        return sorted(leads.values(), key=lambda lead: lead.created)  # split ranges never count one twice
+
+    def _search(self, since: datetime, until: datetime, after: str | None) -> RawPage:
+        body: dict[str, Any] = {
+            "filterGroups": [
+                {"filters": [{"propertyName": "createdate", "operator": "BETWEEN",
+                              "value": str(_ms(since)), "highValue": str(_ms(until))}]}
+            ],
+            "properties": PROPERTIES,
+            "sorts": [{"propertyName": "createdate", "direction": "ASCENDING"}],
+            "limit": self._page_size,
+        }  # fmt: skip
+        if after is not None:
+            body["after"] = after
+        for attempt in range(1, self._attempts + 1):
+            self._space_out()
+            try:
+                response = self._client.post(
+                    f"{self._base}/crm/v3/objects/contacts/search",
+                    json=body,
+                    headers={"Authorization": f"Bearer {self._token()}"},
+                )
+            except httpx.TransportError as exc:
+                self._wait(min(2.0**attempt, 60.0))
+                error = f"cannot reach HubSpot: {exc}"
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                self._wait(_retry_after(response, attempt))
+                error = f"HubSpot answered {response.status_code}"
+                continue
+            _raise_for(response)
+            return {"request": {"url": "/crm/v3/objects/contacts/search", "body": body}, "body": response.json()}
+        raise SourceUnavailable(f"HubSpot kept failing: {error}", hint="try again later; nothing was changed")
+
+    def _space_out(self) -> None:
+        gap = MIN_INTERVAL_S - (time.monotonic() - self._last_call)
+        if gap > 0:
+            self._wait(gap)
+        self._last_call = time.monotonic()
+
+    def _wait(self, seconds: float) -> None:
+        self.waited.append(seconds)
+        self._sleep(seconds)
+
+
+def _raise_for(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        message = str(response.json().get("message", response.text))
+    except ValueError:
+        message = response.text[:200]
+    if response.status_code == 401:
+        raise SourceAuthError(
+            f"HubSpot refused the token: {message}",
+            hint="create a new private app token and update secret hubspot_token",
+        )
+    if response.status_code == 403:
+        raise SourcePermissionError(
+            f"HubSpot refused the read: {message}", hint="give the private app the crm.objects.contacts.read scope"
+        )
+    raise SourceError(f"HubSpot refused the search ({response.status_code}): {message}")
+
+
+def _retry_after(response: httpx.Response, attempt: int) -> float:
+    try:
+        return max(float(response.headers.get("retry-after", "")), 0.1)
+    except ValueError:
+        return min(2.0**attempt, 60.0)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)

@@ -1,0 +1,63 @@
+"""HubSpotSource against the HubSpot stand-in over real HTTP: paging, the result cap, 429s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.errors import SourceAuthError
+from firstmate.standin.data import build_history
+from firstmate.standin.server import HUBSPOT_TOKEN, StandIn, running
+
+HISTORY = build_history(datetime(2026, 11, 9).date())
+SINCE = datetime(2026, 11, 2, tzinfo=UTC)
+UNTIL = SINCE + timedelta(days=7) - timedelta(milliseconds=1)
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with running(HISTORY) as server:
+        yield server
+
+
+def _source(standin: StandIn, **options: object) -> HubSpotSource:
+    return HubSpotSource(standin.url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None, page_size=20, **options)  # type: ignore[arg-type]
+
+
+def _expected(since: datetime, until: datetime) -> set[str]:
+    return {c.id for c in HISTORY.contacts if since <= c.created <= until}
+
+
+def test_a_week_of_contacts_pages_through_with_attribution(standin: StandIn) -> None:
+    source = _source(standin)
+    leads = source.parse(source.pull(SINCE, UNTIL))
+    assert {lead.id for lead in leads} == _expected(SINCE, UNTIL) and len(leads) > 40
+    paid = [lead for lead in leads if lead.paid_social]
+    assert paid and all(lead.utm_campaign.startswith(("SW |", "TW |")) for lead in paid)
+    assert all(SINCE <= lead.created <= UNTIL for lead in leads)
+
+
+def test_a_range_past_the_result_cap_is_split_and_nothing_is_counted_twice(standin: StandIn) -> None:
+    standin.hubspot_faults.cap = 100  # HubSpot's real cap is 10,000; the same rule at a smaller size
+    source = _source(standin, cap=100)
+    since = SINCE - timedelta(weeks=8)
+    leads = source.parse(source.pull(since, UNTIL))
+    assert {lead.id for lead in leads} == _expected(since, UNTIL) and len(leads) > 300
+    assert len(leads) == len({lead.id for lead in leads})
+    assert sum("after=0" in call for call in standin.hubspot_faults.calls) > 4  # it split the range
+
+
+def test_429_waits_for_retry_after_then_goes_on(standin: StandIn) -> None:
+    standin.hubspot_faults.rate_limited_calls = 2
+    source = _source(standin)
+    assert {lead.id for lead in source.parse(source.pull(SINCE, UNTIL))} == _expected(SINCE, UNTIL)
+    assert source.waited.count(1.0) >= 2
+
+
+def test_a_bad_token_says_what_to_do(standin: StandIn) -> None:
+    source = HubSpotSource(standin.url, lambda: "pat-old", sleep=lambda _: None)
+    with pytest.raises(SourceAuthError, match="private app token"):
+        source.pull(SINCE, UNTIL)
