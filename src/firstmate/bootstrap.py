@@ -16,11 +16,14 @@ from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.adapters.clock import SystemClock
 from firstmate.adapters.mail.outbox import OutboxMailer
 from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
+from firstmate.adapters.secrets.local import LocalSecrets
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.config import Settings
 from firstmate.domain.outbox import RetryPolicy
 from firstmate.errors import ConfigError
-from firstmate.ports import Blobs, Clock, Mailer, Store
+from firstmate.ports import AdsSource, Blobs, Clock, CrmSource, Mailer, Secrets, Store
 
 
 @dataclass
@@ -34,6 +37,15 @@ class App:
     mailer: Mailer
     secret_key: bytes
     retry_policy: RetryPolicy
+    secrets: Secrets
+
+    def ads_source(self) -> AdsSource:
+        """The ad platform, as configured (tokens are read from the secrets on every call)."""
+        return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"))
+
+    def crm_source(self) -> CrmSource:
+        """The CRM, as configured."""
+        return HubSpotSource(self.settings.hubspot_base_url, lambda: self.secrets.get("hubspot_token"))
 
     def close(self) -> None:
         """Release connections held by adapters."""
@@ -54,6 +66,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
         blobs=LocalBlobs(settings.blobs_path, signing_key=secret_key, upload_url="/uploads"),
         mailer=_mailer(settings, clock),
         secret_key=secret_key,
+        secrets=LocalSecrets(settings.home / "secrets.toml"),
         retry_policy=RetryPolicy(
             max_attempts=settings.outbox_max_attempts,
             base_delay=timedelta(seconds=settings.outbox_base_delay_s),

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=2.0, gt=0)
     scheduler_interval_s: float = Field(default=30.0, gt=0)
 
+    meta_base_url: str = Field(default="https://graph.facebook.com", description="Meta Graph API (tests, proxies).")
+    hubspot_base_url: str = Field(default="https://api.hubapi.com", description="HubSpot API (tests, proxies).")
+    analyst: Literal["rules", "anthropic", "bedrock", "openai"] = "rules"
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    weekly_report_cron: str = Field(default="0 7 * * MON", description="When the weekly report goes out, local time.")
     reminder_offsets_h: list[float] = Field(
         default=[24.0, 2.0], description="Hours before departure at which crew get a reminder."
     )

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
 from firstmate.services.bookings import complete_fanouts
+from firstmate.services.business import list_orgs, load_business
+from firstmate.services.intel import run_weekly, sweep_archive
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.scheduler import Job
 
@@ -30,10 +32,34 @@ def finish_fanouts(app: App, period: datetime) -> str:
     return f"{complete_fanouts(app)} notices queued"
 
 
+def weekly_reports(app: App, period: datetime) -> str:
+    """Build and send the weekly marketing report of every org with an ad account."""
+    done = []
+    for org in list_orgs(app.store):
+        profile = load_business(app.store, org)
+        if profile is None or not any(e.meta_ad_account for e in profile.entities):
+            continue
+        run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True)
+        done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
+    return "; ".join(done) or "no org has an ad account"
+
+
+def sweep_archives(app: App, period: datetime) -> str:
+    """Delete raw API archives older than 90 days."""
+    return f"{sweep_archive(app, app.clock.now())} archived pages removed"
+
+
 def declared_jobs(app: App) -> list[Job[App]]:
     """The jobs for this configuration, in the business's time zone where it matters."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
+        Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
+        Job(
+            Schedule(
+                "weekly_report", app.settings.weekly_report_cron, app.settings.timezone, "The weekly marketing report"
+            ),
+            weekly_reports,
+        ),
         Job(
             Schedule("fanouts", "*/5 * * * *", "UTC", "Finish large bookings' notices", timedelta(minutes=10)),
             finish_fanouts,

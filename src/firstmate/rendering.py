@@ -18,7 +18,7 @@ def environment(text: bool = False) -> Environment:
     """The shared environment for HTML (default) or plain text, built on first use."""
     return Environment(
         loader=PackageLoader("firstmate", "templates"),
-        autoescape=False if text else select_autoescape(["html", "xml"], default_for_string=True),  # noqa: S701 - .txt is never HTML
+        autoescape=False if text else select_autoescape(["html", "xml", "mjml"], default_for_string=True),  # noqa: S701 - .txt is never HTML
         undefined=StrictUndefined,
         trim_blocks=not text,
         lstrip_blocks=not text,

@@ -14,6 +14,7 @@ from firstmate.cli.admin import admin_cli
 from firstmate.cli.bookings import booking_cli
 from firstmate.cli.calendar import calendar_cli
 from firstmate.cli.common import err, out, state
+from firstmate.cli.intel import intel_cli
 from firstmate.cli.jobs import jobs_cli
 from firstmate.cli.keys import keys_cli
 from firstmate.cli.outbox import outbox_cli
@@ -36,6 +37,7 @@ cli.add_typer(keys_cli, name="keys")
 cli.add_typer(booking_cli, name="booking")
 cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(signal_cli, name="signal")
+cli.add_typer(intel_cli, name="intel")
 
 
 def _version(value: bool) -> None:

@@ -41,7 +41,7 @@ def export_demo(app: App, client: TestClient, profile: BusinessProfile, result: 
         messages=messages,
         pages=pages,
         feeds=feeds,
-        reports=[],
+        reports=result.reports,
         assets_by_entity=_assets_by_entity(profile),
         base_url=app.settings.base_url,
         home=app.settings.home,

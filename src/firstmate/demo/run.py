@@ -17,6 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
 from firstmate.domain.business import AssetKind, BusinessProfile
 from firstmate.domain.mail import OutgoingMessage
@@ -27,8 +29,11 @@ from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.business import save_business
 from firstmate.services.imports import import_records
+from firstmate.services.intel import IntelRun, last_complete_week, run_weekly
 from firstmate.services.keys import create_key, list_keys, revoke_key
 from firstmate.services.people import save_people
+from firstmate.standin.data import build_history
+from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
 
 DEMO_ORG = "demo"
 #: A Boatsetter-style confirmation email (fictional), imported by the demo through the email parser.
@@ -44,6 +49,7 @@ class DemoResult:
     steps: list[str] = field(default_factory=list)
     messages: list[OutboxEntry] = field(default_factory=list)
     bookings: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, str]] = field(default_factory=list)
     api_key: str = ""
 
     @property
@@ -116,6 +122,17 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
             f"booking {answer.json()['booking_id']}."
         )
 
+        step("Building the weekly marketing report from the Meta and HubSpot stand-ins")
+        run = weekly_report(app, out / "reports")
+        result.reports.append(
+            {"href": "reports/weekly.html", "title": f"Weekly marketing report: {run.report.subject}"}
+        )
+        result.steps.append(
+            f"Pulled 16 weeks of ads and CRM data over HTTP, archived it (run {run.run_id}), and built the "
+            f"weekly report: {run.report.subject}."
+            + (f" Queued it for {', '.join(run.sent_to)}." if run.sent_to else " Already sent for this week.")
+        )
+
         step("Delivering the outbox")
         sent = _drain(app)
         result.steps.append(f"Delivered {sent} message(s) through the {app.settings.mailer} mailer.")
@@ -125,6 +142,17 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
         export_demo(app, client, profile, result)
     result.steps.append(f"Wrote {result.index}.")
     return result
+
+
+def weekly_report(app: App, out: Path) -> IntelRun:
+    """The weekly report on sixteen weeks of fictional ads and CRM data, served by local stand-ins
+    of the Meta and HubSpot APIs and read through the real adapters."""
+    profile = demo_profile()
+    week = last_complete_week(app.clock.now(), profile.org.timezone)
+    with running(build_history(week)) as standin:
+        ads = MetaAdsSource(standin.url, lambda: META_TOKEN)
+        crm = HubSpotSource(standin.url, lambda: HUBSPOT_TOKEN)
+        return run_weekly(app, DEMO_ORG, ads, crm, week=week, out=out, send=True)
 
 
 def direct_booking(app: App, profile: BusinessProfile) -> dict[str, Any]:

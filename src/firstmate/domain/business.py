@@ -46,11 +46,20 @@ class Org(_Frozen):
     timezone: str = "America/Los_Angeles"
     owner_email: str
     ops_email: str
+    report_recipients: tuple[str, ...] = Field(
+        default=(), description="Who gets the weekly report; default: the owner."
+    )
+    audit_bcc: str | None = Field(default=None, description="Copied (BCC) on every report sent.")
 
-    @field_validator("owner_email", "ops_email")
+    @field_validator("owner_email", "ops_email", "audit_bcc")
     @classmethod
-    def _address(cls, value: str) -> str:
-        return check_address(value)
+    def _address(cls, value: str | None) -> str | None:
+        return check_address(value) if value is not None else None
+
+    @field_validator("report_recipients")
+    @classmethod
+    def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_address(v) for v in values)
 
 
 class Entity(_Frozen):
@@ -63,6 +72,9 @@ class Entity(_Frozen):
     accent_colour: str = Field(default="#f2a541", pattern=COLOUR)
     website: str | None = None
     logo_url: str | None = Field(default=None, pattern=r"^(https://|/static/)\S+$")
+    meta_ad_account: str | None = Field(
+        default=None, pattern=r"^[0-9]{1,20}$", description="Meta ad account id (no act_)."
+    )
     waiver: str = Field(
         default=(
             "I take part in this boat trip of my own free will. I understand that sailing carries risks, "

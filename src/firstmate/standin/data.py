@@ -1,8 +1,8 @@
 """A deterministic, fictional marketing history: ad campaigns and CRM contacts for two brands.
 
 Sixteen weeks of Meta ad-set insights and HubSpot contacts, with the ordinary noise of real
-accounts and two stories worth a report: the private-charter campaign's cost per lead has been
-climbing for three weeks, and one week of the sunset campaign had a one-off spike.
+accounts and two stories worth a report: the sunset-cruise campaign's cost per lead has been
+high for three weeks, and one week of the private-charter campaign had a one-off cheap spike.
 """
 
 from __future__ import annotations
@@ -103,9 +103,9 @@ def _row(rng: random.Random, adset: AdSet, week: date, index: int, weeks: int) -
     leads = 0
     if adset.objective == "OUTCOME_LEADS":
         cpl = adset.cpl
-        if adset.campaign_id == "23850002" and index >= weeks - 3:
-            cpl *= 1.55  # the private-charter story: leads got expensive three weeks ago
-        if adset.adset_id == "23850101" and index == weeks - 6:
+        if adset.campaign_id == "23850001" and index >= weeks - 3:
+            cpl *= 2.3  # the story: sunset-cruise leads cost more than twice as much since three weeks ago
+        if adset.campaign_id == "23850002" and index == weeks - 6:
             cpl *= 0.5  # a one-off cheap week (a viral post): a spike, not a trend
         leads = _poisson(rng, spend / cpl)
     landing = int(clicks * rng.uniform(0.55, 0.8))

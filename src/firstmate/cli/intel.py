@@ -1,0 +1,86 @@
+"""`firstmate intel`: the weekly marketing report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from firstmate.cli.common import app_context, err, out
+from firstmate.errors import InvalidInput
+from firstmate.services.intel import list_runs, replay_run, run_weekly
+
+intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=True)
+
+
+def _week(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--week {value!r} is not a date like 2026-11-09") from None
+
+
+@intel_cli.command("run")
+def intel_run(
+    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    week: Annotated[
+        str | None, typer.Option(help="Monday of the week (default: the last complete week with data).")
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Email it to the recipients (once per week and person).")
+    ] = False,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again to people who already have it.")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write weekly.html/.txt/.json here.")] = None,
+) -> None:
+    """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
+    with (
+        app_context() as app,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+        ) as progress,
+    ):
+        progress.add_task("Pulling Meta and HubSpot, building the report", total=None)
+        run = run_weekly(
+            app,
+            org,
+            app.ads_source(),
+            app.crm_source(),
+            week=_week(week),
+            out=out_dir,
+            send=send or resend,
+            resend=resend,
+        )
+    _summary(run.run_id, run.report.subject, run.written, run.sent_to)
+
+
+@intel_cli.command("replay")
+def intel_replay(
+    run_id: Annotated[str, typer.Argument(help="A run id from 'firstmate intel runs'.")],
+    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json here.")] = None,
+) -> None:
+    """Rebuild a past run's report from its raw archive alone (no network, nothing sent)."""
+    with app_context() as app:
+        run = replay_run(app, org, run_id, app.ads_source(), app.crm_source(), out=out_dir)
+    _summary(run.run_id, run.report.subject, run.written, [])
+
+
+@intel_cli.command("runs")
+def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
+    """List past runs, newest first."""
+    with app_context() as app:
+        for run in list_runs(app.store, org):
+            out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
+
+
+def _summary(run_id: str, subject: str, written: list[Path], sent: list[str]) -> None:
+    out.print(f"[green]✓[/] run {run_id}: {subject}", highlight=False)
+    for path in written:
+        out.print(f"  wrote {path}")
+    if sent:
+        out.print(f"  queued for {', '.join(sent)}")

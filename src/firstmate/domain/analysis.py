@@ -1,0 +1,153 @@
+"""The weekly analysis: three department sections written from the facts, and the check that
+keeps every number in any analyst's text true to those facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from firstmate.domain.intel import Kpi, WeeklyFacts
+from firstmate.domain.signal import Direction, Status
+
+DEPARTMENTS = ("Marketing", "Digital/Dev", "Leadership")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One department's part: what happened, what to do."""
+
+    title: str
+    points: list[str]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The analysis as the report shows it, and where it came from."""
+
+    sections: list[Section]
+    author: str  # rules | anthropic | bedrock | openai
+    note: str = ""  # e.g. "the model failed; written from the facts alone"
+    dropped: list[str] = field(default_factory=list)  # claims removed because a number did not match
+
+
+def figure(kpi: Kpi, value: float | None = None) -> str:
+    """A KPI value as the report prints it."""
+    shown = kpi.value if value is None else value
+    if kpi.unit == "money":
+        return f"${shown:,.2f}"
+    if kpi.unit == "percent":
+        return f"{shown:.2f}%"
+    return f"{shown:,.0f}"
+
+
+def percent(change: float) -> str:
+    """A relative change as the report prints it: +12%."""
+    return f"{change:+.0%}"
+
+
+def rules_analysis(facts: WeeklyFacts) -> Analysis:
+    """The analysis written from the facts alone (the default analyst, and every model's fallback)."""
+    alerts = [k for k in facts.kpis if k.signal.status is Status.ALERT]
+    better = [k for k in facts.kpis if k.signal.direction is not Direction.FLAT and k.signal.status is Status.OK]
+    cpl = facts.kpi("cpl")
+    marketing = []
+    for kpi in alerts:
+        marketing.append(f"{kpi.label} needs attention: {kpi.signal.reason} (now {figure(kpi)}).")
+    for row in facts.campaigns:
+        if row.cpl_signal and row.cpl_signal.status is Status.ALERT and row.cpl is not None:
+            marketing.append(
+                f"{row.campaign}: cost per lead has risen for three weeks, to ${row.cpl:,.2f}; "
+                "review its audience and creative."
+            )
+    for kpi in better:
+        marketing.append(
+            f"{kpi.label} is {'up' if kpi.signal.direction is Direction.UP else 'down'}: {kpi.signal.reason}."
+        )
+    if not marketing:
+        marketing.append(f"No KPI moved beyond its normal range this week; cost per lead was {figure(cpl)}.")
+    idle = [row for row in facts.lead_activity if not row.has_leads]
+    digital = [
+        f"{row.campaign} / {row.adset}: no leads from {row.landing_page_views:,} landing page views; check the form."
+        for row in idle
+    ]
+    meta, crm = facts.kpi("leads"), facts.kpi("crm_leads")
+    if meta.value and abs(meta.value - crm.value) / meta.value > 0.2:
+        digital.append(
+            f"Meta counted {figure(meta)} leads but the CRM received {figure(crm)}; check the form-to-CRM sync."
+        )
+    if not digital:
+        digital.append("Every lead campaign brought leads and the CRM matches Meta's count.")
+    leadership = [
+        f"Spend {figure(facts.kpi('spend'))} for {figure(meta)} leads at {figure(cpl)} each "
+        f"(4-week cost per lead {figure(cpl, cpl.rolling_4w or 0)})."
+    ]
+    leadership.append(
+        f"{len(alerts)} KPI(s) need a decision this week."
+        if alerts
+        else "Nothing needs a decision this week: normal variation only."
+    )
+    if facts.restatements:
+        leadership.append("Last week was restated after late attribution: " + "; ".join(facts.restatements) + ".")
+    return Analysis(
+        sections=[Section("Marketing", marketing), Section("Digital/Dev", digital), Section("Leadership", leadership)],
+        author="rules",
+    )
+
+
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\$?\d[\d,]*(?:\.\d+)?%?")
+
+
+def allowed_numbers(facts: WeeklyFacts) -> set[str]:
+    """Every number the facts support, in the forms a writer may use."""
+    values: set[float] = set()
+    for kpi in facts.kpis:
+        for value in (kpi.value, kpi.previous, kpi.rolling_4w, kpi.all_time, kpi.signal.change * 100):
+            if value is not None:
+                values.add(round(value, 2))
+        if kpi.change is not None:
+            values.add(round(kpi.change * 100, 2))
+    for row in facts.campaigns:
+        for figure_ in (row.spend, row.cpl, row.cpl_4w, row.leads, row.impressions, row.clicks, row.landing_page_views):
+            if figure_ is not None:
+                values.add(round(float(figure_), 2))
+    for activity in facts.lead_activity:
+        values.update({float(activity.leads), float(activity.crm_leads), float(activity.landing_page_views)})
+        if activity.cpl is not None:
+            values.add(round(float(activity.cpl), 2))
+    values.update(float(n) for n in facts.crm_by_source.values())
+    values.update(
+        {3.0, 4.0, 16.0, float(facts.week_start.year), float(facts.week_start.day), float(facts.week_end.day)}
+    )
+    return {_canonical(v) for v in values} | {_canonical(round(v)) for v in values}
+
+
+def check_numbers(text: str, allowed: set[str]) -> tuple[str, list[str]]:
+    """Keep the sentences whose every number is in `allowed`; return the text and what was dropped."""
+    kept, dropped = [], []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        numbers = [_canonical(float(n.strip("+$%").replace(",", ""))) for n in _NUMBER.findall(sentence)]
+        if all(n in allowed for n in numbers):
+            kept.append(sentence)
+        else:
+            dropped.append(sentence)
+    return " ".join(kept), dropped
+
+
+def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
+    """The analysis with every unsupported claim removed (and listed)."""
+    allowed = allowed_numbers(facts)
+    sections, dropped = [], list(analysis.dropped)
+    for section in analysis.sections:
+        points = []
+        for point in section.points:
+            text, removed = check_numbers(point, allowed)
+            dropped += removed
+            if text:
+                points.append(text)
+        sections.append(Section(section.title, points))
+    return Analysis(sections=sections, author=analysis.author, note=analysis.note, dropped=dropped)
+
+
+def _canonical(value: float) -> str:
+    rounded = round(abs(value), 2)
+    return f"{rounded:.2f}".rstrip("0").rstrip(".")

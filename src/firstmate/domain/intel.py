@@ -1,0 +1,252 @@
+"""The weekly marketing facts: computed once from the sources' rows, then read by every analyst,
+renderer and check. Nothing here is estimated: every figure traces to rows.
+
+Cost per lead (CPL) is campaign-level spend over leads, for lead-generating campaigns only; the
+4-week CPL is total spend over total leads for those four weeks (not an average of weekly CPLs).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from firstmate.domain.marketing import AdWeek, CrmLead
+from firstmate.domain.signal import Point, Signal, Status, classify
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure for the week, with its history and verdict."""
+
+    key: str
+    label: str
+    unit: str  # money | count | percent
+    value: float
+    previous: float | None
+    rolling_4w: float | None
+    all_time: float | None
+    series: list[float]
+    signal: Signal
+
+    @property
+    def change(self) -> float | None:
+        """Week-over-week change as a fraction (None without a previous week or from zero)."""
+        if self.previous in (None, 0):
+            return None
+        assert self.previous is not None
+        return (self.value - self.previous) / abs(self.previous)
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One campaign's week."""
+
+    campaign: str
+    objective: str
+    spend: Decimal
+    impressions: int
+    clicks: int
+    leads: int
+    landing_page_views: int
+    cpl: Decimal | None
+    cpl_4w: Decimal | None
+    leads_signal: Signal | None
+    cpl_signal: Signal | None
+
+
+@dataclass(frozen=True)
+class LeadActivityRow:
+    """One lead-generating ad set's week, as the Lead Activity section shows it."""
+
+    campaign: str
+    adset: str
+    leads: int
+    crm_leads: int
+    cpl: Decimal | None
+    landing_page_views: int
+
+    @property
+    def has_leads(self) -> bool:
+        """Green when the week brought leads, yellow when it brought none."""
+        return self.leads > 0 or self.crm_leads > 0
+
+
+@dataclass(frozen=True)
+class WeeklyFacts:
+    """Everything the weekly report says, as numbers."""
+
+    org: str
+    week_start: date
+    currency: str
+    kpis: list[Kpi]
+    campaigns: list[CampaignRow]
+    lead_activity: list[LeadActivityRow]
+    crm_by_source: dict[str, int]
+    restatements: list[str] = field(default_factory=list)
+    pulled_at: datetime | None = None
+
+    @property
+    def week_end(self) -> date:
+        """The Sunday that ends the week."""
+        return self.week_start + timedelta(days=6)
+
+    def kpi(self, key: str) -> Kpi:
+        """One KPI by key."""
+        return next(k for k in self.kpis if k.key == key)
+
+
+def money(value: Decimal) -> Decimal:
+    """An amount rounded to cents."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def weeks_with_data(rows: Iterable[AdWeek]) -> list[date]:
+    """The weeks the rows cover, oldest first."""
+    return sorted({r.week_start for r in rows})
+
+
+def compute_facts(
+    org: str, week: date, rows: list[AdWeek], leads: list[CrmLead], *, currency: str = "USD"
+) -> WeeklyFacts:
+    """The facts of `week` from every row up to it (history feeds trends and signals)."""
+    weeks = [w for w in weeks_with_data(rows) if w <= week]
+    by_week: dict[date, list[AdWeek]] = defaultdict(list)
+    for row in rows:
+        if row.week_start <= week:
+            by_week[row.week_start].append(row)
+    crm_by_week: Counter[date] = Counter(_week_of(lead.created) for lead in leads if lead.paid_social)
+    kpis = _kpis(weeks, by_week, crm_by_week)
+    this_week = [lead for lead in leads if _week_of(lead.created) == week]
+    return WeeklyFacts(
+        org=org,
+        week_start=week,
+        currency=currency,
+        kpis=kpis,
+        campaigns=_campaigns(weeks, by_week, week),
+        lead_activity=_lead_activity(by_week.get(week, []), this_week),
+        crm_by_source=dict(Counter(lead.source or "UNKNOWN" for lead in this_week).most_common()),
+    )
+
+
+def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date]) -> list[Kpi]:
+    def total(week: date, attr: str, lead_gen_only: bool = False) -> float:
+        return float(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
+
+    spend = [total(w, "spend") for w in weeks]
+    impressions = [total(w, "impressions") for w in weeks]
+    clicks = [total(w, "clicks") for w in weeks]
+    leads = [total(w, "leads") for w in weeks]
+    lead_spend = [total(w, "spend", lead_gen_only=True) for w in weeks]
+    views = [total(w, "landing_page_views") for w in weeks]
+    crm_leads = [float(crm.get(w, 0)) for w in weeks]
+    cpl = [s / n if n else 0.0 for s, n in zip(lead_spend, leads, strict=True)]
+    ctr = [c / i * 100 if i else 0.0 for c, i in zip(clicks, impressions, strict=True)]
+    return [
+        _kpi("spend", "Ad spend", "money", spend, "spend", sums=True),
+        _kpi("leads", "Leads (Meta)", "count", leads, "leads", sums=True),
+        _kpi("crm_leads", "Leads in the CRM", "count", crm_leads, "leads", sums=True),
+        _kpi("cpl", "Cost per lead", "money", cpl, "cpl", volumes=leads,
+             rolling=_ratio(lead_spend[-4:], leads[-4:]), all_time=_ratio(lead_spend, leads)),
+        _kpi("ctr", "Click-through rate", "percent", ctr, "ctr", volumes=impressions,
+             rolling=_ratio(clicks[-4:], impressions[-4:], 100), all_time=_ratio(clicks, impressions, 100)),
+        _kpi("impressions", "Impressions", "count", impressions, "impressions", sums=True),
+        _kpi("landing_page_views", "Landing page views", "count", views, "leads", sums=True),
+    ]  # fmt: skip
+
+
+def _kpi(
+    key: str, label: str, unit: str, series: list[float], metric: str, *, sums: bool = False,
+    volumes: list[float] | None = None, rolling: float | None = None, all_time: float | None = None,
+) -> Kpi:  # fmt: skip
+    if sums:
+        rolling, all_time = sum(series[-4:]), sum(series)
+    if key == "ctr":  # a rate's points carry the impressions behind them, as a fraction
+        points = [Point(v / 100, vol) for v, vol in zip(series, volumes or [], strict=True)]
+    else:
+        weights: list[float | None] = list(volumes) if volumes else [None] * len(series)
+        points = [Point(v, vol) for v, vol in zip(series, weights, strict=True)]
+    signal = classify(metric, points) if key != "spend" else _neutral(classify("revenue", points))
+    return Kpi(
+        key=key,
+        label=label,
+        unit=unit,
+        value=series[-1] if series else 0.0,
+        previous=series[-2] if len(series) > 1 else None,
+        rolling_4w=rolling,
+        all_time=all_time,
+        series=series[-16:],
+        signal=signal,
+    )
+
+
+def _neutral(signal: Signal) -> Signal:
+    """Spend moving is a decision, not news: keep the direction, never alert."""
+    return Signal(signal.direction, Status.OK, signal.change, signal.z, signal.reason)
+
+
+def _ratio(numerators: list[float], denominators: list[float], scale: float = 1.0) -> float | None:
+    total = sum(denominators)
+    return sum(numerators) / total * scale if total else None
+
+
+def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date) -> list[CampaignRow]:
+    names = sorted({r.campaign_name for r in by_week.get(week, [])})
+    rows = []
+    for name in names:
+        weekly = [[r for r in by_week[w] if r.campaign_name == name] for w in weeks]
+        current = weekly[-1]
+        spend = money(sum((r.spend for r in current), Decimal(0)))
+        leads = sum(r.leads for r in current)
+        lead_gen = any(r.lead_generating for r in current)
+        last4 = [r for group in weekly[-4:] for r in group]
+        spend4 = sum((r.spend for r in last4), Decimal(0))
+        leads4 = sum(r.leads for r in last4)
+        lead_series = [float(sum(r.leads for r in g)) for g in weekly]
+        cpl_series = [float(sum(r.spend for r in g)) / max(sum(r.leads for r in g), 1) for g in weekly]
+        rows.append(
+            CampaignRow(
+                campaign=name,
+                objective=current[0].objective if current else "",
+                spend=spend,
+                impressions=sum(r.impressions for r in current),
+                clicks=sum(r.clicks for r in current),
+                leads=leads,
+                landing_page_views=sum(r.landing_page_views for r in current),
+                cpl=money(spend / leads) if lead_gen and leads else None,
+                cpl_4w=money(spend4 / leads4) if lead_gen and leads4 else None,
+                leads_signal=classify("leads", [Point(v) for v in lead_series]) if lead_gen else None,
+                cpl_signal=classify("cpl", [Point(c, n) for c, n in zip(cpl_series, lead_series, strict=True)])
+                if lead_gen
+                else None,
+            )
+        )
+    return rows
+
+
+def _lead_activity(rows: list[AdWeek], leads: list[CrmLead]) -> list[LeadActivityRow]:
+    crm = Counter((lead.utm_campaign, lead.utm_content) for lead in leads if lead.paid_social)
+    activity = []
+    for row in sorted(rows, key=lambda r: (r.campaign_name, r.adset_name)):
+        if not row.lead_generating:
+            continue
+        activity.append(
+            LeadActivityRow(
+                campaign=row.campaign_name,
+                adset=row.adset_name,
+                leads=row.leads,
+                crm_leads=crm.get((row.campaign_name, row.adset_id), 0),
+                cpl=money(row.spend / row.leads) if row.leads else None,
+                landing_page_views=row.landing_page_views,
+            )
+        )
+    return activity
+
+
+def _week_of(moment: datetime) -> date:
+    day = moment.date()
+    return day - timedelta(days=day.weekday())

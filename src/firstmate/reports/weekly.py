@@ -1,0 +1,107 @@
+"""Render the weekly marketing report: MJML email (Outlook-safe), plain text, JSON."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from mjml import mjml2html
+
+from firstmate.domain.analysis import Analysis, figure, percent
+from firstmate.domain.intel import Kpi, WeeklyFacts
+from firstmate.domain.mail import InlineImage
+from firstmate.domain.signal import Direction, Status
+from firstmate.rendering import render
+from firstmate.reports.charts import ALERT, INK, OK, sparkline
+
+MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    """The report in every form it is delivered or stored in."""
+
+    subject: str
+    email_html: str  # charts as cid: references, for mail
+    page_html: str  # charts inline as data: URLs, for files and the web
+    text: str
+    data: dict[str, Any]
+    images: tuple[InlineImage, ...]
+
+
+def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colour: str = INK) -> WeeklyReport:
+    """Everything a reader sees, built from the facts and the checked analysis only."""
+    images = tuple(InlineImage(cid=f"spark-{k.key}", data=sparkline(k.series, colour=_colour(k))) for k in facts.kpis)
+    cards = [_card(k) for k in facts.kpis]
+    context = {
+        "facts": facts,
+        "analysis": analysis,
+        "business": business,
+        "colour": colour,
+        "cards": cards,
+        "period": _period(facts.week_start, facts.week_end),
+        "pulled_at": facts.pulled_at.strftime("%Y-%m-%d %H:%M UTC") if facts.pulled_at else "",
+    }
+    subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
+    mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
+    email_html = mjml2html(mjml)
+    data_urls = {i.cid: "data:image/png;base64," + base64.b64encode(i.data).decode() for i in images}
+    page_html = mjml2html(render("reports/weekly.mjml", **context, image_src=data_urls))
+    text = render("reports/weekly.txt", **context)
+    return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images)
+
+
+def _card(kpi: Kpi) -> dict[str, str]:
+    change = "no previous week" if kpi.change is None else f"{percent(kpi.change)} week over week"
+    status = kpi.signal.status
+    return {
+        "key": kpi.key,
+        "label": kpi.label,
+        "value": figure(kpi),
+        "marker": f"{MARKERS[kpi.signal.direction]} [{kpi.signal.direction.value}] [{status.value}]",
+        "marker_colour": ALERT
+        if status is Status.ALERT
+        else (OK if kpi.signal.direction is not Direction.FLAT else "#5b6570"),
+        "change": change,
+        "rolling": "" if kpi.rolling_4w is None else f"4 weeks: {figure(kpi, kpi.rolling_4w)}",
+    }
+
+
+def _colour(kpi: Kpi) -> str:
+    return ALERT if kpi.signal.status is Status.ALERT else INK
+
+
+def _headline(facts: WeeklyFacts) -> str:
+    alerts = [k.label.lower() for k in facts.kpis if k.signal.status is Status.ALERT]
+    if alerts:
+        return "needs attention: " + ", ".join(alerts)
+    return f"{figure(facts.kpi('leads'))} leads at {figure(facts.kpi('cpl'))}, nothing unusual"
+
+
+def _period(start: date, end: date) -> str:
+    return (
+        f"{start:%b} {start.day}–{end.day}, {end.year}"
+        if start.month == end.month
+        else f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+    )
+
+
+def _data(facts: WeeklyFacts, analysis: Analysis) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        json.dumps({"facts": asdict(facts), "analysis": asdict(analysis)}, default=_plain)
+    )
+    return data
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Direction | Status):
+        return value.value
+    raise TypeError(f"cannot serialise {type(value).__name__}")

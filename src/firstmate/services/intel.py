@@ -1,0 +1,263 @@
+"""The weekly marketing report: pull, archive raw, compute, analyse, check, render, deliver.
+
+Every run pulls the last sixteen weeks (so trends, signals and late attribution all come from one
+pull) and archives each raw page before anything is computed from it. `replay_run` rebuilds a
+run's report from its archive alone, with no network: the same bytes in, the same report out.
+
+Keys:
+    ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status
+    ORG#<org>#METRICS   <week>#<source>#<ad set>  the latest figures of each ad-set week
+    ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week
+Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week>/...
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from firstmate.domain.analysis import Analysis, checked, rules_analysis
+from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.marketing import AdWeek, CrmLead
+from firstmate.domain.shared import iso, to_epoch
+from firstmate.errors import ConditionFailed, InvalidInput, NotFound
+from firstmate.ports import AdsSource, CrmSource, Item, Put, RawPage, Store
+from firstmate.reports.weekly import WeeklyReport, render_weekly
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue
+from firstmate.services.paging import all_items
+
+log = structlog.get_logger(__name__)
+
+HISTORY_WEEKS = 16
+ARCHIVE_DAYS = 90
+
+
+@dataclass(frozen=True)
+class IntelRun:
+    """What a run produced."""
+
+    run_id: str
+    week: date
+    report: WeeklyReport
+    facts: WeeklyFacts
+    sent_to: list[str]
+    written: list[Path]
+
+
+def run_weekly(
+    ctx: Context,
+    org: str,
+    ads: AdsSource,
+    crm: CrmSource | None,
+    *,
+    week: date | None = None,
+    out: Path | None = None,
+    send: bool = False,
+    resend: bool = False,
+) -> IntelRun:
+    """Run the weekly report for `org`. Without `week`, the most recent complete week with data."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}")
+    accounts = [e.meta_ad_account for e in profile.entities if e.meta_ad_account]
+    if not accounts:
+        raise InvalidInput(
+            f"no business line of {org!r} has a Meta ad account", hint="set meta_ad_account in the profile"
+        )
+    now = ctx.clock.now()
+    target = week or last_complete_week(now, profile.org.timezone)
+    if target.weekday() != 0:
+        raise InvalidInput(f"--week must be a Monday; {target} is a {target:%A}")
+    since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
+    run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    prefix = f"raw/{org}/{run_id}"
+    manifest: dict[str, Any] = {"org": org, "week": target.isoformat(), "pulled_at": iso(now), "ads": [], "crm": []}
+    for account in accounts:
+        pages = ads.pull(account, since, until)
+        manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages))
+    if crm is not None:
+        start = datetime.combine(since, time(), UTC)
+        end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
+        manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end)))
+    ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
+    return _finish(ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend)
+
+
+def replay_run(
+    ctx: Context, org: str, run_id: str, ads: AdsSource, crm: CrmSource | None, *, out: Path | None = None
+) -> IntelRun:
+    """Rebuild a run's metrics and report from its archive alone (no network, nothing sent)."""
+    prefix = f"raw/{org}/{run_id}"
+    if ctx.blobs.head(f"{prefix}/manifest.json") is None:
+        raise NotFound(f"no archived run {run_id!r} for org {org!r}", hint="archives are kept 90 days")
+    manifest = json.loads(ctx.blobs.get(f"{prefix}/manifest.json"))
+    return _finish(
+        ctx, org, run_id, manifest, ads, crm, week_given=True, out=out, send=False, resend=False, replay=True
+    )
+
+
+def last_complete_week(now: datetime, timezone: str) -> date:
+    """The Monday of the last week that has fully ended, in the business's zone."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    return today - timedelta(days=today.weekday() + 7)
+
+
+def _finish(
+    ctx: Context, org: str, run_id: str, manifest: dict[str, Any], ads: AdsSource, crm: CrmSource | None, *,
+    week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False,
+) -> IntelRun:  # fmt: skip
+    rows = [row for key in manifest["ads"] for row in ads.parse(_load(ctx, key))]
+    leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(_load(ctx, key))] if crm else []
+    week = date.fromisoformat(manifest["week"])
+    if not week_given and week not in weeks_with_data(rows):
+        earlier = [w for w in weeks_with_data(rows) if w < week]
+        if not earlier:
+            raise NotFound("the sources have no data for the last sixteen weeks")
+        week = earlier[-1]  # the most recent complete week that has data
+    profile = load_business(ctx.store, org)
+    assert profile is not None
+    facts = compute_facts(org, week, rows, leads)
+    restated = [] if replay else _restatements(ctx.store, org, week, rows)
+    facts = replace(
+        facts,
+        restatements=manifest.get("restatements", restated),
+        pulled_at=datetime.fromisoformat(manifest["pulled_at"]),
+    )
+    analysis = checked(_analyse(facts), facts)
+    for claim in analysis.dropped:
+        log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
+    business = profile.org.name
+    colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
+    report = render_weekly(facts, analysis, business=business, colour=colour)
+    written = _store_report(ctx, org, report, week, out)
+    if not replay:
+        manifest["restatements"] = restated
+        ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
+        _remember(ctx.store, org, rows)
+        ctx.store.put(Item(f"ORG#{org}#INTEL", f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
+                                                                  "pulled_at": manifest["pulled_at"]}))  # fmt: skip
+    sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
+    return IntelRun(run_id=run_id, week=week, report=report, facts=facts, sent_to=sent, written=written)
+
+
+def _analyse(facts: WeeklyFacts) -> Analysis:
+    return rules_analysis(facts)
+
+
+def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, resend: bool = False) -> list[str]:
+    """Queue the report to each recipient once per week (a ledger entry each); `resend` sends again.
+    Returns who was queued now."""
+    profile = load_business(ctx.store, org)
+    assert profile is not None
+    recipients = list(profile.org.report_recipients) or [profile.org.owner_email]
+    queued = []
+    for email in recipients:
+        ledger_sk = f"weekly#{week.isoformat()}#{email}"
+        current = ctx.store.get(f"ORG#{org}#SENDS", ledger_sk)
+        if current is not None and not resend:
+            continue
+        sends = int(current.data["sends"]) + 1 if current else 1
+        key = f"report:weekly:{week.isoformat()}:{email}" + (f":resend{sends}" if sends > 1 else "")
+        message = OutgoingMessage(
+            idempotency_key=key,
+            sender=ctx.settings.mail_from,
+            to=(email,),
+            bcc=(profile.org.audit_bcc,) if profile.org.audit_bcc else (),
+            subject=report.subject,
+            text=report.text,
+            html=report.email_html,
+            images=report.images,
+        )
+        entry = {"sends": sends, "message_key": key, "queued_at": iso(ctx.clock.now())}
+        try:
+            ctx.store.put(Item(f"ORG#{org}#SENDS", ledger_sk, entry))
+        except ConditionFailed:
+            continue
+        enqueue(ctx.store, org, [message], ctx.clock.now())
+        queued.append(email)
+    return queued
+
+
+def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
+    """Past runs, newest first."""
+    runs = [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in all_items(store, f"ORG#{org}#INTEL", "RUN#")]
+    return sorted(runs, key=lambda r: r["run_id"], reverse=True)
+
+
+def _archive(ctx: Context, prefix: str, pages: list[RawPage]) -> str:
+    key = f"{prefix}.json"
+    ctx.blobs.put(key, json.dumps(pages).encode(), "application/json")
+    return key
+
+
+def _load(ctx: Context, key: str) -> list[RawPage]:
+    pages: list[RawPage] = json.loads(ctx.blobs.get(key))
+    return pages
+
+
+def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None) -> list[Path]:
+    files = {
+        "weekly.html": report.page_html,
+        "weekly.txt": report.text,
+        "weekly.json": json.dumps(report.data, indent=1),
+    }
+    for name, content in files.items():
+        kind = "text/html" if name.endswith("html") else ("application/json" if name.endswith("json") else "text/plain")
+        ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/{name}", content.encode(), kind)
+    written = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (out / name).write_text(content, encoding="utf-8")
+            written.append(out / name)
+    return written
+
+
+def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
+    """What changed in the previous week since it was last pulled (late attribution)."""
+    previous = week - timedelta(weeks=1)
+    now_leads = sum(r.leads for r in rows if r.week_start == previous)
+    now_spend = sum(float(r.spend) for r in rows if r.week_start == previous)
+    stored = [i.data for i in all_items(store, f"ORG#{org}#METRICS", f"{previous.isoformat()}#")]
+    if not stored:
+        return []
+    was_leads = sum(int(d["leads"]) for d in stored)
+    was_spend = sum(float(d["spend"]) for d in stored)
+    notes = []
+    if was_leads != now_leads:
+        notes.append(f"leads {was_leads} → {now_leads}")
+    if abs(was_spend - now_spend) >= 0.01:
+        notes.append(f"spend ${was_spend:,.2f} → ${now_spend:,.2f}")
+    return notes
+
+
+def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
+    """Keep the latest figures of every ad-set week (for restatements); written in batches."""
+    items = [
+        Item(f"ORG#{org}#METRICS", f"{r.week_start.isoformat()}#{r.source}#{r.adset_id}",
+             {"leads": r.leads, "spend": str(r.spend), "impressions": r.impressions, "clicks": r.clicks})
+        for r in rows
+    ]  # fmt: skip
+    for start in range(0, len(items), 50):
+        store.transact([Put(item) for item in items[start : start + 50]])
+
+
+def sweep_archive(ctx: Context, now: datetime) -> int:
+    """Delete raw archives older than 90 days (S3 does this with a lifecycle rule)."""
+    cutoff = to_epoch(now - timedelta(days=ARCHIVE_DAYS))
+    removed = 0
+    for blob in ctx.blobs.list("raw/"):
+        if to_epoch(blob.modified) < cutoff:
+            ctx.blobs.delete(blob.key)
+            removed += 1
+    return removed

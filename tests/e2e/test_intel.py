@@ -1,0 +1,132 @@
+"""The weekly report end to end: stand-ins over HTTP, the real adapters, archive, replay, delivery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
+from firstmate.bootstrap import App
+from firstmate.domain.analysis import Analysis, Section, checked
+from firstmate.errors import SourceAuthError
+from firstmate.services import outbox
+from firstmate.services.intel import replay_run, run_weekly
+from firstmate.standin.data import build_history
+from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
+
+WEEK = date(2026, 11, 9)
+NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with running(build_history(WEEK)) as server:
+        yield server
+
+
+@pytest.fixture
+def intel_app(demo_app: App, clock: FixedClock) -> App:
+    clock.set(NOW)
+    return demo_app
+
+
+def _sources(standin: StandIn, token: str = META_TOKEN) -> tuple[MetaAdsSource, HubSpotSource]:
+    return (
+        MetaAdsSource(standin.url, lambda: token, sleep=lambda _: None),
+        HubSpotSource(standin.url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
+    )
+
+
+def test_the_report_flags_the_sustained_change_and_nothing_else(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run = run_weekly(intel_app, "demo", *_sources(standin), out=out)
+    assert run.week == WEEK  # the last complete week, Los Angeles time
+    alerts = {k.key for k in run.facts.kpis if k.signal.status.value == "ALERT"}
+    assert alerts == {"leads", "cpl"}
+    flagged = [c.campaign for c in run.facts.campaigns if c.cpl_signal and c.cpl_signal.status.value == "ALERT"]
+    assert flagged == ["SW | Sunset Cruises | Leads"]
+    assert sorted(p.name for p in out.iterdir()) == ["weekly.html", "weekly.json", "weekly.txt"]
+    text = (out / "weekly.txt").read_text()
+    assert "[UP] [ALERT]" in text and "SW | Sunset Cruises | Leads: cost per lead has risen for three weeks" in text
+    html = (out / "weekly.html").read_text()
+    assert "data:image/png;base64," in html and "Lead activity" in html
+    assert 'src="cid:spark-cpl"' in run.report.email_html
+    data = json.loads((out / "weekly.json").read_text())
+    assert data["facts"]["week_start"] == "2026-11-09" and data["analysis"]["author"] == "rules"
+
+
+def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    archived = [b.key for b in intel_app.blobs.list(f"raw/demo/{run.run_id}/")]
+    assert sorted(Path(k).name for k in archived) == [
+        "hubspot.json",
+        "manifest.json",
+        "meta-1001.json",
+        "meta-1002.json",
+    ]
+    for key in archived:
+        body = intel_app.blobs.get(key).decode()
+        assert META_TOKEN not in body and HUBSPOT_TOKEN not in body
+    offline_ads = MetaAdsSource("http://127.0.0.1:9", lambda: "unused")  # nothing listens there
+    offline_crm = HubSpotSource("http://127.0.0.1:9", lambda: "unused")
+    again = replay_run(intel_app, "demo", run.run_id, offline_ads, offline_crm, out=tmp_path)
+    assert again.report.page_html == run.report.page_html and again.report.text == run.report.text
+    assert again.report.email_html == run.report.email_html
+
+
+def test_each_recipient_gets_the_report_once_unless_resent(intel_app: App, standin: StandIn) -> None:
+    first = run_weekly(intel_app, "demo", *_sources(standin), send=True)
+    assert first.sent_to == ["owner@example.com", "marketing@example.com"]
+    assert run_weekly(intel_app, "demo", *_sources(standin), send=True).sent_to == []
+    resent = run_weekly(intel_app, "demo", *_sources(standin), send=True, resend=True)
+    assert resent.sent_to == ["owner@example.com", "marketing@example.com"]
+    reports = [e for e in outbox.list_entries(intel_app.store, "demo") if e.key.startswith("report:weekly:")]
+    assert len(reports) == 4
+    message = reports[0].message
+    assert (
+        message.bcc == ("audit@example.com",) and len(message.images) == 7 and "cid:spark-leads" in (message.html or "")
+    )
+
+
+def test_an_expired_token_stops_the_run_with_what_to_do(intel_app: App, standin: StandIn) -> None:
+    with pytest.raises(SourceAuthError, match="renew the token"):
+        run_weekly(intel_app, "demo", *_sources(standin, token="EAAG-expired"))
+    assert intel_app.blobs.list("reports/") == []
+
+
+def test_a_number_the_facts_do_not_hold_never_reaches_the_report(intel_app: App, standin: StandIn) -> None:
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    cpl = run.facts.kpi("cpl")
+    invented = Analysis(
+        sections=[Section("Marketing", [f"Cost per lead was ${cpl.value:,.2f} this week. It rose 73% since spring."])],
+        author="openai",
+    )
+    result = checked(invented, run.facts)
+    assert result.sections[0].points == [f"Cost per lead was ${cpl.value:,.2f} this week."]
+    assert result.dropped == ["It rose 73% since spring."]
+
+
+def test_the_cli_explains_a_missing_token(tmp_path: Path) -> None:
+    firstmate = Path(sys.executable).with_name("firstmate")
+    home = tmp_path / "home"
+    assert (
+        subprocess.run(
+            [firstmate, "--home", str(home), "demo", "--no-serve", "--out", str(tmp_path / "out")], capture_output=True
+        ).returncode
+        == 0
+    )
+    done = subprocess.run([firstmate, "--home", str(home), "intel", "run"], capture_output=True, text=True)
+    assert done.returncode == 3 and "secret meta_access_token is missing" in done.stderr
+    assert (tmp_path / "out" / "reports" / "weekly.html").is_file()
