@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from firstmate.adapters.analyst.clients import anthropic_messages, bedrock_converse, openai_compatible
+from firstmate.adapters.analyst.llm import LlmAnalyst
+from firstmate.adapters.analyst.rules import RulesAnalyst
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.adapters.clock import SystemClock
 from firstmate.adapters.mail.outbox import OutboxMailer
@@ -23,7 +26,7 @@ from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.config import Settings
 from firstmate.domain.outbox import RetryPolicy
 from firstmate.errors import ConfigError
-from firstmate.ports import AdsSource, Blobs, Clock, CrmSource, Mailer, Secrets, Store
+from firstmate.ports import AdsSource, Analyst, Blobs, Clock, CrmSource, Mailer, Secrets, Store
 
 
 @dataclass
@@ -42,6 +45,22 @@ class App:
     def ads_source(self) -> AdsSource:
         """The ad platform, as configured (tokens are read from the secrets on every call)."""
         return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"))
+
+    def analyst(self) -> Analyst:
+        """The analyst chosen by `analyst` (rules unless configured otherwise)."""
+        settings = self.settings
+        if settings.analyst == "openai":
+            if not settings.openai_base_url or not settings.openai_model:
+                raise ConfigError("analyst 'openai' needs openai_base_url and openai_model")
+            key = self.secrets.get("openai_api_key") if _has(self.secrets, "openai_api_key") else ""
+            return LlmAnalyst("openai", openai_compatible(settings.openai_base_url, settings.openai_model, key))
+        if settings.analyst == "anthropic":
+            return LlmAnalyst(
+                "anthropic", anthropic_messages(self.secrets.get("anthropic_api_key"), settings.anthropic_model)
+            )
+        if settings.analyst == "bedrock":
+            return LlmAnalyst("bedrock", bedrock_converse(settings.bedrock_model_id, settings.aws_region))
+        return RulesAnalyst()
 
     def crm_source(self) -> CrmSource:
         """The CRM, as configured."""
@@ -74,6 +93,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
             lease=timedelta(seconds=settings.outbox_lease_s),
         ),
     )
+
+
+def _has(secrets: Secrets, name: str) -> bool:
+    try:
+        secrets.get(name)
+    except ConfigError:
+        return False
+    return True
 
 
 def _make_home(home: Path) -> None:

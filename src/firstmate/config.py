@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     analyst: Literal["rules", "anthropic", "bedrock", "openai"] = "rules"
     openai_base_url: str | None = None
     openai_model: str | None = None
+    anthropic_model: str = "claude-sonnet-4-5"
+    bedrock_model_id: str = "anthropic.claude-sonnet-4-5-v1:0"
+    aws_region: str = "us-east-1"
     weekly_report_cron: str = Field(default="0 7 * * MON", description="When the weekly report goes out, local time.")
     reminder_offsets_h: list[float] = Field(
         default=[24.0, 2.0], description="Hours before departure at which crew get a reminder."

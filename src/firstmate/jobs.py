@@ -39,7 +39,7 @@ def weekly_reports(app: App, period: datetime) -> str:
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
-        run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True)
+        run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
     return "; ".join(done) or "no org has an ad account"
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
+from firstmate.domain.analysis import Analysis
+from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 
@@ -290,6 +292,17 @@ class CrmSource(Protocol):
 
     def parse(self, pages: list[RawPage]) -> list[CrmLead]:
         """The leads in raw pages (pure)."""
+        ...
+
+
+class Analyst(Protocol):
+    """Turns the week's facts into department sections."""
+
+    name: str
+
+    def analyse(self, facts: WeeklyFacts) -> Analysis:
+        """Marketing, Digital/Dev and Leadership sections from `facts` alone. Never raises: a
+        model that fails or answers out of format gives way to the rules analysis, with a note."""
         ...
 
 

@@ -54,6 +54,7 @@ def intel_run(
             out=out_dir,
             send=send or resend,
             resend=resend,
+            analyst=app.analyst(),
         )
     _summary(run.run_id, run.report.subject, run.written, run.sent_to)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from firstmate.domain.analysis import Analysis, checked, rules_analysis
+from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, InvalidInput, NotFound
-from firstmate.ports import AdsSource, CrmSource, Item, Put, RawPage, Store
+from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -64,6 +64,7 @@ def run_weekly(
     out: Path | None = None,
     send: bool = False,
     resend: bool = False,
+    analyst: Analyst | None = None,
 ) -> IntelRun:
     """Run the weekly report for `org`. Without `week`, the most recent complete week with data."""
     profile = load_business(ctx.store, org)
@@ -90,7 +91,10 @@ def run_weekly(
         end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
         manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end)))
     ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
-    return _finish(ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend)
+    return _finish(
+        ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
+        analyst=analyst,
+    )  # fmt: skip
 
 
 def replay_run(
@@ -114,7 +118,7 @@ def last_complete_week(now: datetime, timezone: str) -> date:
 
 def _finish(
     ctx: Context, org: str, run_id: str, manifest: dict[str, Any], ads: AdsSource, crm: CrmSource | None, *,
-    week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False,
+    week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False, analyst: Analyst | None = None,
 ) -> IntelRun:  # fmt: skip
     rows = [row for key in manifest["ads"] for row in ads.parse(_load(ctx, key))]
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(_load(ctx, key))] if crm else []
@@ -133,7 +137,7 @@ def _finish(
         restatements=manifest.get("restatements", restated),
         pulled_at=datetime.fromisoformat(manifest["pulled_at"]),
     )
-    analysis = checked(_analyse(facts), facts)
+    analysis = checked(_analyse(ctx, org, run_id, facts, analyst, replay), facts)
     for claim in analysis.dropped:
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
     business = profile.org.name
@@ -150,8 +154,21 @@ def _finish(
     return IntelRun(run_id=run_id, week=week, report=report, facts=facts, sent_to=sent, written=written)
 
 
-def _analyse(facts: WeeklyFacts) -> Analysis:
-    return rules_analysis(facts)
+def _analyse(
+    ctx: Context, org: str, run_id: str, facts: WeeklyFacts, analyst: Analyst | None, replay: bool
+) -> Analysis:
+    """The run's analysis. It is archived with the raw data, so a replay shows the same words even
+    when a model wrote them (models do not answer twice alike)."""
+    key = f"raw/{org}/{run_id}/analysis.json"
+    if replay and ctx.blobs.head(key) is not None:
+        stored = json.loads(ctx.blobs.get(key))
+        sections = [Section(s["title"], list(s["points"])) for s in stored["sections"]]
+        return Analysis(sections=sections, author=stored["author"], note=stored.get("note", ""))
+    analysis = analyst.analyse(facts) if analyst is not None else rules_analysis(facts)
+    body = {"sections": [asdict(s) for s in analysis.sections], "author": analysis.author, "note": analysis.note}
+    if not replay:
+        ctx.blobs.put(key, json.dumps(body, indent=1).encode(), "application/json")
+    return analysis
 
 
 def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, resend: bool = False) -> list[str]:

@@ -13,7 +13,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from firstmate.standin import hubspot, meta
+from firstmate.standin import hubspot, meta, models
 from firstmate.standin.data import History
 
 META_TOKEN = "EAAG-standin-meta-token"  # fictional: the stand-in accepts only these
@@ -27,14 +27,17 @@ class StandIn:
     url: str
     meta_faults: meta.MetaFaults = field(default_factory=meta.MetaFaults)
     hubspot_faults: hubspot.HubSpotFaults = field(default_factory=hubspot.HubSpotFaults)
+    model: models.ModelScript = field(default_factory=models.ModelScript)
 
 
 @contextmanager
 def running(history: History) -> Iterator[StandIn]:
     """Serve `history` until the block ends."""
-    meta_faults, hubspot_faults = meta.MetaFaults(), hubspot.HubSpotFaults()
+    meta_faults, hubspot_faults, model = meta.MetaFaults(), hubspot.HubSpotFaults(), models.ModelScript()
     app = Starlette(
-        routes=meta.routes(history, meta_faults, META_TOKEN) + hubspot.routes(history, hubspot_faults, HUBSPOT_TOKEN)
+        routes=meta.routes(history, meta_faults, META_TOKEN)
+        + hubspot.routes(history, hubspot_faults, HUBSPOT_TOKEN)
+        + models.routes(model)
     )
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -49,7 +52,7 @@ def running(history: History) -> Iterator[StandIn]:
             raise RuntimeError("the stand-in server did not start")
         time.sleep(0.02)
     try:
-        yield StandIn(url=url, meta_faults=meta_faults, hubspot_faults=hubspot_faults)
+        yield StandIn(url=url, meta_faults=meta_faults, hubspot_faults=hubspot_faults, model=model)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -1,0 +1,1 @@
+"""Analysts: turn the week's facts into department sections (rules by default; LLMs optional)."""
