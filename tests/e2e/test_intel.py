@@ -71,6 +71,7 @@ def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     run = run_weekly(intel_app, "demo", *_sources(standin))
     archived = [b.key for b in intel_app.blobs.list(f"raw/demo/{run.run_id}/")]
     assert sorted(Path(k).name for k in archived) == [
+        "analysis.json",
         "hubspot.json",
         "manifest.json",
         "meta-1001.json",
