@@ -131,3 +131,35 @@ def test_the_cli_explains_a_missing_token(tmp_path: Path) -> None:
     done = subprocess.run([firstmate, "--home", str(home), "intel", "run"], capture_output=True, text=True)
     assert done.returncode == 3 and "secret meta_access_token is missing" in done.stderr
     assert (tmp_path / "out" / "reports" / "weekly.html").is_file()
+
+
+def test_late_attribution_restates_last_week_and_says_so(intel_app: App) -> None:
+    from dataclasses import replace
+
+    history = build_history(WEEK)
+    with running(history) as server:
+        run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+        previous = next(i for i, r in enumerate(history.rows) if r.week_start == date(2026, 11, 2))
+        row = history.rows[previous]
+        history.rows[previous] = replace(row, leads=row.leads + 3)  # three leads attributed late
+        again = run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+    [note] = again.facts.restatements
+    assert note.startswith("leads ") and note.endswith(str(int(note.split(" ")[1]) + 3))
+    assert "Last week was restated after late attribution" in again.report.text
+
+
+def test_past_reports_are_on_the_admin_pages(intel_app: App, standin: StandIn) -> None:
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.access import admin_link_token
+    from firstmate.web.app import create_app
+
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    client = TestClient(create_app(intel_app))
+    assert client.get("/admin/reports").status_code == 401
+    client.get(f"/admin/enter?t={admin_link_token(intel_app.secret_key, intel_app.clock.now())}")
+    listing = client.get("/admin/reports")
+    assert listing.status_code == 200 and run.run_id in listing.text
+    page = client.get("/admin/reports/demo/2026-11-09")
+    assert page.status_code == 200 and "Lead activity" in page.text
+    assert client.get("/admin/reports/demo/2026-01-05").status_code == 404
