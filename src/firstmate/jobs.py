@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
+from firstmate.errors import FirstmateError
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
-from firstmate.services.intel import run_weekly, sweep_archive
+from firstmate.services.intel import record_failure, run_weekly, sweep_archive
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.scheduler import Job
 
@@ -34,13 +35,20 @@ def finish_fanouts(app: App, period: datetime) -> str:
 
 def weekly_reports(app: App, period: datetime) -> str:
     """Build and send the weekly marketing report of every org with an ad account."""
-    done = []
+    done, failed = [], []
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
-        run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
+        try:
+            run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
+        except FirstmateError as exc:  # one org's broken token must not stop the others' reports
+            record_failure(app, org, exc, period)
+            failed.append(f"{org}: {exc}")
+            continue
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
+    if failed:
+        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
     return "; ".join(done) or "no org has an ad account"
 
 

@@ -163,3 +163,37 @@ def test_past_reports_are_on_the_admin_pages(intel_app: App, standin: StandIn) -
     page = client.get("/admin/reports/demo/2026-11-09")
     assert page.status_code == 200 and "Lead activity" in page.text
     assert client.get("/admin/reports/demo/2026-01-05").status_code == 404
+
+
+def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.access import admin_link_token
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+    from firstmate.web.app import create_app
+
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", "EAAG-expired")
+    monkeypatch.setenv("FIRSTMATE_SECRET_HUBSPOT_TOKEN", HUBSPOT_TOKEN)
+    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "hubspot_base_url": standin.url})
+    app = replace_settings(intel_app, settings)
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
+    weekly = [job for job in declared_jobs(app) if job.name == "weekly_report"]
+    assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
+    assert last_runs(app.store, "weekly_report")[0]["status"] == "failed"
+    [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
+    assert mail.message.to == ("owner@example.com",) and "renew the token" in mail.message.text
+    client = TestClient(create_app(app))
+    client.get(f"/admin/enter?t={admin_link_token(app.secret_key, clock.now())}")
+    page = client.get("/admin/reports").text
+    assert "Runs that failed" in page and "renew the token" in page
+
+
+def replace_settings(app: App, settings: object) -> App:
+    from dataclasses import replace
+
+    return replace(app, settings=settings)

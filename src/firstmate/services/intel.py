@@ -28,7 +28,7 @@ from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import ConditionFailed, InvalidInput, NotFound
+from firstmate.errors import ConditionFailed, FirstmateError, InvalidInput, NotFound
 from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.business import load_business
@@ -278,3 +278,33 @@ def sweep_archive(ctx: Context, now: datetime) -> int:
             ctx.blobs.delete(blob.key)
             removed += 1
     return removed
+
+
+def record_failure(ctx: Context, org: str, error: FirstmateError, period: datetime) -> None:
+    """Say honestly that a scheduled report failed: on the admin reports page, and to the owner
+    by email (once per org and period, however often the scheduler retries)."""
+    profile = load_business(ctx.store, org)
+    now = ctx.clock.now()
+    detail = {"error": error.message, "hint": error.hint or "", "period": iso(period), "at": iso(now)}
+    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail))
+    if profile is None:
+        return
+    what = error.message + (f" ({error.hint})" if error.hint else "")
+    message = OutgoingMessage(
+        idempotency_key=f"report:weekly:failed:{iso(period)}",
+        sender=ctx.settings.mail_from,
+        to=(profile.org.owner_email,),
+        subject=f"The weekly marketing report did not run: {error.message}"[:300],
+        text=(
+            f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
+            "firstmate tries again on its next rounds; once fixed, run 'firstmate intel run --send'."
+        ),
+    )
+    enqueue(ctx.store, org, [message], now)
+
+
+def list_failures(store: Store, org: str) -> list[dict[str, Any]]:
+    """Failed scheduled runs, newest first."""
+    return sorted(
+        (dict(i.data) for i in all_items(store, f"ORG#{org}#INTEL", "FAIL#")), key=lambda f: f["at"], reverse=True
+    )

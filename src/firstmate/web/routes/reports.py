@@ -12,7 +12,7 @@ from firstmate.bootstrap import App
 from firstmate.errors import BlobNotFound, NotFound
 from firstmate.rendering import render
 from firstmate.services.business import list_orgs
-from firstmate.services.intel import list_runs
+from firstmate.services.intel import list_failures, list_runs
 from firstmate.web.deps import AdminScope, get_app, require_admin
 
 router = APIRouter(prefix="/admin/reports", include_in_schema=False)
@@ -26,7 +26,8 @@ def history(app: AppDep, scope: ScopeDep) -> HTMLResponse:
     orgs = [scope.org] if scope.org else list_orgs(app.store)
     runs = [{"org": org, **run} for org in orgs for run in list_runs(app.store, org)]
     runs.sort(key=lambda r: r["run_id"], reverse=True)
-    return HTMLResponse(render("admin/reports.html", runs=runs))
+    failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
+    return HTMLResponse(render("admin/reports.html", runs=runs, failures=failures))
 
 
 @router.get("/{org}/{week}", response_class=HTMLResponse)
