@@ -10,6 +10,11 @@ from fpdf import FPDF
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+def font_dir() -> Path:
+    """Where the DejaVu fonts (shipped with matplotlib) are."""
+    return _FONT_DIR
+
+
 def _document() -> FPDF:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)

@@ -55,7 +55,8 @@ def test_the_report_flags_the_sustained_change_and_nothing_else(
     assert alerts == {"leads", "cpl"}
     flagged = [c.campaign for c in run.facts.campaigns if c.cpl_signal and c.cpl_signal.status.value == "ALERT"]
     assert flagged == ["SW | Sunset Cruises | Leads"]
-    assert sorted(p.name for p in out.iterdir()) == ["weekly.html", "weekly.json", "weekly.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["weekly.html", "weekly.json", "weekly.pdf", "weekly.txt"]
+    assert (out / "weekly.pdf").read_bytes().startswith(b"%PDF")
     text = (out / "weekly.txt").read_text()
     assert "[UP] [ALERT]" in text and "SW | Sunset Cruises | Leads: cost per lead has risen for three weeks" in text
     html = (out / "weekly.html").read_text()
@@ -85,6 +86,7 @@ def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     again = replay_run(intel_app, "demo", run.run_id, offline_ads, offline_crm, out=tmp_path)
     assert again.report.page_html == run.report.page_html and again.report.text == run.report.text
     assert again.report.email_html == run.report.email_html
+    assert again.report.pdf == run.report.pdf
 
 
 def test_each_recipient_gets_the_report_once_unless_resent(intel_app: App, standin: StandIn) -> None:

@@ -17,6 +17,7 @@ from firstmate.domain.mail import InlineImage
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK, sparkline
+from firstmate.reports.weekly_pdf import weekly_pdf
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
 
@@ -31,6 +32,7 @@ class WeeklyReport:
     text: str
     data: dict[str, Any]
     images: tuple[InlineImage, ...]
+    pdf: bytes
 
 
 def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colour: str = INK) -> WeeklyReport:
@@ -52,7 +54,8 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
     data_urls = {i.cid: "data:image/png;base64," + base64.b64encode(i.data).decode() for i in images}
     page_html = mjml2html(render("reports/weekly.mjml", **context, image_src=data_urls))
     text = render("reports/weekly.txt", **context)
-    return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images)
+    pdf = weekly_pdf(facts, analysis, images, business=business, period=_period(facts.week_start, facts.week_end))
+    return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
 
 
 def _card(kpi: Kpi) -> dict[str, str]:

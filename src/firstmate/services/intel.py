@@ -231,12 +231,15 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
     for name, content in files.items():
         kind = "text/html" if name.endswith("html") else ("application/json" if name.endswith("json") else "text/plain")
         ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/{name}", content.encode(), kind)
+    ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/weekly.pdf", report.pdf, "application/pdf")
     written = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
             (out / name).write_text(content, encoding="utf-8")
             written.append(out / name)
+        (out / "weekly.pdf").write_bytes(report.pdf)
+        written.append(out / "weekly.pdf")
     return written
 
 

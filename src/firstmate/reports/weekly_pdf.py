@@ -1,0 +1,87 @@
+"""The weekly report as a PDF: the same facts, cards, tables and analysis as the email."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from fpdf import FPDF
+
+from firstmate.domain.analysis import Analysis, figure, percent
+from firstmate.domain.intel import WeeklyFacts
+from firstmate.domain.mail import InlineImage
+from firstmate.pdf import font_dir
+
+
+def weekly_pdf(
+    facts: WeeklyFacts, analysis: Analysis, images: tuple[InlineImage, ...], *, business: str, period: str
+) -> bytes:
+    """A printable copy of the report (A4, Unicode fonts, sparklines included)."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(font_dir() / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"Weekly marketing report, {period}")
+    pdf.set_creator("firstmate")
+    pdf.set_creation_date(facts.pulled_at) if facts.pulled_at else None
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.cell(0, 9, f"{business}: weekly marketing report", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.cell(0, 7, period, new_x="LMARGIN", new_y="NEXT")
+    charts = {image.cid: image.data for image in images}
+    for kpi in facts.kpis:
+        change = "" if kpi.change is None else f"{percent(kpi.change)} week over week"
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(55, 8, kpi.label)
+        pdf.cell(35, 8, figure(kpi))
+        pdf.set_font("DejaVu", "", 9)
+        pdf.cell(45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]  {change}")
+        chart = charts.get(f"spark-{kpi.key}")
+        if chart:
+            pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=pdf.get_y(), w=40, h=12)
+        pdf.ln(13)
+    campaigns = [
+        [c.campaign, f"${c.spend:,.2f}", str(c.leads), _dollars(c.cpl), _dollars(c.cpl_4w)] for c in facts.campaigns
+    ]
+    _table(pdf, "Campaigns", ["Campaign", "Spend", "Leads", "CPL", "4-week CPL"], campaigns, [80, 25, 20, 25, 30])
+    activity = [
+        [f"{a.campaign} / {a.adset}", str(a.leads), str(a.crm_leads), _dollars(a.cpl), f"{a.landing_page_views:,}"]
+        for a in facts.lead_activity
+    ]
+    _table(
+        pdf,
+        "Lead activity",
+        ["Campaign / ad set", "Leads", "In CRM", "CPL", "Page views"],
+        activity,
+        [95, 18, 20, 22, 25],
+    )
+    for section in analysis.sections:
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        for point in section.points:
+            pdf.multi_cell(0, 5.5, f"• {point}", new_x="LMARGIN", new_y="NEXT")
+    if analysis.note:
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(0, 5, analysis.note, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _dollars(value: Decimal | None) -> str:
+    return f"${value:,.2f}" if value is not None else "–"
+
+
+def _table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widths: list[int]) -> None:
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "B", 8)
+    for text, width in zip(header, widths, strict=True):
+        pdf.cell(width, 6, text, border="B")
+    pdf.ln()
+    pdf.set_font("DejaVu", "", 8)
+    for row in rows:
+        for text, width in zip(row, widths, strict=True):
+            pdf.cell(width, 6, text[:60])
+        pdf.ln()
