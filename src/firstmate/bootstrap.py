@@ -20,6 +20,7 @@ from firstmate.adapters.clock import SystemClock
 from firstmate.adapters.mail.outbox import OutboxMailer
 from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
 from firstmate.adapters.secrets.local import LocalSecrets
+from firstmate.adapters.sources.ads_csv import CsvAdsSource
 from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.adapters.store.sqlite import SqliteStore
@@ -44,6 +45,8 @@ class App:
 
     def ads_source(self) -> AdsSource:
         """The ad platform, as configured (tokens are read from the secrets on every call)."""
+        if self.settings.ads_source == "csv":
+            return CsvAdsSource(self.settings.ads_csv_folder)
         return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"))
 
     def analyst(self) -> Analyst:
@@ -62,8 +65,10 @@ class App:
             return LlmAnalyst("bedrock", bedrock_converse(settings.bedrock_model_id, settings.aws_region))
         return RulesAnalyst()
 
-    def crm_source(self) -> CrmSource:
-        """The CRM, as configured."""
+    def crm_source(self) -> CrmSource | None:
+        """The CRM, as configured (None for a business without one)."""
+        if self.settings.crm_source == "none":
+            return None
         return HubSpotSource(self.settings.hubspot_base_url, lambda: self.secrets.get("hubspot_token"))
 
     def close(self) -> None:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=2.0, gt=0)
     scheduler_interval_s: float = Field(default=30.0, gt=0)
 
+    ads_source: Literal["meta", "csv"] = Field(default="meta", description="Where weekly ad figures come from.")
+    crm_source: Literal["hubspot", "none"] = Field(default="hubspot", description="Where CRM leads come from.")
+    ads_csv_folder: Path = Field(default=Path("ads"), description="With ads_source csv: <folder>/<account>.csv.")
     meta_base_url: str = Field(default="https://graph.facebook.com", description="Meta Graph API (tests, proxies).")
     hubspot_base_url: str = Field(default="https://api.hubapi.com", description="HubSpot API (tests, proxies).")
     analyst: Literal["rules", "anthropic", "bedrock", "openai"] = "rules"

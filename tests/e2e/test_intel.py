@@ -199,3 +199,23 @@ def replace_settings(app: App, settings: object) -> App:
     from dataclasses import replace
 
     return replace(app, settings=settings)
+
+
+def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: App, tmp_path: Path) -> None:
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.errors import InvalidInput
+
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    for n in range(16):
+        week = date.fromordinal(WEEK.toordinal() - 7 * (15 - n))
+        leads = 30 if n < 13 else 12  # leads fell three weeks ago
+        lines.append(f"{week},Harbor tours,Locals,OUTCOME_LEADS,500.00,40000,480,{leads},300")
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert run.facts.kpi("leads").value == 24 and run.facts.kpi("leads").signal.status.value == "ALERT"
+    (folder / "1001.csv").write_text(lines[0] + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
+    with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)

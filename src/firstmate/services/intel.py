@@ -6,7 +6,7 @@ run's report from its archive alone, with no network: the same bytes in, the sam
 
 Keys:
     ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status
-    ORG#<org>#METRICS   <week>#<source>#<ad set>  the latest figures of each ad-set week
+    ORG#<org>#METRICS   <week>#<source>#<account>#<ad set>  the latest figures of each ad-set week
     ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week
 Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week>/...
 """
@@ -264,7 +264,7 @@ def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> lis
 def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
     """Keep the latest figures of every ad-set week (for restatements); written in batches."""
     items = [
-        Item(f"ORG#{org}#METRICS", f"{r.week_start.isoformat()}#{r.source}#{r.adset_id}",
+        Item(f"ORG#{org}#METRICS", f"{r.week_start.isoformat()}#{r.source}#{r.account}#{r.adset_id}",
              {"leads": r.leads, "spend": str(r.spend), "impressions": r.impressions, "clicks": r.clicks})
         for r in rows
     ]  # fmt: skip
