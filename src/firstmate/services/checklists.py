@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from firstmate.domain import checklist as rules
 from firstmate.domain.crew import CrewEvent, Phase
 from firstmate.domain.guests import check_departure
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
-from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.ports import Item, VersionIs
-from firstmate.services.bookings import booking_pk, get_event, list_guests
+from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.services.bookings import list_guests
 from firstmate.services.context import Context
+from firstmate.services.events import update_event
 
 #: The item that stands for "every guest has signed": ticking it checks the guests.
 WAIVERS_ITEM = "waivers"
@@ -61,28 +64,15 @@ def _crew_of(event: CrewEvent, actor: Person) -> None:
         raise Forbidden("only the crew of this trip can work its checklist: claim a role first")
 
 
-def _apply(ctx: Context, org: str, event_id: str, change: object) -> CrewEvent:
-    assert callable(change)
-    for _ in range(20):
-        event = get_event(ctx.store, org, event_id)
-        pk = booking_pk(org, event.booking_id)
-        stored = ctx.store.get(pk, "EVENT")
-        if stored is None:
-            raise NotFound(f"no event {event_id!r}")
-        current = CrewEvent.model_validate(stored.data)
+def _apply(ctx: Context, org: str, event_id: str, change: Callable[[CrewEvent], CrewEvent]) -> CrewEvent:
+    def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         try:
-            updated: CrewEvent = change(current)
+            return change(event), []
         except rules.ChecklistError as exc:
             if exc.kind == "missing":
                 raise NotFound(str(exc)) from None
             if exc.kind in ("not_open", "cancelled"):
                 raise Conflict(str(exc)) from None
             raise InvalidInput(str(exc)) from None
-        if updated == current:
-            return current
-        try:
-            ctx.store.put(Item(pk, "EVENT", updated.model_dump(mode="json")), VersionIs(stored.version))
-        except ConditionFailed:
-            continue
-        return updated
-    raise Conflict("the checklist is changing fast; try again")
+
+    return update_event(ctx, org, event_id, mapped, attempts=20)

@@ -14,13 +14,11 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
-from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.ports import Item, Put, VersionIs, Write
+from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.rendering import render
-from firstmate.services.bookings import booking_pk, get_event
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.outbox import enqueue_write
+from firstmate.services.events import update_event
 from firstmate.services.people import get_person, list_people
 
 MAX_ATTEMPTS = 30
@@ -109,33 +107,13 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
 
 
 def _apply(ctx: Context, org: str, event_id: str, change: Change) -> CrewEvent:
-    for _ in range(MAX_ATTEMPTS):
-        event = get_event(ctx.store, org, event_id)
-        pk = booking_pk(org, event.booking_id)
-        stored = ctx.store.get(pk, "EVENT")
-        if stored is None:
-            raise NotFound(f"no event {event_id!r}")
-        current = CrewEvent.model_validate(stored.data)
+    def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         try:
-            updated, notices = change(current)
+            return change(event)
         except rules.RosterError as exc:
             raise _error(exc) from None
-        if updated == current:
-            return current
-        writes: list[Write] = [Put(Item(pk, "EVENT", updated.model_dump(mode="json")), VersionIs(stored.version))]
-        now = ctx.clock.now()
-        writes += [
-            enqueue_write(
-                org, m.model_copy(update={"idempotency_key": f"{m.idempotency_key}:v{stored.version + 1}"}), now
-            )
-            for m in notices
-        ]
-        try:
-            ctx.store.transact(writes)
-        except ConditionFailed:
-            continue  # someone changed the event meanwhile: decide again on the new roster
-        return updated
-    raise Conflict("the roster is changing fast; try again")
+
+    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS)
 
 
 def _error(exc: rules.RosterError) -> Exception:
