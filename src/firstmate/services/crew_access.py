@@ -12,13 +12,13 @@ from datetime import timedelta
 
 import structlog
 
-from firstmate.domain.mail import OutgoingMessage, check_address
+from firstmate.domain.mail import check_address
 from firstmate.domain.people import Person
 from firstmate.errors import NotFound, Unauthorized
-from firstmate.rendering import render
 from firstmate.services.access import CREW_AUDIENCE, issue_token, spend_token, verify_token
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue
 from firstmate.services.people import get_person
 from firstmate.services.ratelimit import hit
@@ -136,14 +136,8 @@ def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:
     link = link_url(ctx, org, person, purpose)
     context = {"person": person, "link": link, "business": name, "colour": "#0b3d5c"}
     subject = f"Your sign-in link for {name}"
-    message = OutgoingMessage(
-        idempotency_key=f"login:{person.id}:{link.rsplit('.', 1)[-1][:24]}",
-        sender=ctx.settings.mail_from,
-        to=(person.email,),
-        subject=subject,
-        text=render("mail/crew_login.txt", **context),
-        html=render("mail/crew_login.html", subject=subject, **context),
-    )
+    key = f"login:{person.id}:{link.rsplit('.', 1)[-1][:24]}"
+    message = templated(ctx, key=key, to=person.email, subject=subject, template="crew_login", context=context)
     enqueue(ctx.store, org, [message], ctx.clock.now())
 
 

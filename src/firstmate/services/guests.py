@@ -16,10 +16,10 @@ from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
 from firstmate.pdf import signed_waiver_pdf
 from firstmate.ports import Absent, Item, Put, VersionIs
-from firstmate.rendering import render
 from firstmate.services.bookings import booking_pk, code_pk, get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.context import Context
+from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
 
 
@@ -171,15 +171,10 @@ def _invitation(
         "colour": entity.primary_colour,
     }
     subject = f"{lead} invited you aboard: {departure}"
-    return OutgoingMessage(
-        idempotency_key=f"bk:{booking.id}:guest:{guest.id}:invite",
-        sender=ctx.settings.mail_from,
-        reply_to=profile.org.ops_email,
-        to=(guest.email,),
-        subject=subject[:300],
-        text=render("mail/guest_invite.txt", **context),
-        html=render("mail/guest_invite.html", subject=subject, **context),
-    )
+    return templated(
+        ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject, template="guest_invite",
+        context=context, reply_to=profile.org.ops_email,
+    )  # fmt: skip
 
 
 def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:

@@ -18,9 +18,9 @@ from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
-from firstmate.rendering import render
 from firstmate.services.access import crew_event_link_token
 from firstmate.services.context import Context
+from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.people import crew_for_roles, list_people
 
@@ -120,13 +120,13 @@ def _ops_message(
         "base_url": ctx.settings.base_url,
     }
     subject = f"{_VERB[result]} booking: {_subject_when(booking, profile)}, {asset.name} ({request.lead_guest.name})"
-    return OutgoingMessage(
-        idempotency_key=_key(booking, "ops"),
-        sender=ctx.settings.mail_from,
-        to=(profile.org.ops_email,),
-        subject=subject[:300],
-        text=render("mail/booking_ops.txt", **context),
-        html=render("mail/booking_ops.html", subject=subject, **context),
+    return templated(
+        ctx,
+        key=_key(booking, "ops"),
+        to=profile.org.ops_email,
+        subject=subject,
+        template="booking_ops",
+        context=context,
     )
 
 
@@ -156,14 +156,8 @@ def _crew_message(
         "headline": headline,
         "colour": entity.primary_colour,
     }
-    return OutgoingMessage(
-        idempotency_key=_key(booking, f"crew:{person.id}"),
-        sender=ctx.settings.mail_from,
-        to=(person.email,),
-        subject=subject[:300],
-        text=render("mail/booking_crew.txt", **context),
-        html=render("mail/booking_crew.html", subject=subject, **context),
-    )
+    key = _key(booking, f"crew:{person.id}")
+    return templated(ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context)
 
 
 def _guest_message(
@@ -192,12 +186,7 @@ def _guest_message(
         "colour": entity.primary_colour,
     }
     assert guest.email is not None
-    return OutgoingMessage(
-        idempotency_key=_key(booking, f"guest:{guest.id}"),
-        sender=ctx.settings.mail_from,
-        reply_to=profile.org.ops_email,
-        to=(guest.email,),
-        subject=subject[:300],
-        text=render("mail/booking_guest.txt", **context),
-        html=render("mail/booking_guest.html", subject=subject, **context),
-    )
+    return templated(
+        ctx, key=_key(booking, f"guest:{guest.id}"), to=guest.email, subject=subject, template="booking_guest",
+        context=context, reply_to=profile.org.ops_email,
+    )  # fmt: skip

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import relative, when
-from firstmate.rendering import render
 from firstmate.services.bookings import calendar_pk, get_booking, get_event
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
+from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
@@ -59,15 +59,15 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                     }
                     subject = f"Reminder: {context['role']} {context['in']}, {context['departure']}"
                     messages.append(
-                        OutgoingMessage(
+                        templated(
+                            ctx,
                             # the departure is in the key: a rescheduled trip gets its reminders again
-                            idempotency_key=f"ev:{event.id}:reminder:{int(start.timestamp())}:"
+                            key=f"ev:{event.id}:reminder:{int(start.timestamp())}:"
                             f"{int(offset.total_seconds() // 60)}m:{person.id}",
-                            sender=ctx.settings.mail_from,
-                            to=(person.email,),
+                            to=person.email,
                             subject=subject,
-                            text=render("mail/reminder.txt", **context),
-                            html=render("mail/reminder.html", subject=subject, **context),
+                            template="reminder",
+                            context=context,
                         )
                     )
             queued += enqueue(ctx.store, org, messages, now)

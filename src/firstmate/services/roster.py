@@ -15,10 +15,10 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.rendering import render
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.events import update_event
+from firstmate.services.messages import templated
 from firstmate.services.people import get_person, list_people
 
 MAX_ATTEMPTS = 30
@@ -154,14 +154,8 @@ def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str,
         "colour": "#0b3d5c",
     }
     subject = f"{headline}: {departure}, {event.asset_name}"
-    return OutgoingMessage(
-        idempotency_key=f"ev:{event.id}:{to.id}:{headline.lower().replace(' ', '-')}",
-        sender=ctx.settings.mail_from,
-        to=(to.email,),
-        subject=subject[:300],
-        text=render("mail/roster.txt", **context),
-        html=render("mail/roster.html", subject=subject, **context),
-    )
+    key = f"ev:{event.id}:{to.id}:{headline.lower().replace(' ', '-')}"
+    return templated(ctx, key=key, to=to.email, subject=subject, template="roster", context=context)
 
 
 def _label(role: str) -> str:

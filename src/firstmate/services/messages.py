@@ -1,0 +1,31 @@
+"""Composing a templated message: one subject, a plain-text and an HTML part from the same context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.rendering import render
+from firstmate.services.context import Context
+
+
+def templated(
+    ctx: Context,
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    reply_to: str | None = None,
+) -> OutgoingMessage:
+    """The message rendered from `mail/<template>.txt` and `mail/<template>.html`, keyed by `key`."""
+    return OutgoingMessage(
+        idempotency_key=key,
+        sender=ctx.settings.mail_from,
+        reply_to=reply_to,
+        to=(to,),
+        subject=subject[:300],
+        text=render(f"mail/{template}.txt", **context),
+        html=render(f"mail/{template}.html", subject=subject, **context),
+    )
