@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from firstmate.domain.mail import check_address
+from firstmate.domain.reports.document import ROLES
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 COLOUR = r"^#[0-9a-fA-F]{6}$"
@@ -50,6 +51,9 @@ class Org(_Frozen):
         default=(), description="Who gets the weekly report; default: the owner."
     )
     audit_bcc: str | None = Field(default=None, description="Copied (BCC) on every report sent.")
+    role_recipients: dict[str, tuple[str, ...]] = Field(
+        default={}, description="Who gets each role report (ceo, cfo, …); default: the owner."
+    )
 
     @field_validator("owner_email", "ops_email", "audit_bcc")
     @classmethod
@@ -60,6 +64,18 @@ class Org(_Frozen):
     @classmethod
     def _addresses(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(check_address(v) for v in values)
+
+    @field_validator("role_recipients")
+    @classmethod
+    def _role_addresses(cls, values: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for role in values:
+            if role not in ROLES:
+                raise ValueError(f"role_recipients names {role!r}; the roles are {', '.join(ROLES)}")
+        return {role: tuple(check_address(v) for v in emails) for role, emails in values.items()}
+
+    def recipients_for(self, role: str) -> tuple[str, ...]:
+        """Who gets a role's report: its recipients, or the owner."""
+        return self.role_recipients.get(role) or (self.owner_email,)
 
 
 class Entity(_Frozen):

@@ -3,8 +3,13 @@ guest-facing view, mail, feed and API answer."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 #: Field names that carry money or private matters: never shown to crew or guests.
 HIDDEN_FROM_CREW = frozenset(
@@ -37,3 +42,75 @@ def redact_for_crew(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [redact_for_crew(v) for v in value]
     return value
+
+
+# --- configuration read by report builders -------------------------------------------------------
+
+#: Words in a setting's name that mark its value as secret (JWT_SECRET, STRIPE_API_KEY, DB_PASSWORD…).
+SECRET_NAME_WORDS = frozenset(
+    {"secret", "key", "token", "password", "passwd", "pwd", "pass", "credential", "credentials",
+     "private", "auth", "apikey", "signature", "dsn", "cookie", "session", "salt", "jwt", "cert"}
+)  # fmt: skip
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_SECRET_ENDINGS = ("apikey", "secretkey", "accesskey", "privatekey", "token", "secret", "password", "passwd")
+_JWT = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$")
+_KNOWN_PREFIXES = re.compile(r"^(AKIA|ASIA|sk-|sk_live_|rk_live_|ghp_|gho_|xox[abpr]-|pat-|EAA|AIza)")
+_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+
+
+class ConfigEntry(BaseModel):
+    """A configuration setting as reports may show it: a secret keeps only its name and whether it
+    is set; anything else keeps its value."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    is_set: bool
+    secret: bool
+    value: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _no_secret_value(self) -> ConfigEntry:
+        if self.secret and self.value is not None:
+            raise ValueError(f"{self.name} is secret: its value must not be kept")
+        return self
+
+    @property
+    def state(self) -> str:
+        """ "set" or "missing"."""
+        return "set" if self.is_set else "missing"
+
+
+def secret_name(name: str) -> bool:
+    """Whether a setting's name says its value is secret (JWT_SECRET, *_KEY, *_TOKEN, passwords…)."""
+    words = [w.lower() for w in _NAME_WORDS.findall(name)]
+    return any(w in SECRET_NAME_WORDS or w.endswith(_SECRET_ENDINGS) for w in words)
+
+
+def secret_shape(value: str) -> bool:
+    """Whether a value looks like a secret whatever its name: a private key, a JWT, a known key
+    prefix, a URL with a password, or a long random-looking string."""
+    text = value.strip()
+    if "PRIVATE KEY" in text or _JWT.match(text) or _KNOWN_PREFIXES.match(text) or _URL_CREDENTIALS.match(text):
+        return True
+    if len(text) < 20 or any(c.isspace() for c in text):
+        return False
+    kinds = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
+    return kinds >= 2 and _entropy(text) >= 3.5
+
+
+def redact_config(settings: Mapping[str, object]) -> tuple[ConfigEntry, ...]:
+    """Each setting as a ConfigEntry, sorted by name; secret ones (by name or by shape) keep no value."""
+    entries = []
+    for name, raw in sorted(settings.items()):
+        text = "" if raw is None else str(raw)
+        is_set = bool(text.strip())
+        secret = secret_name(name) or secret_shape(text)
+        value = None if secret or not is_set else text[:300]
+        entries.append(ConfigEntry(name=name, is_set=is_set, secret=secret, value=value))
+    return tuple(entries)
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())

@@ -1,0 +1,191 @@
+"""The data folder: which file holds which rows, how each row is checked, and the key that makes an
+import idempotent. Parsing text (CSV, YAML) is the adapter's job; this module checks what it read.
+
+A file replaces all rows of its kind; kinds without a file keep what they had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from firstmate.domain.intake import RowError
+from firstmate.domain.redaction import redact_config
+from firstmate.domain.snapshot import (
+    ChannelListing,
+    Delivery,
+    Expense,
+    Finance,
+    InfraService,
+    Invoice,
+    Maintenance,
+    Occupancy,
+    Payout,
+    RevenueLine,
+)
+
+
+@dataclass(frozen=True)
+class DataKind:
+    """One kind of row: its file, its model and the key that identifies a row."""
+
+    kind: str
+    file: str
+    model: type[BaseModel]
+    key: Callable[[Any], str]
+    entity_fields: tuple[str, ...] = ()
+    asset_fields: tuple[str, ...] = ()
+    about: str = ""
+
+
+KINDS: tuple[DataKind, ...] = (
+    DataKind("revenue", "revenue.csv", RevenueLine, lambda r: r.id, ("entity",), ("asset",),
+             "Money earned outside firstmate's own bookings: jobs, marketplace bookings, other income."),
+    DataKind("expenses", "expenses.csv", Expense, lambda r: r.id, ("entity",), ("asset",),
+             "Costs by month, vendor and category (empty category = not yet categorised)."),
+    DataKind("invoices", "invoices.csv", Invoice, lambda r: r.id, ("entity",), (),
+             "Invoices to clients: issued, due, paid."),
+    DataKind("payouts", "payouts.csv", Payout, lambda r: r.id, (), (),
+             "Marketplace payouts, matched to bookings by reference."),
+    DataKind("occupancy", "occupancy.csv", Occupancy, lambda r: f"{r.asset}#{r.month.isoformat()}", (), ("asset",),
+             "Rental nights available and booked per month."),
+    DataKind("maintenance", "maintenance.csv", Maintenance, lambda r: r.id, (), ("asset",),
+             "Work on assets, done or scheduled."),
+    DataKind("deliveries", "deliveries.csv", Delivery, lambda r: r.id, ("entity",), (),
+             "Jobs delivered to clients: promised vs delivered, billed vs collected."),
+    DataKind("listings", "channels.csv", ChannelListing, lambda r: f"{r.entity}#{r.channel.lower()}", ("entity",), (),
+             "Which marketplace or directory lists each business line."),
+    DataKind("infrastructure", "infrastructure.yaml", InfraService, lambda r: r.id, ("used_by",), ("used_by",),
+             "Services, domains and subscriptions the businesses run on."),
+    DataKind("finance", "business.yaml", Finance, lambda r: "business", (), (),
+             "Cash, fixed costs, goals, capital options, email lists, SEO, UX debt, engineering."),
+)  # fmt: skip
+BY_FILE = {k.file: k for k in KINDS}
+BY_KIND = {k.kind: k for k in KINDS}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A row as the adapter read it, with where it came from."""
+
+    file: str
+    row: int  # 1-based data row (or list item) number
+    line: int | None  # line in the file, when known
+    values: dict[str, Any]
+
+    def where(self, field_path: str = "") -> str:
+        """ "invoices.csv row 3 (line 4), field due" (YAML files: "infrastructure.yaml item 2, field tls")."""
+        if self.file.endswith(".yaml"):
+            at = self.file if self.file == "business.yaml" else f"{self.file} item {self.row}"
+        else:
+            at = f"{self.file} row {self.row}" + (f" (line {self.line})" if self.line else "")
+        return at + (f", field {field_path}" if field_path else "")
+
+
+@dataclass
+class DataSet:
+    """Checked rows by kind, each with its key; only the kinds whose file was present."""
+
+    rows: dict[str, dict[str, BaseModel]] = field(default_factory=dict)
+
+    def count(self) -> int:
+        """How many rows in all."""
+        return sum(len(r) for r in self.rows.values())
+
+
+def check_rows(
+    raw: dict[str, list[RawRow]], entities: Iterable[str], assets: Iterable[str]
+) -> DataSet | list[RowError]:
+    """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys.
+    Returns the data set, or every problem found (file, row and field named in each)."""
+    entity_ids, asset_ids = set(entities), set(assets)
+    errors: list[RowError] = []
+    data = DataSet()
+    for file, rows in sorted(raw.items()):
+        spec = BY_FILE.get(file)
+        if spec is None:
+            known = ", ".join(k.file for k in KINDS)
+            errors.append(RowError(file, f"is not a data file firstmate reads; the files are: {known}"))
+            continue
+        checked: dict[str, BaseModel] = {}
+        for row in rows:
+            model = _validate(spec, row, errors)
+            if model is None:
+                continue
+            errors += _references(spec, row, model, entity_ids, asset_ids)
+            key = spec.key(model)
+            if key in checked:
+                errors.append(RowError(row.where(), f"repeats {key!r}, already given on an earlier row"))
+            checked[key] = model
+        data.rows[spec.kind] = checked
+    return errors or data
+
+
+def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel | None:
+    values = dict(row.values)
+    if spec.kind == "infrastructure" and isinstance(values.get("config"), dict):
+        # secret values are dropped here, before anything is stored: only names and set/missing remain
+        values["config"] = [entry.model_dump() for entry in redact_config(values["config"])]
+    if spec.kind == "infrastructure" and isinstance(values.get("used_by"), str):
+        values["used_by"] = [part.strip() for part in values["used_by"].split(",") if part.strip()]
+    try:
+        return spec.model.model_validate(values)
+    except ValidationError as exc:
+        for problem in exc.errors(include_url=False):
+            path = ".".join(str(p) for p in problem["loc"])
+            message = problem["msg"].removeprefix("Value error, ")
+            if problem["type"] == "extra_forbidden":
+                allowed = ", ".join(spec.model.model_fields)
+                message = f"is not a column firstmate knows; the columns are: {allowed}"
+            errors.append(RowError(row.where(path), message))
+        return None
+
+
+def _references(spec: DataKind, row: RawRow, model: BaseModel, entities: set[str], assets: set[str]) -> list[RowError]:
+    if isinstance(model, Finance):
+        return _finance_references(row, model, entities)
+    errors = []
+    for name in spec.entity_fields + spec.asset_fields:
+        value = getattr(model, name)
+        values = value if isinstance(value, tuple) else (value,)
+        for one in values:
+            if one is None or one in entities or one in assets:
+                continue
+            if name in spec.entity_fields and name in spec.asset_fields:
+                known = ", ".join(sorted(entities | assets))
+                errors.append(
+                    RowError(row.where(name), f"{one!r} is neither a business line nor an asset; known: {known}")
+                )
+            elif name in spec.entity_fields:
+                errors.append(
+                    RowError(row.where(name), f"unknown business line {one!r}; known: {', '.join(sorted(entities))}")
+                )
+            else:
+                errors.append(RowError(row.where(name), f"unknown asset {one!r}; known: {', '.join(sorted(assets))}"))
+    return errors
+
+
+def _finance_references(row: RawRow, finance: Finance, entities: set[str]) -> list[RowError]:
+    """Entities named inside business.yaml's lists must exist too."""
+    errors = []
+    lists: dict[str, tuple[Any, ...]] = {
+        "fixed_costs": finance.fixed_costs, "goals": finance.goals, "capital_options": finance.capital_options,
+        "email_lists": finance.email_lists, "seo": finance.seo,
+    }  # fmt: skip
+    for name, items in lists.items():
+        for index, item in enumerate(items):
+            if item.entity is not None and item.entity not in entities:
+                known = ", ".join(sorted(entities))
+                errors.append(
+                    RowError(
+                        row.where(f"{name}.{index}.entity"), f"unknown business line {item.entity!r}; known: {known}"
+                    )
+                )
+    return errors
+
+
+def _known(ids: set[str]) -> str:
+    return ", ".join(sorted(ids)) or "none yet (add them to the business profile)"

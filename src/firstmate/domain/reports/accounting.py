@@ -1,0 +1,383 @@
+"""The Accounting / Controller lens: is revenue recognised at the service date, does the chart of
+accounts fit the expenses, are expenses categorised, and do marketplace payouts match bookings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
+from firstmate.domain.reports.document import (
+    ROLE_TITLES,
+    SEVERITY_RANK,
+    Card,
+    Finding,
+    ReportDocument,
+    Section,
+    Severity,
+    Table,
+    Tone,
+)
+from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct
+from firstmate.domain.snapshot import Payout, RevenueLine, Snapshot
+
+LENS = "accounting"
+ZERO = Decimal(0)
+# Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
+# MEDIUM = smaller money or a clear gap; LOW = hygiene.
+HIGH_FROM = Decimal(1000)
+RECOGNITION_MONTHS = 6
+PAYOUT_GRACE_DAYS = 14  # marketplaces pay within two weeks of the service
+FEE_CEILING = Decimal("0.20")  # marketplace commission plus card fees rarely pass 20 %
+#: Gap table order: money missing first, hygiene last.
+GAP_ORDER = {
+    "missing payout": 0,
+    "fee looks wrong": 1,
+    "unmatched payout": 2,
+    "payout above booking": 3,
+    "no reference": 4,
+}
+
+
+def _n(number: int, singular: str, plural: str = "") -> str:
+    """ "1 line", "3 lines": a count with its noun."""
+    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
+
+
+def _by_money(amount: Decimal) -> Severity:
+    return Severity.HIGH if amount >= HIGH_FROM else Severity.MEDIUM
+
+
+def _sum(lines: list[RevenueLine]) -> Decimal:
+    return sum((line.amount for line in lines), ZERO)
+
+
+def _recognition_table(snapshot: Snapshot) -> Table:
+    months = [*months_back(snapshot.as_of, RECOGNITION_MONTHS), snapshot.as_of.replace(day=1)]
+    recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    recognised: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for line in snapshot.revenue:
+        recorded[line.recorded_on.replace(day=1)] += line.amount
+        recognised[line.service_date.replace(day=1)] += line.amount
+    cur = snapshot.currency
+    rows = tuple(
+        (
+            month_label(m) + (" (current)" if m == months[-1] else ""),
+            money(recorded[m], cur),
+            money(recognised[m], cur),
+            money(recorded[m] - recognised[m], cur),
+        )
+        for m in months
+    )
+    return Table(("Month", "Recorded", "Recognised", "Difference"), rows, title="Recorded vs recognised")
+
+
+def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
+    """Revenue recognition audit: recorded vs recognised by month, the deferred balance, deposits
+    booked as revenue before their service, and lines recorded after their service month."""
+    as_of, cur = snapshot.as_of, snapshot.currency
+    months = months_back(as_of, RECOGNITION_MONTHS)
+    method = (
+        f"revenue.csv rows. Recorded = amounts by recorded_on month, recognised = by service_date month, "
+        f"{month_label(months[0])}–{month_label(as_of)}; difference = recorded − recognised. Deferred balance = sum "
+        f"of lines with recorded_on ≤ {as_of} < service_date. Deposits to move = deposit lines recorded by "
+        f"{as_of} for a service after it. Late = recorded_on in a later month than service_date."
+    )
+    if not snapshot.revenue:
+        return Section(
+            "Revenue recognition audit",
+            summary="No revenue lines yet: add revenue.csv to the data folder.",
+            method=method,
+        ), ()
+    deferred = [r for r in snapshot.revenue if r.recorded_on <= as_of < r.service_date]
+    deposits = sorted((r for r in deferred if r.deposit), key=lambda r: (r.service_date, r.id))
+    late = sorted(
+        (r for r in snapshot.revenue if r.recorded_on.replace(day=1) > r.service_date.replace(day=1)),
+        key=lambda r: (r.service_date, r.id),
+    )
+    cards = (
+        Card("Deferred revenue", money(_sum(deferred), cur), note=_n(len(deferred), "line"), raw=_sum(deferred)),
+        _flag_card("Deposits booked as revenue", _sum(deposits), cur, _n(len(deposits), "deposit")),
+        Card(
+            "Lines recorded late",
+            count(len(late)),
+            tone=Tone.ALERT if late else Tone.OK,
+            marker="[ALERT]" if late else "[OK]",
+            raw=Decimal(len(late)),
+        ),
+    )
+    tables = [_recognition_table(snapshot)]
+    if deposits:
+        tables.append(_lines_table("Deposits to move to deferred revenue", deposits, snapshot))
+    if late:
+        tables.append(_lines_table("Recorded after their service month", late, snapshot))
+    summary = f"Deferred revenue at {as_of:%d %b %Y} is {money(_sum(deferred), cur)}."
+    section = Section("Revenue recognition audit", summary, cards, tuple(tables), method=method)
+    return section, _deposit_finding(deposits, cur) + _late_finding(late, cur)
+
+
+def _flag_card(label: str, amount: Decimal, cur: str, note: str) -> Card:
+    bad = amount != 0
+    return Card(
+        label,
+        money(amount, cur),
+        tone=Tone.ALERT if bad else Tone.OK,
+        marker="[ALERT]" if bad else "[OK]",
+        note=note,
+        raw=amount,
+    )
+
+
+def _lines_table(title: str, lines: list[RevenueLine], snapshot: Snapshot) -> Table:
+    rows = tuple(
+        (
+            r.id,
+            snapshot.entity_name(r.entity),
+            str(r.recorded_on),
+            str(r.service_date),
+            money(r.amount, snapshot.currency),
+        )
+        for r in lines
+    )
+    return Table(("Line", "Entity", "Recorded on", "Service date", "Amount"), rows, title=title)
+
+
+def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ...]:
+    total = _sum(deposits)
+    if total <= 0:  # refunded deposits can net to nothing left to move
+        return ()
+    return (
+        Finding(
+            key=f"{LENS}:deposits:deferred",
+            title=f"Move {money(total, cur)} of deposits to deferred revenue",
+            detail=(
+                f"{_n(len(deposits), 'deposit')} for services from {deposits[0].service_date} to "
+                f"{deposits[-1].service_date} sit in revenue; a deposit is a liability until its service date."
+            ),
+            severity=_by_money(total),
+            owner=LENS,
+            money_at_stake=total,
+            lens=LENS,
+        ),
+    )
+
+
+def _late_finding(late: list[RevenueLine], cur: str) -> tuple[Finding, ...]:
+    if not late:
+        return ()
+    return (
+        Finding(
+            key=f"{LENS}:late-recording:revenue",
+            title=f"Record revenue in its service month: {_n(len(late), 'line was', 'lines were')} booked late",
+            detail=(
+                f"{_n(len(late), 'line')} ({money(_sum(late), cur)}) recorded in a month after their "
+                "service, so past months understate revenue; timing only, no cash at stake."
+            ),
+            severity=Severity.LOW,
+            owner=LENS,
+            lens=LENS,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A booking or payout that does not reconcile."""
+
+    kind: str  # "missing payout", "unmatched payout", "fee looks wrong", "payout above booking", "no reference"
+    reference: str
+    source: str
+    when: date
+    booked: Decimal | None
+    paid: Decimal | None
+    note: str
+
+
+def _bookings(snapshot: Snapshot) -> tuple[dict[str, list[RevenueLine]], list[RevenueLine]]:
+    """Booking lines grouped by reference, and those with no reference."""
+    grouped: dict[str, list[RevenueLine]] = defaultdict(list)
+    unreferenced = []
+    for line in snapshot.revenue:
+        if not line.source.casefold().startswith("booking:"):
+            continue
+        if line.reference:
+            grouped[line.reference].append(line)
+        else:
+            unreferenced.append(line)
+    for lines in grouped.values():
+        lines.sort(key=lambda r: r.id)
+    return grouped, sorted(unreferenced, key=lambda r: (r.service_date, r.id))
+
+
+def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
+    """Match booking lines to payouts by reference: the matched count, their fees, and the gaps."""
+    bookings, unreferenced = _bookings(snapshot)
+    payouts: dict[str, list[Payout]] = defaultdict(list)
+    for p in snapshot.payouts:
+        payouts[p.reference].append(p)
+    gaps = [Gap("no reference", r.id, r.source, r.service_date, r.amount, None, "no reference") for r in unreferenced]
+    matched, fees = 0, ZERO
+    for ref, lines in bookings.items():
+        booked, served = _sum(lines), max(r.service_date for r in lines)
+        source = lines[0].source.split(":", 1)[1]
+        if ref not in payouts:
+            if booked <= 0:  # a refund or a zero line: no payout to expect
+                continue
+            age = (snapshot.as_of - served).days
+            if age > PAYOUT_GRACE_DAYS:
+                gaps.append(Gap("missing payout", ref, source, served, booked, None, f"served {age} days ago"))
+            continue
+        paid = sum((p.amount for p in payouts[ref]), ZERO)
+        matched, fees = matched + 1, fees + booked - paid
+        if booked > 0 and booked - paid > FEE_CEILING * booked:
+            note = f"fee {money(booked - paid, snapshot.currency)} = {pct((booked - paid) / booked)} of the booking"
+            gaps.append(Gap("fee looks wrong", ref, source, served, booked, paid, note))
+        elif paid > booked:
+            gaps.append(Gap("payout above booking", ref, source, served, booked, paid, "paid more than booked"))
+    for ref, group in payouts.items():
+        if not ref or ref not in bookings:
+            note = "no booking line with this reference" if ref else "payout has no reference"
+            gaps.extend(Gap("unmatched payout", ref or p.id, p.source, p.paid_on, None, p.amount, note) for p in group)
+    return (
+        matched,
+        fees,
+        sorted(gaps, key=lambda g: (GAP_ORDER[g.kind], g.when, g.reference, g.booked or 0, g.paid or 0)),
+    )
+
+
+def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
+    """Reconciliation of marketplace bookings (revenue lines with source "booking:…") against payouts."""
+    cur = snapshot.currency
+    method = (
+        'revenue.csv lines whose source starts with "booking:", grouped by reference (the booking\'s external id), '
+        "against payouts.csv rows with the same reference. Missing payout = no payout and the service more than "
+        f"{PAYOUT_GRACE_DAYS} days before {snapshot.as_of}; unmatched payout = no booking line with its reference; "
+        f"fee = booking total − payouts, flagged above {pct(FEE_CEILING)} of the booking."
+    )
+    grouped, unreferenced = _bookings(snapshot)
+    if not (snapshot.payouts or grouped or unreferenced):
+        return Section(
+            "Reconciliation: bookings vs payouts",
+            summary=(
+                'No marketplace bookings or payouts yet: add revenue.csv lines with source "booking:<channel>" '
+                "and their reference, and payouts.csv, to the data folder."
+            ),
+            method=method,
+        ), ()
+    matched, fees, gaps = reconcile(snapshot)
+    missing = sum((g.booked or ZERO for g in gaps if g.kind == "missing payout"), ZERO)
+    # a clawback (negative payout) needs matching as much as a payment: count both by size
+    unmatched = sum((abs(g.paid or ZERO) for g in gaps if g.kind == "unmatched payout"), ZERO)
+    cards = (
+        Card("Matched bookings", count(matched), note=f"fees {money(fees, cur)}", raw=Decimal(matched)),
+        _flag_card("Missing payouts", missing, cur, "bookings served with no payout"),
+        _flag_card("Unmatched payouts", unmatched, cur, "payouts with no booking line"),
+    )
+    dash = "—"
+    rows = tuple(
+        (
+            g.kind,
+            g.reference,
+            g.source,
+            str(g.when),
+            dash if g.booked is None else money(g.booked, cur),
+            dash if g.paid is None else money(g.paid, cur),
+            g.note,
+        )
+        for g in gaps
+    )
+    tables = (
+        (Table(("Gap", "Reference", "Source", "Date", "Booked", "Paid out", "Note"), rows, title="Gaps"),)
+        if gaps
+        else ()
+    )
+    summary = f"{_n(matched, 'booking')} matched to payouts; {_n(len(gaps), 'gap')}."
+    section = Section("Reconciliation: bookings vs payouts", summary, cards, tables, method=method)
+    return section, _gap_findings(gaps, unmatched, cur)
+
+
+def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Finding, ...]:
+    out = []
+    for g in gaps:
+        booked, paid = g.booked or ZERO, g.paid or ZERO
+        if g.kind == "missing payout":
+            title, money_at_stake = (
+                f"Chase {g.source} for the {money(booked, cur)} payout of booking {g.reference}",
+                booked,
+            )
+        elif g.kind == "fee looks wrong":
+            money_at_stake = (booked - paid - FEE_CEILING * booked).quantize(CENT)  # kept beyond a normal fee
+            title = f"Query the {money(booked - paid, cur)} fee {g.source} kept on booking {g.reference}"
+        elif g.kind == "payout above booking":
+            title, money_at_stake = (
+                f"Record the {money(paid - booked, cur)} extra paid on booking {g.reference}",
+                paid - booked,
+            )
+        else:
+            continue
+        key = f"{LENS}:{g.kind.replace(' ', '-')}:{g.reference}"
+        severity = _by_money(money_at_stake)
+        detail = f"{g.source} booking {g.reference}, served {g.when}, booked {money(booked, cur)}"
+        detail += f", paid out {money(paid, cur)}: {g.note}." if g.paid is not None else f": {g.note}, no payout yet."
+        out.append(Finding(key, title, detail, severity, LENS, money_at_stake, LENS))
+    if unmatched:
+        n = sum(1 for g in gaps if g.kind == "unmatched payout")
+        out.append(
+            Finding(
+                key=f"{LENS}:unmatched-payouts:all",
+                title=f"Match {_n(n, 'payout')} ({money(unmatched, cur)}) to bookings or record the revenue",
+                detail="Payouts with no booking line of the same reference: revenue may be missing from the books.",
+                severity=_by_money(unmatched),
+                owner=LENS,
+                money_at_stake=unmatched,
+                lens=LENS,
+            )
+        )
+    unreferenced = [g for g in gaps if g.kind == "no reference"]
+    if unreferenced:
+        out.append(
+            Finding(
+                key=f"{LENS}:no-reference:bookings",
+                title=f"Add the booking reference to {_n(len(unreferenced), 'marketplace revenue line')}",
+                detail="Without a reference a booking line cannot be matched to its payout.",
+                severity=Severity.LOW,
+                owner=LENS,
+                lens=LENS,
+            )
+        )
+    return tuple(out)
+
+
+def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
+    if not findings:
+        if not (snapshot.revenue or snapshot.expenses or snapshot.payouts):
+            return (
+                "No revenue, expenses or payouts yet: add revenue.csv, expenses.csv and payouts.csv to the data folder."
+            )
+        return "The books pass every check: revenue is recognised at service, expenses are categorised, payouts match."
+    top = min(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.money_at_stake, f.key))
+    return f"{_n(len(findings), 'accounting issue')}; the most pressing: {top.title}."
+
+
+def accounting_report(snapshot: Snapshot) -> ReportDocument:
+    """The Accounting / Controller report: revenue recognition, chart of accounts, expense
+    categorisation, and bookings-to-payouts reconciliation."""
+    parts = (
+        recognition_section(snapshot),
+        chart_section(snapshot),
+        hygiene_section(snapshot),
+        reconciliation_section(snapshot),
+    )
+    findings = tuple(f for _, found in parts for f in found)
+    return ReportDocument(
+        role=LENS,
+        title=f"{ROLE_TITLES[LENS]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=_headline(snapshot, findings),
+        sections=tuple(section for section, _ in parts),
+        findings=findings,
+    )

@@ -1,0 +1,289 @@
+"""The portfolio billing audit: who owes what, how old it is, and which clients are likely not to pay."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
+from firstmate.domain.reports.format import count, money, pct
+from firstmate.domain.snapshot import Invoice, Snapshot
+
+LENS = "billing"
+ZERO = Decimal(0)
+# Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
+# MEDIUM = smaller money or a clear gap; LOW = hygiene. Here the risk band sets it: high → HIGH, medium → MEDIUM.
+BUCKETS = ("Current", "1–30", "31–60", "61–90", "90+")
+
+#: Collection risk score, 0–100: the sum of these points per client with an open balance.
+#: age: oldest days past due / 90 × 40, capped at 40; overdue share: past-due open / open × 25;
+#: slow payer: 15 when paid invoices were paid on average more than 15 days after due;
+#: partial: 10 when an open invoice is partly paid; concentration: 10 when the client holds > 40 % of
+#: all receivables. Bands: ≥ 60 high, 30–59 medium, < 30 low.
+RISK_POINTS = {
+    "age": Decimal(40),
+    "overdue_share": Decimal(25),
+    "slow_payer": Decimal(15),
+    "partial": Decimal(10),
+    "concentration": Decimal(10),
+}
+AGE_FULL_DAYS = 90
+SLOW_PAYER_DAYS = 15
+CONCENTRATION_SHARE = Decimal("0.40")
+HIGH_RISK_FROM = 60
+MEDIUM_RISK_FROM = 30
+RISK_METHOD = (
+    "Score 0–100 = min(oldest days past due / 90, 1) × 40 + past-due share of the client's open total × 25 "
+    "+ 15 if paid invoices were paid on average > 15 days after due (paid_on − due) + 10 if an open invoice "
+    "is partly paid + 10 if the client holds > 40% of all receivables; rounded. Bands: ≥ 60 high, 30–59 medium, "
+    "< 30 low."
+)
+
+
+def _n(number: int, singular: str, plural: str = "") -> str:
+    """ "1 line", "3 lines": a count with its noun."""
+    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
+
+
+def days_past_due(invoice: Invoice, as_of: date) -> int:
+    """(as_of − due) in days: 0 or less is not yet due."""
+    return (as_of - invoice.due).days
+
+
+def bucket(days: int) -> str:
+    """The aging bucket of a number of days past due."""
+    if days <= 0:
+        return "Current"
+    if days <= 30:
+        return "1–30"
+    if days <= 60:
+        return "31–60"
+    if days <= 90:
+        return "61–90"
+    return "90+"
+
+
+@dataclass(frozen=True)
+class ClientRisk:
+    """A client's open balance and its collection risk score with the reasons behind it."""
+
+    client: str
+    open_total: Decimal
+    open_count: int
+    past_due: Decimal
+    oldest_days: int
+    score: int
+    reasons: tuple[str, ...]
+
+    @property
+    def band(self) -> str:
+        """ "high", "medium" or "low"."""
+        if self.score >= HIGH_RISK_FROM:
+            return "high"
+        return "medium" if self.score >= MEDIUM_RISK_FROM else "low"
+
+
+def _open(snapshot: Snapshot) -> list[Invoice]:
+    return sorted((i for i in snapshot.invoices if i.open_amount > 0), key=lambda i: (i.client, i.due, i.id))
+
+
+def client_risks(snapshot: Snapshot) -> list[ClientRisk]:
+    """Every client with an open balance, scored; highest score first, then largest balance."""
+    as_of = snapshot.as_of
+    open_invoices = _open(snapshot)
+    receivables = sum((i.open_amount for i in open_invoices), ZERO)
+    by_client: dict[str, list[Invoice]] = defaultdict(list)
+    for i in open_invoices:
+        by_client[i.client].append(i)
+    risks = []
+    for client, rows in by_client.items():
+        paid = [i for i in snapshot.invoices if i.client == client and i.paid_on is not None]
+        late = Decimal(sum((i.paid_on - i.due).days for i in paid if i.paid_on)) / len(paid) if paid else None
+        risks.append(_score(client, rows, late, receivables, as_of))
+    return sorted(risks, key=lambda r: (-r.score, -r.open_total, r.client))
+
+
+def _score(client: str, rows: list[Invoice], late: Decimal | None, receivables: Decimal, as_of: date) -> ClientRisk:
+    total = sum((i.open_amount for i in rows), ZERO)
+    past_due = sum((i.open_amount for i in rows if days_past_due(i, as_of) > 0), ZERO)
+    oldest = max(days_past_due(i, as_of) for i in rows)
+    partial = [i.id for i in rows if 0 < i.paid_amount < i.amount]
+    share = total / receivables
+    points = min(Decimal(max(oldest, 0)) / AGE_FULL_DAYS, Decimal(1)) * RISK_POINTS["age"]
+    points += past_due / total * RISK_POINTS["overdue_share"]
+    reasons = [f"{oldest} days past due"] if oldest > 0 else []
+    if past_due:
+        reasons.append(f"{pct(past_due / total)} overdue")
+    if late is not None and late > SLOW_PAYER_DAYS:
+        points += RISK_POINTS["slow_payer"]
+        reasons.append(f"pays {late.quantize(Decimal(1), ROUND_HALF_UP)} days late on average")
+    if partial:
+        points += RISK_POINTS["partial"]
+        reasons.append(f"partial payment on {', '.join(partial)}")
+    if share > CONCENTRATION_SHARE:
+        points += RISK_POINTS["concentration"]
+        reasons.append(f"{pct(share)} of all receivables")
+    score = int(points.quantize(Decimal(1), ROUND_HALF_UP))
+    return ClientRisk(client, total, len(rows), past_due, oldest, score, tuple(reasons) or ("nothing overdue",))
+
+
+def _oldest_text(days: int) -> str:
+    return str(days) if days > 0 else "not due"
+
+
+def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
+    """Receivables by client: open total, open invoices, oldest days past due."""
+    cur = snapshot.currency
+    total = sum((r.open_total for r in risks), ZERO)
+    past_due = sum((r.past_due for r in risks), ZERO)
+    rows = tuple(
+        (r.client, money(r.open_total, cur), count(r.open_count), _oldest_text(r.oldest_days), money(r.past_due, cur))
+        for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
+    )
+    cards = (
+        Card("Open receivables", money(total, cur), note=_n(len(risks), "client"), raw=total),
+        Card(
+            "Past due",
+            money(past_due, cur),
+            tone=Tone.ALERT if past_due else Tone.OK,
+            marker="[ALERT]" if past_due else "[OK]",
+            note=pct(past_due / total) + " of open" if total else "",
+            raw=past_due,
+        ),
+    )
+    return Section(
+        "Receivables by client",
+        summary=f"{money(total, cur)} open across {_n(len(risks), 'client')}, {money(past_due, cur)} past due.",
+        cards=cards,
+        tables=(
+            Table(("Client", "Open", "Invoices open", "Oldest days past due", "Past due"), rows, title="Receivables"),
+        ),
+        method=(
+            f"invoices.csv rows with an open amount (amount − paid_amount) above zero, by client. Days past due = "
+            f"{snapshot.as_of} − due; oldest = the largest over the client's open invoices."
+        ),
+    )
+
+
+def aging_section(snapshot: Snapshot) -> Section:
+    """Invoice aging: open amounts by days-past-due bucket, in all and by client."""
+    cur, as_of = snapshot.currency, snapshot.as_of
+    open_invoices = _open(snapshot)
+    total = sum((i.open_amount for i in open_invoices), ZERO)
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    counts: dict[str, int] = defaultdict(int)
+    for i in open_invoices:
+        b = bucket(days_past_due(i, as_of))
+        amounts[("", b)] += i.open_amount
+        amounts[(i.client, b)] += i.open_amount
+        counts[b] += 1
+    overall = Table(
+        ("Bucket", "Invoices", "Amount", "% of open"),
+        tuple((b, count(counts[b]), money(amounts[("", b)], cur), pct(amounts[("", b)] / total)) for b in BUCKETS),
+        title="Aging",
+    )
+    clients = sorted({i.client for i in open_invoices})
+    by_client = Table(
+        ("Client", *BUCKETS, "Total"),
+        tuple(
+            (
+                c,
+                *(money(amounts[(c, b)], cur) for b in BUCKETS),
+                money(sum((amounts[(c, b)] for b in BUCKETS), ZERO), cur),
+            )
+            for c in clients
+        ),
+        title="Aging by client",
+    )
+    over_90 = amounts[("", "90+")]
+    return Section(
+        "Invoice aging",
+        summary=f"{money(over_90, cur)} ({pct(over_90 / total)}) of open receivables is more than 90 days past due.",
+        cards=(
+            Card(
+                "Over 90 days",
+                money(over_90, cur),
+                tone=Tone.ALERT if over_90 else Tone.OK,
+                marker="[ALERT]" if over_90 else "[OK]",
+                raw=over_90,
+            ),
+        ),
+        tables=(overall, by_client),
+        method=(
+            f"invoices.csv rows with an open amount; days past due = {as_of} − due; buckets Current (≤ 0), 1–30, "
+            "31–60, 61–90, 90+ (≥ 91) days; % = bucket amount / all open amounts."
+        ),
+    )
+
+
+def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, tuple[Finding, ...]]:
+    """Collection risk score per client, with its reasons; high and medium risk become findings."""
+    cur = snapshot.currency
+    rows = tuple((r.client, str(r.score), r.band, money(r.past_due, cur), "; ".join(r.reasons)) for r in risks)
+    high = [r for r in risks if r.band == "high"]
+    findings = tuple(_risk_finding(r, cur) for r in risks if r.band != "low")
+    section = Section(
+        "Collection risk by client",
+        summary=f"{_n(len(high), 'high-risk client')}, {money(sum((r.past_due for r in high), ZERO), cur)} past due.",
+        tables=(Table(("Client", "Score", "Risk", "Past due", "Reasons"), rows, title="Collection risk"),),
+        method=f"invoices.csv: open invoices per client, and paid invoices for the payment habit. {RISK_METHOD}",
+    )
+    return section, findings
+
+
+def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
+    if risk.past_due:
+        title = f"Chase {risk.client} for {money(risk.past_due, cur)} overdue {risk.oldest_days} days"
+    else:
+        title = f"Watch {risk.client}: {money(risk.open_total, cur)} open, collection risk {risk.score}/100"
+    return Finding(
+        key=f"{LENS}:collection-risk:{risk.client}",
+        title=title,
+        detail=f"Collection risk {risk.score}/100 ({risk.band}): {'; '.join(risk.reasons)}.",
+        severity=Severity.HIGH if risk.band == "high" else Severity.MEDIUM,
+        owner=LENS,
+        money_at_stake=risk.past_due,
+        lens=LENS,
+    )
+
+
+def _empty(snapshot: Snapshot) -> ReportDocument:
+    missing = "No invoices yet: add invoices.csv to the data folder."
+    if snapshot.invoices:
+        missing = f"All {count(len(snapshot.invoices))} invoices in invoices.csv are paid in full: nothing is open."
+    titles = ("Receivables by client", "Invoice aging", "Collection risk by client")
+    method = "invoices.csv rows with an open amount (amount − paid_amount) above zero."
+    return _document(snapshot, missing, tuple(Section(t, summary=missing, method=method) for t in titles), ())
+
+
+def _document(
+    snapshot: Snapshot, headline: str, sections: tuple[Section, ...], findings: tuple[Finding, ...]
+) -> ReportDocument:
+    return ReportDocument(
+        role=LENS,
+        title=f"{ROLE_TITLES[LENS]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=headline,
+        sections=sections,
+        findings=findings,
+    )
+
+
+def billing_report(snapshot: Snapshot) -> ReportDocument:
+    """The portfolio billing audit: receivables by client, invoice aging and collection risk."""
+    risks = client_risks(snapshot)
+    if not risks:
+        return _empty(snapshot)
+    cur = snapshot.currency
+    risk, findings = risk_section(snapshot, risks)
+    total = sum((r.open_total for r in risks), ZERO)
+    past_due = sum((r.past_due for r in risks), ZERO)
+    headline = f"{money(total, cur)} is open across {_n(len(risks), 'client')}, {money(past_due, cur)} of it past due"
+    top = risks[0]
+    headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."
+    sections = (receivables_section(snapshot, risks), aging_section(snapshot), risk)
+    return _document(snapshot, headline, sections, findings)

@@ -1,0 +1,289 @@
+"""The CEO lens: the 30-day action plan built from every lens's findings, then what the group owns,
+how each asset earns, profit against goals, KPI gaps and what the businesses depend on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.business import Asset, AssetKind
+from firstmate.domain.reports.ceo_calc import (
+    ROLE,
+    ZERO,
+    Part,
+    by_money,
+    finding,
+    kpi_section,
+    profitability_section,
+)
+from firstmate.domain.reports.document import (
+    ROLE_TITLES,
+    Action,
+    Card,
+    Finding,
+    ReportDocument,
+    Section,
+    Severity,
+    Table,
+    Tone,
+)
+from firstmate.domain.reports.format import count, money, month_label, months_back
+from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
+from firstmate.domain.snapshot import InfraService, Snapshot
+
+SPOF_DEPENDANTS = 3  # a service this many businesses and assets lean on is a single point of failure
+#: How each kind of asset earns, and what one unit of its revenue is.
+EARNS = {
+    AssetKind.BOAT: ("per charter", "charters"),
+    AssetKind.PROPERTY: ("per night", "stays"),
+    AssetKind.VEHICLE: ("per job", "jobs"),
+    AssetKind.DOMAIN: ("enables others, no revenue of its own", "lines"),
+    AssetKind.SERVICE: ("enables others, no revenue of its own", "lines"),
+}
+
+
+def ceo_report(snapshot: Snapshot, findings: Sequence[Finding]) -> ReportDocument:
+    """The CEO's report: a ranked 30-day plan from every lens's `findings` plus the CEO's own, then
+    the asset inventory, revenue model, profitability, KPI gaps and dependency map."""
+    parts = [
+        _inventory_section(snapshot),
+        _revenue_model_section(snapshot),
+        profitability_section(snapshot, findings),
+        kpi_section(snapshot),
+        _dependency_section(snapshot),
+    ]
+    own = [f for _, found in parts for f in found]
+    actions = action_plan([*findings, *own], snapshot.as_of)
+    everything = {f.key: f for f in reversed([*findings, *own])}  # the first of a key wins, as in the plan
+    high = sum(1 for f in everything.values() if f.severity is Severity.HIGH)
+    return ReportDocument(
+        role=ROLE,
+        title=f"{ROLE_TITLES[ROLE]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=_headline(snapshot, actions, high),
+        sections=(_plan_section(snapshot, actions, len(everything), high), *(s for s, _ in parts)),
+        findings=tuple(own),
+        actions=actions,
+    )
+
+
+def _owner(role: str) -> str:
+    return ROLE_TITLES.get(role, role)
+
+
+def _stake(amount: Decimal, currency: str) -> str:
+    return money(amount, currency) if amount else "—"
+
+
+def _headline(snapshot: Snapshot, actions: tuple[Action, ...], high: int) -> str:
+    if not actions:
+        return "No findings from any report: nothing to act on in the next 30 days."
+    top = actions[0]
+    at_stake = f", {money(top.money_at_stake, snapshot.currency)} at stake" if top.money_at_stake else ""
+    findings = "high-severity finding" if high == 1 else "high-severity findings"
+    return f"First: {top.title} ({_owner(top.owner)}, by {top.due:%d %b}{at_stake}); {high} {findings} in all."
+
+
+def _plan_section(snapshot: Snapshot, actions: tuple[Action, ...], total: int, high: int) -> Section:
+    days = ", ".join(f"{s.value} {d} days" for s, d in DUE_IN_DAYS.items())
+    method = (
+        "Every finding of the other reports plus this report's own, one per key (the first given wins). Ranked "
+        "by severity (high, medium, low); within a severity each report's first finding comes first, so no "
+        "report crowds out the others; then money at stake (largest first), then key (alphabetically), so "
+        f"ties never depend on input order; the top {PLAN_LENGTH} make the plan. Due = snapshot date + "
+        f"{days} ({snapshot.as_of.isoformat()} is today)."
+    )
+    if not actions:
+        return Section("30-day action plan", "No findings from any report: nothing to act on.", method=method)
+    cur = snapshot.currency
+    rows = tuple(
+        (str(a.rank), a.title, _owner(a.owner), a.due.isoformat(), a.severity.value, _stake(a.money_at_stake, cur))
+        for a in actions
+    )
+    table = Table(("Rank", "Action", "Owner", "Due", "Severity", "Money at stake"), rows, title="Next 30 days")
+    bullets = (
+        (f"{total - len(actions)} lower-ranked findings are left out of the plan.",) if total > len(actions) else ()
+    )
+    at_stake = sum((a.money_at_stake for a in actions), ZERO)
+    tone, marker = (Tone.ALERT, "[ALERT]") if high else (Tone.OK, "[OK]")
+    cards = (
+        Card("Actions", count(len(actions)), raw=Decimal(len(actions))),
+        Card("High severity", count(high), tone, marker, "across every report", Decimal(high)),
+        Card(
+            "Money at stake in the plan", money(at_stake, cur), note="one-off and monthly amounts added", raw=at_stake
+        ),
+    )
+    summary = f"{len(actions)} actions from {total} findings; {high} high severity."
+    return Section("30-day action plan", summary, cards, (table,), bullets, method)
+
+
+def _assets_by_entity(snapshot: Snapshot) -> list[tuple[str, list[Asset]]]:
+    """Entity ids (the profile's, then any only assets name) by name, each with its assets by name."""
+    ids = {e.id for e in snapshot.entities} | {a.entity for a in snapshot.assets}
+    ordered = sorted(ids, key=lambda i: (snapshot.entity_name(i), i))
+    return [(e, sorted((a for a in snapshot.assets if a.entity == e), key=lambda a: (a.name, a.id))) for e in ordered]
+
+
+def _services_of(snapshot: Snapshot, entity: str) -> list[InfraService]:
+    """Services an entity uses itself or through one of its assets."""
+    ids = {entity} | {a.id for a in snapshot.assets if a.entity == entity}
+    return sorted((s for s in snapshot.infrastructure if ids & set(s.used_by)), key=lambda s: (s.name, s.id))
+
+
+def _inventory_section(snapshot: Snapshot) -> Part:
+    method = (
+        "Entities and assets of the business profile; infrastructure.yaml services counted per entity when "
+        "their used_by names the entity or one of its assets."
+    )
+    grouped = _assets_by_entity(snapshot)
+    if not grouped:
+        summary = "No businesses yet: add [[entities]] and [[assets]] to the business profile."
+        return Section("Asset inventory by entity", summary, method=method), []
+    rows: list[tuple[str, ...]] = []
+    infra: list[tuple[str, ...]] = []
+    for entity, assets in grouped:
+        name = snapshot.entity_name(entity)
+        rows += [(name, a.name, a.kind.value) for a in assets] or [(name, "no assets", "—")]
+        services = _services_of(snapshot, entity)
+        infra.append((name, count(len(assets)), count(len(services)), ", ".join(s.name for s in services) or "—"))
+    tables = (
+        Table(("Entity", "Asset", "Kind"), tuple(rows), title="Assets"),
+        Table(("Entity", "Assets", "Services", "Service names"), tuple(infra), title="Infrastructure by entity"),
+    )
+    bullets = () if snapshot.infrastructure else ("No infrastructure yet: add infrastructure.yaml to the data folder.",)
+    summary = f"{len(grouped)} businesses, {len(snapshot.assets)} assets, {len(snapshot.infrastructure)} services."
+    return Section("Asset inventory by entity", summary, (), tables, bullets, method), []
+
+
+def _occupancy_only(snapshot: Snapshot, asset: Asset, window: list[date]) -> Decimal:
+    """A rental's occupancy.csv revenue in the window when no revenue line there names it (its takings
+    may only be in occupancy.csv); 0 otherwise."""
+    if asset.kind is not AssetKind.PROPERTY:
+        return ZERO
+    if any(r.asset == asset.id and r.service_date.replace(day=1) in window for r in snapshot.revenue):
+        return ZERO
+    return sum((o.revenue for o in snapshot.occupancy if o.asset == asset.id and o.month in window), ZERO)
+
+
+def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date]) -> tuple[str, ...]:
+    cur = snapshot.currency
+    earns, unit = EARNS[asset.kind]
+    lines = [r for r in snapshot.revenue if r.asset == asset.id and r.service_date.replace(day=1) in window]
+    revenue, units, source = sum((r.amount for r in lines), ZERO), len(lines), "revenue.csv"
+    if not lines and asset.kind is AssetKind.PROPERTY:
+        rows = [o for o in snapshot.occupancy if o.asset == asset.id and o.month in window]
+        revenue, units = _occupancy_only(snapshot, asset, window), sum(o.nights_booked for o in rows)
+        unit, source = "nights", "occupancy.csv"
+    if not units:
+        source = "—"
+    average = money(revenue / units, cur) if units else "—"
+    return (
+        snapshot.entity_name(asset.entity),
+        asset.name,
+        earns,
+        money(revenue, cur),
+        f"{units} {unit}",
+        average,
+        source,
+    )
+
+
+def _revenue_model_section(snapshot: Snapshot) -> Part:
+    window = months_back(snapshot.as_of, 3)
+    span = f"{month_label(window[0])}–{month_label(window[-1])}"
+    method = (
+        f"Revenue.csv lines with a service date in {span} grouped by their asset; a property no line names "
+        "counts its occupancy.csv revenue and nights booked instead. Average = revenue / units. Lines naming "
+        "no asset (or an asset not in the profile) are shown per entity."
+    )
+    in_window = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    if not snapshot.assets and not in_window:
+        summary = (
+            f"No assets and no revenue for {span}: add [[assets]] to the business profile "
+            "and revenue.csv to the data folder."
+        )
+        return Section("Revenue model per asset", summary, method=method), []
+    assets = sorted(snapshot.assets, key=lambda a: (snapshot.entity_name(a.entity), a.name, a.id))
+    rows = tuple(_asset_row(snapshot, a, window) for a in assets)
+    columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
+    tables = [Table(columns, rows, title="By asset")] if rows else []
+    known = {a.id for a in snapshot.assets}
+    loose = [r for r in in_window if r.asset not in known]
+    cur, unassigned = snapshot.currency, []
+    for entity in sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e)):
+        own = [r for r in loose if r.entity == entity]
+        unassigned.append(
+            (snapshot.entity_name(entity), money(sum((r.amount for r in own), ZERO), cur), count(len(own)))
+        )
+    if unassigned:
+        tables.append(Table(("Entity", f"Revenue {span}", "Lines"), tuple(unassigned), title="Revenue with no asset"))
+    total = sum((r.amount for r in in_window), ZERO)
+    no_asset = money(sum((r.amount for r in loose), ZERO), cur)
+    summary = f"{money(total, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
+    from_occupancy = sum((_occupancy_only(snapshot, a, window) for a in assets), ZERO)
+    if from_occupancy:
+        summary += f" Rentals add {money(from_occupancy, cur)} from occupancy.csv."
+    bullets = () if in_window else (f"No revenue lines for {span}: add revenue.csv to the data folder.",)
+    return Section("Revenue model per asset", summary, (), tuple(tables), bullets, method), []
+
+
+def _dependants(snapshot: Snapshot) -> dict[str, str]:
+    """Every entity and asset id with the label the map shows."""
+    labels = {e.id: f"{e.name} (business)" for e in snapshot.entities}
+    labels |= {a.id: f"{a.name} (asset)" for a in snapshot.assets}
+    return labels
+
+
+def _dependency_section(snapshot: Snapshot) -> Part:
+    cur = snapshot.currency
+    method = (
+        "infrastructure.yaml: each service's used_by lists the entities and assets that depend on it directly. "
+        f"A service used by {SPOF_DEPENDANTS} or more is a single point of failure; one used by none is unused."
+    )
+    if not snapshot.infrastructure:
+        summary = "No infrastructure yet: add infrastructure.yaml to the data folder."
+        return Section("Dependency map", summary, method=method), []
+    labels = _dependants(snapshot)
+    strangers = sorted({d for s in snapshot.infrastructure for d in s.used_by} - set(labels))
+    labels |= {d: f"{d} (not in the profile)" for d in strangers}
+    rows: list[tuple[str, ...]] = []
+    for dependant in sorted(labels, key=lambda d: (labels[d], d)):
+        used = sorted((s for s in snapshot.infrastructure if dependant in s.used_by), key=lambda s: (s.name, s.id))
+        rows += [(labels[dependant], s.name, s.kind, money(s.monthly_cost, cur)) for s in used]
+        rows += [] if used else [(labels[dependant], "none listed", "—", "—")]
+    bullets, findings = _dependency_flags(snapshot, labels)
+    bullets += [f"used_by names {d}, which is not a business or asset of the profile." for d in strangers]
+    spof = sum(1 for s in snapshot.infrastructure if len(set(s.used_by)) >= SPOF_DEPENDANTS)
+    tone, marker = (Tone.ALERT, "[ALERT]") if spof else (Tone.OK, "[OK]")
+    cards = (Card("Single points of failure", count(spof), tone, marker, raw=Decimal(spof)),)
+    table = Table(("Dependant", "Service", "Kind", "Monthly cost"), tuple(rows), title="What depends on what")
+    points = "single point" if spof == 1 else "single points"
+    summary = f"{len(snapshot.infrastructure)} services; {spof} {points} of failure."
+    return Section("Dependency map", summary, cards, (table,), tuple(bullets), method), findings
+
+
+def _dependency_flags(snapshot: Snapshot, labels: dict[str, str]) -> tuple[list[str], list[Finding]]:
+    """Single points of failure and unused services, as bullets and findings for the CTO."""
+    cur, bullets, findings = snapshot.currency, [], []
+    for service in sorted(snapshot.infrastructure, key=lambda s: s.id):
+        users = sorted(set(service.used_by))
+        if len(users) >= SPOF_DEPENDANTS:
+            names = ", ".join(labels.get(u, u) for u in users)
+            bullets.append(f"{service.name} is a single point of failure: {names} depend on it.")
+            title = f"Plan a fallback for {service.name}: {len(users)} businesses and assets depend on it"
+            detail = f"If {service.name} ({service.kind}) fails, {names} stop together."
+            findings.append(finding(f"spof:{service.id}", title, detail, Severity.MEDIUM, "cto"))
+        elif not users:
+            bullets.append(f"{service.name} is used by nothing ({money(service.monthly_cost, cur)} a month).")
+            title = f"Cancel or assign {service.name} ({money(service.monthly_cost, cur)} a month, used by nothing)"
+            paid = ", yet it is paid for every month" if service.monthly_cost else ""
+            detail = f"No business or asset lists {service.name} in used_by{paid}."
+            # a free, unused service is hygiene; a paid one is money leaking every month
+            severity = Severity.LOW if service.monthly_cost == 0 else by_money(service.monthly_cost)
+            findings.append(
+                finding(f"unused-service:{service.id}", title, detail, severity, "cto", service.monthly_cost)
+            )
+    return bullets, findings

@@ -1,0 +1,254 @@
+"""The CEO lens's goal comparisons: profit and revenue per business line against its goals, and the
+volume KPIs (bookings, leads, occupancy) against theirs. `ceo.py` assembles the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.business import AssetKind
+from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
+from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio
+from firstmate.domain.snapshot import Goal, MarketingKpi, Snapshot
+
+ROLE = "ceo"
+ZERO = Decimal(0)
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+# Severity guide: HIGH = money at stake >= 1,000, a security/legal exposure, or a goal missed by > 20 %;
+# MEDIUM = smaller money or a clear gap; LOW = hygiene.
+HIGH_MONEY = Decimal(1000)
+HIGH_SHORT = Decimal("0.2")
+
+Part = tuple[Section, list[Finding]]
+
+
+def finding(key: str, title: str, detail: str, severity: Severity, owner: str, at_stake: Decimal = ZERO) -> Finding:
+    """A CEO-lens finding; money in cents so the plan shows what the detail states."""
+    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
+
+
+def by_money(amount: Decimal) -> Severity:
+    """HIGH from 1,000 at stake, MEDIUM below."""
+    return Severity.HIGH if amount >= HIGH_MONEY else Severity.MEDIUM
+
+
+def shortfall_severity(short: Decimal, goal: Decimal, at_stake: Decimal) -> Severity:
+    """HIGH when more than 20 % short of the goal or 1,000 or more at stake; else MEDIUM."""
+    share = ratio(short, goal)
+    return Severity.HIGH if at_stake >= HIGH_MONEY or share is None or share > HIGH_SHORT else Severity.MEDIUM
+
+
+def last_month(snapshot: Snapshot) -> date:
+    """The last full month before the snapshot date."""
+    return months_back(snapshot.as_of, 1)[0]
+
+
+def _in_month(day: date, month: date) -> bool:
+    return day.replace(day=1) == month
+
+
+def _entity_ids(snapshot: Snapshot, month: date) -> list[str]:
+    """Every entity of the profile plus any named by the month's rows, by name then id."""
+    ids = {e.id for e in snapshot.entities}
+    ids |= {r.entity for r in snapshot.revenue if _in_month(r.service_date, month)}
+    ids |= {e.entity for e in snapshot.expenses if e.month == month}
+    return sorted(ids, key=lambda i: (snapshot.entity_name(i), i))
+
+
+def profit_figures(snapshot: Snapshot, entity: str | None, month: date) -> tuple[Decimal, Decimal]:
+    """Revenue (by service date) and expenses of one month, for an entity or all (None). A property no
+    revenue line of the month names adds its occupancy.csv revenue, as in the revenue model."""
+    lines = [r for r in snapshot.revenue if _in_month(r.service_date, month)]
+    revenue = sum((r.amount for r in lines if entity in (None, r.entity)), ZERO)
+    named = {r.asset for r in lines}
+    rentals = {
+        a.id
+        for a in snapshot.assets
+        if a.kind is AssetKind.PROPERTY and entity in (None, a.entity) and a.id not in named
+    }
+    revenue += sum((o.revenue for o in snapshot.occupancy if o.asset in rentals and o.month == month), ZERO)
+    spent = sum((e.amount for e in snapshot.expenses if entity in (None, e.entity) and e.month == month), ZERO)
+    # commitments such as a loan or a mortgage are costs of the month too (shared ones only in the total)
+    spent += sum((f.monthly for f in snapshot.finance.fixed_costs if entity in (None, f.entity)), ZERO)
+    return revenue, spent
+
+
+def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part:
+    """Revenue, expenses and profit per entity in the last full month, against profit and revenue goals."""
+    cur, month = snapshot.currency, last_month(snapshot)
+    method = (
+        f"{month_label(month)}: revenue = revenue.csv lines by service-date month, plus occupancy.csv revenue of "
+        "property assets no line of the month names; expenses = expenses.csv rows "
+        "of that month (fixed and variable) plus business.yaml fixed_costs (shared ones only in the total); profit = "
+        "revenue − expenses. Goals with metric profit or revenue (business.yaml; no entity = all businesses) are "
+        "compared with the month's figure; a shortfall is HIGH when more than 20% short or 1,000 or more."
+    )
+    ids = _entity_ids(snapshot, month)
+    if not ids:
+        summary = (
+            f"No businesses or rows for {month_label(month)}: add revenue.csv and expenses.csv to the data folder."
+        )
+        return Section("Profitability vs goals", summary, method=method), []
+    rows = []
+    for entity in [*ids, None]:
+        revenue, spent = profit_figures(snapshot, entity, month)
+        margin = ratio(revenue - spent, revenue)
+        cells = (
+            money(revenue, cur),
+            money(spent, cur),
+            money(revenue - spent, cur),
+            "—" if margin is None else pct(margin),
+        )
+        rows.append((snapshot.entity_name(entity), *cells))
+    table = Table(("Entity", "Revenue", "Expenses", "Profit", "Margin"), tuple(rows), title=month_label(month))
+    cards, findings, bullets = [], [], []
+    goals = _unique([g for g in snapshot.finance.goals if g.metric in ("profit", "revenue")])
+    cfo_keys = {f.key for f in others if f.key.startswith("cfo:revenue-goal:")}
+    for goal in goals:
+        card, found = _goal_card(snapshot, goal, month)
+        cards.append(card)
+        # the CFO lens already puts a revenue shortfall in the plan: one action, not two
+        if found is not None and goal.metric == "revenue" and found.key.replace(ROLE, "cfo", 1) in cfo_keys:
+            bullets.append(f"{card.label} shortfall is in the plan from the CFO report.")
+        elif found is not None:
+            findings.append(found)
+    if not goals:
+        bullets.append("No profit or revenue goals: add goals: with metric profit or revenue to business.yaml.")
+    total_rev, total_spent = profit_figures(snapshot, None, month)
+    summary = f"{month_label(month)} profit {money(total_rev - total_spent, cur)} on revenue {money(total_rev, cur)}."
+    return Section("Profitability vs goals", summary, tuple(cards), (table,), tuple(bullets), method), findings
+
+
+def _unique(goals: list[Goal]) -> list[Goal]:
+    """One goal per (entity, metric), the first given; org-wide first, then by entity id and metric."""
+    unique: dict[tuple[str | None, str], Goal] = {}
+    for goal in goals:
+        unique.setdefault((goal.entity, goal.metric), goal)
+    return sorted(unique.values(), key=lambda g: (g.entity is not None, g.entity or "", g.metric))
+
+
+def _goal_card(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Card, Finding | None]:
+    cur, who = snapshot.currency, snapshot.entity_name(goal.entity)
+    revenue, spent = profit_figures(snapshot, goal.entity, month)
+    actual = revenue - spent if goal.metric == "profit" else revenue
+    label = f"{who} {goal.metric}, {month_label(month)}"
+    short = goal.monthly - actual
+    if short <= 0:
+        return Card(label, money(actual, cur), Tone.OK, "[OK]", f"goal {money(goal.monthly, cur)}", actual), None
+    note = f"goal {money(goal.monthly, cur)}; short {money(short, cur)}"
+    card = Card(label, money(actual, cur), Tone.ALERT, "[ALERT]", note, actual)
+    # profit is the CFO's to fix (costs and prices); revenue the CMO's (demand)
+    owner = "cfo" if goal.metric == "profit" else "cmo"
+    figures = f"revenue {money(revenue, cur)}"
+    if goal.metric == "profit":
+        figures += f" − expenses {money(spent, cur)} = profit {money(actual, cur)}"
+    goal_text = money(goal.monthly, cur)
+    detail = f"{month_label(month)}: {figures}, against a {goal.metric} goal of {goal_text}: short {money(short, cur)}."
+    where = "across all businesses" if goal.entity is None else f"at {who}"
+    title = f"Close the {money(short, cur)} {goal.metric} gap {where} ({month_label(month)} goal {goal_text})"
+    severity = shortfall_severity(short, goal.monthly, short)
+    key = f"{goal.metric}-goal:{goal.entity or 'all'}"
+    return card, finding(key, title, detail, severity, owner, short)
+
+
+def kpi_section(snapshot: Snapshot) -> Part:
+    """Bookings, leads and occupancy against their goals, and the marketing KPIs flagged ALERT."""
+    month = last_month(snapshot)
+    method = (
+        f"Bookings = revenue.csv lines of the entity (all when the goal has none) with a service date in "
+        f"{month_label(month)}. Leads = the latest weekly marketing report's leads KPI × 52 / 12 as a monthly "
+        "estimate (org-wide: the report does not split by business). Occupancy = nights booked / nights "
+        f"available in occupancy.csv for the entity's property assets in {month_label(month)}; the goal is a "
+        "fraction (0.70; a value above 1 is read as a percent). Money at stake: missing bookings × the month's "
+        "average line; missing nights × revenue per booked night. Goals from business.yaml."
+    )
+    goals = sorted(
+        _unique([g for g in snapshot.finance.goals if g.metric in ("bookings", "leads", "occupancy")]),
+        key=lambda g: (g.metric, g.entity or ""),
+    )
+    rows, findings = [], []
+    for goal in goals:
+        row, found = _kpi_row(snapshot, goal, month)
+        rows.append(row)
+        findings += [found] if found is not None else []
+    tables = [Table(("Who", "Metric", "Goal", "Actual", "Gap", "Status"), tuple(rows), title=month_label(month))]
+    bullets = [] if goals else ["No KPI goals: add goals: with metric bookings, leads or occupancy to business.yaml."]
+    alerts = _marketing_alerts(snapshot)
+    if alerts is None:
+        bullets.append("No marketing report yet: the weekly marketing report supplies leads and the other KPIs.")
+    elif alerts.rows:
+        tables.append(alerts)
+    summary = f"{len(findings)} of {len(goals)} KPI goals missed in {month_label(month)}." if goals else bullets.pop(0)
+    shown = tuple(t for t in tables if t.rows)
+    return Section("KPI gaps", summary, (), shown, tuple(bullets), method), findings
+
+
+def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | None, Decimal, str]:
+    """The month's figure for a KPI goal (None when there is no data), the revenue one whole unit of the
+    metric is worth, and what is missing when there is no data."""
+    if goal.metric == "bookings":
+        lines = [r for r in snapshot.revenue if goal.entity in (None, r.entity) and _in_month(r.service_date, month)]
+        per_line = sum((r.amount for r in lines), ZERO) / len(lines) if lines else ZERO
+        return Decimal(len(lines)), per_line, ""
+    if goal.metric == "leads":
+        kpis = snapshot.marketing.kpis if snapshot.marketing else ()
+        kpi = next((k for k in kpis if k.key == "leads"), None)
+        if kpi is None:
+            return None, ZERO, "no leads KPI: no weekly marketing report yet"
+        return kpi.value * WEEKS_PER_MONTH, ZERO, ""
+    properties = {a.id for a in snapshot.assets if a.kind is AssetKind.PROPERTY and goal.entity in (None, a.entity)}
+    rows = [o for o in snapshot.occupancy if o.asset in properties and o.month == month]
+    available, booked = sum(o.nights_available for o in rows), sum(o.nights_booked for o in rows)
+    if not available:
+        return None, ZERO, f"no occupancy rows for {month_label(month)}: add occupancy.csv"
+    per_night = sum((o.revenue for o in rows), ZERO) / booked if booked else ZERO
+    # occupancy is a fraction: a whole unit (1.0) is every available night at the month's rate
+    return Decimal(booked) / Decimal(available), per_night * available, ""
+
+
+def _show(metric: str, value: Decimal) -> str:
+    return pct(value) if metric == "occupancy" else count(value.quantize(Decimal(1)))
+
+
+def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ...], Finding | None]:
+    who, cur, metric = snapshot.entity_name(goal.entity), snapshot.currency, goal.metric
+    target = goal.monthly / 100 if metric == "occupancy" and goal.monthly > 1 else goal.monthly
+    actual, unit_value, missing = _kpi_actual(snapshot, goal, month)
+    if actual is None:
+        return (who, metric, _show(metric, target), "no data", "—", missing), None
+    short, gap = target - actual, ratio(actual - target, target)
+    status = "[ALERT]" if short > 0 else "[OK]"
+    row = (who, metric, _show(metric, target), _show(metric, actual), "—" if gap is None else pct(gap), status)
+    if short <= 0:
+        return row, None
+    at_stake = short * unit_value
+    owner = "real_estate" if metric == "occupancy" else "cmo"
+    where = "across all businesses" if goal.entity is None else f"at {who}"
+    # leads come from the latest weekly report, not from the month's rows
+    when = "from the latest week" if metric == "leads" else f"in {month_label(month)}"
+    title = f"Lift {metric} {where} to {_show(metric, target)} a month ({_show(metric, actual)} {when})"
+    lost = f"; about {money(at_stake, cur)} of revenue missing" if at_stake else ""
+    detail = f"{metric.capitalize()} {_show(metric, actual)} against a goal of {_show(metric, target)}{lost}."
+    severity = shortfall_severity(short, target, at_stake)
+    return row, finding(f"kpi:{metric}:{goal.entity or 'all'}", title, detail, severity, owner, at_stake)
+
+
+def _marketing_alerts(snapshot: Snapshot) -> Table | None:
+    """The latest marketing report's KPIs marked ALERT; None without a report."""
+    if snapshot.marketing is None:
+        return None
+    alerts = sorted((k for k in snapshot.marketing.kpis if k.status == "ALERT"), key=lambda k: k.key)
+    rows = tuple(
+        (k.label, _kpi_value(snapshot, k), k.direction, "—" if k.change is None else pct(k.change)) for k in alerts
+    )
+    title = f"Marketing KPIs flagged [ALERT], week of {snapshot.marketing.week.isoformat()}"
+    return Table(("KPI", "Value", "Direction", "Change"), rows, title=title)
+
+
+def _kpi_value(snapshot: Snapshot, kpi: MarketingKpi) -> str:
+    if kpi.unit == "money":
+        return money(kpi.value, snapshot.currency, cents=True)
+    if kpi.unit == "percent":  # the weekly report keeps rates in percent points
+        return f"{kpi.value.quantize(CENT)}%"
+    return count(kpi.value.quantize(Decimal(1)))

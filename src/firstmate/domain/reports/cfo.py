@@ -1,0 +1,415 @@
+"""The CFO lens: monthly burn, runway, break-even volume per business line, where spare cash should
+go, and revenue against its targets. Pure: one snapshot in, one report document out."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.reports.cfo_calc import (
+    ZERO,
+    BreakEven,
+    Burn,
+    break_evens,
+    burn,
+    committed,
+    fund,
+    gap_text,
+    money_range,
+    month_totals,
+    months_text,
+    net_text,
+    no_data,
+    payback,
+    quarter_months,
+    ranked_options,
+    revenue_goals,
+    revenue_in,
+    runway,
+    runway_text,
+    units_label,
+    units_text,
+    window_label,
+)
+from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
+from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
+from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
+
+ROLE = "cfo"
+RUNWAY_TARGET = Decimal(6)  # months of cash below which the runway card turns ALERT
+RUNWAY_CRITICAL = Decimal(3)  # below this the runway finding is HIGH
+STALE_CASH_DAYS = 31
+# Severity guide: HIGH = money at stake >= 1,000, a security/legal exposure, or a goal missed by > 20 %;
+# MEDIUM = smaller money or a clear gap; LOW = hygiene.
+HIGH_MONEY = Decimal(1000)
+
+Part = tuple[Section, list[Finding]]
+
+
+def cfo_report(snapshot: Snapshot) -> ReportDocument:
+    """The CFO's report: burn, runway, break-even volume, capital tiers and revenue targets."""
+    b = burn(snapshot)
+    evens = break_evens(snapshot)
+    parts = [
+        _burn_section(snapshot, b),
+        _runway_section(snapshot, b),
+        _break_even_section(snapshot, b, evens),
+        _capital_section(snapshot, b),
+        _targets_section(snapshot),
+    ]
+    return ReportDocument(
+        role=ROLE,
+        title=f"{ROLE_TITLES[ROLE]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=_headline(snapshot, b, evens),
+        sections=tuple(section for section, _ in parts),
+        findings=tuple(finding for _, found in parts for finding in found),
+    )
+
+
+def _finding(
+    key: str, title: str, detail: str, severity: Severity, *, owner: str = ROLE, at_stake: Decimal = ZERO
+) -> Finding:
+    # cents, so the plan and its renderers show the figure the detail text states
+    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
+
+
+def _by_money(amount: Decimal) -> Severity:
+    return Severity.HIGH if amount >= HIGH_MONEY else Severity.MEDIUM
+
+
+_BURN_METHOD = (
+    "Window: the last 3 full months ({window}). Fixed = fixed_costs monthly amounts from business.yaml + "
+    "expenses.csv rows marked fixed (averaged over the 3 months); variable = the other expenses.csv rows, "
+    "averaged. A gap is an entity with expense rows in some months of the window but none in another: the "
+    "low end counts the gap as 0, the high end fills it with that entity's largest month in the window. "
+    "Gross burn = average monthly total. Revenue = revenue.csv lines summed by service-date month "
+    "(recognised at service, deposits included), averaged; net burn = gross burn − average revenue."
+)
+
+
+def _burn_section(snapshot: Snapshot, b: Burn) -> Part:
+    cur, window = snapshot.currency, window_label(b)
+    method = _BURN_METHOD.format(window=window)
+    if no_data(snapshot, b):
+        summary = (
+            f"No expenses yet for {window}: add expenses.csv to the data folder and fixed_costs: to business.yaml."
+        )
+        return Section("Monthly burn", summary, method=method), []
+    rows = []
+    for month, revenue in zip(b.months, b.revenue_by_month, strict=True):
+        fixed, variable = month_totals(snapshot, month)
+        missing = ", ".join(snapshot.entity_name(g.entity) for g in b.gaps if g.month == month) or "—"
+        cells = (money(b.commitments, cur), money(fixed, cur), money(variable, cur), money(revenue, cur))
+        rows.append((month_label(month), *cells, missing))
+    columns = ("Month", "Commitments", "Fixed expenses", "Variable expenses", "Revenue", "No expense rows")
+    table = Table(columns, tuple(rows), title=f"Burn by month, {window}")
+    fixed_note = f"fixed {money(b.commitments + b.fixed_expenses, cur)} + variable {money(b.variable, cur)}"
+    cards = (
+        Card("Gross burn a month", money_range(b.low, b.high, cur), note=fixed_note, raw=b.high),
+        Card("Average monthly revenue", money(b.revenue, cur), note="by service date", raw=b.revenue),
+        _net_card(snapshot, b),
+    )
+    bullets, findings = _burn_gaps(snapshot, b)
+    if not any(e.month in b.months for e in snapshot.expenses):
+        bullets.insert(0, f"No expense rows for {window}: add expenses.csv to the data folder.")
+    if b.revenue == 0:
+        bullets.insert(0, f"No revenue lines with a service date in {window}: add revenue.csv to the data folder.")
+    summary = f"Gross burn {money_range(b.low, b.high, cur)} a month; net of revenue {net_text(snapshot, b)}."
+    return Section("Monthly burn", summary, cards, (table,), tuple(bullets), method), findings
+
+
+def _burn_gaps(snapshot: Snapshot, b: Burn) -> tuple[list[str], list[Finding]]:
+    """One bullet and one bookkeeping finding per entity with missing expense months."""
+    bullets, findings = [], []
+    for entity in sorted({g.entity for g in b.gaps}):
+        months = ", ".join(month_label(g.month) for g in b.gaps if g.entity == entity)
+        name = snapshot.entity_name(entity)
+        fill = money(max(g.fill for g in b.gaps if g.entity == entity), snapshot.currency)
+        bullets.append(f"{name} has no expense rows for {months}: the high end counts {fill} for each.")
+        detail = f"{name} has expenses in other months of {window_label(b)} but none for {months}, so burn is a range."
+        title = f"Enter {name}'s expenses for {months}"
+        findings.append(_finding(f"expense-gap:{entity}", title, detail, Severity.LOW, owner="accounting"))
+    return bullets, findings
+
+
+def _net_card(snapshot: Snapshot, b: Burn) -> Card:
+    if b.net_high <= 0:
+        note = f"revenue exceeds burn by {money(-b.net_high, snapshot.currency)} a month"
+        return Card("Net burn a month", "cash-positive", Tone.OK, "[OK]", note, b.net_high)
+    return Card("Net burn a month", net_text(snapshot, b), note="gross burn − average revenue", raw=b.net_high)
+
+
+def _runway_section(snapshot: Snapshot, b: Burn) -> Part:
+    cash, cur = snapshot.finance.cash, snapshot.currency
+    method = (
+        "Runway = cash balance (cash: in business.yaml, as of its own date) / net monthly burn from the "
+        "Monthly burn section; the short end uses the high burn, the long end the low burn. "
+        f"ALERT below {RUNWAY_TARGET} months; the finding is HIGH below {RUNWAY_CRITICAL}."
+    )
+    if cash is None:
+        detail = "Without a cash figure neither runway nor the capital tiers can be computed."
+        finding = _finding("cash:missing", "Record the cash balance in business.yaml", detail, Severity.LOW)
+        return Section("Runway", "No cash balance: add cash: to business.yaml.", method=method), [finding]
+    cash_card = Card("Cash", money(cash.balance, cur), note=f"as of {cash.as_of.isoformat()}", raw=cash.balance)
+    bullets, findings = [], []
+    age = (snapshot.as_of - cash.as_of).days
+    if age > STALE_CASH_DAYS:
+        bullets.append(f"The cash balance is {age} days old: update cash: in business.yaml.")
+        detail = f"Cash is dated {cash.as_of.isoformat()}; runway and the capital tiers read from it."
+        title = f"Update the cash balance in business.yaml ({age} days old)"
+        findings.append(_finding("cash:stale", title, detail, Severity.LOW))
+    months = runway(cash.balance, b)
+    if months is None:
+        card = Card("Runway", "not burning cash", Tone.OK, "[OK]", "revenue covers burn")
+        summary = "Not burning cash: revenue covers burn."
+        return Section("Runway", summary, (cash_card, card), (), tuple(bullets), method), findings
+    text, short = runway_text(months), months[0]
+    alert = short < RUNWAY_TARGET
+    tone, marker = (Tone.ALERT, "[ALERT]") if alert else (Tone.OK, "[OK]")
+    card = Card("Runway", text, tone, marker, f"target ≥ {RUNWAY_TARGET} months", short)
+    if alert:
+        needed = RUNWAY_TARGET * b.net_high - cash.balance
+        severity = Severity.HIGH if short < RUNWAY_CRITICAL else Severity.MEDIUM
+        detail = (
+            f"Cash {money(cash.balance, cur)} / net burn up to {money(b.net_high, cur)} a month = "
+            f"{months_text(short)} months; {RUNWAY_TARGET} months needs {money(needed, cur)} more."
+        )
+        title = (
+            f"Raise or save {money(needed, cur)} to reach {RUNWAY_TARGET} months of runway (now {months_text(short)})"
+        )
+        findings.append(_finding("runway:org", title, detail, severity, at_stake=needed))
+    return Section("Runway", f"{text} of runway.", (cash_card, card), (), tuple(bullets), method), findings
+
+
+def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> Part:
+    window = window_label(b)
+    method = (
+        f"Per entity with revenue.csv lines whose service date falls in {window}: units = number of lines "
+        "(a booking, a job, an invoice line = one unit); average revenue = revenue / units; variable cost per "
+        "unit = the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
+        "variable cost per unit; fixed a month = fixed_costs of that entity (business.yaml) + its fixed "
+        "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
+        "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line."
+    )
+    if not evens:
+        summary = f"No revenue lines with a service date in {window}: add revenue.csv to the data folder."
+        return Section("Break-even volume", summary, method=method), []
+    rows = tuple(_break_even_row(snapshot, be) for be in evens)
+    findings = [f for f in (_break_even_finding(snapshot, be) for be in evens) if f is not None]
+    columns = ("Entity", "Units/month", "Avg revenue", "Variable cost/unit", "Margin/unit", "Fixed/month")
+    table = Table((*columns, "Break-even units/month", "Gap"), rows, title=f"Break-even, {window}")
+    earning = {be.entity for be in evens}
+    idle = sorted({e.entity for e in snapshot.expenses if e.month in b.months} - earning)
+    bullets = tuple(f"{snapshot.entity_name(e)} has costs but no revenue lines in {window}." for e in idle)
+    below = sum(1 for be in evens if be.break_even is None or be.per_month < be.break_even)
+    summary = f"{len(evens) - below} of {len(evens)} business lines at or above break-even volume."
+    return Section("Break-even volume", summary, (), (table,), bullets, method), findings
+
+
+def _break_even_row(snapshot: Snapshot, be: BreakEven) -> tuple[str, ...]:
+    cur, target = snapshot.currency, be.break_even
+    return (
+        snapshot.entity_name(be.entity),
+        units_label(be.per_month, be.unit),
+        money(be.avg_revenue, cur),
+        money(be.variable_per_unit, cur),
+        money(be.margin, cur),
+        money(be.fixed_per_month, cur),
+        "never at this margin" if target is None else f"{target} {be.unit}",
+        "—" if target is None else f"{be.per_month - target:+.1f}",
+    )
+
+
+def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
+    cur, name = snapshot.currency, snapshot.entity_name(be.entity)
+    if be.break_even is None:
+        # what the line loses a month at today's volume: its fixed costs plus the negative margin
+        loss = be.fixed_per_month - be.margin * be.per_month
+        detail = (
+            f"Average revenue {money(be.avg_revenue, cur)} per unit does not cover variable cost "
+            f"{money(be.variable_per_unit, cur)}: no volume breaks even; it loses about {money(loss, cur)} a month."
+        )
+        title = f"Reprice or cut costs at {name}: margin per unit is {money(be.margin, cur)}"
+        return _finding(f"negative-margin:{be.entity}", title, detail, Severity.HIGH, at_stake=loss)
+    if be.shortfall <= 0:
+        return None
+    doing = units_text(be.per_month)
+    detail = (
+        f"Fixed {money(be.fixed_per_month, cur)} a month / margin {money(be.margin, cur)} per unit = "
+        f"{be.break_even} {be.unit} a month; doing {doing}. Missing margin: {money(be.shortfall, cur)} a month."
+    )
+    title = f"Lift {name} to {be.break_even} {be.unit} a month (doing {doing}) to break even"
+    return _finding(f"break-even:{be.entity}", title, detail, _by_money(be.shortfall), at_stake=be.shortfall)
+
+
+def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
+    cur, finance = snapshot.currency, snapshot.finance
+    reserve, upcoming = finance.reserve_months * b.high, committed(snapshot)
+    method = (
+        f"Tier 1 reserve = reserve_months ({finance.reserve_months}, business.yaml) × high end of gross burn; "
+        "Tier 2 committed = maintenance.csv rows dated in the next 90 days (after the snapshot date, any kind); "
+        "Tier 3 free to deploy = cash − reserve − committed. capital_options (business.yaml) ranked by payback "
+        "= cost / monthly return (no return last, ties by name), funded in that order until one does not fit."
+    )
+    free = None if finance.cash is None else finance.cash.balance - reserve - upcoming
+    shown = "unknown" if free is None else money(free, cur) if free >= 0 else f"short by {money(-free, cur)}"
+    tiers = Table(
+        ("Tier", "Purpose", "Amount"),
+        (
+            ("Tier 1", f"Reserve: {finance.reserve_months} months of burn", money(reserve, cur)),
+            ("Tier 2", "Committed: maintenance in the next 90 days", money(upcoming, cur)),
+            ("Tier 3", "Growth: free to deploy", shown),
+        ),
+        title="Capital tiers",
+    )
+    options, findings = _options(snapshot, None if free is None else max(free, ZERO))
+    bullets = [] if options else ["No capital options: add capital_options: to business.yaml."]
+    card, summary, short = _free_card(snapshot, free, reserve, upcoming)
+    if free is None:
+        bullets.insert(0, "No cash balance: add cash: to business.yaml to size Tier 3.")
+    findings = short + findings
+    cards = (
+        Card("Reserve", money(reserve, cur), raw=reserve),
+        Card("Committed, 90 days", money(upcoming, cur), raw=upcoming),
+        card,
+    )
+    tables = (tiers,) if options is None else (tiers, options)
+    return Section("Capital deployment tiers", summary, cards, tables, tuple(bullets), method), findings
+
+
+def _free_card(
+    snapshot: Snapshot, free: Decimal | None, reserve: Decimal, upcoming: Decimal
+) -> tuple[Card, str, list[Finding]]:
+    """The Tier 3 card, the section's summary, and a HIGH finding when cash is short of tiers 1 and 2."""
+    cur = snapshot.currency
+    if free is None:
+        return (
+            Card("Free to deploy", "unknown", note="add cash: to business.yaml"),
+            "Free cash unknown: add cash: to business.yaml.",
+            [],
+        )
+    if free >= 0:
+        card = Card("Free to deploy", money(free, cur), Tone.OK, "[OK]", "after reserve and committed work", free)
+        return card, f"{money(free, cur)} free to deploy after the reserve and committed work.", []
+    short = money(-free, cur)
+    card = Card("Free to deploy", f"short by {short}", Tone.ALERT, "[ALERT]", "cash < reserve + committed", free)
+    detail = (
+        f"Cash {money(free + reserve + upcoming, cur)} < reserve {money(reserve, cur)} + "
+        f"committed {money(upcoming, cur)}: short by {short}."
+    )
+    finding = _finding(
+        "reserve:short", f"Rebuild the cash reserve: short by {short}", detail, Severity.HIGH, at_stake=-free
+    )
+    return card, f"Cash is short by {short} of the reserve plus committed work.", [finding]
+
+
+def _options(snapshot: Snapshot, free: Decimal | None) -> tuple[Table | None, list[Finding]]:
+    """The ranked capital options with their decision, and a finding for each one to fund now."""
+    cur = snapshot.currency
+    options = ranked_options(snapshot.finance.capital_options)
+    if not options:
+        return None, []
+    rows, findings = [], []
+    for option, funded in zip(options, fund(options, free), strict=True):
+        months = payback(option)
+        cells = (money(option.cost, cur), money(option.monthly_return, cur))
+        rows.append(
+            (option.name, *cells, "never" if months is None else months_text(months), "fund now" if funded else "wait")
+        )
+        if funded:
+            findings.append(_fund_finding(snapshot, option))
+    columns = ("Option", "Cost", "Monthly return", "Payback months", "Decision")
+    return Table(columns, tuple(rows), title="Capital options by payback"), findings
+
+
+def _fund_finding(snapshot: Snapshot, option: CapitalOption) -> Finding:
+    cur, months = snapshot.currency, payback(option)
+    back = "" if months is None else f", paying back in {months_text(months)} months"
+    returns = money(option.monthly_return, cur)
+    detail = f"Costs {money(option.cost, cur)} and returns {returns} a month{back}; fits in Tier 3."
+    # an option that returns nothing is a choice to make, not money lost by waiting
+    severity = Severity.LOW if option.monthly_return <= 0 else _by_money(option.monthly_return)
+    key = "fund:" + re.sub(r"[^a-z0-9]+", "-", option.name.lower()).strip("-")
+    title = f"Fund {option.name} ({money(option.cost, cur)})"
+    return _finding(key, title, detail, severity, at_stake=max(option.monthly_return, ZERO))
+
+
+def _targets_section(snapshot: Snapshot) -> Part:
+    cur, last = snapshot.currency, months_back(snapshot.as_of, 1)[0]
+    quarter = quarter_months(last)
+    method = (
+        "Goals with metric revenue (goals: in business.yaml; no entity = all businesses). Actual = revenue.csv "
+        f"lines by service-date month. Monthly: {month_label(last)} target vs actual. Quarter to date: "
+        f"{month_label(quarter[0])}–{month_label(last)}, target = monthly goal × {len(quarter)} months, actual = "
+        "sum over those months. Gap = (actual − target) / target. A shortfall is HIGH when more than 20% short."
+    )
+    goals = revenue_goals(snapshot.finance.goals)
+    if not goals:
+        summary = "No revenue goals: add goals: with metric revenue to business.yaml."
+        return Section("Revenue targets vs actuals", summary, method=method), []
+    rows, cards, findings = [], [], []
+    for goal in goals:
+        who = snapshot.entity_name(goal.entity)
+        actual, qtd = revenue_in(snapshot, goal.entity, [last]), revenue_in(snapshot, goal.entity, quarter)
+        q_target = goal.monthly * len(quarter)
+        month_cells = (money(goal.monthly, cur), money(actual, cur), gap_text(actual, goal.monthly))
+        rows.append((who, *month_cells, money(q_target, cur), money(qtd, cur), gap_text(qtd, q_target)))
+        label, note, short = (
+            f"{who} revenue, {month_label(last)}",
+            f"target {money(goal.monthly, cur)}",
+            goal.monthly - actual,
+        )
+        if short <= 0:
+            cards.append(Card(label, money(actual, cur), Tone.OK, "[OK]", note, actual))
+            continue
+        cards.append(
+            Card(label, money(actual, cur), Tone.ALERT, "[ALERT]", f"{note}; short {money(short, cur)}", actual)
+        )
+        findings.append(_target_finding(snapshot, goal, actual, last))
+    columns = ("Who", "Last month target", "Actual", "Gap", "Quarter-to-date target", "Actual", "Gap")
+    table = Table(columns, tuple(rows), title=f"Revenue vs target, {month_label(last)} and quarter to date")
+    summary = f"{len(findings)} of {len(goals)} revenue targets missed in {month_label(last)}."
+    return Section("Revenue targets vs actuals", summary, tuple(cards), (table,), (), method), findings
+
+
+def _target_finding(snapshot: Snapshot, goal: Goal, actual: Decimal, last: date) -> Finding:
+    cur, who = snapshot.currency, snapshot.entity_name(goal.entity)
+    short = goal.monthly - actual
+    severity = Severity.HIGH if short > goal.monthly * Decimal("0.2") else Severity.MEDIUM
+    # an org-wide miss goes to the CEO; an entity's miss to the CMO, since more revenue needs more demand
+    owner = "ceo" if goal.entity is None else "cmo"
+    detail = (
+        f"{month_label(last)} revenue {money(actual, cur)} against a {money(goal.monthly, cur)} target: "
+        f"{money(short, cur)} ({pct(short / goal.monthly)}) short."
+    )
+    title = (
+        f"Close the {money(short, cur)} revenue gap at {who} ({month_label(last)} target {money(goal.monthly, cur)})"
+    )
+    return _finding(f"revenue-goal:{goal.entity or 'all'}", title, detail, severity, owner=owner, at_stake=short)
+
+
+def _headline(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> str:
+    cur = snapshot.currency
+    if no_data(snapshot, b):
+        return f"No expenses or revenue for {window_label(b)} yet: add expenses.csv and revenue.csv to the data folder."
+    gross = money_range(b.low, b.high, cur)
+    if b.net_high <= 0:
+        first = f"Cash-positive: {money(b.revenue, cur)} a month of revenue covers {gross} of burn"
+    else:
+        cash = snapshot.finance.cash
+        months = runway(None if cash is None else cash.balance, b)
+        tail = "runway unknown (add cash: to business.yaml)" if months is None else f"{runway_text(months)} of runway"
+        first = f"Burning {gross} a month with {tail}"
+    if not evens:
+        return first + "."
+    # the line furthest below break-even matters most; when none is below, the biggest earner
+    worst = max(evens, key=lambda e: (e.break_even is None, e.shortfall, e.revenue, e.entity))
+    name = snapshot.entity_name(worst.entity)
+    if worst.break_even is None:
+        return f"{first}; {name} cannot break even at its current margin."
+    doing = units_text(worst.per_month)
+    return f"{first}; {name} breaks even at {worst.break_even} {worst.unit} a month (doing {doing})."

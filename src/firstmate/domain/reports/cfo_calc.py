@@ -1,0 +1,300 @@
+"""The CFO lens's arithmetic: burn over the last full months (with gaps in the books turned into a
+range), break-even volume per business line, and the capital ranking. Pure functions on the snapshot;
+`cfo.py` turns their results into sections and findings."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio
+from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
+
+WINDOW_MONTHS = 3
+ZERO = Decimal(0)
+#: What one revenue line is, by the kind of business that earned it.
+UNIT_NAMES = {
+    "charter": "charters",
+    "rental": "stays",
+    "junk_removal": "jobs",
+    "delivery": "deliveries",
+    "consulting": "invoices",
+    "guest_brand": "bookings",
+}
+SINGULAR = {"charters": "charter", "stays": "stay", "jobs": "job", "deliveries": "delivery", "invoices": "invoice"}
+SINGULAR |= {"bookings": "booking", "units": "unit"}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A month with no expense rows for an entity that has rows in other months of the window."""
+
+    entity: str
+    month: date
+    fill: Decimal  # the entity's largest month in the window: the high end's guess for the gap
+
+
+@dataclass(frozen=True)
+class Burn:
+    """Gross and net monthly burn over the window; averages per month."""
+
+    months: tuple[date, ...]
+    commitments: Decimal  # business.yaml fixed costs, per month
+    fixed_expenses: Decimal  # expenses marked fixed, average per month
+    variable: Decimal  # other expenses, average per month
+    gaps: tuple[Gap, ...]
+    revenue_by_month: tuple[Decimal, ...]
+
+    @property
+    def low(self) -> Decimal:
+        """Gross burn with every gap taken as zero spend."""
+        return self.commitments + self.fixed_expenses + self.variable
+
+    @property
+    def high(self) -> Decimal:
+        """Gross burn with every gap filled with the entity's largest month."""
+        return self.low + sum((g.fill for g in self.gaps), ZERO) / len(self.months)
+
+    @property
+    def revenue(self) -> Decimal:
+        """Average monthly revenue, recognised at service date."""
+        return sum(self.revenue_by_month, ZERO) / len(self.months)
+
+    @property
+    def net_low(self) -> Decimal:
+        """Net burn at the low end of gross burn."""
+        return self.low - self.revenue
+
+    @property
+    def net_high(self) -> Decimal:
+        """Net burn at the high end of gross burn."""
+        return self.high - self.revenue
+
+
+def burn(snapshot: Snapshot) -> Burn:
+    """Burn over the last `WINDOW_MONTHS` full months: commitments + fixed + variable expenses, and
+    the revenue of those months by service date."""
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    rows = [e for e in snapshot.expenses if e.month in window]
+    by_entity_month: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in rows:
+        by_entity_month[row.entity][row.month] += row.amount
+    gaps = []
+    for entity in sorted(by_entity_month):
+        months = by_entity_month[entity]
+        largest = max(months.values())
+        gaps += [Gap(entity, m, largest) for m in window if m not in months]
+    revenue = [ZERO] * len(window)
+    for line in snapshot.revenue:
+        month = line.service_date.replace(day=1)
+        if month in window:
+            revenue[window.index(month)] += line.amount
+    n = Decimal(len(window))
+    return Burn(
+        months=tuple(window),
+        commitments=sum((c.monthly for c in snapshot.finance.fixed_costs), ZERO),
+        fixed_expenses=sum((e.amount for e in rows if e.fixed), ZERO) / n,
+        variable=sum((e.amount for e in rows if not e.fixed), ZERO) / n,
+        gaps=tuple(gaps),
+        revenue_by_month=tuple(revenue),
+    )
+
+
+def month_totals(snapshot: Snapshot, month: date) -> tuple[Decimal, Decimal]:
+    """Fixed and variable expense rows of one month."""
+    rows = [e for e in snapshot.expenses if e.month == month]
+    return sum((e.amount for e in rows if e.fixed), ZERO), sum((e.amount for e in rows if not e.fixed), ZERO)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """One business line's unit economics over the window."""
+
+    entity: str
+    unit: str  # "charters", "stays"…
+    units: int  # revenue lines in the window
+    revenue: Decimal
+    variable: Decimal  # the entity's variable expenses in the window
+    fixed_per_month: Decimal
+
+    @property
+    def per_month(self) -> Decimal:
+        """Units actually sold per month."""
+        return Decimal(self.units) / WINDOW_MONTHS
+
+    @property
+    def avg_revenue(self) -> Decimal:
+        """Average revenue per unit."""
+        return self.revenue / self.units
+
+    @property
+    def variable_per_unit(self) -> Decimal:
+        """Variable cost per unit."""
+        return self.variable / self.units
+
+    @property
+    def margin(self) -> Decimal:
+        """Contribution margin per unit."""
+        return self.avg_revenue - self.variable_per_unit
+
+    @property
+    def break_even(self) -> int | None:
+        """Units a month that cover the entity's fixed costs; None when no volume ever does."""
+        if self.margin <= 0:
+            return None
+        return math.ceil(self.fixed_per_month / self.margin)
+
+    @property
+    def shortfall(self) -> Decimal:
+        """Margin a month missing to break even (0 when at or above it)."""
+        target = self.break_even
+        if target is None or self.per_month >= target:
+            return ZERO
+        return (target - self.per_month) * self.margin
+
+
+def break_evens(snapshot: Snapshot) -> list[BreakEven]:
+    """Unit economics of every entity with revenue lines in the window, by entity id."""
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    kinds = {e.id: str(e.kind) for e in snapshot.entities}
+    result = []
+    for entity in sorted({r.entity for r in lines}):
+        own = [r for r in lines if r.entity == entity]
+        expenses = [e for e in snapshot.expenses if e.entity == entity and e.month in window]
+        commitments = sum((c.monthly for c in snapshot.finance.fixed_costs if c.entity == entity), ZERO)
+        fixed_expenses = sum((e.amount for e in expenses if e.fixed), ZERO) / WINDOW_MONTHS
+        result.append(
+            BreakEven(
+                entity=entity,
+                unit=UNIT_NAMES.get(kinds.get(entity, ""), "units"),
+                units=len(own),
+                revenue=sum((r.amount for r in own), ZERO),
+                variable=sum((e.amount for e in expenses if not e.fixed), ZERO),
+                fixed_per_month=commitments + fixed_expenses,
+            )
+        )
+    return result
+
+
+def committed(snapshot: Snapshot, days: int = 90) -> Decimal:
+    """Maintenance scheduled in the next `days` days (after the snapshot date, up to and including day N)."""
+    end = snapshot.as_of + timedelta(days=days)
+    return sum((m.cost for m in snapshot.maintenance if snapshot.as_of < m.date <= end), ZERO)
+
+
+def payback(option: CapitalOption) -> Decimal | None:
+    """Months for an option to return its cost; None when it returns nothing."""
+    return option.cost / option.monthly_return if option.monthly_return > 0 else None
+
+
+def ranked_options(options: tuple[CapitalOption, ...]) -> list[CapitalOption]:
+    """Shortest payback first; options that return nothing last; ties by name."""
+
+    def key(option: CapitalOption) -> tuple[int, Decimal, str]:
+        months = payback(option)
+        return (1, ZERO, option.name) if months is None else (0, months, option.name)
+
+    return sorted(options, key=key)
+
+
+def fund(options: list[CapitalOption], free: Decimal | None) -> list[bool]:
+    """Fund options in rank order while free cash lasts. The first that does not fit stops the
+    funding, so a cheaper, slower option never jumps ahead of a better one still waiting for cash."""
+    decisions, left, stopped = [], free, free is None
+    for option in options:
+        fits = not stopped and left is not None and option.cost <= left
+        if fits and left is not None:
+            left -= option.cost
+        stopped = stopped or not fits
+        decisions.append(fits)
+    return decisions
+
+
+def money_range(low: Decimal, high: Decimal, currency: str) -> str:
+    """ "$1,200" when both ends round alike, else "$1,200–$1,500"."""
+    first, second = money(low, currency), money(high, currency)
+    return first if first == second else f"{first}–{second}"
+
+
+def months_text(value: Decimal) -> str:
+    """7.14 → "7.1"."""
+    return f"{value.quantize(Decimal('0.1'), ROUND_HALF_UP)}"
+
+
+def units_text(value: Decimal) -> str:
+    """A per-month volume: whole numbers plain, else one decimal (3.67 → "3.7")."""
+    return f"{value:.0f}" if value == value.to_integral_value() else months_text(value)
+
+
+def quarter_months(month: date) -> list[date]:
+    """The months of `month`'s calendar quarter up to and including `month`."""
+    first = (month.month - 1) // 3 * 3 + 1
+    return [month.replace(month=m) for m in range(first, month.month + 1)]
+
+
+def runway(balance: Decimal | None, b: Burn) -> tuple[Decimal, Decimal | None] | None:
+    """Months of cash: (short end at the high burn, long end at the low burn or None when the low end
+    is not burning); None when there is no cash figure or no net burn at the high end."""
+    if balance is None or b.net_high <= 0:
+        return None
+    cash = max(balance, ZERO)  # an overdrawn account has no runway, not a negative one
+    return cash / b.net_high, (cash / b.net_low if b.net_low > 0 else None)
+
+
+def revenue_in(snapshot: Snapshot, entity: str | None, months: list[date]) -> Decimal:
+    """Revenue lines of an entity (all entities when None) whose service date falls in `months`."""
+    lines = [r for r in snapshot.revenue if entity in (None, r.entity) and r.service_date.replace(day=1) in months]
+    return sum((r.amount for r in lines), ZERO)
+
+
+def revenue_goals(goals: tuple[Goal, ...]) -> list[Goal]:
+    """Revenue goals, org-wide first then by entity id; an entity's first goal wins so keys stay unique."""
+    unique: dict[str | None, Goal] = {}
+    for goal in goals:
+        if goal.metric == "revenue":
+            unique.setdefault(goal.entity, goal)
+    return sorted(unique.values(), key=lambda g: (g.entity is not None, g.entity or ""))
+
+
+def runway_text(months: tuple[Decimal, Decimal | None]) -> str:
+    """(7.14, 8.3) → "7.1–8.3 months"; one figure when both ends agree; "at least" when unbounded."""
+    short, long = months
+    if long is None:
+        return f"at least {months_text(short)} months"
+    if months_text(short) == months_text(long):
+        return f"{months_text(short)} months"
+    return f"{months_text(short)}–{months_text(long)} months"
+
+
+def gap_text(actual: Decimal, target: Decimal) -> str:
+    """(actual − target) / target as a signed percent; "—" without a target."""
+    share = ratio(actual - target, target)
+    return "—" if share is None else ("+" if share > 0 else "") + pct(share)
+
+
+def units_label(value: Decimal, unit: str) -> str:
+    """A volume with its unit: "3 charters", "1 job", "3.7 stays"."""
+    return f"{units_text(value)} {SINGULAR.get(unit, unit) if value == 1 else unit}"
+
+
+def window_label(b: Burn) -> str:
+    """ "Sep 2026–Nov 2026"."""
+    return f"{month_label(b.months[0])}–{month_label(b.months[-1])}"
+
+
+def no_data(snapshot: Snapshot, b: Burn) -> bool:
+    """Nothing to compute burn from: no commitments, no revenue and no expense rows in the window."""
+    return b.commitments == 0 and b.revenue == 0 and not any(e.month in b.months for e in snapshot.expenses)
+
+
+def net_text(snapshot: Snapshot, b: Burn) -> str:
+    """Net burn as a range, or "cash-positive" when revenue covers it."""
+    if b.net_high <= 0:
+        return "cash-positive"
+    if b.net_low <= 0:
+        return f"cash-positive to {money(b.net_high, snapshot.currency)}"
+    return money_range(b.net_low, b.net_high, snapshot.currency)

@@ -1,0 +1,161 @@
+"""The CMO's arithmetic outside channels: the weekly KPI cards, the email blast model and the local
+SEO checklist. Pure functions over snapshot rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from firstmate.domain.business import Entity, EntityKind
+from firstmate.domain.reports.document import Card, Tone
+from firstmate.domain.reports.format import count, money, pct
+from firstmate.domain.snapshot import EmailList, MarketingKpi, SeoProfile, Snapshot
+
+#: Entity kinds that sell to repeat leisure guests: an email list pays for itself there.
+LIST_KINDS = frozenset({EntityKind.CHARTER, EntityKind.GUEST_BRAND, EntityKind.RENTAL})
+MIN_REVIEWS = 25
+MIN_RATING = Decimal("4.5")
+
+
+# --- weekly KPIs ---------------------------------------------------------------------------------
+
+
+def kpi_value(kpi: MarketingKpi, currency: str) -> str:
+    """A KPI's figure by unit: money with cents, a whole count, or a percent (2.4 → "2.4%")."""
+    if kpi.unit == "money":
+        return money(kpi.value, currency, cents=True)
+    if kpi.unit == "percent":
+        # the weekly report stores percents as percent numbers (2.4 means 2.4%), pct() wants a fraction
+        return pct(kpi.value / 100, 1)
+    return count(kpi.value.to_integral_value(ROUND_HALF_UP))
+
+
+def change_note(kpi: MarketingKpi) -> str:
+    """The week-over-week change as the weekly report words it: "+12% week over week"."""
+    if kpi.change is None:
+        return "no previous week"
+    sign = "+" if kpi.change > 0 else ""
+    return f"{sign}{pct(kpi.change)} week over week"
+
+
+def kpi_card(kpi: MarketingKpi, currency: str) -> Card:
+    """One card per KPI: ALERT tone on an alert, OK when it moved the right way, INFO when flat."""
+    tone = Tone.ALERT if kpi.status == "ALERT" else Tone.OK if kpi.direction != "FLAT" else Tone.INFO
+    return Card(
+        label=kpi.label,
+        value=kpi_value(kpi, currency),
+        tone=tone,
+        marker=f"[{kpi.direction}] [{kpi.status}]",
+        note=change_note(kpi),
+        raw=kpi.value,
+    )
+
+
+def leads_kpi(snapshot: Snapshot) -> MarketingKpi | None:
+    """This week's "leads" KPI, when the weekly report has one."""
+    if snapshot.marketing is None:
+        return None
+    return next((k for k in snapshot.marketing.kpis if k.key == "leads"), None)
+
+
+# --- email blast model ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blast:
+    """What one email blast to a list yields, step by step, as exact Decimals."""
+
+    row: EmailList
+    opens: Decimal
+    clicks: Decimal
+    bookings: Decimal
+    revenue: Decimal
+
+    @property
+    def monthly(self) -> Decimal:
+        """Revenue of a month's blasts."""
+        return self.revenue * self.row.blasts_per_month
+
+
+def blast(row: EmailList) -> Blast:
+    """opens = subscribers × open rate; clicks = opens × click rate; bookings = clicks × conversion;
+    revenue = bookings × average order. No rounding until display."""
+    opens = Decimal(row.subscribers) * row.open_rate
+    clicks = opens * row.click_rate
+    bookings = clicks * row.conversion_rate
+    return Blast(row, opens, clicks, bookings, bookings * row.average_order)
+
+
+def blasts(snapshot: Snapshot) -> list[Blast]:
+    """Every list's blast, by business name then subscribers (largest first)."""
+    rows = sorted(
+        snapshot.finance.email_lists,
+        key=lambda r: (snapshot.entity_name(r.entity).lower(), r.entity, -r.subscribers, r.open_rate),
+    )
+    return [blast(r) for r in rows]
+
+
+def people(value: Decimal) -> str:
+    """A people count for display, rounded down: 37.8 opens are 37 people who opened."""
+    return count(int(value.to_integral_value(ROUND_DOWN)))
+
+
+def blast_row(b: Blast, snapshot: Snapshot) -> tuple[str, ...]:
+    """One table row of the blast model."""
+    currency = snapshot.currency
+    return (
+        snapshot.entity_name(b.row.entity),
+        count(b.row.subscribers),
+        f"{people(b.opens)} ({pct(b.row.open_rate, 1)})",
+        f"{people(b.clicks)} ({pct(b.row.click_rate, 1)})",
+        f"{b.bookings.quantize(Decimal('0.1'), ROUND_DOWN)} ({pct(b.row.conversion_rate, 1)})",
+        money(b.revenue, currency),
+        str(b.row.blasts_per_month),
+        money(b.monthly, currency),
+    )
+
+
+def without_list(snapshot: Snapshot, entities: list[Entity]) -> list[Entity]:
+    """Charter, guest-brand and rental lines that have no email list."""
+    listed = {r.entity for r in snapshot.finance.email_lists}
+    return [e for e in entities if e.kind in LIST_KINDS and e.id not in listed]
+
+
+# --- local SEO -----------------------------------------------------------------------------------
+
+#: The checklist, in display order: label and the test on a brand's SEO row.
+SEO_ITEMS: tuple[tuple[str, Callable[[SeoProfile], bool]], ...] = (
+    ("Claimed business profile", lambda p: p.business_profile),
+    (f"≥ {MIN_REVIEWS} reviews", lambda p: p.reviews >= MIN_REVIEWS),
+    (f"Rating ≥ {MIN_RATING}", lambda p: p.rating is not None and p.rating >= MIN_RATING),
+    ("Consistent name/address/phone", lambda p: p.consistent_contact),
+    ("HTTPS site", lambda p: p.https),
+    ("Structured data", lambda p: p.structured_data),
+    ("Location page", lambda p: p.location_page),
+)
+
+
+def seo_profile(snapshot: Snapshot, entity: Entity) -> SeoProfile:
+    """The brand's SEO row from business.yaml; without one, an all-unchecked profile."""
+    found = next((p for p in snapshot.finance.seo if p.entity == entity.id), None)
+    return found if found is not None else SeoProfile(entity=entity.id)
+
+
+def seo_gaps(profile: SeoProfile) -> list[str]:
+    """The checklist items this brand has not done, in checklist order."""
+    return [label for label, check in SEO_ITEMS if not check(profile)]
+
+
+def seo_row(entity: Entity, profile: SeoProfile) -> tuple[str, ...]:
+    """One brand's checklist row: ✓/✗ per item, with its review count and rating where they matter."""
+    cells = []
+    for label, check in SEO_ITEMS:
+        mark = "✓" if check(profile) else "✗"
+        if label.startswith("≥"):
+            mark += f" ({count(profile.reviews)})"
+        elif label.startswith("Rating"):
+            mark += f" ({profile.rating if profile.rating is not None else 'none'})"
+        cells.append(mark)
+    done = len(SEO_ITEMS) - len(seo_gaps(profile))
+    return (entity.name, *cells, f"{done} of {len(SEO_ITEMS)}")

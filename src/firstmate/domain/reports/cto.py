@@ -1,0 +1,330 @@
+"""The CTO lens: the stack and its runtimes, the security hardening checklist, what infrastructure costs
+and where to save, the UX debt, and how mature software delivery is."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from firstmate.domain.reports import cto_checks as checks
+from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
+from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
+from firstmate.domain.reports.format import money
+from firstmate.domain.snapshot import InfraService, Snapshot
+
+NO_INFRA = "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
+CONSOLIDATE_KINDS = frozenset({"email", "hosting", "database", "cdn"})
+MEDIUM_SAVING = Decimal(50)  # a month; below this a saving is hygiene
+HIGH_SAVING = Decimal(1000)  # the org-wide HIGH threshold
+IMPACT_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def cto_report(snapshot: Snapshot) -> ReportDocument:
+    """The CTO's report: stack audit, security checklist, infrastructure cost and savings, UX debt,
+    delivery maturity."""
+    parts = [
+        _stack_section(snapshot),
+        _security_section(snapshot),
+        _cost_section(snapshot),
+        _ux_section(snapshot),
+        _maturity_section(snapshot),
+    ]
+    findings = tuple(f for _, found in parts for f in found)
+    return ReportDocument(
+        role=ROLE,
+        title=f"{ROLE_TITLES[ROLE]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=_headline(snapshot, findings),
+        sections=tuple(section for section, _ in parts),
+        findings=findings,
+    )
+
+
+def _services(snapshot: Snapshot) -> list[InfraService]:
+    return sorted(snapshot.infrastructure, key=lambda s: (s.name.lower(), s.id))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
+    """High-risk security gaps, the monthly savings, and the worst runtime."""
+    if not snapshot.infrastructure:
+        return NO_INFRA
+    security = {"secret-in-config", "public-storage", "tls-off", "spf", "dkim", "dmarc"}
+    high = sum(1 for f in findings if f.severity is Severity.HIGH and f.key.split(":")[1] in security)
+    saving = sum((s.monthly for s in _savings(snapshot)), Decimal(0))
+    parts = [
+        f"{_plural(high, 'high-risk security gap')}" if high else "no high-risk security gaps",
+        f"{money(saving, snapshot.currency)}/month of savings available" if saving else "no savings found",
+    ]
+    dated = sorted(
+        (eol, s.name, checks.runtime_label(s)) for s in snapshot.infrastructure if (eol := checks.end_of_support(s))
+    )
+    past = [d for d in dated if d[0] <= snapshot.as_of]
+    if past:
+        more = f" and {len(past) - 1} more are" if len(past) > 1 else " is"
+        parts.append(f"runtime {past[0][2]} ({past[0][1]}){more} past end of support")
+    elif dated and dated[0][0] - snapshot.as_of <= checks.WARN_AHEAD:
+        parts.append(f"runtime {dated[0][2]} ({dated[0][1]}) loses support on {dated[0][0]:%d %b %Y}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def _stack_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
+    """Every service with its runtime, version and support status."""
+    title = "Stack audit"
+    method = (
+        "infrastructure.yaml: each service's runtime and version, checked against the built-in end-of-support "
+        "table (AWS Lambda deprecation dates; upstream end of life for PHP, PostgreSQL, MySQL) at the snapshot "
+        "date: past the date = deprecated, within 180 days = deprecating. Unpinned = an empty version on a "
+        "function, hosting or database, or 'latest', '*', 'x', or a range starting with ^, ~ or >."
+    )
+    services = _services(snapshot)
+    if not services:
+        return Section(title, summary=NO_INFRA, method=method), []
+    rows = tuple(
+        (s.name, s.kind, s.runtime or "—", s.version or "—", checks.runtime_status(s, snapshot.as_of)) for s in services
+    )
+    findings = [f for s in services for f in checks.stack_findings(s, snapshot.as_of)]
+    table = Table(columns=("Service", "Kind", "Runtime", "Version", "Status"), rows=rows, title="Services")
+    summary = f"{_plural(len(services), 'service')}; {_plural(len(findings), 'runtime or version issue')}."
+    return Section(title, summary=summary, tables=(table,), method=method), findings
+
+
+def _security_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
+    """The hardening checklist over every service, and firstmate's own settings (names, never secrets)."""
+    title = "Security hardening"
+    method = (
+        "infrastructure.yaml: config entries marked secret and set (names only: values never reach the "
+        "snapshot), public storage, TLS on hosting/CDN/functions/domains, SPF/DKIM/DMARC of sending domains; "
+        "firstmate's own settings from its configuration, secrets shown only as set/missing."
+    )
+    rows: list[tuple[str, str, str]] = []
+    findings: list[Finding] = []
+    for service in _services(snapshot):
+        found_checks, found = checks.security(service)
+        rows += [(c.check, c.status, c.where) for c in found_checks]
+        findings += found
+    tables = []
+    if rows:
+        tables.append(Table(columns=("Check", "Status", "Where"), rows=tuple(rows), title="Hardening checklist"))
+    settings = sorted(snapshot.config, key=lambda e: e.name)
+    if settings:
+        # a secret's value is never shown, even if one slipped through: only its state
+        shown = tuple(
+            (e.name, "secret", e.state)
+            if e.secret
+            else (e.name, "setting", e.value if e.is_set and e.value else "missing")
+            for e in settings
+        )
+        tables.append(Table(columns=("Setting", "Kind", "Value"), rows=shown, title="firstmate settings"))
+    high = sum(1 for f in findings if f.severity is Severity.HIGH)
+    failed = sum(1 for r in rows if r[1] == checks.NO)
+    summary = f"{failed} of {len(rows)} checks failed; {_plural(high, 'high-risk gap')}."
+    if not snapshot.infrastructure:
+        summary = NO_INFRA
+    if not settings:
+        summary += " No firstmate settings in the snapshot."
+    return Section(title, summary=summary, tables=tuple(tables), method=method), findings
+
+
+@dataclass(frozen=True)
+class Saving:
+    """A concrete monthly saving and the services it touches."""
+
+    what: str  # cancel | consolidate | switch
+    services: tuple[InfraService, ...]
+    monthly: Decimal
+    title: str
+    detail: str
+
+
+def _savings(snapshot: Snapshot) -> list[Saving]:
+    """Cancel unused services, then consolidate duplicates, then switch to cheaper alternatives; each
+    service is counted once so the savings add up."""
+    services = _services(snapshot)
+    cur = snapshot.currency
+    found = [
+        Saving("cancel", (s,), s.monthly_cost, f"Cancel {s.name}: nothing depends on it",
+               f"{s.name} ({s.kind}) costs {money(s.monthly_cost, cur)} a month and infrastructure.yaml lists no "
+               "business line or asset using it.")
+        for s in services
+        if not s.used_by and s.monthly_cost > 0
+    ]  # fmt: skip
+    found += _consolidations(services, cur, _dependants(snapshot))
+    # a cancelled service, or one dropped in a consolidation, saves its whole cost: no switch on top
+    gone = {s.id for saving in found for s in (saving.services if saving.what == "cancel" else saving.services[1:])}
+    for s in services:
+        if s.id in gone or not s.cheaper_alternative or s.alternative_cost is None:
+            continue
+        diff = s.monthly_cost - s.alternative_cost
+        if diff > 0:
+            found.append(
+                Saving("switch", (s,), diff, f"Move {s.name} to {s.cheaper_alternative}",
+                       f"{s.name} costs {money(s.monthly_cost, cur)} a month, {s.cheaper_alternative} "
+                       f"{money(s.alternative_cost, cur)}: {money(s.monthly_cost, cur)} − "
+                       f"{money(s.alternative_cost, cur)} = {money(diff, cur)} a month.")
+            )  # fmt: skip
+    return found
+
+
+def _dependants(snapshot: Snapshot) -> dict[str, str]:
+    """Readable names of what a service can be used by: business lines and assets."""
+    return {e.id: e.name for e in snapshot.entities} | {a.id: a.name for a in snapshot.assets}
+
+
+def _consolidations(services: list[InfraService], cur: str, names: dict[str, str]) -> list[Saving]:
+    """Two or more services of one kind (email, hosting, database, CDN) serving the same dependants: keep
+    the priciest (likely the most capable), drop the others; the saving is their cost, an estimate."""
+    groups: dict[tuple[str, tuple[str, ...]], list[InfraService]] = defaultdict(list)
+    for s in services:
+        if s.kind in CONSOLIDATE_KINDS and s.used_by:
+            groups[(s.kind, tuple(sorted(set(s.used_by))))].append(s)
+    found = []
+    for (kind, _), group in sorted(groups.items()):
+        if len(group) < 2:
+            continue
+        ordered = sorted(group, key=lambda s: (-s.monthly_cost, s.name.lower(), s.id))
+        keep, drop = ordered[0], ordered[1:]
+        saving = sum((s.monthly_cost for s in drop), Decimal(0))
+        if saving <= 0:
+            continue
+        dropped = ", ".join(s.name for s in drop)
+        users = ", ".join(sorted(names.get(u, u) for u in set(keep.used_by)))
+        found.append(
+            Saving("consolidate", (keep, *drop), saving, f"Consolidate {dropped} into {keep.name}",
+                   f"{_plural(len(group), kind + ' service')} serve the same business lines "
+                   f"({users}): keeping {keep.name} and dropping {dropped} saves "
+                   f"about {money(saving, cur)} a month (an estimate: check {keep.name}'s plan covers the load).")
+        )  # fmt: skip
+    return found
+
+
+def _saving_severity(monthly: Decimal) -> Severity:
+    # the org-wide guide puts ≥ 1,000 at HIGH; the CTO's own bar for MEDIUM is 50 a month
+    if monthly >= HIGH_SAVING:
+        return Severity.HIGH
+    return Severity.MEDIUM if monthly >= MEDIUM_SAVING else Severity.LOW
+
+
+def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
+    """Monthly cost per service, the total, and every concrete saving."""
+    title = "Infrastructure cost and savings"
+    method = (
+        "infrastructure.yaml monthly_cost per service, summed. Savings, each service counted once: "
+        "(a) no used_by → cancel, saving = its cost; (b) two or more email/hosting/database/CDN services with "
+        "the same used_by → keep the priciest, saving = the others' cost (an estimate); (c) a cheaper_alternative "
+        "→ saving = monthly_cost − alternative_cost when positive. Annual = monthly × 12."
+    )
+    services = _services(snapshot)
+    if not services:
+        return Section(title, summary=NO_INFRA, method=method), []
+    cur = snapshot.currency
+    savings = _savings(snapshot)
+    total = sum((s.monthly_cost for s in services), Decimal(0))
+    saving = sum((s.monthly for s in savings), Decimal(0))
+    tone, marker = (Tone.ALERT, "[ALERT]") if saving > 0 else (Tone.OK, "[OK]")
+    cards = (
+        Card("Monthly infrastructure cost", money(total, cur), raw=total),
+        Card("Possible savings / month", money(saving, cur), tone=tone, marker=marker, raw=saving),
+        Card("Possible savings / year", money(saving * 12, cur), tone=tone, marker=marker, raw=saving * 12),
+    )
+    ideas = {s.id: saving_.title for saving_ in savings for s in saving_.services}
+    names = _dependants(snapshot)
+    rows = tuple(
+        (s.name, s.kind, ", ".join(sorted(names.get(u, u) for u in s.used_by)) or "nothing",
+         money(s.monthly_cost, cur), ideas.get(s.id, ""))
+        for s in sorted(services, key=lambda s: (-s.monthly_cost, s.name.lower(), s.id))
+    )  # fmt: skip
+    findings = [
+        finding(v.what, "+".join(s.id for s in v.services), f"{v.title} (save {money(v.monthly, cur)}/month)",
+                v.detail, _saving_severity(v.monthly), v.monthly)
+        for v in savings
+    ]  # fmt: skip
+    table = Table(columns=("Service", "Kind", "Used by", "Monthly", "Saving idea"), rows=rows, title="Per service")
+    summary = f"{money(total, cur)} a month across {_plural(len(services), 'service')}; {money(saving, cur)} can go."
+    return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
+
+
+def _ux_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
+    """Known UX rough edges, high impact first; each high-impact one is a finding."""
+    title = "UX debt"
+    method = "ux_debt in business.yaml, sorted by impact (high, medium, low), then area and title."
+    items = sorted(snapshot.finance.ux_debt, key=lambda d: (IMPACT_RANK[d.impact], d.area.lower(), d.title.lower()))
+    if not items:
+        return Section(title, summary="No UX debt recorded: list known rough edges as ux_debt in business.yaml.",
+                       method=method), []  # fmt: skip
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for item in (d for d in items if d.impact == "high"):
+        key, n = key_part(item.title), 1
+        while key in seen:  # two titles with the same slug still get distinct, stable keys
+            n += 1
+            key = f"{key_part(item.title)}-{n}"
+        seen.add(key)
+        area = f" ({item.area})" if item.area else ""
+        findings.append(
+            finding("ux", key, f"Fix the UX issue: {item.title}",
+                    f"High-impact rough edge{area} that users hit, recorded in business.yaml.", Severity.MEDIUM)
+        )  # fmt: skip
+    rows = tuple((d.impact, d.area or "—", d.title) for d in items)
+    high = sum(1 for d in items if d.impact == "high")
+    summary = f"{_plural(len(items), 'item')}, {high} of high impact."
+    table = Table(columns=("Impact", "Area", "Issue"), rows=rows, title="UX debt")
+    return Section(title, summary=summary, tables=(table,), method=method), findings
+
+
+def _practices(snapshot: Snapshot) -> list[tuple[str, bool, str]]:
+    """The six delivery practices: name, whether in place, and the next concrete step."""
+    eng = snapshot.finance.engineering
+    steps = eng.deploy_steps
+    deploy_next = (
+        f"script the deploy: it takes {steps} steps today, make it one command plus a check"
+        if steps
+        else "record deploy_steps in business.yaml (how many manual steps a release takes)"
+    )
+    return [
+        ("Automated tests", eng.automated_tests, "write tests for the booking and payment paths first"),
+        ("Continuous integration", eng.ci, "run the tests and linters on every push in a CI workflow"),
+        ("Deploy in ≤ 3 steps", 0 < steps <= 3, deploy_next),
+        ("Rollback", eng.rollback, "write down and rehearse a one-command rollback to the previous release"),
+        ("Monitoring", eng.monitoring, "add uptime checks and error alerts that reach a phone"),
+        ("Tested backups", eng.backups_tested, "restore last night's backup into a scratch database and time it"),
+    ]
+
+
+def _maturity_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
+    """Level 0–6: how many delivery practices are in place; the missing ones as next steps."""
+    title = "Delivery maturity"
+    method = (
+        "engineering in business.yaml: automated tests, CI, deploy in ≤ 3 steps (deploy_steps between 1 and 3), "
+        "rollback, monitoring, tested backups; level = practices in place, out of 6."
+    )
+    if "engineering" not in snapshot.finance.model_fields_set:
+        summary = "No engineering practices recorded: add engineering to business.yaml in the data folder."
+        return Section(title, summary=summary, method=method), []
+    practices = _practices(snapshot)
+    level = sum(1 for _, done, _ in practices if done)
+    missing = {name for name, done, _ in practices if not done}
+    off = bool(missing & {"Automated tests", "Continuous integration"})
+    card = Card("Delivery maturity", f"{level} of {len(practices)} practices", tone=Tone.ALERT if off else Tone.OK,
+                marker="[ALERT]" if off else "[OK]", raw=Decimal(level))  # fmt: skip
+    rows = tuple((name, checks.YES if done else checks.NO) for name, done, _ in practices)
+    bullets = tuple(f"{name}: {step}." for name, done, step in practices if not done)
+    findings = [
+        finding("maturity", key, f"Set up {name.lower()}",
+                f"Delivery maturity is {level} of 6; without {name.lower()} every change is checked by hand. "
+                f"Next step: {step}.", Severity.MEDIUM)
+        for key, (name, done, step) in zip(("tests", "ci"), practices[:2], strict=True)
+        if not done
+    ]  # fmt: skip
+    table = Table(columns=("Practice", "In place"), rows=rows, title="Practices")
+    summary = (
+        f"Level {level}: {level} of {len(practices)} practices in place; {_plural(len(bullets), 'next step')} below."
+    )
+    return Section(title, summary=summary, cards=(card,), tables=(table,), bullets=bullets, method=method), findings

@@ -1,0 +1,52 @@
+"""How lenses write figures: money with its currency, percents, counts. One place, so every report
+reads alike and every number can be traced back to a Decimal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
+
+
+def money(amount: Decimal, currency: str = "USD", *, cents: bool = False) -> str:
+    """$1,234 (or $1,234.56 with `cents`); other currencies keep their code: 1,234 CHF."""
+    rounded = amount.quantize(CENT if cents else Decimal(1), ROUND_HALF_UP)
+    text = f"{abs(rounded):,}"
+    sign = "−" if rounded < 0 else ""
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+def pct(fraction: Decimal, places: int = 0) -> str:
+    """0.125 → "13%" (or "12.5%" with places=1)."""
+    value = (fraction * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"−{abs(value)}%" if value < 0 else f"{value}%"  # the same minus sign as money()
+
+
+def count(value: int | Decimal) -> str:
+    """1234 → "1,234"."""
+    return f"{value:,}"
+
+
+def month_label(month: date) -> str:
+    """2026-10-01 → "Oct 2026"."""
+    return f"{month:%b %Y}"
+
+
+def months_back(as_of: date, n: int) -> list[date]:
+    """The first days of the `n` full months before `as_of`'s month, oldest first."""
+    months = []
+    year, month = as_of.year, as_of.month
+    for _ in range(n):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(date(year, month, 1))
+    return months[::-1]
+
+
+def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole, or None when whole is zero."""
+    return None if whole == 0 else part / whole

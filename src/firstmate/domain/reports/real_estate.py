@@ -1,0 +1,338 @@
+"""The Real-estate manager lens: how full each rental property is, what a night earns, and what
+upkeep costs and will cost."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from firstmate.domain.business import Asset
+from firstmate.domain.reports.document import (
+    ROLE_TITLES,
+    SEVERITY_RANK,
+    Card,
+    Finding,
+    ReportDocument,
+    Section,
+    Severity,
+    Table,
+    Tone,
+)
+from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
+from firstmate.domain.reports.real_estate_calc import (
+    FORECAST_DAYS,
+    ZERO,
+    Nights,
+    Upkeep,
+    nights,
+    occupancy_goal,
+    occupancy_rows,
+    properties,
+    upkeep,
+    window,
+    year_earlier,
+)
+from firstmate.domain.snapshot import Occupancy, Snapshot
+
+LENS = "real_estate"
+# Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
+# MEDIUM = smaller money or a clear gap; LOW = hygiene.
+HIGH_FROM = Decimal(1000)
+BELOW_AVERAGE = Decimal("0.10")  # without a goal, 10 points under the 12-month average is an alert
+REVPAN_DROP = Decimal("0.10")  # a 10 % fall on the same months last year is worth a look
+REPAIR_SPIKE = Decimal("1.5")  # last 3 months' repairs above 150 % of the trailing average
+MAINTENANCE_CEILING = Decimal("0.25")  # upkeep above a quarter of revenue eats the margin
+NO_PROPERTY = 'No property yet: add an asset with kind = "property" to business.toml.'
+NO_OCCUPANCY = "No occupancy rows for the last 12 months: add occupancy.csv to the data folder."
+DASH = "—"
+
+
+def _fmt(value: Decimal | None, cur: str) -> str:
+    return DASH if value is None else money(value, cur, cents=True)
+
+
+def _rate(value: Decimal | None) -> str:
+    return DASH if value is None else pct(value)
+
+
+def _by_money(amount: Decimal, missed_goal_badly: bool = False) -> Severity:
+    return Severity.HIGH if amount >= HIGH_FROM or missed_goal_badly else Severity.MEDIUM
+
+
+def _occupancy_row(row: Occupancy, name: str, cur: str) -> tuple[str, ...]:
+    n = nights([row])
+    return (
+        month_label(row.month),
+        name,
+        str(n.available),
+        str(n.booked),
+        _rate(n.occupancy),
+        money(n.revenue, cur),
+        _fmt(n.adr, cur),
+        _fmt(n.revpan, cur),
+    )
+
+
+def occupancy_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, tuple[Finding, ...]]:
+    """Occupancy, ADR and RevPAN by month over the last 12 full months, with cards for the last one."""
+    cur, months = snapshot.currency, window(snapshot)
+    method = (
+        f"occupancy.csv rows of property assets, {month_label(months[0])}–{month_label(months[-1])} (months with "
+        "rows). Occupancy = nights booked / nights available; ADR = revenue / nights booked; RevPAN = revenue / "
+        f"nights available. {month_label(months[-1])} is flagged below the entity's occupancy goal (business.yaml "
+        "goals, metric occupancy) or, without one, more than 10 points under the 12-month average (all booked / "
+        "all available). Money at stake = nights short of the goal (or average) × ADR."
+    )
+    table_rows: list[tuple[str, ...]] = []
+    cards: list[Card] = []
+    findings: list[Finding] = []
+    for asset in props:
+        rows = occupancy_rows(snapshot, asset.id, months)
+        table_rows += [_occupancy_row(r, asset.name, cur) for r in rows]
+        if rows:
+            card, found = _last_month(snapshot, asset, nights(rows))
+            cards.append(card)
+            findings += found
+    if not table_rows:
+        return Section("Occupancy by month", summary=NO_OCCUPANCY, method=method), ()
+    columns = ("Month", "Property", "Available", "Booked", "Occupancy", "Revenue", "ADR", "RevPAN")
+    total = nights(r for a in props for r in occupancy_rows(snapshot, a.id, months))
+    summary = (
+        f"Over the last 12 months the properties were {_rate(total.occupancy)} occupied "
+        f"at {_fmt(total.adr, cur)} a booked night."
+    )
+    table = Table(columns, tuple(table_rows), title="Occupancy")
+    return Section("Occupancy by month", summary, tuple(cards), (table,), method=method), tuple(findings)
+
+
+def _last_month(snapshot: Snapshot, asset: Asset, year: Nights) -> tuple[Card, list[Finding]]:
+    """The property's card for the last full month, and a finding when it is under target."""
+    month = window(snapshot)[-1]
+    label = f"{asset.name} occupancy, {month_label(month)}"
+    last = nights(occupancy_rows(snapshot, asset.id, [month]))
+    if last.occupancy is None:
+        return Card(label, DASH, note=f"no occupancy row for {month_label(month)}"), []
+    goal = occupancy_goal(snapshot, asset.entity)
+    average = year.occupancy or ZERO
+    # with a goal the goal is the bar; without one, 10 points under the 12-month average
+    reference, floor = (goal, goal) if goal is not None else (average, average - BELOW_AVERAGE)
+    wording = f"goal {pct(reference)}" if goal is not None else f"12-month average {pct(reference)}"
+    if last.occupancy >= floor:
+        return Card(label, pct(last.occupancy), Tone.OK, "[OK]", wording, last.occupancy), []
+    card = Card(label, pct(last.occupancy), Tone.ALERT, "[ALERT]", wording, last.occupancy)
+    short = (reference * last.available - last.booked).quantize(Decimal(1), ROUND_HALF_UP)  # nights short
+    adr = last.adr or year.adr or ZERO
+    at_stake = short * adr
+    missed_badly = goal is not None and last.occupancy < goal * Decimal("0.8")
+    finding = Finding(
+        key=f"{LENS}:occupancy:{asset.id}",
+        title=f"Lift {asset.name} occupancy from {pct(last.occupancy)} to the {wording}",
+        detail=(
+            f"{month_label(month)}: {last.booked} of {last.available} nights booked against the {wording}; "
+            f"{short} nights short × {_fmt(adr, snapshot.currency)} ADR = {money(at_stake, snapshot.currency)}."
+        ),
+        severity=_by_money(at_stake, missed_badly),
+        owner=LENS,
+        money_at_stake=at_stake,
+        lens=LENS,
+    )
+    return card, [finding]
+
+
+def _revpan_finding(asset: Asset, now: Nights, then: Nights, change: Decimal, cur: str) -> Finding:
+    # the monthly revenue lost at last year's rate on this year's available nights
+    lost = (((then.revpan or ZERO) - (now.revpan or ZERO)) * now.available / 3).quantize(CENT)
+    return Finding(
+        key=f"{LENS}:revpan-drop:{asset.id}",
+        title=f"Find why {asset.name} earns {pct(-change)} less per available night than a year ago",
+        detail=f"RevPAN {_fmt(now.revpan, cur)} over the last 3 months vs {_fmt(then.revpan, cur)} a year earlier.",
+        severity=_by_money(lost),
+        owner=LENS,
+        money_at_stake=lost,
+        lens=LENS,
+    )
+
+
+def revpan_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, tuple[Finding, ...]]:
+    """Revenue per available night over the last 3 full months vs the same months a year earlier."""
+    cur = snapshot.currency
+    recent = months_back(snapshot.as_of, 3)
+    before = year_earlier(recent)
+    span = f"{month_label(recent[0])}–{month_label(recent[-1])}"
+    method = (
+        f"occupancy.csv rows of property assets: RevPAN = revenue / nights available over {span}, against "
+        f"{month_label(before[0])}–{month_label(before[-1])}; change = (now − then) / then. A fall of more than "
+        f"{pct(REVPAN_DROP)} is flagged; money = (then − now) × this year's available nights / 3, per month."
+    )
+    rows: list[tuple[str, ...]] = []
+    findings: list[Finding] = []
+    for asset in props:
+        now = nights(occupancy_rows(snapshot, asset.id, recent))
+        then = nights(occupancy_rows(snapshot, asset.id, before))
+        if now.revpan is None:
+            continue
+        change = None if not then.revpan else (now.revpan - then.revpan) / then.revpan
+        rows.append(
+            (asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), DASH if change is None else pct(change))
+        )
+        if change is not None and change < -REVPAN_DROP:
+            findings.append(_revpan_finding(asset, now, then, change, cur))
+    if not rows:
+        summary = f"No occupancy rows for {span}: add occupancy.csv to the data folder."
+        return Section("Revenue per available night", summary=summary, method=method), ()
+    table = Table(("Property", f"RevPAN {span}", "Year earlier", "Change"), tuple(rows), title="RevPAN")
+    bullets: tuple[str, ...] = ()
+    if any(r[2] == DASH for r in rows):
+        bullets = ("No rows for the same months a year earlier: add last year's occupancy.csv rows to compare.",)
+    now = nights(r for a in props for r in occupancy_rows(snapshot, a.id, recent))
+    then = nights(r for a in props for r in occupancy_rows(snapshot, a.id, before))
+    summary = f"Each available night earned {_fmt(now.revpan, cur)} over {span}"
+    summary += f", against {_fmt(then.revpan, cur)} a year earlier." if then.revpan is not None else "."
+    section = Section("Revenue per available night", summary, tables=(table,), bullets=bullets, method=method)
+    return section, tuple(findings)
+
+
+def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
+    share = costs.share_of_revenue
+    high = share is not None and share > MAINTENANCE_CEILING
+    planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
+    scheduled = sum((m.cost for m in costs.scheduled), ZERO)
+    return (
+        Card("Planned, 12 months", money(planned, cur), raw=planned),
+        Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
+        Card(
+            "Forecast next 3 months",
+            money(costs.forecast, cur),
+            note=f"scheduled {money(scheduled, cur)} + {money(costs.repair_average, cur)} a month of repairs × 3",
+            raw=costs.forecast,
+        ),
+        Card(
+            "Maintenance / revenue",
+            _rate(share),
+            Tone.ALERT if high else Tone.OK,
+            "[ALERT]" if high else "[OK]",
+            f"ceiling {pct(MAINTENANCE_CEILING)}" if share is not None else "no occupancy revenue to compare",
+            share,
+        ),
+    )
+
+
+def _upkeep_tables(snapshot: Snapshot, costs: Upkeep) -> tuple[Table, ...]:
+    cur = snapshot.currency
+    by_month = tuple(
+        (
+            month_label(m),
+            money(costs.planned[m], cur),
+            money(costs.repair[m], cur),
+            money(costs.planned[m] + costs.repair[m], cur),
+        )
+        for m in costs.months
+    )
+    tables = [Table(("Month", "Planned", "Repair", "Total"), by_month, title="By month")]
+    if costs.scheduled:
+        scheduled = tuple(
+            (str(m.date), snapshot.asset_name(m.asset), m.description, m.kind.value, money(m.cost, cur))
+            for m in costs.scheduled
+        )
+        tables.append(Table(("Date", "Property", "Work", "Kind", "Estimate"), scheduled, title="Scheduled"))
+    return tuple(tables)
+
+
+def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, tuple[Finding, ...]]:
+    """Maintenance of the properties over 12 months by month and kind, the 3-month forecast, and
+    maintenance as a share of revenue."""
+    ids = {a.id for a in props}
+    costs = upkeep(snapshot, ids)
+    method = (
+        f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
+        f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = scheduled rows dated after "
+        f"{snapshot.as_of} within {FORECAST_DAYS} days + trailing 12-month average monthly repair cost × 3. "
+        "Share of revenue = 12-month maintenance / 12-month occupancy.csv revenue of the properties. Flagged: "
+        "repairs of the last 3 months > 1.5 × the trailing average × 3; maintenance > 25% of revenue."
+    )
+    if not any(m.asset in ids for m in snapshot.maintenance):
+        summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
+        return Section("Maintenance cost and forecast", summary=summary, method=method), ()
+    cur = snapshot.currency
+    summary = f"{money(costs.total, cur)} over 12 months; {money(costs.forecast, cur)} expected in the next 3."
+    section = Section(
+        "Maintenance cost and forecast",
+        summary,
+        _upkeep_cards(costs, cur),
+        _upkeep_tables(snapshot, costs),
+        method=method,
+    )
+    return section, _upkeep_findings(costs, cur)
+
+
+def _upkeep_findings(costs: Upkeep, cur: str) -> tuple[Finding, ...]:
+    out = []
+    expected = costs.repair_average * 3
+    if costs.recent_repairs > expected * REPAIR_SPIKE:
+        out.append(
+            Finding(
+                key=f"{LENS}:repairs:spike",
+                title=f"Find the cause of {money(costs.recent_repairs, cur)} of repairs in the last 3 months",
+                detail=(
+                    f"Repairs in the last 3 months were {money(costs.recent_repairs, cur)} against "
+                    f"{money(expected, cur)} at the trailing 12-month average: more than 50% above it."
+                ),
+                severity=Severity.MEDIUM,
+                owner=LENS,
+                money_at_stake=(costs.recent_repairs - expected).quantize(CENT),
+                lens=LENS,
+            )
+        )
+    share = costs.share_of_revenue
+    if share is not None and share > MAINTENANCE_CEILING:
+        excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / len(costs.months)).quantize(CENT)  # a month
+        out.append(
+            Finding(
+                key=f"{LENS}:maintenance:share",
+                title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
+                detail=(
+                    f"Maintenance {money(costs.total, cur)} against {money(costs.revenue, cur)} of revenue; "
+                    f"above {pct(MAINTENANCE_CEILING)} it eats the margin."
+                ),
+                severity=Severity.HIGH,
+                owner=LENS,
+                money_at_stake=excess,
+                lens=LENS,
+            )
+        )
+    return tuple(out)
+
+
+def _headline(snapshot: Snapshot, sections: tuple[Section, ...], findings: tuple[Finding, ...]) -> str:
+    if findings:
+        top = min(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.money_at_stake, f.key))
+        return f"{top.title}."
+    return sections[0].summary
+
+
+def real_estate_report(snapshot: Snapshot) -> ReportDocument:
+    """The Real-estate manager report: occupancy, revenue per available night, and maintenance of
+    the assets of kind property."""
+    props = properties(snapshot)
+    if props:
+        parts = (
+            occupancy_section(snapshot, props),
+            revpan_section(snapshot, props),
+            maintenance_section(snapshot, props),
+        )
+        sections = tuple(section for section, _ in parts)
+        findings = tuple(f for _, found in parts for f in found)
+    else:
+        method = 'Assets of kind "property" in business.toml; none is listed.'
+        titles = ("Occupancy by month", "Revenue per available night", "Maintenance cost and forecast")
+        sections = tuple(Section(t, summary=NO_PROPERTY, method=method) for t in titles)
+        findings = ()
+    return ReportDocument(
+        role=LENS,
+        title=f"{ROLE_TITLES[LENS]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=NO_PROPERTY if not props else _headline(snapshot, sections, findings),
+        sections=sections,
+        findings=findings,
+    )

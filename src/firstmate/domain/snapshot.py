@@ -1,0 +1,335 @@
+"""The business snapshot: everything the role reports read, in one frozen, validated object.
+
+Rows come from the data folder (`firstmate data import DIR`), the admin pages, and what the other
+capabilities already hold (bookings become revenue lines; the latest weekly report gives the
+marketing KPIs). Amounts are Decimal in the org's currency; months are the first day of the month.
+Configuration reaches the snapshot only through `redact_config`: secret values never get here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from firstmate.domain.business import SLUG, Asset, Entity
+from firstmate.domain.redaction import ConfigEntry
+
+Slug = Annotated[str, Field(pattern=SLUG)]
+Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=2)]
+Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), decimal_places=2)]
+Rate = Annotated[Decimal, Field(ge=0, le=1)]
+Text = Annotated[str, Field(max_length=300)]
+
+
+def _month(value: Any) -> Any:
+    """Accept "2026-10" or any date in the month; keep the first day."""
+    if isinstance(value, str) and len(value.strip()) == 7:
+        value = value.strip() + "-01"
+    if isinstance(value, str):
+        value = date.fromisoformat(value.strip())
+    if isinstance(value, date):
+        return value.replace(day=1)
+    return value
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Month = Annotated[date, BeforeValidator(_month)]
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
+OptionalSlug = Annotated[Slug | None, BeforeValidator(_blank_is_none)]
+OptionalBool = Annotated[bool | None, BeforeValidator(_blank_is_none)]
+
+
+class Row(BaseModel):
+    """Base of every data row: frozen, unknown fields refused, text trimmed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class RevenueLine(Row):
+    """Money earned: a booking, a job, an invoice line. `recorded_on` is when the books show it;
+    `service_date` is when the service is (or was) delivered."""
+
+    id: Annotated[str, Field(min_length=1, max_length=120)]
+    entity: Slug
+    asset: OptionalSlug = None
+    source: Annotated[str, Field(min_length=1, max_length=60)] = "direct"
+    recorded_on: date
+    service_date: date
+    amount: Amount
+    deposit: bool = Field(default=False, description="A deposit taken before the service.")
+    reference: Text = ""
+
+
+class Expense(Row):
+    """A cost in a month. An empty category means nobody has categorised it yet."""
+
+    id: Annotated[str, Field(min_length=1, max_length=120)]
+    month: Month
+    entity: Slug
+    category: Annotated[str, Field(max_length=60)] = ""
+    vendor: Annotated[str, Field(min_length=1, max_length=120)]
+    amount: Positive
+    fixed: bool = Field(default=False, description="Recurs every month whatever the volume (rent, insurance).")
+    asset: OptionalSlug = None
+
+
+class Invoice(Row):
+    """An invoice to a client; `paid_amount` may be partial."""
+
+    id: Annotated[str, Field(min_length=1, max_length=60)]
+    entity: Slug
+    client: Annotated[str, Field(min_length=1, max_length=120)]
+    issued: date
+    due: date
+    amount: Positive
+    paid_on: OptionalDate = None
+    paid_amount: Positive = Decimal(0)
+
+    @property
+    def open_amount(self) -> Decimal:
+        """What the client still owes."""
+        return max(self.amount - self.paid_amount, Decimal(0))
+
+
+class Payout(Row):
+    """Money a marketplace paid out, matched to a booking by `reference` (its external id)."""
+
+    id: Annotated[str, Field(min_length=1, max_length=120)]
+    source: Annotated[str, Field(min_length=1, max_length=60)]
+    paid_on: date
+    amount: Amount
+    reference: Text = ""
+
+
+class Occupancy(Row):
+    """Nights a rental could be let and was let in a month, and what it earned."""
+
+    asset: Slug
+    month: Month
+    nights_available: Annotated[int, Field(ge=0, le=31)]
+    nights_booked: Annotated[int, Field(ge=0, le=31)]
+    revenue: Positive
+
+
+class MaintenanceKind(StrEnum):
+    """Planned upkeep or an unplanned repair."""
+
+    PLANNED = "planned"
+    REPAIR = "repair"
+
+
+class Maintenance(Row):
+    """Work on an asset; a date after the snapshot's is work scheduled, with its estimate."""
+
+    id: Annotated[str, Field(min_length=1, max_length=120)]
+    asset: Slug
+    date: date
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    cost: Positive
+    kind: MaintenanceKind = MaintenanceKind.PLANNED
+    vendor: Annotated[str, Field(max_length=120)] = ""
+
+
+class Delivery(Row):
+    """A job delivered to a client (a yacht delivery, a junk pickup): promised vs done, billed vs paid."""
+
+    id: Annotated[str, Field(min_length=1, max_length=120)]
+    entity: Slug
+    client: Annotated[str, Field(min_length=1, max_length=120)]
+    promised: date
+    delivered: OptionalDate = None
+    billed: Positive = Decimal(0)
+    collected: Positive = Decimal(0)
+
+
+class ListingStatus(StrEnum):
+    """Where an entity stands on a channel. A channel with no row at all is missing."""
+
+    LIVE = "live"  # listed and taking bookings
+    LISTED = "listed"  # listed but not bookable (pending review, paused, incomplete)
+
+
+class ChannelListing(Row):
+    """One entity on one marketplace, OTA or directory."""
+
+    entity: Slug
+    channel: Annotated[str, Field(min_length=1, max_length=60)]
+    status: ListingStatus
+    url: Annotated[str, Field(max_length=300)] = ""
+
+
+class InfraService(Row):
+    """One piece of infrastructure: hosting, a function, a bucket, a domain, a SaaS subscription.
+    `config` holds names and set/missing states only (see `redact_config`)."""
+
+    id: Slug
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    kind: Literal["hosting", "function", "database", "storage", "email", "domain", "saas", "cdn", "other"]
+    monthly_cost: Positive = Decimal(0)
+    runtime: Annotated[str, Field(max_length=40)] = ""
+    version: Annotated[str, Field(max_length=40)] = ""
+    used_by: tuple[Slug, ...] = Field(default=(), description="Entities or assets that depend on it.")
+    tls: OptionalBool = None
+    public: OptionalBool = Field(default=None, description="Storage readable by anyone on the internet.")
+    sending_domain: Annotated[str, Field(max_length=120)] = ""
+    spf: OptionalBool = None
+    dkim: OptionalBool = None
+    dmarc: OptionalBool = None
+    cheaper_alternative: Annotated[str, Field(max_length=200)] = ""
+    alternative_cost: Positive | None = None
+    config: tuple[ConfigEntry, ...] = ()
+
+
+class FixedCost(Row):
+    """A monthly commitment: slip rent, insurance, a loan payment."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    entity: OptionalSlug = None
+    monthly: Positive
+
+
+class Goal(Row):
+    """A monthly target for an entity (or the whole org when `entity` is empty)."""
+
+    entity: OptionalSlug = None
+    metric: Literal["revenue", "bookings", "leads", "occupancy", "profit"]
+    monthly: Annotated[Decimal, Field(ge=0, le=Decimal("1e9"))]
+
+
+class CapitalOption(Row):
+    """Something cash could be put into, with its cost and what it should return a month."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    cost: Positive
+    monthly_return: Amount = Decimal(0)
+    entity: OptionalSlug = None
+
+
+class EmailList(Row):
+    """An entity's mailing list and how its blasts perform."""
+
+    entity: Slug
+    subscribers: Annotated[int, Field(ge=0, le=10_000_000)]
+    open_rate: Rate
+    click_rate: Rate = Field(description="Clicks per opened email.")
+    conversion_rate: Rate = Field(description="Bookings per click.")
+    average_order: Positive
+    blasts_per_month: Annotated[int, Field(ge=0, le=31)] = 2
+
+
+class SeoProfile(Row):
+    """Local SEO state of one brand."""
+
+    entity: Slug
+    business_profile: bool = Field(default=False, description="A claimed, verified local business listing.")
+    reviews: Annotated[int, Field(ge=0)] = 0
+    rating: Annotated[Decimal, Field(ge=0, le=5)] | None = None
+    consistent_contact: bool = Field(default=False, description="Same name, address, phone everywhere.")
+    https: bool = False
+    structured_data: bool = False
+    location_page: bool = False
+
+
+class UxDebt(Row):
+    """A known rough edge users hit."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    area: Annotated[str, Field(max_length=60)] = ""
+    impact: Literal["high", "medium", "low"] = "medium"
+
+
+class Engineering(Row):
+    """How software is delivered: the CTO lens grades this."""
+
+    automated_tests: bool = False
+    ci: bool = False
+    deploy_steps: Annotated[int, Field(ge=0, le=100)] = 0
+    rollback: bool = False
+    monitoring: bool = False
+    backups_tested: bool = False
+
+
+class Cash(Row):
+    """Cash in the bank on a date."""
+
+    balance: Amount
+    as_of: date
+
+
+class Finance(Row):
+    """The org-wide figures of the data folder's business.yaml."""
+
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    cash: Cash | None = None
+    fixed_costs: tuple[FixedCost, ...] = ()
+    goals: tuple[Goal, ...] = ()
+    capital_options: tuple[CapitalOption, ...] = ()
+    email_lists: tuple[EmailList, ...] = ()
+    seo: tuple[SeoProfile, ...] = ()
+    ux_debt: tuple[UxDebt, ...] = ()
+    engineering: Engineering = Engineering()
+    reserve_months: Annotated[int, Field(ge=0, le=24)] = 3
+
+
+class MarketingKpi(Row):
+    """A headline figure of the latest weekly marketing report, with its verdict."""
+
+    key: str
+    label: str
+    value: Decimal
+    unit: Literal["money", "count", "percent"]
+    direction: Literal["UP", "DOWN", "FLAT"]
+    status: Literal["ALERT", "OK"]
+    change: Decimal | None = None
+
+
+class Marketing(Row):
+    """The latest weekly marketing report, as the role reports reuse it."""
+
+    week: date
+    kpis: tuple[MarketingKpi, ...] = ()
+
+
+class Snapshot(Row):
+    """One org's business on one day: what every lens reads, and nothing else."""
+
+    org_id: str
+    org_name: str
+    as_of: date
+    currency: str = "USD"
+    entities: tuple[Entity, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    revenue: tuple[RevenueLine, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    invoices: tuple[Invoice, ...] = ()
+    payouts: tuple[Payout, ...] = ()
+    occupancy: tuple[Occupancy, ...] = ()
+    maintenance: tuple[Maintenance, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
+    listings: tuple[ChannelListing, ...] = ()
+    infrastructure: tuple[InfraService, ...] = ()
+    finance: Finance = Finance()
+    marketing: Marketing | None = None
+    config: tuple[ConfigEntry, ...] = Field(default=(), description="firstmate's own settings, redacted.")
+
+    @field_validator("currency")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return value.upper()
+
+    def entity_name(self, entity_id: str | None) -> str:
+        """A readable name for an entity id ("All businesses" for none)."""
+        if entity_id is None:
+            return "All businesses"
+        return next((e.name for e in self.entities if e.id == entity_id), entity_id)
+
+    def asset_name(self, asset_id: str) -> str:
+        """A readable name for an asset id."""
+        return next((a.name for a in self.assets if a.id == asset_id), asset_id)

@@ -1,0 +1,185 @@
+"""The Accounting / Controller lens: recognition at service date, the deferred balance, the chart of
+accounts, expense categorisation, and bookings vs payouts, on a small hand-computed book."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from firstmate.domain.reports.accounting import accounting_report
+from firstmate.domain.reports.accounting_accounts import account_for
+from firstmate.domain.reports.document import Finding, Severity, Tone
+from firstmate.domain.snapshot import Expense, Payout, RevenueLine, Snapshot
+
+AS_OF = date(2026, 11, 21)
+REVENUE = (
+    # id, source, reference, recorded_on, service_date, amount, deposit
+    ("R1", "direct", "", "2026-10-05", "2026-10-05", 1000, False),
+    ("R2", "direct", "", "2026-10-10", "2026-12-12", 600, True),  # deposit for a December trip
+    ("R3", "direct", "", "2026-11-02", "2027-01-15", 900, False),  # paid ahead, not a deposit
+    ("R4", "direct", "", "2026-11-03", "2026-09-28", 400, False),  # recorded a month late
+    ("R5", "booking:boatsetter", "BS-1", "2026-09-01", "2026-09-10", 1500, False),
+    ("R6", "booking:boatsetter", "BS-2", "2026-10-01", "2026-10-20", 1200, False),  # no payout, 32 days on
+    ("R7", "booking:getmyboat", "GM-1", "2026-11-01", "2026-11-15", 800, False),  # no payout yet, 6 days on
+    ("R8", "booking:getmyboat", "GM-2", "2026-10-02", "2026-10-02", 1000, False),
+    ("R9", "direct", "", "2026-11-10", "2026-11-28", 500, True),  # deposit for next week
+)
+PAYOUTS = (
+    ("P1", "boatsetter", "BS-1", "2026-09-20", 1275),  # fee 225 = 15%
+    ("P2", "getmyboat", "GM-2", "2026-10-12", 700),  # fee 300 = 30%
+    ("P3", "boatsetter", "XX-9", "2026-11-01", 450),  # no booking line
+)
+EXPENSES = (
+    # id, month, vendor, category, amount
+    ("E1", "2026-09", "Harbor Fuel Dock", "Fuel", 500),
+    ("E2", "2026-10", "Harbor Fuel Dock", "Fuel", 700),
+    ("E3", "2026-10", "harbor fuel dock", "Repairs", 200),
+    ("E4", "2026-10", "Bayside Marina", "Slip rent", 1500),
+    ("E5", "2026-10", "Bayside Marina", "Marina fees", 300),
+    ("E6", "2026-10", "Quill Legal", "Professional fees", 400),
+    ("E7", "2026-10", "Sunny Snacks", "Snacks", 50),
+    ("E8", "2026-10", "Mystery Vendor", "", 1200),
+    ("E9", "2026-09", "Cloudy Hosting", "software", 30),
+)
+
+
+def _snapshot() -> Snapshot:
+    return Snapshot(
+        org_id="acme",
+        org_name="Acme Harbour",
+        as_of=AS_OF,
+        revenue=tuple(
+            RevenueLine(
+                id=i,
+                entity="charter",
+                source=s,
+                reference=ref,
+                recorded_on=date.fromisoformat(rec),
+                service_date=date.fromisoformat(svc),
+                amount=Decimal(a),
+                deposit=dep,
+            )
+            for i, s, ref, rec, svc, a, dep in REVENUE
+        ),
+        payouts=tuple(
+            Payout.model_validate({"id": i, "source": s, "reference": r, "paid_on": d, "amount": Decimal(a)})
+            for i, s, r, d, a in PAYOUTS
+        ),
+        expenses=tuple(
+            Expense.model_validate(
+                {"id": i, "month": m, "entity": "charter", "vendor": v, "category": c, "amount": Decimal(a)}
+            )
+            for i, m, v, c, a in EXPENSES
+        ),
+    )
+
+
+def _findings() -> dict[str, Finding]:
+    return {f.key: f for f in accounting_report(_snapshot()).findings}
+
+
+def test_recorded_vs_recognised_by_month_and_the_deferred_balance() -> None:
+    section = accounting_report(_snapshot()).sections[0]
+    rows = {row[0]: row[1:] for row in section.tables[0].rows}
+    assert [*rows][0::6] == ["May 2026", "Nov 2026 (current)"]  # 6 full months + the current one
+    # Sep: recorded R5 1,500; recognised R5 1,500 + R4 400 = 1,900
+    assert rows["Sep 2026"] == ("$1,500", "$1,900", "−$400")
+    # Oct: recorded R1 + R2 + R6 + R8 = 3,800; recognised R1 + R6 + R8 = 3,200
+    assert rows["Oct 2026"] == ("$3,800", "$3,200", "$600")
+    # Nov: recorded R3 + R4 + R7 + R9 = 2,600; recognised R7 + R9 = 1,300
+    assert rows["Nov 2026 (current)"] == ("$2,600", "$1,300", "$1,300")
+    deferred = next(c for c in section.cards if c.label == "Deferred revenue")
+    # recorded by 21 Nov for a later service: R2 600 + R3 900 + R9 500 = 2,000
+    assert deferred.raw == Decimal(2000) and deferred.value == "$2,000"
+
+
+def test_deposits_booked_as_revenue_and_late_lines_are_findings() -> None:
+    doc = accounting_report(_snapshot())
+    deposits = next(f for f in doc.findings if f.key == "accounting:deposits:deferred")
+    # R2 600 + R9 500 = 1,100 ≥ 1,000 → HIGH
+    assert deposits.title == "Move $1,100 of deposits to deferred revenue"
+    assert (deposits.severity, deposits.money_at_stake) == (Severity.HIGH, Decimal(1100))
+    late = next(f for f in doc.findings if f.key == "accounting:late-recording:revenue")
+    assert late.severity is Severity.LOW and "1 line ($400)" in late.detail  # only R4
+    table = next(t for t in doc.sections[0].tables if t.title == "Recorded after their service month")
+    assert [row[0] for row in table.rows] == ["R4"]
+
+
+@pytest.mark.parametrize(
+    ("category", "account"),
+    [("Boat fuel", 5100), ("Crew wages", 5000), ("Slip rent", 6100), ("Office rent", 6110),
+     ("Merchant fees", 5300), ("Professional fees", 6600), ("Repairs", 5200), ("Dump fees", 5600),
+     ("Laundry", 5400), ("Day labour", 5000), ("Truck mileage", 5500), ("Google Ads", 6300),
+     ("Internet", 6500), ("Snacks", 6900)],
+)  # fmt: skip
+def test_keyword_map_proposes_an_account(category: str, account: int) -> None:
+    assert account_for(category).number == account
+
+
+def test_chart_of_accounts_merges_categories_of_one_account() -> None:
+    section = accounting_report(_snapshot()).sections[1]
+    observed = {row[0]: row[1:] for row in section.tables[0].rows}
+    assert observed["Fuel"] == ("2", "$1,200", "5100 Fuel (COGS)")  # E1 500 + E2 700
+    assert observed["Snacks"] == ("1", "$50", "6900 Other — review (Operating)")
+    chart = {row[0]: row[1:] for row in section.tables[1].rows}
+    # Slip rent 1,500 + Marina fees 300 both land in 6100
+    assert chart["6100 Slip and dock rent"] == ("Operating", "Marina fees, Slip rent", "2", "$1,800")
+    assert "Merged into 6100 Slip and dock rent: Marina fees, Slip rent." in section.bullets
+    assert "accounting:chart:other" in _findings()
+
+
+def test_uncategorised_and_miscategorised_expenses() -> None:
+    doc = accounting_report(_snapshot())
+    section = doc.sections[2]
+    tables = {t.title: t for t in section.tables}
+    assert tables["Uncategorised"].rows == (("Oct 2026", "charter", "Mystery Vendor", "$1,200"),)
+    blank = next(f for f in doc.findings if f.key == "accounting:uncategorised:expenses")
+    assert (blank.severity, blank.money_at_stake) == (Severity.MEDIUM, Decimal(1200))  # 1,200 ≥ 1,000
+    # Bayside: 1 row each, tie → the earlier-used (E4, Slip rent) wins; Harbor Fuel: 2 Fuel vs 1 Repairs
+    assert tables["Miscategorised"].rows == (
+        ("Oct 2026", "Bayside Marina", "Marina fees", "Slip rent", "$300"),
+        ("Oct 2026", "harbor fuel dock", "Repairs", "Fuel", "$200"),
+    )
+    assert next(f for f in doc.findings if f.key == "accounting:miscategorised:expenses").severity is Severity.LOW
+
+
+def test_bookings_reconcile_against_payouts() -> None:
+    doc = accounting_report(_snapshot())
+    section = doc.sections[3]
+    cards = {c.label: c for c in section.cards}
+    # matched: BS-1 and GM-2; fees 225 + 300 = 525
+    assert cards["Matched bookings"].value == "2" and cards["Matched bookings"].note == "fees $525"
+    assert cards["Missing payouts"].raw == Decimal(1200) and cards["Missing payouts"].tone is Tone.ALERT
+    assert cards["Unmatched payouts"].raw == Decimal(450)
+    gaps = [(row[0], row[1]) for row in section.tables[0].rows]
+    # GM-1 is served 6 days ago: still inside the 14-day grace, not a gap
+    assert gaps == [("missing payout", "BS-2"), ("fee looks wrong", "GM-2"), ("unmatched payout", "XX-9")]
+    findings = _findings()
+    missing = findings["accounting:missing-payout:BS-2"]
+    assert missing.severity is Severity.HIGH and missing.money_at_stake == Decimal(1200)
+    fee = findings["accounting:fee-looks-wrong:GM-2"]
+    # 300 kept − 20% × 1,000 = 100 beyond a normal fee
+    assert fee.money_at_stake == Decimal(100) and fee.severity is Severity.MEDIUM
+    assert findings["accounting:unmatched-payouts:all"].money_at_stake == Decimal(450)
+
+
+def test_report_is_deterministic_and_keys_unique() -> None:
+    snapshot = _snapshot()
+    shuffled = snapshot.model_copy(
+        update={f: tuple(reversed(getattr(snapshot, f))) for f in ("revenue", "payouts", "expenses")}
+    )
+    doc = accounting_report(snapshot)
+    assert doc == accounting_report(shuffled)
+    assert len({f.key for f in doc.findings}) == len(doc.findings)
+    assert all(s.method for s in doc.sections) and doc.actions == ()
+
+
+def test_empty_snapshot_says_which_files_to_add() -> None:
+    doc = accounting_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    summaries = [s.summary for s in doc.sections]
+    assert summaries[0] == "No revenue lines yet: add revenue.csv to the data folder."
+    assert "add expenses.csv" in summaries[1] and "add expenses.csv" in summaries[2]
+    assert "payouts.csv" in summaries[3]
+    assert doc.findings == () and doc.title == "Accounting / Controller report"

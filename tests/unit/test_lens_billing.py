@@ -1,0 +1,130 @@
+"""The portfolio billing audit: receivables, aging buckets at their boundaries, and the collection
+risk score, on small hand-computed invoice books."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from firstmate.domain.reports.billing import billing_report, bucket, client_risks
+from firstmate.domain.reports.document import Severity, Tone
+from firstmate.domain.snapshot import Invoice, Snapshot
+
+AS_OF = date(2026, 11, 21)
+
+
+def _invoice(id_: str, client: str, days_past_due: int, amount: int, paid: int = 0, **kw: object) -> Invoice:
+    due = AS_OF - timedelta(days=days_past_due)
+    return Invoice.model_validate(
+        {"id": id_, "entity": "studio", "client": client, "issued": due - timedelta(days=30), "due": due,
+         "amount": Decimal(amount), "paid_amount": Decimal(paid), **kw}
+    )  # fmt: skip
+
+
+def _snapshot(*invoices: Invoice) -> Snapshot:
+    return Snapshot(org_id="acme", org_name="Acme Harbour", as_of=AS_OF, invoices=invoices)
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(-5, "Current"), (0, "Current"), (1, "1–30"), (30, "1–30"), (31, "31–60"), (60, "31–60"),
+     (61, "61–90"), (90, "61–90"), (91, "90+")],
+)  # fmt: skip
+def test_bucket_boundaries(days: int, expected: str) -> None:
+    assert bucket(days) == expected
+
+
+def test_aging_table_puts_each_boundary_invoice_in_its_bucket() -> None:
+    # one invoice per boundary, days past due → amount: 0→100, 1→200, 30→300, 31→400, 60→500, 61→600,
+    # 90→700, 91→800; open total 3,600
+    days = (0, 1, 30, 31, 60, 61, 90, 91)
+    invoices = [_invoice(f"INV-{d}", "Heron Bay Studio", d, 100 * (i + 1)) for i, d in enumerate(days)]
+    doc = billing_report(_snapshot(*invoices))
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    rows = {row[0]: row[1:] for row in aging.tables[0].rows}
+    assert rows["Current"] == ("1", "$100", "3%")  # 100 / 3,600 = 2.8%
+    assert rows["1–30"] == ("2", "$500", "14%")  # 200 + 300; 500 / 3,600 = 13.9%
+    assert rows["31–60"] == ("2", "$900", "25%")  # 400 + 500
+    assert rows["61–90"] == ("2", "$1,300", "36%")  # 600 + 700; 36.1%
+    assert rows["90+"] == ("1", "$800", "22%")  # 22.2%
+    by_client = aging.tables[1]
+    assert by_client.rows == (("Heron Bay Studio", "$100", "$500", "$900", "$1,300", "$800", "$3,600"),)
+    assert aging.cards[0].value == "$800" and aging.cards[0].tone is Tone.ALERT
+
+
+def _risk_book() -> Snapshot:
+    return _snapshot(
+        # Pelican Ridge: 3,000 open 75 days past due (partly paid), 1,000 not yet due; paid two invoices
+        # 21 days late each
+        _invoice("A1", "Pelican Ridge Studio", 75, 4000, paid=1000),
+        _invoice("A2", "Pelican Ridge Studio", -10, 1000),
+        _invoice("A3", "Pelican Ridge Studio", 120, 500, paid=500, paid_on=AS_OF - timedelta(days=99)),
+        _invoice("A4", "Pelican Ridge Studio", 90, 500, paid=500, paid_on=AS_OF - timedelta(days=69)),
+        # Osprey: 2,000 open 20 days past due, no payment history
+        _invoice("B1", "Osprey Cabinetry", 20, 2000),
+        # Gannet paid in full: nothing open, not scored
+        _invoice("C1", "Gannet Print", 40, 700, paid=700, paid_on=AS_OF - timedelta(days=38)),
+    )
+
+
+def test_collection_risk_score_adds_its_documented_points() -> None:
+    risks = {r.client: r for r in client_risks(_risk_book())}
+    assert set(risks) == {"Pelican Ridge Studio", "Osprey Cabinetry"}
+    pelican = risks["Pelican Ridge Studio"]
+    # 75/90 × 40 = 33.33 + 3,000/4,000 × 25 = 18.75 + 15 (21 days late on average) + 10 (partial A1)
+    # + 10 (4,000 of 6,000 = 67% of receivables) = 87.08 → 87
+    assert pelican.score == 87 and pelican.band == "high"
+    assert pelican.reasons == (
+        "75 days past due",
+        "75% overdue",
+        "pays 21 days late on average",
+        "partial payment on A1",
+        "67% of all receivables",
+    )
+    osprey = risks["Osprey Cabinetry"]
+    # 20/90 × 40 = 8.89 + 2,000/2,000 × 25 = 25 → 33.89 → 34 (33% of receivables: no concentration points)
+    assert osprey.score == 34 and osprey.band == "medium"
+
+
+def test_risky_clients_become_findings_with_their_past_due_money() -> None:
+    doc = billing_report(_risk_book())
+    findings = {f.key: f for f in doc.findings}
+    assert set(findings) == {"billing:collection-risk:Pelican Ridge Studio", "billing:collection-risk:Osprey Cabinetry"}
+    pelican = findings["billing:collection-risk:Pelican Ridge Studio"]
+    assert pelican.title == "Chase Pelican Ridge Studio for $3,000 overdue 75 days"
+    assert (pelican.severity, pelican.money_at_stake, pelican.owner) == (Severity.HIGH, Decimal(3000), "billing")
+    osprey = findings["billing:collection-risk:Osprey Cabinetry"]
+    assert (osprey.severity, osprey.money_at_stake) == (Severity.MEDIUM, Decimal(2000))
+    assert doc.headline.startswith("$6,000 is open across 2 clients, $5,000 of it past due")
+
+
+def test_receivables_by_client_lists_open_totals_largest_first() -> None:
+    doc = billing_report(_risk_book())
+    receivables = doc.sections[0]
+    # Pelican: 3,000 + 1,000 open on 2 invoices, oldest 75 days; Osprey: 2,000 on 1, 20 days
+    assert receivables.tables[0].rows == (
+        ("Pelican Ridge Studio", "$4,000", "2", "75", "$3,000"),
+        ("Osprey Cabinetry", "$2,000", "1", "20", "$2,000"),
+    )
+    assert receivables.cards[0].raw == Decimal(6000)
+    assert receivables.cards[1].value == "$5,000" and receivables.cards[1].marker == "[ALERT]"
+    assert all(s.method for s in doc.sections)
+
+
+def test_a_client_with_nothing_overdue_is_low_risk_and_raises_nothing() -> None:
+    # one client, not due: 0 + 0 + 10 (100% of receivables) = 10 → low
+    doc = billing_report(_snapshot(_invoice("D1", "Tern Bakery", -3, 900)))
+    assert client_risks(_snapshot(_invoice("D1", "Tern Bakery", -3, 900)))[0].score == 10
+    assert doc.findings == ()
+    assert doc.sections[2].tables[0].rows == (("Tern Bakery", "10", "low", "$0", "100% of all receivables"),)
+
+
+def test_empty_and_fully_paid_books_say_what_is_missing() -> None:
+    empty = billing_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    assert empty.headline == "No invoices yet: add invoices.csv to the data folder."
+    assert [s.summary for s in empty.sections] == ["No invoices yet: add invoices.csv to the data folder."] * 3
+    assert empty.findings == () and empty.actions == ()
+    paid = billing_report(_snapshot(_invoice("E1", "Tern Bakery", 10, 100, paid=100, paid_on=AS_OF)))
+    assert "paid in full" in paid.headline and paid.findings == ()

@@ -1,0 +1,270 @@
+"""The CEO lens on a small, hand-computed snapshot (fictional businesses) and hand-made findings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
+from firstmate.domain.reports.ceo import ceo_report
+from firstmate.domain.reports.document import Finding, ReportDocument, Section, Severity, Tone
+from firstmate.domain.snapshot import (
+    Expense,
+    Finance,
+    Goal,
+    InfraService,
+    Marketing,
+    MarketingKpi,
+    Occupancy,
+    RevenueLine,
+    Snapshot,
+)
+
+AS_OF = date(2026, 12, 10)  # last full month Nov 2026; revenue model window Sep–Nov
+GULL, HAUL, BRINE, QUILL = "gull-charters", "haulaway", "brine", "quill"
+
+
+def _line(n: int, entity: str, asset: str | None, service: date, amount: int) -> RevenueLine:
+    # the asset is left out rather than passed as None: snapshot.OptionalSlug refuses an explicit None
+    named = {} if asset is None else {"asset": asset}
+    return RevenueLine(
+        id=f"r{n}", entity=entity, recorded_on=date(2026, 8, 1), service_date=service, amount=Decimal(amount), **named
+    )
+
+
+def _revenue() -> tuple[RevenueLine, ...]:
+    nov, oct_ = date(2026, 11, 14), date(2026, 10, 14)
+    lines = [_line(i, GULL, "skiff", nov, 1200) for i in range(3)] + [_line(3, GULL, "skiff", oct_, 1200)]
+    lines += [_line(4, GULL, None, nov, 500)]  # a gift voucher: no asset
+    lines += [_line(5, HAUL, "truck", nov, 250), _line(6, HAUL, "truck", nov, 250)]
+    return tuple(lines)
+
+
+def _expense(n: int, entity: str, amount: int) -> Expense:
+    return Expense(id=f"e{n}", month=date(2026, 11, 1), entity=entity, vendor="Dockside Supply", amount=Decimal(amount))
+
+
+def _infrastructure() -> tuple[InfraService, ...]:
+    return (
+        InfraService(
+            id="web-host", name="Web host", kind="hosting", monthly_cost=Decimal(40), used_by=(GULL, HAUL, BRINE)
+        ),
+        InfraService(
+            id="mail", name="Mail relay", kind="email", monthly_cost=Decimal(10), used_by=("gull-site", "ghost-app")
+        ),
+        InfraService(id="old-crm", name="Old CRM", kind="saas", monthly_cost=Decimal(1200)),
+        InfraService(id="maps", name="Map tiles", kind="other"),
+    )
+
+
+def _snapshot() -> Snapshot:
+    goals = (
+        Goal(entity=GULL, metric="profit", monthly=Decimal(2000)),
+        Goal(entity=HAUL, metric="profit", monthly=Decimal(100)),
+        Goal(metric="profit", monthly=Decimal(3600)),
+        Goal(entity=GULL, metric="revenue", monthly=Decimal(4000)),
+        Goal(entity=HAUL, metric="revenue", monthly=Decimal(800)),
+        Goal(entity=GULL, metric="bookings", monthly=Decimal(5)),
+        Goal(entity=BRINE, metric="occupancy", monthly=Decimal("0.70")),
+        Goal(metric="leads", monthly=Decimal(100)),
+    )
+    kpis = (
+        MarketingKpi(key="leads", label="Leads (Meta)", value=Decimal(20), unit="count", direction="FLAT", status="OK"),
+        MarketingKpi(
+            key="cpl", label="Cost per lead", value=Decimal("42.5"), unit="money", direction="UP", status="ALERT",
+            change=Decimal("0.15"),
+        ),
+    )  # fmt: skip
+    return Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(
+            Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),
+            Entity(id=HAUL, name="Haulaway Hauling", kind=EntityKind.JUNK_REMOVAL),
+            Entity(id=BRINE, name="Brine Cottage Stays", kind=EntityKind.RENTAL),
+            Entity(id=QUILL, name="Quill Advisory", kind=EntityKind.CONSULTING),
+        ),
+        assets=(
+            Asset(id="skiff", entity=GULL, name="Skiff", kind=AssetKind.BOAT),
+            Asset(id="gull-site", entity=GULL, name="gull.example.com", kind=AssetKind.DOMAIN),
+            Asset(id="truck", entity=HAUL, name="Box truck", kind=AssetKind.VEHICLE),
+            Asset(id="cottage", entity=BRINE, name="Cottage", kind=AssetKind.PROPERTY),
+        ),
+        revenue=_revenue(),
+        expenses=(_expense(1, GULL, 2800), _expense(2, HAUL, 700), _expense(3, BRINE, 400)),
+        occupancy=(
+            Occupancy(asset="cottage", month="2026-11", nights_available=30, nights_booked=18, revenue=Decimal(2700)),
+            Occupancy(asset="cottage", month="2026-10", nights_available=31, nights_booked=20, revenue=Decimal(3000)),
+        ),
+        infrastructure=_infrastructure(),
+        finance=Finance(goals=goals),
+        marketing=Marketing(week=date(2026, 12, 7), kpis=kpis),
+    )
+
+
+def _other(key: str, severity: Severity, owner: str, at_stake: int, title: str = "") -> Finding:
+    lens = key.split(":")[0]
+    return Finding(key, title or f"Act on {key}", "why", severity, owner, Decimal(at_stake), lens)
+
+
+OTHERS = (
+    _other("cfo:runway:org", Severity.MEDIUM, "cfo", 1400),
+    _other(
+        "billing:overdue:inv-7", Severity.HIGH, "billing", 4200, "Chase Pelican Print Co for $4,200 overdue 75 days"
+    ),
+    _other("cto:tls:web-host", Severity.HIGH, "cto", 0),
+    _other("cmo:listing:gull-charters", Severity.LOW, "cmo", 0),
+    _other("logistics:late:z", Severity.MEDIUM, "logistics", 300),
+    _other("accounting:uncategorised:a", Severity.MEDIUM, "accounting", 300),
+    _other("cfo:revenue-goal:haulaway", Severity.HIGH, "cmo", 300),
+)
+
+
+def _section(doc: ReportDocument, title: str) -> Section:
+    return next(s for s in doc.sections if s.title == title)
+
+
+def test_plan_ranks_by_severity_then_each_reports_first_then_money_then_key() -> None:
+    doc = ceo_report(_snapshot(), OTHERS)
+    assert doc.sections[0].title == "30-day action plan"
+    keys = [(a.source, a.title) for a in doc.actions]
+    # HIGH: first each report's top finding by money (billing 4,200; ceo's unused Old CRM 1,200; cfo's
+    # Haulaway revenue 300; cto's TLS with no money), then the rest by money: Gull bookings 1 × 1,025
+    # (4,100 / 4 lines), Gull profit 700, Haulaway profit 300; then the MEDIUM runway at 1,400
+    assert keys[:8] == [
+        ("billing", "Chase Pelican Print Co for $4,200 overdue 75 days"),
+        ("ceo", "Cancel or assign Old CRM ($1,200 a month, used by nothing)"),
+        ("cfo", "Act on cfo:revenue-goal:haulaway"),
+        ("cto", "Act on cto:tls:web-host"),
+        ("ceo", "Lift bookings at Gull Point Charters to 5 a month (4 in Nov 2026)"),
+        ("ceo", "Close the $700 profit gap at Gull Point Charters (Nov 2026 goal $2,000)"),
+        ("ceo", "Close the $300 profit gap at Haulaway Hauling (Nov 2026 goal $100)"),
+        ("cfo", "Act on cfo:runway:org"),
+    ]
+    # MEDIUM: runway 1,400; Brine occupancy 450; two at 300 by key (accounting < logistics); org profit 200
+    assert [a.title for a in doc.actions[9:12]] == [
+        "Act on accounting:uncategorised:a",
+        "Act on logistics:late:z",
+        "Close the $200 profit gap across all businesses (Nov 2026 goal $3,600)",
+    ]
+    # 16 unique findings, 12 in the plan
+    assert len(doc.actions) == 12 and doc.sections[0].bullets == ("4 lower-ranked findings are left out of the plan.",)
+
+
+def test_plan_rows_carry_owner_title_and_due_date() -> None:
+    doc = ceo_report(_snapshot(), OTHERS)
+    table = doc.sections[0].tables[0]
+    # another lens's finding keeps its owner: billing → "Portfolio billing audit"; HIGH due 10 Dec + 7
+    assert table.rows[0] == (
+        "1", "Chase Pelican Print Co for $4,200 overdue 75 days", "Portfolio billing audit", "2026-12-17", "high",
+        "$4,200",
+    )  # fmt: skip
+    runway = next(a for a in doc.actions if a.source == "cfo" and a.title == "Act on cfo:runway:org")
+    assert (runway.owner, runway.due) == ("cfo", date(2026, 12, 24))  # MEDIUM: + 14 days
+    # 7 HIGH: billing, TLS, CFO revenue, Old CRM, Gull bookings, Gull profit, Haulaway profit
+    assert doc.headline == (
+        "First: Chase Pelican Print Co for $4,200 overdue 75 days (Portfolio billing audit, by 17 Dec, "
+        "$4,200 at stake); 7 high-severity findings in all."
+    )
+
+
+def test_low_findings_are_due_in_thirty_days() -> None:
+    empty = Snapshot(org_id="x", org_name="X", as_of=AS_OF)
+    doc = ceo_report(empty, [_other("cmo:listing:gull-charters", Severity.LOW, "cmo", 0)])
+    assert [(a.rank, a.owner, a.due) for a in doc.actions] == [(1, "cmo", date(2027, 1, 9))]  # 10 Dec + 30
+
+
+def test_profitability_shortfalls_against_goals() -> None:
+    doc = ceo_report(_snapshot(), OTHERS)
+    section = _section(doc, "Profitability vs goals")
+    rows = {r[0]: r for r in section.tables[0].rows}
+    # Gull Nov: 3 × 1,200 + 500 = 4,100 revenue − 2,800 = 1,300 profit; 1,300 / 4,100 = 31.7%
+    assert rows["Gull Point Charters"] == ("Gull Point Charters", "$4,100", "$2,800", "$1,300", "32%")
+    # Brine has no revenue line: its Nov occupancy revenue 2,700 counts; 2,700 − 400 = 2,300
+    assert rows["Brine Cottage Stays"][1:4] == ("$2,700", "$400", "$2,300")
+    # all: 4,100 + 500 + 2,700 = 7,300 − 3,900 = 3,400
+    assert rows["All businesses"][1:4] == ("$7,300", "$3,900", "$3,400")
+    card = next(c for c in section.cards if c.label == "Gull Point Charters profit, Nov 2026")
+    assert (card.tone, card.note) == (Tone.ALERT, "goal $2,000; short $700")
+    by_key = {f.key: f for f in doc.findings}
+    gull = by_key["ceo:profit-goal:gull-charters"]
+    # 700 short of 2,000 = 35% > 20%: HIGH; profit goes to the CFO
+    assert (gull.severity, gull.owner, gull.money_at_stake) == (Severity.HIGH, "cfo", Decimal(700))
+    org = by_key["ceo:profit-goal:all"]
+    # 3,600 − 3,400 = 200, 5.6% short: MEDIUM
+    assert (org.severity, org.money_at_stake) == (Severity.MEDIUM, Decimal(200))
+    haul = by_key["ceo:profit-goal:haulaway"]
+    # 500 − 700 = −200 against 100: 300 short
+    assert haul.money_at_stake == Decimal(300)
+    # Haulaway revenue 500 < 800: the CFO's finding already covers it, so the CEO adds none
+    assert "ceo:revenue-goal:haulaway" not in by_key
+    alone = {f.key: f for f in ceo_report(_snapshot(), []).findings}["ceo:revenue-goal:haulaway"]
+    assert (alone.owner, alone.money_at_stake) == ("cmo", Decimal(300))
+
+
+def test_kpi_gaps_bookings_occupancy_leads() -> None:
+    doc = ceo_report(_snapshot(), [])
+    section = _section(doc, "KPI gaps")
+    rows = {(r[0], r[1]): r for r in section.tables[0].rows}
+    assert rows[("Gull Point Charters", "bookings")][2:] == ("5", "4", "−20%", "[ALERT]")
+    # Brine Nov: 18 / 30 = 60% vs 70%
+    assert rows[("Brine Cottage Stays", "occupancy")][2:] == ("70%", "60%", "−14%", "[ALERT]")
+    # leads: 20 a week × 52 / 12 = 86.7 → 87 vs 100
+    assert rows[("All businesses", "leads")][3] == "87"
+    by_key = {f.key: f for f in doc.findings}
+    occupancy = by_key["ceo:kpi:occupancy:brine"]
+    # 0.10 × 30 nights = 3 nights × (2,700 / 18 = 150) = 450; 14% short: MEDIUM, the real-estate manager's
+    assert (occupancy.owner, occupancy.money_at_stake, occupancy.severity) == (
+        "real_estate",
+        Decimal(450),
+        Severity.MEDIUM,
+    )
+    assert section.tables[1].rows == (("Cost per lead", "$42.50", "UP", "15%"),)
+
+
+def test_inventory_revenue_model_and_dependencies() -> None:
+    doc = ceo_report(_snapshot(), [])
+    inventory = _section(doc, "Asset inventory by entity")
+    assert ("Quill Advisory", "no assets", "—") in inventory.tables[0].rows
+    infra = {r[0]: r for r in inventory.tables[1].rows}
+    assert infra["Gull Point Charters"][1:3] == ("2", "2")  # web host directly, mail relay via its domain
+    model = _section(doc, "Revenue model per asset")
+    by_asset = {r[1]: r for r in model.tables[0].rows}
+    # Skiff: Oct 1 + Nov 3 charters × 1,200
+    assert by_asset["Skiff"][2:] == ("per charter", "$4,800", "4 charters", "$1,200", "revenue.csv")
+    # Cottage: Oct 3,000 + Nov 2,700 over 20 + 18 nights = 150 a night
+    assert by_asset["Cottage"][3:] == ("$5,700", "38 nights", "$150", "occupancy.csv")
+    assert by_asset["gull.example.com"][2] == "enables others, no revenue of its own"
+    assert model.tables[1].rows == (("Gull Point Charters", "$500", "1"),)
+    # lines: 4 × 1,200 + 500 + 2 × 250 = 5,800; the cottage adds its occupancy revenue 5,700
+    assert model.summary == (
+        "$5,800 in revenue lines for Sep 2026–Nov 2026, $500 of it naming no asset. "
+        "Rentals add $5,700 from occupancy.csv."
+    )
+    deps = _section(doc, "Dependency map")
+    assert ("ghost-app (not in the profile)", "Mail relay", "email", "$10") in deps.tables[0].rows
+    assert ("Quill Advisory (business)", "none listed", "—", "—") in deps.tables[0].rows
+    by_key = {f.key: f for f in doc.findings}
+    assert by_key["ceo:spof:web-host"].owner == "cto"
+    assert by_key["ceo:unused-service:old-crm"].severity is Severity.HIGH  # 1,200 a month ≥ 1,000
+    assert by_key["ceo:unused-service:maps"].severity is Severity.LOW  # free
+
+
+def test_empty_snapshot_says_what_to_add() -> None:
+    doc = ceo_report(Snapshot(org_id="x", org_name="X", as_of=date(2026, 11, 21)), [])
+    assert doc.actions == () and doc.findings == ()
+    assert doc.headline == "No findings from any report: nothing to act on in the next 30 days."
+    summaries = {s.title: s.summary for s in doc.sections}
+    assert "add [[entities]]" in summaries["Asset inventory by entity"]
+    assert "add infrastructure.yaml" in summaries["Dependency map"]
+    assert "add goals:" in summaries["KPI gaps"]
+    assert all(s.method for s in doc.sections)
+
+
+def test_same_inputs_in_any_order_give_the_same_document() -> None:
+    snapshot = _snapshot()
+    shuffled = snapshot.model_copy(
+        update={"revenue": snapshot.revenue[::-1], "assets": snapshot.assets[::-1], "entities": snapshot.entities[::-1]}
+    )
+    assert ceo_report(snapshot, OTHERS) == ceo_report(shuffled, OTHERS[::-1])

@@ -1,0 +1,234 @@
+"""The CFO lens on small, hand-computed snapshots (fictional businesses)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
+from firstmate.domain.reports.cfo import cfo_report
+from firstmate.domain.reports.document import ReportDocument, Section, Severity, Tone
+from firstmate.domain.snapshot import (
+    CapitalOption,
+    Cash,
+    Expense,
+    Finance,
+    FixedCost,
+    Goal,
+    Maintenance,
+    RevenueLine,
+    Snapshot,
+)
+
+AS_OF = date(2026, 12, 10)  # window Sep–Nov 2026; last full month Nov; quarter to date Oct–Nov
+GULL, HAUL = "gull-charters", "haulaway"
+
+
+def _line(n: int, entity: str, service: date, amount: str) -> RevenueLine:
+    return RevenueLine(
+        id=f"r{n}", entity=entity, recorded_on=date(2026, 8, 1), service_date=service, amount=Decimal(amount)
+    )
+
+
+def _expense(n: int, entity: str, month: str, amount: str, *, fixed: bool = False) -> Expense:
+    return Expense(
+        id=f"e{n}", month=month, entity=entity, vendor="Harbour Supply Co", amount=Decimal(amount), fixed=fixed
+    )
+
+
+def _revenue() -> tuple[RevenueLine, ...]:
+    gull = [date(2026, 9, 5)] * 2 + [date(2026, 10, 5)] * 3 + [date(2026, 11, 5)] * 4
+    lines = [_line(i, GULL, d, "1500") for i, d in enumerate(gull)]
+    lines += [_line(20, HAUL, date(2026, 9, 9), "400"), _line(21, HAUL, date(2026, 11, 9), "300")]
+    lines += [_line(22, HAUL, date(2026, 11, 19), "300")]
+    # outside the window by service date, though recorded inside it: never counted
+    lines += [_line(30, GULL, date(2026, 12, 20), "9000"), _line(31, GULL, date(2026, 8, 20), "9000")]
+    return tuple(lines)
+
+
+def _expenses() -> tuple[Expense, ...]:
+    rows = [
+        _expense(1, GULL, "2026-09", "2000"),
+        _expense(2, GULL, "2026-10", "2400"),
+        _expense(3, GULL, "2026-11", "1600"),
+        _expense(4, HAUL, "2026-09", "800"),
+        _expense(5, HAUL, "2026-11", "1000"),  # no Haulaway rows in Oct: a gap
+    ]
+    rows += [_expense(10 + i, GULL, m, "600", fixed=True) for i, m in enumerate(("2026-09", "2026-10", "2026-11"))]
+    return tuple(rows)
+
+
+def _snapshot(**finance: object) -> Snapshot:
+    base = Finance(
+        cash=Cash(balance=Decimal(7000), as_of=date(2026, 12, 1)),
+        fixed_costs=(
+            FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(2400)),
+            FixedCost(name="Bookkeeping", monthly=Decimal(300)),
+        ),
+        goals=(
+            Goal(metric="revenue", monthly=Decimal(9000)),
+            Goal(entity=GULL, metric="revenue", monthly=Decimal(7000)),
+            Goal(entity=HAUL, metric="revenue", monthly=Decimal(500)),
+            Goal(entity=GULL, metric="bookings", monthly=Decimal(5)),
+        ),
+    )
+    return Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(
+            Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),
+            Entity(id=HAUL, name="Haulaway Hauling", kind=EntityKind.JUNK_REMOVAL),
+        ),
+        assets=(Asset(id="skiff", entity=GULL, name="Skiff", kind=AssetKind.BOAT),),
+        revenue=_revenue(),
+        expenses=_expenses(),
+        maintenance=(
+            Maintenance(id="m1", asset="skiff", date=date(2026, 12, 20), description="Haul-out", cost=Decimal(1200)),
+            Maintenance(id="m2", asset="skiff", date=date(2026, 12, 10), description="Today", cost=Decimal(50)),
+            Maintenance(id="m3", asset="skiff", date=date(2027, 3, 11), description="Day 91", cost=Decimal(70)),
+        ),
+        finance=base.model_copy(update=finance),
+    )
+
+
+def _section(doc: ReportDocument, title: str) -> Section:
+    return next(s for s in doc.sections if s.title == title)
+
+
+def _card(section: Section, label: str) -> tuple[str, Tone]:
+    card = next(c for c in section.cards if c.label == label)
+    return card.value, card.tone
+
+
+def test_burn_is_a_range_when_an_entity_skips_a_month() -> None:
+    doc = cfo_report(_snapshot())
+    burn = _section(doc, "Monthly burn")
+    # commitments 2,400 + 300 = 2,700; fixed expenses 1,800 / 3 = 600; variable 7,800 / 3 = 2,600
+    # low = 5,900; high adds Haulaway's largest month (1,000) for its Oct gap: 5,900 + 1,000 / 3 = 6,233.33
+    assert _card(burn, "Gross burn a month")[0] == "$5,900–$6,233"
+    # revenue by service date Sep 3,400 + Oct 4,500 + Nov 6,600 = 14,500 / 3 = 4,833.33
+    assert _card(burn, "Average monthly revenue")[0] == "$4,833"
+    # net = 5,900 − 4,833.33 = 1,066.67 .. 6,233.33 − 4,833.33 = 1,400
+    assert _card(burn, "Net burn a month")[0] == "$1,067–$1,400"
+    october = next(r for r in burn.tables[0].rows if r[0] == "Oct 2026")
+    assert october == ("Oct 2026", "$2,700", "$600", "$2,400", "$4,500", "Haulaway Hauling")
+    assert any("Haulaway Hauling has no expense rows for Oct 2026" in b for b in burn.bullets)
+    gap = next(f for f in doc.findings if f.key == "cfo:expense-gap:haulaway")
+    assert (gap.severity, gap.owner) == (Severity.LOW, "accounting")
+
+
+def test_runway_under_six_months_is_an_alert_with_the_cash_needed() -> None:
+    doc = cfo_report(_snapshot())
+    # 7,000 / 1,400 = 5.0 months; 7,000 / 1,066.67 = 6.56 → 6.6 months
+    value, tone = _card(_section(doc, "Runway"), "Runway")
+    assert (value, tone) == ("5.0–6.6 months", Tone.ALERT)
+    runway = next(f for f in doc.findings if f.key == "cfo:runway:org")
+    # between 3 and 6 months: MEDIUM; six months at 1,400 = 8,400 − 7,000 cash = 1,400
+    assert (runway.severity, runway.money_at_stake) == (Severity.MEDIUM, Decimal(1400))
+    assert doc.headline.startswith("Burning $5,900–$6,233 a month with 5.0–6.6 months of runway;")
+
+
+def test_runway_under_three_months_is_high_and_no_burn_is_not_alerted() -> None:
+    poor = cfo_report(_snapshot(cash=Cash(balance=Decimal(2800), as_of=date(2026, 12, 1))))
+    # 2,800 / 1,400 = 2.0 months at the high burn
+    assert next(f for f in poor.findings if f.key == "cfo:runway:org").severity is Severity.HIGH
+    rich = _snapshot()
+    rich = rich.model_copy(update={"revenue": (*rich.revenue, _line(40, GULL, date(2026, 10, 1), "9000"))})
+    # revenue 23,500 / 3 = 7,833.33 > high burn 6,233.33: not burning cash
+    doc = cfo_report(rich)
+    assert _card(_section(doc, "Runway"), "Runway") == ("not burning cash", Tone.OK)
+    assert not any(f.key == "cfo:runway:org" for f in doc.findings)
+
+
+def test_break_even_names_units_by_kind_and_flags_lines_below_it() -> None:
+    doc = cfo_report(_snapshot())
+    table = _section(doc, "Break-even volume").tables[0]
+    gull = next(r for r in table.rows if r[0] == "Gull Point Charters")
+    # 9 charters / 3 = 3 a month; avg 1,500; variable 6,000 / 9 = 666.67; margin 833.33;
+    # fixed 2,400 slip rent + 600 fixed expenses = 3,000; ceil(3,000 / 833.33) = ceil(3.6) = 4; gap 3 − 4
+    assert gull == ("Gull Point Charters", "3 charters", "$1,500", "$667", "$833", "$3,000", "4 charters", "-1.0")
+    lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
+    # (4 − 3) × 833.33 = 833.33 a month, under 1,000: MEDIUM
+    assert lift.money_at_stake == Decimal("833.33")
+    assert lift.severity is Severity.MEDIUM
+    haul = next(r for r in table.rows if r[0] == "Haulaway Hauling")
+    # 3 jobs, avg 1,000 / 3 = 333.33; variable 1,800 / 3 = 600 per job: margin −266.67
+    assert haul[1] == "1 job" and haul[6] == "never at this margin"
+    never = next(f for f in doc.findings if f.key == "cfo:negative-margin:haulaway")
+    # no fixed costs of its own; loses 266.67 × 1 job a month
+    assert never.severity is Severity.HIGH
+    assert never.money_at_stake == Decimal("266.67")
+    assert doc.headline.endswith("Haulaway Hauling cannot break even at its current margin.")
+
+
+def test_capital_tiers_short_of_reserve_is_high() -> None:
+    doc = cfo_report(_snapshot())
+    tiers = _section(doc, "Capital deployment tiers")
+    # reserve 3 × 6,233.33 = 18,700; committed: only the Dec 20 haul-out (today and day 91 are outside) = 1,200
+    assert [r[2] for r in tiers.tables[0].rows] == ["$18,700", "$1,200", "short by $12,900"]
+    # free = 7,000 − 18,700 − 1,200 = −12,900
+    assert _card(tiers, "Free to deploy") == ("short by $12,900", Tone.ALERT)
+    short = next(f for f in doc.findings if f.key == "cfo:reserve:short")
+    assert (short.severity, short.money_at_stake) == (Severity.HIGH, Decimal(12900))
+
+
+def test_capital_options_are_funded_by_payback_while_cash_lasts() -> None:
+    options = (
+        CapitalOption(name="Second boat", cost=Decimal(6000), monthly_return=Decimal(500)),  # payback 12
+        CapitalOption(name="Website refresh", cost=Decimal(1000), monthly_return=Decimal(250)),  # payback 4
+        CapitalOption(name="Trailer", cost=Decimal(200), monthly_return=Decimal(0)),  # never: last
+        CapitalOption(name="Dock cart", cost=Decimal(300), monthly_return=Decimal(100)),  # payback 3
+    )
+    doc = cfo_report(_snapshot(reserve_months=0, capital_options=options))
+    section = _section(doc, "Capital deployment tiers")
+    # free = 7,000 − 0 − 1,200 = 5,800: dock cart (5,500 left), website (4,500 left), the boat (6,000) does
+    # not fit, so funding stops: the trailer waits too although it would fit
+    assert _card(section, "Free to deploy")[0] == "$5,800"
+    assert [(r[0], r[3], r[4]) for r in section.tables[1].rows] == [
+        ("Dock cart", "3.0", "fund now"),
+        ("Website refresh", "4.0", "fund now"),
+        ("Second boat", "12.0", "wait"),
+        ("Trailer", "never", "wait"),
+    ]
+    funded = sorted(f.key for f in doc.findings if f.key.startswith("cfo:fund:"))
+    assert funded == ["cfo:fund:dock-cart", "cfo:fund:website-refresh"]
+
+
+def test_revenue_targets_monthly_and_quarter_to_date() -> None:
+    doc = cfo_report(_snapshot())
+    table = _section(doc, "Revenue targets vs actuals").tables[0]
+    rows = {r[0]: r for r in table.rows}
+    # Gull Nov: 4 × 1,500 = 6,000 vs 7,000 (−14%); Oct–Nov: 4,500 + 6,000 = 10,500 vs 14,000 (−25%)
+    assert rows["Gull Point Charters"] == (
+        "Gull Point Charters", "$7,000", "$6,000", "−14%", "$14,000", "$10,500", "−25%"
+    )  # fmt: skip
+    # all businesses Nov: 6,000 + 600 = 6,600 vs 9,000: short 2,400 (26.7%)
+    assert rows["All businesses"][2:4] == ("$6,600", "−27%")
+    by_key = {f.key: f for f in doc.findings}
+    org = by_key["cfo:revenue-goal:all"]
+    assert (org.severity, org.owner, org.money_at_stake) == (Severity.HIGH, "ceo", Decimal(2400))
+    gull = by_key["cfo:revenue-goal:gull-charters"]
+    # 1,000 short of 7,000 is 14%: MEDIUM, owned by the CMO
+    assert (gull.severity, gull.owner, gull.money_at_stake) == (Severity.MEDIUM, "cmo", Decimal(1000))
+    # Haulaway Nov 600 ≥ 500: no finding, an OK card
+    assert "cfo:revenue-goal:haulaway" not in by_key
+    assert _card(_section(doc, "Revenue targets vs actuals"), "Haulaway Hauling revenue, Nov 2026")[1] is Tone.OK
+
+
+def test_same_snapshot_in_any_row_order_gives_the_same_document() -> None:
+    snapshot = _snapshot()
+    shuffled = snapshot.model_copy(update={"revenue": snapshot.revenue[::-1], "expenses": snapshot.expenses[::-1]})
+    assert cfo_report(snapshot) == cfo_report(shuffled)
+
+
+def test_empty_snapshot_says_which_files_to_fill() -> None:
+    doc = cfo_report(Snapshot(org_id="x", org_name="X", as_of=date(2026, 11, 21)))
+    summaries = {s.title: s.summary for s in doc.sections}
+    assert "add expenses.csv" in summaries["Monthly burn"]
+    assert "add cash: to business.yaml" in summaries["Runway"]
+    assert "add revenue.csv" in summaries["Break-even volume"]
+    assert "add goals:" in summaries["Revenue targets vs actuals"]
+    assert all(s.method for s in doc.sections)
+    assert [f.key for f in doc.findings] == ["cfo:cash:missing"]
+    assert doc.role == "cfo" and doc.title == "CFO report" and doc.actions == ()

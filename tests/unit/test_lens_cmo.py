@@ -1,0 +1,174 @@
+"""The CMO lens on small hand-computed snapshots: KPIs, channels, sequencing, email model, SEO, milestones."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from firstmate.domain.reports.cmo import cmo_report
+from firstmate.domain.reports.document import Finding, ReportDocument, Section, Severity, Tone
+from firstmate.domain.snapshot import Snapshot
+
+AS_OF = date(2026, 11, 21)
+ENTITIES = [
+    {"id": "tide", "name": "Tidewater Charters", "kind": "charter"},
+    {"id": "gull", "name": "Gull Cottage", "kind": "rental"},
+    {"id": "haul", "name": "Quick Haul", "kind": "junk_removal"},
+]
+KPIS = [
+    {"key": "leads", "label": "Leads (Meta)", "value": "37", "unit": "count", "direction": "DOWN",
+     "status": "ALERT", "change": "-0.2"},
+    {"key": "ctr", "label": "Click-through rate", "value": "2.4", "unit": "percent", "direction": "FLAT",
+     "status": "OK"},
+    {"key": "cpl", "label": "Cost per lead", "value": "12.5", "unit": "money", "direction": "DOWN",
+     "status": "OK", "change": "-0.05"},
+]  # fmt: skip
+LISTINGS = [
+    {"entity": "tide", "channel": "google business profile", "status": "live"},  # lower case on purpose
+    {"entity": "tide", "channel": "Viator", "status": "listed"},
+    {"entity": "gull", "channel": "Airbnb", "status": "live"},
+]
+
+
+def _snapshot(**changes: Any) -> Snapshot:
+    data: dict[str, Any] = {
+        "org_id": "o",
+        "org_name": "Saltmarsh Holdings",
+        "as_of": AS_OF,
+        "entities": ENTITIES,
+        "listings": LISTINGS,
+        "marketing": {"week": "2026-11-16", "kpis": KPIS},
+        "finance": {
+            "email_lists": [
+                {"entity": "tide", "subscribers": 1234, "open_rate": "0.37", "click_rate": "0.09",
+                 "conversion_rate": "0.05", "average_order": "380", "blasts_per_month": 3},
+            ],
+            "seo": [
+                {"entity": "tide", "business_profile": True, "reviews": 40, "rating": "4.8", "https": True},
+                {"entity": "haul", "business_profile": True, "reviews": 30, "rating": "4.6", "https": True,
+                 "consistent_contact": True},
+            ],
+        },
+    }  # fmt: skip
+    data.update(changes)
+    return Snapshot.model_validate(data)
+
+
+def _section(doc: ReportDocument, title: str) -> Section:
+    return next(s for s in doc.sections if s.title == title)
+
+
+def _finding(doc: ReportDocument, key: str) -> Finding:
+    return next(f for f in doc.findings if f.key == key)
+
+
+def test_kpi_cards_format_by_unit_and_alerts_become_findings() -> None:
+    doc = cmo_report(_snapshot())
+    cards = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}
+    assert cards["Leads (Meta)"].value == "37" and cards["Leads (Meta)"].marker == "[DOWN] [ALERT]"
+    assert cards["Leads (Meta)"].tone is Tone.ALERT and cards["Leads (Meta)"].note == "−20% week over week"
+    assert cards["Click-through rate"].value == "2.4%"  # already a percent number: 2.4 → "2.4%"
+    assert cards["Click-through rate"].tone is Tone.INFO  # FLAT and OK
+    assert cards["Cost per lead"].value == "$12.50" and cards["Cost per lead"].tone is Tone.OK
+    alert = _finding(doc, "cmo:kpi:leads")
+    assert alert.severity is Severity.MEDIUM and alert.owner == "cmo" and "37" in alert.title
+    assert not [f for f in doc.findings if f.key in ("cmo:kpi:ctr", "cmo:kpi:cpl")]
+
+
+def test_channel_matrix_shows_live_listed_missing_and_not_relevant() -> None:
+    doc = cmo_report(_snapshot())
+    table = _section(doc, "Channel visibility").tables[0]
+    rows = {r[0]: dict(zip(table.columns, r, strict=True)) for r in table.rows}
+    tide = rows["Tidewater Charters"]
+    assert tide["Google Business Profile"] == "live"  # matched case-insensitively
+    assert tide["Viator"] == "listed" and tide["GetMyBoat"] == "missing" and tide["Airbnb"] == "—"
+    assert rows["Gull Cottage"]["Airbnb"] == "live" and rows["Gull Cottage"]["Vrbo"] == "missing"
+    assert rows["Quick Haul"]["Yelp"] == "missing" and rows["Quick Haul"]["Viator"] == "—"
+    listed = _finding(doc, "cmo:listed:tide:viator")
+    assert listed.title == "Finish the Viator listing for Tidewater Charters" and listed.severity is Severity.MEDIUM
+
+
+def test_sequencing_ranks_missing_channels_by_reach_commission_and_effort() -> None:
+    doc = cmo_report(_snapshot())
+    rows = [r for r in _section(doc, "Which channel to add next").tables[0].rows if r[1] == "Tidewater Charters"]
+    # scores = reach × (1 − commission) / setup days: TripAdvisor 4×1/1 = 4; GetMyBoat 4×0.88/2 = 1.76;
+    # Boatsetter 4×0.8/3 = 1.07; Airbnb Experiences 5×0.8/5 = 0.8 (Viator is listed, GBP live: not missing)
+    assert [(r[0], r[2]) for r in rows] == [
+        ("1", "TripAdvisor"),
+        ("2", "GetMyBoat"),
+        ("3", "Boatsetter"),
+        ("4", "Airbnb Experiences"),
+    ]
+    assert "score 1.76" in rows[1][3]
+    tide = _finding(doc, "cmo:next-channel:tide")
+    assert tide.title == "List Tidewater Charters on TripAdvisor next" and tide.severity is Severity.LOW
+    # Quick Haul is live nowhere: its first channel (GBP, 5×1/1 = 5) is a clear gap
+    haul = _finding(doc, "cmo:next-channel:haul")
+    assert haul.title == "List Quick Haul on Google Business Profile next" and haul.severity is Severity.MEDIUM
+
+
+def test_email_model_rounds_people_for_display_but_not_the_revenue() -> None:
+    doc = cmo_report(_snapshot())
+    section = _section(doc, "Email list and blast model")
+    row = section.tables[0].rows[0]
+    # opens 1,234 × 0.37 = 456.58 → 456; clicks 456.58 × 0.09 = 41.0922 → 41; bookings × 0.05 = 2.05461 → 2.0;
+    # revenue 2.05461 × 380 = 780.7518 → $781 a blast (rounded people would give 2.05 × 380 = $779);
+    # a month: 780.7518 × 3 = 2,342.2554 → $2,342
+    assert row == ("Tidewater Charters", "1,234", "456 (37.0%)", "41 (9.0%)", "2.0 (5.0%)", "$781", "3", "$2,342")
+    monthly = next(c for c in section.cards if c.label.startswith("Email revenue"))
+    assert monthly.value == "$2,342" and monthly.raw == Decimal("2342.2554")
+    gull = _finding(doc, "cmo:email-list:gull")
+    assert gull.title == "Start an email list for Gull Cottage" and gull.severity is Severity.MEDIUM
+    assert not [f for f in doc.findings if f.key == "cmo:email-list:haul"]  # junk removal: no list expected
+
+
+def test_seo_checklist_and_brands_with_three_or_more_gaps() -> None:
+    doc = cmo_report(_snapshot())
+    table = _section(doc, "Local SEO checklist").tables[0]
+    rows = {r[0]: r for r in table.rows}
+    # Tidewater: profile, 40 reviews, 4.8, HTTPS done; contact, structured data, location page missing
+    assert rows["Tidewater Charters"][1:4] == ("✓", "✓ (40)", "✓ (4.8)") and rows["Tidewater Charters"][-1] == "4 of 7"
+    assert rows["Gull Cottage"][-1] == "0 of 7"  # no seo row: all unchecked
+    tide = _finding(doc, "cmo:seo:tide")
+    assert tide.severity is Severity.LOW and "Structured data" in tide.detail and "3 local-SEO gaps" in tide.title
+    assert _finding(doc, "cmo:seo:gull").severity is Severity.MEDIUM  # 7 gaps
+    assert not [f for f in doc.findings if f.key == "cmo:seo:haul"]  # only 2 gaps
+
+
+def test_milestones_name_the_business_and_channel_and_the_lead_target() -> None:
+    bullets = _section(cmo_report(_snapshot()), "30/60/90-day milestones").bullets
+    assert "30 days — Tidewater Charters: finish the Viator listing so it takes bookings." in bullets
+    assert "30 days — Tidewater Charters: go live on TripAdvisor." in bullets
+    assert "60 days — Tidewater Charters: go live on GetMyBoat." in bullets
+    assert "60 days — Gull Cottage: start the email list and send the first blast." in bullets
+    # 37 leads × 1.2 = 44.4, rounded up to 45
+    assert bullets[-1] == "90 days — all business lines: reach 45 leads a week (this week 37 × 1.2)."
+
+
+def test_headline_counts_alerts_missing_channels_and_names_the_next_listing() -> None:
+    doc = cmo_report(_snapshot())
+    # missing: Tidewater 4; Gull Cottage (Vrbo, Booking.com, GBP) 3; Quick Haul (GBP, Yelp, Nextdoor, Thumbtack,
+    # Angi) 5 → 12; best first step: GBP (score 5) for Gull Cottage (before Quick Haul by name)
+    assert doc.headline == (
+        "1 alert in this week's marketing; 12 channels missing, list Gull Cottage on Google Business Profile next."
+    )
+    assert doc.role == "cmo" and doc.title == "CMO report" and doc.actions == ()
+    assert all(s.method for s in doc.sections)
+
+
+def test_same_snapshot_in_any_row_order_gives_the_same_document() -> None:
+    shuffled = _snapshot(entities=ENTITIES[::-1], listings=LISTINGS[::-1])
+    assert cmo_report(shuffled) == cmo_report(_snapshot())
+
+
+def test_empty_snapshot_says_what_to_fill() -> None:
+    doc = cmo_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    assert doc.findings == ()
+    summaries = {s.title: s.summary for s in doc.sections}
+    assert summaries["This week's marketing KPIs"] == "No weekly marketing report yet: run 'firstmate intel run'."
+    assert "channels.csv" in summaries["Channel visibility"]
+    assert "add email_lists to business.yaml" in summaries["Email list and blast model"]
+    assert "set a lead goal" in _section(doc, "30/60/90-day milestones").bullets[-1]
+    assert doc.headline == "No weekly marketing report yet; no business lines defined yet."
+    assert all(s.method for s in doc.sections)

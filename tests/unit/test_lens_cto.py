@@ -1,0 +1,216 @@
+"""The CTO lens on small hand-computed snapshots: runtimes, security, cost and savings, UX debt, maturity."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from firstmate.domain.redaction import redact_config
+from firstmate.domain.reports.cto import cto_report
+from firstmate.domain.reports.document import Finding, ReportDocument, Section, Severity, Tone
+from firstmate.domain.snapshot import Snapshot
+
+AS_OF = date(2026, 11, 21)
+SECRET_VALUE = "sk_live_FAKEfake0000example1111"
+ENTITIES = [{"id": "tide", "name": "Tidewater Charters", "kind": "charter"}]
+
+
+def _service(id_: str, kind: str, **fields: Any) -> dict[str, Any]:
+    return {"id": id_, "name": fields.pop("name", id_.title()), "kind": kind, "version": "1.0", **fields}
+
+
+def _snapshot(infrastructure: list[dict[str, Any]], as_of: date = AS_OF, **changes: Any) -> Snapshot:
+    data: dict[str, Any] = {
+        "org_id": "o",
+        "org_name": "Saltmarsh Holdings",
+        "as_of": as_of,
+        "entities": ENTITIES,
+        "infrastructure": infrastructure,
+        **changes,
+    }
+    return Snapshot.model_validate(data)
+
+
+def _section(doc: ReportDocument, title: str) -> Section:
+    return next(s for s in doc.sections if s.title == title)
+
+
+def _finding(doc: ReportDocument, key: str) -> Finding:
+    return next(f for f in doc.findings if f.key == key)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string anywhere in a document: dataclass fields, tuples, enums' values."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_stack_audit_flags_runtimes_past_support_and_unpinned_versions() -> None:
+    doc = cto_report(
+        _snapshot([
+            _service("api", "function", name="Booking API", runtime="Python 3.9", version=""),
+            _service("db", "database", name="Bookings DB", runtime="postgres", version="12.4"),
+            _service("web", "hosting", name="Website", runtime="nodejs22.x", version="22.11.0"),
+            _service("site", "hosting", name="Landing", version="latest"),
+        ])
+    )  # fmt: skip
+    rows = {r[0]: r for r in _section(doc, "Stack audit").tables[0].rows}
+    # python3.9 ended 2025-12-15 < 2026-11-21; an empty version on a function is unpinned
+    assert rows["Booking API"][4] == "past end of support (15 Dec 2025); unpinned"
+    assert rows["Website"][4] == "ok"  # nodejs22.x is not in the table
+    api = _finding(doc, "cto:runtime:api")
+    assert api.severity is Severity.HIGH and "support ended 15 Dec 2025" in api.title
+    db = _finding(doc, "cto:runtime:db")  # "postgres" + "12.4" → postgres12, ended 2024-11-14
+    assert db.severity is Severity.HIGH and "postgres 12.4" in db.title
+    assert _finding(doc, "cto:unpinned:site").severity is Severity.LOW
+    assert _finding(doc, "cto:unpinned:api").severity is Severity.LOW
+    assert not [f for f in doc.findings if f.key in ("cto:runtime:web", "cto:unpinned:web", "cto:unpinned:db")]
+
+
+def test_runtime_within_180_days_is_medium() -> None:
+    doc = cto_report(
+        _snapshot([
+            _service("fn", "function", name="Reminders", runtime="python3.11", version="3.11.9"),
+            _service("new", "function", name="Intel", runtime="python3.12", version="3.12.4"),
+        ], as_of=date(2026, 3, 1))
+    )  # fmt: skip
+    # python3.11 ends 2026-06-30: 121 days after 2026-03-01, inside the 180-day window
+    fn = _finding(doc, "cto:runtime:fn")
+    assert fn.severity is Severity.MEDIUM and fn.title == "Upgrade Reminders off python3.11: support ends 30 Jun 2026"
+    assert _section(doc, "Stack audit").tables[0].rows[1] == (
+        "Reminders", "function", "python3.11", "3.11.9", "deprecated on 30 Jun 2026"
+    )  # fmt: skip
+    assert not [f for f in doc.findings if f.key == "cto:runtime:new"]
+
+
+def test_a_secret_in_service_config_is_named_and_its_value_never_appears() -> None:
+    config = [e.model_dump() for e in redact_config({"STRIPE_SECRET_KEY": SECRET_VALUE, "REGION": "us-west-2"})]
+    doc = cto_report(
+        _snapshot([_service("api", "function", name="Booking API", runtime="python3.13", tls=True,
+                            used_by=["tide"], config=config)])
+    )  # fmt: skip
+    secret = _finding(doc, "cto:secret-in-config:api:stripe-secret-key")
+    assert secret.title == "Move STRIPE_SECRET_KEY of Booking API to the secrets store"
+    assert secret.severity is Severity.HIGH and secret.owner == "cto"
+    checklist = _section(doc, "Security hardening").tables[0].rows
+    assert ("No secrets in plain service config", "✗", "Booking API: STRIPE_SECRET_KEY") in checklist
+    texts = list(_strings(doc))
+    assert any("STRIPE_SECRET_KEY" in t for t in texts)  # the walk does reach the findings
+    assert not [t for t in texts if SECRET_VALUE in t or "FAKEfake" in t]
+
+
+def test_security_checklist_storage_tls_mail_records_and_firstmate_settings() -> None:
+    settings = redact_config({"ADMIN_PASSWORD": "hunter2-example-pw", "SMTP_HOST": "smtp.example.com", "API_TOKEN": ""})
+    doc = cto_report(
+        _snapshot([
+            _service("bucket", "storage", name="Waiver bucket", public=True, used_by=["tide"]),
+            _service("site", "hosting", name="Website", tls=False, used_by=["tide"]),
+            _service("mail", "email", name="Mailer", sending_domain="tidewater.example.com",
+                     spf=False, dmarc=False, used_by=["tide"]),
+            _service("news", "email", name="Newsletter", sending_domain="news.example.com",
+                     spf=True, dkim=True, dmarc=False, used_by=["tide"]),
+        ], config=[e.model_dump() for e in settings])
+    )  # fmt: skip
+    assert _finding(doc, "cto:public-storage:bucket").severity is Severity.HIGH
+    assert _finding(doc, "cto:tls-off:site").severity is Severity.HIGH
+    assert _finding(doc, "cto:spf:mail").severity is Severity.MEDIUM
+    assert _finding(doc, "cto:dmarc:mail").severity is Severity.HIGH  # DMARC and SPF both missing
+    assert _finding(doc, "cto:dmarc:news").severity is Severity.MEDIUM  # SPF is there
+    assert _finding(doc, "cto:mail-auth-unknown:mail").title == "Check the DKIM records of tidewater.example.com"
+    section = _section(doc, "Security hardening")
+    checklist, firstmate = section.tables
+    assert ("DKIM record", "unknown", "tidewater.example.com (Mailer)") in checklist.rows
+    assert ("Storage not public", "✗", "Waiver bucket") in checklist.rows
+    assert firstmate.rows == (
+        ("ADMIN_PASSWORD", "secret", "set"),
+        ("API_TOKEN", "secret", "missing"),
+        ("SMTP_HOST", "setting", "smtp.example.com"),
+    )
+    assert not [t for t in _strings(doc) if "hunter2" in t]
+    # HIGH security gaps: public bucket, TLS off, DMARC of tidewater.example.com = 3
+    assert doc.headline.startswith("3 high-risk security gaps;")
+    assert section.summary.endswith("3 high-risk gaps.")
+
+
+def test_cost_and_savings_count_each_service_once() -> None:
+    doc = cto_report(
+        _snapshot([
+            _service("web", "hosting", name="Website", monthly_cost="40", used_by=["tide"],
+                     cheaper_alternative="Static host", alternative_cost="5"),
+            _service("web2", "hosting", name="Old site", monthly_cost="25", used_by=["tide"],
+                     cheaper_alternative="Tiny host", alternative_cost="10"),
+            _service("mailer", "email", name="Old mailer", monthly_cost="19"),
+            _service("crm", "saas", name="CRM", monthly_cost="120", used_by=["tide"],
+                     cheaper_alternative="Lite CRM", alternative_cost="60"),
+            _service("db", "database", name="Bookings DB", monthly_cost="30", used_by=["tide"]),
+        ])
+    )  # fmt: skip
+    cards = {c.label: c for c in _section(doc, "Infrastructure cost and savings").cards}
+    # total 40 + 25 + 19 + 120 + 30 = 234
+    assert cards["Monthly infrastructure cost"].value == "$234"
+    # cancel Old mailer 19 + consolidate Old site into Website 25 + Website 40 − 5 = 35 + CRM 120 − 60 = 60
+    # = 139 (Old site's own alternative is not added: it is dropped); a year: 139 × 12 = 1,668
+    assert cards["Possible savings / month"].value == "$139" and cards["Possible savings / month"].tone is Tone.ALERT
+    assert cards["Possible savings / year"].value == "$1,668"
+    assert _finding(doc, "cto:cancel:mailer").money_at_stake == Decimal(19)
+    consolidate = _finding(doc, "cto:consolidate:web+web2")
+    assert consolidate.money_at_stake == Decimal(25) and "estimate" in consolidate.detail
+    assert _finding(doc, "cto:switch:web").severity is Severity.LOW  # 35 < 50
+    crm = _finding(doc, "cto:switch:crm")
+    assert crm.money_at_stake == Decimal(60) and crm.severity is Severity.MEDIUM  # 60 ≥ 50
+    assert not [f for f in doc.findings if f.key == "cto:switch:web2"]
+    assert "$139/month of savings available" in doc.headline
+
+
+def test_ux_debt_sorted_by_impact_and_high_ones_are_findings() -> None:
+    ux = [
+        {"title": "Slow calendar", "impact": "low"},
+        {"title": "Checkout hides the total", "area": "booking", "impact": "high"},
+        {"title": "Crew page scrolls sideways", "area": "crew", "impact": "medium"},
+    ]
+    doc = cto_report(_snapshot([], finance={"ux_debt": ux}))
+    rows = _section(doc, "UX debt").tables[0].rows
+    assert [r[0] for r in rows] == ["high", "medium", "low"]
+    high = _finding(doc, "cto:ux:checkout-hides-the-total")
+    assert high.severity is Severity.MEDIUM and high.title == "Fix the UX issue: Checkout hides the total"
+    assert len([f for f in doc.findings if f.key.startswith("cto:ux:")]) == 1
+
+
+def test_delivery_maturity_level_and_next_steps() -> None:
+    engineering = {"automated_tests": False, "ci": True, "deploy_steps": 2, "rollback": True}
+    doc = cto_report(_snapshot([], finance={"engineering": engineering}))
+    section = _section(doc, "Delivery maturity")
+    # in place: CI, deploy in 2 steps (≤ 3), rollback = 3 of 6
+    assert section.cards[0].value == "3 of 6 practices" and section.cards[0].tone is Tone.ALERT
+    assert [b.split(":")[0] for b in section.bullets] == ["Automated tests", "Monitoring", "Tested backups"]
+    assert _finding(doc, "cto:maturity:tests").severity is Severity.MEDIUM
+    assert not [f for f in doc.findings if f.key == "cto:maturity:ci"]
+
+
+def test_same_snapshot_in_any_row_order_gives_the_same_document() -> None:
+    services = [
+        _service("a", "email", monthly_cost="10", used_by=["tide"]),
+        _service("b", "email", monthly_cost="10", used_by=["tide"]),
+        _service("c", "storage", public=True),
+    ]
+    assert cto_report(_snapshot(services)) == cto_report(_snapshot(services[::-1]))
+
+
+def test_empty_snapshot_says_what_to_fill() -> None:
+    doc = cto_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    assert doc.findings == () and doc.role == "cto" and doc.title == "CTO report"
+    summaries = {s.title: s.summary for s in doc.sections}
+    assert summaries["Stack audit"] == "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
+    assert "ux_debt in business.yaml" in summaries["UX debt"]
+    assert "add engineering to business.yaml" in summaries["Delivery maturity"]
+    assert doc.headline == "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
+    assert all(s.method for s in doc.sections)

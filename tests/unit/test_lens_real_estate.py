@@ -1,0 +1,146 @@
+"""The Real-estate manager lens: occupancy, ADR and RevPAN, the year-on-year RevPAN trend, and the
+maintenance forecast, on one hand-computed rental cottage."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from firstmate.domain.business import Asset, Entity
+from firstmate.domain.reports.document import Severity, Tone
+from firstmate.domain.reports.real_estate import real_estate_report
+from firstmate.domain.snapshot import Finance, Goal, Maintenance, Occupancy, Snapshot
+
+AS_OF = date(2026, 11, 21)
+OCCUPANCY = (
+    # month, available, booked, revenue
+    ("2026-08", 31, 31, 6200),
+    ("2026-09", 30, 24, 4320),
+    ("2026-10", 31, 17, 3400),
+    # a year earlier, outside the 12-month window
+    ("2025-08", 31, 31, 6820),
+    ("2025-09", 30, 27, 5400),
+    ("2025-10", 31, 20, 4000),
+)
+MAINTENANCE = (
+    # id, date, kind, cost
+    ("M0", "2025-10-15", "repair", 10000),  # before the window
+    ("M1", "2026-01-10", "repair", 300),
+    ("M2", "2026-04-15", "planned", 600),
+    ("M3", "2026-09-05", "repair", 900),
+    ("M4", "2026-10-20", "repair", 600),
+    ("M5", "2026-12-15", "planned", 1200),  # scheduled, within 90 days (to 19 Feb 2027)
+    ("M6", "2027-03-01", "planned", 5000),  # scheduled beyond 90 days
+)
+
+
+def _snapshot(goal: Decimal | None = Decimal("0.7"), extra: tuple[Maintenance, ...] = ()) -> Snapshot:
+    goals = (Goal(entity="stays", metric="occupancy", monthly=goal),) if goal is not None else ()
+    return Snapshot(
+        org_id="acme",
+        org_name="Acme Harbour",
+        as_of=AS_OF,
+        entities=(Entity(id="stays", name="Dune Stays", kind="rental"),),
+        assets=(Asset(id="cottage", entity="stays", name="Dune Cottage", kind="property"),),
+        occupancy=tuple(
+            Occupancy(asset="cottage", month=m, nights_available=a, nights_booked=b, revenue=Decimal(r))
+            for m, a, b, r in OCCUPANCY
+        ),
+        maintenance=tuple(
+            Maintenance(id=i, asset="cottage", date=d, description="Work", kind=k, cost=Decimal(c))
+            for i, d, k, c in MAINTENANCE
+        )
+        + extra,
+        finance=Finance(goals=goals),
+    )
+
+
+def test_occupancy_adr_and_revpan_by_month() -> None:
+    doc = real_estate_report(_snapshot())
+    table = doc.sections[0].tables[0]
+    # only the three 2026 months fall in Nov 2025–Oct 2026
+    assert [row[0] for row in table.rows] == ["Aug 2026", "Sep 2026", "Oct 2026"]
+    # Oct: 17/31 = 54.8%; ADR 3,400/17 = 200; RevPAN 3,400/31 = 109.68
+    assert table.rows[2] == ("Oct 2026", "Dune Cottage", "31", "17", "55%", "$3,400", "$200.00", "$109.68")
+    # Sep: 24/30 = 80%; ADR 4,320/24 = 180; RevPAN 4,320/30 = 144
+    assert table.rows[1][4:] == ("80%", "$4,320", "$180.00", "$144.00")
+
+
+def test_last_month_below_the_goal_is_an_alert_with_its_lost_nights() -> None:
+    doc = real_estate_report(_snapshot())
+    card = doc.sections[0].cards[0]
+    assert (card.label, card.value) == ("Dune Cottage occupancy, Oct 2026", "55%")  # 17 / 31 = 54.8%
+    assert (card.marker, card.tone, card.note) == ("[ALERT]", Tone.ALERT, "goal 70%")
+    finding = next(f for f in doc.findings if f.key == "real_estate:occupancy:cottage")
+    # 0.7 × 31 = 21.7 − 17 booked = 4.7 → 5 nights short × $200 ADR = $1,000 → HIGH
+    assert finding.money_at_stake == Decimal(1000) and finding.severity is Severity.HIGH
+    assert finding.title == "Lift Dune Cottage occupancy from 55% to the goal 70%"
+
+
+def test_without_a_goal_the_bar_is_ten_points_under_the_12_month_average() -> None:
+    doc = real_estate_report(_snapshot(goal=None))
+    card = doc.sections[0].cards[0]
+    # 12-month average (17 + 24 + 31) / (31 + 30 + 31) = 72/92 = 78.3%; 54.8% < 68.3% → alert
+    assert card.marker == "[ALERT]" and card.note == "12-month average 78%"
+    finding = next(f for f in doc.findings if f.key == "real_estate:occupancy:cottage")
+    # 0.7826 × 31 = 24.26 − 17 = 7.26 → 7 nights × $200 = $1,400
+    assert finding.money_at_stake == Decimal(1400)
+
+
+def test_goal_met_is_ok() -> None:
+    doc = real_estate_report(_snapshot(goal=Decimal("0.5")))
+    assert doc.sections[0].cards[0].marker == "[OK]"  # 54.8% ≥ 50%
+    assert not any(f.key.startswith("real_estate:occupancy") for f in doc.findings)
+
+
+def test_revpan_against_the_same_months_a_year_earlier() -> None:
+    doc = real_estate_report(_snapshot())
+    trend = doc.sections[1]
+    # now (6,200 + 4,320 + 3,400) / 92 = 151.30; then (6,820 + 5,400 + 4,000) / 92 = 176.30;
+    # change = (13,920 − 16,220) / 16,220 = −14.2%
+    assert trend.tables[0].rows == (("Dune Cottage", "$151.30", "$176.30", "−14%"),)
+    finding = next(f for f in doc.findings if f.key == "real_estate:revpan-drop:cottage")
+    # (176.30 − 151.30) × 92 nights / 3 = 25 × 92 / 3 = 766.67 a month → MEDIUM
+    assert finding.money_at_stake.quantize(Decimal("0.01")) == Decimal("766.67")
+    assert finding.severity is Severity.MEDIUM
+
+
+def test_maintenance_totals_forecast_and_repair_spike() -> None:
+    doc = real_estate_report(_snapshot())
+    upkeep = doc.sections[2]
+    cards = {c.label: c for c in upkeep.cards}
+    assert cards["Planned, 12 months"].raw == Decimal(600)  # M2
+    assert cards["Repairs, 12 months"].raw == Decimal(1800)  # M1 + M3 + M4 = 300 + 900 + 600
+    # M5 1,200 scheduled + 1,800 / 12 = 150 a month × 3 = 450 → 1,650 (M6 is beyond 90 days)
+    assert cards["Forecast next 3 months"].raw == Decimal(1650)
+    # 2,400 / 13,920 = 17.2% of revenue: under the 25% ceiling
+    assert cards["Maintenance / revenue"].value == "17%" and cards["Maintenance / revenue"].marker == "[OK]"
+    scheduled = next(t for t in upkeep.tables if t.title == "Scheduled")
+    assert scheduled.rows == (("2026-12-15", "Dune Cottage", "Work", "planned", "$1,200"),)
+    spike = next(f for f in doc.findings if f.key == "real_estate:repairs:spike")
+    # Aug–Oct repairs 900 + 600 = 1,500 > 1.5 × 450; excess 1,500 − 450 = 1,050
+    assert spike.money_at_stake == Decimal(1050) and spike.severity is Severity.MEDIUM
+
+
+def test_maintenance_over_a_quarter_of_revenue_is_high() -> None:
+    big = Maintenance(id="M7", asset="cottage", date=date(2026, 5, 2), description="Roof", cost=Decimal(2000))
+    doc = real_estate_report(_snapshot(extra=(big,)))
+    finding = next(f for f in doc.findings if f.key == "real_estate:maintenance:share")
+    # (2,400 + 2,000) / 13,920 = 31.6%; excess (4,400 − 0.25 × 13,920) / 12 = 920 / 12 = 76.67 a month
+    assert finding.severity is Severity.HIGH
+    assert finding.money_at_stake.quantize(Decimal("0.01")) == Decimal("76.67")
+    assert finding.title == "Cut property upkeep: 32% of revenue over 12 months"
+
+
+def test_no_property_and_empty_snapshot_say_what_to_add() -> None:
+    doc = real_estate_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    assert [s.title for s in doc.sections] == [
+        "Occupancy by month",
+        "Revenue per available night",
+        "Maintenance cost and forecast",
+    ]
+    assert all('kind = "property"' in s.summary and s.method for s in doc.sections)
+    assert doc.findings == ()
+    bare = _snapshot().model_copy(update={"occupancy": (), "maintenance": ()})
+    sections = real_estate_report(bare).sections
+    assert "add occupancy.csv" in sections[0].summary and "add maintenance.csv" in sections[2].summary
