@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from firstmate.bootstrap import App
+from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
+from firstmate.services.data import has_data
 from firstmate.services.intel import record_failure, run_weekly, sweep_archive
 from firstmate.services.reminders import send_due_reminders
+from firstmate.services.reports import run_role_reports
 from firstmate.services.scheduler import Job
 
 
@@ -52,6 +55,23 @@ def weekly_reports(app: App, period: datetime) -> str:
     return "; ".join(done) or "no org has an ad account"
 
 
+def role_reports(app: App, period: datetime) -> str:
+    """Build and send the eight role reports of every org that has business data."""
+    done, failed = [], []
+    for org in list_orgs(app.store):
+        if not has_data(app.store, org):
+            continue
+        try:
+            runs = run_role_reports(app, org, ROLES, send=True, secrets=app.secrets)
+        except FirstmateError as exc:  # one org's bad data must not stop the others' reports
+            failed.append(f"{org}: {exc}")
+            continue
+        done.append(f"{org}: {len(runs)} reports (sent to {sum(len(r.sent_to) for r in runs)})")
+    if failed:
+        raise RuntimeError("; ".join(failed))
+    return "; ".join(done) or "no org has business data yet"
+
+
 def sweep_archives(app: App, period: datetime) -> str:
     """Delete raw API archives older than 90 days."""
     return f"{sweep_archive(app, app.clock.now())} archived pages removed"
@@ -67,6 +87,10 @@ def declared_jobs(app: App) -> list[Job[App]]:
                 "weekly_report", app.settings.weekly_report_cron, app.settings.timezone, "The weekly marketing report"
             ),
             weekly_reports,
+        ),
+        Job(
+            Schedule("role_reports", app.settings.weekly_report_cron, app.settings.timezone, "The eight role reports"),
+            role_reports,
         ),
         Job(
             Schedule("fanouts", "*/5 * * * *", "UTC", "Finish large bookings' notices", timedelta(minutes=10)),

@@ -38,15 +38,19 @@ def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> N
     index = (out / "index.html").read_text()
     assert "Saltwind Holdings" in index and "messages/001-demo-welcome-v1.html" in index
     # the welcome; for each of two bookings the ops manager, four crew and the lead guest; the weekly
-    # report to its two recipients
-    assert len(list((home / "outbox").glob("*.eml"))) == 15
+    # report to its two recipients; the eight role reports, one recipient each
+    assert len(list((home / "outbox").glob("*.eml"))) == 23
+    assert "this week's were already sent" in second.stdout and "0 changed" in second.stdout
+    for role in ("ceo", "cfo", "cmo", "cto", "accounting", "real_estate", "logistics", "billing", "weekly"):
+        assert (out / "reports" / f"{role}.html").is_file(), role
+        assert f"reports/{role}.html" in index
     assert (out / "reports" / "weekly.html").is_file() and "reports/weekly.html" in (out / "index.html").read_text()
     assert len(list((out / "pages").glob("guest-*.html"))) == 2 and len(list((out / "calendar").glob("*.ics"))) == 3
     eml = email.message_from_bytes((out / "messages/001-demo-welcome-v1.eml").read_bytes(), policy=policy.default)
     assert eml["To"] == "owner@example.com"
     assert {p.get_content_type() for p in eml.walk()} >= {"text/plain", "text/html"}
     listing = run(home, "outbox", "list", "--json")
-    assert listing.stdout.count('"status": "sent"') == 15
+    assert listing.stdout.count('"status": "sent"') == 23
 
 
 def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:

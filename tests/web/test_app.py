@@ -106,7 +106,7 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert "firstmate is set up for Saltwind Holdings" in listing.text
     assert "<script>alert(1)</script>" not in listing.text and "&lt;script&gt;" in listing.text
     sent = len(outbox.list_entries(app.store, "demo", status=OutboxStatus.SENT))
-    assert sent == 15  # the welcome, six messages for each of the demo's two bookings, two weekly reports
+    assert sent == 23  # the welcome, six messages for each of two bookings, two weekly reports, eight role reports
     assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == sent
     assert client.get("/admin/outbox?status=pending", headers=HTML).text.count("<tr class=") == 1
     assert client.get("/admin/outbox?status=bogus").status_code == 422

@@ -14,10 +14,12 @@ from firstmate.cli.admin import admin_cli
 from firstmate.cli.bookings import booking_cli
 from firstmate.cli.calendar import calendar_cli
 from firstmate.cli.common import err, out, state
+from firstmate.cli.data import data_cli
 from firstmate.cli.intel import intel_cli
 from firstmate.cli.jobs import jobs_cli
 from firstmate.cli.keys import keys_cli
 from firstmate.cli.outbox import outbox_cli
+from firstmate.cli.report import report
 from firstmate.cli.run import run_cli
 from firstmate.cli.signal import signal_cli
 from firstmate.errors import FirstmateError
@@ -38,6 +40,8 @@ cli.add_typer(booking_cli, name="booking")
 cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(signal_cli, name="signal")
 cli.add_typer(intel_cli, name="intel")
+cli.add_typer(data_cli, name="data")
+cli.command("report")(report)
 
 
 def _version(value: bool) -> None:

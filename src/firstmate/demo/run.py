@@ -17,21 +17,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.data_folder import read_data_folder
 from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
+from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.business import AssetKind, BusinessProfile
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry
 from firstmate.domain.people import Person
+from firstmate.domain.reports.document import ROLE_TITLES, ROLES
 from firstmate.errors import FirstmateError
 from firstmate.rendering import render
 from firstmate.services import outbox
 from firstmate.services.business import save_business
+from firstmate.services.data import check_data, import_data
 from firstmate.services.imports import import_records
 from firstmate.services.intel import IntelRun, last_complete_week, run_weekly
 from firstmate.services.keys import create_key, list_keys, revoke_key
 from firstmate.services.people import save_people
+from firstmate.services.reports import run_role_reports
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
 
@@ -133,6 +138,9 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
             + (f" Queued it for {', '.join(run.sent_to)}." if run.sent_to else " Already sent for this week.")
         )
 
+        step("Importing the business data folder and building the eight role reports")
+        result.steps.append(role_reports(app, out, result))
+
         step("Delivering the outbox")
         sent = _drain(app)
         result.steps.append(f"Delivered {sent} message(s) through the {app.settings.mailer} mailer.")
@@ -153,6 +161,31 @@ def weekly_report(app: App, out: Path) -> IntelRun:
         ads = MetaAdsSource(standin.url, lambda: META_TOKEN)
         crm = HubSpotSource(standin.url, lambda: HUBSPOT_TOKEN)
         return run_weekly(app, DEMO_ORG, ads, crm, week=week, out=out, send=True)
+
+
+def role_reports(app: App, out: Path, result: DemoResult) -> str:
+    """Write the demo's data folder (CSV and YAML, as a user would), import it, and build and send
+    the eight role reports from one snapshot. Returns what happened, in a sentence."""
+    today = app.clock.now().astimezone(ZoneInfo(demo_profile().org.timezone)).date()
+    folder = write_demo_data(out / "data", today)
+    raw = read_data_folder(folder)
+    if isinstance(raw, list):
+        raise FirstmateError(f"the demo data folder did not read: {raw[0].where}: {raw[0].problem}")
+    imported = import_data(app.store, DEMO_ORG, check_data(app.store, DEMO_ORG, raw))
+    runs = run_role_reports(app, DEMO_ORG, ROLES, out=out / "reports", send=True, secrets=app.secrets)
+    for run in runs:
+        result.reports.append(
+            {
+                "href": f"reports/{run.role}.html",
+                "title": f"{ROLE_TITLES[run.role]} report: {run.report.data['headline']}",
+            }
+        )
+    sent = sum(len(run.sent_to) for run in runs)
+    return (
+        f"Imported the data folder data/ ({imported.total('created')} rows new, {imported.total('updated')} changed, "
+        f"{imported.total('unchanged')} unchanged) and built {len(runs)} role reports from one snapshot"
+        + (f"; queued {sent} report mails." if sent else "; this week's were already sent.")
+    )
 
 
 def direct_booking(app: App, profile: BusinessProfile) -> dict[str, Any]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from mjml import mjml2html
@@ -17,6 +16,7 @@ from firstmate.domain.mail import InlineImage
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK, sparkline
+from firstmate.reports.serial import to_plain
 from firstmate.reports.weekly_pdf import weekly_pdf
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
@@ -95,16 +95,6 @@ def _period(start: date, end: date) -> str:
 
 def _data(facts: WeeklyFacts, analysis: Analysis) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
-        json.dumps({"facts": asdict(facts), "analysis": asdict(analysis)}, default=_plain)
+        json.dumps({"facts": asdict(facts), "analysis": asdict(analysis)}, default=to_plain)
     )
     return data
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Direction | Status):
-        return value.value
-    raise TypeError(f"cannot serialise {type(value).__name__}")

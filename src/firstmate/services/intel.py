@@ -7,7 +7,7 @@ run's report from its archive alone, with no network: the same bytes in, the sam
 Keys:
     ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status
     ORG#<org>#METRICS   <week>#<source>#<account>#<ad set>  the latest figures of each ad-set week
-    ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week
+    ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week (services/sends)
 Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week>/...
 """
 
@@ -28,13 +28,14 @@ from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import ConditionFailed, FirstmateError, InvalidInput, NotFound
+from firstmate.errors import FirstmateError, InvalidInput, NotFound
 from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue
 from firstmate.services.paging import all_items
+from firstmate.services.sends import ReportMail, deliver_once
 
 log = structlog.get_logger(__name__)
 
@@ -177,32 +178,10 @@ def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, 
     profile = load_business(ctx.store, org)
     assert profile is not None
     recipients = list(profile.org.report_recipients) or [profile.org.owner_email]
-    queued = []
-    for email in recipients:
-        ledger_sk = f"weekly#{week.isoformat()}#{email}"
-        current = ctx.store.get(f"ORG#{org}#SENDS", ledger_sk)
-        if current is not None and not resend:
-            continue
-        sends = int(current.data["sends"]) + 1 if current else 1
-        key = f"report:weekly:{week.isoformat()}:{email}" + (f":resend{sends}" if sends > 1 else "")
-        message = OutgoingMessage(
-            idempotency_key=key,
-            sender=ctx.settings.mail_from,
-            to=(email,),
-            bcc=(profile.org.audit_bcc,) if profile.org.audit_bcc else (),
-            subject=report.subject,
-            text=report.text,
-            html=report.email_html,
-            images=report.images,
-        )
-        entry = {"sends": sends, "message_key": key, "queued_at": iso(ctx.clock.now())}
-        try:
-            ctx.store.put(Item(f"ORG#{org}#SENDS", ledger_sk, entry))
-        except ConditionFailed:
-            continue
-        enqueue(ctx.store, org, [message], ctx.clock.now())
-        queued.append(email)
-    return queued
+    mail = ReportMail(report.subject, report.text, report.email_html, report.images)
+    return deliver_once(
+        ctx, org, "weekly", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
+    )
 
 
 def list_runs(store: Store, org: str) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from firstmate.bootstrap import App
 from firstmate.errors import FirstmateError, RateLimited
 from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
-from firstmate.web.routes import admin, bookings, calendar, crew, events, guests, health, reports, uploads
+from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +65,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(uploads.router)
     web.include_router(crew.router)
     web.include_router(reports.router)
+    web.include_router(data.router)
     web.include_router(events.router)
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
     web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]

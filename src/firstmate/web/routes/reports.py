@@ -1,22 +1,27 @@
-"""Admin pages for past weekly reports: every run, and each week's report as it was sent."""
+"""Admin pages for past reports: every weekly run, each week's report as it was sent, and the role
+reports (the latest per role, and every earlier one)."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from firstmate.bootstrap import App
+from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.errors import BlobNotFound, NotFound
 from firstmate.rendering import render
 from firstmate.services.business import list_orgs
 from firstmate.services.intel import list_failures, list_runs
+from firstmate.services.reports import list_role_reports, role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
 
 router = APIRouter(prefix="/admin/reports", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
+MEDIA_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "json": "application/json",
+               "pdf": "application/pdf"}  # fmt: skip
 ScopeDep = Annotated[AdminScope, Depends(require_admin)]
 
 
@@ -27,7 +32,20 @@ def history(app: AppDep, scope: ScopeDep) -> HTMLResponse:
     runs = [{"org": org, **run} for org in orgs for run in list_runs(app.store, org)]
     runs.sort(key=lambda r: r["run_id"], reverse=True)
     failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
-    return HTMLResponse(render("admin/reports.html", runs=runs, failures=failures))
+    roles = [{"org": org, **r} for org in orgs for r in list_role_reports(app.store, org)]
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in roles:
+        latest.setdefault((entry["org"], entry["role"]), entry)
+    context = {"runs": runs, "failures": failures, "latest": list(latest.values()), "roles": roles}
+    return HTMLResponse(render("admin/reports.html", **context, titles=ROLE_TITLES))
+
+
+@router.get("/{org}/roles/{role}/{as_of}")
+def role_report(app: AppDep, scope: ScopeDep, org: str, role: str, as_of: str, format: str = "html") -> Response:
+    """One role report as built that day: the page, or its text, JSON or PDF (`?format=`)."""
+    scope.check(org)
+    body = role_report_file(app, org, role, as_of, format)
+    return Response(body, media_type=MEDIA_TYPES[format])
 
 
 @router.get("/{org}/{week}", response_class=HTMLResponse)

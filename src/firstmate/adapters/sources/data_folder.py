@@ -1,0 +1,113 @@
+"""Read a data folder (CSV and YAML files) into raw rows with their positions; the domain checks them.
+
+CSV: a header row, then one row per record; lines starting with `#` are comments and blank lines are
+skipped; an empty cell means "not given" (the field's default applies). YAML: `business.yaml` is one
+mapping; `infrastructure.yaml` is a list of services (or a mapping with a `services:` list).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from firstmate.domain.datafiles import BY_FILE, RawRow
+from firstmate.domain.intake import RowError
+from firstmate.rendering import render
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
+    """Every data file in `folder`, as raw rows; or the problems that stop it being read."""
+    if not folder.is_dir():
+        return [RowError(str(folder), "is not a folder; run 'firstmate data template DIR' for a starter set")]
+    raw: dict[str, list[RawRow]] = {}
+    errors: list[RowError] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.lower() == "readme.md" or not path.is_file():
+            continue
+        if path.name not in BY_FILE:
+            known = ", ".join(sorted(BY_FILE))
+            errors.append(RowError(path.name, f"is not a data file firstmate reads; the files are: {known}"))
+            continue
+        if path.stat().st_size > MAX_FILE_BYTES:
+            errors.append(RowError(path.name, f"is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data"))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            errors.append(RowError(path.name, "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)"))
+            continue
+        rows = read_csv(path.name, text) if path.suffix == ".csv" else read_yaml(path.name, text)
+        if isinstance(rows, RowError):
+            errors.append(rows)
+        else:
+            raw[path.name] = rows
+    if not raw and not errors:
+        errors.append(RowError(str(folder), "holds no data files; run 'firstmate data template DIR' for a starter set"))
+    return errors or raw
+
+
+def read_csv(name: str, text: str) -> list[RawRow] | RowError:
+    """Rows of a CSV file, skipping comments and blank lines, keeping each row's line number."""
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)]
+    content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        return RowError(name, "has no header row")
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in content)))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        return RowError(name, f"is not valid CSV: {exc}")
+    header = [h.strip() for h in records[0]]
+    if len(set(header)) != len(header) or not all(header):
+        return RowError(f"{name} line {content[0][0]}", "the header has an empty or repeated column name")
+    rows = []
+    for index, (record, (line, _)) in enumerate(zip(records[1:], content[1:], strict=False), start=1):
+        if len(record) > len(header):
+            return RowError(f"{name} row {index} (line {line})", f"has {len(record)} cells for {len(header)} columns")
+        values = {key: cell.strip() for key, cell in zip(header, record, strict=False) if cell.strip()}
+        rows.append(RawRow(name, index, line, values))
+    return rows
+
+
+def read_yaml(name: str, text: str) -> list[RawRow] | RowError:
+    """The YAML file as rows: one for a mapping file, one per item for a list file."""
+    try:
+        loaded: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name} line {mark.line + 1}" if mark is not None else name
+        return RowError(where, f"is not valid YAML: {getattr(exc, 'problem', None) or exc}")
+    if loaded is None:
+        return []
+    if name == "business.yaml":
+        if not isinstance(loaded, dict):
+            return RowError(name, "must be a mapping of settings (cash:, fixed_costs:, goals: …)")
+        return [RawRow(name, 1, None, loaded)]
+    items = loaded.get("services") if isinstance(loaded, dict) else loaded
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return RowError(name, "must be a list of services, each a mapping with id:, name:, kind: …")
+    return [RawRow(name, index, None, item) for index, item in enumerate(items, start=1)]
+
+
+TEMPLATE_FILES = ("README.md", *sorted(BY_FILE))
+
+
+def write_template(folder: Path, context: dict[str, Any], *, force: bool = False) -> list[Path]:
+    """Write the annotated starter set into `folder` (created if needed). Refuses to overwrite a
+    file unless `force`; returns the files written."""
+    existing = [name for name in TEMPLATE_FILES if (folder / name).exists()]
+    if existing and not force:
+        raise FileExistsError(f"{folder} already holds {', '.join(existing)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        path.write_text(render(f"data/{name}", **context).rstrip("\n") + "\n", encoding="utf-8")
+        written.append(path)
+    return written

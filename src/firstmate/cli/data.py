@@ -1,0 +1,90 @@
+"""`firstmate data`: the business data behind the role reports (a folder of CSV and YAML files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from firstmate.adapters.sources.data_folder import read_data_folder, write_template
+from firstmate.cli.common import app_context, err, out
+from firstmate.domain.datafiles import KINDS
+from firstmate.domain.intake import RowError
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.services.business import load_business
+from firstmate.services.data import DataRejected, check_data, data_rows, import_data, template_context
+
+data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML files).", no_args_is_help=True)
+
+
+@data_cli.command("import")
+def data_import(
+    folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
+    org: Annotated[str, typer.Option(help="The org the data belongs to.")] = "demo",
+) -> None:
+    """Check every file first; import only if all rows are right. Importing twice changes nothing."""
+    raw = read_data_folder(folder)
+    if isinstance(raw, list):
+        _problems(raw, folder)
+    with app_context() as app:
+        try:
+            data = check_data(app.store, org, raw)
+        except DataRejected as exc:
+            _problems(exc.errors, folder)
+        result = import_data(app.store, org, data)
+    table = Table("kind", "created", "updated", "removed", "unchanged", title=f"Imported {folder} into {org}")
+    for kind, counts in result.changes.items():
+        table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "removed", "unchanged")))
+    out.print(table)
+    changed = result.total("created") + result.total("updated") + result.total("removed")
+    out.print(f"[green]✓[/] {changed} change(s), {result.total('unchanged')} row(s) already up to date.")
+
+
+@data_cli.command("template")
+def data_template(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the starter files into.")],
+    org: Annotated[str, typer.Option(help="Fill the examples with this org's business lines and assets.")] = "demo",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
+) -> None:
+    """Write an annotated starter set (every file, with comments and example rows) to edit and import."""
+    with app_context() as app:
+        profile = load_business(app.store, org)
+        if profile is None:
+            raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+        today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+        context = template_context(app.store, org, today, str(folder))
+    try:
+        written = write_template(folder, context, force=force)
+    except FileExistsError as exc:
+        raise InvalidInput(str(exc), hint="choose an empty folder, or pass --force to overwrite") from None
+    out.print(f"[green]✓[/] wrote {len(written)} files to {folder}; edit them, then run "
+              f"'firstmate data import {folder} --org {org}'.")  # fmt: skip
+
+
+@data_cli.command("show")
+def data_show(
+    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    kind: Annotated[str | None, typer.Option(help="One kind's rows (e.g. invoices).")] = None,
+) -> None:
+    """How many rows of each kind are stored, or one kind's rows."""
+    with app_context() as app:
+        if kind is None:
+            table = Table("kind", "file", "rows", "what")
+            for spec in KINDS:
+                table.add_row(spec.kind, spec.file, str(len(data_rows(app.store, org, spec.kind))), spec.about)
+            out.print(table)
+            return
+        for key, row in data_rows(app.store, org, kind):
+            out.print(f"{key}: {row.model_dump_json()}", markup=False, highlight=False)
+
+
+def _problems(errors: list[RowError], folder: Path) -> NoReturn:
+    table = Table("where", "problem", title=f"Nothing was imported: {len(errors)} problem(s) in {folder}")
+    for error in errors:
+        table.add_row(Text(error.where), Text(error.problem))
+    err.print(table)
+    raise typer.Exit(2)

@@ -1,0 +1,60 @@
+"""`firstmate report`: the role reports (CEO, CFO, CMO, CTO, accounting, real estate, logistics, billing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from firstmate.cli.common import app_context, err, out
+from firstmate.domain.reports.document import ROLE_TITLES
+from firstmate.errors import InvalidInput
+from firstmate.services.reports import parse_roles, run_role_reports
+
+
+def report(
+    role: Annotated[
+        str, typer.Argument(help="all, or one of: ceo cfo cmo cto accounting real_estate logistics billing.")
+    ],
+    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    send: Annotated[
+        bool, typer.Option("--send", help="Email each report to its role's recipients (once a week).")
+    ] = False,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="Send again to people who already have this week's.")
+    ] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write <role>.html/.txt/.json/.pdf here.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day to report on (default: today).")] = None,
+) -> None:
+    """Build role reports from one snapshot of the business; store them, and optionally send them."""
+    roles = parse_roles(role)
+    day = _day(as_of)
+    with (
+        app_context() as app,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+        ) as bar,
+    ):
+        task = bar.add_task("Reading the business", total=None)
+        runs = run_role_reports(
+            app, org, roles, as_of=day, out=out_dir, send=send or resend, resend=resend, secrets=app.secrets,
+            progress=lambda title: bar.update(task, description=f"Rendering the {title} report"),
+        )  # fmt: skip
+    for run in runs:
+        out.print(f"[green]✓[/] {ROLE_TITLES[run.role]}: {run.report.data['headline']}", highlight=False)
+        for path in run.written:
+            out.print(f"  wrote {path}")
+        if run.sent_to:
+            out.print(f"  queued for {', '.join(run.sent_to)}")
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--as-of {value!r} is not a date like 2026-11-21") from None

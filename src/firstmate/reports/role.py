@@ -1,0 +1,110 @@
+"""Render a role report document: MJML email (Outlook-safe), plain text, JSON and PDF."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from mjml import mjml2html
+
+from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Severity, Table
+from firstmate.domain.reports.format import money
+from firstmate.rendering import render
+from firstmate.reports.charts import ALERT, INK, OK
+from firstmate.reports.role_pdf import role_pdf
+from firstmate.reports.serial import to_plain
+
+TONE_COLOURS = {"ok": OK, "alert": ALERT, "info": "#5b6570"}
+SEVERITY_COLOURS = {Severity.HIGH.value: ALERT, Severity.MEDIUM.value: "#b25e09", Severity.LOW.value: "#5b6570"}
+
+
+@dataclass(frozen=True)
+class RoleReport:
+    """A role report in every form it is delivered or stored in."""
+
+    role: str
+    subject: str
+    html: str
+    text: str
+    data: dict[str, Any]
+    pdf: bytes
+
+
+def render_role(doc: ReportDocument, *, colour: str = INK) -> RoleReport:
+    """Everything a reader sees, built from the document alone."""
+    subject = f"{doc.title}, {doc.as_of:%b} {doc.as_of.day}: {doc.headline}"[:250]
+    pdf = role_pdf(doc, as_of=_day(doc))
+    return RoleReport(doc.role, subject, role_html(doc, colour=colour), role_text(doc), role_data(doc), pdf)
+
+
+def role_html(doc: ReportDocument, *, colour: str = INK) -> str:
+    """The Outlook-safe HTML (MJML): the mail body and the page on the web."""
+    findings = [
+        {"severity": f.severity.value, "title": f.title, "detail": f.detail, "owner": ROLE_TITLES.get(f.owner, f.owner),
+         "money": money(f.money_at_stake, doc.currency) if f.money_at_stake else "–"}
+        for f in doc.findings
+    ]  # fmt: skip
+    context = {"doc": doc, "as_of": _day(doc), "colour": colour, "findings": findings}
+    return mjml2html(render("reports/role.mjml", **context, tone_colour=TONE_COLOURS, severity_colour=SEVERITY_COLOURS))
+
+
+def role_data(doc: ReportDocument) -> dict[str, Any]:
+    """The document as plain JSON values (Decimal as exact strings)."""
+    data: dict[str, Any] = json.loads(json.dumps(asdict(doc), default=to_plain))
+    return data
+
+
+def _day(doc: ReportDocument) -> str:
+    return f"{doc.as_of:%A} {doc.as_of.day} {doc.as_of:%B %Y}"
+
+
+def role_text(doc: ReportDocument) -> str:
+    """The plain-text part: the same sections, cards, tables and findings, readable in any client."""
+    lines = [f"{doc.business}: {doc.title}", f"As of {doc.as_of.isoformat()}", "", doc.headline, ""]
+    for section in doc.sections:
+        lines += _section_text(section)
+    if doc.findings:
+        lines += ["FINDINGS FOR THE ACTION PLAN"]
+        for f in doc.findings:
+            at_stake = f", {money(f.money_at_stake, doc.currency)} at stake" if f.money_at_stake else ""
+            lines.append(f"- [{f.severity.value.upper()}] {f.title} ({ROLE_TITLES.get(f.owner, f.owner)}{at_stake})")
+            lines += textwrap.wrap(f.detail, 96, initial_indent="  ", subsequent_indent="  ")
+        lines.append("")
+    lines.append("Built by firstmate. Secret settings are shown by name only.")
+    return "\n".join(lines) + "\n"
+
+
+def _section_text(section: Section) -> list[str]:
+    lines = [section.title.upper()]
+    if section.summary:
+        lines += textwrap.wrap(section.summary, 100)
+    for card in section.cards:
+        extra = "  ".join(part for part in (card.marker, card.note) if part)
+        lines.append(f"  {card.label}: {card.value}" + (f"  {extra}" if extra else ""))
+    for table in section.tables:
+        lines += _table_text(table)
+    lines += [f"- {bullet}" for bullet in section.bullets]
+    if section.method:
+        lines += textwrap.wrap(f"How this was computed: {section.method}", 100)
+    return [*lines, ""]
+
+
+def _table_text(table: Table) -> list[str]:
+    """Columns padded to their content (at most 44 wide); a longer cell wraps onto more lines."""
+    widths = [min(max([len(c), *(len(r[i]) for r in table.rows)]), 44) for i, c in enumerate(table.columns)]
+
+    def lines(cells: tuple[str, ...]) -> list[str]:
+        wrapped = [textwrap.wrap(c, w, break_long_words=True) or [""] for c, w in zip(cells, widths, strict=True)]
+        return [
+            "  "
+            + "  ".join(
+                (w[n] if n < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True)
+            ).rstrip()
+            for n in range(max(len(w) for w in wrapped))
+        ]
+
+    title = [f"  {table.title}"] if table.title else []
+    rule = "  " + "  ".join("-" * w for w in widths)
+    return [*title, *lines(table.columns), rule, *(line for row in table.rows for line in lines(row))]

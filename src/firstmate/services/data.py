@@ -1,0 +1,173 @@
+"""The business data behind the role reports: import a checked data folder, edit single rows, read.
+
+Keys:
+    ORG#<org>#DATA   <kind>#<row key>   one row (an expense, an invoice, business.yaml's figures…)
+
+An import writes only what changed, so importing the same folder twice changes nothing; a file
+replaces every row of its kind (rows no longer in the file are removed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from firstmate.domain.business import AssetKind, EntityKind
+from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows
+from firstmate.domain.intake import RowError
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.business import load_business
+from firstmate.services.paging import all_items
+
+
+def data_pk(org: str) -> str:
+    """The partition holding an org's business data rows."""
+    return f"ORG#{org}#DATA"
+
+
+@dataclass(frozen=True)
+class DataImport:
+    """What an import did, per kind: {"invoices": {"created": 3, "unchanged": 9, …}}."""
+
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def total(self, what: str) -> int:
+        """All kinds' count of `what` (created, updated, removed, unchanged)."""
+        return sum(c.get(what, 0) for c in self.changes.values())
+
+
+class DataRejected(InvalidInput):
+    """The data folder (or a row) has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(
+            f"{first.where}: {first.problem}{more}", hint="fix the data and import again; nothing was changed"
+        )
+        self.errors = errors
+
+
+def check_data(store: Store, org: str, raw: dict[str, list[RawRow]]) -> DataSet:
+    """Check raw rows against the org's business lines and assets; raise DataRejected with every problem."""
+    profile = load_business(store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+    checked = check_rows(raw, [e.id for e in profile.entities], [a.id for a in profile.assets])
+    if isinstance(checked, list):
+        raise DataRejected(checked)
+    return checked
+
+
+def import_data(store: Store, org: str, data: DataSet, progress: Callable[[int], None] | None = None) -> DataImport:
+    """Write a checked data set: new rows created, changed ones updated, rows gone from a file removed,
+    the rest untouched. Writes go in transactions of at most MAX_TRANSACTION_WRITES."""
+    changes: dict[str, dict[str, int]] = {}
+    writes: list[Write] = []
+    for kind, rows in data.rows.items():
+        current = {item.sk: item for item in all_items(store, data_pk(org), f"{kind}#")}
+        counts = {"created": 0, "updated": 0, "removed": 0, "unchanged": 0}
+        for key, row in rows.items():
+            item = Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json"))
+            existing = current.pop(item.sk, None)
+            if existing is None:
+                writes.append(Put(item, Absent()))
+                counts["created"] += 1
+            elif dict(existing.data) != dict(item.data):
+                writes.append(Put(item, VersionIs(existing.version)))
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        for gone in current.values():
+            writes.append(Delete(gone.pk, gone.sk, VersionIs(gone.version)))
+            counts["removed"] += 1
+        changes[kind] = counts
+    for start in range(0, len(writes), MAX_TRANSACTION_WRITES):
+        batch = writes[start : start + MAX_TRANSACTION_WRITES]
+        store.transact(batch)
+        if progress is not None:
+            progress(len(batch))
+    return DataImport(changes)
+
+
+def save_row(store: Store, org: str, kind: str, values: dict[str, Any]) -> str:
+    """Create or replace one row (an admin edit), checked exactly as an import row is. Returns its key."""
+    spec = BY_KIND.get(kind)
+    if spec is None:
+        raise NotFound(f"no data kind {kind!r}")
+    clean = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+    data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]})
+    ((key, row),) = data.rows[kind].items()
+    current = store.get(data_pk(org), f"{kind}#{key}")
+    condition = Absent() if current is None else VersionIs(current.version)
+    store.put(Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json")), condition)
+    return key
+
+
+def delete_row(store: Store, org: str, kind: str, key: str) -> None:
+    """Remove one row; NotFound if it is not there."""
+    current = store.get(data_pk(org), f"{kind}#{key}")
+    if current is None:
+        raise NotFound(f"no {kind} row {key!r}")
+    store.transact([Delete(current.pk, current.sk, VersionIs(current.version))])
+
+
+def load_data(store: Store, org: str) -> dict[str, list[BaseModel]]:
+    """Every stored row by kind (kinds never imported are empty lists), in key order."""
+    loaded: dict[str, list[BaseModel]] = {kind: [] for kind in BY_KIND}
+    for item in all_items(store, data_pk(org), page_size=500):
+        kind = item.sk.partition("#")[0]
+        spec = BY_KIND.get(kind)
+        if spec is not None:
+            loaded[kind].append(spec.model.model_validate(item.data))
+    return loaded
+
+
+def has_data(store: Store, org: str) -> bool:
+    """Whether any business data row is stored for `org`."""
+    return bool(store.query(data_pk(org), "", limit=1).items)
+
+
+def data_rows(store: Store, org: str, kind: str) -> list[tuple[str, BaseModel]]:
+    """One kind's rows with their keys (for the admin pages)."""
+    spec = BY_KIND.get(kind)
+    if spec is None:
+        raise NotFound(f"no data kind {kind!r}")
+    return [
+        (item.sk.partition("#")[2], spec.model.model_validate(item.data))
+        for item in all_items(store, data_pk(org), f"{kind}#", page_size=500)
+    ]
+
+
+def template_context(store: Store, org: str, today: date, folder: str) -> dict[str, Any]:
+    """What the starter data set is filled with: this org's own ids (so it imports as written) and
+    dates around `today`."""
+    profile = load_business(store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+    if not profile.entities or not profile.assets:
+        raise InvalidInput(f"org {org!r} needs at least one business line and one asset before it has data")
+
+    def entity(kind: EntityKind) -> str:
+        return next((e.id for e in profile.entities if e.kind is kind), profile.entities[0].id)
+
+    def asset(kind: AssetKind) -> str:
+        return next((a.id for a in profile.assets if a.kind is kind), profile.assets[0].id)
+
+    def month(offset: int) -> str:
+        index = today.year * 12 + today.month - 1 + offset
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+    return {
+        "org": org, "org_name": profile.org.name, "folder": folder,
+        "entities": [e.id for e in profile.entities], "assets": [a.id for a in profile.assets],
+        "charter": entity(EntityKind.CHARTER), "junk": entity(EntityKind.JUNK_REMOVAL),
+        "consulting": entity(EntityKind.CONSULTING), "delivery": entity(EntityKind.DELIVERY),
+        "boat": asset(AssetKind.BOAT), "property": asset(AssetKind.PROPERTY),
+        "d": lambda days: (today + timedelta(days=days)).isoformat(), "m": month,
+    }  # fmt: skip

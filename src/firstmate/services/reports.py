@@ -1,0 +1,260 @@
+"""Role reports: read one snapshot of the business, run the eight lenses, render, store, deliver.
+
+Building the snapshot only reads. Configuration reaches it through the secret redaction of the
+domain: a secret setting's value is never read into a report, only its name and set / missing.
+
+Keys:
+    ORG#<org>#ROLEREPORTS   <role>#<as_of>   the latest build of a role's report for that day
+    ORG#<org>#SENDS         role-<role>#<week>#<email>   the send ledger (services/sends)
+Blobs: reports/<org>/roles/<as_of>/<role>.html|.txt|.json|.pdf
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+import structlog
+from pydantic import SecretStr
+
+from firstmate.domain.redaction import ConfigEntry, redact_config
+from firstmate.domain.reports.document import ROLE_TITLES, ROLES
+from firstmate.domain.reports.lenses import build_documents
+from firstmate.domain.shared import iso
+from firstmate.domain.snapshot import Invoice, Marketing, MarketingKpi, RevenueLine, Snapshot
+from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
+from firstmate.ports import Item, Secrets, Store
+from firstmate.reports.role import RoleReport, render_role
+from firstmate.services.bookings import booking_pk, intake_pk
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.data import load_data
+from firstmate.services.intel import list_runs
+from firstmate.services.paging import all_items
+from firstmate.services.sends import ReportMail, deliver_once
+
+log = structlog.get_logger(__name__)
+FILES = ("html", "txt", "json", "pdf")
+
+
+@dataclass(frozen=True)
+class RoleRun:
+    """One role's report as built (and perhaps sent) now."""
+
+    role: str
+    as_of: date
+    report: RoleReport
+    written: list[Path]
+    sent_to: list[str]
+
+
+def parse_roles(value: str) -> list[str]:
+    """ "all" or one role key (or several, comma-separated) → role keys; InvalidInput names the choices."""
+    if value.strip().lower() == "all":
+        return list(ROLES)
+    roles = [part.strip().lower().replace("-", "_") for part in value.split(",") if part.strip()]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise InvalidInput(f"no role {', '.join(unknown) or value!r}; the roles are: all, {', '.join(ROLES)}")
+    return roles
+
+
+def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets: Secrets | None = None) -> Snapshot:
+    """Everything the lenses read, for `org` on `as_of` (default: today in the org's zone). Only reads."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+    day = as_of or ctx.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+    data = load_data(ctx.store, org)
+    finance = data["finance"][0] if data["finance"] else None
+    currency = getattr(finance, "currency", "USD")
+    revenue = [
+        *cast(list[RevenueLine], data["revenue"]),
+        *booking_revenue(ctx.store, org, profile.org.timezone, currency),
+        *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"]),
+    ]
+    fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
+    return Snapshot(
+        org_id=org,
+        org_name=profile.org.name,
+        as_of=day,
+        currency=currency,
+        entities=profile.entities,
+        assets=profile.assets,
+        **{**fields, "revenue": tuple(sorted(revenue, key=lambda r: (r.service_date, r.id)))},
+        **({"finance": finance} if finance is not None else {}),
+        marketing=latest_marketing(ctx, org),
+        config=settings_entries(ctx, secrets),
+    )
+
+
+def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> list[RevenueLine]:
+    """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day.
+    Cancelled bookings and bookings in another currency are left out (the latter logged)."""
+    zone = ZoneInfo(timezone)
+    lines = []
+    for anchor in all_items(store, intake_pk(org), page_size=500):
+        booking_id = anchor.data.get("booking_id")
+        item = store.get(booking_pk(org, booking_id), "BOOKING") if booking_id else None
+        if item is None:
+            continue
+        request = item.data["request"]
+        if request["status"] == "cancelled":
+            continue
+        if request["currency"] != currency:
+            log.warning("reports.booking_currency_skipped", org=org, booking=booking_id, currency=request["currency"])
+            continue
+        lines.append(
+            RevenueLine(
+                id=f"booking-{booking_id}",
+                entity=item.data["entity"],
+                asset=item.data["asset"],
+                source=f"booking:{request['source']}",
+                recorded_on=_local_date(item.data["created_at"], zone),
+                service_date=_local_date(request["start"], zone),
+                amount=request["gross_amount"],
+                reference=request["external_id"],
+            )
+        )
+    return lines
+
+
+def invoice_revenue(invoice: Invoice) -> RevenueLine:
+    """An invoice as a revenue line: billed work, earned when issued (consulting bills for work done)."""
+    return RevenueLine(
+        id=f"invoice-{invoice.id}", entity=invoice.entity, source="invoice", recorded_on=invoice.issued,
+        service_date=invoice.issued, amount=invoice.amount, reference=invoice.id,
+    )  # fmt: skip
+
+
+def latest_marketing(ctx: Context, org: str) -> Marketing | None:
+    """The KPIs of the newest weekly marketing report, if one was built."""
+    for run in list_runs(ctx.store, org):
+        try:
+            data = json.loads(ctx.blobs.get(f"reports/{org}/weekly/{run['week']}/weekly.json"))
+        except BlobNotFound:
+            continue
+        kpis = [
+            MarketingKpi(
+                key=k["key"], label=k["label"], value=str(k["value"]), unit=k["unit"],
+                direction=k["signal"]["direction"], status=k["signal"]["status"],
+                change=str(round((k["value"] - k["previous"]) / abs(k["previous"]), 4)) if k["previous"] else None,
+            )
+            for k in data["facts"]["kpis"]
+        ]  # fmt: skip
+        return Marketing(week=date.fromisoformat(run["week"]), kpis=tuple(kpis))
+    return None
+
+
+def settings_entries(ctx: Context, secrets: Secrets | None) -> tuple[ConfigEntry, ...]:
+    """firstmate's settings and the secrets its configuration needs, through secret redaction."""
+    values: dict[str, object] = {}
+    for name, value in ctx.settings.model_dump().items():
+        values[f"FIRSTMATE_{name.upper()}"] = value.get_secret_value() if isinstance(value, SecretStr) else value
+    entries = list(redact_config(values))
+    for name in _needed_secrets(ctx):
+        entries.append(ConfigEntry(name=name, is_set=_present(secrets, name), secret=True))
+    return tuple(sorted(entries, key=lambda e: e.name))
+
+
+def run_role_reports(
+    ctx: Context,
+    org: str,
+    roles: Sequence[str],
+    *,
+    as_of: date | None = None,
+    out: Path | None = None,
+    send: bool = False,
+    resend: bool = False,
+    secrets: Secrets | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[RoleRun]:
+    """Build the reports of `roles` from one snapshot, store them, write them to `out`, and with
+    `send` queue each to its role's recipients once per week (again with `resend`)."""
+    snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
+    profile = load_business(ctx.store, org)
+    assert profile is not None
+    colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
+    week = snapshot.as_of - timedelta(days=snapshot.as_of.weekday())
+    runs = []
+    for role, document in build_documents(snapshot, roles).items():
+        if progress is not None:
+            progress(ROLE_TITLES[role])
+        report = render_role(document, colour=colour)
+        written = _store(ctx, org, snapshot.as_of, report, out)
+        sent: list[str] = []
+        if send or resend:
+            mail = ReportMail(report.subject, report.text, report.html)
+            recipients = list(profile.org.recipients_for(role))
+            sent = deliver_once(
+                ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
+            )
+        runs.append(RoleRun(role, snapshot.as_of, report, written, sent))
+    return runs
+
+
+def list_role_reports(store: Store, org: str) -> list[dict[str, Any]]:
+    """Every stored role report of `org`, newest day first, then in role order."""
+    reports = [{"role": i.sk.partition("#")[0], "as_of": i.sk.partition("#")[2], **i.data}
+               for i in all_items(store, f"ORG#{org}#ROLEREPORTS")]  # fmt: skip
+    order = {role: n for n, role in enumerate(ROLES)}
+    return sorted(reports, key=lambda r: (-date.fromisoformat(r["as_of"]).toordinal(), order.get(r["role"], 99)))
+
+
+def role_report_file(ctx: Context, org: str, role: str, as_of: str, kind: str) -> bytes:
+    """A stored report file (html, txt, json or pdf); NotFound when there is none."""
+    if role not in ROLES or kind not in FILES:
+        raise NotFound(f"no {role} report as {kind}")
+    try:
+        date.fromisoformat(as_of)
+        return ctx.blobs.get(f"reports/{org}/roles/{as_of}/{role}.{kind}")
+    except (ValueError, BlobNotFound):
+        raise NotFound(f"no {ROLE_TITLES[role]} report of {as_of!r} in org {org!r}") from None
+
+
+def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | None) -> list[Path]:
+    contents = {
+        "html": (report.html.encode(), "text/html"),
+        "txt": (report.text.encode(), "text/plain"),
+        "json": (json.dumps(report.data, indent=1).encode(), "application/json"),
+        "pdf": (report.pdf, "application/pdf"),
+    }
+    for kind, (body, content_type) in contents.items():
+        ctx.blobs.put(f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}", body, content_type)
+    summary = {"title": report.data["title"], "headline": report.data["headline"], "subject": report.subject,
+               "findings": len(report.data["findings"]), "built_at": iso(ctx.clock.now())}  # fmt: skip
+    ctx.store.put(Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of.isoformat()}", summary))
+    if out is None:
+        return []
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, (body, _) in contents.items():
+        path = out / f"{report.role}.{kind}"
+        path.write_bytes(body)
+        written.append(path)
+    return written
+
+
+def _needed_secrets(ctx: Context) -> list[str]:
+    settings = ctx.settings
+    needed = {"meta_access_token": settings.ads_source == "meta", "hubspot_token": settings.crm_source == "hubspot",
+              "anthropic_api_key": settings.analyst == "anthropic"}  # fmt: skip
+    return [name for name, wanted in needed.items() if wanted]
+
+
+def _present(secrets: Secrets | None, name: str) -> bool:
+    if secrets is None:
+        return False
+    try:
+        return bool(secrets.get(name))
+    except ConfigError:
+        return False
+
+
+def _local_date(value: str, zone: ZoneInfo) -> date:
+    return datetime.fromisoformat(value).astimezone(zone).date()

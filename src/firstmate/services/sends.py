@@ -1,0 +1,69 @@
+"""The send ledger: every report goes to each recipient once per period, however often it is built.
+
+Keys:
+    ORG#<org>#SENDS   <report>#<period>#<email>   sends so far, the message key, when queued
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from firstmate.domain.mail import InlineImage, OutgoingMessage
+from firstmate.domain.shared import iso
+from firstmate.errors import ConditionFailed
+from firstmate.ports import Absent, Item, VersionIs
+from firstmate.services.context import Context
+from firstmate.services.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class ReportMail:
+    """A rendered report as mail parts."""
+
+    subject: str
+    text: str
+    html: str
+    images: tuple[InlineImage, ...] = ()
+
+
+def deliver_once(
+    ctx: Context,
+    org: str,
+    report: str,
+    period: str,
+    mail: ReportMail,
+    recipients: list[str],
+    *,
+    bcc: str | None = None,
+    resend: bool = False,
+) -> list[str]:
+    """Queue `mail` to each recipient who has not had this report for this period (all of them
+    again with `resend`). The ledger entry and the outbox entry share a deterministic key, so two
+    runs racing queue one message. Returns who was queued now."""
+    queued = []
+    for email in recipients:
+        ledger_sk = f"{report}#{period}#{email}"
+        current = ctx.store.get(f"ORG#{org}#SENDS", ledger_sk)
+        if current is not None and not resend:
+            continue
+        sends = int(current.data["sends"]) + 1 if current else 1
+        key = f"report:{report}:{period}:{email}" + (f":resend{sends}" if sends > 1 else "")
+        message = OutgoingMessage(
+            idempotency_key=key,
+            sender=ctx.settings.mail_from,
+            to=(email,),
+            bcc=(bcc,) if bcc else (),
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            images=mail.images,
+        )
+        entry = {"sends": sends, "message_key": key, "queued_at": iso(ctx.clock.now())}
+        condition = Absent() if current is None else VersionIs(current.version)
+        try:
+            ctx.store.put(Item(f"ORG#{org}#SENDS", ledger_sk, entry), condition)
+        except ConditionFailed:
+            continue  # another run recorded this send first
+        enqueue(ctx.store, org, [message], ctx.clock.now())
+        queued.append(email)
+    return queued

@@ -1,0 +1,93 @@
+"""Admin pages for the business data behind the role reports: see each kind's rows, add or change
+one row, remove one. Bulk changes go through `firstmate data import` (the same checks apply)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from firstmate.bootstrap import App
+from firstmate.domain.datafiles import BY_KIND, KINDS
+from firstmate.errors import NotFound
+from firstmate.rendering import render
+from firstmate.services.business import list_orgs
+from firstmate.services.data import DataRejected, data_rows, delete_row, save_row
+from firstmate.web.deps import AdminScope, get_app, require_admin
+
+router = APIRouter(prefix="/admin/data", include_in_schema=False)
+AppDep = Annotated[App, Depends(get_app)]
+ScopeDep = Annotated[AdminScope, Depends(require_admin)]
+#: Kinds with nested values: edited in their file and imported, shown read-only here.
+FILE_ONLY = {"finance", "infrastructure"}
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(app: AppDep, scope: ScopeDep) -> HTMLResponse:
+    """Each org's data kinds with their row counts."""
+    orgs = [scope.org] if scope.org else list_orgs(app.store)
+    counts = {org: {k.kind: len(data_rows(app.store, org, k.kind)) for k in KINDS} for org in orgs}
+    return HTMLResponse(render("admin/data.html", counts=counts, kinds=KINDS))
+
+
+@router.get("/{org}/{kind}", response_class=HTMLResponse)
+def kind_page(app: AppDep, scope: ScopeDep, org: str, kind: str, edit: str = "") -> HTMLResponse:
+    """One kind's rows, with a form to add a row or change the one being edited."""
+    scope.check(org)
+    return _page(app, org, kind, edit=edit)
+
+
+@router.post("/{org}/{kind}")
+async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: str) -> Response:
+    """Add or replace one row, checked as an imported row is; errors show on the form, nothing saved."""
+    scope.check(org)
+    if kind not in BY_KIND or kind in FILE_ONLY:
+        raise NotFound(f"rows of {kind!r} are not edited here", hint="edit the file and run 'firstmate data import'")
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k in BY_KIND[kind].model.model_fields}
+    try:
+        save_row(app.store, org, kind, values)
+    except DataRejected as exc:
+        return _page(app, org, kind, errors=[f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors],
+                     values=values, status=422)  # fmt: skip
+    return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
+
+
+@router.post("/{org}/{kind}/{key}/delete")
+def remove(app: AppDep, scope: ScopeDep, org: str, kind: str, key: str) -> Response:
+    """Remove one row."""
+    scope.check(org)
+    delete_row(app.store, org, kind, key)
+    return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
+
+
+def _page(
+    app: App, org: str, kind: str, *, edit: str = "", errors: list[str] | None = None,
+    values: dict[str, Any] | None = None, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    spec = BY_KIND.get(kind)
+    if spec is None:
+        raise NotFound(f"no data kind {kind!r}; the kinds are {', '.join(BY_KIND)}")
+    rows = data_rows(app.store, org, kind)
+    fields = list(spec.model.model_fields)
+    if values is None:
+        current = next((row for key, row in rows if key == edit), None)
+        values = current.model_dump(mode="json") if current is not None else {}
+    table = [
+        (key, quote(key, safe=""), [_cell(row.model_dump(mode="json").get(f)) for f in fields]) for key, row in rows
+    ]
+    return HTMLResponse(
+        render("admin/data_kind.html", org=org, spec=spec, fields=fields, rows=table, values=values,
+               errors=errors or [], editable=kind not in FILE_ONLY, editing=edit),
+        status_code=status,
+    )  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return f"{len(value)} item(s)"
+    return str(value)

@@ -1,0 +1,154 @@
+"""Role reports as a user meets them: the data folder through the real CLI, the eight reports on
+disk, the send ledger, and the admin pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from firstmate.bootstrap import App, build
+from firstmate.config import Settings
+from firstmate.demo.business_data import write_demo_data
+from firstmate.demo.run import demo_profile
+from firstmate.domain.reports.document import ROLES
+from firstmate.services import outbox
+from firstmate.services.business import save_business
+from firstmate.services.data import check_data, data_rows, import_data
+from firstmate.services.reports import run_role_reports
+from tests.e2e.test_cli import run
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A FIRSTMATE_HOME holding the demo business profile (no data yet)."""
+    home = tmp_path / "home"
+    app = build(Settings(home=home))
+    save_business(app.store, demo_profile())
+    return home
+
+
+def test_the_template_imports_as_written_and_a_second_import_changes_nothing(home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    written = run(home, "data", "template", str(folder))
+    assert written.returncode == 0, written.stderr
+    assert {p.name for p in folder.iterdir()} >= {"README.md", "invoices.csv", "business.yaml", "infrastructure.yaml"}
+    assert "saltwind-charters" in (folder / "expenses.csv").read_text()  # filled with this org's own ids
+
+    first = run(home, "data", "import", str(folder))
+    assert first.returncode == 0, first.stderr
+    second = run(home, "data", "import", str(folder))
+    assert second.returncode == 0, second.stderr
+    assert "0 change(s)" in second.stdout
+
+    again = run(home, "data", "template", str(folder))
+    assert again.returncode == 2 and "--force" in again.stderr  # never overwrites a user's edits silently
+
+
+def test_a_bad_row_is_named_by_file_row_and_field_and_nothing_is_imported(home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    assert run(home, "data", "template", str(folder)).returncode == 0
+    assert run(home, "data", "import", str(folder)).returncode == 0
+    before = run(home, "data", "show", "--kind", "invoices").stdout
+
+    invoices = folder / "invoices.csv"
+    lines = invoices.read_text().splitlines()
+    header_at = next(n for n, line in enumerate(lines) if line.startswith("id,"))
+    lines[header_at + 1] = "INV-2001,keel-advisory,Example Client Co,2026-13-01,2026-12-01,4200.00,,"
+    lines.append("INV-2003,no-such-business,Example Client Co,2026-10-01,2026-11-01,10.00,,")
+    invoices.write_text("\n".join(lines) + "\n")
+
+    refused = run(home, "data", "import", str(folder))
+    assert refused.returncode == 2
+    assert f"invoices.csv row 1 (line {header_at + 2}), field issued" in refused.stderr
+    assert "field entity" in refused.stderr and "unknown business line 'no-such-business'" in refused.stderr
+    assert "Nothing was imported" in refused.stderr
+    assert run(home, "data", "show", "--kind", "invoices").stdout == before
+
+
+def test_report_all_writes_four_files_per_role_and_a_wrong_role_is_one_line(home: Path, tmp_path: Path) -> None:
+    data = write_demo_data(tmp_path / "data", TODAY)
+    assert run(home, "data", "import", str(data)).returncode == 0
+    out = tmp_path / "reports"
+    built = run(home, "report", "all", "--out", str(out), "--as-of", TODAY.isoformat())
+    assert built.returncode == 0, built.stderr
+    for role in ROLES:
+        for kind in ("html", "txt", "json", "pdf"):
+            assert (out / f"{role}.{kind}").stat().st_size > 0, f"{role}.{kind}"
+        document = json.loads((out / f"{role}.json").read_text())
+        assert document["role"] == role and document["as_of"] == TODAY.isoformat()
+        assert document["headline"] in (out / f"{role}.txt").read_text()
+        assert all(section["method"] for section in document["sections"])  # every section says how
+    ceo = json.loads((out / "ceo.json").read_text())
+    assert ceo["actions"] and {a["source"] for a in ceo["actions"]} - {"ceo"}  # the plan draws on other lenses
+    pdf_text = "".join(page.extract_text() for page in PdfReader(out / "billing.pdf").pages)
+    assert "Invoice aging" in pdf_text or "aging" in pdf_text.lower()
+
+    wrong = run(home, "report", "chef")
+    assert wrong.returncode == 2
+    assert wrong.stderr.count("\n") == 1 and "ceo, cfo, cmo" in wrong.stderr
+
+
+@pytest.fixture
+def data_app(demo_app: App, tmp_path: Path) -> App:
+    """The demo business with its data folder imported."""
+    from firstmate.adapters.sources.data_folder import read_data_folder
+
+    raw = read_data_folder(write_demo_data(tmp_path / "data", TODAY))
+    assert not isinstance(raw, list)
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    return demo_app
+
+
+def test_each_role_report_goes_to_its_recipients_once_a_week_with_the_audit_copy(data_app: App) -> None:
+    first = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    assert {r.role: r.sent_to for r in first}["cfo"] == ["finance@example.com"]
+    again = run_role_reports(data_app, "demo", ROLES, as_of=date(2026, 11, 22), send=True)  # same week
+    assert all(r.sent_to == [] for r in again)
+    entries = outbox.list_entries(data_app.store, "demo", limit=100)
+    cfo = [e for e in entries if e.message.to == ("finance@example.com",)]
+    assert len(cfo) == 1 and cfo[0].message.bcc == ("audit@example.com",)
+    assert cfo[0].message.subject.startswith("CFO report")
+    resent = run_role_reports(data_app, "demo", ["cfo"], as_of=TODAY, send=True, resend=True)
+    assert resent[0].sent_to == ["finance@example.com"]
+
+
+def test_building_reports_reads_the_business_data_without_changing_it(data_app: App) -> None:
+    before = {kind: data_rows(data_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
+    run_role_reports(data_app, "demo", ROLES, as_of=TODAY)
+    after = {kind: data_rows(data_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
+    assert before == after
+
+
+def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks(data_app: App) -> None:
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.access import admin_link_token
+    from firstmate.web.app import create_app
+
+    run_role_reports(data_app, "demo", ROLES, as_of=TODAY)
+    with TestClient(create_app(data_app)) as client:
+        assert client.get("/admin/reports", follow_redirects=False).status_code in (303, 401)
+        client.get(f"/admin/enter?t={admin_link_token(data_app.secret_key, data_app.clock.now())}")
+        page = client.get("/admin/reports").text
+        assert "Portfolio billing audit" in page and "/admin/reports/demo/roles/cfo/2026-11-21" in page
+        pdf = client.get("/admin/reports/demo/roles/cfo/2026-11-21?format=pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert client.get("/admin/reports/demo/roles/chef/2026-11-21").status_code == 404
+        assert client.get("/admin/reports/demo/roles/cfo/2026-11-21?format=exe").status_code == 404
+
+        row = {"id": "KA-9", "entity": "keel-advisory", "client": "Example Client Co", "issued": "2026-11-01"}
+        bad = client.post("/admin/data/demo/invoices", data={**row, "due": "soon", "amount": "120"})
+        assert bad.status_code == 422 and "Nothing was saved" in bad.text and "due" in bad.text
+        assert all(key != "KA-9" for key, _ in data_rows(data_app.store, "demo", "invoices"))
+        good = client.post(
+            "/admin/data/demo/invoices", data={**row, "due": "2026-12-01", "amount": "120.00"}, follow_redirects=False
+        )
+        assert good.status_code == 303
+        assert "KA-9" in client.get("/admin/data/demo/invoices").text
+        assert client.post("/admin/data/demo/finance", data={"currency": "EUR"}).status_code == 404

@@ -1,0 +1,151 @@
+"""No secret value from the configuration ever appears in any rendered report: HTML, text, JSON or
+PDF, for any of the eight roles. Secrets are recognised by name (JWT_SECRET, *_KEY, *_TOKEN,
+passwords…) or by shape (private keys, JWTs, known key prefixes, URLs with a password, long random
+strings)."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from firstmate.adapters.sources.data_folder import read_data_folder
+from firstmate.demo.business_data import write_demo_data
+from firstmate.demo.run import demo_profile
+from firstmate.domain.datafiles import RawRow, check_rows
+from firstmate.domain.redaction import redact_config, secret_name, secret_shape
+from firstmate.domain.reports.lenses import build_documents
+from firstmate.domain.snapshot import Snapshot
+from firstmate.reports.role import render_role, role_data, role_html, role_text
+
+TODAY = date(2026, 11, 21)
+RANDOM = string.ascii_letters + string.digits
+
+
+@cache
+def demo_snapshot(folder: str) -> Snapshot:
+    profile = demo_profile()
+    raw = read_data_folder(write_demo_data(Path(folder), TODAY))
+    assert not isinstance(raw, list)
+    data = check_rows(raw, [e.id for e in profile.entities], [a.id for a in profile.assets])
+    assert not isinstance(data, list)
+    rows = {kind: tuple(v.values()) for kind, v in data.rows.items()}
+    finance = rows.pop("finance")[0]
+    return Snapshot(org_id="demo", org_name=profile.org.name, as_of=TODAY, entities=profile.entities,
+                    assets=profile.assets, finance=finance, **rows)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _random(min_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=RANDOM, min_size=min_size, max_size=48).filter(lambda s: len(set(s)) >= 8)
+
+
+secret_names = st.sampled_from(
+    ["JWT_SECRET", "STRIPE_SECRET_KEY", "API_KEY", "HUBSPOT_TOKEN", "DB_PASSWORD", "SMTP_PASS", "AWS_SECRET_ACCESS_KEY",
+     "SESSION_SIGNING_KEY", "webhook-secret", "privateKey", "SENTRY_DSN", "META_ACCESS_TOKEN"]
+)  # fmt: skip
+#: Values that are secret by their shape alone, whatever the setting is called.
+secret_shapes = st.one_of(
+    _random(24).map(lambda s: "sk_live_" + s),
+    _random(16).map(lambda s: "AKIA" + s.upper()),
+    st.tuples(_random(12), _random(12), _random(12)).map(lambda t: "eyJ" + ".".join(t)),
+    _random(12).map(lambda s: f"postgres://app:{s}@db.example.com/app"),
+    _random(32).map(lambda s: f"-----BEGIN PRIVATE KEY-----\n{s}\n-----END PRIVATE KEY-----"),
+    _random(28).filter(lambda s: any(c.isdigit() for c in s) and any(c.isupper() for c in s)),
+)
+innocent_names = st.sampled_from(["SITE_URL", "REGION", "LOG_LEVEL", "FEATURE_FLAGS", "BUCKET", "RUNTIME"])
+
+
+@st.composite
+def configurations(draw: st.DrawFn) -> tuple[dict[str, str], list[str]]:
+    """A service's settings and the secret values among them."""
+    settings_: dict[str, str] = {}
+    secrets: list[str] = []
+    for name in draw(st.lists(secret_names, min_size=1, max_size=4, unique=True)):
+        value = draw(st.one_of(_random(12), secret_shapes))
+        settings_[name], secrets = value, [*secrets, value]
+    for name in draw(st.lists(innocent_names, max_size=3, unique=True)):
+        value = draw(secret_shapes)
+        settings_[name], secrets = value, [*secrets, value]
+    settings_["SITE_URL"] = "https://charters.example.com"
+    return settings_, secrets
+
+
+def _visible(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _fragments(secret: str) -> list[str]:
+    """The secret and its longest piece without spaces (a PDF or text wrap may split at spaces)."""
+    return [secret, max(re.split(r"\s+", secret), key=len)]
+
+
+def _with_secrets(settings_: dict[str, str]) -> Snapshot:
+    """The demo snapshot plus a service configured with `settings_`, through the import path."""
+    snapshot = demo_snapshot("/tmp/firstmate-secret-test-data")
+    raw = {"infrastructure.yaml": [RawRow("infrastructure.yaml", 1, None, {
+        "id": "web", "name": "Website", "kind": "hosting", "monthly_cost": "30", "runtime": "python3.12",
+        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": settings_})]}  # fmt: skip
+    checked = check_rows(raw, [e.id for e in snapshot.entities], [a.id for a in snapshot.assets])
+    assert not isinstance(checked, list), checked
+    (service,) = checked.rows["infrastructure"].values()
+    return snapshot.model_copy(
+        update={"infrastructure": (*snapshot.infrastructure, service),
+                "config": redact_config({f"FIRSTMATE_{k.upper()}": v for k, v in settings_.items()})}
+    )  # fmt: skip
+
+
+def _assert_hidden(rendered: dict[str, str], secrets: list[str], where: str) -> None:
+    for kind, text in rendered.items():
+        compact = re.sub(r"\s+", "", text)
+        for secret in secrets:
+            for fragment in _fragments(secret):
+                assert fragment not in text and fragment not in compact, f"{where}.{kind} shows a secret"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configurations())
+def test_no_secret_value_from_the_configuration_reaches_any_rendered_report(
+    config: tuple[dict[str, str], list[str]],
+) -> None:
+    settings_, secrets = config
+    for role, document in build_documents(_with_secrets(settings_)).items():
+        text = role_text(document)
+        _assert_hidden({"html": role_html(document), "txt": text, "json": str(role_data(document))}, secrets, role)
+        if role == "cto":  # the CTO is told which settings to move, by name
+            assert all(name in text for name in settings_ if secret_name(name))
+
+
+def test_no_secret_value_reaches_any_pdf() -> None:
+    # the PDF shows the same document as the other forms; one run with every kind of secret checks it
+    settings_ = {
+        "JWT_SECRET": "plainwordsecretvalue42", "SMTP_PASS": "Correct-Horse-Battery-9",
+        "SITE_URL": "https://charters.example.com", "TOKENLESS": "sk_live_51HxQmBz8kLmN0pQrStUvWx",
+        "DATABASE_URL": "postgres://app:Zq8mW2xR7t@db.example.com/app", "REGION": "AKIAQ3EXAMPLEKEY7Z9",
+        "NOTE": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvd25lciJ9.c2lnbmF0dXJlX3ZhbHVlXzE",
+    }  # fmt: skip
+    secrets = [v for k, v in settings_.items() if k not in ("SITE_URL",)]
+    for role, document in build_documents(_with_secrets(settings_)).items():
+        _assert_hidden({"pdf": _visible(render_role(document).pdf)}, secrets, role)
+
+
+def test_secret_names_and_shapes_are_recognised_and_ordinary_values_are_not() -> None:
+    for name in ("JWT_SECRET", "STRIPE_API_KEY", "HUBSPOT_TOKEN", "DB_PASSWORD", "smtp_password", "privateKey"):
+        assert secret_name(name), name
+    for name in ("SITE_URL", "TIMEZONE", "LOG_LEVEL", "MONKEY_COUNT"):
+        assert not secret_name(name), name
+    for value in ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "AKIAIOSFODNN7EXAMPLE", "postgres://u:pw@h/db",
+                  "-----BEGIN RSA PRIVATE KEY-----", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA"):  # fmt: skip
+        assert secret_shape(value), value
+    for value in ("America/Los_Angeles", "https://charters.example.com", "info", "30", "Charter booking website"):
+        assert not secret_shape(value), value
+    entries = {e.name: e for e in redact_config({"API_KEY": "", "REGION": "us-east-1", "JWT_SECRET": "x" * 40})}
+    assert entries["API_KEY"].state == "missing" and entries["API_KEY"].value is None
+    assert entries["JWT_SECRET"].state == "set" and entries["JWT_SECRET"].value is None
+    assert entries["REGION"].value == "us-east-1"
