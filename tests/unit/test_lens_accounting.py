@@ -157,8 +157,9 @@ def test_bookings_reconcile_against_payouts() -> None:
     # GM-1 is served 6 days ago: still inside the 14-day grace, not a gap
     assert gaps == [("missing payout", "BS-2"), ("fee looks wrong", "GM-2"), ("unmatched payout", "XX-9")]
     findings = _findings()
-    missing = findings["accounting:missing-payout:BS-2"]
+    missing = findings["accounting:missing-payouts:boatsetter"]  # one claim per marketplace
     assert missing.severity is Severity.HIGH and missing.money_at_stake == Decimal(1200)
+    assert missing.title == "Chase boatsetter for 1 missing payout ($1,200)" and "BS-2" in missing.detail
     fee = findings["accounting:fee-looks-wrong:GM-2"]
     # 300 kept − 20% × 1,000 = 100 beyond a normal fee
     assert fee.money_at_stake == Decimal(100) and fee.severity is Severity.MEDIUM

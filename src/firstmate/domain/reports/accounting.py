@@ -298,16 +298,26 @@ def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, 
     return section, _gap_findings(gaps, unmatched, cur)
 
 
-def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Finding, ...]:
+def _missing_payout_findings(missing: list[Gap], cur: str) -> list[Finding]:
+    """One finding per marketplace: a single claim listing every missing payout is what gets sent."""
+    by_source: dict[str, list[Gap]] = {}
+    for gap in missing:
+        by_source.setdefault(gap.source, []).append(gap)
     out = []
+    for source, items in sorted(by_source.items()):
+        total = sum((g.booked or ZERO for g in items), ZERO)
+        refs = ", ".join(g.reference for g in items[:6]) + (" …" if len(items) > 6 else "")
+        title = f"Chase {source} for {_n(len(items), 'missing payout')} ({money(total, cur)})"
+        detail = f"Bookings served more than 14 days ago with no payout: {refs}."
+        out.append(Finding(f"{LENS}:missing-payouts:{source}", title, detail, _by_money(total), LENS, total, LENS))
+    return out
+
+
+def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Finding, ...]:
+    out = list(_missing_payout_findings([g for g in gaps if g.kind == "missing payout"], cur))
     for g in gaps:
         booked, paid = g.booked or ZERO, g.paid or ZERO
-        if g.kind == "missing payout":
-            title, money_at_stake = (
-                f"Chase {g.source} for the {money(booked, cur)} payout of booking {g.reference}",
-                booked,
-            )
-        elif g.kind == "fee looks wrong":
+        if g.kind == "fee looks wrong":
             money_at_stake = (booked - paid - FEE_CEILING * booked).quantize(CENT)  # kept beyond a normal fee
             title = f"Query the {money(booked - paid, cur)} fee {g.source} kept on booking {g.reference}"
         elif g.kind == "payout above booking":

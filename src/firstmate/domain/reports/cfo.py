@@ -377,7 +377,8 @@ def _targets_section(snapshot: Snapshot) -> Part:
 
 
 def _target_finding(snapshot: Snapshot, goal: Goal, actual: Decimal, last: date) -> Finding:
-    cur, who = snapshot.currency, snapshot.entity_name(goal.entity)
+    cur = snapshot.currency
+    where = "across all businesses" if goal.entity is None else f"at {snapshot.entity_name(goal.entity)}"
     short = goal.monthly - actual
     severity = Severity.HIGH if short > goal.monthly * Decimal("0.2") else Severity.MEDIUM
     # an org-wide miss goes to the CEO; an entity's miss to the CMO, since more revenue needs more demand
@@ -387,7 +388,8 @@ def _target_finding(snapshot: Snapshot, goal: Goal, actual: Decimal, last: date)
         f"{money(short, cur)} ({pct(short / goal.monthly)}) short."
     )
     title = (
-        f"Close the {money(short, cur)} revenue gap at {who} ({month_label(last)} target {money(goal.monthly, cur)})"
+        f"Close the {money(short, cur)} monthly revenue gap {where} ({month_label(last)}: "
+        f"{money(actual, cur)} of {money(goal.monthly, cur)})"
     )
     return _finding(f"revenue-goal:{goal.entity or 'all'}", title, detail, severity, owner=owner, at_stake=short)
 
