@@ -5,6 +5,7 @@ Every error says what went wrong and what to do next, in one line a user can act
     FirstmateError                    base; never raised itself
      ├── UserError                    the caller's input is wrong (HTTP 400, exit 2)
      │    ├── InvalidInput            a value fails validation
+     │    │    └── DataRejected       rows of a data import are wrong: every problem, where
      │    ├── NotFound                no such thing for this caller (HTTP 404)
      │    ├── Conflict                the thing exists or changed meanwhile (HTTP 409)
      │    ├── Unauthorized            missing, bad or revoked credentials (HTTP 401)
@@ -27,6 +28,11 @@ Every error says what went wrong and what to do next, in one line a user can act
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # errors import nothing at run time: every layer imports them
+    from firstmate.domain.intake import RowError
 
 
 class FirstmateError(Exception):
@@ -55,6 +61,18 @@ class InvalidInput(UserError):
     """A value fails validation."""
 
     http_status = 422
+
+
+class DataRejected(InvalidInput):
+    """The data folder (or a row) has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(
+            f"{first.where}: {first.problem}{more}", hint="fix the data and import again; nothing was changed"
+        )
+        self.errors = errors
 
 
 class NotFound(UserError):

@@ -7,14 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err, out
+from firstmate.cli.common import app_context, err, out, print_problems
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -45,10 +43,7 @@ def booking_import(
             task = progress.add_task("import", total=len(records))
             report = import_records(app, org, records, lambda n: progress.advance(task, n))
     if not report.ok:
-        table = Table("where", "problem", title=f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
-        for error in report.errors:
-            table.add_row(Text(error.where), Text(error.problem))
-        err.print(table)
+        print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)
     summary = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing to import"
     out.print(f"[green]✓[/] {file.name}: {summary}.")

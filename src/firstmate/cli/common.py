@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
+from firstmate.domain.intake import RowError
+from firstmate.errors import InvalidInput
 from firstmate.logs import configure_logging
 
 out = Console(soft_wrap=True)
@@ -33,3 +38,21 @@ def app_context() -> Iterator[App]:
         yield app
     finally:
         app.close()
+
+
+def print_problems(errors: list[RowError], title: str) -> None:
+    """Every problem of a refused import, one row each (where, and what to fix), on stderr."""
+    table = Table("where", "problem", title=title)
+    for error in errors:
+        table.add_row(Text(error.where), Text(error.problem))
+    err.print(table)
+
+
+def parse_day(value: str | None, option: str, example: str) -> date | None:
+    """A YYYY-MM-DD option's date (None when not given); InvalidInput names the option and an example."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} {value!r} is not a date like {example}") from None

@@ -8,15 +8,14 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, err, out
+from firstmate.cli.common import app_context, out, print_problems
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.services.business import load_business
-from firstmate.services.data import DataRejected, check_data, data_rows, import_data, template_context
+from firstmate.services.data import check_data, data_rows, import_data, template_context
 
 data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML files).", no_args_is_help=True)
 
@@ -83,8 +82,5 @@ def data_show(
 
 
 def _problems(errors: list[RowError], folder: Path) -> NoReturn:
-    table = Table("where", "problem", title=f"Nothing was imported: {len(errors)} problem(s) in {folder}")
-    for error in errors:
-        table.add_row(Text(error.where), Text(error.problem))
-    err.print(table)
+    print_problems(errors, f"Nothing was imported: {len(errors)} problem(s) in {folder}")
     raise typer.Exit(2)

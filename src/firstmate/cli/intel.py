@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, err, out
-from firstmate.errors import InvalidInput
+from firstmate.cli.common import app_context, err, out, parse_day
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 
 intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=True)
-
-
-def _week(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"--week {value!r} is not a date like 2026-11-09") from None
 
 
 @intel_cli.command("run")
@@ -50,7 +39,7 @@ def intel_run(
             org,
             app.ads_source(),
             app.crm_source(),
-            week=_week(week),
+            week=parse_day(week, "--week", "2026-11-09"),
             out=out_dir,
             send=send or resend,
             resend=resend,

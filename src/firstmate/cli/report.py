@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, err, out
+from firstmate.cli.common import app_context, err, out, parse_day
 from firstmate.domain.reports.document import ROLE_TITLES
-from firstmate.errors import InvalidInput
 from firstmate.services.reports import parse_roles, run_role_reports
 
 
@@ -31,7 +29,7 @@ def report(
 ) -> None:
     """Build role reports from one snapshot of the business; store them, and optionally send them."""
     roles = parse_roles(role)
-    day = _day(as_of)
+    day = parse_day(as_of, "--as-of", "2026-11-21")
     with (
         app_context() as app,
         Progress(
@@ -49,12 +47,3 @@ def report(
             out.print(f"  wrote {path}")
         if run.sent_to:
             out.print(f"  queued for {', '.join(run.sent_to)}")
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"--as-of {value!r} is not a date like 2026-11-21") from None

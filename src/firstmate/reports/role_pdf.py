@@ -9,20 +9,14 @@ from fpdf import FPDF
 
 from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Table
 from firstmate.domain.reports.format import money
-from firstmate.pdf import font_dir
+from firstmate.pdf import new_document
 
 
 def role_pdf(doc: ReportDocument, *, as_of: str) -> bytes:
     """A printable copy of the report (A4, Unicode fonts). The same document gives the same bytes."""
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(font_dir() / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"{doc.title}, {doc.business}")
-    pdf.set_creator("firstmate")
     # dated by the snapshot, not the clock: the same document gives the same bytes
-    pdf.set_creation_date(datetime.combine(doc.as_of, time(), UTC))
-    pdf.add_page()
+    created = datetime.combine(doc.as_of, time(), UTC)
+    pdf = new_document(f"{doc.title}, {doc.business}", created=created, margin=15)
     _text(pdf, f"{doc.business}: {doc.title}", 16, bold=True)
     _text(pdf, f"As of {as_of}", 10)
     _text(pdf, doc.headline, 11, bold=True)

@@ -10,21 +10,14 @@ from fpdf import FPDF
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import InlineImage
-from firstmate.pdf import font_dir
+from firstmate.pdf import new_document
 
 
 def weekly_pdf(
     facts: WeeklyFacts, analysis: Analysis, images: tuple[InlineImage, ...], *, business: str, period: str
 ) -> bytes:
     """A printable copy of the report (A4, Unicode fonts, sparklines included)."""
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("DejaVu", "", str(font_dir() / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(font_dir() / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"Weekly marketing report, {period}")
-    pdf.set_creator("firstmate")
-    pdf.set_creation_date(facts.pulled_at) if facts.pulled_at else None
-    pdf.add_page()
+    pdf = new_document(f"Weekly marketing report, {period}", created=facts.pulled_at, margin=15)
     pdf.set_font("DejaVu", "B", 16)
     pdf.cell(0, 9, f"{business}: weekly marketing report", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)

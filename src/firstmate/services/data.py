@@ -18,8 +18,7 @@ from pydantic import BaseModel
 
 from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows
-from firstmate.domain.intake import RowError
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.paging import all_items
@@ -39,18 +38,6 @@ class DataImport:
     def total(self, what: str) -> int:
         """All kinds' count of `what` (created, updated, removed, unchanged)."""
         return sum(c.get(what, 0) for c in self.changes.values())
-
-
-class DataRejected(InvalidInput):
-    """The data folder (or a row) has problems; nothing was written."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(
-            f"{first.where}: {first.problem}{more}", hint="fix the data and import again; nothing was changed"
-        )
-        self.errors = errors
 
 
 def check_data(store: Store, org: str, raw: dict[str, list[RawRow]]) -> DataSet:

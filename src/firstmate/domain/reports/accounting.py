@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
 from firstmate.domain.reports.document import (
-    ROLE_TITLES,
     SEVERITY_RANK,
     Card,
     Finding,
@@ -19,8 +18,9 @@ from firstmate.domain.reports.document import (
     Severity,
     Table,
     Tone,
+    compose,
 )
-from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct
+from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, plural
 from firstmate.domain.snapshot import Payout, RevenueLine, Snapshot
 
 LENS = "accounting"
@@ -39,11 +39,6 @@ GAP_ORDER = {
     "payout above booking": 3,
     "no reference": 4,
 }
-
-
-def _n(number: int, singular: str, plural: str = "") -> str:
-    """ "1 line", "3 lines": a count with its noun."""
-    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _by_money(amount: Decimal) -> Severity:
@@ -98,8 +93,8 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
         key=lambda r: (r.service_date, r.id),
     )
     cards = (
-        Card("Deferred revenue", money(_sum(deferred), cur), note=_n(len(deferred), "line"), raw=_sum(deferred)),
-        _flag_card("Deposits booked as revenue", _sum(deposits), cur, _n(len(deposits), "deposit")),
+        Card("Deferred revenue", money(_sum(deferred), cur), note=plural(len(deferred), "line"), raw=_sum(deferred)),
+        _flag_card("Deposits booked as revenue", _sum(deposits), cur, plural(len(deposits), "deposit")),
         Card(
             "Lines recorded late",
             count(len(late)),
@@ -153,7 +148,7 @@ def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ..
             key=f"{LENS}:deposits:deferred",
             title=f"Move {money(total, cur)} of deposits to deferred revenue",
             detail=(
-                f"{_n(len(deposits), 'deposit')} for services from {deposits[0].service_date} to "
+                f"{plural(len(deposits), 'deposit')} for services from {deposits[0].service_date} to "
                 f"{deposits[-1].service_date} sit in revenue; a deposit is a liability until its service date."
             ),
             severity=_by_money(total),
@@ -170,9 +165,9 @@ def _late_finding(late: list[RevenueLine], cur: str) -> tuple[Finding, ...]:
     return (
         Finding(
             key=f"{LENS}:late-recording:revenue",
-            title=f"Record revenue in its service month: {_n(len(late), 'line was', 'lines were')} booked late",
+            title=f"Record revenue in its service month: {plural(len(late), 'line was', 'lines were')} booked late",
             detail=(
-                f"{_n(len(late), 'line')} ({money(_sum(late), cur)}) recorded in a month after their "
+                f"{plural(len(late), 'line')} ({money(_sum(late), cur)}) recorded in a month after their "
                 "service, so past months understate revenue; timing only, no cash at stake."
             ),
             severity=Severity.LOW,
@@ -293,7 +288,7 @@ def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, 
         if gaps
         else ()
     )
-    summary = f"{_n(matched, 'booking')} matched to payouts; {_n(len(gaps), 'gap')}."
+    summary = f"{plural(matched, 'booking')} matched to payouts; {plural(len(gaps), 'gap')}."
     section = Section("Reconciliation: bookings vs payouts", summary, cards, tables, method=method)
     return section, _gap_findings(gaps, unmatched, cur)
 
@@ -307,7 +302,7 @@ def _missing_payout_findings(missing: list[Gap], cur: str) -> list[Finding]:
     for source, items in sorted(by_source.items()):
         total = sum((g.booked or ZERO for g in items), ZERO)
         refs = ", ".join(g.reference for g in items[:6]) + (" …" if len(items) > 6 else "")
-        title = f"Chase {source} for {_n(len(items), 'missing payout')} ({money(total, cur)})"
+        title = f"Chase {source} for {plural(len(items), 'missing payout')} ({money(total, cur)})"
         detail = f"Bookings served more than 14 days ago with no payout: {refs}."
         out.append(Finding(f"{LENS}:missing-payouts:{source}", title, detail, _by_money(total), LENS, total, LENS))
     return out
@@ -337,7 +332,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         out.append(
             Finding(
                 key=f"{LENS}:unmatched-payouts:all",
-                title=f"Match {_n(n, 'payout')} ({money(unmatched, cur)}) to bookings or record the revenue",
+                title=f"Match {plural(n, 'payout')} ({money(unmatched, cur)}) to bookings or record the revenue",
                 detail="Payouts with no booking line of the same reference: revenue may be missing from the books.",
                 severity=_by_money(unmatched),
                 owner=LENS,
@@ -350,7 +345,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         out.append(
             Finding(
                 key=f"{LENS}:no-reference:bookings",
-                title=f"Add the booking reference to {_n(len(unreferenced), 'marketplace revenue line')}",
+                title=f"Add the booking reference to {plural(len(unreferenced), 'marketplace revenue line')}",
                 detail="Without a reference a booking line cannot be matched to its payout.",
                 severity=Severity.LOW,
                 owner=LENS,
@@ -368,7 +363,7 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
             )
         return "The books pass every check: revenue is recognised at service, expenses are categorised, payouts match."
     top = min(findings, key=lambda f: (SEVERITY_RANK[f.severity], -f.money_at_stake, f.key))
-    return f"{_n(len(findings), 'accounting issue')}; the most pressing: {top.title}."
+    return f"{plural(len(findings), 'accounting issue')}; the most pressing: {top.title}."
 
 
 def accounting_report(snapshot: Snapshot) -> ReportDocument:
@@ -381,13 +376,4 @@ def accounting_report(snapshot: Snapshot) -> ReportDocument:
         reconciliation_section(snapshot),
     )
     findings = tuple(f for _, found in parts for f in found)
-    return ReportDocument(
-        role=LENS,
-        title=f"{ROLE_TITLES[LENS]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot, findings),
-        sections=tuple(section for section, _ in parts),
-        findings=findings,
-    )
+    return compose(LENS, snapshot, _headline(snapshot, findings), tuple(section for section, _ in parts), findings)

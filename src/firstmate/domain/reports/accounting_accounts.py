@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from firstmate.domain.reports.document import Finding, Section, Severity, Table
-from firstmate.domain.reports.format import count, money, month_label
+from firstmate.domain.reports.format import count, money, month_label, plural
 from firstmate.domain.snapshot import Expense, Snapshot
 
 LENS = "accounting"
@@ -53,11 +53,6 @@ ACCOUNT_RULES: tuple[tuple[frozenset[str], Account], ...] = (
     (frozenset({"commission", "fees", "merchant"}), Account(5300, "Channel and payment fees", "COGS")),
     (frozenset({"rent"}), Account(6110, "Rent", "Operating")),
 )  # fmt: skip
-
-
-def _n(number: int, singular: str, plural: str = "") -> str:
-    """ "1 line", "3 lines": a count with its noun."""
-    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _stem(word: str) -> str:
@@ -129,10 +124,10 @@ def chart_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
     )
     uncategorised = sum(1 for e in snapshot.expenses if not e.category)
     if uncategorised:
-        bullets += (f"{_n(uncategorised, 'uncategorised row')} left out (see the next section).",)
+        bullets += (f"{plural(uncategorised, 'uncategorised row')} left out (see the next section).",)
     section = Section(
         "Chart of accounts proposal",
-        summary=f"{_n(len(by_category), 'category', 'categories')} map to {_n(len(per_account), 'account')}.",
+        summary=f"{plural(len(by_category), 'category', 'categories')} map to {plural(len(per_account), 'account')}.",
         tables=(observed, chart),
         bullets=bullets,
         method=method,
@@ -147,7 +142,7 @@ def _other_finding(cats: list[str], by_category: dict[str, list[Expense]], cur: 
     return (
         Finding(
             key=f"{LENS}:chart:other",
-            title=f"Assign an account to {_n(len(cats), 'expense category', 'expense categories')} the map misses",
+            title=f"Assign an account to {plural(len(cats), 'expense category', 'expense categories')} the map misses",
             detail=f"{', '.join(cats)} ({money(total, cur)} in all) match no keyword and would land in 6900 Other.",
             severity=Severity.LOW,
             owner=LENS,
@@ -210,8 +205,8 @@ def hygiene_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
         moved = tuple((month_label(e.month), e.vendor, e.category, usual, money(e.amount, cur)) for e, usual in off)
         tables.append(Table(("Month", "Vendor", "Category", "Suggested", "Amount"), moved, title="Miscategorised"))
     summary = (
-        f"{_n(len(blank), 'uncategorised row')} ({money(_total(blank), cur)}); "
-        f"{_n(len(off), 'row')} off the vendor's usual category."
+        f"{plural(len(blank), 'uncategorised row')} ({money(_total(blank), cur)}); "
+        f"{plural(len(off), 'row')} off the vendor's usual category."
     )
     section = Section("Uncategorised and miscategorised expenses", summary=summary, tables=tuple(tables), method=method)
     return section, _blank_finding(blank, cur) + _off_finding(off, cur)
@@ -224,9 +219,9 @@ def _blank_finding(blank: list[Expense], cur: str) -> tuple[Finding, ...]:
     return (
         Finding(
             key=f"{LENS}:uncategorised:expenses",
-            title=f"Categorise {_n(len(blank), 'expense')} worth {money(total, cur)}",
+            title=f"Categorise {plural(len(blank), 'expense')} worth {money(total, cur)}",
             detail=(
-                f"{_n(len(blank), 'expense row')} without a category, so {money(total, cur)} of cost is missing "
+                f"{plural(len(blank), 'expense row')} without a category, so {money(total, cur)} of cost is missing "
                 "from every account and margin figure."
             ),
             # no cash is lost, the books are incomplete: MEDIUM from 1,000, else LOW
@@ -246,9 +241,9 @@ def _off_finding(off: list[tuple[Expense, str]], cur: str) -> tuple[Finding, ...
     return (
         Finding(
             key=f"{LENS}:miscategorised:expenses",
-            title=f"Recategorise {_n(len(off), 'expense')} to their vendor's usual category",
+            title=f"Recategorise {plural(len(off), 'expense')} to their vendor's usual category",
             detail=(
-                f"{', '.join(vendors)}: {_n(len(off), 'row')} ({money(total, cur)}) outside the category the "
+                f"{', '.join(vendors)}: {plural(len(off), 'row')} ({money(total, cur)}) outside the category the "
                 "vendor's other rows use; a reclassification, no cash at stake."
             ),
             severity=Severity.LOW,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import count, money, pct
+from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
+from firstmate.domain.reports.format import count, money, pct, plural
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -40,11 +40,6 @@ RISK_METHOD = (
     "is partly paid + 10 if the client holds > 40% of all receivables; rounded. Bands: ≥ 60 high, 30–59 medium, "
     "< 30 low."
 )
-
-
-def _n(number: int, singular: str, plural: str = "") -> str:
-    """ "1 line", "3 lines": a count with its noun."""
-    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
 
 
 def days_past_due(invoice: Invoice, as_of: date) -> int:
@@ -143,7 +138,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
         for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
     )
     cards = (
-        Card("Open receivables", money(total, cur), note=_n(len(risks), "client"), raw=total),
+        Card("Open receivables", money(total, cur), note=plural(len(risks), "client"), raw=total),
         Card(
             "Past due",
             money(past_due, cur),
@@ -155,7 +150,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     )
     return Section(
         "Receivables by client",
-        summary=f"{money(total, cur)} open across {_n(len(risks), 'client')}, {money(past_due, cur)} past due.",
+        summary=f"{money(total, cur)} open across {plural(len(risks), 'client')}, {money(past_due, cur)} past due.",
         cards=cards,
         tables=(
             Table(("Client", "Open", "Invoices open", "Oldest days past due", "Past due"), rows, title="Receivables"),
@@ -224,9 +219,10 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
     rows = tuple((r.client, str(r.score), r.band, money(r.past_due, cur), "; ".join(r.reasons)) for r in risks)
     high = [r for r in risks if r.band == "high"]
     findings = tuple(_risk_finding(r, cur) for r in risks if r.band != "low")
+    high_due = sum((r.past_due for r in high), ZERO)
     section = Section(
         "Collection risk by client",
-        summary=f"{_n(len(high), 'high-risk client')}, {money(sum((r.past_due for r in high), ZERO), cur)} past due.",
+        summary=f"{plural(len(high), 'high-risk client')}, {money(high_due, cur)} past due.",
         tables=(Table(("Client", "Score", "Risk", "Past due", "Reasons"), rows, title="Collection risk"),),
         method=f"invoices.csv: open invoices per client, and paid invoices for the payment habit. {RISK_METHOD}",
     )
@@ -255,22 +251,7 @@ def _empty(snapshot: Snapshot) -> ReportDocument:
         missing = f"All {count(len(snapshot.invoices))} invoices in invoices.csv are paid in full: nothing is open."
     titles = ("Receivables by client", "Invoice aging", "Collection risk by client")
     method = "invoices.csv rows with an open amount (amount − paid_amount) above zero."
-    return _document(snapshot, missing, tuple(Section(t, summary=missing, method=method) for t in titles), ())
-
-
-def _document(
-    snapshot: Snapshot, headline: str, sections: tuple[Section, ...], findings: tuple[Finding, ...]
-) -> ReportDocument:
-    return ReportDocument(
-        role=LENS,
-        title=f"{ROLE_TITLES[LENS]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=headline,
-        sections=sections,
-        findings=findings,
-    )
+    return compose(LENS, snapshot, missing, tuple(Section(t, summary=missing, method=method) for t in titles), ())
 
 
 def billing_report(snapshot: Snapshot) -> ReportDocument:
@@ -282,8 +263,10 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
     risk, findings = risk_section(snapshot, risks)
     total = sum((r.open_total for r in risks), ZERO)
     past_due = sum((r.past_due for r in risks), ZERO)
-    headline = f"{money(total, cur)} is open across {_n(len(risks), 'client')}, {money(past_due, cur)} of it past due"
+    headline = (
+        f"{money(total, cur)} is open across {plural(len(risks), 'client')}, {money(past_due, cur)} of it past due"
+    )
     top = risks[0]
     headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."
     sections = (receivables_section(snapshot, risks), aging_section(snapshot), risk)
-    return _document(snapshot, headline, sections, findings)
+    return compose(LENS, snapshot, headline, sections, findings)

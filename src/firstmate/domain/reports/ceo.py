@@ -27,6 +27,7 @@ from firstmate.domain.reports.document import (
     Severity,
     Table,
     Tone,
+    compose,
 )
 from firstmate.domain.reports.format import count, money, month_label, months_back
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
@@ -57,17 +58,8 @@ def ceo_report(snapshot: Snapshot, findings: Sequence[Finding]) -> ReportDocumen
     actions = action_plan([*findings, *own], snapshot.as_of)
     everything = {f.key: f for f in reversed([*findings, *own])}  # the first of a key wins, as in the plan
     high = sum(1 for f in everything.values() if f.severity is Severity.HIGH)
-    return ReportDocument(
-        role=ROLE,
-        title=f"{ROLE_TITLES[ROLE]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot, actions, high),
-        sections=(_plan_section(snapshot, actions, len(everything), high), *(s for s, _ in parts)),
-        findings=tuple(own),
-        actions=actions,
-    )
+    sections = [_plan_section(snapshot, actions, len(everything), high), *(s for s, _ in parts)]
+    return compose(ROLE, snapshot, _headline(snapshot, actions, high), sections, own, actions=actions)
 
 
 def _owner(role: str) -> str:

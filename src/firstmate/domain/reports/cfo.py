@@ -32,7 +32,7 @@ from firstmate.domain.reports.cfo_calc import (
     units_text,
     window_label,
 )
-from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
+from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
 from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
 from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
 
@@ -58,16 +58,8 @@ def cfo_report(snapshot: Snapshot) -> ReportDocument:
         _capital_section(snapshot, b),
         _targets_section(snapshot),
     ]
-    return ReportDocument(
-        role=ROLE,
-        title=f"{ROLE_TITLES[ROLE]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot, b, evens),
-        sections=tuple(section for section, _ in parts),
-        findings=tuple(finding for _, found in parts for finding in found),
-    )
+    findings = [finding for _, found in parts for finding in found]
+    return compose(ROLE, snapshot, _headline(snapshot, b, evens), [section for section, _ in parts], findings)
 
 
 def _finding(

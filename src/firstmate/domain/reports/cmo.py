@@ -8,8 +8,8 @@ from decimal import ROUND_CEILING, Decimal
 from firstmate.domain.business import Entity
 from firstmate.domain.reports import cmo_calc as calc
 from firstmate.domain.reports import cmo_channels as ch
-from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table
-from firstmate.domain.reports.format import count, money, pct
+from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, compose
+from firstmate.domain.reports.format import count, money, pct, plural
 from firstmate.domain.snapshot import ListingStatus, Snapshot
 
 ROLE = "cmo"
@@ -32,20 +32,7 @@ def cmo_report(snapshot: Snapshot) -> ReportDocument:
     sections = [section for section, _ in parts]
     findings = [finding for _, found in parts for finding in found]
     sections.append(_milestones_section(snapshot))
-    return ReportDocument(
-        role=ROLE,
-        title=f"{ROLE_TITLES[ROLE]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot),
-        sections=tuple(sections),
-        findings=tuple(findings),
-    )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return compose(ROLE, snapshot, _headline(snapshot), tuple(sections), tuple(findings))
 
 
 def _finding(what: str, which: str, title: str, detail: str, severity: Severity) -> Finding:
@@ -58,13 +45,13 @@ def _headline(snapshot: Snapshot) -> str:
         first = "No weekly marketing report yet"
     else:
         alerts = sum(1 for k in snapshot.marketing.kpis if k.status == "ALERT")
-        first = f"{_plural(alerts, 'alert')} in this week's marketing"
+        first = f"{plural(alerts, 'alert')} in this week's marketing"
     if not snapshot.entities:
         return f"{first}; no business lines defined yet."
     steps = ch.sequence(snapshot)
     best = ch.next_overall(steps)
     nxt = f", list {best.entity.name} on {best.channel.name} next" if best else ""
-    return f"{first}; {_plural(len(steps), 'channel')} missing{nxt}."
+    return f"{first}; {plural(len(steps), 'channel')} missing{nxt}."
 
 
 def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
@@ -91,7 +78,7 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         for k in marketing.kpis
         if k.status == "ALERT"
     ]
-    summary = f"Week of {marketing.week:%d %b %Y}: {_plural(len(findings), 'alert')} in {len(cards)} KPIs."
+    summary = f"Week of {marketing.week:%d %b %Y}: {plural(len(findings), 'alert')} in {len(cards)} KPIs."
     if not cards:
         summary = f"The weekly report of {marketing.week:%d %b %Y} has no KPIs: check 'firstmate intel run'."
     return Section(title, summary=summary, cards=cards, method=method), findings
@@ -114,7 +101,7 @@ def _matrix_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     cells = [cell for row in rows for cell in row[1:]]
     summary = (
         f"{cells.count('live')} live, {cells.count('listed')} listed, {cells.count(ch.MISSING)} missing "
-        f"across {_plural(len(entities), 'business line')}."
+        f"across {plural(len(entities), 'business line')}."
     )
     if not snapshot.listings:
         summary += " No listings yet: add channels.csv to the data folder."
@@ -139,7 +126,7 @@ def _why(channel: ch.Channel) -> str:
     """The figures behind a channel's rank, for the sequencing table."""
     return (
         f"reach {channel.reach}/5, commission {pct(channel.commission)}, "
-        f"setup ~{_plural(channel.setup_days, 'day')}; score {channel.score.quantize(Decimal('0.01'))}"
+        f"setup ~{plural(channel.setup_days, 'day')}; score {channel.score.quantize(Decimal('0.01'))}"
     )
 
 
@@ -172,7 +159,7 @@ def _sequence_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     ]
     rows = tuple((str(s.order), s.entity.name, s.channel.name, _why(s.channel)) for s in steps)
     table = Table(columns=("Order", "Business", "Channel", "Why"), rows=rows, title="Listing order")
-    summary = f"{_plural(len(steps), 'missing channel')}, in the order to list them."
+    summary = f"{plural(len(steps), 'missing channel')}, in the order to list them."
     return Section(title, summary=summary, tables=(table,), method=method), findings
 
 
@@ -213,7 +200,7 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         rows=tuple(calc.blast_row(b, snapshot) for b in models),
         title="Per blast, step by step",
     )
-    summary = f"The blast model gives {money(monthly, snapshot.currency)} a month from {_plural(len(models), 'list')}."
+    summary = f"The blast model gives {money(monthly, snapshot.currency)} a month from {plural(len(models), 'list')}."
     return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
 
 
@@ -245,7 +232,7 @@ def _seo_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
             )
     columns = ("Brand", *(label for label, _ in calc.SEO_ITEMS), "Done")
     table = Table(columns=columns, rows=tuple(calc.seo_row(e, p) for e, p in profiles), title="Checklist by brand")
-    summary = f"{_plural(len(findings), 'brand')} with 3 or more gaps."
+    summary = f"{plural(len(findings), 'brand')} with 3 or more gaps."
     if not snapshot.finance.seo:
         summary += " No seo rows yet: add seo to business.yaml in the data folder."
     return Section(title, summary=summary, tables=(table,), method=method), findings

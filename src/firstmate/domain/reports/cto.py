@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from firstmate.domain.reports import cto_checks as checks
 from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
-from firstmate.domain.reports.document import ROLE_TITLES, Card, Finding, ReportDocument, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import money
+from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
+from firstmate.domain.reports.format import money, plural
 from firstmate.domain.snapshot import InfraService, Snapshot
 
 NO_INFRA = "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
@@ -31,24 +31,11 @@ def cto_report(snapshot: Snapshot) -> ReportDocument:
         _maturity_section(snapshot),
     ]
     findings = tuple(f for _, found in parts for f in found)
-    return ReportDocument(
-        role=ROLE,
-        title=f"{ROLE_TITLES[ROLE]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot, findings),
-        sections=tuple(section for section, _ in parts),
-        findings=findings,
-    )
+    return compose(ROLE, snapshot, _headline(snapshot, findings), tuple(section for section, _ in parts), findings)
 
 
 def _services(snapshot: Snapshot) -> list[InfraService]:
     return sorted(snapshot.infrastructure, key=lambda s: (s.name.lower(), s.id))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
@@ -59,7 +46,7 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
     high = sum(1 for f in findings if f.severity is Severity.HIGH and f.key.split(":")[1] in security)
     saving = sum((s.monthly for s in _savings(snapshot)), Decimal(0))
     parts = [
-        f"{_plural(high, 'high-risk security gap')}" if high else "no high-risk security gaps",
+        f"{plural(high, 'high-risk security gap')}" if high else "no high-risk security gaps",
         f"{money(saving, snapshot.currency)}/month of savings available" if saving else "no savings found",
     ]
     dated = sorted(
@@ -92,7 +79,7 @@ def _stack_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     )
     findings = [f for s in services for f in checks.stack_findings(s, snapshot.as_of)]
     table = Table(columns=("Service", "Kind", "Runtime", "Version", "Status"), rows=rows, title="Services")
-    summary = f"{_plural(len(services), 'service')}; {_plural(len(findings), 'runtime or version issue')}."
+    summary = f"{plural(len(services), 'service')}; {plural(len(findings), 'runtime or version issue')}."
     return Section(title, summary=summary, tables=(table,), method=method), findings
 
 
@@ -125,7 +112,7 @@ def _security_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         tables.append(Table(columns=("Setting", "Kind", "Value"), rows=shown, title="firstmate settings"))
     high = sum(1 for f in findings if f.severity is Severity.HIGH)
     failed = sum(1 for r in rows if r[1] == checks.NO)
-    summary = f"{failed} of {len(rows)} checks failed; {_plural(high, 'high-risk gap')}."
+    summary = f"{failed} of {len(rows)} checks failed; {plural(high, 'high-risk gap')}."
     if not snapshot.infrastructure:
         summary = NO_INFRA
     if not settings:
@@ -198,7 +185,7 @@ def _consolidations(services: list[InfraService], cur: str, names: dict[str, str
         users = ", ".join(sorted(names.get(u, u) for u in set(keep.used_by)))
         found.append(
             Saving("consolidate", (keep, *drop), saving, f"Consolidate {dropped} into {keep.name}",
-                   f"{_plural(len(group), kind + ' service')} serve the same business lines "
+                   f"{plural(len(group), kind + ' service')} serve the same business lines "
                    f"({users}): keeping {keep.name} and dropping {dropped} saves "
                    f"about {money(saving, cur)} a month (an estimate: check {keep.name}'s plan covers the load).")
         )  # fmt: skip
@@ -247,7 +234,7 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         for v in savings
     ]  # fmt: skip
     table = Table(columns=("Service", "Kind", "Used by", "Monthly", "Saving idea"), rows=rows, title="Per service")
-    summary = f"{money(total, cur)} a month across {_plural(len(services), 'service')}; {money(saving, cur)} can go."
+    summary = f"{money(total, cur)} a month across {plural(len(services), 'service')}; {money(saving, cur)} can go."
     return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
 
 
@@ -274,7 +261,7 @@ def _ux_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         )  # fmt: skip
     rows = tuple((d.impact, d.area or "—", d.title) for d in items)
     high = sum(1 for d in items if d.impact == "high")
-    summary = f"{_plural(len(items), 'item')}, {high} of high impact."
+    summary = f"{plural(len(items), 'item')}, {high} of high impact."
     table = Table(columns=("Impact", "Area", "Issue"), rows=rows, title="UX debt")
     return Section(title, summary=summary, tables=(table,), method=method), findings
 
@@ -325,6 +312,6 @@ def _maturity_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     ]  # fmt: skip
     table = Table(columns=("Practice", "In place"), rows=rows, title="Practices")
     summary = (
-        f"Level {level}: {level} of {len(practices)} practices in place; {_plural(len(bullets), 'next step')} below."
+        f"Level {level}: {level} of {len(practices)} practices in place; {plural(len(bullets), 'next step')} below."
     )
     return Section(title, summary=summary, cards=(card,), tables=(table,), bullets=bullets, method=method), findings

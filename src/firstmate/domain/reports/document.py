@@ -3,10 +3,15 @@ web) shows the same way. Values are already formatted for reading; `raw` keeps t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the snapshot's rows import nothing from here; only the type is needed
+    from firstmate.domain.snapshot import Snapshot
 
 ROLES = ("ceo", "cfo", "cmo", "cto", "accounting", "real_estate", "logistics", "billing")
 ROLE_TITLES = {
@@ -117,3 +122,25 @@ class ReportDocument:
     sections: tuple[Section, ...]
     findings: tuple[Finding, ...] = ()
     actions: tuple[Action, ...] = field(default=())
+
+
+def compose(
+    role: str,
+    snapshot: Snapshot,
+    headline: str,
+    sections: Sequence[Section],
+    findings: Sequence[Finding] = (),
+    actions: tuple[Action, ...] = (),
+) -> ReportDocument:
+    """A role's document for `snapshot`: its title, business, day and currency filled in once."""
+    return ReportDocument(
+        role=role,
+        title=f"{ROLE_TITLES[role]} report",
+        business=snapshot.org_name,
+        as_of=snapshot.as_of,
+        currency=snapshot.currency,
+        headline=headline,
+        sections=tuple(sections),
+        findings=tuple(findings),
+        actions=actions,
+    )

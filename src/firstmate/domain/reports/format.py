@@ -30,6 +30,11 @@ def count(value: int | Decimal) -> str:
     return f"{value:,}"
 
 
+def plural(number: int, singular: str, plural_form: str = "") -> str:
+    """ "1 line", "3 lines": a count with its noun."""
+    return f"{count(number)} {singular if number == 1 else plural_form or singular + 's'}"
+
+
 def month_label(month: date) -> str:
     """2026-10-01 → "Oct 2026"."""
     return f"{month:%b %Y}"

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import (
-    ROLE_TITLES,
     SEVERITY_RANK,
     Card,
     Finding,
@@ -17,8 +16,9 @@ from firstmate.domain.reports.document import (
     Severity,
     Table,
     Tone,
+    compose,
 )
-from firstmate.domain.reports.format import CENT, count, money, pct
+from firstmate.domain.reports.format import CENT, count, money, pct, plural
 from firstmate.domain.snapshot import Delivery, Snapshot
 
 LENS = "logistics"
@@ -30,11 +30,6 @@ SLA_DAYS = 90
 ON_TIME_TARGET = Decimal("0.90")
 PAYMENT_TERMS_DAYS = 30  # an invoice younger than this is not yet late
 NO_DATA = "No deliveries yet: add deliveries.csv to the data folder."
-
-
-def _n(number: int, singular: str, plural: str = "") -> str:
-    """ "1 line", "3 lines": a count with its noun."""
-    return f"{count(number)} {singular if number == 1 else plural or singular + 's'}"
 
 
 def _by_money(amount: Decimal) -> Severity:
@@ -123,7 +118,9 @@ def sla_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
             _sla_table("By entity", "Entity", done, lambda d: snapshot.entity_name(d.entity)),
             _sla_table("By client", "Client", done, lambda d: d.client),
         ]
-        summary = f"{pct(rate)} of {_n(len(done), 'delivery', 'deliveries')} in the last {SLA_DAYS} days were on time."
+        summary = (
+            f"{pct(rate)} of {plural(len(done), 'delivery', 'deliveries')} in the last {SLA_DAYS} days were on time."
+        )
         findings += _rate_finding(rate, len(done))
     cards.append(_flag_card("Overdue open deliveries", len(overdue)))
     if overdue:
@@ -164,7 +161,7 @@ def _sla_cards(done: list[Delivery], rate: Decimal) -> list[Card]:
         Card(
             "Average late days",
             _one_decimal(average),
-            note=f"over {_n(len(late), 'late delivery', 'late deliveries')}",
+            note=f"over {plural(len(late), 'late delivery', 'late deliveries')}",
             raw=average,
         ),
         Card("Max late days", str(max(late, default=0)), raw=Decimal(max(late, default=0))),
@@ -239,8 +236,8 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
     )
     outstanding = sum((d.billed - d.collected for d in uncollected), ZERO)
     summary = (
-        f"{_n(len(unbilled), 'delivered job')} not billed; {money(outstanding, cur)} billed and not collected; "
-        f"{_n(len(overpaid), 'job')} overpaid."
+        f"{plural(len(unbilled), 'delivered job')} not billed; {money(outstanding, cur)} billed and not collected; "
+        f"{plural(len(overpaid), 'job')} overpaid."
     )
     return Section("Billing audit", summary, tables=tuple(tables), method=method), tuple(findings)
 
@@ -309,13 +306,4 @@ def logistics_report(snapshot: Snapshot) -> ReportDocument:
     sla, sla_findings = sla_section(snapshot)
     audit, audit_findings = billing_audit_section(snapshot)
     findings = sla_findings + audit_findings
-    return ReportDocument(
-        role=LENS,
-        title=f"{ROLE_TITLES[LENS]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=_headline(snapshot, sla, findings),
-        sections=(sla, audit),
-        findings=findings,
-    )
+    return compose(LENS, snapshot, _headline(snapshot, sla, findings), (sla, audit), findings)

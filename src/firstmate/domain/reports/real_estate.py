@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import Asset
 from firstmate.domain.reports.document import (
-    ROLE_TITLES,
     SEVERITY_RANK,
     Card,
     Finding,
@@ -16,6 +15,7 @@ from firstmate.domain.reports.document import (
     Severity,
     Table,
     Tone,
+    compose,
 )
 from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
 from firstmate.domain.reports.real_estate_calc import (
@@ -326,13 +326,6 @@ def real_estate_report(snapshot: Snapshot) -> ReportDocument:
         titles = ("Occupancy by month", "Revenue per available night", "Maintenance cost and forecast")
         sections = tuple(Section(t, summary=NO_PROPERTY, method=method) for t in titles)
         findings = ()
-    return ReportDocument(
-        role=LENS,
-        title=f"{ROLE_TITLES[LENS]} report",
-        business=snapshot.org_name,
-        as_of=snapshot.as_of,
-        currency=snapshot.currency,
-        headline=NO_PROPERTY if not props else _headline(snapshot, sections, findings),
-        sections=sections,
-        findings=findings,
+    return compose(
+        LENS, snapshot, NO_PROPERTY if not props else _headline(snapshot, sections, findings), sections, findings
     )

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.datafiles import BY_KIND, KINDS
-from firstmate.errors import NotFound
+from firstmate.errors import DataRejected, NotFound
 from firstmate.rendering import render
 from firstmate.services.business import list_orgs
-from firstmate.services.data import DataRejected, data_rows, delete_row, save_row
+from firstmate.services.data import data_rows, delete_row, save_row
 from firstmate.web.deps import AdminScope, get_app, require_admin
 
 router = APIRouter(prefix="/admin/data", include_in_schema=False)
