@@ -12,6 +12,7 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
+from tests.moto_server import MotoServer
 from tests.smtp_server import SmtpServer
 
 START = datetime(2026, 6, 1, 16, 0, tzinfo=UTC)
@@ -88,3 +89,20 @@ def booking_body(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """moto's AWS stand-in, one server process for the whole run."""
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """A fresh, empty AWS account on moto's server; every AWS client in the test talks to it."""
+    moto_server.reset()
+    for name, value in moto_server.environ().items():
+        monkeypatch.setenv(name, value)
+    return moto_server

@@ -32,9 +32,19 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of the web app.")
     timezone: str = Field(default="America/Los_Angeles", description="Default business time zone.")
 
-    store: Literal["sqlite"] = "sqlite"
-    blobs: Literal["local"] = "local"
-    mailer: Literal["outbox", "smtp"] = "outbox"
+    store: Literal["sqlite", "dynamodb"] = "sqlite"
+    blobs: Literal["local", "s3"] = "local"
+    mailer: Literal["outbox", "smtp", "ses"] = "outbox"
+    secrets: Literal["local", "aws"] = Field(default="local", description="Where tokens are read from.")
+
+    table_name: str = Field(default="firstmate", description="The DynamoDB table (store = dynamodb).")
+    bucket: str = Field(default="firstmate-data", description="S3 bucket for photos and reports (blobs = s3).")
+    archive_bucket: str = Field(
+        default="firstmate-archive", description="S3 bucket for raw API archives (90-day lifecycle)."
+    )
+    ses_configuration_set: str = Field(default="firstmate", description="SES configuration set for events.")
+    secrets_prefix: str = Field(default="firstmate/", description="Secrets Manager names start with this.")
+    secrets_cache_s: float = Field(default=300.0, ge=0, le=86400, description="How long a read secret is reused.")
 
     mail_from: str = "firstmate@example.com"
     smtp_host: str = "localhost"

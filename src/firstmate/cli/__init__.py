@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from firstmate import __version__
 from firstmate.cli.admin import admin_cli
+from firstmate.cli.aws import aws_cli
 from firstmate.cli.bookings import booking_cli
 from firstmate.cli.calendar import calendar_cli
 from firstmate.cli.common import err, out, state
@@ -41,6 +42,7 @@ cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(signal_cli, name="signal")
 cli.add_typer(intel_cli, name="intel")
 cli.add_typer(data_cli, name="data")
+cli.add_typer(aws_cli, name="aws")
 cli.command("report")(report)
 
 

@@ -1,0 +1,140 @@
+"""What every Store adapter checks the same way: DynamoDB's limits, conditions, page cursors.
+
+Both adapters enforce DynamoDB's limits, so what works on a laptop works on AWS.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from firstmate.errors import InvalidInput
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Exists, Item, Put, VersionIs, Write
+
+MAX_ITEM_BYTES = 400_000
+MAX_PK_BYTES = 2048
+MAX_SK_BYTES = 1024
+MAX_TRANSACTION_BYTES = 4_000_000
+
+
+def write_key(write: Write) -> tuple[str, str]:
+    """The (pk, sk) a write touches."""
+    if isinstance(write, Put):
+        return write.item.pk, write.item.sk
+    return write.pk, write.sk
+
+
+def holds(condition: Condition, current: int | None) -> bool:
+    """Whether `condition` holds for a live item of version `current` (None: absent)."""
+    if isinstance(condition, Absent):
+        return current is None
+    if isinstance(condition, Exists):
+        return current is not None
+    if isinstance(condition, VersionIs):
+        return current == condition.version
+    raise TypeError(f"unknown condition {condition!r}")
+
+
+def describe_failure(condition: Condition, pk: str, sk: str, current: int | None) -> str:
+    """Why `condition` failed, in words."""
+    if isinstance(condition, Absent):
+        return f"{pk} / {sk} already exists (version {current})"
+    if isinstance(condition, Exists):
+        return f"{pk} / {sk} does not exist"
+    assert isinstance(condition, VersionIs)
+    found = "it is absent" if current is None else f"found version {current}"
+    return f"{pk} / {sk} changed: expected version {condition.version}, {found}"
+
+
+def validate_writes(writes: Sequence[Write]) -> list[str | None]:
+    """Check a transaction's shape and items; return each Put's data as JSON (None for others).
+
+    Raises InvalidInput for no writes, too many, two writes on one key, or a bad item.
+    """
+    if not writes:
+        raise InvalidInput("a transaction needs at least one write")
+    if len(writes) > MAX_TRANSACTION_WRITES:
+        raise InvalidInput(f"a transaction holds at most {MAX_TRANSACTION_WRITES} writes, got {len(writes)}")
+    seen: set[tuple[str, str]] = set()
+    for write in writes:
+        key = write_key(write)
+        check_key(*key)
+        if key in seen:
+            raise InvalidInput(f"two writes in one transaction touch {key[0]} / {key[1]}")
+        seen.add(key)
+    data = [item_json(w.item) if isinstance(w, Put) else None for w in writes]
+    total = sum(len(d) for d in data if d is not None)
+    if total > MAX_TRANSACTION_BYTES:
+        raise InvalidInput(f"a transaction writes at most {MAX_TRANSACTION_BYTES} bytes, got {total}")
+    return data
+
+
+def check_key(pk: str, sk: str) -> None:
+    """Raise InvalidInput unless both key parts are non-empty and within DynamoDB's sizes."""
+    if not pk or not sk:
+        raise InvalidInput("every key needs a non-empty pk and sk")
+    if len(pk.encode()) > MAX_PK_BYTES or len(sk.encode()) > MAX_SK_BYTES:
+        raise InvalidInput(f"key too long: pk ≤ {MAX_PK_BYTES} bytes, sk ≤ {MAX_SK_BYTES} bytes")
+
+
+def item_json(item: Item) -> str:
+    """The item's data as compact JSON, after checking the index keys and the item's size."""
+    check_key(item.pk, item.sk)
+    if (item.gsi1pk is None) != (item.gsi1sk is None) or item.gsi1pk == "" or item.gsi1sk == "":
+        raise InvalidInput(f"{item.pk} / {item.sk}: set both gsi1pk and gsi1sk (non-empty), or neither")
+    try:
+        data = json.dumps(item.data, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{item.pk} / {item.sk}: data is not plain JSON ({exc})") from exc
+    size = sum(len(part.encode()) for part in (data, item.pk, item.sk, item.gsi1pk or "", item.gsi1sk or ""))
+    if size > MAX_ITEM_BYTES:
+        raise InvalidInput(f"{item.pk} / {item.sk} is {size} bytes; an item holds at most {MAX_ITEM_BYTES}")
+    return data
+
+
+def with_version(item: Item, version: int) -> Item:
+    """`item` as stored at `version`."""
+    return Item(
+        pk=item.pk,
+        sk=item.sk,
+        data=item.data,
+        version=version,
+        ttl=item.ttl,
+        gsi1pk=item.gsi1pk,
+        gsi1sk=item.gsi1sk,
+    )
+
+
+def check_limit(limit: int) -> None:
+    """Raise InvalidInput for a page limit below 1."""
+    if limit < 1:
+        raise InvalidInput(f"a page limit must be at least 1, got {limit}")
+
+
+#: The fields of each kind of cursor: a partition query resumes after a sort key, an index
+#: query after (index sort key, pk, sk).
+_CURSOR_FIELDS = {"q": ("sk",), "i": ("g", "pk", "sk")}
+
+
+def encode_cursor(kind: str, position: dict[str, Any]) -> str:
+    """An opaque cursor for a position in a query (`kind` "q") or an index query ("i")."""
+    raw = json.dumps({"t": kind, **position}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str) -> dict[str, Any]:
+    """The position in a cursor of `kind`; InvalidInput for one this store did not issue."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        position = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("that page cursor is not one this store issued") from exc
+    if (
+        not isinstance(position, dict)
+        or position.get("t") != kind
+        or not all(isinstance(position.get(f), str) for f in _CURSOR_FIELDS[kind])
+    ):
+        raise InvalidInput("that page cursor is not one this store issued")
+    return position
