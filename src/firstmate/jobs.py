@@ -1,11 +1,12 @@
-"""Every scheduled job, declared once: the local scheduler runs these, and later the AWS
-template is generated from the same list."""
+"""Every scheduled job, declared once: the local scheduler runs these, and the AWS template's
+EventBridge schedules are generated from the same list (`firstmate aws render-template`)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from firstmate.bootstrap import App
+from firstmate.config import Settings
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError
@@ -13,6 +14,7 @@ from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.data import has_data
 from firstmate.services.intel import record_failure, run_weekly, sweep_archive
+from firstmate.services.outbox import dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.scheduler import Job
@@ -77,19 +79,25 @@ def sweep_archives(app: App, period: datetime) -> str:
     return f"{sweep_archive(app, app.clock.now())} archived pages removed"
 
 
-def declared_jobs(app: App) -> list[Job[App]]:
-    """The jobs for this configuration, in the business's time zone where it matters."""
+def dispatch_due(app: App, period: datetime) -> str:
+    """Deliver messages whose next attempt is due (on AWS the stream delivers new ones at once;
+    this picks up retries after a backoff)."""
+    report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, limit=200)
+    return f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
+
+
+def declared_jobs(settings: Settings) -> list[Job[App]]:
+    """The jobs for these settings, in the business's time zone where it matters. The local
+    scheduler runs these, and the AWS template's schedules are rendered from them."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
         Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
         Job(
-            Schedule(
-                "weekly_report", app.settings.weekly_report_cron, app.settings.timezone, "The weekly marketing report"
-            ),
+            Schedule("weekly_report", settings.weekly_report_cron, settings.timezone, "The weekly marketing report"),
             weekly_reports,
         ),
         Job(
-            Schedule("role_reports", app.settings.weekly_report_cron, app.settings.timezone, "The eight role reports"),
+            Schedule("role_reports", settings.weekly_report_cron, settings.timezone, "The eight role reports"),
             role_reports,
         ),
         Job(
@@ -99,5 +107,11 @@ def declared_jobs(app: App) -> list[Job[App]]:
         Job(
             Schedule("crew_reminders", "*/5 * * * *", "UTC", "Remind crew before their trips", timedelta(minutes=10)),
             crew_reminders,
+        ),
+        Job(
+            Schedule(
+                "outbox_retry", "*/5 * * * *", "UTC", "Retry messages whose backoff has passed", timedelta(minutes=10)
+            ),
+            dispatch_due,
         ),
     ]

@@ -44,7 +44,7 @@ class Workers:
 
     def schedule_once(self) -> bool:
         """One scheduler pass."""
-        run_due_jobs(self._app.store, self._app.clock, declared_jobs(self._app), self._app)
+        run_due_jobs(self._app.store, self._app.clock, declared_jobs(self._app.settings), self._app)
         return False
 
     def _spawn(self, name: str, step: Callable[[], bool], interval: float) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.adapters.clock import FixedClock, SystemClock
-from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.ports import Blobs, Clock, Store

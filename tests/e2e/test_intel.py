@@ -184,7 +184,7 @@ def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
     clock = app.clock
     assert isinstance(clock, FixedClock)
     clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
-    weekly = [job for job in declared_jobs(app) if job.name == "weekly_report"]
+    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
     assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
     assert last_runs(app.store, "weekly_report")[0]["status"] == "failed"
     [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]

@@ -19,7 +19,7 @@ def jobs_list() -> None:
 
     with app_context() as app:
         table = Table("job", "schedule", "zone", "next run (UTC)", "last run")
-        for job in declared_jobs(app):
+        for job in declared_jobs(app.settings):
             last = last_runs(app.store, job.name, limit=1)
             last_text = f"{last[0]['status']} {last[0]['at'][:16]}" if last else "never"
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
@@ -34,7 +34,7 @@ def jobs_run(name: str) -> None:
     from firstmate.services.scheduler import run_job_now
 
     with app_context() as app:
-        jobs = {j.name: j for j in declared_jobs(app)}
+        jobs = {j.name: j for j in declared_jobs(app.settings)}
         if name not in jobs:
             raise NotFound(f"no job named {name!r}", hint=f"choose one of {', '.join(sorted(jobs))}")
         run = run_job_now(app.store, app.clock, jobs[name], app)
