@@ -7,7 +7,7 @@ own settings (a temporary FIRSTMATE_HOME) or pass a clock to move time.
 from __future__ import annotations
 
 import os
-import secrets
+import secrets as random_tokens
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,13 +16,17 @@ from firstmate.adapters.analyst.clients import anthropic_messages, bedrock_conve
 from firstmate.adapters.analyst.llm import LlmAnalyst
 from firstmate.adapters.analyst.rules import RulesAnalyst
 from firstmate.adapters.blobs.local import LocalBlobs
+from firstmate.adapters.blobs.s3 import S3Blobs
 from firstmate.adapters.clock import SystemClock
 from firstmate.adapters.mail.outbox import OutboxMailer
+from firstmate.adapters.mail.ses import SesMailer
 from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
+from firstmate.adapters.secrets.aws import AwsSecrets
 from firstmate.adapters.secrets.local import LocalSecrets
 from firstmate.adapters.sources.ads_csv import CsvAdsSource
 from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
+from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.config import Settings
 from firstmate.domain.outbox import RetryPolicy
@@ -82,15 +86,16 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
     """Wire adapters for `settings`. Creates FIRSTMATE_HOME and its folders if needed."""
     clock = clock or SystemClock()
     _make_home(settings.home)
-    secret_key = _secret_key(settings)
+    secrets = _secrets(settings)
+    secret_key = _secret_key(settings, secrets)
     return App(
         settings=settings,
         clock=clock,
-        store=SqliteStore(settings.db_path, clock),
-        blobs=LocalBlobs(settings.blobs_path, signing_key=secret_key, upload_url="/uploads"),
+        store=_store(settings, clock),
+        blobs=_blobs(settings, secret_key),
         mailer=_mailer(settings, clock),
         secret_key=secret_key,
-        secrets=LocalSecrets(settings.home / "secrets.toml"),
+        secrets=secrets,
         retry_policy=RetryPolicy(
             max_attempts=settings.outbox_max_attempts,
             base_delay=timedelta(seconds=settings.outbox_base_delay_s),
@@ -121,7 +126,32 @@ def _make_home(home: Path) -> None:
         ) from None
 
 
+def _store(settings: Settings, clock: Clock) -> Store:
+    if settings.store == "dynamodb":
+        return DynamoStore(settings.table_name, clock, region=settings.aws_region)
+    return SqliteStore(settings.db_path, clock)
+
+
+def _blobs(settings: Settings, secret_key: bytes) -> Blobs:
+    if settings.blobs == "s3":
+        return S3Blobs(settings.bucket, settings.archive_bucket, region=settings.aws_region, base_url=settings.base_url)
+    return LocalBlobs(settings.blobs_path, signing_key=secret_key, upload_url="/uploads")
+
+
+def _secrets(settings: Settings) -> Secrets:
+    if settings.secrets == "aws":
+        return AwsSecrets(region=settings.aws_region, prefix=settings.secrets_prefix, cache_s=settings.secrets_cache_s)
+    return LocalSecrets(settings.home / "secrets.toml")
+
+
 def _mailer(settings: Settings, clock: Clock) -> Mailer:
+    if settings.mailer == "ses":
+        return SesMailer(
+            clock,
+            domain=settings.mail_domain,
+            region=settings.aws_region,
+            configuration_set=settings.ses_configuration_set or None,
+        )
     if settings.mailer == "smtp":
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
         config = SmtpConfig(
@@ -136,11 +166,13 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
     return OutboxMailer(settings.outbox_path, clock, domain=settings.mail_domain)
 
 
-def _secret_key(settings: Settings) -> bytes:
-    if settings.secret_key is not None:
-        value = settings.secret_key.get_secret_value().encode()
+def _secret_key(settings: Settings, secrets: Secrets) -> bytes:
+    if settings.secret_key is not None or settings.secrets == "aws":
+        # on AWS every function reads the one key from Secrets Manager: links signed by one verify in all
+        given = settings.secret_key.get_secret_value() if settings.secret_key else secrets.get("secret_key")
+        value = given.encode()
         if len(value) < 32:
-            raise ConfigError("FIRSTMATE_SECRET_KEY is too short", hint="use at least 32 random characters")
+            raise ConfigError("the secret key is too short", hint="use at least 32 random characters")
         return value
     path = settings.home / "secret.key"
     if not path.exists():
@@ -148,7 +180,7 @@ def _secret_key(settings: Settings) -> bytes:
         tmp = path.with_name(f".secret.key.{os.getpid()}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+            handle.write(random_tokens.token_urlsafe(48))
         try:
             os.link(tmp, path)
         except FileExistsError:

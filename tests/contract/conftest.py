@@ -12,6 +12,7 @@ import pytest
 
 from firstmate.adapters.aws.resources import create_resources
 from firstmate.adapters.blobs.local import LocalBlobs
+from firstmate.adapters.blobs.s3 import S3Blobs
 from firstmate.adapters.clock import FixedClock, SystemClock
 from firstmate.adapters.store.dynamodb import DynamoStore
 from firstmate.adapters.store.sqlite import SqliteStore
@@ -66,6 +67,10 @@ def store(store_factory: StoreFactory, clock: FixedClock) -> Iterator[Store]:
         close()
 
 
-@pytest.fixture(params=["local"])
+@pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.aws)])
 def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> Blobs:
+    if request.param == "s3":
+        request.getfixturevalue("aws")
+        create_resources(REGION, table="contract", bucket="contract-data", archive_bucket="contract-archive")
+        return S3Blobs("contract-data", "contract-archive", region=REGION, base_url="https://trips.example.com")
     return LocalBlobs(tmp_path / "blobs")

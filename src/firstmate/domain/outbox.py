@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from firstmate.domain.mail import OutgoingMessage
 
@@ -41,6 +42,19 @@ class RetryPolicy:
         return min(delay, self.max_delay)
 
 
+class MailFeedback(BaseModel):
+    """What the mail system said after accepting a message: delivered, bounced, complained of
+    (marked as spam) or rejected, and for which recipients."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["delivery", "bounce", "complaint", "reject"]
+    at: datetime
+    recipients: tuple[str, ...] = ()
+    permanent: bool = Field(default=False, description="A bounce that retrying will not fix.")
+    detail: str = Field(default="", max_length=500)
+
+
 class OutboxEntry(BaseModel):
     """One message waiting for, or done with, delivery."""
 
@@ -56,6 +70,7 @@ class OutboxEntry(BaseModel):
     sent_at: datetime | None = None
     provider_ref: str | None = None
     last_error: str | None = None
+    feedback: tuple[MailFeedback, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -120,3 +135,19 @@ def revive(entry: OutboxEntry, now: datetime) -> OutboxEntry:
     if entry.status is not OutboxStatus.DEAD:
         raise ValueError(f"only dead messages can be retried; {entry.key!r} is {entry.status}")
     return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, "due_at": now})
+
+
+def add_feedback(entry: OutboxEntry, feedback: MailFeedback) -> OutboxEntry:
+    """The entry with one more piece of feedback; the same feedback twice is recorded once
+    (notifications arrive at least once)."""
+    if feedback in entry.feedback:
+        return entry
+    return entry.model_copy(update={"feedback": (*entry.feedback, feedback)})
+
+
+def bounced(entry: OutboxEntry) -> tuple[str, ...]:
+    """Recipients whose address bounced for good or who complained: do not write to them again."""
+    return tuple(
+        sorted({r for f in entry.feedback if (f.kind == "bounce" and f.permanent) or f.kind == "complaint"
+                for r in f.recipients})
+    )  # fmt: skip

@@ -15,7 +15,7 @@ import structlog
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
+from firstmate.domain.outbox import MailFeedback, OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import (
     ConditionFailed,
@@ -115,24 +115,65 @@ def dispatch_outbox(
     """
     report = DispatchReport()
     for item in _due(store, clock.now(), limit):
-        entry = from_item(item)
-        if rules.out_of_attempts(entry, policy):
-            next_state = rules.give_up(entry)
-            log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
-        else:
-            next_state = rules.claim(entry, clock.now(), policy)
-        try:
-            claimed_item = store.put(to_item(next_state), VersionIs(item.version))
-        except ConditionFailed:
-            report.skipped += 1  # another dispatcher claimed it first
-            continue
-        if next_state.status is OutboxStatus.DEAD:
-            report.dead += 1
-            continue
-        outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
-        if _record(store, outcome, claimed_item.version):
-            _count(report, outcome)
+        _dispatch_item(store, mailer, clock, policy, item, report)
     return report
+
+
+def dispatch_entry(
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, org: str, key: str
+) -> DispatchReport:
+    """Deliver one entry if it is due now (the AWS stream handler's unit of work); an entry that
+    is not due, already sent or claimed by another dispatcher is left alone. Idempotent."""
+    report = DispatchReport()
+    item = store.get(outbox_pk(org), key)
+    if item is None or not from_item(item).is_due(clock.now()):
+        report.skipped += 1
+        return report
+    _dispatch_item(store, mailer, clock, policy, item, report)
+    return report
+
+
+def _dispatch_item(
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, item: Item, report: DispatchReport
+) -> None:
+    """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
+    entry = from_item(item)
+    if rules.out_of_attempts(entry, policy):
+        next_state = rules.give_up(entry)
+        log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
+    else:
+        next_state = rules.claim(entry, clock.now(), policy)
+    try:
+        claimed_item = store.put(to_item(next_state), VersionIs(item.version))
+    except ConditionFailed:
+        report.skipped += 1  # another dispatcher claimed it first
+        return
+    if next_state.status is OutboxStatus.DEAD:
+        report.dead += 1
+        return
+    outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
+    if _record(store, outcome, claimed_item.version):
+        _count(report, outcome)
+
+
+def record_feedback(
+    store: Store, orgs: Iterable[str], key: str, provider_ref: str, feedback: MailFeedback
+) -> OutboxEntry | None:
+    """Note what the mail system said about a sent message on its outbox entry, found by its
+    idempotency key among `orgs` and confirmed by the provider's reference. Returns the updated
+    entry, or None when no org sent such a message (feedback for mail firstmate did not send).
+    Recording the same feedback twice changes nothing."""
+    for org in orgs:
+        for _ in range(5):
+            item = store.get(outbox_pk(org), key)
+            if item is None or from_item(item).provider_ref != provider_ref:
+                break
+            updated = rules.add_feedback(from_item(item), feedback)
+            try:
+                return from_item(store.put(to_item(updated), VersionIs(item.version)))
+            except ConditionFailed:
+                continue  # the entry changed meanwhile: read it again
+    return None
 
 
 def _record(store: Store, outcome: OutboxEntry, claimed_version: int) -> bool:

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.config import Config
-
-#: Standard retry mode backs off on throttling and 5xx answers; timeouts keep a Lambda from hanging.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=20)
-
 
 def client(service: str, region: str) -> Any:
     """A low-level client for `service` in `region` (thread-safe; one per adapter)."""
     import boto3  # imported on first use: the local setup never pays for it
+    from botocore.config import Config
 
-    return boto3.session.Session().client(service, region_name=region, config=_CONFIG)
+    # standard retries back off on throttling and 5xx answers; timeouts keep a Lambda from hanging
+    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=20)
+    return boto3.session.Session().client(service, region_name=region, config=config)
 
 
 def error_code(exc: BaseException) -> str:

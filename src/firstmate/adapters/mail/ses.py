@@ -1,0 +1,117 @@
+"""SesMailer: the Mailer port on Amazon SES (v2 API, raw MIME).
+
+The message is the same MIME the SMTP and outbox mailers build (text, HTML, inline CID images),
+sent raw with every recipient, BCC included, in the envelope only. A configuration set publishes
+bounces and complaints, which `firstmate.aws.handlers.ses_events_handler` records on the message's
+outbox entry.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.mail.mime import build_mime
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import MailFeedback
+from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
+from firstmate.ports import Clock
+
+#: SES answers that retrying the same message can never fix.
+_PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException"}
+
+
+class SesMailer:
+    """The Mailer port on SES (see module docstring)."""
+
+    def __init__(self, clock: Clock, *, domain: str, region: str, configuration_set: str | None) -> None:
+        self._clock = clock
+        self._domain = domain
+        self._region = region
+        self._configuration_set = configuration_set
+        self._local = threading.local()
+
+    @property
+    def _ses(self) -> Any:
+        ses = getattr(self._local, "ses", None)
+        if ses is None:
+            ses = self._local.ses = client("sesv2", self._region)
+        return ses
+
+    def send(self, message: OutgoingMessage) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        mime = build_mime(message, domain=self._domain, date=self._clock.now())
+        request: dict[str, Any] = {
+            "FromEmailAddress": message.sender,
+            "Destination": {
+                "ToAddresses": list(message.to),
+                "CcAddresses": list(message.cc),
+                "BccAddresses": list(message.bcc),
+            },
+            "Content": {"Raw": {"Data": bytes(mime)}},
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            answer = self._ses.send_email(**request)
+        except ClientError as exc:
+            code = error_code(exc)
+            text = f"SES refused the message ({code}): {exc.response.get('Error', {}).get('Message', '')}"
+            if code in _PERMANENT:
+                raise PermanentDeliveryError(text) from exc
+            raise TransientDeliveryError(text) from exc  # throttling, paused sending, a missing config set
+        except BotoCoreError as exc:
+            raise TransientDeliveryError(f"cannot reach SES: {exc}") from exc
+        return str(answer["MessageId"])
+
+
+@dataclass(frozen=True)
+class SesEvent:
+    """One SES event about a message firstmate sent: which message, and what happened."""
+
+    idempotency_key: str
+    message_id: str
+    feedback: MailFeedback
+
+
+_KINDS = {"Bounce": "bounce", "Complaint": "complaint", "Delivery": "delivery", "Reject": "reject"}
+
+
+def parse_ses_event(event: Mapping[str, Any]) -> SesEvent | None:
+    """The SES event (as published by a configuration set) about one of firstmate's messages, or
+    None for other event types and mail without firstmate's X-Firstmate-Key header."""
+    kind = _KINDS.get(str(event.get("eventType") or event.get("notificationType") or ""))
+    mail = event.get("mail") or {}
+    headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in mail.get("headers") or []}
+    key = headers.get("x-firstmate-key")
+    if kind is None or not key or not mail.get("messageId"):
+        return None
+    body = event.get(kind) or {}
+    if kind == "bounce":
+        people = body.get("bouncedRecipients") or []
+        recipients = tuple(str(r.get("emailAddress", "")) for r in people)
+        codes = "; ".join(str(r["diagnosticCode"]) for r in people if r.get("diagnosticCode"))
+        detail = f"{body.get('bounceType', '')} / {body.get('bounceSubType', '')}" + (f": {codes}" if codes else "")
+        permanent = body.get("bounceType") == "Permanent"
+    elif kind == "complaint":
+        recipients = tuple(str(r.get("emailAddress", "")) for r in body.get("complainedRecipients") or [])
+        detail, permanent = str(body.get("complaintFeedbackType", "")), False
+    elif kind == "delivery":
+        recipients, detail, permanent = tuple(str(r) for r in body.get("recipients") or []), "", False
+    else:
+        recipients, detail, permanent = tuple(str(r) for r in mail.get("destination") or []), "", True
+        detail = str(body.get("reason", ""))
+    at = datetime.fromisoformat(str(body.get("timestamp") or mail.get("timestamp")).replace("Z", "+00:00"))
+    feedback = MailFeedback(
+        kind=kind,
+        at=at,
+        recipients=recipients,
+        permanent=permanent,
+        detail=detail[:500],
+    )
+    return SesEvent(idempotency_key=key, message_id=str(mail["messageId"]), feedback=feedback)

@@ -1,0 +1,141 @@
+"""The Lambda entrypoints. Each builds the App once per container from the environment (the
+adapters are chosen by settings alone) and calls the same use cases the local server runs.
+
+- `web_handler`: the web app behind API Gateway's HTTP API, through Mangum.
+- `dispatch_handler`: the table's stream; delivers each new or retried outbox entry, and reports
+  the records it could not handle so that only those are retried (then sent to the dead-letter queue).
+- `job_handler`: EventBridge Scheduler's `{"job": "<name>"}`; runs that job once per period.
+- `ses_events_handler`: SES's bounce, complaint, delivery and reject events, via SNS, recorded on
+  the message's outbox entry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+
+from firstmate.bootstrap import App, build
+from firstmate.config import load_settings
+from firstmate.logs import configure_logging
+
+log = structlog.get_logger(__name__)
+
+_app: App | None = None
+_web: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+
+
+def current_app() -> App:
+    """The App of this Lambda container, built on first use and kept for later invocations."""
+    global _app
+    if _app is None:
+        settings = load_settings()
+        configure_logging(settings.log_format, settings.log_level)
+        _app = build(settings)
+    return _app
+
+
+def reset() -> None:
+    """Forget the container's App (tests build a new one for new settings)."""
+    global _app, _web
+    if _app is not None:
+        _app.close()
+    _app, _web = None, None
+
+
+def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) request, answered by the FastAPI app."""
+    global _web
+    if _web is None:
+        from mangum import Mangum
+
+        from firstmate.web.app import create_app
+
+        # no background workers in a function: the stream and the schedules do their work
+        _web = Mangum(create_app(current_app(), run_workers=False), lifespan="off")
+    return _web(event, context)
+
+
+def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Deliver the outbox entries in a batch of DynamoDB stream records.
+
+    Returns `batchItemFailures` naming each record whose entry could not be handled (the store
+    was unavailable, a bug): Lambda retries from those, and after its retries sends them to the
+    dead-letter queue. A message that fails to send is not a failed record: the outbox already
+    holds it for a retry with backoff (the `outbox_retry` job), or marks it dead.
+    """
+    from firstmate.services.outbox import dispatch_entry
+
+    app = current_app()
+    failures: list[dict[str, str]] = []
+    for record in event.get("Records", []):
+        target = _outbox_target(record)
+        if target is None:
+            continue
+        try:
+            dispatch_entry(app.store, app.mailer, app.clock, app.retry_policy, *target)
+        except Exception:
+            log.exception("dispatch.record_failed", org=target[0], key=target[1])
+            failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
+    return {"batchItemFailures": failures}
+
+
+def _outbox_target(record: dict[str, Any]) -> tuple[str, str] | None:
+    """(org, key) of the open outbox entry a stream record shows, or None for anything else."""
+    if record.get("eventName") not in ("INSERT", "MODIFY"):
+        return None
+    image = record.get("dynamodb", {}).get("NewImage") or {}
+    if image.get("gsi1pk", {}).get("S") != "OUTBOX#DUE":
+        return None
+    pk = image.get("pk", {}).get("S", "")
+    org = pk.removeprefix("ORG#").removesuffix("#OUTBOX")
+    key = image.get("sk", {}).get("S", "")
+    return (org, key) if org and key and pk.endswith("#OUTBOX") else None
+
+
+def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Run the scheduled job named in `event["job"]` for its current period, once.
+
+    A duplicate delivery of the same schedule finds the period claimed and does nothing. A failed
+    run raises, so that the scheduler's retry policy tries again (the run record counts attempts).
+    """
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.scheduler import run_due_jobs
+
+    app = current_app()
+    name = str(event.get("job", ""))
+    jobs = {job.name: job for job in declared_jobs(app.settings)}
+    if name not in jobs:
+        raise ValueError(f"no job named {name!r}; the schedules know {', '.join(sorted(jobs))}")
+    runs = run_due_jobs(app.store, app.clock, [jobs[name]], app)
+    failed = [run for run in runs if run.status != "done"]
+    if failed:
+        raise RuntimeError(f"job {name} failed: {failed[0].detail}")
+    detail = runs[0].detail if runs else "already ran for this period"
+    return {"job": name, "ran": len(runs), "detail": detail}
+
+
+def ses_events_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Record SES events (delivered through SNS) on the outbox entries of the messages they
+    concern. Events about mail firstmate did not send are ignored."""
+    from firstmate.adapters.mail.ses import parse_ses_event
+    from firstmate.services.business import list_orgs
+    from firstmate.services.outbox import record_feedback
+
+    app = current_app()
+    recorded = ignored = 0
+    for record in event.get("Records", []):
+        parsed = parse_ses_event(json.loads(record.get("Sns", {}).get("Message") or "{}"))
+        if parsed is None:
+            ignored += 1
+            continue
+        orgs = list_orgs(app.store)
+        entry = record_feedback(app.store, orgs, parsed.idempotency_key, parsed.message_id, parsed.feedback)
+        if entry is None:
+            ignored += 1
+            continue
+        recorded += 1
+        log.info("mail.feedback", org=entry.org, key=entry.key, kind=parsed.feedback.kind)
+    return {"recorded": recorded, "ignored": ignored}

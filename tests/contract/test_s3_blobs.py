@@ -1,0 +1,65 @@
+"""What S3Blobs adds to the Blobs contract: the archive bucket, and browser uploads by presigned POST."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from firstmate.adapters.aws.clients import client
+from firstmate.adapters.aws.resources import ARCHIVE_DAYS, create_resources
+from firstmate.adapters.blobs.s3 import S3Blobs
+from tests.moto_server import REGION, MotoServer
+
+pytestmark = pytest.mark.aws
+
+
+@pytest.fixture
+def blobs(aws: MotoServer) -> S3Blobs:
+    create_resources(REGION, table="t", bucket="trip-data", archive_bucket="trip-archive")
+    return S3Blobs("trip-data", "trip-archive", region=REGION, base_url="https://trips.example.com/")
+
+
+def test_raw_archives_go_to_the_bucket_that_forgets_them_after_90_days(blobs: S3Blobs) -> None:
+    blobs.put("raw/demo/run-1/page-1.json", b"{}", "application/json")
+    blobs.put("reports/demo/weekly.html", b"<p>", "text/html")
+    s3 = client("s3", REGION)
+    archived = [o["Key"] for o in s3.list_objects_v2(Bucket="trip-archive").get("Contents", [])]
+    assert archived == ["raw/demo/run-1/page-1.json"]
+    rules = s3.get_bucket_lifecycle_configuration(Bucket="trip-archive")["Rules"]
+    assert [r["Expiration"]["Days"] for r in rules] == [ARCHIVE_DAYS]
+    assert [b.key for b in blobs.list()] == ["raw/demo/run-1/page-1.json", "reports/demo/weekly.html"]
+    assert [b.key for b in blobs.list("raw/")] == ["raw/demo/run-1/page-1.json"]
+
+
+def _policy(fields: dict[str, str]) -> dict[str, object]:
+    policy: dict[str, object] = json.loads(base64.b64decode(fields["policy"]))
+    return policy
+
+
+def test_a_presigned_post_limits_size_type_key_and_where_the_browser_goes(blobs: S3Blobs) -> None:
+    expires = datetime.now(UTC) + timedelta(minutes=30)
+    form = blobs.presign_upload(
+        "quarantine/demo/bk-1/abcd", content_type_prefix="image/", max_bytes=15_000_000, expires_at=expires,
+        redirect_to="/g/CODE/photos/check?id=abcd",
+    )  # fmt: skip
+    policy = _policy(dict(form.fields))
+    conditions = policy["conditions"]
+    assert isinstance(conditions, list)
+    assert ["content-length-range", 1, 15_000_000] in conditions
+    assert ["starts-with", "$Content-Type", "image/"] in conditions
+    assert {"key": "quarantine/demo/bk-1/abcd"} in conditions
+    redirect = "https://trips.example.com/g/CODE/photos/check?id=abcd"
+    assert {"success_action_redirect": redirect} in conditions
+    assert form.fields["success_action_redirect"] == redirect
+
+    # the browser's POST, as the guest page's form sends it: the fields, then the file
+    answer = httpx.post(
+        form.url, data=dict(form.fields), files={"file": ("boat.png", b"\x89PNG\r\n\x1a\n", "image/png")}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"].startswith(redirect)
+    assert blobs.get("quarantine/demo/bk-1/abcd") == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,212 @@
+"""The whole demo flow on AWS (moto's server over HTTP), with the AWS adapters chosen by settings
+alone, through the Lambda handlers; and the same report documents as the local SQLite run."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from firstmate.adapters.aws.clients import client
+from firstmate.adapters.aws.resources import create_resources
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.dynamodb import DynamoStore
+from firstmate.aws import handlers
+from firstmate.bootstrap import App, build
+from firstmate.config import load_settings
+from firstmate.demo.run import DEMO_ORG, direct_booking, run_demo
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.domain.reports.document import ROLES
+from firstmate.services import outbox
+from firstmate.services.business import load_business
+from tests.moto_server import REGION, MotoServer
+
+pytestmark = [pytest.mark.aws, pytest.mark.slow]
+
+AWS_SETTINGS = {
+    "FIRSTMATE_STORE": "dynamodb",
+    "FIRSTMATE_BLOBS": "s3",
+    "FIRSTMATE_MAILER": "ses",
+    "FIRSTMATE_SECRETS": "aws",
+    "FIRSTMATE_TABLE_NAME": "fm-table",
+    "FIRSTMATE_BUCKET": "fm-data",
+    "FIRSTMATE_ARCHIVE_BUCKET": "fm-archive",
+    "FIRSTMATE_SES_CONFIGURATION_SET": "fm-events",
+    "FIRSTMATE_AWS_REGION": REGION,
+}
+
+
+def _provision() -> None:
+    """What `sam deploy` creates, and what the operator sets up once (docs/deploy-aws.md)."""
+    create_resources(REGION, table="fm-table", bucket="fm-data", archive_bucket="fm-archive")
+    ses = client("sesv2", REGION)
+    ses.create_email_identity(EmailIdentity="example.com")
+    ses.create_configuration_set(ConfigurationSetName="fm-events")
+    client("secretsmanager", REGION).create_secret(Name="firstmate/secret_key", SecretString="k" * 48)
+
+
+def _http_event(method: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) request, as Lambda receives it."""
+    raw = json.dumps(body).encode()
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "trips.example.com", "content-type": "application/json", **headers},
+        "requestContext": {
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9"},
+            "domainName": "trips.example.com",
+            "stage": "$default",
+        },
+        "body": base64.b64encode(raw).decode(),
+        "isBase64Encoded": True,
+    }
+
+
+def _stream_records() -> list[dict[str, Any]]:
+    """Every record on the table's stream so far, as the dispatcher function receives them."""
+    table = client("dynamodb", REGION).describe_table(TableName="fm-table")["Table"]
+    streams = client("dynamodbstreams", REGION)
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=table["LatestStreamArn"])["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=table["LatestStreamArn"], ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            page = streams.get_records(ShardIterator=iterator, Limit=1000)
+            records += page["Records"]
+            iterator = page.get("NextShardIterator") if page["Records"] else None
+    return records
+
+
+def _sns(message: dict[str, Any]) -> dict[str, Any]:
+    return {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(message)}}]}
+
+
+def _report_documents(out: Path) -> dict[str, Any]:
+    """The eight role documents, with the values of the settings that differ between the two
+    setups by design (the adapters and resource names the CTO report lists) blanked."""
+    chosen = set(AWS_SETTINGS) | {"FIRSTMATE_HOME"}
+
+    def blank(value: Any) -> Any:
+        if isinstance(value, list):
+            if len(value) == 3 and isinstance(value[0], str) and value[0] in chosen and value[1] == "setting":
+                return [value[0], value[1], "…"]
+            return [blank(v) for v in value]
+        if isinstance(value, dict):
+            return {k: blank(v) for k, v in value.items()}
+        return value
+
+    return {role: blank(json.loads((out / "reports" / f"{role}.json").read_text())) for role in ROLES}
+
+
+@pytest.fixture
+def aws_app(aws: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FixedClock) -> App:
+    _provision()
+    for name, value in AWS_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FIRSTMATE_HOME", str(tmp_path / "lambda-tmp"))
+    app = build(load_settings(), clock=clock)  # configuration alone chooses the adapters
+    monkeypatch.setattr(handlers, "_app", app)  # the container's App, on the test's clock
+    monkeypatch.setattr(handlers, "_web", None)
+    return app
+
+
+def test_the_demo_flow_runs_on_aws_and_reports_match_the_local_run(
+    aws_app: App, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(aws_app.store, DynamoStore)
+
+    # the demo: email and API bookings fanned out, weekly report, data import, eight role reports,
+    # and every message delivered through SES
+    result = run_demo(aws_app, tmp_path / "aws-out")
+    sent = outbox.list_entries(aws_app.store, DEMO_ORG, limit=1000)
+    assert len(sent) == 23 and {e.status for e in sent} == {OutboxStatus.SENT}
+    assert result.api_key
+
+    # a new booking through the web function (API Gateway → Mangum → FastAPI)
+    profile = load_business(aws_app.store, DEMO_ORG)
+    assert profile is not None
+    booking = {**direct_booking(aws_app, profile), "external_id": "WEB-2002", "asset": "sea-lark"}
+    auth = {"authorization": f"Bearer {result.api_key}"}
+    answer = handlers.web_handler(_http_event("POST", "/api/v1/bookings", booking, auth), None)
+    assert answer["statusCode"] == 201, answer["body"]
+    event_id = json.loads(answer["body"])["event_id"]
+
+    # a crew member claims the captain's role through the same function; a second one is too late
+    claim = f"/api/v1/events/{event_id}/roles/captain/claim"
+    first = handlers.web_handler(_http_event("POST", claim, {}, {**auth, "x-acting-for": "marisol"}), None)
+    assert first["statusCode"] == 200, first["body"]
+    late = handlers.web_handler(_http_event("POST", claim, {}, {**auth, "x-acting-for": "jonah"}), None)
+    assert late["statusCode"] == 409 and "Marisol" in late["body"]
+
+    # the stream carries the new notices to the dispatcher function, which sends each exactly once
+    records = _stream_records()
+    pending = [e for e in outbox.list_entries(aws_app.store, DEMO_ORG, limit=1000) if e.status is OutboxStatus.PENDING]
+    assert pending, "the new booking queued notices"
+    before = _ses_sent()
+    assert handlers.dispatch_handler({"Records": records}, None) == {"batchItemFailures": []}
+    after = _ses_sent()
+    assert handlers.dispatch_handler({"Records": records}, None) == {"batchItemFailures": []}  # redelivered
+    assert after > before and _ses_sent() == after  # the redelivered batch sent nothing again
+    entries = outbox.list_entries(aws_app.store, DEMO_ORG, limit=1000)
+    assert {e.status for e in entries} == {OutboxStatus.SENT} and len(entries) == 23 + len(pending)
+    assert len({e.provider_ref for e in entries}) == len(entries)  # each its own SES message
+
+    # EventBridge Scheduler runs a job by name, once per period however often it is delivered
+    assert handlers.job_handler({"job": "sweep"}, None)["ran"] == 1
+    assert handlers.job_handler({"job": "sweep"}, None)["ran"] == 0
+    with pytest.raises(ValueError, match="no job named"):
+        handlers.job_handler({"job": "nope"}, None)
+
+    # SES says one message bounced: recorded on its outbox entry, once however often SNS repeats it
+    target = entries[0]
+    bounce = _bounce_event(target.provider_ref or "", target.key, target.message.to[0])
+    assert handlers.ses_events_handler(_sns(bounce), None) == {"recorded": 1, "ignored": 0}
+    handlers.ses_events_handler(_sns(bounce), None)
+    stranger = _bounce_event("not-ours", "someone-else", "x@example.com")
+    assert handlers.ses_events_handler(_sns(stranger), None) == {"recorded": 0, "ignored": 1}
+    [feedback] = outbox.get_entry(aws_app.store, DEMO_ORG, target.key).feedback
+    assert feedback.kind == "bounce" and feedback.permanent and feedback.recipients == (target.message.to[0],)
+
+    # the same input on the laptop setup gives the same eight report documents
+    for name in [*AWS_SETTINGS, "FIRSTMATE_HOME"]:
+        monkeypatch.delenv(name)
+    local = build(load_settings(home=tmp_path / "local-home"), clock=FixedClock(clock.now()))
+    try:
+        run_demo(local, tmp_path / "local-out")
+    finally:
+        local.close()
+    aws_docs = _report_documents(tmp_path / "aws-out")
+    assert _report_documents(tmp_path / "local-out") == aws_docs
+    assert all(doc["sections"] for doc in aws_docs.values())
+
+
+def _ses_sent() -> int:
+    """How many deliveries SES has accepted in this account."""
+    return int(client("ses", REGION).get_send_quota()["SentLast24Hours"])
+
+
+def _bounce_event(message_id: str, key: str, address: str) -> dict[str, Any]:
+    """An SES event-publishing bounce, as the configuration set sends it to SNS."""
+    return {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": address, "diagnosticCode": "smtp; 550 5.1.1 user unknown"}],
+            "timestamp": "2026-06-01T16:05:00.000Z",
+        },
+        "mail": {
+            "timestamp": "2026-06-01T16:00:00.000Z",
+            "messageId": message_id,
+            "source": "firstmate@example.com",
+            "destination": [address],
+            "headersTruncated": False,
+            "headers": [{"name": "X-Firstmate-Key", "value": key}, {"name": "Subject", "value": "Your trip"}],
+        },
+    }
