@@ -152,6 +152,25 @@ def test_transaction_check_guards_without_writing(store: Store) -> None:
     assert store.get(PK, "a") is None
 
 
+def test_a_transaction_of_checks_only_writes_nothing_and_still_checks(store: Store) -> None:
+    store.put(_item("guard"))
+    assert store.transact([Check(PK, "guard", Exists()), Check(PK, "free", Absent())]) == []
+    with pytest.raises(ConditionFailed) as failure:
+        store.transact([Check(PK, "guard", VersionIs(1)), Check(PK, "free", Exists())])
+    assert failure.value.index == 1
+    assert _all(store, PK) == ["guard"]
+
+
+def test_conditions_see_an_expired_item_as_absent(store: Store, clock: FixedClock) -> None:
+    stored = store.put(Item(PK, "link", {"n": 1}, ttl=to_epoch(clock.now() + timedelta(minutes=1))))
+    clock.advance(timedelta(minutes=2))
+    with pytest.raises(ConditionFailed):
+        store.put(Item(PK, "link", {"n": 2}), VersionIs(stored.version))
+    with pytest.raises(ConditionFailed):
+        store.transact([Check(PK, "link", Exists())])
+    assert store.put(Item(PK, "link", {"n": 3})).version == 1  # a plain put starts it over
+
+
 def test_transaction_limits(store: Store) -> None:
     too_many = [Put(_item(f"k{i:03d}")) for i in range(MAX_TRANSACTION_WRITES + 1)]
     with pytest.raises(InvalidInput):

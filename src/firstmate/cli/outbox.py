@@ -61,6 +61,12 @@ def outbox_show(org: str, key: str) -> None:
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
     if e.last_error:
         out.print(f"Last error: {e.last_error}", markup=False)
+    for f in e.feedback:  # what the mail system said afterwards (SES bounces and complaints)
+        who = f": {', '.join(f.recipients)}" if f.recipients else ""
+        out.print(
+            f"{f.kind.capitalize()} {f.at:%Y-%m-%d %H:%M} UTC{who}" + (f" ({f.detail})" if f.detail else ""),
+            markup=False,
+        )
     out.print("")
     out.print(e.message.text, markup=False, highlight=False)
 

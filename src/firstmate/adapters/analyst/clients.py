@@ -49,10 +49,11 @@ def anthropic_messages(api_key: str, model: str, base_url: str | None = None) ->
 
 
 def bedrock_converse(model_id: str, region: str, endpoint_url: str | None = None) -> Complete:
-    """Amazon Bedrock's Converse API with the default AWS credentials chain."""
-    import boto3
+    """Amazon Bedrock's Converse API on the standard AWS credentials chain, like every AWS adapter."""
+    from firstmate.adapters.aws.clients import client as aws_client
 
-    client: Any = boto3.client("bedrock-runtime", region_name=region, endpoint_url=endpoint_url)
+    # a model writing a whole analysis takes far longer than a table read
+    client: Any = aws_client("bedrock-runtime", region, endpoint_url=endpoint_url, read_timeout=180)
 
     def complete(system: str, prompt: str) -> str:
         answer = client.converse(

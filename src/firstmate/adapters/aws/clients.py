@@ -8,14 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 
-def client(service: str, region: str) -> Any:
-    """A low-level client for `service` in `region` (thread-safe; one per adapter)."""
+def client(service: str, region: str, *, endpoint_url: str | None = None, read_timeout: float = 20) -> Any:
+    """A low-level client for `service` in `region` (thread-safe; one per adapter); `endpoint_url`
+    overrides AWS_ENDPOINT_URL for this client only."""
     import boto3  # imported on first use: the local setup never pays for it
     from botocore.config import Config
 
     # standard retries back off on throttling and 5xx answers; timeouts keep a Lambda from hanging
-    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=20)
-    return boto3.session.Session().client(service, region_name=region, config=config)
+    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=read_timeout)
+    return boto3.session.Session().client(service, region_name=region, config=config, endpoint_url=endpoint_url)
 
 
 def error_code(exc: BaseException) -> str:

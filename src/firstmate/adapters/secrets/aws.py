@@ -74,7 +74,7 @@ class AwsSecrets:
             raise _Unavailable(f"Secrets Manager refused {secret_id} ({code})") from exc
         except BotoCoreError as exc:
             raise _Unavailable(f"cannot reach Secrets Manager: {exc}") from exc
-        value = answer.get("SecretString")
+        value = (answer.get("SecretString") or "").strip()
         if not value:
             raise ConfigError(f"secret {secret_id} is empty", hint=hint)
         return str(value)

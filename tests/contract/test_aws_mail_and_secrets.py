@@ -1,0 +1,116 @@
+"""SesMailer and AwsSecrets against moto's server over HTTP."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+
+import httpx
+import pytest
+
+from firstmate.adapters.aws.clients import client
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.mail.ses import SesMailer, parse_ses_event
+from firstmate.adapters.secrets.aws import AwsSecrets
+from firstmate.errors import ConfigError, PermanentDeliveryError
+from tests.contract.test_mailer import _assert_multipart, _message
+from tests.moto_server import REGION, MotoServer
+
+pytestmark = pytest.mark.aws
+
+
+def _ses_messages(aws: MotoServer) -> list[dict[str, object]]:
+    data = httpx.get(f"{aws.url}/moto-api/data.json", timeout=60).json()
+    messages: list[dict[str, object]] = data.get("ses", {}).get("RawMessage", [])
+    return messages
+
+
+def test_ses_sends_raw_multipart_with_bcc_only_in_the_envelope(aws: MotoServer, clock: FixedClock) -> None:
+    ses = client("sesv2", REGION)
+    ses.create_email_identity(EmailIdentity="example.com")
+    ses.create_configuration_set(ConfigurationSetName="fm-events")
+    mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set="fm-events")
+    ref = mailer.send(_message())
+    [sent] = [m for m in _ses_messages(aws) if m["id"] == ref]
+    assert "audit@example.com" in str(sent["destinations"])
+    msg = email.message_from_string(str(sent["raw_data"]), policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+    _assert_multipart(msg)
+    assert msg["X-Firstmate-Key"] == "report:2026-06-01:owner"
+
+
+def test_ses_refusing_an_unverified_sender_is_permanent(aws: MotoServer, clock: FixedClock) -> None:
+    mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
+    with pytest.raises(PermanentDeliveryError, match="MessageRejected"):
+        mailer.send(_message())
+
+
+def _event(kind: str, body: dict[str, object], key: str | None = "welcome:v1") -> dict[str, object]:
+    headers = [{"name": "X-Firstmate-Key", "value": key}] if key else []
+    mail = {"timestamp": "2026-06-01T16:00:00Z", "messageId": "0100-abc", "destination": ["a@example.com"],
+            "headers": headers}  # fmt: skip
+    return {"eventType": kind, "mail": mail, kind.lower(): body}
+
+
+def test_ses_events_read_as_feedback_on_one_message() -> None:
+    complaint = parse_ses_event(_event("Complaint", {
+        "complainedRecipients": [{"emailAddress": "a@example.com"}], "complaintFeedbackType": "abuse",
+        "timestamp": "2026-06-02T08:00:00Z"}))  # fmt: skip
+    assert complaint is not None and complaint.idempotency_key == "welcome:v1" and complaint.message_id == "0100-abc"
+    assert complaint.feedback.kind == "complaint" and complaint.feedback.recipients == ("a@example.com",)
+    delivery = parse_ses_event(
+        _event("Delivery", {"recipients": ["a@example.com"], "timestamp": "2026-06-01T16:00:02Z"})
+    )
+    assert delivery is not None and delivery.feedback.kind == "delivery" and not delivery.feedback.permanent
+    soft = parse_ses_event(
+        _event("Bounce", {"bounceType": "Transient", "bouncedRecipients": [{"emailAddress": "a@example.com"}]})
+    )
+    assert soft is not None and not soft.feedback.permanent
+    assert parse_ses_event(_event("Open", {})) is None  # not an event firstmate records
+    assert parse_ses_event(_event("Bounce", {"bounceType": "Permanent"}, key=None)) is None  # not our mail
+
+
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_secrets_are_cached_and_a_rotation_is_picked_up_without_a_restart(aws: MotoServer) -> None:
+    manager = client("secretsmanager", REGION)
+    manager.create_secret(Name="firstmate/meta_access_token", SecretString="token-one")
+    ticks = Ticks()
+    secrets = AwsSecrets(region=REGION, prefix="firstmate/", cache_s=300, monotonic=ticks)
+    assert secrets.get("meta_access_token") == "token-one"
+    manager.put_secret_value(SecretId="firstmate/meta_access_token", SecretString="token-two")  # rotated
+    ticks.now = 299
+    assert secrets.get("meta_access_token") == "token-one"  # still cached
+    ticks.now = 301
+    assert secrets.get("meta_access_token") == "token-two"
+
+
+def test_a_missing_or_empty_secret_says_how_to_set_it(aws: MotoServer) -> None:
+    secrets = AwsSecrets(region=REGION, prefix="firstmate/")
+    with pytest.raises(ConfigError, match="does not exist") as missing:
+        secrets.get("hubspot_token")
+    assert "put-secret-value --secret-id firstmate/hubspot_token" in str(missing.value)
+    client("secretsmanager", REGION).create_secret(Name="firstmate/hubspot_token", SecretString="  ")
+    with pytest.raises(ConfigError, match="is empty"):
+        secrets.get("hubspot_token")
+
+
+def test_the_last_good_secret_outlives_an_outage(aws: MotoServer) -> None:
+    client("secretsmanager", REGION).create_secret(Name="firstmate/secret_key", SecretString="s" * 48)
+    ticks = Ticks()
+    secrets = AwsSecrets(region=REGION, cache_s=60, monotonic=ticks)
+    assert secrets.get("secret_key") == "s" * 48
+    secrets._client = client("secretsmanager", REGION, endpoint_url="http://127.0.0.1:9")  # now unreachable
+    ticks.now = 120
+    assert secrets.get("secret_key") == "s" * 48  # the cache is stale, but the last good value serves
+    with pytest.raises(ConfigError, match="retry"):
+        secrets.get("meta_access_token")  # nothing to fall back on
