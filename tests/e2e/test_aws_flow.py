@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +212,57 @@ def _bounce_event(message_id: str, key: str, address: str) -> dict[str, Any]:
             "headers": [{"name": "X-Firstmate-Key", "value": key}, {"name": "Subject", "value": "Your trip"}],
         },
     }
+
+
+def test_a_guest_photo_goes_straight_to_s3_and_is_promoted_only_after_the_check(
+    aws_app: App, clock: FixedClock
+) -> None:
+    from urllib.parse import urlsplit
+
+    import httpx
+    from fastapi.testclient import TestClient
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body
+    from tests.web.test_guest_flow import DEPARTURE, PNG
+
+    save_business(aws_app.store, demo_profile())
+    save_people(aws_app.store, "demo", demo_people())
+    code = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking.guest_code
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    browser = TestClient(create_app(aws_app))
+
+    def upload(data: bytes) -> str:
+        page = browser.get(f"/g/{code}").text
+        [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+        fields.pop("waiver_version", None)
+        stored = httpx.post(action, data=fields, files={"file": ("p.png", data, "image/png")})  # to S3 itself
+        assert stored.status_code == 303, stored.text
+        back = urlsplit(stored.headers["location"])
+        return f"{back.path}?{back.query}"
+
+    check = upload(PNG)
+    assert [b.key for b in aws_app.blobs.list("quarantine/")] == [f"quarantine/demo/{_booking(check)}"]
+    assert browser.get(check, follow_redirects=False).status_code == 303  # checked: a real PNG
+    [photo] = aws_app.blobs.list("photos/")
+    assert aws_app.blobs.head(photo.key) is not None and aws_app.blobs.get(photo.key) == PNG
+    [shown] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{code}").text)
+    assert browser.get(shown).content == PNG
+
+    refused = browser.get(upload(b"MZ\x90\x00 not a picture"))
+    assert refused.status_code == 422 and "not a photo" in refused.text
+    assert aws_app.blobs.list("quarantine/") == []  # nothing unchecked stays in storage
+    assert len(aws_app.blobs.list("photos/")) == 1
+
+
+def _booking(check_url: str) -> str:
+    """The booking and upload id a check URL's S3 key names (quarantine/<org>/<booking>/<id>)."""
+    key = re.search(r"key=quarantine%2Fdemo%2F([^&]+)", check_url)
+    assert key is not None, check_url
+    return key.group(1).replace("%2F", "/")
