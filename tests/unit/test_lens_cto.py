@@ -214,3 +214,104 @@ def test_empty_snapshot_says_what_to_fill() -> None:
     assert "add engineering to business.yaml" in summaries["Delivery maturity"]
     assert doc.headline == "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
     assert all(s.method for s in doc.sections)
+
+
+def test_older_lambda_runtimes_are_past_end_of_support_however_the_data_folder_writes_them() -> None:
+    # dates from the deprecated-runtimes table of the AWS Lambda developer guide ("Lambda runtimes")
+    past = {
+        "Py37": ("python3.7", "04 Dec 2023"),
+        "Py36": ("Python 3.6", "18 Jul 2022"),
+        "Py27": ("python2.7", "15 Jul 2021"),
+        "Node14": ("nodejs14.x", "04 Dec 2023"),
+        "Node12": ("Node.js 12", "31 Mar 2023"),
+        "Node10": ("node 10.24.1", "30 Jul 2021"),
+        "Go": ("go1.x", "08 Jan 2024"),
+        "Java": ("java8", "08 Jan 2024"),
+        "Custom": ("provided", "08 Jan 2024"),
+        "Ruby": ("Ruby 2.7", "07 Dec 2023"),
+        "Core": (".NET Core 3.1", "03 Apr 2023"),
+        "Net6": ("dotnet6", "20 Dec 2024"),
+    }
+    still_supported = [
+        _service("java-al2", "function", name="Java AL2", runtime="java8.al2"),  # Java 8 on Amazon Linux 2
+        _service("custom-al2", "function", name="Custom AL2", runtime="provided.al2"),
+        _service("go-host", "hosting", name="Go host", runtime="go", version="1.22.3"),  # not the go1.x runtime
+    ]
+    functions = [_service(name.lower(), "function", name=name, runtime=runtime) for name, (runtime, _) in past.items()]
+    doc = cto_report(_snapshot(functions + still_supported))
+    status = {r[0]: r[4] for r in _section(doc, "Stack audit").tables[0].rows}
+    for name, (runtime, ended) in past.items():
+        assert status[name] == f"past end of support ({ended})", runtime
+        found = _finding(doc, f"cto:runtime:{name.lower()}")
+        assert found.severity is Severity.HIGH and f"support ended {ended}" in found.title
+    assert [status[n] for n in ("Java AL2", "Custom AL2", "Go host")] == ["ok", "ok", "ok"]
+    assert not [f for f in doc.findings if f.key.split(":")[2] in {"java-al2", "custom-al2", "go-host"}]
+
+
+def _entry(name: str, value: str) -> dict[str, Any]:
+    """A plain config entry as `firstmate aws inventory` writes it on a Route 53 zone row."""
+    return {"name": name, "is_set": True, "secret": False, "value": value}
+
+
+def test_a_zone_with_dangling_records_is_a_high_finding_listing_them() -> None:
+    gone_bucket = "CNAME → missing-bucket.s3-website-us-east-1.amazonaws.com (no S3 bucket missing-bucket here)"
+    gone_cdn = "CNAME → d000fictional.cloudfront.net (no CloudFront distribution with that domain here)"
+    doc = cto_report(
+        _snapshot([
+            _service("zone-example-com", "domain", name="example.com (Route 53 zone)", version="",
+                     config=[_entry("records", "9"), _entry("private", "no"),
+                             _entry("dangling shop.example.com", gone_bucket),
+                             _entry("dangling old.example.com", gone_cdn)]),
+            _service("zone-clean", "domain", name="clean.example (Route 53 zone)", version="",
+                     config=[_entry("records", "4"), _entry("private", "no")]),
+            _service("by-hand", "domain", name="charters.example.com", version=""),
+        ])
+    )  # fmt: skip
+    dangling = _finding(doc, "cto:dangling-dns:zone-example-com")
+    assert dangling.severity is Severity.HIGH and dangling.owner == "cto"
+    assert dangling.title == (
+        "Fix 2 dangling DNS records in example.com (Route 53 zone): delete the records or recreate their targets"
+    )
+    assert dangling.detail.startswith(f"old.example.com: {gone_cdn}; shop.example.com: {gone_bucket}. Each points")
+    assert "takes over the subdomain" in dangling.detail
+    assert dangling.detail.endswith("Delete the record, or recreate the target.")
+    assert len([f for f in doc.findings if f.key.startswith("cto:dangling-dns:")]) == 1  # one per zone, not per record
+    checklist = _section(doc, "Security hardening").tables[0].rows
+    rows = {r[2]: r[1] for r in checklist if r[0] == "No dangling DNS records"}
+    assert rows == {"example.com (Route 53 zone): old.example.com, shop.example.com": "✗",
+                    "clean.example (Route 53 zone)": "✓"}  # fmt: skip
+    assert not [r for r in checklist if r[2] == "charters.example.com"]  # records never read: nothing claimed
+    assert doc.headline.startswith("1 high-risk security gap;")
+
+
+def test_one_dangling_record_reads_in_the_singular() -> None:
+    doc = cto_report(
+        _snapshot([_service("zone", "domain", name="example.com", version="",
+                            config=[_entry("records", "3"), _entry("dangling shop.example.com", "CNAME → gone")])])
+    )  # fmt: skip
+    dangling = _finding(doc, "cto:dangling-dns:zone")
+    assert dangling.title == "Fix 1 dangling DNS record in example.com: delete the record or recreate its target"
+    assert dangling.detail.startswith("shop.example.com: CNAME → gone. It points")
+
+
+def test_tls_is_checked_on_what_serves_http_and_not_on_a_dns_zone() -> None:
+    doc = cto_report(
+        _snapshot([
+            _service("zone", "domain", name="example.com (Route 53 zone)", version=""),
+            _service("site-domain", "domain", name="charters.example.com", version="", tls=True),  # said so by hand
+            _service("site", "hosting", name="Website"),
+            _service("cdn", "cdn", name="CDN", tls=True),
+            _service("fn", "function", name="Reminders", tls=False),
+            _service("db", "database", name="Bookings DB"),
+        ])
+    )  # fmt: skip
+    tls = {r[2]: r[1] for r in _section(doc, "Security hardening").tables[0].rows if r[0] == "TLS (HTTPS) on"}
+    assert tls == {"charters.example.com": "✓", "Website": "unknown", "CDN": "✓", "Reminders": "✗"}
+    assert _finding(doc, "cto:tls-off:fn").severity is Severity.HIGH
+
+
+def test_a_zone_with_many_dangling_records_names_ten_and_counts_the_rest() -> None:
+    entries = [_entry(f"dangling r{i:02d}.example.com", "CNAME → gone") for i in range(12)]
+    doc = cto_report(_snapshot([_service("zone", "domain", name="example.com", version="", config=entries)]))
+    detail = _finding(doc, "cto:dangling-dns:zone").detail
+    assert "r09.example.com: CNAME → gone; and 2 more. Each points" in detail and "r10.example.com" not in detail

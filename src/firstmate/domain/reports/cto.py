@@ -42,7 +42,7 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
     """High-risk security gaps, the monthly savings, and the worst runtime."""
     if not snapshot.infrastructure:
         return NO_INFRA
-    security = {"secret-in-config", "public-storage", "tls-off", "spf", "dkim", "dmarc"}
+    security = {"secret-in-config", "public-storage", "tls-off", "spf", "dkim", "dmarc", "dangling-dns"}
     high = sum(1 for f in findings if f.severity is Severity.HIGH and f.key.split(":")[1] in security)
     saving = sum((s.monthly for s in _savings(snapshot)), Decimal(0))
     parts = [
@@ -68,8 +68,9 @@ def _stack_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     method = (
         "infrastructure.yaml: each service's runtime and version, checked against the built-in end-of-support "
         "table (AWS Lambda deprecation dates; upstream end of life for PHP, PostgreSQL, MySQL) at the snapshot "
-        "date: past the date = deprecated, within 180 days = deprecating. Unpinned = an empty version on a "
-        "function, hosting or database, or 'latest', '*', 'x', or a range starting with ^, ~ or >."
+        "date: past the date = deprecated, within 180 days = deprecating. The Amazon Linux 1 Lambda runtimes "
+        "go1.x, java8 and provided count only when written so, not as a language version. Unpinned = an empty "
+        "version on a function, hosting or database, or 'latest', '*', 'x', or a range starting with ^, ~ or >."
     )
     services = _services(snapshot)
     if not services:
@@ -88,8 +89,11 @@ def _security_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     title = "Security hardening"
     method = (
         "infrastructure.yaml: config entries marked secret and set (names only: values never reach the "
-        "snapshot), public storage, TLS on hosting/CDN/functions/domains, SPF/DKIM/DMARC of sending domains; "
-        "firstmate's own settings from its configuration, secrets shown only as set/missing."
+        "snapshot), public storage, TLS on hosting/CDN/functions (on other rows only when tls is given: a DNS "
+        "zone has no TLS of its own), SPF/DKIM/DMARC of sending domains, dangling DNS records (a domain's "
+        "'dangling <record>' config entries, as 'firstmate aws inventory' writes them: one HIGH finding per "
+        "domain; ✓ when its 'records' entry shows the records were read and none dangles); firstmate's own "
+        "settings from its configuration, secrets shown only as set/missing."
     )
     rows: list[tuple[str, str, str]] = []
     findings: list[Finding] = []

@@ -1,5 +1,6 @@
 """The CTO's checks on infrastructure rows: runtime end of support, unpinned versions, and the security
-hardening checklist (secrets in plain config, public storage, TLS, SPF/DKIM/DMARC). Pure functions."""
+hardening checklist (secrets in plain config, public storage, TLS, SPF/DKIM/DMARC, dangling DNS records).
+Pure functions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from firstmate.domain.reports.document import Finding, Severity
+from firstmate.domain.reports.format import plural
 from firstmate.domain.snapshot import InfraService
 
 ROLE = "cto"
@@ -16,17 +18,30 @@ ROLE = "cto"
 # Severity guide (all lenses): HIGH = money at stake ≥ 1,000, a security or legal exposure, or a goal
 # missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene.
 
-#: End of support of runtimes and engines (AWS Lambda deprecation dates; upstream end of life for PHP,
-#: PostgreSQL and MySQL). Keys are normalised: lower case, no spaces.
+#: End of support of runtimes and engines (AWS Lambda deprecation dates, from the "Lambda runtimes" page of
+#: the Lambda developer guide; upstream end of life for PHP, PostgreSQL and MySQL). Keys are normalised:
+#: lower case, no spaces.
 END_OF_SUPPORT: dict[str, date] = {
+    "python2.7": date(2021, 7, 15),
+    "python3.6": date(2022, 7, 18),
+    "python3.7": date(2023, 12, 4),
     "python3.8": date(2024, 10, 14),
     "python3.9": date(2025, 12, 15),
     "python3.10": date(2026, 6, 30),
     "python3.11": date(2026, 6, 30),
+    "nodejs10.x": date(2021, 7, 30),
+    "nodejs12.x": date(2023, 3, 31),
+    "nodejs14.x": date(2023, 12, 4),
     "nodejs16.x": date(2024, 6, 12),
     "nodejs18.x": date(2025, 9, 1),
     "nodejs20.x": date(2026, 4, 30),
+    "ruby2.7": date(2023, 12, 7),
     "ruby3.2": date(2026, 3, 31),
+    "dotnetcore3.1": date(2023, 4, 3),
+    "dotnet6": date(2024, 12, 20),
+    "go1.x": date(2024, 1, 8),
+    "java8": date(2024, 1, 8),
+    "provided": date(2024, 1, 8),
     "php7.4": date(2022, 11, 28),
     "php8.0": date(2023, 11, 26),
     "php8.1": date(2025, 12, 31),
@@ -34,10 +49,18 @@ END_OF_SUPPORT: dict[str, date] = {
     "postgres12": date(2024, 11, 14),
     "mysql5.7": date(2023, 10, 31),
 }
+#: Lambda identifiers of Amazon Linux 1 runtimes, not of language versions (Go 1.22, or Java 8 as java8.al2,
+#: are still supported): they match a runtime written exactly so, never a version ("go" + "1.22").
+AMAZON_LINUX_1 = frozenset({"go1.x", "java8", "provided"})
 WARN_AHEAD = timedelta(days=180)  # half a year is the least time to plan and test a runtime upgrade
 PINNED_KINDS = frozenset({"function", "hosting", "database"})
-TLS_KINDS = frozenset({"hosting", "cdn", "function", "domain"})
-_ALIASES = (("postgresql", "postgres"), ("node.js", "nodejs"), ("node", "nodejs"))
+#: Kinds that serve HTTP and so must have TLS; another row is checked only when it says (a DNS zone has none).
+TLS_KINDS = frozenset({"hosting", "cdn", "function"})
+#: A domain row's config entry "dangling <record>" (value: where it points and why that is gone) names a
+#: record whose target no longer exists; an entry "records" (their count) says the records were read.
+DANGLING, RECORDS = "dangling ", "records"
+_LISTED = 10  # dangling records named in one finding; the rest are counted
+_ALIASES = (("postgresql", "postgres"), ("node.js", "nodejs"), ("node", "nodejs"), (".net", "dotnet"))
 _VERSIONED = re.compile(r"^([a-z.]*?[a-z])(\d+)(?:\.(\d+|x))?")
 YES, NO, UNKNOWN = "✓", "✗", "unknown"
 _ARTICLE = {"SPF": "an", "DKIM": "a", "DMARC": "a"}
@@ -65,7 +88,7 @@ def key_part(text: str) -> str:
 
 
 def _normalise(text: str) -> str:
-    """ "Python 3.9" → "python3.9", "PostgreSQL-12" → "postgres12", "node 18" → "nodejs18"."""
+    """ "Python 3.9" → "python3.9", "PostgreSQL-12" → "postgres12", "node 18" → "nodejs18", ".NET 6" → "dotnet6"."""
     key = re.sub(r"[\s_-]+", "", text.lower())
     for alias, name in _ALIASES:
         if key.startswith(alias) and not key.startswith(name):
@@ -74,9 +97,10 @@ def _normalise(text: str) -> str:
     return key
 
 
-def _lookup(key: str) -> date | None:
-    """The end of support of a normalised runtime, tolerating patch versions and ".x" majors."""
-    if key in END_OF_SUPPORT:
+def _lookup(key: str, *, whole: bool = True) -> date | None:
+    """The end of support of a normalised runtime, tolerating patch versions and ".x" majors. An Amazon
+    Linux 1 identifier matches only a `whole` runtime written as that identifier."""
+    if key in END_OF_SUPPORT and (whole or key not in AMAZON_LINUX_1):
         return END_OF_SUPPORT[key]
     match = _VERSIONED.match(key)
     if match is None:
@@ -84,7 +108,7 @@ def _lookup(key: str) -> date | None:
     name, major, minor = match.groups()
     candidates = [f"{name}{major}.{minor}"] if minor else []
     candidates += [f"{name}{major}", f"{name}{major}.x"]
-    return next((END_OF_SUPPORT[c] for c in candidates if c in END_OF_SUPPORT), None)
+    return next((END_OF_SUPPORT[c] for c in candidates if c in END_OF_SUPPORT and c not in AMAZON_LINUX_1), None)
 
 
 def end_of_support(service: InfraService) -> date | None:
@@ -94,7 +118,7 @@ def end_of_support(service: InfraService) -> date | None:
         return None
     found = _lookup(_normalise(service.runtime))
     if found is None and service.version:
-        found = _lookup(_normalise(service.runtime + service.version.lstrip("^~>=v")))
+        found = _lookup(_normalise(service.runtime + service.version.lstrip("^~>=v")), whole=False)
     return found
 
 
@@ -193,7 +217,7 @@ def security(service: InfraService) -> tuple[list[Check], list[Finding]]:
                         "invoices stored there are exposed. Block public access and serve files by signed link.",
                         Severity.HIGH)
             )  # fmt: skip
-    if service.kind in TLS_KINDS:
+    if service.kind in TLS_KINDS or service.tls is not None:
         checks.append(Check("TLS (HTTPS) on", _mark(service.tls), service.name))
         if service.tls is False:
             found.append(
@@ -201,6 +225,8 @@ def security(service: InfraService) -> tuple[list[Check], list[Finding]]:
                         f"{service.name} ({service.kind}) serves without TLS: logins and payment details "
                         "travel in clear text. Add a certificate and redirect HTTP to HTTPS.", Severity.HIGH)
             )  # fmt: skip
+    if service.kind == "domain":
+        _dangling(service, checks, found)
     if service.sending_domain:
         _mail_auth(service, checks, found)
     return checks, found
@@ -224,6 +250,42 @@ def _secrets(service: InfraService, checks: list[Check], found: list[Finding]) -
         )
         for name in names
     ]
+
+
+def dangling_records(service: InfraService) -> list[tuple[str, str]]:
+    """A domain's records that point at nothing, as (record, where it points and why that is gone), sorted."""
+    if service.kind != "domain":
+        return []
+    return sorted(
+        (e.name.removeprefix(DANGLING).strip() or e.name, e.value or "")
+        for e in service.config
+        if e.name.startswith(DANGLING)
+    )
+
+
+def _dangling(service: InfraService, checks: list[Check], found: list[Finding]) -> None:
+    """HIGH for a zone with records whose target is gone: whoever creates a bucket or distribution of
+    that name serves their own pages on the subdomain. No line when the records were never read."""
+    records = dangling_records(service)
+    if not records and not any(e.name == RECORDS for e in service.config):
+        return
+    names = [name for name, _ in records]
+    where = f"{service.name}: {', '.join(names)}" if names else service.name
+    checks.append(Check("No dangling DNS records", NO if names else YES, where))
+    if not records:
+        return
+    n = len(records)
+    listed = "; ".join(f"{name}: {target}" if target else name for name, target in records[:_LISTED])
+    more = f"; and {n - _LISTED} more" if n > _LISTED else ""
+    record, target = ("the record", "its target") if n == 1 else ("the records", "their targets")
+    found.append(
+        finding("dangling-dns", service.id,
+                f"Fix {plural(n, 'dangling DNS record')} in {service.name}: delete {record} or recreate {target}",
+                f"{listed}{more}. {'It points' if n == 1 else 'Each points'} at a bucket, distribution or "
+                "environment that no longer exists: anyone who creates one with that name takes over the "
+                "subdomain and serves their own pages (phishing, stolen cookies) under your domain. Delete "
+                "the record, or recreate the target.", Severity.HIGH)
+    )  # fmt: skip
 
 
 def _mail_auth(service: InfraService, checks: list[Check], found: list[Finding]) -> None:
