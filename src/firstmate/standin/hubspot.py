@@ -1,5 +1,5 @@
 """A HubSpot CRM stand-in: contact search with filters, sorting, `after` paging, the 10,000-result
-cap, and 429 with Retry-After."""
+cap, and 429 with Retry-After; the plain contact list (one page) the preflight reads; 401 and 403."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class HubSpotFaults:
     rate_limited_calls: int = 0  # answer this many searches with 429 first
     cap: int = 10_000  # search results reachable by paging (HubSpot's limit)
     unauthorized: bool = False
+    missing_scope: bool = False  # the private app lacks crm.objects.contacts.read: 403
     calls: list[str] = field(default_factory=list)
 
 
@@ -28,11 +29,9 @@ def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
     """The contact search route."""
 
     async def search(request: Request) -> JSONResponse:
-        if faults.unauthorized or request.headers.get("authorization") != f"Bearer {token}":
-            return JSONResponse(
-                {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION",
-                 "correlationId": "0b3d5c00-0000-4000-8000-000000000001"}, status_code=401,
-            )  # fmt: skip
+        refused = _refused(request, faults, token)
+        if refused is not None:
+            return refused
         body = await request.json()
         low, high = _window(body)
         after = int(body.get("after") or 0)
@@ -57,7 +56,34 @@ def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
             answer["paging"] = {"next": {"after": str(after + len(chunk)), "link": "?after=" + str(after + len(chunk))}}
         return JSONResponse(answer)
 
-    return [Route("/crm/v3/objects/contacts/search", search, methods=["POST"])]
+    async def contacts(request: Request) -> JSONResponse:
+        faults.calls.append("list contacts")
+        refused = _refused(request, faults, token)
+        if refused is not None:
+            return refused
+        limit = min(int(request.query_params.get("limit", "10")), 100)
+        return JSONResponse({"results": [_contact(c) for c in history.contacts[:limit]]})
+
+    return [
+        Route("/crm/v3/objects/contacts/search", search, methods=["POST"]),
+        Route("/crm/v3/objects/contacts", contacts, methods=["GET"]),
+    ]
+
+
+def _refused(request: Request, faults: HubSpotFaults, token: str) -> JSONResponse | None:
+    if faults.unauthorized or request.headers.get("authorization") != f"Bearer {token}":
+        return JSONResponse(
+            {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION",
+             "correlationId": "0b3d5c00-0000-4000-8000-000000000001"}, status_code=401,
+        )  # fmt: skip
+    if faults.missing_scope:
+        return JSONResponse(
+            {"status": "error", "message": "This app hasn't been granted all required scopes to make this call.",
+             "correlationId": "0b3d5c00-0000-4000-8000-000000000004", "category": "MISSING_SCOPES",
+             "errors": [{"message": "One or more of the following scopes are required.",
+                         "context": {"requiredGranularScopes": ["crm.objects.contacts.read"]}}]}, status_code=403,
+        )  # fmt: skip
+    return None
 
 
 def _window(body: dict[str, Any]) -> tuple[datetime, datetime]:

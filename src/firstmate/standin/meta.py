@@ -1,10 +1,11 @@
 """A Meta Marketing API stand-in: ad-set insights, sync and async, paged, with usage headers and
-the error bodies the Graph API really sends."""
+the error bodies the Graph API really sends; `debug_token` and `me/adaccounts` for the preflight."""
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,8 @@ from starlette.routing import Route
 from firstmate.standin.data import History, InsightRow
 
 VERSION = "v21.0"
+APP_ID = "880011223344556"  # the fictional app the stand-in's tokens belong to
+APP_NAME = "Firstmate Reports"
 
 
 @dataclass
@@ -29,6 +32,7 @@ class MetaFaults:
     transient_errors: int = 0  # answer this many calls with error 2 first
     async_polls_before_done: int = 1
     calls: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=lambda: ["ads_read", "read_insights", "business_management"])
 
 
 def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
@@ -71,11 +75,47 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         faults.calls.append(f"GET run insights after={params.get('after', '')}")
         return _page(history, run["account"], params, request, faults)
 
+    async def debug_token(request: Request) -> JSONResponse:
+        params = dict(request.query_params)
+        faults.calls.append("GET debug_token")
+        if params.get("access_token") != token:
+            return _error(400, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException")
+        return _answer({"data": _token_info(params.get("input_token", ""), faults, token)}, faults)
+
+    async def ad_accounts(request: Request) -> JSONResponse:
+        params = dict(request.query_params)
+        faults.calls.append("GET me/adaccounts")
+        problem = _check(request, params, faults, token)
+        if problem is not None:
+            return problem
+        accounts = sorted({adset.account for adset in history.adsets})[: int(params.get("limit", "25"))]
+        return _answer({"data": [{"id": f"act_{a}", "account_id": a} for a in accounts]}, faults)
+
     return [
+        Route(f"/{VERSION}/debug_token", debug_token, methods=["GET"]),
+        Route(f"/{VERSION}/me/adaccounts", ad_accounts, methods=["GET"]),
         Route(f"/{VERSION}/act_{{account}}/insights", insights, methods=["GET", "POST"]),
         Route(f"/{VERSION}/{{run_id:int}}", run_status, methods=["GET"]),
         Route(f"/{VERSION}/{{run_id:int}}/insights", run_insights, methods=["GET"]),
     ]
+
+
+def _token_info(input_token: str, faults: MetaFaults, token: str) -> dict[str, Any]:
+    """What debug_token says about `input_token`: a system-user token that never expires, unless
+    the faults say it expired (then Meta reports it invalid, with the reason)."""
+    now = int(time.time())
+    info: dict[str, Any] = {"app_id": APP_ID, "type": "SYSTEM_USER", "application": APP_NAME,
+                            "data_access_expires_at": 0, "expires_at": 0, "is_valid": True,
+                            "issued_at": now - 30 * 86400, "scopes": list(faults.scopes),
+                            "granular_scopes": [{"scope": scope} for scope in faults.scopes],
+                            "user_id": "122100000000000001"}  # fmt: skip
+    if input_token != token:
+        return {"is_valid": False, "error": {"code": 190, "message": "Invalid OAuth access token."}, "scopes": []}
+    if faults.token_expired:
+        info.update(is_valid=False, expires_at=now - 86400)
+        info["error"] = {"code": 190, "subcode": 463,
+                         "message": "Error validating access token: Session has expired on Monday, 09-Nov-26 10:00:00 PST."}  # fmt: skip
+    return info
 
 
 async def _params(request: Request) -> dict[str, str]:
