@@ -129,6 +129,17 @@ class Settings(BaseSettings):
         return self.home / "outbox"
 
     @property
+    def token_secrets(self) -> list[str]:
+        """The secrets these settings read for outside services (the secret key aside)."""
+        wanted = {
+            "meta_access_token": self.ads_source == "meta",
+            "hubspot_token": self.crm_source == "hubspot",
+            "anthropic_api_key": self.analyst == "anthropic",
+            "openai_api_key": self.analyst == "openai",
+        }
+        return [name for name, needed in wanted.items() if needed]
+
+    @property
     def mail_domain(self) -> str:
         """The domain used in Message-IDs: the sender's."""
         return self.mail_from.rpartition("@")[2]

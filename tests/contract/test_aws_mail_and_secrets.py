@@ -102,6 +102,9 @@ def test_a_missing_or_empty_secret_says_how_to_set_it(aws: MotoServer) -> None:
     client("secretsmanager", REGION).create_secret(Name="firstmate/hubspot_token", SecretString="  ")
     with pytest.raises(ConfigError, match="is empty"):
         secrets.get("hubspot_token")
+    client("secretsmanager", REGION).create_secret(Name="firstmate/meta_access_token", SecretString="REPLACE_ME")
+    with pytest.raises(ConfigError, match="placeholder"):  # deployed, but the operator has not set it yet
+        secrets.get("meta_access_token")
 
 
 def test_the_last_good_secret_outlives_an_outage(aws: MotoServer) -> None:

@@ -178,6 +178,11 @@ BREAKAGES = {
             SecretId="firstmate/meta_access_token", SecretString="  ")),
         {("Secrets", "meta_access_token")}, "put-secret-value --secret-id firstmate/meta_access_token",
     ),
+    "secret still the deploy's placeholder": (
+        _aws_break(lambda: client("secretsmanager", REGION).put_secret_value(
+            SecretId="firstmate/meta_access_token", SecretString="REPLACE_ME")),
+        {("Secrets", "meta_access_token")}, "put-secret-value --secret-id firstmate/meta_access_token",
+    ),
     "ses identity missing": (
         _aws_break(lambda: client("sesv2", REGION).delete_email_identity(EmailIdentity="example.com")),
         {("SES", "sender identity"), ("SES", "DKIM")}, "create-email-identity --email-identity example.com",

@@ -157,7 +157,7 @@ def settings_entries(ctx: Context, secrets: Secrets | None) -> tuple[ConfigEntry
     for name, value in ctx.settings.model_dump().items():
         values[f"FIRSTMATE_{name.upper()}"] = value.get_secret_value() if isinstance(value, SecretStr) else value
     entries = list(redact_config(values))
-    for name in _needed_secrets(ctx):
+    for name in ctx.settings.token_secrets:
         entries.append(ConfigEntry(name=name, is_set=_present(secrets, name), secret=True))
     return tuple(sorted(entries, key=lambda e: e.name))
 
@@ -238,13 +238,6 @@ def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | 
         path.write_bytes(body)
         written.append(path)
     return written
-
-
-def _needed_secrets(ctx: Context) -> list[str]:
-    settings = ctx.settings
-    needed = {"meta_access_token": settings.ads_source == "meta", "hubspot_token": settings.crm_source == "hubspot",
-              "anthropic_api_key": settings.analyst == "anthropic"}  # fmt: skip
-    return [name for name, wanted in needed.items() if wanted]
 
 
 def _present(secrets: Secrets | None, name: str) -> bool:

@@ -27,6 +27,7 @@ from firstmate.adapters.aws.resources import (
     ARCHIVE_DAYS,
     GSI_NAME,
     QUARANTINE_PREFIX,
+    SECRET_PLACEHOLDER,
     TTL_ATTRIBUTE,
     archive_lifecycle,
     data_lifecycle,
@@ -217,17 +218,6 @@ def _account(ses: Any) -> Check:
 # --- Secrets Manager ------------------------------------------------------------------------------
 
 
-def needed_secrets(settings: Settings) -> list[str]:
-    """The secrets the functions read with these settings."""
-    wanted = {
-        "secret_key": True,
-        "meta_access_token": settings.ads_source == "meta",
-        "hubspot_token": settings.crm_source == "hubspot",
-        "anthropic_api_key": settings.analyst == "anthropic",
-    }
-    return [name for name, needed in wanted.items() if needed]
-
-
 def _secrets(settings: Settings, aws: Aws) -> tuple[list[Check], dict[str, str]]:
     values: dict[str, str] = {}
     checks: list[Check] = []
@@ -235,7 +225,7 @@ def _secrets(settings: Settings, aws: Aws) -> tuple[list[Check], dict[str, str]]
         manager = aws("secretsmanager")
     except (BotoCoreError, ValueError) as exc:
         return [_failure("Secrets", "client", exc, "secretsmanager")], values
-    for name in needed_secrets(settings):
+    for name in ["secret_key", *settings.token_secrets]:
         checks += _safely("Secrets", name, partial(_secret, manager, name, settings.secrets_prefix + name, values))
     return checks, values
 
@@ -261,6 +251,8 @@ def _secret(manager: Any, name: str, secret_id: str, values: dict[str, str]) -> 
     text = str(value.get("SecretString") or "").strip()
     if not text and not value.get("SecretBinary"):
         return Check("Secrets", name, "fail", f"{secret_id} is empty", f"set it with {put}")
+    if text == SECRET_PLACEHOLDER:
+        return Check("Secrets", name, "fail", f"{secret_id} still holds the placeholder", f"set it with {put}")
     values[name] = text
     if name == "secret_key" and len(text) < 32:
         return Check("Secrets", name, "warn", f"{secret_id} is shorter than 32 characters", f"use 32+ random: {put}")

@@ -11,6 +11,8 @@ GSI_NAME = "gsi1"
 TTL_ATTRIBUTE = "ttl"
 #: Raw API archives are kept 90 days (then the archive bucket's lifecycle rule deletes them).
 ARCHIVE_DAYS = 90
+#: What the template stores in a token's secret until the operator sets it; read as "not set".
+SECRET_PLACEHOLDER = "REPLACE_ME"  # noqa: S105 - a marker, not a password
 #: Unchecked uploads that never reach the server-side check are deleted after a day.
 QUARANTINE_PREFIX = "quarantine/"
 QUARANTINE_DAYS = 1
@@ -50,6 +52,16 @@ def data_lifecycle() -> dict[str, Any]:
                        "Filter": {"Prefix": QUARANTINE_PREFIX}, "Expiration": {"Days": QUARANTINE_DAYS}}]}  # fmt: skip
 
 
+def public_access_block() -> dict[str, bool]:
+    """Both buckets' public access block: every flag on (PutPublicAccessBlock / CloudFormation spelling)."""
+    return dict.fromkeys(("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True)
+
+
+def bucket_encryption() -> dict[str, Any]:
+    """Both buckets' default encryption, S3-managed AES256 (PutBucketEncryption spelling)."""
+    return {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+
+
 def create_resources(region: str, *, table: str, bucket: str, archive_bucket: str) -> None:
     """Create the table (with TTL and stream) and both buckets (private, encrypted, with their
     lifecycles), as the SAM template does. For a stand-in such as moto or LocalStack."""
@@ -66,19 +78,6 @@ def create_resources(region: str, *, table: str, bucket: str, archive_bucket: st
             s3.create_bucket(Bucket=name)
         else:
             s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
-        s3.put_public_access_block(
-            Bucket=name,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-        )
-        s3.put_bucket_encryption(
-            Bucket=name,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=public_access_block())
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=bucket_encryption())
         s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration=lifecycle)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.aws.resources import SECRET_PLACEHOLDER
 from firstmate.errors import ConfigError
 
 
@@ -75,6 +76,6 @@ class AwsSecrets:
         except BotoCoreError as exc:
             raise _Unavailable(f"cannot reach Secrets Manager: {exc}") from exc
         value = (answer.get("SecretString") or "").strip()
-        if not value:
-            raise ConfigError(f"secret {secret_id} is empty", hint=hint)
+        if not value or value == SECRET_PLACEHOLDER:
+            raise ConfigError(f"secret {secret_id} is empty or still the deploy's placeholder", hint=hint)
         return str(value)

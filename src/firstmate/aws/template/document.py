@@ -1,0 +1,126 @@
+"""The template as one document: parameters, the custom-domain rule and condition, SAM's globals,
+every resource by logical id, and the outputs a newcomer needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firstmate.aws.template.cloudformation import Fn, get_att, ref, sub, to_yaml
+from firstmate.aws.template.functions import FUNCTIONS, function_globals, function_resource, http_api, log_group
+from firstmate.aws.template.iam import function_policies, role
+from firstmate.aws.template.messaging import messaging
+from firstmate.aws.template.schedules import schedules
+from firstmate.aws.template.storage import secrets, storage
+from firstmate.config import Settings
+
+
+def render_template(settings: Settings) -> str:
+    """The SAM template for these settings, as the YAML `deploy/aws/template.yaml` holds."""
+    return to_yaml(build_template(settings))
+
+
+def build_template(settings: Settings) -> dict[str, Any]:
+    """The SAM template for these settings, as data (`Fn` values stand for `!Ref`, `!GetAtt`, `!Sub`)."""
+    resources: dict[str, Any] = {"HttpApi": http_api(), "ApiLogGroup": log_group(None)}
+    policies = function_policies(settings)
+    for function in FUNCTIONS:
+        resources[function.logical_id] = function_resource(function)
+        resources[f"{function.key}Role"] = role("lambda.amazonaws.com", policies[function.key])
+        resources[f"{function.key}LogGroup"] = log_group(function)
+    resources |= storage() | messaging(settings) | secrets(settings) | schedules(settings) | _custom_domain()
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Description": "firstmate: web app, outbox dispatcher, scheduled jobs and SES events (docs/deploy-aws.md)",
+        "Parameters": _parameters(settings),
+        "Rules": _rules(),
+        "Conditions": {"HasCustomDomain": Fn("Not", [Fn("Equals", [ref("DomainName"), ""])])},
+        "Globals": {"Function": function_globals(settings)},
+        "Resources": resources,
+        "Outputs": _outputs(),
+    }
+
+
+def _parameters(settings: Settings) -> dict[str, Any]:
+    return {
+        "BaseUrl": {
+            "Type": "String",
+            "Description": "Public URL of the web app without a trailing slash: https://app.example.com or the ApiUrl",
+            "AllowedPattern": r"^https://[^/\s]+$",
+            "ConstraintDescription": "an https:// URL without a path or trailing slash",
+        },
+        "MailFrom": {
+            "Type": "String",
+            "Description": "Sender address of every email; its domain must be verified in SES",
+            "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            "ConstraintDescription": "an email address such as firstmate@example.com",
+        },
+        "TimeZone": {
+            "Type": "String",
+            "Default": settings.timezone,
+            "Description": "IANA time zone of the business; the weekly reports fire in it",
+        },
+        "DomainName": {
+            "Type": "String",
+            "Default": "",
+            "Description": "Optional custom domain for the web app (app.example.com); empty to use the ApiUrl",
+            "AllowedPattern": r"^$|^[a-z0-9.-]+$",
+        },
+        "CertificateArn": {
+            "Type": "String",
+            "Default": "",
+            "Description": "ACM certificate for DomainName, in this region (required with DomainName)",
+            "AllowedPattern": r"^$|^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\d{12}:certificate/.+$",
+        },
+    }
+
+
+def _rules() -> dict[str, Any]:
+    return {
+        "CertificateForCustomDomain": {
+            "RuleCondition": Fn("Not", [Fn("Equals", [ref("DomainName"), ""])]),
+            "Assertions": [
+                {
+                    "Assert": Fn("Not", [Fn("Equals", [ref("CertificateArn"), ""])]),
+                    "AssertDescription": "A custom DomainName needs the CertificateArn of its ACM certificate",
+                }
+            ],
+        }
+    }
+
+
+def _custom_domain() -> dict[str, Any]:
+    configuration = {"CertificateArn": ref("CertificateArn"), "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}
+    return {
+        "ApiDomain": {
+            "Type": "AWS::ApiGatewayV2::DomainName",
+            "Condition": "HasCustomDomain",
+            # cfn-lint checks CertificateArn's empty default, which HasCustomDomain (and the Rule) rule out
+            "Metadata": {"cfn-lint": {"config": {"ignore_checks": ["W1030"]}}},
+            "Properties": {"DomainName": ref("DomainName"), "DomainNameConfigurations": [configuration]},
+        },
+        "ApiMapping": {
+            "Type": "AWS::ApiGatewayV2::ApiMapping",
+            "Condition": "HasCustomDomain",
+            "DependsOn": "HttpApiApiGatewayDefaultStage",  # the stage SAM creates for the HTTP API
+            "Properties": {"ApiId": ref("HttpApi"), "DomainName": ref("ApiDomain"), "Stage": "$default"},
+        },
+    }
+
+
+def _outputs() -> dict[str, Any]:
+    outputs = {
+        "ApiUrl": ("The web app's default URL", sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}")),
+        "TableName": ("The DynamoDB table", ref("Table")),
+        "DataBucketName": ("Photos and reports", ref("DataBucket")),
+        "ArchiveBucketName": ("Raw API archives (90-day lifecycle)", ref("ArchiveBucket")),
+        "DeadLetterQueueUrl": ("Failed outbox batches, jobs and SES events land here", ref("DeadLetterQueue")),
+        "SesEventsTopicArn": ("SES bounce, complaint, delivery and reject events", ref("SesEventsTopic")),
+    }
+    rendered: dict[str, Any] = {key: {"Description": text, "Value": value} for key, (text, value) in outputs.items()}
+    rendered["CustomDomainTarget"] = {
+        "Condition": "HasCustomDomain",
+        "Description": "Point DomainName here with a CNAME (or a Route 53 alias)",
+        "Value": get_att("ApiDomain", "RegionalDomainName"),
+    }
+    return rendered

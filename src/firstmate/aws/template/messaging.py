@@ -1,0 +1,61 @@
+"""Where events go in the template: the dead-letter queue, and SES events reaching their function
+through a configuration set and an SNS topic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firstmate.aws.template.cloudformation import DELETE, ref, sub
+from firstmate.config import Settings
+
+_SES_EVENTS = ["bounce", "complaint", "delivery", "reject"]
+
+
+def messaging(settings: Settings) -> dict[str, Any]:
+    """The dead-letter queue, the SES events topic (with who may publish) and the configuration set."""
+    configuration_set_arn = sub(
+        "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${ConfigurationSet}"
+    )
+    ses_may_publish = {
+        "Effect": "Allow",
+        "Principal": {"Service": "ses.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": ref("SesEventsTopic"),
+        "Condition": {
+            "StringEquals": {"AWS:SourceAccount": ref("AWS::AccountId")},
+            "ArnLike": {"AWS:SourceArn": configuration_set_arn},
+        },
+    }
+    destination = {
+        "Name": "firstmate-events",
+        "Enabled": True,
+        "MatchingEventTypes": _SES_EVENTS,
+        "SnsDestination": {"TopicARN": ref("SesEventsTopic")},
+    }
+    return {
+        "DeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            **DELETE,
+            "Properties": {"MessageRetentionPeriod": 14 * 24 * 3600, "SqsManagedSseEnabled": True},
+        },
+        "SesEventsTopic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "firstmate SES events"}},
+        "SesEventsTopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [ref("SesEventsTopic")],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [ses_may_publish]},
+            },
+        },
+        "ConfigurationSet": {
+            "Type": "AWS::SES::ConfigurationSet",
+            "Properties": {
+                "Name": settings.ses_configuration_set,
+                "ReputationOptions": {"ReputationMetricsEnabled": True},
+            },
+        },
+        "ConfigurationSetEvents": {
+            "Type": "AWS::SES::ConfigurationSetEventDestination",
+            "DependsOn": "SesEventsTopicPolicy",
+            "Properties": {"ConfigurationSetName": ref("ConfigurationSet"), "EventDestination": destination},
+        },
+    }
