@@ -8,13 +8,12 @@ the key, a size range and a Content-Type prefix; firstmate checks the bytes befo
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.aws.clients import PerThread, error_code
 from firstmate.adapters.blobs.local import check_key
 from firstmate.errors import BlobError, BlobNotFound
 from firstmate.ports import BlobInfo, PresignedUpload
@@ -29,16 +28,12 @@ class S3Blobs:
     def __init__(self, bucket: str, archive_bucket: str, *, region: str, base_url: str) -> None:
         self._bucket = bucket
         self._archive = archive_bucket
-        self._region = region
         self._base_url = base_url.rstrip("/")
-        self._local = threading.local()
+        self._clients = PerThread("s3", region)
 
     @property
     def _s3(self) -> Any:
-        s3 = getattr(self._local, "s3", None)
-        if s3 is None:
-            s3 = self._local.s3 = client("s3", self._region)
-        return s3
+        return self._clients.get()
 
     def _bucket_for(self, key: str) -> str:
         return self._archive if key.startswith(ARCHIVE_PREFIX) else self._bucket

@@ -8,13 +8,12 @@ outbox entry.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.aws.clients import PerThread, error_code
 from firstmate.adapters.mail.mime import build_mime
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import MailFeedback
@@ -31,16 +30,12 @@ class SesMailer:
     def __init__(self, clock: Clock, *, domain: str, region: str, configuration_set: str | None) -> None:
         self._clock = clock
         self._domain = domain
-        self._region = region
         self._configuration_set = configuration_set
-        self._local = threading.local()
+        self._clients = PerThread("sesv2", region)
 
     @property
     def _ses(self) -> Any:
-        ses = getattr(self._local, "ses", None)
-        if ses is None:
-            ses = self._local.ses = client("sesv2", self._region)
-        return ses
+        return self._clients.get()
 
     def send(self, message: OutgoingMessage) -> str:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -13,14 +13,12 @@ Data is kept as one JSON string, so what is read back is exactly what was writte
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.aws.clients import PerThread, error_code
 from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
 from firstmate.adapters.store.rules import (
     check_key,
@@ -70,20 +68,13 @@ class DynamoStore:
         self._table = table
         self._clock = clock
         self._region = region
-        self._local = threading.local()
-        self._pid = os.getpid()
+        self._clients = PerThread("dynamodb", region)
 
     # -- plumbing ------------------------------------------------------------------------------
 
     @property
     def _db(self) -> Any:
-        if os.getpid() != self._pid:  # a forked child opens its own connections
-            self._local = threading.local()
-            self._pid = os.getpid()
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = client("dynamodb", self._region)
-        return db
+        return self._clients.get()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
