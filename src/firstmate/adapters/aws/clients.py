@@ -17,30 +17,34 @@ def client(service: str, region: str, *, endpoint_url: str | None = None, read_t
     from botocore.config import Config
 
     # standard retries back off on throttling and 5xx answers; timeouts keep a Lambda from hanging
-    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=read_timeout)
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 4},
+        connect_timeout=5,
+        read_timeout=read_timeout,
+        max_pool_connections=50,  # one client serves every thread of the web app
+    )
     return boto3.session.Session().client(service, region_name=region, config=config, endpoint_url=endpoint_url)
 
 
-class PerThread:
-    """One client of a service for each thread and process, made on first use. A client may be
-    shared, but building one is not thread-safe, and a forked child must not reuse its parent's
-    connections."""
+class Shared:
+    """One client of a service for the whole process, made on first use. A client is safe to share
+    between threads, but making one is not, and a forked child must not reuse its parent's
+    connections; one client per process also keeps a Lambda's cold start to one set-up."""
 
     def __init__(self, service: str, region: str) -> None:
         self._service = service
         self._region = region
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._client: Any = None
         self._pid = os.getpid()
 
     def get(self) -> Any:
-        """This thread's client."""
-        if os.getpid() != self._pid:
-            self._local = threading.local()
-            self._pid = os.getpid()
-        made = getattr(self._local, "client", None)
-        if made is None:
-            made = self._local.client = client(self._service, self._region)
-        return made
+        """The process's client."""
+        with self._lock:
+            if self._client is None or os.getpid() != self._pid:
+                self._client = client(self._service, self._region)
+                self._pid = os.getpid()
+            return self._client
 
 
 def error_code(exc: BaseException) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from firstmate.adapters.aws.clients import PerThread, error_code
+from firstmate.adapters.aws.clients import Shared, error_code
 from firstmate.adapters.mail.mime import build_mime
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import MailFeedback
@@ -31,7 +31,7 @@ class SesMailer:
         self._clock = clock
         self._domain = domain
         self._configuration_set = configuration_set
-        self._clients = PerThread("sesv2", region)
+        self._clients = Shared("sesv2", region)
 
     @property
     def _ses(self) -> Any:

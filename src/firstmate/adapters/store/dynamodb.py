@@ -1,10 +1,11 @@
 """DynamoStore: the Store port on one DynamoDB table (pk, sk; index gsi1; TTL attribute `ttl`).
 
-Every write is guarded by the version it read: firstmate's conditions (Absent, Exists, VersionIs)
-are checked against a consistent read, and the write goes through only if the item is still
-exactly what was read (`attribute_not_exists(pk)` or `v = :read`), so a condition never holds on
-stale data. When the guard fails, someone wrote in between: the write is read and tried again.
-Several writes go through one TransactWriteItems call, all or none.
+Absent, Exists and VersionIs become the write's own condition expression (an expired item counts
+as absent). A put without one must know the version it replaces: it reads it, and the write goes
+through only if the item is still exactly what was read (`attribute_not_exists(pk)` or
+`v = :read`); when that guard fails, someone wrote in between, so it reads and tries again, after
+a jittered pause. Every write is one TransactWriteItems call (all or none, and idempotent when
+botocore retries a timeout); reads before writes are one TransactGetItems snapshot.
 
 Items past their `ttl` read as absent everywhere (DynamoDB deletes them itself, days later).
 Data is kept as one JSON string, so what is read back is exactly what was written.
@@ -13,12 +14,14 @@ Data is kept as one JSON string, so what is read back is exactly what was writte
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from firstmate.adapters.aws.clients import PerThread, error_code
+from firstmate.adapters.aws.clients import Shared, error_code
 from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
 from firstmate.adapters.store.rules import (
     check_key,
@@ -37,6 +40,8 @@ from firstmate.ports import Absent, Check, Clock, Condition, Delete, Exists, Ite
 
 #: Guarded writes retried this many times before the store reports itself too busy.
 MAX_ROUNDS = 25
+#: Keys per TransactGetItems call: DynamoDB takes 100, moto (the tests' stand-in) still 25.
+READ_BATCH = 25
 _BUSY = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -47,6 +52,9 @@ _BUSY = {
 }
 _NAMES = {"#pk": "pk", "#v": "v", "#ttl": TTL_ATTRIBUTE}
 _LOST_RACE = {"ConditionalCheckFailedException", "TransactionCanceledException", "TransactionConflictException"}
+#: Cancellation reasons of a transaction that a retry may get past, and those that mean "busy".
+_RACES = {"None", "ConditionalCheckFailed", "TransactionConflict"}
+_THROTTLED = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ class DynamoStore:
         self._table = table
         self._clock = clock
         self._region = region
-        self._clients = PerThread("dynamodb", region)
+        self._clients = Shared("dynamodb", region)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -187,24 +195,26 @@ class DynamoStore:
         return found
 
     def _read(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], _Stored]:
-        """Consistent reads of `keys` (expired items included, marked not live)."""
+        """`keys` as stored now (expired items included, marked not live), read by TransactGetItems
+        so that up to READ_BATCH of them are one snapshot; the writes that follow are guarded by
+        what was read, so a larger set needs no single snapshot to stay correct."""
         now = self._now()
         stored = {key: _Stored(None, False) for key in keys}
-        pending = [_key(*key) for key in keys]
-        while pending:
-            batch, pending = pending[:100], pending[100:]
-            request: dict[str, Any] = {
-                self._table: {"Keys": batch, "ConsistentRead": True, "ProjectionExpression": "pk, sk, #v, #ttl",
-                              "ExpressionAttributeNames": {"#ttl": TTL_ATTRIBUTE, "#v": "v"}}
-            }  # fmt: skip
-            while request:
-                with self._errors():
-                    answer = self._db.batch_get_item(RequestItems=request)
-                for raw in answer.get("Responses", {}).get(self._table, []):
-                    key = (raw["pk"]["S"], raw["sk"]["S"])
-                    stored[key] = _Stored(int(raw["v"]["N"]), self._live(raw, now))
-                request = answer.get("UnprocessedKeys") or {}
+        for start in range(0, len(keys), READ_BATCH):
+            for raw in self._snapshot(keys[start : start + READ_BATCH]):
+                stored[(raw["pk"]["S"], raw["sk"]["S"])] = _Stored(int(raw["v"]["N"]), self._live(raw, now))
         return stored
+
+    def _snapshot(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        names = {"#ttl": TTL_ATTRIBUTE, "#v": "v"}
+        gets = [{"Get": {"TableName": self._table, "Key": _key(*key), "ProjectionExpression": "pk, sk, #v, #ttl",
+                         "ExpressionAttributeNames": names}} for key in keys]  # fmt: skip
+        for attempt in range(MAX_ROUNDS):
+            answer = self._try(self._db.transact_get_items, TransactItems=gets)
+            if answer is not None:
+                return [r["Item"] for r in answer.get("Responses", []) if r.get("Item")]
+            _pause(attempt)  # a concurrent transaction on these items: read again in a moment
+        raise StoreUnavailable("these items are too busy to read", hint="retry in a moment")
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -223,18 +233,19 @@ class DynamoStore:
             self._check(writes, keys, self._read(keys), final=True)
             return []
         stored = self._read(need) if need else {}
-        for _ in range(MAX_ROUNDS):
+        for attempt in range(MAX_ROUNDS):
             now = self._now()
             self._check(writes, keys, stored)
             planned = [
                 self._action(w, stored.get(k), data[i], now) for i, (w, k) in enumerate(zip(writes, keys, strict=True))
             ]
-            if self._apply([action for action, _ in planned if action is not None]):
+            if self._try(self._db.transact_write_items, TransactItems=[a for a, _ in planned if a is not None]):
                 return [with_version(w.item, version) for w, (_, version) in zip(writes, planned, strict=True)
                         if isinstance(w, Put)]  # fmt: skip
             # a condition failed or someone wrote in between: read, report a failed condition, or retry
             stored = self._read(keys)
             self._check(writes, keys, stored, final=True)
+            _pause(attempt)
         raise StoreUnavailable("too many concurrent writes to the same items", hint="retry in a moment")
 
     def _check(
@@ -282,59 +293,30 @@ class DynamoStore:
         assert isinstance(write, Check)
         return {"ConditionCheck": {**common, "Key": _key(write.pk, write.sk)}}, 0
 
-    def _apply(self, actions: list[dict[str, Any]]) -> bool:
-        """Send the guarded actions; False when a guard failed (someone wrote in between)."""
-        if len(actions) > 1:
-            return self._guarded(self._db.transact_write_items, TransactItems=actions)
-        if "Put" in actions[0]:
-            return self._guarded(self._db.put_item, **actions[0]["Put"])
-        return self._guarded(self._db.delete_item, **actions[0]["Delete"])
-
-    def _guarded(self, call: Any, **args: Any) -> bool:
-        """Make one guarded call; False when its guard (or a concurrent transaction) stopped it."""
+    def _try(self, call: Any, **args: Any) -> Any:
+        """Make one transactional call; None when a condition or a concurrent transaction
+        cancelled it. Every write is a transaction, even of one item: botocore gives each call a
+        client request token, so a retried timeout cannot apply a write twice or fail its own
+        condition."""
         from botocore.exceptions import ClientError
 
         try:
             with self._errors():
-                call(**args)
+                return call(**args)
         except StoreError as exc:
             cause = exc.__cause__
-            if isinstance(cause, ClientError) and error_code(cause) in _LOST_RACE and _only_races(cause):
-                return False
+            if isinstance(cause, ClientError) and error_code(cause) in _LOST_RACE:
+                codes = {str(r.get("Code")) for r in cause.response.get("CancellationReasons") or []}
+                if codes & _THROTTLED:
+                    raise StoreUnavailable("DynamoDB is throttling these items", hint="retry in a moment") from cause
+                if codes <= _RACES:
+                    return None
             raise
-        return True
 
     def sweep_expired(self, limit: int = 1000) -> int:
-        now = self._now()
-        removed = 0
-        start: dict[str, Any] | None = None
-        while removed < limit:
-            args: dict[str, Any] = {
-                "TableName": self._table,
-                "FilterExpression": "#ttl <= :now",
-                "ExpressionAttributeNames": {"#ttl": TTL_ATTRIBUTE, "#v": "v"},
-                "ExpressionAttributeValues": {":now": {"N": str(now)}},
-                "ProjectionExpression": "pk, sk, #v",
-            }
-            if start is not None:
-                args["ExclusiveStartKey"] = start
-            with self._errors():
-                answer = self._db.scan(**args)
-            for raw in answer.get("Items", [])[: limit - removed]:
-                # skipped if rewritten since the scan saw it
-                unchanged = self._guarded(
-                    self._db.delete_item,
-                    TableName=self._table,
-                    Key={"pk": raw["pk"], "sk": raw["sk"]},
-                    ConditionExpression="#v = :v",
-                    ExpressionAttributeNames={"#v": "v"},
-                    ExpressionAttributeValues={":v": raw["v"]},
-                )
-                removed += unchanged
-            start = answer.get("LastEvaluatedKey")
-            if start is None:
-                break
-        return removed
+        """Nothing to do: DynamoDB's own TTL deletes expired items (within days, at no cost), and
+        they read as absent until then. Scanning the table for them would be billed per item."""
+        return 0
 
     def ping(self) -> None:
         with self._errors():
@@ -348,10 +330,9 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-def _only_races(exc: Any) -> bool:
-    """Whether a cancelled transaction failed only on guards or concurrent transactions."""
-    reasons = exc.response.get("CancellationReasons") or []
-    return all(r.get("Code") in (None, "None", "ConditionalCheckFailed", "TransactionConflict") for r in reasons)
+def _pause(attempt: int) -> None:
+    """Jittered backoff between tries on contended items, as DynamoDB advises."""
+    time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter, not security
 
 
 _LIVE = "(attribute_not_exists(#ttl) OR #ttl > :now)"
