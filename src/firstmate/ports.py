@@ -228,6 +228,17 @@ class Blobs(Protocol):
         """
         ...
 
+    def download_url(self, key: str, *, expires_at: datetime) -> str | None:
+        """A URL from which a browser may read the blob until `expires_at`, or None when this
+        storage has none (the web app then serves the bytes itself). Raises InvalidInput for a bad key.
+        """
+        ...
+
+    def browser_origin(self) -> str | None:
+        """The origin browsers reach this storage at (uploads and download URLs), for the pages'
+        Content-Security-Policy; None when the web app itself serves both."""
+        ...
+
 
 # ---------------------------------------------------------------------------------------------
 # Mail, time.

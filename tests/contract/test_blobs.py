@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -74,3 +75,18 @@ def test_readers_never_see_a_half_written_blob(blobs: Blobs) -> None:
         t.join()
     assert torn == []
     assert [b.key for b in blobs.list()] == ["archive/run.json"]
+
+
+def test_a_download_link_reads_the_blob_from_the_storage_origin_or_there_is_none(blobs: Blobs) -> None:
+    import httpx
+
+    blobs.put("photos/trip-1/a.png", b"\x89PNG-bytes", "image/png")
+    link = blobs.download_url("photos/trip-1/a.png", expires_at=datetime.now(UTC) + timedelta(minutes=5))
+    origin = blobs.browser_origin()
+    if link is None:  # the web app serves these blobs itself
+        assert origin is None
+        return
+    assert origin is not None and link.startswith(origin + "/")
+    assert httpx.get(link).content == b"\x89PNG-bytes"
+    with pytest.raises(InvalidInput):
+        blobs.download_url("../escape", expires_at=datetime.now(UTC))

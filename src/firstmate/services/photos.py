@@ -95,13 +95,28 @@ def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
     return sorted((Photo.model_validate(i.data) for i in page.items), key=lambda p: p.uploaded_at)
 
 
+#: How long a link straight to a photo in storage works (long enough to load the album page).
+PHOTO_LINK_LIFETIME = timedelta(minutes=10)
+
+
 def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[bytes, str]:
     """A photo's bytes and type, for guests of its own trip only."""
+    photo = _photo(ctx, target, photo_id)
+    return ctx.blobs.get(photo.key), photo.content_type
+
+
+def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
+    """A short-lived link straight to a photo in storage, for guests of its own trip only; None
+    when the storage has no such links (then serve `photo_content`)."""
+    photo = _photo(ctx, target, photo_id)
+    return ctx.blobs.download_url(photo.key, expires_at=ctx.clock.now() + PHOTO_LINK_LIFETIME)
+
+
+def _photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     item = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
     if item is None:
         raise NotFound("no such photo")
-    photo = Photo.model_validate(item.data)
-    return ctx.blobs.get(photo.key), photo.content_type
+    return Photo.model_validate(item.data)
 
 
 def _quarantine_key(target: CodeTarget, photo_id: str) -> str:

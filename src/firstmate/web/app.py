@@ -21,15 +21,20 @@ from firstmate.web.routes import admin, bookings, calendar, crew, data, events, 
 
 log = structlog.get_logger(__name__)
 
-_SECURITY_HEADERS = {
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "frame-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'"
-    ),
-}
+
+def security_headers(storage_origin: str | None) -> dict[str, str]:
+    """Headers on every answer. Browsers may show images from, and post forms to, this app only,
+    and the blob storage's origin where photos are uploaded and read straight from it (S3)."""
+    extra = f" {storage_origin}" if storage_origin else ""
+    return {
+        "Referrer-Policy": "same-origin",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": (
+            f"default-src 'self'; img-src 'self' data:{extra}; style-src 'self' 'unsafe-inline'; "
+            f"frame-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'{extra}"
+        ),
+    }
 
 
 def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
@@ -69,16 +74,17 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(events.router)
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
     web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]
+    headers = security_headers(app.blobs.browser_origin())
+
+    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
     web.middleware("http")(_security_headers)
     web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads.HARD_LIMIT})
     return web
-
-
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
 
 
 async def _validation_response(request: Request, exc: RequestValidationError) -> Response:

@@ -64,6 +64,13 @@ class LocalBlobs:
         fields["x-fm-signature"] = self._sign(fields)
         return PresignedUpload(url=self._upload_url, fields=fields, expires_at=expires_at)
 
+    def download_url(self, key: str, *, expires_at: datetime) -> str | None:
+        check_key(key)
+        return None  # the web app serves local blobs itself
+
+    def browser_origin(self) -> str | None:
+        return None
+
     def accept_upload(self, fields: Mapping[str, str], data: bytes, now: datetime) -> str:
         """Store a browser upload if its signed form allows it; return where to redirect.
 

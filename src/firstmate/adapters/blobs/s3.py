@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from firstmate.adapters.aws.clients import PerThread, error_code
+from firstmate.adapters.aws.clients import Shared, error_code
 from firstmate.adapters.blobs.local import check_key
 from firstmate.errors import BlobError, BlobNotFound
 from firstmate.ports import BlobInfo, PresignedUpload
@@ -29,7 +30,7 @@ class S3Blobs:
         self._bucket = bucket
         self._archive = archive_bucket
         self._base_url = base_url.rstrip("/")
-        self._clients = PerThread("s3", region)
+        self._clients = Shared("s3", region)
 
     @property
     def _s3(self) -> Any:
@@ -89,7 +90,8 @@ class S3Blobs:
             self._s3.delete_object(Bucket=self._bucket_for(key), Key=key)
 
     def list(self, prefix: str = "") -> list[BlobInfo]:
-        buckets = {self._bucket_for(prefix)} if prefix else {self._bucket, self._archive}
+        # a prefix shorter than raw/ ("", "r") may match keys in both buckets
+        buckets = {self._bucket, self._archive} if ARCHIVE_PREFIX.startswith(prefix) else {self._bucket_for(prefix)}
         found = [info for bucket in sorted(buckets) for info in self._list(bucket, prefix)]
         return sorted(found, key=lambda info: info.key)
 
@@ -126,3 +128,17 @@ class S3Blobs:
                 ExpiresIn=seconds,
             )
         return PresignedUpload(url=form["url"], fields=form["fields"], expires_at=expires_at)
+
+    def download_url(self, key: str, *, expires_at: datetime) -> str | None:
+        check_key(key)
+        seconds = max(1, int((expires_at - datetime.now(UTC)).total_seconds()))
+        with self._errors(key):
+            url: str = self._s3.generate_presigned_url(
+                "get_object", Params={"Bucket": self._bucket_for(key), "Key": key}, ExpiresIn=seconds
+            )
+        return url
+
+    def browser_origin(self) -> str | None:
+        # signing is local: a URL for any key shows the scheme and host browsers will be sent to
+        example = urlsplit(self._s3.generate_presigned_url("get_object", Params={"Bucket": self._bucket, "Key": "x"}))
+        return f"{example.scheme}://{example.netloc}"

@@ -16,7 +16,7 @@ from firstmate.rendering import render
 from firstmate.services import guests as guest_service
 from firstmate.services.guest_pages import guest_page, resolve_code
 from firstmate.services.guests import CodeTarget
-from firstmate.services.photos import check_upload, photo_content
+from firstmate.services.photos import check_upload, photo_content, photo_link
 from firstmate.web.deps import client_ip, get_app
 
 router = APIRouter(include_in_schema=False)
@@ -133,6 +133,9 @@ def photo_check(code: str, request: Request, app: AppDep, id: str = "") -> Respo
 def photo(code: str, photo_id: str, request: Request, app: AppDep) -> Response:
     """One photo of this trip's album."""
     target = _target(app, code, request)
+    link = photo_link(app, target, photo_id)
+    if link is not None:  # straight from storage: a Lambda's answer could not carry a large photo
+        return RedirectResponse(link, status_code=302, headers={"Cache-Control": "private, max-age=300"})
     data, content_type = photo_content(app, target, photo_id)
     return Response(data, media_type=content_type, headers={"Cache-Control": "private, max-age=3600"})
 
