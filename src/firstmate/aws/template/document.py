@@ -10,7 +10,7 @@ from firstmate.aws.template.functions import FUNCTIONS, function_globals, functi
 from firstmate.aws.template.iam import function_policies, role
 from firstmate.aws.template.messaging import messaging
 from firstmate.aws.template.schedules import schedules
-from firstmate.aws.template.storage import secrets, storage
+from firstmate.aws.template.storage import SECRETS_PREFIX, secrets, storage
 from firstmate.config import Settings
 
 
@@ -27,7 +27,7 @@ def build_template(settings: Settings) -> dict[str, Any]:
         resources[function.logical_id] = function_resource(function)
         resources[f"{function.key}Role"] = role("lambda.amazonaws.com", policies[function.key])
         resources[f"{function.key}LogGroup"] = log_group(function)
-    resources |= storage() | messaging(settings) | secrets(settings) | schedules(settings) | _custom_domain()
+    resources |= storage() | messaging() | secrets(settings) | schedules(settings) | _custom_domain()
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
@@ -116,6 +116,9 @@ def _outputs() -> dict[str, Any]:
         "ArchiveBucketName": ("Raw API archives (90-day lifecycle)", ref("ArchiveBucket")),
         "DeadLetterQueueUrl": ("Failed outbox batches, jobs and SES events land here", ref("DeadLetterQueue")),
         "SesEventsTopicArn": ("SES bounce, complaint, delivery and reject events", ref("SesEventsTopic")),
+        # what a shell needs to reach this stack's secrets and configuration set (FIRSTMATE_*)
+        "SecretsPrefix": ("Every secret's name starts with it (FIRSTMATE_SECRETS_PREFIX)", sub(SECRETS_PREFIX)),
+        "SesConfigurationSet": ("The SES configuration set (FIRSTMATE_SES_CONFIGURATION_SET)", ref("ConfigurationSet")),
     }
     rendered: dict[str, Any] = {key: {"Description": text, "Value": value} for key, (text, value) in outputs.items()}
     rendered["CustomDomainTarget"] = {

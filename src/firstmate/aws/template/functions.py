@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from firstmate.aws.template.cloudformation import DELETE, get_att, ref, sub
+from firstmate.aws.template.storage import SECRETS_PREFIX
 from firstmate.config import Settings
 from firstmate.services.outbox import DUE_INDEX
 
@@ -54,7 +55,7 @@ def function_globals(settings: Settings) -> dict[str, Any]:
         "FIRSTMATE_BUCKET": ref("DataBucket"),
         "FIRSTMATE_ARCHIVE_BUCKET": ref("ArchiveBucket"),
         "FIRSTMATE_SES_CONFIGURATION_SET": ref("ConfigurationSet"),
-        "FIRSTMATE_SECRETS_PREFIX": settings.secrets_prefix,
+        "FIRSTMATE_SECRETS_PREFIX": sub(SECRETS_PREFIX),  # the names `storage.secrets` gives them
         "FIRSTMATE_SECRETS_CACHE_S": f"{settings.secrets_cache_s:g}",
         "FIRSTMATE_AWS_REGION": ref("AWS::Region"),
         "FIRSTMATE_BASE_URL": ref("BaseUrl"),

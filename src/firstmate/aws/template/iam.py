@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from firstmate.adapters.aws.resources import GSI_NAME
 from firstmate.aws.template.cloudformation import Fn, get_att, ref, sub
 from firstmate.aws.template.storage import secret_logical_id, secret_names
 from firstmate.config import Settings
@@ -38,12 +39,7 @@ def role(service: str, statements: list[dict[str, Any]], condition: dict[str, An
 
 def function_policies(settings: Settings) -> dict[str, list[dict[str, Any]]]:
     """Each function's statements: only what its code calls, on only the resources it touches."""
-    table = allow(
-        "TableReadWrite",
-        ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
-         "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
-        [get_att("Table", "Arn"), sub("${Table.Arn}/index/*")],
-    )  # fmt: skip
+    table = _table_read_write()
     stream = allow(
         "ReadOutboxStream",
         ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
@@ -56,16 +52,31 @@ def function_policies(settings: Settings) -> dict[str, list[dict[str, Any]]]:
         + [_ses_arn("configuration-set/${ConfigurationSet}")],
     )
     secret_key = _secrets_read(["secret_key"])  # every function's App reads it when it starts (bootstrap.build)
-    jobs = [table, *_objects("DataBucket"), *_objects("ArchiveBucket"), ses, _secrets_read(secret_names(settings))]
+    jobs = [*table, *_objects("DataBucket"), *_objects("ArchiveBucket"), ses, _secrets_read(secret_names(settings))]
     if settings.analyst == "bedrock":
         jobs.append(allow("InvokeModel", ["bedrock:InvokeModel"], _bedrock_arns(settings.bedrock_model_id)))
     statements = {
-        "Web": [table, *_objects("DataBucket"), secret_key],
-        "Dispatch": [table, stream, ses, secret_key, dead_letters()],
+        "Web": [*table, *_objects("DataBucket"), secret_key],
+        "Dispatch": [*table, stream, ses, secret_key, dead_letters()],
         "Jobs": [*jobs, dead_letters()],
-        "SesEvents": [table, secret_key, dead_letters()],
+        "SesEvents": [*table, secret_key, dead_letters()],
     }
     return {key: [_logs(key), *value] for key, value in statements.items()}
+
+
+def _table_read_write() -> list[dict[str, Any]]:
+    """What `DynamoStore` calls, granted to every function (each writes through the store).
+
+    GetItem covers TransactGetItems too, and TransactWriteItems is authorised per action: the store's
+    Puts, Deletes and ConditionChecks. No Scan (DynamoDB's TTL deletes expired items, so the store's
+    sweep reads nothing), no UpdateItem, no BatchGetItem: the store makes neither call.
+    """
+    actions = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
+               "dynamodb:ConditionCheckItem"]  # fmt: skip
+    return [
+        allow("TableReadWrite", actions, [get_att("Table", "Arn")]),
+        allow("QueryIndex", ["dynamodb:Query"], [sub(f"${{Table.Arn}}/index/{GSI_NAME}")]),
+    ]
 
 
 def _logs(key: str) -> dict[str, Any]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from firstmate.aws.template.cloudformation import DELETE, ref, sub
-from firstmate.config import Settings
 
 _SES_EVENTS = ["bounce", "complaint", "delivery", "reject"]
+#: The configuration set's name (the functions' `ses_configuration_set`), for `!Sub`: one per stack.
+CONFIGURATION_SET_NAME = "${AWS::StackName}"
 
 
-def messaging(settings: Settings) -> dict[str, Any]:
+def messaging() -> dict[str, Any]:
     """The dead-letter queue, the SES events topic (with who may publish) and the configuration set."""
     configuration_set_arn = sub(
         "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${ConfigurationSet}"
@@ -49,7 +50,7 @@ def messaging(settings: Settings) -> dict[str, Any]:
         "ConfigurationSet": {
             "Type": "AWS::SES::ConfigurationSet",
             "Properties": {
-                "Name": settings.ses_configuration_set,
+                "Name": sub(CONFIGURATION_SET_NAME),  # a fixed name would stop a second stack in the region
                 "ReputationOptions": {"ReputationMetricsEnabled": True},
             },
         },

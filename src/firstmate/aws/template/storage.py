@@ -1,5 +1,6 @@
 """Where firstmate keeps things on AWS: the table and both buckets (shaped by `adapters.aws.resources`,
-as the preflight and the moto tests shape them) and the secrets the settings read."""
+as the preflight and the moto tests shape them) and the secrets the settings read, named after the
+stack so that two stacks (production, staging) live side by side in one account and region."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from firstmate.adapters.aws.resources import (
     public_access_block,
     table_schema,
 )
-from firstmate.aws.template.cloudformation import DELETE, RETAIN, get_att, logical_name, ref, sub
+from firstmate.aws.template.cloudformation import RETAIN, get_att, logical_name, ref, sub
 from firstmate.config import Settings
 
-#: What the token secrets hold until their owner stores the real value (docs/deploy-aws.md).
+#: What every secret's name starts with (the functions' `secrets_prefix`), for `!Sub`: the stack's
+#: name, so stack `firstmate` reads `firstmate/secret_key` and stack `firstmate-staging` its own.
+SECRETS_PREFIX = "${AWS::StackName}/"
 
 
 def storage() -> dict[str, Any]:
@@ -98,10 +101,14 @@ def secret_logical_id(name: str) -> str:
 
 
 def secrets(settings: Settings) -> dict[str, Any]:
-    """One Secrets Manager secret per name in `secret_names`, by logical id."""
+    """One Secrets Manager secret per name in `secret_names`, by logical id, named `<stack>/<name>`.
+
+    Kept when the stack is deleted or a secret replaced: a stored token or the signing key must not
+    vanish with an update or a `sam delete` (docs/deploy-aws.md says how to remove them by hand).
+    """
     resources: dict[str, Any] = {}
     for name in secret_names(settings):
-        properties: dict[str, Any] = {"Name": f"{settings.secrets_prefix}{name}"}
+        properties: dict[str, Any] = {"Name": sub(SECRETS_PREFIX + name)}
         if name == "secret_key":
             properties["Description"] = (
                 "Signs firstmate's links and sessions (generated; rotating it signs everyone out)"
@@ -110,5 +117,5 @@ def secrets(settings: Settings) -> dict[str, Any]:
         else:
             properties["Description"] = f"firstmate's {name}: store the real value with put-secret-value"
             properties["SecretString"] = SECRET_PLACEHOLDER  # CloudFormation leaves a stored value alone
-        resources[secret_logical_id(name)] = {"Type": "AWS::SecretsManager::Secret", **DELETE, "Properties": properties}
+        resources[secret_logical_id(name)] = {"Type": "AWS::SecretsManager::Secret", **RETAIN, "Properties": properties}
     return resources
