@@ -41,9 +41,9 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest
 
+# Benchmarks print a table and write bench/results.json; `make bench NAME=fanout` runs one.
 bench: install
-	@if ls bench/*.py >/dev/null 2>&1; then for f in bench/*.py; do $(BIN)/python $$f || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+	$(BIN)/python -m bench $(NAME)
 
 clean:
 	rm -rf $(VENV) var demo-out test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""What every benchmark shares: the results file, the machine it ran on, a table on screen.
+
+Each benchmark is a script (`python bench/<name>.py`, all of them by `make bench`) that measures
+ratios within one run, so that the machine's speed and noise cancel out, and merges its figures
+into bench/results.json under its own keys.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+console = Console()
+
+
+def machine() -> dict[str, Any]:
+    """The machine and software the figures come from."""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def record(figures: dict[str, Any], *, details: dict[str, Any] | None = None) -> None:
+    """Merge `figures` (the headline keys, such as `fanout_vs_sqlite`) and `details` (under
+    `details.<script>`) into bench/results.json, keeping other benchmarks' entries."""
+    results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results.update(figures)
+    results["machine"] = machine()
+    if details is not None:
+        script = Path(sys.argv[0]).stem
+        results.setdefault("details", {})[script] = details
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+def show(title: str, rows: list[tuple[str, str, str]]) -> None:
+    """Print a table of (measure, value, goal) rows."""
+    table = Table("measure", "value", "goal", title=title)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
