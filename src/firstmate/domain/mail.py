@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from email.errors import HeaderParseError
@@ -81,10 +82,18 @@ class OutgoingMessage(BaseModel):
 
 def check_address(value: str) -> str:
     """Return `value` if it looks like a deliverable address (`name@domain.tld`), else raise."""
-    if not _ADDRESS.fullmatch(value):
+    if not _parses(value):
         raise ValueError(f"{value!r} is not an email address like name@example.com")
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _parses(value: str) -> bool:
+    # the header parser is slow and the same few crew and guest addresses recur in every message
+    if not _ADDRESS.fullmatch(value):
+        return False
     try:
         Address(addr_spec=value)  # what the MIME layer will need: no commas, quotes or non-ASCII
     except (ValueError, IndexError, HeaderParseError):
-        raise ValueError(f"{value!r} is not an email address like name@example.com") from None
-    return value
+        return False
+    return True
