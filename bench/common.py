@@ -40,7 +40,9 @@ def record(figures: dict[str, Any], *, details: dict[str, Any] | None = None) ->
     results.update(figures)
     results["machine"] = machine()
     if details is not None:
-        script = Path(sys.argv[0]).stem
+        # the benchmark's own module (bench.bench_fanout), also when `python -m bench` runs it
+        spec = sys._getframe(1).f_globals.get("__spec__")
+        script = spec.name.rpartition(".")[2] if spec is not None else Path(sys.argv[0]).stem
         results.setdefault("details", {})[script] = details
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 

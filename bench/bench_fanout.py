@@ -1,0 +1,280 @@
+"""Booking fan-out: bookings fully orchestrated per second against the raw SQLite ceiling.
+
+`orchestrate_booking` writes a booking and everything it fans out to (event, calendar entry, guest
+page code, lead guest, outbox entries) in one durable transaction. The ceiling is bare sqlite3
+writing the very same rows, grouped in the very same transactions, with the store's settings (WAL,
+synchronous=FULL, BEGIN IMMEDIATE, the same table and indexes) into a copy of the same database:
+
+    fanout_vs_sqlite = ceiling seconds ÷ firstmate seconds, for the same bookings
+                     = firstmate bookings/s ÷ bare-SQLite bookings/s   (1.0: as fast as bare SQLite)
+
+Scaling: the same on stores already holding 1×, 4× and 16× as many bookings (1× orchestrated for
+real, the rest cloned from them); the cost of one booking should stay flat as the data grows.
+Rounds go firstmate, ceiling, firstmate, ceiling… across every scale in turn, so the machine's
+noise falls on all of them alike.
+
+Then the API: `POST /api/v1/bookings` on uvicorn (the settings of bench_page) at 1, 8 and 32
+concurrent clients, every booking distinct: p50/p99 latency and bookings/s.
+`BENCH_QUICK=1` gives a short smoke run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.bench_page import (
+    FIRSTMATE,
+    INSERT_ROW,
+    ORG,
+    QUICK,
+    SCALES,
+    UVICORN_FLAGS,
+    Transactions,
+    book,
+    booked_rows,
+    copy_home,
+    count_bookings,
+    demo_org,
+    grow,
+    http_request,
+    merged_scaling,
+    open_app,
+    record_as,
+    run_load,
+    servers,
+    trip_body,
+)
+from bench.common import show
+
+# This module borrows bench_page's tooling, so `python -m bench` finds bench.bench_page imported when it
+# runs it as __main__, and runpy warns. Harmless: no module-level state is shared or changed.
+warnings.filterwarnings("ignore", r"'bench\.bench_page' found in sys\.modules", RuntimeWarning)
+
+BASE = 50 if QUICK else 200  # bookings already in the store at 1×
+PER_ROUND = 20 if QUICK else 75  # bookings measured per round and scale
+ROUNDS = 2 if QUICK else 4
+API_REQUESTS = {1: 30, 8: 80, 32: 160} if QUICK else {1: 120, 8: 320, 32: 640}  # per concurrency
+
+
+class Ceiling:
+    """Bare sqlite3 on a copy of the store's database, set up as the store sets up its own."""
+
+    def __init__(self, source: Path, path: Path) -> None:
+        with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
+            src.backup(dst)
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+
+    def write(self, transactions: list[list[tuple[Any, ...]]]) -> float:
+        """Write these rows in these transactions (BEGIN IMMEDIATE … COMMIT each); the seconds."""
+        started = time.perf_counter()
+        for rows in transactions:
+            self.conn.execute("BEGIN IMMEDIATE")
+            for row in rows:
+                self.conn.execute(INSERT_ROW, row)
+            self.conn.execute("COMMIT")
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+@dataclass
+class Scale:
+    """One scale's store, and what was measured on it (summed over the rounds)."""
+
+    app: Any
+    noted: Transactions
+    ceiling: Ceiling
+    existing: int
+    bookings: int = 0
+    firstmate_s: float = 0.0
+    store_s: float = 0.0  # of firstmate_s, inside store.transact
+    ceiling_s: float = 0.0
+    transactions: int = 0
+    rows: int = 0
+    row_bytes: int = 0
+
+    def measure(self, bodies: list[dict[str, Any]]) -> None:
+        """Orchestrate `bodies`, then write what they wrote again with bare sqlite3."""
+        self.noted.take()
+        started = time.perf_counter()
+        book(self.app, bodies)
+        self.firstmate_s += time.perf_counter() - started
+        keys, store_s = self.noted.take()
+        rows = booked_rows(self.app.settings.db_path, keys)
+        self.ceiling_s += self.ceiling.write(rows)
+        self.store_s += store_s
+        self.bookings += len(bodies)
+        self.transactions += len(keys)
+        self.rows += sum(len(t) for t in rows)
+        self.row_bytes += sum(len(r[0]) + len(r[1]) + len(r[6]) for t in rows for r in t)
+
+    def figures(self) -> dict[str, Any]:
+        """The scale's figures for bench/results.json."""
+        return {
+            "existing_bookings": self.existing,
+            "bookings": self.bookings,
+            "ms_per_booking": round(self.firstmate_s / self.bookings * 1000, 3),
+            "ms_in_store_transact": round(self.store_s / self.bookings * 1000, 3),
+            "ceiling_ms_per_booking": round(self.ceiling_s / self.bookings * 1000, 3),
+            "bookings_per_s": round(self.bookings / self.firstmate_s, 1),
+            "vs_sqlite": round(self.ceiling_s / self.firstmate_s, 3),
+            "transactions_per_booking": round(self.transactions / self.bookings, 2),
+            "rows_per_booking": round(self.rows / self.bookings, 2),
+            "bytes_per_row": round(self.row_bytes / max(self.rows, 1)),
+        }
+
+
+def prepare(work: Path, numbers: Iterator[int]) -> tuple[dict[str, Path], Path]:
+    """One home per scale (1× orchestrated for real, the larger ones grown with clones) and a copy
+    of the 1× home for the API."""
+    first = work / "home-1x"
+    app = demo_org(first)
+    noted = Transactions(app.store)
+    book(app, (trip_body(n) for n in itertools.islice(numbers, BASE)))
+    templates = booked_rows(app.settings.db_path, noted.take()[0])
+    app.close()
+    homes = {"1x": first}
+    for scale, factor in list(SCALES.items())[1:]:
+        home = work / f"home-{scale}"
+        copy_home(list(homes.values())[-1], home)
+        app = open_app(home)
+        grow(app, templates, BASE * factor)
+        app.close()
+        homes[scale] = home
+    copy_home(first, work / "home-api")
+    return homes, work / "home-api"
+
+
+def measure_scales(homes: dict[str, Path], work: Path, numbers: Iterator[int]) -> dict[str, dict[str, Any]]:
+    """Rounds of PER_ROUND new bookings on every scale in turn; each scale's figures."""
+    scales: dict[str, Scale] = {}
+    for name, home in homes.items():
+        app = open_app(home)
+        existing = count_bookings(app.settings.db_path)
+        scales[name] = Scale(app, Transactions(app.store), Ceiling(app.settings.db_path, work / f"{name}.db"), existing)
+    try:
+        for _ in range(ROUNDS):
+            for scale in scales.values():
+                scale.measure([trip_body(n) for n in itertools.islice(numbers, PER_ROUND)])
+    finally:
+        for scale in scales.values():
+            scale.ceiling.close()
+            scale.app.close()
+    return {name: scale.figures() for name, scale in scales.items()}
+
+
+def measure_api(home: Path, work: Path, numbers: Iterator[int]) -> dict[str, dict[str, Any]]:
+    """POST distinct bookings to the real server at each concurrency; latency and throughput."""
+    from firstmate.services.keys import create_key
+
+    app = open_app(home)
+    key = create_key(app.store, ORG, "bench", app.clock.now())[1]
+    app.close()
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+    def requests(count: int) -> list[bytes]:
+        bodies = (trip_body(n) for n in itertools.islice(numbers, count))
+        return [http_request("POST", "/api/v1/bookings", headers, json.dumps(b).encode()) for b in bodies]
+
+    answers: dict[str, dict[str, Any]] = {}
+    with servers({"api": (FIRSTMATE, {"FIRSTMATE_HOME": str(home)})}, work) as ports:
+        run_load(ports["api"], requests(10), concurrency=2, expect=201)  # warm up
+        for concurrency, count in API_REQUESTS.items():
+            load = run_load(ports["api"], requests(count), concurrency=concurrency, expect=201)
+            answers[str(concurrency)] = {
+                "p50": round(load.percentile(50), 2),
+                "p99": round(load.percentile(99), 2),
+                "max": round(max(load.latencies_ms), 2),
+                "bookings_per_s": round(load.rps, 1),
+                "requests": load.requests,
+                "not_201": load.unexpected,
+                "statuses": {str(k): v for k, v in sorted(load.statuses.items())},
+            }
+    return answers
+
+
+def main() -> None:
+    """Run the fan-out benchmark, print its table and record its figures."""
+    numbers = itertools.count()  # every booking of the run is distinct
+    with tempfile.TemporaryDirectory(prefix="firstmate-bench-fanout-") as tmp:
+        work = Path(tmp)
+        homes, api_home = prepare(work, numbers)
+        per_scale = measure_scales(homes, work, numbers)
+        api = measure_api(api_home, work, numbers)
+    report(per_scale, api)
+
+
+def report(per_scale: dict[str, dict[str, Any]], api: dict[str, dict[str, Any]]) -> None:
+    """Print the table and merge the figures into bench/results.json."""
+    first, last = per_scale["1x"], per_scale["16x"]
+    growth = round(last["ms_per_booking"] / first["ms_per_booking"], 2)
+    cost = {name: s["ms_per_booking"] for name, s in per_scale.items()}
+    figures = {
+        "fanout_vs_sqlite": first["vs_sqlite"],
+        "fanout_bookings_per_s": first["bookings_per_s"],
+        "fanout_sqlite_bookings_per_s": round(1000 / first["ceiling_ms_per_booking"], 1),
+        "fanout_latency_ms": {c: {"p50": a["p50"], "p99": a["p99"]} for c, a in api.items()},
+        "scaling": merged_scaling("fanout", {**cost, "16x_over_1x": growth, "unit": "ms per booking"}),
+    }
+    details = {
+        "scales": per_scale,
+        "api": api,
+        "rounds": ROUNDS,
+        "bookings_per_round": PER_ROUND,
+        "uvicorn": " ".join(UVICORN_FLAGS),
+        "quick": QUICK,
+    }
+    record_as("bench_fanout", figures, details)
+    rows = [
+        (
+            "one booking writes",
+            f"{first['rows_per_booking']:g} rows of {first['bytes_per_row']} B on average, "
+            f"in {first['transactions_per_booking']:g} transaction",
+            "1 transaction",
+        ),
+        (
+            "firstmate, in process",
+            f"{first['bookings_per_s']:.0f} bookings/s ({first['ms_per_booking']:.1f} ms, "
+            f"{first['ms_in_store_transact']:.1f} in store.transact)",
+            "",
+        ),
+        ("bare sqlite3, same rows and transactions", f"{figures['fanout_sqlite_bookings_per_s']:.0f} bookings/s", ""),
+        ("fanout_vs_sqlite", f"{first['vs_sqlite']:.2f}", "≥ 0.5"),
+    ]
+    for concurrency, a in api.items():
+        others = ", ".join(f"{n} × {status}" for status, n in a["statuses"].items() if status != "201")
+        failed = f" ({others})" if others else ""
+        rows.append(
+            (
+                f"POST /api/v1/bookings, {concurrency} client{'' if concurrency == '1' else 's'}",
+                f"p50 {a['p50']:.0f} ms, p99 {a['p99']:.0f} ms, {a['bookings_per_s']:.0f} bookings/s{failed}",
+                "",
+            )
+        )
+    for name, s in per_scale.items():
+        rows.append(
+            (
+                f"{name}: {s['existing_bookings']:,} bookings stored",
+                f"{s['ms_per_booking']:.1f} ms/booking ({s['vs_sqlite']:.2f} of bare SQLite)",
+                "",
+            )
+        )
+    rows.append(("cost per booking, 16× ÷ 1×", f"{growth:.2f}", "≈ 1 (linear)"))
+    show(f"Booking fan-out ({first['bookings']} bookings per scale, {ROUNDS} rounds)", rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,558 @@
+"""Crew event page: an authenticated page under uvicorn against a bare Starlette page of the same size.
+
+Both apps run in their own uvicorn process with the same settings (`UVICORN_FLAGS`) and are loaded
+by the same client, in alternating rounds, so the machine's speed and noise cancel out of
+`page_vs_starlette = firstmate requests/s ÷ bare Starlette requests/s` (1.0: as fast as Starlette).
+The firstmate page is `GET /crew/events/{id}` with the `fm_crew` cookie of a real sign-in; the bare
+page is an `async def` endpoint answering the very bytes firstmate rendered.
+
+Scaling: one firstmate server per scale, on an org with 1×, 4× and 16× as many trips and crew,
+loaded in the same rounds; the cost of one page (server time per request, 1000 / rps) should stay
+flat as the data grows.
+
+The tooling here (servers, load, the demo org and its bookings) is shared with bench_fanout.
+`BENCH_QUICK=1` gives a short smoke run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import secrets
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import RESULTS, record, show
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+#: The same for every server a benchmark compares: one process, the asyncio loop, the h11 parser,
+#: no access log (`firstmate serve` writes one line per request; neither side pays for it here).
+UVICORN_FLAGS = ("--workers", "1", "--loop", "asyncio", "--http", "h11", "--log-level", "warning", "--no-access-log")
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+
+ORG = "demo"
+VIEWER = "priya"  # a crew member (not an admin): the page crew open on the dock
+DEMO_CREW = 4  # people in the demo org; grown with the trips
+CONCURRENCY = 8
+BASE_TRIPS = 20 if QUICK else 50  # trips in the org at 1×
+SCALES = {"1x": 1, "4x": 4, "16x": 16}
+SECONDS = 1.0 if QUICK else 2.5  # one load run
+ROUNDS = 1 if QUICK else 3  # rounds, each loading Starlette and every scale in turn
+WARMUP_S = 0.3 if QUICK else 0.5
+
+Key = tuple[str, str]
+#: A row of the store's table, read and written whole.
+SELECT_ROW = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE pk = ? AND sk = ?"
+INSERT_ROW = "INSERT OR REPLACE INTO items (pk, sk, version, ttl, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+# -- servers ---------------------------------------------------------------------------------------
+
+
+def firstmate_app() -> Any:
+    """uvicorn factory: the firstmate web app on FIRSTMATE_HOME, logging set up as `firstmate serve`
+    does (at warning level), without the background dispatcher and scheduler."""
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.logs import configure_logging
+    from firstmate.web.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning")
+    return create_app(build(settings))
+
+
+def bare_app() -> Any:
+    """uvicorn factory: a bare Starlette endpoint answering the file BENCH_PAGE_FILE as HTML."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    body = Path(os.environ["BENCH_PAGE_FILE"]).read_bytes()
+
+    async def page(request: Request) -> HTMLResponse:
+        return HTMLResponse(body)
+
+    return Starlette(routes=[Route("/crew/events/{event_id}", page)])
+
+
+FIRSTMATE = "bench.bench_page:firstmate_app"
+STARLETTE = "bench.bench_page:bare_app"
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def servers(specs: dict[str, tuple[str, dict[str, str]]], logs: Path) -> Iterator[dict[str, int]]:
+    """Run `uvicorn --factory <factory>` with UVICORN_FLAGS for each name → (factory, env), all
+    starting at once; yield name → port once every one listens; stop them all after.
+
+    Each `env` is added to an environment without any FIRSTMATE_* variable of the caller's.
+    """
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    with ExitStack() as stack:
+        started: dict[str, tuple[subprocess.Popen[bytes], int, Path]] = {}
+        for name, (factory, env) in specs.items():
+            port, log = free_port(), logs / f"{name}.log"
+            command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", HOST, "--port", str(port)]
+            output = stack.enter_context(log.open("ab"))
+            process = subprocess.Popen(
+                [*command, *UVICORN_FLAGS], cwd=ROOT, env={**clean, **env}, stdout=output, stderr=subprocess.STDOUT
+            )
+            stack.callback(_stop, process)
+            started[name] = (process, port, log)
+        for process, port, log in started.values():
+            _wait_until_listening(process, port, log)
+        yield {name: port for name, (_, port, _) in started.items()}
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_until_listening(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped at start:\n{log.read_text()[-3000:]}")
+        try:
+            socket.create_connection((HOST, port), timeout=0.5).close()
+        except OSError:
+            time.sleep(0.05)
+        else:
+            return
+    raise RuntimeError(f"the server did not listen within 120 s:\n{log.read_text()[-3000:]}")
+
+
+# -- load ------------------------------------------------------------------------------------------
+
+
+def http_request(method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
+    """The bytes of one HTTP/1.1 keep-alive request."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    if body or method in ("POST", "PUT", "PATCH"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+@dataclass(frozen=True)
+class Load:
+    """What one load run measured."""
+
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+    unexpected: int  # answers with another status than the one expected
+    client_cpu_s: float  # the load generator's own CPU time
+    statuses: dict[int, int]  # how many answers had each status
+
+    @property
+    def rps(self) -> float:
+        """Requests answered per second."""
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        """Latency at percentile `p` (nearest rank), in ms."""
+        ranked = sorted(self.latencies_ms)
+        return ranked[max(0, min(len(ranked) - 1, round(p / 100 * len(ranked)) - 1))]
+
+    @property
+    def client_cpu_share(self) -> float:
+        """How busy the load generator kept its core (near 1.0: it, not the server, was the limit)."""
+        return self.client_cpu_s / self.seconds
+
+
+def combine(loads: list[Load]) -> Load:
+    """Several runs of the same load as one."""
+    return Load(
+        requests=sum(x.requests for x in loads),
+        seconds=sum(x.seconds for x in loads),
+        latencies_ms=[ms for x in loads for ms in x.latencies_ms],
+        unexpected=sum(x.unexpected for x in loads),
+        client_cpu_s=sum(x.client_cpu_s for x in loads),
+        statuses=dict(sum((Counter(x.statuses) for x in loads), Counter())),
+    )
+
+
+def run_load(
+    port: int, requests: Iterable[bytes], *, concurrency: int, seconds: float | None = None, expect: int = 200
+) -> Load:
+    """Send `requests` over `concurrency` keep-alive connections, each waiting for its answer before
+    the next, until they run out or `seconds` pass. A small asyncio client on raw sockets: it costs
+    far less per request than the servers it loads (see `Load.client_cpu_share`)."""
+    return asyncio.run(_load(port, iter(requests), concurrency, seconds, expect))
+
+
+async def _load(port: int, source: Iterator[bytes], concurrency: int, seconds: float | None, expect: int) -> Load:
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    connections = [await asyncio.open_connection(HOST, port) for _ in range(concurrency)]
+    started, cpu = time.perf_counter(), time.process_time()
+    deadline = None if seconds is None else started + seconds
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for request in source:
+            sent = time.perf_counter()
+            writer.write(request)
+            status, close = await _response(reader)
+            done = time.perf_counter()
+            latencies.append((done - sent) * 1000)
+            statuses[status] += 1
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(HOST, port)
+            if deadline is not None and done >= deadline:
+                break
+        writer.close()
+
+    await asyncio.gather(*(client(r, w) for r, w in connections))
+    elapsed = time.perf_counter() - started
+    unexpected = sum(n for status, n in statuses.items() if status != expect)
+    return Load(len(latencies), elapsed, latencies, unexpected, time.process_time() - cpu, dict(statuses))
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip().lower() for k, _, v in (line.partition(":") for line in head[1:] if line)}
+    if "content-length" not in headers:
+        raise RuntimeError(f"an answer without Content-Length: {head[0]}")
+    await reader.readexactly(int(headers["content-length"]))
+    return int(head[0].split(" ", 2)[1]), headers.get("connection") == "close"
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+
+def record_as(script: str, figures: dict[str, Any], details: dict[str, Any]) -> None:
+    """`record`, filing `details` under `script` (bench_fanout records through this module)."""
+    record(figures, details=None)
+    results = json.loads(RESULTS.read_text())
+    results.setdefault("details", {})[script] = details
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+def merged_scaling(name: str, figures: dict[str, Any]) -> dict[str, Any]:
+    """The `scaling` entry of bench/results.json with `name`'s part set and the others kept."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    return {**results.get("scaling", {}), name: figures}
+
+
+# -- the org and its bookings ----------------------------------------------------------------------
+
+
+def trip_body(n: int) -> dict[str, Any]:
+    """A valid API booking body, distinct for each `n` (its own id and departure), on Sea Lark."""
+    start = datetime(2027, 1, 4, 17, 0, tzinfo=UTC) + timedelta(hours=5 * n)
+    return {
+        "source": "direct",
+        "external_id": f"BENCH-{n}",
+        "asset": "sea-lark",
+        "start": start.isoformat(),
+        "duration_hours": 3,
+        "guest_count": 6,
+        "gross_amount": "840.75",
+        "currency": "USD",
+        "lead_guest": {"name": "Dana Whitcomb", "email": f"guest{n}@example.com", "phone": "+1 415 555 0148"},
+        "notes": "Birthday cake aboard",
+        "private_notes": "Repeat guest: 10% off",
+    }
+
+
+def open_app(home: Path) -> Any:
+    """An App on `home` (created if needed)."""
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+
+    return build(load_settings(home=home))
+
+
+def demo_org(home: Path) -> Any:
+    """An App on a fresh FIRSTMATE_HOME holding the demo business and its crew."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+
+    app = open_app(home)
+    save_business(app.store, demo_profile())
+    save_people(app.store, ORG, demo_people())
+    return app
+
+
+def copy_home(source: Path, target: Path) -> None:
+    """A FIRSTMATE_HOME holding the same database and signing key as `source`."""
+    target.mkdir(parents=True)
+    with sqlite3.connect(source / "firstmate.db") as src, sqlite3.connect(target / "firstmate.db") as dst:
+        src.backup(dst)
+    shutil.copy2(source / "secret.key", target / "secret.key")
+
+
+@dataclass
+class Transactions:
+    """Wraps a store's `transact` to note the keys each transaction writes (`put` goes through it)
+    and the time spent in it."""
+
+    store: Any
+    written: list[list[Key]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        original = self.store.transact
+
+        def transact(writes: Sequence[Any]) -> Any:
+            self.written.append([(w.item.pk, w.item.sk) if hasattr(w, "item") else (w.pk, w.sk) for w in writes])
+            started = time.perf_counter()
+            try:
+                return original(writes)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        self.store.transact = transact
+
+    def take(self) -> tuple[list[list[Key]], float]:
+        """The transactions noted, and the seconds spent in them, since the last call."""
+        taken, seconds = self.written, self.seconds
+        self.written, self.seconds = [], 0.0
+        return taken, seconds
+
+
+def book(app: Any, bodies: Iterable[dict[str, Any]]) -> list[str]:
+    """Orchestrate each booking as the API does (validate the body, then the use case); event ids."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+
+    return [orchestrate_booking(app, ORG, BookingRequest.model_validate(b)).booking.event_id for b in bodies]
+
+
+def booked_rows(db: Path, transactions: list[list[Key]]) -> list[list[tuple[Any, ...]]]:
+    """The rows the store holds at each transaction's keys (a deleted key is left out)."""
+    with sqlite3.connect(db) as conn:
+        rows = [[conn.execute(SELECT_ROW, key).fetchone() for key in keys] for keys in transactions]
+    return [[row for row in batch if row is not None] for batch in rows]
+
+
+def clone_bookings(db: Path, templates: list[list[tuple[Any, ...]]], count: int) -> None:
+    """Add `count` bookings to the store by copying the rows of real ones (`templates`: the rows one
+    `orchestrate_booking` wrote, each) under fresh ids and guest codes: rows of the same shape and
+    size in the same partitions and index, written with bare SQL so that growing the data is quick."""
+    from firstmate.domain.codes import encode_code, pretty_code
+
+    with sqlite3.connect(db, isolation_level=None) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        for n in range(count):
+            rows = templates[n % len(templates)]
+            booking = next(r[0] for r in rows if r[1] == "BOOKING").rsplit("#bk_", 1)[1]
+            code = next(r[0] for r in rows if r[0].startswith("GUESTCODE#")).removeprefix("GUESTCODE#")
+            new_booking, new_code = secrets.token_hex(8), encode_code(secrets.token_bytes(7))
+            swaps = [(booking, new_booking), (code, new_code), (pretty_code(code), pretty_code(new_code))]
+            for row in rows:
+                pk, sk, version, ttl, gsi1pk, gsi1sk, data = (_swap(v, swaps) for v in row)
+                if pk == f"ORG#{ORG}#INTAKE":
+                    sk = f"{sk}#{new_booking}"  # the anchor of (source, external_id): one per booking
+                conn.execute(INSERT_ROW, (pk, sk, version, ttl, gsi1pk, gsi1sk, data))
+        conn.execute("COMMIT")
+
+
+def _swap(value: Any, swaps: list[tuple[str, str]]) -> Any:
+    if not isinstance(value, str):
+        return value
+    for old, new in swaps:
+        value = value.replace(old, new)
+    return value
+
+
+def grow(app: Any, templates: list[list[tuple[Any, ...]]], bookings: int) -> None:
+    """Clone bookings until the store holds `bookings` of them."""
+    clone_bookings(app.settings.db_path, templates, bookings - count_bookings(app.settings.db_path))
+
+
+def count_bookings(db: Path) -> int:
+    """How many bookings the store holds."""
+    with sqlite3.connect(db) as conn:
+        found: int = conn.execute("SELECT count(*) FROM items WHERE pk = ?", (f"ORG#{ORG}#INTAKE",)).fetchone()[0]
+        return found
+
+
+def add_crew(app: Any, total: int) -> None:
+    """Grow the crew to `total` people (the demo's four, then deckhands)."""
+    from firstmate.domain.people import Person
+    from firstmate.services.people import list_people, save_people
+
+    extra = total - len(list_people(app.store, ORG))
+    people = [
+        Person(id=f"deckhand-{i}", name=f"Deckhand {i}", email=f"deckhand{i}@example.com", qualifications=("crew",))
+        for i in range(extra)
+    ]
+    save_people(app.store, ORG, people)
+
+
+def crew_cookie(app: Any, port: int) -> str:
+    """Sign VIEWER in as crew do: a link from the app, then Continue; return the session cookie."""
+    from firstmate.services.crew_access import link_url
+    from firstmate.services.people import get_person
+
+    token = link_url(app, ORG, get_person(app.store, ORG, VIEWER), "login").split("t=", 1)[1]
+    answer = httpx.post(f"http://{HOST}:{port}/crew/enter", data={"t": token}, follow_redirects=False)
+    if answer.status_code != 303 or "fm_crew" not in answer.cookies:
+        raise RuntimeError(f"sign-in failed: {answer.status_code} {answer.text[:200]}")
+    return str(answer.cookies["fm_crew"])
+
+
+# -- the benchmark ---------------------------------------------------------------------------------
+
+
+def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
+    """One home per scale: 1× orchestrated for real, each larger one a copy of the one before grown
+    with cloned trips and more crew. Returns the homes and the event the viewer opens."""
+    from firstmate.services.roster import claim_role
+
+    first = work / "home-1x"
+    app = demo_org(first)
+    noted = Transactions(app.store)
+    events = book(app, (trip_body(n) for n in range(BASE_TRIPS)))
+    templates = booked_rows(app.settings.db_path, noted.take()[0])
+    event_id = events[len(events) // 2]
+    claim_role(app, ORG, event_id, "captain", "jonah")
+    claim_role(app, ORG, event_id, "crew_1", VIEWER)
+    app.close()
+    homes = {"1x": first}
+    for scale, factor in list(SCALES.items())[1:]:
+        home = work / f"home-{scale}"
+        copy_home(list(homes.values())[-1], home)
+        app = open_app(home)
+        grow(app, templates, BASE_TRIPS * factor)
+        add_crew(app, DEMO_CREW * factor)
+        app.close()
+        homes[scale] = home
+    return homes, event_id
+
+
+def _round(port: int, request: bytes) -> Load:
+    run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=WARMUP_S)
+    return run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=SECONDS)
+
+
+def _figures(load: Load) -> dict[str, float]:
+    return {
+        "rps": round(load.rps, 1),
+        "p50_ms": round(load.percentile(50), 2),
+        "p99_ms": round(load.percentile(99), 2),
+        "ms_per_request": round(1000 / load.rps, 3),
+        "requests": load.requests,
+        "unexpected": load.unexpected,
+        "client_cpu_share": round(load.client_cpu_share, 2),
+    }
+
+
+def main() -> None:
+    """Run the page benchmark, print its table and record its figures."""
+    with tempfile.TemporaryDirectory(prefix="firstmate-bench-page-") as tmp:
+        work = Path(tmp)
+        homes, event_id = scaled_homes(work)
+        path = f"/crew/events/{event_id}"
+        page_file = work / "page.html"
+        specs = {scale: (FIRSTMATE, {"FIRSTMATE_HOME": str(home)}) for scale, home in homes.items()}
+        with servers(specs, work) as ports:
+            app = open_app(homes["1x"])
+            cookie = crew_cookie(app, ports["1x"])  # the homes share their signing key: one session opens all
+            app.close()
+            page = httpx.get(f"http://{HOST}:{ports['1x']}{path}", cookies={"fm_crew": cookie})
+            if page.status_code != 200 or "Priya" not in page.text:
+                raise RuntimeError(f"the crew page did not open: {page.status_code}")
+            page_file.write_bytes(page.content)
+            with servers({"starlette": (STARLETTE, {"BENCH_PAGE_FILE": str(page_file)})}, work) as bare_port:
+                ports = {**bare_port, **ports}
+                loads: dict[str, list[Load]] = {name: [] for name in ports}
+                request = http_request("GET", path, {"Cookie": f"fm_crew={cookie}"})
+                for _ in range(ROUNDS):
+                    for name in ports:
+                        loads[name].append(_round(ports[name], request))
+    bare = combine(loads["starlette"])
+    per_scale = {
+        scale: {
+            "trips": BASE_TRIPS * factor,
+            "crew": DEMO_CREW * factor,
+            "firstmate": _figures(combine(loads[scale])),
+            "vs_starlette": round(combine(loads[scale]).rps / bare.rps, 3),
+        }
+        for scale, factor in SCALES.items()
+    }
+    report(per_scale, _figures(bare), len(page.content))
+
+
+def report(per_scale: dict[str, dict[str, Any]], bare: dict[str, Any], page_bytes: int) -> None:
+    """Print the table and merge the figures into bench/results.json."""
+    first, last = per_scale["1x"], per_scale["16x"]
+    fm = first["firstmate"]
+    cost = {scale: s["firstmate"]["ms_per_request"] for scale, s in per_scale.items()}
+    growth = round(last["firstmate"]["ms_per_request"] / fm["ms_per_request"], 2)
+    figures = {
+        "page_vs_starlette": first["vs_starlette"],
+        "page_rps": fm["rps"],
+        "page_p99_ms": fm["p99_ms"],
+        "page_starlette_rps": bare["rps"],
+        "page_starlette_p99_ms": bare["p99_ms"],
+    }
+    scaling = {**cost, "16x_over_1x": growth, "unit": "ms of server time per page (1000 / rps)"}
+    details = {
+        "page_bytes": page_bytes,
+        "concurrency": CONCURRENCY,
+        "seconds_per_run": SECONDS,
+        "rounds": ROUNDS,
+        "uvicorn": " ".join(UVICORN_FLAGS),
+        "quick": QUICK,
+        "scales": per_scale,
+        "starlette": bare,
+    }
+    record_as("bench_page", {**figures, "scaling": merged_scaling("page", scaling)}, details)
+    rows = [
+        ("crew event page, firstmate", _speed(fm), ""),
+        ("same bytes, bare Starlette", _speed(bare), ""),
+        ("page_vs_starlette", f"{first['vs_starlette']:.2f}", "≥ 0.5"),
+    ]
+    for scale, s in per_scale.items():
+        rows.append(
+            (
+                f"{scale}: {s['trips']:,} trips, {s['crew']} crew",
+                f"{s['firstmate']['ms_per_request']:.2f} ms/page ({s['vs_starlette']:.2f} of Starlette)",
+                "",
+            )
+        )
+    rows.append(("cost per page, 16× ÷ 1×", f"{growth:.2f}", "≈ 1 (flat)"))
+    show(f"Crew event page ({page_bytes:,} bytes, {CONCURRENCY} connections, {ROUNDS} rounds)", rows)
+
+
+def _speed(figures: dict[str, Any]) -> str:
+    return f"{figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms"
+
+
+if __name__ == "__main__":
+    main()
