@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from firstmate import __version__
 from firstmate.bootstrap import App
-from firstmate.errors import FirstmateError, RateLimited
+from firstmate.errors import FirstmateError, RateLimited, StoreUnavailable
 from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
 from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
@@ -119,7 +119,11 @@ async def _validation_response(request: Request, exc: RequestValidationError) ->
 
 
 async def _error_response(request: Request, exc: FirstmateError) -> Response:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+    elif isinstance(exc, StoreUnavailable):  # busy for a moment: a client should come back soon, not at once
+        headers = {"Retry-After": "1"}
     if exc.http_status >= 500:
         log.error("http.error", path=request.url.path, error=str(exc))
     wants_html = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
