@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from firstmate.bootstrap import App
 from firstmate.services import outbox
 from firstmate.services.bookings import booking_pk, calendar_pk, get_event
-from firstmate.services.keys import create_key, revoke_key
 from firstmate.services.paging import all_items
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
@@ -146,28 +145,6 @@ def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, de
     huge = client.post("/api/v1/bookings", content=b"{" + b" " * 70_000 + b"}", headers=auth)
     assert huge.status_code == 413
     assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
-
-
-def test_keys_are_checked_and_orgs_are_isolated(client: TestClient, demo_app: App, api_key: str) -> None:
-    assert client.post("/api/v1/bookings", json=booking_body()).status_code == 401
-    assert _post(client, "fmk_000000000000_" + "x" * 43, booking_body()).status_code == 401
-    assert _post(client, api_key + "x", booking_body()).status_code == 401
-    created = _post(client, api_key, booking_body()).json()
-
-    from firstmate.domain.business import BusinessProfile, Org
-    from firstmate.services.business import save_business
-
-    org = Org(id="rival", name="Rival Boats", owner_email="o@example.com", ops_email="p@example.com")
-    save_business(demo_app.store, BusinessProfile(org=org))
-    rival_key = create_key(demo_app.store, "rival", "x", demo_app.clock.now())[1]
-    rival = {"Authorization": f"Bearer {rival_key}"}
-    assert client.get(f"/api/v1/bookings/{created['booking_id']}", headers=rival).status_code == 404
-    assert client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=rival).status_code == 404
-    assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "scheduled"
-
-    key_id = api_key.split("_")[1]
-    revoke_key(demo_app.store, "demo", key_id, demo_app.clock.now())
-    assert _post(client, api_key, booking_body()).status_code == 401
 
 
 def test_the_api_is_described_by_openapi(client: TestClient) -> None:

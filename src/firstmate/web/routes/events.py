@@ -16,9 +16,9 @@ from firstmate.services import roster
 from firstmate.services.crew_access import CrewSession
 from firstmate.services.crew_views import event_view
 from firstmate.web.deps import acting_person, get_app
-from firstmate.web.routes.bookings import ERRORS
+from firstmate.web.routes.bookings import ERRORS, ErrorAnswer
 
-router = APIRouter(prefix="/api/v1/events", tags=["crew"])
+router = APIRouter(prefix="/api/v1/events", tags=["crew"], responses={403: {"model": ErrorAnswer}})  # not allowed
 AppDep = Annotated[App, Depends(get_app)]
 ActorDep = Annotated[CrewSession, Depends(acting_person)]
 ROLE = r"^[a-z][a-z0-9_]{0,30}$"

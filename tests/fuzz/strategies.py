@@ -1,0 +1,73 @@
+"""Hostile input for the fuzz tests: text a careless or malicious sender could put in any field."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+#: Derandomized, so CI runs the same cases every time; each test bounds its own max_examples (raise
+#: them locally to dig deeper).
+FUZZ = settings(
+    deadline=None,
+    database=None,
+    derandomize=True,
+    report_multiple_bugs=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+)
+
+#: Inputs that have broken parsers and pages elsewhere: markup, template syntax, control and
+#: direction characters, huge and negative numbers, odd spaces, very long lines.
+NASTY = (
+    "",
+    " ",
+    "\t\n",
+    "\x00",
+    "\x1b[31mred",
+    "\u202etxt.exe",
+    "\u00a0840.75",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{ 7 * 7 }}",
+    "{% for x in y %}",
+    "=cmd|' /C calc'!A0",
+    "'; DROP TABLE items; --",
+    "../../etc/passwd",
+    "NaN",
+    "-1",
+    "1e309",
+    "99999999999999999999999999",
+    "0.001",
+    "१२३",
+    "Ωmega ünïcödé 😀",
+    "a" * 5000,
+    "Booking cancelled",
+    "Booking ID: EVIL-1",
+)
+
+nasty = st.sampled_from(NASTY)
+#: Any text at all (every Unicode category but lone surrogates), short enough to stay fast.
+any_text = st.text(max_size=80)
+hostile = st.one_of(nasty, any_text)
+
+
+def mostly_valid(valid: dict[str, st.SearchStrategy[str]], at_most: int = 3) -> st.SearchStrategy[dict[str, str]]:
+    """Records whose fields are valid but for up to `at_most` hostile ones, so that fuzzing reaches
+    past the first check (an all-random record is refused at once and tests little else)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, str]:
+        values = {name: draw(strategy) for name, strategy in valid.items()}
+        for name in draw(st.lists(st.sampled_from(list(valid)), max_size=at_most, unique=True)):
+            values[name] = draw(hostile)
+        return values
+
+    return build()
+
+
+#: Names a guest may really have: any letters, marks and punctuation, one line, trimmed.
+names = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=2, max_size=60).map(str.strip)
+names = names.filter(lambda s: len(s) >= 2)
+addresses = st.from_regex(r"[a-z]{1,12}(\.[a-z0-9]{1,8})?@(example|mail-host)\.(com|org|co\.uk)", fullmatch=True)
+phones = st.from_regex(r"\+1 [2-9][0-9]{2} 555 [0-9]{4}", fullmatch=True)
+#: Whole quarter hours, as every channel must give them.
+quarter_hours = st.integers(1, 72 * 4).map(lambda q: f"{q / 4:g}")

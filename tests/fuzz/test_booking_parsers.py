@@ -1,0 +1,351 @@
+"""Hostile files for the booking importers (marketplace email, CSV, OTA calendar): every input ends
+as booking requests, blocked slots or a RowError naming what to fix; never a crash, never an
+exception outside firstmate's typed errors.
+
+Known crashes are pinned by strict xfails below: each will XPASS, and fail the run, once fixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
+
+from firstmate.adapters.sources.bookings.csv_file import OPTIONAL, REQUIRED, parse_csv
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.bookings.ics_file import parse_ics
+from firstmate.bootstrap import App
+from firstmate.demo.run import SAMPLE_EMAIL
+from firstmate.domain.bookings import BookingRequest, BookingStatus
+from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.errors import FirstmateError
+from firstmate.services.imports import import_records
+from tests.fuzz.strategies import FUZZ, addresses, any_text, hostile, mostly_valid, names, nasty, phones, quarter_hours
+
+BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
+ZONE = "America/Los_Angeles"
+SAMPLE = SAMPLE_EMAIL.read_bytes()
+zones = st.sampled_from([UTC, ZoneInfo(ZONE), ZoneInfo("Pacific/Chatham"), ZoneInfo("Asia/Kathmandu")])
+
+
+def _records(parse: Callable[[], list[ParsedRecord]]) -> list[ParsedRecord]:
+    """What a parser returns; a typed firstmate error is an answer too (then: no records)."""
+    try:
+        records = parse()
+    except FirstmateError:
+        return []
+    assert isinstance(records, list)
+    assert all(isinstance(r, BookingRequest | BlockedSlot | RowError) for r in records), records
+    for record in records:
+        if currently_in_test_context():  # --hypothesis-show-statistics tells how many of each came out
+            event(type(record).__name__)
+        if isinstance(record, RowError):
+            assert record.where and record.problem  # says where, and what to fix
+    return records
+
+
+# --- marketplace email ------------------------------------------------------------------------
+
+email_fields = mostly_valid(
+    {
+        "Booking ID": st.from_regex(r"BS-[A-Z0-9]{6}", fullmatch=True),
+        "Boat": st.sampled_from(["Sea Lark", "Morning Tern", "sea lark"]),
+        "Trip date": st.dates(date(2001, 1, 1), date(2099, 12, 31)).map(lambda d: d.strftime("%A, %B %d, %Y")),
+        "Start time": st.times().map(lambda t: t.strftime("%I:%M %p")),
+        "Duration": quarter_hours.map(lambda h: f"{h} hours"),
+        "Passengers": st.integers(1, 150).map(str),
+        "Renter": names,
+        "Renter email": addresses,
+        "Renter phone": phones,
+        "Total trip price": st.decimals(0, 1_000_000, places=2).map(lambda d: f"${d:,}"),
+        "Your estimated payout": st.decimals(0, 1_000_000, places=2).map(lambda d: f"${d:,}"),
+    }
+)
+
+
+#: Subjects and whether each cancels the booking.
+SUBJECTS = {"Booking confirmed: Sea Lark": False, "Booking cancelled: Sea Lark": True, "Booking canceled": True,
+            "Re: Booking cancelled": False, "": False}  # fmt: skip
+
+
+def boatsetter_email(fields: dict[str, str], subject: str, message: str) -> bytes:
+    """A Boatsetter-style confirmation whose labelled values and renter message are `fields` and `message`."""
+    lines = "\n".join(f"{label}: {value}" for label, value in fields.items())
+    text = (
+        "From: Boatsetter <notifications@boatsetter.example.com>\n"
+        f"Subject: {subject}\n"
+        'MIME-Version: 1.0\nContent-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\n'
+        f"Booking confirmed!\n\n{lines}\n\nMessage from renter:\n{message}\n"
+    )
+    return text.encode("utf-8", "surrogatepass")
+
+
+@settings(FUZZ, max_examples=100)
+@given(fields=email_fields, subject=st.one_of(st.sampled_from(list(SUBJECTS)), hostile), message=hostile)
+def test_hostile_values_in_a_marketplace_email_give_a_booking_or_a_row_error(
+    fields: dict[str, str], subject: str, message: str
+) -> None:
+    [record] = _records(lambda: parse_email(boatsetter_email(fields, subject, message), timezone=ZONE, boats=BOATS))
+    if isinstance(record, BookingRequest) and subject in SUBJECTS:
+        # only the subject or the headline cancels, never the renter's words (the headline here confirms)
+        assert (record.status is BookingStatus.CANCELLED) == SUBJECTS[subject]
+        payout = fields["Your estimated payout"].strip()
+        if payout and payout not in message:
+            assert payout not in record.notes  # the payout is private: crew read the notes
+
+
+@settings(FUZZ, max_examples=100)
+@given(raw=st.one_of(st.binary(max_size=400), any_text.map(lambda s: s.encode("utf-8", "surrogatepass"))))
+def test_any_bytes_as_an_email_give_a_row_error_or_a_booking(raw: bytes) -> None:
+    records = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
+    assert len(records) <= 1
+
+
+#: Crashes pinned by the two strict xfails below, let through by the header fuzzing so that it
+#: keeps looking for others. Once they are fixed the xfails pass and fail the run: empty this then.
+KNOWN_HEADER_CRASHES: tuple[type[Exception], ...] = (AttributeError, LookupError)
+
+
+@settings(FUZZ, max_examples=200)
+@given(at=st.integers(0, SAMPLE.index(b"\n\n")), junk=st.binary(min_size=1, max_size=12), cut=st.integers(0, 8))
+def test_a_mangled_email_header_block_gives_a_row_error(at: int, junk: bytes, cut: int) -> None:
+    try:
+        _records(lambda: parse_email(SAMPLE[:at] + junk + SAMPLE[at + cut :], timezone=ZONE, boats=BOATS))
+    except KNOWN_HEADER_CRASHES:
+        event("a known crash")
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AttributeError, reason="BUG: parse_email crashes on 'From:.' (boatsetter_email.py:29)"
+)
+def test_a_from_header_the_stdlib_cannot_read_is_a_row_error() -> None:
+    raw = b"From:. Boatsetter <notifications@boatsetter.example.com>\n\nBooking ID: BS-1\n"
+    assert _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS)) != []
+
+
+@pytest.mark.xfail(
+    strict=True, raises=LookupError, reason="BUG: parse_email crashes on charset=tf-8 (boatsetter_email.py:77)"
+)
+def test_an_unknown_charset_is_a_row_error() -> None:
+    raw = SAMPLE.replace(b'charset="utf-8"', b'charset="tf-8"', 1)
+    assert _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS)) != []
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+cells = mostly_valid(
+    {
+        "external_id": st.from_regex(r"C-[0-9]{1,5}", fullmatch=True),
+        "start": st.datetimes(datetime(2001, 1, 1), datetime(2099, 1, 1), timezones=zones).map(datetime.isoformat),
+        "duration_hours": quarter_hours,
+        "guest_count": st.integers(1, 150).map(str),
+        "gross_amount": st.decimals(0, 1_000_000, places=2).map(lambda d: f"{d:,}"),
+        "currency": st.sampled_from(["USD", "eur", "Gbp"]),
+        "lead_name": names,
+        "lead_email": addresses,
+        "asset": st.sampled_from(["sea-lark", "morning-tern", ""]),
+        "status": st.sampled_from(["confirmed", "cancelled", ""]),
+        "source": st.sampled_from(["csv", "getmyboat", ""]),
+        "entity": st.just(""),
+        "lead_phone": st.one_of(st.just(""), phones),
+        "notes": hostile,
+        "private_notes": hostile,
+    }
+)
+
+
+def universal_newlines(text: str) -> str:
+    """The text as `firstmate booking import` reads a file (Path.read_text: universal newlines)."""
+    return io.StringIO(text, newline=None).read()
+
+
+@settings(FUZZ, max_examples=100)
+@given(
+    optional=st.lists(st.sampled_from(OPTIONAL), unique=True),
+    order=st.randoms(use_true_random=False),
+    rows=st.lists(cells, min_size=1, max_size=4),
+)
+def test_hostile_csv_cells_give_one_record_per_row(
+    optional: list[str], order: random.Random, rows: list[dict[str, str]]
+) -> None:
+    columns = [*REQUIRED, *optional]
+    order.shuffle(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([[row[c] for c in columns] for row in rows])
+    records = _records(lambda: parse_csv(universal_newlines(buffer.getvalue())))
+    assert len(records) == len(rows)
+    for number, record in enumerate(records, start=2):
+        if isinstance(record, RowError):
+            assert record.where == f"row {number}"
+
+
+@settings(FUZZ, max_examples=100)
+@given(text=st.one_of(any_text, st.lists(st.one_of(nasty, any_text, st.just(",")), max_size=30).map("".join)))
+def test_any_text_as_a_csv_file_gives_records_or_row_errors(text: str) -> None:
+    header = ",".join(REQUIRED) + "\n"
+    _records(lambda: parse_csv(universal_newlines(text)))
+    _records(lambda: parse_csv(universal_newlines(header + text)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=csv.Error,
+    reason="BUG: parse_csv raises _csv.Error on a bare CR in an unquoted field (csv_file.py:24)",
+)
+def test_a_carriage_return_inside_an_unquoted_field_is_a_row_error() -> None:
+    # unreachable through `firstmate booking import` (it reads with universal newlines), not for other callers
+    assert _records(lambda: parse_csv("a\rb")) != []
+
+
+# --- OTA calendar export ----------------------------------------------------------------------
+
+moments = st.one_of(
+    st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1), timezones=zones),
+    st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)),  # floating: the business's zone
+    st.dates(date(2000, 1, 1), date(2100, 1, 1)),  # all day
+)
+spans = st.one_of(
+    st.integers(1, 72 * 4).map(lambda q: timedelta(minutes=15 * q)),  # what a booking may last
+    st.timedeltas(timedelta(hours=-3), timedelta(days=4)),
+    st.none(),
+)
+guest_lines = mostly_valid(
+    {
+        "Guest": names,
+        "Email": addresses,
+        "Phone": phones,
+        "Guests": st.integers(1, 150).map(str),
+        "Total": st.decimals(0, 1_000_000, places=2).map(lambda d: f"USD {d:,}"),
+        "Notes": hostile.map(lambda s: s.replace("\n", " ")),
+    },
+    at_most=2,
+)
+description = st.one_of(
+    guest_lines.map(lambda fields: "\n".join(f"{key}: {value}" for key, value in fields.items())),  # a booking
+    hostile,  # a blocked slot, or nonsense
+)
+
+
+def ota_export(events: list[dict[str, object]]) -> bytes:
+    """An OTA calendar export holding `events` (their properties set through icalendar, so escaped right)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//fuzz//EN")
+    calendar.add("version", "2.0")
+    for props in events:
+        event = icalendar.Event()
+        for name, value in props.items():
+            if value is not None:
+                event.add(name, value)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@st.composite
+def vevents(draw: st.DrawFn) -> dict[str, object]:
+    start = draw(moments)
+    span = draw(spans)
+    end_kind = draw(st.sampled_from(["dtend", "duration", "none"]))
+    text = draw(description)
+    return {
+        "uid": draw(st.one_of(st.from_regex(r"gmb-[0-9]{3,6}@ota\.example\.com", fullmatch=True), hostile)),
+        "dtstart": start,
+        "dtend": start + span if span is not None and end_kind == "dtend" else None,
+        "duration": span if span is not None and end_kind == "duration" else None,
+        "summary": draw(hostile),
+        "status": draw(st.sampled_from(["CONFIRMED", "CANCELLED", "TENTATIVE", None])),
+        "description": text,
+    }
+
+
+@settings(FUZZ, max_examples=100)
+@given(events=st.lists(vevents(), min_size=1, max_size=4), asset=st.sampled_from(["sea-lark", None]))
+def test_hostile_calendar_events_give_one_record_each(events: list[dict[str, object]], asset: str | None) -> None:
+    raw = ota_export(events)
+    records = _records(lambda: parse_ics(raw, source="getmyboat", timezone=ZONE, asset=asset))
+    assert len(records) == len(events)
+    for record in records:
+        if isinstance(record, BookingRequest | BlockedSlot):
+            assert record.start.tzinfo is not None  # every time is aware, floating ones in the business's zone
+
+
+@settings(FUZZ, max_examples=100)
+@given(raw=st.one_of(st.binary(max_size=400), any_text.map(lambda s: f"BEGIN:VCALENDAR\n{s}\nEND:VCALENDAR".encode())))
+def test_any_bytes_as_a_calendar_give_records_or_a_row_error(raw: bytes) -> None:
+    _records(lambda: parse_ics(raw, source="ical", timezone=ZONE, asset="sea-lark"))
+
+
+def _raw_event(lines: str) -> bytes:
+    return (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u1\r\n{lines}END:VEVENT\r\nEND:VCALENDAR\r\n".encode()
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(TypeError, OverflowError),
+    reason="BUG: parse_ics crashes on a DTSTART/DTEND/DURATION icalendar cannot decode (TypeError, "
+    "ics_file.py:84 and :94) or at the edge of the calendar (OverflowError, ics_file.py:84 and :86)",
+)
+@settings(FUZZ, max_examples=36)
+@given(
+    dtstart=st.sampled_from(["20261219T090000", "20261219", "99991231T235959", "00010101T000000", "X", ""]),
+    end=st.sampled_from(["", "DTEND:20261219T130000", "DTEND:bad", "DURATION:PT3H", "DURATION:-PT3H", "DURATION:bad"]),
+)
+def test_undecodable_or_extreme_event_times_are_a_row_error(dtstart: str, end: str) -> None:
+    lines = f"DTSTART:{dtstart}\r\n" + (f"{end}\r\n" if end else "")
+    _records(lambda: parse_ics(_raw_event(lines), source="ical", timezone=ZONE, asset="sea-lark"))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param("DTSTART:X\r\n", id="dtstart-garbage"),
+        pytest.param("DTSTART:20261219T090000\r\nDURATION:bad\r\n", id="duration-garbage"),
+        pytest.param("DTSTART:99991231T235959\r\n", id="last-day-of-the-calendar"),
+    ],
+)
+@pytest.mark.xfail(strict=True, raises=(TypeError, OverflowError), reason="BUG: parse_ics crashes (see above)")
+def test_each_known_bad_event_time_is_a_row_error(lines: str) -> None:
+    [record] = _records(lambda: parse_ics(_raw_event(lines), source="ical", timezone=ZONE, asset="sea-lark"))
+    assert isinstance(record, RowError)
+
+
+# --- from parsed records to an import ---------------------------------------------------------
+
+plausible_rows = cells.map(
+    lambda row: {**row, "asset": "sea-lark", "currency": "USD", "status": "confirmed", "source": "csv", "entity": ""}
+)
+
+
+@settings(FUZZ, max_examples=60)
+@given(rows=st.lists(plausible_rows, min_size=1, max_size=3))
+def test_importing_hostile_rows_imports_all_or_names_each_problem(demo_app: App, rows: list[dict[str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*REQUIRED, *OPTIONAL])
+    writer.writeheader()
+    writer.writerows(rows)
+    records = _records(lambda: parse_csv(universal_newlines(buffer.getvalue())))
+    try:
+        report = import_records(demo_app, "demo", records)
+    except FirstmateError as exc:  # a typed refusal is an answer too
+        event(f"refused with {type(exc).__name__}")
+        return
+    event("imported" if report.ok else "refused")
+    bookings = [r for r in records if isinstance(r, BookingRequest)]
+    if report.ok:
+        assert sum(report.counts.values()) == len(records) == len(bookings)
+        assert all(Decimal(0) <= b.gross_amount <= Decimal(1_000_000) for b in bookings)
+    else:
+        assert report.errors and not report.counts  # all or nothing

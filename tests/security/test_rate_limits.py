@@ -1,0 +1,101 @@
+"""Rate limits: sign-in link requests (per address and per client), guest page lookups and wrong
+guest codes. Past a limit the answer is 429 with Retry-After and nothing happens; a limit reveals
+nothing (known and unknown addresses are limited alike), holds across servers sharing a store and
+under concurrent requests, touches no other client, and lifts when its window ends."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.services import outbox
+from firstmate.services.crew_access import PER_ADDRESS, PER_CLIENT
+from firstmate.services.guest_pages import LOOKUPS_PER_MINUTE
+from firstmate.web.app import create_app
+from tests.security.conftest import book
+
+
+def _browser(app: App, ip: str = "203.0.113.5") -> TestClient:
+    return TestClient(create_app(app), client=(ip, 40000))
+
+
+def _links_sent(app: App) -> int:
+    return len([e for e in outbox.list_entries(app.store, "demo", limit=1000) if e.key.startswith("login:")])
+
+
+def test_link_requests_are_rate_limited_per_address(client: TestClient) -> None:
+    for _ in range(5):
+        assert client.post("/crew/login", data={"email": "theo@example.com"}).status_code == 200
+    limited = client.post("/crew/login", data={"email": "theo@example.com"})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+
+
+def test_known_and_unknown_addresses_are_limited_alike_and_limited_requests_send_nothing(demo_app: App) -> None:
+    answers: dict[str, list[int]] = {}
+    for n, address in enumerate(("priya@example.com", "nobody@example.com")):
+        browser = _browser(demo_app, f"203.0.113.{n + 10}")
+        answers[address] = [browser.post("/crew/login", data={"email": address}).status_code for _ in range(7)]
+    assert answers["priya@example.com"] == answers["nobody@example.com"] == [200] * PER_ADDRESS + [429] * 2
+    assert _links_sent(demo_app) == PER_ADDRESS  # the limited requests sent nothing
+
+
+def test_one_client_is_limited_across_addresses_and_servers_but_others_are_not(
+    demo_app: App, clock: FixedClock
+) -> None:
+    servers = [_browser(demo_app), _browser(demo_app)]  # two web servers, one store
+    for n in range(PER_CLIENT):
+        assert servers[n % 2].post("/crew/login", data={"email": f"someone{n}@example.com"}).status_code == 200
+    limited = servers[0].post("/crew/login", data={"email": "theo@example.com"})
+    assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 15 * 60
+    assert _browser(demo_app, "198.51.100.7").post("/crew/login", data={"email": "theo@example.com"}).status_code == 200
+    clock.advance(timedelta(minutes=15))
+    assert servers[1].post("/crew/login", data={"email": "jonah@example.com"}).status_code == 200
+
+
+def test_concurrent_requests_cannot_slip_past_a_limit(demo_app: App) -> None:
+    browsers = [_browser(demo_app) for _ in range(30)]
+    for browser in browsers:
+        browser.get("/crew/login")  # each server up and ready before the rush
+    barrier = threading.Barrier(30)
+    answers: list[int] = []
+
+    def ask(n: int) -> None:
+        barrier.wait()
+        answers.append(browsers[n].post("/crew/login", data={"email": f"crowd{n}@example.com"}).status_code)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counted = Counter(answers)
+    assert 0 < counted[200] <= PER_CLIENT and counted[200] + counted[429] == 30
+
+
+def test_wrong_codes_are_404_and_then_rate_limited(client: TestClient, demo_app: App) -> None:
+    code = book(demo_app).guest_code
+    for attempt in range(10):
+        assert client.get(f"/g/ZZZZZZZZZ{attempt}").status_code == 404
+    blocked = client.get(f"/g/{code}")
+    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    demo_app.clock.advance(timedelta(minutes=11))  # type: ignore[attr-defined]
+    assert client.get(f"/g/{code}").status_code == 200
+    assert client.get("/g/not-a-code!").status_code == 404
+
+
+def test_guest_page_lookups_are_limited_per_minute_even_with_the_right_code(demo_app: App, clock: FixedClock) -> None:
+    code = book(demo_app).guest_code
+    browser = _browser(demo_app)
+    clock.set(clock.now().replace(second=0))  # the start of a one-minute window
+    answers = Counter(browser.get(f"/g/{code}").status_code for _ in range(LOOKUPS_PER_MINUTE + 3))
+    assert answers == {200: LOOKUPS_PER_MINUTE, 429: 3}
+    confirm = browser.post(f"/g/{code}/confirm", follow_redirects=False)
+    assert confirm.status_code == 429  # a limited client changes nothing either
+    assert _browser(demo_app, "198.51.100.8").get(f"/g/{code}").status_code == 200
+    clock.advance(timedelta(minutes=1))
+    assert browser.get(f"/g/{code}").status_code == 200

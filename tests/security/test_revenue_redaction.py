@@ -1,0 +1,207 @@
+"""Revenue redaction across every crew-facing output (docs/crew.md, "No money in sight"): crew pages,
+the crew API, crew and entity calendar feeds, every mail to a crew member or a guest, guest pages
+and signed waivers never show the gross, a marketplace payout or the private notes, whatever
+happened to the trip. Admins see the money, so the markers below are known to be there to find."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.bootstrap import App
+from firstmate.demo.run import SAMPLE_EMAIL, demo_people, demo_profile
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.bookings import cancel_booking, get_booking, get_event, orchestrate_booking
+from firstmate.services.calendar import Feed, FeedScope, feed_token
+from firstmate.services.imports import import_records
+from firstmate.services.reminders import send_due_reminders
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+from tests.security.conftest import book, sign_in
+from tests.web.test_guest_page_and_feeds import _book, _feed
+
+GROSS = "4321.09"
+PRIVATE = "VIP rate, captain paid 350.00"
+#: How the money of the two trips could be written anywhere: the API booking's gross, the
+#: marketplace booking's gross and payout (from the demo email), and the private notes.
+MONEY = (GROSS, "4,321.09", "840.75", "624.00", "$624", PRIVATE, "captain paid")
+CREW = ("jonah", "priya", "theo")  # the captain and two deckhands; marisol is the admin
+
+
+def _trip_through_its_whole_life(app: App, clock: FixedClock) -> tuple[str, str, str]:
+    """Two trips, worked by crew and guests from booking to cancellation; returns (direct trip's
+    event id, marketplace trip's event id, an invited guest's page code)."""
+    direct = book(app, gross_amount=GROSS, private_notes=PRIVATE, guest_count=4)
+    boats = {a.name: a.id for a in demo_profile().assets}
+    [emailed] = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=boats)
+    assert import_records(app, "demo", [emailed]).ok
+    marketplace = get_booking(app.store, "demo", _booking_id_of(app, "BS-7Q4K2M"))
+    jonah, priya, theo, marisol = (sign_in(app, p) for p in ("jonah", "priya", "theo", "marisol"))
+    trip = f"/crew/events/{direct.event_id}"
+    assert jonah.post(f"{trip}/roles/captain/claim", follow_redirects=False).status_code == 303
+    assert priya.post(f"/api/v1/events/{direct.event_id}/roles/crew_1/claim").status_code == 200
+    assert theo.post(f"{trip}/roles/crew_1/claim").status_code == 409  # taken: the page with an error
+    assert marisol.post(
+        f"/api/v1/events/{direct.event_id}/roles/crew_1/designate", json={"person_id": "theo"}
+    ).is_success
+    assert theo.post(f"/api/v1/events/{marketplace.event_id}/roles/crew_1/claim").status_code == 200
+    guest = TestClient(create_app(app))
+    guest.post(f"/g/{direct.guest_code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"})
+    [invite] = [e for e in outbox.list_entries(app.store, "demo") if e.key.endswith(":g2:invite")]
+    invited = re.search(r"/g/([0-9A-Z]{10})", invite.message.text)
+    assert invited is not None
+    page = guest.get(f"/g/{invited.group(1)}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+    assert version is not None
+    guest.post(f"/g/{invited.group(1)}/confirm")
+    signing = {"typed_name": "Robin Sample", "agree": "yes", "waiver_version": version.group(1)}
+    assert guest.post(f"/g/{invited.group(1)}/waiver", data=signing, follow_redirects=False).status_code == 303
+    start = get_event(app.store, "demo", direct.event_id).start
+    clock.set(start - timedelta(hours=24) + timedelta(minutes=1))
+    assert send_due_reminders(app, [timedelta(hours=24)], clock.now()) >= 1
+    jonah, theo = sign_in(app, "jonah"), sign_in(app, "theo")  # sessions from a week ago have expired
+    assert theo.post(f"/api/v1/events/{direct.event_id}/roles/crew_1/release").json()["released"] is False
+    assert jonah.post(f"/crew/events/{direct.event_id}/checklist/fuel/tick", follow_redirects=False).is_redirect
+    book(app, gross_amount=GROSS, private_notes=PRIVATE, guest_count=5)  # a change: everyone is told again
+    cancel_booking(app, "demo", marketplace.id)
+    TestClient(create_app(app)).post("/crew/login", data={"email": "priya@example.com"})
+    return direct.event_id, marketplace.event_id, invited.group(1)
+
+
+def _booking_id_of(app: App, external_id: str) -> str:
+    from firstmate.services.paging import all_items
+
+    [anchor] = [i for i in all_items(app.store, "ORG#demo#INTAKE") if i.sk.endswith(f"#{external_id}")]
+    return str(anchor.data["booking_id"])
+
+
+def test_no_crew_or_guest_output_shows_money_through_a_trips_whole_life(demo_app: App, clock: FixedClock) -> None:
+    direct, marketplace, invited = _trip_through_its_whole_life(demo_app, clock)
+    outputs: dict[str, str] = {}
+    for person in CREW:
+        browser = sign_in(demo_app, person)
+        outputs[f"{person}: trips"] = browser.get("/crew").text
+        for event_id in (direct, marketplace):
+            outputs[f"{person}: page {event_id}"] = browser.get(f"/crew/events/{event_id}").text
+            outputs[f"{person}: page {event_id} with an error"] = browser.get(f"/crew/events/{event_id}?error=x").text
+            outputs[f"{person}: api {event_id}"] = browser.get(f"/api/v1/events/{event_id}").text
+            claimed = browser.post(f"/api/v1/events/{event_id}/roles/crew_2/claim")
+            outputs[f"{person}: claim answer {event_id}"] = claimed.text
+        outputs[f"{person}: feed"] = _feed_text(demo_app, FeedScope.CREW, person)
+    outputs["entity feed"] = _feed_text(demo_app, FeedScope.ENTITY, "saltwind-charters")
+    anyone = TestClient(create_app(demo_app))
+    for code in (_code(demo_app, direct), _code(demo_app, marketplace), invited):
+        outputs[f"guest page {code}"] = anyone.get(f"/g/{code}").text
+    signed = anyone.get(f"/g/{invited}/waiver.pdf")
+    assert signed.status_code == 200
+    outputs["signed waiver"] = "".join(p.extract_text() for p in PdfReader(io.BytesIO(signed.content)).pages)
+    readers = {p.email for p in demo_people()} | _guests(demo_app)
+    mails = [e for e in outbox.list_entries(demo_app.store, "demo", limit=1000) if set(e.message.to) <= readers]
+    assert {_kind(e.key) for e in mails} == set(KINDS.values()) | {"new trip", "change or cancellation"}
+    for entry in mails:
+        outputs[f"mail {entry.key} to {entry.message.to}"] = "\n".join(
+            [entry.message.subject, entry.message.text, entry.message.html or ""]
+        )
+    shown = {where: [m for m in MONEY if m in text] for where, text in outputs.items()}
+    assert {where: found for where, found in shown.items() if found} == {}
+    assert len(outputs) > 30 and len(mails) > 20
+
+    # the markers are real: an admin's page and the ops manager's mail do show the money
+    assert "4,321.09" in sign_in(demo_app, "marisol").get(f"/crew/events/{direct}").text
+    ops = [e for e in outbox.list_entries(demo_app.store, "demo", limit=1000) if e.message.to == ("ops@example.com",)]
+    assert any(GROSS in e.message.text or "4,321.09" in e.message.text for e in ops)
+
+
+#: Mail kinds by a mark in their outbox key (the rest are a trip's revisions: r1 new, r2… changed).
+KINDS = {"login:": "sign-in link", ":reminder:": "reminder", ":release-requested:": "release request",
+         ":roster-change:": "roster change", ":you're-": "role given", ":invite": "guest invitation"}  # fmt: skip
+
+
+def _kind(key: str) -> str:
+    return next(
+        (kind for mark, kind in KINDS.items() if mark in key), "new trip" if ":r1:" in key else "change or cancellation"
+    )
+
+
+def _feed_text(app: App, scope: FeedScope, target: str) -> str:
+    token = feed_token(app.secret_key, app.store, Feed("demo", scope, target))
+    answer = TestClient(create_app(app)).get(f"/calendar/{token}.ics")
+    assert answer.status_code == 200
+    return answer.text
+
+
+def _code(app: App, event_id: str) -> str:
+    return get_booking(app.store, "demo", get_event(app.store, "demo", event_id).booking_id).guest_code
+
+
+def _guests(app: App) -> set[str]:
+    from firstmate.services.bookings import list_guests
+    from firstmate.services.paging import all_items
+
+    emails = set()
+    for anchor in all_items(app.store, "ORG#demo#INTAKE"):
+        emails |= {g.email for g in list_guests(app.store, "demo", str(anchor.data["booking_id"])) if g.email}
+    return emails
+
+
+# --- moved here from tests/web/test_guest_page_and_feeds.py (its booking and feed helpers are reused) ---
+
+
+def test_crew_and_entity_feeds_carry_no_money(client: TestClient, demo_app: App) -> None:
+    _book(demo_app)
+    for scope, target in ((FeedScope.ENTITY, "saltwind-charters"), (FeedScope.CREW, "priya")):
+        [event] = _feed(client, demo_app, scope, target).walk("VEVENT")
+        assert "840" not in event.to_ical().decode() and "Repeat guest" not in event.to_ical().decode()
+        assert "Birthday cake aboard" in str(event["DESCRIPTION"])
+    [other] = _feed(client, demo_app, FeedScope.ENTITY, "haulaway").walk("VEVENT") or [None]
+    assert other is None
+
+
+money = st.decimals(min_value=Decimal("1000.01"), max_value=Decimal("99999.99"), places=2)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gross=money, guests=st.integers(1, 12), hours=st.sampled_from([1, 2, 3.5, 8]), day=st.integers(0, 200))
+def test_no_crew_or_guest_output_ever_shows_the_gross(
+    client: TestClient, demo_app: App, gross: Decimal, guests: int, hours: float, day: int
+) -> None:
+    start = datetime(2026, 1, 1, 17, tzinfo=UTC) + timedelta(days=day)
+    body = booking_body(
+        external_id=f"P-{day}-{guests}-{hours}",
+        gross_amount=str(gross),
+        guest_count=guests,
+        duration_hours=hours,
+        start=start.isoformat(),
+    )
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+    shown = [f"{gross}", f"{gross:,}"]  # as written, and as money is displayed
+    crew_feed = client.get(
+        f"/calendar/{feed_token(demo_app.secret_key, demo_app.store, Feed('demo', FeedScope.CREW, 'theo'))}.ics"
+    ).text
+    page = client.get(f"/g/{outcome.booking.guest_code}").text
+    from firstmate.services import outbox
+
+    crew_mail = [
+        e.message.text + (e.message.html or "")
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if e.key.startswith(f"bk:{outcome.booking.id}:") and (":crew:" in e.key or ":guest:" in e.key)
+    ]
+    assert crew_mail
+    crew = sign_in(demo_app, "theo")
+    event_id = outcome.booking.event_id
+    crew_page = crew.get(f"/crew/events/{event_id}").text
+    crew_api = crew.get(f"/api/v1/events/{event_id}").text
+    trips = crew.get("/crew").text
+    assert "Sea Lark" in crew_page and event_id in crew_api
+    for text in (crew_feed, page, crew_page, crew_api, trips, *crew_mail):
+        assert not any(amount in text for amount in shown)

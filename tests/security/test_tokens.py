@@ -1,0 +1,427 @@
+"""Token forgery and replay: sign-in links, sessions, calendar feeds, service keys and upload forms.
+A token opens only what it was issued for, once when it is single-use, until it expires or is
+revoked; any other token, and any change to a real one, opens nothing."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.people import Person
+from firstmate.services import outbox
+from firstmate.services.access import (
+    ADMIN_AUDIENCE,
+    CREW_AUDIENCE,
+    admin_link_token,
+    admin_session_token,
+    crew_event_link_token,
+    issue_token,
+)
+from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.calendar import Feed, FeedScope, feed_token
+from firstmate.services.crew_access import link_url
+from firstmate.services.people import get_person, save_people
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+from tests.fuzz.strategies import FUZZ
+from tests.security.conftest import Tenant, book, sign_in
+
+URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+
+
+def _crew_link(app: App, person: str = "jonah") -> str:
+    return link_url(app, "demo", get_person(app.store, "demo", person), "login").split("t=", 1)[1]
+
+
+def _crew_session(app: App, person: str = "jonah") -> str:
+    return issue_token(app.secret_key, typ="crew-session", subject=person, now=app.clock.now(),
+                       ttl=timedelta(days=7), audience=CREW_AUDIENCE, extra={"org": "demo"})  # fmt: skip
+
+
+def _crew_link_opens(client: TestClient, token: str) -> bool:
+    client.cookies.clear()
+    return client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
+
+
+def _crew_session_opens(client: TestClient, token: str) -> bool:
+    client.cookies.clear()
+    client.cookies.set("fm_crew", token)
+    return client.get("/crew", follow_redirects=False).status_code == 200
+
+
+def _admin_link_opens(client: TestClient, token: str) -> bool:
+    client.cookies.clear()
+    return client.get("/admin/enter", params={"t": token}, follow_redirects=False).status_code == 303
+
+
+def _admin_session_opens(client: TestClient, token: str) -> bool:
+    client.cookies.clear()
+    client.cookies.set("fm_admin", token)
+    return client.get("/admin/outbox", follow_redirects=False).status_code == 200
+
+
+DOORS: dict[str, Callable[[TestClient, str], bool]] = {
+    "crew link": _crew_link_opens,
+    "crew session": _crew_session_opens,
+    "admin link": _admin_link_opens,
+    "admin session": _admin_session_opens,
+}
+
+
+def test_each_token_opens_only_the_door_it_was_issued_for(client: TestClient, demo_app: App, demo: Tenant) -> None:
+    now = demo_app.clock.now()
+    tokens = {
+        "crew link": lambda: _crew_link(demo_app),
+        "crew event link": lambda: crew_event_link_token(
+            demo_app.secret_key, "demo", "jonah", demo.booking.event_id, now
+        ),
+        "crew session": lambda: _crew_session(demo_app),
+        "admin link": lambda: admin_link_token(demo_app.secret_key, now),
+        "admin session": lambda: admin_session_token(demo_app.secret_key, now),
+    }
+    opened = {(kind, door) for kind, make in tokens.items() for door, opens in DOORS.items() if opens(client, make())}
+    assert opened == {
+        ("crew link", "crew link"),
+        ("crew event link", "crew link"),
+        ("crew session", "crew session"),
+        ("admin link", "admin link"),
+        ("admin session", "admin session"),
+    }
+
+
+def _claims(app: App, **changes: Any) -> dict[str, Any]:
+    now = int(app.clock.now().timestamp())
+    claims = {"iss": "firstmate", "aud": CREW_AUDIENCE, "typ": "magic", "sub": "jonah", "org": "demo",
+              "purpose": "login", "iat": now, "exp": now + 600, "jti": f"j{len(changes)}{sorted(changes)}"}  # fmt: skip
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "algorithm"),
+    [
+        pytest.param({"exp": None}, "HS256", id="no-expiry"),
+        pytest.param({"iat": None}, "HS256", id="no-issued-at"),
+        pytest.param({"jti": None}, "HS256", id="no-id-so-no-single-use"),
+        pytest.param({"exp": 1}, "HS256", id="expired-long-ago"),
+        pytest.param({"iss": "someone-else"}, "HS256", id="other-issuer"),
+        pytest.param({"aud": ADMIN_AUDIENCE}, "HS256", id="admin-audience"),
+        pytest.param({"aud": None}, "HS256", id="no-audience"),
+        pytest.param({"typ": "crew-session"}, "HS256", id="a-session-as-a-link"),
+        pytest.param({"org": None}, "HS256", id="no-org"),
+        pytest.param({"sub": "nobody"}, "HS256", id="no-such-person"),
+        pytest.param({"purpose": "admin"}, "HS256", id="unknown-purpose"),
+        pytest.param({"purpose": "event:../../admin/outbox"}, "HS256", id="purpose-with-a-path"),
+        pytest.param({"purpose": "event:ev_1/../../admin/outbox"}, "HS256", id="trip-with-a-path"),
+        pytest.param({}, "HS512", id="other-algorithm-same-key"),
+    ],
+)
+def test_links_signed_with_our_key_but_wrong_claims_open_nothing(
+    client: TestClient, demo_app: App, changes: dict[str, Any], algorithm: str
+) -> None:
+    token = jwt.encode(_claims(demo_app, **changes), demo_app.secret_key, algorithm=algorithm)
+    assert client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 401
+    if "sub" not in changes:  # opening checks the token; only spending it looks the person up
+        assert client.get("/crew/enter", params={"t": token}).status_code == 401
+    assert "fm_crew" not in client.cookies
+
+
+def _decoded(token: str) -> tuple[bytes | None, ...]:
+    """What each dot-separated part of a token decodes to (a change that decodes the same is none)."""
+    parts: list[bytes | None] = []
+    for part in token.split("."):
+        try:
+            parts.append(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        except (binascii.Error, ValueError):
+            parts.append(None)
+    return tuple(parts)
+
+
+@st.composite
+def tampering(draw: st.DrawFn) -> Callable[[str], str]:
+    """One change an attacker might try: a character replaced, cut off, or added."""
+    how = draw(st.sampled_from(["replace", "truncate", "append"]))
+    where = draw(st.floats(0, 1, exclude_max=True))
+    char = draw(st.sampled_from(URLSAFE))
+
+    def tamper(token: str) -> str:
+        at = int(where * len(token))
+        if how == "replace":
+            return token[:at] + char + token[at + 1 :]
+        return token[:at] if how == "truncate" else token + char
+
+    return tamper
+
+
+@settings(FUZZ, max_examples=60)
+@given(tamper=tampering(), kind=st.sampled_from(["crew link", "admin link", "admin session", "crew session"]))
+def test_any_change_to_a_real_token_opens_nothing(
+    client: TestClient, demo_app: App, tamper: Callable[[str], str], kind: str
+) -> None:
+    now = demo_app.clock.now()
+    original = {
+        "crew link": lambda: _crew_link(demo_app),
+        "admin link": lambda: admin_link_token(demo_app.secret_key, now),
+        "admin session": lambda: admin_session_token(demo_app.secret_key, now),
+        "crew session": lambda: _crew_session(demo_app),
+    }[kind]()
+    forged = tamper(original)
+    if _decoded(forged) == _decoded(original):  # base64's spare bits: the same token, spelled otherwise
+        return
+    assert not DOORS[kind](client, forged)
+
+
+@settings(FUZZ, max_examples=40)
+@given(tamper=tampering())
+def test_any_change_to_a_feed_or_service_key_opens_nothing(
+    client: TestClient, demo_app: App, demo: Tenant, tamper: Callable[[str], str]
+) -> None:
+    token = feed_token(demo_app.secret_key, demo_app.store, Feed("demo", FeedScope.ORG, "demo"))
+    if tamper(token) != token:
+        assert client.get(f"/calendar/{tamper(token)}.ics").status_code == 404
+    forged_key = tamper(demo.key)
+    if forged_key.strip() != demo.key:
+        answer = client.get(f"/api/v1/bookings/{demo.booking.id}", headers={"Authorization": f"Bearer {forged_key}"})
+        assert answer.status_code == 401
+
+
+def test_a_feed_token_of_one_org_is_no_key_to_another(client: TestClient, demo_app: App, rival: Tenant) -> None:
+    mine = feed_token(demo_app.secret_key, demo_app.store, Feed("rival", FeedScope.ORG, "rival"))
+    body, mac = mine.split(".")
+    payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).replace(b'"rival"', b'"demo"')
+    swapped = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    assert client.get(f"/calendar/{swapped}.{mac}.ics").status_code == 404
+    own = client.get(f"/calendar/{mine}.ics").text  # the real one opens its own org only
+    assert "777.77" in own and "840.75" not in own
+
+
+def test_a_link_pressed_twenty_times_at_once_signs_in_once(demo_app: App) -> None:
+    token = _crew_link(demo_app)
+    clients = [TestClient(create_app(demo_app)) for _ in range(20)]
+    for client in clients:
+        client.get("/crew/login")  # each server up and ready before the rush
+    barrier = threading.Barrier(20)
+    answers: list[int] = []
+
+    def enter(client: TestClient) -> None:
+        barrier.wait()
+        answers.append(client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=enter, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Counter(answers) == {303: 1, 401: 19}
+
+
+def test_a_notification_link_opens_its_own_trip_once(client: TestClient, demo_app: App, demo: Tenant) -> None:
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:theo")]
+    match = re.search(r"/crew/enter\?t=([\w.-]+)", mail.message.text)
+    assert match is not None
+    entered = client.post("/crew/enter", data={"t": match.group(1)}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == f"/crew/events/{demo.booking.event_id}"
+    client.cookies.clear()
+    assert client.post("/crew/enter", data={"t": match.group(1)}).status_code == 401
+
+
+def test_a_session_stops_working_when_its_person_is_deactivated(demo_app: App, demo: Tenant) -> None:
+    theo = sign_in(demo_app, "theo")
+    assert theo.get(f"/api/v1/events/{demo.booking.event_id}").status_code == 200
+    save_people(
+        demo_app.store, "demo", [Person(id="theo", name="Theo Bowline", email="theo@example.com", active=False)]
+    )
+    assert theo.get(f"/api/v1/events/{demo.booking.event_id}").status_code == 401
+    assert theo.get("/crew", follow_redirects=False).headers["location"] == "/crew/login"
+    assert not _crew_link_opens(theo, _crew_link(demo_app, "theo"))
+
+
+def test_a_service_key_acts_only_for_people_of_its_own_org(
+    client: TestClient, demo_app: App, demo: Tenant, rival: Tenant
+) -> None:
+    url = f"/api/v1/events/{demo.booking.event_id}/roles/captain/claim"
+    nobody = client.post(url, headers={"Authorization": f"Bearer {demo.key}"})
+    assert nobody.status_code == 401  # a key must say whom it acts for
+    stranger = client.post(url, headers={"Authorization": f"Bearer {demo.key}", "X-Acting-For": "no-one"})
+    assert stranger.status_code == 404
+    other_org = client.post(url, headers={"Authorization": f"Bearer {rival.key}", "X-Acting-For": "jonah"})
+    assert other_org.status_code == 404  # rival's jonah, demo's trip
+    assert all(slot.person_id is None for slot in _roster(demo_app, demo))
+
+
+def _roster(app: App, tenant: Tenant) -> list[Any]:
+    from firstmate.services.bookings import get_event
+
+    return list(get_event(app.store, tenant.org, tenant.booking.event_id).roles)
+
+
+def test_an_expired_upload_form_and_a_form_for_another_trip_are_refused(
+    client: TestClient, demo_app: App, clock: FixedClock
+) -> None:
+    from tests.web.test_guest_flow import DEPARTURE, PNG
+
+    first, second = book(demo_app, external_id="A"), book(demo_app, external_id="B", asset="morning-tern")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    page = client.get(f"/g/{first.guest_code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    moved = {**fields, "key": fields["key"].replace(first.id, second.id)}
+    upload = {"file": ("p.png", PNG, "image/png")}
+    assert client.post("/uploads", data=moved, files=upload, follow_redirects=False).status_code == 401
+    clock.advance(timedelta(minutes=31))
+    assert client.post("/uploads", data=fields, files=upload, follow_redirects=False).status_code == 401
+    assert demo_app.blobs.list("quarantine/") == []
+
+
+def test_posting_a_booking_needs_a_key_of_the_right_shape(client: TestClient, demo: Tenant) -> None:
+    for header in (
+        "",
+        "Bearer",
+        f"Basic {demo.key}",
+        f"Bearer {demo.key[:-1]}",
+        f"bearer  {demo.key}x",
+        "Bearer ' OR 1=1",
+    ):
+        answer = client.post("/api/v1/bookings", json=booking_body(external_id="X"), headers={"Authorization": header})
+        assert answer.status_code == 401, header
+
+
+# --- moved here from tests/web/test_crew.py, test_app.py and test_hardening.py ----------------------
+
+
+@pytest.fixture
+def web(client: TestClient) -> TestClient:
+    """The crew tests' name for the same browser."""
+    return client
+
+
+def _latest_link(app: App, to: str) -> str:
+    entries = [
+        e for e in outbox.list_entries(app.store, "demo") if e.message.to == (to,) and e.key.startswith("login:")
+    ]
+    match = re.search(r"(/crew/enter\?t=[\w.-]+)", entries[0].message.text)
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_sign_in_link_is_sent_only_to_known_people_with_the_same_answer(web: TestClient, demo_app: App) -> None:
+    known = web.post("/crew/login", data={"email": "Marisol@Example.com"})
+    unknown = web.post("/crew/login", data={"email": "stranger@example.com"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.text == unknown.text and "Check your email" in known.text
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("login:")]
+    assert mail.message.to == ("marisol@example.com",)
+
+
+def test_opening_a_link_spends_nothing_continue_spends_it_once(web: TestClient, demo_app: App) -> None:
+    web.post("/crew/login", data={"email": "priya@example.com"})
+    path = _latest_link(demo_app, "priya@example.com")
+    assert web.get(path).status_code == 200  # a mail scanner opens it…
+    page = web.get(path)
+    assert page.status_code == 200 and "Continue" in page.text and page.headers["referrer-policy"] == "same-origin"
+    token = path.split("t=", 1)[1]
+    entered = web.post("/crew/enter", data={"t": token}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/crew"
+    cookie = entered.headers["set-cookie"].lower()
+    assert "fm_crew=" in cookie and "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert "Hi Priya" in web.get("/crew").text
+    web.cookies.clear()
+    assert web.post("/crew/enter", data={"t": token}).status_code == 401  # used
+
+
+def test_expired_forged_wrong_audience_and_unsigned_tokens_are_refused(
+    web: TestClient, demo_app: App, clock: FixedClock
+) -> None:
+    person = get_person(demo_app.store, "demo", "jonah")
+    stale = link_url(demo_app, "demo", person, "login").split("t=", 1)[1]
+    clock.advance(timedelta(minutes=16))
+    forged = jwt.encode({"sub": "jonah", "org": "demo", "typ": "magic"}, "not-our-key-" * 4, algorithm="HS256")
+    unsigned = jwt.encode(
+        {"sub": "jonah", "org": "demo", "typ": "magic", "aud": "firstmate:crew", "iss": "firstmate", "exp": 4102444800},
+        key=None, algorithm="none",
+    )  # fmt: skip
+    admin = admin_link_token(demo_app.secret_key, clock.now())
+    for token in (stale, forged, unsigned, admin, "garbage"):
+        assert web.post("/crew/enter", data={"t": token}).status_code == 401
+        assert web.get(f"/crew/enter?t={token}").status_code == 401
+    assert "fm_crew" not in web.cookies
+
+
+HTML = {"accept": "text/html"}
+
+
+def _sign_in(client: TestClient, app: App) -> None:
+    token = admin_link_token(app.secret_key, app.clock.now())
+    response = client.get(f"/admin/enter?t={token}", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/outbox"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_admin_pages_need_a_sign_in(client: TestClient) -> None:
+    page = client.get("/admin/outbox", headers=HTML)
+    assert page.status_code == 401 and "firstmate admin link" in page.text
+    api = client.get("/admin/outbox")
+    assert api.status_code == 401 and api.json()["error"] == "Unauthorized"
+
+
+def test_bad_expired_and_misused_links_are_refused(client: TestClient, app: App, clock: FixedClock) -> None:
+    assert client.get("/admin/enter?t=not-a-token").status_code == 401
+    assert client.get("/admin/enter").status_code == 401
+    stale = admin_link_token(app.secret_key, clock.now())
+    clock.advance(timedelta(minutes=16))
+    assert client.get(f"/admin/enter?t={stale}").status_code == 401
+    forged = admin_link_token(b"x" * 48, clock.now())
+    assert client.get(f"/admin/enter?t={forged}").status_code == 401
+    _sign_in(client, app)
+    session = client.cookies.get("fm_admin")
+    client.cookies.clear()
+    assert client.get(f"/admin/enter?t={session}").status_code == 401  # a session is not a link
+    assert client.get("/admin/outbox").status_code == 401
+
+
+def test_a_sign_in_link_works_once(client: TestClient, app: App) -> None:
+    token = admin_link_token(app.secret_key, app.clock.now())
+    assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    replay = client.get(f"/admin/enter?t={token}", headers=HTML)
+    assert replay.status_code == 401 and "already used" in replay.text
+
+
+def test_odd_characters_in_secrets_are_refused_not_crashed_on(client: TestClient) -> None:
+    assert client.get("/calendar/abc.%C3%A9.ics").status_code == 404
+    upload = client.post(
+        "/uploads", data={"x-fm-signature": "é", "key": "x"}, files={"file": ("a.png", b"x", "image/png")}
+    )
+    assert upload.status_code == 401
+
+
+def test_people_who_left_lose_their_feed_and_cannot_be_designated(client: TestClient, demo_app: App) -> None:
+    from firstmate.services.calendar import Feed, FeedScope, feed_token
+
+    event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking.event_id
+    token = feed_token(demo_app.secret_key, demo_app.store, Feed("demo", FeedScope.CREW, "theo"))
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    save_people(
+        demo_app.store, "demo", [Person(id="theo", name="Theo Bowline", email="theo@example.com", active=False)]
+    )
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    refused = sign_in(demo_app, "marisol").post(
+        f"/api/v1/events/{event_id}/roles/crew_1/designate", json={"person_id": "theo"}
+    )
+    assert refused.status_code == 422 and "not active" in refused.json()["detail"]

@@ -1,0 +1,180 @@
+"""Upload type and size bypass attempts on the photo album: whatever a browser declares, names or
+sends, only real photos within the signed size join the album, nothing else stays in storage, and
+what is served is served as the image it is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App, build
+from firstmate.config import load_settings
+from firstmate.demo.run import demo_people, demo_profile
+from firstmate.domain.bookings import Booking
+from firstmate.services.business import save_business
+from firstmate.services.people import save_people
+from firstmate.web.app import create_app
+from firstmate.web.routes import uploads
+from tests.security.conftest import book
+from tests.web.test_guest_flow import DEPARTURE, PNG
+
+MAX_BYTES = 50_000  # the album's limit in these tests (photo_max_mb = 0.05)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
+
+
+@pytest.fixture
+def album(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[App, Booking]]:
+    """The demo business with small photo limits, and a trip whose album is open."""
+    monkeypatch.setattr(uploads, "HARD_LIMIT", 200_000)  # the body limit before any form is read
+    app = build(load_settings(home=tmp_path / "home", photo_max_mb=MAX_BYTES / 1_000_000), clock=clock)
+    save_business(app.store, demo_profile())
+    save_people(app.store, "demo", demo_people())
+    trip = book(app)
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    yield app, trip
+    app.close()
+
+
+def _form(client: TestClient, code: str) -> dict[str, str]:
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    assert fields["x-fm-max-bytes"] == str(MAX_BYTES)
+    return fields
+
+
+def _send(
+    client: TestClient, code: str, data: bytes, content_type: str = "image/png", name: str = "p.png", **tamper: str
+) -> tuple[int, int | None]:
+    """Upload as the guest page's form would, with `tamper`ed fields; returns (upload status, check
+    status: None when the upload was refused)."""
+    fields = {**_form(client, code), **tamper}
+    sent = client.post("/uploads", data=fields, files={"file": (name, data, content_type)}, follow_redirects=False)
+    if sent.status_code != 303:
+        return sent.status_code, None
+    checked = client.get(sent.headers["location"], follow_redirects=False)
+    return sent.status_code, checked.status_code
+
+
+def _stored(app: App) -> list[str]:
+    return [b.key for b in app.blobs.list("")]
+
+
+@pytest.mark.parametrize(
+    ("content", "declared"),
+    [
+        pytest.param(b"<html><script>alert(1)</script></html>", "image/png", id="html-called-png"),
+        pytest.param(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml", id="svg"),
+        pytest.param(b"MZ\x90\x00\x03" + b"\x00" * 60, "image/jpeg", id="windows-exe-called-jpeg"),
+        pytest.param(b"%PDF-1.7\n%\xe2\xe3", "image/png", id="pdf-called-png"),
+        pytest.param(b"PK\x03\x04" + b"\x00" * 30, "image/webp", id="zip-called-webp"),
+        pytest.param(b"GIF89a" + b"\x00" * 30, "image/gif", id="gif-not-a-phone-format"),
+        pytest.param(b"RIFF\x00\x00\x00\x00WAVEfmt ", "image/webp", id="wav-with-a-riff-header"),
+        pytest.param(b"", "image/png", id="empty"),
+        pytest.param(b"\x89PN", "image/png", id="truncated-png-signature"),
+    ],
+)
+def test_anything_but_a_photo_is_refused_and_deleted(album: tuple[App, Booking], content: bytes, declared: str) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, content, declared) == (303, 422)
+        assert 'src="/g/' not in client.get(f"/g/{trip.guest_code}").text.split("album", 1)[-1]
+    assert _stored(app) == []
+
+
+@pytest.mark.parametrize(
+    "declared", ["text/html", "application/octet-stream", "", "imagex/png", "text/html; image/png", "IMAGE/PNG"]
+)
+def test_a_declared_type_outside_images_is_refused_before_storing(album: tuple[App, Booking], declared: str) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, PNG, declared)[0] in (401, 422)
+    assert _stored(app) == []
+
+
+def test_a_photo_that_hides_markup_is_served_only_as_the_image_it_begins_as(album: tuple[App, Booking]) -> None:
+    app, trip = album
+    polyglot = PNG + b"<html><script>alert(document.cookie)</script></html>"
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, polyglot, "image/png", name="x.html") == (303, 303)
+        [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{trip.guest_code}").text))
+        served = client.get(url, headers={"accept": "text/html"})
+    assert served.content == polyglot and served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert all(key.startswith(f"photos/demo/{trip.id}/") and key.endswith(".png") for key in _stored(app))
+
+
+def test_sizes_are_held_to_the_signed_limit_however_they_are_sent(album: tuple[App, Booking]) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        code = trip.guest_code
+        assert _send(client, code, JPEG + b"\x00" * (MAX_BYTES - len(JPEG))) == (303, 303)  # exactly the limit
+        assert _send(client, code, JPEG + b"\x00" * (MAX_BYTES - len(JPEG) + 1))[0] == 413
+        assert _send(client, code, PNG, **{"x-fm-max-bytes": str(10 * MAX_BYTES)})[0] == 401  # a bigger limit
+        over_the_body_limit = client.post(
+            "/uploads", data=_form(client, code), files={"file": ("p.png", PNG + b"\x00" * 250_000, "image/png")}
+        )
+        assert over_the_body_limit.status_code == 413
+        for length in ("abc", "-1", "1e9", str(10**12)):
+            lying = client.post("/uploads", content=b"x", headers={"content-length": length})
+            assert lying.status_code == 413, length
+    assert len(_stored(app)) == 1  # the one photo at the limit
+
+
+def test_a_file_that_grew_in_storage_is_refused_at_the_check(album: tuple[App, Booking]) -> None:
+    # S3 enforces the signed size itself; the check after it does not take storage's word for it
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        sent = client.post("/uploads", data=_form(client, trip.guest_code), files={"file": ("p.png", PNG, "image/png")},
+                           follow_redirects=False)  # fmt: skip
+        photo_id = sent.headers["location"].rsplit("=", 1)[1]
+        app.blobs.put(f"quarantine/demo/{trip.id}/{photo_id}", PNG + b"\x00" * MAX_BYTES, "image/png")
+        assert client.get(sent.headers["location"], follow_redirects=False).status_code == 413
+    assert _stored(app) == []
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param({"key": "../../../etc/passwd"}, id="key-path-traversal"),
+        pytest.param({"key": "photos/demo/elsewhere/a.png"}, id="key-straight-into-an-album"),
+        pytest.param({"Content-Type": ""}, id="type-prefix-widened"),
+        pytest.param({"Content-Type": "text/"}, id="type-prefix-changed"),
+        pytest.param({"success_action_redirect": "https://evil.example/steal"}, id="open-redirect"),
+        pytest.param({"x-fm-expires": "4102444800"}, id="expiry-extended"),
+        pytest.param({"x-fm-signature": ""}, id="no-signature"),
+        pytest.param({"x-fm-signature": "0" * 64}, id="made-up-signature"),
+    ],
+)
+def test_a_tampered_form_stores_nothing(album: tuple[App, Booking], tamper: dict[str, str]) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, PNG, **tamper)[0] == 401
+    assert _stored(app) == []
+
+
+def test_odd_forms_are_refused_not_crashed_on(album: tuple[App, Booking]) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        fields = _form(client, trip.guest_code)
+        assert client.post("/uploads", data=fields).status_code == 422  # no file
+        two = [("file", ("a.png", PNG, "image/png")), ("file", ("b.png", PNG, "image/png"))]
+        assert client.post("/uploads", data=fields, files=two).status_code in (400, 422)
+        crowded = {**fields, **{f"x{n}": "y" for n in range(30)}}
+        assert client.post("/uploads", data=crowded, files={"file": ("a.png", PNG, "image/png")}).status_code in (
+            400,
+            422,
+        )
+        assert client.post("/uploads", content=b"not a form", headers={"content-type": "text/plain"}).status_code in (
+            400,
+            422,
+        )
+        for photo_id in ("../../x", "0" * 17, "zzzzzzzzzzzzzzzz", ""):
+            assert client.get(f"/g/{trip.guest_code}/photos/check", params={"id": photo_id}).status_code == 404
+    assert _stored(app) == []
