@@ -10,7 +10,7 @@ from fpdf import FPDF
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import InlineImage
-from firstmate.pdf import new_document
+from firstmate.pdf import document_bytes, new_document
 
 
 def weekly_pdf(
@@ -58,7 +58,7 @@ def weekly_pdf(
     if analysis.note:
         pdf.set_font("DejaVu", "", 8)
         pdf.multi_cell(0, 5, analysis.note, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return document_bytes(pdf)
 
 
 def _dollars(value: Decimal | None) -> str:
