@@ -106,3 +106,20 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     for name, value in moto_server.environ().items():
         monkeypatch.setenv(name, value)
     return moto_server
+
+
+def firstmate_env(home: Path, smtp: SmtpServer | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a firstmate process on `home` (and `smtp`, when given); nothing of the
+    developer's FIRSTMATE_* leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    # errors only: the warnings these tests provoke on purpose (SMTP down, store busy) are expected
+    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_LOG_LEVEL="error", COLUMNS="200")
+    if smtp is not None:
+        env.update(
+            FIRSTMATE_MAILER="smtp",
+            FIRSTMATE_SMTP_HOST="127.0.0.1",
+            FIRSTMATE_SMTP_PORT=str(smtp.port),
+            FIRSTMATE_SMTP_STARTTLS="false",
+        )
+    env.update(extra)
+    return env

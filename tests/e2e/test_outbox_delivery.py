@@ -7,7 +7,6 @@ repeats at most that one message, with the same Message-ID.
 from __future__ import annotations
 
 import collections
-import os
 import random
 import signal
 import subprocess
@@ -25,6 +24,7 @@ from firstmate.config import load_settings
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.services import outbox
+from tests.conftest import firstmate_env
 from tests.smtp_server import SmtpServer
 
 DISPATCHER = Path(__file__).with_name("dispatcher_proc.py")
@@ -43,18 +43,9 @@ def _message(n: int, to: str = "crew@example.com") -> OutgoingMessage:
 
 
 def _env(home: Path, smtp: SmtpServer | None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
-    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_OUTBOX_LEASE_S="2", FIRSTMATE_SMTP_TIMEOUT_S="0.3")
-    env.update(FIRSTMATE_LOG_LEVEL="warning")
-    if smtp is not None:
-        env.update(
-            FIRSTMATE_MAILER="smtp",
-            FIRSTMATE_SMTP_HOST="127.0.0.1",
-            FIRSTMATE_SMTP_PORT=str(smtp.port),
-            FIRSTMATE_SMTP_STARTTLS="false",
-        )
-    env.update(extra)
-    return env
+    # short leases and timeouts, so that crash recovery happens within a test
+    quick = {"FIRSTMATE_OUTBOX_LEASE_S": "2", "FIRSTMATE_SMTP_TIMEOUT_S": "0.3", "FIRSTMATE_LOG_LEVEL": "warning"}
+    return firstmate_env(home, smtp, **{**quick, **extra})
 
 
 @pytest.fixture

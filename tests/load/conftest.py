@@ -5,7 +5,6 @@ never by how fast this machine happens to be."""
 from __future__ import annotations
 
 import collections
-import os
 import sqlite3
 import subprocess
 import sys
@@ -30,23 +29,6 @@ from tests.smtp_server import SmtpServer, free_port
 FIRSTMATE = Path(sys.executable).with_name("firstmate")
 DISPATCHER = Path(__file__).parents[1] / "e2e" / "dispatcher_proc.py"
 ORG = "demo"
-
-
-def firstmate_env(home: Path, smtp: SmtpServer | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a firstmate process on `home` (and `smtp`, when given); nothing of the
-    developer's FIRSTMATE_* leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
-    # errors only: the warnings these tests provoke on purpose (SMTP down, store busy) are expected
-    env.update(FIRSTMATE_HOME=str(home), FIRSTMATE_LOG_LEVEL="error", COLUMNS="200")
-    if smtp is not None:
-        env.update(
-            FIRSTMATE_MAILER="smtp",
-            FIRSTMATE_SMTP_HOST="127.0.0.1",
-            FIRSTMATE_SMTP_PORT=str(smtp.port),
-            FIRSTMATE_SMTP_STARTTLS="false",
-        )
-    env.update(extra)
-    return env
 
 
 def prepare_home(home: Path, *, crew: int = 4) -> str:

@@ -36,11 +36,11 @@ from firstmate.services.bookings import (
 from firstmate.services.outbox import DUE_INDEX
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
+from tests.conftest import firstmate_env
 from tests.load.conftest import (
     DISPATCHER,
     ORG,
     count_items,
-    firstmate_env,
     ledger,
     prepare_home,
     received_keys,

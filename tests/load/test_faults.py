@@ -35,13 +35,12 @@ from firstmate.services.imports import import_records
 from firstmate.services.outbox import DUE_INDEX
 from firstmate.services.paging import all_items
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, firstmate_env
 from tests.load.conftest import (
     DISPATCHER,
     FIRSTMATE,
     ORG,
     count_items,
-    firstmate_env,
     ledger,
     prepare_home,
     received_keys,
