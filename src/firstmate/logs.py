@@ -18,7 +18,7 @@ _SECRET_KEY = re.compile(r"(token|secret|password|passwd|authorization|cookie|ap
 _SECRET_TEXT = [
     (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1[redacted]"),
-    (re.compile(r"(?i)([?&](?:t|token|key|code|sig|signature)=)[^&\s\"']+"), r"\1[redacted]"),
+    (re.compile(r"(?i)([?&](?:t|code|sig|signature|\w*(?:token|key|secret|password))=)[^&\s\"']+"), r"\1[redacted]"),
     (re.compile(r"(/g/)[0-9A-Za-z-]{10,11}\b"), r"\1[redacted]"),  # a guest page code is its guest's key
 ]
 

@@ -134,16 +134,10 @@ def test_no_secret_reaches_any_report_archive_mail_or_admin_page(configured: App
         page = admin.get(path)
         assert page.status_code == 200
         leaks += _leaks(f"admin page {path}", page.text)
-    # the Meta token does reach the logs today: pinned by the strict xfail below, checked for the rest here
-    leaks += _leaks("the logs", logs.getvalue().replace(f"access_token={META_TOKEN}", ""))
+    leaks += _leaks("the logs", logs.getvalue())
     assert leaks == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: httpx logs each Meta request URL at INFO with ?access_token=<token>, and logs.py:21 masks only "
-    "t|token|key|code|sig|signature= query parameters: the Meta token is written to the logs at the default level",
-)
 def test_a_source_token_in_a_request_url_never_reaches_the_logs(logs: io.StringIO) -> None:
     configure_logging("json", "info", stream=logs)  # firstmate's default level
     with running(build_history(WEEK)) as standin:

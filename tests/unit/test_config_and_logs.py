@@ -73,3 +73,11 @@ def test_tokens_inside_exceptions_are_masked_in_both_formats() -> None:
         text = stream.getvalue()
         assert "ValueError" in text and "link.failed" in text
         assert token not in text, fmt
+
+
+@pytest.mark.parametrize("name", ["access_token", "input_token", "api_key", "hapikey", "client_secret", "token"])
+def test_a_credential_in_any_query_parameter_is_masked_in_logged_urls(name: str) -> None:
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    logging.getLogger("httpx").info('HTTP Request: GET https://graph.example.com/v1?limit=5&%s=EAAB0s3cr3t "200"', name)
+    assert "EAAB0s3cr3t" not in stream.getvalue() and "limit=5" in stream.getvalue()

@@ -78,7 +78,8 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
     async def debug_token(request: Request) -> JSONResponse:
         params = dict(request.query_params)
         faults.calls.append("GET debug_token")
-        if params.get("access_token") != token:
+        presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
+        if presented != token:
             return _error(400, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException")
         return _answer({"data": _token_info(params.get("input_token", ""), faults, token)}, faults)
 

@@ -284,7 +284,7 @@ def _meta_checks(settings: Settings, http: httpx.Client, token: str | None) -> l
         return [Check("Meta", "access token", "warn", "not checked: no meta_access_token", "fix its secret first")]
     base = f"{settings.meta_base_url.rstrip('/')}/{META_VERSION}"
     try:
-        info = _meta_get(http, f"{base}/debug_token", {"input_token": token, "access_token": token})["data"]
+        info = _meta_get(http, f"{base}/debug_token", {"input_token": token}, token)["data"]
     except _MetaRefused as exc:
         return [Check("Meta", "access token", "fail", f"Meta refused the token (code {exc.code}): {exc}", fix)]
     except httpx.HTTPError as exc:
@@ -322,8 +322,8 @@ def _app_mode(http: httpx.Client, base: str, token: str, app: str) -> Check:
     # (#200 and kin) reading ad accounts although its token holds ads_read.
     live_fix = f"developers.facebook.com/apps → {app} → switch App Mode to Live (top bar)"
     try:
-        params = {"fields": "account_id", "limit": "5", "access_token": token}
-        accounts = _meta_get(http, f"{base}/me/adaccounts", params)
+        params = {"fields": "account_id", "limit": "5"}
+        accounts = _meta_get(http, f"{base}/me/adaccounts", params, token)
     except _MetaRefused as exc:
         if exc.code in META_PERMISSION_CODES:
             detail = f"reading ad accounts refused although ads_read is granted (app in Development mode?): {exc}"
@@ -337,8 +337,8 @@ def _app_mode(http: httpx.Client, base: str, token: str, app: str) -> Check:
     return Check("Meta", "app mode", "ok", f"live: the token reads {len(accounts['data'])} ad account(s)")
 
 
-def _meta_get(http: httpx.Client, url: str, params: dict[str, str]) -> dict[str, Any]:
-    response = http.get(url, params=params)
+def _meta_get(http: httpx.Client, url: str, params: dict[str, str], token: str) -> dict[str, Any]:
+    response = http.get(url, params=params, headers={"authorization": f"Bearer {token}"})
     try:
         body = response.json()
     except ValueError:

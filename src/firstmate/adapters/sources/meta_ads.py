@@ -150,15 +150,13 @@ class MetaAdsSource:
         parsed = httpx.URL(url)
         own = {k: v for k, v in parsed.params.items() if k != "access_token"}  # a paging link's own cursor
         url = str(parsed.copy_with(query=None))
-        if method == "GET":
-            query = {**own, **(params or {}), "access_token": self._token()}
-        else:
-            query = {**own, "access_token": self._token()}
+        # the token travels in a header: URLs end up in logs, proxies and archives
+        headers = {"authorization": f"Bearer {self._token()}"}
         try:
             if method == "GET":
-                response = self._client.get(url, params=query)
+                response = self._client.get(url, params={**own, **(params or {})}, headers=headers)
             else:
-                response = self._client.post(url, params=query, data=params or {})
+                response = self._client.post(url, params=own, data=params or {}, headers=headers)
         except httpx.TransportError as exc:
             raise _Retry(f"cannot reach Meta: {exc}") from exc
         self._honour_usage(response)
