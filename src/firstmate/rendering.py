@@ -23,6 +23,7 @@ def environment(text: bool = False) -> Environment:
         trim_blocks=not text,
         lstrip_blocks=not text,
         keep_trailing_newline=text,
+        auto_reload=False,  # templates ship inside the package: no stat() of each file on every render
     )
 
 

@@ -190,3 +190,23 @@ def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     labels = [i.label for i in get_event(demo_app.store, "demo", event_id).checklist]
     assert "Port and starboard engines started and checked" in labels
     assert "Life jackets aboard: 13" in labels  # 10 guests + 3 crew roles
+
+
+def test_a_boat_renamed_from_another_process_shows_on_the_next_page(demo_app: App, trip: str) -> None:
+    from firstmate.bootstrap import build
+    from firstmate.services.business import load_business, save_business
+
+    marisol = sign_in(demo_app, "marisol")
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    boat = get_event(demo_app.store, "demo", trip).asset
+    before = next(a for a in profile.assets if a.id == boat).name
+    assert before in marisol.get(f"/crew/events/{trip}").text
+    other = build(demo_app.settings)  # another process on the same home: its own connection and memory
+    try:
+        renamed = [a.model_copy(update={"name": "Sea Lark II"}) if a.id == boat else a for a in profile.assets]
+        save_business(other.store, profile.model_copy(update={"assets": tuple(renamed)}))
+    finally:
+        other.close()
+    page = marisol.get(f"/crew/events/{trip}").text
+    assert "Sea Lark II" in page and before not in page

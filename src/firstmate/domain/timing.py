@@ -6,7 +6,8 @@ evening trips on the US west coast, where 17:00 local is already tomorrow in UTC
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from astral import Observer
@@ -31,10 +32,14 @@ def clock_time(moment: datetime, timezone: str) -> str:
 
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """Local sunset on the local calendar day of `departure`, or None where the sun does not set."""
-    zone = ZoneInfo(timezone)
-    day = departure.astimezone(zone).date()
+    return _sunset(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
+
+
+@lru_cache(maxsize=4096)
+def _sunset(day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
+    # every booking mail and crew page asks for the same few days and places: astral's sums are the cost
     try:
-        return astral_sunset(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=zone)
+        return astral_sunset(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
     except ValueError:  # polar day or night
         return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -53,14 +54,7 @@ def verify_token(
     """The token's claims if it is ours, for `audience`, of type `typ` and unexpired; else raise
     Unauthorized."""
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            secret,
-            algorithms=[_ALGORITHM],
-            audience=audience,
-            issuer=ISSUER,
-            options={"verify_exp": False, "require": ["exp", "iat", "jti", "sub", "typ"]},
-        )
+        claims = dict(_decoded(secret, token, audience))
     except jwt.PyJWTError:
         raise Unauthorized("that sign-in link or session is not valid", hint="ask for a new link") from None
     if claims.get("typ") != typ:
@@ -68,6 +62,21 @@ def verify_token(
     if int(claims["exp"]) <= now.timestamp():
         raise Unauthorized("that sign-in link or session has expired", hint="ask for a new link")
     return claims
+
+
+@lru_cache(maxsize=4096)
+def _decoded(secret: bytes, token: str, audience: str) -> tuple[tuple[str, Any], ...]:
+    # a session cookie comes with every crew page: its signature is checked once per process, not each
+    # time (a pure function of these three; failures are not cached, expiry is checked by the caller)
+    claims: dict[str, Any] = jwt.decode(
+        token,
+        secret,
+        algorithms=[_ALGORITHM],
+        audience=audience,
+        issuer=ISSUER,
+        options={"verify_exp": False, "require": ["exp", "iat", "jti", "sub", "typ"]},
+    )
+    return tuple(claims.items())
 
 
 def spend_token(store: Store, claims: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
 from firstmate.errors import InvalidInput
@@ -53,13 +54,33 @@ def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
 
 
 def load_business(store: Store, org: str) -> BusinessProfile | None:
-    """The org's profile, or None if the org does not exist."""
+    """The org's profile, or None if the org does not exist.
+
+    Every booking and crew page reads it, so the last profile validated is kept per org and reused
+    while the records read are equal to the ones it was built from (a dict comparison, far cheaper
+    than validating again): a change from any process shows on the next read."""
     profile = store.get(org_pk(org), "PROFILE")
     if profile is None:
         return None
-    entities = [Entity.model_validate(i.data) for i in all_items(store, org_pk(org), "ENTITY#")]
-    assets = [Asset.model_validate(i.data) for i in all_items(store, org_pk(org), "ASSET#")]
-    return BusinessProfile(org=Org.model_validate(profile.data), entities=tuple(entities), assets=tuple(assets))
+    records = [profile, *all_items(store, org_pk(org), "ENTITY#"), *all_items(store, org_pk(org), "ASSET#")]
+    raw = [(i.sk, i.data) for i in records]
+    cached = _validated.get(org)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    built = BusinessProfile(
+        org=Org.model_validate(profile.data),
+        entities=tuple(Entity.model_validate(data) for sk, data in raw if sk.startswith("ENTITY#")),
+        assets=tuple(Asset.model_validate(data) for sk, data in raw if sk.startswith("ASSET#")),
+    )
+    if len(_validated) >= _VALIDATED_MAX:
+        _validated.clear()
+    _validated[org] = (raw, built)
+    return built
+
+
+#: The last profile validated per org, with the records it was built from (frozen models: safe to share).
+_validated: dict[str, tuple[list[tuple[str, Any]], BusinessProfile]] = {}
+_VALIDATED_MAX = 256
 
 
 def list_orgs(store: Store) -> list[str]:

@@ -59,15 +59,14 @@ def booking_messages(
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built)."""
     messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
-    messages += [
-        _crew_message(ctx, profile, entity, asset, booking, event, person, result)
-        for person in _crew_recipients(ctx, profile.org.id, event, result)
-    ]
-    messages += [
-        _guest_message(ctx, profile, entity, asset, booking, event, guest, result)
-        for guest in guests
-        if guest.email and (guest.lead or result is not IntakeResult.CREATED)
-    ]
+    crew = _crew_recipients(ctx, profile.org.id, event, result)
+    if crew:
+        trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
+        messages += [_crew_message(ctx, profile, entity, asset, booking, trip, person, result) for person in crew]
+    addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED)]
+    if addressed:
+        trip = guest_trip_view(event, profile.org, entity, asset)
+        messages += [_guest_message(ctx, profile, entity, booking, trip, guest, result) for guest in addressed]
     return messages
 
 
@@ -136,12 +135,11 @@ def _crew_message(
     entity: Entity,
     asset: Asset,
     booking: Booking,
-    event: CrewEvent,
+    trip: dict[str, Any],
     person: Person,
     result: IntakeResult,
 ) -> OutgoingMessage:
-    trip = crew_trip_view(event, profile.org, entity, asset)
-    token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, event.id, ctx.clock.now())
+    token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, trip["event_id"], ctx.clock.now())
     link = f"{ctx.settings.base_url}/crew/enter?t={token}"
     headline = {
         IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",
@@ -164,13 +162,11 @@ def _guest_message(
     ctx: Context,
     profile: BusinessProfile,
     entity: Entity,
-    asset: Asset,
     booking: Booking,
-    event: CrewEvent,
+    trip: dict[str, Any],
     guest: Guest,
     result: IntakeResult,
 ) -> OutgoingMessage:
-    trip = guest_trip_view(event, profile.org, entity, asset)
     headline = {
         IntakeResult.CREATED: f"You're booked with {entity.name}",
         IntakeResult.UPDATED: "Your trip has changed",
