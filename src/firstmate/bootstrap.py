@@ -175,6 +175,16 @@ def _secret_key(settings: Settings, secrets: Secrets) -> bytes:
             raise ConfigError("the secret key is too short", hint="use at least 32 random characters")
         return value
     path = settings.home / "secret.key"
+    try:
+        return _local_secret_key(path)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read or create {path}: {exc.strerror}",
+            hint="make FIRSTMATE_HOME readable and writable by this user, or set FIRSTMATE_SECRET_KEY",
+        ) from None
+
+
+def _local_secret_key(path: Path) -> bytes:
     if not path.exists():
         # write aside, then link into place: two processes starting at once agree on one key
         tmp = path.with_name(f".secret.key.{os.getpid()}")

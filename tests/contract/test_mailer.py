@@ -62,6 +62,14 @@ def test_outbox_mailer_writes_one_readable_eml_per_message(tmp_path: Path, clock
     assert msg["Message-ID"] == _message().message_id("example.com")
 
 
+def test_a_failed_outbox_write_is_retryable_and_leaves_no_partial_file(tmp_path: Path, clock: FixedClock) -> None:
+    mailer = OutboxMailer(tmp_path / "outbox", clock, domain="example.com")
+    mailer.path_for(_message()).mkdir(parents=True)  # the final name is taken: the rename fails
+    with pytest.raises(TransientDeliveryError, match="cannot write"):
+        mailer.send(_message())
+    assert [p.name for p in (tmp_path / "outbox").iterdir()] == [mailer.path_for(_message()).name]
+
+
 def test_smtp_mailer_delivers_multipart_with_bcc_in_envelope(smtp_server: SmtpServer, clock: FixedClock) -> None:
     mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
     mailer.send(_message())

@@ -101,6 +101,14 @@ def test_a_home_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     assert "not a writable folder" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_unreadable_secret_key_is_a_clear_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "secret.key").mkdir(parents=True)  # there, but not a file anyone can read a key from
+    result = run(home, "admin", "link")
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "cannot read or create" in result.stderr and "FIRSTMATE_SECRET_KEY" in result.stderr
+
+
 def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:
     result = run(tmp_path / "home", "admin", "link")
     assert result.returncode == 0

@@ -32,6 +32,7 @@ class OutboxMailer:
     def send(self, message: OutgoingMessage) -> str:
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         path = self.path_for(message)
+        tmp: str | None = None
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self._folder, prefix=".tmp-", suffix=".eml")
@@ -41,5 +42,7 @@ class OutboxMailer:
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         except OSError as exc:
+            if tmp is not None:  # a half-written copy must not linger beside the real messages
+                Path(tmp).unlink(missing_ok=True)
             raise TransientDeliveryError(f"cannot write {path}: {exc.strerror}") from exc
         return str(path)
