@@ -2,7 +2,7 @@
 as booking requests, blocked slots or a RowError naming what to fix; never a crash, never an
 exception outside firstmate's typed errors.
 
-Known crashes are pinned by strict xfails below: each will XPASS, and fail the run, once fixed.
+Each crash once found has a test of its own below, asserting the row error that replaced it.
 """
 
 from __future__ import annotations
@@ -111,34 +111,24 @@ def test_any_bytes_as_an_email_give_a_row_error_or_a_booking(raw: bytes) -> None
     assert len(records) <= 1
 
 
-#: Crashes pinned by the two strict xfails below, let through by the header fuzzing so that it
-#: keeps looking for others. Once they are fixed the xfails pass and fail the run: empty this then.
-KNOWN_HEADER_CRASHES: tuple[type[Exception], ...] = (AttributeError, LookupError)
-
-
 @settings(FUZZ, max_examples=200)
 @given(at=st.integers(0, SAMPLE.index(b"\n\n")), junk=st.binary(min_size=1, max_size=12), cut=st.integers(0, 8))
 def test_a_mangled_email_header_block_gives_a_row_error(at: int, junk: bytes, cut: int) -> None:
-    try:
-        _records(lambda: parse_email(SAMPLE[:at] + junk + SAMPLE[at + cut :], timezone=ZONE, boats=BOATS))
-    except KNOWN_HEADER_CRASHES:
-        event("a known crash")
+    _records(lambda: parse_email(SAMPLE[:at] + junk + SAMPLE[at + cut :], timezone=ZONE, boats=BOATS))
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AttributeError, reason="BUG: parse_email crashes on 'From:.' (boatsetter_email.py:29)"
-)
 def test_a_from_header_the_stdlib_cannot_read_is_a_row_error() -> None:
     raw = b"From:. Boatsetter <notifications@boatsetter.example.com>\n\nBooking ID: BS-1\n"
-    assert _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS)) != []
+    [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, RowError) and record.where == "email"
+    assert "From header" in record.problem and "notifications@boatsetter.example.com" in record.problem
 
 
-@pytest.mark.xfail(
-    strict=True, raises=LookupError, reason="BUG: parse_email crashes on charset=tf-8 (boatsetter_email.py:77)"
-)
 def test_an_unknown_charset_is_a_row_error() -> None:
     raw = SAMPLE.replace(b'charset="utf-8"', b'charset="tf-8"', 1)
-    assert _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS)) != []
+    [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, RowError) and record.where == "email"
+    assert "unknown character set 'tf-8'" in record.problem and "UTF-8" in record.problem
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -195,18 +185,28 @@ def test_hostile_csv_cells_give_one_record_per_row(
 @given(text=st.one_of(any_text, st.lists(st.one_of(nasty, any_text, st.just(",")), max_size=30).map("".join)))
 def test_any_text_as_a_csv_file_gives_records_or_row_errors(text: str) -> None:
     header = ",".join(REQUIRED) + "\n"
-    _records(lambda: parse_csv(universal_newlines(text)))
-    _records(lambda: parse_csv(universal_newlines(header + text)))
+    for raw in (text, header + text):
+        _records(lambda raw=raw: parse_csv(universal_newlines(raw)))  # as `firstmate booking import` reads a file
+        _records(lambda raw=raw: parse_csv(raw))  # as any other caller may pass it: bare CRs and all
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=csv.Error,
-    reason="BUG: parse_csv raises _csv.Error on a bare CR in an unquoted field (csv_file.py:24)",
-)
+def test_bare_carriage_returns_end_rows_as_in_old_mac_exports() -> None:
+    row = "C-1,2026-06-13T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com"
+    quoted = 'C-2,2026-06-14T16:00:00-07:00,4,6,840.75,USD,Bo Chen,bo@example.com,"line one\rline two"'
+    records = _records(lambda: parse_csv(",".join(REQUIRED) + ",notes\r" + row + ",\r" + quoted + "\r"))
+    assert [r.external_id for r in records if isinstance(r, BookingRequest)] == ["C-1", "C-2"]
+    assert isinstance(records[1], BookingRequest) and records[1].notes == "line one\rline two"
+
+
 def test_a_carriage_return_inside_an_unquoted_field_is_a_row_error() -> None:
-    # unreachable through `firstmate booking import` (it reads with universal newlines), not for other callers
-    assert _records(lambda: parse_csv("a\rb")) != []
+    [record] = _records(lambda: parse_csv("a\rb"))  # read as two lines: a header of one unknown column
+    assert isinstance(record, RowError) and record.where == "header" and "missing columns" in record.problem
+
+
+def test_a_quote_left_open_is_a_row_error_naming_its_row() -> None:
+    text = ",".join(REQUIRED) + '\nC-1,2026-06-13T16:00:00-07:00,4,6,"840.75' + "9" * 200_000 + "\n"
+    [record] = _records(lambda: parse_csv(text))
+    assert isinstance(record, RowError) and record.where == "row 2" and "quote left open" in record.problem
 
 
 # --- OTA calendar export ----------------------------------------------------------------------
@@ -292,12 +292,6 @@ def _raw_event(lines: str) -> bytes:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, OverflowError),
-    reason="BUG: parse_ics crashes on a DTSTART/DTEND/DURATION icalendar cannot decode (TypeError, "
-    "ics_file.py:84 and :94) or at the edge of the calendar (OverflowError, ics_file.py:84 and :86)",
-)
 @settings(FUZZ, max_examples=36)
 @given(
     dtstart=st.sampled_from(["20261219T090000", "20261219", "99991231T235959", "00010101T000000", "X", ""]),
@@ -309,17 +303,38 @@ def test_undecodable_or_extreme_event_times_are_a_row_error(dtstart: str, end: s
 
 
 @pytest.mark.parametrize(
-    "lines",
+    ("lines", "problem"),
     [
-        pytest.param("DTSTART:X\r\n", id="dtstart-garbage"),
-        pytest.param("DTSTART:20261219T090000\r\nDURATION:bad\r\n", id="duration-garbage"),
-        pytest.param("DTSTART:99991231T235959\r\n", id="last-day-of-the-calendar"),
+        pytest.param("DTSTART:X\r\n", "cannot read DTSTART 'X'", id="dtstart-garbage"),
+        pytest.param("DTSTART:20261219T090000\r\nDTEND:bad\r\n", "cannot read DTEND 'bad'", id="dtend-garbage"),
+        pytest.param(
+            "DTSTART:20261219T090000\r\nDURATION:bad\r\n", "cannot read DURATION 'bad'", id="duration-garbage"
+        ),
+        pytest.param("DTSTART;VALUE=TIME:090000\r\n", "cannot read DTSTART '090000'", id="a-time-without-a-date"),
+        pytest.param("DTSTART:20261219T090000\r\nDTSTART:20261220T090000\r\n", "2 DTSTART lines", id="two-starts"),
+        pytest.param(
+            "DTSTART:20261219T090000\r\nDURATION:P999999999D\r\n", "DURATION 'P999999999D' is too long", id="eons"
+        ),
+        pytest.param("DTSTART:99991231T235959\r\n", "starts on 9999-12-31", id="last-day-of-the-calendar"),
+        pytest.param("DTSTART:00010101T000000\r\nDURATION:-PT3H\r\n", "starts on 0001-01-01", id="first-day"),
+        pytest.param("DTSTART:20261219\r\nDTEND:99991231\r\n", "ends on 9999-12-31", id="blocked-for-ever"),
     ],
 )
-@pytest.mark.xfail(strict=True, raises=(TypeError, OverflowError), reason="BUG: parse_ics crashes (see above)")
-def test_each_known_bad_event_time_is_a_row_error(lines: str) -> None:
+def test_each_known_bad_event_time_is_a_row_error(lines: str, problem: str) -> None:
     [record] = _records(lambda: parse_ics(_raw_event(lines), source="ical", timezone=ZONE, asset="sea-lark"))
-    assert isinstance(record, RowError)
+    assert isinstance(record, RowError) and record.where == "event u1" and problem in record.problem
+
+
+@pytest.mark.parametrize("day", ["19991231", "21010101"])
+def test_a_blocked_slot_outside_2000_to_2100_is_not_imported(demo_app: App, day: str) -> None:
+    # no guest in the description: a blocked slot, bound to the same years as a booking's start
+    records = _records(
+        lambda: parse_ics(_raw_event(f"DTSTART:{day}\r\n"), source="ical", timezone=ZONE, asset="sea-lark")
+    )
+    assert [type(r) for r in records] == [RowError]
+    assert "between 2000 and 2100" in records[0].problem  # type: ignore[union-attr]
+    report = import_records(demo_app, "demo", records)
+    assert report.errors and not report.counts  # nothing imported
 
 
 # --- from parsed records to an import ---------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.datastructures import UploadFile
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
@@ -156,6 +157,41 @@ def test_a_tampered_form_stores_nothing(album: tuple[App, Booking], tamper: dict
     app, trip = album
     with TestClient(create_app(app)) as client:
         assert _send(client, trip.guest_code, PNG, **tamper)[0] == 401
+    assert _stored(app) == []
+
+
+def test_every_form_is_closed_whether_stored_or_refused(
+    album: tuple[App, Booking], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # past 1 MB a form's file is a temporary file on disk: left open, it stays until garbage collection
+    app, trip = album
+    closed: list[str | None] = []
+    close = UploadFile.close
+
+    async def recording_close(self: UploadFile) -> None:
+        closed.append(self.filename)
+        await close(self)
+
+    monkeypatch.setattr(UploadFile, "close", recording_close)
+    with TestClient(create_app(app)) as client:
+        code = trip.guest_code
+        assert _send(client, code, PNG, name="tampered.png", **{"x-fm-signature": "0" * 64})[0] == 401
+        assert _send(client, code, JPEG + b"\x00" * MAX_BYTES, name="big.jpg")[0] == 413
+        assert _send(client, code, PNG, name="kept.png")[0] == 303
+    assert closed == ["tampered.png", "big.jpg", "kept.png"]
+    assert len(_stored(app)) == 1
+
+
+def test_a_form_that_cannot_be_read_gets_the_error_page_or_the_error_answer(album: tuple[App, Booking]) -> None:
+    app, trip = album
+    two = [("file", ("a.png", PNG, "image/png")), ("file", ("b.png", PNG, "image/png"))]
+    with TestClient(create_app(app)) as client:
+        fields = _form(client, trip.guest_code)
+        page = client.post("/uploads", data=fields, files=two, headers={"accept": "text/html"})
+        answer = client.post("/uploads", data=fields, files=two)
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "Too many files" in page.text and "HTTP 400" in page.text
+    assert answer.status_code == 400 and answer.json()["error"] == "UserError" and answer.json()["hint"]
     assert _stored(app) == []
 
 

@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from firstmate import __version__
 from firstmate.bootstrap import App
-from firstmate.errors import FirstmateError, RateLimited, StoreUnavailable
+from firstmate.errors import (
+    Conflict,
+    FirstmateError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    StoreUnavailable,
+    Unauthorized,
+    UserError,
+)
 from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
 from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
 
 log = structlog.get_logger(__name__)
+
+#: The `error` an HTTPException's answer names: firstmate's own type for that status, where there is one.
+_HTTP_ERROR_NAMES = {
+    cls.http_status: cls.__name__
+    for cls in (UserError, Unauthorized, Forbidden, NotFound, Conflict, PayloadTooLarge, InvalidInput, RateLimited)
+}
+_HTTP_HINTS = {
+    400: "send the body as the content type says (JSON in UTF-8, or a well-formed form)",
+    404: "check the address",
+    405: "check the method: the Allow header lists the ones this address takes",
+}
 
 
 def security_headers(storage_origin: str | None) -> dict[str, str]:
@@ -98,6 +123,8 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(events.router)
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]
     web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]
+    # Starlette's own, raised by FastAPI and Starlette themselves (a body that is not UTF-8, a broken form, no route)
+    web.add_exception_handler(HTTPException, _http_response)  # type: ignore[arg-type]
     web.add_middleware(SecurityHeaders, headers=security_headers(app.blobs.browser_origin()))
     web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads.HARD_LIMIT})
     return web
@@ -126,9 +153,33 @@ async def _error_response(request: Request, exc: FirstmateError) -> Response:
         headers = {"Retry-After": "1"}
     if exc.http_status >= 500:
         log.error("http.error", path=request.url.path, error=str(exc))
+    return _answer(request, exc.http_status, type(exc).__name__, exc.message, exc.hint, headers)
+
+
+async def _http_response(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code < 400:  # not an error (304, say): FastAPI's own answer, which knows which carry no body
+        return await http_exception_handler(request, exc)
+    if exc.status_code >= 500:
+        log.error("http.error", path=request.url.path, error=str(exc))
+    name = _HTTP_ERROR_NAMES.get(exc.status_code) or _phrase_name(exc.status_code)
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return _answer(request, exc.status_code, name, detail, _HTTP_HINTS.get(exc.status_code), exc.headers)
+
+
+def _phrase_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+    except ValueError:  # a status the standard library does not know
+        return f"Http{status}"
+
+
+def _answer(
+    request: Request, status: int, error: str, detail: str, hint: str | None, headers: Mapping[str, str] | None
+) -> Response:
+    """The error page for a browser on a page, else the API's ErrorAnswer."""
     wants_html = "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/")
     if wants_html:
-        page = render("error.html", status=exc.http_status, message=exc.message, hint=exc.hint)
-        return HTMLResponse(page, status_code=exc.http_status, headers=headers)
-    body = {"error": type(exc).__name__, "detail": exc.message, "hint": exc.hint}
-    return JSONResponse(body, status_code=exc.http_status, headers=headers)
+        page = render("error.html", status=status, message=detail, hint=hint)
+        return HTMLResponse(page, status_code=status, headers=headers)
+    body = {"error": error, "detail": detail, "hint": hint}
+    return JSONResponse(body, status_code=status, headers=headers)

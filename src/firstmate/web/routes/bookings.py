@@ -45,6 +45,11 @@ class ErrorAnswer(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorAnswer} for code in (401, 404, 409, 413, 422, 429)}
+#: Operations that read a JSON body may also answer 400: a body that is not UTF-8 cannot be parsed at all.
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": ErrorAnswer, "description": "The body cannot be parsed (it is not UTF-8)."},
+}
 
 
 def _answer(app: App, booking: Booking, result: str) -> BookingAnswer:
@@ -63,7 +68,9 @@ def _answer(app: App, booking: Booking, result: str) -> BookingAnswer:
     )
 
 
-@router.post("", status_code=201, response_model=BookingAnswer, responses={200: {"model": BookingAnswer}, **ERRORS})
+@router.post(
+    "", status_code=201, response_model=BookingAnswer, responses={200: {"model": BookingAnswer}, **BODY_ERRORS}
+)
 def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Response) -> BookingAnswer:
     """Create a booking (201), or update (200) / leave unchanged (200) the one with the same
     source and external_id. Everything it fans out to follows, exactly once."""

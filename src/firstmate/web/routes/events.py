@@ -16,7 +16,7 @@ from firstmate.services import roster
 from firstmate.services.crew_access import CrewSession
 from firstmate.services.crew_views import event_view
 from firstmate.web.deps import acting_person, get_app
-from firstmate.web.routes.bookings import ERRORS, ErrorAnswer
+from firstmate.web.routes.bookings import BODY_ERRORS, ERRORS, ErrorAnswer
 
 router = APIRouter(prefix="/api/v1/events", tags=["crew"], responses={403: {"model": ErrorAnswer}})  # not allowed
 AppDep = Annotated[App, Depends(get_app)]
@@ -70,7 +70,7 @@ def claim(event_id: str, role: Annotated[str, Path(pattern=ROLE)], app: AppDep, 
     return _answer(roster.claim_role(app, actor.org, event_id, role, actor.person.id))
 
 
-@router.post("/{event_id}/roles/{role}/release", response_model=RosterAnswer, responses=ERRORS)
+@router.post("/{event_id}/roles/{role}/release", response_model=RosterAnswer, responses=BODY_ERRORS)
 def release(
     event_id: str,
     role: Annotated[str, Path(pattern=ROLE)],
@@ -85,7 +85,7 @@ def release(
     return _answer(event, released)
 
 
-@router.post("/{event_id}/roles/{role}/designate", response_model=RosterAnswer, responses=ERRORS)
+@router.post("/{event_id}/roles/{role}/designate", response_model=RosterAnswer, responses=BODY_ERRORS)
 def designate(
     event_id: str, role: Annotated[str, Path(pattern=ROLE)], body: PersonBody, app: AppDep, actor: ActorDep
 ) -> RosterAnswer:

@@ -19,9 +19,14 @@ MAX_ROWS = 10_000
 
 
 def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
-    """One record per data row; a header naming unknown or missing columns is one RowError."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
+    """One record per data row; a header naming unknown or missing columns is one RowError.
+    Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports)."""
+    # newline="": the csv module splits records itself, bare CRs and line breaks inside quotes included
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        return [_unsplittable("header", exc)]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
     if missing or unknown:
@@ -32,15 +37,23 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
             problems.append(f"unknown columns: {', '.join(unknown)}")
         return [RowError("header", "; ".join(problems))]
     records: list[ParsedRecord] = []
-    for number, row in enumerate(reader, start=2):
-        if number - 1 > MAX_ROWS:
-            records.append(RowError(f"row {number}", f"a file holds at most {MAX_ROWS} rows; split it"))
-            break
-        if None in row:
-            records.append(RowError(f"row {number}", "more values than columns (an unquoted comma?)"))
-            continue
-        records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
+    try:
+        for number, row in enumerate(reader, start=2):
+            if number - 1 > MAX_ROWS:
+                records.append(RowError(f"row {number}", f"a file holds at most {MAX_ROWS} rows; split it"))
+                break
+            if None in row:
+                records.append(RowError(f"row {number}", "more values than columns (an unquoted comma?)"))
+                continue
+            records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
+    except csv.Error as exc:
+        records.append(_unsplittable(f"row {len(records) + 2}", exc))  # one record per row read so far
     return records
+
+
+def _unsplittable(where: str, error: csv.Error) -> RowError:
+    """What the csv module cannot split into fields at all (most often a quote left open)."""
+    return RowError(where, f"cannot split this into fields: {error}; check for a quote left open")
 
 
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:

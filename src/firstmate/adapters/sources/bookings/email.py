@@ -18,9 +18,29 @@ def parse_email(raw: bytes, *, timezone: str, boats: dict[str, str]) -> list[Par
     """The booking in a marketplace email (.eml), or a RowError saying no parser knows it."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
+    problem = _unreadable(message)
+    if problem:
+        return [RowError("email", problem)]
     for parser in EMAIL_PARSERS:
         if parser.matches(message):
             record: ParsedRecord = parser.parse(message, timezone=timezone, boats=boats)
             return [record]
     known = ", ".join(p.__name__.rsplit(".", 1)[-1].removesuffix("_email") for p in EMAIL_PARSERS)
     return [RowError("email", f"not a booking email firstmate can read (it reads: {known})")]
+
+
+def _unreadable(message: EmailMessage) -> str | None:
+    """What keeps every parser from reading `message` (the standard library raises on these), if anything."""
+    try:
+        str(message.get("From", ""))
+    except (AttributeError, IndexError):  # the stdlib's address parser crashes on some malformed headers
+        sender = next((value for name, value in message.raw_items() if name.lower() == "from"), "")
+        return f"the From header {sender[:80]!r} is not an address firstmate can read; make it 'Name <address>'"
+    part = message.get_body(preferencelist=("plain",))
+    if part is not None:
+        try:
+            part.get_content()
+        except LookupError:
+            charset = part.get_content_charset()
+            return f"the email's text is in an unknown character set {charset!r}; save it as UTF-8 and import it again"
+    return None

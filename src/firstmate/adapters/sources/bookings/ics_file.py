@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -23,6 +24,9 @@ _TOTAL = re.compile(
     r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
 )
 MAX_EVENTS = 5000
+#: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+T = TypeVar("T")
 
 
 def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> list[ParsedRecord]:
@@ -77,16 +81,48 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
 def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
     if event.get("DTSTART") is None:
         raise ValueError("no DTSTART")
-    start = _aware(event.decoded("DTSTART"), timezone)
+    start = _within_years("starts", _aware(_decoded(event, "DTSTART", date), timezone))
     if event.get("DTEND") is not None:
-        end = _aware(event.decoded("DTEND"), timezone)
+        end = _aware(_decoded(event, "DTEND", date), timezone)
     elif event.get("DURATION") is not None:
-        end = start + event.decoded("DURATION")
+        try:
+            end = start + _decoded(event, "DURATION", timedelta)
+        except OverflowError:
+            raise ValueError(f"the DURATION {_raw(event, 'DURATION')!r} is too long") from None
     else:
         end = start + timedelta(days=1)
+    _within_years("ends", end)
     if end <= start:
         raise ValueError("the event ends before it starts")
     return start, end
+
+
+def _decoded(event: icalendar.Event, name: str, kind: type[T]) -> T:
+    """The property's value if it is a `kind`; icalendar hands back text (or raises) for what it cannot read."""
+    try:
+        value = event.decoded(name)
+    except (ValueError, TypeError, AttributeError):  # icalendar's own failures (VALUE=TIME, say)
+        value = None
+    if isinstance(value, list):
+        raise ValueError(f"the event has {len(value)} {name} lines; keep one")
+    if not isinstance(value, kind):
+        example = "PT3H" if kind is timedelta else "20260613T160000"
+        raise ValueError(f"cannot read {name} {_raw(event, name)!r}; write it like {name}:{example}")
+    return value
+
+
+def _raw(event: icalendar.Event, name: str) -> str:
+    value = event.get(name)
+    text = value.to_ical() if hasattr(value, "to_ical") else str(value)
+    return (text.decode(errors="replace") if isinstance(text, bytes) else str(text))[:60]
+
+
+def _within_years(verb: str, moment: datetime) -> datetime:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(
+            f"the event {verb} on {moment.date()}: firstmate takes dates between {FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return moment
 
 
 def _aware(value: date | datetime, timezone: str) -> datetime:
