@@ -94,8 +94,26 @@ def bare_app() -> Any:
     return Starlette(routes=[Route("/crew/events/{event_id}", page)])
 
 
+def bare_fastapi_app() -> Any:
+    """uvicorn factory: the same file from a bare FastAPI route: the floor firstmate's framework sets."""
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse
+
+    body = Path(os.environ["BENCH_PAGE_FILE"]).read_bytes()
+    app = FastAPI()
+
+    @app.get("/crew/events/{event_id}")
+    async def page(event_id: str) -> HTMLResponse:
+        return HTMLResponse(body)
+
+    return app
+
+
 FIRSTMATE = "bench.bench_page:firstmate_app"
 STARLETTE = "bench.bench_page:bare_app"
+BARE_FASTAPI = "bench.bench_page:bare_fastapi_app"
+#: The reference servers, answering the bytes firstmate rendered.
+BARE = {"starlette": STARLETTE, "fastapi": BARE_FASTAPI}
 
 
 def free_port() -> int:
@@ -488,7 +506,8 @@ def main() -> None:
             if page.status_code != 200 or "Priya" not in page.text:
                 raise RuntimeError(f"the crew page did not open: {page.status_code}")
             page_file.write_bytes(page.content)
-            with servers({"starlette": (STARLETTE, {"BENCH_PAGE_FILE": str(page_file)})}, work) as bare_port:
+            bare_specs = {name: (factory, {"BENCH_PAGE_FILE": str(page_file)}) for name, factory in BARE.items()}
+            with servers(bare_specs, work) as bare_port:
                 ports = {**bare_port, **ports}
                 loads: dict[str, list[Load]] = {name: [] for name in ports}
                 request = http_request("GET", path, {"Cookie": f"fm_crew={cookie}"})
@@ -496,6 +515,7 @@ def main() -> None:
                     for name in ports:
                         loads[name].append(_round(ports[name], request))
     bare = combine(loads["starlette"])
+    floor = combine(loads["fastapi"])
     per_scale = {
         scale: {
             "trips": BASE_TRIPS * factor,
@@ -505,10 +525,13 @@ def main() -> None:
         }
         for scale, factor in SCALES.items()
     }
-    report(per_scale, _figures(bare), len(page.content))
+    fastapi = {**_figures(floor), "vs_starlette": round(floor.rps / bare.rps, 3)}
+    report(per_scale, _figures(bare), fastapi, len(page.content))
 
 
-def report(per_scale: dict[str, dict[str, Any]], bare: dict[str, Any], page_bytes: int) -> None:
+def report(
+    per_scale: dict[str, dict[str, Any]], bare: dict[str, Any], fastapi: dict[str, Any], page_bytes: int
+) -> None:
     """Print the table and merge the figures into bench/results.json."""
     first, last = per_scale["1x"], per_scale["16x"]
     fm = first["firstmate"]
@@ -520,6 +543,7 @@ def report(per_scale: dict[str, dict[str, Any]], bare: dict[str, Any], page_byte
         "page_p99_ms": fm["p99_ms"],
         "page_starlette_rps": bare["rps"],
         "page_starlette_p99_ms": bare["p99_ms"],
+        "page_fastapi_floor_vs_starlette": fastapi["vs_starlette"],
     }
     scaling = {**cost, "16x_over_1x": growth, "unit": "ms of server time per page (1000 / rps)"}
     details = {
@@ -531,11 +555,13 @@ def report(per_scale: dict[str, dict[str, Any]], bare: dict[str, Any], page_byte
         "quick": QUICK,
         "scales": per_scale,
         "starlette": bare,
+        "bare_fastapi": fastapi,
     }
     record_as("bench_page", {**figures, "scaling": merged_scaling("page", scaling)}, details)
     rows = [
         ("crew event page, firstmate", _speed(fm), ""),
         ("same bytes, bare Starlette", _speed(bare), ""),
+        ("same bytes, bare FastAPI route (the framework's floor)", _speed(fastapi), f"{fastapi['vs_starlette']:.2f}"),
         ("page_vs_starlette", f"{first['vs_starlette']:.2f}", "≥ 0.5"),
     ]
     for scale, s in per_scale.items():

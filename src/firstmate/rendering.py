@@ -13,10 +13,30 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(Environment):
+    """Jinja's environment, with `view.field` on a plain dict looked up as a key first.
+
+    Views are dicts, and Jinja tries the attribute first, failing with an exception each time (half
+    of a crew page's render). Names that are a dict's own attributes (`items`, `get`…) keep Jinja's
+    order, so every template means what it meant before."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` in a template."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment(text: bool = False) -> Environment:
     """The shared environment for HTML (default) or plain text, built on first use."""
-    return Environment(
+    return _Environment(
         loader=PackageLoader("firstmate", "templates"),
         autoescape=False if text else select_autoescape(["html", "xml", "mjml"], default_for_string=True),  # noqa: S701 - .txt is never HTML
         undefined=StrictUndefined,
