@@ -7,6 +7,8 @@ atomically, so serialising requests is what makes the stand-in behave like the s
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -26,15 +28,44 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing
 
 
 class _Serialised:
-    """A WSGI app that lets one request at a time into `app`."""
+    """A WSGI app that lets one request at a time into `app`, and answers a TransactWriteItems
+    retried with the same ClientRequestToken as DynamoDB does: with the first call's success, not a
+    second application (moto ignores the token; botocore retries a timed-out call with it)."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self._done: dict[str, tuple[str, list[tuple[str, str]], list[bytes]]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         with self._lock:
-            return list(self._app(environ, start_response))
+            token = _transaction_token(environ)
+            if token in self._done:
+                status, headers, body = self._done[token]
+                start_response(status, headers)
+                return body
+            answered: list[Any] = []
+
+            def remember(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+                answered[:] = [status, headers]
+                return start_response(status, headers, *rest)
+
+            body = list(self._app(environ, remember))
+            if token and answered and answered[0].startswith("200"):
+                if len(self._done) > 10_000:
+                    self._done.clear()
+                self._done[token] = (answered[0], answered[1], body)
+            return body
+
+
+def _transaction_token(environ: dict[str, Any]) -> str | None:
+    """The ClientRequestToken of a DynamoDB TransactWriteItems request (its body is put back)."""
+    if environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2] != "TransactWriteItems":
+        return None
+    raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(raw)
+    token = json.loads(raw or b"{}").get("ClientRequestToken")
+    return str(token) if token else None
 
 
 def serve(port: int) -> None:
