@@ -12,7 +12,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
@@ -38,7 +37,7 @@ def environment(text: bool = False) -> Environment:
     """The shared environment for HTML (default) or plain text, built on first use."""
     return _Environment(
         loader=PackageLoader("firstmate", "templates"),
-        autoescape=False if text else select_autoescape(["html", "xml", "mjml"], default_for_string=True),  # noqa: S701 - .txt is never HTML
+        autoescape=False if text else select_autoescape(["html", "xml", "mjml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=not text,
         lstrip_blocks=not text,
