@@ -109,6 +109,12 @@ class Store(Protocol):
         """Return the live item with this key, or None if absent or expired. Never raises NotFound."""
         ...
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        """Return the live item of each (pk, sk) in `keys`, in the same order (None where absent or
+        expired; a key given twice answers twice). Reads as a `get` per key would, in far fewer
+        round trips; the items are not one snapshot. Raises InvalidInput for an empty or oversized key."""
+        ...
+
     def query(
         self,
         pk: str,

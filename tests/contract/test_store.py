@@ -67,6 +67,28 @@ def test_each_write_bumps_the_version(store: Store) -> None:
     assert store.get(PK, "a") == third
 
 
+def test_get_many_answers_each_key_in_order_with_none_for_what_is_missing(store: Store) -> None:
+    stored = [store.put(Item(f"ORG#acme#BK#{n}", "BOOKING", {"n": n})) for n in range(450)]
+    keys = [(item.pk, item.sk) for item in reversed(stored)]  # more keys than one round trip takes
+    keys[7:7] = [("ORG#acme#BK#none", "BOOKING"), (stored[3].pk, "EVENT"), keys[0]]  # missing twice, repeated
+    got = store.get_many(keys)
+    assert len(got) == len(keys)
+    assert got[7] is None and got[8] is None
+    assert got[9] == got[0] == store.get(*keys[0])
+    assert [i.data["n"] for i in got if i is not None] == [449, 448, 447, 446, 445, 444, 443, 449, *range(442, -1, -1)]
+    assert all(i.version == 1 for i in got if i is not None)
+    assert store.get_many([]) == []
+
+
+def test_get_many_skips_expired_items_and_refuses_a_bad_key(store: Store, clock: FixedClock) -> None:
+    store.put(Item(PK, "brief", {}, ttl=to_epoch(clock.now() + timedelta(minutes=5))))
+    store.put(Item(PK, "lasting", {}))
+    clock.advance(timedelta(minutes=6))
+    assert [i and i.sk for i in store.get_many([(PK, "brief"), (PK, "lasting")])] == [None, "lasting"]
+    with pytest.raises(InvalidInput):
+        store.get_many([(PK, "")])
+
+
 def test_absent_condition_creates_once_and_then_conflicts_leaving_the_first(store: Store) -> None:
     store.put(_item("k", name="first"), Absent())
     with pytest.raises(ConditionFailed):

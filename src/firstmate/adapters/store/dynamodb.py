@@ -42,6 +42,8 @@ from firstmate.ports import Absent, Check, Clock, Condition, Delete, Exists, Ite
 MAX_ROUNDS = 25
 #: Keys per TransactGetItems call: DynamoDB takes 100, moto (the tests' stand-in) still 25.
 READ_BATCH = 25
+#: Keys per BatchGetItem call (DynamoDB's limit).
+GET_BATCH = 100
 _BUSY = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -124,6 +126,33 @@ class DynamoStore:
         if raw is None or not self._live(raw, self._now()):
             return None
         return _item(raw)
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        for key in keys:
+            check_key(*key)
+        now = self._now()
+        found: dict[tuple[str, str], Item] = {}
+        unique = list(dict.fromkeys(keys))  # BatchGetItem refuses a key given twice
+        for start in range(0, len(unique), GET_BATCH):
+            for raw in self._batch_get(unique[start : start + GET_BATCH]):
+                if self._live(raw, now):
+                    found[(raw["pk"]["S"], raw["sk"]["S"])] = _item(raw)
+        return [found.get(key) for key in keys]
+
+    def _batch_get(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        """The stored items of `keys` (one BatchGetItem, consistent), asking again for what
+        DynamoDB leaves unprocessed under load."""
+        request: dict[str, Any] = {self._table: {"Keys": [_key(*key) for key in keys], "ConsistentRead": True}}
+        items: list[dict[str, Any]] = []
+        for attempt in range(MAX_ROUNDS):
+            with self._errors():
+                answer = self._db.batch_get_item(RequestItems=request)
+            items += answer.get("Responses", {}).get(self._table, [])
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                return items
+            _pause(attempt)
+        raise StoreUnavailable("DynamoDB kept leaving keys unread", hint="retry in a moment")
 
     def query(
         self,

@@ -17,6 +17,9 @@ MAX_ITEM_BYTES = 400_000
 MAX_PK_BYTES = 2048
 MAX_SK_BYTES = 1024
 MAX_TRANSACTION_BYTES = 4_000_000
+#: What `json.dumps(data, separators=(",", ":"), allow_nan=False)` does, built once (a batch of
+#: writes encodes thousands of items; building an encoder each time was a fifth of the cost).
+_COMPACT = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 
 
 def write_key(write: Write) -> tuple[str, str]:
@@ -85,10 +88,11 @@ def item_json(item: Item) -> str:
     if (item.gsi1pk is None) != (item.gsi1sk is None) or item.gsi1pk == "" or item.gsi1sk == "":
         raise InvalidInput(f"{item.pk} / {item.sk}: set both gsi1pk and gsi1sk (non-empty), or neither")
     try:
-        data = json.dumps(item.data, separators=(",", ":"), allow_nan=False)
+        data = _COMPACT.encode(item.data)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{item.pk} / {item.sk}: data is not plain JSON ({exc})") from exc
-    size = sum(len(part.encode()) for part in (data, item.pk, item.sk, item.gsi1pk or "", item.gsi1sk or ""))
+    keys = item.pk + item.sk + (item.gsi1pk or "") + (item.gsi1sk or "")
+    size = len(data) + len(keys.encode())  # the JSON is ASCII (non-ASCII is escaped): one byte a character
     if size > MAX_ITEM_BYTES:
         raise InvalidInput(f"{item.pk} / {item.sk} is {size} bytes; an item holds at most {MAX_ITEM_BYTES}")
     return data

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from firstmate.adapters.store.rules import (
+    check_key,
     check_limit,
     decode_cursor,
     describe_failure,
@@ -31,6 +32,7 @@ from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
 from firstmate.ports import Clock, Condition, Delete, Item, Page, Put, Write
 
 _TOP = "\U0010ffff"  # sorts after every other character: the upper bound of a prefix range
+_KEYS_PER_SELECT = 400  # two parameters a key: within SQLite's oldest limit of 999 parameters
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -141,6 +143,23 @@ class SqliteStore:
             )
         return _item(row) if row else None
 
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        for key in keys:
+            check_key(*key)
+        found: dict[tuple[str, str], Item] = {}
+        unique = list(dict.fromkeys(keys))
+        now = self._now()
+        for start in range(0, len(unique), _KEYS_PER_SELECT):
+            chunk = unique[start : start + _KEYS_PER_SELECT]
+            # one primary-key look-up per key (a row-value IN over VALUES would scan the table)
+            keyed = " OR ".join(["(pk = ? AND sk = ?)"] * len(chunk))
+            columns = "pk, sk, version, ttl, gsi1pk, gsi1sk, data"
+            sql = f"SELECT {columns} FROM items WHERE ({keyed}) AND (ttl IS NULL OR ttl > ?)"  # noqa: S608 - placeholders only
+            with self._errors():
+                rows = self._conn().execute(sql, [part for key in chunk for part in key] + [now]).fetchall()
+            found.update(((row[0], row[1]), _item(row)) for row in rows)
+        return [found.get(key) for key in keys]
+
     def query(
         self,
         pk: str,
@@ -240,28 +259,41 @@ class SqliteStore:
         data: list[str | None],
         now: int,
     ) -> list[Item]:
+        keys = [write_key(write) for write in writes]
+        versions = self._versions(conn, keys, now)  # keys are distinct: no write sees another's effect
         stored: list[Item] = []
-        for index, write in enumerate(writes):
-            pk, sk = write_key(write)
-            found = conn.execute(
-                "SELECT version FROM items WHERE pk = ? AND sk = ? AND (ttl IS NULL OR ttl > ?)",
-                (pk, sk, now),
-            ).fetchone()
-            current = found[0] if found else None
+        puts: list[tuple[Any, ...]] = []
+        deletes: list[tuple[str, str]] = []
+        for index, (write, (pk, sk)) in enumerate(zip(writes, keys, strict=True)):
+            current = versions.get((pk, sk))
             if write.condition is not None and not holds(write.condition, current):
                 raise ConditionFailed(describe_failure(write.condition, pk, sk, current), index=index)
             if isinstance(write, Put):
                 version = (current or 0) + 1
                 item = write.item
-                conn.execute(
-                    "INSERT OR REPLACE INTO items (pk, sk, version, ttl, gsi1pk, gsi1sk, data) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (pk, sk, version, item.ttl, item.gsi1pk, item.gsi1sk, data[index]),
-                )
+                puts.append((pk, sk, version, item.ttl, item.gsi1pk, item.gsi1sk, data[index]))
                 stored.append(with_version(item, version))
             elif isinstance(write, Delete):
-                conn.execute("DELETE FROM items WHERE pk = ? AND sk = ?", (pk, sk))
+                deletes.append((pk, sk))
+        conn.executemany(
+            "INSERT OR REPLACE INTO items (pk, sk, version, ttl, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            puts,
+        )
+        conn.executemany("DELETE FROM items WHERE pk = ? AND sk = ?", deletes)
         return stored
+
+    def _versions(
+        self, conn: sqlite3.Connection, keys: Sequence[tuple[str, str]], now: int
+    ) -> dict[tuple[str, str], int]:
+        """The live version of each of `keys` that is stored, read in as few statements as the keys allow."""
+        versions: dict[tuple[str, str], int] = {}
+        for start in range(0, len(keys), _KEYS_PER_SELECT):
+            chunk = keys[start : start + _KEYS_PER_SELECT]
+            keyed = " OR ".join(["(pk = ? AND sk = ?)"] * len(chunk))
+            sql = f"SELECT pk, sk, version FROM items WHERE ({keyed}) AND (ttl IS NULL OR ttl > ?)"  # noqa: S608 - placeholders only
+            rows = conn.execute(sql, [part for key in chunk for part in key] + [now]).fetchall()
+            versions.update(((pk, sk), version) for pk, sk, version in rows)
+        return versions
 
     def sweep_expired(self, limit: int = 1000) -> int:
         with self._errors(), self._write_transaction() as conn:

@@ -67,12 +67,12 @@ def function_policies(settings: Settings) -> dict[str, list[dict[str, Any]]]:
 def _table_read_write() -> list[dict[str, Any]]:
     """What `DynamoStore` calls, granted to every function (each writes through the store).
 
-    GetItem covers TransactGetItems too, and TransactWriteItems is authorised per action: the store's
-    Puts, Deletes and ConditionChecks. No Scan (DynamoDB's TTL deletes expired items, so the store's
-    sweep reads nothing), no UpdateItem, no BatchGetItem: the store makes neither call.
+    GetItem covers TransactGetItems too, BatchGetItem is `get_many`, and TransactWriteItems is
+    authorised per action: the store's Puts, Deletes and ConditionChecks. No Scan (DynamoDB's TTL
+    deletes expired items, so the store's sweep reads nothing), no UpdateItem: the store makes neither call.
     """
-    actions = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem",
-               "dynamodb:ConditionCheckItem"]  # fmt: skip
+    actions = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+               "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]  # fmt: skip
     return [
         allow("TableReadWrite", actions, [get_att("Table", "Arn")]),
         allow("QueryIndex", ["dynamodb:Query"], [sub(f"${{Table.Arn}}/index/{GSI_NAME}")]),
