@@ -121,11 +121,24 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     return {_canonical(v) for v in values} | {_canonical(round(v)) for v in values}
 
 
-def check_numbers(text: str, allowed: set[str]) -> tuple[str, list[str]]:
-    """Keep the sentences whose every number is in `allowed`; return the text and what was dropped."""
+def known_names(facts: WeeklyFacts) -> list[str]:
+    """The names of what the facts are about (campaigns, ad sets) that have digits in them, longest
+    first: a sentence naming "Summer 2026" claims no figure by it."""
+    names = {row.campaign for row in facts.campaigns}
+    names |= {name for row in facts.lead_activity for name in (row.campaign, row.adset)}
+    return sorted((n for n in names if any(c.isdigit() for c in n)), key=lambda n: (-len(n), n))
+
+
+def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) -> tuple[str, list[str]]:
+    """Keep the sentences whose every number is in `allowed` (digits inside one of `names`, from
+    `known_names`, are part of a name, not a number); return the text and what was dropped."""
     kept, dropped = [], []
     for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
-        numbers = [_canonical(float(n.strip("+$%").replace(",", ""))) for n in _NUMBER.findall(sentence)]
+        claims = sentence
+        for name in names or ():
+            if name in claims:  # a whole name only: "Ad 1" is not in "Ad 10"
+                claims = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", " ", claims)
+        numbers = [_canonical(float(n.strip("+$%").replace(",", ""))) for n in _NUMBER.findall(claims)]
         if all(n in allowed for n in numbers):
             kept.append(sentence)
         else:
@@ -135,12 +148,12 @@ def check_numbers(text: str, allowed: set[str]) -> tuple[str, list[str]]:
 
 def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
     """The analysis with every unsupported claim removed (and listed)."""
-    allowed = allowed_numbers(facts)
+    allowed, names = allowed_numbers(facts), known_names(facts)
     sections, dropped = [], list(analysis.dropped)
     for section in analysis.sections:
         points = []
         for point in section.points:
-            text, removed = check_numbers(point, allowed)
+            text, removed = check_numbers(point, allowed, names)
             dropped += removed
             if text:
                 points.append(text)
