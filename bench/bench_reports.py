@@ -16,7 +16,7 @@ Measured, in a fresh process per size (so that its memory is the build's alone):
 - build: `run_weekly` (pull, archive, metrics, analysis, HTML/text/JSON/PDF) then `run_role_reports`
   for all eight roles (snapshot, lenses, HTML/text/JSON/PDF), both with `--out`. The first build in
   the process is "cold" (fonts, templates, caches), the next two "warm" (the best is kept).
-- read: every read call the build made through a port (Store get/query, Blobs get/head/list, the
+- read: every read call the build made through a port (Store get/get_many/query, Blobs get/head/list, the
   ads and CRM sources' pull), recorded during a warm build and replayed alone; the best of four
   replays per port, summed.
 - memory: tracemalloc's peak over one more build, and the process's peak RSS (ru_maxrss) above
@@ -70,7 +70,7 @@ ZONE = ZoneInfo("America/Los_Angeles")
 SPEC = {"campaigns": 500, "weeks": 104, "leads": 20_000, "bookings": 5_000, "invoices": 2_000}
 SCALES = {"1x": 1 / 16, "4x": 4 / 16, "16x": 1.0}
 GOALS = {"seconds": 5.0, "peak_mb": 500.0, "vs_read": 3.0}
-READS = {"get", "query", "query_index", "head", "list", "pull"}
+READS = {"get", "get_many", "query", "query_index", "head", "list", "pull"}
 
 
 # ---- the data -------------------------------------------------------------------------------------

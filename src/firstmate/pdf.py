@@ -4,11 +4,18 @@
 The font costs more than the pages: DejaVu Sans has about 6,000 glyphs, and reading a style took
 about 0.12 s per document, cutting the subset to embed about 0.07 s more. So each style is read
 once per process (`_Face`) and every document gets its own copy of what was read (widths,
-character map, its own subset). From a process's second document on, the subset is cut from a
-*base*: the same font trimmed to Latin, punctuation, currency, arrows and a few symbols, whenever
-the document's glyphs are all in it; a document with other glyphs (Greek, Cyrillic…) is cut from
-the full font as before. Cutting from the base gives the same bytes as cutting from the full font;
-that is checked once per process on a sample document, and the full font is used if it ever differs.
+character map, its own subset). The subset is cut from a *base*: the same font trimmed to Latin,
+punctuation, currency, arrows and a few symbols (made at the process's first document, from the
+font as read for its widths), whenever the document's glyphs are all in it; a document with other
+glyphs (Greek, Cyrillic…) is cut from the full font. Cutting a subset also decompiles, measures and
+recompiles each glyph it keeps; a glyph of the base is done so once per process (`_KnownGlyph`) and
+reused by every later document. Both give the same bytes as cutting each document from the full
+font; that is checked once per process on a sample document, and the full font is used if it ever
+differs.
+
+`text_cell` draws what fpdf2's `cell` draws for a plain line of text (no border, fill, link or
+markdown, left-aligned), the same bytes, about ten times faster: reports draw thousands of cells,
+and fpdf2 spends most of a cell's time on machinery that line does not use.
 """
 
 from __future__ import annotations
@@ -16,14 +23,18 @@ from __future__ import annotations
 import copy
 import io
 import threading
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import structlog
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
 from fontTools import ttLib
+from fontTools.ttLib.tables._g_l_y_f import Glyph  # type: ignore[import-untyped]
 from fpdf import FPDF
+from fpdf.enums import CharVPos, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
 
 log = structlog.get_logger(__name__)
@@ -50,16 +61,17 @@ def font_dir() -> Path:
 
 class _Face:
     """One style of the font, read once per process: a template for each document's copy, and the
-    base its subsets are cut from (built at the second document, when reading once starts to pay)."""
+    base its subsets are cut from (built at the first document)."""
 
     def __init__(self, style: str) -> None:
         self.style = style
         self.path = _FONT_DIR / STYLES[style]
         self.data = self.path.read_bytes()
         self.template = TTFFont(FPDF(), self.path, f"{FAMILY.lower()}{style}", style)
-        self.first: ttLib.TTFont | None = self.template.ttfont  # already read: the first document cuts from it
+        self.first: ttLib.TTFont | None = self.template.ttfont  # already read: the base is cut from it
         self.base: bytes | None = None
         self.base_glyphs: frozenset[str] = frozenset()
+        self.known: dict[bytes, _KnownGlyph] | None = None  # glyphs of the base compiled before, by their bytes
         self.tried = False
         self.lock = threading.Lock()
 
@@ -79,25 +91,32 @@ class _Face:
         return ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True)
 
     def source_for(self, font: TTFFont) -> ttLib.TTFont:
-        """What to cut `font`'s subset from: the font as first read, then the base when it holds
-        every glyph the document uses, else the whole font."""
+        """What to cut `font`'s subset from: the base when it holds every glyph the document uses,
+        else the whole font."""
         with self.lock:
-            if self.first is not None:
-                first, self.first = self.first, None
-                return first
             if not self.tried:
                 self.tried = True
+                first, self.first = self.first, None
                 try:
-                    self._build_base()
+                    self._build_base(first or self.full())
                 except Exception:  # a speed-up must never cost a report: cut from the full font instead
                     log.exception("pdf.base_font_failed", font=self.path.name)
                     self.base, self.base_glyphs = None, frozenset()
         if self.base is not None and set(font.subset.get_all_glyph_names()) <= self.base_glyphs:
-            return ttLib.TTFont(io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
+            return self._from_base()
         return self.full()
 
-    def _build_base(self) -> None:
-        font = self.full()
+    def _from_base(self) -> ttLib.TTFont:
+        assert self.base is not None
+        if self.known is None:
+            return ttLib.TTFont(io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
+        return _Subset(self.known, io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
+
+    def _build_base(self, font: ttLib.TTFont) -> None:
+        # tables every cut drops (kern too, when GPOS is there): the subsetter would decompile them first
+        for tag in ("GDEF", "GSUB", *(("GPOS", "kern") if "GPOS" in font else ())):
+            if tag in font:
+                del font[tag]
         cmap = font.getBestCmap()
         options = ftsubset.Options(
             glyph_names=True, notdef_glyph=True, notdef_outline=True, recommended_glyphs=True, name_IDs=["*"],
@@ -112,9 +131,20 @@ class _Face:
         buffer = io.BytesIO()
         font.save(buffer)
         self.base, self.base_glyphs = buffer.getvalue(), frozenset(font.getGlyphOrder())
-        if self._sample(self.full()) != self._sample(ttLib.TTFont(io.BytesIO(self.base), recalcTimestamp=False)):
+        expected, known = self._sample(self.full()), dict[bytes, _KnownGlyph]()
+        try:  # the cut goes through the known glyphs as every document's will (tests cover their reuse)
+            reused: bytes | None = self._sample(_Subset(known, io.BytesIO(self.base), recalcTimestamp=False))
+        except Exception:  # fontTools changed under us: compile each document's glyphs as fpdf2 does
+            log.exception("pdf.known_glyphs_failed", font=self.path.name)
+            reused = None
+        if reused == expected:
+            self.known = known
+            return
+        if self._sample(ttLib.TTFont(io.BytesIO(self.base), recalcTimestamp=False)) != expected:
             log.warning("pdf.base_font_differs", font=self.path.name)
             self.base, self.base_glyphs = None, frozenset()
+        elif reused is not None:
+            log.warning("pdf.known_glyphs_differ", font=self.path.name)
 
     def _sample(self, source: ttLib.TTFont) -> bytes:
         pdf = FPDF(format="A4")
@@ -126,6 +156,55 @@ class _Face:
         pdf.cell(0, 5, SAMPLE)
         font.ttfont = source
         return bytes(pdf.output())
+
+
+class _KnownGlyph(Glyph):  # type: ignore[misc]
+    """A simple glyph of the base, decompiled and measured once per process; its compiled outline is
+    kept too. Documents get shallow copies: the outline is shared and never changed, the copy's own
+    attributes are what compiling a font sets."""
+
+    compiled: dict[tuple[bool, bool], bytes]
+
+    @classmethod
+    def of(cls, data: bytes, glyf: Any) -> _KnownGlyph:
+        """The glyph stored as `data` in the base's `glyf` table, decompiled and measured."""
+        glyph = cls(data)
+        glyph.expand(glyf)
+        Glyph.recalcBounds(glyph, glyf)
+        glyph.compiled = {}
+        return glyph
+
+    def recalcBounds(self, glyfTable: Any, *, boundsDone: Any = None) -> None:  # noqa: N802, N803 - fontTools' names
+        """Nothing to do: measured when it became known, and its outline never changes."""
+
+    def compileCoordinates(self, *, optimizeSize: bool = True, extended: bool = True) -> bytes:  # noqa: N802, N803
+        """The outline as fontTools compiles it, compiled once."""
+        key = (optimizeSize, extended)
+        if key not in self.compiled:
+            self.compiled[key] = super().compileCoordinates(optimizeSize=optimizeSize, extended=extended)
+        return self.compiled[key]
+
+
+class _Subset(ttLib.TTFont):  # type: ignore[misc]
+    """The base, to cut one document's subset from (fpdf2 subsets it, then saves it). On saving, each
+    simple glyph it keeps becomes a copy of the same glyph known from earlier documents."""
+
+    def __init__(self, known: dict[bytes, _KnownGlyph], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = known
+
+    def save(self, file: Any, reorderTables: bool = True) -> None:  # noqa: N803 - fontTools' name
+        """Save as fontTools does, with the kept glyphs taken from (or added to) the known ones."""
+        glyf = self["glyf"]
+        for name, glyph in glyf.glyphs.items():
+            data = bytes(getattr(glyph, "data", b""))  # a bytearray once the subsetter trimmed it
+            if not data or data[:2] == b"\xff\xff":  # empty, or a composite (its parts' ids change per cut)
+                continue
+            known = self.known.get(data)
+            if known is None:
+                known = self.known[data] = _KnownGlyph.of(data, glyf)
+            glyf.glyphs[name] = copy.copy(known)
+        super().save(file, reorderTables)
 
 
 _FACES: dict[str, _Face] = {}
@@ -162,6 +241,89 @@ def document_bytes(pdf: FPDF) -> bytes:
         if isinstance(font, TTFFont):
             font.ttfont = _face(style).source_for(font)
     return bytes(pdf.output())
+
+
+def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = False) -> None:
+    """What `pdf.cell(w, h, text)` draws and where it leaves the cursor (the start of the next line
+    with `next_line`), byte for byte. Falls back to `pdf.cell` whenever the document's state asks
+    for more than a plain left-aligned line of one TrueType font (tests compare the two)."""
+    font = pdf.current_font
+    if not _plain(pdf, font, text):
+        pdf.cell(w, h, text, new_x="LMARGIN" if next_line else "RIGHT", new_y="NEXT" if next_line else "TOP")
+        return
+    assert isinstance(font, TTFFont)
+    if w == 0:
+        w = pdf.w - pdf.r_margin - pdf.x
+    pdf._perform_page_break_if_need_be(h)
+    if text:
+        k, size_pt = pdf.k, pdf.font_size_pt
+        font.biggest_size_pt = max(font.biggest_size_pt, size_pt)  # as fpdf2's measuring of the text does
+        if not pdf.current_font_is_set_on_page:
+            pdf._out(pdf._set_font_for_page(font, size_pt))
+        parts = [f"BT {(pdf.x + pdf.c_margin) * k:.2f} {(pdf.h - pdf.y - 0.5 * h - 0.3 * (size_pt / k)) * k:.2f} Td"]
+        coloured = pdf.text_color != pdf.fill_color
+        if coloured:
+            assert pdf.text_color is not None
+            parts.append(pdf.text_color.serialize().lower())
+        parts.append(f"({_encoded(font, text)}) Tj")
+        parts.append("ET")
+        pdf._out(f"q {' '.join(parts)} Q" if coloured else " ".join(parts))
+    pdf._lasth = h or pdf.font_size
+    if next_line:
+        pdf.x = pdf.l_margin
+        pdf.y += h
+    else:
+        pdf.x += w
+
+
+#: Per document and font: each character as it is written in the page (its code in the font's
+#: subset, UTF-16 and escaped, as fpdf2 writes it). Picking a character's code the first time
+#: adds its glyph to the subset; later picks only look it up, so remembering them changes nothing.
+_CODES: weakref.WeakKeyDictionary[SubsetMap, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _encoded(font: TTFFont, text: str) -> str:
+    """`text` as fpdf2 writes it between the parentheses of `Tj` (characters without a glyph dropped)."""
+    codes = _CODES.get(font.subset)
+    if codes is None:
+        codes = _CODES[font.subset] = {}
+    for char in text:
+        if char not in codes:  # first use in this document: picked in text order, as fpdf2 does
+            code = font.subset.pick(ord(char))
+            codes[char] = font.escape_text(chr(code)) if code else ""
+    return "".join([codes[char] for char in text])
+
+
+#: fpdf2's internals `text_cell` uses: another fpdf2 (the range in pyproject allows one) without
+#: them gets `pdf.cell` everywhere, slower but never broken.
+_FAST_CELL = all(
+    hasattr(FPDF, name) for name in ("_perform_page_break_if_need_be", "_set_font_for_page", "_out")
+) and all(
+    hasattr(FPDF(), name)
+    for name in ("_fallback_font_ids", "_record_text_quad_points", "_lasth", "current_font_is_set_on_page")
+)
+
+
+def _plain(pdf: FPDF, font: object, text: str) -> bool:
+    """Whether `text_cell` may draw `text` itself: a page is open, the font is a plain TrueType
+    font, and nothing in the state (effects, shaping, fallback fonts, page-number alias) applies."""
+    return (
+        _FAST_CELL
+        and bool(pdf.page)
+        and isinstance(font, TTFFont)
+        and not font.color_font
+        and not font.is_symbol
+        and not pdf.text_shaping
+        and not pdf._fallback_font_ids
+        and not pdf._record_text_quad_points
+        and not (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text)
+        and not pdf.underline
+        and not pdf.strikethrough
+        and pdf.char_spacing == 0
+        and pdf.font_stretching == 100
+        and pdf.text_mode == TextMode.FILL
+        and pdf.char_vpos == CharVPos.LINE
+    )
 
 
 def signed_waiver_pdf(*, business: str, trip: str, waiver_text: str, details: list[tuple[str, str]]) -> bytes:

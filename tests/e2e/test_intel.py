@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +149,30 @@ def test_late_attribution_restates_last_week_and_says_so(intel_app: App) -> None
     [note] = again.facts.restatements
     assert note.startswith("leads ") and note.endswith(str(int(note.split(" ")[1]) + 3))
     assert "Last week was restated after late attribution" in again.report.text
+
+
+def test_a_run_stores_each_ad_set_week_and_later_runs_rewrite_only_what_changed(intel_app: App) -> None:
+    from dataclasses import replace
+
+    from firstmate.services.paging import all_items
+
+    def stored() -> dict[str, tuple[int, dict[str, Any]]]:
+        return {i.sk: (i.version, dict(i.data)) for i in all_items(intel_app.store, "ORG#demo#METRICS")}
+
+    history = build_history(WEEK)
+    with running(history) as server:
+        run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+        first = stored()
+        assert first and {version for version, _ in first.values()} == {1}
+        run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+        assert stored() == first  # nothing changed at the source: nothing written
+        previous = next(i for i, r in enumerate(history.rows) if r.week_start == date(2026, 11, 2))
+        row = history.rows[previous]
+        history.rows[previous] = replace(row, leads=row.leads + 3)
+        run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+    changed = {sk: value for sk, value in stored().items() if value != first[sk]}
+    [(sk, (version, data))] = changed.items()
+    assert sk.startswith("2026-11-02#") and version == 2 and data["leads"] == first[sk][1]["leads"] + 3
 
 
 def test_past_reports_are_on_the_admin_pages(intel_app: App, standin: StandIn) -> None:

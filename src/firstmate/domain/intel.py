@@ -119,9 +119,10 @@ def compute_facts(
     for row in rows:
         if row.week_start <= week:
             by_week[row.week_start].append(row)
-    crm_by_week: Counter[date] = Counter(_week_of(lead.created) for lead in leads if lead.paid_social)
+    dated = [(_week_of(lead.created), lead) for lead in leads]  # each lead's week, worked out once
+    crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
     kpis = _kpis(weeks, by_week, crm_by_week)
-    this_week = [lead for lead in leads if _week_of(lead.created) == week]
+    this_week = [lead for when, lead in dated if when == week]
     return WeeklyFacts(
         org=org,
         week_start=week,
@@ -196,9 +197,15 @@ def _ratio(numerators: list[float], denominators: list[float], scale: float = 1.
 
 def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date) -> list[CampaignRow]:
     names = sorted({r.campaign_name for r in by_week.get(week, [])})
+    # grouped once, in row order: scanning every week's rows per campaign made this quadratic
+    grouped: dict[str, dict[date, list[AdWeek]]] = defaultdict(lambda: defaultdict(list))
+    for w in weeks:
+        for r in by_week[w]:
+            grouped[r.campaign_name][w].append(r)
     rows = []
     for name in names:
-        weekly = [[r for r in by_week[w] if r.campaign_name == name] for w in weeks]
+        of_campaign = grouped[name]
+        weekly = [of_campaign.get(w, []) for w in weeks]
         current = weekly[-1]
         spend = money(sum((r.spend for r in current), Decimal(0)))
         leads = sum(r.leads for r in current)

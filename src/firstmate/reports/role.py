@@ -15,6 +15,7 @@ from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
 from firstmate.reports.role_pdf import role_pdf
 from firstmate.reports.serial import to_plain
+from firstmate.reports.wrapping import wrap
 
 TONE_COLOURS = {"ok": OK, "alert": ALERT, "info": "#5b6570"}
 SEVERITY_COLOURS = {Severity.HIGH.value: ALERT, Severity.MEDIUM.value: "#b25e09", Severity.LOW.value: "#5b6570"}
@@ -96,7 +97,7 @@ def _table_text(table: Table) -> list[str]:
     widths = [min(max([len(c), *(len(r[i]) for r in table.rows)]), 44) for i, c in enumerate(table.columns)]
 
     def lines(cells: tuple[str, ...]) -> list[str]:
-        wrapped = [textwrap.wrap(c, w, break_long_words=True) or [""] for c, w in zip(cells, widths, strict=True)]
+        wrapped = [wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
         return [
             "  "
             + "  ".join(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import UTC, datetime, time
 
 from fpdf import FPDF
 
 from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Table
 from firstmate.domain.reports.format import money
-from firstmate.pdf import document_bytes, new_document
+from firstmate.pdf import document_bytes, new_document, text_cell
+from firstmate.reports.wrapping import wrap
 
 
 def role_pdf(doc: ReportDocument, *, as_of: str) -> bytes:
@@ -63,8 +63,8 @@ def _chars(width_mm: float, size: float) -> int:
 def _text(pdf: FPDF, text: str, size: float, *, bold: bool = False) -> None:
     pdf.set_font("DejaVu", "B" if bold else "", size)
     height = size * 0.3528 * 1.45
-    for line in textwrap.wrap(text, _chars(pdf.epw, size)) or [""]:
-        pdf.cell(0, height, line, new_x="LMARGIN", new_y="NEXT")
+    for line in wrap(text, _chars(pdf.epw, size)) or [""]:
+        text_cell(pdf, 0, height, line, next_line=True)
 
 
 def _table(pdf: FPDF, table: Table, *, header: bool = True) -> None:
@@ -78,7 +78,7 @@ def _table(pdf: FPDF, table: Table, *, header: bool = True) -> None:
     chars = [_chars(w - 2, size) for w in widths]
 
     def draw(cells: tuple[str, ...], bold: bool) -> None:
-        wrapped = [textwrap.wrap(c, n, break_long_words=True) or [""] for c, n in zip(cells, chars, strict=True)]
+        wrapped = [wrap(c, n) or [""] for c, n in zip(cells, chars, strict=True)]
         height = max(len(w) for w in wrapped) * line
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -87,7 +87,7 @@ def _table(pdf: FPDF, table: Table, *, header: bool = True) -> None:
         for n in range(max(len(w) for w in wrapped)):
             for lines, width in zip(wrapped, widths, strict=True):
                 if n < len(lines) or pdf.will_page_break(line):
-                    pdf.cell(width, line, lines[n] if n < len(lines) else "")
+                    text_cell(pdf, width, line, lines[n] if n < len(lines) else "")
                 else:  # an empty cell draws nothing: just move past it (a fifth of all cells; each costs)
                     pdf.x += width
             pdf.ln(line)

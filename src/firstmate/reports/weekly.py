@@ -51,11 +51,17 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
     subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
     mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
     email_html = mjml2html(mjml)
-    data_urls = {i.cid: "data:image/png;base64," + base64.b64encode(i.data).decode() for i in images}
-    page_html = mjml2html(render("reports/weekly.mjml", **context, image_src=data_urls))
+    page_mjml = mjml  # the same page with the charts inline: rendering the template once is enough
+    for image in images:
+        page_mjml = page_mjml.replace(f'src="cid:{image.cid}"', f'src="{_data_url(image)}"')
+    page_html = mjml2html(page_mjml)
     text = render("reports/weekly.txt", **context)
     pdf = weekly_pdf(facts, analysis, images, business=business, period=_period(facts.week_start, facts.week_end))
     return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
+
+
+def _data_url(image: InlineImage) -> str:
+    return "data:image/png;base64," + base64.b64encode(image.data).decode()
 
 
 def _card(kpi: Kpi) -> dict[str, str]:

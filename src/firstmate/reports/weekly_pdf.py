@@ -10,7 +10,7 @@ from fpdf import FPDF
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import InlineImage
-from firstmate.pdf import document_bytes, new_document
+from firstmate.pdf import document_bytes, new_document, text_cell
 
 
 def weekly_pdf(
@@ -26,10 +26,10 @@ def weekly_pdf(
     for kpi in facts.kpis:
         change = "" if kpi.change is None else f"{percent(kpi.change)} week over week"
         pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(55, 8, kpi.label)
-        pdf.cell(35, 8, figure(kpi))
+        text_cell(pdf, 55, 8, kpi.label)
+        text_cell(pdf, 35, 8, figure(kpi))
         pdf.set_font("DejaVu", "", 9)
-        pdf.cell(45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]  {change}")
+        text_cell(pdf, 45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]  {change}")
         chart = charts.get(f"spark-{kpi.key}")
         if chart:
             pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=pdf.get_y(), w=40, h=12)
@@ -76,5 +76,5 @@ def _table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widt
     pdf.set_font("DejaVu", "", 8)
     for row in rows:
         for text, width in zip(row, widths, strict=True):
-            pdf.cell(width, 6, text[:60])
+            text_cell(pdf, width, 6, text[:60])
         pdf.ln()

@@ -29,8 +29,9 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import FirstmateError, InvalidInput, NotFound
-from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
+from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.weekly import WeeklyReport, render_weekly
+from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue
@@ -55,6 +56,7 @@ class IntelRun:
     written: list[Path]
 
 
+@bulk_work()
 def run_weekly(
     ctx: Context,
     org: str,
@@ -84,20 +86,22 @@ def run_weekly(
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     prefix = f"raw/{org}/{run_id}"
     manifest: dict[str, Any] = {"org": org, "week": target.isoformat(), "pulled_at": iso(now), "ads": [], "crm": []}
+    pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     for account in accounts:
         pages = ads.pull(account, since, until)
-        manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages))
+        manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
     if crm is not None:
         start = datetime.combine(since, time(), UTC)
         end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
-        manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end)))
+        manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
     ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
-        analyst=analyst,
+        analyst=analyst, pulled=pulled,
     )  # fmt: skip
 
 
+@bulk_work()
 def replay_run(
     ctx: Context, org: str, run_id: str, ads: AdsSource, crm: CrmSource | None, *, out: Path | None = None
 ) -> IntelRun:
@@ -120,9 +124,15 @@ def last_complete_week(now: datetime, timezone: str) -> date:
 def _finish(
     ctx: Context, org: str, run_id: str, manifest: dict[str, Any], ads: AdsSource, crm: CrmSource | None, *,
     week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False, analyst: Analyst | None = None,
+    pulled: dict[str, list[RawPage]] | None = None,
 ) -> IntelRun:  # fmt: skip
-    rows = [row for key in manifest["ads"] for row in ads.parse(_load(ctx, key))]
-    leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(_load(ctx, key))] if crm else []
+    pages = pulled or {}
+
+    def raw(key: str) -> list[RawPage]:  # as pulled by this run, else read back from the archive (a replay)
+        return pages[key] if key in pages else _load(ctx, key)
+
+    rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
+    leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week = date.fromisoformat(manifest["week"])
     if not week_given and week not in weeks_with_data(rows):
         earlier = [w for w in weeks_with_data(rows) if w < week]
@@ -190,9 +200,11 @@ def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
     return sorted(runs, key=lambda r: r["run_id"], reverse=True)
 
 
-def _archive(ctx: Context, prefix: str, pages: list[RawPage]) -> str:
+def _archive(ctx: Context, prefix: str, pages: list[RawPage], pulled: dict[str, list[RawPage]]) -> str:
     key = f"{prefix}.json"
-    ctx.blobs.put(key, json.dumps(pages).encode(), "application/json")
+    # raw pages are trees of plain JSON values: no cycles to look for in megabytes of them
+    ctx.blobs.put(key, json.dumps(pages, check_circular=False).encode(), "application/json")
+    pulled[key] = pages
     return key
 
 
@@ -241,14 +253,20 @@ def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> lis
 
 
 def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
-    """Keep the latest figures of every ad-set week (for restatements); written in batches."""
-    items = [
-        Item(f"ORG#{org}#METRICS", f"{r.week_start.isoformat()}#{r.source}#{r.account}#{r.adset_id}",
-             {"leads": r.leads, "spend": str(r.spend), "impressions": r.impressions, "clicks": r.clicks})
+    """Keep the latest figures of every ad-set week (for restatements). Only figures that differ
+    from the stored ones are written (a run pulls sixteen weeks; most have not changed since the
+    last run), in transactions of at most MAX_TRANSACTION_WRITES. Idempotent."""
+    pk = f"ORG#{org}#METRICS"
+    wanted = {
+        f"{r.week_start.isoformat()}#{r.source}#{r.account}#{r.adset_id}":
+            {"leads": r.leads, "spend": str(r.spend), "impressions": r.impressions, "clicks": r.clicks}
         for r in rows
-    ]  # fmt: skip
-    for start in range(0, len(items), 50):
-        store.transact([Put(item) for item in items[start : start + 50]])
+    }  # fmt: skip
+    weeks = sorted({r.week_start.isoformat() for r in rows})
+    stored = {item.sk: item.data for week in weeks for item in all_items(store, pk, f"{week}#", page_size=1000)}
+    writes = [Put(Item(pk, sk, data)) for sk, data in wanted.items() if stored.get(sk) != data]
+    for start in range(0, len(writes), MAX_TRANSACTION_WRITES):
+        store.transact(writes[start : start + MAX_TRANSACTION_WRITES])
 
 
 def sweep_archive(ctx: Context, now: datetime) -> int:

@@ -31,6 +31,7 @@ from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
 from firstmate.ports import Item, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
 from firstmate.services.bookings import booking_pk, intake_pk
+from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import load_data
@@ -97,10 +98,10 @@ def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> lis
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day.
     Cancelled bookings and bookings in another currency are left out (the latter logged)."""
     zone = ZoneInfo(timezone)
+    anchors = all_items(store, intake_pk(org), page_size=500)
+    ids = [i for i in (anchor.data.get("booking_id") for anchor in anchors) if i]
     lines = []
-    for anchor in all_items(store, intake_pk(org), page_size=500):
-        booking_id = anchor.data.get("booking_id")
-        item = store.get(booking_pk(org, booking_id), "BOOKING") if booking_id else None
+    for booking_id, item in zip(ids, store.get_many([(booking_pk(org, i), "BOOKING") for i in ids]), strict=True):
         if item is None:
             continue
         request = item.data["request"]
@@ -162,6 +163,7 @@ def settings_entries(ctx: Context, secrets: Secrets | None) -> tuple[ConfigEntry
     return tuple(sorted(entries, key=lambda e: e.name))
 
 
+@bulk_work()
 def run_role_reports(
     ctx: Context,
     org: str,

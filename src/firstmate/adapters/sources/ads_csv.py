@@ -43,19 +43,25 @@ class CsvAdsSource:
         path = self._folder / f"{account}.csv"
         if not path.is_file():
             raise InvalidInput(f"no ads file {path}", hint=f"write one with the columns {','.join(COLUMNS)}")
-        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
+        header = next(reader, [])
+        missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise InvalidInput(f"{path.name} lacks the columns {', '.join(missing)}")
-        rows = []
-        for number, row in enumerate(reader, start=2):
+        at = {name: n for n, name in enumerate(header)}  # a repeated column: the last one counts
+        # plain rows, not a dict per row: a file holds years of weeks, and a run keeps sixteen
+        rows, week_at, number = [], at["week_start"], 1
+        for values in reader:
+            if not values:
+                continue  # a blank line is no row
+            number += 1
             try:
-                week = date.fromisoformat(row["week_start"].strip())
+                week = date.fromisoformat(values[week_at].strip() if week_at < len(values) else "")
             except ValueError:
                 raise InvalidInput(f"{path.name} row {number}: week_start must be a date like 2026-11-09") from None
             if since <= week <= until:
                 rows.append(
-                    {k: (row[k] or "").strip() for k in COLUMNS}
+                    {k: (values[at[k]] if at[k] < len(values) else "").strip() for k in COLUMNS}
                     | {"account": account, "row": number, "file": path.name}
                 )
         return [

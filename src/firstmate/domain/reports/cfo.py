@@ -26,6 +26,7 @@ from firstmate.domain.reports.cfo_calc import (
     ranked_options,
     revenue_goals,
     revenue_in,
+    revenue_lines_in,
     runway,
     runway_text,
     units_label,
@@ -344,9 +345,13 @@ def _targets_section(snapshot: Snapshot) -> Part:
         summary = "No revenue goals: add goals: with metric revenue to business.yaml."
         return Section("Revenue targets vs actuals", summary, method=method), []
     rows, cards, findings = [], [], []
+    lines = revenue_lines_in(snapshot, quarter)  # the quarter's lines, found once for every goal
     for goal in goals:
         who = snapshot.entity_name(goal.entity)
-        actual, qtd = revenue_in(snapshot, goal.entity, [last]), revenue_in(snapshot, goal.entity, quarter)
+        actual, qtd = (
+            revenue_in(snapshot, goal.entity, [last], lines),
+            revenue_in(snapshot, goal.entity, quarter, lines),
+        )
         q_target = goal.monthly * len(quarter)
         month_cells = (money(goal.monthly, cur), money(actual, cur), gap_text(actual, goal.monthly))
         rows.append((who, *month_cells, money(q_target, cur), money(qtd, cur), gap_text(qtd, q_target)))

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio
-from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
+from firstmate.domain.snapshot import CapitalOption, Goal, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
 ZERO = Decimal(0)
@@ -245,10 +245,21 @@ def runway(balance: Decimal | None, b: Burn) -> tuple[Decimal, Decimal | None] |
     return cash / b.net_high, (cash / b.net_low if b.net_low > 0 else None)
 
 
-def revenue_in(snapshot: Snapshot, entity: str | None, months: list[date]) -> Decimal:
-    """Revenue lines of an entity (all entities when None) whose service date falls in `months`."""
-    lines = [r for r in snapshot.revenue if entity in (None, r.entity) and r.service_date.replace(day=1) in months]
-    return sum((r.amount for r in lines), ZERO)
+def revenue_lines_in(snapshot: Snapshot, months: list[date]) -> list[RevenueLine]:
+    """The revenue lines whose service date falls in `months` (first days), in snapshot order."""
+    wanted = {(m.year, m.month) for m in months if m.day == 1}  # by (year, month): cheaper than date.replace
+    return [r for r in snapshot.revenue if (r.service_date.year, r.service_date.month) in wanted]
+
+
+def revenue_in(
+    snapshot: Snapshot, entity: str | None, months: list[date], lines: list[RevenueLine] | None = None
+) -> Decimal:
+    """Revenue lines of an entity (all entities when None) whose service date falls in `months`;
+    looked for among `lines` when given (`revenue_lines_in` a span holding `months`)."""
+    in_months = revenue_lines_in(snapshot, months) if lines is None else lines
+    wanted = {(m.year, m.month) for m in months if m.day == 1}
+    chosen = (r for r in in_months if entity in (None, r.entity))
+    return sum((r.amount for r in chosen if (r.service_date.year, r.service_date.month) in wanted), ZERO)
 
 
 def revenue_goals(goals: tuple[Goal, ...]) -> list[Goal]:

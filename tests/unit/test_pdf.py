@@ -1,0 +1,109 @@
+"""PDF speed-ups that must not change a byte: `text_cell` against fpdf2's own `cell`, glyphs
+compiled once against glyphs compiled per document, and the wrapping shortcut against textwrap."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from fpdf import FPDF
+
+from firstmate import pdf as pdfs
+from firstmate.pdf import document_bytes, new_document, text_cell
+from firstmate.reports.wrapping import wrap
+
+CREATED = datetime(2026, 11, 21, tzinfo=UTC)
+TEXTS = [
+    "Revenue $12,345.67 (net) — 4 weeks",
+    "",
+    "back\\slash and (parens) and \r return",
+    "Ærøskøbing · Łódź · Müller",
+    "≤ ≥ − × € £ → ✓ ✗ ●",
+    "Καλημέρα Привет",  # beyond the base font: cut from the whole font
+    "漢字 has no glyph here",
+    "  leading spaces",
+    "{nb} pages",
+]
+
+
+def _draw(pdf: FPDF, cell: Callable[[FPDF, float, float, str, bool], None]) -> None:
+    for n in range(90):  # enough lines for page breaks
+        text = TEXTS[n % len(TEXTS)]
+        pdf.set_font("DejaVu", "B" if n % 3 == 0 else "", 7.5 + n % 4)
+        pdf.set_text_color(*((91, 101, 112) if n % 5 == 0 else (0, 0, 0)))
+        cell(pdf, 0 if n % 4 == 0 else 40, 3.8 + n % 2, text, n % 4 == 0 or n % 7 == 0)
+        if n % 11 == 0:
+            pdf.set_fill_color(230, 230, 230)
+
+
+def _fpdf_cell(pdf: FPDF, w: float, h: float, text: str, next_line: bool) -> None:
+    pdf.cell(w, h, text, new_x="LMARGIN" if next_line else "RIGHT", new_y="NEXT" if next_line else "TOP")
+
+
+def _text_cell(pdf: FPDF, w: float, h: float, text: str, next_line: bool) -> None:
+    text_cell(pdf, w, h, text, next_line=next_line)
+
+
+def _document(cell: Callable[[FPDF, float, float, str, bool], None], *, alias: bool = False) -> bytes:
+    pdf = new_document("Cells", created=CREATED, margin=15)
+    if alias:
+        pdf.alias_nb_pages()
+    _draw(pdf, cell)
+    return document_bytes(pdf)
+
+
+@pytest.mark.parametrize("alias", [False, True])
+def test_text_cell_writes_the_same_bytes_as_fpdf2s_cell(alias: bool) -> None:
+    assert _document(_text_cell, alias=alias) == _document(_fpdf_cell, alias=alias)
+
+
+def test_text_cell_gives_way_to_fpdf2_when_the_state_asks_for_more() -> None:
+    def underlined(cell: Callable[[FPDF, float, float, str, bool], None]) -> bytes:
+        pdf = new_document("Cells", created=CREATED)
+        pdf.set_font("DejaVu", "U", 10)
+        cell(pdf, 50, 5, "underlined", False)
+        pdf.set_font("DejaVu", "", 10)
+        pdf.set_char_spacing(1)
+        cell(pdf, 50, 5, "spaced", True)
+        return document_bytes(pdf)
+
+    assert underlined(_text_cell) == underlined(_fpdf_cell)
+
+
+def test_glyphs_compiled_once_give_the_same_documents_as_glyphs_compiled_each_time() -> None:
+    _document(_fpdf_cell)  # the base (and its check) is made at the process's first document
+    texts = ["Aa Bb 123", "Zz (9) — ≤ €", "Ærøskøbing 4,567", "Aa Bb 123 ✓"]
+
+    def documents() -> list[bytes]:
+        found = []
+        for text in texts:
+            pdf = new_document("Glyphs", created=CREATED)
+            for style in ("", "B"):
+                pdf.set_font("DejaVu", style, 10)
+                text_cell(pdf, 0, 5, text, next_line=True)
+            found.append(document_bytes(pdf))
+        return found
+
+    with_known = documents()
+    faces = [pdfs._face(style) for style in pdfs.STYLES]
+    assert all(face.known for face in faces)  # the check at the base's build passed, and glyphs were kept
+    saved = [face.known for face in faces]
+    try:
+        for face in faces:
+            face.known = None
+        assert documents() == with_known
+    finally:
+        for face, known in zip(faces, saved, strict=True):
+            face.known = known
+
+
+def test_wrap_is_textwrap() -> None:
+    rng = random.Random(7)
+    alphabet = "ab c-—.\t\n\xa0\u2003 é(),09"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        width = rng.randint(1, 18)
+        assert wrap(text, width) == textwrap.wrap(text, width), (text, width)
