@@ -21,6 +21,7 @@ and fpdf2 spends most of a cell's time on machinery that line does not use.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 import threading
 import weakref
@@ -28,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import matplotlib
 import structlog
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
 from fontTools import ttLib
@@ -39,7 +39,17 @@ from fpdf.fonts import SubsetMap, TTFFont
 
 log = structlog.get_logger(__name__)
 
-_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+def _matplotlib_data() -> Path:
+    """matplotlib's data folder (what `matplotlib.get_data_path()` answers), found without importing
+    matplotlib: that import is about a second, and documents need only its fonts."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("matplotlib is not installed: it ships the DejaVu fonts PDFs are drawn with")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data"
+
+
+_FONT_DIR = _matplotlib_data() / "fonts" / "ttf"
 FAMILY = "DejaVu"
 STYLES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 #: What the base keeps: Latin with its Western and Central European letters, punctuation, currency,

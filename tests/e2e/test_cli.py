@@ -168,3 +168,11 @@ def _wait_for(url: str) -> httpx.Response:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_commands_and_the_web_app_start_without_the_chart_and_pdf_libraries() -> None:
+    # matplotlib, fpdf2 and numpy cost `firstmate --help` over a second; they load when a report is built
+    heavy = "{'matplotlib', 'fpdf', 'numpy'}"
+    probe = f"import sys, firstmate.cli, firstmate.web.app; print(sorted({heavy} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
-"""Sparklines as small PNGs (matplotlib, Agg): the same numbers always give the same bytes.
+"""Sparklines as small PNGs (matplotlib's Agg canvas, imported at the first chart): the same numbers
+always give the same bytes.
 
 Making a figure and its axes costs two thirds of a sparkline, so each thread keeps one canvas per
 size and draws every chart on it afresh: the previous chart's lines and band are removed and the
@@ -9,14 +10,11 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: charts are files and mail attachments
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 INK, ALERT, OK = "#0b3d5c", "#a4161a", "#2b7a3d"
 
@@ -45,6 +43,10 @@ def _canvas(width_px: int, height_px: int) -> tuple[Figure, Axes]:
     """This thread's figure of that size, with its axes off and its margins set (made once)."""
     canvases: dict[tuple[int, int], tuple[Figure, Axes]] = _LOCAL.__dict__.setdefault("canvases", {})
     if (width_px, height_px) not in canvases:
+        # imported at the first chart: matplotlib is a second of every CLI command's start otherwise
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # no display: charts are files
+        from matplotlib.figure import Figure
+
         figure = Figure(figsize=(width_px / 100, height_px / 100), dpi=100)
         FigureCanvasAgg(figure)
         axes = figure.subplots()

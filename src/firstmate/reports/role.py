@@ -13,7 +13,6 @@ from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Secti
 from firstmate.domain.reports.format import money
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
-from firstmate.reports.role_pdf import role_pdf
 from firstmate.reports.serial import to_plain
 from firstmate.reports.wrapping import wrap
 
@@ -36,6 +35,8 @@ class RoleReport:
 def render_role(doc: ReportDocument, *, colour: str = INK) -> RoleReport:
     """Everything a reader sees, built from the document alone."""
     subject = f"{doc.title}, {doc.as_of:%b} {doc.as_of.day}: {doc.headline}"[:250]
+    from firstmate.reports.role_pdf import role_pdf  # fpdf2 (and numpy) only when a report is built
+
     pdf = role_pdf(doc, as_of=_day(doc))
     return RoleReport(doc.role, subject, role_html(doc, colour=colour), role_text(doc), role_data(doc), pdf)
 

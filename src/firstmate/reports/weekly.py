@@ -17,7 +17,6 @@ from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK, sparkline
 from firstmate.reports.serial import to_plain
-from firstmate.reports.weekly_pdf import weekly_pdf
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
 
@@ -56,6 +55,8 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
         page_mjml = page_mjml.replace(f'src="cid:{image.cid}"', f'src="{_data_url(image)}"')
     page_html = mjml2html(page_mjml)
     text = render("reports/weekly.txt", **context)
+    from firstmate.reports.weekly_pdf import weekly_pdf  # fpdf2 (and numpy) only when a report is built
+
     pdf = weekly_pdf(facts, analysis, images, business=business, period=_period(facts.week_start, facts.week_end))
     return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
 

@@ -14,7 +14,6 @@ from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
-from firstmate.pdf import signed_waiver_pdf
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import booking_pk, code_pk, get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
@@ -196,6 +195,8 @@ def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
         ("Browser", signature.user_agent or "unknown"),
         ("Booking", f"{booking.id}, page code {pretty_code(own_code)}"),
     ]
+    from firstmate.pdf import signed_waiver_pdf  # fpdf2 (and numpy) only when a waiver is signed
+
     return signed_waiver_pdf(
         business=entity.name,
         trip=f"Trip on {when(booking.request.start, zone)}",
