@@ -78,7 +78,8 @@ READS = {"get", "get_many", "query", "query_index", "head", "list", "pull"}
 
 def _import_drawing() -> None:
     """What a build imports on first use (charts, PDFs): loaded here, outside the timed builds."""
-    for module in ("firstmate.reports.role_pdf", "firstmate.reports.weekly_pdf", "matplotlib.backends.backend_agg"):
+    pdfs = ("firstmate.reports.role_pdf", "firstmate.reports.weekly_pdf")
+    for module in (*pdfs, "matplotlib.figure", "matplotlib.backends.backend_agg"):
         importlib.import_module(module)
 
 
