@@ -35,7 +35,6 @@ from bench.bench_page import (
     FIRSTMATE,
     INSERT_ROW,
     ORG,
-    QUICK,
     SCALES,
     UVICORN_FLAGS,
     Transactions,
@@ -53,7 +52,7 @@ from bench.bench_page import (
     servers,
     trip_body,
 )
-from bench.common import show
+from bench.common import QUICK, show
 
 # This module borrows bench_page's tooling, so `python -m bench` finds bench.bench_page imported when it
 # runs it as __main__, and runpy warns. Harmless: no module-level state is shared or changed.

@@ -38,14 +38,13 @@ from typing import Any
 
 import httpx
 
-from bench.common import RESULTS, record, show
+from bench.common import QUICK, RESULTS, record, show
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 #: The same for every server a benchmark compares: one process, the asyncio loop, the h11 parser,
 #: no access log (`firstmate serve` writes one line per request; neither side pays for it here).
 UVICORN_FLAGS = ("--workers", "1", "--loop", "asyncio", "--http", "h11", "--log-level", "warning", "--no-access-log")
-QUICK = os.environ.get("BENCH_QUICK") == "1"
 
 ORG = "demo"
 VIEWER = "priya"  # a crew member (not an admin): the page crew open on the dock

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.common import record, show
+from bench.common import QUICK, record, show
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.ads_csv import COLUMNS, CsvAdsSource
 from firstmate.adapters.sources.data_folder import read_data_folder
@@ -71,7 +71,8 @@ NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)  # a Saturday: the last complete we
 WEEK = date(2026, 11, 9)
 ZONE = ZoneInfo("America/Los_Angeles")
 SPEC = {"campaigns": 500, "weeks": 104, "leads": 20_000, "bookings": 5_000, "invoices": 2_000}
-SCALES = {"1x": 1 / 16, "4x": 4 / 16, "16x": 1.0}
+#: Each size as a share of the spec; BENCH_QUICK=1 runs every size at a quarter of it (a smoke run).
+SCALES = {label: share / (4 if QUICK else 1) for label, share in {"1x": 1 / 16, "4x": 4 / 16, "16x": 1.0}.items()}
 GOALS = {"seconds": 5.0, "peak_mb": 500.0, "vs_read": 3.0}
 READS = {"get", "get_many", "query", "query_index", "head", "list", "pull"}
 
@@ -95,7 +96,8 @@ def set_up(tmp: Path) -> dict[str, dict[str, Any]]:
     """Each size's FIRSTMATE_HOME, ads and CRM files under `tmp/<size>/`. A size grows out of the
     one before (a copy of its home, with more bookings), so the bookings go through the real intake
     once each; the data folder, ads and CRM are written anew for each size."""
-    plan, all_invoices = plan_bookings(SPEC["bookings"]), invoices(SPEC["invoices"])
+    largest = sizes(max(SCALES.values()))
+    plan, all_invoices = plan_bookings(largest["bookings"]), invoices(largest["invoices"])
     made: dict[str, dict[str, Any]] = {}
     previous: Path | None = None
     booked: list[dict[str, Any]] = []
@@ -392,7 +394,8 @@ def main() -> None:
         for label, r in results.items()
     ]  # fmt: skip
     show(
-        "Reports: 8 role reports + the weekly report (HTML, text, JSON, PDF)",
+        "Reports: 8 role reports + the weekly report (HTML, text, JSON, PDF)"
+        + (" — quick run: every size a quarter of the spec's" if QUICK else ""),
         [
             *rows,
             ("reports_s (spec size, first build in a fresh process)", f"{spec['cold_s']:.2f} s",
@@ -422,6 +425,7 @@ def main() -> None:
             "cpu_seconds_per_added_1x": [round(m, 3) for m in marginal],
             "spec": SPEC,
             "goals": GOALS,
+            "quick": QUICK,
         },
     )
 

@@ -18,7 +18,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-RESULTS = Path(__file__).resolve().parent / "results.json"
+#: Where figures are merged: bench/results.json, or BENCH_RESULTS (the test that runs every benchmark).
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or Path(__file__).resolve().parent / "results.json")
+#: BENCH_QUICK=1: a short smoke run of each benchmark (its figures are marked `quick`).
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 console = Console()
 
 

@@ -1,0 +1,35 @@
+"""`make bench` keeps working as the code changes: every benchmark runs (short, BENCH_QUICK=1) and
+records each figure docs/performance.md reports. Only that they run and record is checked here;
+their timings belong to bench/ and the docs, never to a test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+#: What the issue asks bench/results.json to carry, and what docs/performance.md quotes besides.
+FIGURES = (
+    "fanout_vs_sqlite", "page_vs_starlette", "reports_s", "reports_peak_mb", "reports_vs_read",
+    "page_fastapi_floor_vs_starlette", "reports_scaling", "signal_false_alarm_rate", "signal_recall",
+    "signal_direction", "signal_naive_false_alarm_rate",
+)  # fmt: skip
+
+
+def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    env.update(BENCH_QUICK="1", BENCH_RESULTS=str(results), COLUMNS="200")
+    run = subprocess.run(
+        [sys.executable, "-m", "bench"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, check=False
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    recorded = json.loads(results.read_text())
+    assert [name for name in FIGURES if name not in recorded] == []
+    assert all(isinstance(recorded[name], float | int | dict) for name in FIGURES)
+    assert all(recorded["details"][f"bench_{name}"]["quick"] for name in ("fanout", "page", "reports"))
+    for table in ("Booking fan-out", "Crew event page", "Reports:", "Signal quality:"):
+        assert table in run.stdout
