@@ -286,6 +286,37 @@ def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = Fal
         pdf.x += w
 
 
+def text_lines(pdf: FPDF, h: float, text: str) -> None:
+    """A left-aligned paragraph: what `pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT",
+    align="L")` draws for a paragraph of words, byte for byte, about ten times faster. Lines break
+    at the space before the first word that would pass the right margin (words measured by the
+    font's widths, as fpdf2 measures them) and each line is drawn by `text_cell`. Anything else
+    (line breaks, runs of spaces, a word wider than the line) goes to `multi_cell`."""
+    font = pdf.current_font
+    words = text.split(" ")
+    if "" in words or not text.isprintable() or not _plain(pdf, font, text):
+        pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        return
+    assert isinstance(font, TTFFont)
+    room = (pdf.w - pdf.r_margin - pdf.x - 2 * pdf.c_margin) * pdf.k  # in points, as fonts measure
+    size, space = pdf.font_size_pt, font.get_text_width(" ", pdf.font_size_pt, None)[1]
+    widths = [font.get_text_width(word, size, None)[1] for word in words]
+    if max(widths) > room:
+        pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        return
+    left, lines, line, used = pdf.x, [], [words[0]], widths[0]
+    for word, width in zip(words[1:], widths[1:], strict=True):
+        if used + space + width > room:
+            lines.append(" ".join(line))
+            line, used = [word], width
+        else:
+            line.append(word)
+            used += space + width
+    for text_line in [*lines, " ".join(line)]:
+        pdf.x = left  # every line starts where the paragraph does; the cursor ends at the left margin
+        text_cell(pdf, 0, h, text_line, next_line=True)
+
+
 #: Per document and font: each character as it is written in the page (its code in the font's
 #: subset, UTF-16 and escaped, as fpdf2 writes it). Picking a character's code the first time
 #: adds its glyph to the subset; later picks only look it up, so remembering them changes nothing.

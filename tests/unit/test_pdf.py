@@ -1,5 +1,6 @@
 """PDF speed-ups that must not change a byte: `text_cell` against fpdf2's own `cell`, glyphs
-compiled once against glyphs compiled per document, and the wrapping shortcut against textwrap."""
+compiled once against glyphs compiled per document, paragraphs by `text_lines` against fpdf2's
+`multi_cell`, and the wrapping shortcut against textwrap."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from fpdf import FPDF
 
 from firstmate import pdf as pdfs
-from firstmate.pdf import document_bytes, new_document, text_cell
+from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
 from firstmate.reports.wrapping import wrap
 
 CREATED = datetime(2026, 11, 21, tzinfo=UTC)
@@ -98,6 +99,27 @@ def test_glyphs_compiled_once_give_the_same_documents_as_glyphs_compiled_each_ti
     finally:
         for face, known in zip(faces, saved, strict=True):
             face.known = known
+
+
+def test_text_lines_writes_the_same_bytes_as_fpdf2s_multi_cell() -> None:
+    rng = random.Random(11)
+    words = ["a", "week", "CPL", "$1,234.56", "—", "Ærøskøbing", "leads", "(4-week)", "≤", "campaign", "W" * 12]
+    paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(60)]
+    # and what goes to multi_cell: line breaks, runs of spaces, a word wider than the page, none at all
+    paragraphs += ["two\nlines", "double  space", " leading", "x" * 200, "", "Καλημέρα κόσμε"]
+
+    def document(draw: Callable[[FPDF, float, str], None]) -> bytes:
+        pdf = new_document("Paragraphs", created=CREATED, margin=15)
+        for n, text in enumerate(paragraphs):
+            pdf.set_font("DejaVu", "B" if n % 3 == 0 else "", (8, 9.5, 10, 11)[n % 4])
+            pdf.set_x(pdf.l_margin + (n % 2) * 20)  # a paragraph may start indented
+            draw(pdf, (5, 5.5)[n % 2], text)
+        return document_bytes(pdf)
+
+    def multi_cell(pdf: FPDF, h: float, text: str) -> None:
+        pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    assert document(text_lines) == document(multi_cell)
 
 
 def test_wrap_is_textwrap() -> None:

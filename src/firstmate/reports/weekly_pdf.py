@@ -10,7 +10,7 @@ from fpdf import FPDF
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import InlineImage
-from firstmate.pdf import document_bytes, new_document, text_cell
+from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
 
 
 def weekly_pdf(
@@ -54,10 +54,10 @@ def weekly_pdf(
         pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 10)
         for point in section.points:
-            pdf.multi_cell(0, 5.5, f"• {point}", new_x="LMARGIN", new_y="NEXT")
+            text_lines(pdf, 5.5, f"• {point}")
     if analysis.note:
         pdf.set_font("DejaVu", "", 8)
-        pdf.multi_cell(0, 5, analysis.note, new_x="LMARGIN", new_y="NEXT")
+        text_lines(pdf, 5, analysis.note)
     return document_bytes(pdf)
 
 
