@@ -90,7 +90,9 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("uvicorn.access",):  # access lines carry query strings; ours are redacted
-        logging.getLogger(noisy).handlers[:] = []
-        logging.getLogger(noisy).propagate = True
-        logging.getLogger(noisy).setLevel(logging.NOTSET)
+    # uvicorn's lines (access lines carry query strings) go through this pipeline, redacted, at this
+    # level, also when uvicorn's own CLI configured its loggers first (its handlers write unredacted)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+        logging.getLogger(name).setLevel(logging.NOTSET)

@@ -61,6 +61,25 @@ def test_logs_are_json_lines_without_tokens_or_secrets() -> None:
     assert lines[0]["password"] == "[redacted]"
 
 
+def test_uvicorns_own_logging_config_is_replaced_so_its_lines_are_redacted_and_levelled() -> None:
+    """Started by uvicorn's CLI (`uvicorn --factory ...`), uvicorn configures its loggers with its own
+    handlers before the app configures firstmate's: those handlers would write query strings as is."""
+    import logging.config
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjcmV3In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+    logging.config.dictConfig(LOGGING_CONFIG)
+    for level, expected in (("info", 1), ("warning", 0)):
+        stream = io.StringIO()
+        configure_logging("json", level, stream=stream)
+        logging.getLogger("uvicorn.access").info('127.0.0.1 - "GET /crew/enter?t=%s HTTP/1.1" 303', token)
+        lines = stream.getvalue().splitlines()
+        assert len(lines) == expected, (level, lines)  # once, through firstmate's handler, at its level
+        assert all(json.loads(line)["logger"] == "uvicorn.access" for line in lines)
+        assert token not in stream.getvalue()
+
+
 def test_tokens_inside_exceptions_are_masked_in_both_formats() -> None:
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
     for fmt in ("json", "console"):
