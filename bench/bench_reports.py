@@ -15,10 +15,11 @@ weeks a weekly run pulls: the heaviest case).
 Measured, in a fresh process per size (so that its memory is the build's alone):
 - build: `run_weekly` (pull, archive, metrics, analysis, HTML/text/JSON/PDF) then `run_role_reports`
   for all eight roles (snapshot, lenses, HTML/text/JSON/PDF), both with `--out`. The first build in
-  the process is "cold" (fonts, templates, caches), the next two "warm" (the best is kept).
+  the process is "cold" (fonts, templates, caches), the next WARM_BUILDS "warm" (the best is kept:
+  on a shared machine a burst of other work lengthens one build by a quarter or more).
 - read: every read call the build made through a port (Store get/get_many/query, Blobs get/head/list, the
-  ads and CRM sources' pull), recorded during a warm build and replayed alone; the best of four
-  replays per port, summed.
+  ads and CRM sources' pull), recorded during a warm build and replayed alone twice after each warm
+  build; the best replay per port, summed.
 - memory: tracemalloc's peak over one more build, and the process's peak RSS (ru_maxrss) above
   its RSS before the first build. `reports_peak_mb` is the larger of the two.
 Imports are outside every build: the drawing libraries a build loads on first use (matplotlib,
@@ -73,6 +74,7 @@ ZONE = ZoneInfo("America/Los_Angeles")
 SPEC = {"campaigns": 500, "weeks": 104, "leads": 20_000, "bookings": 5_000, "invoices": 2_000}
 #: Each size as a share of the spec; BENCH_QUICK=1 runs every size at a quarter of it (a smoke run).
 SCALES = {label: share / (4 if QUICK else 1) for label, share in {"1x": 1 / 16, "4x": 4 / 16, "16x": 1.0}.items()}
+WARM_BUILDS = 1 if QUICK else 4
 GOALS = {"seconds": 5.0, "peak_mb": 500.0, "vs_read": 3.0}
 READS = {"get", "get_many", "query", "query_index", "head", "list", "pull"}
 
@@ -326,7 +328,7 @@ def measure(home: Path) -> dict[str, Any]:
     cold = timed(build_all)
     warm: list[tuple[float, float]] = []
     read: dict[str, list[tuple[float, float]]] = {"store": [], "blobs": [], "sources": []}
-    for _ in range(2):  # each warm build, then its reads, twice: a burst of other work hits both alike
+    for _ in range(WARM_BUILDS):  # each warm build, then its reads: a burst of other work hits both alike
         warm.append(timed(build_all))
         calls = {"store": ports[0].calls, "blobs": ports[1].calls, "sources": ports[2].calls + ports[3].calls}
         for _ in range(2):
