@@ -172,6 +172,13 @@ class Store(Protocol):
         """Check that the store answers; raise StoreUnavailable if not."""
         ...
 
+    def change_marker(self) -> int | None:
+        """A value that differs after every committed write to the store, by any thread or process,
+        or None when this store cannot tell cheaply. Compare two markers of the same Store object
+        for equality only: a view read after a marker is current while the marker is unchanged
+        (the passage of time, and so expiry, is not a write). Never raises."""
+        ...
+
 
 # ---------------------------------------------------------------------------------------------
 # Blobs: files by key (raw archives, photos, rendered reports and pages).

@@ -424,3 +424,39 @@ def test_optimistic_increments_from_two_processes_lose_nothing(store: Store, sto
         assert p.exitcode == 0
     got = store.get(PK, "counter")
     assert got is not None and got.data["n"] == 80
+
+
+# -- change marker -------------------------------------------------------------------------------
+
+
+def _process_put(factory: Any, sk: str) -> None:
+    factory().put(_item(sk))
+
+
+def test_change_marker_moves_with_every_commit_from_anywhere_and_only_then(store: Store, store_factory: Any) -> None:
+    first = store.change_marker()
+    if first is None:  # a store that cannot tell says so every time, and views built on it are read afresh
+        store.put(_item("k"))
+        assert store.change_marker() is None
+        return
+    store.get(PK, "k")
+    store.query(PK)
+    with pytest.raises(ConditionFailed):
+        store.put(_item("k"), Exists())  # refused: nothing committed
+    assert store.change_marker() == first
+
+    store.put(_item("k"))
+    after_put = store.change_marker()
+    store.transact([Put(_item("t")), Delete(PK, "k")])
+    after_transaction = store.change_marker()
+    other = store_factory()  # another connection of this process, as a web server's other threads have
+    other.put(_item("o"))
+    getattr(other, "close", lambda: None)()
+    after_other = store.change_marker()
+    process = mp.get_context("spawn").Process(target=_process_put, args=(store_factory, "p"))
+    process.start()
+    process.join(timeout=60)
+    assert process.exitcode == 0
+    markers = [first, after_put, after_transaction, after_other, store.change_marker()]
+    assert len(set(markers)) == len(markers)
+    assert store.change_marker() == markers[-1]

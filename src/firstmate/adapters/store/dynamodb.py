@@ -351,6 +351,10 @@ class DynamoStore:
         with self._errors():
             self._db.get_item(TableName=self._table, Key=_key("PING", "PING"))
 
+    def change_marker(self) -> int | None:
+        """None: DynamoDB has no cheap counter of the table's writes, so views are always read afresh."""
+        return None
+
 
 # -- helpers -----------------------------------------------------------------------------------
 
