@@ -121,13 +121,20 @@ def spend_link(ctx: Context, token: str) -> tuple[str, str]:
     return session, target.next_url
 
 
+def session_claims(ctx: Context, token: str) -> tuple[str, str]:
+    """The (org, person id) a session cookie names, from its signature and expiry alone (no read:
+    whether the person is still active is `session_person`'s check); raises Unauthorized."""
+    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    return str(claims["org"]), str(claims["sub"])
+
+
 def session_person(ctx: Context, token: str) -> CrewSession:
     """The signed-in person of a session cookie; raises Unauthorized."""
-    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
-    person = _person(ctx, str(claims["org"]), str(claims["sub"]))
+    org, person_id = session_claims(ctx, token)
+    person = _person(ctx, org, person_id)
     if person is None or not person.active:
         raise Unauthorized("this account is not active", hint="ask the operations manager")
-    return CrewSession(org=str(claims["org"]), person=person)
+    return CrewSession(org=org, person=person)
 
 
 def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:

@@ -40,10 +40,11 @@ def my_trips(ctx: Context, org: str, viewer: Person) -> list[dict[str, Any]]:
     return [redact_for_crew(t) for t in trips]
 
 
-def event_view(ctx: Context, org: str, event_id: str, viewer: Person) -> dict[str, Any]:
-    """One trip for a crew member (or an admin), with roster, checklist and timing panel."""
+def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datetime | None = None) -> dict[str, Any]:
+    """One trip for a crew member (or an admin), with roster, checklist and timing panel as of
+    `now` (default: the clock's now)."""
     event = get_event(ctx.store, org, event_id)
-    now = ctx.clock.now()
+    now = now or ctx.clock.now()
     trip = _trip(ctx, org, event)
     mine = held_by(event, viewer.id)
     view = {

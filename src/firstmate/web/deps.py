@@ -16,8 +16,14 @@ from firstmate.services.people import get_person
 ADMIN_COOKIE = "fm_admin"
 
 
-def get_app(request: Request) -> App:
-    """The App this web app was built with."""
+async def get_app(request: Request) -> App:
+    """The App this web app was built with (async: FastAPI would run a plain function in a worker
+    thread, a hop that cost more than the rest of a dependency this small)."""
+    return app_of(request)
+
+
+def app_of(request: Request) -> App:
+    """The App this web app was built with, for plain functions."""
     app: App = request.app.state.firstmate
     return app
 
@@ -37,7 +43,7 @@ class AdminScope:
 
 def require_admin(request: Request) -> AdminScope:
     """The admin's scope; raises Unauthorized without an admin session and Forbidden for crew."""
-    app = get_app(request)
+    app = app_of(request)
     token = request.cookies.get(ADMIN_COOKIE)
     if token:
         verify_token(app.secret_key, token, typ="admin-session", now=app.clock.now())
@@ -59,7 +65,7 @@ def require_service_key(request: Request) -> ApiKey:
             "send a service key as 'Authorization: Bearer <key>'",
             hint="create one with 'firstmate keys create'",
         )
-    return authenticate(get_app(request).store, presented)
+    return authenticate(app_of(request).store, presented)
 
 
 def client_ip(request: Request) -> str:
@@ -75,7 +81,7 @@ def crew_session(request: Request) -> CrewSession:
     token = request.cookies.get(CREW_COOKIE)
     if not token:
         raise Unauthorized("sign in first", hint="ask for a sign-in link at /crew/login")
-    return session_person(get_app(request), token)
+    return session_person(app_of(request), token)
 
 
 def acting_person(request: Request) -> CrewSession:
@@ -86,5 +92,5 @@ def acting_person(request: Request) -> CrewSession:
         person_id = request.headers.get("x-acting-for", "")
         if not person_id:
             raise Unauthorized("a service key must name the person it acts for in X-Acting-For")
-        return CrewSession(org=key.org, person=get_person(get_app(request).store, key.org, person_id))
+        return CrewSession(org=key.org, person=get_person(app_of(request).store, key.org, person_id))
     return crew_session(request)

@@ -1,0 +1,150 @@
+"""Kept crew trip pages: answered again only while nothing in the store has changed, never to
+someone else, never past the minute they were built in, never to a person no longer active."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App, build
+from firstmate.domain.bookings import BookingRequest
+from firstmate.ports import Item
+from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.people import get_person, save_people
+from firstmate.web.page_cache import PageCache
+from tests.conftest import booking_body
+from tests.web.test_crew import sign_in
+
+READS = ("get", "get_many", "query", "query_index")
+
+
+@pytest.fixture
+def trip(demo_app: App, clock: FixedClock) -> str:
+    event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking.event_id
+    clock.set(get_event(demo_app.store, "demo", event_id).start - timedelta(minutes=75))
+    return event_id
+
+
+@pytest.fixture
+def reads(demo_app: App, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The names of the store reads made from now on (the real store still answers them)."""
+    made: list[str] = []
+    for name in READS:
+        method = getattr(demo_app.store, name)
+
+        def counted(*args: object, _name: str = name, _method: object = method, **kwargs: object) -> object:
+            made.append(_name)
+            assert callable(_method)
+            return _method(*args, **kwargs)
+
+        monkeypatch.setattr(demo_app.store, name, counted)
+    yield made
+
+
+def _write_elsewhere(app: App) -> None:
+    """A committed write from another process on the same home (its own connection)."""
+    other = build(app.settings)
+    try:
+        other.store.put(Item(pk="ORG#demo#NOTES", sk="unrelated", data={"note": "a write the page does not show"}))
+    finally:
+        other.close()
+
+
+def test_a_kept_page_is_answered_without_reads_until_the_store_changes_or_the_minute_turns(
+    demo_app: App, trip: str, clock: FixedClock, reads: list[str]
+) -> None:
+    theo = sign_in(demo_app, "theo")
+    first = theo.get(f"/crew/events/{trip}")
+    assert first.status_code == 200 and "Pre-departure checklist due in 45 min" in first.text
+    reads.clear()
+    again = theo.get(f"/crew/events/{trip}")
+    assert again.text == first.text and again.headers["cache-control"] == "private, no-store"
+    assert reads == []  # answered from the kept page
+
+    clock.advance(timedelta(seconds=59))  # the same minute: still the page of 75 minutes before
+    assert theo.get(f"/crew/events/{trip}").text == first.text and reads == []
+
+    _write_elsewhere(demo_app)
+    assert theo.get(f"/crew/events/{trip}").text == first.text and reads != []  # built afresh, nothing to show
+    reads.clear()
+    assert theo.get(f"/crew/events/{trip}").text == first.text and reads == []  # and kept again
+
+    clock.advance(timedelta(seconds=1))  # a new minute: the countdown moves on without any write
+    turned = theo.get(f"/crew/events/{trip}").text
+    assert "Pre-departure checklist due in 44 min" in turned and reads != []
+
+
+def test_a_change_from_another_process_shows_on_the_next_open(demo_app: App, trip: str) -> None:
+    from firstmate.services.roster import claim_role
+
+    theo = sign_in(demo_app, "theo")
+    assert "Jonah" not in theo.get(f"/crew/events/{trip}").text
+    other = build(demo_app.settings)
+    try:
+        claim_role(other, "demo", trip, "captain", "jonah")
+    finally:
+        other.close()
+    assert "Jonah" in theo.get(f"/crew/events/{trip}").text
+
+
+def test_a_person_made_inactive_is_signed_out_though_their_page_was_kept(demo_app: App, trip: str) -> None:
+    theo = sign_in(demo_app, "theo")
+    assert theo.get(f"/crew/events/{trip}").status_code == 200
+    theo_now = get_person(demo_app.store, "demo", "theo")
+    save_people(demo_app.store, "demo", [theo_now.model_copy(update={"active": False})])
+    gone = theo.get(f"/crew/events/{trip}", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/crew/login"
+
+
+def test_each_person_gets_their_own_page_and_an_admins_money_never_reaches_crew(demo_app: App, trip: str) -> None:
+    from firstmate.web.app import create_app
+
+    web = create_app(demo_app)  # one server process: one cache for both browsers
+    marisol, theo = sign_in(demo_app, "marisol"), sign_in(demo_app, "theo")
+    admin_cookie, crew_cookie = marisol.cookies["fm_crew"], theo.cookies["fm_crew"]
+    with TestClient(web) as server:
+        for _ in range(2):
+            server.cookies.set("fm_crew", admin_cookie)
+            assert "840.75 USD" in server.get(f"/crew/events/{trip}").text
+            server.cookies.set("fm_crew", crew_cookie)
+            page = server.get(f"/crew/events/{trip}").text
+            assert "840" not in page and "Theo" in page
+    assert len(web.state.crew_pages) == 2
+
+
+def test_a_page_with_a_message_is_never_kept(demo_app: App, trip: str, reads: list[str]) -> None:
+    theo = sign_in(demo_app, "theo")
+    theo.get(f"/crew/events/{trip}")
+    reads.clear()
+    shown = theo.get(f"/crew/events/{trip}", params={"error": "that role is taken"})
+    assert "that role is taken" in shown.text and reads != []
+    assert "that role is taken" not in theo.get(f"/crew/events/{trip}").text
+
+
+def test_no_page_is_kept_with_the_cache_set_to_zero(demo_app: App, trip: str, reads: list[str]) -> None:
+    unkept = dataclasses.replace(demo_app, settings=demo_app.settings.model_copy(update={"crew_page_cache": 0}))
+    theo = sign_in(unkept, "theo")
+    first = theo.get(f"/crew/events/{trip}").text
+    reads.clear()
+    assert theo.get(f"/crew/events/{trip}").text == first and reads != []
+
+
+def test_the_cache_keeps_the_most_recently_used_pages_and_only_under_their_marker() -> None:
+    pages = PageCache(capacity=2)
+    pages.put("a", 1, b"A")
+    pages.put("b", 1, b"B")
+    assert pages.get("a", 1) == b"A"  # now the most recently used
+    pages.put("c", 1, b"C")
+    assert (pages.get("a", 1), pages.get("b", 1), pages.get("c", 1)) == (b"A", None, b"C")
+    assert pages.get("a", 2) is None  # the store changed since: not answered
+    pages.put("d", None, b"D")  # a store that cannot tell: nothing kept
+    assert pages.get("d", None) is None and len(pages) == 2
+    assert len(PageCache(capacity=0)) == 0
+    unkept = PageCache(capacity=0)
+    unkept.put("a", 1, b"A")
+    assert unkept.get("a", 1) is None
