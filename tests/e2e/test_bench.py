@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIGURES = (
     "fanout_vs_sqlite", "page_vs_starlette", "reports_s", "reports_peak_mb", "reports_vs_read",
     "page_fastapi_floor_vs_starlette", "reports_scaling", "signal_false_alarm_rate", "signal_recall",
-    "signal_direction", "signal_naive_false_alarm_rate",
+    "signal_direction", "signal_naive_false_alarm_rate", "page_built_vs_starlette",
 )  # fmt: skip
 
 

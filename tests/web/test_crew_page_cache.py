@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
 from firstmate.adapters.clock import FixedClock
@@ -63,7 +65,8 @@ def test_a_kept_page_is_answered_without_reads_until_the_store_changes_or_the_mi
     assert first.status_code == 200 and "Pre-departure checklist due in 45 min" in first.text
     reads.clear()
     again = theo.get(f"/crew/events/{trip}")
-    assert again.text == first.text and again.headers["cache-control"] == "private, no-store"
+    assert again.text == first.text and dict(again.headers) == dict(first.headers)  # security headers too
+    assert again.headers["cache-control"] == "private, no-store"
     assert reads == []  # answered from the kept page
 
     clock.advance(timedelta(seconds=59))  # the same minute: still the page of 75 minutes before
@@ -101,7 +104,7 @@ def test_a_person_made_inactive_is_signed_out_though_their_page_was_kept(demo_ap
     assert gone.status_code == 303 and gone.headers["location"] == "/crew/login"
 
 
-def test_each_person_gets_their_own_page_and_an_admins_money_never_reaches_crew(demo_app: App, trip: str) -> None:
+def test_each_person_gets_their_own_page_and_no_one_else_gets_any(demo_app: App, trip: str) -> None:
     from firstmate.web.app import create_app
 
     web = create_app(demo_app)  # one server process: one cache for both browsers
@@ -114,7 +117,11 @@ def test_each_person_gets_their_own_page_and_an_admins_money_never_reaches_crew(
             server.cookies.set("fm_crew", crew_cookie)
             page = server.get(f"/crew/events/{trip}").text
             assert "840" not in page and "Theo" in page
-    assert len(web.state.crew_pages) == 2
+        assert len(web.state.crew_pages) == 2
+        server.cookies.set("fm_crew", crew_cookie[:-4] + ("AAAA" if not crew_cookie.endswith("AAAA") else "BBBB"))
+        assert server.get(f"/crew/events/{trip}", follow_redirects=False).headers["location"] == "/crew/login"
+        server.cookies.clear()
+        assert server.get(f"/crew/events/{trip}", follow_redirects=False).headers["location"] == "/crew/login"
 
 
 def test_a_page_with_a_message_is_never_kept(demo_app: App, trip: str, reads: list[str]) -> None:
@@ -136,15 +143,19 @@ def test_no_page_is_kept_with_the_cache_set_to_zero(demo_app: App, trip: str, re
 
 def test_the_cache_keeps_the_most_recently_used_pages_and_only_under_their_marker() -> None:
     pages = PageCache(capacity=2)
-    pages.put("a", 1, b"A")
-    pages.put("b", 1, b"B")
-    assert pages.get("a", 1) == b"A"  # now the most recently used
-    pages.put("c", 1, b"C")
-    assert (pages.get("a", 1), pages.get("b", 1), pages.get("c", 1)) == (b"A", None, b"C")
+    pages.put("a", 1, HTMLResponse("A"))
+    pages.put("b", 1, HTMLResponse("B"))
+    assert _body(pages.get("a", 1)) == b"A"  # now the most recently used
+    pages.put("c", 1, HTMLResponse("C"))
+    assert [_body(pages.get(k, 1)) for k in "abc"] == [b"A", None, b"C"]
     assert pages.get("a", 2) is None  # the store changed since: not answered
-    pages.put("d", None, b"D")  # a store that cannot tell: nothing kept
-    assert pages.get("d", None) is None and len(pages) == 2
-    assert len(PageCache(capacity=0)) == 0
+    pages.put("d", None, HTMLResponse("D"))  # a store that cannot tell: nothing kept
+    pages.put("e", 1, HTMLResponse("E", status_code=404))  # only whole pages are kept
+    assert pages.get("d", None) is None and pages.get("e", 1) is None and len(pages) == 2
     unkept = PageCache(capacity=0)
-    unkept.put("a", 1, b"A")
-    assert unkept.get("a", 1) is None
+    unkept.put("a", 1, HTMLResponse("A"))
+    assert unkept.get("a", 1) is None and len(unkept) == 0
+
+
+def _body(kept: Any) -> bytes | None:
+    return None if kept is None else bytes(kept.body)

@@ -32,7 +32,7 @@ from firstmate.errors import (
 )
 from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
-from firstmate.web.page_cache import PageCache
+from firstmate.web.page_cache import KeptPages, PageCache
 from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
 
 log = structlog.get_logger(__name__)
@@ -128,6 +128,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.add_exception_handler(RequestValidationError, _validation_response)  # type: ignore[arg-type]
     # Starlette's own, raised by FastAPI and Starlette themselves (a body that is not UTF-8, a broken form, no route)
     web.add_exception_handler(HTTPException, _http_response)  # type: ignore[arg-type]
+    web.add_middleware(KeptPages, firstmate=app, pages=web.state.crew_pages)  # inside: kept pages get the headers too
     web.add_middleware(SecurityHeaders, headers=security_headers(app.blobs.browser_origin()))
     web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads.HARD_LIMIT})
     return web

@@ -1,43 +1,119 @@
-"""Rendered pages kept in memory while the store has not changed since they were built."""
+"""Kept pages: a page built for a signed-in crew member is answered again, before any routing, while
+nothing in the store has changed since it was built and the minute it shows has not passed.
+
+The route that builds a page keeps it (`PageCache.put`, under `kept_key`); `KeptPages`, an ASGI
+middleware, answers a GET of that path from the same person in the same minute without reading the
+store: a session signature check and the store's change marker (about 5 µs on SQLite). Any committed
+write, by any thread or process, retires every kept page; a store that cannot tell (DynamoDB) keeps
+none. The same idea as a reverse proxy's cache, with exact invalidation instead of a time to live.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.requests import cookie_parser
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from firstmate.bootstrap import App
+from firstmate.errors import Unauthorized
+from firstmate.services.crew_access import session_claims
+from firstmate.web.deps import CREW_COOKIE
+
+#: Only pages under this path are ever kept (the crew trip pages).
+KEPT_PREFIX = "/crew/"
+
+
+def minute_of(moment: datetime) -> datetime:
+    """`moment` to the minute: what a kept page shows is as of this."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def kept_key(org: str, person_id: str, path: str, minute: datetime) -> Hashable:
+    """What a kept page is filed under: one page per person, path and minute."""
+    return (org, person_id, path, minute)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    marker: int
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
 
 
 class PageCache:
-    """Page bodies by key, each kept with the store's change marker read before it was built and
-    answered only while the store's marker still equals it: any committed write, by any thread or
-    process, retires every page at once. Holds at most `capacity` pages (the least recently used go
-    first; 0 keeps none). Safe to share between the event loop and worker threads."""
+    """Answers by key, each kept with the store's change marker read before it was built, and given
+    back only while the store's marker still equals it. Holds at most `capacity` answers (the least
+    recently used go first; 0 keeps none). Shared by the event loop and worker threads."""
 
     def __init__(self, capacity: int) -> None:
         self._capacity = capacity
-        self._pages: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
+        self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, marker: int | None) -> bytes | None:
-        """The page kept under `key` if it was built under `marker`; None otherwise (or for no marker)."""
+    def put(self, key: Hashable, marker: int | None, response: Response) -> None:
+        """Keep `response` (a 200 built from reads made after the store showed `marker`); anything
+        else, or no marker, is not kept."""
+        if marker is None or self._capacity == 0 or response.status_code != 200:
+            return
+        kept = _Kept(marker, response.status_code, list(response.raw_headers), bytes(response.body))
+        with self._lock:
+            self._kept[key] = kept
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._capacity:
+                self._kept.popitem(last=False)
+
+    def get(self, key: Hashable, marker: int | None) -> _Kept | None:
+        """The answer kept under `key` if it was built under `marker`; None otherwise (or for no marker)."""
         if marker is None:
             return None
         with self._lock:
-            kept = self._pages.get(key)
-            if kept is None or kept[0] != marker:
+            kept = self._kept.get(key)
+            if kept is None or kept.marker != marker:
                 return None
-            self._pages.move_to_end(key)
-            return kept[1]
-
-    def put(self, key: Hashable, marker: int | None, body: bytes) -> None:
-        """Keep `body` under `key`, built from reads made after the store showed `marker` (None: not kept)."""
-        if marker is None or self._capacity == 0:
-            return
-        with self._lock:
-            self._pages[key] = (marker, body)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self._capacity:
-                self._pages.popitem(last=False)
+            self._kept.move_to_end(key)
+            return kept
 
     def __len__(self) -> int:
-        return len(self._pages)
+        return len(self._kept)
+
+
+class KeptPages:
+    """ASGI middleware: answers a GET under KEPT_PREFIX (no query string) from a signed-in crew member
+    with the page kept for them, this path and this minute, if the store has not changed since; passes
+    everything else on untouched, so a miss or any doubt costs only the look-up."""
+
+    def __init__(self, app: ASGIApp, firstmate: App, pages: PageCache) -> None:
+        self._app = app
+        self._firstmate = firstmate
+        self._pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kept = self._kept(scope) if scope["type"] == "http" else None
+        if kept is None:
+            await self._app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": kept.status, "headers": kept.headers})
+        await send({"type": "http.response.body", "body": kept.body})
+
+    def _kept(self, scope: Scope) -> _Kept | None:
+        path: str = scope["path"]
+        if scope["method"] != "GET" or scope["query_string"] or not path.startswith(KEPT_PREFIX):
+            return None
+        cookie = next((value for name, value in scope["headers"] if name == b"cookie"), None)
+        token = cookie_parser(cookie.decode("latin-1")).get(CREW_COOKIE) if cookie else None
+        if not token:
+            return None
+        app = self._firstmate
+        marker = app.store.change_marker()  # read first: a write after it only makes the page look stale
+        try:
+            org, person_id = session_claims(app, token)
+        except Unauthorized:
+            return None  # the route answers as it always does
+        return self._pages.get(kept_key(org, person_id, path, minute_of(app.clock.now())), marker)

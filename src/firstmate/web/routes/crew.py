@@ -8,7 +8,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from firstmate.bootstrap import App
 from firstmate.errors import RateLimited, Unauthorized, UserError
@@ -16,21 +15,17 @@ from firstmate.rendering import render
 from firstmate.services import checklists, roster
 from firstmate.services.bookings import get_event
 from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
-from firstmate.services.crew_access import CrewSession, check_link, request_login_link, session_claims, spend_link
+from firstmate.services.crew_access import CrewSession, check_link, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, my_trips
-from firstmate.web.deps import CREW_COOKIE, app_of, client_ip, crew_session, get_app
-from firstmate.web.page_cache import PageCache
+from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
+from firstmate.web.page_cache import PageCache, kept_key, minute_of
 
 router = APIRouter(prefix="/crew", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
 
 
 def _html(template: str, status: int = 200, **context: object) -> HTMLResponse:
-    return _page(render(template, **context), status)
-
-
-def _page(body: str | bytes, status: int = 200) -> HTMLResponse:
-    response = HTMLResponse(body, status_code=status)
+    response = HTMLResponse(render(template, **context), status_code=status)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -40,42 +35,6 @@ def _signed_in(request: Request) -> CrewSession | None:
         return crew_session(request)
     except Unauthorized:
         return None
-
-
-# first of the routes: FastAPI tries them in order, and this is the page opened most
-@router.get("/events/{event_id}", response_class=HTMLResponse)
-async def event_page(request: Request) -> Response:
-    """One trip: timing, roster, checklist, as of the current minute (`?error=` shows a message).
-
-    Crew reopen this page all day. While nothing in the store has changed since this person's page
-    was built this minute, the page kept then is answered on the event loop (a signature check and
-    the store's change marker); otherwise it is built in a worker thread, as every other page is.
-    """
-    # parameters read by hand: FastAPI's validation of two plain strings cost a sixth of a kept page
-    event_id, error = request.path_params["event_id"], request.query_params.get("error", "")
-    app = app_of(request)
-    token = request.cookies.get(CREW_COOKIE, "")
-    try:
-        org, person_id = session_claims(app, token)
-    except Unauthorized:
-        return RedirectResponse("/crew/login", status_code=303)
-    now = app.clock.now().replace(second=0, microsecond=0)
-    pages: PageCache = request.app.state.crew_pages
-    key = (org, person_id, event_id, now)
-    marker = None if error else app.store.change_marker()  # read before the page's reads, never after
-    kept = pages.get(key, marker)
-    if kept is not None:
-        return _page(kept)
-
-    def build() -> Response:
-        session = _signed_in(request)  # the person may have been deactivated since the cookie was signed
-        if session is None:
-            return RedirectResponse("/crew/login", status_code=303)
-        page = _event(app, session, event_id, error=error, now=now)
-        pages.put(key, marker, bytes(page.body))
-        return page
-
-    return await run_in_threadpool(build)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -142,6 +101,21 @@ def home(request: Request, app: AppDep) -> Response:
         return RedirectResponse("/crew/login", status_code=303)
     trips = my_trips(app, session.org, session.person)
     return _html("crew/home.html", person=session.person, trips=trips)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(event_id: str, request: Request, app: AppDep, error: str = "") -> Response:
+    """One trip: timing, roster, checklist, as of the current minute. Kept (without a message) for
+    `KeptPages` to answer again while nothing in the store changes."""
+    marker = None if error else app.store.change_marker()  # before every read the page rests on
+    session = _signed_in(request)
+    if session is None:
+        return RedirectResponse("/crew/login", status_code=303)
+    now = minute_of(app.clock.now())
+    page = _event(app, session, event_id, error=error, now=now)
+    pages: PageCache = request.app.state.crew_pages
+    pages.put(kept_key(session.org, session.person.id, request.scope["path"], now), marker, page)
+    return page
 
 
 def _event(
