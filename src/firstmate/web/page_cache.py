@@ -112,6 +112,8 @@ class KeptPages:
             return None
         app = self._firstmate
         marker = app.store.change_marker()  # read first: a write after it only makes the page look stale
+        if marker is None:  # a store that cannot tell: nothing was kept
+            return None
         try:
             org, person_id = session_claims(app, token)
         except Unauthorized:
