@@ -7,7 +7,7 @@ Every method here states its contract: what it returns, what it raises, whether 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -172,11 +172,12 @@ class Store(Protocol):
         """Check that the store answers; raise StoreUnavailable if not."""
         ...
 
-    def change_marker(self) -> int | None:
+    def change_marker(self) -> Hashable | None:
         """A value that differs after every committed write to the store, by any thread or process,
         or None when this store cannot tell cheaply. Compare two markers of the same Store object
         for equality only: a view read after a marker is current while the marker is unchanged
-        (the passage of time, and so expiry, is not a write). Never raises."""
+        (the passage of time, and so expiry, is not a write). No two moments with writes between
+        them share a marker, also across a fork or `close`. Never raises."""
         ...
 
 

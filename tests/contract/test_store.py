@@ -460,3 +460,11 @@ def test_change_marker_moves_with_every_commit_from_anywhere_and_only_then(store
     markers = [first, after_put, after_transaction, after_other, store.change_marker()]
     assert len(set(markers)) == len(markers)
     assert store.change_marker() == markers[-1]
+
+    closed = getattr(store, "close", None)
+    if callable(closed):  # a store closed and used again starts afresh: its markers must not repeat
+        closed()
+        other = store_factory()
+        other.put(_item("after-close"))
+        getattr(other, "close", lambda: None)()
+        assert store.change_marker() not in markers

@@ -63,3 +63,26 @@ def test_a_database_locked_by_another_process_is_unavailable_not_broken(tmp_path
     got = store.get(PK, "a")
     assert got is not None and got.data == {"n": 1}
     assert store.put(Item(PK, "a", {"n": 2})).version == 2
+
+
+def _marker_in_a_forked_child(store: SqliteStore, markers: object) -> None:
+    markers.put(store.change_marker())  # type: ignore[attr-defined]
+
+
+def test_a_forked_child_never_answers_a_marker_of_its_parent(tmp_path: Path, clock: FixedClock) -> None:
+    import multiprocessing as mp
+
+    store = SqliteStore(tmp_path / "f.db", clock)
+    before = store.change_marker()
+    other = SqliteStore(tmp_path / "f.db", clock)
+    other.put(Item("ORG#a#THINGS", "k", {}))  # a write the parent's watcher has not looked at yet
+    other.close()
+    fork = mp.get_context("fork")
+    markers = fork.Queue()
+    with store._watcher_lock:  # held at the fork, as another thread of a server may hold it: no deadlock
+        child = fork.Process(target=_marker_in_a_forked_child, args=(store, markers))
+        child.start()
+    child.join(timeout=30)
+    assert child.exitcode == 0
+    assert markers.get(timeout=5) not in (None, before)
+    store.close()

@@ -118,6 +118,11 @@ def test_each_person_gets_their_own_page_and_no_one_else_gets_any(demo_app: App,
             page = server.get(f"/crew/events/{trip}").text
             assert "840" not in page and "Theo" in page
         assert len(web.state.crew_pages) == 2
+        server.cookies.clear()  # two Cookie headers: the kept answer is the one the route would give
+        both = [("cookie", f"fm_crew={crew_cookie}"), ("cookie", f"fm_crew={admin_cookie}")]
+        routed = server.get(f"/crew/events/{trip}", params={"fresh": "1"}, headers=both).text
+        kept = server.get(f"/crew/events/{trip}", headers=both).text
+        assert ("840.75 USD" in kept) == ("840.75 USD" in routed)
         server.cookies.set("fm_crew", crew_cookie[:-4] + ("AAAA" if not crew_cookie.endswith("AAAA") else "BBBB"))
         assert server.get(f"/crew/events/{trip}", follow_redirects=False).headers["location"] == "/crew/login"
         server.cookies.clear()

@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
-from starlette.requests import cookie_parser
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -41,9 +41,9 @@ def kept_key(org: str, person_id: str, path: str, minute: datetime) -> Hashable:
 
 @dataclass(frozen=True)
 class _Kept:
-    marker: int
+    marker: Hashable
     status: int
-    headers: list[tuple[bytes, bytes]]
+    headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
 
 
@@ -57,19 +57,19 @@ class PageCache:
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def put(self, key: Hashable, marker: int | None, response: Response) -> None:
+    def put(self, key: Hashable, marker: Hashable | None, response: Response) -> None:
         """Keep `response` (a 200 built from reads made after the store showed `marker`); anything
         else, or no marker, is not kept."""
         if marker is None or self._capacity == 0 or response.status_code != 200:
             return
-        kept = _Kept(marker, response.status_code, list(response.raw_headers), bytes(response.body))
+        kept = _Kept(marker, response.status_code, tuple(response.raw_headers), bytes(response.body))
         with self._lock:
             self._kept[key] = kept
             self._kept.move_to_end(key)
             while len(self._kept) > self._capacity:
                 self._kept.popitem(last=False)
 
-    def get(self, key: Hashable, marker: int | None) -> _Kept | None:
+    def get(self, key: Hashable, marker: Hashable | None) -> _Kept | None:
         """The answer kept under `key` if it was built under `marker`; None otherwise (or for no marker)."""
         if marker is None:
             return None
@@ -99,15 +99,14 @@ class KeptPages:
         if kept is None:
             await self._app(scope, receive, send)
             return
-        await send({"type": "http.response.start", "status": kept.status, "headers": kept.headers})
+        await send({"type": "http.response.start", "status": kept.status, "headers": list(kept.headers)})
         await send({"type": "http.response.body", "body": kept.body})
 
     def _kept(self, scope: Scope) -> _Kept | None:
         path: str = scope["path"]
         if scope["method"] != "GET" or scope["query_string"] or not path.startswith(KEPT_PREFIX):
             return None
-        cookie = next((value for name, value in scope["headers"] if name == b"cookie"), None)
-        token = cookie_parser(cookie.decode("latin-1")).get(CREW_COOKIE) if cookie else None
+        token = Request(scope).cookies.get(CREW_COOKIE)  # as the route will read it, whatever the headers
         if not token:
             return None
         app = self._firstmate

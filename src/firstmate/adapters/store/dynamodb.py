@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -351,7 +351,7 @@ class DynamoStore:
         with self._errors():
             self._db.get_item(TableName=self._table, Key=_key("PING", "PING"))
 
-    def change_marker(self) -> int | None:
+    def change_marker(self) -> Hashable | None:
         """None: DynamoDB has no cheap counter of the table's writes, so views are always read afresh."""
         return None
 

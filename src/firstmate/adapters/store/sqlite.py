@@ -7,12 +7,14 @@ under the single writer lock). Conditions are evaluated in SQL transactions, nev
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +71,9 @@ class SqliteStore:
         # arbitrates between processes: under 32 writing threads it starved some past the timeout.
         # Correctness still rests on BEGIN IMMEDIATE and the conditions, not on this lock.
         self._writer = threading.Lock()
-        self._watcher: tuple[int, sqlite3.Connection] | None = None  # (pid, connection): change_marker's
+        self._watcher: _Watcher | None = None  # change_marker's own connection
         self._watcher_lock = threading.Lock()
+        self._watcher_pid = os.getpid()
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
             conn = self._conn()
@@ -108,8 +111,8 @@ class SqliteStore:
             self._connections.clear()
         self._local = threading.local()
         with self._watcher_lock:
-            if self._watcher is not None and self._watcher[0] == os.getpid():
-                self._watcher[1].close()
+            if self._watcher is not None and self._watcher_pid == os.getpid():
+                self._watcher.connection.close()
             self._watcher = None
 
     @contextmanager
@@ -318,21 +321,35 @@ class SqliteStore:
         with self._errors():
             self._conn().execute("SELECT 1").fetchone()
 
-    def change_marker(self) -> int | None:
-        """`PRAGMA data_version` of a connection kept for this alone: it moves whenever any other
-        connection commits (this process's writers and every other process), and a connection that
-        never writes sees them all. About 5 µs."""
+    def change_marker(self) -> Hashable | None:
+        """`PRAGMA data_version` of a connection kept for this alone, with that connection's own
+        number: the version moves whenever any other connection commits (this process's writers and
+        every other process), and a connection that never writes sees them all; a new connection
+        (after a fork or `close`) starts counting again, so its number tells its markers apart.
+        About 5 µs."""
+        if self._watcher_pid != os.getpid():  # a forked child: its own lock (the parent's may be held) and connection
+            self._watcher_lock, self._watcher, self._watcher_pid = threading.Lock(), None, os.getpid()
         try:
             with self._watcher_lock:
-                if self._watcher is None or self._watcher[0] != os.getpid():  # a forked child opens its own
-                    watcher = sqlite3.connect(
+                if self._watcher is None:
+                    connection = sqlite3.connect(
                         self._path, timeout=WATCH_TIMEOUT_S, isolation_level=None, check_same_thread=False
                     )
-                    self._watcher = (os.getpid(), watcher)
-                version: int = self._watcher[1].execute("PRAGMA data_version").fetchone()[0]
-                return version
+                    self._watcher = _Watcher(connection, next(_WATCHERS))
+                version: int = self._watcher.connection.execute("PRAGMA data_version").fetchone()[0]
+                return (os.getpid(), self._watcher.number, version)
         except sqlite3.Error:
             return None  # cannot tell: callers read afresh
+
+
+@dataclass(frozen=True)
+class _Watcher:
+    connection: sqlite3.Connection
+    number: int
+
+
+#: Numbers the watcher connections of this process (pid and number make a marker unique).
+_WATCHERS = itertools.count(1)
 
 
 # -- helpers -----------------------------------------------------------------------------------
