@@ -210,3 +210,24 @@ def test_a_boat_renamed_from_another_process_shows_on_the_next_page(demo_app: Ap
         other.close()
     page = marisol.get(f"/crew/events/{trip}").text
     assert "Sea Lark II" in page and before not in page
+
+
+def test_the_trip_list_shows_upcoming_trips_soonest_first_that_the_viewer_holds_or_could_take(
+    demo_app: App, clock: FixedClock
+) -> None:
+    from firstmate.services.roster import claim_role
+
+    def book(n: int, days: float) -> str:
+        start = (clock.now() + timedelta(days=days)).isoformat()
+        body = booking_body(external_id=f"LIST-{n}", start=start)
+        return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+
+    later, ended_long_ago, sooner, ended_yesterday, full = book(1, 9), book(2, -4), book(3, 2), book(4, -1), book(5, 5)
+    claim_role(demo_app, "demo", full, "captain", "marisol")
+    claim_role(demo_app, "demo", full, "crew_1", "jonah")
+    claim_role(demo_app, "demo", later, "crew_1", "theo")
+    listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "theo").get("/crew").text)
+    assert listed == [ended_yesterday, sooner, later]  # not the one with no role left for Theo
+    assert ended_long_ago not in listed  # ended four days ago: off the list after two
+    admin_listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "marisol").get("/crew").text)
+    assert admin_listed == [ended_yesterday, sooner, full, later]

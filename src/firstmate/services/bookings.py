@@ -135,6 +135,13 @@ def get_event(store: Store, org: str, event_id: str) -> CrewEvent:
     return CrewEvent.model_validate(item.data)
 
 
+def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
+    """The crew events with these ids, in order, read in batches; an id without an event is left out."""
+    wanted = [e for e in event_ids if e.startswith("ev_")]
+    items = store.get_many([(booking_pk(org, "bk_" + e.removeprefix("ev_")), "EVENT") for e in wanted])
+    return [CrewEvent.model_validate(item.data) for item in items if item is not None]
+
+
 def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
     """The guests of a booking, lead guest first."""
     page = store.query(booking_pk(org, booking_id), "GUEST#", limit=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.checklist import PHASE_NAMES, phase_states
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import guest_counts
@@ -14,7 +15,7 @@ from firstmate.domain.roster import captain_of, held_by
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, return_by
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import NotFound
-from firstmate.services.bookings import calendar_pk, get_booking, get_event, list_guests
+from firstmate.services.bookings import calendar_pk, get_booking, get_event, get_events, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.paging import all_items
@@ -26,17 +27,20 @@ KEEP_LISTED = timedelta(days=2)
 def my_trips(ctx: Context, org: str, viewer: Person) -> list[dict[str, Any]]:
     """Upcoming trips, soonest first: the viewer's own, and those with a role they could take."""
     now = ctx.clock.now()
+    listed = [
+        item.data["event_id"]
+        for item in all_items(ctx.store, calendar_pk(org))
+        if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED
+    ]
+    profile = load_business(ctx.store, org)  # once for the whole list, not once a trip
     trips = []
-    for item in all_items(ctx.store, calendar_pk(org)):
-        event_id = item.data.get("event_id")
-        if not event_id or datetime.fromisoformat(item.data["end"]) < now - KEEP_LISTED:
-            continue
-        event = get_event(ctx.store, org, event_id)
+    for event in get_events(ctx.store, org, listed):
         mine = held_by(event, viewer.id)
         claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
         if mine is None and not claimable and not viewer.admin:
             continue
-        trips.append({**_trip(ctx, org, event), "my_role": mine.role if mine else None, "claimable": claimable})
+        trip = _trip_of(profile, event)
+        trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable})
     return [redact_for_crew(t) for t in trips]
 
 
@@ -99,7 +103,10 @@ def timing_panel(event: CrewEvent, sunset: datetime | None, timezone: str, now: 
 
 
 def _trip(ctx: Context, org: str, event: CrewEvent) -> dict[str, Any]:
-    profile = load_business(ctx.store, org)
+    return _trip_of(load_business(ctx.store, org), event)
+
+
+def _trip_of(profile: BusinessProfile | None, event: CrewEvent) -> dict[str, Any]:
     entity = profile.entity(event.entity) if profile else None
     asset = profile.asset(event.asset) if profile else None
     if profile is None or entity is None or asset is None:
