@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     album_closes_after_days: float = Field(default=7.0, ge=0, le=365)
     photo_max_mb: float = Field(default=15.0, gt=0, le=100)
     crew_page_cache: int = Field(
-        default=512, ge=0, le=100_000, description="Rendered crew trip pages each web process keeps (0: none)."
+        default=512, ge=0, le=100_000, description="Rendered crew pages each web process keeps (0: none)."
     )
 
     log_format: Literal["auto", "json", "console"] = "auto"

@@ -95,6 +95,24 @@ def test_a_change_from_another_process_shows_on_the_next_open(demo_app: App, tri
     assert "Jonah" in theo.get(f"/crew/events/{trip}").text
 
 
+def test_the_trip_list_is_kept_too_and_shows_a_trip_booked_from_another_process(
+    demo_app: App, trip: str, clock: FixedClock, reads: list[str]
+) -> None:
+    theo = sign_in(demo_app, "theo")
+    first = theo.get("/crew").text
+    assert trip in first
+    reads.clear()
+    assert theo.get("/crew").text == first and reads == []
+    other = build(demo_app.settings)
+    try:
+        start = (clock.now() + timedelta(days=3)).isoformat()
+        body = BookingRequest.model_validate(booking_body(external_id="OTHER-1", start=start))
+        booked = orchestrate_booking(other, "demo", body).booking.event_id
+    finally:
+        other.close()
+    assert booked in theo.get("/crew").text
+
+
 def test_a_person_made_inactive_is_signed_out_though_their_page_was_kept(demo_app: App, trip: str) -> None:
     theo = sign_in(demo_app, "theo")
     assert theo.get(f"/crew/events/{trip}").status_code == 200

@@ -24,9 +24,10 @@ from firstmate.services.paging import all_items
 KEEP_LISTED = timedelta(days=2)
 
 
-def my_trips(ctx: Context, org: str, viewer: Person) -> list[dict[str, Any]]:
-    """Upcoming trips, soonest first: the viewer's own, and those with a role they could take."""
-    now = ctx.clock.now()
+def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Upcoming trips as of `now` (default: the clock's now), soonest first: the viewer's own, and
+    those with a role they could take."""
+    now = now or ctx.clock.now()
     listed = [
         item.data["event_id"]
         for item in all_items(ctx.store, calendar_pk(org))

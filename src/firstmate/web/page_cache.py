@@ -25,8 +25,8 @@ from firstmate.errors import Unauthorized
 from firstmate.services.crew_access import session_claims
 from firstmate.web.deps import CREW_COOKIE
 
-#: Only pages under this path are ever kept (the crew trip pages).
-KEPT_PREFIX = "/crew/"
+#: Only pages at or under this path are ever kept (the crew's trip list and trip pages).
+KEPT_ROOT = "/crew"
 
 
 def minute_of(moment: datetime) -> datetime:
@@ -85,7 +85,7 @@ class PageCache:
 
 
 class KeptPages:
-    """ASGI middleware: answers a GET under KEPT_PREFIX (no query string) from a signed-in crew member
+    """ASGI middleware: answers a GET at or under KEPT_ROOT (no query string) from a signed-in crew member
     with the page kept for them, this path and this minute, if the store has not changed since; passes
     everything else on untouched, so a miss or any doubt costs only the look-up."""
 
@@ -104,7 +104,7 @@ class KeptPages:
 
     def _kept(self, scope: Scope) -> _Kept | None:
         path: str = scope["path"]
-        if scope["method"] != "GET" or scope["query_string"] or not path.startswith(KEPT_PREFIX):
+        if scope["method"] != "GET" or scope["query_string"] or not _kept_path(path):
             return None
         token = Request(scope).cookies.get(CREW_COOKIE)  # as the route will read it, whatever the headers
         if not token:
@@ -118,3 +118,7 @@ class KeptPages:
         except Unauthorized:
             return None  # the route answers as it always does
         return self._pages.get(kept_key(org, person_id, path, minute_of(app.clock.now())), marker)
+
+
+def _kept_path(path: str) -> bool:
+    return path == KEPT_ROOT or path.startswith(KEPT_ROOT + "/")

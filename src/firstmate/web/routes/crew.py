@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated
 
@@ -95,12 +96,15 @@ def logout() -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, app: AppDep) -> Response:
-    """My trips and the ones I could crew."""
+    """My trips and the ones I could crew, as of the current minute. Kept for `KeptPages` to answer
+    again while nothing in the store changes."""
+    marker = app.store.change_marker()  # before every read the page rests on
     session = _signed_in(request)
     if session is None:
         return RedirectResponse("/crew/login", status_code=303)
-    trips = my_trips(app, session.org, session.person)
-    return _html("crew/home.html", person=session.person, trips=trips)
+    now = minute_of(app.clock.now())
+    trips = my_trips(app, session.org, session.person, now)
+    return _kept(request, session, now, marker, _html("crew/home.html", person=session.person, trips=trips))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -112,7 +116,10 @@ def event_page(event_id: str, request: Request, app: AppDep, error: str = "") ->
     if session is None:
         return RedirectResponse("/crew/login", status_code=303)
     now = minute_of(app.clock.now())
-    page = _event(app, session, event_id, error=error, now=now)
+    return _kept(request, session, now, marker, _event(app, session, event_id, error=error, now=now))
+
+
+def _kept(request: Request, session: CrewSession, now: datetime, marker: Hashable | None, page: Response) -> Response:
     pages: PageCache = request.app.state.crew_pages
     pages.put(kept_key(session.org, session.person.id, request.scope["path"], now), marker, page)
     return page
