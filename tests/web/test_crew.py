@@ -217,17 +217,18 @@ def test_the_trip_list_shows_upcoming_trips_soonest_first_that_the_viewer_holds_
 ) -> None:
     from firstmate.services.roster import claim_role
 
-    def book(n: int, days: float) -> str:
+    def book(n: int, days: float, hours: int = 3) -> str:
         start = (clock.now() + timedelta(days=days)).isoformat()
-        body = booking_body(external_id=f"LIST-{n}", start=start)
+        body = booking_body(external_id=f"LIST-{n}", start=start, duration_hours=hours)
         return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
 
     later, ended_long_ago, sooner, ended_yesterday, full = book(1, 9), book(2, -4), book(3, 2), book(4, -1), book(5, 5)
+    long_ago, three_days_out = book(6, -30), book(7, -4.9, hours=72)  # the longest trip: back 1.9 days ago
     claim_role(demo_app, "demo", full, "captain", "marisol")
     claim_role(demo_app, "demo", full, "crew_1", "jonah")
     claim_role(demo_app, "demo", later, "crew_1", "theo")
     listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "theo").get("/crew").text)
-    assert listed == [ended_yesterday, sooner, later]  # not the one with no role left for Theo
-    assert ended_long_ago not in listed  # ended four days ago: off the list after two
+    assert listed == [three_days_out, ended_yesterday, sooner, later]  # not the one with no role left for Theo
+    assert ended_long_ago not in listed and long_ago not in listed  # off the list two days after the trip
     admin_listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "marisol").get("/crew").text)
-    assert admin_listed == [ended_yesterday, sooner, full, later]
+    assert admin_listed == [three_days_out, ended_yesterday, sooner, full, later]

@@ -30,6 +30,8 @@ from firstmate.domain.shared import Money
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_GROSS = Decimal("1000000")
+#: The longest trip a booking may be (hours).
+MAX_TRIP_HOURS = 72
 #: Printable text on one line: no control characters (they break mail headers and feeds).
 #: Printable text on one line that does not start or end with a space (the same rule in the API schema).
 OneLine = Annotated[
@@ -103,7 +105,7 @@ class BookingRequest(BaseModel):
             }
         ),
     ] = Field(description="Departure, ISO 8601 with UTC offset, between 2000 and 2100.")
-    duration_hours: Hours = Field(gt=0, le=72, decimal_places=2)
+    duration_hours: Hours = Field(gt=0, le=MAX_TRIP_HOURS, decimal_places=2)
     guest_count: int = Field(ge=1, le=150)
     gross_amount: Amount = Field(ge=0, le=MAX_GROSS, decimal_places=2)
     currency: str = Field(pattern=r"^[A-Za-z]{3}$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from firstmate.domain.bookings import MAX_TRIP_HOURS
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.checklist import PHASE_NAMES, phase_states
 from firstmate.domain.crew import CrewEvent
@@ -18,7 +19,6 @@ from firstmate.errors import NotFound
 from firstmate.services.bookings import calendar_pk, get_booking, get_event, get_events, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.paging import all_items
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
 KEEP_LISTED = timedelta(days=2)
@@ -28,14 +28,9 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
     """Upcoming trips as of `now` (default: the clock's now), soonest first: the viewer's own, and
     those with a role they could take."""
     now = now or ctx.clock.now()
-    listed = [
-        item.data["event_id"]
-        for item in all_items(ctx.store, calendar_pk(org))
-        if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED
-    ]
     profile = load_business(ctx.store, org)  # once for the whole list, not once a trip
     trips = []
-    for event in get_events(ctx.store, org, listed):
+    for event in get_events(ctx.store, org, _listed(ctx, org, now)):
         mine = held_by(event, viewer.id)
         claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
         if mine is None and not claimable and not viewer.admin:
@@ -43,6 +38,25 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
         trip = _trip_of(profile, event)
         trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable})
     return [redact_for_crew(t) for t in trips]
+
+
+def _listed(ctx: Context, org: str, now: datetime) -> list[str]:
+    """The events of calendar entries ending after `now - KEEP_LISTED`, soonest first. The calendar
+    is sorted by start: it is read from the newest entry back, and no further than the longest trip
+    allows, so the cost follows the trips to come, not the years of trips behind."""
+    oldest_start = now - KEEP_LISTED - timedelta(hours=MAX_TRIP_HOURS)
+    listed: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = ctx.store.query(calendar_pk(org), limit=200, cursor=cursor, reverse=True)
+        for item in page.items:
+            if datetime.fromisoformat(item.data["start"]) < oldest_start:
+                return listed[::-1]
+            if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED:
+                listed.append(item.data["event_id"])
+        if page.cursor is None:
+            return listed[::-1]
+        cursor = page.cursor
 
 
 def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datetime | None = None) -> dict[str, Any]:
