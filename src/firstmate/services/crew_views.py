@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
 from firstmate.domain.bookings import MAX_TRIP_HOURS
@@ -19,6 +20,7 @@ from firstmate.errors import NotFound
 from firstmate.services.bookings import calendar_pk, get_booking, get_event, get_events, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.paging import iter_items
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
 KEEP_LISTED = timedelta(days=2)
@@ -45,18 +47,14 @@ def _listed(ctx: Context, org: str, now: datetime) -> list[str]:
     is sorted by start: it is read from the newest entry back, and no further than the longest trip
     allows, so the cost follows the trips to come, not the years of trips behind."""
     oldest_start = now - KEEP_LISTED - timedelta(hours=MAX_TRIP_HOURS)
-    listed: list[str] = []
-    cursor: str | None = None
-    while True:
-        page = ctx.store.query(calendar_pk(org), limit=200, cursor=cursor, reverse=True)
-        for item in page.items:
-            if datetime.fromisoformat(item.data["start"]) < oldest_start:
-                return listed[::-1]
-            if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED:
-                listed.append(item.data["event_id"])
-        if page.cursor is None:
-            return listed[::-1]
-        cursor = page.cursor
+    newest_first = iter_items(ctx.store, calendar_pk(org), reverse=True)
+    recent = takewhile(lambda item: datetime.fromisoformat(item.data["start"]) >= oldest_start, newest_first)
+    listed = [
+        item.data["event_id"]
+        for item in recent
+        if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED
+    ]
+    return listed[::-1]
 
 
 def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datetime | None = None) -> dict[str, Any]:

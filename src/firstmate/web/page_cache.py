@@ -42,7 +42,6 @@ def kept_key(org: str, person_id: str, path: str, minute: datetime) -> Hashable:
 @dataclass(frozen=True)
 class _Kept:
     marker: Hashable
-    status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
 
@@ -62,7 +61,7 @@ class PageCache:
         else, or no marker, is not kept."""
         if marker is None or self._capacity == 0 or response.status_code != 200:
             return
-        kept = _Kept(marker, response.status_code, tuple(response.raw_headers), bytes(response.body))
+        kept = _Kept(marker, tuple(response.raw_headers), bytes(response.body))
         with self._lock:
             self._kept[key] = kept
             self._kept.move_to_end(key)
@@ -99,7 +98,7 @@ class KeptPages:
         if kept is None:
             await self._app(scope, receive, send)
             return
-        await send({"type": "http.response.start", "status": kept.status, "headers": list(kept.headers)})
+        await send({"type": "http.response.start", "status": 200, "headers": list(kept.headers)})
         await send({"type": "http.response.body", "body": kept.body})
 
     def _kept(self, scope: Scope) -> _Kept | None:
