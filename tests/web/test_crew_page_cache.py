@@ -147,6 +147,43 @@ def test_each_person_gets_their_own_page_and_no_one_else_gets_any(demo_app: App,
         assert server.get(f"/crew/events/{trip}", follow_redirects=False).headers["location"] == "/crew/login"
 
 
+def test_the_trip_as_json_that_an_open_page_polls_is_kept_and_shows_a_claim_made_elsewhere(
+    demo_app: App, trip: str, clock: FixedClock, reads: list[str]
+) -> None:
+    from firstmate.services.roster import claim_role
+
+    theo = sign_in(demo_app, "theo")
+    first = theo.get(f"/api/v1/events/{trip}")
+    assert first.status_code == 200 and first.json()["my_role"] is None
+    reads.clear()
+    again = theo.get(f"/api/v1/events/{trip}")
+    assert again.content == first.content and dict(again.headers) == dict(first.headers) and reads == []
+    assert theo.get(f"/crew/events/{trip}").headers["content-type"].startswith("text/html")  # its own key
+    other = build(demo_app.settings)
+    try:
+        claim_role(other, "demo", trip, "captain", "jonah")
+    finally:
+        other.close()
+    roster = {s["role"]: s["first_name"] for s in theo.get(f"/api/v1/events/{trip}").json()["roster"]}
+    assert roster["captain"] == "Jonah"
+    clock.advance(timedelta(minutes=1))  # the timing panel moves on with the minute, as the page's does
+    reads.clear()
+    assert theo.get(f"/api/v1/events/{trip}").status_code == 200 and reads != []
+
+
+def test_a_service_key_acting_for_someone_is_answered_for_them_never_from_a_kept_answer(
+    demo_app: App, trip: str, api_key: str, reads: list[str]
+) -> None:
+    theo = sign_in(demo_app, "theo")
+    assert theo.get(f"/api/v1/events/{trip}").json()["is_admin"] is False  # kept for Theo
+    reads.clear()
+    acting = {"Authorization": f"Bearer {api_key}", "X-Acting-For": "marisol"}
+    answer = theo.get(f"/api/v1/events/{trip}", headers=acting)  # Theo's cookie is sent too
+    assert answer.status_code == 200 and answer.json()["is_admin"] is True and reads != []
+    refused = theo.get(f"/api/v1/events/{trip}", headers={"Authorization": "Bearer fm_not-a-key"})
+    assert refused.status_code == 401
+
+
 def test_a_page_with_a_message_is_never_kept(demo_app: App, trip: str, reads: list[str]) -> None:
     theo = sign_in(demo_app, "theo")
     theo.get(f"/crew/events/{trip}")

@@ -1,5 +1,6 @@
 """Kept pages: a page built for a signed-in crew member is answered again, before any routing, while
-nothing in the store has changed since it was built and the minute it shows has not passed.
+nothing in the store has changed since it was built and the minute it shows has not passed. The
+same goes for the trip as JSON (`GET /api/v1/events/{id}`), which an open trip page polls every 15 s.
 
 The route that builds a page keeps it (`PageCache.put`, under `kept_key`); `KeptPages`, an ASGI
 middleware, answers a GET of that path from the same person in the same minute without reading the
@@ -16,6 +17,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,8 +27,10 @@ from firstmate.errors import Unauthorized
 from firstmate.services.crew_access import session_claims
 from firstmate.web.deps import CREW_COOKIE
 
-#: Only pages at or under this path are ever kept (the crew's trip list and trip pages).
+#: Only pages at or under this path are ever kept (the crew's trip list and trip pages)…
 KEPT_ROOT = "/crew"
+#: … and the trip as JSON right under this one, when asked with the session cookie (not a service key).
+KEPT_API = "/api/v1/events/"
 
 
 def minute_of(moment: datetime) -> datetime:
@@ -83,10 +87,19 @@ class PageCache:
         return len(self._kept)
 
 
+def keep(
+    request: Request, org: str, person_id: str, minute: datetime, marker: Hashable | None, answer: Response
+) -> None:
+    """Keep a route's `answer` for this person, path and minute, under the `marker` it read before
+    any read the answer rests on (the app's PageCache; nothing is kept unless it is a 200)."""
+    pages: PageCache = request.app.state.crew_pages
+    pages.put(kept_key(org, person_id, request.scope["path"], minute), marker, answer)
+
+
 class KeptPages:
-    """ASGI middleware: answers a GET at or under KEPT_ROOT (no query string) from a signed-in crew member
-    with the page kept for them, this path and this minute, if the store has not changed since; passes
-    everything else on untouched, so a miss or any doubt costs only the look-up."""
+    """ASGI middleware: answers a GET of a kept path (no query string) from a signed-in crew member
+    with the answer kept for them, this path and this minute, if the store has not changed since;
+    passes everything else on untouched, so a miss or any doubt costs only the look-up."""
 
     def __init__(self, app: ASGIApp, firstmate: App, pages: PageCache) -> None:
         self._app = app
@@ -105,6 +118,8 @@ class KeptPages:
         path: str = scope["path"]
         if scope["method"] != "GET" or scope["query_string"] or not _kept_path(path):
             return None
+        if path.startswith(KEPT_API) and Headers(scope=scope).get("authorization"):
+            return None  # a service key acting for someone: the route answers for them
         token = Request(scope).cookies.get(CREW_COOKIE)  # as the route will read it, whatever the headers
         if not token:
             return None
@@ -120,4 +135,6 @@ class KeptPages:
 
 
 def _kept_path(path: str) -> bool:
+    if path.startswith(KEPT_API):
+        return "/" not in path.removeprefix(KEPT_API)  # the trip itself, not its actions
     return path == KEPT_ROOT or path.startswith(KEPT_ROOT + "/")

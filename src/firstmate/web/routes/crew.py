@@ -19,7 +19,7 @@ from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
 from firstmate.services.crew_access import CrewSession, check_link, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, my_trips
 from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
-from firstmate.web.page_cache import PageCache, kept_key, minute_of
+from firstmate.web.page_cache import keep, minute_of
 
 router = APIRouter(prefix="/crew", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -120,8 +120,7 @@ def event_page(event_id: str, request: Request, app: AppDep, error: str = "") ->
 
 
 def _kept(request: Request, session: CrewSession, now: datetime, marker: Hashable | None, page: Response) -> Response:
-    pages: PageCache = request.app.state.crew_pages
-    pages.put(kept_key(session.org, session.person.id, request.scope["path"], now), marker, page)
+    keep(request, session.org, session.person.id, now, marker, page)
     return page
 
 

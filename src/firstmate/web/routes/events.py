@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from firstmate.bootstrap import App
@@ -16,6 +18,7 @@ from firstmate.services import roster
 from firstmate.services.crew_access import CrewSession
 from firstmate.services.crew_views import event_view
 from firstmate.web.deps import acting_person, get_app
+from firstmate.web.page_cache import keep, minute_of
 from firstmate.web.routes.bookings import BODY_ERRORS, ERRORS, ErrorAnswer
 
 router = APIRouter(prefix="/api/v1/events", tags=["crew"], responses={403: {"model": ErrorAnswer}})  # not allowed
@@ -56,12 +59,20 @@ def _answer(event: CrewEvent, released: bool | None = None) -> RosterAnswer:
     return RosterAnswer(event_id=event.id, status=event.status.value, roster=slots, released=released)
 
 
-@router.get("/{event_id}", responses=ERRORS)
-def read_event(event_id: str, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    """The trip as its crew see it: times, sunset, roster, checklist, timing panel."""
-    view = event_view(app, actor.org, event_id, actor.person)
+@router.get("/{event_id}", response_model=dict[str, Any], responses=ERRORS)
+def read_event(event_id: str, request: Request, app: AppDep) -> Response:
+    """The trip as its crew see it: times, sunset, roster, checklist, and the timing panel as of the
+    current minute. An open trip page polls this; with the session cookie the answer is kept (as the
+    page is) while nothing in the store changes."""
+    keyed = bool(request.headers.get("authorization"))  # a service key: acting_person reads it, never kept
+    marker = None if keyed else app.store.change_marker()  # before every read the answer rests on
+    actor = acting_person(request)
+    now = minute_of(app.clock.now())
+    view = event_view(app, actor.org, event_id, actor.person, now)
     view.pop("sunset_at", None)
-    return dict(redact_for_crew(view))
+    answer = JSONResponse(jsonable_encoder(redact_for_crew(view)))
+    keep(request, actor.org, actor.person.id, now, marker, answer)
+    return answer
 
 
 @router.post("/{event_id}/roles/{role}/claim", response_model=RosterAnswer, responses=ERRORS)
