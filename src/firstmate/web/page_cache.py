@@ -116,8 +116,8 @@ class KeptPages:
 
     def _kept(self, scope: Scope) -> _Kept | None:
         path: str = scope["path"]
-        if scope["method"] != "GET" or scope["query_string"] or not _kept_path(path):
-            return None
+        if not self._pages or scope["method"] != "GET" or scope["query_string"] or not _kept_path(path):
+            return None  # nothing kept (none yet, or crew_page_cache = 0): no cookie, marker or signature to check
         if path.startswith(KEPT_API) and Headers(scope=scope).get("authorization"):
             return None  # a service key acting for someone: the route answers for them
         token = Request(scope).cookies.get(CREW_COOKIE)  # as the route will read it, whatever the headers
