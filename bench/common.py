@@ -50,6 +50,11 @@ def record(figures: dict[str, Any], *, details: dict[str, Any] | None = None) ->
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
 
 
+def ratio_span(ratios: list[float]) -> str:
+    """The lowest and highest of a run's per-round ratios, as `0.61–0.70`."""
+    return f"{min(ratios):.2f}–{max(ratios):.2f}"
+
+
 def show(title: str, rows: list[tuple[str, str, str]]) -> None:
     """Print a table of (measure, value, goal) rows."""
     table = Table("measure", "value", "goal", title=title)

@@ -17,6 +17,10 @@ FIGURES = (
     "page_fastapi_floor_vs_starlette", "reports_scaling", "signal_false_alarm_rate", "signal_recall",
     "signal_direction", "signal_naive_false_alarm_rate", "page_built_vs_starlette",
 )  # fmt: skip
+#: Each round's own ratio within the run (its spread), alongside the headline ratios.
+ROUNDS = (
+    "fanout_vs_sqlite_rounds", "page_vs_starlette_rounds", "page_built_vs_starlette_rounds", "reports_vs_read_rounds",
+)  # fmt: skip
 
 
 def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
@@ -30,6 +34,7 @@ def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
     recorded = json.loads(results.read_text())
     assert [name for name in FIGURES if name not in recorded] == []
     assert all(isinstance(recorded[name], float | int | dict) for name in FIGURES)
+    assert all(recorded[name] and all(isinstance(r, float) for r in recorded[name]) for name in ROUNDS)
     assert all(recorded["details"][f"bench_{name}"]["quick"] for name in ("fanout", "page", "reports"))
     for table in ("Booking fan-out", "Crew event page", "Reports:", "Signal quality:"):
         assert table in run.stdout
