@@ -24,8 +24,10 @@ from firstmate.services import outbox
 from firstmate.services.bookings import get_booking, get_event, list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token
+from firstmate.services.crew_access import link_url
 from firstmate.services.data import save_row
 from firstmate.services.keys import create_key, revoke_key
+from firstmate.services.people import get_person
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.security.conftest import Tenant, operator, sign_in
@@ -233,6 +235,33 @@ def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, riv
     for scope, target in ((FeedScope.ORG, "rival"), (FeedScope.ENTITY, "saltwind-charters"), (FeedScope.CREW, "jonah")):
         token = feed_token(demo_app.secret_key, demo_app.store, Feed("rival", scope, target))
         assert "BEGIN:VEVENT" in clean(guest.get(f"/calendar/{token}.ics"))
+
+
+def test_one_server_keeps_each_orgs_pages_apart_for_people_of_the_same_id(
+    demo_app: App, demo: Tenant, rival: Tenant
+) -> None:
+    """Kept crew pages and trip answers are filed by org as well as person: the two orgs' Marisols
+    (the same person id) use one server, one after the other, and each sees only her own org."""
+    web = create_app(demo_app)
+    browsers = {}
+    for tenant in (demo, rival):
+        browser = TestClient(web)
+        link = link_url(demo_app, tenant.org, get_person(demo_app.store, tenant.org, "marisol"), "login")
+        entered = browser.post("/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False)
+        assert entered.status_code == 303
+        browsers[tenant.org] = browser
+    mine = {"demo": demo, "rival": rival}
+    for _ in range(2):  # the second time round, everything is answered from what was kept
+        for org, browser in browsers.items():
+            own, other = mine[org].booking, mine["rival" if org == "demo" else "demo"].booking
+            listed = browser.get("/crew").text
+            assert own.event_id in listed and other.event_id not in listed
+            page = browser.get(f"/crew/events/{own.event_id}").text
+            assert f"{own.request.gross_amount} USD" in page and str(other.request.gross_amount) not in page  # admins
+            assert browser.get(f"/api/v1/events/{own.event_id}").json()["event_id"] == own.event_id
+            assert browser.get(f"/crew/events/{other.event_id}").status_code == 404
+            assert browser.get(f"/api/v1/events/{other.event_id}").status_code == 404
+    assert len(web.state.crew_pages) == 6  # three kept answers for each Marisol
 
 
 # --- moved here from tests/web/test_bookings_api.py and test_hardening.py ------------------------------
