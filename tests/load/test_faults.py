@@ -439,3 +439,36 @@ def test_a_read_only_home_or_database_gives_one_clear_line_and_changes_nothing(
                     f"error: the database {db} is read-only")  # fmt: skip
     read_only.unlock_all()
     assert _rows(db) == before and _whole_bookings(db) == 5
+
+
+@pytest.mark.slow
+def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests_keep_their_pages(
+    tmp_path: Path, read_only: ReadOnly
+) -> None:
+    """The server keeps running when its database can no longer be written (as on a full disk): a
+    booking is answered 503 with Retry-After, in words that name no path on the server, and nothing
+    is written; a guest still opens their trip page (its rate-limit counter goes uncounted)."""
+    home = tmp_path / "home"
+    key = prepare_home(home, crew=0)
+    app = build(load_settings(home=home))
+    db = home / "firstmate.db"
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app(app)) as server:
+        booked = server.post("/api/v1/bookings", json=booking_body(), headers=headers)
+        assert booked.status_code == 201
+        code = app.store.get(f"ORG#{ORG}#BK#{booked.json()['booking_id']}", "BOOKING")
+        assert code is not None
+        guest_code = code.data["guest_code"]
+        app.close()  # the next request opens the database afresh, as a new worker thread would
+        before = _rows(db)
+        read_only.lock(db)
+        refused = server.post("/api/v1/bookings", json=booking_body(external_id="RO-2"), headers=headers)
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "60"
+        assert refused.json()["error"] == "StoreError" and "try again later" in refused.json()["hint"]
+        assert str(tmp_path) not in refused.text and "firstmate.db" not in refused.text
+        page = server.get(f"/g/{guest_code}", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Sea Lark" in page.text
+        missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # an error page, as guests see it
+        assert missing.status_code == 404 and "/admin/outbox" not in missing.text  # and no admin menu on it
+    read_only.unlock_all()
+    assert _rows(db) == before

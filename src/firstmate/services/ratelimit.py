@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import structlog
+
 from firstmate.domain.shared import to_epoch
-from firstmate.errors import ConditionFailed, RateLimited
+from firstmate.errors import ConditionFailed, RateLimited, StoreError, StoreUnavailable
 from firstmate.ports import Absent, Item, Store, VersionIs
+
+log = structlog.get_logger(__name__)
 
 
 def hit(store: Store, bucket: str, key: str, *, limit: int, window: timedelta, now: datetime) -> None:
     """Count one request for `key` in `bucket`; raise RateLimited once `limit` is passed in the
-    current window (with the seconds until it ends)."""
+    current window (with the seconds until it ends). A store that cannot write at all (a full disk, a
+    read-only database) lets the request through uncounted, logged: what it asks can only be read
+    then, and guests keep their trip pages."""
     seconds = int(window.total_seconds())
     start = to_epoch(now) // seconds * seconds
     pk, sk = f"RATE#{bucket}#{key}", str(start)
@@ -27,4 +33,9 @@ def hit(store: Store, bucket: str, key: str, *, limit: int, window: timedelta, n
             return
         except ConditionFailed:
             continue  # a concurrent request counted first: count again
+        except StoreUnavailable:
+            raise  # busy for a moment: the caller answers 503, and the client comes back
+        except StoreError as exc:  # cannot write at all (full disk, read-only database): let reads go on
+            log.error("ratelimit.not_counted", bucket=bucket, error=str(exc))
+            return
     raise RateLimited("too many requests at once; try again", retry_after=1)

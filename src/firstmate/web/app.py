@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from firstmate import __version__
 from firstmate.bootstrap import App
 from firstmate.errors import (
+    BlobError,
     Conflict,
     FirstmateError,
     Forbidden,
@@ -26,6 +27,7 @@ from firstmate.errors import (
     NotFound,
     PayloadTooLarge,
     RateLimited,
+    StoreError,
     StoreUnavailable,
     Unauthorized,
     UserError,
@@ -149,15 +151,27 @@ async def _validation_response(request: Request, exc: RequestValidationError) ->
     return JSONResponse(body, status_code=422)
 
 
+#: What a client is told when firstmate cannot write or read its own files (a full disk, a read-only
+#: or damaged database): the why, which names paths on the server, goes to the log only.
+STORAGE_DOWN = "firstmate cannot save or read its data right now"
+STORAGE_DOWN_HINT = "nothing was changed; try again later (the server's log says why)"
+#: Seconds a client is asked to wait when storage is down: an operator has to act, so not at once.
+STORAGE_RETRY_AFTER_S = 60
+
+
 async def _error_response(request: Request, exc: FirstmateError) -> Response:
     headers: dict[str, str] | None = None
+    status, message, hint = exc.http_status, exc.message, exc.hint
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
     elif isinstance(exc, StoreUnavailable):  # busy for a moment: a client should come back soon, not at once
         headers = {"Retry-After": "1"}
-    if exc.http_status >= 500:
-        log.error("http.error", path=request.url.path, error=str(exc))
-    return _answer(request, exc.http_status, type(exc).__name__, exc.message, exc.hint, headers)
+    elif isinstance(exc, StoreError | BlobError) and status >= 500:  # storage down: 503, so senders retry later
+        status, message, hint = 503, STORAGE_DOWN, STORAGE_DOWN_HINT
+        headers = {"Retry-After": str(STORAGE_RETRY_AFTER_S)}
+    if status >= 500:
+        log.error("http.error", path=request.url.path, error=str(exc), kind=type(exc).__name__)
+    return _answer(request, status, type(exc).__name__, message, hint, headers)
 
 
 async def _http_response(request: Request, exc: HTTPException) -> Response:
