@@ -99,6 +99,33 @@ def test_every_operation_answers_generated_requests_as_documented(
         assert answers[(f"POST {ROLE}claim", 200)] or answers[(f"POST {ROLE}claim", 409)]
 
 
+def test_each_operation_succeeds_along_a_real_trip_as_documented(demo_app: App, api_key: str) -> None:
+    """The success answers the generated runs reach rarely or never (a trip read, a release, a
+    designation) asked for once on purpose, along one real trip, and each checked against the
+    document like every generated one."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(demo_app))
+
+    def call(path: str, method: str, person: str, status: int, body: Any = None, **parameters: str) -> Any:
+        headers = {"Authorization": f"Bearer {api_key}", "X-Acting-For": person}
+        operation = schema[path][method]
+        case = operation.Case(path_parameters=parameters, headers=headers, **({"body": body} if body else {}))
+        response = case.call()
+        assert response.status_code == status, (case.operation.label, response.text[:300])
+        case.validate_response(response, **_checks(case))
+        return response.json()
+
+    booked = call(BOOKINGS, "POST", "marisol", 201, body=booking_body(asset=BOATS[0]))
+    trip = {"event_id": booked["event_id"]}
+    assert call(BOOKING, "GET", "marisol", 200, booking_id=booked["booking_id"])["booking_id"] == booked["booking_id"]
+    assert call(EVENT, "GET", "jonah", 200, **trip)["event_id"] == booked["event_id"]
+    call(ROLE + "claim", "POST", "jonah", 200, role="captain", **trip)
+    assert call(ROLE + "release", "POST", "jonah", 200, role="captain", **trip)["released"] is True
+    designated = call(ROLE + "designate", "POST", "marisol", 200, body={"person_id": "priya"}, role="crew_1", **trip)
+    assert {s["role"]: s["first_name"] for s in designated["roster"]}["crew_1"] == "Priya"
+    assert call(BOOKING, "DELETE", "marisol", 200, booking_id=booked["booking_id"])["result"] == "cancelled"
+    assert call(EVENT, "GET", "jonah", 200, **trip)["cancelled"] is True
+
+
 def test_a_body_that_is_not_utf8_is_refused_as_documented(demo_app: App, api_key: str) -> None:
     headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json", "X-Acting-For": "marisol"}
     with TestClient(create_app(demo_app)) as client:
