@@ -3,7 +3,8 @@ key acting for a named person with X-Acting-For). Answers never carry money."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.encoders import jsonable_encoder
@@ -44,6 +45,95 @@ class RosterAnswer(BaseModel):
     released: bool | None = Field(default=None, description="For release: whether the role is open now.")
 
 
+class TripRole(BaseModel):
+    """A role on the trip and the first name of who holds it."""
+
+    role: str
+    first_name: str | None
+
+
+class RosterEntry(RosterSlot):
+    """A role with its holder's id, for acting on it."""
+
+    person_id: str | None
+
+
+class ChecklistMarkAnswer(BaseModel):
+    """One tick or undo of a checklist entry (kept forever)."""
+
+    action: str
+    by: str
+    at: datetime
+    note: str
+
+
+class ChecklistEntry(BaseModel):
+    """One thing to do before, at or after the trip."""
+
+    key: str
+    label: str
+    required: bool
+    done_by: str | None
+    done_at: datetime | None
+    done_time: str | None = Field(description="When it was done, local time (HH:MM).")
+    history: list[ChecklistMarkAnswer]
+
+
+class ChecklistPhase(BaseModel):
+    """A phase of the checklist (pre-departure, departure, return, after the trip)."""
+
+    phase: str
+    name: str
+    open: bool
+    complete: bool
+    done: int
+    required: int
+    entries: list[ChecklistEntry]
+
+
+class TimingPanel(BaseModel):
+    """What is due next, as of the current minute."""
+
+    lines: list[str]
+    countdown_to: datetime | None = Field(description="When the next phase is due, for a live countdown.")
+    label: str
+
+
+class GuestCounts(BaseModel):
+    """How many guests are at each status."""
+
+    invited: int
+    on_hold: int
+    confirmed: int
+
+
+class TripAnswer(BaseModel):
+    """The trip as its crew see it: never money, never guests' contact details."""
+
+    event_id: str
+    entity: str
+    boat: str
+    meeting_point: str
+    guest_count: int
+    notes: str
+    cancelled: bool
+    roles: list[TripRole]
+    open_roles: list[str]
+    departure: str
+    departure_time: str
+    return_time: str
+    sunset: str | None
+    timezone: str
+    my_role: str | None
+    is_captain: bool
+    is_admin: bool
+    claimable: list[str]
+    roster: list[RosterEntry]
+    phases: list[ChecklistPhase]
+    timing: TimingPanel
+    guests: GuestCounts
+
+
 class PersonBody(BaseModel):
     """Who the action is about (designate; release of someone else). Optional for claim."""
 
@@ -59,7 +149,7 @@ def _answer(event: CrewEvent, released: bool | None = None) -> RosterAnswer:
     return RosterAnswer(event_id=event.id, status=event.status.value, roster=slots, released=released)
 
 
-@router.get("/{event_id}", response_model=dict[str, Any], responses=ERRORS)
+@router.get("/{event_id}", response_model=TripAnswer, responses=ERRORS)
 def read_event(event_id: str, request: Request, app: AppDep) -> Response:
     """The trip as its crew see it: times, sunset, roster, checklist, and the timing panel as of the
     current minute. An open trip page polls this; with the session cookie the answer is kept (as the
