@@ -254,7 +254,7 @@ def _check_store(app: App, plan: Plan, tally: Tally) -> dict[int, str]:
 @pytest.mark.timeout(600)
 def test_a_thousand_bookings_from_32_clients_lose_and_double_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    key = prepare_home(home, crew=0)  # no crew: two messages a revision (ops, lead guest) keep the run short
+    key = prepare_home(home, crew=2)  # two crew: four messages a revision (ops, lead guest, both crew)
     plan = _plan(random.Random(20261122))
     smtp = SmtpServer().start()
     app = build(load_settings(home=home))
