@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     album_opens_before_h: float = Field(default=1.0, ge=0, le=72)
     album_closes_after_days: float = Field(default=7.0, ge=0, le=365)
     photo_max_mb: float = Field(default=15.0, gt=0, le=100)
+    album_max_photos: int = Field(
+        default=500, ge=1, le=5000, description="Photos one trip's album holds; uploads past it are refused."
+    )
     crew_page_cache: int = Field(
         default=512, ge=0, le=100_000, description="Rendered crew pages each web process keeps (0: none)."
     )

@@ -4,6 +4,7 @@ what is served is served as the image it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -214,3 +215,23 @@ def test_odd_forms_are_refused_not_crashed_on(album: tuple[App, Booking]) -> Non
         for photo_id in ("../../x", "0" * 17, "zzzzzzzzzzzzzzzz", ""):
             assert client.get(f"/g/{trip.guest_code}/photos/check", params={"id": photo_id}).status_code == 404
     assert _stored(app) == []
+
+
+def test_an_album_takes_so_many_photos_and_no_more_however_many_forms_were_handed_out(
+    album: tuple[App, Booking],
+) -> None:
+    app, trip = album
+    small = dataclasses.replace(app, settings=app.settings.model_copy(update={"album_max_photos": 2}))
+    with TestClient(create_app(small)) as client:
+        code = trip.guest_code
+        early = _form(client, code)  # a form handed out while the album had room
+        assert _send(client, code, PNG) == (303, 303)
+        assert _send(client, code, JPEG) == (303, 303)
+        full = client.get(f"/g/{code}").text
+        assert "The album is full: it holds 2 photos" in full and 'name="x-fm-max-bytes"' not in full
+        sent = client.post("/uploads", data=early, files={"file": ("p.png", PNG, "image/png")}, follow_redirects=False)
+        assert sent.status_code == 303  # storage took it; the check refuses it and deletes it
+        refused = client.get(sent.headers["location"], follow_redirects=False)
+        assert refused.status_code == 409 and "the album is full" in refused.text
+        assert len(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)) == 2
+    assert len(_stored(app)) == 2 and not any(key.startswith("quarantine/") for key in _stored(app))

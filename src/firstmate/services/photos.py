@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from itertools import islice
 
 from firstmate.domain.photos import Photo, album_window, sniff_image
 from firstmate.domain.timing import when
@@ -13,6 +14,7 @@ from firstmate.services.bookings import booking_pk, get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
+from firstmate.services.paging import all_items, iter_items
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
 
@@ -43,6 +45,7 @@ def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUplo
         raise Conflict(f"the album opens {when(opens, zone)}, an hour before departure")
     if now > closes:
         raise Conflict(f"the album closed {when(closes, zone)}")
+    _check_room(ctx, target)
     photo_id = secrets.token_hex(8)
     return ctx.blobs.presign_upload(
         _quarantine_key(target, photo_id),
@@ -67,6 +70,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     except BlobNotFound:
         raise NotFound("that upload did not arrive; try again") from None
     ctx.blobs.delete(key)  # whatever happens next, nothing unchecked stays in storage
+    _check_room(ctx, target)  # forms handed out before the album filled up are refused here
     if len(data) > ctx.settings.photo_max_mb * 1_000_000:
         raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
     sniffed = sniff_image(data)
@@ -90,9 +94,17 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
 
 
 def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
-    """The album, oldest first."""
-    page = ctx.store.query(booking_pk(target.org, target.booking_id), "PHOTO#", limit=500)
-    return sorted((Photo.model_validate(i.data) for i in page.items), key=lambda p: p.uploaded_at)
+    """The whole album (at most `album_max_photos`), oldest first."""
+    items = all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#")
+    return sorted((Photo.model_validate(i.data) for i in items), key=lambda p: p.uploaded_at)
+
+
+def _check_room(ctx: Context, target: CodeTarget) -> None:
+    """Raise Conflict when the album already holds `album_max_photos` photos."""
+    most = ctx.settings.album_max_photos
+    photos = iter_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#")
+    if next(islice(photos, most - 1, None), None) is not None:
+        raise Conflict(f"the album is full: it holds {most} photos, the most a trip's album takes")
 
 
 #: How long a link straight to a photo in storage works (long enough to load the album page).
