@@ -251,6 +251,26 @@ def test_a_session_stops_working_when_its_person_is_deactivated(demo_app: App, d
     assert not _crew_link_opens(theo, _crew_link(demo_app, "theo"))
 
 
+def test_a_signed_out_session_cannot_be_replayed_and_other_devices_stay_signed_in(demo_app: App, demo: Tenant) -> None:
+    web = create_app(demo_app)  # one server: a page kept for the session must not outlive it either
+    tablet, phone = TestClient(web), TestClient(web)
+    for device in (tablet, phone):
+        link = link_url(demo_app, "demo", get_person(demo_app.store, "demo", "theo"), "login")
+        assert device.post("/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False).status_code == 303
+    trip = f"/crew/events/{demo.booking.event_id}"
+    assert tablet.get(trip).status_code == 200 and tablet.get(f"/api/v1/events/{demo.booking.event_id}").is_success
+    copied = tablet.cookies["fm_crew"]  # someone took a copy of the cookie before Theo signed out
+    signed_out = tablet.post("/crew/logout", follow_redirects=False)
+    assert signed_out.status_code == 303 and "fm_crew" not in tablet.cookies
+    replay = TestClient(web, cookies={"fm_crew": copied})
+    assert replay.get(trip, follow_redirects=False).headers["location"] == "/crew/login"
+    assert replay.get("/crew", follow_redirects=False).headers["location"] == "/crew/login"
+    assert replay.get(f"/api/v1/events/{demo.booking.event_id}").status_code == 401
+    assert replay.post(f"{trip}/roles/captain/claim", follow_redirects=False).headers["location"] == "/crew/login"
+    assert phone.get(trip).status_code == 200  # signing out on one device leaves the others alone
+    assert TestClient(web).post("/crew/logout", follow_redirects=False).status_code == 303  # no session: fine
+
+
 def test_a_service_key_acts_only_for_people_of_its_own_org(
     client: TestClient, demo_app: App, demo: Tenant, rival: Tenant
 ) -> None:

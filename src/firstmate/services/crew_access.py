@@ -15,12 +15,13 @@ import structlog
 from firstmate.domain.mail import check_address
 from firstmate.domain.people import Person
 from firstmate.errors import NotFound, Unauthorized
+from firstmate.ports import Item
 from firstmate.services.access import CREW_AUDIENCE, issue_token, spend_token, verify_token
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue
-from firstmate.services.people import get_person
+from firstmate.services.people import get_person, person_key
 from firstmate.services.ratelimit import hit
 
 log = structlog.get_logger(__name__)
@@ -129,12 +130,33 @@ def session_claims(ctx: Context, token: str) -> tuple[str, str]:
 
 
 def session_person(ctx: Context, token: str) -> CrewSession:
-    """The signed-in person of a session cookie; raises Unauthorized."""
-    org, person_id = session_claims(ctx, token)
-    person = _person(ctx, org, person_id)
+    """The signed-in person of a session cookie; raises Unauthorized (for a session signed out too)."""
+    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    org = str(claims["org"])
+    found, ended = ctx.store.get_many([person_key(org, str(claims["sub"])), (ended_pk(org), str(claims["jti"]))])
+    if ended is not None:
+        raise Unauthorized("this session was signed out", hint="ask for a new sign-in link")
+    person = Person.model_validate(found.data) if found else None
     if person is None or not person.active:
         raise Unauthorized("this account is not active", hint="ask the operations manager")
     return CrewSession(org=org, person=person)
+
+
+def ended_pk(org: str) -> str:
+    """Where an org's signed-out sessions are remembered (by token id, until they would have expired)."""
+    return f"ORG#{org}#SESSIONS-ENDED"
+
+
+def end_session(ctx: Context, token: str) -> bool:
+    """Sign a session out for good: the cookie stops working everywhere, even a copy of it, until it
+    would have expired. Returns False for a cookie that is not a valid session (nothing to end)."""
+    try:
+        claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    except Unauthorized:
+        return False
+    ended = Item(ended_pk(str(claims["org"])), str(claims["jti"]), {"sub": claims["sub"]}, ttl=int(claims["exp"]))
+    ctx.store.put(ended)
+    return True
 
 
 def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:

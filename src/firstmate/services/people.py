@@ -9,11 +9,15 @@ from firstmate.services.business import org_pk
 from firstmate.services.paging import all_items
 
 
+def person_key(org: str, person_id: str) -> tuple[str, str]:
+    """Where a person is stored."""
+    return org_pk(org), f"PERSON#{person_id}"
+
+
 def person_item(org: str, person: Person) -> Item:
     """The store item for a person, indexed by email for sign-in."""
     return Item(
-        org_pk(org),
-        f"PERSON#{person.id}",
+        *person_key(org, person.id),
         person.model_dump(mode="json"),
         gsi1pk=f"EMAIL#{person.email}",
         gsi1sk=f"{org}#{person.id}",
@@ -42,7 +46,7 @@ def list_people(store: Store, org: str) -> list[Person]:
 
 def get_person(store: Store, org: str, person_id: str) -> Person:
     """One person; raises NotFound."""
-    item = store.get(org_pk(org), f"PERSON#{person_id}")
+    item = store.get(*person_key(org, person_id))
     if item is None:
         raise NotFound(f"no person {person_id!r} in this org")
     return Person.model_validate(item.data)

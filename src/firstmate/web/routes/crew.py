@@ -7,21 +7,23 @@ from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated
 
+import structlog
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
-from firstmate.errors import RateLimited, Unauthorized, UserError
+from firstmate.errors import RateLimited, StoreError, Unauthorized, UserError
 from firstmate.rendering import render
 from firstmate.services import checklists, roster
 from firstmate.services.bookings import get_event
 from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
-from firstmate.services.crew_access import CrewSession, check_link, request_login_link, spend_link
+from firstmate.services.crew_access import CrewSession, check_link, end_session, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, my_trips
 from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
 from firstmate.web.page_cache import keep, minute_of
 
 router = APIRouter(prefix="/crew", include_in_schema=False)
+log = structlog.get_logger(__name__)
 AppDep = Annotated[App, Depends(get_app)]
 
 
@@ -87,8 +89,14 @@ def enter(request: Request, app: AppDep, t: Annotated[str, Form()] = "") -> Resp
 
 
 @router.post("/logout")
-def logout() -> Response:
-    """Forget the session."""
+def logout(request: Request, app: AppDep) -> Response:
+    """Sign the session out for good (a copy of the cookie stops working too), and forget it."""
+    token = request.cookies.get(CREW_COOKIE)
+    try:
+        if token:
+            end_session(app, token)
+    except StoreError as exc:  # storage down: the browser still forgets the session; copies live on
+        log.error("crew.sign_out_not_recorded", error=str(exc))
     response = RedirectResponse("/crew/login", status_code=303)
     response.delete_cookie(CREW_COOKIE, path="/")
     return response
