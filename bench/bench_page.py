@@ -477,6 +477,26 @@ def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
     return homes, event_id
 
 
+def trip_list_ms(home: Path) -> float:
+    """The crew trip list (`/crew`) built in process for VIEWER, every trip of the org upcoming: the
+    best of 5, in ms. Not served: its cost is the list's own, which grows with the trips to come."""
+    from firstmate.services.crew_views import my_trips
+    from firstmate.services.people import get_person
+
+    app = open_app(home)
+    try:
+        viewer = get_person(app.store, ORG, VIEWER)
+        now = app.clock.now()
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            my_trips(app, ORG, viewer, now)
+            best = min(best, time.perf_counter() - started)
+        return round(best * 1000, 2)
+    finally:
+        app.close()
+
+
 def _round(port: int, request: bytes) -> Load:
     run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=WARMUP_S)
     return run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=SECONDS)
@@ -522,6 +542,7 @@ def main() -> None:
                 for _ in range(ROUNDS):
                     for name in ports:
                         loads[name].append(_round(ports[name], request))
+        trip_list = {scale: trip_list_ms(home) for scale, home in homes.items()}  # servers stopped: a quiet machine
     bare = combine(loads["starlette"])
     floor = combine(loads["fastapi"])
     per_scale = {
@@ -532,6 +553,7 @@ def main() -> None:
             "vs_starlette": round(combine(loads[scale]).rps / bare.rps, 3),
             "built": _figures(combine(loads[f"{scale}-built"])),
             "built_vs_starlette": round(combine(loads[f"{scale}-built"]).rps / bare.rps, 3),
+            "trip_list_ms": trip_list[scale],
         }
         for scale, factor in SCALES.items()
     }
@@ -558,6 +580,8 @@ def report(
     growth = round(last["firstmate"]["ms_per_request"] / fm["ms_per_request"], 2)
     built_cost = {scale: s["built"]["ms_per_request"] for scale, s in per_scale.items()}
     built_growth = round(built_cost["16x"] / built_cost["1x"], 2)
+    trip_list = {scale: s["trip_list_ms"] for scale, s in per_scale.items()}
+    trip_list_growth = round(trip_list["16x"] / trip_list["1x"], 2)
     figures = {
         "page_vs_starlette": first["vs_starlette"],
         "page_built_vs_starlette": first["built_vs_starlette"],
@@ -574,6 +598,7 @@ def report(
         **cost,
         "16x_over_1x": growth,
         "built": {**built_cost, "16x_over_1x": built_growth},
+        "trip_list_ms": {**trip_list, "16x_over_1x": trip_list_growth},
         "unit": "ms of server time per page (1000 / rps)",
     }
     details = {
@@ -606,6 +631,13 @@ def report(
             )
         )
     rows.append(("cost per page, 16× ÷ 1×: kept, built", f"{growth:.2f}, {built_growth:.2f}", "≈ 1 (flat)"))
+    rows.append(
+        (
+            "crew trip list, built in process, 1× / 4× / 16×",
+            " / ".join(f"{ms:.0f}" for ms in trip_list.values()) + f" ms (16× ÷ 1× = {trip_list_growth:.1f})",
+            "≈ 16 (linear: every trip is upcoming)",
+        )
+    )
     show(f"Crew event page ({page_bytes:,} bytes, {CONCURRENCY} connections, {ROUNDS} rounds)", rows)
 
 

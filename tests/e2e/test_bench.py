@@ -35,6 +35,7 @@ def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
     assert [name for name in FIGURES if name not in recorded] == []
     assert all(isinstance(recorded[name], float | int | dict) for name in FIGURES)
     assert all(recorded[name] and all(isinstance(r, float) for r in recorded[name]) for name in ROUNDS)
+    assert set(recorded["scaling"]["page"]["trip_list_ms"]) == {"1x", "4x", "16x", "16x_over_1x"}
     assert all(recorded["details"][f"bench_{name}"]["quick"] for name in ("fanout", "page", "reports"))
     for table in ("Booking fan-out", "Crew event page", "Reports:", "Signal quality:"):
         assert table in run.stdout
