@@ -41,12 +41,14 @@ def _hostile_trip(app: App) -> tuple[str, str, str]:
     added = guest.post(f"/g/{booking.guest_code}/guests", data={"name": f"Robin {ATTRIBUTE}", "minor": "yes",
                                                                   "email": "robin@example.com"})  # fmt: skip
     assert added.status_code == 200  # after the redirect
-    invitee = add_guest(app, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Kit {TEMPLATE} {SCRIPT}"))
+    kit = NewGuest(name=f"Kit {TEMPLATE} {SCRIPT}", minor=True)  # a minor: a guardian signs too
+    invitee = add_guest(app, CodeTarget("demo", booking.id, "g1"), kit)
     assert invitee.code is not None
     page = guest.get(f"/g/{invitee.code}").text
     version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
     assert version is not None
-    signing = {"typed_name": f"Kit {SCRIPT}", "agree": "yes", "waiver_version": version.group(1)}
+    signing = {"typed_name": f"Kit {SCRIPT}", "guardian_name": f"Pat {SCRIPT}", "agree": "yes",
+               "waiver_version": version.group(1)}  # fmt: skip
     assert guest.post(f"/g/{invitee.code}/waiver", data=signing, follow_redirects=False).status_code == 303
     confirm_attendance(app, CodeTarget("demo", booking.id, "g1"))  # the lead is coming, waiver unsigned
     return booking.event_id, booking.guest_code, invitee.code
@@ -95,6 +97,7 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
     assert (
         "Dana &lt;script&gt;" in texts["guest page (lead)"] and "Robin &#34;&gt;&lt;img" in texts["guest page (lead)"]
     )
+    assert "(guardian: Pat &lt;script&gt;" in texts["guest page (invitee)"]
     assert TEMPLATE in texts["crew trip page"] and "Dana &lt;script&gt;" in texts["crew refusal naming the unsigned"]
     assert texts["crew trip page"].count("{{") >= 1 and "VIP &#34;&gt;&lt;img" in texts["admin trip page"]
     assert "Paper <script>" in texts["crew api"]  # JSON carries it as typed: data, never a page
