@@ -10,13 +10,14 @@ import collections
 import dataclasses
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -472,3 +473,36 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         assert missing.status_code == 404 and "/admin/outbox" not in missing.text  # and no admin menu on it
     read_only.unlock_all()
     assert _rows(db) == before
+
+
+@pytest.mark.slow
+def test_a_full_or_read_only_blob_folder_refuses_an_upload_with_503_and_keeps_nothing(
+    tmp_path: Path, read_only: ReadOnly
+) -> None:
+    """Photos (and reports) are files under FIRSTMATE_HOME/blobs: when they cannot be written, a
+    guest's upload is answered 503 with Retry-After, naming no path on the server, and no partial
+    file is left behind."""
+    home = tmp_path / "home"
+    key = prepare_home(home, crew=0)
+    app = build(load_settings(home=home))
+    soon = (datetime.now(UTC) + timedelta(minutes=30)).replace(microsecond=0).isoformat()  # the album is open
+    with TestClient(create_app(app)) as server:
+        headers = {"Authorization": f"Bearer {key}"}
+        booked = server.post("/api/v1/bookings", json=booking_body(start=soon), headers=headers)
+        assert booked.status_code == 201
+        booking = app.store.get(f"ORG#{ORG}#BK#{booked.json()['booking_id']}", "BOOKING")
+        assert booking is not None
+        page = server.get(f"/g/{booking.data['guest_code']}").text
+        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+        form.pop("waiver_version", None)
+        assert "x-fm-max-bytes" in form  # the album is open: an upload form is offered
+        blobs = home / "blobs"
+        before = sorted(p.relative_to(blobs).as_posix() for p in blobs.rglob("*"))
+        read_only.lock(blobs, *[p for p in blobs.rglob("*") if p.is_dir()])
+        photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+        sent = server.post("/uploads", data=form, files={"file": ("p.png", photo, "image/png")})
+        read_only.unlock_all()
+        assert sent.status_code == 503 and sent.headers["retry-after"] == "60", sent.text[:300]
+        assert str(tmp_path) not in sent.text
+        assert sorted(p.relative_to(blobs).as_posix() for p in blobs.rglob("*")) == before  # no partial file
+    app.close()

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from firstmate.errors import BlobNotFound, InvalidInput, PayloadTooLarge, Unauthorized
+from firstmate.errors import BlobError, BlobNotFound, InvalidInput, PayloadTooLarge, Unauthorized
 from firstmate.ports import BlobInfo, PresignedUpload
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]*")
@@ -109,6 +109,10 @@ class LocalBlobs:
             _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
         except (NotADirectoryError, IsADirectoryError, FileExistsError):
             raise InvalidInput(f"blob key {key!r} clashes with an existing blob or folder of the same name") from None
+        except OSError as exc:  # a full disk, a read-only folder: nothing half-written stays (see _atomic_write)
+            raise BlobError(
+                f"cannot write {path}: {exc.strerror or exc}", hint="free disk space, or make FIRSTMATE_HOME writable"
+            ) from exc
         return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_mtime(path))
 
     def get(self, key: str) -> bytes:
