@@ -469,6 +469,10 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         assert str(tmp_path) not in refused.text and "firstmate.db" not in refused.text
         page = server.get(f"/g/{guest_code}", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "Sea Lark" in page.text
+        health = server.get("/healthz")  # what monitoring sees, before any booking fails
+        assert health.status_code == 503 and health.json()["status"] == "degraded"
+        assert health.json()["database"] == "read-only" and health.json()["store"] == "ok"
+        assert str(tmp_path) not in health.text
         missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # an error page, as guests see it
         assert missing.status_code == 404 and "/admin/outbox" not in missing.text  # and no admin menu on it
     read_only.unlock_all()
@@ -499,6 +503,8 @@ def test_a_full_or_read_only_blob_folder_refuses_an_upload_with_503_and_keeps_no
         blobs = home / "blobs"
         before = sorted(p.relative_to(blobs).as_posix() for p in blobs.rglob("*"))
         read_only.lock(blobs, *[p for p in blobs.rglob("*") if p.is_dir()])
+        health = server.get("/healthz")
+        assert health.status_code == 503 and health.json()["blobs"] == "read-only"
         photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
         sent = server.post("/uploads", data=form, files={"file": ("p.png", photo, "image/png")})
         read_only.unlock_all()

@@ -36,6 +36,8 @@ def _sign_in(client: TestClient, app: App) -> None:
 def test_health_and_openapi(client: TestClient) -> None:
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json()["status"] == "ok"
+    assert health.json()["database"] == health.json()["blobs"] == health.json()["disk"] == "ok"
+    assert health.json()["disk_free_mb"] > 0
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"] == "firstmate" and "/healthz" in spec["paths"]
     assert not any(path.startswith("/admin") for path in spec["paths"])

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
 from typing import Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, JSONResponse
 
@@ -14,18 +18,50 @@ from firstmate.rendering import render
 from firstmate.web.deps import get_app
 
 router = APIRouter()
+log = structlog.get_logger(__name__)
 
 
-@router.get("/healthz", tags=["health"], summary="Is the app up and its store reachable?")
+#: Below this much free space where FIRSTMATE_HOME lives, writes are about to fail: say so first.
+LOW_DISK_MB = 20
+
+
+@router.get("/healthz", tags=["health"], summary="Is the app up, and can it read and write its data?")
 def healthz(app: Annotated[App, Depends(get_app)]) -> JSONResponse:
-    """200 with `status: ok` when the store answers, 503 otherwise."""
+    """200 with `status: ok` when the store answers and (run locally) the database and the blobs
+    folder can be written with room to spare; 503 `degraded` naming what is wrong otherwise. Nothing
+    is written to find out, and no path on the server is named (the log has them)."""
     body: dict[str, Any] = {"status": "ok", "version": __version__, "store": "ok"}
     try:
         app.store.ping()
     except StoreError as exc:
-        body.update(status="degraded", store=str(exc))
+        log.error("health.store", error=str(exc))
+        body["store"] = "unavailable"
+    if app.settings.store == "sqlite":
+        body.update(_local_storage(app))
+    if any(body.get(check, "ok") != "ok" for check in ("store", "database", "blobs", "disk")):
+        body["status"] = "degraded"
         return JSONResponse(body, status_code=503)
     return JSONResponse(body)
+
+
+def _local_storage(app: App) -> dict[str, Any]:
+    """Whether the database and the blobs folder may be written, and the free space around them:
+    a read-only or full disk shows here before a booking fails on it."""
+    settings = app.settings
+    found: dict[str, Any] = {
+        "database": "ok" if _writable(settings.db_path) else "read-only",
+        "blobs": "ok" if _writable(settings.blobs_path) else "read-only",
+    }
+    free_mb = shutil.disk_usage(settings.home).free // 1_000_000
+    found["disk_free_mb"] = free_mb
+    found["disk"] = "ok" if free_mb >= LOW_DISK_MB else "nearly full"
+    return found
+
+
+def _writable(path: Path) -> bool:
+    # the file (or folder) itself when it exists, else the folder it would be made in
+    target = path if path.exists() else path.parent
+    return os.access(target, os.W_OK)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
