@@ -262,6 +262,8 @@ def test_a_signed_out_session_cannot_be_replayed_and_other_devices_stay_signed_i
     copied = tablet.cookies["fm_crew"]  # someone took a copy of the cookie before Theo signed out
     signed_out = tablet.post("/crew/logout", follow_redirects=False)
     assert signed_out.status_code == 303 and "fm_crew" not in tablet.cookies
+    for path in (trip, "/crew", f"/api/v1/events/{demo.booking.event_id}"):  # kept afresh for the phone's session
+        assert phone.get(path).status_code == 200
     replay = TestClient(web, cookies={"fm_crew": copied})
     assert replay.get(trip, follow_redirects=False).headers["location"] == "/crew/login"
     assert replay.get("/crew", follow_redirects=False).headers["location"] == "/crew/login"

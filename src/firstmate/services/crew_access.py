@@ -35,10 +35,11 @@ WINDOW = timedelta(minutes=15)
 
 @dataclass(frozen=True)
 class CrewSession:
-    """Who is signed in."""
+    """Who is signed in, and with which session (its token id; "" when a service key acts for them)."""
 
     org: str
     person: Person
+    session_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,11 +123,12 @@ def spend_link(ctx: Context, token: str) -> tuple[str, str]:
     return session, target.next_url
 
 
-def session_claims(ctx: Context, token: str) -> tuple[str, str]:
-    """The (org, person id) a session cookie names, from its signature and expiry alone (no read:
-    whether the person is still active is `session_person`'s check); raises Unauthorized."""
+def session_claims(ctx: Context, token: str) -> tuple[str, str, str]:
+    """The (org, person id, session id) a session cookie names, from its signature and expiry alone
+    (no read: whether the person is still active, or the session signed out, is `session_person`'s
+    check); raises Unauthorized."""
     claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
-    return str(claims["org"]), str(claims["sub"])
+    return str(claims["org"]), str(claims["sub"]), str(claims["jti"])
 
 
 def session_person(ctx: Context, token: str) -> CrewSession:
@@ -139,7 +141,7 @@ def session_person(ctx: Context, token: str) -> CrewSession:
     person = Person.model_validate(found.data) if found else None
     if person is None or not person.active:
         raise Unauthorized("this account is not active", hint="ask the operations manager")
-    return CrewSession(org=org, person=person)
+    return CrewSession(org=org, person=person, session_id=str(claims["jti"]))
 
 
 def ended_pk(org: str) -> str:

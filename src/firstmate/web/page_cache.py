@@ -3,7 +3,7 @@ nothing in the store has changed since it was built and the minute it shows has 
 same goes for the trip as JSON (`GET /api/v1/events/{id}`), which an open trip page polls every 15 s.
 
 The route that builds a page keeps it (`PageCache.put`, under `kept_key`); `KeptPages`, an ASGI
-middleware, answers a GET of that path from the same person in the same minute without reading the
+middleware, answers a GET of that path in the same session and minute without reading the
 store: a session signature check and the store's change marker (about 5 µs on SQLite). Any committed
 write, by any thread or process, retires every kept page; a store that cannot tell (DynamoDB) keeps
 none. The same idea as a reverse proxy's cache, with exact invalidation instead of a time to live.
@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from firstmate.bootstrap import App
 from firstmate.errors import Unauthorized
-from firstmate.services.crew_access import session_claims
+from firstmate.services.crew_access import CrewSession, session_claims
 from firstmate.web.deps import CREW_COOKIE
 
 #: Only pages at or under this path are ever kept (the crew's trip list and trip pages)…
@@ -38,9 +38,10 @@ def minute_of(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def kept_key(org: str, person_id: str, path: str, minute: datetime) -> Hashable:
-    """What a kept page is filed under: one page per person, path and minute."""
-    return (org, person_id, path, minute)
+def kept_key(org: str, person_id: str, session_id: str, path: str, minute: datetime) -> Hashable:
+    """What a kept page is filed under: one page per session (so a signed-out session's copy of the
+    cookie never gets a page another of the person's sessions built), path and minute."""
+    return (org, person_id, session_id, path, minute)
 
 
 @dataclass(frozen=True)
@@ -87,13 +88,15 @@ class PageCache:
         return len(self._kept)
 
 
-def keep(
-    request: Request, org: str, person_id: str, minute: datetime, marker: Hashable | None, answer: Response
-) -> None:
-    """Keep a route's `answer` for this person, path and minute, under the `marker` it read before
-    any read the answer rests on (the app's PageCache; nothing is kept unless it is a 200)."""
+def keep(request: Request, session: CrewSession, minute: datetime, marker: Hashable | None, answer: Response) -> None:
+    """Keep a route's `answer` for this session, path and minute, under the `marker` it read before
+    any read the answer rests on (the app's PageCache; nothing is kept unless it is a 200, nor for a
+    service key acting for someone)."""
+    if not session.session_id:
+        return
     pages: PageCache = request.app.state.crew_pages
-    pages.put(kept_key(org, person_id, request.scope["path"], minute), marker, answer)
+    key = kept_key(session.org, session.person.id, session.session_id, request.scope["path"], minute)
+    pages.put(key, marker, answer)
 
 
 class KeptPages:
@@ -128,10 +131,10 @@ class KeptPages:
         if marker is None:  # a store that cannot tell: nothing was kept
             return None
         try:
-            org, person_id = session_claims(app, token)
+            org, person_id, session_id = session_claims(app, token)
         except Unauthorized:
             return None  # the route answers as it always does
-        return self._pages.get(kept_key(org, person_id, path, minute_of(app.clock.now())), marker)
+        return self._pages.get(kept_key(org, person_id, session_id, path, minute_of(app.clock.now())), marker)
 
 
 def _kept_path(path: str) -> bool:

@@ -128,7 +128,7 @@ def event_page(event_id: str, request: Request, app: AppDep, error: str = "") ->
 
 
 def _kept(request: Request, session: CrewSession, now: datetime, marker: Hashable | None, page: Response) -> Response:
-    keep(request, session.org, session.person.id, now, marker, page)
+    keep(request, session, now, marker, page)
     return page
 
 

@@ -161,7 +161,7 @@ def read_event(event_id: str, request: Request, app: AppDep) -> Response:
     view = event_view(app, actor.org, event_id, actor.person, now)
     view.pop("sunset_at", None)
     answer = JSONResponse(jsonable_encoder(redact_for_crew(view)))
-    keep(request, actor.org, actor.person.id, now, marker, answer)
+    keep(request, actor, now, marker, answer)
     return answer
 
 
