@@ -473,6 +473,12 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         assert health.status_code == 503 and health.json()["status"] == "degraded"
         assert health.json()["database"] == "read-only" and health.json()["store"] == "ok"
         assert str(tmp_path) not in health.text
+        read_only.unlock_all()
+        read_only.lock(home)  # the file writable, its folder not: SQLite cannot make its WAL files there
+        folder = server.get("/healthz")
+        assert folder.status_code == 503 and folder.json()["database"] == "read-only"
+        read_only.unlock_all()
+        read_only.lock(db)
         missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # an error page, as guests see it
         assert missing.status_code == 404 and "/admin/outbox" not in missing.text  # and no admin menu on it
     read_only.unlock_all()

@@ -36,8 +36,7 @@ def healthz(app: Annotated[App, Depends(get_app)]) -> JSONResponse:
     except StoreError as exc:
         log.error("health.store", error=str(exc))
         body["store"] = "unavailable"
-    if app.settings.store == "sqlite":
-        body.update(_local_storage(app))
+    body.update(_local_storage(app))
     if any(body.get(check, "ok") != "ok" for check in ("store", "database", "blobs", "disk")):
         body["status"] = "degraded"
         return JSONResponse(body, status_code=503)
@@ -45,23 +44,33 @@ def healthz(app: Annotated[App, Depends(get_app)]) -> JSONResponse:
 
 
 def _local_storage(app: App) -> dict[str, Any]:
-    """Whether the database and the blobs folder may be written, and the free space around them:
-    a read-only or full disk shows here before a booking fails on it."""
+    """Whether what lives on this machine's disk may be written (the SQLite database with its WAL
+    files and folder, the blobs folder), and the free space around them: a read-only or full disk
+    shows here before a booking fails on it. Nothing for a store or blobs that live in AWS."""
     settings = app.settings
-    found: dict[str, Any] = {
-        "database": "ok" if _writable(settings.db_path) else "read-only",
-        "blobs": "ok" if _writable(settings.blobs_path) else "read-only",
-    }
-    free_mb = shutil.disk_usage(settings.home).free // 1_000_000
-    found["disk_free_mb"] = free_mb
-    found["disk"] = "ok" if free_mb >= LOW_DISK_MB else "nearly full"
+    found: dict[str, Any] = {}
+    if settings.store == "sqlite":
+        db = settings.db_path
+        wal = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
+        found["database"] = "ok" if all(_writable(p) for p in (db, db.parent, *wal)) else "read-only"
+    if settings.blobs == "local":
+        found["blobs"] = "ok" if _writable(settings.blobs_path) else "read-only"
+    if found:
+        try:
+            free_mb = shutil.disk_usage(settings.home).free // 1_000_000
+        except OSError as exc:  # the home folder is gone
+            log.error("health.disk", error=str(exc))
+            found["disk"] = "unavailable"
+        else:
+            found["disk_free_mb"] = free_mb
+            found["disk"] = "ok" if free_mb >= LOW_DISK_MB else "nearly full"
     return found
 
 
 def _writable(path: Path) -> bool:
-    # the file (or folder) itself when it exists, else the folder it would be made in
-    target = path if path.exists() else path.parent
-    return os.access(target, os.W_OK)
+    """Whether `path` may be written; a file not there yet counts as writable (SQLite makes the WAL
+    files in a folder checked on its own)."""
+    return not path.exists() or os.access(path, os.W_OK)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
