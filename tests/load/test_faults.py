@@ -454,12 +454,14 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
     app = build(load_settings(home=home))
     db = home / "firstmate.db"
     headers = {"Authorization": f"Bearer {key}"}
+    soon = (datetime.now(UTC) + timedelta(minutes=30)).replace(microsecond=0).isoformat()  # the album is open
     with TestClient(create_app(app)) as server:
-        booked = server.post("/api/v1/bookings", json=booking_body(), headers=headers)
+        booked = server.post("/api/v1/bookings", json=booking_body(start=soon), headers=headers)
         assert booked.status_code == 201
         code = app.store.get(f"ORG#{ORG}#BK#{booked.json()['booking_id']}", "BOOKING")
         assert code is not None
         guest_code = code.data["guest_code"]
+        form = _upload_form(server.get(f"/g/{guest_code}").text)
         app.close()  # the next request opens the database afresh, as a new worker thread would
         before = _rows(db)
         read_only.lock(db)
@@ -479,8 +481,13 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         assert folder.status_code == 503 and folder.json()["database"] == "read-only"
         read_only.unlock_all()
         read_only.lock(db)
-        missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # an error page, as guests see it
-        assert missing.status_code == 404 and "/admin/outbox" not in missing.text  # and no admin menu on it
+        missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # a wrong code must be counted:
+        assert missing.status_code == 503 and "/admin/outbox" not in missing.text  # refused, and no admin menu
+        sent = server.post("/uploads", data=form, files={"file": ("p.png", PHOTO, "image/png")}, follow_redirects=False)
+        assert sent.status_code == 303  # storage took the file; the album cannot record it
+        checked = server.get(sent.headers["location"], follow_redirects=False)
+        assert checked.status_code == 503 and "try again later" in checked.text
+        assert [p for p in (home / "blobs").rglob("*") if p.is_file() and "photos" in p.parts] == []  # no orphan
     read_only.unlock_all()
     assert _rows(db) == before
 
@@ -502,19 +509,26 @@ def test_a_full_or_read_only_blob_folder_refuses_an_upload_with_503_and_keeps_no
         assert booked.status_code == 201
         booking = app.store.get(f"ORG#{ORG}#BK#{booked.json()['booking_id']}", "BOOKING")
         assert booking is not None
-        page = server.get(f"/g/{booking.data['guest_code']}").text
-        form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-        form.pop("waiver_version", None)
-        assert "x-fm-max-bytes" in form  # the album is open: an upload form is offered
+        form = _upload_form(server.get(f"/g/{booking.data['guest_code']}").text)
         blobs = home / "blobs"
         before = sorted(p.relative_to(blobs).as_posix() for p in blobs.rglob("*"))
         read_only.lock(blobs, *[p for p in blobs.rglob("*") if p.is_dir()])
         health = server.get("/healthz")
         assert health.status_code == 503 and health.json()["blobs"] == "read-only"
-        photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-        sent = server.post("/uploads", data=form, files={"file": ("p.png", photo, "image/png")})
+        sent = server.post("/uploads", data=form, files={"file": ("p.png", PHOTO, "image/png")})
         read_only.unlock_all()
         assert sent.status_code == 503 and sent.headers["retry-after"] == "60", sent.text[:300]
         assert str(tmp_path) not in sent.text
         assert sorted(p.relative_to(blobs).as_posix() for p in blobs.rglob("*")) == before  # no partial file
     app.close()
+
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the album's check takes for a PNG
+
+
+def _upload_form(guest_page: str) -> dict[str, str]:
+    """The upload form's fields on a guest page whose album is open."""
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', guest_page))
+    form.pop("waiver_version", None)
+    assert "x-fm-max-bytes" in form, "the album is not open: no upload form"
+    return form

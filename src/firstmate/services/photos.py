@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from datetime import datetime, timedelta
 from itertools import islice
 
 from firstmate.domain.photos import Photo, album_window, sniff_image
 from firstmate.domain.timing import when
-from firstmate.errors import BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge
+from firstmate.errors import BlobError, BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge, StoreError
 from firstmate.ports import Absent, Item, PresignedUpload
 from firstmate.services.bookings import booking_pk, get_booking
 from firstmate.services.business import load_business
@@ -87,9 +88,15 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         size=len(data),
         uploaded_at=ctx.clock.now(),
     )
-    ctx.store.put(
-        Item(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}", photo.model_dump(mode="json")), Absent()
-    )
+    try:
+        ctx.store.put(
+            Item(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}", photo.model_dump(mode="json")),
+            Absent(),
+        )
+    except StoreError:
+        with suppress(BlobError):  # no file of a photo the album does not know: it could never be shown or removed
+            ctx.blobs.delete(album_key)
+        raise
     return photo
 
 

@@ -13,11 +13,20 @@ from firstmate.ports import Absent, Item, Store, VersionIs
 log = structlog.get_logger(__name__)
 
 
-def hit(store: Store, bucket: str, key: str, *, limit: int, window: timedelta, now: datetime) -> None:
+def hit(
+    store: Store,
+    bucket: str,
+    key: str,
+    *,
+    limit: int,
+    window: timedelta,
+    now: datetime,
+    open_if_unwritable: bool = False,
+) -> None:
     """Count one request for `key` in `bucket`; raise RateLimited once `limit` is passed in the
-    current window (with the seconds until it ends). A store that cannot write at all (a full disk, a
-    read-only database) lets the request through uncounted, logged: what it asks can only be read
-    then, and guests keep their trip pages."""
+    current window (with the seconds until it ends). With `open_if_unwritable`, a store that cannot
+    write at all (a full disk, a read-only database) lets the request through uncounted, logged: for
+    limits on plain reads, so that guests keep their trip pages; every other limit then fails."""
     seconds = int(window.total_seconds())
     start = to_epoch(now) // seconds * seconds
     pk, sk = f"RATE#{bucket}#{key}", str(start)
@@ -35,7 +44,9 @@ def hit(store: Store, bucket: str, key: str, *, limit: int, window: timedelta, n
             continue  # a concurrent request counted first: count again
         except StoreUnavailable:
             raise  # busy for a moment: the caller answers 503, and the client comes back
-        except StoreError as exc:  # cannot write at all (full disk, read-only database): let reads go on
+        except StoreError as exc:  # cannot write at all (full disk, read-only database)
+            if not open_if_unwritable:
+                raise
             log.error("ratelimit.not_counted", bucket=bucket, error=str(exc))
             return
     raise RateLimited("too many requests at once; try again", retry_after=1)

@@ -154,7 +154,7 @@ async def _validation_response(request: Request, exc: RequestValidationError) ->
 #: What a client is told when firstmate cannot write or read its own files (a full disk, a read-only
 #: or damaged database): the why, which names paths on the server, goes to the log only.
 STORAGE_DOWN = "firstmate cannot save or read its data right now"
-STORAGE_DOWN_HINT = "nothing was changed; try again later (the server's log says why)"
+STORAGE_DOWN_HINT = "try again later (the server's log says why)"
 #: Seconds a client is asked to wait when storage is down: an operator has to act, so not at once.
 STORAGE_RETRY_AFTER_S = 60
 

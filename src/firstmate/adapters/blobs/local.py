@@ -129,8 +129,13 @@ class LocalBlobs:
         return BlobInfo(key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path))
 
     def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
-        self._meta_path(key).unlink(missing_ok=True)
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+            self._meta_path(key).unlink(missing_ok=True)
+        except OSError as exc:  # a read-only folder
+            hint = "make FIRSTMATE_HOME writable"
+            raise BlobError(f"cannot delete {path}: {exc.strerror or exc}", hint=hint) from exc
 
     def list(self, prefix: str = "") -> list[BlobInfo]:
         found: list[BlobInfo] = []
