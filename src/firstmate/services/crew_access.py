@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import structlog
 
@@ -127,13 +128,13 @@ def session_claims(ctx: Context, token: str) -> tuple[str, str, str]:
     """The (org, person id, session id) a session cookie names, from its signature and expiry alone
     (no read: whether the person is still active, or the session signed out, is `session_person`'s
     check); raises Unauthorized."""
-    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    claims = _session_token(ctx, token)
     return str(claims["org"]), str(claims["sub"]), str(claims["jti"])
 
 
 def session_person(ctx: Context, token: str) -> CrewSession:
     """The signed-in person of a session cookie; raises Unauthorized (for a session signed out too)."""
-    claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+    claims = _session_token(ctx, token)
     org = str(claims["org"])
     found, ended = ctx.store.get_many([person_key(org, str(claims["sub"])), (ended_pk(org), str(claims["jti"]))])
     if ended is not None:
@@ -142,6 +143,11 @@ def session_person(ctx: Context, token: str) -> CrewSession:
     if person is None or not person.active:
         raise Unauthorized("this account is not active", hint="ask the operations manager")
     return CrewSession(org=org, person=person, session_id=str(claims["jti"]))
+
+
+def _session_token(ctx: Context, token: str) -> dict[str, Any]:
+    """The claims of a crew session cookie, checked (signature, audience, type, expiry)."""
+    return verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
 
 
 def ended_pk(org: str) -> str:
@@ -153,7 +159,7 @@ def end_session(ctx: Context, token: str) -> bool:
     """Sign a session out for good: the cookie stops working everywhere, even a copy of it, until it
     would have expired. Returns False for a cookie that is not a valid session (nothing to end)."""
     try:
-        claims = verify_token(ctx.secret_key, token, typ="crew-session", now=ctx.clock.now(), audience=CREW_AUDIENCE)
+        claims = _session_token(ctx, token)
     except Unauthorized:
         return False
     ended = Item(ended_pk(str(claims["org"])), str(claims["jti"]), {"sub": claims["sub"]}, ttl=int(claims["exp"]))

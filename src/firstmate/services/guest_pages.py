@@ -53,8 +53,9 @@ def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
     """Whose page a typed code opens. Raises NotFound for an unknown code and RateLimited when this
     client has guessed wrong too often (checked before looking, so guessing stays slow)."""
     now = ctx.clock.now()
-    hit(ctx.store, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=timedelta(minutes=1), now=now,
-        open_if_unwritable=True)  # fmt: skip  # a page view only reads; wrong codes stay strictly limited below
+    # a page view only reads, so it goes on when its count cannot be written; wrong codes stay strict below
+    minute = timedelta(minutes=1)
+    hit(ctx.store, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
     misses = ctx.store.get(f"RATE#guest-miss#{client}", _window_key(now))
     if misses and int(misses.data["n"]) >= MISSES_PER_WINDOW:
         raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600)

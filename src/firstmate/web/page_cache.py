@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -26,6 +27,8 @@ from firstmate.bootstrap import App
 from firstmate.errors import Unauthorized
 from firstmate.services.crew_access import CrewSession, session_claims
 from firstmate.web.deps import CREW_COOKIE
+
+ResponseT = TypeVar("ResponseT", bound=Response)
 
 #: Only pages at or under this path are ever kept (the crew's trip list and trip pages)…
 KEPT_ROOT = "/crew"
@@ -88,15 +91,17 @@ class PageCache:
         return len(self._kept)
 
 
-def keep(request: Request, session: CrewSession, minute: datetime, marker: Hashable | None, answer: Response) -> None:
-    """Keep a route's `answer` for this session, path and minute, under the `marker` it read before
+def keep(
+    request: Request, session: CrewSession, minute: datetime, marker: Hashable | None, answer: ResponseT
+) -> ResponseT:
+    """A route's `answer`, kept for this session, path and minute under the `marker` it read before
     any read the answer rests on (the app's PageCache; nothing is kept unless it is a 200, nor for a
     service key acting for someone)."""
-    if not session.session_id:
-        return
-    pages: PageCache = request.app.state.crew_pages
-    key = kept_key(session.org, session.person.id, session.session_id, request.scope["path"], minute)
-    pages.put(key, marker, answer)
+    if session.session_id:
+        pages: PageCache = request.app.state.crew_pages
+        key = kept_key(session.org, session.person.id, session.session_id, request.scope["path"], minute)
+        pages.put(key, marker, answer)
+    return answer
 
 
 class KeptPages:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import datetime
 from typing import Annotated
 
@@ -112,7 +111,7 @@ def home(request: Request, app: AppDep) -> Response:
         return RedirectResponse("/crew/login", status_code=303)
     now = minute_of(app.clock.now())
     trips = my_trips(app, session.org, session.person, now)
-    return _kept(request, session, now, marker, _html("crew/home.html", person=session.person, trips=trips))
+    return keep(request, session, now, marker, _html("crew/home.html", person=session.person, trips=trips))
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -124,12 +123,7 @@ def event_page(event_id: str, request: Request, app: AppDep, error: str = "") ->
     if session is None:
         return RedirectResponse("/crew/login", status_code=303)
     now = minute_of(app.clock.now())
-    return _kept(request, session, now, marker, _event(app, session, event_id, error=error, now=now))
-
-
-def _kept(request: Request, session: CrewSession, now: datetime, marker: Hashable | None, page: Response) -> Response:
-    keep(request, session, now, marker, page)
-    return page
+    return keep(request, session, now, marker, _event(app, session, event_id, error=error, now=now))
 
 
 def _event(

@@ -160,9 +160,7 @@ def read_event(event_id: str, request: Request, app: AppDep) -> Response:
     now = minute_of(app.clock.now())
     view = event_view(app, actor.org, event_id, actor.person, now)
     view.pop("sunset_at", None)
-    answer = JSONResponse(jsonable_encoder(redact_for_crew(view)))
-    keep(request, actor, now, marker, answer)
-    return answer
+    return keep(request, actor, now, marker, JSONResponse(jsonable_encoder(redact_for_crew(view))))
 
 
 @router.post("/{event_id}/roles/{role}/claim", response_model=RosterAnswer, responses=ERRORS)
