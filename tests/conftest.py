@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +90,14 @@ def booking_body(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+def shows_gross(text: str, whole: str = "840") -> bool:
+    """Whether `text` shows a gross of `whole` units (by default `booking_body()`'s) as money, however
+    written ("840.75", "$840", "840,75 USD"), but not the same digits inside an id, a token or a
+    calendar UID, which are random and can hold them."""
+    digits = f"{whole[:-3]},?{whole[-3:]}" if len(whole) > 3 else whole  # 1150 is also written 1,150
+    return re.search(rf"(?<![0-9A-Za-z_-]){digits}(?![0-9A-Za-z_-])", text) is not None
 
 
 @pytest.fixture(scope="session")
