@@ -9,7 +9,9 @@ page is an `async def` endpoint answering the very bytes firstmate rendered.
 firstmate keeps the page it built for a person this minute and answers it again while nothing in the
 store changes (`crew_page_cache`), as happens when crew reopen a trip between writes: that is
 `page_vs_starlette`. The same page built on every request (`crew_page_cache = 0`, what the first
-open after any write costs) is measured alongside: `page_built_vs_starlette`.
+open after any write costs) is measured alongside: `page_built_vs_starlette`. So is a mixed load on
+the kept-page server: one request in `GUEST_EVERY` a guest opening their trip page (counted by the
+guest-lookup rate limit, in the counters' own database) among crew reopening theirs.
 
 Scaling: two firstmate servers per scale (kept and built pages), on an org with 1×, 4× and 16× as
 many trips and crew, loaded in the same rounds; the cost of one page (server time per request,
@@ -60,6 +62,7 @@ SCALES = {"1x": 1, "4x": 4, "16x": 16}
 SECONDS = 1.0 if QUICK else 2.5  # one load run
 ROUNDS = 1 if QUICK else 3  # rounds, each loading Starlette and every scale in turn
 WARMUP_S = 0.3 if QUICK else 0.5
+GUEST_EVERY = 10  # in the mixed load, one request in this many is a guest's page view
 
 Key = tuple[str, str]
 #: A row of the store's table, read and written whole.
@@ -448,6 +451,13 @@ def crew_cookie(app: Any, port: int) -> str:
     return str(answer.cookies["fm_crew"])
 
 
+def guest_code(app: Any, event_id: str) -> str:
+    """The lead guest's trip page code for the trip of `event_id`."""
+    from firstmate.services.bookings import get_booking, get_event
+
+    return str(get_booking(app.store, ORG, get_event(app.store, ORG, event_id).booking_id).guest_code)
+
+
 # -- the benchmark ---------------------------------------------------------------------------------
 
 
@@ -497,9 +507,23 @@ def trip_list_ms(home: Path) -> float:
         app.close()
 
 
-def _round(port: int, request: bytes) -> Load:
-    run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=WARMUP_S)
-    return run_load(port, itertools.repeat(request), concurrency=CONCURRENCY, seconds=SECONDS)
+def _round(port: int, request: bytes | Iterator[bytes]) -> Load:
+    source = itertools.repeat(request) if isinstance(request, bytes) else request
+    run_load(port, source, concurrency=CONCURRENCY, seconds=WARMUP_S)
+    return run_load(port, source, concurrency=CONCURRENCY, seconds=SECONDS)
+
+
+def mixed_requests(crew: bytes, guest_path: str) -> Iterator[bytes]:
+    """Crew reopening their trip page while guests open theirs: every GUEST_EVERY-th request is a
+    guest page view, each guest from an address of their own (X-Forwarded-For, which uvicorn trusts
+    from loopback), as guests on their own phones are, so the lookup limit counts without refusing."""
+    addresses = [f"{net}.{host}" for net in ("192.0.2", "198.51.100", "203.0.113") for host in range(1, 255)]
+    for n in itertools.count():
+        if n % GUEST_EVERY == GUEST_EVERY - 1:
+            address = addresses[(n // GUEST_EVERY) % len(addresses)]
+            yield http_request("GET", guest_path, {"Accept": "text/html", "X-Forwarded-For": address})
+        else:
+            yield crew
 
 
 def _figures(load: Load) -> dict[str, float]:
@@ -529,6 +553,7 @@ def main() -> None:
         with servers(specs, work) as ports:
             app = open_app(homes["1x"])
             cookie = crew_cookie(app, ports["1x"])  # the homes share their signing key: one session opens all
+            guest_path = f"/g/{guest_code(app, event_id)}"
             app.close()
             page = httpx.get(f"http://{HOST}:{ports['1x']}{path}", cookies={"fm_crew": cookie})
             if page.status_code != 200 or "Priya" not in page.text:
@@ -537,11 +562,12 @@ def main() -> None:
             bare_specs = {name: (factory, {"BENCH_PAGE_FILE": str(page_file)}) for name, factory in BARE.items()}
             with servers(bare_specs, work) as bare_port:
                 ports = {**bare_port, **ports}
-                loads: dict[str, list[Load]] = {name: [] for name in ports}
+                loads: dict[str, list[Load]] = {name: [] for name in [*ports, "mixed"]}
                 request = http_request("GET", path, {"Cookie": f"fm_crew={cookie}"})
                 for _ in range(ROUNDS):
                     for name in ports:
                         loads[name].append(_round(ports[name], request))
+                    loads["mixed"].append(_round(ports["1x"], mixed_requests(request, guest_path)))
         trip_list = {scale: trip_list_ms(home) for scale, home in homes.items()}  # servers stopped: a quiet machine
     bare = combine(loads["starlette"])
     floor = combine(loads["fastapi"])
@@ -558,18 +584,20 @@ def main() -> None:
         for scale, factor in SCALES.items()
     }
     fastapi = {**_figures(floor), "vs_starlette": round(floor.rps / bare.rps, 3)}
+    mixed = {**_figures(combine(loads["mixed"])), "guest_every": GUEST_EVERY}
     # each round's own ratio (its loads ran minutes apart from the other rounds'): the run's spread
     spread = {
         "kept": [round(f.rps / b.rps, 3) for f, b in zip(loads["1x"], loads["starlette"], strict=True)],
         "built": [round(f.rps / b.rps, 3) for f, b in zip(loads["1x-built"], loads["starlette"], strict=True)],
     }
-    report(per_scale, _figures(bare), fastapi, len(page.content), spread)
+    report(per_scale, _figures(bare), fastapi, mixed, len(page.content), spread)
 
 
 def report(
     per_scale: dict[str, dict[str, Any]],
     bare: dict[str, Any],
     fastapi: dict[str, Any],
+    mixed: dict[str, Any],
     page_bytes: int,
     spread: dict[str, list[float]],
 ) -> None:
@@ -592,6 +620,7 @@ def report(
         "page_starlette_p99_ms": bare["p99_ms"],
         "page_fastapi_floor_vs_starlette": fastapi["vs_starlette"],
         "page_vs_starlette_rounds": spread["kept"],
+        "page_mixed_rps": mixed["rps"],
         "page_built_vs_starlette_rounds": spread["built"],
     }
     scaling = {
@@ -611,11 +640,13 @@ def report(
         "scales": per_scale,
         "starlette": bare,
         "bare_fastapi": fastapi,
+        "mixed": mixed,
     }
     record_as("bench_page", {**figures, "scaling": merged_scaling("page", scaling)}, details)
     rows = [
         ("crew event page, firstmate (kept page)", _speed(fm), ""),
         ("the same page built every time (crew_page_cache = 0)", _speed(first["built"]), ""),
+        (f"kept pages, 1 request in {GUEST_EVERY} a guest's own trip page", _speed(mixed), ""),
         ("same bytes, bare Starlette", _speed(bare), ""),
         ("same bytes, bare FastAPI route (the framework's floor)", _speed(fastapi), f"{fastapi['vs_starlette']:.2f}"),
         ("page_vs_starlette", f"{first['vs_starlette']:.2f} (rounds {ratio_span(spread['kept'])})", "≥ 0.5"),

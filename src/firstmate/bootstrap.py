@@ -41,6 +41,7 @@ class App:
     settings: Settings
     clock: Clock
     store: Store
+    counters: Store
     blobs: Blobs
     mailer: Mailer
     secret_key: bytes
@@ -77,9 +78,10 @@ class App:
 
     def close(self) -> None:
         """Release connections held by adapters."""
-        close = getattr(self.store, "close", None)
-        if callable(close):
-            close()
+        for store in {id(s): s for s in (self.store, self.counters)}.values():
+            close = getattr(store, "close", None)
+            if callable(close):
+                close()
 
 
 def build(settings: Settings, *, clock: Clock | None = None) -> App:
@@ -88,10 +90,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
     _make_home(settings.home)
     secrets = _secrets(settings)
     secret_key = _secret_key(settings, secrets)
+    store = _store(settings, clock)
     return App(
         settings=settings,
         clock=clock,
-        store=_store(settings, clock),
+        store=store,
+        counters=_counters(settings, clock, store),
         blobs=_blobs(settings, secret_key),
         mailer=_mailer(settings, clock),
         secret_key=secret_key,
@@ -124,6 +128,16 @@ def _make_home(home: Path) -> None:
             f"FIRSTMATE_HOME {home} is not a writable folder ({exc.strerror})",
             hint="set FIRSTMATE_HOME to a folder you can write",
         ) from None
+
+
+def _counters(settings: Settings, clock: Clock, store: Store) -> Store:
+    """Where rate limits count requests. Locally a database of its own, not synced to disk on every
+    count: a guest's page view is counted, and a count written to the main database would move its
+    change marker and so retire every kept crew page (and wait for the one writer and an fsync).
+    DynamoDB has no change marker and many writers: the counts share its table."""
+    if settings.store == "dynamodb":
+        return store
+    return SqliteStore(settings.counters_db_path, clock, durable=False)
 
 
 def _store(settings: Settings, clock: Clock) -> Store:

@@ -125,6 +125,11 @@ class Settings(BaseSettings):
         return self.home / "firstmate.db"
 
     @property
+    def counters_db_path(self) -> Path:
+        """The SQLite database of rate-limit counters (kept apart from `db_path`: see bootstrap)."""
+        return self.home / "counters.db"
+
+    @property
     def blobs_path(self) -> Path:
         """The local blob folder."""
         return self.home / "blobs"

@@ -21,8 +21,10 @@ from firstmate.services.scheduler import Job
 
 
 def sweep_expired(app: App, period: datetime) -> str:
-    """Delete store items whose ttl has passed (they already read as absent)."""
+    """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent)."""
     removed = app.store.sweep_expired()
+    if app.counters is not app.store:
+        removed += app.counters.sweep_expired()
     return f"{removed} expired items removed"
 
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIGURES = (
     "fanout_vs_sqlite", "page_vs_starlette", "reports_s", "reports_peak_mb", "reports_vs_read",
     "page_fastapi_floor_vs_starlette", "reports_scaling", "signal_false_alarm_rate", "signal_recall",
-    "signal_direction", "signal_naive_false_alarm_rate", "page_built_vs_starlette",
+    "signal_direction", "signal_naive_false_alarm_rate", "page_built_vs_starlette", "page_mixed_rps",
 )  # fmt: skip
 #: Each round's own ratio within the run (its spread), alongside the headline ratios.
 ROUNDS = (
@@ -36,6 +36,8 @@ def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
     assert all(isinstance(recorded[name], float | int | dict) for name in FIGURES)
     assert all(recorded[name] and all(isinstance(r, float) for r in recorded[name]) for name in ROUNDS)
     assert set(recorded["scaling"]["page"]["trip_list_ms"]) == {"1x", "4x", "16x", "16x_over_1x"}
+    mixed = recorded["details"]["bench_page"]["mixed"]  # guests from many addresses: opened, never limited
+    assert mixed["requests"] > 0 and mixed["unexpected"] == 0
     assert all(recorded["details"][f"bench_{name}"]["quick"] for name in ("fanout", "page", "reports"))
     for table in ("Booking fan-out", "Crew event page", "Reports:", "Signal quality:"):
         assert table in run.stdout

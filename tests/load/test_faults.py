@@ -448,7 +448,9 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
 ) -> None:
     """The server keeps running when its database can no longer be written (as on a full disk): a
     booking is answered 503 with Retry-After, in words that name no path on the server, and nothing
-    is written; a guest still opens their trip page (its rate-limit counter goes uncounted)."""
+    is written; a guest still opens their trip page, and wrong codes are still counted (in the
+    counters' own database). With that one read-only too, the page view goes uncounted and a wrong
+    code is refused with 503."""
     home = tmp_path / "home"
     key = prepare_home(home, crew=0)
     app = build(load_settings(home=home))
@@ -474,6 +476,7 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         health = server.get("/healthz")  # what monitoring sees, before any booking fails
         assert health.status_code == 503 and health.json()["status"] == "degraded"
         assert health.json()["database"] == "read-only" and health.json()["store"] == "ok"
+        assert health.json()["counters"] == "ok"
         assert str(tmp_path) not in health.text
         read_only.unlock_all()
         read_only.lock(home)  # the file writable, its folder not: SQLite cannot make its WAL files there
@@ -481,6 +484,12 @@ def test_a_database_gone_read_only_under_a_running_server_answers_503_and_guests
         assert folder.status_code == 503 and folder.json()["database"] == "read-only"
         read_only.unlock_all()
         read_only.lock(db)
+        missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})
+        assert missing.status_code == 404  # counted where counts are kept: the limit on guessing holds
+        app.close()
+        read_only.lock(home / "counters.db")  # a full disk takes both
+        assert server.get(f"/g/{guest_code}", headers={"Accept": "text/html"}).status_code == 200
+        assert server.get("/healthz").json()["counters"] == "read-only"
         missing = server.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"})  # a wrong code must be counted:
         assert missing.status_code == 503 and "/admin/outbox" not in missing.text  # refused, and no admin menu
         sent = server.post("/uploads", data=form, files={"file": ("p.png", PHOTO, "image/png")}, follow_redirects=False)

@@ -1,4 +1,5 @@
-"""What only the SQLite engine can be asked: its files, its locks, its sweep."""
+"""What only the SQLite engine can be asked: its files, its locks, its sweep (of the store and of the
+rate-limit counters' own database)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.sqlite import SqliteStore
+from firstmate.bootstrap import App
 from firstmate.domain.shared import to_epoch
 from firstmate.errors import StoreError, StoreUnavailable
+from firstmate.jobs import sweep_expired
 from firstmate.ports import Item
+from firstmate.services.ratelimit import hit
 
 PK = "ORG#acme#X"
 
@@ -86,3 +90,16 @@ def test_a_forked_child_never_answers_a_marker_of_its_parent(tmp_path: Path, clo
     assert child.exitcode == 0
     assert markers.get(timeout=5) not in (None, before)
     store.close()
+
+
+def test_the_hourly_sweep_also_clears_expired_rate_limit_counts_from_their_own_database(
+    app: App, clock: FixedClock
+) -> None:
+    for n in range(3):
+        hit(app.counters, "guest-lookup", f"203.0.113.{n}", limit=5, window=timedelta(minutes=1), now=clock.now())
+    app.store.put(Item(PK, "gone", {}, ttl=to_epoch(clock.now() + timedelta(seconds=5))))
+    assert app.store.query("RATE#guest-lookup#203.0.113.0").items == []  # counted apart from the store
+    clock.advance(timedelta(minutes=3))
+    assert sweep_expired(app, clock.now()) == "4 expired items removed"
+    with sqlite3.connect(app.settings.counters_db_path) as raw:
+        assert raw.execute("SELECT count(*) FROM items").fetchone()[0] == 0

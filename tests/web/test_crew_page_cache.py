@@ -16,8 +16,9 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
-from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.bookings import get_booking, get_event, orchestrate_booking
 from firstmate.services.people import get_person, save_people
+from firstmate.web.app import create_app
 from firstmate.web.page_cache import PageCache
 from tests.conftest import booking_body, shows_gross
 from tests.web.test_crew import sign_in
@@ -82,6 +83,24 @@ def test_a_kept_page_is_answered_without_reads_until_the_store_changes_or_the_mi
     assert "Pre-departure checklist due in 44 min" in turned and reads != []
 
 
+def test_guests_opening_pages_and_strangers_guessing_codes_leave_kept_pages_kept(
+    demo_app: App, trip: str, reads: list[str]
+) -> None:
+    """Rate limits count every guest page view, wrong code and sign-in request. The counts are
+    writes, but not to the store: a busy guest page must not rebuild every crew page."""
+    theo = sign_in(demo_app, "theo")
+    first = theo.get(f"/crew/events/{trip}").text
+    code = get_booking(demo_app.store, "demo", get_event(demo_app.store, "demo", trip).booking_id).guest_code
+    visitors = TestClient(create_app(demo_app), client=("203.0.113.9", 40000))
+    for _ in range(3):
+        assert visitors.get(f"/g/{code}", headers={"Accept": "text/html"}).status_code == 200
+    assert visitors.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"}).status_code == 404
+    assert visitors.post("/crew/login", data={"email": "nobody@example.com"}).status_code == 200
+    assert demo_app.counters.query("RATE#guest-miss#203.0.113.9").items  # the wrong code was counted
+    reads.clear()
+    assert theo.get(f"/crew/events/{trip}").text == first and reads == []  # still the kept page
+
+
 def test_a_change_from_another_process_shows_on_the_next_open(demo_app: App, trip: str) -> None:
     from firstmate.services.roster import claim_role
 
@@ -123,7 +142,6 @@ def test_a_person_made_inactive_is_signed_out_though_their_page_was_kept(demo_ap
 
 
 def test_each_person_gets_their_own_page_and_no_one_else_gets_any(demo_app: App, trip: str) -> None:
-    from firstmate.web.app import create_app
 
     web = create_app(demo_app)  # one server process: one cache for both browsers
     marisol, theo = sign_in(demo_app, "marisol"), sign_in(demo_app, "theo")

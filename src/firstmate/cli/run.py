@@ -25,7 +25,8 @@ def init() -> None:
     with app_context() as app:
         s = app.settings
         out.print(f"[green]✓[/] firstmate state is ready in [bold]{s.home.resolve()}[/]")
-        out.print(f"  database  {s.db_path}\n  blobs     {s.blobs_path}/\n  outbox    {s.outbox_path}/")
+        out.print(f"  database  {s.db_path}\n  counters  {s.counters_db_path}\n  blobs     {s.blobs_path}/")
+        out.print(f"  outbox    {s.outbox_path}/")
 
 
 @run_cli.command()

@@ -22,6 +22,12 @@ class Context(Protocol):
         ...
 
     @property
+    def counters(self) -> Store:
+        """Where rate limits count requests: short-lived, frequent writes kept out of `store`
+        (on SQLite a database of its own, so a count does not move the store's change marker)."""
+        ...
+
+    @property
     def blobs(self) -> Blobs:
         """The blob store."""
         ...

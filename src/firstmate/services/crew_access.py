@@ -60,8 +60,8 @@ def request_login_link(ctx: Context, email: str, client: str) -> None:
     """
     now = ctx.clock.now()
     address = email.strip().lower()
-    hit(ctx.store, "login-ip", client, limit=PER_CLIENT, window=WINDOW, now=now)
-    hit(ctx.store, "login-address", address[:200], limit=PER_ADDRESS, window=WINDOW, now=now)
+    hit(ctx.counters, "login-ip", client, limit=PER_CLIENT, window=WINDOW, now=now)
+    hit(ctx.counters, "login-address", address[:200], limit=PER_ADDRESS, window=WINDOW, now=now)
     try:
         check_address(address)
     except ValueError:

@@ -55,14 +55,14 @@ def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
     now = ctx.clock.now()
     # a page view only reads, so it goes on when its count cannot be written; wrong codes stay strict below
     minute = timedelta(minutes=1)
-    hit(ctx.store, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
-    misses = ctx.store.get(f"RATE#guest-miss#{client}", _window_key(now))
+    hit(ctx.counters, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
+    misses = ctx.counters.get(f"RATE#guest-miss#{client}", _window_key(now))
     if misses and int(misses.data["n"]) >= MISSES_PER_WINDOW:
         raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600)
     code = normalize_code(typed_code)
     pointer = ctx.store.get(code_pk(code), "CODE") if code else None
     if code is None or pointer is None:
-        hit(ctx.store, "guest-miss", client, limit=MISSES_PER_WINDOW + 1, window=MISS_WINDOW, now=now)
+        hit(ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW + 1, window=MISS_WINDOW, now=now)
         raise NotFound("no trip has that code", hint="check the code in your confirmation email")
     data = pointer.data
     return CodeTarget(str(data["org"]), str(data["booking_id"]), str(data.get("guest_id", "g1")))

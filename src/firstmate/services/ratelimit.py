@@ -1,4 +1,5 @@
-"""Fixed-window rate limits kept in the store, so they hold across processes and servers."""
+"""Fixed-window rate limits counted in a store (the context's `counters`), so they hold across
+processes and servers."""
 
 from __future__ import annotations
 

@@ -59,8 +59,11 @@ WATCH_TIMEOUT_S = 0.1
 class SqliteStore:
     """The Store port on a SQLite file (see module docstring)."""
 
-    def __init__(self, path: Path, clock: Clock, *, busy_timeout_s: float = 5.0) -> None:
+    def __init__(self, path: Path, clock: Clock, *, busy_timeout_s: float = 5.0, durable: bool = True) -> None:
+        """A store on the SQLite file at `path`. `durable=False` lets a commit return before it is on
+        disk (the last few may be lost with the machine's power, never corrupted): for counters."""
         self._path = Path(path)
+        self._durable = durable
         self._clock = clock
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
@@ -96,7 +99,8 @@ class SqliteStore:
                 isolation_level=None,
                 check_same_thread=False,
             )
-            conn.execute("PRAGMA synchronous=FULL")  # a committed write survives power loss
+            # FULL: a committed write survives power loss; NORMAL (WAL): it may not, and costs no fsync
+            conn.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
             conn.execute("PRAGMA foreign_keys=OFF")
             self._local.conn = conn
             with self._lock:

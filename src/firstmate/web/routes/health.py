@@ -37,22 +37,23 @@ def healthz(app: Annotated[App, Depends(get_app)]) -> JSONResponse:
         log.error("health.store", error=str(exc))
         body["store"] = "unavailable"
     body.update(_local_storage(app))
-    if any(body.get(check, "ok") != "ok" for check in ("store", "database", "blobs", "disk")):
+    if any(body.get(check, "ok") != "ok" for check in ("store", "database", "counters", "blobs", "disk")):
         body["status"] = "degraded"
         return JSONResponse(body, status_code=503)
     return JSONResponse(body)
 
 
 def _local_storage(app: App) -> dict[str, Any]:
-    """Whether what lives on this machine's disk may be written (the SQLite database with its WAL
-    files and folder, the blobs folder), and the free space around them: a read-only or full disk
-    shows here before a booking fails on it. Nothing for a store or blobs that live in AWS."""
+    """Whether what lives on this machine's disk may be written (the SQLite databases of the store
+    and of the rate-limit counters, with their WAL files and folder, the blobs folder), and the free
+    space around them: a read-only or full disk shows here before a booking fails on it. Nothing for
+    a store or blobs that live in AWS."""
     settings = app.settings
     found: dict[str, Any] = {}
     if settings.store == "sqlite":
-        db = settings.db_path
-        wal = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
-        found["database"] = "ok" if all(_writable(p) for p in (db, db.parent, *wal)) else "read-only"
+        for check, db in (("database", settings.db_path), ("counters", settings.counters_db_path)):
+            wal = [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm")]
+            found[check] = "ok" if all(_writable(p) for p in (db, db.parent, *wal)) else "read-only"
     if settings.blobs == "local":
         found["blobs"] = "ok" if _writable(settings.blobs_path) else "read-only"
     if found:
