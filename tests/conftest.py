@@ -94,10 +94,13 @@ def booking_body(**changes: object) -> dict[str, object]:
 
 def shows_gross(text: str, whole: str = "840") -> bool:
     """Whether `text` shows a gross of `whole` units (by default `booking_body()`'s) as money, however
-    written ("840.75", "$840", "840,75 USD"), but not the same digits inside an id, a token or a
-    calendar UID, which are random and can hold them."""
+    written ("840.75", "$840", "USD 840.75", "840,75 USD") and wherever: in a page, in JSON after an
+    escaped line break, in a calendar line folded at 75 octets. But not the same digits inside an
+    id, a token or a calendar UID, which are random and can hold them."""
+    plain = text.replace("\r\n ", "").replace("\r\n\t", "")  # calendar lines unfolded
+    plain = re.sub(r"\\[nrt]", " ", plain)  # JSON's and iCalendar's escaped line breaks and tabs
     digits = f"{whole[:-3]},?{whole[-3:]}" if len(whole) > 3 else whole  # 1150 is also written 1,150
-    return re.search(rf"(?<![0-9A-Za-z_-]){digits}(?![0-9A-Za-z_-])", text) is not None
+    return re.search(rf"(?<![0-9A-Za-z_-]){digits}(?![0-9A-Za-z_-])", plain) is not None
 
 
 @pytest.fixture(scope="session")

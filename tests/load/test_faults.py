@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -74,10 +75,10 @@ WAVES = 5  # messages keep arriving: a wave of 100 is queued before each of the 
 RUNS = 6  # dispatcher runs that are killed; a seventh drains what is left
 
 
-def _kill_worker_after(env: dict[str, str], smtp: SmtpServer, deliveries: int) -> None:
-    """Run `firstmate worker`; SIGKILL it once the server has accepted `deliveries` messages in
-    all, wherever it is then (claiming, sending, recording)."""
-    worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=subprocess.DEVNULL)
+def _kill_worker_after(env: dict[str, str], smtp: SmtpServer, deliveries: int, log: IO[bytes]) -> None:
+    """Run `firstmate worker` (its output to `log`); SIGKILL it once the server has accepted
+    `deliveries` messages in all, wherever it is then (claiming, sending, recording)."""
+    worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until(lambda: len(smtp.recorder.received) >= deliveries, timeout=120, what="deliveries", every=0.01)
     finally:
@@ -100,29 +101,38 @@ def test_dispatchers_killed_at_random_points_while_500_messages_flow_send_each_o
     wave = MESSAGES // WAVES
     recorded_sent: dict[str, int] = {}  # key → deliveries seen when the ledger first said "sent"
     crashes_after_send = 0
+    logged = tmp_path / "dispatchers.log"  # what every dispatcher run said
+    log = logged.open("ab")
     try:
         for run in range(RUNS):
             if run < WAVES:
                 _enqueue(app, range(run * wave, (run + 1) * wave))
             if run % 2:  # the worst moment: after the server accepted a message, before recording it
                 die_after = rng.randint(5, 60)
-                crashed = subprocess.run([sys.executable, DISPATCHER], env={**env, "DIE_AFTER_SEND": str(die_after)})
+                crashed = subprocess.run(
+                    [sys.executable, DISPATCHER], env={**env, "DIE_AFTER_SEND": str(die_after)},
+                    stdout=log, stderr=subprocess.STDOUT,
+                )  # fmt: skip
                 assert crashed.returncode == 137
                 crashes_after_send += 1
             else:  # any moment: a SIGKILL once the server has seen a random number more messages
-                _kill_worker_after(env, smtp, len(smtp.recorder.received) + rng.randint(5, 60))
+                _kill_worker_after(env, smtp, len(smtp.recorder.received) + rng.randint(5, 60), log)
             delivered = received_keys(smtp)
             for key, entry in ledger(app).items():
                 if entry.status is OutboxStatus.SENT:
                     recorded_sent.setdefault(key, delivered[key])
-        subprocess.run([sys.executable, DISPATCHER], env=env, check=True, timeout=300)
+        drain = [sys.executable, DISPATCHER]
+        subprocess.run(drain, env=env, check=True, timeout=300, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
 
         entries = ledger(app)
         assert len(entries) == MESSAGES and statuses(app) == {"sent": MESSAGES}, "each sent once per the ledger"
         delivered = received_keys(smtp)
         assert set(delivered) == set(entries), "a message was lost"
         repeats = sum(delivered.values()) - MESSAGES
-        assert crashes_after_send <= repeats <= RUNS, "more repeats than interrupted sends"
+        # a send that timed out (a busy machine, a 0.3 s timeout) may have reached the server all the same
+        failed_sends = logged.read_text(errors="replace").count("outbox.send_failed")
+        assert crashes_after_send <= repeats <= RUNS + failed_sends, "more repeats than interrupted or failed sends"
         for key, seen in recorded_sent.items():
             assert delivered[key] == seen, f"{key} was sent again after the ledger recorded it as sent"
         # a repeat is recognisably the same mail: one Message-ID per key
@@ -133,8 +143,9 @@ def test_dispatchers_killed_at_random_points_while_500_messages_flow_send_each_o
         assert all(len(mids) == 1 for mids in ids.values())
         assert len({mid for mids in ids.values() for mid in mids}) == MESSAGES
         print(f"\nkills: {RUNS} ({crashes_after_send} between send and record), {MESSAGES} messages, "
-              f"{repeats} repeats, lost 0")  # fmt: skip
+              f"{failed_sends} sends timed out, {repeats} repeats, lost 0")  # fmt: skip
     finally:
+        log.close()
         app.close()
         smtp.stop()
 

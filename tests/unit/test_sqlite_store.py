@@ -103,3 +103,14 @@ def test_the_hourly_sweep_also_clears_expired_rate_limit_counts_from_their_own_d
     assert sweep_expired(app, clock.now()) == "4 expired items removed"
     with sqlite3.connect(app.settings.counters_db_path) as raw:
         assert raw.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+
+
+def test_a_sweep_that_cannot_clear_the_counts_still_clears_the_store_and_says_so(app: App, clock: FixedClock) -> None:
+    hit(app.counters, "guest-lookup", "203.0.113.1", limit=5, window=timedelta(minutes=1), now=clock.now())
+    app.store.put(Item(PK, "gone", {}, ttl=to_epoch(clock.now() + timedelta(seconds=5))))
+    with sqlite3.connect(app.settings.counters_db_path) as raw:
+        raw.execute("CREATE TRIGGER no_delete BEFORE DELETE ON items BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    clock.advance(timedelta(minutes=3))
+    detail = sweep_expired(app, clock.now())
+    assert detail.startswith("1 expired items removed; rate-limit counts not swept (") and "refused" in detail
+    assert app.store.sweep_expired() == 0  # the store's own expired item went
