@@ -169,7 +169,8 @@ def test_a_malformed_address_is_refused_before_it_reaches_the_outbox() -> None:
 @pytest.mark.slow
 def test_a_dispatcher_killed_between_send_and_record_loses_nothing(tmp_path: Path, smtp_server: SmtpServer) -> None:
     home = tmp_path / "home"
-    env = _env(home, smtp_server)
+    # a send must not time out on a busy machine (a lost answer is retried: a second repeat)
+    env = _env(home, smtp_server, FIRSTMATE_SMTP_TIMEOUT_S="1", FIRSTMATE_OUTBOX_LEASE_S="6")
     app = build(load_settings(home=home))
     outbox.enqueue(app.store, "demo", [_message(n) for n in range(10)], app.clock.now())
 
@@ -230,7 +231,8 @@ def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_mos
     rng = random.Random(20261121)
     try:
         home = tmp_path / "home"
-        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_OUTBOX_LEASE_S="5")
+        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_OUTBOX_LEASE_S="5",
+                   FIRSTMATE_SMTP_TIMEOUT_S="0.8")  # fmt: skip
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(150)], app.clock.now())
         kills = 0
