@@ -292,6 +292,9 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
                 text=True,
             )
             assert client.get(f"/api/v1/bookings/{first.json()['booking_id']}").status_code == 200  # reads go on
+            code = first.json()["guest_page_url"].rsplit("/g/", 1)[1]
+            opened = client.get(f"/g/{code}", headers={"Accept": "text/html"})  # its count goes to counters.db
+            assert opened.status_code == 200 and "Sea Lark" in opened.text  # so a guest neither waits nor gets 503
             busy = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2"))
             assert busy.status_code == 503, busy.text
             assert busy.json()["error"] == "StoreUnavailable" and busy.json()["hint"]
