@@ -507,10 +507,9 @@ def trip_list_ms(home: Path) -> float:
         app.close()
 
 
-def _round(port: int, request: bytes | Iterator[bytes]) -> Load:
-    source = itertools.repeat(request) if isinstance(request, bytes) else request
-    run_load(port, source, concurrency=CONCURRENCY, seconds=WARMUP_S)
-    return run_load(port, source, concurrency=CONCURRENCY, seconds=SECONDS)
+def _round(port: int, requests: Iterator[bytes]) -> Load:
+    run_load(port, requests, concurrency=CONCURRENCY, seconds=WARMUP_S)
+    return run_load(port, requests, concurrency=CONCURRENCY, seconds=SECONDS)
 
 
 def mixed_requests(crew: bytes, guest_path: str) -> Iterator[bytes]:
@@ -566,7 +565,7 @@ def main() -> None:
                 request = http_request("GET", path, {"Cookie": f"fm_crew={cookie}"})
                 for _ in range(ROUNDS):
                     for name in ports:
-                        loads[name].append(_round(ports[name], request))
+                        loads[name].append(_round(ports[name], itertools.repeat(request)))
                     loads["mixed"].append(_round(ports["1x"], mixed_requests(request, guest_path)))
         trip_list = {scale: trip_list_ms(home) for scale, home in homes.items()}  # servers stopped: a quiet machine
     bare = combine(loads["starlette"])

@@ -13,6 +13,7 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
+from firstmate.services.bookings import get_booking, get_event
 from tests.moto_server import MotoServer
 from tests.smtp_server import SmtpServer
 
@@ -90,6 +91,11 @@ def booking_body(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+def guest_code(app: App, event_id: str) -> str:
+    """The lead guest's page code of the `demo` trip `event_id`."""
+    return get_booking(app.store, "demo", get_event(app.store, "demo", event_id).booking_id).guest_code
 
 
 def shows_gross(text: str, whole: str = "840") -> bool:

@@ -78,7 +78,7 @@ class App:
 
     def close(self) -> None:
         """Release connections held by adapters."""
-        for store in {id(s): s for s in (self.store, self.counters)}.values():
+        for store in [self.store] if self.counters is self.store else [self.store, self.counters]:
             close = getattr(store, "close", None)
             if callable(close):
                 close()

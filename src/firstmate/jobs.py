@@ -28,13 +28,12 @@ def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent).
     Counts that cannot be swept (their database read-only or busy) are left for the next run."""
     removed = app.store.sweep_expired()
-    if app.counters is app.store:
-        return f"{removed} expired items removed"
-    try:
-        removed += app.counters.sweep_expired()
-    except StoreError as exc:  # /healthz shows it; the store's own sweep is done all the same
-        log.warning("sweep.counters_failed", error=str(exc))
-        return f"{removed} expired items removed; rate-limit counts not swept ({exc})"
+    if app.counters is not app.store:
+        try:
+            removed += app.counters.sweep_expired()
+        except StoreError as exc:  # /healthz shows it; the store's own sweep is done all the same
+            log.warning("sweep.counters_failed", error=str(exc))
+            return f"{removed} expired items removed; rate-limit counts not swept ({exc})"
     return f"{removed} expired items removed"
 
 

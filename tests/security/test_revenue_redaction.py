@@ -26,7 +26,7 @@ from firstmate.services.calendar import Feed, FeedScope, feed_token
 from firstmate.services.imports import import_records
 from firstmate.services.reminders import send_due_reminders
 from firstmate.web.app import create_app
-from tests.conftest import booking_body, shows_gross
+from tests.conftest import booking_body, guest_code, shows_gross
 from tests.security.conftest import book, sign_in
 from tests.web.test_guest_page_and_feeds import _book, _feed
 
@@ -100,7 +100,7 @@ def test_no_crew_or_guest_output_shows_money_through_a_trips_whole_life(demo_app
         outputs[f"{person}: feed"] = _feed_text(demo_app, FeedScope.CREW, person)
     outputs["entity feed"] = _feed_text(demo_app, FeedScope.ENTITY, "saltwind-charters")
     anyone = TestClient(create_app(demo_app))
-    for code in (_code(demo_app, direct), _code(demo_app, marketplace), invited):
+    for code in (guest_code(demo_app, direct), guest_code(demo_app, marketplace), invited):
         outputs[f"guest page {code}"] = anyone.get(f"/g/{code}").text
     signed = anyone.get(f"/g/{invited}/waiver.pdf")
     assert signed.status_code == 200
@@ -138,10 +138,6 @@ def _feed_text(app: App, scope: FeedScope, target: str) -> str:
     answer = TestClient(create_app(app)).get(f"/calendar/{token}.ics")
     assert answer.status_code == 200
     return answer.text
-
-
-def _code(app: App, event_id: str) -> str:
-    return get_booking(app.store, "demo", get_event(app.store, "demo", event_id).booking_id).guest_code
 
 
 def _guests(app: App) -> set[str]:

@@ -16,11 +16,11 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
-from firstmate.services.bookings import get_booking, get_event, orchestrate_booking
+from firstmate.services.bookings import get_event, orchestrate_booking
 from firstmate.services.people import get_person, save_people
 from firstmate.web.app import create_app
 from firstmate.web.page_cache import PageCache
-from tests.conftest import booking_body, shows_gross
+from tests.conftest import booking_body, guest_code, shows_gross
 from tests.web.test_crew import sign_in
 
 READS = ("get", "get_many", "query", "query_index")
@@ -90,10 +90,9 @@ def test_guests_opening_pages_and_strangers_guessing_codes_leave_kept_pages_kept
     writes, but not to the store: a busy guest page must not rebuild every crew page."""
     theo = sign_in(demo_app, "theo")
     first = theo.get(f"/crew/events/{trip}").text
-    code = get_booking(demo_app.store, "demo", get_event(demo_app.store, "demo", trip).booking_id).guest_code
     visitors = TestClient(create_app(demo_app), client=("203.0.113.9", 40000))
     for _ in range(3):
-        assert visitors.get(f"/g/{code}", headers={"Accept": "text/html"}).status_code == 200
+        assert visitors.get(f"/g/{guest_code(demo_app, trip)}", headers={"Accept": "text/html"}).status_code == 200
     assert visitors.get("/g/ZZZZ-ZZZZ-ZZZZ", headers={"Accept": "text/html"}).status_code == 404
     assert visitors.post("/crew/login", data={"email": "nobody@example.com"}).status_code == 200
     assert demo_app.counters.query("RATE#guest-miss#203.0.113.9").items  # the wrong code was counted
