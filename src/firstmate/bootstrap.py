@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets as random_tokens
+import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -120,9 +121,9 @@ def _has(secrets: Secrets, name: str) -> bool:
 def _make_home(home: Path) -> None:
     try:
         home.mkdir(parents=True, exist_ok=True)
-        probe = home / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # a probe of this process's own: a shared name let one process delete another's mid-check
+        with tempfile.TemporaryFile(dir=home, prefix=".write-test-"):
+            pass
     except OSError as exc:
         raise ConfigError(
             f"FIRSTMATE_HOME {home} is not a writable folder ({exc.strerror})",

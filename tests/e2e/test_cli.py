@@ -101,6 +101,20 @@ def test_a_home_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     assert "not a writable folder" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_processes_starting_at_once_on_one_home_all_start(tmp_path: Path) -> None:
+    # a server and its dispatcher start together on one home: each checks the home can be written
+    starts = "from firstmate.bootstrap import build\nfrom firstmate.config import load_settings\n" \
+        "for _ in range(60): build(load_settings()).close()\n"  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    env.update(FIRSTMATE_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-c", starts]
+    procs = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0, 0], "\n".join(errors)[-2000:]
+    made = sorted(p.name for p in (tmp_path / "home").iterdir())
+    assert made == ["blobs", "counters.db", "firstmate.db", "secret.key"]  # and no probe left behind
+
+
 def test_an_unreadable_secret_key_is_a_clear_error(tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / "secret.key").mkdir(parents=True)  # there, but not a file anyone can read a key from
