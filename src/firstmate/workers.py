@@ -14,6 +14,10 @@ from firstmate.services.scheduler import run_due_jobs
 
 log = structlog.get_logger(__name__)
 BATCH = 50
+#: Jobs the dispatcher loop already does here: `outbox_retry` sends entries whose backoff has passed,
+#: which the loop does every pass. Run beside it, a process would have two sends in flight at once,
+#: and a crash could then repeat two messages instead of one.
+DONE_BY_DISPATCHER = frozenset({"outbox_retry"})
 
 
 class Workers:
@@ -43,8 +47,9 @@ class Workers:
         return report.handled + report.skipped >= BATCH
 
     def schedule_once(self) -> bool:
-        """One scheduler pass."""
-        run_due_jobs(self._app.store, self._app.clock, declared_jobs(self._app.settings), self._app)
+        """One scheduler pass: every declared job but those the dispatcher loop does."""
+        jobs = [job for job in declared_jobs(self._app.settings) if job.name not in DONE_BY_DISPATCHER]
+        run_due_jobs(self._app.store, self._app.clock, jobs, self._app)
         return False
 
     def _spawn(self, name: str, step: Callable[[], bool], interval: float) -> None:

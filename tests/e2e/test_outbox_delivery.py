@@ -209,8 +209,9 @@ def test_two_dispatcher_processes_share_the_outbox_without_doubles(tmp_path: Pat
     server = SmtpServer(delay=0.002).start()
     try:
         home = tmp_path / "home"
-        # a lease long enough that no send outlives it on a loaded machine: this test is about claims
-        env = _env(home, server, FIRSTMATE_OUTBOX_LEASE_S="60")
+        # a lease and a send timeout long enough for a loaded machine: a timed-out send that reached the
+        # server would be sent again, and this test is about claims
+        env = _env(home, server, FIRSTMATE_OUTBOX_LEASE_S="60", FIRSTMATE_SMTP_TIMEOUT_S="5")
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(120)], app.clock.now())
         procs = [subprocess.Popen([sys.executable, DISPATCHER], env=env) for _ in range(2)]

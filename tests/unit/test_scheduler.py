@@ -108,3 +108,18 @@ def test_a_job_never_starts_before_its_time_and_gets_its_period(tmp_path: Path) 
     clock.set(MONDAY_7 + timedelta(minutes=3))
     run_due_jobs(store, clock, [_job(counter)], None)
     assert counter.periods[-1] == MONDAY_7
+
+
+def test_serve_and_worker_leave_retries_to_their_dispatcher_loop(tmp_path: Path) -> None:
+    # two senders in one process would put two sends in flight: a crash could repeat two messages
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.workers import Workers
+
+    app = build(load_settings(home=tmp_path / "home"), clock=FixedClock(MONDAY_7 + timedelta(minutes=1)))
+    try:
+        Workers(app).schedule_once()
+        assert last_runs(app.store, "sweep", limit=1) and last_runs(app.store, "crew_reminders", limit=1)
+        assert last_runs(app.store, "outbox_retry", limit=1) == []
+    finally:
+        app.close()
