@@ -123,12 +123,14 @@ BARE_FASTAPI = "bench.bench_page:bare_fastapi_app"
 BARE = {"starlette": STARLETTE, "fastapi": BARE_FASTAPI}
 
 
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
+def free_ports(count: int) -> list[int]:
+    """`count` distinct TCP ports on the loopback interface that nothing listens on now: each probe
+    stays bound until all are picked, so the system cannot hand out one port twice."""
+    with ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind((HOST, 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 @contextmanager
@@ -141,8 +143,8 @@ def servers(specs: dict[str, tuple[str, dict[str, str]]], logs: Path) -> Iterato
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     with ExitStack() as stack:
         started: dict[str, tuple[subprocess.Popen[bytes], int, Path]] = {}
-        for name, (factory, env) in specs.items():
-            port, log = free_port(), logs / f"{name}.log"
+        for (name, (factory, env)), port in zip(specs.items(), free_ports(len(specs)), strict=True):
+            log = logs / f"{name}.log"
             command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", HOST, "--port", str(port)]
             output = stack.enter_context(log.open("ab"))
             process = subprocess.Popen(
@@ -445,7 +447,7 @@ def crew_cookie(app: Any, port: int) -> str:
     from firstmate.services.people import get_person
 
     token = link_url(app, ORG, get_person(app.store, ORG, VIEWER), "login").split("t=", 1)[1]
-    answer = httpx.post(f"http://{HOST}:{port}/crew/enter", data={"t": token}, follow_redirects=False)
+    answer = httpx.post(f"http://{HOST}:{port}/crew/enter", data={"t": token}, follow_redirects=False, timeout=60)
     if answer.status_code != 303 or "fm_crew" not in answer.cookies:
         raise RuntimeError(f"sign-in failed: {answer.status_code} {answer.text[:200]}")
     return str(answer.cookies["fm_crew"])
@@ -554,7 +556,7 @@ def main() -> None:
             cookie = crew_cookie(app, ports["1x"])  # the homes share their signing key: one session opens all
             guest_path = f"/g/{guest_code(app, event_id)}"
             app.close()
-            page = httpx.get(f"http://{HOST}:{ports['1x']}{path}", cookies={"fm_crew": cookie})
+            page = httpx.get(f"http://{HOST}:{ports['1x']}{path}", cookies={"fm_crew": cookie}, timeout=60)
             if page.status_code != 200 or "Priya" not in page.text:
                 raise RuntimeError(f"the crew page did not open: {page.status_code}")
             page_file.write_bytes(page.content)
