@@ -202,8 +202,8 @@ def _secret_key(settings: Settings, secrets: Secrets) -> bytes:
 def _local_secret_key(path: Path) -> bytes:
     if not path.exists():
         # write aside, then link into place: two processes starting at once agree on one key
-        tmp = path.with_name(f".secret.key.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".secret.key.")  # mode 0600, a name of its own
+        tmp = Path(name)
         with os.fdopen(fd, "w") as handle:
             handle.write(random_tokens.token_urlsafe(48))
         try:

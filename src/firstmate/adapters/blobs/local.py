@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -123,10 +124,19 @@ class LocalBlobs:
             raise BlobNotFound(f"no blob under {key!r}") from None
 
     def head(self, key: str) -> BlobInfo | None:
-        path = self._path(key)
-        if not path.is_file():
+        return self._info(key, self._path(key))
+
+    def _info(self, key: str, path: Path) -> BlobInfo | None:
+        """The blob at `path`, or None when there is none (also when another process just deleted it:
+        one stat, not a check and then a read)."""
+        try:
+            found = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        return BlobInfo(key=key, size=path.stat().st_size, content_type=self._type(key), modified=_mtime(path))
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        modified = datetime.fromtimestamp(found.st_mtime, UTC)
+        return BlobInfo(key=key, size=found.st_size, content_type=self._type(key), modified=modified)
 
     def delete(self, key: str) -> None:
         path = self._path(key)
@@ -141,13 +151,11 @@ class LocalBlobs:
         found: list[BlobInfo] = []
         for path in self._root.rglob("*"):
             rel = path.relative_to(self._root).as_posix()
-            if rel.startswith(_META + "/") or not path.is_file() or not rel.startswith(prefix):
-                continue
-            if path.name.startswith("."):  # a temp file mid-write
-                continue
-            found.append(
-                BlobInfo(key=rel, size=path.stat().st_size, content_type=self._type(rel), modified=_mtime(path))
-            )
+            if rel.startswith(_META + "/") or not rel.startswith(prefix) or path.name.startswith("."):
+                continue  # metadata, another prefix, or a temp file mid-write
+            info = self._info(rel, path)
+            if info is not None:
+                found.append(info)
         return sorted(found, key=lambda info: info.key)
 
     def _type(self, key: str) -> str:
