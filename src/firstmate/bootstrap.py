@@ -204,14 +204,14 @@ def _local_secret_key(path: Path) -> bytes:
         # write aside, then link into place: two processes starting at once agree on one key
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=".secret.key.")  # mode 0600, a name of its own
         tmp = Path(name)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(random_tokens.token_urlsafe(48))
         try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(random_tokens.token_urlsafe(48))
             os.link(tmp, path)
         except FileExistsError:
             pass
         finally:
-            tmp.unlink()
+            tmp.unlink(missing_ok=True)  # also after a failed write: no partial key is left behind
     value = path.read_text().strip().encode()
     if len(value) < 32:
         raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated")

@@ -1,5 +1,5 @@
-"""Every scheduled job, declared once: the local scheduler runs these, and the AWS template's
-EventBridge schedules are generated from the same list (`firstmate aws render-template`)."""
+"""Every scheduled job, declared once: the local scheduler runs those marked `local`, and the AWS
+template's EventBridge schedules are generated from the whole list (`firstmate aws render-template`)."""
 
 from __future__ import annotations
 
@@ -92,14 +92,15 @@ def sweep_archives(app: App, period: datetime) -> str:
 
 def dispatch_due(app: App, period: datetime) -> str:
     """Deliver messages whose next attempt is due (on AWS the stream delivers new ones at once;
-    this picks up retries after a backoff)."""
+    this picks up retries after a backoff). AWS only: locally the dispatcher loop does this on every
+    pass, and a second sender beside it would put two sends in flight, so a crash could repeat two."""
     report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, limit=200)
     return f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
 
 
 def declared_jobs(settings: Settings) -> list[Job[App]]:
     """The jobs for these settings, in the business's time zone where it matters. The local
-    scheduler runs these, and the AWS template's schedules are rendered from them."""
+    scheduler runs those marked `local`, and the AWS template's schedules are rendered from all."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
         Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
@@ -124,5 +125,6 @@ def declared_jobs(settings: Settings) -> list[Job[App]]:
                 "outbox_retry", "*/5 * * * *", "UTC", "Retry messages whose backoff has passed", timedelta(minutes=10)
             ),
             dispatch_due,
+            local=False,
         ),
     ]

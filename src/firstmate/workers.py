@@ -14,10 +14,6 @@ from firstmate.services.scheduler import run_due_jobs
 
 log = structlog.get_logger(__name__)
 BATCH = 50
-#: Jobs the dispatcher loop already does here: `outbox_retry` sends entries whose backoff has passed,
-#: which the loop does every pass. Run beside it, a process would have two sends in flight at once,
-#: and a crash could then repeat two messages instead of one.
-DONE_BY_DISPATCHER = frozenset({"outbox_retry"})
 
 
 class Workers:
@@ -47,8 +43,8 @@ class Workers:
         return report.handled + report.skipped >= BATCH
 
     def schedule_once(self) -> bool:
-        """One scheduler pass: every declared job but those the dispatcher loop does."""
-        jobs = [job for job in declared_jobs(self._app.settings) if job.name not in DONE_BY_DISPATCHER]
+        """One scheduler pass: every declared job but those this process's own loops do (`local=False`)."""
+        jobs = [job for job in declared_jobs(self._app.settings) if job.local]
         run_due_jobs(self._app.store, self._app.clock, jobs, self._app)
         return False
 

@@ -11,6 +11,7 @@ from email import policy
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.smtp_server import free_port
 
@@ -71,6 +72,14 @@ def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
     assert unknown_job.returncode == 2 and "choose one of" in unknown_job.stderr and "sweep" in unknown_job.stderr
 
 
+def test_jobs_list_says_which_job_only_aws_runs(tmp_path: Path) -> None:
+    listed = run(tmp_path / "home", "jobs", "list")
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert "on AWS only: the dispatcher does it" in rows["outbox_retry"]
+    assert "never" in rows["sweep"] and "on AWS only" not in rows["sweep"]
+
+
 def test_message_text_is_never_read_as_terminal_markup(tmp_path: Path) -> None:
     from firstmate.bootstrap import build
     from firstmate.config import load_settings
@@ -101,6 +110,7 @@ def test_a_home_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
     assert "not a writable folder" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_processes_starting_at_once_on_one_home_all_start(tmp_path: Path) -> None:
     # a server and its dispatcher start together on one home: each checks the home can be written
     starts = "from firstmate.bootstrap import build\nfrom firstmate.config import load_settings\n" \
@@ -109,7 +119,11 @@ def test_processes_starting_at_once_on_one_home_all_start(tmp_path: Path) -> Non
     env.update(FIRSTMATE_HOME=str(tmp_path / "home"))
     command = [sys.executable, "-c", starts]
     procs = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(4)]
-    errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    try:
+        errors = [proc.communicate(timeout=60)[1] for proc in procs]
+    finally:
+        for proc in procs:
+            proc.kill()
     assert [proc.returncode for proc in procs] == [0, 0, 0, 0], "\n".join(errors)[-2000:]
     made = sorted(p.name for p in (tmp_path / "home").iterdir())
     assert made == ["blobs", "counters.db", "firstmate.db", "secret.key"]  # and no probe left behind

@@ -50,3 +50,14 @@ def test_an_expired_form_is_refused(tmp_path: Path) -> None:
     blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
     with pytest.raises(Unauthorized, match="expired"):
         blobs.accept_upload(_form(blobs), b"x", NOW + timedelta(minutes=6))
+
+
+def test_listing_skips_what_is_not_a_readable_file(tmp_path: Path) -> None:
+    # a link that loops or leads nowhere (left by hand, or a file another process just deleted)
+    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs.put("raw/meta/page-1.json", b"{}", "application/json")
+    (tmp_path / "raw" / "loop").symlink_to(tmp_path / "raw" / "loop")
+    (tmp_path / "raw" / "gone").symlink_to(tmp_path / "raw" / "deleted")
+    assert [info.key for info in blobs.list("raw/")] == ["raw/meta/page-1.json"]
+    assert blobs.head("raw/loop") is None and blobs.head("raw/gone") is None
+    assert blobs.head("raw/meta/page-1.json") is not None

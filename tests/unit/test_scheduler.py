@@ -114,6 +114,7 @@ def test_serve_and_worker_leave_retries_to_their_dispatcher_loop(tmp_path: Path)
     # two senders in one process would put two sends in flight: a crash could repeat two messages
     from firstmate.bootstrap import build
     from firstmate.config import load_settings
+    from firstmate.jobs import declared_jobs
     from firstmate.workers import Workers
 
     app = build(load_settings(home=tmp_path / "home"), clock=FixedClock(MONDAY_7 + timedelta(minutes=1)))
@@ -121,5 +122,6 @@ def test_serve_and_worker_leave_retries_to_their_dispatcher_loop(tmp_path: Path)
         Workers(app).schedule_once()
         assert last_runs(app.store, "sweep", limit=1) and last_runs(app.store, "crew_reminders", limit=1)
         assert last_runs(app.store, "outbox_retry", limit=1) == []
+        assert "outbox_retry" in {job.name for job in declared_jobs(app.settings)}  # still on AWS's schedules
     finally:
         app.close()

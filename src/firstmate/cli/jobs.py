@@ -19,7 +19,13 @@ def jobs_list() -> None:
 
     with app_context() as app:
         table = Table("job", "schedule", "zone", "next run (UTC)", "last run")
+        on_aws = app.settings.store == "dynamodb"
         for job in declared_jobs(app.settings):
+            if not (job.local or on_aws):  # the dispatcher loop of `serve` and `worker` does it here
+                table.add_row(
+                    job.name, job.schedule.cron, job.schedule.timezone, "—", "on AWS only: the dispatcher does it"
+                )
+                continue
             last = last_runs(app.store, job.name, limit=1)
             last_text = f"{last[0]['status']} {last[0]['at'][:16]}" if last else "never"
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")

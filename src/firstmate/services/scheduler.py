@@ -35,6 +35,8 @@ class Job(Generic[Ctx]):
 
     schedule: Schedule
     run: Callable[[Ctx, datetime], Any]
+    #: False for a job a local process's own loops already do (run only by the AWS schedules)
+    local: bool = True
 
     @property
     def name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import json
@@ -131,8 +132,10 @@ class LocalBlobs:
         one stat, not a check and then a read)."""
         try:
             found = path.stat()
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):  # gone, or a link to nowhere
+                return None
+            raise
         if not stat.S_ISREG(found.st_mode):
             return None
         modified = datetime.fromtimestamp(found.st_mtime, UTC)

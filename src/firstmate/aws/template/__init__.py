@@ -1,6 +1,6 @@
 """The AWS SAM template (`deploy/aws/template.yaml`), rendered from code so nothing drifts.
 
-The schedules come from `declared_jobs(settings)`, the list the local scheduler runs; the table and
+The schedules come from `declared_jobs(settings)`, the list the local scheduler runs from; the table and
 bucket shapes come from `adapters.aws.resources`, the shapes the preflight checks and the tests
 create on moto; each function's IAM policy names only the actions it uses on the resources it uses.
 `firstmate aws render-template` writes the file, and a test fails when the committed copy differs.

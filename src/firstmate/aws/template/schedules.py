@@ -1,5 +1,5 @@
 """The scheduler's side of the template: one EventBridge schedule per declared job (the list the
-local scheduler runs), each invoking the jobs function through its own role."""
+local scheduler runs from), each invoking the jobs function through its own role."""
 
 from __future__ import annotations
 
