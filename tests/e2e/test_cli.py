@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from firstmate.demo.run import demo_profile
+from tests.conftest import firstmate_env
 from tests.smtp_server import free_port
 
 FIRSTMATE = Path(sys.executable).with_name("firstmate")
@@ -137,9 +138,7 @@ def test_processes_starting_at_once_on_one_home_all_start(tmp_path: Path) -> Non
     # a server and its dispatcher start together on one home: each checks the home can be written
     starts = "from firstmate.bootstrap import build\nfrom firstmate.config import load_settings\n" \
         "for _ in range(60): build(load_settings()).close()\n"  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
-    env.update(FIRSTMATE_HOME=str(tmp_path / "home"))
-    command = [sys.executable, "-c", starts]
+    env, command = firstmate_env(tmp_path / "home"), [sys.executable, "-c", starts]
     procs = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     try:
         errors = [proc.communicate(timeout=60)[1] for proc in procs]

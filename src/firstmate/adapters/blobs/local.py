@@ -115,7 +115,7 @@ class LocalBlobs:
             raise BlobError(
                 f"cannot write {path}: {exc.strerror or exc}", hint="free disk space, or make FIRSTMATE_HOME writable"
             ) from exc
-        return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_mtime(path))
+        return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_modified(path.stat()))
 
     def get(self, key: str) -> bytes:
         path = self._path(key)
@@ -138,8 +138,7 @@ class LocalBlobs:
             raise
         if not stat.S_ISREG(found.st_mode):
             return None
-        modified = datetime.fromtimestamp(found.st_mtime, UTC)
-        return BlobInfo(key=key, size=found.st_size, content_type=self._type(key), modified=modified)
+        return BlobInfo(key=key, size=found.st_size, content_type=self._type(key), modified=_modified(found))
 
     def delete(self, key: str) -> None:
         path = self._path(key)
@@ -183,5 +182,5 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+def _modified(found: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(found.st_mtime, UTC)
