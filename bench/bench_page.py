@@ -138,23 +138,41 @@ def servers(specs: dict[str, tuple[str, dict[str, str]]], logs: Path) -> Iterato
     """Run `uvicorn --factory <factory>` with UVICORN_FLAGS for each name → (factory, env), all
     starting at once; yield name → port once every one listens; stop them all after.
 
-    Each `env` is added to an environment without any FIRSTMATE_* variable of the caller's.
+    Each `env` is added to an environment without any FIRSTMATE_* variable of the caller's. A port
+    taken by another process between the pick and the server's bind is picked again.
     """
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     with ExitStack() as stack:
-        started: dict[str, tuple[subprocess.Popen[bytes], int, Path]] = {}
-        for (name, (factory, env)), port in zip(specs.items(), free_ports(len(specs)), strict=True):
-            log = logs / f"{name}.log"
+
+        def start(name: str, port: int) -> tuple[subprocess.Popen[bytes], int]:
+            """The server's process, and where its lines begin in its log."""
+            factory, env = specs[name]
             command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", HOST, "--port", str(port)]
-            output = stack.enter_context(log.open("ab"))
+            output = stack.enter_context((logs / f"{name}.log").open("ab"))
+            begins = output.tell()
             process = subprocess.Popen(
                 [*command, *UVICORN_FLAGS], cwd=ROOT, env={**clean, **env}, stdout=output, stderr=subprocess.STDOUT
             )
             stack.callback(_stop, process)
-            started[name] = (process, port, log)
-        for process, port, log in started.values():
-            _wait_until_listening(process, port, log)
-        yield {name: port for name, (_, port, _) in started.items()}
+            return process, begins
+
+        ports = dict(zip(specs, free_ports(len(specs)), strict=True))
+        started = {name: start(name, port) for name, port in ports.items()}
+        for name in specs:
+            for attempt in itertools.count(1):
+                try:
+                    _wait_until_listening(*started[name], ports[name], logs / f"{name}.log")
+                    break
+                except PortTaken:
+                    if attempt == 3:
+                        raise
+                    [ports[name]] = free_ports(1)
+                    started[name] = start(name, ports[name])
+        yield ports
+
+
+class PortTaken(RuntimeError):
+    """The server could not bind its port: another process took it after it was picked."""
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -166,18 +184,22 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _wait_until_listening(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
+def _wait_until_listening(server: subprocess.Popen[bytes], begins: int, port: int, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server stopped at start:\n{log.read_text()[-3000:]}")
+            said = log.read_bytes()[begins:].decode(errors="replace")[-3000:]
+            raise (PortTaken if "address already in use" in said else RuntimeError)(
+                f"the server stopped at start:\n{said}"
+            )
         try:
             socket.create_connection((HOST, port), timeout=0.5).close()
         except OSError:
             time.sleep(0.05)
         else:
             return
-    raise RuntimeError(f"the server did not listen within 120 s:\n{log.read_text()[-3000:]}")
+    said = log.read_bytes()[begins:].decode(errors="replace")[-3000:]
+    raise RuntimeError(f"the server did not listen within 120 s:\n{said}")
 
 
 # -- load ------------------------------------------------------------------------------------------
