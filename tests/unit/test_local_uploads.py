@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -61,3 +62,21 @@ def test_listing_skips_what_is_not_a_readable_file(tmp_path: Path) -> None:
     assert [info.key for info in blobs.list("raw/")] == ["raw/meta/page-1.json"]
     assert blobs.head("raw/loop") is None and blobs.head("raw/gone") is None
     assert blobs.head("raw/meta/page-1.json") is not None
+
+
+def test_a_write_finishes_even_when_another_process_deletes_the_blob_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the archive sweep of another process removing the file the moment it lands
+    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    rename = os.replace
+
+    def rename_then_lose(source: str, target: Path) -> None:
+        rename(source, target)
+        if not str(target).endswith(".json"):
+            Path(target).unlink()
+
+    monkeypatch.setattr("firstmate.adapters.blobs.local.os.replace", rename_then_lose)
+    info = blobs.put("raw/page.bin", b"12345", "application/octet-stream")
+    assert (info.key, info.size) == ("raw/page.bin", 5) and info.modified.tzinfo is not None
+    assert blobs.head("raw/page.bin") is None

@@ -107,7 +107,7 @@ class LocalBlobs:
         path = self._path(key)
         try:
             # data first: a crash in between leaves a blob typed octet-stream, never a type without data
-            _atomic_write(path, data)
+            written = _atomic_write(path, data)
             _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
         except (NotADirectoryError, IsADirectoryError, FileExistsError):
             raise InvalidInput(f"blob key {key!r} clashes with an existing blob or folder of the same name") from None
@@ -115,7 +115,7 @@ class LocalBlobs:
             raise BlobError(
                 f"cannot write {path}: {exc.strerror or exc}", hint="free disk space, or make FIRSTMATE_HOME writable"
             ) from exc
-        return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_modified(path.stat()))
+        return BlobInfo(key=key, size=len(data), content_type=content_type, modified=_modified(written))
 
     def get(self, key: str) -> bytes:
         path = self._path(key)
@@ -168,7 +168,9 @@ class LocalBlobs:
             return "application/octet-stream"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes) -> os.stat_result:
+    """Write `data` to `path` whole or not at all; the file's stat as written (taken before the
+    rename, so a delete by another process right after cannot make a finished write fail)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -176,10 +178,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            written = os.fstat(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return written
 
 
 def _modified(found: os.stat_result) -> datetime:
