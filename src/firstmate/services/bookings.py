@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from firstmate.domain.bookings import (
+    STORED,
     Booking,
     BookingRequest,
     IntakeResult,
@@ -326,7 +327,7 @@ def _profile(store: Store, org: str) -> BusinessProfile:
 
 def _booking(store: Store, org: str, booking_id: str) -> Booking | None:
     item = store.get(booking_pk(org, booking_id), "BOOKING")
-    return Booking.model_validate(item.data) if item else None
+    return Booking.model_validate(item.data, context=STORED) if item else None
 
 
 def record_blocked_slot(
