@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser demo test lint typecheck pytest bench clean
+.PHONY: install browser demo test lint typecheck pytest fuzz bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,17 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+
+# Hostile input dug deeper than `make test` does: FUZZ_SCALE times the generated cases of every fuzz,
+# schemathesis and property test, drawn from a fresh random seed. `make fuzz SEED=…` repeats a run.
+FUZZ_SCALE ?= 20
+FUZZ_TESTS := tests/fuzz tests/web/test_api_fuzz.py tests/security tests/unit/test_report_secrets.py
+fuzz: install
+	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); \
+	echo "fuzz run: $(FUZZ_SCALE)x the generated cases of make test, seed $$seed"; \
+	FIRSTMATE_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest $(FUZZ_TESTS) -p no:cacheprovider \
+	  --hypothesis-seed=$$seed --timeout=$$((300 * $(FUZZ_SCALE))) --durations=10; status=$$?; \
+	echo "the same cases again: make fuzz FUZZ_SCALE=$(FUZZ_SCALE) SEED=$$seed"; exit $$status
 
 # Benchmarks print a table and write bench/results.json; `make bench NAME=fanout` runs one.
 bench: install

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-#: Derandomized, so CI runs the same cases every time; each test bounds its own max_examples (raise
-#: them locally to dig deeper).
-FUZZ = settings(
-    deadline=None,
-    database=None,
-    derandomize=True,
-    report_multiple_bugs=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
-)
+#: `make fuzz` sets FIRSTMATE_FUZZ_SCALE: every generated test then runs that many times its cases,
+#: drawn from the run's random seed (`--hypothesis-seed`, printed) instead of the same ones each time.
+SCALE = int(os.environ.get("FIRSTMATE_FUZZ_SCALE") or 1)
+#: `make test` (scale 1) is derandomized, so CI runs the same cases every time; a deep run is not.
+DEEP = SCALE > 1
+
+
+def examples(count: int) -> int:
+    """A generated test's number of cases: `count` in `make test`, SCALE times it in `make fuzz`."""
+    return count * SCALE
+
+
+#: What every generated test shares (each bounds its own cases with `examples`).
+HYPOTHESIS: dict[str, Any] = {
+    "deadline": None,
+    "database": None,
+    "derandomize": not DEEP,
+    "print_blob": DEEP,  # a deep run's failure prints the line that replays exactly that case
+    "report_multiple_bugs": False,
+    "suppress_health_check": list(HealthCheck),
+}
+FUZZ = settings(**HYPOTHESIS)
 
 #: Inputs that have broken parsers and pages elsewhere: markup, template syntax, control and
 #: direction characters, huge and negative numbers, odd spaces, very long lines.

@@ -16,7 +16,7 @@ from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.datafiles import BY_KIND
 from firstmate.web.routes.data import FILE_ONLY
-from tests.fuzz.strategies import FUZZ, hostile
+from tests.fuzz.strategies import FUZZ, examples, hostile
 from tests.security.conftest import operator
 
 KINDS = sorted(kind for kind in BY_KIND if kind not in FILE_ONLY)
@@ -37,7 +37,7 @@ def test_any_row_typed_into_the_data_form_is_saved_or_refused_by_field(demo_app:
     bases = _demo_rows(tmp_path)
     answers: Counter[tuple[str, int]] = Counter()
 
-    @settings(FUZZ, max_examples=300)
+    @settings(FUZZ, max_examples=examples(300))
     @given(kind=st.sampled_from(KINDS), data=st.data())
     def submit(kind: str, data: st.DataObject) -> None:
         fields = list(BY_KIND[kind].model.model_fields)

@@ -30,7 +30,18 @@ from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import FirstmateError
 from firstmate.services.imports import import_records
-from tests.fuzz.strategies import FUZZ, addresses, any_text, hostile, mostly_valid, names, nasty, phones, quarter_hours
+from tests.fuzz.strategies import (
+    FUZZ,
+    addresses,
+    any_text,
+    examples,
+    hostile,
+    mostly_valid,
+    names,
+    nasty,
+    phones,
+    quarter_hours,
+)
 
 BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
 ZONE = "America/Los_Angeles"
@@ -90,7 +101,7 @@ def boatsetter_email(fields: dict[str, str], subject: str, message: str) -> byte
     return text.encode("utf-8", "surrogatepass")
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(fields=email_fields, subject=st.one_of(st.sampled_from(list(SUBJECTS)), hostile), message=hostile)
 def test_hostile_values_in_a_marketplace_email_give_a_booking_or_a_row_error(
     fields: dict[str, str], subject: str, message: str
@@ -104,14 +115,14 @@ def test_hostile_values_in_a_marketplace_email_give_a_booking_or_a_row_error(
             assert payout not in record.notes  # the payout is private: crew read the notes
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(raw=st.one_of(st.binary(max_size=400), any_text.map(lambda s: s.encode("utf-8", "surrogatepass"))))
 def test_any_bytes_as_an_email_give_a_row_error_or_a_booking(raw: bytes) -> None:
     records = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
     assert len(records) <= 1
 
 
-@settings(FUZZ, max_examples=200)
+@settings(FUZZ, max_examples=examples(200))
 @given(at=st.integers(0, SAMPLE.index(b"\n\n")), junk=st.binary(min_size=1, max_size=12), cut=st.integers(0, 8))
 def test_a_mangled_email_header_block_gives_a_row_error(at: int, junk: bytes, cut: int) -> None:
     _records(lambda: parse_email(SAMPLE[:at] + junk + SAMPLE[at + cut :], timezone=ZONE, boats=BOATS))
@@ -159,7 +170,7 @@ def universal_newlines(text: str) -> str:
     return io.StringIO(text, newline=None).read()
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(
     optional=st.lists(st.sampled_from(OPTIONAL), unique=True),
     order=st.randoms(use_true_random=False),
@@ -181,7 +192,7 @@ def test_hostile_csv_cells_give_one_record_per_row(
             assert record.where == f"row {number}"
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(text=st.one_of(any_text, st.lists(st.one_of(nasty, any_text, st.just(",")), max_size=30).map("".join)))
 def test_any_text_as_a_csv_file_gives_records_or_row_errors(text: str) -> None:
     header = ",".join(REQUIRED) + "\n"
@@ -269,7 +280,7 @@ def vevents(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(events=st.lists(vevents(), min_size=1, max_size=4), asset=st.sampled_from(["sea-lark", None]))
 def test_hostile_calendar_events_give_one_record_each(events: list[dict[str, object]], asset: str | None) -> None:
     raw = ota_export(events)
@@ -280,7 +291,7 @@ def test_hostile_calendar_events_give_one_record_each(events: list[dict[str, obj
             assert record.start.tzinfo is not None  # every time is aware, floating ones in the business's zone
 
 
-@settings(FUZZ, max_examples=100)
+@settings(FUZZ, max_examples=examples(100))
 @given(raw=st.one_of(st.binary(max_size=400), any_text.map(lambda s: f"BEGIN:VCALENDAR\n{s}\nEND:VCALENDAR".encode())))
 def test_any_bytes_as_a_calendar_give_records_or_a_row_error(raw: bytes) -> None:
     _records(lambda: parse_ics(raw, source="ical", timezone=ZONE, asset="sea-lark"))
@@ -292,7 +303,7 @@ def _raw_event(lines: str) -> bytes:
     )
 
 
-@settings(FUZZ, max_examples=36)
+@settings(FUZZ, max_examples=examples(36))
 @given(
     dtstart=st.sampled_from(["20261219T090000", "20261219", "99991231T235959", "00010101T000000", "X", ""]),
     end=st.sampled_from(["", "DTEND:20261219T130000", "DTEND:bad", "DURATION:PT3H", "DURATION:-PT3H", "DURATION:bad"]),
@@ -344,7 +355,7 @@ plausible_rows = cells.map(
 )
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60))
 @given(rows=st.lists(plausible_rows, min_size=1, max_size=3))
 def test_importing_hostile_rows_imports_all_or_names_each_problem(demo_app: App, rows: list[dict[str, str]]) -> None:
     buffer = io.StringIO()

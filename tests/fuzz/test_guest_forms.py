@@ -24,7 +24,7 @@ from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.fuzz.strategies import FUZZ, addresses, any_text, hostile, mostly_valid, names
+from tests.fuzz.strategies import FUZZ, addresses, any_text, examples, hostile, mostly_valid, names
 
 PLACES = 40
 #: What a page may never contain raw: the markup in the hostile inputs, unescaped.
@@ -59,7 +59,7 @@ guest_forms = mostly_valid(
 )
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60))
 @given(form=guest_forms)
 def test_the_add_guest_form_answers_anything_with_a_page(
     client: TestClient, demo_app: App, clock: FixedClock, trip: tuple[str, str], form: dict[str, str]
@@ -90,7 +90,7 @@ signing_forms = mostly_valid(
 user_agents = st.one_of(st.just("PhoneBrowser/1.0"), st.text(st.characters(min_codepoint=32, max_codepoint=126)))
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40))
 @given(form=signing_forms, minor=st.booleans(), user_agent=user_agents)
 def test_the_waiver_form_answers_anything_with_a_page_and_signs_only_what_was_shown(
     client: TestClient, demo_app: App, clock: FixedClock, form: dict[str, str], minor: bool, user_agent: str
@@ -129,7 +129,7 @@ def _fresh_guest(app: App, minor: bool) -> tuple[str, str, Guest]:
 _trips = itertools.count()
 
 
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 @given(code=hostile, extra=st.dictionaries(any_text, any_text, max_size=3))
 def test_any_page_code_and_form_fields_get_a_page_not_a_crash(
     client: TestClient, clock: FixedClock, code: str, extra: dict[str, str]
@@ -141,7 +141,7 @@ def test_any_page_code_and_form_fields_get_a_page_not_a_crash(
         assert answer.status_code in (404, 405, 422, 429), answer.text[:300]
 
 
-@settings(FUZZ, max_examples=50)
+@settings(FUZZ, max_examples=examples(50))
 @given(email=st.one_of(addresses, hostile))
 def test_the_sign_in_form_gives_every_address_the_same_answer(
     client: TestClient, clock: FixedClock, email: str
@@ -152,7 +152,7 @@ def test_the_sign_in_form_gives_every_address_the_same_answer(
     _no_markup(answer.text)
 
 
-@settings(FUZZ, max_examples=300)
+@settings(FUZZ, max_examples=examples(300))
 @given(
     fields=st.dictionaries(
         st.sampled_from(["name", "email", "minor", "typed_name", "agree", "guardian_name", "waiver_version", "x"]),

@@ -38,7 +38,7 @@ from firstmate.services.crew_access import link_url
 from firstmate.services.people import get_person, save_people
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.fuzz.strategies import FUZZ
+from tests.fuzz.strategies import FUZZ, examples
 from tests.security.conftest import Tenant, book, sign_in
 
 URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
@@ -168,7 +168,7 @@ def tampering(draw: st.DrawFn) -> Callable[[str], str]:
     return tamper
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(60))
 @given(tamper=tampering(), kind=st.sampled_from(["crew link", "admin link", "admin session", "crew session"]))
 def test_any_change_to_a_real_token_opens_nothing(
     client: TestClient, demo_app: App, tamper: Callable[[str], str], kind: str
@@ -186,7 +186,7 @@ def test_any_change_to_a_real_token_opens_nothing(
     assert not DOORS[kind](client, forged)
 
 
-@settings(FUZZ, max_examples=40)
+@settings(FUZZ, max_examples=examples(40))
 @given(tamper=tampering())
 def test_any_change_to_a_feed_or_service_key_opens_nothing(
     client: TestClient, demo_app: App, demo: Tenant, tamper: Callable[[str], str]

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -25,6 +25,7 @@ from firstmate.domain.redaction import redact_config, secret_name, secret_shape
 from firstmate.domain.reports.lenses import build_documents
 from firstmate.domain.snapshot import Snapshot
 from firstmate.reports.role import render_role, role_data, role_html, role_text
+from tests.fuzz.strategies import FUZZ, examples
 
 TODAY = date(2026, 11, 21)
 RANDOM = string.ascii_letters + string.digits
@@ -117,7 +118,7 @@ def _assert_hidden(rendered: dict[str, str], secrets: list[str], where: str) -> 
                 assert fragment not in text and fragment not in compact, f"{where}.{kind} shows a secret"
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(FUZZ, max_examples=examples(25))
 @given(configurations())
 def test_no_secret_value_from_the_configuration_reaches_any_rendered_report(
     config: tuple[dict[str, str], list[str]],

@@ -4,7 +4,8 @@ the document promises (status code, content type, headers, body schema). Invalid
 refused with a 4xx; valid bookings for a boat the org has must be accepted.
 
 Driven through schemathesis's Hypothesis strategies and state machine (its pytest plugin does not
-support this pytest version); derandomized, so every run sends the same requests.
+support this pytest version); derandomized, so every run sends the same requests (`make fuzz` sends
+many more, from a random seed).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance, use_after_free
@@ -33,13 +34,13 @@ from firstmate.services.keys import create_key
 from firstmate.services.people import save_people
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
+from tests.fuzz.strategies import HYPOTHESIS, examples
 
-EXAMPLES_PER_OPERATION = 20
-SCENARIOS = 20  # stateful: each a fresh business, up to STEPS linked calls
+EXAMPLES_PER_OPERATION = examples(20)
+SCENARIOS = examples(20)  # stateful: each a fresh business, up to STEPS linked calls
 STEPS = 8
 PEOPLE = ("marisol", "jonah", "priya", "theo")  # an admin, a captain, two crew
 BOATS = ("sea-lark", "morning-tern")
-HYPOTHESIS = {"deadline": None, "database": None, "derandomize": True, "suppress_health_check": list(HealthCheck)}
 BOOKINGS, BOOKING = "/api/v1/bookings", "/api/v1/bookings/{booking_id}"
 EVENT, ROLE = "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/roles/{role}/"
 
