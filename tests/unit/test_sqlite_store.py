@@ -4,6 +4,7 @@ rate-limit counters' own database)."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,3 +115,31 @@ def test_a_sweep_that_cannot_clear_the_counts_still_clears_the_store_and_says_so
     detail = sweep_expired(app, clock.now())
     assert detail.startswith("1 expired items removed; rate-limit counts not swept (") and "refused" in detail
     assert app.store.sweep_expired() == 0  # the store's own expired item went
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through /proc")
+def test_threads_that_came_and_went_leave_no_files_open(tmp_path: Path, clock: FixedClock) -> None:
+    # a server's worker threads end when idle and new ones start; each used to leave its connection
+    # (two open files) behind until the server stopped, and a long-running server ran out of files
+    store = SqliteStore(tmp_path / "db", clock)
+    store.put(Item(PK, "a", {"n": 1}))
+    read: list[Item | None] = []
+    for _ in range(50):
+        worker = threading.Thread(target=lambda: read.append(store.get(PK, "a")))
+        worker.start()
+        worker.join()
+    assert len(read) == 50 and all(item is not None and item.data == {"n": 1} for item in read)
+    assert _open_files(tmp_path / "db") <= 8  # this thread's and the last worker's, with their WAL files
+    store.close()
+    assert _open_files(tmp_path / "db") == 0
+
+
+def _open_files(database: Path) -> int:
+    """How many of this process's file descriptors point at the database or its WAL."""
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            count += str(fd.readlink()).startswith(str(database))
+        except OSError:  # closed since it was listed
+            continue
+    return count

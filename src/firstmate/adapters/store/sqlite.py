@@ -68,7 +68,7 @@ class SqliteStore:
         self._busy_timeout_s = busy_timeout_s
         self._local = threading.local()
         self._pid = os.getpid()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []  # each thread's own
         self._lock = threading.Lock()  # guards the list of connections only
         # Writers of this process queue here, so SQLite's busy handler (sleep and poll) only ever
         # arbitrates between processes: under 32 writing threads it starved some past the timeout.
@@ -104,13 +104,19 @@ class SqliteStore:
             conn.execute("PRAGMA foreign_keys=OFF")
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                # a thread that has ended never uses its connection again: close it, or a server whose
+                # worker threads come and go (idle ones end after 10 s) keeps their files open forever
+                for thread, old in self._connections:
+                    if not thread.is_alive():
+                        old.close()
+                alive = [(thread, old) for thread, old in self._connections if thread.is_alive()]
+                self._connections = [*alive, (threading.current_thread(), conn)]
         return conn
 
     def close(self) -> None:
         """Close every connection this store opened (in this process)."""
         with self._lock:
-            for conn in self._connections:
+            for _, conn in self._connections:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
