@@ -166,9 +166,17 @@ def servers(specs: dict[str, tuple[str, dict[str, str]]], logs: Path) -> Iterato
                 except PortTaken:
                     if attempt == 3:
                         raise
-                    [ports[name]] = free_ports(1)
+                    ports[name] = _another_port(set(ports.values()))
                     started[name] = start(name, ports[name])
         yield ports
+
+
+def _another_port(taken: set[int]) -> int:
+    """A free port none of these servers was given (they may not have bound theirs yet)."""
+    while True:
+        [port] = free_ports(1)
+        if port not in taken:
+            return port
 
 
 class PortTaken(RuntimeError):
@@ -184,6 +192,30 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def _listens(pid: int, port: int) -> bool:
+    """Whether process `pid` itself listens on `port` (not just anyone: another process that took the
+    port would answer a connection too). Read from /proc on Linux; elsewhere, anyone listening."""
+    table = Path("/proc/net/tcp")
+    if not table.exists():
+        try:
+            socket.create_connection((HOST, port), timeout=0.5).close()
+        except OSError:
+            return False
+        return True
+    listening = set()
+    for line in table.read_text().splitlines()[1:]:
+        fields = line.split()  # sl, local address:port (hex), remote, state (0A = LISTEN), …, inode
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+            listening.add(f"socket:[{fields[9]}]")
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            if str(fd.readlink()) in listening:
+                return True
+        except OSError:  # closed since it was listed
+            continue
+    return False
+
+
 def _wait_until_listening(server: subprocess.Popen[bytes], begins: int, port: int, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -192,12 +224,9 @@ def _wait_until_listening(server: subprocess.Popen[bytes], begins: int, port: in
             raise (PortTaken if "address already in use" in said else RuntimeError)(
                 f"the server stopped at start:\n{said}"
             )
-        try:
-            socket.create_connection((HOST, port), timeout=0.5).close()
-        except OSError:
-            time.sleep(0.05)
-        else:
+        if _listens(server.pid, port):
             return
+        time.sleep(0.05)
     said = log.read_bytes()[begins:].decode(errors="replace")[-3000:]
     raise RuntimeError(f"the server did not listen within 120 s:\n{said}")
 

@@ -32,7 +32,7 @@ HYPOTHESIS: dict[str, Any] = {
     "derandomize": not DEEP,
     "print_blob": DEEP,  # a deep run's failure prints the line that replays exactly that case
     "report_multiple_bugs": False,
-    "suppress_health_check": list(HealthCheck),
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
 }
 FUZZ = settings(**HYPOTHESIS)
 

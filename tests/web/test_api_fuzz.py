@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance, use_after_free
@@ -34,13 +34,16 @@ from firstmate.services.keys import create_key
 from firstmate.services.people import save_people
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.fuzz.strategies import HYPOTHESIS, examples
+from tests.fuzz.strategies import HYPOTHESIS as SHARED
+from tests.fuzz.strategies import examples
 
 EXAMPLES_PER_OPERATION = examples(20)
 SCENARIOS = examples(20)  # stateful: each a fresh business, up to STEPS linked calls
 STEPS = 8
 PEOPLE = ("marisol", "jonah", "priya", "theo")  # an admin, a captain, two crew
 BOATS = ("sea-lark", "morning-tern")
+# schemathesis's strategies trip health checks that say nothing about the API (data too large, filtered)
+HYPOTHESIS = {**SHARED, "suppress_health_check": list(HealthCheck)}
 BOOKINGS, BOOKING = "/api/v1/bookings", "/api/v1/bookings/{booking_id}"
 EVENT, ROLE = "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/roles/{role}/"
 
