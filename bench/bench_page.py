@@ -220,15 +220,19 @@ def _wait_until_listening(server: subprocess.Popen[bytes], begins: int, port: in
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            said = log.read_bytes()[begins:].decode(errors="replace")[-3000:]
+            said = _said(log, begins)
             raise (PortTaken if "address already in use" in said else RuntimeError)(
                 f"the server stopped at start:\n{said}"
             )
         if _listens(server.pid, port):
             return
         time.sleep(0.05)
-    said = log.read_bytes()[begins:].decode(errors="replace")[-3000:]
-    raise RuntimeError(f"the server did not listen within 120 s:\n{said}")
+    raise RuntimeError(f"the server did not listen within 120 s:\n{_said(log, begins)}")
+
+
+def _said(log: Path, begins: int) -> str:
+    """The end of what one start of a server wrote to its log (from `begins`)."""
+    return log.read_bytes()[begins:].decode(errors="replace")[-3000:]
 
 
 # -- load ------------------------------------------------------------------------------------------

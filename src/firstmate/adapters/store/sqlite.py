@@ -106,11 +106,13 @@ class SqliteStore:
             with self._lock:
                 # a thread that has ended never uses its connection again: close it, or a server whose
                 # worker threads come and go (idle ones end after 10 s) keeps their files open forever
+                kept = [(threading.current_thread(), conn)]
                 for thread, old in self._connections:
-                    if not thread.is_alive():
+                    if thread.is_alive():
+                        kept.append((thread, old))
+                    else:
                         old.close()
-                alive = [(thread, old) for thread, old in self._connections if thread.is_alive()]
-                self._connections = [*alive, (threading.current_thread(), conn)]
+                self._connections = kept
         return conn
 
     def close(self) -> None:
