@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
@@ -11,8 +13,9 @@ from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import BlockedSlot, RowError
+from firstmate.ports import Item
 from firstmate.services import outbox
-from firstmate.services.bookings import calendar_pk
+from firstmate.services.bookings import booking_pk, calendar_pk, intake_pk
 from firstmate.services.imports import import_records
 from firstmate.services.paging import all_items
 
@@ -86,3 +89,39 @@ def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
     assert dict(second.counts) == {"unchanged": 3, "blocked unchanged": 1}
     assert len(outbox.list_entries(demo_app.store, "demo")) == messages
     assert len(all_items(demo_app.store, calendar_pk("demo"))) == 4
+
+
+def test_a_file_a_spreadsheet_saved_again_with_numbers_written_differently_changes_nothing(demo_app: App) -> None:
+    """A spreadsheet that opens and saves the export writes 600.00 as 600, 2.5 as 2.50 and may keep
+    times in UTC: the same bookings, so no revision and no "booking changed" mail to the crew."""
+    first = import_records(demo_app, "demo", parse_csv(HEADER + (
+        "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
+        "C-2,sea-lark,2026-07-06T17:00:00-07:00,3,4,0.00,usd,Eve Sample,eve@example.com,\n"
+    )))  # fmt: skip
+    assert dict(first.counts) == {"created": 2}
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    saved_again = HEADER + (
+        "C-1,sea-lark,2026-07-05T00:00:00Z,2.50,5,600,USD,Rob Sample,rob@example.com,Sunset\n"
+        "C-2,sea-lark,2026-07-07T00:00:00+00:00,3.00,4,-0,USD,Eve Sample,EVE@example.com,\n"
+    )
+    second = import_records(demo_app, "demo", parse_csv(saved_again))
+    assert dict(second.counts) == {"unchanged": 2}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+
+
+def test_a_booking_stored_with_its_amount_as_written_matches_the_same_file_again(demo_app: App) -> None:
+    """Bookings stored before amounts were kept in two places hold "600" as it came: the same row
+    imported again is still the same booking."""
+    row = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600,USD,Rob Sample,rob@example.com,\n"
+    assert import_records(demo_app, "demo", parse_csv(row)).ok
+    [anchor] = all_items(demo_app.store, intake_pk("demo"))
+    stored = demo_app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
+    assert stored is not None and stored.data["request"]["gross_amount"] == "600.00"
+    as_before = {**stored.data["request"], "gross_amount": "600", "duration_hours": "2.5"}
+    canonical = json.dumps(as_before, sort_keys=True, separators=(",", ":")).encode()  # as it was fingerprinted
+    fingerprint = hashlib.sha256(canonical).hexdigest()[:24]
+    demo_app.store.put(Item(stored.pk, stored.sk, {**stored.data, "request": as_before, "fingerprint": fingerprint}))
+    demo_app.store.put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": [fingerprint]}))
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    assert dict(import_records(demo_app, "demo", parse_csv(row)).counts) == {"unchanged": 1}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages

@@ -31,6 +31,7 @@ from firstmate.domain.shared import Money
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_GROSS = Decimal("1000000")
+CENT = Decimal("0.01")
 #: The longest trip a booking may be (hours).
 MAX_TRIP_HOURS = 72
 #: Printable text on one line: no control characters (they break mail headers and feeds).
@@ -47,7 +48,7 @@ def _cents(value: object) -> object:
         exact = Decimal(repr(value))
         if not exact.is_finite() or exact.adjusted() > 20:  # infinite, NaN or huge: the field's bounds refuse it
             return exact
-        rounded = exact.quantize(Decimal("0.01"))
+        rounded = exact.quantize(CENT)
         return rounded if abs(exact - rounded) < Decimal("1e-9") else exact
     return value
 
@@ -122,6 +123,13 @@ class BookingRequest(BaseModel):
     def _upper(cls, value: str) -> str:
         return value.upper()
 
+    @field_validator("gross_amount", "duration_hours")
+    @classmethod
+    def _two_places(cls, value: Decimal) -> Decimal:
+        # 600, 600.0, "600.00" and -0 are one amount however a channel or a spreadsheet writes it, so
+        # they fingerprint alike; abs only turns -0.00 into 0.00 (the bounds refused any negative)
+        return abs(value.quantize(CENT))
+
     @field_validator("start")
     @classmethod
     def _plausible(cls, value: datetime, info: ValidationInfo) -> datetime:
@@ -194,7 +202,9 @@ def classify_change(existing: Booking | None, request: BookingRequest) -> Intake
     """Decide what a request means for the booking already stored under its (source, external_id)."""
     if existing is None:
         return IntakeResult.CREATED
-    if existing.fingerprint == request.fingerprint():
+    # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
+    # places still matches the same body sent again
+    if existing.request.fingerprint() == request.fingerprint():
         return IntakeResult.UNCHANGED
     if existing.cancelled:
         return IntakeResult.UNCHANGED  # a cancellation is final: a rebooking comes with a new external_id
