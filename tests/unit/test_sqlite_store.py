@@ -93,6 +93,31 @@ def test_a_forked_child_never_answers_a_marker_of_its_parent(tmp_path: Path, clo
     store.close()
 
 
+def _read_in_a_forked_child(store: SqliteStore, answers: object) -> None:
+    got = store.get(PK, "a")
+    answers.put(got.data if got else None)  # type: ignore[attr-defined]
+
+
+def test_a_forked_child_reads_while_a_thread_of_its_parent_opens_a_connection(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    import multiprocessing as mp
+
+    store = SqliteStore(tmp_path / "f.db", clock)
+    store.put(Item(PK, "a", {"n": 1}))
+    fork = mp.get_context("fork")
+    answers = fork.Queue()
+    with store._lock:  # held at the fork, as a server thread opening its connection holds it: no deadlock
+        child = fork.Process(target=_read_in_a_forked_child, args=(store, answers))
+        child.start()
+    child.join(timeout=15)
+    if child.exitcode is None:
+        child.kill()
+    assert child.exitcode == 0
+    assert answers.get(timeout=5) == {"n": 1}
+    store.close()
+
+
 def test_the_hourly_sweep_also_clears_expired_rate_limit_counts_from_their_own_database(
     app: App, clock: FixedClock
 ) -> None:

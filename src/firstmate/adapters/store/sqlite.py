@@ -89,6 +89,7 @@ class SqliteStore:
         if os.getpid() != self._pid:  # a forked child must not share its parent's connections
             self._local = threading.local()
             self._connections = []
+            self._lock = threading.Lock()  # and must not wait on locks a parent's thread held at the fork
             self._writer = threading.Lock()
             self._pid = os.getpid()
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
