@@ -232,3 +232,38 @@ def test_the_trip_list_shows_upcoming_trips_soonest_first_that_the_viewer_holds_
     assert ended_long_ago not in listed and long_ago not in listed  # off the list two days after the trip
     admin_listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "marisol").get("/crew").text)
     assert admin_listed == [three_days_out, ended_yesterday, sooner, full, later]
+
+
+def test_a_reason_longer_than_the_form_allows_is_refused_and_changes_nothing(demo_app: App, trip: str) -> None:
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    for key in ("fuel", "life_jackets", "engine_hours_out"):
+        jonah.post(f"/crew/events/{trip}/checklist/{key}/tick")
+    confirm_attendance(demo_app, CodeTarget("demo", get_event(demo_app.store, "demo", trip).booking_id, "g1"))
+    before = get_event(demo_app.store, "demo", trip)
+    long = marisol.post(f"/crew/events/{trip}/checklist/waivers/tick", data={"reason": "Signed on paper. " * 20})
+    assert long.status_code == 422 and "at most 200 characters" in long.text
+    assert get_event(demo_app.store, "demo", trip) == before
+    ok = marisol.post(f"/crew/events/{trip}/checklist/waivers/tick", data={"reason": "Signed on paper. " * 11})
+    assert ok.status_code == 303 or ok.status_code == 200
+
+
+def test_an_item_ticked_and_undone_again_and_again_keeps_its_latest_changes_and_the_trip_stays_changeable(
+    demo_app: App, api_key: str, trip: str
+) -> None:
+    jonah = sign_in(demo_app, "jonah")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    for _ in range(30):
+        assert jonah.post(f"/crew/events/{trip}/checklist/fuel/tick", follow_redirects=False).status_code == 303
+        assert jonah.post(f"/crew/events/{trip}/checklist/fuel/undo", follow_redirects=False).status_code == 303
+    jonah.post(f"/crew/events/{trip}/checklist/fuel/tick")
+    [fuel] = [
+        e for p in jonah.get(f"/api/v1/events/{trip}").json()["phases"] for e in p["entries"] if e["key"] == "fuel"
+    ]
+    assert len(fuel["history"]) == 50 and fuel["earlier_changes"] == 11
+    assert [m["action"] for m in fuel["history"][-3:]] == ["tick", "undo", "tick"] and fuel["done_by"] == "Jonah"
+    booking_id = get_event(demo_app.store, "demo", trip).booking_id
+    cancel = jonah.delete(f"/api/v1/bookings/{booking_id}", headers={"Authorization": f"Bearer {api_key}"})
+    assert cancel.status_code == 200 and cancel.json()["result"] == "cancelled"

@@ -8,6 +8,9 @@ from datetime import datetime
 from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase
 
 PHASES = tuple(Phase)
+#: The marks an item keeps, latest last; older ones are counted. Ticked and undone without end, an
+#: item would otherwise outgrow the trip's store item (400 KB), and no change to the trip could be saved.
+MAX_HISTORY = 50
 PHASE_NAMES = {
     Phase.PRE_EVENT: "Pre-departure",
     Phase.DEPARTURE: "Departure",
@@ -87,7 +90,7 @@ def tick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -
     if target.done_at is not None:
         return event
     mark = ChecklistMark(action="tick", by=by, at=at, note=note)
-    return _with(event, target.model_copy(update={"done_by": by, "done_at": at, "history": (*target.history, mark)}))
+    return _with(event, _marked(target, mark).model_copy(update={"done_by": by, "done_at": at}))
 
 
 def untick(event: CrewEvent, key: str, *, by: str, at: datetime) -> CrewEvent:
@@ -96,9 +99,13 @@ def untick(event: CrewEvent, key: str, *, by: str, at: datetime) -> CrewEvent:
     if target.done_at is None:
         return event
     mark = ChecklistMark(action="undo", by=by, at=at)
-    return _with(
-        event, target.model_copy(update={"done_by": None, "done_at": None, "history": (*target.history, mark)})
-    )
+    return _with(event, _marked(target, mark).model_copy(update={"done_by": None, "done_at": None}))
+
+
+def _marked(target: ChecklistItem, mark: ChecklistMark) -> ChecklistItem:
+    history = (*target.history, mark)
+    dropped = max(0, len(history) - MAX_HISTORY)
+    return target.model_copy(update={"history": history[dropped:], "earlier_changes": target.earlier_changes + dropped})
 
 
 def _with(event: CrewEvent, changed: ChecklistItem) -> CrewEvent:

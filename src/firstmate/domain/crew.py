@@ -40,7 +40,8 @@ class RoleSlot(BaseModel):
 
 
 class ChecklistMark(BaseModel):
-    """One tick or undo, kept forever: undo is recorded, never erased."""
+    """One tick or undo. An undo is recorded, not erased; an item keeps its latest marks and counts
+    the older ones (`checklist.MAX_HISTORY`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -62,6 +63,7 @@ class ChecklistItem(BaseModel):
     done_by: str | None = None
     done_at: datetime | None = None
     history: tuple[ChecklistMark, ...] = ()
+    earlier_changes: int = 0  # marks older than the history keeps, counted
 
 
 class CrewEvent(BaseModel):
@@ -173,7 +175,8 @@ def move_to_boat(
     done = {item.key: item for item in event.checklist}
     checklist = tuple(
         item.model_copy(update={"done_by": done[item.key].done_by, "done_at": done[item.key].done_at,
-                                "history": done[item.key].history})
+                                "history": done[item.key].history,
+                                "earlier_changes": done[item.key].earlier_changes})
         if item.key in done else item
         for item in fresh
     )  # fmt: skip

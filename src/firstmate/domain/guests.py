@@ -125,6 +125,10 @@ def departure_blockers(guests: list[Guest]) -> list[Guest]:
     return [g for g in guests if g.status is GuestStatus.ON_HOLD]
 
 
+#: The longest reason an admin may give to depart without every waiver (the form's limit too).
+MAX_REASON = 200
+
+
 def check_departure(guests: list[Guest], *, override_reason: str | None = None, by_admin: bool = False) -> str | None:
     """Whether the departure phase may complete: raises ValueError naming who has not signed,
     unless an admin overrides with a reason, which is returned so it can be recorded."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from firstmate.domain import checklist as rules
 from firstmate.domain.crew import CrewEvent, Phase
-from firstmate.domain.guests import check_departure
+from firstmate.domain.guests import MAX_REASON, check_departure
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -23,6 +23,9 @@ def tick_item(
 ) -> CrewEvent:
     """Tick an item as `actor`. Items of a phase that is not open yet are refused (Conflict); the
     waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded)."""
+
+    if len(override_reason.strip()) > MAX_REASON:
+        raise InvalidInput(f"say why in at most {MAX_REASON} characters")
 
     def change(event: CrewEvent) -> CrewEvent:
         _crew_of(event, actor)

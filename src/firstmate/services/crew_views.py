@@ -145,6 +145,7 @@ def _phases(event: CrewEvent, timezone: str) -> list[dict[str, Any]]:
                     "done_at": i.done_at,
                     "done_time": clock_time(i.done_at, timezone) if i.done_at else None,
                     "history": [m.model_dump() for m in i.history],
+                    "earlier_changes": i.earlier_changes,
                 }
                 for i in event.checklist
                 if i.phase is state.phase

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
+from firstmate.domain.guests import MAX_REASON
 from firstmate.errors import RateLimited, StoreError, Unauthorized, UserError
 from firstmate.rendering import render
 from firstmate.services import checklists, roster
@@ -131,7 +132,10 @@ def _event(
 ) -> HTMLResponse:
     view = event_view(app, session.org, event_id, session.person, now)
     money = admin_money(app, session.org, get_event(app.store, session.org, event_id)) if session.person.admin else None
-    return _html("crew/event.html", status=status, person=session.person, trip=view, admin=money, error=error)
+    return _html(
+        "crew/event.html", status=status, person=session.person, trip=view, admin=money, error=error,
+        max_reason=MAX_REASON,
+    )  # fmt: skip
 
 
 def _act(request: Request, app: App, event_id: str, action: object) -> Response:

@@ -59,7 +59,7 @@ class RosterEntry(RosterSlot):
 
 
 class ChecklistMarkAnswer(BaseModel):
-    """One tick or undo of a checklist entry (kept forever)."""
+    """One tick or undo of a checklist entry."""
 
     action: str
     by: str
@@ -76,7 +76,8 @@ class ChecklistEntry(BaseModel):
     done_by: str | None
     done_at: datetime | None
     done_time: str | None = Field(description="When it was done, local time (HH:MM).")
-    history: list[ChecklistMarkAnswer]
+    history: list[ChecklistMarkAnswer] = Field(description="Its latest ticks and undos (at most 50), oldest first.")
+    earlier_changes: int = Field(description="How many older ticks and undos there were.")
 
 
 class ChecklistPhase(BaseModel):
