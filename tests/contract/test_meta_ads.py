@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
-from firstmate.errors import SourceAuthError, SourcePermissionError, SourceUnavailable
+from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.standin.data import build_history
 from firstmate.standin.server import META_TOKEN, StandIn, running
 
@@ -89,3 +89,31 @@ def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:
         source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
     current["token"] = META_TOKEN
     assert len(source.parse(source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6)))) == 4
+
+
+def test_a_next_page_link_to_another_host_is_not_followed(standin: StandIn) -> None:
+    standin.meta_faults.next_link_host = "collector.example.com"
+    with pytest.raises(SourceError, match="next page link that is not on"):
+        _source(standin).pull("1001", LAST_WEEK - timedelta(weeks=3), LAST_WEEK + timedelta(days=6))
+    assert len(standin.meta_faults.calls) == 1  # the first page only: the token went nowhere else
+
+
+@pytest.mark.parametrize(
+    ("changed", "says"),
+    [
+        ({"spend": "NaN"}, "spend must be an amount from 0"),
+        ({"spend": "-20.00"}, "spend must be an amount from 0"),
+        ({"impressions": "-5"}, "must be from 0 to"),
+        ({"date_start": "2026/11/09"}, "Invalid isoformat string"),
+        ({"adset_id": None}, "an id must be text or a number"),
+        ({"actions": "lead"}, "its actions are not a list of objects"),
+    ],
+)
+def test_rows_in_a_shape_or_with_figures_firstmate_cannot_trust_are_a_source_error(
+    standin: StandIn, changed: dict[str, object], says: str
+) -> None:
+    standin.meta_faults.changed_fields = changed
+    source = _source(standin)
+    pages = source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    with pytest.raises(SourceError, match=f"Meta answered ad-set row 1 of page 1 that firstmate cannot read: .*{says}"):
+        source.parse(pages)

@@ -17,7 +17,7 @@ from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
 from firstmate.domain.analysis import Analysis, Section, checked
-from firstmate.errors import SourceAuthError
+from firstmate.errors import SourceAuthError, SourceError
 from firstmate.services import outbox
 from firstmate.services.intel import replay_run, run_weekly
 from firstmate.standin.data import build_history
@@ -108,6 +108,18 @@ def test_an_expired_token_stops_the_run_with_what_to_do(intel_app: App, standin:
     with pytest.raises(SourceAuthError, match="renew the token"):
         run_weekly(intel_app, "demo", *_sources(standin, token="EAAG-expired"))
     assert intel_app.blobs.list("reports/") == []
+
+
+def test_a_negative_spend_from_meta_stops_the_run_before_any_report_and_keeps_the_pages(
+    intel_app: App, standin: StandIn
+) -> None:
+    """It used to become a report with a negative cost per lead, mailed to the owner."""
+    standin.meta_faults.changed_fields = {"spend": "-20.00"}
+    with pytest.raises(SourceError, match=r"Meta answered ad-set row 1 of page 1 .* spend must be an amount from 0"):
+        run_weekly(intel_app, "demo", *_sources(standin), send=True)
+    assert intel_app.blobs.list("reports/") == [] and outbox.list_entries(intel_app.store, "demo") == []
+    archived = [blob.key for blob in intel_app.blobs.list("raw/demo/")]
+    assert any(key.endswith("/manifest.json") for key in archived) and any("meta-" in key for key in archived)
 
 
 def test_a_number_the_facts_do_not_hold_never_reaches_the_report(intel_app: App, standin: StandIn) -> None:

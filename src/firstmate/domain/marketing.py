@@ -9,6 +9,8 @@ from decimal import Decimal
 
 #: Meta reports one lead under several action types; these are tried in order and only the first
 #: present is counted (summing them would count each lead two or three times).
+#: No ad set spends or counts more than this in a week: a larger figure is a broken answer.
+MAX_FIGURE = 10**12
 LEAD_ACTIONS = ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead", "leadgen_grouped")
 
 
@@ -31,6 +33,14 @@ class AdWeek:
     leads: int
     landing_page_views: int
 
+    def __post_init__(self) -> None:
+        # checked once, here, so no NaN, infinite or negative figure from a source reaches a report
+        if not (self.spend.is_finite() and 0 <= self.spend <= MAX_FIGURE):
+            raise ValueError(f"spend must be an amount from 0 to {MAX_FIGURE:,}, not {self.spend}")
+        counts = (self.impressions, self.clicks, self.leads, self.landing_page_views)
+        if not all(0 <= count <= MAX_FIGURE for count in counts):
+            raise ValueError(f"impressions, clicks, leads and landing page views must be from 0 to {MAX_FIGURE:,}")
+
     @property
     def lead_generating(self) -> bool:
         """Whether this campaign is meant to bring leads (only those have a cost per lead)."""
@@ -48,6 +58,10 @@ class CrmLead:
     source_data_2: str
     utm_campaign: str
     utm_content: str
+
+    def __post_init__(self) -> None:
+        if self.created.tzinfo is None:  # compared with aware times everywhere: a naive one would crash later
+            raise ValueError(f"the creation time {self.created.isoformat()} has no offset")
 
     @property
     def paid_social(self) -> bool:

@@ -31,6 +31,8 @@ class MetaFaults:
     rate_limited_calls: int = 0  # answer this many calls with error 80004 first
     transient_errors: int = 0  # answer this many calls with error 2 first
     async_polls_before_done: int = 1
+    changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
+    next_link_host: str | None = None  # next page links point at this host instead (a token must not follow)
     calls: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=lambda: ["ads_read", "read_insights", "business_management"])
 
@@ -170,13 +172,14 @@ def _page(history: History, account: str, params: dict[str, str], request: Reque
     limit = min(int(params.get("limit", "25")), 500)
     offset = _offset(params.get("after"))
     chunk = rows[offset : offset + limit]
-    body: dict[str, Any] = {"data": [_insight(r) for r in chunk]}
+    body: dict[str, Any] = {"data": [_insight(r) | faults.changed_fields for r in chunk]}
     if chunk:
         paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(chunk) - 1)}}
         if offset + len(chunk) < len(rows):
             nxt = dict(request.query_params)
             nxt["after"] = _cursor(offset + len(chunk) - 1)
-            paging["next"] = str(request.url.replace_query_params(**nxt))
+            link = request.url.replace_query_params(**nxt)
+            paging["next"] = str(link.replace(netloc=faults.next_link_host) if faults.next_link_host else link)
         body["paging"] = paging
     return _answer(body, faults)
 

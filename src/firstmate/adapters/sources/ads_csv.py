@@ -97,6 +97,6 @@ class CsvAdsSource:
                     )
                 except (ValueError, InvalidOperation):
                     raise InvalidInput(
-                        f"{where}: spend, impressions, clicks, leads and views must be numbers"
+                        f"{where}: spend, impressions, clicks, leads and views must be numbers of 0 or more"
                     ) from None
         return weeks

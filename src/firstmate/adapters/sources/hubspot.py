@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from firstmate.adapters.sources.answers import HINT, UNREADABLE, listed, unreadable, value_at
 from firstmate.domain.marketing import CrmLead
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -54,11 +55,14 @@ class HubSpotSource:
 
     def pull(self, since: datetime, until: datetime) -> list[RawPage]:
         first = self._search(since, until, after=None)
-        if int(first["body"].get("total", 0)) > self._cap and until - since > timedelta(seconds=2):
+        total = value_at(first, "total", source="HubSpot") or 0
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise SourceError("HubSpot answered a search whose total is not a whole number", hint=HINT)
+        if total > self._cap and until - since > timedelta(seconds=2):
             middle = since + (until - since) / 2
             return self.pull(since, middle) + self.pull(middle + timedelta(milliseconds=1), until)
         pages = [first]
-        while (after := pages[-1]["body"].get("paging", {}).get("next", {}).get("after")) is not None:
+        while (after := value_at(pages[-1], "paging", "next", "after", source="HubSpot")) is not None:
             pages.append(self._search(since, until, after=str(after)))
             if len(pages) > self._cap // self._page_size + 2:
                 raise SourceError("HubSpot kept returning pages past its own cap")
@@ -66,19 +70,13 @@ class HubSpotSource:
 
     def parse(self, pages: list[RawPage]) -> list[CrmLead]:
         leads: dict[str, CrmLead] = {}
-        for page in pages:
-            for result in page["body"].get("results", []):
-                props: dict[str, Any] = result.get("properties", {})
-                created = str(props.get("createdate") or result.get("createdAt"))
-                leads[str(result["id"])] = CrmLead(
-                    id=str(result["id"]),
-                    created=datetime.fromisoformat(created.replace("Z", "+00:00")),
-                    source=str(props.get("hs_analytics_source") or ""),
-                    source_data_1=str(props.get("hs_analytics_source_data_1") or ""),
-                    source_data_2=str(props.get("hs_analytics_source_data_2") or ""),
-                    utm_campaign=str(props.get("utm_campaign") or ""),
-                    utm_content=str(props.get("utm_content") or ""),
-                )
+        for number, page in enumerate(pages, 1):
+            for index, result in enumerate(listed(page, "results", "HubSpot", number), 1):
+                try:
+                    lead = _lead(result)
+                except UNREADABLE as exc:
+                    raise unreadable("HubSpot", f"contact {index} of page {number}", exc) from None
+                leads[lead.id] = lead
         return sorted(leads.values(), key=lambda lead: lead.created)  # split ranges never count one twice
 
     def _search(self, since: datetime, until: datetime, after: str | None) -> RawPage:
@@ -141,6 +139,27 @@ def _raise_for(response: httpx.Response) -> None:
             f"HubSpot refused the read: {message}", hint="give the private app the crm.objects.contacts.read scope"
         )
     raise SourceError(f"HubSpot refused the search ({response.status_code}): {message}")
+
+
+def _lead(result: object) -> CrmLead:
+    if not isinstance(result, dict):
+        raise TypeError(f"it is {type(result).__name__}, not an object")
+    props = result.get("properties") or {}
+    if not isinstance(props, dict):
+        raise TypeError(f"its properties are {type(props).__name__}, not an object")
+    contact_id = result["id"]
+    if isinstance(contact_id, bool) or not isinstance(contact_id, str | int) or contact_id == "":
+        raise TypeError(f"its id must be text or a number, not {type(contact_id).__name__}")
+    created = str(props.get("createdate") or result.get("createdAt"))
+    return CrmLead(
+        id=str(contact_id),
+        created=datetime.fromisoformat(created.replace("Z", "+00:00")),
+        source=str(props.get("hs_analytics_source") or ""),
+        source_data_1=str(props.get("hs_analytics_source_data_1") or ""),
+        source_data_2=str(props.get("hs_analytics_source_data_2") or ""),
+        utm_campaign=str(props.get("utm_campaign") or ""),
+        utm_content=str(props.get("utm_content") or ""),
+    )
 
 
 def _retry_after(response: httpx.Response, attempt: int) -> float:

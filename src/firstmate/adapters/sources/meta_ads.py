@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from firstmate.adapters.sources.answers import HINT, UNREADABLE, listed, unreadable, value_at
 from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -75,35 +76,45 @@ class MetaAdsSource:
         url = f"{self._base}/{VERSION}/act_{account}/insights"
         if until - since > ASYNC_AFTER:
             started = self._call("POST", url, params)
-            run_id = str(started["body"]["report_run_id"])
-            self._wait_for_run(run_id)
+            run_id = value_at(started, "report_run_id", source="Meta")
+            if not isinstance(run_id, str | int) or isinstance(run_id, bool) or not str(run_id).isalnum():
+                raise SourceError("Meta started a report run without a usable id", hint=HINT)
+            self._wait_for_run(str(run_id))
             return self._pages(f"{self._base}/{VERSION}/{run_id}/insights", {"limit": str(self._page_size)})
         return self._pages(url, params)
 
     def parse(self, pages: list[RawPage]) -> list[AdWeek]:
         rows = []
-        for page in pages:
-            for item in page["body"].get("data", []):
-                actions = item.get("actions") or []
-                rows.append(
-                    AdWeek(
-                        source=self.name,
-                        account=str(item.get("account_id", "")),
-                        campaign_id=str(item["campaign_id"]),
-                        campaign_name=str(item.get("campaign_name", "")),
-                        adset_id=str(item["adset_id"]),
-                        adset_name=str(item.get("adset_name", "")),
-                        objective=str(item.get("objective", "")),
-                        week_start=date.fromisoformat(item["date_start"]),
-                        spend=Decimal(str(item.get("spend", "0"))),
-                        currency=self._currency,
-                        impressions=int(item.get("impressions", 0)),
-                        clicks=int(item.get("clicks", 0)),
-                        leads=canonical_leads(actions),
-                        landing_page_views=action_count(actions, "landing_page_view"),
-                    )
-                )
+        for number, page in enumerate(pages, 1):
+            for index, item in enumerate(listed(page, "data", "Meta", number), 1):
+                try:
+                    rows.append(self._row(item))
+                except UNREADABLE as exc:
+                    raise unreadable("Meta", f"ad-set row {index} of page {number}", exc) from None
         return rows
+
+    def _row(self, item: object) -> AdWeek:
+        if not isinstance(item, dict):
+            raise TypeError(f"it is {type(item).__name__}, not an object")
+        actions = item.get("actions") or []
+        if not (isinstance(actions, list) and all(isinstance(action, dict) for action in actions)):
+            raise TypeError("its actions are not a list of objects")
+        return AdWeek(
+            source=self.name,
+            account=str(item.get("account_id", "")),
+            campaign_id=_text(item["campaign_id"]),
+            campaign_name=str(item.get("campaign_name", "")),
+            adset_id=_text(item["adset_id"]),
+            adset_name=str(item.get("adset_name", "")),
+            objective=str(item.get("objective", "")),
+            week_start=date.fromisoformat(item["date_start"]),
+            spend=Decimal(str(item.get("spend", "0"))),
+            currency=self._currency,
+            impressions=int(item.get("impressions", 0)),
+            clicks=int(item.get("clicks", 0)),
+            leads=canonical_leads(actions),
+            landing_page_views=action_count(actions, "landing_page_view"),
+        )
 
     def _pages(self, url: str, params: dict[str, str]) -> list[RawPage]:
         pages = []
@@ -112,19 +123,27 @@ class MetaAdsSource:
         while next_url:
             page = self._call("GET", next_url, next_params)
             pages.append(page)
-            next_url = page["body"].get("paging", {}).get("next")
+            next_url = self._next_link(page)
             next_params = None  # the next link carries every parameter but the token
             if len(pages) > 1000:
                 raise SourceError("Meta kept returning pages: stopped after 1,000")
         return pages
 
+    def _next_link(self, page: RawPage) -> str | None:
+        link = value_at(page, "paging", "next", source="Meta")
+        if link is not None and not (isinstance(link, str) and link.startswith(f"{self._base}/")):
+            # the token goes with every call: it must never follow a link to another host
+            raise SourceError(f"Meta answered a next page link that is not on {self._base}", hint=HINT)
+        return link
+
     def _wait_for_run(self, run_id: str) -> None:
         delay = 1.0
         for _ in range(120):
-            status = self._call("GET", f"{self._base}/{VERSION}/{run_id}", {})["body"]
-            if status.get("async_status") == "Job Completed" and status.get("async_percent_completion") == 100:
+            status = self._call("GET", f"{self._base}/{VERSION}/{run_id}", {})
+            state = value_at(status, "async_status", source="Meta")
+            if state == "Job Completed" and value_at(status, "async_percent_completion", source="Meta") == 100:
                 return
-            if status.get("async_status") in ("Job Failed", "Job Skipped"):
+            if state in ("Job Failed", "Job Skipped"):
                 raise SourceUnavailable(f"Meta's report run {run_id} failed", hint="run the report again later")
             self._pause(delay)
             delay = min(delay * 1.5, 30.0)
@@ -189,6 +208,13 @@ class MetaAdsSource:
     def _pause(self, seconds: float) -> None:
         self.waited.append(seconds)
         self._sleep(seconds)
+
+
+def _text(value: object) -> str:
+    """An id as Meta sends it: a string or a number, never empty."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise TypeError(f"an id must be text or a number, not {type(value).__name__} {str(value)[:40]!r}")
+    return str(value)
 
 
 def _raise_for(error: dict[str, Any], status: int) -> None:

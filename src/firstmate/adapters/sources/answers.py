@@ -1,0 +1,55 @@
+"""Reading a source's JSON answers warily: rows whose shape or figures the code cannot trust stop the
+run with a SourceError that names the source, the page, the row and why, never a KeyError from deep
+inside a run, and never a report built on a NaN or negative spend."""
+
+from __future__ import annotations
+
+from decimal import InvalidOperation
+from typing import Any
+
+from firstmate.errors import SourceError
+from firstmate.ports import RawPage
+
+#: What reading an unexpected shape raises (a missing key, a list for a dict, "abc" for a number…).
+UNREADABLE = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
+
+#: What to do about an answer firstmate cannot read.
+HINT = (
+    "nothing was sent; the pages are archived with the run (raw/<org>/<run>/): "
+    "if the source changed its format, report it"
+)
+
+
+def listed(page: RawPage, key: str, source: str, number: int) -> list[Any]:
+    """The rows under `key` in page `number`'s body (none when the key is absent)."""
+    body = page.get("body") if isinstance(page, dict) else None
+    rows = body.get(key, []) if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        raise SourceError(f"{source} answered page {number} without a list of {key!r}", hint=HINT)
+    return rows
+
+
+def value_at(page: RawPage, *path: str, source: str) -> object:
+    """The value at `path` in a page's body, None when it is absent; SourceError when the body, or a
+    step on the way, is not an object."""
+    found: object = page.get("body") if isinstance(page, dict) else None
+    for step in path:
+        if not isinstance(found, dict):
+            raise SourceError(f"{source} answered a page whose {'.'.join(path)} firstmate cannot read", hint=HINT)
+        found = found.get(step)
+        if found is None:
+            return None
+    return found
+
+
+def unreadable(source: str, what: str, exc: BaseException) -> SourceError:
+    """The error for a row that could not be read: `what` says which (e.g. "row 3 of page 1")."""
+    if isinstance(exc, KeyError):
+        reason = f"it has no {str(exc.args[0])[:60]!r}"
+    elif isinstance(exc, InvalidOperation):
+        reason = "a figure is not a number"
+    elif isinstance(exc, AttributeError):
+        reason = "a part of it that should be an object is not one"
+    else:
+        reason = str(exc)[:200] or type(exc).__name__
+    return SourceError(f"{source} answered {what} that firstmate cannot read: {reason}", hint=HINT)

@@ -1,0 +1,144 @@
+"""Hostile answers from the report's sources (Meta's insights pages, HubSpot's contact searches, an
+ads CSV file): parsing gives rows whose figures a report can trust (finite, from 0 up, times with
+their offset) or a typed error naming the source and the row, never another exception."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from firstmate.adapters.sources.ads_csv import COLUMNS, CsvAdsSource
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
+from firstmate.domain.marketing import MAX_FIGURE, AdWeek, CrmLead
+from firstmate.errors import InvalidInput, SourceError
+from tests.fuzz.strategies import FUZZ, examples, hostile
+
+WEEK = date(2026, 11, 9)
+META = MetaAdsSource("http://127.0.0.1:9", lambda: "token")  # parsing only: nothing is called
+HUBSPOT = HubSpotSource("http://127.0.0.1:9", lambda: "token")
+#: Any JSON value, as a changed or broken API could send it.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20) | hostile,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+figures = st.one_of(
+    st.sampled_from(["0", "12.50", "NaN", "Infinity", "-1", "1e400", "1e12", "1.5", "", " 7", "0x10", "١٢"]),
+    st.integers(-(10**15), 10**15), st.floats(), json_values,
+)  # fmt: skip
+
+
+def _insight(draw: st.DrawFn) -> dict[str, Any]:
+    """An ad-set row of Meta's insights, valid but for up to three fields changed, dropped or added."""
+    row: dict[str, Any] = {
+        "account_id": "1001", "campaign_id": "23850000001", "campaign_name": "Sunset sails", "adset_id": "23850000011",
+        "adset_name": "Locals 25-44", "objective": "OUTCOME_LEADS", "spend": "84.10", "impressions": "5120",
+        "clicks": "71", "date_start": WEEK.isoformat(), "date_stop": "2026-11-15",
+        "actions": [{"action_type": "lead", "value": "3"}, {"action_type": "landing_page_view", "value": "40"}],
+    }  # fmt: skip
+    for _ in range(draw(st.integers(0, 3))):
+        name = draw(st.sampled_from([*row, "actions", "extra"]))
+        change = draw(st.sampled_from(["figure", "any", "drop", "action"]))
+        if change == "drop":
+            row.pop(name, None)
+        elif change == "action":
+            row["actions"] = [
+                {"action_type": draw(st.sampled_from(["lead", "landing_page_view"])), "value": draw(figures)}
+            ]
+        else:
+            row[name] = draw(figures if change == "figure" else json_values)
+    return row
+
+
+@st.composite
+def meta_pages(draw: st.DrawFn) -> list[dict[str, Any]]:
+    pages: list[dict[str, Any]] = []
+    for _ in range(draw(st.integers(1, 2))):
+        body: Any = {"data": [_insight(draw) for _ in range(draw(st.integers(0, 3)))]}
+        if draw(st.integers(0, 9)) == 0:  # now and then the whole body is broken
+            body = draw(st.one_of(json_values, st.fixed_dictionaries({"data": json_values})))
+        pages.append({"request": {}, "body": body})
+    return pages
+
+
+def _trusted(rows: list[AdWeek]) -> None:
+    for row in rows:
+        assert row.spend.is_finite() and Decimal(0) <= row.spend <= MAX_FIGURE
+        assert all(0 <= n <= MAX_FIGURE for n in (row.impressions, row.clicks, row.leads, row.landing_page_views))
+        assert isinstance(row.week_start, date) and row.campaign_id and row.adset_id
+
+
+@settings(FUZZ, max_examples=examples(300))
+@given(pages=meta_pages())
+def test_any_meta_insights_page_gives_trusted_rows_or_a_source_error(pages: list[dict[str, Any]]) -> None:
+    try:
+        rows = META.parse(pages)
+    except SourceError as exc:
+        event("refused")
+        assert exc.message.startswith("Meta answered ") and exc.hint
+        return
+    event("read")
+    _trusted(rows)
+
+
+@st.composite
+def hubspot_pages(draw: st.DrawFn) -> list[dict[str, Any]]:
+    results = []
+    for n in range(draw(st.integers(0, 4))):
+        props: dict[str, Any] = {"createdate": "2026-11-10T16:04:05.120Z", "hs_analytics_source": "PAID_SOCIAL"}
+        result: Any = {"id": str(1000 + n), "properties": props, "createdAt": "2026-11-10T16:04:05.120Z"}
+        for _ in range(draw(st.integers(0, 2))):
+            target = draw(st.sampled_from(["id", "properties", "createdAt", "createdate", "hs_analytics_source"]))
+            value = draw(st.one_of(json_values, st.sampled_from(["2026-11-10", "2026-11-10T10:00:00", "x", ""])))
+            (props if target in props else result)[target] = value
+        if draw(st.integers(0, 9)) == 0:
+            result = draw(json_values)
+        results.append(result)
+    return [{"request": {}, "body": {"results": results, "total": len(results)}}]
+
+
+@settings(FUZZ, max_examples=examples(300))
+@given(pages=hubspot_pages())
+def test_any_hubspot_search_page_gives_leads_with_their_offset_or_a_source_error(pages: list[dict[str, Any]]) -> None:
+    try:
+        leads = HUBSPOT.parse(pages)
+    except SourceError as exc:
+        event("refused")
+        assert exc.message.startswith("HubSpot answered ") and exc.hint
+        return
+    event("read")
+    for lead in leads:
+        assert isinstance(lead, CrmLead) and lead.id and isinstance(lead.created, datetime)
+        assert lead.created.tzinfo is not None
+
+
+@settings(FUZZ, max_examples=examples(100))
+@given(cells=st.lists(st.tuples(st.sampled_from(COLUMNS[4:]), figures.map(str)), max_size=4))
+def test_an_ads_csv_with_any_figures_gives_trusted_rows_or_names_the_row(
+    tmp_path_factory: Any, cells: list[tuple[str, str]]
+) -> None:
+    folder = Path(tmp_path_factory.mktemp("ads"))
+    valid = [WEEK.isoformat(), "Sunset sails", "Locals", "OUTCOME_LEADS", "84.10", "5120", "71", "3", "40"]
+    row = dict(zip(COLUMNS, valid, strict=True))
+    row.update(cells)
+    text = io.StringIO()
+    csv.writer(text).writerows([COLUMNS, [row[c] for c in COLUMNS]])
+    (folder / "1001.csv").write_text(text.getvalue(), encoding="utf-8")
+    source = CsvAdsSource(folder)
+    try:
+        rows = source.parse(source.pull("1001", WEEK, WEEK))
+    except InvalidInput as exc:
+        event("refused")
+        assert exc.message.startswith("1001.csv row 2: ")
+        return
+    event("read")
+    assert len(rows) == 1
+    _trusted(rows)
