@@ -8,6 +8,7 @@ FIRSTMATE_CONFIG) > defaults. The defaults give the embedded setup in ./var.
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -164,8 +165,11 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = Path(os.environ.get("FIRSTMATE_CONFIG", "firstmate.toml"))
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=_config_file()))
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("FIRSTMATE_CONFIG", "firstmate.toml"))
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -175,6 +179,11 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"FIRSTMATE_CONFIG names {config}, which is not a file")
     try:
         return Settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        hint = "fix the file; toml.io describes the format"
+        raise ConfigError(f"{_config_file()} is not valid TOML: {exc}", hint=hint) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{_config_file()} is not UTF-8 text", hint="save it as UTF-8") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]) or "settings"

@@ -42,6 +42,21 @@ def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(
         load_settings()
 
 
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b'timezone = "UTC\n', "firstmate.toml is not valid TOML: .*line 1"),
+        (b"timezone = [\n", "firstmate.toml is not valid TOML"),
+        (b"\xff\xfetimezone = 'UTC'\n", "firstmate.toml is not UTF-8 text"),
+    ],
+)
+def test_a_config_file_that_is_not_toml_says_so_in_one_line(tmp_path: Path, content: bytes, says: str) -> None:
+    (tmp_path / "firstmate.toml").write_bytes(content)
+    with pytest.raises(ConfigError, match=says) as failure:
+        load_settings()
+    assert "\n" not in str(failure.value) and failure.value.hint
+
+
 def test_logs_are_json_lines_without_tokens_or_secrets() -> None:
     stream = io.StringIO()
     configure_logging("json", "info", stream=stream)
