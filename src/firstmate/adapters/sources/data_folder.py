@@ -78,13 +78,21 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
 def read_yaml(name: str, text: str) -> list[RawRow] | RowError:
     """The YAML file as rows: one for a mapping file, one per item for a list file."""
     try:
+        for found in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(found, yaml.AliasEvent):  # a few lines of aliases can stand for gigabytes
+                line = f" line {found.start_mark.line + 1}" if found.start_mark else ""
+                return RowError(f"{name}{line}", "uses aliases (*name): write each value out in full")
         loaded: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name} line {mark.line + 1}" if mark is not None else name
         return RowError(where, f"is not valid YAML: {getattr(exc, 'problem', None) or exc}")
-    if loaded is None:
-        return []
+    except (ValueError, OverflowError):  # a date like 2026-02-30 fails while YAML builds it
+        return RowError(f"{name} line {_line_of_bad_time(text)}", "has a value that is not a real date or time")
+    if loaded is None:  # empty, or comments only: more likely a slip than "remove everything"
+        if name == "business.yaml":
+            return RowError(name, "is empty: delete the file to keep what is stored, or fill it in")
+        return RowError(name, "is empty: write [] to remove every service, or delete the file to keep them")
     if name == "business.yaml":
         if not isinstance(loaded, dict):
             return RowError(name, "must be a mapping of settings (cash:, fixed_costs:, goals: …)")
@@ -93,6 +101,18 @@ def read_yaml(name: str, text: str) -> list[RawRow] | RowError:
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return RowError(name, "must be a list of services, each a mapping with id:, name:, kind: …")
     return [RawRow(name, index, None, item) for index, item in enumerate(items, start=1)]
+
+
+def _line_of_bad_time(text: str) -> int:
+    """The first line whose date or time YAML cannot build (the error does not say where)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            yaml.safe_load(line.partition(":")[2] if ":" in line else line)
+        except (ValueError, OverflowError):
+            return number
+        except yaml.YAMLError:
+            continue  # a fragment of a longer value (an open bracket): not the date
+    return 1
 
 
 TEMPLATE_FILES = ("README.md", *sorted(BY_FILE))

@@ -1,0 +1,46 @@
+"""Reading a data folder's YAML files: what cannot be read, or would remove rows by accident, is a
+row error naming the file, never an exception or a silent deletion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.sources.data_folder import read_data_folder
+from firstmate.domain.intake import RowError
+
+BOMB = """config:
+  a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+  f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+  g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("business.yaml", "", "is empty: delete the file to keep what is stored"),
+        ("business.yaml", "# cash: 12000\n# goals: []\n", "is empty: delete the file to keep what is stored"),
+        ("infrastructure.yaml", "\n", "is empty: write [] to remove every service"),
+        ("business.yaml", "as_of: 2026-02-30\ncash: 1000\n", "line 1 has a value that is not a real date or time"),
+        ("infrastructure.yaml", f"- id: web\n  name: Web\n  kind: hosting\n  {BOMB}", "uses aliases (*name)"),
+    ],
+)
+def test_a_yaml_file_that_would_remove_rows_by_accident_or_cannot_be_read_is_a_row_error(
+    tmp_path: Path, name: str, text: str, says: str
+) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = read_data_folder(tmp_path)
+    assert isinstance(result, list) and len(result) == 1
+    [error] = result
+    assert isinstance(error, RowError) and error.where.startswith(name) and says in f"{error.where} {error.problem}"
+
+
+def test_an_explicit_empty_list_still_removes_every_service(tmp_path: Path) -> None:
+    (tmp_path / "infrastructure.yaml").write_text("[]\n", encoding="utf-8")
+    assert read_data_folder(tmp_path) == {"infrastructure.yaml": []}
