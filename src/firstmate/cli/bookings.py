@@ -12,7 +12,7 @@ from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err, out, print_problems
+from firstmate.cli.common import app_context, done, err, print_problems
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -46,7 +46,7 @@ def booking_import(
         print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)
     summary = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing to import"
-    out.print(f"[green]✓[/] {file.name}: {summary}.")
+    done(f"{file.name}: {summary}.")
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from firstmate.bootstrap import App
 from firstmate.cli.common import app_context, err
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
@@ -15,12 +16,19 @@ from firstmate.services.people import get_person
 calendar_cli = typer.Typer(help="Calendar feeds.", no_args_is_help=True)
 
 
-def _feed(org: str, entity: str | None, person: str | None) -> Feed:
+def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
+    """The feed the options name, once the org and the business line or person are known."""
     if entity and person:
         raise InvalidInput("choose --entity or --person, not both")
+    profile = load_business(app.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}")
     if entity:
+        if profile.entity(entity) is None:
+            raise NotFound(f"no entity {entity!r} in org {org!r}")
         return Feed(org, FeedScope.ENTITY, entity)
     if person:
+        get_person(app.store, org, person)
         return Feed(org, FeedScope.CREW, person)
     return Feed(org, FeedScope.ORG, org)
 
@@ -32,15 +40,8 @@ def calendar_url(
     person: Annotated[str | None, typer.Option(help="One crew member's feed.")] = None,
 ) -> None:
     """Print a feed's secret URL (the whole org's feed, with money, unless --entity or --person)."""
-    feed = _feed(org, entity, person)
     with app_context() as app:
-        profile = load_business(app.store, org)
-        if profile is None:
-            raise NotFound(f"no org {org!r}")
-        if entity and profile.entity(entity) is None:
-            raise NotFound(f"no entity {entity!r} in org {org!r}")
-        if person:
-            get_person(app.store, org, person)
+        feed = _feed(app, org, entity, person)
         print(f"{app.settings.base_url}/calendar/{feed_token(app.secret_key, app.store, feed)}.ics")
 
 
@@ -52,5 +53,5 @@ def calendar_revoke(
 ) -> None:
     """Void every URL given out for a feed; 'calendar url' then prints a new one."""
     with app_context() as app:
-        revoke_feed(app.store, _feed(org, entity, person))
+        revoke_feed(app.store, _feed(app, org, entity, person))
     err.print("[green]✓[/] the old URL no longer works; run 'firstmate calendar url' for the new one.")

@@ -40,6 +40,11 @@ def app_context() -> Iterator[App]:
         app.close()
 
 
+def done(text: str) -> None:
+    """A green tick and `text`, printed as typed: names, paths and subjects are never read as markup."""
+    out.print(Text.assemble(("✓", "green"), " ", text), highlight=False)
+
+
 def print_problems(errors: list[RowError], title: str) -> None:
     """Every problem of a refused import, one row each (where, and what to fix), on stderr."""
     table = Table("where", "problem", title=title)
@@ -53,6 +58,9 @@ def parse_day(value: str | None, option: str, example: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{option} {value!r} is not a date like {example}") from None
+    if not 2000 <= day.year <= 2100:
+        raise InvalidInput(f"{option} {value} is not between 2000 and 2100, the years firstmate reports on")
+    return day

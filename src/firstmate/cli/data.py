@@ -8,14 +8,16 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, out, print_problems
+from firstmate.cli.common import app_context, done, out, print_problems
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.data import check_data, data_rows, import_data, template_context
+from firstmate.services.outfiles import ready_folder
 
 data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML files).", no_args_is_help=True)
 
@@ -35,12 +37,12 @@ def data_import(
         except DataRejected as exc:
             _problems(exc.errors, folder)
         result = import_data(app.store, org, data)
-    table = Table("kind", "created", "updated", "removed", "unchanged", title=f"Imported {folder} into {org}")
+    table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(f"Imported {folder} into {org}"))
     for kind, counts in result.changes.items():
         table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "removed", "unchanged")))
     out.print(table)
     changed = result.total("created") + result.total("updated") + result.total("removed")
-    out.print(f"[green]✓[/] {changed} change(s), {result.total('unchanged')} row(s) already up to date.")
+    done(f"{changed} change(s), {result.total('unchanged')} row(s) already up to date.")
 
 
 @data_cli.command("template")
@@ -50,6 +52,7 @@ def data_template(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
 ) -> None:
     """Write an annotated starter set (every file, with comments and example rows) to edit and import."""
+    ready_folder(folder, "the folder")
     with app_context() as app:
         profile = load_business(app.store, org)
         if profile is None:
@@ -60,8 +63,9 @@ def data_template(
         written = write_template(folder, context, force=force)
     except FileExistsError as exc:
         raise InvalidInput(str(exc), hint="choose an empty folder, or pass --force to overwrite") from None
-    out.print(f"[green]✓[/] wrote {len(written)} files to {folder}; edit them, then run "
-              f"'firstmate data import {folder} --org {org}'.")  # fmt: skip
+    except OSError as exc:  # e.g. a folder in the way of one of the files
+        raise InvalidInput(f"cannot write the starter files into {folder}: {exc.strerror or exc}") from None
+    done(f"wrote {len(written)} files to {folder}; edit them, then run 'firstmate data import {folder} --org {org}'.")
 
 
 @data_cli.command("show")

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, err, out, parse_day
+from firstmate.cli.common import app_context, done, err, out, parse_day
 from firstmate.services.intel import list_runs, replay_run, run_weekly
+from firstmate.services.outfiles import ready_folder
 
 intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=True)
 
@@ -27,6 +28,9 @@ def intel_run(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Also write weekly.html/.txt/.json here.")] = None,
 ) -> None:
     """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
+    monday = parse_day(week, "--week", "2026-11-09")
+    if out_dir is not None:
+        ready_folder(out_dir)
     with (
         app_context() as app,
         Progress(
@@ -39,7 +43,7 @@ def intel_run(
             org,
             app.ads_source(),
             app.crm_source(),
-            week=parse_day(week, "--week", "2026-11-09"),
+            week=monday,
             out=out_dir,
             send=send or resend,
             resend=resend,
@@ -55,6 +59,8 @@ def intel_replay(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json here.")] = None,
 ) -> None:
     """Rebuild a past run's report from its raw archive alone (no network, nothing sent)."""
+    if out_dir is not None:
+        ready_folder(out_dir)
     with app_context() as app:
         run = replay_run(app, org, run_id, app.ads_source(), app.crm_source(), out=out_dir)
     _summary(run.run_id, run.report.subject, run.written, [])
@@ -69,8 +75,8 @@ def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> N
 
 
 def _summary(run_id: str, subject: str, written: list[Path], sent: list[str]) -> None:
-    out.print(f"[green]✓[/] run {run_id}: {subject}", highlight=False)
+    done(f"run {run_id}: {subject}")
     for path in written:
-        out.print(f"  wrote {path}")
+        out.print(f"  wrote {path}", markup=False)
     if sent:
-        out.print(f"  queued for {', '.join(sent)}")
+        out.print(f"  queued for {', '.join(sent)}", markup=False)

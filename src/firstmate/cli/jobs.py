@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from firstmate.cli.common import app_context, out
+from firstmate.cli.common import app_context, done, out
 from firstmate.errors import NotFound, UserError
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
@@ -46,4 +46,4 @@ def jobs_run(name: str) -> None:
         run = run_job_now(app.store, app.clock, jobs[name], app)
     if run.status != "done":
         raise UserError(f"job {name} failed: {run.detail}")
-    out.print(f"[green]✓[/] {name}: {run.detail or 'done'}")
+    done(f"{name}: {run.detail or 'done'}")

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from firstmate.cli.common import app_context, err, out
+from firstmate.cli.common import app_context, done, err, out
 from firstmate.services.keys import create_key, list_keys, revoke_key
 
 keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
@@ -22,7 +23,9 @@ def keys_create(
     with app_context() as app:
         record, key = create_key(app.store, org, name, app.clock.now())
     print(key)
-    err.print(f"Created key {record.id} ({record.name}) for org {org}. Store it now: it is not shown again.")
+    err.print(
+        f"Created key {record.id} ({record.name}) for org {org}. Store it now: it is not shown again.", markup=False
+    )
 
 
 @keys_cli.command("list")
@@ -32,8 +35,8 @@ def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.
         keys = list_keys(app.store, org)
     table = Table("id", "name", "created (UTC)", "revoked")
     for key in keys:
-        table.add_row(key.id, key.name, key.created_at[:16], (key.revoked_at or "")[:16] or "no")
-    out.print(table if keys else f"No keys for org {org}.")
+        table.add_row(key.id, Text(key.name), key.created_at[:16], (key.revoked_at or "")[:16] or "no")
+    out.print(table if keys else Text(f"No keys for org {org}."))
 
 
 @keys_cli.command("revoke")
@@ -44,4 +47,4 @@ def keys_revoke(
     """Revoke a key at once: calls with it get 401 from now on."""
     with app_context() as app:
         record = revoke_key(app.store, org, key_id, app.clock.now())
-    out.print(f"[green]✓[/] key {record.id} ({record.name}) is revoked.")
+    done(f"key {record.id} ({record.name}) is revoked.")

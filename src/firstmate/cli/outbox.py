@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, out
+from firstmate.cli.common import app_context, done, out
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import InvalidInput
 
@@ -78,7 +78,7 @@ def outbox_retry(org: str, key: str) -> None:
 
     with app_context() as app:
         outbox.retry_entry(app.store, org, key, app.clock.now())
-    out.print(f"[green]✓[/] {key} is pending again; the dispatcher will send it shortly.")
+    done(f"{key} is pending again; the dispatcher will send it shortly.")
 
 
 def _parse_status(value: str | None) -> OutboxStatus | None:

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, err, out, parse_day
+from firstmate.cli.common import app_context, done, err, out, parse_day
 from firstmate.domain.reports.document import ROLE_TITLES
+from firstmate.services.outfiles import ready_folder
 from firstmate.services.reports import parse_roles, run_role_reports
 
 
@@ -30,6 +31,8 @@ def report(
     """Build role reports from one snapshot of the business; store them, and optionally send them."""
     roles = parse_roles(role)
     day = parse_day(as_of, "--as-of", "2026-11-21")
+    if out_dir is not None:
+        ready_folder(out_dir)
     with (
         app_context() as app,
         Progress(
@@ -42,8 +45,8 @@ def report(
             progress=lambda title: bar.update(task, description=f"Rendering the {title} report"),
         )  # fmt: skip
     for run in runs:
-        out.print(f"[green]✓[/] {ROLE_TITLES[run.role]}: {run.report.data['headline']}", highlight=False)
+        done(f"{ROLE_TITLES[run.role]}: {run.report.data['headline']}")
         for path in run.written:
-            out.print(f"  wrote {path}")
+            out.print(f"  wrote {path}", markup=False)
         if run.sent_to:
-            out.print(f"  queued for {', '.join(run.sent_to)}")
+            out.print(f"  queued for {', '.join(run.sent_to)}", markup=False)

@@ -35,6 +35,7 @@ from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue
+from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.sends import ReportMail, deliver_once
 
@@ -219,18 +220,14 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
         "weekly.txt": report.text,
         "weekly.json": json.dumps(report.data, indent=1),
     }
+    # the copies in --out first: a folder that cannot take them stops the run before the report is stored
+    written = write_files(
+        out, {**{name: content.encode() for name, content in files.items()}, "weekly.pdf": report.pdf}
+    )
     for name, content in files.items():
         kind = "text/html" if name.endswith("html") else ("application/json" if name.endswith("json") else "text/plain")
         ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/{name}", content.encode(), kind)
     ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/weekly.pdf", report.pdf, "application/pdf")
-    written = []
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, content in files.items():
-            (out / name).write_text(content, encoding="utf-8")
-            written.append(out / name)
-        (out / "weekly.pdf").write_bytes(report.pdf)
-        written.append(out / "weekly.pdf")
     return written
 
 

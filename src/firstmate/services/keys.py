@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from firstmate.domain.shared import iso
-from firstmate.errors import NotFound, Unauthorized
+from firstmate.errors import InvalidInput, NotFound, Unauthorized
 from firstmate.ports import Absent, Item, Put, Store, VersionIs
 from firstmate.services.business import org_pk
 from firstmate.services.paging import all_items
 
 _SHAPE = re.compile(r"fmk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})")
+#: The longest name a key may have (what it is for: "website", "boatsetter sync").
+MAX_NAME = 80
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ def _hash(secret: str) -> str:
 
 def create_key(store: Store, org: str, name: str, now: datetime) -> tuple[ApiKey, str]:
     """A new key for `org`; returns its record and the full key, which is never stored."""
+    if not (0 < len(name) <= MAX_NAME and name.isprintable() and name == name.strip()):
+        raise InvalidInput(
+            f"a key's name is 1 to {MAX_NAME} printable characters on one line, without spaces at either end",
+            hint="name it for what uses it, e.g. --name website",
+        )
     if store.get(org_pk(org), "PROFILE") is None:
         raise NotFound(f"no org {org!r}", hint="create it first, e.g. with 'firstmate demo'")
     key_id = secrets.token_hex(6)

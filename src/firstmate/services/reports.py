@@ -36,6 +36,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import load_data
 from firstmate.services.intel import list_runs
+from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.sends import ReportMail, deliver_once
 
@@ -226,19 +227,13 @@ def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | 
         "json": (json.dumps(report.data, indent=1).encode(), "application/json"),
         "pdf": (report.pdf, "application/pdf"),
     }
+    # the copies in --out first: a folder that cannot take them stops the report before it is stored
+    written = write_files(out, {f"{report.role}.{kind}": body for kind, (body, _) in contents.items()})
     for kind, (body, content_type) in contents.items():
         ctx.blobs.put(f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}", body, content_type)
     summary = {"title": report.data["title"], "headline": report.data["headline"], "subject": report.subject,
                "findings": len(report.data["findings"]), "built_at": iso(ctx.clock.now())}  # fmt: skip
     ctx.store.put(Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of.isoformat()}", summary))
-    if out is None:
-        return []
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind, (body, _) in contents.items():
-        path = out / f"{report.role}.{kind}"
-        path.write_bytes(body)
-        written.append(path)
     return written
 
 

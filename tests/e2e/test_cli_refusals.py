@@ -1,0 +1,96 @@
+"""The CLI refuses what it cannot use before it does any work, in one line, and prints whatever a
+user typed as typed: a folder that is a file, a date out of range, a feed of no one, a key name
+with brackets."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from firstmate.bootstrap import build
+from firstmate.config import Settings
+from firstmate.demo.run import demo_profile
+from firstmate.services.business import save_business
+from firstmate.services.keys import list_keys
+from tests.e2e.test_cli import run
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A FIRSTMATE_HOME holding the demo business profile."""
+    home = tmp_path / "home"
+    app = build(Settings(home=home))
+    save_business(app.store, demo_profile())
+    app.close()
+    return home
+
+
+def _stored(home: Path) -> tuple[int, int, int]:
+    """Role reports stored, weekly reports stored, and messages queued."""
+    app = build(Settings(home=home))
+    try:
+        counts = (
+            len(app.blobs.list("reports/demo/roles/")),
+            len(app.blobs.list("reports/demo/weekly/")),
+            len(app.store.query("ORG#demo#OUTBOX").items),
+        )
+    finally:
+        app.close()
+    return counts
+
+
+def test_an_out_folder_that_is_a_file_is_refused_before_anything_is_built_stored_or_sent(
+    home: Path, tmp_path: Path
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    before = _stored(home)
+    for command in (
+        ["report", "all", "--send", "--as-of", TODAY.isoformat(), "--out", str(a_file)],
+        ["report", "ceo", "--out", str(a_file / "under")],
+        ["intel", "replay", "2026-11-09-20261121T150000-abc123", "--out", str(a_file)],
+        ["data", "template", str(a_file), "--force"],
+    ):
+        refused = run(home, *command)
+        assert refused.returncode == 2, (command, refused.stderr)
+        assert refused.stderr.count("\n") == 1 and "is a file, or lies under one" in refused.stderr, refused.stderr
+    assert _stored(home) == before and a_file.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31"])
+def test_a_day_outside_the_years_reported_on_is_one_line(home: Path, as_of: str) -> None:
+    refused = run(home, "report", "ceo", "--as-of", as_of)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert f"--as-of {as_of} is not between 2000 and 2100" in refused.stderr
+
+
+def test_revoking_the_feed_of_an_org_line_or_person_that_does_not_exist_is_refused(home: Path) -> None:
+    for options in (["--org", "nope"], ["--org", "demo", "--entity", "nope"], ["--org", "demo", "--person", "../x"]):
+        refused = run(home, "calendar", "revoke", *options)
+        assert refused.returncode == 2 and "no " in refused.stderr and "✓" not in refused.stderr, refused.stderr
+    app = build(Settings(home=home))
+    try:
+        for org in ("demo", "nope"):
+            assert app.store.query(f"ORG#{org}", "FEEDGEN#").items == []
+    finally:
+        app.close()
+
+
+def test_a_key_name_is_printed_as_typed_and_an_unusable_one_is_refused(home: Path) -> None:
+    created = run(home, "keys", "create", "--org", "demo", "--name", "[/x] website [bold]")
+    assert created.returncode == 0, created.stderr
+    assert "([/x] website [bold])" in created.stderr and created.stdout.startswith("fmk_")
+    listed = run(home, "keys", "list", "--org", "demo")
+    assert listed.returncode == 0 and "[/x] website [bold]" in listed.stdout, listed.stderr
+    for name in ("", " padded", "x" * 81, "red\x1b[31m", "two\nlines"):
+        refused = run(home, "keys", "create", "--org", "demo", "--name", name)
+        assert refused.returncode == 2 and "1 to 80 printable characters" in refused.stderr, (name, refused.stderr)
+    app = build(Settings(home=home))
+    try:
+        assert [key.name for key in list_keys(app.store, "demo")] == ["[/x] website [bold]"]
+    finally:
+        app.close()
