@@ -8,16 +8,19 @@ FIRSTMATE_CONFIG) > defaults. The defaults give the embedded setup in ./var.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from croniter import croniter
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -93,6 +96,13 @@ class Settings(BaseSettings):
 
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+    @field_validator("weekly_report_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a five-field cron expression like '0 7 * * MON'")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -184,6 +194,13 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"{_config_file()} is not valid TOML: {exc}", hint=hint) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{_config_file()} is not UTF-8 text", hint="save it as UTF-8") from None
+    except SettingsError as exc:  # a value the environment source cannot even parse (a list that is not JSON)
+        named = re.search(r'field "(\w+)"', str(exc))
+        field = named.group(1) if named else "settings"
+        raise ConfigError(
+            f"setting {field!r} cannot be read from FIRSTMATE_{field.upper()}",
+            hint=f"list settings are JSON there, e.g. FIRSTMATE_{field.upper()}='[24, 2]'",
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         name = ".".join(str(part) for part in first["loc"]) or "settings"

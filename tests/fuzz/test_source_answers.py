@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +143,15 @@ def test_an_ads_csv_with_any_figures_gives_trusted_rows_or_names_the_row(
     event("read")
     assert len(rows) == 1
     _trusted(rows)
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [(b"\xff\xfe\x00w\x00e", "1001.csv is not UTF-8 text"), (b'a,"' + b"x" * 200_000, "cannot be read")],
+)
+def test_an_ads_file_that_is_not_utf8_or_not_csv_is_one_error_naming_it(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    (tmp_path / "1001.csv").write_bytes(content)
+    with pytest.raises(InvalidInput, match=says):
+        CsvAdsSource(tmp_path).pull("1001", WEEK, WEEK)

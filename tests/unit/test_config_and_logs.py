@@ -115,3 +115,15 @@ def test_a_credential_in_any_query_parameter_is_masked_in_logged_urls(name: str)
     configure_logging("json", "info", stream=stream)
     logging.getLogger("httpx").info('HTTP Request: GET https://graph.example.com/v1?limit=5&%s=EAAB0s3cr3t "200"', name)
     assert "EAAB0s3cr3t" not in stream.getvalue() and "limit=5" in stream.getvalue()
+
+
+def test_a_list_setting_that_is_not_json_and_a_cron_that_is_not_one_are_named_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", "abc")
+    with pytest.raises(ConfigError, match="'reminder_offsets_h' cannot be read from FIRSTMATE_REMINDER_OFFSETS_H"):
+        load_settings()
+    monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", "[24, 2]")
+    monkeypatch.setenv("FIRSTMATE_WEEKLY_REPORT_CRON", "every monday")
+    with pytest.raises(ConfigError, match="not a five-field cron expression"):
+        load_settings()

@@ -43,6 +43,15 @@ class CsvAdsSource:
         path = self._folder / f"{account}.csv"
         if not path.is_file():
             raise InvalidInput(f"no ads file {path}", hint=f"write one with the columns {','.join(COLUMNS)}")
+        try:
+            return self._read(path, account, since, until)
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{path.name} is not UTF-8 text", hint="save it as CSV UTF-8") from None
+        except csv.Error as exc:  # a quote left open, a field over the csv module's limit
+            hint = "check for a quote left open"
+            raise InvalidInput(f"{path.name} cannot be read as CSV: {exc}", hint=hint) from None
+
+    def _read(self, path: Path, account: str, since: date, until: date) -> list[RawPage]:
         reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
         header = next(reader, [])
         missing = [c for c in COLUMNS if c not in header]
