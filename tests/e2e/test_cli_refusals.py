@@ -94,3 +94,13 @@ def test_a_key_name_is_printed_as_typed_and_an_unusable_one_is_refused(home: Pat
         assert [key.name for key in list_keys(app.store, "demo")] == ["[/x] website [bold]"]
     finally:
         app.close()
+
+
+def test_an_org_or_run_that_does_not_exist_is_named_not_listed_as_empty(home: Path) -> None:
+    for command in (["keys", "list", "--org", "nope"], ["data", "show", "--org", "nope"],
+                    ["outbox", "list", "--org", "nope"], ["intel", "runs", "--org", "nope"]):  # fmt: skip
+        refused = run(home, *command)
+        assert refused.returncode == 2 and "no org 'nope' (the orgs are: demo)" in refused.stderr, refused.stderr
+    for run_id in ("", "a\x01b", "../x"):
+        refused = run(home, "intel", "replay", run_id)
+        assert refused.returncode == 2 and "no archived run" in refused.stderr and "blob key" not in refused.stderr

@@ -14,8 +14,9 @@ from rich.text import Text
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
 from firstmate.domain.intake import RowError
-from firstmate.errors import InvalidInput
+from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import configure_logging
+from firstmate.services.business import list_orgs, load_business
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -38,6 +39,15 @@ def app_context() -> Iterator[App]:
         yield app
     finally:
         app.close()
+
+
+def require_org(app: App, org: str) -> None:
+    """NotFound naming the orgs there are, unless `org` is one: an empty list must mean "none yet",
+    never "no such org"."""
+    if load_business(app.store, org) is None:
+        known = list_orgs(app.store)
+        hint = f"the orgs are: {', '.join(known)}" if known else "there are none yet: 'firstmate demo' loads one"
+        raise NotFound(f"no org {org!r}", hint=hint)
 
 
 def done(text: str) -> None:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, out, print_problems
+from firstmate.cli.common import app_context, done, out, print_problems, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput, NotFound
@@ -75,6 +75,7 @@ def data_show(
 ) -> None:
     """How many rows of each kind are stored, or one kind's rows."""
     with app_context() as app:
+        require_org(app, org)
         if kind is None:
             table = Table("kind", "file", "rows", "what")
             for spec in KINDS:

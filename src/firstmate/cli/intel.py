@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, done, err, out, parse_day
+from firstmate.cli.common import app_context, done, err, out, parse_day, require_org
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 from firstmate.services.outfiles import ready_folder
 
@@ -70,6 +70,7 @@ def intel_replay(
 def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
     """List past runs, newest first."""
     with app_context() as app:
+        require_org(app, org)
         for run in list_runs(app.store, org):
             out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
 

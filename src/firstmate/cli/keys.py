@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, out
+from firstmate.cli.common import app_context, done, err, out, require_org
 from firstmate.services.keys import create_key, list_keys, revoke_key
 
 keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
@@ -32,6 +32,7 @@ def keys_create(
 def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.")]) -> None:
     """List an org's keys (ids and names; never the keys themselves)."""
     with app_context() as app:
+        require_org(app, org)
         keys = list_keys(app.store, org)
     table = Table("id", "name", "created (UTC)", "revoked")
     for key in keys:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, out
+from firstmate.cli.common import app_context, done, out, require_org
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import InvalidInput
 
@@ -28,6 +28,8 @@ def outbox_list(
 
     wanted = _parse_status(status)
     with app_context() as app:
+        if org:
+            require_org(app, org)
         orgs = [org] if org else list_orgs(app.store)
         entries = sorted(
             (e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)),
@@ -37,7 +39,7 @@ def outbox_list(
     if as_json:
         for e in entries:
             row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
-            out.print_json(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))
+            print(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))  # one line each
         return
     table = Table("queued (UTC)", "org", "key", "to", "subject", "status", "tries")
     for e in entries:

@@ -86,7 +86,7 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any]) -> str:
     """Create or replace one row (an admin edit), checked exactly as an import row is. Returns its key."""
     spec = BY_KIND.get(kind)
     if spec is None:
-        raise NotFound(f"no data kind {kind!r}")
+        raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
     clean = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
     data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]})
     ((key, row),) = data.rows[kind].items()
@@ -124,7 +124,7 @@ def data_rows(store: Store, org: str, kind: str) -> list[tuple[str, BaseModel]]:
     """One kind's rows with their keys (for the admin pages)."""
     spec = BY_KIND.get(kind)
     if spec is None:
-        raise NotFound(f"no data kind {kind!r}")
+        raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
     return [
         (item.sk.partition("#")[2], spec.model.model_validate(item.data))
         for item in all_items(store, data_pk(org), f"{kind}#", page_size=500)

@@ -14,6 +14,7 @@ Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,6 +43,7 @@ from firstmate.services.sends import ReportMail, deliver_once
 log = structlog.get_logger(__name__)
 
 HISTORY_WEEKS = 16
+RUN_ID = re.compile(r"[0-9A-Za-z-]{1,80}")
 ARCHIVE_DAYS = 90
 
 
@@ -108,8 +110,10 @@ def replay_run(
 ) -> IntelRun:
     """Rebuild a run's metrics and report from its archive alone (no network, nothing sent)."""
     prefix = f"raw/{org}/{run_id}"
-    if ctx.blobs.head(f"{prefix}/manifest.json") is None:
-        raise NotFound(f"no archived run {run_id!r} for org {org!r}", hint="archives are kept 90 days")
+    # a run id is letters, digits and dashes (2026-11-09-20261121T150000-a1b2c3): anything else names none
+    if not RUN_ID.fullmatch(run_id) or ctx.blobs.head(f"{prefix}/manifest.json") is None:
+        hint = "'firstmate intel runs' lists them; archives are kept 90 days"
+        raise NotFound(f"no archived run {run_id[:80]!r} for org {org!r}", hint=hint)
     manifest = json.loads(ctx.blobs.get(f"{prefix}/manifest.json"))
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=True, out=out, send=False, resend=False, replay=True
