@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AwareDatetime,
@@ -36,10 +37,17 @@ CENT = Decimal("0.01")
 MAX_TRIP_HOURS = 72
 #: Printable text on one line: no control characters (they break mail headers and feeds).
 #: Printable text on one line that does not start or end with a space (the same rule in the API schema).
-OneLine = Annotated[
-    str, StringConstraints(min_length=1, pattern=r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$")
-]
+ONE_LINE = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
+OneLine = Annotated[str, StringConstraints(min_length=1, pattern=ONE_LINE)]
 EMAIL_SCHEMA = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 200, "examples": ["dana@example.com"]}
+
+
+def problem_text(problem: Mapping[str, Any]) -> str:
+    """One validation problem (an item of `ValidationError.errors()`) in words: the one-line rule is
+    said, not its pattern shown."""
+    if problem.get("type") == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == ONE_LINE:
+        return "must be one line of printable text, with no space at either end"
+    return str(problem["msg"]).removeprefix("Value error, ")
 
 
 def _cents(value: object) -> object:

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from firstmate import __version__
 from firstmate.bootstrap import App
+from firstmate.domain.bookings import problem_text
 from firstmate.errors import (
     BlobError,
     Conflict,
@@ -138,7 +139,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
 
 async def _validation_response(request: Request, exc: RequestValidationError) -> Response:
     errors = [
-        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": e["msg"]}
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": problem_text(e)}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors[:5])
