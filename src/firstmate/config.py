@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
+    @field_validator("home", mode="before")
+    @classmethod
+    def _named(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():  # an empty FIRSTMATE_HOME would mean the working folder
+            raise ValueError("is empty: name the folder for firstmate's state, e.g. var")
+        return value
+
     @field_validator("weekly_report_cron")
     @classmethod
     def _cron(cls, value: str) -> str:

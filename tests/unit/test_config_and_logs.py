@@ -127,3 +127,9 @@ def test_a_list_setting_that_is_not_json_and_a_cron_that_is_not_one_are_named_at
     monkeypatch.setenv("FIRSTMATE_WEEKLY_REPORT_CRON", "every monday")
     with pytest.raises(ConfigError, match="not a five-field cron expression"):
         load_settings()
+
+
+def test_an_empty_home_is_refused_rather_than_taken_as_the_working_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIRSTMATE_HOME", "")
+    with pytest.raises(ConfigError, match="'home' is invalid: is empty"):
+        load_settings()

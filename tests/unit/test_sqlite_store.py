@@ -168,3 +168,10 @@ def _open_files(database: Path) -> int:
         except OSError:  # closed since it was listed
             continue
     return count
+
+
+def test_a_database_path_that_is_a_folder_is_a_store_error_naming_it(tmp_path: Path, clock: FixedClock) -> None:
+    (tmp_path / "f.db").mkdir()
+    with pytest.raises(StoreError, match=r"cannot open the database .*f\.db") as failure:
+        SqliteStore(tmp_path / "f.db", clock)
+    assert failure.value.hint and "read and write" in failure.value.hint

@@ -145,6 +145,9 @@ class SqliteStore:
                 ) from exc
             if "disk is full" in text or "disk I/O" in text:
                 raise StoreError(f"cannot write {self._path}: {text}", hint="free disk space and retry") from exc
+            if "unable to open" in text:
+                hint = "check that it is a file firstmate may read and write, and that the process has files to spare"
+                raise StoreError(f"cannot open the database {self._path}", hint=hint) from exc
             raise StoreError(f"database error: {text}") from exc
         except sqlite3.Error as exc:
             raise StoreError(
