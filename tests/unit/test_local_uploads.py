@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from firstmate.adapters.blobs.local import LocalBlobs
-from firstmate.errors import InvalidInput, PayloadTooLarge, Unauthorized
+from firstmate.errors import BlobError, InvalidInput, PayloadTooLarge, Unauthorized
 
 NOW = datetime(2026, 6, 13, 22, tzinfo=UTC)
 
@@ -80,3 +80,9 @@ def test_a_write_finishes_even_when_another_process_deletes_the_blob_at_once(
     info = blobs.put("raw/page.bin", b"12345", "application/octet-stream")
     assert (info.key, info.size) == ("raw/page.bin", 5) and info.modified.tzinfo is not None
     assert blobs.head("raw/page.bin") is None
+
+
+def test_a_file_where_the_blob_folder_belongs_is_a_blob_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "blobs").write_text("not a folder")
+    with pytest.raises(BlobError, match=r"cannot make the blob folder .*blobs"):
+        LocalBlobs(tmp_path / "blobs")

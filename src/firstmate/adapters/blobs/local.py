@@ -48,7 +48,11 @@ class LocalBlobs:
 
     def __init__(self, root: Path, *, signing_key: bytes = b"", upload_url: str = "/uploads") -> None:
         self._root = Path(root)
-        self._root.mkdir(parents=True, exist_ok=True)
+        try:
+            self._root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where the folder belongs, a read-only parent
+            hint = "move what is in its place, or make FIRSTMATE_HOME writable"
+            raise BlobError(f"cannot make the blob folder {self._root}: {exc.strerror or exc}", hint=hint) from None
         self._signing_key = signing_key
         self._upload_url = upload_url
 
