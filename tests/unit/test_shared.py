@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from firstmate.domain.shared import Money, iso, require_aware
+from firstmate.domain.shared import Money, first_word, iso, require_aware
 
 
 def test_money_is_exact_and_refuses_floats_and_mixed_currencies() -> None:
@@ -29,3 +29,8 @@ def test_times_must_carry_an_offset_and_are_stored_as_utc() -> None:
     assert iso(local) == "2026-06-01T16:00:00.000000Z"
     with pytest.raises(ValueError, match="offset"):
         require_aware(datetime(2026, 6, 1, 9, 0))
+
+
+def test_a_name_of_spaces_alone_still_has_something_to_greet() -> None:
+    assert first_word("Dana Whitcomb") == "Dana" and first_word("\u00a0Ann Lee") == "Ann"
+    assert first_word("\x85") == "\x85" and first_word("") == ""

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
+from firstmate.ports import Item
 from firstmate.services import outbox
 from firstmate.services.bookings import booking_pk, calendar_pk, get_event
 from firstmate.services.paging import all_items
@@ -132,6 +133,22 @@ def test_a_trip_on_the_first_or_last_day_allowed_stays_readable_changeable_and_c
     assert cancelled.status_code == 200 and cancelled.json()["result"] == "cancelled"
 
 
+def test_a_booking_stored_before_the_one_line_rule_grew_stays_readable_and_cancellable(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    auth = {"Authorization": f"Bearer {api_key}"}
+    created = _post(client, api_key, booking_body()).json()
+    stored = demo_app.store.get(booking_pk("demo", created["booking_id"]), "BOOKING")
+    assert stored is not None
+    lead = {**stored.data["request"]["lead_guest"], "name": "Dana\u3000"}  # accepted by the earlier rule
+    demo_app.store.put(
+        Item(stored.pk, stored.sk, {**stored.data, "request": {**stored.data["request"], "lead_guest": lead}})
+    )
+    booking = f"/api/v1/bookings/{created['booking_id']}"
+    assert client.get(booking, headers=auth).status_code == 200
+    assert client.delete(booking, headers=auth).json()["result"] == "cancelled"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -154,6 +171,10 @@ def test_a_trip_on_the_first_or_last_day_allowed_stays_readable_changeable_and_c
         ({k: v for k, v in booking_body().items() if k != "start"}, "start"),
         (booking_body(external_id="line\nbreak"), "external_id: must be one line of printable text"),
         (booking_body(external_id=" padded"), "external_id: must be one line of printable text"),
+        # Unicode's other spaces and line breaks (`make fuzz`: a lead named "\x85" had no first name: 500)
+        (booking_body(lead_guest={"name": "\x85", "email": "a@example.com"}), "lead_guest.name: must be one line"),
+        (booking_body(lead_guest={"name": "Ann\u3000", "email": "a@example.com"}), "lead_guest.name"),
+        (booking_body(external_id="A\u2028B"), "external_id: must be one line"),
     ],
 )
 def test_bad_bodies_get_422_naming_the_field_and_change_nothing(

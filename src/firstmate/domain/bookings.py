@@ -15,11 +15,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -35,10 +37,41 @@ MAX_GROSS = Decimal("1000000")
 CENT = Decimal("0.01")
 #: The longest trip a booking may be (hours).
 MAX_TRIP_HOURS = 72
-#: Printable text on one line: no control characters (they break mail headers and feeds).
-#: Printable text on one line that does not start or end with a space (the same rule in the API schema).
+#: Printable text on one line (control characters break mail headers and feeds) with no space at
+#: either end. The pattern every stored value passed; intake also refuses Unicode's other spaces at
+#: either end and its line separators (a name of "\x85" alone had no first name to greet).
 ONE_LINE = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
-OneLine = Annotated[str, StringConstraints(min_length=1, pattern=ONE_LINE)]
+#: The same rule as intake applies it, as the API schema states it.
+ONE_LINE_STRICT = (
+    r"^[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    r"(?:[^\x00-\x1f\x7f\x85\u2028\u2029]*[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?$"
+)
+LINE_BREAKS = "\x85\u2028\u2029"
+ONE_LINE_WORDS = "must be one line of printable text, with no space at either end"
+
+
+def _one_line(value: str, info: ValidationInfo) -> str:
+    # judged at intake only: a stored value passed the rule of its day (ONE_LINE), and stays readable
+    if not (info.context or {}).get("stored") and (value != value.strip() or any(c in LINE_BREAKS for c in value)):
+        raise ValueError(ONE_LINE_WORDS)
+    return value
+
+
+class _SchemaPattern:
+    """States `pattern` in the JSON schema in place of the one validation checks first."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(self, core: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema: dict[str, Any] = handler(core)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+OneLine = Annotated[
+    str, StringConstraints(min_length=1, pattern=ONE_LINE), AfterValidator(_one_line), _SchemaPattern(ONE_LINE_STRICT)
+]
 EMAIL_SCHEMA = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 200, "examples": ["dana@example.com"]}
 
 
@@ -46,7 +79,7 @@ def problem_text(problem: Mapping[str, Any]) -> str:
     """One validation problem (an item of `ValidationError.errors()`) in words: the one-line rule is
     said, not its pattern shown."""
     if problem.get("type") == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == ONE_LINE:
-        return "must be one line of printable text, with no space at either end"
+        return ONE_LINE_WORDS
     return str(problem["msg"]).removeprefix("Value error, ")
 
 

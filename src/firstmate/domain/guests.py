@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from firstmate.domain.mail import check_address
+from firstmate.domain.shared import first_word
 
 
 class GuestStatus(StrEnum):
@@ -55,7 +56,7 @@ class Guest(BaseModel):
     @property
     def first_name(self) -> str:
         """How the guest page greets them."""
-        return self.name.split()[0]
+        return first_word(self.name)
 
 
 class NewGuest(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from firstmate.domain.mail import check_address
+from firstmate.domain.shared import first_word
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 
@@ -30,7 +31,7 @@ class Person(BaseModel):
     @property
     def first_name(self) -> str:
         """What guests and other crew see."""
-        return self.name.split()[0]
+        return first_word(self.name)
 
     def may_take(self, role: str) -> bool:
         """Whether this person is qualified for `role` (captain, crew_1, crew_2 → crew)."""

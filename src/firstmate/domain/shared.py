@@ -71,3 +71,10 @@ def to_epoch(moment: datetime) -> int:
 def iso(moment: datetime) -> str:
     """A sortable UTC ISO-8601 string with a Z suffix (used inside keys)."""
     return require_aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def first_word(name: str) -> str:
+    """The first word of a name (how guests and crew are greeted); the name itself when it has no
+    word to split off (a name of spaces alone must not crash a page)."""
+    words = name.split()
+    return words[0] if words else name
