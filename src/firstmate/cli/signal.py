@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from firstmate.adapters.sources.data_folder import MAX_FILE_BYTES
 from firstmate.adapters.sources.kpi_csv import read_series
 from firstmate.domain.signal import classify
 from firstmate.errors import InvalidInput
@@ -24,7 +26,13 @@ def signal_classify(
     """Print one JSON line per series: its last week's direction (UP, DOWN, FLAT) and status (ALERT, OK)."""
     if not input.is_file():
         raise InvalidInput(f"{input} is not a file")
-    for series_id, metric, points in read_series(input.read_text(encoding="utf-8")):
+    if input.stat().st_size > MAX_FILE_BYTES:
+        raise InvalidInput(f"{input} is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data")
+    try:
+        text = input.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{input} is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from None
+    for series_id, metric, points in read_series(text):
         verdict = classify(metric, points)
         line: dict[str, object] = {
             "series_id": series_id,
@@ -32,5 +40,11 @@ def signal_classify(
             "status": verdict.status.value,
         }
         if explain:
-            line.update(change=round(verdict.change, 4), z=round(verdict.z, 2), reason=verdict.reason)
-        sys.stdout.write(json.dumps(line) + "\n")
+            line.update(change=_figure(verdict.change, 4), z=_figure(verdict.z, 2), reason=verdict.reason)
+        sys.stdout.write(json.dumps(line, allow_nan=False) + "\n")
+
+
+def _figure(value: float, digits: int) -> float | None:
+    """The rounded figure, or null where it has no finite value (a change from a zero baseline):
+    JSON has no Infinity."""
+    return round(value, digits) if math.isfinite(value) else None

@@ -52,7 +52,7 @@ class Signal:
 
     direction: Direction
     status: Status
-    change: float  # relative change of the recent mean against the baseline centre
+    change: float  # relative change of the recent mean against the baseline centre (inf from a zero centre)
     z: float  # how many noise bands the recent mean sits from the centre
     reason: str
 
@@ -96,7 +96,8 @@ def classify(metric: str, points: list[Point], tuning: Tuning = DEFAULT) -> Sign
         return Signal(Direction.FLAT, Status.OK, change, z, "within normal variation")
     direction = Direction.UP if z > 0 else Direction.DOWN
     adverse = (direction is Direction.UP) == (metric in ADVERSE_UP)
-    reason = f"the last {len(recent)} weeks average {change:+.0%} against the usual level"
+    against = f"{change:+.0%} against the usual level" if centre else f"{recent_mean:,.4g} against a usual level of 0"
+    reason = f"the last {len(recent)} weeks average {against}"
     return Signal(direction, Status.ALERT if adverse else Status.OK, change, z, reason)
 
 
