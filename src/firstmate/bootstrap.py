@@ -212,7 +212,12 @@ def _local_secret_key(path: Path) -> bytes:
             pass
         finally:
             tmp.unlink(missing_ok=True)  # also after a failed write: no partial key is left behind
-    value = path.read_text().strip().encode()
+    try:
+        value = path.read_text(encoding="utf-8").strip().encode()
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path} holds no usable key: it is not text", hint="delete it to have a new one generated"
+        ) from None
     if len(value) < 32:
         raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated")
     return value

@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from firstmate.errors import InvalidInput
 
 aws_cli = typer.Typer(help="The AWS serverless deployment (see docs/deploy-aws.md).", no_args_is_help=True)
 
 # Commands: render-template (firstmate/aws/template/), preflight (adapters/aws/preflight.py),
 # inventory (adapters/aws/inventory/). Each is added below by its own section.
+
+
+# --- the --out file (inventory and render-template) ---------------------------------------------------
+
+
+def _out_file(name: str, *, check_only: bool = False) -> Path:
+    """The --out file, checked before any work: InvalidInput if it is no file's name, or (unless only
+    checked against) if no file can be written there."""
+    import os
+
+    if not name.strip():
+        raise InvalidInput("--out is empty", hint="name a file, or leave --out out")
+    path = Path(name)
+    try:
+        if path.is_dir():
+            raise InvalidInput(f"--out {path} is a folder", hint=f"name a file in it, e.g. --out {path / 'x.yaml'}")
+        if check_only:
+            return path
+        folder = next((parent for parent in path.parents if parent.exists()), path.parent)  # '.' or '/' at the latest
+        if folder.exists() and not folder.is_dir():
+            raise InvalidInput(f"cannot write {path}: {folder} is a file, not a folder", hint="choose another --out")
+        if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise InvalidInput(f"cannot write {path}: permission denied", hint="choose another --out")
+    except OSError as exc:  # a name too long, say
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint="choose another --out") from None
+    return path
+
+
+def _write(path: Path, text: str) -> None:
+    """Write `text` to a file `_out_file` passed; InvalidInput if the write fails all the same."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint="choose another --out") from None
 
 
 # --- inventory ---------------------------------------------------------------------------------------
@@ -31,28 +70,31 @@ def inventory(
     import re
     import sys
     from datetime import UTC, datetime
-    from pathlib import Path
 
     from rich.markup import escape
 
     from firstmate.adapters.aws.inventory import collect_inventory, credentials_found, findings, inventory_yaml
     from firstmate.cli.common import err, settings
     from firstmate.domain.business import SLUG
-    from firstmate.errors import ConfigError, InvalidInput
+    from firstmate.errors import ConfigError
 
     wrong = [slug for slug in used_by or [] if not re.match(SLUG, slug)]
     if wrong:
         raise InvalidInput(
             f"--used-by {wrong[0]!r} is not an id", hint="use a business line or asset id, e.g. harbor-loft"
         )
+    target = _out_file(out_file) if out_file is not None else None  # checked before collecting: nothing is lost
     if not credentials_found():
         raise ConfigError("no AWS credentials found", hint="set AWS_PROFILE or sign in as in docs/deploy-aws.md")
     today = datetime.now(UTC).date()
     found = collect_inventory(region or settings().aws_region, today, used_by=used_by or [], costs=costs)
     text = inventory_yaml(found, today)
-    if out_file:
-        Path(out_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(out_file).write_text(text, encoding="utf-8")
+    if target is not None:
+        try:
+            _write(target, text)
+        except InvalidInput as exc:
+            sys.stdout.write(text)  # what was collected is not lost
+            raise InvalidInput(exc.message, hint="the YAML went to standard output instead") from None
     else:
         sys.stdout.write(text)
     lines = [f"Collected from AWS account {found.account}: {found.counts()}."]
@@ -73,20 +115,30 @@ def render_template_command(
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the file differs from a fresh render."),
 ) -> None:
     """Write the AWS SAM template, rendered from the settings and the declared jobs."""
-    from pathlib import Path
-
-    from firstmate.aws.template import render_template
+    from firstmate.aws.template import eventbridge_cron, render_template
     from firstmate.cli.common import err, out, settings
+    from firstmate.errors import ConfigError
 
-    path, text = Path(out_path), render_template(settings())
+    current = settings()
+    try:  # the one cron a setting chooses; the local scheduler takes crons EventBridge cannot express
+        eventbridge_cron(current.weekly_report_cron)
+    except ValueError as exc:
+        hint = "fix FIRSTMATE_WEEKLY_REPORT_CRON or 'weekly_report_cron' in firstmate.toml"
+        raise ConfigError(str(exc), hint=hint) from None
+    path = _out_file(out_path, check_only=check)
+    text = render_template(current)
     if check:
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        try:
+            stale = not path.is_file() or path.read_text(encoding="utf-8") != text
+        except UnicodeDecodeError:
+            hint = "check --out, or run `firstmate aws render-template` to write it afresh"
+            raise InvalidInput(f"{path} is not UTF-8 text, so not a rendered template", hint=hint) from None
+        if stale:
             err.print(f"{path} is out of date: run `firstmate aws render-template`", markup=False, highlight=False)
             raise typer.Exit(1)
         out.print(f"{path} is up to date", markup=False, highlight=False)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    _write(path, text)
     out.print(f"wrote {path}", markup=False, highlight=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import signal
 import socket
 import time
@@ -12,9 +13,10 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from firstmate.bootstrap import build
-from firstmate.cli.common import app_context, err, out, settings
-from firstmate.errors import UserError
+from firstmate.cli.common import app_context, done, err, out, settings
+from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
+from firstmate.services.outfiles import ready_folder
 
 run_cli = typer.Typer()
 
@@ -24,9 +26,10 @@ def init() -> None:
     """Create the state folder, database and signing key (safe to run again)."""
     with app_context() as app:
         s = app.settings
-        out.print(f"[green]✓[/] firstmate state is ready in [bold]{s.home.resolve()}[/]")
-        out.print(f"  database  {s.db_path}\n  counters  {s.counters_db_path}\n  blobs     {s.blobs_path}/")
-        out.print(f"  outbox    {s.outbox_path}/")
+        done(f"firstmate state is ready in {s.home.resolve()}")
+        for name, path in (("database", s.db_path), ("counters", s.counters_db_path)):
+            out.print(f"  {name:<9} {path}", markup=False)
+        out.print(f"  blobs     {s.blobs_path}/\n  outbox    {s.outbox_path}/", markup=False)
 
 
 @run_cli.command()
@@ -41,6 +44,7 @@ def demo(
 
     if not no_serve:
         _check_port(host, port)
+    ready_folder(out_dir)  # before the demo loads anything: a file there would stop it halfway
     with app_context() as app:
         started = time.monotonic()
         with Progress(
@@ -53,10 +57,10 @@ def demo(
             task = progress.add_task("Starting", total=None)
             result = run_demo(app, out_dir, lambda text: progress.update(task, description=text))
         for line in result.steps:
-            out.print(f"[green]✓[/] {line}")
+            done(line)
         out.print(f"\nDemo finished in {time.monotonic() - started:.1f} s. Look at:")
-        out.print(f"  [bold]{result.index.resolve()}[/]  everything the demo produced")
-        out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files")
+        out.print(f"  {result.index.resolve()}  everything the demo produced", markup=False)
+        out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files", markup=False)
         if result.api_key:
             out.print(f"  demo API key (shown once): {result.api_key}")
     if not no_serve:
@@ -92,12 +96,34 @@ def _serve(host: str, port: int) -> None:
 
 
 def _check_port(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    """Refuse, in one line, a port or host the server could not listen on, before any work is done."""
+    if not 1 <= port <= 65535:
+        raise InvalidInput(f"--port {port} is not a port number", hint="use 1 to 65535, e.g. --port 8000")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):  # UnicodeError: a name IDNA cannot encode (an empty label)
+        raise InvalidInput(
+            f"cannot listen on {host}: no such address or host name", hint="pass --host 127.0.0.1 or 0.0.0.0"
+        ) from None
+    with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host, port))
-        except OSError:
-            raise UserError(f"cannot listen on {host}:{port}: it is in use", hint="pass --port 8001") from None
+            probe.bind(address)
+        except OSError as exc:
+            raise _listen_error(host, port, exc) from None
+
+
+def _listen_error(host: str, port: int, exc: OSError) -> UserError:
+    where = f"cannot listen on {host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return UserError(f"{where}: it is in use", hint=f"pass --port {port + 1 if port < 65535 else 8001}")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return InvalidInput(
+            f"{where}: {host} is not an address of this machine", hint="pass --host 127.0.0.1 or 0.0.0.0"
+        )
+    if exc.errno == errno.EACCES:
+        return UserError(f"{where}: permission denied", hint="use a port from 1024 up, e.g. --port 8000")
+    return UserError(f"{where}: {exc.strerror or exc}", hint="pass another --host or --port")
 
 
 @run_cli.command()

@@ -1,0 +1,198 @@
+"""Bad input to the CLI gets a typed error (one line, naming what to fix) and changes nothing.
+
+Most cases run in-process (a process start is slow); the last test runs the real command to show the line."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from firstmate.cli import cli
+from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
+from tests.e2e.test_cli import run
+
+HEADER = "series_id,metric,week_start,value,volume"
+
+
+def refused(*args: str, env: dict[str, str] | None = None) -> FirstmateError:
+    """The typed error the command stops with (anything else fails the test)."""
+    result = CliRunner().invoke(cli, list(args), env=env)
+    assert isinstance(result.exception, FirstmateError), (result.exception, result.output)
+    return result.exception
+
+
+def kpi_file(folder: Path, values: list[str], *, metric: str = "revenue", volume: str = "") -> Path:
+    start = date(2026, 1, 5)
+    rows = [HEADER] + [f"a,{metric},{start + timedelta(weeks=n)},{v},{volume}" for n, v in enumerate(values)]
+    path = folder / "kpi.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+# --- signal classify ---------------------------------------------------------------------------------
+
+
+def test_signal_refuses_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "kpi.csv"
+    path.write_bytes(f"{HEADER}\na,leads,2026-01-05,\xff\xfe,3\n".encode("latin-1"))
+    error = refused("signal", "classify", "--input", str(path))
+    assert isinstance(error, InvalidInput) and str(path) in str(error) and "not UTF-8" in str(error)
+
+
+def test_signal_refuses_a_file_over_the_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("firstmate.cli.signal.MAX_FILE_BYTES", 100)
+    path = kpi_file(tmp_path, ["10"] * 12)
+    error = refused("signal", "classify", "--input", str(path))
+    assert isinstance(error, InvalidInput) and str(error).endswith("MB; split the data")
+
+
+def test_signal_names_the_row_of_a_field_too_large_to_read(tmp_path: Path) -> None:
+    path = kpi_file(tmp_path, ["10", '"' + "x" * 140_000 + '"'])
+    error = refused("signal", "classify", "--input", str(path))
+    assert isinstance(error, InvalidInput) and str(error).startswith("row 3: cannot split this into fields")
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e308", "1e13", "inf", "nan"])
+def test_signal_refuses_absurd_values_by_row(tmp_path: Path, value: str) -> None:
+    path = kpi_file(tmp_path, ["10"] * 8 + [value] * 4)
+    error = refused("signal", "classify", "--input", str(path))
+    assert isinstance(error, InvalidInput) and str(error).startswith(f"row 10: value {value} is out of range")
+
+
+def test_signal_refuses_a_negative_volume(tmp_path: Path) -> None:
+    path = kpi_file(tmp_path, ["10"] * 12, metric="cpl", volume="-50")
+    error = refused("signal", "classify", "--input", str(path))
+    assert isinstance(error, InvalidInput) and str(error).startswith("row 2: volume -50 is negative")
+
+
+def test_signal_output_is_strict_json_when_the_baseline_is_zero(tmp_path: Path) -> None:
+    path = kpi_file(tmp_path, ["-1", "0", "1", "-2", "2", "0", "50", "500", "500", "500"])
+    result = CliRunner().invoke(cli, ["signal", "classify", "--input", str(path), "--explain"])
+    assert result.exit_code == 0, result.output
+
+    def no_constants(name: str) -> object:
+        raise AssertionError(f"{name} is not JSON")
+
+    line = json.loads(result.stdout, parse_constant=no_constants)
+    assert line["direction"] == "UP" and line["change"] is None
+    assert line["reason"] == "the last 3 weeks average 500 against a usual level of 0"
+
+
+# --- aws render-template and inventory ---------------------------------------------------------------
+
+
+def test_render_template_refuses_an_out_that_is_a_folder_or_empty(tmp_path: Path) -> None:
+    folder = refused("aws", "render-template", "--out", str(tmp_path))
+    assert isinstance(folder, InvalidInput) and str(folder).startswith(f"--out {tmp_path} is a folder")
+    empty = refused("aws", "render-template", "--out", "")
+    assert isinstance(empty, InvalidInput) and str(empty).startswith("--out is empty")
+
+
+def test_render_template_refuses_an_out_under_a_file(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    error = refused("aws", "render-template", "--out", str(tmp_path / "afile" / "x.yaml"))
+    assert isinstance(error, InvalidInput) and f"{tmp_path / 'afile'} is a file, not a folder" in str(error)
+    assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_render_template_check_refuses_a_binary_file(tmp_path: Path) -> None:
+    binary = tmp_path / "template.yaml"
+    binary.write_bytes(b"\xff\xfe\x00\x81 not text")
+    error = refused("aws", "render-template", "--check", "--out", str(binary))
+    assert isinstance(error, InvalidInput) and "is not UTF-8 text" in str(error)
+
+
+def test_render_template_reports_a_cron_eventbridge_cannot_express_as_a_setting(tmp_path: Path) -> None:
+    target = tmp_path / "template.yaml"
+    error = refused("aws", "render-template", "--out", str(target), env={"FIRSTMATE_WEEKLY_REPORT_CRON": "0 7 1 * MON"})
+    assert isinstance(error, ConfigError) and error.exit_code == 3
+    assert error.message.startswith("'0 7 1 * MON' sets both day-of-month and day-of-week")
+    assert "FIRSTMATE_WEEKLY_REPORT_CRON" in str(error) and not target.exists()
+
+
+def test_inventory_checks_its_out_file_before_collecting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def collect(*_: object, **__: object) -> None:
+        raise AssertionError("collected although the --out file cannot be written")
+
+    monkeypatch.setattr("firstmate.adapters.aws.inventory.credentials_found", lambda: True)
+    monkeypatch.setattr("firstmate.adapters.aws.inventory.collect_inventory", collect)
+    (tmp_path / "afile").write_text("x")
+    error = refused("aws", "inventory", "--out", str(tmp_path / "afile" / "x"))
+    assert isinstance(error, InvalidInput) and "is a file, not a folder" in str(error)
+
+
+# --- demo and serve: --port and --host ---------------------------------------------------------------
+
+
+@pytest.fixture
+def no_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a check let bad input through, the test fails at once instead of running a demo or a server."""
+
+    def started(*_: object, **__: object) -> None:
+        raise AssertionError("the port check let the command start")
+
+    monkeypatch.setattr("firstmate.cli.run.app_context", started)
+    monkeypatch.setattr("firstmate.cli.run._serve", started)
+
+
+@pytest.mark.parametrize("command", ["demo", "serve"])
+@pytest.mark.parametrize("port", ["99999", "-1", "0"])
+@pytest.mark.usefixtures("no_server")
+def test_a_port_out_of_range_is_refused(command: str, port: str) -> None:
+    error = refused(command, "--port", port)
+    assert isinstance(error, InvalidInput) and str(error).startswith(f"--port {port} is not a port number")
+
+
+@pytest.mark.usefixtures("no_server")
+def test_a_host_that_does_not_resolve_is_not_called_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unresolvable(*_: object, **__: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unresolvable)  # no DNS lookup from a test
+    error = refused("serve", "--host", "nonexistent.invalid")
+    assert isinstance(error, InvalidInput) and "in use" not in str(error)
+    assert str(error).startswith("cannot listen on nonexistent.invalid: no such address or host name")
+
+
+@pytest.mark.usefixtures("no_server")
+def test_a_host_of_another_machine_is_not_called_in_use() -> None:
+    error = refused("serve", "--host", "192.0.2.1")  # TEST-NET-1: never this machine's address
+    assert "in use" not in str(error) and "192.0.2.1 is not an address of this machine" in str(error)
+
+
+@pytest.mark.usefixtures("no_server")
+def test_a_port_in_use_is_still_called_in_use() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        error = refused("serve", "--port", str(port))
+    assert type(error) is UserError and str(error).startswith(f"cannot listen on 127.0.0.1:{port}: it is in use")
+
+
+# --- the real command: one line on stderr ------------------------------------------------------------
+
+
+def test_each_refusal_is_one_line_from_the_real_command(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secret.key").write_bytes(b"\xdb\xff" * 32)
+    key = run(home, "admin", "link")
+    assert key.returncode == 3, key.stderr
+    assert key.stderr.strip() == (
+        f"error: {home / 'secret.key'} holds no usable key: it is not text (delete it to have a new one generated)"
+    )
+    (tmp_path / "kpi.csv").write_bytes(f"{HEADER}\na,leads,2026-01-05,\xff,3\n".encode("latin-1"))
+    for args in (
+        ("signal", "classify", "--input", str(tmp_path / "kpi.csv")),
+        ("aws", "render-template", "--out", str(tmp_path)),
+        ("demo", "--port", "99999"),
+    ):
+        done = run(home, *args)
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
+        assert done.stderr.startswith("error: ") and "unexpected" not in done.stderr, (args, done.stderr)
