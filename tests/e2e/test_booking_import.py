@@ -125,3 +125,11 @@ def test_a_booking_stored_with_its_amount_as_written_matches_the_same_file_again
     messages = len(outbox.list_entries(demo_app.store, "demo"))
     assert dict(import_records(demo_app, "demo", parse_csv(row)).counts) == {"unchanged": 1}
     assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+
+
+def test_a_calendar_export_for_something_that_is_not_a_boat_imports_nothing(demo_app: App) -> None:
+    records = parse_ics(OTA, source="getmyboat", timezone="America/Los_Angeles", asset="loft-unit")
+    report = import_records(demo_app, "demo", records)
+    assert report.errors and not report.counts
+    assert {e.problem for e in report.errors} == {"unknown boat 'loft-unit'; known boats: morning-tern, sea-lark"}
+    assert all_items(demo_app.store, calendar_pk("demo")) == []

@@ -39,8 +39,11 @@ def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> li
                 profile.place(record.entity, record.asset)
             except ValueError as exc:
                 errors.append(RowError(f"record {index} ({record.external_id})", str(exc)))
-        elif isinstance(record, BlockedSlot) and record.asset and profile.asset(record.asset) is None:
-            errors.append(RowError(f"record {index} ({record.uid})", f"unknown boat {record.asset!r}"))
+        elif isinstance(record, BlockedSlot) and record.asset:
+            try:  # a slot blocks a boat's calendar: a property or a vehicle is no boat
+                profile.place(None, record.asset)
+            except ValueError as exc:
+                errors.append(RowError(f"record {index} ({record.uid})", str(exc)))
     return errors
 
 
