@@ -93,9 +93,19 @@ def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:
 
 def test_a_next_page_link_to_another_host_is_not_followed(standin: StandIn) -> None:
     standin.meta_faults.next_link_host = "collector.example.com"
-    with pytest.raises(SourceError, match="next page link that is not on"):
+    with pytest.raises(SourceError, match="next page link that is on neither"):
         _source(standin).pull("1001", LAST_WEEK - timedelta(weeks=3), LAST_WEEK + timedelta(days=6))
     assert len(standin.meta_faults.calls) == 1  # the first page only: the token went nowhere else
+
+
+def test_behind_a_proxy_meta_s_own_next_links_are_still_followed() -> None:
+    """FIRSTMATE_META_BASE_URL may name a proxy, while Meta builds its next links on its own host."""
+    proxied = MetaAdsSource("http://proxy.example.com:8080", lambda: META_TOKEN)
+    page = {"body": {"data": [], "paging": {"next": "https://graph.facebook.com/v21.0/act_1001/insights?after=x"}}}
+    assert proxied._next_link(page) == page["body"]["paging"]["next"]  # type: ignore[index]
+    elsewhere = {"body": {"paging": {"next": "https://graph.facebook.com.example.com/v21.0/x"}}}
+    with pytest.raises(SourceError, match="not followed"):
+        proxied._next_link(elsewhere)
 
 
 @pytest.mark.parametrize(

@@ -109,21 +109,43 @@ def test_a_file_a_spreadsheet_saved_again_with_numbers_written_differently_chang
     assert len(outbox.list_entries(demo_app.store, "demo")) == messages
 
 
-def test_a_booking_stored_with_its_amount_as_written_matches_the_same_file_again(demo_app: App) -> None:
-    """Bookings stored before amounts were kept in two places hold "600" as it came: the same row
-    imported again is still the same booking."""
-    row = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600,USD,Rob Sample,rob@example.com,\n"
-    assert import_records(demo_app, "demo", parse_csv(row)).ok
-    [anchor] = all_items(demo_app.store, intake_pk("demo"))
-    stored = demo_app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
+def _as_stored_before(app: App, row: str) -> str:
+    """Import `row`, then make its booking look as the previous version stored it: amounts as written
+    ("600", "2.5"), fingerprinted so, that fingerprint the only one seen. Returns the fingerprint."""
+    assert import_records(app, "demo", parse_csv(row)).ok
+    [anchor] = all_items(app.store, intake_pk("demo"))
+    stored = app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
     assert stored is not None and stored.data["request"]["gross_amount"] == "600.00"
     as_before = {**stored.data["request"], "gross_amount": "600", "duration_hours": "2.5"}
     canonical = json.dumps(as_before, sort_keys=True, separators=(",", ":")).encode()  # as it was fingerprinted
     fingerprint = hashlib.sha256(canonical).hexdigest()[:24]
-    demo_app.store.put(Item(stored.pk, stored.sk, {**stored.data, "request": as_before, "fingerprint": fingerprint}))
-    demo_app.store.put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": [fingerprint]}))
+    app.store.put(Item(stored.pk, stored.sk, {**stored.data, "request": as_before, "fingerprint": fingerprint}))
+    app.store.put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": [fingerprint]}))
+    return fingerprint
+
+
+ROW_600 = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600,USD,Rob Sample,rob@example.com,\n"
+
+
+def test_a_booking_stored_with_its_amount_as_written_matches_the_same_file_again(demo_app: App) -> None:
+    """Bookings stored before amounts were kept in two places hold "600" as it came: the same row
+    imported again is still the same booking."""
+    _as_stored_before(demo_app, ROW_600)
     messages = len(outbox.list_entries(demo_app.store, "demo"))
-    assert dict(import_records(demo_app, "demo", parse_csv(row)).counts) == {"unchanged": 1}
+    assert dict(import_records(demo_app, "demo", parse_csv(ROW_600)).counts) == {"unchanged": 1}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+
+
+def test_an_old_file_imported_after_a_change_does_not_undo_it_for_bookings_stored_before(demo_app: App) -> None:
+    """A revision seen before amounts were kept in two places is still known as seen: importing the
+    old file again after the price changed must not put the old price back."""
+    _as_stored_before(demo_app, ROW_600)
+    assert dict(import_records(demo_app, "demo", parse_csv(ROW_600.replace(",600,", ",700,"))).counts) == {"updated": 1}
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    assert dict(import_records(demo_app, "demo", parse_csv(ROW_600)).counts) == {"unchanged": 1}
+    [anchor] = all_items(demo_app.store, intake_pk("demo"))
+    stored = demo_app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
+    assert stored is not None and stored.data["request"]["gross_amount"] == "700.00"
     assert len(outbox.list_entries(demo_app.store, "demo")) == messages
 
 

@@ -42,7 +42,7 @@ def test_a_negative_volume_is_refused_and_zero_is_read() -> None:
     assert points == [Point(25.5, 0.0)]
 
 
-def test_a_change_from_a_zero_baseline_reads_without_infinity() -> None:
+def test_a_change_from_a_zero_baseline_is_infinite_but_its_reason_says_the_level() -> None:
     verdict = classify("revenue", [Point(v) for v in (-1, 0, 1, -2, 2, 0, 50, 500, 500, 500)])
     assert verdict.direction is Direction.UP and math.isinf(verdict.change)
     assert verdict.reason == "the last 3 weeks average 500 against a usual level of 0"

@@ -94,6 +94,7 @@ def test_a_forked_child_never_answers_a_marker_of_its_parent(tmp_path: Path, clo
 
 
 def _read_in_a_forked_child(store: SqliteStore, answers: object) -> None:
+    store.close()  # closing first, as a worker that only cleans up would, must not wait either
     got = store.get(PK, "a")
     answers.put(got.data if got else None)  # type: ignore[attr-defined]
 
@@ -107,7 +108,7 @@ def test_a_forked_child_reads_while_a_thread_of_its_parent_opens_a_connection(
     store.put(Item(PK, "a", {"n": 1}))
     fork = mp.get_context("fork")
     answers = fork.Queue()
-    with store._lock:  # held at the fork, as a server thread opening its connection holds it: no deadlock
+    with store._lock, store._watcher_lock:  # held at the fork by a parent's thread: no deadlock
         child = fork.Process(target=_read_in_a_forked_child, args=(store, answers))
         child.start()
     child.join(timeout=15)

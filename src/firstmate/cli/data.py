@@ -52,13 +52,13 @@ def data_template(
     force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
 ) -> None:
     """Write an annotated starter set (every file, with comments and example rows) to edit and import."""
-    ready_folder(folder, "the folder")
     with app_context() as app:
         profile = load_business(app.store, org)
         if profile is None:
             raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
         today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
         context = template_context(app.store, org, today, str(folder))
+    ready_folder(folder, "the folder")
     try:
         written = write_template(folder, context, force=force)
     except FileExistsError as exc:

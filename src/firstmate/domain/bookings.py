@@ -41,11 +41,10 @@ MAX_TRIP_HOURS = 72
 #: either end. The pattern every stored value passed; intake also refuses Unicode's other spaces at
 #: either end and its line separators (a name of "\x85" alone had no first name to greet).
 ONE_LINE = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
+#: Unicode's spaces beyond ASCII's (what str.strip also strips), and its line separators.
+_SPACES, _BREAKS = r"\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000", r"\x85\u2028\u2029"
 #: The same rule as intake applies it, as the API schema states it.
-ONE_LINE_STRICT = (
-    r"^[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-    r"(?:[^\x00-\x1f\x7f\x85\u2028\u2029]*[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?$"
-)
+ONE_LINE_STRICT = rf"^[^\x00-\x20\x7f{_SPACES}](?:[^\x00-\x1f\x7f{_BREAKS}]*[^\x00-\x20\x7f{_SPACES}])?$"
 LINE_BREAKS = "\x85\u2028\u2029"
 ONE_LINE_WORDS = "must be one line of printable text, with no space at either end"
 
@@ -220,7 +219,7 @@ class Booking(BaseModel):
     guest_code: str
     request: BookingRequest
     revision: int = 1
-    fingerprint: str
+    fingerprint: str  # of the request as it came (also in the intake's `seen`); classify_change recomputes
     created_at: datetime
     updated_at: datetime
 
@@ -256,8 +255,22 @@ def classify_change(existing: Booking | None, request: BookingRequest) -> Intake
 
 def is_stale(request: BookingRequest, seen: list[str]) -> bool:
     """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
-    it must not undo the changes made since."""
-    return request.fingerprint() in seen
+    it must not undo the changes made since. Revisions seen before amounts were kept in two places
+    were fingerprinted with their amounts as written ("600", "2.5"): those writings count too."""
+    if request.fingerprint() in seen:
+        return True
+    return any(
+        request.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint() in seen
+        for gross in _writings(request.gross_amount)
+        for hours in _writings(request.duration_hours)
+    )
+
+
+def _writings(value: Decimal) -> list[Decimal]:
+    """The ways `value` may have been written when it came in: with no to four decimal places (equal
+    Decimals, each fingerprinted as written)."""
+    forms = (value.quantize(Decimal(1).scaleb(-places)) for places in range(5))
+    return list({str(form): form for form in forms if form == value}.values())
 
 
 def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:

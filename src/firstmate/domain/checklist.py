@@ -8,8 +8,9 @@ from datetime import datetime
 from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase
 
 PHASES = tuple(Phase)
-#: The marks an item keeps, latest last; older ones are counted. Ticked and undone without end, an
-#: item would otherwise outgrow the trip's store item (400 KB), and no change to the trip could be saved.
+#: The marks an item keeps, oldest first; older ones are counted (those with a note are let go last).
+#: Ticked and undone without end, an item would otherwise outgrow the trip's store item (400 KB), and
+#: no change to the trip could be saved.
 MAX_HISTORY = 50
 PHASE_NAMES = {
     Phase.PRE_EVENT: "Pre-departure",
@@ -103,9 +104,14 @@ def untick(event: CrewEvent, key: str, *, by: str, at: datetime) -> CrewEvent:
 
 
 def _marked(target: ChecklistItem, mark: ChecklistMark) -> ChecklistItem:
-    history = (*target.history, mark)
-    dropped = max(0, len(history) - MAX_HISTORY)
-    return target.model_copy(update={"history": history[dropped:], "earlier_changes": target.earlier_changes + dropped})
+    history = [*target.history, mark]
+    dropped = 0
+    while len(history) > MAX_HISTORY:
+        # the oldest plain tick or undo goes first: a mark with a note (an admin's reason to depart
+        # without every waiver) is kept while there is any other to let go
+        del history[next((n for n, kept in enumerate(history) if not kept.note), 0)]
+        dropped += 1
+    return target.model_copy(update={"history": tuple(history), "earlier_changes": target.earlier_changes + dropped})
 
 
 def _with(event: CrewEvent, changed: ChecklistItem) -> CrewEvent:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-#: Meta reports one lead under several action types; these are tried in order and only the first
-#: present is counted (summing them would count each lead two or three times).
 #: No ad set spends or counts more than this in a week: a larger figure is a broken answer.
 MAX_FIGURE = 10**12
+#: Meta reports one lead under several action types; these are tried in order and only the first
+#: present is counted (summing them would count each lead two or three times).
 LEAD_ACTIONS = ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead", "leadgen_grouped")
 
 

@@ -86,6 +86,12 @@ class CsvAdsSource:
             for row in page["body"]["data"]:
                 where = f"{row['file']} row {row['row']}"
                 try:
+                    spend = Decimal(row["spend"] or "0")
+                    counts = [int(row[name] or 0) for name in ("impressions", "clicks", "leads", "landing_page_views")]
+                except (ValueError, InvalidOperation):
+                    problem = "spend, impressions, clicks, leads and views must be numbers"
+                    raise InvalidInput(f"{where}: {problem}") from None
+                try:
                     weeks.append(
                         AdWeek(
                             source=self.name,
@@ -96,16 +102,14 @@ class CsvAdsSource:
                             adset_name=row["adset"],
                             objective=row["objective"] or "OUTCOME_LEADS",
                             week_start=date.fromisoformat(row["week_start"]),
-                            spend=Decimal(row["spend"] or "0"),
+                            spend=spend,
                             currency=self._currency,
-                            impressions=int(row["impressions"] or 0),
-                            clicks=int(row["clicks"] or 0),
-                            leads=int(row["leads"] or 0),
-                            landing_page_views=int(row["landing_page_views"] or 0),
+                            impressions=counts[0],
+                            clicks=counts[1],
+                            leads=counts[2],
+                            landing_page_views=counts[3],
                         )
                     )
-                except (ValueError, InvalidOperation):
-                    raise InvalidInput(
-                        f"{where}: spend, impressions, clicks, leads and views must be numbers of 0 or more"
-                    ) from None
+                except ValueError as exc:  # the figures a report may rest on (AdWeek's own rule)
+                    raise InvalidInput(f"{where}: {exc}") from None
         return weeks

@@ -13,11 +13,13 @@ from firstmate.ports import RawPage
 #: What reading an unexpected shape raises (a missing key, a list for a dict, "abc" for a number…).
 UNREADABLE = (KeyError, IndexError, TypeError, ValueError, ArithmeticError, AttributeError)
 
-#: What to do about an answer firstmate cannot read.
+#: What to do about a pulled page firstmate cannot read (pages are archived before they are read).
 HINT = (
     "nothing was sent; the pages are archived with the run (raw/<org>/<run>/): "
     "if the source changed its format, report it"
 )
+#: What to do about an answer that stops the pull itself (nothing is archived yet).
+PULL_HINT = "nothing was stored or sent; run it again later, and if it fails the same way, report it"
 
 
 def listed(page: RawPage, key: str, source: str, number: int) -> list[Any]:
@@ -31,15 +33,22 @@ def listed(page: RawPage, key: str, source: str, number: int) -> list[Any]:
 
 def value_at(page: RawPage, *path: str, source: str) -> object:
     """The value at `path` in a page's body, None when it is absent; SourceError when the body, or a
-    step on the way, is not an object."""
+    step on the way, is not an object (while pulling: nothing is archived yet)."""
     found: object = page.get("body") if isinstance(page, dict) else None
     for step in path:
         if not isinstance(found, dict):
-            raise SourceError(f"{source} answered a page whose {'.'.join(path)} firstmate cannot read", hint=HINT)
+            raise SourceError(f"{source} answered a page whose {'.'.join(path)} firstmate cannot read", hint=PULL_HINT)
         found = found.get(step)
         if found is None:
             return None
     return found
+
+
+def source_id(value: object) -> str:
+    """An id as a source sends it (text or a whole number, never empty); TypeError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise TypeError(f"an id must be text or a number, not {type(value).__name__} {str(value)[:40]!r}")
+    return str(value)
 
 
 def unreadable(source: str, what: str, exc: BaseException) -> SourceError:

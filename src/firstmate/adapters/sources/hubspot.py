@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from firstmate.adapters.sources.answers import HINT, UNREADABLE, listed, unreadable, value_at
+from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, listed, source_id, unreadable, value_at
 from firstmate.domain.marketing import CrmLead
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -57,7 +57,7 @@ class HubSpotSource:
         first = self._search(since, until, after=None)
         total = value_at(first, "total", source="HubSpot") or 0
         if not isinstance(total, int) or isinstance(total, bool):
-            raise SourceError("HubSpot answered a search whose total is not a whole number", hint=HINT)
+            raise SourceError("HubSpot answered a search whose total is not a whole number", hint=PULL_HINT)
         if total > self._cap and until - since > timedelta(seconds=2):
             middle = since + (until - since) / 2
             return self.pull(since, middle) + self.pull(middle + timedelta(milliseconds=1), until)
@@ -147,12 +147,10 @@ def _lead(result: object) -> CrmLead:
     props = result.get("properties") or {}
     if not isinstance(props, dict):
         raise TypeError(f"its properties are {type(props).__name__}, not an object")
-    contact_id = result["id"]
-    if isinstance(contact_id, bool) or not isinstance(contact_id, str | int) or contact_id == "":
-        raise TypeError(f"its id must be text or a number, not {type(contact_id).__name__}")
+    contact_id = source_id(result["id"])
     created = str(props.get("createdate") or result.get("createdAt"))
     return CrmLead(
-        id=str(contact_id),
+        id=contact_id,
         created=datetime.fromisoformat(created.replace("Z", "+00:00")),
         source=str(props.get("hs_analytics_source") or ""),
         source_data_1=str(props.get("hs_analytics_source_data_1") or ""),

@@ -20,12 +20,13 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from firstmate.adapters.sources.answers import HINT, UNREADABLE, listed, unreadable, value_at
+from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, listed, source_id, unreadable, value_at
 from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
 
 VERSION = "v21.0"
+GRAPH = "https://graph.facebook.com/"  # where Meta's own next page links point
 FIELDS = "account_id,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,clicks,actions"
 TRANSIENT_CODES = {1, 2, 4, 17, 341, 613, 80000, 80004}
 PERMISSION_CODES = {3, 10, 200, 294}
@@ -78,7 +79,7 @@ class MetaAdsSource:
             started = self._call("POST", url, params)
             run_id = value_at(started, "report_run_id", source="Meta")
             if not isinstance(run_id, str | int) or isinstance(run_id, bool) or not str(run_id).isalnum():
-                raise SourceError("Meta started a report run without a usable id", hint=HINT)
+                raise SourceError("Meta started a report run without a usable id", hint=PULL_HINT)
             self._wait_for_run(str(run_id))
             return self._pages(f"{self._base}/{VERSION}/{run_id}/insights", {"limit": str(self._page_size)})
         return self._pages(url, params)
@@ -102,9 +103,9 @@ class MetaAdsSource:
         return AdWeek(
             source=self.name,
             account=str(item.get("account_id", "")),
-            campaign_id=_text(item["campaign_id"]),
+            campaign_id=source_id(item["campaign_id"]),
             campaign_name=str(item.get("campaign_name", "")),
-            adset_id=_text(item["adset_id"]),
+            adset_id=source_id(item["adset_id"]),
             adset_name=str(item.get("adset_name", "")),
             objective=str(item.get("objective", "")),
             week_start=date.fromisoformat(item["date_start"]),
@@ -131,9 +132,13 @@ class MetaAdsSource:
 
     def _next_link(self, page: RawPage) -> str | None:
         link = value_at(page, "paging", "next", source="Meta")
-        if link is not None and not (isinstance(link, str) and link.startswith(f"{self._base}/")):
-            # the token goes with every call: it must never follow a link to another host
-            raise SourceError(f"Meta answered a next page link that is not on {self._base}", hint=HINT)
+        # the token goes with every call: only links to the Graph API (directly, or through the
+        # configured base, e.g. a proxy) are followed
+        if link is not None and not (isinstance(link, str) and link.startswith((f"{self._base}/", GRAPH))):
+            raise SourceError(
+                f"Meta answered a next page link that is on neither {self._base} nor {GRAPH}: not followed",
+                hint=PULL_HINT,
+            )
         return link
 
     def _wait_for_run(self, run_id: str) -> None:
@@ -208,13 +213,6 @@ class MetaAdsSource:
     def _pause(self, seconds: float) -> None:
         self.waited.append(seconds)
         self._sleep(seconds)
-
-
-def _text(value: object) -> str:
-    """An id as Meta sends it: a string or a number, never empty."""
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        raise TypeError(f"an id must be text or a number, not {type(value).__name__} {str(value)[:40]!r}")
-    return str(value)
 
 
 def _raise_for(error: dict[str, Any], status: int) -> None:

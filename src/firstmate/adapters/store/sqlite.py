@@ -85,13 +85,17 @@ class SqliteStore:
 
     # -- connections ---------------------------------------------------------------------------
 
+    def _after_fork(self) -> None:
+        """In a forked child, forget the parent's connections and locks: they are not its own, and a
+        lock a parent's thread held at the fork would never be released here."""
+        if os.getpid() != self._pid:
+            self._local, self._connections, self._pid = threading.local(), [], os.getpid()
+            self._lock, self._writer = threading.Lock(), threading.Lock()
+        if os.getpid() != self._watcher_pid:
+            self._watcher_lock, self._watcher, self._watcher_pid = threading.Lock(), None, os.getpid()
+
     def _conn(self) -> sqlite3.Connection:
-        if os.getpid() != self._pid:  # a forked child must not share its parent's connections
-            self._local = threading.local()
-            self._connections = []
-            self._lock = threading.Lock()  # and must not wait on locks a parent's thread held at the fork
-            self._writer = threading.Lock()
-            self._pid = os.getpid()
+        self._after_fork()
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
@@ -118,13 +122,14 @@ class SqliteStore:
 
     def close(self) -> None:
         """Close every connection this store opened (in this process)."""
+        self._after_fork()
         with self._lock:
             for _, conn in self._connections:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
         with self._watcher_lock:
-            if self._watcher is not None and self._watcher_pid == os.getpid():
+            if self._watcher is not None:
                 self._watcher.connection.close()
             self._watcher = None
 
@@ -343,8 +348,7 @@ class SqliteStore:
         every other process), and a connection that never writes sees them all; a new connection
         (after a fork or `close`) starts counting again, so its number tells its markers apart.
         About 5 µs."""
-        if self._watcher_pid != os.getpid():  # a forked child: its own lock (the parent's may be held) and connection
-            self._watcher_lock, self._watcher, self._watcher_pid = threading.Lock(), None, os.getpid()
+        self._after_fork()  # a forked child: its own lock (the parent's may be held) and connection
         try:
             with self._watcher_lock:
                 if self._watcher is None:
