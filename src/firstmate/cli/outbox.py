@@ -28,14 +28,14 @@ def outbox_list(
 
     wanted = _parse_status(status)
     with app_context() as app:
-        if org:
-            require_org(app, org)
         orgs = [org] if org else list_orgs(app.store)
         entries = sorted(
             (e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)),
             key=lambda e: e.created_at,
             reverse=True,
         )
+        if org and not entries:  # none, or no such org: say which
+            require_org(app, org)
     if as_json:
         for e in entries:
             row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
