@@ -1,5 +1,5 @@
-"""Copies of reports written into a folder the user named (`--out`): checked before any work, and
-each file written whole, or a clear error naming it."""
+"""Copies of reports written into a folder the user named (`--out`): the folder checked before any
+work, and a file that cannot be written named in a clear error."""
 
 from __future__ import annotations
 
