@@ -11,22 +11,10 @@ import pytest
 
 from firstmate.bootstrap import build
 from firstmate.config import Settings
-from firstmate.demo.run import demo_profile
-from firstmate.services.business import save_business
 from firstmate.services.keys import list_keys
 from tests.e2e.test_cli import run
 
 TODAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A FIRSTMATE_HOME holding the demo business profile."""
-    home = tmp_path / "home"
-    app = build(Settings(home=home))
-    save_business(app.store, demo_profile())
-    app.close()
-    return home
 
 
 def _stored(home: Path) -> tuple[int, int, int]:

@@ -10,27 +10,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from firstmate.bootstrap import App, build
-from firstmate.config import Settings
+from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
-from firstmate.demo.run import demo_profile
 from firstmate.domain.reports.document import ROLES
 from firstmate.services import outbox
-from firstmate.services.business import save_business
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
 from tests.e2e.test_cli import run
 
 TODAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A FIRSTMATE_HOME holding the demo business profile (no data yet)."""
-    home = tmp_path / "home"
-    app = build(Settings(home=home))
-    save_business(app.store, demo_profile())
-    return home
 
 
 def test_the_template_imports_as_written_and_a_second_import_changes_nothing(home: Path, tmp_path: Path) -> None:

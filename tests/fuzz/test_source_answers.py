@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import event, given, settings
@@ -22,6 +23,7 @@ from firstmate.domain.marketing import MAX_FIGURE, AdWeek, CrmLead
 from firstmate.errors import InvalidInput, SourceError
 from tests.fuzz.strategies import FUZZ, examples, hostile
 
+T = TypeVar("T")
 WEEK = date(2026, 11, 9)
 META = MetaAdsSource("http://127.0.0.1:9", lambda: "token")  # parsing only: nothing is called
 HUBSPOT = HubSpotSource("http://127.0.0.1:9", lambda: "token")
@@ -70,6 +72,20 @@ def meta_pages(draw: st.DrawFn) -> list[dict[str, Any]]:
     return pages
 
 
+def _read_or_refused(
+    parse: Callable[[list[dict[str, Any]]], list[T]], pages: list[dict[str, Any]], source: str
+) -> list[T] | None:
+    """What `parse` made of the pages, or None when it refused them with a SourceError naming `source`."""
+    try:
+        found = parse(pages)
+    except SourceError as exc:
+        event("refused")
+        assert exc.message.startswith(f"{source} answered ") and exc.hint
+        return None
+    event("read")
+    return found
+
+
 def _trusted(rows: list[AdWeek]) -> None:
     for row in rows:
         assert row.spend.is_finite() and Decimal(0) <= row.spend <= MAX_FIGURE
@@ -80,14 +96,9 @@ def _trusted(rows: list[AdWeek]) -> None:
 @settings(FUZZ, max_examples=examples(300))
 @given(pages=meta_pages())
 def test_any_meta_insights_page_gives_trusted_rows_or_a_source_error(pages: list[dict[str, Any]]) -> None:
-    try:
-        rows = META.parse(pages)
-    except SourceError as exc:
-        event("refused")
-        assert exc.message.startswith("Meta answered ") and exc.hint
-        return
-    event("read")
-    _trusted(rows)
+    rows = _read_or_refused(META.parse, pages, "Meta")
+    if rows is not None:
+        _trusted(rows)
 
 
 @st.composite
@@ -109,14 +120,7 @@ def hubspot_pages(draw: st.DrawFn) -> list[dict[str, Any]]:
 @settings(FUZZ, max_examples=examples(300))
 @given(pages=hubspot_pages())
 def test_any_hubspot_search_page_gives_leads_with_their_offset_or_a_source_error(pages: list[dict[str, Any]]) -> None:
-    try:
-        leads = HUBSPOT.parse(pages)
-    except SourceError as exc:
-        event("refused")
-        assert exc.message.startswith("HubSpot answered ") and exc.hint
-        return
-    event("read")
-    for lead in leads:
+    for lead in _read_or_refused(HUBSPOT.parse, pages, "HubSpot") or []:
         assert isinstance(lead, CrmLead) and lead.id and isinstance(lead.created, datetime)
         assert lead.created.tzinfo is not None
 

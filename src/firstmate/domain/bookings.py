@@ -41,11 +41,11 @@ MAX_TRIP_HOURS = 72
 #: either end. The pattern every stored value passed; intake also refuses Unicode's other spaces at
 #: either end and its line separators (a name of "\x85" alone had no first name to greet).
 ONE_LINE = r"^[^\x00-\x20\x7f](?:[^\x00-\x1f\x7f]*[^\x00-\x20\x7f])?$"
-#: Unicode's spaces beyond ASCII's (what str.strip also strips), and its line separators.
-_SPACES, _BREAKS = r"\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000", r"\x85\u2028\u2029"
-#: The same rule as intake applies it, as the API schema states it.
-ONE_LINE_STRICT = rf"^[^\x00-\x20\x7f{_SPACES}](?:[^\x00-\x1f\x7f{_BREAKS}]*[^\x00-\x20\x7f{_SPACES}])?$"
+#: Unicode's line separators, and its spaces beyond ASCII's (what str.strip also strips).
 LINE_BREAKS = "\x85\u2028\u2029"
+_SPACES = r"\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: The same rule as intake applies it, as the API schema states it.
+ONE_LINE_STRICT = rf"^[^\x00-\x20\x7f{_SPACES}](?:[^\x00-\x1f\x7f{LINE_BREAKS}]*[^\x00-\x20\x7f{_SPACES}])?$"
 ONE_LINE_WORDS = "must be one line of printable text, with no space at either end"
 
 
