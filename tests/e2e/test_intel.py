@@ -110,6 +110,16 @@ def test_an_expired_token_stops_the_run_with_what_to_do(intel_app: App, standin:
     assert intel_app.blobs.list("reports/") == []
 
 
+def test_a_pull_that_fails_after_others_leaves_none_of_their_pages_behind(intel_app: App, standin: StandIn) -> None:
+    """Both ad accounts' pages used to stay archived, with no manifest, when HubSpot then refused."""
+    standin.hubspot_faults.unauthorized = True
+    with pytest.raises(SourceAuthError, match="HubSpot refused the token"):
+        run_weekly(intel_app, "demo", *_sources(standin), send=True)
+    assert sum(call.startswith("POST insights") for call in standin.meta_faults.calls) == 2  # both were pulled
+    assert intel_app.blobs.list("raw/") == [] and intel_app.blobs.list("reports/") == []
+    assert outbox.list_entries(intel_app.store, "demo") == []
+
+
 def test_a_negative_spend_from_meta_stops_the_run_before_any_report_and_keeps_the_pages(
     intel_app: App, standin: StandIn
 ) -> None:

@@ -90,13 +90,17 @@ def run_weekly(
     prefix = f"raw/{org}/{run_id}"
     manifest: dict[str, Any] = {"org": org, "week": target.isoformat(), "pulled_at": iso(now), "ads": [], "crm": []}
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
-    for account in accounts:
-        pages = ads.pull(account, since, until)
-        manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
-    if crm is not None:
-        start = datetime.combine(since, time(), UTC)
-        end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
-        manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+    try:
+        for account in accounts:
+            pages = ads.pull(account, since, until)
+            manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
+        if crm is not None:
+            start = datetime.combine(since, time(), UTC)
+            end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
+            manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+    except BaseException:
+        _discard(ctx, org, run_id, list(pulled))  # a failed pull stores nothing, as its error says
+        raise
     ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
@@ -211,6 +215,16 @@ def _archive(ctx: Context, prefix: str, pages: list[RawPage], pulled: dict[str, 
     ctx.blobs.put(key, json.dumps(pages, check_circular=False).encode(), "application/json")
     pulled[key] = pages
     return key
+
+
+def _discard(ctx: Context, org: str, run_id: str, keys: list[str]) -> None:
+    """Delete the pages a run archived before one of its pulls failed: without the rest of the pulls
+    they are no run anyone can replay."""
+    for key in keys:
+        try:
+            ctx.blobs.delete(key)
+        except Exception:  # the pull's own error is the one to report; the 90-day sweep removes what stays
+            log.exception("intel.discard_failed", org=org, run_id=run_id, key=key)
 
 
 def _load(ctx: Context, key: str) -> list[RawPage]:
