@@ -1,7 +1,7 @@
 """When is a booking sent again the same booking? Whenever it says the same thing, however it is
 written: the numbers as integers, floats or strings with any trailing zeros, the start in any offset
-for the same instant, the currency and email in any case. Then intake answers `unchanged` and no
-mail goes out. Any real change is a change.
+for the same instant, the currency and email in any case, the business line and boat named or left
+out. Then intake answers `unchanged` and no mail goes out. Any real change is a change.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firstmate.domain.bookings import STORED, Booking, BookingRequest, IntakeResult, classify_change
+from firstmate.domain.bookings import STORED, Booking, BookingRequest, IntakeResult, classify_change, is_stale
 from tests.conftest import booking_body
 from tests.fuzz.strategies import FUZZ, addresses, examples
 
@@ -22,6 +22,9 @@ ZONES = [UTC, ZoneInfo("America/Los_Angeles"), ZoneInfo("Pacific/Chatham"), Zone
 amounts = st.decimals(min_value=0, max_value=1_000_000, places=2)
 hours = st.integers(1, 72 * 4).map(lambda q: Decimal(q) / 4)
 starts = st.datetimes(datetime(2001, 1, 1), datetime(2099, 12, 31), timezones=st.sampled_from(ZONES))
+PLACED = ("charters", "sea-lark")  # where `_stored` puts the booking
+#: the placement written each way: the boat only (as `booking_body`), both, or neither (the only boat)
+placements = st.sampled_from([{}, {"entity": "charters"}, {"asset": None}, {"asset": None, "entity": "charters"}])
 
 
 def writings(value: Decimal) -> st.SearchStrategy[object]:
@@ -38,9 +41,10 @@ def same_booking_twice(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]
     amount, duration, start, email = draw(amounts), draw(hours), draw(starts), draw(addresses)
     zone = draw(st.sampled_from(ZONES))
     first = booking_body(gross_amount=draw(writings(amount)), duration_hours=draw(writings(duration)),
-                         start=start.isoformat(), lead_guest={"name": "Dana Whitcomb", "email": email})  # fmt: skip
+                         start=start.isoformat(), lead_guest={"name": "Dana Whitcomb", "email": email},
+                         **draw(placements))  # fmt: skip
     again = booking_body(
-        gross_amount=draw(writings(amount)), duration_hours=draw(writings(duration)),
+        **draw(placements), gross_amount=draw(writings(amount)), duration_hours=draw(writings(duration)),
         start=start.astimezone(zone).isoformat(), currency=draw(st.sampled_from(["USD", "usd", "Usd"])),
         lead_guest={"name": "Dana Whitcomb", "email": draw(st.sampled_from([email, email.upper(), email.title()]))},
     )  # fmt: skip
@@ -51,9 +55,11 @@ def same_booking_twice(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]
 @given(bodies=same_booking_twice())
 def test_the_same_booking_written_another_way_is_unchanged(bodies: tuple[dict[str, Any], dict[str, Any]]) -> None:
     first, again = (BookingRequest.model_validate(body) for body in bodies)
-    assert again.fingerprint() == first.fingerprint()
+    if (again.entity, again.asset) == (first.entity, first.asset):
+        assert again.fingerprint() == first.fingerprint()
     stored = _stored(first)
-    assert classify_change(stored, again) is IntakeResult.UNCHANGED
+    assert classify_change(stored, again, placed=PLACED) is IntakeResult.UNCHANGED
+    assert is_stale(again, [first.fingerprint()], placed=PLACED)  # an earlier revision, however written
 
 
 @settings(FUZZ, max_examples=examples(100))
@@ -68,7 +74,8 @@ def test_a_real_change_of_amount_or_time_is_an_update(
     for change in changes if more != first.gross_amount else changes[1:]:
         changed = BookingRequest.model_validate({**bodies[1], **change})
         assert changed.fingerprint() != first.fingerprint()
-        assert classify_change(stored, changed) is IntakeResult.UPDATED
+        assert classify_change(stored, changed, placed=PLACED) is IntakeResult.UPDATED
+        assert not is_stale(changed, [first.fingerprint()], placed=PLACED)
 
 
 def _stored(request: BookingRequest) -> Booking:

@@ -69,6 +69,29 @@ def test_a_cancellation_is_final_and_old_bodies_cannot_undo_changes(demo_app: Ap
     assert again.result.value == "unchanged" and again.booking.cancelled
 
 
+def test_naming_the_business_line_a_boat_belongs_to_is_the_same_booking(demo_app: App) -> None:
+    """A body that named it and one that left it out fingerprinted apart: re-sending the booking the
+    other way made it `updated` and mailed the crew and the guest that their trip had changed."""
+    first = booking_body()  # the boat only
+    named = booking_body(entity="saltwind-charters")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(first))
+    queued = len(outbox.list_entries(demo_app.store, "demo"))
+    for body in (named, first, named):
+        again = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+        assert again.result.value == "unchanged" and again.booking.revision == 1
+    assert len(outbox.list_entries(demo_app.store, "demo")) == queued
+    moved = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=9)))
+    assert moved.result.value == "updated"
+    late = orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(named)
+    )  # the first, written the other way
+    assert late.result.value == "unchanged" and late.booking.request.guest_count == 9
+    other_boat = orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern"))
+    )
+    assert other_boat.result.value == "updated" and other_boat.booking.asset == "morning-tern"
+
+
 def test_a_renters_words_never_cancel_a_booking() -> None:
     raw = SAMPLE_EMAIL.read_bytes().replace(
         b"Celebrating my sister's birthday.", b"Last year our booking cancelled due to wind, so fingers crossed!"

@@ -238,13 +238,21 @@ class IntakeResult(StrEnum):
     CANCELLED = "cancelled"
 
 
-def classify_change(existing: Booking | None, request: BookingRequest) -> IntakeResult:
-    """Decide what a request means for the booking already stored under its (source, external_id)."""
+def classify_change(
+    existing: Booking | None, request: BookingRequest, *, placed: tuple[str, str] | None = None
+) -> IntakeResult:
+    """Decide what a request means for the booking already stored under its (source, external_id).
+    `placed` is the (entity, boat) the request resolves to: a body that leaves them out and one that
+    names them are the same booking."""
     if existing is None:
         return IntakeResult.CREATED
     # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
     # places still matches the same body sent again
-    if existing.request.fingerprint() == request.fingerprint():
+    if existing.request.fingerprint() == request.fingerprint() or (
+        placed is not None
+        and _naming(existing.request, existing.entity, existing.asset).fingerprint()
+        == _naming(request, *placed).fingerprint()
+    ):
         return IntakeResult.UNCHANGED
     if existing.cancelled:
         return IntakeResult.UNCHANGED  # a cancellation is final: a rebooking comes with a new external_id
@@ -253,14 +261,16 @@ def classify_change(existing: Booking | None, request: BookingRequest) -> Intake
     return IntakeResult.UPDATED
 
 
-def is_stale(request: BookingRequest, seen: list[str]) -> bool:
+def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str] | None = None) -> bool:
     """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
-    it must not undo the changes made since. Revisions seen before amounts were kept in two places
-    were fingerprinted with their amounts as written ("600", "2.5"): those writings count too."""
+    it must not undo the changes made since. Revisions are fingerprinted as they came, so each way of
+    writing the same body counts: its placement (`placed`) left out or named, and, for revisions seen
+    before amounts were kept in two places, its amounts as written then ("600", "2.5")."""
     if request.fingerprint() in seen:
         return True
     return any(
-        request.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint() in seen
+        written.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint() in seen
+        for written in _placements(request, placed)
         for gross in _writings(request.gross_amount)
         for hours in _writings(request.duration_hours)
     )
@@ -271,6 +281,20 @@ def _writings(value: Decimal) -> list[Decimal]:
     Decimals, each fingerprinted as written)."""
     forms = (value.quantize(Decimal(1).scaleb(-places)) for places in range(5))
     return list({str(form): form for form in forms if form == value}.values())
+
+
+def _naming(request: BookingRequest, entity: str, asset: str) -> BookingRequest:
+    """`request` naming the business line and boat it is placed on."""
+    return request.model_copy(update={"entity": entity, "asset": asset})
+
+
+def _placements(request: BookingRequest, placed: tuple[str, str] | None) -> list[BookingRequest]:
+    """`request` with its placement written each way that means the same boat: each of business line
+    and boat left out or named (a request that names one names the one it is placed on)."""
+    if placed is None:
+        return [request]
+    entity, asset = placed
+    return [request.model_copy(update={"entity": e, "asset": a}) for e in (None, entity) for a in (None, asset)]
 
 
 def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:

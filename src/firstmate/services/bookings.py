@@ -100,8 +100,11 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
-        result = classify_change(existing, request)
-        if existing is not None and (result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor))):
+        placed = (entity.id, asset.id)
+        result = classify_change(existing, request, placed=placed)
+        if existing is not None and (
+            result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
+        ):
             return IntakeOutcome(IntakeResult.UNCHANGED, existing)
         try:
             if existing is None or anchor is None:
@@ -227,7 +230,7 @@ def _change(
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     guests = list_guests(ctx.store, org, booking.id)
-    result = classify_change(existing, request)
+    result = classify_change(existing, request, placed=(entity.id, asset.id))
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
     _commit(ctx, booking, writes, notices, result)
     return booking
