@@ -155,3 +155,14 @@ def test_a_calendar_export_for_something_that_is_not_a_boat_imports_nothing(demo
     assert report.errors and not report.counts
     assert {e.problem for e in report.errors} == {"unknown boat 'loft-unit'; known boats: morning-tern, sea-lark"}
     assert all_items(demo_app.store, calendar_pk("demo")) == []
+
+
+def test_a_time_in_a_zone_nobody_knows_is_refused_not_read_as_local_time() -> None:
+    """It used to be read in the business's own zone: a trip hours off, with nothing said."""
+    unknown = OTA.replace(b"TZID=America/Los_Angeles:20261219T090000", b"TZID=Harbor Standard Time:20261219T090000")
+    [refused, *_] = parse_ics(unknown, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+    assert isinstance(refused, RowError) and refused.where == "event gmb-88231@ota.example.com"
+    assert refused.problem.startswith("DTSTART is in the time zone 'Harbor Standard Time', which is not defined")
+    windows = OTA.replace(b"TZID=America/Los_Angeles:", b"TZID=Pacific Standard Time:")  # Outlook's names are known
+    [booking, *_] = parse_ics(windows, source="getmyboat", timezone="America/New_York", asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"

@@ -81,9 +81,9 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
 def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
     if event.get("DTSTART") is None:
         raise ValueError("no DTSTART")
-    start = _within_years("starts", _aware(_decoded(event, "DTSTART", date), timezone))
+    start = _within_years("starts", _aware(event, "DTSTART", timezone))
     if event.get("DTEND") is not None:
-        end = _aware(_decoded(event, "DTEND", date), timezone)
+        end = _aware(event, "DTEND", timezone)
     elif event.get("DURATION") is not None:
         try:
             end = start + _decoded(event, "DURATION", timedelta)
@@ -125,9 +125,18 @@ def _within_years(verb: str, moment: datetime) -> datetime:
     return moment
 
 
-def _aware(value: date | datetime, timezone: str) -> datetime:
+def _aware(event: icalendar.Event, name: str, timezone: str) -> datetime:
+    """The property's moment. A floating time, or an all-day date (midnight), is in the business's
+    own zone; a time in a zone icalendar could not find is refused rather than read as local."""
+    value = _decoded(event, name, date)
     if not isinstance(value, datetime):  # an all-day event: midnight local
         value = datetime.combine(value, time())
+    elif value.tzinfo is None and getattr(event.get(name), "params", {}).get("TZID"):
+        zone = str(event.get(name).params["TZID"])[:60]
+        raise ValueError(
+            f"{name} is in the time zone {zone!r}, which is not defined in the file and is not a known zone; "
+            "export the calendar with zones like America/Los_Angeles, or in UTC"
+        )
     if value.tzinfo is None:  # floating time: the business's own zone
         value = value.replace(tzinfo=ZoneInfo(timezone))
     return value
