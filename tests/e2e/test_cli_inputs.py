@@ -175,6 +175,25 @@ def test_a_port_in_use_is_still_called_in_use() -> None:
     assert type(error) is UserError and str(error).startswith(f"cannot listen on 127.0.0.1:{port}: it is in use")
 
 
+@pytest.mark.usefixtures("no_server")
+def test_a_name_with_two_addresses_is_in_use_when_either_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server listens on every address of a name ("localhost" is often ::1 and 127.0.0.1); the
+    check used to try the first only, and the server then failed after the work was done."""
+    with socket.socket(socket.AF_INET6) as taken:
+        taken.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            taken.bind(("::1", 0))
+        except OSError:
+            pytest.skip("this machine has no IPv6 loopback")
+        taken.listen()
+        port = taken.getsockname()[1]
+        stream = (socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        both = [(socket.AF_INET, *stream, ("127.0.0.1", port)), (socket.AF_INET6, *stream, ("::1", port, 0, 0))]
+        monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: both)  # a dual-stack localhost, on any machine
+        error = refused("serve", "--host", "localhost", "--port", str(port))
+    assert type(error) is UserError and str(error).startswith(f"cannot listen on localhost:{port}: it is in use")
+
+
 # --- the real command: one line on stderr ------------------------------------------------------------
 
 
