@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -110,6 +110,15 @@ def _with_secrets(settings_: dict[str, str]) -> Snapshot:
     )  # fmt: skip
 
 
+@cache
+def _shown_anyway() -> str:
+    """Every report's text with no service configured: a drawn "secret" found in it (say
+    `Uncategorise`, in the accounting report's "Uncategorised") proves nothing either way."""
+    documents = build_documents(_demo()).values()
+    shown = "\n".join(part for d in documents for part in (role_html(d), role_text(d), str(role_data(d))))
+    return shown + re.sub(r"\s+", "", shown)  # as `_assert_hidden` looks: also with the spaces taken out
+
+
 def _assert_hidden(rendered: dict[str, str], secrets: list[str], where: str) -> None:
     for kind, text in rendered.items():
         compact = re.sub(r"\s+", "", text)
@@ -124,6 +133,7 @@ def test_no_secret_value_from_the_configuration_reaches_any_rendered_report(
     config: tuple[dict[str, str], list[str]],
 ) -> None:
     settings_, secrets = config
+    assume(not any(fragment in _shown_anyway() for secret in secrets for fragment in _fragments(secret)))
     for role, document in build_documents(_with_secrets(settings_)).items():
         text = role_text(document)
         _assert_hidden({"html": role_html(document), "txt": text, "json": str(role_data(document))}, secrets, role)
