@@ -166,3 +166,26 @@ def test_a_time_in_a_zone_nobody_knows_is_refused_not_read_as_local_time() -> No
     windows = OTA.replace(b"TZID=America/Los_Angeles:", b"TZID=Pacific Standard Time:")  # Outlook's names are known
     [booking, *_] = parse_ics(windows, source="getmyboat", timezone="America/New_York", asset="sea-lark")
     assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"
+
+
+def _defining(name: str, offset: str | None) -> bytes:
+    """The OTA export with its booking's start in zone `name`, defined in the file (fixed `offset`) or not."""
+    zone = (
+        f"BEGIN:VTIMEZONE\r\nTZID:{name}\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+        f"TZOFFSETFROM:{offset}\r\nTZOFFSETTO:{offset}\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+    ).encode()
+    text = OTA.replace(b"TZID=America/Los_Angeles:20261219T090000", f"TZID={name}:20261219T090000".encode())
+    return text.replace(b"BEGIN:VEVENT", zone + b"BEGIN:VEVENT", 1) if offset else text
+
+
+def test_a_zone_a_file_defines_holds_for_that_file_alone() -> None:
+    """icalendar keeps the zones files define for the whole process: a later file used the first
+    file's meaning of a name, whether it defined the name otherwise or not at all."""
+    records = [
+        parse_ics(_defining("Harbor Time", offset), source="getmyboat", timezone="UTC", asset="sea-lark")[0]
+        for offset in ("-0300", "+0500", None)
+    ]
+    first, second, undefined = records
+    assert isinstance(first, BookingRequest) and first.start.isoformat() == "2026-12-19T12:00:00+00:00"
+    assert isinstance(second, BookingRequest) and second.start.isoformat() == "2026-12-19T04:00:00+00:00"
+    assert isinstance(undefined, RowError) and "'Harbor Time', which is not defined" in undefined.problem

@@ -4,6 +4,7 @@ Most cases run in-process (a process start is slow); the last test runs the real
 
 from __future__ import annotations
 
+import errno
 import json
 import socket
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from firstmate.cli import cli
+from firstmate.cli.run import _check_port
 from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
 from tests.e2e.test_cli import run
 
@@ -192,6 +194,24 @@ def test_a_name_with_two_addresses_is_in_use_when_either_is(monkeypatch: pytest.
         monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: both)  # a dual-stack localhost, on any machine
         error = refused("serve", "--host", "localhost", "--port", str(port))
     assert type(error) is UserError and str(error).startswith(f"cannot listen on localhost:{port}: it is in use")
+
+
+@pytest.mark.usefixtures("no_server")
+def test_an_address_family_the_machine_has_turned_off_is_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With IPv6 off in the kernel, "localhost" may still resolve to ::1 too: the server listens on
+    127.0.0.1 alone, and the check used to fail with a raw OSError instead."""
+    stream = (socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+    both = [(socket.AF_INET6, *stream, ("::1", 8000, 0, 0)), (socket.AF_INET, *stream, ("127.0.0.1", 0))]
+    real_socket = socket.socket
+
+    def no_ipv6(family: int = socket.AF_INET, *args: object) -> socket.socket:
+        if family == socket.AF_INET6:
+            raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
+        return real_socket(family, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: both)
+    monkeypatch.setattr(socket, "socket", no_ipv6)
+    _check_port("localhost", 8000)  # nothing to refuse: 127.0.0.1 is free
 
 
 # --- the real command: one line on stderr ------------------------------------------------------------

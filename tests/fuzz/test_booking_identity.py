@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from firstmate.domain.bookings import STORED, Booking, BookingRequest, IntakeResult, classify_change, is_stale
+from firstmate.domain.bookings import (
+    STORED,
+    Booking,
+    BookingRequest,
+    IntakeResult,
+    classify_change,
+    is_stale,
+    seen_fingerprint,
+)
 from tests.conftest import booking_body
 from tests.fuzz.strategies import FUZZ, addresses, examples
 
@@ -59,7 +67,7 @@ def test_the_same_booking_written_another_way_is_unchanged(bodies: tuple[dict[st
         assert again.fingerprint() == first.fingerprint()
     stored = _stored(first)
     assert classify_change(stored, again, placed=PLACED) is IntakeResult.UNCHANGED
-    assert is_stale(again, [first.fingerprint()], placed=PLACED)  # an earlier revision, however written
+    assert is_stale(again, [seen_fingerprint(first, *PLACED)], placed=PLACED)  # an earlier revision, however written
 
 
 @settings(FUZZ, max_examples=examples(100))
@@ -75,7 +83,23 @@ def test_a_real_change_of_amount_or_time_is_an_update(
         changed = BookingRequest.model_validate({**bodies[1], **change})
         assert changed.fingerprint() != first.fingerprint()
         assert classify_change(stored, changed, placed=PLACED) is IntakeResult.UPDATED
-        assert not is_stale(changed, [first.fingerprint()], placed=PLACED)
+        assert not is_stale(changed, [seen_fingerprint(first, *PLACED)], placed=PLACED)
+
+
+@settings(FUZZ, max_examples=examples(100))
+@given(bodies=same_booking_twice(), moved=placements)
+def test_the_same_booking_on_another_boat_is_a_move(
+    bodies: tuple[dict[str, Any], dict[str, Any]], moved: dict[str, Any]
+) -> None:
+    """However each body writes its placement, one that comes to rest on another boat (named, or the
+    only boat of a business line that has changed) is an update, never an earlier revision sent late."""
+    first, again = (BookingRequest.model_validate(body) for body in bodies)
+    elsewhere = again.model_copy(
+        update={"entity": moved.get("entity"), "asset": "tern" if "asset" not in moved else None}
+    )
+    for placed in (("charters", "tern"), ("coast", "tern")):
+        assert classify_change(_stored(first), elsewhere, placed=placed) is IntakeResult.UPDATED
+        assert not is_stale(elsewhere, [seen_fingerprint(first, *PLACED)], placed=placed)
 
 
 def _stored(request: BookingRequest) -> Booking:

@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.bootstrap import App
-from firstmate.demo.run import SAMPLE_EMAIL
+from firstmate.demo.run import SAMPLE_EMAIL, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.guests import NewGuest
 from firstmate.services import outbox
 from firstmate.services.bookings import booking_pk, cancel_booking, complete_fanouts, get_event, orchestrate_booking
+from firstmate.services.business import save_business
 from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.roster import claim_role
@@ -90,6 +91,22 @@ def test_naming_the_business_line_a_boat_belongs_to_is_the_same_booking(demo_app
         demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern"))
     )
     assert other_boat.result.value == "updated" and other_boat.booking.asset == "morning-tern"
+
+
+def test_a_booking_moved_to_a_boat_added_since_it_came_is_moved(app: App) -> None:
+    """A body that left the boat out meant the only boat then: named now, another boat is a move,
+    not the first body sent late (a review found it taken for one, and the move lost in silence)."""
+    one_boat = demo_profile().model_copy(
+        update={"assets": [a for a in demo_profile().assets if a.id != "morning-tern"]}
+    )
+    save_business(app.store, one_boat)
+    first = orchestrate_booking(app, "demo", BookingRequest.model_validate(booking_body(asset=None)))
+    assert first.booking.asset == "sea-lark"
+    save_business(app.store, demo_profile())  # the second boat comes
+    moved = orchestrate_booking(app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    assert moved.result.value == "updated" and moved.booking.asset == "morning-tern"
+    late = orchestrate_booking(app, "demo", BookingRequest.model_validate(booking_body(asset="sea-lark")))
+    assert late.result.value == "unchanged" and late.booking.asset == "morning-tern"  # the first, sent late
 
 
 def test_a_renters_words_never_cancel_a_booking() -> None:

@@ -100,14 +100,19 @@ def _check_port(host: str, port: int) -> None:
     if not 1 <= port <= 65535:
         raise InvalidInput(f"--port {port} is not a port number", hint="use 1 to 65535, e.g. --port 8000")
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        # "" is every interface to uvicorn (asyncio), as None is to getaddrinfo
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError):  # UnicodeError: a name IDNA cannot encode (an empty label)
         raise InvalidInput(
             f"cannot listen on {host}: no such address or host name", hint="pass --host 127.0.0.1 or 0.0.0.0"
         ) from None
     # every address the name has, as uvicorn's asyncio server listens on them all ("localhost": ::1 too)
     for family, kind, proto, _, address in dict.fromkeys(found):
-        with socket.socket(family, kind, proto) as probe:
+        try:
+            probe = socket.socket(family, kind, proto)
+        except OSError:  # a family this machine has turned off (IPv6): asyncio passes over it too
+            continue
+        with probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:  # as asyncio binds it: beside, not over, the IPv4 address
                 probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)

@@ -219,7 +219,7 @@ class Booking(BaseModel):
     guest_code: str
     request: BookingRequest
     revision: int = 1
-    fingerprint: str  # of the request as it came (also in the intake's `seen`); classify_change recomputes
+    fingerprint: str  # of the request as it came; classify_change recomputes, the intake keeps seen_fingerprint
     created_at: datetime
     updated_at: datetime
 
@@ -242,17 +242,17 @@ def classify_change(
     existing: Booking | None, request: BookingRequest, *, placed: tuple[str, str] | None = None
 ) -> IntakeResult:
     """Decide what a request means for the booking already stored under its (source, external_id).
-    `placed` is the (entity, boat) the request resolves to: a body that leaves them out and one that
-    names them are the same booking."""
+    `placed` is the (entity, boat) the request resolves to: bookings are compared as placed, so a body
+    that leaves them out and one that names them are the same booking, and the same body that now
+    resolves to another boat (the only boat is another one) is a move."""
     if existing is None:
         return IntakeResult.CREATED
+    stored, sent = existing.request, request
+    if placed is not None:
+        stored, sent = _naming(stored, existing.entity, existing.asset), _naming(sent, *placed)
     # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
     # places still matches the same body sent again
-    if existing.request.fingerprint() == request.fingerprint() or (
-        placed is not None
-        and _naming(existing.request, existing.entity, existing.asset).fingerprint()
-        == _naming(request, *placed).fingerprint()
-    ):
+    if stored.fingerprint() == sent.fingerprint():
         return IntakeResult.UNCHANGED
     if existing.cancelled:
         return IntakeResult.UNCHANGED  # a cancellation is final: a rebooking comes with a new external_id
@@ -263,17 +263,23 @@ def classify_change(
 
 def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str] | None = None) -> bool:
     """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
-    it must not undo the changes made since. Revisions are fingerprinted as they came, so each way of
-    writing the same body counts: its placement (`placed`) left out or named, and, for revisions seen
-    before amounts were kept in two places, its amounts as written then ("600", "2.5")."""
-    if request.fingerprint() in seen:
-        return True
+    it must not undo the changes made since. `seen` holds each revision's `seen_fingerprint` (the
+    body naming where it was placed, so a body that leaves the boat out and one that names it match),
+    or, for revisions seen before that, the body's fingerprint as it came; for those seen before
+    amounts were kept in two places, the amounts as written then ("600", "2.5") count too."""
+    forms = [request] if placed is None else [_naming(request, *placed), request]
     return any(
         written.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint() in seen
-        for written in _placements(request, placed)
+        for written in forms
         for gross in _writings(request.gross_amount)
         for hours in _writings(request.duration_hours)
     )
+
+
+def seen_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:
+    """What intake remembers of a revision to know it again (`is_stale`): its body, naming the
+    business line and boat it was placed on, whether it named them or not."""
+    return _naming(request, entity, asset).fingerprint()
 
 
 def _writings(value: Decimal) -> list[Decimal]:
@@ -286,15 +292,6 @@ def _writings(value: Decimal) -> list[Decimal]:
 def _naming(request: BookingRequest, entity: str, asset: str) -> BookingRequest:
     """`request` naming the business line and boat it is placed on."""
     return request.model_copy(update={"entity": entity, "asset": asset})
-
-
-def _placements(request: BookingRequest, placed: tuple[str, str] | None) -> list[BookingRequest]:
-    """`request` with its placement written each way that means the same boat: each of business line
-    and boat left out or named (a request that names one names the one it is placed on)."""
-    if placed is None:
-        return [request]
-    entity, asset = placed
-    return [request.model_copy(update={"entity": e, "asset": a}) for e in (None, entity) for a in (None, asset)]
 
 
 def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:

@@ -28,6 +28,7 @@ from firstmate.domain.bookings import (
     classify_change,
     is_stale,
     revise,
+    seen_fingerprint,
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
@@ -97,10 +98,10 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
         entity, asset = profile.place(request.entity, request.asset)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
+    placed = (entity.id, asset.id)
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
-        placed = (entity.id, asset.id)
         result = classify_change(existing, request, placed=placed)
         if existing is not None and (
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
@@ -177,7 +178,7 @@ def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
         Put(
-            Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id, "seen": [booking.fingerprint]}),
+            Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id, "seen": [_seen_now(booking)]}),
             Absent(),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
@@ -218,7 +219,7 @@ def _change(
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
-    seen = [*_seen(anchor), booking.fingerprint][-MAX_REMEMBERED:]
+    seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
     writes: list[Write] = [
         Put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": seen}), VersionIs(anchor.version)),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
@@ -311,6 +312,11 @@ def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datet
         cancelled=booking.cancelled,
         updated_at=now,
     )
+
+
+def _seen_now(booking: Booking) -> str:
+    """What the intake remembers of this revision, to know it again when it comes late."""
+    return seen_fingerprint(booking.request, booking.entity, booking.asset)
 
 
 def _seen(anchor: Item | None) -> list[str]:

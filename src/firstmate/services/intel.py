@@ -98,10 +98,10 @@ def run_weekly(
             start = datetime.combine(since, time(), UTC)
             end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
             manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+        ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     except BaseException:
-        _discard(ctx, org, run_id, list(pulled))  # a failed pull stores nothing, as its error says
+        _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
         raise
-    ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
         analyst=analyst, pulled=pulled,

@@ -7,6 +7,7 @@ Each VEVENT is keyed by its UID. An event whose DESCRIPTION carries a guest (`Gu
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -27,18 +28,23 @@ MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 T = TypeVar("T")
+_ZONES = threading.Lock()  # one file read at a time: the zones icalendar knows are the file's own
 
 
 def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> list[ParsedRecord]:
     """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID."""
-    try:
-        calendar = icalendar.Calendar.from_ical(raw)
-    except ValueError as exc:
-        return [RowError("file", f"not an iCalendar file: {exc}")]
-    events = list(calendar.walk("VEVENT"))
-    if len(events) > MAX_EVENTS:
-        return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
-    return [_record(event, source=source, timezone=timezone, asset=asset) for event in events]  # type: ignore[arg-type]
+    with _ZONES:
+        # icalendar keeps the zones a file defines (VTIMEZONE) for the whole process: forget earlier
+        # files' zones, so that this file's names mean what it says, or nothing
+        icalendar.use_zoneinfo()  # type: ignore[no-untyped-call]
+        try:
+            calendar = icalendar.Calendar.from_ical(raw)
+        except ValueError as exc:
+            return [RowError("file", f"not an iCalendar file: {exc}")]
+        events = list(calendar.walk("VEVENT"))
+        if len(events) > MAX_EVENTS:
+            return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
+        return [_record(event, source=source, timezone=timezone, asset=asset) for event in events]  # type: ignore[arg-type]
 
 
 def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | None) -> ParsedRecord:
