@@ -210,9 +210,11 @@ def load_settings(**overrides: Any) -> Settings:
         ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        name, problem = ".".join(str(part) for part in first["loc"]), first["msg"].removeprefix("Value error, ")
+        if not name:  # settings that do not fit together: the message names them
+            hint = "fix them in firstmate.toml or their FIRSTMATE_ variables"
+            raise ConfigError(f"settings do not fit together: {problem}", hint=hint) from None
         env = f"FIRSTMATE_{name.upper()}"
         raise ConfigError(
-            f"setting {name!r} is invalid: {first['msg'].removeprefix('Value error, ')}",
-            hint=f"fix {env} or '{name}' in firstmate.toml",
+            f"setting {name!r} is invalid: {problem}", hint=f"fix {env} or '{name}' in firstmate.toml"
         ) from None

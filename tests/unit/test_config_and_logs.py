@@ -31,6 +31,16 @@ def test_a_bad_setting_names_itself_and_the_fix(monkeypatch: pytest.MonkeyPatch)
     assert "FIRSTMATE_SMTP_PORT" in str(failure.value)
 
 
+def test_settings_that_do_not_fit_together_are_named_not_a_setting_called_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It said "setting 'settings' is invalid (fix FIRSTMATE_SETTINGS …)": no such setting."""
+    monkeypatch.setenv("FIRSTMATE_SMTP_TIMEOUT_S", "21")
+    with pytest.raises(ConfigError, match=r"settings do not fit together: outbox_lease_s \(120\)") as failure:
+        load_settings()
+    assert "FIRSTMATE_SETTINGS" not in str(failure.value) and "smtp_timeout_s (21)" in str(failure.value)
+
+
 def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

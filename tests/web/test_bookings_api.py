@@ -163,6 +163,8 @@ def test_a_booking_stored_before_the_one_line_rule_grew_stays_readable_and_cance
         (booking_body(duration_hours=float("-inf")), "duration_hours"),
         (booking_body(duration_hours=0), "duration_hours"),
         (booking_body(duration_hours=100), "duration_hours"),
+        # named beside any other bad field (it was a check of the whole body, said only once the rest was right)
+        (booking_body(duration_hours="2.6", guest_count=500), "duration_hours: must be a whole number of quarter"),
         (booking_body(start="2026-06-13T16:00:00"), "start"),
         (booking_body(guest_count=0), "guest_count"),
         (booking_body(currency="dollars"), "currency"),

@@ -26,7 +26,6 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
-    model_validator,
 )
 
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
@@ -179,11 +178,13 @@ class BookingRequest(BaseModel):
             raise ValueError("start must be a date between 2000 and 2100")
         return value.astimezone(UTC)  # stored in UTC; shown in the business's zone
 
-    @model_validator(mode="after")
-    def _sane(self) -> BookingRequest:
-        if self.duration_hours * 60 % 15:
-            raise ValueError("duration_hours must be a whole number of quarter hours")
-        return self
+    @field_validator("duration_hours")
+    @classmethod
+    def _quarter_hours(cls, value: Decimal) -> Decimal:
+        # a field's own check, so that a 422 names duration_hours beside any other bad field
+        if value * 60 % 15:
+            raise ValueError("must be a whole number of quarter hours")
+        return value
 
     @property
     def end(self) -> datetime:

@@ -4,15 +4,17 @@
   var live = document.querySelector("[data-live]");
   if (panel && live && panel.dataset.countdown) {
     var due = new Date(panel.dataset.countdown).getTime();
+    var clock = (live.textContent.match(/ \([^()]*\)$/) || [""])[0];  // " (15:30)": kept as it is
     var base = live.textContent.replace(/ (due|overdue: was due) .*/, "");
     var tick = function () {
-      var minutes = Math.round((due - Date.now()) / 60000);
-      var m = Math.abs(minutes);
-      // the same wording as the server: minutes, then hours, then days past two days
-      var span = m >= 2880 ? Math.floor(m / 1440) + " days"
-        : m >= 60 ? Math.floor(m / 60) + " h" + (m % 60 ? " " + (m % 60) + " min" : "")
-        : m + " min";
-      live.textContent = base + (minutes >= 0 ? " due in " + span : " overdue by " + span);
+      // the server's wording (timing.relative): whole minutes, then hours, then days past two days
+      var seconds = Math.trunc((due - Date.now()) / 1000);
+      var m = Math.floor(Math.abs(seconds) / 60);
+      var span = m < 1 ? "less than a minute"
+        : m < 60 ? m + " min"
+        : m < 2880 ? Math.floor(m / 60) + " h" + (m % 60 ? " " + (m % 60) + " min" : "")
+        : Math.floor(m / 1440) + " days";
+      live.textContent = base + (seconds >= 0 ? " due in " + span : " overdue: was due " + span + " ago") + clock;
     };
     tick();
     setInterval(tick, 30000);
