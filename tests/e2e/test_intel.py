@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.hubspot import HubSpotSource
@@ -166,11 +168,17 @@ def test_late_attribution_restates_last_week_and_says_so(intel_app: App) -> None
         run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
         previous = next(i for i, r in enumerate(history.rows) if r.week_start == date(2026, 11, 2))
         row = history.rows[previous]
-        history.rows[previous] = replace(row, leads=row.leads + 3)  # three leads attributed late
+        # three leads attributed late, and the spend behind them
+        history.rows[previous] = replace(row, leads=row.leads + 3, spend=row.spend + 123.45)
         again = run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
-    [note] = again.facts.restatements
-    assert note.startswith("leads ") and note.endswith(str(int(note.split(" ")[1]) + 3))
-    assert "Last week was restated after late attribution" in again.report.text
+    leads, spend = again.facts.restatements
+    assert leads.startswith("leads ") and leads.endswith(str(int(leads.split(" ")[1]) + 3))
+    assert spend.startswith("spend $")
+    # the analysis says so: a restatement's figures are facts (its sentence was dropped as unsupported)
+    assert f"Last week was restated after late attribution: {leads}; {spend}." in again.report.text
+    footnote = f"Last week restated since the previous run (late attribution): {leads}; {spend}."
+    assert footnote in again.report.text and footnote in again.report.page_html
+    assert footnote in "".join(page.extract_text() for page in PdfReader(io.BytesIO(again.report.pdf)).pages)
 
 
 def test_a_run_stores_each_ad_set_week_and_later_runs_rewrite_only_what_changed(intel_app: App) -> None:
@@ -263,6 +271,9 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
         (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert run.facts.kpi("leads").value == 24 and run.facts.kpi("leads").signal.status.value == "ALERT"
+    # the report says where its figures came from (it said "Meta ads and HubSpot" whatever they were)
+    assert "Leads (ads): 24" in run.report.text and "Data: the ads CSV files, no CRM, pulled " in run.report.text
+    assert "Meta" not in run.report.text and "HubSpot" not in run.report.text
     (folder / "1001.csv").write_text(lines[0] + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
     with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)

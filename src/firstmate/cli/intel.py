@@ -25,7 +25,7 @@ def intel_run(
         bool, typer.Option("--send", help="Email it to the recipients (once per week and person).")
     ] = False,
     resend: Annotated[bool, typer.Option("--resend", help="Send again to people who already have it.")] = False,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write weekly.html/.txt/.json here.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Also write weekly.html/.txt/.json/.pdf here.")] = None,
 ) -> None:
     """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
     monday = parse_day(week, "--week", "2026-11-09")
@@ -56,7 +56,7 @@ def intel_run(
 def intel_replay(
     run_id: Annotated[str, typer.Argument(help="A run id from 'firstmate intel runs'.")],
     org: Annotated[str, typer.Option(help="The org.")] = "demo",
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json here.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json/.pdf here.")] = None,
 ) -> None:
     """Rebuild a past run's report from its raw archive alone (no network, nothing sent)."""
     if out_dir is not None:

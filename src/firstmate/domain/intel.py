@@ -76,6 +76,10 @@ class LeadActivityRow:
         return self.leads > 0 or self.crm_leads > 0
 
 
+#: The sources' names in a reader's words.
+SOURCE_WORDS = {"meta": "Meta ads", "csv": "the ads CSV files", "hubspot": "HubSpot"}
+
+
 @dataclass(frozen=True)
 class WeeklyFacts:
     """Everything the weekly report says, as numbers."""
@@ -89,6 +93,16 @@ class WeeklyFacts:
     crm_by_source: dict[str, int]
     restatements: list[str] = field(default_factory=list)
     pulled_at: datetime | None = None
+    ads_source: str = "meta"  # the sources' names (`AdsSource.name`, `CrmSource.name`; None: no CRM)
+    crm_source: str | None = "hubspot"
+
+    @property
+    def data_sources(self) -> str:
+        """Where the figures came from, in words: "Meta ads and HubSpot"."""
+        ads = SOURCE_WORDS.get(self.ads_source, self.ads_source)
+        if self.crm_source is None:
+            return f"{ads}, no CRM"
+        return f"{ads} and {SOURCE_WORDS.get(self.crm_source, self.crm_source)}"
 
     @property
     def week_end(self) -> date:
@@ -111,9 +125,11 @@ def weeks_with_data(rows: Iterable[AdWeek]) -> list[date]:
 
 
 def compute_facts(
-    org: str, week: date, rows: list[AdWeek], leads: list[CrmLead], *, currency: str = "USD"
-) -> WeeklyFacts:
-    """The facts of `week` from every row up to it (history feeds trends and signals)."""
+    org: str, week: date, rows: list[AdWeek], leads: list[CrmLead], *, currency: str = "USD",
+    ads_source: str = "meta", crm_source: str | None = "hubspot",
+) -> WeeklyFacts:  # fmt: skip
+    """The facts of `week` from every row up to it (history feeds trends and signals), and the
+    names of the sources they came from."""
     weeks = [w for w in weeks_with_data(rows) if w <= week]
     by_week: dict[date, list[AdWeek]] = defaultdict(list)
     for row in rows:
@@ -121,7 +137,7 @@ def compute_facts(
             by_week[row.week_start].append(row)
     dated = [(_week_of(lead.created), lead) for lead in leads]  # each lead's week, worked out once
     crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
-    kpis = _kpis(weeks, by_week, crm_by_week)
+    kpis = _kpis(weeks, by_week, crm_by_week, "Meta" if ads_source == "meta" else "ads")
     this_week = [lead for when, lead in dated if when == week]
     return WeeklyFacts(
         org=org,
@@ -131,10 +147,12 @@ def compute_facts(
         campaigns=_campaigns(weeks, by_week, week),
         lead_activity=_lead_activity(by_week.get(week, []), this_week),
         crm_by_source=dict(Counter(lead.source or "UNKNOWN" for lead in this_week).most_common()),
+        ads_source=ads_source,
+        crm_source=crm_source,
     )
 
 
-def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date]) -> list[Kpi]:
+def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date], platform: str) -> list[Kpi]:
     def total(week: date, attr: str, lead_gen_only: bool = False) -> float:
         return float(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
 
@@ -149,7 +167,7 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
     ctr = [c / i * 100 if i else 0.0 for c, i in zip(clicks, impressions, strict=True)]
     return [
         _kpi("spend", "Ad spend", "money", spend, "spend", sums=True),
-        _kpi("leads", "Leads (Meta)", "count", leads, "leads", sums=True),
+        _kpi("leads", f"Leads ({platform})", "count", leads, "leads", sums=True),
         _kpi("crm_leads", "Leads in the CRM", "count", crm_leads, "leads", sums=True),
         _kpi("cpl", "Cost per lead", "money", cpl, "cpl", volumes=leads,
              rolling=_ratio(lead_spend[-4:], leads[-4:]), all_time=_ratio(lead_spend, leads)),

@@ -45,7 +45,8 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
         "colour": colour,
         "cards": cards,
         "period": _period(facts.week_start, facts.week_end),
-        "pulled_at": facts.pulled_at.strftime("%Y-%m-%d %H:%M UTC") if facts.pulled_at else "",
+        "restated": restated(facts),
+        "data_line": data_line(facts),
     }
     subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
     mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
@@ -59,6 +60,19 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
 
     pdf = weekly_pdf(facts, analysis, images, business=business, period=_period(facts.week_start, facts.week_end))
     return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
+
+
+def restated(facts: WeeklyFacts) -> str:
+    """What late attribution changed in last week since the previous run, or "" (every format says it)."""
+    if not facts.restatements:
+        return ""
+    return f"Last week restated since the previous run (late attribution): {'; '.join(facts.restatements)}."
+
+
+def data_line(facts: WeeklyFacts) -> str:
+    """Where the figures came from and when they were pulled."""
+    pulled = f", pulled {facts.pulled_at:%Y-%m-%d %H:%M UTC}" if facts.pulled_at else ""
+    return f"Data: {facts.data_sources}{pulled}."
 
 
 def _data_url(image: InlineImage) -> str:

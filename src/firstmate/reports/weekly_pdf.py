@@ -11,6 +11,7 @@ from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts
 from firstmate.domain.mail import InlineImage
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
+from firstmate.reports.weekly import data_line, restated
 
 
 def weekly_pdf(
@@ -55,9 +56,10 @@ def weekly_pdf(
         pdf.set_font("DejaVu", "", 10)
         for point in section.points:
             text_lines(pdf, 5.5, f"• {point}")
-    if analysis.note:
-        pdf.set_font("DejaVu", "", 8)
-        text_lines(pdf, 5, analysis.note)
+    pdf.set_font("DejaVu", "", 8)
+    for line in (analysis.note, restated(facts), data_line(facts)):
+        if line:
+            text_lines(pdf, 5, line)
     return document_bytes(pdf)
 
 

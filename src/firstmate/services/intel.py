@@ -150,7 +150,7 @@ def _finish(
         week = earlier[-1]  # the most recent complete week that has data
     profile = load_business(ctx.store, org)
     assert profile is not None
-    facts = compute_facts(org, week, rows, leads)
+    facts = compute_facts(org, week, rows, leads, ads_source=ads.name, crm_source=crm.name if crm else None)
     restated = [] if replay else _restatements(ctx.store, org, week, rows)
     facts = replace(
         facts,
