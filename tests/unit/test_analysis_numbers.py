@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.intel import WeeklyFacts, compute_facts
 from firstmate.domain.marketing import AdWeek
+from tests.fuzz.strategies import FUZZ, examples, hostile
 
 WEEK = date(2026, 11, 9)
 SUMMER, AUDIENCE = "Summer 2026 | Leads", "Audience 25-34"
@@ -54,3 +58,14 @@ def test_digits_in_a_name_the_facts_do_not_know_are_still_checked() -> None:
     analysis = checked(Analysis([Section("Marketing", [claim])], author="openai"), facts)
 
     assert analysis.dropped == [claim]
+
+
+@settings(FUZZ, max_examples=examples(300))
+@given(text=st.text(st.sampled_from("0123456789-+$%,. abcXY\n!?"), max_size=60) | hostile)
+def test_whatever_an_analyst_writes_is_checked_never_a_crash(text: str) -> None:
+    """A model's "-$5" stopped the weekly run with a ValueError from the check itself."""
+    facts = _facts()
+    analysis = checked(
+        Analysis(sections=[Section("Marketing", [text, "Spend fell -$5 to +$3.50."])], author="x"), facts
+    )
+    assert "Spend fell -$5 to +$3.50." in analysis.dropped  # figures the facts do not hold, dropped as such

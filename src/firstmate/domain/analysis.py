@@ -119,7 +119,7 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
             values.add(round(float(activity.cpl), 2))
     values.update(float(n) for n in facts.crm_by_source.values())
     # a restatement's figures (the stored week against the one just pulled) are facts too
-    values.update(float(n.strip("+$%").replace(",", "")) for note in facts.restatements for n in _NUMBER.findall(note))
+    values.update(_value(n) for note in facts.restatements for n in _NUMBER.findall(note))
     values.update(
         {3.0, 4.0, 16.0, float(facts.week_start.year), float(facts.week_start.day), float(facts.week_end.day)}
     )
@@ -143,7 +143,7 @@ def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) 
         for name in names or ():
             if name in claims:  # a whole name only: "Ad 1" is not in "Ad 10"
                 claims = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", " ", claims)
-        numbers = [_canonical(float(n.strip("+$%").replace(",", ""))) for n in _NUMBER.findall(claims)]
+        numbers = [_canonical(_value(n)) for n in _NUMBER.findall(claims)]
         if all(n in allowed for n in numbers):
             kept.append(sentence)
         else:
@@ -164,6 +164,11 @@ def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
                 points.append(text)
         sections.append(Section(section.title, points))
     return Analysis(sections=sections, author=analysis.author, note=analysis.note, dropped=dropped)
+
+
+def _value(number: str) -> float:
+    """A number as written in text ("$1,724.66", "+12%", "-$5") as a float."""
+    return float(number.replace("$", "").replace("%", "").replace(",", ""))
 
 
 def _canonical(value: float) -> str:
