@@ -44,7 +44,7 @@ pytest: install
 # Hostile input dug deeper than `make test` does: FUZZ_SCALE times the generated cases of every fuzz,
 # schemathesis and property test, drawn from a fresh random seed. `make fuzz SEED=…` repeats a run.
 FUZZ_SCALE ?= 20
-FUZZ_TESTS := tests/fuzz tests/web/test_api_fuzz.py tests/security tests/unit/test_report_secrets.py
+FUZZ_TESTS := tests/fuzz tests/web/test_api_fuzz.py tests/security tests/unit/test_report_secrets.py tests/unit/test_analysis_numbers.py
 fuzz: install
 	@case "$(FUZZ_SCALE)" in ''|*[!0-9]*|0*) echo "FUZZ_SCALE must be a whole number of 1 or more, e.g. make fuzz FUZZ_SCALE=20"; exit 2;; esac; \
 	seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); \
