@@ -189,9 +189,7 @@ def test_a_name_with_two_addresses_is_in_use_when_either_is(monkeypatch: pytest.
             pytest.skip("this machine has no IPv6 loopback")
         taken.listen()
         port = taken.getsockname()[1]
-        stream = (socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
-        both = [(socket.AF_INET, *stream, ("127.0.0.1", port)), (socket.AF_INET6, *stream, ("::1", port, 0, 0))]
-        monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: both)  # a dual-stack localhost, on any machine
+        _localhost_is(monkeypatch, ("127.0.0.1", port), ("::1", port, 0, 0))  # dual-stack, on any machine
         error = refused("serve", "--host", "localhost", "--port", str(port))
     assert type(error) is UserError and str(error).startswith(f"cannot listen on localhost:{port}: it is in use")
 
@@ -200,8 +198,6 @@ def test_a_name_with_two_addresses_is_in_use_when_either_is(monkeypatch: pytest.
 def test_an_address_family_the_machine_has_turned_off_is_passed_over(monkeypatch: pytest.MonkeyPatch) -> None:
     """With IPv6 off in the kernel, "localhost" may still resolve to ::1 too: the server listens on
     127.0.0.1 alone, and the check used to fail with a raw OSError instead."""
-    stream = (socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
-    both = [(socket.AF_INET6, *stream, ("::1", 8000, 0, 0)), (socket.AF_INET, *stream, ("127.0.0.1", 0))]
     real_socket = socket.socket
 
     def no_ipv6(family: int = socket.AF_INET, *args: object) -> socket.socket:
@@ -209,9 +205,16 @@ def test_an_address_family_the_machine_has_turned_off_is_passed_over(monkeypatch
             raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
         return real_socket(family, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: both)
+    _localhost_is(monkeypatch, ("::1", 8000, 0, 0), ("127.0.0.1", 0))
     monkeypatch.setattr(socket, "socket", no_ipv6)
     _check_port("localhost", 8000)  # nothing to refuse: 127.0.0.1 is free
+
+
+def _localhost_is(monkeypatch: pytest.MonkeyPatch, *addresses: tuple[object, ...]) -> None:
+    """Host names resolve to `addresses` (IPv6 ones have four parts), whatever this machine's resolver says."""
+    found = [(socket.AF_INET6 if len(a) == 4 else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", a)
+             for a in addresses]  # fmt: skip
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *_, **__: found)
 
 
 # --- the real command: one line on stderr ------------------------------------------------------------

@@ -12,7 +12,7 @@ from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, done, err, print_problems
+from firstmate.cli.common import app_context, done, err, input_file, print_problems, utf8_text
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -31,10 +31,7 @@ def booking_import(
     asset: Annotated[str | None, typer.Option(help="Boat for .ics events that do not name one.")] = None,
 ) -> None:
     """Import bookings: every record is checked first, and nothing is imported if any is wrong."""
-    if not file.is_file():
-        raise InvalidInput(f"{file} is not a file")
-    if file.stat().st_size > MAX_FILE_BYTES:
-        raise InvalidInput(f"{file} is over {MAX_FILE_BYTES // 1024 // 1024} MB; split it")
+    input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
         records = _parse(app, file, org, source, asset)
         with Progress(
@@ -55,11 +52,7 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InvalidInput(f"{file.name} is not UTF-8 text; save it as UTF-8 CSV") from None
-        return parse_csv(text, default_source=source or "csv")
+        return parse_csv(utf8_text(file), default_source=source or "csv")
     if suffix == ".eml":
         boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
         return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)

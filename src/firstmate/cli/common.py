@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -48,6 +49,23 @@ def require_org(app: App, org: str) -> None:
         known = list_orgs(app.store)
         hint = f"the orgs are: {', '.join(known)}" if known else "there are none yet: 'firstmate demo' loads one"
         raise NotFound(f"no org {org!r}", hint=hint)
+
+
+def input_file(path: Path, max_bytes: int) -> Path:
+    """`path`, if it is a file a command may read whole; InvalidInput says why not, before any work."""
+    if not path.is_file():
+        raise InvalidInput(f"{path} is not a file")
+    if path.stat().st_size > max_bytes:
+        raise InvalidInput(f"{path} is over {max_bytes // 1024 // 1024} MB; split the data")
+    return path
+
+
+def utf8_text(path: Path) -> str:
+    """The file's text; InvalidInput when it is not UTF-8 (a spreadsheet's other "CSV" encodings)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path} is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from None
 
 
 def done(text: str) -> None:

@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from firstmate.adapters.sources.data_folder import MAX_FILE_BYTES
 from firstmate.adapters.sources.kpi_csv import read_series
+from firstmate.cli.common import input_file, utf8_text
 from firstmate.domain.signal import classify
-from firstmate.errors import InvalidInput
 
 signal_cli = typer.Typer(help="KPI signals.", no_args_is_help=True)
+MAX_FILE_BYTES = 10 * 1024 * 1024  # series of weekly figures: far more than years of them for every KPI
 
 
 @signal_cli.command("classify")
@@ -24,15 +24,7 @@ def signal_classify(
     explain: Annotated[bool, typer.Option(help="Add the change, z and reason to each line.")] = False,
 ) -> None:
     """Print one JSON line per series: its last week's direction (UP, DOWN, FLAT) and status (ALERT, OK)."""
-    if not input.is_file():
-        raise InvalidInput(f"{input} is not a file")
-    if input.stat().st_size > MAX_FILE_BYTES:
-        raise InvalidInput(f"{input} is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data")
-    try:
-        text = input.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{input} is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from None
-    for series_id, metric, points in read_series(text):
+    for series_id, metric, points in read_series(utf8_text(input_file(input, MAX_FILE_BYTES))):
         verdict = classify(metric, points)
         line: dict[str, object] = {
             "series_id": series_id,

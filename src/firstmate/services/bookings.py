@@ -110,7 +110,7 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
         try:
             if existing is None or anchor is None:
                 return IntakeOutcome(result, _create(ctx, profile, entity, asset, request))
-            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request, anchor))
+            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request, anchor, result))
         except ConditionFailed:
             continue  # another writer got there first: read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
@@ -203,6 +203,7 @@ def _change(
     existing: Booking,
     request: BookingRequest,
     anchor: Item,
+    result: IntakeResult,
 ) -> Booking:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
@@ -231,7 +232,6 @@ def _change(
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     guests = list_guests(ctx.store, org, booking.id)
-    result = classify_change(existing, request, placed=(entity.id, asset.id))
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
     _commit(ctx, booking, writes, notices, result)
     return booking

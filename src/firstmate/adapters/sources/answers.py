@@ -44,6 +44,13 @@ def value_at(page: RawPage, *path: str, source: str) -> object:
     return found
 
 
+def an_object(value: object, what: str = "it") -> dict[str, Any]:
+    """`value` if it is a JSON object; TypeError saying what it is instead (`what`: which part)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} is {type(value).__name__}, not an object")
+    return value
+
+
 def source_id(value: object) -> str:
     """An id as a source sends it (text or a whole number, never empty); TypeError otherwise."""
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":

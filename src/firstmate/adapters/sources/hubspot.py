@@ -14,7 +14,15 @@ from typing import Any
 
 import httpx
 
-from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, listed, source_id, unreadable, value_at
+from firstmate.adapters.sources.answers import (
+    PULL_HINT,
+    UNREADABLE,
+    an_object,
+    listed,
+    source_id,
+    unreadable,
+    value_at,
+)
 from firstmate.domain.marketing import CrmLead
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -141,12 +149,9 @@ def _raise_for(response: httpx.Response) -> None:
     raise SourceError(f"HubSpot refused the search ({response.status_code}): {message}")
 
 
-def _lead(result: object) -> CrmLead:
-    if not isinstance(result, dict):
-        raise TypeError(f"it is {type(result).__name__}, not an object")
-    props = result.get("properties") or {}
-    if not isinstance(props, dict):
-        raise TypeError(f"its properties are {type(props).__name__}, not an object")
+def _lead(found: object) -> CrmLead:
+    result = an_object(found)
+    props = an_object(result.get("properties") or {}, "its properties")
     contact_id = source_id(result["id"])
     created = str(props.get("createdate") or result.get("createdAt"))
     return CrmLead(

@@ -20,7 +20,15 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, listed, source_id, unreadable, value_at
+from firstmate.adapters.sources.answers import (
+    PULL_HINT,
+    UNREADABLE,
+    an_object,
+    listed,
+    source_id,
+    unreadable,
+    value_at,
+)
 from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -94,9 +102,8 @@ class MetaAdsSource:
                     raise unreadable("Meta", f"ad-set row {index} of page {number}", exc) from None
         return rows
 
-    def _row(self, item: object) -> AdWeek:
-        if not isinstance(item, dict):
-            raise TypeError(f"it is {type(item).__name__}, not an object")
+    def _row(self, found: object) -> AdWeek:
+        item = an_object(found)
         actions = item.get("actions") or []
         if not (isinstance(actions, list) and all(isinstance(action, dict) for action in actions)):
             raise TypeError("its actions are not a list of objects")
