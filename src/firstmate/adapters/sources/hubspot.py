@@ -14,15 +14,7 @@ from typing import Any
 
 import httpx
 
-from firstmate.adapters.sources.answers import (
-    PULL_HINT,
-    UNREADABLE,
-    an_object,
-    listed,
-    source_id,
-    unreadable,
-    value_at,
-)
+from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, an_object, listed, source_id, unreadable, value_at
 from firstmate.domain.marketing import CrmLead
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage

@@ -20,15 +20,7 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from firstmate.adapters.sources.answers import (
-    PULL_HINT,
-    UNREADABLE,
-    an_object,
-    listed,
-    source_id,
-    unreadable,
-    value_at,
-)
+from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, an_object, listed, source_id, unreadable, value_at
 from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
