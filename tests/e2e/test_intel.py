@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from firstmate.adapters.analyst.llm import facts_for_model
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
@@ -274,6 +275,13 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     # the report says where its figures came from (it said "Meta ads and HubSpot" whatever they were)
     assert "Leads (ads): 24" in run.report.text and "Data: the ads CSV files, no CRM, pulled " in run.report.text
     assert "Meta" not in run.report.text and "HubSpot" not in run.report.text
+    # no CRM, so no count of its leads: a column or KPI of zeros would read as every lead lost
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages)
+    assert "Leads (ads)" in pdf and "Lead activity" in pdf and "Harbor tours / Locals" in run.report.page_html
+    for shown in (run.report.text, run.report.page_html, run.report.email_html, pdf):
+        assert "in the CRM" not in shown and "In CRM" not in shown and "in CRM" not in shown
+    assert "crm_leads" not in [kpi["key"] for kpi in run.report.data["facts"]["kpis"]]
+    assert "crm" not in facts_for_model(run.facts).lower()  # nor in what a model is shown
     (folder / "1001.csv").write_text(lines[0] + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
     with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)

@@ -70,10 +70,11 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
         f"{row.campaign} / {row.adset}: no leads from {row.landing_page_views:,} landing page views; check the form."
         for row in idle
     ]
-    ads, crm = facts.kpi("leads"), facts.kpi("crm_leads")
+    ads = facts.kpi("leads")
     counter, counts = ("Meta", "Meta's") if facts.ads_source == "meta" else ("The ads files", "the ads files'")
     # without a CRM there is nothing to compare Meta's count with (its leads would all read as lost)
-    if facts.crm_source is not None and ads.value and abs(ads.value - crm.value) / ads.value > 0.2:
+    crm = facts.kpi("crm_leads") if facts.crm_source is not None else None
+    if crm is not None and ads.value and abs(ads.value - crm.value) / ads.value > 0.2:
         digital.append(
             f"{counter} counted {figure(ads)} leads but the CRM received {figure(crm)}; check the form-to-CRM sync."
         )
@@ -114,7 +115,9 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
             if figure_ is not None:
                 values.add(round(float(figure_), 2))
     for activity in facts.lead_activity:
-        values.update({float(activity.leads), float(activity.crm_leads), float(activity.landing_page_views)})
+        values.update({float(activity.leads), float(activity.landing_page_views)})
+        if facts.crm_source is not None:
+            values.add(float(activity.crm_leads))
         if activity.cpl is not None:
             values.add(round(float(activity.cpl), 2))
     values.update(float(n) for n in facts.crm_by_source.values())

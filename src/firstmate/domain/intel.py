@@ -137,7 +137,7 @@ def compute_facts(
             by_week[row.week_start].append(row)
     dated = [(_week_of(lead.created), lead) for lead in leads]  # each lead's week, worked out once
     crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
-    kpis = _kpis(weeks, by_week, crm_by_week, "Meta" if ads_source == "meta" else "ads")
+    kpis = _kpis(weeks, by_week, crm_by_week if crm_source else None, "Meta" if ads_source == "meta" else "ads")
     this_week = [lead for when, lead in dated if when == week]
     return WeeklyFacts(
         org=org,
@@ -152,7 +152,7 @@ def compute_facts(
     )
 
 
-def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date], platform: str) -> list[Kpi]:
+def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date] | None, platform: str) -> list[Kpi]:
     def total(week: date, attr: str, lead_gen_only: bool = False) -> float:
         return float(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
 
@@ -162,13 +162,16 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
     leads = [total(w, "leads") for w in weeks]
     lead_spend = [total(w, "spend", lead_gen_only=True) for w in weeks]
     views = [total(w, "landing_page_views") for w in weeks]
-    crm_leads = [float(crm.get(w, 0)) for w in weeks]
     cpl = [s / n if n else 0.0 for s, n in zip(lead_spend, leads, strict=True)]
     ctr = [c / i * 100 if i else 0.0 for c, i in zip(clicks, impressions, strict=True)]
+    in_crm: list[Kpi] = []  # without a CRM there is no count of its leads: zeros would read as leads lost
+    if crm is not None:
+        crm_leads = [float(crm.get(w, 0)) for w in weeks]
+        in_crm.append(_kpi("crm_leads", "Leads in the CRM", "count", crm_leads, "leads", sums=True))
     return [
         _kpi("spend", "Ad spend", "money", spend, "spend", sums=True),
         _kpi("leads", f"Leads ({platform})", "count", leads, "leads", sums=True),
-        _kpi("crm_leads", "Leads in the CRM", "count", crm_leads, "leads", sums=True),
+        *in_crm,
         _kpi("cpl", "Cost per lead", "money", cpl, "cpl", volumes=leads,
              rolling=_ratio(lead_spend[-4:], leads[-4:]), all_time=_ratio(lead_spend, leads)),
         _kpi("ctr", "Click-through rate", "percent", ctr, "ctr", volumes=impressions,

@@ -43,13 +43,11 @@ def weekly_pdf(
         [f"{a.campaign} / {a.adset}", str(a.leads), str(a.crm_leads), _dollars(a.cpl), f"{a.landing_page_views:,}"]
         for a in facts.lead_activity
     ]
-    _table(
-        pdf,
-        "Lead activity",
-        ["Campaign / ad set", "Leads", "In CRM", "CPL", "Page views"],
-        activity,
-        [95, 18, 20, 22, 25],
-    )
+    header, widths = ["Campaign / ad set", "Leads", "In CRM", "CPL", "Page views"], [95, 18, 20, 22, 25]
+    if facts.crm_source is None:  # no CRM: no column of zeros that would read as leads lost
+        activity, header = [row[:2] + row[3:] for row in activity], header[:2] + header[3:]
+        widths = [115, 18, 22, 25]
+    _table(pdf, "Lead activity", header, activity, widths)
     for section in analysis.sections:
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")

@@ -115,6 +115,8 @@ def facts_for_model(facts: WeeklyFacts) -> str:
         for c in facts.campaigns
     ]  # fmt: skip
     activity = [asdict(a) | {"cpl": str(a.cpl) if a.cpl else None} for a in facts.lead_activity]
+    if facts.crm_source is None:  # no CRM: its count is not zero, it is unknown
+        activity = [{k: v for k, v in a.items() if k != "crm_leads"} for a in activity]
     body: dict[str, Any] = {
         "week": f"{facts.week_start} to {facts.week_end}",
         "kpis": kpis,
