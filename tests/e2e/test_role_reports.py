@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -13,6 +14,8 @@ from pypdf import PdfReader
 from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.reports.document import ROLES
+from firstmate.errors import BlobError, NotFound
+from firstmate.ports import BlobInfo, Blobs
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
@@ -140,3 +143,53 @@ def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks
         assert good.status_code == 303
         assert "KA-9" in client.get("/admin/data/demo/invoices").text
         assert client.post("/admin/data/demo/finance", data={"currency": "EUR"}).status_code == 404
+
+
+class FailingWrites:
+    """The app's real blob folder, where the `nth` write and those after it fail as on a full disk,
+    until something is deleted (space freed)."""
+
+    def __init__(self, blobs: Blobs, nth: int) -> None:
+        self.blobs, self.left = blobs, nth - 1
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+        if self.left <= 0:
+            raise BlobError(f"cannot write {key}: No space left on device", hint="free disk space")
+        self.left -= 1
+        return self.blobs.put(key, data, content_type)
+
+    def delete(self, key: str) -> None:
+        self.blobs.delete(key)
+        self.left = max(self.left, 1)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.blobs, name)
+
+
+def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:
+    from dataclasses import replace
+
+    from firstmate.services.data import delete_row
+    from firstmate.services.reports import list_role_reports, role_report_file
+
+    def stored(app: App, day: str) -> dict[str, bytes | None]:
+        return {kind: app.blobs.get(k) if app.blobs.head(k := f"reports/demo/roles/{day}/billing.{kind}") else None
+                for kind in ("html", "txt", "json", "pdf")}  # fmt: skip
+
+    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    before, listed = stored(data_app, "2026-11-21"), list_role_reports(data_app.store, "demo")
+    invoices = data_rows(data_app.store, "demo", "invoices")
+    delete_row(data_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
+    full = replace(data_app, blobs=FailingWrites(data_app.blobs, nth=3))  # html and text written, then the JSON fails
+    with pytest.raises(BlobError, match="No space left"):
+        run_role_reports(full, "demo", ["billing"], as_of=TODAY)
+    # the day's report as it was: all four files and its listing, not new HTML beside an old PDF
+    assert stored(data_app, "2026-11-21") == before and list_role_reports(data_app.store, "demo") == listed
+    with pytest.raises(BlobError):  # a first report of a day leaves nothing behind
+        run_role_reports(replace(data_app, blobs=FailingWrites(data_app.blobs, nth=3)), "demo", ["billing"],
+                         as_of=date(2026, 11, 22))  # fmt: skip
+    assert set(stored(data_app, "2026-11-22").values()) == {None}
+    with pytest.raises(NotFound):
+        role_report_file(data_app, "demo", "billing", "2026-11-22", "html")
+    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)  # with room, the new report replaces the old
+    assert all(stored(data_app, "2026-11-21")[kind] != before[kind] for kind in ("html", "txt", "json"))

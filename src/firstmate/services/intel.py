@@ -32,6 +32,7 @@ from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import FirstmateError, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.weekly import WeeklyReport, render_weekly
+from firstmate.services.blob_sets import put_together
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -242,10 +243,10 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
     written = write_files(
         out, {**{name: content.encode() for name, content in files.items()}, "weekly.pdf": report.pdf}
     )
-    for name, content in files.items():
-        kind = "text/html" if name.endswith("html") else ("application/json" if name.endswith("json") else "text/plain")
-        ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/{name}", content.encode(), kind)
-    ctx.blobs.put(f"reports/{org}/weekly/{week.isoformat()}/weekly.pdf", report.pdf, "application/pdf")
+    types = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json": "application/json"}
+    stored = {f"reports/{org}/weekly/{week}/{name}": (content.encode(), types[name]) for name, content in files.items()}
+    # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new
+    put_together(ctx.blobs, {**stored, f"reports/{org}/weekly/{week}/weekly.pdf": (report.pdf, "application/pdf")})
     return written
 
 

@@ -30,6 +30,7 @@ from firstmate.domain.snapshot import Invoice, Marketing, MarketingKpi, RevenueL
 from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
 from firstmate.ports import Item, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
+from firstmate.services.blob_sets import put_together
 from firstmate.services.bookings import booking_pk, intake_pk
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
@@ -229,11 +230,13 @@ def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | 
     }
     # the copies in --out first: a folder that cannot take them stops the report before it is stored
     written = write_files(out, {f"{report.role}.{kind}": body for kind, (body, _) in contents.items()})
-    for kind, (body, content_type) in contents.items():
-        ctx.blobs.put(f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}", body, content_type)
     summary = {"title": report.data["title"], "headline": report.data["headline"], "subject": report.subject,
                "findings": len(report.data["findings"]), "built_at": iso(ctx.clock.now())}  # fmt: skip
-    ctx.store.put(Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of.isoformat()}", summary))
+    files = {f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}": body for kind, body in contents.items()}
+    # the files and the entry that lists them, as one: a full disk halfway leaves the day's earlier report whole
+    put_together(
+        ctx.blobs, files, then=lambda: ctx.store.put(Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of}", summary))
+    )
     return written
 
 

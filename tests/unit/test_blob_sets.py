@@ -1,0 +1,61 @@
+"""Files stored as one: all new or all as before, whatever fails halfway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from structlog.testing import capture_logs
+
+from firstmate.adapters.blobs.local import LocalBlobs
+from firstmate.errors import BlobError
+from firstmate.services.blob_sets import put_together
+from tests.e2e.test_role_reports import FailingWrites
+
+FILES = {
+    "r/a.html": (b"<p>new</p>", "text/html"),
+    "r/a.txt": (b"new", "text/plain"),
+    "r/a.pdf": (b"%PDF new", "application/pdf"),
+}
+
+
+def contents(blobs: LocalBlobs) -> dict[str, tuple[bytes, str]]:
+    return {info.key: (blobs.get(info.key), info.content_type) for info in blobs.list("r/")}
+
+
+def test_all_are_stored_and_then_listed(tmp_path: Path) -> None:
+    blobs, listed = LocalBlobs(tmp_path), []
+    put_together(blobs, FILES, then=lambda: listed.append("report"))
+    assert contents(blobs) == FILES and listed == ["report"]
+
+
+def test_a_failure_halfway_puts_back_what_was_there(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    blobs.put("r/a.html", b"<p>old</p>", "text/html")
+    blobs.put("r/a.pdf", b"%PDF old", "application/pdf")
+    before = contents(blobs)
+    with pytest.raises(BlobError):
+        put_together(FailingWrites(blobs, nth=3), FILES)  # type: ignore[arg-type]
+    assert contents(blobs) == before  # the old HTML back, the new text gone, the old PDF never touched
+
+
+def test_a_failing_listing_undoes_the_files_too(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    blobs.put("r/a.txt", b"old", "text/plain")
+
+    def listing() -> None:
+        raise OSError("database is full")
+
+    with pytest.raises(OSError, match="database is full"):
+        put_together(blobs, FILES, then=listing)
+    assert contents(blobs) == {"r/a.txt": (b"old", "text/plain")}
+
+
+def test_when_putting_back_fails_too_the_first_error_is_raised_and_the_second_logged(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    blobs.put("r/a.html", b"<p>old</p>", "text/html")
+    disk = FailingWrites(blobs, nth=2)
+    disk.delete = lambda key: None  # type: ignore[method-assign]  # nothing freed: the old one cannot go back
+    with capture_logs() as logs, pytest.raises(BlobError, match=r"r/a\.txt"):
+        put_together(disk, FILES)  # type: ignore[arg-type]
+    assert [entry["event"] for entry in logs] == ["blobs.put_back_failed"]
