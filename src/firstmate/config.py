@@ -7,9 +7,11 @@ FIRSTMATE_CONFIG) > defaults. The defaults give the embedded setup in ./var.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +27,8 @@ from pydantic_settings import (
 )
 
 from firstmate.errors import ConfigError
+
+DOCS = "docs/configuration.md"
 
 
 class Settings(BaseSettings):
@@ -218,3 +222,20 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             f"setting {name!r} is invalid: {problem}", hint=f"fix {env} or '{name}' in firstmate.toml"
         ) from None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each FIRSTMATE_ environment variable firstmate does not read (a misspelt
+    setting does nothing), naming the setting it is closest to. The settings file's variable and
+    local secrets (`FIRSTMATE_SECRET_<NAME>`) are read, so they are not named."""
+    known = {f"FIRSTMATE_{name.upper()}" for name in Settings.model_fields} | {"FIRSTMATE_CONFIG"}
+    warnings = []
+    for variable in sorted(os.environ if environ is None else environ):
+        name = variable.upper()  # settings are read whatever the case
+        if not name.startswith("FIRSTMATE_") or name in known or name.startswith("FIRSTMATE_SECRET_"):
+            continue
+        # the names without their shared prefix, which would make any two look alike
+        close = difflib.get_close_matches(name[10:], [k[10:] for k in known], n=1, cutoff=0.75)
+        guess = f"; did you mean FIRSTMATE_{close[0]}?" if close else f"; the settings are in {DOCS}"
+        warnings.append(f"{variable} is not a firstmate setting and is ignored{guess}")
+    return warnings

@@ -238,3 +238,14 @@ def test_each_refusal_is_one_line_from_the_real_command(tmp_path: Path) -> None:
         done = run(home, *args)
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)
         assert done.stderr.startswith("error: ") and "unexpected" not in done.stderr, (args, done.stderr)
+
+
+def test_a_misspelt_setting_in_the_environment_is_named_once_and_the_command_still_runs(home: Path) -> None:
+    """A FIRSTMATE_ variable that is not a setting used to do nothing, silently."""
+    listed = run(home, "outbox", "list", env={"FIRSTMATE_SMTP_HSOT": "relay.example.com"})
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stderr.splitlines() == [
+        "warning: FIRSTMATE_SMTP_HSOT is not a firstmate setting and is ignored; did you mean FIRSTMATE_SMTP_HOST?"
+    ]
+    assert "No messages" in listed.stdout
+    assert run(home, "outbox", "list").stderr == ""  # nothing to say when every variable is a setting

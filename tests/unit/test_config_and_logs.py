@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import structlog
 
-from firstmate.config import load_settings
+from firstmate.config import load_settings, unknown_variables
 from firstmate.errors import ConfigError
 from firstmate.logs import configure_logging
 
@@ -39,6 +39,19 @@ def test_settings_that_do_not_fit_together_are_named_not_a_setting_called_settin
     with pytest.raises(ConfigError, match=r"settings do not fit together: outbox_lease_s \(120\)") as failure:
         load_settings()
     assert "FIRSTMATE_SETTINGS" not in str(failure.value) and "smtp_timeout_s (21)" in str(failure.value)
+
+
+def test_a_firstmate_variable_that_is_not_a_setting_is_named_with_the_setting_it_looks_like() -> None:
+    environ = {
+        "FIRSTMATE_SMTP_HSOT": "relay.example.com", "firstmate_timezon": "UTC", "FIRSTMATE_WIDGETS": "3",
+        "FIRSTMATE_HOME": "var", "firstmate_timezone": "UTC", "FIRSTMATE_CONFIG": "f.toml",
+        "FIRSTMATE_SECRET_META_ACCESS_TOKEN": "t", "HOME": "/home/someone",
+    }  # fmt: skip
+    assert unknown_variables(environ) == [
+        "FIRSTMATE_SMTP_HSOT is not a firstmate setting and is ignored; did you mean FIRSTMATE_SMTP_HOST?",
+        "FIRSTMATE_WIDGETS is not a firstmate setting and is ignored; the settings are in docs/configuration.md",
+        "firstmate_timezon is not a firstmate setting and is ignored; did you mean FIRSTMATE_TIMEZONE?",
+    ]
 
 
 def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(

@@ -18,7 +18,7 @@ from typing import Any
 import structlog
 
 from firstmate.bootstrap import App, build
-from firstmate.config import load_settings
+from firstmate.config import load_settings, unknown_variables
 from firstmate.logs import configure_logging
 
 log = structlog.get_logger(__name__)
@@ -33,6 +33,8 @@ def current_app() -> App:
     if _app is None:
         settings = load_settings()
         configure_logging(settings.log_format, settings.log_level)
+        for warning in unknown_variables():  # a misspelt setting in the function's environment
+            log.warning("config.unknown_variable", warning=warning)
         _app = build(settings)
     return _app
 

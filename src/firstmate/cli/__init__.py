@@ -65,6 +65,7 @@ def _root(
 ) -> None:
     state["home"] = home
     state["verbose"] = verbose
+    state["warned"] = False  # each command names unknown FIRSTMATE_ variables once
 
 
 def main() -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from firstmate.bootstrap import App, build
-from firstmate.config import Settings, load_settings
+from firstmate.config import Settings, load_settings, unknown_variables
 from firstmate.domain.intake import RowError
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import configure_logging
@@ -25,9 +26,15 @@ state: dict[str, Any] = {}
 
 
 def settings() -> Settings:
-    """Settings for this command (honouring --home)."""
+    """Settings for this command (honouring --home); a FIRSTMATE_ variable that is not a setting is
+    named once, on stderr (a misspelt one would otherwise do nothing, silently)."""
     overrides = {"home": state["home"]} if state.get("home") else {}
-    return load_settings(**overrides)
+    current = load_settings(**overrides)
+    if not state.get("warned"):
+        state["warned"] = True
+        for warning in unknown_variables():
+            err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    return current
 
 
 @contextmanager
