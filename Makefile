@@ -49,7 +49,7 @@ fuzz: install
 	@case "$(FUZZ_SCALE)" in ''|*[!0-9]*|0*) echo "FUZZ_SCALE must be a whole number of 1 or more, e.g. make fuzz FUZZ_SCALE=20"; exit 2;; esac; \
 	seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); \
 	echo "fuzz run: $(FUZZ_SCALE)x the generated cases of make test, seed $$seed"; \
-	FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/pytest $(FUZZ_TESTS) -p no:cacheprovider \
+	FUZZ_RUN_SCALE=$(FUZZ_SCALE) $(BIN)/pytest $(FUZZ_TESTS) -p no:cacheprovider \
 	  --hypothesis-seed=$$seed --timeout=$$((300 * $(FUZZ_SCALE))) --durations=10; status=$$?; \
 	echo "the same cases again: make fuzz FUZZ_SCALE=$(FUZZ_SCALE) SEED=$$seed"; exit $$status
 

@@ -29,6 +29,9 @@ from pydantic_settings import (
 from firstmate.errors import ConfigError
 
 DOCS = "docs/configuration.md"
+#: Every secret firstmate reads (through the Secrets port: the environment or secrets.toml locally,
+#: Secrets Manager on AWS): the signing key, and the tokens of outside services.
+SECRETS = ("secret_key", "meta_access_token", "hubspot_token", "anthropic_api_key", "openai_api_key")
 
 
 class Settings(BaseSettings):
@@ -226,16 +229,20 @@ def load_settings(**overrides: Any) -> Settings:
 
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     """A warning for each FIRSTMATE_ environment variable firstmate does not read (a misspelt
-    setting does nothing), naming the setting it is closest to. The settings file's variable and
-    local secrets (`FIRSTMATE_SECRET_<NAME>`) are read, so they are not named."""
-    known = {f"FIRSTMATE_{name.upper()}" for name in Settings.model_fields} | {"FIRSTMATE_CONFIG"}
+    setting or secret does nothing), naming the one it is closest to. Settings are read in any
+    case; local secrets (`FIRSTMATE_SECRET_<NAME>`) only in capitals, as LocalSecrets reads them."""
+    settings = {f"FIRSTMATE_{name.upper()}" for name in Settings.model_fields} | {"FIRSTMATE_CONFIG"}
+    secrets = {f"FIRSTMATE_SECRET_{name.upper()}" for name in SECRETS}
     warnings = []
     for variable in sorted(os.environ if environ is None else environ):
-        name = variable.upper()  # settings are read whatever the case
-        if not name.startswith("FIRSTMATE_") or name in known or name.startswith("FIRSTMATE_SECRET_"):
+        name = variable.upper()
+        if not name.startswith("FIRSTMATE_") or name in settings or variable in secrets:
             continue
+        secret = name.startswith("FIRSTMATE_SECRET_")
+        known, what = (secrets, "a secret firstmate reads") if secret else (settings, "a firstmate setting")
         # the names without their shared prefix, which would make any two look alike
-        close = difflib.get_close_matches(name[10:], [k[10:] for k in known], n=1, cutoff=0.75)
-        guess = f"; did you mean FIRSTMATE_{close[0]}?" if close else f"; the settings are in {DOCS}"
-        warnings.append(f"{variable} is not a firstmate setting and is ignored{guess}")
+        prefix = len("FIRSTMATE_SECRET_" if secret else "FIRSTMATE_")
+        close = difflib.get_close_matches(name[prefix:], [k[prefix:] for k in known], n=1, cutoff=0.75)
+        guess = f"did you mean {name[:prefix]}{close[0]}?" if close else f"they are listed in {DOCS}"
+        warnings.append(f"{variable} is not {what} and is ignored; {guess}")
     return warnings

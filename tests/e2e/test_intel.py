@@ -93,6 +93,28 @@ def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     assert again.report.pdf == run.report.pdf
 
 
+def test_a_disk_that_fills_halfway_through_a_rerun_leaves_the_weeks_report_whole(
+    intel_app: App, standin: StandIn, clock: FixedClock
+) -> None:
+    from dataclasses import replace
+
+    from firstmate.errors import BlobError
+    from tests.failing_blobs import FailingWrites
+
+    def stored() -> dict[str, bytes]:
+        return {b.key: intel_app.blobs.get(b.key) for b in intel_app.blobs.list("reports/demo/weekly/")}
+
+    run_weekly(intel_app, "demo", *_sources(standin))
+    before = stored()
+    clock.set(datetime(2026, 11, 21, 18, tzinfo=UTC))  # pulled three hours later: every file says so
+    full = replace(intel_app, blobs=FailingWrites(intel_app.blobs, nth=3, prefix="reports/"))
+    with pytest.raises(BlobError, match="No space left"):
+        run_weekly(full, "demo", *_sources(standin))
+    assert stored() == before  # HTML, text, JSON and PDF all of the first run, none of the second
+    run_weekly(intel_app, "demo", *_sources(standin))
+    assert all(stored()[key] != before[key] for key in before)
+
+
 def test_each_recipient_gets_the_report_once_unless_resent(intel_app: App, standin: StandIn) -> None:
     first = run_weekly(intel_app, "demo", *_sources(standin), send=True)
     assert first.sent_to == ["owner@example.com", "marketing@example.com"]
@@ -281,6 +303,7 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     for shown in (run.report.text, run.report.page_html, run.report.email_html, pdf):
         assert "in the CRM" not in shown and "In CRM" not in shown and "in CRM" not in shown
     assert "crm_leads" not in [kpi["key"] for kpi in run.report.data["facts"]["kpis"]]
+    assert "crm" not in json.dumps(run.report.data["facts"]["lead_activity"])
     assert "crm" not in facts_for_model(run.facts).lower()  # nor in what a model is shown
     (folder / "1001.csv").write_text(lines[0] + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
     with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):

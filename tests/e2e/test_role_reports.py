@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -15,11 +14,11 @@ from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import BlobError, NotFound
-from firstmate.ports import BlobInfo, Blobs
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
 from tests.e2e.test_cli import run
+from tests.failing_blobs import FailingWrites
 
 TODAY = date(2026, 11, 21)
 
@@ -143,27 +142,6 @@ def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks
         assert good.status_code == 303
         assert "KA-9" in client.get("/admin/data/demo/invoices").text
         assert client.post("/admin/data/demo/finance", data={"currency": "EUR"}).status_code == 404
-
-
-class FailingWrites:
-    """The app's real blob folder, where the `nth` write and those after it fail as on a full disk,
-    until something is deleted (space freed)."""
-
-    def __init__(self, blobs: Blobs, nth: int) -> None:
-        self.blobs, self.left = blobs, nth - 1
-
-    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-        if self.left <= 0:
-            raise BlobError(f"cannot write {key}: No space left on device", hint="free disk space")
-        self.left -= 1
-        return self.blobs.put(key, data, content_type)
-
-    def delete(self, key: str) -> None:
-        self.blobs.delete(key)
-        self.left = max(self.left, 1)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.blobs, name)
 
 
 def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:

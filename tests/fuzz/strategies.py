@@ -8,11 +8,14 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-_ASKED = os.environ.get("FUZZ_SCALE", "")
+_ASKED = os.environ.get("FUZZ_RUN_SCALE", "")
 if _ASKED and not (_ASKED.isdigit() and int(_ASKED) >= 1):
-    raise ValueError(f"FUZZ_SCALE must be a whole number of 1 or more (got {_ASKED!r}), e.g. make fuzz FUZZ_SCALE=20")
-#: `make fuzz` sets FUZZ_SCALE: every generated test then runs that many times its cases,
-#: drawn from the run's random seed (`--hypothesis-seed`, printed) instead of the same ones each time.
+    raise ValueError(
+        f"FUZZ_RUN_SCALE must be a whole number of 1 or more (got {_ASKED!r}), e.g. make fuzz FUZZ_SCALE=20"
+    )
+#: `make fuzz` sets FUZZ_RUN_SCALE from its FUZZ_SCALE (a name of its own, so that a FUZZ_SCALE left in
+#: the environment leaves `make test` as it is): every generated test then runs that many times its
+#: cases, drawn from the run's random seed (`--hypothesis-seed`, printed) instead of the same ones each time.
 SCALE = int(_ASKED or 1)
 #: `make test` (no scale set) is derandomized, so CI runs the same cases every time; `make fuzz` is not.
 DEEP = bool(_ASKED)

@@ -10,7 +10,7 @@ from structlog.testing import capture_logs
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.errors import BlobError
 from firstmate.services.blob_sets import put_together
-from tests.e2e.test_role_reports import FailingWrites
+from tests.failing_blobs import FailingWrites
 
 FILES = {
     "r/a.html": (b"<p>new</p>", "text/html"),
@@ -39,6 +39,15 @@ def test_a_failure_halfway_puts_back_what_was_there(tmp_path: Path) -> None:
     assert contents(blobs) == before  # the old HTML back, the new text gone, the old PDF never touched
 
 
+def test_a_write_that_fails_after_its_data_landed_is_put_back_too(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    blobs.put("r/a.pdf", b"%PDF old", "application/pdf")
+    before = contents(blobs)
+    with pytest.raises(BlobError):
+        put_together(FailingWrites(blobs, nth=3, landed=True), FILES)  # type: ignore[arg-type]
+    assert contents(blobs) == before  # the new PDF landed before its write failed: the old one is back
+
+
 def test_a_failing_listing_undoes_the_files_too(tmp_path: Path) -> None:
     blobs = LocalBlobs(tmp_path)
     blobs.put("r/a.txt", b"old", "text/plain")
@@ -59,3 +68,13 @@ def test_when_putting_back_fails_too_the_first_error_is_raised_and_the_second_lo
     with capture_logs() as logs, pytest.raises(BlobError, match=r"r/a\.txt"):
         put_together(disk, FILES)  # type: ignore[arg-type]
     assert [entry["event"] for entry in logs] == ["blobs.put_back_failed"]
+    assert blobs.get("r/a.html") == b"<p>new</p>"  # kept, not deleted: a file beside its listing beats none
+
+
+def test_an_old_file_goes_back_whole_even_when_only_the_new_ones_space_lets_it(tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    blobs.put("r/a.html", b"<p>old</p>", "text/html")
+    disk = FailingWrites(blobs, nth=2)  # full from the text on: the old HTML fits only once the new one is gone
+    with pytest.raises(BlobError):
+        put_together(disk, FILES)  # type: ignore[arg-type]
+    assert contents(blobs) == {"r/a.html": (b"<p>old</p>", "text/html")}

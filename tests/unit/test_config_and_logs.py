@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import structlog
 
-from firstmate.config import load_settings, unknown_variables
+from firstmate.config import SECRETS, load_settings, unknown_variables
 from firstmate.errors import ConfigError
 from firstmate.logs import configure_logging
 
@@ -45,13 +45,22 @@ def test_a_firstmate_variable_that_is_not_a_setting_is_named_with_the_setting_it
     environ = {
         "FIRSTMATE_SMTP_HSOT": "relay.example.com", "firstmate_timezon": "UTC", "FIRSTMATE_WIDGETS": "3",
         "FIRSTMATE_HOME": "var", "firstmate_timezone": "UTC", "FIRSTMATE_CONFIG": "f.toml",
-        "FIRSTMATE_SECRET_META_ACCESS_TOKEN": "t", "HOME": "/home/someone",
+        "FIRSTMATE_SECRET_META_ACCESS_TOKEN": "t", "HOME": "/home/someone", "FIRSTMATE_SECRET_KEY": "k",
+        "FIRSTMATE_SECRET_HUBSPOT_TOKN": "t", "firstmate_secret_openai_api_key": "k", "FIRSTMATE_SECRET_": "",
     }  # fmt: skip
     assert unknown_variables(environ) == [
+        "FIRSTMATE_SECRET_ is not a secret firstmate reads and is ignored; they are listed in docs/configuration.md",
+        "FIRSTMATE_SECRET_HUBSPOT_TOKN is not a secret firstmate reads and is ignored; "
+        "did you mean FIRSTMATE_SECRET_HUBSPOT_TOKEN?",
         "FIRSTMATE_SMTP_HSOT is not a firstmate setting and is ignored; did you mean FIRSTMATE_SMTP_HOST?",
-        "FIRSTMATE_WIDGETS is not a firstmate setting and is ignored; the settings are in docs/configuration.md",
+        "FIRSTMATE_WIDGETS is not a firstmate setting and is ignored; they are listed in docs/configuration.md",
+        # secrets are read in capitals only (settings in any case)
+        "firstmate_secret_openai_api_key is not a secret firstmate reads and is ignored; "
+        "did you mean FIRSTMATE_SECRET_OPENAI_API_KEY?",
         "firstmate_timezon is not a firstmate setting and is ignored; did you mean FIRSTMATE_TIMEZONE?",
     ]
+    for analyst in ("openai", "anthropic"):  # every secret the settings may ask for is one it knows
+        assert set(load_settings(analyst=analyst).token_secrets) <= set(SECRETS)
 
 
 def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(

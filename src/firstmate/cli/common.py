@@ -28,13 +28,12 @@ state: dict[str, Any] = {}
 def settings() -> Settings:
     """Settings for this command (honouring --home); a FIRSTMATE_ variable that is not a setting is
     named once, on stderr (a misspelt one would otherwise do nothing, silently)."""
-    overrides = {"home": state["home"]} if state.get("home") else {}
-    current = load_settings(**overrides)
-    if not state.get("warned"):
+    if not state.get("warned"):  # before the settings are read: a setting they refuse may be the misspelt one
         state["warned"] = True
         for warning in unknown_variables():
             err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
-    return current
+    overrides = {"home": state["home"]} if state.get("home") else {}
+    return load_settings(**overrides)
 
 
 @contextmanager

@@ -118,4 +118,7 @@ def _data(facts: WeeklyFacts, analysis: Analysis) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
         json.dumps({"facts": asdict(facts), "analysis": asdict(analysis)}, default=to_plain)
     )
+    if facts.crm_source is None:  # no CRM: its count is unknown, not zero
+        for row in data["facts"]["lead_activity"]:
+            del row["crm_leads"]
     return data

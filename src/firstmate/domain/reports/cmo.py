@@ -59,8 +59,8 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     title = "This week's marketing KPIs"
     method = (
         "The latest weekly marketing report ('firstmate intel run'): each KPI's value, direction and status "
-        "as that report computed them from the ad accounts and the CRM; the note is the week-over-week change "
-        "(this week − last week) / last week."
+        "as that report computed them from its sources (the ad accounts, and the CRM when there is one); "
+        "the note is the week-over-week change (this week − last week) / last week."
     )
     marketing = snapshot.marketing
     if marketing is None:
