@@ -137,7 +137,9 @@ def compute_facts(
             by_week[row.week_start].append(row)
     dated = [(_week_of(lead.created), lead) for lead in leads]  # each lead's week, worked out once
     crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
-    kpis = _kpis(weeks, by_week, crm_by_week if crm_source else None, "Meta" if ads_source == "meta" else "ads")
+    kpis = _kpis(
+        weeks, by_week, crm_by_week if crm_source is not None else None, "Meta" if ads_source == "meta" else "ads"
+    )
     this_week = [lead for when, lead in dated if when == week]
     return WeeklyFacts(
         org=org,
