@@ -115,6 +115,41 @@ def test_a_disk_that_fills_halfway_through_a_rerun_leaves_the_weeks_report_whole
     assert all(stored()[key] != before[key] for key in before)
 
 
+def test_a_week_without_figures_is_refused_not_made_up(intel_app: App, tmp_path: Path) -> None:
+    """It was reported: the last week's figures under a later week's name, or zeros for a week before them."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.errors import InvalidInput, NotFound
+    from firstmate.services.intel import list_runs
+
+    folder, last = tmp_path / "ads", date.fromordinal(WEEK.toordinal() - 7)  # figures end the week before WEEK
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    lines += [f"{date.fromordinal(last.toordinal() - 7 * n)},Harbor tours,Locals,OUTCOME_LEADS,500,40000,480,30,300"
+              for n in range(15)]  # fmt: skip
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(NotFound, match=f"no figures for the week of {WEEK}") as missing:
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert f"the nearest earlier week with figures is {last}" in str(missing.value.hint)
+    with pytest.raises(NotFound, match="no figures for the sixteen weeks up to the week of 2025-11-10"):
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=date(2025, 11, 10))
+    with pytest.raises(InvalidInput, match="the week of 2026-11-16 has not ended yet") as early:
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=date(2026, 11, 16))
+    assert f"the last complete week is {WEEK}" in str(early.value.hint)
+    assert intel_app.blobs.list("raw/") == [] and intel_app.blobs.list("reports/") == []  # nothing stored
+    assert list_runs(intel_app.store, "demo") == []
+    assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None).week == last  # no week asked: the latest
+
+
+def test_a_role_report_as_of_a_day_uses_no_weekly_report_of_a_later_week(intel_app: App, standin: StandIn) -> None:
+    from firstmate.services.reports import build_snapshot
+
+    run_weekly(intel_app, "demo", *_sources(standin))  # the week of 2026-11-09, ended on the 15th
+    assert build_snapshot(intel_app, "demo", as_of=date(2026, 11, 21)).marketing is not None
+    assert build_snapshot(intel_app, "demo", as_of=date(2026, 11, 15)).marketing is not None
+    assert build_snapshot(intel_app, "demo", as_of=date(2026, 11, 14)).marketing is None
+
+
 def test_each_recipient_gets_the_report_once_unless_resent(intel_app: App, standin: StandIn) -> None:
     first = run_weekly(intel_app, "demo", *_sources(standin), send=True)
     assert first.sent_to == ["owner@example.com", "marketing@example.com"]

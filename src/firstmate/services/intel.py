@@ -83,9 +83,12 @@ def run_weekly(
             f"no business line of {org!r} has a Meta ad account", hint="set meta_ad_account in the profile"
         )
     now = ctx.clock.now()
-    target = week or last_complete_week(now, profile.org.timezone)
+    latest = last_complete_week(now, profile.org.timezone)
+    target = week or latest
     if target.weekday() != 0:
         raise InvalidInput(f"--week must be a Monday; {target} is a {target:%A}")
+    if target > latest:  # its figures are not all in yet (or not at all): a report of it would be made up
+        raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
     since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     prefix = f"raw/{org}/{run_id}"
@@ -103,10 +106,14 @@ def run_weekly(
     except BaseException:
         _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
         raise
-    return _finish(
-        ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
-        analyst=analyst, pulled=pulled,
-    )  # fmt: skip
+    try:
+        return _finish(
+            ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
+            analyst=analyst, pulled=pulled,
+        )  # fmt: skip
+    except NoFigures:
+        _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
+        raise
 
 
 @bulk_work()
@@ -123,6 +130,10 @@ def replay_run(
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=True, out=out, send=False, resend=False, replay=True
     )
+
+
+class NoFigures(NotFound):
+    """The sources have no figures for the week asked for: nothing is reported, nothing stored."""
 
 
 def last_complete_week(now: datetime, timezone: str) -> date:
@@ -143,11 +154,16 @@ def _finish(
 
     rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
-    week = date.fromisoformat(manifest["week"])
-    if not week_given and week not in weeks_with_data(rows):
-        earlier = [w for w in weeks_with_data(rows) if w < week]
+    week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
+    if week not in weeks:
+        earlier = [w for w in weeks if w < week]
         if not earlier:
-            raise NotFound("the sources have no data for the last sixteen weeks")
+            raise NoFigures(f"the sources have no figures for the sixteen weeks up to the week of {week}")
+        if week_given:  # a report of a week without figures would show zeros, or the last week's as its own
+            raise NoFigures(
+                f"the sources have no figures for the week of {week}",
+                hint=f"the nearest earlier week with figures is {earlier[-1]}",
+            )
         week = earlier[-1]  # the most recent complete week that has data
     profile = load_business(ctx.store, org)
     assert profile is not None

@@ -91,7 +91,7 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
         assets=profile.assets,
         **{**fields, "revenue": tuple(sorted(revenue, key=lambda r: (r.service_date, r.id)))},
         **({"finance": finance} if finance is not None else {}),
-        marketing=latest_marketing(ctx, org),
+        marketing=latest_marketing(ctx, org, day),
         config=settings_entries(ctx, secrets),
     )
 
@@ -135,9 +135,11 @@ def invoice_revenue(invoice: Invoice) -> RevenueLine:
     )  # fmt: skip
 
 
-def latest_marketing(ctx: Context, org: str) -> Marketing | None:
-    """The KPIs of the newest weekly marketing report, if one was built."""
+def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
+    """The KPIs of the newest weekly marketing report of a week that ended by `as_of`, if one was built."""
     for run in list_runs(ctx.store, org):
+        if date.fromisoformat(run["week"]) + timedelta(days=6) > as_of:  # a report as of a day knows no later week
+            continue
         try:
             data = json.loads(ctx.blobs.get(f"reports/{org}/weekly/{run['week']}/weekly.json"))
         except BlobNotFound:
