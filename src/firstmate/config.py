@@ -221,6 +221,12 @@ def load_settings(**overrides: Any) -> Settings:
         if not name:  # settings that do not fit together: the message names them
             hint = "fix them in firstmate.toml or their FIRSTMATE_ variables"
             raise ConfigError(f"settings do not fit together: {problem}", hint=hint) from None
+        if (
+            first["type"] == "extra_forbidden"
+        ):  # only the settings file has keys of its own: the environment's are left alone
+            close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]!r}?" if close else f"the settings are listed in {DOCS}"
+            raise ConfigError(f"{name!r} in {_config_file()} is not a setting", hint=hint) from None
         env = f"FIRSTMATE_{name.upper()}"
         raise ConfigError(
             f"setting {name!r} is invalid: {problem}", hint=f"fix {env} or '{name}' in firstmate.toml"

@@ -67,8 +67,13 @@ def test_an_unknown_toml_key_and_a_missing_config_file_are_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "firstmate.toml").write_text('tiemzone = "UTC"\n')
-    with pytest.raises(ConfigError, match="tiemzone"):
+    with pytest.raises(ConfigError, match=r"'tiemzone' in firstmate\.toml is not a setting") as typo:
         load_settings()
+    assert typo.value.hint == "did you mean 'timezone'?"  # it said "fix FIRSTMATE_TIEMZONE", a variable of nothing
+    (tmp_path / "firstmate.toml").write_text('[org]\nname = "Harbor Co"\n')  # the business profile is not a setting
+    with pytest.raises(ConfigError, match=r"'org' in firstmate\.toml is not a setting") as profile:
+        load_settings()
+    assert profile.value.hint == "the settings are listed in docs/configuration.md"
     monkeypatch.setenv("FIRSTMATE_CONFIG", str(tmp_path / "missing.toml"))
     with pytest.raises(ConfigError, match="not a file"):
         load_settings()
