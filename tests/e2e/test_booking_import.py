@@ -72,6 +72,15 @@ def test_a_csv_with_one_bad_row_imports_nothing_and_names_row_and_field(demo_app
     assert outbox.list_entries(demo_app.store, "demo") == []
 
 
+def test_a_boat_named_by_its_name_and_a_local_date_format_say_how_to_write_them() -> None:
+    """They showed pydantic's words: the id's regular expression, "invalid character in year"."""
+    [error] = parse_csv(HEADER + "C-1,Sea Lark,07/04/2026 17:00,2,5,600.00,USD,Rob Sample,rob@example.com,\n")
+    assert isinstance(error, RowError) and error.where == "row 2"
+    assert "asset: must be an id of lower-case letters, digits and dashes, like sea-lark" in error.problem
+    assert "start: " in error.problem and "like 2026-07-04T17:00:00-07:00" in error.problem
+    assert "pattern" not in error.problem and "[a-z" not in error.problem
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

@@ -44,3 +44,16 @@ def test_a_yaml_file_that_would_remove_rows_by_accident_or_cannot_be_read_is_a_r
 def test_an_explicit_empty_list_still_removes_every_service(tmp_path: Path) -> None:
     (tmp_path / "infrastructure.yaml").write_text("[]\n", encoding="utf-8")
     assert read_data_folder(tmp_path) == {"infrastructure.yaml": []}
+
+
+def test_a_csv_header_with_a_misspelt_column_is_said_once_for_the_file(tmp_path: Path) -> None:
+    """It was said twice for every row: the misspelt column unknown, the one meant missing."""
+    rows = "".join(f"INV-{n},keel-advisory,Example Client Co,2026-09-20,2026-10-20,4200.00\n" for n in range(30))
+    (tmp_path / "invoices.csv").write_text("# invoices\nid,entity,client,issued,due,amout\n" + rows, encoding="utf-8")
+    assert read_data_folder(tmp_path) == [
+        RowError(
+            "invoices.csv line 2",
+            "the header has unknown columns: amout; missing columns: amount; "
+            "the columns are: id, entity, client, issued, due, amount, paid_on, paid_amount",
+        )
+    ]

@@ -75,7 +75,7 @@ def inventory(
 
     from firstmate.adapters.aws.inventory import collect_inventory, credentials_found, findings, inventory_yaml
     from firstmate.cli.common import err, settings
-    from firstmate.domain.business import SLUG
+    from firstmate.domain.shared import SLUG
     from firstmate.errors import ConfigError
 
     wrong = [slug for slug in used_by or [] if not re.match(SLUG, slug)]

@@ -29,9 +29,8 @@ from pydantic import (
 )
 
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
-from firstmate.domain.shared import Money
+from firstmate.domain.shared import SLUG, Money, problem_words
 
-SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_GROSS = Decimal("1000000")
 CENT = Decimal("0.01")
 #: The longest trip a booking may be (hours).
@@ -78,7 +77,7 @@ def problem_text(problem: Mapping[str, Any]) -> str:
     said, not its pattern shown."""
     if problem.get("type") == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == ONE_LINE:
         return ONE_LINE_WORDS
-    return str(problem["msg"]).removeprefix("Value error, ")
+    return problem_words(problem)
 
 
 def _cents(value: object) -> object:

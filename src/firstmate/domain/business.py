@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from firstmate.domain.mail import check_address
 from firstmate.domain.reports.document import ROLES
+from firstmate.domain.shared import SLUG
 
-SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 

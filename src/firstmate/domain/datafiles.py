@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from firstmate.domain.intake import RowError
 from firstmate.domain.redaction import redact_config
+from firstmate.domain.shared import problem_words
 from firstmate.domain.snapshot import (
     ChannelListing,
     Delivery,
@@ -136,7 +137,7 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             path = ".".join(str(p) for p in problem["loc"])
-            message = problem["msg"].removeprefix("Value error, ")
+            message = problem_words(problem)
             if problem["type"] == "extra_forbidden":
                 allowed = ", ".join(spec.model.model_fields)
                 message = f"is not a column firstmate knows; the columns are: {allowed}"

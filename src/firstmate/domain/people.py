@@ -5,9 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from firstmate.domain.mail import check_address
-from firstmate.domain.shared import first_word
-
-SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+from firstmate.domain.shared import SLUG, first_word
 
 
 class Person(BaseModel):

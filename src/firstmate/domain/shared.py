@@ -1,10 +1,17 @@
-"""Small value types every feature shares: money and time."""
+"""Small value types every feature shares: money, time, ids, and validation problems in words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+#: An id: a business line, a boat, a person (lower-case letters, digits and dashes).
+SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
+_DATETIME_PROBLEMS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}
+_DATE_PROBLEMS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 
 #: ISO 4217 minor units for the currencies we show; others default to 2.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
@@ -78,3 +85,16 @@ def first_word(name: str) -> str:
     word to split off (a name of spaces alone must not crash a page)."""
     words = name.split()
     return words[0] if words else name
+
+
+def problem_words(problem: Mapping[str, Any]) -> str:
+    """One validation problem (an item of `ValidationError.errors()`) in a reader's words: an id's
+    rule said rather than its pattern shown, and how a date or a time is written."""
+    kind, message = problem.get("type"), str(problem["msg"]).removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == SLUG:
+        return "must be an id of lower-case letters, digits and dashes, like sea-lark"
+    if kind in _DATETIME_PROBLEMS:
+        return f"{message}; write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
+    if kind in _DATE_PROBLEMS:
+        return f"{message}; write a date like 2026-07-04"
+    return message

@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from firstmate.domain.business import SLUG, Asset, Entity
+from firstmate.domain.business import Asset, Entity
 from firstmate.domain.redaction import ConfigEntry
+from firstmate.domain.shared import SLUG
 
 Slug = Annotated[str, Field(pattern=SLUG)]
 Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=2)]

@@ -66,6 +66,9 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
     header = [h.strip() for h in records[0]]
     if len(set(header)) != len(header) or not all(header):
         return RowError(f"{name} line {content[0][0]}", "the header has an empty or repeated column name")
+    wrong = _header_problem(name, header)
+    if wrong:  # said once for the file, not once for each row
+        return RowError(f"{name} line {content[0][0]}", wrong)
     rows = []
     for index, (record, (line, _)) in enumerate(zip(records[1:], content[1:], strict=False), start=1):
         if len(record) > len(header):
@@ -73,6 +76,21 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
         values = {key: cell.strip() for key, cell in zip(header, record, strict=False) if cell.strip()}
         rows.append(RawRow(name, index, line, values))
     return rows
+
+
+def _header_problem(name: str, header: list[str]) -> str:
+    """What is wrong with a CSV file's columns (unknown ones, required ones missing), or ""."""
+    spec = BY_FILE.get(name)
+    if spec is None:
+        return ""
+    fields = spec.model.model_fields
+    unknown = [column for column in header if column not in fields]
+    missing = [column for column, info in fields.items() if info.is_required() and column not in header]
+    if not unknown and not missing:
+        return ""
+    said = [f"unknown columns: {', '.join(unknown)}"] if unknown else []
+    said += [f"missing columns: {', '.join(missing)}"] if missing else []
+    return f"the header has {'; '.join(said)}; the columns are: {', '.join(fields)}"
 
 
 def read_yaml(name: str, text: str) -> list[RawRow] | RowError:
