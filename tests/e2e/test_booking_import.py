@@ -81,6 +81,22 @@ def test_a_boat_named_by_its_name_and_a_local_date_format_say_how_to_write_them(
     assert "pattern" not in error.problem and "[a-z" not in error.problem
 
 
+def test_history_imported_late_is_recorded_and_tells_nobody(demo_app: App) -> None:
+    """A trip already over was booked like a new one: "Crew needed" to every qualified crew member
+    and "You're booked" to the guest, months after it sailed."""
+    text = HEADER + (
+        "OLD-1,sea-lark,2026-03-01T10:00:00-08:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        "NEW-1,sea-lark,2026-07-04T17:00:00-07:00,3,5,600.00,USD,Eve Sample,eve@example.com,\n"
+    )
+    report = import_records(demo_app, "demo", parse_csv(text))
+    assert dict(report.counts) == {"created": 2, "already over (nobody told)": 1}
+    assert len(all_items(demo_app.store, calendar_pk("demo"))) == 2  # both on the calendar, in the books
+    told = {e.message.to[0] for e in outbox.list_entries(demo_app.store, "demo")}
+    assert "eve@example.com" in told and "rob@example.com" not in told
+    crew = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
+    assert crew and all("Jul 4" in e.message.subject or "4 Jul" in e.message.subject for e in crew)
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

@@ -255,9 +255,13 @@ def _one_line_error(result: subprocess.CompletedProcess[str], code: int, starts:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+#: Trips to come (a trip already over tells nobody), the same for every file of the run.
+FIRST_TRIP_DAY = datetime.now(UTC).date() + timedelta(days=60)
+
+
 def _csv(path: Path, numbers: range) -> Path:
     rows = ["external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email"]
-    rows += [f"F-{n},sea-lark,2027-05-{1 + n % 28:02d}T{8 + n % 10:02d}:00:00-07:00,2.5,5,600.00,USD,"
+    rows += [f"F-{n},sea-lark,{FIRST_TRIP_DAY + timedelta(days=n % 28)}T{8 + n % 10:02d}:00:00-07:00,2.5,5,600.00,USD,"
              f"Rob Sample,rob{n}@example.com" for n in numbers]  # fmt: skip
     path.write_text("\n".join(rows) + "\n")
     path.chmod(0o644)
@@ -280,8 +284,9 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
     env = firstmate_env(home)
     db = home / "firstmate.db"
     headers = {"Authorization": f"Bearer {key}"}
+    ahead = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0).isoformat()
     with serving(home, env) as server, httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
-        first = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-1"))
+        first = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-1", start=ahead))
         assert first.status_code == 201
         holder = LockHolder(db)
         try:
@@ -297,7 +302,7 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
             code = first.json()["guest_page_url"].rsplit("/g/", 1)[1]
             opened = client.get(f"/g/{code}", headers={"Accept": "text/html"})  # its count goes to counters.db
             assert opened.status_code == 200 and "Sea Lark" in opened.text  # so a guest neither waits nor gets 503
-            busy = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2"))
+            busy = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead))
             assert busy.status_code == 503, busy.text
             assert busy.json()["error"] == "StoreUnavailable" and busy.json()["hint"]
             stdout, stderr = cli.communicate(timeout=120)
@@ -307,9 +312,12 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
             assert _rows(db) == before, "a refused write left something behind"
         finally:
             holder.release()
-        again = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2"))
+        again = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead))
         assert again.status_code == 201 and again.json()["result"] == "created"
-        assert client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2")).json()["result"] == "unchanged"
+        assert (
+            client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead)).json()["result"]
+            == "unchanged"
+        )
     app = build(load_settings(home=home))
     try:
         assert len(all_items(app.store, intake_pk(ORG))) == 2

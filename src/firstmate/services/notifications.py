@@ -57,7 +57,10 @@ def booking_messages(
     guests: list[Guest],
     result: IntakeResult,
 ) -> list[OutgoingMessage]:
-    """The messages one revision causes (the same keys every time they are built)."""
+    """The messages one revision causes (the same keys every time they are built); none for a trip
+    that is already over (history imported late: crew and guests would be told of a trip past)."""
+    if booking.request.end <= ctx.clock.now():
+        return []
     messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
     crew = _crew_recipients(ctx, profile.org.id, event, result)
     if crew:
