@@ -351,9 +351,14 @@ def merged_scaling(name: str, figures: dict[str, Any]) -> dict[str, Any]:
 # -- the org and its bookings ----------------------------------------------------------------------
 
 
+#: The first trip, a month ahead: every trip is to come (a trip already over would tell nobody, a
+#: lighter fan-out than a booking's), and upcoming on the crew's list.
+FIRST_TRIP = (datetime.now(UTC) + timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
+
+
 def trip_body(n: int) -> dict[str, Any]:
     """A valid API booking body, distinct for each `n` (its own id and departure), on Sea Lark."""
-    start = datetime(2027, 1, 4, 17, 0, tzinfo=UTC) + timedelta(hours=5 * n)
+    start = FIRST_TRIP + timedelta(hours=5 * n)
     return {
         "source": "direct",
         "external_id": f"BENCH-{n}",
