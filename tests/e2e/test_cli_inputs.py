@@ -257,3 +257,32 @@ def test_a_misspelt_setting_in_the_environment_is_named_once_and_the_command_sti
         "did you mean FIRSTMATE_OUTBOX_LEASE_S?"
     )
     assert "settings do not fit together" in refused.stderr
+
+
+def test_a_server_on_another_port_makes_its_links_to_that_port(tmp_path: Path) -> None:
+    """`serve --port 8765` (the hint when 8000 is taken) sent every link to port 8000, where nothing listens."""
+    from datetime import UTC, datetime
+
+    import httpx
+
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.services import outbox
+    from tests.conftest import booking_body, firstmate_env
+    from tests.load.conftest import ORG, prepare_home, serving
+
+    home = tmp_path / "home"
+    key = prepare_home(home, crew=1)
+    ahead = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0).isoformat()
+    with serving(home, firstmate_env(home), base_url=False) as server:
+        booked = httpx.post(f"{server.url}/api/v1/bookings", json=booking_body(start=ahead),
+                            headers={"Authorization": f"Bearer {key}"}, timeout=60)  # fmt: skip
+        assert booked.status_code == 201, booked.text
+        assert booked.json()["guest_page_url"].startswith(f"{server.url}/g/")
+    assert f"Links point to {server.url}" in (tmp_path / "serve.log").read_text()
+    app = build(load_settings(home=home))
+    try:
+        texts = [e.message.text for e in outbox.list_entries(app.store, ORG)]
+    finally:
+        app.close()
+    assert texts and all(f"{server.url}/" in text and "127.0.0.1:8000" not in text for text in texts)

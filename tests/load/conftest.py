@@ -56,12 +56,13 @@ class Served:
 
 
 @contextmanager
-def serving(home: Path, env: dict[str, str]) -> Iterator[Served]:
-    """`firstmate serve` on a free loopback port (with its dispatcher), stopped afterwards. Its
-    output goes to serve.log beside the home (a pipe nobody reads could fill and stall it)."""
+def serving(home: Path, env: dict[str, str], *, base_url: bool = True) -> Iterator[Served]:
+    """`firstmate serve` on a free loopback port (with its dispatcher), stopped afterwards; links
+    made for it by FIRSTMATE_BASE_URL, or by the server itself without `base_url`. Its output goes
+    to serve.log beside the home (a pipe nobody reads could fill and stall it)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**env, "FIRSTMATE_BASE_URL": url}
+    env = {**env, "FIRSTMATE_BASE_URL": url} if base_url else env
     log = home.parent / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -66,6 +66,7 @@ def _root(
     state["home"] = home
     state["verbose"] = verbose
     state["warned"] = False  # each command names unknown FIRSTMATE_ variables once
+    state["base_url"] = None
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ def settings() -> Settings:
         for warning in unknown_variables():
             err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     overrides = {"home": state["home"]} if state.get("home") else {}
+    if state.get("base_url"):  # serve/demo on another port: links must reach that server
+        overrides["base_url"] = state["base_url"]
     return load_settings(**overrides)
 
 

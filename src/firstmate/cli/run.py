@@ -13,7 +13,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from firstmate.bootstrap import build
-from firstmate.cli.common import app_context, done, err, out, settings
+from firstmate.cli.common import app_context, done, err, out, settings, state
+from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
 from firstmate.services.outfiles import ready_folder
@@ -44,6 +45,7 @@ def demo(
 
     if not no_serve:
         _check_port(host, port)
+        _links_to(host, port)
     ready_folder(out_dir)  # before the demo loads anything: a file there would stop it halfway
     with app_context() as app:
         started = time.monotonic()
@@ -74,7 +76,28 @@ def serve(
 ) -> None:
     """Serve the web app, with the outbox dispatcher and the scheduler, until Ctrl-C."""
     _check_port(host, port)
+    _links_to(host, port)
     _serve(host, port)
+
+
+#: Hosts that mean "every interface": a link names this machine instead.
+EVERY_INTERFACE = frozenset({"", "0.0.0.0", "::"})  # noqa: S104 - names compared, nothing bound here
+
+
+def _links_to(host: str, port: int) -> None:
+    """Links in messages and pages go to this server when FIRSTMATE_BASE_URL is not set: the
+    default names port 8000, so `--port 8765` sent every sign-in link to a server that is not there."""
+    if "base_url" in settings().model_fields_set:  # set by the user (a proxy, a domain): theirs to keep
+        return
+    shown = "127.0.0.1" if host in EVERY_INTERFACE else (f"[{host}]" if ":" in host else host)
+    url = f"http://{shown}:{port}"
+    if url != Settings.model_fields["base_url"].default:
+        state["base_url"] = url
+        err.print(
+            f"Links point to {url}; other commands make them for FIRSTMATE_BASE_URL "
+            f"(default {Settings.model_fields['base_url'].default}): set it to {url} for them too.",
+            markup=False, highlight=False,
+        )  # fmt: skip
 
 
 def _serve(host: str, port: int) -> None:
