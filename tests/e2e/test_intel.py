@@ -141,6 +141,25 @@ def test_a_week_without_figures_is_refused_not_made_up(intel_app: App, tmp_path:
     assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None).week == last  # no week asked: the latest
 
 
+def test_changing_the_ads_source_is_not_reported_as_a_restatement(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    """Meta one week, the CSV files the next: "Last week was restated after late attribution" it said."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    run_weekly(intel_app, "demo", *_sources(standin))
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    lines += [f"{date.fromordinal(WEEK.toordinal() - 7 * n)},Harbor tours,Locals,OUTCOME_LEADS,500,40000,480,9,300"
+              for n in range(16)]  # fmt: skip
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None)
+    assert run.facts.restatements == [] and "restated" not in run.report.text
+    assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None).facts.restatements == []  # nor the run after
+
+
 def test_a_role_report_as_of_a_day_uses_no_weekly_report_of_a_later_week(intel_app: App, standin: StandIn) -> None:
     from firstmate.services.reports import build_snapshot
 

@@ -267,13 +267,20 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
 
 
 def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
-    """What changed in the previous week since it was last pulled (late attribution)."""
+    """What changed in the previous week since it was last pulled (late attribution). Only the ad
+    accounts pulled both times, from the same source, are compared: figures that changed because the
+    source did (Meta, then the CSV files) or an account came or went were not restated."""
     previous = week - timedelta(weeks=1)
-    now_leads = sum(r.leads for r in rows if r.week_start == previous)
-    now_spend = sum(float(r.spend) for r in rows if r.week_start == previous)
-    stored = [i.data for i in all_items(store, f"ORG#{org}#METRICS", f"{previous.isoformat()}#")]
+    items = all_items(store, f"ORG#{org}#METRICS", f"{previous.isoformat()}#")
+    before = [(tuple(i.sk.split("#")[1:3]), i.data) for i in items]  # sk: week#source#account#adset
+    was = {pulled for pulled, _ in before}
+    now = [r for r in rows if r.week_start == previous and (r.source, r.account) in was]
+    both = {(r.source, r.account) for r in now}
+    stored = [data for pulled, data in before if pulled in both]
     if not stored:
         return []
+    now_leads = sum(r.leads for r in now)
+    now_spend = sum(float(r.spend) for r in now)
     was_leads = sum(int(d["leads"]) for d in stored)
     was_spend = sum(float(d["spend"]) for d in stored)
     notes = []
