@@ -255,3 +255,29 @@ def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_mos
         app.close()
     finally:
         server.stop()
+
+
+def test_every_dead_message_of_an_org_is_retried_at_once_and_keys_are_shown_whole(
+    smtp_app: App, tmp_path: Path
+) -> None:
+    """After a relay was fixed, each dead message had to be retried by its key, and an 80-column
+    terminal cut those keys short ("bk:bk_da94…")."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+    from tests.e2e.test_cli import run
+
+    save_business(smtp_app.store, demo_profile())
+    messages = [_message(n, to="reject-me@example.com") for n in range(3)]
+    outbox.enqueue(smtp_app.store, "demo", [*messages, _message(9)], smtp_app.clock.now())
+    assert _dispatch(smtp_app).dead == 3
+    home = tmp_path / "home"
+    narrow = run(home, "outbox", "list", "--status", "dead", env={"COLUMNS": "80"})
+    assert narrow.returncode == 0 and "…" not in narrow.stdout
+    refused = run(home, "outbox", "retry", "demo")
+    assert refused.returncode == 2 and "name one message's KEY, or pass --dead" in refused.stderr
+    retried = run(home, "outbox", "retry", "demo", "--dead")
+    assert retried.returncode == 0, retried.stderr
+    assert "3 dead message(s) of demo pending again" in retried.stdout
+    assert _statuses(smtp_app) == {"pending": 3, "sent": 1}
+    assert "0 dead message(s)" in run(home, "outbox", "retry", "demo", "--dead").stdout
+    assert run(home, "outbox", "retry", "nowhere", "--dead").returncode != 0  # an org that is not there is named

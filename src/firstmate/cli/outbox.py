@@ -6,7 +6,7 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.cli.common import app_context, done, out, require_org
@@ -41,7 +41,9 @@ def outbox_list(
             row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
             print(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))  # one line each
         return
-    table = Table("queued (UTC)", "org", "key", "to", "subject", "status", "tries")
+    # the key and the address wrap rather than end in "…": the key is what `outbox retry` and `show` take
+    table = Table("queued (UTC)", "org", Column("key", overflow="fold"), Column("to", overflow="fold"),
+                  "subject", "status", "tries")  # fmt: skip
     for e in entries:
         cells = (
             e.created_at.strftime("%Y-%m-%d %H:%M"), e.org, e.key, ", ".join(e.message.to),
@@ -74,13 +76,24 @@ def outbox_show(org: str, key: str) -> None:
 
 
 @outbox_cli.command("retry")
-def outbox_retry(org: str, key: str) -> None:
-    """Give a dead message a fresh set of attempts."""
+def outbox_retry(
+    org: str,
+    key: Annotated[str | None, typer.Argument(help="The message's key (see 'outbox list').")] = None,
+    dead: Annotated[bool, typer.Option("--dead", help="Every dead message of the org.")] = False,
+) -> None:
+    """Give a dead message (or, with --dead, every dead one of the org) a fresh set of attempts."""
     from firstmate.services import outbox
 
+    if (key is None) == (not dead):
+        raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint="not both")
     with app_context() as app:
-        outbox.retry_entry(app.store, org, key, app.clock.now())
-    done(f"{key} is pending again; the dispatcher will send it shortly.")
+        if key is not None:
+            outbox.retry_entry(app.store, org, key, app.clock.now())
+            done(f"{key} is pending again; the dispatcher will send it shortly.")
+            return
+        require_org(app, org)
+        revived = outbox.retry_dead(app.store, org, app.clock.now())
+    done(f"{revived} dead message(s) of {org} pending again; the dispatcher will send them shortly.")
 
 
 def _parse_status(value: str | None) -> OutboxStatus | None:

@@ -255,6 +255,19 @@ def retry_entry(store: Store, org: str, key: str, now: datetime) -> OutboxEntry:
     return from_item(stored)
 
 
+def retry_dead(store: Store, org: str, now: datetime) -> int:
+    """Give every dead message of `org` a fresh set of attempts (after an outage, a fixed relay);
+    returns how many. One retried meanwhile by someone else is left as they left it."""
+    revived = 0
+    for entry in list_entries(store, org, status=OutboxStatus.DEAD, limit=100_000):
+        try:
+            retry_entry(store, org, entry.key, now)
+        except (InvalidInput, ConditionFailed):  # retried, or sent, since it was listed
+            continue
+        revived += 1
+    return revived
+
+
 def dead_entries(store: Store, *, limit: int = 100) -> list[OutboxEntry]:
     """Dead messages across every org, for the admin page."""
     return [from_item(i) for i in store.query_index(DEAD_INDEX, limit=limit).items]
