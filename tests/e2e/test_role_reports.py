@@ -40,6 +40,24 @@ def test_the_template_imports_as_written_and_a_second_import_changes_nothing(hom
     assert again.returncode == 2 and "--force" in again.stderr  # never overwrites a user's edits silently
 
 
+def test_a_dry_run_says_what_an_import_would_remove_and_changes_nothing(home: Path, tmp_path: Path) -> None:
+    """A template imported over real data replaced it all (a file replaces every row of its kind),
+    with nothing to show beforehand what would go."""
+    folder = tmp_path / "data"
+    assert run(home, "data", "template", str(folder)).returncode == 0
+    assert run(home, "data", "import", str(folder)).returncode == 0
+    before = run(home, "data", "show", "--kind", "invoices").stdout
+    invoices = folder / "invoices.csv"
+    kept = [line for line in invoices.read_text().splitlines() if not line.startswith("INV-2001,")]
+    invoices.write_text("\n".join(kept) + "\n")
+    dry = run(home, "data", "import", str(folder), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would do" in dry.stdout and "1 change(s) to make, 1 of them removals; nothing was changed" in dry.stdout
+    assert run(home, "data", "show", "--kind", "invoices").stdout == before
+    assert "1 change(s)" in run(home, "data", "import", str(folder)).stdout  # for real, the same change
+    assert run(home, "data", "show", "--kind", "invoices").stdout != before
+
+
 def test_a_bad_row_is_named_by_file_row_and_field_and_nothing_is_imported(home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     assert run(home, "data", "template", str(folder)).returncode == 0

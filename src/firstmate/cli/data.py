@@ -26,8 +26,12 @@ data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML fi
 def data_import(
     folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
     org: Annotated[str, typer.Option(help="The org the data belongs to.")] = "demo",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be created, updated and removed; change nothing.")
+    ] = False,
 ) -> None:
-    """Check every file first; import only if all rows are right. Importing twice changes nothing."""
+    """Check every file first; import only if all rows are right. Importing twice changes nothing.
+    A file replaces every stored row of its kind: rows not in it are removed (see --dry-run first)."""
     raw = read_data_folder(folder)
     if isinstance(raw, list):
         _problems(raw, folder)
@@ -36,12 +40,16 @@ def data_import(
             data = check_data(app.store, org, raw)
         except DataRejected as exc:
             _problems(exc.errors, folder)
-        result = import_data(app.store, org, data)
-    table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(f"Imported {folder} into {org}"))
+        result = import_data(app.store, org, data, dry_run=dry_run)
+    title = f"What importing {folder} into {org} would do" if dry_run else f"Imported {folder} into {org}"
+    table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(title))
     for kind, counts in result.changes.items():
         table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "removed", "unchanged")))
     out.print(table)
     changed = result.total("created") + result.total("updated") + result.total("removed")
+    if dry_run:
+        done(f"{changed} change(s) to make, {result.total('removed')} of them removals; nothing was changed (dry run).")
+        return
     done(f"{changed} change(s), {result.total('unchanged')} row(s) already up to date.")
 
 

@@ -51,9 +51,12 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]]) -> DataSet:
     return checked
 
 
-def import_data(store: Store, org: str, data: DataSet, progress: Callable[[int], None] | None = None) -> DataImport:
+def import_data(
+    store: Store, org: str, data: DataSet, progress: Callable[[int], None] | None = None, *, dry_run: bool = False
+) -> DataImport:
     """Write a checked data set: new rows created, changed ones updated, rows gone from a file removed,
-    the rest untouched. Writes go in transactions of at most MAX_TRANSACTION_WRITES."""
+    the rest untouched. Writes go in transactions of at most MAX_TRANSACTION_WRITES. With `dry_run`,
+    only count what it would do."""
     changes: dict[str, dict[str, int]] = {}
     writes: list[Write] = []
     for kind, rows in data.rows.items():
@@ -74,6 +77,8 @@ def import_data(store: Store, org: str, data: DataSet, progress: Callable[[int],
             writes.append(Delete(gone.pk, gone.sk, VersionIs(gone.version)))
             counts["removed"] += 1
         changes[kind] = counts
+    if dry_run:
+        return DataImport(changes)
     for start in range(0, len(writes), MAX_TRANSACTION_WRITES):
         batch = writes[start : start + MAX_TRANSACTION_WRITES]
         store.transact(batch)
