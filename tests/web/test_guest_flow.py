@@ -61,7 +61,15 @@ def test_the_lead_adds_guests_who_get_their_own_page_and_an_invitation(
     assert "Dana" not in own_page.text.split("Before you board")[1]  # other guests' details stay private
     assert client.post(f"/g/{guest_code.group(1)}/guests", data={"name": "Sneaky"}).status_code == 401
 
-    assert _add(client, code, name="Kit Sample", minor="yes").status_code == 303  # a child, no email
+    kit = client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "minor": "yes"}, follow_redirects=False)
+    assert kit.status_code == 303  # a child, no email: nobody to invite
+    said = client.get(kit.headers["location"]).text
+    assert "they will get an invitation by email" not in said and "Without an email they get no invitation" in said
+    kits_code = next(g.code for g in list_guests(demo_app.store, "demo", booking_id) if g.name == "Kit Sample")
+    assert f'href="/g/{kits_code}"' in said  # the lead has the link to hand on, or to sign as guardian
+    kits_page = client.get(f"/g/{kits_code}")
+    assert kits_page.status_code == 200 and "Hi Kit" in kits_page.text
+    assert f"/g/{guest_code.group(1)}" not in lead_page  # a guest with an email gets their link by mail only
     full = _add(client, code, name="One Too Many")
     assert full.status_code == 409 and "all 3 places are filled" in full.text
     assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Robin <b>Sample</b>", "Kit Sample"}

@@ -23,6 +23,9 @@ router = APIRouter(include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
 NOTICES = {
     "added": "Guest added: they will get an invitation by email.",
+    # nobody to email: the lead hands on the link (a parent or guardian signs there for a minor)
+    "added_no_email": "Guest added. Without an email they get no invitation: give them the link to their own "
+    "page, under Your group (for someone under 18, a parent or guardian signs the waiver there).",
     "confirmed": "Thanks: you are on the list. Sign the waiver below to be ready to board.",
     "signed": "Waiver signed. See you on board!",
     "uploaded": "Photo added to the album.",
@@ -71,7 +74,7 @@ def add(
         guest_service.add_guest(app, target, form)
     except (ValidationError, UserError) as exc:
         return _refused(app, target, code, exc)
-    return _back(code, "added")
+    return _back(code, "added" if form.email else "added_no_email")
 
 
 @router.post("/g/{code}/confirm")
