@@ -89,12 +89,37 @@ def test_history_imported_late_is_recorded_and_tells_nobody(demo_app: App) -> No
         "NEW-1,sea-lark,2026-07-04T17:00:00-07:00,3,5,600.00,USD,Eve Sample,eve@example.com,\n"
     )
     report = import_records(demo_app, "demo", parse_csv(text))
-    assert dict(report.counts) == {"created": 2, "already over (nobody told)": 1}
+    assert dict(report.counts) == {"created": 2} and report.over == 1
+    assert report.summary() == "2 created (1 trip(s) already over: crew not told)"
     assert len(all_items(demo_app.store, calendar_pk("demo"))) == 2  # both on the calendar, in the books
     told = {e.message.to[0] for e in outbox.list_entries(demo_app.store, "demo")}
     assert "eve@example.com" in told and "rob@example.com" not in told
     crew = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
     assert crew and all("Jul 4" in e.message.subject or "4 Jul" in e.message.subject for e in crew)
+    again = import_records(demo_app, "demo", parse_csv(text))
+    assert dict(again.counts) == {"unchanged": 2} and again.over == 0  # nothing done, nothing to say
+
+
+def test_a_trip_just_over_still_gives_its_guest_the_page_and_a_trip_moved_into_the_past_tells_its_crew(
+    demo_app: App,
+) -> None:
+    def told(booking_id: str) -> set[str]:
+        return {e.key.split(":")[3] for e in outbox.list_entries(demo_app.store, "demo") if booking_id in e.key}
+
+    # clock: 2026-06-01 16:00 UTC; yesterday's trip, recorded late: the album is open, the crew's day is done
+    late = import_records(demo_app, "demo", parse_csv(
+        HEADER + "LATE-1,sea-lark,2026-05-31T10:00:00-07:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n"))  # fmt: skip
+    assert late.over == 1
+    [late_id] = [a.data["booking_id"] for a in all_items(demo_app.store, intake_pk("demo")) if "LATE-1" in a.sk]
+    assert told(str(late_id)) == {"ops", "guest"}
+    # a trip to come, moved into the past (a typo fixed the wrong way): those expecting it hear of it
+    ahead = HEADER + "MOVE-1,sea-lark,2026-06-20T10:00:00-07:00,3,5,600.00,USD,Eve Sample,eve@example.com,\n"
+    import_records(demo_app, "demo", parse_csv(ahead))
+    moved = import_records(demo_app, "demo", parse_csv(ahead.replace("2026-06-20", "2026-05-20")))
+    assert dict(moved.counts) == {"updated": 1} and moved.over == 1
+    [moved_id] = [a.data["booking_id"] for a in all_items(demo_app.store, intake_pk("demo")) if "MOVE-1" in a.sk]
+    revised = [e for e in outbox.list_entries(demo_app.store, "demo") if f"{moved_id}:r2:" in e.key]
+    assert {e.key.split(":")[3] for e in revised} >= {"ops", "crew", "guest"}
 
 
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:

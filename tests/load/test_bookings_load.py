@@ -55,7 +55,8 @@ DUPLICATES = BOOKINGS // 10  # half race their original, half arrive after the l
 CHANGES = BOOKINGS // 20  # four in five update fields (some move the trip), one in five cancel
 SOURCES = ("direct", "boatsetter", "getmyboat")
 BOATS = ("sea-lark", "morning-tern")
-FIRST_DEPARTURE = datetime(2027, 4, 1, 15, 0, tzinfo=UTC)
+#: A month ahead: every trip to come (a trip already over tells its crew nothing).
+FIRST_DEPARTURE = (datetime.now(UTC) + timedelta(days=30)).replace(hour=15, minute=0, second=0, microsecond=0)
 
 
 def _body(n: int) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def booking_import(
     if not report.ok:
         print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)
-    summary = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing to import"
+    summary = report.summary()
     done(f"{file.name}: {summary}.")
 
 

@@ -84,8 +84,10 @@ def outbox_retry(
     """Give a dead message (or, with --dead, every dead one of the org) a fresh set of attempts."""
     from firstmate.services import outbox
 
-    if (key is None) == (not dead):
-        raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint="not both")
+    if key is not None and dead:
+        raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
+    if key is None and not dead:
+        raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint="'outbox list' shows keys")
     with app_context() as app:
         if key is not None:
             outbox.retry_entry(app.store, org, key, app.clock.now())

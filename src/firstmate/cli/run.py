@@ -80,8 +80,10 @@ def serve(
     _serve(host, port)
 
 
-#: Hosts that mean "every interface": a link names this machine instead.
-EVERY_INTERFACE = frozenset({"", "0.0.0.0", "::"})  # noqa: S104 - names compared, nothing bound here
+def _address(host: str, port: int) -> str:
+    """The server's address as a browser on this machine opens it (an IPv6 host in brackets)."""
+    shown = "127.0.0.1" if host in ("", "0.0.0.0") else ("[::1]" if host == "::" else host)  # noqa: S104
+    return f"http://{f'[{shown}]' if ':' in shown and not shown.startswith('[') else shown}:{port}"
 
 
 def _links_to(host: str, port: int) -> None:
@@ -89,8 +91,7 @@ def _links_to(host: str, port: int) -> None:
     default names port 8000, so `--port 8765` sent every sign-in link to a server that is not there."""
     if "base_url" in settings().model_fields_set:  # set by the user (a proxy, a domain): theirs to keep
         return
-    shown = "127.0.0.1" if host in EVERY_INTERFACE else (f"[{host}]" if ":" in host else host)
-    url = f"http://{shown}:{port}"
+    url = _address(host, port)
     if url != Settings.model_fields["base_url"].default:
         state["base_url"] = url
         err.print(
@@ -109,8 +110,8 @@ def _serve(host: str, port: int) -> None:
     current = settings()
     configure_logging(current.log_format, current.log_level)
     app = build(current)
-    link = f"http://{host}:{port}/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}"
-    out.print(f"\nServing firstmate on [bold]http://{host}:{port}[/] (Ctrl-C to stop)")
+    link = f"{_address(host, port)}/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}"
+    out.print(f"\nServing firstmate on [bold]{_address(host, port)}[/] (Ctrl-C to stop)")
     out.print(f"Admin sign-in link, valid 15 minutes:\n  {link}\n")
     try:
         uvicorn.run(create_app(app, run_workers=True), host=host, port=port, log_config=None)

@@ -10,7 +10,7 @@ import tomllib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -106,11 +106,12 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
 
     step("Importing a Boatsetter booking email")
     boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
-    records = parse_email(SAMPLE_EMAIL.read_bytes(), timezone=profile.org.timezone, boats=boats)
+    today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+    records = parse_email(sample_email(today), timezone=profile.org.timezone, boats=boats)
     report = import_records(app, DEMO_ORG, records)
     if not report.ok:
         raise FirstmateError(f"the demo email did not import: {report.errors[0].problem}")
-    result.steps.append(f"Imported {SAMPLE_EMAIL.name} through the email parser: {_counts(report.counts)}.")
+    result.steps.append(f"Imported {SAMPLE_EMAIL.name} through the email parser: {report.summary()}.")
 
     step("Posting a direct booking to the API")
     result.api_key = _fresh_demo_key(app)
@@ -188,6 +189,14 @@ def role_reports(app: App, out: Path, result: DemoResult) -> str:
     )
 
 
+def sample_email(today: date) -> bytes:
+    """The sample confirmation with its trip on the Saturday after next: a trip to come whatever the
+    day (one already over would tell nobody), and never the direct booking's Saturday."""
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 7)
+    text = SAMPLE_EMAIL.read_text(encoding="utf-8")
+    return text.replace("Saturday, December 12, 2026", f"{saturday:%A, %B} {saturday.day}, {saturday.year}").encode()
+
+
 def direct_booking(app: App, profile: BusinessProfile) -> dict[str, Any]:
     """A sunset cruise next Saturday, as a website would post it (fictional guest)."""
     zone = ZoneInfo(profile.org.timezone)
@@ -247,7 +256,3 @@ def _drain(app: App) -> int:
         sent += report.sent
         if report.handled == 0:
             return sent
-
-
-def _counts(counts: Any) -> str:
-    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "nothing new"

@@ -232,15 +232,25 @@ def _change(
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     guests = list_guests(ctx.store, org, booking.id)
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result)
-    _commit(ctx, booking, writes, notices, result)
+    was_end = existing.request.end
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end)
+    _commit(ctx, booking, writes, notices, result, was_end=was_end)
     return booking
 
 
-def _commit(ctx: Context, booking: Booking, writes: list[Write], notices: list[Put], result: IntakeResult) -> None:
+def _commit(
+    ctx: Context,
+    booking: Booking,
+    writes: list[Write],
+    notices: list[Put],
+    result: IntakeResult,
+    *,
+    was_end: datetime | None = None,
+) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
-    `complete_fanouts` job finishes them should this process stop first."""
+    `complete_fanouts` job finishes them should this process stop first (as of the revision's
+    time, so that a trip ending meanwhile still gets what was decided for it)."""
     room = MAX_TRANSACTION_WRITES - len(writes)
     if len(notices) <= room:
         ctx.store.transact([*writes, *notices])
@@ -248,7 +258,12 @@ def _commit(ctx: Context, booking: Booking, writes: list[Write], notices: list[P
     marker = Item(
         booking_pk(booking.org, booking.id),
         f"FANOUT#r{booking.revision}",
-        {"result": result.value, "revision": booking.revision},
+        {
+            "result": result.value,
+            "revision": booking.revision,
+            "at": iso(booking.updated_at),
+            "was_end": iso(was_end) if was_end else None,
+        },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
     )
@@ -269,9 +284,11 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
         profile = _profile(ctx.store, org)
         entity, asset = profile.place(booking.entity, booking.asset)
         event = get_event(ctx.store, org, booking.event_id)
+        at, was_end = (marker.data.get(k) for k in ("at", "was_end"))  # absent in markers of earlier versions
         messages = booking_messages(
             ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking_id),
-            IntakeResult(marker.data["result"]),
+            IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
+            at=datetime.fromisoformat(at) if at else booking.updated_at,
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound
 from firstmate.services.bookings import orchestrate_booking, record_blocked_slot
@@ -20,6 +20,12 @@ class ImportReport:
 
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
+    over: int = 0  # bookings created or changed for a trip already over: their crew were not told
+
+    def summary(self) -> str:
+        """What was done, in words: "2 created, 1 unchanged (1 trip already over: crew not told)"."""
+        done = ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())) or "nothing to import"
+        return done + (f" ({self.over} trip(s) already over: crew not told)" if self.over else "")
 
     @property
     def ok(self) -> bool:
@@ -56,9 +62,10 @@ def import_records(
         return report
     for record in records:
         if isinstance(record, BookingRequest):
-            report.counts[orchestrate_booking(ctx, org, record).result.value] += 1
-            if record.end <= ctx.clock.now():  # said, so that nobody wonders why the crew were not told
-                report.counts["already over (nobody told)"] += 1
+            result = orchestrate_booking(ctx, org, record).result
+            report.counts[result.value] += 1
+            if result is not IntakeResult.UNCHANGED and record.end <= ctx.clock.now():
+                report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
                 ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled

@@ -127,8 +127,9 @@ def replay_run(
         hint = "'firstmate intel runs' lists them; archives are kept 90 days"
         raise NotFound(f"no archived run {run_id[:80]!r} for org {org!r}", hint=hint)
     manifest = json.loads(ctx.blobs.get(f"{prefix}/manifest.json"))
+    # as the run chose its week: an earlier one with figures when the one it aimed at had none
     return _finish(
-        ctx, org, run_id, manifest, ads, crm, week_given=True, out=out, send=False, resend=False, replay=True
+        ctx, org, run_id, manifest, ads, crm, week_given=False, out=out, send=False, resend=False, replay=True
     )
 
 

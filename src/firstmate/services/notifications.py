@@ -6,6 +6,7 @@ nothing new; a new revision (a change, a cancellation) tells the people concerne
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from firstmate.domain.bookings import Booking, IntakeResult
@@ -40,10 +41,13 @@ def booking_notifications(
     event: CrewEvent,
     guests: list[Guest],
     result: IntakeResult,
+    *,
+    was_end: datetime | None = None,
 ) -> list[Put]:
-    """Outbox writes for the ops manager, the crew concerned and the guests, for this revision."""
+    """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
+    (`was_end`: when the trip ended before it, for a change)."""
     now = ctx.clock.now()
-    messages = booking_messages(ctx, profile, entity, asset, booking, event, guests, result)
+    messages = booking_messages(ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, at=now)
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
 
@@ -56,13 +60,20 @@ def booking_messages(
     event: CrewEvent,
     guests: list[Guest],
     result: IntakeResult,
+    *,
+    was_end: datetime | None = None,
+    at: datetime | None = None,
 ) -> list[OutgoingMessage]:
-    """The messages one revision causes (the same keys every time they are built); none for a trip
-    that is already over (history imported late: crew and guests would be told of a trip past)."""
-    if booking.request.end <= ctx.clock.now():
+    """The messages one revision causes (the same keys every time they are built), as of `at` (the
+    revision's time; default now). A trip already over (and, for a change, over before it too: a trip
+    moved into the past tells those expecting it) tells its crew nothing; once its album has closed,
+    nobody: history imported late would otherwise send "Crew needed" for a trip months gone."""
+    at = at or ctx.clock.now()
+    last_end = max(booking.request.end, was_end or booking.request.end)
+    if last_end + timedelta(days=ctx.settings.album_closes_after_days) <= at:
         return []
     messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
-    crew = _crew_recipients(ctx, profile.org.id, event, result)
+    crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
         messages += [_crew_message(ctx, profile, entity, asset, booking, trip, person, result) for person in crew]
