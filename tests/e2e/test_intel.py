@@ -138,7 +138,10 @@ def test_a_week_without_figures_is_refused_not_made_up(intel_app: App, tmp_path:
     assert f"the last complete week is {WEEK}" in str(early.value.hint)
     assert intel_app.blobs.list("raw/") == [] and intel_app.blobs.list("reports/") == []  # nothing stored
     assert list_runs(intel_app.store, "demo") == []
-    assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None).week == last  # no week asked: the latest
+    fell_back = run_weekly(intel_app, "demo", CsvAdsSource(folder), None)
+    assert fell_back.week == last  # no week asked: the latest with figures
+    again = replay_run(intel_app, "demo", fell_back.run_id, CsvAdsSource(folder), None)  # replayed as it chose
+    assert again.week == last and again.report.text == fell_back.report.text
 
 
 def test_changing_the_ads_source_is_not_reported_as_a_restatement(
