@@ -116,7 +116,7 @@ def test_a_trip_just_over_still_gives_its_guest_the_page_and_a_trip_moved_into_t
     ahead = HEADER + "MOVE-1,sea-lark,2026-06-20T10:00:00-07:00,3,5,600.00,USD,Eve Sample,eve@example.com,\n"
     import_records(demo_app, "demo", parse_csv(ahead))
     moved = import_records(demo_app, "demo", parse_csv(ahead.replace("2026-06-20", "2026-05-20")))
-    assert dict(moved.counts) == {"updated": 1} and moved.over == 1
+    assert dict(moved.counts) == {"updated": 1} and moved.over == 0  # its crew are told: not counted
     [moved_id] = [a.data["booking_id"] for a in all_items(demo_app.store, intake_pk("demo")) if "MOVE-1" in a.sk]
     revised = [e for e in outbox.list_entries(demo_app.store, "demo") if f"{moved_id}:r2:" in e.key]
     assert {e.key.split(":")[3] for e in revised} >= {"ops", "crew", "guest"}

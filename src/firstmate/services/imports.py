@@ -20,7 +20,7 @@ class ImportReport:
 
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
-    over: int = 0  # bookings created or changed for a trip already over: their crew were not told
+    over: int = 0  # bookings created for a trip already over: their crew were not told
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip already over: crew not told)"."""
@@ -64,7 +64,7 @@ def import_records(
         if isinstance(record, BookingRequest):
             result = orchestrate_booking(ctx, org, record).result
             report.counts[result.value] += 1
-            if result is not IntakeResult.UNCHANGED and record.end <= ctx.clock.now():
+            if result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
