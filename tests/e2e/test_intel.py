@@ -49,6 +49,18 @@ def _sources(standin: StandIn, token: str = META_TOKEN) -> tuple[MetaAdsSource, 
     )
 
 
+def _ads_files(folder: Path, last: date, leads: list[int]) -> Path:
+    """The two demo ad accounts as CSV files: one ad set, a week per figure of `leads` up to `last`."""
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    for n, count in enumerate(leads):
+        week = date.fromordinal(last.toordinal() - 7 * (len(leads) - 1 - n))
+        lines.append(f"{week},Harbor tours,Locals,OUTCOME_LEADS,500.00,40000,480,{count},300")
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
 def test_the_report_flags_the_sustained_change_and_nothing_else(
     intel_app: App, standin: StandIn, tmp_path: Path
 ) -> None:
@@ -121,13 +133,8 @@ def test_a_week_without_figures_is_refused_not_made_up(intel_app: App, tmp_path:
     from firstmate.errors import InvalidInput, NotFound
     from firstmate.services.intel import list_runs
 
-    folder, last = tmp_path / "ads", date.fromordinal(WEEK.toordinal() - 7)  # figures end the week before WEEK
-    folder.mkdir()
-    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
-    lines += [f"{date.fromordinal(last.toordinal() - 7 * n)},Harbor tours,Locals,OUTCOME_LEADS,500,40000,480,30,300"
-              for n in range(15)]  # fmt: skip
-    for account in ("1001", "1002"):
-        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    last = date.fromordinal(WEEK.toordinal() - 7)  # figures end the week before WEEK
+    folder = _ads_files(tmp_path / "ads", last, [30] * 15)
     with pytest.raises(NotFound, match=f"no figures for the week of {WEEK}") as missing:
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert f"the nearest earlier week with figures is {last}" in str(missing.value.hint)
@@ -151,13 +158,7 @@ def test_changing_the_ads_source_is_not_reported_as_a_restatement(
     from firstmate.adapters.sources.ads_csv import CsvAdsSource
 
     run_weekly(intel_app, "demo", *_sources(standin))
-    folder = tmp_path / "ads"
-    folder.mkdir()
-    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
-    lines += [f"{date.fromordinal(WEEK.toordinal() - 7 * n)},Harbor tours,Locals,OUTCOME_LEADS,500,40000,480,9,300"
-              for n in range(16)]  # fmt: skip
-    for account in ("1001", "1002"):
-        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    folder = _ads_files(tmp_path / "ads", WEEK, [9] * 16)
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None)
     assert run.facts.restatements == [] and "restated" not in run.report.text
     assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None).facts.restatements == []  # nor the run after
@@ -340,15 +341,7 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     from firstmate.adapters.sources.ads_csv import CsvAdsSource
     from firstmate.errors import InvalidInput
 
-    folder = tmp_path / "ads"
-    folder.mkdir()
-    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
-    for n in range(16):
-        week = date.fromordinal(WEEK.toordinal() - 7 * (15 - n))
-        leads = 30 if n < 13 else 12  # leads fell three weeks ago
-        lines.append(f"{week},Harbor tours,Locals,OUTCOME_LEADS,500.00,40000,480,{leads},300")
-    for account in ("1001", "1002"):
-        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 13 + [12] * 3)  # leads fell three weeks ago
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert run.facts.kpi("leads").value == 24 and run.facts.kpi("leads").signal.status.value == "ALERT"
     # the report says where its figures came from (it said "Meta ads and HubSpot" whatever they were)
@@ -362,6 +355,7 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     assert "crm_leads" not in [kpi["key"] for kpi in run.report.data["facts"]["kpis"]]
     assert "crm" not in json.dumps(run.report.data["facts"]["lead_activity"])
     assert "crm" not in facts_for_model(run.facts).lower()  # nor in what a model is shown
-    (folder / "1001.csv").write_text(lines[0] + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
+    header = (folder / "1001.csv").read_text().splitlines()[0]
+    (folder / "1001.csv").write_text(header + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
     with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)

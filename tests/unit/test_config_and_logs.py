@@ -45,7 +45,7 @@ def test_a_firstmate_variable_that_is_not_a_setting_is_named_with_the_setting_it
     environ = {
         "FIRSTMATE_SMTP_HSOT": "relay.example.com", "firstmate_timezon": "UTC", "FIRSTMATE_WIDGETS": "3",
         "FIRSTMATE_HOME": "var", "firstmate_timezone": "UTC", "FIRSTMATE_CONFIG": "f.toml",
-        "FIRSTMATE_SECRET_META_ACCESS_TOKEN": "t", "HOME": "/home/someone", "FIRSTMATE_SECRET_KEY": "k",
+        "FIRSTMATE_SECRET_META_ACCESS_TOKEN": "t", "HOME": "elsewhere", "FIRSTMATE_SECRET_KEY": "k",
         "FIRSTMATE_SECRET_HUBSPOT_TOKN": "t", "firstmate_secret_openai_api_key": "k", "FIRSTMATE_SECRET_": "",
     }  # fmt: skip
     assert unknown_variables(environ) == [
