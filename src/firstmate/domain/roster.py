@@ -6,10 +6,14 @@ people claiming one role at once cannot both win.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from firstmate.domain.crew import CrewEvent, EventStatus, RoleSlot
 from firstmate.domain.people import Person
+
+#: A role held on a trip, the overlapping trip its holder is also on, and their role there.
+Clash = tuple[RoleSlot, CrewEvent, RoleSlot]
 
 
 class RosterError(ValueError):
@@ -72,6 +76,34 @@ def designate(event: CrewEvent, role: str, person: Person) -> tuple[CrewEvent, s
     roles = tuple(RoleSlot(role=s.role) if s.person_id == person.id and s.role != role else s for s in event.roles)
     moved = event.model_copy(update={"roles": roles})
     return _with(moved, RoleSlot(role=role, person_id=person.id, first_name=person.first_name)), displaced
+
+
+def overlaps(one: CrewEvent, other: CrewEvent) -> bool:
+    """True when two live trips share a moment: one ending as the other departs does not."""
+    live = EventStatus.CANCELLED not in (one.status, other.status)
+    return live and one.id != other.id and one.start < other.end and other.start < one.end
+
+
+def clash(event: CrewEvent, person_id: str, others: Iterable[CrewEvent]) -> tuple[CrewEvent, RoleSlot] | None:
+    """The first of `others` overlapping `event` on which `person_id` holds a role, with that role:
+    nobody crews two trips at once."""
+    for other in others:
+        held = held_by(other, person_id)
+        if held is not None and overlaps(event, other):
+            return other, held
+    return None
+
+
+def clashes(event: CrewEvent, others: Iterable[CrewEvent]) -> list[Clash]:
+    """For each role held on `event` whose holder holds a role on an overlapping trip of `others`:
+    (the role here, that trip, the role there). A trip moved onto another can leave its crew so."""
+    others = list(others)
+    found: list[Clash] = []
+    for here in event.roles:
+        there = clash(event, here.person_id, others) if here.person_id else None
+        if there is not None:
+            found.append((here, *there))
+    return found
 
 
 def captain_of(event: CrewEvent) -> str | None:

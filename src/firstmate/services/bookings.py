@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from firstmate.domain.bookings import (
+    MAX_TRIP_HOURS,
     STORED,
     Booking,
     BookingRequest,
@@ -35,6 +36,7 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_event
 from firstmate.domain.guests import Guest
+from firstmate.domain.roster import clashes
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
@@ -42,6 +44,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import booking_messages, booking_notifications
 from firstmate.services.outbox import enqueue
+from firstmate.services.paging import iter_items
 
 MAX_ATTEMPTS = 8
 FANOUT_INDEX = "FANOUT#PENDING"
@@ -147,6 +150,19 @@ def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
     return [CrewEvent.model_validate(item.data) for item in items if item is not None]
 
 
+def events_between(store: Store, org: str, start: datetime, end: datetime) -> list[CrewEvent]:
+    """The trips that may share a moment with [start, end): those departing from the longest trip's
+    length before `start` until `end`, cancelled ones included, in order of departure. The calendar
+    is read a UTC day at a time (its sort keys begin with the day), so the cost is a few days'
+    entries, whatever the calendar holds."""
+    first = (start - timedelta(hours=MAX_TRIP_HOURS)).astimezone(UTC)
+    days = range((end.astimezone(UTC).date() - first.date()).days + 1)
+    prefixes = [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in days]
+    entries = [i.data for p in prefixes for i in iter_items(store, calendar_pk(org), p)]
+    wanted = [e["event_id"] for e in entries if e.get("event_id") and first <= datetime.fromisoformat(e["start"]) < end]
+    return get_events(store, org, wanted)
+
+
 def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
     """The guests of a booking, lead guest first."""
     page = store.query(booking_pk(org, booking_id), "GUEST#", limit=200)
@@ -233,7 +249,12 @@ def _change(
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     guests = list_guests(ctx.store, org, booking.id)
     was_end = existing.request.end
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end)
+    moved = (request.start, request.end) != (existing.request.start, existing.request.end)
+    # a trip moved onto another of its crew's trips: the operations manager hears of the clash
+    clashing = clashes(event, events_between(ctx.store, org, request.start, request.end)) if moved else []
+    notices = booking_notifications(
+        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
+    )
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
     return booking
 

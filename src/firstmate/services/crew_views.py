@@ -13,7 +13,7 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import guest_counts
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
-from firstmate.domain.roster import captain_of, held_by
+from firstmate.domain.roster import captain_of, clash, held_by
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, return_by
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import NotFound
@@ -21,6 +21,7 @@ from firstmate.services.bookings import calendar_pk, get_booking, get_event, get
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_items
+from firstmate.services.roster import busy_elsewhere
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
 KEEP_LISTED = timedelta(days=2)
@@ -31,14 +32,20 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
     those with a role they could take."""
     now = now or ctx.clock.now()
     profile = load_business(ctx.store, org)  # once for the whole list, not once a trip
+    events = get_events(ctx.store, org, _listed(ctx, org, now))
+    held = [e for e in events if held_by(e, viewer.id)]
     trips = []
-    for event in get_events(ctx.store, org, _listed(ctx, org, now)):
+    for event in events:
         mine = held_by(event, viewer.id)
         claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
-        if mine is None and not claimable and not viewer.admin:
+        found = clash(event, viewer.id, held) if mine is None and claimable else None
+        if found is not None:
+            claimable = []  # nobody crews two trips at once
+        if mine is None and not claimable and not viewer.admin and found is None:
             continue
         trip = _trip_of(profile, event)
-        trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable})
+        busy = f"busy: on {found[0].asset_name}" if found else None
+        trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable, "busy": busy})
     return [redact_for_crew(t) for t in trips]
 
 
@@ -64,12 +71,15 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     now = now or ctx.clock.now()
     trip = _trip(ctx, org, event)
     mine = held_by(event, viewer.id)
+    claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None]
+    busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable else None
     view = {
         **trip,
         "my_role": mine.role if mine else None,
         "is_captain": captain_of(event) == viewer.id,
         "is_admin": viewer.admin,
-        "claimable": [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None],
+        "claimable": [] if busy else claimable,
+        "busy": busy,
         "roster": [
             {
                 "role": s.role,

@@ -3,7 +3,7 @@ the change's notices in the same transaction; on a clash, read again and decide 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
@@ -15,13 +15,20 @@ from firstmate.services.outbox import enqueue_write
 
 #: Decides the new event (or the same one: nothing to write) and who hears about it.
 EventChange = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]
+#: Given the event about to be written, checks what else the change rests on and returns the writes
+#: (conditional on what it read) that go into the same transaction.
+AlsoWrites = Callable[[CrewEvent], Sequence[Write]]
 
 
-def update_event(ctx: Context, org: str, event_id: str, change: EventChange, *, attempts: int = 30) -> CrewEvent:
+def update_event(
+    ctx: Context, org: str, event_id: str, change: EventChange, *, attempts: int = 30, also: AlsoWrites | None = None
+) -> CrewEvent:
     """Apply `change` to the stored event exactly once, however many people act at the same moment.
 
-    Notices are keyed by the version they belong to, so a retried change never sends twice. Raises
-    NotFound for an unknown event, whatever `change` raises, and Conflict after `attempts` clashes.
+    Notices are keyed by the version they belong to, so a retried change never sends twice. `also`
+    adds writes to the same transaction; when one of its conditions fails, everything is read and
+    decided again. Raises NotFound for an unknown event, whatever `change` or `also` raise, and
+    Conflict after `attempts` clashes.
     """
     for _ in range(attempts):
         event = get_event(ctx.store, org, event_id)
@@ -36,6 +43,7 @@ def update_event(ctx: Context, org: str, event_id: str, change: EventChange, *, 
         now = ctx.clock.now()
         version = stored.version + 1
         writes: list[Write] = [Put(Item(pk, "EVENT", updated.model_dump(mode="json")), VersionIs(stored.version))]
+        writes += also(updated) if also else []
         writes += [
             enqueue_write(org, m.model_copy(update={"idempotency_key": f"{m.idempotency_key}:v{version}"}), now)
             for m in notices
@@ -43,6 +51,6 @@ def update_event(ctx: Context, org: str, event_id: str, change: EventChange, *, 
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
-            continue  # someone changed the event meanwhile: decide again on what is there now
+            continue  # someone changed what the change rests on meanwhile: decide again on what is there now
         return updated
     raise Conflict("this trip is changing fast; try again")

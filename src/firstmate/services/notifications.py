@@ -6,6 +6,7 @@ nothing new; a new revision (a change, a cancellation) tells the people concerne
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,8 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
-from firstmate.domain.timing import when
+from firstmate.domain.roster import Clash
+from firstmate.domain.timing import clock_time, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
 from firstmate.services.access import crew_event_link_token
@@ -43,11 +45,15 @@ def booking_notifications(
     result: IntakeResult,
     *,
     was_end: datetime | None = None,
+    clashes: Sequence[Clash] = (),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
-    (`was_end`: when the trip ended before it, for a change)."""
+    (`was_end`: when the trip ended before it, for a change; `clashes`: its crew's roles on trips
+    it now overlaps, for the ops manager to sort out)."""
     now = ctx.clock.now()
-    messages = booking_messages(ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, at=now)
+    messages = booking_messages(
+        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, at=now, clashes=clashes
+    )
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
 
@@ -63,6 +69,7 @@ def booking_messages(
     *,
     was_end: datetime | None = None,
     at: datetime | None = None,
+    clashes: Sequence[Clash] = (),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
@@ -72,7 +79,7 @@ def booking_messages(
     last_end = max(booking.request.end, was_end or booking.request.end)
     if last_end + timedelta(days=ctx.settings.album_closes_after_days) <= at:
         return []
-    messages = [_ops_message(ctx, profile, entity, asset, booking, result)]
+    messages = [_ops_message(ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes))]
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
@@ -101,6 +108,15 @@ def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeRes
     return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
 
 
+def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str]:
+    zone = profile.org.timezone
+    return [
+        f"{here.first_name} is also {there.role.replace('_', ' ')} on {other.asset_name}, "
+        f"{when(other.start, zone)} to {clock_time(other.end, zone)}"
+        for here, other, there in clashes
+    ]
+
+
 def _key(booking: Booking, audience: str) -> str:
     return f"bk:{booking.id}:r{booking.revision}:{audience}"
 
@@ -116,9 +132,11 @@ def _ops_message(
     asset: Asset,
     booking: Booking,
     result: IntakeResult,
+    clashes: list[str],
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
+        "clashes": clashes,
         "verb": _VERB[result],
         "booking": booking,
         "request": request,

@@ -2,22 +2,28 @@
 
 Twenty people claiming one role at once: each reads the event and writes it back on condition of
 its version; exactly one write lands, the others re-read and find the role taken.
+
+Nobody crews two trips at once. Taking a role also rewrites a small marker of the person's, on
+condition of the version read before looking at their other trips: of two claims by one person on
+overlapping trips at the same moment, one lands and the other, read again, finds the clash.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
-from firstmate.domain.timing import when
+from firstmate.domain.timing import clock_time, when
 from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.ports import Absent, Item, Put, VersionIs, Write
+from firstmate.services.bookings import events_between
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.events import update_event
+from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
 from firstmate.services.people import get_person, list_people
 
@@ -29,8 +35,9 @@ Change = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]
 
 
 def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str) -> CrewEvent:
-    """`person_id` takes `role`. Raises Conflict ("already taken by Ana") when someone else holds it,
-    Forbidden when they are not qualified, InvalidInput when they already hold another role."""
+    """`person_id` takes `role`. Raises Conflict ("already taken by Ana") when someone else holds it
+    or when they hold a role on an overlapping trip, Forbidden when they are not qualified,
+    InvalidInput when they already hold another role on this trip."""
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
@@ -48,7 +55,7 @@ def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str)
             )  # fmt: skip
         return updated, notices
 
-    return _apply(ctx, org, event_id, change)
+    return _apply(ctx, org, event_id, change, also=_one_trip_at_a_time(ctx, org, person, "you are"))
 
 
 def release_role(
@@ -84,7 +91,7 @@ def release_role(
 
 def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: str, actor: Person) -> CrewEvent:
     """The captain or an admin puts someone in a role (replacing its holder). Raises Forbidden for
-    anyone else."""
+    anyone else, and Conflict when that person holds a role on an overlapping trip."""
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
@@ -103,17 +110,52 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
             )  # fmt: skip
         return updated, notices
 
-    return _apply(ctx, org, event_id, change)
+    busy = _one_trip_at_a_time(ctx, org, person, f"{person.first_name} is")
+    return _apply(ctx, org, event_id, change, also=busy)
 
 
-def _apply(ctx: Context, org: str, event_id: str, change: Change) -> CrewEvent:
+def busy_elsewhere(ctx: Context, org: str, event: CrewEvent, person_id: str) -> str | None:
+    """What keeps `person_id` from a role on `event`: "captain on Sea Lark, Sat 12 Dec 2026, 14:00
+    PST to 17:00", the role they hold on an overlapping trip; None when they are free then."""
+    found = rules.clash(event, person_id, events_between(ctx.store, org, event.start, event.end))
+    if found is None:
+        return None
+    other, held = found
+    profile = load_business(ctx.store, org)
+    zone = profile.org.timezone if profile else "UTC"
+    return f"{_label(held.role)} on {other.asset_name}, {when(other.start, zone)} to {clock_time(other.end, zone)}"
+
+
+def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
+    """The item every role a person takes rewrites, so that their claims are decided one at a time."""
+    return f"ORG#{org}#ROSTER", f"PERSON#{person_id}"
+
+
+def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) -> AlsoWrites:
+    """The check and write that keep `person` off two trips at once, for `update_event`."""
+
+    def check(event: CrewEvent) -> Sequence[Write]:
+        if rules.held_by(event, person.id) is None:
+            return []
+        pk, sk = roster_marker_key(org, person.id)
+        marker = ctx.store.get(pk, sk)  # read before the other trips: a claim landing after this moves it
+        elsewhere = busy_elsewhere(ctx, org, event, person.id)
+        if elsewhere is not None:
+            raise Conflict(f"{subject} already {elsewhere}: one trip at a time", hint="release that role first")
+        taken = (marker.data.get("taken", 0) if marker else 0) + 1
+        return [Put(Item(pk, sk, {"taken": taken}), VersionIs(marker.version) if marker else Absent())]
+
+    return check
+
+
+def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None) -> CrewEvent:
     def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         try:
             return change(event)
         except rules.RosterError as exc:
             raise _error(exc) from None
 
-    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS)
+    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=also)
 
 
 def _error(exc: rules.RosterError) -> Exception:

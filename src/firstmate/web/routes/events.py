@@ -129,6 +129,9 @@ class TripAnswer(BaseModel):
     is_captain: bool
     is_admin: bool
     claimable: list[str]
+    busy: str | None = Field(
+        default=None, description="The role the viewer holds on an overlapping trip, which keeps them from this one."
+    )
     roster: list[RosterEntry]
     phases: list[ChecklistPhase]
     timing: TimingPanel

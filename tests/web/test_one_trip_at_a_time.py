@@ -1,0 +1,150 @@
+"""Nobody crews two trips at once: claims and designations that would overlap are refused, on the
+pages and in the API, also when the same person presses on several trips at the same moment."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+
+from fastapi.testclient import TestClient
+
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.bookings import cancel_booking, get_event, orchestrate_booking
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+from tests.web.test_crew import sign_in
+
+# booking_body's trip: Sea Lark, Sat 13 Jun 2026, 16:00 to 19:00 PDT
+SEA_LARK_TRIP = "2026-06-13T16:00:00-07:00"
+
+
+def book(app: App, ref: str, start: str, asset: str = "sea-lark", hours: float = 3) -> str:
+    body = booking_body(external_id=ref, start=start, asset=asset, duration_hours=hours)
+    return orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.event_id
+
+
+def roster(app: App, event_id: str) -> dict[str, str | None]:
+    return {s.role: s.person_id for s in get_event(app.store, "demo", event_id).roles}
+
+
+def notices_about(app: App, event_id: str) -> list[str]:
+    return [e.key for e in outbox.list_entries(app.store, "demo") if e.key.startswith(f"ev:{event_id}:")]
+
+
+def test_a_claim_on_a_trip_overlapping_ones_own_is_refused_and_changes_nothing(demo_app: App) -> None:
+    first = book(demo_app, "A-1", SEA_LARK_TRIP)
+    overlapping = book(demo_app, "A-2", "2026-06-13T18:00:00-07:00", asset="morning-tern")
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{first}/roles/captain/claim").status_code == 200
+
+    refused = jonah.post(f"/api/v1/events/{overlapping}/roles/captain/claim")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "you are already captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00: one trip at a time"
+    )
+    page = jonah.post(f"/crew/events/{overlapping}/roles/crew_1/claim")
+    assert page.status_code == 409 and "one trip at a time" in page.text
+    assert set(roster(demo_app, overlapping).values()) == {None}
+    assert notices_about(demo_app, overlapping) == []
+
+
+def test_the_pages_offer_no_role_on_a_trip_the_viewer_is_busy_for(demo_app: App) -> None:
+    first = book(demo_app, "B-1", SEA_LARK_TRIP)
+    overlapping = book(demo_app, "B-2", "2026-06-13T14:00:00-07:00", asset="morning-tern")
+    jonah = sign_in(demo_app, "jonah")
+    jonah.post(f"/api/v1/events/{first}/roles/captain/claim")
+
+    page = jonah.get(f"/crew/events/{overlapping}").text
+    assert "You are captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00" in page
+    assert "I'll be" not in page
+    answer = jonah.get(f"/api/v1/events/{overlapping}").json()
+    assert answer["claimable"] == [] and answer["busy"].startswith("captain on Sea Lark")
+    listing = jonah.get("/crew").text
+    assert re.search(rf'href="/crew/events/{overlapping}".*?busy: on Sea Lark \(38 ft sloop\)<', listing, re.S)
+
+    theo = sign_in(demo_app, "theo")  # free then: offered every role he may take
+    assert "I'll be crew 1" in theo.get(f"/crew/events/{overlapping}").text
+    assert theo.get(f"/api/v1/events/{overlapping}").json()["busy"] is None
+
+
+def test_back_to_back_trips_and_cancelled_or_released_ones_leave_the_person_free(demo_app: App) -> None:
+    first = book(demo_app, "C-1", SEA_LARK_TRIP)
+    right_after = book(demo_app, "C-2", "2026-06-13T19:00:00-07:00")  # departs as the first comes back
+    overlapping = book(demo_app, "C-3", "2026-06-13T18:30:00-07:00", asset="morning-tern")
+    priya = sign_in(demo_app, "priya")
+    assert priya.post(f"/api/v1/events/{first}/roles/crew_1/claim").status_code == 200
+    assert priya.post(f"/api/v1/events/{right_after}/roles/crew_1/claim").status_code == 200
+    assert priya.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim").status_code == 409
+
+    cancel_booking(demo_app, "demo", get_event(demo_app.store, "demo", right_after).booking_id)
+    assert priya.post(f"/api/v1/events/{first}/roles/crew_1/release").json()["released"] is True
+    assert priya.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim").status_code == 200
+    assert roster(demo_app, overlapping)["crew_1"] == "priya"
+
+
+def test_a_long_trip_days_before_still_counts(demo_app: App) -> None:
+    three_days = book(demo_app, "D-1", "2026-06-11T09:00:00-07:00", hours=72)  # back Sun 14 Jun, 09:00
+    marisol = sign_in(demo_app, "marisol")
+    assert marisol.post(f"/api/v1/events/{three_days}/roles/captain/claim").status_code == 200
+    during = book(demo_app, "D-2", SEA_LARK_TRIP, asset="morning-tern")
+    refused = marisol.post(f"/api/v1/events/{during}/roles/captain/claim")
+    assert refused.status_code == 409 and "Thu 11 Jun 2026, 09:00 PDT to 09:00" in refused.json()["detail"]
+
+
+def test_designating_someone_busy_elsewhere_is_refused(demo_app: App) -> None:
+    first = book(demo_app, "E-1", SEA_LARK_TRIP)
+    overlapping = book(demo_app, "E-2", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    marisol = sign_in(demo_app, "marisol")  # an admin
+    assert sign_in(demo_app, "theo").post(f"/api/v1/events/{first}/roles/crew_1/claim").status_code == 200
+    refused = marisol.post(f"/api/v1/events/{overlapping}/roles/crew_1/designate", json={"person_id": "theo"})
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("Theo is already crew 1 on Sea Lark (38 ft sloop), Sat 13 Jun")
+    assert roster(demo_app, overlapping)["crew_1"] is None and notices_about(demo_app, overlapping) == []
+
+
+def test_one_person_pressing_on_eight_overlapping_trips_at_once_gets_exactly_one(demo_app: App, api_key: str) -> None:
+    trips = [
+        book(demo_app, f"F-{n}", f"2026-06-13T10:{5 * n:02d}:00-07:00", asset="sea-lark" if n % 2 else "morning-tern")
+        for n in range(8)
+    ]  # three hours each, five minutes apart: every one overlaps every other
+    client = TestClient(create_app(demo_app))
+    headers = {"Authorization": f"Bearer {api_key}", "X-Acting-For": "priya"}
+    barrier = threading.Barrier(len(trips))
+    answers: dict[str, int] = {}
+
+    def claim(event_id: str) -> None:
+        barrier.wait()
+        answers[event_id] = client.post(f"/api/v1/events/{event_id}/roles/crew_1/claim", headers=headers).status_code
+
+    threads = [threading.Thread(target=claim, args=(t,)) for t in trips]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Counter(answers.values()) == {200: 1, 409: 7}
+    [won] = [t for t, status in answers.items() if status == 200]
+    assert [t for t in trips if roster(demo_app, t)["crew_1"] == "priya"] == [won]
+    told = [t for t in trips if notices_about(demo_app, t)]
+    assert told == [] or told == [won]  # only a captain hears of a claim, and these trips have none
+
+
+def test_a_trip_moved_onto_another_of_its_crews_trips_tells_the_operations_manager(demo_app: App) -> None:
+    first = book(demo_app, "G-1", SEA_LARK_TRIP)
+    morning = book(demo_app, "G-2", "2026-06-13T09:00:00-07:00", asset="morning-tern")
+    jonah = sign_in(demo_app, "jonah")
+    for trip in (first, morning):
+        assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+
+    book(demo_app, "G-2", "2026-06-13T17:00:00-07:00", asset="morning-tern")  # the guests asked for later
+    ops = [e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r2:ops")]
+    assert len(ops) == 1 and ops[0].to == ("ops@example.com",)
+    clash = "Jonah is also captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00"
+    assert f"Crew clash: {clash}." in ops[0].text and clash in ops[0].html
+    assert roster(demo_app, morning)["captain"] == "jonah"  # recorded as the source says: the people decide
+
+    book(demo_app, "G-2", "2026-06-14T17:00:00-07:00", asset="morning-tern")  # moved again, to the next day
+    again = [e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r3:ops")]
+    assert "clash" not in again[0].text
