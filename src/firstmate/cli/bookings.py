@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, done, err, input_file, print_problems, utf8_text
+from firstmate.cli.common import app_context, done, err, input_file, out, print_problems, utf8_text
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -44,6 +45,8 @@ def booking_import(
         raise typer.Exit(2)
     summary = report.summary()
     done(f"{file.name}: {summary}.")
+    for line in report.double_booked:  # the titles are the channels' words: printed as typed, never as markup
+        out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:

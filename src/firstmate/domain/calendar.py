@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
@@ -44,3 +45,20 @@ def next_sequence(previous: CalendarEntry | None, changed: CalendarEntry) -> Cal
     if previous is None:
         return changed.model_copy(update={"sequence": 0})
     return changed.model_copy(update={"sequence": previous.sequence + 1})
+
+
+def holds_the_same_boat(one: CalendarEntry, other: CalendarEntry) -> bool:
+    """True when two live entries hold one boat at a shared moment: two trips on it, or a trip and
+    a blocked slot (a slot that names no boat holds every boat). Two blocked slots never clash, and
+    a trip departing as another comes back does not."""
+    if one.uid == other.uid or one.cancelled or other.cancelled:
+        return False
+    if one.kind is EntryKind.BLOCKED and other.kind is EntryKind.BLOCKED:
+        return False
+    every_boat = any(e.kind is EntryKind.BLOCKED and not e.asset for e in (one, other))
+    return (every_boat or one.asset == other.asset) and one.start < other.end and other.start < one.end
+
+
+def double_booked(entry: CalendarEntry, others: Iterable[CalendarEntry]) -> list[CalendarEntry]:
+    """The entries of `others` that hold `entry`'s boat while it does, soonest first."""
+    return sorted((o for o in others if holds_the_same_boat(entry, o)), key=lambda o: o.start)

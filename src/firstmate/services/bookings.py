@@ -32,7 +32,7 @@ from firstmate.domain.bookings import (
     seen_fingerprint,
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
-from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
+from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_event
 from firstmate.domain.guests import Guest
@@ -42,7 +42,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.notifications import booking_messages, booking_notifications
+from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
 from firstmate.services.outbox import enqueue
 from firstmate.services.paging import iter_items
 
@@ -50,6 +50,8 @@ MAX_ATTEMPTS = 8
 FANOUT_INDEX = "FANOUT#PENDING"
 #: Earlier bodies remembered per booking, so a late replay of one cannot undo later changes.
 MAX_REMEMBERED = 50
+#: Up to this many days, the calendar is read a day at a time; over longer spans, a month at a time.
+CALENDAR_DAYS_READ_ONE_BY_ONE = 10
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class IntakeOutcome:
 
     result: IntakeResult
     booking: Booking
+    #: what else holds the boat while this trip does, in words (the operations manager is told too)
+    double_booked: tuple[str, ...] = ()
 
     @property
     def created(self) -> bool:
@@ -112,8 +116,8 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
             return IntakeOutcome(IntakeResult.UNCHANGED, existing)
         try:
             if existing is None or anchor is None:
-                return IntakeOutcome(result, _create(ctx, profile, entity, asset, request))
-            return IntakeOutcome(result, _change(ctx, profile, entity, asset, existing, request, anchor, result))
+                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request))
+            return IntakeOutcome(result, *_change(ctx, profile, entity, asset, existing, request, anchor, result))
         except ConditionFailed:
             continue  # another writer got there first: read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
@@ -151,16 +155,56 @@ def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
 
 
 def events_between(store: Store, org: str, start: datetime, end: datetime) -> list[CrewEvent]:
-    """The trips that may share a moment with [start, end): those departing from the longest trip's
-    length before `start` until `end`, cancelled ones included, in order of departure. The calendar
-    is read a UTC day at a time (its sort keys begin with the day), so the cost is a few days'
-    entries, whatever the calendar holds."""
-    first = (start - timedelta(hours=MAX_TRIP_HOURS)).astimezone(UTC)
-    days = range((end.astimezone(UTC).date() - first.date()).days + 1)
-    prefixes = [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in days]
-    entries = [i.data for p in prefixes for i in iter_items(store, calendar_pk(org), p)]
-    wanted = [e["event_id"] for e in entries if e.get("event_id") and first <= datetime.fromisoformat(e["start"]) < end]
-    return get_events(store, org, wanted)
+    """The trips sharing a moment with [start, end), cancelled ones included, in order of departure."""
+    entries = calendar_between(store, org, start, end, timedelta(hours=MAX_TRIP_HOURS))
+    return get_events(store, org, [e.event_id for e in entries if e.event_id])
+
+
+def calendar_between(
+    store: Store, org: str, start: datetime, end: datetime, lookback: timedelta
+) -> list[CalendarEntry]:
+    """The calendar entries (trips and blocked slots, cancelled ones included) sharing a moment with
+    [start, end) among those starting from `lookback` before `start`, in order. The calendar's sort
+    keys begin with the UTC start, so it is read a day at a time (a month at a time over long
+    spans): the cost is the entries of those days, whatever the calendar holds."""
+    first, last = (start - lookback).astimezone(UTC), end.astimezone(UTC)
+    days = (last.date() - first.date()).days + 1
+    if days <= CALENDAR_DAYS_READ_ONE_BY_ONE:
+        prefixes = [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in range(days)]
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        prefixes = [
+            f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}" for n in range(months)
+        ]
+    items = [i for p in prefixes for i in iter_items(store, calendar_pk(org), p)]
+    # only the few that overlap are validated: a model per entry of those days was most of the cost
+    return [
+        CalendarEntry.model_validate(i.data)
+        for i in items
+        if first <= datetime.fromisoformat(i.data["start"]) < end and datetime.fromisoformat(i.data["end"]) > start
+    ]
+
+
+def double_bookings(store: Store, org: str, entry: CalendarEntry) -> list[CalendarEntry]:
+    """The trips and blocked slots that hold `entry`'s boat while it does (see `holds_the_same_boat`).
+    The calendar is searched back as far as the longest trip, or the longest slot ever blocked."""
+    longest = store.get(*_longest_block_key(org))
+    hours = max(MAX_TRIP_HOURS, longest.data["hours"] if longest else 0)
+    return double_booked(entry, calendar_between(store, org, entry.start, entry.end, timedelta(hours=hours)))
+
+
+def _longest_block_key(org: str) -> tuple[str, str]:
+    return f"ORG#{org}#CALMETA", "LONGEST-BLOCK"
+
+
+def _longest_block_write(store: Store, org: str, length: timedelta) -> list[Write]:
+    """The write that records a slot longer than any blocked before (nothing when it is not)."""
+    hours = length.total_seconds() / 3600
+    current = store.get(*_longest_block_key(org))
+    if current is not None and current.data["hours"] >= hours:
+        return []
+    condition = VersionIs(current.version) if current else Absent()
+    return [Put(Item(*_longest_block_key(org), {"hours": hours}), condition)]
 
 
 def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
@@ -173,7 +217,9 @@ def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest) -> Booking:
+def _create(
+    ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest
+) -> tuple[Booking, tuple[str, ...]]:
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
     booking = Booking(
@@ -206,9 +252,12 @@ def _create(ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset
         ),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
+    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry))
+    notices = booking_notifications(
+        ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED, double_booked=double
+    )
     _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
-    return booking
+    return booking, tuple(double)
 
 
 def _change(
@@ -220,7 +269,7 @@ def _change(
     request: BookingRequest,
     anchor: Item,
     result: IntakeResult,
-) -> Booking:
+) -> tuple[Booking, tuple[str, ...]]:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
     booking_item = ctx.store.get(pk, "BOOKING")
@@ -250,13 +299,16 @@ def _change(
     guests = list_guests(ctx.store, org, booking.id)
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)
-    # a trip moved onto another of its crew's trips: the operations manager hears of the clash
+    # a trip moved onto another of its crew's trips, or onto its boat's: the operations manager hears of it
     clashing = clashes(event, events_between(ctx.store, org, request.start, request.end)) if moved else []
+    rebooked = moved or existing.asset != asset.id
+    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry)) if rebooked else []
     notices = booking_notifications(
-        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
-    )
+        ctx, profile, entity, asset, booking, event, guests, result,
+        was_end=was_end, clashes=clashing, double_booked=double,
+    )  # fmt: skip
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
-    return booking
+    return booking, tuple(double)
 
 
 def _commit(
@@ -386,9 +438,10 @@ def record_blocked_slot(
     title: str,
     asset: str | None,
     cancelled: bool,
-) -> IntakeResult:
+) -> tuple[IntakeResult, list[str]]:
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
-    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds."""
+    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
+    what was done and, in words, the trips already booked in the slot (see `double_bookings`)."""
     profile = _profile(ctx.store, org)
     boat = profile.asset(asset) if asset else None
     if asset and boat is None:
@@ -399,7 +452,7 @@ def record_blocked_slot(
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
         if anchor and anchor.data["fingerprint"] == fingerprint:
-            return IntakeResult.UNCHANGED
+            return IntakeResult.UNCHANGED, []
         entry = CalendarEntry(
             uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
             org=org,
@@ -431,11 +484,13 @@ def record_blocked_slot(
             if anchor.data["cal_sk"] != new_sk:
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+        writes += _longest_block_write(ctx.store, org, end - start)
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
             continue
+        double = double_booking_lines(profile, double_bookings(ctx.store, org, entry))
         if anchor is None:
-            return IntakeResult.CANCELLED if cancelled else IntakeResult.CREATED
-        return IntakeResult.CANCELLED if cancelled else IntakeResult.UPDATED
+            return IntakeResult.CANCELLED if cancelled else IntakeResult.CREATED, double
+        return IntakeResult.CANCELLED if cancelled else IntakeResult.UPDATED, double
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")

@@ -21,11 +21,15 @@ class ImportReport:
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
     over: int = 0  # bookings created for a trip already over: their crew were not told
+    double_booked: list[str] = field(default_factory=list)  # what else held a boat then, in words
 
     def summary(self) -> str:
-        """What was done, in words: "2 created, 1 unchanged (1 trip already over: crew not told)"."""
+        """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
         done = ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())) or "nothing to import"
-        return done + (f" ({self.over} trip(s) already over: crew not told)" if self.over else "")
+        notes = [f"{self.over} trip(s) already over: crew not told"] if self.over else []
+        if self.double_booked:
+            notes.append(f"{len(self.double_booked)} double booking(s), listed below")
+        return done + (f" ({'; '.join(notes)})" if notes else "")
 
     @property
     def ok(self) -> bool:
@@ -62,14 +66,17 @@ def import_records(
         return report
     for record in records:
         if isinstance(record, BookingRequest):
-            result = orchestrate_booking(ctx, org, record).result
+            outcome = orchestrate_booking(ctx, org, record)
+            result = outcome.result
             report.counts[result.value] += 1
+            report.double_booked += [f"{record.source} {record.external_id}: {line}" for line in outcome.double_booked]
             if result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
-            result = record_blocked_slot(
+            result, double = record_blocked_slot(
                 ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
             )
             report.counts[f"blocked {result.value}"] += 1
+            report.double_booked += [f"blocked slot “{record.title}”: {line}" for line in double]
         progress(1)
     return report

@@ -12,13 +12,14 @@ from typing import Any
 
 from firstmate.domain.bookings import Booking, IntakeResult
 from firstmate.domain.business import Asset, BusinessProfile, Entity
+from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import Clash
-from firstmate.domain.timing import clock_time, when
+from firstmate.domain.timing import clock_time, local, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
 from firstmate.services.access import crew_event_link_token
@@ -46,14 +47,17 @@ def booking_notifications(
     *,
     was_end: datetime | None = None,
     clashes: Sequence[Clash] = (),
+    double_booked: Sequence[str] = (),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
-    (`was_end`: when the trip ended before it, for a change; `clashes`: its crew's roles on trips
-    it now overlaps, for the ops manager to sort out)."""
+    (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
+    what they must sort out: `clashes`, its crew's roles on trips it now overlaps, and
+    `double_booked`, what else holds its boat then (`double_booking_lines`)."""
     now = ctx.clock.now()
     messages = booking_messages(
-        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, at=now, clashes=clashes
-    )
+        ctx, profile, entity, asset, booking, event, guests, result,
+        was_end=was_end, at=now, clashes=clashes, double_booked=double_booked,
+    )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
 
@@ -70,6 +74,7 @@ def booking_messages(
     was_end: datetime | None = None,
     at: datetime | None = None,
     clashes: Sequence[Clash] = (),
+    double_booked: Sequence[str] = (),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
@@ -79,7 +84,8 @@ def booking_messages(
     last_end = max(booking.request.end, was_end or booking.request.end)
     if last_end + timedelta(days=ctx.settings.album_closes_after_days) <= at:
         return []
-    messages = [_ops_message(ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes))]
+    warnings = {"clashes": _clash_lines(profile, clashes), "double_booked": list(double_booked)}
+    messages = [_ops_message(ctx, profile, entity, asset, booking, result, warnings)]
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
@@ -108,6 +114,21 @@ def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeRes
     return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
 
 
+def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEntry]) -> list[str]:
+    """Each entry holding a boat, in words: "Sea Lark (38 ft sloop) is also booked Sat 13 Jun 2026,
+    16:00 PDT to 19:00: “Sea Lark: Dana Whitcomb (6 guests)”"."""
+    zone = profile.org.timezone
+    lines = []
+    for entry in entries:
+        boat = profile.asset(entry.asset) if entry.asset else None
+        held = "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
+        same_day = local(entry.end, zone).date() == local(entry.start, zone).date()
+        ends = clock_time(entry.end, zone) if same_day else when(entry.end, zone)
+        name = boat.name if boat else "every boat"
+        lines.append(f"{name} is also {held} {when(entry.start, zone)} to {ends}: “{entry.title}”")
+    return lines
+
+
 def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str]:
     zone = profile.org.timezone
     return [
@@ -132,11 +153,11 @@ def _ops_message(
     asset: Asset,
     booking: Booking,
     result: IntakeResult,
-    clashes: list[str],
+    warnings: dict[str, list[str]],
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
-        "clashes": clashes,
+        **warnings,
         "verb": _VERB[result],
         "booking": booking,
         "request": request,
@@ -151,6 +172,8 @@ def _ops_message(
         "base_url": ctx.settings.base_url,
     }
     subject = f"{_VERB[result]} booking: {_subject_when(booking, profile)}, {asset.name} ({request.lead_guest.name})"
+    if warnings["double_booked"]:
+        subject = f"Double booked! {subject}"
     return templated(
         ctx,
         key=_key(booking, "ops"),

@@ -34,6 +34,11 @@ class BookingAnswer(BaseModel):
     entity: str
     asset: str
     booking: dict[str, Any] = Field(description="The booking as stored, money included.")
+    double_booked: list[str] = Field(
+        default_factory=list,
+        description="What else holds the boat while this trip does, in words, when this call created or moved it "
+        "(recorded all the same: the operations manager is told to sort it out).",
+    )
 
 
 class ErrorAnswer(BaseModel):
@@ -52,7 +57,7 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _answer(app: App, booking: Booking, result: str) -> BookingAnswer:
+def _answer(app: App, booking: Booking, result: str, double_booked: tuple[str, ...] = ()) -> BookingAnswer:
     return BookingAnswer(
         booking_id=booking.id,
         event_id=booking.event_id,
@@ -65,6 +70,7 @@ def _answer(app: App, booking: Booking, result: str) -> BookingAnswer:
         entity=booking.entity,
         asset=booking.asset,
         booking=booking.request.model_dump(mode="json"),
+        double_booked=list(double_booked),
     )
 
 
@@ -77,7 +83,7 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
     outcome = orchestrate_booking(app, key.org, body)
     if not outcome.created:
         response.status_code = 200
-    return _answer(app, outcome.booking, outcome.result.value)
+    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked)
 
 
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
@@ -90,4 +96,4 @@ def read_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
 def delete_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """Cancel a booking: crew, guests and calendars are told. Cancelling twice changes nothing."""
     outcome = cancel_booking(app, key.org, booking_id)
-    return _answer(app, outcome.booking, outcome.result.value)
+    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked)
