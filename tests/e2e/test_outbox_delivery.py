@@ -23,6 +23,7 @@ from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import InvalidInput
 from firstmate.services import outbox
 from tests.conftest import firstmate_env
 from tests.smtp_server import SmtpServer
@@ -114,6 +115,66 @@ def test_smtp_down_then_back_messages_wait_back_off_and_all_go_out(
     assert _dispatch(smtp_app).sent == 5
     assert len(smtp_server.recorder.received) == 5
     assert _statuses(smtp_app) == {"sent": 5}
+
+
+def test_after_an_outage_a_message_gone_out_of_date_is_not_sent_and_not_retried(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A sign-in link asked for while the relay was down opens nothing 15 minutes later: sending it
+    once the relay is back would only mislead. It goes dead, saying why; the rest go out."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.crew_access import request_login_link
+    from firstmate.services.people import save_people
+    from tests.e2e.test_cli import run
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    smtp_server.stop()
+    request_login_link(smtp_app, "jonah@example.com", client="203.0.113.9")
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    assert _dispatch(smtp_app).retrying == 2
+    [link] = [e for e in outbox.list_entries(smtp_app.store, "demo") if e.key.startswith("login:jonah:")]
+    clock.advance(timedelta(minutes=20))
+    smtp_server.start()
+    report = _dispatch(smtp_app)
+    assert (report.sent, report.dead) == (1, 1)
+    assert [r.message["Subject"] for r in smtp_server.recorder.received] == ["New charter #1"]
+    dead = outbox.get_entry(smtp_app.store, "demo", link.key)
+    assert dead.status is OutboxStatus.DEAD and dead.last_error is not None
+    assert dead.last_error.startswith("not sent: out of date since 2026-06-01 16:15 UTC (last error: cannot reach")
+    assert outbox.retry_dead(smtp_app.store, "demo", clock.now()) == (0, 1)
+    with pytest.raises(InvalidInput, match="went out of date at 2026-06-01 16:15 UTC before it was sent"):
+        outbox.retry_entry(smtp_app.store, "demo", link.key, clock.now())
+    retried = run(tmp_path / "home", "outbox", "retry", "demo", "--dead")
+    assert retried.returncode == 0 and "0 dead message(s) of demo pending again" in retried.stdout
+    assert "1 more stay dead: they went out of date unsent" in retried.stdout
+    assert _dispatch(smtp_app).handled == 0 and len(smtp_server.recorder.received) == 1
+
+
+def test_after_an_outage_past_the_trip_its_crew_are_not_sent_crew_needed_but_the_guest_gets_the_page(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    smtp_server.stop()
+    start = clock.now() + timedelta(hours=2)
+    orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body(start=start.isoformat())))
+    assert _dispatch(smtp_app).retrying == 6  # the operations manager, 4 crew members, the lead guest
+    clock.advance(timedelta(hours=6))  # the relay was down all afternoon: the trip has sailed and come back
+    smtp_server.start()
+    report = _dispatch(smtp_app)
+    assert (report.sent, report.dead) == (2, 4)
+    assert sorted(r.rcpt_tos[0] for r in smtp_server.recorder.received) == ["dana@example.com", "ops@example.com"]
+    dead = outbox.list_entries(smtp_app.store, "demo", status=OutboxStatus.DEAD)
+    assert len(dead) == 4 and all(":crew:" in e.key and "out of date" in (e.last_error or "") for e in dead)
 
 
 def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:

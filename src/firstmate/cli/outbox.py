@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Annotated
 
 import typer
@@ -63,6 +64,8 @@ def outbox_show(org: str, key: str) -> None:
     out.print(Text(e.message.subject, style="bold"))
     out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
+    if e.message.stale_after:
+        out.print(f"Of use until: {e.message.stale_after.astimezone(UTC):%Y-%m-%d %H:%M} UTC", markup=False)
     if e.last_error:
         out.print(f"Last error: {e.last_error}", markup=False)
     for f in e.feedback:  # what the mail system said afterwards (SES bounces and complaints)
@@ -94,8 +97,10 @@ def outbox_retry(
             done(f"{key} is pending again; the dispatcher will send it shortly.")
             return
         require_org(app, org)
-        revived = outbox.retry_dead(app.store, org, app.clock.now())
+        revived, stale = outbox.retry_dead(app.store, org, app.clock.now())
     done(f"{revived} dead message(s) of {org} pending again; the dispatcher will send them shortly.")
+    if stale:
+        out.print(f"{stale} more stay dead: they went out of date unsent (an expired link, a trip that has left).")
 
 
 def _parse_status(value: str | None) -> OutboxStatus | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
@@ -48,6 +49,11 @@ class OutgoingMessage(BaseModel):
     text: str
     html: str | None = None
     images: tuple[InlineImage, ...] = ()
+    stale_after: datetime | None = Field(
+        default=None,
+        description="When the message stops being of use (its sign-in link expires, its trip is over): "
+        "not sent after that, and not retried.",
+    )
 
     @field_validator("sender", "reply_to")
     @classmethod

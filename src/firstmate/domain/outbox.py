@@ -8,7 +8,7 @@ a dispatcher that dies mid-send leaves the entry to be picked up again when the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -87,6 +87,24 @@ def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
     return OutboxEntry(org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now)
 
 
+def is_stale(entry: OutboxEntry, now: datetime) -> bool:
+    """True for a message that stopped being of use (see `OutgoingMessage.stale_after`)."""
+    return entry.message.stale_after is not None and entry.message.stale_after <= now
+
+
+def expire(entry: OutboxEntry) -> OutboxEntry:
+    """A dead entry, for a message that went out of date before it could be sent (after an outage:
+    a sign-in link already expired, a reminder for a trip that has left): sending it would mislead."""
+    detail = f" (last error: {entry.last_error})" if entry.last_error else ""
+    reason = f"not sent: out of date since {_stale_at(entry)}{detail}"
+    return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
+
+
+def _stale_at(entry: OutboxEntry) -> str:
+    stale = entry.message.stale_after
+    return f"{stale.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if stale else "(no date)"
+
+
 def out_of_attempts(entry: OutboxEntry, policy: RetryPolicy) -> bool:
     """True for an entry whose dispatchers kept dying mid-send until no attempt was left
     (a message that crashes or hangs every sender): it must go dead, not be tried again."""
@@ -134,6 +152,8 @@ def revive(entry: OutboxEntry, now: datetime) -> OutboxEntry:
     """A dead entry given a fresh set of attempts by an admin; sent entries cannot be revived."""
     if entry.status is not OutboxStatus.DEAD:
         raise ValueError(f"only dead messages can be retried; {entry.key!r} is {entry.status}")
+    if is_stale(entry, now):
+        raise ValueError(f"{entry.key!r} went out of date at {_stale_at(entry)} before it was sent: nothing to retry")
     return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, "due_at": now})
 
 

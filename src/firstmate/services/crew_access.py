@@ -174,7 +174,10 @@ def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:
     context = {"person": person, "link": link, "business": name, "colour": "#0b3d5c"}
     subject = f"Your sign-in link for {name}"
     key = f"login:{person.id}:{link.rsplit('.', 1)[-1][:24]}"
-    message = templated(ctx, key=key, to=person.email, subject=subject, template="crew_login", context=context)
+    message = templated(
+        ctx, key=key, to=person.email, subject=subject, template="crew_login", context=context,
+        stale_after=ctx.clock.now() + LINK_TTL,  # the link inside opens nothing after that
+    )  # fmt: skip
     enqueue(ctx.store, org, [message], ctx.clock.now())
 
 

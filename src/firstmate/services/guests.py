@@ -19,6 +19,7 @@ from firstmate.services.bookings import booking_pk, code_pk, get_booking, list_g
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
+from firstmate.services.notifications import album_closes
 from firstmate.services.outbox import enqueue_write
 
 
@@ -172,7 +173,7 @@ def _invitation(
     subject = f"{lead} invited you aboard: {departure}"
     return templated(
         ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject, template="guest_invite",
-        context=context, reply_to=profile.org.ops_email,
+        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking),
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from firstmate.domain.mail import OutgoingMessage
@@ -18,8 +19,10 @@ def templated(
     template: str,
     context: dict[str, Any],
     reply_to: str | None = None,
+    stale_after: datetime | None = None,
 ) -> OutgoingMessage:
-    """The message rendered from `mail/<template>.txt` and `mail/<template>.html`, keyed by `key`."""
+    """The message rendered from `mail/<template>.txt` and `mail/<template>.html`, keyed by `key`
+    (`stale_after`: when it stops being of use, see `OutgoingMessage`)."""
     return OutgoingMessage(
         idempotency_key=key,
         sender=ctx.settings.mail_from,
@@ -28,4 +31,5 @@ def templated(
         subject=subject[:300],
         text=render(f"mail/{template}.txt", **context),
         html=render(f"mail/{template}.html", subject=subject, **context),
+        stale_after=stale_after,
     )

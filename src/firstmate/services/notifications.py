@@ -138,6 +138,11 @@ def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str
     ]
 
 
+def album_closes(ctx: Context, booking: Booking) -> datetime:
+    """When the trip's photo album closes: after that, nobody hears of the booking any more."""
+    return booking.request.end + timedelta(days=ctx.settings.album_closes_after_days)
+
+
 def _key(booking: Booking, audience: str) -> str:
     return f"bk:{booking.id}:r{booking.revision}:{audience}"
 
@@ -181,6 +186,7 @@ def _ops_message(
         subject=subject,
         template="booking_ops",
         context=context,
+        stale_after=album_closes(ctx, booking),
     )
 
 
@@ -210,7 +216,10 @@ def _crew_message(
         "colour": entity.primary_colour,
     }
     key = _key(booking, f"crew:{person.id}")
-    return templated(ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context)
+    return templated(
+        ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context,
+        stale_after=booking.request.end,  # of no use to crew once the trip is over
+    )  # fmt: skip
 
 
 def _guest_message(
@@ -239,5 +248,5 @@ def _guest_message(
     assert guest.email is not None
     return templated(
         ctx, key=_key(booking, f"guest:{guest.id}"), to=guest.email, subject=subject, template="booking_guest",
-        context=context, reply_to=profile.org.ops_email,
+        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking),
     )  # fmt: skip

@@ -138,7 +138,10 @@ def _dispatch_item(
 ) -> None:
     """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
     entry = from_item(item)
-    if rules.out_of_attempts(entry, policy):
+    if rules.is_stale(entry, clock.now()):
+        next_state = rules.expire(entry)
+        log.warning("outbox.expired_unsent", org=entry.org, key=entry.key, attempts=entry.attempts)
+    elif rules.out_of_attempts(entry, policy):
         next_state = rules.give_up(entry)
         log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
     else:
@@ -255,17 +258,22 @@ def retry_entry(store: Store, org: str, key: str, now: datetime) -> OutboxEntry:
     return from_item(stored)
 
 
-def retry_dead(store: Store, org: str, now: datetime) -> int:
-    """Give every dead message of `org` a fresh set of attempts (after an outage, a fixed relay);
-    returns how many. One retried meanwhile by someone else is left as they left it."""
-    revived = 0
+def retry_dead(store: Store, org: str, now: datetime) -> tuple[int, int]:
+    """Give every dead message of `org` a fresh set of attempts (after an outage, a fixed relay).
+    Returns how many are pending again, and how many stay dead because they went out of date (an
+    expired sign-in link, a reminder for a trip that has left). One retried meanwhile by someone
+    else is left as they left it."""
+    revived = stale = 0
     for entry in list_entries(store, org, status=OutboxStatus.DEAD, limit=100_000):
+        if rules.is_stale(entry, now):
+            stale += 1
+            continue
         try:
             retry_entry(store, org, entry.key, now)
         except (InvalidInput, ConditionFailed):  # retried, or sent, since it was listed
             continue
         revived += 1
-    return revived
+    return revived, stale
 
 
 def dead_entries(store: Store, *, limit: int = 100) -> list[OutboxEntry]:

@@ -68,6 +68,7 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                             subject=subject,
                             template="reminder",
                             context=context,
+                            stale_after=start,  # a reminder after departure would only confuse
                         )
                     )
             queued += enqueue(ctx.store, org, messages, now)

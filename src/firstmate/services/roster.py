@@ -197,7 +197,9 @@ def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str,
     }
     subject = f"{headline}: {departure}, {event.asset_name}"
     key = f"ev:{event.id}:{to.id}:{headline.lower().replace(' ', '-')}"
-    return templated(ctx, key=key, to=to.email, subject=subject, template="roster", context=context)
+    return templated(
+        ctx, key=key, to=to.email, subject=subject, template="roster", context=context, stale_after=event.end
+    )
 
 
 def _label(role: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus
+from firstmate.domain.outbox import OutboxStatus, is_stale
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
@@ -65,7 +66,11 @@ def message_page(app: AppDep, scope: ScopeDep, org: str, key: str) -> HTMLRespon
         update={"message": entry.message.model_copy(update={"text": redact_text(entry.message.text)})}
     )
     preview = redact_text(preview_html(entry.message))
-    return HTMLResponse(render("admin/message.html", entry=masked, preview=preview))
+    stale = is_stale(entry, app.clock.now())  # no retry offered: it would be refused
+    until = entry.message.stale_after
+    of_use_until = f"{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if until else None
+    page = render("admin/message.html", entry=masked, preview=preview, stale=stale, of_use_until=of_use_until)
+    return HTMLResponse(page)
 
 
 @router.post("/outbox/{org}/{key:path}/retry")
