@@ -515,7 +515,8 @@ def crew_cookie(app: Any, port: int) -> str:
 
 def guest_code(app: Any, event_id: str) -> str:
     """The lead guest's trip page code for the trip of `event_id`."""
-    from firstmate.services.bookings import get_booking, get_event
+    from firstmate.services.bookings import get_booking
+    from firstmate.services.trips import get_event
 
     return str(get_booking(app.store, ORG, get_event(app.store, ORG, event_id).booking_id).guest_code)
 

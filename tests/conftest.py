@@ -13,7 +13,8 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
-from firstmate.services.bookings import get_booking, get_event
+from firstmate.services.bookings import get_booking
+from firstmate.services.trips import get_event
 from tests.moto_server import MotoServer
 from tests.smtp_server import SmtpServer
 

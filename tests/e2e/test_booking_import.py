@@ -15,9 +15,9 @@ from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import BlockedSlot, RowError
 from firstmate.ports import Item
 from firstmate.services import outbox
-from firstmate.services.bookings import booking_pk, calendar_pk, intake_pk
 from firstmate.services.imports import import_records
 from firstmate.services.paging import all_items
+from firstmate.services.trips import booking_pk, calendar_pk, intake_pk
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
@@ -239,3 +239,11 @@ def test_a_zone_a_file_defines_holds_for_that_file_alone() -> None:
     assert isinstance(first, BookingRequest) and first.start.isoformat() == "2026-12-19T12:00:00+00:00"
     assert isinstance(second, BookingRequest) and second.start.isoformat() == "2026-12-19T04:00:00+00:00"
     assert isinstance(undefined, RowError) and "'Harbor Time', which is not defined" in undefined.problem
+
+
+def test_a_blocked_slots_title_reaches_no_terminal_as_an_escape_sequence() -> None:
+    ics = OTA.replace(b"SUMMARY:Not available", b"SUMMARY:Haul out\x1b]0;owned\x07 \x1b[2J\tnow")
+    [blocked] = [
+        r for r in parse_ics(ics, source="getmyboat", timezone="UTC", asset="sea-lark") if isinstance(r, BlockedSlot)
+    ]
+    assert blocked.title == "Haul out ]0;owned [2J now"

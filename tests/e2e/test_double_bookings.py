@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
 from firstmate.domain.intake import BlockedSlot
+from firstmate.ports import Delete
 from firstmate.services import outbox
 from firstmate.services.imports import import_records
 from firstmate.web.app import create_app
@@ -50,13 +51,17 @@ def test_a_second_booking_of_the_boat_at_the_same_time_is_recorded_and_said(demo
     other_boat = post(client, api_key, external_id="W-3", asset="morning-tern")
     back_to_back = post(client, api_key, external_id="W-4", start="2026-06-13T19:00:00-07:00", duration_hours=2)
     assert other_boat["double_booked"] == [] and back_to_back["double_booked"] != []  # W-2 is out until 21:00
-    again = post(client, api_key, external_id="W-2", start="2026-06-13T18:00:00-07:00")
-    assert again["result"] == "unchanged" and again["double_booked"] == []  # said once, when it happened
+    again = post(client, api_key, external_id="W-2", start="2026-06-13T18:00:00-07:00")  # a retry after a timeout
+    assert again["result"] == "unchanged" and again["double_booked"][0] == FIRST  # still so, and still said
+    assert len(again["double_booked"]) == 2 and "19:00 PDT to 21:00" in again["double_booked"][1]  # and W-4 since
+    read = client.get(f"/api/v1/bookings/{second['booking_id']}", headers={"Authorization": f"Bearer {api_key}"})
+    assert read.json()["double_booked"] == again["double_booked"]
+    assert len([e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]) == 4  # one each
 
 
 def test_a_booking_moved_onto_another_is_said_and_a_cancelled_one_holds_nothing(demo_app: App, api_key: str) -> None:
     client = TestClient(create_app(demo_app))
-    first = post(client, api_key, external_id="M-1")
+    post(client, api_key, external_id="M-1")
     morning = post(client, api_key, external_id="M-2", start="2026-06-13T09:00:00-07:00")
     assert morning["double_booked"] == []
     moved = post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00")
@@ -66,7 +71,7 @@ def test_a_booking_moved_onto_another_is_said_and_a_cancelled_one_holds_nothing(
     post(client, api_key, external_id="M-1", status="cancelled")
     alone = post(client, api_key, external_id="M-3", start="2026-06-13T16:30:00-07:00", duration_hours=0.5)
     assert alone["double_booked"] == []  # M-1 is cancelled, M-2 departs at 17:00
-    assert first["double_booked"] == []
+    assert post(client, api_key, external_id="M-1", status="cancelled")["double_booked"] == []
 
 
 def test_a_long_blocked_slot_over_booked_trips_is_listed_and_later_bookings_in_it_are_said(demo_app: App) -> None:
@@ -122,5 +127,44 @@ def test_booking_import_lists_the_double_bookings_it_made(home: Path, tmp_path: 
         f"double booked: csv C-2: {SEA_LARK} is also booked {departs:%a} {departs.day} {departs:%b %Y}, 16:00 PDT "
         "to 19:00: “Sea Lark: Ren [bold]Markup[/bold] (6 guests)”" in done.stdout  # the channel's words, as typed
     )
-    again = run(home, "booking", "import", str(csv), "--org", "demo")
-    assert "3 unchanged." in again.stdout and "double booked" not in again.stdout
+    again = run(home, "booking", "import", str(csv), "--org", "demo")  # nothing changes; the clash still stands
+    assert "3 unchanged (2 double booking(s), listed below)." in again.stdout  # each of the two, as it is seen
+    assert "double booked: csv C-1: " in again.stdout and "double booked: csv C-2: " in again.stdout
+
+
+def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancelled_one_holds_nothing(
+    demo_app: App, api_key: str
+) -> None:
+    from firstmate.services.trips import long_blocks
+
+    client = TestClient(create_app(demo_app))
+    winter = BlockedSlot(uid="winter@yard.example.com", start=datetime(2026, 6, 1, tzinfo=LA),
+                         end=datetime(2026, 9, 1, tzinfo=LA), title="Ashore for repairs", asset="sea-lark")  # fmt: skip
+    import_records(demo_app, "demo", [winter])
+    stored = long_blocks(demo_app.store, "demo")[0]
+    assert stored is not None
+    demo_app.store.transact([Delete(stored.pk, stored.sk)])  # as a home from before the list was kept
+    inside = post(client, api_key, external_id="L-1", start="2026-07-04T10:00:00-07:00")
+    assert inside["double_booked"] == [
+        f"{SEA_LARK} is also blocked Mon 1 Jun 2026, 00:00 PDT to Tue 1 Sep 2026, 00:00 PDT: “Ashore for repairs”"
+    ]
+    cancelled = BlockedSlot(uid=winter.uid, start=winter.start, end=winter.end, title=winter.title,
+                            asset="sea-lark", cancelled=True)  # fmt: skip
+    assert dict(import_records(demo_app, "demo", [cancelled]).counts) == {"blocked cancelled": 1}
+    assert long_blocks(demo_app.store, "demo")[1] == []
+    assert post(client, api_key, external_id="L-2", start="2026-07-11T10:00:00-07:00")["double_booked"] == []
+
+
+def test_a_slot_blocked_for_a_century_imports_and_names_only_the_trips_someone_can_act_on(
+    demo_app: App, api_key: str
+) -> None:
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="K-1", start="2026-06-20T10:00:00-07:00")  # ahead of the clock (1 Jun)
+    post(client, api_key, external_id="K-2", start="2026-05-20T10:00:00-07:00")  # long sailed
+    century = BlockedSlot(uid="mistake@example.com", start=datetime(2000, 1, 1, tzinfo=LA),
+                          end=datetime(2100, 1, 1, tzinfo=LA), title="Not available", asset="sea-lark")  # fmt: skip
+    report = import_records(demo_app, "demo", [century])
+    assert len(report.double_booked) == 1 and "Sat 20 Jun 2026, 10:00 PDT" in report.double_booked[0]
+    later = post(client, api_key, external_id="K-3", start="2031-03-01T10:00:00-08:00")
+    century_said = f"{SEA_LARK} is also blocked Sat 1 Jan 2000, 00:00 PST to Fri 1 Jan 2100, 00:00 PST"
+    assert later["double_booked"] == [f"{century_said}: “Not available”"]

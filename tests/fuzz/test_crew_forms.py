@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
-from firstmate.services.bookings import booking_pk, orchestrate_booking
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.events import get_event
 from firstmate.services.guests import CodeTarget, confirm_attendance
 from firstmate.services.people import get_person
+from firstmate.services.trips import booking_pk
 from tests.conftest import booking_body
 from tests.fuzz.strategies import FUZZ, examples, hostile
 from tests.security.conftest import sign_in

@@ -24,18 +24,11 @@ from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.domain.bookings import BookingStatus
 from firstmate.domain.crew import EventStatus
-from firstmate.services.bookings import (
-    calendar_pk,
-    calendar_sk,
-    code_pk,
-    get_booking,
-    get_event,
-    intake_pk,
-    list_guests,
-)
+from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.outbox import DUE_INDEX
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
+from firstmate.services.trips import calendar_pk, calendar_sk, code_pk, get_event, intake_pk
 from tests.conftest import firstmate_env
 from tests.load.conftest import (
     DISPATCHER,

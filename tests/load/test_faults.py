@@ -32,10 +32,10 @@ from firstmate.config import load_settings
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.services import outbox
-from firstmate.services.bookings import intake_pk
 from firstmate.services.imports import import_records
 from firstmate.services.outbox import DUE_INDEX
 from firstmate.services.paging import all_items
+from firstmate.services.trips import intake_pk
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, firstmate_env
 from tests.load.conftest import (

@@ -21,10 +21,11 @@ from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL, demo_people, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
-from firstmate.services.bookings import cancel_booking, get_booking, get_event, orchestrate_booking
+from firstmate.services.bookings import cancel_booking, get_booking, orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token
 from firstmate.services.imports import import_records
 from firstmate.services.reminders import send_due_reminders
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, guest_code, shows_gross
 from tests.fuzz.strategies import FUZZ, examples

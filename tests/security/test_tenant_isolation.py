@@ -21,13 +21,14 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.business import BusinessProfile, Org
 from firstmate.services import outbox
-from firstmate.services.bookings import get_booking, get_event, list_guests, orchestrate_booking
+from firstmate.services.bookings import get_booking, list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token
 from firstmate.services.crew_access import link_url
 from firstmate.services.data import save_row
 from firstmate.services.keys import create_key, revoke_key
 from firstmate.services.people import get_person
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.security.conftest import Tenant, operator, sign_in

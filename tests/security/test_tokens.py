@@ -287,7 +287,7 @@ def test_a_service_key_acts_only_for_people_of_its_own_org(
 
 
 def _roster(app: App, tenant: Tenant) -> list[Any]:
-    from firstmate.services.bookings import get_event
+    from firstmate.services.trips import get_event
 
     return list(get_event(app.store, tenant.org, tenant.booking.event_id).roles)
 

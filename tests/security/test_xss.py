@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from firstmate.bootstrap import App
 from firstmate.domain.guests import NewGuest
 from firstmate.services import outbox
-from firstmate.services.bookings import get_event
 from firstmate.services.guests import CodeTarget, add_guest, confirm_attendance
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.security.conftest import book, operator, sign_in
 

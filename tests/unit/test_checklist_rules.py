@@ -9,7 +9,8 @@ from firstmate.bootstrap import App
 from firstmate.domain import checklist as rules
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.checklist import MAX_HISTORY
-from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.trips import get_event
 from tests.conftest import booking_body
 
 

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from firstmate.bootstrap import App
 from firstmate.ports import Item
 from firstmate.services import outbox
-from firstmate.services.bookings import booking_pk, calendar_pk, get_event
 from firstmate.services.paging import all_items
+from firstmate.services.trips import booking_pk, calendar_pk, get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 

@@ -15,9 +15,10 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
-from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.crew_access import link_url
 from firstmate.services.people import get_person
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, shows_gross
 

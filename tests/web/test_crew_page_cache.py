@@ -16,8 +16,9 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
-from firstmate.services.bookings import get_event, orchestrate_booking
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.people import get_person, save_people
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from firstmate.web.page_cache import PageCache
 from tests.conftest import booking_body, guest_code, shows_gross

@@ -15,11 +15,12 @@ from firstmate.demo.run import SAMPLE_EMAIL, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.guests import NewGuest
 from firstmate.services import outbox
-from firstmate.services.bookings import booking_pk, cancel_booking, complete_fanouts, get_event, orchestrate_booking
+from firstmate.services.bookings import cancel_booking, complete_fanouts, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.roster import claim_role
+from firstmate.services.trips import booking_pk, get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.web.test_crew import sign_in

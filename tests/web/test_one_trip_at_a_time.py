@@ -7,12 +7,14 @@ import re
 import threading
 from collections import Counter
 
+import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
-from firstmate.services.bookings import cancel_booking, get_event, orchestrate_booking
+from firstmate.services.bookings import cancel_booking, orchestrate_booking
+from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.web.test_crew import sign_in
@@ -26,7 +28,7 @@ def book(app: App, ref: str, start: str, asset: str = "sea-lark", hours: float =
     return orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.event_id
 
 
-def roster(app: App, event_id: str) -> dict[str, str | None]:
+def roster_of(app: App, event_id: str) -> dict[str, str | None]:
     return {s.role: s.person_id for s in get_event(app.store, "demo", event_id).roles}
 
 
@@ -47,7 +49,7 @@ def test_a_claim_on_a_trip_overlapping_ones_own_is_refused_and_changes_nothing(d
     )
     page = jonah.post(f"/crew/events/{overlapping}/roles/crew_1/claim")
     assert page.status_code == 409 and "one trip at a time" in page.text
-    assert set(roster(demo_app, overlapping).values()) == {None}
+    assert set(roster_of(demo_app, overlapping).values()) == {None}
     assert notices_about(demo_app, overlapping) == []
 
 
@@ -82,7 +84,7 @@ def test_back_to_back_trips_and_cancelled_or_released_ones_leave_the_person_free
     cancel_booking(demo_app, "demo", get_event(demo_app.store, "demo", right_after).booking_id)
     assert priya.post(f"/api/v1/events/{first}/roles/crew_1/release").json()["released"] is True
     assert priya.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim").status_code == 200
-    assert roster(demo_app, overlapping)["crew_1"] == "priya"
+    assert roster_of(demo_app, overlapping)["crew_1"] == "priya"
 
 
 def test_a_long_trip_days_before_still_counts(demo_app: App) -> None:
@@ -91,7 +93,11 @@ def test_a_long_trip_days_before_still_counts(demo_app: App) -> None:
     assert marisol.post(f"/api/v1/events/{three_days}/roles/captain/claim").status_code == 200
     during = book(demo_app, "D-2", SEA_LARK_TRIP, asset="morning-tern")
     refused = marisol.post(f"/api/v1/events/{during}/roles/captain/claim")
-    assert refused.status_code == 409 and "Thu 11 Jun 2026, 09:00 PDT to 09:00" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert (
+        "captain on Sea Lark (38 ft sloop), Thu 11 Jun 2026, 09:00 PDT to Sun 14 Jun 2026, 09:00 PDT: one"
+        in (refused.json()["detail"])
+    )
 
 
 def test_designating_someone_busy_elsewhere_is_refused(demo_app: App) -> None:
@@ -102,7 +108,7 @@ def test_designating_someone_busy_elsewhere_is_refused(demo_app: App) -> None:
     refused = marisol.post(f"/api/v1/events/{overlapping}/roles/crew_1/designate", json={"person_id": "theo"})
     assert refused.status_code == 409
     assert refused.json()["detail"].startswith("Theo is already crew 1 on Sea Lark (38 ft sloop), Sat 13 Jun")
-    assert roster(demo_app, overlapping)["crew_1"] is None and notices_about(demo_app, overlapping) == []
+    assert roster_of(demo_app, overlapping)["crew_1"] is None and notices_about(demo_app, overlapping) == []
 
 
 def test_one_person_pressing_on_eight_overlapping_trips_at_once_gets_exactly_one(demo_app: App, api_key: str) -> None:
@@ -126,7 +132,7 @@ def test_one_person_pressing_on_eight_overlapping_trips_at_once_gets_exactly_one
         t.join()
     assert Counter(answers.values()) == {200: 1, 409: 7}
     [won] = [t for t, status in answers.items() if status == 200]
-    assert [t for t in trips if roster(demo_app, t)["crew_1"] == "priya"] == [won]
+    assert [t for t in trips if roster_of(demo_app, t)["crew_1"] == "priya"] == [won]
     told = [t for t in trips if notices_about(demo_app, t)]
     assert told == [] or told == [won]  # only a captain hears of a claim, and these trips have none
 
@@ -143,8 +149,39 @@ def test_a_trip_moved_onto_another_of_its_crews_trips_tells_the_operations_manag
     assert len(ops) == 1 and ops[0].to == ("ops@example.com",)
     clash = "Jonah is also captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00"
     assert f"Crew clash: {clash}." in ops[0].text and clash in ops[0].html
-    assert roster(demo_app, morning)["captain"] == "jonah"  # recorded as the source says: the people decide
+    assert roster_of(demo_app, morning)["captain"] == "jonah"  # recorded as the source says: the people decide
+
+    to_jonah = [e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r2:crew:jonah")]
+    assert "you are also captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00" in to_jonah[0].text
+    page = jonah.get(f"/crew/events/{morning}").text
+    assert "This trip now overlaps another of yours: you are also captain on Sea Lark" in page
 
     book(demo_app, "G-2", "2026-06-14T17:00:00-07:00", asset="morning-tern")  # moved again, to the next day
     again = [e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r3:ops")]
     assert "clash" not in again[0].text
+    assert "overlaps" not in jonah.get(f"/crew/events/{morning}").text
+
+
+def test_a_claim_racing_a_move_of_another_trip_of_the_same_person_is_decided_again(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jonah claims the 17:00 trip while the morning trip he is captain of is moved to 16:00: each
+    looked at the other before it changed. The person's marker makes the claim decide again."""
+    from firstmate.services import roster
+
+    morning = book(demo_app, "R-1", "2026-06-13T09:00:00-07:00")
+    evening = book(demo_app, "R-2", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    assert sign_in(demo_app, "jonah").post(f"/api/v1/events/{morning}/roles/captain/claim").status_code == 200
+    checked = roster.busy_elsewhere
+    moved: list[bool] = []
+
+    def move_meanwhile(*args: object) -> str | None:
+        found = checked(*args)  # type: ignore[arg-type]
+        if not moved:  # between the claim's look at Jonah's trips and its write
+            moved.append(bool(book(demo_app, "R-1", "2026-06-13T16:00:00-07:00")))
+        return found
+
+    monkeypatch.setattr(roster, "busy_elsewhere", move_meanwhile)
+    refused = sign_in(demo_app, "jonah").post(f"/api/v1/events/{evening}/roles/captain/claim")
+    assert moved and refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
+    assert roster_of(demo_app, evening)["captain"] is None and roster_of(demo_app, morning)["captain"] == "jonah"

@@ -16,9 +16,10 @@ from firstmate.domain.business import BusinessProfile
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.timing import when
 from firstmate.rendering import render
-from firstmate.services.bookings import calendar_pk, get_booking
+from firstmate.services.bookings import get_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token
 from firstmate.services.paging import all_items
+from firstmate.services.trips import calendar_pk
 
 STATIC = Path(__file__).parents[1] / "web" / "static"
 

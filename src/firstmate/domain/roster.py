@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from firstmate.domain.crew import CrewEvent, EventStatus, RoleSlot
 from firstmate.domain.people import Person
+from firstmate.domain.timing import span
 
 #: A role held on a trip, the overlapping trip its holder is also on, and their role there.
 Clash = tuple[RoleSlot, CrewEvent, RoleSlot]
@@ -104,6 +105,11 @@ def clashes(event: CrewEvent, others: Iterable[CrewEvent]) -> list[Clash]:
         if there is not None:
             found.append((here, *there))
     return found
+
+
+def role_on(held: RoleSlot, event: CrewEvent, timezone: str) -> str:
+    """A role on a trip, in words: "captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00"."""
+    return f"{_label(held.role)} on {event.asset_name}, {span(event.start, event.end, timezone)}"
 
 
 def captain_of(event: CrewEvent) -> str | None:

@@ -25,6 +25,13 @@ def when(moment: datetime, timezone: str) -> str:
     return f"{shown:%a} {shown.day} {shown:%b %Y, %H:%M %Z}"
 
 
+def span(start: datetime, end: datetime, timezone: str) -> str:
+    """From when to when, as people read it: "Sat 13 Jun 2026, 16:00 PDT to 19:00", the end's day
+    given when it is another ("… to Sun 14 Jun 2026, 09:00 PDT")."""
+    same_day = local(start, timezone).date() == local(end, timezone).date()
+    return f"{when(start, timezone)} to {clock_time(end, timezone) if same_day else when(end, timezone)}"
+
+
 def clock_time(moment: datetime, timezone: str) -> str:
     """Just the local time of day: "17:22"."""
     return f"{local(moment, timezone):%H:%M}"

@@ -5,22 +5,16 @@ booking, its crew event, its calendar entry, its guest page code, its lead guest
 notification it causes. The same booking again writes nothing; a changed one writes a new revision
 and tells the people concerned; a cancelled one withdraws the trip everywhere.
 
-Keys (all in the org's space):
-    ORG#<org>#INTAKE        <source>#<external_id>   → booking id (the idempotency anchor)
-    ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
-    ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
-    GUESTCODE#<code>        CODE                     → org and booking of a guest page
+Keys: see `firstmate.services.trips`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from firstmate.domain.bookings import (
-    MAX_TRIP_HOURS,
     STORED,
     Booking,
     BookingRequest,
@@ -32,7 +26,7 @@ from firstmate.domain.bookings import (
     seen_fingerprint,
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
-from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
+from firstmate.domain.calendar import CalendarEntry, next_sequence
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_event
 from firstmate.domain.guests import Guest
@@ -44,14 +38,22 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
 from firstmate.services.outbox import enqueue
-from firstmate.services.paging import iter_items
+from firstmate.services.trips import (
+    booking_pk,
+    calendar_pk,
+    calendar_sk,
+    code_pk,
+    double_bookings,
+    events_between,
+    get_event,
+    intake_pk,
+    roster_marker,
+)
 
 MAX_ATTEMPTS = 8
 FANOUT_INDEX = "FANOUT#PENDING"
 #: Earlier bodies remembered per booking, so a late replay of one cannot undo later changes.
 MAX_REMEMBERED = 50
-#: Up to this many days, the calendar is read a day at a time; over longer spans, a month at a time.
-CALENDAR_DAYS_READ_ONE_BY_ONE = 10
 
 
 @dataclass(frozen=True)
@@ -67,31 +69,6 @@ class IntakeOutcome:
     def created(self) -> bool:
         """True when this call created the booking."""
         return self.result is IntakeResult.CREATED
-
-
-def intake_pk(org: str) -> str:
-    """Partition of (source, external_id) → booking id anchors."""
-    return f"ORG#{org}#INTAKE"
-
-
-def booking_pk(org: str, booking_id: str) -> str:
-    """Partition holding one booking and everything it fanned out to."""
-    return f"ORG#{org}#BK#{booking_id}"
-
-
-def calendar_pk(org: str) -> str:
-    """Partition of the org's calendar entries, sorted by start."""
-    return f"ORG#{org}#CAL"
-
-
-def calendar_sk(start: datetime, booking_id: str) -> str:
-    """Sort key of a calendar entry: by start time, then booking."""
-    return f"{iso(start)}#{booking_id}"
-
-
-def code_pk(code: str) -> str:
-    """Where a guest page code points to its booking."""
-    return f"GUESTCODE#{code}"
 
 
 def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> IntakeOutcome:
@@ -113,7 +90,7 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
         if existing is not None and (
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
         ):
-            return IntakeOutcome(IntakeResult.UNCHANGED, existing)
+            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing))
         try:
             if existing is None or anchor is None:
                 return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request))
@@ -129,82 +106,23 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     return orchestrate_booking(ctx, org, cancellation_of(booking))
 
 
+def double_booked_now(ctx: Context, booking: Booking) -> tuple[str, ...]:
+    """What else holds the booking's boat while its trip does, now, in words (nothing once cancelled):
+    for a channel that sends a booking again, or reads it, to learn of a clash it missed."""
+    item = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
+    profile = load_business(ctx.store, booking.org)
+    if item is None or profile is None:
+        return ()
+    entry = CalendarEntry.model_validate(item.data)
+    return tuple(double_booking_lines(profile, double_bookings(ctx.store, booking.org, entry, ctx.clock.now())))
+
+
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
     """One booking of this org; raises NotFound otherwise."""
     booking = _booking(store, org, booking_id)
     if booking is None:
         raise NotFound(f"no booking {booking_id!r}")
     return booking
-
-
-def get_event(store: Store, org: str, event_id: str) -> CrewEvent:
-    """The crew event with this id; raises NotFound otherwise."""
-    if not event_id.startswith("ev_"):
-        raise NotFound(f"no event {event_id!r}")
-    item = store.get(booking_pk(org, "bk_" + event_id.removeprefix("ev_")), "EVENT")
-    if item is None:
-        raise NotFound(f"no event {event_id!r}")
-    return CrewEvent.model_validate(item.data)
-
-
-def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
-    """The crew events with these ids, in order, read in batches; an id without an event is left out."""
-    wanted = [e for e in event_ids if e.startswith("ev_")]
-    items = store.get_many([(booking_pk(org, "bk_" + e.removeprefix("ev_")), "EVENT") for e in wanted])
-    return [CrewEvent.model_validate(item.data) for item in items if item is not None]
-
-
-def events_between(store: Store, org: str, start: datetime, end: datetime) -> list[CrewEvent]:
-    """The trips sharing a moment with [start, end), cancelled ones included, in order of departure."""
-    entries = calendar_between(store, org, start, end, timedelta(hours=MAX_TRIP_HOURS))
-    return get_events(store, org, [e.event_id for e in entries if e.event_id])
-
-
-def calendar_between(
-    store: Store, org: str, start: datetime, end: datetime, lookback: timedelta
-) -> list[CalendarEntry]:
-    """The calendar entries (trips and blocked slots, cancelled ones included) sharing a moment with
-    [start, end) among those starting from `lookback` before `start`, in order. The calendar's sort
-    keys begin with the UTC start, so it is read a day at a time (a month at a time over long
-    spans): the cost is the entries of those days, whatever the calendar holds."""
-    first, last = (start - lookback).astimezone(UTC), end.astimezone(UTC)
-    days = (last.date() - first.date()).days + 1
-    if days <= CALENDAR_DAYS_READ_ONE_BY_ONE:
-        prefixes = [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in range(days)]
-    else:
-        months = (last.year - first.year) * 12 + last.month - first.month + 1
-        prefixes = [
-            f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}" for n in range(months)
-        ]
-    items = [i for p in prefixes for i in iter_items(store, calendar_pk(org), p)]
-    # only the few that overlap are validated: a model per entry of those days was most of the cost
-    return [
-        CalendarEntry.model_validate(i.data)
-        for i in items
-        if first <= datetime.fromisoformat(i.data["start"]) < end and datetime.fromisoformat(i.data["end"]) > start
-    ]
-
-
-def double_bookings(store: Store, org: str, entry: CalendarEntry) -> list[CalendarEntry]:
-    """The trips and blocked slots that hold `entry`'s boat while it does (see `holds_the_same_boat`).
-    The calendar is searched back as far as the longest trip, or the longest slot ever blocked."""
-    longest = store.get(*_longest_block_key(org))
-    hours = max(MAX_TRIP_HOURS, longest.data["hours"] if longest else 0)
-    return double_booked(entry, calendar_between(store, org, entry.start, entry.end, timedelta(hours=hours)))
-
-
-def _longest_block_key(org: str) -> tuple[str, str]:
-    return f"ORG#{org}#CALMETA", "LONGEST-BLOCK"
-
-
-def _longest_block_write(store: Store, org: str, length: timedelta) -> list[Write]:
-    """The write that records a slot longer than any blocked before (nothing when it is not)."""
-    hours = length.total_seconds() / 3600
-    current = store.get(*_longest_block_key(org))
-    if current is not None and current.data["hours"] >= hours:
-        return []
-    condition = VersionIs(current.version) if current else Absent()
-    return [Put(Item(*_longest_block_key(org), {"hours": hours}), condition)]
 
 
 def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
@@ -252,7 +170,7 @@ def _create(
         ),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry))
+    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now))
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED, double_booked=double
     )
@@ -300,9 +218,13 @@ def _change(
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)
     # a trip moved onto another of its crew's trips, or onto its boat's: the operations manager hears of it
-    clashing = clashes(event, events_between(ctx.store, org, request.start, request.end)) if moved else []
+    clashing = []
+    if moved:
+        holders = sorted({s.person_id for s in event.roles if s.person_id})
+        writes += [roster_marker(ctx.store, org, p) for p in holders]  # before their trips are read: see roster
+        clashing = clashes(event, events_between(ctx.store, org, request.start, request.end))
     rebooked = moved or existing.asset != asset.id
-    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry)) if rebooked else []
+    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now)) if rebooked else []
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result,
         was_end=was_end, clashes=clashing, double_booked=double,
@@ -427,70 +349,3 @@ def _profile(store: Store, org: str) -> BusinessProfile:
 def _booking(store: Store, org: str, booking_id: str) -> Booking | None:
     item = store.get(booking_pk(org, booking_id), "BOOKING")
     return Booking.model_validate(item.data, context=STORED) if item else None
-
-
-def record_blocked_slot(
-    ctx: Context,
-    org: str,
-    uid: str,
-    start: datetime,
-    end: datetime,
-    title: str,
-    asset: str | None,
-    cancelled: bool,
-) -> tuple[IntakeResult, list[str]]:
-    """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
-    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
-    what was done and, in words, the trips already booked in the slot (see `double_bookings`)."""
-    profile = _profile(ctx.store, org)
-    boat = profile.asset(asset) if asset else None
-    if asset and boat is None:
-        raise InvalidInput(f"unknown boat {asset!r}")
-    now = ctx.clock.now()
-    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
-    anchor_sk = f"block#{uid}"
-    for _ in range(MAX_ATTEMPTS):
-        anchor = ctx.store.get(intake_pk(org), anchor_sk)
-        if anchor and anchor.data["fingerprint"] == fingerprint:
-            return IntakeResult.UNCHANGED, []
-        entry = CalendarEntry(
-            uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
-            org=org,
-            entity=boat.entity if boat else "",
-            asset=asset or "",
-            kind=EntryKind.BLOCKED,
-            title=title[:200],
-            start=start,
-            end=end,
-            cancelled=cancelled,
-            updated_at=now,
-        )
-        new_sk = calendar_sk(start, entry.uid)
-        writes: list[Write] = []
-        if anchor is None:
-            entry = next_sequence(None, entry)
-            writes.append(
-                Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), Absent())
-            )
-        else:
-            old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
-            entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
-            writes.append(
-                Put(
-                    Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}),
-                    VersionIs(anchor.version),
-                )
-            )
-            if anchor.data["cal_sk"] != new_sk:
-                writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
-        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
-        writes += _longest_block_write(ctx.store, org, end - start)
-        try:
-            ctx.store.transact(writes)
-        except ConditionFailed:
-            continue
-        double = double_booking_lines(profile, double_bookings(ctx.store, org, entry))
-        if anchor is None:
-            return IntakeResult.CANCELLED if cancelled else IntakeResult.CREATED, double
-        return IntakeResult.CANCELLED if cancelled else IntakeResult.UPDATED, double
-    raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")

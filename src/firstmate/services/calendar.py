@@ -21,10 +21,10 @@ import icalendar
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
-from firstmate.services.bookings import calendar_pk, get_event
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import get_person
+from firstmate.services.trips import calendar_pk, get_event
 
 #: Feeds show trips from this long ago onwards, so last week's trips stay visible.
 HISTORY = timedelta(days=60)

@@ -17,11 +17,12 @@ from firstmate.domain.roster import captain_of, clash, held_by
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, return_by
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import NotFound
-from firstmate.services.bookings import calendar_pk, get_booking, get_event, get_events, list_guests
+from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_items
 from firstmate.services.roster import busy_elsewhere
+from firstmate.services.trips import calendar_pk, get_event, get_events
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
 KEEP_LISTED = timedelta(days=2)
@@ -72,7 +73,8 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     trip = _trip(ctx, org, event)
     mine = held_by(event, viewer.id)
     claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None]
-    busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable else None
+    # a role elsewhere at the same time: no role offered here, or (a trip since moved) a clash to sort out
+    busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable or mine else None
     view = {
         **trip,
         "my_role": mine.role if mine else None,

@@ -9,9 +9,9 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.errors import ConditionFailed, Conflict, NotFound
 from firstmate.ports import Item, Put, VersionIs, Write
-from firstmate.services.bookings import booking_pk, get_event
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue_write
+from firstmate.services.trips import booking_pk, get_event
 
 #: Decides the new event (or the same one: nothing to write) and who hears about it.
 EventChange = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]

@@ -13,12 +13,13 @@ from firstmate.domain.timing import when
 from firstmate.domain.views import guest_trip_view
 from firstmate.errors import Conflict, NotFound, RateLimited
 from firstmate.ports import PresignedUpload
-from firstmate.services.bookings import code_pk, get_booking, get_event, list_guests
+from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import list_photos, request_upload, upload_window
 from firstmate.services.ratelimit import hit
+from firstmate.services.trips import code_pk, get_event
 
 #: Wrong codes allowed per address before lookups pause: a guesser gets ~1,400 tries a day
 #: against 2^50 codes.

@@ -15,12 +15,13 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
 from firstmate.ports import Absent, Item, Put, VersionIs
-from firstmate.services.bookings import booking_pk, code_pk, get_booking, list_guests
+from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.notifications import album_closes
 from firstmate.services.outbox import enqueue_write
+from firstmate.services.trips import booking_pk, code_pk
 
 
 @dataclass(frozen=True)

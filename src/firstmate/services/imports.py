@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound
-from firstmate.services.bookings import orchestrate_booking, record_blocked_slot
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.notifications import double_booking_lines
+from firstmate.services.trips import record_blocked_slot
 
 
 @dataclass
@@ -64,6 +66,7 @@ def import_records(
     report = ImportReport(errors=check_records(ctx, org, records))
     if report.errors:
         return report
+    profile = load_business(ctx.store, org)
     for record in records:
         if isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record)
@@ -73,10 +76,11 @@ def import_records(
             if result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
-            result, double = record_blocked_slot(
+            result, trips = record_blocked_slot(
                 ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
             )
             report.counts[f"blocked {result.value}"] += 1
-            report.double_booked += [f"blocked slot “{record.title}”: {line}" for line in double]
+            lines = double_booking_lines(profile, trips) if profile else []
+            report.double_booked += [f"blocked slot “{record.title}”: {line}" for line in lines]
         progress(1)
     return report

@@ -18,8 +18,8 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
-from firstmate.domain.roster import Clash
-from firstmate.domain.timing import clock_time, local, when
+from firstmate.domain.roster import Clash, role_on
+from firstmate.domain.timing import span, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
 from firstmate.services.access import crew_event_link_token
@@ -89,7 +89,11 @@ def booking_messages(
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
-        messages += [_crew_message(ctx, profile, entity, asset, booking, trip, person, result) for person in crew]
+        theirs = _clashes_by_person(profile, clashes)
+        messages += [
+            _crew_message(ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id))
+            for person in crew
+        ]
     addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED)]
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
@@ -122,20 +126,20 @@ def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEnt
     for entry in entries:
         boat = profile.asset(entry.asset) if entry.asset else None
         held = "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
-        same_day = local(entry.end, zone).date() == local(entry.start, zone).date()
-        ends = clock_time(entry.end, zone) if same_day else when(entry.end, zone)
         name = boat.name if boat else "every boat"
-        lines.append(f"{name} is also {held} {when(entry.start, zone)} to {ends}: “{entry.title}”")
+        lines.append(f"{name} is also {held} {span(entry.start, entry.end, zone)}: “{entry.title}”")
     return lines
+
+
+def _clashes_by_person(profile: BusinessProfile, clashes: Sequence[Clash]) -> dict[str, str]:
+    """For each holder with a role on an overlapping trip: that role, in words, as the trip page says it."""
+    zone = profile.org.timezone
+    return {here.person_id: role_on(there, other, zone) for here, other, there in clashes if here.person_id}
 
 
 def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str]:
     zone = profile.org.timezone
-    return [
-        f"{here.first_name} is also {there.role.replace('_', ' ')} on {other.asset_name}, "
-        f"{when(other.start, zone)} to {clock_time(other.end, zone)}"
-        for here, other, there in clashes
-    ]
+    return [f"{here.first_name} is also {role_on(there, other, zone)}" for here, other, there in clashes]
 
 
 def album_closes(ctx: Context, booking: Booking) -> datetime:
@@ -199,6 +203,7 @@ def _crew_message(
     trip: dict[str, Any],
     person: Person,
     result: IntakeResult,
+    clash: str | None = None,
 ) -> OutgoingMessage:
     token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, trip["event_id"], ctx.clock.now())
     link = f"{ctx.settings.base_url}/crew/enter?t={token}"
@@ -214,6 +219,7 @@ def _crew_message(
         "link": link,
         "headline": headline,
         "colour": entity.primary_colour,
+        "clash": clash,
     }
     key = _key(booking, f"crew:{person.id}")
     return templated(

@@ -11,11 +11,12 @@ from firstmate.domain.photos import Photo, album_window, sniff_image
 from firstmate.domain.timing import when
 from firstmate.errors import BlobError, BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge, StoreError
 from firstmate.ports import Absent, Item, PresignedUpload
-from firstmate.services.bookings import booking_pk, get_booking
+from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
 from firstmate.services.paging import all_items, iter_items
+from firstmate.services.trips import booking_pk
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
 

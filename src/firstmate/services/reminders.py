@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import relative, when
-from firstmate.services.bookings import calendar_pk, get_booking, get_event
+from firstmate.services.bookings import get_booking
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
+from firstmate.services.trips import calendar_pk, get_event
 
 #: How late a reminder may still go out after its moment (the scheduler runs every few minutes).
 GRACE = timedelta(minutes=30)

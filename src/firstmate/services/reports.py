@@ -31,7 +31,6 @@ from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
 from firstmate.ports import Item, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
 from firstmate.services.blob_sets import put_together
-from firstmate.services.bookings import booking_pk, intake_pk
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -40,6 +39,7 @@ from firstmate.services.intel import list_runs
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.sends import ReportMail, deliver_once
+from firstmate.services.trips import booking_pk, intake_pk
 
 log = structlog.get_logger(__name__)
 FILES = ("html", "txt", "json", "pdf")

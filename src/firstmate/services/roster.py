@@ -3,9 +3,10 @@
 Twenty people claiming one role at once: each reads the event and writes it back on condition of
 its version; exactly one write lands, the others re-read and find the role taken.
 
-Nobody crews two trips at once. Taking a role also rewrites a small marker of the person's, on
-condition of the version read before looking at their other trips: of two claims by one person on
-overlapping trips at the same moment, one lands and the other, read again, finds the clash.
+Nobody crews two trips at once. Taking a role also rewrites a small marker of the person's
+(`trips.roster_marker`), on condition of the version read before looking at their other trips: of
+two claims by one person on overlapping trips at the same moment, one lands and the other, read
+again, finds the clash. A booking moving one of their trips rewrites it too.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
-from firstmate.domain.timing import clock_time, when
+from firstmate.domain.timing import when
 from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.ports import Absent, Item, Put, VersionIs, Write
-from firstmate.services.bookings import events_between
+from firstmate.ports import Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
 from firstmate.services.people import get_person, list_people
+from firstmate.services.trips import events_between, roster_marker
 
 MAX_ATTEMPTS = 30
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
@@ -123,12 +124,7 @@ def busy_elsewhere(ctx: Context, org: str, event: CrewEvent, person_id: str) -> 
     other, held = found
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
-    return f"{_label(held.role)} on {other.asset_name}, {when(other.start, zone)} to {clock_time(other.end, zone)}"
-
-
-def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
-    """The item every role a person takes rewrites, so that their claims are decided one at a time."""
-    return f"ORG#{org}#ROSTER", f"PERSON#{person_id}"
+    return rules.role_on(held, other, zone)
 
 
 def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) -> AlsoWrites:
@@ -137,13 +133,11 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
     def check(event: CrewEvent) -> Sequence[Write]:
         if rules.held_by(event, person.id) is None:
             return []
-        pk, sk = roster_marker_key(org, person.id)
-        marker = ctx.store.get(pk, sk)  # read before the other trips: a claim landing after this moves it
+        marker = roster_marker(ctx.store, org, person.id)  # read before the other trips: see the module's notes
         elsewhere = busy_elsewhere(ctx, org, event, person.id)
         if elsewhere is not None:
             raise Conflict(f"{subject} already {elsewhere}: one trip at a time", hint="release that role first")
-        taken = (marker.data.get("taken", 0) if marker else 0) + 1
-        return [Put(Item(pk, sk, {"taken": taken}), VersionIs(marker.version) if marker else Absent())]
+        return [marker]
 
     return check
 

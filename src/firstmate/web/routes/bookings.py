@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
-from firstmate.services.bookings import cancel_booking, get_booking, orchestrate_booking
+from firstmate.services.bookings import cancel_booking, double_booked_now, get_booking, orchestrate_booking
 from firstmate.services.keys import ApiKey
 from firstmate.services.notifications import guest_page_url
 from firstmate.web.deps import get_app, require_service_key
@@ -36,8 +36,8 @@ class BookingAnswer(BaseModel):
     booking: dict[str, Any] = Field(description="The booking as stored, money included.")
     double_booked: list[str] = Field(
         default_factory=list,
-        description="What else holds the boat while this trip does, in words, when this call created or moved it "
-        "(recorded all the same: the operations manager is told to sort it out).",
+        description="What else holds the boat while this trip does, in words, as of this answer (nothing once "
+        "cancelled). The booking is recorded all the same; the operations manager is told when it is created or moved.",
     )
 
 
@@ -89,7 +89,8 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
 def read_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """One booking of the key's org (404 for any other)."""
-    return _answer(app, get_booking(app.store, key.org, booking_id), "unchanged")
+    booking = get_booking(app.store, key.org, booking_id)
+    return _answer(app, booking, "unchanged", double_booked_now(app, booking))
 
 
 @router.delete("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)

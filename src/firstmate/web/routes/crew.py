@@ -15,10 +15,10 @@ from firstmate.domain.guests import MAX_REASON
 from firstmate.errors import RateLimited, StoreError, Unauthorized, UserError
 from firstmate.rendering import render
 from firstmate.services import checklists, roster
-from firstmate.services.bookings import get_event
 from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
 from firstmate.services.crew_access import CrewSession, check_link, end_session, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, my_trips
+from firstmate.services.trips import get_event
 from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
 from firstmate.web.page_cache import keep, minute_of
 

@@ -130,7 +130,9 @@ class TripAnswer(BaseModel):
     is_admin: bool
     claimable: list[str]
     busy: str | None = Field(
-        default=None, description="The role the viewer holds on an overlapping trip, which keeps them from this one."
+        default=None,
+        description="The role the viewer holds on an overlapping trip: it keeps them from a role on this one "
+        "(or, for a trip moved since they took a role here, is a clash to sort out).",
     )
     roster: list[RosterEntry]
     phases: list[ChecklistPhase]

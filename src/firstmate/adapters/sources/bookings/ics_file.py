@@ -47,6 +47,9 @@ def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> l
         return [_record(event, source=source, timezone=timezone, asset=asset) for event in events]  # type: ignore[arg-type]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | None) -> ParsedRecord:
     uid = str(event.get("UID", "")).strip()
     if not uid:
@@ -56,7 +59,8 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
     cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
-    summary = str(event.get("SUMMARY", "")).strip()
+    # a title is shown in terminals and pages: control characters (escape sequences) become spaces
+    summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
     fields = {m["key"].strip().lower(): m["value"] for m in _LINE.finditer(str(event.get("DESCRIPTION", "")))}
     if not ("guest" in fields and "email" in fields):
         return BlockedSlot(

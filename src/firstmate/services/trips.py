@@ -1,0 +1,254 @@
+"""Where trips live, and what holds a boat or a person at a given time.
+
+Keys (all in the org's space):
+    ORG#<org>#INTAKE        <source>#<external_id>   → booking id (the idempotency anchor)
+                            block#<uid>              → a blocked slot's fingerprint and calendar key
+    ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
+    ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
+    ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
+    ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash
+    GUESTCODE#<code>        CODE                     → org and booking of a guest page
+
+The calendar is sorted by start, so what overlaps a moment is found by reading the days before it,
+as far back as the longest trip (72 hours). Blocked slots may last months (a haul-out, a winter
+ashore): the long ones are also kept in one small list, read whole, so finding them costs one read
+however long they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
+from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
+from firstmate.domain.crew import CrewEvent
+from firstmate.domain.shared import iso
+from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
+from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.paging import iter_items
+
+MAX_ATTEMPTS = 8
+#: Up to this many days, the calendar is read a day at a time; over longer spans, a month at a time.
+DAYS_READ_ONE_BY_ONE = 10
+#: A blocked slot over this long ago no longer matters to a booking: it leaves the list of long ones.
+LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
+#: A blocked slot's own trips are looked for no further ahead than this (a slot "until 2100" would
+#: otherwise read a century of calendar).
+BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
+TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
+
+
+def intake_pk(org: str) -> str:
+    """Partition of (source, external_id) → booking id anchors."""
+    return f"ORG#{org}#INTAKE"
+
+
+def booking_pk(org: str, booking_id: str) -> str:
+    """Partition holding one booking and everything it fanned out to."""
+    return f"ORG#{org}#BK#{booking_id}"
+
+
+def calendar_pk(org: str) -> str:
+    """Partition of the org's calendar entries, sorted by start."""
+    return f"ORG#{org}#CAL"
+
+
+def calendar_sk(start: datetime, booking_id: str) -> str:
+    """Sort key of a calendar entry: by start time, then booking."""
+    return f"{iso(start)}#{booking_id}"
+
+
+def code_pk(code: str) -> str:
+    """Where a guest page code points to its booking."""
+    return f"GUESTCODE#{code}"
+
+
+def get_event(store: Store, org: str, event_id: str) -> CrewEvent:
+    """The crew event with this id; raises NotFound otherwise."""
+    if not event_id.startswith("ev_"):
+        raise NotFound(f"no event {event_id!r}")
+    item = store.get(booking_pk(org, "bk_" + event_id.removeprefix("ev_")), "EVENT")
+    if item is None:
+        raise NotFound(f"no event {event_id!r}")
+    return CrewEvent.model_validate(item.data)
+
+
+def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
+    """The crew events with these ids, in order, read in batches; an id without an event is left out."""
+    wanted = [e for e in event_ids if e.startswith("ev_")]
+    items = store.get_many([(booking_pk(org, "bk_" + e.removeprefix("ev_")), "EVENT") for e in wanted])
+    return [CrewEvent.model_validate(item.data) for item in items if item is not None]
+
+
+# -- what holds a person -------------------------------------------------------------------------
+
+
+def events_between(store: Store, org: str, start: datetime, end: datetime) -> list[CrewEvent]:
+    """The trips sharing a moment with [start, end), cancelled ones included, in order of departure."""
+    entries = calendar_between(store, org, start, end, TRIP_LENGTH)
+    return get_events(store, org, [e.event_id for e in entries if e.event_id])
+
+
+def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
+    """The item rewritten by every change that may put a person on two trips at once (a role taken,
+    a trip of theirs moved), so that such changes are decided one at a time."""
+    return f"ORG#{org}#ROSTER", f"PERSON#{person_id}"
+
+
+def roster_marker(store: Store, org: str, person_id: str) -> Put:
+    """The marker's next write, on condition of the version read now. Read it before reading the
+    person's other trips: a change landing in between then makes this write fail, to decide again."""
+    pk, sk = roster_marker_key(org, person_id)
+    marker = store.get(pk, sk)
+    changes = (marker.data.get("taken", 0) if marker else 0) + 1
+    return Put(Item(pk, sk, {"taken": changes}), VersionIs(marker.version) if marker else Absent())
+
+
+# -- what holds a boat ---------------------------------------------------------------------------
+
+
+def calendar_between(
+    store: Store, org: str, start: datetime, end: datetime, lookback: timedelta
+) -> list[CalendarEntry]:
+    """The calendar entries (trips and blocked slots, cancelled ones included) sharing a moment with
+    [start, end) among those starting from `lookback` before `start`, in order. The calendar's sort
+    keys begin with the UTC start, so it is read a day at a time (a month at a time over long
+    spans): the cost is the entries of those days, whatever the calendar holds."""
+    first, last = (start - lookback).astimezone(UTC), end.astimezone(UTC)
+    items = [i for p in _prefixes(first, last) for i in iter_items(store, calendar_pk(org), p)]
+    # only the few that overlap are validated: a model per entry of those days was most of the cost
+    return [
+        CalendarEntry.model_validate(i.data)
+        for i in items
+        if first <= datetime.fromisoformat(i.data["start"]) < end and datetime.fromisoformat(i.data["end"]) > start
+    ]
+
+
+def double_bookings(store: Store, org: str, entry: CalendarEntry, now: datetime) -> list[CalendarEntry]:
+    """The trips and blocked slots that hold `entry`'s boat while it does (`holds_the_same_boat`),
+    soonest first. For a long blocked slot, only its trips from a day before `now` and up to three
+    years ahead are looked for: the clashes someone can still act on."""
+    start, end = entry.start, entry.end
+    if entry.kind is EntryKind.BLOCKED:
+        start, end = max(start, now - timedelta(days=1)), min(end, now + BLOCK_CHECK_AHEAD)
+        if start >= end:
+            return []
+    nearby = {e.uid: e for e in calendar_between(store, org, start, end, TRIP_LENGTH)}
+    long_ones = {e.uid: e for e in long_blocks(store, org)[1]}
+    return double_booked(entry, {**long_ones, **nearby}.values())
+
+
+def long_blocks(store: Store, org: str) -> tuple[Item | None, list[CalendarEntry]]:
+    """The org's live blocked slots longer than any trip (the stored list, and its entries). A home
+    from before the list existed gets it built once from its calendar."""
+    stored = store.get(*_long_blocks_key(org))
+    if stored is not None:
+        return stored, [CalendarEntry.model_validate(e) for e in stored.data["blocks"]]
+    found = [e for e in map(CalendarEntry.model_validate, (i.data for i in iter_items(store, calendar_pk(org))))
+             if e.kind is EntryKind.BLOCKED and _is_long(e)]  # fmt: skip
+    try:
+        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _dumped(found)}), Absent())
+    except ConditionFailed:
+        return long_blocks(store, org)  # built by another process meanwhile
+    return stored, found
+
+
+def record_blocked_slot(
+    ctx: Context,
+    org: str,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    title: str,
+    asset: str | None,
+    cancelled: bool,
+) -> tuple[IntakeResult, list[CalendarEntry]]:
+    """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
+    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
+    what was done, and the trips already booked in the slot (`double_bookings`)."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    boat = profile.asset(asset) if asset else None
+    if asset and boat is None:
+        raise InvalidInput(f"unknown boat {asset!r}")
+    now = ctx.clock.now()
+    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
+    anchor_sk = f"block#{uid}"
+    for _ in range(MAX_ATTEMPTS):
+        anchor = ctx.store.get(intake_pk(org), anchor_sk)
+        if anchor and anchor.data["fingerprint"] == fingerprint:
+            return IntakeResult.UNCHANGED, []
+        entry = CalendarEntry(
+            uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
+            org=org,
+            entity=boat.entity if boat else "",
+            asset=asset or "",
+            kind=EntryKind.BLOCKED,
+            title=title[:200],
+            start=start,
+            end=end,
+            cancelled=cancelled,
+            updated_at=now,
+        )
+        new_sk = calendar_sk(start, entry.uid)
+        writes: list[Write] = []
+        if anchor is None:
+            entry = next_sequence(None, entry)
+            condition: Condition = Absent()
+        else:
+            old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
+            entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
+            condition = VersionIs(anchor.version)
+            if anchor.data["cal_sk"] != new_sk:
+                writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
+        writes.append(Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), condition))
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+        writes += _long_blocks_write(ctx.store, org, entry, now)
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue
+        double = double_bookings(ctx.store, org, entry, now)
+        if cancelled:
+            return IntakeResult.CANCELLED, double
+        return (IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED), double
+    raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
+
+
+def _long_blocks_key(org: str) -> tuple[str, str]:
+    return f"ORG#{org}#CALMETA", "LONG-BLOCKS"
+
+
+def _long_blocks_write(store: Store, org: str, entry: CalendarEntry, now: datetime) -> list[Write]:
+    """The list of long slots with `entry` as it is now (added, changed, or gone if cancelled or
+    short), and without slots long over; nothing to write when the list stays as it is."""
+    stored, blocks = long_blocks(store, org)
+    kept = [b for b in blocks if b.uid != entry.uid and b.end > now - LONG_BLOCKS_KEPT_AFTER_END]
+    if _is_long(entry) and not entry.cancelled:
+        kept.append(entry)
+    if stored is not None and _dumped(kept) == stored.data["blocks"]:
+        return []
+    condition = VersionIs(stored.version) if stored else Absent()
+    return [Put(Item(*_long_blocks_key(org), {"blocks": _dumped(kept)}), condition)]
+
+
+def _is_long(entry: CalendarEntry) -> bool:
+    return not entry.cancelled and entry.end - entry.start > TRIP_LENGTH
+
+
+def _dumped(entries: list[CalendarEntry]) -> list[dict[str, object]]:
+    return [e.model_dump(mode="json") for e in sorted(entries, key=lambda e: (e.start, e.uid))]
+
+
+def _prefixes(first: datetime, last: datetime) -> list[str]:
+    """The sort-key prefixes covering every UTC day from `first` to `last`: the days themselves,
+    or, over long spans, the months."""
+    days = (last.date() - first.date()).days + 1
+    if days <= DAYS_READ_ONE_BY_ONE:
+        return [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in range(days)]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return [f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}" for n in range(months)]
