@@ -40,6 +40,7 @@ from bench.bench_page import (
     Transactions,
     book,
     booked_rows,
+    booking_templates,
     copy_home,
     count_bookings,
     demo_org,
@@ -148,7 +149,7 @@ def prepare(work: Path, numbers: Iterator[int]) -> tuple[dict[str, Path], Path]:
     app = demo_org(first)
     noted = Transactions(app.store)
     book(app, (trip_body(n) for n in itertools.islice(numbers, BASE)))
-    templates = booked_rows(app.settings.db_path, noted.take()[0])
+    templates = booking_templates(app.settings.db_path, noted.take()[0])
     app.close()
     homes = {"1x": first}
     for scale, factor in list(SCALES.items())[1:]:

@@ -446,6 +446,12 @@ def booked_rows(db: Path, transactions: list[list[Key]]) -> list[list[tuple[Any,
     return [[row for row in batch if row is not None] for batch in rows]
 
 
+def booking_templates(db: Path, transactions: list[list[Key]]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each transaction that wrote a booking (not, say, the list of long blocked slots
+    the first booking of a home writes once), to clone more bookings from."""
+    return [rows for rows in booked_rows(db, transactions) if any(row[1] == "BOOKING" for row in rows)]
+
+
 def clone_bookings(db: Path, templates: list[list[tuple[Any, ...]]], count: int) -> None:
     """Add `count` bookings to the store by copying the rows of real ones (`templates`: the rows one
     `orchestrate_booking` wrote, each) under fresh ids and guest codes: rows of the same shape and
@@ -533,7 +539,7 @@ def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
     app = demo_org(first)
     noted = Transactions(app.store)
     events = book(app, (trip_body(n) for n in range(BASE_TRIPS)))
-    templates = booked_rows(app.settings.db_path, noted.take()[0])
+    templates = booking_templates(app.settings.db_path, noted.take()[0])
     event_id = events[len(events) // 2]
     claim_role(app, ORG, event_id, "captain", "jonah")
     claim_role(app, ORG, event_id, "crew_1", VIEWER)

@@ -222,7 +222,8 @@ def _change(
     if moved:
         holders = sorted({s.person_id for s in event.roles if s.person_id})
         writes += [roster_marker(ctx.store, org, p) for p in holders]  # before their trips are read: see roster
-        clashing = clashes(event, events_between(ctx.store, org, request.start, request.end))
+        if holders:
+            clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
     rebooked = moved or existing.asset != asset.id
     double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now)) if rebooked else []
     notices = booking_notifications(

@@ -118,7 +118,7 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
 def busy_elsewhere(ctx: Context, org: str, event: CrewEvent, person_id: str) -> str | None:
     """What keeps `person_id` from a role on `event`: "captain on Sea Lark, Sat 12 Dec 2026, 14:00
     PST to 17:00", the role they hold on an overlapping trip; None when they are free then."""
-    found = rules.clash(event, person_id, events_between(ctx.store, org, event.start, event.end))
+    found = rules.clash(event, person_id, events_between(ctx.store, org, event.start, event.end, held_by={person_id}))
     if found is None:
         return None
     other, held = found

@@ -18,6 +18,7 @@ however long they are.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
@@ -86,10 +87,17 @@ def get_events(store: Store, org: str, event_ids: list[str]) -> list[CrewEvent]:
 # -- what holds a person -------------------------------------------------------------------------
 
 
-def events_between(store: Store, org: str, start: datetime, end: datetime) -> list[CrewEvent]:
-    """The trips sharing a moment with [start, end), cancelled ones included, in order of departure."""
+def events_between(
+    store: Store, org: str, start: datetime, end: datetime, *, held_by: Collection[str] | None = None
+) -> list[CrewEvent]:
+    """The trips sharing a moment with [start, end), cancelled ones included, in order of departure;
+    with `held_by`, only those on which one of these people holds a role."""
     entries = calendar_between(store, org, start, end, TRIP_LENGTH)
-    return get_events(store, org, [e.event_id for e in entries if e.event_id])
+    keys = [(booking_pk(org, e.booking_id), "EVENT") for e in entries if e.event_id and e.booking_id]
+    items = [i for i in store.get_many(keys) if i is not None] if keys else []
+    if held_by is not None:  # looked at as stored: a whole event (its checklist) is costly to decode
+        items = [i for i in items if any(r.get("person_id") in held_by for r in i.data.get("roles", ()))]
+    return [CrewEvent.model_validate(i.data) for i in items]
 
 
 def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
