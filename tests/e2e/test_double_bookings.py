@@ -141,7 +141,7 @@ def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancell
     winter = BlockedSlot(uid="winter@yard.example.com", start=datetime(2026, 6, 1, tzinfo=LA),
                          end=datetime(2026, 9, 1, tzinfo=LA), title="Ashore for repairs", asset="sea-lark")  # fmt: skip
     import_records(demo_app, "demo", [winter])
-    stored = long_blocks(demo_app.store, "demo")[0]
+    stored = long_blocks(demo_app.store, "demo", demo_app.clock.now())[0]
     assert stored is not None
     demo_app.store.transact([Delete(stored.pk, stored.sk)])  # as a home from before the list was kept
     inside = post(client, api_key, external_id="L-1", start="2026-07-04T10:00:00-07:00")
@@ -151,7 +151,7 @@ def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancell
     cancelled = BlockedSlot(uid=winter.uid, start=winter.start, end=winter.end, title=winter.title,
                             asset="sea-lark", cancelled=True)  # fmt: skip
     assert dict(import_records(demo_app, "demo", [cancelled]).counts) == {"blocked cancelled": 1}
-    assert long_blocks(demo_app.store, "demo")[1] == []
+    assert long_blocks(demo_app.store, "demo", demo_app.clock.now())[1] == []
     assert post(client, api_key, external_id="L-2", start="2026-07-11T10:00:00-07:00")["double_booked"] == []
 
 
@@ -168,3 +168,34 @@ def test_a_slot_blocked_for_a_century_imports_and_names_only_the_trips_someone_c
     later = post(client, api_key, external_id="K-3", start="2031-03-01T10:00:00-08:00")
     century_said = f"{SEA_LARK} is also blocked Sat 1 Jan 2000, 00:00 PST to Fri 1 Jan 2100, 00:00 PST"
     assert later["double_booked"] == [f"{century_said}: “Not available”"]
+
+
+def test_every_answer_says_it_and_a_read_writes_nothing(demo_app: App, api_key: str) -> None:
+    from firstmate.services.trips import long_blocks
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="U-1")
+    post(client, api_key, external_id="U-2", start="2026-06-13T17:00:00-07:00")
+    fewer_guests = post(client, api_key, external_id="U-2", start="2026-06-13T17:00:00-07:00", guest_count=3)
+    assert fewer_guests["result"] == "updated" and fewer_guests["double_booked"] == [FIRST]
+    assert not ops_message(demo_app, fewer_guests["booking_id"], revision=2)[0].startswith("Double")  # said once
+
+    stored = long_blocks(demo_app.store, "demo", demo_app.clock.now())[0]
+    assert stored is not None
+    demo_app.store.transact([Delete(stored.pk, stored.sk)])  # a home from before the list was kept
+    before = demo_app.store.change_marker()
+    read = client.get(f"/api/v1/bookings/{fewer_guests['booking_id']}", headers={"Authorization": f"Bearer {api_key}"})
+    assert read.json()["double_booked"] == [FIRST] and demo_app.store.change_marker() == before
+
+
+def test_an_import_names_only_the_double_bookings_still_standing_once_the_whole_file_is_in(demo_app: App) -> None:
+    from firstmate.adapters.sources.bookings.csv_file import parse_csv
+
+    header = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,status\n"
+    rows = [
+        "F-1,sea-lark,2026-06-13T16:00:00-07:00,3,6,840.75,USD,Dana Whitcomb,dana@example.com,confirmed",
+        "F-2,sea-lark,2026-06-13T17:00:00-07:00,3,4,600.00,USD,Ines Quay,ines@example.com,confirmed",
+        "F-1,sea-lark,2026-06-13T16:00:00-07:00,3,6,840.75,USD,Dana Whitcomb,dana@example.com,cancelled",
+    ]
+    report = import_records(demo_app, "demo", parse_csv(header + "\n".join(rows) + "\n"))
+    assert dict(report.counts) == {"created": 2, "cancelled": 1} and report.double_booked == []

@@ -59,3 +59,17 @@ def test_permanent_failure_is_dead_at_once_and_only_dead_can_be_revived() -> Non
     assert sent.status is OutboxStatus.SENT and not sent.is_open
     with pytest.raises(ValueError, match="only dead"):
         rules.revive(sent, NOW)
+
+
+def test_a_message_out_of_date_goes_dead_saying_whether_it_may_have_left() -> None:
+    from firstmate.domain.outbox import expire, is_stale
+
+    stale = _entry().model_copy(update={"message": _entry().message.model_copy(update={"stale_after": NOW})})
+    assert is_stale(stale, NOW) and not is_stale(stale, NOW - timedelta(seconds=1))
+    waiting = expire(stale)
+    assert waiting.status.value == "dead" and waiting.last_error is not None
+    assert waiting.last_error.startswith("not sent: out of date since")
+    mid_send = expire(rules.claim(stale, NOW, POLICY))
+    assert mid_send.last_error is not None and mid_send.last_error.startswith("not sent again (its sender stopped")
+    with pytest.raises(ValueError, match="went out of date"):
+        rules.revive(waiting, NOW)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 #: Plain ASCII addresses, the shape every mail system takes without quoting (also the API schema's).
 EMAIL_PATTERN = (
@@ -49,7 +48,7 @@ class OutgoingMessage(BaseModel):
     text: str
     html: str | None = None
     images: tuple[InlineImage, ...] = ()
-    stale_after: datetime | None = Field(
+    stale_after: AwareDatetime | None = Field(
         default=None,
         description="When the message stops being of use (its sign-in link expires, its trip is over): "
         "not sent after that, and not retried.",

@@ -96,7 +96,8 @@ def expire(entry: OutboxEntry) -> OutboxEntry:
     """A dead entry, for a message that went out of date before it could be sent (after an outage:
     a sign-in link already expired, a reminder for a trip that has left): sending it would mislead."""
     detail = f" (last error: {entry.last_error})" if entry.last_error else ""
-    reason = f"not sent: out of date since {_stale_at(entry)}{detail}"
+    done = "not sent" if entry.status is OutboxStatus.PENDING else "not sent again (its sender stopped mid-send)"
+    reason = f"{done}: out of date since {_stale_at(entry)}{detail}"
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
 
 

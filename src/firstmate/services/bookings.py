@@ -114,7 +114,8 @@ def double_booked_now(ctx: Context, booking: Booking) -> tuple[str, ...]:
     if item is None or profile is None:
         return ()
     entry = CalendarEntry.model_validate(item.data)
-    return tuple(double_booking_lines(profile, double_bookings(ctx.store, booking.org, entry, ctx.clock.now())))
+    found = double_bookings(ctx.store, booking.org, entry, ctx.clock.now(), reading=True)
+    return tuple(double_booking_lines(profile, found))
 
 
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
@@ -224,11 +225,11 @@ def _change(
         writes += [roster_marker(ctx.store, org, p) for p in holders]  # before their trips are read: see roster
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
-    rebooked = moved or existing.asset != asset.id
-    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now)) if rebooked else []
+    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now))  # for the answer, always
+    rebooked = moved or existing.asset != asset.id  # the operations manager hears of it once: when it happens
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, clashes=clashing, double_booked=double,
+        was_end=was_end, clashes=clashing, double_booked=double if rebooked else (),
     )  # fmt: skip
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
     return booking, tuple(double)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound
-from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.bookings import double_booked_now, get_booking, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -67,12 +67,15 @@ def import_records(
     if report.errors:
         return report
     profile = load_business(ctx.store, org)
+    flagged: dict[str, str] = {}  # booking id → how the file names it, for bookings found double booked
+    blocked: list[str] = []
     for record in records:
         if isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record)
             result = outcome.result
             report.counts[result.value] += 1
-            report.double_booked += [f"{record.source} {record.external_id}: {line}" for line in outcome.double_booked]
+            if outcome.double_booked:
+                flagged[outcome.booking.id] = f"{record.source} {record.external_id}"
             if result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
@@ -81,6 +84,11 @@ def import_records(
             )
             report.counts[f"blocked {result.value}"] += 1
             lines = double_booking_lines(profile, trips) if profile else []
-            report.double_booked += [f"blocked slot “{record.title}”: {line}" for line in lines]
+            blocked += [f"blocked slot “{record.title}”: {line}" for line in lines]
         progress(1)
+    # as things stand once the whole file is in: a later row may have cancelled or moved the other trip
+    for booking_id, named in flagged.items():
+        still = double_booked_now(ctx, get_booking(ctx.store, org, booking_id))
+        report.double_booked += [f"{named}: {line}" for line in still]
+    report.double_booked += blocked
     return report

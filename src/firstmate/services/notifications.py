@@ -82,22 +82,27 @@ def booking_messages(
     nobody: history imported late would otherwise send "Crew needed" for a trip months gone."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
-    if last_end + timedelta(days=ctx.settings.album_closes_after_days) <= at:
+    closes = last_end + timedelta(days=ctx.settings.album_closes_after_days)
+    if closes <= at:
         return []
+    # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
+    # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
     warnings = {"clashes": _clash_lines(profile, clashes), "double_booked": list(double_booked)}
-    messages = [_ops_message(ctx, profile, entity, asset, booking, result, warnings)]
+    messages = [_ops_message(ctx, profile, entity, asset, booking, result, warnings, until=closes)]
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
         theirs = _clashes_by_person(profile, clashes)
         messages += [
-            _crew_message(ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id))
+            _crew_message(ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id), last_end)
             for person in crew
         ]
     addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED)]
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
-        messages += [_guest_message(ctx, profile, entity, booking, trip, guest, result) for guest in addressed]
+        messages += [
+            _guest_message(ctx, profile, entity, booking, trip, guest, result, until=closes) for guest in addressed
+        ]
     return messages
 
 
@@ -163,6 +168,8 @@ def _ops_message(
     booking: Booking,
     result: IntakeResult,
     warnings: dict[str, list[str]],
+    *,
+    until: datetime,
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
@@ -190,7 +197,7 @@ def _ops_message(
         subject=subject,
         template="booking_ops",
         context=context,
-        stale_after=album_closes(ctx, booking),
+        stale_after=until,
     )
 
 
@@ -203,7 +210,8 @@ def _crew_message(
     trip: dict[str, Any],
     person: Person,
     result: IntakeResult,
-    clash: str | None = None,
+    clash: str | None,
+    until: datetime,
 ) -> OutgoingMessage:
     token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, trip["event_id"], ctx.clock.now())
     link = f"{ctx.settings.base_url}/crew/enter?t={token}"
@@ -223,9 +231,8 @@ def _crew_message(
     }
     key = _key(booking, f"crew:{person.id}")
     return templated(
-        ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context,
-        stale_after=booking.request.end,  # of no use to crew once the trip is over
-    )  # fmt: skip
+        ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context, stale_after=until
+    )
 
 
 def _guest_message(
@@ -236,6 +243,8 @@ def _guest_message(
     trip: dict[str, Any],
     guest: Guest,
     result: IntakeResult,
+    *,
+    until: datetime,
 ) -> OutgoingMessage:
     headline = {
         IntakeResult.CREATED: f"You're booked with {entity.name}",
@@ -254,5 +263,5 @@ def _guest_message(
     assert guest.email is not None
     return templated(
         ctx, key=_key(booking, f"guest:{guest.id}"), to=guest.email, subject=subject, template="booking_guest",
-        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking),
+        context=context, reply_to=profile.org.ops_email, stale_after=until,
     )  # fmt: skip

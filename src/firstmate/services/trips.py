@@ -21,6 +21,8 @@ import hashlib
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
+import structlog
+
 from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
@@ -40,6 +42,11 @@ LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
 TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
+#: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
+MAX_LONG_BLOCKS = 1000
+LISTED_TITLE = 80
+
+log = structlog.get_logger(__name__)
 
 
 def intake_pk(org: str) -> str:
@@ -135,32 +142,38 @@ def calendar_between(
     ]
 
 
-def double_bookings(store: Store, org: str, entry: CalendarEntry, now: datetime) -> list[CalendarEntry]:
+def double_bookings(
+    store: Store, org: str, entry: CalendarEntry, now: datetime, *, reading: bool = False
+) -> list[CalendarEntry]:
     """The trips and blocked slots that hold `entry`'s boat while it does (`holds_the_same_boat`),
     soonest first. For a long blocked slot, only its trips from a day before `now` and up to three
-    years ahead are looked for: the clashes someone can still act on."""
+    years ahead are looked for: the clashes someone can still act on. `reading`: on a path that only
+    reads (an answer, a page), which must write nothing (see `long_blocks`)."""
     start, end = entry.start, entry.end
     if entry.kind is EntryKind.BLOCKED:
         start, end = max(start, now - timedelta(days=1)), min(end, now + BLOCK_CHECK_AHEAD)
         if start >= end:
             return []
     nearby = {e.uid: e for e in calendar_between(store, org, start, end, TRIP_LENGTH)}
-    long_ones = {e.uid: e for e in long_blocks(store, org)[1]}
+    long_ones = {e.uid: e for e in long_blocks(store, org, now, keep=not reading)[1]}
     return double_booked(entry, {**long_ones, **nearby}.values())
 
 
-def long_blocks(store: Store, org: str) -> tuple[Item | None, list[CalendarEntry]]:
-    """The org's live blocked slots longer than any trip (the stored list, and its entries). A home
-    from before the list existed gets it built once from its calendar."""
+def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
+    """The org's live blocked slots longer than any trip, ending no more than 30 days before `now`
+    (the stored list, and its entries). A home from before the list existed gets it built from its
+    calendar, and kept unless `keep` is False (a read must write nothing: it is built again next time)."""
     stored = store.get(*_long_blocks_key(org))
     if stored is not None:
-        return stored, [CalendarEntry.model_validate(e) for e in stored.data["blocks"]]
-    found = [e for e in map(CalendarEntry.model_validate, (i.data for i in iter_items(store, calendar_pk(org))))
-             if e.kind is EntryKind.BLOCKED and _is_long(e)]  # fmt: skip
+        return stored, [_from_listed(org, e) for e in stored.data["blocks"]]
+    entries = map(CalendarEntry.model_validate, (i.data for i in iter_items(store, calendar_pk(org))))
+    found = _trimmed([e for e in entries if e.kind is EntryKind.BLOCKED and _is_long(e)], now)
+    if not keep:
+        return None, found
     try:
-        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _dumped(found)}), Absent())
+        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _listed(found)}), Absent())
     except ConditionFailed:
-        return long_blocks(store, org)  # built by another process meanwhile
+        return long_blocks(store, org, now)  # built by another process meanwhile
     return stored, found
 
 
@@ -233,23 +246,43 @@ def _long_blocks_key(org: str) -> tuple[str, str]:
 
 def _long_blocks_write(store: Store, org: str, entry: CalendarEntry, now: datetime) -> list[Write]:
     """The list of long slots with `entry` as it is now (added, changed, or gone if cancelled or
-    short), and without slots long over; nothing to write when the list stays as it is."""
-    stored, blocks = long_blocks(store, org)
-    kept = [b for b in blocks if b.uid != entry.uid and b.end > now - LONG_BLOCKS_KEPT_AFTER_END]
-    if _is_long(entry) and not entry.cancelled:
+    short); nothing to write when the list stays as it is."""
+    stored, blocks = long_blocks(store, org, now)
+    kept = [b for b in blocks if b.uid != entry.uid]
+    if _is_long(entry):
         kept.append(entry)
-    if stored is not None and _dumped(kept) == stored.data["blocks"]:
+    listed = _listed(_trimmed(kept, now))
+    if stored is not None and listed == stored.data["blocks"]:
         return []
     condition = VersionIs(stored.version) if stored else Absent()
-    return [Put(Item(*_long_blocks_key(org), {"blocks": _dumped(kept)}), condition)]
+    return [Put(Item(*_long_blocks_key(org), {"blocks": listed}), condition)]
 
 
 def _is_long(entry: CalendarEntry) -> bool:
     return not entry.cancelled and entry.end - entry.start > TRIP_LENGTH
 
 
-def _dumped(entries: list[CalendarEntry]) -> list[dict[str, object]]:
-    return [e.model_dump(mode="json") for e in sorted(entries, key=lambda e: (e.start, e.uid))]
+def _trimmed(blocks: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
+    """The slots worth keeping in the list, soonest first: not ended over 30 days ago, and at most
+    MAX_LONG_BLOCKS of them (those ending last), so that the list stays well inside one store item."""
+    recent = [b for b in blocks if b.end > now - LONG_BLOCKS_KEPT_AFTER_END]
+    if len(recent) > MAX_LONG_BLOCKS:
+        log.warning("calendar.long_blocks_capped", kept=MAX_LONG_BLOCKS, dropped=len(recent) - MAX_LONG_BLOCKS)
+        recent = sorted(recent, key=lambda b: b.end)[-MAX_LONG_BLOCKS:]
+    return sorted(recent, key=lambda b: (b.start, b.uid))
+
+
+def _listed(blocks: list[CalendarEntry]) -> list[dict[str, str]]:
+    """What the list keeps of each slot: what a double booking needs, and a title to name it by."""
+    return [{"uid": b.uid, "asset": b.asset, "title": b.title[:LISTED_TITLE], "start": iso(b.start), "end": iso(b.end)}
+            for b in blocks]  # fmt: skip
+
+
+def _from_listed(org: str, listed: dict[str, str]) -> CalendarEntry:
+    start = datetime.fromisoformat(listed["start"])
+    return CalendarEntry(uid=listed["uid"], org=org, entity="", asset=listed["asset"], kind=EntryKind.BLOCKED,
+                         title=listed["title"], start=start, end=datetime.fromisoformat(listed["end"]),
+                         updated_at=start)  # fmt: skip
 
 
 def _prefixes(first: datetime, last: datetime) -> list[str]:
