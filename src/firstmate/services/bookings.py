@@ -47,6 +47,7 @@ from firstmate.services.trips import (
     events_between,
     get_event,
     intake_pk,
+    report_double_bookings,
     roster_marker,
 )
 
@@ -171,12 +172,9 @@ def _create(
         ),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now))
-    notices = booking_notifications(
-        ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED, double_booked=double
-    )
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
     _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
-    return booking, tuple(double)
+    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
 
 
 def _change(
@@ -225,14 +223,11 @@ def _change(
         writes += [roster_marker(ctx.store, org, p) for p in holders]  # before their trips are read: see roster
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
-    double = double_booking_lines(profile, double_bookings(ctx.store, org, entry, now))  # for the answer, always
-    rebooked = moved or existing.asset != asset.id  # the operations manager hears of it once: when it happens
     notices = booking_notifications(
-        ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, clashes=clashing, double_booked=double if rebooked else (),
-    )  # fmt: skip
+        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
+    )
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
-    return booking, tuple(double)
+    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
 
 
 def _commit(

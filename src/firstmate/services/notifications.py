@@ -47,16 +47,14 @@ def booking_notifications(
     *,
     was_end: datetime | None = None,
     clashes: Sequence[Clash] = (),
-    double_booked: Sequence[str] = (),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
-    what they must sort out: `clashes`, its crew's roles on trips it now overlaps, and
-    `double_booked`, what else holds its boat then (`double_booking_lines`)."""
+    what they must sort out: `clashes`, its crew's roles on trips it now overlaps."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes, double_booked=double_booked,
+        was_end=was_end, at=now, clashes=clashes,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -74,7 +72,6 @@ def booking_messages(
     was_end: datetime | None = None,
     at: datetime | None = None,
     clashes: Sequence[Clash] = (),
-    double_booked: Sequence[str] = (),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
@@ -87,8 +84,9 @@ def booking_messages(
         return []
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
     # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
-    warnings = {"clashes": _clash_lines(profile, clashes), "double_booked": list(double_booked)}
-    messages = [_ops_message(ctx, profile, entity, asset, booking, result, warnings, until=closes)]
+    messages = [
+        _ops_message(ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes), until=closes)
+    ]
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
@@ -136,6 +134,33 @@ def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEnt
     return lines
 
 
+def double_booking_message(
+    ctx: Context, profile: BusinessProfile, one: CalendarEntry, other: CalendarEntry
+) -> OutgoingMessage:
+    """The operations manager's message about one boat held twice at once: one per pair of entries,
+    however many times either is written or checked (its key names the pair), of use until both are
+    over."""
+    first, second = sorted((one, other), key=lambda e: (e.start, e.uid))
+    trip = one if one.kind is EntryKind.BOOKING else other
+    boat = profile.asset(trip.asset)
+    zone = profile.org.timezone
+    entries = [
+        {
+            "held": "blocked" if e.kind is EntryKind.BLOCKED else "booked",
+            "span": span(e.start, e.end, zone),
+            "title": e.title,
+        }
+        for e in (first, second)
+    ]
+    name = boat.name if boat else trip.asset
+    subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
+    pair = ":".join(sorted((one.uid, other.uid)))
+    return templated(
+        ctx, key=f"clash:{pair}", to=profile.org.ops_email, subject=subject, template="double_booked",
+        context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=max(one.end, other.end),
+    )  # fmt: skip
+
+
 def _clashes_by_person(profile: BusinessProfile, clashes: Sequence[Clash]) -> dict[str, str]:
     """For each holder with a role on an overlapping trip: that role, in words, as the trip page says it."""
     zone = profile.org.timezone
@@ -167,13 +192,13 @@ def _ops_message(
     asset: Asset,
     booking: Booking,
     result: IntakeResult,
-    warnings: dict[str, list[str]],
+    clashes: list[str],
     *,
     until: datetime,
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
-        **warnings,
+        "clashes": clashes,
         "verb": _VERB[result],
         "booking": booking,
         "request": request,
@@ -188,8 +213,6 @@ def _ops_message(
         "base_url": ctx.settings.base_url,
     }
     subject = f"{_VERB[result]} booking: {_subject_when(booking, profile)}, {asset.name} ({request.lead_guest.name})"
-    if warnings["double_booked"]:
-        subject = f"Double booked! {subject}"
     return templated(
         ctx,
         key=_key(booking, "ops"),

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.shared import iso
@@ -31,6 +32,8 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.notifications import double_booking_message
+from firstmate.services.outbox import enqueue
 from firstmate.services.paging import iter_items
 
 MAX_ATTEMPTS = 8
@@ -159,6 +162,17 @@ def double_bookings(
     return double_booked(entry, {**long_ones, **nearby}.values())
 
 
+def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> list[CalendarEntry]:
+    """After `entry` was written: what else holds its boat while it does (`double_bookings`), and the
+    operations manager told of each such pair, once (the message's key names the pair). Checked
+    after the write, so of two bookings of one slot written at the same moment, the later sees the
+    earlier."""
+    now = ctx.clock.now()
+    found = double_bookings(ctx.store, profile.org.id, entry, now)
+    enqueue(ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, other) for other in found], now)
+    return found
+
+
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
     """The org's live blocked slots longer than any trip, ending no more than 30 days before `now`
     (the stored list, and its entries). A home from before the list existed gets it built from its
@@ -233,7 +247,7 @@ def record_blocked_slot(
             ctx.store.transact(writes)
         except ConditionFailed:
             continue
-        double = double_bookings(ctx.store, org, entry, now)
+        double = report_double_bookings(ctx, profile, entry)
         if cancelled:
             return IntakeResult.CANCELLED, double
         return (IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED), double
