@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
@@ -206,3 +208,28 @@ def test_an_import_names_only_the_double_bookings_still_standing_once_the_whole_
     ]
     report = import_records(demo_app, "demo", parse_csv(header + "\n".join(rows) + "\n"))
     assert dict(report.counts) == {"created": 2, "cancelled": 1} and report.double_booked == []
+
+
+def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_it_again(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.services import bookings
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="S-1")
+    checked = bookings.report_double_bookings
+    stopped = [True]
+
+    def stops_before_the_check(*args: Any) -> Any:
+        if stopped.pop() if stopped else False:
+            return []  # as a process stopped right after writing the booking
+        return checked(*args)
+
+    monkeypatch.setattr(bookings, "report_double_bookings", stops_before_the_check)
+    post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")
+    assert clash_messages(demo_app) == []
+    again = post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")  # the channel retries
+    assert again["result"] == "unchanged" and again["double_booked"] == [FIRST]
+    assert len(clash_messages(demo_app)) == 1
+    read = client.get(f"/api/v1/bookings/{again['booking_id']}", headers={"Authorization": f"Bearer {api_key}"})
+    assert read.json()["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1

@@ -91,7 +91,8 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
         if existing is not None and (
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
         ):
-            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing))
+            # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
+            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing, tell=True))
         try:
             if existing is None or anchor is None:
                 return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request))
@@ -107,14 +108,18 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     return orchestrate_booking(ctx, org, cancellation_of(booking))
 
 
-def double_booked_now(ctx: Context, booking: Booking) -> tuple[str, ...]:
+def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> tuple[str, ...]:
     """What else holds the booking's boat while its trip does, now, in words (nothing once cancelled):
-    for a channel that sends a booking again, or reads it, to learn of a clash it missed."""
+    for a channel that sends a booking again, or reads it, to learn of a clash it missed. With `tell`,
+    the operations manager is also told of any pair not told of yet (a process that stopped between
+    a booking's write and its check); without, nothing is written."""
     item = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
     profile = load_business(ctx.store, booking.org)
     if item is None or profile is None:
         return ()
     entry = CalendarEntry.model_validate(item.data)
+    if tell:
+        return tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
     found = double_bookings(ctx.store, booking.org, entry, ctx.clock.now(), reading=True)
     return tuple(double_booking_lines(profile, found))
 
