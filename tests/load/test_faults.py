@@ -261,8 +261,9 @@ FIRST_TRIP_DAY = datetime.now(UTC).date() + timedelta(days=60)
 
 def _csv(path: Path, numbers: range) -> Path:
     rows = ["external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email"]
-    rows += [f"F-{n},sea-lark,{FIRST_TRIP_DAY + timedelta(days=n % 28)}T{8 + n % 10:02d}:00:00-07:00,2.5,5,600.00,USD,"
-             f"Rob Sample,rob{n}@example.com" for n in numbers]  # fmt: skip
+    # four trips a day, three hours apart: none shares the boat with another (that would add a message)
+    rows += [f"F-{n},sea-lark,{FIRST_TRIP_DAY + timedelta(days=n // 4)}T{8 + 3 * (n % 4):02d}:00:00-07:00,2.5,5,"
+             f"600.00,USD,Rob Sample,rob{n}@example.com" for n in numbers]  # fmt: skip
     path.write_text("\n".join(rows) + "\n")
     path.chmod(0o644)
     return path
@@ -285,6 +286,7 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
     db = home / "firstmate.db"
     headers = {"Authorization": f"Bearer {key}"}
     ahead = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0).isoformat()
+    later = (datetime.fromisoformat(ahead) + timedelta(hours=6)).isoformat()  # the boat is free again by then
     with serving(home, env) as server, httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
         first = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-1", start=ahead))
         assert first.status_code == 201
@@ -302,7 +304,7 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
             code = first.json()["guest_page_url"].rsplit("/g/", 1)[1]
             opened = client.get(f"/g/{code}", headers={"Accept": "text/html"})  # its count goes to counters.db
             assert opened.status_code == 200 and "Sea Lark" in opened.text  # so a guest neither waits nor gets 503
-            busy = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead))
+            busy = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=later))
             assert busy.status_code == 503, busy.text
             assert busy.json()["error"] == "StoreUnavailable" and busy.json()["hint"]
             stdout, stderr = cli.communicate(timeout=120)
@@ -312,10 +314,10 @@ def test_a_locked_database_answers_503_nothing_half_written_then_the_same_reques
             assert _rows(db) == before, "a refused write left something behind"
         finally:
             holder.release()
-        again = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead))
+        again = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=later))
         assert again.status_code == 201 and again.json()["result"] == "created"
         assert (
-            client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=ahead)).json()["result"]
+            client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-2", start=later)).json()["result"]
             == "unchanged"
         )
     app = build(load_settings(home=home))
