@@ -3,6 +3,7 @@ sent it (they have sold it), and said at once to whoever sent it and to the oper
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,16 @@ def clash_messages(app: App) -> list[tuple[str, str]]:
     entries = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("clash:")]
     assert all(e.message.to == ("ops@example.com",) for e in entries)
     return [(e.message.subject, e.message.text) for e in entries]
+
+
+def first_time(real: Callable[..., Any], instead: Callable[[], Any]) -> Callable[..., Any]:
+    """`real`, but its first call does `instead`."""
+    calls = iter(range(1_000_000))
+
+    def patched(*args: Any) -> Any:
+        return instead() if next(calls) == 0 else real(*args)
+
+    return patched
 
 
 def test_a_second_booking_of_the_boat_at_the_same_time_is_recorded_and_said(demo_app: App, api_key: str) -> None:
@@ -217,15 +228,8 @@ def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_
 
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="S-1")
-    checked = bookings.report_double_bookings
-    stopped = [True]
-
-    def stops_before_the_check(*args: Any) -> Any:
-        if stopped.pop() if stopped else False:
-            return []  # as a process stopped right after writing the booking
-        return checked(*args)
-
-    monkeypatch.setattr(bookings, "report_double_bookings", stops_before_the_check)
+    # as a process stopped right after writing the booking
+    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
     post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")
     assert clash_messages(demo_app) == []
     again = post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")  # the channel retries
@@ -233,3 +237,37 @@ def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_
     assert len(clash_messages(demo_app)) == 1
     read = client.get(f"/api/v1/bookings/{again['booking_id']}", headers={"Authorization": f"Bearer {api_key}"})
     assert read.json()["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1
+
+
+def test_a_clash_sorted_out_and_made_again_is_told_again_and_one_long_over_is_not(demo_app: App, api_key: str) -> None:
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="A-1")
+    post(client, api_key, external_id="A-2", start="2026-06-13T17:00:00-07:00")
+    post(client, api_key, external_id="A-2", start="2026-06-14T17:00:00-07:00")  # sorted out: moved a day
+    assert len(clash_messages(demo_app)) == 1
+    back = post(client, api_key, external_id="A-2", start="2026-06-13T17:30:00-07:00")  # back onto A-1
+    assert back["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 2
+
+    post(client, api_key, external_id="P-1", start="2026-04-04T10:00:00-07:00")  # months ago, recorded late
+    gone = post(client, api_key, external_id="P-2", start="2026-04-04T11:00:00-07:00")
+    assert len(gone["double_booked"]) == 1 and len(clash_messages(demo_app)) == 2  # named, but nobody to tell
+
+
+def test_a_store_failing_after_the_booking_was_written_still_answers_created(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import trips
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="B-1")
+
+    def busy() -> None:
+        raise StoreUnavailable("the store is busy")
+
+    monkeypatch.setattr(trips, "enqueue", first_time(trips.enqueue, busy))
+    answer = client.post("/api/v1/bookings", json=booking_body(external_id="B-2", start="2026-06-13T17:00:00-07:00"),
+                         headers={"Authorization": f"Bearer {api_key}"})  # fmt: skip
+    assert answer.status_code == 201 and clash_messages(demo_app) == []  # recorded: "created", not 503
+    again = post(client, api_key, external_id="B-2", start="2026-06-13T17:00:00-07:00")
+    assert again["result"] == "unchanged" and again["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1

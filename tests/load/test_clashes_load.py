@@ -11,13 +11,13 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from firstmate.bootstrap import build
 from firstmate.config import load_settings
@@ -73,6 +73,9 @@ def _post_all(url: str, key: str, order: list[int]) -> dict[int, Answer]:
                     return
                 sent = time.monotonic()
                 response = client.post("/api/v1/bookings", json=_body(n))
+                while response.status_code == 503:  # the store busy for a moment: again, as any client should
+                    time.sleep(float(response.headers.get("Retry-After", "1")))
+                    response = client.post("/api/v1/bookings", json=_body(n))
                 answers[n] = Answer(sent, time.monotonic(), response.status_code, response.json())
 
     threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
@@ -87,9 +90,8 @@ def _names_partner(lines: list[str], n: int) -> bool:
     return len(lines) == 1 and f"Guest {n ^ 1} (2 guests)" in lines[0]
 
 
-def test_every_double_booking_is_named_once_its_partner_is_recorded(
-    tmp_path: Path, record_property: Callable[[str, object], None]
-) -> None:
+@pytest.mark.slow
+def test_every_double_booking_is_named_once_its_partner_is_recorded(tmp_path: Path) -> None:
     home = tmp_path / "home"
     key = prepare_home(home)
     order = list(range(BOOKINGS))
@@ -102,15 +104,12 @@ def test_every_double_booking_is_named_once_its_partner_is_recorded(
 
     # once the load is over, every booking names its partner, and nothing else
     assert all(_names_partner(read[n]["double_booked"], n) for n in order)
-    together = 0
     for n in range(0, BOOKINGS, 2):
         first, second = sorted((n, n + 1), key=lambda m: answers[m].sent)
         if answers[second].sent > answers[first].answered:  # sent after its partner was recorded
             assert _names_partner(answers[second].body["double_booked"], second)
         else:  # both in flight at once: the one recorded second saw the other
-            together += 1
             assert any(_names_partner(answers[m].body["double_booked"], m) for m in (n, n + 1))
-    record_property("pairs_sent_together", together)  # for docs/reliability.md (pytest --junitxml)
     app = build(load_settings(home=home))
     try:
         told = [e for e in outbox.list_entries(app.store, ORG, limit=10_000) if e.key.startswith("clash:")]
@@ -118,6 +117,6 @@ def test_every_double_booking_is_named_once_its_partner_is_recorded(
         app.close()
     pairs = {frozenset((answers[n].body["booking_id"], answers[n ^ 1].body["booking_id"])) for n in order}
     assert len(told) == len(pairs) == BOOKINGS // 2  # one message per pair, however they raced
-    assert {frozenset(k.removeprefix("bk_").split("@")[0] for k in e.key.split(":")[1:]) for e in told} == {
+    assert {frozenset(k.removeprefix("bk_").split("@")[0] for k in e.key.split(":")[1:3]) for e in told} == {
         frozenset(b.removeprefix("bk_") for b in pair) for pair in pairs
     }

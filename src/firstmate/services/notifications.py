@@ -137,9 +137,9 @@ def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEnt
 def double_booking_message(
     ctx: Context, profile: BusinessProfile, one: CalendarEntry, other: CalendarEntry
 ) -> OutgoingMessage:
-    """The operations manager's message about one boat held twice at once: one per pair of entries,
-    however many times either is written or checked (its key names the pair), of use until both are
-    over."""
+    """The operations manager's message about one boat held twice at once: one per pair of entries
+    and their overlap, however many times either is written or checked (its key names both), of use
+    until both are over."""
     first, second = sorted((one, other), key=lambda e: (e.start, e.uid))
     trip = one if one.kind is EntryKind.BOOKING else other
     boat = profile.asset(trip.asset)
@@ -154,9 +154,11 @@ def double_booking_message(
     ]
     name = boat.name if boat else trip.asset
     subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
+    # the pair and their overlap: a clash sorted out and later made again is told of again
+    overlap = f"{int(second.start.timestamp())}-{int(min(one.end, other.end).timestamp())}"
     pair = ":".join(sorted((one.uid, other.uid)))
     return templated(
-        ctx, key=f"clash:{pair}", to=profile.org.ops_email, subject=subject, template="double_booked",
+        ctx, key=f"clash:{pair}:{overlap}", to=profile.org.ops_email, subject=subject, template="double_booked",
         context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=max(one.end, other.end),
     )  # fmt: skip
 

@@ -28,7 +28,7 @@ from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.shared import iso
-from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
+from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
 from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -164,12 +164,18 @@ def double_bookings(
 
 def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> list[CalendarEntry]:
     """After `entry` was written: what else holds its boat while it does (`double_bookings`), and the
-    operations manager told of each such pair, once (the message's key names the pair). Checked
-    after the write, so of two bookings of one slot written at the same moment, the later sees the
-    earlier."""
+    operations manager told of each such clash still to come, once (the message's key names the pair
+    and their overlap). Checked after the write, so of two bookings of one slot written at the same
+    moment, the later sees the earlier. The write has landed: a store failing now is logged, not
+    raised (the caller must not hear "not saved"), and the next time either is sent, it is told."""
     now = ctx.clock.now()
-    found = double_bookings(ctx.store, profile.org.id, entry, now)
-    enqueue(ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, other) for other in found], now)
+    try:
+        found = double_bookings(ctx.store, profile.org.id, entry, now)
+        untold = [other for other in found if max(entry.end, other.end) > now]  # a clash long over: nobody to tell
+        enqueue(ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, o) for o in untold], now)
+    except StoreError as exc:
+        log.warning("calendar.double_booking_untold", org=profile.org.id, entry=entry.uid, error=str(exc))
+        return []
     return found
 
 
@@ -216,7 +222,10 @@ def record_blocked_slot(
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
         if anchor and anchor.data["fingerprint"] == fingerprint:
-            return IntakeResult.UNCHANGED, []
+            stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])  # told again if left untold
+            return IntakeResult.UNCHANGED, (
+                report_double_bookings(ctx, profile, CalendarEntry.model_validate(stored.data)) if stored else []
+            )
         entry = CalendarEntry(
             uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
             org=org,
