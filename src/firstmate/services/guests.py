@@ -174,7 +174,7 @@ def _invitation(
     subject = f"{lead} invited you aboard: {departure}"
     return templated(
         ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject, template="guest_invite",
-        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking),
+        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking.request.end),
     )  # fmt: skip
 
 

@@ -79,7 +79,7 @@ def booking_messages(
     nobody: history imported late would otherwise send "Crew needed" for a trip months gone."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
-    closes = last_end + timedelta(days=ctx.settings.album_closes_after_days)
+    closes = album_closes(ctx, last_end)
     if closes <= at:
         return []
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
@@ -128,9 +128,8 @@ def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEnt
     lines = []
     for entry in entries:
         boat = profile.asset(entry.asset) if entry.asset else None
-        held = "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
         name = boat.name if boat else "every boat"
-        lines.append(f"{name} is also {held} {span(entry.start, entry.end, zone)}: “{entry.title}”")
+        lines.append(f"{name} is also {_held(entry)} {span(entry.start, entry.end, zone)}: “{entry.title}”")
     return lines
 
 
@@ -144,14 +143,7 @@ def double_booking_message(
     trip = one if one.kind is EntryKind.BOOKING else other
     boat = profile.asset(trip.asset)
     zone = profile.org.timezone
-    entries = [
-        {
-            "held": "blocked" if e.kind is EntryKind.BLOCKED else "booked",
-            "span": span(e.start, e.end, zone),
-            "title": e.title,
-        }
-        for e in (first, second)
-    ]
+    entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title} for e in (first, second)]
     name = boat.name if boat else trip.asset
     subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
     # the pair and their overlap: a clash sorted out and later made again is told of again
@@ -161,6 +153,10 @@ def double_booking_message(
         ctx, key=f"clash:{pair}:{overlap}", to=profile.org.ops_email, subject=subject, template="double_booked",
         context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=max(one.end, other.end),
     )  # fmt: skip
+
+
+def _held(entry: CalendarEntry) -> str:
+    return "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
 
 
 def _clashes_by_person(profile: BusinessProfile, clashes: Sequence[Clash]) -> dict[str, str]:
@@ -174,9 +170,9 @@ def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str
     return [f"{here.first_name} is also {role_on(there, other, zone)}" for here, other, there in clashes]
 
 
-def album_closes(ctx: Context, booking: Booking) -> datetime:
-    """When the trip's photo album closes: after that, nobody hears of the booking any more."""
-    return booking.request.end + timedelta(days=ctx.settings.album_closes_after_days)
+def album_closes(ctx: Context, trip_end: datetime) -> datetime:
+    """When the album of a trip ending at `trip_end` closes: after that, nobody hears of it any more."""
+    return trip_end + timedelta(days=ctx.settings.album_closes_after_days)
 
 
 def _key(booking: Booking, audience: str) -> str:
