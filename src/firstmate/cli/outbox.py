@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from typing import Annotated
 
 import typer
@@ -11,7 +10,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.cli.common import app_context, done, out, require_org
-from firstmate.domain.outbox import OutboxStatus
+from firstmate.domain.outbox import OutboxStatus, of_use_until
 from firstmate.errors import InvalidInput
 
 outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
@@ -64,8 +63,8 @@ def outbox_show(org: str, key: str) -> None:
     out.print(Text(e.message.subject, style="bold"))
     out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
-    if e.message.stale_after:
-        out.print(f"Of use until: {e.message.stale_after.astimezone(UTC):%Y-%m-%d %H:%M} UTC", markup=False)
+    if until := of_use_until(e):
+        out.print(f"Of use until: {until}", markup=False)
     if e.last_error:
         out.print(f"Last error: {e.last_error}", markup=False)
     for f in e.feedback:  # what the mail system said afterwards (SES bounces and complaints)

@@ -97,13 +97,14 @@ def expire(entry: OutboxEntry) -> OutboxEntry:
     a sign-in link already expired, a reminder for a trip that has left): sending it would mislead."""
     detail = f" (last error: {entry.last_error})" if entry.last_error else ""
     done = "not sent" if entry.status is OutboxStatus.PENDING else "not sent again (its sender stopped mid-send)"
-    reason = f"{done}: out of date since {_stale_at(entry)}{detail}"
+    reason = f"{done}: out of date since {of_use_until(entry)}{detail}"
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
 
 
-def _stale_at(entry: OutboxEntry) -> str:
+def of_use_until(entry: OutboxEntry) -> str | None:
+    """When the message stops being of use, as shown: "2026-06-01 16:15 UTC" (None: no such time)."""
     stale = entry.message.stale_after
-    return f"{stale.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if stale else "(no date)"
+    return f"{stale.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if stale else None
 
 
 def out_of_attempts(entry: OutboxEntry, policy: RetryPolicy) -> bool:
@@ -154,7 +155,9 @@ def revive(entry: OutboxEntry, now: datetime) -> OutboxEntry:
     if entry.status is not OutboxStatus.DEAD:
         raise ValueError(f"only dead messages can be retried; {entry.key!r} is {entry.status}")
     if is_stale(entry, now):
-        raise ValueError(f"{entry.key!r} went out of date at {_stale_at(entry)} before it was sent: nothing to retry")
+        raise ValueError(
+            f"{entry.key!r} went out of date at {of_use_until(entry)} before it was sent: nothing to retry"
+        )
     return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, "due_at": now})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus, is_stale
+from firstmate.domain.outbox import OutboxStatus, is_stale, of_use_until
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
@@ -67,9 +66,7 @@ def message_page(app: AppDep, scope: ScopeDep, org: str, key: str) -> HTMLRespon
     )
     preview = redact_text(preview_html(entry.message))
     stale = is_stale(entry, app.clock.now())  # no retry offered: it would be refused
-    until = entry.message.stale_after
-    of_use_until = f"{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if until else None
-    page = render("admin/message.html", entry=masked, preview=preview, stale=stale, of_use_until=of_use_until)
+    page = render("admin/message.html", entry=masked, preview=preview, stale=stale, of_use_until=of_use_until(entry))
     return HTMLResponse(page)
 
 
