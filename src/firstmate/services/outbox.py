@@ -31,7 +31,9 @@ from firstmate.services.paging import all_items
 log = structlog.get_logger(__name__)
 
 DUE_INDEX = "OUTBOX#DUE"
-#: Sent messages stay readable on the admin page this long, then expire; dead ones stay.
+#: Sent messages stay readable on the admin page this long, then expire (one still of use, such as
+#: "Double booked!" for a trip next year, stays until it is not: its key keeps it from going twice);
+#: dead ones stay.
 SENT_RETENTION = timedelta(days=90)
 DEAD_INDEX = "OUTBOX#DEAD"
 
@@ -49,7 +51,9 @@ def to_item(entry: OutboxEntry) -> Item:
         gsi1pk, gsi1sk = DUE_INDEX, f"{iso(entry.due_at)}#{entry.org}#{entry.key}"
     elif entry.status is OutboxStatus.DEAD:
         gsi1pk, gsi1sk = DEAD_INDEX, f"{entry.org}#{entry.key}"
-    ttl = to_epoch(entry.sent_at + SENT_RETENTION) if entry.sent_at else None
+    ttl = None
+    if entry.sent_at:
+        ttl = to_epoch(max(entry.sent_at + SENT_RETENTION, entry.message.stale_after or entry.sent_at))
     return Item(
         pk=outbox_pk(entry.org),
         sk=entry.key,
