@@ -20,6 +20,7 @@ from firstmate.services.outbox import dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.scheduler import Job
+from firstmate.services.trips import complete_clash_checks
 
 log = structlog.get_logger(__name__)
 
@@ -45,8 +46,13 @@ def crew_reminders(app: App, period: datetime) -> str:
 
 
 def finish_fanouts(app: App, period: datetime) -> str:
-    """Queue the rest of any large booking's notices a stopped process left half done."""
-    return f"{complete_fanouts(app)} notices queued"
+    """Queue the rest of any large booking's notices a stopped process left half done, and check
+    the bookings and blocked slots written since the last pass for double bookings left untold."""
+    queued, checks = complete_fanouts(app), complete_clash_checks(app)
+    left = f", {checks.left} left for the next pass" if checks.left else ""
+    return (
+        f"{queued} notices queued; {checks.checked} calendar entries checked, {checks.told} double bookings told{left}"
+    )
 
 
 def weekly_reports(app: App, period: datetime) -> str:
@@ -113,7 +119,13 @@ def declared_jobs(settings: Settings) -> list[Job[App]]:
             role_reports,
         ),
         Job(
-            Schedule("fanouts", "*/5 * * * *", "UTC", "Finish large bookings' notices", timedelta(minutes=10)),
+            Schedule(
+                "fanouts",
+                "*/5 * * * *",
+                "UTC",
+                "Finish large bookings' notices; tell double bookings left untold",
+                timedelta(minutes=10),
+            ),
             finish_fanouts,
         ),
         Job(

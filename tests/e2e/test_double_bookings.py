@@ -239,6 +239,106 @@ def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_
     assert read.json()["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1
 
 
+def test_a_pair_left_untold_by_a_stopped_process_is_told_by_the_next_fanouts_job_once(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.services import bookings
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="J-1")
+    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
+    post(client, api_key, external_id="J-2", start="2026-06-13T17:00:00-07:00")  # the process stops after the write
+    assert clash_messages(demo_app) == []
+
+    first = run_fanouts(demo_app)
+    assert first == "0 notices queued; 2 calendar entries checked, 1 double bookings told"
+    [(subject, text)] = clash_messages(demo_app)
+    assert subject == "Double booked! Sea Lark (38 ft sloop), Sat 13 Jun 2026, 17:00 PDT" and "Dana Whitcomb" in text
+    assert run_fanouts(demo_app) == "0 notices queued; 0 calendar entries checked, 0 double bookings told"
+    again = post(client, api_key, external_id="J-2", start="2026-06-13T17:00:00-07:00")  # and a re-send tells no more
+    assert again["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1
+
+
+def test_a_check_the_store_failed_is_kept_for_the_next_pass_of_the_job(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import trips
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="K-1")
+
+    real, busy = trips.enqueue, True
+
+    def enqueue(*args: Any) -> int:
+        if busy:
+            raise StoreUnavailable("the store is busy")
+        return real(*args)
+
+    monkeypatch.setattr(trips, "enqueue", enqueue)
+    post(client, api_key, external_id="K-2", start="2026-06-13T17:00:00-07:00")  # its own check fails
+    outcome = run_fanouts(demo_app)  # and so does the job's
+    assert outcome == "0 notices queued; 0 calendar entries checked, 0 double bookings told, 2 left for the next pass"
+    busy = False
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 1 double bookings told"
+    assert len(clash_messages(demo_app)) == 1
+
+
+def test_a_booking_written_again_while_the_job_checks_it_is_checked_again_next_pass(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.services import bookings, trips
+
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="M-1")
+    post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00", asset="morning-tern")
+    real, checking = trips._tell, iter(range(1_000_000))
+
+    def meanwhile(*args: Any) -> tuple[Any, int]:
+        if next(checking) == 1:  # as the job checks M-2, it moves onto Sea Lark, and its own check is lost
+            stopped = first_time(bookings.report_double_bookings, lambda: [])
+            monkeypatch.setattr(bookings, "report_double_bookings", stopped)
+            post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00", asset="sea-lark")
+        return real(*args)
+
+    monkeypatch.setattr(trips, "_tell", meanwhile)
+    first = run_fanouts(demo_app)
+    assert first.endswith(", 1 left for the next pass") and clash_messages(demo_app) == []
+    assert run_fanouts(demo_app) == "0 notices queued; 1 calendar entries checked, 1 double bookings told"
+    assert len(clash_messages(demo_app)) == 1
+
+
+def run_fanouts(app: App) -> str:
+    """The `fanouts` job, run now as `firstmate jobs run fanouts` runs it; what it says it did."""
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.scheduler import run_job_now
+
+    [job] = [j for j in declared_jobs(app.settings) if j.name == "fanouts"]
+    run = run_job_now(app.store, app.clock, job, app)
+    assert run.status == "done", run.detail
+    return run.detail
+
+
+def test_a_clash_months_ahead_is_told_once_however_long_it_stands(demo_app: App, api_key: str) -> None:
+    from datetime import timedelta
+
+    from firstmate.adapters.clock import FixedClock
+
+    client, clock = TestClient(create_app(demo_app)), demo_app.clock
+    assert isinstance(clock, FixedClock)
+    post(client, api_key, external_id="Y-1", start="2027-05-01T10:00:00-07:00")
+    post(client, api_key, external_id="Y-2", start="2027-05-01T11:00:00-07:00")
+    outbox.dispatch_outbox(demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, limit=50)
+    clock.advance(timedelta(days=120))  # past the 90 days sent messages are otherwise kept
+    demo_app.store.sweep_expired()
+    again = post(client, api_key, external_id="Y-2", start="2027-05-01T11:00:00-07:00", guest_count=5)
+    assert again["result"] == "updated" and len(again["double_booked"]) == 1
+    [(subject, _)] = clash_messages(demo_app)
+    assert subject == "Double booked! Sea Lark (38 ft sloop), Sat 1 May 2027, 11:00 PDT"
+    statuses = [e.status.value for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")]
+    assert statuses == ["sent"]  # the one sent in 2026, still kept: its key keeps it from going again
+
+
 def test_a_clash_sorted_out_and_made_again_is_told_again_and_one_long_over_is_not(demo_app: App, api_key: str) -> None:
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="A-1")

@@ -42,6 +42,7 @@ from firstmate.services.trips import (
     booking_pk,
     calendar_pk,
     calendar_sk,
+    check_owed,
     code_pk,
     double_bookings,
     events_between,
@@ -175,6 +176,7 @@ def _create(
             Item(calendar_pk(org), calendar_sk(request.start, booking.id), entry.model_dump(mode="json")),
             Absent(),
         ),
+        check_owed(org, calendar_sk(request.start, booking.id)),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
@@ -218,6 +220,7 @@ def _change(
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), Absent()))
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
+    writes.append(check_owed(org, new_sk))
     guests = list_guests(ctx.store, org, booking.id)
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)

@@ -7,18 +7,25 @@ Keys (all in the org's space):
     ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
     ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
     ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash
+    ORG#<org>#CHECKS        <calendar key>           → a calendar entry's double-booking check still owed
     GUESTCODE#<code>        CODE                     → org and booking of a guest page
 
 The calendar is sorted by start, so what overlaps a moment is found by reading the days before it,
 as far back as the longest trip (72 hours). Blocked slots may last months (a haul-out, a winter
 ashore): the long ones are also kept in one small list, read whole, so finding them costs one read
 however long they are.
+
+Whatever writes a calendar entry also writes, in the same transaction, that its double-booking check
+is owed (`check_owed`). The check runs at once after the write; the `fanouts` job runs it again for
+every entry so marked and drops the marks (`complete_clash_checks`). So a process stopping between a
+booking's write and its check, or a store failing during the check, leaves no clash untold.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
@@ -29,7 +36,7 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, n
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
-from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_message
@@ -45,6 +52,8 @@ LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
 TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
+#: The index of calendar entries whose double-booking check is owed (see `check_owed`).
+CHECK_INDEX = "CLASHCHECK#PENDING"
 #: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
 MAX_LONG_BLOCKS = 1000
 LISTED_TITLE = 80
@@ -167,16 +176,85 @@ def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: Calend
     operations manager told of each such clash still to come, once (the message's key names the pair
     and their overlap). Checked after the write, so of two bookings of one slot written at the same
     moment, the later sees the earlier. The write has landed: a store failing now is logged, not
-    raised (the caller must not hear "not saved"), and the next time either is sent, it is told."""
-    now = ctx.clock.now()
+    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`complete_clash_checks`)."""
     try:
-        found = double_bookings(ctx.store, profile.org.id, entry, now)
-        untold = [other for other in found if max(entry.end, other.end) > now]  # a clash long over: nobody to tell
-        enqueue(ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, o) for o in untold], now)
+        return _tell(ctx, profile, entry)[0]
     except StoreError as exc:
         log.warning("calendar.double_booking_untold", org=profile.org.id, entry=entry.uid, error=str(exc))
         return []
-    return found
+
+
+def _tell(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> tuple[list[CalendarEntry], int]:
+    """`entry`'s double bookings, and how many of them were told just now (the rest: told before, or over)."""
+    now = ctx.clock.now()
+    found = double_bookings(ctx.store, profile.org.id, entry, now)
+    untold = [other for other in found if max(entry.end, other.end) > now]  # a clash long over: nobody to tell
+    return found, enqueue(
+        ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, o) for o in untold], now
+    )
+
+
+def check_owed(org: str, calendar_key: str) -> Put:
+    """The write that marks the calendar entry at `calendar_key` as owing its double-booking check,
+    for the transaction that writes the entry (see the module's docstring)."""
+    return Put(
+        Item(f"ORG#{org}#CHECKS", calendar_key, {"org": org}, gsi1pk=CHECK_INDEX, gsi1sk=f"{org}#{calendar_key}")
+    )
+
+
+@dataclass(frozen=True)
+class ClashChecks:
+    """What one pass of `complete_clash_checks` did."""
+
+    checked: int = 0
+    told: int = 0
+    left: int = 0
+
+
+def complete_clash_checks(ctx: Context, *, limit: int = 1000) -> ClashChecks:
+    """Check up to `limit` calendar entries marked as owing their double-booking check, tell the
+    operations manager of any clash not told of yet (a process stopped, or the store failed, after
+    the entry's write), and drop their marks. A mark rewritten meanwhile (the entry written again) is
+    kept for the next pass; so is one whose check the store failed. Idempotent: a clash is told once."""
+    checked = told = left = 0
+    profiles: dict[str, BusinessProfile | None] = {}
+    done: list[Write] = []
+    for listed in ctx.store.query_index(CHECK_INDEX, limit=limit).items:
+        mark = ctx.store.get(listed.pk, listed.sk)  # the index may lag: act on the mark as stored
+        if mark is None:
+            continue
+        org = str(mark.data["org"])
+        if org not in profiles:
+            profiles[org] = load_business(ctx.store, org)
+        stored, profile = ctx.store.get(calendar_pk(org), mark.sk), profiles[org]
+        if stored is not None and profile is not None:
+            try:
+                told += _tell(ctx, profile, CalendarEntry.model_validate(stored.data))[1]
+            except StoreError as exc:
+                log.warning("calendar.clash_check_failed", org=org, entry=mark.sk, error=str(exc))
+                left += 1
+                continue
+        checked += 1
+        done.append(Delete(mark.pk, mark.sk, VersionIs(mark.version)))
+    for start in range(0, len(done), MAX_TRANSACTION_WRITES):
+        left += _drop_marks(ctx.store, done[start : start + MAX_TRANSACTION_WRITES])
+    return ClashChecks(checked, told, left)
+
+
+def _drop_marks(store: Store, deletes: list[Write]) -> int:
+    """Drop checked marks, together when none was rewritten meanwhile, else one by one; returns
+    how many were kept (rewritten: their entry is checked again next time)."""
+    try:
+        store.transact(deletes)
+        return 0
+    except ConditionFailed:
+        kept = 0
+        for delete in deletes:
+            try:
+                store.transact([delete])
+            except ConditionFailed:
+                kept += 1
+        return kept
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
@@ -251,6 +329,7 @@ def record_blocked_slot(
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
         writes.append(Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+        writes.append(check_owed(org, new_sk))
         writes += _long_blocks_write(ctx.store, org, entry, now)
         try:
             ctx.store.transact(writes)
