@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import secrets as random_tokens
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+
+import structlog
 
 from firstmate.adapters.analyst.clients import anthropic_messages, bedrock_converse, openai_compatible
 from firstmate.adapters.analyst.llm import LlmAnalyst
@@ -33,6 +36,9 @@ from firstmate.config import Settings
 from firstmate.domain.outbox import RetryPolicy
 from firstmate.errors import ConfigError
 from firstmate.ports import AdsSource, Analyst, Blobs, Clock, CrmSource, Mailer, Secrets, Store
+from firstmate.services.access import SigningKeys
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -45,9 +51,15 @@ class App:
     counters: Store
     blobs: Blobs
     mailer: Mailer
-    secret_key: bytes
+    signing_keys: Callable[[], SigningKeys]
     retry_policy: RetryPolicy
     secrets: Secrets
+
+    @property
+    def secret_key(self) -> SigningKeys:
+        """The keys that sign and verify links, sessions and calendar URLs. On AWS they are read again
+        with the other secrets (every `secrets_cache_s`), so a rotated key is used without a redeploy."""
+        return self.signing_keys()
 
     def ads_source(self) -> AdsSource:
         """The ad platform, as configured (tokens are read from the secrets on every call)."""
@@ -90,16 +102,16 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     _make_home(settings.home)
     secrets = _secrets(settings)
-    secret_key = _secret_key(settings, secrets)
+    signing_keys = _signing_keys(settings, secrets)
     store = _store(settings, clock)
     return App(
         settings=settings,
         clock=clock,
         store=store,
         counters=_counters(settings, clock, store),
-        blobs=_blobs(settings, secret_key),
+        blobs=_blobs(settings, signing_keys().current),
         mailer=_mailer(settings, clock),
-        secret_key=secret_key,
+        signing_keys=signing_keys,
         secrets=secrets,
         retry_policy=RetryPolicy(
             max_attempts=settings.outbox_max_attempts,
@@ -181,25 +193,59 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
     return OutboxMailer(settings.outbox_path, clock, domain=settings.mail_domain)
 
 
-def _secret_key(settings: Settings, secrets: Secrets) -> bytes:
-    if settings.secret_key is not None or settings.secrets == "aws":
-        # on AWS every function reads the one key from Secrets Manager: links signed by one verify in all
-        given = settings.secret_key.get_secret_value() if settings.secret_key else secrets.get("secret_key")
-        value = given.encode()
-        if len(value) < 32:
-            raise ConfigError("the secret key is too short", hint="use at least 32 random characters")
-        return value
-    path = settings.home / "secret.key"
+def _signing_keys(settings: Settings, secrets: Secrets) -> Callable[[], SigningKeys]:
+    if settings.secrets == "aws" and settings.secret_key is None:
+        # every function reads the one secret from Secrets Manager: links signed by one verify in all
+        return _RotatingKeys(secrets)
+    if settings.secret_key is not None:
+        keys = _parsed(settings.secret_key.get_secret_value())
+    else:
+        path = settings.home / "secret.key"
+        try:
+            keys = SigningKeys.parse(_local_secret_key(path))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot read or create {path}: {exc.strerror}",
+                hint="make FIRSTMATE_HOME readable and writable by this user, or set FIRSTMATE_SECRET_KEY",
+            ) from None
+        except ValueError:
+            raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated") from None
+    return lambda: keys
+
+
+def _parsed(text: str) -> SigningKeys:
     try:
-        return _local_secret_key(path)
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read or create {path}: {exc.strerror}",
-            hint="make FIRSTMATE_HOME readable and writable by this user, or set FIRSTMATE_SECRET_KEY",
-        ) from None
+        return SigningKeys.parse(text)
+    except ValueError as exc:
+        raise ConfigError(str(exc), hint="use at least 32 random characters per key") from None
 
 
-def _local_secret_key(path: Path) -> bytes:
+class _RotatingKeys:
+    """The signing keys as Secrets Manager holds them now (its adapter reads them again every
+    `secrets_cache_s`), so that a rotated key is used without a redeploy. A value that is not a
+    valid key, or a secret that cannot be read, keeps the last good keys (logged)."""
+
+    def __init__(self, secrets: Secrets) -> None:
+        self._secrets = secrets
+        self._text = secrets.get("secret_key")
+        self._keys = _parsed(self._text)  # a bad key at start stops the function with one line
+
+    def __call__(self) -> SigningKeys:
+        try:
+            text = self._secrets.get("secret_key")
+        except ConfigError as exc:
+            log.error("secrets.secret_key_unreadable", error=str(exc))
+            return self._keys
+        if text != self._text:
+            self._text = text
+            try:
+                self._keys = _parsed(text)
+            except ConfigError as exc:
+                log.error("secrets.secret_key_refused", error=str(exc))
+        return self._keys
+
+
+def _local_secret_key(path: Path) -> str:
     if not path.exists():
         # write aside, then link into place: two processes starting at once agree on one key
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=".secret.key.")  # mode 0600, a name of its own
@@ -213,11 +259,8 @@ def _local_secret_key(path: Path) -> bytes:
         finally:
             tmp.unlink(missing_ok=True)  # also after a failed write: no partial key is left behind
     try:
-        value = path.read_text(encoding="utf-8").strip().encode()
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError(
             f"{path} holds no usable key: it is not text", hint="delete it to have a new one generated"
         ) from None
-    if len(value) < 32:
-        raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated")
-    return value

@@ -276,3 +276,46 @@ def _booking(check_url: str) -> str:
     key = re.search(r"key=quarantine%2Fdemo%2F([^&]+)", check_url)
     assert key is not None, check_url
     return key.group(1).replace("%2F", "/")
+
+
+def test_a_rotated_signing_key_is_used_by_a_warm_function_and_the_old_one_verifies_while_listed(
+    aws: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FixedClock
+) -> None:
+    """The operator rotates `<stack>/secret_key` to "NEW OLD", later to "NEW": a function already
+    running signs with the new key from its next read of the secrets (no redeploy), and links and
+    calendar URLs signed with the old key open until the old key leaves the secret."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.access import admin_link_token
+    from firstmate.services.business import save_business
+    from firstmate.services.calendar import Feed, FeedScope, feed_token
+    from firstmate.web.app import create_app
+
+    _provision()
+    for name, value in {**AWS_SETTINGS, "FIRSTMATE_SECRETS_CACHE_S": "0"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FIRSTMATE_HOME", str(tmp_path / "lambda-tmp"))
+    app = build(load_settings(), clock=clock)
+    save_business(app.store, demo_profile())
+    web = TestClient(create_app(app))
+    feed = Feed(DEMO_ORG, FeedScope.ORG, DEMO_ORG)
+    old_link, old_feed = admin_link_token(app.secret_key, clock.now()), feed_token(app.secret_key, app.store, feed)
+    later_link = admin_link_token(app.secret_key, clock.now())
+
+    secrets = client("secretsmanager", REGION)
+    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="n" * 48 + "\n" + "k" * 48)
+    assert app.secret_key.current == b"n" * 48  # the same App: no redeploy, no cold start
+    assert web.get(f"/admin/enter?t={old_link}", follow_redirects=False).status_code == 303
+    assert web.get(f"/calendar/{old_feed}.ics").status_code == 200
+    new_link = admin_link_token(app.secret_key, clock.now())
+    assert web.get(f"/admin/enter?t={new_link}", follow_redirects=False).status_code == 303
+
+    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="n" * 48)  # the old key dropped
+    refused = web.get(f"/admin/enter?t={later_link}", headers={"Accept": "text/html"})
+    assert refused.status_code == 401 and "not valid" in refused.text
+    assert web.get(f"/calendar/{old_feed}.ics").status_code == 404
+    assert web.get(f"/calendar/{feed_token(app.secret_key, app.store, feed)}.ics").status_code == 200
+
+    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="too short")  # a slip of the operator
+    assert app.secret_key.current == b"n" * 48  # the last good key keeps signing (logged)

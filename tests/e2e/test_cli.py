@@ -158,6 +158,15 @@ def test_an_unreadable_secret_key_is_a_clear_error(tmp_path: Path) -> None:
     assert "cannot read or create" in result.stderr and "FIRSTMATE_SECRET_KEY" in result.stderr
 
 
+def test_a_short_key_in_a_key_ring_is_named_in_one_line(tmp_path: Path) -> None:
+    result = run(tmp_path / "home", "admin", "link", env={"FIRSTMATE_SECRET_KEY": "n" * 48 + " old-and-short"})
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "key 2 of 2 in the secret key is too short (13 characters, at least 32)" in result.stderr
+    assert (
+        run(tmp_path / "home", "admin", "link", env={"FIRSTMATE_SECRET_KEY": "n" * 48 + " " + "k" * 40}).returncode == 0
+    )
+
+
 def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:
     result = run(tmp_path / "home", "admin", "link")
     assert result.returncode == 0

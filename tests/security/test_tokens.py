@@ -23,17 +23,20 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.people import Person
+from firstmate.errors import NotFound, Unauthorized
 from firstmate.services import outbox
 from firstmate.services.access import (
     ADMIN_AUDIENCE,
     CREW_AUDIENCE,
+    SigningKeys,
     admin_link_token,
     admin_session_token,
     crew_event_link_token,
     issue_token,
+    verify_token,
 )
 from firstmate.services.bookings import orchestrate_booking
-from firstmate.services.calendar import Feed, FeedScope, feed_token
+from firstmate.services.calendar import Feed, FeedScope, feed_token, resolve_feed
 from firstmate.services.crew_access import link_url
 from firstmate.services.people import get_person, save_people
 from firstmate.web.app import create_app
@@ -134,7 +137,7 @@ def _claims(app: App, **changes: Any) -> dict[str, Any]:
 def test_links_signed_with_our_key_but_wrong_claims_open_nothing(
     client: TestClient, demo_app: App, changes: dict[str, Any], algorithm: str
 ) -> None:
-    token = jwt.encode(_claims(demo_app, **changes), demo_app.secret_key, algorithm=algorithm)
+    token = jwt.encode(_claims(demo_app, **changes), demo_app.secret_key.current, algorithm=algorithm)
     assert client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 401
     if "sub" not in changes:  # opening checks the token; only spending it looks the person up
         assert client.get("/crew/enter", params={"t": token}).status_code == 401
@@ -408,7 +411,7 @@ def test_bad_expired_and_misused_links_are_refused(client: TestClient, app: App,
     stale = admin_link_token(app.secret_key, clock.now())
     clock.advance(timedelta(minutes=16))
     assert client.get(f"/admin/enter?t={stale}").status_code == 401
-    forged = admin_link_token(b"x" * 48, clock.now())
+    forged = admin_link_token(SigningKeys(b"x" * 48), clock.now())
     assert client.get(f"/admin/enter?t={forged}").status_code == 401
     _sign_in(client, app)
     session = client.cookies.get("fm_admin")
@@ -447,3 +450,23 @@ def test_people_who_left_lose_their_feed_and_cannot_be_designated(client: TestCl
         f"/api/v1/events/{event_id}/roles/crew_1/designate", json={"person_id": "theo"}
     )
     assert refused.status_code == 422 and "not active" in refused.json()["detail"]
+
+
+def test_during_a_rotation_the_new_key_signs_and_every_listed_key_verifies(demo_app: App) -> None:
+    old, new = SigningKeys(b"o" * 40), SigningKeys.parse("n" * 40 + "\n" + "o" * 40)
+    now = demo_app.clock.now()
+    assert new.current == b"n" * 40 and new.previous == (b"o" * 40,)
+    sent_before = admin_link_token(old, now)
+    assert verify_token(new, sent_before, typ="admin-link", now=now)["sub"] == "admin"
+    signed_now = admin_link_token(new, now)
+    with pytest.raises(Unauthorized):
+        verify_token(old, signed_now, typ="admin-link", now=now)  # signed with the new key, not the old
+    with pytest.raises(Unauthorized, match="not valid"):  # the old key dropped: what it signed opens nothing
+        verify_token(SigningKeys(b"n" * 40), sent_before, typ="admin-link", now=now)
+    feed = Feed("demo", FeedScope.ORG, "demo")
+    assert resolve_feed(new, demo_app.store, feed_token(old, demo_app.store, feed)) == feed
+    with pytest.raises(NotFound):
+        resolve_feed(SigningKeys(b"n" * 40), demo_app.store, feed_token(old, demo_app.store, feed))
+    for text, words in [("", "the secret key is empty"), ("short", "the secret key is too short (5 characters")]:
+        with pytest.raises(ValueError, match=re.escape(words)):
+            SigningKeys.parse(text)

@@ -1,12 +1,15 @@
 """Admin access: short-lived signed sign-in links exchanged for a session cookie.
 
 Tokens are JWTs (HS256 pinned) with issuer, audience, type, expiry and a unique id. Expiry is
-checked against the app's clock, so tests can move time.
+checked against the app's clock, so tests can move time. They are signed with the current key of
+`SigningKeys` and verified with any of its keys, so that a key can be rotated without signing
+everyone out at once.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -22,10 +25,40 @@ CREW_AUDIENCE = "firstmate:crew"
 LINK_TTL = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
 _ALGORITHM = "HS256"
+#: The shortest key that signs anything.
+MIN_KEY_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """The key that signs links, sessions and calendar URLs, and the keys before it that still
+    verify them: during a rotation the secret holds the new key, then the old one."""
+
+    current: bytes
+    previous: tuple[bytes, ...] = ()
+
+    @property
+    def all(self) -> tuple[bytes, ...]:
+        """Every key that verifies, the current one first."""
+        return (self.current, *self.previous)
+
+    @classmethod
+    def parse(cls, text: str) -> SigningKeys:
+        """The keys of a secret's value: one key, or several separated by spaces or new lines, the one
+        that signs first. Raises ValueError, saying which, for a key under 32 characters or none at all."""
+        keys = text.split()
+        if not keys:
+            raise ValueError("the secret key is empty")
+        for n, key in enumerate(keys, 1):
+            if len(key) < MIN_KEY_LENGTH:
+                which = "the secret key" if len(keys) == 1 else f"key {n} of {len(keys)} in the secret key"
+                raise ValueError(f"{which} is too short ({len(key)} characters, at least {MIN_KEY_LENGTH})")
+        current, *previous = (key.encode() for key in keys)
+        return cls(current, tuple(previous))
 
 
 def issue_token(
-    secret: bytes,
+    secret: SigningKeys,
     *,
     typ: str,
     subject: str,
@@ -45,23 +78,33 @@ def issue_token(
         "exp": int((now + ttl).timestamp()),
         "jti": secrets.token_urlsafe(12),
     }
-    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    return jwt.encode(claims, secret.current, algorithm=_ALGORITHM)
 
 
 def verify_token(
-    secret: bytes, token: str, *, typ: str, now: datetime, audience: str = ADMIN_AUDIENCE
+    secret: SigningKeys, token: str, *, typ: str, now: datetime, audience: str = ADMIN_AUDIENCE
 ) -> dict[str, Any]:
-    """The token's claims if it is ours, for `audience`, of type `typ` and unexpired; else raise
-    Unauthorized."""
-    try:
-        claims = dict(_decoded(secret, token, audience))
-    except jwt.PyJWTError:
-        raise Unauthorized("that sign-in link or session is not valid", hint="ask for a new link") from None
+    """The token's claims if it is ours (signed with any of the keys), for `audience`, of type `typ`
+    and unexpired; else raise Unauthorized."""
+    claims = _claims(secret, token, audience)
+    if claims is None:
+        raise Unauthorized("that sign-in link or session is not valid", hint="ask for a new link")
     if claims.get("typ") != typ:
         raise Unauthorized("that token is for something else", hint="ask for a new link")
     if int(claims["exp"]) <= now.timestamp():
         raise Unauthorized("that sign-in link or session has expired", hint="ask for a new link")
     return claims
+
+
+def _claims(secret: SigningKeys, token: str, audience: str) -> dict[str, Any] | None:
+    for key in secret.all:
+        try:
+            return dict(_decoded(key, token, audience))
+        except jwt.InvalidSignatureError:
+            continue  # signed with another key of the ring, perhaps
+        except jwt.PyJWTError:
+            return None
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -91,12 +134,12 @@ def spend_token(store: Store, claims: dict[str, Any]) -> None:
         raise Unauthorized("that sign-in link was already used", hint="ask for a new link") from None
 
 
-def admin_link_token(secret: bytes, now: datetime) -> str:
+def admin_link_token(secret: SigningKeys, now: datetime) -> str:
     """A 15-minute admin sign-in link token."""
     return issue_token(secret, typ="admin-link", subject="admin", now=now, ttl=LINK_TTL)
 
 
-def admin_session_token(secret: bytes, now: datetime) -> str:
+def admin_session_token(secret: SigningKeys, now: datetime) -> str:
     """A 12-hour admin session, set as an HttpOnly cookie."""
     return issue_token(secret, typ="admin-session", subject="admin", now=now, ttl=SESSION_TTL)
 
@@ -105,7 +148,7 @@ def admin_session_token(secret: bytes, now: datetime) -> str:
 NOTIFICATION_LINK_TTL = timedelta(hours=72)
 
 
-def crew_event_link_token(secret: bytes, org: str, person_id: str, event_id: str, now: datetime) -> str:
+def crew_event_link_token(secret: SigningKeys, org: str, person_id: str, event_id: str, now: datetime) -> str:
     """A sign-in token for one crew member that opens one event (single-use, like every link)."""
     return issue_token(
         secret,

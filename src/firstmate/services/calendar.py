@@ -21,6 +21,7 @@ import icalendar
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
+from firstmate.services.access import SigningKeys
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import get_person
@@ -47,17 +48,18 @@ class Feed:
     target: str  # the entity id, the person id, or the org id
 
 
-def feed_token(secret: bytes, store: Store, feed: Feed) -> str:
+def feed_token(secret: SigningKeys, store: Store, feed: Feed) -> str:
     """The secret URL token of a feed (the same every time, until the feed is revoked)."""
     payload = {"o": feed.org, "s": feed.scope.value, "t": feed.target, "g": _generation(store, feed)}
     body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
-    return f"{body}.{_mac(secret, body)}"
+    return f"{body}.{_mac(secret.current, body)}"
 
 
-def resolve_feed(secret: bytes, store: Store, token: str) -> Feed:
-    """The feed a token opens; raises NotFound for a forged, malformed or revoked token."""
+def resolve_feed(secret: SigningKeys, store: Store, token: str) -> Feed:
+    """The feed a token opens (signed with any of the keys); raises NotFound for a forged, malformed
+    or revoked token."""
     body, _, mac = token.partition(".")
-    if not body or not hmac.compare_digest(_mac(secret, body).encode(), mac.encode()):
+    if not body or not any(hmac.compare_digest(_mac(key, body).encode(), mac.encode()) for key in secret.all):
         raise NotFound("no such calendar")
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from firstmate.config import Settings
 from firstmate.ports import Blobs, Clock, Store
+from firstmate.services.access import SigningKeys
 
 
 class Context(Protocol):
@@ -38,6 +39,6 @@ class Context(Protocol):
         ...
 
     @property
-    def secret_key(self) -> bytes:
-        """The key that signs links and sessions."""
+    def secret_key(self) -> SigningKeys:
+        """The keys that sign and verify links and sessions."""
         ...

@@ -254,8 +254,9 @@ def _secret(manager: Any, name: str, secret_id: str, values: dict[str, str]) -> 
     if text == SECRET_PLACEHOLDER:
         return Check("Secrets", name, "fail", f"{secret_id} still holds the placeholder", f"set it with {put}")
     values[name] = text
-    if name == "secret_key" and len(text) < 32:
-        return Check("Secrets", name, "warn", f"{secret_id} is shorter than 32 characters", f"use 32+ random: {put}")
+    if name == "secret_key" and any(len(key) < 32 for key in text.split()):  # one key, or the keys of a rotation
+        return Check("Secrets", name, "warn", f"{secret_id} holds a key shorter than 32 characters",
+                     f"use 32+ random characters per key: {put}")  # fmt: skip
     return Check("Secrets", name, "ok", f"{secret_id} is set")
 
 

@@ -111,7 +111,7 @@ def secrets(settings: Settings) -> dict[str, Any]:
         properties: dict[str, Any] = {"Name": sub(SECRETS_PREFIX + name)}
         if name == "secret_key":
             properties["Description"] = (
-                "Signs firstmate's links and sessions (generated; rotating it signs everyone out)"
+                "Signs firstmate's links and sessions (generated; to rotate it, see docs/deploy-aws.md)"
             )
             properties["GenerateSecretString"] = {"PasswordLength": 48, "ExcludePunctuation": True}
         else:
