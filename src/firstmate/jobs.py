@@ -48,7 +48,10 @@ def crew_reminders(app: App, period: datetime) -> str:
 def finish_fanouts(app: App, period: datetime) -> str:
     """Queue the rest of any large booking's notices a stopped process left half done, and check
     the bookings and blocked slots written since the last pass for double bookings left untold."""
-    queued, checks = complete_fanouts(app), complete_clash_checks(app)
+    try:
+        queued = complete_fanouts(app)
+    finally:  # the checks run even when the fan-outs failed (the run is then retried, the failure said)
+        checks = complete_clash_checks(app)
     left = f", {checks.left} left for the next pass" if checks.left else ""
     return (
         f"{queued} notices queued; {checks.checked} calendar entries checked, {checks.told} double bookings told{left}"

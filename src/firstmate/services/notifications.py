@@ -138,7 +138,7 @@ def double_booking_message(
 ) -> OutgoingMessage:
     """The operations manager's message about one boat held twice at once: one per pair of entries
     and their overlap, however many times either is written or checked (its key names both), of use
-    until both are over."""
+    until their overlap is over."""
     first, second = sorted((one, other), key=lambda e: (e.start, e.uid))
     trip = one if one.kind is EntryKind.BOOKING else other
     boat = profile.asset(trip.asset)
@@ -151,7 +151,7 @@ def double_booking_message(
     pair = ":".join(sorted((one.uid, other.uid)))
     return templated(
         ctx, key=f"clash:{pair}:{overlap}", to=profile.org.ops_email, subject=subject, template="double_booked",
-        context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=max(one.end, other.end),
+        context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=min(one.end, other.end),
     )  # fmt: skip
 
 

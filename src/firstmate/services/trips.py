@@ -7,7 +7,7 @@ Keys (all in the org's space):
     ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
     ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
     ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash
-    ORG#<org>#CHECKS        <calendar key>           → a calendar entry's double-booking check still owed
+    ORG#<org>#CHECKS        <calendar key>#<random>  → a calendar entry's double-booking check still owed
     GUESTCODE#<code>        CODE                     → org and booking of a guest page
 
 The calendar is sorted by start, so what overlaps a moment is found by reading the days before it,
@@ -24,6 +24,7 @@ booking's write and its check, or a store failing during the check, leaves no cl
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -188,7 +189,7 @@ def _tell(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> tuple
     """`entry`'s double bookings, and how many of them were told just now (the rest: told before, or over)."""
     now = ctx.clock.now()
     found = double_bookings(ctx.store, profile.org.id, entry, now)
-    untold = [other for other in found if max(entry.end, other.end) > now]  # a clash long over: nobody to tell
+    untold = [other for other in found if min(entry.end, other.end) > now]  # a clash already over: nobody to tell
     return found, enqueue(
         ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, o) for o in untold], now
     )
@@ -196,10 +197,12 @@ def _tell(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> tuple
 
 def check_owed(org: str, calendar_key: str) -> Put:
     """The write that marks the calendar entry at `calendar_key` as owing its double-booking check,
-    for the transaction that writes the entry (see the module's docstring)."""
-    return Put(
-        Item(f"ORG#{org}#CHECKS", calendar_key, {"org": org}, gsi1pk=CHECK_INDEX, gsi1sk=f"{org}#{calendar_key}")
-    )
+    for the transaction that writes the entry (see the module's docstring). Each write makes a mark
+    of its own (a random suffix): a pass of the job drops only the marks it read, never one written
+    after (a mark deleted and written again would start again at the same version)."""
+    sk = f"{calendar_key}#{secrets.token_hex(6)}"
+    return Put(Item(f"ORG#{org}#CHECKS", sk, {"org": org, "entry": calendar_key}, gsi1pk=CHECK_INDEX,
+                    gsi1sk=f"{org}#{sk}"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -214,47 +217,40 @@ class ClashChecks:
 def complete_clash_checks(ctx: Context, *, limit: int = 1000) -> ClashChecks:
     """Check up to `limit` calendar entries marked as owing their double-booking check, tell the
     operations manager of any clash not told of yet (a process stopped, or the store failed, after
-    the entry's write), and drop their marks. A mark rewritten meanwhile (the entry written again) is
-    kept for the next pass; so is one whose check the store failed. Idempotent: a clash is told once."""
+    the entry's write), and drop their marks. A mark whose check the store failed is kept for the
+    next pass; one that can never be checked (its entry unreadable) is logged and dropped.
+    Idempotent, and safe to run in two processes at once: a clash is told once."""
     checked = told = left = 0
     profiles: dict[str, BusinessProfile | None] = {}
     done: list[Write] = []
-    for listed in ctx.store.query_index(CHECK_INDEX, limit=limit).items:
-        mark = ctx.store.get(listed.pk, listed.sk)  # the index may lag: act on the mark as stored
-        if mark is None:
+    for mark in ctx.store.query_index(CHECK_INDEX, limit=limit).items:
+        try:
+            told += _check_marked(ctx, mark, profiles)
+        except StoreError as exc:
+            log.warning("calendar.clash_check_failed", mark=mark.sk, error=str(exc))
+            left += 1
             continue
-        org = str(mark.data["org"])
-        if org not in profiles:
-            profiles[org] = load_business(ctx.store, org)
-        stored, profile = ctx.store.get(calendar_pk(org), mark.sk), profiles[org]
-        if stored is not None and profile is not None:
-            try:
-                told += _tell(ctx, profile, CalendarEntry.model_validate(stored.data))[1]
-            except StoreError as exc:
-                log.warning("calendar.clash_check_failed", org=org, entry=mark.sk, error=str(exc))
-                left += 1
-                continue
+        except Exception:  # one entry that cannot be checked must not stop the others' checks
+            log.exception("calendar.clash_check_impossible", mark=mark.sk)
         checked += 1
-        done.append(Delete(mark.pk, mark.sk, VersionIs(mark.version)))
-    for start in range(0, len(done), MAX_TRANSACTION_WRITES):
-        left += _drop_marks(ctx.store, done[start : start + MAX_TRANSACTION_WRITES])
+        done.append(Delete(mark.pk, mark.sk))  # the index lists marks as written: the same key, the same mark
+        if len(done) == MAX_TRANSACTION_WRITES:
+            ctx.store.transact(done)
+            done = []
+    if done:
+        ctx.store.transact(done)
     return ClashChecks(checked, told, left)
 
 
-def _drop_marks(store: Store, deletes: list[Write]) -> int:
-    """Drop checked marks, together when none was rewritten meanwhile, else one by one; returns
-    how many were kept (rewritten: their entry is checked again next time)."""
-    try:
-        store.transact(deletes)
+def _check_marked(ctx: Context, mark: Item, profiles: dict[str, BusinessProfile | None]) -> int:
+    """Check the entry `mark` names; how many clashes were told just now."""
+    org = str(mark.data["org"])
+    if org not in profiles:
+        profiles[org] = load_business(ctx.store, org)
+    stored, profile = ctx.store.get(calendar_pk(org), str(mark.data["entry"])), profiles[org]
+    if stored is None or profile is None:  # moved (its new key has a mark of its own), or gone
         return 0
-    except ConditionFailed:
-        kept = 0
-        for delete in deletes:
-            try:
-                store.transact([delete])
-            except ConditionFailed:
-                kept += 1
-        return kept
+    return _tell(ctx, profile, CalendarEntry.model_validate(stored.data))[1]
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
