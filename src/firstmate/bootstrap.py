@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets as random_tokens
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +40,9 @@ from firstmate.ports import AdsSource, Analyst, Blobs, Clock, CrmSource, Mailer,
 from firstmate.services.access import SigningKeys
 
 log = structlog.get_logger(__name__)
+
+#: After the signing key could not be read, how long the last good keys serve before it is asked for again.
+UNREADABLE_KEY_QUIET_S = 60.0
 
 
 @dataclass
@@ -109,7 +113,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
         store=store,
         counters=_counters(settings, clock, store),
-        blobs=_blobs(settings, signing_keys().current),
+        blobs=_blobs(settings, signing_keys()),
         mailer=_mailer(settings, clock),
         signing_keys=signing_keys,
         secrets=secrets,
@@ -159,10 +163,10 @@ def _store(settings: Settings, clock: Clock) -> Store:
     return SqliteStore(settings.db_path, clock)
 
 
-def _blobs(settings: Settings, secret_key: bytes) -> Blobs:
+def _blobs(settings: Settings, keys: SigningKeys) -> Blobs:
     if settings.blobs == "s3":
         return S3Blobs(settings.bucket, settings.archive_bucket, region=settings.aws_region, base_url=settings.base_url)
-    return LocalBlobs(settings.blobs_path, signing_key=secret_key, upload_url="/uploads")
+    return LocalBlobs(settings.blobs_path, signing_key=keys.current, previous_keys=keys.previous, upload_url="/uploads")
 
 
 def _secrets(settings: Settings) -> Secrets:
@@ -223,18 +227,24 @@ def _parsed(text: str) -> SigningKeys:
 class _RotatingKeys:
     """The signing keys as Secrets Manager holds them now (its adapter reads them again every
     `secrets_cache_s`), so that a rotated key is used without a redeploy. A value that is not a
-    valid key, or a secret that cannot be read, keeps the last good keys (logged)."""
+    valid key, or a secret that cannot be read, keeps the last good keys (logged); an unreadable one
+    is not asked for again for a minute (every signed-in request reads the keys)."""
 
-    def __init__(self, secrets: Secrets) -> None:
+    def __init__(self, secrets: Secrets, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._secrets = secrets
+        self._monotonic = monotonic
         self._text = secrets.get("secret_key")
         self._keys = _parsed(self._text)  # a bad key at start stops the function with one line
+        self._quiet_until = 0.0
 
     def __call__(self) -> SigningKeys:
+        if self._monotonic() < self._quiet_until:
+            return self._keys
         try:
             text = self._secrets.get("secret_key")
         except ConfigError as exc:
             log.error("secrets.secret_key_unreadable", error=str(exc))
+            self._quiet_until = self._monotonic() + UNREADABLE_KEY_QUIET_S
             return self._keys
         if text != self._text:
             self._text = text

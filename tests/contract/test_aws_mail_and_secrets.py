@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 from email import policy
 from email.message import EmailMessage
+from typing import Any
 
 import httpx
 import pytest
@@ -71,6 +72,17 @@ def test_ses_events_read_as_feedback_on_one_message() -> None:
     assert parse_ses_event(_event("Bounce", {"bounceType": "Permanent"}, key=None)) is None  # not our mail
 
 
+class Counting:
+    """A Secrets Manager client that counts the reads it is asked for."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, 0
+
+    def get_secret_value(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.inner.get_secret_value(**kwargs)
+
+
 class Ticks:
     """A monotonic clock the test moves."""
 
@@ -112,8 +124,13 @@ def test_the_last_good_secret_outlives_an_outage(aws: MotoServer) -> None:
     ticks = Ticks()
     secrets = AwsSecrets(region=REGION, cache_s=60, monotonic=ticks)
     assert secrets.get("secret_key") == "s" * 48
-    secrets._client = client("secretsmanager", REGION, endpoint_url="http://127.0.0.1:9")  # now unreachable
+    unreachable = Counting(client("secretsmanager", REGION, endpoint_url="http://127.0.0.1:9"))
+    secrets._client = unreachable
     ticks.now = 120
     assert secrets.get("secret_key") == "s" * 48  # the cache is stale, but the last good value serves
+    ticks.now = 150
+    assert secrets.get("secret_key") == "s" * 48 and unreachable.calls == 1  # for another 60 s, unasked
+    ticks.now = 181
+    assert secrets.get("secret_key") == "s" * 48 and unreachable.calls == 2
     with pytest.raises(ConfigError, match="retry"):
         secrets.get("meta_access_token")  # nothing to fall back on

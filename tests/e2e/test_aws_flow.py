@@ -281,7 +281,7 @@ def _booking(check_url: str) -> str:
 def test_a_rotated_signing_key_is_used_by_a_warm_function_and_the_old_one_verifies_while_listed(
     aws: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FixedClock
 ) -> None:
-    """The operator rotates `<stack>/secret_key` to "NEW OLD", later to "NEW": a function already
+    """The operator rotates `<stack>/secret_key` to "OLD NEW", "NEW OLD", then "NEW": a function already
     running signs with the new key from its next read of the secrets (no redeploy), and links and
     calendar URLs signed with the old key open until the old key leaves the secret."""
     from fastapi.testclient import TestClient
@@ -304,8 +304,10 @@ def test_a_rotated_signing_key_is_used_by_a_warm_function_and_the_old_one_verifi
     later_link = admin_link_token(app.secret_key, clock.now())
 
     secrets = client("secretsmanager", REGION)
-    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="n" * 48 + "\n" + "k" * 48)
-    assert app.secret_key.current == b"n" * 48  # the same App: no redeploy, no cold start
+    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="k" * 48 + " " + "n" * 48)  # step 1
+    assert app.secret_key.all == (b"k" * 48, b"n" * 48)  # the same App: no redeploy, no cold start
+    secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="n" * 48 + "\n" + "k" * 48)  # step 2
+    assert app.secret_key.current == b"n" * 48
     assert web.get(f"/admin/enter?t={old_link}", follow_redirects=False).status_code == 303
     assert web.get(f"/calendar/{old_feed}.ics").status_code == 200
     new_link = admin_link_token(app.secret_key, clock.now())

@@ -28,6 +28,14 @@ def test_a_signed_form_stores_the_file_and_says_where_to_go(tmp_path: Path) -> N
     assert blobs.get("quarantine/demo/bk/1") == b"\x89PNG"
 
 
+def test_a_form_signed_before_a_rotation_is_taken_while_its_key_is_listed(tmp_path: Path) -> None:
+    before = _form(LocalBlobs(tmp_path, signing_key=b"o" * 32))
+    rotated = LocalBlobs(tmp_path, signing_key=b"n" * 32, previous_keys=(b"o" * 32,))
+    assert rotated.accept_upload(before, b"\x89PNG", NOW) == "/g/CODE/photos/check?id=1"
+    with pytest.raises(Unauthorized):  # the old key dropped
+        LocalBlobs(tmp_path, signing_key=b"n" * 32).accept_upload(before, b"\x89PNG", NOW)
+
+
 @pytest.mark.parametrize(
     ("change", "data", "error"),
     [

@@ -46,7 +46,14 @@ class LocalBlobs:
     S3 checks a presigned POST policy (see `accept_upload`).
     """
 
-    def __init__(self, root: Path, *, signing_key: bytes = b"", upload_url: str = "/uploads") -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        signing_key: bytes = b"",
+        previous_keys: tuple[bytes, ...] = (),
+        upload_url: str = "/uploads",
+    ) -> None:
         self._root = Path(root)
         try:
             self._root.mkdir(parents=True, exist_ok=True)
@@ -54,6 +61,7 @@ class LocalBlobs:
             hint = "move what is in its place, or make FIRSTMATE_HOME writable"
             raise BlobError(f"cannot make the blob folder {self._root}: {exc.strerror or exc}", hint=hint) from None
         self._signing_key = signing_key
+        self._verifying_keys = (signing_key, *previous_keys) if signing_key else ()  # a rotation's keys verify
         self._upload_url = upload_url
 
     def presign_upload(
@@ -85,7 +93,7 @@ class LocalBlobs:
         """
         wanted = {name: fields.get(name, "") for name in _SIGNED}
         offered = fields.get("x-fm-signature", "").encode()
-        if not self._signing_key or not hmac.compare_digest(self._sign(wanted).encode(), offered):
+        if not any(hmac.compare_digest(self._sign(wanted, key).encode(), offered) for key in self._verifying_keys):
             raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
         if int(wanted["x-fm-expires"]) < now.timestamp():
             raise Unauthorized("this upload form has expired", hint="reload the page and try again")
@@ -97,9 +105,9 @@ class LocalBlobs:
         self.put(wanted["key"], data, declared)
         return wanted["success_action_redirect"]
 
-    def _sign(self, fields: Mapping[str, str]) -> str:
+    def _sign(self, fields: Mapping[str, str], key: bytes | None = None) -> str:
         message = "\n".join(f"{name}={fields[name]}" for name in _SIGNED).encode()
-        return hmac.new(self._signing_key, message, hashlib.sha256).hexdigest()
+        return hmac.new(self._signing_key if key is None else key, message, hashlib.sha256).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self._root / check_key(key)

@@ -51,6 +51,8 @@ class AwsSecrets:
             value = self._read(name)
         except _Unavailable as exc:  # the last good value beats failing outright
             if cached is not None:
+                with self._lock:  # and serves its time again: not a slow failing call on every read
+                    self._cache[name] = (now, cached[1])
                 return cached[1]
             raise ConfigError(str(exc), hint="retry in a moment") from exc
         with self._lock:
