@@ -155,6 +155,7 @@ def test_a_trip_moved_onto_another_of_its_crews_trips_tells_the_operations_manag
     assert "you are also captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00" in to_jonah[0].text
     page = jonah.get(f"/crew/events/{morning}").text
     assert "This trip now overlaps another of yours: you are also captain on Sea Lark" in page
+    assert "This trip now overlaps another of yours" in jonah.get(f"/crew/events/{first}").text  # both ways
 
     book(demo_app, "G-2", "2026-06-14T17:00:00-07:00", asset="morning-tern")  # moved again, to the next day
     again = [e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r3:ops")]
@@ -175,8 +176,8 @@ def test_a_claim_racing_a_move_of_another_trip_of_the_same_person_is_decided_aga
     checked = roster.busy_elsewhere
     moved: list[bool] = []
 
-    def move_meanwhile(*args: object) -> str | None:
-        found = checked(*args)  # type: ignore[arg-type]
+    def move_meanwhile(*args: object, **kwargs: object) -> str | None:
+        found = checked(*args, **kwargs)  # type: ignore[arg-type]
         if not moved:  # between the claim's look at Jonah's trips and its write
             moved.append(bool(book(demo_app, "R-1", "2026-06-13T16:00:00-07:00")))
         return found
@@ -185,3 +186,39 @@ def test_a_claim_racing_a_move_of_another_trip_of_the_same_person_is_decided_aga
     refused = sign_in(demo_app, "jonah").post(f"/api/v1/events/{evening}/roles/captain/claim")
     assert moved and refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
     assert roster_of(demo_app, evening)["captain"] is None and roster_of(demo_app, morning)["captain"] == "jonah"
+
+
+def test_the_trips_a_person_holds_are_found_in_their_marker_and_built_for_a_home_from_before_it(
+    demo_app: App,
+) -> None:
+    """Roles taken before the marker listed trips (its old form, or no marker at all) still count:
+    the first claim builds the list from the calendar; later ones find every held trip in it."""
+    from firstmate.ports import Delete, Item, Put
+    from firstmate.services.trips import held_trips, roster_marker_key
+
+    first = book(demo_app, "H-1", SEA_LARK_TRIP)
+    later = book(demo_app, "H-2", "2026-06-20T10:00:00-07:00")
+    overlapping = book(demo_app, "H-3", "2026-06-13T18:00:00-07:00", asset="morning-tern")
+    apart = book(demo_app, "H-4", "2026-06-27T10:00:00-07:00")
+    jonah = sign_in(demo_app, "jonah")
+    for trip in (first, later):
+        assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    key = roster_marker_key("demo", "jonah")
+
+    def listed() -> list[str]:
+        held = held_trips(demo_app.store.get(*key))
+        return [e for e, _, _ in held.trips] if held else []
+
+    assert listed() == [first, later]
+    for before in ([Put(Item(*key, {"taken": 2}))], [Delete(*key)]):  # yesterday's marker, or none at all
+        demo_app.store.transact(before)
+        refused = jonah.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim")
+        assert refused.status_code == 409 and "captain on Sea Lark" in refused.json()["detail"]
+        assert jonah.get(f"/api/v1/events/{overlapping}").json()["busy"].startswith("captain on Sea Lark")
+    assert jonah.post(f"/api/v1/events/{apart}/roles/captain/claim").status_code == 200
+    assert listed() == [first, later, apart]  # built from the calendar, then this one added
+
+    # a role let go of stays listed, but is looked at as it is now: it keeps nobody busy
+    assert jonah.post(f"/api/v1/events/{first}/roles/captain/release").status_code == 200
+    assert first in listed() and jonah.get(f"/api/v1/events/{overlapping}").json()["busy"] is None
+    assert jonah.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim").status_code == 200

@@ -228,7 +228,8 @@ def _change(
     clashing = []
     if moved:
         holders = sorted({s.person_id for s in event.roles if s.person_id})
-        writes += [roster_marker(ctx.store, org, p) for p in holders]  # before their trips are read: see roster
+        # before their trips are read (see roster); each lists this trip at its new times
+        writes += [roster_marker(ctx.store, org, p, holding=event, now=now) for p in holders]
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
     notices = booking_notifications(

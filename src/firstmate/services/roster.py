@@ -6,7 +6,9 @@ its version; exactly one write lands, the others re-read and find the role taken
 Nobody crews two trips at once. Taking a role also rewrites a small marker of the person's
 (`trips.roster_marker`), on condition of the version read before looking at their other trips: of
 two claims by one person on overlapping trips at the same moment, one lands and the other, read
-again, finds the clash. A booking moving one of their trips rewrites it too.
+again, finds the clash. A booking moving one of their trips rewrites it too. The marker lists the
+trips they hold, so their other trips are found with one read, not by reading the calendar around
+the trip (whose cost grows with everyone's trips at that time).
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from firstmate.services.context import Context
 from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
 from firstmate.services.people import get_person, list_people
-from firstmate.services.trips import events_between, roster_marker
+from firstmate.services.trips import (
+    HeldTrips,
+    events_between,
+    get_events,
+    held_trips,
+    roster_marker,
+    roster_marker_key,
+)
 
 MAX_ATTEMPTS = 30
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
@@ -115,16 +124,26 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     return _apply(ctx, org, event_id, change, also=busy)
 
 
-def busy_elsewhere(ctx: Context, org: str, event: CrewEvent, person_id: str) -> str | None:
+def busy_elsewhere(
+    ctx: Context, org: str, event: CrewEvent, person_id: str, *, held: HeldTrips | None = None
+) -> str | None:
     """What keeps `person_id` from a role on `event`: "captain on Sea Lark, Sat 12 Dec 2026, 14:00
-    PST to 17:00", the role they hold on an overlapping trip; None when they are free then."""
-    found = rules.clash(event, person_id, events_between(ctx.store, org, event.start, event.end, held_by={person_id}))
+    PST to 17:00", the role they hold on an overlapping trip; None when they are free then. The
+    trips they hold are those their roster marker lists (`held`, or as stored), each looked at as
+    it is now; for a marker from before the list, or a trip beyond it, those in the calendar."""
+    held = held or held_trips(ctx.store.get(*roster_marker_key(org, person_id)))
+    if held is not None and held.covers(event.start, event.end):
+        listed = held.overlapping(event.start, event.end, besides=event.id)
+        others = get_events(ctx.store, org, listed) if listed else []
+    else:
+        others = events_between(ctx.store, org, event.start, event.end, held_by={person_id})
+    found = rules.clash(event, person_id, others)
     if found is None:
         return None
-    other, held = found
+    other, role = found
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
-    return rules.role_on(held, other, zone)
+    return rules.role_on(role, other, zone)
 
 
 def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) -> AlsoWrites:
@@ -133,8 +152,9 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
     def check(event: CrewEvent) -> Sequence[Write]:
         if rules.held_by(event, person.id) is None:
             return []
-        marker = roster_marker(ctx.store, org, person.id)  # read before the other trips: see the module's notes
-        elsewhere = busy_elsewhere(ctx, org, event, person.id)
+        # read before the other trips (see the module's notes); it lists them, this one too once written
+        marker = roster_marker(ctx.store, org, person.id, holding=event, now=ctx.clock.now())
+        elsewhere = busy_elsewhere(ctx, org, event, person.id, held=held_trips(marker.item))
         if elsewhere is not None:
             raise Conflict(f"{subject} already {elsewhere}: one trip at a time", hint="release that role first")
         return [marker]

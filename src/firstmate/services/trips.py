@@ -28,6 +28,7 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -53,6 +54,12 @@ LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
 TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
+#: A person's roster marker lists the trips they hold that ended at most this long ago…
+HELD_KEPT_AFTER_END = timedelta(days=30)
+#: …and depart at most this far ahead (a claim beyond looks in the calendar).
+HELD_LISTED_AHEAD = timedelta(days=3 * 366)
+#: Past this many listed trips (about 90 bytes each), a person's trips are looked for in the calendar.
+MAX_HELD_LISTED = 2000
 #: The index of calendar entries whose double-booking check is owed (see `check_owed`).
 CHECK_INDEX = "CLASHCHECK#PENDING"
 #: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
@@ -122,17 +129,63 @@ def events_between(
 
 def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
     """The item rewritten by every change that may put a person on two trips at once (a role taken,
-    a trip of theirs moved), so that such changes are decided one at a time."""
+    a trip of theirs moved), so that such changes are decided one at a time. It also lists the trips
+    the person holds a role on (`HeldTrips`), so that finding what keeps them busy costs one read."""
     return f"ORG#{org}#ROSTER", f"PERSON#{person_id}"
 
 
-def roster_marker(store: Store, org: str, person_id: str) -> Put:
-    """The marker's next write, on condition of the version read now. Read it before reading the
-    person's other trips: a change landing in between then makes this write fail, to decide again."""
+@dataclass(frozen=True)
+class HeldTrips:
+    """What a roster marker lists: every trip the person holds a role on that ends after `since`
+    and departs before `until`, as (event id, start, end), with the times the trip had when listed.
+    Trips they let go of may stay listed (so each is looked at before it counts): the list only grows
+    by claims and designations, and a move of one of their trips lists its new times."""
+
+    since: datetime
+    until: datetime
+    trips: tuple[tuple[str, datetime, datetime], ...]
+
+    def covers(self, start: datetime, end: datetime) -> bool:
+        """Whether every trip sharing a moment with [start, end) would be listed."""
+        return self.since <= start and end <= self.until
+
+    def overlapping(self, start: datetime, end: datetime, *, besides: str) -> list[str]:
+        """The ids of the listed trips sharing a moment with [start, end), other than `besides`."""
+        return [e for e, s, t in self.trips if e != besides and s < end and start < t]
+
+
+def held_trips(marker: Item | None) -> HeldTrips | None:
+    """The trips `marker` lists; None for a marker from before the list, or none."""
+    held = marker.data.get("held") if marker else None
+    if not held:
+        return None
+    trips = tuple((str(e), datetime.fromisoformat(s), datetime.fromisoformat(t)) for e, s, t in held["trips"])
+    return HeldTrips(datetime.fromisoformat(held["since"]), datetime.fromisoformat(held["until"]), trips)
+
+
+def roster_marker(store: Store, org: str, person_id: str, *, holding: CrewEvent, now: datetime) -> Put:
+    """The marker's next write, on condition of the version read now, listing `holding` (a trip the
+    person holds, at its times now) with the other trips they hold. Read it before reading the
+    person's other trips: a change landing in between then makes this write fail, to decide again.
+    A marker from before the list gets it built here, from the calendar (once per person)."""
     pk, sk = roster_marker_key(org, person_id)
     marker = store.get(pk, sk)
-    changes = (marker.data.get("taken", 0) if marker else 0) + 1
-    return Put(Item(pk, sk, {"taken": changes}), VersionIs(marker.version) if marker else Absent())
+    data: dict[str, Any] = {"taken": (marker.data.get("taken", 0) if marker else 0) + 1}
+    held = held_trips(marker) or _held_from_calendar(store, org, person_id, now)
+    since = max(held.since, now - HELD_KEPT_AFTER_END)
+    trips = [(e, s, t) for e, s, t in held.trips if e != holding.id and t > since]
+    trips.append((holding.id, holding.start, holding.end))  # listed even outside the span the list covers
+    if len(trips) <= MAX_HELD_LISTED:  # else not listed, so looked for in the calendar, until built again
+        listed = [[e, iso(s), iso(t)] for e, s, t in sorted(trips, key=lambda trip: trip[1])]
+        data["held"] = {"since": iso(since), "until": iso(held.until), "trips": listed}
+    return Put(Item(pk, sk, data), VersionIs(marker.version) if marker else Absent())
+
+
+def _held_from_calendar(store: Store, org: str, person_id: str, now: datetime) -> HeldTrips:
+    """Every trip the person holds a role on, from HELD_KEPT_AFTER_END ago to HELD_LISTED_AHEAD."""
+    since, until = now - HELD_KEPT_AFTER_END, now + HELD_LISTED_AHEAD
+    held = events_between(store, org, since, until, held_by={person_id})
+    return HeldTrips(since, until, tuple((e.id, e.start, e.end) for e in held))
 
 
 # -- what holds a boat ---------------------------------------------------------------------------
