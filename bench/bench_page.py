@@ -533,7 +533,7 @@ def guest_code(app: Any, event_id: str) -> str:
 def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
     """One home per scale: 1× orchestrated for real, each larger one a copy of the one before grown
     with cloned trips and more crew. Returns the homes and the event the viewer opens."""
-    from firstmate.services.roster import claim_role
+    from firstmate.services.roster import claim_role, list_held_trips
 
     first = work / "home-1x"
     app = demo_org(first)
@@ -543,6 +543,7 @@ def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
     event_id = events[len(events) // 2]
     claim_role(app, ORG, event_id, "captain", "jonah")
     claim_role(app, ORG, event_id, "crew_1", VIEWER)
+    list_held_trips(app)  # as the hourly roster_lists job does: their trips listed in their markers
     app.close()
     homes = {"1x": first}
     for scale, factor in list(SCALES.items())[1:]:

@@ -19,6 +19,7 @@ from firstmate.services.intel import record_failure, run_weekly, sweep_archive
 from firstmate.services.outbox import dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
+from firstmate.services.roster import list_held_trips
 from firstmate.services.scheduler import Job
 from firstmate.services.trips import complete_clash_checks
 
@@ -56,6 +57,11 @@ def finish_fanouts(app: App, period: datetime) -> str:
     return (
         f"{queued} notices queued; {checks.checked} calendar entries checked, {checks.told} double bookings told{left}"
     )
+
+
+def roster_lists(app: App, period: datetime) -> str:
+    """List in each crew member's roster marker the trips they hold, where not listed yet."""
+    return f"{list_held_trips(app)} crew members' trips listed"
 
 
 def weekly_reports(app: App, period: datetime) -> str:
@@ -130,6 +136,10 @@ def declared_jobs(settings: Settings) -> list[Job[App]]:
                 timedelta(minutes=10),
             ),
             finish_fanouts,
+        ),
+        Job(
+            Schedule("roster_lists", "41 * * * *", "UTC", "List the trips each crew member holds, where not yet"),
+            roster_lists,
         ),
         Job(
             Schedule("crew_reminders", "*/5 * * * *", "UTC", "Remind crew before their trips", timedelta(minutes=10)),

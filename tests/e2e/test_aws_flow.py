@@ -160,11 +160,16 @@ def test_the_demo_flow_runs_on_aws_and_reports_match_the_local_run(
     assert len({e.provider_ref for e in entries}) == len(entries)  # each its own SES message
 
     # EventBridge Scheduler runs a job by name, once per period however often it is delivered
-    # (late on Monday, when only the every-5-minutes jobs are due besides the one named)
+    # (late on Monday, when only the every-5-minutes and hourly jobs are due besides the one named)
     started = clock.now()
     clock.advance(timedelta(hours=7))
     first = handlers.job_handler({"job": "sweep"}, None)
-    assert first["ran"] == 1 and sorted(first["caught_up"]) == ["crew_reminders", "fanouts", "outbox_retry"]
+    assert first["ran"] == 1 and sorted(first["caught_up"]) == [
+        "crew_reminders",
+        "fanouts",
+        "outbox_retry",
+        "roster_lists",
+    ]
     again = handlers.job_handler({"job": "sweep"}, None)
     assert again["ran"] == 0 and again["caught_up"] == []
     with pytest.raises(ValueError, match="no job named"):

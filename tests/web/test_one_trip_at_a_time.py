@@ -188,13 +188,27 @@ def test_a_claim_racing_a_move_of_another_trip_of_the_same_person_is_decided_aga
     assert roster_of(demo_app, evening)["captain"] is None and roster_of(demo_app, morning)["captain"] == "jonah"
 
 
-def test_the_trips_a_person_holds_are_found_in_their_marker_and_built_for_a_home_from_before_it(
+def listed(app: App, person: str = "jonah") -> list[str]:
+    """The trips `person`'s roster marker lists, by event id; [] when it lists none."""
+    from firstmate.services.trips import held_trips, roster_marker_key
+
+    held = held_trips(app.store.get(*roster_marker_key("demo", person)))
+    return [e for e, _, _ in held.trips] if held else []
+
+
+def list_rosters(app: App) -> int:
+    from firstmate.services.roster import list_held_trips
+
+    return list_held_trips(app)
+
+
+def test_the_trips_a_person_holds_are_listed_in_their_marker_by_the_job_and_looked_for_in_the_calendar_until(
     demo_app: App,
 ) -> None:
     """Roles taken before the marker listed trips (its old form, or no marker at all) still count:
-    the first claim builds the list from the calendar; later ones find every held trip in it."""
+    until the `roster_lists` job lists them, the calendar around the trip is read."""
     from firstmate.ports import Delete, Item, Put
-    from firstmate.services.trips import held_trips, roster_marker_key
+    from firstmate.services.trips import roster_marker_key
 
     first = book(demo_app, "H-1", SEA_LARK_TRIP)
     later = book(demo_app, "H-2", "2026-06-20T10:00:00-07:00")
@@ -203,22 +217,53 @@ def test_the_trips_a_person_holds_are_found_in_their_marker_and_built_for_a_home
     jonah = sign_in(demo_app, "jonah")
     for trip in (first, later):
         assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    assert listed(demo_app) == []  # a person without a list stays so until the job
+    assert list_rosters(demo_app) >= 1 and listed(demo_app) == [first, later]
+    assert list_rosters(demo_app) == 0  # nobody due any more
+
     key = roster_marker_key("demo", "jonah")
-
-    def listed() -> list[str]:
-        held = held_trips(demo_app.store.get(*key))
-        return [e for e, _, _ in held.trips] if held else []
-
-    assert listed() == [first, later]
     for before in ([Put(Item(*key, {"taken": 2}))], [Delete(*key)]):  # yesterday's marker, or none at all
         demo_app.store.transact(before)
         refused = jonah.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim")
         assert refused.status_code == 409 and "captain on Sea Lark" in refused.json()["detail"]
         assert jonah.get(f"/api/v1/events/{overlapping}").json()["busy"].startswith("captain on Sea Lark")
+    assert list_rosters(demo_app) == 1
     assert jonah.post(f"/api/v1/events/{apart}/roles/captain/claim").status_code == 200
-    assert listed() == [first, later, apart]  # built from the calendar, then this one added
+    assert listed(demo_app) == [first, later, apart]  # listed by the job, then this one added
 
     # a role let go of stays listed, but is looked at as it is now: it keeps nobody busy
     assert jonah.post(f"/api/v1/events/{first}/roles/captain/release").status_code == 200
-    assert first in listed() and jonah.get(f"/api/v1/events/{overlapping}").json()["busy"] is None
+    assert first in listed(demo_app) and jonah.get(f"/api/v1/events/{overlapping}").json()["busy"] is None
     assert jonah.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim").status_code == 200
+
+
+def test_trips_beyond_the_list_or_too_many_to_list_are_looked_for_in_the_calendar(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list spans from 30 days ago to three years ahead: a trip outside it, held or claimed,
+    is checked against the calendar; so is everything of a person holding more than a list holds."""
+    from firstmate.services import trips
+
+    jonah = sign_in(demo_app, "jonah")
+    past = book(demo_app, "F-1", "2026-04-11T10:00:00-07:00")  # the clock is at 2026-06-01: 51 days before
+    far = book(demo_app, "F-2", "2030-07-06T10:00:00-07:00")  # over three years ahead
+    for trip in (past, far):
+        assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    list_rosters(demo_app)
+    assert listed(demo_app) == []  # neither is inside the span, and the list is there, empty
+    for start in ("2026-04-11T11:00:00-07:00", "2030-07-06T11:00:00-07:00"):
+        other = book(demo_app, f"F-{start[:4]}", start, asset="morning-tern")
+        refused = jonah.post(f"/api/v1/events/{other}/roles/crew_1/claim")
+        assert refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
+
+    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 1)
+    soon = book(demo_app, "F-3", SEA_LARK_TRIP)
+    assert sign_in(demo_app, "priya").post(f"/api/v1/events/{soon}/roles/crew_1/claim").status_code == 200
+    assert jonah.post(f"/api/v1/events/{soon}/roles/captain/claim").status_code == 200
+    assert listed(demo_app) == [soon]
+    again = book(demo_app, "F-4", "2026-06-20T10:00:00-07:00")
+    assert jonah.post(f"/api/v1/events/{again}/roles/captain/claim").status_code == 200  # two: over the cap
+    assert listed(demo_app) == [] and list_rosters(demo_app) == 0  # not listed again for a month
+    clash = book(demo_app, "F-5", "2026-06-20T11:00:00-07:00", asset="morning-tern")
+    refused = jonah.post(f"/api/v1/events/{clash}/roles/crew_1/claim")
+    assert refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]

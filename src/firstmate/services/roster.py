@@ -21,9 +21,9 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
-from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Write
-from firstmate.services.business import load_business
+from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
@@ -32,7 +32,9 @@ from firstmate.services.trips import (
     HeldTrips,
     events_between,
     get_events,
+    held_list_due,
     held_trips,
+    listed_markers,
     roster_marker,
     roster_marker_key,
 )
@@ -144,6 +146,27 @@ def busy_elsewhere(
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
     return rules.role_on(role, other, zone)
+
+
+def list_held_trips(ctx: Context) -> int:
+    """For the `roster_lists` job: list in each person's roster marker the trips they hold, where
+    that is due (`held_list_due`: people from before the list or new, and lists nearing the end of
+    their span). One read of the org's calendar when anyone is due; a person whose marker changed
+    meanwhile (a claim, a move) is listed on the next run. Returns how many people were listed."""
+    now, listed = ctx.clock.now(), 0
+    for org in list_orgs(ctx.store):
+        people = [p.id for p in list_people(ctx.store, org)]
+        markers = ctx.store.get_many([roster_marker_key(org, p) for p in people]) if people else []
+        due = [(p, m) for p, m in zip(people, markers, strict=True) if held_list_due(m, now)]
+        if not due:
+            continue
+        for write in listed_markers(ctx.store, org, [p for p, _ in due], [m for _, m in due], now):
+            try:
+                ctx.store.transact([write])
+            except ConditionFailed:
+                continue  # their marker changed since it was read: listed next run
+            listed += 1
+    return listed
 
 
 def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) -> AlsoWrites:

@@ -6,7 +6,8 @@ Keys (all in the org's space):
     ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
     ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
     ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
-    ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash
+    ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash;
+                                                       lists the trips they hold (`HeldTrips`)
     ORG#<org>#CHECKS        <calendar key>#<random>  → a calendar entry's double-booking check still owed
     GUESTCODE#<code>        CODE                     → org and booking of a guest page
 
@@ -24,6 +25,7 @@ booking's write and its check, or a store failing during the check, leaves no cl
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
-from firstmate.domain.shared import iso
+from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -137,9 +139,10 @@ def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
 @dataclass(frozen=True)
 class HeldTrips:
     """What a roster marker lists: every trip the person holds a role on that ends after `since`
-    and departs before `until`, as (event id, start, end), with the times the trip had when listed.
-    Trips they let go of may stay listed (so each is looked at before it counts): the list only grows
-    by claims and designations, and a move of one of their trips lists its new times."""
+    and departs before `until`, as (event id, start, end) with the times the trip had when listed
+    (whole seconds, widened: start rounded down, end up). Trips they let go of may stay listed, so
+    each is looked at as it is now before it counts. Claims and designations add their trip, a move
+    of one of their trips lists its new times, and the `roster_lists` job builds the list."""
 
     since: datetime
     until: datetime
@@ -153,39 +156,76 @@ class HeldTrips:
         """The ids of the listed trips sharing a moment with [start, end), other than `besides`."""
         return [e for e, s, t in self.trips if e != besides and s < end and start < t]
 
+    def stored(self) -> dict[str, Any]:
+        """What the marker keeps of it (epoch seconds: half the bytes of ISO times)."""
+        ordered = sorted(self.trips, key=lambda trip: trip[1])
+        trips = [[e, math.floor(s.timestamp()), math.ceil(t.timestamp())] for e, s, t in ordered]
+        return {"since": to_epoch(self.since), "until": to_epoch(self.until), "trips": trips}
+
 
 def held_trips(marker: Item | None) -> HeldTrips | None:
-    """The trips `marker` lists; None for a marker from before the list, or none."""
+    """The trips `marker` lists; None for a marker without the list (from before it, not yet built,
+    or a person holding more trips than a marker lists)."""
     held = marker.data.get("held") if marker else None
     if not held:
         return None
-    trips = tuple((str(e), datetime.fromisoformat(s), datetime.fromisoformat(t)) for e, s, t in held["trips"])
-    return HeldTrips(datetime.fromisoformat(held["since"]), datetime.fromisoformat(held["until"]), trips)
+    trips = tuple((str(e), _moment(s), _moment(t)) for e, s, t in held["trips"])
+    return HeldTrips(_moment(held["since"]), _moment(held["until"]), trips)
+
+
+def _moment(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def roster_marker(store: Store, org: str, person_id: str, *, holding: CrewEvent, now: datetime) -> Put:
-    """The marker's next write, on condition of the version read now, listing `holding` (a trip the
-    person holds, at its times now) with the other trips they hold. Read it before reading the
-    person's other trips: a change landing in between then makes this write fail, to decide again.
-    A marker from before the list gets it built here, from the calendar (once per person)."""
+    """The marker's next write, on condition of the version read now; a listed marker lists
+    `holding` (a trip the person holds, at its times now) too. Read it before reading the person's
+    other trips: a change landing in between then makes this write fail, to decide again."""
     pk, sk = roster_marker_key(org, person_id)
     marker = store.get(pk, sk)
     data: dict[str, Any] = {"taken": (marker.data.get("taken", 0) if marker else 0) + 1}
-    held = held_trips(marker) or _held_from_calendar(store, org, person_id, now)
-    since = max(held.since, now - HELD_KEPT_AFTER_END)
-    trips = [(e, s, t) for e, s, t in held.trips if e != holding.id and t > since]
-    trips.append((holding.id, holding.start, holding.end))  # listed even outside the span the list covers
-    if len(trips) <= MAX_HELD_LISTED:  # else not listed, so looked for in the calendar, until built again
-        listed = [[e, iso(s), iso(t)] for e, s, t in sorted(trips, key=lambda trip: trip[1])]
-        data["held"] = {"since": iso(since), "until": iso(held.until), "trips": listed}
+    held = held_trips(marker)
+    if held is not None:  # one without the list stays so until the job lists it: safe, and cheap here
+        since = max(held.since, now - HELD_KEPT_AFTER_END)
+        kept = [(e, s, t) for e, s, t in held.trips if e != holding.id and t > since]
+        listed = HeldTrips(since, held.until, (*kept, (holding.id, holding.start, holding.end)))
+        if len(listed.trips) <= MAX_HELD_LISTED:
+            data["held"] = listed.stored()
+        else:  # looked for in the calendar from now on; the job tries listing them again in a month
+            data["overflow"] = to_epoch(now)
+    elif marker and "overflow" in marker.data:
+        data["overflow"] = marker.data["overflow"]
     return Put(Item(pk, sk, data), VersionIs(marker.version) if marker else Absent())
 
 
-def _held_from_calendar(store: Store, org: str, person_id: str, now: datetime) -> HeldTrips:
-    """Every trip the person holds a role on, from HELD_KEPT_AFTER_END ago to HELD_LISTED_AHEAD."""
+def held_list_due(marker: Item | None, now: datetime) -> bool:
+    """Whether the `roster_lists` job should (re)build this marker's list: none yet (unless the
+    person held too many trips to list a month ago or less), or one whose span ends a month or more
+    short of three years ahead."""
+    held = held_trips(marker)
+    if held is not None:
+        return held.until < now + HELD_LISTED_AHEAD - HELD_KEPT_AFTER_END
+    overflow = marker.data.get("overflow") if marker else None
+    return overflow is None or _moment(int(overflow)) < now - HELD_KEPT_AFTER_END
+
+
+def listed_markers(store: Store, org: str, people: list[str], markers: list[Item | None], now: datetime) -> list[Put]:
+    """The writes that list every trip each of `people` holds (from HELD_KEPT_AFTER_END ago to
+    HELD_LISTED_AHEAD ahead), read from the calendar now, each on condition of its marker as read
+    before (`markers`): a claim or move landing meanwhile makes that write fail, to list again."""
     since, until = now - HELD_KEPT_AFTER_END, now + HELD_LISTED_AHEAD
-    held = events_between(store, org, since, until, held_by={person_id})
-    return HeldTrips(since, until, tuple((e.id, e.start, e.end) for e in held))
+    events = events_between(store, org, since, until, held_by=set(people))
+    writes = []
+    for person_id, marker in zip(people, markers, strict=True):
+        trips = tuple((e.id, e.start, e.end) for e in events if any(r.person_id == person_id for r in e.roles))
+        data: dict[str, Any] = {"taken": marker.data.get("taken", 0) if marker else 0}
+        if len(trips) <= MAX_HELD_LISTED:
+            data["held"] = HeldTrips(since, until, trips).stored()
+        else:
+            data["overflow"] = to_epoch(now)
+        condition = VersionIs(marker.version) if marker else Absent()
+        writes.append(Put(Item(*roster_marker_key(org, person_id), data), condition))
+    return writes
 
 
 # -- what holds a boat ---------------------------------------------------------------------------
