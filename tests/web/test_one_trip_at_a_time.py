@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -227,7 +229,7 @@ def test_the_trips_a_person_holds_are_listed_in_their_marker_by_the_job_and_look
         refused = jonah.post(f"/api/v1/events/{overlapping}/roles/crew_1/claim")
         assert refused.status_code == 409 and "captain on Sea Lark" in refused.json()["detail"]
         assert jonah.get(f"/api/v1/events/{overlapping}").json()["busy"].startswith("captain on Sea Lark")
-    assert list_rosters(demo_app) == 1
+    assert list_rosters(demo_app) > 0  # everyone in the org, so that they are due together next month
     assert jonah.post(f"/api/v1/events/{apart}/roles/captain/claim").status_code == 200
     assert listed(demo_app) == [first, later, apart]  # listed by the job, then this one added
 
@@ -267,3 +269,81 @@ def test_trips_beyond_the_list_or_too_many_to_list_are_looked_for_in_the_calenda
     clash = book(demo_app, "F-5", "2026-06-20T11:00:00-07:00", asset="morning-tern")
     refused = jonah.post(f"/api/v1/events/{clash}/roles/crew_1/claim")
     assert refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
+
+
+def test_a_listed_trip_moved_is_listed_at_its_new_times(demo_app: App) -> None:
+    first = book(demo_app, "L-1", SEA_LARK_TRIP)
+    other = book(demo_app, "L-2", "2026-06-14T10:00:00-07:00", asset="morning-tern")
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{first}/roles/captain/claim").status_code == 200
+    list_rosters(demo_app)
+    book(demo_app, "L-1", "2026-06-14T10:30:00-07:00")  # moved onto the morning after
+    refused = jonah.post(f"/api/v1/events/{other}/roles/crew_1/claim")
+    assert refused.status_code == 409 and "Sun 14 Jun 2026, 10:30 PDT" in refused.json()["detail"]
+
+
+def test_a_claim_landing_while_the_job_reads_the_calendar_is_listed_by_the_next_run(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.services import trips
+
+    first = book(demo_app, "J-1", SEA_LARK_TRIP)
+    later = book(demo_app, "J-2", "2026-06-20T10:00:00-07:00")
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{first}/roles/captain/claim").status_code == 200
+    real, claimed = trips.events_between, []
+
+    def then_a_claim(*args: Any, **kwargs: Any) -> Any:
+        read = real(*args, **kwargs)
+        if not claimed:  # after the job's read, before its writes
+            claimed.append(jonah.post(f"/api/v1/events/{later}/roles/captain/claim").status_code)
+        return read
+
+    monkeypatch.setattr(trips, "events_between", then_a_claim)
+    list_rosters(demo_app)
+    assert claimed == [200] and listed(demo_app) == []  # his list, read without J-2, was not written
+    monkeypatch.setattr(trips, "events_between", real)
+    list_rosters(demo_app)
+    assert listed(demo_app) == [first, later]
+
+
+def test_lists_are_built_again_monthly_and_a_person_with_too_many_trips_is_tried_again(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.services import trips
+
+    clock = demo_app.clock
+    assert isinstance(clock, FixedClock)
+    trip = book(demo_app, "M-1", "2026-12-15T10:00:00-08:00")
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    assert list_rosters(demo_app) > 0 and list_rosters(demo_app) == 0
+    clock.advance(timedelta(days=29))
+    assert list_rosters(demo_app) == 0
+    clock.advance(timedelta(days=2))  # the list's span is now a month short of three years ahead
+    assert list_rosters(demo_app) > 0 and listed(demo_app) == [trip]
+
+    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 0)
+    assert list_rosters(demo_app) == 0
+    clock.advance(timedelta(days=31))
+    list_rosters(demo_app)  # over the cap: found too many, not listed
+    assert listed(demo_app) == [] and list_rosters(demo_app) == 0
+    other = book(demo_app, "M-2", "2026-12-22T10:00:00-08:00")
+    jonah = sign_in(demo_app, "jonah")  # his session of two months ago has run out
+    assert jonah.post(f"/api/v1/events/{other}/roles/captain/claim").status_code == 200
+    assert list_rosters(demo_app) == 0  # a claim keeps the marker's word that he has too many
+    clock.advance(timedelta(days=31))
+    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 2000)
+    assert list_rosters(demo_app) > 0 and listed(demo_app) == [trip, other]  # tried again a month on
+
+
+def test_the_list_keeps_whole_seconds_widened_and_its_span_narrowed() -> None:
+    from datetime import UTC, datetime
+
+    from firstmate.services.trips import HeldTrips
+
+    at = datetime(2026, 6, 13, 23, 0, 0, 500_000, tzinfo=UTC)
+    stored = HeldTrips(at, at, (("ev_1", at, at),)).stored()
+    whole = int(at.timestamp())
+    assert stored["trips"] == [["ev_1", whole, whole + 1]] and (stored["since"], stored["until"]) == (whole + 1, whole)

@@ -14,7 +14,9 @@ the trip (whose cost grows with everyone's trips at that time).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import structlog
 
 from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
@@ -38,6 +40,8 @@ from firstmate.services.trips import (
     roster_marker,
     roster_marker_key,
 )
+
+log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 30
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
@@ -149,23 +153,36 @@ def busy_elsewhere(
 
 
 def list_held_trips(ctx: Context) -> int:
-    """For the `roster_lists` job: list in each person's roster marker the trips they hold, where
-    that is due (`held_list_due`: people from before the list or new, and lists nearing the end of
-    their span). One read of the org's calendar when anyone is due; a person whose marker changed
-    meanwhile (a claim, a move) is listed on the next run. Returns how many people were listed."""
-    now, listed = ctx.clock.now(), 0
+    """For the `roster_lists` job: list in each person's roster marker the trips they hold. An org is
+    listed when anyone in it is due (`held_list_due`: people from before the list or new, and lists
+    nearing the end of their span), everyone at once, so that a month later they are due together:
+    one read of its calendar. A person whose marker changed meanwhile (a claim, a move) is listed on
+    the next run. Returns how many people were listed; an org that failed fails the run, after the
+    others were listed."""
+    now, listed, failed = ctx.clock.now(), 0, []
     for org in list_orgs(ctx.store):
-        people = [p.id for p in list_people(ctx.store, org)]
-        markers = ctx.store.get_many([roster_marker_key(org, p) for p in people]) if people else []
-        due = [(p, m) for p, m in zip(people, markers, strict=True) if held_list_due(m, now)]
-        if not due:
-            continue
-        for write in listed_markers(ctx.store, org, [p for p, _ in due], [m for _, m in due], now):
-            try:
-                ctx.store.transact([write])
-            except ConditionFailed:
-                continue  # their marker changed since it was read: listed next run
-            listed += 1
+        try:
+            listed += _list_org(ctx, org, now)
+        except Exception as exc:  # one org's trouble must not keep the others' lists from being built
+            log.exception("roster.listing_failed", org=org)
+            failed.append(f"{org}: {exc}")
+    if failed:
+        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
+    return listed
+
+
+def _list_org(ctx: Context, org: str, now: datetime) -> int:
+    people = [p.id for p in list_people(ctx.store, org)]
+    markers = ctx.store.get_many([roster_marker_key(org, p) for p in people]) if people else []
+    if not any(held_list_due(m, now) for m in markers):
+        return 0
+    listed = 0
+    for write in listed_markers(ctx.store, org, people, markers, now):
+        try:
+            ctx.store.transact([write])
+        except ConditionFailed:
+            continue  # their marker changed since it was read: listed next run
+        listed += 1
     return listed
 
 

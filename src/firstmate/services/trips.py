@@ -160,7 +160,8 @@ class HeldTrips:
         """What the marker keeps of it (epoch seconds: half the bytes of ISO times)."""
         ordered = sorted(self.trips, key=lambda trip: trip[1])
         trips = [[e, math.floor(s.timestamp()), math.ceil(t.timestamp())] for e, s, t in ordered]
-        return {"since": to_epoch(self.since), "until": to_epoch(self.until), "trips": trips}
+        # the span narrowed to whole seconds (since up, until down): it never claims more than was read
+        return {"since": math.ceil(self.since.timestamp()), "until": math.floor(self.until.timestamp()), "trips": trips}
 
 
 def held_trips(marker: Item | None) -> HeldTrips | None:
@@ -169,8 +170,11 @@ def held_trips(marker: Item | None) -> HeldTrips | None:
     held = marker.data.get("held") if marker else None
     if not held:
         return None
-    trips = tuple((str(e), _moment(s), _moment(t)) for e, s, t in held["trips"])
-    return HeldTrips(_moment(held["since"]), _moment(held["until"]), trips)
+    try:
+        trips = tuple((str(e), _moment(s), _moment(t)) for e, s, t in held["trips"])
+        return HeldTrips(_moment(held["since"]), _moment(held["until"]), trips)
+    except (KeyError, TypeError, ValueError):  # not as this code writes it: as if unlisted, so listed again
+        return None
 
 
 def _moment(epoch: int) -> datetime:
