@@ -14,6 +14,7 @@ from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError, StoreError
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
+from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.data import has_data
 from firstmate.services.intel import record_failure, run_weekly, sweep_archive
 from firstmate.services.outbox import dispatch_outbox
@@ -21,7 +22,6 @@ from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
 from firstmate.services.scheduler import Job
-from firstmate.services.trips import complete_clash_checks
 
 log = structlog.get_logger(__name__)
 

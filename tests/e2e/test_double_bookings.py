@@ -287,16 +287,16 @@ def test_a_check_the_store_failed_is_kept_for_the_next_pass_of_the_job(
 def test_a_booking_written_again_while_two_passes_of_the_job_check_it_is_told_by_the_next(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import bookings, trips
+    from firstmate.services import bookings, clash_checks
 
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="M-1")
     post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00", asset="morning-tern")
-    real, checking = trips._tell, iter(range(1_000_000))
+    real, checking = clash_checks.tell_double_bookings, iter(range(1_000_000))
 
     def meanwhile(*args: Any) -> tuple[Any, int]:
         if next(checking) == 1:  # as one pass checks M-2, a second pass runs whole (a manual `jobs run`)...
-            monkeypatch.setattr(trips, "_tell", real)
+            monkeypatch.setattr(clash_checks, "tell_double_bookings", real)
             assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
             stopped = first_time(bookings.report_double_bookings, lambda: [])
             monkeypatch.setattr(bookings, "report_double_bookings", stopped)
@@ -304,7 +304,7 @@ def test_a_booking_written_again_while_two_passes_of_the_job_check_it_is_told_by
             post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00", asset="sea-lark")
         return real(*args)
 
-    monkeypatch.setattr(trips, "_tell", meanwhile)
+    monkeypatch.setattr(clash_checks, "tell_double_bookings", meanwhile)
     assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
     assert clash_messages(demo_app) == []  # the first pass read M-2 as it was; its mark for the move is left
     assert run_fanouts(demo_app) == "0 notices queued; 1 calendar entries checked, 1 double bookings told"

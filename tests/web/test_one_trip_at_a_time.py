@@ -192,7 +192,7 @@ def test_a_claim_racing_a_move_of_another_trip_of_the_same_person_is_decided_aga
 
 def listed(app: App, person: str = "jonah") -> list[str]:
     """The trips `person`'s roster marker lists, by event id; [] when it lists none."""
-    from firstmate.services.trips import held_trips, roster_marker_key
+    from firstmate.services.crew_trips import held_trips, roster_marker_key
 
     held = held_trips(app.store.get(*roster_marker_key("demo", person)))
     return [e for e, _, _ in held.trips] if held else []
@@ -210,7 +210,7 @@ def test_the_trips_a_person_holds_are_listed_in_their_marker_by_the_job_and_look
     """Roles taken before the marker listed trips (its old form, or no marker at all) still count:
     until the `roster_lists` job lists them, the calendar around the trip is read."""
     from firstmate.ports import Delete, Item, Put
-    from firstmate.services.trips import roster_marker_key
+    from firstmate.services.crew_trips import roster_marker_key
 
     first = book(demo_app, "H-1", SEA_LARK_TRIP)
     later = book(demo_app, "H-2", "2026-06-20T10:00:00-07:00")
@@ -244,7 +244,7 @@ def test_trips_beyond_the_list_or_too_many_to_list_are_looked_for_in_the_calenda
 ) -> None:
     """The list spans from 30 days ago to three years ahead: a trip outside it, held or claimed,
     is checked against the calendar; so is everything of a person holding more than a list holds."""
-    from firstmate.services import trips
+    from firstmate.services import crew_trips
 
     jonah = sign_in(demo_app, "jonah")
     past = book(demo_app, "F-1", "2026-04-11T10:00:00-07:00")  # the clock is at 2026-06-01: 51 days before
@@ -258,7 +258,7 @@ def test_trips_beyond_the_list_or_too_many_to_list_are_looked_for_in_the_calenda
         refused = jonah.post(f"/api/v1/events/{other}/roles/crew_1/claim")
         assert refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
 
-    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 1)
+    monkeypatch.setattr(crew_trips, "MAX_HELD_LISTED", 1)
     soon = book(demo_app, "F-3", SEA_LARK_TRIP)
     assert sign_in(demo_app, "priya").post(f"/api/v1/events/{soon}/roles/crew_1/claim").status_code == 200
     assert jonah.post(f"/api/v1/events/{soon}/roles/captain/claim").status_code == 200
@@ -285,13 +285,13 @@ def test_a_listed_trip_moved_is_listed_at_its_new_times(demo_app: App) -> None:
 def test_a_claim_landing_while_the_job_reads_the_calendar_is_listed_by_the_next_run(
     demo_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import trips
+    from firstmate.services import crew_trips
 
     first = book(demo_app, "J-1", SEA_LARK_TRIP)
     later = book(demo_app, "J-2", "2026-06-20T10:00:00-07:00")
     jonah = sign_in(demo_app, "jonah")
     assert jonah.post(f"/api/v1/events/{first}/roles/captain/claim").status_code == 200
-    real, claimed = trips.events_between, []
+    real, claimed = crew_trips.events_between, []
 
     def then_a_claim(*args: Any, **kwargs: Any) -> Any:
         read = real(*args, **kwargs)
@@ -299,10 +299,10 @@ def test_a_claim_landing_while_the_job_reads_the_calendar_is_listed_by_the_next_
             claimed.append(jonah.post(f"/api/v1/events/{later}/roles/captain/claim").status_code)
         return read
 
-    monkeypatch.setattr(trips, "events_between", then_a_claim)
+    monkeypatch.setattr(crew_trips, "events_between", then_a_claim)
     list_rosters(demo_app)
     assert claimed == [200] and listed(demo_app) == []  # his list, read without J-2, was not written
-    monkeypatch.setattr(trips, "events_between", real)
+    monkeypatch.setattr(crew_trips, "events_between", real)
     list_rosters(demo_app)
     assert listed(demo_app) == [first, later]
 
@@ -311,7 +311,7 @@ def test_lists_are_built_again_monthly_and_a_person_with_too_many_trips_is_tried
     demo_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from firstmate.adapters.clock import FixedClock
-    from firstmate.services import trips
+    from firstmate.services import crew_trips
 
     clock = demo_app.clock
     assert isinstance(clock, FixedClock)
@@ -324,7 +324,7 @@ def test_lists_are_built_again_monthly_and_a_person_with_too_many_trips_is_tried
     clock.advance(timedelta(days=2))  # the list's span is now a month short of three years ahead
     assert list_rosters(demo_app) > 0 and listed(demo_app) == [trip]
 
-    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 0)
+    monkeypatch.setattr(crew_trips, "MAX_HELD_LISTED", 0)
     assert list_rosters(demo_app) == 0
     clock.advance(timedelta(days=31))
     list_rosters(demo_app)  # over the cap: found too many, not listed
@@ -334,14 +334,14 @@ def test_lists_are_built_again_monthly_and_a_person_with_too_many_trips_is_tried
     assert jonah.post(f"/api/v1/events/{other}/roles/captain/claim").status_code == 200
     assert list_rosters(demo_app) == 0  # a claim keeps the marker's word that he has too many
     clock.advance(timedelta(days=31))
-    monkeypatch.setattr(trips, "MAX_HELD_LISTED", 2000)
+    monkeypatch.setattr(crew_trips, "MAX_HELD_LISTED", 2000)
     assert list_rosters(demo_app) > 0 and listed(demo_app) == [trip, other]  # tried again a month on
 
 
 def test_the_list_keeps_whole_seconds_widened_and_its_span_narrowed() -> None:
     from datetime import UTC, datetime
 
-    from firstmate.services.trips import HeldTrips
+    from firstmate.services.crew_trips import HeldTrips
 
     at = datetime(2026, 6, 13, 23, 0, 0, 500_000, tzinfo=UTC)
     stored = HeldTrips(at, at, (("ev_1", at, at),)).stored()

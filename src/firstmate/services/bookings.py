@@ -36,6 +36,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
 from firstmate.services.outbox import enqueue
 from firstmate.services.trips import (
@@ -49,7 +50,6 @@ from firstmate.services.trips import (
     get_event,
     intake_pk,
     report_double_bookings,
-    roster_marker,
 )
 
 MAX_ATTEMPTS = 8

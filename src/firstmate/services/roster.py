@@ -4,7 +4,7 @@ Twenty people claiming one role at once: each reads the event and writes it back
 its version; exactly one write lands, the others re-read and find the role taken.
 
 Nobody crews two trips at once. Taking a role also rewrites a small marker of the person's
-(`trips.roster_marker`), on condition of the version read before looking at their other trips: of
+(`crew_trips.roster_marker`), on condition of the version read before looking at their other trips: of
 two claims by one person on overlapping trips at the same moment, one lands and the other, read
 again, finds the clash. A booking moving one of their trips rewrites it too. The marker lists the
 trips they hold, so their other trips are found with one read, not by reading the calendar around
@@ -27,19 +27,18 @@ from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput,
 from firstmate.ports import Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
-from firstmate.services.events import AlsoWrites, update_event
-from firstmate.services.messages import templated
-from firstmate.services.people import get_person, list_people
-from firstmate.services.trips import (
+from firstmate.services.crew_trips import (
     HeldTrips,
-    events_between,
-    get_events,
     held_list_due,
     held_trips,
     listed_markers,
     roster_marker,
     roster_marker_key,
 )
+from firstmate.services.events import AlsoWrites, update_event
+from firstmate.services.messages import templated
+from firstmate.services.people import get_person, list_people
+from firstmate.services.trips import events_between, get_events
 
 log = structlog.get_logger(__name__)
 

@@ -7,7 +7,7 @@ Keys (all in the org's space):
     ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
     ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
     ORG#<org>#ROSTER        PERSON#<id>              → rewritten whenever the person's trips may clash;
-                                                       lists the trips they hold (`HeldTrips`)
+                                                       lists the trips they hold (see `crew_trips`)
     ORG#<org>#CHECKS        <calendar key>#<random>  → a calendar entry's double-booking check still owed
     GUESTCODE#<code>        CODE                     → org and booking of a guest page
 
@@ -18,19 +18,15 @@ however long they are.
 
 Whatever writes a calendar entry also writes, in the same transaction, that its double-booking check
 is owed (`check_owed`). The check runs at once after the write; the `fanouts` job runs it again for
-every entry so marked and drops the marks (`complete_clash_checks`). So a process stopping between a
-booking's write and its check, or a store failing during the check, leaves no clash untold.
+every entry so marked and drops the marks (see `clash_checks`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import structlog
 
@@ -38,9 +34,9 @@ from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
-from firstmate.domain.shared import iso, to_epoch
+from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
-from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_message
@@ -56,12 +52,6 @@ LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
 TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
-#: A person's roster marker lists the trips they hold that ended at most this long ago…
-HELD_KEPT_AFTER_END = timedelta(days=30)
-#: …and depart at most this far ahead (a claim beyond looks in the calendar).
-HELD_LISTED_AHEAD = timedelta(days=3 * 366)
-#: Past this many listed trips (about 90 bytes each), a person's trips are looked for in the calendar.
-MAX_HELD_LISTED = 2000
 #: The index of calendar entries whose double-booking check is owed (see `check_owed`).
 CHECK_INDEX = "CLASHCHECK#PENDING"
 #: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
@@ -129,109 +119,6 @@ def events_between(
     return [CrewEvent.model_validate(i.data) for i in items]
 
 
-def roster_marker_key(org: str, person_id: str) -> tuple[str, str]:
-    """The item rewritten by every change that may put a person on two trips at once (a role taken,
-    a trip of theirs moved), so that such changes are decided one at a time. It also lists the trips
-    the person holds a role on (`HeldTrips`), so that finding what keeps them busy costs one read."""
-    return f"ORG#{org}#ROSTER", f"PERSON#{person_id}"
-
-
-@dataclass(frozen=True)
-class HeldTrips:
-    """What a roster marker lists: every trip the person holds a role on that ends after `since`
-    and departs before `until`, as (event id, start, end) with the times the trip had when listed
-    (whole seconds, widened: start rounded down, end up). Trips they let go of may stay listed, so
-    each is looked at as it is now before it counts. Claims and designations add their trip, a move
-    of one of their trips lists its new times, and the `roster_lists` job builds the list."""
-
-    since: datetime
-    until: datetime
-    trips: tuple[tuple[str, datetime, datetime], ...]
-
-    def covers(self, start: datetime, end: datetime) -> bool:
-        """Whether every trip sharing a moment with [start, end) would be listed."""
-        return self.since <= start and end <= self.until
-
-    def overlapping(self, start: datetime, end: datetime, *, besides: str) -> list[str]:
-        """The ids of the listed trips sharing a moment with [start, end), other than `besides`."""
-        return [e for e, s, t in self.trips if e != besides and s < end and start < t]
-
-    def stored(self) -> dict[str, Any]:
-        """What the marker keeps of it (epoch seconds: half the bytes of ISO times)."""
-        ordered = sorted(self.trips, key=lambda trip: trip[1])
-        trips = [[e, math.floor(s.timestamp()), math.ceil(t.timestamp())] for e, s, t in ordered]
-        # the span narrowed to whole seconds (since up, until down): it never claims more than was read
-        return {"since": math.ceil(self.since.timestamp()), "until": math.floor(self.until.timestamp()), "trips": trips}
-
-
-def held_trips(marker: Item | None) -> HeldTrips | None:
-    """The trips `marker` lists; None for a marker without the list (from before it, not yet built,
-    or a person holding more trips than a marker lists)."""
-    held = marker.data.get("held") if marker else None
-    if not held:
-        return None
-    try:
-        trips = tuple((str(e), _moment(s), _moment(t)) for e, s, t in held["trips"])
-        return HeldTrips(_moment(held["since"]), _moment(held["until"]), trips)
-    except (KeyError, TypeError, ValueError):  # not as this code writes it: as if unlisted, so listed again
-        return None
-
-
-def _moment(epoch: int) -> datetime:
-    return datetime.fromtimestamp(epoch, UTC)
-
-
-def roster_marker(store: Store, org: str, person_id: str, *, holding: CrewEvent, now: datetime) -> Put:
-    """The marker's next write, on condition of the version read now; a listed marker lists
-    `holding` (a trip the person holds, at its times now) too. Read it before reading the person's
-    other trips: a change landing in between then makes this write fail, to decide again."""
-    pk, sk = roster_marker_key(org, person_id)
-    marker = store.get(pk, sk)
-    data: dict[str, Any] = {"taken": (marker.data.get("taken", 0) if marker else 0) + 1}
-    held = held_trips(marker)
-    if held is not None:  # one without the list stays so until the job lists it: safe, and cheap here
-        since = max(held.since, now - HELD_KEPT_AFTER_END)
-        kept = [(e, s, t) for e, s, t in held.trips if e != holding.id and t > since]
-        listed = HeldTrips(since, held.until, (*kept, (holding.id, holding.start, holding.end)))
-        if len(listed.trips) <= MAX_HELD_LISTED:
-            data["held"] = listed.stored()
-        else:  # looked for in the calendar from now on; the job tries listing them again in a month
-            data["overflow"] = to_epoch(now)
-    elif marker and "overflow" in marker.data:
-        data["overflow"] = marker.data["overflow"]
-    return Put(Item(pk, sk, data), VersionIs(marker.version) if marker else Absent())
-
-
-def held_list_due(marker: Item | None, now: datetime) -> bool:
-    """Whether the `roster_lists` job should (re)build this marker's list: none yet (unless the
-    person held too many trips to list a month ago or less), or one whose span ends a month or more
-    short of three years ahead."""
-    held = held_trips(marker)
-    if held is not None:
-        return held.until < now + HELD_LISTED_AHEAD - HELD_KEPT_AFTER_END
-    overflow = marker.data.get("overflow") if marker else None
-    return overflow is None or _moment(int(overflow)) < now - HELD_KEPT_AFTER_END
-
-
-def listed_markers(store: Store, org: str, people: list[str], markers: list[Item | None], now: datetime) -> list[Put]:
-    """The writes that list every trip each of `people` holds (from HELD_KEPT_AFTER_END ago to
-    HELD_LISTED_AHEAD ahead), read from the calendar now, each on condition of its marker as read
-    before (`markers`): a claim or move landing meanwhile makes that write fail, to list again."""
-    since, until = now - HELD_KEPT_AFTER_END, now + HELD_LISTED_AHEAD
-    events = events_between(store, org, since, until, held_by=set(people))
-    writes = []
-    for person_id, marker in zip(people, markers, strict=True):
-        trips = tuple((e.id, e.start, e.end) for e in events if any(r.person_id == person_id for r in e.roles))
-        data: dict[str, Any] = {"taken": marker.data.get("taken", 0) if marker else 0}
-        if len(trips) <= MAX_HELD_LISTED:
-            data["held"] = HeldTrips(since, until, trips).stored()
-        else:
-            data["overflow"] = to_epoch(now)
-        condition = VersionIs(marker.version) if marker else Absent()
-        writes.append(Put(Item(*roster_marker_key(org, person_id), data), condition))
-    return writes
-
-
 # -- what holds a boat ---------------------------------------------------------------------------
 
 
@@ -274,16 +161,19 @@ def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: Calend
     operations manager told of each such clash still to come, once (the message's key names the pair
     and their overlap). Checked after the write, so of two bookings of one slot written at the same
     moment, the later sees the earlier. The write has landed: a store failing now is logged, not
-    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`complete_clash_checks`)."""
+    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`clash_checks.complete_clash_checks`)."""
     try:
-        return _tell(ctx, profile, entry)[0]
+        return tell_double_bookings(ctx, profile, entry)[0]
     except StoreError as exc:
         log.warning("calendar.double_booking_untold", org=profile.org.id, entry=entry.uid, error=str(exc))
         return []
 
 
-def _tell(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> tuple[list[CalendarEntry], int]:
-    """`entry`'s double bookings, and how many of them were told just now (the rest: told before, or over)."""
+def tell_double_bookings(
+    ctx: Context, profile: BusinessProfile, entry: CalendarEntry
+) -> tuple[list[CalendarEntry], int]:
+    """`entry`'s double bookings (`double_bookings`), and how many of them the operations manager was
+    told of just now (the rest: told before, or already over). Raises StoreError."""
     now = ctx.clock.now()
     found = double_bookings(ctx.store, profile.org.id, entry, now)
     untold = [other for other in found if min(entry.end, other.end) > now]  # a clash already over: nobody to tell
@@ -300,54 +190,6 @@ def check_owed(org: str, calendar_key: str) -> Put:
     sk = f"{calendar_key}#{secrets.token_hex(6)}"
     return Put(Item(f"ORG#{org}#CHECKS", sk, {"org": org, "entry": calendar_key}, gsi1pk=CHECK_INDEX,
                     gsi1sk=f"{org}#{sk}"))  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ClashChecks:
-    """What one pass of `complete_clash_checks` did."""
-
-    checked: int = 0
-    told: int = 0
-    left: int = 0
-
-
-def complete_clash_checks(ctx: Context, *, limit: int = 1000) -> ClashChecks:
-    """Check up to `limit` calendar entries marked as owing their double-booking check, tell the
-    operations manager of any clash not told of yet (a process stopped, or the store failed, after
-    the entry's write), and drop their marks. A mark whose check the store failed is kept for the
-    next pass; one that can never be checked (its entry unreadable) is logged and dropped.
-    Idempotent, and safe to run in two processes at once: a clash is told once."""
-    checked = told = left = 0
-    profiles: dict[str, BusinessProfile | None] = {}
-    done: list[Write] = []
-    for mark in ctx.store.query_index(CHECK_INDEX, limit=limit).items:
-        try:
-            told += _check_marked(ctx, mark, profiles)
-        except StoreError as exc:
-            log.warning("calendar.clash_check_failed", mark=mark.sk, error=str(exc))
-            left += 1
-            continue
-        except Exception:  # one entry that cannot be checked must not stop the others' checks
-            log.exception("calendar.clash_check_impossible", mark=mark.sk)
-        checked += 1
-        done.append(Delete(mark.pk, mark.sk))  # the index lists marks as written: the same key, the same mark
-        if len(done) == MAX_TRANSACTION_WRITES:
-            ctx.store.transact(done)
-            done = []
-    if done:
-        ctx.store.transact(done)
-    return ClashChecks(checked, told, left)
-
-
-def _check_marked(ctx: Context, mark: Item, profiles: dict[str, BusinessProfile | None]) -> int:
-    """Check the entry `mark` names; how many clashes were told just now."""
-    org = str(mark.data["org"])
-    if org not in profiles:
-        profiles[org] = load_business(ctx.store, org)
-    stored, profile = ctx.store.get(calendar_pk(org), str(mark.data["entry"])), profiles[org]
-    if stored is None or profile is None:  # moved (its new key has a mark of its own), or gone
-        return 0
-    return _tell(ctx, profile, CalendarEntry.model_validate(stored.data))[1]
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
