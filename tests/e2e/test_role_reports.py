@@ -14,6 +14,7 @@ from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import BlobError, NotFound
+from firstmate.ports import BlobInfo
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
@@ -189,3 +190,81 @@ def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole
         role_report_file(data_app, "demo", "billing", "2026-11-22", "html")
     run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)  # with room, the new report replaces the old
     assert all(stored(data_app, "2026-11-21")[kind] != before[kind] for kind in ("html", "txt", "json"))
+
+
+def test_two_builds_at_once_one_of_them_failing_leave_the_others_report_whole(
+    data_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails puts back the files it replaced. Beside another build of the same report,
+    that put back the files from before both over the other's; a lease keeps them one at a time."""
+    import threading
+    import time
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from firstmate.services import leases
+    from firstmate.services.data import delete_row
+    from firstmate.services.reports import list_role_reports
+
+    def stored() -> dict[str, bytes]:
+        return {kind: data_app.blobs.get(f"reports/demo/roles/2026-11-21/billing.{kind}") for kind in ("html", "json")}
+
+    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    before = stored()
+    invoices = data_rows(data_app.store, "demo", "invoices")
+    delete_row(data_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
+
+    storing, other_waits = threading.Event(), threading.Event()
+    monkeypatch.setattr(
+        leases, "time", SimpleNamespace(monotonic=time.monotonic, sleep=lambda s: (other_waits.set(), time.sleep(s)))
+    )
+
+    class Pausing(FailingWrites):
+        """Fails as a disk filling at the 3rd write, after letting the other build try to store."""
+
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if self.left == 1:  # the text is next: first, the other build's turn, if it gets one
+                storing.set()
+                other_waits.wait(timeout=2)
+            return super().put(key, data, content_type)
+
+    failed: list[Exception] = []
+
+    def failing() -> None:
+        try:
+            run_role_reports(replace(data_app, blobs=Pausing(data_app.blobs, nth=3)), "demo", ["billing"], as_of=TODAY)
+        except BlobError as exc:
+            failed.append(exc)
+
+    first = threading.Thread(target=failing)
+    first.start()
+    assert storing.wait(timeout=30)  # the failing build is storing
+    [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    first.join()
+    assert failed and other_waits.is_set()  # it failed, and the good build waited for it
+    assert stored() == {"html": report.report.html.encode(), "json": json.dumps(report.report.data, indent=1).encode()}
+    assert stored() != before and list_role_reports(data_app.store, "demo")[0]["built_at"]
+
+
+def test_a_build_gives_up_in_one_line_when_another_holds_the_reports_too_long(
+    data_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.errors import Conflict
+    from firstmate.ports import Item
+    from firstmate.services import leases
+
+    monkeypatch.setattr(leases, "WAIT_S", 0.3)
+    now = data_app.clock.now()
+    lease = Item("ORG#demo#LEASE", "role-reports#2026-11-21", {"since": "2026-06-01T16:00:00.000000Z"},
+                 ttl=int((now + leases.LEASE).timestamp()))  # fmt: skip
+    data_app.store.put(lease)  # another process, building
+    with pytest.raises(Conflict, match=r"another process is building these role reports \(since 2026-06-01T16:00"):
+        run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    assert not data_app.blobs.head("reports/demo/roles/2026-11-21/billing.html")
+    clock = data_app.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(leases.LEASE + timedelta(seconds=1))  # its holder died: the lease runs out
+    assert run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)

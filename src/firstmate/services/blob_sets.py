@@ -2,8 +2,8 @@
 all of the new ones or all of the old ones, never a mix, when the disk fills halfway through.
 
 What it costs: each file's earlier version is read first (a report's four files, the PDF among
-them). What it does not cover: two builds of one report at the same moment, one of which fails, may
-put back what the other had just written (reports are built by one job, or by hand)."""
+them). Two builds of one report must not store at the same moment, or the one that fails may put
+back what the other had just written: report builds hold a lease while storing (`leases`)."""
 
 from __future__ import annotations
 

@@ -36,6 +36,7 @@ from firstmate.services.blob_sets import put_together
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.leases import exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
@@ -262,8 +263,10 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
     )
     types = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json": "application/json"}
     stored = {f"reports/{org}/weekly/{week}/{name}": (content.encode(), types[name]) for name, content in files.items()}
-    # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new
-    put_together(ctx.blobs, {**stored, f"reports/{org}/weekly/{week}/weekly.pdf": (report.pdf, "application/pdf")})
+    # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new;
+    # one build at a time: one that fails puts back what it replaced, never over another's
+    with exclusive(ctx, org, f"weekly#{week}", doing="storing this weekly report"):
+        put_together(ctx.blobs, {**stored, f"reports/{org}/weekly/{week}/weekly.pdf": (report.pdf, "application/pdf")})
     return written
 
 

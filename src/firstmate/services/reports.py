@@ -36,6 +36,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import load_data
 from firstmate.services.intel import list_runs
+from firstmate.services.leases import exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.sends import ReportMail, deliver_once
@@ -188,19 +189,22 @@ def run_role_reports(
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
     week = snapshot.as_of - timedelta(days=snapshot.as_of.weekday())
     runs = []
-    for role, document in build_documents(snapshot, roles).items():
-        if progress is not None:
-            progress(ROLE_TITLES[role])
-        report = render_role(document, colour=colour)
-        written = _store(ctx, org, snapshot.as_of, report, out)
-        sent: list[str] = []
-        if send or resend:
-            mail = ReportMail(report.subject, report.text, report.html)
-            recipients = list(profile.org.recipients_for(role))
-            sent = deliver_once(
-                ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
-            )
-        runs.append(RoleRun(role, snapshot.as_of, report, written, sent))
+    # one build storing at a time: one that fails puts back what it replaced, never over another's
+    with exclusive(ctx, org, f"role-reports#{snapshot.as_of}", doing="building these role reports"):
+        for role, document in build_documents(snapshot, roles).items():
+            if progress is not None:
+                progress(ROLE_TITLES[role])
+            report = render_role(document, colour=colour)
+            written = _store(ctx, org, snapshot.as_of, report, out)
+            sent: list[str] = []
+            if send or resend:
+                mail = ReportMail(report.subject, report.text, report.html)
+                recipients = list(profile.org.recipients_for(role))
+                sent = deliver_once(
+                    ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc,
+                    resend=resend,
+                )  # fmt: skip
+            runs.append(RoleRun(role, snapshot.as_of, report, written, sent))
     return runs
 
 

@@ -1,0 +1,52 @@
+"""One holder at a time, across processes, for work that must not interleave: two builds storing
+one report, where the one that fails puts back the files it replaced, and would put them back over
+the other's. A lease is a store item written on condition of its absence, expiring by itself should
+its holder die."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import structlog
+
+from firstmate.domain.shared import iso, to_epoch
+from firstmate.errors import ConditionFailed, Conflict, StoreError
+from firstmate.ports import Absent, Delete, Item, VersionIs
+from firstmate.services.context import Context
+
+log = structlog.get_logger(__name__)
+
+#: A lease left by a holder that died is free again after this long.
+LEASE = timedelta(minutes=10)
+#: How long to wait for another holder before giving up (a report build takes seconds).
+WAIT_S = 60.0
+POLL_S = 0.1
+
+
+@contextmanager
+def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None]:
+    """Run the block holding the org's lease `name`. While another process holds it, wait (up to
+    WAIT_S), then raise Conflict: "another process is <doing> (since …)". Released at the end; a
+    holder that dies leaves it to expire after LEASE."""
+    pk, deadline = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S
+    while True:
+        now = ctx.clock.now()
+        try:
+            held = ctx.store.put(Item(pk, name, {"since": iso(now)}, ttl=to_epoch(now + LEASE)), Absent())
+            break
+        except ConditionFailed:
+            if time.monotonic() >= deadline:
+                other = ctx.store.get(pk, name)
+                since = f" (since {other.data['since']})" if other else ""
+                raise Conflict(f"another process is {doing}{since}", hint="try again when it is done") from None
+            time.sleep(POLL_S)
+    try:
+        yield
+    finally:
+        try:
+            ctx.store.transact([Delete(pk, name, VersionIs(held.version))])
+        except (ConditionFailed, StoreError) as exc:  # taken by another once expired, or the store down: it expires
+            log.warning("lease.not_released", org=org, lease=name, error=str(exc))
