@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Literal
 
 import structlog
 
@@ -24,11 +25,10 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.ports import Write
+from firstmate.ports import Item, Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import (
-    HeldTrips,
     held_list_due,
     held_trips,
     listed_markers,
@@ -130,13 +130,13 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
 
 
 def busy_elsewhere(
-    ctx: Context, org: str, event: CrewEvent, person_id: str, *, held: HeldTrips | None = None
+    ctx: Context, org: str, event: CrewEvent, person_id: str, *, marker: Item | Literal["read"] | None = "read"
 ) -> str | None:
     """What keeps `person_id` from a role on `event`: "captain on Sea Lark, Sat 12 Dec 2026, 14:00
     PST to 17:00", the role they hold on an overlapping trip; None when they are free then. The
-    trips they hold are those their roster marker lists (`held`, or as stored), each looked at as
-    it is now; for a marker from before the list, or a trip beyond it, those in the calendar."""
-    held = held or held_trips(ctx.store.get(*roster_marker_key(org, person_id)))
+    trips they hold are those their roster `marker` lists (read from the store unless given), each
+    looked at as it is now; for a marker without the list, or a trip beyond it, those in the calendar."""
+    held = held_trips(ctx.store.get(*roster_marker_key(org, person_id)) if marker == "read" else marker)
     if held is not None and held.covers(event.start, event.end):
         listed = held.overlapping(event.start, event.end, besides=event.id)
         others = get_events(ctx.store, org, listed) if listed else []
@@ -181,7 +181,7 @@ def _list_org(ctx: Context, org: str, now: datetime) -> int:
             ctx.store.transact([write])
         except ConditionFailed:
             continue  # their marker changed since it was read: listed next run
-        listed += 1
+        listed += "held" in write.item.data  # not someone found holding too many trips to list
     return listed
 
 
@@ -193,7 +193,7 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
             return []
         # read before the other trips (see the module's notes); it lists them, this one too once written
         marker = roster_marker(ctx.store, org, person.id, holding=event, now=ctx.clock.now())
-        elsewhere = busy_elsewhere(ctx, org, event, person.id, held=held_trips(marker.item))
+        elsewhere = busy_elsewhere(ctx, org, event, person.id, marker=marker.item)
         if elsewhere is not None:
             raise Conflict(f"{subject} already {elsewhere}: one trip at a time", hint="release that role first")
         return [marker]
