@@ -252,7 +252,7 @@ def test_a_build_gives_up_in_one_line_when_another_holds_the_reports_too_long(
     from datetime import timedelta
 
     from firstmate.adapters.clock import FixedClock
-    from firstmate.errors import Conflict
+    from firstmate.errors import StoreUnavailable
     from firstmate.ports import Item
     from firstmate.services import leases
 
@@ -261,10 +261,32 @@ def test_a_build_gives_up_in_one_line_when_another_holds_the_reports_too_long(
     lease = Item("ORG#demo#LEASE", "role-reports#2026-11-21", {"since": "2026-06-01T16:00:00.000000Z"},
                  ttl=int((now + leases.LEASE).timestamp()))  # fmt: skip
     data_app.store.put(lease)  # another process, building
-    with pytest.raises(Conflict, match=r"another process is building these role reports \(since 2026-06-01T16:00"):
+    with pytest.raises(
+        StoreUnavailable, match=r"another process is building these role reports \(since 2026-06-01T16:00"
+    ):
         run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
     assert not data_app.blobs.head("reports/demo/roles/2026-11-21/billing.html")
     clock = data_app.clock
     assert isinstance(clock, FixedClock)
     clock.advance(leases.LEASE + timedelta(seconds=1))  # its holder died: the lease runs out
     assert run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+
+
+def test_a_holder_outliving_its_lease_does_not_release_the_next_holders(data_app: App) -> None:
+    from datetime import timedelta
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.services.leases import LEASE, exclusive
+
+    clock = data_app.clock
+    assert isinstance(clock, FixedClock)
+    with exclusive(data_app, "demo", "weekly#2026-11-16", doing="storing this weekly report"):
+        clock.advance(LEASE + timedelta(seconds=1))  # the first holder outlives its lease; another takes it
+        with exclusive(data_app, "demo", "weekly#2026-11-16", doing="storing this weekly report"):
+            pass  # (released when done: the first holder's own release must not have touched it)
+        later = exclusive(data_app, "demo", "weekly#2026-11-16", doing="storing this weekly report")
+        later.__enter__()  # a third holder
+    # the first holder's release came after the third took the lease: the third still holds it
+    assert data_app.store.get("ORG#demo#LEASE", "weekly#2026-11-16") is not None
+    later.__exit__(None, None, None)
+    assert data_app.store.get("ORG#demo#LEASE", "weekly#2026-11-16") is None

@@ -5,6 +5,7 @@ its holder die."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from datetime import timedelta
 import structlog
 
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import ConditionFailed, Conflict, StoreError
+from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
 from firstmate.ports import Absent, Delete, Item, VersionIs
 from firstmate.services.context import Context
 
@@ -29,24 +30,34 @@ POLL_S = 0.1
 @contextmanager
 def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None]:
     """Run the block holding the org's lease `name`. While another process holds it, wait (up to
-    WAIT_S), then raise Conflict: "another process is <doing> (since …)". Released at the end; a
-    holder that dies leaves it to expire after LEASE."""
-    pk, deadline = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S
+    WAIT_S), then raise StoreUnavailable: "another process is <doing> (since …)". Released at the
+    end; a holder that dies leaves it to expire after LEASE."""
+    pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S, secrets.token_hex(8)
     while True:
         now = ctx.clock.now()
         try:
-            held = ctx.store.put(Item(pk, name, {"since": iso(now)}, ttl=to_epoch(now + LEASE)), Absent())
+            ctx.store.put(Item(pk, name, {"since": iso(now), "holder": token}, ttl=to_epoch(now + LEASE)), Absent())
             break
         except ConditionFailed:
             if time.monotonic() >= deadline:
                 other = ctx.store.get(pk, name)
                 since = f" (since {other.data['since']})" if other else ""
-                raise Conflict(f"another process is {doing}{since}", hint="try again when it is done") from None
+                raise StoreUnavailable(f"another process is {doing}{since}", hint="try again when it is done") from None
             time.sleep(POLL_S)
     try:
         yield
     finally:
-        try:
-            ctx.store.transact([Delete(pk, name, VersionIs(held.version))])
-        except (ConditionFailed, StoreError) as exc:  # taken by another once expired, or the store down: it expires
-            log.warning("lease.not_released", org=org, lease=name, error=str(exc))
+        _release(ctx, org, pk, name, token)
+
+
+def _release(ctx: Context, org: str, pk: str, name: str, token: str) -> None:
+    """Drop the lease if it is still ours: one that ran out may be another's by now (every lease
+    starts at the same version, so only its holder's token tells them apart)."""
+    try:
+        lease = ctx.store.get(pk, name)
+        if lease is not None and lease.data.get("holder") == token:
+            ctx.store.transact([Delete(pk, name, VersionIs(lease.version))])
+        elif lease is not None:
+            log.warning("lease.outlived", org=org, lease=name)  # held past LEASE: another took it over
+    except StoreError as exc:  # the store down (or the lease changed hands just now): it expires by itself
+        log.warning("lease.not_released", org=org, lease=name, error=str(exc))
