@@ -543,7 +543,7 @@ def scaled_homes(work: Path) -> tuple[dict[str, Path], str]:
     event_id = events[len(events) // 2]
     claim_role(app, ORG, event_id, "captain", "jonah")
     claim_role(app, ORG, event_id, "crew_1", VIEWER)
-    list_held_trips(app)  # as the hourly roster_lists job does: their trips listed in their markers
+    list_held_trips(app, ORG)  # as the hourly roster_lists job does: their trips listed in their markers
     app.close()
     homes = {"1x": first}
     for scale, factor in list(SCALES.items())[1:]:

@@ -61,7 +61,15 @@ def finish_fanouts(app: App, period: datetime) -> str:
 
 def roster_lists(app: App, period: datetime) -> str:
     """List in each crew member's roster marker the trips they hold, where not listed yet."""
-    return f"{list_held_trips(app)} crew members' trips listed"
+    listed, failed = 0, []
+    for org in list_orgs(app.store):
+        try:
+            listed += list_held_trips(app, org)
+        except FirstmateError as exc:  # one org's trouble must not keep the others' lists from being built
+            failed.append(f"{org}: {exc}")
+    if failed:
+        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
+    return f"{listed} crew members' trips listed"
 
 
 def weekly_reports(app: App, period: datetime) -> str:

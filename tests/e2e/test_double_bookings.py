@@ -221,17 +221,23 @@ def test_an_import_names_only_the_double_bookings_still_standing_once_the_whole_
     assert dict(report.counts) == {"created": 2, "cancelled": 1} and report.double_booked == []
 
 
+def left_untold(app: App, api_key: str, monkeypatch: pytest.MonkeyPatch, ref: str) -> TestClient:
+    """`<ref>-1` booked, then `<ref>-2` an hour later on the same boat by a process that stopped right
+    after writing it: a pair nobody was told of. The client that sent them."""
+    from firstmate.services import bookings
+
+    client = TestClient(create_app(app))
+    post(client, api_key, external_id=f"{ref}-1")
+    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
+    post(client, api_key, external_id=f"{ref}-2", start="2026-06-13T17:00:00-07:00")
+    assert clash_messages(app) == []
+    return client
+
+
 def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_it_again(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import bookings
-
-    client = TestClient(create_app(demo_app))
-    post(client, api_key, external_id="S-1")
-    # as a process stopped right after writing the booking
-    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
-    post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")
-    assert clash_messages(demo_app) == []
+    client = left_untold(demo_app, api_key, monkeypatch, "S")
     again = post(client, api_key, external_id="S-2", start="2026-06-13T17:00:00-07:00")  # the channel retries
     assert again["result"] == "unchanged" and again["double_booked"] == [FIRST]
     assert len(clash_messages(demo_app)) == 1
@@ -242,14 +248,7 @@ def test_a_pair_left_untold_by_a_stopped_process_is_told_when_the_channel_sends_
 def test_a_pair_left_untold_by_a_stopped_process_is_told_by_the_next_fanouts_job_once(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import bookings
-
-    client = TestClient(create_app(demo_app))
-    post(client, api_key, external_id="J-1")
-    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
-    post(client, api_key, external_id="J-2", start="2026-06-13T17:00:00-07:00")  # the process stops after the write
-    assert clash_messages(demo_app) == []
-
+    client = left_untold(demo_app, api_key, monkeypatch, "J")
     first = run_fanouts(demo_app)
     assert first == "0 notices queued; 2 calendar entries checked, 1 double bookings told"
     [(subject, text)] = clash_messages(demo_app)

@@ -201,7 +201,7 @@ def listed(app: App, person: str = "jonah") -> list[str]:
 def list_rosters(app: App) -> int:
     from firstmate.services.roster import list_held_trips
 
-    return list_held_trips(app)
+    return list_held_trips(app, "demo")
 
 
 def test_the_trips_a_person_holds_are_listed_in_their_marker_by_the_job_and_looked_for_in_the_calendar_until(

@@ -14,10 +14,8 @@ the trip (whose cost grows with everyone's trips at that time).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Literal
-
-import structlog
 
 from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
@@ -26,7 +24,7 @@ from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Item, Write
-from firstmate.services.business import list_orgs, load_business
+from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import (
     held_list_due,
@@ -39,8 +37,6 @@ from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
 from firstmate.services.people import get_person, list_people
 from firstmate.services.trips import events_between, get_events
-
-log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 30
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
@@ -151,26 +147,13 @@ def busy_elsewhere(
     return rules.role_on(role, other, zone)
 
 
-def list_held_trips(ctx: Context) -> int:
-    """For the `roster_lists` job: list in each person's roster marker the trips they hold. An org is
-    listed when anyone in it is due (`held_list_due`: people from before the list or new, and lists
-    nearing the end of their span), everyone at once, so that a month later they are due together:
-    one read of its calendar. A person whose marker changed meanwhile (a claim, a move) is listed on
-    the next run. Returns how many people were listed; an org that failed fails the run, after the
-    others were listed."""
-    now, listed, failed = ctx.clock.now(), 0, []
-    for org in list_orgs(ctx.store):
-        try:
-            listed += _list_org(ctx, org, now)
-        except Exception as exc:  # one org's trouble must not keep the others' lists from being built
-            log.exception("roster.listing_failed", org=org)
-            failed.append(f"{org}: {exc}")
-    if failed:
-        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
-    return listed
-
-
-def _list_org(ctx: Context, org: str, now: datetime) -> int:
+def list_held_trips(ctx: Context, org: str) -> int:
+    """For the `roster_lists` job: list in each person's roster marker the trips they hold. The org
+    is listed when anyone in it is due (`held_list_due`: people from before the list or new, and
+    lists nearing the end of their span), everyone at once, so that a month later they are due
+    together: one read of its calendar. A person whose marker changed meanwhile (a claim, a move) is
+    listed on the next run. Returns how many people were listed."""
+    now = ctx.clock.now()
     people = [p.id for p in list_people(ctx.store, org)]
     markers = ctx.store.get_many([roster_marker_key(org, p) for p in people]) if people else []
     if not any(held_list_due(m, now) for m in markers):

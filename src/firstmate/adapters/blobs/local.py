@@ -75,7 +75,7 @@ class LocalBlobs:
             "x-fm-expires": str(int(expires_at.timestamp())),
             "success_action_redirect": redirect_to,
         }
-        fields["x-fm-signature"] = self._sign(fields)
+        fields["x-fm-signature"] = self._sign(fields, self._signing_key)
         return PresignedUpload(url=self._upload_url, fields=fields, expires_at=expires_at)
 
     def download_url(self, key: str, *, expires_at: datetime) -> str | None:
@@ -105,9 +105,9 @@ class LocalBlobs:
         self.put(wanted["key"], data, declared)
         return wanted["success_action_redirect"]
 
-    def _sign(self, fields: Mapping[str, str], key: bytes | None = None) -> str:
+    def _sign(self, fields: Mapping[str, str], key: bytes) -> str:
         message = "\n".join(f"{name}={fields[name]}" for name in _SIGNED).encode()
-        return hmac.new(self._signing_key if key is None else key, message, hashlib.sha256).hexdigest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self._root / check_key(key)
