@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from firstmate.adapters.sources.hubspot import HubSpotSource
-from firstmate.errors import SourceAuthError
+from firstmate.errors import SourceAuthError, SourceError
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, StandIn, running
 
@@ -61,3 +61,11 @@ def test_a_bad_token_says_what_to_do(standin: StandIn) -> None:
     source = HubSpotSource(standin.url, lambda: "pat-old", sleep=lambda _: None)
     with pytest.raises(SourceAuthError, match="private app token"):
         source.pull(SINCE, UNTIL)
+
+
+def test_an_answer_that_is_not_strict_json_stops_the_pull_clearly(standin: StandIn) -> None:
+    # Python's json would read NaN; a page holding it could not be archived as it came (orjson, the
+    # archive's writer, writes NaN as null), and JSON does not allow it
+    standin.hubspot_faults.loose_json = True
+    with pytest.raises(SourceError, match=r"HubSpot answered 200 with something that is not JSON \(NaN is not"):
+        _source(standin).pull(SINCE, UNTIL)

@@ -82,6 +82,15 @@ def test_a_source_that_keeps_failing_gives_up_clearly(standin: StandIn) -> None:
     assert len(standin.meta_faults.calls) == 3
 
 
+@pytest.mark.parametrize("figure", [float("nan"), float("inf"), -float("inf")])
+def test_an_answer_that_is_not_strict_json_is_refused_not_archived(standin: StandIn, figure: float) -> None:
+    # Python's encoder writes a bare NaN or Infinity, which Python's json would read back
+    standin.meta_faults.changed_fields = {"spend": figure}
+    standin.meta_faults.loose_json = True
+    with pytest.raises(SourceUnavailable, match="Meta answered 200 with something that is not JSON"):
+        _source(standin, attempts=2).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+
+
 def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:
     current = {"token": "EAAG-old"}
     source = MetaAdsSource(standin.url, lambda: current["token"], sleep=lambda _: None)

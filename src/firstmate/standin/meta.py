@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from firstmate.standin.data import History, InsightRow
@@ -33,6 +33,7 @@ class MetaFaults:
     async_polls_before_done: int = 1
     changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
     next_link_host: str | None = None  # next page links point at this host instead (a token must not follow)
+    loose_json: bool = False  # write a NaN or Infinity in changed_fields as a bare word, as Python's json does
     calls: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=lambda: ["ads_read", "read_insights", "business_management"])
 
@@ -41,7 +42,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
     """Routes under /v21.0 answering from `history`."""
     runs: dict[str, dict[str, Any]] = {}
 
-    async def insights(request: Request) -> JSONResponse:
+    async def insights(request: Request) -> Response:
         account = request.path_params["account"]
         params = await _params(request)
         faults.calls.append(f"{request.method} insights {account} after={params.get('after', '')}")
@@ -54,7 +55,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
             return _answer({"report_run_id": run_id}, faults)
         return _page(history, account, params, request, faults)
 
-    async def run_status(request: Request) -> JSONResponse:
+    async def run_status(request: Request) -> Response:
         run = runs.get(str(request.path_params["run_id"]))
         faults.calls.append(f"GET run {request.path_params['run_id']}")
         if run is None:
@@ -69,7 +70,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         }
         return _answer(body, faults)
 
-    async def run_insights(request: Request) -> JSONResponse:
+    async def run_insights(request: Request) -> Response:
         run = runs.get(str(request.path_params["run_id"]))
         if run is None:
             return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
@@ -77,7 +78,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         faults.calls.append(f"GET run insights after={params.get('after', '')}")
         return _page(history, run["account"], params, request, faults)
 
-    async def debug_token(request: Request) -> JSONResponse:
+    async def debug_token(request: Request) -> Response:
         params = dict(request.query_params)
         faults.calls.append("GET debug_token")
         presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -85,7 +86,7 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
             return _error(400, 190, "Invalid OAuth access token - Cannot parse access token", "OAuthException")
         return _answer({"data": _token_info(params.get("input_token", ""), faults, token)}, faults)
 
-    async def ad_accounts(request: Request) -> JSONResponse:
+    async def ad_accounts(request: Request) -> Response:
         params = dict(request.query_params)
         faults.calls.append("GET me/adaccounts")
         problem = _check(request, params, faults, token)
@@ -162,7 +163,7 @@ def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: 
     return None
 
 
-def _page(history: History, account: str, params: dict[str, str], request: Request, faults: MetaFaults) -> JSONResponse:
+def _page(history: History, account: str, params: dict[str, str], request: Request, faults: MetaFaults) -> Response:
     since, until = _range(params)
     rows = [
         r
@@ -231,9 +232,12 @@ def _offset(cursor: str | None) -> int:
     return int(base64.b64decode(cursor + "=" * (-len(cursor) % 4))) + 1
 
 
-def _answer(body: dict[str, Any], faults: MetaFaults) -> JSONResponse:
+def _answer(body: dict[str, Any], faults: MetaFaults) -> Response:
     usage = {"app_id_util_pct": 0, "acc_id_util_pct": faults.usage_pct, "ads_api_access_tier": "standard_access"}
-    return JSONResponse(body, headers={"x-fb-ads-insights-throttle": json.dumps(usage)})
+    headers = {"x-fb-ads-insights-throttle": json.dumps(usage)}
+    if faults.loose_json:
+        return Response(json.dumps(body), media_type="application/json", headers=headers)
+    return JSONResponse(body, headers=headers)
 
 
 def _error(

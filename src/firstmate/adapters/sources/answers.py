@@ -4,8 +4,10 @@ inside a run, and never a report built on a NaN or negative spend."""
 
 from __future__ import annotations
 
+import json
+import math
 from decimal import InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from firstmate.errors import SourceError
 from firstmate.ports import RawPage
@@ -20,6 +22,24 @@ HINT = (
 )
 #: What to do about an answer that stops the pull itself (nothing is archived yet).
 PULL_HINT = "nothing was stored or sent; run it again later, and if it fails the same way, report it"
+
+
+def json_answer(content: bytes) -> Any:
+    """A source's answer read as strict JSON (RFC 8259): NaN, Infinity and numbers beyond a float's
+    range are refused (ValueError). So a pulled page holds only values the archive writes back
+    exactly as they came (orjson writes a NaN as null)."""
+    return json.loads(content, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is beyond a number's range")
+    return value
 
 
 def listed(page: RawPage, key: str, source: str, number: int) -> list[Any]:

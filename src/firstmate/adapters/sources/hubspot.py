@@ -14,7 +14,16 @@ from typing import Any
 
 import httpx
 
-from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, an_object, listed, source_id, unreadable, value_at
+from firstmate.adapters.sources.answers import (
+    PULL_HINT,
+    UNREADABLE,
+    an_object,
+    json_answer,
+    listed,
+    source_id,
+    unreadable,
+    value_at,
+)
 from firstmate.domain.marketing import CrmLead
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -108,7 +117,12 @@ class HubSpotSource:
                 error = f"HubSpot answered {response.status_code}"
                 continue
             _raise_for(response)
-            return {"request": {"url": "/crm/v3/objects/contacts/search", "body": body}, "body": response.json()}
+            try:
+                answer = json_answer(response.content)
+            except ValueError as exc:
+                message = f"HubSpot answered {response.status_code} with something that is not JSON ({exc})"
+                raise SourceError(message[:300], hint=PULL_HINT) from None
+            return {"request": {"url": "/crm/v3/objects/contacts/search", "body": body}, "body": answer}
         raise SourceUnavailable(f"HubSpot kept failing: {error}", hint="try again later; nothing was changed")
 
     def _space_out(self) -> None:

@@ -20,7 +20,16 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from firstmate.adapters.sources.answers import PULL_HINT, UNREADABLE, an_object, listed, source_id, unreadable, value_at
+from firstmate.adapters.sources.answers import (
+    PULL_HINT,
+    UNREADABLE,
+    an_object,
+    json_answer,
+    listed,
+    source_id,
+    unreadable,
+    value_at,
+)
 from firstmate.domain.marketing import AdWeek, action_count, canonical_leads
 from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError, SourceUnavailable
 from firstmate.ports import RawPage
@@ -184,7 +193,7 @@ class MetaAdsSource:
             raise _Retry(f"cannot reach Meta: {exc}") from exc
         self._honour_usage(response)
         try:
-            body: dict[str, Any] = response.json()
+            body: dict[str, Any] = json_answer(response.content)
         except ValueError:
             raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
         if "error" in body:
