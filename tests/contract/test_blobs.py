@@ -38,6 +38,17 @@ def test_put_replaces(blobs: Blobs) -> None:
     assert [b.key for b in blobs.list("reports/")] == ["reports/weekly.html"]
 
 
+def test_a_replaced_blob_has_the_type_it_was_put_with(blobs: Blobs) -> None:
+    key = "reports/2026-11-09/ceo.json"
+    for content_type in ("application/json", "application/octet-stream", "text/plain", "application/json"):
+        blobs.put(key, b"{}", content_type)
+        found = blobs.head(key)
+        assert found is not None and found.content_type == content_type
+    blobs.put("photos/trip-1/b", b"\xff\xd8\xff", "image/jpeg")  # no ending to imply a type
+    found = blobs.head("photos/trip-1/b")
+    assert found is not None and found.content_type == "image/jpeg"
+
+
 @pytest.mark.parametrize(
     "key",
     ["../escape", "a/../../etc/passwd", "/etc/passwd", "a//b", "a\\b", "./a", "a/./b", "", ".meta/x",

@@ -12,13 +12,19 @@ import stat
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from firstmate.errors import BlobError, BlobNotFound, InvalidInput, PayloadTooLarge, Unauthorized
 from firstmate.ports import BlobInfo, PresignedUpload
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+=-]*")
 _META = ".meta"  # sidecar folder for content types; its name can never be a valid key segment
+#: The content type a key's ending implies. A blob of that type needs no sidecar: one file written
+#: (and fsynced), not two, for each of the reports' and archives' many files.
+_IMPLIED = {
+    ".json": "application/json", ".html": "text/html", ".txt": "text/plain", ".pdf": "application/pdf",
+    ".csv": "text/csv", ".ics": "text/calendar", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+}  # fmt: skip
 _SIGNED = ("key", "Content-Type", "x-fm-max-bytes", "x-fm-expires", "success_action_redirect")
 
 
@@ -40,7 +46,8 @@ def check_key(key: str) -> str:
 
 
 class LocalBlobs:
-    """Blobs stored as files under `root`, content types in a sidecar folder.
+    """Blobs stored as files under `root`; a content type other than the one the key's ending
+    implies is kept in a sidecar folder.
 
     Browser uploads go to the web app's `/uploads` endpoint, which checks a signed form exactly as
     S3 checks a presigned POST policy (see `accept_upload`).
@@ -118,9 +125,12 @@ class LocalBlobs:
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
         path = self._path(key)
         try:
-            # data first: a crash in between leaves a blob typed octet-stream, never a type without data
+            # data first: a crash in between leaves the blob's earlier type, never a type without data
             written = _atomic_write(path, data)
-            _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
+            if content_type == _implied(key):  # an earlier blob's sidecar would say otherwise
+                self._meta_path(key).unlink(missing_ok=True)
+            else:
+                _atomic_write(self._meta_path(key), json.dumps({"content_type": content_type}).encode())
         except (NotADirectoryError, IsADirectoryError, FileExistsError):
             raise InvalidInput(f"blob key {key!r} clashes with an existing blob or folder of the same name") from None
         except OSError as exc:  # a full disk, a read-only folder: nothing half-written stays (see _atomic_write)
@@ -176,7 +186,9 @@ class LocalBlobs:
         try:
             meta = json.loads(self._meta_path(key).read_bytes())
             return str(meta["content_type"])
-        except (FileNotFoundError, ValueError, KeyError):
+        except FileNotFoundError:
+            return _implied(key)
+        except (ValueError, KeyError):
             return "application/octet-stream"
 
 
@@ -196,6 +208,11 @@ def _atomic_write(path: Path, data: bytes) -> os.stat_result:
         Path(tmp).unlink(missing_ok=True)
         raise
     return written
+
+
+def _implied(key: str) -> str:
+    """The content type `key`'s ending implies; octet-stream when it implies none."""
+    return _IMPLIED.get(PurePosixPath(key).suffix.lower(), "application/octet-stream")
 
 
 def _modified(found: os.stat_result) -> datetime:
