@@ -4,6 +4,7 @@ sent it (they have sold it), and said at once to whoever sent it and to the oper
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot
 from firstmate.ports import Delete
 from firstmate.services import outbox
@@ -46,8 +48,8 @@ def first_time(real: Callable[..., Any], instead: Callable[[], Any]) -> Callable
     """`real`, but its first call does `instead`."""
     calls = iter(range(1_000_000))
 
-    def patched(*args: Any) -> Any:
-        return instead() if next(calls) == 0 else real(*args)
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        return instead() if next(calls) == 0 else real(*args, **kwargs)
 
     return patched
 
@@ -150,6 +152,31 @@ def test_booking_import_lists_the_double_bookings_it_made(home: Path, tmp_path: 
     again = run(home, "booking", "import", str(csv), "--org", "demo")  # nothing changes; the clash still stands
     assert "3 unchanged (2 double booking(s), listed below)." in again.stdout  # each of the two, as it is seen
     assert "double booked: csv C-1: " in again.stdout and "double booked: csv C-2: " in again.stdout
+
+
+def test_an_import_tells_only_the_double_bookings_still_standing_once_its_whole_file_is_in(
+    demo_app: App, api_key: str
+) -> None:
+    client = TestClient(create_app(demo_app))
+    post(client, api_key, external_id="W-1")  # Sea Lark, Sat 13 Jun, 16:00 to 19:00
+    clash = BookingRequest.model_validate(
+        booking_body(source="csv", external_id="I-1", start="2026-06-13T18:00:00-07:00")
+    )
+    survey = BlockedSlot(uid="survey@yard.example.com", start=datetime(2026, 6, 13, 15, tzinfo=LA),
+                         end=datetime(2026, 6, 13, 20, tzinfo=LA), title="Hull survey", asset="sea-lark")  # fmt: skip
+    undone = [
+        clash.model_copy(update={"status": BookingStatus.CANCELLED}),
+        replace(survey, cancelled=True),
+    ]
+    report = import_records(demo_app, "demo", [clash, survey, *undone])  # each cancelled by a later row
+    assert report.double_booked == [] and clash_messages(demo_app) == []  # told at once, both used to go out
+    assert run_fanouts(demo_app) == "0 notices queued; 5 calendar entries checked, 0 double bookings told"
+
+    stands = clash.model_copy(update={"external_id": "I-2"})
+    report = import_records(demo_app, "demo", [stands, replace(survey, uid="survey-2@yard.example.com")])
+    # as things stand at the end: I-2 against W-1 and the slot, the slot against W-1 and I-2; each pair told once
+    assert len(report.double_booked) == 4 and len(clash_messages(demo_app)) == 3
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
 
 
 def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancelled_one_holds_nothing(

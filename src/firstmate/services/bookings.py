@@ -73,11 +73,13 @@ class IntakeOutcome:
         return self.result is IntakeResult.CREATED
 
 
-def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> IntakeOutcome:
+def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell: bool = True) -> IntakeOutcome:
     """Create, update, cancel or leave alone the booking (source, external_id), with its fan-out.
 
     Safe under any number of concurrent identical calls: one creates, the others find it.
     Raises NotFound for an unknown org and InvalidInput for an unknown or ambiguous boat.
+    Without `tell`, the double bookings found are named but the operations manager is not told of
+    them yet (see `trips.report_double_bookings`).
     """
     profile = _profile(ctx.store, org)
     try:
@@ -93,11 +95,13 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest) -> Inta
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing, tell=True))
+            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing, tell=tell))
         try:
             if existing is None or anchor is None:
-                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request))
-            return IntakeOutcome(result, *_change(ctx, profile, entity, asset, existing, request, anchor, result))
+                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request, tell=tell))
+            return IntakeOutcome(
+                result, *_change(ctx, profile, entity, asset, existing, request, anchor, result, tell=tell)
+            )
         except ConditionFailed:
             continue  # another writer got there first: read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
@@ -144,7 +148,7 @@ def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
 
 
 def _create(
-    ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest
+    ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest, *, tell: bool
 ) -> tuple[Booking, tuple[str, ...]]:
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
@@ -181,7 +185,7 @@ def _create(
     ]
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
     _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
-    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
+    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry, tell=tell)))
 
 
 def _change(
@@ -193,6 +197,8 @@ def _change(
     request: BookingRequest,
     anchor: Item,
     result: IntakeResult,
+    *,
+    tell: bool,
 ) -> tuple[Booking, tuple[str, ...]]:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
@@ -236,7 +242,7 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
     )
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
-    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
+    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry, tell=tell)))
 
 
 def _commit(

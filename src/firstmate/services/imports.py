@@ -13,7 +13,7 @@ from firstmate.services.bookings import double_booked_now, get_booking, orchestr
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
-from firstmate.services.trips import record_blocked_slot
+from firstmate.services.trips import blocked_slot_double_bookings, record_blocked_slot
 
 
 @dataclass
@@ -68,10 +68,10 @@ def import_records(
         return report
     profile = load_business(ctx.store, org)
     flagged: dict[str, str] = {}  # booking id → how the file names it, for bookings found double booked
-    blocked: list[str] = []
+    slots: dict[str, str] = {}  # blocked slot UID → its title, for slots found holding trips
     for record in records:
         if isinstance(record, BookingRequest):
-            outcome = orchestrate_booking(ctx, org, record)
+            outcome = orchestrate_booking(ctx, org, record, tell=False)
             result = outcome.result
             report.counts[result.value] += 1
             if outcome.double_booked:
@@ -80,15 +80,18 @@ def import_records(
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
             result, trips = record_blocked_slot(
-                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
+                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled, tell=False
             )
             report.counts[f"blocked {result.value}"] += 1
-            lines = double_booking_lines(profile, trips) if profile else []
-            blocked += [f"blocked slot “{record.title}”: {line}" for line in lines]
+            if trips or record.uid in slots:
+                slots[record.uid] = record.title
         progress(1)
-    # as things stand once the whole file is in: a later row may have cancelled or moved the other trip
+    # told and said as things stand once the whole file is in: a later row may have cancelled or moved
+    # the other trip (should this process stop first, each row's check is owed: the fanouts job tells)
     for booking_id, named in flagged.items():
-        still = double_booked_now(ctx, get_booking(ctx.store, org, booking_id))
+        still = double_booked_now(ctx, get_booking(ctx.store, org, booking_id), tell=True)
         report.double_booked += [f"{named}: {line}" for line in still]
-    report.double_booked += blocked
+    for uid, title in slots.items():
+        lines = double_booking_lines(profile, blocked_slot_double_bookings(ctx, org, uid)) if profile else []
+        report.double_booked += [f"blocked slot “{title}”: {line}" for line in lines]
     return report

@@ -156,13 +156,19 @@ def double_bookings(
     return double_booked(entry, {**long_ones, **nearby}.values())
 
 
-def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> list[CalendarEntry]:
+def report_double_bookings(
+    ctx: Context, profile: BusinessProfile, entry: CalendarEntry, *, tell: bool = True
+) -> list[CalendarEntry]:
     """After `entry` was written: what else holds its boat while it does (`double_bookings`), and the
     operations manager told of each such clash still to come, once (the message's key names the pair
     and their overlap). Checked after the write, so of two bookings of one slot written at the same
     moment, the later sees the earlier. The write has landed: a store failing now is logged, not
-    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`clash_checks.complete_clash_checks`)."""
+    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`clash_checks.complete_clash_checks`).
+    Without `tell`, nothing is told yet: the caller tells what still stands later (an import, once
+    its whole file is in), or the job does should it stop first."""
     try:
+        if not tell:
+            return double_bookings(ctx.store, profile.org.id, entry, ctx.clock.now())
         return tell_double_bookings(ctx, profile, entry)[0]
     except StoreError as exc:
         log.warning("calendar.double_booking_untold", org=profile.org.id, entry=entry.uid, error=str(exc))
@@ -219,10 +225,13 @@ def record_blocked_slot(
     title: str,
     asset: str | None,
     cancelled: bool,
+    *,
+    tell: bool = True,
 ) -> tuple[IntakeResult, list[CalendarEntry]]:
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
-    what was done, and the trips already booked in the slot (`double_bookings`)."""
+    what was done, and the trips already booked in the slot (`double_bookings`; told as
+    `report_double_bookings` says)."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
@@ -234,11 +243,8 @@ def record_blocked_slot(
     anchor_sk = f"block#{uid}"
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
-        if anchor and anchor.data["fingerprint"] == fingerprint:
-            stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])  # told again if left untold
-            return IntakeResult.UNCHANGED, (
-                report_double_bookings(ctx, profile, CalendarEntry.model_validate(stored.data)) if stored else []
-            )
+        if anchor and anchor.data["fingerprint"] == fingerprint:  # told again if left untold
+            return IntakeResult.UNCHANGED, blocked_slot_double_bookings(ctx, org, uid, tell=tell)
         entry = CalendarEntry(
             uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
             org=org,
@@ -270,11 +276,22 @@ def record_blocked_slot(
             ctx.store.transact(writes)
         except ConditionFailed:
             continue
-        double = report_double_bookings(ctx, profile, entry)
+        double = report_double_bookings(ctx, profile, entry, tell=tell)
         if cancelled:
             return IntakeResult.CANCELLED, double
         return (IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED), double
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
+
+
+def blocked_slot_double_bookings(ctx: Context, org: str, uid: str, *, tell: bool = True) -> list[CalendarEntry]:
+    """The trips the blocked slot with the export's `uid` holds its boat against now (none once
+    cancelled, or for a slot never recorded), told as `report_double_bookings` says."""
+    profile = load_business(ctx.store, org)
+    anchor = ctx.store.get(intake_pk(org), f"block#{uid}")
+    stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
+    if profile is None or stored is None:
+        return []
+    return report_double_bookings(ctx, profile, CalendarEntry.model_validate(stored.data), tell=tell)
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
