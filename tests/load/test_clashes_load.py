@@ -21,6 +21,7 @@ import pytest
 
 from firstmate.bootstrap import build
 from firstmate.config import load_settings
+from firstmate.domain.timing import span
 from firstmate.services import outbox
 from tests.conftest import firstmate_env
 from tests.load.conftest import ORG, prepare_home, serving
@@ -28,6 +29,8 @@ from tests.load.conftest import ORG, prepare_home, serving
 BOOKINGS = 240
 CLIENTS = 16
 BOATS = ("sea-lark", "morning-tern")
+BOAT_NAMES = ("Sea Lark (38 ft sloop)", "Morning Tern (45 ft catamaran)")
+ZONE = "America/Los_Angeles"  # the demo business's
 FIRST_DEPARTURE = (datetime.now(UTC) + timedelta(days=30)).replace(hour=15, minute=0, second=0, microsecond=0)
 
 
@@ -87,7 +90,10 @@ def _post_all(url: str, key: str, order: list[int]) -> dict[int, Answer]:
 
 
 def _names_partner(lines: list[str], n: int) -> bool:
-    return len(lines) == 1 and f"Guest {n ^ 1} (2 guests)" in lines[0]
+    """Whether an answer about booking `n` names its partner, by boat and time (never by its guest)."""
+    partner = datetime.fromisoformat(_body(n ^ 1)["start"])
+    said = f"{BOAT_NAMES[(n // 2) % 2]} is also booked {span(partner, partner + timedelta(hours=3), ZONE)}"
+    return lines == [said]
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ Keys: see `firstmate.services.trips`.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,8 +65,9 @@ class IntakeOutcome:
 
     result: IntakeResult
     booking: Booking
-    #: what else holds the boat while this trip does, in words (the operations manager is told too)
-    double_booked: tuple[str, ...] = ()
+    #: what else holds the boat while this trip does (the operations manager is told too); in words:
+    #: `double_booking_words`
+    double_booked: tuple[CalendarEntry, ...] = ()
 
     @property
     def created(self) -> bool:
@@ -113,8 +115,8 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     return orchestrate_booking(ctx, org, cancellation_of(booking))
 
 
-def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> tuple[str, ...]:
-    """What else holds the booking's boat while its trip does, now, in words (nothing once cancelled):
+def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> tuple[CalendarEntry, ...]:
+    """What else holds the booking's boat while its trip does, now (nothing once cancelled):
     for a channel that sends a booking again, or reads it, to learn of a clash it missed. With `tell`,
     the operations manager is also told of any pair not told of yet (a process that stopped between
     a booking's write and its check); without, nothing is written."""
@@ -124,9 +126,16 @@ def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> 
         return ()
     entry = CalendarEntry.model_validate(item.data)
     if tell:
-        return tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry)))
+        return tuple(report_double_bookings(ctx, profile, entry))
     found = double_bookings(ctx.store, booking.org, entry, ctx.clock.now(), reading=True)
-    return tuple(double_booking_lines(profile, found))
+    return tuple(found)
+
+
+def double_booking_words(store: Store, org: str, entries: Sequence[CalendarEntry], *, titled: bool) -> list[str]:
+    """`entries` holding a boat, in words (`notifications.double_booking_lines`). Without `titled`,
+    no entry's title: a booking's title names its lead guest, not for the channel of another."""
+    profile = load_business(store, org) if entries else None
+    return double_booking_lines(profile, entries, titled=titled) if profile else []
 
 
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
@@ -149,7 +158,7 @@ def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
 
 def _create(
     ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest, *, tell: bool
-) -> tuple[Booking, tuple[str, ...]]:
+) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
     booking = Booking(
@@ -185,7 +194,7 @@ def _create(
     ]
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
     _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
-    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry, tell=tell)))
+    return booking, tuple(report_double_bookings(ctx, profile, entry, tell=tell))
 
 
 def _change(
@@ -199,7 +208,7 @@ def _change(
     result: IntakeResult,
     *,
     tell: bool,
-) -> tuple[Booking, tuple[str, ...]]:
+) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
     booking_item = ctx.store.get(pk, "BOOKING")
@@ -242,7 +251,7 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
     )
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
-    return booking, tuple(double_booking_lines(profile, report_double_bookings(ctx, profile, entry, tell=tell)))
+    return booking, tuple(report_double_bookings(ctx, profile, entry, tell=tell))
 
 
 def _commit(

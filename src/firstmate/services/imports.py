@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound
-from firstmate.services.bookings import double_booked_now, get_booking, orchestrate_booking
+from firstmate.services.bookings import double_booked_now, double_booking_words, get_booking, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -90,7 +90,9 @@ def import_records(
     # the other trip (should this process stop first, each row's check is owed: the fanouts job tells)
     for booking_id, named in flagged.items():
         still = double_booked_now(ctx, get_booking(ctx.store, org, booking_id), tell=True)
-        report.double_booked += [f"{named}: {line}" for line in still]
+        report.double_booked += [
+            f"{named}: {line}" for line in double_booking_words(ctx.store, org, still, titled=True)
+        ]
     for uid, title in slots.items():
         lines = double_booking_lines(profile, blocked_slot_double_bookings(ctx, org, uid)) if profile else []
         report.double_booked += [f"blocked slot “{title}”: {line}" for line in lines]

@@ -121,15 +121,18 @@ def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeRes
     return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
 
 
-def double_booking_lines(profile: BusinessProfile, entries: Sequence[CalendarEntry]) -> list[str]:
+def double_booking_lines(
+    profile: BusinessProfile, entries: Sequence[CalendarEntry], *, titled: bool = True
+) -> list[str]:
     """Each entry holding a boat, in words: "Sea Lark (38 ft sloop) is also booked Sat 13 Jun 2026,
-    16:00 PDT to 19:00: “Sea Lark: Dana Whitcomb (6 guests)”"."""
+    16:00 PDT to 19:00: “Sea Lark: Dana Whitcomb (6 guests)”" (without `titled`, up to the title)."""
     zone = profile.org.timezone
     lines = []
     for entry in entries:
         boat = profile.asset(entry.asset) if entry.asset else None
         name = boat.name if boat else "every boat"
-        lines.append(f"{name} is also {_held(entry)} {span(entry.start, entry.end, zone)}: “{entry.title}”")
+        line = f"{name} is also {_held(entry)} {span(entry.start, entry.end, zone)}"
+        lines.append(f"{line}: “{entry.title}”" if titled else line)
     return lines
 
 

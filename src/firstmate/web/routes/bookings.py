@@ -10,7 +10,14 @@ from pydantic import BaseModel, Field
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
-from firstmate.services.bookings import cancel_booking, double_booked_now, get_booking, orchestrate_booking
+from firstmate.domain.calendar import CalendarEntry
+from firstmate.services.bookings import (
+    cancel_booking,
+    double_booked_now,
+    double_booking_words,
+    get_booking,
+    orchestrate_booking,
+)
 from firstmate.services.keys import ApiKey
 from firstmate.services.notifications import guest_page_url
 from firstmate.web.deps import get_app, require_service_key
@@ -37,7 +44,8 @@ class BookingAnswer(BaseModel):
     double_booked: list[str] = Field(
         default_factory=list,
         description="What else holds the boat while this trip does, in words, as of this answer (nothing once "
-        "cancelled). The booking is recorded all the same; the operations manager is told when it is created or moved.",
+        "cancelled), without the other booking's title (its guest is not this channel's to know). The booking is "
+        "recorded all the same; the operations manager, told when it is created or moved, hears the details.",
     )
 
 
@@ -57,7 +65,7 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _answer(app: App, booking: Booking, result: str, double_booked: tuple[str, ...] = ()) -> BookingAnswer:
+def _answer(app: App, booking: Booking, result: str, double_booked: tuple[CalendarEntry, ...] = ()) -> BookingAnswer:
     return BookingAnswer(
         booking_id=booking.id,
         event_id=booking.event_id,
@@ -70,7 +78,7 @@ def _answer(app: App, booking: Booking, result: str, double_booked: tuple[str, .
         entity=booking.entity,
         asset=booking.asset,
         booking=booking.request.model_dump(mode="json"),
-        double_booked=list(double_booked),
+        double_booked=double_booking_words(app.store, booking.org, double_booked, titled=False),
     )
 
 
