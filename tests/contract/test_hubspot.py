@@ -67,5 +67,5 @@ def test_an_answer_that_is_not_strict_json_stops_the_pull_clearly(standin: Stand
     # Python's json would read NaN; a page holding it could not be archived as it came (orjson, the
     # archive's writer, writes NaN as null), and JSON does not allow it
     standin.hubspot_faults.loose_json = True
-    with pytest.raises(SourceError, match=r"HubSpot answered 200 with something that is not JSON \(NaN is not"):
+    with pytest.raises(SourceError, match=r"HubSpot answered 200 with a number firstmate cannot take \(NaN is not"):
         _source(standin).pull(SINCE, UNTIL)

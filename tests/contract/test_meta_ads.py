@@ -87,8 +87,11 @@ def test_an_answer_that_is_not_strict_json_is_refused_not_archived(standin: Stan
     # Python's encoder writes a bare NaN or Infinity, which Python's json would read back
     standin.meta_faults.changed_fields = {"spend": figure}
     standin.meta_faults.loose_json = True
-    with pytest.raises(SourceUnavailable, match="Meta answered 200 with something that is not JSON"):
-        _source(standin, attempts=2).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    with pytest.raises(
+        SourceError, match=r"Meta answered 200 with a number firstmate cannot take \((-?Infinity|NaN) is"
+    ):
+        _source(standin).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    assert len(standin.meta_faults.calls) == 1  # it would come the same way again: not asked again
 
 
 def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:

@@ -24,21 +24,26 @@ HINT = (
 PULL_HINT = "nothing was stored or sent; run it again later, and if it fails the same way, report it"
 
 
+class LooseNumber(ValueError):
+    """An answer holding a number firstmate refuses: a source sending one sends it again."""
+
+
 def json_answer(content: bytes) -> Any:
-    """A source's answer read as strict JSON (RFC 8259): NaN, Infinity and numbers beyond a float's
-    range are refused (ValueError). So a pulled page holds only values the archive writes back
-    exactly as they came (orjson writes a NaN as null)."""
+    """A source's answer read as JSON (ValueError if it is none), its numbers strictly: NaN and
+    Infinity (which JSON does not allow, though Python's reader takes them) and numbers beyond a
+    float's range are refused (LooseNumber). So a pulled page holds only values the archive writes
+    back exactly as they came (orjson would write a NaN as null)."""
     return json.loads(content, parse_constant=_not_json, parse_float=_finite)
 
 
 def _not_json(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not a JSON number")
+    raise LooseNumber(f"{name} is not a JSON number")
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text[:40]} is beyond a number's range")
+        raise LooseNumber(f"{text[:40]} is beyond a number's range")
     return value
 
 

@@ -17,6 +17,7 @@ import httpx
 from firstmate.adapters.sources.answers import (
     PULL_HINT,
     UNREADABLE,
+    LooseNumber,
     an_object,
     json_answer,
     listed,
@@ -119,6 +120,9 @@ class HubSpotSource:
             _raise_for(response)
             try:
                 answer = json_answer(response.content)
+            except LooseNumber as exc:
+                message = f"HubSpot answered {response.status_code} with a number firstmate cannot take ({exc})"
+                raise SourceError(message, hint=PULL_HINT) from None
             except ValueError as exc:
                 message = f"HubSpot answered {response.status_code} with something that is not JSON ({exc})"
                 raise SourceError(message[:300], hint=PULL_HINT) from None

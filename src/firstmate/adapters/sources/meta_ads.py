@@ -23,6 +23,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from firstmate.adapters.sources.answers import (
     PULL_HINT,
     UNREADABLE,
+    LooseNumber,
     an_object,
     json_answer,
     listed,
@@ -194,7 +195,10 @@ class MetaAdsSource:
         self._honour_usage(response)
         try:
             body: dict[str, Any] = json_answer(response.content)
-        except ValueError:
+        except LooseNumber as exc:  # sent again the same way: no use trying again
+            message = f"Meta answered {response.status_code} with a number firstmate cannot take ({exc})"
+            raise SourceError(message, hint=PULL_HINT) from None
+        except ValueError:  # a cut-off answer, a proxy's error page
             raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
         if "error" in body:
             _raise_for(body["error"], response.status_code)
