@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from firstmate.domain.intake import BlockedSlot
 from firstmate.ports import Delete
 from firstmate.services import outbox
 from firstmate.services.imports import import_records
+from firstmate.services.trips import DEFERRED_CHECK
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.e2e.test_cli import run
@@ -159,29 +160,65 @@ def test_booking_import_lists_the_double_bookings_it_made(home: Path, tmp_path: 
     assert "double booked: csv C-1: " in again.stdout and "double booked: csv C-2: " in again.stdout
 
 
-def test_an_import_tells_only_the_double_bookings_still_standing_once_its_whole_file_is_in(
-    demo_app: App, api_key: str
-) -> None:
-    client = TestClient(create_app(demo_app))
-    post(client, api_key, external_id="W-1")  # Sea Lark, Sat 13 Jun, 16:00 to 19:00
+def _imported_pair(demo_app: App, api_key: str) -> tuple[BookingRequest, BlockedSlot]:
+    """W-1 booked through the API (Sea Lark, Sat 13 Jun, 16:00 to 19:00), and two rows of an import
+    that clash with it: a booking at 18:00 and a hull survey blocking 15:00 to 20:00. W-1's own
+    check is done (the fanouts job drops its mark)."""
+    post(TestClient(create_app(demo_app)), api_key, external_id="W-1")
+    assert run_fanouts(demo_app) == "0 notices queued; 1 calendar entries checked, 0 double bookings told"
     clash = BookingRequest.model_validate(
         booking_body(source="csv", external_id="I-1", start="2026-06-13T18:00:00-07:00")
     )
     survey = BlockedSlot(uid="survey@yard.example.com", start=datetime(2026, 6, 13, 15, tzinfo=LA),
                          end=datetime(2026, 6, 13, 20, tzinfo=LA), title="Hull survey", asset="sea-lark")  # fmt: skip
-    undone = [
-        clash.model_copy(update={"status": BookingStatus.CANCELLED}),
-        replace(survey, cancelled=True),
-    ]
-    report = import_records(demo_app, "demo", [clash, survey, *undone])  # each cancelled by a later row
+    return clash, survey
+
+
+def test_an_import_tells_only_the_double_bookings_still_standing_once_its_whole_file_is_in(
+    demo_app: App, api_key: str
+) -> None:
+    clash, survey = _imported_pair(demo_app, api_key)
+    undone = [clash.model_copy(update={"status": BookingStatus.CANCELLED}), replace(survey, cancelled=True)]
+    job_saw: list[str] = []  # the fanouts job running while the import does, as it may every 5 minutes
+
+    def progress(_: int) -> None:
+        job_saw.append(run_fanouts(demo_app))
+
+    report = import_records(demo_app, "demo", [clash, survey, *undone], progress)  # each cancelled by a later row
     assert report.double_booked == [] and clash_messages(demo_app) == []  # told at once, both used to go out
-    assert run_fanouts(demo_app) == "0 notices queued; 5 calendar entries checked, 0 double bookings told"
+    assert job_saw == ["0 notices queued; 0 calendar entries checked, 0 double bookings told"] * 4  # left to it
+    demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
+    assert run_fanouts(demo_app) == "0 notices queued; 4 calendar entries checked, 0 double bookings told"
 
     stands = clash.model_copy(update={"external_id": "I-2"})
     report = import_records(demo_app, "demo", [stands, replace(survey, uid="survey-2@yard.example.com")])
     # as things stand at the end: I-2 against W-1 and the slot, the slot against W-1 and I-2; each pair told once
     assert len(report.double_booked) == 4 and len(clash_messages(demo_app)) == 3
+    demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
     assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
+
+
+def test_an_import_stopped_part_way_leaves_its_double_bookings_to_the_job(demo_app: App, api_key: str) -> None:
+    clash, survey = _imported_pair(demo_app, api_key)
+
+    def stop_after_two(done: list[int] = []) -> Callable[[int], None]:  # noqa: B006 - one import's count
+        def progress(n: int) -> None:
+            done.append(n)
+            if len(done) == 2:
+                raise KeyboardInterrupt  # the operator's Ctrl-C, or a crash, before the file is all in
+
+        return progress
+
+    later = clash.model_copy(update={"status": BookingStatus.CANCELLED})  # never reached
+    with pytest.raises(KeyboardInterrupt):
+        import_records(demo_app, "demo", [clash, survey, later], stop_after_two())
+    assert clash_messages(demo_app) == []  # the import was to tell them at its end
+    demo_app.clock.advance(DEFERRED_CHECK - timedelta(minutes=1))  # type: ignore[attr-defined]
+    assert run_fanouts(demo_app) == "0 notices queued; 0 calendar entries checked, 0 double bookings told"
+    demo_app.clock.advance(timedelta(minutes=2))  # type: ignore[attr-defined]
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 3 double bookings told"
+    assert len(clash_messages(demo_app)) == 3  # I-1 and W-1, the survey and each of them: once each
+    assert run_fanouts(demo_app) == "0 notices queued; 0 calendar entries checked, 0 double bookings told"
 
 
 def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancelled_one_holds_nothing(

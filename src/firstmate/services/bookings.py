@@ -41,6 +41,7 @@ from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
 from firstmate.services.outbox import enqueue
 from firstmate.services.trips import (
+    DEFERRED_CHECK,
     booking_pk,
     calendar_pk,
     calendar_sk,
@@ -189,7 +190,7 @@ def _create(
             Item(calendar_pk(org), calendar_sk(request.start, booking.id), entry.model_dump(mode="json")),
             Absent(),
         ),
-        check_owed(org, calendar_sk(request.start, booking.id)),
+        check_owed(org, calendar_sk(request.start, booking.id), after=None if tell else now + DEFERRED_CHECK),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
@@ -235,7 +236,7 @@ def _change(
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), Absent()))
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
-    writes.append(check_owed(org, new_sk))
+    writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
     guests = list_guests(ctx.store, org, booking.id)
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)

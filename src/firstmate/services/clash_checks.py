@@ -1,7 +1,8 @@
 """The double-booking checks still owed: whatever writes a calendar entry marks its check as owed
 in the same transaction (`trips.check_owed`); the `fanouts` job checks each marked entry again and
 drops the marks, so a process stopping between a booking's write and its check, or a store failing
-during the check, leaves no clash untold.
+during the check, leaves no clash untold. An import checks its rows itself once its whole file is
+in; their marks wait for it (`trips.DEFERRED_CHECK`) before the job checks them.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import structlog
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
+from firstmate.domain.shared import to_epoch
 from firstmate.errors import StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.trips import CHECK_INDEX, calendar_pk, tell_double_bookings
+from firstmate.services.trips import CHECK_INDEX, LATER_CHECK_INDEX, calendar_pk, tell_double_bookings
 
 log = structlog.get_logger(__name__)
 
@@ -39,7 +41,7 @@ def complete_clash_checks(ctx: Context, *, limit: int = 1000) -> ClashChecks:
     checked = told = left = 0
     profiles: dict[str, BusinessProfile | None] = {}
     done: list[Write] = []
-    for mark in ctx.store.query_index(CHECK_INDEX, limit=limit).items:
+    for mark in _due_marks(ctx, limit):
         try:
             told += _check_marked(ctx, mark, profiles)
         except StoreError as exc:
@@ -56,6 +58,21 @@ def complete_clash_checks(ctx: Context, *, limit: int = 1000) -> ClashChecks:
     if done:
         ctx.store.transact(done)
     return ClashChecks(checked, told, left)
+
+
+def _due_marks(ctx: Context, limit: int) -> list[Item]:
+    """Up to `limit` marks to check now: those owed at once, then those left to their writer whose
+    time has come (a writer that stopped before checking)."""
+    marks = list(ctx.store.query_index(CHECK_INDEX, limit=limit).items)
+    now, cursor = to_epoch(ctx.clock.now()), None
+    while len(marks) < limit:
+        page = ctx.store.query_index(LATER_CHECK_INDEX, limit=limit - len(marks), cursor=cursor)
+        due = [m for m in page.items if int((m.gsi1sk or "0").partition("#")[0]) <= now]
+        marks += due
+        if len(due) < len(page.items) or page.cursor is None:
+            break  # ordered by their time: the rest are later still
+        cursor = page.cursor
+    return marks
 
 
 def _check_marked(ctx: Context, mark: Item, profiles: dict[str, BusinessProfile | None]) -> int:

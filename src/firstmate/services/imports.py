@@ -87,13 +87,15 @@ def import_records(
                 slots[record.uid] = record.title
         progress(1)
     # told and said as things stand once the whole file is in: a later row may have cancelled or moved
-    # the other trip (should this process stop first, each row's check is owed: the fanouts job tells)
+    # the other trip (each row's check is owed, for the fanouts job should this process stop first)
     for booking_id, named in flagged.items():
-        still = double_booked_now(ctx, get_booking(ctx.store, org, booking_id), tell=True)
-        report.double_booked += [
-            f"{named}: {line}" for line in double_booking_words(ctx.store, org, still, titled=True)
-        ]
+        booking = get_booking(ctx.store, org, booking_id)
+        double_booked_now(ctx, booking, tell=True)  # a store failing here is logged: the job tells
+        still = double_booking_words(ctx.store, org, double_booked_now(ctx, booking), titled=True)
+        report.double_booked += [f"{named}: {line}" for line in still]
     for uid, title in slots.items():
-        lines = double_booking_lines(profile, blocked_slot_double_bookings(ctx, org, uid)) if profile else []
+        blocked_slot_double_bookings(ctx, org, uid, tell=True)
+        holding = blocked_slot_double_bookings(ctx, org, uid, tell=False)
+        lines = double_booking_lines(profile, holding) if profile else []
         report.double_booked += [f"blocked slot “{title}”: {line}" for line in lines]
     return report

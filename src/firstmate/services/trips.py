@@ -34,7 +34,7 @@ from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
-from firstmate.domain.shared import iso
+from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
 from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -54,6 +54,11 @@ BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
 TRIP_LENGTH = timedelta(hours=MAX_TRIP_HOURS)
 #: The index of calendar entries whose double-booking check is owed (see `check_owed`).
 CHECK_INDEX = "CLASHCHECK#PENDING"
+#: Checks the writer will run itself later (an import, once its whole file is in), by when the job
+#: may run them instead: ordered by that moment (zero-padded epoch seconds first in their index key).
+LATER_CHECK_INDEX = "CLASHCHECK#LATER"
+#: How long such a check waits for its writer: longer than any import takes.
+DEFERRED_CHECK = timedelta(minutes=30)
 #: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
 MAX_LONG_BLOCKS = 1000
 LISTED_TITLE = 80
@@ -188,14 +193,18 @@ def tell_double_bookings(
     )
 
 
-def check_owed(org: str, calendar_key: str) -> Put:
+def check_owed(org: str, calendar_key: str, *, after: datetime | None = None) -> Put:
     """The write that marks the calendar entry at `calendar_key` as owing its double-booking check,
     for the transaction that writes the entry (see the module's docstring). Each write makes a mark
     of its own (a random suffix): a pass of the job drops only the marks it read, never one written
-    after (a mark deleted and written again would start again at the same version)."""
+    after (a mark deleted and written again would start again at the same version). With `after`,
+    the job leaves the check to its writer until then (`LATER_CHECK_INDEX`)."""
     sk = f"{calendar_key}#{secrets.token_hex(6)}"
-    return Put(Item(f"ORG#{org}#CHECKS", sk, {"org": org, "entry": calendar_key}, gsi1pk=CHECK_INDEX,
-                    gsi1sk=f"{org}#{sk}"))  # fmt: skip
+    data = {"org": org, "entry": calendar_key}
+    if after is None:
+        return Put(Item(f"ORG#{org}#CHECKS", sk, data, gsi1pk=CHECK_INDEX, gsi1sk=f"{org}#{sk}"))
+    due = f"{to_epoch(after):012d}"
+    return Put(Item(f"ORG#{org}#CHECKS", sk, data, gsi1pk=LATER_CHECK_INDEX, gsi1sk=f"{due}#{org}#{sk}"))
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
@@ -270,7 +279,7 @@ def record_blocked_slot(
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
         writes.append(Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
-        writes.append(check_owed(org, new_sk))
+        writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
         writes += _long_blocks_write(ctx.store, org, entry, now)
         try:
             ctx.store.transact(writes)
@@ -285,13 +294,17 @@ def record_blocked_slot(
 
 def blocked_slot_double_bookings(ctx: Context, org: str, uid: str, *, tell: bool = True) -> list[CalendarEntry]:
     """The trips the blocked slot with the export's `uid` holds its boat against now (none once
-    cancelled, or for a slot never recorded), told as `report_double_bookings` says."""
+    cancelled, or for a slot never recorded). With `tell`, as `report_double_bookings` says; without,
+    a read that writes nothing (and raises StoreError)."""
     profile = load_business(ctx.store, org)
     anchor = ctx.store.get(intake_pk(org), f"block#{uid}")
     stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
     if profile is None or stored is None:
         return []
-    return report_double_bookings(ctx, profile, CalendarEntry.model_validate(stored.data), tell=tell)
+    entry = CalendarEntry.model_validate(stored.data)
+    if tell:
+        return report_double_bookings(ctx, profile, entry)
+    return double_bookings(ctx.store, org, entry, ctx.clock.now(), reading=True)
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
