@@ -18,7 +18,8 @@ however long they are.
 
 Whatever writes a calendar entry also writes, in the same transaction, that its double-booking check
 is owed (`check_owed`). The check runs at once after the write; the `fanouts` job runs it again for
-every entry so marked and drops the marks (see `clash_checks`).
+every entry so marked and drops the marks (see `clash_checks`). An import runs its rows' checks
+once its whole file is in, and their marks leave them to it for a while (`DEFERRED_CHECK`).
 """
 
 from __future__ import annotations
