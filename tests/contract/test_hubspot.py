@@ -69,3 +69,9 @@ def test_an_answer_that_is_not_strict_json_stops_the_pull_clearly(standin: Stand
     standin.hubspot_faults.loose_json = True
     with pytest.raises(SourceError, match=r"HubSpot answered 200 with a number firstmate cannot take \(NaN is not"):
         _source(standin).pull(SINCE, UNTIL)
+
+
+def test_an_answer_that_is_not_json_at_all_stops_the_pull_with_one_line(standin: StandIn) -> None:
+    standin.hubspot_faults.html_answers = True
+    with pytest.raises(SourceError, match=r"HubSpot answered 200 with something that is not JSON \(Expecting value"):
+        _source(standin).pull(SINCE, UNTIL)

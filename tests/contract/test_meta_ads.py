@@ -94,6 +94,13 @@ def test_an_answer_that_is_not_strict_json_is_refused_not_archived(standin: Stan
     assert len(standin.meta_faults.calls) == 1  # it would come the same way again: not asked again
 
 
+def test_an_answer_cut_off_is_asked_for_again(standin: StandIn) -> None:
+    standin.meta_faults.cut_off_answers = 2
+    source = _source(standin)
+    assert len(source.parse(source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6)))) == 4
+    assert len(standin.meta_faults.calls) == 3
+
+
 def test_a_rotated_token_is_used_on_the_next_call(standin: StandIn) -> None:
     current = {"token": "EAAG-old"}
     source = MetaAdsSource(standin.url, lambda: current["token"], sleep=lambda _: None)

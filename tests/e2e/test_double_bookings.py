@@ -221,6 +221,30 @@ def test_an_import_stopped_part_way_leaves_its_double_bookings_to_the_job(demo_a
     assert run_fanouts(demo_app) == "0 notices queued; 0 calendar entries checked, 0 double bookings told"
 
 
+def test_a_store_failing_as_an_import_checks_its_rows_leaves_them_in_and_says_so(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import imports
+
+    clash, survey = _imported_pair(demo_app, api_key)
+
+    def down(*_: object) -> tuple[list[object], int]:
+        raise StoreUnavailable("the store did not answer")
+
+    monkeypatch.setattr(imports, "tell_double_bookings", down)
+    report = imports.import_records(demo_app, "demo", [clash, survey])
+    assert dict(report.counts) == {"created": 1, "blocked created": 1} and report.double_booked == []
+    assert report.unchecked == [
+        "csv I-1: the store did not answer (the fanouts job tells any within the hour)",
+        "blocked slot “Hull survey”: the store did not answer (the fanouts job tells any within the hour)",
+    ]
+    assert report.summary() == "1 blocked created, 1 created (2 not checked for double bookings, listed below)"
+    monkeypatch.undo()
+    demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 3 double bookings told"
+
+
 def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancelled_one_holds_nothing(
     demo_app: App, api_key: str
 ) -> None:

@@ -47,6 +47,8 @@ def booking_import(
     done(f"{file.name}: {summary}.")
     for line in report.double_booked:  # the titles are the channels' words: printed as typed, never as markup
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
+    for line in report.unchecked:
+        out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:

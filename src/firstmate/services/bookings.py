@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from firstmate.domain.bookings import (
@@ -66,14 +66,20 @@ class IntakeOutcome:
 
     result: IntakeResult
     booking: Booking
-    #: what else holds the boat while this trip does (the operations manager is told too); in words:
-    #: `double_booking_words`
+    #: what else holds the boat while this trip does (the operations manager is told too)
     double_booked: tuple[CalendarEntry, ...] = ()
+    #: the business as the intake read it: what the double bookings are put in words with
+    profile: BusinessProfile | None = field(default=None, repr=False, compare=False)
 
     @property
     def created(self) -> bool:
         """True when this call created the booking."""
         return self.result is IntakeResult.CREATED
+
+    def double_booked_words(self, *, titled: bool) -> list[str]:
+        """`double_booked` in words, with no read: the booking is saved, and a store failing now
+        must not make its caller hear otherwise (see `double_booking_words` for `titled`)."""
+        return double_booking_words(self.profile, self.double_booked, titled=titled)
 
 
 def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell: bool = True) -> IntakeOutcome:
@@ -98,13 +104,13 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-            return IntakeOutcome(IntakeResult.UNCHANGED, existing, double_booked_now(ctx, existing, tell=tell))
+            said = double_booked_now(ctx, existing, tell=tell)
+            return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
             if existing is None or anchor is None:
-                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request, tell=tell))
-            return IntakeOutcome(
-                result, *_change(ctx, profile, entity, asset, existing, request, anchor, result, tell=tell)
-            )
+                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request, tell=tell), profile)
+            changed = _change(ctx, profile, entity, asset, existing, request, anchor, result, tell=tell)
+            return IntakeOutcome(result, *changed, profile)
         except ConditionFailed:
             continue  # another writer got there first: read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
@@ -114,6 +120,13 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     """Cancel a booking by id (idempotent); raises NotFound for an unknown or other org's id."""
     booking = get_booking(ctx.store, org, booking_id)
     return orchestrate_booking(ctx, org, cancellation_of(booking))
+
+
+def booking_entry(store: Store, org: str, booking_id: str) -> CalendarEntry | None:
+    """The calendar entry of the booking `booking_id` (None if there is none)."""
+    booking = _booking(store, org, booking_id)
+    item = store.get(calendar_pk(org), calendar_sk(booking.request.start, booking.id)) if booking else None
+    return CalendarEntry.model_validate(item.data) if item else None
 
 
 def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> tuple[CalendarEntry, ...]:
@@ -132,10 +145,11 @@ def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> 
     return tuple(found)
 
 
-def double_booking_words(store: Store, org: str, entries: Sequence[CalendarEntry], *, titled: bool) -> list[str]:
+def double_booking_words(
+    profile: BusinessProfile | None, entries: Sequence[CalendarEntry], *, titled: bool
+) -> list[str]:
     """`entries` holding a boat, in words (`notifications.double_booking_lines`). Without `titled`,
     no entry's title: a booking's title names its lead guest, not for the channel of another."""
-    profile = load_business(store, org) if entries else None
     return double_booking_lines(profile, entries, titled=titled) if profile else []
 
 

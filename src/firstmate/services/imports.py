@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+
+import structlog
 
 from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
-from firstmate.errors import NotFound
-from firstmate.services.bookings import double_booked_now, double_booking_words, get_booking, orchestrate_booking
+from firstmate.errors import NotFound, StoreError
+from firstmate.services.bookings import booking_entry, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
-from firstmate.services.trips import blocked_slot_double_bookings, record_blocked_slot
+from firstmate.services.trips import blocked_slot_entry, record_blocked_slot, tell_double_bookings
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass
@@ -24,6 +29,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     over: int = 0  # bookings created for a trip already over: their crew were not told
     double_booked: list[str] = field(default_factory=list)  # what else held a boat then, in words
+    unchecked: list[str] = field(default_factory=list)  # rows whose clashes the store kept from being checked
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
@@ -31,6 +37,8 @@ class ImportReport:
         notes = [f"{self.over} trip(s) already over: crew not told"] if self.over else []
         if self.double_booked:
             notes.append(f"{len(self.double_booked)} double booking(s), listed below")
+        if self.unchecked:
+            notes.append(f"{len(self.unchecked)} not checked for double bookings, listed below")
         return done + (f" ({'; '.join(notes)})" if notes else "")
 
     @property
@@ -88,14 +96,17 @@ def import_records(
         progress(1)
     # told and said as things stand once the whole file is in: a later row may have cancelled or moved
     # the other trip (each row's check is owed, for the fanouts job should this process stop first)
-    for booking_id, named in flagged.items():
-        booking = get_booking(ctx.store, org, booking_id)
-        double_booked_now(ctx, booking, tell=True)  # a store failing here is logged: the job tells
-        still = double_booking_words(ctx.store, org, double_booked_now(ctx, booking), titled=True)
-        report.double_booked += [f"{named}: {line}" for line in still]
-    for uid, title in slots.items():
-        blocked_slot_double_bookings(ctx, org, uid, tell=True)
-        holding = blocked_slot_double_bookings(ctx, org, uid, tell=False)
-        lines = double_booking_lines(profile, holding) if profile else []
-        report.double_booked += [f"blocked slot “{title}”: {line}" for line in lines]
+    ends = [(named, partial(booking_entry, ctx.store, org, booking_id)) for booking_id, named in flagged.items()]
+    ends += [
+        (f"blocked slot “{title}”", partial(blocked_slot_entry, ctx.store, org, uid)) for uid, title in slots.items()
+    ]
+    for named, entry_of in ends:
+        try:
+            entry = entry_of()
+            found = tell_double_bookings(ctx, profile, entry)[0] if entry and profile else []
+        except StoreError as exc:  # every row is in: say so, and leave the telling to the job
+            log.warning("import.double_booking_unchecked", org=org, row=named, error=str(exc))
+            report.unchecked.append(f"{named}: {exc.message} (the fanouts job tells any within the hour)")
+            continue
+        report.double_booked += [f"{named}: {line}" for line in double_booking_lines(profile, found)] if profile else []
     return report

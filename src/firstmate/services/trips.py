@@ -58,8 +58,9 @@ CHECK_INDEX = "CLASHCHECK#PENDING"
 #: Checks the writer will run itself later (an import, once its whole file is in), by when the job
 #: may run them instead: ordered by that moment (zero-padded epoch seconds first in their index key).
 LATER_CHECK_INDEX = "CLASHCHECK#LATER"
-#: How long such a check waits for its writer: longer than any import takes.
-DEFERRED_CHECK = timedelta(minutes=30)
+#: How long such a check waits for its writer: longer than any import takes (10,000 rows, the most a
+#: file may hold, take minutes on SQLite, and about a quarter of an hour from a laptop to DynamoDB).
+DEFERRED_CHECK = timedelta(hours=1)
 #: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
 MAX_LONG_BLOCKS = 1000
 LISTED_TITLE = 80
@@ -293,16 +294,20 @@ def record_blocked_slot(
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
+def blocked_slot_entry(store: Store, org: str, uid: str) -> CalendarEntry | None:
+    """The calendar entry of the blocked slot with the export's `uid` (None for one never recorded)."""
+    anchor = store.get(intake_pk(org), f"block#{uid}")
+    stored = store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
+    return CalendarEntry.model_validate(stored.data) if stored else None
+
+
 def blocked_slot_double_bookings(ctx: Context, org: str, uid: str, *, tell: bool = True) -> list[CalendarEntry]:
     """The trips the blocked slot with the export's `uid` holds its boat against now (none once
     cancelled, or for a slot never recorded). With `tell`, as `report_double_bookings` says; without,
     a read that writes nothing (and raises StoreError)."""
-    profile = load_business(ctx.store, org)
-    anchor = ctx.store.get(intake_pk(org), f"block#{uid}")
-    stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
-    if profile is None or stored is None:
+    profile, entry = load_business(ctx.store, org), blocked_slot_entry(ctx.store, org, uid)
+    if profile is None or entry is None:
         return []
-    entry = CalendarEntry.model_validate(stored.data)
     if tell:
         return report_double_bookings(ctx, profile, entry)
     return double_bookings(ctx.store, org, entry, ctx.clock.now(), reading=True)

@@ -24,6 +24,7 @@ class HubSpotFaults:
     unauthorized: bool = False
     missing_scope: bool = False  # the private app lacks crm.objects.contacts.read: 403
     loose_json: bool = False  # answer searches with a "total" of NaN, a bare word JSON does not allow
+    html_answers: bool = False  # answer searches with a proxy's HTML page (status 200)
     calls: list[str] = field(default_factory=list)
 
 
@@ -56,6 +57,8 @@ def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
         answer: dict[str, Any] = {"total": len(matches), "results": [_contact(c) for c in chunk]}
         if after + len(chunk) < len(matches):
             answer["paging"] = {"next": {"after": str(after + len(chunk)), "link": "?after=" + str(after + len(chunk))}}
+        if faults.html_answers:
+            return Response("<html><body>Service temporarily unavailable</body></html>", media_type="text/html")
         if faults.loose_json:
             return Response(json.dumps({**answer, "total": float("nan")}), media_type="application/json")
         return JSONResponse(answer)

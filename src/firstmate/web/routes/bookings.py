@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
-from firstmate.domain.calendar import CalendarEntry
 from firstmate.services.bookings import (
     cancel_booking,
     double_booked_now,
@@ -18,6 +17,7 @@ from firstmate.services.bookings import (
     get_booking,
     orchestrate_booking,
 )
+from firstmate.services.business import load_business
 from firstmate.services.keys import ApiKey
 from firstmate.services.notifications import guest_page_url
 from firstmate.web.deps import get_app, require_service_key
@@ -65,7 +65,7 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _answer(app: App, booking: Booking, result: str, double_booked: tuple[CalendarEntry, ...] = ()) -> BookingAnswer:
+def _answer(app: App, booking: Booking, result: str, double_booked: list[str]) -> BookingAnswer:
     return BookingAnswer(
         booking_id=booking.id,
         event_id=booking.event_id,
@@ -78,7 +78,7 @@ def _answer(app: App, booking: Booking, result: str, double_booked: tuple[Calend
         entity=booking.entity,
         asset=booking.asset,
         booking=booking.request.model_dump(mode="json"),
-        double_booked=double_booking_words(app.store, booking.org, double_booked, titled=False),
+        double_booked=double_booked,
     )
 
 
@@ -91,18 +91,19 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
     outcome = orchestrate_booking(app, key.org, body)
     if not outcome.created:
         response.status_code = 200
-    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked)
+    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked_words(titled=False))
 
 
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
 def read_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """One booking of the key's org (404 for any other)."""
     booking = get_booking(app.store, key.org, booking_id)
-    return _answer(app, booking, "unchanged", double_booked_now(app, booking))
+    said = double_booking_words(load_business(app.store, key.org), double_booked_now(app, booking), titled=False)
+    return _answer(app, booking, "unchanged", said)
 
 
 @router.delete("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
 def delete_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """Cancel a booking: crew, guests and calendars are told. Cancelling twice changes nothing."""
     outcome = cancel_booking(app, key.org, booking_id)
-    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked)
+    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked_words(titled=False))
