@@ -36,10 +36,15 @@ def booking_import(
     with app_context() as app:
         records = _parse(app, file, org, source, asset)
         with Progress(
-            TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
-        ) as progress:
-            task = progress.add_task("import", total=len(records))
-            report = import_records(app, org, records, lambda n: progress.advance(task, n))
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+            transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("Importing", total=len(records))
+            checks = progress.add_task("Checking for double bookings", total=None, visible=False)
+            report = import_records(
+                app, org, records, lambda n: progress.advance(task, n),
+                lambda done, of: progress.update(checks, completed=done, total=of, visible=True),
+            )  # fmt: skip
     if not report.ok:
         print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)

@@ -76,10 +76,10 @@ class IntakeOutcome:
         """True when this call created the booking."""
         return self.result is IntakeResult.CREATED
 
-    def double_booked_words(self, *, titled: bool) -> list[str]:
-        """`double_booked` in words, with no read: the booking is saved, and a store failing now
-        must not make its caller hear otherwise (see `double_booking_words` for `titled`)."""
-        return double_booking_words(self.profile, self.double_booked, titled=titled)
+    def said_to_channel(self) -> list[str]:
+        """`double_booked` in words for the channel that sent it (`said_to_channel`), with no read:
+        the booking is saved, and a store failing now must not make its caller hear otherwise."""
+        return said_to_channel(self.profile, self.double_booked)
 
 
 def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell: bool = True) -> IntakeOutcome:
@@ -87,8 +87,9 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
 
     Safe under any number of concurrent identical calls: one creates, the others find it.
     Raises NotFound for an unknown org and InvalidInput for an unknown or ambiguous boat.
-    Without `tell`, the double bookings found are named but the operations manager is not told of
-    them yet (see `trips.report_double_bookings`).
+    Without `tell`, its double bookings are neither looked for nor told, and the job leaves its
+    check to the caller for a while (`trips.DEFERRED_CHECK`): an import checks every row once its
+    whole file is in (`booking_entry`, `trips.tell_double_bookings`).
     """
     profile = _profile(ctx.store, org)
     try:
@@ -104,7 +105,7 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
             result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-            said = double_booked_now(ctx, existing, tell=tell)
+            said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
             return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
             if existing is None or anchor is None:
@@ -122,35 +123,32 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     return orchestrate_booking(ctx, org, cancellation_of(booking))
 
 
-def booking_entry(store: Store, org: str, booking_id: str) -> CalendarEntry | None:
-    """The calendar entry of the booking `booking_id` (None if there is none)."""
-    booking = _booking(store, org, booking_id)
-    item = store.get(calendar_pk(org), calendar_sk(booking.request.start, booking.id)) if booking else None
+def booking_entry(store: Store, booking: Booking) -> CalendarEntry | None:
+    """The booking's calendar entry (None if there is none)."""
+    item = store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
     return CalendarEntry.model_validate(item.data) if item else None
 
 
-def double_booked_now(ctx: Context, booking: Booking, *, tell: bool = False) -> tuple[CalendarEntry, ...]:
+def double_booked_now(
+    ctx: Context, profile: BusinessProfile | None, booking: Booking, *, tell: bool = False
+) -> tuple[CalendarEntry, ...]:
     """What else holds the booking's boat while its trip does, now (nothing once cancelled):
     for a channel that sends a booking again, or reads it, to learn of a clash it missed. With `tell`,
     the operations manager is also told of any pair not told of yet (a process that stopped between
     a booking's write and its check); without, nothing is written."""
-    item = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
-    profile = load_business(ctx.store, booking.org)
-    if item is None or profile is None:
+    entry = booking_entry(ctx.store, booking)
+    if entry is None or profile is None:
         return ()
-    entry = CalendarEntry.model_validate(item.data)
     if tell:
         return tuple(report_double_bookings(ctx, profile, entry))
-    found = double_bookings(ctx.store, booking.org, entry, ctx.clock.now(), reading=True)
-    return tuple(found)
+    return tuple(double_bookings(ctx.store, booking.org, entry, ctx.clock.now(), reading=True))
 
 
-def double_booking_words(
-    profile: BusinessProfile | None, entries: Sequence[CalendarEntry], *, titled: bool
-) -> list[str]:
-    """`entries` holding a boat, in words (`notifications.double_booking_lines`). Without `titled`,
-    no entry's title: a booking's title names its lead guest, not for the channel of another."""
-    return double_booking_lines(profile, entries, titled=titled) if profile else []
+def said_to_channel(profile: BusinessProfile | None, entries: Sequence[CalendarEntry]) -> list[str]:
+    """`entries` holding a boat, in words for the channel that sent or read a booking: by boat and
+    time, without their titles (a booking's title names its lead guest, not this channel's to know;
+    a blocked slot's may name someone too)."""
+    return double_booking_lines(profile, entries, titled=False) if profile else []
 
 
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
@@ -209,7 +207,7 @@ def _create(
     ]
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
     _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
-    return booking, tuple(report_double_bookings(ctx, profile, entry, tell=tell))
+    return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
 def _change(
@@ -266,7 +264,7 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
     )
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
-    return booking, tuple(report_double_bookings(ctx, profile, entry, tell=tell))
+    return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
 def _commit(

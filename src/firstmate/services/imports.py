@@ -10,6 +10,7 @@ from functools import partial
 import structlog
 
 from firstmate.domain.bookings import BookingRequest, IntakeResult
+from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound, StoreError
 from firstmate.services.bookings import booking_entry, orchestrate_booking
@@ -68,45 +69,55 @@ def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> li
 
 
 def import_records(
-    ctx: Context, org: str, records: Sequence[ParsedRecord], progress: Callable[[int], None] = lambda _: None
+    ctx: Context,
+    org: str,
+    records: Sequence[ParsedRecord],
+    progress: Callable[[int], None] = lambda _: None,
+    checking: Callable[[int, int], None] = lambda done, of: None,
 ) -> ImportReport:
-    """Orchestrate every booking and record every blocked slot, after checking them all."""
+    """Orchestrate every booking and record every blocked slot, after checking them all; then, once
+    the whole file is in, look for their double bookings as things then stand (a later row may have
+    cancelled or moved a trip), and tell the operations manager of those untold. `progress` is
+    called for each record written; `checking` with how many bookings and slots were checked, of how
+    many."""
     report = ImportReport(errors=check_records(ctx, org, records))
     if report.errors:
         return report
     profile = load_business(ctx.store, org)
-    flagged: dict[str, str] = {}  # booking id → how the file names it, for bookings found double booked
-    slots: dict[str, str] = {}  # blocked slot UID → its title, for slots found holding trips
+    if profile is None:  # check_records said so already; for the type checker
+        raise NotFound(f"no org {org!r}")
+    written: dict[str, tuple[str, Callable[[], CalendarEntry | None]]] = {}  # each booking and slot, as last written
     for record in records:
         if isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
-            result = outcome.result
-            report.counts[result.value] += 1
-            if outcome.double_booked:
-                flagged[outcome.booking.id] = f"{record.source} {record.external_id}"
-            if result is IntakeResult.CREATED and record.end <= ctx.clock.now():
+            report.counts[outcome.result.value] += 1
+            named = f"{record.source} {record.external_id}"
+            written[outcome.booking.id] = (named, partial(booking_entry, ctx.store, outcome.booking))
+            if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
-            result, trips = record_blocked_slot(
-                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled, tell=False
+            result = record_blocked_slot(
+                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
             )
             report.counts[f"blocked {result.value}"] += 1
-            if trips or record.uid in slots:
-                slots[record.uid] = record.title
+            written[f"block#{record.uid}"] = (
+                f"blocked slot “{record.title}”",
+                partial(blocked_slot_entry, ctx.store, org, record.uid),
+            )
         progress(1)
-    # told and said as things stand once the whole file is in: a later row may have cancelled or moved
-    # the other trip (each row's check is owed, for the fanouts job should this process stop first)
-    ends = [(named, partial(booking_entry, ctx.store, org, booking_id)) for booking_id, named in flagged.items()]
-    ends += [
-        (f"blocked slot “{title}”", partial(blocked_slot_entry, ctx.store, org, uid)) for uid, title in slots.items()
-    ]
-    for named, entry_of in ends:
+    # should this process stop first, each entry's check is owed: the fanouts job tells within the hour
+    listed: set[frozenset[str]] = set()  # each pair once, under the first of its rows
+    for done, (named, entry_of) in enumerate(written.values()):
+        checking(done, len(written))
         try:
             entry = entry_of()
-            found = tell_double_bookings(ctx, profile, entry)[0] if entry and profile else []
+            found = tell_double_bookings(ctx, profile, entry)[0] if entry else []
         except StoreError as exc:  # every row is in: say so, and leave the telling to the job
             log.warning("import.double_booking_unchecked", org=org, row=named, error=str(exc))
             report.unchecked.append(f"{named}: {exc.message} (the fanouts job tells any within the hour)")
             continue
-        report.double_booked += [f"{named}: {line}" for line in double_booking_lines(profile, found)] if profile else []
+        fresh = [other for other in found if entry and frozenset((entry.uid, other.uid)) not in listed]
+        listed.update(frozenset((entry.uid, other.uid)) for other in fresh if entry)
+        report.double_booked += [f"{named}: {line}" for line in double_booking_lines(profile, fresh)]
+    checking(len(written), len(written))
     return report

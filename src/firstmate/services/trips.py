@@ -163,19 +163,13 @@ def double_bookings(
     return double_booked(entry, {**long_ones, **nearby}.values())
 
 
-def report_double_bookings(
-    ctx: Context, profile: BusinessProfile, entry: CalendarEntry, *, tell: bool = True
-) -> list[CalendarEntry]:
+def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> list[CalendarEntry]:
     """After `entry` was written: what else holds its boat while it does (`double_bookings`), and the
     operations manager told of each such clash still to come, once (the message's key names the pair
     and their overlap). Checked after the write, so of two bookings of one slot written at the same
     moment, the later sees the earlier. The write has landed: a store failing now is logged, not
-    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`clash_checks.complete_clash_checks`).
-    Without `tell`, nothing is told yet: the caller tells what still stands later (an import, once
-    its whole file is in), or the job does should it stop first."""
+    raised (the caller must not hear "not saved"); the `fanouts` job tells it (`clash_checks.complete_clash_checks`)."""
     try:
-        if not tell:
-            return double_bookings(ctx.store, profile.org.id, entry, ctx.clock.now())
         return tell_double_bookings(ctx, profile, entry)[0]
     except StoreError as exc:
         log.warning("calendar.double_booking_untold", org=profile.org.id, entry=entry.uid, error=str(exc))
@@ -236,13 +230,12 @@ def record_blocked_slot(
     title: str,
     asset: str | None,
     cancelled: bool,
-    *,
-    tell: bool = True,
-) -> tuple[IntakeResult, list[CalendarEntry]]:
+) -> IntakeResult:
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
-    what was done, and the trips already booked in the slot (`double_bookings`; told as
-    `report_double_bookings` says)."""
+    what was done. The trips already booked in the slot are the caller's to check and tell
+    (`blocked_slot_entry`, `tell_double_bookings`), as an import does once its whole file is in:
+    the job leaves the entry's check to it for a while (`DEFERRED_CHECK`)."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
@@ -254,8 +247,8 @@ def record_blocked_slot(
     anchor_sk = f"block#{uid}"
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
-        if anchor and anchor.data["fingerprint"] == fingerprint:  # told again if left untold
-            return IntakeResult.UNCHANGED, blocked_slot_double_bookings(ctx, org, uid, tell=tell)
+        if anchor and anchor.data["fingerprint"] == fingerprint:
+            return IntakeResult.UNCHANGED
         entry = CalendarEntry(
             uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
             org=org,
@@ -281,16 +274,15 @@ def record_blocked_slot(
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
         writes.append(Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
-        writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
+        writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
         writes += _long_blocks_write(ctx.store, org, entry, now)
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
             continue
-        double = report_double_bookings(ctx, profile, entry, tell=tell)
         if cancelled:
-            return IntakeResult.CANCELLED, double
-        return (IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED), double
+            return IntakeResult.CANCELLED
+        return IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
@@ -299,18 +291,6 @@ def blocked_slot_entry(store: Store, org: str, uid: str) -> CalendarEntry | None
     anchor = store.get(intake_pk(org), f"block#{uid}")
     stored = store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
     return CalendarEntry.model_validate(stored.data) if stored else None
-
-
-def blocked_slot_double_bookings(ctx: Context, org: str, uid: str, *, tell: bool = True) -> list[CalendarEntry]:
-    """The trips the blocked slot with the export's `uid` holds its boat against now (none once
-    cancelled, or for a slot never recorded). With `tell`, as `report_double_bookings` says; without,
-    a read that writes nothing (and raises StoreError)."""
-    profile, entry = load_business(ctx.store, org), blocked_slot_entry(ctx.store, org, uid)
-    if profile is None or entry is None:
-        return []
-    if tell:
-        return report_double_bookings(ctx, profile, entry)
-    return double_bookings(ctx.store, org, entry, ctx.clock.now(), reading=True)
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:

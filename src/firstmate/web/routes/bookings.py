@@ -13,9 +13,9 @@ from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
 from firstmate.services.bookings import (
     cancel_booking,
     double_booked_now,
-    double_booking_words,
     get_booking,
     orchestrate_booking,
+    said_to_channel,
 )
 from firstmate.services.business import load_business
 from firstmate.services.keys import ApiKey
@@ -91,19 +91,19 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
     outcome = orchestrate_booking(app, key.org, body)
     if not outcome.created:
         response.status_code = 200
-    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked_words(titled=False))
+    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel())
 
 
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
 def read_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """One booking of the key's org (404 for any other)."""
     booking = get_booking(app.store, key.org, booking_id)
-    said = double_booking_words(load_business(app.store, key.org), double_booked_now(app, booking), titled=False)
-    return _answer(app, booking, "unchanged", said)
+    profile = load_business(app.store, key.org)
+    return _answer(app, booking, "unchanged", said_to_channel(profile, double_booked_now(app, profile, booking)))
 
 
 @router.delete("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)
 def delete_booking(booking_id: str, app: AppDep, key: KeyDep) -> BookingAnswer:
     """Cancel a booking: crew, guests and calendars are told. Cancelling twice changes nothing."""
     outcome = cancel_booking(app, key.org, booking_id)
-    return _answer(app, outcome.booking, outcome.result.value, outcome.double_booked_words(titled=False))
+    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel())
