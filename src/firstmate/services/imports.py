@@ -116,8 +116,10 @@ def import_records(
             log.warning("import.double_booking_unchecked", org=org, row=named, error=str(exc))
             report.unchecked.append(f"{named}: {exc.message} (the fanouts job tells any within the hour)")
             continue
-        fresh = [other for other in found if entry and frozenset((entry.uid, other.uid)) not in listed]
-        listed.update(frozenset((entry.uid, other.uid)) for other in fresh if entry)
+        if entry is None:  # moved or gone meanwhile, by another writer whose own check covers it
+            continue
+        fresh = [other for other in found if frozenset((entry.uid, other.uid)) not in listed]
+        listed.update(frozenset((entry.uid, other.uid)) for other in fresh)
         report.double_booked += [f"{named}: {line}" for line in double_booking_lines(profile, fresh)]
     checking(len(written), len(written))
     return report
