@@ -21,7 +21,7 @@ from firstmate.services import outbox
 from firstmate.services.imports import import_records
 from firstmate.services.trips import DEFERRED_CHECK
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, firstmate_env
 from tests.e2e.test_cli import run
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -242,6 +242,27 @@ def test_a_store_failing_as_an_import_checks_its_rows_leaves_them_in_and_says_so
     monkeypatch.undo()
     demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
     assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 3 double bookings told"
+
+
+def test_the_cli_names_the_rows_it_could_not_check(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.errors import StoreUnavailable
+
+    def down(*_: object) -> tuple[list[object], int]:
+        raise StoreUnavailable("the store did not answer")
+
+    monkeypatch.setattr("firstmate.services.imports.tell_double_bookings", down)
+    csv = tmp_path / "one.csv"
+    csv.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-9,sea-lark,2031-06-13T16:00:00-07:00,3,2,500.00,USD,Ines Quay,ines@example.com\n"
+    )
+    result = CliRunner().invoke(cli, ["booking", "import", str(csv), "--org", "demo"], env=firstmate_env(home))
+    assert result.exit_code == 0, result.output
+    assert "one.csv: 1 created (1 not checked for double bookings, listed below)." in result.output
+    assert "not checked: csv C-9: the store did not answer (the fanouts job tells any within the hour)" in result.output
 
 
 def test_the_long_slots_are_found_in_a_home_from_before_their_list_and_a_cancelled_one_holds_nothing(
