@@ -196,11 +196,10 @@ def check_owed(org: str, calendar_key: str, *, after: datetime | None = None) ->
     after (a mark deleted and written again would start again at the same version). With `after`,
     the job leaves the check to its writer until then (`LATER_CHECK_INDEX`)."""
     sk = f"{calendar_key}#{secrets.token_hex(6)}"
-    data = {"org": org, "entry": calendar_key}
-    if after is None:
-        return Put(Item(f"ORG#{org}#CHECKS", sk, data, gsi1pk=CHECK_INDEX, gsi1sk=f"{org}#{sk}"))
-    due = f"{to_epoch(after):012d}"
-    return Put(Item(f"ORG#{org}#CHECKS", sk, data, gsi1pk=LATER_CHECK_INDEX, gsi1sk=f"{due}#{org}#{sk}"))
+    index, order = (
+        (CHECK_INDEX, f"{org}#{sk}") if after is None else (LATER_CHECK_INDEX, f"{to_epoch(after):012d}#{org}#{sk}")
+    )
+    return Put(Item(f"ORG#{org}#CHECKS", sk, {"org": org, "entry": calendar_key}, gsi1pk=index, gsi1sk=order))
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:

@@ -36,6 +36,11 @@ def json_answer(content: bytes) -> Any:
     return json.loads(content, parse_constant=_not_json, parse_float=_finite)
 
 
+def refused_number(source: str, status: int, exc: LooseNumber) -> SourceError:
+    """The error for an answer holding a number firstmate cannot take: not worth asking again."""
+    return SourceError(f"{source} answered {status} with a number firstmate cannot take ({exc})", hint=PULL_HINT)
+
+
 def _not_json(name: str) -> NoReturn:
     raise LooseNumber(f"{name} is not a JSON number")
 

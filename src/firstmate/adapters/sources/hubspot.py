@@ -21,6 +21,7 @@ from firstmate.adapters.sources.answers import (
     an_object,
     json_answer,
     listed,
+    refused_number,
     source_id,
     unreadable,
     value_at,
@@ -121,8 +122,7 @@ class HubSpotSource:
             try:
                 answer = json_answer(response.content)
             except LooseNumber as exc:
-                message = f"HubSpot answered {response.status_code} with a number firstmate cannot take ({exc})"
-                raise SourceError(message, hint=PULL_HINT) from None
+                raise refused_number("HubSpot", response.status_code, exc) from None
             except ValueError as exc:
                 message = f"HubSpot answered {response.status_code} with something that is not JSON ({exc})"
                 raise SourceError(message[:300], hint=PULL_HINT) from None

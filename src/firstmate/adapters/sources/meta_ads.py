@@ -27,6 +27,7 @@ from firstmate.adapters.sources.answers import (
     an_object,
     json_answer,
     listed,
+    refused_number,
     source_id,
     unreadable,
     value_at,
@@ -196,8 +197,7 @@ class MetaAdsSource:
         try:
             body: dict[str, Any] = json_answer(response.content)
         except LooseNumber as exc:  # sent again the same way: no use trying again
-            message = f"Meta answered {response.status_code} with a number firstmate cannot take ({exc})"
-            raise SourceError(message, hint=PULL_HINT) from None
+            raise refused_number("Meta", response.status_code, exc) from None
         except ValueError:  # a cut-off answer, a proxy's error page
             raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
         if "error" in body:
