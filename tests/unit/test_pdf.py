@@ -1,9 +1,11 @@
 """PDF speed-ups that must not change a byte: `text_cell` against fpdf2's own `cell`, glyphs
-compiled once against glyphs compiled per document, paragraphs by `text_lines` against fpdf2's
-`multi_cell`, and the wrapping shortcut against textwrap."""
+compiled once against glyphs compiled per document, fonts built from the common cut against
+fpdf2's own, paragraphs by `text_lines` against fpdf2's `multi_cell`, and the wrapping shortcut
+against textwrap."""
 
 from __future__ import annotations
 
+import io
 import random
 import textwrap
 from collections.abc import Callable
@@ -11,6 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fpdf import FPDF
+from pypdf import PdfReader
 
 from firstmate import pdf as pdfs
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
@@ -76,7 +79,8 @@ def test_text_cell_gives_way_to_fpdf2_when_the_state_asks_for_more() -> None:
 
 def test_glyphs_compiled_once_give_the_same_documents_as_glyphs_compiled_each_time() -> None:
     _document(_fpdf_cell)  # the base (and its check) is made at the process's first document
-    texts = ["Aa Bb 123", "Zz (9) — ≤ €", "Ærøskøbing 4,567", "Aa Bb 123 ✓"]
+    # each with a letter of the base beyond the common glyphs, so that its fonts are cut for it
+    texts = ["Aa Bb 123 Łódź", "Zz (9) — ≤ € ą", "Ærøskøbing 4,567 ↑", "Aa Bb 123 ✓ ő"]
 
     def documents() -> list[bytes]:
         found = []
@@ -99,6 +103,43 @@ def test_glyphs_compiled_once_give_the_same_documents_as_glyphs_compiled_each_ti
     finally:
         for face, known in zip(faces, saved, strict=True):
             face.known = known
+
+
+def _common_document(page_count: int) -> bytes:
+    pdf = new_document("Common", created=CREATED, margin=15)
+    for n in range(page_count * 60):
+        pdf.set_font("DejaVu", "B" if n % 3 == 0 else "", 8 + n % 3)
+        line = ["Revenue $12,345.67 — 4 weeks", "Ærøskøbing · Müller · Œuvre", "≤ ≥ − × € → ✓ ✗ ●"][n % 3]
+        text_cell(pdf, 0, 5, line, next_line=True)
+    return document_bytes(pdf)
+
+
+def test_a_document_of_common_glyphs_alone_is_what_fpdf2_writes_for_it() -> None:
+    faces = [pdfs._face(style) for style in pdfs.STYLES]
+    copied = [_common_document(pages) for pages in (1, 3)]
+    assert all(face.cut is not None for face in faces)  # the check against fpdf2's objects passed
+    saved = [face.cut for face in faces]
+    try:
+        for face in faces:
+            face.cut = None  # fpdf2 cuts, saves and compresses each document's fonts itself
+        assert [_common_document(pages) for pages in (1, 3)] == copied
+    finally:
+        for face, cut in zip(faces, saved, strict=True):
+            face.cut = cut
+
+
+def test_every_character_of_a_document_reads_back_whichever_way_its_fonts_were_made() -> None:
+    lines = {"common": "Müller paid $1,234.56 – ✓", "more of the base": "Łódź ↑ ő", "whole font": "Καλημέρα"}
+    for kind, text in lines.items():
+        pdf = new_document("Text", created=CREATED)
+        for style in pdfs.STYLES:
+            pdf.set_font("DejaVu", style, 10)
+            text_cell(pdf, 0, 5, text, next_line=True)
+        fonts = [pdf.fonts[f"dejavu{style}"] for style in pdfs.STYLES]
+        common = all(pdfs._face(style).holds_only_common(font) for style, font in zip(pdfs.STYLES, fonts, strict=True))
+        assert common == (kind == "common")
+        found = PdfReader(io.BytesIO(document_bytes(pdf))).pages[0].extract_text()
+        assert found.split("\n") == [text, text], kind
 
 
 def test_text_lines_writes_the_same_bytes_as_fpdf2s_multi_cell() -> None:
