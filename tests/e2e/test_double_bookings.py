@@ -188,14 +188,16 @@ def test_an_import_tells_only_the_double_bookings_still_standing_once_its_whole_
     assert report.double_booked == [] and clash_messages(demo_app) == []  # told at once, both used to go out
     assert job_saw == ["0 notices queued; 0 calendar entries checked, 0 double bookings told"] * 4  # left to it
     demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
-    assert run_fanouts(demo_app) == "0 notices queued; 4 calendar entries checked, 0 double bookings told"
+    nothing_owed = "0 notices queued; 0 calendar entries checked, 0 double bookings told"
+    assert run_fanouts(demo_app) == nothing_owed  # the import did the checks its 4 writes owed
 
     stands = clash.model_copy(update={"external_id": "I-2"})
     report = import_records(demo_app, "demo", [stands, replace(survey, uid="survey-2@yard.example.com")])
     # as things stand at the end, each pair once: I-2 against W-1 and the slot, the slot against W-1
     assert len(report.double_booked) == 3 and len(clash_messages(demo_app)) == 3
+    assert demo_app.store.query("ORG#demo#CHECKS", "").items == []  # nor anything for the job to do again
     demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
-    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
+    assert run_fanouts(demo_app) == nothing_owed
 
 
 def test_an_import_stopped_part_way_leaves_its_double_bookings_to_the_job(demo_app: App, api_key: str) -> None:
@@ -242,6 +244,29 @@ def test_a_store_failing_as_an_import_checks_its_rows_leaves_them_in_and_says_so
     monkeypatch.undo()
     demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
     assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 3 double bookings told"
+    assert demo_app.store.query("ORG#demo#CHECKS", "").items == []
+
+
+def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_and_told_nothing_twice(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.errors import StoreUnavailable
+
+    clash, survey = _imported_pair(demo_app, api_key)
+    transact = demo_app.store.transact
+
+    def no_drops(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if writes and all(isinstance(w, Delete) and w.pk == "ORG#demo#CHECKS" for w in writes):
+            raise StoreUnavailable("the store did not answer")
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(demo_app.store, "transact", no_drops)
+    report = import_records(demo_app, "demo", [clash, survey])
+    assert len(report.double_booked) == 3 and report.unchecked == []  # the import's work is all done
+    monkeypatch.undo()
+    demo_app.clock.advance(DEFERRED_CHECK)  # type: ignore[attr-defined]
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
+    assert len(clash_messages(demo_app)) == 3
 
 
 def test_the_cli_names_the_rows_it_could_not_check(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,7 +89,7 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
     Raises NotFound for an unknown org and InvalidInput for an unknown or ambiguous boat.
     Without `tell`, its double bookings are neither looked for nor told, and the job leaves its
     check to the caller for a while (`trips.DEFERRED_CHECK`): an import checks every row once its
-    whole file is in (`booking_entry`, `trips.tell_double_bookings`).
+    whole file is in (`trips.tell_double_bookings`) and drops the marks it covered (`trips.owed_marks`).
     """
     profile = _profile(ctx.store, org)
     try:

@@ -13,11 +13,19 @@ from firstmate.domain.bookings import BookingRequest, IntakeResult
 from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.errors import NotFound, StoreError
-from firstmate.services.bookings import booking_entry, orchestrate_booking
+from firstmate.ports import MAX_TRANSACTION_WRITES, Delete
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
-from firstmate.services.trips import blocked_slot_entry, record_blocked_slot, tell_double_bookings
+from firstmate.services.trips import (
+    blocked_slot_key,
+    calendar_pk,
+    calendar_sk,
+    owed_marks,
+    record_blocked_slot,
+    tell_double_bookings,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -86,13 +94,14 @@ def import_records(
     profile = load_business(ctx.store, org)
     if profile is None:  # check_records said so already; for the type checker
         raise NotFound(f"no org {org!r}")
-    written: dict[str, tuple[str, Callable[[], CalendarEntry | None]]] = {}  # each booking and slot, as last written
+    written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     for record in records:
         if isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
             report.counts[outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
-            written[outcome.booking.id] = (named, partial(booking_entry, ctx.store, outcome.booking))
+            booking = outcome.booking  # as last written: its calendar key
+            written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
         elif isinstance(record, BlockedSlot):
@@ -102,24 +111,39 @@ def import_records(
             report.counts[f"blocked {result.value}"] += 1
             written[f"block#{record.uid}"] = (
                 f"blocked slot “{record.title}”",
-                partial(blocked_slot_entry, ctx.store, org, record.uid),
+                partial(blocked_slot_key, ctx.store, org, record.uid),
             )
         progress(1)
     # should this process stop first, each entry's check is owed: the fanouts job tells within the hour
     listed: set[frozenset[str]] = set()  # each pair once, under the first of its rows
-    for done, (named, entry_of) in enumerate(written.values()):
+    checked: list[Delete] = []  # the marks of the checks done here, which the job need not do again
+    for done, (named, key_of) in enumerate(written.values()):
         checking(done, len(written))
         try:
-            entry = entry_of()
+            key = key_of()
+            marks = owed_marks(ctx.store, org, key) if key else []
+            stored = ctx.store.get(calendar_pk(org), key) if key else None
+            entry = CalendarEntry.model_validate(stored.data) if stored else None
             found = tell_double_bookings(ctx, profile, entry)[0] if entry else []
         except StoreError as exc:  # every row is in: say so, and leave the telling to the job
             log.warning("import.double_booking_unchecked", org=org, row=named, error=str(exc))
             report.unchecked.append(f"{named}: {exc.message} (the fanouts job tells any within the hour)")
             continue
+        checked += [Delete(mark.pk, mark.sk) for mark in marks]
         if entry is None:  # moved or gone meanwhile, by another writer whose own check covers it
             continue
         fresh = [other for other in found if frozenset((entry.uid, other.uid)) not in listed]
         listed.update(frozenset((entry.uid, other.uid)) for other in fresh)
         report.double_booked += [f"{named}: {line}" for line in double_booking_lines(profile, fresh)]
+    _drop_marks(ctx, org, checked)
     checking(len(written), len(written))
     return report
+
+
+def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:
+    """Drop the marks of checks the import did; any the store keeps are checked again by the job."""
+    try:
+        for start in range(0, len(marks), MAX_TRANSACTION_WRITES):
+            ctx.store.transact(marks[start : start + MAX_TRANSACTION_WRITES])
+    except StoreError as exc:
+        log.warning("import.clash_marks_kept", org=org, error=str(exc))

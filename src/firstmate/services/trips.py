@@ -202,6 +202,12 @@ def check_owed(org: str, calendar_key: str, *, after: datetime | None = None) ->
     return Put(Item(f"ORG#{org}#CHECKS", sk, {"org": org, "entry": calendar_key}, gsi1pk=index, gsi1sk=order))
 
 
+def owed_marks(store: Store, org: str, calendar_key: str) -> list[Item]:
+    """The marks of the checks the calendar entry at `calendar_key` owes (`check_owed`), whichever
+    index lists them. A check of the entry that starts after they are read covers them all."""
+    return list(iter_items(store, f"ORG#{org}#CHECKS", f"{calendar_key}#"))
+
+
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
     """The org's live blocked slots longer than any trip, ending no more than 30 days before `now`
     (the stored list, and its entries). A home from before the list existed gets it built from its
@@ -233,7 +239,7 @@ def record_blocked_slot(
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
     what was done. The trips already booked in the slot are the caller's to check and tell
-    (`blocked_slot_entry`, `tell_double_bookings`), as an import does once its whole file is in:
+    (`blocked_slot_key`, `tell_double_bookings`), as an import does once its whole file is in:
     the job leaves the entry's check to it for a while (`DEFERRED_CHECK`)."""
     profile = load_business(ctx.store, org)
     if profile is None:
@@ -285,11 +291,10 @@ def record_blocked_slot(
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
-def blocked_slot_entry(store: Store, org: str, uid: str) -> CalendarEntry | None:
-    """The calendar entry of the blocked slot with the export's `uid` (None for one never recorded)."""
+def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:
+    """The calendar key of the blocked slot with the export's `uid` (None for one never recorded)."""
     anchor = store.get(intake_pk(org), f"block#{uid}")
-    stored = store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
-    return CalendarEntry.model_validate(stored.data) if stored else None
+    return str(anchor.data["cal_sk"]) if anchor else None
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
