@@ -13,13 +13,15 @@ reused by every later document. Both give the same bytes as cutting each documen
 font; that is checked once per process on a sample document, and the full font is used if it ever
 differs.
 
-Every document's fonts start with the glyphs of `COMMON` (ASCII, the Latin letters of Western and
-Central Europe, and the punctuation and signs reports print), in the same order. A document that
-uses no other glyph embeds exactly what every such document embeds: that cut, with its character
-map, widths and compressed streams, is made once per process (`_CommonCut`) and each document's
-font objects are built from it, instead of fpdf2 cutting, saving and compressing the same font
-again (about 8 ms a style). A document is about 30 KB larger for it. That it gives the bytes
-fpdf2 gives is checked once per process, and fpdf2 makes each document's fonts if it ever differs.
+Every document's fonts start with the glyphs of `COMMON` (Windows-1252's characters: Western
+European letters, punctuation, € and ™; then the signs reports print), in the same order. A
+document that uses no other glyph embeds exactly what every such document embeds: that cut, with
+its character map, widths and compressed streams, is made once per process (`_CommonCut`) and each
+document's font objects are built from it, instead of fpdf2 cutting, saving and compressing the
+same font again (about 8 ms a style). A document is about 30 KB larger for it. Which way a
+document's fonts are made is decided as fpdf2 writes them (`_Fonts`), once its pages are final (a
+footer drawn by `output()` may add glyphs). That the cut gives the bytes fpdf2 gives is checked
+once per process, and fpdf2 makes each document's fonts if it ever differs.
 
 `text_cell` draws what fpdf2's `cell` draws for a plain line of text (no border, fill, link or
 markdown, left-aligned), the same bytes, about ten times faster: reports draw thousands of cells,
@@ -35,7 +37,7 @@ import threading
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import structlog
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
@@ -76,6 +78,7 @@ DROPPED = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT
            "SVG ", "CPAL", "COLR")  # fmt: skip
 #: The characters every document's fonts hold from the start, in this order (see the module's docstring):
 #: Windows-1252's (Western European letters, punctuation, € and ™), then the signs reports print.
+#: DEL is a control character and fpdf2 reads the soft hyphen as a place to break a word: neither is drawn.
 COMMON = "".join(sorted(set(bytes(range(0x20, 0x100)).decode("cp1252", errors="ignore")) - {"\x7f", "\xad"}))
 COMMON += "←→≈≠≤≥−×●■▲▼✓✗∞"
 SAMPLE = "Aa Zz 0123456789 ÀÉÎÕÜß ąčęłńśźż – — “quoted” ‘single’ • … € £ → ← ≤ ≥ − × ● ✓ ✗ ™"
@@ -110,6 +113,7 @@ class _Face:
         font = copy.copy(self.template)
         font.i = len(pdf.fonts) + 1
         font.cw = copy.copy(self.template.cw)  # a defaultdict: looking up a missing glyph adds it
+        font.desc = copy.copy(self.template.desc)  # fpdf2 writes each document's font name and file into it
         font.missing_glyphs = []
         font.biggest_size_pt = 0
         font.ttfont = self.full()  # read lazily, for an `output()` that does not go through document_bytes
@@ -128,22 +132,22 @@ class _Face:
             if not self.cut_tried:
                 self.cut_tried = True
                 try:
-                    self.cut = self._make_cut()
+                    self._make_cut()
                 except Exception:  # a speed-up must never cost a report: fpdf2 makes each document's fonts
                     log.exception("pdf.common_cut_failed", font=self.path.name)
-        return self.cut
+                    self.cut = None
+            return self.cut
 
-    def _make_cut(self) -> _CommonCut | None:
+    def _make_cut(self) -> None:
         expected, made = _written_by_fpdf2(self._common_document())
-        cut = _CommonCut.of(made)
-        if cut is None:
+        self.cut = _CommonCut.of(made)
+        if self.cut is None:
             log.warning("pdf.common_cut_unexpected", font=self.path.name)
-            return None
-        producer = _CommonFonts.using({self.template.fontkey: cut})
-        if bytes(self._common_document().output(output_producer_class=producer)) != expected:
+            return
+        # the check's document takes the cut (under the lock: no other document sees it before the check)
+        if bytes(self._common_document().output(output_producer_class=_Fonts)) != expected:
             log.warning("pdf.common_cut_differs", font=self.path.name)
-            return None
-        return cut
+            self.cut = None
 
     def _common_document(self) -> FPDF:
         pdf = FPDF(format="A4")
@@ -301,46 +305,60 @@ def _stream(contents: bytes, *, packed: bool) -> PDFContentStream:
     return stream
 
 
-class _CommonFonts(OutputProducer):
-    """fpdf2's output of a document whose every font holds the common glyphs alone: each font's
-    objects are those fpdf2 makes (`_add_fonts`, fpdf/output.py), built from its style's cut."""
+class _Fonts(OutputProducer):
+    """fpdf2's output of a `new_document`, its fonts made as the module's docstring says. The choice
+    is made here, as fpdf2 writes the fonts: by then nothing more is drawn."""
 
-    cuts: dict[str, _CommonCut] = {}
+    def _add_fonts(self, *args: Any, **kwargs: Any) -> dict[int, PDFFont | PDFType3Font]:
+        fonts = sorted(self.fpdf.fonts.values(), key=lambda font: font.i)
+        cuts = [_common_cut_of(font) for font in fonts]
+        if cuts and not getattr(self.fpdf, "_compliance", None) and all(cuts):  # PDF/A adds to what fpdf2 writes
+            return {font.i: self._add_cut(font, cut) for font, cut in zip(fonts, cuts, strict=True) if cut}
+        for font in fonts:
+            face = _face_of(font)
+            if face is not None and isinstance(font, TTFFont):
+                font.ttfont = face.source_for(font)
+        return super()._add_fonts(*args, **kwargs)
 
-    @classmethod
-    def using(cls, cuts: dict[str, _CommonCut]) -> type[_CommonFonts]:
-        """This producer with these cuts, by font key."""
-        return cast(type[_CommonFonts], type("_CommonFontsUsing", (cls,), {"cuts": cuts}))
+    def _add_cut(self, font: Any, cut: _CommonCut) -> PDFFont:
+        """The objects fpdf2 makes for a TrueType font (`_add_fonts`, fpdf/output.py), from the cut."""
+        composite = PDFFont(subtype="Type0", base_font=cut.name, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid = PDFFont(subtype="CIDFontType2", base_font=cut.name, d_w=font.desc.missing_width, w=cut.widths)
+        self._add_pdf_obj(cid, "fonts")
+        composite.descendant_fonts = PDFArray([cid])
+        composite.to_unicode = _stream(cut.to_unicode, packed=False)
+        self._add_pdf_obj(composite.to_unicode, "fonts")
+        cid.c_i_d_system_info = CIDSystemInfo()
+        self._add_pdf_obj(cid.c_i_d_system_info, "fonts")
+        descriptor = font.desc
+        descriptor.font_name = Name(cut.name)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid.font_descriptor = descriptor
+        cid.c_i_d_to_g_i_d_map = _stream(cut.gid_map, packed=True)
+        self._add_pdf_obj(cid.c_i_d_to_g_i_d_map, "fonts")
+        font_file = _stream(cut.font_file, packed=True)
+        font_file.length1 = cut.length1  # type: ignore[attr-defined]
+        self._add_pdf_obj(font_file, "fonts")
+        descriptor.font_file2 = font_file
+        font.subset.pick.cache_clear()  # as fpdf2 does after writing a font
+        font.subset.get_glyph.cache_clear()
+        font.close()
+        return composite
 
-    def _add_fonts(self, *_: Any, **__: Any) -> dict[int, PDFFont | PDFType3Font]:
-        made: dict[int, PDFFont | PDFType3Font] = {}
-        for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
-            assert isinstance(font, TTFFont)  # only used when every font holds the common glyphs alone
-            cut = self.cuts[font.fontkey]
-            composite = PDFFont(subtype="Type0", base_font=cut.name, encoding="Identity-H")
-            self._add_pdf_obj(composite, "fonts")
-            cid = PDFFont(subtype="CIDFontType2", base_font=cut.name, d_w=font.desc.missing_width, w=cut.widths)
-            self._add_pdf_obj(cid, "fonts")
-            composite.descendant_fonts = PDFArray([cid])
-            composite.to_unicode = _stream(cut.to_unicode, packed=False)
-            self._add_pdf_obj(composite.to_unicode, "fonts")
-            cid.c_i_d_system_info = CIDSystemInfo()
-            self._add_pdf_obj(cid.c_i_d_system_info, "fonts")
-            descriptor = copy.copy(font.desc)  # shared by the style's documents: each gets its own
-            descriptor.font_name = Name(cut.name)
-            self._add_pdf_obj(descriptor, "fonts")
-            cid.font_descriptor = descriptor
-            cid.c_i_d_to_g_i_d_map = _stream(cut.gid_map, packed=True)
-            self._add_pdf_obj(cid.c_i_d_to_g_i_d_map, "fonts")
-            font_file = _stream(cut.font_file, packed=True)
-            font_file.length1 = cut.length1  # type: ignore[attr-defined]
-            self._add_pdf_obj(font_file, "fonts")
-            descriptor.font_file2 = font_file  # type: ignore[attr-defined]
-            font.subset.pick.cache_clear()  # as fpdf2 does after writing a font
-            font.subset.get_glyph.cache_clear()
-            font.close()
-            made[font.i] = composite
-        return made
+
+def _face_of(font: object) -> _Face | None:
+    """The face a document's font was copied from (None for a font added otherwise)."""
+    style = {f"{FAMILY.lower()}{style}": style for style in STYLES}.get(getattr(font, "fontkey", ""))
+    return None if style is None else _face(style)
+
+
+def _common_cut_of(font: object) -> _CommonCut | None:
+    """The common cut `font` can be written from: its face's, when it holds the common glyphs alone."""
+    face = _face_of(font)
+    if face is None or not isinstance(font, TTFFont) or font.color_font or not face.holds_only_common(font):
+        return None
+    return face.common_cut()
 
 
 class _KnownGlyph(Glyph):  # type: ignore[misc]
@@ -420,19 +438,8 @@ def new_document(title: str, *, created: datetime | None = None, margin: float =
 
 
 def document_bytes(pdf: FPDF) -> bytes:
-    """The finished PDF of a `new_document`, each font's subset cut as the module docstring says."""
-    fonts = {style: pdf.fonts.get(f"{FAMILY.lower()}{style}") for style in STYLES}
-    if len(pdf.fonts) == len(fonts) and all(
-        isinstance(font, TTFFont) and _face(style).holds_only_common(font) for style, font in fonts.items()
-    ):
-        cuts = {f"{FAMILY.lower()}{style}": _face(style).common_cut() for style in STYLES}
-        if all(cuts.values()):
-            producer = _CommonFonts.using({key: cut for key, cut in cuts.items() if cut is not None})
-            return bytes(pdf.output(output_producer_class=producer))
-    for style, font in fonts.items():
-        if isinstance(font, TTFFont):
-            font.ttfont = _face(style).source_for(font)
-    return bytes(pdf.output())
+    """The finished PDF of a `new_document`, its fonts made as the module docstring says."""
+    return bytes(pdf.output(output_producer_class=_Fonts))
 
 
 def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = False) -> None:

@@ -9,10 +9,13 @@ import io
 import random
 import textwrap
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fpdf import FPDF
+from fpdf.output import OutputProducer
 from pypdf import PdfReader
 
 from firstmate import pdf as pdfs
@@ -114,18 +117,57 @@ def _common_document(page_count: int) -> bytes:
     return document_bytes(pdf)
 
 
-def test_a_document_of_common_glyphs_alone_is_what_fpdf2_writes_for_it() -> None:
+def test_a_document_of_common_glyphs_alone_is_what_fpdf2_writes_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    cut_by_fpdf2: list[int] = []
+    fpdf2s = OutputProducer._add_fonts
+
+    def watched(self: OutputProducer, *args: Any) -> Any:
+        cut_by_fpdf2.append(len(self.fpdf.fonts))
+        return fpdf2s(self, *args)
+
+    _common_document(1)  # the cut (and its check against fpdf2's) is made at the process's first document
+    monkeypatch.setattr(OutputProducer, "_add_fonts", watched)
     faces = [pdfs._face(style) for style in pdfs.STYLES]
     copied = [_common_document(pages) for pages in (1, 3)]
-    assert all(face.cut is not None for face in faces)  # the check against fpdf2's objects passed
+    assert all(face.cut is not None for face in faces) and cut_by_fpdf2 == []  # built from the cut
     saved = [face.cut for face in faces]
     try:
         for face in faces:
             face.cut = None  # fpdf2 cuts, saves and compresses each document's fonts itself
         assert [_common_document(pages) for pages in (1, 3)] == copied
+        assert cut_by_fpdf2 == [2, 2]
     finally:
         for face, cut in zip(faces, saved, strict=True):
             face.cut = cut
+
+
+def test_what_a_footer_draws_as_the_document_is_written_still_reads_back() -> None:
+    pdf = new_document("Footer", created=CREATED)
+    pdf.set_font("DejaVu", "", 10)
+    text_cell(pdf, 0, 5, "Revenue $12,345.67", next_line=True)  # common glyphs alone, until the footer
+
+    def footer() -> None:
+        pdf.set_y(-15)
+        pdf.set_font("DejaVu", "B", 8)
+        pdf.cell(0, 5, "Łódź, page ą")
+
+    pdf.footer = footer  # type: ignore[method-assign]
+    found = PdfReader(io.BytesIO(document_bytes(pdf))).pages[0].extract_text()
+    assert found.split("\n") == ["Revenue $12,345.67", "Łódź, page ą"]
+
+
+def test_documents_written_at_once_in_threads_are_those_written_one_by_one() -> None:
+    def document(n: int) -> bytes:
+        pdf = new_document(f"Thread {n}", created=CREATED)
+        for line in range(n * 40):
+            pdf.set_font("DejaVu", "B" if line % 2 else "", 9)
+            text_cell(pdf, 0, 5, TEXTS[(n + line) % len(TEXTS)] if n % 2 else "Revenue $1,234", next_line=True)
+        return document_bytes(pdf)
+
+    alone = [document(n) for n in range(1, 7)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for _ in range(3):
+            assert list(pool.map(document, range(1, 7))) == alone
 
 
 def test_every_character_of_a_document_reads_back_whichever_way_its_fonts_were_made() -> None:
