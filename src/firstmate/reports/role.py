@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from mjml import mjml2html
@@ -13,7 +12,7 @@ from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Secti
 from firstmate.domain.reports.format import money
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
-from firstmate.reports.serial import to_plain
+from firstmate.reports.serial import plain
 from firstmate.reports.wrapping import wrap
 
 TONE_COLOURS = {"ok": OK, "alert": ALERT, "info": "#5b6570"}
@@ -54,7 +53,7 @@ def role_html(doc: ReportDocument, *, colour: str = INK) -> str:
 
 def role_data(doc: ReportDocument) -> dict[str, Any]:
     """The document as plain JSON values (Decimal as exact strings)."""
-    data: dict[str, Any] = json.loads(json.dumps(asdict(doc), default=to_plain))
+    data: dict[str, Any] = plain(doc)
     return data
 
 

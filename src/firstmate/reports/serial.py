@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Any
+
+import orjson
 
 
 def to_plain(value: object) -> object:
@@ -16,3 +21,21 @@ def to_plain(value: object) -> object:
     if isinstance(value, Enum):
         return value.value
     raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def plain(value: object) -> Any:
+    """`value` (dataclasses, Decimals, dates, enums, in lists and dicts) as plain JSON values, as
+    `to_plain` makes them; an infinite or NaN float becomes None (JSON's null: JSON has no such
+    number). orjson writes dataclasses itself, in about a tenth of the time of `asdict` and `json`;
+    what it cannot write (an integer past 64 bits, a lone surrogate) goes through `json`."""
+    try:
+        return orjson.loads(orjson.dumps(value, default=to_plain, option=orjson.OPT_NON_STR_KEYS))
+    except TypeError:
+        return json.loads(json.dumps(value, default=_field_values), parse_constant=lambda _: None)
+
+
+def _field_values(value: object) -> object:
+    """`to_plain`, and a dataclass as its fields (for `json`, which does not write dataclasses)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in fields(value)}
+    return to_plain(value)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import base64
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,7 +15,7 @@ from firstmate.domain.mail import InlineImage
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK, sparkline
-from firstmate.reports.serial import to_plain
+from firstmate.reports.serial import plain
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
 
@@ -115,9 +114,7 @@ def _period(start: date, end: date) -> str:
 
 
 def _data(facts: WeeklyFacts, analysis: Analysis) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        json.dumps({"facts": asdict(facts), "analysis": asdict(analysis)}, default=to_plain)
-    )
+    data: dict[str, Any] = plain({"facts": facts, "analysis": analysis})
     if facts.crm_source is None:  # no CRM: its count is unknown, not zero
         for row in data["facts"]["lead_activity"]:
             del row["crm_leads"]
