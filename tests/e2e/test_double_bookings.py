@@ -269,6 +269,28 @@ def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_an
     assert len(clash_messages(demo_app)) == 3
 
 
+def test_a_mark_written_while_an_import_checks_its_row_is_left_for_the_job(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.ports import Store
+    from firstmate.services import imports
+    from firstmate.services.trips import check_owed
+
+    clash, survey = _imported_pair(demo_app, api_key)
+    owed_marks = imports.owed_marks
+
+    def then_another_writer(store: Store, org: str, key: str) -> Any:
+        found = owed_marks(store, org, key)
+        store.transact([check_owed(org, key)])  # a change to the entry by another writer, after the read
+        return found
+
+    monkeypatch.setattr(imports, "owed_marks", then_another_writer)
+    import_records(demo_app, "demo", [clash, survey])
+    monkeypatch.undo()
+    assert len(demo_app.store.query("ORG#demo#CHECKS", "").items) == 2  # theirs, which the import's check may predate
+    assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
+
+
 def test_the_cli_names_the_rows_it_could_not_check(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

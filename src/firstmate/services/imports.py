@@ -142,8 +142,9 @@ def import_records(
 
 def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:
     """Drop the marks of checks the import did; any the store keeps are checked again by the job."""
-    try:
-        for start in range(0, len(marks), MAX_TRANSACTION_WRITES):
+    for start in range(0, len(marks), MAX_TRANSACTION_WRITES):
+        try:
             ctx.store.transact(marks[start : start + MAX_TRANSACTION_WRITES])
-    except StoreError as exc:
-        log.warning("import.clash_marks_kept", org=org, error=str(exc))
+        except StoreError as exc:  # one batch the store refused (the job dropping one of its marks too, say)
+            log.warning("import.clash_marks_kept", org=org, marks=len(marks[start : start + MAX_TRANSACTION_WRITES]),
+                        error=str(exc))  # fmt: skip
