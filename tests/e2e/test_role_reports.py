@@ -15,6 +15,7 @@ from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import BlobError, NotFound
 from firstmate.ports import BlobInfo
+from firstmate.reports.serial import data_file
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
@@ -242,7 +243,7 @@ def test_two_builds_at_once_one_of_them_failing_leave_the_others_report_whole(
     [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
     first.join()
     assert failed and other_waits.is_set()  # it failed, and the good build waited for it
-    assert stored() == {"html": report.report.html.encode(), "json": json.dumps(report.report.data, indent=1).encode()}
+    assert stored() == {"html": report.report.html.encode(), "json": data_file(report.report.data)}
     assert stored() != before and list_role_reports(data_app.store, "demo")[0]["built_at"]
 
 

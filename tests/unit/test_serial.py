@@ -16,7 +16,7 @@ from firstmate.domain.intel import compute_facts
 from firstmate.domain.marketing import AdWeek
 from firstmate.domain.reports.lenses import build_documents
 from firstmate.domain.signal import Direction, Signal, Status
-from firstmate.reports.serial import plain, to_plain
+from firstmate.reports.serial import data_file, plain, to_plain
 from firstmate.reports.weekly import render_weekly
 from tests.unit.test_analysis_numbers import WEEK
 from tests.unit.test_report_secrets import demo_snapshot
@@ -54,3 +54,8 @@ def test_a_figure_json_cannot_hold_is_null_and_the_rest_of_a_week_as_json_made_i
 def test_what_orjson_cannot_write_goes_through_json() -> None:
     value = {"big": 2**70, "lone": "\ud800", "money": Decimal("1.50"), "day": WEEK, "none": math.nan}
     assert plain(value) == {"big": 2**70, "lone": "\ud800", "money": "1.50", "day": "2026-11-09", "none": None}
+
+
+def test_the_stored_file_reads_back_as_the_data_whatever_orjson_can_write() -> None:
+    for data in ({"title": "Ærøskøbing – 4 weeks", "cards": [{"raw": "1.50"}]}, {"big": 2**70, "lone": "\ud800"}):
+        assert json.loads(data_file(data)) == data

@@ -34,6 +34,16 @@ def plain(value: object) -> Any:
         return json.loads(json.dumps(value, default=_field_values), parse_constant=lambda _: None)
 
 
+def data_file(data: object) -> bytes:
+    """Plain report data as the JSON file stored beside the report: UTF-8, indented by two spaces.
+    orjson writes the large weekly data about thirty times faster than `json`; what it cannot write
+    (an integer past 64 bits, a lone surrogate) `json` writes, escaped to ASCII."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:
+        return json.dumps(data, indent=2).encode()
+
+
 def _field_values(value: object) -> object:
     """`to_plain`, and a dataclass as its fields (for `json`, which does not write dataclasses)."""
     if is_dataclass(value) and not isinstance(value, type):

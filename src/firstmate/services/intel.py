@@ -32,6 +32,7 @@ from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import FirstmateError, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
+from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.blob_sets import put_together
 from firstmate.services.bulk import bulk_work
@@ -265,20 +266,17 @@ def _load(ctx: Context, key: str) -> list[RawPage]:
 
 def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None) -> list[Path]:
     files = {
-        "weekly.html": report.page_html,
-        "weekly.txt": report.text,
-        "weekly.json": json.dumps(report.data, indent=1),
+        "weekly.html": (report.page_html.encode(), "text/html"),
+        "weekly.txt": (report.text.encode(), "text/plain"),
+        "weekly.json": (data_file(report.data), "application/json"),
+        "weekly.pdf": (report.pdf, "application/pdf"),
     }
     # the copies in --out first: a folder that cannot take them stops the run before the report is stored
-    written = write_files(
-        out, {**{name: content.encode() for name, content in files.items()}, "weekly.pdf": report.pdf}
-    )
-    types = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json": "application/json"}
-    stored = {f"reports/{org}/weekly/{week}/{name}": (content.encode(), types[name]) for name, content in files.items()}
+    written = write_files(out, {name: content for name, (content, _) in files.items()})
     # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new;
     # one build at a time: one that fails puts back what it replaced, never over another's
     with exclusive(ctx, org, f"weekly#{week}", doing="storing this weekly report"):
-        put_together(ctx.blobs, {**stored, f"reports/{org}/weekly/{week}/weekly.pdf": (report.pdf, "application/pdf")})
+        put_together(ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()})
     return written
 
 

@@ -30,6 +30,7 @@ from firstmate.domain.snapshot import Invoice, Marketing, MarketingKpi, RevenueL
 from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
 from firstmate.ports import Item, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
+from firstmate.reports.serial import data_file
 from firstmate.services.blob_sets import put_together
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
@@ -231,7 +232,7 @@ def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | 
     contents = {
         "html": (report.html.encode(), "text/html"),
         "txt": (report.text.encode(), "text/plain"),
-        "json": (json.dumps(report.data, indent=1).encode(), "application/json"),
+        "json": (data_file(report.data), "application/json"),
         "pdf": (report.pdf, "application/pdf"),
     }
     # the copies in --out first: a folder that cannot take them stops the report before it is stored
