@@ -130,12 +130,15 @@ class _Face:
         """The common cut's PDF objects, made (and checked against fpdf2's) at the first call."""
         with self.lock:
             if not self.cut_tried:
-                self.cut_tried = True
+                self.cut_tried, checked = True, False
                 try:
                     self._make_cut()
+                    checked = True
                 except Exception:  # a speed-up must never cost a report: fpdf2 makes each document's fonts
                     log.exception("pdf.common_cut_failed", font=self.path.name)
-                    self.cut = None
+                finally:
+                    if not checked:  # failed, or stopped (Ctrl-C) before its check was done
+                        self.cut = None
             return self.cut
 
     def _make_cut(self) -> None:
@@ -348,9 +351,11 @@ class _Fonts(OutputProducer):
 
 
 def _face_of(font: object) -> _Face | None:
-    """The face a document's font was copied from (None for a font added otherwise)."""
+    """The face a document's font was copied from (None for a font added otherwise: another file
+    under the same name, say)."""
     style = {f"{FAMILY.lower()}{style}": style for style in STYLES}.get(getattr(font, "fontkey", ""))
-    return None if style is None else _face(style)
+    face = None if style is None else _face(style)
+    return face if face is not None and getattr(font, "ttffile", None) == face.path else None
 
 
 def _common_cut_of(font: object) -> _CommonCut | None:

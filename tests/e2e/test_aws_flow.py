@@ -103,7 +103,7 @@ def _report_documents(out: Path) -> dict[str, Any]:
             return {k: blank(v) for k, v in value.items()}
         return value
 
-    return {role: blank(json.loads((out / "reports" / f"{role}.json").read_text())) for role in ROLES}
+    return {role: blank(json.loads((out / "reports" / f"{role}.json").read_text(encoding="utf-8"))) for role in ROLES}
 
 
 @pytest.fixture

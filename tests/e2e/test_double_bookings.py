@@ -269,6 +269,29 @@ def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_an
     assert len(clash_messages(demo_app)) == 3
 
 
+def test_a_batch_of_marks_the_store_refuses_to_drop_leaves_the_next_batches_dropped(
+    demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import imports
+
+    clash, survey = _imported_pair(demo_app, api_key)
+    monkeypatch.setattr(imports, "MAX_TRANSACTION_WRITES", 1)  # a batch per mark
+    transact, batches = demo_app.store.transact, []
+
+    def first_refused(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if writes and all(isinstance(w, Delete) and w.pk == "ORG#demo#CHECKS" for w in writes):
+            batches.append(len(writes))
+            if len(batches) == 1:
+                raise StoreUnavailable("the store did not answer")
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(demo_app.store, "transact", first_refused)
+    import_records(demo_app, "demo", [clash, survey])
+    monkeypatch.undo()
+    assert batches == [1, 1] and len(demo_app.store.query("ORG#demo#CHECKS", "").items) == 1  # the refused one
+
+
 def test_a_mark_written_while_an_import_checks_its_row_is_left_for_the_job(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -78,7 +78,7 @@ def test_the_report_flags_the_sustained_change_and_nothing_else(
     html = (out / "weekly.html").read_text()
     assert "data:image/png;base64," in html and "Lead activity" in html
     assert 'src="cid:spark-cpl"' in run.report.email_html
-    data = json.loads((out / "weekly.json").read_text())
+    data = json.loads((out / "weekly.json").read_text(encoding="utf-8"))
     assert data["facts"]["week_start"] == "2026-11-09" and data["analysis"]["author"] == "rules"
 
 

@@ -90,11 +90,11 @@ def test_report_all_writes_four_files_per_role_and_a_wrong_role_is_one_line(home
     for role in ROLES:
         for kind in ("html", "txt", "json", "pdf"):
             assert (out / f"{role}.{kind}").stat().st_size > 0, f"{role}.{kind}"
-        document = json.loads((out / f"{role}.json").read_text())
+        document = json.loads((out / f"{role}.json").read_text(encoding="utf-8"))
         assert document["role"] == role and document["as_of"] == TODAY.isoformat()
         assert document["headline"] in (out / f"{role}.txt").read_text()
         assert all(section["method"] for section in document["sections"])  # every section says how
-    ceo = json.loads((out / "ceo.json").read_text())
+    ceo = json.loads((out / "ceo.json").read_text(encoding="utf-8"))
     assert ceo["actions"] and {a["source"] for a in ceo["actions"]} - {"ceo"}  # the plan draws on other lenses
     pdf_text = "".join(page.extract_text() for page in PdfReader(out / "billing.pdf").pages)
     assert "Invoice aging" in pdf_text or "aging" in pdf_text.lower()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.output import OutputProducer
 from pypdf import PdfReader
@@ -212,3 +213,17 @@ def test_wrap_is_textwrap() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         width = rng.randint(1, 18)
         assert wrap(text, width) == textwrap.wrap(text, width), (text, width)
+
+
+def test_a_font_of_the_same_name_from_another_file_is_embedded_as_it_is() -> None:
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(CREATED)
+    pdf.add_font("DejaVu", "", str(pdfs.font_dir() / "DejaVuSerif.ttf"))  # the name new_document gives Sans
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 10)
+    pdf.cell(0, 5, "Revenue $1,234")
+    page = PdfReader(io.BytesIO(document_bytes(pdf))).pages[0]
+    assert page.extract_text() == "Revenue $1,234"
+    (font,) = page["/Resources"]["/Font"].values()
+    embedded = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+    assert TTFont(io.BytesIO(embedded))["name"].getDebugName(4) == "DejaVu Serif"  # its own outlines, not Sans'

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import math
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from firstmate.domain.analysis import rules_analysis
@@ -59,3 +60,19 @@ def test_what_orjson_cannot_write_goes_through_json() -> None:
 def test_the_stored_file_reads_back_as_the_data_whatever_orjson_can_write() -> None:
     for data in ({"title": "Ærøskøbing – 4 weeks", "cards": [{"raw": "1.50"}]}, {"big": 2**70, "lone": "\ud800"}):
         assert json.loads(data_file(data)) == data
+
+
+@dataclass(frozen=True)
+class _Odd:
+    shown: int
+    _hidden: int = 2
+
+    @cached_property
+    def worked_out(self) -> int:
+        return self.shown * 3
+
+
+def test_a_dataclass_is_its_fields_as_asdict_takes_them() -> None:
+    odd = _Odd(1)
+    assert odd.worked_out == 3  # now in its __dict__, which orjson alone would write
+    assert plain({"odd": odd}) == _by_json({"odd": asdict(odd)}) == {"odd": {"shown": 1, "_hidden": 2}}

@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 
+PASSTHROUGH = orjson.OPT_PASSTHROUGH_DATACLASS
+
 
 def to_plain(value: object) -> object:
     """json.dumps `default=` hook for the types reports hold."""
@@ -28,8 +30,9 @@ def plain(value: object) -> Any:
     `to_plain` makes them; an infinite or NaN float becomes None (JSON's null: JSON has no such
     number). orjson writes dataclasses itself, in about a tenth of the time of `asdict` and `json`;
     what it cannot write (an integer past 64 bits, a lone surrogate) goes through `json`."""
-    try:
-        return orjson.loads(orjson.dumps(value, default=to_plain, option=orjson.OPT_NON_STR_KEYS))
+    try:  # dataclasses by their fields, as `asdict` takes them (orjson alone skips fields named _…)
+        written = orjson.dumps(value, default=_field_values, option=orjson.OPT_NON_STR_KEYS | PASSTHROUGH)
+        return orjson.loads(written)
     except TypeError:
         return json.loads(json.dumps(value, default=_field_values), parse_constant=lambda _: None)
 
@@ -41,7 +44,7 @@ def data_file(data: object) -> bytes:
     try:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2)
     except TypeError:
-        return json.dumps(data, indent=2).encode()
+        return json.dumps(data, indent=2, allow_nan=False).encode()  # `plain` data has no NaN: never the token
 
 
 def _field_values(value: object) -> object:
