@@ -103,7 +103,7 @@ class _Face:
         self.base_glyphs: frozenset[str] = frozenset()
         self.known: dict[bytes, _KnownGlyph] | None = None  # glyphs of the base compiled before, by their bytes
         self.tried = False
-        self.lock = threading.RLock()  # the common cut is made under it, and cut from the base made under it
+        self.lock = threading.RLock()  # re-entered: the common cut's first-use check cuts from the base
         self.common = _common_codes(self.template)
         self.cut: _CommonCut | None = None
         self.cut_tried = False

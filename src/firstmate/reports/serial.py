@@ -27,10 +27,11 @@ def to_plain(value: object) -> object:
 
 def plain(value: object) -> Any:
     """`value` (dataclasses, Decimals, dates, enums, in lists and dicts) as plain JSON values, as
-    `to_plain` makes them; an infinite or NaN float becomes None (JSON's null: JSON has no such
-    number). orjson writes dataclasses itself, in about a tenth of the time of `asdict` and `json`;
-    what it cannot write (an integer past 64 bits, a lone surrogate) goes through `json`."""
-    try:  # dataclasses by their fields, as `asdict` takes them (orjson alone skips fields named _…)
+    `to_plain` makes them, and each dataclass as its fields, as `asdict` takes them; an infinite or
+    NaN float becomes None (JSON's null: JSON has no such number). With orjson, about a sixth of the
+    time of `asdict` and `json`; what orjson cannot write (an integer past 64 bits, a lone
+    surrogate) goes through `json`."""
+    try:  # dataclasses through _field_values: orjson's own skips fields named _… and adds cached values
         written = orjson.dumps(value, default=_field_values, option=orjson.OPT_NON_STR_KEYS | PASSTHROUGH)
         return orjson.loads(written)
     except TypeError:
