@@ -76,7 +76,7 @@ SPEC = {"campaigns": 500, "weeks": 104, "leads": 20_000, "bookings": 5_000, "inv
 SCALES = {label: share / (4 if QUICK else 1) for label, share in {"1x": 1 / 16, "4x": 4 / 16, "16x": 1.0}.items()}
 WARM_BUILDS = 1 if QUICK else 4
 GOALS = {"seconds": 5.0, "peak_mb": 500.0, "vs_read": 3.0}
-READS = {"get", "get_many", "query", "query_index", "head", "list", "pull"}
+READS = {"get", "get_many", "query", "query_between", "query_index", "head", "list", "pull"}
 
 
 def _import_drawing() -> None:

@@ -132,6 +132,13 @@ class Store(Protocol):
         """
         ...
 
+    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+        """Return live items of partition `pk` whose sort key lies from `sk_from` to `sk_to`, both
+        included, in sort-key order, paged as `query` pages; a range that ends before it starts
+        holds nothing. One read where prefixes would take several (a calendar's days, say). Raises
+        InvalidInput for an empty bound, a limit below 1 or a cursor of another range."""
+        ...
+
     def query_index(
         self,
         gsi1pk: str,

@@ -245,6 +245,39 @@ def test_prefix_is_a_true_prefix(store: Store) -> None:
     assert _all(store, PK, "A#") == ["A#", "A#1", "A#10", "A#2"]
 
 
+def test_query_between_pages_through_a_range_of_sort_keys_both_ends_included(store: Store, clock: FixedClock) -> None:
+    days = ["2026-06-01T23", "2026-06-02", "2026-06-02#a", "2026-06-02#b", "2026-06-03", "2026-06-03#a", "2026-06-04"]
+    for sk in days:
+        store.put(_item(sk))
+    store.put(Item(PK, "2026-06-02#brief", {}, ttl=to_epoch(clock.now() + timedelta(minutes=5))))
+    store.put(_item("2026-06-02#c", pk="ORG#other#THINGS"))
+    clock.advance(timedelta(minutes=6))  # the brief one has expired
+    for limit in (1, 2, 100):
+        keys: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = store.query_between(PK, "2026-06-02", "2026-06-03", limit=limit, cursor=cursor)
+            assert len(page.items) <= limit
+            keys += [i.sk for i in page.items]
+            if page.cursor is None:
+                break
+            cursor = page.cursor
+        assert keys == ["2026-06-02", "2026-06-02#a", "2026-06-02#b", "2026-06-03"]
+    assert store.query_between(PK, "2026-06-04", "2026-06-01").items == []  # ends before it starts
+    assert [i.sk for i in store.query_between(PK, "2026-06-04", "2026-06-04").items] == ["2026-06-04"]
+
+
+def test_query_between_refuses_an_empty_bound_and_another_ranges_cursor(store: Store) -> None:
+    for sk in ["a", "b", "c", "x", "y"]:
+        store.put(_item(sk))
+    with pytest.raises(InvalidInput):
+        store.query_between(PK, "", "c")
+    page = store.query_between(PK, "a", "c", limit=1)
+    assert page.cursor is not None
+    with pytest.raises(InvalidInput):
+        store.query_between(PK, "x", "z", cursor=page.cursor)
+
+
 def test_sort_order_is_utf8_byte_order(store: Store) -> None:
     for sk in ["é", "z", "a", "B", "b"]:
         store.put(_item(sk))

@@ -21,6 +21,18 @@ def iter_items(
         cursor = page.cursor
 
 
+def iter_between(store: Store, pk: str, sk_from: str, sk_to: str, *, page_size: int = 200) -> Iterator[Item]:
+    """The live items of partition `pk` with sort keys from `sk_from` to `sk_to` (both included), in
+    order, a page read at a time."""
+    cursor: str | None = None
+    while True:
+        page = store.query_between(pk, sk_from, sk_to, limit=page_size, cursor=cursor)
+        yield from page.items
+        if page.cursor is None:
+            return
+        cursor = page.cursor
+
+
 def all_items(store: Store, pk: str, prefix: str = "", *, page_size: int = 200) -> list[Item]:
     """Every live item of partition `pk` under `prefix`, in sort-key order."""
     return list(iter_items(store, pk, prefix, page_size=page_size))

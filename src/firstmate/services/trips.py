@@ -42,11 +42,9 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_message
 from firstmate.services.outbox import enqueue
-from firstmate.services.paging import iter_items
+from firstmate.services.paging import iter_between, iter_items
 
 MAX_ATTEMPTS = 8
-#: Up to this many days, the calendar is read a day at a time; over longer spans, a month at a time.
-DAYS_READ_ONE_BY_ONE = 10
 #: A blocked slot over this long ago no longer matters to a booking: it leaves the list of long ones.
 LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
 #: A blocked slot's own trips are looked for no further ahead than this (a slot "until 2100" would
@@ -134,10 +132,10 @@ def calendar_between(
 ) -> list[CalendarEntry]:
     """The calendar entries (trips and blocked slots, cancelled ones included) sharing a moment with
     [start, end) among those starting from `lookback` before `start`, in order. The calendar's sort
-    keys begin with the UTC start, so it is read a day at a time (a month at a time over long
-    spans): the cost is the entries of those days, whatever the calendar holds."""
+    keys begin with the UTC start, so it is read as one range of them: the cost is the entries
+    starting in that span, whatever the calendar holds."""
     first, last = (start - lookback).astimezone(UTC), end.astimezone(UTC)
-    items = [i for p in _prefixes(first, last) for i in iter_items(store, calendar_pk(org), p)]
+    items = iter_between(store, calendar_pk(org), iso(first), iso(last))  # from first, to just before last
     # only the few that overlap are validated: a model per entry of those days was most of the cost
     return [
         CalendarEntry.model_validate(i.data)
@@ -340,13 +338,3 @@ def _from_listed(org: str, listed: dict[str, str]) -> CalendarEntry:
     return CalendarEntry(uid=listed["uid"], org=org, entity="", asset=listed["asset"], kind=EntryKind.BLOCKED,
                          title=listed["title"], start=start, end=datetime.fromisoformat(listed["end"]),
                          updated_at=start)  # fmt: skip
-
-
-def _prefixes(first: datetime, last: datetime) -> list[str]:
-    """The sort-key prefixes covering every UTC day from `first` to `last`: the days themselves,
-    or, over long spans, the months."""
-    days = (last.date() - first.date()).days + 1
-    if days <= DAYS_READ_ONE_BY_ONE:
-        return [f"{first.date() + timedelta(days=n):%Y-%m-%d}" for n in range(days)]
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return [f"{first.year + (first.month - 1 + n) // 12}-{(first.month - 1 + n) % 12 + 1:02d}" for n in range(months)]

@@ -26,6 +26,7 @@ from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
 from firstmate.adapters.store.rules import (
     check_key,
     check_limit,
+    check_range,
     decode_cursor,
     describe_failure,
     encode_cursor,
@@ -177,6 +178,23 @@ class DynamoStore:
             "ConsistentRead": True,
         }
         items = self._collect(request, start, limit)
+        if len(items) <= limit:
+            return Page(items, None)
+        items = items[:limit]
+        return Page(items, encode_cursor("q", {"sk": items[-1].sk}))
+
+    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+        check_limit(limit)
+        after = decode_cursor(cursor, "q")["sk"] if cursor is not None else None
+        if not check_range(sk_from, sk_to, after):  # DynamoDB refuses a BETWEEN whose start is after its end
+            return Page([], None)
+        request = {
+            "KeyConditionExpression": "#pk = :pk AND sk BETWEEN :from AND :to",
+            "ExpressionAttributeNames": {"#pk": "pk"},
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":from": {"S": sk_from}, ":to": {"S": sk_to}},
+            "ConsistentRead": True,
+        }
+        items = self._collect(request, {"pk": {"S": pk}, "sk": {"S": after}} if after is not None else None, limit)
         if len(items) <= limit:
             return Page(items, None)
         items = items[:limit]

@@ -111,6 +111,16 @@ def with_version(item: Item, version: int) -> Item:
     )
 
 
+def check_range(sk_from: str, sk_to: str, cursor_sk: str | None = None) -> bool:
+    """Whether the sort-key range [sk_from, sk_to] can hold anything; InvalidInput for an empty
+    bound, or for a cursor (the sort key a page ended on) outside the range it pages through."""
+    if not sk_from or not sk_to:
+        raise InvalidInput("a sort-key range needs both bounds")
+    if cursor_sk is not None and not sk_from <= cursor_sk <= sk_to:
+        raise InvalidInput("this cursor pages through another range of sort keys")
+    return sk_from <= sk_to  # str order is code point order, which is UTF-8's byte order
+
+
 def check_limit(limit: int) -> None:
     """Raise InvalidInput for a page limit below 1."""
     if limit < 1:

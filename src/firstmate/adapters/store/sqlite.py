@@ -21,6 +21,7 @@ from typing import Any
 from firstmate.adapters.store.rules import (
     check_key,
     check_limit,
+    check_range,
     decode_cursor,
     describe_failure,
     encode_cursor,
@@ -222,6 +223,26 @@ class SqliteStore:
         items = [_item(r) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if more else None)
+
+    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+        check_limit(limit)
+        after = decode_cursor(cursor, "q")["sk"] if cursor is not None else None
+        if not check_range(sk_from, sk_to, after):
+            return Page([], None)
+        sql = (
+            "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
+            "WHERE pk = ? AND sk >= ? AND sk <= ? AND (ttl IS NULL OR ttl > ?)"
+        )
+        args: list[Any] = [pk, sk_from, sk_to, self._now()]
+        if after is not None:
+            sql += " AND sk > ?"
+            args.append(after)
+        sql += " ORDER BY sk LIMIT ?"
+        args.append(limit + 1)
+        with self._errors():
+            rows = self._conn().execute(sql, args).fetchall()
+        items = [_item(r) for r in rows[:limit]]
+        return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if len(rows) > limit else None)
 
     def query_index(
         self,
