@@ -17,7 +17,7 @@ Measured, in a fresh process per size (so that its memory is the build's alone):
   for all eight roles (snapshot, lenses, HTML/text/JSON/PDF), both with `--out`. The first build in
   the process is "cold" (fonts, templates, caches), the next WARM_BUILDS "warm" (the best is kept:
   on a shared machine a burst of other work lengthens one build by a quarter or more).
-- read: every read call the build made through a port (Store get/get_many/query, Blobs get/head/list, the
+- read: every read call the build made through a port (Store get/get_many/query…, Blobs get/head/list, the
   ads and CRM sources' pull), recorded during a warm build and replayed alone twice after each warm
   build; the best replay per port, summed.
 - memory: tracemalloc's peak over one more build, and the process's peak RSS (ru_maxrss) above

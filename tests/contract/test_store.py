@@ -272,10 +272,21 @@ def test_query_between_refuses_an_empty_bound_and_another_ranges_cursor(store: S
         store.put(_item(sk))
     with pytest.raises(InvalidInput):
         store.query_between(PK, "", "c")
-    page = store.query_between(PK, "a", "c", limit=1)
-    assert page.cursor is not None
+    below, above = store.query_between(PK, "a", "c", limit=1), store.query_between(PK, "x", "y", limit=1)
+    assert below.cursor is not None and above.cursor is not None
+    for cursor in (below.cursor, store.query(PK, "", limit=1).cursor):
+        with pytest.raises(InvalidInput):
+            store.query_between(PK, "x", "z", cursor=cursor)  # from below the range, or of another kind of read
     with pytest.raises(InvalidInput):
-        store.query_between(PK, "x", "z", cursor=page.cursor)
+        store.query_between(PK, "a", "c", cursor=above.cursor)
+    with pytest.raises(InvalidInput):
+        store.query_between(PK, "a", "z" * 1025)  # longer than a sort key can be
+
+
+def test_query_between_orders_by_utf8_bytes(store: Store) -> None:
+    for sk in ["é", "z", "a", "B", "b", "😀"]:
+        store.put(_item(sk))
+    assert [i.sk for i in store.query_between(PK, "b", "é").items] == ["b", "z", "é"]
 
 
 def test_sort_order_is_utf8_byte_order(store: Store) -> None:

@@ -94,7 +94,22 @@ def test_the_calendar_around_a_time_is_read_across_days_months_and_years(app: Ap
             Item(calendar_pk("demo"), calendar_sk(start, uid), entry(uid, start, hours).model_dump(mode="json"))
         )
     window = (new_year - timedelta(minutes=30), new_year + timedelta(hours=1))
-    around_midnight = calendar_between(app.store, "demo", *window, timedelta(hours=72))  # read a day at a time
+    around_midnight = calendar_between(app.store, "demo", *window, timedelta(hours=72))  # across a year's end
     assert [e.uid for e in around_midnight] == ["three-days-out", "eve-late"]
-    wide = (new_year - timedelta(days=20), new_year + timedelta(days=60))  # read a month at a time
+    wide = (new_year - timedelta(days=20), new_year + timedelta(days=60))  # across months
     assert [e.uid for e in calendar_between(app.store, "demo", *wide, timedelta(hours=72))] == list(moments)
+
+
+def test_the_calendar_around_a_time_holds_its_edges_to_the_microsecond(app: App) -> None:
+    start, end = datetime(2027, 1, 1, 10, tzinfo=UTC), datetime(2027, 1, 1, 13, tzinfo=UTC)
+    lookback = timedelta(hours=72)
+    edges = {
+        "a-moment-too-early": (start - lookback - timedelta(microseconds=1), 80),  # overlaps, but starts too early
+        "from-the-first-moment": (start - lookback, 73),
+        "just-before-the-end": (end - timedelta(microseconds=1), 3),
+        "at-the-end": (end, 3),
+    }
+    for uid, (at, hours) in edges.items():
+        app.store.put(Item(calendar_pk("demo"), calendar_sk(at, uid), entry(uid, at, hours).model_dump(mode="json")))
+    found = calendar_between(app.store, "demo", start, end, lookback)
+    assert [e.uid for e in found] == ["from-the-first-moment", "just-before-the-end"]

@@ -24,7 +24,7 @@ from firstmate.web.page_cache import PageCache
 from tests.conftest import booking_body, guest_code, shows_gross
 from tests.web.test_crew import sign_in
 
-READS = ("get", "get_many", "query", "query_index")
+READS = ("get", "get_many", "query", "query_between", "query_index")
 
 
 @pytest.fixture

@@ -136,7 +136,7 @@ def calendar_between(
     starting in that span, whatever the calendar holds."""
     first, last = (start - lookback).astimezone(UTC), end.astimezone(UTC)
     items = iter_between(store, calendar_pk(org), iso(first), iso(last))  # from first, to just before last
-    # only the few that overlap are validated: a model per entry of those days was most of the cost
+    # only the few that overlap are validated: a model per entry of the span was most of the cost
     return [
         CalendarEntry.model_validate(i.data)
         for i in items

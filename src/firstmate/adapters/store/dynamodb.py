@@ -185,8 +185,8 @@ class DynamoStore:
 
     def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
         check_limit(limit)
-        after = decode_cursor(cursor, "q")["sk"] if cursor is not None else None
-        if not check_range(sk_from, sk_to, after):  # DynamoDB refuses a BETWEEN whose start is after its end
+        after = decode_cursor(cursor, "r")["sk"] if cursor is not None else None
+        if not check_range(pk, sk_from, sk_to, after):  # DynamoDB refuses a BETWEEN whose start is after its end
             return Page([], None)
         request = {
             "KeyConditionExpression": "#pk = :pk AND sk BETWEEN :from AND :to",
@@ -198,7 +198,7 @@ class DynamoStore:
         if len(items) <= limit:
             return Page(items, None)
         items = items[:limit]
-        return Page(items, encode_cursor("q", {"sk": items[-1].sk}))
+        return Page(items, encode_cursor("r", {"sk": items[-1].sk}))
 
     def query_index(
         self,

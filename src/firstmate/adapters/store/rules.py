@@ -111,11 +111,14 @@ def with_version(item: Item, version: int) -> Item:
     )
 
 
-def check_range(sk_from: str, sk_to: str, cursor_sk: str | None = None) -> bool:
-    """Whether the sort-key range [sk_from, sk_to] can hold anything; InvalidInput for an empty
-    bound, or for a cursor (the sort key a page ended on) outside the range it pages through."""
+def check_range(pk: str, sk_from: str, sk_to: str, cursor_sk: str | None = None) -> bool:
+    """Whether the sort-key range [sk_from, sk_to] can hold anything; InvalidInput for a bound that
+    could not be a sort key (empty, too long), or for a cursor (the sort key a page ended on)
+    outside the range it pages through."""
     if not sk_from or not sk_to:
         raise InvalidInput("a sort-key range needs both bounds")
+    check_key(pk, sk_from)
+    check_key(pk, sk_to)
     if cursor_sk is not None and not sk_from <= cursor_sk <= sk_to:
         raise InvalidInput("this cursor pages through another range of sort keys")
     return sk_from <= sk_to  # str order is code point order, which is UTF-8's byte order
@@ -127,13 +130,13 @@ def check_limit(limit: int) -> None:
         raise InvalidInput(f"a page limit must be at least 1, got {limit}")
 
 
-#: The fields of each kind of cursor: a partition query resumes after a sort key, an index
-#: query after (index sort key, pk, sk).
-_CURSOR_FIELDS = {"q": ("sk",), "i": ("g", "pk", "sk")}
+#: The fields of each kind of cursor: a partition query ("q") or range ("r") resumes after a sort
+#: key, an index query ("i") after (index sort key, pk, sk).
+_CURSOR_FIELDS = {"q": ("sk",), "r": ("sk",), "i": ("g", "pk", "sk")}
 
 
 def encode_cursor(kind: str, position: dict[str, Any]) -> str:
-    """An opaque cursor for a position in a query (`kind` "q") or an index query ("i")."""
+    """An opaque cursor for a position in a query (`kind` "q"), a range ("r") or an index query ("i")."""
     raw = json.dumps({"t": kind, **position}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

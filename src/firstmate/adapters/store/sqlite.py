@@ -226,8 +226,8 @@ class SqliteStore:
 
     def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
         check_limit(limit)
-        after = decode_cursor(cursor, "q")["sk"] if cursor is not None else None
-        if not check_range(sk_from, sk_to, after):
+        after = decode_cursor(cursor, "r")["sk"] if cursor is not None else None
+        if not check_range(pk, sk_from, sk_to, after):
             return Page([], None)
         sql = (
             "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
@@ -242,7 +242,7 @@ class SqliteStore:
         with self._errors():
             rows = self._conn().execute(sql, args).fetchall()
         items = [_item(r) for r in rows[:limit]]
-        return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if len(rows) > limit else None)
+        return Page(items, encode_cursor("r", {"sk": items[-1].sk}) if len(rows) > limit else None)
 
     def query_index(
         self,
