@@ -106,13 +106,14 @@ class Store(Protocol):
     """Single-table key-value store with conditional writes and all-or-nothing transactions."""
 
     def get(self, pk: str, sk: str) -> Item | None:
-        """Return the live item with this key, or None if absent or expired. Never raises NotFound."""
+        """Return the live item with this key, or None if absent or expired (or longer than a key can
+        be: a pk over 2,048 bytes, an sk over 1,024). Never raises NotFound; InvalidInput for an empty part."""
         ...
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
         """Return the live item of each (pk, sk) in `keys`, in the same order (None where absent or
-        expired; a key given twice answers twice). Reads as a `get` per key would, in far fewer
-        round trips; the items are not one snapshot. Raises InvalidInput for an empty or oversized key."""
+        expired or longer than a key can be; a key given twice answers twice). Reads as a `get` per key
+        would, in far fewer round trips; the items are not one snapshot. Raises InvalidInput for an empty key."""
         ...
 
     def query(
@@ -128,7 +129,8 @@ class Store(Protocol):
 
         Items come in sort-key order (byte order of UTF-8; descending when `reverse`), at most
         `limit` per page; pass the returned cursor back to get the next page. Expired items are
-        skipped. Raises InvalidInput for a limit below 1 or a cursor that this store did not issue.
+        skipped; a partition key or prefix longer than a key can be holds nothing. Raises InvalidInput
+        for an empty partition key, a limit below 1 or a cursor that this store did not issue.
         """
         ...
 

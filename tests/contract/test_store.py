@@ -89,6 +89,18 @@ def test_get_many_skips_expired_items_and_refuses_a_bad_key(store: Store, clock:
         store.get_many([(PK, "")])
 
 
+def test_a_key_longer_than_keys_can_be_is_read_as_absent_and_an_empty_one_refused(store: Store) -> None:
+    store.put(Item(PK, "a", {"n": 1}, gsi1pk="DUE", gsi1sk="a"))
+    long_sk, long_pk = "é" * 513, "p" * 2049  # 1,026 bytes of sort key; 2,049 of partition key
+    assert store.get(PK, long_sk) is None and store.get(long_pk, "a") is None
+    assert [i and i.sk for i in store.get_many([(PK, long_sk), (PK, "a"), (long_pk, "a")])] == [None, "a", None]
+    assert store.query(PK, long_sk).items == [] and store.query(long_pk).items == []
+    assert store.query_index("DUE", long_sk).items == [] and store.query_index(long_pk).items == []
+    for read in (lambda: store.get(PK, ""), lambda: store.get("", "a"), lambda: store.query("")):
+        with pytest.raises(InvalidInput):
+            read()
+
+
 def test_absent_condition_creates_once_and_then_conflicts_leaving_the_first(store: Store) -> None:
     store.put(_item("k", name="first"), Absent())
     with pytest.raises(ConditionFailed):

@@ -24,13 +24,14 @@ from typing import Any
 from firstmate.adapters.aws.clients import Shared, error_code
 from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
 from firstmate.adapters.store.rules import (
-    check_key,
     check_limit,
     check_range,
     decode_cursor,
     describe_failure,
     encode_cursor,
+    fits,
     holds,
+    prefix_fits,
     validate_writes,
     with_version,
     write_key,
@@ -121,7 +122,8 @@ class DynamoStore:
     # -- reads ---------------------------------------------------------------------------------
 
     def get(self, pk: str, sk: str) -> Item | None:
-        check_key(pk, sk)
+        if not fits(pk, sk):  # DynamoDB would refuse the key
+            return None
         with self._errors():
             raw = self._db.get_item(TableName=self._table, Key=_key(pk, sk), ConsistentRead=True).get("Item")
         if raw is None or not self._live(raw, self._now()):
@@ -129,11 +131,10 @@ class DynamoStore:
         return _item(raw)
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
-        for key in keys:
-            check_key(*key)
         now = self._now()
         found: dict[tuple[str, str], Item] = {}
-        unique = list(dict.fromkeys(keys))  # BatchGetItem refuses a key given twice
+        # BatchGetItem refuses a key given twice, and one longer than its keys can be
+        unique = [key for key in dict.fromkeys(keys) if fits(*key)]
         for start in range(0, len(unique), GET_BATCH):
             for raw in self._batch_get(unique[start : start + GET_BATCH]):
                 if self._live(raw, now):
@@ -165,6 +166,8 @@ class DynamoStore:
         reverse: bool = False,
     ) -> Page:
         check_limit(limit)
+        if not prefix_fits(pk, sk_prefix):  # DynamoDB would refuse the key condition
+            return Page([], None)
         condition = "#pk = :pk" + (" AND begins_with(sk, :prefix)" if sk_prefix else "")
         values: dict[str, Any] = {":pk": {"S": pk}}
         if sk_prefix:
@@ -209,6 +212,8 @@ class DynamoStore:
         cursor: str | None = None,
     ) -> Page:
         check_limit(limit)
+        if not prefix_fits(gsi1pk, gsi1sk_prefix):
+            return Page([], None)
         condition = "gsi1pk = :g" + (" AND begins_with(gsi1sk, :prefix)" if gsi1sk_prefix else "")
         values: dict[str, Any] = {":g": {"S": gsi1pk}}
         if gsi1sk_prefix:

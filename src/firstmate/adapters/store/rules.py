@@ -82,6 +82,21 @@ def check_key(pk: str, sk: str) -> None:
         raise InvalidInput(f"key too long: pk ≤ {MAX_PK_BYTES} bytes, sk ≤ {MAX_SK_BYTES} bytes")
 
 
+def fits(pk: str, sk: str) -> bool:
+    """Whether an item could be stored under this key: False for a part longer than DynamoDB's keys
+    can be (a read of it finds nothing, on either engine); InvalidInput for an empty part."""
+    if not pk or not sk:
+        raise InvalidInput("every key needs a non-empty pk and sk")
+    return len(pk.encode()) <= MAX_PK_BYTES and len(sk.encode()) <= MAX_SK_BYTES
+
+
+def prefix_fits(pk: str, prefix: str) -> bool:
+    """Whether any stored key could lie under this partition and sort-key prefix (see `fits`)."""
+    if not pk:
+        raise InvalidInput("a query needs a non-empty partition key")
+    return len(pk.encode()) <= MAX_PK_BYTES and len(prefix.encode()) <= MAX_SK_BYTES
+
+
 def item_json(item: Item) -> str:
     """The item's data as compact JSON, after checking the index keys and the item's size."""
     check_key(item.pk, item.sk)

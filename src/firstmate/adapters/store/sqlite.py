@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from firstmate.adapters.store.rules import (
-    check_key,
     check_limit,
     check_range,
     decode_cursor,
     describe_failure,
     encode_cursor,
+    fits,
     holds,
+    prefix_fits,
     validate_writes,
     with_version,
     write_key,
@@ -166,6 +167,8 @@ class SqliteStore:
     # -- reads ---------------------------------------------------------------------------------
 
     def get(self, pk: str, sk: str) -> Item | None:
+        if not fits(pk, sk):
+            return None
         with self._errors():
             row = (
                 self._conn()
@@ -179,10 +182,8 @@ class SqliteStore:
         return _item(row) if row else None
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
-        for key in keys:
-            check_key(*key)
         found: dict[tuple[str, str], Item] = {}
-        unique = list(dict.fromkeys(keys))
+        unique = [key for key in dict.fromkeys(keys) if fits(*key)]
         now = self._now()
         for start in range(0, len(unique), _KEYS_PER_SELECT):
             chunk = unique[start : start + _KEYS_PER_SELECT]
@@ -205,6 +206,8 @@ class SqliteStore:
         reverse: bool = False,
     ) -> Page:
         check_limit(limit)
+        if not prefix_fits(pk, sk_prefix):
+            return Page([], None)
         sql = (
             "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
             "WHERE pk = ? AND sk >= ? AND sk < ? AND substr(sk, 1, ?) = ? "
@@ -253,6 +256,8 @@ class SqliteStore:
         cursor: str | None = None,
     ) -> Page:
         check_limit(limit)
+        if not prefix_fits(gsi1pk, gsi1sk_prefix):
+            return Page([], None)
         sql = (
             "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
             "WHERE gsi1pk = ? AND gsi1sk >= ? AND gsi1sk < ? AND substr(gsi1sk, 1, ?) = ? "
