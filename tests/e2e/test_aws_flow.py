@@ -138,6 +138,9 @@ def test_the_demo_flow_runs_on_aws_and_reports_match_the_local_run(
     answer = handlers.web_handler(_http_event("POST", "/api/v1/bookings", booking, auth), None)
     assert answer["statusCode"] == 201, answer["body"]
     event_id = json.loads(answer["body"])["event_id"]
+    # an id longer than any key can be is no booking, as on SQLite (DynamoDB itself refuses such a key)
+    huge = handlers.web_handler(_http_event("GET", f"/api/v1/bookings/bk_{'x' * 3000}", {}, auth), None)
+    assert huge["statusCode"] == 404, huge["body"]
 
     # a crew member claims the captain's role through the same function; a second one is too late
     claim = f"/api/v1/events/{event_id}/roles/captain/claim"
