@@ -76,9 +76,7 @@ def validate_writes(writes: Sequence[Write]) -> list[str | None]:
 
 def check_key(pk: str, sk: str) -> None:
     """Raise InvalidInput unless both key parts are non-empty and within DynamoDB's sizes."""
-    if not pk or not sk:
-        raise InvalidInput("every key needs a non-empty pk and sk")
-    if len(pk.encode()) > MAX_PK_BYTES or len(sk.encode()) > MAX_SK_BYTES:
+    if not fits(pk, sk):
         raise InvalidInput(f"key too long: pk ≤ {MAX_PK_BYTES} bytes, sk ≤ {MAX_SK_BYTES} bytes")
 
 
