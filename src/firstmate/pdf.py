@@ -35,6 +35,7 @@ import importlib.util
 import io
 import threading
 import weakref
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -153,13 +154,17 @@ class _Face:
             self.cut = None
 
     def _common_document(self) -> FPDF:
+        return self._one_line(COMMON[33:60])
+
+    def _one_line(self, text: str) -> FPDF:
+        """A document of one line of `text` in this style alone: what the process's first-use checks draw."""
         pdf = FPDF(format="A4")
         pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
         pdf.add_page()
         font = self.copy_for(pdf)
         pdf.fonts[font.fontkey] = font
         pdf.set_font(FAMILY, self.style, 10)
-        pdf.cell(0, 5, COMMON[33:60])
+        pdf.cell(0, 5, text)
         return pdf
 
     def full(self) -> ttLib.TTFont:
@@ -223,13 +228,9 @@ class _Face:
             log.warning("pdf.known_glyphs_differ", font=self.path.name)
 
     def _sample(self, source: ttLib.TTFont) -> bytes:
-        pdf = FPDF(format="A4")
-        pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
-        pdf.add_page()
-        font = self.copy_for(pdf)
-        pdf.fonts[font.fontkey] = font
-        pdf.set_font(FAMILY, self.style, 10)
-        pdf.cell(0, 5, SAMPLE)
+        pdf = self._one_line(SAMPLE)
+        font = pdf.fonts[self.template.fontkey]
+        assert isinstance(font, TTFFont)
         font.ttfont = source
         return bytes(pdf.output())
 
@@ -264,10 +265,7 @@ def _common_codes(font: TTFFont) -> _CommonCodes | None:
 def _written_by_fpdf2(pdf: FPDF) -> tuple[bytes, list[Any]]:
     """`pdf` as fpdf2 writes it (its fonts cut from the base as `document_bytes` does), and the
     font objects it made on the way, in order."""
-    for style in STYLES:
-        font = pdf.fonts.get(f"{FAMILY.lower()}{style}")
-        if isinstance(font, TTFFont):
-            font.ttfont = _face(style).source_for(font)
+    _cut_as_fpdf2_will(pdf.fonts.values())
     made: list[Any] = []
 
     class Watched(OutputProducer):
@@ -317,10 +315,7 @@ class _Fonts(OutputProducer):
         cuts = [_common_cut_of(font) for font in fonts]
         if cuts and not getattr(self.fpdf, "_compliance", None) and all(cuts):  # PDF/A adds to what fpdf2 writes
             return {font.i: self._add_cut(font, cut) for font, cut in zip(fonts, cuts, strict=True) if cut}
-        for font in fonts:
-            face = _face_of(font)
-            if face is not None and isinstance(font, TTFFont):
-                font.ttfont = face.source_for(font)
+        _cut_as_fpdf2_will(fonts)
         return super()._add_fonts(*args, **kwargs)
 
     def _add_cut(self, font: Any, cut: _CommonCut) -> PDFFont:
@@ -348,6 +343,14 @@ class _Fonts(OutputProducer):
         font.subset.get_glyph.cache_clear()
         font.close()
         return composite
+
+
+def _cut_as_fpdf2_will(fonts: Iterable[object]) -> None:
+    """Give each of our fonts what fpdf2 is to cut its subset from (`_Face.source_for`)."""
+    for font in fonts:
+        face = _face_of(font)
+        if face is not None and isinstance(font, TTFFont):
+            font.ttfont = face.source_for(font)
 
 
 def _face_of(font: object) -> _Face | None:

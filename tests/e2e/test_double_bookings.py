@@ -48,6 +48,24 @@ def clash_messages(app: App) -> list[tuple[str, str]]:
     return [(e.message.subject, e.message.text) for e in entries]
 
 
+def refuse_mark_drops(app: App, monkeypatch: pytest.MonkeyPatch, refused: Callable[[int], bool]) -> list[int]:
+    """Make the store refuse the transactions that only drop clash-check marks, the nth when
+    `refused(n)` (counting from 1); returns the size of each such transaction, as it comes."""
+    from firstmate.errors import StoreUnavailable
+
+    transact, batches = app.store.transact, []
+
+    def dropping(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if writes and all(isinstance(w, Delete) and w.pk == "ORG#demo#CHECKS" for w in writes):
+            batches.append(len(writes))
+            if refused(len(batches)):
+                raise StoreUnavailable("the store did not answer")
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(app.store, "transact", dropping)
+    return batches
+
+
 def first_time(real: Callable[..., Any], instead: Callable[[], Any]) -> Callable[..., Any]:
     """`real`, but its first call does `instead`."""
     calls = iter(range(1_000_000))
@@ -250,17 +268,8 @@ def test_a_store_failing_as_an_import_checks_its_rows_leaves_them_in_and_says_so
 def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_and_told_nothing_twice(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.errors import StoreUnavailable
-
     clash, survey = _imported_pair(demo_app, api_key)
-    transact = demo_app.store.transact
-
-    def no_drops(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
-        if writes and all(isinstance(w, Delete) and w.pk == "ORG#demo#CHECKS" for w in writes):
-            raise StoreUnavailable("the store did not answer")
-        return transact(writes, *args, **kwargs)
-
-    monkeypatch.setattr(demo_app.store, "transact", no_drops)
+    refuse_mark_drops(demo_app, monkeypatch, lambda _: True)
     report = import_records(demo_app, "demo", [clash, survey])
     assert len(report.double_booked) == 3 and report.unchecked == []  # the import's work is all done
     monkeypatch.undo()
@@ -272,21 +281,11 @@ def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_an
 def test_a_batch_of_marks_the_store_refuses_to_drop_leaves_the_next_batches_dropped(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.errors import StoreUnavailable
     from firstmate.services import imports
 
     clash, survey = _imported_pair(demo_app, api_key)
     monkeypatch.setattr(imports, "MAX_TRANSACTION_WRITES", 1)  # a batch per mark
-    transact, batches = demo_app.store.transact, []
-
-    def first_refused(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
-        if writes and all(isinstance(w, Delete) and w.pk == "ORG#demo#CHECKS" for w in writes):
-            batches.append(len(writes))
-            if len(batches) == 1:
-                raise StoreUnavailable("the store did not answer")
-        return transact(writes, *args, **kwargs)
-
-    monkeypatch.setattr(demo_app.store, "transact", first_refused)
+    batches = refuse_mark_drops(demo_app, monkeypatch, lambda nth: nth == 1)
     import_records(demo_app, "demo", [clash, survey])
     monkeypatch.undo()
     assert batches == [1, 1] and len(demo_app.store.query("ORG#demo#CHECKS", "").items) == 1  # the refused one
