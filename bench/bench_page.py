@@ -508,11 +508,13 @@ def add_crew(app: Any, total: int) -> None:
 
 
 def crew_cookie(app: Any, port: int) -> str:
-    """Sign VIEWER in as crew do: a link from the app, then Continue; return the session cookie."""
-    from firstmate.services.crew_access import link_url
-    from firstmate.services.people import get_person
+    """Sign VIEWER in as crew do: the token of a sign-in mail's link, then Continue; return the
+    session cookie."""
+    from firstmate.domain.mail import SignInLink
+    from firstmate.services.access import crew_link_token
 
-    token = link_url(app, ORG, get_person(app.store, ORG, VIEWER), "login").split("t=", 1)[1]
+    link = SignInLink(org=ORG, person_id=VIEWER, purpose="login", valid_for_s=900)
+    token = crew_link_token(app.secret_key, link, app.clock.now())
     answer = httpx.post(f"http://{HOST}:{port}/crew/enter", data={"t": token}, follow_redirects=False, timeout=60)
     if answer.status_code != 303 or "fm_crew" not in answer.cookies:
         raise RuntimeError(f"sign-in failed: {answer.status_code} {answer.text[:200]}")

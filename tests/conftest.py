@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import email
 import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,11 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
+from firstmate.domain.mail import SignInLink
+from firstmate.services import outbox
+from firstmate.services.access import crew_link_token
 from firstmate.services.bookings import get_booking
+from firstmate.services.crew_access import LINK_TTL
 from firstmate.services.trips import get_event
 from tests.moto_server import MotoServer
 from tests.smtp_server import SmtpServer
@@ -92,6 +99,28 @@ def booking_body(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+def crew_link(app: App, org: str, person_id: str, purpose: str = "login") -> str:
+    """A crew member's sign-in link as a sign-in mail carries it once sent (its token made now)."""
+    link = SignInLink(org=org, person_id=person_id, purpose=purpose, valid_for_s=int(LINK_TTL.total_seconds()))
+    return f"{app.settings.base_url}/crew/enter?t={crew_link_token(app.secret_key, link, app.clock.now())}"
+
+
+def sent_mail(app: App, org: str, key: str) -> EmailMessage:
+    """The outbox entry `key` as it reached the mail folder, sending whatever is due first (as the
+    dispatcher does: sign-in links are signed then)."""
+    outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
+    entry = outbox.get_entry(app.store, org, key)
+    assert entry.provider_ref, f"{key} was not sent: {entry.status} {entry.last_error}"
+    return email.message_from_bytes(Path(entry.provider_ref).read_bytes(), policy=policy.default)  # type: ignore[return-value]
+
+
+def mail_text(message: EmailMessage) -> str:
+    """The plain-text part of a message."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
 
 
 def guest_code(app: App, event_id: str) -> str:

@@ -117,7 +117,7 @@ def dispatch_due(app: App, period: datetime) -> str:
     """Deliver messages whose next attempt is due (on AWS the stream delivers new ones at once;
     this picks up retries after a backoff). AWS only: locally the dispatcher loop does this on every
     pass, and a second sender beside it would put two sends in flight, so a crash could repeat two."""
-    report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, limit=200)
+    report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=200)
     return f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
 
 

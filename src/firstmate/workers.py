@@ -39,7 +39,7 @@ class Workers:
     def dispatch_once(self) -> bool:
         """One dispatcher pass; True when a full batch was handled (more may be waiting)."""
         app = self._app
-        report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, limit=BATCH)
+        report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=BATCH)
         return report.handled + report.skipped >= BATCH
 
     def schedule_once(self) -> bool:

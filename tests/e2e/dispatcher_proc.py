@@ -38,7 +38,7 @@ def main() -> None:
     mailer: Mailer = DieAfterSend(app.mailer, after) if after else app.mailer
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        report = dispatch_outbox(app.store, mailer, app.clock, app.retry_policy, limit=20)
+        report = dispatch_outbox(app.store, mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=20)
         if report.handled == 0 and not app.store.query_index(DUE_INDEX, limit=1).items:
             return
         if report.handled == 0:

@@ -120,7 +120,9 @@ def test_a_trip_just_over_still_gives_its_guest_the_page_and_a_trip_moved_into_t
     [moved_id] = [a.data["booking_id"] for a in all_items(demo_app.store, intake_pk("demo")) if "MOVE-1" in a.sk]
     revised = [e for e in outbox.list_entries(demo_app.store, "demo") if f"{moved_id}:r2:" in e.key]
     assert {e.key.split(":")[3] for e in revised} >= {"ops", "crew", "guest"}
-    outbox.dispatch_outbox(demo_app.store, demo_app.mailer, demo_app.clock, demo_app.retry_policy, limit=500)
+    outbox.dispatch_outbox(
+        demo_app.store, demo_app.mailer, demo_app.clock, demo_app.retry_policy, keys=demo_app.signing_keys, limit=500
+    )
     statuses = {e.status.value for e in outbox.list_entries(demo_app.store, "demo") if f"{moved_id}:r2:" in e.key}
     assert statuses == {"sent"}  # and they do go out: each is of use as long as the trip they expected
 

@@ -531,7 +531,9 @@ def test_a_clash_months_ahead_is_told_once_however_long_it_stands(demo_app: App,
     assert isinstance(clock, FixedClock)
     post(client, api_key, external_id="Y-1", start="2027-05-01T10:00:00-07:00")
     post(client, api_key, external_id="Y-2", start="2027-05-01T11:00:00-07:00")
-    outbox.dispatch_outbox(demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, limit=50)
+    outbox.dispatch_outbox(
+        demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, keys=demo_app.signing_keys, limit=50
+    )
     clock.advance(timedelta(days=120))  # past the 90 days sent messages are otherwise kept
     demo_app.store.sweep_expired()
     again = post(client, api_key, external_id="Y-2", start="2027-05-01T11:00:00-07:00", guest_count=5)

@@ -7,6 +7,7 @@ repeats at most that one message, with the same Message-ID.
 from __future__ import annotations
 
 import collections
+import email
 import random
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,8 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import InvalidInput
 from firstmate.services import outbox
-from tests.conftest import firstmate_env
+from firstmate.services.access import SigningKeys
+from tests.conftest import firstmate_env, mail_text
 from tests.smtp_server import SmtpServer
 
 DISPATCHER = Path(__file__).with_name("dispatcher_proc.py")
@@ -68,7 +71,7 @@ def _statuses(app: App, org: str = "demo") -> collections.Counter[str]:
 
 
 def _dispatch(app: App) -> outbox.DispatchReport:
-    return outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy)
+    return outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
 
 
 def test_each_message_is_delivered_once_and_requeueing_changes_nothing(smtp_app: App, smtp_server: SmtpServer) -> None:
@@ -177,6 +180,76 @@ def test_after_an_outage_past_the_trip_its_crew_are_not_sent_crew_needed_but_the
     assert len(dead) == 4 and all(":crew:" in e.key and "out of date" in (e.last_error or "") for e in dead)
 
 
+def test_crew_needed_sent_days_late_carries_a_link_that_works_and_the_outbox_holds_no_token(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A sign-in link is signed as its message goes out, so a relay down for four days (longer than
+    the link's 72 hours) still delivers "Crew needed" with a link that opens the trip. Until then the
+    outbox holds the message with a place for the token, never a token."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.mail import SIGN_IN_SLOT
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    smtp_server.stop()
+    start = clock.now() + timedelta(days=10)
+    booking = orchestrate_booking(
+        smtp_app, "demo", BookingRequest.model_validate(booking_body(start=start.isoformat()))
+    ).booking
+    assert _dispatch(smtp_app).retrying == 6
+    queued = [e for e in outbox.list_entries(smtp_app.store, "demo") if ":crew:" in e.key]
+    assert len(queued) == 4
+    for entry in queued:
+        assert SIGN_IN_SLOT in entry.message.text and SIGN_IN_SLOT in (entry.message.html or "")
+        assert "eyJ" not in entry.message.text + (entry.message.html or "")  # a JWT's first bytes
+    clock.advance(timedelta(days=4))
+    smtp_server.start()
+    assert _dispatch(smtp_app).sent == 6
+    [theo] = [r for r in smtp_server.recorder.received if r.rcpt_tos == ["theo@example.com"]]
+    mail = email.message_from_bytes(theo.message.as_bytes(), policy=policy.default)
+    text, html = mail_text(mail), mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[attr-defined, union-attr]
+    token = text.split("/crew/enter?t=", 1)[1].split()[0]
+    assert SIGN_IN_SLOT not in text + html and f"/crew/enter?t={token}" in html
+    entered = TestClient(create_app(smtp_app)).post("/crew/enter", data={"t": token}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == f"/crew/events/{booking.event_id}"
+
+
+def test_a_sign_in_link_that_cannot_be_signed_yet_waits_and_the_rest_go_out(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """Signing keys unreadable for a while (the secrets store down) hold back only the messages
+    that carry a sign-in link, as a relay outage would; the others go out."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.errors import ConfigError
+    from firstmate.services.business import save_business
+    from firstmate.services.crew_access import request_login_link
+    from firstmate.services.people import save_people
+
+    def unreadable() -> SigningKeys:
+        raise ConfigError("cannot read secret 'secret_key'")
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    request_login_link(smtp_app, "jonah@example.com", client="203.0.113.9")
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    report = outbox.dispatch_outbox(smtp_app.store, smtp_app.mailer, clock, smtp_app.retry_policy, keys=unreadable)
+    assert (report.sent, report.retrying) == (1, 1)
+    [link] = [e for e in outbox.list_entries(smtp_app.store, "demo") if e.key.startswith("login:jonah:")]
+    assert link.status is OutboxStatus.PENDING
+    assert link.last_error == "cannot sign its sign-in link: cannot read secret 'secret_key'"
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).sent == 1
+    assert [r.rcpt_tos for r in smtp_server.recorder.received] == [["crew@example.com"], ["jonah@example.com"]]
+
+
 def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:
     outbox.enqueue(smtp_app.store, "demo", [_message(1, to="reject-me@example.com"), _message(2)], clock.now())
     report = _dispatch(smtp_app)
@@ -211,13 +284,13 @@ def test_a_message_that_kills_every_sender_goes_dead_instead_of_looping(smtp_app
     policy = smtp_app.retry_policy
     for _ in range(policy.max_attempts):
         with pytest.raises(SystemExit):
-            outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy)
+            outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy, keys=smtp_app.signing_keys)
         clock.advance(policy.lease + timedelta(seconds=1))
-    report = outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy)
+    report = outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy, keys=smtp_app.signing_keys)
     assert report.dead == 1
     entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
     assert entry.status is OutboxStatus.DEAD and "gave up" in (entry.last_error or "")
-    assert outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy).handled == 0
+    assert outbox.dispatch_outbox(smtp_app.store, DiesMidSend(), clock, policy, keys=smtp_app.signing_keys).handled == 0
 
 
 def test_a_malformed_address_is_refused_before_it_reaches_the_outbox() -> None:

@@ -22,10 +22,8 @@ from firstmate.services import outbox
 from firstmate.services.access import admin_link_token
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token
-from firstmate.services.crew_access import link_url
-from firstmate.services.people import get_person
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, crew_link
 from tests.fuzz.strategies import FUZZ, examples, hostile
 from tests.security.conftest import operator, sign_in
 
@@ -79,7 +77,7 @@ def _sign_in_again(app: App, who: str, browser: TestClient) -> None:
     if who == "operator":
         assert browser.get(f"/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}").status_code == 200
     elif who == "crew":
-        token = link_url(app, "demo", get_person(app.store, "demo", "priya"), "login").split("t=", 1)[1]
+        token = crew_link(app, "demo", "priya").split("t=", 1)[1]
         assert browser.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
 
 

@@ -23,10 +23,9 @@ from firstmate.bootstrap import build
 from firstmate.config import load_settings
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services.bookings import orchestrate_booking
-from firstmate.services.crew_access import link_url
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role, release_role
-from tests.conftest import booking_body
+from tests.conftest import booking_body, crew_link
 from tests.load.conftest import ORG, prepare_home, serving
 
 CHANGES = 120  # roster changes, half of them through the API, half from this (another) process
@@ -47,7 +46,7 @@ class Reads:
 
 
 def _sign_in(url: str, app: object, person_id: str) -> str:
-    link = link_url(app, ORG, get_person(app.store, ORG, person_id), "login")  # type: ignore[arg-type, attr-defined]
+    link = crew_link(app, ORG, person_id)  # type: ignore[arg-type, attr-defined]
     answer = httpx.post(f"{url}/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False)
     assert answer.status_code == 303, answer.text[:300]
     return str(answer.cookies["fm_crew"])

@@ -15,11 +15,10 @@ from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.services.access import admin_link_token
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import save_business
-from firstmate.services.crew_access import link_url
 from firstmate.services.keys import create_key
-from firstmate.services.people import get_person, save_people
+from firstmate.services.people import save_people
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, crew_link
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def rival(demo_app: App) -> Tenant:
 def sign_in(app: App, person_id: str, org: str = "demo") -> TestClient:
     """A separate browser signed in as `person_id` of `org` through a real link."""
     client = TestClient(create_app(app))
-    link = link_url(app, org, get_person(app.store, org, person_id), "login")
+    link = crew_link(app, org, person_id)
     assert client.post("/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False).status_code == 303
     return client
 

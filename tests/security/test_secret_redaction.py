@@ -148,12 +148,11 @@ def test_a_source_token_in_a_request_url_never_reaches_the_logs(logs: io.StringI
 def test_no_token_reaches_the_logs_whatever_is_requested(client: TestClient, demo_app: App, logs: io.StringIO) -> None:
     from firstmate.services.access import admin_link_token
     from firstmate.services.calendar import Feed, FeedScope, feed_token
-    from firstmate.services.crew_access import link_url
-    from firstmate.services.people import get_person
+    from tests.conftest import crew_link
 
     trip = book(demo_app)
     secrets = {
-        "crew link": link_url(demo_app, "demo", get_person(demo_app.store, "demo", "theo"), "login").split("t=")[1],
+        "crew link": crew_link(demo_app, "demo", "theo").split("t=")[1],
         "admin link": admin_link_token(demo_app.secret_key, demo_app.clock.now()),
         "feed": feed_token(demo_app.secret_key, demo_app.store, Feed("demo", FeedScope.CREW, "theo")),
         "guest code": trip.guest_code,

@@ -24,13 +24,11 @@ from firstmate.services import outbox
 from firstmate.services.bookings import get_booking, list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token
-from firstmate.services.crew_access import link_url
 from firstmate.services.data import save_row
 from firstmate.services.keys import create_key, revoke_key
-from firstmate.services.people import get_person
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, crew_link
 from tests.security.conftest import Tenant, operator, sign_in
 from tests.web.test_guest_flow import DEPARTURE, PNG
 
@@ -247,7 +245,7 @@ def test_one_server_keeps_each_orgs_pages_apart_for_people_of_the_same_id(
     browsers = {}
     for tenant in (demo, rival):
         browser = TestClient(web)
-        link = link_url(demo_app, tenant.org, get_person(demo_app.store, tenant.org, "marisol"), "login")
+        link = crew_link(demo_app, tenant.org, "marisol")
         entered = browser.post("/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False)
         assert entered.status_code == 303
         browsers[tenant.org] = browser

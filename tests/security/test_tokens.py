@@ -22,25 +22,26 @@ from hypothesis import strategies as st
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.mail import SignInLink
 from firstmate.domain.people import Person
 from firstmate.errors import NotFound, Unauthorized
 from firstmate.services import outbox
 from firstmate.services.access import (
     ADMIN_AUDIENCE,
     CREW_AUDIENCE,
+    NOTIFICATION_LINK_TTL,
     SigningKeys,
     admin_link_token,
     admin_session_token,
-    crew_event_link_token,
+    crew_link_token,
     issue_token,
     verify_token,
 )
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token, resolve_feed
-from firstmate.services.crew_access import link_url
 from firstmate.services.people import get_person, save_people
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, crew_link, mail_text, sent_mail
 from tests.fuzz.strategies import FUZZ, examples
 from tests.security.conftest import Tenant, book, sign_in
 
@@ -48,7 +49,14 @@ URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
 
 def _crew_link(app: App, person: str = "jonah") -> str:
-    return link_url(app, "demo", get_person(app.store, "demo", person), "login").split("t=", 1)[1]
+    return crew_link(app, "demo", person).split("t=", 1)[1]
+
+
+def _crew_event_link(app: App, event_id: str, person: str = "jonah") -> str:
+    """The token of a "Crew needed" mail's link, as the mail carries it once sent."""
+    ttl = int(NOTIFICATION_LINK_TTL.total_seconds())
+    link = SignInLink(org="demo", person_id=person, purpose=f"event:{event_id}", valid_for_s=ttl)
+    return crew_link_token(app.secret_key, link, app.clock.now())
 
 
 def _crew_session(app: App, person: str = "jonah") -> str:
@@ -90,9 +98,7 @@ def test_each_token_opens_only_the_door_it_was_issued_for(client: TestClient, de
     now = demo_app.clock.now()
     tokens = {
         "crew link": lambda: _crew_link(demo_app),
-        "crew event link": lambda: crew_event_link_token(
-            demo_app.secret_key, "demo", "jonah", demo.booking.event_id, now
-        ),
+        "crew event link": lambda: _crew_event_link(demo_app, demo.booking.event_id),
         "crew session": lambda: _crew_session(demo_app),
         "admin link": lambda: admin_link_token(demo_app.secret_key, now),
         "admin session": lambda: admin_session_token(demo_app.secret_key, now),
@@ -234,8 +240,9 @@ def test_a_link_pressed_twenty_times_at_once_signs_in_once(demo_app: App) -> Non
 
 
 def test_a_notification_link_opens_its_own_trip_once(client: TestClient, demo_app: App, demo: Tenant) -> None:
-    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:theo")]
-    match = re.search(r"/crew/enter\?t=([\w.-]+)", mail.message.text)
+    [queued] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:theo")]
+    assert "eyJ" not in queued.message.text + (queued.message.html or "")  # no token at rest in the outbox
+    match = re.search(r"/crew/enter\?t=([\w.-]+)", mail_text(sent_mail(demo_app, "demo", queued.key)))
     assert match is not None
     entered = client.post("/crew/enter", data={"t": match.group(1)}, follow_redirects=False)
     assert entered.status_code == 303 and entered.headers["location"] == f"/crew/events/{demo.booking.event_id}"
@@ -258,7 +265,7 @@ def test_a_signed_out_session_cannot_be_replayed_and_other_devices_stay_signed_i
     web = create_app(demo_app)  # one server: a page kept for the session must not outlive it either
     tablet, phone = TestClient(web), TestClient(web)
     for device in (tablet, phone):
-        link = link_url(demo_app, "demo", get_person(demo_app.store, "demo", "theo"), "login")
+        link = crew_link(demo_app, "demo", "theo")
         assert device.post("/crew/enter", data={"t": link.split("t=", 1)[1]}, follow_redirects=False).status_code == 303
     trip = f"/crew/events/{demo.booking.event_id}"
     assert tablet.get(trip).status_code == 200 and tablet.get(f"/api/v1/events/{demo.booking.event_id}").is_success
@@ -339,7 +346,7 @@ def _latest_link(app: App, to: str) -> str:
     entries = [
         e for e in outbox.list_entries(app.store, "demo") if e.message.to == (to,) and e.key.startswith("login:")
     ]
-    match = re.search(r"(/crew/enter\?t=[\w.-]+)", entries[0].message.text)
+    match = re.search(r"(/crew/enter\?t=[\w.-]+)", mail_text(sent_mail(app, "demo", entries[0].key)))
     assert match is not None
     return match.group(1)
 
@@ -373,7 +380,7 @@ def test_expired_forged_wrong_audience_and_unsigned_tokens_are_refused(
     web: TestClient, demo_app: App, clock: FixedClock
 ) -> None:
     person = get_person(demo_app.store, "demo", "jonah")
-    stale = link_url(demo_app, "demo", person, "login").split("t=", 1)[1]
+    stale = crew_link(demo_app, "demo", person.id).split("t=", 1)[1]
     clock.advance(timedelta(minutes=16))
     forged = jwt.encode({"sub": "jonah", "org": "demo", "typ": "magic"}, "not-our-key-" * 4, algorithm="HS256")
     unsigned = jwt.encode(

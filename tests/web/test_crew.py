@@ -16,11 +16,9 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
-from firstmate.services.crew_access import link_url
-from firstmate.services.people import get_person
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
-from tests.conftest import booking_body, shows_gross
+from tests.conftest import booking_body, crew_link, shows_gross
 
 
 @pytest.fixture
@@ -37,7 +35,7 @@ def trip(demo_app: App) -> str:
 def sign_in(app: App, person_id: str) -> TestClient:
     """A separate browser signed in as `person_id` through a real link."""
     client = TestClient(create_app(app))
-    link = link_url(app, "demo", get_person(app.store, "demo", person_id), "login")
+    link = crew_link(app, "demo", person_id)
     token = link.split("t=", 1)[1]
     assert client.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
     return client

@@ -77,7 +77,7 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if target is None:
             continue
         try:
-            dispatch_entry(app.store, app.mailer, app.clock, app.retry_policy, *target)
+            dispatch_entry(app.store, app.mailer, app.clock, app.retry_policy, *target, keys=app.signing_keys)
         except Exception:
             log.exception("dispatch.record_failed", org=target[0], key=target[1])
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})

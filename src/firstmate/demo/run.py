@@ -252,7 +252,7 @@ def _fresh_demo_key(app: App) -> str:
 def _drain(app: App) -> int:
     sent = 0
     while True:
-        report = outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy)
+        report = outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
         sent += report.sent
         if report.handled == 0:
             return sent

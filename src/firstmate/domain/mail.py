@@ -8,7 +8,7 @@ import re
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Plain ASCII addresses, the shape every mail system takes without quoting (also the API schema's).
 EMAIL_PATTERN = (
@@ -17,6 +17,9 @@ EMAIL_PATTERN = (
     r"\.[A-Za-z]{2,24}$"
 )
 _ADDRESS = re.compile(EMAIL_PATTERN)
+#: Where a message queued with a `SignInLink` has its link's token until it is sent. It reads as what
+#: it is on the admin outbox pages and in `outbox show`, and HTML escaping leaves it as it is.
+SIGN_IN_SLOT = "(sign-in-token-made-when-sent)"
 
 
 class InlineImage(BaseModel):
@@ -27,6 +30,20 @@ class InlineImage(BaseModel):
     cid: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
     content_type: str = "image/png"
     data: bytes
+
+
+class SignInLink(BaseModel):
+    """A crew member's single-use sign-in link that a message carries, its token made when the
+    message is sent rather than when it is queued: the link works for `valid_for_s` seconds from
+    the moment it goes out, also after a relay outage longer than that, and the outbox holds no
+    token that opens anything. The text and HTML hold `SIGN_IN_SLOT` where the token goes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org: str = Field(min_length=1)
+    person_id: str = Field(min_length=1)
+    purpose: str = Field(min_length=1, description='What the link opens: "login" or "event:<event id>".')
+    valid_for_s: int = Field(gt=0)
 
 
 class OutgoingMessage(BaseModel):
@@ -53,6 +70,13 @@ class OutgoingMessage(BaseModel):
         description="When the message stops being of use (its sign-in link expires, its trip is over): "
         "not sent after that, and not retried.",
     )
+    sign_in: SignInLink | None = None
+
+    @model_validator(mode="after")
+    def _token_has_a_place(self) -> OutgoingMessage:
+        if self.sign_in is not None and SIGN_IN_SLOT not in self.text:
+            raise ValueError("a message with a sign-in link must show it in its text")
+        return self
 
     @field_validator("sender", "reply_to")
     @classmethod

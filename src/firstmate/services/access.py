@@ -16,6 +16,7 @@ from typing import Any
 
 import jwt
 
+from firstmate.domain.mail import SIGN_IN_SLOT, OutgoingMessage, SignInLink
 from firstmate.errors import ConditionFailed, Unauthorized
 from firstmate.ports import Absent, Item, Store
 
@@ -148,14 +149,25 @@ def admin_session_token(secret: SigningKeys, now: datetime) -> str:
 NOTIFICATION_LINK_TTL = timedelta(hours=72)
 
 
-def crew_event_link_token(secret: SigningKeys, org: str, person_id: str, event_id: str, now: datetime) -> str:
-    """A sign-in token for one crew member that opens one event (single-use, like every link)."""
+def crew_link_token(secret: SigningKeys, link: SignInLink, now: datetime) -> str:
+    """The token of a crew member's sign-in link (single-use, like every link), valid from `now`
+    for the link's time."""
     return issue_token(
         secret,
         typ="magic",
-        subject=person_id,
+        subject=link.person_id,
         now=now,
-        ttl=NOTIFICATION_LINK_TTL,
+        ttl=timedelta(seconds=link.valid_for_s),
         audience=CREW_AUDIENCE,
-        extra={"org": org, "purpose": f"event:{event_id}"},
+        extra={"org": link.org, "purpose": link.purpose},
     )
+
+
+def with_sign_in(message: OutgoingMessage, secret: SigningKeys, now: datetime) -> OutgoingMessage:
+    """The message as it goes out: its sign-in link's token made `now`, in the text and the HTML
+    (the message itself when it carries no link)."""
+    if message.sign_in is None:
+        return message
+    token = crew_link_token(secret, message.sign_in, now)
+    html = message.html.replace(SIGN_IN_SLOT, token) if message.html is not None else None
+    return message.model_copy(update={"text": message.text.replace(SIGN_IN_SLOT, token), "html": html})

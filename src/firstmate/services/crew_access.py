@@ -7,13 +7,14 @@ the "Continue" POST does, so mail scanners that pre-open links do not burn them.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import structlog
 
-from firstmate.domain.mail import check_address
+from firstmate.domain.mail import SIGN_IN_SLOT, SignInLink, check_address
 from firstmate.domain.people import Person
 from firstmate.errors import NotFound, Unauthorized
 from firstmate.ports import Item
@@ -72,20 +73,6 @@ def request_login_link(ctx: Context, email: str, client: str) -> None:
         if found is not None and found.active:
             _send_link(ctx, org, found, purpose="login")
     log.info("crew.link_requested", known=bool(ctx.store.query_index(f"EMAIL#{address}", limit=1).items))
-
-
-def link_url(ctx: Context, org: str, person: Person, purpose: str) -> str:
-    """A fresh single-use sign-in link."""
-    token = issue_token(
-        ctx.secret_key,
-        typ="magic",
-        subject=person.id,
-        now=ctx.clock.now(),
-        ttl=LINK_TTL,
-        audience=CREW_AUDIENCE,
-        extra={"org": org, "purpose": purpose},
-    )
-    return f"{ctx.settings.base_url}/crew/enter?t={token}"
 
 
 def check_link(ctx: Context, token: str) -> LinkTarget:
@@ -170,13 +157,14 @@ def end_session(ctx: Context, token: str) -> bool:
 def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:
     profile = load_business(ctx.store, org)
     name = profile.org.name if profile else org
-    link = link_url(ctx, org, person, purpose)
+    link = f"{ctx.settings.base_url}/crew/enter?t={SIGN_IN_SLOT}"  # signed as it is sent: none is stored
     context = {"person": person, "link": link, "business": name, "colour": "#0b3d5c"}
     subject = f"Your sign-in link for {name}"
-    key = f"login:{person.id}:{link.rsplit('.', 1)[-1][:24]}"
+    sign_in = SignInLink(org=org, person_id=person.id, purpose=purpose, valid_for_s=int(LINK_TTL.total_seconds()))
     message = templated(
-        ctx, key=key, to=person.email, subject=subject, template="crew_login", context=context,
-        stale_after=ctx.clock.now() + LINK_TTL,  # the link inside opens nothing after that
+        ctx, key=f"login:{person.id}:{secrets.token_urlsafe(18)}", to=person.email, subject=subject,
+        template="crew_login", context=context, sign_in=sign_in,
+        stale_after=ctx.clock.now() + LINK_TTL,  # asked for at a sign-in page: of no use after the link's time
     )  # fmt: skip
     enqueue(ctx.store, org, [message], ctx.clock.now())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.rendering import render
 from firstmate.services.context import Context
 
@@ -20,9 +20,11 @@ def templated(
     context: dict[str, Any],
     reply_to: str | None = None,
     stale_after: datetime | None = None,
+    sign_in: SignInLink | None = None,
 ) -> OutgoingMessage:
     """The message rendered from `mail/<template>.txt` and `mail/<template>.html`, keyed by `key`
-    (`stale_after`: when it stops being of use, see `OutgoingMessage`)."""
+    (`stale_after`: when it stops being of use; `sign_in`: the link whose token is made when it is
+    sent; see `OutgoingMessage`)."""
     return OutgoingMessage(
         idempotency_key=key,
         sender=ctx.settings.mail_from,
@@ -32,4 +34,5 @@ def templated(
         text=render(f"mail/{template}.txt", **context),
         html=render(f"mail/{template}.html", subject=subject, **context),
         stale_after=stale_after,
+        sign_in=sign_in,
     )

@@ -16,13 +16,13 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
-from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.mail import SIGN_IN_SLOT, OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.roster import Clash, role_on
 from firstmate.domain.timing import span, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
-from firstmate.services.access import crew_event_link_token
+from firstmate.services.access import NOTIFICATION_LINK_TTL
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
@@ -237,8 +237,18 @@ def _crew_message(
     clash: str | None,
     until: datetime,
 ) -> OutgoingMessage:
-    token = crew_event_link_token(ctx.secret_key, profile.org.id, person.id, trip["event_id"], ctx.clock.now())
-    link = f"{ctx.settings.base_url}/crew/enter?t={token}"
+    # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival
+    sign_in = (
+        None
+        if trip["cancelled"]
+        else SignInLink(
+            org=profile.org.id,
+            person_id=person.id,
+            purpose=f"event:{trip['event_id']}",
+            valid_for_s=int(NOTIFICATION_LINK_TTL.total_seconds()),
+        )
+    )  # fmt: skip  (a cancelled trip's mail has no link)
+    link = f"{ctx.settings.base_url}/crew/enter?t={SIGN_IN_SLOT}"
     headline = {
         IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",
         IntakeResult.UPDATED: "Trip changed",
@@ -255,8 +265,9 @@ def _crew_message(
     }
     key = _key(booking, f"crew:{person.id}")
     return templated(
-        ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context, stale_after=until
-    )
+        ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context, stale_after=until,
+        sign_in=sign_in,
+    )  # fmt: skip
 
 
 def _guest_message(

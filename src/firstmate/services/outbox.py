@@ -7,7 +7,7 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,6 +26,7 @@ from firstmate.errors import (
     TransientDeliveryError,
 )
 from firstmate.ports import Absent, Clock, Item, Mailer, Put, Store, VersionIs
+from firstmate.services.access import SigningKeys, with_sign_in
 from firstmate.services.paging import all_items
 
 log = structlog.get_logger(__name__)
@@ -108,9 +109,10 @@ class DispatchReport:
 
 
 def dispatch_outbox(
-    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, limit: int = 50
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, keys: Callable[[], SigningKeys], limit: int = 50
 ) -> DispatchReport:
     """Deliver up to `limit` due messages, oldest first. Safe to run in many processes at once.
+    `keys` sign the sign-in links of the messages that carry one, as each is sent.
 
     Each entry is claimed with a conditional write before sending, so two dispatchers never send
     the same entry concurrently. A dispatcher that dies after sending but before recording it
@@ -119,13 +121,14 @@ def dispatch_outbox(
     """
     report = DispatchReport()
     for item in _due(store, clock.now(), limit):
-        _dispatch_item(store, mailer, clock, policy, item, report)
+        _dispatch_item(store, mailer, clock, policy, keys, item, report)
     return report
 
 
 def dispatch_entry(
-    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, org: str, key: str
-) -> DispatchReport:
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, org: str, key: str, *,
+    keys: Callable[[], SigningKeys],
+) -> DispatchReport:  # fmt: skip
     """Deliver one entry if it is due now (the AWS stream handler's unit of work); an entry that
     is not due, already sent or claimed by another dispatcher is left alone. Idempotent."""
     report = DispatchReport()
@@ -133,13 +136,14 @@ def dispatch_entry(
     if item is None or not from_item(item).is_due(clock.now()):
         report.skipped += 1
         return report
-    _dispatch_item(store, mailer, clock, policy, item, report)
+    _dispatch_item(store, mailer, clock, policy, keys, item, report)
     return report
 
 
 def _dispatch_item(
-    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, item: Item, report: DispatchReport
-) -> None:
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys], item: Item,
+    report: DispatchReport,
+) -> None:  # fmt: skip
     """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
     entry = from_item(item)
     if rules.is_stale(entry, clock.now()):
@@ -158,7 +162,7 @@ def _dispatch_item(
     if next_state.status is OutboxStatus.DEAD:
         report.dead += 1
         return
-    outcome = _deliver(mailer, from_item(claimed_item), clock, policy)
+    outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
     if _record(store, outcome, claimed_item.version):
         _count(report, outcome)
 
@@ -206,9 +210,17 @@ def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
         yield item
 
 
-def _deliver(mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPolicy) -> OutboxEntry:
+def _deliver(
+    mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys]
+) -> OutboxEntry:
     try:
-        ref = mailer.send(entry.message)
+        message = with_sign_in(entry.message, keys(), clock.now()) if entry.message.sign_in else entry.message
+    except Exception as exc:  # the keys unreadable for now (the secrets store down): tried again later
+        log.warning("outbox.sign_in_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
+        error = f"cannot sign its sign-in link: {exc}"
+        return rules.record_failure(entry, clock.now(), error, permanent=False, policy=policy)
+    try:
+        ref = mailer.send(message)
     except (DeliveryError, ValueError) as exc:
         # a ValueError is a message no mail system would take (a malformed address): permanent
         permanent = not isinstance(exc, TransientDeliveryError)
