@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -126,6 +127,43 @@ def test_each_role_report_goes_to_its_recipients_once_a_week_with_the_audit_copy
     assert cfo[0].message.subject.startswith("CFO report")
     resent = run_role_reports(data_app, "demo", ["cfo"], as_of=TODAY, send=True, resend=True)
     assert resent[0].sent_to == ["finance@example.com"]
+
+
+def test_a_store_failing_as_a_report_is_queued_leaves_it_to_be_queued_by_the_retry(
+    data_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send ledger and the message are written together: the store refusing the CEO report's
+    outbox entry once fails the run, and the run tried again sends that report (with the ledger
+    written first on its own, the retry found the owner "already sent" and the report never went)."""
+    from firstmate.errors import StoreUnavailable
+    from firstmate.ports import Put
+
+    put, transact, refused = data_app.store.put, data_app.store.transact, []
+
+    def ceo_mail(item: Any) -> bool:
+        return item.pk == "ORG#demo#OUTBOX" and item.sk.startswith("report:role-ceo:") and not refused
+
+    def failing_put(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if ceo_mail(item):
+            refused.append(item.sk)
+            raise StoreUnavailable("the store did not answer")
+        return put(item, *args, **kwargs)
+
+    def failing_transact(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(w, Put) and ceo_mail(w.item) for w in writes):
+            refused.append("transaction")
+            raise StoreUnavailable("the store did not answer")
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(data_app.store, "put", failing_put)
+    monkeypatch.setattr(data_app.store, "transact", failing_transact)
+    with pytest.raises(StoreUnavailable):
+        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    assert refused
+    retried = {r.role: r.sent_to for r in run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)}
+    assert retried["ceo"] == ["owner@example.com"]
+    ceo = [e for e in outbox.list_entries(data_app.store, "demo", limit=100) if e.key.startswith("report:role-ceo:")]
+    assert [e.message.to for e in ceo] == [("owner@example.com",)]
 
 
 def test_building_reports_reads_the_business_data_without_changing_it(data_app: App) -> None:

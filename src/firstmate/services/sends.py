@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from firstmate.domain.mail import InlineImage, OutgoingMessage
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
-from firstmate.ports import Absent, Item, VersionIs
+from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.context import Context
-from firstmate.services.outbox import enqueue
+from firstmate.services.outbox import enqueue_write
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,9 @@ def deliver_once(
     resend: bool = False,
 ) -> list[str]:
     """Queue `mail` to each recipient who has not had this report for this period (all of them
-    again with `resend`). The ledger entry and the outbox entry share a deterministic key, so two
-    runs racing queue one message. Returns who was queued now."""
+    again with `resend`). The ledger entry and the outbox entry are written in one transaction and
+    share a deterministic key, so two runs racing queue one message, and a failure queues none and
+    records none. Returns who was queued now."""
     queued = []
     for email in recipients:
         ledger_sk = f"{report}#{period}#{email}"
@@ -60,10 +61,16 @@ def deliver_once(
         )
         entry = {"sends": sends, "message_key": key, "queued_at": iso(ctx.clock.now())}
         condition = Absent() if current is None else VersionIs(current.version)
+        # one transaction: a ledger entry saying "queued" without its message would keep the
+        # report from this recipient for good (a retry skips whoever the ledger names)
         try:
-            ctx.store.put(Item(f"ORG#{org}#SENDS", ledger_sk, entry), condition)
+            ctx.store.transact(
+                [
+                    Put(Item(f"ORG#{org}#SENDS", ledger_sk, entry), condition),
+                    enqueue_write(org, message, ctx.clock.now()),
+                ]
+            )
         except ConditionFailed:
             continue  # another run recorded this send first
-        enqueue(ctx.store, org, [message], ctx.clock.now())
         queued.append(email)
     return queued
