@@ -173,3 +173,39 @@ def test_photos_upload_only_in_the_window_and_only_real_images_show(
     clock.set(DEPARTURE + timedelta(days=8))
     closed = client.get(f"/g/{code}").text
     assert "The album closed" in closed and 'action="/uploads"' not in closed
+
+
+def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The storage failing after the upload (the album's copy refused once, then the photo's
+    record once) answers 503, and the upload stays until the photo is recorded: reloading the page
+    the guest was sent to stores it (the upload was deleted first, so the reload said it never came)."""
+    from firstmate.errors import BlobError, StoreUnavailable
+
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    put, store_put, failures = demo_app.blobs.put, demo_app.store.put, ["blobs", "store"]
+
+    def album_put(key: str, *args: object, **kwargs: object) -> object:
+        if key.startswith("photos/") and failures[:1] == ["blobs"]:
+            failures.pop(0)
+            raise BlobError(f"cannot write {key}: SlowDown")
+        return put(key, *args, **kwargs)  # type: ignore[arg-type]
+
+    def record(item: object, *args: object, **kwargs: object) -> object:
+        if getattr(item, "sk", "").startswith("PHOTO#") and failures[:1] == ["store"]:
+            failures.pop(0)
+            raise StoreUnavailable("the store did not answer")
+        return store_put(item, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo_app.blobs, "put", album_put)
+    monkeypatch.setattr(demo_app.store, "put", record)
+    code = trip[1]
+    check = _upload(client, code, PNG).headers["location"]  # type: ignore[attr-defined]
+    assert client.get(check, follow_redirects=False).status_code == 503
+    assert client.get(check, follow_redirects=False).status_code == 503
+    assert failures == [] and len(demo_app.blobs.list("quarantine/")) == 1
+    assert client.get(check, follow_redirects=False).status_code == 303
+    [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)
+    assert client.get(photo_url).content == PNG
+    assert demo_app.blobs.list("quarantine/") == [] and len(demo_app.blobs.list("photos/")) == 1

@@ -7,6 +7,8 @@ from contextlib import suppress
 from datetime import datetime, timedelta
 from itertools import islice
 
+import structlog
+
 from firstmate.domain.photos import Photo, album_window, sniff_image
 from firstmate.domain.timing import when
 from firstmate.errors import BlobError, BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge, StoreError
@@ -17,6 +19,8 @@ from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
 from firstmate.services.paging import all_items, iter_items
 from firstmate.services.trips import booking_pk
+
+log = structlog.get_logger(__name__)
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
 
@@ -60,7 +64,9 @@ def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUplo
 
 def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     """Move an uploaded file into the album if it really is a photo of allowed size; otherwise
-    delete it and raise InvalidInput / PayloadTooLarge. Checking twice is harmless."""
+    delete it and raise InvalidInput / PayloadTooLarge (Conflict when the album is full). Checking
+    twice is harmless, and so is a failure of the storage on the way: the upload stays until the
+    photo is recorded, so checking again (a reload) finishes the move."""
     if not photo_id.isalnum() or len(photo_id) != 16:
         raise NotFound("no such upload")
     existing = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
@@ -71,13 +77,16 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         data = ctx.blobs.get(key)
     except BlobNotFound:
         raise NotFound("that upload did not arrive; try again") from None
-    ctx.blobs.delete(key)  # whatever happens next, nothing unchecked stays in storage
-    _check_room(ctx, target)  # forms handed out before the album filled up are refused here
-    if len(data) > ctx.settings.photo_max_mb * 1_000_000:
-        raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
-    sniffed = sniff_image(data)
-    if sniffed is None:
-        raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
+    try:
+        _check_room(ctx, target)  # forms handed out before the album filled up are refused here
+        if len(data) > ctx.settings.photo_max_mb * 1_000_000:
+            raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
+        sniffed = sniff_image(data)
+        if sniffed is None:
+            raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
+    except (Conflict, PayloadTooLarge, InvalidInput):
+        ctx.blobs.delete(key)  # refused for good: nothing unchecked stays in storage
+        raise
     content_type, extension = sniffed
     album_key = f"photos/{target.org}/{target.booking_id}/{photo_id}.{extension}"
     ctx.blobs.put(album_key, data, content_type)
@@ -98,6 +107,10 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         with suppress(BlobError):  # no file of a photo the album does not know: it could never be shown or removed
             ctx.blobs.delete(album_key)
         raise
+    try:
+        ctx.blobs.delete(key)
+    except BlobError as exc:  # the photo is in the album; the leftover upload is never shown (S3 expires it)
+        log.warning("photos.upload_not_removed", org=target.org, key=key, error=str(exc))
     return photo
 
 
