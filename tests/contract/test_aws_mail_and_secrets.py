@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import email
+import json
+import threading
 from email import policy
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -14,7 +17,7 @@ from firstmate.adapters.aws.clients import client
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.mail.ses import SesMailer, parse_ses_event
 from firstmate.adapters.secrets.aws import AwsSecrets
-from firstmate.errors import ConfigError, PermanentDeliveryError
+from firstmate.errors import ConfigError, PermanentDeliveryError, TransientDeliveryError
 from tests.contract.test_mailer import _assert_multipart, _message
 from tests.moto_server import REGION, MotoServer
 
@@ -45,6 +48,44 @@ def test_ses_refusing_an_unverified_sender_is_permanent(aws: MotoServer, clock: 
     mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
     with pytest.raises(PermanentDeliveryError, match="MessageRejected"):
         mailer.send(_message())
+
+
+class _Failing(BaseHTTPRequestHandler):
+    """SES answering every call with a 500: as after a timeout, the message may or may not have gone."""
+
+    calls = 0
+
+    def do_POST(self) -> None:
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps({"message": "internal failure (fictional)"}).encode()
+        self.send_response(500)
+        self.send_header("x-amzn-ErrorType", "InternalFailure")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_ses_is_asked_once_per_send_and_the_outbox_retries(
+    aws: MotoServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SendEmail takes no idempotency token, so botocore retrying a 500 or a timeout could send the
+    message again, as a new mail (SES gives each its own Message-ID): one call, and the error goes to
+    the outbox, which retries with backoff (with botocore's retries, one send made 5 calls)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
+        with pytest.raises(TransientDeliveryError, match="InternalFailure"):
+            mailer.send(_message())
+    finally:
+        server.shutdown()
+    assert _Failing.calls == 1
 
 
 def _event(kind: str, body: dict[str, object], key: str | None = "welcome:v1") -> dict[str, object]:

@@ -118,6 +118,16 @@ def aws_app(aws: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cl
     return app
 
 
+class _TimeLeft:
+    """A Lambda context with this many milliseconds of the function's time left."""
+
+    def __init__(self, ms: int) -> None:
+        self.ms = ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.ms
+
+
 def test_the_demo_flow_runs_on_aws_and_reports_match_the_local_run(
     aws_app: App, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,7 +164,11 @@ def test_the_demo_flow_runs_on_aws_and_reports_match_the_local_run(
     pending = [e for e in outbox.list_entries(aws_app.store, DEMO_ORG, limit=1000) if e.status is OutboxStatus.PENDING]
     assert pending, "the new booking queued notices"
     before = _ses_sent()
-    assert handlers.dispatch_handler({"Records": records}, None) == {"batchItemFailures": []}
+    # with too little of the function's time left to send one, none is started: Lambda hands them over again
+    ending = handlers.dispatch_handler({"Records": records}, _TimeLeft(handlers.SEND_BUDGET_MS - 1))
+    assert ending == {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in records]}
+    assert _ses_sent() == before
+    assert handlers.dispatch_handler({"Records": records}, _TimeLeft(60_000)) == {"batchItemFailures": []}
     after = _ses_sent()
     assert handlers.dispatch_handler({"Records": records}, None) == {"batchItemFailures": []}  # redelivered
     assert after > before and _ses_sent() == after  # the redelivered batch sent nothing again

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -248,6 +249,32 @@ def test_a_sign_in_link_that_cannot_be_signed_yet_waits_and_the_rest_go_out(
     clock.advance(timedelta(seconds=31))
     assert _dispatch(smtp_app).sent == 1
     assert [r.rcpt_tos for r in smtp_server.recorder.received] == [["crew@example.com"], ["jonah@example.com"]]
+
+
+def test_a_store_throttling_as_a_send_is_recorded_is_waited_out_and_nothing_goes_twice(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store refusing the write that records a send (DynamoDB throttling a transaction, which
+    botocore does not retry) for 2.5 s: the dispatcher asks again, backing off, while its lease
+    lasts, so the message is recorded sent and never sent again (it gave up after 2 s of tries,
+    leaving the entry to be sent again once its lease lapsed)."""
+    from firstmate.errors import StoreUnavailable
+
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    put, refusing_until = smtp_app.store.put, []
+
+    def throttled(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if item.data.get("status") == "sent":
+            refusing_until[:] = refusing_until or [time.monotonic() + 2.5]
+            if time.monotonic() < refusing_until[0]:
+                raise StoreUnavailable("DynamoDB is throttling these items")
+        return put(item, *args, **kwargs)
+
+    monkeypatch.setattr(smtp_app.store, "put", throttled)
+    assert _dispatch(smtp_app).sent == 1
+    clock.advance(smtp_app.retry_policy.lease + timedelta(seconds=1))
+    assert _dispatch(smtp_app).handled == 0
+    assert _statuses(smtp_app) == {"sent": 1} and len(smtp_server.recorder.received) == 1
 
 
 def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:

@@ -60,19 +60,30 @@ def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _web(event, context)
 
 
+#: The longest one message may take to send and record (SES: 5 s to connect, 10 s to answer; the
+#: store's answers): a record is started only with that much of the function's time left.
+SEND_BUDGET_MS = 20_000
+
+
 def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Deliver the outbox entries in a batch of DynamoDB stream records.
 
     Returns `batchItemFailures` naming each record whose entry could not be handled (the store
     was unavailable, a bug): Lambda retries from those, and after its retries sends them to the
     dead-letter queue. A message that fails to send is not a failed record: the outbox already
-    holds it for a retry with backoff (the `outbox_retry` job), or marks it dead.
+    holds it for a retry with backoff (the `outbox_retry` job), or marks it dead. Records left
+    when the function's time runs short are not started and reported the same way.
     """
     from firstmate.services.outbox import dispatch_entry
 
     app = current_app()
     failures: list[dict[str, str]] = []
+    time_left = getattr(context, "get_remaining_time_in_millis", None)
     for record in event.get("Records", []):
+        if time_left is not None and time_left() < SEND_BUDGET_MS:
+            # not started: Lambda hands it over again, rather than stopping this function mid-send
+            failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
+            continue
         target = _outbox_target(record)
         if target is None:
             continue

@@ -163,7 +163,7 @@ def _dispatch_item(
         report.dead += 1
         return
     outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
-    if _record(store, outcome, claimed_item.version):
+    if _record(store, outcome, claimed_item.version, next_state.due_at, clock):
         _count(report, outcome)
 
 
@@ -187,9 +187,12 @@ def record_feedback(
     return None
 
 
-def _record(store: Store, outcome: OutboxEntry, claimed_version: int) -> bool:
-    """Write the outcome of a send; retried briefly, because failing here means a resend."""
-    for attempt in range(5):
+def _record(store: Store, outcome: OutboxEntry, claimed_version: int, lease_ends: datetime, clock: Clock) -> bool:
+    """Write the outcome of a send. Failing here means a resend once the lease lapses, so a store
+    that does not answer (throttling) is asked again, backing off, until shortly before then (a
+    tenth of the lease left after the send is kept to spare)."""
+    give_up_at, pause = time.monotonic() + 0.9 * (lease_ends - clock.now()).total_seconds(), 0.2
+    while True:
         try:
             store.put(to_item(outcome), VersionIs(claimed_version))
             return True
@@ -197,7 +200,10 @@ def _record(store: Store, outcome: OutboxEntry, claimed_version: int) -> bool:
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
         except StoreUnavailable:
-            time.sleep(0.2 * (attempt + 1))
+            if time.monotonic() + pause > give_up_at:
+                break
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
     log.error("outbox.record_failed", org=outcome.org, key=outcome.key, status=outcome.status.value)
     return False
 

@@ -10,16 +10,25 @@ import threading
 from typing import Any
 
 
-def client(service: str, region: str, *, endpoint_url: str | None = None, read_timeout: float = 20) -> Any:
+def client(
+    service: str,
+    region: str,
+    *,
+    endpoint_url: str | None = None,
+    connect_timeout: float = 5,
+    read_timeout: float = 20,
+    attempts: int = 5,
+) -> Any:
     """A low-level client for `service` in `region` (thread-safe; one per adapter); `endpoint_url`
-    overrides AWS_ENDPOINT_URL for this client only."""
+    overrides AWS_ENDPOINT_URL for this client only. `attempts` counts the first call: botocore's
+    standard retries back off on throttling, 5xx answers and timeouts until then."""
     import boto3  # imported on first use: the local setup never pays for it
     from botocore.config import Config
 
-    # standard retries back off on throttling and 5xx answers; timeouts keep a Lambda from hanging
+    # timeouts keep a Lambda from hanging on a service that does not answer
     config = Config(
-        retries={"mode": "standard", "max_attempts": 4},
-        connect_timeout=5,
+        retries={"mode": "standard", "total_max_attempts": attempts},
+        connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=50,  # one client serves every thread of the web app
     )
@@ -31,9 +40,13 @@ class Shared:
     between threads, but making one is not, and a forked child must not reuse its parent's
     connections; one client per process also keeps a Lambda's cold start to one set-up."""
 
-    def __init__(self, service: str, region: str) -> None:
+    def __init__(
+        self, service: str, region: str, *, connect_timeout: float = 5, read_timeout: float = 20, attempts: int = 5
+    ) -> None:
         self._service = service
         self._region = region
+        self._timeouts = (connect_timeout, read_timeout)
+        self._attempts = attempts
         self._lock = threading.Lock()
         self._client: Any = None
         self._pid = os.getpid()
@@ -42,7 +55,10 @@ class Shared:
         """The process's client."""
         with self._lock:
             if self._client is None or os.getpid() != self._pid:
-                self._client = client(self._service, self._region)
+                connect, read = self._timeouts
+                self._client = client(
+                    self._service, self._region, connect_timeout=connect, read_timeout=read, attempts=self._attempts
+                )
                 self._pid = os.getpid()
             return self._client
 

@@ -31,7 +31,10 @@ class SesMailer:
         self._clock = clock
         self._domain = domain
         self._configuration_set = configuration_set
-        self._clients = Shared("sesv2", region)
+        # SendEmail takes no idempotency token: botocore retrying after a timeout or a 5xx could send the
+        # message again (SES gives each copy its own Message-ID), so the outbox retries, with backoff,
+        # one send in flight; and a send's worst case (5 + 10 s) stays well inside the dispatch function
+        self._clients = Shared("sesv2", region, read_timeout=10, attempts=1)
 
     @property
     def _ses(self) -> Any:

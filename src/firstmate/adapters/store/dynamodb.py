@@ -80,7 +80,10 @@ class DynamoStore:
         self._table = table
         self._clock = clock
         self._region = region
-        self._clients = Shared("dynamodb", region)
+        # a call's worst case (3 attempts of 2 + 5 s, and backoff) stays inside a web request's 29 s, so a
+        # store that does not answer gets the app's 503 with Retry-After rather than API Gateway's bare error
+        # (every write is a transaction with a client request token: retrying one never applies it twice)
+        self._clients = Shared("dynamodb", region, connect_timeout=2, read_timeout=5, attempts=3)
 
     # -- plumbing ------------------------------------------------------------------------------
 
