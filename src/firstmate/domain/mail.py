@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import secrets
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
@@ -17,9 +18,14 @@ EMAIL_PATTERN = (
     r"\.[A-Za-z]{2,24}$"
 )
 _ADDRESS = re.compile(EMAIL_PATTERN)
-#: Where a message queued with a `SignInLink` has its link's token until it is sent. It reads as what
-#: it is on the admin outbox pages and in `outbox show`, and HTML escaping leaves it as it is.
-SIGN_IN_SLOT = "(sign-in-token-made-when-sent)"
+#: How the place of a sign-in link's token starts, in a message queued with a `SignInLink`: it reads as
+#: what it is in `outbox show`, and HTML escaping leaves it as it is.
+SIGN_IN_SLOT = "(sign-in-token-made-when-sent-"
+
+
+def _new_slot() -> str:
+    # unguessable: text others wrote (a renter's note shown to crew) cannot hold it, so no token lands there
+    return f"{SIGN_IN_SLOT}{secrets.token_hex(12)})"
 
 
 class InlineImage(BaseModel):
@@ -36,7 +42,7 @@ class SignInLink(BaseModel):
     """A crew member's single-use sign-in link that a message carries, its token made when the
     message is sent rather than when it is queued: the link works for `valid_for_s` seconds from
     the moment it goes out, also after a relay outage longer than that, and the outbox holds no
-    token that opens anything. The text and HTML hold `SIGN_IN_SLOT` where the token goes."""
+    token that opens anything. The text and HTML hold `slot` where the token goes, and nowhere else."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -44,6 +50,7 @@ class SignInLink(BaseModel):
     person_id: str = Field(min_length=1)
     purpose: str = Field(min_length=1, description='What the link opens: "login" or "event:<event id>".')
     valid_for_s: int = Field(gt=0)
+    slot: str = Field(default_factory=_new_slot, pattern=r"^\(sign-in-token-made-when-sent-[0-9a-f]{24}\)$")
 
 
 class OutgoingMessage(BaseModel):
@@ -74,7 +81,7 @@ class OutgoingMessage(BaseModel):
 
     @model_validator(mode="after")
     def _token_has_a_place(self) -> OutgoingMessage:
-        if self.sign_in is not None and SIGN_IN_SLOT not in self.text:
+        if self.sign_in is not None and self.sign_in.slot not in self.text:
             raise ValueError("a message with a sign-in link must show it in its text")
         return self
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import jwt
 
-from firstmate.domain.mail import SIGN_IN_SLOT, OutgoingMessage, SignInLink
+from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.errors import ConditionFailed, Unauthorized
 from firstmate.ports import Absent, Item, Store
 
@@ -168,6 +168,6 @@ def with_sign_in(message: OutgoingMessage, secret: SigningKeys, now: datetime) -
     (the message itself when it carries no link)."""
     if message.sign_in is None:
         return message
-    token = crew_link_token(secret, message.sign_in, now)
-    html = message.html.replace(SIGN_IN_SLOT, token) if message.html is not None else None
-    return message.model_copy(update={"text": message.text.replace(SIGN_IN_SLOT, token), "html": html})
+    slot, token = message.sign_in.slot, crew_link_token(secret, message.sign_in, now)
+    html = message.html.replace(slot, token) if message.html is not None else None
+    return message.model_copy(update={"text": message.text.replace(slot, token), "html": html})

@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from firstmate.domain.mail import SIGN_IN_SLOT, SignInLink, check_address
+from firstmate.domain.mail import SignInLink, check_address
 from firstmate.domain.people import Person
 from firstmate.errors import NotFound, Unauthorized
 from firstmate.ports import Item
@@ -157,10 +157,10 @@ def end_session(ctx: Context, token: str) -> bool:
 def _send_link(ctx: Context, org: str, person: Person, *, purpose: str) -> None:
     profile = load_business(ctx.store, org)
     name = profile.org.name if profile else org
-    link = f"{ctx.settings.base_url}/crew/enter?t={SIGN_IN_SLOT}"  # signed as it is sent: none is stored
+    sign_in = SignInLink(org=org, person_id=person.id, purpose=purpose, valid_for_s=int(LINK_TTL.total_seconds()))
+    link = f"{ctx.settings.base_url}/crew/enter?t={sign_in.slot}"  # signed as it is sent: none is stored
     context = {"person": person, "link": link, "business": name, "colour": "#0b3d5c"}
     subject = f"Your sign-in link for {name}"
-    sign_in = SignInLink(org=org, person_id=person.id, purpose=purpose, valid_for_s=int(LINK_TTL.total_seconds()))
     message = templated(
         ctx, key=f"login:{person.id}:{secrets.token_urlsafe(18)}", to=person.email, subject=subject,
         template="crew_login", context=context, sign_in=sign_in,

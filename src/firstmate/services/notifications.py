@@ -16,7 +16,7 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
-from firstmate.domain.mail import SIGN_IN_SLOT, OutgoingMessage, SignInLink
+from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.roster import Clash, role_on
 from firstmate.domain.timing import span, when
@@ -237,18 +237,15 @@ def _crew_message(
     clash: str | None,
     until: datetime,
 ) -> OutgoingMessage:
-    # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival
-    sign_in = (
-        None
-        if trip["cancelled"]
-        else SignInLink(
-            org=profile.org.id,
-            person_id=person.id,
-            purpose=f"event:{trip['event_id']}",
-            valid_for_s=int(NOTIFICATION_LINK_TTL.total_seconds()),
+    # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival (a
+    # cancelled trip's mail shows no link, so it has none)
+    sign_in = None
+    if not trip["cancelled"]:
+        ttl = int(NOTIFICATION_LINK_TTL.total_seconds())
+        sign_in = SignInLink(
+            org=profile.org.id, person_id=person.id, purpose=f"event:{trip['event_id']}", valid_for_s=ttl
         )
-    )  # fmt: skip  (a cancelled trip's mail has no link)
-    link = f"{ctx.settings.base_url}/crew/enter?t={SIGN_IN_SLOT}"
+    link = f"{ctx.settings.base_url}/crew/enter?t={sign_in.slot}" if sign_in else ""
     headline = {
         IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",
         IntakeResult.UPDATED: "Trip changed",
