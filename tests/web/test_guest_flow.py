@@ -209,3 +209,42 @@ def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads
     [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)
     assert client.get(photo_url).content == PNG
     assert demo_app.blobs.list("quarantine/") == [] and len(demo_app.blobs.list("photos/")) == 1
+
+
+def test_two_checks_of_one_upload_at_once_keep_the_photo(
+    demo_app: App, trip: tuple[str, str], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload while the first check is still copying the upload into the album: both store the
+    same file, one records it, and the other answers with that record (it took the record's refusal
+    for a failure and deleted the album's file: the album listed a photo that was gone for good)."""
+    import threading
+    import time
+
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    web = create_app(demo_app)
+    first, reload = TestClient(web), TestClient(web)
+    code = trip[1]
+    check = _upload(first, code, PNG).headers["location"]  # type: ignore[attr-defined]
+    put = demo_app.blobs.put
+
+    def slow_album_put(key: str, *args: object, **kwargs: object) -> object:
+        if key.startswith("photos/"):
+            time.sleep(0.3)  # the first check is still copying when the reload arrives
+        return put(key, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo_app.blobs, "put", slow_album_put)
+    answers: dict[str, int] = {}
+
+    def open_check(name: str, client: TestClient) -> None:
+        answers[name] = client.get(check, follow_redirects=False).status_code
+
+    threads = [threading.Thread(target=open_check, args=("first", first))]
+    threads[0].start()
+    time.sleep(0.1)
+    threads.append(threading.Thread(target=open_check, args=("reload", reload)))
+    threads[1].start()
+    for thread in threads:
+        thread.join()
+    assert answers == {"first": 303, "reload": 303}
+    [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', first.get(f"/g/{code}").text)
+    assert first.get(photo_url).content == PNG and len(demo_app.blobs.list("photos/")) == 1

@@ -11,7 +11,16 @@ import structlog
 
 from firstmate.domain.photos import Photo, album_window, sniff_image
 from firstmate.domain.timing import when
-from firstmate.errors import BlobError, BlobNotFound, Conflict, InvalidInput, NotFound, PayloadTooLarge, StoreError
+from firstmate.errors import (
+    BlobError,
+    BlobNotFound,
+    ConditionFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    StoreError,
+)
 from firstmate.ports import Absent, Item, PresignedUpload
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
@@ -98,14 +107,15 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         size=len(data),
         uploaded_at=ctx.clock.now(),
     )
+    pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}"
     try:
-        ctx.store.put(
-            Item(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}", photo.model_dump(mode="json")),
-            Absent(),
-        )
+        ctx.store.put(Item(pk, sk, photo.model_dump(mode="json")), Absent())
+    except ConditionFailed:  # another check of the same upload (a reload) recorded it first: the same file
+        return _photo(ctx, target, photo_id)
     except StoreError:
-        with suppress(BlobError):  # no file of a photo the album does not know: it could never be shown or removed
-            ctx.blobs.delete(album_key)
+        with suppress(StoreError, BlobError):
+            if ctx.store.get(pk, sk) is None:  # a file no record names could never be shown or removed
+                ctx.blobs.delete(album_key)
         raise
     try:
         ctx.blobs.delete(key)
