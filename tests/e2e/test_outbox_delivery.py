@@ -277,6 +277,33 @@ def test_a_store_throttling_as_a_send_is_recorded_is_waited_out_and_nothing_goes
     assert _statuses(smtp_app) == {"sent": 1} and len(smtp_server.recorder.received) == 1
 
 
+def test_a_dispatcher_about_to_be_stopped_stops_trying_to_record_and_leaves_the_entry_to_its_lease(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the store refusing to record a send, a dispatcher with a deadline (a Lambda near its end)
+    gives up by then instead of trying for most of the lease; the entry stays claimed, and is sent
+    again only once the lease lapses (a stopped function's entry would be the same)."""
+    from firstmate.errors import StoreUnavailable
+
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    put, tries = smtp_app.store.put, []
+
+    def refusing(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if item.data.get("status") == "sent":
+            tries.append(1)
+            raise StoreUnavailable("DynamoDB is throttling these items")
+        return put(item, *args, **kwargs)
+
+    monkeypatch.setattr(smtp_app.store, "put", refusing)
+    deadline = time.monotonic() + 1.0
+    report = outbox.dispatch_entry(
+        smtp_app.store, smtp_app.mailer, clock, smtp_app.retry_policy, "demo", "booking:1:crew:notify",
+        keys=smtp_app.signing_keys, deadline=deadline,
+    )  # fmt: skip
+    assert report.sent == 0 and 1 < len(tries) < 6  # tried again, backing off, until the deadline only
+    assert _statuses(smtp_app) == {"sending": 1} and len(smtp_server.recorder.received) == 1
+
+
 def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, clock: FixedClock) -> None:
     outbox.enqueue(smtp_app.store, "demo", [_message(1, to="reject-me@example.com"), _message(2)], clock.now())
     report = _dispatch(smtp_app)

@@ -220,10 +220,16 @@ def test_four_functions_with_their_handlers_and_sizes(template: dict[str, Any]) 
     sizes = {name: (f["Properties"]["MemorySize"], f["Properties"]["Timeout"]) for name, f in functions.items()}
     assert sizes == {
         "WebFunction": (512, 29),
-        "DispatchFunction": (256, 60),
+        "DispatchFunction": (256, 90),
         "JobsFunction": (1024, 900),
         "SesEventsFunction": (256, 30),
     }
+    # a dispatch function is stopped before the lease of what it claimed lapses, and starts a message only
+    # with time left for its worst case: no other dispatcher takes an entry up while it may still send it
+    from firstmate.aws.handlers import SEND_BUDGET_MS
+    from firstmate.config import Settings
+
+    assert SEND_BUDGET_MS / 1000 < sizes["DispatchFunction"][1] < Settings().outbox_lease_s
     handlers = {f["Properties"]["Handler"] for f in functions.values()}
     assert handlers == {
         f"firstmate.aws.handlers.{h}" for h in ("web_handler", "dispatch_handler", "job_handler", "ses_events_handler")

@@ -12,6 +12,7 @@ adapters are chosen by settings alone) and calls the same use cases the local se
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -60,9 +61,13 @@ def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _web(event, context)
 
 
-#: The longest one message may take to send and record (SES: 5 s to connect, 10 s to answer; the
-#: store's answers): a record is started only with that much of the function's time left.
-SEND_BUDGET_MS = 20_000
+#: The longest one message may take: a store call to claim it and one to record it (about 24 s each at
+#: worst: 3 attempts of 2 s to connect and 5 s to answer) and SES's answer (5 + 10 s). A record is
+#: started only with that much of the function's 90 s left, and the claim's lease (120 s) outlasts the
+#: function, so no other dispatcher takes an entry up while this one may still be sending it.
+SEND_BUDGET_MS = 65_000
+#: Kept to spare at the end: recording a send stops trying this long before the function would be stopped.
+END_MARGIN_S = 2.0
 
 
 def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -79,6 +84,7 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     app = current_app()
     failures: list[dict[str, str]] = []
     time_left = getattr(context, "get_remaining_time_in_millis", None)
+    deadline = time.monotonic() + time_left() / 1000 - END_MARGIN_S if time_left is not None else None
     for record in event.get("Records", []):
         if time_left is not None and time_left() < SEND_BUDGET_MS:
             # not started: Lambda hands it over again, rather than stopping this function mid-send
@@ -88,7 +94,9 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if target is None:
             continue
         try:
-            dispatch_entry(app.store, app.mailer, app.clock, app.retry_policy, *target, keys=app.signing_keys)
+            dispatch_entry(
+                app.store, app.mailer, app.clock, app.retry_policy, *target, keys=app.signing_keys, deadline=deadline
+            )
         except Exception:
             log.exception("dispatch.record_failed", org=target[0], key=target[1])
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})

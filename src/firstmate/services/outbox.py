@@ -127,22 +127,23 @@ def dispatch_outbox(
 
 def dispatch_entry(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, org: str, key: str, *,
-    keys: Callable[[], SigningKeys],
+    keys: Callable[[], SigningKeys], deadline: float | None = None,
 ) -> DispatchReport:  # fmt: skip
     """Deliver one entry if it is due now (the AWS stream handler's unit of work); an entry that
-    is not due, already sent or claimed by another dispatcher is left alone. Idempotent."""
+    is not due, already sent or claimed by another dispatcher is left alone. Idempotent.
+    `deadline` (a `time.monotonic()` value): when the caller will be stopped (a Lambda's end)."""
     report = DispatchReport()
     item = store.get(outbox_pk(org), key)
     if item is None or not from_item(item).is_due(clock.now()):
         report.skipped += 1
         return report
-    _dispatch_item(store, mailer, clock, policy, keys, item, report)
+    _dispatch_item(store, mailer, clock, policy, keys, item, report, deadline)
     return report
 
 
 def _dispatch_item(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys], item: Item,
-    report: DispatchReport,
+    report: DispatchReport, deadline: float | None = None,
 ) -> None:  # fmt: skip
     """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
     entry = from_item(item)
@@ -163,7 +164,7 @@ def _dispatch_item(
         report.dead += 1
         return
     outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
-    if _record(store, outcome, claimed_item.version, next_state.due_at, clock):
+    if _record(store, outcome, claimed_item.version, next_state.due_at, clock, deadline):
         _count(report, outcome)
 
 
@@ -187,11 +188,17 @@ def record_feedback(
     return None
 
 
-def _record(store: Store, outcome: OutboxEntry, claimed_version: int, lease_ends: datetime, clock: Clock) -> bool:
+def _record(
+    store: Store, outcome: OutboxEntry, claimed_version: int, lease_ends: datetime, clock: Clock,
+    deadline: float | None = None,
+) -> bool:  # fmt: skip
     """Write the outcome of a send. Failing here means a resend once the lease lapses, so a store
     that does not answer (throttling) is asked again, backing off, until shortly before then (a
-    tenth of the lease left after the send is kept to spare)."""
-    give_up_at, pause = time.monotonic() + 0.9 * (lease_ends - clock.now()).total_seconds(), 0.2
+    tenth of the lease left after the send is kept to spare), or the caller's `deadline`."""
+    give_up_at = time.monotonic() + 0.9 * (lease_ends - clock.now()).total_seconds()
+    if deadline is not None:
+        give_up_at = min(give_up_at, deadline)
+    pause = 0.2
     while True:
         try:
             store.put(to_item(outcome), VersionIs(claimed_version))

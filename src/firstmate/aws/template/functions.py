@@ -36,7 +36,7 @@ class LambdaFunction:
 
 FUNCTIONS = (
     LambdaFunction("Web", "web", "web_handler", 512, 29, "The web app and API behind the HTTP API (Mangum)"),
-    LambdaFunction("Dispatch", "dispatch", "dispatch_handler", 256, 60, "Sends outbox messages from the stream"),
+    LambdaFunction("Dispatch", "dispatch", "dispatch_handler", 256, 90, "Sends outbox messages from the stream"),
     LambdaFunction("Jobs", "jobs", "job_handler", 1024, 900, "Runs one scheduled job, named by the scheduler"),
     LambdaFunction("SesEvents", "ses-events", "ses_events_handler", 256, 30, "Records SES bounces and complaints"),
 )
