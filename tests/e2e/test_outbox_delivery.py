@@ -277,6 +277,31 @@ def test_a_store_throttling_as_a_send_is_recorded_is_waited_out_and_nothing_goes
     assert _statuses(smtp_app) == {"sent": 1} and len(smtp_server.recorder.received) == 1
 
 
+def test_a_record_whose_answer_was_lost_counts_as_sent(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write that records a send lands, but its answer is lost: the next try is refused (the
+    entry moved on), and the dispatcher finds its own outcome stored rather than calling it a lost
+    lease: the pass counts the message sent, and nothing goes again."""
+    from firstmate.errors import StoreUnavailable
+
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    put, lost = smtp_app.store.put, []
+
+    def answer_lost(item: Any, *args: Any, **kwargs: Any) -> Any:
+        stored = put(item, *args, **kwargs)
+        if item.data.get("status") == "sent" and not lost:
+            lost.append(item.sk)
+            raise StoreUnavailable("cannot reach DynamoDB: Read timeout")
+        return stored
+
+    monkeypatch.setattr(smtp_app.store, "put", answer_lost)
+    assert _dispatch(smtp_app).sent == 1 and lost
+    clock.advance(smtp_app.retry_policy.lease + timedelta(seconds=1))
+    assert _dispatch(smtp_app).handled == 0
+    assert _statuses(smtp_app) == {"sent": 1} and len(smtp_server.recorder.received) == 1
+
+
 def test_a_dispatcher_about_to_be_stopped_stops_trying_to_record_and_leaves_the_entry_to_its_lease(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,6 +22,7 @@ from firstmate.errors import (
     DeliveryError,
     InvalidInput,
     NotFound,
+    StoreError,
     StoreUnavailable,
     TransientDeliveryError,
 )
@@ -198,21 +199,40 @@ def _record(
     give_up_at = time.monotonic() + 0.9 * (lease_ends - clock.now()).total_seconds()
     if deadline is not None:
         give_up_at = min(give_up_at, deadline)
-    pause = 0.2
+    pause, tried = 0.2, False
     while True:
         try:
             store.put(to_item(outcome), VersionIs(claimed_version))
             return True
         except ConditionFailed:
+            if tried and _recorded(store, outcome):  # an earlier try landed; only its answer was lost
+                return True
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
         except StoreUnavailable:
+            tried = True
             if time.monotonic() + pause > give_up_at:
                 break
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
     log.error("outbox.record_failed", org=outcome.org, key=outcome.key, status=outcome.status.value)
     return False
+
+
+def _recorded(store: Store, outcome: OutboxEntry) -> bool:
+    """Whether the store holds this very outcome (the same status, attempt and provider reference)."""
+    try:
+        item = store.get(outbox_pk(outcome.org), outcome.key)
+    except StoreError:
+        return False
+    if item is None:
+        return False
+    stored = from_item(item)
+    return (stored.status, stored.attempts, stored.provider_ref) == (
+        outcome.status,
+        outcome.attempts,
+        outcome.provider_ref,
+    )
 
 
 def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:

@@ -71,6 +71,6 @@ def deliver_once(
                 ]
             )
         except ConditionFailed:
-            continue  # another run recorded this send first
+            continue  # another run recorded and queued this send first (the two go together)
         queued.append(email)
     return queued
