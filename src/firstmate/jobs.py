@@ -81,9 +81,10 @@ def weekly_reports(app: App, period: datetime) -> str:
             continue
         try:
             run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
-        except FirstmateError as exc:  # one org's broken token must not stop the others' reports
-            record_failure(app, org, exc, period)
-            failed.append(f"{org}: {exc}")
+        except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
+            error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
+            record_failure(app, org, error, period)  # the owner is told either way
+            failed.append(f"{org}: {error}")
             continue
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
     if failed:
@@ -99,13 +100,20 @@ def role_reports(app: App, period: datetime) -> str:
             continue
         try:
             runs = run_role_reports(app, org, ROLES, send=True, secrets=app.secrets)
-        except FirstmateError as exc:  # one org's bad data must not stop the others' reports
-            failed.append(f"{org}: {exc}")
+        except Exception as exc:  # one org's bad data, or a bug, must not stop the others' reports
+            error = exc if isinstance(exc, FirstmateError) else _unexpected("reports.roles_crashed", org, exc)
+            failed.append(f"{org}: {error}")
             continue
         done.append(f"{org}: {len(runs)} reports (sent to {sum(len(r.sent_to) for r in runs)})")
     if failed:
         raise RuntimeError("; ".join(failed))
     return "; ".join(done) or "no org has business data yet"
+
+
+def _unexpected(event: str, org: str, exc: Exception) -> FirstmateError:
+    """An error firstmate did not raise on purpose, logged whole and said in one line."""
+    log.exception(event, org=org)
+    return FirstmateError(f"an unexpected error ({type(exc).__name__}: {exc})", hint="the log has the details")
 
 
 def sweep_archives(app: App, period: datetime) -> str:

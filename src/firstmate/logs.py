@@ -20,6 +20,8 @@ _SECRET_TEXT = [
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1[redacted]"),
     (re.compile(r"(?i)([?&](?:t|code|sig|signature|\w*(?:token|key|secret|password))=)[^&\s\"']+"), r"\1[redacted]"),
     (re.compile(r"(/g/)[0-9A-Za-z-]{10,11}\b"), r"\1[redacted]"),  # a guest page code is its guest's key
+    (re.compile(r"\bEAA[A-Za-z0-9]{20,}"), "[redacted-meta-token]"),  # Meta's access tokens, bare
+    (re.compile(r"\bpat-[a-z0-9]{2,6}-[0-9a-f-]{20,}"), "[redacted-hubspot-token]"),  # HubSpot's private app tokens
 ]
 
 

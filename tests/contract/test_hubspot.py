@@ -75,3 +75,11 @@ def test_an_answer_that_is_not_json_at_all_stops_the_pull_with_one_line(standin:
     standin.hubspot_faults.html_answers = True
     with pytest.raises(SourceError, match=r"HubSpot answered 200 with something that is not JSON \(Expecting value"):
         _source(standin).pull(SINCE, UNTIL)
+
+
+@pytest.mark.parametrize("pasted", ["pat-na1 standin", "pat-na1-\u00e9", "pat\nna1", ""])
+def test_a_token_no_header_can_carry_is_refused_in_one_line_without_it(standin: StandIn, pasted: str) -> None:
+    source = HubSpotSource(standin.url, lambda: pasted, sleep=lambda _: None)
+    with pytest.raises(SourceAuthError, match="secret hubspot_token") as refused:
+        source.pull(datetime(2026, 11, 9, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
+    assert "standin" not in str(refused.value) and standin.hubspot_faults.calls == []

@@ -69,6 +69,29 @@ def test_an_expired_token_says_renew_it(standin: StandIn) -> None:
         _source(standin, token="EAAG-old").pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
 
 
+def test_a_token_meta_echoes_back_stays_out_of_the_error(standin: StandIn) -> None:
+    """Meta names a malformed token in its error; the error reaches the owner's mail and the admin
+    pages, so the token is taken out of it."""
+    standin.meta_faults.malformed_token = True
+    with pytest.raises(SourceAuthError) as refused:
+        _source(standin).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    assert "Malformed access token [the token]" in str(refused.value) and META_TOKEN not in str(refused.value)
+
+
+@pytest.mark.parametrize("pasted", [META_TOKEN + "\n", f"  {META_TOKEN} "])
+def test_a_token_pasted_with_spaces_or_a_line_break_around_it_works(standin: StandIn, pasted: str) -> None:
+    assert _source(standin, token=pasted).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+
+
+@pytest.mark.parametrize("pasted", ["EAAG standin", "EAAG\u00a0standin", "EAAG\nstandin", ""])
+def test_a_token_no_header_can_carry_is_refused_in_one_line_without_it(standin: StandIn, pasted: str) -> None:
+    """Sent as it was, httpx refused the header with the token in its words ("Illegal header value
+    b'Bearer EAA…'"), and that was retried as "cannot reach Meta" and mailed to the owner."""
+    with pytest.raises(SourceAuthError, match="secret meta_access_token") as refused:
+        _source(standin, token=pasted).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    assert "standin" not in str(refused.value) and standin.meta_faults.calls == []
+
+
 def test_an_app_in_development_says_publish_it(standin: StandIn) -> None:
     standin.meta_faults.app_in_development = True
     with pytest.raises(SourcePermissionError, match="publish the Meta app"):

@@ -331,6 +331,43 @@ def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
     assert "Runs that failed" in page and "renew the token" in page
 
 
+def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_without_the_token(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meta names a malformed token in its refusal: the owner's mail, the admin page's record and the
+    job's record say what went wrong without it. Then a failure that is not firstmate's own (a bug, a
+    token no header takes) is told to the owner too (the job stopped there, telling no one)."""
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.intel import list_failures
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)
+    monkeypatch.setenv("FIRSTMATE_SECRET_HUBSPOT_TOKEN", HUBSPOT_TOKEN)
+    standin.meta_faults.malformed_token = True
+    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "hubspot_base_url": standin.url})
+    app = replace_settings(intel_app, settings)
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
+    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
+    assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
+    [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
+    said = [mail.message.subject, mail.message.text, str(list_failures(app.store, "demo"))]
+    said.append(str(last_runs(app.store, "weekly_report")))
+    assert "Malformed access token [the token]" in mail.message.subject
+    assert not [where for where in said if META_TOKEN in where]
+
+    def crashing(*args: object, **kwargs: object) -> object:
+        raise UnicodeEncodeError("ascii", "EAA\u2019", 3, 4, "ordinal not in range(128)")
+
+    monkeypatch.setattr("firstmate.jobs.run_weekly", crashing)
+    clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=UTC))  # the next Monday
+    assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
+    failed = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
+    assert len(failed) == 2 and any("an unexpected error (UnicodeEncodeError" in e.message.subject for e in failed)
+    assert "UnicodeEncodeError" in list_failures(app.store, "demo")[0]["error"]
+
+
 def replace_settings(app: App, settings: object) -> App:
     from dataclasses import replace
 

@@ -113,6 +113,16 @@ def test_logs_are_json_lines_without_tokens_or_secrets() -> None:
     assert lines[0]["password"] == "[redacted]"
 
 
+def test_a_source_token_in_a_logged_error_is_masked() -> None:
+    """Meta and HubSpot tokens carry no marker but their shape: one echoed in an error is masked."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    meta, hubspot = "EAAGm0PS4ZCpsBA" + "x7" * 20, "pat-na1-" + "0b3d5c00-0000-4000-8000-000000000001"
+    structlog.get_logger("t").error("intel.failed", error=f"Malformed access token {meta}; HubSpot: {hubspot}")
+    text = stream.getvalue()
+    assert meta not in text and hubspot not in text and "[redacted-meta-token]" in text
+
+
 def test_uvicorns_own_logging_config_is_replaced_so_its_lines_are_redacted_and_levelled() -> None:
     """Started by uvicorn's CLI (`uvicorn --factory ...`), uvicorn configures its loggers with its own
     handlers before the app configures firstmate's: those handlers would write query strings as is."""

@@ -31,6 +31,7 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import FirstmateError, InvalidInput, NotFound
+from firstmate.logs import redact_text
 from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
@@ -338,22 +339,24 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
     by email (once per org and period, however often the scheduler retries)."""
     profile = load_business(ctx.store, org)
     now = ctx.clock.now()
-    detail = {"error": error.message, "hint": error.hint or "", "period": iso(period), "at": iso(now)}
+    # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
+    message, hint = redact_text(error.message), redact_text(error.hint or "")
+    detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now)}
     ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail))
     if profile is None:
         return
-    what = error.message + (f" ({error.hint})" if error.hint else "")
-    message = OutgoingMessage(
+    what = message + (f" ({hint})" if hint else "")
+    mail = OutgoingMessage(
         idempotency_key=f"report:weekly:failed:{iso(period)}",
         sender=ctx.settings.mail_from,
         to=(profile.org.owner_email,),
-        subject=f"The weekly marketing report did not run: {error.message}"[:300],
+        subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
         text=(
             f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
             "firstmate tries again on its next rounds; once fixed, run 'firstmate intel run --send'."
         ),
     )
-    enqueue(ctx.store, org, [message], now)
+    enqueue(ctx.store, org, [mail], now)
 
 
 def list_failures(store: Store, org: str) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import structlog
 from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
+from firstmate.logs import redact_text
 from firstmate.ports import Absent, Clock, Item, Store, VersionIs
 
 log = structlog.get_logger(__name__)
@@ -109,7 +110,7 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
         result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
-        status, detail = "failed", f"{type(exc).__name__}: {exc}"
+        status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
     else:
         status, detail = "done", "" if result is None else str(result)
         log.info("job.done", job=job.name, period=iso(period), result=detail)

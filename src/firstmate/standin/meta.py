@@ -26,6 +26,7 @@ class MetaFaults:
     """What the stand-in should get wrong, for tests."""
 
     token_expired: bool = False
+    malformed_token: bool = False  # refuse the token as Meta refuses a malformed one: naming it
     app_in_development: bool = False
     usage_pct: int = 12  # reported in x-fb-ads-insights-throttle
     rate_limited_calls: int = 0  # answer this many calls with error 80004 first
@@ -133,6 +134,8 @@ async def _params(request: Request) -> dict[str, str]:
 
 def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> JSONResponse | None:
     presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
+    if faults.malformed_token:
+        return _error(400, 190, f"Malformed access token {presented}", "OAuthException")
     if faults.token_expired or presented != token:
         return _error(
             400, 190, "Error validating access token: Session has expired on Monday, 09-Nov-26 10:00:00 PST.",

@@ -9,7 +9,7 @@ import math
 from decimal import InvalidOperation
 from typing import Any, NoReturn
 
-from firstmate.errors import SourceError
+from firstmate.errors import SourceAuthError, SourceError
 from firstmate.ports import RawPage
 
 #: What reading an unexpected shape raises (a missing key, a list for a dict, "abc" for a number…).
@@ -22,6 +22,26 @@ HINT = (
 )
 #: What to do about an answer that stops the pull itself (nothing is archived yet).
 PULL_HINT = "nothing was stored or sent; run it again later, and if it fails the same way, report it"
+
+
+def bearer(source: str, secret: str, token: str) -> str:
+    """The Authorization header carrying `token` (spaces and line breaks around it, as an env file
+    leaves them, taken off); SourceAuthError, naming the secret but never the token, for a token
+    no header can carry (spaces or line breaks inside, characters beyond ASCII)."""
+    token = token.strip()
+    if not token or not token.isascii() or not token.isprintable() or " " in token:
+        raise SourceAuthError(
+            f"the {source} token (secret {secret}) is empty, or has spaces, line breaks or characters beyond ASCII",
+            hint=f"copy the token again into secret {secret}",
+        )
+    return f"Bearer {token}"
+
+
+def scrubbed(text: str, token: str) -> str:
+    """`text` without `token`: a source's error may echo the credential it was sent ("Malformed
+    access token EAA…"), and errors reach the owner's mail, the admin pages and the logs."""
+    token = token.strip()
+    return text.replace(token, "[the token]") if len(token) >= 8 else text
 
 
 class LooseNumber(ValueError):

@@ -19,9 +19,11 @@ from firstmate.adapters.sources.answers import (
     UNREADABLE,
     LooseNumber,
     an_object,
+    bearer,
     json_answer,
     listed,
     refused_number,
+    scrubbed,
     source_id,
     unreadable,
     value_at,
@@ -104,21 +106,22 @@ class HubSpotSource:
             body["after"] = after
         for attempt in range(1, self._attempts + 1):
             self._space_out()
+            token = self._token()
             try:
                 response = self._client.post(
                     f"{self._base}/crm/v3/objects/contacts/search",
                     json=body,
-                    headers={"Authorization": f"Bearer {self._token()}"},
+                    headers={"Authorization": bearer("HubSpot", "hubspot_token", token)},
                 )
             except httpx.TransportError as exc:
                 self._wait(min(2.0**attempt, 60.0))
-                error = f"cannot reach HubSpot: {exc}"
+                error = f"cannot reach HubSpot: {scrubbed(str(exc), token)}"
                 continue
             if response.status_code == 429 or response.status_code >= 500:
                 self._wait(_retry_after(response, attempt))
                 error = f"HubSpot answered {response.status_code}"
                 continue
-            _raise_for(response)
+            _raise_for(response, token)
             try:
                 answer = json_answer(response.content)
             except LooseNumber as exc:
@@ -140,13 +143,14 @@ class HubSpotSource:
         self._sleep(seconds)
 
 
-def _raise_for(response: httpx.Response) -> None:
+def _raise_for(response: httpx.Response, token: str) -> None:
     if response.status_code < 400:
         return
     try:
         message = str(response.json().get("message", response.text))
     except ValueError:
         message = response.text[:200]
+    message = scrubbed(message, token)
     if response.status_code == 401:
         raise SourceAuthError(
             f"HubSpot refused the token: {message}",

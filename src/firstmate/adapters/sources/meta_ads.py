@@ -25,9 +25,11 @@ from firstmate.adapters.sources.answers import (
     UNREADABLE,
     LooseNumber,
     an_object,
+    bearer,
     json_answer,
     listed,
     refused_number,
+    scrubbed,
     source_id,
     unreadable,
     value_at,
@@ -185,14 +187,15 @@ class MetaAdsSource:
         own = {k: v for k, v in parsed.params.items() if k != "access_token"}  # a paging link's own cursor
         url = str(parsed.copy_with(query=None))
         # the token travels in a header: URLs end up in logs, proxies and archives
-        headers = {"authorization": f"Bearer {self._token()}"}
+        token = self._token()
+        headers = {"authorization": bearer("Meta", "meta_access_token", token)}
         try:
             if method == "GET":
                 response = self._client.get(url, params={**own, **(params or {})}, headers=headers)
             else:
                 response = self._client.post(url, params=own, data=params or {}, headers=headers)
         except httpx.TransportError as exc:
-            raise _Retry(f"cannot reach Meta: {exc}") from exc
+            raise _Retry(f"cannot reach Meta: {scrubbed(str(exc), token)}") from exc
         self._honour_usage(response)
         try:
             body: dict[str, Any] = json_answer(response.content)
@@ -201,7 +204,7 @@ class MetaAdsSource:
         except ValueError:  # a cut-off answer, a proxy's error page
             raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
         if "error" in body:
-            _raise_for(body["error"], response.status_code)
+            _raise_for(body["error"], response.status_code, token)
         if response.status_code >= 500:
             raise _Retry(f"Meta answered {response.status_code}")
         paging = body.get("paging")
@@ -227,9 +230,9 @@ class MetaAdsSource:
         self._sleep(seconds)
 
 
-def _raise_for(error: dict[str, Any], status: int) -> None:
+def _raise_for(error: dict[str, Any], status: int, token: str) -> None:
     code = int(error.get("code", 0))
-    message = str(error.get("message", "unknown error"))
+    message = scrubbed(str(error.get("message", "unknown error")), token)
     if code == 190:
         raise SourceAuthError(
             f"Meta refused the access token: {message}",
