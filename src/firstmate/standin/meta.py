@@ -34,6 +34,8 @@ class MetaFaults:
     async_polls_before_done: int = 1
     changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
     next_link_host: str | None = None  # next page links point at this host instead (a token must not follow)
+    pages_overlap: bool = False  # each page after the first starts with the row that ended the one before
+    next_link_loops: bool = False  # the second page's next link leads back to the first page
     loose_json: bool = False  # write a NaN or Infinity in changed_fields as a bare word, as Python's json does
     cut_off_answers: int = 0  # answer this many calls with the first half of their JSON only
     calls: list[str] = field(default_factory=list)
@@ -177,12 +179,15 @@ def _page(history: History, account: str, params: dict[str, str], request: Reque
     limit = min(int(params.get("limit", "25")), 500)
     offset = _offset(params.get("after"))
     chunk = rows[offset : offset + limit]
-    body: dict[str, Any] = {"data": [_insight(r) | faults.changed_fields for r in chunk]}
+    repeated = rows[offset - 1 : offset] if faults.pages_overlap and offset > 0 else []
+    body: dict[str, Any] = {"data": [_insight(r) | faults.changed_fields for r in repeated + chunk]}
     if chunk:
         paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(chunk) - 1)}}
         if offset + len(chunk) < len(rows):
             nxt = dict(request.query_params)
             nxt["after"] = _cursor(offset + len(chunk) - 1)
+            if faults.next_link_loops and offset > 0:
+                del nxt["after"]  # back to the first page
             link = request.url.replace_query_params(**nxt)
             paging["next"] = str(link.replace(netloc=faults.next_link_host) if faults.next_link_host else link)
         body["paging"] = paging

@@ -98,14 +98,18 @@ class MetaAdsSource:
         return self._pages(url, params)
 
     def parse(self, pages: list[RawPage]) -> list[AdWeek]:
-        rows = []
+        # one row per ad set and week: a row Meta sends again on a later page (its data moved while
+        # it was paged) is counted once, as last sent
+        rows: dict[tuple[str, str, date], AdWeek] = {}
         for number, page in enumerate(pages, 1):
             for index, item in enumerate(listed(page, "data", "Meta", number), 1):
                 try:
-                    rows.append(self._row(item))
+                    row = self._row(item)
                 except UNREADABLE as exc:
                     raise unreadable("Meta", f"ad-set row {index} of page {number}", exc) from None
-        return rows
+                rows.pop((row.account, row.adset_id, row.week_start), None)
+                rows[(row.account, row.adset_id, row.week_start)] = row
+        return list(rows.values())
 
     def _row(self, found: object) -> AdWeek:
         item = an_object(found)
@@ -130,14 +134,19 @@ class MetaAdsSource:
         )
 
     def _pages(self, url: str, params: dict[str, str]) -> list[RawPage]:
-        pages = []
+        pages, followed = [], set()
         next_url: str | None = url
         next_params: dict[str, str] | None = params
         while next_url:
             page = self._call("GET", next_url, next_params)
             pages.append(page)
+            followed.add(next_url)
             next_url = self._next_link(page)
             next_params = None  # the next link carries every parameter but the token
+            if next_url in followed:
+                raise SourceError(
+                    "Meta's next page link leads back to a page already read: not followed", hint=PULL_HINT
+                )
             if len(pages) > 1000:
                 raise SourceError("Meta kept returning pages: stopped after 1,000")
         return pages
