@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from firstmate.adapters.sources.hubspot import HubSpotSource
-from firstmate.errors import SourceAuthError, SourceError
+from firstmate.errors import SourceAuthError, SourceError, SourceUnavailable
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, StandIn, running
 
@@ -55,6 +55,27 @@ def test_429_waits_for_retry_after_then_goes_on(standin: StandIn) -> None:
     source = _source(standin)
     assert {lead.id for lead in source.parse(source.pull(SINCE, UNTIL))} == _expected(SINCE, UNTIL)
     assert source.waited.count(1.0) >= 2
+
+
+def test_a_used_up_daily_quota_or_a_long_wait_stops_the_pull_in_one_line_without_waiting(standin: StandIn) -> None:
+    """The day's quota ends at midnight, and a 429 asking for an hour would hold the scheduler (it
+    slept six hours): both stop at once and say why."""
+    standin.hubspot_faults.rate_limited_calls, standin.hubspot_faults.daily_limit = 9, True
+    source = _source(standin)
+    with pytest.raises(SourceUnavailable, match="daily API quota is used up"):
+        source.pull(SINCE, UNTIL)
+    standin.hubspot_faults.daily_limit, standin.hubspot_faults.retry_after = False, "3600"
+    with pytest.raises(SourceUnavailable, match="asks to wait 60 minutes"):
+        source.pull(SINCE, UNTIL)
+    assert sum(source.waited) < 1 and len(standin.hubspot_faults.calls) == 2
+
+
+@pytest.mark.parametrize("asked", ["nan", "inf", "1e400", "Wed, 21 Oct 2026 07:28:00 GMT"])
+def test_a_retry_after_that_is_not_a_number_of_seconds_is_waited_out_with_backoff(standin: StandIn, asked: str) -> None:
+    standin.hubspot_faults.rate_limited_calls, standin.hubspot_faults.retry_after = 2, asked
+    source = _source(standin)
+    assert {lead.id for lead in source.parse(source.pull(SINCE, UNTIL))} == _expected(SINCE, UNTIL)
+    assert [w for w in source.waited if w >= 1] == [2.0, 4.0]  # not the spacing between calls
 
 
 def test_a_bad_token_says_what_to_do(standin: StandIn) -> None:

@@ -20,6 +20,8 @@ class HubSpotFaults:
     """What the stand-in should get wrong, for tests."""
 
     rate_limited_calls: int = 0  # answer this many searches with 429 first
+    daily_limit: bool = False  # the 429s say the day's quota is used up, not the second's
+    retry_after: str = "1"  # what the 429s ask to wait
     cap: int = 10_000  # search results reachable by paging (HubSpot's limit)
     unauthorized: bool = False
     missing_scope: bool = False  # the private app lacks crm.objects.contacts.read: 403
@@ -41,10 +43,11 @@ def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
         faults.calls.append(f"search {low.isoformat()}..{high.isoformat()} after={after}")
         if faults.rate_limited_calls > 0:
             faults.rate_limited_calls -= 1
+            policy = "DAILY" if faults.daily_limit else "SECONDLY"
             return JSONResponse(
-                {"status": "error", "message": "You have reached your secondly limit.", "errorType": "RATE_LIMIT",
-                 "correlationId": "0b3d5c00-0000-4000-8000-000000000002", "policyName": "SECONDLY"},
-                status_code=429, headers={"Retry-After": "1"},
+                {"status": "error", "message": f"You have reached your {policy.lower()} limit.", "errorType": "RATE_LIMIT",
+                 "correlationId": "0b3d5c00-0000-4000-8000-000000000002", "policyName": policy},
+                status_code=429, headers={"Retry-After": faults.retry_after},
             )  # fmt: skip
         matches = sorted((c for c in history.contacts if low <= c.created <= high), key=lambda c: c.created)
         limit = min(int(body.get("limit", 10)), 200)

@@ -7,6 +7,7 @@ second: calls are spaced out, and a 429 waits for its Retry-After before trying 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -38,6 +39,7 @@ PROPERTIES = [
 ]  # fmt: skip
 SEARCH_CAP = 10_000
 MIN_INTERVAL_S = 0.25  # at most four searches a second, under HubSpot's limit
+MAX_WAIT_S = 60.0  # the longest a 429 or 5xx is waited out; beyond it the pull stops and says so
 
 
 class HubSpotSource:
@@ -118,7 +120,9 @@ class HubSpotSource:
                 error = f"cannot reach HubSpot: {scrubbed(str(exc), token)}"
                 continue
             if response.status_code == 429 or response.status_code >= 500:
-                self._wait(_retry_after(response, attempt))
+                _stop_if_out_of_quota(response)
+                if attempt < self._attempts:  # no wait after the last try
+                    self._wait(_retry_after(response, attempt))
                 error = f"HubSpot answered {response.status_code}"
                 continue
             _raise_for(response, token)
@@ -179,11 +183,34 @@ def _lead(found: object) -> CrmLead:
     )
 
 
-def _retry_after(response: httpx.Response, attempt: int) -> float:
+def _stop_if_out_of_quota(response: httpx.Response) -> None:
+    """A 429 for the day's quota (policy DAILY) ends only at midnight, and one asking to wait longer
+    than a minute would hold the scheduler: say so in one line instead of waiting."""
     try:
-        return max(float(response.headers.get("retry-after", "")), 0.1)
+        policy = str(response.json().get("policyName", ""))
+    except (ValueError, AttributeError):
+        policy = ""
+    if response.status_code == 429 and policy.upper() == "DAILY":
+        raise SourceUnavailable(
+            "HubSpot's daily API quota is used up", hint="it renews at midnight in the HubSpot account's time zone"
+        )
+    asked = _seconds(response.headers.get("retry-after", ""))
+    if asked is not None and asked > MAX_WAIT_S:
+        raise SourceUnavailable(f"HubSpot asks to wait {asked / 60:.0f} minutes", hint="run it again after that")
+
+
+def _retry_after(response: httpx.Response, attempt: int) -> float:
+    asked = _seconds(response.headers.get("retry-after", ""))
+    return max(asked, 0.1) if asked is not None else min(2.0**attempt, MAX_WAIT_S)
+
+
+def _seconds(value: str) -> float | None:
+    """A Retry-After in seconds, or None when it is not a finite number (nan, a date, nothing)."""
+    try:
+        seconds = float(value)
     except ValueError:
-        return min(2.0**attempt, 60.0)
+        return None
+    return seconds if math.isfinite(seconds) else None
 
 
 def _ms(moment: datetime) -> int:
