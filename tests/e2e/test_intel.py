@@ -82,6 +82,15 @@ def test_the_report_flags_the_sustained_change_and_nothing_else(
     assert data["facts"]["week_start"] == "2026-11-09" and data["analysis"]["author"] == "rules"
 
 
+def test_the_crm_is_asked_for_the_business_s_own_days(intel_app: App, standin: StandIn) -> None:
+    """The demo business is in Los Angeles: its sixteen weeks run from Monday 00:00 there to Sunday
+    23:59:59.999 there (they ran from UTC midnights, so a Sunday evening's leads were left out)."""
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    windows = [call.split()[1] for call in standin.hubspot_faults.calls]
+    assert windows[0] == "2026-07-27T07:00:00+00:00..2026-11-16T07:59:59.999000+00:00"
+    assert run.week == WEEK
+
+
 def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     intel_app: App, standin: StandIn, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from firstmate.domain.marketing import AdWeek, CrmLead
 from firstmate.domain.signal import Point, Signal, Status, classify
@@ -126,16 +127,18 @@ def weeks_with_data(rows: Iterable[AdWeek]) -> list[date]:
 
 def compute_facts(
     org: str, week: date, rows: list[AdWeek], leads: list[CrmLead], *, currency: str = "USD",
-    ads_source: str = "meta", crm_source: str | None = "hubspot",
+    ads_source: str = "meta", crm_source: str | None = "hubspot", timezone: str = "UTC",
 ) -> WeeklyFacts:  # fmt: skip
     """The facts of `week` from every row up to it (history feeds trends and signals), and the
-    names of the sources they came from."""
+    names of the sources they came from. A lead belongs to the week of the day it was created on in
+    `timezone`, the business's (Meta's weeks are the ad account's days already)."""
+    zone = ZoneInfo(timezone)
     weeks = [w for w in weeks_with_data(rows) if w <= week]
     by_week: dict[date, list[AdWeek]] = defaultdict(list)
     for row in rows:
         if row.week_start <= week:
             by_week[row.week_start].append(row)
-    dated = [(_week_of(lead.created), lead) for lead in leads]  # each lead's week, worked out once
+    dated = [(_week_of(lead.created, zone), lead) for lead in leads]  # each lead's week, worked out once
     crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
     kpis = _kpis(
         weeks, by_week, crm_by_week if crm_source is not None else None, "Meta" if ads_source == "meta" else "ads"
@@ -277,6 +280,6 @@ def _lead_activity(rows: list[AdWeek], leads: list[CrmLead]) -> list[LeadActivit
     return activity
 
 
-def _week_of(moment: datetime) -> date:
-    day = moment.date()
+def _week_of(moment: datetime, zone: ZoneInfo) -> date:
+    day = moment.astimezone(zone).date()
     return day - timedelta(days=day.weekday())

@@ -17,7 +17,7 @@ import json
 import re
 import secrets
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,15 +96,19 @@ def run_weekly(
     since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     prefix = f"raw/{org}/{run_id}"
-    manifest: dict[str, Any] = {"org": org, "week": target.isoformat(), "pulled_at": iso(now), "ads": [], "crm": []}
+    zone = ZoneInfo(profile.org.timezone)
+    manifest: dict[str, Any] = {
+        "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
+        "ads": [], "crm": [],
+    }  # fmt: skip
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     try:
         for account in accounts:
             pages = ads.pull(account, since, until)
             manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
-        if crm is not None:
-            start = datetime.combine(since, time(), UTC)
-            end = datetime.combine(until + timedelta(days=1), time(), UTC) - timedelta(milliseconds=1)
+        if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
+            start = datetime.combine(since, time(), zone)
+            end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
             manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
         ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     except BaseException:
@@ -172,7 +176,10 @@ def _finish(
         week = earlier[-1]  # the most recent complete week that has data
     profile = load_business(ctx.store, org)
     assert profile is not None
-    facts = compute_facts(org, week, rows, leads, ads_source=ads.name, crm_source=crm.name if crm else None)
+    facts = compute_facts(
+        org, week, rows, leads, ads_source=ads.name, crm_source=crm.name if crm else None,
+        timezone=manifest.get("timezone", "UTC"),  # a run archived before the zone was recorded: as it ran
+    )  # fmt: skip
     restated = [] if replay else _restatements(ctx.store, org, week, rows)
     facts = replace(
         facts,
