@@ -68,17 +68,30 @@ def test_rival_schedulers_run_a_period_once(tmp_path: Path) -> None:
     assert counter.calls == 1
 
 
-def test_a_failed_run_is_retried_a_bounded_number_of_times(tmp_path: Path) -> None:
+def test_a_failed_run_is_retried_a_bounded_number_of_times_spread_over_the_next_forty_minutes(tmp_path: Path) -> None:
+    """A source down or throttling at 07:00 is most often back within the hour: the tries come at
+    07:00, 07:10 and 07:40 (they came on three back-to-back ticks, all within two minutes)."""
     clock = FixedClock(MONDAY_7)
     counter = Counter(fail_times=10)
     store = SqliteStore(tmp_path / "db", clock)
-    statuses = []
-    for _ in range(5):
-        statuses += [r.status for r in run_due_jobs(store, clock, [_job(counter)], None)]
+    tried_at = []
+    for _ in range(90):  # a scheduler's tick every minute for an hour and a half
+        tried_at += [clock.now() - MONDAY_7 for _ in run_due_jobs(store, clock, [_job(counter)], None)]
         clock.advance(timedelta(minutes=1))
-    assert statuses == ["failed", "failed", "failed"]
+    assert tried_at == [timedelta(0), timedelta(minutes=10), timedelta(minutes=40)]
     [last] = last_runs(store, "weekly")
     assert last["attempts"] == 3 and "source API down" in last["detail"]
+
+
+def test_a_run_that_fails_once_goes_through_on_its_retry(tmp_path: Path) -> None:
+    clock = FixedClock(MONDAY_7)
+    counter = Counter(fail_times=1)
+    store = SqliteStore(tmp_path / "db", clock)
+    assert [r.status for r in run_due_jobs(store, clock, [_job(counter)], None)] == ["failed"]
+    clock.advance(timedelta(minutes=9))
+    assert run_due_jobs(store, clock, [_job(counter)], None) == []  # not yet
+    clock.advance(timedelta(minutes=1))
+    assert [r.status for r in run_due_jobs(store, clock, [_job(counter)], None)] == ["done"]
 
 
 def test_nothing_runs_when_the_period_is_too_old_to_catch_up(tmp_path: Path) -> None:

@@ -360,7 +360,8 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
         text=(
             f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
-            "firstmate tries again on its next rounds; once fixed, run 'firstmate intel run --send'."
+            "firstmate tries again 10 and 40 minutes after the first failure; once fixed, you can also run "
+            "'firstmate intel run --send'."
         ),
     )
     enqueue(ctx.store, org, [mail], now)

@@ -2,7 +2,8 @@
 
 A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
-ticks, up to MAX_ATTEMPTS; a run whose process died is retried once its lease has passed.
+ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
+a run whose process died is retried once its lease has passed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ log = structlog.get_logger(__name__)
 RUNS_PK = "SYSTEM#JOBRUNS"
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=30)
+#: How long after its failed attempt a period's run is tried again (after the first, after the second):
+#: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
+#: on back-to-back ticks (30 s apart) all met it.
+RETRY_AFTER = (timedelta(minutes=10), timedelta(minutes=30))
 
 Ctx = TypeVar("Ctx")
 
@@ -94,13 +99,20 @@ def _claim(store: Store, now: datetime, sk: str) -> Item | None:
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
         data = existing.data
         stale = data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
-        retry = data["status"] == "failed"
+        retry = data["status"] == "failed" and now - datetime.fromisoformat(data["at"]) >= _retry_after(
+            data["attempts"]
+        )
         if not (stale or retry) or data["attempts"] >= MAX_ATTEMPTS:
             return None
         attempts = int(data["attempts"]) + 1
         return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
     except ConditionFailed:
         return None  # another scheduler claimed this period first
+
+
+def _retry_after(attempts: int) -> timedelta:
+    """The wait before the next try of a run that has failed `attempts` times."""
+    return RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
 
 
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
