@@ -104,3 +104,17 @@ def test_a_token_no_header_can_carry_is_refused_in_one_line_without_it(standin: 
     with pytest.raises(SourceAuthError, match="secret hubspot_token") as refused:
         source.pull(datetime(2026, 11, 9, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC))
     assert "standin" not in str(refused.value) and standin.hubspot_faults.calls == []
+
+
+def test_a_createdate_in_milliseconds_since_1970_is_read_as_the_moment_it_is(standin: StandIn) -> None:
+    """Some portals still hold `createdate` as epoch milliseconds: it stopped the whole report
+    ("month must be in 1..12")."""
+    page = {"request": {}, "body": {"results": [
+        {"id": "901", "properties": {"createdate": "1794420000000", "hs_analytics_source": "PAID_SOCIAL"}},
+        {"id": "902", "properties": {"createdate": None}, "createdAt": "2026-11-10T18:00:00.000Z"},
+    ]}}  # fmt: skip
+    leads = _source(standin).parse([page])
+    assert sorted((lead.id, lead.created) for lead in leads) == [
+        ("901", datetime(2026, 11, 11, 18, 0, tzinfo=UTC)),
+        ("902", datetime(2026, 11, 10, 18, 0, tzinfo=UTC)),
+    ]

@@ -114,6 +114,16 @@ def test_a_next_link_back_to_a_page_already_read_stops_the_pull(standin: StandIn
     assert sum(c.startswith("GET run insights") for c in standin.meta_faults.calls) == 3  # it was 1,001
 
 
+def test_a_report_run_that_does_not_finish_is_given_up_after_ten_minutes_of_waiting(standin: StandIn) -> None:
+    """Polled 120 times, a run that never finished held a pull for 57 minutes: past the scheduler's
+    30-minute lease on the weekly run and a Lambda's 15."""
+    standin.meta_faults.async_polls_before_done = 10_000
+    source = _source(standin)
+    with pytest.raises(SourceUnavailable, match="did not finish in 10 minutes"):
+        source.pull("1001", LAST_WEEK - timedelta(weeks=15), LAST_WEEK + timedelta(days=6))
+    assert 600 <= sum(source.waited) < 630
+
+
 def test_an_app_in_development_says_publish_it(standin: StandIn) -> None:
     standin.meta_faults.app_in_development = True
     with pytest.raises(SourcePermissionError, match="publish the Meta app"):

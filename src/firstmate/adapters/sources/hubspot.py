@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -171,10 +171,9 @@ def _lead(found: object) -> CrmLead:
     result = an_object(found)
     props = an_object(result.get("properties") or {}, "its properties")
     contact_id = source_id(result["id"])
-    created = str(props.get("createdate") or result.get("createdAt"))
     return CrmLead(
         id=contact_id,
-        created=datetime.fromisoformat(created.replace("Z", "+00:00")),
+        created=_moment(props.get("createdate") or result.get("createdAt")),
         source=str(props.get("hs_analytics_source") or ""),
         source_data_1=str(props.get("hs_analytics_source_data_1") or ""),
         source_data_2=str(props.get("hs_analytics_source_data_2") or ""),
@@ -197,6 +196,15 @@ def _stop_if_out_of_quota(response: httpx.Response) -> None:
     asked = _seconds(response.headers.get("retry-after", ""))
     if asked is not None and asked > MAX_WAIT_S:
         raise SourceUnavailable(f"HubSpot asks to wait {asked / 60:.0f} minutes", hint="run it again after that")
+
+
+def _moment(value: object) -> datetime:
+    """A HubSpot date: ISO 8601 ("2026-11-10T18:00:00.000Z"), or milliseconds since 1970 as some
+    portals' `createdate` still holds it ("1794420000000")."""
+    text = str(value)
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, UTC)
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _retry_after(response: httpx.Response, attempt: int) -> float:

@@ -39,6 +39,7 @@ from firstmate.errors import SourceAuthError, SourceError, SourcePermissionError
 from firstmate.ports import RawPage
 
 VERSION = "v21.0"
+RUN_WAIT_S = 600.0  # the longest a pull waits for Meta to finish an async report run
 GRAPH = "https://graph.facebook.com/"  # where Meta's own next page links point
 FIELDS = "account_id,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,clicks,actions"
 TRANSIENT_CODES = {1, 2, 4, 17, 341, 613, 80000, 80004}
@@ -163,8 +164,10 @@ class MetaAdsSource:
         return link
 
     def _wait_for_run(self, run_id: str) -> None:
-        delay = 1.0
-        for _ in range(120):
+        # at most RUN_WAIT_S of pauses: well inside the scheduler's lease on the run (30 minutes) and a
+        # Lambda's 15 (polling 120 times took 57 minutes, and another scheduler took the run up meanwhile)
+        delay, waited = 1.0, 0.0
+        while waited < RUN_WAIT_S:
             status = self._call("GET", f"{self._base}/{VERSION}/{run_id}", {})
             state = value_at(status, "async_status", source="Meta")
             if state == "Job Completed" and value_at(status, "async_percent_completion", source="Meta") == 100:
@@ -172,8 +175,12 @@ class MetaAdsSource:
             if state in ("Job Failed", "Job Skipped"):
                 raise SourceUnavailable(f"Meta's report run {run_id} failed", hint="run the report again later")
             self._pause(delay)
+            waited += delay
             delay = min(delay * 1.5, 30.0)
-        raise SourceUnavailable(f"Meta's report run {run_id} did not finish", hint="run the report again later")
+        raise SourceUnavailable(
+            f"Meta's report run {run_id} did not finish in {RUN_WAIT_S / 60:.0f} minutes",
+            hint="run the report again later",
+        )
 
     def _call(self, method: str, url: str, params: dict[str, str] | None) -> RawPage:
         retrying = Retrying(
