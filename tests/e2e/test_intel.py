@@ -114,6 +114,30 @@ def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     assert again.report.pdf == run.report.pdf
 
 
+def test_a_replay_writes_only_to_its_folder_and_refuses_sources_other_than_the_runs(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    """The stored report is the one its readers were sent: a replay leaves it (it rewrote it), and
+    one with other sources set than the run was pulled from would parse the archive as something
+    else ("Meta ads, no CRM" for a run with HubSpot): it says so and changes nothing."""
+    from firstmate.errors import InvalidInput
+
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    stored = {b.key: intel_app.blobs.get(b.key) for b in intel_app.blobs.list(f"reports/demo/weekly/{run.week}/")}
+    intel_app.blobs.put(f"reports/demo/weekly/{run.week}/weekly.txt", b"as its readers saw it", "text/plain")
+    offline_ads = MetaAdsSource("http://127.0.0.1:9", lambda: "unused")  # nothing listens there
+    offline_crm = HubSpotSource("http://127.0.0.1:9", lambda: "unused")
+    again = replay_run(intel_app, "demo", run.run_id, offline_ads, offline_crm, out=tmp_path / "again")
+    assert (tmp_path / "again" / "weekly.txt").read_bytes() == stored[f"reports/demo/weekly/{run.week}/weekly.txt"]
+    assert intel_app.blobs.get(f"reports/demo/weekly/{run.week}/weekly.txt") == b"as its readers saw it"
+    assert again.written and len(stored) == 4
+    with pytest.raises(
+        InvalidInput, match="pulled from meta ads and hubspot CRM; the sources set now are meta ads and no"
+    ):
+        replay_run(intel_app, "demo", run.run_id, offline_ads, None, out=tmp_path / "other")
+    assert not (tmp_path / "other").exists()
+
+
 def test_a_disk_that_fills_halfway_through_a_rerun_leaves_the_weeks_report_whole(
     intel_app: App, standin: StandIn, clock: FixedClock
 ) -> None:

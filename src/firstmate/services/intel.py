@@ -99,7 +99,7 @@ def run_weekly(
     zone = ZoneInfo(profile.org.timezone)
     manifest: dict[str, Any] = {
         "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
-        "ads": [], "crm": [],
+        "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
     }  # fmt: skip
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     try:
@@ -135,6 +135,12 @@ def replay_run(
         hint = "'firstmate intel runs' lists them; archives are kept 90 days"
         raise NotFound(f"no archived run {run_id[:80]!r} for org {org!r}", hint=hint)
     manifest = json.loads(ctx.blobs.get(f"{prefix}/manifest.json"))
+    pulled_from, set_now = manifest.get("sources"), {"ads": ads.name, "crm": crm.name if crm else None}
+    if pulled_from is not None and pulled_from != set_now:  # another source's parser would make another report
+        raise InvalidInput(
+            f"run {run_id} was pulled from {_named(pulled_from)}; the sources set now are {_named(set_now)}",
+            hint="set ads_source and crm_source as they were for that run, then replay it",
+        )
     # as the run chose its week: an earlier one with figures when the one it aimed at had none
     return _finish(
         ctx, org, run_id, manifest, ads, crm, week_given=False, out=out, send=False, resend=False, replay=True
@@ -192,7 +198,8 @@ def _finish(
     business = profile.org.name
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
     report = render_weekly(facts, analysis, business=business, colour=colour)
-    written = _store_report(ctx, org, report, week, out)
+    # a replay writes to --out only: the stored report stays the one its readers were sent
+    written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
     if not replay:
         manifest["restatements"] = restated
         ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
@@ -272,15 +279,29 @@ def _load(ctx: Context, key: str) -> list[RawPage]:
     return pages
 
 
-def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None) -> list[Path]:
-    files = {
-        "weekly.html": (report.page_html.encode(), "text/html"),
-        "weekly.txt": (report.text.encode(), "text/plain"),
-        "weekly.json": (data_file(report.data), "application/json"),
-        "weekly.pdf": (report.pdf, "application/pdf"),
+_TYPES = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json": "application/json",
+          "weekly.pdf": "application/pdf"}  # fmt: skip
+
+
+def _report_files(report: WeeklyReport) -> dict[str, bytes]:
+    """The report's four files, by name."""
+    return {
+        "weekly.html": report.page_html.encode(),
+        "weekly.txt": report.text.encode(),
+        "weekly.json": data_file(report.data),
+        "weekly.pdf": report.pdf,
     }
+
+
+def _named(sources: dict[str, str | None]) -> str:
+    return f"{sources['ads']} ads and " + (f"{sources['crm']} CRM" if sources.get("crm") else "no CRM")
+
+
+def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None) -> list[Path]:
+    contents = _report_files(report)
+    files = {name: (content, _TYPES[name]) for name, content in contents.items()}
     # the copies in --out first: a folder that cannot take them stops the run before the report is stored
-    written = write_files(out, {name: content for name, (content, _) in files.items()})
+    written = write_files(out, contents)
     # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new;
     # one build at a time: one that fails puts back what it replaced, never over another's
     with exclusive(ctx, org, f"weekly#{week}", doing="storing this weekly report"):
