@@ -16,7 +16,13 @@ from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.data import has_data
-from firstmate.services.intel import record_failure, run_weekly, sweep_archive
+from firstmate.services.intel import (
+    record_failure,
+    record_scheduled_run,
+    run_weekly,
+    scheduled_run_done,
+    sweep_archive,
+)
 from firstmate.services.outbox import dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
@@ -79,6 +85,9 @@ def weekly_reports(app: App, period: datetime) -> str:
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
+        if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
+            done.append(f"{org}: sent by an earlier try")
+            continue
         try:
             run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
@@ -86,6 +95,7 @@ def weekly_reports(app: App, period: datetime) -> str:
             record_failure(app, org, error, period)  # the owner is told either way
             failed.append(f"{org}: {error}")
             continue
+        record_scheduled_run(app.store, org, period, run.run_id)
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
     if failed:
         raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -399,6 +399,37 @@ def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_w
     failed = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
     assert len(failed) == 2 and any("an unexpected error (UnicodeEncodeError" in e.message.subject for e in failed)
     assert "UnicodeEncodeError" in list_failures(app.store, "demo")[0]["error"]
+
+
+def test_a_retry_for_an_org_that_failed_leaves_the_reports_that_went_out(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two orgs; the second's ad account has no figures yet. The period's retries try that one
+    again, and no longer pull and build the first's again (which also lost its "last week restated"
+    line, compared with the figures its first build had just stored)."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.business import save_business
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import run_due_jobs
+
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)
+    profile = demo_profile()
+    entities = [
+        e.model_copy(update={"meta_ad_account": "9999" if e.meta_ad_account else None}) for e in profile.entities
+    ]
+    other = profile.model_copy(update={"org": profile.org.model_copy(update={"id": "other"}), "entities": entities})
+    save_business(intel_app.store, other)
+    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "crm_source": "none"})
+    app = replace_settings(intel_app, settings)
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
+    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
+    for _ in range(3):  # the first try, and the retries 10 and 30 minutes after it failed
+        assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
+        clock.advance(timedelta(minutes=31))
+    assert len(list_runs(app.store, "demo")) == 1  # built once, not on each retry
 
 
 def replace_settings(app: App, settings: object) -> App:

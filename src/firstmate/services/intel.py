@@ -388,6 +388,19 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
     enqueue(ctx.store, org, [mail], now)
 
 
+def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:
+    """Whether the scheduled weekly run of `period` already built and sent `org`'s report."""
+    return store.get(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}") is not None
+
+
+def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) -> None:
+    """Note that `org`'s report of the scheduled `period` went out, so that the period's retries
+    (for another org that failed) do not pull and build it again: a second build of the same week
+    compares with the figures the first just stored, and loses its "last week restated" line."""
+    ttl = to_epoch(period + timedelta(days=90))
+    store.put(Item(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=ttl))
+
+
 def list_failures(store: Store, org: str) -> list[dict[str, Any]]:
     """Failed scheduled runs, newest first."""
     return sorted(
