@@ -85,17 +85,20 @@ def weekly_reports(app: App, period: datetime) -> str:
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
-        if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
-            done.append(f"{org}: sent by an earlier try")
-            continue
         try:
+            if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
+                done.append(f"{org}: sent by an earlier try")
+                continue
             run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way
             failed.append(f"{org}: {error}")
             continue
-        record_scheduled_run(app.store, org, period, run.run_id)
+        try:
+            record_scheduled_run(app.store, org, period, run.run_id)
+        except StoreError as exc:  # it went out: at worst a retry for another org builds it again
+            log.warning("intel.scheduled_run_not_noted", org=org, error=str(exc))
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
     if failed:
         raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried

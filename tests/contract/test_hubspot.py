@@ -118,3 +118,16 @@ def test_a_createdate_in_milliseconds_since_1970_is_read_as_the_moment_it_is(sta
         ("901", datetime(2026, 11, 11, 18, 0, tzinfo=UTC)),
         ("902", datetime(2026, 11, 10, 18, 0, tzinfo=UTC)),
     ]
+
+
+def test_digits_that_are_not_milliseconds_since_1970_are_refused_not_read_as_1970(standin: StandIn) -> None:
+    page = {"request": {}, "body": {"results": [{"id": "903", "properties": {"createdate": "20261110"}}]}}
+    with pytest.raises(SourceError, match="HubSpot"):
+        _source(standin).parse([page])
+
+
+def test_hubspot_out_of_reach_is_tried_with_backoff_and_not_waited_for_after_the_last_try() -> None:
+    source = HubSpotSource("http://127.0.0.1:9", lambda: HUBSPOT_TOKEN, sleep=lambda _: None, attempts=4)
+    with pytest.raises(SourceUnavailable, match="cannot reach HubSpot"):
+        source.pull(SINCE, UNTIL)
+    assert [w for w in source.waited if w >= 1] == [2.0, 4.0, 8.0]

@@ -381,8 +381,8 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
         text=(
             f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
-            "firstmate tries again 10 and 40 minutes after the first failure; once fixed, you can also run "
-            "'firstmate intel run --send'."
+            "A scheduled run is tried again 10 and 40 minutes after it first fails; once the cause is fixed, "
+            "'firstmate intel run --send' sends it at once."
         ),
     )
     enqueue(ctx.store, org, [mail], now)

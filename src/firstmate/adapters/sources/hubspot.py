@@ -116,7 +116,8 @@ class HubSpotSource:
                     headers={"Authorization": bearer("HubSpot", "hubspot_token", token)},
                 )
             except httpx.TransportError as exc:
-                self._wait(min(2.0**attempt, 60.0))
+                if attempt < self._attempts:  # no wait after the last try
+                    self._wait(min(2.0**attempt, MAX_WAIT_S))
                 error = f"cannot reach HubSpot: {scrubbed(str(exc), token)}"
                 continue
             if response.status_code == 429 or response.status_code >= 500:
@@ -151,10 +152,9 @@ def _raise_for(response: httpx.Response, token: str) -> None:
     if response.status_code < 400:
         return
     try:
-        message = str(response.json().get("message", response.text))
+        message = scrubbed(str(response.json().get("message", response.text)), token)
     except ValueError:
-        message = response.text[:200]
-    message = scrubbed(message, token)
+        message = scrubbed(response.text, token)[:200]  # taken out before cutting: no piece of it stays
     if response.status_code == 401:
         raise SourceAuthError(
             f"HubSpot refused the token: {message}",
@@ -202,7 +202,7 @@ def _moment(value: object) -> datetime:
     """A HubSpot date: ISO 8601 ("2026-11-10T18:00:00.000Z"), or milliseconds since 1970 as some
     portals' `createdate` still holds it ("1794420000000")."""
     text = str(value)
-    if text.isdigit():
+    if text.isdigit() and 12 <= len(text) <= 14:  # 2001 to 5138; other digits (20261110) are no such count
         return datetime.fromtimestamp(int(text) / 1000, UTC)
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

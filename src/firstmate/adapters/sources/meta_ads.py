@@ -77,6 +77,7 @@ class MetaAdsSource:
         self._sleep = sleep
         self._client = httpx.Client(timeout=timeout_s)
         self.waited: list[float] = []  # seconds spent backing off, for the run log
+        self._run_waits = 0.0  # seconds waited for report runs, over every account this source pulls
 
     def pull(self, account: str, since: date, until: date) -> list[RawPage]:
         if since.weekday() != 0:
@@ -164,10 +165,11 @@ class MetaAdsSource:
         return link
 
     def _wait_for_run(self, run_id: str) -> None:
-        # at most RUN_WAIT_S of pauses: well inside the scheduler's lease on the run (30 minutes) and a
-        # Lambda's 15 (polling 120 times took 57 minutes, and another scheduler took the run up meanwhile)
-        delay, waited = 1.0, 0.0
-        while waited < RUN_WAIT_S:
+        # at most RUN_WAIT_S of pauses for all the accounts of a pull (a source is made for each org's
+        # run): well inside the scheduler's lease on the run (30 minutes) and a Lambda's 15 (polling 120
+        # times took 57 minutes, and another scheduler took the run up meanwhile)
+        delay = 1.0
+        while self._run_waits < RUN_WAIT_S:
             status = self._call("GET", f"{self._base}/{VERSION}/{run_id}", {})
             state = value_at(status, "async_status", source="Meta")
             if state == "Job Completed" and value_at(status, "async_percent_completion", source="Meta") == 100:
@@ -175,7 +177,7 @@ class MetaAdsSource:
             if state in ("Job Failed", "Job Skipped"):
                 raise SourceUnavailable(f"Meta's report run {run_id} failed", hint="run the report again later")
             self._pause(delay)
-            waited += delay
+            self._run_waits += delay
             delay = min(delay * 1.5, 30.0)
         raise SourceUnavailable(
             f"Meta's report run {run_id} did not finish in {RUN_WAIT_S / 60:.0f} minutes",
