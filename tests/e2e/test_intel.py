@@ -91,6 +91,34 @@ def test_the_crm_is_asked_for_the_business_s_own_days(intel_app: App, standin: S
     assert run.week == WEEK
 
 
+def test_a_row_meta_sends_again_on_a_later_page_counts_once(intel_app: App, standin: StandIn, tmp_path: Path) -> None:
+    """Meta's pages can repeat a row when its data moves while it is paged: counted twice, a week's
+    spend and leads were too high. A run archived before it counted once replays as it ran."""
+
+    def paged(standin: StandIn) -> tuple[MetaAdsSource, HubSpotSource]:  # five rows a page: many pages
+        return MetaAdsSource(standin.url, lambda: META_TOKEN, sleep=lambda _: None, page_size=5), _sources(standin)[1]
+
+    first = run_weekly(intel_app, "demo", *paged(standin))
+    standin.meta_faults.pages_overlap = True
+    again = run_weekly(intel_app, "demo", *paged(standin))
+    pages = json.loads(intel_app.blobs.get(f"raw/demo/{again.run_id}/meta-1001.json"))
+    assert len({json.dumps(row) for p in pages for row in p["body"]["data"]}) < sum(
+        len(p["body"]["data"]) for p in pages
+    )
+    assert [(k.key, k.series) for k in again.facts.kpis] == [(k.key, k.series) for k in first.facts.kpis]
+    manifest_key = f"raw/demo/{again.run_id}/manifest.json"
+    manifest = json.loads(intel_app.blobs.get(manifest_key))
+    del manifest["sources"]  # as a run archived before 2026-12-05
+    intel_app.blobs.put(manifest_key, json.dumps(manifest).encode(), "application/json")
+    offline = (
+        MetaAdsSource("http://127.0.0.1:9", lambda: "unused"),
+        HubSpotSource("http://127.0.0.1:9", lambda: "unused"),
+    )
+    as_it_ran = replay_run(intel_app, "demo", again.run_id, *offline, out=tmp_path)
+    spend = {k.key: sum(k.series) for k in as_it_ran.facts.kpis}["spend"]
+    assert spend > {k.key: sum(k.series) for k in first.facts.kpis}["spend"]  # counted twice, as it was
+
+
 def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     intel_app: App, standin: StandIn, tmp_path: Path
 ) -> None:

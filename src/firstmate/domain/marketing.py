@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -67,6 +67,15 @@ class CrmLead:
     def paid_social(self) -> bool:
         """Whether the CRM attributes it to paid social ads."""
         return self.source == "PAID_SOCIAL"
+
+
+def once_each(rows: Iterable[AdWeek]) -> list[AdWeek]:
+    """One row per account, ad set and week: a row a source sends again (Meta, when its data moves
+    while it is paged) counts once, as last sent, where it was first."""
+    kept: dict[tuple[str, str, date], AdWeek] = {}
+    for row in rows:
+        kept[(row.account, row.adset_id, row.week_start)] = row
+    return list(kept.values())
 
 
 def canonical_leads(actions: Sequence[Mapping[str, object]]) -> int:

@@ -28,7 +28,7 @@ import structlog
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.marketing import AdWeek, CrmLead
+from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import FirstmateError, InvalidInput, NotFound
 from firstmate.logs import redact_text
@@ -168,6 +168,8 @@ def _finish(
         return pages[key] if key in pages else _load(ctx, key)
 
     rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
+    if "sources" in manifest:  # pulled since 2026-12-05: a row sent twice counts once (older runs replay as they ran)
+        rows = once_each(rows)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
     if week not in weeks:

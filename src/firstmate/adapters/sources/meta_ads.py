@@ -100,18 +100,14 @@ class MetaAdsSource:
         return self._pages(url, params)
 
     def parse(self, pages: list[RawPage]) -> list[AdWeek]:
-        # one row per ad set and week: a row Meta sends again on a later page (its data moved while
-        # it was paged) is counted once, as last sent
-        rows: dict[tuple[str, str, date], AdWeek] = {}
+        rows = []
         for number, page in enumerate(pages, 1):
             for index, item in enumerate(listed(page, "data", "Meta", number), 1):
                 try:
-                    row = self._row(item)
+                    rows.append(self._row(item))
                 except UNREADABLE as exc:
                     raise unreadable("Meta", f"ad-set row {index} of page {number}", exc) from None
-                rows.pop((row.account, row.adset_id, row.week_start), None)
-                rows[(row.account, row.adset_id, row.week_start)] = row
-        return list(rows.values())
+        return rows
 
     def _row(self, found: object) -> AdWeek:
         item = an_object(found)
