@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +343,25 @@ def test_a_rotated_signing_key_is_used_by_a_warm_function_and_the_old_one_verifi
 
     secrets.put_secret_value(SecretId="firstmate/secret_key", SecretString="too short")  # a slip of the operator
     assert app.secret_key.current == b"n" * 48  # the last good key keeps signing (logged)
+
+
+def test_a_job_failing_on_every_try_reaches_the_dead_letter_queue_by_raising_on_its_last(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler tries a failed job again 10 and 30 minutes on, through the schedules' later
+    invocations; only the last try raises, and with no retries of Lambda's own the invocation goes to
+    the dead-letter queue. (With Lambda's two retries, a minute or three later, each found nothing due
+    and answered success: a job failing for good never reached the queue.)"""
+
+    def broken(app: App, period: datetime) -> str:
+        raise RuntimeError("the store's sweep broke")
+
+    monkeypatch.setattr("firstmate.jobs.sweep_expired", broken)
+    clock.set(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep is due from 16:17
+    first = handlers.job_handler({"job": "sweep"}, None)
+    assert first["ran"] == 1 and first["detail"].startswith("failed (try 1; tried again later)")
+    clock.advance(timedelta(minutes=10))
+    assert "sweep" in handlers.job_handler({"job": "crew_reminders"}, None)["caught_up"]  # the second try
+    clock.advance(timedelta(minutes=30))
+    with pytest.raises(RuntimeError, match="job sweep failed on all 3 tries: RuntimeError: the store's sweep broke"):
+        handlers.job_handler({"job": "crew_reminders"}, None)

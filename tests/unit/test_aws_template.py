@@ -230,6 +230,9 @@ def test_four_functions_with_their_handlers_and_sizes(template: dict[str, Any]) 
     from firstmate.config import Settings
 
     assert SEND_BUDGET_MS / 1000 < sizes["DispatchFunction"][1] < Settings().outbox_lease_s
+    # the scheduler retries a failed job itself and raises on its last try: Lambda's own retries would
+    # find nothing due and answer success, so a job failing for good would never reach the queue
+    assert functions["JobsFunction"]["Properties"]["EventInvokeConfig"]["MaximumRetryAttempts"] == 0
     handlers = {f["Properties"]["Handler"] for f in functions.values()}
     assert handlers == {
         f"firstmate.aws.handlers.{h}" for h in ("web_handler", "dispatch_handler", "job_handler", "ses_events_handler")

@@ -122,7 +122,10 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     its lease has passed, or a failed run with attempts left), as the local scheduler does.
 
     A duplicate delivery of the same schedule finds the period claimed and does nothing. A failed
-    run raises, so that Lambda's retries try again (the run record counts attempts).
+    run is tried again by the schedules' later passes, 10 and then 30 minutes on (the run record
+    counts attempts); one that fails its last try raises, and the invocation goes to the dead-letter
+    queue (the function is given no retries of Lambda's own: they came a minute or three later and
+    found nothing due, so a job failing for good never reached the queue).
     """
     from firstmate.jobs import declared_jobs
     from firstmate.services.scheduler import run_due_jobs
@@ -135,10 +138,13 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     runs = run_due_jobs(app.store, app.clock, [jobs[name]], app)
     # the */5 schedules come by often: they pick up what a cut-off run left, within its catch-up window
     others = run_due_jobs(app.store, app.clock, [job for job in jobs.values() if job.name != name], app)
-    failed = [run for run in runs if run.status != "done"]
-    if failed:
-        raise RuntimeError(f"job {name} failed: {failed[0].detail}")
+    given_up = [run for run in [*runs, *others] if run.given_up]
+    if given_up:
+        run = given_up[0]
+        raise RuntimeError(f"job {run.job} failed on all {run.attempts} tries: {run.detail}")
     detail = runs[0].detail if runs else "already ran for this period"
+    if runs and runs[0].status != "done":
+        detail = f"failed (try {runs[0].attempts}; tried again later): {detail}"
     return {"job": name, "ran": len(runs), "detail": detail, "caught_up": [run.job for run in others]}
 
 

@@ -58,6 +58,12 @@ class JobRun:
     period: datetime
     status: str  # done | failed
     detail: str = ""
+    attempts: int = 1
+
+    @property
+    def given_up(self) -> bool:
+        """A failed run with no try left: nothing will run its period again."""
+        return self.status == "failed" and self.attempts >= MAX_ATTEMPTS
 
 
 def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx) -> list[JobRun]:
@@ -131,4 +137,4 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
     except ConditionFailed:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
-    return JobRun(job.name, period, status, detail)
+    return JobRun(job.name, period, status, detail, attempts)

@@ -127,7 +127,8 @@ def function_resource(function: LambdaFunction) -> dict[str, Any]:
     if function.key in ("Jobs", "SesEvents"):  # invoked asynchronously: failed events go to the DLQ
         properties["EventInvokeConfig"] = {
             "MaximumEventAgeInSeconds": 6 * 3600,
-            "MaximumRetryAttempts": 2,
+            # the scheduler tries a failed job again itself (10 and 30 minutes on) and raises on its last try
+            "MaximumRetryAttempts": 0 if function.key == "Jobs" else 2,
             "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": get_att("DeadLetterQueue", "Arn")}},
         }
     return {"Type": "AWS::Serverless::Function", "Properties": properties}
