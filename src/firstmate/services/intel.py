@@ -188,7 +188,7 @@ def _finish(
         org, week, rows, leads, ads_source=ads.name, crm_source=crm.name if crm else None,
         timezone=manifest.get("timezone", "UTC"),  # a run archived before the zone was recorded: as it ran
     )  # fmt: skip
-    restated = [] if replay else _restatements(ctx.store, org, week, rows)
+    restated = [] if replay else _restated_since_last_week(ctx.store, org, week, rows)
     facts = replace(
         facts,
         restatements=manifest.get("restatements", restated),
@@ -334,6 +334,19 @@ def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> lis
     if abs(was_spend - now_spend) >= 0.01:
         notes.append(f"spend ${was_spend:,.2f} → ${now_spend:,.2f}")
     return notes
+
+
+def _restated_since_last_week(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
+    """What late attribution changed in the previous week, as the week's first report said it and
+    anything a later build of the same week finds besides: a second build compares with the figures
+    the first one stored, and alone would say "nothing restated" and lose the first one's words."""
+    found = _restatements(store, org, week, rows)
+    item = store.get(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}")
+    said = [str(line) for line in item.data["lines"]] if item is not None else []
+    lines = said + [line for line in found if line not in said]
+    if lines != said:
+        store.put(Item(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}", {"lines": lines}))
+    return lines
 
 
 def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
