@@ -373,19 +373,11 @@ def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from firstmate.jobs import declared_jobs
     from firstmate.services.access import admin_link_token
     from firstmate.services.scheduler import last_runs, run_due_jobs
     from firstmate.web.app import create_app
 
-    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", "EAAG-expired")
-    monkeypatch.setenv("FIRSTMATE_SECRET_HUBSPOT_TOKEN", HUBSPOT_TOKEN)
-    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "hubspot_base_url": standin.url})
-    app = replace_settings(intel_app, settings)
-    clock = app.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
-    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, "EAAG-expired")
     assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
     assert last_runs(app.store, "weekly_report")[0]["status"] == "failed"
     [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
@@ -402,19 +394,11 @@ def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_w
     """Meta names a malformed token in its refusal: the owner's mail, the admin page's record and the
     job's record say what went wrong without it. Then a failure that is not firstmate's own (a bug, a
     token no header takes) is told to the owner too (the job stopped there, telling no one)."""
-    from firstmate.jobs import declared_jobs
     from firstmate.services.intel import list_failures
     from firstmate.services.scheduler import last_runs, run_due_jobs
 
-    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)
-    monkeypatch.setenv("FIRSTMATE_SECRET_HUBSPOT_TOKEN", HUBSPOT_TOKEN)
     standin.meta_faults.malformed_token = True
-    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "hubspot_base_url": standin.url})
-    app = replace_settings(intel_app, settings)
-    clock = app.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
-    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
     assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
     [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
     said = [mail.message.subject, mail.message.text, str(list_failures(app.store, "demo"))]
@@ -440,28 +424,38 @@ def test_a_retry_for_an_org_that_failed_leaves_the_reports_that_went_out(
     again, and no longer pull and build the first's again (which also lost its "last week restated"
     line, compared with the figures its first build had just stored)."""
     from firstmate.demo.run import demo_profile
-    from firstmate.jobs import declared_jobs
     from firstmate.services.business import save_business
     from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import run_due_jobs
 
-    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)
     profile = demo_profile()
     entities = [
         e.model_copy(update={"meta_ad_account": "9999" if e.meta_ad_account else None}) for e in profile.entities
     ]
     other = profile.model_copy(update={"org": profile.org.model_copy(update={"id": "other"}), "entities": entities})
     save_business(intel_app.store, other)
-    settings = intel_app.settings.model_copy(update={"meta_base_url": standin.url, "crm_source": "none"})
-    app = replace_settings(intel_app, settings)
-    clock = app.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
-    weekly = [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, crm_source="none")
     for _ in range(3):  # the first try, and the retries 10 and 30 minutes after it failed
         assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
         clock.advance(timedelta(minutes=31))
     assert len(list_runs(app.store, "demo")) == 1  # built once, not on each retry
+
+
+def _monday_7am(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch, meta_token: str, **settings: object
+) -> tuple[App, FixedClock, list[Any]]:
+    """The app as the scheduler runs it against the stand-in, at 07:01 on Monday in Los Angeles, with
+    `meta_token` in its secrets, and the weekly report's job."""
+    from firstmate.jobs import declared_jobs
+
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", meta_token)
+    monkeypatch.setenv("FIRSTMATE_SECRET_HUBSPOT_TOKEN", HUBSPOT_TOKEN)
+    update = {"meta_base_url": standin.url, "hubspot_base_url": standin.url, **settings}
+    app = replace_settings(intel_app, intel_app.settings.model_copy(update=update))
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))
+    return app, clock, [job for job in declared_jobs(app.settings) if job.name == "weekly_report"]
 
 
 def replace_settings(app: App, settings: object) -> App:
