@@ -94,6 +94,7 @@ def test_the_crm_is_asked_for_the_business_s_own_days(intel_app: App, standin: S
 def test_a_row_meta_sends_again_on_a_later_page_counts_once(intel_app: App, standin: StandIn, tmp_path: Path) -> None:
     """Meta's pages can repeat a row when its data moves while it is paged: counted twice, a week's
     spend and leads were too high. A run archived before it counted once replays as it ran."""
+    from firstmate.errors import InvalidInput
 
     def paged(standin: StandIn) -> tuple[MetaAdsSource, HubSpotSource]:  # five rows a page: many pages
         return MetaAdsSource(standin.url, lambda: META_TOKEN, sleep=lambda _: None, page_size=5), _sources(standin)[1]
@@ -117,6 +118,9 @@ def test_a_row_meta_sends_again_on_a_later_page_counts_once(intel_app: App, stan
     as_it_ran = replay_run(intel_app, "demo", again.run_id, *offline, out=tmp_path)
     spend = {k.key: sum(k.series) for k in as_it_ran.facts.kpis}["spend"]
     assert spend > {k.key: sum(k.series) for k in first.facts.kpis}["spend"]  # counted twice, as it was
+    # such a run's sources are known by its archive's keys: replayed with others, it is refused too
+    with pytest.raises(InvalidInput, match="pulled from meta ads and hubspot CRM; the sources set now are meta"):
+        replay_run(intel_app, "demo", again.run_id, offline[0], None, out=tmp_path / "other")
 
 
 def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(

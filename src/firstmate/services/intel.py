@@ -18,7 +18,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -135,8 +135,8 @@ def replay_run(
         hint = "'firstmate intel runs' lists them; archives are kept 90 days"
         raise NotFound(f"no archived run {run_id[:80]!r} for org {org!r}", hint=hint)
     manifest = json.loads(ctx.blobs.get(f"{prefix}/manifest.json"))
-    pulled_from, set_now = manifest.get("sources"), {"ads": ads.name, "crm": crm.name if crm else None}
-    if pulled_from is not None and pulled_from != set_now:  # another source's parser would make another report
+    pulled_from, set_now = _sources_of(manifest), {"ads": ads.name, "crm": crm.name if crm else None}
+    if pulled_from != set_now:  # another source's parser would make another report
         raise InvalidInput(
             f"run {run_id} was pulled from {_named(pulled_from)}; the sources set now are {_named(set_now)}",
             hint="set ads_source and crm_source as they were for that run, then replay it",
@@ -293,6 +293,16 @@ def _report_files(report: WeeklyReport) -> dict[str, bytes]:
         "weekly.json": data_file(report.data),
         "weekly.pdf": report.pdf,
     }
+
+
+def _sources_of(manifest: dict[str, Any]) -> dict[str, str | None]:
+    """The sources a run was pulled from: as its manifest names them, or (a run archived before
+    2026-12-05) as its archive's keys do: `<ads source>-<account>.json`, `<crm source>.json`."""
+    if "sources" in manifest:
+        return dict(manifest["sources"])
+    ads = {PurePosixPath(key).name.split("-", 1)[0] for key in manifest["ads"]}
+    crm = {PurePosixPath(key).stem for key in manifest["crm"]}
+    return {"ads": min(ads) if len(ads) == 1 else None, "crm": min(crm) if crm else None}
 
 
 def _named(sources: dict[str, str | None]) -> str:
