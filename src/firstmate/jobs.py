@@ -12,6 +12,7 @@ from firstmate.config import Settings
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError, StoreError
+from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
@@ -81,6 +82,8 @@ def roster_lists(app: App, period: datetime) -> str:
 def weekly_reports(app: App, period: datetime) -> str:
     """Build and send the weekly marketing report of every org with an ad account."""
     done, failed = [], []
+    # one pair of sources for every org: what they may wait for Meta's report runs (10 minutes) is the job's
+    sources: tuple[AdsSource, CrmSource | None] | None = None
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
@@ -89,7 +92,8 @@ def weekly_reports(app: App, period: datetime) -> str:
             if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
                 done.append(f"{org}: sent by an earlier try")
                 continue
-            run = run_weekly(app, org, app.ads_source(), app.crm_source(), send=True, analyst=app.analyst())
+            sources = sources or (app.ads_source(), app.crm_source())
+            run = run_weekly(app, org, *sources, send=True, analyst=app.analyst())
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way

@@ -331,6 +331,36 @@ def test_late_attribution_restates_last_week_and_says_so(intel_app: App) -> None
     assert footnote in "".join(page.extract_text() for page in PdfReader(io.BytesIO(again.report.pdf)).pages)
 
 
+def test_a_restatement_only_a_failed_build_found_is_not_said_later(
+    intel_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails before its report is stored (a full disk) told nobody of what it found
+    restated: the next build, after the figures went back, says nothing was (it said the failed
+    build's words, about figures that were never so in any report)."""
+    from dataclasses import replace
+
+    from firstmate.errors import BlobError
+    from firstmate.services import intel
+
+    history = build_history(WEEK)
+    with running(history) as server:
+        run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+        previous = next(i for i, r in enumerate(history.rows) if r.week_start == date(2026, 11, 2))
+        row = history.rows[previous]
+        history.rows[previous] = replace(row, leads=row.leads + 3)
+
+        def full_disk(*args: object, **kwargs: object) -> object:
+            raise BlobError("cannot write reports/…: No space left on device")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(intel, "_store_report", full_disk)
+            with pytest.raises(BlobError):
+                run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+        history.rows[previous] = row  # Meta took the late leads back
+        after = run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
+    assert after.facts.restatements == [] and "restated" not in after.report.text
+
+
 def test_a_run_stores_each_ad_set_week_and_later_runs_rewrite_only_what_changed(intel_app: App) -> None:
     from dataclasses import replace
 
@@ -466,6 +496,19 @@ def replace_settings(app: App, settings: object) -> App:
     from dataclasses import replace
 
     return replace(app, settings=settings)
+
+
+def test_csv_files_that_split_a_week_over_rows_count_every_row(intel_app: App, tmp_path: Path) -> None:
+    """A spreadsheet split by ad or placement holds several rows of one ad set's week: all count (only
+    rows Meta sends twice count once; counting CSV rows once dropped all but the last of each week)."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    for path in folder.iterdir():
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([*lines, *lines[1:]]) + "\n")  # every week's row twice: two placements
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert run.facts.kpi("leads").value == 2 * 2 * 30  # two accounts, two rows each
 
 
 def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: App, tmp_path: Path) -> None:

@@ -168,8 +168,8 @@ def _finish(
         return pages[key] if key in pages else _load(ctx, key)
 
     rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
-    if "sources" in manifest:  # pulled since 2026-12-05: a row sent twice counts once (older runs replay as they ran)
-        rows = once_each(rows)
+    if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
+        rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
     if week not in weeks:
@@ -203,6 +203,7 @@ def _finish(
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
     if not replay:
+        _keep_restated(ctx.store, org, week, restated)  # said by a stored report: later builds say it too
         manifest["restatements"] = restated
         ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
         _remember(ctx.store, org, rows)
@@ -347,16 +348,19 @@ def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> lis
 
 
 def _restated_since_last_week(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
-    """What late attribution changed in the previous week, as the week's first report said it and
-    anything a later build of the same week finds besides: a second build compares with the figures
-    the first one stored, and alone would say "nothing restated" and lose the first one's words."""
+    """What late attribution changed in the previous week, as the week's earlier reports said it and
+    anything this build finds besides (last, so the last word is the latest): a second build compares
+    with the figures the first one stored, and alone would say "nothing restated" and lose its words.
+    Kept for the week's later builds by `_keep_restated`, once this build's report is stored."""
     found = _restatements(store, org, week, rows)
     item = store.get(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}")
     said = [str(line) for line in item.data["lines"]] if item is not None else []
-    lines = said + [line for line in found if line not in said]
-    if lines != said:
+    return [line for line in said if line not in found] + found
+
+
+def _keep_restated(store: Store, org: str, week: date, lines: list[str]) -> None:
+    if lines:
         store.put(Item(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}", {"lines": lines}))
-    return lines
 
 
 def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:

@@ -161,8 +161,8 @@ class MetaAdsSource:
         return link
 
     def _wait_for_run(self, run_id: str) -> None:
-        # at most RUN_WAIT_S of pauses for all the accounts of a pull (a source is made for each org's
-        # run): well inside the scheduler's lease on the run (30 minutes) and a Lambda's 15 (polling 120
+        # at most RUN_WAIT_S of pauses for everything this source pulls (the weekly job gives all its orgs
+        # one): well inside the scheduler's lease on the run (30 minutes) and a Lambda's 15 (polling 120
         # times took 57 minutes, and another scheduler took the run up meanwhile)
         delay = 1.0
         while self._run_waits < RUN_WAIT_S:
