@@ -424,8 +424,7 @@ def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:
 
 def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) -> None:
     """Note that `org`'s report of the scheduled `period` went out, so that the period's retries
-    (for another org that failed) do not pull and build it again: a second build of the same week
-    compares with the figures the first just stored, and loses its "last week restated" line."""
+    (for another org that failed) do not pull from the sources and store the report again."""
     ttl = to_epoch(period + timedelta(days=90))
     store.put(Item(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=ttl))
 
