@@ -123,6 +123,19 @@ def test_a_row_meta_sends_again_on_a_later_page_counts_once(intel_app: App, stan
         replay_run(intel_app, "demo", again.run_id, offline[0], None, out=tmp_path / "other")
 
 
+def test_an_ad_account_billed_in_another_currency_is_refused_not_added_as_dollars(
+    intel_app: App, standin: StandIn
+) -> None:
+    """The report adds and shows US dollars: an account billed in pesos was shown as "Ad spend:
+    $20,000.00" and added to the dollar accounts. It is refused in one line naming the account."""
+    from firstmate.errors import InvalidInput
+
+    standin.meta_faults.changed_fields = {"account_currency": "MXN"}
+    with pytest.raises(InvalidInput, match="ad account 1001 is billed in MXN; the weekly report adds and shows USD"):
+        run_weekly(intel_app, "demo", *_sources(standin))
+    assert intel_app.blobs.list("reports/demo/") == []
+
+
 def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     intel_app: App, standin: StandIn, tmp_path: Path
 ) -> None:

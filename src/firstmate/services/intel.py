@@ -47,6 +47,9 @@ from firstmate.services.sends import ReportMail, deliver_once
 
 log = structlog.get_logger(__name__)
 
+#: The currency the weekly report's amounts are in (and its figures' `currency`).
+REPORT_CURRENCY = "USD"
+
 HISTORY_WEEKS = 16
 RUN_ID = re.compile(r"[0-9A-Za-z-]{1,80}")
 ARCHIVE_DAYS = 90
@@ -170,6 +173,7 @@ def _finish(
     rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
     if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
         rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
+    _one_currency(rows)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
     if week not in weeks:
@@ -284,6 +288,18 @@ def _load(ctx: Context, key: str) -> list[RawPage]:
 
 _TYPES = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json": "application/json",
           "weekly.pdf": "application/pdf"}  # fmt: skip
+
+
+def _one_currency(rows: list[AdWeek]) -> None:
+    """Refuse figures the report cannot add up: it shows amounts in US dollars, and an account billed
+    in another currency would be added to them as if its pesos were dollars."""
+    billed = sorted({(row.account, row.currency) for row in rows if row.currency != REPORT_CURRENCY})
+    if billed:
+        account, currency = billed[0]
+        raise InvalidInput(
+            f"ad account {account} is billed in {currency}; the weekly report adds and shows {REPORT_CURRENCY} only",
+            hint=f"take meta_ad_account {account} off its business line until reports can show {currency}",
+        )
 
 
 def _report_files(report: WeeklyReport) -> dict[str, bytes]:

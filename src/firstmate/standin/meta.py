@@ -209,6 +209,7 @@ def _insight(row: InsightRow) -> dict[str, Any]:
         ]
     return {
         "account_id": adset.account,
+        "account_currency": "USD",
         "campaign_id": adset.campaign_id,
         "campaign_name": adset.campaign_name,
         "adset_id": adset.adset_id,

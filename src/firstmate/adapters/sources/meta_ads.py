@@ -41,7 +41,10 @@ from firstmate.ports import RawPage
 VERSION = "v21.0"
 RUN_WAIT_S = 600.0  # the longest a pull waits for Meta to finish an async report run
 GRAPH = "https://graph.facebook.com/"  # where Meta's own next page links point
-FIELDS = "account_id,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,clicks,actions"
+FIELDS = (
+    "account_id,account_currency,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,"
+    "clicks,actions"
+)
 TRANSIENT_CODES = {1, 2, 4, 17, 341, 613, 80000, 80004}
 PERMISSION_CODES = {3, 10, 200, 294}
 #: Ranges longer than this go through an async report run, as Meta recommends for big reads.
@@ -124,7 +127,7 @@ class MetaAdsSource:
             objective=str(item.get("objective", "")),
             week_start=date.fromisoformat(item["date_start"]),
             spend=Decimal(str(item.get("spend", "0"))),
-            currency=self._currency,
+            currency=str(item.get("account_currency") or self._currency),  # what the account is billed in
             impressions=int(item.get("impressions", 0)),
             clicks=int(item.get("clicks", 0)),
             leads=canonical_leads(actions),
