@@ -64,6 +64,16 @@ def test_high_usage_slows_down_and_rate_limits_are_retried(standin: StandIn) -> 
     assert sum(source.waited) >= 3 * 1 + 5 * 6  # three retried failures, and a pause after busy answers
 
 
+def test_a_throttle_meta_says_lasts_minutes_stops_the_pull_at_once(standin: StandIn) -> None:
+    """Meta says how long a throttled account waits (x-business-use-case-usage): beyond a minute,
+    the pull's own retries (15 s of them) only spent calls; it stops and says for how long."""
+    standin.meta_faults.rate_limited_calls, standin.meta_faults.regain_minutes = 9, 20
+    source = _source(standin)
+    with pytest.raises(SourceUnavailable, match="throttles this ad account's reads for about 20 minutes"):
+        source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+    assert len(standin.meta_faults.calls) == 1 and source.waited == []
+
+
 def test_an_expired_token_says_renew_it(standin: StandIn) -> None:
     with pytest.raises(SourceAuthError, match="renew the token"):
         _source(standin, token="EAAG-old").pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))

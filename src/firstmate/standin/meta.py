@@ -30,6 +30,7 @@ class MetaFaults:
     app_in_development: bool = False
     usage_pct: int = 12  # reported in x-fb-ads-insights-throttle
     rate_limited_calls: int = 0  # answer this many calls with error 80004 first
+    regain_minutes: int = 0  # what those answers' x-business-use-case-usage says the wait is
     transient_errors: int = 0  # answer this many calls with error 2 first
     async_polls_before_done: int = 1
     changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
@@ -266,4 +267,8 @@ def _error(
     headers = {}
     if usage is not None:
         headers["x-fb-ads-insights-throttle"] = json.dumps({"app_id_util_pct": 0, "acc_id_util_pct": usage})
+        wait = faults.regain_minutes if faults is not None else 0
+        use = {"type": "ads_insights", "call_count": 100, "total_cputime": 30, "total_time": 40,
+               "estimated_time_to_regain_access": wait}  # fmt: skip
+        headers["x-business-use-case-usage"] = json.dumps({"1098765432109876": [use]})
     return JSONResponse({"error": error}, status_code=status, headers=headers)

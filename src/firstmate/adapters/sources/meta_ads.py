@@ -11,6 +11,7 @@ that say what to do.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -213,6 +214,8 @@ class MetaAdsSource:
                 response = self._client.post(url, params=own, data=params or {}, headers=headers)
         except httpx.TransportError as exc:
             raise _Retry(f"cannot reach Meta: {scrubbed(str(exc), token)}") from exc
+        if response.status_code >= 400:  # before waiting out the usage: a long throttle is not waited out
+            _stop_if_throttled_for_long(response)
         self._honour_usage(response)
         try:
             body: dict[str, Any] = json_answer(response.content)
@@ -245,6 +248,23 @@ class MetaAdsSource:
     def _pause(self, seconds: float) -> None:
         self.waited.append(seconds)
         self._sleep(seconds)
+
+
+def _stop_if_throttled_for_long(response: httpx.Response) -> None:
+    """Meta's answer that a business use case is throttled says for how long (minutes): beyond one,
+    retrying within the pull only spends calls, so the pull stops and says so (a scheduled run is
+    tried again 10 and 40 minutes later)."""
+    try:
+        usage = json.loads(response.headers.get("x-business-use-case-usage", "{}"))
+        waits = [float(use.get("estimated_time_to_regain_access", 0)) for uses in usage.values() for use in uses]
+    except (ValueError, AttributeError, TypeError):
+        return
+    minutes = max(waits, default=0.0)
+    if math.isfinite(minutes) and minutes > 1:
+        raise SourceUnavailable(
+            f"Meta throttles this ad account's reads for about {minutes:.0f} minutes",
+            hint="try again after that; a scheduled run is tried again 10 and 40 minutes after it first fails",
+        )
 
 
 def _raise_for(error: dict[str, Any], status: int, token: str) -> None:
