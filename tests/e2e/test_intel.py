@@ -413,6 +413,12 @@ def test_past_reports_are_on_the_admin_pages(intel_app: App, standin: StandIn) -
     page = client.get("/admin/reports/demo/2026-11-09")
     assert page.status_code == 200 and "Lead activity" in page.text
     assert client.get("/admin/reports/demo/2026-01-05").status_code == 404
+    # the PDF the email's "…and N more" points to, and the other files, as the role reports have them
+    pdf = client.get("/admin/reports/demo/2026-11-09?format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    assert client.get("/admin/reports/demo/2026-11-09?format=json").json()["facts"]["week_start"] == "2026-11-09"
+    assert "?format=pdf" in listing.text
+    assert client.get("/admin/reports/demo/2026-11-09?format=../../weekly").status_code == 404
 
 
 def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(

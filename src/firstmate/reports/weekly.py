@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from mjml import mjml2html
 
 from firstmate.domain.analysis import Analysis, figure, percent
-from firstmate.domain.intel import Kpi, WeeklyFacts
+from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
 from firstmate.domain.mail import InlineImage
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
@@ -18,6 +19,21 @@ from firstmate.reports.charts import ALERT, INK, OK, sparkline
 from firstmate.reports.serial import plain
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
+
+#: Each table of the email (and of its page and its text) shows at most this many rows. A 500-campaign
+#: account's two tables made a 176 KB email: Gmail clips a message past 102 KB, so its readers lost
+#: what it means, which comes last. The PDF and the JSON keep every row.
+SHOWN_ROWS = 20
+
+Row = TypeVar("Row", CampaignRow, LeadActivityRow)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The rows of a table the email shows, in the table's order, and a line for those it leaves out."""
+
+    rows: list[Any]
+    more: str  # "" when every row is shown
 
 
 @dataclass(frozen=True)
@@ -33,8 +49,12 @@ class WeeklyReport:
     pdf: bytes
 
 
-def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colour: str = INK) -> WeeklyReport:
-    """Everything a reader sees, built from the facts and the checked analysis only."""
+def render_weekly(
+    facts: WeeklyFacts, analysis: Analysis, *, business: str, colour: str = INK, full_report: str = ""
+) -> WeeklyReport:
+    """Everything a reader sees, built from the facts and the checked analysis only. The email's
+    tables show the rows that most need a look (`SHOWN_ROWS` each) and count the rest, which the PDF
+    at `full_report` (a link, if given) and the JSON hold."""
     images = tuple(InlineImage(cid=f"spark-{k.key}", data=sparkline(k.series, colour=_colour(k))) for k in facts.kpis)
     cards = [_card(k) for k in facts.kpis]
     context = {
@@ -46,6 +66,9 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
         "period": _period(facts.week_start, facts.week_end),
         "restated": restated(facts),
         "data_line": data_line(facts),
+        "campaigns": shown_campaigns(facts.campaigns),
+        "activity": shown_activity(facts.lead_activity),
+        "full_report": full_report,
     }
     subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
     mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
@@ -59,6 +82,50 @@ def render_weekly(facts: WeeklyFacts, analysis: Analysis, *, business: str, colo
 
     pdf = weekly_pdf(facts, analysis, images, business=business, period=_period(facts.week_start, facts.week_end))
     return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
+
+
+def shown_campaigns(rows: Sequence[CampaignRow]) -> Shown:
+    """The campaigns the email lists: those whose leads or cost per lead sound an alert, then those
+    that moved, then the largest spend."""
+
+    def rank(row: CampaignRow) -> tuple[bool, bool, Any]:
+        signals = [s for s in (row.cpl_signal, row.leads_signal) if s is not None]
+        alert = any(s.status is Status.ALERT for s in signals)
+        moved = any(s.direction is not Direction.FLAT for s in signals)
+        return not alert, not moved, -row.spend
+
+    def more(left: list[CampaignRow]) -> str:
+        spend, leads = sum(r.spend for r in left), sum(r.leads for r in left)
+        return f"{_more(len(left), 'campaign')}: ${spend:,.2f} spend, {_count(leads, 'lead')}"
+
+    return _shown(rows, rank, more)
+
+
+def shown_activity(rows: Sequence[LeadActivityRow]) -> Shown:
+    """The ad sets the email lists: those that brought no lead, most landing page views first, then
+    the most leads."""
+
+    def more(left: list[LeadActivityRow]) -> str:
+        leads, views = sum(r.leads for r in left), sum(r.landing_page_views for r in left)
+        return f"{_more(len(left), 'ad set')}: {_count(leads, 'lead')}, {views:,} landing page views"
+
+    return _shown(rows, lambda r: (r.has_leads, -r.leads, -r.landing_page_views), more)
+
+
+def _shown(rows: Sequence[Row], rank: Callable[[Row], Any], more: Callable[[list[Row]], str]) -> Shown:
+    if len(rows) <= SHOWN_ROWS:
+        return Shown(list(rows), "")
+    chosen = set(sorted(range(len(rows)), key=lambda n: rank(rows[n]))[:SHOWN_ROWS])
+    left = [row for n, row in enumerate(rows) if n not in chosen]
+    return Shown([row for n, row in enumerate(rows) if n in chosen], more(left))
+
+
+def _more(count: int, noun: str) -> str:
+    return f"…and {count:,} more {noun}s"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 def restated(facts: WeeklyFacts) -> str:

@@ -203,7 +203,8 @@ def _finish(
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
     business = profile.org.name
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
-    report = render_weekly(facts, analysis, business=business, colour=colour)
+    full_report = f"{ctx.settings.base_url}/admin/reports/{org}/{week.isoformat()}?format=pdf"  # every row
+    report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
     if not replay:

@@ -49,13 +49,14 @@ def role_report(app: AppDep, scope: ScopeDep, org: str, role: str, as_of: str, f
 
 
 @router.get("/{org}/{week}", response_class=HTMLResponse)
-def report(app: AppDep, scope: ScopeDep, org: str, week: str) -> HTMLResponse:
-    """One week's report, as its readers saw it."""
+def report(app: AppDep, scope: ScopeDep, org: str, week: str, format: str = "html") -> Response:
+    """One week's report as its readers saw it, or its text, JSON or PDF (`?format=`; the PDF lists
+    every campaign and ad set, where the email shows the ones that most need a look)."""
     scope.check(org)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", week):
-        raise NotFound(f"no report for week {week!r}")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", week) or format not in MEDIA_TYPES:
+        raise NotFound(f"no report for week {week!r} as {format!r}")
     try:
-        html = app.blobs.get(f"reports/{org}/weekly/{week}/weekly.html")
+        body = app.blobs.get(f"reports/{org}/weekly/{week}/weekly.{format}")
     except BlobNotFound:
         raise NotFound(f"no report for week {week} in org {org!r}") from None
-    return HTMLResponse(html.decode())
+    return Response(body, media_type=MEDIA_TYPES[format])

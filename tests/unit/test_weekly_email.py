@@ -1,0 +1,79 @@
+"""The weekly email stays readable at any size: each table shows the rows that most need a look and
+counts the rest, which the PDF and the JSON list. A 500-campaign account's email was 176 KB, and
+Gmail clips a message past 102 KB: its readers never saw "What it means", which comes last."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from firstmate.domain.analysis import rules_analysis
+from firstmate.domain.intel import WeeklyFacts, compute_facts
+from firstmate.domain.marketing import AdWeek
+from firstmate.reports.weekly import SHOWN_ROWS, render_weekly
+
+WEEK = date(2026, 11, 9)
+FULL = "https://fm.example.com/admin/reports/demo/2026-11-09?format=pdf"
+GMAIL_CLIPS_AT = 102 * 1024
+
+
+def _facts(campaigns: int, *, falling: tuple[int, ...] = (), idle: tuple[int, ...] = ()) -> WeeklyFacts:
+    """`campaigns` lead campaigns of one ad set over 16 weeks, spend growing with their number; those
+    in `falling` lose most of their leads in the last three weeks, those in `idle` bring none."""
+    rows = []
+    for n in range(campaigns):
+        for back in range(16):
+            leads = 0 if n in idle else (3 if n in falling and back < 3 else 30)
+            name = f"Campaign {n:03d}"
+            rows.append(
+                AdWeek("meta", "1001", name, name, f"{name}/All", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+                       Decimal(100 + n) + Decimal("0.25"), "USD", 20_000, 300, leads, 400 + n)
+            )  # fmt: skip
+    return compute_facts("demo", WEEK, rows, [])
+
+
+def _listed(text: str) -> list[str]:
+    """The campaigns the text's CAMPAIGNS section lists."""
+    section = text.partition("CAMPAIGNS\n")[2].partition("LEAD ACTIVITY")[0]
+    return re.findall(r"^- (Campaign \d{3}):", section, re.MULTILINE)
+
+
+def test_a_large_account_s_email_lists_what_needs_a_look_and_counts_the_rest() -> None:
+    facts = _facts(60, falling=(7, 42), idle=(3, 11))
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters", full_report=FULL)
+    listed = _listed(report.text)
+    assert len(listed) == SHOWN_ROWS
+    assert {"Campaign 007", "Campaign 042"} <= set(listed)  # their cost per lead sounds an alert
+    # then the largest spend (campaigns 040–059), in the table's own order
+    assert listed == sorted(listed) and "Campaign 059" in listed and "Campaign 030" not in listed
+    hidden = [c for c in facts.campaigns if c.campaign not in listed]
+    spend, leads = sum(c.spend for c in hidden), sum(c.leads for c in hidden)
+    more = f"…and 40 more campaigns: ${spend:,.2f} spend, {leads:,} leads; the PDF lists every one: {FULL}"
+    assert more in report.text
+    # the ad sets without a lead come first in lead activity
+    assert re.search(r"^- \[NO LEADS\] Campaign 003 / All", report.text, re.MULTILINE)
+    assert "…and 40 more ad sets: " in report.text
+    for html in (report.email_html, report.page_html):
+        assert len(re.findall(r"<td>Campaign \d{3}</td>", html)) == SHOWN_ROWS
+        assert "40 more campaigns" in html and f'href="{FULL.replace("&", "&amp;")}"' in html
+        assert "What it means" in html
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    assert all(f"Campaign {n:03d}" in pdf for n in range(60))  # the PDF and the JSON keep every row
+    assert len(report.data["facts"]["campaigns"]) == 60 and len(report.data["facts"]["lead_activity"]) == 60
+
+
+def test_an_email_of_500_campaigns_is_not_clipped_and_a_small_one_lists_everything() -> None:
+    facts = _facts(500, falling=(250,))
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters", full_report=FULL)
+    assert len(report.email_html.encode()) < GMAIL_CLIPS_AT and "What it means" in report.email_html
+    assert "Campaign 250" in report.email_html and "480 more campaigns" in report.email_html
+
+    small = _facts(SHOWN_ROWS, idle=(1,))
+    report = render_weekly(small, rules_analysis(small), business="Saltwind Charters", full_report=FULL)
+    assert len(_listed(report.text)) == SHOWN_ROWS
+    assert "more campaigns" not in report.text and "more ad sets" not in report.email_html
+    assert "Campaign 001: $101.25 spend, 0 leads" in report.text and ", 1 leads" not in report.text
