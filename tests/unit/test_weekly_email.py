@@ -1,6 +1,6 @@
 """The weekly email stays readable at any size: each table shows the rows that most need a look and
 counts the rest, which the PDF and the JSON list. A 500-campaign account's email was 176 KB, and
-Gmail clips a message past 102 KB: its readers never saw "What it means", which comes last."""
+Gmail clips a message past 102 KB: "What it means", which comes last, was behind "View entire message"."""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ from firstmate.reports.serial import plain
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
 
 #: Each table of the email (and of its page and its text) shows at most this many rows. A 500-campaign
-#: account's two tables made a 176 KB email: Gmail clips a message past 102 KB, so its readers lost
-#: what it means, which comes last. The PDF and the JSON keep every row.
+#: account's two tables made a 176 KB email: Gmail clips a message past 102 KB, hiding what it means,
+#: which comes last, and an outbox entry holds at most 400 KB. The PDF and the JSON keep every row.
 SHOWN_ROWS = 20
 
 Row = TypeVar("Row", CampaignRow, LeadActivityRow)
