@@ -317,6 +317,24 @@ def test_a_service_key_acts_only_for_people_of_its_own_org(
     assert all(slot.person_id is None for slot in _roster(demo_app, demo))
 
 
+def test_a_service_key_no_longer_acts_for_someone_made_inactive(
+    client: TestClient, demo_app: App, demo: Tenant
+) -> None:
+    """As their sessions, links and feed stop: an admin who left designated crew through a key."""
+    from firstmate.services.people import get_person, save_people
+
+    marisol = get_person(demo_app.store, "demo", "marisol")
+    save_people(demo_app.store, "demo", [marisol.model_copy(update={"active": False})])
+    as_her = {"Authorization": f"Bearer {demo.key}", "X-Acting-For": "marisol"}
+    trip = f"/api/v1/events/{demo.booking.event_id}"
+    assert client.get(trip, headers=as_her).status_code == 401
+    made = client.post(f"{trip}/roles/captain/designate", headers=as_her, json={"person_id": "jonah"})
+    assert made.status_code == 401 and "not active" in made.json()["detail"]
+    assert all(slot.person_id is None for slot in _roster(demo_app, demo))
+    as_jonah = {"Authorization": f"Bearer {demo.key}", "X-Acting-For": "jonah"}
+    assert client.get(trip, headers=as_jonah).status_code == 200  # the key itself still works
+
+
 def _roster(app: App, tenant: Tenant) -> list[Any]:
     from firstmate.services.trips import get_event
 

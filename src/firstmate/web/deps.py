@@ -92,5 +92,8 @@ def acting_person(request: Request) -> CrewSession:
         person_id = request.headers.get("x-acting-for", "")
         if not person_id:
             raise Unauthorized("a service key must name the person it acts for in X-Acting-For")
-        return CrewSession(org=key.org, person=get_person(app_of(request).store, key.org, person_id))
+        person = get_person(app_of(request).store, key.org, person_id)
+        if not person.active:  # as for their sessions, links and feed: someone who left acts no more
+            raise Unauthorized(f"{person_id!r} is not active", hint="name an active person in X-Acting-For")
+        return CrewSession(org=key.org, person=person)
     return crew_session(request)
