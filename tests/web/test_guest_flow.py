@@ -175,6 +175,24 @@ def test_photos_upload_only_in_the_window_and_only_real_images_show(
     assert "The album closed" in closed and 'action="/uploads"' not in closed
 
 
+def test_a_form_handed_out_before_the_trip_was_cancelled_adds_no_photo(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    from firstmate.services.bookings import cancel_booking
+
+    booking_id, code = trip
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    cancel_booking(demo_app, "demo", booking_id)
+    assert "album is closed" in client.get(f"/g/{code}").text
+    sent = client.post("/uploads", data=fields, files={"file": ("p.png", PNG, "image/png")}, follow_redirects=False)
+    refused = client.get(sent.headers["location"], follow_redirects=False)
+    assert refused.status_code == 409 and "cancelled" in refused.text
+    assert demo_app.blobs.list("photos/") == [] and demo_app.blobs.list("quarantine/") == []
+
+
 def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads(
     client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -87,6 +87,8 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     except BlobNotFound:
         raise NotFound("that upload did not arrive; try again") from None
     try:
+        if get_booking(ctx.store, target.org, target.booking_id).cancelled:  # a form handed out before
+            raise Conflict("this trip is cancelled, so its album is closed")
         _check_room(ctx, target)  # forms handed out before the album filled up are refused here
         if len(data) > ctx.settings.photo_max_mb * 1_000_000:
             raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
