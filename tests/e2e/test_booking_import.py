@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
@@ -221,6 +223,29 @@ def test_a_time_in_a_zone_nobody_knows_is_refused_not_read_as_local_time() -> No
     windows = OTA.replace(b"TZID=America/Los_Angeles:", b"TZID=Pacific Standard Time:")  # Outlook's names are known
     [booking, *_] = parse_ics(windows, source="getmyboat", timezone="America/New_York", asset="sea-lark")
     assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"
+
+
+def test_a_trip_across_a_change_of_the_clocks_lasts_the_hours_it_really_does() -> None:
+    """Python subtracts clock times in one zone: a night sail from 22:00 PST to 04:00 PDT was stored
+    as 6 hours and returned at 05:00; one from 23:00 PDT to 03:00 PST as 4 hours, back at 02:00."""
+    zone = ZoneInfo("America/Los_Angeles")
+    nights = {  # start, DTEND or DURATION, the return the file means (local)
+        "spring": ("20260307T220000", "DTEND;TZID=America/Los_Angeles:20260308T040000", datetime(2026, 3, 8, 4)),
+        "fall": ("20261031T230000", "DTEND;TZID=America/Los_Angeles:20261101T030000", datetime(2026, 11, 1, 3)),
+        "hours": ("20260307T220000", "DURATION:PT5H", datetime(2026, 3, 8, 4)),  # real hours
+        "day": ("20260307T100000", "DURATION:P1D", datetime(2026, 3, 8, 10)),  # a calendar day: 23 hours
+    }
+    for uid, (start, end, back) in nights.items():
+        ics = OTA.replace(
+            b"DTSTART;TZID=America/Los_Angeles:20261219T090000", f"DTSTART;TZID=America/Los_Angeles:{start}".encode()
+        )
+        ics = ics.replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", end.encode())
+        [booking, *_] = parse_ics(ics, source="getmyboat", timezone="UTC", asset="sea-lark")
+        assert isinstance(booking, BookingRequest), booking
+        assert booking.end.astimezone(zone).replace(tzinfo=None) == back, uid
+    backwards = OTA.replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", b"DURATION:-PT1H")
+    [refused, *_] = parse_ics(backwards, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(refused, RowError) and refused.problem == "the event ends before it starts"
 
 
 def _defining(name: str, offset: str | None) -> bytes:

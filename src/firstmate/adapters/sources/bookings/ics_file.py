@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -73,7 +73,7 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
             "external_id": uid,
             "asset": fields.get("boat") or asset,
             "start": start.isoformat(),
-            "duration_hours": str(Decimal((end - start).total_seconds()) / 3600),
+            "duration_hours": str(Decimal(_elapsed(start, end).total_seconds()) / 3600),
             "guest_count": fields.get("guests", "1"),
             "gross_amount": amount,
             "currency": currency,
@@ -95,16 +95,24 @@ def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
     if event.get("DTEND") is not None:
         end = _aware(event, "DTEND", timezone)
     elif event.get("DURATION") is not None:
-        try:
-            end = start + _decoded(event, "DURATION", timedelta)
+        duration = _decoded(event, "DURATION", timedelta)
+        try:  # RFC 5545: its days are calendar days (the same clock time), its hours real hours
+            day_later = start + timedelta(days=duration.days)
+            end = (day_later.astimezone(UTC) + timedelta(seconds=duration.seconds)).astimezone(start.tzinfo)
         except OverflowError:
             raise ValueError(f"the DURATION {_raw(event, 'DURATION')!r} is too long") from None
     else:
-        end = start + timedelta(days=1)
+        end = start + timedelta(days=1)  # an all-day event: to the same clock time the next day
     _within_years("ends", end)
-    if end <= start:
+    if _elapsed(start, end) <= timedelta(0):
         raise ValueError("the event ends before it starts")
     return start, end
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time between two moments: in one zone, Python subtracts clock times, an hour off
+    across a change of the clocks (a night sail from 22:00 PST to 04:00 PDT is 5 hours, not 6)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
 
 
 def _decoded(event: icalendar.Event, name: str, kind: type[T]) -> T:
