@@ -329,3 +329,22 @@ def test_a_holder_outliving_its_lease_does_not_release_the_next_holders(data_app
     assert data_app.store.get("ORG#demo#LEASE", "weekly#2026-11-16") is not None
     later.__exit__(None, None, None)
     assert data_app.store.get("ORG#demo#LEASE", "weekly#2026-11-16") is None
+
+
+def test_a_direct_booking_is_revenue_and_no_marketplace_owes_its_payout(data_app: App) -> None:
+    """A booking taken on the website (source "direct") was reconciled as a marketplace booking: 14 days
+    after the trip the accounting report said to chase a payout nobody owes."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.accounting import reconcile
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    for source, ref in (("direct", "WEB-1001"), ("boatsetter", "BO-1001")):
+        body = booking_body(source=source, external_id=ref, start="2026-10-10T16:00:00-07:00")
+        orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body), tell=False)
+    snapshot = build_snapshot(data_app, "demo", as_of=date(2026, 12, 5))
+    [web] = [line for line in snapshot.revenue if line.reference == "WEB-1001"]
+    assert web.source == "direct" and web.service_date == date(2026, 10, 10)
+    missing = {g.reference for g in reconcile(snapshot)[2] if g.kind == "missing payout"}
+    assert "WEB-1001" not in missing and "BO-1001" in missing  # a marketplace's still is
