@@ -220,7 +220,7 @@ def test_kpi_gaps_bookings_occupancy_leads() -> None:
         Decimal(450),
         Severity.MEDIUM,
     )
-    assert section.tables[1].rows == (("Cost per lead", "$42.50", "UP", "15%"),)
+    assert section.tables[1].rows == (("Cost per lead", "$42.50", "UP", "+15%"),)
 
 
 def test_inventory_revenue_model_and_dependencies() -> None:

@@ -68,12 +68,21 @@ def test_kpi_cards_format_by_unit_and_alerts_become_findings() -> None:
     cards = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}
     assert cards["Leads (Meta)"].value == "37" and cards["Leads (Meta)"].marker == "[DOWN] [ALERT]"
     assert cards["Leads (Meta)"].tone is Tone.ALERT and cards["Leads (Meta)"].note == "−20% week over week"
-    assert cards["Click-through rate"].value == "2.4%"  # already a percent number: 2.4 → "2.4%"
+    assert cards["Click-through rate"].value == "2.40%"  # a percent number, as the weekly report prints it
     assert cards["Click-through rate"].tone is Tone.INFO  # FLAT and OK
     assert cards["Cost per lead"].value == "$12.50" and cards["Cost per lead"].tone is Tone.OK
     alert = _finding(doc, "cmo:kpi:leads")
     assert alert.severity is Severity.MEDIUM and alert.owner == "cmo" and "37" in alert.title
     assert not [f for f in doc.findings if f.key in ("cmo:kpi:ctr", "cmo:kpi:cpl")]
+
+
+def test_ad_figures_keep_the_weekly_reports_currency_and_its_rounding() -> None:
+    """A business keeping its books in euros saw its dollar ad spend as "€12.50"; a change of 12.5%
+    read "+12%" in the weekly report and "+13%" here."""
+    kpis = [{**k, "change": "0.125"} if k["key"] == "cpl" else k for k in KPIS]
+    doc = cmo_report(_snapshot(currency="EUR", marketing={"week": "2026-11-16", "kpis": kpis, "currency": "USD"}))
+    cpl = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Cost per lead"]
+    assert cpl.value == "$12.50" and cpl.note == f"{0.125:+.0%} week over week" == "+12% week over week"
 
 
 def test_channel_matrix_shows_live_listed_missing_and_not_relevant() -> None:

@@ -296,6 +296,7 @@ class Marketing(Row):
 
     week: date
     kpis: tuple[MarketingKpi, ...] = ()
+    currency: str = "USD"  # the weekly report's, which may not be the business's own
 
 
 class Snapshot(Row):

@@ -155,11 +155,13 @@ def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
             MarketingKpi(
                 key=k["key"], label=k["label"], value=str(k["value"]), unit=k["unit"],
                 direction=k["signal"]["direction"], status=k["signal"]["status"],
-                change=str(round((k["value"] - k["previous"]) / abs(k["previous"]), 4)) if k["previous"] else None,
+                # the very float the weekly report printed, so both round it alike
+                change=repr((k["value"] - k["previous"]) / abs(k["previous"])) if k["previous"] else None,
             )
             for k in data["facts"]["kpis"]
         ]  # fmt: skip
-        return Marketing(week=date.fromisoformat(run["week"]), kpis=tuple(kpis))
+        currency = data["facts"].get("currency", "USD")
+        return Marketing(week=date.fromisoformat(run["week"]), kpis=tuple(kpis), currency=currency)
     return None
 
 

@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import AssetKind
+from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio
-from firstmate.domain.snapshot import Goal, MarketingKpi, RevenueLine, Snapshot
+from firstmate.domain.snapshot import Goal, RevenueLine, Snapshot
 
 ROLE = "ceo"
 ZERO = Decimal(0)
@@ -247,15 +248,13 @@ def _marketing_alerts(snapshot: Snapshot) -> Table | None:
         return None
     alerts = sorted((k for k in snapshot.marketing.kpis if k.status == "ALERT"), key=lambda k: k.key)
     rows = tuple(
-        (k.label, _kpi_value(snapshot, k), k.direction, "—" if k.change is None else pct(k.change)) for k in alerts
+        (
+            k.label,
+            kpi_value(k, snapshot.marketing.currency),
+            k.direction,
+            "—" if k.change is None else change_percent(k.change),
+        )
+        for k in alerts
     )
     title = f"Marketing KPIs flagged [ALERT], week of {snapshot.marketing.week.isoformat()}"
     return Table(("KPI", "Value", "Direction", "Change"), rows, title=title)
-
-
-def _kpi_value(snapshot: Snapshot, kpi: MarketingKpi) -> str:
-    if kpi.unit == "money":
-        return money(kpi.value, snapshot.currency, cents=True)
-    if kpi.unit == "percent":  # the weekly report keeps rates in percent points
-        return f"{kpi.value.quantize(CENT)}%"
-    return count(kpi.value.quantize(Decimal(1)))

@@ -65,14 +65,14 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     marketing = snapshot.marketing
     if marketing is None:
         return Section(title, summary="No weekly marketing report yet: run 'firstmate intel run'.", method=method), []
-    cards = tuple(calc.kpi_card(k, snapshot.currency) for k in marketing.kpis)
+    cards = tuple(calc.kpi_card(k, marketing.currency) for k in marketing.kpis)
     findings = [
         _finding(
             "kpi",
             k.key,
-            f"Act on {k.label}: {calc.kpi_value(k, snapshot.currency)} this week, trend {k.direction}",
+            f"Act on {k.label}: {calc.kpi_value(k, marketing.currency)} this week, trend {k.direction}",
             f"The weekly marketing report of {marketing.week:%d %b %Y} flags {k.label} as ALERT: "
-            f"{calc.kpi_value(k, snapshot.currency)}, {calc.change_note(k)}.",
+            f"{calc.kpi_value(k, marketing.currency)}, {calc.change_note(k)}.",
             Severity.MEDIUM,
         )
         for k in marketing.kpis

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from firstmate.domain.analysis import percent
 from firstmate.domain.business import Entity, EntityKind
 from firstmate.domain.reports.document import Card, Tone
 from firstmate.domain.reports.format import count, money, pct
@@ -22,21 +23,26 @@ MIN_RATING = Decimal("4.5")
 
 
 def kpi_value(kpi: MarketingKpi, currency: str) -> str:
-    """A KPI's figure by unit: money with cents, a whole count, or a percent (2.4 → "2.4%")."""
+    """A KPI's figure as the weekly report prints it: money with cents in `currency` (the weekly
+    report's own), a whole count, or a percent with two places (1.08 → "1.08%")."""
     if kpi.unit == "money":
         return money(kpi.value, currency, cents=True)
-    if kpi.unit == "percent":
-        # the weekly report stores percents as percent numbers (2.4 means 2.4%), pct() wants a fraction
-        return pct(kpi.value / 100, 1)
+    if kpi.unit == "percent":  # the weekly report keeps rates in percent points
+        return pct(kpi.value / 100, 2)
     return count(kpi.value.to_integral_value(ROUND_HALF_UP))
+
+
+def change_percent(change: Decimal) -> str:
+    """A week-over-week change rounded as the weekly report rounds it (0.125 → "+12%"), with the
+    role reports' minus sign."""
+    return percent(float(change)).replace("-", "−")
 
 
 def change_note(kpi: MarketingKpi) -> str:
     """The week-over-week change as the weekly report words it: "+12% week over week"."""
     if kpi.change is None:
         return "no previous week"
-    sign = "+" if kpi.change > 0 else ""
-    return f"{sign}{pct(kpi.change)} week over week"
+    return f"{change_percent(kpi.change)} week over week"
 
 
 def kpi_card(kpi: MarketingKpi, currency: str) -> Card:
