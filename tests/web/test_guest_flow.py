@@ -266,3 +266,15 @@ def test_two_checks_of_one_upload_at_once_keep_the_photo(
     assert answers == {"first": 303, "reload": 303}
     [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', first.get(f"/g/{code}").text)
     assert first.get(photo_url).content == PNG and len(demo_app.blobs.list("photos/")) == 1
+
+
+def test_a_trip_ending_on_another_day_says_which(client: TestClient, demo_app: App) -> None:
+    """A two-day charter read "back by 16:00": the same day, or no time at all."""
+    body = booking_body(external_id="TWO-DAYS", duration_hours=48)
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    page = client.get(f"/g/{booking.guest_code}").text
+    assert "<dt>Return</dt><dd>Mon 15 Jun 2026, 16:00 PDT</dd>" in page
+    texts = [e.message.text for e in outbox.list_entries(demo_app.store, "demo") if e.message]
+    assert any("back by Mon 15 Jun 2026, 16:00 PDT" in t for t in texts)  # the guest's mail
+    assert any("16:00 PDT to Mon 15 Jun 2026, 16:00 PDT on" in t for t in texts)  # the crew's
+    assert not any(re.search(r"back by 16:00\b|PDT to 16:00 on", t) for t in texts)

@@ -28,8 +28,14 @@ def when(moment: datetime, timezone: str) -> str:
 def span(start: datetime, end: datetime, timezone: str) -> str:
     """From when to when, as people read it: "Sat 13 Jun 2026, 16:00 PDT to 19:00", the end's day
     given when it is another ("… to Sun 14 Jun 2026, 09:00 PDT")."""
+    return f"{when(start, timezone)} to {end_time(start, end, timezone)}"
+
+
+def end_time(start: datetime, end: datetime, timezone: str) -> str:
+    """When something starting at `start` ends: its time of day ("19:00"), or with its day when that
+    is another ("Mon 15 Jun 2026, 16:00 PDT"): "back by 16:00" read as the same day for a two-day charter."""
     same_day = local(start, timezone).date() == local(end, timezone).date()
-    return f"{when(start, timezone)} to {clock_time(end, timezone) if same_day else when(end, timezone)}"
+    return clock_time(end, timezone) if same_day else when(end, timezone)
 
 
 def clock_time(moment: datetime, timezone: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from firstmate.domain.business import Asset, Entity, Org
 from firstmate.domain.crew import CrewEvent, crew_names
 from firstmate.domain.redaction import redact_for_crew
-from firstmate.domain.timing import clock_time, sunset_on_departure_day, when
+from firstmate.domain.timing import clock_time, end_time, sunset_on_departure_day, when
 
 
 def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
     return {
         "departure": when(event.start, timezone),
         "departure_time": clock_time(event.start, timezone),
-        "return_time": clock_time(event.end, timezone),
+        "return_time": end_time(event.start, event.end, timezone),
         "sunset": clock_time(sunset, timezone) if sunset else None,
         "sunset_at": sunset,
     }
