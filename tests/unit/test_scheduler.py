@@ -138,3 +138,20 @@ def test_serve_and_worker_leave_retries_to_their_dispatcher_loop(tmp_path: Path)
         assert "outbox_retry" in {job.name for job in declared_jobs(app.settings)}  # still on AWS's schedules
     finally:
         app.close()
+
+
+def test_a_monday_report_missed_for_a_day_still_goes_out_and_other_jobs_catch_up_six_hours(tmp_path: Path) -> None:
+    """A machine off from Saturday to Monday 13:30 never sent that week's reports: every job caught
+    up 6 hours. The weekly ones report the last complete week whenever they run, so they catch up
+    for six days; the hourly sweep does not pile up."""
+    from firstmate.config import load_settings
+    from firstmate.jobs import declared_jobs
+
+    settings = load_settings(home=tmp_path, timezone="America/Los_Angeles")
+    schedules = {job.name: job.schedule for job in declared_jobs(settings)}
+    back = datetime(2026, 11, 17, 21, 30, tzinfo=UTC)  # Tuesday 13:30 in Los Angeles: 30 hours late
+    monday = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)  # 07:00 PST
+    assert schedules["weekly_report"].due_period(back) == monday
+    assert schedules["role_reports"].due_period(back) == monday
+    assert schedules["weekly_report"].due_period(monday + timedelta(days=6, minutes=1)) is None  # the next is near
+    assert schedules["archive_sweep"].due_period(datetime(2026, 11, 17, 10, 0, tzinfo=UTC)) is None
