@@ -57,3 +57,39 @@ def test_a_csv_header_with_a_misspelt_column_is_said_once_for_the_file(tmp_path:
             "the columns are: id, entity, client, issued, due, amount, paid_on, paid_amount",
         )
     ]
+
+
+def test_an_invoice_with_a_paid_on_date_alone_is_paid_in_full(tmp_path: Path) -> None:
+    """It imported as nothing paid: the billing report chased an invoice its owner had marked paid."""
+    from firstmate.domain.datafiles import check_rows
+
+    (tmp_path / "invoices.csv").write_text(
+        "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
+        "KA-1,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,2026-10-03,\n"
+        "KA-2,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,1000.00\n"
+        "KA-3,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(tmp_path)
+    assert not isinstance(raw, list)
+    checked = check_rows(raw, ["keel-advisory"], [])
+    assert not isinstance(checked, list), checked
+    invoices = checked.rows["invoices"]
+    assert [invoices[i].open_amount for i in ("KA-1", "KA-2", "KA-3")] == [0, 3200, 4200]
+
+
+def test_an_occupancy_above_the_nights_there_are_is_refused_by_row(tmp_path: Path) -> None:
+    """A typo imported without a word showed "111%" occupancy and a RevPAN above the ADR."""
+    from firstmate.domain.datafiles import check_rows
+
+    (tmp_path / "occupancy.csv").write_text(
+        "asset,month,nights_available,nights_booked,revenue\n"
+        "loft-unit,2026-02,28,31,4000\nloft-unit,2026-04,31,20,3000\nloft-unit,2026-05,31,31,5000\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(tmp_path)
+    assert not isinstance(raw, list)
+    assert check_rows(raw, [], ["loft-unit"]) == [
+        RowError("occupancy.csv row 1 (line 2)", "nights_booked (31) is more than nights_available (28)"),
+        RowError("occupancy.csv row 2 (line 3)", "nights_available is 31; April 2026 has 30 nights"),
+    ]

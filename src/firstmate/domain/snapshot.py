@@ -8,12 +8,13 @@ Configuration reaches the snapshot only through `redact_config`: secret values n
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from firstmate.domain.business import Asset, Entity
 from firstmate.domain.redaction import ConfigEntry
@@ -82,7 +83,8 @@ class Expense(Row):
 
 
 class Invoice(Row):
-    """An invoice to a client; `paid_amount` may be partial."""
+    """An invoice to a client; `paid_amount` may be partial. A `paid_on` date without a `paid_amount`
+    means paid in full (it was read as nothing paid: an invoice marked paid was chased as overdue)."""
 
     id: Annotated[str, Field(min_length=1, max_length=60)]
     entity: Slug
@@ -92,6 +94,13 @@ class Invoice(Row):
     amount: Positive
     paid_on: OptionalDate = None
     paid_amount: Positive = Decimal(0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paid_in_full(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("paid_on") not in (None, "") and data.get("paid_amount") in (None, ""):
+            return {**data, "paid_amount": data.get("amount")}
+        return data
 
     @property
     def open_amount(self) -> Decimal:
@@ -117,6 +126,18 @@ class Occupancy(Row):
     nights_available: Annotated[int, Field(ge=0, le=31)]
     nights_booked: Annotated[int, Field(ge=0, le=31)]
     revenue: Positive
+
+    @model_validator(mode="after")
+    def _nights_fit(self) -> Occupancy:
+        # a typo imported silently showed "111%" occupancy, and a RevPAN above the ADR
+        days = monthrange(self.month.year, self.month.month)[1]
+        if self.nights_available > days:
+            raise ValueError(f"nights_available is {self.nights_available}; {self.month:%B %Y} has {days} nights")
+        if self.nights_booked > self.nights_available:
+            raise ValueError(
+                f"nights_booked ({self.nights_booked}) is more than nights_available ({self.nights_available})"
+            )
+        return self
 
 
 class MaintenanceKind(StrEnum):

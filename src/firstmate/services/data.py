@@ -9,6 +9,7 @@ replaces every row of its kind (rows no longer in the file are removed).
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -155,11 +156,15 @@ def template_context(store: Store, org: str, today: date, folder: str) -> dict[s
         index = today.year * 12 + today.month - 1 + offset
         return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
+    def nights(offset: int) -> int:  # the nights in that month: a property let every night of it
+        year, number = map(int, month(offset).split("-"))
+        return monthrange(year, number)[1]
+
     return {
         "org": org, "org_name": profile.org.name, "folder": folder,
         "entities": [e.id for e in profile.entities], "assets": [a.id for a in profile.assets],
         "charter": entity(EntityKind.CHARTER), "junk": entity(EntityKind.JUNK_REMOVAL),
         "consulting": entity(EntityKind.CONSULTING), "delivery": entity(EntityKind.DELIVERY),
         "boat": asset(AssetKind.BOAT), "property": asset(AssetKind.PROPERTY),
-        "d": lambda days: (today + timedelta(days=days)).isoformat(), "m": month,
+        "d": lambda days: (today + timedelta(days=days)).isoformat(), "m": month, "nights": nights,
     }  # fmt: skip
