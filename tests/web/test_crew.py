@@ -155,6 +155,29 @@ def test_checklist_phases_go_in_order_and_the_waivers_wait_for_guests(demo_app: 
     assert fuel.done_at is None and [m.action for m in fuel.history] == ["tick", "undo"]
 
 
+def test_a_guest_coming_after_the_waivers_were_ticked_undoes_the_tick(demo_app: App, trip: str) -> None:
+    """The waivers item looked at the guests only when ticked: a guest who said they were coming later
+    (waiver unsigned) did not stop the departure from completing."""
+    from firstmate.domain.checklist import phase_complete
+    from firstmate.domain.crew import Phase
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+
+    jonah = sign_in(demo_app, "jonah")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    for key in ("fuel", "life_jackets", "engine_hours_out", "waivers"):  # nobody coming yet: nothing to wait for
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    booking_id = get_event(demo_app.store, "demo", trip).booking_id
+    confirm_attendance(demo_app, CodeTarget("demo", booking_id, "g1"))
+    waivers = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "waivers")
+    assert waivers.done_at is None
+    assert waivers.history[-1].note == "Dana Whitcomb is coming and has not signed the waiver yet"
+    assert jonah.post(f"/crew/events/{trip}/checklist/safety_briefing/tick", follow_redirects=False).status_code == 303
+    assert not phase_complete(get_event(demo_app.store, "demo", trip), Phase.DEPARTURE)
+    again = jonah.post(f"/crew/events/{trip}/checklist/waivers/tick")
+    assert again.status_code == 409 and "waiting for the waiver of Dana Whitcomb" in again.text
+    assert "Dana Whitcomb is coming and has not signed the waiver yet" in jonah.get(f"/crew/events/{trip}").text
+
+
 def test_crew_pages_show_timing_and_no_money_and_admins_see_it(demo_app: App, trip: str, clock: FixedClock) -> None:
     start = get_event(demo_app.store, "demo", trip).start
     clock.set(start - timedelta(minutes=75))

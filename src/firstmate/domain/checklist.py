@@ -94,12 +94,12 @@ def tick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -
     return _with(event, _marked(target, mark).model_copy(update={"done_by": by, "done_at": at}))
 
 
-def untick(event: CrewEvent, key: str, *, by: str, at: datetime) -> CrewEvent:
-    """Undo a tick; the undo is recorded in the item's history."""
+def untick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -> CrewEvent:
+    """Undo a tick; the undo (and why, in `note`) is recorded in the item's history."""
     target = item(event, key)
     if target.done_at is None:
         return event
-    mark = ChecklistMark(action="undo", by=by, at=at)
+    mark = ChecklistMark(action="undo", by=by, at=at, note=note)
     return _with(event, _marked(target, mark).model_copy(update={"done_by": None, "done_at": None}))
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
+from firstmate.domain import checklist
 from firstmate.domain import guests as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
+from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import when
@@ -17,6 +20,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, 
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
+from firstmate.services.checklists import WAIVERS_ITEM
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.notifications import album_closes
@@ -83,8 +87,39 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
 
 
 def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
-    """The guest says they are coming (on hold until the waiver is signed). Idempotent."""
-    return _update(ctx, target, rules.confirm)
+    """The guest says they are coming (on hold until the waiver is signed). Idempotent. A departure
+    checklist whose waivers were ticked before is undone in the same write, saying why: the trip
+    waits for this guest's waiver, as it would have had the guest said so first."""
+    pk = booking_pk(target.org, target.booking_id)
+    for _ in range(5):
+        item = ctx.store.get(pk, f"GUEST#{target.guest_id}")
+        if item is None:
+            raise NotFound("no such guest")
+        current = Guest.model_validate(item.data)
+        updated = rules.confirm(current)
+        if updated == current:
+            return current
+        guest = Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version))
+        try:
+            ctx.store.transact([guest, _waiting_for(ctx, pk, updated)])
+        except ConditionFailed:
+            continue
+        return updated
+    raise Conflict("your page changed while saving; reload it and try again")
+
+
+def _waiting_for(ctx: Context, pk: str, guest: Guest) -> Put:
+    """The trip's event with its waivers item undone, if it was done, for `guest` now on hold. Written
+    even when unchanged: its version moves, so a tick that read the guests before this one said it is
+    coming fails and decides again (the tick was allowed, and the departure went ahead)."""
+    stored = ctx.store.get(pk, "EVENT")
+    if stored is None:
+        raise NotFound("no trip has that code")
+    event = CrewEvent.model_validate(stored.data)
+    with suppress(checklist.ChecklistError):  # a checklist without the item: nothing waits
+        note = f"{guest.name} is coming and has not signed the waiver yet"
+        event = checklist.untick(event, WAIVERS_ITEM, by=guest.name.split()[0], at=ctx.clock.now(), note=note)
+    return Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(stored.version))
 
 
 def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str, user_agent: str) -> Guest:
