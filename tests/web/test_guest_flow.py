@@ -101,6 +101,13 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
     assert unticked.status_code == 422 and "agree" in unticked.text
     stale = client.post(f"/g/{code}/waiver", data={"typed_name": "Dana W", "agree": "yes", "waiver_version": "0" * 16})
     assert stale.status_code == 422 and "changed while you were reading" in stale.text
+    for unseen in ("\u200b\u200b\u200e", "\u200b.\u200b"):  # zero-width spaces, direction marks: no name at all
+        invisible = client.post(
+            f"/g/{code}/waiver", data={"typed_name": unseen, "agree": "yes", "waiver_version": version.group(1)}
+        )
+        assert invisible.status_code == 422 and "letters a reader can see" in invisible.text
+        assert _add(client, code, name=unseen).status_code == 422  # nor a guest added without one
+    assert list_guests(demo_app.store, "demo", booking_id)[0].status is GuestStatus.ON_HOLD
 
     form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
     signed = client.post(

@@ -7,11 +7,13 @@ waiver is signed against one exact version of the business's waiver text; minors
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from firstmate.domain.mail import check_address
 from firstmate.domain.shared import first_word
@@ -59,12 +61,24 @@ class Guest(BaseModel):
         return first_word(self.name)
 
 
+def _seen(value: str) -> str:
+    """A name a reader can see: at least one letter and two visible characters. Zero-width spaces and
+    direction marks passed the length rule, and a waiver was signed with a name that showed as nothing."""
+    shown = [c for c in value if unicodedata.category(c)[0] in "LNPS"]
+    if len(shown) < 2 or not any(unicodedata.category(c)[0] == "L" for c in shown):
+        raise ValueError("write a name with letters a reader can see")
+    return value
+
+
+Name = Annotated[str, Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"), AfterValidator(_seen)]
+
+
 class NewGuest(BaseModel):
     """What the lead guest types to add someone."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    name: Name
     email: str | None = Field(default=None, max_length=200)
     minor: bool = False
 
@@ -78,9 +92,9 @@ class SigningForm(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-    typed_name: str = Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    typed_name: Name
     agree: bool
-    guardian_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$")
+    guardian_name: Name | None = None
     waiver_version: str = Field(min_length=8, max_length=64)
 
 

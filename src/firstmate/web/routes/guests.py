@@ -101,7 +101,7 @@ def sign(
         form = SigningForm(
             typed_name=typed_name,
             agree=agree == "yes",
-            guardian_name=guardian_name or None,
+            guardian_name=guardian_name.strip() or None,
             waiver_version=waiver_version,
         )
         guest_service.sign_waiver(
