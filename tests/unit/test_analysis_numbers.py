@@ -69,3 +69,43 @@ def test_whatever_an_analyst_writes_is_checked_never_a_crash(text: str) -> None:
         Analysis(sections=[Section("Marketing", [text, "Spend fell -$5 to +$3.50."])], author="x"), facts
     )
     assert "Spend fell -$5 to +$3.50." in analysis.dropped  # figures the facts do not hold, dropped as such
+
+
+def _weeks_without_leads(count: int) -> WeeklyFacts:
+    """A lead campaign ($500 a week) and an awareness one ($100) over 12 weeks, the last `count` without a lead."""
+    rows = []
+    for n in range(12):
+        week = WEEK - timedelta(weeks=11 - n)
+        leads = 0 if n >= 12 - count else 30
+        rows += [
+            AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", week, Decimal("500.00"),
+                   "USD", 40_000, 400, leads, 300),
+            AdWeek("meta", "1001", "c2", "Brand | Awareness", "c2/a", "All", "OUTCOME_AWARENESS", week,
+                   Decimal("100.00"), "USD", 40_000, 400, 0, 300),
+        ]  # fmt: skip
+    return compute_facts("demo", WEEK, rows, [])
+
+
+def test_a_week_without_a_lead_has_no_cost_per_lead_and_the_report_says_so() -> None:
+    """It showed "$0.00", the cheapest week yet, and three such weeks read as cost per lead going down."""
+    from firstmate.reports.weekly import render_weekly
+
+    for count in (1, 4):
+        facts = _weeks_without_leads(count)
+        cpl = facts.kpi("cpl")
+        assert cpl.value is None and cpl.change is None and cpl.series[-count:] == [None] * count
+        assert cpl.signal.direction.value == "FLAT"  # not "down": the weeks without a figure are not read
+        analysis = checked(rules_analysis(facts), facts)
+        report = render_weekly(facts, analysis, business="Saltwind Charters")
+        assert "Cost per lead: no leads" in report.text and "$0.00" not in report.text + report.email_html
+        assert not analysis.dropped
+        [data] = [k for k in report.data["facts"]["kpis"] if k["key"] == "cpl"]
+        assert data["value"] is None
+    assert facts.kpi("leads").signal.status.value == "ALERT"  # what four weeks without a lead do say
+
+
+def test_the_leadership_sentence_multiplies_out() -> None:
+    """ "Spend $600.00 for 30 leads at $16.67 each": the cost per lead is the lead campaigns' spend."""
+    facts = _weeks_without_leads(0)
+    [line, *_] = next(s for s in rules_analysis(facts).sections if s.title == "Leadership").points
+    assert line.startswith("Lead campaigns brought 30 leads at $16.67 each; all campaigns spent $600.00")

@@ -85,6 +85,13 @@ def test_ad_figures_keep_the_weekly_reports_currency_and_its_rounding() -> None:
     assert cpl.value == "$12.50" and cpl.note == f"{0.125:+.0%} week over week" == "+12% week over week"
 
 
+def test_a_week_without_a_lead_shows_no_cost_per_lead() -> None:
+    kpis = [{**k, "value": None, "change": None} if k["key"] == "cpl" else k for k in KPIS]
+    doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
+    cpl = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Cost per lead"]
+    assert cpl.value == "no leads" and cpl.note == "no previous week"
+
+
 def test_channel_matrix_shows_live_listed_missing_and_not_relevant() -> None:
     doc = cmo_report(_snapshot())
     table = _section(doc, "Channel visibility").tables[0]

@@ -31,8 +31,10 @@ class Analysis:
 
 
 def figure(kpi: Kpi, value: float | None = None) -> str:
-    """A KPI value as the report prints it."""
+    """A KPI value as the report prints it ("no leads" for a cost per lead without one)."""
     shown = kpi.value if value is None else value
+    if shown is None:
+        return "no leads" if kpi.key == "cpl" else "–"
     if kpi.unit == "money":
         return f"${shown:,.2f}"
     if kpi.unit == "percent":
@@ -64,7 +66,8 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
             f"{kpi.label} is {'up' if kpi.signal.direction is Direction.UP else 'down'}: {kpi.signal.reason}."
         )
     if not marketing:
-        marketing.append(f"No KPI moved beyond its normal range this week; cost per lead was {figure(cpl)}.")
+        cost = f"cost per lead was {figure(cpl)}" if cpl.value is not None else "no lead, so no cost per lead"
+        marketing.append(f"No KPI moved beyond its normal range this week; {cost}.")
     idle = [row for row in facts.lead_activity if not row.has_leads]
     digital = [
         f"{row.campaign} / {row.adset}: no leads from {row.landing_page_views:,} landing page views; check the form."
@@ -74,17 +77,23 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     counter, counts = ("Meta", "Meta's") if facts.ads_source == "meta" else ("The ads files", "the ads files'")
     # without a CRM there is nothing to compare Meta's count with (its leads would all read as lost)
     crm = facts.kpi("crm_leads") if facts.crm_source is not None else None
-    if crm is not None and ads.value and abs(ads.value - crm.value) / ads.value > 0.2:
+    if crm is not None and ads.value and abs(ads.value - (crm.value or 0.0)) / ads.value > 0.2:
         digital.append(
             f"{counter} counted {figure(ads)} leads but the CRM received {figure(crm)}; check the form-to-CRM sync."
         )
     if not digital:
         matches = f" and the CRM matches {counts} count" if facts.crm_source is not None else ""
         digital.append(f"Every lead campaign brought leads{matches}.")
-    leadership = [
-        f"Spend {figure(facts.kpi('spend'))} for {figure(ads)} leads at {figure(cpl)} each "
-        f"(4-week cost per lead {figure(cpl, cpl.rolling_4w or 0)})."
-    ]
+    # the cost per lead is the lead campaigns' spend over their leads: beside all campaigns' spend, a
+    # reader multiplied it out and got another figure
+    if cpl.value is None:
+        cost = f"Lead campaigns brought no lead; all campaigns spent {figure(facts.kpi('spend'))}"
+    else:
+        cost = f"Lead campaigns brought {figure(ads)} leads at {figure(cpl)} each; all campaigns spent "
+        cost += figure(facts.kpi("spend"))
+    if cpl.rolling_4w is not None:
+        cost += f" (4-week cost per lead {figure(cpl, cpl.rolling_4w)})"
+    leadership = [cost + "."]
     leadership.append(
         f"{len(alerts)} KPI(s) need a decision this week."
         if alerts

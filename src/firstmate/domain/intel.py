@@ -8,7 +8,7 @@ Cost per lead (CPL) is campaign-level spend over leads, for lead-generating camp
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,17 +27,17 @@ class Kpi:
     key: str
     label: str
     unit: str  # money | count | percent
-    value: float
+    value: float | None  # None: no figure this week (a cost per lead without a lead)
     previous: float | None
     rolling_4w: float | None
     all_time: float | None
-    series: list[float]
+    series: list[float | None]
     signal: Signal
 
     @property
     def change(self) -> float | None:
-        """Week-over-week change as a fraction (None without a previous week or from zero)."""
-        if self.previous in (None, 0):
+        """Week-over-week change as a fraction (None without both weeks' figures, or from zero)."""
+        if self.value is None or self.previous in (None, 0):
             return None
         assert self.previous is not None
         return (self.value - self.previous) / abs(self.previous)
@@ -167,7 +167,9 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
     leads = [total(w, "leads") for w in weeks]
     lead_spend = [total(w, "spend", lead_gen_only=True) for w in weeks]
     views = [total(w, "landing_page_views") for w in weeks]
-    cpl = [s / n if n else 0.0 for s, n in zip(lead_spend, leads, strict=True)]
+    # a week without a lead has no cost per lead: as $0.00 it read as the cheapest week, and a form
+    # that broke for three weeks as good news
+    cpl: list[float | None] = [s / n if n else None for s, n in zip(lead_spend, leads, strict=True)]
     ctr = [c / i * 100 if i else 0.0 for c, i in zip(clicks, impressions, strict=True)]
     in_crm: list[Kpi] = []  # without a CRM there is no count of its leads: zeros would read as leads lost
     if crm is not None:
@@ -187,16 +189,15 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
 
 
 def _kpi(
-    key: str, label: str, unit: str, series: list[float], metric: str, *, sums: bool = False,
+    key: str, label: str, unit: str, series: Sequence[float | None], metric: str, *, sums: bool = False,
     volumes: list[float] | None = None, rolling: float | None = None, all_time: float | None = None,
 ) -> Kpi:  # fmt: skip
     if sums:
-        rolling, all_time = sum(series[-4:]), sum(series)
-    if key == "ctr":  # a rate's points carry the impressions behind them, as a fraction
-        points = [Point(v / 100, vol) for v, vol in zip(series, volumes or [], strict=True)]
-    else:
-        weights: list[float | None] = list(volumes) if volumes else [None] * len(series)
-        points = [Point(v, vol) for v, vol in zip(series, weights, strict=True)]
+        rolling, all_time = sum(v or 0.0 for v in series[-4:]), sum(v or 0.0 for v in series)
+    weights: list[float | None] = list(volumes) if volumes else [None] * len(series)
+    scale = 100 if key == "ctr" else 1  # a rate's points carry the impressions behind them, as a fraction
+    # the signal reads the weeks that have a figure
+    points = [Point(v / scale, vol) for v, vol in zip(series, weights, strict=True) if v is not None]
     signal = classify(metric, points) if key != "spend" else _neutral(classify("revenue", points))
     return Kpi(
         key=key,
@@ -206,7 +207,7 @@ def _kpi(
         previous=series[-2] if len(series) > 1 else None,
         rolling_4w=rolling,
         all_time=all_time,
-        series=series[-16:],
+        series=list(series[-16:]),
         signal=signal,
     )
 

@@ -305,7 +305,7 @@ class MarketingKpi(Row):
 
     key: str
     label: str
-    value: Decimal
+    value: Decimal | None  # None: no figure that week (a cost per lead without a lead)
     unit: Literal["money", "count", "percent"]
     direction: Literal["UP", "DOWN", "FLAT"]
     status: Literal["ALERT", "OK"]

@@ -9,7 +9,9 @@ data limits start over, which draws exactly what a new figure would (tests compa
 from __future__ import annotations
 
 import io
+import math
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,8 +23,9 @@ INK, ALERT, OK = "#0b3d5c", "#a4161a", "#2b7a3d"
 _LOCAL = threading.local()  # a figure is not safe to draw on from two threads at once
 
 
-def sparkline(series: list[float], *, colour: str = INK, width_px: int = 240, height_px: int = 72) -> bytes:
-    """A 4:1 trend line of `series` with its last point marked, as PNG bytes."""
+def sparkline(series: Sequence[float | None], *, colour: str = INK, width_px: int = 240, height_px: int = 72) -> bytes:
+    """A 4:1 trend line of `series` with its last point marked, as PNG bytes; a week without a figure
+    (None) is a gap in the line."""
     figure, axes = _canvas(width_px, height_px)
     for artist in [*axes.lines, *axes.patches]:  # what the previous chart drew here
         artist.remove()
@@ -30,9 +33,10 @@ def sparkline(series: list[float], *, colour: str = INK, width_px: int = 240, he
     axes.ignore_existing_data_limits = True
     axes.autoscale(enable=True)
     xs = list(range(len(series)))
-    axes.plot(xs, series, color=colour, linewidth=1.6)
-    if series:
-        axes.plot([xs[-1]], [series[-1]], "o", color=colour, markersize=3.5)
+    ys = [math.nan if v is None else v for v in series]
+    axes.plot(xs, ys, color=colour, linewidth=1.6)
+    if series and series[-1] is not None:
+        axes.plot([xs[-1]], [ys[-1]], "o", color=colour, markersize=3.5)
         axes.axvspan(len(series) - 4.5, len(series) - 0.5, color="#eef2f5", zorder=0)  # the 4-week window
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})

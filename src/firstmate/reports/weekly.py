@@ -146,7 +146,10 @@ def _data_url(image: InlineImage) -> str:
 
 
 def _card(kpi: Kpi) -> dict[str, str]:
-    change = "no previous week" if kpi.change is None else f"{percent(kpi.change)} week over week"
+    if kpi.change is not None:
+        change = f"{percent(kpi.change)} week over week"
+    else:
+        change = "no previous week" if len(kpi.series) < 2 else "no comparison with last week"
     status = kpi.signal.status
     return {
         "key": kpi.key,
@@ -169,7 +172,9 @@ def _headline(facts: WeeklyFacts) -> str:
     alerts = [k.label.lower() for k in facts.kpis if k.signal.status is Status.ALERT]
     if alerts:
         return "needs attention: " + ", ".join(alerts)
-    return f"{figure(facts.kpi('leads'))} leads at {figure(facts.kpi('cpl'))}, nothing unusual"
+    cpl = facts.kpi("cpl")
+    at = f" at {figure(cpl)}" if cpl.value is not None else ""
+    return f"{figure(facts.kpi('leads'))} leads{at}, nothing unusual"
 
 
 def _period(start: date, end: date) -> str:

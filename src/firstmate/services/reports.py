@@ -153,10 +153,11 @@ def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
             continue
         kpis = [
             MarketingKpi(
-                key=k["key"], label=k["label"], value=str(k["value"]), unit=k["unit"],
-                direction=k["signal"]["direction"], status=k["signal"]["status"],
+                key=k["key"], label=k["label"], value=None if k["value"] is None else str(k["value"]),
+                unit=k["unit"], direction=k["signal"]["direction"], status=k["signal"]["status"],
                 # the very float the weekly report printed, so both round it alike
-                change=repr((k["value"] - k["previous"]) / abs(k["previous"])) if k["previous"] else None,
+                change=repr((k["value"] - k["previous"]) / abs(k["previous"]))
+                if k["previous"] and k["value"] is not None else None,
             )
             for k in data["facts"]["kpis"]
         ]  # fmt: skip

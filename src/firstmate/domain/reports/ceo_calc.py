@@ -202,7 +202,7 @@ def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | 
     if goal.metric == "leads":
         kpis = snapshot.marketing.kpis if snapshot.marketing else ()
         kpi = next((k for k in kpis if k.key == "leads"), None)
-        if kpi is None:
+        if kpi is None or kpi.value is None:
             return None, ZERO, "no leads KPI: no weekly marketing report yet"
         return kpi.value * WEEKS_PER_MONTH, ZERO, ""
     properties = {a.id for a in snapshot.assets if a.kind is AssetKind.PROPERTY and goal.entity in (None, a.entity)}

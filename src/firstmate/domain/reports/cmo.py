@@ -292,7 +292,7 @@ def _days_60(snapshot: Snapshot, entities: list[Entity]) -> list[str]:
 def _days_90(snapshot: Snapshot) -> str:
     """A weekly leads target 20% above this week, or a prompt to set one."""
     leads = calc.leads_kpi(snapshot)
-    if leads is None:
+    if leads is None or leads.value is None:
         return "90 days — set a lead goal: there is no 'leads' KPI in a weekly marketing report to grow from yet."
     target = (leads.value * LEAD_GROWTH).to_integral_value(ROUND_CEILING)
     return (

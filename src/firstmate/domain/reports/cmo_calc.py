@@ -24,7 +24,10 @@ MIN_RATING = Decimal("4.5")
 
 def kpi_value(kpi: MarketingKpi, currency: str) -> str:
     """A KPI's figure as the weekly report prints it: money with cents in `currency` (the weekly
-    report's own), a whole count, or a percent with two places (1.08 → "1.08%")."""
+    report's own), a whole count, or a percent with two places (1.08 → "1.08%"); "no leads" for a
+    cost per lead without one."""
+    if kpi.value is None:
+        return "no leads" if kpi.key == "cpl" else "—"
     if kpi.unit == "money":
         return money(kpi.value, currency, cents=True)
     if kpi.unit == "percent":  # the weekly report keeps rates in percent points
@@ -62,7 +65,7 @@ def leads_kpi(snapshot: Snapshot) -> MarketingKpi | None:
     """This week's "leads" KPI, when the weekly report has one."""
     if snapshot.marketing is None:
         return None
-    return next((k for k in snapshot.marketing.kpis if k.key == "leads"), None)
+    return next((k for k in snapshot.marketing.kpis if k.key == "leads" and k.value is not None), None)
 
 
 # --- email blast model ---------------------------------------------------------------------------
