@@ -46,3 +46,38 @@ def test_a_booking_made_inside_a_reminder_window_gets_no_stale_reminder(demo_app
         clock.set(start - timedelta(hours=5) + timedelta(minutes=minutes))
         send_due_reminders(demo_app, OFFSETS, clock.now())
     assert _reminders(demo_app) == ["120m:marisol"]
+
+
+def test_a_reminder_held_back_by_an_outage_is_withdrawn_when_the_trip_moves_or_is_cancelled(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Queued for 16:00, the relay down, the trip moved to 15:00: once the relay was back the captain
+    got "Reminder: captain in 1 h 59 min, 16:00" after the boat had left (and, for a cancelled trip,
+    before the mail saying so)."""
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.services.bookings import cancel_booking
+
+    for n, change in enumerate(("move", "cancel")):
+        body = booking_body(external_id=f"HELD-{n}", start=(clock.now() + timedelta(days=3 + n)).isoformat())
+        booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+        claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+        clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+        assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # and the relay does not take it
+        clock.advance(timedelta(minutes=10))
+        if change == "move":
+            earlier = booking.request.start - timedelta(hours=1)
+            moved = BookingRequest.model_validate({**body, "start": earlier.isoformat()})
+            orchestrate_booking(demo_app, "demo", moved)
+            why = "not sent: the trip moved to "
+        else:
+            cancel_booking(demo_app, "demo", booking.id)
+            why = "not sent: the trip was cancelled"
+        [held] = [
+            e
+            for e in outbox.list_entries(demo_app.store, "demo")
+            if f":reminder:{int(booking.request.start.timestamp())}:" in e.key
+            and e.key.startswith(f"ev:{booking.event_id}")
+        ]
+        assert held.status is OutboxStatus.DEAD and held.last_error is not None and held.last_error.startswith(why)
+        assert held.message.stale_after == clock.now()  # no retry sends it
+        clock.set(booking.request.start + timedelta(days=1))

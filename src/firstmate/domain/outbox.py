@@ -101,6 +101,26 @@ def expire(entry: OutboxEntry) -> OutboxEntry:
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
 
 
+def withdraw(entry: OutboxEntry, reason: str, now: datetime) -> OutboxEntry:
+    """A dead entry for a message whose news no longer holds (a reminder of a trip since moved or
+    cancelled): out of use from `now`, so no retry sends it."""
+    message = entry.message.model_copy(update={"stale_after": now})
+    withdrawn = {"status": OutboxStatus.DEAD, "message": message, "last_error": f"not sent: {reason}"}
+    return entry.model_copy(update=withdrawn)
+
+
+def reminder_prefix(event_id: str) -> str:
+    """How the key of every reminder of a trip's event begins: `ev:<event>:reminder:<departure epoch>:…`."""
+    return f"ev:{event_id}:reminder:"
+
+
+def reminder_departure(key: str) -> int | None:
+    """The departure (epoch seconds) a reminder's key was made for, or None for another key."""
+    _, _, rest = key.partition(":reminder:")
+    head = rest.split(":", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
 def of_use_until(entry: OutboxEntry) -> str | None:
     """When the message stops being of use, as shown: "2026-06-01 16:15 UTC" (None: no such time)."""
     stale = entry.message.stale_after

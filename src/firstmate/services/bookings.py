@@ -33,13 +33,14 @@ from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_e
 from firstmate.domain.guests import Guest
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import iso
+from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
-from firstmate.services.outbox import enqueue
+from firstmate.services.outbox import enqueue, withdrawn_reminders
 from firstmate.services.trips import (
     DEFERRED_CHECK,
     booking_pk,
@@ -260,6 +261,11 @@ def _change(
         writes += [roster_marker(ctx.store, org, p, holding=event, now=now) for p in holders]
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
+    if moved or booking.cancelled:  # a reminder an outage held back would name the old time, or a trip not on
+        departure = None if booking.cancelled else request.start
+        moved_to = when(request.start, profile.org.timezone)
+        why = "the trip was cancelled" if booking.cancelled else f"the trip moved to {moved_to}"
+        writes += withdrawn_reminders(ctx.store, org, event.id, departure, why, now)
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
     )

@@ -283,6 +283,21 @@ def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, 
     return entries[:limit]
 
 
+def withdrawn_reminders(
+    store: Store, org: str, event_id: str, departure: datetime | None, reason: str, now: datetime
+) -> list[Put]:
+    """Writes that withdraw a trip's reminders still waiting to go out (an outage held them) and made
+    for another departure than `departure` (None: the trip is cancelled, every one). A reminder
+    being sent right now is left to its sender; one claimed meanwhile fails the writes' transaction."""
+    keep = int(departure.timestamp()) if departure else None
+    writes = []
+    for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
+        entry = from_item(item)
+        if entry.status is OutboxStatus.PENDING and rules.reminder_departure(entry.key) != keep:
+            writes.append(Put(to_item(rules.withdraw(entry, reason, now)), VersionIs(item.version)))
+    return writes
+
+
 def get_entry(store: Store, org: str, key: str) -> OutboxEntry:
     """One entry; raises NotFound if this org has no entry with that key."""
     item = store.get(outbox_pk(org), key)

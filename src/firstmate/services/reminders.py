@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import reminder_prefix
 from firstmate.domain.timing import relative, when
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import list_orgs, load_business
@@ -63,7 +64,7 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                         templated(
                             ctx,
                             # the departure is in the key: a rescheduled trip gets its reminders again
-                            key=f"ev:{event.id}:reminder:{int(start.timestamp())}:"
+                            key=f"{reminder_prefix(event.id)}{int(start.timestamp())}:"
                             f"{int(offset.total_seconds() // 60)}m:{person.id}",
                             to=person.email,
                             subject=subject,
