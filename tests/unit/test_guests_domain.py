@@ -55,3 +55,18 @@ def test_departure_waits_for_guests_on_hold_unless_an_admin_says_why() -> None:
         check_departure([pending], by_admin=True, override_reason="")
     record = check_departure([pending], by_admin=True, override_reason="Signed on paper at the dock")
     assert record == "departed without the waiver of Bo Pending: Signed on paper at the dock"
+
+
+def test_the_album_s_window_is_said_as_the_settings_set_it() -> None:
+    """It said "an hour before departure" and "until a week after" whatever the settings were."""
+    from firstmate.services.photos import album_opens_before, album_stays_open
+
+    assert [album_opens_before(h) for h in (1, 3, 0.5, 0)] == [
+        "an hour before departure", "3 hours before departure", "0.5 hours before departure", "at departure",
+    ]  # fmt: skip
+    assert [album_stays_open(d) for d in (7, 1, 2, 30)] == [
+        "a week after",
+        "a day after",
+        "2 days after",
+        "30 days after",
+    ]

@@ -135,8 +135,15 @@ def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_m
     cal.add("x-wr-timezone", timezone)
     for entry in sorted(entries, key=lambda e: e.start):
         cal.add_component(_vevent(entry, zone, with_money))
+    # the zone's rules over every entry's dates: a window around the machine's today left a trip in
+    # July 2029 an hour late in clients that read the file's own zone (Outlook)
+    first = min((e.start for e in entries), default=None)
+    last = max((e.end for e in entries), default=None)
     today = date.today()
-    cal.add_missing_timezones(first_date=today - timedelta(days=400), last_date=today + timedelta(days=800))
+    cal.add_missing_timezones(
+        first_date=(first.date() if first else today) - timedelta(days=400),
+        last_date=(last.date() if last else today) + timedelta(days=400),
+    )
     ics: bytes = cal.to_ical()
     return ics
 

@@ -17,7 +17,7 @@ from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
-from firstmate.services.photos import list_photos, request_upload, upload_window
+from firstmate.services.photos import album_stays_open, list_photos, request_upload, upload_window
 from firstmate.services.ratelimit import hit
 from firstmate.services.trips import code_pk, get_event
 
@@ -104,7 +104,8 @@ def _album(ctx: Context, target: CodeTarget, code: str, zone: str) -> tuple[Pres
     except Conflict as exc:
         opens, _ = upload_window(ctx, target)
         if ctx.clock.now() < opens:
-            return None, f"The album opens {when(opens, zone)}: share your photos from then until a week after."
+            closes = album_stays_open(ctx.settings.album_closes_after_days)
+            return None, f"The album opens {when(opens, zone)}: share your photos from then until {closes}."
         return None, exc.message[0].upper() + exc.message[1:] + "."
 
 

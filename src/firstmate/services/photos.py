@@ -46,6 +46,20 @@ def upload_window(ctx: Context, target: CodeTarget) -> tuple[datetime, datetime]
     )
 
 
+def album_opens_before(hours: float) -> str:
+    """When an album opens, in words: "an hour before departure", "3 hours before departure"."""
+    if hours == 1:
+        return "an hour before departure"
+    return f"{hours:g} hours before departure" if hours else "at departure"
+
+
+def album_stays_open(days: float) -> str:
+    """How long after the trip an album stays open, in words: "a week after", "2 days after"."""
+    if days == 7:
+        return "a week after"
+    return "a day after" if days == 1 else f"{days:g} days after"
+
+
 def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUpload:
     """A form to upload one photo, if the album is open now; else Conflict saying when it opens
     or that it has closed."""
@@ -57,7 +71,7 @@ def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUplo
     profile = load_business(ctx.store, target.org)
     zone = profile.org.timezone if profile else "UTC"
     if now < opens:
-        raise Conflict(f"the album opens {when(opens, zone)}, an hour before departure")
+        raise Conflict(f"the album opens {when(opens, zone)}, {album_opens_before(ctx.settings.album_opens_before_h)}")
     if now > closes:
         raise Conflict(f"the album closed {when(closes, zone)}")
     _check_room(ctx, target)
