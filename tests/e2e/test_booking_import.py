@@ -248,6 +248,17 @@ def test_a_trip_across_a_change_of_the_clocks_lasts_the_hours_it_really_does() -
     assert isinstance(refused, RowError) and refused.problem == "the event ends before it starts"
 
 
+def test_a_repeating_event_is_refused_by_name_not_read_as_its_first_time() -> None:
+    """A blocked slot "every Sunday, 8 times" blocked the first Sunday alone, and a trip on the second
+    was booked without a word about the clash."""
+    weekly = OTA.replace(b"SUMMARY:Not available", b"SUMMARY:Not available\r\nRRULE:FREQ=WEEKLY;COUNT=8")
+    records = parse_ics(weekly, source="getmyboat", timezone="UTC", asset="sea-lark")
+    [refused] = [r for r in records if isinstance(r, RowError)]
+    assert refused.problem.startswith("repeats (RRULE): firstmate imports each trip or blocked time as an event")
+    assert not any(isinstance(r, BlockedSlot) for r in records)
+    assert sum(isinstance(r, BookingRequest) for r in records) == 2  # the file's other events still import
+
+
 def _defining(name: str, offset: str | None) -> bytes:
     """The OTA export with its booking's start in zone `name`, defined in the file (fixed `offset`) or not."""
     zone = (

@@ -54,6 +54,13 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
     uid = str(event.get("UID", "")).strip()
     if not uid:
         return RowError("event without UID", "every event needs a UID to be imported")
+    repeats = next((name for name in ("RRULE", "RDATE", "RECURRENCE-ID") if event.get(name) is not None), None)
+    if repeats:  # read as its first time alone, a weekly blocked slot blocked one day and warned of no clash after
+        return RowError(
+            f"event {uid}",
+            f"repeats ({repeats}): firstmate imports each trip or blocked time as an event of its own; "
+            "export the calendar with repeating events written out, or add their dates one by one",
+        )
     try:
         start, end = _times(event, timezone)
     except ValueError as exc:
