@@ -33,7 +33,6 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
 @pytest.fixture
 def album(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[App, Booking]]:
     """The demo business with small photo limits, and a trip whose album is open."""
-    monkeypatch.setattr(uploads, "HARD_LIMIT", 200_000)  # the body limit before any form is read
     app = build(load_settings(home=tmp_path / "home", photo_max_mb=MAX_BYTES / 1_000_000), clock=clock)
     save_business(app.store, demo_profile())
     save_people(app.store, "demo", demo_people())
@@ -127,6 +126,33 @@ def test_sizes_are_held_to_the_signed_limit_however_they_are_sent(album: tuple[A
             lying = client.post("/uploads", content=b"x", headers={"content-length": length})
             assert lying.status_code == 413, length
     assert len(_stored(app)) == 1  # the one photo at the limit
+
+
+def test_a_forged_form_is_refused_before_its_file_is_read(
+    album: tuple[App, Booking], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone could post 100 MB to /uploads: the body was read whole into memory, then the form's
+    signature checked. The body limit now follows the largest photo allowed, and a forged or
+    expired form is refused before its file is read."""
+    app, trip = album
+    assert uploads.body_limit(app.settings.photo_max_mb) == MAX_BYTES + uploads.FORM_OVERHEAD
+    reads: list[int] = []
+    real_read = UploadFile.read
+
+    async def read(self: UploadFile, size: int = -1) -> bytes:
+        reads.append(size)
+        return await real_read(self, size)
+
+    monkeypatch.setattr(UploadFile, "read", read)
+    with TestClient(create_app(app)) as client:
+        fields = _form(client, trip.guest_code)
+        forged = client.post("/uploads", data={**fields, "x-fm-signature": "0" * 64},
+                             files={"file": ("p.png", PNG + b"\x00" * MAX_BYTES, "image/png")})  # fmt: skip
+        assert forged.status_code == 401 and reads == []
+        too_big = client.post("/uploads", data=fields, files={"file": ("p.png", b"\x00" * 120_000, "image/png")})
+        assert too_big.status_code == 413 and reads == []  # over the body limit: not even parsed
+        assert _send(client, trip.guest_code, PNG) == (303, 303) and reads == [MAX_BYTES + 1]
+    assert len(_stored(app)) == 1
 
 
 def test_a_file_that_grew_in_storage_is_refused_at_the_check(album: tuple[App, Booking]) -> None:

@@ -133,7 +133,8 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.add_exception_handler(HTTPException, _http_response)  # type: ignore[arg-type]
     web.add_middleware(KeptPages, firstmate=app, pages=web.state.crew_pages)  # inside: kept pages get the headers too
     web.add_middleware(SecurityHeaders, headers=security_headers(app.blobs.browser_origin()))
-    web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads.HARD_LIMIT})
+    uploads_limit = uploads.body_limit(app.settings.photo_max_mb)
+    web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads_limit})
     return web
 
 

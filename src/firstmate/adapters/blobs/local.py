@@ -99,18 +99,24 @@ class LocalBlobs:
         InvalidInput for a declared type outside the signed prefix.
         """
         wanted = {name: fields.get(name, "") for name in _SIGNED}
-        offered = fields.get("x-fm-signature", "").encode()
-        if not any(hmac.compare_digest(self._sign(wanted, key).encode(), offered) for key in self._verifying_keys):
-            raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
-        if int(wanted["x-fm-expires"]) < now.timestamp():
-            raise Unauthorized("this upload form has expired", hint="reload the page and try again")
-        if len(data) > int(wanted["x-fm-max-bytes"]):
+        if len(data) > self.upload_allows(fields, now):
             raise PayloadTooLarge(f"the file is over {int(wanted['x-fm-max-bytes']) // 1_000_000} MB")
         declared = fields.get("file-content-type", "")
         if not declared.startswith(wanted["Content-Type"]):
             raise InvalidInput(f"only {wanted['Content-Type'].rstrip('/')} files can be uploaded here")
         self.put(wanted["key"], data, declared)
         return wanted["success_action_redirect"]
+
+    def upload_allows(self, fields: Mapping[str, str], now: datetime) -> int:
+        """The most bytes a browser upload with these form fields may hold; Unauthorized for a forged
+        or expired form. Asked before the file is read: a stranger's 100 MB was read into memory first."""
+        wanted = {name: fields.get(name, "") for name in _SIGNED}
+        offered = fields.get("x-fm-signature", "").encode()
+        if not any(hmac.compare_digest(self._sign(wanted, key).encode(), offered) for key in self._verifying_keys):
+            raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
+        if int(wanted["x-fm-expires"]) < now.timestamp():
+            raise Unauthorized("this upload form has expired", hint="reload the page and try again")
+        return int(wanted["x-fm-max-bytes"])
 
     def _sign(self, fields: Mapping[str, str], key: bytes) -> str:
         message = "\n".join(f"{name}={fields[name]}" for name in _SIGNED).encode()

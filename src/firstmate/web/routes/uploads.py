@@ -14,8 +14,13 @@ from firstmate.errors import InvalidInput, NotFound, PayloadTooLarge
 from firstmate.web.deps import get_app
 
 router = APIRouter(include_in_schema=False)
-#: Above the largest file any signed form allows; the form's own limit is checked after.
-HARD_LIMIT = 100_000_000
+#: What a form's fields and multipart framing add to its file.
+FORM_OVERHEAD = 64_000
+
+
+def body_limit(photo_max_mb: float) -> int:
+    """The largest body `/uploads` takes: the largest file a signed form allows, and its form."""
+    return int(photo_max_mb * 1_000_000) + FORM_OVERHEAD
 
 
 @router.post("/uploads")
@@ -28,10 +33,11 @@ async def upload(request: Request, app: Annotated[App, Depends(get_app)]) -> Red
         file = form.get("file")
         if not isinstance(file, UploadFile):
             raise InvalidInput("choose a file to upload")
-        data = await file.read(HARD_LIMIT + 1)
-        if len(data) > HARD_LIMIT:
-            raise PayloadTooLarge("the file is too large")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        allowed = app.blobs.upload_allows(fields, app.clock.now())  # the form first: no stranger's file read
+        data = await file.read(allowed + 1)
+        if len(data) > allowed:
+            raise PayloadTooLarge(f"the file is over {allowed // 1_000_000} MB")
         fields["file-content-type"] = file.content_type or ""
         redirect = app.blobs.accept_upload(fields, data, app.clock.now())
     return RedirectResponse(redirect, status_code=303)
