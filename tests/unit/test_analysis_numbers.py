@@ -109,3 +109,25 @@ def test_the_leadership_sentence_multiplies_out() -> None:
     facts = _weeks_without_leads(0)
     [line, *_] = next(s for s in rules_analysis(facts).sections if s.title == "Leadership").points
     assert line.startswith("Lead campaigns brought 30 leads at $16.67 each; all campaigns spent $600.00")
+
+
+def test_a_number_is_checked_with_its_sign_and_a_date_vouches_for_no_figure() -> None:
+    """The check compared numbers without their sign ("fell -43%" passed for a rise of 43%) and took
+    the week's day numbers, its year and 3, 4 and 16 as figures anywhere ("rose 9%" passed because
+    the week began on the 9th). A figure written with one decimal, rounded right, was dropped."""
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    facts = _facts()
+    leads = facts.kpi("leads")
+    assert leads.change is not None
+    rise = leads.change * 100
+    allowed = allowed_numbers(facts)
+
+    def kept(sentence: str) -> bool:
+        return check_numbers(sentence, allowed)[0] == sentence
+
+    assert kept(f"Leads moved {rise:+.0f}% week over week.") and kept(f"Leads moved {rise:+.1f}%.")
+    assert kept(f"Leads moved {abs(rise):.0f}% week over week.")  # unsigned: either way
+    assert not kept(f"Leads moved {-rise:+.0f}% week over week.")  # the wrong way
+    assert not kept("Leads rose 9% week over week.") and not kept("Spend rose 16%.")  # the 9th, 16 weeks
+    assert kept("In the week of Nov 9–15, 2026 (2026-11-09), over the last 3 weeks and 16 weeks, nothing moved.")

@@ -132,10 +132,9 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     values.update(float(n) for n in facts.crm_by_source.values())
     # a restatement's figures (the stored week against the one just pulled) are facts too
     values.update(_value(n) for note in facts.restatements for n in _NUMBER.findall(note))
-    values.update(
-        {3.0, 4.0, 16.0, float(facts.week_start.year), float(facts.week_start.day), float(facts.week_end.day)}
-    )
-    return {_canonical(v) for v in values} | {_canonical(round(v)) for v in values}
+    values.add(float(facts.week_start.year))
+    # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
+    return {_canonical(round(v, places)) for v in values for places in (0, 1, 2)}
 
 
 def known_names(facts: WeeklyFacts) -> list[str]:
@@ -155,8 +154,8 @@ def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) 
         for name in names or ():
             if name in claims:  # a whole name only: "Ad 1" is not in "Ad 10"
                 claims = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", " ", claims)
-        numbers = [_canonical(_value(n)) for n in _NUMBER.findall(claims)]
-        if all(n in allowed for n in numbers):
+        claims = _DATES.sub(" ", claims)  # a day, a date, "3 weeks": when, not how much
+        if all(_supported(n, allowed) for n in _NUMBER.findall(claims)):
             kept.append(sentence)
         else:
             dropped.append(sentence)
@@ -178,11 +177,30 @@ def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
     return Analysis(sections=sections, author=analysis.author, note=analysis.note, dropped=dropped)
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATES = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:\s*[–-]\s*(?:{_MONTH}\s+)?\d{{1,2}})?(?:,?\s+\d{{4}})?(?![\d%])"
+    rf"|(?<![\w.$])\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}(?:\s+\d{{4}})?"
+    r"|(?<![\w.$])(?:3|4|16)[- ]weeks?\b"
+)
+
+
+def _supported(written: str, allowed: set[str]) -> bool:
+    """Whether a number as written is a fact: with its sign when it has one ("-19%" is not a rise of
+    19%), else either way ("fell 19%")."""
+    value = _value(written)
+    if written[0] in "+-":
+        return _canonical(value) in allowed
+    return _canonical(value) in allowed or _canonical(-value) in allowed
+
+
 def _value(number: str) -> float:
     """A number as written in text ("$1,724.66", "+12%", "-$5") as a float."""
     return float(number.replace("$", "").replace("%", "").replace(",", ""))
 
 
 def _canonical(value: float) -> str:
-    rounded = round(abs(value), 2)
-    return f"{rounded:.2f}".rstrip("0").rstrip(".")
+    rounded = round(value, 2)
+    text = f"{abs(rounded):.2f}".rstrip("0").rstrip(".")
+    return f"-{text}" if rounded < 0 and text != "0" else text
