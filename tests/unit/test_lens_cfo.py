@@ -232,3 +232,25 @@ def test_empty_snapshot_says_which_files_to_fill() -> None:
     assert all(s.method for s in doc.sections)
     assert [f.key for f in doc.findings] == ["cfo:cash:missing"]
     assert doc.role == "cfo" and doc.title == "CFO report" and doc.actions == ()
+
+
+def test_a_refund_and_a_deposit_are_no_sale_and_a_refund_of_a_sale_cancels_it() -> None:
+    """Every revenue line was a unit: three $1,500 charters and a refund were four units at $750."""
+    from datetime import date
+    from decimal import Decimal
+
+    from firstmate.domain.reports.format import units_sold
+    from firstmate.domain.snapshot import RevenueLine
+
+    def line(n: int, amount: str, reference: str = "", deposit: bool = False) -> RevenueLine:
+        day = date(2026, 11, n)
+        return RevenueLine(id=f"r{n}", entity="tide", source="direct", recorded_on=day, service_date=day,
+                           amount=Decimal(amount), reference=reference, deposit=deposit)  # fmt: skip
+
+    sales = [line(1, "1500", "BK-1"), line(2, "1500", "BK-2"), line(3, "1500", "BK-3")]
+    assert units_sold([*sales, line(4, "-1500", "BK-3")]) == 2  # the refund of BK-3
+    assert units_sold([*sales, line(4, "-200", "BK-3")]) == 3  # a partial refund leaves the sale
+    assert units_sold([*sales, line(4, "-1500")]) == 3  # a refund naming no sale cancels none
+    assert units_sold([line(5, "300", "BK-5", deposit=True), line(6, "1200", "BK-5")]) == 1  # deposit and balance
+    assert units_sold([line(7, "300", "BK-7", deposit=True)]) == 0  # a deposit alone is no sale yet
+    assert units_sold([line(8, "900"), line(9, "900")]) == 2  # lines without a reference: each its own

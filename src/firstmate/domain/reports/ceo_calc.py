@@ -10,7 +10,7 @@ from decimal import Decimal
 from firstmate.domain.business import AssetKind
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio
+from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio, units_sold
 from firstmate.domain.snapshot import Goal, RevenueLine, Snapshot
 
 ROLE = "ceo"
@@ -164,8 +164,9 @@ def kpi_section(snapshot: Snapshot) -> Part:
     """Bookings, leads and occupancy against their goals, and the marketing KPIs flagged ALERT."""
     month = last_month(snapshot)
     method = (
-        f"Bookings = revenue.csv lines of the entity (all when the goal has none) with a service date in "
-        f"{month_label(month)}. Leads = the latest weekly marketing report's leads KPI × 52 / 12 as a monthly "
+        f"Bookings = sales of the entity (all when the goal has none) with a service date in "
+        f"{month_label(month)}: revenue lines, each reference once, not refunds or deposits. Leads = the "
+        "latest weekly marketing report's leads KPI × 52 / 12 as a monthly "
         "estimate (org-wide: the report does not split by business). Occupancy = nights booked / nights "
         f"available in occupancy.csv for the entity's property assets in {month_label(month)}; the goal is a "
         "fraction (0.70; a value above 1 is read as a percent). Money at stake: missing bookings × the month's "
@@ -197,8 +198,9 @@ def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | 
     metric is worth, and what is missing when there is no data."""
     if goal.metric == "bookings":
         lines = [r for r in month_lines(snapshot, month) if goal.entity in (None, r.entity)]
-        per_line = sum((r.amount for r in lines), ZERO) / len(lines) if lines else ZERO
-        return Decimal(len(lines)), per_line, ""
+        sold = units_sold(lines)
+        per_sale = sum((r.amount for r in lines), ZERO) / sold if sold else ZERO
+        return Decimal(sold), per_sale, ""
     if goal.metric == "leads":
         kpis = snapshot.marketing.kpis if snapshot.marketing else ()
         kpi = next((k for k in kpis if k.key == "leads"), None)

@@ -181,9 +181,10 @@ def _runway_section(snapshot: Snapshot, b: Burn) -> Part:
 def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> Part:
     window = window_label(b)
     method = (
-        f"Per entity with revenue.csv lines whose service date falls in {window}: units = number of lines "
-        "(a booking, a job, an invoice line = one unit); average revenue = revenue / units; variable cost per "
-        "unit = the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
+        f"Per entity with revenue lines whose service date falls in {window}: units = sales (the lines of "
+        "one reference are one sale while they net above zero: a refund with its sale's reference cancels "
+        "it; a refund or deposit alone is none); average revenue = revenue / units; variable cost per unit "
+        "= the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
         "variable cost per unit; fixed a month = fixed_costs of that entity (business.yaml) + its fixed "
         "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
         "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line."

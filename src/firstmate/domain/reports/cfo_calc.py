@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio
+from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio, units_sold
 from firstmate.domain.snapshot import CapitalOption, Goal, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
@@ -115,7 +115,7 @@ class BreakEven:
 
     entity: str
     unit: str  # "charters", "stays"…
-    units: int  # revenue lines in the window
+    units: int  # sales in the window (`units_sold`)
     revenue: Decimal
     variable: Decimal  # the entity's variable expenses in the window
     fixed_per_month: Decimal
@@ -171,7 +171,7 @@ def break_evens(snapshot: Snapshot) -> list[BreakEven]:
             BreakEven(
                 entity=entity,
                 unit=UNIT_NAMES.get(kinds.get(entity, ""), "units"),
-                units=len(own),
+                units=units_sold(own),
                 revenue=sum((r.amount for r in own), ZERO),
                 variable=sum((e.amount for e in expenses if not e.fixed), ZERO),
                 fixed_per_month=commitments + fixed_expenses,

@@ -3,8 +3,13 @@ reads alike and every number can be traced back to a Decimal."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from firstmate.domain.snapshot import RevenueLine
 
 CENT = Decimal("0.01")
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
@@ -55,3 +60,18 @@ def months_back(as_of: date, n: int) -> list[date]:
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     """part / whole, or None when whole is zero."""
     return None if whole == 0 else part / whole
+
+
+def units_sold(lines: Iterable[RevenueLine]) -> int:
+    """How many sales revenue lines hold: the lines of one reference are one sale (a balance paid in
+    two lines, a deposit and its balance), counted while what they net is above zero (a refund
+    with its sale's reference cancels it); a refund or deposit alone is no sale. Counting every line
+    made three charters and a refund four units, at half their price."""
+    net: dict[str, Decimal] = {}
+    sold = set()
+    for line in lines:
+        key = line.reference or line.id
+        net[key] = net.get(key, Decimal(0)) + line.amount
+        if line.amount > 0 and not line.deposit:
+            sold.add(key)
+    return sum(1 for key in sold if net[key] > 0)
