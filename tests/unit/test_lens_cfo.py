@@ -254,3 +254,31 @@ def test_a_refund_and_a_deposit_are_no_sale_and_a_refund_of_a_sale_cancels_it() 
     assert units_sold([line(5, "300", "BK-5", deposit=True), line(6, "1200", "BK-5")]) == 1  # deposit and balance
     assert units_sold([line(7, "300", "BK-7", deposit=True)]) == 0  # a deposit alone is no sale yet
     assert units_sold([line(8, "900"), line(9, "900")]) == 2  # lines without a reference: each its own
+
+
+def test_the_ceo_and_the_cfo_judge_a_revenue_goal_on_the_same_revenue() -> None:
+    """A let kept in occupancy.csv alone counted in the CEO's revenue and not the CFO's: one goal, one
+    month, "$10,220 [OK]" in one report and "$8,000 [ALERT] short $2,000" in the other."""
+    from datetime import date
+    from decimal import Decimal
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.domain.snapshot import Finance, Goal, Occupancy, RevenueLine, Snapshot
+
+    profile = demo_profile()
+    snapshot = Snapshot(
+        org_id="demo", org_name="Demo", as_of=date(2026, 12, 5), entities=profile.entities, assets=profile.assets,
+        revenue=(RevenueLine(id="r1", entity="saltwind-charters", asset="sea-lark", recorded_on=date(2026, 11, 2),
+                             service_date=date(2026, 11, 8), amount=Decimal("8000.00")),),
+        occupancy=(Occupancy(asset="loft-unit", month="2026-11", nights_available=30, nights_booked=12,
+                             revenue=Decimal("2220.00")),),
+        finance=Finance(goals=(Goal(metric="revenue", monthly=Decimal("10000")),)),
+    )  # fmt: skip
+    documents = build_documents(snapshot, ["ceo", "cfo"])
+    cards = [
+        next(c for s in documents[role].sections for c in s.cards if c.label == "All businesses revenue, Nov 2026")
+        for role in ("ceo", "cfo")
+    ]
+    assert [(c.raw, c.value, c.marker) for c in cards] == [(Decimal("10220.00"), "$10,220", "[OK]")] * 2
+    assert not [f for f in documents["cfo"].findings if f.key.startswith("cfo:revenue-goal:")]

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import AssetKind
+from firstmate.domain.reports.cfo_calc import unlisted_rentals
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio, units_sold
@@ -68,13 +69,7 @@ def profit_figures(
     month's revenue `lines` (`month_lines`: found once, not once per entity). A property no revenue
     line of the month names adds its occupancy.csv revenue, as in the revenue model."""
     revenue = sum((r.amount for r in lines if entity in (None, r.entity)), ZERO)
-    named = {r.asset for r in lines}
-    rentals = {
-        a.id
-        for a in snapshot.assets
-        if a.kind is AssetKind.PROPERTY and entity in (None, a.entity) and a.id not in named
-    }
-    revenue += sum((o.revenue for o in snapshot.occupancy if o.asset in rentals and o.month == month), ZERO)
+    revenue += unlisted_rentals(snapshot, entity, month, lines)  # as the CFO's figures count it
     spent = sum((e.amount for e in snapshot.expenses if entity in (None, e.entity) and e.month == month), ZERO)
     # commitments such as a loan or a mortgage are costs of the month too (shared ones only in the total)
     spent += sum((f.monthly for f in snapshot.finance.fixed_costs if entity in (None, f.entity)), ZERO)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from firstmate.domain.business import AssetKind
 from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio, units_sold
 from firstmate.domain.snapshot import CapitalOption, Goal, RevenueLine, Snapshot
 
@@ -257,9 +258,26 @@ def revenue_in(
     """Revenue lines of an entity (all entities when None) whose service date falls in `months`;
     looked for among `lines` when given (`revenue_lines_in` a span holding `months`)."""
     in_months = revenue_lines_in(snapshot, months) if lines is None else lines
-    wanted = {(m.year, m.month) for m in months if m.day == 1}
-    chosen = (r for r in in_months if entity in (None, r.entity))
-    return sum((r.amount for r in chosen if (r.service_date.year, r.service_date.month) in wanted), ZERO)
+    total = ZERO
+    for month in (m for m in months if m.day == 1):
+        of_month = [r for r in in_months if (r.service_date.year, r.service_date.month) == (month.year, month.month)]
+        total += sum((r.amount for r in of_month if entity in (None, r.entity)), ZERO)
+        total += unlisted_rentals(snapshot, entity, month, of_month)
+    return total
+
+
+def unlisted_rentals(snapshot: Snapshot, entity: str | None, month: date, lines: list[RevenueLine]) -> Decimal:
+    """The occupancy.csv revenue of `month` of the entity's (or every) rental properties that none of the
+    month's revenue `lines` names: a let kept in occupancy.csv alone is revenue too. The CEO's
+    figures added it and the CFO's did not, so one goal of one month was met in one report and missed
+    in the other."""
+    named = {r.asset for r in lines}
+    rentals = {
+        a.id
+        for a in snapshot.assets
+        if a.kind is AssetKind.PROPERTY and entity in (None, a.entity) and a.id not in named
+    }
+    return sum((o.revenue for o in snapshot.occupancy if o.asset in rentals and o.month == month), ZERO)
 
 
 def revenue_goals(goals: tuple[Goal, ...]) -> list[Goal]:
