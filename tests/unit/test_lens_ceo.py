@@ -268,3 +268,27 @@ def test_same_inputs_in_any_order_give_the_same_document() -> None:
         update={"revenue": snapshot.revenue[::-1], "assets": snapshot.assets[::-1], "entities": snapshot.entities[::-1]}
     )
     assert ceo_report(snapshot, OTHERS) == ceo_report(shuffled, OTHERS[::-1])
+
+
+def test_one_occupancy_shortfall_is_one_action_in_the_plan() -> None:
+    """The CEO's KPI gap and the real estate report's finding were two actions for one shortfall, and
+    the plan's money at stake counted it twice."""
+    from datetime import date
+    from decimal import Decimal
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.domain.snapshot import Finance, Goal, Occupancy, Snapshot
+
+    profile = demo_profile()
+    snapshot = Snapshot(
+        org_id="demo", org_name="Demo", as_of=date(2026, 12, 5), entities=profile.entities, assets=profile.assets,
+        occupancy=(Occupancy(asset="loft-unit", month="2026-11", nights_available=30, nights_booked=12,
+                             revenue=Decimal("2220.00")),),
+        finance=Finance(goals=(Goal(entity="harbor-loft", metric="occupancy", monthly=Decimal("0.70")),)),
+    )  # fmt: skip
+    ceo = build_documents(snapshot, ["ceo"])["ceo"]
+    assert [(a.source, a.money_at_stake) for a in ceo.actions if "occupancy" in a.title] == [("real_estate", 1665)]
+    gaps = next(s for s in ceo.sections if s.title == "KPI gaps")
+    assert gaps.summary.startswith("1 of 1 KPI goals missed")
+    assert any("occupancy shortfall is in the plan from the real estate report" in b for b in gaps.bullets)

@@ -51,7 +51,7 @@ def ceo_report(snapshot: Snapshot, findings: Sequence[Finding]) -> ReportDocumen
         _inventory_section(snapshot),
         _revenue_model_section(snapshot),
         profitability_section(snapshot, findings),
-        kpi_section(snapshot),
+        kpi_section(snapshot, findings),
         _dependency_section(snapshot),
     ]
     own = [f for _, found in parts for f in found]

@@ -155,8 +155,10 @@ def _goal_card(snapshot: Snapshot, goal: Goal, month: date, lines: list[RevenueL
     return card, finding(key, title, detail, severity, owner, short)
 
 
-def kpi_section(snapshot: Snapshot) -> Part:
-    """Bookings, leads and occupancy against their goals, and the marketing KPIs flagged ALERT."""
+def kpi_section(snapshot: Snapshot, others: Sequence[Finding] = ()) -> Part:
+    """Bookings, leads and occupancy against their goals, and the marketing KPIs flagged ALERT. An
+    occupancy shortfall the real estate report already puts in the plan, for a property of the goal's,
+    is one action there, not a second one here (it was counted twice in the plan's money at stake)."""
     month = last_month(snapshot)
     method = (
         f"Bookings = sales of the entity (all when the goal has none) with a service date in "
@@ -171,21 +173,34 @@ def kpi_section(snapshot: Snapshot) -> Part:
         _unique([g for g in snapshot.finance.goals if g.metric in ("bookings", "leads", "occupancy")]),
         key=lambda g: (g.metric, g.entity or ""),
     )
-    rows, findings = [], []
+    rows, findings, bullets = [], [], []
+    missed = 0
     for goal in goals:
         row, found = _kpi_row(snapshot, goal, month)
         rows.append(row)
-        findings += [found] if found is not None else []
+        missed += found is not None
+        if found is not None and goal.metric == "occupancy" and _in_real_estate(snapshot, goal, others):
+            bullets.append(f"{snapshot.entity_name(goal.entity)} occupancy shortfall is in the plan from the real "
+                           "estate report.")  # fmt: skip
+        elif found is not None:
+            findings.append(found)
     tables = [Table(("Who", "Metric", "Goal", "Actual", "Gap", "Status"), tuple(rows), title=month_label(month))]
-    bullets = [] if goals else ["No KPI goals: add goals: with metric bookings, leads or occupancy to business.yaml."]
+    if not goals:
+        bullets.append("No KPI goals: add goals: with metric bookings, leads or occupancy to business.yaml.")
     alerts = _marketing_alerts(snapshot)
     if alerts is None:
         bullets.append("No marketing report yet: the weekly marketing report supplies leads and the other KPIs.")
     elif alerts.rows:
         tables.append(alerts)
-    summary = f"{len(findings)} of {len(goals)} KPI goals missed in {month_label(month)}." if goals else bullets.pop(0)
+    summary = f"{missed} of {len(goals)} KPI goals missed in {month_label(month)}." if goals else bullets.pop(0)
     shown = tuple(t for t in tables if t.rows)
     return Section("KPI gaps", summary, (), shown, tuple(bullets), method), findings
+
+
+def _in_real_estate(snapshot: Snapshot, goal: Goal, others: Sequence[Finding]) -> bool:
+    """Whether the real estate report has an occupancy finding for a property the goal covers."""
+    covered = {a.id for a in snapshot.assets if a.kind is AssetKind.PROPERTY and goal.entity in (None, a.entity)}
+    return any(f.key.startswith("real_estate:occupancy:") and f.key.rsplit(":", 1)[1] in covered for f in others)
 
 
 def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | None, Decimal, str]:
