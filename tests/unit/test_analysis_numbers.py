@@ -131,3 +131,20 @@ def test_a_number_is_checked_with_its_sign_and_a_date_vouches_for_no_figure() ->
     assert not kept(f"Leads moved {-rise:+.0f}% week over week.")  # the wrong way
     assert not kept("Leads rose 9% week over week.") and not kept("Spend rose 16%.")  # the 9th, 16 weeks
     assert kept("In the week of Nov 9–15, 2026 (2026-11-09), over the last 3 weeks and 16 weeks, nothing moved.")
+
+
+def test_a_week_without_ad_rows_counts_as_a_week_of_nothing() -> None:
+    """Ads paused for a week left no row, and the week was skipped: "week over week" compared with two
+    weeks before, and "4 weeks" added up five."""
+    rows = [
+        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 400, 20, 300)
+        for back in range(8) if back != 1  # nothing ran last week
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [])
+    spend, ctr = facts.kpi("spend"), facts.kpi("ctr")
+    assert spend.previous == 0 and spend.rolling_4w == 1500 and spend.series[-2:] == [0.0, 500.0]
+    assert ctr.previous is None and ctr.value == 1.0  # no impressions: no rate, not 0%
+    assert facts.kpi("cpl").previous is None
+    analysis = checked(rules_analysis(facts), facts)
+    assert not analysis.dropped

@@ -125,6 +125,15 @@ def weeks_with_data(rows: Iterable[AdWeek]) -> list[date]:
     return sorted({r.week_start for r in rows})
 
 
+def calendar_weeks(with_data: list[date], week: date) -> list[date]:
+    """Every week from the first with data to `week`, those without a row (ads paused) among them: skipped,
+    "week over week" compared with two weeks before and "4 weeks" added up five."""
+    if not with_data:
+        return []
+    steps = (week - with_data[0]).days // 7
+    return sorted({*with_data, *(week - timedelta(weeks=n) for n in range(steps + 1))})
+
+
 def compute_facts(
     org: str, week: date, rows: list[AdWeek], leads: list[CrmLead], *, currency: str = "USD",
     ads_source: str = "meta", crm_source: str | None = "hubspot", timezone: str = "UTC",
@@ -133,7 +142,7 @@ def compute_facts(
     names of the sources they came from. A lead belongs to the week of the day it was created on in
     `timezone`, the business's (Meta's weeks are the ad account's days already)."""
     zone = ZoneInfo(timezone)
-    weeks = [w for w in weeks_with_data(rows) if w <= week]
+    weeks = calendar_weeks([w for w in weeks_with_data(rows) if w <= week], week)
     by_week: dict[date, list[AdWeek]] = defaultdict(list)
     for row in rows:
         if row.week_start <= week:
@@ -170,7 +179,7 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
     # a week without a lead has no cost per lead: as $0.00 it read as the cheapest week, and a form
     # that broke for three weeks as good news
     cpl: list[float | None] = [s / n if n else None for s, n in zip(lead_spend, leads, strict=True)]
-    ctr = [c / i * 100 if i else 0.0 for c, i in zip(clicks, impressions, strict=True)]
+    ctr: list[float | None] = [c / i * 100 if i else None for c, i in zip(clicks, impressions, strict=True)]
     in_crm: list[Kpi] = []  # without a CRM there is no count of its leads: zeros would read as leads lost
     if crm is not None:
         crm_leads = [float(crm.get(w, 0)) for w in weeks]
