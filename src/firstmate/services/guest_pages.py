@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from firstmate.domain.codes import normalize_code, pretty_code
@@ -18,7 +18,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import album_stays_open, list_photos, request_upload, upload_window
-from firstmate.services.ratelimit import hit
+from firstmate.services.ratelimit import give_back, hit
 from firstmate.services.trips import code_pk, get_event
 
 #: Wrong codes allowed per address before lookups pause: a guesser gets ~1,400 tries a day
@@ -57,14 +57,17 @@ def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
     # a page view only reads, so it goes on when its count cannot be written; wrong codes stay strict below
     minute = timedelta(minutes=1)
     hit(ctx.counters, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
-    misses = ctx.counters.get(f"RATE#guest-miss#{client}", _window_key(now))
-    if misses and int(misses.data["n"]) >= MISSES_PER_WINDOW:
-        raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600)
+    # every look-up is counted as a wrong guess before it is made, and given back when right: counted after,
+    # a burst of guesses at once all passed the check before any was counted (12 to 32 where 10 may)
+    try:
+        hit(ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW, window=MISS_WINDOW, now=now)
+    except RateLimited as exc:
+        raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600) from exc
     code = normalize_code(typed_code)
     pointer = ctx.store.get(code_pk(code), "CODE") if code else None
     if code is None or pointer is None:
-        hit(ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW + 1, window=MISS_WINDOW, now=now)
         raise NotFound("no trip has that code", hint="check the code in your confirmation email")
+    give_back(ctx.counters, "guest-miss", client, window=MISS_WINDOW, now=now)
     data = pointer.data
     return CodeTarget(str(data["org"]), str(data["booking_id"]), str(data.get("guest_id", "g1")))
 
@@ -107,8 +110,3 @@ def _album(ctx: Context, target: CodeTarget, code: str, zone: str) -> tuple[Pres
             closes = album_stays_open(ctx.settings.album_closes_after_days)
             return None, f"The album opens {when(opens, zone)}: share your photos from then until {closes}."
         return None, exc.message[0].upper() + exc.message[1:] + "."
-
-
-def _window_key(now: datetime) -> str:
-    seconds = int(MISS_WINDOW.total_seconds())
-    return str(int(now.timestamp()) // seconds * seconds)

@@ -51,3 +51,23 @@ def hit(
             log.error("ratelimit.not_counted", bucket=bucket, error=str(exc))
             return
     raise RateLimited("too many requests at once; try again", retry_after=1)
+
+
+def give_back(store: Store, bucket: str, key: str, *, window: timedelta, now: datetime) -> None:
+    """Take back one request counted by `hit` in the current window (one that turned out not to
+    count, such as a guess that was right). Best effort: a count it cannot lower stays, erring strict."""
+    seconds = int(window.total_seconds())
+    start = to_epoch(now) // seconds * seconds
+    pk, sk = f"RATE#{bucket}#{key}", str(start)
+    for _ in range(10):
+        current = store.get(pk, sk)
+        if current is None or int(current.data["n"]) <= 0:
+            return
+        try:
+            store.put(Item(pk, sk, {"n": int(current.data["n"]) - 1}, ttl=current.ttl), VersionIs(current.version))
+            return
+        except ConditionFailed:
+            continue
+        except StoreError as exc:
+            log.error("ratelimit.not_given_back", bucket=bucket, error=str(exc))
+            return
