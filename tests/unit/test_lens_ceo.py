@@ -232,7 +232,7 @@ def test_inventory_revenue_model_and_dependencies() -> None:
     model = _section(doc, "Revenue model per asset")
     by_asset = {r[1]: r for r in model.tables[0].rows}
     # Skiff: Oct 1 + Nov 3 charters × 1,200
-    assert by_asset["Skiff"][2:] == ("per charter", "$4,800", "4 charters", "$1,200", "revenue.csv")
+    assert by_asset["Skiff"][2:] == ("per charter", "$4,800", "4 charters", "$1,200", "revenue lines")
     # Cottage: Oct 3,000 + Nov 2,700 over 20 + 18 nights = 150 a night
     assert by_asset["Cottage"][3:] == ("$5,700", "38 nights", "$150", "occupancy.csv")
     assert by_asset["gull.example.com"][2] == "enables others, no revenue of its own"

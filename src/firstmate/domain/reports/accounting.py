@@ -20,7 +20,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, plural
+from firstmate.domain.reports.format import CENT, REVENUE_LINES, count, money, month_label, months_back, pct, plural
 from firstmate.domain.snapshot import Payout, RevenueLine, Snapshot
 
 LENS = "accounting"
@@ -75,7 +75,7 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
     as_of, cur = snapshot.as_of, snapshot.currency
     months = months_back(as_of, RECOGNITION_MONTHS)
     method = (
-        f"revenue.csv rows. Recorded = amounts by recorded_on month, recognised = by service_date month, "
+        f"{REVENUE_LINES}. Recorded = amounts by recorded_on month, recognised = by service_date month, "
         f"{month_label(months[0])}–{month_label(as_of)}; difference = recorded − recognised. Deferred balance = sum "
         f"of lines with recorded_on ≤ {as_of} < service_date. Deposits to move = deposit lines recorded by "
         f"{as_of} for a service after it. Late = recorded_on in a later month than service_date."

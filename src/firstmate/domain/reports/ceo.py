@@ -29,7 +29,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import count, money, month_label, months_back
+from firstmate.domain.reports.format import count, money, month_label, months_back, units_sold
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, Snapshot
 
@@ -164,7 +164,7 @@ def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date]) -> tuple[st
     cur = snapshot.currency
     earns, unit = EARNS[asset.kind]
     lines = [r for r in snapshot.revenue if r.asset == asset.id and r.service_date.replace(day=1) in window]
-    revenue, units, source = sum((r.amount for r in lines), ZERO), len(lines), "revenue.csv"
+    revenue, units, source = sum((r.amount for r in lines), ZERO), units_sold(lines), "revenue lines"
     if not lines and asset.kind is AssetKind.PROPERTY:
         rows = [o for o in snapshot.occupancy if o.asset == asset.id and o.month in window]
         revenue, units = _occupancy_only(snapshot, asset, window), sum(o.nights_booked for o in rows)

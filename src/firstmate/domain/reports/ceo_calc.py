@@ -11,7 +11,17 @@ from firstmate.domain.business import AssetKind
 from firstmate.domain.reports.cfo_calc import unlisted_rentals
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import CENT, count, money, month_label, months_back, pct, ratio, units_sold
+from firstmate.domain.reports.format import (
+    CENT,
+    REVENUE_LINES,
+    count,
+    money,
+    month_label,
+    months_back,
+    pct,
+    ratio,
+    units_sold,
+)
 from firstmate.domain.snapshot import Goal, RevenueLine, Snapshot
 
 ROLE = "ceo"
@@ -80,7 +90,7 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
     """Revenue, expenses and profit per entity in the last full month, against profit and revenue goals."""
     cur, month = snapshot.currency, last_month(snapshot)
     method = (
-        f"{month_label(month)}: revenue = revenue.csv lines by service-date month, plus occupancy.csv revenue of "
+        f"{month_label(month)}: revenue = {REVENUE_LINES} by service-date month, plus occupancy.csv revenue of "
         "property assets no line of the month names; expenses = expenses.csv rows "
         "of that month (fixed and variable) plus business.yaml fixed_costs (shared ones only in the total); profit = "
         "revenue − expenses. Goals with metric profit or revenue (business.yaml; no entity = all businesses) are "

@@ -34,7 +34,7 @@ from firstmate.domain.reports.cfo_calc import (
     window_label,
 )
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
+from firstmate.domain.reports.format import CENT, REVENUE_LINES, money, month_label, months_back, pct
 from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
 
 ROLE = "cfo"
@@ -79,7 +79,7 @@ _BURN_METHOD = (
     "expenses.csv rows marked fixed (averaged over the 3 months); variable = the other expenses.csv rows, "
     "averaged. A gap is an entity with expense rows in some months of the window but none in another: the "
     "low end counts the gap as 0, the high end fills it with that entity's largest month in the window. "
-    "Gross burn = average monthly total. Revenue = revenue.csv lines summed by service-date month "
+    f"Gross burn = average monthly total. Revenue = {REVENUE_LINES} summed by service-date month "
     "(recognised at service, deposits included), averaged; net burn = gross burn − average revenue."
 )
 

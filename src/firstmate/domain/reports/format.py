@@ -62,6 +62,11 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return None if whole == 0 else part / whole
 
 
+#: What a report's revenue is made of, as its methods say it (they said "revenue.csv lines", and an owner
+#: adding up revenue.csv alone could not reproduce the figure).
+REVENUE_LINES = "revenue lines (revenue.csv, invoices on their issue day, firstmate's bookings on their trip's day)"
+
+
 def units_sold(lines: Iterable[RevenueLine]) -> int:
     """How many sales revenue lines hold: the lines of one reference are one sale (a balance paid in
     two lines, a deposit and its balance), counted while what they net is above zero (a refund
