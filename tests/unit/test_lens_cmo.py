@@ -188,3 +188,19 @@ def test_empty_snapshot_says_what_to_fill() -> None:
     assert "set a lead goal" in _section(doc, "30/60/90-day milestones").bullets[-1]
     assert doc.headline == "No weekly marketing report yet; no business lines defined yet."
     assert all(s.method for s in doc.sections)
+
+
+def test_the_email_model_s_rows_add_up_to_its_card() -> None:
+    """Two rows of $2,995 and $583 stood under a card of $3,577: each was rounded, the card was not."""
+    import re
+
+    lists = [  # each $503.50 a month: shown $504, and $1,007 added exactly
+        {"entity": entity, "subscribers": 1000, "open_rate": "0.5", "click_rate": "0.1", "conversion_rate": "0.1",
+         "average_order": "100.70", "blasts_per_month": 1}
+        for entity in ("tide", "haul")
+    ]  # fmt: skip
+    doc = cmo_report(_snapshot(finance={"email_lists": lists}))
+    section = _section(doc, "Email list and blast model")
+    shown = [int(re.sub(r"\D", "", row[-1])) for row in section.tables[0].rows]
+    card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
+    assert shown == [504, 504] and card.value == "$1,008" and card.raw == Decimal("1007.0")

@@ -29,7 +29,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import count, money, month_label, months_back, units_sold
+from firstmate.domain.reports.format import count, money, month_label, months_back, shown_total, units_sold
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, Snapshot
 
@@ -105,7 +105,10 @@ def _plan_section(snapshot: Snapshot, actions: tuple[Action, ...], total: int, h
         Card("Actions", count(len(actions)), raw=Decimal(len(actions))),
         Card("High severity", count(high), tone, marker, "across every report", Decimal(high)),
         Card(
-            "Money at stake in the plan", money(at_stake, cur), note="one-off and monthly amounts added", raw=at_stake
+            "Money at stake in the plan",
+            money(shown_total(a.money_at_stake for a in actions), cur),  # the rows above, added as shown
+            note="one-off and monthly amounts added",
+            raw=at_stake,
         ),
     )
     summary = f"{len(actions)} actions from {total} findings; {high} high severity."

@@ -9,7 +9,7 @@ from firstmate.domain.business import Entity
 from firstmate.domain.reports import cmo_calc as calc
 from firstmate.domain.reports import cmo_channels as ch
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, compose
-from firstmate.domain.reports.format import count, money, pct, plural
+from firstmate.domain.reports.format import count, money, pct, plural, shown_total
 from firstmate.domain.snapshot import ListingStatus, Snapshot
 
 ROLE = "cmo"
@@ -191,7 +191,12 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     monthly = sum((b.monthly for b in models), Decimal(0))
     subscribers = sum(b.row.subscribers for b in models)
     cards = (
-        Card("Email revenue / month (model)", money(monthly, snapshot.currency), raw=monthly),
+        # shown as the rows' figures added, so that they add up to it; `raw` keeps the exact sum
+        Card(
+            "Email revenue / month (model)",
+            money(shown_total(b.monthly for b in models), snapshot.currency),
+            raw=monthly,
+        ),
         Card("Subscribers", count(subscribers), raw=Decimal(subscribers)),
     )
     columns = ("Business", "Subscribers", "Opens", "Clicks", "Bookings", "Revenue / blast", "Blasts / month")

@@ -24,6 +24,12 @@ def money(amount: Decimal, currency: str = "USD", *, cents: bool = False) -> str
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
+def shown_total(amounts: Iterable[Decimal]) -> Decimal:
+    """The total of amounts as `money` shows them (whole units), so that the rows beside it add up to
+    it: twelve actions showed $39,915 in all under a card saying $39,914."""
+    return sum((a.quantize(Decimal(1), ROUND_HALF_UP) for a in amounts), Decimal(0))
+
+
 def pct(fraction: Decimal, places: int = 0) -> str:
     """0.125 → "13%" (or "12.5%" with places=1)."""
     value = (fraction * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
