@@ -39,3 +39,35 @@ def test_an_admins_reason_outlasts_the_plain_ticks_and_undos_after_it(demo_app: 
     fuel = rules.item(event, "fuel")
     assert len(fuel.history) == MAX_HISTORY and fuel.earlier_changes == 201 - MAX_HISTORY
     assert fuel.history[0].note.endswith("signed on paper") and fuel.history[-1].at == at
+
+
+def test_a_trip_in_polar_night_is_said_to_be_in_the_dark(demo_app: App) -> None:
+    """astral says "no sunset" alike when the sun never sets and never rises: a Tromsø trip in polar
+    night showed no darkness limit at all, where two days before it showed "Sunset 12:01"."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from firstmate.domain.timing import dark_all_day, sunset_on_departure_day
+
+    oslo, tromso = ZoneInfo("Europe/Oslo"), (69.65, 18.96)
+    before, polar = datetime(2026, 11, 26, 10, tzinfo=oslo), datetime(2026, 11, 28, 10, tzinfo=oslo)
+    midsummer = datetime(2026, 6, 21, 10, tzinfo=oslo)
+    assert sunset_on_departure_day(before, *tromso, "Europe/Oslo") is not None
+    assert not dark_all_day(before, *tromso, "Europe/Oslo")
+    assert sunset_on_departure_day(polar, *tromso, "Europe/Oslo") is None and dark_all_day(
+        polar, *tromso, "Europe/Oslo"
+    )
+    assert sunset_on_departure_day(midsummer, *tromso, "Europe/Oslo") is None  # midnight sun: no sunset, and light
+    assert not dark_all_day(midsummer, *tromso, "Europe/Oslo")
+
+    from firstmate.services.crew_views import timing_panel
+
+    body = booking_body(external_id="POLAR-1", start=polar.isoformat())
+    trip = get_event(
+        demo_app.store,
+        "demo",
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id,
+    )
+    dark = timing_panel(trip, None, "Europe/Oslo", polar - timedelta(hours=3), dark=True)["lines"]
+    assert "No daylight today (polar night): the whole trip is in the dark" in dark
+    assert not any("daylight" in line for line in timing_panel(trip, None, "Europe/Oslo", polar)["lines"])

@@ -6,11 +6,12 @@ evening trips on the US west coast, where 17:00 local is already tomorrow in UTC
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from astral import Observer
+from astral.sun import elevation
 from astral.sun import sunset as astral_sunset
 
 
@@ -46,6 +47,17 @@ def clock_time(moment: datetime, timezone: str) -> str:
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """Local sunset on the local calendar day of `departure`, or None where the sun does not set."""
     return _sunset(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
+
+
+def dark_all_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> bool:
+    """Whether the sun stays below the horizon all through the local day of `departure` (polar night).
+    astral says "no sunset" alike when the sun never sets and when it never rises: the crew page
+    dropped its darkness limit in the dark."""
+    day = departure.astimezone(ZoneInfo(timezone)).date()
+    if _sunset(day, latitude, longitude, timezone) is not None:
+        return False
+    noon = datetime.combine(day, time(12), ZoneInfo(timezone))
+    return bool(elevation(Observer(latitude=latitude, longitude=longitude), noon) < 0)
 
 
 @lru_cache(maxsize=4096)

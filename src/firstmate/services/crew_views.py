@@ -92,7 +92,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
             for s in event.roles
         ],
         "phases": _phases(event, trip["timezone"]),
-        "timing": timing_panel(event, trip["sunset_at"], trip["timezone"], now),
+        "timing": timing_panel(event, trip["sunset_at"], trip["timezone"], now, dark=trip["dark_all_day"]),
         "guests": guest_counts(list_guests(ctx.store, org, event.booking_id)),
     }
     return dict(redact_for_crew(view))
@@ -108,8 +108,11 @@ def admin_money(ctx: Context, org: str, event: CrewEvent) -> dict[str, str]:
     }
 
 
-def timing_panel(event: CrewEvent, sunset: datetime | None, timezone: str, now: datetime) -> dict[str, Any]:
-    """The lines of the timing panel and the moment its live countdown counts to."""
+def timing_panel(
+    event: CrewEvent, sunset: datetime | None, timezone: str, now: datetime, *, dark: bool = False
+) -> dict[str, Any]:
+    """The lines of the timing panel and the moment its live countdown counts to (`dark`: the sun does
+    not rise on the departure day)."""
     deadlines = phase_deadlines(event.start, event.end)
     pending = next((s for s in phase_states(event) if not s.complete), None)
     lines = []
@@ -123,6 +126,8 @@ def timing_panel(event: CrewEvent, sunset: datetime | None, timezone: str, now: 
         lines.append(
             f"Sunset {clock_time(sunset, timezone)}, return by {clock_time(return_by(event.end, sunset), timezone)}"
         )
+    elif dark:
+        lines.append("No daylight today (polar night): the whole trip is in the dark")
     lines.append(f"Departure {relative(event.start, now)}")
     return {"lines": lines, "countdown_to": countdown_to, "label": pending.name if pending else ""}
 
