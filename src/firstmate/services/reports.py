@@ -210,7 +210,8 @@ def run_role_reports(
         for role, document in build_documents(snapshot, roles).items():
             if progress is not None:
                 progress(ROLE_TITLES[role])
-            report = render_role(document, colour=colour)
+            full_report = f"{ctx.settings.base_url}/admin/reports/{org}/roles/{role}/{snapshot.as_of}?format=pdf"
+            report = render_role(document, colour=colour, full_report=full_report)
             written = _store(ctx, org, snapshot.as_of, report, out)
             sent: list[str] = []
             if send or resend:

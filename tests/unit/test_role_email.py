@@ -1,0 +1,52 @@
+"""A role report's email stays readable at any size: each table shows its first rows and counts the
+rest, which the PDF and the JSON list. The accounting report's 160 payout gaps made a 98 KB email at
+the benchmark's size, and Gmail clips a message past 102 KB: the findings, which come last, first."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from firstmate.domain.reports.lenses import build_documents
+from firstmate.domain.snapshot import Invoice, Snapshot
+from firstmate.reports.role import SHOWN_ROWS, render_role
+
+FULL = "https://fm.example.com/admin/reports/demo/roles/billing/2026-12-05?format=pdf"
+
+
+def _billing(clients: int) -> Snapshot:
+    """One overdue invoice for each of `clients` clients."""
+    invoices = tuple(
+        Invoice(id=f"INV-{n:03d}", entity="keel", client=f"Client {n:03d} Co", issued=date(2026, 8, 1),
+                due=date(2026, 9, 1) + timedelta(days=n), amount=Decimal(1000 + n))
+        for n in range(clients)
+    )  # fmt: skip
+    return Snapshot(org_id="demo", org_name="Demo", as_of=date(2026, 12, 5), invoices=invoices)
+
+
+def test_a_long_table_shows_its_first_rows_and_counts_the_rest() -> None:
+    document = build_documents(_billing(60), ["billing"])["billing"]
+    report = render_role(document, full_report=FULL)
+    receivables = next(t for s in document.sections for t in s.tables if t.title == "Receivables")
+    assert len(receivables.rows) == 60
+    first, left = receivables.rows[SHOWN_ROWS - 1][0], receivables.rows[SHOWN_ROWS][0]
+    for shown in (report.html, report.text):
+        receivables_part = shown[: shown.lower().index("invoice aging")]
+        assert first in receivables_part and left not in receivables_part
+        assert "…and 35 more rows" in shown and "FINDINGS FOR THE ACTION PLAN" in shown.upper()
+    assert f"…and 35 more rows; the PDF lists every one: {FULL}" in report.text
+    assert f'href="{FULL}"' in report.html
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    assert all(f"Client {n:03d} Co" in pdf for n in range(60))
+    receivables_data = next(t for s in report.data["sections"] for t in s["tables"] if t["title"] == "Receivables")
+    assert len(receivables_data["rows"]) == 60
+
+
+def test_a_short_table_is_shown_whole() -> None:
+    report = render_role(build_documents(_billing(SHOWN_ROWS), ["billing"])["billing"], full_report=FULL)
+    assert "more rows" not in report.text and "more rows" not in report.html
+    assert len(re.findall(r"Client \d{3} Co", report.text.partition("INVOICE AGING")[0])) >= SHOWN_ROWS
