@@ -148,3 +148,31 @@ def test_a_week_without_ad_rows_counts_as_a_week_of_nothing() -> None:
     assert facts.kpi("cpl").previous is None
     analysis = checked(rules_analysis(facts), facts)
     assert not analysis.dropped
+
+
+def test_a_capitalised_word_is_no_month_and_a_figure_is_rounded_once() -> None:
+    """After dates were taken out of the check, "87 Junk Removal leads" read as a day of June and went
+    unchecked; the figures were rounded to cents and then to whole numbers, so a change of 57.4999%
+    printed "+57%" was checked against 58; and "3 KPI(s) need a decision" lost its 3."""
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    rows = [
+        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 400, 63 if back == 0 else 40, 300)
+        for back in range(8)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [])
+    allowed = allowed_numbers(facts)
+    leads = facts.kpi("leads")
+    assert leads.change is not None and f"{leads.change:+.0%}" == "+57%"
+
+    def kept(sentence: str) -> bool:
+        return check_numbers(sentence, allowed)[0] == sentence
+
+    assert kept(f"Leads moved {leads.change:+.0%} week over week.")
+    for made_up in ("Meta counted 87 Junk Removal leads.", "The CRM received 64 Marketing Qualified Leads.",
+                    "Mar 64 leads came in."):  # fmt: skip
+        assert not kept(made_up)
+    assert kept("Over Nov 9–15, 2026, leads came in as usual.")
+    alerts = sum(k.signal.status.value == "ALERT" for k in facts.kpis)
+    assert kept(f"{alerts} KPI(s) need a decision this week.")

@@ -116,23 +116,26 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     for kpi in facts.kpis:
         for value in (kpi.value, kpi.previous, kpi.rolling_4w, kpi.all_time, kpi.signal.change * 100):
             if value is not None:
-                values.add(round(value, 2))
+                values.add(value)  # rounded once below, as the text rounds it: twice, 58.503 read 58
         if kpi.change is not None:
-            values.add(round(kpi.change * 100, 2))
+            values.add(kpi.change * 100)
     for row in facts.campaigns:
         for figure_ in (row.spend, row.cpl, row.cpl_4w, row.leads, row.impressions, row.clicks, row.landing_page_views):
             if figure_ is not None:
-                values.add(round(float(figure_), 2))
+                values.add(float(figure_))
     for activity in facts.lead_activity:
         values.update({float(activity.leads), float(activity.landing_page_views)})
         if facts.crm_source is not None:
             values.add(float(activity.crm_leads))
         if activity.cpl is not None:
-            values.add(round(float(activity.cpl), 2))
+            values.add(float(activity.cpl))
     values.update(float(n) for n in facts.crm_by_source.values())
     # a restatement's figures (the stored week against the one just pulled) are facts too
     values.update(_value(n) for note in facts.restatements for n in _NUMBER.findall(note))
     values.add(float(facts.week_start.year))
+    # how many KPIs sound an alert or moved: the rules analyst says so ("3 KPI(s) need a decision")
+    values.add(float(sum(k.signal.status is Status.ALERT for k in facts.kpis)))
+    values.add(float(sum(k.signal.direction is not Direction.FLAT for k in facts.kpis)))
     # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
     return {_canonical(round(v, places)) for v in values for places in (0, 1, 2)}
 
@@ -177,11 +180,16 @@ def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
     return Analysis(sections=sections, author=analysis.author, note=analysis.note, dropped=dropped)
 
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# whole month names or their abbreviations only: "87 Junk Removal leads" is no date of June
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # a day of a month: "Mar 64" is no date
 _DATES = re.compile(
     rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    rf"|\b{_MONTH}\s+\d{{1,2}}(?:\s*[–-]\s*(?:{_MONTH}\s+)?\d{{1,2}})?(?:,?\s+\d{{4}})?(?![\d%])"
-    rf"|(?<![\w.$])\d{{1,2}}(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|\b{_MONTH}\s+{_DAY}(?:\s*[–-]\s*(?:{_MONTH}\s+)?{_DAY})?(?:,?\s+\d{{4}})?(?!\d|[.,]\d|%)"
+    rf"|(?<![\w.$])\b{_DAY}(?:\s*[–-]\s*{_DAY})?\s+{_MONTH}(?:\s+\d{{4}})?"
     r"|(?<![\w.$])(?:3|4|16)[- ]weeks?\b"
 )
 
