@@ -155,3 +155,19 @@ def test_a_monday_report_missed_for_a_day_still_goes_out_and_other_jobs_catch_up
     assert schedules["role_reports"].due_period(back) == monday
     assert schedules["weekly_report"].due_period(monday + timedelta(days=6, minutes=1)) is None  # the next is near
     assert schedules["archive_sweep"].due_period(datetime(2026, 11, 17, 10, 0, tzinfo=UTC)) is None
+
+
+def test_a_period_marked_done_by_other_means_is_not_run_again(tmp_path: Path) -> None:
+    """The demo builds the week's reports itself: `serve`'s first pass then ran last Monday's report
+    again, against sources the demo never set up, and mailed the owner that it failed."""
+    from firstmate.services.scheduler import mark_done
+
+    clock = FixedClock(MONDAY_7 + timedelta(days=2))  # Wednesday: Monday's run is still to catch up
+    counter, store = Counter(), SqliteStore(tmp_path / "db", clock)
+    job = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6)), counter)
+    assert mark_done(store, clock, job, "built by firstmate demo")
+    assert not mark_done(store, clock, job, "again")  # recorded once
+    assert run_due_jobs(store, clock, [job], None) == [] and counter.calls == 0
+    assert [(r["status"], r["detail"]) for r in last_runs(store, "weekly")] == [("ok", "built by firstmate demo")]
+    clock.set(MONDAY_7 + timedelta(days=7, minutes=1))
+    assert len(run_due_jobs(store, clock, [job], None)) == 1  # the next Monday runs as ever
