@@ -233,6 +233,12 @@ def test_a_trip_across_a_change_of_the_clocks_lasts_the_hours_it_really_does() -
         "spring": ("20260307T220000", "DTEND;TZID=America/Los_Angeles:20260308T040000", datetime(2026, 3, 8, 4)),
         "fall": ("20261031T230000", "DTEND;TZID=America/Los_Angeles:20261101T030000", datetime(2026, 11, 1, 3)),
         "hours": ("20260307T220000", "DURATION:PT5H", datetime(2026, 3, 8, 4)),  # real hours
+        "26 hours": ("20260307T120000", "DURATION:PT26H", datetime(2026, 3, 8, 15)),  # not a day and 2 hours
+        "alarm": (
+            "20260307T220000",
+            "BEGIN:VALARM\r\nTRIGGER:-PT1H\r\nDURATION:PT15M\r\nEND:VALARM\r\nDURATION:PT5H",
+            datetime(2026, 3, 8, 4),
+        ),  # an alarm's DURATION is the alarm's
         "day": ("20260307T100000", "DURATION:P1D", datetime(2026, 3, 8, 10)),  # a calendar day: 23 hours
     }
     for uid, (start, end, back) in nights.items():

@@ -44,13 +44,39 @@ def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> l
         events = list(calendar.walk("VEVENT"))
         if len(events) > MAX_EVENTS:
             return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
-        return [_record(event, source=source, timezone=timezone, asset=asset) for event in events]  # type: ignore[arg-type]
+        durations = _written_durations(raw)
+        return [
+            _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n))  # type: ignore[arg-type]
+            for n, event in enumerate(events)
+        ]
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | None) -> ParsedRecord:
+def _written_durations(raw: bytes) -> dict[int, str]:
+    """Each VEVENT's DURATION as written, by the event's place in the file: icalendar keeps it as a
+    timedelta, which cannot tell PT26H (26 real hours) from P1DT2H (a calendar day and 2 hours)."""
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = re.sub(r"\n[ \t]", "", text).split("\n")  # unfolded
+    found: dict[int, str] = {}
+    events, inside = -1, []  # the components the line is in: an alarm's DURATION is not its event's
+    for line in lines:
+        name, _, value = line.partition(":")
+        name = name.split(";", 1)[0].strip().upper()
+        if name == "BEGIN":
+            inside.append(value.strip().upper())
+            events += inside[-1] == "VEVENT"
+        elif name == "END" and inside:
+            inside.pop()
+        elif name == "DURATION" and inside[-1:] == ["VEVENT"]:
+            found.setdefault(events, value.strip())
+    return found
+
+
+def _record(
+    event: icalendar.Event, *, source: str, timezone: str, asset: str | None, duration: str | None = None
+) -> ParsedRecord:
     uid = str(event.get("UID", "")).strip()
     if not uid:
         return RowError("event without UID", "every event needs a UID to be imported")
@@ -62,7 +88,7 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
             "export the calendar with repeating events written out, or add their dates one by one",
         )
     try:
-        start, end = _times(event, timezone)
+        start, end = _times(event, timezone, duration)
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
     cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
@@ -95,17 +121,18 @@ def _record(event: icalendar.Event, *, source: str, timezone: str, asset: str | 
         return RowError(f"event {uid}", str(exc))
 
 
-def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
+def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -> tuple[datetime, datetime]:
     if event.get("DTSTART") is None:
         raise ValueError("no DTSTART")
     start = _within_years("starts", _aware(event, "DTSTART", timezone))
     if event.get("DTEND") is not None:
         end = _aware(event, "DTEND", timezone)
     elif event.get("DURATION") is not None:
-        duration = _decoded(event, "DURATION", timedelta)
-        try:  # RFC 5545: its days are calendar days (the same clock time), its hours real hours
-            day_later = start + timedelta(days=duration.days)
-            end = (day_later.astimezone(UTC) + timedelta(seconds=duration.seconds)).astimezone(start.tzinfo)
+        _decoded(event, "DURATION", timedelta)  # one a reader can read, or its error
+        days, seconds = _duration_parts(duration or _raw(event, "DURATION"))
+        try:  # RFC 5545: its weeks and days are calendar days (the same clock time), the rest real time
+            day_later = start + timedelta(days=days)
+            end = (day_later.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(start.tzinfo)
         except OverflowError:
             raise ValueError(f"the DURATION {_raw(event, 'DURATION')!r} is too long") from None
     else:
@@ -114,6 +141,24 @@ def _times(event: icalendar.Event, timezone: str) -> tuple[datetime, datetime]:
     if _elapsed(start, end) <= timedelta(0):
         raise ValueError("the event ends before it starts")
     return start, end
+
+
+_DURATION = re.compile(
+    r"^(?P<sign>[+-])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def _duration_parts(text: str) -> tuple[int, int]:
+    """A DURATION's calendar days and its real seconds, as written: icalendar makes PT26H a day and
+    two hours, and a day is 23 hours on the day the clocks go forward."""
+    match = _DURATION.fullmatch(text.strip().upper())
+    if match is None:
+        raise ValueError(f"cannot read DURATION {text!r}; write it like DURATION:PT3H")
+    number = {k: int(v or 0) for k, v in match.groupdict().items() if k != "sign"}
+    sign = -1 if match["sign"] == "-" else 1
+    days = number["weeks"] * 7 + number["days"]
+    seconds = number["hours"] * 3600 + number["minutes"] * 60 + number["seconds"]
+    return sign * days, sign * seconds
 
 
 def _elapsed(start: datetime, end: datetime) -> timedelta:
