@@ -178,6 +178,32 @@ def test_a_guest_coming_after_the_waivers_were_ticked_undoes_the_tick(demo_app: 
     assert "Dana Whitcomb is coming and has not signed the waiver yet" in jonah.get(f"/crew/events/{trip}").text
 
 
+def test_a_guest_saying_they_are_coming_after_the_boat_left_changes_no_checklist(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A no-show tapping "I'm coming" at sea reopened the departure and locked the crew out of the
+    return checklist."""
+    from firstmate.domain.crew import Phase
+    from firstmate.services.checklists import tick_item
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import claim_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    jonah, event = get_person(demo_app.store, "demo", "jonah"), get_event(demo_app.store, "demo", trip)
+    clock.set(event.start - timedelta(minutes=20))
+    for item in event.checklist:
+        if item.phase in (Phase.PRE_EVENT, Phase.DEPARTURE):
+            tick_item(demo_app, "demo", trip, item.key, jonah)
+    clock.set(event.start + timedelta(minutes=40))
+    confirm_attendance(demo_app, CodeTarget("demo", event.booking_id, "g1"))
+    after = get_event(demo_app.store, "demo", trip)
+    assert next(i for i in after.checklist if i.key == "waivers").done_at is not None
+    returning = next(i for i in after.checklist if i.phase is Phase.RETURN)
+    assert tick_item(demo_app, "demo", trip, returning.key, jonah)
+    tick_item(demo_app, "demo", trip, "waivers", jonah)  # ticking a done item again changes nothing, refuses nothing
+
+
 def test_crew_pages_show_timing_and_no_money_and_admins_see_it(demo_app: App, trip: str, clock: FixedClock) -> None:
     start = get_event(demo_app.store, "demo", trip).start
     clock.set(start - timedelta(minutes=75))

@@ -30,7 +30,7 @@ def tick_item(
     def change(event: CrewEvent) -> CrewEvent:
         _crew_of(event, actor)
         note = ""
-        if key == WAIVERS_ITEM:
+        if key == WAIVERS_ITEM and rules.item(event, key).done_at is None:  # ticking a done item changes nothing
             try:
                 note = (
                     check_departure(

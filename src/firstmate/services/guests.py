@@ -12,7 +12,7 @@ from firstmate.domain import guests as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
-from firstmate.domain.crew import CrewEvent
+from firstmate.domain.crew import CrewEvent, Phase
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.timing import when
@@ -100,22 +100,27 @@ def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
         if updated == current:
             return current
         guest = Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version))
+        event = _waiting_for(ctx, pk, updated)
         try:
-            ctx.store.transact([guest, _waiting_for(ctx, pk, updated)])
+            ctx.store.transact([guest, *([event] if event else [])])
         except ConditionFailed:
             continue
         return updated
     raise Conflict("your page changed while saving; reload it and try again")
 
 
-def _waiting_for(ctx: Context, pk: str, guest: Guest) -> Put:
+def _waiting_for(ctx: Context, pk: str, guest: Guest) -> Put | None:
     """The trip's event with its waivers item undone, if it was done, for `guest` now on hold. Written
     even when unchanged: its version moves, so a tick that read the guests before this one said it is
-    coming fails and decides again (the tick was allowed, and the departure went ahead)."""
+    coming fails and decides again (the tick was allowed, and the departure went ahead). None once the
+    departure is done or the trip has left: a no-show tapping "I'm coming" at sea reopened the
+    departure and locked the crew out of the return checklist."""
     stored = ctx.store.get(pk, "EVENT")
     if stored is None:
         raise NotFound("no trip has that code")
     event = CrewEvent.model_validate(stored.data)
+    if ctx.clock.now() >= event.start or checklist.phase_complete(event, Phase.DEPARTURE):
+        return None
     with suppress(checklist.ChecklistError):  # a checklist without the item: nothing waits
         note = f"{guest.name} is coming and has not signed the waiver yet"
         event = checklist.untick(event, WAIVERS_ITEM, by=guest.name.split()[0], at=ctx.clock.now(), note=note)
