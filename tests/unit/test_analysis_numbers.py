@@ -176,3 +176,16 @@ def test_a_capitalised_word_is_no_month_and_a_figure_is_rounded_once() -> None:
     assert kept("Over Nov 9–15, 2026, leads came in as usual.")
     alerts = sum(k.signal.status.value == "ALERT" for k in facts.kpis)
     assert kept(f"{alerts} KPI(s) need a decision this week.")
+
+
+def test_weeks_that_start_on_sunday_have_no_monday_weeks_between_them() -> None:
+    """The weeks without rows were counted back from the report's Monday: a file of Sunday weeks
+    alternated with empty Monday ones, and the report's week showed nothing."""
+    sunday = WEEK - timedelta(days=1)
+    rows = [
+        AdWeek("csv", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", sunday - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 400, 30, 300)
+        for back in range(16)
+    ]  # fmt: skip
+    leads = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None).kpi("leads")
+    assert (leads.value, leads.previous, leads.rolling_4w, len(leads.series)) == (30, 30, 120, 16)

@@ -125,13 +125,15 @@ def weeks_with_data(rows: Iterable[AdWeek]) -> list[date]:
     return sorted({r.week_start for r in rows})
 
 
-def calendar_weeks(with_data: list[date], week: date) -> list[date]:
-    """Every week from the first with data to `week`, those without a row (ads paused) among them: skipped,
-    "week over week" compared with two weeks before and "4 weeks" added up five."""
+def calendar_weeks(with_data: list[date]) -> list[date]:
+    """Every week from the first with data to the last, those without a row (ads paused) among them:
+    skipped, "week over week" compared with two weeks before and "4 weeks" added up five. Counted back
+    from the last week with data, on its weekday: a file of Sunday weeks has no Monday ones between."""
     if not with_data:
         return []
-    steps = (week - with_data[0]).days // 7
-    return sorted({*with_data, *(week - timedelta(weeks=n) for n in range(steps + 1))})
+    last = with_data[-1]
+    steps = (last - with_data[0]).days // 7
+    return sorted({*with_data, *(last - timedelta(weeks=n) for n in range(steps + 1))})
 
 
 def compute_facts(
@@ -142,7 +144,7 @@ def compute_facts(
     names of the sources they came from. A lead belongs to the week of the day it was created on in
     `timezone`, the business's (Meta's weeks are the ad account's days already)."""
     zone = ZoneInfo(timezone)
-    weeks = calendar_weeks([w for w in weeks_with_data(rows) if w <= week], week)
+    weeks = calendar_weeks([w for w in weeks_with_data(rows) if w <= week])
     by_week: dict[date, list[AdWeek]] = defaultdict(list)
     for row in rows:
         if row.week_start <= week:
