@@ -81,3 +81,26 @@ def test_a_reminder_held_back_by_an_outage_is_withdrawn_when_the_trip_moves_or_i
         assert held.status is OutboxStatus.DEAD and held.last_error is not None and held.last_error.startswith(why)
         assert held.message.stale_after == clock.now()  # no retry sends it
         clock.set(booking.request.start + timedelta(days=1))
+
+
+def test_a_reminder_withdrawn_by_a_move_waits_again_when_the_trip_moves_back(demo_app: App, clock: FixedClock) -> None:
+    """The withdrawn reminder kept its key, and the scheduler queues a key once: a trip moved to 15:00
+    and back to 16:00 during an outage never reminded its captain."""
+    from firstmate.domain.outbox import OutboxStatus
+
+    body = booking_body(external_id="FLAP-1", start=(clock.now() + timedelta(days=3)).isoformat())
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    start = booking.request.start
+    clock.set(start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held back: the relay is down
+    clock.advance(timedelta(minutes=5))
+    earlier = {**body, "start": (start - timedelta(hours=1)).isoformat()}
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(earlier))
+    key = f"ev:{booking.event_id}:reminder:{int(start.timestamp())}:120m:jonah"
+    assert outbox.get_entry(demo_app.store, "demo", key).status is OutboxStatus.DEAD
+    clock.advance(timedelta(minutes=3))
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate({**body, "notes": "back at four after all"}))
+    restored = outbox.get_entry(demo_app.store, "demo", key)
+    assert restored.status is OutboxStatus.PENDING and restored.message.stale_after == start
+    assert restored.last_error is None and restored.attempts == 0

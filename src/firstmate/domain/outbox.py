@@ -109,6 +109,16 @@ def withdraw(entry: OutboxEntry, reason: str, now: datetime) -> OutboxEntry:
     return entry.model_copy(update=withdrawn)
 
 
+WITHDRAWN = "not sent: the trip "  # how a withdrawn reminder's last error begins (see `withdraw`)
+
+
+def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> OutboxEntry:
+    """A withdrawn entry waiting to go out again, of use until `of_use_until` (its trip moved back)."""
+    message = entry.message.model_copy(update={"stale_after": of_use_until})
+    restored = {"status": OutboxStatus.PENDING, "message": message, "last_error": None, "attempts": 0, "due_at": now}
+    return entry.model_copy(update=restored)
+
+
 def reminder_prefix(event_id: str) -> str:
     """How the key of every reminder of a trip's event begins: `ev:<event>:reminder:<departure epoch>:…`."""
     return f"ev:{event_id}:reminder:"

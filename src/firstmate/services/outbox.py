@@ -293,9 +293,18 @@ def withdrawn_reminders(
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
-        if entry.status is OutboxStatus.PENDING and rules.reminder_departure(entry.key) != keep:
+        made_for = rules.reminder_departure(entry.key)
+        if entry.status is OutboxStatus.PENDING and made_for != keep:
             writes.append(Put(to_item(rules.withdraw(entry, reason, now)), VersionIs(item.version)))
+        elif departure and made_for == keep and _withdrawn(entry) and now < departure:
+            # the trip moved back to this time: its withdrawn reminder under this key waits again, as the
+            # scheduler cannot queue another under the same key (it was lost for good)
+            writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
     return writes
+
+
+def _withdrawn(entry: OutboxEntry) -> bool:
+    return entry.status is OutboxStatus.DEAD and (entry.last_error or "").startswith(rules.WITHDRAWN)
 
 
 def get_entry(store: Store, org: str, key: str) -> OutboxEntry:
