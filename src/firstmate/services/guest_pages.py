@@ -59,15 +59,22 @@ def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
     hit(ctx.counters, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
     # every look-up is counted as a wrong guess before it is made, and given back when right: counted after,
     # a burst of guesses at once all passed the check before any was counted (12 to 32 where 10 may)
+    # (a database that cannot be written leaves a right code's page readable, as the look-up limit does)
     try:
-        hit(ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW, window=MISS_WINDOW, now=now)
+        counted = hit(
+            ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW, window=MISS_WINDOW, now=now,
+            open_if_unwritable=True,
+        )  # fmt: skip
     except RateLimited as exc:
         raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600) from exc
     code = normalize_code(typed_code)
     pointer = ctx.store.get(code_pk(code), "CODE") if code else None
     if code is None or pointer is None:
+        if not counted:  # a wrong guess that cannot be counted is not let through: the store's error, 503
+            hit(ctx.counters, "guest-miss", client, limit=MISSES_PER_WINDOW, window=MISS_WINDOW, now=now)
         raise NotFound("no trip has that code", hint="check the code in your confirmation email")
-    give_back(ctx.counters, "guest-miss", client, window=MISS_WINDOW, now=now)
+    if counted:
+        give_back(ctx.counters, "guest-miss", client, window=MISS_WINDOW, now=now)
     data = pointer.data
     return CodeTarget(str(data["org"]), str(data["booking_id"]), str(data.get("guest_id", "g1")))
 

@@ -23,11 +23,12 @@ def hit(
     window: timedelta,
     now: datetime,
     open_if_unwritable: bool = False,
-) -> None:
+) -> bool:
     """Count one request for `key` in `bucket`; raise RateLimited once `limit` is passed in the
     current window (with the seconds until it ends). With `open_if_unwritable`, a store that cannot
     write at all (a full disk, a read-only database) lets the request through uncounted, logged: for
-    limits on plain reads, so that guests keep their trip pages; every other limit then fails."""
+    limits on plain reads, so that guests keep their trip pages; every other limit then fails.
+    Whether the request was counted."""
     seconds = int(window.total_seconds())
     start = to_epoch(now) // seconds * seconds
     pk, sk = f"RATE#{bucket}#{key}", str(start)
@@ -40,7 +41,7 @@ def hit(
         item = Item(pk, sk, {"n": count + 1}, ttl=start + seconds + 60)
         try:
             store.put(item, VersionIs(current.version) if current else Absent())
-            return
+            return True
         except ConditionFailed:
             continue  # a concurrent request counted first: count again
         except StoreUnavailable:
@@ -49,7 +50,7 @@ def hit(
             if not open_if_unwritable:
                 raise
             log.error("ratelimit.not_counted", bucket=bucket, error=str(exc))
-            return
+            return False
     raise RateLimited("too many requests at once; try again", retry_after=1)
 
 
