@@ -29,21 +29,21 @@ def _billing(clients: int) -> Snapshot:
 
 
 def test_a_long_table_shows_its_first_rows_and_counts_the_rest() -> None:
-    document = build_documents(_billing(60), ["billing"])["billing"]
+    document = build_documents(_billing(80), ["billing"])["billing"]
     report = render_role(document, full_report=FULL)
     receivables = next(t for s in document.sections for t in s.tables if t.title == "Receivables")
-    assert len(receivables.rows) == 60
+    assert len(receivables.rows) == 80
     first, left = receivables.rows[SHOWN_ROWS - 1][0], receivables.rows[SHOWN_ROWS][0]
     for shown in (report.html, report.text):
         receivables_part = shown[: shown.lower().index("invoice aging")]
         assert first in receivables_part and left not in receivables_part
-        assert "…and 35 more rows" in shown and "FINDINGS FOR THE ACTION PLAN" in shown.upper()
-    assert f"…and 35 more rows; the PDF lists every one: {FULL}" in report.text
+        assert "…and 30 more rows" in shown and "FINDINGS FOR THE ACTION PLAN" in shown.upper()
+    assert f"…and 30 more rows; the PDF lists every one: {FULL}" in report.text
     assert f'href="{FULL}"' in report.html
     pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
-    assert all(f"Client {n:03d} Co" in pdf for n in range(60))
+    assert all(f"Client {n:03d} Co" in pdf for n in range(80))
     receivables_data = next(t for s in report.data["sections"] for t in s["tables"] if t["title"] == "Receivables")
-    assert len(receivables_data["rows"]) == 60
+    assert len(receivables_data["rows"]) == 80
 
 
 def test_a_short_table_is_shown_whole() -> None:

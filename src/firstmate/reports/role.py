@@ -34,7 +34,7 @@ class RoleReport:
 #: Each table of the email (and of its page and its text) shows at most this many rows, the first in the
 #: report's own order. The accounting report's 160 payout gaps made a 98 KB email at the benchmark's
 #: size: Gmail clips a message past 102 KB, and the findings come last. The PDF and JSON keep every row.
-SHOWN_ROWS = 25
+SHOWN_ROWS = 50
 
 
 def render_role(doc: ReportDocument, *, colour: str = INK, full_report: str = "") -> RoleReport:
@@ -49,7 +49,7 @@ def render_role(doc: ReportDocument, *, colour: str = INK, full_report: str = ""
 
 
 def more_rows(table: Table) -> str:
-    """What the email leaves out of `table`: "…and 135 more rows", or ""."""
+    """What the email leaves out of `table`: "…and 110 more rows", or ""."""
     left = len(table.rows) - SHOWN_ROWS
     return f"…and {left:,} more row{'' if left == 1 else 's'}" if left > 0 else ""
 
