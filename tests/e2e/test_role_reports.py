@@ -331,20 +331,28 @@ def test_a_holder_outliving_its_lease_does_not_release_the_next_holders(data_app
     assert data_app.store.get("ORG#demo#LEASE", "weekly#2026-11-16") is None
 
 
-def test_a_direct_booking_is_revenue_and_no_marketplace_owes_its_payout(data_app: App) -> None:
-    """A booking taken on the website (source "direct") was reconciled as a marketplace booking: 14 days
-    after the trip the accounting report said to chase a payout nobody owes."""
+def test_a_direct_booking_is_owed_a_payout_only_where_direct_bookings_are_paid_out(data_app: App) -> None:
+    """A booking taken on the website (channel "direct") is paid to the business: 14 days after the trip
+    the accounting report said to chase its payout. Where payouts.csv holds a card processor's payouts
+    for direct bookings, one without is still a gap, and theirs still match."""
+    from decimal import Decimal
+
     from firstmate.domain.bookings import BookingRequest
     from firstmate.domain.reports.accounting import reconcile
+    from firstmate.domain.snapshot import Payout
     from firstmate.services.bookings import orchestrate_booking
     from firstmate.services.reports import build_snapshot
     from tests.conftest import booking_body
 
-    for source, ref in (("direct", "WEB-1001"), ("boatsetter", "BO-1001")):
+    for source, ref in (("direct", "WEB-1001"), ("direct", "WEB-1002"), ("boatsetter", "BO-1001")):
         body = booking_body(source=source, external_id=ref, start="2026-10-10T16:00:00-07:00")
         orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body), tell=False)
     snapshot = build_snapshot(data_app, "demo", as_of=date(2026, 12, 5))
-    [web] = [line for line in snapshot.revenue if line.reference == "WEB-1001"]
-    assert web.source == "direct" and web.service_date == date(2026, 10, 10)
     missing = {g.reference for g in reconcile(snapshot)[2] if g.kind == "missing payout"}
-    assert "WEB-1001" not in missing and "BO-1001" in missing  # a marketplace's still is
+    assert {"WEB-1001", "WEB-1002"}.isdisjoint(missing) and "BO-1001" in missing  # a marketplace's still is
+    card = Payout(id="P-WEB-1001", source="stripe", paid_on=date(2026, 10, 12), amount=Decimal("800.00"),
+                  reference="WEB-1001")  # fmt: skip
+    with_card = snapshot.model_copy(update={"payouts": (*snapshot.payouts, card)})
+    gaps = reconcile(with_card)[2]
+    assert "WEB-1002" in {g.reference for g in gaps if g.kind == "missing payout"}
+    assert "WEB-1001" not in {g.reference for g in gaps}  # matched, not "unmatched"

@@ -98,14 +98,9 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     )
 
 
-#: The channel of bookings taken by the business itself (its website, the API): no marketplace pays these out.
-DIRECT_CHANNEL = "direct"
-
-
 def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> list[RevenueLine]:
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day.
-    Cancelled bookings and bookings in another currency are left out (the latter logged); a direct
-    booking's line has the source "direct", a marketplace's "booking:<channel>"."""
+    Cancelled bookings and bookings in another currency are left out (the latter logged)."""
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
     ids = [i for i in (anchor.data.get("booking_id") for anchor in anchors) if i]
@@ -124,7 +119,7 @@ def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> lis
                 id=f"booking-{booking_id}",
                 entity=item.data["entity"],
                 asset=item.data["asset"],
-                source=_revenue_source(request["source"]),
+                source=f"booking:{request['source']}",
                 recorded_on=_local_date(item.data["created_at"], zone),
                 service_date=_local_date(request["start"], zone),
                 amount=request["gross_amount"],
@@ -164,13 +159,6 @@ def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
         currency = data["facts"].get("currency", "USD")
         return Marketing(week=date.fromisoformat(run["week"]), kpis=tuple(kpis), currency=currency)
     return None
-
-
-def _revenue_source(channel: str) -> str:
-    """A booking's revenue line source: "booking:<marketplace>", which the accounting report expects a
-    payout for, or "direct" for a booking paid to the business itself (no payout comes: it was
-    reported 14 days after the trip as a missing one)."""
-    return "direct" if channel == DIRECT_CHANNEL else f"booking:{channel}"
 
 
 def settings_entries(ctx: Context, secrets: Secrets | None) -> tuple[ConfigEntry, ...]:
