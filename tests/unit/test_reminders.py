@@ -7,6 +7,7 @@ from datetime import timedelta
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.mail import with_countdown
 from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.reminders import send_due_reminders
@@ -34,7 +35,24 @@ def test_reminders_go_once_at_each_offset_to_role_holders(demo_app: App, clock: 
     assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1
     assert _reminders(demo_app) == ["120m:jonah", "1440m:jonah"]
     [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
-    assert "captain in 1 h 59 min" in mail.message.subject
+    assert "captain in 1 h 59 min" in with_countdown(mail.message, clock.now()).subject
+
+
+def test_a_reminder_held_back_by_an_outage_says_the_time_left_when_it_is_sent(demo_app: App, clock: FixedClock) -> None:
+    """It said the time left when it was queued: after a 90-minute relay outage, "captain in 1 h 59 min"
+    arrived half an hour before departure."""
+    from tests.conftest import mail_text, sent_mail
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    start = booking.request.start
+    clock.set(start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1
+    [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+    clock.set(start - timedelta(minutes=29))  # the relay is back
+    mail = sent_mail(demo_app, "demo", held.key)
+    assert str(mail["Subject"]).startswith("Reminder: captain in 29 min, ") and "(in 29 min)" in mail_text(mail)
+    assert "time-left-worded-when-sent" not in mail.as_string()
 
 
 def test_a_booking_made_inside_a_reminder_window_gets_no_stale_reminder(demo_app: App, clock: FixedClock) -> None:

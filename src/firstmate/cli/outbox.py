@@ -10,6 +10,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.cli.common import app_context, done, out, require_org
+from firstmate.domain.mail import with_countdown
 from firstmate.domain.outbox import OutboxStatus, of_use_until
 from firstmate.errors import InvalidInput
 
@@ -29,8 +30,13 @@ def outbox_list(
     wanted = _parse_status(status)
     with app_context() as app:
         orgs = [org] if org else list_orgs(app.store)
+        now = app.clock.now()
         entries = sorted(
-            (e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)),
+            (  # a reminder's "in 29 min" as it would be sent now
+                e.model_copy(update={"message": with_countdown(e.message, now)})
+                for o in orgs
+                for e in outbox.list_entries(app.store, o, status=wanted)
+            ),
             key=lambda e: e.created_at,
             reverse=True,
         )
@@ -60,6 +66,7 @@ def outbox_show(org: str, key: str) -> None:
 
     with app_context() as app:
         e = outbox.get_entry(app.store, org, key)
+        e = e.model_copy(update={"message": with_countdown(e.message, app.clock.now())})
     out.print(Text(e.message.subject, style="bold"))
     out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")

@@ -6,10 +6,13 @@ import functools
 import hashlib
 import re
 import secrets
+from datetime import datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from firstmate.domain.timing import relative
 
 #: Plain ASCII addresses, the shape every mail system takes without quoting (also the API schema's).
 EMAIL_PATTERN = (
@@ -21,6 +24,8 @@ _ADDRESS = re.compile(EMAIL_PATTERN)
 #: How the place of a sign-in link's token starts, in a message queued with a `SignInLink`: it reads as
 #: what it is in `outbox show`, and HTML escaping leaves it as it is.
 SIGN_IN_SLOT = "(sign-in-token-made-when-sent-"
+#: How the place of a countdown ("in 1 h 59 min") starts, in a message queued with a `Countdown`.
+COUNTDOWN_SLOT = "(time-left-worded-when-sent-"
 
 
 def _new_slot() -> str:
@@ -53,6 +58,21 @@ class SignInLink(BaseModel):
     slot: str = Field(default_factory=_new_slot, pattern=r"^\(sign-in-token-made-when-sent-[0-9a-f]{24}\)$")
 
 
+def _new_countdown_slot() -> str:
+    return f"{COUNTDOWN_SLOT}{secrets.token_hex(12)})"  # unguessable, as a sign-in link's place is
+
+
+class Countdown(BaseModel):
+    """The moment a message counts down to, worded when the message is sent ("in 1 h 59 min"): a
+    reminder held back by a relay outage said the time left when it was queued, hours out. The
+    subject, text and HTML hold `slot` where the words go."""
+
+    model_config = ConfigDict(frozen=True)
+
+    to: AwareDatetime
+    slot: str = Field(default_factory=_new_countdown_slot, pattern=r"^\(time-left-worded-when-sent-[0-9a-f]{24}\)$")
+
+
 class OutgoingMessage(BaseModel):
     """A multipart message: plain text always, HTML when given, inline images, BCC.
 
@@ -78,11 +98,14 @@ class OutgoingMessage(BaseModel):
         "not sent after that, and not retried.",
     )
     sign_in: SignInLink | None = None
+    countdown: Countdown | None = None
 
     @model_validator(mode="after")
     def _token_has_a_place(self) -> OutgoingMessage:
         if self.sign_in is not None and self.sign_in.slot not in self.text:
             raise ValueError("a message with a sign-in link must show it in its text")
+        if self.countdown is not None and self.countdown.slot not in self.text + self.subject:
+            raise ValueError("a message with a countdown must show it in its subject or text")
         return self
 
     @field_validator("sender", "reply_to")
@@ -133,3 +156,14 @@ def _parses(value: str) -> bool:
     except (ValueError, IndexError, HeaderParseError):
         return False
     return True
+
+
+def with_countdown(message: OutgoingMessage, now: datetime) -> OutgoingMessage:
+    """The message as read at `now`: its countdown worded ("in 29 min") in the subject, text and HTML
+    (the message itself when it counts down to nothing)."""
+    if message.countdown is None:
+        return message
+    slot, words = message.countdown.slot, relative(message.countdown.to, now)
+    html = message.html.replace(slot, words) if message.html is not None else None
+    update = {"subject": message.subject.replace(slot, words), "text": message.text.replace(slot, words), "html": html}
+    return message.model_copy(update=update)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from firstmate.domain.mail import OutgoingMessage, SignInLink
+from firstmate.domain.mail import Countdown, OutgoingMessage, SignInLink
 from firstmate.rendering import render
 from firstmate.services.context import Context
 
@@ -21,10 +21,11 @@ def templated(
     reply_to: str | None = None,
     stale_after: datetime | None = None,
     sign_in: SignInLink | None = None,
+    countdown: Countdown | None = None,
 ) -> OutgoingMessage:
     """The message rendered from `mail/<template>.txt` and `mail/<template>.html`, keyed by `key`
     (`stale_after`: when it stops being of use; `sign_in`: the link whose token is made when it is
-    sent; see `OutgoingMessage`)."""
+    sent; `countdown`: the moment whose time left is worded when it is sent; see `OutgoingMessage`)."""
     return OutgoingMessage(
         idempotency_key=key,
         sender=ctx.settings.mail_from,
@@ -35,4 +36,5 @@ def templated(
         html=render(f"mail/{template}.html", subject=subject, **context),
         stale_after=stale_after,
         sign_in=sign_in,
+        countdown=countdown,
     )

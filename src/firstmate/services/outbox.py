@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from firstmate.domain import outbox as rules
-from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.mail import OutgoingMessage, with_countdown
 from firstmate.domain.outbox import MailFeedback, OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import (
@@ -248,6 +248,7 @@ def _deliver(
 ) -> OutboxEntry:
     try:
         message = with_sign_in(entry.message, keys(), clock.now()) if entry.message.sign_in else entry.message
+        message = with_countdown(message, clock.now())
     except Exception as exc:  # the keys unreadable for now (the secrets store down): tried again later
         log.warning("outbox.sign_in_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
         error = f"cannot sign its sign-in link: {exc}"

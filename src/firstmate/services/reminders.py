@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.mail import Countdown, OutgoingMessage
 from firstmate.domain.outbox import reminder_prefix
-from firstmate.domain.timing import relative, when
+from firstmate.domain.timing import when
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
@@ -50,11 +50,12 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                     person = people.get(slot.person_id or "")
                     if person is None or not person.active:
                         continue
+                    countdown = Countdown(to=start)  # "in 1 h 59 min" worded as it is sent, not as it is queued
                     context = {
                         "person": person,
                         "role": slot.role.replace("_", " "),
                         "departure": when(start, zone),
-                        "in": relative(start, now),
+                        "in": countdown.slot,
                         "boat": event.asset_name,
                         "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
                         "colour": "#0b3d5c",
@@ -71,6 +72,7 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                             template="reminder",
                             context=context,
                             stale_after=start,  # a reminder after departure would only confuse
+                            countdown=countdown,
                         )
                     )
             queued += enqueue(ctx.store, org, messages, now)
