@@ -249,6 +249,16 @@ def test_a_trip_across_a_change_of_the_clocks_lasts_the_hours_it_really_does() -
         [booking, *_] = parse_ics(ics, source="getmyboat", timezone="UTC", asset="sea-lark")
         assert isinstance(booking, BookingRequest), booking
         assert booking.end.astimezone(zone).replace(tzinfo=None) == back, uid
+    # an event icalendar does not read ("BEGIN:VEVENT " is another component) takes no DURATION from the next
+    stray = OTA.replace(
+        b"BEGIN:VEVENT", b"BEGIN:VEVENT \r\nUID:stray\r\nDURATION:PT1H\r\nEND:VEVENT \r\nBEGIN:VEVENT", 1
+    )
+    stray = stray.replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", b"DURATION:PT5H")
+    [booking, *_] = parse_ics(stray, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.duration_hours == 5
+    quoted = OTA.replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", b'DURATION;X-NOTE="a:b":PT2H')
+    [booking, *_] = parse_ics(quoted, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.duration_hours == 2
     backwards = OTA.replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", b"DURATION:-PT1H")
     [refused, *_] = parse_ics(backwards, source="getmyboat", timezone="UTC", asset="sea-lark")
     assert isinstance(refused, RowError) and refused.problem == "the event ends before it starts"

@@ -204,6 +204,31 @@ def test_a_guest_saying_they_are_coming_after_the_boat_left_changes_no_checklist
     tick_item(demo_app, "demo", trip, "waivers", jonah)  # ticking a done item again changes nothing, refuses nothing
 
 
+def test_a_boat_still_at_the_dock_after_its_time_waits_for_a_guest_who_says_they_are_coming(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """Skipping the guard once the start time had passed let a late departure complete with a guest
+    on hold and no signed waiver."""
+    from firstmate.domain.checklist import phase_complete
+    from firstmate.domain.crew import Phase
+    from firstmate.services.checklists import tick_item
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import claim_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    jonah, event = get_person(demo_app.store, "demo", "jonah"), get_event(demo_app.store, "demo", trip)
+    clock.set(event.start - timedelta(minutes=20))
+    for item in event.checklist:
+        if item.phase is Phase.PRE_EVENT or item.key == "waivers":
+            tick_item(demo_app, "demo", trip, item.key, jonah)
+    clock.set(event.start + timedelta(minutes=5))  # running late, still at the dock
+    confirm_attendance(demo_app, CodeTarget("demo", event.booking_id, "g1"))
+    after = get_event(demo_app.store, "demo", trip)
+    assert next(i for i in after.checklist if i.key == "waivers").done_at is None
+    assert not phase_complete(after, Phase.DEPARTURE)
+
+
 def test_crew_pages_show_timing_and_no_money_and_admins_see_it(demo_app: App, trip: str, clock: FixedClock) -> None:
     start = get_event(demo_app.store, "demo", trip).start
     clock.set(start - timedelta(minutes=75))

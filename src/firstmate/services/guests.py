@@ -113,13 +113,13 @@ def _waiting_for(ctx: Context, pk: str, guest: Guest) -> Put | None:
     """The trip's event with its waivers item undone, if it was done, for `guest` now on hold. Written
     even when unchanged: its version moves, so a tick that read the guests before this one said it is
     coming fails and decides again (the tick was allowed, and the departure went ahead). None once the
-    departure is done or the trip has left: a no-show tapping "I'm coming" at sea reopened the
-    departure and locked the crew out of the return checklist."""
+    departure is done: a no-show tapping "I'm coming" at sea reopened the departure and locked the crew
+    out of the return checklist. A boat still at the dock after its time waits for the waiver as before."""
     stored = ctx.store.get(pk, "EVENT")
     if stored is None:
         raise NotFound("no trip has that code")
     event = CrewEvent.model_validate(stored.data)
-    if ctx.clock.now() >= event.start or checklist.phase_complete(event, Phase.DEPARTURE):
+    if checklist.phase_complete(event, Phase.DEPARTURE):
         return None
     with suppress(checklist.ChecklistError):  # a checklist without the item: nothing waits
         note = f"{guest.name} is coming and has not signed the waiver yet"

@@ -62,16 +62,27 @@ def _written_durations(raw: bytes) -> dict[int, str]:
     found: dict[int, str] = {}
     events, inside = -1, []  # the components the line is in: an alarm's DURATION is not its event's
     for line in lines:
-        name, _, value = line.partition(":")
-        name = name.split(";", 1)[0].strip().upper()
+        name, value = _split_line(line)
         if name == "BEGIN":
-            inside.append(value.strip().upper())
+            inside.append(value.upper())  # as icalendar reads it: "VEVENT " is another component
             events += inside[-1] == "VEVENT"
         elif name == "END" and inside:
             inside.pop()
         elif name == "DURATION" and inside[-1:] == ["VEVENT"]:
             found.setdefault(events, value.strip())
     return found
+
+
+def _split_line(line: str) -> tuple[str, str]:
+    """A content line's name (upper case, without its parameters) and its value: the first colon
+    outside a quoted parameter value ends the name (DURATION;X-A="x:y":PT1H)."""
+    quoted = False
+    for n, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:n].split(";", 1)[0].strip().upper(), line[n + 1 :]
+    return line.split(";", 1)[0].strip().upper(), ""
 
 
 def _record(
@@ -128,8 +139,13 @@ def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -
     if event.get("DTEND") is not None:
         end = _aware(event, "DTEND", timezone)
     elif event.get("DURATION") is not None:
-        _decoded(event, "DURATION", timedelta)  # one a reader can read, or its error
-        days, seconds = _duration_parts(duration or _raw(event, "DURATION"))
+        decoded = _decoded(event, "DURATION", timedelta)  # one a reader can read, or its error
+        try:
+            days, seconds = _duration_parts(duration or _raw(event, "DURATION"))
+        except ValueError:  # the text found is not this event's: as icalendar read it
+            days, seconds = decoded.days, decoded.seconds
+        if timedelta(days=days, seconds=seconds) != decoded:  # the text found is another event's: as read
+            days, seconds = decoded.days, decoded.seconds
         try:  # RFC 5545: its weeks and days are calendar days (the same clock time), the rest real time
             day_later = start + timedelta(days=days)
             end = (day_later.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(start.tzinfo)
