@@ -188,8 +188,8 @@ _MONTH = (
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # a day of a month: "Mar 64" is no date
 _DATES = re.compile(
     rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    rf"|\b{_MONTH}\s+{_DAY}(?:\s*[–-]\s*(?:{_MONTH}\s+)?{_DAY})?(?:,?\s+\d{{4}})?(?!\d|[.,]\d|%)"
-    rf"|(?<![\w.$])\b{_DAY}(?:\s*[–-]\s*{_DAY})?\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|\b{_MONTH}\s+{_DAY}(?:\s*[–-]\s*(?:{_MONTH}\s+)?{_DAY})?(?:,?\s+(?:19|20)\d\d)?(?!\d|[.,]\d|%)"
+    rf"|(?<![\w.$])\b{_DAY}(?:\s*[–-]\s*{_DAY})?\s+{_MONTH}(?:\s+(?:19|20)\d\d)?"
     r"|(?<![\w.$])(?:3|4|16)[- ]weeks?\b"
 )
 

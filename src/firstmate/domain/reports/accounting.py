@@ -220,14 +220,14 @@ def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
     matched, fees = 0, ZERO
     # a direct booking is paid to the business itself: a payout is expected for it only where payouts.csv has
     # some for direct bookings (a card processor's); without, each was "a missing payout" 14 days after its trip
-    paid_out = {lines[0].source.split(":", 1)[1] for ref, lines in bookings.items() if ref in payouts}
+    paid_out = {lines[0].source.split(":", 1)[1].casefold() for ref, lines in bookings.items() if ref in payouts}
     for ref, lines in bookings.items():
         booked, served = _sum(lines), max(r.service_date for r in lines)
         source = lines[0].source.split(":", 1)[1]
         if ref not in payouts:
             if booked <= 0:  # a refund or a zero line: no payout to expect
                 continue
-            if source == DIRECT and DIRECT not in paid_out:
+            if source.casefold() == DIRECT and DIRECT not in paid_out:
                 continue
             age = (snapshot.as_of - served).days
             if age > PAYOUT_GRACE_DAYS:
