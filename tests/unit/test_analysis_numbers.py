@@ -174,7 +174,7 @@ def test_a_capitalised_word_is_no_month_and_a_figure_is_rounded_once() -> None:
                     "Mar 64 leads came in."):  # fmt: skip
         assert not kept(made_up)
     assert kept("Over Nov 9–15, 2026, leads came in as usual.")
-    assert not kept("On Nov 9 1500 leads came in.")  # 1500 is no year: a figure, and not the facts'
+    assert not kept("On Nov 9 1500 leads came in.")  # 1500 is no year: a figure, and not one of the facts
     alerts = sum(k.signal.status.value == "ALERT" for k in facts.kpis)
     assert kept(f"{alerts} KPI(s) need a decision this week.")
 
