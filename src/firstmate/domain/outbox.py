@@ -101,15 +101,16 @@ def expire(entry: OutboxEntry) -> OutboxEntry:
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
 
 
-def withdraw(entry: OutboxEntry, reason: str, now: datetime) -> OutboxEntry:
-    """A dead entry for a message whose news no longer holds (a reminder of a trip since moved or
-    cancelled): out of use from `now`, so no retry sends it."""
+#: How a withdrawn message's last error begins: "not sent: the trip moved to …" (see `withdraw`).
+WITHDRAWN = "not sent: the trip "
+
+
+def withdraw(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
+    """A dead entry for a message whose news no longer holds, a reminder of a trip that since
+    `change`d ("was cancelled", "moved to …"): out of use from `now`, so no retry sends it."""
     message = entry.message.model_copy(update={"stale_after": now})
-    withdrawn = {"status": OutboxStatus.DEAD, "message": message, "last_error": f"not sent: {reason}"}
+    withdrawn = {"status": OutboxStatus.DEAD, "message": message, "last_error": f"{WITHDRAWN}{change}"}
     return entry.model_copy(update=withdrawn)
-
-
-WITHDRAWN = "not sent: the trip "  # how a withdrawn reminder's last error begins (see `withdraw`)
 
 
 def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> OutboxEntry:

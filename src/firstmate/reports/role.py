@@ -12,6 +12,7 @@ from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Secti
 from firstmate.domain.reports.format import money
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
+from firstmate.reports.left_out import in_the_pdf, more
 from firstmate.reports.serial import plain
 from firstmate.reports.wrapping import wrap
 
@@ -51,7 +52,7 @@ def render_role(doc: ReportDocument, *, colour: str = INK, full_report: str = ""
 def more_rows(table: Table) -> str:
     """What the email leaves out of `table`: "…and 110 more rows", or ""."""
     left = len(table.rows) - SHOWN_ROWS
-    return f"…and {left:,} more row{'' if left == 1 else 's'}" if left > 0 else ""
+    return more(left, "row") if left > 0 else ""
 
 
 def role_html(doc: ReportDocument, *, colour: str = INK, full_report: str = "") -> str:
@@ -101,10 +102,8 @@ def _section_text(section: Section, full_report: str = "") -> list[str]:
         lines.append(f"  {card.label}: {card.value}" + (f"  {extra}" if extra else ""))
     for table in section.tables:
         lines += _table_text(table)
-        if more_rows(table):
-            lines.append(
-                f"  {more_rows(table)}; the PDF lists every one" + (f": {full_report}" if full_report else ".")
-            )
+        if left_out := more_rows(table):
+            lines.append(f"  {in_the_pdf(left_out, full_report)}")
     lines += [f"- {bullet}" for bullet in section.bullets]
     if section.method:
         lines += textwrap.wrap(f"How this was computed: {section.method}", 100)

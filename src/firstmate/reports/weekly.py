@@ -13,9 +13,11 @@ from mjml import mjml2html
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
 from firstmate.domain.mail import InlineImage
+from firstmate.domain.reports.format import plural
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK, sparkline
+from firstmate.reports.left_out import in_the_pdf, more
 from firstmate.reports.serial import plain
 
 MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
@@ -69,6 +71,7 @@ def render_weekly(
         "campaigns": shown_campaigns(facts.campaigns),
         "activity": shown_activity(facts.lead_activity),
         "full_report": full_report,
+        "in_the_pdf": in_the_pdf,
     }
     subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
     mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
@@ -94,38 +97,30 @@ def shown_campaigns(rows: Sequence[CampaignRow]) -> Shown:
         moved = any(s.direction is not Direction.FLAT for s in signals)
         return not alert, not moved, -row.spend
 
-    def more(left: list[CampaignRow]) -> str:
+    def left_out(left: list[CampaignRow]) -> str:
         spend, leads = sum(r.spend for r in left), sum(r.leads for r in left)
-        return f"{_more(len(left), 'campaign')}: ${spend:,.2f} spend, {_count(leads, 'lead')}"
+        return f"{more(len(left), 'campaign')}: ${spend:,.2f} spend, {plural(leads, 'lead')}"
 
-    return _shown(rows, rank, more)
+    return _shown(rows, rank, left_out)
 
 
 def shown_activity(rows: Sequence[LeadActivityRow]) -> Shown:
     """The ad sets the email lists: those that brought no lead, most landing page views first, then
     the most leads."""
 
-    def more(left: list[LeadActivityRow]) -> str:
+    def left_out(left: list[LeadActivityRow]) -> str:
         leads, views = sum(r.leads for r in left), sum(r.landing_page_views for r in left)
-        return f"{_more(len(left), 'ad set')}: {_count(leads, 'lead')}, {views:,} landing page views"
+        return f"{more(len(left), 'ad set')}: {plural(leads, 'lead')}, {views:,} landing page views"
 
-    return _shown(rows, lambda r: (r.has_leads, -r.leads, -r.landing_page_views), more)
+    return _shown(rows, lambda r: (r.has_leads, -r.leads, -r.landing_page_views), left_out)
 
 
-def _shown(rows: Sequence[Row], rank: Callable[[Row], Any], more: Callable[[list[Row]], str]) -> Shown:
+def _shown(rows: Sequence[Row], rank: Callable[[Row], Any], left_out: Callable[[list[Row]], str]) -> Shown:
     if len(rows) <= SHOWN_ROWS:
         return Shown(list(rows), "")
     chosen = set(sorted(range(len(rows)), key=lambda n: rank(rows[n]))[:SHOWN_ROWS])
     left = [row for n, row in enumerate(rows) if n not in chosen]
-    return Shown([row for n, row in enumerate(rows) if n in chosen], more(left))
-
-
-def _more(count: int, noun: str) -> str:
-    return f"…and {count:,} more {noun}s"
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+    return Shown([row for n, row in enumerate(rows) if n in chosen], left_out(left))
 
 
 def restated(facts: WeeklyFacts) -> str:

@@ -264,8 +264,8 @@ def _change(
     if moved or booking.cancelled:  # a reminder an outage held back would name the old time, or a trip not on
         departure = None if booking.cancelled else request.start
         moved_to = when(request.start, profile.org.timezone)
-        why = "the trip was cancelled" if booking.cancelled else f"the trip moved to {moved_to}"
-        writes += withdrawn_reminders(ctx.store, org, event.id, departure, why, now)
+        change = "was cancelled" if booking.cancelled else f"moved to {moved_to}"
+        writes += withdrawn_reminders(ctx.store, org, event.id, departure, change, now)
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
     )

@@ -91,40 +91,25 @@ def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
     checklist whose waivers were ticked before is undone in the same write, saying why: the trip
     waits for this guest's waiver, as it would have had the guest said so first."""
     pk = booking_pk(target.org, target.booking_id)
-    for _ in range(5):
-        item = ctx.store.get(pk, f"GUEST#{target.guest_id}")
-        if item is None:
-            raise NotFound("no such guest")
-        current = Guest.model_validate(item.data)
-        updated = rules.confirm(current)
-        if updated == current:
-            return current
-        guest = Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version))
-        event = _waiting_for(ctx, pk, updated)
-        try:
-            ctx.store.transact([guest, *([event] if event else [])])
-        except ConditionFailed:
-            continue
-        return updated
-    raise Conflict("your page changed while saving; reload it and try again")
+    return _update(ctx, target, rules.confirm, also=lambda guest: _waiting_for(ctx, pk, guest))
 
 
-def _waiting_for(ctx: Context, pk: str, guest: Guest) -> Put | None:
-    """The trip's event with its waivers item undone, if it was done, for `guest` now on hold. Written
+def _waiting_for(ctx: Context, pk: str, guest: Guest) -> list[Put]:
+    """The write of the trip's event with its waivers item undone, if it was done, for `guest` now on hold. Written
     even when unchanged: its version moves, so a tick that read the guests before this one said it is
     coming fails and decides again (the tick was allowed, and the departure went ahead). None once the
-    departure is done: a no-show tapping "I'm coming" at sea reopened the departure and locked the crew
+    departure is done (an empty list): a no-show tapping "I'm coming" at sea reopened the departure and locked the crew
     out of the return checklist. A boat still at the dock after its time waits for the waiver as before."""
     stored = ctx.store.get(pk, "EVENT")
     if stored is None:
         raise NotFound("no trip has that code")
     event = CrewEvent.model_validate(stored.data)
     if checklist.phase_complete(event, Phase.DEPARTURE):
-        return None
+        return []
     with suppress(checklist.ChecklistError):  # a checklist without the item: nothing waits
         note = f"{guest.name} is coming and has not signed the waiver yet"
         event = checklist.untick(event, WAIVERS_ITEM, by=guest.name.split()[0], at=ctx.clock.now(), note=note)
-    return Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(stored.version))
+    return [Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(stored.version))]
 
 
 def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str, user_agent: str) -> Guest:
@@ -168,8 +153,14 @@ def the_guest(ctx: Context, target: CodeTarget) -> Guest:
 
 
 def _update(
-    ctx: Context, target: CodeTarget, change: Callable[[Guest], Guest], extra: list[Put] | None = None
+    ctx: Context,
+    target: CodeTarget,
+    change: Callable[[Guest], Guest],
+    extra: list[Put] | None = None,
+    also: Callable[[Guest], list[Put]] | None = None,
 ) -> Guest:
+    """Apply `change` to the guest, writing `extra` and what `also` makes of the changed guest (read
+    afresh on each attempt) in the same transaction; Conflict after five clashes."""
     for _ in range(5):
         item = ctx.store.get(booking_pk(target.org, target.booking_id), f"GUEST#{target.guest_id}")
         if item is None:
@@ -179,6 +170,7 @@ def _update(
         if updated == current:
             return current
         writes = [Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version)), *(extra or [])]
+        writes += also(updated) if also else []
         try:
             ctx.store.transact(writes)
         except ConditionFailed:

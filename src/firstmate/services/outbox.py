@@ -285,10 +285,11 @@ def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, 
 
 
 def withdrawn_reminders(
-    store: Store, org: str, event_id: str, departure: datetime | None, reason: str, now: datetime
+    store: Store, org: str, event_id: str, departure: datetime | None, change: str, now: datetime
 ) -> list[Put]:
     """Writes that withdraw a trip's reminders still waiting to go out (an outage held them) and made
-    for another departure than `departure` (None: the trip is cancelled, every one). A reminder
+    for another departure than `departure` (None: the trip is cancelled, every one), saying how the trip
+    changed ("moved to …"). A reminder
     being sent right now is left to its sender; one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
@@ -296,7 +297,7 @@ def withdrawn_reminders(
         entry = from_item(item)
         made_for = rules.reminder_departure(entry.key)
         if entry.status is OutboxStatus.PENDING and made_for != keep:
-            writes.append(Put(to_item(rules.withdraw(entry, reason, now)), VersionIs(item.version)))
+            writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
         elif departure and made_for == keep and _withdrawn(entry) and now < departure:
             # the trip moved back to this time: its withdrawn reminder under this key waits again, as the
             # scheduler cannot queue another under the same key (it was lost for good)

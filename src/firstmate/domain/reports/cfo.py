@@ -336,9 +336,8 @@ def _targets_section(snapshot: Snapshot) -> Part:
     cur, last = snapshot.currency, months_back(snapshot.as_of, 1)[0]
     quarter = quarter_months(last)
     method = (
-        "Goals with metric revenue (goals: in business.yaml; no entity = all businesses). Actual = revenue lines "
-        "(revenue.csv, invoices on their issue day, firstmate's bookings on their trip's day) by service-date "
-        "month, plus occupancy.csv revenue of rental properties no line of the month names. "
+        f"Goals with metric revenue (goals: in business.yaml; no entity = all businesses). Actual = {REVENUE_LINES} "
+        "by service-date month, plus occupancy.csv revenue of rental properties no line of the month names. "
         f"Monthly: {month_label(last)} target vs actual. Quarter to date: "
         f"{month_label(quarter[0])}–{month_label(last)}, target = monthly goal × {len(quarter)} months, actual = "
         "sum over those months. Gap = (actual − target) / target. A shortfall is HIGH when more than 20% short."
