@@ -421,6 +421,45 @@ def test_past_reports_are_on_the_admin_pages(intel_app: App, standin: StandIn) -
     assert client.get("/admin/reports/demo/2026-11-09?format=../../weekly").status_code == 404
 
 
+def test_the_emails_link_to_every_row_opens_the_pdf_for_a_reader_who_is_not_an_admin(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """The email lists 20 campaigns of 26; its link opens the PDF with all 26 to anyone who has the
+    email (the marketing lead is no admin), until the link expires 90 days on."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.web.app import create_app
+    from tests.conftest import mail_text, sent_mail
+
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    for n in range(26):
+        for week in (WEEK - timedelta(weeks=1), WEEK):
+            lines.append(f"{week},Harbor tours {n:02d},Locals,OUTCOME_LEADS,{100 + n}.00,9000,120,{n % 7},80")
+    (folder / "1001.csv").write_text("\n".join(lines) + "\n")
+    (folder / "1002.csv").write_text(lines[0] + "\n")  # the second brand's account: no ads
+    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK, send=True)
+    text = mail_text(sent_mail(intel_app, "demo", "report:weekly:2026-11-09:marketing@example.com"))
+    assert len(set(re.findall(r"Harbor tours \d\d", text.partition("LEAD ACTIVITY")[0]))) == 20
+    [link] = re.findall(r"…and 6 more campaigns: [^;]+; the PDF lists every one: (\S+)", text)
+    stranger = TestClient(create_app(intel_app))  # signed in nowhere
+    pdf = stranger.get(link.removeprefix(intel_app.settings.base_url))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"] == 'inline; filename="demo-weekly-2026-11-09.pdf"'
+    assert pdf.content == intel_app.blobs.get("reports/demo/weekly/2026-11-09/weekly.pdf")
+    shown = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert len(set(re.findall(r"Harbor tours \d\d", shown))) == 26
+    assert stranger.get("/admin/reports/demo/2026-11-09?format=pdf").status_code == 401  # the link opens that alone
+    intel_app.clock.advance(timedelta(days=90, seconds=1))  # type: ignore[attr-defined]
+    expired = stranger.get(link.removeprefix(intel_app.settings.base_url), headers={"Accept": "text/html"})
+    assert expired.status_code == 401 and "that report link has expired" in expired.text
+    assert "/admin/reports" in expired.text
+
+
 def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
     intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,7 @@ disk, the send ledger, and the admin pages."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -127,6 +128,31 @@ def test_each_role_report_goes_to_its_recipients_once_a_week_with_the_audit_copy
     assert cfo[0].message.subject.startswith("CFO report")
     resent = run_role_reports(data_app, "demo", ["cfo"], as_of=TODAY, send=True, resend=True)
     assert resent[0].sent_to == ["finance@example.com"]
+
+
+def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in(data_app: App) -> None:
+    """The billing email shows 50 receivables; its link opens the PDF with all of them to the bookkeeper."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.data import save_row
+    from firstmate.web.app import create_app
+    from tests.conftest import mail_text, sent_mail
+
+    for n in range(70):
+        save_row(data_app.store, "demo", "invoices", {"id": f"INV-L{n:03d}", "entity": "keel-advisory",
+                                                      "client": f"Late Client {n:03d}", "issued": "2026-08-01",
+                                                      "due": "2026-09-01", "amount": f"{1000 + n}.00"})  # fmt: skip
+    [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY, send=True)
+    [reader] = report.sent_to
+    text = mail_text(sent_mail(data_app, "demo", f"report:role-billing:2026-11-16:{reader}"))
+    [link, *_] = re.findall(r"more rows; the PDF lists every one: (\S+)", text)
+    assert link.startswith(f"{data_app.settings.base_url}/report-files/demo/billing-2026-11-21.pdf?expires=")
+    pdf = TestClient(create_app(data_app)).get(link.removeprefix(data_app.settings.base_url))
+    assert pdf.status_code == 200 and pdf.content == data_app.blobs.get("reports/demo/roles/2026-11-21/billing.pdf")
+    shown = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert all(f"Late Client {n:03d}" in shown for n in range(70))
 
 
 def test_a_store_failing_as_a_report_is_queued_leaves_it_to_be_queued_by_the_retry(

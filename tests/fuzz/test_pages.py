@@ -1,8 +1,9 @@
 """Hostile addresses for every page outside the API (schemathesis covers that): the admin pages, the
-crew app, a guest's trip page, album and waiver, the calendar feeds. Whoever asks (the operator, a
-crew member, a stranger) with whatever path segments and query values, the answer is a page or a
-redirect, never a crash (no 5xx). Looking changes nothing stored, and neither does a refused form
-(retry a message, delete a data row, confirm a guest, sign out); nothing typed comes back as markup."""
+crew app, a guest's trip page, album and waiver, the calendar feeds, report emails' PDF links.
+Whoever asks (the operator, a crew member, a stranger) with whatever path segments and query
+values, the answer is a page or a redirect, never a crash (no 5xx). Looking changes nothing
+stored, and neither does a refused form (retry a message, delete a data row, confirm a guest,
+sign out); nothing typed comes back as markup."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ PAGES = (
     "/g/{code}/photos/check",
     "/g/{code}/photos/{photo}",
     "/calendar/{token}.ics",
+    "/report-files/{org}/{file}?expires&sig",
     "POST /admin/outbox/{org}/{key}/retry",
     "POST /admin/data/{org}/{kind}/{row}/delete",
     "POST /g/{code}/confirm",

@@ -32,13 +32,14 @@ from tests.conftest import booking_body, crew_link
 from tests.security.conftest import Tenant, operator, sign_in
 from tests.web.test_guest_flow import DEPARTURE, PNG
 
-#: Routes that hold no org's data: documentation, health, sign-in forms, static files, and the
-#: upload endpoint (it takes only forms signed for one trip's key: see test_tokens).
+#: Routes that hold no org's data: documentation, health, sign-in forms, static files, the upload
+#: endpoint (it takes only forms signed for one trip's key) and report emails' PDF links (each opens
+#: the one PDF it was signed for): see test_tokens.
 PUBLIC = {
     ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"),
     ("GET", "/static"), ("GET", "/healthz"), ("GET", "/"), ("GET", "/crew/login"), ("POST", "/crew/login"),
     ("GET", "/crew/enter"), ("POST", "/crew/enter"), ("POST", "/crew/logout"), ("GET", "/admin/enter"),
-    ("POST", "/uploads"),
+    ("POST", "/uploads"), ("GET", "/report-files/{org}/{file}"),
 }  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Token forgery and replay: sign-in links, sessions, calendar feeds, service keys and upload forms.
+"""Token forgery and replay: sign-in links, sessions, calendar feeds, service keys, upload forms
+and report emails' PDF links.
 A token opens only what it was issued for, once when it is single-use, until it expires or is
 revoked; any other token, and any change to a real one, opens nothing."""
 
@@ -10,6 +11,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +42,7 @@ from firstmate.services.access import (
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token, resolve_feed
 from firstmate.services.people import get_person, save_people
+from firstmate.services.report_links import REPORT_LINK_TTL, report_pdf_link
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, crew_link, mail_text, sent_mail
 from tests.fuzz.strategies import FUZZ, examples
@@ -321,7 +324,6 @@ def test_a_service_key_no_longer_acts_for_someone_made_inactive(
     client: TestClient, demo_app: App, demo: Tenant
 ) -> None:
     """As their sessions, links and feed stop: an admin who left designated crew through a key."""
-    from firstmate.services.people import get_person, save_people
 
     marisol = get_person(demo_app.store, "demo", "marisol")
     save_people(demo_app.store, "demo", [marisol.model_copy(update={"active": False})])
@@ -516,3 +518,69 @@ def test_during_a_rotation_the_new_key_signs_and_every_listed_key_verifies(demo_
     for text, words in [("", "the secret key is empty"), ("short", "the secret key is too short (5 characters")]:
         with pytest.raises(ValueError, match=re.escape(words)):
             SigningKeys.parse(text)
+
+
+def _report_link(app: App, org: str = "demo", file: str = "cfo-2026-11-21.pdf") -> str:
+    """A report email's link to a PDF, as a path and query."""
+    return report_pdf_link(app, org, file).removeprefix(app.settings.base_url)
+
+
+@pytest.fixture
+def report_pdfs(demo_app: App) -> None:
+    for org in ("demo", "rival"):
+        for key in ("roles/2026-11-21/cfo", "roles/2026-11-21/ceo", "roles/2026-11-20/cfo", "weekly/2026-11-09/weekly"):
+            demo_app.blobs.put(f"reports/{org}/{key}.pdf", f"%PDF {org} {key}".encode(), "application/pdf")
+
+
+def test_a_report_link_opens_its_own_pdf_and_nothing_else(client: TestClient, demo_app: App, report_pdfs: None) -> None:
+    link = _report_link(demo_app, "rival")  # a rival's reader holds a link to the rival's CFO report
+    opened = client.get(link)
+    assert opened.content == b"%PDF rival roles/2026-11-21/cfo"
+    assert opened.headers["content-disposition"] == 'inline; filename="rival-cfo-2026-11-21.pdf"'
+    path, _, query = link.partition("?")
+    expires, sig = (value for _, value in (pair.split("=") for pair in query.split("&")))
+    other_files = [path.replace("/rival/", "/demo/"), path.replace("/cfo-", "/ceo-"), path.replace("21.pdf", "20.pdf"),
+                   path.replace("cfo-2026-11-21", "weekly-2026-11-09")]  # fmt: skip
+    tried = [f"{other}?{query}" for other in other_files]
+    admin = admin_link_token(demo_app.secret_key, demo_app.clock.now())
+    tried += [f"{path}?expires={int(expires) + 365 * 86400}&sig={sig}", f"{path}?expires={expires}", path,
+              f"{path}?expires={expires}&sig={admin}", f"{path}?expires={expires}&sig=",
+              f"{path}?expires=-1&sig={sig}", f"{path}?expires=²&sig={sig}",
+              f"{path}?expires={expires}&sig={sig}x"]  # fmt: skip
+    for url in tried:
+        answer = client.get(url)
+        assert answer.status_code == 404 and b"%PDF" not in answer.content, url
+    assert client.get("/admin/reports/rival/roles/cfo/2026-11-21?format=pdf").status_code == 401  # no admin door
+
+
+@settings(FUZZ, max_examples=examples(60))
+@given(tamper=tampering())
+def test_any_change_to_a_report_link_opens_nothing(
+    client: TestClient, demo_app: App, report_pdfs: None, tamper: Callable[[str], str]
+) -> None:
+    link = _report_link(demo_app)
+    forged = tamper(link)
+    if forged != link:
+        answer = client.get(forged)
+        assert b"%PDF" not in answer.content  # cut to "" it is the home page; any report-files URL is a 404
+        assert answer.status_code == 404 or not forged.startswith("/report-files/")
+
+
+def test_a_report_link_expires_after_ninety_days_and_a_dropped_key_voids_it(
+    client: TestClient, demo_app: App, clock: FixedClock, report_pdfs: None
+) -> None:
+    link = _report_link(demo_app, file="weekly-2026-11-09.pdf")
+    clock.advance(REPORT_LINK_TTL - timedelta(seconds=1))
+    assert client.get(link).content == b"%PDF demo weekly/2026-11-09/weekly"
+    clock.advance(timedelta(seconds=1))
+    expired = client.get(link, headers={"Accept": "text/html"})
+    assert expired.status_code == 401 and "that report link has expired" in expired.text
+    # a rotation: links signed with the old key open while it is listed, and not once it is dropped
+    old, new = demo_app.secret_key.current, b"n" * 40
+    signed_before = _report_link(demo_app)
+    rotated = replace(demo_app, signing_keys=lambda: SigningKeys(new, (old,)))
+    assert TestClient(create_app(rotated)).get(signed_before).status_code == 200
+    assert (
+        TestClient(create_app(replace(demo_app, signing_keys=lambda: SigningKeys(new)))).get(signed_before).status_code
+        == 404
+    )

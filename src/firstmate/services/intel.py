@@ -43,6 +43,7 @@ from firstmate.services.leases import exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
+from firstmate.services.report_links import report_pdf_link
 from firstmate.services.sends import ReportMail, deliver_once
 
 log = structlog.get_logger(__name__)
@@ -203,7 +204,7 @@ def _finish(
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
     business = profile.org.name
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
-    full_report = f"{ctx.settings.base_url}/admin/reports/{org}/{week.isoformat()}?format=pdf"  # every row
+    full_report = report_pdf_link(ctx, org, f"weekly-{week.isoformat()}.pdf")  # every row
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)

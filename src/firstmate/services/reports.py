@@ -40,6 +40,7 @@ from firstmate.services.intel import list_runs
 from firstmate.services.leases import exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
+from firstmate.services.report_links import report_pdf_link
 from firstmate.services.sends import ReportMail, deliver_once
 from firstmate.services.trips import booking_pk, intake_pk
 
@@ -198,7 +199,7 @@ def run_role_reports(
         for role, document in build_documents(snapshot, roles).items():
             if progress is not None:
                 progress(ROLE_TITLES[role])
-            full_report = f"{ctx.settings.base_url}/admin/reports/{org}/roles/{role}/{snapshot.as_of}?format=pdf"
+            full_report = report_pdf_link(ctx, org, f"{role}-{snapshot.as_of}.pdf")
             report = render_role(document, colour=colour, full_report=full_report)
             written = _store(ctx, org, snapshot.as_of, report, out)
             sent: list[str] = []

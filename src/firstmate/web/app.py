@@ -124,6 +124,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(calendar.router)
     web.include_router(uploads.router)
     web.include_router(reports.router)
+    web.include_router(reports.files)
     web.include_router(data.router)
     web.include_router(events.router)
     web.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

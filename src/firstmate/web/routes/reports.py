@@ -1,5 +1,6 @@
 """Admin pages for past reports: every weekly run, each week's report as it was sent, and the role
-reports (the latest per role, and every earlier one)."""
+reports (the latest per role, and every earlier one). And the full PDF a report email links to,
+which opens without signing in (`services.report_links`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from firstmate.errors import BlobNotFound, NotFound
 from firstmate.rendering import render
 from firstmate.services.business import list_orgs
 from firstmate.services.intel import list_failures, list_runs
+from firstmate.services.report_links import open_report_pdf
 from firstmate.services.reports import list_role_reports, role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
 
@@ -23,6 +25,17 @@ AppDep = Annotated[App, Depends(get_app)]
 MEDIA_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8", "json": "application/json",
                "pdf": "application/pdf"}  # fmt: skip
 ScopeDep = Annotated[AdminScope, Depends(require_admin)]
+files = APIRouter(include_in_schema=False)
+
+
+@files.get("/report-files/{org}/{file}")
+def report_pdf(app: AppDep, org: str, file: str, expires: str = "", sig: str = "") -> Response:
+    """The PDF a report email's link names, to anyone holding the link while it lasts (404 for a
+    link changed or not ours, 401 once expired)."""
+    body = open_report_pdf(app, org, file, expires, sig)
+    # private: the link is the key; no-cache: a report rebuilt the same day replaces the file
+    headers = {"Content-Disposition": f'inline; filename="{org}-{file}"', "Cache-Control": "private, no-cache"}
+    return Response(body, media_type="application/pdf", headers=headers)
 
 
 @router.get("", response_class=HTMLResponse)

@@ -1,0 +1,60 @@
+"""Links from a report email to its full PDF that open without signing in.
+
+An email shows each table's first rows and links to the PDF, which lists every row. Its readers
+(the CFO, the bookkeeper) are not all admins, so the link carries its own key, as a presigned
+download link does: the PDF's name and an expiry, signed with the key that signs sign-in links.
+It opens that one PDF for `REPORT_LINK_TTL` and nothing else; a signing key's rotation voids the
+links it signed once the old key is dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from firstmate.domain.reports.document import ROLES
+from firstmate.domain.shared import SLUG
+from firstmate.errors import BlobNotFound, NotFound, Unauthorized
+from firstmate.services.context import Context
+
+#: How long a report email's PDF link opens its PDF.
+REPORT_LINK_TTL = timedelta(days=90)
+#: A link's file: a week's report (weekly-2026-11-09.pdf) or a role report of a day (cfo-2026-11-21.pdf).
+_FILE = re.compile(rf"(?P<kind>weekly|{'|'.join(ROLES)})-(?P<day>\d{{4}}-\d{{2}}-\d{{2}})\.pdf")
+_ORG = re.compile(SLUG)
+_HINT = "links in report emails open for 90 days; an admin can open every kept report under /admin/reports"
+
+
+def report_pdf_link(ctx: Context, org: str, file: str) -> str:
+    """The URL that opens `org`'s stored PDF `file` (weekly-<week>.pdf, or <role>-<day>.pdf) for 90 days."""
+    if not _ORG.fullmatch(org) or not _FILE.fullmatch(file):
+        raise ValueError(f"not a report PDF: {org}/{file}")
+    expires = int((ctx.clock.now() + REPORT_LINK_TTL).timestamp())
+    sig = _mac(ctx.secret_key.current, org, file, expires)
+    return f"{ctx.settings.base_url}/report-files/{org}/{file}?expires={expires}&sig={sig}"
+
+
+def open_report_pdf(ctx: Context, org: str, file: str, expires: str, sig: str) -> bytes:
+    """The PDF a link opens. NotFound for a link we did not sign (or one changed since), or when the
+    PDF is no longer kept; Unauthorized once it has expired."""
+    found = _FILE.fullmatch(file)
+    if found is None or not _ORG.fullmatch(org) or not re.fullmatch(r"[0-9]{1,12}", expires):  # not "²": isdigit
+        raise NotFound("no such report")
+    if not any(hmac.compare_digest(_mac(key, org, file, int(expires)), sig) for key in ctx.secret_key.all):
+        raise NotFound("no such report")  # as for a calendar feed: a wrong key does not say the report exists
+    if int(expires) <= ctx.clock.now().timestamp():
+        raise Unauthorized("that report link has expired", hint=_HINT)
+    kind, day = found["kind"], found["day"]
+    key = f"reports/{org}/weekly/{day}/weekly.pdf" if kind == "weekly" else f"reports/{org}/roles/{day}/{kind}.pdf"
+    try:
+        return ctx.blobs.get(key)
+    except BlobNotFound:
+        raise NotFound("that report is no longer kept", hint=_HINT) from None
+
+
+def _mac(key: bytes, org: str, file: str, expires: int) -> str:
+    digest = hmac.new(key, f"report-pdf:{org}/{file}:{expires}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
