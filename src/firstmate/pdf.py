@@ -23,6 +23,11 @@ document's fonts are made is decided as fpdf2 writes them (`_Fonts`), once its p
 footer drawn by `output()` may add glyphs). That the cut gives the bytes fpdf2 gives is checked
 once per process, and fpdf2 makes each document's fonts if it ever differs.
 
+A character DejaVu Sans has no glyph for (Chinese, Japanese, Korean, Thai) is drawn in a fallback
+font (`FALLBACKS`, in firstmate/fonts): the first text of a document that needs one brings them
+into that document (`_Document`), read once per process as the DejaVu styles are. A document
+without such characters never reads them.
+
 `text_cell` draws what fpdf2's `cell` draws for a plain line of text (no border, fill, link or
 markdown, left-aligned), the same bytes, about ten times faster: reports draw thousands of cells,
 and fpdf2 spends most of a cell's time on machinery that line does not use.
@@ -85,6 +90,12 @@ COMMON += "←→≈≠≤≥−×●■▲▼✓✗∞"
 SAMPLE = "Aa Zz 0123456789 ÀÉÎÕÜß ąčęłńśźż – — “quoted” ‘single’ • … € £ → ← ≤ ≥ − × ● ✓ ✗ ™"
 
 
+#: Fallback fonts (family: file in firstmate/fonts), for what DejaVu Sans cannot draw: Chinese,
+#: Japanese and Korean, then Thai. Their licenses and sources are in firstmate/fonts/README.md.
+FALLBACKS = {"wenquanyi": "WenQuanYiMicroHei.ttf", "notosansthai": "NotoSansThai-Regular.ttf"}
+_FALLBACK_DIR = Path(__file__).parent / "fonts"
+
+
 def font_dir() -> Path:
     """Where the DejaVu fonts (shipped with matplotlib) are."""
     return _FONT_DIR
@@ -111,14 +122,7 @@ class _Face:
 
     def copy_for(self, pdf: FPDF) -> TTFFont:
         """This style for one document: shares what never changes, owns what a document changes."""
-        font = copy.copy(self.template)
-        font.i = len(pdf.fonts) + 1
-        font.cw = copy.copy(self.template.cw)  # a defaultdict: looking up a missing glyph adds it
-        font.desc = copy.copy(self.template.desc)  # fpdf2 writes each document's font name and file into it
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
-        font.ttfont = self.full()  # read lazily, for an `output()` that does not go through document_bytes
-        font.subset = SubsetMap(font)
+        font = _copied(self.template, pdf, self.full())  # read lazily, for an `output()` not through document_bytes
         if self.common is not None:
             self.common.fill(font.subset)
         return font
@@ -233,6 +237,20 @@ class _Face:
         assert isinstance(font, TTFFont)
         font.ttfont = source
         return bytes(pdf.output())
+
+
+def _copied(template: TTFFont, pdf: FPDF, source: ttLib.TTFont) -> TTFFont:
+    """`template` for one document of `pdf`, its subset to be cut from `source`: it shares what never
+    changes and owns what a document changes."""
+    font = copy.copy(template)
+    font.i = len(pdf.fonts) + 1
+    font.cw = copy.copy(template.cw)  # a defaultdict: looking up a missing glyph adds it
+    font.desc = copy.copy(template.desc)  # fpdf2 writes each document's font name and file into it
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.ttfont = source
+    font.subset = SubsetMap(font)
+    return font
 
 
 class _CommonCodes:
@@ -429,10 +447,60 @@ def _face(style: str) -> _Face:
         return _FACES[style]
 
 
+class _FallbackFace:
+    """A fallback font, read once per process (about 0.2 s for the CJK one): each document that
+    needs it gets its own copy, as with `_Face`."""
+
+    def __init__(self, family: str, path: Path) -> None:
+        self.data = path.read_bytes()
+        self.template = TTFFont(FPDF(), path, family, "")
+
+    def copy_for(self, pdf: FPDF) -> TTFFont:
+        """This font for one document."""
+        return _copied(self.template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
+
+
+_FALLBACK_FACES: list[_FallbackFace] = []
+
+
+def _fallback_faces() -> list[_FallbackFace]:
+    with _FACES_LOCK:
+        if not _FALLBACK_FACES:
+            _FALLBACK_FACES.extend(_FallbackFace(family, _FALLBACK_DIR / file) for family, file in FALLBACKS.items())
+        return _FALLBACK_FACES
+
+
+def _lacks_glyphs(font: object, text: str) -> bool:
+    """Whether `text` has a character to draw that `font` has no glyph for, and a fallback font has."""
+    cmap = getattr(font, "cmap", None)
+    missing = [char for char in set(text) if cmap is not None and ord(char) not in cmap and char.isprintable()]
+    return bool(missing) and any(ord(char) in face.template.cmap for char in missing for face in _fallback_faces())
+
+
+def _bring_fallbacks(pdf: FPDF, text: str) -> None:
+    """Add the fallback fonts to `pdf` the first time it draws a text that needs one."""
+    if pdf._fallback_font_ids or not _lacks_glyphs(pdf.current_font, text):
+        return
+    for face in _fallback_faces():
+        font = face.copy_for(pdf)
+        pdf.fonts[font.fontkey] = font
+    pdf.set_fallback_fonts(list(FALLBACKS), exact_match=False)  # bold text too: they have one style
+
+
+class _Document(FPDF):
+    """A `new_document`: a text that needs a fallback font brings them in before fpdf2 lays it out
+    (every `cell`, `multi_cell` and `write` goes through `_preload_font_styles`)."""
+
+    def _preload_font_styles(self, text: str | None, markdown: bool, *args: Any, **kwargs: Any) -> Any:
+        if text:
+            _bring_fallbacks(self, text)
+        return super()._preload_font_styles(text, markdown, *args, **kwargs)
+
+
 def new_document(title: str, *, created: datetime | None = None, margin: float = 18) -> FPDF:
     """An A4 document with DejaVu regular and bold, titled, on its first page. `created` fixes the
     creation date, so the same content gives the same bytes. Finish it with `document_bytes`."""
-    pdf = FPDF(format="A4")
+    pdf = _Document(format="A4")
     pdf.set_auto_page_break(auto=True, margin=margin)
     for style in STYLES:
         font = _face(style).copy_for(pdf)
@@ -455,7 +523,8 @@ def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = Fal
     with `next_line`), byte for byte. Falls back to `pdf.cell` whenever the document's state asks
     for more than a plain left-aligned line of one TrueType font (tests compare the two)."""
     font = pdf.current_font
-    if not _plain(pdf, font, text):
+    encoded = _encoded(font, text) if _plain(pdf, font, text) else None  # None: a glyph it lacks, say
+    if encoded is None:
         pdf.cell(w, h, text, new_x="LMARGIN" if next_line else "RIGHT", new_y="NEXT" if next_line else "TOP")
         return
     assert isinstance(font, TTFFont)
@@ -472,7 +541,7 @@ def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = Fal
         if coloured:
             assert pdf.text_color is not None
             parts.append(pdf.text_color.serialize().lower())
-        parts.append(f"({_encoded(font, text)}) Tj")
+        parts.append(f"({encoded}) Tj")
         parts.append("ET")
         pdf._out(f"q {' '.join(parts)} Q" if coloured else " ".join(parts))
     pdf._lasth = h or pdf.font_size
@@ -502,7 +571,7 @@ def text_lines(pdf: FPDF, h: float, text: str) -> None:
 def _broken(pdf: FPDF, text: str) -> list[str] | None:
     """`text`'s lines as `text_lines` draws them, or None when it is not a plain paragraph of words."""
     font, words = pdf.current_font, text.split(" ")
-    if "" in words or not text.isprintable() or not _plain(pdf, font, text):
+    if "" in words or not text.isprintable() or not _plain(pdf, font, text) or _lacks_glyphs(font, text):
         return None
     assert isinstance(font, TTFFont)
     room = (pdf.w - pdf.r_margin - pdf.x - 2 * pdf.c_margin) * pdf.k  # in points, as fonts measure
@@ -527,13 +596,17 @@ def _broken(pdf: FPDF, text: str) -> list[str] | None:
 _CODES: weakref.WeakKeyDictionary[SubsetMap, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
-def _encoded(font: TTFFont, text: str) -> str:
-    """`text` as fpdf2 writes it between the parentheses of `Tj` (characters without a glyph dropped)."""
+def _encoded(font: object, text: str) -> str | None:
+    """`text` as fpdf2 writes it between the parentheses of `Tj` (characters without a glyph dropped),
+    or None when a character needs a fallback font (fpdf2's `cell` draws it then)."""
+    assert isinstance(font, TTFFont)
     codes = _CODES.get(font.subset)
     if codes is None:
         codes = _CODES[font.subset] = {}
     for char in text:
         if char not in codes:  # first use in this document: picked in text order, as fpdf2 does
+            if ord(char) not in font.cmap and _lacks_glyphs(font, char):
+                return None
             code = font.subset.pick(ord(char))
             codes[char] = font.escape_text(chr(code)) if code else ""
     return "".join([codes[char] for char in text])

@@ -227,3 +227,20 @@ def test_a_font_of_the_same_name_from_another_file_is_embedded_as_it_is() -> Non
     (font,) = page["/Resources"]["/Font"].values()
     embedded = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_data()
     assert TTFont(io.BytesIO(embedded))["name"].getDebugName(4) == "DejaVu Serif"  # its own outlines, not Sans'
+
+
+def test_what_dejavu_cannot_draw_is_drawn_in_a_fallback_font_read_only_by_documents_that_need_it() -> None:
+    names = ["Kim 김민준", "张伟", "さくら 田中", "สมชาย ใจดี"]
+    pdf = new_document("Names", created=CREATED)
+    for n, name in enumerate(names):
+        pdf.set_font("DejaVu", "B" if n % 2 else "", 10)
+        text_cell(pdf, 0, 5, name, next_line=True)
+    text_lines(pdf, 5, "Guests: " + ", ".join(names))
+    assert set(pdfs.FALLBACKS) <= set(pdf.fonts)
+    found = PdfReader(io.BytesIO(document_bytes(pdf))).pages[0].extract_text().split("\n")
+    assert found == [*names, "Guests: " + ", ".join(names)]
+    latin = new_document("Names", created=CREATED)
+    latin.set_font("DejaVu", "", 10)
+    text_cell(latin, 0, 5, "Søren Åberg, Ελένη, Привет", next_line=True)
+    latin.multi_cell(0, 5, "Søren Åberg")
+    assert set(latin.fonts) == {"dejavu", "dejavuB"}  # no fallback font: nothing of theirs embedded

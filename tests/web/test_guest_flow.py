@@ -125,6 +125,25 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
     )
 
 
+@pytest.mark.parametrize("name", ["张伟", "김민준", "田中 さくら", "สมชาย ใจดี", "Ελένη Παπαδοπούλου"])
+def test_a_name_in_any_script_prints_in_the_signed_waiver_as_typed(
+    client: TestClient, demo_app: App, trip: tuple[str, str], name: str
+) -> None:
+    """Chinese, Korean, Japanese and Thai names printed nothing (DejaVu has no glyph for them); they
+    are drawn in the fallback fonts now."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    _, code = trip
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{code}").text)
+    assert version is not None
+    form = {"typed_name": name, "agree": "yes", "waiver_version": version.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    pdf = PdfReader(BytesIO(client.get(f"/g/{code}/waiver.pdf").content))
+    assert name in pdf.pages[0].extract_text()
+
+
 def test_a_minor_needs_a_guardian(client: TestClient, demo_app: App, trip: tuple[str, str]) -> None:
     _, code = trip
     _add(client, code, name="Kit Sample", email="kit.parent@example.com", minor="yes")
