@@ -93,3 +93,26 @@ def test_an_occupancy_above_the_nights_there_are_is_refused_by_row(tmp_path: Pat
         RowError("occupancy.csv row 1 (line 2)", "nights_booked (31) is more than nights_available (28)"),
         RowError("occupancy.csv row 2 (line 3)", "nights_available is 31; April 2026 has 30 nights"),
     ]
+
+
+def test_a_refund_that_names_no_sale_is_refused_by_row(tmp_path: Path) -> None:
+    """Without its sale's reference a refund undid no sale: three charters and a refund read three sold."""
+    from firstmate.domain.datafiles import check_rows
+
+    (tmp_path / "revenue.csv").write_text(
+        "id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n"
+        "R-1,tours,,direct,2026-03-01,2026-03-02,900,,\n"
+        "R-2,tours,,direct,2026-03-05,2026-03-02,-900,,\n"
+        "R-3,tours,,direct,2026-03-05,2026-03-02,-900,, \n"
+        "R-4,tours,,direct,2026-03-06,2026-03-02,-900,,R-1\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(tmp_path)
+    assert not isinstance(raw, list)
+    says = "a refund (a negative amount) needs the reference of the sale it refunds, or that sale's id, so that"
+    errors = check_rows(raw, ["tours"], [])
+    assert isinstance(errors, list) and [e.where for e in errors] == [
+        "revenue.csv row 2 (line 3), field reference",
+        "revenue.csv row 3 (line 4), field reference",
+    ]
+    assert all(e.problem.startswith(says) for e in errors)

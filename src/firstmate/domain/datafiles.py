@@ -116,7 +116,7 @@ def check_rows(
             model = _validate(spec, row, errors)
             if model is None:
                 continue
-            errors += _references(spec, row, model, entity_ids, asset_ids)
+            errors += _references(spec, row, model, entity_ids, asset_ids) + _refund_without_its_sale(row, model)
             key = spec.key(model)
             if key in checked:
                 errors.append(RowError(row.where(), f"repeats {key!r}, already given on an earlier row"))
@@ -143,6 +143,16 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
                 message = f"is not a column firstmate knows; the columns are: {allowed}"
             errors.append(RowError(row.where(path), message))
         return None
+
+
+def _refund_without_its_sale(row: RawRow, model: BaseModel) -> list[RowError]:
+    """A refund (a negative revenue line) names the sale it refunds: without it the reports cannot
+    tell which sale it undoes, and went on counting that sale as sold. Checked as rows come in, not
+    when stored rows are read: a report never fails on what an earlier version let in."""
+    if isinstance(model, RevenueLine) and model.amount < 0 and not model.reference.strip():
+        says = "a refund (a negative amount) needs the reference of the sale it refunds, or that sale's id"
+        return [RowError(row.where("reference"), f"{says}, so that the sale is no longer counted as sold")]
+    return []
 
 
 def _references(spec: DataKind, row: RawRow, model: BaseModel, entities: set[str], assets: set[str]) -> list[RowError]:
