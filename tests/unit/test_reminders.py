@@ -53,6 +53,11 @@ def test_a_reminder_held_back_by_an_outage_says_the_time_left_when_it_is_sent(de
     mail = sent_mail(demo_app, "demo", held.key)
     assert str(mail["Subject"]).startswith("Reminder: captain in 29 min, ") and "(in 29 min)" in mail_text(mail)
     assert "time-left-worded-when-sent" not in mail.as_string()
+    # the admin page and `outbox show`, read later, show the words it went out with
+    from firstmate.domain.outbox import as_read
+
+    clock.advance(timedelta(hours=3))
+    assert as_read(outbox.get_entry(demo_app.store, "demo", held.key), clock.now()).subject == str(mail["Subject"])
 
 
 def test_a_booking_made_inside_a_reminder_window_gets_no_stale_reminder(demo_app: App, clock: FixedClock) -> None:

@@ -10,8 +10,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.cli.common import app_context, done, out, require_org
-from firstmate.domain.mail import with_countdown
-from firstmate.domain.outbox import OutboxStatus, of_use_until
+from firstmate.domain.outbox import OutboxStatus, as_read, of_use_until
 from firstmate.errors import InvalidInput
 
 outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
@@ -32,8 +31,8 @@ def outbox_list(
         orgs = [org] if org else list_orgs(app.store)
         now = app.clock.now()
         entries = sorted(
-            (  # a reminder's "in 29 min" as it would be sent now
-                e.model_copy(update={"message": with_countdown(e.message, now)})
+            (  # a reminder's "in 29 min" as it was sent, or as it would be sent now
+                e.model_copy(update={"message": as_read(e, now)})
                 for o in orgs
                 for e in outbox.list_entries(app.store, o, status=wanted)
             ),
@@ -66,7 +65,7 @@ def outbox_show(org: str, key: str) -> None:
 
     with app_context() as app:
         e = outbox.get_entry(app.store, org, key)
-        e = e.model_copy(update={"message": with_countdown(e.message, app.clock.now())})
+        e = e.model_copy(update={"message": as_read(e, app.clock.now())})
     out.print(Text(e.message.subject, style="bold"))
     out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")

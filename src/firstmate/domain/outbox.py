@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.mail import OutgoingMessage, with_countdown
 
 
 class OutboxStatus(StrEnum):
@@ -157,6 +157,12 @@ def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry
     return entry.model_copy(
         update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "due_at": now + policy.lease}
     )
+
+
+def as_read(entry: OutboxEntry, now: datetime) -> OutgoingMessage:
+    """The entry's message as its recipient reads it: a sent one with the time left ("in 29 min")
+    worded at `sent_at`, as it went out; one not sent yet as it would go out at `now`."""
+    return with_countdown(entry.message, entry.sent_at or now)
 
 
 def record_sent(entry: OutboxEntry, now: datetime, provider_ref: str) -> OutboxEntry:

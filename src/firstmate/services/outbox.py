@@ -246,9 +246,10 @@ def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
 def _deliver(
     mailer: Mailer, entry: OutboxEntry, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys]
 ) -> OutboxEntry:
+    now = clock.now()  # the send's moment: its words ("in 29 min") are those of its sent_at, which pages show
     try:
-        message = with_sign_in(entry.message, keys(), clock.now()) if entry.message.sign_in else entry.message
-        message = with_countdown(message, clock.now())
+        message = with_sign_in(entry.message, keys(), now) if entry.message.sign_in else entry.message
+        message = with_countdown(message, now)
     except Exception as exc:  # the keys unreadable for now (the secrets store down): tried again later
         log.warning("outbox.sign_in_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
         error = f"cannot sign its sign-in link: {exc}"
@@ -264,7 +265,7 @@ def _deliver(
         log.exception("outbox.send_crashed", org=entry.org, key=entry.key)
         return rules.record_failure(entry, clock.now(), f"unexpected error: {exc!r}", permanent=False, policy=policy)
     log.info("outbox.sent", org=entry.org, key=entry.key, attempt=entry.attempts)
-    return rules.record_sent(entry, clock.now(), ref)
+    return rules.record_sent(entry, now, ref)
 
 
 def _count(report: DispatchReport, outcome: OutboxEntry) -> None:

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
-from firstmate.domain.mail import OutgoingMessage, with_countdown
-from firstmate.domain.outbox import OutboxStatus, is_stale, of_use_until
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus, as_read, is_stale, of_use_until
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
@@ -61,7 +61,7 @@ def message_page(app: AppDep, scope: ScopeDep, org: str, key: str) -> HTMLRespon
     links inside are masked: an admin reading a crew member's mail must not be able to use it."""
     scope.check(org)
     entry = outbox.get_entry(app.store, org, key)
-    message = with_countdown(entry.message, app.clock.now())  # "in 29 min" as it would be sent now
+    message = as_read(entry, app.clock.now())  # "in 29 min" as it was sent, or as it would be sent now
     masked = entry.model_copy(update={"message": message.model_copy(update={"text": redact_text(message.text)})})
     preview = redact_text(preview_html(message))
     stale = is_stale(entry, app.clock.now())  # no retry offered: it would be refused
