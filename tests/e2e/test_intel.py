@@ -442,7 +442,7 @@ def test_the_emails_link_to_every_row_opens_the_pdf_for_a_reader_who_is_not_an_a
             lines.append(f"{week},Harbor tours {n:02d},Locals,OUTCOME_LEADS,{100 + n}.00,9000,120,{n % 7},80")
     (folder / "1001.csv").write_text("\n".join(lines) + "\n")
     (folder / "1002.csv").write_text(lines[0] + "\n")  # the second brand's account: no ads
-    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK, send=True)
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK, send=True)
     text = mail_text(sent_mail(intel_app, "demo", "report:weekly:2026-11-09:marketing@example.com"))
     assert len(set(re.findall(r"Harbor tours \d\d", text.partition("LEAD ACTIVITY")[0]))) == 20
     [link] = re.findall(r"…and 6 more campaigns: [^;]+; the PDF lists every one: (\S+)", text)
@@ -454,7 +454,10 @@ def test_the_emails_link_to_every_row_opens_the_pdf_for_a_reader_who_is_not_an_a
     shown = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert len(set(re.findall(r"Harbor tours \d\d", shown))) == 26
     assert stranger.get("/admin/reports/demo/2026-11-09?format=pdf").status_code == 401  # the link opens that alone
-    intel_app.clock.advance(timedelta(days=90, seconds=1))  # type: ignore[attr-defined]
+    intel_app.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    replayed = replay_run(intel_app, "demo", run.run_id, CsvAdsSource(folder), None)
+    assert (replayed.report.text, replayed.report.email_html) == (run.report.text, run.report.email_html)  # link too
+    intel_app.clock.advance(timedelta(days=89, seconds=1))  # type: ignore[attr-defined]
     expired = stranger.get(link.removeprefix(intel_app.settings.base_url), headers={"Accept": "text/html"})
     assert expired.status_code == 401 and "that report link has expired" in expired.text
     assert "/admin/reports" in expired.text

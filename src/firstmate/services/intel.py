@@ -204,7 +204,8 @@ def _finish(
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
     business = profile.org.name
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
-    full_report = report_pdf_link(ctx, org, f"weekly-{week.isoformat()}.pdf")  # every row
+    # the PDF with every row; its link dated by the pull, so that a replay gives the identical report
+    full_report = report_pdf_link(ctx, org, f"weekly-{week.isoformat()}.pdf", at=facts.pulled_at)
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)

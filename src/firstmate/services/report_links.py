@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.shared import SLUG
@@ -25,14 +25,22 @@ REPORT_LINK_TTL = timedelta(days=90)
 #: A link's file: a week's report (weekly-2026-11-09.pdf) or a role report of a day (cfo-2026-11-21.pdf).
 _FILE = re.compile(rf"(?P<kind>weekly|{'|'.join(ROLES)})-(?P<day>\d{{4}}-\d{{2}}-\d{{2}})\.pdf")
 _ORG = re.compile(SLUG)
+#: A link's expiry (seconds since 1970, as written: "0…" is another link) and signature (24 bytes, base64url).
+_EXPIRES, _SIG = re.compile(r"[1-9][0-9]{0,11}"), re.compile(r"[A-Za-z0-9_-]{32}")
 _HINT = "links in report emails open for 90 days; an admin can open every kept report under /admin/reports"
+#: A well-formed link no key verifies: changed, or signed with a key rotated out since (docs/deploy-aws.md).
+_UNSIGNED_HINT = (
+    "a report email's link opens for 90 days, while the key that signed it is kept; "
+    "an admin can open every kept report under /admin/reports"
+)
 
 
-def report_pdf_link(ctx: Context, org: str, file: str) -> str:
-    """The URL that opens `org`'s stored PDF `file` (weekly-<week>.pdf, or <role>-<day>.pdf) for 90 days."""
+def report_pdf_link(ctx: Context, org: str, file: str, *, at: datetime | None = None) -> str:
+    """The URL that opens `org`'s stored PDF `file` (weekly-<week>.pdf, or <role>-<day>.pdf) for 90
+    days from `at` (default: now; a weekly run gives its pull's time, so that its replay is identical)."""
     if not _ORG.fullmatch(org) or not _FILE.fullmatch(file):
         raise ValueError(f"not a report PDF: {org}/{file}")
-    expires = int((ctx.clock.now() + REPORT_LINK_TTL).timestamp())
+    expires = str(int(((at or ctx.clock.now()) + REPORT_LINK_TTL).timestamp()))
     sig = _mac(ctx.secret_key.current, org, file, expires)
     return f"{ctx.settings.base_url}/report-files/{org}/{file}?expires={expires}&sig={sig}"
 
@@ -41,10 +49,11 @@ def open_report_pdf(ctx: Context, org: str, file: str, expires: str, sig: str) -
     """The PDF a link opens. NotFound for a link we did not sign (or one changed since), or when the
     PDF is no longer kept; Unauthorized once it has expired."""
     found = _FILE.fullmatch(file)
-    if found is None or not _ORG.fullmatch(org) or not re.fullmatch(r"[0-9]{1,12}", expires):  # not "²": isdigit
-        raise NotFound("no such report")
-    if not any(hmac.compare_digest(_mac(key, org, file, int(expires)), sig) for key in ctx.secret_key.all):
-        raise NotFound("no such report")  # as for a calendar feed: a wrong key does not say the report exists
+    if found is None or not _ORG.fullmatch(org) or not _EXPIRES.fullmatch(expires) or not _SIG.fullmatch(sig):
+        raise NotFound("no such report")  # checked first: compare_digest takes ASCII text only
+    if not any(hmac.compare_digest(_mac(key, org, file, expires), sig) for key in ctx.secret_key.all):
+        # as for a calendar feed: a wrong signature does not say whether the report exists
+        raise NotFound("no such report link", hint=_UNSIGNED_HINT)
     if int(expires) <= ctx.clock.now().timestamp():
         raise Unauthorized("that report link has expired", hint=_HINT)
     kind, day = found["kind"], found["day"]
@@ -55,6 +64,6 @@ def open_report_pdf(ctx: Context, org: str, file: str, expires: str, sig: str) -
         raise NotFound("that report is no longer kept", hint=_HINT) from None
 
 
-def _mac(key: bytes, org: str, file: str, expires: int) -> str:
+def _mac(key: bytes, org: str, file: str, expires: str) -> str:
     digest = hmac.new(key, f"report-pdf:{org}/{file}:{expires}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode()
