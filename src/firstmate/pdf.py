@@ -24,9 +24,11 @@ footer drawn by `output()` may add glyphs). That the cut gives the bytes fpdf2 g
 once per process, and fpdf2 makes each document's fonts if it ever differs.
 
 A character DejaVu Sans has no glyph for (Chinese, Japanese, Korean, Thai) is drawn in a fallback
-font (`FALLBACKS`, in firstmate/fonts): the first text of a document that needs one brings them
-into that document (`_Document`), read once per process as the DejaVu styles are. A document
-without such characters never reads them.
+font (`FALLBACKS`, in firstmate/fonts): the first text of a document that needs one brings that
+font into the document (`_Document`), read once per process as the DejaVu styles are. A document
+without such characters embeds none and reads none (an emoji, which none of them has, is outside
+the code points they draw). Text DejaVu can draw is still drawn by `text_cell` in a document that
+has fallback fonts.
 
 `text_cell` draws what fpdf2's `cell` draws for a plain line of text (no border, fill, link or
 markdown, left-aligned), the same bytes, about ten times faster: reports draw thousands of cells,
@@ -87,12 +89,18 @@ DROPPED = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT
 #: DEL is a control character and fpdf2 reads the soft hyphen as a place to break a word: neither is drawn.
 COMMON = "".join(sorted(set(bytes(range(0x20, 0x100)).decode("cp1252", errors="ignore")) - {"\x7f", "\xad"}))
 COMMON += "←→≈≠≤≥−×●■▲▼✓✗∞"
+#: Characters of the Latin script or common to all: a line of them alone is one piece of text to fpdf2.
+_ONE_SCRIPT = frozenset(COMMON)
 SAMPLE = "Aa Zz 0123456789 ÀÉÎÕÜß ąčęłńśźż – — “quoted” ‘single’ • … € £ → ← ≤ ≥ − × ● ✓ ✗ ™"
 
 
-#: Fallback fonts (family: file in firstmate/fonts), for what DejaVu Sans cannot draw: Chinese,
-#: Japanese and Korean, then Thai. Their licenses and sources are in firstmate/fonts/README.md.
-FALLBACKS = {"wenquanyi": "WenQuanYiMicroHei.ttf", "notosansthai": "NotoSansThai-Regular.ttf"}
+#: Fallback fonts for what DejaVu Sans cannot draw, Chinese, Japanese and Korean, then Thai: family:
+#: (file in firstmate/fonts, the lowest and highest code point it draws that DejaVu does not, so
+#: that a character outside them, an emoji say, reads no font). Licenses: firstmate/fonts/README.md.
+FALLBACKS = {
+    "wenquanyi": ("WenQuanYiMicroHei.ttf", 0x2000, 0x1044F),
+    "notosansthai": ("NotoSansThai-Regular.ttf", 0x0E01, 0x0E5B),
+}
 _FALLBACK_DIR = Path(__file__).parent / "fonts"
 
 
@@ -448,43 +456,56 @@ def _face(style: str) -> _Face:
 
 
 class _FallbackFace:
-    """A fallback font, read once per process (about 0.2 s for the CJK one): each document that
-    needs it gets its own copy, as with `_Face`."""
+    """A fallback font: its character map read at first need (about 0.06 s for the CJK one), the
+    font itself when a document first draws with it (about 0.2 s more); each document that draws
+    with it gets its own copy, as with `_Face`."""
 
     def __init__(self, family: str, path: Path) -> None:
+        self.family, self.path = family, path
         self.data = path.read_bytes()
-        self.template = TTFFont(FPDF(), path, family, "")
+        self.chars = frozenset(ttLib.TTFont(io.BytesIO(self.data), lazy=True).getBestCmap())
+        self._template: TTFFont | None = None
 
     def copy_for(self, pdf: FPDF) -> TTFFont:
         """This font for one document."""
-        return _copied(self.template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
+        with _FACES_LOCK:
+            if self._template is None:
+                self._template = TTFFont(FPDF(), self.path, self.family, "")
+        return _copied(self._template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
 
 
-_FALLBACK_FACES: list[_FallbackFace] = []
+_FALLBACK_FACES: dict[str, _FallbackFace] = {}
 
 
-def _fallback_faces() -> list[_FallbackFace]:
+def _fallback_face(family: str) -> _FallbackFace:
     with _FACES_LOCK:
-        if not _FALLBACK_FACES:
-            _FALLBACK_FACES.extend(_FallbackFace(family, _FALLBACK_DIR / file) for family, file in FALLBACKS.items())
-        return _FALLBACK_FACES
+        if family not in _FALLBACK_FACES:
+            _FALLBACK_FACES[family] = _FallbackFace(family, _FALLBACK_DIR / FALLBACKS[family][0])
+        return _FALLBACK_FACES[family]
 
 
-def _lacks_glyphs(font: object, text: str) -> bool:
-    """Whether `text` has a character to draw that `font` has no glyph for, and a fallback font has."""
+def _fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
+    """The fallback fonts that draw what `font` has no glyph for in `text` (none when it has them all)."""
     cmap = getattr(font, "cmap", None)
-    missing = [char for char in set(text) if cmap is not None and ord(char) not in cmap and char.isprintable()]
-    return bool(missing) and any(ord(char) in face.template.cmap for char in missing for face in _fallback_faces())
+    if cmap is None:
+        return []
+    missing = {ord(char) for char in set(text) if ord(char) not in cmap and char.isprintable()}
+    if not missing:
+        return []
+    families = [family for family, (_, low, high) in FALLBACKS.items() if any(low <= c <= high for c in missing)]
+    return [face for face in map(_fallback_face, families) if face.chars & missing]
 
 
 def _bring_fallbacks(pdf: FPDF, text: str) -> None:
-    """Add the fallback fonts to `pdf` the first time it draws a text that needs one."""
-    if pdf._fallback_font_ids or not _lacks_glyphs(pdf.current_font, text):
+    """Add to `pdf` the fallback fonts `text` needs that it does not have yet."""
+    needed = [face for face in _fallbacks_for(pdf.current_font, text) if face.family not in pdf.fonts]
+    if not needed:
         return
-    for face in _fallback_faces():
+    for face in needed:
         font = face.copy_for(pdf)
         pdf.fonts[font.fontkey] = font
-    pdf.set_fallback_fonts(list(FALLBACKS), exact_match=False)  # bold text too: they have one style
+    # in FALLBACKS' order, bold text too (they have one style)
+    pdf.set_fallback_fonts([family for family in FALLBACKS if family in pdf.fonts], exact_match=False)
 
 
 class _Document(FPDF):
@@ -571,7 +592,7 @@ def text_lines(pdf: FPDF, h: float, text: str) -> None:
 def _broken(pdf: FPDF, text: str) -> list[str] | None:
     """`text`'s lines as `text_lines` draws them, or None when it is not a plain paragraph of words."""
     font, words = pdf.current_font, text.split(" ")
-    if "" in words or not text.isprintable() or not _plain(pdf, font, text) or _lacks_glyphs(font, text):
+    if "" in words or not text.isprintable() or not _plain(pdf, font, text) or _fallbacks_for(font, text):
         return None
     assert isinstance(font, TTFFont)
     room = (pdf.w - pdf.r_margin - pdf.x - 2 * pdf.c_margin) * pdf.k  # in points, as fonts measure
@@ -605,7 +626,7 @@ def _encoded(font: object, text: str) -> str | None:
         codes = _CODES[font.subset] = {}
     for char in text:
         if char not in codes:  # first use in this document: picked in text order, as fpdf2 does
-            if ord(char) not in font.cmap and _lacks_glyphs(font, char):
+            if ord(char) not in font.cmap and _fallbacks_for(font, char):
                 return None
             code = font.subset.pick(ord(char))
             codes[char] = font.escape_text(chr(code)) if code else ""
@@ -624,7 +645,11 @@ _FAST_CELL = all(
 
 def _plain(pdf: FPDF, font: object, text: str) -> bool:
     """Whether `text_cell` may draw `text` itself: a page is open, the font is a plain TrueType
-    font, and nothing in the state (effects, shaping, fallback fonts, page-number alias) applies."""
+    font, and nothing in the state (effects, shaping, page-number alias) applies. In a document
+    with fallback fonts, fpdf2 starts a new piece of text at each change of script (Greek to
+    Cyrillic, say): `text_cell` still draws a line of the common characters, all Latin or common
+    to every script, the most of a report's lines (one CJK name made the rest of its table 4 to 9
+    times slower)."""
     return (
         _FAST_CELL
         and bool(pdf.page)
@@ -632,7 +657,7 @@ def _plain(pdf: FPDF, font: object, text: str) -> bool:
         and not font.color_font
         and not font.is_symbol
         and not pdf.text_shaping
-        and not pdf._fallback_font_ids
+        and (not pdf._fallback_font_ids or _ONE_SCRIPT.issuperset(text))
         and not pdf._record_text_quad_points
         and not (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text)
         and not pdf.underline

@@ -189,6 +189,7 @@ def test_text_lines_writes_the_same_bytes_as_fpdf2s_multi_cell() -> None:
     rng = random.Random(11)
     words = ["a", "week", "CPL", "$1,234.56", "—", "Ærøskøbing", "leads", "(4-week)", "≤", "campaign", "W" * 12]
     paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 60))) for _ in range(60)]
+    paragraphs[5] = "Guests 张伟, 김민준 and สมชาย"  # fallback fonts from here on: the rest still drawn alike
     # and what goes to multi_cell: line breaks, runs of spaces, a word wider than the page, none at all
     paragraphs += ["two\nlines", "double  space", " leading", "x" * 200, "", "Καλημέρα κόσμε"]
 
@@ -213,6 +214,21 @@ def test_wrap_is_textwrap() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         width = rng.randint(1, 18)
         assert wrap(text, width) == textwrap.wrap(text, width), (text, width)
+
+
+def test_wrap_counts_a_chinese_japanese_or_korean_character_as_two_columns() -> None:
+    """A CJK glyph is a full em, nearly two of DejaVu's average: a long CJK company name ran past its
+    column and over the next one's text."""
+    import unicodedata
+
+    names = ("株式会社さくらマリンサービス東京湾支店", "주식회사 부산해운대요트클럽 Busan", "Client 上海蓝色海湾 Co")
+    for text in names:
+        for width in (4, 9, 16):
+            lines = wrap(text, width)
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+            widths = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines]
+            assert max(widths) <= width and all(line == line.strip() for line in lines), (text, width, lines)
+    assert wrap("上海 Harbor", 20) == ["上海 Harbor"]
 
 
 def test_a_font_of_the_same_name_from_another_file_is_embedded_as_it_is() -> None:
@@ -241,6 +257,10 @@ def test_what_dejavu_cannot_draw_is_drawn_in_a_fallback_font_read_only_by_docume
     assert found == [*names, "Guests: " + ", ".join(names)]
     latin = new_document("Names", created=CREATED)
     latin.set_font("DejaVu", "", 10)
-    text_cell(latin, 0, 5, "Søren Åberg, Ελένη, Привет", next_line=True)
-    latin.multi_cell(0, 5, "Søren Åberg")
+    text_cell(latin, 0, 5, "Søren Åberg, Ελένη, Привет 🦈", next_line=True)  # no font has the shark
+    latin.multi_cell(0, 5, "Søren Åberg 🦈")
     assert set(latin.fonts) == {"dejavu", "dejavuB"}  # no fallback font: nothing of theirs embedded
+    thai = new_document("Names", created=CREATED)
+    thai.set_font("DejaVu", "", 10)
+    thai.multi_cell(0, 5, "สมชาย ใจดี")
+    assert set(thai.fonts) == {"dejavu", "dejavuB", "notosansthai"}  # the font it needs, not the CJK one too

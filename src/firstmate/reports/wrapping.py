@@ -1,17 +1,52 @@
-"""Wrapping table cells and lines: exactly `textwrap.wrap`, with a shortcut for the common case.
+"""Wrapping table cells and lines: exactly `textwrap.wrap`, with a shortcut for the common case,
+and a width that counts an East Asian wide character (Chinese, Japanese, Korean) as two.
 
 Most table cells fit their column as they are, and `textwrap` still splits, measures and joins
 each of them (about 60 µs a cell; role reports have thousands). A text that fits, is all printable
 and does not end in whitespace wraps to itself, so it is returned as it is.
+
+Widths are counted in characters of DejaVu Sans's average advance (about 0.56 em). A CJK glyph
+is a full em, nearly two of them: `textwrap`, which counts one, let a long CJK company name run
+past its column and over the next one.
 """
 
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """What `textwrap.wrap(text, width)` returns (long words broken, as its default does)."""
-    if text and len(text) <= width and text.isprintable() and not text[-1].isspace():
-        return [text]
-    return textwrap.wrap(text, width)
+    """What `textwrap.wrap(text, width)` returns (long words broken, as its default does), each wide
+    character counted as two columns."""
+    if text.isascii() or not any(_wide(char) for char in text):
+        if text and len(text) <= width and text.isprintable() and not text[-1].isspace():
+            return [text]
+        return textwrap.wrap(text, width)
+    return _wrap_wide(text, width)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _wrap_wide(text: str, width: int) -> list[str]:
+    """Words joined by one space while they fit, as `textwrap` does; a word wider than a line (CJK
+    is written without spaces) broken between characters."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = sum(2 if _wide(char) else 1 for char in word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+            line, used = "", 0
+        for char in word:
+            step = 2 if _wide(char) else 1
+            if line and used + step > width:
+                lines.append(line)
+                line, used = "", 0
+            line, used = line + char, used + step
+    return [*lines, line] if line else lines
