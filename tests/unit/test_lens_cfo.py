@@ -254,6 +254,9 @@ def test_a_refund_and_a_deposit_are_no_sale_and_a_refund_of_a_sale_cancels_it() 
     assert units_sold([line(5, "300", "BK-5", deposit=True), line(6, "1200", "BK-5")]) == 1  # deposit and balance
     assert units_sold([line(7, "300", "BK-7", deposit=True)]) == 0  # a deposit alone is no sale yet
     assert units_sold([line(8, "900"), line(9, "900")]) == 2  # lines without a reference: each its own
+    # a refund naming its sale by id, as the import's error allows: the sale's reference or none
+    assert units_sold([*sales, line(4, "-1500", "r3")]) == 2
+    assert units_sold([line(8, "900"), line(9, "900"), line(10, "-900", "r9")]) == 1
 
 
 def test_the_ceo_and_the_cfo_judge_a_revenue_goal_on_the_same_revenue() -> None:

@@ -182,7 +182,7 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
     window = window_label(b)
     method = (
         f"Per entity with revenue lines whose service date falls in {window}: units = sales (the lines of "
-        "one reference are one sale while they net above zero: a refund with its sale's reference cancels "
+        "one reference are one sale while they net above zero: a refund with its sale's reference or id cancels "
         "it; a refund or deposit alone is none); average revenue = revenue / units; variable cost per unit "
         "= the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
         "variable cost per unit; fixed a month = fixed_costs of that entity (business.yaml) + its fixed "
