@@ -265,6 +265,53 @@ def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     assert "Life jackets aboard: 13" in labels  # 10 guests + 3 crew roles
 
 
+def test_every_item_counting_life_jackets_follows_the_people_aboard_and_is_counted_again(demo_app: App) -> None:
+    """A boat's own items kept the count made at booking (only an item keyed life_jackets followed,
+    reworded), a count ticked for 8 stayed ticked for 14, and a count lowered below the guest list
+    asked for jackets for fewer people than had said they were coming."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.guests import NewGuest
+    from firstmate.services.business import save_business
+    from firstmate.services.guests import CodeTarget, add_guest
+
+    profile = demo_profile()
+    own = (
+        ChecklistTemplateItem(key="pfds", phase="pre_event", label="PFDs counted and stowed: {jackets}"),
+        ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="{jackets} life jackets, 2 child sizes"),
+    )
+    tern = profile.asset("morning-tern")
+    template = (*own, *(t for t in tern.checklist if t.key != "life_jackets"))
+    boats = tuple(a.model_copy(update={"checklist": template}) if a.id == "morning-tern" else a for a in profile.assets)
+    save_business(demo_app.store, profile.model_copy(update={"assets": boats}))
+
+    def book(**changes: object) -> str:
+        body = booking_body(external_id="JK-1", asset="morning-tern", **changes)
+        return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+
+    def items() -> dict[str, tuple[str, str | None]]:
+        return {i.key: (i.label, i.done_by) for i in get_event(demo_app.store, "demo", event_id).checklist}
+
+    event_id = book(guest_count=6)  # 6 guests + 3 crew roles
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{event_id}/roles/captain/claim").status_code == 200
+    for key in ("pfds", "life_jackets"):
+        assert jonah.post(f"/crew/events/{event_id}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    book(guest_count=12)
+    assert items()["pfds"] == ("PFDs counted and stowed: 15", None)
+    assert items()["life_jackets"] == ("15 life jackets, 2 child sizes", None)
+    page = jonah.get(f"/crew/events/{event_id}").text
+    assert "15 life jackets needed now, 9 when counted: count them again" in page
+    booking_id = get_event(demo_app.store, "demo", event_id).booking_id
+    lead = CodeTarget("demo", booking_id, "g1")
+    for n in range(9):
+        add_guest(demo_app, lead, NewGuest(name=f"Robin Sample{n}"))
+    book(guest_count=4)  # the channel says 4; ten are on the guest list
+    assert items()["pfds"][0] == "PFDs counted and stowed: 13"
+    [ops] = [e.message.text for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r3:ops")]
+    assert "Guest list: 10 guests, more than the 4 booked. The crew count life jackets for 10" in ops
+
+
 def test_a_boat_renamed_from_another_process_shows_on_the_next_page(demo_app: App, trip: str) -> None:
     from firstmate.bootstrap import build
     from firstmate.services.business import load_business, save_business

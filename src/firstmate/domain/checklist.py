@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase
+from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, counts_jackets
 
 PHASES = tuple(Phase)
 #: The marks an item keeps, oldest first; older ones are counted (those with a note are let go last).
@@ -101,6 +101,18 @@ def untick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "")
         return event
     mark = ChecklistMark(action="undo", by=by, at=at, note=note)
     return _with(event, _marked(target, mark).model_copy(update={"done_by": None, "done_at": None}))
+
+
+def recount(event: CrewEvent, was: int, now: int, *, at: datetime) -> CrewEvent:
+    """The event after the life jackets it needs went from `was` to `now`: when they are more, each
+    ticked item counting them is unticked, with why, so that they are counted again (a trip whose
+    departure is done is left as it is). The item kept the tick of a count for fewer people."""
+    if now <= was or phase_complete(event, Phase.DEPARTURE):
+        return event
+    note = f"{now} life jackets needed now, {was} when counted: count them again"
+    for done in [i for i in event.checklist if counts_jackets(i) and i.done_at is not None]:
+        event = untick(event, done.key, by="firstmate", at=at, note=note)
+    return event
 
 
 def _marked(target: ChecklistItem, mark: ChecklistMark) -> ChecklistItem:

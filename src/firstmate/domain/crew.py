@@ -64,6 +64,22 @@ class ChecklistItem(BaseModel):
     done_at: datetime | None = None
     history: tuple[ChecklistMark, ...] = ()
     earlier_changes: int = 0  # marks older than the history keeps, counted
+    label_template: str = ""  # the label with "{jackets}", for an item that counts life jackets
+
+
+#: The standard item's label, and the one an item stored without its template counts by.
+JACKETS_LABEL = "Life jackets aboard: {jackets}"
+
+
+def counts_jackets(item: ChecklistItem) -> bool:
+    """Whether the item counts life jackets (its label follows the people aboard)."""
+    return bool(item.label_template) or item.key == "life_jackets"
+
+
+def jackets_for(guest_count: int, group: int, crew_count: int) -> int:
+    """Life jackets a trip needs: its guests (the booking's count, or more when its guest list is
+    longer: a change lowering the count leaves who said they are coming) and its crew."""
+    return max(guest_count, group) + crew_count
 
 
 class CrewEvent(BaseModel):
@@ -91,7 +107,12 @@ def default_checklist(guest_count: int, crew_count: int) -> tuple[ChecklistItem,
     jackets = guest_count + crew_count
     return (
         ChecklistItem(key="fuel", phase=Phase.PRE_EVENT, label="Fuel checked and topped up"),
-        ChecklistItem(key="life_jackets", phase=Phase.PRE_EVENT, label=f"Life jackets aboard: {jackets}"),
+        ChecklistItem(
+            key="life_jackets",
+            phase=Phase.PRE_EVENT,
+            label=JACKETS_LABEL.format(jackets=jackets),
+            label_template=JACKETS_LABEL,
+        ),
         ChecklistItem(key="engine_hours_out", phase=Phase.PRE_EVENT, label="Engine hours recorded (out)"),
         ChecklistItem(key="waivers", phase=Phase.DEPARTURE, label="All guest waivers signed"),
         ChecklistItem(key="safety_briefing", phase=Phase.DEPARTURE, label="Safety briefing given"),
@@ -108,7 +129,11 @@ def checklist_from(
     jackets = guest_count + crew_count
     return tuple(
         ChecklistItem(
-            key=t.key, phase=Phase(t.phase), label=t.label.replace("{jackets}", str(jackets)), required=t.required
+            key=t.key,
+            phase=Phase(t.phase),
+            label=t.label.replace("{jackets}", str(jackets)),
+            required=t.required,
+            label_template=t.label if "{jackets}" in t.label else "",
         )
         for t in template
     )
@@ -139,15 +164,13 @@ def new_event(
     )
 
 
-def follow_booking(event: CrewEvent, booking: Booking) -> CrewEvent:
+def follow_booking(event: CrewEvent, booking: Booking, *, group: int = 0) -> CrewEvent:
     """The event after its booking changed: new times, counts, notes and status; roles and
-    checklist progress are kept, and the life-jacket count follows the guest count."""
+    checklist progress are kept, and every item counting life jackets follows the people aboard
+    (`jackets_for`, with `group` the length of the guest list)."""
     request = booking.request
-    jackets = request.guest_count + len(event.roles)
-    checklist = tuple(
-        item.model_copy(update={"label": f"Life jackets aboard: {jackets}"}) if item.key == "life_jackets" else item
-        for item in event.checklist
-    )
+    jackets = jackets_for(request.guest_count, group, len(event.roles))
+    checklist = tuple(_counted(item, jackets) for item in event.checklist)
     return event.model_copy(
         update={
             "start": request.start,
@@ -160,18 +183,24 @@ def follow_booking(event: CrewEvent, booking: Booking) -> CrewEvent:
     )
 
 
+def _counted(item: ChecklistItem, jackets: int) -> ChecklistItem:
+    """The item with its life-jacket count at `jackets` (an item stored before items kept their
+    template counts by the standard label)."""
+    if not counts_jackets(item):
+        return item
+    return item.model_copy(update={"label": (item.label_template or JACKETS_LABEL).replace("{jackets}", str(jackets))})
+
+
 def move_to_boat(
-    event: CrewEvent, asset_name: str, roles: tuple[str, ...], template: Sequence[ChecklistTemplateItem]
-) -> CrewEvent:
+    event: CrewEvent, asset_name: str, roles: tuple[str, ...], template: Sequence[ChecklistTemplateItem],
+    *, group: int = 0,
+) -> CrewEvent:  # fmt: skip
     """The event after its booking moved to another boat: that boat's roles (holders of roles it
     also has keep them) and its checklist (items it shares keep their ticks)."""
     held = {slot.role: slot for slot in event.roles}
     slots = tuple(held.get(role, RoleSlot(role=role)) for role in roles)
-    fresh = (
-        checklist_from(template, event.guest_count, len(roles))
-        if template
-        else default_checklist(event.guest_count, len(roles))
-    )
+    guests = max(event.guest_count, group)
+    fresh = checklist_from(template, guests, len(roles)) if template else default_checklist(guests, len(roles))
     done = {item.key: item for item in event.checklist}
     checklist = tuple(
         item.model_copy(update={"done_by": done[item.key].done_by, "done_at": done[item.key].done_at,

@@ -28,8 +28,9 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
+from firstmate.domain.checklist import recount
 from firstmate.domain.codes import encode_code
-from firstmate.domain.crew import CrewEvent, follow_booking, move_to_boat, new_event
+from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event
 from firstmate.domain.guests import Guest
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import iso
@@ -232,10 +233,15 @@ def _change(
     if booking_item is None or event_item is None or entry_item is None:
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
-    event = follow_booking(CrewEvent.model_validate(event_item.data), booking)
+    guests = list_guests(ctx.store, org, booking.id)
+    before = CrewEvent.model_validate(event_item.data)
+    event = follow_booking(before, booking, group=len(guests))
     if existing.asset != asset.id:
-        event = move_to_boat(event, asset.name, asset.roles, asset.checklist)
+        event = move_to_boat(event, asset.name, asset.roles, asset.checklist, group=len(guests))
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
+    # more people aboard than when the jackets were counted: they are counted again
+    needed = [jackets_for(e.guest_count, len(guests), len(e.roles)) for e in (before, event)]
+    event = recount(event, *needed, at=now)
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
     seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
@@ -250,7 +256,6 @@ def _change(
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
-    guests = list_guests(ctx.store, org, booking.id)
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)
     # a trip moved onto another of its crew's trips, or onto its boat's: the operations manager hears of it

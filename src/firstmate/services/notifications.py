@@ -85,8 +85,11 @@ def booking_messages(
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
     # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
     messages = [
-        _ops_message(ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes), until=closes)
-    ]
+        _ops_message(
+            ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes), until=closes,
+            listed=len(guests),
+        )
+    ]  # fmt: skip
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
@@ -196,10 +199,13 @@ def _ops_message(
     clashes: list[str],
     *,
     until: datetime,
+    listed: int = 0,
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
         "clashes": clashes,
+        # a change lowered the count below the guest list: the crew count life jackets for the list
+        "over_count": listed if listed > request.guest_count and not booking.cancelled else 0,
         "verb": _VERB[result],
         "booking": booking,
         "request": request,
