@@ -312,6 +312,30 @@ def test_every_item_counting_life_jackets_follows_the_people_aboard_and_is_count
     assert "Guest list: 10 guests, more than the 4 booked. The crew count life jackets for 10" in ops
 
 
+def test_crew_taken_off_by_a_move_to_a_boat_without_their_role_are_told(demo_app: App, clock: FixedClock) -> None:
+    """Moved to a boat without crew 2, Theo was off the trip without a word, and a reminder an outage
+    held back still told him to be aboard."""
+    from firstmate.services.reminders import send_due_reminders
+
+    body = booking_body(external_id="OFF-1", asset="morning-tern")  # captain, crew 1, crew 2
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    for person, role in (("jonah", "captain"), ("priya", "crew_1"), ("theo", "crew_2")):
+        claimed = sign_in(demo_app, person).post(f"/api/v1/events/{booking.event_id}/roles/{role}/claim")
+        assert claimed.status_code == 200
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, [timedelta(hours=2)], clock.now()) == 3  # held: the relay is down
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate({**body, "asset": "sea-lark"}))
+    mail = {e.key.rsplit(":", 1)[-1]: e for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key}
+    told = mail["theo"].message.text
+    assert "You are no longer crew 2 on this trip: it moved to Sea Lark (38 ft sloop), which has no crew 2." in told
+    assert "/crew/enter" not in told  # nothing to open
+    assert "Crew taken off: Theo" in mail["ops"].message.text and "was crew 2" in mail["ops"].message.text
+    entries = outbox.list_entries(demo_app.store, "demo")
+    reminders = {e.key.rsplit(":", 1)[-1]: e for e in entries if ":reminder:" in e.key}
+    assert reminders["theo"].status.value == "dead" and "without their role" in (reminders["theo"].last_error or "")
+    assert reminders["jonah"].status.value == "pending" and reminders["priya"].status.value == "pending"
+
+
 def test_a_boat_renamed_from_another_process_shows_on_the_next_page(demo_app: App, trip: str) -> None:
     from firstmate.bootstrap import build
     from firstmate.services.business import load_business, save_business

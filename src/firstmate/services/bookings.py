@@ -271,9 +271,17 @@ def _change(
         moved_to = when(request.start, profile.org.timezone)
         change = "was cancelled" if booking.cancelled else f"moved to {moved_to}"
         writes += withdrawn_reminders(ctx.store, org, event.id, departure, change, now)
+    # a new boat without a role someone held: they are off the trip, and told (their reminders withdrawn)
+    off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
+    for slot in event.roles:
+        off_trip.pop(slot.person_id or "", None)
+    if off_trip:
+        writes += withdrawn_reminders(ctx.store, org, event.id, None, f"moved to {asset.name}, without their role", now,
+                                      only=tuple(off_trip))  # fmt: skip
     notices = booking_notifications(
-        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing
-    )
+        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
+        off_trip=off_trip,
+    )  # fmt: skip
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 

@@ -6,7 +6,7 @@ nothing new; a new revision (a change, a cancellation) tells the people concerne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,14 +47,16 @@ def booking_notifications(
     *,
     was_end: datetime | None = None,
     clashes: Sequence[Clash] = (),
+    off_trip: Mapping[str, str] | None = None,
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
-    what they must sort out: `clashes`, its crew's roles on trips it now overlaps."""
+    what they must sort out: `clashes`, its crew's roles on trips it now overlaps. `off_trip`: who
+    lost their role in this change (person id: role), told so, as is the ops manager."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes,
+        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -72,6 +74,7 @@ def booking_messages(
     was_end: datetime | None = None,
     at: datetime | None = None,
     clashes: Sequence[Clash] = (),
+    off_trip: Mapping[str, str] | None = None,
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
@@ -84,13 +87,22 @@ def booking_messages(
         return []
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
     # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
+    lost = dict(off_trip or {})
+    off = [p for p in list_people(ctx.store, profile.org.id) if p.id in lost] if lost else []
+    off_lines = [f"{p.name} was {lost[p.id].replace('_', ' ')}; {asset.name} has no such role" for p in off]
     messages = [
         _ops_message(
             ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes), until=closes,
-            listed=len(guests),
+            listed=len(guests), off_lines=off_lines,
         )
     ]  # fmt: skip
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
+    if off and last_end > at:  # those taken off first: in the change's own write, however large its group
+        trip = crew_trip_view(event, profile.org, entity, asset)
+        messages += [
+            _crew_message(ctx, profile, entity, asset, booking, trip, p, result, None, last_end, off_role=lost[p.id])
+            for p in off
+        ]
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
         theirs = _clashes_by_person(profile, clashes)
@@ -200,10 +212,12 @@ def _ops_message(
     *,
     until: datetime,
     listed: int = 0,
+    off_lines: Sequence[str] = (),
 ) -> OutgoingMessage:
     request = booking.request
     context: dict[str, Any] = {
         "clashes": clashes,
+        "off_lines": off_lines,
         # a change lowered the count below the guest list: the crew count life jackets for the list
         "over_count": listed if listed > request.guest_count and not booking.cancelled else 0,
         "verb": _VERB[result],
@@ -242,11 +256,13 @@ def _crew_message(
     result: IntakeResult,
     clash: str | None,
     until: datetime,
+    *,
+    off_role: str = "",
 ) -> OutgoingMessage:
     # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival (a
-    # cancelled trip's mail shows no link, so it has none)
+    # cancelled trip's mail, and one to someone taken off it, shows no link, so it has none)
     sign_in = None
-    if not trip["cancelled"]:
+    if not trip["cancelled"] and not off_role:
         ttl = int(NOTIFICATION_LINK_TTL.total_seconds())
         sign_in = SignInLink(
             org=profile.org.id, person_id=person.id, purpose=f"event:{trip['event_id']}", valid_for_s=ttl
@@ -265,6 +281,7 @@ def _crew_message(
         "headline": headline,
         "colour": entity.primary_colour,
         "clash": clash,
+        "off_role": off_role.replace("_", " "),
     }
     key = _key(booking, f"crew:{person.id}")
     return templated(

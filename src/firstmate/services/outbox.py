@@ -286,16 +286,19 @@ def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, 
 
 
 def withdrawn_reminders(
-    store: Store, org: str, event_id: str, departure: datetime | None, change: str, now: datetime
-) -> list[Put]:
+    store: Store, org: str, event_id: str, departure: datetime | None, change: str, now: datetime,
+    *, only: tuple[str, ...] = (),
+) -> list[Put]:  # fmt: skip
     """Writes that withdraw a trip's reminders still waiting to go out (an outage held them) and made
-    for another departure than `departure` (None: the trip is cancelled, every one), saying how the trip
-    changed ("moved to …"). A reminder
-    being sent right now is left to its sender; one claimed meanwhile fails the writes' transaction."""
+    for another departure than `departure` (None: every one: the trip is cancelled, or those of `only`,
+    people taken off it), saying how the trip changed ("moved to …"). A reminder being sent right now
+    is left to its sender; one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
+        if only and not entry.key.endswith(tuple(f":{person}" for person in only)):
+            continue
         made_for = rules.reminder_departure(entry.key)
         if entry.status is OutboxStatus.PENDING and made_for != keep:
             writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
