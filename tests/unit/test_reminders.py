@@ -127,3 +127,26 @@ def test_a_reminder_withdrawn_by_a_move_waits_again_when_the_trip_moves_back(dem
     restored = outbox.get_entry(demo_app.store, "demo", key)
     assert restored.status is OutboxStatus.PENDING and restored.message.stale_after == start
     assert restored.last_error is None and restored.attempts == 0
+
+
+def test_a_held_reminder_follows_its_role_to_whoever_holds_it(demo_app: App, clock: FixedClock) -> None:
+    """The relay down, an admin made Marisol captain: once it was back, Jonah was still told to be
+    aboard as captain. His reminder is withdrawn, and waits again if he is made captain again."""
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import designate_role
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    admin = get_person(demo_app.store, "demo", "marisol")
+
+    def status() -> str:
+        [jonahs] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+        return jonahs.status.value
+
+    designate_role(demo_app, "demo", booking.event_id, "captain", "marisol", admin)
+    assert status() == "dead"
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # Marisol's own
+    designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)
+    assert status() == "pending"

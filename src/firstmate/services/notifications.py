@@ -97,6 +97,7 @@ def booking_messages(
         )
     ]  # fmt: skip
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
+    crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
         messages += [

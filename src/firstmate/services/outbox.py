@@ -309,6 +309,27 @@ def withdrawn_reminders(
     return writes
 
 
+def reminders_handed_over(
+    store: Store, org: str, event_id: str, departure: datetime, *, lost: set[str], gained: set[str], now: datetime
+) -> list[Put]:
+    """Writes that follow a roster change in the trip's reminders: those of people who no longer hold
+    a role (`lost`) still waiting to go out are withdrawn (after a relay outage the captain replaced
+    was still told to be aboard); a withdrawn one of someone who holds a role again (`gained`), made
+    for this `departure`, waits to go out again, as the scheduler cannot queue another under its key."""
+    if not lost and not gained:
+        return []
+    writes = []
+    for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
+        entry = from_item(item)
+        person, made_for = entry.key.rsplit(":", 1)[-1], rules.reminder_departure(entry.key)
+        if person in lost and entry.status is OutboxStatus.PENDING:
+            withdrawn = rules.withdraw(entry, "is no longer theirs to crew", now)
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+        elif person in gained and _withdrawn(entry) and now < departure and made_for == int(departure.timestamp()):
+            writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
+    return writes
+
+
 def _withdrawn(entry: OutboxEntry) -> bool:
     return entry.status is OutboxStatus.DEAD and (entry.last_error or "").startswith(rules.WITHDRAWN)
 

@@ -35,6 +35,7 @@ from firstmate.services.crew_trips import (
 )
 from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
+from firstmate.services.outbox import reminders_handed_over
 from firstmate.services.people import get_person, list_people
 from firstmate.services.trips import events_between, get_events
 
@@ -185,13 +186,24 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
 
 
 def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None) -> CrewEvent:
+    read: list[CrewEvent] = []  # the event the change was decided on, for its reminders' writes
+
     def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
+        read[:] = [event]
         try:
             return change(event)
         except rules.RosterError as exc:
             raise _error(exc) from None
 
-    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=also)
+    def writes(updated: CrewEvent) -> list[Write]:
+        # a reminder follows its role: withdrawn from who gave it up, waiting again for who took it back
+        before, after = ({s.person_id for s in e.roles if s.person_id} for e in (read[0], updated))
+        handed = reminders_handed_over(
+            ctx.store, org, updated.id, updated.start, lost=before - after, gained=after - before, now=ctx.clock.now()
+        )
+        return [*(also(updated) if also else []), *handed]
+
+    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
 
 
 def _error(exc: rules.RosterError) -> Exception:
