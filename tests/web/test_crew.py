@@ -334,6 +334,18 @@ def test_crew_taken_off_by_a_move_to_a_boat_without_their_role_are_told(demo_app
     reminders = {e.key.rsplit(":", 1)[-1]: e for e in entries if ":reminder:" in e.key}
     assert reminders["theo"].status.value == "dead" and "without their role" in (reminders["theo"].last_error or "")
     assert reminders["jonah"].status.value == "pending" and reminders["priya"].status.value == "pending"
+    # back to the catamaran an hour later, Theo designated again: then to the sloop at another time at once
+    back = {**body, "start": (booking.request.start + timedelta(hours=1)).isoformat()}
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(back))
+    admin = sign_in(demo_app, "marisol")
+    designated = admin.post(f"/api/v1/events/{booking.event_id}/roles/crew_2/designate", json={"person_id": "theo"})
+    assert designated.is_success
+    assert send_due_reminders(demo_app, [timedelta(hours=2)], clock.now() + timedelta(hours=1)) == 3
+    again = {**body, "asset": "sea-lark", "guest_count": 5}  # not a re-send of revision 2: that is ignored
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(again))
+    waiting = {e.key.rsplit(":", 1)[-1] for e in outbox.list_entries(demo_app.store, "demo")
+               if ":reminder:" in e.key and e.status.value == "pending"}  # fmt: skip
+    assert waiting == {"jonah", "priya"}  # theirs for this time again; not Theo's: he is off the trip
 
 
 def test_a_boat_renamed_from_another_process_shows_on_the_next_page(demo_app: App, trip: str) -> None:

@@ -270,12 +270,13 @@ def _change(
         departure = None if booking.cancelled else request.start
         moved_to = when(request.start, profile.org.timezone)
         change = "was cancelled" if booking.cancelled else f"moved to {moved_to}"
-        writes += withdrawn_reminders(ctx.store, org, event.id, departure, change, now)
+        holding = frozenset(slot.person_id for slot in event.roles if slot.person_id)
+        writes += withdrawn_reminders(ctx.store, org, event.id, departure, change, now, holders=holding)
     # a new boat without a role someone held: they are off the trip, and told (their reminders withdrawn)
     off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
     for slot in event.roles:
         off_trip.pop(slot.person_id or "", None)
-    if off_trip:
+    if off_trip and not (moved or booking.cancelled):  # else withdrawn above, as every reminder of the trip
         writes += withdrawn_reminders(ctx.store, org, event.id, None, f"moved to {asset.name}, without their role", now,
                                       only=tuple(off_trip))  # fmt: skip
     notices = booking_notifications(

@@ -287,12 +287,13 @@ def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, 
 
 def withdrawn_reminders(
     store: Store, org: str, event_id: str, departure: datetime | None, change: str, now: datetime,
-    *, only: tuple[str, ...] = (),
+    *, only: tuple[str, ...] = (), holders: frozenset[str] = frozenset(),
 ) -> list[Put]:  # fmt: skip
     """Writes that withdraw a trip's reminders still waiting to go out (an outage held them) and made
     for another departure than `departure` (None: every one: the trip is cancelled, or those of `only`,
-    people taken off it), saying how the trip changed ("moved to …"). A reminder being sent right now
-    is left to its sender; one claimed meanwhile fails the writes' transaction."""
+    people taken off it), saying how the trip changed ("moved to …"); and that restore a withdrawn one
+    of `holders`, its role's holders now, made for `departure` (the trip moved back). A reminder being
+    sent right now is left to its sender; one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
@@ -302,7 +303,7 @@ def withdrawn_reminders(
         made_for = rules.reminder_departure(entry.key)
         if entry.status is OutboxStatus.PENDING and made_for != keep:
             writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
-        elif departure and made_for == keep and _withdrawn(entry) and now < departure:
+        elif departure and made_for == keep and _withdrawn(entry) and now < departure and _of(entry) in holders:
             # the trip moved back to this time: its withdrawn reminder under this key waits again, as the
             # scheduler cannot queue another under the same key (it was lost for good)
             writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
@@ -321,13 +322,18 @@ def reminders_handed_over(
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
-        person, made_for = entry.key.rsplit(":", 1)[-1], rules.reminder_departure(entry.key)
+        person, made_for = _of(entry), rules.reminder_departure(entry.key)
         if person in lost and entry.status is OutboxStatus.PENDING:
             withdrawn = rules.withdraw(entry, "is no longer theirs to crew", now)
             writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
         elif person in gained and _withdrawn(entry) and now < departure and made_for == int(departure.timestamp()):
             writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
     return writes
+
+
+def _of(reminder: OutboxEntry) -> str:
+    """Whose reminder it is: its key ends with the person's id."""
+    return reminder.key.rsplit(":", 1)[-1]
 
 
 def _withdrawn(entry: OutboxEntry) -> bool:
