@@ -71,3 +71,22 @@ def test_a_trip_in_polar_night_is_said_to_be_in_the_dark(demo_app: App) -> None:
     dark = timing_panel(trip, None, "Europe/Oslo", polar - timedelta(hours=3), dark=True)["lines"]
     assert "No daylight today (polar night): the whole trip is in the dark" in dark
     assert not any("daylight" in line for line in timing_panel(trip, None, "Europe/Oslo", polar)["lines"])
+
+
+def test_sunset_sets_a_time_to_be_back_by_for_day_trips_only() -> None:
+    """A 3-day charter read "return by 21:01", its first evening, and a 21:30 departure "return by
+    21:02", before it left."""
+    from datetime import UTC, datetime, timedelta
+
+    from firstmate.domain.timing import sunset_line
+
+    zone, sunset = "America/Los_Angeles", datetime(2026, 6, 14, 3, 32, tzinfo=UTC)  # 20:32 PDT on the 13th
+
+    def at(hour: float, hours: float) -> str:
+        start = datetime(2026, 6, 13, 7, tzinfo=UTC) + timedelta(hours=hour)  # 00:00 PDT + hour
+        return sunset_line(start, start + timedelta(hours=hours), sunset, zone)
+
+    assert at(15, 3) == "Sunset 20:32, return by 18:00"
+    assert at(18, 4) == "Sunset 20:32, return by 21:02"  # twilight cuts it short
+    assert at(9, 72) == "Sunset 20:32 the first evening: an overnight trip, back Tue 16 Jun 2026, 09:00 PDT"
+    assert at(21.5, 3) == "Sunset 20:32: it leaves after dark, back Sun 14 Jun 2026, 00:30 PDT"

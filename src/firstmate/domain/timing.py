@@ -93,6 +93,20 @@ def return_by(end: datetime, sunset: datetime | None) -> datetime:
     return min(end, sunset + TWILIGHT)
 
 
+def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str) -> str:
+    """What the crew are told of the light: "Sunset 20:31, return by 19:00" for a day trip (the
+    scheduled end, or sunset plus twilight if earlier); a trip leaving after that, or back another
+    day, is told the sunset and when it is back, with its day: for those, sunset set no time to be
+    back by (a 3-day charter read "return by 21:01", its first evening, and a 21:30 departure "return
+    by 21:02", before it left)."""
+    told = f"Sunset {clock_time(sunset, timezone)}"
+    if start >= sunset + TWILIGHT:
+        return f"{told}: it leaves after dark, back {end_time(start, end, timezone)}"
+    if local(start, timezone).date() != local(end, timezone).date():
+        return f"{told} the first evening: an overnight trip, back {end_time(start, end, timezone)}"
+    return f"{told}, return by {clock_time(return_by(end, sunset), timezone)}"
+
+
 def relative(moment: datetime, now: datetime) -> str:
     """ "in 45 min", "in 2 h 5 min", "in 3 days", "12 min ago"."""
     seconds = int((moment - now).total_seconds())

@@ -14,7 +14,7 @@ from firstmate.domain.guests import guest_counts
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
 from firstmate.domain.roster import captain_of, clash, held_by
-from firstmate.domain.timing import clock_time, phase_deadlines, relative, return_by
+from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import NotFound
 from firstmate.services.bookings import get_booking, list_guests
@@ -123,9 +123,7 @@ def timing_panel(
         state = "due" if due >= now else "overdue: was due"
         lines.append(f"{pending.name} checklist {state} {relative(due, now)} ({clock_time(due, timezone)})")
     if sunset is not None:
-        lines.append(
-            f"Sunset {clock_time(sunset, timezone)}, return by {clock_time(return_by(event.end, sunset), timezone)}"
-        )
+        lines.append(sunset_line(event.start, event.end, sunset, timezone))
     elif dark:
         lines.append("No daylight today (polar night): the whole trip is in the dark")
     lines.append(f"Departure {relative(event.start, now)}")
