@@ -58,6 +58,10 @@ def test_a_reminder_held_back_by_an_outage_says_the_time_left_when_it_is_sent(de
 
     clock.advance(timedelta(hours=3))
     assert as_read(outbox.get_entry(demo_app.store, "demo", held.key), clock.now()).subject == str(mail["Subject"])
+    from tests.security.conftest import operator
+
+    listed = operator(demo_app).get("/admin/outbox").text  # the list showed the place held for the words
+    assert "Reminder: captain in 29 min, " in listed and "time-left-worded-when-sent" not in listed
 
 
 def test_a_booking_made_inside_a_reminder_window_gets_no_stale_reminder(demo_app: App, clock: FixedClock) -> None:

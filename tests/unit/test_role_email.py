@@ -50,3 +50,16 @@ def test_a_short_table_is_shown_whole() -> None:
     report = render_role(build_documents(_billing(SHOWN_ROWS), ["billing"])["billing"], full_report=FULL)
     assert "more rows" not in report.text and "more rows" not in report.html
     assert len(re.findall(r"Client \d{3} Co", report.text.partition("INVOICE AGING")[0])) >= SHOWN_ROWS
+
+
+def test_a_text_table_keeps_its_columns_with_chinese_japanese_or_korean_names() -> None:
+    """Widths counted characters while a CJK one takes two columns: names split and columns drifted."""
+    from firstmate.domain.reports.document import Table
+    from firstmate.reports.role import _table_text
+    from firstmate.reports.wrapping import display_width
+
+    table = Table(("Client", "Revenue"), (("上海蓝色海湾", "$1,200"), ("Dana W.", "$840"), ("김민준", "$90")))
+    rows = _table_text(table)[2:]
+    assert len(rows) == 3  # no name split over two lines
+    starts = {display_width(row[: row.index("$")]) for row in rows}
+    assert len(starts) == 1  # the Revenue column lines up

@@ -14,7 +14,7 @@ from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
 from firstmate.reports.left_out import in_the_pdf, more
 from firstmate.reports.serial import plain
-from firstmate.reports.wrapping import wrap
+from firstmate.reports.wrapping import display_width, padded, wrap
 
 TONE_COLOURS = {"ok": OK, "alert": ALERT, "info": "#5b6570"}
 SEVERITY_COLOURS = {Severity.HIGH.value: ALERT, Severity.MEDIUM.value: "#b25e09", Severity.LOW.value: "#5b6570"}
@@ -112,14 +112,15 @@ def _section_text(section: Section, full_report: str = "") -> list[str]:
 
 def _table_text(table: Table) -> list[str]:
     """Columns padded to their content (at most 44 wide); a longer cell wraps onto more lines."""
-    widths = [min(max([len(c), *(len(r[i]) for r in table.rows)]), 44) for i, c in enumerate(table.columns)]
+    measured = [[display_width(c), *(display_width(r[i]) for r in table.rows)] for i, c in enumerate(table.columns)]
+    widths = [min(max(column), 44) for column in measured]  # in columns: a CJK character takes two
 
     def lines(cells: tuple[str, ...]) -> list[str]:
         wrapped = [wrap(c, w) or [""] for c, w in zip(cells, widths, strict=True)]
         return [
             "  "
             + "  ".join(
-                (w[n] if n < len(w) else "").ljust(width) for w, width in zip(wrapped, widths, strict=True)
+                padded(w[n] if n < len(w) else "", width) for w, width in zip(wrapped, widths, strict=True)
             ).rstrip()
             for n in range(max(len(w) for w in wrapped))
         ]

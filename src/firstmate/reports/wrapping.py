@@ -26,6 +26,16 @@ def wrap(text: str, width: int) -> list[str]:
     return _wrap_wide(text, width)
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes, a wide character two (as a terminal or a plain-text email shows it)."""
+    return len(text) if text.isascii() else sum(2 if _wide(char) else 1 for char in text)
+
+
+def padded(text: str, width: int) -> str:
+    """`text` with spaces after it to `width` columns (`str.ljust` by display width)."""
+    return text + " " * (width - display_width(text))
+
+
 def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in "WF"
 

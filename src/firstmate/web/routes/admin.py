@@ -50,7 +50,12 @@ def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: st
     if org and org not in visible:
         raise NotFound(f"no org {org!r}")
     orgs = [org] if org else visible
-    entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted)]
+    now = app.clock.now()  # a reminder's "in 29 min" as it was sent, or as it would be sent now
+    entries = [
+        e.model_copy(update={"message": as_read(e, now)})
+        for o in orgs
+        for e in outbox.list_entries(app.store, o, status=wanted)
+    ]
     entries.sort(key=lambda e: e.created_at, reverse=True)
     return HTMLResponse(render("admin/outbox.html", entries=entries, orgs=visible, org=org, status=status or ""))
 
