@@ -257,6 +257,7 @@ def test_a_refund_and_a_deposit_are_no_sale_and_a_refund_of_a_sale_cancels_it() 
     # a refund naming its sale by id, as the import's error allows: the sale's reference or none
     assert units_sold([*sales, line(4, "-1500", "r3")]) == 2
     assert units_sold([line(8, "900"), line(9, "900"), line(10, "-900", "r9")]) == 1
+    assert units_sold([*sales, line(4, "-1000", "r3"), line(5, "-500", "r3")]) == 2  # refunded in two lines
 
 
 def test_the_ceo_and_the_cfo_judge_a_revenue_goal_on_the_same_revenue() -> None:

@@ -324,7 +324,10 @@ def test_crew_taken_off_by_a_move_to_a_boat_without_their_role_are_told(demo_app
         assert claimed.status_code == 200
     clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
     assert send_due_reminders(demo_app, [timedelta(hours=2)], clock.now()) == 3  # held: the relay is down
-    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate({**body, "asset": "sea-lark"}))
+    # to the sloop, an hour longer from the same start: the move keeps reminders for that departure
+    orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate({**body, "asset": "sea-lark", "duration_hours": "4"})
+    )
     mail = {e.key.rsplit(":", 1)[-1]: e for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key}
     told = mail["theo"].message.text
     assert "You are no longer crew 2 on this trip: it moved to Sea Lark (38 ft sloop), which has no crew 2." in told

@@ -276,9 +276,11 @@ def _change(
     off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
     for slot in event.roles:
         off_trip.pop(slot.person_id or "", None)
-    if off_trip and not (moved or booking.cancelled):  # else withdrawn above, as every reminder of the trip
-        writes += withdrawn_reminders(ctx.store, org, event.id, None, f"moved to {asset.name}, without their role", now,
-                                      only=tuple(off_trip))  # fmt: skip
+    if off_trip and request.start == existing.request.start and not booking.cancelled:  # else: withdrawn above
+        change = f"moved to {asset.name}, without their role"
+        written = {(w.item.pk, w.item.sk) for w in writes if isinstance(w, Put)}  # a key once in a transaction
+        off = withdrawn_reminders(ctx.store, org, event.id, None, change, now, only=tuple(off_trip))
+        writes += [w for w in off if (w.item.pk, w.item.sk) not in written]
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip,

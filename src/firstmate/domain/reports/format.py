@@ -3,7 +3,6 @@ reads alike and every number can be traced back to a Decimal."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -81,13 +80,13 @@ def units_sold(lines: Iterable[RevenueLine]) -> int:
     Counting every line made three charters and a refund four units, at half their price."""
     lines = list(lines)
     sale_of = {line.id: line.reference or line.id for line in lines}  # a line's id, to the sale it is part of
-    named = Counter(line.reference for line in lines if line.reference)
+    sales = {line.reference for line in lines if line.reference and line.amount >= 0}
     net: dict[str, Decimal] = {}
     sold = set()
     for line in lines:
         key = line.reference or line.id
-        if line.amount < 0 and named[key] == 1 and key in sale_of and key != line.id:
-            key = sale_of[key]  # a refund naming its sale by id (no other line has that reference)
+        if line.amount < 0 and key not in sales and key in sale_of and key != line.id:
+            key = sale_of[key]  # a refund naming its sale by id (no sale has that reference)
         net[key] = net.get(key, Decimal(0)) + line.amount
         if line.amount > 0 and not line.deposit:
             sold.add(key)
