@@ -90,3 +90,5 @@ def test_sunset_sets_a_time_to_be_back_by_for_day_trips_only() -> None:
     assert at(18, 4) == "Sunset 20:32, return by 21:02"  # twilight cuts it short
     assert at(9, 72) == "Sunset 20:32 the first evening: an overnight trip, back Tue 16 Jun 2026, 09:00 PDT"
     assert at(21.5, 3) == "Sunset 20:32: it leaves after dark, back Sun 14 Jun 2026, 00:30 PDT"
+    assert at(18.5, 5.5) == "Sunset 20:32, return by 21:02"  # back at 00:00: still a day trip, out after dark
+    assert at(20, 13) == "Sunset 20:32 the first evening: an overnight trip, back Sun 14 Jun 2026, 09:00 PDT"

@@ -74,6 +74,8 @@ PRE_DEPARTURE_LEAD = timedelta(minutes=30)
 AFTER_TRIP = timedelta(hours=2)
 #: Boats without night lights are back within civil twilight: sunset plus half an hour.
 TWILIGHT = timedelta(minutes=30)
+#: A trip this long is planned to spend a night out: sunset sets it no time to be back by.
+OVERNIGHT = timedelta(hours=12)
 
 
 def phase_deadlines(start: datetime, end: datetime) -> dict[str, datetime]:
@@ -95,14 +97,14 @@ def return_by(end: datetime, sunset: datetime | None) -> datetime:
 
 def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str) -> str:
     """What the crew are told of the light: "Sunset 20:31, return by 19:00" for a day trip (the
-    scheduled end, or sunset plus twilight if earlier); a trip leaving after that, or back another
-    day, is told the sunset and when it is back, with its day: for those, sunset set no time to be
+    scheduled end, or sunset plus twilight if earlier); a trip leaving after that, or out overnight
+    (`OVERNIGHT` or longer), is told the sunset and when it is back, with its day: for those, sunset set no time to be
     back by (a 3-day charter read "return by 21:01", its first evening, and a 21:30 departure "return
     by 21:02", before it left)."""
     told = f"Sunset {clock_time(sunset, timezone)}"
     if start >= sunset + TWILIGHT:
         return f"{told}: it leaves after dark, back {end_time(start, end, timezone)}"
-    if local(start, timezone).date() != local(end, timezone).date():
+    if end - start >= OVERNIGHT:  # not the calendar day: an evening trip back at 00:01 is still out after dark
         return f"{told} the first evening: an overnight trip, back {end_time(start, end, timezone)}"
     return f"{told}, return by {clock_time(return_by(end, sunset), timezone)}"
 
