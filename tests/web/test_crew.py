@@ -312,6 +312,48 @@ def test_every_item_counting_life_jackets_follows_the_people_aboard_and_is_count
     assert "Guest list: 10 guests, more than the 4 booked. The crew count life jackets for 10" in ops
 
 
+def test_life_jackets_on_trips_stored_before_and_on_items_that_count_none(demo_app: App) -> None:
+    """Found by a review of the fix above: trips booked before it kept the stale count; an item
+    keyed life_jackets that counts nothing ("inspected") was reworded; and a count ticked for 9 was
+    unticked when 8 were needed after 7."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.ports import Item
+    from firstmate.services.business import save_business
+    from firstmate.services.trips import booking_pk
+
+    profile = demo_profile()
+    own = (
+        ChecklistTemplateItem(key="pfds", phase="pre_event", label="PFDs counted and stowed: {jackets}"),
+        ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="Life jackets inspected: straps, lights"),
+    )
+    boats = tuple(a.model_copy(update={"checklist": own}) if a.id == "morning-tern" else a for a in profile.assets)
+    save_business(demo_app.store, profile.model_copy(update={"assets": boats}))
+
+    def book(guests: int) -> str:
+        body = booking_body(external_id="JK-2", asset="morning-tern", guest_count=guests)
+        return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+
+    def items() -> dict[str, tuple[str, str | None]]:
+        return {i.key: (i.label, i.done_by) for i in get_event(demo_app.store, "demo", event_id).checklist}
+
+    event_id = book(6)  # 6 guests + 3 crew roles: 9
+    booking_id = get_event(demo_app.store, "demo", event_id).booking_id
+    stored = demo_app.store.get(booking_pk("demo", booking_id), "EVENT")
+    assert stored is not None  # as stored before items kept their template and their tick's count:
+    old = [{k: v for k, v in i.items() if k not in ("label_template", "ticked_for")} for i in stored.data["checklist"]]
+    demo_app.store.put(Item(stored.pk, stored.sk, {**stored.data, "checklist": old}))
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{event_id}/roles/captain/claim").status_code == 200
+    assert jonah.post(f"/crew/events/{event_id}/checklist/pfds/tick", follow_redirects=False).status_code == 303
+    book(4)
+    book(5)  # 8 needed now: the 9 counted still do
+    assert items()["pfds"] == ("PFDs counted and stowed: 8", "Jonah")
+    assert items()["life_jackets"] == ("Life jackets inspected: straps, lights", None)
+    book(12)  # a boat whose checklist has no departure items: recounted until its departure time
+    assert items()["pfds"] == ("PFDs counted and stowed: 15", None)
+
+
 def test_crew_taken_off_by_a_move_to_a_boat_without_their_role_are_told(demo_app: App, clock: FixedClock) -> None:
     """Moved to a boat without crew 2, Theo was off the trip without a word, and a reminder an outage
     held back still told him to be aboard."""

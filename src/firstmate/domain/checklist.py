@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, counts_jackets
+from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, jackets_in
 
 PHASES = tuple(Phase)
 #: The marks an item keeps, oldest first; older ones are counted (those with a note are let go last).
@@ -91,7 +91,8 @@ def tick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -
     if target.done_at is not None:
         return event
     mark = ChecklistMark(action="tick", by=by, at=at, note=note)
-    return _with(event, _marked(target, mark).model_copy(update={"done_by": by, "done_at": at}))
+    ticked = {"done_by": by, "done_at": at, "ticked_for": jackets_in(target)}  # the jackets it counted, if any
+    return _with(event, _marked(target, mark).model_copy(update=ticked))
 
 
 def untick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "") -> CrewEvent:
@@ -100,19 +101,31 @@ def untick(event: CrewEvent, key: str, *, by: str, at: datetime, note: str = "")
     if target.done_at is None:
         return event
     mark = ChecklistMark(action="undo", by=by, at=at, note=note)
-    return _with(event, _marked(target, mark).model_copy(update={"done_by": None, "done_at": None}))
+    return _with(event, _marked(target, mark).model_copy(update={"done_by": None, "done_at": None, "ticked_for": None}))
 
 
-def recount(event: CrewEvent, was: int, now: int, *, at: datetime) -> CrewEvent:
-    """The event after the life jackets it needs went from `was` to `now`: when they are more, each
-    ticked item counting them is unticked, with why, so that they are counted again (a trip whose
-    departure is done is left as it is). The item kept the tick of a count for fewer people."""
-    if now <= was or phase_complete(event, Phase.DEPARTURE):
+def recount(event: CrewEvent, was: int, *, at: datetime) -> CrewEvent:
+    """The event after a change to the people aboard: each ticked item counting life jackets for
+    fewer than it asks for now is unticked, with why, so that they are counted again (a trip whose
+    departure is done is left as it is). `was`: what the items asked for before the change, the
+    count of a tick made before ticks kept theirs."""
+    if _departed(event, at):
         return event
-    note = f"{now} life jackets needed now, {was} when counted: count them again"
-    for done in [i for i in event.checklist if counts_jackets(i) and i.done_at is not None]:
-        event = untick(event, done.key, by="firstmate", at=at, note=note)
+    for item in event.checklist:
+        needed = jackets_in(item)
+        counted = item.ticked_for if item.ticked_for is not None else was
+        if item.done_at is not None and needed is not None and needed > counted:
+            note = f"{needed} life jackets needed now, {counted} when counted: count them again"
+            event = untick(event, item.key, by="firstmate", at=at, note=note)
     return event
+
+
+def _departed(event: CrewEvent, now: datetime) -> bool:
+    """Whether the trip has left: its departure items done, or, for a boat whose checklist has none
+    (an empty phase is complete from the start), its departure time passed."""
+    if any(i.phase is Phase.DEPARTURE and i.required for i in event.checklist):
+        return phase_complete(event, Phase.DEPARTURE)
+    return now >= event.start
 
 
 def _marked(target: ChecklistItem, mark: ChecklistMark) -> ChecklistItem:

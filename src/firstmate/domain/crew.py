@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -64,16 +65,38 @@ class ChecklistItem(BaseModel):
     done_at: datetime | None = None
     history: tuple[ChecklistMark, ...] = ()
     earlier_changes: int = 0  # marks older than the history keeps, counted
-    label_template: str = ""  # the label with "{jackets}", for an item that counts life jackets
+    # the label with "{jackets}" for an item that counts life jackets, "" for one that does not; None
+    # for an item stored before 2026-12-05 (`resolved` reads it from its boat's template)
+    label_template: str | None = None
+    ticked_for: int | None = None  # the life jackets it counted when ticked
 
 
 #: The standard item's label, and the one an item stored without its template counts by.
 JACKETS_LABEL = "Life jackets aboard: {jackets}"
 
 
+def _template(item: ChecklistItem) -> str:
+    """The item's label with "{jackets}" where it counts them ("" when it counts none); the standard
+    item, stored before its template was kept, counts them in the standard words."""
+    if item.label_template is not None:
+        return item.label_template
+    standard = item.key == "life_jackets" and item.label.startswith(JACKETS_LABEL.partition("{")[0])
+    return JACKETS_LABEL if standard else ""
+
+
 def counts_jackets(item: ChecklistItem) -> bool:
     """Whether the item counts life jackets (its label follows the people aboard)."""
-    return bool(item.label_template) or item.key == "life_jackets"
+    return bool(_template(item))
+
+
+def jackets_in(item: ChecklistItem) -> int | None:
+    """The life jackets the item's label counts now (None for an item that counts none)."""
+    template = _template(item)
+    if not template:
+        return None
+    pattern = re.escape(template).replace(re.escape("{jackets}"), r"(\d+)", 1)
+    found = re.fullmatch(pattern, item.label)
+    return int(found.group(1)) if found else None
 
 
 def jackets_for(guest_count: int, group: int, crew_count: int) -> int:
@@ -102,23 +125,31 @@ class CrewEvent(BaseModel):
     checklist: tuple[ChecklistItem, ...]
 
 
+#: The standard checklist: key, phase, label ("{jackets}": guests + crew), required.
+STANDARD_CHECKLIST = (
+    ("fuel", Phase.PRE_EVENT, "Fuel checked and topped up", True),
+    ("life_jackets", Phase.PRE_EVENT, JACKETS_LABEL, True),
+    ("engine_hours_out", Phase.PRE_EVENT, "Engine hours recorded (out)", True),
+    ("waivers", Phase.DEPARTURE, "All guest waivers signed", True),
+    ("safety_briefing", Phase.DEPARTURE, "Safety briefing given", True),
+    ("engine_hours_in", Phase.RETURN, "Engine hours recorded (in)", True),
+    ("damage_notes", Phase.RETURN, "Damage notes (or none)", True),
+    ("photos", Phase.POST_EVENT, "Post-charter photos uploaded", False),
+)
+
+
 def default_checklist(guest_count: int, crew_count: int) -> tuple[ChecklistItem, ...]:
     """The checklist every trip starts with (an asset may bring its own template later)."""
-    jackets = guest_count + crew_count
-    return (
-        ChecklistItem(key="fuel", phase=Phase.PRE_EVENT, label="Fuel checked and topped up"),
+    jackets = str(guest_count + crew_count)
+    return tuple(
         ChecklistItem(
-            key="life_jackets",
-            phase=Phase.PRE_EVENT,
-            label=JACKETS_LABEL.format(jackets=jackets),
-            label_template=JACKETS_LABEL,
-        ),
-        ChecklistItem(key="engine_hours_out", phase=Phase.PRE_EVENT, label="Engine hours recorded (out)"),
-        ChecklistItem(key="waivers", phase=Phase.DEPARTURE, label="All guest waivers signed"),
-        ChecklistItem(key="safety_briefing", phase=Phase.DEPARTURE, label="Safety briefing given"),
-        ChecklistItem(key="engine_hours_in", phase=Phase.RETURN, label="Engine hours recorded (in)"),
-        ChecklistItem(key="damage_notes", phase=Phase.RETURN, label="Damage notes (or none)"),
-        ChecklistItem(key="photos", phase=Phase.POST_EVENT, label="Post-charter photos uploaded", required=False),
+            key=key,
+            phase=phase,
+            label=label.replace("{jackets}", jackets),
+            required=required,
+            label_template=label if "{jackets}" in label else "",
+        )
+        for key, phase, label, required in STANDARD_CHECKLIST
     )
 
 
@@ -164,13 +195,29 @@ def new_event(
     )
 
 
+def resolved(event: CrewEvent, boat: Sequence[ChecklistTemplateItem]) -> CrewEvent:
+    """The event with each item's label template known: an item stored before 2026-12-05 takes its
+    boat's (`boat`: the boat's template) when that counts life jackets, and, ticked, the count its
+    label shows as the count of its tick; its label stays as it is."""
+    labels = {t.key: t.label for t in boat}
+
+    def known(item: ChecklistItem) -> ChecklistItem:
+        if item.label_template is not None:
+            return item
+        label = labels.get(item.key, "")
+        found = item.model_copy(update={"label_template": label if "{jackets}" in label else _template(item)})
+        return found.model_copy(update={"ticked_for": jackets_in(found)}) if found.done_at is not None else found
+
+    return event.model_copy(update={"checklist": tuple(known(item) for item in event.checklist)})
+
+
 def follow_booking(event: CrewEvent, booking: Booking, *, group: int = 0) -> CrewEvent:
     """The event after its booking changed: new times, counts, notes and status; roles and
     checklist progress are kept, and every item counting life jackets follows the people aboard
     (`jackets_for`, with `group` the length of the guest list)."""
     request = booking.request
     jackets = jackets_for(request.guest_count, group, len(event.roles))
-    checklist = tuple(_counted(item, jackets) for item in event.checklist)
+    checklist = tuple(_counted(item, jackets) for item in event.checklist)  # items `resolved` first
     return event.model_copy(
         update={
             "start": request.start,
@@ -188,7 +235,7 @@ def _counted(item: ChecklistItem, jackets: int) -> ChecklistItem:
     template counts by the standard label)."""
     if not counts_jackets(item):
         return item
-    return item.model_copy(update={"label": (item.label_template or JACKETS_LABEL).replace("{jackets}", str(jackets))})
+    return item.model_copy(update={"label": _template(item).replace("{jackets}", str(jackets))})
 
 
 def move_to_boat(
@@ -205,7 +252,8 @@ def move_to_boat(
     checklist = tuple(
         item.model_copy(update={"done_by": done[item.key].done_by, "done_at": done[item.key].done_at,
                                 "history": done[item.key].history,
-                                "earlier_changes": done[item.key].earlier_changes})
+                                "earlier_changes": done[item.key].earlier_changes,
+                                "ticked_for": done[item.key].ticked_for})
         if item.key in done else item
         for item in fresh
     )  # fmt: skip

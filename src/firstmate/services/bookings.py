@@ -30,7 +30,7 @@ from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
 from firstmate.domain.checklist import recount
 from firstmate.domain.codes import encode_code
-from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event
+from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
 from firstmate.domain.guests import Guest
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import iso
@@ -234,14 +234,15 @@ def _change(
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
     guests = list_guests(ctx.store, org, booking.id)
-    before = CrewEvent.model_validate(event_item.data)
+    # items stored before they kept their label's template take it from the boat they were made for
+    made_on = profile.asset(existing.asset)
+    before = resolved(CrewEvent.model_validate(event_item.data), made_on.checklist if made_on else ())
     event = follow_booking(before, booking, group=len(guests))
     if existing.asset != asset.id:
         event = move_to_boat(event, asset.name, asset.roles, asset.checklist, group=len(guests))
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     # more people aboard than when the jackets were counted: they are counted again
-    needed = [jackets_for(e.guest_count, len(guests), len(e.roles)) for e in (before, event)]
-    event = recount(event, *needed, at=now)
+    event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
     seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
