@@ -75,20 +75,54 @@ def test_a_trip_in_polar_night_is_said_to_be_in_the_dark(demo_app: App) -> None:
 
 def test_sunset_sets_a_time_to_be_back_by_for_day_trips_only() -> None:
     """A 3-day charter read "return by 21:01", its first evening, and a 21:30 departure "return by
-    21:02", before it left."""
+    21:02", before it left. A trip is overnight when it is back after the next sunrise: a 12-hour day
+    charter is not, an evening trip back at 00:01 is not, a 19:00 to 06:00 night trip is."""
     from datetime import UTC, datetime, timedelta
 
-    from firstmate.domain.timing import sunset_line
+    from firstmate.domain.timing import out_overnight, sunset_line
 
-    zone, sunset = "America/Los_Angeles", datetime(2026, 6, 14, 3, 32, tzinfo=UTC)  # 20:32 PDT on the 13th
+    zone, lat, lon = "America/Los_Angeles", 37.8087, -122.4098  # San Francisco: sunrise about 05:48
 
     def at(hour: float, hours: float) -> str:
         start = datetime(2026, 6, 13, 7, tzinfo=UTC) + timedelta(hours=hour)  # 00:00 PDT + hour
-        return sunset_line(start, start + timedelta(hours=hours), sunset, zone)
+        end = start + timedelta(hours=hours)
+        sunset = datetime(2026, 6, 14, 3, 32, tzinfo=UTC)  # 20:32 PDT on the 13th
+        return sunset_line(start, end, sunset, zone, overnight=out_overnight(start, end, lat, lon, zone))
 
     assert at(15, 3) == "Sunset 20:32, return by 18:00"
     assert at(18, 4) == "Sunset 20:32, return by 21:02"  # twilight cuts it short
+    assert at(8, 12) == "Sunset 20:32, return by 20:00"  # a 12-hour day charter
+    assert at(10, 12) == "Sunset 20:32, return by 21:02"
+    assert at(18.5, 5.5) == "Sunset 20:32, return by 21:02"  # back at 00:00: a day trip, out after dark
+    assert at(19, 11) == "Sunset 20:32 the first evening: an overnight trip, back Sun 14 Jun 2026, 06:00 PDT"
     assert at(9, 72) == "Sunset 20:32 the first evening: an overnight trip, back Tue 16 Jun 2026, 09:00 PDT"
     assert at(21.5, 3) == "Sunset 20:32: it leaves after dark, back Sun 14 Jun 2026, 00:30 PDT"
-    assert at(18.5, 5.5) == "Sunset 20:32, return by 21:02"  # back at 00:00: still a day trip, out after dark
-    assert at(20, 13) == "Sunset 20:32 the first evening: an overnight trip, back Sun 14 Jun 2026, 09:00 PDT"
+
+
+def test_an_item_counts_jackets_by_its_template_wherever_the_count_stands() -> None:
+    """ "{jackets} life jackets and {jackets} whistles" recorded no count when ticked, so it was never
+    counted again; an "inspected" tick carried to a boat whose item counts them read as a count."""
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.crew import (
+        ChecklistItem,
+        CrewEvent,
+        Phase,
+        RoleSlot,
+        checklist_from,
+        jackets_in,
+        move_to_boat,
+    )
+
+    twice = ChecklistItem(key="pfds", phase=Phase.PRE_EVENT, label="9 life jackets and 9 whistles aboard",
+                          label_template="{jackets} life jackets and {jackets} whistles aboard")  # fmt: skip
+    assert jackets_in(twice) == 9
+    assert jackets_in(twice.model_copy(update={"label": "9 life jackets and 8 whistles aboard"})) is None
+    booking = BookingRequest.model_validate(booking_body(asset="morning-tern"))
+    inspected = ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="Life jackets inspected")
+    [item] = checklist_from((inspected,), booking.guest_count, 3)
+    event = CrewEvent(id="ev", org="demo", booking_id="bk", entity="e", asset="morning-tern", asset_name="Tern",
+                      start=booking.start, end=booking.end, guest_count=6, notes="", roles=(RoleSlot(role="captain"),),
+                      checklist=(item.model_copy(update={"done_by": "Jonah", "done_at": booking.start}),))  # fmt: skip
+    moved = move_to_boat(event, "Sea Lark", ("captain", "crew_1"), ())  # the standard list: it counts them
+    [jackets] = [i for i in moved.checklist if i.key == "life_jackets"]
+    assert jackets.label == "Life jackets aboard: 8" and jackets.done_by is None

@@ -94,7 +94,9 @@ def jackets_in(item: ChecklistItem) -> int | None:
     template = _template(item)
     if not template:
         return None
-    pattern = re.escape(template).replace(re.escape("{jackets}"), r"(\d+)", 1)
+    # the count where "{jackets}" stands first, the same count wherever it stands again
+    first, after, *more = re.escape(template).split(re.escape("{jackets}"))  # the template has one at least
+    pattern = first + r"(?P<n>\d+)" + after + "".join(r"(?P=n)" + part for part in more)
     found = re.fullmatch(pattern, item.label)
     return int(found.group(1)) if found else None
 
@@ -249,12 +251,16 @@ def move_to_boat(
     guests = max(event.guest_count, group)
     fresh = checklist_from(template, guests, len(roles)) if template else default_checklist(guests, len(roles))
     done = {item.key: item for item in event.checklist}
+    # a tick goes with its key, unless the new boat's item counts jackets and the old one did not:
+    # "Life jackets inspected" ticked is no count of the jackets aboard
+    counting = {f.key for f in fresh if counts_jackets(f)}
+    kept = {key: item for key, item in done.items() if counts_jackets(item) or key not in counting}
     checklist = tuple(
-        item.model_copy(update={"done_by": done[item.key].done_by, "done_at": done[item.key].done_at,
-                                "history": done[item.key].history,
-                                "earlier_changes": done[item.key].earlier_changes,
-                                "ticked_for": done[item.key].ticked_for})
-        if item.key in done else item
+        item.model_copy(update={"done_by": kept[item.key].done_by, "done_at": kept[item.key].done_at,
+                                "history": kept[item.key].history,
+                                "earlier_changes": kept[item.key].earlier_changes,
+                                "ticked_for": kept[item.key].ticked_for})
+        if item.key in kept else item
         for item in fresh
     )  # fmt: skip
     return event.model_copy(update={"asset_name": asset_name, "roles": slots, "checklist": checklist})

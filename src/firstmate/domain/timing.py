@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from astral import Observer
 from astral.sun import elevation
+from astral.sun import sunrise as astral_sunrise
 from astral.sun import sunset as astral_sunset
 
 
@@ -49,6 +50,23 @@ def sunset_on_departure_day(departure: datetime, latitude: float, longitude: flo
     return _sunset(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
 
 
+def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:
+    """Whether a trip is planned to spend the night out: it is back after the next sunrise (a
+    12-hour day charter, 08:00 to 20:00, is not; a 19:00 to 06:00 night trip is). Where the sun does
+    not rise the next day, a trip of `OVERNIGHT` or longer is."""
+    next_day = departure.astimezone(ZoneInfo(timezone)).date() + timedelta(days=1)
+    sunrise = _sunrise(next_day, latitude, longitude, timezone)
+    return end >= sunrise if sunrise is not None else end - departure >= OVERNIGHT
+
+
+@lru_cache(maxsize=4096)
+def _sunrise(day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
+    try:
+        return astral_sunrise(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
+    except ValueError:  # polar day or night
+        return None
+
+
 def dark_all_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> bool:
     """Whether the sun stays below the horizon all through the local day of `departure` (polar night).
     astral says "no sunset" alike when the sun never sets and when it never rises: the crew page
@@ -74,7 +92,7 @@ PRE_DEPARTURE_LEAD = timedelta(minutes=30)
 AFTER_TRIP = timedelta(hours=2)
 #: Boats without night lights are back within civil twilight: sunset plus half an hour.
 TWILIGHT = timedelta(minutes=30)
-#: A trip this long is planned to spend a night out: sunset sets it no time to be back by.
+#: Where the sun does not rise the next day, a trip this long is planned to spend the night out.
 OVERNIGHT = timedelta(hours=12)
 
 
@@ -95,16 +113,16 @@ def return_by(end: datetime, sunset: datetime | None) -> datetime:
     return min(end, sunset + TWILIGHT)
 
 
-def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str) -> str:
+def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str, *, overnight: bool) -> str:
     """What the crew are told of the light: "Sunset 20:31, return by 19:00" for a day trip (the
     scheduled end, or sunset plus twilight if earlier); a trip leaving after that, or out overnight
-    (`OVERNIGHT` or longer), is told the sunset and when it is back, with its day: for those, sunset set no time to be
-    back by (a 3-day charter read "return by 21:01", its first evening, and a 21:30 departure "return
-    by 21:02", before it left)."""
+    (`out_overnight`), is told the sunset and when it is back, with its day: for those, sunset sets
+    no time to be back by (a 3-day charter read "return by 21:01", its first evening, and a 21:30
+    departure "return by 21:02", before it left). An evening trip back at 00:01 is a day trip."""
     told = f"Sunset {clock_time(sunset, timezone)}"
     if start >= sunset + TWILIGHT:
         return f"{told}: it leaves after dark, back {end_time(start, end, timezone)}"
-    if end - start >= OVERNIGHT:  # not the calendar day: an evening trip back at 00:01 is still out after dark
+    if overnight:
         return f"{told} the first evening: an overnight trip, back {end_time(start, end, timezone)}"
     return f"{told}, return by {clock_time(return_by(end, sunset), timezone)}"
 

@@ -11,16 +11,26 @@ from typing import Any
 from firstmate.domain.business import Asset, Entity, Org
 from firstmate.domain.crew import CrewEvent, crew_names
 from firstmate.domain.redaction import redact_for_crew
-from firstmate.domain.timing import clock_time, dark_all_day, end_time, sunset_on_departure_day, when
+from firstmate.domain.timing import (
+    clock_time,
+    dark_all_day,
+    end_time,
+    out_overnight,
+    sunset_on_departure_day,
+    when,
+)
 
 
 def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
     """Departure, return and sunset in local time, with the sunset datetime for timing panels."""
     sunset: datetime | None = None
-    dark = False
+    dark = overnight = False
     if asset.latitude is not None and asset.longitude is not None:
         sunset = sunset_on_departure_day(event.start, asset.latitude, asset.longitude, timezone)
         dark = sunset is None and dark_all_day(event.start, asset.latitude, asset.longitude, timezone)
+        overnight = sunset is not None and out_overnight(
+            event.start, event.end, asset.latitude, asset.longitude, timezone
+        )
     return {
         "departure": when(event.start, timezone),
         "departure_time": clock_time(event.start, timezone),
@@ -28,6 +38,7 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
         "sunset": clock_time(sunset, timezone) if sunset else None,
         "sunset_at": sunset,
         "dark_all_day": dark,  # polar night: no sunset because no daylight
+        "overnight": overnight,  # back after the next sunrise: sunset sets no time to be back by
     }
 
 

@@ -18,8 +18,8 @@ import unicodedata
 
 def wrap(text: str, width: int) -> list[str]:
     """What `textwrap.wrap(text, width)` returns (long words broken, as its default does), each wide
-    character counted as two columns."""
-    if text.isascii() or not any(_wide(char) for char in text):
+    character counted as two columns, a combining or invisible one as none (`display_width`)."""
+    if text.isascii() or display_width(text) == len(text):  # every character one column
         if text and len(text) <= width and text.isprintable() and not text[-1].isspace():
             return [text]
         return textwrap.wrap(text, width)
@@ -27,8 +27,15 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def display_width(text: str) -> int:
-    """Columns `text` takes, a wide character two (as a terminal or a plain-text email shows it)."""
-    return len(text) if text.isascii() else sum(2 if _wide(char) else 1 for char in text)
+    """Columns `text` takes, a wide character two, a combining mark or an invisible one none (as a
+    terminal or a plain-text email shows it)."""
+    return len(text) if text.isascii() else sum(_columns(char) for char in text)
+
+
+def _columns(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0  # an accent typed apart ("e" and U+0301, as macOS gives names), a zero-width space
+    return 2 if _wide(char) else 1
 
 
 def padded(text: str, width: int) -> str:
@@ -46,7 +53,7 @@ def _wrap_wide(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line, used = "", 0
     for word in text.split():
-        size = sum(2 if _wide(char) else 1 for char in word)
+        size = display_width(word)
         if line and used + 1 + size <= width:
             line, used = f"{line} {word}", used + 1 + size
             continue
@@ -54,8 +61,8 @@ def _wrap_wide(text: str, width: int) -> list[str]:
             lines.append(line)
             line, used = "", 0
         for char in word:
-            step = 2 if _wide(char) else 1
-            if line and used + step > width:
+            step = _columns(char)
+            if line and step and used + step > width:  # a mark stays with the letter before it
                 lines.append(line)
                 line, used = "", 0
             line, used = line + char, used + step

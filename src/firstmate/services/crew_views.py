@@ -92,7 +92,9 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
             for s in event.roles
         ],
         "phases": _phases(event, trip["timezone"]),
-        "timing": timing_panel(event, trip["sunset_at"], trip["timezone"], now, dark=trip["dark_all_day"]),
+        "timing": timing_panel(
+            event, trip["sunset_at"], trip["timezone"], now, dark=trip["dark_all_day"], overnight=trip["overnight"]
+        ),
         "guests": guest_counts(list_guests(ctx.store, org, event.booking_id)),
     }
     return dict(redact_for_crew(view))
@@ -109,8 +111,9 @@ def admin_money(ctx: Context, org: str, event: CrewEvent) -> dict[str, str]:
 
 
 def timing_panel(
-    event: CrewEvent, sunset: datetime | None, timezone: str, now: datetime, *, dark: bool = False
-) -> dict[str, Any]:
+    event: CrewEvent, sunset: datetime | None, timezone: str, now: datetime, *, dark: bool = False,
+    overnight: bool = False,
+) -> dict[str, Any]:  # fmt: skip
     """The lines of the timing panel and the moment its live countdown counts to (`dark`: the sun does
     not rise on the departure day)."""
     deadlines = phase_deadlines(event.start, event.end)
@@ -123,7 +126,7 @@ def timing_panel(
         state = "due" if due >= now else "overdue: was due"
         lines.append(f"{pending.name} checklist {state} {relative(due, now)} ({clock_time(due, timezone)})")
     if sunset is not None:
-        lines.append(sunset_line(event.start, event.end, sunset, timezone))
+        lines.append(sunset_line(event.start, event.end, sunset, timezone, overnight=overnight))
     elif dark:
         lines.append("No daylight today (polar night): the whole trip is in the dark")
     lines.append(f"Departure {relative(event.start, now)}")
