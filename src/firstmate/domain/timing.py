@@ -47,7 +47,7 @@ def clock_time(moment: datetime, timezone: str) -> str:
 
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """Local sunset on the local calendar day of `departure`, or None where the sun does not set."""
-    return _sunset(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
+    return _sun("sunset", departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
 
 
 def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:
@@ -55,16 +55,8 @@ def out_overnight(departure: datetime, end: datetime, latitude: float, longitude
     12-hour day charter, 08:00 to 20:00, is not; a 19:00 to 06:00 night trip is). Where the sun does
     not rise the next day, a trip of `OVERNIGHT` or longer is."""
     next_day = departure.astimezone(ZoneInfo(timezone)).date() + timedelta(days=1)
-    sunrise = _sunrise(next_day, latitude, longitude, timezone)
+    sunrise = _sun("sunrise", next_day, latitude, longitude, timezone)
     return end >= sunrise if sunrise is not None else end - departure >= OVERNIGHT
-
-
-@lru_cache(maxsize=4096)
-def _sunrise(day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
-    try:
-        return astral_sunrise(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
-    except ValueError:  # polar day or night
-        return None
 
 
 def dark_all_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> bool:
@@ -72,18 +64,20 @@ def dark_all_day(departure: datetime, latitude: float, longitude: float, timezon
     astral says "no sunset" alike when the sun never sets and when it never rises: the crew page
     dropped its darkness limit in the dark."""
     day = departure.astimezone(ZoneInfo(timezone)).date()
-    if _sunset(day, latitude, longitude, timezone) is not None:
+    if _sun("sunset", day, latitude, longitude, timezone) is not None:
         return False
     noon = datetime.combine(day, time(12), ZoneInfo(timezone))
     return bool(elevation(Observer(latitude=latitude, longitude=longitude), noon) < 0)
 
 
 @lru_cache(maxsize=4096)
-def _sunset(day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
+def _sun(which: str, day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
+    """The local "sunrise" or "sunset" of `day`, or None where there is none (polar day or night)."""
     # every booking mail and crew page asks for the same few days and places: astral's sums are the cost
+    find = astral_sunrise if which == "sunrise" else astral_sunset
     try:
-        return astral_sunset(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
-    except ValueError:  # polar day or night
+        return find(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
+    except ValueError:
         return None
 
 
