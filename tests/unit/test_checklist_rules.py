@@ -126,3 +126,53 @@ def test_an_item_counts_jackets_by_its_template_wherever_the_count_stands() -> N
     moved = move_to_boat(event, "Sea Lark", ("captain", "crew_1"), ())  # the standard list: it counts them
     [jackets] = [i for i in moved.checklist if i.key == "life_jackets"]
     assert jackets.label == "Life jackets aboard: 8" and jackets.done_by is None
+
+
+def test_sunrise_and_sunset_are_found_by_time_near_the_arctic_circle() -> None:
+    """astral gave the previous night's sunset, just after midnight, as a midsummer day's (a 10:00
+    trip "leaves after dark"), and found no sunrise on Luleå's 1 June (a night trip read "return by
+    23:30" that one night of the year)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from firstmate.domain.timing import out_overnight, sunset_on_departure_day
+
+    rovaniemi, helsinki = (66.5, 25.7), ZoneInfo("Europe/Helsinki")
+    start = datetime(2026, 7, 15, 10, tzinfo=helsinki)
+    sunset = sunset_on_departure_day(start, *rovaniemi, "Europe/Helsinki")
+    assert sunset is not None and sunset > start and sunset.date().isoformat() == "2026-07-16"  # 00:02
+    lulea, stockholm = (65.58, 22.15), ZoneInfo("Europe/Stockholm")
+    for day in (30, 31):  # 20:00 to 07:00 each night; astral has no sunrise for the second
+        night = datetime(2026, 5, day, 20, tzinfo=stockholm)
+        assert out_overnight(night, night + timedelta(hours=11), *lulea, "Europe/Stockholm")
+
+
+def test_a_trip_stored_before_takes_its_boats_template_only_where_its_label_was_made_from_it() -> None:
+    """An item stored as "Life jackets inspected: straps, lights", its boat's template edited since to
+    "Life jackets aboard: {jackets}", became a count nobody made, ticked."""
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.crew import ChecklistItem, CrewEvent, Phase, RoleSlot, counts_jackets, resolved
+
+    booking = BookingRequest.model_validate(booking_body())
+    stored = ChecklistItem(key="life_jackets", phase=Phase.PRE_EVENT, label="Life jackets inspected: straps, lights",
+                           done_by="Jonah", done_at=booking.start)  # fmt: skip
+    event = CrewEvent(
+        id="ev",
+        org="demo",
+        booking_id="bk",
+        entity="e",
+        asset="a",
+        asset_name="A",
+        start=booking.start,
+        end=booking.end,
+        guest_count=6,
+        notes="",
+        roles=(RoleSlot(role="captain"),),
+        checklist=(stored,),
+    )
+    edited = (ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="Life jackets aboard: {jackets}"),)
+    [item] = resolved(event, edited).checklist
+    assert not counts_jackets(item) and item.label == stored.label
+    counted = stored.model_copy(update={"label": "Life jackets aboard: 9"})
+    [item] = resolved(event.model_copy(update={"checklist": (counted,)}), edited).checklist
+    assert counts_jackets(item) and item.ticked_for == 9

@@ -229,6 +229,11 @@ def test_wrap_counts_a_chinese_japanese_or_korean_character_as_two_columns() -> 
             widths = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines]
             assert max(widths) <= width and all(line == line.strip() for line in lines), (text, width, lines)
     assert wrap("上海 Harbor", 20) == ["上海 Harbor"]
+    import unicodedata as ud
+
+    mixed = "上海" + ud.normalize("NFD", "é") * 2  # two wide characters and two marks: 6 columns in 6 characters
+    assert [sum(2 if ud.east_asian_width(c) in "WF" else 0 if ud.combining(c) else 1 for c in line)
+            for line in wrap(mixed, 5)] == [5, 1]  # fmt: skip
 
 
 def test_a_font_of_the_same_name_from_another_file_is_embedded_as_it_is() -> None:

@@ -207,7 +207,11 @@ def resolved(event: CrewEvent, boat: Sequence[ChecklistTemplateItem]) -> CrewEve
         if item.label_template is not None:
             return item
         label = labels.get(item.key, "")
-        found = item.model_copy(update={"label_template": label if "{jackets}" in label else _template(item)})
+        adopted = item.model_copy(update={"label_template": label})
+        # the boat's template when it counts jackets and the item was made from it (its label reads by
+        # it): a template edited since ("inspected" to "aboard: {jackets}") would make a tick a count
+        counts = "{jackets}" in label and jackets_in(adopted) is not None
+        found = adopted if counts else item.model_copy(update={"label_template": _template(item)})
         return found.model_copy(update={"ticked_for": jackets_in(found)}) if found.done_at is not None else found
 
     return event.model_copy(update={"checklist": tuple(known(item) for item in event.checklist)})

@@ -6,7 +6,8 @@ evening trips on the US west coast, where 17:00 local is already tomorrow in UTC
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -46,16 +47,20 @@ def clock_time(moment: datetime, timezone: str) -> str:
 
 
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
-    """Local sunset on the local calendar day of `departure`, or None where the sun does not set."""
-    return _sun("sunset", departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)
+    """The sunset that ends the local day of `departure`: the first after its local noon (near the
+    Arctic Circle in early summer, just after midnight), or None where the sun does not set."""
+    noon = datetime.combine(departure.astimezone(ZoneInfo(timezone)).date(), time(12), ZoneInfo(timezone))
+    found = _first_after("sunset", noon, latitude, longitude)
+    return found.astimezone(ZoneInfo(timezone)) if found else None
 
 
 def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:
-    """Whether a trip is planned to spend the night out: it is back after the next sunrise (a
-    12-hour day charter, 08:00 to 20:00, is not; a 19:00 to 06:00 night trip is). Where the sun does
-    not rise the next day, a trip of `OVERNIGHT` or longer is."""
-    next_day = departure.astimezone(ZoneInfo(timezone)).date() + timedelta(days=1)
-    sunrise = _sun("sunrise", next_day, latitude, longitude, timezone)
+    """Whether a trip is planned to spend the night out: it is back after the sunrise that follows
+    its day's sunset (a 12-hour day charter, 08:00 to 20:00, is not; a 20:00 to 07:00 night trip is;
+    a 04:00 trip back at 11:00 is not). Where the sun does not set, or rise again, a trip of
+    `OVERNIGHT` or longer is."""
+    sunset = sunset_on_departure_day(departure, latitude, longitude, timezone)
+    sunrise = _first_after("sunrise", sunset, latitude, longitude) if sunset else None
     return end >= sunrise if sunrise is not None else end - departure >= OVERNIGHT
 
 
@@ -64,21 +69,65 @@ def dark_all_day(departure: datetime, latitude: float, longitude: float, timezon
     astral says "no sunset" alike when the sun never sets and when it never rises: the crew page
     dropped its darkness limit in the dark."""
     day = departure.astimezone(ZoneInfo(timezone)).date()
-    if _sun("sunset", day, latitude, longitude, timezone) is not None:
+    if sunset_on_departure_day(departure, latitude, longitude, timezone) is not None:
         return False
     noon = datetime.combine(day, time(12), ZoneInfo(timezone))
     return bool(elevation(Observer(latitude=latitude, longitude=longitude), noon) < 0)
 
 
+def _first_after(which: str, moment: datetime, latitude: float, longitude: float) -> datetime | None:
+    """The first "sunrise" or "sunset" after `moment`, within a day (None: the sun does not rise, or
+    set, then)."""
+    later = [t for t in _suns(which, moment.astimezone(UTC).date(), latitude, longitude) if moment < t]
+    if later and min(later) - moment <= DAY_AND_A_HALF_HOUR:
+        return min(later)
+    # astral misses one such event a year at some places (Luleå's sunrise of 1 June, just before
+    # midnight UTC): look for the sun crossing the horizon, as astral reckons it, instead
+    return _crossing(which == "sunrise", moment.astimezone(UTC).replace(second=0, microsecond=0), latitude, longitude)
+
+
+#: How far after a moment its next sunrise or sunset may be (a day, and the drift of the seasons).
+DAY_AND_A_HALF_HOUR = timedelta(hours=24, minutes=30)
+#: The sun's centre at sunrise and sunset as astral reckons it: refraction and its radius.
+_HORIZON = -0.833
+
+
+@lru_cache(maxsize=256)
+def _crossing(rising: bool, after: datetime, latitude: float, longitude: float) -> datetime | None:
+    """When the sun next rises (or sets) across the horizon after `after`, within a day, to the
+    minute; None when it does not."""
+    place = Observer(latitude, longitude)
+
+    def up(moment: datetime) -> bool:
+        return bool(elevation(place, moment, with_refraction=False) > _HORIZON)
+
+    step, moment, was = timedelta(minutes=10), after, up(after)
+    while moment < after + DAY_AND_A_HALF_HOUR:
+        low, moment = moment, moment + step
+        if (now := up(moment)) != was and now == rising:
+            high = moment
+            while high - low > timedelta(minutes=1):  # halve the ten minutes down to one
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if up(middle) != rising else (low, middle)
+            return high
+        was = now
+    return None
+
+
 @lru_cache(maxsize=4096)
-def _sun(which: str, day: date, latitude: float, longitude: float, timezone: str) -> datetime | None:
-    """The local "sunrise" or "sunset" of `day`, or None where there is none (polar day or night)."""
+def _suns(which: str, day: date, latitude: float, longitude: float) -> tuple[datetime, ...]:
+    """Every "sunrise" or "sunset" astral finds from the day before `day` to two after, in UTC.
+    Asked for one local date, astral gives the event before midnight on some days (the sunset of a
+    day near the Arctic Circle in early summer comes just after midnight), so the events are found
+    by time, not by date; the one it misses now and then, `_first_after` finds by the sun's height."""
     # every booking mail and crew page asks for the same few days and places: astral's sums are the cost
-    find = astral_sunrise if which == "sunrise" else astral_sunset
-    try:
-        return find(Observer(latitude=latitude, longitude=longitude), date=day, tzinfo=ZoneInfo(timezone))
-    except ValueError:
-        return None
+    find, place = (astral_sunrise if which == "sunrise" else astral_sunset), Observer(latitude, longitude)
+    found: dict[datetime, datetime] = {}
+    for offset in (-1, 0, 1, 2):
+        with suppress(ValueError):  # polar day or night, or astral's miss near midnight UTC
+            moment = find(place, date=day + timedelta(days=offset), tzinfo=UTC)
+            found.setdefault(moment.replace(second=0, microsecond=0), moment)  # one event, found twice: once
+    return tuple(sorted(found.values()))
 
 
 #: When each phase's checklist is due, relative to the trip.
