@@ -49,9 +49,7 @@ def clock_time(moment: datetime, timezone: str) -> str:
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """The sunset that ends the local day of `departure`: the first after its local noon (near the
     Arctic Circle in early summer, just after midnight), or None where the sun does not set."""
-    noon = datetime.combine(departure.astimezone(ZoneInfo(timezone)).date(), time(12), ZoneInfo(timezone))
-    found = _first_after("sunset", noon, latitude, longitude)
-    return found.astimezone(ZoneInfo(timezone)) if found else None
+    return _day(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)[0]
 
 
 def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:
@@ -59,8 +57,7 @@ def out_overnight(departure: datetime, end: datetime, latitude: float, longitude
     its day's sunset (a 12-hour day charter, 08:00 to 20:00, is not; a 20:00 to 07:00 night trip is;
     a 04:00 trip back at 11:00 is not). Where the sun does not set, or rise again, a trip of
     `OVERNIGHT` or longer is."""
-    sunset = sunset_on_departure_day(departure, latitude, longitude, timezone)
-    sunrise = _first_after("sunrise", sunset, latitude, longitude) if sunset else None
+    sunrise = _day(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)[1]
     return end >= sunrise if sunrise is not None else end - departure >= OVERNIGHT
 
 
@@ -68,11 +65,20 @@ def dark_all_day(departure: datetime, latitude: float, longitude: float, timezon
     """Whether the sun stays below the horizon all through the local day of `departure` (polar night).
     astral says "no sunset" alike when the sun never sets and when it never rises: the crew page
     dropped its darkness limit in the dark."""
-    day = departure.astimezone(ZoneInfo(timezone)).date()
-    if sunset_on_departure_day(departure, latitude, longitude, timezone) is not None:
-        return False
-    noon = datetime.combine(day, time(12), ZoneInfo(timezone))
-    return bool(elevation(Observer(latitude=latitude, longitude=longitude), noon) < 0)
+    return _day(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)[2]
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, latitude: float, longitude: float, timezone: str) -> tuple[datetime | None, datetime | None, bool]:
+    """A local day's sunset, the sunrise after it, and whether the sun stays down all day: what a
+    trip's page needs of the sun, worked out once per day and place (each crew list asks for all of
+    its trips' days)."""
+    zone = ZoneInfo(timezone)
+    noon = datetime.combine(day, time(12), zone)
+    sunset = _first_after("sunset", noon, latitude, longitude)
+    sunrise = _first_after("sunrise", sunset, latitude, longitude) if sunset else None
+    dark = sunset is None and bool(elevation(Observer(latitude=latitude, longitude=longitude), noon) < 0)
+    return (sunset.astimezone(zone) if sunset else None), sunrise, dark
 
 
 def _first_after(which: str, moment: datetime, latitude: float, longitude: float) -> datetime | None:
