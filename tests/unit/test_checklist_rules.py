@@ -9,6 +9,7 @@ from firstmate.bootstrap import App
 from firstmate.domain import checklist as rules
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.checklist import MAX_HISTORY
+from firstmate.domain.crew import ChecklistItem, CrewEvent, RoleSlot
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.trips import get_event
 from tests.conftest import booking_body
@@ -105,9 +106,7 @@ def test_an_item_counts_jackets_by_its_template_wherever_the_count_stands() -> N
     from firstmate.domain.business import ChecklistTemplateItem
     from firstmate.domain.crew import (
         ChecklistItem,
-        CrewEvent,
         Phase,
-        RoleSlot,
         checklist_from,
         jackets_in,
         move_to_boat,
@@ -120,9 +119,7 @@ def test_an_item_counts_jackets_by_its_template_wherever_the_count_stands() -> N
     booking = BookingRequest.model_validate(booking_body(asset="morning-tern"))
     inspected = ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="Life jackets inspected")
     [item] = checklist_from((inspected,), booking.guest_count, 3)
-    event = CrewEvent(id="ev", org="demo", booking_id="bk", entity="e", asset="morning-tern", asset_name="Tern",
-                      start=booking.start, end=booking.end, guest_count=6, notes="", roles=(RoleSlot(role="captain"),),
-                      checklist=(item.model_copy(update={"done_by": "Jonah", "done_at": booking.start}),))  # fmt: skip
+    event = _trip(booking, item.model_copy(update={"done_by": "Jonah", "done_at": booking.start}))
     moved = move_to_boat(event, "Sea Lark", ("captain", "crew_1"), ())  # the standard list: it counts them
     [jackets] = [i for i in moved.checklist if i.key == "life_jackets"]
     assert jackets.label == "Life jackets aboard: 8" and jackets.done_by is None
@@ -151,28 +148,22 @@ def test_a_trip_stored_before_takes_its_boats_template_only_where_its_label_was_
     """An item stored as "Life jackets inspected: straps, lights", its boat's template edited since to
     "Life jackets aboard: {jackets}", became a count nobody made, ticked."""
     from firstmate.domain.business import ChecklistTemplateItem
-    from firstmate.domain.crew import ChecklistItem, CrewEvent, Phase, RoleSlot, counts_jackets, resolved
+    from firstmate.domain.crew import ChecklistItem, Phase, counts_jackets, resolved
 
     booking = BookingRequest.model_validate(booking_body())
     stored = ChecklistItem(key="life_jackets", phase=Phase.PRE_EVENT, label="Life jackets inspected: straps, lights",
                            done_by="Jonah", done_at=booking.start)  # fmt: skip
-    event = CrewEvent(
-        id="ev",
-        org="demo",
-        booking_id="bk",
-        entity="e",
-        asset="a",
-        asset_name="A",
-        start=booking.start,
-        end=booking.end,
-        guest_count=6,
-        notes="",
-        roles=(RoleSlot(role="captain"),),
-        checklist=(stored,),
-    )
+    event = _trip(booking, stored)
     edited = (ChecklistTemplateItem(key="life_jackets", phase="pre_event", label="Life jackets aboard: {jackets}"),)
     [item] = resolved(event, edited).checklist
     assert not counts_jackets(item) and item.label == stored.label
     counted = stored.model_copy(update={"label": "Life jackets aboard: 9"})
     [item] = resolved(event.model_copy(update={"checklist": (counted,)}), edited).checklist
     assert counts_jackets(item) and item.ticked_for == 9
+
+
+def _trip(booking: BookingRequest, *checklist: ChecklistItem) -> CrewEvent:
+    """A one-captain crew event of `booking`'s times, six guests, with `checklist`."""
+    return CrewEvent(id="ev", org="demo", booking_id="bk", entity="e", asset="morning-tern", asset_name="Tern",
+                     start=booking.start, end=booking.end, guest_count=6, notes="", roles=(RoleSlot(role="captain"),),
+                     checklist=checklist)  # fmt: skip
