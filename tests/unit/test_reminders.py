@@ -154,3 +154,20 @@ def test_a_held_reminder_follows_its_role_to_whoever_holds_it(demo_app: App, clo
     assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # Marisol's own
     designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)
     assert status() == "pending"
+
+
+def test_a_held_reminder_names_the_role_its_person_holds_now(demo_app: App, clock: FixedClock) -> None:
+    """Jonah, crew 1, made captain during a relay outage, was still reminded he was crew 1."""
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import designate_role
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "crew_1", "jonah")
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    admin = get_person(demo_app.store, "demo", "marisol")
+    designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)
+    [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+    read = with_countdown(held.message, clock.now())
+    assert held.status.value == "pending" and read.subject.startswith("Reminder: captain in 1 h 59 min, ")
+    assert "You are captain on Sea Lark" in read.text

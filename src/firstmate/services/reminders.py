@@ -6,16 +6,20 @@ booked this morning does not get yesterday's reminder.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
+from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import Countdown, OutgoingMessage
-from firstmate.domain.outbox import reminder_prefix
+from firstmate.domain.outbox import OutboxStatus, reminder_departure, reminder_prefix
+from firstmate.domain.people import Person
 from firstmate.domain.timing import when
+from firstmate.ports import Put, VersionIs
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
-from firstmate.services.outbox import enqueue
+from firstmate.services.outbox import enqueue, from_item, outbox_pk, to_item
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
 from firstmate.services.trips import calendar_pk, get_event
@@ -50,30 +54,52 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                     person = people.get(slot.person_id or "")
                     if person is None or not person.active:
                         continue
-                    countdown = Countdown(to=start)  # "in 1 h 59 min" worded as it is sent, not as it is queued
-                    context = {
-                        "person": person,
-                        "role": slot.role.replace("_", " "),
-                        "departure": when(start, zone),
-                        "in": countdown.slot,
-                        "boat": event.asset_name,
-                        "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
-                        "colour": "#0b3d5c",
-                    }
-                    subject = f"Reminder: {context['role']} {context['in']}, {context['departure']}"
-                    messages.append(
-                        templated(
-                            ctx,
-                            # the departure is in the key: a rescheduled trip gets its reminders again
-                            key=f"{reminder_prefix(event.id)}{int(start.timestamp())}:"
-                            f"{int(offset.total_seconds() // 60)}m:{person.id}",
-                            to=person.email,
-                            subject=subject,
-                            template="reminder",
-                            context=context,
-                            stale_after=start,  # a reminder after departure would only confuse
-                            countdown=countdown,
-                        )
-                    )
+                    key = f"{reminder_prefix(event.id)}{int(start.timestamp())}:{int(offset.total_seconds() // 60)}m"
+                    messages.append(reminder_message(ctx, event, person, slot.role, start, zone, key=key))
             queued += enqueue(ctx.store, org, messages, now)
     return queued
+
+
+def reminder_message(
+    ctx: Context, event: CrewEvent, person: Person, role: str, start: datetime, zone: str, *, key: str
+) -> OutgoingMessage:
+    """`person`'s reminder that they are `role` on `event`, departing `start`, under `key` (the trip's
+    reminder prefix, its departure and the offset; the person's id is added: a rescheduled trip gets
+    its reminders again under new keys)."""
+    countdown = Countdown(to=start)  # "in 1 h 59 min" worded as it is sent, not as it is queued
+    context = {
+        "person": person,
+        "role": role.replace("_", " "),
+        "departure": when(start, zone),
+        "in": countdown.slot,
+        "boat": event.asset_name,
+        "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
+        "colour": "#0b3d5c",
+    }
+    subject = f"Reminder: {context['role']} {context['in']}, {context['departure']}"
+    return templated(
+        ctx, key=f"{key}:{person.id}", to=person.email, subject=subject, template="reminder", context=context,
+        stale_after=start, countdown=countdown,  # a reminder after departure would only confuse
+    )  # fmt: skip
+
+
+def reminders_reworded(ctx: Context, org: str, event: CrewEvent, roles: Mapping[str, str]) -> list[Put]:
+    """Writes that reword the reminders still waiting to go out (an outage held them) of people whose
+    role on `event` changed (`roles`: person id to their new role): Jonah moved from crew 1 to captain
+    was still reminded he was crew 1."""
+    if not roles:
+        return []
+    profile = load_business(ctx.store, org)
+    zone = profile.org.timezone if profile else "UTC"
+    people = {p.id: p for p in list_people(ctx.store, org) if p.id in roles}
+    writes = []
+    for item in all_items(ctx.store, outbox_pk(org), reminder_prefix(event.id)):
+        entry = from_item(item)
+        key, _, person_id = entry.key.rpartition(":")
+        departure = reminder_departure(entry.key)
+        if entry.status is not OutboxStatus.PENDING or person_id not in people or departure is None:
+            continue
+        start = datetime.fromtimestamp(departure, UTC)
+        message = reminder_message(ctx, event, people[person_id], roles[person_id], start, zone, key=key)
+        writes.append(Put(to_item(entry.model_copy(update={"message": message})), VersionIs(item.version)))
+    return writes
