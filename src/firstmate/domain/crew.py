@@ -127,38 +127,27 @@ class CrewEvent(BaseModel):
     checklist: tuple[ChecklistItem, ...]
 
 
-#: The standard checklist: key, phase, label ("{jackets}": guests + crew), required.
-STANDARD_CHECKLIST = (
-    ("fuel", Phase.PRE_EVENT, "Fuel checked and topped up", True),
-    ("life_jackets", Phase.PRE_EVENT, JACKETS_LABEL, True),
-    ("engine_hours_out", Phase.PRE_EVENT, "Engine hours recorded (out)", True),
-    ("waivers", Phase.DEPARTURE, "All guest waivers signed", True),
-    ("safety_briefing", Phase.DEPARTURE, "Safety briefing given", True),
-    ("engine_hours_in", Phase.RETURN, "Engine hours recorded (in)", True),
-    ("damage_notes", Phase.RETURN, "Damage notes (or none)", True),
-    ("photos", Phase.POST_EVENT, "Post-charter photos uploaded", False),
-)
-
-
-def default_checklist(guest_count: int, crew_count: int) -> tuple[ChecklistItem, ...]:
-    """The checklist every trip starts with (an asset may bring its own template later)."""
-    jackets = str(guest_count + crew_count)
-    return tuple(
-        ChecklistItem(
-            key=key,
-            phase=phase,
-            label=label.replace("{jackets}", jackets),
-            required=required,
-            label_template=label if "{jackets}" in label else "",
-        )
-        for key, phase, label, required in STANDARD_CHECKLIST
+#: The checklist of a boat without its own template ("{jackets}": guests + crew).
+STANDARD_CHECKLIST = tuple(
+    ChecklistTemplateItem(key=key, phase=phase, label=label, required=required)
+    for key, phase, label, required in (
+        ("fuel", "pre_event", "Fuel checked and topped up", True),
+        ("life_jackets", "pre_event", JACKETS_LABEL, True),
+        ("engine_hours_out", "pre_event", "Engine hours recorded (out)", True),
+        ("waivers", "departure", "All guest waivers signed", True),
+        ("safety_briefing", "departure", "Safety briefing given", True),
+        ("engine_hours_in", "return", "Engine hours recorded (in)", True),
+        ("damage_notes", "return", "Damage notes (or none)", True),
+        ("photos", "post_event", "Post-charter photos uploaded", False),
     )
+)
 
 
 def checklist_from(
     template: Sequence[ChecklistTemplateItem], guest_count: int, crew_count: int
 ) -> tuple[ChecklistItem, ...]:
-    """A boat's own checklist (the "waivers" item gates departure on guests' waivers, if present)."""
+    """A trip's checklist from a boat's template (its own, or `STANDARD_CHECKLIST`); the "waivers"
+    item gates departure on guests' waivers, if present."""
     jackets = guest_count + crew_count
     return tuple(
         ChecklistItem(
@@ -191,9 +180,7 @@ def new_event(
         notes=request.notes,
         status=EventStatus.CANCELLED if booking.cancelled else EventStatus.SCHEDULED,
         roles=tuple(RoleSlot(role=r) for r in roles),
-        checklist=checklist_from(template, request.guest_count, len(roles))
-        if template
-        else default_checklist(request.guest_count, len(roles)),
+        checklist=checklist_from(template or STANDARD_CHECKLIST, request.guest_count, len(roles)),
     )
 
 
@@ -253,7 +240,7 @@ def move_to_boat(
     held = {slot.role: slot for slot in event.roles}
     slots = tuple(held.get(role, RoleSlot(role=role)) for role in roles)
     guests = max(event.guest_count, group)
-    fresh = checklist_from(template, guests, len(roles)) if template else default_checklist(guests, len(roles))
+    fresh = checklist_from(template or STANDARD_CHECKLIST, guests, len(roles))
     done = {item.key: item for item in event.checklist}
     # a tick goes with its key, unless the new boat's item counts jackets and the old one did not:
     # "Life jackets inspected" ticked is no count of the jackets aboard

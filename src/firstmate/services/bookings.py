@@ -41,7 +41,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
-from firstmate.services.outbox import enqueue, withdrawn_reminders
+from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed
 from firstmate.services.trips import (
     DEFERRED_CHECK,
     booking_pk,
@@ -267,21 +267,18 @@ def _change(
         writes += [roster_marker(ctx.store, org, p, holding=event, now=now) for p in holders]
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
-    if moved or booking.cancelled:  # a reminder an outage held back would name the old time, or a trip not on
-        departure = None if booking.cancelled else request.start
-        moved_to = when(request.start, profile.org.timezone)
-        change = "was cancelled" if booking.cancelled else f"moved to {moved_to}"
-        holding = frozenset(slot.person_id for slot in event.roles if slot.person_id)
-        writes += withdrawn_reminders(ctx.store, org, event.id, departure, change, now, holders=holding)
-    # a new boat without a role someone held: they are off the trip, and told (their reminders withdrawn)
+    # a new boat without a role someone held: they are off the trip, and told
     off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
     for slot in event.roles:
         off_trip.pop(slot.person_id or "", None)
-    if off_trip and request.start == existing.request.start and not booking.cancelled:  # else: withdrawn above
-        change = f"moved to {asset.name}, without their role"
-        written = {(w.item.pk, w.item.sk) for w in writes if isinstance(w, Put)}  # a key once in a transaction
-        off = withdrawn_reminders(ctx.store, org, event.id, None, change, now, only=tuple(off_trip))
-        writes += [w for w in off if (w.item.pk, w.item.sk) not in written]
+    if moved or booking.cancelled or off_trip:  # a reminder an outage held back would mislead its reader
+        departure = None if booking.cancelled else request.start
+        change = "was cancelled" if booking.cancelled else f"moved to {when(request.start, profile.org.timezone)}"
+        writes += reminders_followed(
+            ctx.store, org, event.id, departure=departure, now=now, change=change,
+            holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
+            leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
+        )  # fmt: skip
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip,

@@ -285,48 +285,30 @@ def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, 
     return entries[:limit]
 
 
-def withdrawn_reminders(
-    store: Store, org: str, event_id: str, departure: datetime | None, change: str, now: datetime,
-    *, only: tuple[str, ...] = (), holders: frozenset[str] = frozenset(),
+#: Why a held reminder of someone who holds no role on its trip now is not sent ("not sent: the trip …").
+NOT_THEIRS = "is no longer theirs to crew"
+
+
+def reminders_followed(
+    store: Store, org: str, event_id: str, *, departure: datetime | None, holders: frozenset[str], now: datetime,
+    change: str = "", leaving: str = NOT_THEIRS,
 ) -> list[Put]:  # fmt: skip
-    """Writes that withdraw a trip's reminders still waiting to go out (an outage held them) and made
-    for another departure than `departure` (None: every one: the trip is cancelled, or those of `only`,
-    people taken off it), saying how the trip changed ("moved to …"); and that restore a withdrawn one
-    of `holders`, its role's holders now, made for `departure` (the trip moved back). A reminder being
-    sent right now is left to its sender; one claimed meanwhile fails the writes' transaction."""
+    """Writes that keep a trip's reminders still waiting to go out (an outage held them) in step with
+    the trip: one made for another departure than `departure` (None: the trip is cancelled) is
+    withdrawn, saying how the trip changed (`change`: "moved to …"); one of someone who holds no role
+    on it now (not in `holders`) is withdrawn, saying `leaving`; a withdrawn one made for `departure`
+    of someone who holds a role waits to go out again (the trip moved back, or they took a role back),
+    as the scheduler cannot queue another under its key. A reminder being sent right now is left to
+    its sender; one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
-        if only and not entry.key.endswith(tuple(f":{person}" for person in only)):
-            continue
-        made_for = rules.reminder_departure(entry.key)
-        if entry.status is OutboxStatus.PENDING and made_for != keep:
-            writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
-        elif departure and made_for == keep and _withdrawn(entry) and now < departure and _of(entry) in holders:
-            # the trip moved back to this time: its withdrawn reminder under this key waits again, as the
-            # scheduler cannot queue another under the same key (it was lost for good)
-            writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
-    return writes
-
-
-def reminders_handed_over(
-    store: Store, org: str, event_id: str, departure: datetime, *, lost: set[str], gained: set[str], now: datetime
-) -> list[Put]:
-    """Writes that follow a roster change in the trip's reminders: those of people who no longer hold
-    a role (`lost`) still waiting to go out are withdrawn (after a relay outage the captain replaced
-    was still told to be aboard); a withdrawn one of someone who holds a role again (`gained`), made
-    for this `departure`, waits to go out again, as the scheduler cannot queue another under its key."""
-    if not lost and not gained:
-        return []
-    writes = []
-    for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
-        entry = from_item(item)
-        person, made_for = _of(entry), rules.reminder_departure(entry.key)
-        if person in lost and entry.status is OutboxStatus.PENDING:
-            withdrawn = rules.withdraw(entry, "is no longer theirs to crew", now)
+        made_for, person = rules.reminder_departure(entry.key), _of(entry)
+        if entry.status is OutboxStatus.PENDING and (made_for != keep or person not in holders):
+            withdrawn = rules.withdraw(entry, change if made_for != keep else leaving, now)
             writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
-        elif person in gained and _withdrawn(entry) and now < departure and made_for == int(departure.timestamp()):
+        elif departure and made_for == keep and _withdrawn(entry) and now < departure and person in holders:
             writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
     return writes
 

@@ -35,7 +35,7 @@ from firstmate.services.crew_trips import (
 )
 from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
-from firstmate.services.outbox import reminders_handed_over
+from firstmate.services.outbox import reminders_followed
 from firstmate.services.people import get_person, list_people
 from firstmate.services.reminders import reminders_reworded
 from firstmate.services.trips import events_between, get_events
@@ -200,9 +200,12 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
         # a reminder follows its role: withdrawn from who gave it up, waiting again for who took it back,
         # reworded for who holds another role now
         before, after = ({s.person_id: s.role for s in e.roles if s.person_id} for e in (read[0], updated))
-        lost, gained = before.keys() - after.keys(), after.keys() - before.keys()
-        handed = reminders_handed_over(
-            ctx.store, org, updated.id, updated.start, lost=set(lost), gained=set(gained), now=ctx.clock.now()
+        handed = (
+            reminders_followed(
+                ctx.store, org, updated.id, departure=updated.start, holders=frozenset(after), now=ctx.clock.now()
+            )
+            if before.keys() != after.keys()
+            else []
         )
         moved = {person: role for person, role in after.items() if before.get(person, role) != role}
         return [*(also(updated) if also else []), *handed, *reminders_reworded(ctx, org, updated, moved)]
