@@ -366,3 +366,42 @@ def test_a_job_failing_on_every_try_reaches_the_dead_letter_queue_by_raising_on_
     clock.advance(timedelta(minutes=30))
     with pytest.raises(RuntimeError, match="job sweep failed on all 3 tries: RuntimeError: the store's sweep broke"):
         handlers.job_handler({"job": "crew_reminders"}, None)
+
+
+def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_third_period_then_hourly(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 5-minute job's failed period is never tried again (the next period comes first and does the
+    work), so its tries never ran out and a job failing for good never raised: the reminders could
+    stop for days with nothing in the queue. Now the third failed period in a row raises, then every
+    twelfth (hourly), and one good period starts the count again."""
+    broken = {"yes": True}
+
+    def reminders(app: App, period: datetime) -> str:
+        if broken["yes"]:
+            raise RuntimeError("the reminders broke")
+        return "0 reminders"
+
+    monkeypatch.setattr("firstmate.jobs.crew_reminders", reminders)
+    clock.set(datetime(2026, 6, 1, 16, 1, tzinfo=UTC))  # the hourly jobs ran at 16:00: only the 5-minute ones due
+
+    def period() -> dict[str, Any]:
+        clock.advance(timedelta(minutes=5))
+        return handlers.job_handler({"job": "crew_reminders"}, None)
+
+    for _ in range(2):
+        assert period()["detail"].startswith("failed (try 1; tried again later)")
+    third = "job crew_reminders failed 3 periods in a row: RuntimeError: the reminders broke"
+    with pytest.raises(RuntimeError, match=third):
+        period()
+    for _ in range(11):  # periods 4 to 14: recorded, not raised
+        assert period()["ran"] == 1
+    with pytest.raises(RuntimeError, match="failed 15 periods in a row"):
+        period()
+    broken["yes"] = False
+    assert period()["detail"] == "0 reminders"
+    broken["yes"] = True
+    period()
+    period()
+    with pytest.raises(RuntimeError, match="failed 3 periods in a row"):  # counted afresh
+        period()

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -234,3 +234,28 @@ def test_commands_and_the_web_app_start_without_the_chart_and_pdf_libraries() ->
     probe = f"import sys, firstmate.cli, firstmate.web.app; print(sorted({heavy} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed(tmp_path: Path) -> None:
+    """A 5-minute job is never retried within its period; `jobs list` says it keeps failing, and why."""
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.adapters.store.sqlite import SqliteStore
+    from firstmate.domain.schedule import Schedule
+    from firstmate.services.scheduler import Job, run_due_jobs
+
+    def broken(ctx: None, period: datetime) -> None:
+        raise RuntimeError("relay [smtp.example.com] refused")
+
+    assert run(tmp_path / "home", "jobs", "list").returncode == 0  # the home, set up as the CLI sets it up
+    clock = FixedClock(datetime(2026, 6, 1, 16, 1, tzinfo=ZoneInfo("UTC")))
+    store = SqliteStore(tmp_path / "home" / "firstmate.db", clock)
+    job: Job[None] = Job(Schedule("crew_reminders", "*/5 * * * *", "UTC", catch_up=timedelta(minutes=10)), broken)
+    for _ in range(3):
+        clock.advance(timedelta(minutes=5))
+        run_due_jobs(store, clock, [job], None)
+    store.close()
+    listed = run(tmp_path / "home", "jobs", "list")
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert "failed 2026-06-01T16:16" in rows["crew_reminders"]
+    assert "3 periods in a row: RuntimeError: relay [smtp.example.com] refused" in rows["crew_reminders"]

@@ -125,10 +125,11 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     run is tried again by the schedules' later passes, 10 and then 30 minutes on (the run record
     counts attempts); one that fails its last try raises, and the invocation goes to the dead-letter
     queue (the function is given no retries of Lambda's own: they came a minute or three later and
-    found nothing due, so a job failing for good never reached the queue).
+    found nothing due, so a job failing for good never reached the queue). A 5-minute job is not
+    retried (its next period does the work): one failing 3 periods in a row raises, then hourly.
     """
     from firstmate.jobs import declared_jobs
-    from firstmate.services.scheduler import run_due_jobs
+    from firstmate.services.scheduler import MAX_ATTEMPTS, run_due_jobs
 
     app = current_app()
     name = str(event.get("job", ""))
@@ -141,7 +142,9 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     given_up = [run for run in [*runs, *others] if run.given_up]
     if given_up:
         run = given_up[0]
-        raise RuntimeError(f"job {run.job} failed on all {run.attempts} tries: {run.detail}")
+        if run.attempts >= MAX_ATTEMPTS:
+            raise RuntimeError(f"job {run.job} failed on all {run.attempts} tries: {run.detail}")
+        raise RuntimeError(f"job {run.job} failed {run.failed_periods} periods in a row: {run.detail}")
     detail = runs[0].detail if runs else "already ran for this period"
     if runs and runs[0].status != "done":
         detail = f"failed (try {runs[0].attempts}; tried again later): {detail}"

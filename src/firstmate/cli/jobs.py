@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from firstmate.cli.common import app_context, done, out
 from firstmate.errors import NotFound, UserError
@@ -27,10 +30,21 @@ def jobs_list() -> None:
                 )
                 continue
             last = last_runs(app.store, job.name, limit=1)
-            last_text = f"{last[0]['status']} {last[0]['at'][:16]}" if last else "never"
+            last_text = _last_run(last[0]) if last else Text("never")
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
             table.add_row(job.name, job.schedule.cron, job.schedule.timezone, nxt, last_text)
     out.print(table)
+
+
+def _last_run(record: dict[str, Any]) -> Text:
+    """A run record as `jobs list` shows it: a failure with its error and how long it has gone on
+    (plain text: an error's brackets are not terminal markup)."""
+    text = f"{record['status']} {record['at'][:16]}"
+    if record["status"] == "failed":
+        periods = int(record.get("failed_periods", 1))
+        text += f", {periods} periods in a row" if periods > 1 else ""
+        text += f": {record['detail'][:120]}"
+    return Text(text)
 
 
 @jobs_cli.command("run")

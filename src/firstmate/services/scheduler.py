@@ -3,7 +3,9 @@
 A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
-a run whose process died is retried once its lease has passed.
+a run whose process died is retried once its lease has passed. A job whose next period comes before
+a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
+how many periods in a row have failed, so one that keeps failing is reported all the same.
 """
 
 from __future__ import annotations
@@ -26,10 +28,15 @@ log = structlog.get_logger(__name__)
 RUNS_PK = "SYSTEM#JOBRUNS"
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=30)
+MANUAL = "~manual"  # the end of a manual run's record key
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
 #: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
 #: on back-to-back ticks (30 s apart) all met it.
 RETRY_AFTER = (timedelta(minutes=10), timedelta(minutes=30))
+#: A job failed this many periods in a row is reported, as a run with no try left is; and again every
+#: REPORT_EVERY periods while it keeps failing (hourly for a 5-minute job, not every 5 minutes).
+FAILED_PERIODS = 3
+REPORT_EVERY = 12
 
 Ctx = TypeVar("Ctx")
 
@@ -59,11 +66,17 @@ class JobRun:
     status: str  # done | failed
     detail: str = ""
     attempts: int = 1
+    failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
 
     @property
     def given_up(self) -> bool:
-        """A failed run with no try left: nothing will run its period again."""
-        return self.status == "failed" and self.attempts >= MAX_ATTEMPTS
+        """A failure someone must hear of (on AWS it goes to the dead-letter queue): a failed run with
+        no try left, or a job failed FAILED_PERIODS periods in a row (and every REPORT_EVERY after).
+        The second is how a 5-minute job failing for good is heard of: its periods are never retried."""
+        if self.status != "failed":
+            return False
+        beyond = self.failed_periods - FAILED_PERIODS
+        return self.attempts >= MAX_ATTEMPTS or (beyond >= 0 and beyond % REPORT_EVERY == 0)
 
 
 def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx) -> list[JobRun]:
@@ -83,7 +96,7 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
 def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
     """Run a job at once, outside its schedule (an admin's request); recorded as a manual run."""
     now = clock.now()
-    sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}~manual"
+    sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}{MANUAL}"
     item = store.put(Item(RUNS_PK, sk, _record("running", now, 1)))
     return _run(store, clock, job, ctx, now, item)
 
@@ -111,8 +124,19 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
     return [{"period": i.sk.removeprefix(f"{job}#"), **i.data} for i in page.items]
 
 
-def _record(status: str, now: datetime, attempts: int, detail: str = "") -> dict[str, Any]:
-    return {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
+def _record(status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0) -> dict[str, Any]:
+    record = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
+    return record | ({"failed_periods": failed_periods} if failed_periods else {})
+
+
+def _failed_periods(store: Store, job: str, sk: str) -> int:
+    """The periods in a row that have failed, counting the scheduled run recorded at `sk` as failed
+    (manual runs are not periods: they neither count nor break the run)."""
+    newest = store.query(RUNS_PK, f"{job}#", limit=10, reverse=True).items
+    earlier = [i for i in newest if i.sk < sk and not i.sk.endswith(MANUAL)]
+    if earlier and earlier[0].data.get("status") == "failed":
+        return int(earlier[0].data.get("failed_periods", 1)) + 1
+    return 1
 
 
 def _claim(store: Store, now: datetime, sk: str) -> Item | None:
@@ -149,9 +173,11 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     else:
         status, detail = "done", "" if result is None else str(result)
         log.info("job.done", job=job.name, period=iso(period), result=detail)
-    record = _record(status, clock.now(), attempts, detail)
+    scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
+    failed_periods = _failed_periods(store, job.name, claimed.sk) if scheduled else 0
+    record = _record(status, clock.now(), attempts, detail, failed_periods)
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
     except ConditionFailed:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
-    return JobRun(job.name, period, status, detail, attempts)
+    return JobRun(job.name, period, status, detail, attempts, failed_periods)
