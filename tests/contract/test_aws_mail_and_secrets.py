@@ -88,6 +88,62 @@ def test_ses_is_asked_once_per_send_and_the_outbox_retries(
     assert _Failing.calls == 1
 
 
+class _Throttling(BaseHTTPRequestHandler):
+    """SES over the account's sending rate for the first `throttled` calls (429, as SES v2 answers),
+    then sending; `message` says which limit."""
+
+    calls = 0
+    throttled = 2
+    message = "Maximum sending rate exceeded."
+
+    def do_POST(self) -> None:
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        over = type(self).calls <= self.throttled
+        body = json.dumps({"message": self.message} if over else {"MessageId": "0100-fictional-1"}).encode()
+        self.send_response(429 if over else 200)
+        if over:
+            self.send_header("x-amzn-ErrorType", "TooManyRequestsException")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("message", "throttled", "calls", "sent"),
+    [
+        ("Maximum sending rate exceeded.", 2, 3, True),  # asked again after short waits: sent
+        ("Maximum sending rate exceeded.", 99, 5, False),  # still over after 5 asks: the outbox's backoff
+        ("Daily message quota exceeded.", 99, 1, False),  # passes in hours, not seconds: the outbox's backoff
+    ],
+)
+def test_ses_over_the_sending_rate_is_asked_again_shortly_and_only_then(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch, message: str, throttled: int, calls: int, sent: bool
+) -> None:
+    """SES over the account's sending rate refuses the message, so asking again is safe: a burst (a
+    Monday's reports, a trip's notices) is sent within the send, not minutes later by the outbox."""
+    handler = type("Handler", (_Throttling,), {"calls": 0, "throttled": throttled, "message": message})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    try:
+        mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
+        if sent:
+            assert mailer.send(_message()) == "0100-fictional-1"
+        else:
+            with pytest.raises(TransientDeliveryError, match=f"TooManyRequestsException.*{message}"):
+                mailer.send(_message())
+    finally:
+        server.shutdown()
+    assert handler.calls == calls
+
+
 def _event(kind: str, body: dict[str, object], key: str | None = "welcome:v1") -> dict[str, object]:
     headers = [{"name": "X-Firstmate-Key", "value": key}] if key else []
     mail = {"timestamp": "2026-06-01T16:00:00Z", "messageId": "0100-abc", "destination": ["a@example.com"],

@@ -4,6 +4,10 @@ The message is the same MIME the SMTP and outbox mailers build (text, HTML, inli
 sent raw with every recipient, BCC included, in the envelope only. A configuration set publishes
 bounces and complaints, which `firstmate.aws.handlers.ses_events_handler` records on the message's
 outbox entry.
+
+SES asked faster than the account's sending rate refuses the message, so asking again is safe: a
+send rides out a burst with a few short waits (a Monday's reports to every role, a trip's notices)
+instead of leaving the rest to the outbox's backoff of minutes. Nothing else is asked twice.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random_exponential
 
 from firstmate.adapters.aws.clients import Shared, error_code
 from firstmate.adapters.mail.mime import build_mime
@@ -22,6 +28,22 @@ from firstmate.ports import Clock
 
 #: SES answers that retrying the same message can never fix.
 _PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException"}
+#: SES answers to a send over the account's rate (v2 names it TooManyRequestsException; the guide, ThrottlingException).
+_THROTTLED = {"TooManyRequestsException", "ThrottlingException", "Throttling"}
+#: Asks of one message over the sending rate, with random waits of up to 0.25, 0.5, 1 and 2 s between
+#: them (a batch's sends do not come back together), and none begun once the send has taken RATE_WINDOW_S
+#: (a refusal answers at once): a send takes at most RATE_WINDOW_S + 2 s more than one call (15 s).
+RATE_TRIES = 5
+RATE_WINDOW_S = 3.0
+
+
+def _over_rate(exc: BaseException) -> bool:
+    """SES refused for the sending rate, which passes in a second (the daily quota does not)."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError) or error_code(exc) not in _THROTTLED:
+        return False
+    return "daily" not in str(exc.response.get("Error", {}).get("Message", "")).lower()
 
 
 class SesMailer:
@@ -33,7 +55,8 @@ class SesMailer:
         self._configuration_set = configuration_set
         # SendEmail takes no idempotency token: botocore retrying after a timeout or a 5xx could send the
         # message again (SES gives each copy its own Message-ID), so the outbox retries, with backoff,
-        # one send in flight; and a send's worst case (5 + 10 s) stays well inside the dispatch function
+        # one send in flight; a send's worst case (5 + 10 s, and 5 s more over the sending rate) is in the
+        # dispatch function's budget (aws/handlers.SEND_BUDGET_MS)
         self._clients = Shared("sesv2", region, read_timeout=10, attempts=1)
 
     @property
@@ -55,8 +78,14 @@ class SesMailer:
         }
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
+        retrying = Retrying(
+            retry=retry_if_exception(_over_rate),
+            stop=stop_after_attempt(RATE_TRIES) | stop_after_delay(RATE_WINDOW_S),
+            wait=wait_random_exponential(multiplier=0.25, max=2),
+            reraise=True,
+        )
         try:
-            answer = self._ses.send_email(**request)
+            answer = retrying(self._ses.send_email, **request)
         except ClientError as exc:
             code = error_code(exc)
             text = f"SES refused the message ({code}): {exc.response.get('Error', {}).get('Message', '')}"
