@@ -50,17 +50,23 @@ def test_ses_refusing_an_unverified_sender_is_permanent(aws: MotoServer, clock: 
         mailer.send(_message())
 
 
-class _Failing(BaseHTTPRequestHandler):
-    """SES answering every call with a 500: as after a timeout, the message may or may not have gone."""
+class _FakeSes(BaseHTTPRequestHandler):
+    """SES's SendEmail as a local server: each call answered by `answer` (the call's number, from 1)."""
 
     calls = 0
+
+    def answer(self, call: int) -> tuple[int, str | None, dict[str, str]]:
+        """(HTTP status, x-amzn-ErrorType or None, JSON body) of call `call`."""
+        raise NotImplementedError
 
     def do_POST(self) -> None:
         type(self).calls += 1
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps({"message": "internal failure (fictional)"}).encode()
-        self.send_response(500)
-        self.send_header("x-amzn-ErrorType", "InternalFailure")
+        status, error_type, answer = self.answer(type(self).calls)
+        body = json.dumps(answer).encode()
+        self.send_response(status)
+        if error_type:
+            self.send_header("x-amzn-ErrorType", error_type)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -68,6 +74,13 @@ class _Failing(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _Failing(_FakeSes):
+    """SES answering every call with a 500: as after a timeout, the message may or may not have gone."""
+
+    def answer(self, call: int) -> tuple[int, str | None, dict[str, str]]:
+        return 500, "InternalFailure", {"message": "internal failure (fictional)"}
 
 
 def test_ses_is_asked_once_per_send_and_the_outbox_retries(
@@ -88,29 +101,17 @@ def test_ses_is_asked_once_per_send_and_the_outbox_retries(
     assert _Failing.calls == 1
 
 
-class _Throttling(BaseHTTPRequestHandler):
+class _Throttling(_FakeSes):
     """SES over the account's sending rate for the first `throttled` calls (429, as SES v2 answers),
     then sending; `message` says which limit."""
 
-    calls = 0
     throttled = 2
     message = "Maximum sending rate exceeded."
 
-    def do_POST(self) -> None:
-        type(self).calls += 1
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        over = type(self).calls <= self.throttled
-        body = json.dumps({"message": self.message} if over else {"MessageId": "0100-fictional-1"}).encode()
-        self.send_response(429 if over else 200)
-        if over:
-            self.send_header("x-amzn-ErrorType", "TooManyRequestsException")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def answer(self, call: int) -> tuple[int, str | None, dict[str, str]]:
+        if call <= self.throttled:
+            return 429, "TooManyRequestsException", {"message": self.message}
+        return 200, None, {"MessageId": "0100-fictional-1"}
 
 
 @pytest.mark.parametrize(
