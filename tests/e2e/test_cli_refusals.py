@@ -68,6 +68,22 @@ def test_revoking_the_feed_of_an_org_line_or_person_that_does_not_exist_is_refus
         app.close()
 
 
+def test_an_empty_option_naming_a_feed_or_boat_is_refused_not_read_as_the_whole_org(home: Path) -> None:
+    """`--person "$WHO"` with WHO unset revoked the owner's whole-org feed, and `--entity ""` printed
+    the feed with money where a crew-safe one was meant."""
+    url = run(home, "calendar", "url", "--org", "demo")
+    for command in (
+        ["calendar", "revoke", "--org", "demo", "--person", ""],
+        ["calendar", "url", "--org", "demo", "--entity", " "],
+        ["booking", "import", str(home / "missing.ics"), "--asset", ""],
+        ["outbox", "list", "--org", ""],
+    ):
+        refused = run(home, *command)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, (command, refused.stderr)
+        assert "is empty: name" in refused.stderr and "✓" not in refused.stderr, refused.stderr
+    assert run(home, "calendar", "url", "--org", "demo").stdout == url.stdout  # the org's feed still works
+
+
 def test_a_key_name_is_printed_as_typed_and_an_unusable_one_is_refused(home: Path) -> None:
     created = run(home, "keys", "create", "--org", "demo", "--name", "[/x] website [bold]")
     assert created.returncode == 0, created.stderr

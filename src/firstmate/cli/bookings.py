@@ -13,7 +13,7 @@ from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, done, err, input_file, out, print_problems, utf8_text
+from firstmate.cli.common import app_context, done, err, input_file, named, out, print_problems, utf8_text
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -32,6 +32,7 @@ def booking_import(
     asset: Annotated[str | None, typer.Option(help="Boat for .ics events that do not name one.")] = None,
 ) -> None:
     """Import bookings: every record is checked first, and nothing is imported if any is wrong."""
+    source, asset = named(source, "--source", "a channel"), named(asset, "--asset", "a boat")
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
         records = _parse(app, file, org, source, asset)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err
+from firstmate.cli.common import app_context, err, named
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
@@ -18,6 +18,7 @@ calendar_cli = typer.Typer(help="Calendar feeds.", no_args_is_help=True)
 
 def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
     """The feed the options name, once the org and the business line or person are known."""
+    entity, person = named(entity, "--entity", "a business line"), named(person, "--person", "a person id")
     if entity and person:
         raise InvalidInput("choose --entity or --person, not both")
     profile = load_business(app.store, org)

@@ -89,6 +89,14 @@ def print_problems(errors: list[RowError], title: str) -> None:
     err.print(table)
 
 
+def named(value: str | None, option: str, what: str) -> str | None:
+    """An option naming something: None when not given; a blank one (an empty shell variable) is
+    refused, not read as "not given", which would act on the whole org instead."""
+    if value is not None and not value.strip():
+        raise InvalidInput(f"{option} is empty: name {what}, or leave the option out")
+    return value
+
+
 def parse_day(value: str | None, option: str, example: str) -> date | None:
     """A YYYY-MM-DD option's date (None when not given); InvalidInput names the option and an example."""
     if value is None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, out, require_org
+from firstmate.cli.common import app_context, done, named, out, require_org
 from firstmate.domain.outbox import OutboxStatus, as_read, of_use_until
 from firstmate.errors import InvalidInput
 
@@ -27,6 +27,7 @@ def outbox_list(
     from firstmate.services.business import list_orgs
 
     wanted = _parse_status(status)
+    org = named(org, "--org", "an org")
     with app_context() as app:
         orgs = [org] if org else list_orgs(app.store)
         now = app.clock.now()
