@@ -59,7 +59,7 @@ def test_a_csv_header_with_a_misspelt_column_is_said_once_for_the_file(tmp_path:
     ]
 
 
-def test_an_invoice_with_a_paid_on_date_alone_is_paid_in_full(tmp_path: Path) -> None:
+def test_an_invoice_with_a_paid_on_date_alone_or_nothing_paid_is_paid_in_full(tmp_path: Path) -> None:
     """It imported as nothing paid: the billing report chased an invoice its owner had marked paid."""
     from firstmate.domain.datafiles import check_rows
 
@@ -67,7 +67,8 @@ def test_an_invoice_with_a_paid_on_date_alone_is_paid_in_full(tmp_path: Path) ->
         "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
         "KA-1,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,2026-10-03,\n"
         "KA-2,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,1000.00\n"
-        "KA-3,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,\n",
+        "KA-3,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,\n"
+        "KA-4,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,2026-10-03,0\n",  # the admin form's 0
         encoding="utf-8",
     )
     raw = read_data_folder(tmp_path)
@@ -75,7 +76,7 @@ def test_an_invoice_with_a_paid_on_date_alone_is_paid_in_full(tmp_path: Path) ->
     checked = check_rows(raw, ["keel-advisory"], [])
     assert not isinstance(checked, list), checked
     invoices = checked.rows["invoices"]
-    assert [invoices[i].open_amount for i in ("KA-1", "KA-2", "KA-3")] == [0, 3200, 4200]
+    assert [invoices[i].open_amount for i in ("KA-1", "KA-2", "KA-3", "KA-4")] == [0, 3200, 4200, 0]
 
 
 def test_an_occupancy_above_the_nights_there_are_is_refused_by_row(tmp_path: Path) -> None:
@@ -116,3 +117,23 @@ def test_a_refund_that_names_no_sale_is_refused_by_row(tmp_path: Path) -> None:
         "revenue.csv row 3 (line 4), field reference",
     ]
     assert all(e.problem.startswith(says) for e in errors)
+
+
+def test_a_boat_named_as_a_business_line_or_a_business_line_as_an_asset_is_refused_by_row(tmp_path: Path) -> None:
+    """Either was taken for any field: the CEO report listed a business line "sea-lark" at −$9,999."""
+    from firstmate.domain.datafiles import check_rows
+
+    (tmp_path / "expenses.csv").write_text(
+        "id,month,entity,category,vendor,amount,fixed,asset\n"
+        "E-1,2026-03,sea-lark,fuel,Harbor Fuel,9999,false,\n"
+        "E-2,2026-03,tours,fuel,Harbor Fuel,120,false,tours\n"
+        "E-3,2026-03,tours,fuel,Harbor Fuel,120,false,sea-lark\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(tmp_path)
+    assert not isinstance(raw, list)
+    row = "expenses.csv row {} (line {}), field {}"
+    assert check_rows(raw, ["tours"], ["sea-lark"]) == [
+        RowError(row.format(1, 2, "entity"), "'sea-lark' is an asset, not a business line; known: tours"),
+        RowError(row.format(2, 3, "asset"), "'tours' is a business line, not an asset; known: sea-lark"),
+    ]

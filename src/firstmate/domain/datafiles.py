@@ -159,23 +159,28 @@ def _references(spec: DataKind, row: RawRow, model: BaseModel, entities: set[str
     if isinstance(model, Finance):
         return _finance_references(row, model, entities)
     errors = []
-    for name in spec.entity_fields + spec.asset_fields:
+    for name in dict.fromkeys(spec.entity_fields + spec.asset_fields):
+        # a field takes what its kind names: only one listed as both (used_by) takes either
+        either = name in spec.entity_fields and name in spec.asset_fields
+        allowed = entities | assets if either else entities if name in spec.entity_fields else assets
         value = getattr(model, name)
         values = value if isinstance(value, tuple) else (value,)
         for one in values:
-            if one is None or one in entities or one in assets:
+            if one is None or one in allowed:
                 continue
-            if name in spec.entity_fields and name in spec.asset_fields:
+            if either:
                 known = ", ".join(sorted(entities | assets))
                 errors.append(
                     RowError(row.where(name), f"{one!r} is neither a business line nor an asset; known: {known}")
                 )
             elif name in spec.entity_fields:
-                errors.append(
-                    RowError(row.where(name), f"unknown business line {one!r}; known: {', '.join(sorted(entities))}")
+                said = (
+                    f"{one!r} is an asset, not a business line" if one in assets else f"unknown business line {one!r}"
                 )
+                errors.append(RowError(row.where(name), f"{said}; known: {', '.join(sorted(entities))}"))
             else:
-                errors.append(RowError(row.where(name), f"unknown asset {one!r}; known: {', '.join(sorted(assets))}"))
+                said = f"{one!r} is a business line, not an asset" if one in entities else f"unknown asset {one!r}"
+                errors.append(RowError(row.where(name), f"{said}; known: {', '.join(sorted(assets))}"))
     return errors
 
 

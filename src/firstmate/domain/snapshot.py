@@ -83,8 +83,9 @@ class Expense(Row):
 
 
 class Invoice(Row):
-    """An invoice to a client; `paid_amount` may be partial. A `paid_on` date without a `paid_amount`
-    means paid in full (it was read as nothing paid: an invoice marked paid was chased as overdue)."""
+    """An invoice to a client; `paid_amount` may be partial. A `paid_on` date without a `paid_amount`,
+    or with 0 (what the admin form shows of an unpaid invoice), means paid in full (it was read as
+    nothing paid: an invoice marked paid was chased as overdue)."""
 
     id: Annotated[str, Field(min_length=1, max_length=60)]
     entity: Slug
@@ -98,7 +99,7 @@ class Invoice(Row):
     @model_validator(mode="before")
     @classmethod
     def _paid_in_full(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("paid_on") not in (None, "") and data.get("paid_amount") in (None, ""):
+        if isinstance(data, dict) and data.get("paid_on") not in (None, "") and _nothing(data.get("paid_amount")):
             return {**data, "paid_amount": data.get("amount")}
         return data
 
@@ -106,6 +107,16 @@ class Invoice(Row):
     def open_amount(self) -> Decimal:
         """What the client still owes."""
         return max(self.amount - self.paid_amount, Decimal(0))
+
+
+def _nothing(amount: Any) -> bool:
+    """An amount left empty or written as zero (anything else is for the field's own check)."""
+    if amount in (None, ""):
+        return True
+    try:
+        return Decimal(str(amount).strip() or "0") == 0
+    except ArithmeticError:
+        return False
 
 
 class Payout(Row):
