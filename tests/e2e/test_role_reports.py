@@ -228,6 +228,39 @@ def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks
         assert client.post("/admin/data/demo/finance", data={"currency": "EUR"}).status_code == 404
 
 
+def test_an_admin_edit_that_corrects_a_rows_id_replaces_it_and_an_id_with_a_slash_can_be_removed(data_app: App) -> None:
+    """Correcting KA-2402 to KA-2420 kept both (the invoice owed twice), and INV/2026/001's remove
+    button answered 404."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.access import admin_link_token
+    from firstmate.web.app import create_app
+
+    def invoices() -> dict[str, Any]:
+        return dict(data_rows(data_app.store, "demo", "invoices"))
+
+    with TestClient(create_app(data_app)) as client:
+        client.get(f"/admin/enter?t={admin_link_token(data_app.secret_key, data_app.clock.now())}")
+        form = client.get("/admin/data/demo/invoices?edit=KA-2402").text
+        assert "Change KA-2402" in form and 'name="_editing" value="KA-2402"' in form
+        row, other = invoices()["KA-2402"].model_dump(mode="json"), invoices()["KA-2401"]
+        taken = client.post("/admin/data/demo/invoices", data={**row, "id": "KA-2401", "_editing": "KA-2402"})
+        assert taken.status_code == 422 and "another row is &#39;KA-2401&#39; already" in taken.text
+        assert "Change KA-2402" in taken.text  # still the edit of that row
+        assert invoices()["KA-2401"] == other and "KA-2402" in invoices()  # nothing changed
+        fixed = client.post(
+            "/admin/data/demo/invoices", data={**row, "id": "KA-2420", "_editing": "KA-2402"}, follow_redirects=False
+        )
+        assert fixed.status_code == 303 and "KA-2402" not in invoices() and "KA-2420" in invoices()
+
+        slashed = {**row, "id": "INV/2026/001"}
+        assert client.post("/admin/data/demo/invoices", data=slashed, follow_redirects=False).status_code == 303
+        page = client.get("/admin/data/demo/invoices").text
+        assert "/admin/data/demo/invoices/INV%2F2026%2F001/delete" in page
+        gone = client.post("/admin/data/demo/invoices/INV%2F2026%2F001/delete", follow_redirects=False)
+        assert gone.status_code == 303 and "INV/2026/001" not in invoices()
+
+
 def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:
     from dataclasses import replace
 

@@ -161,7 +161,7 @@ ATTACKS: dict[tuple[str, str], Attack] = {
     ("POST", "/admin/data/{org}/{kind}"): _page(
         "POST", "/admin/data/demo/payouts", "admin", id="PAY-1", source="x", paid_on="2026-05-02", amount="1"
     ),
-    ("POST", "/admin/data/{org}/{kind}/{key}/delete"): _page(
+    ("POST", "/admin/data/{org}/{kind}/{key:path}/delete"): _page(
         "POST", "/admin/data/demo/payouts/{data_key}/delete", "admin"
     ),
     ("GET", "/g/{code}/photos/{photo_id}"): _page("GET", "/g/{attacker_code}/photos/{photo_id}", "guest"),

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows
+from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -88,8 +89,12 @@ def import_data(
     return DataImport(changes)
 
 
-def save_row(store: Store, org: str, kind: str, values: dict[str, Any]) -> str:
-    """Create or replace one row (an admin edit), checked exactly as an import row is. Returns its key."""
+def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, replacing: str | None = None) -> str:
+    """Create or replace one row (an admin edit), checked exactly as an import row is. Returns its key.
+
+    `replacing`: the key of the row being edited. When the edit changes its key (a corrected id,
+    month or channel), that row is replaced, in the same write: kept, the invoice was owed twice.
+    A changed key that another row holds already is refused (DataRejected) rather than overwritten."""
     spec = BY_KIND.get(kind)
     if spec is None:
         raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
@@ -97,8 +102,15 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any]) -> str:
     data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]})
     ((key, row),) = data.rows[kind].items()
     current = store.get(data_pk(org), f"{kind}#{key}")
+    old = store.get(data_pk(org), f"{kind}#{replacing}") if replacing not in (None, key) else None
+    if old is not None and current is not None:
+        said = f"another row is {key!r} already: change that one, or remove it first"
+        raise DataRejected([RowError(f"{spec.file} row 1, key", said)])
     condition = Absent() if current is None else VersionIs(current.version)
-    store.put(Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json")), condition)
+    writes: list[Write] = [Put(Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json")), condition)]
+    if old is not None:
+        writes.append(Delete(old.pk, old.sk, VersionIs(old.version)))
+    store.transact(writes)
     return key
 
 

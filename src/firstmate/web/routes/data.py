@@ -22,6 +22,8 @@ AppDep = Annotated[App, Depends(get_app)]
 ScopeDep = Annotated[AdminScope, Depends(require_admin)]
 #: Kinds with nested values: edited in their file and imported, shown read-only here.
 FILE_ONLY = {"finance", "infrastructure"}
+#: The form's hidden field naming the row it was opened on.
+EDITING = "_editing"
 
 
 @router.get("", response_class=HTMLResponse)
@@ -47,15 +49,16 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
         raise NotFound(f"rows of {kind!r} are not edited here", hint="edit the file and run 'firstmate data import'")
     form = await request.form()
     values = {k: str(v) for k, v in form.items() if k in BY_KIND[kind].model.model_fields}
+    editing = str(form.get(EDITING) or "")  # the row the form was opened on: a changed id replaces it
     try:
-        save_row(app.store, org, kind, values)
+        save_row(app.store, org, kind, values, replacing=editing or None)
     except DataRejected as exc:
-        return _page(app, org, kind, errors=[f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors],
-                     values=values, status=422)  # fmt: skip
+        errors = [f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors]
+        return _page(app, org, kind, edit=editing, errors=errors, values=values, status=422)
     return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
 
 
-@router.post("/{org}/{kind}/{key}/delete")
+@router.post("/{org}/{kind}/{key:path}/delete")  # an id may hold a slash (INV/2026/001)
 def remove(app: AppDep, scope: ScopeDep, org: str, kind: str, key: str) -> Response:
     """Remove one row."""
     scope.check(org)
@@ -80,7 +83,7 @@ def _page(
     ]
     return HTMLResponse(
         render("admin/data_kind.html", org=org, spec=spec, fields=fields, rows=table, values=values,
-               errors=errors or [], editable=kind not in FILE_ONLY, editing=edit),
+               errors=errors or [], editable=kind not in FILE_ONLY, editing=edit, editing_field=EDITING),
         status_code=status,
     )  # fmt: skip
 
