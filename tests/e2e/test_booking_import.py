@@ -134,6 +134,42 @@ def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem
 
 
+def test_a_column_named_twice_is_refused_and_unnamed_empty_columns_are_let_be() -> None:
+    """Named twice, the last column won unsaid (a gross of 0.00 for an 840.75 charter); a spreadsheet's
+    trailing empty columns were refused as "unknown columns: , ", which named nothing."""
+    row = "C-1,sea-lark,2026-07-04T17:00:00-07:00,2,5,840.75,USD,Rob Sample,rob@example.com,"
+    [twice] = parse_csv(HEADER.rstrip("\n") + ",gross_amount\n" + row + ",0\n")
+    assert isinstance(twice, RowError) and twice.where == "header"
+    assert twice.problem == "columns named twice: gross_amount; keep one of each"
+    [booking] = parse_csv(HEADER.rstrip("\n") + ",,\n" + row + ",,\n")
+    assert isinstance(booking, BookingRequest) and str(booking.gross_amount) == "840.75"
+    [stray] = parse_csv(HEADER.rstrip("\n") + ",,\n" + row + ",,oops\n")
+    assert isinstance(stray, RowError) and stray.where == "row 2"
+    assert stray.problem == "a value in column 12, which has no name: name the column or delete the value"
+
+
+def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
+    """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
+    [refused, grouped] = parse_csv(
+        HEADER + 'C-1,sea-lark,2026-07-04T17:00:00-07:00,2,5,"840,75",EUR,Rob Sample,rob@example.com,\n'
+        'C-2,sea-lark,2026-07-05T17:00:00-07:00,2,5,"1,200.50",EUR,Eve Sample,eve@example.com,\n'
+    )
+    assert isinstance(refused, RowError) and refused.where == "row 2"
+    assert refused.problem == (
+        "gross_amount: cannot read the amount '840,75': write it with a decimal point, like 840.75 or 1,200.50"
+    )
+    assert isinstance(grouped, BookingRequest) and str(grouped.gross_amount) == "1200.50"
+    event = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:ota-1\r\nDTSTART:20260704T170000Z\r\n"
+        "DTEND:20260704T200000Z\r\nSUMMARY:Charter\r\nDESCRIPTION:Guest: Rob Sample\\nEmail: rob@example.com"
+        "\\nTotal: EUR {}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    [ics_refused] = parse_ics(event.format("840,75").encode(), source="ota", timezone="UTC", asset="sea-lark")
+    assert isinstance(ics_refused, RowError) and "'840,75': write it with a decimal point" in ics_refused.problem
+    [ics_grouped] = parse_ics(event.format("1,200.50").encode(), source="ota", timezone="UTC", asset="sea-lark")
+    assert isinstance(ics_grouped, BookingRequest) and str(ics_grouped.gross_amount) == "1200.50"
+
+
 def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
     text = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
     ics = parse_ics(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
@@ -98,7 +98,7 @@ def _amount(text: str) -> str:
     match = _MONEY.fullmatch(text.strip())
     if not match:
         raise ValueError(f"cannot read the total trip price {text!r}")
-    return match["amount"].replace(",", "")
+    return plain_amount(match["amount"])
 
 
 def _asset(name: str, boats: dict[str, str]) -> str | None:

@@ -7,7 +7,7 @@ import io
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
@@ -16,6 +16,7 @@ REQUIRED = (
 )  # fmt: skip
 OPTIONAL = ("source", "entity", "asset", "lead_phone", "notes", "private_notes", "status")
 MAX_ROWS = 10_000
+_UNNAMED = "\x00column "  # the name a column with none is read under (no header can hold it)
 
 
 def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
@@ -28,14 +29,19 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     except csv.Error as exc:
         return [_unsplittable("header", exc)]
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    if missing or unknown:
+    unknown = [c for c in header if c and c not in REQUIRED + OPTIONAL]
+    repeated = sorted({c for c in header if c and header.count(c) > 1})  # read, the last would win unsaid
+    if missing or unknown or repeated:
         problems = []
         if missing:
             problems.append(f"missing columns: {', '.join(missing)}")
         if unknown:
             problems.append(f"unknown columns: {', '.join(unknown)}")
+        if repeated:
+            problems.append(f"columns named twice: {', '.join(repeated)}; keep one of each")
         return [RowError("header", "; ".join(problems))]
+    # columns with no name (a spreadsheet's trailing empty ones) are let be while they hold nothing
+    reader.fieldnames = [name or f"{_UNNAMED}{index}" for index, name in enumerate(header, start=1)]
     records: list[ParsedRecord] = []
     try:
         for number, row in enumerate(reader, start=2):
@@ -44,6 +50,11 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
                 break
             if None in row:
                 records.append(RowError(f"row {number}", "more values than columns (an unquoted comma?)"))
+                continue
+            stray = [k.removeprefix(_UNNAMED) for k, v in row.items() if k.startswith(_UNNAMED) and (v or "").strip()]
+            if stray:
+                said = f"a value in column {', '.join(stray)}, which has no name: name the column or delete the value"
+                records.append(RowError(f"row {number}", said))
                 continue
             records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
     except csv.Error as exc:
@@ -65,7 +76,7 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         "start": row["start"],
         "duration_hours": row["duration_hours"],
         "guest_count": row["guest_count"],
-        "gross_amount": row["gross_amount"].replace(",", ""),
+        "gross_amount": row["gross_amount"],
         "currency": row["currency"],
         "lead_guest": {
             "name": row["lead_name"],
@@ -76,6 +87,10 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         "private_notes": row.get("private_notes", ""),
         "status": row.get("status") or "confirmed",
     }
+    try:
+        body["gross_amount"] = plain_amount(row["gross_amount"])
+    except ValueError as exc:
+        return RowError(f"row {number}", f"gross_amount: {exc}")
     try:
         return BookingRequest.model_validate(body)
     except ValidationError as exc:

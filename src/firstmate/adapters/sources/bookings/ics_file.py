@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import describe
+from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
@@ -233,7 +233,7 @@ def _total(text: str) -> tuple[str, str]:
     if not match:
         raise ValueError(f"cannot read the total {text!r}; write it like 'USD 1200.00'")
     try:
-        amount = Decimal(match["amount"].replace(",", ""))
+        amount = Decimal(plain_amount(match["amount"]))
     except InvalidOperation:
         raise ValueError(f"cannot read the total {text!r}") from None
     return (match["currency"] or match["suffix"] or "USD").upper(), str(amount)
