@@ -13,7 +13,7 @@ from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, RowError
 from firstmate.ports import Item
 from firstmate.services import outbox
@@ -59,6 +59,24 @@ def test_the_ota_export_gives_bookings_blocked_slots_and_cancellations() -> None
     assert booking.duration_hours == 4 and str(booking.gross) == "1,120.00 USD" and booking.guest_count == 4
     assert isinstance(blocked, BlockedSlot) and blocked.start.isoformat() == "2026-12-24T00:00:00-08:00"
     assert isinstance(cancelled, BookingRequest) and cancelled.status.value == "cancelled"
+
+
+def test_a_cancellation_of_a_booking_never_seen_is_recorded_and_told_to_the_operations_manager_alone(
+    demo_app: App,
+) -> None:
+    """An export still listing a cancelled reservation sent "Crew needed" to every crew member and
+    "You're booked" to the guest who had cancelled, and the import said "1 created"."""
+    *_, cancelled = parse_ics(
+        (FIXTURES / "ota_export.ics").read_bytes(), source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark"
+    )
+    report = import_records(demo_app, "demo", [cancelled])
+    assert dict(report.counts) == {"cancelled": 1}
+    [told] = outbox.list_entries(demo_app.store, "demo")
+    assert told.message.to == ("ops@example.com",) and told.message.subject.startswith("Cancelled booking")
+    assert "had not heard of this booking before its cancellation" in told.message.text
+    late = cancelled.model_copy(update={"status": BookingStatus.CONFIRMED})  # a late copy from before the cancellation
+    assert import_records(demo_app, "demo", [late]).counts == {"unchanged": 1}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == 1
 
 
 def test_a_csv_with_one_bad_row_imports_nothing_and_names_row_and_field(demo_app: App) -> None:
@@ -176,7 +194,7 @@ def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
         (FIXTURES / "ota_export.ics").read_bytes(), source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark"
     )
     first = import_records(demo_app, "demo", [*parse_csv(text), *ics])
-    assert dict(first.counts) == {"created": 3, "blocked created": 1}
+    assert dict(first.counts) == {"created": 2, "cancelled": 1, "blocked created": 1}
     messages = len(outbox.list_entries(demo_app.store, "demo"))
     second = import_records(demo_app, "demo", [*parse_csv(text), *ics])
     assert dict(second.counts) == {"unchanged": 3, "blocked unchanged": 1}

@@ -244,9 +244,10 @@ def classify_change(
     """Decide what a request means for the booking already stored under its (source, external_id).
     `placed` is the (entity, boat) the request resolves to: bookings are compared as placed, so a body
     that leaves them out and one that names them are the same booking, and the same body that now
-    resolves to another boat (the only boat is another one) is a move."""
+    resolves to another boat (the only boat is another one) is a move. A cancellation of a booking
+    never seen is recorded as cancelled (a late copy of the booking then stays so), not created."""
     if existing is None:
-        return IntakeResult.CREATED
+        return IntakeResult.CANCELLED if request.status is BookingStatus.CANCELLED else IntakeResult.CREATED
     stored, sent = existing.request, request
     if placed is not None:
         stored, sent = _naming(stored, existing.entity, existing.asset), _naming(sent, *placed)

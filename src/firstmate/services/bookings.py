@@ -111,7 +111,8 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
             return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
             if existing is None or anchor is None:
-                return IntakeOutcome(result, *_create(ctx, profile, entity, asset, request, tell=tell), profile)
+                created = _create(ctx, profile, entity, asset, request, result, tell=tell)
+                return IntakeOutcome(result, *created, profile)
             changed = _change(ctx, profile, entity, asset, existing, request, anchor, result, tell=tell)
             return IntakeOutcome(result, *changed, profile)
         except ConditionFailed:
@@ -172,8 +173,17 @@ def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
 
 
 def _create(
-    ctx: Context, profile: BusinessProfile, entity: Entity, asset: Asset, request: BookingRequest, *, tell: bool
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    request: BookingRequest,
+    result: IntakeResult,
+    *,
+    tell: bool,
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
+    """The booking's first revision and all it fans out to: `result` is CREATED, or CANCELLED for a
+    cancellation of a booking never seen (recorded, and told to the operations manager alone)."""
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
     booking = Booking(
@@ -207,8 +217,8 @@ def _create(
         check_owed(org, calendar_sk(request.start, booking.id), after=None if tell else now + DEFERRED_CHECK),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], IntakeResult.CREATED)
-    _commit(ctx, booking, writes, notices, IntakeResult.CREATED)
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result)
+    _commit(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 

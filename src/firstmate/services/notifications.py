@@ -96,6 +96,8 @@ def booking_messages(
             listed=len(guests), off_lines=off_lines,
         )
     ]  # fmt: skip
+    if booking.cancelled and booking.revision == 1:
+        return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
     crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if off and last_end > at:  # those taken off first: in the change's own write, however large its group
