@@ -115,6 +115,31 @@ def test_cancel_withdraws_the_trip_everywhere_once(client: TestClient, demo_app:
     assert via_status.json()["result"] == "unchanged"
 
 
+def test_a_booking_sent_without_a_boat_is_cancelled_by_id_after_the_org_adds_a_boat(
+    client: TestClient, demo_app: App
+) -> None:
+    """Sent without `asset` while the org had one boat, it could not be cancelled once it had two: the
+    DELETE, which has no body, answered 422 "say which boat"."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.keys import create_key
+
+    full = demo_profile()
+    solo = full.model_copy(update={"org": full.org.model_copy(update={"id": "solo"})})
+    save_business(
+        demo_app.store, solo.model_copy(update={"assets": tuple(a for a in solo.assets if a.id != "morning-tern")})
+    )
+    key = create_key(demo_app.store, "solo", "tests", demo_app.clock.now())[1]
+    answer = _post(client, key, {k: v for k, v in booking_body().items() if k != "asset"})
+    assert answer.status_code == 201, answer.text
+    save_business(demo_app.store, solo)  # a second boat
+    cancelled = client.delete(
+        f"/api/v1/bookings/{answer.json()['booking_id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled" and cancelled.json()["asset"] == "sea-lark"
+
+
 @pytest.mark.parametrize("start", ["2000-01-01T00:30:00+01:00", "2100-12-31T23:30:00-05:00"])
 def test_a_trip_on_the_first_or_last_day_allowed_stays_readable_changeable_and_cancellable(
     client: TestClient, api_key: str, start: str
