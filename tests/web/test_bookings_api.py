@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
 from firstmate.services import outbox
 from firstmate.services.paging import all_items
@@ -138,6 +139,22 @@ def test_a_booking_sent_without_a_boat_is_cancelled_by_id_after_the_org_adds_a_b
     )
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["asset"] == "sea-lark"
+
+
+def test_the_source_blocked_slots_are_kept_under_is_refused_for_a_booking(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A booking of source "block" met an imported blocked slot's record of the same UID: a 500, or an
+    import stopped halfway with its first rows written and their mail queued."""
+    from firstmate.services.trips import record_blocked_slot
+
+    request = BookingRequest.model_validate(booking_body())
+    record_blocked_slot(demo_app, "demo", "owner-day", request.start, request.end, "Owner's day", "sea-lark", False)
+    before = _snapshot(demo_app)
+    refused = _post(client, api_key, booking_body(source="block", external_id="owner-day"))
+    assert refused.status_code == 422, refused.text
+    assert "'block' is kept for blocked calendar slots; name the channel otherwise" in refused.text
+    assert _snapshot(demo_app) == before
 
 
 @pytest.mark.parametrize("start", ["2000-01-01T00:30:00+01:00", "2100-12-31T23:30:00-05:00"])

@@ -125,6 +125,10 @@ class LeadGuest(BaseModel):
         return check_address(value.strip()).lower()
 
 
+#: The source no booking may have: the intake remembers blocked calendar slots under it.
+BLOCKED_SLOTS = "block"
+
+
 class BookingRequest(BaseModel):
     """A booking as any channel delivers it (API body, CSV row, parsed email, calendar event)."""
 
@@ -155,6 +159,15 @@ class BookingRequest(BaseModel):
     notes: str = Field(default="", max_length=2000, description="Shown to crew.")
     private_notes: str = Field(default="", max_length=2000, description="Admins only; never shown to crew.")
     status: BookingStatus = BookingStatus.CONFIRMED
+
+    @field_validator("source")
+    @classmethod
+    def _not_reserved(cls, value: str, info: ValidationInfo) -> str:
+        # blocked calendar slots are remembered as `block#<uid>` beside bookings' `<source>#<id>`: a
+        # booking of that source met a slot's record (a 500, or an import stopped halfway)
+        if value == BLOCKED_SLOTS and not (info.context or {}).get("stored"):
+            raise ValueError(f"'{BLOCKED_SLOTS}' is kept for blocked calendar slots; name the channel otherwise")
+        return value
 
     @field_validator("currency")
     @classmethod

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
-from firstmate.domain.bookings import MAX_TRIP_HOURS, IntakeResult
+from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
@@ -247,7 +247,7 @@ def record_blocked_slot(
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
     fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
-    anchor_sk = f"block#{uid}"
+    anchor_sk = f"{BLOCKED_SLOTS}#{uid}"
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
         if anchor and anchor.data["fingerprint"] == fingerprint:
@@ -291,7 +291,7 @@ def record_blocked_slot(
 
 def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:
     """The calendar key of the blocked slot with the export's `uid` (None for one never recorded)."""
-    anchor = store.get(intake_pk(org), f"block#{uid}")
+    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
     return str(anchor.data["cal_sk"]) if anchor else None
 
 
