@@ -181,6 +181,49 @@ def test_after_an_outage_past_the_trip_its_crew_are_not_sent_crew_needed_but_the
     assert len(dead) == 4 and all(":crew:" in e.key and "out of date" in (e.last_error or "") for e in dead)
 
 
+@pytest.mark.parametrize("change", ["moved", "cancelled"])
+def test_a_booking_changed_during_an_outage_is_last_told_as_it_is_now_not_as_it_was(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, change: str
+) -> None:
+    """The new revision's messages were due at once and the old one's, backing off, went out minutes
+    after: the guest's last mail said "You're booked … 16:00" after "moved to 18:00", or after the
+    cancellation. What a later revision tells the same person anew is withdrawn, saying why."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import cancel_booking, orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    smtp_server.stop()
+    first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body()))
+    assert _dispatch(smtp_app).retrying == 6  # the operations manager, 4 crew members, the lead guest
+    clock.advance(timedelta(minutes=5))
+    if change == "moved":
+        orchestrate_booking(
+            smtp_app, "demo", BookingRequest.model_validate(booking_body(start="2026-06-13T18:00:00-07:00"))
+        )
+    else:
+        cancel_booking(smtp_app, "demo", first.booking.id)
+    smtp_server.start()
+    for _ in range(60):  # an hour of the dispatcher's passes
+        _dispatch(smtp_app)
+        clock.advance(timedelta(minutes=1))
+    subjects = collections.defaultdict(list)
+    for received in smtp_server.recorder.received:
+        subjects[received.rcpt_tos[0]].append(received.message["Subject"])
+    guest = subjects["dana@example.com"]
+    assert len(guest) == 1 and ("cancel" in guest[0].lower() if change == "cancelled" else "18:00" in guest[0]), guest
+    assert all(len(told) == 1 for told in subjects.values()), subjects  # each told once, of the trip as it is
+    withdrawn = outbox.list_entries(smtp_app.store, "demo", status=OutboxStatus.DEAD)
+    assert withdrawn and all(":r1:" in e.key for e in withdrawn)
+    assert all(
+        (e.last_error or "").startswith("not sent: the trip changed again before it went out") for e in withdrawn
+    )
+
+
 def test_crew_needed_sent_days_late_carries_a_link_that_works_and_the_outbox_holds_no_token(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

@@ -41,7 +41,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
-from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed
+from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed, superseded
 from firstmate.services.trips import (
     DEFERRED_CHECK,
     booking_pk,
@@ -293,6 +293,7 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip,
     )  # fmt: skip
+    writes += superseded(ctx.store, org, booking.id, booking.revision, notices, now)
     _commit(ctx, booking, writes, notices, result, was_end=was_end)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 

@@ -7,7 +7,7 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -310,6 +310,25 @@ def reminders_followed(
             writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
         elif departure and made_for == keep and _withdrawn(entry) and now < departure and person in holders:
             writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
+    return writes
+
+
+def superseded(
+    store: Store, org: str, booking_id: str, revision: int, notices: Sequence[Put], now: datetime
+) -> list[Put]:
+    """Writes withdrawing a booking's messages of earlier revisions still waiting to go out (an
+    outage held them) to each audience `notices`, this `revision`'s, tell anew. Sent after it (a
+    retry's backoff puts them later), the old news was the last word: "You're booked … 16:00" after
+    "moved to 18:00". One being sent right now is left to its sender (see `reminders_followed`)."""
+    prefix = f"bk:{booking_id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
+    told = {put.item.sk.removeprefix(prefix).partition(":")[2] for put in notices if put.item.sk.startswith(prefix)}
+    change = f"changed again before it went out (revision {revision} says what holds now)"
+    writes = []
+    for item in all_items(store, outbox_pk(org), prefix):
+        made_in, _, audience = item.sk.removeprefix(prefix).partition(":")
+        entry = from_item(item)
+        if made_in.isdigit() and int(made_in) < revision and audience in told and entry.status is OutboxStatus.PENDING:
+            writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
     return writes
 
 
