@@ -171,3 +171,17 @@ def test_a_held_reminder_names_the_role_its_person_holds_now(demo_app: App, cloc
     read = with_countdown(held.message, clock.now())
     assert held.status.value == "pending" and read.subject.startswith("Reminder: captain in 1 h 59 min, ")
     assert "You are captain on Sea Lark" in read.text
+
+
+def test_a_held_reminder_names_the_boat_the_trip_moved_to(demo_app: App, clock: FixedClock) -> None:
+    """Moved from Sea Lark to Morning Tern at the same time during a relay outage, Jonah was still
+    reminded to be aboard Sea Lark: the wrong boat, and the wrong dock."""
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+    read = with_countdown(held.message, clock.now())
+    assert held.status.value == "pending" and "You are captain on Morning Tern" in read.text
+    assert "Sea Lark" not in read.text and "Sea Lark" not in read.subject

@@ -289,6 +289,10 @@ def _change(
             holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
             leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
         )  # fmt: skip
+    if existing.asset != asset.id and not moved and not booking.cancelled:  # a held reminder names the boat
+        from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
+
+        writes += reminders_reworded(ctx, org, event, {s.person_id: s.role for s in event.roles if s.person_id})
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip,
