@@ -137,3 +137,29 @@ def test_a_boat_named_as_a_business_line_or_a_business_line_as_an_asset_is_refus
         RowError(row.format(1, 2, "entity"), "'sea-lark' is an asset, not a business line; known: tours"),
         RowError(row.format(2, 3, "asset"), "'tours' is a business line, not an asset; known: sea-lark"),
     ]
+
+
+def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_own_line_numbers(tmp_path: Path) -> None:
+    """Lines were split before the cells: a blank line inside a quoted description was dropped with
+    nothing said, and every error after it named the wrong line."""
+    from firstmate.domain.datafiles import check_rows
+
+    (tmp_path / "maintenance.csv").write_text(
+        "# parts and labour\n"
+        "id,asset,date,description,cost\n"
+        'M-1,sea-lark,2026-03-02,"Replaced:\n\n# 2 impeller\nand both belts",480\n'
+        "\n"
+        "M-2,sea-lark,2026-13-01,Hull cleaned,120\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(tmp_path)
+    assert not isinstance(raw, list)
+    first, second = raw["maintenance.csv"]
+    assert first.values["description"] == "Replaced:\n\n# 2 impeller\nand both belts" and first.line == 3
+    assert second.line == 8
+    errors = check_rows(raw, [], ["sea-lark"])
+    assert isinstance(errors, list) and [e.where for e in errors] == ["maintenance.csv row 2 (line 8), field date"]
+    (tmp_path / "maintenance.csv").write_text('id,asset,date,description,cost\nM-3,sea-lark,2026-03-02,"Oil\n')
+    assert read_data_folder(tmp_path) == [
+        RowError("maintenance.csv line 2", "a quote opened on this line is never closed")
+    ]

@@ -1,14 +1,16 @@
 """Read a data folder (CSV and YAML files) into raw rows with their positions; the domain checks them.
 
-CSV: a header row, then one row per record; lines starting with `#` are comments and blank lines are
-skipped; an empty cell means "not given" (the field's default applies). YAML: `business.yaml` is one
-mapping; `infrastructure.yaml` is a list of services (or a mapping with a `services:` list).
+CSV: a header row, then one row per record (a quoted cell may span lines); lines starting with `#`
+between rows are comments and blank lines are skipped; an empty cell means "not given" (the field's
+default applies). YAML: `business.yaml` is one mapping; `infrastructure.yaml` is a list of services
+(or a mapping with a `services:` list).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,29 +55,52 @@ def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
 
 
 def read_csv(name: str, text: str) -> list[RawRow] | RowError:
-    """Rows of a CSV file, skipping comments and blank lines, keeping each row's line number."""
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)]
-    content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not content:
+    """Rows of a CSV file, skipping comments and blank lines between rows, keeping the line each row
+    starts on. A quoted cell may span lines (a description typed with line breaks in a spreadsheet)."""
+    records: list[tuple[int, list[str]]] = []
+    for line, text_of in _records(text):
+        if text_of is None:
+            return RowError(f"{name} line {line}", "a quote opened on this line is never closed")
+        try:
+            records.append((line, next(csv.reader(io.StringIO(text_of)))))
+        except csv.Error as exc:
+            return RowError(f"{name} line {line}", f"is not valid CSV: {exc}")
+    if not records:
         return RowError(name, "has no header row")
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in content)))
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        return RowError(name, f"is not valid CSV: {exc}")
-    header = [h.strip() for h in records[0]]
+    (header_line, cells), *body = records
+    header = [h.strip() for h in cells]
     if len(set(header)) != len(header) or not all(header):
-        return RowError(f"{name} line {content[0][0]}", "the header has an empty or repeated column name")
+        return RowError(f"{name} line {header_line}", "the header has an empty or repeated column name")
     wrong = _header_problem(name, header)
     if wrong:  # said once for the file, not once for each row
-        return RowError(f"{name} line {content[0][0]}", wrong)
+        return RowError(f"{name} line {header_line}", wrong)
     rows = []
-    for index, (record, (line, _)) in enumerate(zip(records[1:], content[1:], strict=False), start=1):
-        if len(record) > len(header):
-            return RowError(f"{name} row {index} (line {line})", f"has {len(record)} cells for {len(header)} columns")
-        values = {key: cell.strip() for key, cell in zip(header, record, strict=False) if cell.strip()}
+    for index, (line, cells) in enumerate(body, start=1):
+        if len(cells) > len(header):
+            return RowError(f"{name} row {index} (line {line})", f"has {len(cells)} cells for {len(header)} columns")
+        values = {key: cell.strip() for key, cell in zip(header, cells, strict=False) if cell.strip()}
         rows.append(RawRow(name, index, line, values))
     return rows
+
+
+def _records(text: str) -> Iterator[tuple[int, str | None]]:
+    """Each CSV record's first line and its text (lines of a quoted cell joined), with blank and
+    comment lines between records left out; (line, None) for a quote never closed. A record is
+    whole when its quotes pair up: quotes inside a quoted cell come doubled."""
+    lines: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            start = number
+        lines.append(line)
+        record = "\n".join(lines)
+        if record.count('"') % 2 == 0:
+            yield start, record
+            lines = []
+    if lines:
+        yield start, None
 
 
 def _header_problem(name: str, header: list[str]) -> str:
