@@ -167,3 +167,24 @@ def _trip(booking: BookingRequest, *checklist: ChecklistItem) -> CrewEvent:
     return CrewEvent(id="ev", org="demo", booking_id="bk", entity="e", asset="morning-tern", asset_name="Tern",
                      start=booking.start, end=booking.end, guest_count=6, notes="", roles=(RoleSlot(role="captain"),),
                      checklist=checklist)  # fmt: skip
+
+
+def test_a_trip_moved_to_another_boat_before_it_leaves_checks_that_boat_again(demo_app: App) -> None:
+    """Fuel and life jackets ticked aboard one boat stayed ticked after a breakdown moved the trip to
+    another: "Fuel checked and topped up" done on a boat nobody had checked."""
+    from firstmate.services.checklists import tick_item
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import claim_role
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    jonah = get_person(demo_app.store, "demo", "jonah")
+    for key in ("fuel", "life_jackets"):
+        tick_item(demo_app, "demo", booking.event_id, key, jonah)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    moved = {i.key: i for i in get_event(demo_app.store, "demo", booking.event_id).checklist}
+    for key in ("fuel", "life_jackets"):
+        assert moved[key].done_at is None, key
+        assert (
+            moved[key].history[-1].note == "checked aboard Sea Lark (38 ft sloop): check Morning Tern (45 ft catamaran)"
+        )

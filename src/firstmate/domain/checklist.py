@@ -120,6 +120,20 @@ def recount(event: CrewEvent, was: int, *, at: datetime) -> CrewEvent:
     return event
 
 
+def checked_elsewhere(event: CrewEvent, was_boat: str, *, at: datetime) -> CrewEvent:
+    """The event after its trip moved to another boat: each ticked item of the checks before
+    departure (fuel, life jackets, engine hours) is unticked, with why, since it was checked aboard
+    `was_boat`, not this one (a trip whose departure is done is left as it is: a correction made
+    after it sailed). Items about the guests (waivers) keep their ticks."""
+    if _departed(event, at):
+        return event
+    for item in event.checklist:
+        if item.phase is Phase.PRE_EVENT and item.done_at is not None:
+            note = f"checked aboard {was_boat}: check {event.asset_name}"
+            event = untick(event, item.key, by="firstmate", at=at, note=note)
+    return event
+
+
 def _departed(event: CrewEvent, now: datetime) -> bool:
     """Whether the trip has left: its departure items done, or, for a boat whose checklist has none
     (an empty phase is complete from the start), its departure time passed."""

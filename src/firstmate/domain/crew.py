@@ -236,7 +236,8 @@ def move_to_boat(
     *, group: int = 0,
 ) -> CrewEvent:  # fmt: skip
     """The event after its booking moved to another boat: that boat's roles (holders of roles it
-    also has keep them) and its checklist (items it shares keep their ticks)."""
+    also has keep them) and its checklist (items it shares keep their ticks here; the checks made
+    aboard the other boat are then undone by `checklist.checked_elsewhere`)."""
     held = {slot.role: slot for slot in event.roles}
     slots = tuple(held.get(role, RoleSlot(role=role)) for role in roles)
     guests = max(event.guest_count, group)

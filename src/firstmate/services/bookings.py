@@ -28,7 +28,7 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
-from firstmate.domain.checklist import recount
+from firstmate.domain.checklist import checked_elsewhere, recount
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
 from firstmate.domain.guests import Guest
@@ -250,6 +250,7 @@ def _change(
     event = follow_booking(before, booking, group=len(guests))
     if existing.asset != asset.id:
         event = move_to_boat(event, asset.name, asset.roles, asset.checklist, group=len(guests))
+        event = checked_elsewhere(event, before.asset_name, at=now)  # a tick aboard the other boat checks nothing here
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     # more people aboard than when the jackets were counted: they are counted again
     event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
