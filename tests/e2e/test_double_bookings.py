@@ -552,10 +552,16 @@ def test_a_clash_sorted_out_and_made_again_is_told_again_and_one_long_over_is_no
     assert len(clash_messages(demo_app)) == 1
     back = post(client, api_key, external_id="A-2", start="2026-06-13T17:30:00-07:00")  # back onto A-1
     assert back["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 2
+    post(client, api_key, external_id="A-2", start="2026-06-14T17:00:00-07:00")  # sorted out again
+    # back at the first times (with a guest fewer: the very first body again would be a late replay)
+    same = post(client, api_key, external_id="A-2", start="2026-06-13T17:00:00-07:00", guest_count=5)
+    assert same["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 3  # told again, not taken as sent
+    post(client, api_key, external_id="A-2", start="2026-06-13T17:00:00-07:00", guest_count=4)  # not a move
+    assert len(clash_messages(demo_app)) == 3
 
     post(client, api_key, external_id="P-1", start="2026-04-04T10:00:00-07:00")  # months ago, recorded late
     gone = post(client, api_key, external_id="P-2", start="2026-04-04T11:00:00-07:00")
-    assert len(gone["double_booked"]) == 1 and len(clash_messages(demo_app)) == 2  # named, but nobody to tell
+    assert len(gone["double_booked"]) == 1 and len(clash_messages(demo_app)) == 3  # named, but nobody to tell
 
 
 def test_a_store_failing_after_the_booking_was_written_still_answers_created(

@@ -37,14 +37,21 @@ class CalendarEntry(BaseModel):
     money_summary: str = ""
     cancelled: bool = False
     sequence: int = 0
+    #: the sequence at which it last took its times and boat (or came back from a cancellation): a
+    #: double booking made again by a move is a new one to tell of, even at the same times
+    placed: int = 0
     updated_at: datetime
 
 
 def next_sequence(previous: CalendarEntry | None, changed: CalendarEntry) -> CalendarEntry:
-    """`changed` with its SEQUENCE one above the previous entry's (0 for a new entry)."""
+    """`changed` with its SEQUENCE one above the previous entry's (0 for a new entry), and `placed`
+    moved up to it when its times, boat or cancellation changed."""
     if previous is None:
-        return changed.model_copy(update={"sequence": 0})
-    return changed.model_copy(update={"sequence": previous.sequence + 1})
+        return changed.model_copy(update={"sequence": 0, "placed": 0})
+    sequence = previous.sequence + 1
+    where = (changed.start, changed.end, changed.asset, changed.cancelled)
+    moved = where != (previous.start, previous.end, previous.asset, previous.cancelled)
+    return changed.model_copy(update={"sequence": sequence, "placed": sequence if moved else previous.placed})
 
 
 def holds_the_same_boat(one: CalendarEntry, other: CalendarEntry) -> bool:

@@ -167,11 +167,14 @@ def double_booking_message(
     entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title} for e in (first, second)]
     name = boat.name if boat else trip.asset
     subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
-    # the pair and their overlap: a clash sorted out and later made again is told of again
+    # the pair, their overlap and their moves: a clash sorted out and made again is told of again,
+    # even at the same times (entries stored before `placed` was kept key as they did)
     overlap = f"{int(second.start.timestamp())}-{int(min(one.end, other.end).timestamp())}"
-    pair = ":".join(sorted((one.uid, other.uid)))
+    a, b = sorted((one, other), key=lambda e: e.uid)
+    moves = f":p{a.placed}-{b.placed}" if a.placed or b.placed else ""
+    key = f"clash:{a.uid}:{b.uid}:{overlap}{moves}"
     return templated(
-        ctx, key=f"clash:{pair}:{overlap}", to=profile.org.ops_email, subject=subject, template="double_booked",
+        ctx, key=key, to=profile.org.ops_email, subject=subject, template="double_booked",
         context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=min(one.end, other.end),
     )  # fmt: skip
 
