@@ -141,6 +141,28 @@ def test_a_booking_sent_without_a_boat_is_cancelled_by_id_after_the_org_adds_a_b
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["asset"] == "sea-lark"
 
 
+def test_a_change_tells_only_those_whose_view_of_the_trip_it_changes(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A new price or private note mailed the guest "Your trip has changed" and the crew "Trip
+    changed", neither showing any change (guests and crew never see money or private notes)."""
+
+    def told(revision: int) -> list[str]:
+        keys = [e.key for e in outbox.list_entries(demo_app.store, "demo") if f":r{revision}:" in e.key]
+        return sorted(key.split(":")[3] for key in keys)
+
+    first = _post(client, api_key, booking_body())
+    assert first.status_code == 201
+    priced = _post(client, api_key, booking_body(gross_amount="900.00", private_notes="paid by card"))
+    assert priced.json()["result"] == "updated" and told(2) == ["ops"]
+    noted = _post(client, api_key, booking_body(gross_amount="900.00", private_notes="paid by card", notes="Cake"))
+    assert noted.json()["result"] == "updated" and set(told(3)) == {"ops", "crew"}
+    bigger = _post(
+        client, api_key, booking_body(gross_amount="900.00", private_notes="paid by card", notes="Cake", guest_count=7)
+    )
+    assert bigger.json()["result"] == "updated" and set(told(4)) == {"ops", "crew", "guest"}
+
+
 def test_the_source_blocked_slots_are_kept_under_is_refused_for_a_booking(
     client: TestClient, demo_app: App, api_key: str
 ) -> None:

@@ -40,7 +40,12 @@ from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, S
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
-from firstmate.services.notifications import booking_messages, booking_notifications, double_booking_lines
+from firstmate.services.notifications import (
+    booking_messages,
+    booking_notifications,
+    double_booking_lines,
+    quiet_audiences,
+)
 from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed, superseded
 from firstmate.services.trips import (
     DEFERRED_CHECK,
@@ -294,12 +299,13 @@ def _change(
         from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
 
         writes += reminders_reworded(ctx, org, event, {s.person_id: s.role for s in event.roles if s.person_id})
+    quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip,
+        off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
     writes += superseded(ctx.store, org, booking.id, booking.revision, notices, now)
-    _commit(ctx, booking, writes, notices, result, was_end=was_end)
+    _commit(ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
@@ -311,6 +317,7 @@ def _commit(
     result: IntakeResult,
     *,
     was_end: datetime | None = None,
+    quiet: frozenset[str] = frozenset(),
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -328,6 +335,7 @@ def _commit(
             "revision": booking.revision,
             "at": iso(booking.updated_at),
             "was_end": iso(was_end) if was_end else None,
+            "quiet": sorted(quiet),
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
@@ -354,6 +362,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking_id),
             IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
             at=datetime.fromisoformat(at) if at else booking.updated_at,
+            quiet=frozenset(marker.data.get("quiet", ())),
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])

@@ -28,6 +28,9 @@ from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.people import crew_for_roles, list_people
 
+#: The audiences a change may leave untold (`quiet_audiences`).
+CREW, GUESTS = "crew", "guests"
+
 _VERB = {
     IntakeResult.CREATED: "New",
     IntakeResult.UPDATED: "Changed",
@@ -48,15 +51,17 @@ def booking_notifications(
     was_end: datetime | None = None,
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
+    quiet: frozenset[str] = frozenset(),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
     what they must sort out: `clashes`, its crew's roles on trips it now overlaps. `off_trip`: who
-    lost their role in this change (person id: role), told so, as is the ops manager."""
+    lost their role in this change (person id: role), told so, as is the ops manager. `quiet`: the
+    audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`)."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip,
+        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -75,6 +80,7 @@ def booking_messages(
     at: datetime | None = None,
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
+    quiet: frozenset[str] = frozenset(),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
@@ -98,7 +104,7 @@ def booking_messages(
     ]  # fmt: skip
     if booking.cancelled and booking.revision == 1:
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
-    crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at else []
+    crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at and CREW not in quiet else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
@@ -114,12 +120,29 @@ def booking_messages(
             for person in crew
         ]
     addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED)]
+    addressed = [] if GUESTS in quiet else addressed
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [
             _guest_message(ctx, profile, entity, booking, trip, guest, result, until=closes) for guest in addressed
         ]
     return messages
+
+
+def quiet_audiences(profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> frozenset[str]:
+    """The audiences a change of a trip shows nothing new: CREW when the trip as crew see it is the
+    same, GUESTS when the trip as guests see it is (a price or the private notes edited). "Your trip
+    has changed" showing no change only puzzles its reader; the operations manager always hears."""
+    was_entity, was_asset = profile.entity(before.entity), profile.asset(before.asset)
+    entity, asset = profile.entity(after.entity), profile.asset(after.asset)
+    if was_entity is None or was_asset is None or entity is None or asset is None:
+        return frozenset()
+    org, quiet = profile.org, set()
+    if crew_trip_view(before, org, was_entity, was_asset) == crew_trip_view(after, org, entity, asset):
+        quiet.add(CREW)
+    if guest_trip_view(before, org, was_entity, was_asset) == guest_trip_view(after, org, entity, asset):
+        quiet.add(GUESTS)
+    return frozenset(quiet)
 
 
 def guest_page_url(ctx: Context, booking: Booking) -> str:
