@@ -415,3 +415,26 @@ def test_a_direct_booking_is_owed_a_payout_only_where_direct_bookings_are_paid_o
     gaps = reconcile(with_card)[2]
     assert "WEB-1002" in {g.reference for g in gaps if g.kind == "missing payout"}
     assert "WEB-1001" not in {g.reference for g in gaps}  # matched, not "unmatched"
+
+
+def test_bookings_in_another_currency_are_said_to_be_uncounted_and_a_code_iso_lacks_is_refused(data_app: App) -> None:
+    """A booking in "UDS" (a typo for USD) imported as created, then was in no report's revenue, and
+    no report said so: only a log line did."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    with pytest.raises(ValueError, match="'UDS' is not a currency code \\(ISO 4217\\), like USD or EUR"):
+        BookingRequest.model_validate(booking_body(currency="UDS"))
+    for n, amount in enumerate(("840.75", "840.75")):
+        body = booking_body(
+            external_id=f"EU-{n}", currency="EUR", gross_amount=amount, start=f"2026-11-1{n}T10:00:00-08:00"
+        )
+        orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body))
+    snapshot = build_snapshot(data_app, "demo", as_of=TODAY)
+    document = build_documents(snapshot, ["accounting"])["accounting"]
+    [finding] = [f for f in document.findings if f.key == "accounting:other-currency:EUR"]
+    assert finding.title == "2 EUR bookings (€1,682) not counted"
+    assert "The reports count USD, the currency of business.yaml" in finding.detail

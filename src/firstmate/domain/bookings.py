@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
 )
 
+from firstmate.domain.currencies import currency_code
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
 
@@ -171,8 +172,9 @@ class BookingRequest(BaseModel):
 
     @field_validator("currency")
     @classmethod
-    def _upper(cls, value: str) -> str:
-        return value.upper()
+    def _upper(cls, value: str, info: ValidationInfo) -> str:
+        # a stored booking is not judged again: what was taken when it came in stays readable
+        return value.upper() if (info.context or {}).get("stored") else currency_code(value)
 
     @field_validator("gross_amount", "duration_hours")
     @classmethod

@@ -331,6 +331,14 @@ class Marketing(Row):
     currency: str = "USD"  # the weekly report's, which may not be the business's own
 
 
+class LeftOut(Row):
+    """firstmate's own bookings in a currency other than the reports': not counted, and said so."""
+
+    currency: str
+    bookings: int
+    amount: Decimal
+
+
 class Snapshot(Row):
     """One org's business on one day: what every lens reads, and nothing else."""
 
@@ -352,6 +360,7 @@ class Snapshot(Row):
     finance: Finance = Finance()
     marketing: Marketing | None = None
     config: tuple[ConfigEntry, ...] = Field(default=(), description="firstmate's own settings, redacted.")
+    left_out: tuple[LeftOut, ...] = Field(default=(), description="Bookings in other currencies, by currency.")
 
     @field_validator("currency")
     @classmethod

@@ -12,9 +12,11 @@ Blobs: reports/<org>/roles/<as_of>/<role>.html|.txt|.json|.pdf
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -26,7 +28,7 @@ from firstmate.domain.redaction import ConfigEntry, redact_config
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES
 from firstmate.domain.reports.lenses import build_documents
 from firstmate.domain.shared import iso
-from firstmate.domain.snapshot import Invoice, Marketing, MarketingKpi, RevenueLine, Snapshot
+from firstmate.domain.snapshot import Invoice, LeftOut, Marketing, MarketingKpi, RevenueLine, Snapshot
 from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
 from firstmate.ports import Item, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
@@ -79,9 +81,10 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     data = load_data(ctx.store, org)
     finance = data["finance"][0] if data["finance"] else None
     currency = getattr(finance, "currency", "USD")
+    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency)
     revenue = [
         *cast(list[RevenueLine], data["revenue"]),
-        *booking_revenue(ctx.store, org, profile.org.timezone, currency),
+        *booked,
         *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"]),
     ]
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
@@ -96,12 +99,17 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
         **({"finance": finance} if finance is not None else {}),
         marketing=latest_marketing(ctx, org, day),
         config=settings_entries(ctx, secrets),
+        left_out=left_out,
     )
 
 
-def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> list[RevenueLine]:
-    """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day.
-    Cancelled bookings and bookings in another currency are left out (the latter logged)."""
+def booking_revenue(
+    store: Store, org: str, timezone: str, currency: str
+) -> tuple[list[RevenueLine], tuple[LeftOut, ...]]:
+    """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
+    and those in another currency than `currency`, by currency, which are not (the accounting
+    report says so: they went unsaid). Cancelled bookings are left out."""
+    other: dict[str, list[Decimal]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
     ids = [i for i in (anchor.data.get("booking_id") for anchor in anchors) if i]
@@ -114,6 +122,7 @@ def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> lis
             continue
         if request["currency"] != currency:
             log.warning("reports.booking_currency_skipped", org=org, booking=booking_id, currency=request["currency"])
+            other[request["currency"]].append(Decimal(str(request["gross_amount"])))
             continue
         lines.append(
             RevenueLine(
@@ -127,7 +136,9 @@ def booking_revenue(store: Store, org: str, timezone: str, currency: str) -> lis
                 reference=request["external_id"],
             )
         )
-    return lines
+    left_out = tuple(LeftOut(currency=c, bookings=len(amounts), amount=sum(amounts, Decimal(0)))
+                     for c, amounts in sorted(other.items()))  # fmt: skip
+    return lines, left_out
 
 
 def invoice_revenue(invoice: Invoice) -> RevenueLine:

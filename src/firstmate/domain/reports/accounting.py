@@ -385,5 +385,27 @@ def accounting_report(snapshot: Snapshot) -> ReportDocument:
         hygiene_section(snapshot),
         reconciliation_section(snapshot),
     )
-    findings = tuple(f for _, found in parts for f in found)
+    findings = tuple(f for _, found in parts for f in found) + _left_out_findings(snapshot)
     return compose(LENS, snapshot, _headline(snapshot, findings), tuple(section for section, _ in parts), findings)
+
+
+def _left_out_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
+    """firstmate's bookings in another currency than the reports': counted in no figure, so said
+    (a typo such as "UDS" before codes were checked, or business.yaml's currency changed)."""
+    found = []
+    for left in snapshot.left_out:
+        bookings = plural(left.bookings, f"{left.currency} booking")
+        found.append(
+            Finding(
+                key=f"{LENS}:other-currency:{left.currency}",
+                title=f"{bookings} ({money(left.amount, left.currency)}) not counted",
+                detail=(
+                    f"The reports count {snapshot.currency}, the currency of business.yaml, so these bookings are in "
+                    f"no revenue figure. Check their currency, or record their revenue in {snapshot.currency}."
+                ),
+                severity=Severity.MEDIUM,
+                owner=LENS,
+                lens=LENS,
+            )
+        )
+    return tuple(found)

@@ -1,0 +1,25 @@
+"""Currency codes: the ones ISO 4217 lists for money in use (its list of 2025, without the codes
+for metals, bond units and tests). A code outside it is a typo ("UDS"): taken, its bookings were
+left out of every report, which counts one currency."""
+
+from __future__ import annotations
+
+_LISTED = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP
+    BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
+    EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR
+    MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB
+    RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD
+    TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+    ZWL
+"""
+ISO_4217 = frozenset(_LISTED.split())
+
+
+def currency_code(value: str) -> str:
+    """`value` as a currency code in capitals; ValueError when ISO 4217 has no such code."""
+    code = value.strip().upper()
+    if code not in ISO_4217:
+        raise ValueError(f"{value!r} is not a currency code (ISO 4217), like USD or EUR")
+    return code
