@@ -234,18 +234,18 @@ def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads
         if key.startswith("photos/") and failures[:1] == ["blobs"]:
             failures.pop(0)
             raise BlobError(f"cannot write {key}: SlowDown")
-        return put(key, *args, **kwargs)  # type: ignore[arg-type]
+        return put(key, *args, **kwargs)
 
     def record(item: object, *args: object, **kwargs: object) -> object:
         if getattr(item, "sk", "").startswith("PHOTO#") and failures[:1] == ["store"]:
             failures.pop(0)
             raise StoreUnavailable("the store did not answer")
-        return store_put(item, *args, **kwargs)  # type: ignore[arg-type]
+        return store_put(item, *args, **kwargs)
 
     monkeypatch.setattr(demo_app.blobs, "put", album_put)
     monkeypatch.setattr(demo_app.store, "put", record)
     code = trip[1]
-    check = _upload(client, code, PNG).headers["location"]  # type: ignore[attr-defined]
+    check = _upload(client, code, PNG).headers["location"]
     assert client.get(check, follow_redirects=False).status_code == 503
     assert client.get(check, follow_redirects=False).status_code == 503
     assert failures == [] and len(demo_app.blobs.list("quarantine/")) == 1
@@ -268,13 +268,13 @@ def test_two_checks_of_one_upload_at_once_keep_the_photo(
     web = create_app(demo_app)
     first, reload = TestClient(web), TestClient(web)
     code = trip[1]
-    check = _upload(first, code, PNG).headers["location"]  # type: ignore[attr-defined]
+    check = _upload(first, code, PNG).headers["location"]
     put = demo_app.blobs.put
 
     def slow_album_put(key: str, *args: object, **kwargs: object) -> object:
         if key.startswith("photos/"):
             time.sleep(0.3)  # the first check is still copying when the reload arrives
-        return put(key, *args, **kwargs)  # type: ignore[arg-type]
+        return put(key, *args, **kwargs)
 
     monkeypatch.setattr(demo_app.blobs, "put", slow_album_put)
     answers: dict[str, int] = {}
@@ -304,3 +304,41 @@ def test_a_trip_ending_on_another_day_says_which(client: TestClient, demo_app: A
     assert any("back by Mon 15 Jun 2026, 16:00 PDT" in t for t in texts)  # the guest's mail
     assert any("16:00 PDT to Mon 15 Jun 2026, 16:00 PDT on" in t for t in texts)  # the crew's
     assert not any(re.search(r"back by 16:00\b|PDT to 16:00 on", t) for t in texts)
+
+
+def test_a_guest_added_as_the_trip_changes_is_invited_at_the_new_time(demo_app: App) -> None:
+    """The lead added Robin while the operator moved the trip from 16:00 to 18:00: Robin's only mail
+    said 16:00, and the change, which had read the guest list first, never told Robin. The change
+    here lands between the guest's reading of the booking and its write, as two requests would."""
+    import dataclasses
+
+    from firstmate.domain.guests import NewGuest
+    from firstmate.services.guests import CodeTarget, add_guest
+
+    booked = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))
+    store, moved = demo_app.store, []
+
+    class ChangedMeanwhile:
+        """The app's store, with the trip moved by another request as the guest is written."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        def transact(self, writes: list[object]) -> object:
+            if not moved and any(getattr(w, "item", None) and w.item.sk == "GUEST#g2" for w in writes):
+                moved.append(
+                    orchestrate_booking(
+                        demo_app, "demo", BookingRequest.model_validate(booking_body(start="2026-06-13T18:00:00-07:00"))
+                    )
+                )
+            return store.transact(writes)
+
+    racing = dataclasses.replace(demo_app, store=ChangedMeanwhile())
+    add_guest(
+        racing, CodeTarget("demo", booked.booking.id, "g1"), NewGuest(name="Robin Sample", email="robin@example.com")
+    )
+    assert moved and moved[0].result.value == "updated"
+    to_robin = [
+        e.message.subject for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)
+    ]
+    assert to_robin and all("18:00" in subject for subject in to_robin), to_robin

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from firstmate.domain import checklist
 from firstmate.domain import guests as rules
-from firstmate.domain.bookings import Booking
+from firstmate.domain.bookings import STORED, Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
 from firstmate.domain.crew import CrewEvent, Phase
@@ -50,9 +50,16 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     booking, profile, entity = _context(ctx, target)
     if target.guest_id != "g1":
         raise Unauthorized("only the guest who booked can add guests")
-    if booking.cancelled:
-        raise Conflict("this trip is cancelled")
+    pk = booking_pk(target.org, booking.id)
     for _ in range(5):
+        # the booking as it is now, and written again with the guest: a change of the trip at the same
+        # moment either sees this guest or comes first (invited at the old time, never told the new)
+        booking_item = ctx.store.get(pk, "BOOKING")
+        if booking_item is None:
+            raise NotFound("no trip has that code")
+        booking = Booking.model_validate(booking_item.data, context=STORED)
+        if booking.cancelled:
+            raise Conflict("this trip is cancelled")
         guests = list_guests(ctx.store, target.org, booking.id)
         if len(guests) >= booking.request.guest_count:
             raise Conflict(
@@ -70,7 +77,8 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         )
         assert guest.code is not None
         writes = [
-            Put(Item(booking_pk(target.org, booking.id), f"GUEST#{guest.id}", guest.model_dump(mode="json")), Absent()),
+            Put(booking_item, VersionIs(booking_item.version)),
+            Put(Item(pk, f"GUEST#{guest.id}", guest.model_dump(mode="json")), Absent()),
             Put(
                 Item(code_pk(guest.code), "CODE", {"org": target.org, "booking_id": booking.id, "guest_id": guest.id}),
                 Absent(),
@@ -81,7 +89,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
-            continue  # another guest was added at the same moment: take the next number
+            continue  # another guest was added, or the trip changed, at the same moment: read again
         return guest
     raise Conflict("guests are being added too fast; try again")
 
