@@ -18,6 +18,7 @@ from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot
 from firstmate.ports import Delete
 from firstmate.services import outbox
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.imports import import_records
 from firstmate.services.trips import DEFERRED_CHECK
 from firstmate.web.app import create_app
@@ -582,3 +583,22 @@ def test_a_store_failing_after_the_booking_was_written_still_answers_created(
     assert answer.status_code == 201 and clash_messages(demo_app) == []  # recorded: "created", not 503
     again = post(client, api_key, external_id="B-2", start="2026-06-13T17:00:00-07:00")
     assert again["result"] == "unchanged" and again["double_booked"] == [FIRST] and len(clash_messages(demo_app)) == 1
+
+
+def test_a_long_slot_moved_onto_a_trip_is_told_once_from_either_side(demo_app: App) -> None:
+    """The list of long slots kept no record of when a slot last moved, so the booking's side named
+    the clash by another key: a haul-out moved onto a trip was told again when the channel re-sent it."""
+    from datetime import UTC
+
+    def slot(start: datetime) -> BlockedSlot:
+        return BlockedSlot(
+            uid="haulout-1", start=start, end=start + timedelta(days=5), title="Haul-out", asset="sea-lark"
+        )
+
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))  # Sat 13 Jun, 16:00 PDT
+    import_records(demo_app, "demo", [slot(datetime(2026, 6, 20, 15, tzinfo=UTC))])  # the week after
+    import_records(demo_app, "demo", [slot(datetime(2026, 6, 9, 15, tzinfo=UTC))])  # moved onto the trip
+    told = [e.key for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")]
+    assert len(told) == 1
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))  # sent again, unchanged
+    assert [e.key for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")] == told

@@ -28,6 +28,7 @@ import hashlib
 import secrets
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -327,14 +328,15 @@ def _trimmed(blocks: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
     return sorted(recent, key=lambda b: (b.start, b.uid))
 
 
-def _listed(blocks: list[CalendarEntry]) -> list[dict[str, str]]:
-    """What the list keeps of each slot: what a double booking needs, and a title to name it by."""
-    return [{"uid": b.uid, "asset": b.asset, "title": b.title[:LISTED_TITLE], "start": iso(b.start), "end": iso(b.end)}
-            for b in blocks]  # fmt: skip
+def _listed(blocks: list[CalendarEntry]) -> list[dict[str, Any]]:
+    """What the list keeps of each slot: what a double booking needs (its message's key names when
+    the slot last moved), and a title to name it by."""
+    return [{"uid": b.uid, "asset": b.asset, "title": b.title[:LISTED_TITLE], "start": iso(b.start), "end": iso(b.end),
+             "placed": b.placed} for b in blocks]  # fmt: skip
 
 
-def _from_listed(org: str, listed: dict[str, str]) -> CalendarEntry:
+def _from_listed(org: str, listed: dict[str, Any]) -> CalendarEntry:
     start = datetime.fromisoformat(listed["start"])
     return CalendarEntry(uid=listed["uid"], org=org, entity="", asset=listed["asset"], kind=EntryKind.BLOCKED,
                          title=listed["title"], start=start, end=datetime.fromisoformat(listed["end"]),
-                         updated_at=start)  # fmt: skip
+                         placed=int(listed.get("placed", 0)), updated_at=start)  # fmt: skip
