@@ -149,14 +149,17 @@ def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_ow
         "id,asset,date,description,cost\n"
         'M-1,sea-lark,2026-03-02,"Replaced:\n\n# 2 impeller\nand both belts",480\n'
         "\n"
-        "M-2,sea-lark,2026-13-01,Hull cleaned,120\n",
+        "M-2,sea-lark,2026-13-01,Hull cleaned,120\n"
+        'M-3,sea-lark,2026-03-04,Replaced 12" prop,300\n'  # a quote inside a cell not quoted is text
+        'M-4,sea-lark,2026-03-05,Fitted 14" fender,90\n',
         encoding="utf-8",
     )
     raw = read_data_folder(tmp_path)
     assert not isinstance(raw, list)
-    first, second = raw["maintenance.csv"]
+    first, second, third, fourth = raw["maintenance.csv"]
     assert first.values["description"] == "Replaced:\n\n# 2 impeller\nand both belts" and first.line == 3
     assert second.line == 8
+    assert (third.values["description"], fourth.values["description"]) == ('Replaced 12" prop', 'Fitted 14" fender')
     errors = check_rows(raw, [], ["sea-lark"])
     assert isinstance(errors, list) and [e.where for e in errors] == ["maintenance.csv row 2 (line 8), field date"]
     (tmp_path / "maintenance.csv").write_text('id,asset,date,description,cost\nM-3,sea-lark,2026-03-02,"Oil\n')

@@ -323,7 +323,8 @@ def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking
 
 
 def cancellation_of(booking: Booking) -> BookingRequest:
-    """The request that cancels `booking` and changes nothing else. It names where the booking is
-    placed: one sent without a boat, when the org had one, could not be placed once it had two."""
-    update = {"status": BookingStatus.CANCELLED, "entity": booking.entity, "asset": booking.asset}
-    return booking.request.model_copy(update=update)
+    """The request that cancels `booking` and changes nothing else. It names the boat the booking is
+    on: one sent without a boat, when the org had one, could not be placed once it had two. Its
+    business line follows the boat (naming the booking's could contradict a boat since moved to
+    another line)."""
+    return booking.request.model_copy(update={"status": BookingStatus.CANCELLED, "asset": booking.asset})

@@ -9,7 +9,6 @@ default applies). YAML: `business.yaml` is one mapping; `infrastructure.yaml` is
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,15 +55,18 @@ def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
 
 def read_csv(name: str, text: str) -> list[RawRow] | RowError:
     """Rows of a CSV file, skipping comments and blank lines between rows, keeping the line each row
-    starts on. A quoted cell may span lines (a description typed with line breaks in a spreadsheet)."""
+    starts on. A quoted cell may span lines (a description typed with line breaks in a spreadsheet);
+    a quote inside a cell not quoted is text (12" prop)."""
+    lines = _Lines(text)
     records: list[tuple[int, list[str]]] = []
-    for line, text_of in _records(text):
-        if text_of is None:
-            return RowError(f"{name} line {line}", "a quote opened on this line is never closed")
-        try:
-            records.append((line, next(csv.reader(io.StringIO(text_of)))))
-        except csv.Error as exc:
-            return RowError(f"{name} line {line}", f"is not valid CSV: {exc}")
+    try:
+        for cells in csv.reader(lines, strict=True):
+            records.append((lines.start, cells))
+            lines.between = True
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return RowError(f"{name} line {lines.start}", "a quote opened on this line is never closed")
+        return RowError(f"{name} line {lines.start}", f"is not valid CSV: {exc}")
     if not records:
         return RowError(name, "has no header row")
     (header_line, cells), *body = records
@@ -83,24 +85,27 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
     return rows
 
 
-def _records(text: str) -> Iterator[tuple[int, str | None]]:
-    """Each CSV record's first line and its text (lines of a quoted cell joined), with blank and
-    comment lines between records left out; (line, None) for a quote never closed. A record is
-    whole when its quotes pair up: quotes inside a quoted cell come doubled."""
-    lines: list[str] = []
-    start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not lines:
-            if not line.strip() or line.lstrip().startswith("#"):
+class _Lines:
+    """A CSV file's lines as the csv module reads them, with blank and comment lines between
+    records left out (inside a quoted cell they are its text), and the line each record starts on.
+    The reader sets `between` once it has a record whole."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = enumerate(text.splitlines(keepends=True), start=1)
+        self.between = True
+        self.start = 1
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        for number, line in self._lines:
+            if self.between and (not line.strip() or line.lstrip().startswith("#")):
                 continue
-            start = number
-        lines.append(line)
-        record = "\n".join(lines)
-        if record.count('"') % 2 == 0:
-            yield start, record
-            lines = []
-    if lines:
-        yield start, None
+            if self.between:
+                self.start, self.between = number, False
+            return line
+        raise StopIteration
 
 
 def _header_problem(name: str, header: list[str]) -> str:
