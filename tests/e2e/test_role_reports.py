@@ -252,6 +252,10 @@ def test_an_admin_edit_that_corrects_a_rows_id_replaces_it_and_an_id_with_a_slas
             "/admin/data/demo/invoices", data={**row, "id": "KA-2420", "_editing": "KA-2402"}, follow_redirects=False
         )
         assert fixed.status_code == 303 and "KA-2402" not in invoices() and "KA-2420" in invoices()
+        # a row added onto one that is there, or an edit whose row was removed meanwhile: refused, not overwritten
+        added = client.post("/admin/data/demo/invoices", data={**row, "id": "KA-2401"})
+        gone = client.post("/admin/data/demo/invoices", data={**row, "id": "KA-2401", "_editing": "KA-2402"})
+        assert added.status_code == gone.status_code == 422 and invoices()["KA-2401"] == other
 
         slashed = {**row, "id": "INV/2026/001"}
         assert client.post("/admin/data/demo/invoices", data=slashed, follow_redirects=False).status_code == 303

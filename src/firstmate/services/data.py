@@ -94,7 +94,8 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, repla
 
     `replacing`: the key of the row being edited. When the edit changes its key (a corrected id,
     month or channel), that row is replaced, in the same write: kept, the invoice was owed twice.
-    A changed key that another row holds already is refused (DataRejected) rather than overwritten."""
+    A row added, or a key changed, onto a row that is there is refused (DataRejected), never
+    overwritten (a paid invoice took an unpaid one's values)."""
     spec = BY_KIND.get(kind)
     if spec is None:
         raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
@@ -102,10 +103,10 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, repla
     data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]})
     ((key, row),) = data.rows[kind].items()
     current = store.get(data_pk(org), f"{kind}#{key}")
-    old = store.get(data_pk(org), f"{kind}#{replacing}") if replacing not in (None, key) else None
-    if old is not None and current is not None:
+    if current is not None and key != replacing:
         said = f"another row is {key!r} already: change that one, or remove it first"
         raise DataRejected([RowError(f"{spec.file} row 1, key", said)])
+    old = store.get(data_pk(org), f"{kind}#{replacing}") if replacing not in (None, key) else None
     condition = Absent() if current is None else VersionIs(current.version)
     writes: list[Write] = [Put(Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json")), condition)]
     if old is not None:
