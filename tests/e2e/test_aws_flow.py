@@ -360,7 +360,7 @@ def test_a_job_failing_on_every_try_reaches_the_dead_letter_queue_by_raising_on_
     monkeypatch.setattr("firstmate.jobs.sweep_expired", broken)
     clock.set(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep is due from 16:17
     first = handlers.job_handler({"job": "sweep"}, None)
-    assert first["ran"] == 1 and first["detail"].startswith("failed (try 1; tried again later)")
+    assert first["ran"] == 1 and first["detail"].startswith("failed (try 1; tried again at 16:28 UTC)")
     clock.advance(timedelta(minutes=10))
     assert "sweep" in handlers.job_handler({"job": "crew_reminders"}, None)["caught_up"]  # the second try
     clock.advance(timedelta(minutes=30))
@@ -390,7 +390,7 @@ def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_th
         return handlers.job_handler({"job": "crew_reminders"}, None)
 
     for _ in range(2):
-        assert period()["detail"].startswith("failed (try 1; tried again later)")
+        assert period()["detail"].startswith("failed (try 1; its next period does the work)")
     third = "job crew_reminders failed 3 periods in a row: RuntimeError: the reminders broke"
     with pytest.raises(RuntimeError, match=third):
         period()
@@ -405,3 +405,24 @@ def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_th
     period()
     with pytest.raises(RuntimeError, match="failed 3 periods in a row"):  # counted afresh
         period()
+
+
+def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spent(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hourly sweep failing its third hour in a row raised on its first try too, with two tries
+    of that hour still to come: three messages in the queue for one hour, two of them early."""
+
+    def broken(app: App, period: datetime) -> str:
+        raise RuntimeError("the store's sweep broke")
+
+    monkeypatch.setattr("firstmate.jobs.sweep_expired", broken)
+    clock.set(datetime(2026, 6, 1, 13, 18, tzinfo=UTC))
+    raised = []
+    for _ in range(3 * 6):  # three hours of the 10-minute passes
+        try:
+            handlers.job_handler({"job": "sweep"}, None)
+        except RuntimeError as exc:
+            raised.append((f"{clock.now():%H:%M}", str(exc).partition(":")[0]))
+        clock.advance(timedelta(minutes=10))
+    assert raised == [(f"{hour}:58", "job sweep failed on all 3 tries") for hour in (13, 14, 15)]

@@ -148,7 +148,9 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         raise RuntimeError(f"job {run.job} failed {run.failed_periods} periods in a row: {run.detail}")
     detail = runs[0].detail if runs else "already ran for this period"
     if runs and runs[0].status != "done":
-        detail = f"failed (try {runs[0].attempts}; tried again later): {detail}"
+        run = runs[0]
+        later = f"tried again at {run.retry_at:%H:%M} UTC" if run.retry_at else "its next period does the work"
+        detail = f"failed (try {run.attempts}; {later}): {detail}"
     return {"job": name, "ran": len(runs), "detail": detail, "caught_up": [run.job for run in others]}
 
 

@@ -67,13 +67,15 @@ class JobRun:
     detail: str = ""
     attempts: int = 1
     failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
+    retry_at: datetime | None = None  # of a failed run its period will be tried again in: when
 
     @property
     def given_up(self) -> bool:
-        """A failure someone must hear of (on AWS it goes to the dead-letter queue): a failed run with
-        no try left, or a job failed FAILED_PERIODS periods in a row (and every REPORT_EVERY after).
-        The second is how a 5-minute job failing for good is heard of: its periods are never retried."""
-        if self.status != "failed":
+        """A failure someone must hear of (on AWS it goes to the dead-letter queue), once its period
+        will not be tried again: a run with no try left, or a job failed FAILED_PERIODS periods in a
+        row (and every REPORT_EVERY after). The second is how a 5-minute job failing for good is heard
+        of: the next period comes before a retry would, so its tries never run out."""
+        if self.status != "failed" or self.retry_at is not None:
             return False
         beyond = self.failed_periods - FAILED_PERIODS
         return self.attempts >= MAX_ATTEMPTS or (beyond >= 0 and beyond % REPORT_EVERY == 0)
@@ -180,4 +182,14 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
     except ConditionFailed:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
-    return JobRun(job.name, period, status, detail, attempts, failed_periods)
+    retry_at = _retry_at(job, period, attempts, clock.now()) if scheduled else None
+    return JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at)
+
+
+def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> datetime | None:
+    """When a failed run's period is tried again; None when it is not (no try left, or its next
+    period comes first: the schedules then serve that one)."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    at = now + _retry_after(attempts)
+    return at if job.schedule.due_period(at) == period else None
