@@ -177,6 +177,10 @@ def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> 
         "gross_amount: cannot read the amount '840,75': write it with a decimal point, like 840.75 or 1,200.50"
     )
     assert isinstance(grouped, BookingRequest) and str(grouped.gross_amount) == "1200.50"
+    [signed] = parse_csv(
+        HEADER + 'C-3,sea-lark,2026-07-06T17:00:00-07:00,2,5,"$1,200.00",USD,Eve Sample,eve@example.com,\n'
+    )
+    assert isinstance(signed, RowError) and "'$1,200.00': write the number alone" in signed.problem
     event = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:ota-1\r\nDTSTART:20260704T170000Z\r\n"
         "DTEND:20260704T200000Z\r\nSUMMARY:Charter\r\nDESCRIPTION:Guest: Rob Sample\\nEmail: rob@example.com"

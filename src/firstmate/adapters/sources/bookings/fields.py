@@ -9,18 +9,25 @@ from pydantic import ValidationError
 
 from firstmate.domain.bookings import problem_text
 
-_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+_GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]*)?")
+_DECIMAL_COMMA = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+),[0-9]{1,2}")
+_CURRENCY = re.compile(r"[$€£¥]|[A-Za-z]{3}")
 
 
 def plain_amount(text: str) -> str:
-    """An amount with its thousands commas taken out ("1,200.50" → "1200.50"). A comma anywhere
-    else is refused (ValueError), never dropped: "840,75", a decimal comma, read as 84075."""
+    """An amount with its thousands commas taken out ("1,200.50" → "1200.50"). A decimal comma is
+    refused (ValueError), never dropped ("840,75" read as 84075), and so is an amount written with its
+    currency ("$1,200.00", "1,200.00 USD"), each saying how to write it."""
     text = text.strip()
+    if _CURRENCY.search(text):
+        raise ValueError(f"cannot read the amount {text!r}: write the number alone, like 1200.50, without its currency")
     if "," not in text:
         return text
     if _GROUPED.fullmatch(text):
         return text.replace(",", "")
-    raise ValueError(f"cannot read the amount {text!r}: write it with a decimal point, like 840.75 or 1,200.50")
+    if _DECIMAL_COMMA.fullmatch(text):
+        raise ValueError(f"cannot read the amount {text!r}: write it with a decimal point, like 840.75 or 1,200.50")
+    raise ValueError(f"cannot read the amount {text!r}: write it like 840.75 or 1,200.50")
 
 
 def describe(error: ValidationError) -> str:
