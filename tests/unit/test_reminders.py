@@ -185,3 +185,23 @@ def test_a_held_reminder_names_the_boat_the_trip_moved_to(demo_app: App, clock: 
     read = with_countdown(held.message, clock.now())
     assert held.status.value == "pending" and "You are captain on Morning Tern" in read.text
     assert "Sea Lark" not in read.text and "Sea Lark" not in read.subject
+    # back to Sea Lark, an hour longer (the same departure: the reminder stays, named anew)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(duration_hours=4)))
+    [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+    assert "You are captain on Sea Lark" in held.message.text and "Morning Tern" not in held.message.text
+
+
+def test_a_cancellation_withdraws_the_crew_needed_still_waiting_for_crew_it_does_not_tell(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Booked during a relay outage ("Crew needed" to all four held), crewed by Jonah, then cancelled:
+    the cancellation tells Jonah, and the others still got "Crew needed" once the relay was back."""
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    from firstmate.services.bookings import cancel_booking
+
+    cancel_booking(demo_app, "demo", booking.id)
+    crew_needed = [e for e in outbox.list_entries(demo_app.store, "demo") if ":r1:crew:" in e.key]
+    assert len(crew_needed) == 4 and {e.status.value for e in crew_needed} == {"dead"}
+    told = [e.key.rsplit(":", 1)[-1] for e in outbox.list_entries(demo_app.store, "demo") if ":r2:crew:" in e.key]
+    assert told == ["jonah"]

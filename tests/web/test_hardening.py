@@ -60,6 +60,22 @@ def test_a_large_group_can_still_be_changed_and_cancelled(demo_app: App) -> None
     assert complete_fanouts(demo_app) == 0
 
 
+def test_a_large_group_changed_again_before_its_mail_went_out_can_still_be_cancelled(demo_app: App) -> None:
+    """Withdrawing the last change's waiting mail (one write each) went into the cancellation's own
+    transaction, past its 100 writes: the trip could be neither moved again nor cancelled."""
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")  # told to 100 guests, none sent yet
+    cancel_booking(demo_app, "demo", outcome.booking.id)
+    entries = outbox.list_entries(demo_app.store, "demo", limit=10_000)
+    withdrawn = [e for e in entries if ":r2:" in e.key and e.status.value == "dead"]
+    assert len(withdrawn) == 4 + 100  # every crew member and guest: the cancellation is the word now
+    assert all("changed again before it went out (revision 3" in (e.last_error or "") for e in withdrawn)
+    assert len([e for e in entries if ":r3:" in e.key]) == 1 + 4 + 100
+
+
 def test_a_cancellation_is_final_and_old_bodies_cannot_undo_changes(demo_app: App) -> None:
     first = booking_body()
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(first))

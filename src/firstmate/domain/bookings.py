@@ -22,13 +22,14 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    JsonValue,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
 
-from firstmate.domain.currencies import currency_code
+from firstmate.domain.currencies import ISO_4217, currency_code
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
 
@@ -155,7 +156,11 @@ class BookingRequest(BaseModel):
     duration_hours: Hours = Field(gt=0, le=MAX_TRIP_HOURS, decimal_places=2)
     guest_count: int = Field(ge=1, le=150)
     gross_amount: Amount = Field(ge=0, le=MAX_GROSS, decimal_places=2)
-    currency: str = Field(pattern=r"^[A-Za-z]{3}$")
+    currency: str = Field(
+        pattern=r"^[A-Za-z]{3}$",
+        description="An ISO 4217 code, e.g. USD (lower case is read as upper).",
+        json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
+    )
     lead_guest: LeadGuest
     notes: str = Field(default="", max_length=2000, description="Shown to crew.")
     private_notes: str = Field(default="", max_length=2000, description="Admins only; never shown to crew.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -287,25 +288,28 @@ def _change(
     off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
     for slot in event.roles:
         off_trip.pop(slot.person_id or "", None)
+    followed: list[Put] = []
     if moved or booking.cancelled or off_trip:  # a reminder an outage held back would mislead its reader
         departure = None if booking.cancelled else request.start
         change = "was cancelled" if booking.cancelled else f"moved to {when(request.start, profile.org.timezone)}"
-        writes += reminders_followed(
+        followed = reminders_followed(
             ctx.store, org, event.id, departure=departure, now=now, change=change,
             holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
             leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
         )  # fmt: skip
-    if existing.asset != asset.id and not moved and not booking.cancelled:  # a held reminder names the boat
+    if existing.asset != asset.id and not booking.cancelled:  # a reminder still to go names the boat
         from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
 
-        writes += reminders_reworded(ctx, org, event, {s.person_id: s.role for s in event.roles if s.person_id})
+        holding = {s.person_id: s.role for s in event.roles if s.person_id}
+        followed = reminders_reworded(ctx, org, event, holding, written=followed)
+    writes += followed
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
-    writes += superseded(ctx.store, org, booking.id, booking.revision, notices, now)
-    _commit(ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet)
+    withdrawn = superseded(ctx.store, org, booking.id, booking.revision, notices, now, cancelled=booking.cancelled)
+    _commit(ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
@@ -318,14 +322,21 @@ def _commit(
     *,
     was_end: datetime | None = None,
     quiet: frozenset[str] = frozenset(),
+    withdrawals: Sequence[Put] = (),
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
     `complete_fanouts` job finishes them should this process stop first (as of the revision's
-    time, so that a trip ending meanwhile still gets what was decided for it)."""
+    time, so that a trip ending meanwhile still gets what was decided for it). `withdrawals` (of an
+    earlier revision's messages still waiting) go in the same transaction where they fit, else one
+    by one right after it: they must never keep a large group's trip from changing."""
     room = MAX_TRANSACTION_WRITES - len(writes)
+    if len(notices) + len(withdrawals) <= room:
+        ctx.store.transact([*writes, *withdrawals, *notices])
+        return
     if len(notices) <= room:
         ctx.store.transact([*writes, *notices])
+        _withdraw(ctx, withdrawals)
         return
     marker = Item(
         booking_pk(booking.org, booking.id),
@@ -341,7 +352,15 @@ def _commit(
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
     )
     ctx.store.transact([*writes, *notices[: room - 1], Put(marker, Absent())])
+    _withdraw(ctx, withdrawals)
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
+
+
+def _withdraw(ctx: Context, withdrawals: Sequence[Put]) -> None:
+    """Each withdrawal on its own: one claimed or sent meanwhile is left to its sender."""
+    for withdrawal in withdrawals:
+        with suppress(ConditionFailed):
+            ctx.store.transact([withdrawal])
 
 
 def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:

@@ -314,12 +314,16 @@ def reminders_followed(
 
 
 def superseded(
-    store: Store, org: str, booking_id: str, revision: int, notices: Sequence[Put], now: datetime
-) -> list[Put]:
+    store: Store, org: str, booking_id: str, revision: int, notices: Sequence[Put], now: datetime, *,
+    cancelled: bool = False,
+) -> list[Put]:  # fmt: skip
     """Writes withdrawing a booking's messages of earlier revisions still waiting to go out (an
-    outage held them) to each audience `notices`, this `revision`'s, tell anew. Sent after it (a
-    retry's backoff puts them later), the old news was the last word: "You're booked … 16:00" after
-    "moved to 18:00". One being sent right now is left to its sender (see `reminders_followed`)."""
+    outage held them) to each audience `notices`, this `revision`'s, tell anew, or to anyone once
+    the booking is `cancelled` (a "Crew needed" after the cancellation, to crew it does not tell).
+    Sent after it (a retry's backoff puts them later), the old news was the last word: "You're
+    booked … 16:00" after "moved to 18:00". The operations manager's are kept: each revision's may
+    name what no later one does (a crew clash, someone taken off), and says its revision. One being
+    sent right now is left to its sender (see `reminders_followed`)."""
     prefix = f"bk:{booking_id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
     told = {put.item.sk.removeprefix(prefix).partition(":")[2] for put in notices if put.item.sk.startswith(prefix)}
     change = f"changed again before it went out (revision {revision} says what holds now)"
@@ -327,7 +331,8 @@ def superseded(
     for item in all_items(store, outbox_pk(org), prefix):
         made_in, _, audience = item.sk.removeprefix(prefix).partition(":")
         entry = from_item(item)
-        if made_in.isdigit() and int(made_in) < revision and audience in told and entry.status is OutboxStatus.PENDING:
+        earlier = made_in.isdigit() and int(made_in) < revision and entry.status is OutboxStatus.PENDING
+        if earlier and audience != "ops" and (cancelled or audience in told):
             writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
     return writes
 

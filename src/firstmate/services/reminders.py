@@ -6,12 +6,12 @@ booked this morning does not get yesterday's reminder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import Countdown, OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus, reminder_departure, reminder_prefix
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus, reminder_departure, reminder_prefix
 from firstmate.domain.people import Person
 from firstmate.domain.timing import when
 from firstmate.ports import Put, VersionIs
@@ -83,23 +83,36 @@ def reminder_message(
     )  # fmt: skip
 
 
-def reminders_reworded(ctx: Context, org: str, event: CrewEvent, roles: Mapping[str, str]) -> list[Put]:
+def reminders_reworded(
+    ctx: Context, org: str, event: CrewEvent, roles: Mapping[str, str], *, written: Sequence[Put] = ()
+) -> list[Put]:
     """Writes that reword the reminders still waiting to go out (an outage held them) of people whose
-    role on `event` changed (`roles`: person id to their new role): Jonah moved from crew 1 to captain
-    was still reminded he was crew 1."""
+    role on `event` changed (`roles`: person id to their new role), or all of them for a trip on
+    another boat: Jonah moved from crew 1 to captain was still reminded he was crew 1. `written`:
+    the same change's writes to the trip's reminders (`reminders_followed`), returned among these, a
+    reminder they let wait again reworded in its own write: each reminder is written once."""
     if not roles:
-        return []
+        return list(written)
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
     people = {p.id: p for p in list_people(ctx.store, org) if p.id in roles}
-    writes = []
-    for item in all_items(ctx.store, outbox_pk(org), reminder_prefix(event.id)):
-        entry = from_item(item)
+
+    def reworded(entry: OutboxEntry) -> OutboxEntry | None:
         key, _, person_id = entry.key.rpartition(":")
         departure = reminder_departure(entry.key)
         if entry.status is not OutboxStatus.PENDING or person_id not in people or departure is None:
-            continue
+            return None
         start = datetime.fromtimestamp(departure, UTC)
         message = reminder_message(ctx, event, people[person_id], roles[person_id], start, zone, key=key)
-        writes.append(Put(to_item(entry.model_copy(update={"message": message})), VersionIs(item.version)))
+        return entry.model_copy(update={"message": message})
+
+    writes = []
+    for put in written:
+        again = reworded(from_item(put.item))
+        writes.append(Put(to_item(again), put.condition) if again else put)
+    taken = {put.item.sk for put in written}
+    for item in all_items(ctx.store, outbox_pk(org), reminder_prefix(event.id)):
+        again = None if item.sk in taken else reworded(from_item(item))
+        if again is not None:
+            writes.append(Put(to_item(again), VersionIs(item.version)))
     return writes
