@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from firstmate.adapters.sources.data_folder import read_data_folder
+from firstmate.domain.datafiles import RawRow
 from firstmate.domain.intake import RowError
 
 BOMB = """config:
@@ -19,6 +20,14 @@ BOMB = """config:
   f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
   g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
 """
+
+
+def _read(folder: Path, name: str, text: str) -> dict[str, list[RawRow]]:
+    """The data folder's rows once `name` holds `text` (that it reads is part of the test)."""
+    (folder / name).write_text(text, encoding="utf-8")
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list), raw
+    return raw
 
 
 @pytest.mark.parametrize(
@@ -63,16 +72,15 @@ def test_an_invoice_with_a_paid_on_date_alone_or_nothing_paid_is_paid_in_full(tm
     """It imported as nothing paid: the billing report chased an invoice its owner had marked paid."""
     from firstmate.domain.datafiles import check_rows
 
-    (tmp_path / "invoices.csv").write_text(
+    raw = _read(
+        tmp_path,
+        "invoices.csv",
         "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
         "KA-1,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,2026-10-03,\n"
         "KA-2,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,1000.00\n"
         "KA-3,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,,\n"
         "KA-4,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,4200.00,2026-10-03,0\n",  # the admin form's 0
-        encoding="utf-8",
     )
-    raw = read_data_folder(tmp_path)
-    assert not isinstance(raw, list)
     checked = check_rows(raw, ["keel-advisory"], [])
     assert not isinstance(checked, list), checked
     invoices = checked.rows["invoices"]
@@ -83,13 +91,12 @@ def test_an_occupancy_above_the_nights_there_are_is_refused_by_row(tmp_path: Pat
     """A typo imported without a word showed "111%" occupancy and a RevPAN above the ADR."""
     from firstmate.domain.datafiles import check_rows
 
-    (tmp_path / "occupancy.csv").write_text(
+    raw = _read(
+        tmp_path,
+        "occupancy.csv",
         "asset,month,nights_available,nights_booked,revenue\n"
         "loft-unit,2026-02,28,31,4000\nloft-unit,2026-04,31,20,3000\nloft-unit,2026-05,31,31,5000\n",
-        encoding="utf-8",
     )
-    raw = read_data_folder(tmp_path)
-    assert not isinstance(raw, list)
     assert check_rows(raw, [], ["loft-unit"]) == [
         RowError("occupancy.csv row 1 (line 2)", "nights_booked (31) is more than nights_available (28)"),
         RowError("occupancy.csv row 2 (line 3)", "nights_available is 31; April 2026 has 30 nights"),
@@ -100,16 +107,15 @@ def test_a_refund_that_names_no_sale_is_refused_by_row(tmp_path: Path) -> None:
     """Without its sale's reference a refund undid no sale: three charters and a refund read three sold."""
     from firstmate.domain.datafiles import check_rows
 
-    (tmp_path / "revenue.csv").write_text(
+    raw = _read(
+        tmp_path,
+        "revenue.csv",
         "id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n"
         "R-1,tours,,direct,2026-03-01,2026-03-02,900,,\n"
         "R-2,tours,,direct,2026-03-05,2026-03-02,-900,,\n"
         "R-3,tours,,direct,2026-03-05,2026-03-02,-900,, \n"
         "R-4,tours,,direct,2026-03-06,2026-03-02,-900,,R-1\n",
-        encoding="utf-8",
     )
-    raw = read_data_folder(tmp_path)
-    assert not isinstance(raw, list)
     says = "a refund (a negative amount) needs the reference of the sale it refunds, or that sale's id, so that"
     errors = check_rows(raw, ["tours"], [])
     assert isinstance(errors, list) and [e.where for e in errors] == [
@@ -123,15 +129,14 @@ def test_a_boat_named_as_a_business_line_or_a_business_line_as_an_asset_is_refus
     """Either was taken for any field: the CEO report listed a business line "sea-lark" at −$9,999."""
     from firstmate.domain.datafiles import check_rows
 
-    (tmp_path / "expenses.csv").write_text(
+    raw = _read(
+        tmp_path,
+        "expenses.csv",
         "id,month,entity,category,vendor,amount,fixed,asset\n"
         "E-1,2026-03,sea-lark,fuel,Harbor Fuel,9999,false,\n"
         "E-2,2026-03,tours,fuel,Harbor Fuel,120,false,tours\n"
         "E-3,2026-03,tours,fuel,Harbor Fuel,120,false,sea-lark\n",
-        encoding="utf-8",
     )
-    raw = read_data_folder(tmp_path)
-    assert not isinstance(raw, list)
     row = "expenses.csv row {} (line {}), field {}"
     assert check_rows(raw, ["tours"], ["sea-lark"]) == [
         RowError(row.format(1, 2, "entity"), "'sea-lark' is an asset, not a business line; known: tours"),
@@ -144,7 +149,9 @@ def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_ow
     nothing said, and every error after it named the wrong line."""
     from firstmate.domain.datafiles import check_rows
 
-    (tmp_path / "maintenance.csv").write_text(
+    raw = _read(
+        tmp_path,
+        "maintenance.csv",
         "# parts and labour\n"
         "id,asset,date,description,cost\n"
         'M-1,sea-lark,2026-03-02,"Replaced:\n\n# 2 impeller\nand both belts",480\n'
@@ -152,10 +159,7 @@ def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_ow
         "M-2,sea-lark,2026-13-01,Hull cleaned,120\n"
         'M-3,sea-lark,2026-03-04,Replaced 12" prop,300\n'  # a quote inside a cell not quoted is text
         'M-4,sea-lark,2026-03-05,Fitted 14" fender,90\n',
-        encoding="utf-8",
     )
-    raw = read_data_folder(tmp_path)
-    assert not isinstance(raw, list)
     first, second, third, fourth = raw["maintenance.csv"]
     assert first.values["description"] == "Replaced:\n\n# 2 impeller\nand both belts" and first.line == 3
     assert second.line == 8
