@@ -205,3 +205,30 @@ def test_a_cancellation_withdraws_the_crew_needed_still_waiting_for_crew_it_does
     assert len(crew_needed) == 4 and {e.status.value for e in crew_needed} == {"dead"}
     told = [e.key.rsplit(":", 1)[-1] for e in outbox.list_entries(demo_app.store, "demo") if ":r2:crew:" in e.key]
     assert told == ["jonah"]
+
+
+def test_a_held_reminder_waiting_again_names_the_role_and_boat_of_now(demo_app: App, clock: FixedClock) -> None:
+    """A reminder withdrawn, then let wait again, went out in the words it was queued with: Jonah,
+    crew 1 given to Marisol and then made captain, was reminded he was crew 1; a trip moved to Morning
+    Tern at 17:00 and back to 16:00 reminded its captain to be aboard Sea Lark."""
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import designate_role
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "crew_1", "jonah")
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    admin = get_person(demo_app.store, "demo", "marisol")
+
+    def jonahs() -> str:
+        [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
+        assert held.status.value == "pending"
+        return held.message.text
+
+    designate_role(demo_app, "demo", booking.event_id, "crew_1", "marisol", admin)  # withdrawn
+    designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)  # waiting again
+    assert "You are captain on Sea Lark" in jonahs()
+    moved = booking_body(asset="morning-tern", start="2026-06-13T17:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(moved))  # withdrawn: another time
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    assert "You are captain on Morning Tern" in jonahs()

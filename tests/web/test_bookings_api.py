@@ -131,9 +131,14 @@ def test_a_booking_sent_without_a_boat_is_cancelled_by_id_after_the_org_adds_a_b
         demo_app.store, solo.model_copy(update={"assets": tuple(a for a in solo.assets if a.id != "morning-tern")})
     )
     key = create_key(demo_app.store, "solo", "tests", demo_app.clock.now())[1]
-    answer = _post(client, key, {k: v for k, v in booking_body().items() if k != "asset"})
+    answer = _post(client, key, {k: v for k, v in booking_body(entity="saltwind-charters").items() if k != "asset"})
     assert answer.status_code == 201, answer.text
-    save_business(demo_app.store, solo)  # a second boat
+    # a second boat, and the first moved to another business line
+    lines = [e.model_copy(update={"id": "tidewater-guests", "name": "Tidewater Guests"}) for e in solo.entities[:1]]
+    moved = [a.model_copy(update={"entity": "tidewater-guests"}) if a.id == "sea-lark" else a for a in solo.assets]
+    save_business(
+        demo_app.store, solo.model_copy(update={"entities": (*solo.entities, *lines), "assets": tuple(moved)})
+    )
     cancelled = client.delete(
         f"/api/v1/bookings/{answer.json()['booking_id']}", headers={"Authorization": f"Bearer {key}"}
     )

@@ -76,6 +76,56 @@ def test_a_large_group_changed_again_before_its_mail_went_out_can_still_be_cance
     assert len([e for e in entries if ":r3:" in e.key]) == 1 + 4 + 100
 
 
+def test_withdrawals_a_stopped_process_left_are_made_by_the_fanouts_job(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large group's withdrawals too many for the change's transaction followed it, and nothing
+    made them if the process stopped in between: the first move's mail went out after the second's."""
+    import firstmate.services.bookings as bookings
+
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")  # told to 100 guests, none sent yet
+
+    class Stopped(BaseException):
+        """The process stopped (a deploy, a function's timeout) right after the change's write."""
+
+    def stopped(*args: object) -> None:
+        raise Stopped
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bookings, "_withdraw", stopped)
+        with pytest.raises(Stopped):
+            _book(demo_app, guest_count=120, start="2026-06-13T18:00:00-07:00")
+    first_move = [e for e in outbox.list_entries(demo_app.store, "demo", limit=10_000) if ":r2:" in e.key]
+    assert {e.status.value for e in first_move if ":ops" not in e.key} == {"pending"}  # left waiting
+    complete_fanouts(demo_app)
+    first_move = [e for e in outbox.list_entries(demo_app.store, "demo", limit=10_000) if ":r2:" in e.key]
+    assert {e.status.value for e in first_move if ":ops" not in e.key} == {"dead"}
+
+
+def test_a_cancellation_withdraws_every_invitation_and_roster_notice_still_waiting(demo_app: App) -> None:
+    """Robin, invited while the relay was down, got "Your trip is cancelled" and then "invited you
+    aboard"; Jonah got "Trip cancelled" and then "You're captain"."""
+    from firstmate.services.roster import claim_role
+
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))
+    add_guest(
+        demo_app, CodeTarget("demo", outcome.booking.id, "g1"), NewGuest(name="Robin Sample", email="robin@example.com")
+    )
+    claim_role(demo_app, "demo", outcome.booking.event_id, "captain", "jonah")
+    waiting = {
+        e.key for e in outbox.list_entries(demo_app.store, "demo") if ":invite" in e.key or e.key.startswith("ev:")
+    }
+    assert any(":invite" in key for key in waiting) and any(key.startswith("ev:") for key in waiting)
+    cancel_booking(demo_app, "demo", outcome.booking.id)
+    after = {e.key: e for e in outbox.list_entries(demo_app.store, "demo")}
+    assert {after[key].status.value for key in waiting} == {"dead"}
+    assert after[f"bk:{outcome.booking.id}:r2:guest:g2"].status.value == "pending"  # told of the cancellation
+
+
 def test_a_cancellation_is_final_and_old_bodies_cannot_undo_changes(demo_app: App) -> None:
     first = booking_body()
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(first))

@@ -332,4 +332,5 @@ def cancellation_of(booking: Booking) -> BookingRequest:
     on: one sent without a boat, when the org had one, could not be placed once it had two. Its
     business line follows the boat (naming the booking's could contradict a boat since moved to
     another line)."""
-    return booking.request.model_copy(update={"status": BookingStatus.CANCELLED, "asset": booking.asset})
+    update = {"status": BookingStatus.CANCELLED, "entity": None, "asset": booking.asset}
+    return booking.request.model_copy(update=update)

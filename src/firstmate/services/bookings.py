@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -297,18 +296,20 @@ def _change(
             holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
             leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
         )  # fmt: skip
-    if existing.asset != asset.id and not booking.cancelled:  # a reminder still to go names the boat
-        from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
+    if not booking.cancelled:  # a reminder still to go names the boat and role: on another boat, or let
+        # wait again (its words those of when it was queued), it is reworded
+        from firstmate.services.reminders import reminders_reworded, restored_in  # they read bookings
 
         holding = {s.person_id: s.role for s in event.roles if s.person_id}
-        followed = reminders_reworded(ctx, org, event, holding, written=followed)
+        anew = holding if existing.asset != asset.id else {p: holding[p] for p in restored_in(followed) if p in holding}
+        followed = reminders_reworded(ctx, org, event, anew, written=followed)
     writes += followed
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
-    withdrawn = superseded(ctx.store, org, booking.id, booking.revision, notices, now, cancelled=booking.cancelled)
+    withdrawn = superseded(ctx.store, org, booking, [put.item.sk for put in notices], now)
     _commit(ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
@@ -327,16 +328,13 @@ def _commit(
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
     `complete_fanouts` job finishes them should this process stop first (as of the revision's
-    time, so that a trip ending meanwhile still gets what was decided for it). `withdrawals` (of an
-    earlier revision's messages still waiting) go in the same transaction where they fit, else one
-    by one right after it: they must never keep a large group's trip from changing."""
+    time, so that a trip ending meanwhile still gets what was decided for it). `withdrawals` (of the
+    messages still waiting that it supersedes) go in the same transaction where they fit; else the
+    marker leaves them to `complete_fanout` too: they must never keep a large group's trip from
+    changing, nor be lost should this process stop."""
     room = MAX_TRANSACTION_WRITES - len(writes)
     if len(notices) + len(withdrawals) <= room:
         ctx.store.transact([*writes, *withdrawals, *notices])
-        return
-    if len(notices) <= room:
-        ctx.store.transact([*writes, *notices])
-        _withdraw(ctx, withdrawals)
         return
     marker = Item(
         booking_pk(booking.org, booking.id),
@@ -352,15 +350,21 @@ def _commit(
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
     )
     ctx.store.transact([*writes, *notices[: room - 1], Put(marker, Absent())])
-    _withdraw(ctx, withdrawals)
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
-def _withdraw(ctx: Context, withdrawals: Sequence[Put]) -> None:
-    """Each withdrawal on its own: one claimed or sent meanwhile is left to its sender."""
-    for withdrawal in withdrawals:
-        with suppress(ConditionFailed):
-            ctx.store.transact([withdrawal])
+def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
+    """Withdraw what `booking`'s revision supersedes (`superseded`), each on its own, read again
+    while the dispatcher retried one meanwhile: one claimed or sent by then is left to its sender."""
+    for _ in range(3):
+        conflicts = 0
+        for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now()):
+            try:
+                ctx.store.transact([withdrawal])
+            except ConditionFailed:
+                conflicts += 1
+        if not conflicts:
+            return
 
 
 def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:
@@ -384,6 +388,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             quiet=frozenset(marker.data.get("quiet", ())),
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
+        _withdraw(ctx, booking, [m.idempotency_key for m in messages])
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
     return queued
 

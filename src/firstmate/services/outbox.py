@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from firstmate.domain import outbox as rules
+from firstmate.domain.bookings import Booking
 from firstmate.domain.mail import OutgoingMessage, with_countdown
 from firstmate.domain.outbox import MailFeedback, OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.domain.shared import iso, to_epoch
@@ -313,27 +314,41 @@ def reminders_followed(
     return writes
 
 
-def superseded(
-    store: Store, org: str, booking_id: str, revision: int, notices: Sequence[Put], now: datetime, *,
-    cancelled: bool = False,
-) -> list[Put]:  # fmt: skip
-    """Writes withdrawing a booking's messages of earlier revisions still waiting to go out (an
-    outage held them) to each audience `notices`, this `revision`'s, tell anew, or to anyone once
-    the booking is `cancelled` (a "Crew needed" after the cancellation, to crew it does not tell).
-    Sent after it (a retry's backoff puts them later), the old news was the last word: "You're
-    booked … 16:00" after "moved to 18:00". The operations manager's are kept: each revision's may
-    name what no later one does (a crew clash, someone taken off), and says its revision. One being
-    sent right now is left to its sender (see `reminders_followed`)."""
-    prefix = f"bk:{booking_id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
-    told = {put.item.sk.removeprefix(prefix).partition(":")[2] for put in notices if put.item.sk.startswith(prefix)}
-    change = f"changed again before it went out (revision {revision} says what holds now)"
+def superseded(store: Store, org: str, booking: Booking, told: Sequence[str], now: datetime) -> list[Put]:
+    """Writes withdrawing the messages about `booking`'s trip still waiting to go out (an outage held
+    them) that its revision, whose messages are keyed `told`, supersedes: an earlier revision's, a
+    guest's invitation or a roster notice ("You're captain: …") to someone it tells anew, or to anyone
+    once the booking is cancelled ("Crew needed" after the cancellation, to crew it does not tell).
+    Sent after it (a retry's backoff puts them later), the old news was the last word: "You're booked
+    … 16:00" after "moved to 18:00". The operations manager's are kept: each revision's may name what
+    no later one does (a crew clash, someone taken off), and says its revision. Reminders follow
+    their trip by `reminders_followed`. One being sent right now is left to its sender."""
+    revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
+    audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
+
+    def outdone(key: str) -> bool:
+        parts = key.split(":")
+        if key.startswith(revision_of):  # bk:<booking>:r<n>:<audience>[:<who>]
+            made_in, audience = parts[2][1:], ":".join(parts[3:])
+            return (
+                made_in.isdigit()
+                and int(made_in) < booking.revision
+                and audience != "ops"
+                and (booking.cancelled or audience in audiences)
+            )
+        if key.startswith(f"bk:{booking.id}:guest:"):  # bk:<booking>:guest:<g>:invite
+            return booking.cancelled or f"guest:{parts[3]}" in audiences
+        if key.startswith(f"ev:{booking.event_id}:") and not key.startswith(rules.reminder_prefix(booking.event_id)):
+            return booking.cancelled or f"crew:{parts[2]}" in audiences  # ev:<event>:<person>:<headline>
+        return False
+
+    change = f"changed again before it went out (revision {booking.revision} says what holds now)"
     writes = []
-    for item in all_items(store, outbox_pk(org), prefix):
-        made_in, _, audience = item.sk.removeprefix(prefix).partition(":")
-        entry = from_item(item)
-        earlier = made_in.isdigit() and int(made_in) < revision and entry.status is OutboxStatus.PENDING
-        if earlier and audience != "ops" and (cancelled or audience in told):
-            writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
+    for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:"):
+        for item in all_items(store, outbox_pk(org), prefix):
+            entry = from_item(item)
+            if entry.status is OutboxStatus.PENDING and outdone(item.sk):
+                writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
     return writes
 
 

@@ -83,6 +83,13 @@ def reminder_message(
     )  # fmt: skip
 
 
+def restored_in(writes: Sequence[Put]) -> set[str]:
+    """Whose reminders `writes` (`reminders_followed`'s) let wait again: their words are those of
+    when they were queued, and want rewording (another role or boat since)."""
+    entries = [from_item(put.item) for put in writes]
+    return {e.key.rsplit(":", 1)[-1] for e in entries if e.status is OutboxStatus.PENDING}
+
+
 def reminders_reworded(
     ctx: Context, org: str, event: CrewEvent, roles: Mapping[str, str], *, written: Sequence[Put] = ()
 ) -> list[Put]:
