@@ -602,3 +602,17 @@ def test_a_long_slot_moved_onto_a_trip_is_told_once_from_either_side(demo_app: A
     assert len(told) == 1
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))  # sent again, unchanged
     assert [e.key for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")] == told
+
+
+def test_a_double_booking_still_waiting_is_withdrawn_once_its_trip_is_cancelled_or_moved(demo_app: App) -> None:
+    """Made during a relay outage, "Double booked!" went out after "Cancelled booking", about a clash
+    that was no more."""
+    from firstmate.services.bookings import cancel_booking
+
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))
+    second = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="W-2")))
+    [clash] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")]
+    assert clash.status.value == "pending"
+    cancel_booking(demo_app, "demo", second.booking.id)
+    [clash] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("clash:")]
+    assert clash.status.value == "dead" and "changed again before it went out" in (clash.last_error or "")

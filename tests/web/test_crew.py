@@ -370,7 +370,12 @@ def test_crew_taken_off_by_a_move_to_a_boat_without_their_role_are_told(demo_app
     orchestrate_booking(
         demo_app, "demo", BookingRequest.model_validate({**body, "asset": "sea-lark", "duration_hours": "4"})
     )
-    mail = {e.key.rsplit(":", 1)[-1]: e for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key}
+    mail = {
+        e.key.removesuffix(":off").rsplit(":", 1)[-1]: e
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if ":r2:" in e.key
+    }
+    assert mail["theo"].key.endswith(":crew:theo:off")  # outlives a cancellation that does not tell them
     told = mail["theo"].message.text
     assert "You are no longer crew 2 on this trip: it moved to Sea Lark (38 ft sloop), which has no crew 2." in told
     assert "/crew/enter" not in told  # nothing to open

@@ -92,7 +92,7 @@ def test_withdrawals_a_stopped_process_left_are_made_by_the_fanouts_job(
     class Stopped(BaseException):
         """The process stopped (a deploy, a function's timeout) right after the change's write."""
 
-    def stopped(*args: object) -> None:
+    def stopped(*args: object, **kwargs: object) -> None:
         raise Stopped
 
     with monkeypatch.context() as patched:
@@ -104,6 +104,58 @@ def test_withdrawals_a_stopped_process_left_are_made_by_the_fanouts_job(
     complete_fanouts(demo_app)
     first_move = [e for e in outbox.list_entries(demo_app.store, "demo", limit=10_000) if ":r2:" in e.key]
     assert {e.status.value for e in first_move if ":ops" not in e.key} == {"dead"}
+
+
+def test_a_large_groups_change_left_half_done_is_finished_before_the_next(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move whose process stopped after its write, then a price correction (told to the operations
+    manager alone): the fanouts job dropped the move's marker as superseded, and the guests past the
+    first transaction never heard of the move."""
+    import firstmate.services.bookings as bookings
+
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+
+    class Stopped(BaseException):
+        """The process stopped right after the move's write."""
+
+    def stopped(*args: object, **kwargs: object) -> int:
+        raise Stopped
+
+    moved = {"guest_count": 120, "start": "2026-06-13T17:00:00-07:00"}
+    with monkeypatch.context() as patched:
+        patched.setattr(bookings, "complete_fanout", stopped)
+        with pytest.raises(Stopped):
+            _book(demo_app, **moved)
+    _book(demo_app, **moved, gross_amount="9900.00")  # the price corrected: news for nobody but the ops manager
+    told = {
+        e.key.rsplit(":", 1)[-1]
+        for e in outbox.list_entries(demo_app.store, "demo", limit=10_000)
+        if ":r2:guest:" in e.key
+    }
+    assert len(told) == 100  # every guest hears of the move
+
+
+def test_a_roster_notice_stands_when_the_trip_moves_and_for_someone_a_cancellation_does_not_tell(
+    demo_app: App,
+) -> None:
+    """Withdrawn, "You're captain" was replaced by "Trip changed", which names no role; and Jonah, whose
+    captaincy Marisol took, lost his "Roster change" to a cancellation told to holders only: his last
+    word was "You're captain"."""
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import claim_role, designate_role
+
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))
+    claim_role(demo_app, "demo", outcome.booking.event_id, "captain", "jonah")
+    _book(demo_app, start="2026-06-13T17:00:00-07:00")  # moved: Jonah's "You're captain" stands
+    marisol = get_person(demo_app.store, "demo", "marisol")
+    designate_role(demo_app, "demo", outcome.booking.event_id, "captain", "marisol", marisol)
+    cancel_booking(demo_app, "demo", outcome.booking.id)
+    jonahs = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("ev:") and ":jonah:" in e.key]
+    assert len(jonahs) == 2 and {e.status.value for e in jonahs} == {"pending"}, [(e.key, e.status) for e in jonahs]
 
 
 def test_a_cancellation_withdraws_every_invitation_and_roster_notice_still_waiting(demo_app: App) -> None:

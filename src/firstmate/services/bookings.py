@@ -11,7 +11,7 @@ Keys: see `firstmate.services.trips`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -241,6 +241,10 @@ def _change(
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
+    # a large group's last change left half done (its process stopped) is finished first: superseded
+    # unfinished, its people not told anew by this change would never hear of it
+    for marker in ctx.store.query(pk, "FANOUT#r").items:
+        complete_fanout(ctx, org, existing.id, int(marker.sk.removeprefix("FANOUT#r")))
     booking_item = ctx.store.get(pk, "BOOKING")
     event_item = ctx.store.get(pk, "EVENT")
     old_sk = calendar_sk(existing.request.start, existing.id)
@@ -309,8 +313,13 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
-    withdrawn = superseded(ctx.store, org, booking, [put.item.sk for put in notices], now)
-    _commit(ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn)
+    on_other_boat = existing.asset != asset.id
+    told = [put.item.sk for put in notices]
+    withdrawn = superseded(ctx.store, org, booking, told, now, moved=moved or on_other_boat)
+    _commit(
+        ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
+        off_trip=off_trip, moved=moved or on_other_boat,
+    )  # fmt: skip
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
@@ -324,6 +333,8 @@ def _commit(
     was_end: datetime | None = None,
     quiet: frozenset[str] = frozenset(),
     withdrawals: Sequence[Put] = (),
+    off_trip: Mapping[str, str] | None = None,
+    moved: bool = False,
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -345,6 +356,8 @@ def _commit(
             "at": iso(booking.updated_at),
             "was_end": iso(was_end) if was_end else None,
             "quiet": sorted(quiet),
+            "off_trip": dict(off_trip or {}),
+            "moved": moved,
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
@@ -353,12 +366,12 @@ def _commit(
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
-def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
+def _withdraw(ctx: Context, booking: Booking, told: Sequence[str], *, moved: bool) -> None:
     """Withdraw what `booking`'s revision supersedes (`superseded`), each on its own, read again
     while the dispatcher retried one meanwhile: one claimed or sent by then is left to its sender."""
     for _ in range(3):
         conflicts = 0
-        for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now()):
+        for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now(), moved=moved):
             try:
                 ctx.store.transact([withdrawal])
             except ConditionFailed:
@@ -368,8 +381,9 @@ def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
 
 
 def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:
-    """Queue the rest of a large revision's notices (idempotent), then drop its marker. A marker
-    of a revision that has since been superseded is dropped: newer notices replace its own."""
+    """Queue the rest of a large revision's notices (idempotent) and make its withdrawals, then drop
+    its marker. A booking's change finishes its markers first (`_finish_fanouts`), so a marker of a
+    revision since superseded (one left before this rule) is dropped."""
     pk = booking_pk(org, booking_id)
     marker = ctx.store.get(pk, f"FANOUT#r{revision}")
     if marker is None:
@@ -385,10 +399,10 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             ctx, profile, entity, asset, booking, event, list_guests(ctx.store, org, booking_id),
             IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
             at=datetime.fromisoformat(at) if at else booking.updated_at,
-            quiet=frozenset(marker.data.get("quiet", ())),
+            quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
-        _withdraw(ctx, booking, [m.idempotency_key for m in messages])
+        _withdraw(ctx, booking, [m.idempotency_key for m in messages], moved=bool(marker.data.get("moved")))
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
     return queued
 

@@ -312,7 +312,7 @@ def _crew_message(
         "clash": clash,
         "off_role": off_role.replace("_", " "),
     }
-    key = _key(booking, f"crew:{person.id}")
+    key = _key(booking, f"crew:{person.id}" + (":off" if off_role else ""))  # an "off" one outlives a cancellation
     return templated(
         ctx, key=key, to=person.email, subject=subject, template="booking_crew", context=context, stale_after=until,
         sign_in=sign_in,

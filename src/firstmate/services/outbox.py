@@ -314,37 +314,45 @@ def reminders_followed(
     return writes
 
 
-def superseded(store: Store, org: str, booking: Booking, told: Sequence[str], now: datetime) -> list[Put]:
+def superseded(
+    store: Store, org: str, booking: Booking, told: Sequence[str], now: datetime, *, moved: bool = False
+) -> list[Put]:
     """Writes withdrawing the messages about `booking`'s trip still waiting to go out (an outage held
-    them) that its revision, whose messages are keyed `told`, supersedes: an earlier revision's, a
-    guest's invitation or a roster notice ("You're captain: …") to someone it tells anew, or to anyone
-    once the booking is cancelled ("Crew needed" after the cancellation, to crew it does not tell).
-    Sent after it (a retry's backoff puts them later), the old news was the last word: "You're booked
-    … 16:00" after "moved to 18:00". The operations manager's are kept: each revision's may name what
-    no later one does (a crew clash, someone taken off), and says its revision. Reminders follow
-    their trip by `reminders_followed`. One being sent right now is left to its sender."""
+    them) that its revision, whose messages are keyed `told`, supersedes. Sent after it (a retry's
+    backoff puts them later), the old news was the last word: "You're booked … 16:00" after "moved to
+    18:00". Withdrawn: an earlier revision's message or a guest's invitation to someone it tells anew,
+    or to anyone once the booking is cancelled ("Crew needed" after the cancellation, to crew it does
+    not tell), save one taking someone off the trip; a roster notice ("You're captain: …") to someone
+    told of the cancellation or taken off the trip (on a move it stands: the revision's own message
+    does not say their role); a
+    "Double booked!" naming the trip once it is `moved` or cancelled (the clash as it was is gone). The
+    operations manager's are kept: each revision's may name what no later one does (a crew clash,
+    someone taken off), and says its revision. Reminders follow their trip by `reminders_followed`.
+    One being sent right now is left to its sender."""
     revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
     audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
+    taken_off = {audience.removesuffix(":off") for audience in audiences if audience.endswith(":off")}
+    audiences |= taken_off  # told they are off the trip: told anew
 
     def outdone(key: str) -> bool:
         parts = key.split(":")
         if key.startswith(revision_of):  # bk:<booking>:r<n>:<audience>[:<who>]
             made_in, audience = parts[2][1:], ":".join(parts[3:])
-            return (
-                made_in.isdigit()
-                and int(made_in) < booking.revision
-                and audience != "ops"
-                and (booking.cancelled or audience in audiences)
-            )
+            cancels = booking.cancelled and not audience.endswith(":off")
+            earlier = made_in.isdigit() and int(made_in) < booking.revision
+            return earlier and audience != "ops" and (cancels or audience in audiences)
         if key.startswith(f"bk:{booking.id}:guest:"):  # bk:<booking>:guest:<g>:invite
             return booking.cancelled or f"guest:{parts[3]}" in audiences
         if key.startswith(f"ev:{booking.event_id}:") and not key.startswith(rules.reminder_prefix(booking.event_id)):
-            return booking.cancelled or f"crew:{parts[2]}" in audiences  # ev:<event>:<person>:<headline>
+            person = f"crew:{parts[2]}"  # ev:<event>:<person>:<headline>
+            return (booking.cancelled and person in audiences) or person in taken_off
+        if key.startswith("clash:"):  # clash:<uid>:<uid>:<from>-<to>[:p<n>-<m>]
+            return (booking.cancelled or moved) and f"{booking.id}@firstmate" in parts[1:3]
         return False
 
     change = f"changed again before it went out (revision {booking.revision} says what holds now)"
     writes = []
-    for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:"):
+    for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:", "clash:"):
         for item in all_items(store, outbox_pk(org), prefix):
             entry = from_item(item)
             if entry.status is OutboxStatus.PENDING and outdone(item.sk):
