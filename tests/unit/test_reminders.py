@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.domain.mail import with_countdown
 from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
@@ -15,6 +15,15 @@ from firstmate.services.roster import claim_role
 from tests.conftest import booking_body
 
 OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
+
+
+def _held_reminder(app: App, clock: FixedClock, role: str) -> Booking:
+    """A trip with Jonah in `role`, one minute into its 2-hour reminder, held by a relay outage."""
+    booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(app, "demo", booking.event_id, role, "jonah")
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    return booking
 
 
 def _reminders(app: App) -> list[str]:
@@ -139,10 +148,7 @@ def test_a_held_reminder_follows_its_role_to_whoever_holds_it(demo_app: App, clo
     from firstmate.services.people import get_person
     from firstmate.services.roster import designate_role
 
-    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
-    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
-    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    booking = _held_reminder(demo_app, clock, "captain")
     admin = get_person(demo_app.store, "demo", "marisol")
 
     def status() -> str:
@@ -161,10 +167,7 @@ def test_a_held_reminder_names_the_role_its_person_holds_now(demo_app: App, cloc
     from firstmate.services.people import get_person
     from firstmate.services.roster import designate_role
 
-    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    claim_role(demo_app, "demo", booking.event_id, "crew_1", "jonah")
-    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
-    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    booking = _held_reminder(demo_app, clock, "crew_1")
     admin = get_person(demo_app.store, "demo", "marisol")
     designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)
     [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
@@ -176,10 +179,7 @@ def test_a_held_reminder_names_the_role_its_person_holds_now(demo_app: App, cloc
 def test_a_held_reminder_names_the_boat_the_trip_moved_to(demo_app: App, clock: FixedClock) -> None:
     """Moved from Sea Lark to Morning Tern at the same time during a relay outage, Jonah was still
     reminded to be aboard Sea Lark: the wrong boat, and the wrong dock."""
-    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
-    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
-    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    _held_reminder(demo_app, clock, "captain")
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
     [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith("120m:jonah")]
     read = with_countdown(held.message, clock.now())
@@ -214,10 +214,7 @@ def test_a_held_reminder_waiting_again_names_the_role_and_boat_of_now(demo_app: 
     from firstmate.services.people import get_person
     from firstmate.services.roster import designate_role
 
-    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    claim_role(demo_app, "demo", booking.event_id, "crew_1", "jonah")
-    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
-    assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1  # held: nothing is dispatched
+    booking = _held_reminder(demo_app, clock, "crew_1")
     admin = get_person(demo_app.store, "demo", "marisol")
 
     def jonahs() -> str:
