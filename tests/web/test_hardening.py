@@ -139,6 +139,30 @@ def test_a_large_groups_change_left_half_done_is_finished_before_the_next(
     assert len(told) == 100  # every guest hears of the move
 
 
+def test_someone_taken_off_a_large_groups_trip_gets_none_of_their_old_mail(demo_app: App) -> None:
+    """The fan-out marker rebuilt a large group's messages without who was taken off, so Priya, told
+    she was no longer crew 2, still got "Crew needed" and "You're crew 2" for Morning Tern after it."""
+    from firstmate.services.roster import claim_role
+
+    outcome = orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120, asset="morning-tern"))
+    )
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    claim_role(demo_app, "demo", outcome.booking.event_id, "crew_2", "priya")
+    _book(demo_app, guest_count=120, asset="sea-lark")  # no crew 2 aboard: Priya is off the trip
+    priyas = {
+        e.key: e
+        for e in outbox.list_entries(demo_app.store, "demo", limit=10_000)
+        if e.key.endswith(":priya") or ":priya:" in e.key
+    }
+    [off] = [e for key, e in priyas.items() if ":r2:crew:priya" in key]
+    assert off.status.value == "pending" and "no longer crew 2" in off.message.text
+    earlier = [e for key, e in priyas.items() if ":r2:" not in key]
+    assert earlier and {e.status.value for e in earlier} == {"dead"}, [(e.key, e.status) for e in earlier]
+
+
 def test_a_roster_notice_stands_when_the_trip_moves_and_for_someone_a_cancellation_does_not_tell(
     demo_app: App,
 ) -> None:
