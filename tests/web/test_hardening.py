@@ -163,6 +163,68 @@ def test_someone_taken_off_a_large_groups_trip_gets_none_of_their_old_mail(demo_
     assert earlier and {e.status.value for e in earlier} == {"dead"}, [(e.key, e.status) for e in earlier]
 
 
+def test_a_large_groups_fan_out_finished_late_leaves_a_double_booking_of_the_trip_as_it_is(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The move's fan-out, finished by the job after another booking took the boat at the new time,
+    withdrew that "Double booked!" too (as of a trip since moved), and it was never told; and a marker
+    that could not be finished (its boat moved to another business line) refused every later change."""
+    import firstmate.services.bookings as bookings
+    from firstmate.jobs import finish_fanouts
+
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+
+    class Stopped(BaseException):
+        """The process stopped right after the move's write."""
+
+    def stopped(*args: object, **kwargs: object) -> int:
+        raise Stopped
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bookings, "complete_fanout", stopped)
+        with pytest.raises(Stopped):
+            _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")
+    _book(demo_app, external_id="W-2", start="2026-06-13T18:00:00-07:00")  # the boat, at the moved trip's time
+    finish_fanouts(demo_app, demo_app.clock.now())
+    clashes = [e for e in outbox.list_entries(demo_app.store, "demo", limit=10_000) if e.key.startswith("clash:")]
+    assert [e.status.value for e in clashes] == ["pending"]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(bookings, "complete_fanout", stopped)
+        with pytest.raises(Stopped):
+            _book(demo_app, guest_count=120, start="2026-06-13T19:00:00-07:00")
+    profile = demo_profile()
+    tidewater = profile.entities[0].model_copy(update={"id": "tidewater-guests", "name": "Tidewater Guests"})
+    boats = tuple(
+        a.model_copy(update={"entity": "tidewater-guests"}) if a.id == "sea-lark" else a for a in profile.assets
+    )
+    save_business(
+        demo_app.store, profile.model_copy(update={"entities": (*profile.entities, tidewater), "assets": boats})
+    )
+    assert cancel_booking(demo_app, "demo", outcome.booking.id).booking.cancelled  # the marker no bar to it
+
+
+def test_told_they_are_off_then_put_back_on_their_last_word_is_the_trip(demo_app: App) -> None:
+    """Theo, told he was off the trip (it moved to a boat without crew 2), then crew 1 on it and told
+    of its next change: the "no longer crew 2" still waiting could come last."""
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    claim_role(demo_app, "demo", outcome.booking.event_id, "crew_2", "theo")
+    _book(demo_app)  # to Sea Lark: no crew 2 aboard
+    claim_role(demo_app, "demo", outcome.booking.event_id, "crew_1", "theo")
+    _book(demo_app, start="2026-06-13T17:00:00-07:00")  # told of the move, as crew 1
+    theos = {
+        e.key: e
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if e.key.startswith("bk:") and ":crew:theo" in e.key
+    }
+    [off] = [e for key, e in theos.items() if ":r2:" in key]
+    assert "no longer crew 2" in off.message.text and off.status.value == "dead"
+    assert theos[f"bk:{outcome.booking.id}:r3:crew:theo"].status.value == "pending"
+
+
 def test_a_roster_notice_stands_when_the_trip_moves_and_for_someone_a_cancellation_does_not_tell(
     demo_app: App,
 ) -> None:

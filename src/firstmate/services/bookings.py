@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import structlog
+
 from firstmate.domain.bookings import (
     STORED,
     Booking,
@@ -61,6 +63,7 @@ from firstmate.services.trips import (
     report_double_bookings,
 )
 
+log = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 8
 FANOUT_INDEX = "FANOUT#PENDING"
 #: Earlier bodies remembered per booking, so a late replay of one cannot undo later changes.
@@ -244,7 +247,10 @@ def _change(
     # a large group's last change left half done (its process stopped) is finished first: superseded
     # unfinished, its people not told anew by this change would never hear of it
     for marker in ctx.store.query(pk, "FANOUT#r").items:
-        complete_fanout(ctx, org, existing.id, int(marker.sk.removeprefix("FANOUT#r")))
+        try:
+            complete_fanout(ctx, org, existing.id, int(marker.sk.removeprefix("FANOUT#r")))
+        except Exception:  # never a reason to refuse the change: the fanouts job tries it again
+            log.exception("bookings.fanout_unfinished", org=org, booking=existing.id, marker=marker.sk)
     booking_item = ctx.store.get(pk, "BOOKING")
     event_item = ctx.store.get(pk, "EVENT")
     old_sk = calendar_sk(existing.request.start, existing.id)
@@ -313,12 +319,11 @@ def _change(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
-    on_other_boat = existing.asset != asset.id
     told = [put.item.sk for put in notices]
-    withdrawn = superseded(ctx.store, org, booking, told, now, moved=moved or on_other_boat)
+    withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
-        off_trip=off_trip, moved=moved or on_other_boat,
+        off_trip=off_trip,
     )  # fmt: skip
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
@@ -334,7 +339,6 @@ def _commit(
     quiet: frozenset[str] = frozenset(),
     withdrawals: Sequence[Put] = (),
     off_trip: Mapping[str, str] | None = None,
-    moved: bool = False,
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -357,7 +361,6 @@ def _commit(
             "was_end": iso(was_end) if was_end else None,
             "quiet": sorted(quiet),
             "off_trip": dict(off_trip or {}),
-            "moved": moved,
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
@@ -366,12 +369,14 @@ def _commit(
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
-def _withdraw(ctx: Context, booking: Booking, told: Sequence[str], *, moved: bool) -> None:
+def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
     """Withdraw what `booking`'s revision supersedes (`superseded`), each on its own, read again
     while the dispatcher retried one meanwhile: one claimed or sent by then is left to its sender."""
     for _ in range(3):
         conflicts = 0
-        for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now(), moved=moved):
+        entry = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
+        placed = CalendarEntry.model_validate(entry.data).placed if entry else None
+        for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now(), placed=placed):
             try:
                 ctx.store.transact([withdrawal])
             except ConditionFailed:
@@ -392,7 +397,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
     queued = 0
     if booking.revision == revision:
         profile = _profile(ctx.store, org)
-        entity, asset = profile.place(booking.entity, booking.asset)
+        entity, asset = profile.place(None, booking.asset)  # by its boat: its line may have changed since
         event = get_event(ctx.store, org, booking.event_id)
         at, was_end = (marker.data.get(k) for k in ("at", "was_end"))  # absent in markers of earlier versions
         messages = booking_messages(
@@ -402,7 +407,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
-        _withdraw(ctx, booking, [m.idempotency_key for m in messages], moved=bool(marker.data.get("moved")))
+        _withdraw(ctx, booking, [m.idempotency_key for m in messages])
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
     return queued
 

@@ -6,6 +6,7 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -315,7 +316,7 @@ def reminders_followed(
 
 
 def superseded(
-    store: Store, org: str, booking: Booking, told: Sequence[str], now: datetime, *, moved: bool = False
+    store: Store, org: str, booking: Booking, told: Sequence[str], now: datetime, *, placed: int | None = None
 ) -> list[Put]:
     """Writes withdrawing the messages about `booking`'s trip still waiting to go out (an outage held
     them) that its revision, whose messages are keyed `told`, supersedes. Sent after it (a retry's
@@ -324,8 +325,8 @@ def superseded(
     or to anyone once the booking is cancelled ("Crew needed" after the cancellation, to crew it does
     not tell), save one taking someone off the trip; a roster notice ("You're captain: …") to someone
     told of the cancellation or taken off the trip (on a move it stands: the revision's own message
-    does not say their role); a
-    "Double booked!" naming the trip once it is `moved` or cancelled (the clash as it was is gone). The
+    does not say their role); a "Double booked!" of the trip as it no longer is (cancelled, or
+    `placed` since: its calendar entry's now). The
     operations manager's are kept: each revision's may name what no later one does (a crew clash,
     someone taken off), and says its revision. Reminders follow their trip by `reminders_followed`.
     One being sent right now is left to its sender."""
@@ -338,16 +339,17 @@ def superseded(
         parts = key.split(":")
         if key.startswith(revision_of):  # bk:<booking>:r<n>:<audience>[:<who>]
             made_in, audience = parts[2][1:], ":".join(parts[3:])
-            cancels = booking.cancelled and not audience.endswith(":off")
+            person = audience.removesuffix(":off")  # told they are off, then told anew: anew is the word
+            cancels = booking.cancelled and (not audience.endswith(":off") or person in audiences)
             earlier = made_in.isdigit() and int(made_in) < booking.revision
-            return earlier and audience != "ops" and (cancels or audience in audiences)
+            return earlier and audience != "ops" and (cancels or person in audiences)
         if key.startswith(f"bk:{booking.id}:guest:"):  # bk:<booking>:guest:<g>:invite
             return booking.cancelled or f"guest:{parts[3]}" in audiences
         if key.startswith(f"ev:{booking.event_id}:") and not key.startswith(rules.reminder_prefix(booking.event_id)):
             person = f"crew:{parts[2]}"  # ev:<event>:<person>:<headline>
             return (booking.cancelled and person in audiences) or person in taken_off
-        if key.startswith("clash:"):  # clash:<uid>:<uid>:<from>-<to>[:p<n>-<m>]
-            return (booking.cancelled or moved) and f"{booking.id}@firstmate" in parts[1:3]
+        if key.startswith("clash:"):
+            return _clash_outdone(key, f"{booking.id}@firstmate", booking.cancelled, placed)
         return False
 
     change = f"changed again before it went out (revision {booking.revision} says what holds now)"
@@ -358,6 +360,21 @@ def superseded(
             if entry.status is OutboxStatus.PENDING and outdone(item.sk):
                 writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
     return writes
+
+
+def _clash_outdone(key: str, uid: str, cancelled: bool, placed: int | None) -> bool:
+    """Whether a "Double booked!" keyed `key` (clash:<uid>:<uid>:<from>-<to>[:p<n>-<m>], the uids in
+    order, each placed as the key says) is about the trip `uid` as it no longer is: cancelled, or
+    placed since (`placed`: its calendar entry's now). A clash told of its trip as it is stands, even
+    one told after a late fan-out's revision."""
+    first, second = key.startswith(f"clash:{uid}:"), f":{uid}:" in key.removeprefix("clash:")
+    if not (first or second):
+        return False
+    if cancelled:
+        return True
+    moves = re.search(r":p(\d+)-(\d+)$", key)
+    told_placed = int(moves.group(1 if first else 2)) if moves else 0
+    return placed is not None and told_placed != placed
 
 
 def _of(reminder: OutboxEntry) -> str:
