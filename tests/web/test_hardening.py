@@ -15,7 +15,7 @@ from firstmate.demo.run import SAMPLE_EMAIL, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.guests import NewGuest
 from firstmate.services import outbox
-from firstmate.services.bookings import cancel_booking, complete_fanouts, orchestrate_booking
+from firstmate.services.bookings import IntakeOutcome, cancel_booking, complete_fanouts, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.reminders import send_due_reminders
@@ -30,6 +30,25 @@ from tests.web.test_crew import sign_in
 def client(demo_app: App) -> Iterator[TestClient]:
     with TestClient(create_app(demo_app)) as test_client:
         yield test_client
+
+
+class Stopped(BaseException):
+    """The process stopped (a deploy, a function's timeout) right after a change's write."""
+
+
+def stopped(*args: object, **kwargs: object) -> None:
+    """What a patched step does: the process stops there."""
+    raise Stopped
+
+
+def _large_group(app: App) -> IntakeOutcome:
+    """A 120-guest charter with 100 guests on its list, each with an email: its notices are more
+    than one transaction holds."""
+    outcome = orchestrate_booking(app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
+    lead = CodeTarget("demo", outcome.booking.id, "g1")
+    for n in range(99):
+        add_guest(app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    return outcome
 
 
 def _book(app: App, **changes: object) -> BookingRequest:
@@ -63,10 +82,7 @@ def test_a_large_group_can_still_be_changed_and_cancelled(demo_app: App) -> None
 def test_a_large_group_changed_again_before_its_mail_went_out_can_still_be_cancelled(demo_app: App) -> None:
     """Withdrawing the last change's waiting mail (one write each) went into the cancellation's own
     transaction, past its 100 writes: the trip could be neither moved again nor cancelled."""
-    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
-    lead = CodeTarget("demo", outcome.booking.id, "g1")
-    for n in range(99):
-        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    outcome = _large_group(demo_app)
     _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")  # told to 100 guests, none sent yet
     cancel_booking(demo_app, "demo", outcome.booking.id)
     entries = outbox.list_entries(demo_app.store, "demo", limit=10_000)
@@ -83,17 +99,8 @@ def test_withdrawals_a_stopped_process_left_are_made_by_the_fanouts_job(
     made them if the process stopped in between: the first move's mail went out after the second's."""
     import firstmate.services.bookings as bookings
 
-    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
-    lead = CodeTarget("demo", outcome.booking.id, "g1")
-    for n in range(99):
-        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
+    _large_group(demo_app)
     _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")  # told to 100 guests, none sent yet
-
-    class Stopped(BaseException):
-        """The process stopped (a deploy, a function's timeout) right after the change's write."""
-
-    def stopped(*args: object, **kwargs: object) -> None:
-        raise Stopped
 
     with monkeypatch.context() as patched:
         patched.setattr(bookings, "_withdraw", stopped)
@@ -114,16 +121,7 @@ def test_a_large_groups_change_left_half_done_is_finished_before_the_next(
     first transaction never heard of the move."""
     import firstmate.services.bookings as bookings
 
-    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
-    lead = CodeTarget("demo", outcome.booking.id, "g1")
-    for n in range(99):
-        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
-
-    class Stopped(BaseException):
-        """The process stopped right after the move's write."""
-
-    def stopped(*args: object, **kwargs: object) -> int:
-        raise Stopped
+    _large_group(demo_app)
 
     moved = {"guest_count": 120, "start": "2026-06-13T17:00:00-07:00"}
     with monkeypatch.context() as patched:
@@ -172,16 +170,7 @@ def test_a_large_groups_fan_out_finished_late_leaves_a_double_booking_of_the_tri
     import firstmate.services.bookings as bookings
     from firstmate.jobs import finish_fanouts
 
-    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=120)))
-    lead = CodeTarget("demo", outcome.booking.id, "g1")
-    for n in range(99):
-        add_guest(demo_app, lead, NewGuest(name=f"Guest Number{n}", email=f"guest{n}@example.com"))
-
-    class Stopped(BaseException):
-        """The process stopped right after the move's write."""
-
-    def stopped(*args: object, **kwargs: object) -> int:
-        raise Stopped
+    outcome = _large_group(demo_app)
 
     with monkeypatch.context() as patched:
         patched.setattr(bookings, "complete_fanout", stopped)
