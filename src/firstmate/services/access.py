@@ -8,6 +8,9 @@ everyone out at once.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +46,16 @@ class SigningKeys:
         """Every key that verifies, the current one first."""
         return (self.current, *self.previous)
 
+    def sign(self, purpose: str, body: str, *, size: int) -> str:
+        """A short signature of `body` for `purpose` (what a URL carries: a calendar feed, a report's
+        PDF) with the current key: HMAC-SHA256 cut to `size` bytes, base64url."""
+        return _signature(self.current, purpose, body, size)
+
+    def verifies(self, purpose: str, body: str, signature: str, *, size: int) -> bool:
+        """Whether one of the keys signed `body` for `purpose` as `signature` (`sign`)."""
+        given = signature.encode()
+        return any(hmac.compare_digest(_signature(key, purpose, body, size).encode(), given) for key in self.all)
+
     @classmethod
     def parse(cls, text: str) -> SigningKeys:
         """The keys of a secret's value: one key, or several separated by spaces or new lines, the one
@@ -56,6 +69,11 @@ class SigningKeys:
                 raise ValueError(f"{which} is too short ({len(key)} characters, at least {MIN_KEY_LENGTH})")
         current, *previous = (key.encode() for key in keys)
         return cls(current, tuple(previous))
+
+
+def _signature(key: bytes, purpose: str, body: str, size: int) -> str:
+    digest = hmac.new(key, f"{purpose}:{body}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:size]).decode()
 
 
 def issue_token(

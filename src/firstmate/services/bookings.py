@@ -244,13 +244,7 @@ def _change(
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
-    # a large group's last change left half done (its process stopped) is finished first: superseded
-    # unfinished, its people not told anew by this change would never hear of it
-    for marker in ctx.store.query(pk, "FANOUT#r").items:
-        try:
-            complete_fanout(ctx, org, existing.id, int(marker.sk.removeprefix("FANOUT#r")))
-        except Exception:  # never a reason to refuse the change: the fanouts job tries it again
-            log.exception("bookings.fanout_unfinished", org=org, booking=existing.id, marker=marker.sk)
+    _finish_fanouts(ctx, org, existing.id)
     booking_item = ctx.store.get(pk, "BOOKING")
     event_item = ctx.store.get(pk, "EVENT")
     old_sk = calendar_sk(existing.request.start, existing.id)
@@ -306,13 +300,11 @@ def _change(
             holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
             leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
         )  # fmt: skip
-    if not booking.cancelled:  # a reminder still to go names the boat and role: on another boat, or let
-        # wait again (its words those of when it was queued), it is reworded
-        from firstmate.services.reminders import reminders_reworded, restored_in  # they read bookings
+    if not booking.cancelled:  # a reminder still to go names the boat and the role: reworded on another boat
+        from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
 
-        holding = {s.person_id: s.role for s in event.roles if s.person_id}
-        anew = holding if existing.asset != asset.id else {p: holding[p] for p in restored_in(followed) if p in holding}
-        followed = reminders_reworded(ctx, org, event, anew, written=followed)
+        on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
+        followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     notices = booking_notifications(
@@ -369,13 +361,24 @@ def _commit(
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
+def _finish_fanouts(ctx: Context, org: str, booking_id: str) -> None:
+    """Finish the fan-outs a booking's last change left half done (its process stopped), before
+    another change is decided: superseded unfinished, those it does not tell anew would never hear
+    of that change. A marker that cannot be finished never refuses the change: the job tries again."""
+    for marker in ctx.store.query(booking_pk(org, booking_id), "FANOUT#r").items:
+        try:
+            complete_fanout(ctx, org, booking_id, int(marker.sk.removeprefix("FANOUT#r")))
+        except Exception:
+            log.exception("bookings.fanout_unfinished", org=org, booking=booking_id, marker=marker.sk)
+
+
 def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
     """Withdraw what `booking`'s revision supersedes (`superseded`), each on its own, read again
     while the dispatcher retried one meanwhile: one claimed or sent by then is left to its sender."""
+    entry = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
+    placed = CalendarEntry.model_validate(entry.data).placed if entry else None
     for _ in range(3):
         conflicts = 0
-        entry = ctx.store.get(calendar_pk(booking.org), calendar_sk(booking.request.start, booking.id))
-        placed = CalendarEntry.model_validate(entry.data).placed if entry else None
         for withdrawal in superseded(ctx.store, booking.org, booking, told, ctx.clock.now(), placed=placed):
             try:
                 ctx.store.transact([withdrawal])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -29,6 +28,7 @@ from firstmate.services.trips import calendar_pk, get_event
 
 #: Feeds show trips from this long ago onwards, so last week's trips stay visible.
 HISTORY = timedelta(days=60)
+FEED = "calendar-feed"  # what a feed URL's signature is for (see SigningKeys.sign)
 
 
 class FeedScope(StrEnum):
@@ -52,14 +52,14 @@ def feed_token(secret: SigningKeys, store: Store, feed: Feed) -> str:
     """The secret URL token of a feed (the same every time, until the feed is revoked)."""
     payload = {"o": feed.org, "s": feed.scope.value, "t": feed.target, "g": _generation(store, feed)}
     body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
-    return f"{body}.{_mac(secret.current, body)}"
+    return f"{body}.{secret.sign(FEED, body, size=18)}"
 
 
 def resolve_feed(secret: SigningKeys, store: Store, token: str) -> Feed:
     """The feed a token opens (signed with any of the keys); raises NotFound for a forged, malformed
     or revoked token."""
     body, _, mac = token.partition(".")
-    if not body or not any(hmac.compare_digest(_mac(key, body).encode(), mac.encode()) for key in secret.all):
+    if not body or not secret.verifies(FEED, body, mac, size=18):
         raise NotFound("no such calendar")
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -174,11 +174,6 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
 def etag(body: bytes) -> str:
     """A strong validator for a feed body."""
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _mac(secret: bytes, body: str) -> str:
-    digest = hmac.new(secret, f"calendar-feed:{body}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
 def _generation_key(feed: Feed) -> tuple[str, str]:

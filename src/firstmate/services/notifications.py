@@ -119,8 +119,9 @@ def booking_messages(
             _crew_message(ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id), last_end)
             for person in crew
         ]
-    addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED)]
-    addressed = [] if GUESTS in quiet else addressed
+    addressed = [
+        g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED) and GUESTS not in quiet
+    ]
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [

@@ -326,10 +326,9 @@ def superseded(
     not tell), save one taking someone off the trip; a roster notice ("You're captain: …") to someone
     told of the cancellation or taken off the trip (on a move it stands: the revision's own message
     does not say their role); a "Double booked!" of the trip as it no longer is (cancelled, or
-    `placed` since: its calendar entry's now). The
-    operations manager's are kept: each revision's may name what no later one does (a crew clash,
-    someone taken off), and says its revision. Reminders follow their trip by `reminders_followed`.
-    One being sent right now is left to its sender."""
+    `placed` since: its calendar entry's now). The operations manager's are kept: each revision's may
+    name what no later one does (a crew clash, someone taken off), and says its revision. Reminders
+    follow their trip by `reminders_followed`. One being sent right now is left to its sender."""
     revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
     audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
     taken_off = {audience.removesuffix(":off") for audience in audiences if audience.endswith(":off")}

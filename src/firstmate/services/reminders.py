@@ -6,7 +6,7 @@ booked this morning does not get yesterday's reminder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
 from firstmate.domain.crew import CrewEvent
@@ -83,34 +83,31 @@ def reminder_message(
     )  # fmt: skip
 
 
-def restored_in(writes: Sequence[Put]) -> set[str]:
-    """Whose reminders `writes` (`reminders_followed`'s) let wait again: their words are those of
-    when they were queued, and want rewording (another role or boat since)."""
-    entries = [from_item(put.item) for put in writes]
-    return {e.key.rsplit(":", 1)[-1] for e in entries if e.status is OutboxStatus.PENDING}
-
-
 def reminders_reworded(
-    ctx: Context, org: str, event: CrewEvent, roles: Mapping[str, str], *, written: Sequence[Put] = ()
+    ctx: Context, org: str, event: CrewEvent, people: Collection[str] = (), *, written: Sequence[Put] = ()
 ) -> list[Put]:
-    """Writes that reword the reminders still waiting to go out (an outage held them) of people whose
-    role on `event` changed (`roles`: person id to their new role), or all of them for a trip on
-    another boat: Jonah moved from crew 1 to captain was still reminded he was crew 1. `written`:
+    """Writes that reword, in the role each holds on `event` and naming its boat, the reminders still
+    waiting to go out (an outage held them) of `people` (whose role changed, or all holders for a trip
+    on another boat: Jonah moved from crew 1 to captain was still reminded he was crew 1). `written`:
     the same change's writes to the trip's reminders (`reminders_followed`), returned among these, a
-    reminder they let wait again reworded in its own write: each reminder is written once."""
-    if not roles:
+    reminder they let wait again reworded in its own write (its words are those of when it was
+    queued): each reminder is written once."""
+    roles = {slot.person_id: slot.role for slot in event.roles if slot.person_id}
+    waiting_again = [e for e in (from_item(put.item) for put in written) if e.status is OutboxStatus.PENDING]
+    wanted = ({*people} | {e.key.rsplit(":", 1)[-1] for e in waiting_again}) & roles.keys()
+    if not wanted:
         return list(written)
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
-    people = {p.id: p for p in list_people(ctx.store, org) if p.id in roles}
+    holders = {p.id: p for p in list_people(ctx.store, org) if p.id in wanted}
 
     def reworded(entry: OutboxEntry) -> OutboxEntry | None:
         key, _, person_id = entry.key.rpartition(":")
         departure = reminder_departure(entry.key)
-        if entry.status is not OutboxStatus.PENDING or person_id not in people or departure is None:
+        if entry.status is not OutboxStatus.PENDING or person_id not in holders or departure is None:
             return None
         start = datetime.fromtimestamp(departure, UTC)
-        message = reminder_message(ctx, event, people[person_id], roles[person_id], start, zone, key=key)
+        message = reminder_message(ctx, event, holders[person_id], roles[person_id], start, zone, key=key)
         return entry.model_copy(update={"message": message})
 
     writes = []

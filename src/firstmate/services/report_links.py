@@ -9,9 +9,6 @@ links it signed once the old key is dropped.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 from datetime import datetime, timedelta
 
@@ -20,6 +17,7 @@ from firstmate.domain.shared import SLUG
 from firstmate.errors import BlobNotFound, NotFound, Unauthorized
 from firstmate.services.context import Context
 
+PURPOSE = "report-pdf"  # what a link's signature is for (see SigningKeys.sign)
 #: How long a report email's PDF link opens its PDF.
 REPORT_LINK_TTL = timedelta(days=90)
 #: A link's file: a week's report (weekly-2026-11-09.pdf) or a role report of a day (cfo-2026-11-21.pdf).
@@ -41,7 +39,7 @@ def report_pdf_link(ctx: Context, org: str, file: str, *, at: datetime | None = 
     if not _ORG.fullmatch(org) or not _FILE.fullmatch(file):
         raise ValueError(f"not a report PDF: {org}/{file}")
     expires = str(int(((at or ctx.clock.now()) + REPORT_LINK_TTL).timestamp()))
-    sig = _mac(ctx.secret_key.current, org, file, expires)
+    sig = ctx.secret_key.sign(PURPOSE, f"{org}/{file}:{expires}", size=24)
     return f"{ctx.settings.base_url}/report-files/{org}/{file}?expires={expires}&sig={sig}"
 
 
@@ -51,7 +49,7 @@ def open_report_pdf(ctx: Context, org: str, file: str, expires: str, sig: str) -
     found = _FILE.fullmatch(file)
     if found is None or not _ORG.fullmatch(org) or not _EXPIRES.fullmatch(expires) or not _SIG.fullmatch(sig):
         raise NotFound("no such report")  # checked first: compare_digest takes ASCII text only
-    if not any(hmac.compare_digest(_mac(key, org, file, expires), sig) for key in ctx.secret_key.all):
+    if not ctx.secret_key.verifies(PURPOSE, f"{org}/{file}:{expires}", sig, size=24):
         # as for a calendar feed: a wrong signature does not say whether the report exists
         raise NotFound("no such report link", hint=_UNSIGNED_HINT)
     if int(expires) <= ctx.clock.now().timestamp():
@@ -62,8 +60,3 @@ def open_report_pdf(ctx: Context, org: str, file: str, expires: str, sig: str) -
         return ctx.blobs.get(key)
     except BlobNotFound:
         raise NotFound("that report is no longer kept", hint=_HINT) from None
-
-
-def _mac(key: bytes, org: str, file: str, expires: str) -> str:
-    digest = hmac.new(key, f"report-pdf:{org}/{file}:{expires}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode()

@@ -37,7 +37,7 @@ from firstmate.services.events import AlsoWrites, update_event
 from firstmate.services.messages import templated
 from firstmate.services.outbox import reminders_followed
 from firstmate.services.people import get_person, list_people
-from firstmate.services.reminders import reminders_reworded, restored_in
+from firstmate.services.reminders import reminders_reworded
 from firstmate.services.trips import events_between, get_events
 
 MAX_ATTEMPTS = 30
@@ -207,8 +207,7 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
             if before.keys() != after.keys()
             else []
         )
-        moved = {person: role for person, role in after.items() if before.get(person, role) != role}
-        moved |= {person: after[person] for person in restored_in(handed) if person in after}
+        moved = [person for person, role in after.items() if before.get(person, role) != role]
         return [*(also(updated) if also else []), *reminders_reworded(ctx, org, updated, moved, written=handed)]
 
     return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)

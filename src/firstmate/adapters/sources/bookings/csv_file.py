@@ -68,6 +68,10 @@ def _unsplittable(where: str, error: csv.Error) -> RowError:
 
 
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
+    try:
+        amount = plain_amount(row["gross_amount"])
+    except ValueError as exc:
+        return RowError(f"row {number}", f"gross_amount: {exc}")
     body = {
         "source": row.get("source") or default_source,
         "external_id": row["external_id"],
@@ -76,7 +80,7 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         "start": row["start"],
         "duration_hours": row["duration_hours"],
         "guest_count": row["guest_count"],
-        "gross_amount": row["gross_amount"],
+        "gross_amount": amount,
         "currency": row["currency"],
         "lead_guest": {
             "name": row["lead_name"],
@@ -87,10 +91,6 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         "private_notes": row.get("private_notes", ""),
         "status": row.get("status") or "confirmed",
     }
-    try:
-        body["gross_amount"] = plain_amount(row["gross_amount"])
-    except ValueError as exc:
-        return RowError(f"row {number}", f"gross_amount: {exc}")
     try:
         return BookingRequest.model_validate(body)
     except ValidationError as exc:
