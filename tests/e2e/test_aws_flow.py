@@ -407,6 +407,29 @@ def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_th
         period()
 
 
+def test_a_job_failing_too_late_in_its_catch_up_window_to_be_retried_reaches_the_dead_letter_queue_at_once(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily archive sweep (03:23 UTC, caught up for 6 hours) taken up late, at 09:20, and
+    failing: its retry at 09:30 falls outside its window, so it was neither tried again nor reported
+    (not a try spent, one failed period), and the next day's sweep was the first to hear of it."""
+
+    def broken(app: App, period: datetime) -> str:
+        raise RuntimeError("the archive bucket is unreachable")
+
+    monkeypatch.setattr("firstmate.jobs.sweep_archives", broken)
+    clock.set(datetime(2026, 6, 1, 9, 20, tzinfo=UTC))
+    late = "job archive_sweep failed \\(try 1\\) too late in its catch-up window to be tried again; its next period"
+    with pytest.raises(RuntimeError, match=late) as raised:
+        handlers.job_handler({"job": "archive_sweep"}, None)
+    assert "starts Tue 02 Jun 03:23 UTC: RuntimeError: the archive bucket is unreachable" in str(raised.value)
+
+    clock.set(datetime(2026, 6, 2, 3, 24, tzinfo=UTC))  # on time the next day: a failure is tried again as ever
+    assert handlers.job_handler({"job": "archive_sweep"}, None)["detail"].startswith(
+        "failed (try 1; tried again at 03:34 UTC)"
+    )
+
+
 def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spent(
     aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

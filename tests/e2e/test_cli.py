@@ -259,3 +259,12 @@ def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
     assert "failed 2026-06-01T16:16" in rows["crew_reminders"]
     assert "3 periods in a row: RuntimeError: relay [smtp.example.com] refused" in rows["crew_reminders"]
+
+    # the daily archive sweep taken up at the end of its 6-hour window: no retry fits in it
+    clock.set(datetime(2026, 6, 2, 9, 20, tzinfo=ZoneInfo("UTC")))
+    store = SqliteStore(tmp_path / "home" / "firstmate.db", clock)
+    run_due_jobs(store, clock, [Job(Schedule("archive_sweep", "23 3 * * *", "UTC"), broken)], None)
+    store.close()
+    listed = run(tmp_path / "home", "jobs", "list", env={"COLUMNS": "260"})
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert "failed 2026-06-02T09:20, too late in its period to be tried again: RuntimeError" in rows["archive_sweep"]

@@ -127,7 +127,8 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     counts attempts); one that fails its last try raises, and the invocation goes to the dead-letter
     queue (the function is given no retries of Lambda's own: they came a minute or three later and
     found nothing due, so a job failing for good never reached the queue). A 5-minute job is not
-    retried (its next period does the work): one failing 3 periods in a row raises, then hourly.
+    retried (its next period does the work): one failing 3 periods in a row raises, then hourly. A run
+    failing so late in its catch-up window that its retry would fall outside it raises at once.
     """
     from firstmate.jobs import declared_jobs
     from firstmate.services.scheduler import MAX_ATTEMPTS, run_due_jobs
@@ -145,6 +146,12 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         run = given_up[0]
         if run.attempts >= MAX_ATTEMPTS:
             raise RuntimeError(f"job {run.job} failed on all {run.attempts} tries: {run.detail}")
+        if run.lapsed:
+            raise RuntimeError(
+                f"job {run.job} failed (try {run.attempts}) too late in its catch-up window to be tried again; "
+                f"its next period starts {jobs[run.job].schedule.next_fire(app.clock.now()):%a %d %b %H:%M} UTC: "
+                f"{run.detail}"
+            )
         raise RuntimeError(f"job {run.job} failed {run.failed_periods} periods in a row: {run.detail}")
     detail = runs[0].detail if runs else "already ran for this period"
     if runs and runs[0].status != "done":

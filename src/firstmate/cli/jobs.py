@@ -43,6 +43,7 @@ def _last_run(record: dict[str, Any]) -> Text:
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""
+        text += ", too late in its period to be tried again" if record.get("lapsed") else ""
         text += f": {record['detail'][:120]}"
     return Text(text)
 

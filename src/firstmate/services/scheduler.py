@@ -5,7 +5,9 @@ second `firstmate worker`, never runs Monday's report twice. A failed run is ret
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
 a run whose process died is retried once its lease has passed. A job whose next period comes before
 a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
-how many periods in a row have failed, so one that keeps failing is reported all the same.
+how many periods in a row have failed, so one that keeps failing is reported all the same. A run
+failing so late in its catch-up window that a retry would fall outside it is reported at once: its
+period's work would otherwise be left undone, unheard of, until its next period.
 """
 
 from __future__ import annotations
@@ -68,17 +70,19 @@ class JobRun:
     attempts: int = 1
     failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
     retry_at: datetime | None = None  # of a failed run its period will be tried again in: when
+    lapsed: bool = False  # of a failed run: its catch-up window closes before a retry, and no period follows first
 
     @property
     def given_up(self) -> bool:
         """A failure someone must hear of (on AWS it goes to the dead-letter queue), once its period
-        will not be tried again: a run with no try left, or a job failed FAILED_PERIODS periods in a
-        row (and every REPORT_EVERY after). The second is how a 5-minute job failing for good is heard
-        of: the next period comes before a retry would, so its tries never run out."""
+        will not be tried again: a run with no try left, a run whose catch-up window closes before its
+        retry (`lapsed`), or a job failed FAILED_PERIODS periods in a row (and every REPORT_EVERY
+        after). The last is how a 5-minute job failing for good is heard of: the next period comes
+        before a retry would, so its tries never run out."""
         if self.status != "failed" or self.retry_at is not None:
             return False
         beyond = self.failed_periods - FAILED_PERIODS
-        return self.attempts >= MAX_ATTEMPTS or (beyond >= 0 and beyond % REPORT_EVERY == 0)
+        return self.attempts >= MAX_ATTEMPTS or self.lapsed or (beyond >= 0 and beyond % REPORT_EVERY == 0)
 
 
 def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx) -> list[JobRun]:
@@ -126,9 +130,15 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
     return [{"period": i.sk.removeprefix(f"{job}#"), **i.data} for i in page.items]
 
 
-def _record(status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0) -> dict[str, Any]:
-    record = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
-    return record | ({"failed_periods": failed_periods} if failed_periods else {})
+def _record(
+    status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
+    if failed_periods:
+        record["failed_periods"] = failed_periods
+    if lapsed:
+        record["lapsed"] = True
+    return record
 
 
 def _failed_periods(store: Store, job: str, sk: str) -> int:
@@ -177,19 +187,26 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
         log.info("job.done", job=job.name, period=iso(period), result=detail)
     scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
     failed_periods = _failed_periods(store, job.name, claimed.sk) if scheduled else 0
-    record = _record(status, clock.now(), attempts, detail, failed_periods)
+    retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
+    record = _record(status, clock.now(), attempts, detail, failed_periods, lapsed)
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
     except ConditionFailed:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
-    retry_at = _retry_at(job, period, attempts, clock.now()) if scheduled else None
-    return JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at)
+    run = JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at, lapsed)
+    if run.given_up:
+        log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
+    return run
 
 
-def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> datetime | None:
-    """When a failed run's period is tried again; None when it is not (no try left, or its next
-    period comes first: the schedules then serve that one)."""
+def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> tuple[datetime | None, bool]:
+    """When a failed run's period is tried again, None when it is not (no try left, or its next
+    period comes first: the schedules then serve that one); and whether it lapses: it has tries
+    left, but its catch-up window closes before the retry with no period started by then."""
     if attempts >= MAX_ATTEMPTS:
-        return None
+        return None, False
     at = now + _retry_after(attempts)
-    return at if job.schedule.due_period(at) == period else None
+    due = job.schedule.due_period(at)
+    if due == period:
+        return at, False
+    return None, due is None and job.schedule.previous_fire(at) == period
