@@ -206,7 +206,31 @@ def test_bare_carriage_returns_end_rows_as_in_old_mac_exports() -> None:
     quoted = 'C-2,2026-06-14T16:00:00-07:00,4,6,840.75,USD,Bo Chen,bo@example.com,"line one\rline two"'
     records = _records(lambda: parse_csv(",".join(REQUIRED) + ",notes\r" + row + ",\r" + quoted + "\r"))
     assert [r.external_id for r in records if isinstance(r, BookingRequest)] == ["C-1", "C-2"]
-    assert isinstance(records[1], BookingRequest) and records[1].notes == "line one\rline two"
+    assert isinstance(records[1], BookingRequest) and records[1].notes == "line one\nline two"  # one kind of break
+
+
+def test_a_notes_cell_over_several_lines_of_a_windows_file_holds_plain_line_breaks() -> None:
+    """A CRLF file's multi-line cell kept its CRs: the same notes sent from a Mac, or typed in the API,
+    read as a change, and crew pages and mail carried stray CRs."""
+    row = 'C-1,2026-06-13T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com,"Cake\r\nand candles"\r\n'
+    [record] = _records(lambda: parse_csv(",".join(REQUIRED) + ",notes\r\n" + row))
+    assert isinstance(record, BookingRequest) and record.notes == "Cake\nand candles"
+
+
+def test_a_cell_beginning_with_a_quote_not_quoted_whole_is_refused_saying_how_to_write_it() -> None:
+    """`"Big" Bertha cake` was read as `Big Bertha cake`, its quotes dropped with nothing said."""
+    rows = [
+        "C-1,2026-06-13T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com,Cake",
+        'C-2,2026-06-14T16:00:00-07:00,4,6,840.75,USD,Bo Chen,bo@example.com,"Big" Bertha cake',
+        "C-3,2026-06-15T16:00:00-07:00,4,6,840.75,USD,Cy Diaz,cy@example.com,",
+    ]
+    first, refused = _records(lambda: parse_csv("\n".join([",".join(REQUIRED) + ",notes", *rows]) + "\n"))
+    assert isinstance(first, BookingRequest) and first.external_id == "C-1"
+    assert isinstance(refused, RowError) and refused.where == "row 3"
+    assert '"""Big"" Bertha" for "Big" Bertha' in refused.problem and "rows after it were not read" in refused.problem
+    quoted = rows[1].replace('"Big" Bertha cake', '"""Big"" Bertha cake"')  # as a spreadsheet writes it
+    records = _records(lambda: parse_csv("\n".join([",".join(REQUIRED) + ",notes", rows[0], quoted, rows[2]])))
+    assert [r.notes for r in records if isinstance(r, BookingRequest)] == ["Cake", '"Big" Bertha cake', ""]
 
 
 def test_a_carriage_return_inside_an_unquoted_field_is_a_row_error() -> None:

@@ -167,6 +167,9 @@ def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_ow
     errors = check_rows(raw, [], ["sea-lark"])
     assert isinstance(errors, list) and [e.where for e in errors] == ["maintenance.csv row 2 (line 8), field date"]
     (tmp_path / "maintenance.csv").write_text('id,asset,date,description,cost\nM-3,sea-lark,2026-03-02,"Oil\n')
-    assert read_data_folder(tmp_path) == [
-        RowError("maintenance.csv line 2", "a quote opened on this line is never closed")
-    ]
+    assert read_data_folder(tmp_path) == [RowError("maintenance.csv line 2", "a quote opened here is never closed")]
+    bertha = 'id,asset,date,description,cost\nM-3,sea-lark,2026-03-02,"Big" Bertha,3\n'
+    (tmp_path / "maintenance.csv").write_text(bertha)
+    [error] = read_data_folder(tmp_path)
+    assert isinstance(error, RowError) and error.where == "maintenance.csv line 2"
+    assert error.problem.startswith("a cell that begins with a quote must be quoted whole")

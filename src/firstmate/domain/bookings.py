@@ -175,6 +175,12 @@ class BookingRequest(BaseModel):
             raise ValueError(f"'{BLOCKED_SLOTS}' is kept for blocked calendar slots; name the channel otherwise")
         return value
 
+    @field_validator("notes", "private_notes")
+    @classmethod
+    def _line_breaks(cls, value: str) -> str:
+        # a Windows file's CRLF and an old Mac's CR are the same line break as a LF, from any channel
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
     @field_validator("currency")
     @classmethod
     def _upper(cls, value: str, info: ValidationInfo) -> str:

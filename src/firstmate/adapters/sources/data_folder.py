@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from firstmate.adapters.sources.csv_errors import csv_problem
 from firstmate.domain.datafiles import BY_FILE, RawRow
 from firstmate.domain.intake import RowError
 from firstmate.rendering import render
@@ -64,9 +65,7 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
             records.append((lines.start, cells))
             lines.between = True
     except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            return RowError(f"{name} line {lines.start}", "a quote opened on this line is never closed")
-        return RowError(f"{name} line {lines.start}", f"is not valid CSV: {exc}")
+        return RowError(f"{name} line {lines.start}", csv_problem(exc))
     if not records:
         return RowError(name, "has no header row")
     (header_line, cells), *body = records

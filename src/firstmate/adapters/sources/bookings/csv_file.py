@@ -8,6 +8,7 @@ import io
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import describe, plain_amount
+from firstmate.adapters.sources.csv_errors import csv_problem
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
@@ -23,7 +24,8 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     """One record per data row; a header naming unknown or missing columns is one RowError.
     Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports)."""
     # newline="": the csv module splits records itself, bare CRs and line breaks inside quotes included
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    # strict: a cell typed as `"Big" Bertha` is refused, saying how to write it, not read without its quotes
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
@@ -64,7 +66,7 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
 
 def _unsplittable(where: str, error: csv.Error) -> RowError:
     """What the csv module cannot split into fields at all (most often a quote left open)."""
-    return RowError(where, f"cannot split this into fields: {error}; check for a quote left open")
+    return RowError(where, f"{csv_problem(error)} (the rows after it were not read)")
 
 
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
