@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -442,3 +442,24 @@ def test_bookings_in_another_currency_are_said_to_be_uncounted_and_a_code_iso_la
     [finding] = [f for f in document.findings if f.key == "accounting:other-currency:EUR"]
     assert finding.title == "2 EUR bookings (€1,682) not counted"
     assert "The reports count USD, the currency of business.yaml" in finding.detail
+    booked_on = data_app.clock.now().date()
+    earlier = build_documents(build_snapshot(data_app, "demo", as_of=booked_on - timedelta(days=1)), ["accounting"])
+    # rebuilt for a day before they were booked: they are in none of its figures, nor in its findings
+    assert not [f for f in earlier["accounting"].findings if f.key.startswith("accounting:other-currency")]
+
+
+def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """business.yaml saying "UDS" was taken: every booking in USD was then left out of every figure."""
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.domain.datafiles import check_rows
+
+    folder = write_demo_data(tmp_path / "data", TODAY)
+    text = (folder / "business.yaml").read_text()
+    (folder / "business.yaml").write_text(text.replace("currency: USD", "currency: UDS", 1))
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    errors = check_rows(raw, ["tours"], ["sea-lark"])
+    assert isinstance(errors, list)
+    assert [(e.where, e.problem) for e in errors if "currency" in e.where] == [
+        ("business.yaml, field currency", "'UDS' is not a currency code (ISO 4217), like USD or EUR")
+    ]

@@ -227,11 +227,6 @@ class BookingRequest(BaseModel):
         return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
-#: The validation context of a booking read back from the store (`Booking.model_validate(data,
-#: context=STORED)`): what was judged plausible when it came in stays readable.
-STORED = {"stored": True}
-
-
 class Booking(BaseModel):
     """A booking as stored: the request plus its identity, placement and history."""
 

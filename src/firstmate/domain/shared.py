@@ -98,3 +98,9 @@ def problem_words(problem: Mapping[str, Any]) -> str:
     if kind in _DATE_PROBLEMS:
         return f"{message}; write a date like 2026-07-04"
     return message
+
+
+#: The validation context of a row read back from the store (`Booking.model_validate(data,
+#: context=STORED)`): what was judged plausible when it came in stays readable, however the checks
+#: have grown since.
+STORED = {"stored": True}

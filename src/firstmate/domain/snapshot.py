@@ -14,9 +14,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from firstmate.domain.business import Asset, Entity
+from firstmate.domain.currencies import currency_code
 from firstmate.domain.redaction import ConfigEntry
 from firstmate.domain.shared import SLUG
 
@@ -299,7 +300,7 @@ class Cash(Row):
 class Finance(Row):
     """The org-wide figures of the data folder's business.yaml."""
 
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "USD"
     cash: Cash | None = None
     fixed_costs: tuple[FixedCost, ...] = ()
     goals: tuple[Goal, ...] = ()
@@ -309,6 +310,12 @@ class Finance(Row):
     ux_debt: tuple[UxDebt, ...] = ()
     engineering: Engineering = Engineering()
     reserve_months: Annotated[int, Field(ge=0, le=24)] = 3
+
+    @field_validator("currency")
+    @classmethod
+    def _iso(cls, value: str, info: ValidationInfo) -> str:
+        # "UDS" left every booking out of every report's revenue; a stored row is not judged again
+        return value.upper() if (info.context or {}).get("stored") else currency_code(value)
 
 
 class MarketingKpi(Row):

@@ -18,7 +18,6 @@ from datetime import datetime
 import structlog
 
 from firstmate.domain.bookings import (
-    STORED,
     Booking,
     BookingRequest,
     IntakeResult,
@@ -35,7 +34,7 @@ from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
 from firstmate.domain.guests import Guest
 from firstmate.domain.roster import clashes
-from firstmate.domain.shared import iso
+from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows
 from firstmate.domain.intake import RowError
+from firstmate.domain.shared import STORED
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -130,7 +131,7 @@ def load_data(store: Store, org: str) -> dict[str, list[BaseModel]]:
         kind = item.sk.partition("#")[0]
         spec = BY_KIND.get(kind)
         if spec is not None:
-            loaded[kind].append(spec.model.model_validate(item.data))
+            loaded[kind].append(spec.model.model_validate(item.data, context=STORED))
     return loaded
 
 
@@ -145,7 +146,7 @@ def data_rows(store: Store, org: str, kind: str) -> list[tuple[str, BaseModel]]:
     if spec is None:
         raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
     return [
-        (item.sk.partition("#")[2], spec.model.model_validate(item.data))
+        (item.sk.partition("#")[2], spec.model.model_validate(item.data, context=STORED))
         for item in all_items(store, data_pk(org), f"{kind}#", page_size=500)
     ]
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 from firstmate.domain import checklist
 from firstmate.domain import guests as rules
-from firstmate.domain.bookings import STORED, Booking
+from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
 from firstmate.domain.crew import CrewEvent, Phase
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
 from firstmate.ports import Absent, Item, Put, VersionIs

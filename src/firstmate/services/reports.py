@@ -81,7 +81,7 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     data = load_data(ctx.store, org)
     finance = data["finance"][0] if data["finance"] else None
     currency = getattr(finance, "currency", "USD")
-    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency)
+    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day)
     revenue = [
         *cast(list[RevenueLine], data["revenue"]),
         *booked,
@@ -104,11 +104,12 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
 
 
 def booking_revenue(
-    store: Store, org: str, timezone: str, currency: str
+    store: Store, org: str, timezone: str, currency: str, *, as_of: date | None = None
 ) -> tuple[list[RevenueLine], tuple[LeftOut, ...]]:
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
-    and those in another currency than `currency`, by currency, which are not (the accounting
-    report says so: they went unsaid). Cancelled bookings are left out."""
+    and those in another currency than `currency` booked by `as_of` (the report's day), by
+    currency, which are not (the accounting report says so: they went unsaid). Cancelled bookings
+    are left out."""
     other: dict[str, list[Decimal]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
@@ -121,6 +122,8 @@ def booking_revenue(
         if request["status"] == "cancelled":
             continue
         if request["currency"] != currency:
+            if as_of is not None and _local_date(item.data["created_at"], zone) > as_of:
+                continue  # booked after the report's day: none of its figures holds it either
             log.warning("reports.booking_currency_skipped", org=org, booking=booking_id, currency=request["currency"])
             other[request["currency"]].append(Decimal(str(request["gross_amount"])))
             continue
