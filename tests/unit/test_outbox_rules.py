@@ -73,3 +73,18 @@ def test_a_message_out_of_date_goes_dead_saying_whether_it_may_have_left() -> No
     assert mid_send.last_error is not None and mid_send.last_error.startswith("not sent again (its sender stopped")
     with pytest.raises(ValueError, match="went out of date"):
         rules.revive(waiting, NOW)
+
+
+def test_a_person_id_that_would_key_their_mail_as_reminders_is_refused_but_one_stored_still_reads() -> None:
+    """Roster notices are keyed `ev:<event>:<person>:…` and reminders `ev:<event>:reminder:…`: the
+    notices of a person whose id is `reminder` read as reminders (kept on a cancellation)."""
+    from pydantic import ValidationError
+
+    from firstmate.domain.people import Person
+    from firstmate.domain.shared import STORED
+
+    person = {"id": "reminder", "name": "Rae Minder", "email": "rae@example.com"}
+    with pytest.raises(ValidationError, match="'reminder' is a word firstmate keeps for itself; choose another id"):
+        Person.model_validate(person)
+    assert Person.model_validate(person, context=STORED).id == "reminder"
+    assert Person.model_validate({**person, "id": "reminder-1"}).id == "reminder-1"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from firstmate.domain.mail import check_address
 from firstmate.domain.shared import SLUG, first_word
+
+#: Ids no person may have (see `Person._not_reserved`).
+RESERVED_IDS = frozenset({"reminder"})
 
 
 class Person(BaseModel):
@@ -20,6 +23,15 @@ class Person(BaseModel):
     qualifications: tuple[str, ...] = ("crew",)
     admin: bool = False
     active: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str, info: ValidationInfo) -> str:
+        # mail about a trip is keyed `ev:<event>:<person>:…` and its reminders `ev:<event>:reminder:…`:
+        # this person's roster notices would read as reminders (kept on a cancellation, say)
+        if value in RESERVED_IDS and not (info.context or {}).get("stored"):
+            raise ValueError(f"{value!r} is a word firstmate keeps for itself; choose another id, such as {value}-1")
+        return value
 
     @field_validator("email")
     @classmethod

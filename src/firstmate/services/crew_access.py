@@ -16,6 +16,7 @@ import structlog
 
 from firstmate.domain.mail import SignInLink, check_address
 from firstmate.domain.people import Person
+from firstmate.domain.shared import STORED
 from firstmate.errors import NotFound, Unauthorized
 from firstmate.ports import Item
 from firstmate.services.access import CREW_AUDIENCE, issue_token, spend_token, verify_token
@@ -126,7 +127,7 @@ def session_person(ctx: Context, token: str) -> CrewSession:
     found, ended = ctx.store.get_many([person_key(org, str(claims["sub"])), (ended_pk(org), str(claims["jti"]))])
     if ended is not None:
         raise Unauthorized("this session was signed out", hint="ask for a new sign-in link")
-    person = Person.model_validate(found.data) if found else None
+    person = Person.model_validate(found.data, context=STORED) if found else None
     if person is None or not person.active:
         raise Unauthorized("this account is not active", hint="ask the operations manager")
     return CrewSession(org=org, person=person, session_id=str(claims["jti"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from firstmate.domain.people import Person
+from firstmate.domain.shared import STORED
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Put, Store, VersionIs
 from firstmate.services.business import org_pk
@@ -41,7 +42,7 @@ def save_people(store: Store, org: str, people: list[Person]) -> int:
 
 def list_people(store: Store, org: str) -> list[Person]:
     """Every person of the org, by id."""
-    return [Person.model_validate(i.data) for i in all_items(store, org_pk(org), "PERSON#")]
+    return [Person.model_validate(i.data, context=STORED) for i in all_items(store, org_pk(org), "PERSON#")]
 
 
 def get_person(store: Store, org: str, person_id: str) -> Person:
@@ -49,7 +50,7 @@ def get_person(store: Store, org: str, person_id: str) -> Person:
     item = store.get(*person_key(org, person_id))
     if item is None:
         raise NotFound(f"no person {person_id!r} in this org")
-    return Person.model_validate(item.data)
+    return Person.model_validate(item.data, context=STORED)
 
 
 def crew_for_roles(store: Store, org: str, roles: tuple[str, ...]) -> list[Person]:
