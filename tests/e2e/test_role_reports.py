@@ -448,6 +448,29 @@ def test_bookings_in_another_currency_are_said_to_be_uncounted_and_a_code_iso_la
     assert not [f for f in earlier["accounting"].findings if f.key.startswith("accounting:other-currency")]
 
 
+def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin_form(data_app: App) -> None:
+    """A refund whose reference had a typo undid no sale: the sale stayed counted as sold, and the
+    refund stood alone. A sale is a revenue line, an invoice or a firstmate booking, by reference or id."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.errors import DataRejected
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from tests.conftest import booking_body
+
+    booking = orchestrate_booking(data_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    invoice = sorted(key for key, _ in data_rows(data_app.store, "demo", "invoices"))[0]
+    day = "2026-11-20"
+    refund = {"entity": "saltwind-charters", "recorded_on": day, "service_date": day, "amount": "-840.75"}
+    for n, reference in enumerate(("WEB-1001", f"booking-{booking.id}", invoice, f"invoice-{invoice}")):
+        assert save_row(data_app.store, "demo", "revenue", {**refund, "id": f"RF-{n}", "reference": reference})
+    with pytest.raises(DataRejected) as refused:
+        save_row(data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"})
+    [error] = refused.value.errors
+    assert error.where == "revenue.csv row 1, field reference"
+    assert error.problem.startswith("the refund names 'WEB-1010', and no sale has that reference or id")
+    assert "RF-9" not in {key for key, _ in data_rows(data_app.store, "demo", "revenue")}  # nothing written
+
+
 def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     """business.yaml saying "UDS" was taken: every booking in USD was then left out of every figure."""
     from firstmate.adapters.sources.data_folder import read_data_folder

@@ -114,15 +114,18 @@ def test_a_refund_that_names_no_sale_is_refused_by_row(tmp_path: Path) -> None:
         "R-1,tours,,direct,2026-03-01,2026-03-02,900,,\n"
         "R-2,tours,,direct,2026-03-05,2026-03-02,-900,,\n"
         "R-3,tours,,direct,2026-03-05,2026-03-02,-900,, \n"
-        "R-4,tours,,direct,2026-03-06,2026-03-02,-900,,R-1\n",
+        "R-4,tours,,direct,2026-03-06,2026-03-02,-900,,R-1\n"
+        "R-5,tours,,direct,2026-03-06,2026-03-02,-900,,R-11\n",  # a typo: no sale is R-11
     )
     says = "a refund (a negative amount) needs the reference of the sale it refunds, or that sale's id, so that"
     errors = check_rows(raw, ["tours"], [])
     assert isinstance(errors, list) and [e.where for e in errors] == [
         "revenue.csv row 2 (line 3), field reference",
         "revenue.csv row 3 (line 4), field reference",
+        "revenue.csv row 5 (line 6), field reference",
     ]
-    assert all(e.problem.startswith(says) for e in errors)
+    assert all(e.problem.startswith(says) for e in errors[:2])
+    assert errors[2].problem.startswith("the refund names 'R-11', and no sale has that reference or id")
 
 
 def test_a_boat_named_as_a_business_line_or_a_business_line_as_an_asset_is_refused_by_row(tmp_path: Path) -> None:

@@ -98,13 +98,20 @@ class DataSet:
 
 
 def check_rows(
-    raw: dict[str, list[RawRow]], entities: Iterable[str], assets: Iterable[str]
+    raw: dict[str, list[RawRow]],
+    entities: Iterable[str],
+    assets: Iterable[str],
+    *,
+    sale_elsewhere: Callable[[str], bool] | None = None,
 ) -> DataSet | list[RowError]:
-    """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys.
-    Returns the data set, or every problem found (file, row and field named in each)."""
+    """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys,
+    and a refund's sale. Returns the data set, or every problem found (file, row and field named in
+    each). `sale_elsewhere`: whether a sale these files do not hold has that reference or id (a
+    stored row, a firstmate booking); without it, only these files' sales are known."""
     entity_ids, asset_ids = set(entities), set(assets)
     errors: list[RowError] = []
     data = DataSet()
+    refunds: list[tuple[RawRow, RevenueLine]] = []
     for file, rows in sorted(raw.items()):
         spec = BY_FILE.get(file)
         if spec is None:
@@ -117,12 +124,49 @@ def check_rows(
             if model is None:
                 continue
             errors += _references(spec, row, model, entity_ids, asset_ids) + _refund_without_its_sale(row, model)
+            if isinstance(model, RevenueLine) and model.amount < 0 and model.reference.strip():
+                refunds.append((row, model))
             key = spec.key(model)
             if key in checked:
                 errors.append(RowError(row.where(), f"repeats {key!r}, already given on an earlier row"))
             checked[key] = model
         data.rows[spec.kind] = checked
+    errors += _refunds_of_no_sale(refunds, data, sale_elsewhere)
     return errors or data
+
+
+def sale_keys(lines: Iterable[RevenueLine]) -> set[str]:
+    """What a refund may name its sale by, as the reports match them (`units_sold`): a sale's
+    reference, or any line's id."""
+    keys = set()
+    for line in lines:
+        keys.add(line.id)
+        if line.amount >= 0 and line.reference:
+            keys.add(line.reference)
+    return keys
+
+
+def _refunds_of_no_sale(
+    refunds: list[tuple[RawRow, RevenueLine]], data: DataSet, sale_elsewhere: Callable[[str], bool] | None
+) -> list[RowError]:
+    """A refund naming a sale nobody has (a typo in its reference) undid nothing: the sale stayed
+    counted as sold, and the refund was counted as a sale's worth of lost revenue on its own."""
+    if not refunds:
+        return []
+    lines = [line for line in data.rows.get("revenue", {}).values() if isinstance(line, RevenueLine)]
+    invoices = [invoice for invoice in data.rows.get("invoices", {}).values() if isinstance(invoice, Invoice)]
+    known = sale_keys(lines) | {invoice.id for invoice in invoices} | {f"invoice-{i.id}" for i in invoices}
+    errors = []
+    for row, refund in refunds:
+        reference = refund.reference.strip()
+        if reference in known or (sale_elsewhere is not None and sale_elsewhere(reference)):
+            continue
+        said = (
+            f"the refund names {reference!r}, and no sale has that reference or id (no revenue line, "
+            "invoice or firstmate booking): give the reference of the sale it refunds, or that sale's id"
+        )
+        errors.append(RowError(row.where("reference"), said))
+    return errors
 
 
 def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel | None:

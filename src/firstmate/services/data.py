@@ -17,14 +17,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from firstmate.domain.bookings import BLOCKED_SLOTS
 from firstmate.domain.business import AssetKind, EntityKind
-from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows
+from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows, sale_keys
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED
+from firstmate.domain.snapshot import Invoice, RevenueLine
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.paging import all_items
+from firstmate.services.trips import intake_pk
 
 
 def data_pk(org: str) -> str:
@@ -48,10 +51,38 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]]) -> DataSet:
     profile = load_business(store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
-    checked = check_rows(raw, [e.id for e in profile.entities], [a.id for a in profile.assets])
+    elsewhere = _StoredSales(store, org)
+    checked = check_rows(
+        raw, [e.id for e in profile.entities], [a.id for a in profile.assets], sale_elsewhere=elsewhere.has
+    )
     if isinstance(checked, list):
         raise DataRejected(checked)
     return checked
+
+
+@dataclass
+class _StoredSales:
+    """The sales a refund may name beyond the rows being checked: stored revenue lines and invoices
+    (an admin's edit checks one row), and firstmate's bookings (by external id or `booking-<id>`, as
+    the reports hold them). Read once, when a refund first needs it."""
+
+    store: Store
+    org: str
+    _keys: set[str] | None = None
+
+    def has(self, reference: str) -> bool:
+        """Whether a stored sale has this reference or id."""
+        if self._keys is None:
+            stored = load_data(self.store, self.org)
+            keys = sale_keys(line for line in stored["revenue"] if isinstance(line, RevenueLine))
+            invoices = [invoice.id for invoice in stored["invoices"] if isinstance(invoice, Invoice)]
+            keys |= {*invoices, *(f"invoice-{invoice}" for invoice in invoices)}
+            for anchor in all_items(self.store, intake_pk(self.org), page_size=500):
+                source, _, external_id = anchor.sk.partition("#")
+                if source != BLOCKED_SLOTS and "booking_id" in anchor.data:
+                    keys |= {external_id, f"booking-{anchor.data['booking_id']}"}
+            self._keys = keys
+        return reference in self._keys
 
 
 def import_data(
