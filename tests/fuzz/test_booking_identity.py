@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firstmate.domain.bookings import (
-    STORED,
     Booking,
     BookingRequest,
     IntakeResult,
@@ -23,6 +22,7 @@ from firstmate.domain.bookings import (
     is_stale,
     seen_fingerprint,
 )
+from firstmate.domain.shared import STORED
 from tests.conftest import booking_body
 from tests.fuzz.strategies import FUZZ, addresses, examples
 

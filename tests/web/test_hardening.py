@@ -214,23 +214,44 @@ def test_told_they_are_off_then_put_back_on_their_last_word_is_the_trip(demo_app
     assert theos[f"bk:{outcome.booking.id}:r3:crew:theo"].status.value == "pending"
 
 
-def test_a_roster_notice_stands_when_the_trip_moves_and_for_someone_a_cancellation_does_not_tell(
-    demo_app: App,
+def test_a_move_withdraws_a_waiting_roster_notice_for_its_own_message_which_names_the_role_and_who_is_aboard(
+    demo_app: App, clock: FixedClock
 ) -> None:
-    """Withdrawn, "You're captain" was replaced by "Trip changed", which names no role; and Jonah, whose
-    captaincy Marisol took, lost his "Roster change" to a cancellation told to holders only: his last
-    word was "You're captain"."""
+    """Held by an outage, "You're captain: Sat 13 Jun, 16:00" could arrive after "Trip changed: … 17:00".
+    The change's own message now says the role and who is aboard, and the notice is withdrawn; a
+    release asked for stands (it wants the captain's answer). And Jonah, whose captaincy Marisol took,
+    keeps his "Roster change" through a cancellation told to holders only (his last word had been
+    "You're captain")."""
     from firstmate.services.people import get_person
-    from firstmate.services.roster import claim_role, designate_role
+    from firstmate.services.roster import designate_role, release_role
 
     outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body()))
-    claim_role(demo_app, "demo", outcome.booking.event_id, "captain", "jonah")
-    _book(demo_app, start="2026-06-13T17:00:00-07:00")  # moved: Jonah's "You're captain" stands
+    event_id = outcome.booking.event_id
+    claim_role(demo_app, "demo", event_id, "captain", "jonah")
+    claim_role(demo_app, "demo", event_id, "crew_1", "theo")
+    clock.set(outcome.booking.request.start - timedelta(hours=30))  # inside 48 hours: a release is a request
+    theo = get_person(demo_app.store, "demo", "theo")
+    release_role(demo_app, "demo", event_id, "crew_1", "theo", theo)
+    _book(demo_app, start="2026-06-13T17:00:00-07:00")  # moved
+    entries = outbox.list_entries(demo_app.store, "demo")
+    jonahs = {e.key.split(":")[3]: e for e in entries if f"ev:{event_id}:jonah:" in e.key}  # by headline
+    notice = jonahs["you're-captain"]
+    assert notice.status.value == "dead" and "changed again" in (notice.last_error or "")
+    assert jonahs["release-requested"].status.value == "pending"
+    [changed] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":r2:crew:jonah")]
+    assert "17:00" in changed.message.subject and changed.status.value == "pending"
+    assert "You are captain on this trip." in changed.message.text
+    assert "Aboard: captain Jonah, crew 1 Theo." in changed.message.text
+    assert "You are captain on this trip." in (changed.message.html or "")
+
     marisol = get_person(demo_app.store, "demo", "marisol")
-    designate_role(demo_app, "demo", outcome.booking.event_id, "captain", "marisol", marisol)
+    designate_role(demo_app, "demo", event_id, "captain", "marisol", marisol)
     cancel_booking(demo_app, "demo", outcome.booking.id)
-    jonahs = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("ev:") and ":jonah:" in e.key]
-    assert len(jonahs) == 2 and {e.status.value for e in jonahs} == {"pending"}, [(e.key, e.status) for e in jonahs]
+    changes = [e for e in outbox.list_entries(demo_app.store, "demo") if ":jonah:roster-change:" in e.key]
+    [taken] = [e for e in changes if "gave captain to Marisol" in e.message.text]
+    assert taken.status.value == "pending"  # not told of the cancellation
+    [took] = [e for e in changes if "Theo took crew 1" in e.message.text]
+    assert took.status.value == "dead"  # before the move, which told him who is aboard
 
 
 def test_a_cancellation_withdraws_every_invitation_and_roster_notice_still_waiting(demo_app: App) -> None:

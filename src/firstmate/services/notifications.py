@@ -115,10 +115,14 @@ def booking_messages(
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
         theirs = _clashes_by_person(profile, clashes)
+        held = {slot.person_id: slot.role for slot in event.roles if slot.person_id}
         messages += [
-            _crew_message(ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id), last_end)
+            _crew_message(
+                ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id), last_end,
+                own_role=held.get(person.id, ""),
+            )
             for person in crew
-        ]
+        ]  # fmt: skip
     addressed = [
         g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED) and GUESTS not in quiet
     ]
@@ -288,6 +292,7 @@ def _crew_message(
     until: datetime,
     *,
     off_role: str = "",
+    own_role: str = "",
 ) -> OutgoingMessage:
     # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival (a
     # cancelled trip's mail, and one to someone taken off it, shows no link, so it has none)
@@ -311,7 +316,11 @@ def _crew_message(
         "headline": headline,
         "colour": entity.primary_colour,
         "clash": clash,
-        "off_role": off_role.replace("_", " "),
+        "off_role": _label(off_role),
+        # their role and who else is aboard: the last word on a change, it stands for any roster notice
+        # still waiting ("You're captain: 16:00"), which the change withdraws
+        "own_role": _label(own_role),
+        "aboard": [f"{_label(slot['role'])} {slot['first_name']}" for slot in trip["roles"] if slot["first_name"]],
     }
     key = _key(booking, f"crew:{person.id}" + (":off" if off_role else ""))  # an "off" one outlives a cancellation
     return templated(
@@ -350,3 +359,8 @@ def _guest_message(
         ctx, key=_key(booking, f"guest:{guest.id}"), to=guest.email, subject=subject, template="booking_guest",
         context=context, reply_to=profile.org.ops_email, stale_after=until,
     )  # fmt: skip
+
+
+def _label(role: str) -> str:
+    """A role as words: crew_1 → crew 1."""
+    return role.replace("_", " ")

@@ -324,9 +324,10 @@ def superseded(
     18:00". Withdrawn: an earlier revision's message or a guest's invitation to someone it tells anew,
     or to anyone once the booking is cancelled ("Crew needed" after the cancellation, to crew it does
     not tell), save one taking someone off the trip; a roster notice ("You're captain: …") to someone
-    told of the cancellation or taken off the trip (on a move it stands: the revision's own message
-    does not say their role); a "Double booked!" of the trip as it no longer is (cancelled, or
-    `placed` since: its calendar entry's now). The operations manager's are kept: each revision's may
+    the revision tells anew (its message says their role and who is aboard, as the trip is now; on a
+    move, a "Release requested" stands: it asks for an answer) or takes off the trip; a "Double
+    booked!" of the trip as it no longer is (cancelled, or `placed` since: its calendar entry's
+    now). The operations manager's are kept: each revision's may
     name what no later one does (a crew clash, someone taken off), and says its revision. Reminders
     follow their trip by `reminders_followed`. One being sent right now is left to its sender."""
     revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
@@ -345,8 +346,10 @@ def superseded(
         if key.startswith(f"bk:{booking.id}:guest:"):  # bk:<booking>:guest:<g>:invite
             return booking.cancelled or f"guest:{parts[3]}" in audiences
         if key.startswith(f"ev:{booking.event_id}:") and not key.startswith(rules.reminder_prefix(booking.event_id)):
-            person = f"crew:{parts[2]}"  # ev:<event>:<person>:<headline>
-            return (booking.cancelled and person in audiences) or person in taken_off
+            person = f"crew:{parts[2]}"  # ev:<event>:<person>:<headline>:v<version>
+            # a release asked for stands on a move: the captain's answer is still wanted, and nothing else says so
+            told = person in audiences and (booking.cancelled or parts[3:4] != ["release-requested"])
+            return told or person in taken_off
         if key.startswith("clash:"):
             return _clash_outdone(key, f"{booking.id}@firstmate", booking.cancelled, placed)
         return False
