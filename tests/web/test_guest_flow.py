@@ -342,3 +342,20 @@ def test_a_guest_added_as_the_trip_changes_is_invited_at_the_new_time(demo_app: 
         e.message.subject for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)
     ]
     assert to_robin and all("18:00" in subject for subject in to_robin), to_robin
+
+
+def test_a_cancelled_trips_page_says_its_album_is_closed_and_refuses_im_coming(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: under "This trip is cancelled" the album said "The album opens …", and a
+    page left open took "I'm coming", told the guest to sign the waiver, and stored them as coming."""
+    from firstmate.services.bookings import cancel_booking
+
+    booking_id, code = trip
+    assert "The album opens" in client.get(f"/g/{code}").text  # 12 days ahead: not open yet
+    cancel_booking(demo_app, "demo", booking_id)
+    page = client.get(f"/g/{code}").text
+    assert "This trip is cancelled, so its album is closed." in page and "The album opens" not in page
+    confirmed = client.post(f"/g/{code}/confirm", follow_redirects=False)
+    assert confirmed.status_code == 409 and "this trip is cancelled" in confirmed.text
+    assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.INVITED}

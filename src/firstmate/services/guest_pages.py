@@ -92,7 +92,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
     viewer = next((g for g in guests if g.id == target.guest_id), None)
     if viewer is None:
         raise NotFound("no trip has that code")
-    upload, note = _album(ctx, target, code, profile.org.timezone)
+    upload, note = _album(ctx, target, code, profile.org.timezone, cancelled=booking.cancelled)
     return GuestPage(
         target=target,
         code=normalize_code(code) or code,
@@ -108,12 +108,14 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
     )
 
 
-def _album(ctx: Context, target: CodeTarget, code: str, zone: str) -> tuple[PresignedUpload | None, str]:
+def _album(
+    ctx: Context, target: CodeTarget, code: str, zone: str, *, cancelled: bool
+) -> tuple[PresignedUpload | None, str]:
     try:
         return request_upload(ctx, target, code), ""
     except Conflict as exc:
         opens, _ = upload_window(ctx, target)
-        if ctx.clock.now() < opens:
+        if ctx.clock.now() < opens and not cancelled:  # a cancelled trip's album never opens
             closes = album_stays_open(ctx.settings.album_closes_after_days)
             return None, f"The album opens {when(opens, zone)}: share your photos from then until {closes}."
         return None, exc.message[0].upper() + exc.message[1:] + "."

@@ -98,7 +98,10 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
 def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
     """The guest says they are coming (on hold until the waiver is signed). Idempotent. A departure
     checklist whose waivers were ticked before is undone in the same write, saying why: the trip
-    waits for this guest's waiver, as it would have had the guest said so first."""
+    waits for this guest's waiver, as it would have had the guest said so first. Conflict for a
+    cancelled trip."""
+    if get_booking(ctx.store, target.org, target.booking_id).cancelled:
+        raise Conflict("this trip is cancelled")  # a page left open: "sign the waiver below" would mislead
     pk = booking_pk(target.org, target.booking_id)
     return _update(ctx, target, rules.confirm, also=lambda guest: _waiting_for(ctx, pk, guest))
 
