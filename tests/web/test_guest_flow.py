@@ -359,3 +359,19 @@ def test_a_cancelled_trips_page_says_its_album_is_closed_and_refuses_im_coming(
     confirmed = client.post(f"/g/{code}/confirm", follow_redirects=False)
     assert confirmed.status_code == 409 and "this trip is cancelled" in confirmed.text
     assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.INVITED}
+
+
+def test_an_album_stays_open_a_week_after_the_return_by_the_local_clocks_across_their_change(
+    client: TestClient, demo_app: App, clock: FixedClock
+) -> None:
+    """Found by a review: a trip back at 19:00 PDT on 31 Oct 2026 (clocks go back on 1 Nov) had its
+    album closed at 18:00 PST on 7 Nov, 168 hours on, an hour before "a week after" its return."""
+    from zoneinfo import ZoneInfo
+
+    body = booking_body(start="2026-10-31T16:00:00-07:00", duration_hours=3)
+    code = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.guest_code
+    local = ZoneInfo("America/Los_Angeles")
+    clock.set(datetime(2026, 11, 7, 18, 30, tzinfo=local))
+    assert 'action="/uploads"' in client.get(f"/g/{code}").text
+    clock.set(datetime(2026, 11, 7, 19, 1, tzinfo=local))
+    assert "The album closed Sat 7 Nov 2026, 19:00 PST" in client.get(f"/g/{code}").text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,10 +32,17 @@ class Photo(BaseModel):
 
 
 def album_window(
-    start: datetime, end: datetime, *, opens_before: timedelta, closes_after: timedelta
+    start: datetime, end: datetime, *, opens_before: timedelta, closes_after_days: float, zone: str
 ) -> tuple[datetime, datetime]:
     """When uploads are accepted: from shortly before departure until some days after return."""
-    return start - opens_before, end + closes_after
+    return start - opens_before, album_closes_at(end, closes_after_days, zone)
+
+
+def album_closes_at(end: datetime, days: float, zone: str) -> datetime:
+    """`days` after a trip ending at `end`, by the clocks of `zone`, in UTC: "a week after" a return
+    at 19:00 is 19:00 a week on, however the clocks changed between (24-hour days in UTC closed it
+    an hour early, or late, across a clock change)."""
+    return (end.astimezone(ZoneInfo(zone)) + timedelta(days=days)).astimezone(UTC)
 
 
 def sniff_image(data: bytes) -> tuple[str, str] | None:

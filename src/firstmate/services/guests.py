@@ -216,9 +216,10 @@ def _invitation(
         "colour": entity.primary_colour,
     }
     subject = f"{lead} invited you aboard: {departure}"
+    until = album_closes(ctx, booking.request.end, profile.org.timezone)
     return templated(
         ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject, template="guest_invite",
-        context=context, reply_to=profile.org.ops_email, stale_after=album_closes(ctx, booking.request.end),
+        context=context, reply_to=profile.org.ops_email, stale_after=until,
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ nothing new; a new revision (a change, a cancellation) tells the people concerne
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from firstmate.domain.bookings import Booking, IntakeResult
@@ -18,6 +18,7 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
+from firstmate.domain.photos import album_closes_at
 from firstmate.domain.roster import Clash, role_on
 from firstmate.domain.timing import span, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
@@ -88,7 +89,7 @@ def booking_messages(
     nobody: history imported late would otherwise send "Crew needed" for a trip months gone."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
-    closes = album_closes(ctx, last_end)
+    closes = album_closes(ctx, last_end, profile.org.timezone)
     if closes <= at:
         return []
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
@@ -222,9 +223,10 @@ def _clash_lines(profile: BusinessProfile, clashes: Sequence[Clash]) -> list[str
     return [f"{here.first_name} is also {role_on(there, other, zone)}" for here, other, there in clashes]
 
 
-def album_closes(ctx: Context, trip_end: datetime) -> datetime:
-    """When the album of a trip ending at `trip_end` closes: after that, nobody hears of it any more."""
-    return trip_end + timedelta(days=ctx.settings.album_closes_after_days)
+def album_closes(ctx: Context, trip_end: datetime, zone: str) -> datetime:
+    """When the album of a trip ending at `trip_end` closes (by the clocks of `zone`, the business's):
+    after that, nobody hears of it any more."""
+    return album_closes_at(trip_end, ctx.settings.album_closes_after_days, zone)
 
 
 def _key(booking: Booking, audience: str) -> str:

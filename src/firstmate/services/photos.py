@@ -38,11 +38,13 @@ def upload_window(ctx: Context, target: CodeTarget) -> tuple[datetime, datetime]
     """When this trip's album accepts uploads."""
     request = get_booking(ctx.store, target.org, target.booking_id).request
     settings = ctx.settings
+    profile = load_business(ctx.store, target.org)
     return album_window(
         request.start,
         request.end,
         opens_before=timedelta(hours=settings.album_opens_before_h),
-        closes_after=timedelta(days=settings.album_closes_after_days),
+        closes_after_days=settings.album_closes_after_days,
+        zone=profile.org.timezone if profile else "UTC",
     )
 
 
