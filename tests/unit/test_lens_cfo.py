@@ -20,7 +20,7 @@ from firstmate.domain.snapshot import (
     Snapshot,
 )
 
-AS_OF = date(2026, 12, 10)  # window Sep–Nov 2026; last full month Nov; quarter to date Oct–Nov
+AS_OF = date(2026, 12, 10)  # window Sep 2026–Nov 2026; last full month Nov; quarter to date Oct–Nov
 GULL, HAUL = "gull-charters", "haulaway"
 
 
@@ -286,3 +286,25 @@ def test_the_ceo_and_the_cfo_judge_a_revenue_goal_on_the_same_revenue() -> None:
     ]
     assert [(c.raw, c.value, c.marker) for c in cards] == [(Decimal("10220.00"), "$10,220", "[OK]")] * 2
     assert not [f for f in documents["cfo"].findings if f.key.startswith("cfo:revenue-goal:")]
+
+
+def test_a_line_whose_sales_were_all_refunded_or_are_deposits_is_said_to_have_no_sale_not_divided_by() -> None:
+    """Found by a review: a business line whose only charter in the window was refunded in full (or
+    with a deposit alone) divided by zero units, and every role report failed to build."""
+    refunded = (
+        RevenueLine(id="h1", entity=HAUL, recorded_on=date(2026, 9, 1), service_date=date(2026, 9, 9),
+                    amount=Decimal(400), reference="JOB-1"),
+        RevenueLine(id="h2", entity=HAUL, recorded_on=date(2026, 9, 12), service_date=date(2026, 9, 9),
+                    amount=Decimal(-400), reference="JOB-1"),
+        RevenueLine(id="h3", entity=HAUL, recorded_on=date(2026, 11, 1), service_date=date(2026, 11, 20),
+                    amount=Decimal(150), reference="JOB-2", deposit=True),
+    )  # fmt: skip
+    gull = tuple(r for r in _revenue() if r.entity == GULL)
+    doc = cfo_report(_snapshot().model_copy(update={"revenue": gull + refunded}))
+    section = _section(doc, "Break-even volume")
+    assert [row[0] for row in section.tables[0].rows] == ["Gull Point Charters"]
+    assert "Haulaway Hauling has no sale in Sep 2026–Nov 2026: its revenue lines are refunds or deposits alone." in (
+        section.bullets
+    )
+    alone = cfo_report(_snapshot().model_copy(update={"revenue": refunded}))
+    assert _section(alone, "Break-even volume").summary.startswith("No sales with a service date in Sep 2026–Nov 2026")

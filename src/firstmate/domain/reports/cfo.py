@@ -31,6 +31,7 @@ from firstmate.domain.reports.cfo_calc import (
     runway_text,
     units_label,
     units_text,
+    unsold,
     window_label,
 )
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
@@ -189,16 +190,23 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
         "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
         "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line."
     )
+    unsold_lines = unsold(snapshot)
+    no_sale = tuple(
+        f"{snapshot.entity_name(e)} has no sale in {window}: its revenue lines are refunds or deposits alone."
+        for e in unsold_lines
+    )
     if not evens:
         summary = f"No revenue lines with a service date in {window}: add revenue.csv to the data folder."
-        return Section("Break-even volume", summary, method=method), []
+        if no_sale:
+            summary = f"No sales with a service date in {window}, only refunds or deposits."
+        return Section("Break-even volume", summary, bullets=no_sale, method=method), []
     rows = tuple(_break_even_row(snapshot, be) for be in evens)
     findings = [f for f in (_break_even_finding(snapshot, be) for be in evens) if f is not None]
     columns = ("Entity", "Units/month", "Avg revenue", "Variable cost/unit", "Margin/unit", "Fixed/month")
     table = Table((*columns, "Break-even units/month", "Gap"), rows, title=f"Break-even, {window}")
-    earning = {be.entity for be in evens}
+    earning = {be.entity for be in evens} | set(unsold_lines)
     idle = sorted({e.entity for e in snapshot.expenses if e.month in b.months} - earning)
-    bullets = tuple(f"{snapshot.entity_name(e)} has costs but no revenue lines in {window}." for e in idle)
+    bullets = no_sale + tuple(f"{snapshot.entity_name(e)} has costs but no revenue lines in {window}." for e in idle)
     below = sum(1 for be in evens if be.break_even is None or be.per_month < be.break_even)
     summary = f"{len(evens) - below} of {len(evens)} business lines at or above break-even volume."
     return Section("Break-even volume", summary, (), (table,), bullets, method), findings

@@ -158,12 +158,13 @@ class BreakEven:
 
 
 def break_evens(snapshot: Snapshot) -> list[BreakEven]:
-    """Unit economics of every entity with revenue lines in the window, by entity id."""
+    """Unit economics of every entity with a sale in the window, by entity id (one whose lines are
+    only refunds or deposits has no unit to divide by: see `unsold`)."""
     window = months_back(snapshot.as_of, WINDOW_MONTHS)
     lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     kinds = {e.id: str(e.kind) for e in snapshot.entities}
     result = []
-    for entity in sorted({r.entity for r in lines}):
+    for entity in sorted({r.entity for r in lines} - set(unsold(snapshot))):
         own = [r for r in lines if r.entity == entity]
         expenses = [e for e in snapshot.expenses if e.entity == entity and e.month in window]
         commitments = sum((c.monthly for c in snapshot.finance.fixed_costs if c.entity == entity), ZERO)
@@ -179,6 +180,14 @@ def break_evens(snapshot: Snapshot) -> list[BreakEven]:
             )
         )
     return result
+
+
+def unsold(snapshot: Snapshot) -> list[str]:
+    """Entities with revenue lines in the window but no sale (a sale refunded in full, a deposit
+    alone), by id: their break-even divided by zero units, and every role report failed to build."""
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    return [e for e in sorted({r.entity for r in lines}) if units_sold(r for r in lines if r.entity == e) == 0]
 
 
 def committed(snapshot: Snapshot, days: int = 90) -> Decimal:
