@@ -308,3 +308,27 @@ def test_a_line_whose_sales_were_all_refunded_or_are_deposits_is_said_to_have_no
     )
     alone = cfo_report(_snapshot().model_copy(update={"revenue": refunded}))
     assert _section(alone, "Break-even volume").summary.startswith("No sales with a service date in Sep 2026–Nov 2026")
+
+
+def test_a_rental_kept_in_occupancy_csv_alone_earns_in_the_burn_and_breaks_even_in_nights() -> None:
+    """Found by a review: the same CFO report had Harbor Loft's October revenue at $6,000 (target met)
+    and average monthly revenue $0, a 2-month runway and a HIGH "raise or save $20,000"."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.snapshot import Occupancy
+
+    profile = demo_profile()
+    loft = next(a for a in profile.assets if a.kind is AssetKind.PROPERTY)
+    snapshot = Snapshot(
+        org_id="demo", org_name="Demo", as_of=date(2026, 11, 21), entities=profile.entities, assets=profile.assets,
+        occupancy=tuple(Occupancy(asset=loft.id, month=f"2026-{m:02d}", nights_available=30, nights_booked=25,
+                                  revenue=Decimal("6000.00")) for m in (8, 9, 10)),
+        expenses=tuple(Expense(id=f"E-{m}", month=f"2026-{m:02d}", entity=loft.entity, vendor="Example Bank",
+                               amount=Decimal("5000.00"), fixed=True) for m in (8, 9, 10)),
+        finance=Finance(cash=Cash(balance=Decimal(10000), as_of=date(2026, 11, 20))),
+    )  # fmt: skip
+    doc = cfo_report(snapshot)
+    burn = _section(doc, "Monthly burn")
+    assert next(c for c in burn.cards if c.label == "Average monthly revenue").raw == Decimal("6000.00")
+    assert not [f for f in doc.findings if "Raise or save" in f.title]
+    [row] = _section(doc, "Break-even volume").tables[0].rows
+    assert (row[1], row[2], row[6], row[7]) == ("25 nights", "$240", "21 nights", "+4.0")  # $5,000 fixed / $240 a night

@@ -81,7 +81,8 @@ _BURN_METHOD = (
     "averaged. A gap is an entity with expense rows in some months of the window but none in another: the "
     "low end counts the gap as 0, the high end fills it with that entity's largest month in the window. "
     f"Gross burn = average monthly total. Revenue = {REVENUE_LINES} summed by service-date month "
-    "(recognised at service, deposits included), averaged; net burn = gross burn − average revenue."
+    "(recognised at service, deposits included), with the occupancy.csv revenue of rentals no revenue line "
+    "names that month, averaged; net burn = gross burn − average revenue."
 )
 
 
@@ -188,7 +189,9 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
         "= the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
         "variable cost per unit; fixed a month = fixed_costs of that entity (business.yaml) + its fixed "
         "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
-        "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line."
+        "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line. A rental "
+        "line with no revenue lines in the window sells nights: units = occupancy.csv nights booked, revenue "
+        "= their occupancy.csv revenue."
     )
     unsold_lines = unsold(snapshot)
     no_sale = tuple(

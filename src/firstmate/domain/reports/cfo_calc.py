@@ -77,7 +77,7 @@ class Burn:
 
 def burn(snapshot: Snapshot) -> Burn:
     """Burn over the last `WINDOW_MONTHS` full months: commitments + fixed + variable expenses, and
-    the revenue of those months by service date."""
+    the revenue of those months by service date (with the lets occupancy.csv alone holds)."""
     window = months_back(snapshot.as_of, WINDOW_MONTHS)
     rows = [e for e in snapshot.expenses if e.month in window]
     by_entity_month: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -88,11 +88,10 @@ def burn(snapshot: Snapshot) -> Burn:
         months = by_entity_month[entity]
         largest = max(months.values())
         gaps += [Gap(entity, m, largest) for m in window if m not in months]
-    revenue = [ZERO] * len(window)
-    for line in snapshot.revenue:
-        month = line.service_date.replace(day=1)
-        if month in window:
-            revenue[window.index(month)] += line.amount
+    revenue = []
+    for month in window:  # a let kept in occupancy.csv alone is revenue too, as the targets count it
+        lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) == month]
+        revenue.append(sum((r.amount for r in lines), ZERO) + unlisted_rentals(snapshot, None, month, lines))
     n = Decimal(len(window))
     return Burn(
         months=tuple(window),
@@ -159,27 +158,45 @@ class BreakEven:
 
 def break_evens(snapshot: Snapshot) -> list[BreakEven]:
     """Unit economics of every entity with a sale in the window, by entity id (one whose lines are
-    only refunds or deposits has no unit to divide by: see `unsold`)."""
+    only refunds or deposits has no unit to divide by: see `unsold`). A rental whose lets only
+    occupancy.csv holds sells nights, as the CEO's report counts them."""
     window = months_back(snapshot.as_of, WINDOW_MONTHS)
     lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     kinds = {e.id: str(e.kind) for e in snapshot.entities}
     result = []
     for entity in sorted({r.entity for r in lines} - set(unsold(snapshot))):
         own = [r for r in lines if r.entity == entity]
-        expenses = [e for e in snapshot.expenses if e.entity == entity and e.month in window]
-        commitments = sum((c.monthly for c in snapshot.finance.fixed_costs if c.entity == entity), ZERO)
-        fixed_expenses = sum((e.amount for e in expenses if e.fixed), ZERO) / WINDOW_MONTHS
-        result.append(
-            BreakEven(
-                entity=entity,
-                unit=UNIT_NAMES.get(kinds.get(entity, ""), "units"),
-                units=units_sold(own),
-                revenue=sum((r.amount for r in own), ZERO),
-                variable=sum((e.amount for e in expenses if not e.fixed), ZERO),
-                fixed_per_month=commitments + fixed_expenses,
-            )
-        )
-    return result
+        unit = UNIT_NAMES.get(kinds.get(entity, ""), "units")
+        result.append(_break_even(snapshot, entity, unit, units_sold(own), sum((r.amount for r in own), ZERO)))
+    for entity, (nights, revenue) in sorted(_lets_alone(snapshot, window, lines).items()):
+        result.append(_break_even(snapshot, entity, "nights", nights, revenue))
+    return sorted(result, key=lambda be: be.entity)
+
+
+def _break_even(snapshot: Snapshot, entity: str, unit: str, units: int, revenue: Decimal) -> BreakEven:
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    expenses = [e for e in snapshot.expenses if e.entity == entity and e.month in window]
+    commitments = sum((c.monthly for c in snapshot.finance.fixed_costs if c.entity == entity), ZERO)
+    fixed_expenses = sum((e.amount for e in expenses if e.fixed), ZERO) / WINDOW_MONTHS
+    variable = sum((e.amount for e in expenses if not e.fixed), ZERO)
+    return BreakEven(entity, unit, units, revenue, variable, commitments + fixed_expenses)
+
+
+def _lets_alone(snapshot: Snapshot, window: list[date], lines: list[RevenueLine]) -> dict[str, tuple[int, Decimal]]:
+    """Nights let and their revenue in the window, by entity, of rentals only occupancy.csv holds
+    (entities with no revenue line in it): their burn counted that revenue and their break-even none."""
+    with_lines = {r.entity for r in lines}
+    rentals = {
+        a.id: a.entity
+        for a in snapshot.assets
+        if a.kind is AssetKind.PROPERTY and a.entity is not None and a.entity not in with_lines
+    }
+    lets: dict[str, tuple[int, Decimal]] = {}
+    for row in snapshot.occupancy:
+        if row.asset in rentals and row.month in window and row.nights_booked:
+            nights, revenue = lets.get(rentals[row.asset], (0, ZERO))
+            lets[rentals[row.asset]] = (nights + row.nights_booked, revenue + row.revenue)
+    return lets
 
 
 def unsold(snapshot: Snapshot) -> list[str]:
