@@ -486,3 +486,51 @@ def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(t
     assert [(e.where, e.problem) for e in errors if "currency" in e.where] == [
         ("business.yaml, field currency", "'UDS' is not a currency code (ISO 4217), like USD or EUR")
     ]
+
+
+def test_a_name_typed_over_two_lines_reaches_subjects_as_one_line_and_every_report_is_sent(
+    demo_app: App, tmp_path: Path
+) -> None:
+    """Found by a review: a client's name quoted over two lines in invoices.csv reached the CEO's and
+    billing's headlines, the subject's one-line rule refused the CEO's mail, and none of the eight went."""
+    from datetime import date
+
+    from firstmate.adapters.sources.data_folder import read_data_folder
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "invoices.csv").write_text(
+        "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
+        'INV-1,keel-advisory,"Harbor Marine\nServices",2026-07-01,2026-08-01,4200.00,,\n'
+    )
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    runs = run_role_reports(demo_app, "demo", ROLES, as_of=date(2026, 11, 21), send=True)
+    assert all(run.sent_to for run in runs)
+    billing = next(run for run in runs if run.role == "billing")
+    assert "Harbor Marine Services" in billing.report.subject and "\n" not in billing.report.subject
+
+
+def test_one_role_report_failing_keeps_none_of_the_others_from_going_out(
+    data_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure in one role's report (the CEO's, first) stopped the build there: none of the eight went out,
+    and the job's retries failed the same way. The rest go out; the failure is still raised, to be retried."""
+    import firstmate.services.reports as reports
+
+    render = reports.render_role
+
+    def broken_for_the_ceo(document: Any, **kwargs: Any) -> Any:
+        if document.role == "ceo":
+            raise RuntimeError("the CEO's report broke")
+        return render(document, **kwargs)
+
+    monkeypatch.setattr(reports, "render_role", broken_for_the_ceo)
+    with pytest.raises(RuntimeError, match="the CEO's report broke"):
+        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    queued = {e.key.split(":")[1] for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:")}
+    assert queued == {f"role-{role}" for role in ROLES if role != "ceo"}
+    monkeypatch.setattr(reports, "render_role", render)  # fixed: the retry sends the CEO's, and nothing twice
+    runs = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    assert [run.role for run in runs if run.sent_to] == ["ceo"]

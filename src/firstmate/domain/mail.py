@@ -167,3 +167,10 @@ def with_countdown(message: OutgoingMessage, now: datetime) -> OutgoingMessage:
     html = message.html.replace(slot, words) if message.html is not None else None
     update = {"subject": message.subject.replace(slot, words), "text": message.text.replace(slot, words), "html": html}
     return message.model_copy(update=update)
+
+
+def subject_line(text: str, limit: int = 300) -> str:
+    """`text` as a subject: one line, its runs of spaces and line breaks one space each, at most
+    `limit` characters. A client's name typed over two lines in a spreadsheet reached a report's
+    headline, and the subject's one-line rule stopped all eight role reports from being sent."""
+    return " ".join(text.split())[:limit]

@@ -8,6 +8,7 @@ from typing import Any
 
 from mjml import mjml2html
 
+from firstmate.domain.mail import subject_line
 from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Severity, Table
 from firstmate.domain.reports.format import money
 from firstmate.rendering import render
@@ -41,7 +42,7 @@ SHOWN_ROWS = 50
 def render_role(doc: ReportDocument, *, colour: str = INK, full_report: str = "") -> RoleReport:
     """Everything a reader sees, built from the document alone; the email's tables point to the PDF at
     `full_report` (a link, if given) for the rows they leave out."""
-    subject = f"{doc.title}, {doc.as_of:%b} {doc.as_of.day}: {doc.headline}"[:250]
+    subject = subject_line(f"{doc.title}, {doc.as_of:%b} {doc.as_of.day}: {doc.headline}", 250)
     from firstmate.reports.role_pdf import role_pdf  # fpdf2 (and numpy) only when a report is built
 
     pdf = role_pdf(doc, as_of=_day(doc))

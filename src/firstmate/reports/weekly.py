@@ -12,7 +12,7 @@ from mjml import mjml2html
 
 from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
-from firstmate.domain.mail import InlineImage
+from firstmate.domain.mail import InlineImage, subject_line
 from firstmate.domain.reports.format import plural
 from firstmate.domain.signal import Direction, Status
 from firstmate.rendering import render
@@ -73,7 +73,7 @@ def render_weekly(
         "full_report": full_report,
         "in_the_pdf": in_the_pdf,
     }
-    subject = f"Weekly marketing report, {context['period']}: " + _headline(facts)
+    subject = subject_line(f"Weekly marketing report, {context['period']}: " + _headline(facts))
     mjml = render("reports/weekly.mjml", **context, image_src={i.cid: f"cid:{i.cid}" for i in images})
     email_html = mjml2html(mjml)
     page_mjml = mjml  # the same page with the charts inline: rendering the template once is enough

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from firstmate.domain.mail import Countdown, OutgoingMessage, SignInLink
+from firstmate.domain.mail import Countdown, OutgoingMessage, SignInLink, subject_line
 from firstmate.rendering import render
 from firstmate.services.context import Context
 
@@ -31,9 +31,9 @@ def templated(
         sender=ctx.settings.mail_from,
         reply_to=reply_to,
         to=(to,),
-        subject=subject[:300],
+        subject=subject_line(subject),
         text=render(f"mail/{template}.txt", **context),
-        html=render(f"mail/{template}.html", subject=subject, **context),
+        html=render(f"mail/{template}.html", subject=subject_line(subject), **context),
         stale_after=stale_after,
         sign_in=sign_in,
         countdown=countdown,

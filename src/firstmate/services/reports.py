@@ -25,7 +25,7 @@ import structlog
 from pydantic import SecretStr
 
 from firstmate.domain.redaction import ConfigEntry, redact_config
-from firstmate.domain.reports.document import ROLE_TITLES, ROLES
+from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_documents
 from firstmate.domain.shared import iso
 from firstmate.domain.snapshot import Invoice, LeftOut, Marketing, MarketingKpi, RevenueLine, Snapshot
@@ -201,31 +201,44 @@ def run_role_reports(
     progress: Callable[[str], None] | None = None,
 ) -> list[RoleRun]:
     """Build the reports of `roles` from one snapshot, store them, write them to `out`, and with
-    `send` queue each to its role's recipients once per week (again with `resend`)."""
+    `send` queue each to its role's recipients once per week (again with `resend`). A role that
+    fails keeps none of the others from going out; the first failure is raised once they have."""
     snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
-    profile = load_business(ctx.store, org)
-    assert profile is not None
-    colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
-    week = snapshot.as_of - timedelta(days=snapshot.as_of.weekday())
-    runs = []
+    runs, failed = [], []
     # one build storing at a time: one that fails puts back what it replaced, never over another's
     with exclusive(ctx, org, f"role-reports#{snapshot.as_of}", doing="building these role reports"):
         for role, document in build_documents(snapshot, roles).items():
             if progress is not None:
                 progress(ROLE_TITLES[role])
-            full_report = report_pdf_link(ctx, org, f"{role}-{snapshot.as_of}.pdf")
-            report = render_role(document, colour=colour, full_report=full_report)
-            written = _store(ctx, org, snapshot.as_of, report, out)
-            sent: list[str] = []
-            if send or resend:
-                mail = ReportMail(report.subject, report.text, report.html)
-                recipients = list(profile.org.recipients_for(role))
-                sent = deliver_once(
-                    ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc,
-                    resend=resend,
-                )  # fmt: skip
-            runs.append(RoleRun(role, snapshot.as_of, report, written, sent))
+            try:
+                runs.append(_role_run(ctx, org, snapshot.as_of, document, out, send=send, resend=resend))
+            except Exception as exc:  # one role's failure keeps none of the others from its readers
+                log.exception("reports.role_failed", org=org, role=role)
+                failed.append(exc)
+    if failed:  # raised once the others are out: the job fails, is retried, and what went out is not sent again
+        raise failed[0]
     return runs
+
+
+def _role_run(
+    ctx: Context, org: str, as_of: date, document: ReportDocument, out: Path | None, *, send: bool, resend: bool
+) -> RoleRun:
+    """Render, store and (with `send` or `resend`) queue one role's report."""
+    profile = load_business(ctx.store, org)
+    assert profile is not None
+    colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
+    week = as_of - timedelta(days=as_of.weekday())
+    role = document.role
+    report = render_role(document, colour=colour, full_report=report_pdf_link(ctx, org, f"{role}-{as_of}.pdf"))
+    written = _store(ctx, org, as_of, report, out)
+    sent: list[str] = []
+    if send or resend:
+        mail = ReportMail(report.subject, report.text, report.html)
+        recipients = list(profile.org.recipients_for(role))
+        sent = deliver_once(
+            ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
+        )
+    return RoleRun(role, as_of, report, written, sent)
 
 
 def list_role_reports(store: Store, org: str) -> list[dict[str, Any]]:
