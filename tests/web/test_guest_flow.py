@@ -375,3 +375,32 @@ def test_an_album_stays_open_a_week_after_the_return_by_the_local_clocks_across_
     assert 'action="/uploads"' in client.get(f"/g/{code}").text
     clock.set(datetime(2026, 11, 7, 19, 1, tzinfo=local))
     assert "The album closed Sat 7 Nov 2026, 19:00 PST" in client.get(f"/g/{code}").text
+
+
+def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_trip_and_a_new_lead_starts_afresh(
+    client: TestClient, demo_app: App
+) -> None:
+    """Found by a review: the channel corrected the lead's address and the trip's mail went on to the
+    typo; a booking handed to someone else greeted the old lead, whose signed waiver counted for them."""
+
+    def book(name: str, email: str) -> tuple[str, str]:
+        body = booking_body(external_id="W-LEAD", guest_count=3, lead_guest={"name": name, "email": email})
+        booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+        return booking.id, booking.guest_code
+
+    booking_id, code = book("Dana Whitcomb", "dana@exmaple.com")  # a typo in the domain
+    assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{code}").text)
+    assert version is not None
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    book("Dana Whitcomb", "dana@example.com")  # the channel corrects it
+    [lead] = [g for g in list_guests(demo_app.store, "demo", booking_id) if g.lead]
+    assert lead.email == "dana@example.com" and lead.status is GuestStatus.CONFIRMED  # her signature stands
+    told = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":guest:g1")]
+    assert [e.message.to for e in told if e.status.value == "pending"] == [("dana@example.com",)]
+
+    book("Sam Rivera", "sam@example.com")  # handed to someone else
+    [lead] = [g for g in list_guests(demo_app.store, "demo", booking_id) if g.lead]
+    assert (lead.name, lead.status, lead.waiver) == ("Sam Rivera", GuestStatus.INVITED, None)
+    assert "Hi Sam" in client.get(f"/g/{code}").text

@@ -129,6 +129,21 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
 
 
+def follow_lead(lead: Guest, name: str, email: str) -> Guest:
+    """The lead guest after their booking names its lead `name` <`email`>. A corrected name or address
+    is taken as it is (the channel fixed a typo); both changed is another person, who starts afresh:
+    invited, no waiver (the earlier lead's signature is not theirs). The booking's own changes never
+    reached the lead's record: mail went on to a mistyped address, and a new lead's page greeted the
+    old one, whose waiver counted for them."""
+    same_name = " ".join(lead.name.casefold().split()) == " ".join(name.casefold().split())
+    same_email = (lead.email or "").lower() == email.lower()
+    if same_name and same_email:
+        return lead
+    if not (same_name or same_email):
+        return lead.model_copy(update={"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None})
+    return lead.model_copy(update={"name": name, "email": email})
+
+
 def guest_counts(guests: list[Guest]) -> dict[str, int]:
     """How many guests are at each status (for the captain)."""
     counts = Counter(g.status.value for g in guests)

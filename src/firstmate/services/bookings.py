@@ -32,7 +32,7 @@ from firstmate.domain.calendar import CalendarEntry, next_sequence
 from firstmate.domain.checklist import checked_elsewhere, recount
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
-from firstmate.domain.guests import Guest
+from firstmate.domain.guests import Guest, follow_lead
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
@@ -42,6 +42,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
+    GUESTS,
     booking_messages,
     booking_notifications,
     double_booking_lines,
@@ -251,7 +252,7 @@ def _change(
     if booking_item is None or event_item is None or entry_item is None:
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
-    guests = list_guests(ctx.store, org, booking.id)
+    guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
     # items stored before they kept their label's template take it from the boat they were made for
     made_on = profile.asset(existing.asset)
     before = resolved(CrewEvent.model_validate(event_item.data), made_on.checklist if made_on else ())
@@ -276,6 +277,7 @@ def _change(
     else:
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
     writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
+    writes += lead_writes
     was_end = existing.request.end
     moved = (request.start, request.end) != (existing.request.start, existing.request.end)
     # a trip moved onto another of its crew's trips, or onto its boat's: the operations manager hears of it
@@ -306,6 +308,7 @@ def _change(
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
+    quiet -= {GUESTS} if readdressed else frozenset()  # the lead at their new address hears of the trip
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
@@ -317,6 +320,23 @@ def _change(
         off_trip=off_trip,
     )  # fmt: skip
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
+
+
+def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[list[Guest], list[Write], bool]:
+    """The booking's guests with its lead as the revision names them (`follow_lead`), the write that
+    records the lead so, and whether the lead's address changed."""
+    guests = list_guests(store, org, booking.id)
+    item = store.get(booking_pk(org, booking.id), "GUEST#g1")
+    if item is None:
+        return guests, [], False
+    lead = Guest.model_validate(item.data)
+    named = booking.request.lead_guest
+    followed = follow_lead(lead, named.name, named.email)
+    if followed == lead:
+        return guests, [], False
+    write = Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version))
+    readdressed = (lead.email or "").lower() != named.email.lower()
+    return [followed if g.id == lead.id else g for g in guests], [write], readdressed
 
 
 def _commit(
