@@ -404,3 +404,20 @@ def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_tri
     [lead] = [g for g in list_guests(demo_app.store, "demo", booking_id) if g.lead]
     assert (lead.name, lead.status, lead.waiver) == ("Sam Rivera", GuestStatus.INVITED, None)
     assert "Hi Sam" in client.get(f"/g/{code}").text
+
+
+def test_a_guest_form_sent_twice_adds_the_guest_once_and_a_family_may_share_an_address(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: a double tap on "Add guest" added Robin twice, sent two invitations and took
+    two of the booking's places, and the real third guest was refused."""
+    booking_id, code = trip
+    robin = {"name": "Robin Sample", "email": "robin@example.com"}
+    assert _add(client, code, **robin).status_code == 303
+    again = _add(client, code, **robin)
+    assert again.status_code == 409 and "Robin Sample is already in your group" in again.text
+    assert _add(client, code, name="Kit Sample", email="Robin@example.com").status_code == 303  # one family address
+    assert sorted(g.name for g in list_guests(demo_app.store, "demo", booking_id)) == [
+        "Dana Whitcomb", "Kit Sample", "Robin Sample",
+    ]  # fmt: skip
+    assert len([e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]) == 2
