@@ -421,3 +421,24 @@ def test_a_guest_form_sent_twice_adds_the_guest_once_and_a_family_may_share_an_a
         "Dana Whitcomb", "Kit Sample", "Robin Sample",
     ]  # fmt: skip
     assert len([e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]) == 2
+
+
+def test_a_second_photo_sent_with_a_used_upload_form_is_refused_not_lost(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Found by a review: a second photo sent with the same form (the Back button) showed "Photo added
+    to the album", and lay unseen in quarantine: the album held the first photo only."""
+    _, code = trip
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
+    for name, data, kind in (("sunset.png", PNG, "image/png"), ("dolphins.jpg", jpeg, "image/jpeg")):
+        answer = client.post("/uploads", data=fields, files={"file": (name, data, kind)})
+    assert answer.status_code == 409 and "upload form was used already" in answer.text
+    assert "Photo added to the album" not in answer.text
+    assert demo_app.blobs.list("quarantine/") == []
+    assert len(re.findall(r'<img src="/g/', client.get(f"/g/{code}").text)) == 1
+    reloaded = client.get(f"/g/{code}/photos/check?id={fields['key'].rsplit('/', 1)[-1]}", follow_redirects=False)
+    assert reloaded.status_code == 303  # a reload of the first upload's check still finds its photo

@@ -95,9 +95,9 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     if not photo_id.isalnum() or len(photo_id) != 16:
         raise NotFound("no such upload")
     existing = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
-    if existing is not None:
-        return Photo.model_validate(existing.data)
     key = _quarantine_key(target, photo_id)
+    if existing is not None:
+        return _checked_before(ctx, Photo.model_validate(existing.data), key)
     try:
         data = ctx.blobs.get(key)
     except BlobNotFound:
@@ -139,6 +139,21 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         ctx.blobs.delete(key)
     except BlobError as exc:  # the photo is in the album; the leftover upload is never shown (S3 expires it)
         log.warning("photos.upload_not_removed", org=target.org, key=key, error=str(exc))
+    return photo
+
+
+def _checked_before(ctx: Context, photo: Photo, key: str) -> Photo:
+    """A check of an upload whose photo is recorded already: a reload gets the photo. A file under
+    the upload's key now is either the photo's own leftover (its removal failed) or another photo sent
+    with the same form (the Back button): that one was said to be added and lay unseen in quarantine.
+    It is removed, and the guest is told to reload for a new form."""
+    try:
+        data = ctx.blobs.get(key)
+    except BlobNotFound:
+        return photo
+    ctx.blobs.delete(key)
+    if len(data) != photo.size or data != ctx.blobs.get(photo.key):
+        raise Conflict("that upload form was used already, so this photo was not added: reload the page and add it")
     return photo
 
 
