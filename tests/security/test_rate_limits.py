@@ -123,3 +123,31 @@ def test_guest_page_lookups_are_limited_per_minute_even_with_the_right_code(demo
     assert _browser(demo_app, "198.51.100.8").get(f"/g/{code}").status_code == 200
     clock.advance(timedelta(minutes=1))
     assert browser.get(f"/g/{code}").status_code == 200
+
+
+def test_an_albums_photos_are_not_page_views_but_a_guess_at_a_code_through_them_still_counts(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Found by a review: each photo of an album counted as a page view, so an album of 150 (of the 500
+    allowed) loaded its page and 150 images in a minute, and the last 31 showed as broken (429)."""
+    import re
+
+    from firstmate.services.guest_pages import resolve_code
+    from firstmate.services.photos import check_upload, request_upload
+
+    booking = book(demo_app)
+    code = booking.guest_code
+    clock.set(booking.request.end)  # the album is open
+    target = resolve_code(demo_app, code, "uploader")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    for _ in range(LOOKUPS_PER_MINUTE + 30):
+        form = request_upload(demo_app, target, code)
+        demo_app.blobs.put(form.fields["key"], png, "image/png")
+        check_upload(demo_app, target, form.fields["key"].rsplit("/", 1)[1])
+    clock.set(clock.now().replace(second=0))
+    browser = _browser(demo_app)
+    images = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]{16})"', browser.get(f"/g/{code}").text)
+    assert len(images) == LOOKUPS_PER_MINUTE + 30
+    assert Counter(browser.get(src).status_code for src in images) == {200: len(images)}
+    guesses = Counter(browser.get(f"/g/ZZZZZZZZ{n:02d}/photos/{'0' * 16}").status_code for n in range(12))
+    assert guesses == {404: 10, 429: 2}

@@ -50,13 +50,17 @@ class GuestPage:
         return pretty_code(self.code)
 
 
-def resolve_code(ctx: Context, typed_code: str, client: str) -> CodeTarget:
+def resolve_code(ctx: Context, typed_code: str, client: str, *, page_view: bool = True) -> CodeTarget:
     """Whose page a typed code opens. Raises NotFound for an unknown code and RateLimited when this
-    client has guessed wrong too often (checked before looking, so guessing stays slow)."""
+    client has guessed wrong too often (checked before looking, so guessing stays slow), or, for a
+    `page_view`, has viewed pages too often. A photo of the album is no page view: an album of 150
+    photos loaded its page and 150 images in a minute, and the last 31 came back 429."""
     now = ctx.clock.now()
     # a page view only reads, so it goes on when its count cannot be written; wrong codes stay strict below
     minute = timedelta(minutes=1)
-    hit(ctx.counters, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now, open_if_unwritable=True)
+    if page_view:
+        hit(ctx.counters, "guest-lookup", client, limit=LOOKUPS_PER_MINUTE, window=minute, now=now,
+            open_if_unwritable=True)  # fmt: skip
     # every look-up is counted as a wrong guess before it is made, and given back when right: counted after,
     # a burst of guesses at once all passed the check before any was counted (12 to 32 where 10 may)
     # (a database that cannot be written leaves a right code's page readable, as the look-up limit does)

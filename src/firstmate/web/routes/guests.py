@@ -43,8 +43,8 @@ def _page(
     return response
 
 
-def _target(app: App, code: str, request: Request) -> CodeTarget:
-    return resolve_code(app, code, client_ip(request))
+def _target(app: App, code: str, request: Request, *, page_view: bool = True) -> CodeTarget:
+    return resolve_code(app, code, client_ip(request), page_view=page_view)
 
 
 def _back(code: str, done: str) -> RedirectResponse:
@@ -134,8 +134,8 @@ def photo_check(code: str, request: Request, app: AppDep, id: str = "") -> Respo
 
 @router.get("/g/{code}/photos/{photo_id}")
 def photo(code: str, photo_id: str, request: Request, app: AppDep) -> Response:
-    """One photo of this trip's album."""
-    target = _target(app, code, request)
+    """One photo of this trip's album (counted as a guess of the code, not as a page view)."""
+    target = _target(app, code, request, page_view=False)
     link = photo_link(app, target, photo_id)
     if link is not None:  # straight from storage: a Lambda's answer could not carry a large photo
         return RedirectResponse(link, status_code=302, headers={"Cache-Control": "private, max-age=300"})
