@@ -442,3 +442,19 @@ def test_a_second_photo_sent_with_a_used_upload_form_is_refused_not_lost(
     assert len(re.findall(r'<img src="/g/', client.get(f"/g/{code}").text)) == 1
     reloaded = client.get(f"/g/{code}/photos/check?id={fields['key'].rsplit('/', 1)[-1]}", follow_redirects=False)
     assert reloaded.status_code == 303  # a reload of the first upload's check still finds its photo
+
+
+def test_a_photo_the_browser_gives_no_type_is_judged_by_its_bytes_as_on_s3(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Found by a review: on a laptop install a HEIC photo sent as application/octet-stream (a system
+    that does not know the format) was refused as "only image files", though S3 takes it."""
+    _, code = trip
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+    stored = _upload(client, code, heic, "application/octet-stream")
+    assert stored.status_code == 303, stored.text
+    assert client.get(stored.headers["location"], follow_redirects=False).status_code == 303
+    [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)
+    assert client.get(photo_url).headers["content-type"] == "image/heic"
+    assert _upload(client, code, PNG, "text/html").status_code == 422  # a type that is no image is still refused

@@ -26,6 +26,8 @@ _IMPLIED = {
     ".csv": "text/csv", ".ics": "text/calendar", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
 }  # fmt: skip
 _SIGNED = ("key", "Content-Type", "x-fm-max-bytes", "x-fm-expires", "success_action_redirect")
+#: Types a browser declares for a file it cannot name (its bytes say what it is).
+UNTYPED = frozenset({"", "application/octet-stream"})
 
 
 def check_key(key: str) -> str:
@@ -96,13 +98,17 @@ class LocalBlobs:
         """Store a browser upload if its signed form allows it; return where to redirect.
 
         Raises Unauthorized for a forged or expired form, PayloadTooLarge over the signed size,
-        InvalidInput for a declared type outside the signed prefix.
+        InvalidInput for a declared type outside the signed prefix. A file the browser declares no
+        type for (`application/octet-stream`, or none: a HEIC photo on a system that does not know
+        the format) is taken, as S3 takes it, and left to the check of its bytes.
         """
         wanted = {name: fields.get(name, "") for name in _SIGNED}
         if len(data) > self.upload_allows(fields, now):
             raise PayloadTooLarge(f"the file is over {int(wanted['x-fm-max-bytes']) // 1_000_000} MB")
         declared = fields.get("file-content-type", "")
-        if not declared.startswith(wanted["Content-Type"]):
+        if declared in UNTYPED:
+            declared = "application/octet-stream"
+        elif not declared.startswith(wanted["Content-Type"]):
             raise InvalidInput(f"only {wanted['Content-Type'].rstrip('/')} files can be uploaded here")
         self.put(wanted["key"], data, declared)
         return wanted["success_action_redirect"]
