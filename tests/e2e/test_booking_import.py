@@ -22,7 +22,7 @@ from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, calendar_pk, intake_pk
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
+BOATS = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
 OTA = (FIXTURES / "ota_export.ics").read_bytes()
 HEADER = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,notes\n"
 

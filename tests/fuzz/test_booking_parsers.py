@@ -43,7 +43,7 @@ from tests.fuzz.strategies import (
     quarter_hours,
 )
 
-BOATS = {"Sea Lark (38 ft sloop)": "sea-lark", "Morning Tern (45 ft catamaran)": "morning-tern"}
+BOATS = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
 ZONE = "America/Los_Angeles"
 SAMPLE = SAMPLE_EMAIL.read_bytes()
 zones = st.sampled_from([UTC, ZoneInfo(ZONE), ZoneInfo("Pacific/Chatham"), ZoneInfo("Asia/Kathmandu")])
@@ -140,6 +140,38 @@ def test_an_unknown_charset_is_a_row_error() -> None:
     [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
     assert isinstance(record, RowError) and record.where == "email"
     assert "unknown character set 'tf-8'" in record.problem and "UTF-8" in record.problem
+
+
+def test_a_renters_message_is_no_field_and_is_kept_whole_to_the_footer() -> None:
+    """Found by a review: "Booking ID: BS-5T2PL9" in a renter's message rewrote that other guest's
+    booking (the last label won), and the message was cut after its first paragraph."""
+    message = (
+        "Last year we sailed as Booking ID: BS-5T2PL9\nPassengers: 2 adults, 4 kids\n\n"
+        "Also, my father uses a wheelchair. Is there a ramp at the dock?\n\nManage this booking in your dashboard."
+    )
+    fields = {"Booking ID": "BS-7Q4K2M", "Boat": "Sea Lark", "Trip date": "Saturday, December 12, 2026",
+              "Start time": "10:00 AM", "Duration": "3 hours", "Passengers": "6", "Renter": "Dana Whitcomb",
+              "Renter email": "dana@example.com", "Total trip price": "$840.75"}  # fmt: skip
+    [record] = _records(lambda: parse_email(boatsetter_email(fields, "Booking confirmed", message), timezone=ZONE,
+                                            boats=BOATS))  # fmt: skip
+    assert isinstance(record, BookingRequest)
+    assert (record.external_id, record.guest_count) == ("BS-7Q4K2M", 6)
+    assert record.notes.endswith("Also, my father uses a wheelchair. Is there a ramp at the dock?")
+    assert "Manage this booking" not in record.notes
+
+
+def test_an_email_naming_a_boat_two_boats_could_be_is_refused_naming_both() -> None:
+    """Found by a review: "Boat: Osprey" with boats "Osprey (Lagoon 42, 2019)" and "Osprey (Lagoon 42,
+    2021)" went to the first, unsaid, and its crew were told; two boats of one name collapsed into one."""
+    sisters = {"osprey-a": "Osprey (Lagoon 42, 2019)", "osprey-b": "Osprey (Lagoon 42, 2021)"}
+    raw = SAMPLE.replace(b"Boat: Sea Lark", b"Boat: Osprey")
+    [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=sisters))
+    assert isinstance(record, RowError)
+    assert "could be 'Osprey (Lagoon 42, 2019)' and 'Osprey (Lagoon 42, 2021)'" in record.problem
+    [exact] = _records(lambda: parse_email(raw, timezone=ZONE, boats={**sisters, "osprey": "Osprey"}))
+    assert isinstance(exact, BookingRequest) and exact.asset == "osprey"  # its very name: no doubt
+    [twins] = _records(lambda: parse_email(raw, timezone=ZONE, boats={"o-1": "Osprey", "o-2": "Osprey"}))
+    assert isinstance(twins, RowError) and "could be" in twins.problem
 
 
 # --- CSV --------------------------------------------------------------------------------------

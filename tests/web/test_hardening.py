@@ -328,7 +328,7 @@ def test_a_renters_words_never_cancel_a_booking() -> None:
     raw = SAMPLE_EMAIL.read_bytes().replace(
         b"Celebrating my sister's birthday.", b"Last year our booking cancelled due to wind, so fingers crossed!"
     )
-    [record] = parse_email(raw, timezone="America/Los_Angeles", boats={"Sea Lark (38 ft sloop)": "sea-lark"})
+    [record] = parse_email(raw, timezone="America/Los_Angeles", boats={"sea-lark": "Sea Lark (38 ft sloop)"})
     assert isinstance(record, BookingRequest) and record.status.value == "confirmed"
 
 

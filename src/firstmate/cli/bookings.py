@@ -65,7 +65,7 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
     if suffix == ".csv":
         return parse_csv(utf8_text(file), default_source=source or "csv")
     if suffix == ".eml":
-        boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
+        boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
         return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
         return parse_ics(file.read_bytes(), source=source or "ical", timezone=profile.org.timezone, asset=asset)

@@ -107,7 +107,7 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     )
 
     step("Importing a Boatsetter booking email")
-    boats = {a.name: a.id for a in profile.assets if a.kind is AssetKind.BOAT}
+    boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
     today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
     records = parse_email(sample_email(today), timezone=profile.org.timezone, boats=boats)
     report = import_records(app, DEMO_ORG, records)

@@ -8,6 +8,7 @@ to the boat, so they are read in the business's time zone. The payout goes to th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -20,6 +21,8 @@ from firstmate.domain.intake import ParsedRecord, RowError
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
+_RENTER = re.compile(r"^[ \t]*Message from renter:[ \t]*$", re.M | re.I)
+_FOOTER = re.compile(r"^[ \t]*Manage this booking\b", re.M | re.I)
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -29,10 +32,13 @@ def matches(message: EmailMessage) -> bool:
     return "boatsetter" in sender and "Booking ID:" in _text(message)
 
 
-def parse(message: EmailMessage, *, timezone: str, boats: dict[str, str]) -> ParsedRecord:
-    """The booking (or its cancellation) the email describes. `boats` maps boat names to asset ids."""
+def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> ParsedRecord:
+    """The booking (or its cancellation) the email describes. `boats` maps asset ids to boat names."""
     text = _text(message)
-    fields = {m["label"].strip().lower(): m["value"].strip() for m in _LABEL.finditer(text)}
+    fields: dict[str, str] = {}
+    # the renter's own words are no field: "Booking ID: …" in them rewrote another guest's booking
+    for match in _LABEL.finditer(_RENTER.split(text, maxsplit=1)[0]):
+        fields.setdefault(match["label"].strip().lower(), match["value"].strip())
     booking_id = fields.get("booking id")
     if not booking_id:
         return RowError("email", "no 'Booking ID:' line found")
@@ -101,14 +107,27 @@ def _amount(text: str) -> str:
     return plain_amount(match["amount"])
 
 
-def _asset(name: str, boats: dict[str, str]) -> str | None:
+def _asset(name: str, boats: Mapping[str, str]) -> str | None:
+    """The one boat `name` names: its whole name, or the name before its description ("Sea Lark" for
+    "Sea Lark (38 ft sloop)"). Two such boats are refused, naming them: the first was taken unsaid,
+    and the wrong boat's crew were told."""
     wanted = name.strip().lower()
-    for boat_name, asset_id in boats.items():
-        if boat_name.lower() == wanted or boat_name.lower().startswith(wanted + " ("):
-            return asset_id
+    exact = [asset for asset, boat in boats.items() if boat.lower() == wanted]
+    named = exact or [asset for asset, boat in boats.items() if boat.lower().startswith(wanted + " (")]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        both = " and ".join(f"{boats[asset]!r}" for asset in named)
+        raise ValueError(f"the email names boat {name!r}, which could be {both}; rename one of them")
     raise ValueError(f"the email names boat {name!r}, which no asset is called")
 
 
 def _renter_message(text: str) -> str:
-    match = re.search(r"Message from renter:\s*\n(?P<body>.+?)(?:\n\s*\n|\Z)", text, re.S)
-    return " ".join(match["body"].split())[:2000] if match else ""
+    """The renter's message, every paragraph of it (a second one asking for a wheelchair ramp was
+    dropped), up to the email's own footer."""
+    parts = _RENTER.split(text, maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    body = _FOOTER.split(parts[1], maxsplit=1)[0]
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body)]
+    return "\n".join(p for p in paragraphs if p)[:2000]

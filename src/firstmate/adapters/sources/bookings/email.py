@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -14,8 +15,9 @@ from firstmate.domain.intake import ParsedRecord, RowError
 EMAIL_PARSERS: tuple[ModuleType, ...] = (boatsetter_email,)
 
 
-def parse_email(raw: bytes, *, timezone: str, boats: dict[str, str]) -> list[ParsedRecord]:
-    """The booking in a marketplace email (.eml), or a RowError saying no parser knows it."""
+def parse_email(raw: bytes, *, timezone: str, boats: Mapping[str, str]) -> list[ParsedRecord]:
+    """The booking in a marketplace email (.eml), or a RowError saying no parser knows it. `boats`
+    maps asset ids to boat names."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     problem = _unreadable(message)
