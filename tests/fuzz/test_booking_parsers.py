@@ -431,3 +431,16 @@ def test_importing_hostile_rows_imports_all_or_names_each_problem(demo_app: App,
         assert all(Decimal(0) <= b.gross_amount <= Decimal(1_000_000) for b in bookings)
     else:
         assert report.errors and not report.counts  # all or nothing
+
+
+def test_a_forwarded_or_html_only_booking_email_is_refused_saying_what_to_import_instead() -> None:
+    """Found by a review: both got "not a booking email firstmate can read (it reads: boatsetter)"."""
+    forwarded = SAMPLE.replace(
+        b"From: Boatsetter <notifications@boatsetter.example.com>", b"From: Marisol Tern <marisol@example.com>"
+    ).replace(b"Subject: ", b"Subject: Fwd: ")
+    [record] = _records(lambda: parse_email(forwarded, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, RowError) and "this is a forward: save the marketplace's own email" in record.problem
+    html_only = (b"From: Boatsetter <notifications@boatsetter.example.com>\nSubject: Booking confirmed\n"
+                 b"MIME-Version: 1.0\nContent-Type: text/html\n\n<p>Booking ID: BS-1</p>\n")  # fmt: skip
+    [record] = _records(lambda: parse_email(html_only, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, RowError) and "it has no plain-text part" in record.problem

@@ -28,7 +28,17 @@ def parse_email(raw: bytes, *, timezone: str, boats: Mapping[str, str]) -> list[
             record: ParsedRecord = parser.parse(message, timezone=timezone, boats=boats)
             return [record]
     known = ", ".join(p.__name__.rsplit(".", 1)[-1].removesuffix("_email") for p in EMAIL_PARSERS)
-    return [RowError("email", f"not a booking email firstmate can read (it reads: {known})")]
+    return [RowError("email", f"not a booking email firstmate can read (it reads: {known}){_why_not(message)}")]
+
+
+def _why_not(message: EmailMessage) -> str:
+    """What most likely kept a marketplace's email from being read: forwarded, or without its text."""
+    subject = str(message.get("Subject", "")).strip().lower()
+    if subject.startswith(("fwd:", "fw:")):
+        return "; this is a forward: save the marketplace's own email as .eml and import that"
+    if message.get_body(preferencelist=("plain",)) is None:
+        return "; it has no plain-text part: save the original message, with its text, as .eml"
+    return ""
 
 
 def _unreadable(message: EmailMessage) -> str | None:
