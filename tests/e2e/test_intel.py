@@ -572,6 +572,19 @@ def test_csv_files_that_split_a_week_over_rows_count_every_row(intel_app: App, t
     assert run.facts.kpi("leads").value == 2 * 2 * 30  # two accounts, two rows each
 
 
+def test_csv_files_that_split_a_week_over_rows_are_not_reported_restated(intel_app: App, tmp_path: Path) -> None:
+    """A CSV file splitting weeks over rows read as restated every week: one row was stored, the week's sum compared."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    for path in folder.iterdir():
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([*lines, *(line.replace(",30,", ",8,") for line in lines[1:])]) + "\n")
+    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=1))
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)  # the same files
+    assert run.facts.restatements == [] and "restated" not in run.report.text
+
+
 def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: App, tmp_path: Path) -> None:
     from firstmate.adapters.sources.ads_csv import CsvAdsSource
     from firstmate.errors import InvalidInput

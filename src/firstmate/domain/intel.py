@@ -276,20 +276,31 @@ def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date)
 def _lead_activity(rows: list[AdWeek], leads: list[CrmLead]) -> list[LeadActivityRow]:
     crm = Counter((lead.utm_campaign, lead.utm_content) for lead in leads if lead.paid_social)
     activity = []
-    for row in sorted(rows, key=lambda r: (r.campaign_name, r.adset_name)):
-        if not row.lead_generating:
+    for group in _by_ad_set(rows):
+        first = group[0]
+        if not any(r.lead_generating for r in group):
             continue
+        spend, brought = sum((r.spend for r in group), Decimal(0)), sum(r.leads for r in group)
         activity.append(
             LeadActivityRow(
-                campaign=row.campaign_name,
-                adset=row.adset_name,
-                leads=row.leads,
-                crm_leads=crm.get((row.campaign_name, row.adset_id), 0),
-                cpl=money(row.spend / row.leads) if row.leads else None,
-                landing_page_views=row.landing_page_views,
+                campaign=first.campaign_name,
+                adset=first.adset_name,
+                leads=brought,
+                crm_leads=crm.get((first.campaign_name, first.adset_id), 0),
+                cpl=money(spend / brought) if brought else None,
+                landing_page_views=sum(r.landing_page_views for r in group),
             )
         )
     return activity
+
+
+def _by_ad_set(rows: list[AdWeek]) -> list[list[AdWeek]]:
+    """The week's rows of each ad set together, in campaign and ad set name order: a CSV file may split an
+    ad set's week over rows, and one row each showed it twice, its CRM leads counted in both."""
+    grouped: dict[tuple[str, str], list[AdWeek]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.account, row.adset_id)].append(row)
+    return sorted(grouped.values(), key=lambda g: (g[0].campaign_name, g[0].adset_name, g[0].account))
 
 
 def _week_of(moment: datetime, zone: ZoneInfo) -> date:

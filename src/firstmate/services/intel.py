@@ -18,6 +18,7 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -387,16 +388,26 @@ def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
     from the stored ones are written (a run pulls sixteen weeks; most have not changed since the
     last run), in transactions of at most MAX_TRANSACTION_WRITES. Idempotent."""
     pk = f"ORG#{org}#METRICS"
-    wanted = {
-        f"{r.week_start.isoformat()}#{r.source}#{r.account}#{r.adset_id}":
-            {"leads": r.leads, "spend": str(r.spend), "impressions": r.impressions, "clicks": r.clicks}
-        for r in rows
-    }  # fmt: skip
+    wanted = _ad_set_weeks(rows)
     weeks = sorted({r.week_start.isoformat() for r in rows})
     stored = {item.sk: item.data for week in weeks for item in all_items(store, pk, f"{week}#", page_size=1000)}
     writes = [Put(Item(pk, sk, data)) for sk, data in wanted.items() if stored.get(sk) != data]
     for start in range(0, len(writes), MAX_TRANSACTION_WRITES):
         store.transact(writes[start : start + MAX_TRANSACTION_WRITES])
+
+
+def _ad_set_weeks(rows: list[AdWeek]) -> dict[str, dict[str, Any]]:
+    """Each ad-set week's figures by its metrics key, its rows added up: a CSV file may split a week
+    over rows, and keeping the last one alone read as a restatement against the week's sum."""
+    totals: dict[str, tuple[int, Decimal, int, int]] = {}
+    for r in rows:
+        key = f"{r.week_start.isoformat()}#{r.source}#{r.account}#{r.adset_id}"
+        leads, spend, impressions, clicks = totals.get(key, (0, Decimal(0), 0, 0))
+        totals[key] = (leads + r.leads, spend + r.spend, impressions + r.impressions, clicks + r.clicks)
+    return {
+        key: {"leads": leads, "spend": str(spend), "impressions": impressions, "clicks": clicks}
+        for key, (leads, spend, impressions, clicks) in totals.items()
+    }
 
 
 def sweep_archive(ctx: Context, now: datetime) -> int:
