@@ -60,6 +60,23 @@ def test_digits_in_a_name_the_facts_do_not_know_are_still_checked() -> None:
     assert analysis.dropped == [claim]
 
 
+def test_a_campaign_named_with_an_exclamation_keeps_its_check_the_form_warning() -> None:
+    """The check split at the name's "!" before masking names: the rest was dropped, "Last call!" left alone."""
+    name = "Last call! 2 for 1 sunset sails"
+    rows = [
+        AdWeek("meta", "1001", "c1", name, "c1/a", "Locals", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("400.00"), "USD", 30_000, 300, 0 if back == 0 else 20, 250)
+        for back in range(8)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [])
+    warning = f"{name} / Locals: no leads from 250 landing page views; check the form."
+
+    analysis = checked(Analysis([Section("Digital/Dev", [warning, f"{name} spent $9.99."])], "openai"), facts)
+
+    assert analysis.sections[0].points == [warning]
+    assert analysis.dropped == [f"{name} spent $9.99."]  # a wrong figure beside such a name still goes
+
+
 @settings(FUZZ, max_examples=examples(300))
 @given(text=st.text(st.sampled_from("0123456789-+$%,. abcXY\n!?"), max_size=60) | hostile)
 def test_whatever_an_analyst_writes_is_checked_never_a_crash(text: str) -> None:

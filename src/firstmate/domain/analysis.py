@@ -141,28 +141,52 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
 
 
 def known_names(facts: WeeklyFacts) -> list[str]:
-    """The names of what the facts are about (campaigns, ad sets) that have digits in them, longest
-    first: a sentence naming "Summer 2026" claims no figure by it."""
+    """The names of what the facts are about (campaigns, ad sets) that a check could misread, longest
+    first: digits in them (a sentence naming "Summer 2026" claims no figure by it) or a sentence's
+    end ("Last call! 2 for 1" is one name, not two sentences)."""
     names = {row.campaign for row in facts.campaigns}
     names |= {name for row in facts.lead_activity for name in (row.campaign, row.adset)}
-    return sorted((n for n in names if any(c.isdigit() for c in n)), key=lambda n: (-len(n), n))
+    misread = [n for n in names if any(c.isdigit() for c in n) or _SENTENCE_END.search(n)]
+    return sorted(misread, key=lambda n: (-len(n), n))
 
 
 def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) -> tuple[str, list[str]]:
     """Keep the sentences whose every number is in `allowed` (digits inside one of `names`, from
     `known_names`, are part of a name, not a number); return the text and what was dropped."""
     kept, dropped = [], []
-    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+    for sentence in _sentences(text.strip(), names or []):
         claims = sentence
         for name in names or ():
-            if name in claims:  # a whole name only: "Ad 1" is not in "Ad 10"
-                claims = re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", " ", claims)
+            if name in claims:
+                claims = _whole(name).sub(" ", claims)
         claims = _DATES.sub(" ", claims)  # a day, a date, "3 weeks": when, not how much
         if all(_supported(n, allowed) for n in _NUMBER.findall(claims)):
             kept.append(sentence)
         else:
             dropped.append(sentence)
     return " ".join(kept), dropped
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences(text: str, names: list[str]) -> list[str]:
+    """The text split after each ".", "!" or "?" that ends a sentence, never after one inside a name:
+    "Last call! 2 for 1 sunset sails / Locals: no leads …" was cut at its "!", and the rest dropped
+    (the name's digits, out of the name, read as figures)."""
+    spans = (found.span() for name in names if name in text for found in _whole(name).finditer(text))
+    in_names = {at for start, end in spans for at in range(start, end)}
+    sentences, start = [], 0
+    for gap in _SENTENCE_END.finditer(text):
+        if gap.start() - 1 not in in_names:
+            sentences.append(text[start : gap.start()])
+            start = gap.end()
+    return [*sentences, text[start:]]
+
+
+def _whole(name: str) -> re.Pattern[str]:
+    """A name as a whole: "Ad 1" is not in "Ad 10"."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
 
 
 def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
