@@ -597,7 +597,8 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     assert "Meta" not in run.report.text and "HubSpot" not in run.report.text
     # no CRM, so no count of its leads: a column or KPI of zeros would read as every lead lost
     pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages)
-    assert "Leads (ads)" in pdf and "Lead activity" in pdf and "Harbor tours / Locals" in run.report.page_html
+    ad_set = "Harbor tours (ad account 1001) / Locals"  # both accounts' files have a "Harbor tours"
+    assert "Leads (ads)" in pdf and "Lead activity" in pdf and ad_set in run.report.page_html
     for shown in (run.report.text, run.report.page_html, run.report.email_html, pdf):
         assert "in the CRM" not in shown and "In CRM" not in shown and "in CRM" not in shown
     assert "crm_leads" not in [kpi["key"] for kpi in run.report.data["facts"]["kpis"]]

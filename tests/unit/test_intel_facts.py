@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from firstmate.domain.analysis import rules_analysis
+from firstmate.domain.analysis import checked, rules_analysis
 from firstmate.domain.intel import compute_facts
 from firstmate.domain.marketing import AdWeek, CrmLead
 
@@ -34,3 +34,26 @@ def test_an_ad_set_whose_week_a_csv_file_splits_over_rows_shows_once_with_all_it
         assert (row.leads, row.cpl, row.landing_page_views) == (3, Decimal("116.67"), 190)
         assert row.crm_leads == len(leads)
         assert not any("no leads" in point for point in rules_analysis(facts).sections[1].points)
+
+
+def test_two_ad_accounts_campaigns_of_one_name_are_two_rows_each_with_its_own_cost_per_lead() -> None:
+    """Keyed by name, two accounts' "Sunset cruises" made one row: its CPL $60.00, the lead campaign's own $20.00."""
+    rows = []
+    for back in range(8):
+        week = WEEK - timedelta(weeks=back)
+        rows += [
+            AdWeek("meta", "1001", "111", "Sunset cruises", "a1", "Locals", "OUTCOME_LEADS", week,
+                   Decimal("500.00"), "USD", 40_000, 400, 25, 300),
+            AdWeek("meta", "1002", "222", "Sunset cruises", "b1", "Tourists", "OUTCOME_AWARENESS", week,
+                   Decimal("1000.00"), "USD", 90_000, 500, 0, 0),
+        ]  # fmt: skip
+
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+
+    shown = [(c.campaign, c.spend, c.cpl) for c in facts.campaigns]
+    assert shown == [
+        ("Sunset cruises (ad account 1001)", Decimal("500.00"), Decimal("20.00")),
+        ("Sunset cruises (ad account 1002)", Decimal("1000.00"), None),
+    ]
+    assert [a.campaign for a in facts.lead_activity] == ["Sunset cruises (ad account 1001)"]
+    assert not checked(rules_analysis(facts), facts).dropped  # the account's digits are a name's, not figures

@@ -47,7 +47,9 @@ class Kpi:
 class CampaignRow:
     """One campaign's week."""
 
-    campaign: str
+    campaign: str  # its name as shown: with its ad account when another account has one so named
+    account: str
+    campaign_id: str
     objective: str
     spend: Decimal
     impressions: int
@@ -155,13 +157,14 @@ def compute_facts(
         weeks, by_week, crm_by_week if crm_source is not None else None, "Meta" if ads_source == "meta" else "ads"
     )
     this_week = [lead for when, lead in dated if when == week]
+    names = _campaign_names(by_week.get(week, []))
     return WeeklyFacts(
         org=org,
         week_start=week,
         currency=currency,
         kpis=kpis,
-        campaigns=_campaigns(weeks, by_week, week),
-        lead_activity=_lead_activity(by_week.get(week, []), this_week),
+        campaigns=_campaigns(weeks, by_week, names),
+        lead_activity=_lead_activity(by_week.get(week, []), this_week, names),
         crm_by_source=dict(Counter(lead.source or "UNKNOWN" for lead in this_week).most_common()),
         ads_source=ads_source,
         crm_source=crm_source,
@@ -233,16 +236,35 @@ def _ratio(numerators: list[float], denominators: list[float], scale: float = 1.
     return sum(numerators) / total * scale if total else None
 
 
-def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date) -> list[CampaignRow]:
-    names = sorted({r.campaign_name for r in by_week.get(week, [])})
+def _campaign_names(rows: Iterable[AdWeek]) -> dict[tuple[str, str], str]:
+    """Each campaign's name as the report shows it, by ad account and campaign id: with its account
+    when another account's campaign has the same name, and its id too when its own account's has.
+    Two brands' "Sunset cruises" were one row, its cost per lead counting both campaigns' spend."""
+    named = {(r.account, r.campaign_id): r.campaign_name for r in rows}
+    anywhere = Counter(named.values())
+    in_account = Counter((account, name) for (account, _), name in named.items())
+    shown = {}
+    for (account, campaign_id), name in named.items():
+        if anywhere[name] == 1:
+            shown[(account, campaign_id)] = name
+        elif in_account[(account, name)] == 1:
+            shown[(account, campaign_id)] = f"{name} (ad account {account})"
+        else:
+            shown[(account, campaign_id)] = f"{name} (ad account {account}, campaign {campaign_id})"
+    return shown
+
+
+def _campaigns(
+    weeks: list[date], by_week: dict[date, list[AdWeek]], names: dict[tuple[str, str], str]
+) -> list[CampaignRow]:
     # grouped once, in row order: scanning every week's rows per campaign made this quadratic
-    grouped: dict[str, dict[date, list[AdWeek]]] = defaultdict(lambda: defaultdict(list))
+    grouped: dict[tuple[str, str], dict[date, list[AdWeek]]] = defaultdict(lambda: defaultdict(list))
     for w in weeks:
         for r in by_week[w]:
-            grouped[r.campaign_name][w].append(r)
+            grouped[(r.account, r.campaign_id)][w].append(r)
     rows = []
-    for name in names:
-        of_campaign = grouped[name]
+    for key, name in sorted(names.items(), key=lambda item: (item[1], item[0])):
+        of_campaign = grouped[key]
         weekly = [of_campaign.get(w, []) for w in weeks]
         current = weekly[-1]
         spend = money(sum((r.spend for r in current), Decimal(0)))
@@ -256,6 +278,8 @@ def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date)
         rows.append(
             CampaignRow(
                 campaign=name,
+                account=key[0],
+                campaign_id=key[1],
                 objective=current[0].objective if current else "",
                 spend=spend,
                 impressions=sum(r.impressions for r in current),
@@ -273,17 +297,19 @@ def _campaigns(weeks: list[date], by_week: dict[date, list[AdWeek]], week: date)
     return rows
 
 
-def _lead_activity(rows: list[AdWeek], leads: list[CrmLead]) -> list[LeadActivityRow]:
+def _lead_activity(
+    rows: list[AdWeek], leads: list[CrmLead], names: dict[tuple[str, str], str]
+) -> list[LeadActivityRow]:
     crm = Counter((lead.utm_campaign, lead.utm_content) for lead in leads if lead.paid_social)
     activity = []
-    for group in _by_ad_set(rows):
+    for group in _by_ad_set(rows, names):
         first = group[0]
         if not any(r.lead_generating for r in group):
             continue
         spend, brought = sum((r.spend for r in group), Decimal(0)), sum(r.leads for r in group)
         activity.append(
             LeadActivityRow(
-                campaign=first.campaign_name,
+                campaign=names[(first.account, first.campaign_id)],
                 adset=first.adset_name,
                 leads=brought,
                 crm_leads=crm.get((first.campaign_name, first.adset_id), 0),
@@ -294,13 +320,13 @@ def _lead_activity(rows: list[AdWeek], leads: list[CrmLead]) -> list[LeadActivit
     return activity
 
 
-def _by_ad_set(rows: list[AdWeek]) -> list[list[AdWeek]]:
+def _by_ad_set(rows: list[AdWeek], names: dict[tuple[str, str], str]) -> list[list[AdWeek]]:
     """The week's rows of each ad set together, in campaign and ad set name order: a CSV file may split an
     ad set's week over rows, and one row each showed it twice, its CRM leads counted in both."""
     grouped: dict[tuple[str, str], list[AdWeek]] = defaultdict(list)
     for row in rows:
         grouped[(row.account, row.adset_id)].append(row)
-    return sorted(grouped.values(), key=lambda g: (g[0].campaign_name, g[0].adset_name, g[0].account))
+    return sorted(grouped.values(), key=lambda g: (names[(g[0].account, g[0].campaign_id)], g[0].adset_name))
 
 
 def _week_of(moment: datetime, zone: ZoneInfo) -> date:
