@@ -57,3 +57,18 @@ def test_two_ad_accounts_campaigns_of_one_name_are_two_rows_each_with_its_own_co
     ]
     assert [a.campaign for a in facts.lead_activity] == ["Sunset cruises (ad account 1001)"]
     assert not checked(rules_analysis(facts), facts).dropped  # the account's digits are a name's, not figures
+
+
+def test_a_renamed_campaigns_ad_set_keeps_its_crm_leads() -> None:
+    """Leads were matched by campaign name too: after a rename on Meta the ad set read "0 in CRM" beside a card of 5."""
+    rows = [
+        AdWeek("meta", "1001", "120210", "Sunset Cruises | Fall", "120211", "Locals 25-55", "OUTCOME_LEADS",
+               WEEK - timedelta(weeks=back), Decimal("250.00"), "USD", 20_000, 180, 5, 120)
+        for back in (1, 0)
+    ]  # fmt: skip
+    leads = [_lead(n, "Sunset Cruises", "120211") for n in range(5)]  # the name before the rename
+
+    facts = compute_facts("demo", WEEK, rows, leads)
+
+    [row] = facts.lead_activity
+    assert row.crm_leads == 5 == facts.kpi("crm_leads").value

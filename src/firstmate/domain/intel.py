@@ -300,9 +300,10 @@ def _campaigns(
 def _lead_activity(
     rows: list[AdWeek], leads: list[CrmLead], names: dict[tuple[str, str], str]
 ) -> list[LeadActivityRow]:
-    crm = Counter((lead.utm_campaign, lead.utm_content) for lead in leads if lead.paid_social)
+    groups = _by_ad_set(rows, names)
+    in_crm = _crm_leads(groups, leads)
     activity = []
-    for group in _by_ad_set(rows, names):
+    for group in groups:
         first = group[0]
         if not any(r.lead_generating for r in group):
             continue
@@ -312,12 +313,29 @@ def _lead_activity(
                 campaign=names[(first.account, first.campaign_id)],
                 adset=first.adset_name,
                 leads=brought,
-                crm_leads=crm.get((first.campaign_name, first.adset_id), 0),
+                crm_leads=in_crm[(first.account, first.adset_id)],
                 cpl=money(spend / brought) if brought else None,
                 landing_page_views=sum(r.landing_page_views for r in group),
             )
         )
     return activity
+
+
+def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> dict[tuple[str, str], int]:
+    """How many paid-social CRM leads each ad set brought, by account and ad set id: those whose
+    utm_content is its id, when no other ad set of the week has that id; else those whose
+    utm_campaign also names its campaign. Matched by name always, a renamed campaign lost its leads."""
+    shared = Counter(group[0].adset_id for group in groups)
+    unique = {adset_id for adset_id, n in shared.items() if n == 1}
+    paid = [lead for lead in leads if lead.paid_social]
+    by_id = Counter(lead.utm_content for lead in paid if lead.utm_content in unique)
+    by_name = Counter((lead.utm_campaign, lead.utm_content) for lead in paid if lead.utm_content not in unique)
+    return {
+        (row.account, row.adset_id): by_id[row.adset_id]
+        if row.adset_id in unique
+        else by_name[(row.campaign_name, row.adset_id)]
+        for row in (group[0] for group in groups)
+    }
 
 
 def _by_ad_set(rows: list[AdWeek], names: dict[tuple[str, str], str]) -> list[list[AdWeek]]:
