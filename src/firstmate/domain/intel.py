@@ -144,14 +144,16 @@ def compute_facts(
 ) -> WeeklyFacts:  # fmt: skip
     """The facts of `week` from every row up to it (history feeds trends and signals), and the
     names of the sources they came from. A lead belongs to the week of the day it was created on in
-    `timezone`, the business's (Meta's weeks are the ad account's days already)."""
+    `timezone`, the business's (Meta's weeks are the ad account's days already), its weeks starting
+    on `week`'s weekday, as the ads' do."""
     zone = ZoneInfo(timezone)
     weeks = calendar_weeks([w for w in weeks_with_data(rows) if w <= week])
     by_week: dict[date, list[AdWeek]] = defaultdict(list)
     for row in rows:
         if row.week_start <= week:
             by_week[row.week_start].append(row)
-    dated = [(_week_of(lead.created, zone), lead) for lead in leads]  # each lead's week, worked out once
+    # each lead's week, worked out once, on the ads' weekday: by Monday a file of Sunday weeks had none
+    dated = [(_week_of(lead.created, zone, week.weekday()), lead) for lead in leads]
     crm_by_week: Counter[date] = Counter(when for when, lead in dated if lead.paid_social)
     kpis = _kpis(
         weeks, by_week, crm_by_week if crm_source is not None else None, "Meta" if ads_source == "meta" else "ads"
@@ -347,6 +349,7 @@ def _by_ad_set(rows: list[AdWeek], names: dict[tuple[str, str], str]) -> list[li
     return sorted(grouped.values(), key=lambda g: (names[(g[0].account, g[0].campaign_id)], g[0].adset_name))
 
 
-def _week_of(moment: datetime, zone: ZoneInfo) -> date:
+def _week_of(moment: datetime, zone: ZoneInfo, first_day: int) -> date:
+    """The start of the week holding `moment`'s day in `zone`, weeks starting on `first_day` (0: Monday)."""
     day = moment.astimezone(zone).date()
-    return day - timedelta(days=day.weekday())
+    return day - timedelta(days=(day.weekday() - first_day) % 7)
