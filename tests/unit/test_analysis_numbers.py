@@ -88,6 +88,28 @@ def test_whatever_an_analyst_writes_is_checked_never_a_crash(text: str) -> None:
     assert "Spend fell -$5 to +$3.50." in analysis.dropped  # figures the facts do not hold, dropped as such
 
 
+def test_a_cost_per_lead_on_half_a_cent_reads_the_same_cents_in_every_report() -> None:
+    """KPIs were formatted as floats, half to even: a CPL of 20.125 read $20.12 here, $20.13 in the CMO report."""
+    from firstmate.domain.analysis import figure
+    from firstmate.domain.reports.cmo_calc import kpi_value
+    from firstmate.domain.snapshot import MarketingKpi
+
+    rows = [  # $161.00 for 8 leads in all; each campaign's own cost per lead is whole cents
+        AdWeek("csv", "1001", name, name, f"{name}/All", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal(spend), "USD", 400, clicks, 4, 90)
+        for back in range(3) for name, spend, clicks in (("Harbor tours", "100.00", 4), ("Sunset sails", "61.00", 5))
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None)
+
+    for key, shown in (("cpl", "$20.13"), ("ctr", "1.13%")):
+        kpi = facts.kpi(key)
+        in_cmo = MarketingKpi(key=key, label=kpi.label, value=repr(kpi.value), unit=kpi.unit, direction="FLAT",
+                              status="OK")  # fmt: skip
+        assert figure(kpi) == shown == kpi_value(in_cmo, "USD")
+    analysis = checked(rules_analysis(facts), facts)
+    assert "8 leads at $20.13 each" in analysis.sections[2].points[0] and not analysis.dropped  # the check agrees
+
+
 def _weeks_without_leads(count: int) -> WeeklyFacts:
     """A lead campaign ($500 a week) and an awareness one ($100) over 12 weeks, the last `count` without a lead."""
     rows = []

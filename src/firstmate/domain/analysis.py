@@ -3,8 +3,10 @@ keeps every number in any analyst's text true to those facts."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.intel import Kpi, WeeklyFacts
 from firstmate.domain.signal import Direction, Status
@@ -31,14 +33,17 @@ class Analysis:
 
 
 def figure(kpi: Kpi, value: float | None = None) -> str:
-    """A KPI value as the report prints it ("no leads" for a cost per lead without one)."""
+    """A KPI value as the report prints it ("no leads" for a cost per lead without one). Money and
+    rates are rounded half up from the value the report's JSON holds, as the campaign table and the
+    role reports round them: formatted as a float (half to even), a cost per lead of 20.125 read
+    $20.12 here and $20.13 there."""
     shown = kpi.value if value is None else value
     if shown is None:
         return "no leads" if kpi.key == "cpl" else "–"
     if kpi.unit == "money":
-        return f"${shown:,.2f}"
+        return f"${_half_up(shown, 2):,}"
     if kpi.unit == "percent":
-        return f"{shown:.2f}%"
+        return f"{_half_up(shown, 2)}%"
     return f"{shown:,.0f}"
 
 
@@ -137,7 +142,20 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     values.add(float(sum(k.signal.status is Status.ALERT for k in facts.kpis)))
     values.add(float(sum(k.signal.direction is not Direction.FLAT for k in facts.kpis)))
     # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
-    return {_canonical(round(v, places)) for v in values for places in (0, 1, 2)}
+    return {_canonical(r) for v in values for places in (0, 1, 2) for r in _rounded(v, places)}
+
+
+def _rounded(value: float, places: int) -> set[float]:
+    """`value` to `places` decimals as a report may print it: half up, as money and rates are
+    (`figure`: 20.125 is "$20.13"), or half to even, as a change's percent is formatted (`percent`)."""
+    if not math.isfinite(value):  # a change from zero: no figure to round
+        return {value}
+    return {round(value, places), float(_half_up(value, places))}
+
+
+def _half_up(value: float, places: int) -> Decimal:
+    """`value` as the report's JSON holds it (its repr, which the role reports read), rounded half up."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def known_names(facts: WeeklyFacts) -> list[str]:
