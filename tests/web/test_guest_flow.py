@@ -389,6 +389,7 @@ def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_tri
         return booking.id, booking.guest_code
 
     booking_id, code = book("Dana Whitcomb", "dana@exmaple.com")  # a typo in the domain
+    assert _add(client, code, name="Robin Sample", email="robin@example.com").status_code == 303
     assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303
     version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{code}").text)
     assert version is not None
@@ -399,11 +400,17 @@ def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_tri
     assert lead.email == "dana@example.com" and lead.status is GuestStatus.CONFIRMED  # her signature stands
     told = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":guest:g1")]
     assert [e.message.to for e in told if e.status.value == "pending"] == [("dana@example.com",)]
+    # the lead alone: Robin's trip is as it was (a review found every guest mailed "Your trip has changed")
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if ":r2:guest:g2" in e.key]
 
-    book("Sam Rivera", "sam@example.com")  # handed to someone else
+    _, new_code = book("Sam Rivera", "sam@example.com")  # handed to someone else
     [lead] = [g for g in list_guests(demo_app.store, "demo", booking_id) if g.lead]
     assert (lead.name, lead.status, lead.waiver) == ("Sam Rivera", GuestStatus.INVITED, None)
-    assert "Hi Sam" in client.get(f"/g/{code}").text
+    # a new page code: Dana's link opened Sam's page, and a waiver signed there counted as his (a review)
+    assert new_code != code and client.get(f"/g/{code}").status_code == 404
+    assert "Hi Sam" in client.get(f"/g/{new_code}").text
+    [told_sam] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("sam@example.com",)]
+    assert new_code in told_sam.message.text
 
 
 def test_a_guest_form_sent_twice_adds_the_guest_once_and_a_family_may_share_an_address(

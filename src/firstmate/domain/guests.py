@@ -135,13 +135,16 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
     invited, no waiver (the earlier lead's signature is not theirs). The booking's own changes never
     reached the lead's record: mail went on to a mistyped address, and a new lead's page greeted the
     old one, whose waiver counted for them."""
-    same_name = " ".join(lead.name.casefold().split()) == " ".join(name.casefold().split())
-    same_email = (lead.email or "").lower() == email.lower()
-    if same_name and same_email:
-        return lead
-    if not (same_name or same_email):
+    if another_person(lead, name, email):
         return lead.model_copy(update={"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None})
     return lead.model_copy(update={"name": name, "email": email})
+
+
+def another_person(lead: Guest, name: str, email: str) -> bool:
+    """Whether `name` <`email`> is someone else than the lead guest: both differ (one differing is a
+    correction of a typo)."""
+    same_name = " ".join(lead.name.casefold().split()) == " ".join(name.casefold().split())
+    return not same_name and (lead.email or "").lower() != email.lower()
 
 
 def guest_counts(guests: list[Guest]) -> dict[str, int]:

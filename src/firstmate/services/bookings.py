@@ -32,7 +32,7 @@ from firstmate.domain.calendar import CalendarEntry, next_sequence
 from firstmate.domain.checklist import checked_elsewhere, recount
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
-from firstmate.domain.guests import Guest, follow_lead
+from firstmate.domain.guests import Guest, another_person, follow_lead
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
@@ -43,6 +43,7 @@ from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
     GUESTS,
+    OTHER_GUESTS,
     booking_messages,
     booking_notifications,
     double_booking_lines,
@@ -252,7 +253,7 @@ def _change(
     if booking_item is None or event_item is None or entry_item is None:
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
-    guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
+    booking, guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
     # items stored before they kept their label's template take it from the boat they were made for
     made_on = profile.asset(existing.asset)
     before = resolved(CrewEvent.model_validate(event_item.data), made_on.checklist if made_on else ())
@@ -308,7 +309,8 @@ def _change(
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
-    quiet -= {GUESTS} if readdressed else frozenset()  # the lead at their new address hears of the trip
+    if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
+        quiet = quiet - {GUESTS} | {OTHER_GUESTS}
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
         off_trip=off_trip, quiet=quiet,
@@ -322,21 +324,29 @@ def _change(
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
-def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[list[Guest], list[Write], bool]:
-    """The booking's guests with its lead as the revision names them (`follow_lead`), the write that
-    records the lead so, and whether the lead's address changed."""
+def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:
+    """The booking (with a new page code when its lead is another person: the earlier lead's link
+    opened the new lead's page, and signed for them), its guests with the lead as the revision names
+    them (`follow_lead`), the writes that record it, and whether the lead's address changed."""
     guests = list_guests(store, org, booking.id)
     item = store.get(booking_pk(org, booking.id), "GUEST#g1")
     if item is None:
-        return guests, [], False
+        return booking, guests, [], False
     lead = Guest.model_validate(item.data)
     named = booking.request.lead_guest
     followed = follow_lead(lead, named.name, named.email)
     if followed == lead:
-        return guests, [], False
-    write = Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version))
+        return booking, guests, [], False
+    writes: list[Write] = [Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version))]
+    if another_person(lead, named.name, named.email):
+        code = encode_code(secrets.token_bytes(7))
+        old = store.get(code_pk(booking.guest_code), "CODE")
+        if old is not None:
+            writes.append(Delete(old.pk, old.sk, VersionIs(old.version)))
+        writes.append(Put(Item(code_pk(code), "CODE", {"org": org, "booking_id": booking.id}), Absent()))
+        booking = booking.model_copy(update={"guest_code": code})
     readdressed = (lead.email or "").lower() != named.email.lower()
-    return [followed if g.id == lead.id else g for g in guests], [write], readdressed
+    return booking, [followed if g.id == lead.id else g for g in guests], writes, readdressed
 
 
 def _commit(

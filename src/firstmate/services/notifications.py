@@ -29,8 +29,9 @@ from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.people import crew_for_roles, list_people
 
-#: The audiences a change may leave untold (`quiet_audiences`).
-CREW, GUESTS = "crew", "guests"
+#: The audiences a change may leave untold (`quiet_audiences`); OTHER_GUESTS: the guests but the lead
+#: (told alone when the change gave the lead a new address and shows the others nothing new).
+CREW, GUESTS, OTHER_GUESTS = "crew", "guests", "other-guests"
 
 _VERB = {
     IntakeResult.CREATED: "New",
@@ -124,9 +125,8 @@ def booking_messages(
             )
             for person in crew
         ]  # fmt: skip
-    addressed = [
-        g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED) and GUESTS not in quiet
-    ]
+    untold = {g.id for g in guests if GUESTS in quiet or (OTHER_GUESTS in quiet and not g.lead)}
+    addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED) and g.id not in untold]
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [
