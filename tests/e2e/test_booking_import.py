@@ -192,6 +192,35 @@ def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> 
     assert isinstance(ics_grouped, BookingRequest) and str(ics_grouped.gross_amount) == "1200.50"
 
 
+def _ota_event(description: str, *, uid: str = "gmb-7@ota.example.com", lines: str = "") -> bytes:
+    """A calendar export of one event on Sat 13 Jun 2026, 16:00 to 19:00 PDT, with this DESCRIPTION
+    (its line breaks written as the export escapes them) and any other `lines`."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\nDTSTAMP:20260520T100000Z\r\nDTSTART:20260613T230000Z\r\nDTEND:20260614T020000Z\r\n"
+        + lines
+        + ("DESCRIPTION:" + description.replace("\n", "\\n") + "\r\n" if description else "")
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def _ota_booking(description: str) -> BookingRequest:
+    [record] = parse_ics(_ota_event(description), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(record, BookingRequest), record
+    return record
+
+
+def test_an_empty_label_in_a_calendar_booking_leaves_the_next_line_to_itself() -> None:
+    """An empty `Notes:` took the next line for its value (6 guests imported as 1, USD 600.00 as 0)."""
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\n"
+    before_guests = _ota_booking(lead + "Notes:\nGuests: 6\nTotal: USD 600.00")
+    assert (before_guests.guest_count, before_guests.notes) == (6, "")
+    before_total = _ota_booking(lead + "Guests: 6\nNotes:\nTotal: USD 600.00")
+    assert (str(before_total.gross), before_total.notes) == ("600.00 USD", "")
+    empty_phone = _ota_booking(lead + "Phone:\nGuests: 6\nTotal: USD 600.00")  # it refused the whole file
+    assert (empty_phone.lead_guest.phone, empty_phone.guest_count) == (None, 6)
+
+
 def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
     text = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
     ics = parse_ics(

@@ -20,7 +20,8 @@ from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
-_LINE = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z ]{0,30}):\s*(?P<value>.+?)\s*$", re.M)
+# `[ \t]`, not `\s`, which matches a line break: an empty `Notes:` took the next line ("Guests: 6")
+_LINE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,30}):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
 _TOTAL = re.compile(
     r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
 )
@@ -105,7 +106,7 @@ def _record(
     cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
     # a title is shown in terminals and pages: control characters (escape sequences) become spaces
     summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
-    fields = {m["key"].strip().lower(): m["value"] for m in _LINE.finditer(str(event.get("DESCRIPTION", "")))}
+    fields = _fields(str(event.get("DESCRIPTION", "")))
     if not ("guest" in fields and "email" in fields):
         return BlockedSlot(
             uid=uid, start=start, end=end, title=summary or "Unavailable", asset=asset, cancelled=cancelled
@@ -130,6 +131,13 @@ def _record(
         return RowError(f"event {uid}", describe(exc))
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
+
+
+def _fields(description: str) -> dict[str, str]:
+    """The description's labelled values by lower-case label ("guests": "6"); a label left empty
+    ("Phone:") says nothing, as if its line were not there."""
+    found = {m["key"].strip().lower(): m["value"] for m in _LINE.finditer(description)}
+    return {key: value for key, value in found.items() if value}
 
 
 def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -> tuple[datetime, datetime]:
