@@ -221,6 +221,16 @@ def test_an_empty_label_in_a_calendar_booking_leaves_the_next_line_to_itself() -
     assert (empty_phone.lead_guest.phone, empty_phone.guest_count) == (None, 6)
 
 
+def test_calendar_booking_notes_reach_the_crew_with_every_line() -> None:
+    """Only the notes' first line was kept: a wheelchair user's ramp, asked for on the next, never reached the crew."""
+    lines = ["Celebrating a birthday.", "One guest uses a wheelchair: please rig the boarding ramp.", "", "No alcohol."]
+    notes = "\n".join(lines)
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\n"
+    assert _ota_booking(lead + "Guests: 4\nNotes: " + notes).notes == notes
+    below = _ota_booking(lead + "Notes:\n" + notes + "\nGuests: 4\nTotal: USD 600.00")  # up to the next label
+    assert (below.notes, below.guest_count, str(below.gross)) == (notes, 4, "600.00 USD")
+
+
 def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
     text = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
     ics = parse_ics(

@@ -20,11 +20,14 @@ from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
-# `[ \t]`, not `\s`, which matches a line break: an empty `Notes:` took the next line ("Guests: 6")
-_LINE = re.compile(r"^[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,30}):[ \t]*(?P<value>.*?)[ \t]*$", re.M)
+# a line `Label: value`, matched one line at a time: a value never reaches the next line (an empty
+# `Notes:` took "Guests: 6" for its value)
+_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,30}):[ \t]*(?P<value>.*?)[ \t]*")
 _TOTAL = re.compile(
     r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
 )
+#: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
+LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
 MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -134,9 +137,20 @@ def _record(
 
 
 def _fields(description: str) -> dict[str, str]:
-    """The description's labelled values by lower-case label ("guests": "6"); a label left empty
-    ("Phone:") says nothing, as if its line were not there."""
-    found = {m["key"].strip().lower(): m["value"] for m in _LINE.finditer(description)}
+    """The description's values by lower-case label ("guests": "6"), each the rest of its line but
+    the notes, which run from `Notes:` to the next of LABELS or the end (a note's own lines may hold
+    a colon: "One guest uses a wheelchair: please rig the ramp"). A label left empty ("Phone:")
+    says nothing, as if its line were not there."""
+    found: dict[str, str] = {}
+    in_notes = False
+    for line in description.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        match = _LINE.fullmatch(line)
+        label = match["key"].strip().lower() if match else ""
+        if match and label in LABELS:
+            found[label], in_notes = match["value"], label == "notes"
+        elif in_notes:
+            found["notes"] += "\n" + line.rstrip()
+    found["notes"] = found.get("notes", "").strip()  # an empty `Notes:` may have its text below it
     return {key: value for key, value in found.items() if value}
 
 
