@@ -231,6 +231,16 @@ def test_calendar_booking_notes_reach_the_crew_with_every_line() -> None:
     assert (below.notes, below.guest_count, str(below.gross)) == (notes, 4, "600.00 USD")
 
 
+def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
+    """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
+    text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()
+    [refused] = parse_ics(text.encode("cp1252"), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert refused == RowError("file", "line 9 is not UTF-8 text: save the calendar as UTF-8")
+    [booking] = parse_ics(text.encode("utf-8-sig"), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(booking, BookingRequest)  # UTF-8, with the byte order mark some Windows programs write
+    assert (booking.lead_guest.name, booking.notes) == ("Zoë Lefèvre", "Crème brûlée")
+
+
 def test_importing_the_same_files_twice_changes_nothing(demo_app: App) -> None:
     text = HEADER + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Sunset\n"
     ics = parse_ics(

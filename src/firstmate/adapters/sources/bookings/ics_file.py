@@ -36,19 +36,25 @@ _ZONES = threading.Lock()  # one file read at a time: the zones icalendar knows 
 
 
 def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> list[ParsedRecord]:
-    """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID."""
+    """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID; a file that
+    is not UTF-8 is one RowError."""
+    try:  # strictly: icalendar puts U+FFFD for what it cannot read, and "Zoë" was greeted as "Zo�"
+        text = raw.decode("utf-8-sig")  # a byte order mark, as some Windows programs write, is no text
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [RowError("file", f"line {line} is not UTF-8 text: save the calendar as UTF-8")]
     with _ZONES:
         # icalendar keeps the zones a file defines (VTIMEZONE) for the whole process: forget earlier
         # files' zones, so that this file's names mean what it says, or nothing
         icalendar.use_zoneinfo()  # type: ignore[no-untyped-call]
         try:
-            calendar = icalendar.Calendar.from_ical(raw)
+            calendar = icalendar.Calendar.from_ical(text)
         except ValueError as exc:
             return [RowError("file", f"not an iCalendar file: {exc}")]
         events = list(calendar.walk("VEVENT"))
         if len(events) > MAX_EVENTS:
             return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
-        durations = _written_durations(raw)
+        durations = _written_durations(text)
         return [
             _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n))  # type: ignore[arg-type]
             for n, event in enumerate(events)
@@ -58,11 +64,10 @@ def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> l
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _written_durations(raw: bytes) -> dict[int, str]:
+def _written_durations(text: str) -> dict[int, str]:
     """Each VEVENT's DURATION as written, by the event's place in the file: icalendar keeps it as a
     timedelta, which cannot tell PT26H (26 real hours) from P1DT2H (a calendar day and 2 hours)."""
-    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    lines = re.sub(r"\n[ \t]", "", text).split("\n")  # unfolded
+    lines = re.sub(r"\n[ \t]", "", text.replace("\r\n", "\n")).split("\n")  # unfolded
     found: dict[int, str] = {}
     events, inside = -1, []  # the components the line is in: an alarm's DURATION is not its event's
     for line in lines:
