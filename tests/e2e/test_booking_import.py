@@ -210,6 +210,30 @@ def _ota_booking(description: str) -> BookingRequest:
     return record
 
 
+def _one_file(*exports: bytes) -> bytes:
+    """The events of several one-event exports (`_ota_event`), in this order, in one file."""
+    events = [export[export.index(b"BEGIN:VEVENT") : export.index(b"END:VCALENDAR")] for export in exports]
+    return exports[0][: exports[0].index(b"BEGIN:VEVENT")] + b"".join(events) + b"END:VCALENDAR\r\n"
+
+
+def test_a_calendar_listing_a_reservation_twice_imports_its_latest_version_once(demo_app: App) -> None:
+    """Both were applied in file order: SEQUENCE:2 (8 guests) then SEQUENCE:1 stored 6 guests, mailed twice."""
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\nTotal: USD 600.00\nGuests: "
+    newer = _ota_event(lead + "8", lines="SEQUENCE:2\r\nLAST-MODIFIED:20260520T100000Z\r\n")
+    older = _ota_event(lead + "6", lines="SEQUENCE:1\r\nLAST-MODIFIED:20260510T100000Z\r\n")
+    records = parse_ics(_one_file(newer, older), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert dict(import_records(demo_app, "demo", records).counts) == {"created": 1}
+    [anchor] = all_items(demo_app.store, intake_pk("demo"))
+    stored = demo_app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
+    assert stored is not None and (stored.data["request"]["guest_count"], stored.data["revision"]) == (8, 1)
+    assert {e.key.split(":")[2] for e in outbox.list_entries(demo_app.store, "demo")} == {"r1"}  # told once
+    # of equal SEQUENCEs, the one modified last, wherever it is listed
+    later = _ota_event(lead + "5", lines="LAST-MODIFIED:20260521T100000Z\r\n")
+    earlier = _ota_event(lead + "4", lines="LAST-MODIFIED:20260511T100000Z\r\n")
+    [latest] = parse_ics(_one_file(later, earlier), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(latest, BookingRequest) and latest.guest_count == 5
+
+
 def test_an_empty_label_in_a_calendar_booking_leaves_the_next_line_to_itself() -> None:
     """An empty `Notes:` took the next line for its value (6 guests imported as 1, USD 600.00 as 0)."""
     lead = "Guest: Rob Sample\nEmail: rob@example.com\n"

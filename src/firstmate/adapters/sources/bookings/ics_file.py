@@ -55,10 +55,50 @@ def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> l
         if len(events) > MAX_EVENTS:
             return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
         durations = _written_durations(text)
+        latest = _latest_versions(events)  # type: ignore[arg-type]
         return [
-            _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n))  # type: ignore[arg-type]
+            latest[n] or _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n))  # type: ignore[arg-type]
             for n, event in enumerate(events)
+            if n in latest
         ]
+
+
+def _latest_versions(events: list[icalendar.Event]) -> dict[int, RowError | None]:
+    """The places in the file of the events to read: of a UID listed more than once (a reservation
+    and its update, in either order), its latest version alone, as calendars take it (`_version`),
+    or a RowError when the versions cannot be told apart. An event without a UID is read, to be refused."""
+    places: dict[str, list[int]] = {}
+    for n, event in enumerate(events):
+        # an edited occurrence (RECURRENCE-ID) shares its series' UID: each is read, and refused as repeating
+        alone = not _uid(event) or event.get("RECURRENCE-ID") is not None
+        places.setdefault(f"#{n}" if alone else _uid(event), []).append(n)
+    latest: dict[int, RowError | None] = {}
+    for uid, listed in places.items():
+        if len(listed) == 1:  # listed once: its SEQUENCE matters to nothing
+            latest[listed[0]] = None
+            continue
+        try:  # the last listed of equal versions: as applying them in file order left it
+            latest[max(listed, key=lambda n: (*_version(events[n]), n))] = None
+        except ValueError as exc:
+            latest[listed[-1]] = RowError(
+                f"event {uid}", f"listed {len(listed)} times, and which is the latest cannot be told: {exc}"
+            )
+    return latest
+
+
+def _version(event: icalendar.Event) -> tuple[int, datetime]:
+    """How recent a version of an event is: its SEQUENCE (0 when absent), then its LAST-MODIFIED."""
+    sequence = event.get("SEQUENCE", 0)
+    if not isinstance(sequence, int):
+        raise ValueError(f"its SEQUENCE {_raw(event, 'SEQUENCE')!r} is not one whole number; write it like SEQUENCE:2")
+    if event.get("LAST-MODIFIED") is None:
+        return sequence, datetime.min.replace(tzinfo=UTC)
+    modified = _decoded(event, "LAST-MODIFIED", datetime)
+    return sequence, modified if modified.tzinfo else modified.replace(tzinfo=UTC)  # RFC 5545: always UTC
+
+
+def _uid(event: icalendar.Event) -> str:
+    return str(event.get("UID", "")).strip()
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -97,7 +137,7 @@ def _split_line(line: str) -> tuple[str, str]:
 def _record(
     event: icalendar.Event, *, source: str, timezone: str, asset: str | None, duration: str | None = None
 ) -> ParsedRecord:
-    uid = str(event.get("UID", "")).strip()
+    uid = _uid(event)
     if not uid:
         return RowError("event without UID", "every event needs a UID to be imported")
     repeats = next((name for name in ("RRULE", "RDATE", "RECURRENCE-ID") if event.get(name) is not None), None)
