@@ -6,6 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
@@ -17,7 +18,7 @@ from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, RowError
 from firstmate.ports import Item
 from firstmate.services import outbox
-from firstmate.services.imports import import_records
+from firstmate.services.imports import ImportReport, import_records
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, calendar_pk, intake_pk
 
@@ -232,6 +233,60 @@ def test_a_calendar_listing_a_reservation_twice_imports_its_latest_version_once(
     earlier = _ota_event(lead + "4", lines="LAST-MODIFIED:20260511T100000Z\r\n")
     [latest] = parse_ics(_one_file(later, earlier), source="getmyboat", timezone="UTC", asset="sea-lark")
     assert isinstance(latest, BookingRequest) and latest.guest_count == 5
+
+
+def _import_ota(app: App, export: bytes) -> ImportReport:
+    return import_records(app, "demo", parse_ics(export, source="getmyboat", timezone="UTC", asset="sea-lark"))
+
+
+def _only_booking(app: App) -> dict[str, Any]:
+    [anchor] = [a for a in all_items(app.store, intake_pk("demo")) if "booking_id" in a.data]
+    stored = app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
+    assert stored is not None
+    return stored.data
+
+
+BOOKED = "Guest: Rob Sample\nEmail: rob@example.com\nGuests: 4\nTotal: USD 600.00"
+
+
+def test_a_cancellation_listed_without_its_guest_lines_cancels_the_booking(demo_app: App) -> None:
+    """Exports strip a cancelled reservation's guests: it cancelled a "blocked slot" and the trip sailed on."""
+    assert dict(_import_ota(demo_app, _ota_event(BOOKED)).counts) == {"created": 1}
+    assert dict(_import_ota(demo_app, _ota_event("", lines="STATUS:CONFIRMED\r\n")).counts) == {"unchanged": 1}
+    cancelled = _import_ota(demo_app, _ota_event("", lines="SUMMARY:Cancelled\r\nSTATUS:CANCELLED\r\n"))
+    assert dict(cancelled.counts) == {"cancelled": 1}
+    booking = _only_booking(demo_app)
+    assert (booking["request"]["status"], booking["request"]["guest_count"]) == ("cancelled", 4)
+    assert not [e for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+    told = {e.key.split(":")[3] for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key}
+    assert {"ops", "crew", "guest"} <= told  # the trip is off, for everyone who expected it
+
+
+def test_a_booking_listed_without_its_guests_at_other_times_is_refused_not_blocked_against_itself(
+    demo_app: App,
+) -> None:
+    """As a blocked slot, it was reported to the operations manager as "Double booked!" with itself."""
+    _import_ota(demo_app, _ota_event(BOOKED))
+    moved = _ota_event("").replace(b"DTSTART:20260613T230000Z", b"DTSTART:20260613T220000Z")
+    report = _import_ota(demo_app, moved)
+    assert not report.counts and [e.problem for e in report.errors] == [
+        "is the booking of Rob Sample (Sat 13 Jun 2026, 16:00 PDT), listed at other times without its "
+        "Guest: and Email: lines: export it with them to move the trip"
+    ]
+
+
+def test_a_hold_confirmed_as_a_booking_is_not_double_booked_with_itself(demo_app: App) -> None:
+    """A pending hold (no guest lines) confirmed under its UID stayed blocked: "Double booked!" with itself."""
+    hold = _ota_event("", lines="SUMMARY:Pending request\r\nSTATUS:TENTATIVE\r\n")
+    assert dict(_import_ota(demo_app, hold).counts) == {"blocked created": 1}
+    confirmed = _import_ota(demo_app, _ota_event(BOOKED, lines="SEQUENCE:1\r\n"))
+    assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
+    assert not confirmed.double_booked
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    [slot] = [e.data for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+    assert slot["cancelled"] is True  # out of the feeds, holding nothing
+    again = _import_ota(demo_app, hold)  # the older export again: the UID is the booking now
+    assert dict(again.counts) == {"unchanged": 1} and not again.double_booked
 
 
 def test_an_empty_label_in_a_calendar_booking_leaves_the_next_line_to_itself() -> None:

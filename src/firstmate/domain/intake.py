@@ -18,6 +18,8 @@ class BlockedSlot:
     title: str
     asset: str | None = None
     cancelled: bool = False
+    #: the channel whose calendar listed it: that channel's booking of the same UID is this reservation
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ from functools import partial
 
 import structlog
 
-from firstmate.domain.bookings import BookingRequest, IntakeResult
+from firstmate.domain.bookings import Booking, BookingRequest, IntakeResult, cancellation_of
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.domain.timing import when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete
-from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.bookings import get_booking, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -22,6 +24,7 @@ from firstmate.services.trips import (
     blocked_slot_key,
     calendar_pk,
     calendar_sk,
+    intake_pk,
     owed_marks,
     record_blocked_slot,
     tell_double_bookings,
@@ -68,12 +71,36 @@ def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> li
                 profile.place(record.entity, record.asset)
             except ValueError as exc:
                 errors.append(RowError(f"record {index} ({record.external_id})", str(exc)))
-        elif isinstance(record, BlockedSlot) and record.asset:
+        elif isinstance(record, BlockedSlot):
             try:  # a slot blocks a boat's calendar: a property or a vehicle is no boat
-                profile.place(None, record.asset)
+                if record.asset:
+                    profile.place(None, record.asset)
             except ValueError as exc:
                 errors.append(RowError(f"record {index} ({record.uid})", str(exc)))
+            errors += _guestless_move(ctx, profile, index, record)
     return errors
+
+
+def _guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: BlockedSlot) -> list[RowError]:
+    """A refusal for an event without guest lines whose UID is a live booking at other times: it
+    cannot be the booking (it does not say who sails), and as a blocked slot it clashes with it."""
+    booking = _booked_as(ctx, profile.org.id, slot)
+    if booking is None or booking.cancelled or slot.cancelled:
+        return []
+    if (slot.start, slot.end) == (booking.request.start, booking.request.end):
+        return []
+    booked_at = when(booking.request.start, profile.org.timezone)
+    return [RowError(f"record {index} ({slot.uid})",
+                     f"is the booking of {booking.request.lead_guest.name} ({booked_at}), listed at other times "
+                     "without its Guest: and Email: lines: export it with them to move the trip")]  # fmt: skip
+
+
+def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
+    """The booking that `slot`'s UID already is in the channel that listed it (an export may list a
+    reservation without its guest lines: cancelled, say), or None."""
+    anchor = ctx.store.get(intake_pk(org), f"{slot.source}#{slot.uid}") if slot.source else None
+    booking_id = anchor.data.get("booking_id") if anchor else None  # a blocked slot's own anchor has none
+    return get_booking(ctx.store, org, str(booking_id)) if booking_id else None
 
 
 def import_records(
@@ -87,7 +114,8 @@ def import_records(
     the whole file is in, look for their double bookings as things then stand (a later row may have
     cancelled or moved a trip), and tell the operations manager of those untold. `progress` is
     called for each record written; `checking` with how many bookings and slots were checked, of how
-    many."""
+    many. A calendar event without guest lines whose UID is a booking of its channel is that booking
+    (cancelled, or as it stands); a booking whose UID held a blocked slot (a hold) cancels the slot."""
     report = ImportReport(errors=check_records(ctx, org, records))
     if report.errors:
         return report
@@ -96,6 +124,9 @@ def import_records(
         raise NotFound(f"no org {org!r}")
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     for record in records:
+        if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
+            # one UID is one reservation: listed without its guests, it is still the booking
+            record = cancellation_of(booked) if record.cancelled else _as_placed(booked)
         if isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
             report.counts[outcome.result.value] += 1
@@ -104,15 +135,15 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
+            if title := _retire_hold(ctx, org, record.external_id):
+                report.counts["blocked now booked"] += 1
+                written[f"block#{record.external_id}"] = _slot_row(ctx, org, record.external_id, title)
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
                 ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
             )
             report.counts[f"blocked {result.value}"] += 1
-            written[f"block#{record.uid}"] = (
-                f"blocked slot “{record.title}”",
-                partial(blocked_slot_key, ctx.store, org, record.uid),
-            )
+            written[f"block#{record.uid}"] = _slot_row(ctx, org, record.uid, record.title)
         progress(1)
     # should this process stop first, each entry's check is owed: the fanouts job tells within the hour
     listed: set[frozenset[str]] = set()  # each pair once, under the first of its rows
@@ -138,6 +169,28 @@ def import_records(
     _drop_marks(ctx, org, checked)
     checking(len(written), len(written))
     return report
+
+
+def _slot_row(ctx: Context, org: str, uid: str, title: str) -> tuple[str, Callable[[], str | None]]:
+    """A blocked slot as the report names it, and how to find its calendar key once the file is in."""
+    return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid)
+
+
+def _as_placed(booking: Booking) -> BookingRequest:
+    """`booking`'s request as it stands, naming its boat, as `cancellation_of` does."""
+    return booking.request.model_copy(update={"entity": None, "asset": booking.asset})
+
+
+def _retire_hold(ctx: Context, org: str, uid: str) -> str | None:
+    """Cancel the live blocked slot the calendar event `uid` left when it was a hold without guest
+    lines, now that the UID is a booking (it clashed with its own hold); its title, or None."""
+    key = blocked_slot_key(ctx.store, org, uid)
+    stored = ctx.store.get(calendar_pk(org), key) if key else None
+    slot = CalendarEntry.model_validate(stored.data) if stored else None
+    if slot is None or slot.cancelled:
+        return None
+    record_blocked_slot(ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True)
+    return slot.title
 
 
 def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:

@@ -1,7 +1,8 @@
 """Bookings and blocked slots from an OTA calendar export (.ics).
 
 Each VEVENT is keyed by its UID. An event whose DESCRIPTION carries a guest (`Guest:` and
-`Email:` lines) is a booking; any other event blocks the boat for its time.
+`Email:` lines) is a booking; any other event blocks the boat for its time, unless its UID is
+already a booking of this channel (see `services.imports`).
 """
 
 from __future__ import annotations
@@ -157,7 +158,13 @@ def _record(
     fields = _fields(str(event.get("DESCRIPTION", "")))
     if not ("guest" in fields and "email" in fields):
         return BlockedSlot(
-            uid=uid, start=start, end=end, title=summary or "Unavailable", asset=asset, cancelled=cancelled
+            uid=uid,
+            start=start,
+            end=end,
+            title=summary or "Unavailable",
+            asset=asset,
+            cancelled=cancelled,
+            source=source,
         )
     try:
         currency, amount = _total(fields.get("total", "0"))
