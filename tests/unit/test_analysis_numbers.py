@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -108,6 +109,11 @@ def test_a_cost_per_lead_on_half_a_cent_reads_the_same_cents_in_every_report() -
         assert figure(kpi) == shown == kpi_value(in_cmo, "USD")
     analysis = checked(rules_analysis(facts), facts)
     assert "8 leads at $20.13 each" in analysis.sections[2].points[0] and not analysis.dropped  # the check agrees
+    # a model writing the analysis is given the figure as the report prints it (a review: it was told 20.12)
+    from firstmate.adapters.analyst.llm import facts_for_model
+
+    [given] = [k for k in json.loads(facts_for_model(facts))["kpis"] if k["kpi"] == facts.kpi("cpl").label]
+    assert given["this_week"] == 20.13
 
 
 def _weeks_without_leads(count: int) -> WeeklyFacts:

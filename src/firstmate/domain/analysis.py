@@ -41,9 +41,9 @@ def figure(kpi: Kpi, value: float | None = None) -> str:
     if shown is None:
         return "no leads" if kpi.key == "cpl" else "–"
     if kpi.unit == "money":
-        return f"${_half_up(shown, 2):,}"
+        return f"${half_up(shown, 2):,}"
     if kpi.unit == "percent":
-        return f"{_half_up(shown, 2)}%"
+        return f"{half_up(shown, 2)}%"
     return f"{shown:,.0f}"
 
 
@@ -150,11 +150,12 @@ def _rounded(value: float, places: int) -> set[float]:
     (`figure`: 20.125 is "$20.13"), or half to even, as a change's percent is formatted (`percent`)."""
     if not math.isfinite(value):  # a change from zero: no figure to round
         return {value}
-    return {round(value, places), float(_half_up(value, places))}
+    return {round(value, places), float(half_up(value, places))}
 
 
-def _half_up(value: float, places: int) -> Decimal:
-    """`value` as the report's JSON holds it (its repr, which the role reports read), rounded half up."""
+def half_up(value: float, places: int) -> Decimal:
+    """`value` as the report's JSON holds it (its repr, which the role reports read), rounded half up:
+    as the report prints it, and as a model writing its analysis is given it."""
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 

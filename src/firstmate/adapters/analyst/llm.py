@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from firstmate.domain.analysis import DEPARTMENTS, Analysis, Section, rules_analysis
+from firstmate.domain.analysis import DEPARTMENTS, Analysis, Section, half_up, rules_analysis
 from firstmate.domain.intel import WeeklyFacts
 
 log = structlog.get_logger(__name__)
@@ -128,7 +128,8 @@ def facts_for_model(facts: WeeklyFacts) -> str:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    # as the report prints it: round() gave the model $20.12 for a cost per lead the report reads $20.13
+    return None if value is None else float(half_up(value, 2))
 
 
 def _json(text: str) -> Any:
