@@ -534,3 +534,24 @@ def test_one_role_report_failing_keeps_none_of_the_others_from_going_out(
     monkeypatch.setattr(reports, "render_role", render)  # fixed: the retry sends the CEO's, and nothing twice
     runs = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
     assert [run.role for run in runs if run.sent_to] == ["ceo"]
+
+
+def test_a_lens_failing_to_build_keeps_none_of_the_other_reports_back_and_the_ceo_says_so(
+    data_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review found the per-role guard around rendering only: a lens raising while it builds (a
+    division by zero, say) still stopped all eight."""
+    from decimal import DivisionByZero
+
+    from firstmate.domain.reports import lenses
+
+    def broken(snapshot: Any) -> Any:
+        raise DivisionByZero("the CFO's lens broke")
+
+    monkeypatch.setitem(lenses.LENSES, "cfo", broken)
+    with pytest.raises(DivisionByZero, match="the CFO's lens broke"):
+        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    entries = [e for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:")]
+    assert {e.key.split(":")[1] for e in entries} == {f"role-{role}" for role in ROLES if role != "cfo"}
+    [ceo] = [e for e in entries if e.key.split(":")[1] == "role-ceo"]
+    assert "Missing from this plan: the findings of the CFO report, which could not be built." in ceo.message.text

@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from firstmate.domain.redaction import ConfigEntry, redact_config
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
-from firstmate.domain.reports.lenses import build_documents
+from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
 from firstmate.domain.snapshot import Invoice, LeftOut, Marketing, MarketingKpi, RevenueLine, Snapshot
 from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
@@ -204,10 +204,14 @@ def run_role_reports(
     `send` queue each to its role's recipients once per week (again with `resend`). A role that
     fails keeps none of the others from going out; the first failure is raised once they have."""
     snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
-    runs, failed = [], []
+    runs = []
+    documents, unbuilt = build_each(snapshot, roles)
+    for role, exc in unbuilt.items():
+        log.error("reports.role_failed", org=org, role=role, error=f"{type(exc).__name__}: {exc}", exc_info=exc)
+    failed = list(unbuilt.values())
     # one build storing at a time: one that fails puts back what it replaced, never over another's
     with exclusive(ctx, org, f"role-reports#{snapshot.as_of}", doing="building these role reports"):
-        for role, document in build_documents(snapshot, roles).items():
+        for role, document in documents.items():
             if progress is not None:
                 progress(ROLE_TITLES[role])
             try:
