@@ -44,7 +44,7 @@ def _trip_through_its_whole_life(app: App, clock: FixedClock) -> tuple[str, str,
     """Two trips, worked by crew and guests from booking to cancellation; returns (direct trip's
     event id, marketplace trip's event id, an invited guest's page code)."""
     direct = book(app, gross_amount=GROSS, private_notes=PRIVATE, guest_count=4)
-    boats = {a.name: a.id for a in demo_profile().assets}
+    boats = {a.id: a.name for a in demo_profile().assets}
     [emailed] = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=boats)
     assert import_records(app, "demo", [emailed]).ok
     marketplace = get_booking(app.store, "demo", _booking_id_of(app, "BS-7Q4K2M"))

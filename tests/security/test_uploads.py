@@ -79,6 +79,9 @@ def _stored(app: App) -> list[str]:
         pytest.param(b"RIFF\x00\x00\x00\x00WAVEfmt ", "image/webp", id="wav-with-a-riff-header"),
         pytest.param(b"", "image/png", id="empty"),
         pytest.param(b"\x89PN", "image/png", id="truncated-png-signature"),
+        # a file the browser gives no type (as some systems give HEIC) is judged by its bytes, as S3 does
+        pytest.param(b"<html><script>alert(1)</script></html>", "application/octet-stream", id="html-untyped"),
+        pytest.param(b"MZ\x90\x00\x03" + b"\x00" * 60, "", id="windows-exe-without-a-type"),
     ],
 )
 def test_anything_but_a_photo_is_refused_and_deleted(album: tuple[App, Booking], content: bytes, declared: str) -> None:
@@ -89,9 +92,7 @@ def test_anything_but_a_photo_is_refused_and_deleted(album: tuple[App, Booking],
     assert _stored(app) == []
 
 
-@pytest.mark.parametrize(
-    "declared", ["text/html", "application/octet-stream", "", "imagex/png", "text/html; image/png", "IMAGE/PNG"]
-)
+@pytest.mark.parametrize("declared", ["text/html", "imagex/png", "text/html; image/png", "IMAGE/PNG"])
 def test_a_declared_type_outside_images_is_refused_before_storing(album: tuple[App, Booking], declared: str) -> None:
     app, trip = album
     with TestClient(create_app(app)) as client:
