@@ -471,6 +471,43 @@ def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin
     assert "RF-9" not in {key for key, _ in data_rows(data_app.store, "demo", "revenue")}  # nothing written
 
 
+def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_too(
+    demo_app: App, tmp_path: Path
+) -> None:
+    """A review found the check counting stored sales the import itself replaces: a re-import
+    correcting a sale's reference left its refund naming nothing. Removing or renaming that sale in the
+    admin form orphaned the refund just the same."""
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.errors import DataRejected
+    from firstmate.services.data import delete_row, save_row
+
+    def imported(rows: str) -> None:
+        folder = tmp_path / "data"
+        folder.mkdir(exist_ok=True)
+        header = "id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n"
+        (folder / "revenue.csv").write_text(header + rows)
+        raw = read_data_folder(folder)
+        assert not isinstance(raw, list)
+        import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+
+    sale = "R-1,saltwind-charters,,direct,2026-10-01,2026-10-10,900.00,false,{}\n"
+    refund = "R-2,saltwind-charters,,direct,2026-10-05,2026-10-10,-900.00,false,BK-100\n"
+    imported(sale.format("BK-100") + refund)
+    with pytest.raises(DataRejected) as refused:
+        imported(sale.format("BK-1000") + refund)  # the sale's reference corrected, the refund not
+    assert [e.where for e in refused.value.errors] == ["revenue.csv row 2 (line 3), field reference"]
+    with pytest.raises(DataRejected) as kept:
+        delete_row(demo_app.store, "demo", "revenue", "R-1")
+    assert kept.value.errors[0].problem.startswith("this refund names 'BK-100', which would then be no sale")
+    row = {"id": "R-1", "entity": "saltwind-charters", "recorded_on": "2026-10-01", "service_date": "2026-10-10",
+           "amount": "900.00", "reference": "BK-1000"}  # fmt: skip
+    with pytest.raises(DataRejected):
+        save_row(demo_app.store, "demo", "revenue", row, replacing="R-1")
+    assert {key for key, _ in data_rows(demo_app.store, "demo", "revenue")} == {"R-1", "R-2"}  # nothing changed
+    delete_row(demo_app.store, "demo", "revenue", "R-2")  # the refund first
+    delete_row(demo_app.store, "demo", "revenue", "R-1")  # then its sale
+
+
 def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     """business.yaml saying "UDS" was taken: every booking in USD was then left out of every figure."""
     from firstmate.adapters.sources.data_folder import read_data_folder

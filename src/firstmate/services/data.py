@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from firstmate.domain.bookings import BLOCKED_SLOTS
 from firstmate.domain.business import AssetKind, EntityKind
-from firstmate.domain.datafiles import BY_KIND, DataSet, RawRow, check_rows, sale_keys
+from firstmate.domain.datafiles import BY_FILE, BY_KIND, DataSet, RawRow, check_rows, sale_keys
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED
 from firstmate.domain.snapshot import Invoice, RevenueLine
@@ -46,12 +46,15 @@ class DataImport:
         return sum(c.get(what, 0) for c in self.changes.values())
 
 
-def check_data(store: Store, org: str, raw: dict[str, list[RawRow]]) -> DataSet:
-    """Check raw rows against the org's business lines and assets; raise DataRejected with every problem."""
+def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_files: bool = True) -> DataSet:
+    """Check raw rows against the org's business lines and assets; raise DataRejected with every problem.
+    `whole_files`: the files replace what is stored of their kinds (an import), so a refund may not
+    name a stored sale the import removes; without it (an admin's edit of one row) the stored rows stay."""
     profile = load_business(store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
-    elsewhere = _StoredSales(store, org)
+    replaced = {BY_FILE[name].kind for name in raw if name in BY_FILE} if whole_files else set()
+    elsewhere = _StoredSales(store, org, frozenset(replaced))
     checked = check_rows(
         raw, [e.id for e in profile.entities], [a.id for a in profile.assets], sale_elsewhere=elsewhere.has
     )
@@ -68,21 +71,49 @@ class _StoredSales:
 
     store: Store
     org: str
+    replaced: frozenset[str] = frozenset()  # kinds whose stored rows the checked files replace
     _keys: set[str] | None = None
 
     def has(self, reference: str) -> bool:
         """Whether a stored sale has this reference or id."""
         if self._keys is None:
             stored = load_data(self.store, self.org)
-            keys = sale_keys(line for line in stored["revenue"] if isinstance(line, RevenueLine))
-            invoices = [invoice.id for invoice in stored["invoices"] if isinstance(invoice, Invoice)]
-            keys |= {*invoices, *(f"invoice-{invoice}" for invoice in invoices)}
-            for anchor in all_items(self.store, intake_pk(self.org), page_size=500):
-                source, _, external_id = anchor.sk.partition("#")
-                if source != BLOCKED_SLOTS and "booking_id" in anchor.data:
-                    keys |= {external_id, f"booking-{anchor.data['booking_id']}"}
-            self._keys = keys
+            kept = {kind: [] if kind in self.replaced else rows for kind, rows in stored.items()}
+            self._keys = _sales_of(self.store, self.org, kept)
         return reference in self._keys
+
+
+def _sales_of(store: Store, org: str, rows: dict[str, list[BaseModel]]) -> set[str]:
+    """What a refund may name: these revenue lines and invoices, and firstmate's bookings."""
+    keys = sale_keys(line for line in rows["revenue"] if isinstance(line, RevenueLine))
+    invoices = [invoice.id for invoice in rows["invoices"] if isinstance(invoice, Invoice)]
+    keys |= {*invoices, *(f"invoice-{invoice}" for invoice in invoices)}
+    for anchor in all_items(store, intake_pk(org), page_size=500):
+        source, _, external_id = anchor.sk.partition("#")
+        if source != BLOCKED_SLOTS and "booking_id" in anchor.data:
+            keys |= {external_id, f"booking-{anchor.data['booking_id']}"}
+    return keys
+
+
+def _refunds_left_without_sale(
+    store: Store, org: str, kind: str, removed: str | None, added: BaseModel | None = None
+) -> list[RowError]:
+    """The stored refunds that would name no sale once the `kind` row keyed `removed` is gone (and
+    `added` is stored): an admin's edit or removal of a sale left its refund undoing nothing."""
+    if kind not in ("revenue", "invoices"):
+        return []
+    spec = BY_KIND[kind]
+    stored = load_data(store, org)
+    rows = {k: list(v) for k, v in stored.items()}
+    rows[kind] = [row for row in rows[kind] if spec.key(row) != removed] + ([added] if added is not None else [])
+    before, after = _sales_of(store, org, stored), _sales_of(store, org, rows)
+    refunds = [r for r in rows["revenue"] if isinstance(r, RevenueLine) and r.amount < 0 and r.reference.strip()]
+    return [
+        RowError(f"revenue row {refund.id}", f"this refund names {refund.reference!r}, which would then be no sale: "
+                 "change or remove the refund first")
+        for refund in refunds
+        if refund.reference.strip() in before and refund.reference.strip() not in after  # this change's doing
+    ]  # fmt: skip
 
 
 def import_data(
@@ -132,8 +163,11 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, repla
     if spec is None:
         raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
     clean = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
-    data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]})
+    data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]}, whole_files=False)
     ((key, row),) = data.rows[kind].items()
+    orphaned = _refunds_left_without_sale(store, org, kind, replacing, row) if replacing is not None else []
+    if orphaned:
+        raise DataRejected(orphaned)
     current = store.get(data_pk(org), f"{kind}#{key}")
     if current is not None and key != replacing:
         said = f"another row is {key!r} already: change that one, or remove it first"
@@ -148,10 +182,14 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, repla
 
 
 def delete_row(store: Store, org: str, kind: str, key: str) -> None:
-    """Remove one row; NotFound if it is not there."""
+    """Remove one row; NotFound if it is not there, DataRejected if a stored refund names it (the
+    refund would then undo no sale)."""
     current = store.get(data_pk(org), f"{kind}#{key}")
     if current is None:
         raise NotFound(f"no {kind} row {key!r}")
+    orphaned = _refunds_left_without_sale(store, org, kind, key)
+    if orphaned:
+        raise DataRejected(orphaned)
     store.transact([Delete(current.pk, current.sk, VersionIs(current.version))])
 
 

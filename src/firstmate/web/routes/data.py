@@ -60,9 +60,12 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
 
 @router.post("/{org}/{kind}/{key:path}/delete")  # an id may hold a slash (INV/2026/001)
 def remove(app: AppDep, scope: ScopeDep, org: str, kind: str, key: str) -> Response:
-    """Remove one row."""
+    """Remove one row; one a stored refund names stays, the page saying which refund."""
     scope.check(org)
-    delete_row(app.store, org, kind, key)
+    try:
+        delete_row(app.store, org, kind, key)
+    except DataRejected as exc:
+        return _page(app, org, kind, errors=[f"{e.where}: {e.problem}" for e in exc.errors], status=409)
     return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
 
 
