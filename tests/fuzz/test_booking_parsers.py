@@ -446,3 +446,12 @@ def test_a_forwarded_or_html_only_booking_email_is_refused_saying_what_to_import
                  b"MIME-Version: 1.0\nContent-Type: text/html\n\n<p>Booking ID: BS-1</p>\n")  # fmt: skip
     [record] = _records(lambda: parse_email(html_only, timezone=ZONE, boats=BOATS))
     assert isinstance(record, RowError) and "it has no plain-text part" in record.problem
+
+
+def test_a_space_after_a_quoted_cells_closing_quote_is_refused_saying_so() -> None:
+    """A review found such a row refused with the advice for "Big" Bertha, which did not fit: the cell
+    was quoted whole. The refusal now names the space."""
+    row = 'C-1,2026-06-13T16:00:00-07:00,4,6,840.75,USD,"Whitcomb, Dana" ,dana@example.com'
+    [record] = _records(lambda: parse_csv(",".join(REQUIRED) + "\n" + row + "\n"))
+    assert isinstance(record, RowError) and record.where == "row 2"
+    assert record.problem.startswith("a space follows a quoted cell's closing quote: take it out")

@@ -65,7 +65,7 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
             records.append((lines.start, cells))
             lines.between = True
     except csv.Error as exc:
-        return RowError(f"{name} line {lines.start}", csv_problem(exc))
+        return RowError(f"{name} line {lines.start}", csv_problem(exc, lines.last))
     if not records:
         return RowError(name, "has no header row")
     (header_line, cells), *body = records
@@ -93,6 +93,7 @@ class _Lines:
         self._lines = enumerate(text.splitlines(keepends=True), start=1)
         self.between = True
         self.start = 1
+        self.last = ""  # the line given last: where a refusal stopped
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -103,6 +104,7 @@ class _Lines:
                 continue
             if self.between:
                 self.start, self.between = number, False
+            self.last = line
             return line
         raise StopIteration
 

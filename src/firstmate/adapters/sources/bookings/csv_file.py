@@ -60,13 +60,20 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
                 continue
             records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
     except csv.Error as exc:
-        records.append(_unsplittable(f"row {len(records) + 2}", exc))  # one record per row read so far
+        line = _line(text, reader.reader.line_num)
+        records.append(_unsplittable(f"row {len(records) + 2}", exc, line))  # one record per row read so far
     return records
 
 
-def _unsplittable(where: str, error: csv.Error) -> RowError:
+def _line(text: str, number: int) -> str:
+    """The file's line `number` (1-based), as the csv module counts them, or ""."""
+    lines = text.lstrip("\ufeff").splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _unsplittable(where: str, error: csv.Error, line: str = "") -> RowError:
     """What the csv module cannot split into fields at all (most often a quote left open)."""
-    return RowError(where, f"{csv_problem(error)} (the rows after it were not read)")
+    return RowError(where, f"{csv_problem(error, line)} (the rows after it were not read)")
 
 
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
