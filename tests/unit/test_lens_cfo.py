@@ -332,3 +332,28 @@ def test_a_rental_kept_in_occupancy_csv_alone_earns_in_the_burn_and_breaks_even_
     assert not [f for f in doc.findings if "Raise or save" in f.title]
     [row] = _section(doc, "Break-even volume").tables[0].rows
     assert (row[1], row[2], row[6], row[7]) == ("25 nights", "$240", "21 nights", "+4.0")  # $5,000 fixed / $240 a night
+
+
+def test_a_let_kept_in_occupancy_csv_beside_revenue_lines_is_said_to_be_outside_the_break_even() -> None:
+    """A review found the burn counting a flat kept in occupancy.csv alone while the break-even of its
+    business line, which has revenue lines, did not, and nothing said so."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.snapshot import Occupancy
+
+    profile = demo_profile()
+    loft = next(a for a in profile.assets if a.kind is AssetKind.PROPERTY)
+    other = loft.model_copy(update={"id": "loft-unit-3", "name": "Loft unit 3"})
+    snapshot = Snapshot(
+        org_id="demo", org_name="Demo", as_of=date(2026, 11, 21), entities=profile.entities,
+        assets=(*profile.assets, other),
+        revenue=(RevenueLine(id="s1", entity=loft.entity, asset=loft.id, recorded_on=date(2026, 9, 1),
+                             service_date=date(2026, 9, 5), amount=Decimal("6000.00")),),
+        occupancy=tuple(Occupancy(asset=other.id, month=f"2026-{m:02d}", nights_available=30, nights_booked=20,
+                                  revenue=Decimal("3000.00")) for m in (8, 9, 10)),
+    )  # fmt: skip
+    section = _section(cfo_report(snapshot), "Break-even volume")
+    name = snapshot.entity_name(loft.entity)
+    assert (
+        f"{name}: $9,000 of lets kept in occupancy.csv alone is in the burn but not in this break-even, which "
+        "counts its revenue lines' sales." in section.bullets
+    )

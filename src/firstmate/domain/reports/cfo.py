@@ -16,6 +16,7 @@ from firstmate.domain.reports.cfo_calc import (
     committed,
     fund,
     gap_text,
+    lets_outside_break_even,
     money_range,
     month_totals,
     months_text,
@@ -210,6 +211,11 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
     earning = {be.entity for be in evens} | set(unsold_lines)
     idle = sorted({e.entity for e in snapshot.expenses if e.month in b.months} - earning)
     bullets = no_sale + tuple(f"{snapshot.entity_name(e)} has costs but no revenue lines in {window}." for e in idle)
+    bullets += tuple(
+        f"{snapshot.entity_name(e)}: {money(amount, snapshot.currency)} of lets kept in occupancy.csv alone is in "
+        "the burn but not in this break-even, which counts its revenue lines' sales."
+        for e, amount in lets_outside_break_even(snapshot).items()
+    )
     below = sum(1 for be in evens if be.break_even is None or be.per_month < be.break_even)
     summary = f"{len(evens) - below} of {len(evens)} business lines at or above break-even volume."
     return Section("Break-even volume", summary, (), (table,), bullets, method), findings

@@ -199,6 +199,23 @@ def _lets_alone(snapshot: Snapshot, window: list[date], lines: list[RevenueLine]
     return lets
 
 
+def lets_outside_break_even(snapshot: Snapshot) -> dict[str, Decimal]:
+    """By entity with revenue lines in the window: the occupancy.csv revenue of its rentals no line
+    names that month, which the burn counts and its break-even (of sales, not nights) cannot."""
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    outside: dict[str, Decimal] = {}
+    for entity in sorted({r.entity for r in lines}):
+        amount = sum(
+            (unlisted_rentals(snapshot, entity, m, [r for r in lines if r.service_date.replace(day=1) == m])
+             for m in window),
+            ZERO,
+        )  # fmt: skip
+        if amount:
+            outside[entity] = amount
+    return outside
+
+
 def unsold(snapshot: Snapshot) -> list[str]:
     """Entities with revenue lines in the window but no sale (a sale refunded in full, a deposit
     alone), by id: their break-even divided by zero units, and every role report failed to build."""
