@@ -490,3 +490,13 @@ def test_a_blocked_slots_title_reaches_no_terminal_as_an_escape_sequence() -> No
         r for r in parse_ics(ics, source="getmyboat", timezone="UTC", asset="sea-lark") if isinstance(r, BlockedSlot)
     ]
     assert blocked.title == "Haul out ]0;owned [2J now"
+
+
+def test_a_tentative_reservation_holds_the_boat_and_tells_nobody_until_it_is_confirmed(demo_app: App) -> None:
+    """A review found STATUS:TENTATIVE (a request not yet accepted) imported as a confirmed booking:
+    "Crew needed" to every crew member and "You're booked" to a guest whose request may be declined."""
+    request = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:TENTATIVE\r\n"))
+    assert dict(request.counts) == {"blocked created": 1}
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("bk:")]
+    confirmed = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:CONFIRMED\r\nSEQUENCE:1\r\n"))
+    assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1} and not confirmed.double_booked

@@ -152,16 +152,19 @@ def _record(
         start, end = _times(event, timezone, duration)
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
-    cancelled = str(event.get("STATUS", "")).upper() == "CANCELLED"
+    status = str(event.get("STATUS", "")).upper()
+    cancelled = status == "CANCELLED"
     # a title is shown in terminals and pages: control characters (escape sequences) become spaces
     summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
     fields = _fields(str(event.get("DESCRIPTION", "")))
-    if not ("guest" in fields and "email" in fields):
+    # a tentative reservation (a request not yet accepted) holds the boat: "Crew needed" and "You're
+    # booked" wait until it is confirmed, which makes it a booking and retires the hold
+    if status == "TENTATIVE" or not ("guest" in fields and "email" in fields):
         return BlockedSlot(
             uid=uid,
             start=start,
             end=end,
-            title=summary or "Unavailable",
+            title=summary or ("Tentative" if status == "TENTATIVE" else "Unavailable"),
             asset=asset,
             cancelled=cancelled,
             source=source,
