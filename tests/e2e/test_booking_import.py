@@ -500,3 +500,12 @@ def test_a_tentative_reservation_holds_the_boat_and_tells_nobody_until_it_is_con
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("bk:")]
     confirmed = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:CONFIRMED\r\nSEQUENCE:1\r\n"))
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1} and not confirmed.double_booked
+
+
+def test_notes_longer_than_a_booking_holds_are_cut_saying_so_not_refused() -> None:
+    """A review found a channel's policy text below a one-line note making the notes too long: every
+    booking of the file was refused, and the operator cannot change what the channel exports."""
+    policy = "Cancellation policy: " + "full refund up to 14 days before departure; " * 60
+    booking = _ota_booking("Guest: Rob Sample\nEmail: rob@example.com\nNotes: Anniversary trip\n" + policy)
+    assert booking.notes.startswith("Anniversary trip\nCancellation policy:") and len(booking.notes) <= 2000
+    assert booking.notes.endswith("(cut here: the rest is in the channel's booking)")

@@ -127,6 +127,9 @@ class LeadGuest(BaseModel):
         return check_address(value.strip()).lower()
 
 
+#: The longest notes a booking holds (each of its notes and private notes).
+MAX_NOTES = 2000
+
 #: The source no booking may have: the intake remembers blocked calendar slots under it.
 BLOCKED_SLOTS = "block"
 
@@ -162,8 +165,8 @@ class BookingRequest(BaseModel):
         json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
     )
     lead_guest: LeadGuest
-    notes: str = Field(default="", max_length=2000, description="Shown to crew.")
-    private_notes: str = Field(default="", max_length=2000, description="Admins only; never shown to crew.")
+    notes: str = Field(default="", max_length=MAX_NOTES, description="Shown to crew.")
+    private_notes: str = Field(default="", max_length=MAX_NOTES, description="Admins only; never shown to crew.")
     status: BookingStatus = BookingStatus.CONFIRMED
 
     @field_validator("source")

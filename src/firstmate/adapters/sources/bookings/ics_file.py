@@ -18,7 +18,7 @@ import icalendar
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import describe, plain_amount
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import MAX_NOTES, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
 # a line `Label: value`, matched one line at a time: a value never reaches the next line (an empty
@@ -191,6 +191,10 @@ def _record(
         return RowError(f"event {uid}", str(exc))
 
 
+#: Where notes too long for a booking were cut.
+_CUT = " … (cut here: the rest is in the channel's booking)"
+
+
 def _fields(description: str) -> dict[str, str]:
     """The description's values by lower-case label ("guests": "6"), each the rest of its line but
     the notes, which run from `Notes:` to the next of LABELS or the end (a note's own lines may hold
@@ -205,8 +209,16 @@ def _fields(description: str) -> dict[str, str]:
             found[label], in_notes = match["value"], label == "notes"
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()
-    found["notes"] = found.get("notes", "").strip()  # an empty `Notes:` may have its text below it
+    found["notes"] = _within_limit(found.get("notes", "").strip())  # an empty `Notes:` may have its text below it
     return {key: value for key, value in found.items() if value}
+
+
+def _within_limit(notes: str) -> str:
+    """Notes cut to what a booking holds, saying so: a channel's policy text below a one-line note
+    made them too long, and the whole file was refused, which the operator cannot change."""
+    if len(notes) <= MAX_NOTES:
+        return notes
+    return notes[: MAX_NOTES - len(_CUT)].rstrip() + _CUT
 
 
 def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -> tuple[datetime, datetime]:
