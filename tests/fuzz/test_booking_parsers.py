@@ -455,3 +455,10 @@ def test_a_space_after_a_quoted_cells_closing_quote_is_refused_saying_so() -> No
     [record] = _records(lambda: parse_csv(",".join(REQUIRED) + "\n" + row + "\n"))
     assert isinstance(record, RowError) and record.where == "row 2"
     assert record.problem.startswith("a space follows a quoted cell's closing quote: take it out")
+    # in the header too, and below a note holding a line separator (a second review: the wrong line was read)
+    header = '"external_id" ,' + ",".join(REQUIRED[1:])
+    [record] = _records(lambda: parse_csv(header + "\n"))
+    assert isinstance(record, RowError) and record.problem.startswith("a space follows a quoted cell's closing quote")
+    noted = 'C-0,2026-06-12T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com,"one\u2028two"'
+    records = _records(lambda: parse_csv(",".join(REQUIRED) + ",notes\n" + noted + "\n" + row + ",\n"))
+    assert records[-1].problem.startswith("a space follows a quoted cell's closing quote")  # type: ignore[union-attr]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from pydantic import ValidationError
 
@@ -29,7 +30,7 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     try:
         header = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
-        return [_unsplittable("header", exc)]
+        return [_unsplittable("header", exc, _line(text, reader.reader.line_num))]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in REQUIRED + OPTIONAL]
     repeated = sorted({c for c in header if c and header.count(c) > 1})  # read, the last would win unsaid
@@ -67,7 +68,7 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
 
 def _line(text: str, number: int) -> str:
     """The file's line `number` (1-based), as the csv module counts them, or ""."""
-    lines = text.lstrip("\ufeff").splitlines()
+    lines = re.split(r"\r\n|\r|\n", text.lstrip("\ufeff"))  # as the csv module ends lines (not at U+2028)
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
