@@ -215,7 +215,10 @@ def run_role_reports(
             if progress is not None:
                 progress(ROLE_TITLES[role])
             try:
-                runs.append(_role_run(ctx, org, snapshot.as_of, document, out, send=send, resend=resend))
+                lacking = [r for r in unbuilt if r != "ceo"] if role == "ceo" else []
+                runs.append(
+                    _role_run(ctx, org, snapshot.as_of, document, out, send=send, resend=resend, lacking=lacking)
+                )
             except Exception as exc:  # one role's failure keeps none of the others from its readers
                 log.exception("reports.role_failed", org=org, role=role)
                 failed.append(exc)
@@ -225,9 +228,19 @@ def run_role_reports(
 
 
 def _role_run(
-    ctx: Context, org: str, as_of: date, document: ReportDocument, out: Path | None, *, send: bool, resend: bool
+    ctx: Context,
+    org: str,
+    as_of: date,
+    document: ReportDocument,
+    out: Path | None,
+    *,
+    send: bool,
+    resend: bool,
+    lacking: Sequence[str] = (),
 ) -> RoleRun:
-    """Render, store and (with `send` or `resend`) queue one role's report."""
+    """Render, store and (with `send` or `resend`) queue one role's report. `lacking`: the reports
+    whose findings the CEO's plan could not have; such a plan is sent as one of its own, so that the
+    whole plan still goes out once they build (as the week's send, it kept the CEO on the partial one)."""
     profile = load_business(ctx.store, org)
     assert profile is not None
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
@@ -239,8 +252,9 @@ def _role_run(
     if send or resend:
         mail = ReportMail(report.subject, report.text, report.html)
         recipients = list(profile.org.recipients_for(role))
+        name = f"role-{role}" + "".join(f"-without-{r}" for r in lacking)
         sent = deliver_once(
-            ctx, org, f"role-{role}", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
+            ctx, org, name, week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
         )
     return RoleRun(role, as_of, report, written, sent)
 

@@ -42,9 +42,10 @@ def build_documents(snapshot: Snapshot, roles: Sequence[str] = ROLES) -> dict[st
 def build_each(
     snapshot: Snapshot, roles: Sequence[str] = ROLES
 ) -> tuple[dict[str, ReportDocument], dict[str, Exception]]:
-    """The documents of `roles` as `build_documents` makes them, each lens apart: one that fails is
-    left out and its error kept, so that it keeps no other report from its readers (one lens's
-    division by zero stopped all eight). The CEO's plan then says whose findings it lacks."""
+    """The documents of `roles` as `build_documents` makes them, each lens apart, and the errors of
+    those that failed (any the CEO's plan needed too): one that fails is left out, so that it keeps
+    no other report from its readers (one lens's division by zero stopped all eight). The CEO's plan
+    then says whose findings it lacks."""
     wanted = [role for role in ROLES if role in roles]
     needed = list(LENSES) if "ceo" in wanted else [r for r in wanted if r != "ceo"]
     documents: dict[str, ReportDocument] = {}
@@ -61,7 +62,7 @@ def build_each(
         except Exception as exc:  # the other reports still go out
             failed["ceo"] = exc
     built = {role: documents[role] for role in wanted if role in documents}
-    return built, {role: failed[role] for role in wanted if role in failed}
+    return built, {role: failed[role] for role in ROLES if role in failed}  # those the CEO's plan needed too
 
 
 def _with_missing(ceo: ReportDocument, unbuilt: list[str]) -> ReportDocument:
