@@ -507,6 +507,23 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
     delete_row(demo_app.store, "demo", "revenue", "R-2")  # the refund first
     delete_row(demo_app.store, "demo", "revenue", "R-1")  # then its sale
 
+    # an import of invoices.csv alone may not remove an invoice a stored refund names (a second review)
+    folder = tmp_path / "invoices"
+    folder.mkdir()
+    invoice = "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
+    invoice += "{},keel-advisory,Example Marine,2026-07-01,2026-08-01,4200.00,,\n"
+    (folder / "invoices.csv").write_text(invoice.format("INV-1"))
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    imported("R-3,keel-advisory,,invoice,2026-07-20,2026-07-20,-4200.00,false,INV-1\n")
+    (folder / "invoices.csv").write_text(invoice.format("INV-001"))
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    with pytest.raises(DataRejected) as removes:
+        check_data(demo_app.store, "demo", raw)
+    assert removes.value.errors[0].problem.startswith("this refund names 'INV-1', which this import removes")
+
 
 def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(tmp_path: Path) -> None:
     """business.yaml saying "UDS" was taken: every booking in USD was then left out of every figure."""

@@ -60,7 +60,27 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_fi
     )
     if isinstance(checked, list):
         raise DataRejected(checked)
+    orphaned = _stored_refunds_orphaned(store, org, checked, replaced)
+    if orphaned:
+        raise DataRejected(orphaned)
     return checked
+
+
+def _stored_refunds_orphaned(store: Store, org: str, data: DataSet, replaced: set[str]) -> list[RowError]:
+    """Stored refunds (revenue.csv not imported) whose sale the import removes: invoices.csv alone,
+    its INV-1 corrected to INV-001, left refund R-1 naming no sale, while the admin form refused it."""
+    if "revenue" in replaced or "invoices" not in replaced:
+        return []
+    stored = load_data(store, org)
+    after = {**stored, "invoices": list(data.rows.get("invoices", {}).values())}
+    before_sales, after_sales = _sales_of(store, org, stored), _sales_of(store, org, after)
+    refunds = [r for r in stored["revenue"] if isinstance(r, RevenueLine) and r.amount < 0 and r.reference.strip()]
+    return [
+        RowError(f"revenue row {refund.id}", f"this refund names {refund.reference!r}, which this import removes: "
+                 "keep that sale in invoices.csv, or change the refund first")
+        for refund in refunds
+        if refund.reference.strip() in before_sales and refund.reference.strip() not in after_sales
+    ]  # fmt: skip
 
 
 @dataclass
