@@ -509,3 +509,26 @@ def test_notes_longer_than_a_booking_holds_are_cut_saying_so_not_refused() -> No
     booking = _ota_booking("Guest: Rob Sample\nEmail: rob@example.com\nNotes: Anniversary trip\n" + policy)
     assert booking.notes.startswith("Anniversary trip\nCancellation policy:") and len(booking.notes) <= 2000
     assert booking.notes.endswith("(cut here: the rest is in the channel's booking)")
+
+
+def test_a_tentative_request_names_its_boat_and_is_declined_or_asks_a_change_without_a_word(demo_app: App) -> None:
+    """A second review: a tentative hold held the `--asset` boat, not the one its `Boat:` named; a
+    request declined (CANCELLED) was recorded as a booking never heard of, its hold "now booked"; and a
+    booking listed as TENTATIVE at other times (a change asked) refused the whole file."""
+    request = _ota_event(BOOKED + "\nBoat: morning-tern", lines="STATUS:TENTATIVE\r\n")
+    [hold] = parse_ics(request, source="getmyboat", timezone="UTC", asset=None)
+    assert isinstance(hold, BlockedSlot) and hold.asset == "morning-tern"
+    assert dict(_import_ota(demo_app, request).counts) == {"blocked created": 1}
+    declined = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:CANCELLED\r\nSEQUENCE:1\r\n"))
+    assert dict(declined.counts) == {"blocked cancelled": 1}
+    assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if "booking_id" in a.data]
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("bk:")]
+
+    uid = "gmb-8@ota.example.com"
+    assert dict(_import_ota(demo_app, _ota_event(BOOKED, uid=uid)).counts) == {"created": 1}
+    later = (
+        _ota_event(BOOKED, uid=uid, lines="STATUS:TENTATIVE\r\nSEQUENCE:1\r\n")
+        .replace(b"DTSTART:20260613T230000Z", b"DTSTART:20260614T230000Z")
+        .replace(b"DTEND:20260614T020000Z", b"DTEND:20260615T020000Z")
+    )
+    assert dict(_import_ota(demo_app, later).counts) == {"unchanged": 1}  # the booking stands as agreed

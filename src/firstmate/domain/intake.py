@@ -20,6 +20,9 @@ class BlockedSlot:
     cancelled: bool = False
     #: the channel whose calendar listed it: that channel's booking of the same UID is this reservation
     source: str = ""
+    #: a reservation requested, not yet accepted (STATUS:TENTATIVE): held, and of a booking already
+    #: made, a change not yet agreed (the booking stands)
+    tentative: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from functools import partial
 
 import structlog
 
-from firstmate.domain.bookings import Booking, BookingRequest, IntakeResult, cancellation_of
+from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus, IntakeResult, cancellation_of
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
@@ -85,7 +85,7 @@ def _guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: Bl
     """A refusal for an event without guest lines whose UID is a live booking at other times: it
     cannot be the booking (it does not say who sails), and as a blocked slot it clashes with it."""
     booking = _booked_as(ctx, profile.org.id, slot)
-    if booking is None or booking.cancelled or slot.cancelled:
+    if booking is None or booking.cancelled or slot.cancelled or slot.tentative:  # a change asked: the booking stands
         return []
     if (slot.start, slot.end) == (booking.request.start, booking.request.end):
         return []
@@ -127,7 +127,9 @@ def import_records(
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
             record = cancellation_of(booked) if record.cancelled else _as_placed(booked)
-        if isinstance(record, BookingRequest):
+        if isinstance(record, BookingRequest) and _declined(ctx, org, record):
+            report.counts["blocked cancelled"] += 1  # a request declined: its hold goes, and nobody is told
+        elif isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
             report.counts[outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
@@ -179,6 +181,17 @@ def _slot_row(ctx: Context, org: str, uid: str, title: str) -> tuple[str, Callab
 def _as_placed(booking: Booking) -> BookingRequest:
     """`booking`'s request as it stands, naming its boat, as `cancellation_of` does."""
     return booking.request.model_copy(update={"entity": None, "asset": booking.asset})
+
+
+def _declined(ctx: Context, org: str, request: BookingRequest) -> bool:
+    """Whether the cancelled `request` is a held request that was declined (no booking of its UID yet,
+    a live hold): its hold is cancelled. It was recorded as a booking never heard of, and the hold
+    counted as "blocked now booked"."""
+    if request.status is not BookingStatus.CANCELLED:
+        return False
+    if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
+        return False
+    return _retire_hold(ctx, org, request.external_id) is not None
 
 
 def _retire_hold(ctx: Context, org: str, uid: str) -> str | None:

@@ -159,15 +159,17 @@ def _record(
     fields = _fields(str(event.get("DESCRIPTION", "")))
     # a tentative reservation (a request not yet accepted) holds the boat: "Crew needed" and "You're
     # booked" wait until it is confirmed, which makes it a booking and retires the hold
-    if status == "TENTATIVE" or not ("guest" in fields and "email" in fields):
+    tentative = status == "TENTATIVE"
+    if tentative or not ("guest" in fields and "email" in fields):
         return BlockedSlot(
             uid=uid,
             start=start,
             end=end,
-            title=summary or ("Tentative" if status == "TENTATIVE" else "Unavailable"),
-            asset=asset,
+            title=summary or ("Tentative" if tentative else "Unavailable"),
+            asset=fields.get("boat") or asset,  # a request names its boat as a booking does
             cancelled=cancelled,
             source=source,
+            tentative=tentative,
         )
     try:
         currency, amount = _total(fields.get("total", "0"))
