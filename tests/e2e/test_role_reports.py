@@ -615,6 +615,8 @@ def test_a_lens_failing_to_build_keeps_none_of_the_other_reports_back_and_the_ce
     runs = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
     assert sorted(run.role for run in runs if run.sent_to) == ["ceo", "cfo"]
     with monkeypatch.context() as patched:  # asked for the CEO's alone, a lens it needs failing still fails the run
-        patched.setitem(lenses.LENSES, "cfo", broken)
+        patched.setitem(lenses.LENSES, "cmo", broken)
         with pytest.raises(DivisionByZero):
-            run_role_reports(data_app, "demo", ["ceo"], as_of=TODAY)
+            run_role_reports(data_app, "demo", ["ceo"], as_of=TODAY, send=True)
+    ceos = [e for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:role-ceo")]
+    assert len(ceos) == 2  # the partial plan, then the whole one; no part of a plan after the whole one

@@ -43,7 +43,7 @@ from firstmate.services.leases import exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
-from firstmate.services.sends import ReportMail, deliver_once
+from firstmate.services.sends import ReportMail, deliver_once, sent_before
 from firstmate.services.trips import booking_pk, intake_pk
 
 log = structlog.get_logger(__name__)
@@ -253,6 +253,8 @@ def _role_run(
         mail = ReportMail(report.subject, report.text, report.html)
         recipients = list(profile.org.recipients_for(role))
         name = f"role-{role}" + "".join(f"-without-{r}" for r in lacking)
+        if lacking and not resend:  # who has this week's whole plan already needs no part of one
+            recipients = [r for r in recipients if not sent_before(ctx, org, f"role-{role}", week.isoformat(), r)]
         sent = deliver_once(
             ctx, org, name, week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
         )

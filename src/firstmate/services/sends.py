@@ -26,6 +26,11 @@ class ReportMail:
     images: tuple[InlineImage, ...] = ()
 
 
+def sent_before(ctx: Context, org: str, report: str, period: str, email: str) -> bool:
+    """Whether `report` of `period` has gone to `email` (its send ledger holds it)."""
+    return ctx.store.get(f"ORG#{org}#SENDS", f"{report}#{period}#{email}") is not None
+
+
 def deliver_once(
     ctx: Context,
     org: str,
