@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from pydantic import SecretStr
 
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.redaction import ConfigEntry, redact_config
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_each
@@ -204,6 +205,8 @@ def run_role_reports(
     `send` queue each to its role's recipients once per week (again with `resend`). A role that
     fails keeps none of the others from going out; the first failure is raised once they have."""
     snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
+    profile = load_business(ctx.store, org)
+    assert profile is not None  # build_snapshot said so otherwise
     runs = []
     documents, unbuilt = build_each(snapshot, roles)
     for role, exc in unbuilt.items():
@@ -217,7 +220,7 @@ def run_role_reports(
             try:
                 lacking = [r for r in unbuilt if r != "ceo"] if role == "ceo" else []
                 runs.append(
-                    _role_run(ctx, org, snapshot.as_of, document, out, send=send, resend=resend, lacking=lacking)
+                    _role_run(ctx, profile, snapshot.as_of, document, out, send=send, resend=resend, lacking=lacking)
                 )
             except Exception as exc:  # one role's failure keeps none of the others from its readers
                 log.exception("reports.role_failed", org=org, role=role)
@@ -229,7 +232,7 @@ def run_role_reports(
 
 def _role_run(
     ctx: Context,
-    org: str,
+    profile: BusinessProfile,
     as_of: date,
     document: ReportDocument,
     out: Path | None,
@@ -241,8 +244,7 @@ def _role_run(
     """Render, store and (with `send` or `resend`) queue one role's report. `lacking`: the reports
     whose findings the CEO's plan could not have; such a plan is sent as one of its own, so that the
     whole plan still goes out once they build (as the week's send, it kept the CEO on the partial one)."""
-    profile = load_business(ctx.store, org)
-    assert profile is not None
+    org = profile.org.id
     colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
     week = as_of - timedelta(days=as_of.weekday())
     role = document.role

@@ -89,8 +89,7 @@ def burn(snapshot: Snapshot) -> Burn:
         largest = max(months.values())
         gaps += [Gap(entity, m, largest) for m in window if m not in months]
     revenue = []
-    for month in window:  # a let kept in occupancy.csv alone is revenue too, as the targets count it
-        lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) == month]
+    for month, lines in _by_month(snapshot, window).items():  # a let kept in occupancy.csv alone is revenue too
         revenue.append(sum((r.amount for r in lines), ZERO) + unlisted_rentals(snapshot, None, month, lines))
     n = Decimal(len(window))
     return Burn(
@@ -161,10 +160,10 @@ def break_evens(snapshot: Snapshot) -> list[BreakEven]:
     only refunds or deposits has no unit to divide by: see `unsold`). A rental whose lets only
     occupancy.csv holds sells nights, as the CEO's report counts them."""
     window = months_back(snapshot.as_of, WINDOW_MONTHS)
-    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    lines = [r for month in _by_month(snapshot, window).values() for r in month]
     kinds = {e.id: str(e.kind) for e in snapshot.entities}
     result = []
-    for entity in sorted({r.entity for r in lines} - set(unsold(snapshot))):
+    for entity in sorted({r.entity for r in lines} - set(_unsold(lines))):
         own = [r for r in lines if r.entity == entity]
         unit = UNIT_NAMES.get(kinds.get(entity, ""), "units")
         result.append(_break_even(snapshot, entity, unit, units_sold(own), sum((r.amount for r in own), ZERO)))
@@ -202,15 +201,10 @@ def _lets_alone(snapshot: Snapshot, window: list[date], lines: list[RevenueLine]
 def lets_outside_break_even(snapshot: Snapshot) -> dict[str, Decimal]:
     """By entity with revenue lines in the window: the occupancy.csv revenue of its rentals no line
     names that month, which the burn counts and its break-even (of sales, not nights) cannot."""
-    window = months_back(snapshot.as_of, WINDOW_MONTHS)
-    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
+    by_month = _by_month(snapshot, months_back(snapshot.as_of, WINDOW_MONTHS))
     outside: dict[str, Decimal] = {}
-    for entity in sorted({r.entity for r in lines}):
-        amount = sum(
-            (unlisted_rentals(snapshot, entity, m, [r for r in lines if r.service_date.replace(day=1) == m])
-             for m in window),
-            ZERO,
-        )  # fmt: skip
+    for entity in sorted({r.entity for lines in by_month.values() for r in lines}):
+        amount = sum((unlisted_rentals(snapshot, entity, m, lines) for m, lines in by_month.items()), ZERO)
         if amount:
             outside[entity] = amount
     return outside
@@ -219,9 +213,26 @@ def lets_outside_break_even(snapshot: Snapshot) -> dict[str, Decimal]:
 def unsold(snapshot: Snapshot) -> list[str]:
     """Entities with revenue lines in the window but no sale (a sale refunded in full, a deposit
     alone), by id: their break-even divided by zero units, and every role report failed to build."""
-    window = months_back(snapshot.as_of, WINDOW_MONTHS)
-    lines = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
-    return [e for e in sorted({r.entity for r in lines}) if units_sold(r for r in lines if r.entity == e) == 0]
+    by_month = _by_month(snapshot, months_back(snapshot.as_of, WINDOW_MONTHS))
+    return _unsold([r for lines in by_month.values() for r in lines])
+
+
+def _unsold(lines: list[RevenueLine]) -> list[str]:
+    own: dict[str, list[RevenueLine]] = defaultdict(list)
+    for line in lines:
+        own[line.entity].append(line)
+    return [entity for entity in sorted(own) if units_sold(own[entity]) == 0]
+
+
+def _by_month(snapshot: Snapshot, window: list[date]) -> dict[date, list[RevenueLine]]:
+    """The revenue lines of each month of `window`, by service date, in one pass over them all."""
+    months = {(m.year, m.month): m for m in window}
+    grouped: dict[date, list[RevenueLine]] = {m: [] for m in window}
+    for line in snapshot.revenue:
+        month = months.get((line.service_date.year, line.service_date.month))
+        if month is not None:
+            grouped[month].append(line)
+    return grouped
 
 
 def committed(snapshot: Snapshot, days: int = 90) -> Decimal:
