@@ -73,14 +73,8 @@ def _stored_refunds_orphaned(store: Store, org: str, data: DataSet, replaced: se
         return []
     stored = load_data(store, org)
     after = {**stored, "invoices": list(data.rows.get("invoices", {}).values())}
-    before_sales, after_sales = _sales_of(store, org, stored), _sales_of(store, org, after)
-    refunds = [r for r in stored["revenue"] if isinstance(r, RevenueLine) and r.amount < 0 and r.reference.strip()]
-    return [
-        RowError(f"revenue row {refund.id}", f"this refund names {refund.reference!r}, which this import removes: "
-                 "keep that sale in invoices.csv, or change the refund first")
-        for refund in refunds
-        if refund.reference.strip() in before_sales and refund.reference.strip() not in after_sales
-    ]  # fmt: skip
+    why = "which this import removes: keep it in invoices.csv, or change the refund first"
+    return _orphans(store, org, stored, after, why)
 
 
 @dataclass
@@ -126,14 +120,21 @@ def _refunds_left_without_sale(
     stored = load_data(store, org)
     rows = {k: list(v) for k, v in stored.items()}
     rows[kind] = [row for row in rows[kind] if spec.key(row) != removed] + ([added] if added is not None else [])
-    before, after = _sales_of(store, org, stored), _sales_of(store, org, rows)
-    refunds = [r for r in rows["revenue"] if isinstance(r, RevenueLine) and r.amount < 0 and r.reference.strip()]
+    return _orphans(store, org, stored, rows, "which would then be no sale: change or remove the refund first")
+
+
+def _orphans(
+    store: Store, org: str, before: dict[str, list[BaseModel]], after: dict[str, list[BaseModel]], why: str
+) -> list[RowError]:
+    """The refunds of `after` naming a sale `before` has and `after` has not (this change's doing:
+    one that named nothing before is left as it was)."""
+    had, has = _sales_of(store, org, before), _sales_of(store, org, after)
+    refunds = [r for r in after["revenue"] if isinstance(r, RevenueLine) and r.amount < 0 and r.reference.strip()]
     return [
-        RowError(f"revenue row {refund.id}", f"this refund names {refund.reference!r}, which would then be no sale: "
-                 "change or remove the refund first")
+        RowError(f"revenue row {refund.id}", f"this refund names {refund.reference!r}, {why}")
         for refund in refunds
-        if refund.reference.strip() in before and refund.reference.strip() not in after  # this change's doing
-    ]  # fmt: skip
+        if refund.reference.strip() in had and refund.reference.strip() not in has
+    ]
 
 
 def import_data(
