@@ -362,3 +362,19 @@ def test_a_captain_cannot_approve_their_own_late_release(demo_app: App, clock: F
     clock.set(request.start - timedelta(hours=3))
     answer = sign_in(demo_app, "jonah").post(f"/api/v1/events/{event_id}/roles/captain/release").json()
     assert answer["released"] is False and answer["roster"][0]["release_requested"] is True
+
+
+def test_someone_taken_off_a_trip_is_shown_so_on_its_page_until_they_hold_a_role_again(demo_app: App) -> None:
+    """Theo, taken off when the trip moved to a boat without crew 2, saw nothing of it on the trip's
+    page: only his mail said so, and the page offered him crew 1 as if he had never been aboard."""
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
+    event_id = outcome.booking.event_id
+    claim_role(demo_app, "demo", event_id, "crew_2", "theo")
+    _book(demo_app)  # to Sea Lark: no crew 2 aboard
+    theo, priya = sign_in(demo_app, "theo"), sign_in(demo_app, "priya")
+    said = "You were crew 2 on this trip until it moved to Sea Lark (38 ft sloop), which has no crew 2."
+    page = theo.get(f"/crew/events/{event_id}").text
+    assert said in page and "unless you take a role that is open" in page
+    assert "You were crew 2" not in priya.get(f"/crew/events/{event_id}").text  # his, not everyone's
+    claim_role(demo_app, "demo", event_id, "crew_1", "theo")
+    assert "You were crew 2" not in theo.get(f"/crew/events/{event_id}").text  # aboard again

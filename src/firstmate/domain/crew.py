@@ -107,6 +107,16 @@ def jackets_for(guest_count: int, group: int, crew_count: int) -> int:
     return max(guest_count, group) + crew_count
 
 
+class TakenOff(BaseModel):
+    """Someone whose role the trip lost (moved to a boat without it): shown them on the trip's page."""
+
+    model_config = ConfigDict(frozen=True)
+
+    person_id: str
+    role: str
+    boat: str  # the boat without the role
+
+
 class CrewEvent(BaseModel):
     """A trip for the crew. Carries no money and no private notes, by construction."""
 
@@ -125,6 +135,7 @@ class CrewEvent(BaseModel):
     status: EventStatus = EventStatus.SCHEDULED
     roles: tuple[RoleSlot, ...]
     checklist: tuple[ChecklistItem, ...]
+    taken_off: tuple[TakenOff, ...] = ()  # the latest of each person's, until they hold a role again
 
 
 #: The checklist of a boat without its own template ("{jackets}": guests + crew).
@@ -261,3 +272,13 @@ def move_to_boat(
 def crew_names(event: CrewEvent) -> list[str]:
     """First names of the people holding a role, in role order."""
     return [slot.first_name for slot in event.roles if slot.first_name]
+
+
+def taken_off_by(event: CrewEvent, lost: dict[str, str]) -> CrewEvent:
+    """`event` remembering who lost which role (`lost`: person id to role) on its move to its boat;
+    a crew member taken off saw nothing of it on the trip's page, only in their mail."""
+    if not lost:
+        return event
+    kept = [t for t in event.taken_off if t.person_id not in lost]
+    new = [TakenOff(person_id=person, role=role, boat=event.asset_name) for person, role in sorted(lost.items())]
+    return event.model_copy(update={"taken_off": (*kept, *new)})

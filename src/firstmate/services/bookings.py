@@ -31,7 +31,15 @@ from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
 from firstmate.domain.checklist import checked_elsewhere, recount
 from firstmate.domain.codes import encode_code
-from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, new_event, resolved
+from firstmate.domain.crew import (
+    CrewEvent,
+    follow_booking,
+    jackets_for,
+    move_to_boat,
+    new_event,
+    resolved,
+    taken_off_by,
+)
 from firstmate.domain.guests import Guest, another_person, follow_lead
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
@@ -264,6 +272,11 @@ def _change(
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     # more people aboard than when the jackets were counted: they are counted again
     event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
+    # a new boat without a role someone held: they are off the trip, told, and shown so on its page
+    off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
+    for slot in event.roles:
+        off_trip.pop(slot.person_id or "", None)
+    event = taken_off_by(event, off_trip)
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
     seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
@@ -289,10 +302,6 @@ def _change(
         writes += [roster_marker(ctx.store, org, p, holding=event, now=now) for p in holders]
         if holders:
             clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
-    # a new boat without a role someone held: they are off the trip, and told
-    off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
-    for slot in event.roles:
-        off_trip.pop(slot.person_id or "", None)
     followed: list[Put] = []
     if moved or booking.cancelled or off_trip:  # a reminder an outage held back would mislead its reader
         departure = None if booking.cancelled else request.start

@@ -75,9 +75,12 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None]
     # a role elsewhere at the same time: no role offered here, or (a trip since moved) a clash to sort out
     busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable or mine else None
+    off = None if mine else next((t for t in event.taken_off if t.person_id == viewer.id), None)
     view = {
         **trip,
         "my_role": mine.role if mine else None,
+        # their own only: "you were crew 2 until it moved to Sea Lark, which has no crew 2"
+        "taken_off": {"role": off.role, "boat": off.boat} if off else None,
         "is_captain": captain_of(event) == viewer.id,
         "is_admin": viewer.admin,
         "claimable": [] if busy else claimable,
