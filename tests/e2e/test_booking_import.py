@@ -521,6 +521,8 @@ def test_a_tentative_request_names_its_boat_and_is_declined_or_asks_a_change_wit
     assert dict(_import_ota(demo_app, request).counts) == {"blocked created": 1}
     declined = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:CANCELLED\r\nSEQUENCE:1\r\n"))
     assert dict(declined.counts) == {"blocked cancelled": 1}
+    again = _import_ota(demo_app, _ota_event(BOOKED, lines="STATUS:CANCELLED\r\nSEQUENCE:1\r\n"))
+    assert dict(again.counts) == {"blocked unchanged": 1}  # the same export again tells nobody (a review)
     assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if "booking_id" in a.data]
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("bk:")]
 

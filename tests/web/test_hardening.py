@@ -367,6 +367,9 @@ def test_a_captain_cannot_approve_their_own_late_release(demo_app: App, clock: F
 def test_someone_taken_off_a_trip_is_shown_so_on_its_page_until_they_hold_a_role_again(demo_app: App) -> None:
     """Theo, taken off when the trip moved to a boat without crew 2, saw nothing of it on the trip's
     page: only his mail said so, and the page offered him crew 1 as if he had never been aboard."""
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import release_role
+
     outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
     event_id = outcome.booking.event_id
     claim_role(demo_app, "demo", event_id, "crew_2", "theo")
@@ -378,3 +381,13 @@ def test_someone_taken_off_a_trip_is_shown_so_on_its_page_until_they_hold_a_role
     assert "You were crew 2" not in priya.get(f"/crew/events/{event_id}").text  # his, not everyone's
     claim_role(demo_app, "demo", event_id, "crew_1", "theo")
     assert "You were crew 2" not in theo.get(f"/crew/events/{event_id}").text  # aboard again
+    release_role(demo_app, "demo", event_id, "crew_1", "theo", get_person(demo_app.store, "demo", "theo"))
+    assert "You were crew 2" not in theo.get(f"/crew/events/{event_id}").text  # he left it himself (a review)
+
+    other = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(
+        booking_body(external_id="W-2", asset="morning-tern", start="2026-06-20T16:00:00-07:00")))  # fmt: skip
+    claim_role(demo_app, "demo", other.booking.event_id, "crew_2", "priya")
+    _book(demo_app, external_id="W-2", start="2026-06-20T16:00:00-07:00")  # to Sea Lark: she is off
+    assert "You were crew 2" in priya.get(f"/crew/events/{other.booking.event_id}").text
+    _book(demo_app, external_id="W-2", start="2026-06-20T16:00:00-07:00", asset="morning-tern", guest_count=5)
+    assert "You were crew 2" not in priya.get(f"/crew/events/{other.booking.event_id}").text  # crew 2 is back

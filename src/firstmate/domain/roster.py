@@ -133,7 +133,10 @@ def _open_for_changes(event: CrewEvent) -> None:
 
 
 def _with(event: CrewEvent, changed: RoleSlot) -> CrewEvent:
-    return event.model_copy(update={"roles": tuple(changed if s.role == changed.role else s for s in event.roles)})
+    roles = tuple(changed if s.role == changed.role else s for s in event.roles)
+    # someone given a role is no longer "taken off": released again later, they were not
+    aboard = [t for t in event.taken_off if t.person_id != changed.person_id]
+    return event.model_copy(update={"roles": roles, "taken_off": tuple(aboard)})
 
 
 def _label(role: str) -> str:

@@ -75,7 +75,9 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None]
     # a role elsewhere at the same time: no role offered here, or (a trip since moved) a clash to sort out
     busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable or mine else None
+    # shown while the trip is on the boat that lacked their role (moved back, it has the role again)
     off = None if mine else next((t for t in event.taken_off if t.person_id == viewer.id), None)
+    off = off if off and off.boat == event.asset_name else None
     view = {
         **trip,
         "my_role": mine.role if mine else None,

@@ -127,8 +127,8 @@ def import_records(
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
             record = cancellation_of(booked) if record.cancelled else _as_placed(booked)
-        if isinstance(record, BookingRequest) and _declined(ctx, org, record):
-            report.counts["blocked cancelled"] += 1  # a request declined: its hold goes, and nobody is told
+        if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
+            report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
             report.counts[outcome.result.value] += 1
@@ -183,15 +183,18 @@ def _as_placed(booking: Booking) -> BookingRequest:
     return booking.request.model_copy(update={"entity": None, "asset": booking.asset})
 
 
-def _declined(ctx: Context, org: str, request: BookingRequest) -> bool:
-    """Whether the cancelled `request` is a held request that was declined (no booking of its UID yet,
-    a live hold): its hold is cancelled. It was recorded as a booking never heard of, and the hold
-    counted as "blocked now booked"."""
+def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:
+    """For the cancelled `request` of a held request that was declined (no booking of its UID, a
+    hold): "cancelled" as its hold is cancelled now, "unchanged" when it was already (the same export
+    imported again); None otherwise. It was recorded as a booking never heard of, and the hold counted
+    as "blocked now booked"."""
     if request.status is not BookingStatus.CANCELLED:
-        return False
+        return None
     if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
-        return False
-    return _retire_hold(ctx, org, request.external_id) is not None
+        return None
+    if blocked_slot_key(ctx.store, org, request.external_id) is None:
+        return None  # never held: a cancellation of a booking never heard of, told as such
+    return "cancelled" if _retire_hold(ctx, org, request.external_id) is not None else "unchanged"
 
 
 def _retire_hold(ctx: Context, org: str, uid: str) -> str | None:
