@@ -45,7 +45,7 @@ def claim(event: CrewEvent, role: str, person: Person) -> CrewEvent:
     if wanted.person_id == person.id:
         return event
     if wanted.person_id is not None:
-        raise RosterError(f"{_label(role)} is already taken by {wanted.first_name}", "taken")
+        raise RosterError(f"{role_label(role)} is already taken by {wanted.first_name}", "taken")
     _may_hold(event, role, person)
     return _with(event, RoleSlot(role=role, person_id=person.id, first_name=person.first_name))
 
@@ -58,7 +58,7 @@ def release(
     _open_for_changes(event)
     current = slot(event, role)
     if current.person_id != person_id:
-        raise RosterError(f"you do not hold {_label(role)} on this trip", "forbidden")
+        raise RosterError(f"you do not hold {role_label(role)} on this trip", "forbidden")
     if approved or event.start - now >= notice:
         return _with(event, RoleSlot(role=role)), True
     return _with(event, current.model_copy(update={"release_requested": True})), False
@@ -72,7 +72,7 @@ def designate(event: CrewEvent, role: str, person: Person) -> tuple[CrewEvent, s
     if not person.active:
         raise RosterError(f"{person.first_name}'s account is not active", "invalid")
     if not person.may_take(role):
-        raise RosterError(f"{person.first_name} is not qualified as {_label(role)}", "invalid")
+        raise RosterError(f"{person.first_name} is not qualified as {role_label(role)}", "invalid")
     displaced = current.person_id if current.person_id != person.id else None
     roles = tuple(RoleSlot(role=s.role) if s.person_id == person.id and s.role != role else s for s in event.roles)
     moved = event.model_copy(update={"roles": roles})
@@ -109,7 +109,7 @@ def clashes(event: CrewEvent, others: Iterable[CrewEvent]) -> list[Clash]:
 
 def role_on(held: RoleSlot, event: CrewEvent, timezone: str) -> str:
     """A role on a trip, in words: "captain on Sea Lark (38 ft sloop), Sat 13 Jun 2026, 16:00 PDT to 19:00"."""
-    return f"{_label(held.role)} on {event.asset_name}, {span(event.start, event.end, timezone)}"
+    return f"{role_label(held.role)} on {event.asset_name}, {span(event.start, event.end, timezone)}"
 
 
 def captain_of(event: CrewEvent) -> str | None:
@@ -121,10 +121,10 @@ def _may_hold(event: CrewEvent, role: str, person: Person) -> None:
     if not person.active:
         raise RosterError("your account is not active; ask the operations manager", "forbidden")
     if not person.may_take(role):
-        raise RosterError(f"you are not qualified as {_label(role)}", "forbidden")
+        raise RosterError(f"you are not qualified as {role_label(role)}", "forbidden")
     other = held_by(event, person.id)
     if other is not None:
-        raise RosterError(f"you are already {_label(other.role)} on this trip: release that first", "invalid")
+        raise RosterError(f"you are already {role_label(other.role)} on this trip: release that first", "invalid")
 
 
 def _open_for_changes(event: CrewEvent) -> None:
@@ -139,5 +139,6 @@ def _with(event: CrewEvent, changed: RoleSlot) -> CrewEvent:
     return event.model_copy(update={"roles": roles, "taken_off": tuple(aboard)})
 
 
-def _label(role: str) -> str:
+def role_label(role: str) -> str:
+    """A role in words, as crew read it: crew_1 → crew 1."""
     return role.replace("_", " ")

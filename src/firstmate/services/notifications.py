@@ -19,7 +19,7 @@ from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.photos import album_closes_at
-from firstmate.domain.roster import Clash, role_on
+from firstmate.domain.roster import Clash, role_label, role_on
 from firstmate.domain.timing import span, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
@@ -318,11 +318,11 @@ def _crew_message(
         "headline": headline,
         "colour": entity.primary_colour,
         "clash": clash,
-        "off_role": _label(off_role),
+        "off_role": role_label(off_role),
         # their role and who else is aboard: the last word on a change, it stands for any roster notice
         # still waiting ("You're captain: 16:00"), which the change withdraws
-        "own_role": _label(own_role),
-        "aboard": [f"{_label(slot['role'])} {slot['first_name']}" for slot in trip["roles"] if slot["first_name"]],
+        "own_role": role_label(own_role),
+        "aboard": [f"{role_label(slot['role'])} {slot['first_name']}" for slot in trip["roles"] if slot["first_name"]],
     }
     key = _key(booking, f"crew:{person.id}" + (":off" if off_role else ""))  # an "off" one outlives a cancellation
     return templated(
@@ -361,8 +361,3 @@ def _guest_message(
         ctx, key=_key(booking, f"guest:{guest.id}"), to=guest.email, subject=subject, template="booking_guest",
         context=context, reply_to=profile.org.ops_email, stale_after=until,
     )  # fmt: skip
-
-
-def _label(role: str) -> str:
-    """A role as words: crew_1 → crew 1."""
-    return role.replace("_", " ")

@@ -21,6 +21,7 @@ from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
+from firstmate.domain.roster import role_label
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Item, Write
@@ -57,14 +58,13 @@ def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str)
         updated = rules.claim(event, role, person)
         if updated == event:
             return event, []
-        notices = [
-            _notice(ctx, org, updated, person, f"You're {_label(role)}", f"You are {_label(role)} on this trip.")
-        ]
+        label = role_label(role)
+        notices = [_notice(ctx, org, updated, person, f"You're {label}", f"You are {label} on this trip.")]
         captain = rules.captain_of(updated)
         if captain and captain != person.id:
             notices.append(
                 _notice(ctx, org, updated, get_person(ctx.store, org, captain), "Roster change",
-                        f"{person.first_name} took {_label(role)}.")
+                        f"{person.first_name} took {role_label(role)}.")
             )  # fmt: skip
         return updated, notices
 
@@ -92,10 +92,11 @@ def release_role(
             return event, []
         holder = get_person(ctx.store, org, holder_id)
         if released:
-            text = f"{holder.first_name} no longer holds {_label(role)}: the role is open."
+            text = f"{holder.first_name} no longer holds {role_label(role)}: the role is open."
             headline = "Role open"
         else:
-            text = f"{holder.first_name} asks to be released from {_label(role)} (less than 48 hours before departure)."
+            late = "(less than 48 hours before departure)"
+            text = f"{holder.first_name} asks to be released from {role_label(role)} {late}."
             headline = "Release requested"
         return updated, [_notice(ctx, org, updated, p, headline, text) for p in _deciders(ctx, org, updated, holder)]
 
@@ -113,13 +114,12 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
         updated, displaced = rules.designate(event, role, person)
         if updated == event:
             return event, []
-        notices = [
-            _notice(ctx, org, updated, person, f"You're {_label(role)}", f"{actor.first_name} made you {_label(role)}.")
-        ]
+        label = role_label(role)
+        notices = [_notice(ctx, org, updated, person, f"You're {label}", f"{actor.first_name} made you {label}.")]
         if displaced:
             notices.append(
                 _notice(ctx, org, updated, get_person(ctx.store, org, displaced), "Roster change",
-                        f"{actor.first_name} gave {_label(role)} to {person.first_name}.")
+                        f"{actor.first_name} gave {role_label(role)} to {person.first_name}.")
             )  # fmt: skip
         return updated, notices
 
@@ -246,7 +246,7 @@ def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str,
         "text": text,
         "departure": departure,
         "boat": event.asset_name,
-        "roster": [(s.role.replace("_", " "), s.first_name or "open") for s in event.roles],
+        "roster": [(role_label(s.role), s.first_name or "open") for s in event.roles],
         "link": f"{ctx.settings.base_url}/crew/events/{event.id}",
         "colour": "#0b3d5c",
     }
@@ -255,7 +255,3 @@ def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str,
     return templated(
         ctx, key=key, to=to.email, subject=subject, template="roster", context=context, stale_after=event.end
     )
-
-
-def _label(role: str) -> str:
-    return role.replace("_", " ")
