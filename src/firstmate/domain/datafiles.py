@@ -135,14 +135,18 @@ def check_rows(
     return errors or data
 
 
-def sale_keys(lines: Iterable[RevenueLine]) -> set[str]:
-    """What a refund may name its sale by, as the reports match them (`units_sold`): a sale's
-    reference, or any line's id."""
+def sale_keys(rows: Iterable[object]) -> set[str]:
+    """What a refund may name its sale by, as the reports match them (`units_sold`): of revenue
+    lines, a sale's reference or any line's id; of invoices, the id, or the id of the line the reports
+    make of it (`invoice-<id>`). Rows of other kinds name no sale."""
     keys = set()
-    for line in lines:
-        keys.add(line.id)
-        if line.amount >= 0 and line.reference:
-            keys.add(line.reference)
+    for row in rows:
+        if isinstance(row, RevenueLine):
+            keys.add(row.id)
+            if row.amount >= 0 and row.reference:
+                keys.add(row.reference)
+        elif isinstance(row, Invoice):
+            keys |= {row.id, f"invoice-{row.id}"}
     return keys
 
 
@@ -153,9 +157,7 @@ def _refunds_of_no_sale(
     counted as sold, and the refund was counted as a sale's worth of lost revenue on its own."""
     if not refunds:
         return []
-    lines = [line for line in data.rows.get("revenue", {}).values() if isinstance(line, RevenueLine)]
-    invoices = [invoice for invoice in data.rows.get("invoices", {}).values() if isinstance(invoice, Invoice)]
-    known = sale_keys(lines) | {invoice.id for invoice in invoices} | {f"invoice-{i.id}" for i in invoices}
+    known = sale_keys([*data.rows.get("revenue", {}).values(), *data.rows.get("invoices", {}).values()])
     errors = []
     for row, refund in refunds:
         reference = refund.reference.strip()

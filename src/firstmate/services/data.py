@@ -22,7 +22,7 @@ from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_FILE, BY_KIND, DataSet, RawRow, check_rows, sale_keys
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED
-from firstmate.domain.snapshot import Invoice, RevenueLine
+from firstmate.domain.snapshot import RevenueLine
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -99,9 +99,7 @@ class _StoredSales:
 
 def _sales_of(store: Store, org: str, rows: dict[str, list[BaseModel]]) -> set[str]:
     """What a refund may name: these revenue lines and invoices, and firstmate's bookings."""
-    keys = sale_keys(line for line in rows["revenue"] if isinstance(line, RevenueLine))
-    invoices = [invoice.id for invoice in rows["invoices"] if isinstance(invoice, Invoice)]
-    keys |= {*invoices, *(f"invoice-{invoice}" for invoice in invoices)}
+    keys = sale_keys([*rows["revenue"], *rows["invoices"]])
     for anchor in all_items(store, intake_pk(org), page_size=500):
         source, _, external_id = anchor.sk.partition("#")
         if source != BLOCKED_SLOTS and "booking_id" in anchor.data:

@@ -29,23 +29,20 @@ LENSES: dict[str, Callable[[Snapshot], ReportDocument]] = {
 
 
 def build_documents(snapshot: Snapshot, roles: Sequence[str] = ROLES) -> dict[str, ReportDocument]:
-    """The documents of `roles` (in ROLES order) from one snapshot."""
-    wanted = [role for role in ROLES if role in roles]
-    needed = list(LENSES) if "ceo" in wanted else [r for r in wanted if r != "ceo"]
-    documents = {role: LENSES[role](snapshot) for role in needed}
-    if "ceo" in wanted:
-        findings = [finding for document in documents.values() for finding in document.findings]
-        documents["ceo"] = ceo_report(snapshot, findings)
-    return {role: documents[role] for role in wanted}
+    """The documents of `roles` (in ROLES order) from one snapshot; a lens's failure is raised."""
+    documents, failed = build_each(snapshot, roles)
+    if failed:
+        raise next(iter(failed.values()))
+    return documents
 
 
 def build_each(
     snapshot: Snapshot, roles: Sequence[str] = ROLES
 ) -> tuple[dict[str, ReportDocument], dict[str, Exception]]:
-    """The documents of `roles` as `build_documents` makes them, each lens apart, and the errors of
-    those that failed (any the CEO's plan needed too): one that fails is left out, so that it keeps
-    no other report from its readers (one lens's division by zero stopped all eight). The CEO's plan
-    then says whose findings it lacks."""
+    """The documents of `roles` (in ROLES order; the CEO's plan reads every other lens's findings),
+    each lens apart, and the errors of those that failed (any the CEO's plan needed too): one that
+    fails is left out, so that it keeps no other report from its readers (one lens's division by
+    zero stopped all eight). The CEO's plan then says whose findings it lacks."""
     wanted = [role for role in ROLES if role in roles]
     needed = list(LENSES) if "ceo" in wanted else [r for r in wanted if r != "ceo"]
     documents: dict[str, ReportDocument] = {}
