@@ -128,3 +128,41 @@ def test_empty_and_fully_paid_books_say_what_is_missing() -> None:
     assert empty.findings == () and empty.actions == ()
     paid = billing_report(_snapshot(_invoice("E1", "Tern Bakery", 10, 100, paid=100, paid_on=AS_OF)))
     assert "paid in full" in paid.headline and paid.findings == ()
+
+
+def test_a_report_as_of_a_past_day_sees_the_invoices_as_they_stood_then() -> None:
+    later = AS_OF + timedelta(days=12)
+    doc = billing_report(
+        _snapshot(
+            _invoice("E1", "Heron Bay Studio", 31, 4200),
+            # paid after the report's day: still open on it
+            _invoice("E2", "Heron Bay Studio", -10, 1800, paid_on=later),
+            # issued after the report's day: not an invoice yet
+            _invoice("E3", "Osprey Cabinetry", -40, 900).model_copy(update={"issued": AS_OF + timedelta(days=7)}),
+        )
+    )
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    assert receivables.cards[0].value == "$6,000" and receivables.tables[0].rows == (
+        ("Heron Bay Studio", "$6,000", "2", "31", "$4,200"),
+    )
+
+
+def test_totals_add_up_the_amounts_as_their_rows_show_them() -> None:
+    doc = billing_report(_snapshot(_invoice("F1", "Heron Bay Studio", 5, 100, paid=0) .model_copy(
+        update={"amount": Decimal("100.50")}), _invoice("F2", "Osprey Cabinetry", 5, 200).model_copy(
+        update={"amount": Decimal("200.50")})))  # fmt: skip
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    assert [row[1] for row in receivables.tables[0].rows] == ["$201", "$101"]
+    assert receivables.cards[0].value == "$302"  # the rows' $201 + $101, not $301.00 rounded
+    assert doc.headline.startswith("$302 is open")
+
+
+def test_the_payment_habit_counts_invoices_paid_in_full_by_the_report_day() -> None:
+    # paid 40 days late, but after the report's day; and a part paid 30 days late, the rest still owed
+    risks = client_risks(
+        _snapshot(
+            _invoice("G1", "Heron Bay Studio", 50, 500, paid=500, paid_on=AS_OF + timedelta(days=3)),
+            _invoice("G2", "Heron Bay Studio", 40, 800, paid=300, paid_on=AS_OF - timedelta(days=10)),
+        )
+    )
+    assert not any("days late on average" in reason for reason in risks[0].reasons)

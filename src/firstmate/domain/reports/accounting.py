@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
+from firstmate.domain.reports.cfo_calc import unlisted_rentals
 from firstmate.domain.reports.document import (
     SEVERITY_RANK,
     Card,
@@ -50,12 +51,17 @@ def _sum(lines: list[RevenueLine]) -> Decimal:
 
 
 def _recognition_table(snapshot: Snapshot) -> Table:
-    months = [*months_back(snapshot.as_of, RECOGNITION_MONTHS), snapshot.as_of.replace(day=1)]
+    as_of = snapshot.as_of
+    months = [*months_back(as_of, RECOGNITION_MONTHS), as_of.replace(day=1)]
     recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
     recognised: dict[date, Decimal] = defaultdict(lambda: ZERO)
     for line in snapshot.revenue:
+        if line.recorded_on > as_of:  # not in the books yet on the report's day (a report as of a past day)
+            continue
         recorded[line.recorded_on.replace(day=1)] += line.amount
-        recognised[line.service_date.replace(day=1)] += line.amount
+        if line.service_date <= as_of:  # the current month has earned only what was served by today
+            recognised[line.service_date.replace(day=1)] += line.amount
+    lets = _occupancy_lets(snapshot, months)
     cur = snapshot.currency
     rows = tuple(
         (
@@ -63,10 +69,25 @@ def _recognition_table(snapshot: Snapshot) -> Table:
             money(recorded[m], cur),
             money(recognised[m], cur),
             money(recorded[m] - recognised[m], cur),
+            *((money(lets[m], cur),) if lets else ()),
         )
         for m in months
     )
-    return Table(("Month", "Recorded", "Recognised", "Difference"), rows, title="Recorded vs recognised")
+    columns = ("Month", "Recorded", "Recognised", "Difference", *(("Lets in occupancy.csv only",) if lets else ()))
+    return Table(columns, rows, title="Recorded vs recognised")
+
+
+def _occupancy_lets(snapshot: Snapshot, months: list[date]) -> dict[date, Decimal]:
+    """Each month's occupancy.csv revenue of the rentals no revenue line of the month names, as the
+    CFO and CEO count it (`unlisted_rentals`); empty when there is none. The books (revenue lines)
+    do not hold it, so it is shown beside them: without it a month read less here than there."""
+    by_service: dict[date, list[RevenueLine]] = {m: [] for m in months}
+    for line in snapshot.revenue:
+        month = line.service_date.replace(day=1)
+        if month in by_service:
+            by_service[month].append(line)
+    lets = {m: unlisted_rentals(snapshot, None, m, lines) for m, lines in by_service.items()}
+    return lets if any(lets.values()) else {}
 
 
 def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
@@ -76,9 +97,12 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
     months = months_back(as_of, RECOGNITION_MONTHS)
     method = (
         f"{REVENUE_LINES}. Recorded = amounts by recorded_on month, recognised = by service_date month, "
-        f"{month_label(months[0])}–{month_label(as_of)}; difference = recorded − recognised. Deferred balance = sum "
-        f"of lines with recorded_on ≤ {as_of} < service_date. Deposits to move = deposit lines recorded by "
-        f"{as_of} for a service after it. Late = recorded_on in a later month than service_date."
+        f"{month_label(months[0])}–{month_label(as_of)}, each of lines recorded by {as_of} (recognised: served by "
+        f"then too); difference = recorded − recognised. Lets in occupancy.csv only = the occupancy.csv revenue of "
+        "rentals no revenue line of the month names (the CFO and CEO count it as revenue; the books do not hold "
+        f"it). Deferred balance = sum of lines with recorded_on ≤ {as_of} < service_date. Deposits to move = "
+        f"deposit lines recorded by {as_of} for a service after it. Late = a sale (amount above 0) recorded in a "
+        "later month than its service_date; a refund is booked when it is made."
     )
     if not snapshot.revenue:
         return Section(
@@ -89,7 +113,8 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
     deferred = [r for r in snapshot.revenue if r.recorded_on <= as_of < r.service_date]
     deposits = sorted((r for r in deferred if r.deposit), key=lambda r: (r.service_date, r.id))
     late = sorted(
-        (r for r in snapshot.revenue if r.recorded_on.replace(day=1) > r.service_date.replace(day=1)),
+        # a refund is booked when it is made, after its service: only a sale recorded late understates a month
+        (r for r in snapshot.revenue if r.amount > 0 and r.recorded_on.replace(day=1) > r.service_date.replace(day=1)),
         key=lambda r: (r.service_date, r.id),
     )
     cards = (

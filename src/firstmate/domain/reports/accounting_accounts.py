@@ -221,8 +221,8 @@ def _blank_finding(blank: list[Expense], cur: str) -> tuple[Finding, ...]:
             key=f"{LENS}:uncategorised:expenses",
             title=f"Categorise {plural(len(blank), 'expense')} worth {money(total, cur)}",
             detail=(
-                f"{plural(len(blank), 'expense row')} without a category, so {money(total, cur)} of cost is missing "
-                "from every account and margin figure."
+                f"{plural(len(blank), 'expense row')} without a category, so {money(total, cur)} of cost is in no "
+                "account of the chart above (the burn and margins count it, under no account)."
             ),
             # no cash is lost, the books are incomplete: MEDIUM from 1,000, else LOW
             severity=Severity.MEDIUM if total >= MEDIUM_FROM else Severity.LOW,

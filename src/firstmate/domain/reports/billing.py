@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import count, money, pct, plural
+from firstmate.domain.reports.format import count, money, pct, plural, shown_total
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -36,7 +36,7 @@ HIGH_RISK_FROM = 60
 MEDIUM_RISK_FROM = 30
 RISK_METHOD = (
     "Score 0–100 = min(oldest days past due / 90, 1) × 40 + past-due share of the client's open total × 25 "
-    "+ 15 if paid invoices were paid on average > 15 days after due (paid_on − due) + 10 if an open invoice "
+    "+ 15 if invoices paid in full were paid on average > 15 days after due (paid_on − due) + 10 if an open invoice "
     "is partly paid + 10 if the client holds > 40% of all receivables; rounded. Bands: ≥ 60 high, 30–59 medium, "
     "< 30 low."
 )
@@ -80,8 +80,22 @@ class ClientRisk:
         return "medium" if self.score >= MEDIUM_RISK_FROM else "low"
 
 
+def invoices_on(snapshot: Snapshot) -> list[Invoice]:
+    """The invoices as they stood on the report's day: those issued by then, a payment made after it
+    not yet made. A report as of a past day counted an invoice issued since as open, and one paid
+    since as paid."""
+    standing = []
+    for invoice in snapshot.invoices:
+        if invoice.issued > snapshot.as_of:
+            continue
+        if invoice.paid_on is not None and invoice.paid_on > snapshot.as_of:
+            invoice = invoice.model_copy(update={"paid_on": None, "paid_amount": ZERO})
+        standing.append(invoice)
+    return standing
+
+
 def _open(snapshot: Snapshot) -> list[Invoice]:
-    return sorted((i for i in snapshot.invoices if i.open_amount > 0), key=lambda i: (i.client, i.due, i.id))
+    return sorted((i for i in invoices_on(snapshot) if i.open_amount > 0), key=lambda i: (i.client, i.due, i.id))
 
 
 def client_risks(snapshot: Snapshot) -> list[ClientRisk]:
@@ -92,9 +106,11 @@ def client_risks(snapshot: Snapshot) -> list[ClientRisk]:
     by_client: dict[str, list[Invoice]] = defaultdict(list)
     for i in open_invoices:
         by_client[i.client].append(i)
+    # the payment habit: invoices paid in full by the report's day (a part paid says nothing of when the rest comes)
+    settled = [i for i in invoices_on(snapshot) if i.paid_on is not None and i.open_amount == 0]
     risks = []
     for client, rows in by_client.items():
-        paid = [i for i in snapshot.invoices if i.client == client and i.paid_on is not None]
+        paid = [i for i in settled if i.client == client]
         late = Decimal(sum((i.paid_on - i.due).days for i in paid if i.paid_on)) / len(paid) if paid else None
         risks.append(_score(client, rows, late, receivables, as_of))
     return sorted(risks, key=lambda r: (-r.score, -r.open_total, r.client))
@@ -131,8 +147,7 @@ def _oldest_text(days: int) -> str:
 def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     """Receivables by client: open total, open invoices, oldest days past due."""
     cur = snapshot.currency
-    total = sum((r.open_total for r in risks), ZERO)
-    past_due = sum((r.past_due for r in risks), ZERO)
+    total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
     rows = tuple(
         (r.client, money(r.open_total, cur), count(r.open_count), _oldest_text(r.oldest_days), money(r.past_due, cur))
         for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
@@ -156,8 +171,9 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
             Table(("Client", "Open", "Invoices open", "Oldest days past due", "Past due"), rows, title="Receivables"),
         ),
         method=(
-            f"invoices.csv rows with an open amount (amount − paid_amount) above zero, by client. Days past due = "
-            f"{snapshot.as_of} − due; oldest = the largest over the client's open invoices."
+            f"invoices.csv rows issued by {snapshot.as_of} with an open amount (amount − paid_amount, a payment dated "
+            f"after {snapshot.as_of} not counted) above zero, by client. Days past due = {snapshot.as_of} − due; "
+            "oldest = the largest over the client's open invoices. Totals add the amounts as shown."
         ),
     )
 
@@ -186,7 +202,7 @@ def aging_section(snapshot: Snapshot) -> Section:
             (
                 c,
                 *(money(amounts[(c, b)], cur) for b in BUCKETS),
-                money(sum((amounts[(c, b)] for b in BUCKETS), ZERO), cur),
+                money(shown_total(amounts[(c, b)] for b in BUCKETS), cur),
             )
             for c in clients
         ),
@@ -247,8 +263,10 @@ def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
 
 def _empty(snapshot: Snapshot) -> ReportDocument:
     missing = "No invoices yet: add invoices.csv to the data folder."
-    if snapshot.invoices:
-        missing = f"All {count(len(snapshot.invoices))} invoices in invoices.csv are paid in full: nothing is open."
+    if standing := invoices_on(snapshot):
+        missing = f"All {count(len(standing))} invoices in invoices.csv are paid in full: nothing is open."
+    elif snapshot.invoices:
+        missing = f"No invoice in invoices.csv was issued by {snapshot.as_of}: nothing was open."
     titles = ("Receivables by client", "Invoice aging", "Collection risk by client")
     method = "invoices.csv rows with an open amount (amount − paid_amount) above zero."
     return compose(LENS, snapshot, missing, tuple(Section(t, summary=missing, method=method) for t in titles), ())
@@ -261,8 +279,7 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
         return _empty(snapshot)
     cur = snapshot.currency
     risk, findings = risk_section(snapshot, risks)
-    total = sum((r.open_total for r in risks), ZERO)
-    past_due = sum((r.past_due for r in risks), ZERO)
+    total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
     headline = (
         f"{money(total, cur)} is open across {plural(len(risks), 'client')}, {money(past_due, cur)} of it past due"
     )
