@@ -212,6 +212,21 @@ def test_bookings_reconcile_against_payouts() -> None:
     assert findings["accounting:unmatched-payouts:all"].money_at_stake == Decimal(450)
 
 
+def test_a_card_processors_payout_of_an_invoice_pays_that_invoice_and_is_no_unmatched_payout() -> None:
+    day = date(2026, 11, 2)
+    invoice = RevenueLine(id="invoice-INV-7", entity="charter", source="invoice", reference="INV-7",
+                          recorded_on=day, service_date=day, amount=Decimal(2000))  # fmt: skip
+    paid = Payout.model_validate({"id": "P9", "source": "stripe", "reference": "INV-7", "paid_on": "2026-11-09",
+                                  "amount": Decimal(1940)})  # fmt: skip
+    snapshot = _snapshot()
+    doc = accounting_report(
+        snapshot.model_copy(update={"revenue": (*snapshot.revenue, invoice), "payouts": (*snapshot.payouts, paid)})
+    )
+    gaps = [(row[0], row[1]) for row in doc.sections[3].tables[0].rows]
+    assert ("unmatched payout", "P9") not in gaps and ("unmatched payout", "XX-9") in gaps
+    assert next(f for f in doc.findings if f.key == "accounting:unmatched-payouts:all").money_at_stake == 450
+
+
 def test_report_is_deterministic_and_keys_unique() -> None:
     snapshot = _snapshot()
     shuffled = snapshot.model_copy(

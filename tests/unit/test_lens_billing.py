@@ -166,3 +166,13 @@ def test_the_payment_habit_counts_invoices_paid_in_full_by_the_report_day() -> N
         )
     )
     assert not any("days late on average" in reason for reason in risks[0].reasons)
+
+
+def test_the_risk_summary_says_what_is_past_due_in_all_beside_the_high_risk_clients() -> None:
+    risk = next(
+        s
+        for s in billing_report(_snapshot(_invoice("H1", "Heron Bay Studio", 31, 4200))).sections
+        if s.title == "Collection risk by client"
+    )
+    # a medium-risk client alone: "0 high-risk clients, $0 past due" sat above its $4,200 past due
+    assert risk.summary == "0 high-risk clients ($0 past due); $4,200 past due in all."

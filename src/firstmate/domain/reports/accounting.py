@@ -265,8 +265,10 @@ def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
             gaps.append(Gap("fee looks wrong", ref, source, served, booked, paid, note))
         elif paid > booked:
             gaps.append(Gap("payout above booking", ref, source, served, booked, paid, "paid more than booked"))
+    # a card processor's payout of an invoice (or another sale the books hold) pays that sale: no booking is owed it
+    other_sales = {key for line in snapshot.revenue for key in (line.reference, line.id) if key}
     for ref, group in payouts.items():
-        if not ref or ref not in bookings:
+        if not ref or (ref not in bookings and ref not in other_sales):
             note = "no booking line with this reference" if ref else "payout has no reference"
             gaps.extend(Gap("unmatched payout", ref or p.id, p.source, p.paid_on, None, p.amount, note) for p in group)
     return (
@@ -284,7 +286,8 @@ def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, 
         "reference (the booking's external id), "
         "against payouts.csv rows with the same reference. Missing payout = no payout and the service more than "
         f"{PAYOUT_GRACE_DAYS} days before {snapshot.as_of} (for a direct booking only when payouts.csv has "
-        "payouts for direct bookings, a card processor's); unmatched payout = no booking line with its reference; "
+        "payouts for direct bookings, a card processor's); unmatched payout = no booking line with its reference "
+        "(a payout naming an invoice or another revenue line pays that sale); "
         f"fee = booking total − payouts, flagged above {pct(FEE_CEILING)} of the booking."
     )
     if not (snapshot.payouts or any(line.source.casefold().startswith("booking:") for line in snapshot.revenue)):

@@ -238,7 +238,10 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
     high_due = sum((r.past_due for r in high), ZERO)
     section = Section(
         "Collection risk by client",
-        summary=f"{plural(len(high), 'high-risk client')}, {money(high_due, cur)} past due.",
+        summary=(  # "0 high-risk clients, $0 past due" sat above a table of $4,200 past due
+            f"{plural(len(high), 'high-risk client')} ({money(high_due, cur)} past due); "
+            f"{money(shown_total(r.past_due for r in risks), cur)} past due in all."
+        ),
         tables=(Table(("Client", "Score", "Risk", "Past due", "Reasons"), rows, title="Collection risk"),),
         method=f"invoices.csv: open invoices per client, and paid invoices for the payment habit. {RISK_METHOD}",
     )
