@@ -75,6 +75,9 @@ def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> N
     assert {p.get_content_type() for p in eml.walk()} >= {"text/plain", "text/html"}
     listing = run(home, "outbox", "list", "--json")
     assert listing.stdout.count('"status": "sent"') == 23
+    # sent again by hand in the same week: nothing goes, and it says so (it said nothing, as if sent)
+    again = run(home, "report", "cfo", "--send")
+    assert again.returncode == 0 and "already sent this week to" in again.stdout and "--resend" in again.stdout
 
 
 def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:

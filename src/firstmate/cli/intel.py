@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -49,7 +50,7 @@ def intel_run(
             resend=resend,
             analyst=app.analyst(),
         )
-    _summary(run.run_id, run.report.subject, run.written, run.sent_to)
+    _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it)
 
 
 @intel_cli.command("replay")
@@ -75,9 +76,11 @@ def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> N
             out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
 
 
-def _summary(run_id: str, subject: str, written: list[Path], sent: list[str]) -> None:
+def _summary(run_id: str, subject: str, written: list[Path], sent: list[str], had_it: Sequence[str] = ()) -> None:
     done(f"run {run_id}: {subject}")
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if sent:
         out.print(f"  queued for {', '.join(sent)}", markup=False)
+    if had_it:
+        out.print(f"  already sent this week to {', '.join(had_it)} (--resend sends it again)", markup=False)

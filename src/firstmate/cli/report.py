@@ -50,3 +50,5 @@ def report(
             out.print(f"  wrote {path}", markup=False)
         if run.sent_to:
             out.print(f"  queued for {', '.join(run.sent_to)}", markup=False)
+        if run.had_it:
+            out.print(f"  already sent this week to {', '.join(run.had_it)} (--resend sends it again)", markup=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -27,6 +27,7 @@ import orjson
 import structlog
 
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
@@ -67,6 +68,8 @@ class IntelRun:
     facts: WeeklyFacts
     sent_to: list[str]
     written: list[Path]
+    #: recipients who had this week's already, so were not sent it again (`resend` sends it them)
+    had_it: list[str] = field(default_factory=list)
 
 
 @bulk_work()
@@ -218,7 +221,8 @@ def _finish(
         ctx.store.put(Item(f"ORG#{org}#INTEL", f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
                                                                   "pulled_at": manifest["pulled_at"]}))  # fmt: skip
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
-    return IntelRun(run_id=run_id, week=week, report=report, facts=facts, sent_to=sent, written=written)
+    had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
+    return IntelRun(run_id, week, report, facts, sent, written, had_it)
 
 
 def _analyse(
@@ -243,11 +247,16 @@ def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, 
     Returns who was queued now."""
     profile = load_business(ctx.store, org)
     assert profile is not None
-    recipients = list(profile.org.report_recipients) or [profile.org.owner_email]
+    recipients = weekly_recipients(profile)
     mail = ReportMail(report.subject, report.text, report.email_html, report.images)
     return deliver_once(
         ctx, org, "weekly", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
     )
+
+
+def weekly_recipients(profile: BusinessProfile) -> list[str]:
+    """Who the weekly report goes to: the profile's report recipients, or the owner."""
+    return list(profile.org.report_recipients) or [profile.org.owner_email]
 
 
 def list_runs(store: Store, org: str) -> list[dict[str, Any]]:

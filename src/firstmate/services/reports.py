@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -60,6 +60,8 @@ class RoleRun:
     report: RoleReport
     written: list[Path]
     sent_to: list[str]
+    #: recipients who had this week's already, so were not sent it again (`resend` sends it them)
+    had_it: list[str] = field(default_factory=list)
 
 
 def parse_roles(value: str) -> list[str]:
@@ -251,6 +253,7 @@ def _role_run(
     report = render_role(document, colour=colour, full_report=report_pdf_link(ctx, org, f"{role}-{as_of}.pdf"))
     written = _store(ctx, org, as_of, report, out)
     sent: list[str] = []
+    had_it: list[str] = []
     if send or resend:
         mail = ReportMail(report.subject, report.text, report.html)
         recipients = list(profile.org.recipients_for(role))
@@ -260,7 +263,8 @@ def _role_run(
         sent = deliver_once(
             ctx, org, name, week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
         )
-    return RoleRun(role, as_of, report, written, sent)
+        had_it = [r for r in profile.org.recipients_for(role) if r not in sent]
+    return RoleRun(role, as_of, report, written, sent, had_it)
 
 
 def list_role_reports(store: Store, org: str) -> list[dict[str, Any]]:
