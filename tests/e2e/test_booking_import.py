@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
-from firstmate.bootstrap import App
+from firstmate.bootstrap import App, build
+from firstmate.config import Settings
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, RowError
@@ -534,3 +535,29 @@ def test_a_tentative_request_names_its_boat_and_is_declined_or_asks_a_change_wit
         .replace(b"DTEND:20260614T020000Z", b"DTEND:20260615T020000Z")
     )
     assert dict(_import_ota(demo_app, later).counts) == {"unchanged": 1}  # the booking stands as agreed
+
+
+def test_boat_names_a_boat_by_its_name_as_firstmates_own_feeds_write_it(home: Path, tmp_path: Path) -> None:
+    """A review found `Boat: Sea Lark` refused ("asset: must be an id"), though firstmate's own feeds
+    write `Boat: Sea Lark (38 ft sloop)` and a marketplace email's `Boat:` takes the name."""
+    from tests.e2e.test_cli import run
+
+    for n, written in enumerate(("Morning Tern", "Morning Tern (45 ft catamaran)", "morning-tern")):
+        export = tmp_path / f"export-{n}.ics"
+        export.write_bytes(_ota_event(BOOKED + f"\nBoat: {written}", uid=f"gmb-{n}@ota.example.com"))
+        imported = run(home, "booking", "import", str(export), "--source", "getmyboat")
+        assert imported.returncode == 0 and "1 created" in imported.stdout, imported.stderr
+    app = build(Settings(home=home))
+    try:
+        bookings = [i.data for i in app.store.query(intake_pk("demo")).items if "booking_id" in i.data]
+        assert len(bookings) == 3
+        assert {app.store.get(booking_pk("demo", b["booking_id"]), "BOOKING").data["asset"] for b in bookings} == {
+            "morning-tern"
+        }
+    finally:
+        app.close()
+    export = tmp_path / "unknown.ics"
+    export.write_bytes(_ota_event(BOOKED + "\nBoat: Nautilus", uid="gmb-9@ota.example.com"))
+    refused = run(home, "booking", "import", str(export), "--source", "getmyboat")
+    assert refused.returncode != 0 and "Boat: names boat 'Nautilus', which no asset is called" in refused.stderr
+    assert "Morning Tern (45 ft catamaran) (morning-tern)" in refused.stderr

@@ -62,11 +62,13 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
     suffix = file.suffix.lower()
+    boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
     if suffix == ".csv":
         return parse_csv(utf8_text(file), default_source=source or "csv")
     if suffix == ".eml":
-        boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
         return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
-        return parse_ics(file.read_bytes(), source=source or "ical", timezone=profile.org.timezone, asset=asset)
+        return parse_ics(
+            file.read_bytes(), source=source or "ical", timezone=profile.org.timezone, asset=asset, boats=boats
+        )
     raise InvalidInput(f"cannot import {file.name}: use a .csv, .eml or .ics file")

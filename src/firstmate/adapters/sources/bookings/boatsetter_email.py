@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import describe, plain_amount
+from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
@@ -53,7 +53,7 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
         body = {
             "source": SOURCE,
             "external_id": booking_id,
-            "asset": _asset(fields.get("boat", ""), boats),
+            "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
             "start": start.isoformat(),
             "duration_hours": _hours(fields.get("duration", "")),
             "guest_count": fields.get("passengers", ""),
@@ -105,21 +105,6 @@ def _amount(text: str) -> str:
     if not match:
         raise ValueError(f"cannot read the total trip price {text!r}")
     return plain_amount(match["amount"])
-
-
-def _asset(name: str, boats: Mapping[str, str]) -> str | None:
-    """The one boat `name` names: its whole name, or the name before its description ("Sea Lark" for
-    "Sea Lark (38 ft sloop)"). Two such boats are refused, naming them: the first was taken unsaid,
-    and the wrong boat's crew were told."""
-    wanted = name.strip().lower()
-    exact = [asset for asset, boat in boats.items() if boat.lower() == wanted]
-    named = exact or [asset for asset, boat in boats.items() if boat.lower().startswith(wanted + " (")]
-    if len(named) == 1:
-        return named[0]
-    if named:
-        both = " and ".join(f"{boats[asset]!r}" for asset in named)
-        raise ValueError(f"the email names boat {name!r}, which could be {both}; rename one of them")
-    raise ValueError(f"the email names boat {name!r}, which no asset is called")
 
 
 def _renter_message(text: str) -> str:

@@ -4,6 +4,7 @@ as one readable line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 
@@ -28,6 +29,23 @@ def plain_amount(text: str) -> str:
     if _DECIMAL_COMMA.fullmatch(text):
         raise ValueError(f"cannot read the amount {text!r}: write it with a decimal point, like 840.75 or 1,200.50")
     raise ValueError(f"cannot read the amount {text!r}: write it like 840.75 or 1,200.50")
+
+
+def boat_named(name: str, boats: Mapping[str, str], *, where: str) -> str:
+    """The asset id of the one boat `name` names (`boats`: asset id to boat name): its whole name, or
+    the name before its description ("Sea Lark" for "Sea Lark (38 ft sloop)"). Two such boats are
+    refused, naming them (the first was taken unsaid, and the wrong boat's crew were told); so is a
+    name no boat has. `where` says where the name was written ("the email", "Boat:")."""
+    wanted = name.strip().lower()
+    exact = [asset for asset, boat in boats.items() if boat.lower() == wanted]
+    named = exact or [asset for asset, boat in boats.items() if boat.lower().startswith(wanted + " (")]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        both = " and ".join(f"{boats[asset]!r}" for asset in named)
+        raise ValueError(f"{where} names boat {name!r}, which could be {both}; rename one of them")
+    known = ", ".join(f"{boat} ({asset})" for asset, boat in sorted(boats.items())) or "none"
+    raise ValueError(f"{where} names boat {name!r}, which no asset is called (the boats: {known})")
 
 
 def describe(error: ValidationError) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TypeVar
+from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import icalendar
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import describe, plain_amount
+from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount
 from firstmate.domain.bookings import MAX_NOTES, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
@@ -36,9 +37,12 @@ T = TypeVar("T")
 _ZONES = threading.Lock()  # one file read at a time: the zones icalendar knows are the file's own
 
 
-def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> list[ParsedRecord]:
+def parse_ics(
+    raw: bytes, *, source: str, timezone: str, asset: str | None, boats: Mapping[str, str] | None = None
+) -> list[ParsedRecord]:
     """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID; a file that
-    is not UTF-8 is one RowError."""
+    is not UTF-8 is one RowError. `boats` (asset id to boat name) lets `Boat:` name a boat by its
+    name, as firstmate's own feeds write it ("Sea Lark (38 ft sloop)"), as well as by its id."""
     try:  # strictly: icalendar puts U+FFFD for what it cannot read, and "Zoë" was greeted as "Zo�"
         text = raw.decode("utf-8-sig")  # a byte order mark, as some Windows programs write, is no text
     except UnicodeDecodeError as exc:
@@ -52,13 +56,14 @@ def parse_ics(raw: bytes, *, source: str, timezone: str, asset: str | None) -> l
             calendar = icalendar.Calendar.from_ical(text)
         except ValueError as exc:
             return [RowError("file", f"not an iCalendar file: {exc}")]
-        events = list(calendar.walk("VEVENT"))
+        events = cast(list[icalendar.Event], calendar.walk("VEVENT"))
         if len(events) > MAX_EVENTS:
             return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
         durations = _written_durations(text)
-        latest = _latest_versions(events)  # type: ignore[arg-type]
+        latest = _latest_versions(events)
         return [
-            latest[n] or _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n))  # type: ignore[arg-type]
+            latest[n]
+            or _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n), boats=boats)
             for n, event in enumerate(events)
             if n in latest
         ]
@@ -136,7 +141,13 @@ def _split_line(line: str) -> tuple[str, str]:
 
 
 def _record(
-    event: icalendar.Event, *, source: str, timezone: str, asset: str | None, duration: str | None = None
+    event: icalendar.Event,
+    *,
+    source: str,
+    timezone: str,
+    asset: str | None,
+    duration: str | None = None,
+    boats: Mapping[str, str] | None = None,
 ) -> ParsedRecord:
     uid = _uid(event)
     if not uid:
@@ -157,6 +168,10 @@ def _record(
     # a title is shown in terminals and pages: control characters (escape sequences) become spaces
     summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
     fields = _fields(str(event.get("DESCRIPTION", "")))
+    try:
+        asset = _boat(fields.get("boat"), boats) or asset
+    except ValueError as exc:
+        return RowError(f"event {uid}", str(exc))
     # a tentative reservation (a request not yet accepted) holds the boat: "Crew needed" and "You're
     # booked" wait until it is confirmed, which makes it a booking and retires the hold
     tentative = status == "TENTATIVE"
@@ -166,7 +181,7 @@ def _record(
             start=start,
             end=end,
             title=summary or ("Tentative" if tentative else "Unavailable"),
-            asset=fields.get("boat") or asset,  # a request names its boat as a booking does
+            asset=asset,  # a request names its boat as a booking does
             cancelled=cancelled,
             source=source,
             tentative=tentative,
@@ -176,7 +191,7 @@ def _record(
         body = {
             "source": source,
             "external_id": uid,
-            "asset": fields.get("boat") or asset,
+            "asset": asset,
             "start": start.isoformat(),
             "duration_hours": str(Decimal(_elapsed(start, end).total_seconds()) / 3600),
             "guest_count": fields.get("guests", "1"),
@@ -191,6 +206,14 @@ def _record(
         return RowError(f"event {uid}", describe(exc))
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
+
+
+def _boat(written: str | None, boats: Mapping[str, str] | None) -> str | None:
+    """The asset `Boat:` names: a boat's id as written, or the id of the boat it names by name (it
+    took ids alone, and refused the names firstmate's own feeds write)."""
+    if not written or boats is None or written in boats:
+        return written
+    return boat_named(written, boats, where="Boat:")
 
 
 #: Where notes too long for a booking were cut.
