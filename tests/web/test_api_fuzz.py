@@ -139,6 +139,15 @@ def test_a_body_that_is_not_utf8_is_refused_as_documented(demo_app: App, api_key
     assert {"error", "detail", "hint"} <= set(answer.json()) and answer.json()["hint"]
 
 
+def test_a_body_that_is_not_json_is_refused_saying_so_not_as_a_field_named_0(demo_app: App, api_key: str) -> None:
+    headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json", "X-Acting-For": "marisol"}
+    with TestClient(create_app(demo_app)) as client:
+        answer = client.post(BOOKINGS, content=b"guest_count=4", headers=headers)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["detail"] == "the body is not JSON (expecting value at character 0)"
+    assert answer.json()["hint"] == "send a JSON object in UTF-8"
+
+
 def test_refusals_fastapi_makes_itself_keep_the_error_shape_and_headers(demo_app: App) -> None:
     with TestClient(create_app(demo_app)) as client:
         wrong_method = client.put(BOOKINGS)

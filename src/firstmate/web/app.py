@@ -140,6 +140,11 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
 
 
 async def _validation_response(request: Request, exc: RequestValidationError) -> Response:
+    broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if broken is not None:  # no field to name: it was a 422 naming field "0"
+        reason, at = str((broken.get("ctx") or {}).get("error", "")).lower(), broken["loc"][-1]
+        detail = f"the body is not JSON ({reason} at character {at})"
+        return _answer(request, 400, _HTTP_ERROR_NAMES[400], detail, "send a JSON object in UTF-8", None)
     errors = [
         {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": problem_text(e)}
         for e in exc.errors()

@@ -61,7 +61,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorAnswer} for code
 #: Operations that read a JSON body may also answer 400: a body that is not UTF-8 cannot be parsed at all.
 BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
-    400: {"model": ErrorAnswer, "description": "The body cannot be parsed (it is not UTF-8)."},
+    400: {"model": ErrorAnswer, "description": "The body cannot be parsed (it is not UTF-8, or not JSON)."},
 }
 
 
