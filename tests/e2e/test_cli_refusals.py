@@ -17,6 +17,18 @@ from tests.e2e.test_cli import run
 TODAY = date(2026, 11, 21)
 
 
+def save_people(home: Path) -> None:
+    """The demo's people, beside its profile."""
+    from firstmate.demo.run import demo_people
+    from firstmate.services.people import save_people as save
+
+    app = build(Settings(home=home))
+    try:
+        save(app.store, "demo", demo_people())
+    finally:
+        app.close()
+
+
 def _stored(home: Path) -> tuple[int, int, int]:
     """Role reports stored, weekly reports stored, and messages queued."""
     app = build(Settings(home=home))
@@ -57,9 +69,16 @@ def test_a_day_outside_the_years_reported_on_is_one_line(home: Path, as_of: str)
 
 
 def test_revoking_the_feed_of_an_org_line_or_person_that_does_not_exist_is_refused(home: Path) -> None:
-    for options in (["--org", "nope"], ["--org", "demo", "--entity", "nope"], ["--org", "demo", "--person", "../x"]):
+    save_people(home)
+    # each says what there is to choose from (it said "no entity 'nope'" alone)
+    for options, choices in (
+        (["--org", "nope"], "the orgs are: demo"),
+        (["--org", "demo", "--entity", "nope"], "the business lines are: bluewater-delivery, "),
+        (["--org", "demo", "--person", "../x"], "the people are: "),
+    ):
         refused = run(home, "calendar", "revoke", *options)
         assert refused.returncode == 2 and "no " in refused.stderr and "✓" not in refused.stderr, refused.stderr
+        assert choices in refused.stderr and refused.stderr.count("\n") == 1, refused.stderr
     app = build(Settings(home=home))
     try:
         for org in ("demo", "nope"):

@@ -7,11 +7,11 @@ from typing import Annotated
 import typer
 
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err, named
+from firstmate.cli.common import app_context, err, named, require_org
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
-from firstmate.services.people import get_person
+from firstmate.services.people import list_people
 
 calendar_cli = typer.Typer(help="Calendar feeds.", no_args_is_help=True)
 
@@ -21,15 +21,19 @@ def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
     entity, person = named(entity, "--entity", "a business line"), named(person, "--person", "a person id")
     if entity and person:
         raise InvalidInput("choose --entity or --person, not both")
+    require_org(app, org)
     profile = load_business(app.store, org)
-    if profile is None:
-        raise NotFound(f"no org {org!r}")
+    assert profile is not None
     if entity:
         if profile.entity(entity) is None:
-            raise NotFound(f"no entity {entity!r} in org {org!r}")
+            lines = ", ".join(e.id for e in profile.entities)
+            raise NotFound(f"no business line {entity!r} in org {org!r}", hint=f"the business lines are: {lines}")
         return Feed(org, FeedScope.ENTITY, entity)
     if person:
-        get_person(app.store, org, person)
+        people = {p.id for p in list_people(app.store, org)}
+        if person not in people:
+            known = f"the people are: {', '.join(sorted(people))}" if people else "the org has nobody yet"
+            raise NotFound(f"no person {person!r} in org {org!r}", hint=known)
         return Feed(org, FeedScope.CREW, person)
     return Feed(org, FeedScope.ORG, org)
 
