@@ -561,3 +561,20 @@ def test_boat_names_a_boat_by_its_name_as_firstmates_own_feeds_write_it(home: Pa
     refused = run(home, "booking", "import", str(export), "--source", "getmyboat")
     assert refused.returncode != 0 and "Boat: names boat 'Nautilus', which no asset is called" in refused.stderr
     assert "Morning Tern (45 ft catamaran) (morning-tern)" in refused.stderr
+
+
+def test_a_rows_problems_name_the_csv_files_columns_and_say_what_to_write() -> None:
+    """A review: "source: String should match pattern '^[a-z0-9][a-z0-9_-]{1,29}$'", and a bad
+    lead_phone named the API's `lead_guest.phone`, a field the file does not have."""
+    header = "source,external_id,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,"
+    header += "lead_phone\n"
+    [row] = parse_csv(
+        header + "Boatsetter,C-1,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,call me\n",
+        default_source="csv",
+    )
+    assert isinstance(row, RowError)
+    assert row.problem == (
+        "source: must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or web-site; "
+        "lead_phone: must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), "
+        "like +1 (555) 010-0199"
+    )

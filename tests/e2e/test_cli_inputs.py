@@ -286,3 +286,14 @@ def test_a_server_on_another_port_makes_its_links_to_that_port(tmp_path: Path) -
     finally:
         app.close()
     assert texts and all(f"{server.url}/" in text and "127.0.0.1:8000" not in text for text in texts)
+
+
+def test_a_source_that_is_no_channel_name_is_refused_once_before_the_file_is_read(tmp_path: Path) -> None:
+    """It was refused on every row of the file, as "row 2: source: String should match pattern …"."""
+    file = tmp_path / "bookings.csv"
+    file.write_text("external_id\n", encoding="utf-8")
+    error = refused("booking", "import", str(file), "--source", "Web Site")
+    assert str(error.message) == (
+        "--source 'Web Site' must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or "
+        "web-site"
+    )

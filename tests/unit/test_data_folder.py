@@ -176,3 +176,21 @@ def test_a_cell_typed_over_several_lines_keeps_every_line_and_rows_keep_their_ow
     [error] = read_data_folder(tmp_path)
     assert isinstance(error, RowError) and error.where == "maintenance.csv line 2"
     assert error.problem.startswith("a cell that begins with a quote must be quoted whole")
+
+
+def test_an_amount_written_with_commas_or_a_currency_sign_is_refused_saying_how_to_write_it(tmp_path: Path) -> None:
+    """It said "Input should be a valid decimal", and not what was wrong with "1,200.50"."""
+    from firstmate.domain.datafiles import check_rows
+
+    raw = _read(
+        tmp_path,
+        "invoices.csv",
+        "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
+        'KA-1,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,"1,200.50",,\n'
+        "KA-2,keel-advisory,Marlow Studio,2026-09-01,2026-10-01,$50,,\n",
+    )
+    problems = check_rows(raw, ["keel-advisory"], [])
+    assert isinstance(problems, list) and len(problems) == 2
+    assert [(p.where.rsplit(", ", 1)[-1], p.problem) for p in problems] == 2 * [
+        ("field amount", "is not a plain number: write it like 1200.50, without thousands commas or a currency sign")
+    ]

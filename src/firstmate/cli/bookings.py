@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.cli.common import app_context, done, err, input_file, named, out, print_problems, utf8_text
+from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
@@ -33,6 +35,8 @@ def booking_import(
 ) -> None:
     """Import bookings: every record is checked first, and nothing is imported if any is wrong."""
     source, asset = named(source, "--source", "a channel"), named(asset, "--asset", "a boat")
+    if source is not None and not re.fullmatch(SOURCE, source):  # said once, not on every row of the file
+        raise InvalidInput(f"--source {source!r} {SOURCE_WORDS}")
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
         records = _parse(app, file, org, source, asset)

@@ -74,11 +74,25 @@ OneLine = Annotated[
 EMAIL_SCHEMA = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 200, "examples": ["dana@example.com"]}
 
 
+#: A booking channel's name, as a booking's `source`.
+SOURCE = r"^[a-z0-9][a-z0-9_-]{1,29}$"
+SOURCE_WORDS = "must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or web-site"
+#: A guest's phone number: digits, with the spaces, brackets, dots and dashes people write.
+PHONE = r"^\+?[0-9(][0-9 ().-]{3,28}[0-9]$"
+PHONE_WORDS = "must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), like +1 (555) 010-0199"
+
+
 def problem_text(problem: Mapping[str, Any]) -> str:
-    """One validation problem (an item of `ValidationError.errors()`) in words: the one-line rule is
-    said, not its pattern shown."""
-    if problem.get("type") == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == ONE_LINE:
-        return ONE_LINE_WORDS
+    """One validation problem (an item of `ValidationError.errors()`) in words: the one-line rule and
+    a channel's name are said, not their patterns shown."""
+    if problem.get("type") == "string_pattern_mismatch":
+        pattern = (problem.get("ctx") or {}).get("pattern")
+        if pattern == ONE_LINE:
+            return ONE_LINE_WORDS
+        if pattern == SOURCE:  # "String should match pattern '^[a-z0-9][a-z0-9_-]{1,29}$'" said nothing
+            return SOURCE_WORDS
+        if pattern == PHONE:
+            return PHONE_WORDS
     return problem_words(problem)
 
 
@@ -119,7 +133,7 @@ class LeadGuest(BaseModel):
 
     name: Annotated[OneLine, StringConstraints(max_length=120)]
     email: Annotated[str, WithJsonSchema(EMAIL_SCHEMA)]
-    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9(][0-9 ().-]{3,28}[0-9]$")] | None = None
+    phone: Annotated[str, StringConstraints(pattern=PHONE)] | None = None
 
     @field_validator("email")
     @classmethod
@@ -139,7 +153,7 @@ class BookingRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    source: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,29}$", description="Channel, e.g. boatsetter, direct.")
+    source: str = Field(pattern=SOURCE, description="Channel, e.g. boatsetter, direct.")
     external_id: Annotated[OneLine, StringConstraints(max_length=120)] = Field(
         description="The channel's own id for this booking."
     )

@@ -97,6 +97,8 @@ def problem_words(problem: Mapping[str, Any]) -> str:
         return f"{message}; write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
     if kind in _DATE_PROBLEMS:
         return f"{message}; write a date like 2026-07-04"
+    if kind == "decimal_parsing":  # "Input should be a valid decimal" for "1,200.50" or "$50"
+        return "is not a plain number: write it like 1200.50, without thousands commas or a currency sign"
     return message
 
 

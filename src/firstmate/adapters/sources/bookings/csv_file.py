@@ -77,6 +77,10 @@ def _unsplittable(where: str, error: csv.Error, line: str = "") -> RowError:
     return RowError(where, f"{csv_problem(error, line)} (the rows after it were not read)")
 
 
+#: The booking's fields a CSV file writes under other names: a problem names the file's column.
+CSV_COLUMNS = {"lead_guest.name": "lead_name", "lead_guest.email": "lead_email", "lead_guest.phone": "lead_phone"}
+
+
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
     try:
         amount = plain_amount(row["gross_amount"])
@@ -104,4 +108,4 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
     try:
         return BookingRequest.model_validate(body)
     except ValidationError as exc:
-        return RowError(f"row {number}", describe(exc))
+        return RowError(f"row {number}", describe(exc, CSV_COLUMNS))

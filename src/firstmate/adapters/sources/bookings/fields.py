@@ -48,10 +48,12 @@ def boat_named(name: str, boats: Mapping[str, str], *, where: str) -> str:
     raise ValueError(f"{where} names boat {name!r}, which no asset is called (the boats: {known})")
 
 
-def describe(error: ValidationError) -> str:
-    """The first few problems of a validation error, as `field: problem; …`."""
+def describe(error: ValidationError, columns: Mapping[str, str] | None = None) -> str:
+    """The first few problems of a validation error, as `field: problem; …`; `columns` names a field
+    as its file does (`lead_guest.phone` is a CSV file's `lead_phone`)."""
     parts = []
     for item in error.errors()[:4]:
         field = ".".join(str(p) for p in item["loc"]) or "record"
+        field = (columns or {}).get(field, field)
         parts.append(f"{field}: {problem_text(item)}")
     return "; ".join(parts)
