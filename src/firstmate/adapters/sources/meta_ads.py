@@ -4,7 +4,7 @@ Weekly rows (`time_increment=7` over Monday-aligned ranges) at ad-set level. Sho
 directly; long ones (a backfill) through an async report run that is polled until done. Cursor
 paging follows `paging.next`. Usage headers (`x-fb-ads-insights-throttle`) are honoured: above 90%
 of the account's allowance the adapter waits before the next call. Transient errors (codes 1, 2, 4,
-17, 341, 613, 80004, HTTP 5xx) are retried with exponential backoff; the fatal ones become errors
+17, 341, 613, 80000, 80004, HTTP 5xx) are retried with exponential backoff; the fatal ones become errors
 that say what to do.
 """
 
