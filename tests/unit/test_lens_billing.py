@@ -176,3 +176,18 @@ def test_the_risk_summary_says_what_is_past_due_in_all_beside_the_high_risk_clie
     )
     # a medium-risk client alone: "0 high-risk clients, $0 past due" sat above its $4,200 past due
     assert risk.summary == "0 high-risk clients ($0 past due); $4,200 past due in all."
+
+
+def test_a_client_who_paid_more_than_invoiced_holds_a_credit_to_apply_or_refund() -> None:
+    doc = billing_report(
+        _snapshot(
+            _invoice("J1", "Heron Bay Studio", 40, 500, paid=1000, paid_on=AS_OF - timedelta(days=30)),
+            _invoice("J2", "Heron Bay Studio", 10, 500),
+        )
+    )
+    overpaid = next(f for f in doc.findings if f.key == "billing:overpaid:Heron Bay Studio")
+    assert overpaid.title == "Apply or refund the $500 Heron Bay Studio overpaid" and overpaid.money_at_stake == 500
+    assert "J1" in overpaid.detail and overpaid.severity is Severity.MEDIUM
+    # nothing open at all: the credit is still said
+    paid_up = billing_report(_snapshot(_invoice("K1", "Osprey Cabinetry", 40, 500, paid=2000, paid_on=AS_OF)))
+    assert [f.key for f in paid_up.findings] == ["billing:overpaid:Osprey Cabinetry"]

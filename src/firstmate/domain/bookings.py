@@ -79,7 +79,9 @@ SOURCE = r"^[a-z0-9][a-z0-9_-]{1,29}$"
 SOURCE_WORDS = "must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or web-site"
 #: A guest's phone number: digits, with the spaces, brackets, dots and dashes people write.
 PHONE = r"^\+?[0-9(][0-9 ().-]{3,28}[0-9]$"
-PHONE_WORDS = "must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), like +1 (555) 010-0199"
+PHONE_WORDS = (
+    "must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), like +1 (555) 010-0199"
+)
 
 
 def problem_text(problem: Mapping[str, Any]) -> str:

@@ -33,6 +33,7 @@ AGE_FULL_DAYS = 90
 SLOW_PAYER_DAYS = 15
 CONCENTRATION_SHARE = Decimal("0.40")
 HIGH_RISK_FROM = 60
+OVERPAID_HIGH_FROM = Decimal(1000)  # the severity guide's money at stake
 MEDIUM_RISK_FROM = 30
 RISK_METHOD = (
     "Score 0–100 = min(oldest days past due / 90, 1) × 40 + past-due share of the client's open total × 25 "
@@ -272,7 +273,36 @@ def _empty(snapshot: Snapshot) -> ReportDocument:
         missing = f"No invoice in invoices.csv was issued by {snapshot.as_of}: nothing was open."
     titles = ("Receivables by client", "Invoice aging", "Collection risk by client")
     method = "invoices.csv rows with an open amount (amount − paid_amount) above zero."
-    return compose(LENS, snapshot, missing, tuple(Section(t, summary=missing, method=method) for t in titles), ())
+    sections = tuple(Section(t, summary=missing, method=method) for t in titles)
+    return compose(LENS, snapshot, missing, sections, overpaid_findings(snapshot))
+
+
+def overpaid_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
+    """One finding per client who paid more than invoiced (by the report's day): a credit to apply to
+    their open invoices or refund. It was ignored, so a client could be chased for $500 while $500
+    of theirs sat in the books."""
+    cur, extra = snapshot.currency, defaultdict(list)
+    for invoice in invoices_on(snapshot):
+        if invoice.paid_amount > invoice.amount:
+            extra[invoice.client].append(invoice)
+    findings = []
+    for client, invoices in sorted(extra.items()):
+        credit = sum((i.paid_amount - i.amount for i in invoices), ZERO)
+        findings.append(
+            Finding(
+                key=f"{LENS}:overpaid:{client}",
+                title=f"Apply or refund the {money(credit, cur)} {client} overpaid",
+                detail=(
+                    f"Paid more than invoiced on {', '.join(i.id for i in invoices)}: set it against their open "
+                    "invoices before chasing them, or refund it."
+                ),
+                severity=Severity.HIGH if credit >= OVERPAID_HIGH_FROM else Severity.MEDIUM,
+                owner=LENS,
+                money_at_stake=credit,
+                lens=LENS,
+            )
+        )
+    return tuple(findings)
 
 
 def billing_report(snapshot: Snapshot) -> ReportDocument:
@@ -289,4 +319,4 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
     top = risks[0]
     headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."
     sections = (receivables_section(snapshot, risks), aging_section(snapshot), risk)
-    return compose(LENS, snapshot, headline, sections, findings)
+    return compose(LENS, snapshot, headline, sections, findings + overpaid_findings(snapshot))
