@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from firstmate.domain.reports import cto_checks as checks
+from firstmate.domain.reports import cto_runtimes as runtimes
 from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
 from firstmate.domain.reports.format import money, plural
@@ -50,7 +51,7 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
         f"{money(saving, snapshot.currency)}/month of savings available" if saving else "no savings found",
     ]
     dated = sorted(
-        (eol, s.name, checks.runtime_label(s)) for s in snapshot.infrastructure if (eol := checks.end_of_support(s))
+        (eol, s.name, runtimes.runtime_label(s)) for s in snapshot.infrastructure if (eol := runtimes.end_of_support(s))
     )
     past = [d for d in dated if d[0] <= snapshot.as_of]
     if past:
@@ -68,8 +69,10 @@ def _stack_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     method = (
         "infrastructure.yaml: each service's runtime and version, checked against the built-in end-of-support "
         "table (AWS Lambda deprecation dates; upstream end of life for PHP, PostgreSQL, MySQL) at the snapshot "
-        "date: past the date = deprecated, within 180 days = deprecating. The Amazon Linux 1 Lambda runtimes "
-        "go1.x, java8 and provided count only when written so, not as a language version. Unpinned = an empty "
+        "date: past the date = deprecated, within 180 days = deprecating. A version older than the table's oldest "
+        "of its major version (or, with none of that major, of its runtime) is past support by that row's date; "
+        "a runtime the table does not list is 'unknown', with a finding to look it up. The Amazon Linux 1 Lambda "
+        "runtimes go1.x, java8 and provided count only when written so, not as a language version. Unpinned = an empty "
         "version on a function, hosting or database, or 'latest', '*', 'x', or a range starting with ^, ~ or >."
     )
     services = _services(snapshot)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from firstmate.domain.reports.cto_runtimes import Support, runtime_label, support
 from firstmate.domain.reports.document import Finding, Severity
 from firstmate.domain.reports.format import plural
 from firstmate.domain.snapshot import InfraService
@@ -18,40 +19,6 @@ ROLE = "cto"
 # Severity guide (all lenses): HIGH = money at stake ≥ 1,000, a security or legal exposure, or a goal
 # missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene.
 
-#: End of support of runtimes and engines (AWS Lambda deprecation dates, from the "Lambda runtimes" page of
-#: the Lambda developer guide; upstream end of life for PHP, PostgreSQL and MySQL). Keys are normalised:
-#: lower case, no spaces.
-END_OF_SUPPORT: dict[str, date] = {
-    "python2.7": date(2021, 7, 15),
-    "python3.6": date(2022, 7, 18),
-    "python3.7": date(2023, 12, 4),
-    "python3.8": date(2024, 10, 14),
-    "python3.9": date(2025, 12, 15),
-    "python3.10": date(2026, 6, 30),
-    "python3.11": date(2026, 6, 30),
-    "nodejs10.x": date(2021, 7, 30),
-    "nodejs12.x": date(2023, 3, 31),
-    "nodejs14.x": date(2023, 12, 4),
-    "nodejs16.x": date(2024, 6, 12),
-    "nodejs18.x": date(2025, 9, 1),
-    "nodejs20.x": date(2026, 4, 30),
-    "ruby2.7": date(2023, 12, 7),
-    "ruby3.2": date(2026, 3, 31),
-    "dotnetcore3.1": date(2023, 4, 3),
-    "dotnet6": date(2024, 12, 20),
-    "go1.x": date(2024, 1, 8),
-    "java8": date(2024, 1, 8),
-    "provided": date(2024, 1, 8),
-    "php7.4": date(2022, 11, 28),
-    "php8.0": date(2023, 11, 26),
-    "php8.1": date(2025, 12, 31),
-    "postgres11": date(2023, 11, 9),
-    "postgres12": date(2024, 11, 14),
-    "mysql5.7": date(2023, 10, 31),
-}
-#: Lambda identifiers of Amazon Linux 1 runtimes, not of language versions (Go 1.22, or Java 8 as java8.al2,
-#: are still supported): they match a runtime written exactly so, never a version ("go" + "1.22").
-AMAZON_LINUX_1 = frozenset({"go1.x", "java8", "provided"})
 WARN_AHEAD = timedelta(days=180)  # half a year is the least time to plan and test a runtime upgrade
 PINNED_KINDS = frozenset({"function", "hosting", "database"})
 #: Kinds that serve HTTP and so must have TLS; another row is checked only when it says (a DNS zone has none).
@@ -60,8 +27,6 @@ TLS_KINDS = frozenset({"hosting", "cdn", "function"})
 #: record whose target no longer exists; an entry "records" (their count) says the records were read.
 DANGLING, RECORDS = "dangling ", "records"
 _LISTED = 10  # dangling records named in one finding; the rest are counted
-_ALIASES = (("postgresql", "postgres"), ("node.js", "nodejs"), ("node", "nodejs"), (".net", "dotnet"))
-_VERSIONED = re.compile(r"^([a-z.]*?[a-z])(\d+)(?:\.(\d+|x))?")
 YES, NO, UNKNOWN = "✓", "✗", "unknown"
 _ARTICLE = {"SPF": "an", "DKIM": "a", "DMARC": "a"}
 
@@ -87,48 +52,6 @@ def key_part(text: str) -> str:
 # --- runtimes and versions -----------------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    """ "Python 3.9" → "python3.9", "PostgreSQL-12" → "postgres12", "node 18" → "nodejs18", ".NET 6" → "dotnet6"."""
-    key = re.sub(r"[\s_-]+", "", text.lower())
-    for alias, name in _ALIASES:
-        if key.startswith(alias) and not key.startswith(name):
-            key = name + key[len(alias) :]
-            break
-    return key
-
-
-def _lookup(key: str, *, whole: bool = True) -> date | None:
-    """The end of support of a normalised runtime, tolerating patch versions and ".x" majors. An Amazon
-    Linux 1 identifier matches only a `whole` runtime written as that identifier."""
-    if key in END_OF_SUPPORT and (whole or key not in AMAZON_LINUX_1):
-        return END_OF_SUPPORT[key]
-    match = _VERSIONED.match(key)
-    if match is None:
-        return None
-    name, major, minor = match.groups()
-    candidates = [f"{name}{major}.{minor}"] if minor else []
-    candidates += [f"{name}{major}", f"{name}{major}.x"]
-    return next((END_OF_SUPPORT[c] for c in candidates if c in END_OF_SUPPORT and c not in AMAZON_LINUX_1), None)
-
-
-def end_of_support(service: InfraService) -> date | None:
-    """When the service's runtime loses support: from `runtime` alone ("python3.9"), or runtime plus
-    version ("postgres" + "12"); None when the runtime is not in the table."""
-    if not service.runtime:
-        return None
-    found = _lookup(_normalise(service.runtime))
-    if found is None and service.version:
-        found = _lookup(_normalise(service.runtime + service.version.lstrip("^~>=v")), whole=False)
-    return found
-
-
-def runtime_label(service: InfraService) -> str:
-    """The runtime as reports name it: "python3.9", or "postgres 12.4" when the version says which one."""
-    if service.version and _lookup(_normalise(service.runtime)) is None:
-        return f"{service.runtime} {service.version}".strip()
-    return service.runtime
-
-
 def unpinned(service: InfraService) -> bool:
     """A version that can change under you: empty for functions, hosting and databases; "latest", "*",
     "x"; or a range starting with ^, ~ or >."""
@@ -138,39 +61,41 @@ def unpinned(service: InfraService) -> bool:
     return version in {"latest", "*", "x"} or version.startswith(("^", "~", ">"))
 
 
+def _support_status(found: Support | None, as_of: date) -> str:
+    """ "past end of support (14 Nov 2024)", "deprecated on …", "supported until …", or "unknown"."""
+    if found is None:
+        return UNKNOWN
+    if found.ends <= as_of:
+        return f"past end of support ({found.day})"
+    if found.ends - as_of <= WARN_AHEAD:
+        return f"deprecated {found.when}"
+    return f"supported until {found.ends:%d %b %Y}" + ("" if found.exact else " at the latest")
+
+
 def runtime_status(service: InfraService, as_of: date) -> str:
-    """The stack table's status cell: support state, then whether the version is pinned."""
-    eol = end_of_support(service)
-    parts = []
-    if eol is not None and eol <= as_of:
-        parts.append(f"past end of support ({eol:%d %b %Y})")
-    elif eol is not None and eol - as_of <= WARN_AHEAD:
-        parts.append(f"deprecated on {eol:%d %b %Y}")
-    elif eol is not None:
-        parts.append(f"supported until {eol:%d %b %Y}")
+    """The stack table's status cell: support state (when there is a runtime), then whether the version is
+    pinned; "ok" when neither has anything to say."""
+    parts = [_support_status(support(service), as_of)] if service.runtime else []
     if unpinned(service):
         parts.append("unpinned")
     return "; ".join(parts) or "ok"
 
 
 def stack_findings(service: InfraService, as_of: date) -> list[Finding]:
-    """HIGH when the runtime is past its end of support, MEDIUM within 180 days, LOW when unpinned."""
+    """HIGH when the runtime is past its end of support, MEDIUM within 180 days, LOW when the table cannot
+    date it or the version is unpinned."""
     found = []
-    eol = end_of_support(service)
-    if eol is not None and eol - as_of <= WARN_AHEAD:
-        past, runtime = eol <= as_of, runtime_label(service)
+    dated = support(service)
+    if dated is not None and dated.ends - as_of <= WARN_AHEAD:
+        found.append(_support_finding(service, dated, past=dated.ends <= as_of))
+    if service.runtime and dated is None:  # a runtime the table cannot date is no runtime known to be fine
+        runtime = runtime_label(service)
         found.append(
-            finding(
-                "runtime",
-                service.id,
-                f"Upgrade {service.name} off {runtime}: "
-                + (f"support ended {eol:%d %b %Y}" if past else f"support ends {eol:%d %b %Y}"),
-                f"{runtime} {'lost' if past else 'loses'} support on {eol:%d %b %Y}: no security "
-                "patches after that date, and platforms stop accepting deploys on it.",
-                # past support is an open security exposure; soon is a planned gap
-                Severity.HIGH if past else Severity.MEDIUM,
-            )
-        )
+            finding("runtime-unknown", service.id, f"Check when {runtime} of {service.name} loses support",
+                    f"{runtime} is not in firstmate's end-of-support table, so this report cannot say whether it "
+                    "still gets security patches. Look up its end of life (the vendor's page, or "
+                    "endoflife.date) and plan the upgrade if it is past or within six months.", Severity.LOW)
+        )  # fmt: skip
     if unpinned(service):
         shown = f"now '{service.version}'" if service.version else "none given"
         found.append(
@@ -184,6 +109,20 @@ def stack_findings(service: InfraService, as_of: date) -> list[Finding]:
             )
         )
     return found
+
+
+def _support_finding(service: InfraService, dated: Support, *, past: bool) -> Finding:
+    runtime = runtime_label(service)
+    return finding(
+        "runtime",
+        service.id,
+        f"Upgrade {service.name} off {runtime}: "
+        + (f"support ended {dated.day}" if past else f"support ends {dated.day}"),
+        f"{runtime} {'lost' if past else 'loses'} support {dated.when}: no security "
+        "patches after that date, and platforms stop accepting deploys on it.",
+        # past support is an open security exposure; soon is a planned gap
+        Severity.HIGH if past else Severity.MEDIUM,
+    )
 
 
 # --- security checklist --------------------------------------------------------------------------

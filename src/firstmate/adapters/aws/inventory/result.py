@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from firstmate.domain.redaction import ConfigEntry
-from firstmate.domain.reports.cto_checks import WARN_AHEAD, end_of_support
+from firstmate.domain.reports.cto_checks import WARN_AHEAD
+from firstmate.domain.reports.cto_runtimes import support
 from firstmate.domain.snapshot import InfraService
 
 
@@ -46,9 +47,12 @@ def findings(inventory: Inventory, today: date) -> list[str]:
     weak TLS, mail authentication gaps, dangling DNS records, secret-looking environment variable names."""
     found: list[str] = []
     for s in inventory.services:
-        eol = end_of_support(s)
-        if eol is not None and eol - today <= WARN_AHEAD:
-            found.append(f"runtime: {s.name} runs {s.runtime}, support {'ended' if eol <= today else 'ends'} {eol}")
+        dated = support(s)
+        if dated is not None and dated.ends - today <= WARN_AHEAD:
+            ended = "ended" if dated.ends <= today else "ends"
+            found.append(
+                f"runtime: {s.name} runs {s.runtime}, support {ended} {'' if dated.exact else 'by '}{dated.ends}"
+            )
         if s.public:
             found.append(f"public bucket: {s.name}: public access block {_value(s, 'public_access_block')}")
         if s.kind == "cdn" and s.tls is False:
