@@ -171,6 +171,21 @@ def test_cost_and_savings_count_each_service_once() -> None:
     assert "$139/month of savings available" in doc.headline
 
 
+def test_the_monthly_cost_is_the_rows_added_as_they_show() -> None:
+    doc = cto_report(
+        _snapshot([
+            _service("crm", "saas", name="CRM", monthly_cost="12.50", used_by=["tide"]),
+            _service("forms", "saas", name="Forms", monthly_cost="7.50", used_by=["tide"]),
+        ])
+    )  # fmt: skip
+    section = _section(doc, "Infrastructure cost and savings")
+    assert [r[3] for r in section.tables[0].rows] == ["$13", "$8"]
+    card = section.cards[0]
+    # $13 + $8 = $21 beside them (it read $20, the exact $20.00 rounded); the JSON keeps the exact sum
+    assert (card.label, card.value, card.raw) == ("Monthly infrastructure cost", "$21", Decimal("20.00"))
+    assert section.summary.startswith("$21 a month across 2 services;")
+
+
 def test_ux_debt_sorted_by_impact_and_high_ones_are_findings() -> None:
     ux = [
         {"title": "Slow calendar", "impact": "low"},

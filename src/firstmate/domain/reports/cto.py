@@ -11,7 +11,7 @@ from firstmate.domain.reports import cto_checks as checks
 from firstmate.domain.reports import cto_runtimes as runtimes
 from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import money, plural
+from firstmate.domain.reports.format import money, plural, shown_total
 from firstmate.domain.snapshot import InfraService, Snapshot
 
 NO_INFRA = "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
@@ -210,7 +210,8 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     """Monthly cost per service, the total, and every concrete saving."""
     title = "Infrastructure cost and savings"
     method = (
-        "infrastructure.yaml monthly_cost per service, summed. Savings, each service counted once: "
+        "infrastructure.yaml monthly_cost per service, summed as the rows show it (each to the whole unit, so "
+        "the rows add up to the total; the JSON's raw figure is the exact sum). Savings, each service counted once: "
         "(a) no used_by → cancel, saving = its cost; (b) two or more email/hosting/database/CDN services with "
         "the same used_by → keep the priciest, saving = the others' cost (an estimate); (c) a cheaper_alternative "
         "→ saving = monthly_cost − alternative_cost when positive. Annual = monthly × 12."
@@ -221,10 +222,11 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     cur = snapshot.currency
     savings = _savings(snapshot)
     total = sum((s.monthly_cost for s in services), Decimal(0))
+    shown = money(shown_total(s.monthly_cost for s in services), cur)  # the rows below, added as shown
     saving = sum((s.monthly for s in savings), Decimal(0))
     tone, marker = (Tone.ALERT, "[ALERT]") if saving > 0 else (Tone.OK, "[OK]")
     cards = (
-        Card("Monthly infrastructure cost", money(total, cur), raw=total),
+        Card("Monthly infrastructure cost", shown, raw=total),
         Card("Possible savings / month", money(saving, cur), tone=tone, marker=marker, raw=saving),
         Card("Possible savings / year", money(saving * 12, cur), tone=tone, marker=marker, raw=saving * 12),
     )
@@ -241,7 +243,7 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         for v in savings
     ]  # fmt: skip
     table = Table(columns=("Service", "Kind", "Used by", "Monthly", "Saving idea"), rows=rows, title="Per service")
-    summary = f"{money(total, cur)} a month across {plural(len(services), 'service')}; {money(saving, cur)} can go."
+    summary = f"{shown} a month across {plural(len(services), 'service')}; {money(saving, cur)} can go."
     return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
 
 
