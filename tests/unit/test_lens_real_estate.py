@@ -87,6 +87,44 @@ def test_without_a_goal_the_bar_is_ten_points_under_the_12_month_average() -> No
     assert finding.money_at_stake == Decimal(1400)
 
 
+def _units(rows: tuple[tuple[str, str, int, int], ...]) -> Snapshot:
+    """Two units of one rental business without an occupancy goal: (asset, month, available, booked)."""
+    return Snapshot(
+        org_id="acme",
+        org_name="Acme Harbour",
+        as_of=AS_OF,
+        entities=(Entity(id="stays", name="Dune Stays", kind="rental"),),
+        assets=(
+            Asset(id="cottage", entity="stays", name="Dune Cottage", kind="property"),
+            Asset(id="loft", entity="stays", name="Harbour Loft", kind="property"),
+        ),
+        occupancy=tuple(
+            Occupancy(asset=a, month=m, nights_available=n, nights_booked=b, revenue=Decimal(b * 150))
+            for a, m, n, b in rows
+        ),
+    )
+
+
+def test_a_unit_with_nights_available_and_none_booked_is_an_alert_even_when_it_always_was_empty() -> None:
+    # the loft was on offer all year and never booked: its average is 0%, and 0% − 10 points once let 0% pass
+    doc = real_estate_report(_units(tuple(("loft", f"2026-{m:02d}", 28, 0) for m in range(1, 11))))
+    card = doc.sections[0].cards[0]
+    assert (card.label, card.value, card.marker, card.note) == (
+        "Harbour Loft occupancy, Oct 2026", "0%", "[ALERT]", "12-month average 0%"
+    )  # fmt: skip
+    finding = next(f for f in doc.findings if f.key == "real_estate:occupancy:loft")
+    assert finding.title == "Find out why Harbour Loft had no bookings in Oct 2026"
+    assert finding.detail.startswith("Oct 2026: none of 28 available nights booked (12-month average 0%)")
+    assert finding.severity is Severity.MEDIUM
+
+
+def test_a_row_of_no_nights_available_is_said_so_and_not_judged() -> None:
+    doc = real_estate_report(_units((("cottage", "2026-09", 30, 12), ("cottage", "2026-10", 0, 0))))
+    card = doc.sections[0].cards[0]
+    assert (card.value, card.note) == ("—", "0 nights available in Oct 2026")  # it read "no occupancy row"
+    assert not [f for f in doc.findings if f.key.startswith("real_estate:occupancy")]
+
+
 def test_goal_met_is_ok() -> None:
     doc = real_estate_report(_snapshot(goal=Decimal("0.5")))
     assert doc.sections[0].cards[0].marker == "[OK]"  # 54.8% ≥ 50%

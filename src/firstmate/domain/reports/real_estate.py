@@ -3,6 +3,7 @@ upkeep costs and will cost."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import Asset
@@ -80,7 +81,8 @@ def occupancy_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, 
         "rows). Occupancy = nights booked / nights available; ADR = revenue / nights booked; RevPAN = revenue / "
         f"nights available. {month_label(months[-1])} is flagged below the entity's occupancy goal (business.yaml "
         "goals, metric occupancy) or, without one, more than 10 points under the 12-month average (all booked / "
-        "all available). Money at stake = nights short of the goal (or average) × ADR."
+        "all available), never below 0%; a month with nights available and none booked is always flagged. Money at "
+        "stake = nights short of the goal (or average) × ADR."
     )
     table_rows: list[tuple[str, ...]] = []
     cards: list[Card] = []
@@ -104,38 +106,76 @@ def occupancy_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, 
     return Section("Occupancy by month", summary, tuple(cards), (table,), method=method), tuple(findings)
 
 
+@dataclass(frozen=True)
+class _Bar:
+    """What the last month's occupancy is held to: the entity's goal, or else the 12-month average."""
+
+    goal: Decimal | None
+    reference: Decimal  # the goal, or the 12-month average: what the nights short are counted against
+    floor: Decimal  # under it is an alert
+
+    @property
+    def wording(self) -> str:
+        """ "goal 70%" or "12-month average 78%"."""
+        return f"goal {pct(self.reference)}" if self.goal is not None else f"12-month average {pct(self.reference)}"
+
+
+def _bar(snapshot: Snapshot, asset: Asset, year: Nights) -> _Bar:
+    goal = occupancy_goal(snapshot, asset.entity)
+    if goal is not None:
+        return _Bar(goal, goal, goal)
+    average = year.occupancy or ZERO
+    # without a goal, 10 points under the 12-month average; never below 0, where nothing could be under it
+    return _Bar(None, average, max(average - BELOW_AVERAGE, ZERO))
+
+
 def _last_month(snapshot: Snapshot, asset: Asset, year: Nights) -> tuple[Card, list[Finding]]:
     """The property's card for the last full month, and a finding when it is under target."""
     month = window(snapshot)[-1]
     label = f"{asset.name} occupancy, {month_label(month)}"
-    last = nights(occupancy_rows(snapshot, asset.id, [month]))
-    if last.occupancy is None:
+    rows = occupancy_rows(snapshot, asset.id, [month])
+    if not rows:
         return Card(label, DASH, note=f"no occupancy row for {month_label(month)}"), []
-    goal = occupancy_goal(snapshot, asset.entity)
-    average = year.occupancy or ZERO
-    # with a goal the goal is the bar; without one, 10 points under the 12-month average
-    reference, floor = (goal, goal) if goal is not None else (average, average - BELOW_AVERAGE)
-    wording = f"goal {pct(reference)}" if goal is not None else f"12-month average {pct(reference)}"
-    if last.occupancy >= floor:
-        return Card(label, pct(last.occupancy), Tone.OK, "[OK]", wording, last.occupancy), []
-    card = Card(label, pct(last.occupancy), Tone.ALERT, "[ALERT]", wording, last.occupancy)
-    short = (reference * last.available - last.booked).quantize(Decimal(1), ROUND_HALF_UP)  # nights short
+    last = nights(rows)
+    if last.occupancy is None:  # a row of 0 nights available: blocked or off the market, nothing to judge
+        return Card(label, DASH, note=f"0 nights available in {month_label(month)}"), []
+    bar = _bar(snapshot, asset, year)
+    # nights on offer and none booked is never on target, whatever the bar (a unit vacant all year has 0%)
+    if last.occupancy >= bar.floor and last.booked > 0:
+        return Card(label, pct(last.occupancy), Tone.OK, "[OK]", bar.wording, last.occupancy), []
+    card = Card(label, pct(last.occupancy), Tone.ALERT, "[ALERT]", bar.wording, last.occupancy)
+    return card, [_occupancy_finding(snapshot, asset, last, year, bar)]
+
+
+def _occupancy_finding(snapshot: Snapshot, asset: Asset, last: Nights, year: Nights, bar: _Bar) -> Finding:
+    """Lift the property to its bar; or, for an empty month the bar does not catch, find out why."""
+    month, cur = month_label(window(snapshot)[-1]), snapshot.currency
+    occupancy = last.occupancy or ZERO
+    short = (bar.reference * last.available - last.booked).quantize(Decimal(1), ROUND_HALF_UP)  # nights short
     adr = last.adr or year.adr or ZERO
     at_stake = short * adr
-    missed_badly = goal is not None and last.occupancy < goal * Decimal("0.8")
-    finding = Finding(
+    missed_badly = bar.goal is not None and occupancy < bar.goal * Decimal("0.8")
+    if occupancy < bar.floor:
+        title = f"Lift {asset.name} occupancy from {pct(occupancy)} to the {bar.wording}"
+        detail = (
+            f"{month}: {last.booked} of {last.available} nights booked against the {bar.wording}; "
+            f"{short} nights short × {_fmt(adr, cur)} ADR = {money(at_stake, cur)}."
+        )
+    else:
+        title = f"Find out why {asset.name} had no bookings in {month}"
+        detail = (
+            f"{month}: none of {last.available} available nights booked ({bar.wording}), so it earned nothing. "
+            "Check the listing, its calendar and its price."
+        )
+    return Finding(
         key=f"{LENS}:occupancy:{asset.id}",
-        title=f"Lift {asset.name} occupancy from {pct(last.occupancy)} to the {wording}",
-        detail=(
-            f"{month_label(month)}: {last.booked} of {last.available} nights booked against the {wording}; "
-            f"{short} nights short × {_fmt(adr, snapshot.currency)} ADR = {money(at_stake, snapshot.currency)}."
-        ),
+        title=title,
+        detail=detail,
         severity=_by_money(at_stake, missed_badly),
         owner=LENS,
         money_at_stake=at_stake,
         lens=LENS,
     )
-    return card, [finding]
 
 
 def _revpan_finding(asset: Asset, now: Nights, then: Nights, change: Decimal, cur: str) -> Finding:
