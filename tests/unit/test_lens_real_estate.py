@@ -156,8 +156,41 @@ def test_maintenance_totals_forecast_and_repair_spike() -> None:
     scheduled = next(t for t in upkeep.tables if t.title == "Scheduled")
     assert scheduled.rows == (("2026-12-15", "Dune Cottage", "Work", "planned", "$1,200"),)
     spike = next(f for f in doc.findings if f.key == "real_estate:repairs:spike")
-    # Aug–Oct repairs 900 + 600 = 1,500 > 1.5 × 450; excess 1,500 − 450 = 1,050
-    assert spike.money_at_stake == Decimal(1050) and spike.severity is Severity.MEDIUM
+    # Aug–Oct repairs 900 + 600 = 1,500 against the 9 months before them: 300 / 9 × 3 = 100; excess 1,400
+    assert spike.money_at_stake == Decimal(1400) and spike.severity is Severity.MEDIUM
+    assert spike.detail == (
+        "Repairs in the last 3 months were $1,500 against $100 at the average month before them: "
+        "more than 50% above it."
+    )
+    assert upkeep.bullets == ()  # the cottage has 9 months before Aug 2026
+
+
+def test_a_property_let_for_3_months_averages_its_repairs_over_those_and_claims_no_spike() -> None:
+    # first let in Aug 2026, a $400 repair each month since: $400 a month, no spike (it read $100 a month,
+    # a $300 forecast, and "Find the cause of $1,200 of repairs" against a year it was not let)
+    months = ("2026-08", "2026-09", "2026-10")
+    snapshot = _snapshot().model_copy(
+        update={
+            "occupancy": tuple(
+                Occupancy(asset="cottage", month=m, nights_available=30, nights_booked=20, revenue=Decimal(4000))
+                for m in months
+            ),
+            "maintenance": tuple(
+                Maintenance(id=f"R{n}", asset="cottage", date=f"{m}-10", description="Fix", kind="repair",
+                            cost=Decimal(400))
+                for n, m in enumerate(months)
+            ),
+        }
+    )  # fmt: skip
+    doc = real_estate_report(snapshot)
+    upkeep = doc.sections[2]
+    forecast = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
+    assert (forecast.value, forecast.note) == ("$1,200", "scheduled $0 + $400 a month of repairs × 3")
+    assert not [f for f in doc.findings if f.key == "real_estate:repairs:spike"]
+    assert upkeep.bullets == (
+        "Dune Cottage has 0 months on the books before Aug 2026: too few to tell a spike in its last 3 months of "
+        "repairs from its usual run (3 needed), so none is claimed.",
+    )
 
 
 def test_maintenance_over_a_quarter_of_revenue_is_high() -> None:

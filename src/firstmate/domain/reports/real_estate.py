@@ -18,11 +18,13 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
+from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct, plural
 from firstmate.domain.reports.real_estate_calc import (
+    BASELINE_MONTHS,
     FORECAST_DAYS,
     ZERO,
     Nights,
+    RepairTrend,
     Upkeep,
     nights,
     occupancy_goal,
@@ -40,7 +42,7 @@ LENS = "real_estate"
 HIGH_FROM = Decimal(1000)
 BELOW_AVERAGE = Decimal("0.10")  # without a goal, 10 points under the 12-month average is an alert
 REVPAN_DROP = Decimal("0.10")  # a 10 % fall on the same months last year is worth a look
-REPAIR_SPIKE = Decimal("1.5")  # last 3 months' repairs above 150 % of the trailing average
+REPAIR_SPIKE = Decimal("1.5")  # last 3 months' repairs above 150 % of the average month before them
 MAINTENANCE_CEILING = Decimal("0.25")  # upkeep above a quarter of revenue eats the margin
 NO_PROPERTY = 'No property yet: add an asset with kind = "property" to business.toml.'
 NO_OCCUPANCY = "No occupancy rows for the last 12 months: add occupancy.csv to the data folder."
@@ -285,9 +287,11 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
     method = (
         f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
         f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = scheduled rows dated after "
-        f"{snapshot.as_of} within {FORECAST_DAYS} days + trailing 12-month average monthly repair cost × 3. "
-        "Share of revenue = 12-month maintenance / 12-month occupancy.csv revenue of the properties. Flagged: "
-        "repairs of the last 3 months > 1.5 × the trailing average × 3; maintenance > 25% of revenue."
+        f"{snapshot.as_of} within {FORECAST_DAYS} days + average monthly repair cost × 3, each property's repairs "
+        "averaged over its months since its first occupancy or maintenance row (at most 12). Share of revenue = "
+        "12-month maintenance / 12-month occupancy.csv revenue of the properties. Flagged: repairs of the last 3 "
+        "months > 1.5 × 3 × the average month before them (properties with at least "
+        f"{BASELINE_MONTHS} such months); maintenance > 25% of revenue."
     )
     if not any(m.asset in ids for m in snapshot.maintenance):
         summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
@@ -299,47 +303,57 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
         summary,
         _upkeep_cards(costs, cur),
         _upkeep_tables(snapshot, costs),
+        _unjudged(snapshot, costs),
         method=method,
     )
-    return section, _upkeep_findings(costs, cur)
+    found = (_spike_finding(costs.trend, cur), _share_finding(costs, cur))
+    return section, tuple(f for f in found if f is not None)
 
 
-def _upkeep_findings(costs: Upkeep, cur: str) -> tuple[Finding, ...]:
-    out = []
-    expected = costs.repair_average * 3
-    if costs.recent_repairs > expected * REPAIR_SPIKE:
-        out.append(
-            Finding(
-                key=f"{LENS}:repairs:spike",
-                title=f"Find the cause of {money(costs.recent_repairs, cur)} of repairs in the last 3 months",
-                detail=(
-                    f"Repairs in the last 3 months were {money(costs.recent_repairs, cur)} against "
-                    f"{money(expected, cur)} at the trailing 12-month average: more than 50% above it."
-                ),
-                severity=Severity.MEDIUM,
-                owner=LENS,
-                money_at_stake=(costs.recent_repairs - expected).quantize(CENT),
-                lens=LENS,
-            )
-        )
+def _unjudged(snapshot: Snapshot, costs: Upkeep) -> tuple[str, ...]:
+    """One line per property too new for its last 3 months of repairs to be called a spike."""
+    start = month_label(costs.months[-3])
+    return tuple(
+        f"{snapshot.asset_name(asset)} has {plural(n, 'month')} on the books before {start}: too few to tell a "
+        f"spike in its last 3 months of repairs from its usual run ({BASELINE_MONTHS} needed), so none is claimed."
+        for asset, n in costs.trend.too_new
+    )
+
+
+def _spike_finding(trend: RepairTrend, cur: str) -> Finding | None:
+    if not trend.judged or trend.recent <= trend.expected * REPAIR_SPIKE:
+        return None
+    return Finding(
+        key=f"{LENS}:repairs:spike",
+        title=f"Find the cause of {money(trend.recent, cur)} of repairs in the last 3 months",
+        detail=(
+            f"Repairs in the last 3 months were {money(trend.recent, cur)} against {money(trend.expected, cur)} "
+            "at the average month before them: more than 50% above it."
+        ),
+        severity=Severity.MEDIUM,
+        owner=LENS,
+        money_at_stake=(trend.recent - trend.expected).quantize(CENT),
+        lens=LENS,
+    )
+
+
+def _share_finding(costs: Upkeep, cur: str) -> Finding | None:
     share = costs.share_of_revenue
-    if share is not None and share > MAINTENANCE_CEILING:
-        excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / len(costs.months)).quantize(CENT)  # a month
-        out.append(
-            Finding(
-                key=f"{LENS}:maintenance:share",
-                title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
-                detail=(
-                    f"Maintenance {money(costs.total, cur)} against {money(costs.revenue, cur)} of revenue; "
-                    f"above {pct(MAINTENANCE_CEILING)} it eats the margin."
-                ),
-                severity=Severity.HIGH,
-                owner=LENS,
-                money_at_stake=excess,
-                lens=LENS,
-            )
-        )
-    return tuple(out)
+    if share is None or share <= MAINTENANCE_CEILING:
+        return None
+    excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / len(costs.months)).quantize(CENT)  # a month
+    return Finding(
+        key=f"{LENS}:maintenance:share",
+        title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
+        detail=(
+            f"Maintenance {money(costs.total, cur)} against {money(costs.revenue, cur)} of revenue; "
+            f"above {pct(MAINTENANCE_CEILING)} it eats the margin."
+        ),
+        severity=Severity.HIGH,
+        owner=LENS,
+        money_at_stake=excess,
+        lens=LENS,
+    )
 
 
 def _headline(snapshot: Snapshot, sections: tuple[Section, ...], findings: tuple[Finding, ...]) -> str:

@@ -82,6 +82,22 @@ def occupancy_goal(snapshot: Snapshot, entity: str) -> Decimal | None:
     return goal / 100 if goal > 1 else goal
 
 
+#: Months of repairs a property needs before the last 3 for those to be judged against them: as many as
+#: the months under test, or one costly month reads as the norm.
+BASELINE_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class RepairTrend:
+    """Repairs of the last 3 full months against the months before them, for the properties that have
+    enough of those (BASELINE_MONTHS); the others are `too_new`, with how many earlier months they have."""
+
+    recent: Decimal  # repairs in the last 3 full months, of the judged properties
+    expected: Decimal  # their average monthly repairs in the months before those × 3
+    judged: tuple[str, ...]
+    too_new: tuple[tuple[str, int], ...]
+
+
 @dataclass(frozen=True)
 class Upkeep:
     """Maintenance of the properties: the past 12 months, what is scheduled, and the forecast."""
@@ -90,8 +106,9 @@ class Upkeep:
     planned: dict[date, Decimal]
     repair: dict[date, Decimal]
     scheduled: tuple[Maintenance, ...]
-    recent_repairs: Decimal  # repairs in the last 3 full months
     revenue: Decimal  # occupancy revenue of the properties over the 12 months
+    held: dict[str, tuple[date, ...]]  # each property's months in the window since its first row
+    repairs_of: dict[str, dict[date, Decimal]]  # each property's repairs by month
 
     @property
     def total(self) -> Decimal:
@@ -100,12 +117,13 @@ class Upkeep:
 
     @property
     def repair_average(self) -> Decimal:
-        """Trailing 12-month average monthly repair cost."""
-        return sum(self.repair.values(), ZERO) / len(self.months)
+        """Monthly repair cost: each property's repairs over its months since its first row (at most 12),
+        added; a property let since September is not averaged over a year it was not there."""
+        return sum((self._average(asset, months) for asset, months in self.held.items() if months), ZERO)
 
     @property
     def forecast(self) -> Decimal:
-        """Next 3 months: scheduled rows within 90 days + the trailing average repair cost × 3."""
+        """Next 3 months: scheduled rows within 90 days + the average monthly repair cost × 3."""
         return sum((m.cost for m in self.scheduled), ZERO) + self.repair_average * 3
 
     @property
@@ -113,27 +131,61 @@ class Upkeep:
         """12-month maintenance / 12-month revenue."""
         return ratio(self.total, self.revenue)
 
+    @property
+    def trend(self) -> RepairTrend:
+        """The last 3 full months' repairs against the months before them (never against themselves)."""
+        recent = self.months[-3:]
+        recent_cost, expected = ZERO, ZERO
+        judged, too_new = [], []
+        for asset, months in sorted(self.held.items()):
+            earlier = tuple(m for m in months if m not in recent)
+            if len(earlier) < BASELINE_MONTHS:
+                too_new.append((asset, len(earlier)))
+                continue
+            judged.append(asset)
+            recent_cost += sum((self.repairs_of[asset].get(m, ZERO) for m in recent), ZERO)
+            expected += self._average(asset, earlier) * 3
+        return RepairTrend(recent_cost, expected, tuple(judged), tuple(too_new))
+
+    def _average(self, asset: str, months: tuple[date, ...]) -> Decimal:
+        return sum((self.repairs_of[asset].get(m, ZERO) for m in months), ZERO) / len(months)
+
+
+def _first_months(snapshot: Snapshot, assets: set[str]) -> dict[str, date]:
+    """Each property's first month on the books: its earliest occupancy row or past maintenance row."""
+    dated = [(r.asset, r.month) for r in snapshot.occupancy]
+    dated += [(m.asset, m.date.replace(day=1)) for m in snapshot.maintenance if m.date <= snapshot.as_of]
+    first: dict[str, date] = {}
+    for asset, month in dated:
+        if asset in assets and (asset not in first or month < first[asset]):
+            first[asset] = month
+    return first
+
 
 def upkeep(snapshot: Snapshot, assets: set[str]) -> Upkeep:
     """Maintenance totals of the given property assets."""
     months = window(snapshot)
     planned = dict.fromkeys(months, ZERO)
     repair = dict.fromkeys(months, ZERO)
+    repairs_of: dict[str, dict[date, Decimal]] = {a: {} for a in assets}
     rows = [m for m in snapshot.maintenance if m.asset in assets]
     for m in rows:
         month = m.date.replace(day=1)
         if month in planned:
             target = repair if m.kind is MaintenanceKind.REPAIR else planned
             target[month] += m.cost
+            if m.kind is MaintenanceKind.REPAIR:
+                repairs_of[m.asset][month] = repairs_of[m.asset].get(month, ZERO) + m.cost
     horizon = snapshot.as_of + timedelta(days=FORECAST_DAYS)
     scheduled = sorted((m for m in rows if snapshot.as_of < m.date <= horizon), key=lambda m: (m.date, m.id))
-    recent = months_back(snapshot.as_of, 3)
     revenue = sum((r.revenue for r in snapshot.occupancy if r.asset in assets and r.month in planned), ZERO)
+    first = _first_months(snapshot, assets)
     return Upkeep(
         months=tuple(months),
         planned=planned,
         repair=repair,
         scheduled=tuple(scheduled),
-        recent_repairs=sum((repair[m] for m in recent), ZERO),
         revenue=revenue,
+        held={a: tuple(m for m in months if m >= first[a]) for a in sorted(first)},
+        repairs_of=repairs_of,
     )
