@@ -143,6 +143,31 @@ def test_revpan_against_the_same_months_a_year_earlier() -> None:
     assert finding.severity is Severity.MEDIUM
 
 
+def test_the_revpan_summary_compares_only_properties_with_rows_in_both_years_and_names_the_others() -> None:
+    # the loft is new: its $50 a night now once sat in this year's figure but had nothing a year earlier, so
+    # the summary read a portfolio-wide fall the cottage never had
+    loft = Asset(id="loft", entity="stays", name="Harbour Loft", kind="property")
+    new_rows = tuple(
+        Occupancy(asset="loft", month=m, nights_available=n, nights_booked=10, revenue=Decimal(50 * n))
+        for m, n in (("2026-08", 31), ("2026-09", 30), ("2026-10", 31))
+    )
+    base = _snapshot()
+    snapshot = base.model_copy(update={"assets": (*base.assets, loft), "occupancy": base.occupancy + new_rows})
+    trend = real_estate_report(snapshot).sections[1]
+    # all now: (13,920 + 4,600) / 184 = 100.65; like for like, the cottage: 151.30 against 176.30
+    assert trend.summary == (
+        "Each available night earned $100.65 over Aug 2026–Oct 2026. Like for like (Dune Cottage): $151.30 "
+        "against $176.30 in Aug 2025–Oct 2025; left out: Harbour Loft (no rows then)."
+    )
+    assert trend.bullets == (
+        "No rows for the same months a year earlier for Harbour Loft: add last year's occupancy.csv rows to compare.",
+    )
+    # with every property in both years the summary reads as before
+    assert real_estate_report(base).sections[1].summary == (
+        "Each available night earned $151.30 over Aug 2026–Oct 2026, against $176.30 a year earlier."
+    )
+
+
 def test_maintenance_totals_forecast_and_repair_spike() -> None:
     doc = real_estate_report(_snapshot())
     upkeep = doc.sections[2]

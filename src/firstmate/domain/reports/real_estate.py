@@ -4,6 +4,7 @@ upkeep costs and will cost."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import Asset
@@ -26,6 +27,7 @@ from firstmate.domain.reports.real_estate_calc import (
     Nights,
     RepairTrend,
     Upkeep,
+    combined,
     nights,
     occupancy_goal,
     occupancy_rows,
@@ -200,37 +202,73 @@ def revpan_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, tup
     recent = months_back(snapshot.as_of, 3)
     before = year_earlier(recent)
     span = f"{month_label(recent[0])}–{month_label(recent[-1])}"
+    earlier = f"{month_label(before[0])}–{month_label(before[-1])}"
     method = (
-        f"occupancy.csv rows of property assets: RevPAN = revenue / nights available over {span}, against "
-        f"{month_label(before[0])}–{month_label(before[-1])}; change = (now − then) / then. A fall of more than "
+        f"occupancy.csv rows of property assets: RevPAN = revenue / nights available over {span}, against {earlier}; "
+        "change = (now − then) / then. The summary compares the years like for like: only properties with rows "
+        "(and nights available) in both, naming the others. A fall of more than "
         f"{pct(REVPAN_DROP)} is flagged; money = (then − now) × this year's available nights / 3, per month."
     )
-    rows: list[tuple[str, ...]] = []
-    findings: list[Finding] = []
-    for asset in props:
-        now = nights(occupancy_rows(snapshot, asset.id, recent))
-        then = nights(occupancy_rows(snapshot, asset.id, before))
-        if now.revpan is None:
-            continue
-        change = None if not then.revpan else (now.revpan - then.revpan) / then.revpan
-        rows.append(
-            (asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), DASH if change is None else pct(change))
-        )
-        if change is not None and change < -REVPAN_DROP:
-            findings.append(_revpan_finding(asset, now, then, change, cur))
-    if not rows:
+    periods = [(asset, _nights_in(snapshot, asset, recent), _nights_in(snapshot, asset, before)) for asset in props]
+    shown = [(asset, now, then) for asset, now, then in periods if now.revpan is not None]
+    if not shown:
         summary = f"No occupancy rows for {span}: add occupancy.csv to the data folder."
         return Section("Revenue per available night", summary=summary, method=method), ()
-    table = Table(("Property", f"RevPAN {span}", "Year earlier", "Change"), tuple(rows), title="RevPAN")
-    bullets: tuple[str, ...] = ()
-    if any(r[2] == DASH for r in rows):
-        bullets = ("No rows for the same months a year earlier: add last year's occupancy.csv rows to compare.",)
-    now = nights(r for a in props for r in occupancy_rows(snapshot, a.id, recent))
-    then = nights(r for a in props for r in occupancy_rows(snapshot, a.id, before))
-    summary = f"Each available night earned {_fmt(now.revpan, cur)} over {span}"
-    summary += f", against {_fmt(then.revpan, cur)} a year earlier." if then.revpan is not None else "."
+    rows = tuple(_revpan_row(asset, now, then, cur) for asset, now, then in shown)
+    findings = tuple(
+        _revpan_finding(asset, now, then, change, cur)
+        for asset, now, then in shown
+        if (change := _change(now, then)) is not None and change < -REVPAN_DROP
+    )
+    table = Table(("Property", f"RevPAN {span}", "Year earlier", "Change"), rows, title="RevPAN")
+    new = [asset.name for asset, _, then in shown if then.revpan is None]
+    bullets = (
+        (f"No rows for the same months a year earlier for {', '.join(new)}: add last year's occupancy.csv rows "
+         "to compare.",)
+        if new
+        else ()
+    )  # fmt: skip
+    summary = _revpan_summary(periods, (span, earlier), cur)
     section = Section("Revenue per available night", summary, tables=(table,), bullets=bullets, method=method)
-    return section, tuple(findings)
+    return section, findings
+
+
+def _nights_in(snapshot: Snapshot, asset: Asset, months: list[date]) -> Nights:
+    return nights(occupancy_rows(snapshot, asset.id, months))
+
+
+def _change(now: Nights, then: Nights) -> Decimal | None:
+    """(now − then) / then of RevPAN; None without a year-earlier RevPAN above zero."""
+    if now.revpan is None or not then.revpan:
+        return None
+    return (now.revpan - then.revpan) / then.revpan
+
+
+def _revpan_row(asset: Asset, now: Nights, then: Nights, cur: str) -> tuple[str, ...]:
+    change = _change(now, then)
+    return asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), DASH if change is None else pct(change)
+
+
+def _revpan_summary(periods: list[tuple[Asset, Nights, Nights]], spans: tuple[str, str], cur: str) -> str:
+    """Every property's RevPAN now; against a year earlier only for those with rows in both periods (a
+    property new this year is no fall of the others), naming the ones left out."""
+    span, earlier = spans
+    summary = f"Each available night earned {_fmt(combined(now for _, now, _ in periods).revpan, cur)} over {span}"
+    both = [(asset, now, then) for asset, now, then in periods if now.revpan is not None and then.revpan is not None]
+    if not both:
+        return summary + "."
+    left_out = [
+        f"{asset.name} (no rows {'then' if then.revpan is None else 'now'})"
+        for asset, now, then in periods
+        if (now.revpan is None) != (then.revpan is None)
+    ]
+    now, then = combined(now for _, now, _ in both), combined(then for _, _, then in both)
+    if not left_out:
+        return summary + f", against {_fmt(then.revpan, cur)} a year earlier."
+    return (
+        f"{summary}. Like for like ({', '.join(asset.name for asset, _, _ in both)}): {_fmt(now.revpan, cur)} "
+        f"against {_fmt(then.revpan, cur)} in {earlier}; left out: {', '.join(left_out)}."
+    )
 
 
 def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:

@@ -51,6 +51,14 @@ def nights(rows: Iterable[Occupancy]) -> Nights:
     )
 
 
+def combined(parts: Iterable[Nights]) -> Nights:
+    """Several properties' nights as one: their nights and revenue added."""
+    listed = list(parts)
+    return Nights(
+        sum(n.available for n in listed), sum(n.booked for n in listed), sum((n.revenue for n in listed), ZERO)
+    )
+
+
 def properties(snapshot: Snapshot) -> list[Asset]:
     """The assets of kind property, by id."""
     return sorted((a for a in snapshot.assets if a.kind is AssetKind.PROPERTY), key=lambda a: a.id)
