@@ -19,36 +19,30 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct, plural
+from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
 from firstmate.domain.reports.real_estate_calc import (
-    BASELINE_MONTHS,
-    FORECAST_DAYS,
+    DASH,
+    LENS,
     ZERO,
     Nights,
-    RepairTrend,
-    Upkeep,
     combined,
     nights,
     occupancy_goal,
     occupancy_rows,
     properties,
-    upkeep,
     window,
     year_earlier,
 )
+from firstmate.domain.reports.real_estate_upkeep import maintenance_section
 from firstmate.domain.snapshot import Occupancy, Snapshot
 
-LENS = "real_estate"
 # Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
 HIGH_FROM = Decimal(1000)
 BELOW_AVERAGE = Decimal("0.10")  # without a goal, 10 points under the 12-month average is an alert
 REVPAN_DROP = Decimal("0.10")  # a 10 % fall on the same months last year is worth a look
-REPAIR_SPIKE = Decimal("1.5")  # last 3 months' repairs above 150 % of the average month before them
-MAINTENANCE_CEILING = Decimal("0.25")  # upkeep above a quarter of revenue eats the margin
 NO_PROPERTY = 'No property yet: add an asset with kind = "property" to business.toml.'
 NO_OCCUPANCY = "No occupancy rows for the last 12 months: add occupancy.csv to the data folder."
-DASH = "—"
 
 
 def _fmt(value: Decimal | None, cur: str) -> str:
@@ -268,129 +262,6 @@ def _revpan_summary(periods: list[tuple[Asset, Nights, Nights]], spans: tuple[st
     return (
         f"{summary}. Like for like ({', '.join(asset.name for asset, _, _ in both)}): {_fmt(now.revpan, cur)} "
         f"against {_fmt(then.revpan, cur)} in {earlier}; left out: {', '.join(left_out)}."
-    )
-
-
-def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
-    share = costs.share_of_revenue
-    high = share is not None and share > MAINTENANCE_CEILING
-    planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
-    scheduled = sum((m.cost for m in costs.scheduled), ZERO)
-    return (
-        Card("Planned, 12 months", money(planned, cur), raw=planned),
-        Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
-        Card(
-            "Forecast next 3 months",
-            money(costs.forecast, cur),
-            note=f"scheduled {money(scheduled, cur)} + {money(costs.repair_average, cur)} a month of repairs × 3",
-            raw=costs.forecast,
-        ),
-        Card(
-            "Maintenance / revenue",
-            _rate(share),
-            Tone.ALERT if high else Tone.OK,
-            "[ALERT]" if high else "[OK]",
-            f"ceiling {pct(MAINTENANCE_CEILING)}" if share is not None else "no occupancy revenue to compare",
-            share,
-        ),
-    )
-
-
-def _upkeep_tables(snapshot: Snapshot, costs: Upkeep) -> tuple[Table, ...]:
-    cur = snapshot.currency
-    by_month = tuple(
-        (
-            month_label(m),
-            money(costs.planned[m], cur),
-            money(costs.repair[m], cur),
-            money(costs.planned[m] + costs.repair[m], cur),
-        )
-        for m in costs.months
-    )
-    tables = [Table(("Month", "Planned", "Repair", "Total"), by_month, title="By month")]
-    if costs.scheduled:
-        scheduled = tuple(
-            (str(m.date), snapshot.asset_name(m.asset), m.description, m.kind.value, money(m.cost, cur))
-            for m in costs.scheduled
-        )
-        tables.append(Table(("Date", "Property", "Work", "Kind", "Estimate"), scheduled, title="Scheduled"))
-    return tuple(tables)
-
-
-def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section, tuple[Finding, ...]]:
-    """Maintenance of the properties over 12 months by month and kind, the 3-month forecast, and
-    maintenance as a share of revenue."""
-    ids = {a.id for a in props}
-    costs = upkeep(snapshot, ids)
-    method = (
-        f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
-        f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = scheduled rows dated after "
-        f"{snapshot.as_of} within {FORECAST_DAYS} days + average monthly repair cost × 3, each property's repairs "
-        "averaged over its months since its first occupancy or maintenance row (at most 12). Share of revenue = "
-        "12-month maintenance / 12-month occupancy.csv revenue of the properties. Flagged: repairs of the last 3 "
-        "months > 1.5 × 3 × the average month before them (properties with at least "
-        f"{BASELINE_MONTHS} such months); maintenance > 25% of revenue."
-    )
-    if not any(m.asset in ids for m in snapshot.maintenance):
-        summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
-        return Section("Maintenance cost and forecast", summary=summary, method=method), ()
-    cur = snapshot.currency
-    summary = f"{money(costs.total, cur)} over 12 months; {money(costs.forecast, cur)} expected in the next 3."
-    section = Section(
-        "Maintenance cost and forecast",
-        summary,
-        _upkeep_cards(costs, cur),
-        _upkeep_tables(snapshot, costs),
-        _unjudged(snapshot, costs),
-        method=method,
-    )
-    found = (_spike_finding(costs.trend, cur), _share_finding(costs, cur))
-    return section, tuple(f for f in found if f is not None)
-
-
-def _unjudged(snapshot: Snapshot, costs: Upkeep) -> tuple[str, ...]:
-    """One line per property too new for its last 3 months of repairs to be called a spike."""
-    start = month_label(costs.months[-3])
-    return tuple(
-        f"{snapshot.asset_name(asset)} has {plural(n, 'month')} on the books before {start}: too few to tell a "
-        f"spike in its last 3 months of repairs from its usual run ({BASELINE_MONTHS} needed), so none is claimed."
-        for asset, n in costs.trend.too_new
-    )
-
-
-def _spike_finding(trend: RepairTrend, cur: str) -> Finding | None:
-    if not trend.judged or trend.recent <= trend.expected * REPAIR_SPIKE:
-        return None
-    return Finding(
-        key=f"{LENS}:repairs:spike",
-        title=f"Find the cause of {money(trend.recent, cur)} of repairs in the last 3 months",
-        detail=(
-            f"Repairs in the last 3 months were {money(trend.recent, cur)} against {money(trend.expected, cur)} "
-            "at the average month before them: more than 50% above it."
-        ),
-        severity=Severity.MEDIUM,
-        owner=LENS,
-        money_at_stake=(trend.recent - trend.expected).quantize(CENT),
-        lens=LENS,
-    )
-
-
-def _share_finding(costs: Upkeep, cur: str) -> Finding | None:
-    share = costs.share_of_revenue
-    if share is None or share <= MAINTENANCE_CEILING:
-        return None
-    excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / len(costs.months)).quantize(CENT)  # a month
-    return Finding(
-        key=f"{LENS}:maintenance:share",
-        title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
-        detail=(
-            f"Maintenance {money(costs.total, cur)} against {money(costs.revenue, cur)} of revenue; "
-            f"above {pct(MAINTENANCE_CEILING)} it eats the margin."
-        ),
-        severity=Severity.HIGH,
-        owner=LENS,
-        money_at_stake=excess,
-        lens=LENS,
     )
 
 

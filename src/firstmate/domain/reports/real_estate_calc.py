@@ -1,5 +1,6 @@
 """The real-estate lens's arithmetic: nights, occupancy, ADR and revenue per available night, the
-occupancy goal, and maintenance totals. Pure functions; `real_estate.py` builds the sections."""
+occupancy goal, and maintenance totals. Pure functions; `real_estate.py` and `real_estate_upkeep.py`
+build the sections."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from firstmate.domain.business import Asset, AssetKind
 from firstmate.domain.reports.format import months_back, ratio
 from firstmate.domain.snapshot import Maintenance, MaintenanceKind, Occupancy, Snapshot
 
+LENS = "real_estate"  # the owner and key prefix of every finding of the lens
+DASH = "—"  # a figure that cannot be computed (no nights, no bookings)
 ZERO = Decimal(0)
 WINDOW_MONTHS = 12
 FORECAST_DAYS = 90
