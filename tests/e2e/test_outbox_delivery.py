@@ -228,6 +228,72 @@ def test_a_booking_changed_during_an_outage_is_last_told_as_it_is_now_not_as_it_
     )
 
 
+@pytest.mark.parametrize("attempt", ["fails", "lands", "its sender dies"])
+def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, attempt: str
+) -> None:
+    """A review: the guest's "You're booked … 16:00" was being sent (the relay timing out) as the trip
+    moved to 18:00. Only waiting messages were withdrawn, so the failed send went back to wait, and
+    the guest got "moved to 18:00" first and the old news last."""
+    import threading
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.errors import TransientDeliveryError
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    guest_r1 = f"bk:{first.id}:r1:guest:g1"
+    in_flight, moved = threading.Event(), threading.Event()
+
+    class Relay:
+        """The real relay, on which the guest's first mail hangs until the trip has moved."""
+
+        def send(self, message: OutgoingMessage) -> str:
+            if message.idempotency_key != guest_r1:
+                return smtp_app.mailer.send(message)
+            in_flight.set()
+            moved.wait(10)
+            if attempt == "fails":
+                raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+            return smtp_app.mailer.send(message)
+
+    def dispatching() -> None:
+        outbox.dispatch_outbox(smtp_app.store, Relay(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
+
+    if attempt == "its sender dies":  # claimed, then nothing: its lease is left to run out
+        item = smtp_app.store.get(outbox.outbox_pk("demo"), guest_r1)
+        assert item is not None
+        claimed = outbox.rules.claim(outbox.from_item(item), clock.now(), smtp_app.retry_policy)
+        smtp_app.store.put(outbox.to_item(claimed))
+        in_flight.set()
+    sender = threading.Thread(target=dispatching)
+    if attempt != "its sender dies":
+        sender.start()
+    assert in_flight.wait(10)
+    later = booking_body(start="2026-06-13T18:00:00-07:00")
+    orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(later))
+    moved.set()
+    if attempt != "its sender dies":
+        sender.join()
+    for _ in range(10):  # ten minutes of the dispatcher's passes: every lease has run out
+        _dispatch(smtp_app)
+        clock.advance(timedelta(minutes=1))
+    guest = [r.message["Subject"] for r in smtp_server.recorder.received if r.rcpt_tos == ["dana@example.com"]]
+    assert guest and "18:00" in guest[-1], guest
+    r1 = outbox.get_entry(smtp_app.store, "demo", guest_r1)
+    if attempt == "lands":  # it went out before the change, and says so; the move's news came after it
+        assert len(guest) == 2 and r1.status is OutboxStatus.SENT and r1.last_error is None
+    else:
+        assert len(guest) == 1 and r1.status is OutboxStatus.DEAD
+        assert "the trip changed again before it went out" in (r1.last_error or "")
+
+
 def test_crew_needed_sent_days_late_carries_a_link_that_works_and_the_outbox_holds_no_token(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

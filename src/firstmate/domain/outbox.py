@@ -113,6 +113,34 @@ def withdraw(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
     return entry.model_copy(update=withdrawn)
 
 
+def withdraw_in_flight(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
+    """A `sending` entry whose news no longer holds: still its sender's (the message may be going out
+    this very moment), but out of use from `now`. If the send fails it is withdrawn, not retried
+    (`settle`), and a lease its sender let lapse ends it (`is_stale`). A failed send once went back
+    to pending, and the old news went out after the new."""
+    message = entry.message.model_copy(update={"stale_after": now})
+    return entry.model_copy(update={"message": message, "last_error": f"{WITHDRAWN}{change}"})
+
+
+def withdrawn_in_flight(stored: OutboxEntry, outcome: OutboxEntry) -> bool:
+    """Whether `stored` is the very claim `outcome` settles, withdrawn while it was being sent."""
+    return (
+        stored.status is OutboxStatus.SENDING
+        and stored.attempts == outcome.attempts
+        and (stored.last_error or "").startswith(WITHDRAWN)
+    )
+
+
+def settle(stored: OutboxEntry, outcome: OutboxEntry) -> OutboxEntry:
+    """What a send's `outcome` leaves of an entry withdrawn while it was sent (`withdrawn_in_flight`):
+    sent, it was sent (before the change: the later news follows it); failed, it is withdrawn."""
+    if outcome.status is OutboxStatus.SENT:
+        return outcome
+    assert stored.message.stale_after is not None and stored.last_error is not None
+    change = stored.last_error.removeprefix(WITHDRAWN)
+    return withdraw(outcome, change, stored.message.stale_after)
+
+
 def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> OutboxEntry:
     """A withdrawn entry waiting to go out again, of use until `of_use_until` (its trip moved back)."""
     message = entry.message.model_copy(update={"stale_after": of_use_until})

@@ -209,6 +209,8 @@ def _record(
         except ConditionFailed:
             if tried and _recorded(store, outcome):  # an earlier try landed; only its answer was lost
                 return True
+            if _settled(store, outcome):  # withdrawn while it was sent: recorded sent, or withdrawn
+                return True
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
         except StoreUnavailable:
@@ -219,6 +221,19 @@ def _record(
             pause = min(pause * 2, 2.0)
     log.error("outbox.record_failed", org=outcome.org, key=outcome.key, status=outcome.status.value)
     return False
+
+
+def _settled(store: Store, outcome: OutboxEntry) -> bool:
+    """Record `outcome` over its claim if a newer revision withdrew the entry while it was being sent
+    (`rules.settle`); False when the entry is no longer this claim (its lease lapsed and another took it)."""
+    item = store.get(outbox_pk(outcome.org), outcome.key)
+    if item is None or not rules.withdrawn_in_flight(from_item(item), outcome):
+        return False
+    try:
+        store.put(to_item(rules.settle(from_item(item), outcome)), VersionIs(item.version))
+    except ConditionFailed:
+        return False
+    return True
 
 
 def _recorded(store: Store, outcome: OutboxEntry) -> bool:
@@ -329,7 +344,8 @@ def superseded(
     booked!" of the trip as it no longer is (cancelled, or `placed` since: its calendar entry's
     now). The operations manager's are kept: each revision's may
     name what no later one does (a crew clash, someone taken off), and says its revision. Reminders
-    follow their trip by `reminders_followed`. One being sent right now is left to its sender."""
+    follow their trip by `reminders_followed`. One being sent right now is marked so
+    (`withdraw_in_flight`): if its send fails, it is withdrawn, not retried after the new news."""
     revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
     audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
     taken_off = {audience.removesuffix(":off") for audience in audiences if audience.endswith(":off")}
@@ -361,6 +377,8 @@ def superseded(
             entry = from_item(item)
             if entry.status is OutboxStatus.PENDING and outdone(item.sk):
                 writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
+            elif entry.status is OutboxStatus.SENDING and outdone(item.sk):  # its sender settles it (`_record`)
+                writes.append(Put(to_item(rules.withdraw_in_flight(entry, change, now)), VersionIs(item.version)))
     return writes
 
 
