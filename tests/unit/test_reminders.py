@@ -229,3 +229,28 @@ def test_a_held_reminder_waiting_again_names_the_role_and_boat_of_now(demo_app: 
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(moved))  # withdrawn: another time
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(asset="morning-tern")))
     assert "You are captain on Morning Tern" in jonahs()
+
+
+def test_a_reminder_being_sent_as_its_trip_moves_is_withdrawn_if_its_send_fails(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Only waiting reminders were withdrawn: one whose send was failing at the move went back to wait,
+    and "captain at 16:00" went out after the trip had moved to 15:00."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.errors import TransientDeliveryError
+
+    booking = _held_reminder(demo_app, clock, "captain")
+    earlier = booking.request.model_copy(update={"start": booking.request.start - timedelta(hours=1)})
+
+    class Relay:
+        """Down: its attempt at the reminder times out, and the trip moves meanwhile."""
+
+        def send(self, message: OutgoingMessage) -> str:
+            if ":reminder:" in message.idempotency_key:
+                orchestrate_booking(demo_app, "demo", earlier)
+            raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+
+    outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if ":reminder:" in e.key]
+    assert held.status is OutboxStatus.DEAD and (held.last_error or "").startswith("not sent: the trip moved to ")

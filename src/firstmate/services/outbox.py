@@ -315,15 +315,18 @@ def reminders_followed(
     withdrawn, saying how the trip changed (`change`: "moved to …"); one of someone who holds no role
     on it now (not in `holders`) is withdrawn, saying `leaving`; a withdrawn one made for `departure`
     of someone who holds a role waits to go out again (the trip moved back, or they took a role back),
-    as the scheduler cannot queue another under its key. A reminder being sent right now is left to
-    its sender; one claimed meanwhile fails the writes' transaction."""
+    as the scheduler cannot queue another under its key. A reminder being sent right now is marked so
+    (`withdraw_in_flight`): withdrawn if its send fails; one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
         made_for, person = rules.reminder_departure(entry.key), _of(entry)
-        if entry.status is OutboxStatus.PENDING and (made_for != keep or person not in holders):
-            withdrawn = rules.withdraw(entry, change if made_for != keep else leaving, now)
+        if entry.is_open and not _withdrawing(entry) and (made_for != keep or person not in holders):
+            why = change if made_for != keep else leaving
+            # one being sent is marked so: its sender withdraws it should the send fail (`_settled`)
+            pending = entry.status is OutboxStatus.PENDING
+            withdrawn = rules.withdraw(entry, why, now) if pending else rules.withdraw_in_flight(entry, why, now)
             writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
         elif departure and made_for == keep and _withdrawn(entry) and now < departure and person in holders:
             writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
@@ -377,7 +380,8 @@ def superseded(
             entry = from_item(item)
             if entry.status is OutboxStatus.PENDING and outdone(item.sk):
                 writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
-            elif entry.status is OutboxStatus.SENDING and outdone(item.sk):  # its sender settles it (`_record`)
+            elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry) and outdone(item.sk):
+                # its sender settles it (`_settled`)
                 writes.append(Put(to_item(rules.withdraw_in_flight(entry, change, now)), VersionIs(item.version)))
     return writes
 
@@ -400,6 +404,11 @@ def _clash_outdone(key: str, uid: str, cancelled: bool, placed: int | None) -> b
 def _of(reminder: OutboxEntry) -> str:
     """Whose reminder it is: its key ends with the person's id."""
     return reminder.key.rsplit(":", 1)[-1]
+
+
+def _withdrawing(entry: OutboxEntry) -> bool:
+    """Whether `entry` is being sent and already marked withdrawn (`withdraw_in_flight`)."""
+    return entry.status is OutboxStatus.SENDING and (entry.last_error or "").startswith(rules.WITHDRAWN)
 
 
 def _withdrawn(entry: OutboxEntry) -> bool:
