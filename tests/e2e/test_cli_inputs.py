@@ -297,3 +297,33 @@ def test_a_source_that_is_no_channel_name_is_refused_once_before_the_file_is_rea
         "--source 'Web Site' must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or "
         "web-site"
     )
+
+
+def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> None:
+    """A review: 250 dead messages listed as 200, with nothing saying there were more."""
+    from datetime import UTC, datetime
+
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from firstmate.services import outbox
+    from tests.e2e.test_outbox_delivery import _message
+
+    app = build(Settings(home=home))
+    try:
+        start = datetime(2026, 11, 2, 15, tzinfo=UTC)
+        for n in range(250):
+            outbox.enqueue(app.store, "demo", [_message(n)], start + timedelta(minutes=n))
+    finally:
+        app.close()
+    listed = run(home, "outbox", "list", "--json")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 200
+    assert json.loads(listed.stdout.splitlines()[0])["key"] == "booking:249:crew:notify"  # the newest first
+    assert listed.stderr == "50 older message(s) not shown: --limit 0 lists every one.\n"
+    every = run(home, "outbox", "list", "--json", "--limit", "0")
+    assert len(every.stdout.splitlines()) == 250 and every.stderr == ""
+
+
+@pytest.mark.parametrize("command", [("outbox", "show", "demo", ""), ("outbox", "retry", "demo", " ")])
+def test_an_empty_outbox_key_is_refused_saying_where_keys_are(command: tuple[str, ...]) -> None:
+    error = refused(*command)
+    assert error.message == "KEY is empty: name a message's key" and error.hint == "'firstmate outbox list' shows them"

@@ -72,6 +72,12 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == sent
     assert client.get("/admin/outbox?status=pending", headers=HTML).text.count("<tr class=") == 1
     assert client.get("/admin/outbox?status=bogus").status_code == 422
+    assert "not shown" not in listing.text
+    many = [OutgoingMessage(idempotency_key=f"demo:bulk:{n}", sender="ops@example.com", to=("crew@example.com",),
+                            subject=f"Bulk {n}", text="x", html="<p>x</p>") for n in range(200)]  # fmt: skip
+    outbox.enqueue(app.store, "demo", many, app.clock.now())
+    crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, and the rest said
+    assert crowded.count("<tr class=") == 200 and "24 older message(s) not shown" in crowded
 
     detail = client.get("/admin/outbox/demo/demo:welcome:v1", headers=HTML)
     assert detail.status_code == 200

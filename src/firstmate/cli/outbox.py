@@ -9,7 +9,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, named, out, require_org
+from firstmate.cli.common import app_context, done, err, named, out, require_org
 from firstmate.domain.outbox import OutboxStatus, as_read, of_use_until
 from firstmate.errors import InvalidInput
 
@@ -21,6 +21,7 @@ def outbox_list(
     org: Annotated[str | None, typer.Option(help="Only this org.")] = None,
     status: Annotated[str | None, typer.Option(help="pending, sending, sent or dead.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    limit: Annotated[int, typer.Option(help="Show the newest N (0: every one).", min=0)] = 200,
 ) -> None:
     """List outgoing messages, newest first."""
     from firstmate.services import outbox
@@ -35,17 +36,21 @@ def outbox_list(
             (  # a reminder's "in 29 min" as it was sent, or as it would be sent now
                 e.model_copy(update={"message": as_read(e, now)})
                 for o in orgs
-                for e in outbox.list_entries(app.store, o, status=wanted)
+                for e in outbox.list_entries(app.store, o, status=wanted, limit=None)
             ),
             key=lambda e: e.created_at,
             reverse=True,
         )
         if org and not entries:  # none, or no such org: say which
             require_org(app, org)
+    # the newest `limit` of all the orgs' (each org's newest 200 were merged, and the rest cut unsaid)
+    hidden = len(entries) - limit if limit and len(entries) > limit else 0
+    entries = entries[: limit or None]
     if as_json:
         for e in entries:
             row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
             print(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))  # one line each
+        _say_hidden(hidden)
         return
     # the key and the address wrap rather than end in "…": the key is what `outbox retry` and `show` take
     table = Table("queued (UTC)", "org", Column("key", overflow="fold"), Column("to", overflow="fold"),
@@ -57,6 +62,13 @@ def outbox_list(
         )  # fmt: skip
         table.add_row(*(Text(cell) for cell in cells))  # Text: a subject is never read as markup
     out.print(table if entries else "No messages.")
+    _say_hidden(hidden)
+
+
+def _say_hidden(hidden: int) -> None:
+    """On stderr, so that --json stays one object per line: how many older messages were left out."""
+    if hidden:
+        err.print(f"{hidden} older message(s) not shown: --limit 0 lists every one.", highlight=False)
 
 
 @outbox_cli.command("show")
@@ -64,6 +76,7 @@ def outbox_show(org: str, key: str) -> None:
     """Show one message: headers, status, and its plain-text part."""
     from firstmate.services import outbox
 
+    key = _key(key)
     with app_context() as app:
         e = outbox.get_entry(app.store, org, key)
         e = e.model_copy(update={"message": as_read(e, app.clock.now())})
@@ -93,6 +106,7 @@ def outbox_retry(
     """Give a dead message (or, with --dead, every dead one of the org) a fresh set of attempts."""
     from firstmate.services import outbox
 
+    key = None if key is None else _key(key)
     if key is not None and dead:
         raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
     if key is None and not dead:
@@ -107,6 +121,14 @@ def outbox_retry(
     done(f"{revived} dead message(s) of {org} pending again; the dispatcher will send them shortly.")
     if stale:
         out.print(f"{stale} more stay dead: they went out of date unsent (an expired link, a trip that has left).")
+
+
+def _key(key: str) -> str:
+    """A message's key as typed; an empty one is refused, saying where keys are (it was the store's
+    "every key needs a non-empty pk and sk")."""
+    if not key.strip():
+        raise InvalidInput("KEY is empty: name a message's key", hint="'firstmate outbox list' shows them")
+    return key
 
 
 def _parse_status(value: str | None) -> OutboxStatus | None:

@@ -295,11 +295,13 @@ def _count(report: DispatchReport, outcome: OutboxEntry) -> None:
         report.retrying += 1
 
 
-def list_entries(store: Store, org: str, *, status: OutboxStatus | None = None, limit: int = 200) -> list[OutboxEntry]:
-    """One org's outbox entries, newest first, optionally of one status."""
+def list_entries(
+    store: Store, org: str, *, status: OutboxStatus | None = None, limit: int | None = 200
+) -> list[OutboxEntry]:
+    """One org's outbox entries, newest first, optionally of one status; the newest `limit` (None: all)."""
     entries = [e for e in map(from_item, all_items(store, outbox_pk(org))) if status is None or e.status is status]
     entries.sort(key=lambda e: e.created_at, reverse=True)
-    return entries[:limit]
+    return entries if limit is None else entries[:limit]
 
 
 #: Why a held reminder of someone who holds no role on its trip now is not sent ("not sent: the trip …").
@@ -445,7 +447,7 @@ def retry_dead(store: Store, org: str, now: datetime) -> tuple[int, int]:
     expired sign-in link, a reminder for a trip that has left). One retried meanwhile by someone
     else is left as they left it."""
     revived = stale = 0
-    for entry in list_entries(store, org, status=OutboxStatus.DEAD, limit=100_000):
+    for entry in list_entries(store, org, status=OutboxStatus.DEAD, limit=None):
         if rules.is_stale(entry, now):
             stale += 1
             continue

@@ -42,6 +42,10 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
     return response
 
 
+#: The newest messages the outbox page lists; the filters, or `firstmate outbox list --limit 0`, reach the rest.
+OUTBOX_PAGE_ROWS = 200
+
+
 @router.get("/outbox", response_class=HTMLResponse)
 def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None) -> HTMLResponse:
     """Every org's outbox for the operator; an org admin sees only their own org's."""
@@ -51,13 +55,12 @@ def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: st
         raise NotFound(f"no org {org!r}")
     orgs = [org] if org else visible
     now = app.clock.now()  # a reminder's "in 29 min" as it was sent, or as it would be sent now
-    entries = [
-        e.model_copy(update={"message": as_read(e, now)})
-        for o in orgs
-        for e in outbox.list_entries(app.store, o, status=wanted)
-    ]
+    entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted, limit=None)]
     entries.sort(key=lambda e: e.created_at, reverse=True)
-    return HTMLResponse(render("admin/outbox.html", entries=entries, orgs=visible, org=org, status=status or ""))
+    hidden = max(len(entries) - OUTBOX_PAGE_ROWS, 0)  # said on the page: each org's newest 200 were cut unsaid
+    shown = [e.model_copy(update={"message": as_read(e, now)}) for e in entries[:OUTBOX_PAGE_ROWS]]
+    page = render("admin/outbox.html", entries=shown, hidden=hidden, orgs=visible, org=org, status=status or "")
+    return HTMLResponse(page)
 
 
 @router.get("/outbox/{org}/{key:path}", response_class=HTMLResponse)
