@@ -294,6 +294,46 @@ def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
         assert "the trip changed again before it went out" in (r1.last_error or "")
 
 
+def test_a_message_dead_of_a_refusal_is_not_revived_as_old_news_once_its_trip_has_changed(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A review: the guest's "You're booked" went dead (the relay refused it), the trip was cancelled,
+    and `outbox retry --dead` after the relay was fixed sent "You're booked" after "cancelled"."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import cancel_booking, orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    from firstmate.errors import DeliveryError
+
+    class Refusing:
+        """The relay, refusing the guest for now (a misconfigured filter, say)."""
+
+        def send(self, message: OutgoingMessage) -> str:
+            if message.to == ("dana@example.com",):
+                raise DeliveryError("SMTP 550: 5.7.1 refused by policy")
+            return smtp_app.mailer.send(message)
+
+    booking = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    outbox.dispatch_outbox(smtp_app.store, Refusing(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
+    guest_r1 = outbox.get_entry(smtp_app.store, "demo", f"bk:{booking.id}:r1:guest:g1")
+    assert guest_r1.status is OutboxStatus.DEAD
+    cancel_booking(smtp_app, "demo", booking.id)  # then the trip is cancelled, and the relay fixed
+    assert outbox.retry_dead(smtp_app.store, "demo", clock.now()) == (0, 1)  # it stays dead: out of date
+    for _ in range(5):
+        _dispatch(smtp_app)
+        clock.advance(timedelta(minutes=1))
+    guest = [r.message["Subject"] for r in smtp_server.recorder.received if r.rcpt_tos == ["dana@example.com"]]
+    assert len(guest) == 1 and "cancel" in guest[0].lower(), guest
+    withdrawn = outbox.get_entry(smtp_app.store, "demo", guest_r1.key)
+    said = "(revision 2 says what holds now); it had failed: SMTP 550: 5.7.1 refused by policy"
+    assert (withdrawn.last_error or "").endswith(said)  # the refusal is still there to see
+
+
 def test_crew_needed_sent_days_late_carries_a_link_that_works_and_the_outbox_holds_no_token(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

@@ -109,7 +109,7 @@ def withdraw(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
     """A dead entry for a message whose news no longer holds, a reminder of a trip that since
     `change`d ("was cancelled", "moved to …"): out of use from `now`, so no retry sends it."""
     message = entry.message.model_copy(update={"stale_after": now})
-    withdrawn = {"status": OutboxStatus.DEAD, "message": message, "last_error": f"{WITHDRAWN}{change}"}
+    withdrawn = {"status": OutboxStatus.DEAD, "message": message, "last_error": f"{WITHDRAWN}{change}"[:2000]}
     return entry.model_copy(update=withdrawn)
 
 

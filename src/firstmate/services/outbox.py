@@ -385,6 +385,10 @@ def superseded(
             elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry) and outdone(item.sk):
                 # its sender settles it (`_settled`)
                 writes.append(Put(to_item(rules.withdraw_in_flight(entry, change, now)), VersionIs(item.version)))
+            elif entry.status is OutboxStatus.DEAD and not rules.is_stale(entry, now) and outdone(item.sk):
+                # dead of a refusal: `outbox retry --dead`, once the relay is fixed, sent the old news last
+                failed = f"{change}; it had failed: {entry.last_error}" if entry.last_error else change
+                writes.append(Put(to_item(rules.withdraw(entry, failed, now)), VersionIs(item.version)))
     return writes
 
 
