@@ -27,15 +27,22 @@ def build_mime(message: OutgoingMessage, *, domain: str, date: datetime) -> Emai
         mime["Reply-To"] = _address(message.reply_to)
     mime["Subject"] = message.subject
     mime["X-Firstmate-Key"] = message.idempotency_key
-    mime.set_content(message.text)
+    mime.set_content(message.text, cte=_transfer_encoding(message.text))
     if message.html is not None:
-        mime.add_alternative(message.html, subtype="html")
+        mime.add_alternative(message.html, subtype="html", cte=_transfer_encoding(message.html))
         html_part = next(part for part in mime.iter_parts() if part.get_content_type() == "text/html")
         assert isinstance(html_part, EmailMessage)
         for image in message.images:
             maintype, _, subtype = image.content_type.partition("/")
             html_part.add_related(image.data, maintype, subtype, cid=f"<{image.cid}>")
     return mime
+
+
+def _transfer_encoding(text: str) -> str | None:
+    """Quoted-printable for text beyond ASCII ("Zoë"), so that every line of the mail is 7-bit and no
+    relay needs 8BITMIME (the default sent short lines of it as raw 8-bit bytes, undeclared); None
+    (7-bit, or base64 for long lines, as the library picks) for the rest."""
+    return None if text.isascii() else "quoted-printable"
 
 
 def _address(value: str) -> Address:
