@@ -26,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
 
 DOCS = "docs/configuration.md"
@@ -126,6 +127,12 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _an_address(cls, value: str) -> str:
+        # every message is sent from it: a bad one would fail each use case that queues mail, not the start
+        return check_address(value)
 
     @field_validator("base_url")
     @classmethod

@@ -30,7 +30,7 @@ SECRET_KEY = "k" * 48  # fictional
 MOTO_CANNOT_TELL = ("SES", "production access")
 ENVIRONMENT = {
     "store": "dynamodb", "blobs": "s3", "mailer": "ses", "secrets": "aws",
-    "base_url": "https://crew.example.com", "mail_from": "Saltwind Crew <crew@example.com>",
+    "base_url": "https://crew.example.com", "mail_from": "crew@example.com",
 }  # fmt: skip
 
 

@@ -180,3 +180,12 @@ def test_an_empty_home_is_refused_rather_than_taken_as_the_working_folder(monkey
     monkeypatch.setenv("FIRSTMATE_HOME", "")
     with pytest.raises(ConfigError, match="'home' is invalid: is empty"):
         load_settings()
+
+
+@pytest.mark.parametrize("sender", ["nobody", "Saltwind Crew <crew@example.com>", "ops@example"])
+def test_a_sender_that_is_not_a_plain_address_is_refused(monkeypatch: pytest.MonkeyPatch, sender: str) -> None:
+    """Every message is sent from it, and a message refuses a sender that is not `name@domain.tld`."""
+    monkeypatch.setenv("FIRSTMATE_MAIL_FROM", sender)
+    with pytest.raises(ConfigError, match=r"'mail_from' is invalid: .* is not an email address") as failure:
+        load_settings()
+    assert "FIRSTMATE_MAIL_FROM" in str(failure.value)
