@@ -26,6 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from firstmate.adapters.mail.smtp import password_in_clear
 from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
 
@@ -148,6 +149,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least 6 × smtp_timeout_s "
                 f"({self.smtp_timeout_s:g}): an SMTP session is several round trips"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _no_password_in_clear(self) -> Settings:
+        # the SMTP mailer refuses to send it, so every message would go dead after one attempt
+        if self.mailer == "smtp" and password_in_clear(self.smtp_host, self.smtp_username, self.smtp_starttls):
+            raise ValueError(
+                f"smtp_starttls is off, so smtp_username's password would go unencrypted to smtp_host "
+                f"({self.smtp_host}): turn smtp_starttls on, or use a relay on this machine (localhost)"
             )
         return self
 

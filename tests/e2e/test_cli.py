@@ -80,6 +80,20 @@ def test_demo_twice_on_one_home_is_safe_and_leaves_an_index(tmp_path: Path) -> N
     assert again.returncode == 0 and "already sent this week to" in again.stdout and "--resend" in again.stdout
 
 
+def test_the_demo_says_plainly_when_its_messages_went_dead(tmp_path: Path) -> None:
+    """With a relay that refused every message it said "✓ Delivered 0 message(s)", and nothing else."""
+    relay = firstmate_env(tmp_path / "home", FIRSTMATE_MAILER="smtp", FIRSTMATE_SMTP_HOST="127.0.0.1",
+                          FIRSTMATE_SMTP_PORT=str(free_port()), FIRSTMATE_SMTP_STARTTLS="false",
+                          FIRSTMATE_OUTBOX_MAX_ATTEMPTS="1")  # fmt: skip
+    done = run(tmp_path / "home", "demo", "--no-serve", "--out", str(tmp_path / "out"), env=relay)
+    assert done.returncode == 0, done.stderr
+    assert "✓ Delivered 0 of 23 message(s) through the smtp mailer." in done.stdout.splitlines()
+    assert (
+        "warning: 23 message(s) could not be sent and went dead: 'firstmate outbox list --status dead' says why; "
+        "'firstmate outbox retry demo --dead' tries them again"
+    ) in done.stderr.splitlines()
+
+
 def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
     home = tmp_path / "home"
     missing = run(home, "outbox", "show", "demo", "nope")

@@ -189,3 +189,17 @@ def test_a_sender_that_is_not_a_plain_address_is_refused(monkeypatch: pytest.Mon
     with pytest.raises(ConfigError, match=r"'mail_from' is invalid: .* is not an email address") as failure:
         load_settings()
     assert "FIRSTMATE_MAIL_FROM" in str(failure.value)
+
+
+def test_an_smtp_login_is_refused_only_where_its_password_would_cross_a_network_unencrypted() -> None:
+    login = {"mailer": "smtp", "smtp_username": "firstmate", "smtp_starttls": False}
+    with pytest.raises(ConfigError, match="settings do not fit together: smtp_starttls is off") as failure:
+        load_settings(**login, smtp_host="smtp.example.com")
+    assert "smtp_host (smtp.example.com)" in str(failure.value)
+    for fine in (
+        {**login, "smtp_host": "localhost"},  # never leaves this machine
+        {**login, "smtp_host": "smtp.example.com", "smtp_starttls": True},
+        {**login, "smtp_host": "smtp.example.com", "smtp_username": None},  # no password to send
+        {**login, "smtp_host": "smtp.example.com", "mailer": "outbox"},  # the relay is not used
+    ):
+        assert load_settings(**fine).smtp_host == fine["smtp_host"]

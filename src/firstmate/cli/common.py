@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -31,7 +30,7 @@ def settings() -> Settings:
     if not state.get("warned"):  # before the settings are read: a setting they refuse may be the misspelt one
         state["warned"] = True
         for warning in unknown_variables():
-            err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+            warn(warning)
     overrides = {"home": state["home"]} if state.get("home") else {}
     if state.get("base_url"):  # serve/demo on another port: links must reach that server
         overrides["base_url"] = state["base_url"]
@@ -79,6 +78,11 @@ def utf8_text(path: Path) -> str:
 def done(text: str) -> None:
     """A green tick and `text`, printed as typed: names, paths and subjects are never read as markup."""
     out.print(Text.assemble(("✓", "green"), " ", text), highlight=False)
+
+
+def warn(text: str) -> None:
+    """`warning: text` on stderr, printed as typed: for what went wrong while the command still ran."""
+    err.print(Text.assemble(("warning:", "yellow"), " ", text), highlight=False)
 
 
 def print_problems(errors: list[RowError], title: str) -> None:

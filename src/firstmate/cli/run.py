@@ -13,7 +13,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from firstmate.bootstrap import build
-from firstmate.cli.common import app_context, done, err, out, settings, state
+from firstmate.cli.common import app_context, done, err, out, settings, state, warn
 from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
@@ -60,6 +60,8 @@ def demo(
             result = run_demo(app, out_dir, lambda text: progress.update(task, description=text))
         for line in result.steps:
             done(line)
+        for problem in result.problems:
+            warn(problem)
         out.print(f"\nDemo finished in {time.monotonic() - started:.1f} s. Look at:")
         out.print(f"  {result.index.resolve()}  everything the demo produced", markup=False)
         out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files", markup=False)

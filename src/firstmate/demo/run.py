@@ -58,6 +58,7 @@ class DemoResult:
     bookings: list[dict[str, Any]] = field(default_factory=list)
     reports: list[dict[str, str]] = field(default_factory=list)
     api_key: str = ""
+    problems: list[str] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -150,8 +151,9 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
                 mark_done(app.store, app.clock, job, "built by firstmate demo")
 
         step("Delivering the outbox")
-        sent = _drain(app)
-        result.steps.append(f"Delivered {sent} message(s) through the {app.settings.mailer} mailer.")
+        delivery = _drain(app)
+        result.steps.append(_delivered(delivery, app.settings.mailer))
+        result.problems += _undelivered(delivery)
 
         step("Writing the demo folder")
         result.messages = outbox.list_entries(app.store, DEMO_ORG, limit=1000)
@@ -256,10 +258,35 @@ def _fresh_demo_key(app: App) -> str:
     return create_key(app.store, DEMO_ORG, "demo", app.clock.now())[1]
 
 
-def _drain(app: App) -> int:
-    sent = 0
+def _drain(app: App) -> outbox.DispatchReport:
+    """Dispatch until nothing is due now; what every pass did, added up."""
+    total = outbox.DispatchReport()
     while True:
         report = outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
-        sent += report.sent
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.dead += report.dead
         if report.handled == 0:
-            return sent
+            return total
+
+
+def _delivered(report: outbox.DispatchReport, mailer: str) -> str:
+    """The delivery step in words: "Delivered 0 of 23" when some did not go out, never a bare count."""
+    tried = f" of {report.handled}" if report.sent < report.handled else ""
+    return f"Delivered {report.sent}{tried} message(s) through the {mailer} mailer."
+
+
+def _undelivered(report: outbox.DispatchReport) -> list[str]:
+    """What did not go out, and what to do about it."""
+    problems = []
+    if report.dead:
+        problems.append(
+            f"{report.dead} message(s) could not be sent and went dead: 'firstmate outbox list --status dead' "
+            f"says why; 'firstmate outbox retry {DEMO_ORG} --dead' tries them again"
+        )
+    if report.retrying:
+        problems.append(
+            f"{report.retrying} message(s) could not be sent yet; 'firstmate serve' or 'firstmate worker' "
+            "tries them again ('firstmate outbox list' says why)"
+        )
+    return problems

@@ -11,6 +11,14 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
 from firstmate.ports import Clock
 
+#: Hosts on this machine: a password sent to them unencrypted never crosses a network.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def password_in_clear(host: str, username: str | None, starttls: bool) -> bool:
+    """Whether a login to `host` would send the password unencrypted over a network (refused)."""
+    return bool(username) and not starttls and host not in LOOPBACK_HOSTS
+
 
 @dataclass(frozen=True)
 class SmtpConfig:
@@ -35,7 +43,7 @@ class SmtpMailer:
     def send(self, message: OutgoingMessage) -> str:
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         cfg = self._config
-        if cfg.username and not cfg.starttls and cfg.host not in ("localhost", "127.0.0.1", "::1"):
+        if password_in_clear(cfg.host, cfg.username, cfg.starttls):  # the settings refuse it; kept for direct use
             raise PermanentDeliveryError(
                 f"refusing to send the SMTP password to {cfg.host} unencrypted: turn on smtp_starttls"
             )
