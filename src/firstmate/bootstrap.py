@@ -198,43 +198,60 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
 
 
 def _signing_keys(settings: Settings, secrets: Secrets) -> Callable[[], SigningKeys]:
-    if settings.secrets == "aws" and settings.secret_key is None:
-        # every function reads the one secret from Secrets Manager: links signed by one verify in all
-        return _RotatingKeys(secrets)
+    """The keys that sign links and sessions, from the first place that holds them: the `secret_key`
+    setting; the secret `secret_key` (Secrets Manager, or locally FIRSTMATE_SECRET_SECRET_KEY or
+    secrets.toml), read again as it rotates; locally, a key generated once into HOME/secret.key."""
     if settings.secret_key is not None:
         keys = _parsed(settings.secret_key.get_secret_value())
-    else:
-        path = settings.home / "secret.key"
-        try:
-            keys = SigningKeys.parse(_local_secret_key(path))
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot read or create {path}: {exc.strerror}",
-                hint="make FIRSTMATE_HOME readable and writable by this user, or set FIRSTMATE_SECRET_KEY",
-            ) from None
-        except ValueError:
-            raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated") from None
+        return lambda: keys
+    if isinstance(secrets, LocalSecrets):
+        where = secrets.where("secret_key")
+        if where is None:
+            return _home_key(settings.home / "secret.key")
+    else:  # every function reads the one secret from Secrets Manager: links signed by one verify in all
+        where = f"{settings.secrets_prefix}secret_key in Secrets Manager"
+    return _RotatingKeys(secrets, where)
+
+
+def _home_key(path: Path) -> Callable[[], SigningKeys]:
+    """The key generated once into `path` (HOME/secret.key), when no other is set."""
+    try:
+        keys = SigningKeys.parse(_local_secret_key(path))
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read or create {path}: {exc.strerror}",
+            hint="make FIRSTMATE_HOME readable and writable by this user, or set FIRSTMATE_SECRET_KEY",
+        ) from None
+    except ValueError:
+        raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated") from None
     return lambda: keys
 
 
-def _parsed(text: str) -> SigningKeys:
+def _parsed(text: str, where: str | None = None) -> SigningKeys:
+    """The keys of `text`; a ConfigError naming `where` the secret was read (when known) if unusable."""
     try:
         return SigningKeys.parse(text)
     except ValueError as exc:
-        raise ConfigError(str(exc), hint="use at least 32 random characters per key") from None
+        if where is None:
+            raise ConfigError(str(exc), hint="use at least 32 random characters per key") from None
+        raise ConfigError(
+            f"secret 'secret_key' is invalid: {exc}", hint=f"fix {where}; use at least 32 random characters per key"
+        ) from None
 
 
 class _RotatingKeys:
-    """The signing keys as Secrets Manager holds them now (its adapter reads them again every
-    `secrets_cache_s`), so that a rotated key is used without a redeploy. A value that is not a
+    """The signing keys as the secrets hold them now (Secrets Manager's adapter reads them again every
+    `secrets_cache_s`, the local one when secrets.toml changes), so that a rotated key is used without
+    a redeploy or a restart. `where` names the secret in errors. A value that is not a
     valid key, or a secret that cannot be read, keeps the last good keys (logged); an unreadable one
     is not asked for again for a minute (every signed-in request reads the keys)."""
 
-    def __init__(self, secrets: Secrets, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, secrets: Secrets, where: str, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._secrets = secrets
         self._monotonic = monotonic
+        self._where = where
         self._text = secrets.get("secret_key")
-        self._keys = _parsed(self._text)  # a bad key at start stops the function with one line
+        self._keys = _parsed(self._text, where)  # a bad key at start stops the function with one line
         self._quiet_until = 0.0
 
     def __call__(self) -> SigningKeys:
@@ -249,7 +266,7 @@ class _RotatingKeys:
         if text != self._text:
             self._text = text
             try:
-                self._keys = _parsed(text)
+                self._keys = _parsed(text, self._where)
             except ConfigError as exc:
                 log.error("secrets.secret_key_refused", error=str(exc))
         return self._keys

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     smtp_timeout_s: float = Field(default=20.0, gt=0, le=120)
 
     secret_key: SecretStr | None = Field(
-        default=None, description="Signs links and sessions; generated into HOME/secret.key if unset."
+        default=None, description="Signs links and sessions; unset: the secret secret_key, else HOME/secret.key."
     )
 
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)

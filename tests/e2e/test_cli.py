@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from firstmate.demo.run import demo_profile
+from firstmate.services.access import SigningKeys, verify_token
 from tests.conftest import firstmate_env
 from tests.smtp_server import free_port
 
@@ -182,6 +183,28 @@ def test_a_short_key_in_a_key_ring_is_named_in_one_line(tmp_path: Path) -> None:
     assert (
         run(tmp_path / "home", "admin", "link", env={"FIRSTMATE_SECRET_KEY": "n" * 48 + " " + "k" * 40}).returncode == 0
     )
+
+
+def test_locally_the_secret_key_is_read_like_every_secret_and_a_short_one_names_where(tmp_path: Path) -> None:
+    """FIRSTMATE_SECRET_SECRET_KEY and secret_key in secrets.toml were ignored without a word: links
+    were signed with HOME/secret.key, and a 5-character key was not refused."""
+    home = tmp_path / "home"
+    short = run(home, "admin", "link", env={"FIRSTMATE_SECRET_SECRET_KEY": "short"})
+    assert short.returncode == 3 and short.stderr.strip() == (
+        "error: secret 'secret_key' is invalid: the secret key is too short (5 characters, at least 32) "
+        "(fix FIRSTMATE_SECRET_SECRET_KEY; use at least 32 random characters per key)"
+    )
+    (home / "secrets.toml").write_text(f'secret_key = "{"f" * 40}"\n')
+    for env, key in (
+        ({}, "f" * 40),  # secrets.toml
+        ({"FIRSTMATE_SECRET_SECRET_KEY": "v" * 40}, "v" * 40),  # its variable, as for every secret
+        ({"FIRSTMATE_SECRET_KEY": "s" * 40, "FIRSTMATE_SECRET_SECRET_KEY": "v" * 40}, "s" * 40),  # the setting
+    ):
+        link = run(home, "admin", "link", env=env)
+        assert link.returncode == 0 and link.stderr == "", link.stderr
+        token = link.stdout.strip().partition("t=")[2]
+        assert verify_token(SigningKeys(key.encode()), token, typ="admin-link", now=datetime.now(UTC))
+    assert not (home / "secret.key").exists()  # nothing generated while a key was set
 
 
 def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:

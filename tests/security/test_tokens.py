@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -22,7 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from firstmate.adapters.clock import FixedClock
-from firstmate.bootstrap import App
+from firstmate.bootstrap import App, build
+from firstmate.config import Settings
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.mail import SignInLink
 from firstmate.domain.people import Person
@@ -518,6 +521,21 @@ def test_during_a_rotation_the_new_key_signs_and_every_listed_key_verifies(demo_
     for text, words in [("", "the secret key is empty"), ("short", "the secret key is too short (5 characters")]:
         with pytest.raises(ValueError, match=re.escape(words)):
             SigningKeys.parse(text)
+
+
+def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(tmp_path: Path) -> None:
+    """secret_key in HOME/secrets.toml was ignored: a key generated into HOME/secret.key signed instead."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    app = build(Settings(home=home))
+    try:
+        assert app.secret_key == SigningKeys(b"o" * 40) and not (home / "secret.key").exists()
+        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40} {"o" * 40}"\n')
+        os.utime(home / "secrets.toml", ns=(0, 10**18))  # a new modification time, however coarse the clock
+        assert app.secret_key == SigningKeys(b"n" * 40, (b"o" * 40,))
+    finally:
+        app.close()
 
 
 def _report_link(app: App, org: str = "demo", file: str = "cfo-2026-11-21.pdf") -> str:

@@ -24,16 +24,26 @@ class LocalSecrets:
         self._lock = threading.Lock()
 
     def get(self, name: str) -> str:
-        from_env = self._environ.get(f"FIRSTMATE_SECRET_{name.upper()}")
+        from_env = self._environ.get(_variable(name))
         if from_env:
             return from_env
-        value = self._file().get(name.lower()) or self._file().get(name.upper())
+        value = self._in_file(name)
         if not value:
             raise ConfigError(
                 f"secret {name} is missing",
-                hint=f"set FIRSTMATE_SECRET_{name.upper()} or add {name.lower()} = '…' to {self._path}",
+                hint=f"set {_variable(name)} or add {name.lower()} = '…' to {self._path}",
             )
         return value
+
+    def where(self, name: str) -> str | None:
+        """Where `get` reads secret `name` from, in words (its variable, or its key in the file), or
+        None when it is set in neither. Raises ConfigError when the file is not valid TOML."""
+        if self._environ.get(_variable(name)):
+            return _variable(name)
+        return f"{name.lower()} in {self._path}" if self._in_file(name) else None
+
+    def _in_file(self, name: str) -> str | None:
+        return self._file().get(name.lower()) or self._file().get(name.upper())
 
     def _file(self) -> dict[str, str]:
         try:
@@ -48,3 +58,7 @@ class LocalSecrets:
                     raise ConfigError(f"{self._path} is not valid TOML: {exc}") from None
                 self._cache = (mtime, {str(k): str(v) for k, v in data.items()})
             return self._cache[1]
+
+
+def _variable(name: str) -> str:
+    return f"FIRSTMATE_SECRET_{name.upper()}"
