@@ -34,6 +34,9 @@ DOCS = "docs/configuration.md"
 #: Every secret firstmate reads (through the Secrets port: the environment or secrets.toml locally,
 #: Secrets Manager on AWS): the signing key, and the tokens of outside services.
 SECRETS = ("secret_key", "meta_access_token", "hubspot_token", "anthropic_api_key", "openai_api_key")
+#: The earliest a crew reminder may go out: 30 days before departure (every 5-minute run reads each
+#: trip departing within the largest offset).
+MAX_REMINDER_OFFSET_H = 720.0
 
 
 class Settings(BaseSettings):
@@ -118,6 +121,17 @@ class Settings(BaseSettings):
     def _cron(cls, value: str) -> str:
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError(f"{value!r} is not a five-field cron expression like '0 7 * * MON'")
+        return value
+
+    @field_validator("reminder_offsets_h")
+    @classmethod
+    def _before_departure(cls, value: list[float]) -> list[float]:
+        for hours in value:
+            if not 0 < hours <= MAX_REMINDER_OFFSET_H:  # NaN fails every comparison, so it is refused here too
+                raise ValueError(
+                    f"each offset must be more than 0 and at most {MAX_REMINDER_OFFSET_H:g} hours (30 days) "
+                    f"before departure, not {hours:g}"
+                )
         return value
 
     @field_validator("timezone")
@@ -235,7 +249,7 @@ def load_settings(**overrides: Any) -> Settings:
         ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        name, problem = ".".join(str(part) for part in first["loc"]), first["msg"].removeprefix("Value error, ")
+        name, problem = _setting_and_problem(first["loc"], first["msg"])
         if not name:  # settings that do not fit together: the message names them
             hint = "fix them in firstmate.toml or their FIRSTMATE_ variables"
             raise ConfigError(f"settings do not fit together: {problem}", hint=hint) from None
@@ -249,6 +263,14 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(
             f"setting {name!r} is invalid: {problem}", hint=f"fix {env} or '{name}' in firstmate.toml"
         ) from None
+
+
+def _setting_and_problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
+    """The setting a validation error is about ("" when it is about several), and the problem, saying
+    which item of a list setting it is in: there is no FIRSTMATE_REMINDER_OFFSETS_H.0 to fix."""
+    problem = message.removeprefix("Value error, ")
+    items = [f"item {part + 1}" for part in loc[1:] if isinstance(part, int)]
+    return (str(loc[0]) if loc else ""), (f"{', '.join(items)}: {problem}" if items else problem)
 
 
 def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.test_cli import run
 
 
@@ -38,3 +40,22 @@ def test_a_password_that_would_go_unencrypted_is_refused_at_start_not_per_messag
     )
     # a relay on this machine is what the mailer allows without encryption: it is still taken
     assert run(tmp_path / "local", "init", env={**relay, "FIRSTMATE_SMTP_HOST": "127.0.0.1"}).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("offsets", "problem"),
+    [
+        ("[-2]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not -2"),
+        ("[24, NaN]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not nan"),
+        ("[1e12]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not 1e+12"),
+        ('[24, "a"]', "item 2: Input should be a valid number"),
+    ],
+)
+def test_a_reminder_offset_that_is_no_time_before_departure_is_refused_at_start(
+    tmp_path: Path, offsets: str, problem: str
+) -> None:
+    """They were taken: the crew_reminders job then failed every 5 minutes (ValueError, OverflowError),
+    or a negative offset never fired; a word named FIRSTMATE_REMINDER_OFFSETS_H.0, no variable at all."""
+    line = _refused(tmp_path / "home", {"FIRSTMATE_REMINDER_OFFSETS_H": offsets})
+    assert line.startswith(f"error: setting 'reminder_offsets_h' is invalid: {problem}"), line
+    assert "FIRSTMATE_REMINDER_OFFSETS_H" in line and "OFFSETS_H." not in line and "offsets_h." not in line

@@ -203,3 +203,13 @@ def test_an_smtp_login_is_refused_only_where_its_password_would_cross_a_network_
         {**login, "smtp_host": "smtp.example.com", "mailer": "outbox"},  # the relay is not used
     ):
         assert load_settings(**fine).smtp_host == fine["smtp_host"]
+
+
+def test_reminder_offsets_are_hours_before_departure_up_to_thirty_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    for fine in ("[]", "[720, 0.5]"):
+        monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", fine)
+        load_settings()
+    for wrong in ("[0]", "[720.5]", "[Infinity]"):
+        monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", wrong)
+        with pytest.raises(ConfigError, match="'reminder_offsets_h' is invalid: each offset must be more than 0"):
+            load_settings()
