@@ -37,6 +37,7 @@ SECRETS = ("secret_key", "meta_access_token", "hubspot_token", "anthropic_api_ke
 #: The earliest a crew reminder may go out: 30 days before departure (every 5-minute run reads each
 #: trip departing within the largest offset).
 MAX_REMINDER_OFFSET_H = 720.0
+WEEK_S = 7 * 24 * 3600
 
 
 class Settings(BaseSettings):
@@ -74,12 +75,13 @@ class Settings(BaseSettings):
         default=None, description="Signs links and sessions; unset: the secret secret_key, else HOME/secret.key."
     )
 
+    # upper bounds keep each wait a time the clock can reach: inf or 1e300 stopped every command
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
-    outbox_base_delay_s: float = Field(default=30.0, gt=0)
-    outbox_max_delay_s: float = Field(default=3600.0, gt=0)
-    outbox_lease_s: float = Field(default=120.0, gt=0)
-    dispatch_interval_s: float = Field(default=2.0, gt=0)
-    scheduler_interval_s: float = Field(default=30.0, gt=0)
+    outbox_base_delay_s: float = Field(default=30.0, gt=0, le=WEEK_S)
+    outbox_max_delay_s: float = Field(default=3600.0, gt=0, le=WEEK_S)
+    outbox_lease_s: float = Field(default=120.0, gt=0, le=3600)  # a stopped sender's message waits this long
+    dispatch_interval_s: float = Field(default=2.0, gt=0, le=60)  # a sign-in mail may wait this long
+    scheduler_interval_s: float = Field(default=30.0, gt=0, le=300)  # the most frequent job's period
 
     ads_source: Literal["meta", "csv"] = Field(default="meta", description="Where weekly ad figures come from.")
     crm_source: Literal["hubspot", "none"] = Field(default="hubspot", description="Where CRM leads come from.")

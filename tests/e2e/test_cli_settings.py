@@ -59,3 +59,23 @@ def test_a_reminder_offset_that_is_no_time_before_departure_is_refused_at_start(
     line = _refused(tmp_path / "home", {"FIRSTMATE_REMINDER_OFFSETS_H": offsets})
     assert line.startswith(f"error: setting 'reminder_offsets_h' is invalid: {problem}"), line
     assert "FIRSTMATE_REMINDER_OFFSETS_H" in line and "OFFSETS_H." not in line and "offsets_h." not in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "most"),
+    [
+        ("outbox_base_delay_s", "inf", "604800"),
+        ("outbox_max_delay_s", "1e300", "604800"),
+        ("outbox_lease_s", "1e300", "3600"),
+        ("dispatch_interval_s", "inf", "60"),
+        ("scheduler_interval_s", "1e300", "300"),
+    ],
+)
+def test_a_wait_longer_than_the_clock_can_reach_is_refused_at_start(
+    tmp_path: Path, setting: str, value: str, most: str
+) -> None:
+    """They were taken, and then every command, even `keys list`, died with "unexpected OverflowError …
+    report it" (and a dispatcher or scheduler thread stopped after its first pass)."""
+    line = _refused(tmp_path / "home", {f"FIRSTMATE_{setting.upper()}": value})
+    assert line.startswith(f"error: setting '{setting}' is invalid: Input should be less than or equal to {most} (")
+    assert f"FIRSTMATE_{setting.upper()}" in line

@@ -26,6 +26,16 @@ def test_backoff_doubles_and_is_capped() -> None:
     assert delays == [30, 60, 120, 240, 300, 300]
 
 
+def test_backoff_never_overflows_however_many_attempts() -> None:
+    """With outbox_max_attempts=50 (allowed), delay_after(43) raised OverflowError mid-dispatch."""
+    for policy in (
+        RetryPolicy(max_attempts=50, base_delay=timedelta(seconds=30), max_delay=timedelta(days=7)),
+        RetryPolicy(max_attempts=50, base_delay=timedelta(days=7), max_delay=timedelta.max),
+    ):
+        delays = [policy.delay_after(n) for n in range(1, 1001)]
+        assert delays[-1] == policy.max_delay and delays == sorted(delays)
+
+
 def test_a_new_entry_is_due_at_once_and_claiming_leases_it() -> None:
     entry = _entry()
     assert entry.is_due(NOW)

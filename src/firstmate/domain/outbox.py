@@ -36,9 +36,13 @@ class RetryPolicy:
     lease: timedelta = timedelta(minutes=2)
 
     def delay_after(self, attempts: int) -> timedelta:
-        """Wait before the next try after `attempts` failed ones: base · 2^(attempts-1), capped."""
-        exponent = max(attempts - 1, 0)
-        delay: timedelta = self.base_delay * (2**exponent)
+        """Wait before the next try after `attempts` failed ones: base · 2^(attempts-1), capped at
+        `max_delay`. Never overflows, however many attempts."""
+        delay = self.base_delay
+        for _ in range(max(attempts - 1, 0)):
+            if delay > self.max_delay / 2:  # the cap is reached: doubling on would only overflow timedelta
+                return self.max_delay
+            delay *= 2
         return min(delay, self.max_delay)
 
 
