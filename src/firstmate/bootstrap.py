@@ -201,8 +201,8 @@ def _signing_keys(settings: Settings, secrets: Secrets) -> Callable[[], SigningK
     """The keys that sign links and sessions, from the first place that holds them: the `secret_key`
     setting; the secret `secret_key` (Secrets Manager, or locally FIRSTMATE_SECRET_SECRET_KEY or
     secrets.toml), read again as it rotates; locally, a key generated once into HOME/secret.key."""
-    if settings.secret_key is not None:
-        keys = _parsed(settings.secret_key.get_secret_value())
+    if settings.secret_key is not None:  # checked as the settings were read
+        keys = SigningKeys.parse(settings.secret_key.get_secret_value())
         return lambda: keys
     if isinstance(secrets, LocalSecrets):
         where = secrets.where("secret_key")
@@ -227,13 +227,11 @@ def _home_key(path: Path) -> Callable[[], SigningKeys]:
     return lambda: keys
 
 
-def _parsed(text: str, where: str | None = None) -> SigningKeys:
-    """The keys of `text`; a ConfigError naming `where` the secret was read (when known) if unusable."""
+def _parsed(text: str, where: str) -> SigningKeys:
+    """The keys of secret `secret_key`; a ConfigError naming `where` it was read if they are unusable."""
     try:
         return SigningKeys.parse(text)
     except ValueError as exc:
-        if where is None:
-            raise ConfigError(str(exc), hint="use at least 32 random characters per key") from None
         raise ConfigError(
             f"secret 'secret_key' is invalid: {exc}", hint=f"fix {where}; use at least 32 random characters per key"
         ) from None

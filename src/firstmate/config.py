@@ -29,6 +29,7 @@ from pydantic_settings import (
 from firstmate.adapters.mail.smtp import password_in_clear
 from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
+from firstmate.services.access import SigningKeys
 
 DOCS = "docs/configuration.md"
 #: Every secret firstmate reads (through the Secrets port: the environment or secrets.toml locally,
@@ -145,6 +146,13 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _usable_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:  # refused here, the error names the setting and where it was set
+            SigningKeys.parse(value.get_secret_value())
+        return value
+
     @field_validator("mail_from")
     @classmethod
     def _an_address(cls, value: str) -> str:
@@ -250,21 +258,32 @@ def load_settings(**overrides: Any) -> Settings:
             hint=f"list settings are JSON there, e.g. FIRSTMATE_{field.upper()}='[24, 2]'",
         ) from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name, problem = _setting_and_problem(first["loc"], first["msg"])
-        if not name:  # settings that do not fit together: the message names them
-            hint = "fix them in firstmate.toml or their FIRSTMATE_ variables"
-            raise ConfigError(f"settings do not fit together: {problem}", hint=hint) from None
-        if (
-            first["type"] == "extra_forbidden"
-        ):  # only the settings file has keys of its own: the environment's are left alone
-            close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
-            hint = f"did you mean {close[0]!r}?" if close else f"the settings are listed in {DOCS}"
-            raise ConfigError(f"{name!r} in {_config_file()} is not a setting", hint=hint) from None
-        env = f"FIRSTMATE_{name.upper()}"
-        raise ConfigError(
-            f"setting {name!r} is invalid: {problem}", hint=f"fix {env} or '{name}' in firstmate.toml"
-        ) from None
+        raise _refusal(exc, overrides) from None
+
+
+def _refusal(exc: ValidationError, given: Mapping[str, Any]) -> ConfigError:
+    """The one line for the first value the settings refused, saying where to fix it."""
+    first = exc.errors()[0]
+    name, problem = _setting_and_problem(first["loc"], first["msg"])
+    if not name:  # settings that do not fit together: the message names them
+        hint = f"fix them in {_config_file()} or their FIRSTMATE_ variables"
+        return ConfigError(f"settings do not fit together: {problem}", hint=hint)
+    # only the settings file has keys of its own: the environment's are left alone
+    if first["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}?" if close else f"the settings are listed in {DOCS}"
+        return ConfigError(f"{name!r} in {_config_file()} is not a setting", hint=hint)
+    return ConfigError(f"setting {name!r} is invalid: {problem}", hint=f"fix {_source(name, given)}")
+
+
+def _source(name: str, given: Mapping[str, Any]) -> str:
+    """Where setting `name`'s value was read, by the precedence: given, the environment, the settings file."""
+    variable = f"FIRSTMATE_{name.upper()}"
+    if name in given:  # the CLI gives only what its options say
+        return "the value given on the command line"
+    if any(key.upper() == variable for key in os.environ):  # settings are read from variables in any case
+        return variable
+    return f"'{name}' in {_config_file()}"
 
 
 def _setting_and_problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:

@@ -79,3 +79,22 @@ def test_a_wait_longer_than_the_clock_can_reach_is_refused_at_start(
     line = _refused(tmp_path / "home", {f"FIRSTMATE_{setting.upper()}": value})
     assert line.startswith(f"error: setting '{setting}' is invalid: Input should be less than or equal to {most} (")
     assert f"FIRSTMATE_{setting.upper()}" in line
+
+
+def test_the_fix_names_the_settings_file_in_use_and_where_a_short_secret_key_was_set(tmp_path: Path) -> None:
+    """With FIRSTMATE_CONFIG=alt.toml the hint said "'smtp_port' in firstmate.toml"; a short
+    FIRSTMATE_SECRET_KEY said "the secret key is too short", naming neither the setting nor its source."""
+    alt = tmp_path / "alt.toml"
+    alt.write_text("smtp_port = 0\n")
+    home, config = tmp_path / "home", {"FIRSTMATE_CONFIG": str(alt)}
+    assert _refused(home, config) == (
+        f"error: setting 'smtp_port' is invalid: Input should be greater than or equal to 1 (fix 'smtp_port' in {alt})"
+    )
+    assert _refused(home, {**config, "FIRSTMATE_SMTP_PORT": "0"}).endswith("(fix FIRSTMATE_SMTP_PORT)")
+    assert _refused(home, {**config, "FIRSTMATE_SMTP_PORT": "25", "FIRSTMATE_SMTP_TIMEOUT_S": "60"}).endswith(
+        f"(fix them in {alt} or their FIRSTMATE_ variables)"
+    )
+    short = "error: setting 'secret_key' is invalid: the secret key is too short (5 characters, at least 32)"
+    assert _refused(home, {"FIRSTMATE_SECRET_KEY": "short"}) == f"{short} (fix FIRSTMATE_SECRET_KEY)"
+    alt.write_text('secret_key = "short"\n')
+    assert _refused(home, config) == f"{short} (fix 'secret_key' in {alt})"
