@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import Asset, Entity
-from firstmate.domain.reports.document import Severity, Tone
+from firstmate.domain.reports.document import Finding, Severity, Tone
 from firstmate.domain.reports.real_estate import real_estate_report
 from firstmate.domain.snapshot import Finance, Goal, Maintenance, Occupancy, Snapshot
 
@@ -240,3 +240,30 @@ def test_no_property_and_empty_snapshot_say_what_to_add() -> None:
     bare = _snapshot().model_copy(update={"occupancy": (), "maintenance": ()})
     sections = real_estate_report(bare).sections
     assert "add occupancy.csv" in sections[0].summary and "add maintenance.csv" in sections[2].summary
+
+
+def test_a_new_propertys_upkeep_excess_is_a_month_of_the_months_it_was_held() -> None:
+    # let since Aug 2026: $12,000 of revenue, $4,500 of repairs (37.5%); the excess over 25% is $1,500 in
+    # 3 months, $500 a month (it was divided by 12: $125)
+    months = ("2026-08", "2026-09", "2026-10")
+    snapshot = _snapshot().model_copy(
+        update={
+            "occupancy": tuple(
+                Occupancy(asset="cottage", month=m, nights_available=30, nights_booked=20, revenue=Decimal(4000))
+                for m in months
+            ),
+            "maintenance": tuple(
+                Maintenance(id=f"R{n}", asset="cottage", date=f"{m}-10", description="Fix", kind="repair",
+                            cost=Decimal(1500))
+                for n, m in enumerate(months)
+            ),
+        }
+    )  # fmt: skip
+    finding = next(f for f in real_estate_report(snapshot).findings if f.key == "real_estate:maintenance:share")
+    assert finding.money_at_stake == Decimal(500)
+
+
+def test_money_at_stake_is_in_cents_as_every_figure_of_the_json_is() -> None:
+    """An occupancy shortfall's stood in the JSON as 1428.571428571428571428571429 beside a text of $1,429."""
+    finding = Finding("x:y:z", "t", "d", Severity.LOW, "ceo", money_at_stake=Decimal(10000) / 7)
+    assert str(finding.money_at_stake) == "1428.57"

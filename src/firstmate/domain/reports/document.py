@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -94,6 +94,10 @@ class Finding:
     owner: str  # a role key from ROLES
     money_at_stake: Decimal = Decimal(0)  # per month where recurring, else one-off; in the snapshot's currency
     lens: str = ""
+
+    def __post_init__(self) -> None:
+        # in cents, as every figure of the JSON is: an occupancy shortfall's stood as 1428.571428571428571428571429
+        object.__setattr__(self, "money_at_stake", self.money_at_stake.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,11 @@ class Upkeep:
         return sum((m.cost for m in self.scheduled), ZERO) + self.repair_average * 3
 
     @property
+    def months_held(self) -> int:
+        """The months of the window in which any property was on the books (12 once one has been a year)."""
+        return len({m for months in self.held.values() for m in months}) or len(self.months)
+
+    @property
     def share_of_revenue(self) -> Decimal | None:
         """12-month maintenance / 12-month revenue."""
         return ratio(self.total, self.revenue)

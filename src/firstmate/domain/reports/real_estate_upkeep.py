@@ -132,7 +132,8 @@ def _share_finding(costs: Upkeep, cur: str) -> Finding | None:
     share = costs.share_of_revenue
     if share is None or share <= MAINTENANCE_CEILING:
         return None
-    excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / len(costs.months)).quantize(CENT)  # a month
+    # a month's excess, over the months the properties were held: a year's months understated a new one's
+    excess = ((costs.total - MAINTENANCE_CEILING * costs.revenue) / costs.months_held).quantize(CENT)
     return Finding(
         key=f"{LENS}:maintenance:share",
         title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
