@@ -1,11 +1,13 @@
 """A real SMTP server for tests (aiosmtpd), recording every message it accepts.
 
 Recipients whose local part starts with `reject` get 550 (permanent); `later` gets 451
-(transient). `delay` slows every DATA reply, to let tests kill a sender mid-flow.
+(transient); an address in `Recorder.refusing` gets the reply it maps to (a test changes it between
+attempts: a mailbox busy, then free). `delay` slows every DATA reply, to let tests kill a sender mid-flow.
 """
 
 from __future__ import annotations
 
+import collections
 import email
 import socket
 import threading
@@ -33,8 +35,11 @@ class Recorder:
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refusing: dict[str, str] = field(default_factory=dict)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refusing:
+            return self.refusing[address]
         local = address.split("@")[0]
         if local.startswith("reject"):
             return "550 5.1.1 no such mailbox here"
@@ -50,6 +55,11 @@ class Recorder:
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted"
+
+    def copies(self) -> dict[str, int]:
+        """How many copies each recipient was handed."""
+        with self.lock:
+            return dict(collections.Counter(r for received in self.received for r in received.rcpt_tos))
 
     def message_ids(self) -> list[str]:
         """Message-IDs in the order received."""

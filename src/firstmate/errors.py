@@ -24,7 +24,8 @@ Every error says what went wrong and what to do next, in one line a user can act
      │    └── SourceUnavailable       still failing after retries: try again later
      └── DeliveryError                a message could not be delivered
           ├── TransientDeliveryError  worth retrying later (server down, 4xx SMTP reply)
-          └── PermanentDeliveryError  retrying will not help (bad address, 5xx SMTP reply)
+          ├── PermanentDeliveryError  retrying will not help (bad address, 5xx SMTP reply)
+          └── PartialDeliveryError    sent to some recipients, refused for the others
 """
 
 from __future__ import annotations
@@ -183,3 +184,17 @@ class TransientDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Delivery failed for a reason that will not pass (rejected address): do not retry."""
+
+
+class PartialDeliveryError(DeliveryError):
+    """The server took the message for some recipients and refused it for the others: `accepted`
+    have it (`ref`: the provider's reference), `refused` maps each other address to the server's
+    reply, and `permanent` says every refusal was for good (5xx). Send it again to the refused only."""
+
+    def __init__(self, ref: str, accepted: tuple[str, ...], refused: dict[str, str], *, permanent: bool) -> None:
+        details = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+        super().__init__(f"sent to {', '.join(accepted)}; refused for {details}")
+        self.ref = ref
+        self.accepted = accepted
+        self.refused = refused
+        self.permanent = permanent

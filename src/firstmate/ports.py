@@ -271,14 +271,17 @@ class Blobs(Protocol):
 class Mailer(Protocol):
     """Hands a message to its recipients' mail system."""
 
-    def send(self, message: OutgoingMessage) -> str:
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
         """Deliver `message` (HTML and plain-text parts, inline images, BCC) and return a
-        provider reference (a file path, a queue id).
+        provider reference (a file path, a queue id). `recipients`: the envelope, when only some of
+        the message's recipients are still to get it (None: all of them); the headers stay the
+        message's own.
 
         Raises TransientDeliveryError when a retry may succeed and PermanentDeliveryError when it
-        cannot. Sending the same message twice is idempotent only where the adapter says so
-        (the outbox mailer is: it overwrites one file per Message-ID); the outbox dispatcher is
-        what guarantees a message marked sent is never sent again.
+        cannot; PartialDeliveryError when the server took it for some recipients and refused it for
+        others (whom it names: send it again to those only). Sending the same message twice is
+        idempotent only where the adapter says so (the outbox mailer is: it overwrites one file per
+        Message-ID); the outbox dispatcher is what guarantees a message marked sent is never sent again.
         """
         ...
 

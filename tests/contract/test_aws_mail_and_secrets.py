@@ -42,6 +42,10 @@ def test_ses_sends_raw_multipart_with_bcc_only_in_the_envelope(aws: MotoServer, 
     assert isinstance(msg, EmailMessage)
     _assert_multipart(msg)
     assert msg["X-Firstmate-Key"] == "report:2026-06-01:owner"
+    # sent again to some of its recipients only (after another mailer's partial refusal): the envelope is theirs
+    again = mailer.send(_message("report:2026-06-01:cfo"), recipients=("owner@example.com",))
+    [resent] = [m for m in _ses_messages(aws) if m["id"] == again]
+    assert "owner@example.com" in str(resent["destinations"]) and "audit@example.com" not in str(resent["destinations"])
 
 
 def test_ses_refusing_an_unverified_sender_is_permanent(aws: MotoServer, clock: FixedClock) -> None:

@@ -13,7 +13,7 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.mail.outbox import OutboxMailer
 from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
 from firstmate.domain.mail import InlineImage, OutgoingMessage
-from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
+from firstmate.errors import PartialDeliveryError, PermanentDeliveryError, TransientDeliveryError
 from tests.smtp_server import SmtpServer, free_port
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -88,6 +88,23 @@ def test_smtp_rejection_is_permanent_and_busy_mailbox_is_transient(smtp_server: 
     with pytest.raises(TransientDeliveryError, match="451"):
         mailer.send(_message(to=("later@example.com",), cc=(), bcc=()))
     assert smtp_server.recorder.received == []
+
+
+def test_smtp_names_who_got_a_message_refused_for_some_and_sends_it_again_to_those_alone(
+    smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
+    with pytest.raises(PartialDeliveryError) as partly:
+        mailer.send(_message(to=("later-owner@example.com",), cc=("reject-cc@example.com",)))
+    assert partly.value.accepted == ("audit@example.com",) and not partly.value.permanent
+    assert partly.value.refused == {
+        "later-owner@example.com": "451 4.3.0 mailbox busy, try later",
+        "reject-cc@example.com": "550 5.1.1 no such mailbox here",
+    }
+    mailer.send(_message(), recipients=("owner@example.com",))
+    assert [r.rcpt_tos for r in smtp_server.recorder.received] == [["audit@example.com"], ["owner@example.com"]]
+    again = smtp_server.recorder.received[1].message
+    assert (again["To"], again["Cc"]) == ("owner@example.com", "ops@example.com")  # the message as written
 
 
 def test_smtp_server_down_is_transient(clock: FixedClock) -> None:

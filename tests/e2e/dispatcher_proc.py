@@ -24,8 +24,8 @@ class DieAfterSend:
         self.after = after
         self.sent = 0
 
-    def send(self, message: OutgoingMessage) -> str:
-        ref = self.inner.send(message)
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+        ref = self.inner.send(message, recipients)
         self.sent += 1
         if self.sent == self.after:
             os._exit(137)

@@ -36,11 +36,15 @@ DISPATCHER = Path(__file__).with_name("dispatcher_proc.py")
 FIRSTMATE = Path(sys.executable).with_name("firstmate")
 
 
-def _message(n: int, to: str = "crew@example.com") -> OutgoingMessage:
+def _message(
+    n: int, to: str = "crew@example.com", cc: tuple[str, ...] = (), bcc: tuple[str, ...] = ()
+) -> OutgoingMessage:
     return OutgoingMessage(
         idempotency_key=f"booking:{n}:crew:notify",
         sender="ops@example.com",
         to=(to,),
+        cc=cc,
+        bcc=bcc,
         subject=f"New charter #{n}",
         text=f"Charter {n} needs a captain.",
         html=f"<p>Charter <b>{n}</b> needs a captain.</p>",
@@ -507,10 +511,67 @@ def test_a_busy_mailbox_is_retried_with_backoff_then_given_up(smtp_app: App, clo
     assert attempts == entry.attempts == smtp_app.retry_policy.max_attempts
 
 
+def test_a_recipient_refused_for_now_gets_the_message_later_and_the_others_get_it_once(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner's mailbox busy (451) while the audit copy is taken: the message was recorded sent
+    after one try, and the owner never got the report. Now the owner's copy is retried, alone."""
+    smtp_server.recorder.refusing["owner@example.com"] = "451 4.2.1 mailbox busy, try later"
+    outbox.enqueue(
+        smtp_app.store, "demo", [_message(1, to="owner@example.com", bcc=("audit@example.com",))], clock.now()
+    )
+    assert _dispatch(smtp_app).retrying == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    assert entry.status is OutboxStatus.PENDING and "owner@example.com: 451 4.2.1 mailbox busy" in (
+        entry.last_error or ""
+    )
+    assert smtp_server.recorder.copies() == {"audit@example.com": 1}
+    smtp_server.recorder.refusing.clear()  # the mailbox is free again
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).sent == 1
+    clock.advance(smtp_app.retry_policy.lease + timedelta(seconds=1))
+    assert _dispatch(smtp_app).handled == 0
+    assert smtp_server.recorder.copies() == {"audit@example.com": 1, "owner@example.com": 1}
+    assert len(set(smtp_server.recorder.message_ids())) == 1  # the same message, its copies sent apart
+
+
+def test_a_message_refused_for_good_to_all_it_was_written_for_is_dead_though_its_bcc_went(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner's address refused (550) while the audit copy is taken: recorded sent, nothing
+    listed it as dead. Now it is dead with the server's reply, and a retry tries the owner only."""
+    message = _message(1, to="reject-owner@example.com", bcc=("audit@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    assert _dispatch(smtp_app).dead == 1
+    [dead] = outbox.dead_entries(smtp_app.store)
+    assert "reject-owner@example.com: 550 5.1.1 no such mailbox here" in (dead.last_error or "")
+    assert "already sent to audit@example.com" in (dead.last_error or "")
+    outbox.retry_entry(smtp_app.store, "demo", dead.key, clock.now())
+    assert _dispatch(smtp_app).dead == 1  # refused again, and not retried forever
+    assert smtp_server.recorder.copies() == {"audit@example.com": 1}
+
+
+def test_one_recipient_refused_for_good_beside_one_who_got_it_is_sent_with_a_bounce_shown(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner got it, the Cc address was refused (550): sent, with a permanent bounce naming the
+    address and the server's reply, as an SES bounce shows (it was a bare "sent")."""
+    outbox.enqueue(
+        smtp_app.store, "demo", [_message(1, to="owner@example.com", cc=("reject-cc@example.com",))], clock.now()
+    )
+    assert _dispatch(smtp_app).sent == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    [bounce] = entry.feedback
+    assert (bounce.kind, bounce.permanent, bounce.recipients) == ("bounce", True, ("reject-cc@example.com",))
+    assert "550 5.1.1 no such mailbox here" in bounce.detail
+    assert smtp_server.recorder.copies() == {"owner@example.com": 1}
+    _sent_once_even_after_the_lease(smtp_app, smtp_server, clock)
+
+
 class DiesMidSend:
     """Stands for a sender process that dies (or hangs until killed) while handing over a message."""
 
-    def send(self, message: OutgoingMessage) -> str:
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
         raise SystemExit("killed mid-send")
 
 

@@ -7,6 +7,7 @@ a dispatcher that dies mid-send leaves the entry to be picked up again when the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -75,6 +76,11 @@ class OutboxEntry(BaseModel):
     provider_ref: str | None = None
     last_error: str | None = None
     feedback: tuple[MailFeedback, ...] = ()
+    sent_to: tuple[str, ...] = Field(
+        default=(),
+        description="Recipients a server took the message for on an attempt that refused it for others: "
+        "later attempts leave them out.",
+    )
 
     @property
     def is_open(self) -> bool:
@@ -202,6 +208,31 @@ def record_sent(entry: OutboxEntry, now: datetime, provider_ref: str) -> OutboxE
     return entry.model_copy(
         update={"status": OutboxStatus.SENT, "sent_at": now, "provider_ref": provider_ref, "last_error": None}
     )
+
+
+def recipients_left(entry: OutboxEntry) -> tuple[str, ...]:
+    """The recipients still to get the message: all of them, but those an earlier attempt reached."""
+    return tuple(r for r in entry.message.all_recipients() if r not in entry.sent_to)
+
+
+def record_partial(
+    entry: OutboxEntry, now: datetime, ref: str, accepted: tuple[str, ...], refused: Mapping[str, str], *,
+    permanent: bool, policy: RetryPolicy,
+) -> OutboxEntry:  # fmt: skip
+    """The entry after a server took its message for `accepted` and refused it for the others
+    (`refused`: address → the server's reply), never to send it to `accepted` again. Refused for now
+    (not `permanent`), it is retried for the refused only. Refused for good, it is sent when a To or
+    Cc recipient has it, with a permanent bounce noted for the refused (as SES reports one), and dead
+    when only a Bcc copy went out: nobody it was written for has it."""
+    reached = entry.model_copy(update={"sent_to": (*entry.sent_to, *accepted)})
+    details = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
+    error = f"the mail server refused {details} (already sent to {', '.join(reached.sent_to)}: not to them again)"
+    if not permanent:
+        return record_failure(reached, now, error, permanent=False, policy=policy)
+    if not set(entry.message.to + entry.message.cc) & set(reached.sent_to):
+        return record_failure(reached, now, error, permanent=True, policy=policy)
+    bounce = MailFeedback(kind="bounce", at=now, recipients=tuple(refused), permanent=True, detail=details[:500])
+    return add_feedback(record_sent(reached, now, ref), bounce)
 
 
 def record_failure(

@@ -24,6 +24,7 @@ from firstmate.errors import (
     DeliveryError,
     InvalidInput,
     NotFound,
+    PartialDeliveryError,
     StoreError,
     StoreUnavailable,
     TransientDeliveryError,
@@ -272,7 +273,12 @@ def _deliver(
         error = f"cannot sign its sign-in link: {exc}"
         return rules.record_failure(entry, clock.now(), error, permanent=False, policy=policy)
     try:
-        ref = mailer.send(message)
+        ref = mailer.send(message, rules.recipients_left(entry))
+    except PartialDeliveryError as exc:
+        log.warning("outbox.partly_sent", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
+        return rules.record_partial(
+            entry, now, exc.ref, exc.accepted, exc.refused, permanent=exc.permanent, policy=policy
+        )
     except (DeliveryError, ValueError) as exc:
         # a ValueError is a message no mail system would take (a malformed address): permanent
         permanent = not isinstance(exc, TransientDeliveryError)

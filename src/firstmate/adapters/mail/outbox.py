@@ -29,7 +29,8 @@ class OutboxMailer:
         digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:32]
         return self._folder / f"{digest}.eml"
 
-    def send(self, message: OutgoingMessage) -> str:
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+        # one file per message, whoever it is for: `recipients` changes nothing here
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         path = self.path_for(message)
         tmp: str | None = None

@@ -63,16 +63,17 @@ class SesMailer:
     def _ses(self) -> Any:
         return self._clients.get()
 
-    def send(self, message: OutgoingMessage) -> str:
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
 
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
+        wanted = set(recipients if recipients is not None else message.all_recipients())
         request: dict[str, Any] = {
             "FromEmailAddress": message.sender,
-            "Destination": {
-                "ToAddresses": list(message.to),
-                "CcAddresses": list(message.cc),
-                "BccAddresses": list(message.bcc),
+            "Destination": {  # the envelope only: the raw message's own headers are what recipients see
+                "ToAddresses": [r for r in message.to if r in wanted],
+                "CcAddresses": [r for r in message.cc if r in wanted],
+                "BccAddresses": [r for r in message.bcc if r in wanted],
             },
             "Content": {"Raw": {"Data": bytes(mime)}},
         }

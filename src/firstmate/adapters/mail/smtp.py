@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from firstmate.adapters.mail.mime import build_mime
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.errors import PermanentDeliveryError, TransientDeliveryError
+from firstmate.errors import PartialDeliveryError, PermanentDeliveryError, TransientDeliveryError
 from firstmate.ports import Clock
 
 #: Hosts on this machine: a password sent to them unencrypted never crosses a network.
@@ -40,7 +40,8 @@ class SmtpMailer:
         self._clock = clock
         self._domain = domain
 
-    def send(self, message: OutgoingMessage) -> str:
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+        envelope = list(recipients if recipients is not None else message.all_recipients())
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         cfg = self._config
         if password_in_clear(cfg.host, cfg.username, cfg.starttls):  # the settings refuse it; kept for direct use
@@ -53,7 +54,7 @@ class SmtpMailer:
                     smtp.starttls(context=ssl.create_default_context())
                 if cfg.username:
                     smtp.login(cfg.username, cfg.password or "")
-                refused = smtp.send_message(mime, from_addr=message.sender, to_addrs=list(message.all_recipients()))
+                refused = smtp.send_message(mime, from_addr=message.sender, to_addrs=envelope)
         except smtplib.SMTPRecipientsRefused as exc:
             raise _classify(exc.recipients, "every recipient was refused") from exc
         except smtplib.SMTPResponseException as exc:
@@ -63,9 +64,16 @@ class SmtpMailer:
             raise TransientDeliveryError(error) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientDeliveryError(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from exc
-        if refused:  # some recipients accepted: the message is out; record who was refused
-            return f"{mime['Message-ID']} (refused: {', '.join(sorted(refused))})"
+        if refused:  # the others have it: the outbox sends it again to the refused only
+            raise _partly(str(mime["Message-ID"]), envelope, refused)
         return str(mime["Message-ID"])
+
+
+def _partly(ref: str, envelope: list[str], refused: dict[str, tuple[int, bytes]]) -> PartialDeliveryError:
+    accepted = tuple(address for address in envelope if address not in refused)
+    replies = {address: f"{code} {_text(text)}" for address, (code, text) in refused.items()}
+    permanent = all(500 <= code < 600 for code, _ in refused.values())
+    return PartialDeliveryError(ref, accepted, replies, permanent=permanent)
 
 
 def _classify(
