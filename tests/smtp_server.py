@@ -2,7 +2,8 @@
 
 Recipients whose local part starts with `reject` get 550 (permanent); `later` gets 451
 (transient); an address in `Recorder.refusing` gets the reply it maps to (a test changes it between
-attempts: a mailbox busy, then free). `delay` slows every DATA reply, to let tests kill a sender mid-flow.
+attempts: a mailbox busy, then free). `delay` slows every DATA reply, to let tests kill a sender mid-flow;
+`quit_reply` is what QUIT gets (a relay closing with 421 or 554 after taking the message).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Recorder:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     refusing: dict[str, str] = field(default_factory=dict)
+    quit_reply: str = "221 Bye"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refusing:
@@ -55,6 +57,9 @@ class Recorder:
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return self.quit_reply
 
     def copies(self) -> dict[str, int]:
         """How many copies each recipient was handed."""

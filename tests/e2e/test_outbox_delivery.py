@@ -568,6 +568,24 @@ def test_one_recipient_refused_for_good_beside_one_who_got_it_is_sent_with_a_bou
     _sent_once_even_after_the_lease(smtp_app, smtp_server, clock)
 
 
+@pytest.mark.parametrize("quit_reply", ["421 4.3.2 service shutting down", "554 5.7.1 goodbye"])
+def test_a_message_the_relay_took_is_sent_once_whatever_it_answers_to_quit(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, quit_reply: str
+) -> None:
+    """The relay took the message (250), then answered QUIT with 421 or 554: the send was read as
+    failed, so with 421 the crew member got a copy on every attempt, and with 554 it was dead though
+    delivered. The message is out once the relay took it: sent, once."""
+    smtp_server.recorder.quit_reply = quit_reply
+    outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
+    assert _dispatch(smtp_app).sent == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    assert entry.status is OutboxStatus.SENT and entry.last_error is None
+    for _ in range(3):
+        clock.advance(timedelta(hours=2))
+        assert _dispatch(smtp_app).handled == 0
+    assert smtp_server.recorder.copies() == {"crew@example.com": 1}
+
+
 class DiesMidSend:
     """Stands for a sender process that dies (or hangs until killed) while handing over a message."""
 

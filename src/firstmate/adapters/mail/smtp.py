@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 from firstmate.adapters.mail.mime import build_mime
 from firstmate.domain.mail import OutgoingMessage
@@ -18,6 +19,10 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 def password_in_clear(host: str, username: str | None, starttls: bool) -> bool:
     """Whether a login to `host` would send the password unencrypted over a network (refused)."""
     return bool(username) and not starttls and host not in LOOPBACK_HOSTS
+
+
+#: What smtplib answers for the recipients a server refused: address → (code, reply).
+_Refusals = dict[str, tuple[int, bytes]]
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,9 @@ class SmtpMailer:
             raise PermanentDeliveryError(
                 f"refusing to send the SMTP password to {cfg.host} unencrypted: turn on smtp_starttls"
             )
+        smtp = smtplib.SMTP(timeout=cfg.timeout_s)
         try:
-            with smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_s) as smtp:
-                if cfg.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if cfg.username:
-                    smtp.login(cfg.username, cfg.password or "")
-                refused = smtp.send_message(mime, from_addr=message.sender, to_addrs=envelope)
+            refused = self._hand_over(smtp, mime, message.sender, envelope)
         except smtplib.SMTPRecipientsRefused as exc:
             raise _classify(exc.recipients, "every recipient was refused") from exc
         except smtplib.SMTPResponseException as exc:
@@ -64,21 +65,42 @@ class SmtpMailer:
             raise TransientDeliveryError(error) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise TransientDeliveryError(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from exc
+        finally:
+            _quit_quietly(smtp)
         if refused:  # the others have it: the outbox sends it again to the refused only
             raise _partly(str(mime["Message-ID"]), envelope, refused)
         return str(mime["Message-ID"])
 
+    def _hand_over(self, smtp: smtplib.SMTP, mime: EmailMessage, sender: str, envelope: list[str]) -> _Refusals:
+        """One session up to the server's answer to the message: the recipients it refused."""
+        cfg = self._config
+        code, reply = smtp.connect(cfg.host, cfg.port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, reply)
+        if cfg.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg.username:
+            smtp.login(cfg.username, cfg.password or "")
+        return smtp.send_message(mime, from_addr=sender, to_addrs=envelope)
 
-def _partly(ref: str, envelope: list[str], refused: dict[str, tuple[int, bytes]]) -> PartialDeliveryError:
+
+def _quit_quietly(smtp: smtplib.SMTP) -> None:
+    """End the session. What QUIT gets (a 421 or 554 from a relay closing) says nothing about a
+    message the server took already: read as a failure, it was sent again, or marked dead though out."""
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def _partly(ref: str, envelope: list[str], refused: _Refusals) -> PartialDeliveryError:
     accepted = tuple(address for address in envelope if address not in refused)
     replies = {address: f"{code} {_text(text)}" for address, (code, text) in refused.items()}
     permanent = all(500 <= code < 600 for code, _ in refused.values())
     return PartialDeliveryError(ref, accepted, replies, permanent=permanent)
 
 
-def _classify(
-    recipients: dict[str, tuple[int, bytes]], summary: str
-) -> TransientDeliveryError | PermanentDeliveryError:
+def _classify(recipients: _Refusals, summary: str) -> TransientDeliveryError | PermanentDeliveryError:
     details = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in recipients.items())
     if all(500 <= code < 600 for code, _ in recipients.values()):
         return PermanentDeliveryError(f"{summary}: {details}")
