@@ -3,11 +3,14 @@
 Recipients whose local part starts with `reject` get 550 (permanent); `later` gets 451
 (transient); an address in `Recorder.refusing` gets the reply it maps to (a test changes it between
 attempts: a mailbox busy, then free). `delay` slows every DATA reply, to let tests kill a sender mid-flow;
-`quit_reply` is what QUIT gets (a relay closing with 421 or 554 after taking the message).
+`quit_reply` is what QUIT gets (a relay closing with 421 or 554 after taking the message); `slow`
+delays the answer to MAIL, each RCPT and the message, without holding up other sessions (a relay slow
+at every step).
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import email
 import socket
@@ -38,8 +41,16 @@ class Recorder:
     lock: threading.Lock = field(default_factory=threading.Lock)
     refusing: dict[str, str] = field(default_factory=dict)
     quit_reply: str = "221 Bye"
+    slow: float = 0.0
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        await asyncio.sleep(self.slow)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        await asyncio.sleep(self.slow)
         if address in self.refusing:
             return self.refusing[address]
         local = address.split("@")[0]
@@ -51,6 +62,7 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.slow)
         if self.delay:
             time.sleep(self.delay)  # deliberately blocking: one message at a time, like a slow relay
         parsed = email.message_from_bytes(envelope.original_content or envelope.content)

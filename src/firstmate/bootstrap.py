@@ -192,6 +192,7 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
             password=password,
             starttls=settings.smtp_starttls,
             timeout_s=settings.smtp_timeout_s,
+            lease_s=settings.outbox_lease_s,
         )
         return SmtpMailer(config, clock, domain=settings.mail_domain)
     return OutboxMailer(settings.outbox_path, clock, domain=settings.mail_domain)

@@ -8,6 +8,7 @@ FIRSTMATE_CONFIG) > defaults. The defaults give the embedded setup in ./var.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -26,7 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from firstmate.adapters.mail.smtp import password_in_clear
+from firstmate.adapters.mail.smtp import LEASE_SHARE, password_in_clear, session_waits
 from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
 from firstmate.services.access import SigningKeys
@@ -80,7 +81,7 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=8, ge=1, le=50)
     outbox_base_delay_s: float = Field(default=30.0, gt=0, le=WEEK_S)
     outbox_max_delay_s: float = Field(default=3600.0, gt=0, le=WEEK_S)
-    outbox_lease_s: float = Field(default=120.0, gt=0, le=3600)  # a stopped sender's message waits this long
+    outbox_lease_s: float = Field(default=300.0, gt=0, le=3600)  # a stopped sender's message waits this long
     dispatch_interval_s: float = Field(default=2.0, gt=0, le=60)  # a sign-in mail may wait this long
     scheduler_interval_s: float = Field(default=30.0, gt=0, le=300)  # the most frequent job's period
 
@@ -168,11 +169,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Settings:
-        # a send still running when its lease ends would be repeated by another dispatcher
-        if self.outbox_lease_s < 6 * self.smtp_timeout_s:
+        # a session is ended, unsent, at LEASE_SHARE of the lease (another dispatcher would send it again
+        # after): it must fit one to a relay answering every wait just within smtp_timeout_s
+        if self.mailer != "smtp":
+            return self  # SES and the outbox mailer hold no SMTP session
+        waits = session_waits(starttls=self.smtp_starttls, login=bool(self.smtp_username))
+        if self.outbox_lease_s * LEASE_SHARE < waits * self.smtp_timeout_s:
+            needed = math.ceil(waits * self.smtp_timeout_s / LEASE_SHARE * 10) / 10  # shown rounded up
             raise ValueError(
-                f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least 6 × smtp_timeout_s "
-                f"({self.smtp_timeout_s:g}): an SMTP session is several round trips"
+                f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {needed:g}: an SMTP session waits up "
+                f"to smtp_timeout_s ({self.smtp_timeout_s:g}) {waits} times with these settings, and must end "
+                f"within {LEASE_SHARE:.0%} of the lease; raise outbox_lease_s or lower smtp_timeout_s"
             )
         return self
 

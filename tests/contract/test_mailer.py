@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import time
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -105,6 +106,23 @@ def test_smtp_names_who_got_a_message_refused_for_some_and_sends_it_again_to_tho
     assert [r.rcpt_tos for r in smtp_server.recorder.received] == [["audit@example.com"], ["owner@example.com"]]
     again = smtp_server.recorder.received[1].message
     assert (again["To"], again["Cc"]) == ("owner@example.com", "ops@example.com")  # the message as written
+
+
+def test_smtp_session_too_slow_for_its_lease_is_ended_before_the_message_and_never_after(
+    smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A lease of 8 s leaves a session 7.2 s, the message's own three waits of up to 2 s last: it
+    must be on its way 1.2 s in. Slower, the session is ended unsent; on its way, it is waited for."""
+    config = SmtpConfig("127.0.0.1", smtp_server.port, starttls=False, timeout_s=2, lease_s=8)
+    mailer = SmtpMailer(config, clock, domain="example.com")
+    smtp_server.recorder.slow = 0.5  # MAIL and each RCPT: the third answer would come 1.5 s in
+    started = time.monotonic()
+    with pytest.raises(TransientDeliveryError, match="answered too slowly: the session was ended before"):
+        mailer.send(_message())
+    assert time.monotonic() - started < 1.45 and smtp_server.recorder.received == []
+    smtp_server.recorder.slow, smtp_server.recorder.delay = 0.0, 1.5  # the answer to the message 1.5 s in
+    mailer.send(_message())
+    assert len(smtp_server.recorder.received) == 1
 
 
 def test_smtp_server_down_is_transient(clock: FixedClock) -> None:

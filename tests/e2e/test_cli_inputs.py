@@ -250,7 +250,8 @@ def test_a_misspelt_setting_in_the_environment_is_named_once_and_the_command_sti
     assert "No messages" in listed.stdout
     assert run(home, "outbox", "list").stderr == ""  # nothing to say when every variable is a setting
     # named also when the settings are refused: the misspelt one is why the others do not fit
-    refused = run(home, "outbox", "list", env={"FIRSTMATE_SMTP_TIMEOUT_S": "60", "FIRSTMATE_OUTBOX_LEASE": "400"})
+    too_slow = {"FIRSTMATE_MAILER": "smtp", "FIRSTMATE_SMTP_TIMEOUT_S": "60", "FIRSTMATE_OUTBOX_LEASE": "400"}
+    refused = run(home, "outbox", "list", env=too_slow)
     assert refused.returncode == 3
     assert refused.stderr.splitlines()[0] == (
         "warning: FIRSTMATE_OUTBOX_LEASE is not a firstmate setting and is ignored; "

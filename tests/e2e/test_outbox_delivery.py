@@ -12,6 +12,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -586,6 +587,39 @@ def test_a_message_the_relay_took_is_sent_once_whatever_it_answers_to_quit(
     assert smtp_server.recorder.copies() == {"crew@example.com": 1}
 
 
+@pytest.mark.slow
+def test_a_relay_too_slow_for_the_lease_is_left_before_the_message_goes_so_no_other_dispatcher_repeats_it(
+    tmp_path: Path, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A relay answering each step just within smtp_timeout_s kept a send to 12 crew (14 waits) past its
+    lease, and a second dispatcher sent the message again: two copies each. Now the session is ended
+    before the message goes, within the lease, as a failed attempt saying why; once the relay is
+    quick again, each gets one copy."""
+    smtp_server.recorder.slow = 0.45
+    settings = load_settings(
+        home=tmp_path / "home", mailer="smtp", smtp_host="127.0.0.1", smtp_port=smtp_server.port,
+        smtp_starttls=False, smtp_timeout_s=0.5, outbox_lease_s=4.5,
+    )  # fmt: skip
+    first, second = build(settings, clock=clock), build(settings, clock=clock)
+    crew = [f"crew{n}@example.com" for n in range(12)]
+    outbox.enqueue(first.store, "demo", [_message(1, to=crew[0], cc=tuple(crew[1:]))], clock.now())
+    sending = threading.Thread(target=_dispatch, args=(first,))
+    sending.start()
+    time.sleep(settings.outbox_lease_s + 0.2)  # the first dispatcher's lease has run out: the second looks
+    clock.advance(timedelta(seconds=settings.outbox_lease_s + 0.2))
+    _dispatch(second)
+    sending.join()
+    entry = outbox.get_entry(first.store, "demo", "booking:1:crew:notify")
+    assert smtp_server.recorder.copies() == {}
+    assert entry.status is OutboxStatus.PENDING and "answered too slowly" in (entry.last_error or "")
+    smtp_server.recorder.slow = 0.0
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(second).sent == 1
+    assert smtp_server.recorder.copies() == dict.fromkeys(crew, 1)
+    first.close()
+    second.close()
+
+
 class DiesMidSend:
     """Stands for a sender process that dies (or hangs until killed) while handing over a message."""
 
@@ -618,7 +652,7 @@ def test_a_malformed_address_is_refused_before_it_reaches_the_outbox() -> None:
 def test_a_dispatcher_killed_between_send_and_record_loses_nothing(tmp_path: Path, smtp_server: SmtpServer) -> None:
     home = tmp_path / "home"
     # a send must not time out on a busy machine (a lost answer is retried: a second repeat)
-    env = _env(home, smtp_server, FIRSTMATE_SMTP_TIMEOUT_S="1", FIRSTMATE_OUTBOX_LEASE_S="6")
+    env = _env(home, smtp_server, FIRSTMATE_SMTP_TIMEOUT_S="1", FIRSTMATE_OUTBOX_LEASE_S="9")
     app = build(load_settings(home=home))
     outbox.enqueue(app.store, "demo", [_message(n) for n in range(10)], app.clock.now())
 
@@ -680,7 +714,7 @@ def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_mos
     rng = random.Random(20261121)
     try:
         home = tmp_path / "home"
-        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_OUTBOX_LEASE_S="5",
+        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_OUTBOX_LEASE_S="8",
                    FIRSTMATE_SMTP_TIMEOUT_S="0.8")  # fmt: skip
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(150)], app.clock.now())

@@ -96,7 +96,7 @@ def test_dispatchers_killed_at_random_points_while_500_messages_flow_send_each_o
     home = tmp_path / "home"
     # warnings logged: each `outbox.send_failed` (a timed-out send) may be a repeat, and is counted below
     env = firstmate_env(
-        home, smtp, FIRSTMATE_OUTBOX_LEASE_S="2", FIRSTMATE_SMTP_TIMEOUT_S="0.3", FIRSTMATE_DISPATCH_INTERVAL_S="0.05",
+        home, smtp, FIRSTMATE_OUTBOX_LEASE_S="3", FIRSTMATE_SMTP_TIMEOUT_S="0.3", FIRSTMATE_DISPATCH_INTERVAL_S="0.05",
         FIRSTMATE_LOG_LEVEL="warning",
     )  # fmt: skip
     app = build(load_settings(home=home))
@@ -168,7 +168,7 @@ def test_smtp_down_then_back_messages_back_off_then_all_go_out_and_a_rejected_on
         FIRSTMATE_OUTBOX_BASE_DELAY_S="0.2",
         FIRSTMATE_OUTBOX_MAX_DELAY_S="1",
         FIRSTMATE_OUTBOX_MAX_ATTEMPTS="50",
-        FIRSTMATE_OUTBOX_LEASE_S="6",
+        FIRSTMATE_OUTBOX_LEASE_S="9",
         FIRSTMATE_SMTP_TIMEOUT_S="1",
     )
     app = build(load_settings(home=home, outbox_base_delay_s=0.2, outbox_max_delay_s=1, outbox_max_attempts=50))

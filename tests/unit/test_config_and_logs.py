@@ -35,10 +35,23 @@ def test_settings_that_do_not_fit_together_are_named_not_a_setting_called_settin
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """It said "setting 'settings' is invalid (fix FIRSTMATE_SETTINGS …)": no such setting."""
-    monkeypatch.setenv("FIRSTMATE_SMTP_TIMEOUT_S", "21")
-    with pytest.raises(ConfigError, match=r"settings do not fit together: outbox_lease_s \(120\)") as failure:
+    monkeypatch.setenv("FIRSTMATE_MAILER", "smtp")
+    monkeypatch.setenv("FIRSTMATE_SMTP_TIMEOUT_S", "25")
+    with pytest.raises(ConfigError, match=r"settings do not fit together: outbox_lease_s \(300\)") as failure:
         load_settings()
-    assert "FIRSTMATE_SETTINGS" not in str(failure.value) and "smtp_timeout_s (21)" in str(failure.value)
+    assert "FIRSTMATE_SETTINGS" not in str(failure.value) and "smtp_timeout_s (25)" in str(failure.value)
+
+
+def test_the_lease_must_fit_every_wait_of_an_smtp_session_as_configured() -> None:
+    """A session waits up to smtp_timeout_s 8 times (connecting, the greeting, EHLO, MAIL, RCPT, and
+    the message's three), 11 with STARTTLS, 13 with a login too: the check assumed 6, and a slow
+    relay kept a send past its lease, for another dispatcher to send it again."""
+    assert load_settings(mailer="smtp", smtp_timeout_s=22).outbox_lease_s == 300  # 11 waits: 242 s, in 90% of 300
+    with pytest.raises(ConfigError, match=r"must be at least 317.8: .* \(22\) 13 times"):
+        load_settings(mailer="smtp", smtp_timeout_s=22, smtp_username="relay-user")
+    with pytest.raises(ConfigError, match=r"outbox_lease_s \(2\) must be at least 2.7: .* \(0.3\) 8 times"):
+        load_settings(mailer="smtp", outbox_lease_s=2, smtp_timeout_s=0.3, smtp_starttls=False)
+    assert load_settings(mailer="ses", outbox_lease_s=120).outbox_lease_s == 120  # no SMTP session to fit
 
 
 def test_a_firstmate_variable_that_is_not_a_setting_is_named_with_the_setting_it_looks_like() -> None:

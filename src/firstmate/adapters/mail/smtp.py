@@ -1,11 +1,23 @@
-"""SmtpMailer: hands messages to an SMTP server (STARTTLS and login when configured)."""
+"""SmtpMailer: hands messages to an SMTP server (STARTTLS and login when configured).
+
+`smtp_timeout_s` bounds each wait of a session (connecting, each reply), not the session: a slow
+relay answering every step just in time kept a send going past its outbox lease, and another
+dispatcher sent the message again. So a session also ends by a deadline, a share of the lease
+(`LEASE_SHARE`), the rest kept for claiming the entry before and recording the outcome after. It is
+ended, as a failed attempt, only before the message is sent: DATA starts only with time left for its
+own waits (`DATA_WAITS`), which are never cut short, since once the message is on its way the
+server may take it at any moment, and a send cut then would be recorded as failed and repeated.
+"""
 
 from __future__ import annotations
 
+import math
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from firstmate.adapters.mail.mime import build_mime
 from firstmate.domain.mail import OutgoingMessage
@@ -23,6 +35,17 @@ def password_in_clear(host: str, username: str | None, starttls: bool) -> bool:
 
 #: What smtplib answers for the recipients a server refused: address → (code, reply).
 _Refusals = dict[str, tuple[int, bytes]]
+#: The share of the outbox lease a session may last.
+LEASE_SHARE = 0.9
+#: The waits of the message itself: DATA's reply, sending the message, and the server's answer to it.
+DATA_WAITS = 3
+
+
+def session_waits(*, starttls: bool, login: bool, recipients: int = 1) -> int:
+    """How many times a session may wait up to the timeout: connecting, the greeting and EHLO; with
+    STARTTLS its reply, the TLS handshake and EHLO again; two for a login; MAIL, one RCPT per
+    recipient, and the message's own (QUIT gets only what time is left)."""
+    return 3 + (3 if starttls else 0) + (2 if login else 0) + 1 + recipients + DATA_WAITS
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class SmtpConfig:
     password: str | None = None
     starttls: bool = True
     timeout_s: float = 30.0
+    lease_s: float | None = None  # the outbox lease a session must end within (see module docstring)
 
 
 class SmtpMailer:
@@ -53,18 +77,11 @@ class SmtpMailer:
             raise PermanentDeliveryError(
                 f"refusing to send the SMTP password to {cfg.host} unencrypted: turn on smtp_starttls"
             )
-        smtp = smtplib.SMTP(timeout=cfg.timeout_s)
+        smtp = _Session(cfg.timeout_s, cfg.lease_s * LEASE_SHARE if cfg.lease_s else math.inf)
         try:
             refused = self._hand_over(smtp, mime, message.sender, envelope)
-        except smtplib.SMTPRecipientsRefused as exc:
-            raise _classify(exc.recipients, "every recipient was refused") from exc
-        except smtplib.SMTPResponseException as exc:
-            error = f"SMTP server answered {exc.smtp_code}: {_text(exc.smtp_error)}"
-            if 500 <= exc.smtp_code < 600:
-                raise PermanentDeliveryError(error) from exc
-            raise TransientDeliveryError(error) from exc
-        except (OSError, smtplib.SMTPException) as exc:
-            raise TransientDeliveryError(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from exc
+        except OSError as exc:  # smtplib's errors are OSErrors too
+            raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
         finally:
             _quit_quietly(smtp)
         if refused:  # the others have it: the outbox sends it again to the refused only
@@ -84,12 +101,79 @@ class SmtpMailer:
         return smtp.send_message(mime, from_addr=sender, to_addrs=envelope)
 
 
+class _Session(smtplib.SMTP):
+    """An SMTP session that lasts at most `budget_s`: every wait before the message ends by then less
+    the message's own waits, none starts after that, and the message's are never cut short (see
+    module docstring)."""
+
+    def __init__(self, timeout_s: float, budget_s: float) -> None:
+        super().__init__(timeout=timeout_s)
+        self.budget_s = budget_s
+        self._timeout_s = timeout_s
+        self._deadline = time.monotonic() + budget_s
+        self._last_start = self._deadline - DATA_WAITS * timeout_s  # of the message: its waits end by the deadline
+        self._until: float | None = self._last_start  # what bounds the next wait; None: the message's own
+        self._message_started = False
+
+    def ran_out_of_time(self) -> bool:
+        """Whether the session ended for its deadline, before the message was sent."""
+        return not self._message_started and time.monotonic() >= self._last_start
+
+    def connect(self, host: str = "localhost", port: int = 0, source_address: Any = None) -> tuple[int, bytes]:
+        self.timeout = self._wait()  # connecting; the greeting's wait is getreply's
+        return super().connect(host, port, source_address)
+
+    def send(self, s: Any) -> None:
+        self._bound()
+        super().send(s)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._bound()
+        return super().getreply()
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self._wait()  # the last moment the session may be ended: nothing is sent yet
+        self._message_started, self._until = True, None
+        try:
+            return super().data(msg)
+        finally:
+            self._until = self._deadline  # QUIT gets what time is left, if any
+
+    def _bound(self) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(self._wait())
+
+    def _wait(self) -> float:
+        """How long the next wait may last; ends the session when no time is left for it."""
+        if self._until is None:
+            return self._timeout_s
+        left = self._until - time.monotonic()
+        if left <= 0:  # a disconnection of ours: smtplib's clean-up after refused recipients expects one
+            raise smtplib.SMTPServerDisconnected("out of time")
+        return min(self._timeout_s, left)
+
+
+def _delivery_error(exc: OSError, session: _Session, server: str) -> TransientDeliveryError | PermanentDeliveryError:
+    """What a failed session means for its message: a 5xx reply is for good, the rest may pass."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return _classify(exc.recipients, "every recipient was refused")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error = f"SMTP server answered {exc.smtp_code}: {_text(exc.smtp_error)}"
+        return PermanentDeliveryError(error) if 500 <= exc.smtp_code < 600 else TransientDeliveryError(error)
+    if session.ran_out_of_time():
+        return TransientDeliveryError(
+            f"SMTP server {server} answered too slowly: the session was ended before the message was sent, "
+            f"to finish within the outbox lease ({session.budget_s:g} s of it)"
+        )
+    return TransientDeliveryError(f"cannot reach SMTP server {server}: {exc}")
+
+
 def _quit_quietly(smtp: smtplib.SMTP) -> None:
     """End the session. What QUIT gets (a 421 or 554 from a relay closing) says nothing about a
     message the server took already: read as a failure, it was sent again, or marked dead though out."""
     try:
         smtp.quit()
-    except (OSError, smtplib.SMTPException):
+    except OSError:  # smtplib's errors too
         smtp.close()
 
 
