@@ -91,9 +91,8 @@ def test_the_fix_names_the_settings_file_in_use_and_where_a_short_secret_key_was
         f"error: setting 'smtp_port' is invalid: Input should be greater than or equal to 1 (fix 'smtp_port' in {alt})"
     )
     assert _refused(home, {**config, "FIRSTMATE_SMTP_PORT": "0"}).endswith("(fix FIRSTMATE_SMTP_PORT)")
-    assert _refused(home, {**config, "FIRSTMATE_SMTP_PORT": "25", "FIRSTMATE_SMTP_TIMEOUT_S": "60"}).endswith(
-        f"(fix them in {alt} or their FIRSTMATE_ variables)"
-    )
+    unfit = {"FIRSTMATE_SMTP_PORT": "25", "FIRSTMATE_MAILER": "smtp", "FIRSTMATE_SMTP_TIMEOUT_S": "60"}
+    assert _refused(home, {**config, **unfit}).endswith(f"(fix them in {alt} or their FIRSTMATE_ variables)")
     short = "error: setting 'secret_key' is invalid: the secret key is too short (5 characters, at least 32)"
     assert _refused(home, {"FIRSTMATE_SECRET_KEY": "short"}) == f"{short} (fix FIRSTMATE_SECRET_KEY)"
     alt.write_text('secret_key = "short"\n')

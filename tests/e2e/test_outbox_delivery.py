@@ -259,14 +259,14 @@ def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
     class Relay:
         """The real relay, on which the guest's first mail hangs until the trip has moved."""
 
-        def send(self, message: OutgoingMessage) -> str:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
             if message.idempotency_key != guest_r1:
-                return smtp_app.mailer.send(message)
+                return smtp_app.mailer.send(message, recipients)
             in_flight.set()
             moved.wait(10)
             if attempt == "fails":
                 raise TransientDeliveryError("cannot reach the SMTP server: timed out")
-            return smtp_app.mailer.send(message)
+            return smtp_app.mailer.send(message, recipients)
 
     def dispatching() -> None:
         outbox.dispatch_outbox(smtp_app.store, Relay(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
@@ -318,10 +318,10 @@ def test_a_message_dead_of_a_refusal_is_not_revived_as_old_news_once_its_trip_ha
     class Refusing:
         """The relay, refusing the guest for now (a misconfigured filter, say)."""
 
-        def send(self, message: OutgoingMessage) -> str:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
             if message.to == ("dana@example.com",):
                 raise DeliveryError("SMTP 550: 5.7.1 refused by policy")
-            return smtp_app.mailer.send(message)
+            return smtp_app.mailer.send(message, recipients)
 
     booking = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
     outbox.dispatch_outbox(smtp_app.store, Refusing(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)

@@ -246,7 +246,7 @@ def test_a_reminder_being_sent_as_its_trip_moves_is_withdrawn_if_its_send_fails(
     class Relay:
         """Down: its attempt at the reminder times out, and the trip moves meanwhile."""
 
-        def send(self, message: OutgoingMessage) -> str:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
             if ":reminder:" in message.idempotency_key:
                 orchestrate_booking(demo_app, "demo", earlier)
             raise TransientDeliveryError("cannot reach the SMTP server: timed out")
