@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import structlog
@@ -14,6 +15,11 @@ from firstmate.services.scheduler import run_due_jobs
 
 log = structlog.get_logger(__name__)
 BATCH = 50
+#: How long a stopping worker waits for its dispatcher before saying it is finishing a send.
+MOMENT_S = 1.0
+#: How long a stopping worker gives a scheduled job to end its run (one cut off is taken up again
+#: once its lease has passed).
+JOB_GRACE_S = 10.0
 
 
 class Workers:
@@ -22,7 +28,7 @@ class Workers:
     def __init__(self, app: App) -> None:
         self._app = app
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads: dict[str, threading.Thread] = {}
 
     def start(self) -> None:
         """Start both loops in daemon threads."""
@@ -30,16 +36,42 @@ class Workers:
         self._spawn("dispatcher", self.dispatch_once, settings.dispatch_interval_s)
         self._spawn("scheduler", self.schedule_once, settings.scheduler_interval_s)
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask both loops to finish their current pass, and wait for them."""
+    def stop(self, on_wait: Callable[[float], None] | None = None) -> None:
+        """Ask both loops to stop, and wait for them before the caller closes the app. The
+        dispatcher claims nothing more and finishes the message it is sending, recorded: the relay
+        may have it, and left unrecorded it would go again. Its lease bounds that wait, and
+        `on_wait(seconds)` is told once when it takes more than a moment. A scheduled job is given
+        JOB_GRACE_S to end its run."""
         self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout)
+        job_deadline = time.monotonic() + JOB_GRACE_S
+        self._finish_send(on_wait)
+        scheduler = self._threads.get("scheduler")
+        if scheduler is not None:
+            scheduler.join(max(job_deadline - time.monotonic(), 0.0))
+
+    def _finish_send(self, on_wait: Callable[[float], None] | None) -> None:
+        """Wait for the dispatcher to record the send in flight, at most its lease."""
+        dispatcher = self._threads.get("dispatcher")
+        if dispatcher is None:
+            return
+        dispatcher.join(MOMENT_S)
+        if not dispatcher.is_alive():
+            return
+        bound = self._app.retry_policy.lease.total_seconds()
+        log.info("worker.finishing_send", within_s=bound)
+        if on_wait is not None:
+            on_wait(bound)
+        dispatcher.join(bound)
+        if dispatcher.is_alive():  # a send outliving its lease: another dispatcher may repeat it anyway
+            log.warning("worker.send_unfinished", waited_s=bound)
 
     def dispatch_once(self) -> bool:
-        """One dispatcher pass; True when a full batch was handled (more may be waiting)."""
+        """One dispatcher pass; True when a full batch was handled (more may be waiting).
+        Once `stop()` is asked, the pass ends after the message it is sending."""
         app = self._app
-        report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=BATCH)
+        report = dispatch_outbox(
+            app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=BATCH, stop=self._stop
+        )
         return report.handled + report.skipped >= BATCH
 
     def schedule_once(self) -> bool:
@@ -51,7 +83,7 @@ class Workers:
     def _spawn(self, name: str, step: Callable[[], bool], interval: float) -> None:
         thread = threading.Thread(target=self._loop, args=(name, step, interval), name=name, daemon=True)
         thread.start()
-        self._threads.append(thread)
+        self._threads[name] = thread
 
     def _loop(self, name: str, step: Callable[[], bool], interval: float) -> None:
         log.info("worker.start", worker=name)

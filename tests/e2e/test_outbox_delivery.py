@@ -739,6 +739,39 @@ def test_the_worker_killed_at_random_moments_sends_everything_and_repeats_at_mos
         server.stop()
 
 
+@pytest.mark.slow
+def test_the_worker_stopped_mid_send_finishes_that_message_and_nothing_goes_twice(tmp_path: Path) -> None:
+    """SIGTERM (systemd, docker) or Ctrl-C while mail flows: the worker kept sending its 50-message
+    pass for 10 s, then exited mid-send, and a message the relay had taken went again after a restart."""
+    server = SmtpServer(delay=3.0).start()  # a slow relay: the stop comes while a send is in flight
+    try:
+        home = tmp_path / "home"
+        env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_SMTP_TIMEOUT_S="5",
+                   FIRSTMATE_OUTBOX_LEASE_S="30")  # fmt: skip
+        app = build(load_settings(home=home))
+        outbox.enqueue(app.store, "demo", [_message(n) for n in range(12)], app.clock.now())
+        worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(server.recorder.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # the third message is with the relay, answered in 2.5 s
+        worker.send_signal(signal.SIGTERM)
+        _, stderr = worker.communicate(timeout=60)
+        assert worker.returncode == 0
+        assert len(server.recorder.received) == 3, "it went on sending after being told to stop"
+        assert _statuses(app) == {"sent": 3, "pending": 9}  # none left `sending`, to go again
+        assert "finishing the message in flight" in stderr.decode()
+        server.recorder.delay = 0.0
+        restarted = subprocess.run([FIRSTMATE, "worker", "--once"], env=env, capture_output=True, timeout=120)
+        assert restarted.returncode == 0, restarted.stderr
+        counts = collections.Counter(server.recorder.message_ids())
+        assert len(counts) == 12 and set(counts.values()) == {1}
+        assert _statuses(app) == {"sent": 12}
+        app.close()
+    finally:
+        server.stop()
+
+
 def test_every_dead_message_of_an_org_is_retried_at_once_and_keys_are_shown_whole(
     smtp_app: App, tmp_path: Path
 ) -> None:

@@ -178,8 +178,6 @@ def worker(
                 pass
             workers.schedule_once()
             return
-        workers.start()
-        out.print("Worker running: dispatcher and scheduler (Ctrl-C to stop)")
         stopping = False
 
         def _stop(*_: object) -> None:
@@ -187,10 +185,21 @@ def worker(
             stopping = True
 
         signal.signal(signal.SIGTERM, _stop)
+        workers.start()
+        out.print("Worker running: dispatcher and scheduler (Ctrl-C to stop)")
         while not stopping:
             time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        workers.stop()
+        workers.stop(on_wait=_finishing)
         app.close()
+
+
+def _finishing(within_s: float) -> None:
+    """Say why a stopping worker has not stopped yet."""
+    err.print(
+        f"Stopping: finishing the message in flight (at most {within_s:g} s). "
+        "Ctrl-C again stops at once, and that message may then go twice.",
+        markup=False, highlight=False,
+    )  # fmt: skip

@@ -7,6 +7,7 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -113,10 +114,12 @@ class DispatchReport:
 
 
 def dispatch_outbox(
-    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, keys: Callable[[], SigningKeys], limit: int = 50
-) -> DispatchReport:
+    store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, keys: Callable[[], SigningKeys],
+    limit: int = 50, stop: threading.Event | None = None,
+) -> DispatchReport:  # fmt: skip
     """Deliver up to `limit` due messages, oldest first. Safe to run in many processes at once.
-    `keys` sign the sign-in links of the messages that carry one, as each is sent.
+    `keys` sign the sign-in links of the messages that carry one, as each is sent. Once `stop` is
+    set the pass claims nothing more: the message being sent is sent and recorded, and the pass ends.
 
     Each entry is claimed with a conditional write before sending, so two dispatchers never send
     the same entry concurrently. A dispatcher that dies after sending but before recording it
@@ -125,6 +128,8 @@ def dispatch_outbox(
     """
     report = DispatchReport()
     for item in _due(store, clock.now(), limit):
+        if stop is not None and stop.is_set():
+            break
         _dispatch_item(store, mailer, clock, policy, keys, item, report)
     return report
 
