@@ -430,6 +430,37 @@ def test_a_job_failing_too_late_in_its_catch_up_window_to_be_retried_reaches_the
     )
 
 
+def test_a_job_whose_last_try_was_stopped_reaches_the_dead_letter_queue(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Monday's report failing at 07:00 and 07:10, the 07:40 invocation stopped (a timeout): the run
+    stayed `running`, and no invocation ever raised, so the queue never heard of it."""
+
+    class Stopped(BaseException):
+        pass
+
+    tries = []
+
+    def report(app: App, period: datetime) -> str:
+        tries.append(period)
+        if len(tries) < 3:
+            raise RuntimeError("HubSpot answered 503")
+        raise Stopped
+
+    monkeypatch.setattr("firstmate.jobs.weekly_reports", report)
+    clock.set(datetime(2026, 11, 2, 15, 0, 5, tzinfo=UTC))  # Monday 07:00 in Los Angeles
+    raised = []
+    for _ in range(12):  # the */5 schedules' passes, every 10 minutes for two hours
+        try:
+            handlers.job_handler({"job": "fanouts"}, None)
+        except RuntimeError as exc:
+            raised.append((f"{clock.now():%H:%M}", str(exc)))
+        except Stopped:
+            pass
+        clock.advance(timedelta(minutes=10))
+    assert raised == [("16:20", "job weekly_report failed on all 3 tries: the process running it stopped")]
+
+
 def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spent(
     aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

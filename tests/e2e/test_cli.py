@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import os
 import shutil
@@ -308,3 +309,38 @@ def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed
     listed = run(tmp_path / "home", "jobs", "list", env={"COLUMNS": "260"})
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
     assert "failed 2026-06-02T09:20, too late in its period to be tried again: RuntimeError" in rows["archive_sweep"]
+
+
+def test_jobs_list_shows_a_run_whose_process_stopped_on_its_last_try_as_failed(tmp_path: Path) -> None:
+    """It said "running 2026-11-02T15:40" days later: Monday's report failed twice, then its third
+    try's process was killed."""
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.adapters.store.sqlite import SqliteStore
+    from firstmate.domain.schedule import Schedule
+    from firstmate.services.scheduler import Job, run_due_jobs
+
+    class Killed(BaseException):
+        pass
+
+    tries: list[datetime] = []
+
+    def report(ctx: None, period: datetime) -> None:
+        tries.append(period)
+        if len(tries) < 3:
+            raise RuntimeError("HubSpot answered 503")
+        raise Killed
+
+    assert run(tmp_path / "home", "jobs", "list").returncode == 0  # the home, set up as the CLI sets it up
+    clock = FixedClock(datetime(2026, 11, 2, 15, 0, tzinfo=ZoneInfo("UTC")))  # Monday 07:00 in Los Angeles
+    store = SqliteStore(tmp_path / "home" / "firstmate.db", clock)
+    schedule = Schedule("weekly_report", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    given_up = []
+    for _ in range(6 * 24 * 2):  # a tick every 10 minutes for two days
+        with contextlib.suppress(Killed):  # the process is gone; another takes the next tick
+            given_up += [r for r in run_due_jobs(store, clock, [Job(schedule, report)], None) if r.given_up]
+        clock.advance(timedelta(minutes=10))
+    store.close()
+    listed = run(tmp_path / "home", "jobs", "list")
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert "failed 2026-11-02T16:20: the process running it stopped" in rows["weekly_report"]
+    assert len(tries) == 3 and len(given_up) == 1  # reported, as a last try that raised is

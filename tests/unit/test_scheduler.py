@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,36 @@ def test_a_failed_run_is_retried_a_bounded_number_of_times_spread_over_the_next_
     assert tried_at == [timedelta(0), timedelta(minutes=10), timedelta(minutes=40)]
     [last] = last_runs(store, "weekly")
     assert last["attempts"] == 3 and "source API down" in last["detail"]
+
+
+class Stopped(BaseException):
+    """The process running a job is killed mid-run (what a kill does to the job's work)."""
+
+
+def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_path: Path) -> None:
+    """Monday's report failing at 07:00 and 07:10, its 07:40 try killed with its process: the run
+    stayed `running` for good (`jobs list` said so days later) and its give-up was never reported."""
+    clock = FixedClock(MONDAY_7)
+    store = SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) < 3:
+            raise RuntimeError("source API down")
+        raise Stopped
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    given_up = []
+    for _ in range(6 * 24):  # a scheduler's tick every 10 minutes for a day, each a fresh process
+        with contextlib.suppress(Stopped):  # the process is gone; another takes the next tick
+            given_up += [run for run in run_due_jobs(store, clock, [job], None) if run.given_up]
+        clock.advance(timedelta(minutes=10))
+    assert [t - MONDAY_7 for t in tries] == [timedelta(0), timedelta(minutes=10), timedelta(minutes=40)]
+    assert [(run.attempts, run.detail) for run in given_up] == [(3, "the process running it stopped")]
+    [last] = last_runs(store, "weekly", limit=1)
+    assert (last["status"], last["detail"]) == ("failed", "the process running it stopped")
+    assert last["at"].startswith("2026-11-02T16:20")  # once its 30-minute lease had passed
 
 
 def test_a_run_that_fails_once_goes_through_on_its_retry(tmp_path: Path) -> None:

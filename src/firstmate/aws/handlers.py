@@ -124,9 +124,10 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     A duplicate delivery of the same schedule finds the period claimed and does nothing. A failed
     run is tried again by the schedules' later passes, 10 and then 30 minutes on (the run record
-    counts attempts); one that fails its last try raises, and the invocation goes to the dead-letter
-    queue (the function is given no retries of Lambda's own: they came a minute or three later and
-    found nothing due, so a job failing for good never reached the queue). A 5-minute job is not
+    counts attempts); one that fails its last try raises, as does one whose last try's invocation was
+    stopped (once its lease has passed), and the invocation goes to the dead-letter queue (the
+    function is given no retries of Lambda's own: they came a minute or three later and found
+    nothing due, so a job failing for good never reached the queue). A 5-minute job is not
     retried (its next period does the work): one failing 3 periods in a row raises, then hourly. A run
     failing so late in its catch-up window that its retry would fall outside it raises at once.
     """

@@ -3,8 +3,9 @@
 A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
-a run whose process died is retried once its lease has passed. A job whose next period comes before
-a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
+a run whose process died is retried once its lease has passed, or, if that was its last try,
+recorded failed and given up ("the process running it stopped"). A job whose next period comes
+before a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
 how many periods in a row have failed, so one that keeps failing is reported all the same. A run
 failing so late in its catch-up window that a retry would fall outside it is reported at once: its
 period's work would otherwise be left undone, unheard of, until its next period.
@@ -12,7 +13,7 @@ period's work would otherwise be left undone, unheard of, until its next period.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -30,6 +31,8 @@ log = structlog.get_logger(__name__)
 RUNS_PK = "SYSTEM#JOBRUNS"
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=30)
+#: What a run record says of a try whose process stopped before it ended (killed, the machine off).
+STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
 #: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
@@ -92,7 +95,12 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
         period = job.schedule.due_period(clock.now())
         if period is None:
             continue
-        claimed = _claim(store, clock.now(), f"{job.name}#{job.schedule.period_key(period)}")
+        sk = f"{job.name}#{job.schedule.period_key(period)}"
+        existing = store.get(RUNS_PK, sk)
+        if existing is not None and _died_on_last_try(existing, clock.now()):
+            runs.extend(_give_up_stopped(store, clock, job, period, existing))
+            continue
+        claimed = _claim(store, clock.now(), sk, existing)
         if claimed is None:
             continue
         runs.append(_run(store, clock, job, ctx, period, claimed))
@@ -151,13 +159,14 @@ def _failed_periods(store: Store, job: str, sk: str) -> int:
     return 1
 
 
-def _claim(store: Store, now: datetime, sk: str) -> Item | None:
-    existing = store.get(RUNS_PK, sk)
+def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item | None:
+    """The run record of `sk`'s period claimed for a try (`existing`: as read just before), or None
+    when it is not to run now (done, running, waiting for its retry, or out of tries)."""
     try:
         if existing is None:
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
         data = existing.data
-        stale = data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
+        stale = _lease_passed(data, now)
         retry = data["status"] == "failed" and now - datetime.fromisoformat(data["at"]) >= _retry_after(
             data["attempts"]
         )
@@ -167,6 +176,31 @@ def _claim(store: Store, now: datetime, sk: str) -> Item | None:
         return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
     except ConditionFailed:
         return None  # another scheduler claimed this period first
+
+
+def _lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
+    """Whether a run record says `running` past its lease: the process running it stopped."""
+    return data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
+
+
+def _died_on_last_try(existing: Item, now: datetime) -> bool:
+    """Whether the process running a period's last try stopped before the try ended."""
+    return _lease_passed(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
+
+
+def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime, existing: Item) -> list[JobRun]:
+    """Record as failed a last try whose process stopped, and report it given up (as a last try that
+    raised is): left `running`, it showed so in `jobs list` for good and nobody heard of it. Empty
+    when another scheduler recorded it first."""
+    attempts = int(existing.data["attempts"])
+    failed_periods = _failed_periods(store, job.name, existing.sk)
+    record = _record("failed", clock.now(), attempts, STOPPED, failed_periods)
+    try:
+        store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
+    except ConditionFailed:
+        return []
+    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=STOPPED)
+    return [JobRun(job.name, period, "failed", STOPPED, attempts, failed_periods)]
 
 
 def _retry_after(attempts: int) -> timedelta:
