@@ -114,33 +114,6 @@ def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_pa
     assert last["at"].startswith("2026-11-02T16:20")  # once its 30-minute lease had passed
 
 
-def test_after_the_clock_steps_back_an_hour_a_stopped_or_failed_run_is_not_held_an_hour_longer(
-    tmp_path: Path,
-) -> None:
-    """A clock found an hour fast and stepped back (NTP): a run whose process was killed waited 1 h 30
-    for its 30-minute lease, and a failed one 1 h 10 for its 10-minute retry."""
-    fast = timedelta(hours=1)
-    clock = FixedClock(MONDAY_7 + fast)
-    store = SqliteStore(tmp_path / "db", clock)
-    calls: list[datetime] = []
-
-    def killed_first(_: object, period: datetime) -> str:
-        calls.append(clock.now())
-        if len(calls) == 1:
-            raise Stopped
-        return "report built"
-
-    killed: Job[object] = Job(Schedule("roles", "0 7 * * MON", "America/Los_Angeles"), killed_first)
-    with contextlib.suppress(Stopped):
-        run_due_jobs(store, clock, [killed], None)
-    failing = _job(Counter(fail_times=1))
-    assert [r.status for r in run_due_jobs(store, clock, [failing], None)] == ["failed"]
-    clock.set(clock.now() - fast)
-    assert [r.status for r in run_due_jobs(store, clock, [killed], None)] == ["done"]  # not at 08:30
-    clock.advance(timedelta(minutes=10))
-    assert [r.status for r in run_due_jobs(store, clock, [failing], None)] == ["done"]  # not at 08:10
-
-
 def test_a_run_that_fails_once_goes_through_on_its_retry(tmp_path: Path) -> None:
     clock = FixedClock(MONDAY_7)
     counter = Counter(fail_times=1)

@@ -2,9 +2,7 @@
 
 An entry moves pending → sending → sent, or back to pending with a backoff after a transient
 failure, or to dead after a permanent failure or too many attempts. `sending` carries a lease:
-a dispatcher that dies mid-send leaves the entry to be picked up again when the lease ends. A due
-time further ahead than a lease or the longest backoff was set before the clock stepped back: the
-entry is due at once, not an hour later.
+a dispatcher that dies mid-send leaves the entry to be picked up again when the lease ends.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from firstmate.domain.mail import OutgoingMessage, with_countdown
-from firstmate.domain.shared import CLOCK_SLACK
 
 
 class OutboxStatus(StrEnum):
@@ -90,23 +87,9 @@ class OutboxEntry(BaseModel):
         """True while the dispatcher still has work to do on this entry."""
         return self.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
-    def is_due(self, now: datetime, policy: RetryPolicy) -> bool:
-        """True when a dispatcher may claim the entry at `now`: pending and due, a lapsed lease, or
-        a due time further ahead than `policy` lets one be (set before the clock stepped back)."""
-        return self.is_open and (self.due_at <= now or self.due_at - now > furthest_due(self.status, policy))
-
-
-def furthest_due(status: OutboxStatus, policy: RetryPolicy) -> timedelta:
-    """How far ahead an open entry's due time can lie: a lease while sending (with CLOCK_SLACK for
-    another process's clock: judged too soon, a send in flight would go twice), the longest backoff
-    while pending (judged too soon, it is only retried early)."""
-    return policy.lease + CLOCK_SLACK if status is OutboxStatus.SENDING else policy.max_delay
-
-
-def nearest_reach(policy: RetryPolicy) -> timedelta:
-    """How far ahead any open entry's due time may lie, whatever its status: one due no further
-    ahead than this is where it should be."""
-    return min(furthest_due(OutboxStatus.PENDING, policy), furthest_due(OutboxStatus.SENDING, policy))
+    def is_due(self, now: datetime) -> bool:
+        """True when a dispatcher may claim the entry at `now` (pending, or a lapsed lease)."""
+        return self.is_open and self.due_at <= now
 
 
 def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
@@ -207,7 +190,7 @@ def give_up(entry: OutboxEntry) -> OutboxEntry:
 
 def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry:
     """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease."""
-    if not entry.is_due(now, policy):
+    if not entry.is_due(now):
         raise ValueError(f"outbox entry {entry.key!r} is {entry.status} and not due")
     return entry.model_copy(
         update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "due_at": now + policy.lease}

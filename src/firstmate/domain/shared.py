@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
-#: How far apart the clocks of processes sharing a store may be. A lease or wait ending further ahead
-#: than it could, by more than this, was set before the clock stepped back (NTP), and is over.
-CLOCK_SLACK = timedelta(minutes=1)
 #: An id: a business line, a boat, a person (lower-case letters, digits and dashes).
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 _DATETIME_PROBLEMS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}

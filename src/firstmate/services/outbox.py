@@ -6,11 +6,10 @@ sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones unde
 
 from __future__ import annotations
 
-import itertools
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -128,7 +127,7 @@ def dispatch_outbox(
     only case of a repeat, and never for an entry recorded as sent).
     """
     report = DispatchReport()
-    for item in _due(store, clock.now(), policy, limit):
+    for item in _due(store, clock.now(), limit):
         if stop is not None and stop.is_set():
             break
         _dispatch_item(store, mailer, clock, policy, keys, item, report)
@@ -144,7 +143,7 @@ def dispatch_entry(
     `deadline` (a `time.monotonic()` value): when the caller will be stopped (a Lambda's end)."""
     report = DispatchReport()
     item = store.get(outbox_pk(org), key)
-    if item is None:
+    if item is None or not from_item(item).is_due(clock.now()):
         report.skipped += 1
         return report
     _dispatch_item(store, mailer, clock, policy, keys, item, report, deadline)
@@ -155,12 +154,8 @@ def _dispatch_item(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys], item: Item,
     report: DispatchReport, deadline: float | None = None,
 ) -> None:  # fmt: skip
-    """Claim one due entry, send it, record the outcome (see dispatch_outbox); one not due (any
-    more) is left alone."""
+    """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
     entry = from_item(item)
-    if not entry.is_due(clock.now(), policy):
-        report.skipped += 1
-        return
     if rules.is_stale(entry, clock.now()):
         next_state = rules.expire(entry)
         log.warning("outbox.expired_unsent", org=entry.org, key=entry.key, attempts=entry.attempts)
@@ -263,32 +258,12 @@ def _recorded(store: Store, outcome: OutboxEntry) -> bool:
     )
 
 
-def _due(store: Store, now: datetime, policy: RetryPolicy, limit: int) -> list[Item]:
-    """Up to `limit` entries to claim now: the due ones, oldest first, then those due further ahead
-    than they could be (set before the clock stepped back), found from the index's far end."""
+def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
     page = store.query_index(DUE_INDEX, limit=limit)
-    due = list(itertools.takewhile(lambda item: from_item(item).due_at <= now, page.items))
-    if len(due) == limit:
-        return due
-    if page.cursor is None:  # the page holds the whole index, its far end too
-        far_end: Iterable[Item] = reversed(page.items)
-    else:
-        far_end = store.query_index(DUE_INDEX, limit=limit, reverse=True).items
-    return due + _stranded(far_end, now, policy)[: limit - len(due)]
-
-
-def _stranded(far_first: Iterable[Item], now: datetime, policy: RetryPolicy) -> list[Item]:
-    """Of index items latest due first, those whose due time lies further ahead than it could.
-    One page of them: an entry behind more legitimately later ones is due within the longest backoff."""
-    reach = now + rules.nearest_reach(policy)
-    found = []
-    for item in far_first:
-        entry = from_item(item)
-        if entry.due_at <= reach:
-            break  # the index is sorted by due time: nothing nearer is out of place
-        if entry.is_due(now, policy):
-            found.append(item)
-    return found
+    for item in page.items:
+        if from_item(item).due_at > now:
+            return  # the index is sorted by due time: nothing after this is due
+        yield item
 
 
 def _deliver(

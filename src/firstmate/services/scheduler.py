@@ -8,9 +8,7 @@ recorded failed and given up ("the process running it stopped"). A job whose nex
 before a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
 how many periods in a row have failed, so one that keeps failing is reported all the same. A run
 failing so late in its catch-up window that a retry would fall outside it is reported at once: its
-period's work would otherwise be left undone, unheard of, until its next period. A record written
-later than now (by more than CLOCK_SLACK) was written before the clock stepped back: its lease or
-retry wait is over.
+period's work would otherwise be left undone, unheard of, until its next period.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import structlog
 
 from firstmate.domain.schedule import Schedule
-from firstmate.domain.shared import CLOCK_SLACK, iso
+from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
 from firstmate.logs import redact_text
 from firstmate.ports import Absent, Clock, Item, Store, VersionIs
@@ -169,7 +167,9 @@ def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item 
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
         data = existing.data
         stale = _lease_passed(data, now)
-        retry = data["status"] == "failed" and _elapsed(data, now) >= _retry_after(data["attempts"])
+        retry = data["status"] == "failed" and now - datetime.fromisoformat(data["at"]) >= _retry_after(
+            data["attempts"]
+        )
         if not (stale or retry) or data["attempts"] >= MAX_ATTEMPTS:
             return None
         attempts = int(data["attempts"]) + 1
@@ -178,17 +178,9 @@ def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item 
         return None  # another scheduler claimed this period first
 
 
-def _elapsed(data: Mapping[str, Any], now: datetime) -> timedelta:
-    """How long ago a run record was written. One written later than `now` by more than
-    CLOCK_SLACK was written before the clock stepped back (NTP): its lease or wait is over, not
-    an hour off."""
-    ago = now - datetime.fromisoformat(data["at"])
-    return timedelta.max if ago < -CLOCK_SLACK else ago
-
-
 def _lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
     """Whether a run record says `running` past its lease: the process running it stopped."""
-    return data["status"] == "running" and _elapsed(data, now) > LEASE
+    return data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
 
 
 def _died_on_last_try(existing: Item, now: datetime) -> bool:
