@@ -747,7 +747,7 @@ def test_the_worker_stopped_mid_send_finishes_that_message_and_nothing_goes_twic
     try:
         home = tmp_path / "home"
         env = _env(home, server, FIRSTMATE_DISPATCH_INTERVAL_S="0.05", FIRSTMATE_SMTP_TIMEOUT_S="5",
-                   FIRSTMATE_OUTBOX_LEASE_S="30")  # fmt: skip
+                   FIRSTMATE_OUTBOX_LEASE_S="60")  # fmt: skip
         app = build(load_settings(home=home))
         outbox.enqueue(app.store, "demo", [_message(n) for n in range(12)], app.clock.now())
         worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
