@@ -322,6 +322,20 @@ def test_a_runtime_the_table_does_not_list_is_unknown_with_a_finding_to_look_it_
     assert not [f for f in doc.findings if f.key.startswith("cto:runtime:")]
 
 
+def test_a_runtime_written_without_its_minor_version_is_unknown_not_past_support() -> None:
+    """A review: "python3" sorted before "3.6" and was a HIGH "support ended by 18 Jul 2022" at the top
+    of the CEO's plan; MySQL "8" ended "by 30 Apr 2026". Any 3.x may be meant: it is looked up."""
+    doc = cto_report(
+        _snapshot([
+            _service("fn", "function", name="API", runtime="python3"),
+            _service("db", "database", name="Orders", runtime="mysql", version="8"),
+            _service("old", "hosting", name="Legacy", runtime="php", version="5"),  # every 5.x predates the rows
+        ])
+    )  # fmt: skip
+    status = {r[0]: r[4] for r in _section(doc, "Stack audit").tables[0].rows}
+    assert status == {"API": "unknown", "Orders": "unknown", "Legacy": "past end of support (by 06 Dec 2021)"}
+
+
 def _entry(name: str, value: str) -> dict[str, Any]:
     """A plain config entry as `firstmate aws inventory` writes it on a Route 53 zone row."""
     return {"name": name, "is_set": True, "secret": False, "value": value}

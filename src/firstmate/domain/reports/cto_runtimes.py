@@ -123,6 +123,8 @@ def _older_than_listed(key: str) -> date | None:
     name, version = parsed
     listed = _listed_versions(name)
     same_major = {v: ends for v, ends in listed.items() if v[0] == version[0]}
+    if len(version) == 1 and same_major:  # "python3" may be any 3.x: (3,) sorts before (3, 6), and read as past support
+        return None
     oldest = min(same_major or listed, default=None)
     return listed[oldest] if oldest is not None and version < oldest else None
 
