@@ -620,3 +620,20 @@ def test_a_lens_failing_to_build_keeps_none_of_the_other_reports_back_and_the_ce
             run_role_reports(data_app, "demo", ["ceo"], as_of=TODAY, send=True)
     ceos = [e for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:role-ceo")]
     assert len(ceos) == 2  # the partial plan, then the whole one; no part of a plan after the whole one
+
+
+def test_a_report_as_of_a_past_day_reads_the_books_as_they_stood_then_in_every_lens(data_app: App) -> None:
+    """A review: as of 2 Nov, accounting left out a line recorded on the 3rd (a September service), while
+    the CFO's burn of September counted it: $1,500 in one report, $1,900 in the other."""
+    from firstmate.domain.reports.accounting import accounting_report
+    from firstmate.domain.reports.cfo import cfo_report
+    from firstmate.services.reports import build_snapshot
+
+    snapshot = build_snapshot(data_app, "demo", as_of=date(2026, 11, 2))
+    assert snapshot.revenue and all(line.recorded_on <= date(2026, 11, 2) for line in snapshot.revenue)
+    later = build_snapshot(data_app, "demo", as_of=TODAY)
+    assert any(line.recorded_on > date(2026, 11, 2) for line in later.revenue)  # there were some to leave out
+    recognised = {row[0]: row[2] for row in accounting_report(snapshot).sections[0].tables[0].rows}
+    burn = next(t for s in cfo_report(snapshot).sections for t in s.tables if t.title.startswith("Burn by month"))
+    revenue = {row[0]: row[burn.columns.index("Revenue")] for row in burn.rows}
+    assert all(recognised[month] == revenue[month] for month in revenue if month in recognised)
