@@ -191,3 +191,21 @@ def test_a_client_who_paid_more_than_invoiced_holds_a_credit_to_apply_or_refund(
     # nothing open at all: the credit is still said
     paid_up = billing_report(_snapshot(_invoice("K1", "Osprey Cabinetry", 40, 500, paid=2000, paid_on=AS_OF)))
     assert [f.key for f in paid_up.findings] == ["billing:overpaid:Osprey Cabinetry"]
+
+
+def test_a_clients_total_is_one_figure_in_both_tables_and_its_cells_add_up_to_it() -> None:
+    """A review: two $100.50 invoices in two buckets showed $101 + $101 = $202 in the aging table and
+    $201 in the receivables; the cards' JSON held the rounded $202, not the books' $201.00."""
+    doc = billing_report(
+        _snapshot(
+            _invoice("L1", "Heron Bay Studio", 5, 100).model_copy(update={"amount": Decimal("100.50")}),
+            _invoice("L2", "Heron Bay Studio", 45, 100).model_copy(update={"amount": Decimal("100.50")}),
+        )
+    )
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    [client] = receivables.tables[0].rows
+    [row] = aging.tables[1].rows
+    assert client[1] == row[-1] == "$201"
+    assert sum(int(cell.lstrip("$")) for cell in row[1:-1]) == 201
+    assert receivables.cards[0].value == "$201" and receivables.cards[0].raw == Decimal("201.00")

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import count, money, pct, plural, shown_total
+from firstmate.domain.reports.format import apportioned, count, money, pct, plural, shown_total
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -149,19 +149,21 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     """Receivables by client: open total, open invoices, oldest days past due."""
     cur = snapshot.currency
     total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
+    exact_total, exact_past_due = sum((r.open_total for r in risks), ZERO), sum((r.past_due for r in risks), ZERO)
     rows = tuple(
         (r.client, money(r.open_total, cur), count(r.open_count), _oldest_text(r.oldest_days), money(r.past_due, cur))
         for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
     )
     cards = (
-        Card("Open receivables", money(total, cur), note=plural(len(risks), "client"), raw=total),
+        # shown: the rows added as shown; raw: the exact figure, as every card's JSON has it
+        Card("Open receivables", money(total, cur), note=plural(len(risks), "client"), raw=exact_total),
         Card(
             "Past due",
             money(past_due, cur),
             tone=Tone.ALERT if past_due else Tone.OK,
             marker="[ALERT]" if past_due else "[OK]",
             note=pct(past_due / total) + " of open" if total else "",
-            raw=past_due,
+            raw=exact_past_due,
         ),
     )
     return Section(
@@ -197,16 +199,11 @@ def aging_section(snapshot: Snapshot) -> Section:
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
+    # a client's cells add up to their total, which is the receivables table's figure for them
+    cells = {c: apportioned([amounts[(c, b)] for b in BUCKETS]) for c in clients}
     by_client = Table(
         ("Client", *BUCKETS, "Total"),
-        tuple(
-            (
-                c,
-                *(money(amounts[(c, b)], cur) for b in BUCKETS),
-                money(shown_total(amounts[(c, b)] for b in BUCKETS), cur),
-            )
-            for c in clients
-        ),
+        tuple((c, *(money(cell, cur) for cell in cells[c]), money(sum(cells[c], ZERO), cur)) for c in clients),
         title="Aging by client",
     )
     over_90 = amounts[("", "90+")]

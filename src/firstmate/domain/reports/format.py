@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,6 +28,19 @@ def shown_total(amounts: Iterable[Decimal]) -> Decimal:
     """The total of amounts as `money` shows them (whole units), so that the rows beside it add up to
     it: twelve actions showed $39,915 in all under a card saying $39,914."""
     return sum((a.quantize(Decimal(1), ROUND_HALF_UP) for a in amounts), Decimal(0))
+
+
+def apportioned(amounts: list[Decimal]) -> list[Decimal]:
+    """`amounts` in whole units that add up to their exact total rounded (largest remainders rounded up),
+    for the cells of one row beside that total: rounded one by one, a client's $100.50 + $100.50 showed
+    $101 + $101 in the aging table and $201 in the receivables beside it."""
+    target = sum(amounts, Decimal(0)).quantize(Decimal(1), ROUND_HALF_UP)
+    floors = [a.to_integral_value(rounding=ROUND_FLOOR) for a in amounts]
+    short = int(target - sum(floors, Decimal(0)))
+    by_remainder = sorted(range(len(amounts)), key=lambda n: (-(amounts[n] - floors[n]), n))
+    for n in by_remainder[: max(short, 0)]:
+        floors[n] += 1
+    return floors
 
 
 def pct(fraction: Decimal, places: int = 0) -> str:
