@@ -225,6 +225,14 @@ def test_a_card_processors_payout_of_an_invoice_pays_that_invoice_and_is_no_unma
     gaps = [(row[0], row[1]) for row in doc.sections[3].tables[0].rows]
     assert ("unmatched payout", "P9") not in gaps and ("unmatched payout", "XX-9") in gaps
     assert next(f for f in doc.findings if f.key == "accounting:unmatched-payouts:all").money_at_stake == 450
+    # paid out twice: more than the invoice, checked as a booking's payouts are (a review found it unchecked)
+    again = paid.model_copy(update={"id": "P10"})
+    twice = {"revenue": (*snapshot.revenue, invoice), "payouts": (*snapshot.payouts, paid, again)}
+    doc = accounting_report(snapshot.model_copy(update=twice))
+    above = [row for row in doc.sections[3].tables[0].rows if row[1] == "INV-7"]
+    assert above == [
+        ("payout above booking", "INV-7", "stripe", "2026-11-02", "$2,000", "$3,880", "paid more than the sale")
+    ]
 
 
 def test_report_is_deterministic_and_keys_unique() -> None:

@@ -266,9 +266,15 @@ def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
         elif paid > booked:
             gaps.append(Gap("payout above booking", ref, source, served, booked, paid, "paid more than booked"))
     # a card processor's payout of an invoice (or another sale the books hold) pays that sale: no booking is owed it
-    other_sales = {key for line in snapshot.revenue for key in (line.reference, line.id) if key}
+    other_sales = _other_sales(snapshot, bookings)
     for ref, group in payouts.items():
-        if not ref or (ref not in bookings and ref not in other_sales):
+        if ref in other_sales and ref not in bookings:
+            sale, paid = other_sales[ref], sum((p.amount for p in group), ZERO)
+            if paid > sale[1]:  # paid twice, or more than invoiced: checked as a booking's payouts are
+                note = "paid more than the sale"
+                gaps.append(Gap("payout above booking", ref, group[0].source, sale[0], sale[1], paid, note))
+            continue
+        if not ref or ref not in bookings:
             note = "no booking line with this reference" if ref else "payout has no reference"
             gaps.extend(Gap("unmatched payout", ref or p.id, p.source, p.paid_on, None, p.amount, note) for p in group)
     return (
@@ -276,6 +282,18 @@ def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
         fees,
         sorted(gaps, key=lambda g: (GAP_ORDER[g.kind], g.when, g.reference, g.booked or 0, g.paid or 0)),
     )
+
+
+def _other_sales(snapshot: Snapshot, bookings: dict[str, list[RevenueLine]]) -> dict[str, tuple[date, Decimal]]:
+    """The sales other than marketplace bookings (an invoice, a direct sale), by each key a payout may
+    name them by (their reference, or their id): when served, and their amount in all."""
+    sales: dict[str, tuple[date, Decimal]] = {}
+    for line in snapshot.revenue:
+        for key in {line.reference, line.id} - {""}:
+            if key not in bookings:
+                when, amount = sales.get(key, (line.service_date, ZERO))
+                sales[key] = (min(when, line.service_date), amount + line.amount)
+    return sales
 
 
 def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
