@@ -201,7 +201,8 @@ def _mailer(settings: Settings, clock: Clock) -> Mailer:
 def _signing_keys(settings: Settings, secrets: Secrets) -> Callable[[], SigningKeys]:
     """The keys that sign links and sessions, from the first place that holds them: the `secret_key`
     setting; the secret `secret_key` (Secrets Manager, or locally FIRSTMATE_SECRET_SECRET_KEY or
-    secrets.toml), read again as it rotates; locally, a key generated once into HOME/secret.key."""
+    secrets.toml), read again as it rotates; locally, a key generated once into HOME/secret.key, which
+    goes on verifying (not signing) when the secret is set later."""
     if settings.secret_key is not None:  # checked as the settings were read
         keys = SigningKeys.parse(settings.secret_key.get_secret_value())
         return lambda: keys
@@ -209,9 +210,9 @@ def _signing_keys(settings: Settings, secrets: Secrets) -> Callable[[], SigningK
         where = secrets.where("secret_key")
         if where is None:
             return _home_key(settings.home / "secret.key")
-    else:  # every function reads the one secret from Secrets Manager: links signed by one verify in all
-        where = f"{settings.secrets_prefix}secret_key in Secrets Manager"
-    return _RotatingKeys(secrets, where)
+        return _keeping_home_key(_RotatingKeys(secrets, where), settings.home / "secret.key")
+    # every function reads the one secret from Secrets Manager: links signed by one verify in all
+    return _RotatingKeys(secrets, f"{settings.secrets_prefix}secret_key in Secrets Manager")
 
 
 def _home_key(path: Path) -> Callable[[], SigningKeys]:
@@ -226,6 +227,37 @@ def _home_key(path: Path) -> Callable[[], SigningKeys]:
     except ValueError:
         raise ConfigError(f"{path} holds no usable key", hint="delete it to have a new one generated") from None
     return lambda: keys
+
+
+def _keeping_home_key(keys: Callable[[], SigningKeys], path: Path) -> Callable[[], SigningKeys]:
+    """`keys`, and after them, verifying only, the keys in `path` (HOME/secret.key) if it exists: before
+    the secret `secret_key` was read (it was ignored until then) that file signed every link given out."""
+    earlier = _earlier_keys(path)
+    if not earlier or set(earlier) <= set(keys().all):
+        return keys  # none, or listed in the secret already: the secret alone decides
+    log.warning(
+        "secrets.home_key_kept",
+        path=str(path),
+        hint=f"{path} no longer signs, but the links, sessions and calendar feed URLs it signed open while it "
+        "exists; delete it to void them (list its contents after your key in secret_key first to keep them)",
+    )
+    return lambda: _verifying_also(keys(), earlier)
+
+
+def _earlier_keys(path: Path) -> tuple[bytes, ...]:
+    """The keys in `path`; none if it does not exist or holds no usable key (logged: it only verifies)."""
+    try:
+        return SigningKeys.parse(path.read_text(encoding="utf-8")).all
+    except FileNotFoundError:
+        return ()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        log.warning("secrets.home_key_unusable", path=str(path), error=str(exc))
+        return ()
+
+
+def _verifying_also(keys: SigningKeys, earlier: tuple[bytes, ...]) -> SigningKeys:
+    """`keys`, with the `earlier` keys they do not list verifying after them."""
+    return SigningKeys(keys.current, (*keys.previous, *(key for key in earlier if key not in keys.all)))
 
 
 def _parsed(text: str, where: str) -> SigningKeys:

@@ -208,6 +208,38 @@ def test_locally_the_secret_key_is_read_like_every_secret_and_a_short_one_names_
     assert not (home / "secret.key").exists()  # nothing generated while a key was set
 
 
+def test_a_key_set_in_secrets_toml_later_signs_and_the_generated_key_still_opens_its_links(tmp_path: Path) -> None:
+    """secret_key in secrets.toml, ignored before (HOME/secret.key signed), signed after an upgrade and
+    HOME/secret.key was dropped: every link and calendar feed URL given out before opened nothing, silently."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from firstmate.web.app import create_app
+
+    home = tmp_path / "home"
+    before, spare = (run(home, "admin", "link").stdout.strip().partition("t=")[2] for _ in range(2))
+    (home / "secrets.toml").write_text(f'secret_key = "{"f" * 40}"\n')
+    after = run(home, "admin", "link")
+    assert after.returncode == 0 and "secrets.home_key_kept" in after.stderr
+    assert "delete it to void them" in after.stderr and str(home / "secret.key") in after.stderr
+    token = after.stdout.strip().partition("t=")[2]
+    assert verify_token(SigningKeys(b"f" * 40), token, typ="admin-link", now=datetime.now(UTC))  # the secret signs
+    app = build(Settings(home=home))
+    try:
+        opened = TestClient(create_app(app)).get(f"/admin/enter?t={before}", follow_redirects=False)
+        assert opened.status_code == 303  # the link given out before still signs in
+    finally:
+        app.close()
+    (home / "secret.key").unlink()  # retired: what it signed opens nothing
+    assert run(home, "admin", "link").stderr == ""
+    app = build(Settings(home=home))
+    try:
+        assert TestClient(create_app(app)).get(f"/admin/enter?t={spare}").status_code == 401
+    finally:
+        app.close()
+
+
 def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:
     result = run(tmp_path / "home", "admin", "link")
     assert result.returncode == 0
