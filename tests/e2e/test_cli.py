@@ -240,6 +240,24 @@ def test_a_key_set_in_secrets_toml_later_signs_and_the_generated_key_still_opens
         app.close()
 
 
+def test_a_secrets_file_that_cannot_be_read_stops_a_command_with_one_line_naming_it(tmp_path: Path) -> None:
+    """A secrets.toml saved as Latin-1 (or one that cannot be read) stopped every command, `init` too,
+    with "unexpected UnicodeDecodeError ... report it"."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secrets.toml").write_bytes('hubspot_token = "café"\n'.encode("latin-1"))
+    latin = run(home, "init")
+    assert latin.returncode == 3 and latin.stderr.strip() == (
+        f"error: {home / 'secrets.toml'} is not UTF-8 text (byte 0xe9 at position 20) (save it as UTF-8)"
+    )
+    (home / "secrets.toml").unlink()
+    (home / "secrets.toml").mkdir()  # unreadable whoever runs the test (root reads any file)
+    unreadable = run(home, "init")
+    assert unreadable.returncode == 3 and unreadable.stderr.strip() == (
+        f"error: cannot read {home / 'secrets.toml'}: Is a directory (make it readable by the user firstmate runs as)"
+    )
+
+
 def test_admin_link_prints_only_the_link(tmp_path: Path) -> None:
     result = run(tmp_path / "home", "admin", "link")
     assert result.returncode == 0

@@ -22,6 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from structlog.testing import capture_logs
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
@@ -534,6 +535,24 @@ def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(t
         (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40} {"o" * 40}"\n')
         os.utime(home / "secrets.toml", ns=(0, 10**18))  # a new modification time, however coarse the clock
         assert app.secret_key == SigningKeys(b"n" * 40, (b"o" * 40,))
+    finally:
+        app.close()
+
+
+def test_a_secrets_file_saved_unreadable_while_running_leaves_the_last_good_keys_signing(tmp_path: Path) -> None:
+    """secrets.toml saved as Latin-1 while the app ran made every signed request fail (UnicodeDecodeError)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    app = build(Settings(home=home))
+    try:
+        (home / "secrets.toml").write_bytes(f'secret_key = "{"n" * 40}"\nhubspot_token = "café"\n'.encode("latin-1"))
+        os.utime(home / "secrets.toml", ns=(0, 10**18))
+        with capture_logs() as logs:
+            assert app.secret_key == SigningKeys(b"o" * 40)
+            _sign_in(TestClient(create_app(app)), app)
+        assert [entry["log_level"] for entry in logs if entry["event"] == "secrets.secret_key_unreadable"] == ["error"]
+        assert "not UTF-8 text" in logs[0]["error"]
     finally:
         app.close()
 

@@ -50,14 +50,32 @@ class LocalSecrets:
             mtime = self._path.stat().st_mtime
         except FileNotFoundError:
             return {}
+        except OSError as exc:  # a folder this user may not look into
+            raise self._unreadable(exc) from None
         with self._lock:
             if self._cache is None or self._cache[0] != mtime:
-                try:
-                    data = tomllib.loads(self._path.read_text())
-                except tomllib.TOMLDecodeError as exc:
-                    raise ConfigError(f"{self._path} is not valid TOML: {exc}") from None
-                self._cache = (mtime, {str(k): str(v) for k, v in data.items()})
+                self._cache = (mtime, self._parse())
             return self._cache[1]
+
+    def _parse(self) -> dict[str, str]:
+        """The file's keys and values; a ConfigError naming the file and what to do when it cannot be read."""
+        try:
+            data = tomllib.loads(self._path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{self._path} is not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:  # a token typed in an editor saving Latin-1 or UTF-16
+            raise ConfigError(
+                f"{self._path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start})",
+                hint="save it as UTF-8",
+            ) from None
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+        return {str(k): str(v) for k, v in data.items()}
+
+    def _unreadable(self, exc: OSError) -> ConfigError:
+        return ConfigError(
+            f"cannot read {self._path}: {exc.strerror or exc}", hint="make it readable by the user firstmate runs as"
+        )
 
 
 def _variable(name: str) -> str:
