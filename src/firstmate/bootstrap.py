@@ -113,7 +113,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
         store=store,
         counters=_counters(settings, clock, store),
-        blobs=_blobs(settings, signing_keys()),
+        blobs=_blobs(settings, signing_keys),
         mailer=_mailer(settings, clock),
         signing_keys=signing_keys,
         secrets=secrets,
@@ -163,10 +163,11 @@ def _store(settings: Settings, clock: Clock) -> Store:
     return SqliteStore(settings.db_path, clock)
 
 
-def _blobs(settings: Settings, keys: SigningKeys) -> Blobs:
+def _blobs(settings: Settings, signing_keys: Callable[[], SigningKeys]) -> Blobs:
     if settings.blobs == "s3":
         return S3Blobs(settings.bucket, settings.archive_bucket, region=settings.aws_region, base_url=settings.base_url)
-    return LocalBlobs(settings.blobs_path, signing_key=keys.current, previous_keys=keys.previous, upload_url="/uploads")
+    # the keys as they are now: a key rotated out of secrets.toml stops verifying upload forms at once
+    return LocalBlobs(settings.blobs_path, keys=lambda: signing_keys().all, upload_url="/uploads")
 
 
 def _secrets(settings: Settings) -> Secrets:

@@ -539,6 +539,38 @@ def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(t
         app.close()
 
 
+def test_a_key_rotated_out_of_secrets_toml_no_longer_opens_an_upload_form(tmp_path: Path) -> None:
+    """Upload forms were signed and checked with the keys read at start: a key rotated out of
+    secrets.toml (say, leaked) went on signing forms and opening forms forged with it until a restart."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    app = build(Settings(home=home))
+    try:
+        client = TestClient(create_app(app))
+
+        def upload(form: dict[str, str]) -> int:
+            png = {"file": ("p.png", b"\x89PNG", "image/png")}
+            return client.post("/uploads", data=form, files=png, follow_redirects=False).status_code
+
+        def form() -> dict[str, str]:
+            expires = app.clock.now() + timedelta(minutes=5)
+            return app.blobs.presign_upload(
+                "photos/p.png", content_type_prefix="image/", max_bytes=100, expires_at=expires, redirect_to="/"
+            ).fields
+
+        before = form()
+        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40} {"o" * 40}"\n')
+        os.utime(home / "secrets.toml", ns=(0, 10**18))
+        assert upload(before) == 303  # listed second: a form handed out before the rotation still works
+        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40}"\n')
+        os.utime(home / "secrets.toml", ns=(0, 2 * 10**18))
+        assert upload(before) == 401  # rotated out: what it signed opens nothing
+        assert upload(form()) == 303  # new forms are signed with the new key
+    finally:
+        app.close()
+
+
 def test_a_secrets_file_saved_unreadable_while_running_leaves_the_last_good_keys_signing(tmp_path: Path) -> None:
     """secrets.toml saved as Latin-1 while the app ran made every signed request fail (UnicodeDecodeError)."""
     home = tmp_path / "home"

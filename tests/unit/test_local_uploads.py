@@ -23,17 +23,21 @@ def _form(blobs: LocalBlobs) -> dict[str, str]:
 
 
 def test_a_signed_form_stores_the_file_and_says_where_to_go(tmp_path: Path) -> None:
-    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs = LocalBlobs(tmp_path, keys=lambda: [b"k" * 32])
     assert blobs.accept_upload(_form(blobs), b"\x89PNG", NOW) == "/g/CODE/photos/check?id=1"
     assert blobs.get("quarantine/demo/bk/1") == b"\x89PNG"
 
 
 def test_a_form_signed_before_a_rotation_is_taken_while_its_key_is_listed(tmp_path: Path) -> None:
-    before = _form(LocalBlobs(tmp_path, signing_key=b"o" * 32))
-    rotated = LocalBlobs(tmp_path, signing_key=b"n" * 32, previous_keys=(b"o" * 32,))
-    assert rotated.accept_upload(before, b"\x89PNG", NOW) == "/g/CODE/photos/check?id=1"
+    keys = [b"o" * 32]
+    blobs = LocalBlobs(tmp_path, keys=lambda: keys)
+    before = _form(blobs)
+    keys = [b"n" * 32, b"o" * 32]  # rotated, without a new LocalBlobs
+    assert blobs.accept_upload(before, b"\x89PNG", NOW) == "/g/CODE/photos/check?id=1"
+    keys = [b"n" * 32]
     with pytest.raises(Unauthorized):  # the old key dropped
-        LocalBlobs(tmp_path, signing_key=b"n" * 32).accept_upload(before, b"\x89PNG", NOW)
+        blobs.accept_upload(before, b"\x89PNG", NOW)
+    assert blobs.accept_upload(_form(blobs), b"\x89PNG", NOW)  # a new form is signed with the new key
 
 
 @pytest.mark.parametrize(
@@ -49,21 +53,21 @@ def test_a_form_signed_before_a_rotation_is_taken_while_its_key_is_listed(tmp_pa
 def test_anything_outside_the_signed_form_is_refused(
     tmp_path: Path, change: dict[str, str], data: bytes, error: type[Exception]
 ) -> None:
-    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs = LocalBlobs(tmp_path, keys=lambda: [b"k" * 32])
     with pytest.raises(error):
         blobs.accept_upload({**_form(blobs), **change}, data, NOW)
     assert blobs.list() == []
 
 
 def test_an_expired_form_is_refused(tmp_path: Path) -> None:
-    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs = LocalBlobs(tmp_path, keys=lambda: [b"k" * 32])
     with pytest.raises(Unauthorized, match="expired"):
         blobs.accept_upload(_form(blobs), b"x", NOW + timedelta(minutes=6))
 
 
 def test_listing_skips_what_is_not_a_readable_file(tmp_path: Path) -> None:
     # a link that loops or leads nowhere (left by hand, or a file another process just deleted)
-    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs = LocalBlobs(tmp_path, keys=lambda: [b"k" * 32])
     blobs.put("raw/meta/page-1.json", b"{}", "application/json")
     (tmp_path / "raw" / "loop").symlink_to(tmp_path / "raw" / "loop")
     (tmp_path / "raw" / "gone").symlink_to(tmp_path / "raw" / "deleted")
@@ -76,7 +80,7 @@ def test_a_write_finishes_even_when_another_process_deletes_the_blob_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the archive sweep of another process removing the file the moment it lands
-    blobs = LocalBlobs(tmp_path, signing_key=b"k" * 32)
+    blobs = LocalBlobs(tmp_path, keys=lambda: [b"k" * 32])
     rename = os.replace
 
     def rename_then_lose(source: str, target: Path) -> None:

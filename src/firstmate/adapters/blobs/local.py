@@ -10,7 +10,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -52,15 +52,16 @@ class LocalBlobs:
     implies is kept in a sidecar folder.
 
     Browser uploads go to the web app's `/uploads` endpoint, which checks a signed form exactly as
-    S3 checks a presigned POST policy (see `accept_upload`).
+    S3 checks a presigned POST policy (see `accept_upload`). `keys` gives the keys that sign forms,
+    asked on every form signed or checked, so that a rotation applies at once: the first signs, every
+    one verifies; with none, no form is taken.
     """
 
     def __init__(
         self,
         root: Path,
         *,
-        signing_key: bytes = b"",
-        previous_keys: tuple[bytes, ...] = (),
+        keys: Callable[[], Sequence[bytes]] = tuple,
         upload_url: str = "/uploads",
     ) -> None:
         self._root = Path(root)
@@ -69,8 +70,7 @@ class LocalBlobs:
         except OSError as exc:  # a file where the folder belongs, a read-only parent
             hint = "move what is in its place, or make FIRSTMATE_HOME writable"
             raise BlobError(f"cannot make the blob folder {self._root}: {exc.strerror or exc}", hint=hint) from None
-        self._signing_key = signing_key
-        self._verifying_keys = (signing_key, *previous_keys) if signing_key else ()  # a rotation's keys verify
+        self._keys = keys
         self._upload_url = upload_url
 
     def presign_upload(
@@ -84,7 +84,8 @@ class LocalBlobs:
             "x-fm-expires": str(int(expires_at.timestamp())),
             "success_action_redirect": redirect_to,
         }
-        fields["x-fm-signature"] = self._sign(fields, self._signing_key)
+        keys = self._keys()
+        fields["x-fm-signature"] = self._sign(fields, keys[0] if keys else b"")
         return PresignedUpload(url=self._upload_url, fields=fields, expires_at=expires_at)
 
     def download_url(self, key: str, *, expires_at: datetime) -> str | None:
@@ -118,7 +119,7 @@ class LocalBlobs:
         or expired form. Asked before the file is read: a stranger's 100 MB was read into memory first."""
         wanted = {name: fields.get(name, "") for name in _SIGNED}
         offered = fields.get("x-fm-signature", "").encode()
-        if not any(hmac.compare_digest(self._sign(wanted, key).encode(), offered) for key in self._verifying_keys):
+        if not any(hmac.compare_digest(self._sign(wanted, key).encode(), offered) for key in self._keys()):
             raise Unauthorized("this upload form is not valid", hint="reload the page and try again")
         if int(wanted["x-fm-expires"]) < now.timestamp():
             raise Unauthorized("this upload form has expired", hint="reload the page and try again")
