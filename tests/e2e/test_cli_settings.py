@@ -97,3 +97,25 @@ def test_the_fix_names_the_settings_file_in_use_and_where_a_short_secret_key_was
     assert _refused(home, {"FIRSTMATE_SECRET_KEY": "short"}) == f"{short} (fix FIRSTMATE_SECRET_KEY)"
     alt.write_text('secret_key = "short"\n')
     assert _refused(home, config) == f"{short} (fix 'secret_key' in {alt})"
+
+
+def test_settings_valid_before_sessions_were_timed_still_start_and_the_senders_warn(tmp_path: Path) -> None:
+    """An SMTP relay with a login, smtp_timeout_s 20 and outbox_lease_s 120 (the old default, and the
+    documented 6 ×) stopped every command, `init` too, with "outbox_lease_s (120) must be at least 288.9"."""
+    relay = {
+        "FIRSTMATE_MAILER": "smtp", "FIRSTMATE_SMTP_HOST": "smtp.example.com", "FIRSTMATE_SMTP_USERNAME": "crew",
+        "FIRSTMATE_SMTP_PASSWORD": "pw", "FIRSTMATE_SMTP_TIMEOUT_S": "20", "FIRSTMATE_OUTBOX_LEASE_S": "120",
+    }  # fmt: skip
+    home = tmp_path / "home"
+    init = run(home, "init", env=relay)
+    assert init.returncode == 0 and init.stderr == ""  # sends nothing: nothing to say
+    worker = run(home, "worker", "--once", env={**relay, "FIRSTMATE_LOG_LEVEL": "warning"})
+    assert worker.returncode == 0 and worker.stderr.splitlines() == [
+        "warning: outbox_lease_s (120) is shorter than a full SMTP session at smtp_timeout_s (20) per wait (13 "
+        "waits, in 90% of the lease): a send through a relay that slow may be ended before its message and "
+        "retried; raise outbox_lease_s to 289 or more"
+    ]
+    line = _refused(tmp_path / "other", {**relay, "FIRSTMATE_OUTBOX_LEASE_S": "119"})
+    assert line.startswith(
+        "error: settings do not fit together: outbox_lease_s (119) must be at least 6 × smtp_timeout_s (20): "
+    )

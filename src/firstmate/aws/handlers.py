@@ -64,8 +64,8 @@ def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 #: The longest one message may take: a store call to claim it and one to record it (about 24 s each at
 #: worst: 3 attempts of 2 s to connect and 5 s to answer) and SES's answer (5 + 10 s, and up to 5 s of
 #: asking again when over the sending rate). A record is started only with that much of the function's
-#: 90 s left, and the claim's lease (120 s) outlasts the function, so no other dispatcher takes an entry
-#: up while this one may still be sending it.
+#: 90 s left, and the claim's lease (outbox_lease_s, 300 s by default) outlasts the function, so no other
+#: dispatcher takes an entry up while this one may still be sending it.
 SEND_BUDGET_MS = 70_000
 #: Kept to spare at the end: recording a send stops trying this long before the function would be stopped.
 END_MARGIN_S = 2.0

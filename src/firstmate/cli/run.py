@@ -111,6 +111,7 @@ def _serve(host: str, port: int) -> None:
 
     current = settings()
     configure_logging(current.log_format, current.log_level)
+    _warn_of_a_short_lease(current)
     app = build(current)
     link = f"{_address(host, port)}/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}"
     out.print(f"\nServing firstmate on [bold]{_address(host, port)}[/] (Ctrl-C to stop)")
@@ -119,6 +120,13 @@ def _serve(host: str, port: int) -> None:
         uvicorn.run(create_app(app, run_workers=True), host=host, port=port, log_config=None)
     finally:
         app.close()
+
+
+def _warn_of_a_short_lease(current: Settings) -> None:
+    """Say so, as a process that sends mail starts, when a slow relay's session would outlast the lease."""
+    warning = current.slow_relay_warning()
+    if warning:
+        warn(warning)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -170,6 +178,7 @@ def worker(
 
     current = settings()
     configure_logging(current.log_format, current.log_level)
+    _warn_of_a_short_lease(current)
     app = build(current)
     workers = Workers(app)
     try:
