@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest
@@ -15,6 +17,7 @@ from firstmate.services.roster import claim_role
 from tests.conftest import booking_body
 
 OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
+HOUR = timedelta(hours=1)
 
 
 def _held_reminder(app: App, clock: FixedClock, role: str) -> Booking:
@@ -254,3 +257,42 @@ def test_a_reminder_being_sent_as_its_trip_moves_is_withdrawn_if_its_send_fails(
     outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
     [held] = [e for e in outbox.list_entries(demo_app.store, "demo") if ":reminder:" in e.key]
     assert held.status is OutboxStatus.DEAD and (held.last_error or "").startswith("not sent: the trip moved to ")
+
+
+@pytest.mark.parametrize("undone", ["move", "role"])
+def test_a_reminder_being_sent_as_its_trip_moves_and_moves_back_goes_out_once_its_relay_is_back(
+    demo_app: App, clock: FixedClock, undone: str
+) -> None:
+    """Marked withdrawn while its send was timing out, the trip then moved back (or the role given
+    away and back): the mark stayed, the failed send withdrew it for good, and the captain of the trip
+    as it stood never got his 2-hour reminder (the scheduler cannot queue another under its key)."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.errors import TransientDeliveryError
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import designate_role
+    from tests.conftest import sent_mail
+
+    outbox.dispatch_outbox(demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    booking = _held_reminder(demo_app, clock, "captain")
+    start, admin = booking.request.start, get_person(demo_app.store, "demo", "marisol")
+
+    class Relay:
+        """Timing out on the reminder, while the change is made and undone."""
+
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if ":reminder:" in message.idempotency_key and undone == "move":
+                orchestrate_booking(demo_app, "demo", booking.request.model_copy(update={"start": start - HOUR}))
+                orchestrate_booking(demo_app, "demo", booking.request.model_copy(update={"notes": "back at four"}))
+            elif ":reminder:" in message.idempotency_key:
+                designate_role(demo_app, "demo", booking.event_id, "captain", "marisol", admin)
+                designate_role(demo_app, "demo", booking.event_id, "captain", "jonah", admin)
+            raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+
+    outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    key = f"ev:{booking.event_id}:reminder:{int(start.timestamp())}:120m:jonah"
+    held = outbox.get_entry(demo_app.store, "demo", key)
+    assert held.status is OutboxStatus.PENDING and held.message.stale_after == start
+    assert held.last_error == "cannot reach the SMTP server: timed out"
+    clock.advance(timedelta(minutes=1))  # the relay is back
+    assert str(sent_mail(demo_app, "demo", key)["Subject"]).startswith("Reminder: captain in 1 h 58 min, ")

@@ -132,19 +132,25 @@ def withdraw_in_flight(entry: OutboxEntry, change: str, now: datetime) -> Outbox
     return entry.model_copy(update={"message": message, "last_error": f"{WITHDRAWN}{change}"})
 
 
-def withdrawn_in_flight(stored: OutboxEntry, outcome: OutboxEntry) -> bool:
-    """Whether `stored` is the very claim `outcome` settles, withdrawn while it was being sent."""
-    return (
-        stored.status is OutboxStatus.SENDING
-        and stored.attempts == outcome.attempts
-        and (stored.last_error or "").startswith(WITHDRAWN)
-    )
+def kept_in_flight(entry: OutboxEntry, of_use_until: datetime) -> OutboxEntry:
+    """A `sending` entry withdrawn while it was sent (`withdraw_in_flight`) whose news holds again
+    (its trip moved back, its person took their role back): its send is recorded as any other,
+    of use until `of_use_until`. The mark once stayed, and a failed send withdrew it for good."""
+    message = entry.message.model_copy(update={"stale_after": of_use_until})
+    return entry.model_copy(update={"message": message, "last_error": None})
+
+
+def changed_in_flight(stored: OutboxEntry, outcome: OutboxEntry, lease_ends: datetime) -> bool:
+    """Whether `stored` is still the very claim (leased until `lease_ends`) whose send ended in
+    `outcome`, changed while it was sent: withdrawn (`withdraw_in_flight`), or kept again (`kept_in_flight`)."""
+    return stored.status is OutboxStatus.SENDING and stored.attempts == outcome.attempts and stored.due_at == lease_ends
 
 
 def settle(stored: OutboxEntry, outcome: OutboxEntry) -> OutboxEntry:
-    """What a send's `outcome` leaves of an entry withdrawn while it was sent (`withdrawn_in_flight`):
-    sent, it was sent (before the change: the later news follows it); failed, it is withdrawn."""
-    if outcome.status is OutboxStatus.SENT:
+    """What a send's `outcome` leaves of an entry changed while it was sent (`changed_in_flight`):
+    sent, it was sent (before the change: the later news follows it); failed, it is withdrawn, unless
+    its news holds again (`kept_in_flight`): then the outcome stands as for any send."""
+    if outcome.status is OutboxStatus.SENT or not (stored.last_error or "").startswith(WITHDRAWN):
         return outcome
     assert stored.message.stale_after is not None and stored.last_error is not None
     change = stored.last_error.removeprefix(WITHDRAWN)

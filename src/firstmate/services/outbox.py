@@ -215,7 +215,7 @@ def _record(
         except ConditionFailed:
             if tried and _recorded(store, outcome):  # an earlier try landed; only its answer was lost
                 return True
-            if _settled(store, outcome):  # withdrawn while it was sent: recorded sent, or withdrawn
+            if _settled(store, outcome, lease_ends):  # withdrawn (or kept again) while it was sent
                 return True
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
@@ -229,11 +229,12 @@ def _record(
     return False
 
 
-def _settled(store: Store, outcome: OutboxEntry) -> bool:
-    """Record `outcome` over its claim if a newer revision withdrew the entry while it was being sent
-    (`rules.settle`); False when the entry is no longer this claim (its lease lapsed and another took it)."""
+def _settled(store: Store, outcome: OutboxEntry, lease_ends: datetime) -> bool:
+    """Record `outcome` over its claim if a newer revision withdrew the entry (or let it be again)
+    while it was being sent (`rules.settle`); False when the entry is no longer this claim (its lease
+    lapsed and another took it)."""
     item = store.get(outbox_pk(outcome.org), outcome.key)
-    if item is None or not rules.withdrawn_in_flight(from_item(item), outcome):
+    if item is None or not rules.changed_in_flight(from_item(item), outcome, lease_ends):
         return False
     try:
         store.put(to_item(rules.settle(from_item(item), outcome)), VersionIs(item.version))
@@ -329,20 +330,25 @@ def reminders_followed(
     on it now (not in `holders`) is withdrawn, saying `leaving`; a withdrawn one made for `departure`
     of someone who holds a role waits to go out again (the trip moved back, or they took a role back),
     as the scheduler cannot queue another under its key. A reminder being sent right now is marked so
-    (`withdraw_in_flight`): withdrawn if its send fails; one claimed meanwhile fails the writes' transaction."""
+    (`withdraw_in_flight`): withdrawn if its send fails, unless the trip is again as it was made for
+    (`kept_in_flight`); one claimed meanwhile fails the writes' transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
         entry = from_item(item)
         made_for, person = rules.reminder_departure(entry.key), _of(entry)
-        if entry.is_open and not _withdrawing(entry) and (made_for != keep or person not in holders):
-            why = change if made_for != keep else leaving
-            # one being sent is marked so: its sender withdraws it should the send fail (`_settled`)
-            pending = entry.status is OutboxStatus.PENDING
-            withdrawn = rules.withdraw(entry, why, now) if pending else rules.withdraw_in_flight(entry, why, now)
-            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
-        elif departure and made_for == keep and _withdrawn(entry) and now < departure and person in holders:
-            writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
+        if made_for == keep and person in holders:  # the trip and role it was made for
+            if departure and now < departure and _withdrawn(entry):
+                writes.append(Put(to_item(rules.restore(entry, departure, now)), VersionIs(item.version)))
+            elif departure and now < departure and _withdrawing(entry):  # its sender records its send as any
+                writes.append(Put(to_item(rules.kept_in_flight(entry, departure)), VersionIs(item.version)))
+            continue
+        why = change if made_for != keep else leaving
+        if entry.status is OutboxStatus.PENDING:
+            writes.append(Put(to_item(rules.withdraw(entry, why, now)), VersionIs(item.version)))
+        elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry):
+            # its sender withdraws it should the send fail (`_settled`)
+            writes.append(Put(to_item(rules.withdraw_in_flight(entry, why, now)), VersionIs(item.version)))
     return writes
 
 
