@@ -296,3 +296,54 @@ def test_a_reminder_being_sent_as_its_trip_moves_and_moves_back_goes_out_once_it
     assert held.last_error == "cannot reach the SMTP server: timed out"
     clock.advance(timedelta(minutes=1))  # the relay is back
     assert str(sent_mail(demo_app, "demo", key)["Subject"]).startswith("Reminder: captain in 1 h 58 min, ")
+
+
+def test_a_reminder_dead_of_a_refusal_is_not_sent_by_retry_after_its_trip_moved_or_was_cancelled(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Refused by the relay (550), the trip then moved to 18:00 (or cancelled): once the relay was
+    fixed, `outbox retry --dead` sent "Reminder: captain in 1 h 49 min, … 16:00"."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.errors import PermanentDeliveryError
+    from firstmate.services.bookings import cancel_booking
+
+    class Refusing:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            raise PermanentDeliveryError("SMTP server answered 550: 5.7.1 refused by policy")
+
+    for n, change in enumerate(("move", "cancel", "move back")):
+        body = booking_body(external_id=f"REFUSED-{n}", start=(clock.now() + timedelta(days=3 + n)).isoformat())
+        booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+        claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+        start = booking.request.start
+        outbox.dispatch_outbox(
+            demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, keys=demo_app.signing_keys
+        )
+        clock.set(start - timedelta(hours=2) + timedelta(minutes=1))
+        assert send_due_reminders(demo_app, OFFSETS, clock.now()) == 1
+        outbox.dispatch_outbox(demo_app.store, Refusing(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+        key = f"ev:{booking.event_id}:reminder:{int(start.timestamp())}:120m:jonah"
+        if change == "cancel":
+            cancel_booking(demo_app, "demo", booking.id)
+        else:
+            later = {**body, "start": (start + timedelta(hours=2)).isoformat()}
+            orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(later))
+        if change == "move back":  # as it was made for again: dead of its refusal, for an admin to retry
+            orchestrate_booking(demo_app, "demo", BookingRequest.model_validate({**body, "notes": "at four"}))
+        held = outbox.get_entry(demo_app.store, "demo", key)
+        refusal = "SMTP server answered 550: 5.7.1 refused by policy"
+        assert held.status is OutboxStatus.DEAD
+        if change == "move back":
+            assert held.last_error == refusal and held.message.stale_after == start
+        else:
+            assert held.last_error is not None and held.last_error.startswith("not sent: the trip ")
+            assert held.last_error.endswith(f"; it had failed: {refusal}")
+        clock.advance(timedelta(minutes=10))  # the relay is fixed; the admin retries the dead
+        outbox.retry_dead(demo_app.store, "demo", clock.now())
+        outbox.dispatch_outbox(
+            demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, keys=demo_app.signing_keys
+        )
+        sent = outbox.get_entry(demo_app.store, "demo", key).status is OutboxStatus.SENT
+        assert sent is (change == "move back"), change
+        clock.set(start + timedelta(days=1))

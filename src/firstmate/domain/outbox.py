@@ -157,9 +157,23 @@ def settle(stored: OutboxEntry, outcome: OutboxEntry) -> OutboxEntry:
     return withdraw(outcome, change, stored.message.stale_after)
 
 
+#: How a withdrawn message's last error goes on when it was dead of a refusal: "…; it had failed: 550 …".
+HAD_FAILED = "; it had failed: "
+
+
+def withdraw_dead(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
+    """A message dead of a failure (a refusal) whose news no longer holds, withdrawn (`withdraw`) with
+    its failure kept in its error: `outbox retry --dead`, once the relay is fixed, once sent the old news."""
+    return withdraw(entry, f"{change}{HAD_FAILED}{entry.last_error}" if entry.last_error else change, now)
+
+
 def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> OutboxEntry:
-    """A withdrawn entry waiting to go out again, of use until `of_use_until` (its trip moved back)."""
+    """A withdrawn entry waiting to go out again, of use until `of_use_until` (its trip moved back);
+    one dead of a refusal before it was withdrawn (`withdraw_dead`) is dead of it again, for an admin to retry."""
     message = entry.message.model_copy(update={"stale_after": of_use_until})
+    _, had_failed, failure = (entry.last_error or "").partition(HAD_FAILED)
+    if had_failed:
+        return entry.model_copy(update={"message": message, "last_error": failure})
     restored = {"status": OutboxStatus.PENDING, "message": message, "last_error": None, "attempts": 0, "due_at": now}
     return entry.model_copy(update=restored)
 

@@ -327,11 +327,14 @@ def reminders_followed(
     """Writes that keep a trip's reminders still waiting to go out (an outage held them) in step with
     the trip: one made for another departure than `departure` (None: the trip is cancelled) is
     withdrawn, saying how the trip changed (`change`: "moved to …"); one of someone who holds no role
-    on it now (not in `holders`) is withdrawn, saying `leaving`; a withdrawn one made for `departure`
-    of someone who holds a role waits to go out again (the trip moved back, or they took a role back),
-    as the scheduler cannot queue another under its key. A reminder being sent right now is marked so
-    (`withdraw_in_flight`): withdrawn if its send fails, unless the trip is again as it was made for
-    (`kept_in_flight`); one claimed meanwhile fails the writes' transaction."""
+    on it now (not in `holders`) is withdrawn, saying `leaving`, and so is one dead of a refusal, its
+    refusal kept in its error (`outbox retry --dead` sent "captain at 16:00" for a trip moved to 18:00).
+    A withdrawn one made for `departure` of someone who holds a role waits to go out again (the trip
+    moved back, or they took a role back), as the scheduler cannot queue another under its key; one
+    dead of a refusal before it was withdrawn is dead of it again, for an admin to retry. A reminder
+    being sent right now is marked so (`withdraw_in_flight`): withdrawn if its send fails, unless the
+    trip is again as it was made for (`kept_in_flight`); one claimed meanwhile fails the writes'
+    transaction."""
     keep = int(departure.timestamp()) if departure else None
     writes = []
     for item in all_items(store, outbox_pk(org), rules.reminder_prefix(event_id)):
@@ -349,6 +352,8 @@ def reminders_followed(
         elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry):
             # its sender withdraws it should the send fail (`_settled`)
             writes.append(Put(to_item(rules.withdraw_in_flight(entry, why, now)), VersionIs(item.version)))
+        elif entry.status is OutboxStatus.DEAD and not rules.is_stale(entry, now):  # dead of a refusal
+            writes.append(Put(to_item(rules.withdraw_dead(entry, why, now)), VersionIs(item.version)))
     return writes
 
 
@@ -404,8 +409,7 @@ def superseded(
                 writes.append(Put(to_item(rules.withdraw_in_flight(entry, change, now)), VersionIs(item.version)))
             elif entry.status is OutboxStatus.DEAD and not rules.is_stale(entry, now) and outdone(item.sk):
                 # dead of a refusal: `outbox retry --dead`, once the relay is fixed, sent the old news last
-                failed = f"{change}; it had failed: {entry.last_error}" if entry.last_error else change
-                writes.append(Put(to_item(rules.withdraw(entry, failed, now)), VersionIs(item.version)))
+                writes.append(Put(to_item(rules.withdraw_dead(entry, change, now)), VersionIs(item.version)))
     return writes
 
 
