@@ -188,12 +188,13 @@ class PermanentDeliveryError(DeliveryError):
 
 class PartialDeliveryError(DeliveryError):
     """The server took the message for some recipients and refused it for the others: `accepted`
-    have it (`ref`: the provider's reference), `refused` maps each other address to the server's
+    have it (`ref`: the provider's reference; none when the envelope left out those an earlier send
+    reached, and the server refused all it named), `refused` maps each other address to the server's
     reply, and `permanent` says every refusal was for good (5xx). Send it again to the refused only."""
 
     def __init__(self, ref: str, accepted: tuple[str, ...], refused: dict[str, str], *, permanent: bool) -> None:
         details = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
-        super().__init__(f"sent to {', '.join(accepted)}; refused for {details}")
+        super().__init__(f"sent to {', '.join(accepted) or 'none of the envelope'}; refused for {details}")
         self.ref = ref
         self.accepted = accepted
         self.refused = refused

@@ -279,9 +279,11 @@ class Mailer(Protocol):
 
         Raises TransientDeliveryError when a retry may succeed and PermanentDeliveryError when it
         cannot; PartialDeliveryError when the server took it for some recipients and refused it for
-        others (whom it names: send it again to those only). Sending the same message twice is
-        idempotent only where the adapter says so (the outbox mailer is: it overwrites one file per
-        Message-ID); the outbox dispatcher is what guarantees a message marked sent is never sent again.
+        others (whom it names: send it again to those only), and when it refused every one of a
+        `recipients` that left out some of the message's (an earlier send reached those). Sending
+        the same message twice is idempotent only where the adapter says so (the outbox mailer is:
+        it overwrites one file per Message-ID); the outbox dispatcher is what guarantees a message
+        marked sent is never sent again.
         """
         ...
 

@@ -108,6 +108,20 @@ def test_smtp_names_who_got_a_message_refused_for_some_and_sends_it_again_to_tho
     assert (again["To"], again["Cc"]) == ("owner@example.com", "ops@example.com")  # the message as written
 
 
+def test_smtp_refusing_all_of_an_envelope_that_leaves_out_some_recipients_refuses_it_for_some(
+    smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The others had it from an earlier send: it was "every recipient was refused", and the outbox
+    marked dead a message its owner had."""
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", smtp_server.port, starttls=False), clock, domain="example.com")
+    with pytest.raises(PartialDeliveryError) as partly:
+        mailer.send(_message(cc=("reject-cc@example.com",)), recipients=("reject-cc@example.com",))
+    assert partly.value.accepted == () and partly.value.permanent
+    assert partly.value.refused == {"reject-cc@example.com": "550 5.1.1 no such mailbox here"}
+    with pytest.raises(PermanentDeliveryError, match="every recipient was refused"):
+        mailer.send(_message(to=("reject-me@example.com",), cc=(), bcc=()), recipients=("reject-me@example.com",))
+
+
 def test_smtp_session_too_slow_for_its_lease_is_ended_before_the_message_and_never_after(
     smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

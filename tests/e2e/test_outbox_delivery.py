@@ -569,6 +569,44 @@ def test_one_recipient_refused_for_good_beside_one_who_got_it_is_sent_with_a_bou
     _sent_once_even_after_the_lease(smtp_app, smtp_server, clock)
 
 
+def test_a_bcc_busy_then_refused_for_good_after_the_owner_got_it_is_sent_with_a_bounce_shown(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner (To) got the report, the audit Bcc was busy (451), then refused for good (550) on the
+    retry to it alone: the report went dead, "every recipient was refused", though the owner had it."""
+    smtp_server.recorder.refusing["audit@example.com"] = "451 4.2.1 mailbox busy"
+    message = _message(1, to="owner@example.com", bcc=("audit@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    assert _dispatch(smtp_app).retrying == 1
+    smtp_server.recorder.refusing["audit@example.com"] = "550 5.2.1 mailbox disabled"
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).sent == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", message.idempotency_key)
+    [bounce] = entry.feedback
+    assert (bounce.kind, bounce.permanent, bounce.recipients) == ("bounce", True, ("audit@example.com",))
+    assert "550 5.2.1 mailbox disabled" in bounce.detail and outbox.dead_entries(smtp_app.store) == []
+    assert smtp_server.recorder.copies() == {"owner@example.com": 1}
+
+
+def test_a_bcc_that_stays_busy_after_the_owner_got_it_is_given_up_saying_the_owner_has_it(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """Given up after its attempts at the audit Bcc alone, the report's error was "every recipient was
+    refused: audit@…", and said nothing of the owner who had it."""
+    smtp_server.recorder.refusing["audit@example.com"] = "451 4.2.1 mailbox busy"
+    message = _message(1, to="owner@example.com", bcc=("audit@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    for _ in range(smtp_app.retry_policy.max_attempts):
+        _dispatch(smtp_app)
+        clock.advance(timedelta(minutes=61))
+    [dead] = outbox.dead_entries(smtp_app.store)
+    assert dead.last_error == (
+        "the mail server refused audit@example.com: 451 4.2.1 mailbox busy "
+        "(already sent to owner@example.com: not to them again)"
+    )
+    assert smtp_server.recorder.copies() == {"owner@example.com": 1}
+
+
 @pytest.mark.parametrize("quit_reply", ["421 4.3.2 service shutting down", "554 5.7.1 goodbye"])
 def test_a_message_the_relay_took_is_sent_once_whatever_it_answers_to_quit(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, quit_reply: str

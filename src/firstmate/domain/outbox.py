@@ -246,7 +246,7 @@ def record_partial(
     when only a Bcc copy went out: nobody it was written for has it."""
     reached = entry.model_copy(update={"sent_to": (*entry.sent_to, *accepted)})
     details = "; ".join(f"{address}: {reply}" for address, reply in refused.items())
-    error = f"the mail server refused {details} (already sent to {', '.join(reached.sent_to)}: not to them again)"
+    error = f"the mail server refused {details}"
     if not permanent:
         return record_failure(reached, now, error, permanent=False, policy=policy)
     if not set(entry.message.to + entry.message.cc) & set(reached.sent_to):
@@ -258,7 +258,10 @@ def record_partial(
 def record_failure(
     entry: OutboxEntry, now: datetime, error: str, *, permanent: bool, policy: RetryPolicy
 ) -> OutboxEntry:
-    """The entry after a failed attempt: dead if permanent or out of attempts, else pending later."""
+    """The entry after a failed attempt: dead if permanent or out of attempts, else pending later.
+    Its error says who has the message already (`sent_to`): a dead one's once said nothing of them."""
+    if entry.sent_to:
+        error = f"{error} (already sent to {', '.join(entry.sent_to)}: not to them again)"
     if permanent or entry.attempts >= policy.max_attempts:
         return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": error})
     return entry.model_copy(

@@ -80,6 +80,10 @@ class SmtpMailer:
         smtp = _Session(cfg.timeout_s, cfg.lease_s * LEASE_SHARE if cfg.lease_s else math.inf)
         try:
             refused = self._hand_over(smtp, mime, message.sender, envelope)
+        except smtplib.SMTPRecipientsRefused as exc:
+            if set(envelope) != set(message.all_recipients()):  # the others had it from an earlier send
+                raise _partly(str(mime["Message-ID"]), envelope, exc.recipients) from exc
+            raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
         except OSError as exc:  # smtplib's errors are OSErrors too
             raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
         finally:
