@@ -7,6 +7,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.domain.schedule import Schedule
@@ -112,6 +114,36 @@ def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_pa
     [last] = last_runs(store, "weekly", limit=1)
     assert (last["status"], last["detail"]) == ("failed", "the process running it stopped")
     assert last["at"].startswith("2026-11-02T16:20")  # once its 30-minute lease had passed
+
+
+@pytest.mark.parametrize("outcome", ["report built and queued", "RuntimeError: source API down"])
+def test_a_slow_last_try_taken_for_stopped_is_recorded_as_it_ends(tmp_path: Path, outcome: str) -> None:
+    """Monday's report failing at 07:00 and 07:10, its 07:40 try slow (35 minutes): the other scheduler
+    took it for stopped once its 30-minute lease passed, and when it ended its `done` was refused:
+    `jobs list` said failed, "the process running it stopped", though the report went out. A try
+    failing as slowly is recorded with its own error."""
+    clock = FixedClock(MONDAY_7)
+    worker, serve = SqliteStore(tmp_path / "db", clock), SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) == 3:  # slow: the other scheduler ticks meanwhile
+            for _ in range(7):
+                clock.advance(timedelta(minutes=5))
+                run_due_jobs(serve, clock, [job], None)
+        if len(tries) < 3 or outcome.startswith("RuntimeError"):
+            raise RuntimeError("source API down")
+        return outcome
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    for _ in range(12):
+        run_due_jobs(worker, clock, [job], None)
+        clock.advance(timedelta(minutes=10))
+    assert len(tries) == 3
+    [last] = last_runs(worker, "weekly", limit=1)
+    status = "done" if outcome.startswith("report") else "failed"
+    assert (last["status"], last["attempts"], last["detail"]) == (status, 3, outcome)
 
 
 def test_a_run_that_fails_once_goes_through_on_its_retry(tmp_path: Path) -> None:

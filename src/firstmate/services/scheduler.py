@@ -4,7 +4,8 @@ A run is claimed with a conditional write on (job, period) before it starts, so 
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
 a run whose process died is retried once its lease has passed, or, if that was its last try,
-recorded failed and given up ("the process running it stopped"). A job whose next period comes
+recorded failed and given up ("the process running it stopped"); should that try turn out only
+slow, and end after all, its outcome is recorded over it. A job whose next period comes
 before a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
 how many periods in a row have failed, so one that keeps failing is reported all the same. A run
 failing so late in its catch-up window that a retry would fall outside it is reported at once: its
@@ -226,11 +227,29 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
     except ConditionFailed:
-        log.warning("job.lease_lost", job=job.name, period=iso(period))
+        _outlived_lease(store, job, period, claimed, record)
     run = JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at, lapsed)
     if run.given_up:
         log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
     return run
+
+
+def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item, record: dict[str, Any]) -> None:
+    """Record a run's real outcome over "the process running it stopped", written by another
+    scheduler when this try, its last, outlived its lease (a slow source): its `done` was refused,
+    and `jobs list` said failed for good though the report went out. A record of another try
+    (its lease passed, another scheduler ran the period again) is left as it is."""
+    stored = store.get(claimed.pk, claimed.sk)
+    stopped = stored is not None and (stored.data.get("status"), stored.data.get("detail")) == ("failed", STOPPED)
+    if stored is None or not stopped or stored.data.get("attempts") != claimed.data["attempts"]:
+        log.warning("job.lease_lost", job=job.name, period=iso(period))
+        return
+    try:
+        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(stored.version))
+    except ConditionFailed:
+        log.warning("job.lease_lost", job=job.name, period=iso(period))
+        return
+    log.warning("job.outlived_lease", job=job.name, period=iso(period), status=record["status"], lease=str(LEASE))
 
 
 def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> tuple[datetime | None, bool]:
