@@ -190,11 +190,10 @@ def test_maintenance_totals_forecast_and_repair_spike() -> None:
     assert upkeep.bullets == ()  # the cottage has 9 months before Aug 2026
 
 
-def test_a_property_let_for_3_months_averages_its_repairs_over_those_and_claims_no_spike() -> None:
-    # first let in Aug 2026, a $400 repair each month since: $400 a month, no spike (it read $100 a month,
-    # a $300 forecast, and "Find the cause of $1,200 of repairs" against a year it was not let)
+def _let_since_august(repairs: Decimal) -> Snapshot:
+    """The cottage first let in Aug 2026, $4,000 a month since, with a repair of `repairs` each month."""
     months = ("2026-08", "2026-09", "2026-10")
-    snapshot = _snapshot().model_copy(
+    return _snapshot().model_copy(
         update={
             "occupancy": tuple(
                 Occupancy(asset="cottage", month=m, nights_available=30, nights_booked=20, revenue=Decimal(4000))
@@ -202,11 +201,17 @@ def test_a_property_let_for_3_months_averages_its_repairs_over_those_and_claims_
             ),
             "maintenance": tuple(
                 Maintenance(id=f"R{n}", asset="cottage", date=f"{m}-10", description="Fix", kind="repair",
-                            cost=Decimal(400))
+                            cost=repairs)
                 for n, m in enumerate(months)
             ),
         }
     )  # fmt: skip
+
+
+def test_a_property_let_for_3_months_averages_its_repairs_over_those_and_claims_no_spike() -> None:
+    # first let in Aug 2026, a $400 repair each month since: $400 a month, no spike (it read $100 a month,
+    # a $300 forecast, and "Find the cause of $1,200 of repairs" against a year it was not let)
+    snapshot = _let_since_august(repairs=Decimal(400))
     doc = real_estate_report(snapshot)
     upkeep = doc.sections[2]
     forecast = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
@@ -245,20 +250,7 @@ def test_no_property_and_empty_snapshot_say_what_to_add() -> None:
 def test_a_new_propertys_upkeep_excess_is_a_month_of_the_months_it_was_held() -> None:
     # let since Aug 2026: $12,000 of revenue, $4,500 of repairs (37.5%); the excess over 25% is $1,500 in
     # 3 months, $500 a month (it was divided by 12: $125)
-    months = ("2026-08", "2026-09", "2026-10")
-    snapshot = _snapshot().model_copy(
-        update={
-            "occupancy": tuple(
-                Occupancy(asset="cottage", month=m, nights_available=30, nights_booked=20, revenue=Decimal(4000))
-                for m in months
-            ),
-            "maintenance": tuple(
-                Maintenance(id=f"R{n}", asset="cottage", date=f"{m}-10", description="Fix", kind="repair",
-                            cost=Decimal(1500))
-                for n, m in enumerate(months)
-            ),
-        }
-    )  # fmt: skip
+    snapshot = _let_since_august(repairs=Decimal(1500))
     finding = next(f for f in real_estate_report(snapshot).findings if f.key == "real_estate:maintenance:share")
     assert finding.money_at_stake == Decimal(500)
 
