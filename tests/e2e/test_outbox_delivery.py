@@ -299,6 +299,52 @@ def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
         assert "the trip changed again before it went out" in (r1.last_error or "")
 
 
+def test_the_news_of_a_change_waits_for_the_earlier_news_another_dispatcher_is_sending(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A review: with two dispatchers, "You're booked … 16:00" was on its way through a relay slow to
+    take it as the trip moved; the other dispatcher sent "moved to 18:00" at once, and the first landed
+    after it: the guest's last mail named the old time."""
+    import threading
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from tests.conftest import booking_body
+
+    save_business(smtp_app.store, demo_profile())
+    save_people(smtp_app.store, "demo", demo_people())
+    first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    guest_r1 = f"bk:{first.id}:r1:guest:g1"
+    in_flight, later_pass_done = threading.Event(), threading.Event()
+
+    class SlowRelay:
+        """The real relay, slow to take the guest's first mail (content scanning, say)."""
+
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key == guest_r1:
+                in_flight.set()
+                later_pass_done.wait(10)
+            return smtp_app.mailer.send(message, recipients)
+
+    def first_dispatcher() -> None:
+        outbox.dispatch_outbox(smtp_app.store, SlowRelay(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
+
+    sending = threading.Thread(target=first_dispatcher)
+    sending.start()
+    assert in_flight.wait(10)
+    later = booking_body(start="2026-06-13T18:00:00-07:00")
+    orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(later))
+    _dispatch(smtp_app)  # the second dispatcher, meanwhile: the guest's "moved" waits
+    later_pass_done.set()
+    sending.join()
+    _dispatch(smtp_app)  # a later pass: now it goes
+    guest = [str(r.message["Subject"]) for r in smtp_server.recorder.received if r.rcpt_tos == ["dana@example.com"]]
+    assert len(guest) == 2 and "18:00" in guest[-1], guest
+
+
 def test_a_message_dead_of_a_refusal_is_not_revived_as_old_news_once_its_trip_has_changed(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

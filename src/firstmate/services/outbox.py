@@ -162,6 +162,9 @@ def _dispatch_item(
     elif rules.out_of_attempts(entry, policy):
         next_state = rules.give_up(entry)
         log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
+    elif _after_one_being_sent(store, entry):
+        report.skipped += 1  # taken up on a later pass, once the earlier news is sent or withdrawn
+        return
     else:
         next_state = rules.claim(entry, clock.now(), policy)
     try:
@@ -175,6 +178,27 @@ def _dispatch_item(
     outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
     if _record(store, outcome, claimed_item.version, next_state.due_at, clock, deadline):
         _count(report, outcome)
+
+
+def _after_one_being_sent(store: Store, entry: OutboxEntry) -> bool:
+    """Whether `entry` is a booking's later revision's message to someone an earlier revision's
+    message is being sent to right now. It waits: sent beside it, the later news could land first and
+    the old be the last word ("You're booked … 16:00" after "moved to 18:00", through a relay slow to
+    take the first). Only a revision after the first asks, with one read of the booking's messages."""
+    parts = entry.key.split(":")  # bk:<booking>:r<revision>:<audience>[:<who>]
+    if len(parts) < 4 or parts[0] != "bk" or not parts[2][1:].isdigit() or parts[2] in ("r0", "r1"):
+        return False
+    revision, audience = int(parts[2][1:]), ":".join(parts[3:]).removesuffix(":off")
+    for item in all_items(store, outbox_pk(entry.org), f"bk:{parts[1]}:r"):
+        other = item.sk.split(":")
+        if (
+            other[2][1:].isdigit()
+            and int(other[2][1:]) < revision
+            and ":".join(other[3:]).removesuffix(":off") == audience
+            and from_item(item).status is OutboxStatus.SENDING
+        ):
+            return True
+    return False
 
 
 def record_feedback(
