@@ -452,3 +452,21 @@ def test_the_outputs_name_what_a_newcomer_needs(template: dict[str, Any]) -> Non
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
     assert outputs["SecretsPrefix"] == variables["FIRSTMATE_SECRETS_PREFIX"]
     assert outputs["SesConfigurationSet"] == variables["FIRSTMATE_SES_CONFIGURATION_SET"]
+
+
+@pytest.mark.parametrize(
+    "address", ["firstmate@example.com", "ops.team+reports@mail.example.com", "ops@exa_mple.com", "zoë@example.com",
+                "ops@example", "a b@example.com"],
+)  # fmt: skip
+def test_the_stack_takes_the_sender_address_its_functions_take(template: dict[str, Any], address: str) -> None:
+    """A review: the stack took "ops@exa_mple.com", and every function then stopped at start on it."""
+    import re
+
+    from firstmate.domain.mail import check_address
+
+    try:
+        check_address(address)
+        taken = True
+    except ValueError:
+        taken = False
+    assert bool(re.fullmatch(template["Parameters"]["MailFrom"]["AllowedPattern"], address)) is taken

@@ -12,6 +12,7 @@ from firstmate.aws.template.messaging import messaging
 from firstmate.aws.template.schedules import schedules
 from firstmate.aws.template.storage import SECRETS_PREFIX, secrets, storage
 from firstmate.config import Settings
+from firstmate.domain.mail import EMAIL_PATTERN
 
 
 def render_template(settings: Settings) -> str:
@@ -52,8 +53,9 @@ def _parameters(settings: Settings) -> dict[str, Any]:
         "MailFrom": {
             "Type": "String",
             "Description": "Sender address of every email; its domain must be verified in SES",
-            "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-            "ConstraintDescription": "an email address such as firstmate@example.com",
+            # the address rule every function checks at start: one the stack took, firstmate refused there
+            "AllowedPattern": EMAIL_PATTERN,
+            "ConstraintDescription": "an email address such as firstmate@example.com (ASCII letters, digits, ._%+-)",
         },
         "TimeZone": {
             "Type": "String",
