@@ -328,3 +328,25 @@ def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> Non
 def test_an_empty_outbox_key_is_refused_saying_where_keys_are(command: tuple[str, ...]) -> None:
     error = refused(*command)
     assert error.message == "KEY is empty: name a message's key" and error.hint == "'firstmate outbox list' shows them"
+
+
+def test_outbox_show_says_who_already_has_a_message_a_retry_leaves_out(home: Path) -> None:
+    """A review: who a relay had taken a partly refused message for was on no page and in no command."""
+    from datetime import UTC, datetime
+
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from firstmate.domain import outbox as rules
+    from firstmate.services import outbox
+    from tests.e2e.test_outbox_delivery import _message
+
+    app = build(Settings(home=home))
+    try:
+        now = datetime(2026, 11, 2, 15, tzinfo=UTC)
+        entry = rules.new_entry("demo", _message(1, to="owner@example.com", bcc=("audit@example.com",)), now)
+        dead = entry.model_copy(update={"status": rules.OutboxStatus.DEAD, "sent_to": ("audit@example.com",)})
+        app.store.put(outbox.to_item(dead))
+    finally:
+        app.close()
+    shown = run(home, "outbox", "show", "demo", entry.key)
+    assert shown.returncode == 0 and "Already sent to: audit@example.com (not to them again)" in shown.stdout

@@ -83,6 +83,8 @@ def outbox_show(org: str, key: str) -> None:
     out.print(Text(e.message.subject, style="bold"))
     out.print(f"From: {e.message.sender}\nTo: {', '.join(e.message.to)}", markup=False)
     out.print(f"Status: {e.status.value} after {e.attempts} attempt(s)")
+    if e.sent_to and e.status is not OutboxStatus.SENT:  # a relay took it for these: a retry leaves them out
+        out.print(f"Already sent to: {', '.join(e.sent_to)} (not to them again)", markup=False)
     if until := of_use_until(e):
         out.print(f"Of use until: {until}", markup=False)
     if e.last_error:
