@@ -167,6 +167,20 @@ def withdraw_dead(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry
     return withdraw(entry, f"{change}{HAD_FAILED}{entry.last_error}" if entry.last_error else change, now)
 
 
+def withdrawal(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry | None:
+    """`entry` withdrawn as its status asks, its news no longer holding since `change`: waiting, it is
+    withdrawn (`withdraw`); being sent, marked for its sender to settle (`withdraw_in_flight`); dead of
+    a refusal, withdrawn with its refusal kept (`withdraw_dead`). None when there is nothing to
+    withdraw: it was sent, it is marked already, or it is out of use already."""
+    if entry.status is OutboxStatus.PENDING:
+        return withdraw(entry, change, now)
+    if entry.status is OutboxStatus.SENDING and not (entry.last_error or "").startswith(WITHDRAWN):
+        return withdraw_in_flight(entry, change, now)
+    if entry.status is OutboxStatus.DEAD and not is_stale(entry, now):
+        return withdraw_dead(entry, change, now)
+    return None
+
+
 def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> OutboxEntry:
     """A withdrawn entry waiting to go out again, of use until `of_use_until` (its trip moved back);
     one dead of a refusal before it was withdrawn (`withdraw_dead`) is dead of it again, for an admin to retry."""

@@ -370,14 +370,9 @@ def reminders_followed(
             elif departure and now < departure and _withdrawing(entry):  # its sender records its send as any
                 writes.append(Put(to_item(rules.kept_in_flight(entry, departure)), VersionIs(item.version)))
             continue
-        why = change if made_for != keep else leaving
-        if entry.status is OutboxStatus.PENDING:
-            writes.append(Put(to_item(rules.withdraw(entry, why, now)), VersionIs(item.version)))
-        elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry):
-            # its sender withdraws it should the send fail (`_settled`)
-            writes.append(Put(to_item(rules.withdraw_in_flight(entry, why, now)), VersionIs(item.version)))
-        elif entry.status is OutboxStatus.DEAD and not rules.is_stale(entry, now):  # dead of a refusal
-            writes.append(Put(to_item(rules.withdraw_dead(entry, why, now)), VersionIs(item.version)))
+        withdrawn = rules.withdrawal(entry, change if made_for != keep else leaving, now)
+        if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
     return writes
 
 
@@ -425,15 +420,9 @@ def superseded(
     writes = []
     for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:", "clash:"):
         for item in all_items(store, outbox_pk(org), prefix):
-            entry = from_item(item)
-            if entry.status is OutboxStatus.PENDING and outdone(item.sk):
-                writes.append(Put(to_item(rules.withdraw(entry, change, now)), VersionIs(item.version)))
-            elif entry.status is OutboxStatus.SENDING and not _withdrawing(entry) and outdone(item.sk):
-                # its sender settles it (`_settled`)
-                writes.append(Put(to_item(rules.withdraw_in_flight(entry, change, now)), VersionIs(item.version)))
-            elif entry.status is OutboxStatus.DEAD and not rules.is_stale(entry, now) and outdone(item.sk):
-                # dead of a refusal: `outbox retry --dead`, once the relay is fixed, sent the old news last
-                writes.append(Put(to_item(rules.withdraw_dead(entry, change, now)), VersionIs(item.version)))
+            withdrawn = rules.withdrawal(from_item(item), change, now) if outdone(item.sk) else None
+            if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
+                writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
     return writes
 
 
