@@ -27,7 +27,7 @@ from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import InvalidInput
+from firstmate.errors import InvalidInput, TransientDeliveryError
 from firstmate.services import outbox
 from firstmate.services.access import SigningKeys
 from tests.conftest import firstmate_env, mail_text
@@ -78,6 +78,33 @@ def _statuses(app: App, org: str = "demo") -> collections.Counter[str]:
 
 def _dispatch(app: App) -> outbox.DispatchReport:
     return outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
+
+
+def _demo_business(app: App) -> None:
+    """The demo business and its people, for bookings to fan out to."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+
+    save_business(app.store, demo_profile())
+    save_people(app.store, "demo", demo_people())
+
+
+class _HoldingRelay:
+    """The app's real relay, holding the message keyed `key` until `release` is set (a relay slow to
+    take it), then sending it, or failing as a relay timing out (`fails`)."""
+
+    def __init__(self, app: App, key: str, release: threading.Event, *, fails: bool = False) -> None:
+        self.app, self.key, self.release, self.fails = app, key, release, fails
+        self.in_flight = threading.Event()
+
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+        if message.idempotency_key == self.key:
+            self.in_flight.set()
+            self.release.wait(10)
+            if self.fails:
+                raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+        return self.app.mailer.send(message, recipients)
 
 
 def test_each_message_is_delivered_once_and_requeueing_changes_nothing(smtp_app: App, smtp_server: SmtpServer) -> None:
@@ -131,14 +158,10 @@ def test_after_an_outage_a_message_gone_out_of_date_is_not_sent_and_not_retried(
 ) -> None:
     """A sign-in link asked for while the relay was down opens nothing 15 minutes later: sending it
     once the relay is back would only mislead. It goes dead, saying why; the rest go out."""
-    from firstmate.demo.run import demo_people, demo_profile
-    from firstmate.services.business import save_business
     from firstmate.services.crew_access import request_login_link
-    from firstmate.services.people import save_people
     from tests.e2e.test_cli import run
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     smtp_server.stop()
     request_login_link(smtp_app, "jonah@example.com", client="203.0.113.9")
     outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
@@ -164,15 +187,11 @@ def test_after_an_outage_a_message_gone_out_of_date_is_not_sent_and_not_retried(
 def test_after_an_outage_past_the_trip_its_crew_are_not_sent_crew_needed_but_the_guest_gets_the_page(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
     from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     smtp_server.stop()
     start = clock.now() + timedelta(hours=2)
     orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body(start=start.isoformat())))
@@ -193,15 +212,11 @@ def test_a_booking_changed_during_an_outage_is_last_told_as_it_is_now_not_as_it_
     """The new revision's messages were due at once and the old one's, backing off, went out minutes
     after: the guest's last mail said "You're booked … 16:00" after "moved to 18:00", or after the
     cancellation. What a later revision tells the same person anew is withdrawn, saying why."""
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
     from firstmate.services.bookings import cancel_booking, orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     smtp_server.stop()
     first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body()))
     assert _dispatch(smtp_app).retrying == 6  # the operations manager, 4 crew members, the lead guest
@@ -240,36 +255,20 @@ def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
     """A review: the guest's "You're booked … 16:00" was being sent (the relay timing out) as the trip
     moved to 18:00. Only waiting messages were withdrawn, so the failed send went back to wait, and
     the guest got "moved to 18:00" first and the old news last."""
-    import threading
 
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
-    from firstmate.errors import TransientDeliveryError
     from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
     guest_r1 = f"bk:{first.id}:r1:guest:g1"
-    in_flight, moved = threading.Event(), threading.Event()
-
-    class Relay:
-        """The real relay, on which the guest's first mail hangs until the trip has moved."""
-
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key != guest_r1:
-                return smtp_app.mailer.send(message, recipients)
-            in_flight.set()
-            moved.wait(10)
-            if attempt == "fails":
-                raise TransientDeliveryError("cannot reach the SMTP server: timed out")
-            return smtp_app.mailer.send(message, recipients)
+    moved = threading.Event()
+    relay = _HoldingRelay(smtp_app, guest_r1, moved, fails=attempt == "fails")  # the guest's mail hangs till the move
+    in_flight = relay.in_flight
 
     def dispatching() -> None:
-        outbox.dispatch_outbox(smtp_app.store, Relay(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
+        outbox.dispatch_outbox(smtp_app.store, relay, clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
 
     if attempt == "its sender dies":  # claimed, then nothing: its lease is left to run out
         item = smtp_app.store.get(outbox.outbox_pk("demo"), guest_r1)
@@ -305,36 +304,22 @@ def test_the_news_of_a_change_waits_for_the_earlier_news_another_dispatcher_is_s
     """A review: with two dispatchers, "You're booked … 16:00" was on its way through a relay slow to
     take it as the trip moved; the other dispatcher sent "moved to 18:00" at once, and the first landed
     after it: the guest's last mail named the old time."""
-    import threading
 
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
     from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     first = orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    guest_r1 = f"bk:{first.id}:r1:guest:g1"
-    in_flight, later_pass_done = threading.Event(), threading.Event()
-
-    class SlowRelay:
-        """The real relay, slow to take the guest's first mail (content scanning, say)."""
-
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key == guest_r1:
-                in_flight.set()
-                later_pass_done.wait(10)
-            return smtp_app.mailer.send(message, recipients)
+    later_pass_done = threading.Event()
+    relay = _HoldingRelay(smtp_app, f"bk:{first.id}:r1:guest:g1", later_pass_done)  # slow to take the first
 
     def first_dispatcher() -> None:
-        outbox.dispatch_outbox(smtp_app.store, SlowRelay(), clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
+        outbox.dispatch_outbox(smtp_app.store, relay, clock, smtp_app.retry_policy, keys=smtp_app.signing_keys)
 
     sending = threading.Thread(target=first_dispatcher)
     sending.start()
-    assert in_flight.wait(10)
+    assert relay.in_flight.wait(10)
     later = booking_body(start="2026-06-13T18:00:00-07:00")
     orchestrate_booking(smtp_app, "demo", BookingRequest.model_validate(later))
     _dispatch(smtp_app)  # the second dispatcher, meanwhile: the guest's "moved" waits
@@ -350,15 +335,11 @@ def test_a_message_dead_of_a_refusal_is_not_revived_as_old_news_once_its_trip_ha
 ) -> None:
     """A review: the guest's "You're booked" went dead (the relay refused it), the trip was cancelled,
     and `outbox retry --dead` after the relay was fixed sent "You're booked" after "cancelled"."""
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
     from firstmate.services.bookings import cancel_booking, orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     from firstmate.errors import DeliveryError
 
     class Refusing:
@@ -393,17 +374,13 @@ def test_crew_needed_sent_days_late_carries_a_link_that_works_and_the_outbox_hol
     outbox holds the message with a place for the token, never a token."""
     from fastapi.testclient import TestClient
 
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
     from firstmate.domain.mail import SIGN_IN_SLOT
     from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from firstmate.web.app import create_app
     from tests.conftest import booking_body
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     smtp_server.stop()
     start = clock.now() + timedelta(days=10)
     booking = orchestrate_booking(
@@ -432,17 +409,13 @@ def test_a_sign_in_link_that_cannot_be_signed_yet_waits_and_the_rest_go_out(
 ) -> None:
     """Signing keys unreadable for a while (the secrets store down) hold back only the messages
     that carry a sign-in link, as a relay outage would; the others go out."""
-    from firstmate.demo.run import demo_people, demo_profile
     from firstmate.errors import ConfigError
-    from firstmate.services.business import save_business
     from firstmate.services.crew_access import request_login_link
-    from firstmate.services.people import save_people
 
     def unreadable() -> SigningKeys:
         raise ConfigError("cannot read secret 'secret_key'")
 
-    save_business(smtp_app.store, demo_profile())
-    save_people(smtp_app.store, "demo", demo_people())
+    _demo_business(smtp_app)
     request_login_link(smtp_app, "jonah@example.com", client="203.0.113.9")
     outbox.enqueue(smtp_app.store, "demo", [_message(1)], clock.now())
     report = outbox.dispatch_outbox(smtp_app.store, smtp_app.mailer, clock, smtp_app.retry_policy, keys=unreadable)
