@@ -524,16 +524,28 @@ def test_during_a_rotation_the_new_key_signs_and_every_listed_key_verifies(demo_
             SigningKeys.parse(text)
 
 
-def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(tmp_path: Path) -> None:
-    """secret_key in HOME/secrets.toml was ignored: a key generated into HOME/secret.key signed instead."""
+def _home_with_secret_key(tmp_path: Path, key: str) -> Path:
+    """A FIRSTMATE_HOME whose secrets.toml holds `key` as secret_key."""
     home = tmp_path / "home"
     home.mkdir()
-    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    (home / "secrets.toml").write_text(f'secret_key = "{key}"\n')
+    return home
+
+
+def _rotate(home: Path, keys: str, step: int) -> None:
+    """secrets.toml's secret_key rewritten to `keys`, with the `step`th new modification time (however
+    coarse the file system's clock, the app sees a new file)."""
+    (home / "secrets.toml").write_text(f'secret_key = "{keys}"\n')
+    os.utime(home / "secrets.toml", ns=(0, step * 10**18))
+
+
+def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(tmp_path: Path) -> None:
+    """secret_key in HOME/secrets.toml was ignored: a key generated into HOME/secret.key signed instead."""
+    home = _home_with_secret_key(tmp_path, "o" * 40)
     app = build(Settings(home=home))
     try:
         assert app.secret_key == SigningKeys(b"o" * 40) and not (home / "secret.key").exists()
-        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40} {"o" * 40}"\n')
-        os.utime(home / "secrets.toml", ns=(0, 10**18))  # a new modification time, however coarse the clock
+        _rotate(home, f"{'n' * 40} {'o' * 40}", 1)
         assert app.secret_key == SigningKeys(b"n" * 40, (b"o" * 40,))
     finally:
         app.close()
@@ -542,9 +554,7 @@ def test_locally_a_key_in_secrets_toml_signs_and_its_rotation_needs_no_restart(t
 def test_a_key_rotated_out_of_secrets_toml_no_longer_opens_an_upload_form(tmp_path: Path) -> None:
     """Upload forms were signed and checked with the keys read at start: a key rotated out of
     secrets.toml (say, leaked) went on signing forms and opening forms forged with it until a restart."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    home = _home_with_secret_key(tmp_path, "o" * 40)
     app = build(Settings(home=home))
     try:
         client = TestClient(create_app(app))
@@ -560,11 +570,9 @@ def test_a_key_rotated_out_of_secrets_toml_no_longer_opens_an_upload_form(tmp_pa
             ).fields
 
         before = form()
-        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40} {"o" * 40}"\n')
-        os.utime(home / "secrets.toml", ns=(0, 10**18))
+        _rotate(home, f"{'n' * 40} {'o' * 40}", 1)
         assert upload(before) == 303  # listed second: a form handed out before the rotation still works
-        (home / "secrets.toml").write_text(f'secret_key = "{"n" * 40}"\n')
-        os.utime(home / "secrets.toml", ns=(0, 2 * 10**18))
+        _rotate(home, "n" * 40, 2)
         assert upload(before) == 401  # rotated out: what it signed opens nothing
         assert upload(form()) == 303  # new forms are signed with the new key
     finally:
@@ -573,9 +581,7 @@ def test_a_key_rotated_out_of_secrets_toml_no_longer_opens_an_upload_form(tmp_pa
 
 def test_a_secrets_file_saved_unreadable_while_running_leaves_the_last_good_keys_signing(tmp_path: Path) -> None:
     """secrets.toml saved as Latin-1 while the app ran made every signed request fail (UnicodeDecodeError)."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "secrets.toml").write_text(f'secret_key = "{"o" * 40}"\n')
+    home = _home_with_secret_key(tmp_path, "o" * 40)
     app = build(Settings(home=home))
     try:
         (home / "secrets.toml").write_bytes(f'secret_key = "{"n" * 40}"\nhubspot_token = "café"\n'.encode("latin-1"))
