@@ -563,6 +563,23 @@ def test_boat_names_a_boat_by_its_name_as_firstmates_own_feeds_write_it(home: Pa
     assert "Morning Tern (45 ft catamaran) (morning-tern)" in refused.stderr
 
 
+def test_boat_written_as_one_boats_id_and_anothers_name_is_refused_not_guessed() -> None:
+    """A review: `Boat:` looked for an id first, so a boat named "tender" went to the boat whose id
+    is `tender`, unsaid, and the wrong crew were told. Written so, it is refused, naming both."""
+    boats = {"tender": "Little Auk (12 ft tender)", "sea-lark": "tender"}
+    [record] = parse_ics(_ota_event(BOOKED + "\nBoat: tender"), source="getmyboat", timezone="UTC",
+                         asset=None, boats=boats)  # fmt: skip
+    assert isinstance(record, RowError)
+    assert record.problem == (
+        "Boat: names 'tender', the id of boat 'Little Auk (12 ft tender)' and the name of boat 'tender' (sea-lark); "
+        "write 'Little Auk (12 ft tender)' or 'sea-lark' to say which"
+    )
+    for written, asset in (("Little Auk", "tender"), ("sea-lark", "sea-lark")):  # unambiguous: as before
+        [booked] = parse_ics(_ota_event(BOOKED + f"\nBoat: {written}"), source="getmyboat", timezone="UTC",
+                             asset=None, boats=boats)  # fmt: skip
+        assert isinstance(booked, BookingRequest) and booked.asset == asset, booked
+
+
 def test_a_rows_problems_name_the_csv_files_columns_and_say_what_to_write() -> None:
     """A review: "source: String should match pattern '^[a-z0-9][a-z0-9_-]{1,29}$'", and a bad
     lead_phone named the API's `lead_guest.phone`, a field the file does not have."""

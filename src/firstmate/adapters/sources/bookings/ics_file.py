@@ -210,10 +210,22 @@ def _record(
 
 def _boat(written: str | None, boats: Mapping[str, str] | None) -> str | None:
     """The asset `Boat:` names: a boat's id as written, or the id of the boat it names by name (it
-    took ids alone, and refused the names firstmate's own feeds write)."""
-    if not written or boats is None or written in boats:
+    took ids alone, and refused the names firstmate's own feeds write). Text that is one boat's id
+    and another's name is refused: taking the id sent the other boat's trip to the wrong crew."""
+    if not written or boats is None:
         return written
-    return boat_named(written, boats, where="Boat:")
+    try:
+        named = boat_named(written, boats, where="Boat:")
+    except ValueError:
+        if written in boats:
+            return written
+        raise
+    if written in boats and named != written:
+        raise ValueError(
+            f"Boat: names {written!r}, the id of boat {boats[written]!r} and the name of boat {boats[named]!r} "
+            f"({named}); write {boats[written]!r} or {named!r} to say which"
+        )
+    return named
 
 
 #: Where notes too long for a booking were cut.
