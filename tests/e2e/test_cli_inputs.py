@@ -300,6 +300,25 @@ def test_a_source_that_is_no_channel_name_is_refused_once_before_the_file_is_rea
     )
 
 
+def test_an_option_the_files_kind_does_not_take_is_refused_not_ignored(home: Path, tmp_path: Path) -> None:
+    """`--source boatsetter` with a .eml, or `--asset` with a .csv, was taken and ignored: the import
+    went on as if it had not been written (a marketplace email names its channel and boat itself)."""
+    from firstmate.demo.run import SAMPLE_EMAIL
+
+    email, table = tmp_path / "confirmation.eml", tmp_path / "bookings.csv"
+    email.write_bytes(SAMPLE_EMAIL.read_bytes())
+    table.write_text("external_id\n", encoding="utf-8")
+    for file, option, value, said in (
+        (email, "--source", "getmyboat", "--source is for .csv and .ics files: an email's channel is the marketplace"),
+        (email, "--asset", "sea-lark", "--asset is for .ics files: an email names its boat"),
+        (table, "--asset", "sea-lark", "--asset is for .ics files: a .csv file names each row's boat in its asset"),
+    ):  # fmt: skip
+        refusal = run(home, "booking", "import", str(file), option, value)
+        assert refusal.returncode == 2 and said in refusal.stderr, refusal.stderr
+    imported = run(home, "booking", "import", str(email))  # without them, the same file is imported
+    assert imported.returncode == 0 and "1 created" in imported.stdout, imported.stderr
+
+
 def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> None:
     """A review: 250 dead messages listed as 200, with nothing saying there were more."""
     from datetime import UTC, datetime

@@ -68,8 +68,16 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
     suffix = file.suffix.lower()
     boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
     if suffix == ".csv":
+        if asset is not None:
+            raise InvalidInput("--asset is for .ics files: a .csv file names each row's boat in its asset column")
         return parse_csv(utf8_text(file), default_source=source or "csv")
     if suffix == ".eml":
+        if source is not None:  # taken and ignored, it read as if the booking had come from that channel
+            raise InvalidInput(
+                "--source is for .csv and .ics files: an email's channel is the marketplace that sent it"
+            )
+        if asset is not None:
+            raise InvalidInput("--asset is for .ics files: an email names its boat")
         return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
         return parse_ics(
