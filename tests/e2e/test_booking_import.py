@@ -236,6 +236,35 @@ def test_a_calendar_listing_a_reservation_twice_imports_its_latest_version_once(
     assert isinstance(latest, BookingRequest) and latest.guest_count == 5
 
 
+def test_an_older_export_imported_after_a_newer_one_changes_nothing(demo_app: App) -> None:
+    """A review: one file held SEQUENCE:2 (8 guests), an export saved before it SEQUENCE:1 (6 guests).
+    Imported in that order, the older file was taken as a change: back to 6 guests, crew and guest told."""
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\nTotal: USD 600.00\nGuests: "
+    assert dict(_import_ota(demo_app, _ota_event(lead + "8", lines="SEQUENCE:2\r\n")).counts) == {"created": 1}
+    told = len(outbox.list_entries(demo_app.store, "demo"))
+    assert dict(_import_ota(demo_app, _ota_event(lead + "6", lines="SEQUENCE:1\r\n")).counts) == {"unchanged": 1}
+    assert (_only_booking(demo_app)["request"]["guest_count"], _only_booking(demo_app)["revision"]) == (8, 1)
+    assert len(outbox.list_entries(demo_app.store, "demo")) == told  # nobody hears the old news
+    # exported again unchanged with a higher number, then a version numbered between: older still
+    assert dict(_import_ota(demo_app, _ota_event(lead + "8", lines="SEQUENCE:4\r\n")).counts) == {"unchanged": 1}
+    assert dict(_import_ota(demo_app, _ota_event(lead + "7", lines="SEQUENCE:3\r\n")).counts) == {"unchanged": 1}
+    # a newer one, or one of the same number (edited without counting), is a change, as before
+    assert dict(_import_ota(demo_app, _ota_event(lead + "9", lines="SEQUENCE:4\r\n")).counts) == {"updated": 1}
+    assert dict(_import_ota(demo_app, _ota_event(lead + "5", lines="SEQUENCE:5\r\n")).counts) == {"updated": 1}
+    assert _only_booking(demo_app)["request"]["guest_count"] == 5
+
+
+def test_a_booking_its_file_did_not_number_takes_a_numbered_one_as_a_change(demo_app: App) -> None:
+    """A booking whose file gave no SEQUENCE (as every one imported before 2026-12-06): a numbered one is a
+    change if its body is. A SEQUENCE that is no number is refused, naming it."""
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\nTotal: USD 600.00\nGuests: "
+    assert dict(_import_ota(demo_app, _ota_event(lead + "8")).counts) == {"created": 1}
+    assert dict(_import_ota(demo_app, _ota_event(lead + "6", lines="SEQUENCE:0\r\n")).counts) == {"updated": 1}
+    refused = _ota_event(lead + "6", lines="SEQUENCE:two\r\n")
+    [error] = parse_ics(refused, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(error, RowError) and "SEQUENCE 'two' is not one whole number" in error.problem, error
+
+
 def _import_ota(app: App, export: bytes) -> ImportReport:
     return import_records(app, "demo", parse_ics(export, source="getmyboat", timezone="UTC", asset="sea-lark"))
 
@@ -361,6 +390,7 @@ def _as_stored_before(app: App, row: str) -> str:
     stored = app.store.get(booking_pk("demo", anchor.data["booking_id"]), "BOOKING")
     assert stored is not None and stored.data["request"]["gross_amount"] == "600.00"
     as_before = {**stored.data["request"], "gross_amount": "600", "duration_hours": "2.5"}
+    del as_before["sequence"]  # bookings had no revision number then
     canonical = json.dumps(as_before, sort_keys=True, separators=(",", ":")).encode()  # as it was fingerprinted
     fingerprint = hashlib.sha256(canonical).hexdigest()[:24]
     app.store.put(Item(stored.pk, stored.sk, {**stored.data, "request": as_before, "fingerprint": fingerprint}))

@@ -63,6 +63,23 @@ def test_a_new_booking_fans_out_once_and_a_replay_changes_nothing(
     assert _snapshot(demo_app) == before == {"anchors": 1, "calendar": 1, "outbox": 6}
 
 
+def test_a_webhook_arriving_after_a_newer_one_changes_nothing(client: TestClient, demo_app: App, api_key: str) -> None:
+    """Webhooks come out of order: revision 3 (8 guests), then revision 2 (6 guests), took the trip back
+    to 6 guests and told crew and guest. Numbered by `sequence`, the older one changes nothing."""
+    assert _post(client, api_key, booking_body(guest_count=8, sequence=3)).status_code == 201
+    before = _snapshot(demo_app)
+    late = _post(client, api_key, booking_body(guest_count=6, sequence=2))
+    assert late.status_code == 200 and late.json()["result"] == "unchanged", late.text
+    assert _snapshot(demo_app) == before
+    # numbered above, a change back to an earlier revision's body is news (unnumbered, it reads as a replay)
+    newer = _post(client, api_key, booking_body(guest_count=6, sequence=4))
+    assert newer.json()["result"] == "updated"
+    assert _post(client, api_key, booking_body(guest_count=8, sequence=5)).json()["result"] == "updated"
+    assert get_event(demo_app.store, "demo", late.json()["event_id"]).guest_count == 8
+    refused = _post(client, api_key, booking_body(sequence=-1))
+    assert refused.status_code == 422 and "sequence" in refused.text
+
+
 def test_twenty_concurrent_identical_posts_make_one_booking(client: TestClient, demo_app: App, api_key: str) -> None:
     barrier = threading.Barrier(20)
     answers: list[tuple[int, str]] = []

@@ -184,6 +184,11 @@ class BookingRequest(BaseModel):
     notes: str = Field(default="", max_length=MAX_NOTES, description="Shown to crew.")
     private_notes: str = Field(default="", max_length=MAX_NOTES, description="Admins only; never shown to crew.")
     status: BookingStatus = BookingStatus.CONFIRMED
+    sequence: int | None = Field(
+        default=None, ge=0, le=2**31 - 1,
+        description="The channel's revision number of this booking, rising with each change (a calendar's "
+        "SEQUENCE). A revision numbered below one already taken is older news and changes nothing.",
+    )  # fmt: skip
 
     @field_validator("source")
     @classmethod
@@ -241,8 +246,10 @@ class BookingRequest(BaseModel):
         return Money(self.gross_amount, self.currency)
 
     def fingerprint(self) -> str:
-        """A digest of everything the booking says: equal bodies give equal fingerprints."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A digest of everything the booking says: equal bodies give equal fingerprints. Its
+        `sequence` says when, not what: a calendar exported again with a higher one changes nothing."""
+        said = self.model_dump(mode="json", exclude={"sequence"})
+        canonical = json.dumps(said, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
@@ -315,6 +322,27 @@ def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str
         for gross in _writings(request.gross_amount)
         for hours in _writings(request.duration_hours)
     )
+
+
+def is_old_news(
+    request: BookingRequest, seen: list[str], newest: int | None, *, placed: tuple[str, str] | None = None
+) -> bool:
+    """Whether `request` must not change the booking: numbered below the `newest` revision its channel
+    numbered so far (an old calendar export imported after a newer one, a webhook overtaken by the
+    next), or, not numbered above it, an earlier revision's body (`is_stale`). A body numbered above
+    is news even when it repeats an earlier one's (6 guests, then 8, then 6 again)."""
+    if request.sequence is not None and newest is not None:
+        if request.sequence < newest:
+            return True
+        if request.sequence > newest:
+            return False
+    return is_stale(request, seen, placed=placed)
+
+
+def newest_sequence(request: BookingRequest, newest: int | None) -> int | None:
+    """The highest revision number its channel gave the booking, counting `request`'s."""
+    numbered = [n for n in (request.sequence, newest) if n is not None]
+    return max(numbered) if numbered else None
 
 
 def seen_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import structlog
 
@@ -23,7 +25,8 @@ from firstmate.domain.bookings import (
     IntakeResult,
     cancellation_of,
     classify_change,
-    is_stale,
+    is_old_news,
+    newest_sequence,
     revise,
     seen_fingerprint,
 )
@@ -121,9 +124,10 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
         result = classify_change(existing, request, placed=placed)
         if existing is not None and (
-            result is IntakeResult.UNCHANGED or is_stale(request, _seen(anchor), placed=placed)
+            result is IntakeResult.UNCHANGED or is_old_news(request, _seen(anchor), _newest(anchor), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
+            _note_newest(ctx, request, anchor)
             said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
             return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
@@ -221,7 +225,7 @@ def _create(
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
         Put(
-            Item(intake_pk(org), _intake_sk(request), {"booking_id": booking.id, "seen": [_seen_now(booking)]}),
+            Item(intake_pk(org), _intake_sk(request), _anchor_data(booking.id, [_seen_now(booking)], request, None)),
             Absent(),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
@@ -281,7 +285,10 @@ def _change(
     new_sk = calendar_sk(request.start, booking.id)
     seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
     writes: list[Write] = [
-        Put(Item(anchor.pk, anchor.sk, {**anchor.data, "seen": seen}), VersionIs(anchor.version)),
+        Put(
+            Item(anchor.pk, anchor.sk, {**anchor.data, **_anchor_data(existing.id, seen, request, _newest(anchor))}),
+            VersionIs(anchor.version),
+        ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
     ]
@@ -496,6 +503,30 @@ def _seen_now(booking: Booking) -> str:
 
 def _seen(anchor: Item | None) -> list[str]:
     return [str(f) for f in anchor.data.get("seen", [])] if anchor else []
+
+
+def _newest(anchor: Item | None) -> int | None:
+    """The highest revision number the booking's channel has given it, if it numbers them."""
+    newest = anchor.data.get("sequence") if anchor else None
+    return int(newest) if newest is not None else None
+
+
+def _anchor_data(booking_id: str, seen: list[str], request: BookingRequest, newest: int | None) -> dict[str, Any]:
+    """What the intake keeps of a booking's channel id: the booking, its revisions' bodies and highest number."""
+    data: dict[str, Any] = {"booking_id": booking_id, "seen": seen}
+    if (sequence := newest_sequence(request, newest)) is not None:
+        data["sequence"] = sequence
+    return data
+
+
+def _note_newest(ctx: Context, request: BookingRequest, anchor: Item | None) -> None:
+    """Raise the highest revision number kept, when an unchanged body comes with a higher one: a
+    revision numbered between the two is older news."""
+    if anchor is None or newest_sequence(request, _newest(anchor)) == _newest(anchor):
+        return
+    data = {**anchor.data, "sequence": newest_sequence(request, _newest(anchor))}
+    with suppress(ConditionFailed):  # another writer got there first: only an unchanged body's number goes unnoted
+        ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
 
 
 def _intake_sk(request: BookingRequest) -> str:

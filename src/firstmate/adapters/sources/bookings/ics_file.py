@@ -188,6 +188,7 @@ def _record(
         )
     try:
         currency, amount = _total(fields.get("total", "0"))
+        sequence = _version(event)[0] if event.get("SEQUENCE") is not None else None
         body = {
             "source": source,
             "external_id": uid,
@@ -200,6 +201,7 @@ def _record(
             "lead_guest": {"name": fields["guest"], "email": fields["email"], "phone": fields.get("phone")},
             "notes": fields.get("notes", ""),
             "status": "cancelled" if cancelled else "confirmed",
+            "sequence": sequence,  # an older export imported after a newer one is left alone by it
         }
         return BookingRequest.model_validate(body)
     except ValidationError as exc:
