@@ -4,6 +4,7 @@ template's EventBridge schedules are generated from the whole list (`firstmate a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import structlog
 
@@ -24,7 +25,7 @@ from firstmate.services.intel import (
     scheduled_run_done,
     sweep_archive,
 )
-from firstmate.services.outbox import dispatch_outbox
+from firstmate.services.outbox import TimeLimit, dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
@@ -138,12 +139,18 @@ def sweep_archives(app: App, period: datetime) -> str:
     return f"{sweep_archive(app, app.clock.now())} archived pages removed"
 
 
-def dispatch_due(app: App, period: datetime) -> str:
+def dispatch_due(app: App, period: datetime, until: TimeLimit | None = None) -> str:
     """Deliver messages whose next attempt is due (on AWS the stream delivers new ones at once;
     this picks up retries after a backoff). AWS only: locally the dispatcher loop does this on every
-    pass, and a second sender beside it would put two sends in flight, so a crash could repeat two."""
-    report = dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=200)
-    return f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
+    pass, and a second sender beside it would put two sends in flight, so a crash could repeat two.
+    `until`: the function's time, in which it claims only what it can send and record."""
+    report = dispatch_outbox(
+        app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys, limit=200, until=until
+    )
+    done = f"{report.sent} sent, {report.retrying} to retry, {report.dead} dead"
+    if report.left:
+        return f"{done}; {report.left} left for the next run: too little of the function's time left to send one"
+    return done
 
 
 #: A Monday report missed (the machine off from Saturday to Monday afternoon) still goes out late in
@@ -152,9 +159,10 @@ def dispatch_due(app: App, period: datetime) -> str:
 WEEKLY_CATCH_UP = timedelta(days=6)
 
 
-def declared_jobs(settings: Settings) -> list[Job[App]]:
+def declared_jobs(settings: Settings, *, until: TimeLimit | None = None) -> list[Job[App]]:
     """The jobs for these settings, in the business's time zone where it matters. The local
-    scheduler runs those marked `local`, and the AWS template's schedules are rendered from all."""
+    scheduler runs those marked `local`, and the AWS template's schedules are rendered from all.
+    `until`: the time of the Lambda function running them, within which `outbox_retry` sends."""
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
         Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
@@ -200,7 +208,7 @@ def declared_jobs(settings: Settings) -> list[Job[App]]:
             Schedule(
                 "outbox_retry", "*/5 * * * *", "UTC", "Retry messages whose backoff has passed", timedelta(minutes=10)
             ),
-            dispatch_due,
+            partial(dispatch_due, until=until),
             local=False,
         ),
     ]

@@ -20,6 +20,7 @@ from firstmate.aws import handlers
 from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.demo.run import DEMO_ORG, direct_booking, run_demo
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.reports.document import ROLES
 from firstmate.services import outbox
@@ -240,6 +241,38 @@ def _bounce_event(message_id: str, key: str, address: str) -> dict[str, Any]:
             "headers": [{"name": "X-Firstmate-Key", "value": key}, {"name": "Subject", "value": "Your trip"}],
         },
     }
+
+
+def test_the_retry_job_claims_no_message_without_the_functions_time_to_send_it(aws_app: App, clock: FixedClock) -> None:
+    """The `outbox_retry` job sent up to 200 messages whatever time its function had left: stopped at its
+    timeout mid-send, a message stayed leased, and went out again when the lease ran out (a second copy to
+    a guest), or late. Now, as the stream's dispatcher does, it claims none without the time to send and
+    record it: they wait, unclaimed, for its next run."""
+    clock.set(datetime(2026, 6, 1, 16, 1, tzinfo=UTC))
+    guests = [f"guest{n}@example.com" for n in range(3)]
+    waiting = [
+        OutgoingMessage(
+            idempotency_key=f"retry-test:{guest}", sender="firstmate@example.com", to=(guest,),
+            subject="Your trip on Saturday", text="See you at the dock at 16:00.",
+        )
+        for guest in guests
+    ]  # fmt: skip
+    outbox.enqueue(aws_app.store, DEMO_ORG, waiting, clock.now())
+    before = _ses_sent()
+
+    ending = handlers.job_handler({"job": "outbox_retry"}, _TimeLeft(handlers.SEND_BUDGET_MS - 1))
+    entries = outbox.list_entries(aws_app.store, DEMO_ORG)
+    assert [(e.status, e.attempts, e.due_at) for e in entries] == [(OutboxStatus.PENDING, 0, clock.now())] * 3
+    assert _ses_sent() == before
+    assert ending["detail"] == (
+        "0 sent, 0 to retry, 0 dead; 3 left for the next run: too little of the function's time left to send one"
+    )
+
+    clock.advance(timedelta(minutes=5))  # the next run, with its time
+    assert handlers.job_handler({"job": "outbox_retry"}, _TimeLeft(900_000))["detail"] == "3 sent, 0 to retry, 0 dead"
+    sent = outbox.list_entries(aws_app.store, DEMO_ORG)
+    assert {e.status for e in sent} == {OutboxStatus.SENT} and len({e.provider_ref for e in sent}) == 3
+    assert _ses_sent() > before
 
 
 def test_a_guest_photo_goes_straight_to_s3_and_is_promoted_only_after_the_check(

@@ -4,7 +4,8 @@ adapters are chosen by settings alone) and calls the same use cases the local se
 - `web_handler`: the web app behind API Gateway's HTTP API, through Mangum.
 - `dispatch_handler`: the table's stream; delivers each new or retried outbox entry, and reports
   the records it could not handle so that only those are retried (then sent to the dead-letter queue).
-- `job_handler`: EventBridge Scheduler's `{"job": "<name>"}`; runs that job once per period.
+- `job_handler`: EventBridge Scheduler's `{"job": "<name>"}`; runs that job once per period (the
+  `outbox_retry` job sends only what the function's time left lets it finish).
 - `ses_events_handler`: SES's bounce, complaint, delivery and reject events, via SNS, recorded on
   the message's outbox entry.
 """
@@ -14,13 +15,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
 from firstmate.bootstrap import App, build
 from firstmate.config import load_settings, unknown_variables
 from firstmate.logs import configure_logging
+
+if TYPE_CHECKING:
+    from firstmate.services.outbox import TimeLimit
 
 log = structlog.get_logger(__name__)
 
@@ -63,9 +67,10 @@ def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 #: The longest one message may take: a store call to claim it and one to record it (about 24 s each at
 #: worst: 3 attempts of 2 s to connect and 5 s to answer) and SES's answer (5 + 10 s, and up to 5 s of
-#: asking again when over the sending rate). A record is started only with that much of the function's
-#: 90 s left, and the claim's lease (outbox_lease_s, 300 s by default) outlasts the function, so no other
-#: dispatcher takes an entry up while this one may still be sending it.
+#: asking again when over the sending rate). A message is claimed only with that much of the function's
+#: time left (the stream's dispatcher has 90 s, the jobs' `outbox_retry` 900 s), so none is cut off mid-send
+#: to go again; and the claim's lease (outbox_lease_s, 300 s by default) outlasts the dispatcher function and
+#: any one message, so no other dispatcher takes an entry up while this one may still be sending it.
 SEND_BUDGET_MS = 70_000
 #: Kept to spare at the end: recording a send stops trying this long before the function would be stopped.
 END_MARGIN_S = 2.0
@@ -84,10 +89,10 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     app = current_app()
     failures: list[dict[str, str]] = []
-    time_left = getattr(context, "get_remaining_time_in_millis", None)
-    deadline = time.monotonic() + time_left() / 1000 - END_MARGIN_S if time_left is not None else None
+    until = _time_limit(context)
+    deadline = until.deadline if until else None
     for record in event.get("Records", []):
-        if time_left is not None and time_left() < SEND_BUDGET_MS:
+        if until is not None and time.monotonic() > until.claim_until:
             # not started: Lambda hands it over again, rather than stopping this function mid-send
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
             continue
@@ -102,6 +107,19 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             log.exception("dispatch.record_failed", org=target[0], key=target[1])
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
     return {"batchItemFailures": failures}
+
+
+def _time_limit(context: Any) -> TimeLimit | None:
+    """The time this invocation has to send in: a message is claimed only with SEND_BUDGET_MS of the
+    function's time left, and recording one stops trying END_MARGIN_S before its end. None without a
+    Lambda context (a direct call)."""
+    from firstmate.services.outbox import TimeLimit
+
+    time_left = getattr(context, "get_remaining_time_in_millis", None)
+    if time_left is None:
+        return None
+    ends = time.monotonic() + time_left() / 1000
+    return TimeLimit(claim_until=ends - SEND_BUDGET_MS / 1000, deadline=ends - END_MARGIN_S)
 
 
 def _outbox_target(record: dict[str, Any]) -> tuple[str, str] | None:
@@ -136,7 +154,8 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     app = current_app()
     name = str(event.get("job", ""))
-    jobs = {job.name: job for job in declared_jobs(app.settings)}
+    # the retry job claims a message only with the time to send it: one cut off mid-send went again
+    jobs = {job.name: job for job in declared_jobs(app.settings, until=_time_limit(context))}
     if name not in jobs:
         raise ValueError(f"no job named {name!r}; the schedules know {', '.join(sorted(jobs))}")
     runs = run_due_jobs(app.store, app.clock, [jobs[name]], app)

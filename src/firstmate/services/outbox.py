@@ -106,6 +106,8 @@ class DispatchReport:
     dead: int = 0
     skipped: int = 0
     keys_sent: list[str] = field(default_factory=list)
+    #: due entries the pass left unclaimed, its time running short (`TimeLimit`)
+    left: int = 0
 
     @property
     def handled(self) -> int:
@@ -113,13 +115,25 @@ class DispatchReport:
         return self.sent + self.retrying + self.dead
 
 
+@dataclass(frozen=True)
+class TimeLimit:
+    """The time of a dispatcher that will be stopped (a Lambda function at its timeout), as
+    `time.monotonic()` values: it claims no message after `claim_until`, too late to send and record
+    one before it is stopped, and recording a send stops trying at `deadline`."""
+
+    claim_until: float
+    deadline: float
+
+
 def dispatch_outbox(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, *, keys: Callable[[], SigningKeys],
-    limit: int = 50, stop: threading.Event | None = None,
+    limit: int = 50, stop: threading.Event | None = None, until: TimeLimit | None = None,
 ) -> DispatchReport:  # fmt: skip
     """Deliver up to `limit` due messages, oldest first. Safe to run in many processes at once.
     `keys` sign the sign-in links of the messages that carry one, as each is sent. Once `stop` is
     set the pass claims nothing more: the message being sent is sent and recorded, and the pass ends.
+    With `until`, the pass claims nothing once its time is too short for a send: the rest stay
+    pending, unclaimed, counted in the report's `left` (one claimed, then cut off, went again).
 
     Each entry is claimed with a conditional write before sending, so two dispatchers never send
     the same entry concurrently. A dispatcher that dies after sending but before recording it
@@ -127,10 +141,14 @@ def dispatch_outbox(
     only case of a repeat, and never for an entry recorded as sent).
     """
     report = DispatchReport()
-    for item in _due(store, clock.now(), limit):
+    due = list(_due(store, clock.now(), limit))
+    for n, item in enumerate(due):
         if stop is not None and stop.is_set():
             break
-        _dispatch_item(store, mailer, clock, policy, keys, item, report)
+        if until is not None and time.monotonic() > until.claim_until:
+            report.left = len(due) - n
+            break
+        _dispatch_item(store, mailer, clock, policy, keys, item, report, until.deadline if until else None)
     return report
 
 
