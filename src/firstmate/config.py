@@ -27,6 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from firstmate.adapters.mail import ses
 from firstmate.adapters.mail.smtp import DATA_WAITS, LEASE_SHARE, password_in_clear, session_waits
 from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
@@ -44,6 +45,9 @@ WEEK_S = 7 * 24 * 3600
 #: fit in LEASE_SHARE of it with time left for a quick relay's others. The rule before sessions were
 #: timed (6 × was documented), kept so that settings valid then still start.
 MIN_LEASE_TIMEOUTS = 6
+#: The shortest outbox lease with mailer ses: the longest an SES send may take fits in LEASE_SHARE of it, as
+#: an SMTP session's message does, the rest kept for claiming the entry and recording the outcome (23 s).
+MIN_SES_LEASE_S = math.ceil(ses.SEND_LIMIT_S / LEASE_SHARE)
 
 
 class Settings(BaseSettings):
@@ -175,8 +179,15 @@ class Settings(BaseSettings):
     def _lease_outlasts_a_send(self) -> Settings:
         # only what cannot work is refused: a session too slow for its lease is ended before its message
         # is sent, and retried (adapters/mail/smtp.py), never sent twice; `slow_relay_warning` says more
+        if self.mailer == "ses" and self.outbox_lease_s < MIN_SES_LEASE_S:
+            raise ValueError(  # an SES send is not cut short: one outliving its lease is taken up and sent again
+                f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {MIN_SES_LEASE_S} with mailer ses: an SES "
+                f"send may take up to {ses.SEND_LIMIT_S:g} s ({ses.CONNECT_TIMEOUT_S:g} to connect, "
+                f"{ses.READ_TIMEOUT_S:g} to answer, {ses.RATE_WINDOW_S + ses.RATE_WAIT_S:g} more asking again over "
+                f"the sending rate), within {LEASE_SHARE:.0%} of the lease; raise outbox_lease_s"
+            )
         if self.mailer != "smtp":
-            return self  # SES and the outbox mailer hold no SMTP session
+            return self  # no SMTP session to fit
         if self.outbox_lease_s < MIN_LEASE_TIMEOUTS * self.smtp_timeout_s:
             raise ValueError(
                 f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {MIN_LEASE_TIMEOUTS} × smtp_timeout_s "

@@ -81,6 +81,13 @@ def test_a_wait_longer_than_the_clock_can_reach_is_refused_at_start(
     assert f"FIRSTMATE_{setting.upper()}" in line
 
 
+def test_a_lease_shorter_than_an_ses_send_is_refused_at_start(tmp_path: Path) -> None:
+    """It was taken (only an SMTP relay's lease was checked), and a send outliving its lease went twice."""
+    line = _refused(tmp_path / "home", {"FIRSTMATE_MAILER": "ses", "FIRSTMATE_OUTBOX_LEASE_S": "5"})
+    assert line.startswith("error: settings do not fit together: outbox_lease_s (5) must be at least 23 with mailer")
+    assert line.endswith("(fix them in firstmate.toml or their FIRSTMATE_ variables)")
+
+
 def test_the_fix_names_the_settings_file_in_use_and_where_a_short_secret_key_was_set(tmp_path: Path) -> None:
     """With FIRSTMATE_CONFIG=alt.toml the hint said "'smtp_port' in firstmate.toml"; a short
     FIRSTMATE_SECRET_KEY said "the secret key is too short", naming neither the setting nor its source."""

@@ -58,7 +58,24 @@ def test_a_lease_shorter_than_a_slow_relays_session_is_warned_of_and_one_under_s
     assert "(8 waits," in str(load_settings(**plain).slow_relay_warning())  # no login, no STARTTLS
     with pytest.raises(ConfigError, match=r"outbox_lease_s \(119\) must be at least 6 × smtp_timeout_s \(20\)"):
         load_settings(**{**old, "outbox_lease_s": 119})
-    assert load_settings(mailer="ses", outbox_lease_s=2).slow_relay_warning() is None  # no SMTP session to fit
+    assert load_settings(mailer="ses", outbox_lease_s=23).slow_relay_warning() is None  # no SMTP session to fit
+
+
+def test_a_lease_shorter_than_an_ses_send_is_refused() -> None:
+    """With mailer ses any lease was taken, 5 s too, though a send may take 20 s: another dispatcher
+    (the stream's, the retry job) took the message up once its lease had run out mid-send, and sent
+    it again, a second copy with no crash."""
+    with pytest.raises(ConfigError) as refused:
+        load_settings(mailer="ses", outbox_lease_s=5)
+    assert refused.value.message == (
+        "settings do not fit together: outbox_lease_s (5) must be at least 23 with mailer ses: an SES send may "
+        "take up to 20 s (5 to connect, 10 to answer, 5 more asking again over the sending rate), within 90% of "
+        "the lease; raise outbox_lease_s"
+    )
+    assert refused.value.hint == "fix them in firstmate.toml or their FIRSTMATE_ variables"
+    assert load_settings(mailer="ses", outbox_lease_s=23).outbox_lease_s == 23
+    assert load_settings(mailer="ses").outbox_lease_s == 300  # the default, which the AWS stack runs on
+    assert load_settings(mailer="outbox", outbox_lease_s=5).outbox_lease_s == 5  # nothing to wait for
 
 
 def test_a_firstmate_variable_that_is_not_a_setting_is_named_with_the_setting_it_looks_like() -> None:

@@ -30,11 +30,20 @@ from firstmate.ports import Clock
 _PERMANENT = {"MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException"}
 #: SES answers to a send over the account's rate (v2 names it TooManyRequestsException; the guide, ThrottlingException).
 _THROTTLED = {"TooManyRequestsException", "ThrottlingException", "Throttling"}
-#: Asks of one message over the sending rate, with random waits of up to 0.25, 0.5, 1 and 2 s between
-#: them (a batch's sends do not come back together), and none begun once the send has taken RATE_WINDOW_S
-#: (a refusal answers at once): a send takes at most RATE_WINDOW_S + 2 s more than one call (15 s).
+#: SES's timeouts: to connect, and to answer. botocore asks once (see SesMailer).
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 10.0
+#: Asks of one message over the sending rate, with random waits of up to 0.25, 0.5, 1 and RATE_WAIT_S
+#: between them (a batch's sends do not come back together), and none begun once the send has taken
+#: RATE_WINDOW_S (a refusal answers at once): a send takes at most RATE_WINDOW_S + RATE_WAIT_S more than
+#: one call.
 RATE_TRIES = 5
 RATE_WINDOW_S = 3.0
+RATE_WAIT_S = 2.0
+#: The longest a send may take (20 s): its last ask begins within RATE_WINDOW_S and one wait, and is
+#: given up once it has not connected, or not been answered, in time. A shorter outbox lease would
+#: let another dispatcher take the message up while it may still be going (config.py refuses one).
+SEND_LIMIT_S = RATE_WINDOW_S + RATE_WAIT_S + CONNECT_TIMEOUT_S + READ_TIMEOUT_S
 
 
 def _over_rate(exc: BaseException) -> bool:
@@ -55,9 +64,11 @@ class SesMailer:
         self._configuration_set = configuration_set
         # SendEmail takes no idempotency token: botocore retrying after a timeout or a 5xx could send the
         # message again (SES gives each copy its own Message-ID), so the outbox retries, with backoff,
-        # one send in flight; a send's worst case (5 + 10 s, and 5 s more over the sending rate) is in the
-        # dispatch function's budget (aws/handlers.SEND_BUDGET_MS)
-        self._clients = Shared("sesv2", region, read_timeout=10, attempts=1)
+        # one send in flight; a send's worst case (SEND_LIMIT_S) is in the dispatch function's budget
+        # (aws/handlers.SEND_BUDGET_MS)
+        self._clients = Shared(
+            "sesv2", region, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S, attempts=1
+        )
 
     @property
     def _ses(self) -> Any:
@@ -82,7 +93,7 @@ class SesMailer:
         retrying = Retrying(
             retry=retry_if_exception(_over_rate),
             stop=stop_after_attempt(RATE_TRIES) | stop_after_delay(RATE_WINDOW_S),
-            wait=wait_random_exponential(multiplier=0.25, max=2),
+            wait=wait_random_exponential(multiplier=0.25, max=RATE_WAIT_S),
             reraise=True,
         )
         try:
