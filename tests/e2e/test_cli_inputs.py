@@ -369,3 +369,34 @@ def test_outbox_show_says_who_already_has_a_message_a_retry_leaves_out(home: Pat
         app.close()
     shown = run(home, "outbox", "show", "demo", entry.key)
     assert shown.returncode == 0 and "Already sent to: audit@example.com (not to them again)" in shown.stdout
+
+
+def test_outbox_show_says_a_withdrawn_or_out_of_date_message_reached_some_not_that_it_was_not_sent(
+    home: Path,
+) -> None:
+    """A message the relay took for the audit Bcc alone, then withdrawn (its trip cancelled) or out of
+    date before its retry, said "Last error: not sent: …": the audit address had it."""
+    from datetime import UTC, datetime
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from tests.e2e.test_outbox_delivery import partly_sent_then_ended
+
+    clock = FixedClock(datetime.now(UTC) - timedelta(hours=2))
+    app = build(Settings(home=home), clock=clock)
+    try:
+        cancelled, late = partly_sent_then_ended(app, clock)
+    finally:
+        app.close()
+    shown = {key: CliRunner().invoke(cli, ["outbox", "show", "demo", key], env={"FIRSTMATE_HOME": str(home)})
+             for key in (cancelled, late)}  # fmt: skip
+    assert all(result.exit_code == 0 for result in shown.values())
+    assert (
+        "Last error: withdrawn after it reached audit@example.com, not sent to owner@example.com: the trip was "
+        "cancelled\n"
+    ) in shown[cancelled].output
+    assert (
+        "Last error: expired after it reached audit@example.com, not sent to owner@example.com: out of date since "
+    ) in shown[late].output
+    assert not any("not sent:" in result.output for result in shown.values())

@@ -25,9 +25,11 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
+from firstmate.domain import outbox as rules
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import InvalidInput, TransientDeliveryError
+from firstmate.errors import InvalidInput, PartialDeliveryError, TransientDeliveryError
+from firstmate.ports import VersionIs
 from firstmate.services import outbox
 from firstmate.services.access import SigningKeys
 from tests.conftest import firstmate_env, mail_text
@@ -105,6 +107,36 @@ class _HoldingRelay:
             if self.fails:
                 raise TransientDeliveryError("cannot reach the SMTP server: timed out")
         return self.app.mailer.send(message, recipients)
+
+
+class _OwnerBusy:
+    """A relay that takes a message for its audit Bcc and answers the owner's mailbox busy (451)."""
+
+    def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+        busy = {"owner@example.com": "451 4.2.1 mailbox busy"}
+        raise PartialDeliveryError(
+            f"<{message.idempotency_key}@example.com>", ("audit@example.com",), busy, permanent=False
+        )
+
+
+def partly_sent_then_ended(app: App, clock: FixedClock) -> tuple[str, str]:
+    """Two messages to the owner, Bcc the audit address, each taken for the audit copy alone (the owner's
+    mailbox busy); then the first withdrawn (its trip cancelled) and the second out of date as its retry
+    comes. Returns their keys."""
+    cancelled = _message(1, to="owner@example.com", bcc=("audit@example.com",))
+    late = _message(2, to="owner@example.com", bcc=("audit@example.com",))
+    late = late.model_copy(update={"stale_after": clock.now() + timedelta(minutes=10)})
+    outbox.enqueue(app.store, "demo", [cancelled, late], clock.now())
+    outbox.dispatch_outbox(app.store, _OwnerBusy(), clock, app.retry_policy, keys=app.signing_keys)
+    item = app.store.get(outbox.outbox_pk("demo"), cancelled.idempotency_key)
+    assert item is not None and outbox.from_item(item).sent_to == ("audit@example.com",)
+    withdrawn = rules.withdrawal(outbox.from_item(item), "was cancelled", clock.now())
+    assert withdrawn is not None
+    app.store.put(outbox.to_item(withdrawn), VersionIs(item.version))
+    clock.advance(timedelta(hours=1))
+    outbox.dispatch_outbox(app.store, _OwnerBusy(), clock, app.retry_policy, keys=app.signing_keys)
+    assert {e.status for e in outbox.list_entries(app.store, "demo")} == {OutboxStatus.DEAD}
+    return cancelled.idempotency_key, late.idempotency_key
 
 
 def test_each_message_is_delivered_once_and_requeueing_changes_nothing(smtp_app: App, smtp_server: SmtpServer) -> None:

@@ -85,6 +85,25 @@ def test_a_message_out_of_date_goes_dead_saying_whether_it_may_have_left() -> No
         rules.revive(waiting, NOW)
 
 
+def test_a_message_withdrawn_or_out_of_date_after_it_reached_some_says_so_not_that_it_was_not_sent() -> None:
+    """Its error began "not sent", though a relay had taken it for some of its recipients (`sent_to`)."""
+    message = _entry().message.model_copy(update={"bcc": ("audit@example.com",), "stale_after": NOW})
+    reached = rules.new_entry("demo", message, NOW).model_copy(update={"sent_to": ("audit@example.com",)})
+    mid_send = rules.expire(rules.claim(reached, NOW, POLICY))
+    assert rules.error_as_read(mid_send) == (
+        "expired after it reached audit@example.com, not sent to b@example.com again (its sender stopped "
+        "mid-send): out of date since 2026-06-01 12:00 UTC"
+    )
+    refused = reached.model_copy(update={"status": OutboxStatus.DEAD, "last_error": "the mail server refused b@…"})
+    assert rules.error_as_read(rules.withdraw_dead(refused, "was cancelled", NOW)) == (
+        "withdrawn after it reached audit@example.com, not sent to b@example.com: the trip was cancelled; it had "
+        "failed: the mail server refused b@…"
+    )
+    nobody = rules.withdraw(_entry(), "was cancelled", NOW)  # nobody has it: as it was
+    assert rules.error_as_read(nobody) == nobody.last_error == "not sent: the trip was cancelled"
+    assert rules.error_as_read(refused) == refused.last_error  # a refusal says who has it already in its own words
+
+
 def test_a_person_id_that_would_key_their_mail_as_reminders_is_refused_but_one_stored_still_reads() -> None:
     """Roster notices are keyed `ev:<event>:<person>:…` and reminders `ev:<event>:reminder:…`: the
     notices of a person whose id is `reminder` read as reminders (kept on a cancellation)."""

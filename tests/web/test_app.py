@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.demo.run import run_demo
 from firstmate.domain.mail import InlineImage, OutgoingMessage
@@ -15,6 +16,7 @@ from firstmate.domain.outbox import OutboxStatus
 from firstmate.services import outbox
 from firstmate.services.access import admin_link_token
 from firstmate.web.app import create_app
+from tests.e2e.test_outbox_delivery import _demo_business, partly_sent_then_ended
 
 HTML = {"accept": "text/html"}
 
@@ -87,6 +89,26 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert chart_page.status_code == 200 and "data:image/png;base64," in chart_page.text
     assert client.get("/admin/outbox/demo/nope", headers=HTML).status_code == 404
     assert client.get("/admin/outbox/other-org/demo:welcome:v1").status_code == 404
+
+
+def test_the_outbox_says_a_withdrawn_or_out_of_date_message_reached_some_not_that_it_was_not_sent(
+    client: TestClient, app: App, clock: FixedClock
+) -> None:
+    """A message the relay took for the audit Bcc alone, then withdrawn (its trip cancelled) or out of
+    date before its retry: the outbox listed it "not sent: …", and its page said so twice ("out of date:
+    it is not sent"), though the audit address had it."""
+    _demo_business(app)
+    cancelled, late = partly_sent_then_ended(app, clock)
+    _sign_in(client, app)
+    listing = client.get("/admin/outbox", headers=HTML).text
+    withdrawn = "withdrawn after it reached audit@example.com, not sent to owner@example.com: the trip was cancelled"
+    expired = "expired after it reached audit@example.com, not sent to owner@example.com: out of date since "
+    assert withdrawn in listing and expired in listing and "not sent:" not in listing
+    for key, said in ((cancelled, withdrawn), (late, expired)):
+        page = client.get(f"/admin/outbox/demo/{key}", headers=HTML).text
+        assert said in page and "Already sent to</dt><dd>audit@example.com (not to them again)" in page
+        assert "out of date: not sent to the others, nor retried" in page
+        assert "not sent:" not in page and "it is not sent" not in page
 
 
 def test_only_dead_messages_can_be_retried(client: TestClient, app: App, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.cli.common import app_context, done, err, named, out, require_org
-from firstmate.domain.outbox import OutboxStatus, as_read, of_use_until
+from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, of_use_until
 from firstmate.errors import InvalidInput
 
 outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
@@ -87,8 +87,8 @@ def outbox_show(org: str, key: str) -> None:
         out.print(f"Already sent to: {', '.join(e.sent_to)} (not to them again)", markup=False)
     if until := of_use_until(e):
         out.print(f"Of use until: {until}", markup=False)
-    if e.last_error:
-        out.print(f"Last error: {e.last_error}", markup=False)
+    if error := error_as_read(e):  # one withdrawn after it reached some says so, not "not sent"
+        out.print(f"Last error: {error}", markup=False)
     for f in e.feedback:  # what the mail system said afterwards (SES bounces and complaints)
         who = f": {', '.join(f.recipients)}" if f.recipients else ""
         out.print(

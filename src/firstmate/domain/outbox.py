@@ -102,17 +102,37 @@ def is_stale(entry: OutboxEntry, now: datetime) -> bool:
     return entry.message.stale_after is not None and entry.message.stale_after <= now
 
 
+#: How the error of a message that will not go out begins (`expire`, `withdraw`); `error_as_read` says
+#: otherwise of one some recipients have already.
+NOT_SENT = "not sent"
+
+
 def expire(entry: OutboxEntry) -> OutboxEntry:
     """A dead entry, for a message that went out of date before it could be sent (after an outage:
     a sign-in link already expired, a reminder for a trip that has left): sending it would mislead."""
     detail = f" (last error: {entry.last_error})" if entry.last_error else ""
-    done = "not sent" if entry.status is OutboxStatus.PENDING else "not sent again (its sender stopped mid-send)"
+    done = NOT_SENT if entry.status is OutboxStatus.PENDING else f"{NOT_SENT} again (its sender stopped mid-send)"
     reason = f"{done}: out of date since {of_use_until(entry)}{detail}"
     return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": reason[:2000]})
 
 
 #: How a withdrawn message's last error begins: "not sent: the trip moved to …" (see `withdraw`).
-WITHDRAWN = "not sent: the trip "
+WITHDRAWN = f"{NOT_SENT}: the trip "
+
+
+def error_as_read(entry: OutboxEntry) -> str | None:
+    """The entry's last error as pages and commands show it. A message withdrawn or out of date after a
+    relay took it for some recipients (`sent_to`) says so, and whom it did not reach: "withdrawn after it
+    reached audit@example.com, not sent to owner@example.com: the trip was cancelled", where its stored
+    error (which the withdrawal rules read) says "not sent: …", though the audit address has it."""
+    error = entry.last_error
+    if error is None or entry.status is not OutboxStatus.DEAD or not entry.sent_to or not error.startswith(NOT_SENT):
+        return error
+    done, _, reason = error.partition(": ")  # "not sent", or "not sent again (its sender stopped mid-send)"
+    said = [f"{'withdrawn' if error.startswith(WITHDRAWN) else 'expired'} after it reached {', '.join(entry.sent_to)}"]
+    if left := recipients_left(entry):
+        said.append(done.replace(NOT_SENT, f"{NOT_SENT} to {', '.join(left)}", 1))
+    return f"{', '.join(said)}: {reason}"
 
 
 def withdraw(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus, as_read, is_stale, of_use_until
+from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, is_stale, of_use_until
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
@@ -58,7 +58,11 @@ def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: st
     entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted, limit=None)]
     entries.sort(key=lambda e: e.created_at, reverse=True)
     hidden = max(len(entries) - OUTBOX_PAGE_ROWS, 0)  # said on the page: each org's newest 200 were cut unsaid
-    shown = [e.model_copy(update={"message": as_read(e, now)}) for e in entries[:OUTBOX_PAGE_ROWS]]
+    # and one withdrawn after it reached some says so, not "not sent"
+    shown = [
+        e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)})
+        for e in entries[:OUTBOX_PAGE_ROWS]
+    ]
     page = render("admin/outbox.html", entries=shown, hidden=hidden, orgs=visible, org=org, status=status or "")
     return HTMLResponse(page)
 
@@ -70,7 +74,12 @@ def message_page(app: AppDep, scope: ScopeDep, org: str, key: str) -> HTMLRespon
     scope.check(org)
     entry = outbox.get_entry(app.store, org, key)
     message = as_read(entry, app.clock.now())  # "in 29 min" as it was sent, or as it would be sent now
-    masked = entry.model_copy(update={"message": message.model_copy(update={"text": redact_text(message.text)})})
+    masked = entry.model_copy(
+        update={
+            "message": message.model_copy(update={"text": redact_text(message.text)}),
+            "last_error": error_as_read(entry),
+        }
+    )
     preview = redact_text(preview_html(message))
     stale = is_stale(entry, app.clock.now())  # no retry offered: it would be refused
     page = render("admin/message.html", entry=masked, preview=preview, stale=stale, of_use_until=of_use_until(entry))
