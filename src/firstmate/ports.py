@@ -148,11 +148,12 @@ class Store(Protocol):
         *,
         limit: int = 100,
         cursor: str | None = None,
+        reverse: bool = False,
     ) -> Page:
         """Return live items whose `gsi1pk` matches and `gsi1sk` starts with the prefix.
 
-        Ordered by `gsi1sk` ascending; pagination as in `query`. The index is eventually
-        consistent on some engines: callers re-`get` an item before acting on it.
+        Ordered by `gsi1sk` ascending (descending when `reverse`); pagination as in `query`. The
+        index is eventually consistent on some engines: callers re-`get` an item before acting on it.
         """
         ...
 

@@ -326,6 +326,23 @@ def test_query_index_with_prefix_ties_and_pages(store: Store) -> None:
     assert sorted(i.data["i"] for i in only_first) == [0, 3, 6]
 
 
+def test_query_index_in_reverse_pages_from_the_far_end(store: Store) -> None:
+    for i in range(7):
+        store.put(Item(f"ORG#o{i}#X", "item", {"i": i}, gsi1pk="DUE", gsi1sk=f"2026-06-0{1 + i % 4}"))
+    store.put(Item(PK, "other-index", {}, gsi1pk="ELSE", gsi1sk="2026-06-09"))
+    seen: list[tuple[str, str]] = []
+    cursor: str | None = None
+    while True:
+        page = store.query_index("DUE", limit=3, cursor=cursor, reverse=True)
+        seen += [(i.gsi1sk or "", i.pk) for i in page.items]
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    assert len(seen) == 7 and len(set(seen)) == 7
+    assert [g for g, _ in seen] == sorted((g for g, _ in seen), reverse=True)
+    assert [i.data["i"] for i in store.query_index("DUE", "2026-06-01", reverse=True).items] == [4, 0]
+
+
 def test_a_cursor_from_elsewhere_is_refused(store: Store) -> None:
     import base64
 

@@ -213,6 +213,7 @@ class DynamoStore:
         *,
         limit: int = 100,
         cursor: str | None = None,
+        reverse: bool = False,
     ) -> Page:
         check_limit(limit)
         if not prefix_fits(gsi1pk, gsi1sk_prefix):
@@ -225,7 +226,12 @@ class DynamoStore:
         if cursor is not None:
             pos = decode_cursor(cursor, "i")
             start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **_key(pos["pk"], pos["sk"])}
-        request = {"IndexName": GSI_NAME, "KeyConditionExpression": condition, "ExpressionAttributeValues": values}
+        request = {
+            "IndexName": GSI_NAME,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not reverse,
+        }
         items = self._collect(request, start, limit)
         if len(items) <= limit:
             return Page(items, None)

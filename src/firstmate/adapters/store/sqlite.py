@@ -254,6 +254,7 @@ class SqliteStore:
         *,
         limit: int = 100,
         cursor: str | None = None,
+        reverse: bool = False,
     ) -> Page:
         check_limit(limit)
         if not prefix_fits(gsi1pk, gsi1sk_prefix):
@@ -267,9 +268,9 @@ class SqliteStore:
         args: list[Any] = [gsi1pk, prefix, prefix + _TOP, len(prefix), prefix, self._now()]
         if cursor is not None:
             pos = decode_cursor(cursor, "i")
-            sql += " AND (gsi1sk, pk, sk) > (?, ?, ?)"
+            sql += " AND (gsi1sk, pk, sk) < (?, ?, ?)" if reverse else " AND (gsi1sk, pk, sk) > (?, ?, ?)"
             args += [pos["g"], pos["pk"], pos["sk"]]
-        sql += " ORDER BY gsi1sk, pk, sk LIMIT ?"
+        sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
         args.append(limit + 1)
         with self._errors():
             rows = self._conn().execute(sql, args).fetchall()
