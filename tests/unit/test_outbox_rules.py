@@ -47,6 +47,24 @@ def test_a_new_entry_is_due_at_once_and_claiming_leases_it() -> None:
         rules.claim(claimed, NOW, POLICY)
 
 
+def test_a_wait_set_before_the_clock_stepped_back_counts_again_once_from_when_it_is_seen() -> None:
+    """NTP steps the clock back an hour: a lease, a backoff and a new entry's "at once" ended an hour
+    late. Counted again from when a pass sees it, each lasts its own length (a lease its whole lease,
+    its holder's claim still); a wait under way, or one counted again already, is left as it is."""
+    claimed = rules.claim(_entry(), NOW, POLICY)
+    waiting = rules.record_failure(claimed, NOW, "451 busy", permanent=False, policy=POLICY)
+    back = NOW - timedelta(hours=1)
+    for entry, wait in ((claimed, POLICY.lease), (waiting, POLICY.base_delay), (_entry(), timedelta(0))):
+        later = rules.reanchored(entry, back)
+        assert later is not None and later.due_at == back + wait
+        assert rules.reanchored(later, back + timedelta(seconds=1)) is None
+    assert rules.reanchored(claimed, NOW) is None and rules.reanchored(waiting, NOW + timedelta(seconds=5)) is None
+    relet = rules.reanchored(claimed, back)
+    assert relet is not None and rules.changed_in_flight(relet, claimed)
+    stored_before = claimed.model_copy(update={"wait": None, "wait_set_at": None})  # as written before waits were kept
+    assert rules.reanchored(stored_before, back) is None
+
+
 def test_transient_failures_back_off_then_die_after_max_attempts() -> None:
     entry, now = _entry(), NOW
     for attempt in range(1, POLICY.max_attempts + 1):

@@ -3,6 +3,10 @@
 An entry moves pending → sending → sent, or back to pending with a backoff after a transient
 failure, or to dead after a permanent failure or too many attempts. `sending` carries a lease:
 a dispatcher that dies mid-send leaves the entry to be picked up again when the lease ends.
+
+Every wait (a lease, a backoff, none for a new entry) is kept with the moment it was set and its
+length, so that one set before the clock stepped back (NTP) counts again from when that is seen
+(`reanchored`), instead of lasting the step longer.
 """
 
 from __future__ import annotations
@@ -81,6 +85,17 @@ class OutboxEntry(BaseModel):
         description="Recipients a server took the message for on an attempt that refused it for others: "
         "later attempts leave them out.",
     )
+    wait_set_at: datetime | None = Field(
+        default=None,
+        description="When the wait for `due_at` was set (the entry made, a claim, a failed try), by that process's "
+        "clock: with `attempts`, which claim a `sending` entry is. None on entries stored before waits were kept.",
+    )
+    wait: timedelta | None = Field(
+        default=None,
+        description="How long that wait is, by that process's settings (`outbox_lease_s` may differ between "
+        "processes): it began `wait` before `due_at`, at `wait_set_at` or, counted again after the clock "
+        "stepped back, later (`reanchored`). None on entries stored before waits were kept.",
+    )
 
     @property
     def is_open(self) -> bool:
@@ -92,9 +107,27 @@ class OutboxEntry(BaseModel):
         return self.is_open and self.due_at <= now
 
 
+def _waiting(now: datetime, wait: timedelta) -> dict[str, object]:
+    """The fields of a wait of `wait` set at `now`, due when it ends."""
+    return {"due_at": now + wait, "wait_set_at": now, "wait": wait}
+
+
 def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
     """A pending entry for `message`, due at once, keyed by the message's idempotency key."""
-    return OutboxEntry(org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now)
+    return OutboxEntry(
+        org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now, wait_set_at=now,
+        wait=timedelta(0),
+    )  # fmt: skip
+
+
+def reanchored(entry: OutboxEntry, now: datetime) -> OutboxEntry | None:
+    """The open entry with its wait counted again from `now`, when the wait began after `now`: it was
+    set before the clock stepped back (NTP), and would last the step longer. No less than no time has
+    passed since it was set, so counted from `now` a lease's holder still has at least its whole lease.
+    None when there is nothing to count again: closed, its wait under way, or stored before waits were kept."""
+    if not entry.is_open or entry.wait is None or entry.due_at - entry.wait <= now:
+        return None
+    return entry.model_copy(update={"due_at": now + entry.wait})
 
 
 def is_stale(entry: OutboxEntry, now: datetime) -> bool:
@@ -160,10 +193,14 @@ def kept_in_flight(entry: OutboxEntry, of_use_until: datetime) -> OutboxEntry:
     return entry.model_copy(update={"message": message, "last_error": None})
 
 
-def changed_in_flight(stored: OutboxEntry, outcome: OutboxEntry, lease_ends: datetime) -> bool:
-    """Whether `stored` is still the very claim (leased until `lease_ends`) whose send ended in
-    `outcome`, changed while it was sent: withdrawn (`withdraw_in_flight`), or kept again (`kept_in_flight`)."""
-    return stored.status is OutboxStatus.SENDING and stored.attempts == outcome.attempts and stored.due_at == lease_ends
+def changed_in_flight(stored: OutboxEntry, claimed: OutboxEntry) -> bool:
+    """Whether `stored` is still the very claim `claimed` (the same attempt, set at the same moment),
+    changed while it was sent: withdrawn (`withdraw_in_flight`), kept again (`kept_in_flight`), or its
+    lease counted again after the clock stepped back (`reanchored`)."""
+    if stored.status is not OutboxStatus.SENDING or stored.attempts != claimed.attempts:
+        return False
+    set_alike = claimed.wait_set_at is not None and stored.wait_set_at == claimed.wait_set_at
+    return set_alike or stored.due_at == claimed.due_at  # an entry stored before waits were kept
 
 
 def settle(stored: OutboxEntry, outcome: OutboxEntry) -> OutboxEntry:
@@ -208,8 +245,8 @@ def restore(entry: OutboxEntry, of_use_until: datetime, now: datetime) -> Outbox
     _, had_failed, failure = (entry.last_error or "").partition(HAD_FAILED)
     if had_failed:
         return entry.model_copy(update={"message": message, "last_error": failure})
-    restored = {"status": OutboxStatus.PENDING, "message": message, "last_error": None, "attempts": 0, "due_at": now}
-    return entry.model_copy(update=restored)
+    restored = {"status": OutboxStatus.PENDING, "message": message, "last_error": None, "attempts": 0}
+    return entry.model_copy(update={**restored, **_waiting(now, timedelta(0))})
 
 
 def reminder_prefix(event_id: str) -> str:
@@ -247,7 +284,7 @@ def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry
     if not entry.is_due(now):
         raise ValueError(f"outbox entry {entry.key!r} is {entry.status} and not due")
     return entry.model_copy(
-        update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "due_at": now + policy.lease}
+        update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, **_waiting(now, policy.lease)}
     )
 
 
@@ -301,8 +338,8 @@ def record_failure(
     return entry.model_copy(
         update={
             "status": OutboxStatus.PENDING,
-            "due_at": now + policy.delay_after(entry.attempts),
             "last_error": error,
+            **_waiting(now, policy.delay_after(entry.attempts)),
         }
     )
 
@@ -315,7 +352,7 @@ def revive(entry: OutboxEntry, now: datetime) -> OutboxEntry:
         raise ValueError(
             f"{entry.key!r} went out of date at {of_use_until(entry)} before it was sent: nothing to retry"
         )
-    return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, "due_at": now})
+    return entry.model_copy(update={"status": OutboxStatus.PENDING, "attempts": 0, **_waiting(now, timedelta(0))})
 
 
 def add_feedback(entry: OutboxEntry, feedback: MailFeedback) -> OutboxEntry:

@@ -2,6 +2,8 @@
 
 Keys: entries live at pk `ORG#<org>#OUTBOX`, sk = idempotency key. Open entries (pending or
 sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones under `OUTBOX#DEAD`.
+A wait set before the clock stepped back sorts the step too far along: a pass counts it again from
+its own now (`rules.reanchored`), so it ends within its length of being seen, not the step later.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -194,7 +196,7 @@ def _dispatch_item(
         report.dead += 1
         return
     outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
-    if _record(store, outcome, claimed_item.version, next_state.due_at, clock, deadline):
+    if _record(store, outcome, claimed_item.version, next_state, clock, deadline):
         _count(report, outcome)
 
 
@@ -240,13 +242,13 @@ def record_feedback(
 
 
 def _record(
-    store: Store, outcome: OutboxEntry, claimed_version: int, lease_ends: datetime, clock: Clock,
+    store: Store, outcome: OutboxEntry, claimed_version: int, claimed: OutboxEntry, clock: Clock,
     deadline: float | None = None,
 ) -> bool:  # fmt: skip
-    """Write the outcome of a send. Failing here means a resend once the lease lapses, so a store
-    that does not answer (throttling) is asked again, backing off, until shortly before then (a
+    """Write the outcome of a send of `claimed`. Failing here means a resend once the lease lapses, so
+    a store that does not answer (throttling) is asked again, backing off, until shortly before then (a
     tenth of the lease left after the send is kept to spare), or the caller's `deadline`."""
-    give_up_at = time.monotonic() + 0.9 * (lease_ends - clock.now()).total_seconds()
+    give_up_at = time.monotonic() + 0.9 * (claimed.due_at - clock.now()).total_seconds()
     if deadline is not None:
         give_up_at = min(give_up_at, deadline)
     pause, tried = 0.2, False
@@ -257,7 +259,7 @@ def _record(
         except ConditionFailed:
             if tried and _recorded(store, outcome):  # an earlier try landed; only its answer was lost
                 return True
-            if _settled(store, outcome, lease_ends):  # withdrawn (or kept again) while it was sent
+            if _settled(store, outcome, claimed):  # withdrawn, kept again or its lease counted again meanwhile
                 return True
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
@@ -271,12 +273,12 @@ def _record(
     return False
 
 
-def _settled(store: Store, outcome: OutboxEntry, lease_ends: datetime) -> bool:
-    """Record `outcome` over its claim if a newer revision withdrew the entry (or let it be again)
-    while it was being sent (`rules.settle`); False when the entry is no longer this claim (its lease
-    lapsed and another took it)."""
+def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry) -> bool:
+    """Record `outcome` over its claim `claimed` if a newer revision withdrew the entry (or let it be
+    again) while it was being sent (`rules.settle`), or another pass counted its lease again after the
+    clock stepped back; False when the entry is no longer this claim (its lease lapsed and another took it)."""
     item = store.get(outbox_pk(outcome.org), outcome.key)
-    if item is None or not rules.changed_in_flight(from_item(item), outcome, lease_ends):
+    if item is None or not rules.changed_in_flight(from_item(item), claimed):
         return False
     try:
         store.put(to_item(rules.settle(from_item(item), outcome)), VersionIs(item.version))
@@ -301,12 +303,34 @@ def _recorded(store: Store, outcome: OutboxEntry) -> bool:
     )
 
 
-def _due(store: Store, now: datetime, limit: int) -> Iterator[Item]:
+def _due(store: Store, now: datetime, limit: int) -> list[Item]:
+    """Up to `limit` entries due at `now`, oldest first, each wait read that was set before the clock
+    stepped back first counted again from `now` (`_reanchor`). Such waits sort at the index's far end:
+    when the index holds more than a page, a page from there is read too."""
     page = store.query_index(DUE_INDEX, limit=limit)
-    for item in page.items:
-        if from_item(item).due_at > now:
-            return  # the index is sorted by due time: nothing after this is due
-        yield item
+    read = list(page.items)
+    if page.cursor is not None:
+        near = {(item.pk, item.sk) for item in read}
+        far = store.query_index(DUE_INDEX, limit=limit, reverse=True).items
+        read += [item for item in far if (item.pk, item.sk) not in near]
+    counted = [_reanchor(store, item, now) for item in read]
+    return [item for item in counted if item is not None and from_item(item).due_at <= now][:limit]
+
+
+def _reanchor(store: Store, item: Item, now: datetime) -> Item | None:
+    """`item` with its wait counted again from `now` when it was set before the clock stepped back
+    (`rules.reanchored`), else as it is; None when it changed since it was read (a later pass reads it)."""
+    entry = from_item(item)
+    later = rules.reanchored(entry, now)
+    if later is None:
+        return item
+    try:  # on its version: only the very claim or wait that was read is counted again
+        stored = store.put(to_item(later), VersionIs(item.version))
+    except ConditionFailed:
+        return None
+    log.warning("outbox.wait_reanchored", org=entry.org, key=entry.key, status=entry.status.value,
+                was_due=iso(entry.due_at), due=iso(later.due_at))  # fmt: skip
+    return stored
 
 
 def _deliver(
