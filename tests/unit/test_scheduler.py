@@ -12,7 +12,7 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.domain.schedule import Schedule
-from firstmate.services.scheduler import Job, last_runs, run_due_jobs
+from firstmate.services.scheduler import LEASE, Job, JobRun, last_runs, run_due_jobs
 
 MONDAY_7 = datetime(2026, 11, 2, 15, tzinfo=UTC)  # 07:00 in Los Angeles
 
@@ -144,6 +144,68 @@ def test_a_slow_last_try_taken_for_stopped_is_recorded_as_it_ends(tmp_path: Path
     [last] = last_runs(worker, "weekly", limit=1)
     status = "done" if outcome.startswith("report") else "failed"
     assert (last["status"], last["attempts"], last["detail"]) == (status, 3, outcome)
+
+
+def test_after_the_clock_steps_back_a_stopped_or_failed_run_waits_its_lease_or_retry_not_the_step(
+    tmp_path: Path,
+) -> None:
+    """NTP steps the clock back an hour: a run whose process was killed waited 1 h 30 for its 30-minute
+    lease, a failed one 1 h 10 for its 10-minute retry. Now each waits them from when a scheduler sees it."""
+    clock = FixedClock(MONDAY_7 + timedelta(hours=1, minutes=5))  # the clock an hour fast
+    store = SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def killed_first(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) == 1:
+            raise Stopped
+        return "report built"
+
+    killed: Job[object] = Job(Schedule("roles", "0 7 * * MON", "America/Los_Angeles"), killed_first)
+    failing = _job(Counter(fail_times=1))
+    with contextlib.suppress(Stopped):
+        run_due_jobs(store, clock, [killed], None)
+    assert [r.status for r in run_due_jobs(store, clock, [failing], None)] == ["failed"]
+    clock.set(clock.now() - timedelta(hours=1))
+    assert run_due_jobs(store, clock, [killed, failing], None) == []  # the killed one's process may live on
+    clock.advance(timedelta(minutes=10))
+    assert [(r.job, r.status) for r in run_due_jobs(store, clock, [killed, failing], None)] == [("weekly", "done")]
+    clock.advance(LEASE - timedelta(minutes=10))
+    assert run_due_jobs(store, clock, [killed], None) == []  # its lease, counted from the step, is not over
+    clock.advance(timedelta(seconds=1))
+    assert [(r.job, r.status) for r in run_due_jobs(store, clock, [killed], None)] == [("roles", "done")]
+
+
+def test_a_run_going_on_as_the_clock_steps_back_runs_once_and_its_end_is_recorded(tmp_path: Path) -> None:
+    """Monday's report building as NTP steps the clock back an hour, the other scheduler ticking
+    meanwhile: it leaves the run alone for the whole lease from the step, the run's `done` is recorded,
+    and the report is built once."""
+    clock = FixedClock(MONDAY_7 + timedelta(hours=1, minutes=5))  # the clock an hour fast
+    worker, serve = SqliteStore(tmp_path / "db", clock), SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+    meanwhile: list[JobRun] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) == 1:  # slow: the clock steps back as it builds, and the other scheduler ticks
+            clock.set(clock.now() - timedelta(hours=1))
+            stepped = clock.now()
+            for after in [
+                *range(0, 30 * 60, 5 * 60),
+                int(LEASE.total_seconds()),
+            ]:  # every 5 minutes, and as its lease ends
+                clock.set(stepped + timedelta(seconds=after))
+                meanwhile.extend(run_due_jobs(serve, clock, [job], None))
+        return "report built"
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    assert [r.status for r in run_due_jobs(worker, clock, [job], None)] == ["done"]
+    assert meanwhile == [] and len(tries) == 1
+    for _ in range(12):  # both schedulers for two hours more: the period is done
+        clock.advance(timedelta(minutes=10))
+        assert run_due_jobs(serve, clock, [job], None) == [] and run_due_jobs(worker, clock, [job], None) == []
+    [last] = last_runs(worker, "weekly", limit=1)
+    assert (last["status"], last["attempts"], last["detail"]) == ("done", 1, "report built")
 
 
 def test_a_run_that_fails_once_goes_through_on_its_retry(tmp_path: Path) -> None:

@@ -9,13 +9,15 @@ slow, and end after all, its outcome is recorded over it. A job whose next perio
 before a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
 how many periods in a row have failed, so one that keeps failing is reported all the same. A run
 failing so late in its catch-up window that a retry would fall outside it is reported at once: its
-period's work would otherwise be left undone, unheard of, until its next period.
+period's work would otherwise be left undone, unheard of, until its next period. A lease or a wait
+for a retry set before the clock stepped back (NTP) is counted again from when a scheduler sees it,
+rather than lasting the step longer (`_reanchored`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -35,6 +37,8 @@ LEASE = timedelta(minutes=30)
 #: What a run record says of a try whose process stopped before it ended (killed, the machine off).
 STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
+#: A run record's field: when its wait began, if not at its `at` (counted again after the clock stepped back).
+WAITS_FROM = "waits_from"
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
 #: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
 #: on back-to-back ticks (30 s apart) all met it.
@@ -98,6 +102,10 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
             continue
         sk = f"{job.name}#{job.schedule.period_key(period)}"
         existing = store.get(RUNS_PK, sk)
+        if existing is not None:
+            existing = _reanchored(store, existing, clock.now())
+            if existing is None:
+                continue  # another scheduler changed the record meanwhile: the next pass reads it again
         if existing is not None and _died_on_last_try(existing, clock.now()):
             runs.extend(_give_up_stopped(store, clock, job, period, existing))
             continue
@@ -168,9 +176,7 @@ def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item 
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
         data = existing.data
         stale = _lease_passed(data, now)
-        retry = data["status"] == "failed" and now - datetime.fromisoformat(data["at"]) >= _retry_after(
-            data["attempts"]
-        )
+        retry = data["status"] == "failed" and now - _waits_from(data) >= _retry_after(data["attempts"])
         if not (stale or retry) or data["attempts"] >= MAX_ATTEMPTS:
             return None
         attempts = int(data["attempts"]) + 1
@@ -181,7 +187,31 @@ def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item 
 
 def _lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
     """Whether a run record says `running` past its lease: the process running it stopped."""
-    return data["status"] == "running" and now - datetime.fromisoformat(data["at"]) > LEASE
+    return data["status"] == "running" and now - _waits_from(data) > LEASE
+
+
+def _waits_from(data: Mapping[str, Any]) -> datetime:
+    """When a run record's wait began: a running try's lease, a failed run's wait for its retry."""
+    return datetime.fromisoformat(data.get(WAITS_FROM, data["at"]))
+
+
+def _reanchored(store: Store, existing: Item, now: datetime) -> Item | None:
+    """The run record `existing`, its wait counted again from `now` when it began after `now`: set
+    before the clock stepped back (NTP), a stopped try's lease or a failed run's wait would last the step
+    longer. No less than no time has passed since, so a try still running keeps at least its whole lease.
+    None when another scheduler changed the record since it was read."""
+    data = existing.data
+    if data["status"] not in ("running", "failed") or _waits_from(data) <= now:
+        return existing
+    try:  # on its version: only the very try that was read is counted again
+        return store.put(replace(existing, data={**data, WAITS_FROM: iso(now)}), VersionIs(existing.version))
+    except ConditionFailed:
+        return None
+
+
+def _same_try(stored: Item, claimed: Item) -> bool:
+    """Whether `stored` is the try `claimed` still running, its lease counted again since (`_reanchored`)."""
+    return stored.data.get("status") == "running" and stored.data.get("at") == claimed.data["at"]
 
 
 def _died_on_last_try(existing: Item, now: datetime) -> bool:
@@ -237,11 +267,14 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
 def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item, record: dict[str, Any]) -> None:
     """Record a run's real outcome over "the process running it stopped", written by another
     scheduler when this try, its last, outlived its lease (a slow source): its `done` was refused,
-    and `jobs list` said failed for good though the report went out. A record of another try
+    and `jobs list` said failed for good though the report went out. Likewise over its own record,
+    its lease counted again by another scheduler after the clock stepped back (`_reanchored`): refused,
+    the run would be taken for stopped once that lease passed, and run again. A record of another try
     (its lease passed, another scheduler ran the period again) is left as it is."""
     stored = store.get(claimed.pk, claimed.sk)
     stopped = stored is not None and (stored.data.get("status"), stored.data.get("detail")) == ("failed", STOPPED)
-    if stored is None or not stopped or stored.data.get("attempts") != claimed.data["attempts"]:
+    ours = stopped or (stored is not None and _same_try(stored, claimed))
+    if stored is None or not ours or stored.data.get("attempts") != claimed.data["attempts"]:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
         return
     try:
@@ -249,7 +282,8 @@ def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item
     except ConditionFailed:
         log.warning("job.lease_lost", job=job.name, period=iso(period))
         return
-    log.warning("job.outlived_lease", job=job.name, period=iso(period), status=record["status"], lease=str(LEASE))
+    if stopped:
+        log.warning("job.outlived_lease", job=job.name, period=iso(period), status=record["status"], lease=str(LEASE))
 
 
 def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> tuple[datetime | None, bool]:
