@@ -1,7 +1,8 @@
 """One holder at a time, across processes, for work that must not interleave: two builds storing
 one report, where the one that fails puts back the files it replaced, and would put them back over
 the other's. A lease is a store item written on condition of its absence, expiring by itself should
-its holder die."""
+its holder die. One taken before the clock stepped back (NTP) is counted again from when a waiter
+gives up on it, rather than lasting the step longer (`_reanchor`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import structlog
@@ -31,16 +33,20 @@ POLL_S = 0.1
 def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None]:
     """Run the block holding the org's lease `name`. While another process holds it, wait (up to
     WAIT_S), then raise StoreUnavailable: "another process is <doing> (since …)". Released at the
-    end; a holder that dies leaves it to expire after LEASE."""
+    end; a holder that dies leaves it to expire after LEASE (after LEASE from a waiter giving up, when
+    it was taken before the clock stepped back)."""
     pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S, secrets.token_hex(8)
     while True:
         now = ctx.clock.now()
         try:
-            ctx.store.put(Item(pk, name, {"since": iso(now), "holder": token}, ttl=to_epoch(now + LEASE)), Absent())
+            lease = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
+            ctx.store.put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent())
             break
         except ConditionFailed:
             if time.monotonic() >= deadline:
                 other = ctx.store.get(pk, name)
+                if other is not None:
+                    _reanchor(ctx, org, other)
                 since = f" (since {other.data['since']})" if other else ""
                 raise StoreUnavailable(f"another process is {doing}{since}", hint="try again when it is done") from None
             time.sleep(POLL_S)
@@ -48,6 +54,21 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None
         yield
     finally:
         _release(ctx, org, pk, name, token)
+
+
+def _reanchor(ctx: Context, org: str, lease: Item) -> None:
+    """Count another's `lease` again from now when it began after now: taken before the clock stepped
+    back, a dead holder's lease would last the step longer. No less than no time has passed since it
+    was taken, so a live holder keeps at least its whole lease. Leases taken before their length was
+    kept are left to their ttl."""
+    length, now = lease.data.get("lease_s"), to_epoch(ctx.clock.now())
+    if not isinstance(length, int) or lease.ttl is None or lease.ttl - length <= now:
+        return
+    try:  # on its version: a lease released or taken anew meanwhile is left alone
+        ctx.store.put(replace(lease, ttl=now + length), VersionIs(lease.version))
+    except StoreError:  # taken anew, or the store busy: the next build to give up tries again
+        return
+    log.warning("lease.reanchored", org=org, lease=lease.sk, since=lease.data.get("since"))
 
 
 def _release(ctx: Context, org: str, pk: str, name: str, token: str) -> None:
