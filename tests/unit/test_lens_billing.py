@@ -209,3 +209,23 @@ def test_a_clients_total_is_one_figure_in_both_tables_and_its_cells_add_up_to_it
     assert client[1] == row[-1] == "$201"
     assert sum(int(cell.lstrip("$")) for cell in row[1:-1]) == 201
     assert receivables.cards[0].value == "$201" and receivables.cards[0].raw == Decimal("201.00")
+
+
+@pytest.mark.parametrize(
+    ("amounts", "shown"),
+    [
+        # thirds: 33.3% each read 33% + 33% + 33% = 99%; the largest remainder (a tie: the first) takes the 1%
+        ({"Current": 100, "1–30": 100, "90+": 100}, {"Current": "34%", "1–30": "33%", "90+": "33%"}),
+        # 50.5% and 49.5% read 51% + 50% = 101%
+        ({"Current": 101, "90+": 99}, {"Current": "51%", "90+": "49%"}),
+    ],
+)
+def test_the_aging_shares_add_up_to_100_percent(amounts: dict[str, int], shown: dict[str, str]) -> None:
+    days = {"Current": 0, "1–30": 10, "90+": 120}
+    invoices = [_invoice(f"M-{n}", "Heron Bay Studio", days[b], a) for n, (b, a) in enumerate(amounts.items())]
+    aging = next(s for s in billing_report(_snapshot(*invoices)).sections if s.title == "Invoice aging")
+    shares = {row[0]: row[3] for row in aging.tables[0].rows}
+    assert shares == {"Current": "0%", "1–30": "0%", "31–60": "0%", "61–90": "0%", "90+": "0%"} | shown
+    assert sum(int(share.rstrip("%")) for share in shares.values()) == 100
+    # the summary's share of the 90+ bucket is the table's
+    assert f"({shares['90+']}) of open receivables is more than 90 days past due" in aging.summary

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import apportioned, count, money, pct, plural, shown_total
+from firstmate.domain.reports.format import apportioned, count, money, pct, plural, shares, shown_total
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -185,7 +185,6 @@ def aging_section(snapshot: Snapshot) -> Section:
     """Invoice aging: open amounts by days-past-due bucket, in all and by client."""
     cur, as_of = snapshot.currency, snapshot.as_of
     open_invoices = _open(snapshot)
-    total = sum((i.open_amount for i in open_invoices), ZERO)
     amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     counts: dict[str, int] = defaultdict(int)
     for i in open_invoices:
@@ -193,9 +192,11 @@ def aging_section(snapshot: Snapshot) -> Section:
         amounts[("", b)] += i.open_amount
         amounts[(i.client, b)] += i.open_amount
         counts[b] += 1
+    # the shares add up to 100%, as a reader adding the column expects
+    share = dict(zip(BUCKETS, shares([amounts[("", b)] for b in BUCKETS]), strict=True))
     overall = Table(
         ("Bucket", "Invoices", "Amount", "% of open"),
-        tuple((b, count(counts[b]), money(amounts[("", b)], cur), pct(amounts[("", b)] / total)) for b in BUCKETS),
+        tuple((b, count(counts[b]), money(amounts[("", b)], cur), share[b]) for b in BUCKETS),
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
@@ -209,7 +210,7 @@ def aging_section(snapshot: Snapshot) -> Section:
     over_90 = amounts[("", "90+")]
     return Section(
         "Invoice aging",
-        summary=f"{money(over_90, cur)} ({pct(over_90 / total)}) of open receivables is more than 90 days past due.",
+        summary=f"{money(over_90, cur)} ({share['90+']}) of open receivables is more than 90 days past due.",
         cards=(
             Card(
                 "Over 90 days",
@@ -222,7 +223,8 @@ def aging_section(snapshot: Snapshot) -> Section:
         tables=(overall, by_client),
         method=(
             f"invoices.csv rows with an open amount; days past due = {as_of} − due; buckets Current (≤ 0), 1–30, "
-            "31–60, 61–90, 90+ (≥ 91) days; % = bucket amount / all open amounts."
+            "31–60, 61–90, 90+ (≥ 91) days; % = bucket amount / all open amounts, in whole percents that add up to "
+            "100% (rounded down, then the largest remainders up)."
         ),
     )
 
