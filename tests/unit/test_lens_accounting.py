@@ -3,6 +3,7 @@ accounts, expense categorisation, and bookings vs payouts, on a small hand-compu
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from firstmate.domain.reports.accounting import accounting_report
 from firstmate.domain.reports.accounting_accounts import account_for
 from firstmate.domain.reports.document import Finding, Severity, Tone
 from firstmate.domain.snapshot import Expense, Payout, RevenueLine, Snapshot
+from firstmate.reports.role import role_text
 
 AS_OF = date(2026, 11, 21)
 REVENUE = (
@@ -137,6 +139,36 @@ def test_lets_kept_in_occupancy_csv_alone_are_shown_beside_the_books_as_the_cfo_
     cfo_burn = next(t for s in cfo_report(snapshot).sections for t in s.tables if t.title.startswith("Burn by month"))
     october = next(row for row in cfo_burn.rows if row[0] == "Oct 2026")
     assert "$6,350" in october  # the CFO's revenue: the books' $3,200 and the let's $3,150
+
+
+def test_the_current_months_let_is_not_counted_before_the_month_is_over() -> None:
+    """A review: the current month's occupancy.csv row, which holds the whole month's lets, was counted
+    whole on the 21st, while the books beside it count only what was served by then, and the CFO and
+    CEO count no month that is not over."""
+    from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
+    from firstmate.domain.reports.cfo import cfo_report
+    from firstmate.domain.snapshot import Occupancy
+
+    def let(month: str, revenue: str) -> Occupancy:
+        return Occupancy.model_validate(
+            {"asset": "loft-a", "month": month, "nights_available": 30, "nights_booked": 20, "revenue": revenue}
+        )
+
+    snapshot = _snapshot().model_copy(
+        update={
+            "entities": (Entity(id="charter", name="Charter", kind=EntityKind.CHARTER),
+                         Entity(id="loft", name="Loft", kind=EntityKind.RENTAL)),
+            "assets": (Asset(id="loft-a", entity="loft", name="Loft A", kind=AssetKind.PROPERTY),),
+            "occupancy": (let("2026-10", "3150"), let("2026-11", "2800")),
+        }
+    )  # fmt: skip
+    text = role_text(accounting_report(snapshot))
+    assert re.search(r"Oct 2026 +\$3,800 +\$3,200 +\$600 +\$3,150\n", text)
+    assert re.search(r"Nov 2026 \(current\) +\$2,600 +\$800 +\$1,800 +month not over\n", text)
+    assert "$2,800" not in text
+    # the CFO's months are full ones: October's let is in its revenue, November's in none of its figures
+    cfo = role_text(cfo_report(snapshot))
+    assert re.search(r"Oct 2026 .*\$6,350", cfo) and "$2,800" not in cfo
 
 
 def test_deposits_booked_as_revenue_and_late_lines_are_findings() -> None:

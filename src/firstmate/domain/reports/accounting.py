@@ -30,6 +30,8 @@ ZERO = Decimal(0)
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
 HIGH_FROM = Decimal(1000)
 RECOGNITION_MONTHS = 6
+#: The current month's cell of lets kept in occupancy.csv alone, which counts them once the month is over.
+MONTH_NOT_OVER = "month not over"
 PAYOUT_GRACE_DAYS = 14  # marketplaces pay within two weeks of the service
 FEE_CEILING = Decimal("0.20")  # marketplace commission plus card fees rarely pass 20 %
 #: Gap table order: money missing first, hygiene last.
@@ -69,12 +71,19 @@ def _recognition_table(snapshot: Snapshot) -> Table:
             money(recorded[m], cur),
             money(recognised[m], cur),
             money(recorded[m] - recognised[m], cur),
-            *((money(lets[m], cur),) if lets else ()),
+            *((_let_cell(lets[m], m == months[-1], cur),) if lets else ()),
         )
         for m in months
     )
     columns = ("Month", "Recorded", "Recognised", "Difference", *(("Lets in occupancy.csv only",) if lets else ()))
     return Table(columns, rows, title="Recorded vs recognised")
+
+
+def _let_cell(amount: Decimal, current: bool, cur: str) -> str:
+    # occupancy.csv holds a month's lets whole, not by night: the current month's is not all earned yet
+    # (it was counted whole on the 21st beside books of what was served by then), and the CFO and CEO
+    # count full months only
+    return MONTH_NOT_OVER if current and amount else money(amount, cur)
 
 
 def _occupancy_lets(snapshot: Snapshot, months: list[date]) -> dict[date, Decimal]:
@@ -100,9 +109,11 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
         f"{month_label(months[0])}–{month_label(as_of)}, each of lines recorded by {as_of} (recognised: served by "
         f"then too); difference = recorded − recognised. Lets in occupancy.csv only = the occupancy.csv revenue of "
         "rentals no revenue line of the month names (the CFO and CEO count it as revenue; the books do not hold "
-        f"it). Deferred balance = sum of lines with recorded_on ≤ {as_of} < service_date. Deposits to move = "
-        f"deposit lines recorded by {as_of} for a service after it. Late = a sale (amount above 0) recorded in a "
-        "later month than its service_date; a refund is booked when it is made."
+        f'it); a let of the current month reads "{MONTH_NOT_OVER}": occupancy.csv holds a month\'s lets whole, '
+        "and the CFO and CEO count full months only. Deferred balance = sum of lines with recorded_on ≤ "
+        f"{as_of} < service_date. Deposits to move = deposit lines recorded by {as_of} for a service after it. "
+        "Late = a sale (amount above 0) recorded in a later month than its service_date; a refund is booked when "
+        "it is made."
     )
     if not snapshot.revenue:
         return Section(
