@@ -637,3 +637,19 @@ def test_a_report_as_of_a_past_day_reads_the_books_as_they_stood_then_in_every_l
     burn = next(t for s in cfo_report(snapshot).sections for t in s.tables if t.title.startswith("Burn by month"))
     revenue = {row[0]: row[burn.columns.index("Revenue")] for row in burn.rows}
     assert all(recognised[month] == revenue[month] for month in revenue if month in recognised)
+
+
+def test_the_snapshot_holds_the_books_of_the_report_day_for_every_lens(data_app: App) -> None:
+    """The books as they stood on the report's day are cut once, when the snapshot is built
+    (`books_on`): invoices and deliveries were cut in their own lenses, revenue lines in the snapshot."""
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.reports import build_snapshot
+
+    day = date(2025, 1, 1)  # before every row of the demo's data
+    now = build_documents(build_snapshot(data_app, "demo", as_of=TODAY), ["billing", "logistics"])
+    assert "logistics:unbilled" in " ".join(f.key for f in now["logistics"].findings)  # there are some to cut
+    then = build_documents(build_snapshot(data_app, "demo", as_of=day), ["billing", "logistics"])
+    assert then["billing"].headline == "No invoice in invoices.csv was issued by 2025-01-01: nothing was open."
+    audit = then["logistics"].sections[1]
+    assert audit.summary.startswith("0 delivered jobs not billed")
+    assert not [f for f in then["logistics"].findings if f.key.startswith("logistics:unbilled")]

@@ -11,6 +11,7 @@ import pytest
 
 from firstmate.domain.reports.accounting import accounting_report
 from firstmate.domain.reports.accounting_accounts import account_for
+from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.document import Finding, Severity, Tone
 from firstmate.domain.snapshot import Expense, Payout, RevenueLine, Snapshot
 from firstmate.reports.role import role_text
@@ -101,7 +102,7 @@ def test_recorded_vs_recognised_by_month_and_the_deferred_balance() -> None:
 
 
 def test_a_report_as_of_a_past_day_counts_only_the_lines_in_the_books_then() -> None:
-    snapshot = _snapshot().model_copy(update={"as_of": date(2026, 11, 2)})
+    snapshot = books_on(_snapshot().model_copy(update={"as_of": date(2026, 11, 2)}))
     rows = {row[0]: row[1:] for row in accounting_report(snapshot).sections[0].tables[0].rows}
     # by 2 Nov: R7 (1 Nov, served on the 15th) and R3 (2 Nov, served in January), nothing served yet;
     # R4 and R9, recorded later, are not in the books yet

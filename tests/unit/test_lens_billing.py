@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from firstmate.domain.reports.billing import billing_report, bucket, client_risks
+from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.document import Severity, Tone
 from firstmate.domain.snapshot import Invoice, Snapshot
 
@@ -24,7 +25,8 @@ def _invoice(id_: str, client: str, days_past_due: int, amount: int, paid: int =
 
 
 def _snapshot(*invoices: Invoice) -> Snapshot:
-    return Snapshot(org_id="acme", org_name="Acme Harbour", as_of=AS_OF, invoices=invoices)
+    """The books on AS_OF, as the reports read them (`books_on`)."""
+    return books_on(Snapshot(org_id="acme", org_name="Acme Harbour", as_of=AS_OF, invoices=invoices))
 
 
 @pytest.mark.parametrize(

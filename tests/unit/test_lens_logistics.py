@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import Entity
+from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.document import Severity, Tone
 from firstmate.domain.reports.logistics import logistics_report
 from firstmate.domain.snapshot import Delivery, Snapshot
@@ -114,7 +115,7 @@ def test_empty_snapshot_says_which_file_to_add() -> None:
 
 
 def test_a_report_as_of_a_past_day_sees_a_later_delivery_as_not_made_yet() -> None:
-    snapshot = _snapshot().model_copy(update={"as_of": date(2026, 10, 5)})
+    snapshot = books_on(_snapshot().model_copy(update={"as_of": date(2026, 10, 5)}))
     doc = logistics_report(snapshot)
     sla, audit = doc.sections
     # D4 (delivered 30 Sep) stands; D3 (promised 10 Oct) is not due; D2, D1, D6, D7 later still
@@ -122,9 +123,9 @@ def test_a_report_as_of_a_past_day_sees_a_later_delivery_as_not_made_yet() -> No
     assert overdue.value == "0"
     assert {f.key for f in doc.findings if f.key.startswith("logistics:unbilled")} == {"logistics:unbilled:D4"}
     assert not any("−" in cell or cell.startswith("-") for t in audit.tables for row in t.rows for cell in row)
-    snapshot = _snapshot().model_copy(update={"as_of": date(2026, 11, 10)})
+    snapshot = books_on(_snapshot().model_copy(update={"as_of": date(2026, 11, 10)}))
     late = {f.key for f in logistics_report(snapshot).findings if f.key.startswith("logistics:overdue")}
     assert late == set()  # D6 is promised for the 11th
-    snapshot = _snapshot().model_copy(update={"as_of": date(2026, 11, 7)})
+    snapshot = books_on(_snapshot().model_copy(update={"as_of": date(2026, 11, 7)}))
     late = {f.key for f in logistics_report(snapshot).findings if f.key.startswith("logistics:overdue")}
     assert late == {"logistics:overdue:D2"}  # promised the 5th, delivered the 8th: overdue on the 7th

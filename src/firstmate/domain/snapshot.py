@@ -368,6 +368,9 @@ class Snapshot(Row):
     marketing: Marketing | None = None
     config: tuple[ConfigEntry, ...] = Field(default=(), description="firstmate's own settings, redacted.")
     left_out: tuple[LeftOut, ...] = Field(default=(), description="Bookings in other currencies, by currency.")
+    invoices_issued_later: int = Field(
+        default=0, ge=0, description="Invoices issued after `as_of`, which its books do not hold yet (`books_on`)."
+    )
 
     @field_validator("currency")
     @classmethod

@@ -26,6 +26,7 @@ from pydantic import SecretStr
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.redaction import ConfigEntry, redact_config
+from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
@@ -90,11 +91,8 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
         *booked,
         *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"]),
     ]
-    # the books as they stood on the report's day, for every lens alike: a line recorded after it is not in
-    # them yet (the accounting report left it out, while the CFO's burn of the same month counted it)
-    revenue = [line for line in revenue if line.recorded_on <= day]
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
-    return Snapshot(
+    snapshot = Snapshot(
         org_id=org,
         org_name=profile.org.name,
         as_of=day,
@@ -107,6 +105,9 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
         config=settings_entries(ctx, secrets),
         left_out=left_out,
     )
+    # the books as they stood on the report's day, once for every lens alike (a line recorded after it was
+    # left out by the accounting report, while the CFO's burn of the same month counted it)
+    return books_on(snapshot)
 
 
 def booking_revenue(

@@ -57,9 +57,7 @@ def _recognition_table(snapshot: Snapshot) -> Table:
     months = [*months_back(as_of, RECOGNITION_MONTHS), as_of.replace(day=1)]
     recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
     recognised: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for line in snapshot.revenue:
-        if line.recorded_on > as_of:  # not in the books yet on the report's day (a report as of a past day)
-            continue
+    for line in snapshot.revenue:  # the books of the report's day (`books_on`): recorded by then
         recorded[line.recorded_on.replace(day=1)] += line.amount
         if line.service_date <= as_of:  # the current month has earned only what was served by today
             recognised[line.service_date.replace(day=1)] += line.amount
@@ -121,7 +119,7 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
             summary="No revenue lines yet: add revenue.csv to the data folder.",
             method=method,
         ), ()
-    deferred = [r for r in snapshot.revenue if r.recorded_on <= as_of < r.service_date]
+    deferred = [r for r in snapshot.revenue if as_of < r.service_date]
     deposits = sorted((r for r in deferred if r.deposit), key=lambda r: (r.service_date, r.id))
     late = sorted(
         # a refund is booked when it is made, after its service: only a sale recorded late understates a month

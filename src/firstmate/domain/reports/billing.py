@@ -81,22 +81,8 @@ class ClientRisk:
         return "medium" if self.score >= MEDIUM_RISK_FROM else "low"
 
 
-def invoices_on(snapshot: Snapshot) -> list[Invoice]:
-    """The invoices as they stood on the report's day: those issued by then, a payment made after it
-    not yet made. A report as of a past day counted an invoice issued since as open, and one paid
-    since as paid."""
-    standing = []
-    for invoice in snapshot.invoices:
-        if invoice.issued > snapshot.as_of:
-            continue
-        if invoice.paid_on is not None and invoice.paid_on > snapshot.as_of:
-            invoice = invoice.model_copy(update={"paid_on": None, "paid_amount": ZERO})
-        standing.append(invoice)
-    return standing
-
-
 def _open(snapshot: Snapshot) -> list[Invoice]:
-    return sorted((i for i in invoices_on(snapshot) if i.open_amount > 0), key=lambda i: (i.client, i.due, i.id))
+    return sorted((i for i in snapshot.invoices if i.open_amount > 0), key=lambda i: (i.client, i.due, i.id))
 
 
 def client_risks(snapshot: Snapshot) -> list[ClientRisk]:
@@ -108,7 +94,7 @@ def client_risks(snapshot: Snapshot) -> list[ClientRisk]:
     for i in open_invoices:
         by_client[i.client].append(i)
     # the payment habit: invoices paid in full by the report's day (a part paid says nothing of when the rest comes)
-    settled = [i for i in invoices_on(snapshot) if i.paid_on is not None and i.open_amount == 0]
+    settled = [i for i in snapshot.invoices if i.paid_on is not None and i.open_amount == 0]
     risks = []
     for client, rows in by_client.items():
         paid = [i for i in settled if i.client == client]
@@ -266,9 +252,9 @@ def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
 
 def _empty(snapshot: Snapshot) -> ReportDocument:
     missing = "No invoices yet: add invoices.csv to the data folder."
-    if standing := invoices_on(snapshot):
-        missing = f"All {count(len(standing))} invoices in invoices.csv are paid in full: nothing is open."
-    elif snapshot.invoices:
+    if snapshot.invoices:
+        missing = f"All {count(len(snapshot.invoices))} invoices in invoices.csv are paid in full: nothing is open."
+    elif snapshot.invoices_issued_later:
         missing = f"No invoice in invoices.csv was issued by {snapshot.as_of}: nothing was open."
     titles = ("Receivables by client", "Invoice aging", "Collection risk by client")
     method = "invoices.csv rows with an open amount (amount − paid_amount) above zero."
@@ -281,7 +267,7 @@ def overpaid_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
     their open invoices or refund. It was ignored, so a client could be chased for $500 while $500
     of theirs sat in the books."""
     cur, extra = snapshot.currency, defaultdict(list)
-    for invoice in invoices_on(snapshot):
+    for invoice in snapshot.invoices:
         if invoice.paid_amount > invoice.amount:
             extra[invoice.client].append(invoice)
     findings = []

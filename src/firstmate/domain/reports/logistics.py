@@ -302,21 +302,9 @@ def _headline(snapshot: Snapshot, sla: Section, findings: tuple[Finding, ...]) -
     return f"{sla.summary.rstrip('.')}; most pressing: {top.title}."
 
 
-def deliveries_on(snapshot: Snapshot) -> Snapshot:
-    """`snapshot` with its deliveries as they stood on the report's day: one delivered after it not
-    delivered yet. A report as of a past day showed a later delivery as "delivered, not billed", some
-    days before it was made, and not as overdue."""
-    standing = [
-        d.model_copy(update={"delivered": None}) if d.delivered and d.delivered > snapshot.as_of else d
-        for d in snapshot.deliveries
-    ]
-    return snapshot.model_copy(update={"deliveries": tuple(standing)})
-
-
 def logistics_report(snapshot: Snapshot) -> ReportDocument:
     """The Logistics director report: delivery SLA and the billing audit of deliveries, as they stood
-    on the report's day."""
-    snapshot = deliveries_on(snapshot)
+    on the report's day (`books_on`)."""
     sla, sla_findings = sla_section(snapshot)
     audit, audit_findings = billing_audit_section(snapshot)
     findings = sla_findings + audit_findings

@@ -1,0 +1,36 @@
+"""The books as they stood on the report's day: the one rule for what a snapshot's dated rows hold
+on its `as_of`, applied once when the snapshot is built, so that every lens reads the same books."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from firstmate.domain.snapshot import Snapshot
+
+
+def books_on(snapshot: Snapshot) -> Snapshot:
+    """`snapshot` as its books stood on its day: a revenue line recorded after it is not in them, an
+    invoice issued after it is not one yet (counted in `invoices_issued_later`), and a payment or a
+    delivery dated after it is not yet made. Applying it twice changes nothing. The cut was made in
+    three places (revenue when the snapshot was built, invoices and deliveries in their lenses), so a
+    lens reading a kind another lens cut would have read rows from after the report's day."""
+    day = snapshot.as_of
+    invoices = []
+    for invoice in snapshot.invoices:
+        if invoice.issued > day:
+            continue
+        if invoice.paid_on is not None and invoice.paid_on > day:
+            invoice = invoice.model_copy(update={"paid_on": None, "paid_amount": Decimal(0)})
+        invoices.append(invoice)
+    deliveries = (
+        d.model_copy(update={"delivered": None}) if d.delivered and d.delivered > day else d
+        for d in snapshot.deliveries
+    )
+    return snapshot.model_copy(
+        update={
+            "revenue": tuple(line for line in snapshot.revenue if line.recorded_on <= day),
+            "invoices": tuple(invoices),
+            "invoices_issued_later": snapshot.invoices_issued_later + len(snapshot.invoices) - len(invoices),
+            "deliveries": tuple(deliveries),
+        }
+    )
