@@ -646,10 +646,13 @@ def test_the_snapshot_holds_the_books_of_the_report_day_for_every_lens(data_app:
     from firstmate.services.reports import build_snapshot
 
     day = date(2025, 1, 1)  # before every row of the demo's data
-    now = build_documents(build_snapshot(data_app, "demo", as_of=TODAY), ["billing", "logistics"])
+    now = build_documents(build_snapshot(data_app, "demo", as_of=TODAY), ["accounting", "billing", "logistics"])
     assert "logistics:unbilled" in " ".join(f.key for f in now["logistics"].findings)  # there are some to cut
-    then = build_documents(build_snapshot(data_app, "demo", as_of=day), ["billing", "logistics"])
+    then = build_documents(build_snapshot(data_app, "demo", as_of=day), ["accounting", "billing", "logistics"])
     assert then["billing"].headline == "No invoice in invoices.csv was issued by 2025-01-01: nothing was open."
     audit = then["logistics"].sections[1]
     assert audit.summary.startswith("0 delivered jobs not billed")
     assert not [f for f in then["logistics"].findings if f.key.startswith("logistics:unbilled")]
+    # payouts too: as of a day before the books, every payout of the demo's was "unmatched"
+    assert "accounting:unmatched-payouts:all" in {f.key for f in now["accounting"].findings}
+    assert "accounting:unmatched-payouts:all" not in {f.key for f in then["accounting"].findings}

@@ -109,6 +109,15 @@ def test_a_report_as_of_a_past_day_counts_only_the_lines_in_the_books_then() -> 
     assert rows["Nov 2026 (current)"] == ("$1,700", "$0", "$1,700")
 
 
+def test_a_report_as_of_a_past_day_counts_no_payout_made_after_it() -> None:
+    """A review: as of 5 Oct, P3 (paid 1 Nov, no booking line) was an unmatched payout to chase, and
+    GM-2's payout of 12 Oct a fee of 30% to query, though neither had been paid on the 5th."""
+    text = role_text(accounting_report(books_on(_snapshot().model_copy(update={"as_of": date(2026, 10, 5)}))))
+    assert "Unmatched payouts: $0  [OK]" in text
+    assert "XX-9" not in text and "GM-2" not in text
+    # GM-2, served on 2 Oct, is not 14 days past its trip: no payout is missing for it yet either
+
+
 def test_a_refund_recorded_after_its_trip_is_not_revenue_booked_late() -> None:
     refund = RevenueLine(id="R10", entity="charter", source="direct", reference="R1", recorded_on=date(2026, 11, 3),
                          service_date=date(2026, 10, 5), amount=Decimal(-1000))  # fmt: skip

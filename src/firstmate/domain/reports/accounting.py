@@ -310,8 +310,8 @@ def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, 
     cur = snapshot.currency
     method = (
         'Revenue lines (revenue.csv, firstmate\'s bookings) whose source starts with "booking:", grouped by '
-        "reference (the booking's external id), "
-        "against payouts.csv rows with the same reference. Missing payout = no payout and the service more than "
+        f"reference (the booking's external id), against payouts.csv rows paid by {snapshot.as_of} with the same "
+        "reference. Missing payout = no payout and the service more than "
         f"{PAYOUT_GRACE_DAYS} days before {snapshot.as_of} (for a direct booking only when payouts.csv has "
         "payouts for direct bookings, a card processor's); unmatched payout = no booking line with its reference "
         "(a payout naming an invoice or another revenue line pays that sale); "
