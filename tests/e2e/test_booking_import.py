@@ -254,6 +254,21 @@ def test_an_older_export_imported_after_a_newer_one_changes_nothing(demo_app: Ap
     assert _only_booking(demo_app)["request"]["guest_count"] == 5
 
 
+def test_an_older_cancellation_listed_without_guests_leaves_a_newer_booking(demo_app: App) -> None:
+    """A review: SEQUENCE:2 booked the trip; an export saved before it listed the reservation cancelled
+    at SEQUENCE:1 without its guest lines (as exports list a cancellation). Imported late, it cancelled
+    the trip: a guestless listing's number was read nowhere."""
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\nTotal: USD 600.00\nGuests: 8"
+    assert dict(_import_ota(demo_app, _ota_event(lead, lines="SEQUENCE:2\r\n")).counts) == {"created": 1}
+    told = len(outbox.list_entries(demo_app.store, "demo"))
+    old = _ota_event("", lines="SUMMARY:Cancelled\r\nSTATUS:CANCELLED\r\nSEQUENCE:1\r\n")
+    assert dict(_import_ota(demo_app, old).counts) == {"unchanged": 1}
+    assert _only_booking(demo_app)["request"]["status"] == "confirmed"
+    assert len(outbox.list_entries(demo_app.store, "demo")) == told
+    newer = _ota_event("", lines="SUMMARY:Cancelled\r\nSTATUS:CANCELLED\r\nSEQUENCE:3\r\n")
+    assert dict(_import_ota(demo_app, newer).counts) == {"cancelled": 1}
+
+
 def test_a_booking_its_file_did_not_number_takes_a_numbered_one_as_a_change(demo_app: App) -> None:
     """A booking whose file gave no SEQUENCE (as every one imported before 2026-12-06): a numbered one is a
     change if its body is. A SEQUENCE that is no number is refused, naming it."""

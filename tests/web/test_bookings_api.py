@@ -80,6 +80,24 @@ def test_a_webhook_arriving_after_a_newer_one_changes_nothing(client: TestClient
     assert refused.status_code == 422 and "sequence" in refused.text
 
 
+def test_the_operator_cancels_a_booking_whatever_its_channel_numbered(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A review: the channel sent revision 1, then the same body as revision 2; DELETE then answered
+    "unchanged" and the trip sailed on (the cancel carried revision 1's number, older news). A cancel by
+    id is the operator's: it cancels, once, and the channel's webhook sent again does not undo it."""
+    auth = {"Authorization": f"Bearer {api_key}"}
+    created = _post(client, api_key, booking_body(sequence=1)).json()
+    assert _post(client, api_key, booking_body(sequence=2)).json()["result"] == "unchanged"
+    booking = f"/api/v1/bookings/{created['booking_id']}"
+    cancelled = client.delete(booking, headers=auth)
+    assert cancelled.status_code == 200 and cancelled.json()["result"] == "cancelled", cancelled.text
+    assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "cancelled"
+    assert client.delete(booking, headers=auth).json()["result"] == "unchanged"
+    assert _post(client, api_key, booking_body(sequence=2)).json()["result"] == "unchanged"
+    assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "cancelled"
+
+
 def test_twenty_concurrent_identical_posts_make_one_booking(client: TestClient, demo_app: App, api_key: str) -> None:
     barrier = threading.Barrier(20)
     answers: list[tuple[int, str]] = []

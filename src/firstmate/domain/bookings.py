@@ -375,10 +375,11 @@ def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking
     )
 
 
-def cancellation_of(booking: Booking) -> BookingRequest:
-    """The request that cancels `booking` and changes nothing else. It names the boat the booking is
+def cancellation_of(booking: Booking, *, sequence: int | None) -> BookingRequest:
+    """The request that cancels `booking` and changes nothing else, numbered `sequence` by its channel
+    (None: not the channel's revision, the operator's own cancel). It names the boat the booking is
     on: one sent without a boat, when the org had one, could not be placed once it had two. Its
     business line follows the boat (naming the booking's could contradict a boat since moved to
     another line)."""
-    update = {"status": BookingStatus.CANCELLED, "entity": None, "asset": booking.asset}
+    update = {"status": BookingStatus.CANCELLED, "entity": None, "asset": booking.asset, "sequence": sequence}
     return booking.request.model_copy(update=update)

@@ -23,6 +23,9 @@ class BlockedSlot:
     #: a reservation requested, not yet accepted (STATUS:TENTATIVE): held, and of a booking already
     #: made, a change not yet agreed (the booking stands)
     tentative: bool = False
+    #: its channel's revision number (the event's SEQUENCE), if it gave one: a cancellation numbered
+    #: below the booking's newest revision is older news
+    sequence: int | None = None
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,10 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
 
 
 def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
-    """Cancel a booking by id (idempotent); raises NotFound for an unknown or other org's id."""
+    """Cancel a booking by id (idempotent); raises NotFound for an unknown or other org's id. The
+    operator's cancel is no revision of its channel's: none the channel numbered holds it back."""
     booking = get_booking(ctx.store, org, booking_id)
-    return orchestrate_booking(ctx, org, cancellation_of(booking))
+    return orchestrate_booking(ctx, org, cancellation_of(booking, sequence=None))
 
 
 def booking_entry(store: Store, booking: Booking) -> CalendarEntry | None:

@@ -126,7 +126,7 @@ def import_records(
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
-            record = cancellation_of(booked) if record.cancelled else _as_placed(booked)
+            record = cancellation_of(booked, sequence=record.sequence) if record.cancelled else _as_placed(booked)
         if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest):

@@ -175,6 +175,10 @@ def _record(
     # a tentative reservation (a request not yet accepted) holds the boat: "Crew needed" and "You're
     # booked" wait until it is confirmed, which makes it a booking and retires the hold
     tentative = status == "TENTATIVE"
+    try:
+        sequence = _version(event)[0] if event.get("SEQUENCE") is not None else None
+    except ValueError as exc:
+        return RowError(f"event {uid}", str(exc))
     if tentative or not ("guest" in fields and "email" in fields):
         return BlockedSlot(
             uid=uid,
@@ -185,10 +189,10 @@ def _record(
             cancelled=cancelled,
             source=source,
             tentative=tentative,
+            sequence=sequence,
         )
     try:
         currency, amount = _total(fields.get("total", "0"))
-        sequence = _version(event)[0] if event.get("SEQUENCE") is not None else None
         body = {
             "source": source,
             "external_id": uid,
