@@ -94,6 +94,22 @@ def test_a_csv_with_one_bad_row_imports_nothing_and_names_row_and_field(demo_app
     assert outbox.list_entries(demo_app.store, "demo") == []
 
 
+def test_a_csv_row_numbered_below_the_bookings_newest_revision_changes_nothing(demo_app: App) -> None:
+    """A channel's CSV export numbers its revisions, as a calendar's SEQUENCE does: an older file imported
+    after a newer one, or an older row listed after a newer one, is older news (CSV took no number)."""
+    header = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,sequence\n"
+    row = "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,{guests},600.00,USD,Rob Sample,rob@example.com,{sequence}\n"
+    newer, older = row.format(guests=8, sequence=2), row.format(guests=6, sequence=1)
+    assert dict(import_records(demo_app, "demo", parse_csv(header + newer + older)).counts) == {
+        "created": 1, "unchanged": 1,
+    }  # fmt: skip
+    assert (_only_booking(demo_app)["request"]["guest_count"], _only_booking(demo_app)["revision"]) == (8, 1)
+    changed = import_records(demo_app, "demo", parse_csv(header + row.format(guests=6, sequence=3)))
+    assert dict(changed.counts) == {"updated": 1}
+    [error] = parse_csv(header + row.format(guests=6, sequence="two"))
+    assert isinstance(error, RowError) and error.where == "row 2" and "sequence" in error.problem, error
+
+
 def test_a_boat_named_by_its_name_and_a_local_date_format_say_how_to_write_them() -> None:
     """They showed pydantic's words: the id's regular expression, "invalid character in year"."""
     [error] = parse_csv(HEADER + "C-1,Sea Lark,07/04/2026 17:00,2,5,600.00,USD,Rob Sample,rob@example.com,\n")

@@ -193,6 +193,7 @@ cells = mostly_valid(
         "lead_phone": st.one_of(st.just(""), phones),
         "notes": hostile,
         "private_notes": hostile,
+        "sequence": st.one_of(st.just(""), st.integers(0, 2**31 - 1).map(str)),
     }
 )
 

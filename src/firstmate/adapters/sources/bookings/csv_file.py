@@ -16,7 +16,7 @@ from firstmate.domain.intake import ParsedRecord, RowError
 REQUIRED = (
     "external_id", "start", "duration_hours", "guest_count", "gross_amount", "currency", "lead_name", "lead_email",
 )  # fmt: skip
-OPTIONAL = ("source", "entity", "asset", "lead_phone", "notes", "private_notes", "status")
+OPTIONAL = ("source", "entity", "asset", "lead_phone", "notes", "private_notes", "status", "sequence")
 MAX_ROWS = 10_000
 _UNNAMED = "\x00column "  # the name a column with none is read under (no header can hold it)
 
@@ -104,6 +104,7 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         "notes": row.get("notes", ""),
         "private_notes": row.get("private_notes", ""),
         "status": row.get("status") or "confirmed",
+        "sequence": row.get("sequence") or None,  # the channel's revision number: an older row changes nothing
     }
     try:
         return BookingRequest.model_validate(body)
