@@ -639,6 +639,14 @@ def test_boat_written_as_one_boats_id_and_anothers_name_is_refused_not_guessed()
         [booked] = parse_ics(_ota_event(BOOKED + f"\nBoat: {written}"), source="getmyboat", timezone="UTC",
                              asset=None, boats=boats)  # fmt: skip
         assert isinstance(booked, BookingRequest) and booked.asset == asset, booked
+    # one boat's id and the name two others begin with: refused too (the id was taken, unsaid)
+    two = {"tender": "Little Auk", "sea-lark": "Tender (16 ft)", "morning-tern": "Tender (12 ft)"}
+    [record] = parse_ics(_ota_event(BOOKED + "\nBoat: tender"), source="getmyboat", timezone="UTC",
+                         asset=None, boats=two)  # fmt: skip
+    assert isinstance(record, RowError) and record.problem == (
+        "Boat: names 'tender', the id of boat 'Little Auk' and the name of boats 'Tender (16 ft)' (sea-lark) and "
+        "'Tender (12 ft)' (morning-tern); write 'Little Auk' or 'sea-lark' or 'morning-tern' to say which"
+    ), record
 
 
 def test_a_rows_problems_name_the_csv_files_columns_and_say_what_to_write() -> None:

@@ -31,14 +31,20 @@ def plain_amount(text: str) -> str:
     raise ValueError(f"cannot read the amount {text!r}: write it like 840.75 or 1,200.50")
 
 
+def boats_named(name: str, boats: Mapping[str, str]) -> list[str]:
+    """The asset ids of the boats `name` names: by their whole name, or else by the name before their
+    description ("Sea Lark" for "Sea Lark (38 ft sloop)")."""
+    wanted = name.strip().lower()
+    exact = [asset for asset, boat in boats.items() if boat.lower() == wanted]
+    return exact or [asset for asset, boat in boats.items() if boat.lower().startswith(wanted + " (")]
+
+
 def boat_named(name: str, boats: Mapping[str, str], *, where: str) -> str:
     """The asset id of the one boat `name` names (`boats`: asset id to boat name): its whole name, or
     the name before its description ("Sea Lark" for "Sea Lark (38 ft sloop)"). Two such boats are
     refused, naming them (the first was taken unsaid, and the wrong boat's crew were told); so is a
     name no boat has. `where` says where the name was written ("the email", "Boat:")."""
-    wanted = name.strip().lower()
-    exact = [asset for asset, boat in boats.items() if boat.lower() == wanted]
-    named = exact or [asset for asset, boat in boats.items() if boat.lower().startswith(wanted + " (")]
+    named = boats_named(name, boats)
     if len(named) == 1:
         return named[0]
     if named:

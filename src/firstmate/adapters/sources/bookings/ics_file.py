@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount
+from firstmate.adapters.sources.bookings.fields import boat_named, boats_named, describe, plain_amount
 from firstmate.domain.bookings import MAX_NOTES, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
@@ -220,18 +220,17 @@ def _boat(written: str | None, boats: Mapping[str, str] | None) -> str | None:
     and another's name is refused: taking the id sent the other boat's trip to the wrong crew."""
     if not written or boats is None:
         return written
-    try:
-        named = boat_named(written, boats, where="Boat:")
-    except ValueError:
-        if written in boats:
-            return written
-        raise
-    if written in boats and named != written:
+    if written not in boats:
+        return boat_named(written, boats, where="Boat:")
+    others = [asset for asset in boats_named(written, boats) if asset != written]
+    if others:
+        names = " and ".join(f"{boats[asset]!r} ({asset})" for asset in others)
+        ids = " or ".join(repr(asset) for asset in others)
         raise ValueError(
-            f"Boat: names {written!r}, the id of boat {boats[written]!r} and the name of boat {boats[named]!r} "
-            f"({named}); write {boats[written]!r} or {named!r} to say which"
+            f"Boat: names {written!r}, the id of boat {boats[written]!r} and the name of boat{'s' * (len(others) > 1)} "
+            f"{names}; write {boats[written]!r} or {ids} to say which"
         )
-    return named
+    return written
 
 
 #: Where notes too long for a booking were cut.
