@@ -285,6 +285,45 @@ def test_an_older_cancellation_listed_without_guests_leaves_a_newer_booking(demo
     assert dict(_import_ota(demo_app, newer).counts) == {"cancelled": 1}
 
 
+def test_a_listing_without_guest_lines_is_numbered_as_a_booking_is(demo_app: App) -> None:
+    """A review, of listings without guest lines: a SEQUENCE of -1 on a cancelled one was stored, and the
+    booking could be read no more (its guest page answered 500); an old export listing the trip at the
+    times it had before it moved refused the whole file ("export it with them to move the trip"); and
+    one listed unchanged with a higher number did not raise the booking's, so a revision numbered
+    between was taken for a change."""
+    refused = _ota_event("", lines="SUMMARY:Cancelled\r\nSTATUS:CANCELLED\r\nSEQUENCE:-1\r\n")
+    [error] = parse_ics(refused, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(error, RowError) and "SEQUENCE -1 is not from 0 to 2147483647" in error.problem, error
+    lead = "Guest: Rob Sample\nEmail: rob@example.com\nTotal: USD 600.00\nGuests: "
+    moved = _ota_event(lead + "8", lines="SEQUENCE:2\r\n").replace(b"T230000Z", b"T210000Z")
+    assert dict(_import_ota(demo_app, _ota_event(lead + "8", lines="SEQUENCE:1\r\n")).counts) == {"created": 1}
+    assert dict(_import_ota(demo_app, moved).counts) == {"updated": 1}
+    old = _import_ota(demo_app, _ota_event("", lines="SUMMARY:Reserved\r\nSEQUENCE:1\r\n"))
+    assert (old.errors, dict(old.counts)) == ([], {"unchanged": 1})
+    listed = _ota_event("", lines="SUMMARY:Reserved\r\nSEQUENCE:4\r\n").replace(b"T230000Z", b"T210000Z")
+    assert dict(_import_ota(demo_app, listed).counts) == {"unchanged": 1}
+    between = _ota_event(lead + "6", lines="SEQUENCE:3\r\n").replace(b"T230000Z", b"T210000Z")
+    assert dict(_import_ota(demo_app, between).counts) == {"unchanged": 1}
+    assert _only_booking(demo_app)["request"]["guest_count"] == 8
+
+
+def test_an_old_export_does_not_bring_back_a_hold_a_newer_one_cancelled(demo_app: App) -> None:
+    """A review: a hold (an event without guest lines) at SEQUENCE:1, cancelled at SEQUENCE:2; the old
+    export imported again made the hold live again, blocking the boat and telling of double bookings."""
+    hold = lambda status, number: _ota_event(  # noqa: E731
+        "", uid="hold-1", lines=f"SUMMARY:Owner use\r\nSTATUS:{status}\r\nSEQUENCE:{number}\r\n"
+    )
+    assert dict(_import_ota(demo_app, hold("CONFIRMED", 1)).counts) == {"blocked created": 1}
+    assert dict(_import_ota(demo_app, hold("CANCELLED", 2)).counts) == {"blocked cancelled": 1}
+    assert dict(_import_ota(demo_app, hold("CONFIRMED", 1)).counts) == {"blocked unchanged": 1}
+    [slot] = [e.data for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+    assert slot["cancelled"] is True
+    # listed again unchanged with a higher number, then one numbered between: older still
+    assert dict(_import_ota(demo_app, hold("CANCELLED", 4)).counts) == {"blocked unchanged": 1}
+    assert dict(_import_ota(demo_app, hold("CONFIRMED", 3)).counts) == {"blocked unchanged": 1}
+    assert dict(_import_ota(demo_app, hold("CONFIRMED", 5)).counts) == {"blocked updated": 1}
+
+
 def test_a_booking_its_file_did_not_number_takes_a_numbered_one_as_a_change(demo_app: App) -> None:
     """A booking whose file gave no SEQUENCE (as every one imported before 2026-12-06): a numbered one is a
     change if its body is. A SEQUENCE that is no number is refused, naming it."""

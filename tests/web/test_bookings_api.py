@@ -15,6 +15,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
 from firstmate.services import outbox
+from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, calendar_pk, get_event
 from firstmate.web.app import create_app
@@ -96,6 +97,31 @@ def test_the_operator_cancels_a_booking_whatever_its_channel_numbered(
     assert client.delete(booking, headers=auth).json()["result"] == "unchanged"
     assert _post(client, api_key, booking_body(sequence=2)).json()["result"] == "unchanged"
     assert get_event(demo_app.store, "demo", created["event_id"]).status.value == "cancelled"
+
+
+def test_the_newest_revision_wins_when_one_numbered_below_it_lands_first(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: revision 7 (8 guests, as stored) and revision 6 (6 guests) came at once. 7 read the booking
+    unchanged; 6 wrote before 7 noted its number, and 7's note was dropped: the trip stayed at 6 guests,
+    with 6's number kept, and 7 was answered "unchanged". 7 now reads again and decides again."""
+    revision = lambda guests, sequence: BookingRequest.model_validate(  # noqa: E731
+        booking_body(guest_count=guests, sequence=sequence)
+    )
+    assert orchestrate_booking(demo_app, "demo", revision(8, 5)).result.value == "created"
+    transact, overtaken = demo_app.store.transact, [revision(6, 6)]
+
+    def six_lands_first(writes: Any, *args: Any, **kwargs: Any) -> Any:
+        if overtaken and isinstance(overtaken[0], BookingRequest):  # once, before 7's first write
+            overtaken.append(orchestrate_booking(demo_app, "demo", overtaken.pop(0)).result.value)
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(demo_app.store, "transact", six_lands_first)
+    seven = orchestrate_booking(demo_app, "demo", revision(8, 7))
+    assert (overtaken, seven.result.value) == (["updated"], "updated")
+    assert (seven.booking.request.guest_count, seven.booking.request.sequence) == (8, 7)
+    monkeypatch.undo()
+    assert orchestrate_booking(demo_app, "demo", revision(6, 6)).result.value == "unchanged"
 
 
 def test_twenty_concurrent_identical_posts_make_one_booking(client: TestClient, demo_app: App, api_key: str) -> None:

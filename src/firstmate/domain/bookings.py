@@ -56,6 +56,10 @@ def _one_line(value: str, info: ValidationInfo) -> str:
     return value
 
 
+#: The highest revision number a channel may give (a calendar's SEQUENCE is a 32-bit integer).
+MAX_SEQUENCE = 2**31 - 1
+
+
 class _SchemaPattern:
     """States `pattern` in the JSON schema in place of the one validation checks first."""
 
@@ -185,7 +189,7 @@ class BookingRequest(BaseModel):
     private_notes: str = Field(default="", max_length=MAX_NOTES, description="Admins only; never shown to crew.")
     status: BookingStatus = BookingStatus.CONFIRMED
     sequence: int | None = Field(
-        default=None, ge=0, le=2**31 - 1,
+        default=None, ge=0, le=MAX_SEQUENCE,
         description="The channel's revision number of this booking, rising with each change (a calendar's "
         "SEQUENCE). A revision numbered below one already taken is older news and changes nothing.",
     )  # fmt: skip
@@ -331,12 +335,17 @@ def is_old_news(
     numbered so far (an old calendar export imported after a newer one, a webhook overtaken by the
     next), or, not numbered above it, an earlier revision's body (`is_stale`). A body numbered above
     is news even when it repeats an earlier one's (6 guests, then 8, then 6 again)."""
-    if request.sequence is not None and newest is not None:
-        if request.sequence < newest:
-            return True
-        if request.sequence > newest:
-            return False
+    if numbered_below(request.sequence, newest):
+        return True
+    if request.sequence is not None and newest is not None and request.sequence > newest:
+        return False
     return is_stale(request, seen, placed=placed)
+
+
+def numbered_below(sequence: int | None, newest: int | None) -> bool:
+    """Whether a revision numbered `sequence` is older than the `newest` its channel numbered so far
+    (False when either is not numbered)."""
+    return sequence is not None and newest is not None and sequence < newest
 
 
 def newest_sequence(request: BookingRequest, newest: int | None) -> int | None:

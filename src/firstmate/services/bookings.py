@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -127,7 +126,10 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
             result is IntakeResult.UNCHANGED or is_old_news(request, _seen(anchor), _newest(anchor), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-            _note_newest(ctx, request, anchor)
+            try:
+                _note_newest(ctx, request, anchor)
+            except ConditionFailed:
+                continue  # changed meanwhile (a revision numbered between, say): decide again on what it is now
             said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
             return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
@@ -522,12 +524,12 @@ def _anchor_data(booking_id: str, seen: list[str], request: BookingRequest, newe
 
 def _note_newest(ctx: Context, request: BookingRequest, anchor: Item | None) -> None:
     """Raise the highest revision number kept, when an unchanged body comes with a higher one: a
-    revision numbered between the two is older news."""
+    revision numbered between the two is older news. Raises ConditionFailed when the booking's intake
+    changed since `anchor` was read: "unchanged" may no longer be so."""
     if anchor is None or newest_sequence(request, _newest(anchor)) == _newest(anchor):
         return
     data = {**anchor.data, "sequence": newest_sequence(request, _newest(anchor))}
-    with suppress(ConditionFailed):  # another writer got there first: only an unchanged body's number goes unnoted
-        ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
+    ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
 
 
 def _intake_sk(request: BookingRequest) -> str:

@@ -9,13 +9,20 @@ from functools import partial
 
 import structlog
 
-from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus, IntakeResult, cancellation_of
+from firstmate.domain.bookings import (
+    Booking,
+    BookingRequest,
+    BookingStatus,
+    IntakeResult,
+    cancellation_of,
+    numbered_below,
+)
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.domain.timing import when
 from firstmate.errors import NotFound, StoreError
-from firstmate.ports import MAX_TRANSACTION_WRITES, Delete
+from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
 from firstmate.services.bookings import get_booking, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -84,21 +91,29 @@ def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> li
 def _guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: BlockedSlot) -> list[RowError]:
     """A refusal for an event without guest lines whose UID is a live booking at other times: it
     cannot be the booking (it does not say who sails), and as a blocked slot it clashes with it."""
+    anchor = _anchor_of(ctx, profile.org.id, slot)
     booking = _booked_as(ctx, profile.org.id, slot)
     if booking is None or booking.cancelled or slot.cancelled or slot.tentative:  # a change asked: the booking stands
         return []
     if (slot.start, slot.end) == (booking.request.start, booking.request.end):
         return []
+    if anchor is not None and numbered_below(slot.sequence, anchor.data.get("sequence")):
+        return []  # an older revision, before the trip moved: it changes nothing
     booked_at = when(booking.request.start, profile.org.timezone)
     return [RowError(f"record {index} ({slot.uid})",
                      f"is the booking of {booking.request.lead_guest.name} ({booked_at}), listed at other times "
                      "without its Guest: and Email: lines: export it with them to move the trip")]  # fmt: skip
 
 
+def _anchor_of(ctx: Context, org: str, slot: BlockedSlot) -> Item | None:
+    """The intake's record of `slot`'s UID in the channel that listed it, if it has one."""
+    return ctx.store.get(intake_pk(org), f"{slot.source}#{slot.uid}") if slot.source else None
+
+
 def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
     """The booking that `slot`'s UID already is in the channel that listed it (an export may list a
     reservation without its guest lines: cancelled, say), or None."""
-    anchor = ctx.store.get(intake_pk(org), f"{slot.source}#{slot.uid}") if slot.source else None
+    anchor = _anchor_of(ctx, org, slot)
     booking_id = anchor.data.get("booking_id") if anchor else None  # a blocked slot's own anchor has none
     return get_booking(ctx.store, org, str(booking_id)) if booking_id else None
 
@@ -126,7 +141,9 @@ def import_records(
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
-            record = cancellation_of(booked, sequence=record.sequence) if record.cancelled else _as_placed(booked)
+            record = (
+                cancellation_of(booked, sequence=record.sequence) if record.cancelled else _as_placed(booked, record)
+            )
         if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest):
@@ -142,7 +159,15 @@ def import_records(
                 written[f"block#{record.external_id}"] = _slot_row(ctx, org, record.external_id, title)
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
-                ctx, org, record.uid, record.start, record.end, record.title, record.asset, record.cancelled
+                ctx,
+                org,
+                record.uid,
+                record.start,
+                record.end,
+                record.title,
+                record.asset,
+                record.cancelled,
+                sequence=record.sequence,
             )
             report.counts[f"blocked {result.value}"] += 1
             written[f"block#{record.uid}"] = _slot_row(ctx, org, record.uid, record.title)
@@ -178,9 +203,12 @@ def _slot_row(ctx: Context, org: str, uid: str, title: str) -> tuple[str, Callab
     return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid)
 
 
-def _as_placed(booking: Booking) -> BookingRequest:
-    """`booking`'s request as it stands, naming its boat, as `cancellation_of` does."""
-    return booking.request.model_copy(update={"entity": None, "asset": booking.asset})
+def _as_placed(booking: Booking, slot: BlockedSlot) -> BookingRequest:
+    """`booking`'s request as it stands, naming its boat, as `cancellation_of` does, numbered as `slot`
+    lists it: a revision numbered between the two is then older news. A tentative listing is a change
+    asked, not made: it numbers nothing."""
+    sequence = booking.request.sequence if slot.tentative else slot.sequence
+    return booking.request.model_copy(update={"entity": None, "asset": booking.asset, "sequence": sequence})
 
 
 def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:

@@ -32,7 +32,7 @@ from typing import Any
 
 import structlog
 
-from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult
+from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult, numbered_below
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
@@ -234,12 +234,16 @@ def record_blocked_slot(
     title: str,
     asset: str | None,
     cancelled: bool,
+    *,
+    sequence: int | None = None,
 ) -> IntakeResult:
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
-    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. Returns
-    what was done. The trips already booked in the slot are the caller's to check and tell
-    (`blocked_slot_key`, `tell_double_bookings`), as an import does once its whole file is in:
-    the job leaves the entry's check to it for a while (`DEFERRED_CHECK`)."""
+    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
+    export numbered (`sequence`) below the highest number it has had is older news and changes
+    nothing (an old export revived a hold a newer one cancelled). Returns what was done. The trips
+    already booked in the slot are the caller's to check and tell (`blocked_slot_key`,
+    `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
+    entry's check to it for a while (`DEFERRED_CHECK`)."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
@@ -251,7 +255,18 @@ def record_blocked_slot(
     anchor_sk = f"{BLOCKED_SLOTS}#{uid}"
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), anchor_sk)
+        newest = anchor.data.get("sequence") if anchor else None
+        if anchor and numbered_below(sequence, newest):
+            return IntakeResult.UNCHANGED
+        highest = max((n for n in (sequence, newest) if n is not None), default=None)
         if anchor and anchor.data["fingerprint"] == fingerprint:
+            if highest != newest:  # listed again unchanged with a higher number: one between is older
+                try:
+                    ctx.store.put(
+                        Item(anchor.pk, anchor.sk, {**anchor.data, "sequence": highest}), VersionIs(anchor.version)
+                    )
+                except ConditionFailed:
+                    continue  # changed meanwhile: read again and decide again
             return IntakeResult.UNCHANGED
         entry = CalendarEntry(
             uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
@@ -276,7 +291,8 @@ def record_blocked_slot(
             condition = VersionIs(anchor.version)
             if anchor.data["cal_sk"] != new_sk:
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
-        writes.append(Put(Item(intake_pk(org), anchor_sk, {"fingerprint": fingerprint, "cal_sk": new_sk}), condition))
+        kept = {"fingerprint": fingerprint, "cal_sk": new_sk} | ({"sequence": highest} if highest is not None else {})
+        writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
         writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
         writes += _long_blocks_write(ctx.store, org, entry, now)

@@ -19,7 +19,7 @@ import icalendar
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, boats_named, describe, plain_amount
-from firstmate.domain.bookings import MAX_NOTES, BookingRequest
+from firstmate.domain.bookings import MAX_NOTES, MAX_SEQUENCE, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 
 # a line `Label: value`, matched one line at a time: a value never reaches the next line (an empty
@@ -103,6 +103,17 @@ def _version(event: icalendar.Event) -> tuple[int, datetime]:
     return sequence, modified if modified.tzinfo else modified.replace(tzinfo=UTC)  # RFC 5545: always UTC
 
 
+def _sequence(event: icalendar.Event) -> int | None:
+    """The event's SEQUENCE, its channel's revision number, or None when it gives none. One out of range
+    is refused for every event, as for a booking's: stored on a cancellation, it made the booking unreadable."""
+    if event.get("SEQUENCE") is None:
+        return None
+    sequence = _version(event)[0]
+    if not 0 <= sequence <= MAX_SEQUENCE:
+        raise ValueError(f"its SEQUENCE {sequence} is not from 0 to {MAX_SEQUENCE}; write it like SEQUENCE:2")
+    return sequence
+
+
 def _uid(event: icalendar.Event) -> str:
     return str(event.get("UID", "")).strip()
 
@@ -176,7 +187,7 @@ def _record(
     # booked" wait until it is confirmed, which makes it a booking and retires the hold
     tentative = status == "TENTATIVE"
     try:
-        sequence = _version(event)[0] if event.get("SEQUENCE") is not None else None
+        sequence = _sequence(event)
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
     if tentative or not ("guest" in fields and "email" in fields):
