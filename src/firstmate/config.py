@@ -29,6 +29,7 @@ from pydantic_settings import (
 
 from firstmate.adapters.mail import ses
 from firstmate.adapters.mail.smtp import DATA_WAITS, LEASE_SHARE, password_in_clear, session_waits
+from firstmate.adapters.store import dynamodb
 from firstmate.domain.mail import check_address
 from firstmate.errors import ConfigError
 from firstmate.services.access import SigningKeys
@@ -48,6 +49,9 @@ MIN_LEASE_TIMEOUTS = 6
 #: The shortest outbox lease with mailer ses: the longest an SES send may take fits in LEASE_SHARE of it, as
 #: an SMTP session's message does, the rest kept for claiming the entry and recording the outcome (23 s).
 MIN_SES_LEASE_S = math.ceil(ses.SEND_LIMIT_S / LEASE_SHARE)
+#: With store dynamodb, the claim and the record are network calls that may take dynamodb.CALL_LIMIT_S each,
+#: and the lease runs from before the claim to after the record: the three fit in LEASE_SHARE of it (76 s).
+MIN_SES_DYNAMODB_LEASE_S = math.ceil((ses.SEND_LIMIT_S + 2 * dynamodb.CALL_LIMIT_S) / LEASE_SHARE)
 
 
 class Settings(BaseSettings):
@@ -179,6 +183,13 @@ class Settings(BaseSettings):
     def _lease_outlasts_a_send(self) -> Settings:
         # only what cannot work is refused: a session too slow for its lease is ended before its message
         # is sent, and retried (adapters/mail/smtp.py), never sent twice; `slow_relay_warning` says more
+        if self.mailer == "ses" and self.store == "dynamodb" and self.outbox_lease_s < MIN_SES_DYNAMODB_LEASE_S:
+            raise ValueError(  # the claim and the record count too: the lease runs across both
+                f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {MIN_SES_DYNAMODB_LEASE_S} with mailer ses "
+                f"and store dynamodb: claiming a message may take {dynamodb.CALL_LIMIT_S:g} s, sending it "
+                f"{ses.SEND_LIMIT_S:g} s and recording it {dynamodb.CALL_LIMIT_S:g} s more, within {LEASE_SHARE:.0%} "
+                "of the lease; raise outbox_lease_s"
+            )
         if self.mailer == "ses" and self.outbox_lease_s < MIN_SES_LEASE_S:
             raise ValueError(  # an SES send is not cut short: one outliving its lease is taken up and sent again
                 f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {MIN_SES_LEASE_S} with mailer ses: an SES "

@@ -75,6 +75,16 @@ def test_a_lease_shorter_than_an_ses_send_is_refused() -> None:
     assert refused.value.hint == "fix them in firstmate.toml or their FIRSTMATE_ variables"
     assert load_settings(mailer="ses", outbox_lease_s=23).outbox_lease_s == 23
     assert load_settings(mailer="ses").outbox_lease_s == 300  # the default, which the AWS stack runs on
+    # a review: on DynamoDB the claim and the record may take 24 s each, inside the lease as the send is
+    with pytest.raises(ConfigError) as on_aws:
+        load_settings(mailer="ses", store="dynamodb", outbox_lease_s=23)
+    assert on_aws.value.message == (
+        "settings do not fit together: outbox_lease_s (23) must be at least 76 with mailer ses and store dynamodb: "
+        "claiming a message may take 24 s, sending it 20 s and recording it 24 s more, within 90% of the lease; "
+        "raise outbox_lease_s"
+    )
+    assert load_settings(mailer="ses", store="dynamodb", outbox_lease_s=76).outbox_lease_s == 76
+    assert load_settings(mailer="ses", store="dynamodb").outbox_lease_s == 300
     assert load_settings(mailer="outbox", outbox_lease_s=5).outbox_lease_s == 5  # nothing to wait for
 
 

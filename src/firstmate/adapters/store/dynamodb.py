@@ -61,6 +61,14 @@ _RACES = {"None", "ConditionalCheckFailed", "TransactionConflict"}
 _THROTTLED = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
 
 
+CONNECT_TIMEOUT_S = 2.0
+READ_TIMEOUT_S = 5.0
+ATTEMPTS = 3
+#: The longest one store call may take: ATTEMPTS of connecting and answering, and the standard retry
+#: mode's backoff between them (up to 1 s, then 2 s).
+CALL_LIMIT_S = ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) + 3.0
+
+
 @dataclass(frozen=True)
 class _Stored:
     """What a consistent read found under a key: the raw version and whether it is live."""
@@ -80,10 +88,12 @@ class DynamoStore:
         self._table = table
         self._clock = clock
         self._region = region
-        # a call's worst case (3 attempts of 2 + 5 s, and backoff) stays inside a web request's 29 s, so a
-        # store that does not answer gets the app's 503 with Retry-After rather than API Gateway's bare error
-        # (every write is a transaction with a client request token: retrying one never applies it twice)
-        self._clients = Shared("dynamodb", region, connect_timeout=2, read_timeout=5, attempts=3)
+        # a call's worst case (CALL_LIMIT_S) stays inside a web request's 29 s, so a store that does not
+        # answer gets the app's 503 with Retry-After rather than API Gateway's bare error (every write is a
+        # transaction with a client request token: retrying one never applies it twice)
+        self._clients = Shared(
+            "dynamodb", region, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S, attempts=ATTEMPTS
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 
