@@ -231,3 +231,15 @@ def test_the_aging_shares_add_up_to_100_percent(amounts: dict[str, int], shown: 
     assert sum(int(share.rstrip("%")) for share in shares.values()) == 100
     # the summary's share of the 90+ bucket is the table's
     assert f"({shares['90+']}) of open receivables is more than 90 days past due" in aging.summary
+
+
+def test_the_past_due_card_reads_the_aging_tables_share() -> None:
+    """A review: thirds of the open receivables read Current 34% in the aging table, so 66% past due,
+    and the card beside it said 67% of open (it divided its own totals)."""
+    doc = billing_report(_snapshot(*(_invoice(f"T-{days}", "Heron Bay Studio", days, 100) for days in (0, 10, 120))))
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    current = next(row[3] for row in aging.tables[0].rows if row[0] == "Current")
+    past_due = receivables.cards[1]
+    assert current == "34%"
+    assert (past_due.value, past_due.note) == ("$200", "66% of open")

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import apportioned, count, money, pct, plural, shares, shown_total
+from firstmate.domain.reports.format import apportioned, count, money, pct, percents, plural, shown_total
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -131,9 +131,25 @@ def _oldest_text(days: int) -> str:
     return str(days) if days > 0 else "not due"
 
 
+def _aging(snapshot: Snapshot) -> tuple[dict[tuple[str, str], Decimal], dict[str, int], dict[str, int]]:
+    """Open amounts by (client, bucket), with ("", bucket) for all clients; invoices by bucket; and each
+    bucket's share of the open total as the aging table shows it (whole percents that add up to 100%)."""
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    counts: dict[str, int] = defaultdict(int)
+    for i in _open(snapshot):
+        b = bucket(days_past_due(i, snapshot.as_of))
+        amounts[("", b)] += i.open_amount
+        amounts[(i.client, b)] += i.open_amount
+        counts[b] += 1
+    return amounts, counts, dict(zip(BUCKETS, percents([amounts[("", b)] for b in BUCKETS]), strict=True))
+
+
 def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     """Receivables by client: open total, open invoices, oldest days past due."""
     cur = snapshot.currency
+    # the card's past-due share is the aging table's: 100% less its Current share (the card divided the
+    # shown totals, 67% of open beside a table of Current 34%, so 66% past due)
+    past_due_share = 100 - _aging(snapshot)[2]["Current"]
     total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
     exact_total, exact_past_due = sum((r.open_total for r in risks), ZERO), sum((r.past_due for r in risks), ZERO)
     rows = tuple(
@@ -148,7 +164,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
             money(past_due, cur),
             tone=Tone.ALERT if past_due else Tone.OK,
             marker="[ALERT]" if past_due else "[OK]",
-            note=pct(past_due / total) + " of open" if total else "",
+            note=f"{past_due_share}% of open" if total else "",
             raw=exact_past_due,
         ),
     )
@@ -162,7 +178,8 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
         method=(
             f"invoices.csv rows issued by {snapshot.as_of} with an open amount (amount − paid_amount, a payment dated "
             f"after {snapshot.as_of} not counted) above zero, by client. Days past due = {snapshot.as_of} − due; "
-            "oldest = the largest over the client's open invoices. Totals add the amounts as shown."
+            "oldest = the largest over the client's open invoices. Totals add the amounts as shown; the past-due "
+            "share is 100% less the aging table's Current share."
         ),
     )
 
@@ -171,18 +188,11 @@ def aging_section(snapshot: Snapshot) -> Section:
     """Invoice aging: open amounts by days-past-due bucket, in all and by client."""
     cur, as_of = snapshot.currency, snapshot.as_of
     open_invoices = _open(snapshot)
-    amounts: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    counts: dict[str, int] = defaultdict(int)
-    for i in open_invoices:
-        b = bucket(days_past_due(i, as_of))
-        amounts[("", b)] += i.open_amount
-        amounts[(i.client, b)] += i.open_amount
-        counts[b] += 1
     # the shares add up to 100%, as a reader adding the column expects
-    share = dict(zip(BUCKETS, shares([amounts[("", b)] for b in BUCKETS]), strict=True))
+    amounts, counts, share = _aging(snapshot)
     overall = Table(
         ("Bucket", "Invoices", "Amount", "% of open"),
-        tuple((b, count(counts[b]), money(amounts[("", b)], cur), share[b]) for b in BUCKETS),
+        tuple((b, count(counts[b]), money(amounts[("", b)], cur), f"{share[b]}%") for b in BUCKETS),
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
@@ -196,7 +206,7 @@ def aging_section(snapshot: Snapshot) -> Section:
     over_90 = amounts[("", "90+")]
     return Section(
         "Invoice aging",
-        summary=f"{money(over_90, cur)} ({share['90+']}) of open receivables is more than 90 days past due.",
+        summary=f"{money(over_90, cur)} ({share['90+']}%) of open receivables is more than 90 days past due.",
         cards=(
             Card(
                 "Over 90 days",

@@ -43,14 +43,14 @@ def apportioned(amounts: list[Decimal]) -> list[Decimal]:
     return floors
 
 
-def shares(parts: list[Decimal]) -> list[str]:
-    """Each part's share of their total, in whole percents that add up to 100% (largest remainders
+def percents(parts: list[Decimal]) -> list[int]:
+    """Each part's share of their total, in whole percents that add up to 100 (largest remainders
     rounded up), for a column of shares of one whole: rounded one by one, thirds of the open
-    receivables read 33% + 33% + 33% = 99% in the aging table. All "0%" when the total is 0."""
+    receivables read 33% + 33% + 33% = 99% in the aging table. All 0 when the total is 0."""
     total = sum(parts, Decimal(0))
     if total == 0:
-        return [pct(Decimal(0)) for _ in parts]
-    return [pct(whole / 100) for whole in apportioned([part / total * 100 for part in parts])]
+        return [0 for _ in parts]
+    return [int(whole) for whole in apportioned([part / total * 100 for part in parts])]
 
 
 def pct(fraction: Decimal, places: int = 0) -> str:
