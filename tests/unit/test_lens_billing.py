@@ -220,6 +220,9 @@ def test_a_clients_total_is_one_figure_in_both_tables_and_its_cells_add_up_to_it
         ({"Current": 100, "1–30": 100, "90+": 100}, {"Current": "34%", "1–30": "33%", "90+": "33%"}),
         # 50.5% and 49.5% read 51% + 50% = 101%
         ({"Current": 101, "90+": 99}, {"Current": "51%", "90+": "49%"}),
+        # $6 of $1,000 read "$6 (0%) … more than 90 days past due": a bucket holding any amount reads at least 1%,
+        # taken from the largest (a tie: the first)
+        ({"Current": 497, "1–30": 497, "90+": 6}, {"Current": "49%", "1–30": "50%", "90+": "1%"}),
     ],
 )
 def test_the_aging_shares_add_up_to_100_percent(amounts: dict[str, int], shown: dict[str, str]) -> None:

@@ -220,7 +220,8 @@ def aging_section(snapshot: Snapshot) -> Section:
         method=(
             f"invoices.csv rows with an open amount; days past due = {as_of} − due; buckets Current (≤ 0), 1–30, "
             "31–60, 61–90, 90+ (≥ 91) days; % = bucket amount / all open amounts, in whole percents that add up to "
-            "100% (rounded down, then the largest remainders up)."
+            "100% (rounded down, then the largest remainders up; a bucket holding any amount reads at least 1%, "
+            "taken from the largest)."
         ),
     )
 
