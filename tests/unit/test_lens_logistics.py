@@ -129,3 +129,16 @@ def test_a_report_as_of_a_past_day_sees_a_later_delivery_as_not_made_yet() -> No
     snapshot = books_on(_snapshot().model_copy(update={"as_of": date(2026, 11, 7)}))
     late = {f.key for f in logistics_report(snapshot).findings if f.key.startswith("logistics:overdue")}
     assert late == {"logistics:overdue:D2"}  # promised the 5th, delivered the 8th: overdue on the 7th
+
+
+def test_a_job_delivered_after_the_report_day_was_not_yet_billed_or_collected() -> None:
+    """A review: as of 5 Oct, D3 (delivered 20 Oct, $800 billed, $300 collected) read "Collect $500 …
+    not delivered yet" and D7 (delivered 15 Nov) "Overpaid? … $100"; deliveries.csv dates the delivery
+    alone, so a job delivered later was neither billed nor collected by the day, nor is its price a
+    sample of the average that values D4, delivered 30 Sep and not billed."""
+    doc = logistics_report(books_on(_snapshot().model_copy(update={"as_of": date(2026, 10, 5)})))
+    audit = doc.sections[1]
+    assert [f.key for f in doc.findings if f.owner == "billing"] == ["logistics:unbilled:D4"]
+    assert audit.summary == "1 delivered job not billed; $0 billed and not collected; 0 jobs overpaid."
+    # the average billed of D5 ($1,000) and D8 ($900), the jobs delivered by 5 Oct
+    assert [row[3] for t in audit.tables if t.title == "Delivered, not billed" for row in t.rows] == ["$950"]

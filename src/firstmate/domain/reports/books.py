@@ -12,9 +12,10 @@ def books_on(snapshot: Snapshot) -> Snapshot:
     """`snapshot` as its books stood on its day: a revenue line recorded after it is not in them, an
     invoice issued after it is not one yet (counted in `invoices_issued_later`), and a payment, a
     payout or a delivery dated after it is not yet made (as of 5 Oct, a payout of 1 Nov was an
-    unmatched payout to chase). Applying it twice changes nothing. The cut was made in three places
-    (revenue when the snapshot was built, invoices and deliveries in their lenses), and payouts in
-    none, so a lens reading a kind another lens cut read rows from after the report's day."""
+    unmatched payout to chase), nor that delivery billed or collected. Applying it twice changes
+    nothing. The cut was made in three places (revenue when the snapshot was built, invoices and
+    deliveries in their lenses), and payouts in none, so a lens reading a kind another lens cut read
+    rows from after the report's day."""
     day = snapshot.as_of
     invoices = []
     for invoice in snapshot.invoices:
@@ -23,10 +24,10 @@ def books_on(snapshot: Snapshot) -> Snapshot:
         if invoice.paid_on is not None and invoice.paid_on > day:
             invoice = invoice.model_copy(update={"paid_on": None, "paid_amount": Decimal(0)})
         invoices.append(invoice)
-    deliveries = (
-        d.model_copy(update={"delivered": None}) if d.delivered and d.delivered > day else d
-        for d in snapshot.deliveries
-    )
+    # deliveries.csv dates the delivery alone: a job delivered after the day was neither billed nor collected
+    # by it (its $3,400 read "billed, not collected" before it sailed), nor is its price an estimate's sample
+    undone = {"delivered": None, "billed": Decimal(0), "collected": Decimal(0)}
+    deliveries = (d.model_copy(update=undone) if d.delivered and d.delivered > day else d for d in snapshot.deliveries)
     return snapshot.model_copy(
         update={
             "revenue": tuple(line for line in snapshot.revenue if line.recorded_on <= day),

@@ -201,7 +201,8 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
     """Delivered but not billed, billed but not collected, and collected above billed."""
     as_of, cur = snapshot.as_of, snapshot.currency
     method = (
-        f"deliveries.csv, all rows (delivered = by {as_of}). Not billed = delivered with billed 0; its value is "
+        f"deliveries.csv, all rows (delivered = by {as_of}; a job delivered after it is neither billed nor collected "
+        "yet, as the file dates the delivery alone). Not billed = delivered with billed 0; its value is "
         "estimated as the entity's "
         "average billed per delivery (deliveries with billed > 0; all entities when it has none). Not collected = "
         f"collected < billed, outstanding = billed − collected, days since delivery = {as_of} − delivered. "
