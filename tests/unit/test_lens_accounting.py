@@ -118,6 +118,22 @@ def test_a_report_as_of_a_past_day_counts_no_payout_made_after_it() -> None:
     # GM-2, served on 2 Oct, is not 14 days past its trip: no payout is missing for it yet either
 
 
+def test_a_report_as_of_a_past_day_counts_no_expense_of_a_later_month() -> None:
+    """A review: as of 2025-01-01 the demo's accounting report listed expenses of Nov 2026 as
+    uncategorised ($2,020), and the CEO's plan opened with "Categorise 2 expenses worth $2,020"."""
+    doc = accounting_report(books_on(_snapshot().model_copy(update={"as_of": date(2026, 9, 30)})))
+    tables = {t.title: t for t in doc.sections[2].tables}
+    # E8, Mystery Vendor's uncategorised $1,200, is of October; Harbor Fuel's "Repairs" (E3) too
+    assert "Uncategorised" not in tables and "Miscategorised" not in tables
+    assert not [
+        f for f in doc.findings if f.key in ("accounting:uncategorised:expenses", "accounting:miscategorised:expenses")
+    ]
+    assert "Oct 2026" not in role_text(doc)
+    # the month of the report's day is in its books
+    doc = accounting_report(books_on(_snapshot().model_copy(update={"as_of": date(2026, 10, 1)})))
+    assert {t.title for t in doc.sections[2].tables} >= {"Uncategorised", "Miscategorised"}
+
+
 def test_a_refund_recorded_after_its_trip_is_not_revenue_booked_late() -> None:
     refund = RevenueLine(id="R10", entity="charter", source="direct", reference="R1", recorded_on=date(2026, 11, 3),
                          service_date=date(2026, 10, 5), amount=Decimal(-1000))  # fmt: skip

@@ -99,7 +99,8 @@ def chart_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
     method = (
         "Every non-empty category of expenses.csv, matched on its words against the keyword map "
         "(fuel → 5100, crew/wages/payroll/captain → 5000, marina/slip → 6100 …; first matching rule wins, "
-        "unmatched → 6900 Other — review). Total = sum of the category's amounts over all rows."
+        "unmatched → 6900 Other — review). Total = sum of the category's amounts over all rows of months to "
+        f"{snapshot.as_of:%b %Y}."
     )
     if not by_category:
         summary = "No expenses yet: add expenses.csv to the data folder."
@@ -183,9 +184,9 @@ def hygiene_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
     """Uncategorised expenses (empty category) and rows off their vendor's usual category."""
     cur = snapshot.currency
     method = (
-        "expenses.csv, all rows. Uncategorised = empty category. Miscategorised = for a vendor (case-insensitive) "
-        "with rows in ≥ 2 categories, rows whose category differs from the vendor's majority category "
-        "(most rows; a tie goes to the category used in the earliest month)."
+        f"expenses.csv, all rows of months to {snapshot.as_of:%b %Y}. Uncategorised = empty category. "
+        "Miscategorised = for a vendor (case-insensitive) with rows in ≥ 2 categories, rows whose category differs "
+        "from the vendor's majority category (most rows; a tie goes to the category used in the earliest month)."
     )
     if not snapshot.expenses:
         return Section(

@@ -12,7 +12,8 @@ def books_on(snapshot: Snapshot) -> Snapshot:
     """`snapshot` as its books stood on its day: a revenue line recorded after it is not in them, an
     invoice issued after it is not one yet (counted in `invoices_issued_later`), and a payment, a
     payout or a delivery dated after it is not yet made (as of 5 Oct, a payout of 1 Nov was an
-    unmatched payout to chase), nor that delivery billed or collected. Applying it twice changes
+    unmatched payout to chase), nor that delivery billed or collected; an expense of a later month is
+    not in them either. Applying it twice changes
     nothing. The cut was made in three places (revenue when the snapshot was built, invoices and
     deliveries in their lenses), and payouts in none, so a lens reading a kind another lens cut read
     rows from after the report's day."""
@@ -34,6 +35,8 @@ def books_on(snapshot: Snapshot) -> Snapshot:
             "invoices": tuple(invoices),
             "invoices_issued_later": snapshot.invoices_issued_later + len(snapshot.invoices) - len(invoices),
             "payouts": tuple(p for p in snapshot.payouts if p.paid_on <= day),
+            # an expense is dated by its month: one of a later month is not in the books yet
+            "expenses": tuple(e for e in snapshot.expenses if e.month <= day),
             "deliveries": tuple(deliveries),
         }
     )
