@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
+from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.cfo import cfo_report
 from firstmate.domain.reports.document import ReportDocument, Section, Severity, Tone
 from firstmate.domain.snapshot import (
@@ -19,6 +20,7 @@ from firstmate.domain.snapshot import (
     RevenueLine,
     Snapshot,
 )
+from firstmate.reports.role import role_text
 
 AS_OF = date(2026, 12, 10)  # window Sep 2026–Nov 2026; last full month Nov; quarter to date Oct–Nov
 GULL, HAUL = "gull-charters", "haulaway"
@@ -357,3 +359,20 @@ def test_a_let_kept_in_occupancy_csv_beside_revenue_lines_is_said_to_be_outside_
         f"{name}: $9,000 of lets kept in occupancy.csv alone is in the burn but not in this break-even, which "
         "counts its revenue lines' sales." in section.bullets
     )
+
+
+def test_a_cash_balance_dated_after_the_report_day_is_unknown_on_that_day() -> None:
+    """A review: as of 1 Jan 2025 the demo's CFO report read "Cash: $88,500 as of 2026-12-04", with a
+    runway and free cash to deploy from it."""
+    snapshot = _snapshot(cash=Cash(balance=Decimal(2813), as_of=AS_OF + timedelta(days=1)))
+    doc = cfo_report(books_on(snapshot))
+    summaries = {s.title: s.summary for s in doc.sections}
+    later = f"the cash balance in business.yaml is dated 2026-12-11, after {AS_OF}"
+    assert summaries["Runway"] == f"Cash on {AS_OF} unknown: {later}; runway is not computed."
+    assert summaries["Capital deployment tiers"] == f"Free cash unknown: {later}."
+    assert "runway unknown (cash dated 2026-12-11, after 2026-12-10)" in doc.headline
+    assert "$2,813" not in role_text(doc)
+    # no runway alert, reserve shortfall or "record the cash" finding: the balance is recorded, for a later day
+    assert not [f.key for f in doc.findings if f.key.split(":")[1] in ("runway", "reserve", "cash", "fund")]
+    # on its own day it counts
+    assert "$2,813" in role_text(cfo_report(books_on(snapshot.model_copy(update={"as_of": AS_OF + timedelta(days=1)}))))

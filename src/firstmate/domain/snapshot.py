@@ -371,6 +371,10 @@ class Snapshot(Row):
     invoices_issued_later: int = Field(
         default=0, ge=0, description="Invoices issued after `as_of`, which its books do not hold yet (`books_on`)."
     )
+    cash_dated_later: date | None = Field(
+        default=None,
+        description="The date of business.yaml's cash balance when after `as_of`, unknown then (`books_on`).",
+    )
 
     @field_validator("currency")
     @classmethod

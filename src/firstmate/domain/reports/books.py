@@ -13,10 +13,10 @@ def books_on(snapshot: Snapshot) -> Snapshot:
     invoice issued after it is not one yet (counted in `invoices_issued_later`), and a payment, a
     payout or a delivery dated after it is not yet made (as of 5 Oct, a payout of 1 Nov was an
     unmatched payout to chase), nor that delivery billed or collected; an expense of a later month is
-    not in them either. Applying it twice changes
-    nothing. The cut was made in three places (revenue when the snapshot was built, invoices and
-    deliveries in their lenses), and payouts in none, so a lens reading a kind another lens cut read
-    rows from after the report's day."""
+    not in them either, nor a cash balance dated after the day (its date kept in `cash_dated_later`).
+    Applying it twice changes nothing. The cut was made in three places (revenue when the snapshot
+    was built, invoices and deliveries in their lenses), and payouts in none, so a lens reading a kind
+    another lens cut read rows from after the report's day."""
     day = snapshot.as_of
     invoices = []
     for invoice in snapshot.invoices:
@@ -29,8 +29,13 @@ def books_on(snapshot: Snapshot) -> Snapshot:
     # by it (its $3,400 read "billed, not collected" before it sailed), nor is its price an estimate's sample
     undone = {"delivered": None, "billed": Decimal(0), "collected": Decimal(0)}
     deliveries = (d.model_copy(update=undone) if d.delivered and d.delivered > day else d for d in snapshot.deliveries)
+    cash = snapshot.finance.cash
+    # a balance counted after the day says nothing of the cash then (runway of 1 Jan 2025 from Dec 2026's)
+    later_cash = cash is not None and cash.as_of > day
     return snapshot.model_copy(
         update={
+            "finance": snapshot.finance.model_copy(update={"cash": None}) if later_cash else snapshot.finance,
+            "cash_dated_later": cash.as_of if cash is not None and later_cash else snapshot.cash_dated_later,
             "revenue": tuple(line for line in snapshot.revenue if line.recorded_on <= day),
             "invoices": tuple(invoices),
             "invoices_issued_later": snapshot.invoices_issued_later + len(snapshot.invoices) - len(invoices),

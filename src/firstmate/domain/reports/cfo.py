@@ -139,13 +139,22 @@ def _net_card(snapshot: Snapshot, b: Burn) -> Card:
     return Card("Net burn a month", net_text(snapshot, b), note="gross burn − average revenue", raw=b.net_high)
 
 
+def _cash_dated_later(snapshot: Snapshot) -> str:
+    """Why the report's day has no cash figure when business.yaml has one: it was counted later."""
+    return f"the cash balance in business.yaml is dated {snapshot.cash_dated_later}, after {snapshot.as_of}"
+
+
 def _runway_section(snapshot: Snapshot, b: Burn) -> Part:
     cash, cur = snapshot.finance.cash, snapshot.currency
     method = (
-        "Runway = cash balance (cash: in business.yaml, as of its own date) / net monthly burn from the "
+        "Runway = cash balance (cash: in business.yaml, as of its own date; one dated after "
+        f"{snapshot.as_of} says nothing of the cash then) / net monthly burn from the "
         "Monthly burn section; the short end uses the high burn, the long end the low burn. "
         f"ALERT below {RUNWAY_TARGET} months; the finding is HIGH below {RUNWAY_CRITICAL}."
     )
+    if cash is None and snapshot.cash_dated_later is not None:
+        summary = f"Cash on {snapshot.as_of} unknown: {_cash_dated_later(snapshot)}; runway is not computed."
+        return Section("Runway", summary, method=method), []
     if cash is None:
         detail = "Without a cash figure neither runway nor the capital tiers can be computed."
         finding = _finding("cash:missing", "Record the cash balance in business.yaml", detail, Severity.LOW)
@@ -280,7 +289,9 @@ def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
     options, findings = _options(snapshot, None if free is None else max(free, ZERO))
     bullets = [] if options else ["No capital options: add capital_options: to business.yaml."]
     card, summary, short = _free_card(snapshot, free, reserve, upcoming)
-    if free is None:
+    if free is None and snapshot.cash_dated_later is not None:
+        bullets.insert(0, f"Cash on {snapshot.as_of} unknown ({_cash_dated_later(snapshot)}): Tier 3 is not sized.")
+    elif free is None:
         bullets.insert(0, "No cash balance: add cash: to business.yaml to size Tier 3.")
     findings = short + findings
     cards = (
@@ -297,6 +308,9 @@ def _free_card(
 ) -> tuple[Card, str, list[Finding]]:
     """The Tier 3 card, the section's summary, and a HIGH finding when cash is short of tiers 1 and 2."""
     cur = snapshot.currency
+    if free is None and snapshot.cash_dated_later is not None:
+        later = f"cash dated {snapshot.cash_dated_later}, after {snapshot.as_of}"
+        return Card("Free to deploy", "unknown", note=later), f"Free cash unknown: {_cash_dated_later(snapshot)}.", []
     if free is None:
         return (
             Card("Free to deploy", "unknown", note="add cash: to business.yaml"),
@@ -420,7 +434,10 @@ def _headline(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> str:
     else:
         cash = snapshot.finance.cash
         months = runway(None if cash is None else cash.balance, b)
-        tail = "runway unknown (add cash: to business.yaml)" if months is None else f"{runway_text(months)} of runway"
+        unknown = "add cash: to business.yaml"
+        if snapshot.cash_dated_later is not None:
+            unknown = f"cash dated {snapshot.cash_dated_later}, after {snapshot.as_of}"
+        tail = f"runway unknown ({unknown})" if months is None else f"{runway_text(months)} of runway"
         first = f"Burning {gross} a month with {tail}"
     if not evens:
         return first + "."
