@@ -656,3 +656,40 @@ def test_the_snapshot_holds_the_books_of_the_report_day_for_every_lens(data_app:
     # payouts too: as of a day before the books, every payout of the demo's was "unmatched"
     assert "accounting:unmatched-payouts:all" in {f.key for f in now["accounting"].findings}
     assert "accounting:unmatched-payouts:all" not in {f.key for f in then["accounting"].findings}
+
+
+def test_a_booking_cancelled_after_the_report_day_is_in_that_days_books(demo_app: App, clock: Any) -> None:
+    """A review: a booking of 1 Jun, sailed on 13 Jun and paid out on the 20th, cancelled on 10 Jul, left
+    the books of 25 Jun rebuilt after the cancel, and its payout read "unmatched"."""
+    from datetime import UTC, datetime
+
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.accounting import reconcile
+    from firstmate.services.bookings import cancel_booking, orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    body = booking_body(source="boatsetter", external_id="BO-77", start="2026-06-13T16:00:00-07:00")
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
+    payout = {
+        "id": "P-BO-77",
+        "source": "boatsetter",
+        "paid_on": "2026-06-20",
+        "amount": "700.00",
+        "reference": "BO-77",
+    }
+    save_row(demo_app.store, "demo", "payouts", payout)
+    clock.set(datetime(2026, 7, 10, 16, 0, tzinfo=UTC))
+    cancel_booking(demo_app, "demo", booking.id)
+    for day, counted in ((date(2026, 6, 25), True), (date(2026, 7, 9), True), (date(2026, 7, 10), False)):
+        snapshot = build_snapshot(demo_app, "demo", as_of=day)
+        lines = [line for line in snapshot.revenue if line.reference == "BO-77"]
+        gaps = {(g.kind, g.reference) for g in reconcile(snapshot)[2]}
+        if counted:  # as it read before its cancel: earned on the 13th, matched to its payout
+            assert [(line.service_date, line.amount) for line in lines] == [
+                (date(2026, 6, 13), booking.request.gross_amount)
+            ]
+            assert not [g for g in gaps if g[1] == "BO-77"]
+        else:  # cancelled by that day: out of the books, and its payout is one to look into
+            assert not lines and ("unmatched payout", "BO-77") in gaps

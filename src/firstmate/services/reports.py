@@ -116,7 +116,10 @@ def booking_revenue(
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
     and those in another currency than `currency` booked by `as_of` (the report's day), by
     currency, which are not (the accounting report says so: they went unsaid). Cancelled bookings
-    are left out."""
+    are left out, but for one cancelled after `as_of`, which counts as it read before (it left that
+    day's books, and its payout read "unmatched"). A booking is stored as its latest revision alone:
+    its cancellation is that revision's date (`updated_at`), and what it held before is the cancelled
+    revision's body, status aside (a change made after the day, or with the cancel, is not undone)."""
     other: dict[str, list[Decimal]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
@@ -126,7 +129,7 @@ def booking_revenue(
         if item is None:
             continue
         request = item.data["request"]
-        if request["status"] == "cancelled":
+        if request["status"] == "cancelled" and (as_of is None or _local_date(item.data["updated_at"], zone) <= as_of):
             continue
         if request["currency"] != currency:
             if as_of is not None and _local_date(item.data["created_at"], zone) > as_of:
