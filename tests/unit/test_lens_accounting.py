@@ -197,6 +197,33 @@ def test_the_current_months_let_is_not_counted_before_the_month_is_over() -> Non
     assert re.search(r"Oct 2026 .*\$6,350", cfo) and "$2,800" not in cfo
 
 
+def test_a_business_of_rentals_alone_shows_its_lets_as_the_cfo_counts_them() -> None:
+    """A review: with occupancy.csv and no revenue line, expense or payout, the accounting report read
+    "No revenue, expenses or payouts yet" while the CFO counted October's $3,150 of lets as revenue."""
+    from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
+    from firstmate.domain.reports.cfo import cfo_report
+    from firstmate.domain.snapshot import Occupancy
+
+    snapshot = Snapshot(
+        org_id="acme", org_name="Acme Harbour", as_of=AS_OF,
+        entities=(Entity(id="loft", name="Loft", kind=EntityKind.RENTAL),),
+        assets=(Asset(id="loft-a", entity="loft", name="Loft A", kind=AssetKind.PROPERTY),),
+        occupancy=(Occupancy.model_validate({"asset": "loft-a", "month": "2026-10", "nights_available": 31,
+                                             "nights_booked": 20, "revenue": "3150"}),),
+    )  # fmt: skip
+    doc = accounting_report(snapshot)
+    beside = "the lets kept in occupancy.csv alone, which the CFO and CEO count as revenue, are shown beside them."
+    assert doc.headline == f"No revenue lines, expenses or payouts in the books; {beside}"
+    recognition = doc.sections[0]
+    assert recognition.summary == f"No revenue lines in the books; {beside}"
+    rows = {row[0]: row[1:] for row in recognition.tables[0].rows}
+    assert rows["Oct 2026"] == ("$0", "$0", "$0", "$3,150")
+    assert re.search(r"Oct 2026 .*\$3,150", role_text(cfo_report(snapshot)))
+    # with no lets either, it still says which file to add
+    empty = accounting_report(snapshot.model_copy(update={"occupancy": ()}))
+    assert empty.headline.startswith("No revenue, expenses or payouts yet")
+
+
 def test_deposits_booked_as_revenue_and_late_lines_are_findings() -> None:
     doc = accounting_report(_snapshot())
     deposits = next(f for f in doc.findings if f.key == "accounting:deposits:deferred")
