@@ -29,6 +29,7 @@ from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
 from firstmate.services.trips import (
     blocked_slot_key,
+    blocked_slot_sequence,
     calendar_pk,
     calendar_sk,
     intake_pk,
@@ -146,6 +147,8 @@ def import_records(
             )
         if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
+        elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
+            report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
         elif isinstance(record, BookingRequest):
             outcome = orchestrate_booking(ctx, org, record, tell=False)
             report.counts[outcome.result.value] += 1
@@ -154,7 +157,7 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
-            if title := _retire_hold(ctx, org, record.external_id):
+            if title := _retire_hold(ctx, org, record.external_id, record.sequence):
                 report.counts["blocked now booked"] += 1
                 written[f"block#{record.external_id}"] = _slot_row(ctx, org, record.external_id, title)
         elif isinstance(record, BlockedSlot):
@@ -214,27 +217,38 @@ def _as_placed(booking: Booking, slot: BlockedSlot) -> BookingRequest:
 def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:
     """For the cancelled `request` of a held request that was declined (no booking of its UID, a
     hold): "cancelled" as its hold is cancelled now, "unchanged" when it was already (the same export
-    imported again); None otherwise. It was recorded as a booking never heard of, and the hold counted
-    as "blocked now booked"."""
+    imported again) or the decline is numbered below the hold (asked again since); None otherwise.
+    It was recorded as a booking never heard of, and the hold counted as "blocked now booked"."""
     if request.status is not BookingStatus.CANCELLED:
         return None
     if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
         return None
     if blocked_slot_key(ctx.store, org, request.external_id) is None:
         return None  # never held: a cancellation of a booking never heard of, told as such
-    return "cancelled" if _retire_hold(ctx, org, request.external_id) is not None else "unchanged"
+    return "cancelled" if _retire_hold(ctx, org, request.external_id, request.sequence) is not None else "unchanged"
 
 
-def _retire_hold(ctx: Context, org: str, uid: str) -> str | None:
+def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> bool:
+    """Whether `request` is numbered below the hold its UID was (a held request, since declined or
+    asked again), and is no booking yet: an old export's confirmation must not book a declined request."""
+    if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
+        return False  # a booking already: its own revision numbers decide
+    return numbered_below(request.sequence, blocked_slot_sequence(ctx.store, org, request.external_id))
+
+
+def _retire_hold(ctx: Context, org: str, uid: str, sequence: int | None) -> str | None:
     """Cancel the live blocked slot the calendar event `uid` left when it was a hold without guest
-    lines, now that the UID is a booking (it clashed with its own hold); its title, or None."""
+    lines, now that the UID is a booking (it clashed with its own hold), or declined at revision
+    `sequence`; its title, or None (None too when `sequence` is below the hold's: older news)."""
     key = blocked_slot_key(ctx.store, org, uid)
     stored = ctx.store.get(calendar_pk(org), key) if key else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
     if slot is None or slot.cancelled:
         return None
-    record_blocked_slot(ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True)
-    return slot.title
+    result = record_blocked_slot(
+        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence
+    )
+    return None if result is IntakeResult.UNCHANGED else slot.title
 
 
 def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:

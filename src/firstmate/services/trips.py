@@ -306,6 +306,13 @@ def record_blocked_slot(
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
+def blocked_slot_sequence(store: Store, org: str, uid: str) -> int | None:
+    """The highest revision number the export's `uid` has had as a blocked slot (a hold), if it gave one."""
+    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
+    newest = anchor.data.get("sequence") if anchor else None
+    return int(newest) if newest is not None else None
+
+
 def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:
     """The calendar key of the blocked slot with the export's `uid` (None for one never recorded)."""
     anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")

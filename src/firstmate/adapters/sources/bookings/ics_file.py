@@ -94,13 +94,19 @@ def _latest_versions(events: list[icalendar.Event]) -> dict[int, RowError | None
 
 def _version(event: icalendar.Event) -> tuple[int, datetime]:
     """How recent a version of an event is: its SEQUENCE (0 when absent), then its LAST-MODIFIED."""
-    sequence = event.get("SEQUENCE", 0)
-    if not isinstance(sequence, int):
-        raise ValueError(f"its SEQUENCE {_raw(event, 'SEQUENCE')!r} is not one whole number; write it like SEQUENCE:2")
+    sequence = _number(event)
     if event.get("LAST-MODIFIED") is None:
         return sequence, datetime.min.replace(tzinfo=UTC)
     modified = _decoded(event, "LAST-MODIFIED", datetime)
     return sequence, modified if modified.tzinfo else modified.replace(tzinfo=UTC)  # RFC 5545: always UTC
+
+
+def _number(event: icalendar.Event) -> int:
+    """The event's SEQUENCE (0 when absent), refused when it is not one whole number."""
+    sequence = event.get("SEQUENCE", 0)
+    if not isinstance(sequence, int):
+        raise ValueError(f"its SEQUENCE {_raw(event, 'SEQUENCE')!r} is not one whole number; write it like SEQUENCE:2")
+    return sequence
 
 
 def _sequence(event: icalendar.Event) -> int | None:
@@ -108,7 +114,7 @@ def _sequence(event: icalendar.Event) -> int | None:
     is refused for every event, as for a booking's: stored on a cancellation, it made the booking unreadable."""
     if event.get("SEQUENCE") is None:
         return None
-    sequence = _version(event)[0]
+    sequence = _number(event)  # its LAST-MODIFIED matters only to a UID listed twice (`_version`)
     if not 0 <= sequence <= MAX_SEQUENCE:
         raise ValueError(f"its SEQUENCE {sequence} is not from 0 to {MAX_SEQUENCE}; write it like SEQUENCE:2")
     return sequence
