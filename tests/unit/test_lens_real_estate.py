@@ -259,3 +259,23 @@ def test_money_at_stake_is_in_cents_as_every_figure_of_the_json_is() -> None:
     """An occupancy shortfall's stood in the JSON as 1428.571428571428571428571429 beside a text of $1,429."""
     finding = Finding("x:y:z", "t", "d", Severity.LOW, "ceo", money_at_stake=Decimal(10000) / 7)
     assert str(finding.money_at_stake) == "1428.57"
+
+
+def test_a_repair_already_dated_is_counted_once_in_the_forecast() -> None:
+    """A review: a repair dated after the report's day was scheduled work, and the forecast added it to the
+    average monthly repairs × 3, which foresee it: counted twice. It stays scheduled (and committed, for
+    the CFO), and the forecast's repairs are the larger of those dated and the average × 3."""
+    small = Maintenance(id="M7", asset="cottage", date=date(2026, 11, 26), description="Lock replaced",
+                        kind="repair", cost=Decimal(310))  # fmt: skip
+    large = small.model_copy(update={"id": "M8", "description": "Roof", "cost": Decimal(1650)})
+    for extra, forecast, note in (
+        ((small,), "$1,650", "scheduled planned $1,200 + the larger of repairs scheduled $310 and $150 a month of "
+         "repairs × 3"),
+        ((small, large), "$3,160", "scheduled planned $1,200 + the larger of repairs scheduled $1,960 and $150 a "
+         "month of repairs × 3"),
+    ):  # fmt: skip
+        upkeep = real_estate_report(_snapshot(extra=extra)).sections[2]
+        card = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
+        assert (card.value, card.note) == (forecast, note)
+        [scheduled] = [t for t in upkeep.tables if t.title == "Scheduled"]
+        assert {row[0] for row in scheduled.rows} == {"2026-11-26", "2026-12-15"}

@@ -133,9 +133,21 @@ class Upkeep:
         return sum((self._average(asset, months) for asset, months in self.held.items() if months), ZERO)
 
     @property
+    def scheduled_planned(self) -> Decimal:
+        """Planned work scheduled within 90 days."""
+        return sum((m.cost for m in self.scheduled if m.kind is not MaintenanceKind.REPAIR), ZERO)
+
+    @property
+    def scheduled_repairs(self) -> Decimal:
+        """Repairs already dated within 90 days."""
+        return sum((m.cost for m in self.scheduled if m.kind is MaintenanceKind.REPAIR), ZERO)
+
+    @property
     def forecast(self) -> Decimal:
-        """Next 3 months: scheduled rows within 90 days + the average monthly repair cost × 3."""
-        return sum((m.cost for m in self.scheduled), ZERO) + self.repair_average * 3
+        """Next 3 months: planned work scheduled within 90 days + the repairs, the larger of those already
+        dated and the average monthly repair cost × 3 (a dated repair is one the average foresees: added
+        to it, it counted twice)."""
+        return self.scheduled_planned + max(self.scheduled_repairs, self.repair_average * 3)
 
     @property
     def months_held(self) -> int:

@@ -28,14 +28,21 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     share = costs.share_of_revenue
     high = share is not None and share > MAINTENANCE_CEILING
     planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
-    scheduled = sum((m.cost for m in costs.scheduled), ZERO)
+    average = f"{money(costs.repair_average, cur)} a month of repairs × 3"
+    if costs.scheduled_repairs:
+        forecast = (
+            f"scheduled planned {money(costs.scheduled_planned, cur)} + the larger of repairs scheduled "
+            f"{money(costs.scheduled_repairs, cur)} and {average}"
+        )
+    else:
+        forecast = f"scheduled {money(costs.scheduled_planned, cur)} + {average}"
     return (
         Card("Planned, 12 months", money(planned, cur), raw=planned),
         Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
         Card(
             "Forecast next 3 months",
             money(costs.forecast, cur),
-            note=f"scheduled {money(scheduled, cur)} + {money(costs.repair_average, cur)} a month of repairs × 3",
+            note=forecast,
             raw=costs.forecast,
         ),
         Card(
@@ -77,11 +84,12 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
     costs = upkeep(snapshot, ids)
     method = (
         f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
-        f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = scheduled rows dated after "
-        f"{snapshot.as_of} within {FORECAST_DAYS} days + average monthly repair cost × 3, each property's repairs "
-        "averaged over its months since its first occupancy or maintenance row (at most 12). Share of revenue = "
-        "12-month maintenance / 12-month occupancy.csv revenue of the properties. Flagged: repairs of the last 3 "
-        "months > 1.5 × 3 × the average month before them (properties with at least "
+        f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = planned rows dated after "
+        f"{snapshot.as_of} within {FORECAST_DAYS} days + the larger of the repairs dated then and the average "
+        "monthly repair cost × 3, each property's repairs averaged over its months since its first occupancy or "
+        "maintenance row (at most 12). Share of revenue = 12-month maintenance / 12-month occupancy.csv revenue of "
+        "the properties. Flagged: repairs of the last 3 months > 1.5 × 3 × the average month before them "
+        "(properties with at least "
         f"{BASELINE_MONTHS} such months); maintenance > 25% of revenue."
     )
     if not any(m.asset in ids for m in snapshot.maintenance):
