@@ -220,9 +220,9 @@ def test_a_clients_total_is_one_figure_in_both_tables_and_its_cells_add_up_to_it
         ({"Current": 100, "1–30": 100, "90+": 100}, {"Current": "34%", "1–30": "33%", "90+": "33%"}),
         # 50.5% and 49.5% read 51% + 50% = 101%
         ({"Current": 101, "90+": 99}, {"Current": "51%", "90+": "49%"}),
-        # $6 of $1,000 read "$6 (0%) … more than 90 days past due": a bucket holding any amount reads at least 1%,
-        # taken from the largest (a tie: the first)
-        ({"Current": 497, "1–30": 497, "90+": 6}, {"Current": "49%", "1–30": "50%", "90+": "1%"}),
+        # $6 of $1,000 read "$6 (0%) … more than 90 days past due": a bucket holding any amount reads "<1%"
+        # when it rounds to 0 (a floor of 1%, taken from the largest, moved Current off its 49.7%)
+        ({"Current": 497, "1–30": 497, "90+": 6}, {"Current": "50%", "1–30": "50%", "90+": "<1%"}),
     ],
 )
 def test_the_aging_shares_add_up_to_100_percent(amounts: dict[str, int], shown: dict[str, str]) -> None:
@@ -231,7 +231,7 @@ def test_the_aging_shares_add_up_to_100_percent(amounts: dict[str, int], shown: 
     aging = next(s for s in billing_report(_snapshot(*invoices)).sections if s.title == "Invoice aging")
     shares = {row[0]: row[3] for row in aging.tables[0].rows}
     assert shares == {"Current": "0%", "1–30": "0%", "31–60": "0%", "61–90": "0%", "90+": "0%"} | shown
-    assert sum(int(share.rstrip("%")) for share in shares.values()) == 100
+    assert sum(int(share.strip("<>%")) for share in shares.values() if share != "<1%") == 100
     # the summary's share of the 90+ bucket is the table's
     assert f"({shares['90+']}) of open receivables is more than 90 days past due" in aging.summary
 
@@ -246,3 +246,27 @@ def test_the_past_due_card_reads_the_aging_tables_share() -> None:
     past_due = receivables.cards[1]
     assert current == "34%"
     assert (past_due.value, past_due.note) == ("$200", "66% of open")
+
+
+def test_cents_past_due_read_as_cents_with_a_share_under_one_percent() -> None:
+    """A review: 40¢ left on an invoice 120 days past due beside $999.60 current read "Past due $0 [OK]",
+    "1% of open", and "$0 (1%) … more than 90 days past due" beside an [ALERT] card of $0; and four $6
+    buckets beside $976 current read 1% each, Current 96% (97.6%), past due "4% of open" (2.4%)."""
+    doc = billing_report(_snapshot(_invoice("C-1", "Heron Bay Studio", 0, Decimal("999.60")),
+                                   _invoice("C-2", "Heron Bay Studio", 120, Decimal("0.40"))))  # fmt: skip
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    card = receivables.cards[1]
+    assert (card.value, card.marker, card.note) == ("$0.40", "[ALERT]", "<1% of open")
+    assert {row[0]: row[3] for row in aging.tables[0].rows}["Current"] == ">99%"
+    assert aging.summary == "$0.40 (<1%) of open receivables is more than 90 days past due."
+    assert (aging.cards[0].value, aging.cards[0].marker) == ("$0.40", "[ALERT]")
+    tiny = [_invoice("T-0", "Heron Bay Studio", 0, 976)] + [
+        _invoice(f"T-{days}", "Heron Bay Studio", days, 6) for days in (10, 40, 70, 120)
+    ]
+    doc = billing_report(_snapshot(*tiny))
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    shares = {row[0]: row[3] for row in aging.tables[0].rows}
+    # 97.6% and four 0.6%: the 3 points left go to the largest remainders, ties in the table's order
+    assert shares == {"Current": "98%", "1–30": "1%", "31–60": "1%", "61–90": "<1%", "90+": "<1%"}
+    assert next(s for s in doc.sections if s.title == "Receivables by client").cards[1].note == "2% of open"

@@ -8,7 +8,17 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import apportioned, count, money, pct, percents, plural, shown_total
+from firstmate.domain.reports.format import (
+    apportioned,
+    count,
+    money,
+    money_seen,
+    pct,
+    percents,
+    plural,
+    share_text,
+    shown_total,
+)
 from firstmate.domain.snapshot import Invoice, Snapshot
 
 LENS = "billing"
@@ -144,6 +154,11 @@ def _aging(snapshot: Snapshot) -> tuple[dict[tuple[str, str], Decimal], dict[str
     return amounts, counts, dict(zip(BUCKETS, percents([amounts[("", b)] for b in BUCKETS]), strict=True))
 
 
+def _share(share: dict[str, int], amounts: dict[tuple[str, str], Decimal], b: str) -> str:
+    """Bucket `b`'s share of the open total as the aging table writes it ("<1%" for cents of a whole)."""
+    return share_text(share[b], amounts[("", b)], sum((amounts[("", x)] for x in BUCKETS), ZERO))
+
+
 def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     """Receivables by client: open total, open invoices, oldest days past due."""
     cur = snapshot.currency
@@ -152,6 +167,8 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     past_due_share = 100 - _aging(snapshot)[2]["Current"]
     total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
     exact_total, exact_past_due = sum((r.open_total for r in risks), ZERO), sum((r.past_due for r in risks), ZERO)
+    # cents past due show as such, and the card's tone is theirs: 40¢ read "$0 [OK]" beside "1% of open"
+    past_due_text = money(past_due, cur) if past_due else money_seen(exact_past_due, cur)
     rows = tuple(
         (r.client, money(r.open_total, cur), count(r.open_count), _oldest_text(r.oldest_days), money(r.past_due, cur))
         for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
@@ -161,16 +178,16 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
         Card("Open receivables", money(total, cur), note=plural(len(risks), "client"), raw=exact_total),
         Card(
             "Past due",
-            money(past_due, cur),
-            tone=Tone.ALERT if past_due else Tone.OK,
-            marker="[ALERT]" if past_due else "[OK]",
-            note=f"{past_due_share}% of open" if total else "",
+            past_due_text,
+            tone=Tone.ALERT if exact_past_due else Tone.OK,
+            marker="[ALERT]" if exact_past_due else "[OK]",
+            note=f"{share_text(past_due_share, exact_past_due, exact_total)} of open" if exact_total else "",
             raw=exact_past_due,
         ),
     )
     return Section(
         "Receivables by client",
-        summary=f"{money(total, cur)} open across {plural(len(risks), 'client')}, {money(past_due, cur)} past due.",
+        summary=f"{money(total, cur)} open across {plural(len(risks), 'client')}, {past_due_text} past due.",
         cards=cards,
         tables=(
             Table(("Client", "Open", "Invoices open", "Oldest days past due", "Past due"), rows, title="Receivables"),
@@ -192,7 +209,7 @@ def aging_section(snapshot: Snapshot) -> Section:
     amounts, counts, share = _aging(snapshot)
     overall = Table(
         ("Bucket", "Invoices", "Amount", "% of open"),
-        tuple((b, count(counts[b]), money(amounts[("", b)], cur), f"{share[b]}%") for b in BUCKETS),
+        tuple((b, count(counts[b]), money_seen(amounts[("", b)], cur), _share(share, amounts, b)) for b in BUCKETS),
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
@@ -206,11 +223,12 @@ def aging_section(snapshot: Snapshot) -> Section:
     over_90 = amounts[("", "90+")]
     return Section(
         "Invoice aging",
-        summary=f"{money(over_90, cur)} ({share['90+']}%) of open receivables is more than 90 days past due.",
+        summary=f"{money_seen(over_90, cur)} ({_share(share, amounts, '90+')}) of open receivables is more than 90 "
+        "days past due.",
         cards=(
             Card(
                 "Over 90 days",
-                money(over_90, cur),
+                money_seen(over_90, cur),
                 tone=Tone.ALERT if over_90 else Tone.OK,
                 marker="[ALERT]" if over_90 else "[OK]",
                 raw=over_90,
@@ -220,8 +238,8 @@ def aging_section(snapshot: Snapshot) -> Section:
         method=(
             f"invoices.csv rows with an open amount; days past due = {as_of} − due; buckets Current (≤ 0), 1–30, "
             "31–60, 61–90, 90+ (≥ 91) days; % = bucket amount / all open amounts, in whole percents that add up to "
-            "100% (rounded down, then the largest remainders up; a bucket holding any amount reads at least 1%, "
-            "taken from the largest)."
+            "100% (rounded down, then the largest remainders up; a bucket holding any amount that rounds to 0% "
+            "reads <1%, one short of the whole that rounds to 100% reads >99%)."
         ),
     )
 

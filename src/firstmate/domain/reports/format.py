@@ -46,18 +46,28 @@ def apportioned(amounts: list[Decimal]) -> list[Decimal]:
 def percents(parts: list[Decimal]) -> list[int]:
     """Each part's share of their total, in whole percents that add up to 100 (largest remainders
     rounded up), for a column of shares of one whole: rounded one by one, thirds of the open
-    receivables read 33% + 33% + 33% = 99% in the aging table. A part above zero reads at least 1%, taken
-    from the largest. All 0 when the total is 0."""
+    receivables read 33% + 33% + 33% = 99% in the aging table. A part above zero may come to 0
+    (`share_text` writes it "<1%"). All 0 when the total is 0."""
     total = sum(parts, Decimal(0))
     if total == 0:
         return [0 for _ in parts]
-    wholes = [int(whole) for whole in apportioned([part / total * 100 for part in parts])]
-    # a part of something never reads 0% ($6 of $1,000 read "$6 (0%) … past due"): 1%, from the largest
-    for n, part in enumerate(parts):
-        largest = max(range(len(parts)), key=lambda m: (wholes[m], parts[m]))
-        if part > 0 and not wholes[n] and wholes[largest] > 1:
-            wholes[n], wholes[largest] = 1, wholes[largest] - 1
-    return wholes
+    return [int(whole) for whole in apportioned([part / total * 100 for part in parts])]
+
+
+def share_text(share: int, part: Decimal, total: Decimal) -> str:
+    """A whole-percent `share` of `part` in `total` as a reader can trust it: "<1%" for a part above zero
+    that rounds to 0 ($6 of $1,000 read "$6 (0%) … past due"), ">99%" for one short of the whole that
+    rounds to 100; else "34%"."""
+    if share == 0 and part > 0:
+        return "<1%"
+    if share == 100 and part < total:
+        return ">99%"
+    return f"{share}%"
+
+
+def money_seen(amount: Decimal, currency: str = "USD") -> str:
+    """`money`, with cents for an amount above zero that rounds to none: 40¢ past due read "$0"."""
+    return money(amount, currency, cents=0 < abs(amount) < Decimal("0.5"))
 
 
 def pct(fraction: Decimal, places: int = 0) -> str:
