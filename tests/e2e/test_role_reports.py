@@ -693,3 +693,30 @@ def test_a_booking_cancelled_after_the_report_day_is_in_that_days_books(demo_app
             assert not [g for g in gaps if g[1] == "BO-77"]
         else:  # cancelled by that day: out of the books, and its payout is one to look into
             assert not lines and ("unmatched payout", "BO-77") in gaps
+
+
+def test_a_booking_its_channel_cancelled_with_another_amount_counts_as_it_read_before(
+    demo_app: App, clock: Any
+) -> None:
+    """A review: the channel's cancel came with the amount $0, and the books of a day before it read the
+    booking at $0 ("payout above booking"): what it read before its cancel is kept with it."""
+    from datetime import UTC, datetime
+
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.accounting import reconcile
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    body = booking_body(source="boatsetter", external_id="BO-78", start="2026-06-13T16:00:00-07:00")
+    booked = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
+    payout = {"id": "P-BO-78", "source": "boatsetter", "paid_on": "2026-06-20", "amount": "700.00",
+              "reference": "BO-78"}  # fmt: skip
+    save_row(demo_app.store, "demo", "payouts", payout)
+    clock.set(datetime(2026, 7, 10, 16, 0, tzinfo=UTC))
+    cancel = BookingRequest.model_validate({**body, "status": "cancelled", "gross_amount": "0"})
+    assert orchestrate_booking(demo_app, "demo", cancel, tell=False).result.value == "cancelled"
+    snapshot = build_snapshot(demo_app, "demo", as_of=date(2026, 6, 25))
+    assert [line.amount for line in snapshot.revenue if line.reference == "BO-78"] == [booked.request.gross_amount]
+    assert not [g for g in reconcile(snapshot)[2] if g.reference == "BO-78"]

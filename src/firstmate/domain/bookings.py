@@ -273,6 +273,9 @@ class Booking(BaseModel):
     fingerprint: str  # of the request as it came; classify_change recomputes, the intake keeps seen_fingerprint
     created_at: datetime
     updated_at: datetime
+    #: the request it carried until it was cancelled (at `updated_at`): a report as of a day before
+    #: counts it so, though its cancel came with another amount (a channel's cancel often reads $0)
+    before_cancel: BookingRequest | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -373,13 +376,15 @@ def _naming(request: BookingRequest, entity: str, asset: str) -> BookingRequest:
 
 
 def revise(existing: Booking, request: BookingRequest, now: datetime) -> Booking:
-    """The next revision of `existing` carrying `request`."""
+    """The next revision of `existing` carrying `request`; a cancellation keeps what it cancelled."""
+    cancelling = request.status is BookingStatus.CANCELLED and not existing.cancelled
     return existing.model_copy(
         update={
             "request": request,
             "revision": existing.revision + 1,
             "fingerprint": request.fingerprint(),
             "updated_at": now,
+            "before_cancel": existing.request if cancelling else existing.before_cancel,
         }
     )
 

@@ -117,9 +117,10 @@ def booking_revenue(
     and those in another currency than `currency` booked by `as_of` (the report's day), by
     currency, which are not (the accounting report says so: they went unsaid). Cancelled bookings
     are left out, but for one cancelled after `as_of`, which counts as it read before (it left that
-    day's books, and its payout read "unmatched"). A booking is stored as its latest revision alone:
-    its cancellation is that revision's date (`updated_at`), and what it held before is the cancelled
-    revision's body, status aside (a change made after the day, or with the cancel, is not undone)."""
+    day's books, and its payout read "unmatched"): its cancellation is its latest revision's date
+    (`updated_at`), and what it held before is `before_cancel` (kept since 2026-12-06; for one cancelled
+    before, the cancelled body, status aside). A change made after the day other than the cancel is not
+    undone: only a booking's latest revision is stored."""
     other: dict[str, list[Decimal]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
@@ -129,8 +130,10 @@ def booking_revenue(
         if item is None:
             continue
         request = item.data["request"]
-        if request["status"] == "cancelled" and (as_of is None or _local_date(item.data["updated_at"], zone) <= as_of):
-            continue
+        if request["status"] == "cancelled":
+            if as_of is None or _local_date(item.data["updated_at"], zone) <= as_of:
+                continue
+            request = item.data.get("before_cancel") or request  # as it read on the day (kept since 2026-12-06)
         if request["currency"] != currency:
             if as_of is not None and _local_date(item.data["created_at"], zone) > as_of:
                 continue  # booked after the report's day: none of its figures holds it either
