@@ -346,6 +346,41 @@ def test_a_held_request_declined_stays_so_under_an_older_export(demo_app: App) -
     assert import_("CONFIRMED", 3) == {"unchanged": 1}
 
 
+def test_a_hold_numbers_its_own_channels_requests_alone_and_keeps_each_decline(demo_app: App) -> None:
+    """A third review: one channel's hold of UID 10482 at SEQUENCE:4 made another channel's booking of that
+    id at SEQUENCE:1, and a CSV row, "unchanged" and never booked; and a decline of an already cancelled
+    hold kept no number, so a confirmation older than it booked the trip and mailed crew and guest."""
+
+    def import_(export: bytes, source: str = "getmyboat") -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", parse_ics(export, source=source, timezone="UTC",
+                                                               asset="sea-lark")).counts)  # fmt: skip
+
+    held = _ota_event(BOOKED, uid="10482", lines="STATUS:TENTATIVE\r\nSEQUENCE:4\r\n")
+    assert import_(held) == {"blocked created": 1}
+    assert import_(_ota_event(BOOKED, uid="10482", lines="SEQUENCE:1\r\n"), source="sailo") == {"created": 1}
+    row = "10482,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,,1\n"
+    assert dict(import_records(demo_app, "demo", parse_csv(HEADER.replace("\n", ",sequence\n") + row)).counts) == {
+        "created": 1
+    }
+    # the channel's own: held, declined, asked again and cancelled: the confirmation between stays old news
+    for status, number, counted in (("TENTATIVE", 0, "blocked created"), ("CANCELLED", 1, "blocked cancelled"),
+                                    ("CANCELLED", 4, "blocked unchanged"), ("CONFIRMED", 3, "unchanged")):  # fmt: skip
+        lines = f"STATUS:{status}\r\nSEQUENCE:{number}\r\n"
+        assert import_(_ota_event(BOOKED, uid="gmb-8@ota.example.com", lines=lines)) == {counted: 1}, (status, number)
+    assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if a.sk == "getmyboat#gmb-8@ota.example.com"]
+
+
+def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:
+    """A third review: two versions, SEQUENCE:1 and 2, each with a LAST-MODIFIED written as a date, refused
+    the whole file ("which is the latest cannot be told"), though their SEQUENCE tells."""
+    first = _ota_event(BOOKED, lines="SEQUENCE:1\r\nLAST-MODIFIED;VALUE=DATE:20260520\r\n")
+    second = _ota_event(
+        BOOKED.replace("Guests: 4", "Guests: 6"), lines="SEQUENCE:2\r\nLAST-MODIFIED;VALUE=DATE:20260521\r\n"
+    )
+    [record] = parse_ics(_one_file(first, second), source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(record, BookingRequest) and record.guest_count == 6, record
+
+
 def test_a_last_modified_only_a_uid_listed_twice_needs_is_not_read_otherwise(demo_app: App) -> None:
     """A review: once every event's SEQUENCE was read, a LAST-MODIFIED written as a date refused the whole
     file, though nothing reads it for an event listed once."""

@@ -30,6 +30,7 @@ from firstmate.services.notifications import double_booking_lines
 from firstmate.services.trips import (
     blocked_slot_key,
     blocked_slot_sequence,
+    blocked_slot_source,
     calendar_pk,
     calendar_sk,
     intake_pk,
@@ -157,7 +158,7 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
-            if title := _retire_hold(ctx, org, record.external_id, record.sequence):
+            if title := _retire_hold(ctx, org, record):
                 report.counts["blocked now booked"] += 1
                 written[f"block#{record.external_id}"] = _slot_row(ctx, org, record.external_id, title)
         elif isinstance(record, BlockedSlot):
@@ -171,6 +172,7 @@ def import_records(
                 record.asset,
                 record.cancelled,
                 sequence=record.sequence,
+                source=record.source,
             )
             report.counts[f"blocked {result.value}"] += 1
             written[f"block#{record.uid}"] = _slot_row(ctx, org, record.uid, record.title)
@@ -223,9 +225,9 @@ def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:
         return None
     if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
         return None
-    if blocked_slot_key(ctx.store, org, request.external_id) is None:
-        return None  # never held: a cancellation of a booking never heard of, told as such
-    return "cancelled" if _retire_hold(ctx, org, request.external_id, request.sequence) is not None else "unchanged"
+    if not _holds(blocked_slot_source(ctx.store, org, request.external_id), request):
+        return None  # never held (by its channel): a cancellation of a booking never heard of, told as such
+    return "cancelled" if _retire_hold(ctx, org, request) is not None else "unchanged"
 
 
 def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> bool:
@@ -233,22 +235,34 @@ def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> boo
     asked again), and is no booking yet: an old export's confirmation must not book a declined request."""
     if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
         return False  # a booking already: its own revision numbers decide
-    return numbered_below(request.sequence, blocked_slot_sequence(ctx.store, org, request.external_id))
+    return numbered_below(request.sequence, blocked_slot_sequence(ctx.store, org, request.external_id, request.source))
 
 
-def _retire_hold(ctx: Context, org: str, uid: str, sequence: int | None) -> str | None:
-    """Cancel the live blocked slot the calendar event `uid` left when it was a hold without guest
-    lines, now that the UID is a booking (it clashed with its own hold), or declined at revision
-    `sequence`; its title, or None (None too when `sequence` is below the hold's: older news)."""
+def _holds(hold_source: str | None, request: BookingRequest) -> bool:
+    """Whether a blocked slot listed by `hold_source` (None: no slot; "": recorded before slots kept
+    their channel) is the hold of `request`'s UID in its channel: another channel's slot of the same id
+    is another reservation."""
+    return hold_source is not None and hold_source in ("", request.source)
+
+
+def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
+    """Cancel the live blocked slot the calendar event of `request`'s UID left when it was a hold
+    without guest lines in its channel, now that the UID is a booking (it clashed with its own hold),
+    or declined; its title, or None (None too when the request is numbered below the hold: older
+    news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
+    uid = request.external_id
+    if not _holds(blocked_slot_source(ctx.store, org, uid), request):
+        return None
     key = blocked_slot_key(ctx.store, org, uid)
     stored = ctx.store.get(calendar_pk(org), key) if key else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
-    if slot is None or slot.cancelled:
+    if slot is None:
         return None
     result = record_blocked_slot(
-        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence
-    )
-    return None if result is IntakeResult.UNCHANGED else slot.title
+        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True,
+        sequence=request.sequence, source=request.source,
+    )  # fmt: skip
+    return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot.title
 
 
 def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:

@@ -236,11 +236,13 @@ def record_blocked_slot(
     cancelled: bool,
     *,
     sequence: int | None = None,
+    source: str = "",
 ) -> IntakeResult:
     """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
     export numbered (`sequence`) below the highest number it has had is older news and changes
-    nothing (an old export revived a hold a newer one cancelled). Returns what was done. The trips
+    nothing (an old export revived a hold a newer one cancelled); `source` is the channel whose
+    export listed it, whose requests of the same UID it holds. Returns what was done. The trips
     already booked in the slot are the caller's to check and tell (`blocked_slot_key`,
     `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
     entry's check to it for a while (`DEFERRED_CHECK`)."""
@@ -291,7 +293,12 @@ def record_blocked_slot(
             condition = VersionIs(anchor.version)
             if anchor.data["cal_sk"] != new_sk:
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
-        kept = {"fingerprint": fingerprint, "cal_sk": new_sk} | ({"sequence": highest} if highest is not None else {})
+        kept = {
+            "fingerprint": fingerprint,
+            "cal_sk": new_sk,
+            "source": source or (anchor.data.get("source", "") if anchor else ""),
+        }
+        kept |= {"sequence": highest} if highest is not None else {}
         writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
         writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
@@ -306,11 +313,22 @@ def record_blocked_slot(
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
-def blocked_slot_sequence(store: Store, org: str, uid: str) -> int | None:
-    """The highest revision number the export's `uid` has had as a blocked slot (a hold), if it gave one."""
+def blocked_slot_sequence(store: Store, org: str, uid: str, source: str) -> int | None:
+    """The highest revision number the export's `uid` has had as a blocked slot (a hold) listed by the
+    channel `source`, if it gave one (a hold of another channel's, or one recorded before holds kept their
+    channel, numbers nothing of `source`'s)."""
     anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
-    newest = anchor.data.get("sequence") if anchor else None
+    if anchor is None or anchor.data.get("source", "") != source:
+        return None
+    newest = anchor.data.get("sequence")
     return int(newest) if newest is not None else None
+
+
+def blocked_slot_source(store: Store, org: str, uid: str) -> str | None:
+    """The channel whose export listed the blocked slot `uid` ("" when recorded before holds kept it),
+    or None for a UID never blocked."""
+    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
+    return str(anchor.data.get("source", "")) if anchor else None
 
 
 def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:

@@ -84,7 +84,10 @@ def _latest_versions(events: list[icalendar.Event]) -> dict[int, RowError | None
             latest[listed[0]] = None
             continue
         try:  # the last listed of equal versions: as applying them in file order left it
-            latest[max(listed, key=lambda n: (*_version(events[n]), n))] = None
+            numbers = {n: _number(events[n]) for n in listed}
+            newest = [n for n in listed if numbers[n] == max(numbers.values())]
+            # LAST-MODIFIED is read only between versions of one SEQUENCE (a date-only one refused the file)
+            latest[newest[0] if len(newest) == 1 else max(newest, key=lambda n: (*_version(events[n]), n))] = None
         except ValueError as exc:
             latest[listed[-1]] = RowError(
                 f"event {uid}", f"listed {len(listed)} times, and which is the latest cannot be told: {exc}"
