@@ -269,13 +269,34 @@ def test_a_repair_already_dated_is_counted_once_in_the_forecast() -> None:
                         kind="repair", cost=Decimal(310))  # fmt: skip
     large = small.model_copy(update={"id": "M8", "description": "Roof", "cost": Decimal(1650)})
     for extra, forecast, note in (
-        ((small,), "$1,650", "scheduled planned $1,200 + the larger of repairs scheduled $310 and $150 a month of "
-         "repairs × 3"),
-        ((small, large), "$3,160", "scheduled planned $1,200 + the larger of repairs scheduled $1,960 and $150 a "
-         "month of repairs × 3"),
+        ((small,), "$1,650", "scheduled planned $1,200 + repairs $450: per property, the larger of its scheduled "
+         "repairs ($310 in all) and its average month × 3 ($150 a month in all)"),
+        ((small, large), "$3,160", "scheduled planned $1,200 + repairs $1,960: per property, the larger of its "
+         "scheduled repairs ($1,960 in all) and its average month × 3 ($150 a month in all)"),
     ):  # fmt: skip
         upkeep = real_estate_report(_snapshot(extra=extra)).sections[2]
         card = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
         assert (card.value, card.note) == (forecast, note)
         [scheduled] = [t for t in upkeep.tables if t.title == "Scheduled"]
         assert {row[0] for row in scheduled.rows} == {"2026-11-26", "2026-12-15"}
+
+
+def test_one_propertys_average_does_not_stand_for_anothers_dated_repair() -> None:
+    """A review of the fix above: the forecast took the larger of all the dated repairs and all the
+    properties' average × 3, so Loft A's $2,000 a month swallowed Loft B's $5,000 roof repair next week."""
+    months = ["2025-12", *(f"2026-{m:02d}" for m in range(1, 12))]
+    lofts = ("loft-a", "loft-b")
+    history = tuple(Maintenance(id=f"A{n}", asset="loft-a", date=date.fromisoformat(f"{m}-10"), description="Fix",
+                                cost=Decimal(2000), kind="repair") for n, m in enumerate(months))  # fmt: skip
+    roof = Maintenance(id="B1", asset="loft-b", date=date(2026, 12, 13), description="Roof", cost=Decimal(5000),
+                       kind="repair")  # fmt: skip
+    snapshot = Snapshot(
+        org_id="acme", org_name="Acme Harbour", as_of=date(2026, 12, 6),
+        entities=(Entity(id="stays", name="Dune Stays", kind="rental"),),
+        assets=tuple(Asset(id=a, entity="stays", name=a.title(), kind="property") for a in lofts),
+        occupancy=tuple(Occupancy(asset=a, month=m, nights_available=28, nights_booked=20, revenue=Decimal(3000))
+                        for a in lofts for m in months),
+        maintenance=(*history, roof),
+    )  # fmt: skip
+    card = next(c for c in real_estate_report(snapshot).sections[2].cards if c.label == "Forecast next 3 months")
+    assert card.value == "$11,000"  # Loft A's 2,000 × 3 + Loft B's dated 5,000 (no repairs before it)

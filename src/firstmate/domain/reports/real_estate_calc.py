@@ -143,11 +143,22 @@ class Upkeep:
         return sum((m.cost for m in self.scheduled if m.kind is MaintenanceKind.REPAIR), ZERO)
 
     @property
+    def repair_forecast(self) -> Decimal:
+        """The next 3 months' repairs: each property's, the larger of its repairs already dated within 90 days
+        and its average monthly repair cost × 3 (a dated repair is one the average foresees: added to it, it
+        counted twice; one property's average does not stand for another's dated repair)."""
+        dated: dict[str, Decimal] = {}
+        for m in self.scheduled:
+            if m.kind is MaintenanceKind.REPAIR:
+                dated[m.asset] = dated.get(m.asset, ZERO) + m.cost
+        assets = set(dated) | {asset for asset, months in self.held.items() if months}
+        averages = {asset: self._average(asset, self.held[asset]) for asset in assets if self.held.get(asset)}
+        return sum((max(dated.get(a, ZERO), averages.get(a, ZERO) * 3) for a in assets), ZERO)
+
+    @property
     def forecast(self) -> Decimal:
-        """Next 3 months: planned work scheduled within 90 days + the repairs, the larger of those already
-        dated and the average monthly repair cost × 3 (a dated repair is one the average foresees: added
-        to it, it counted twice)."""
-        return self.scheduled_planned + max(self.scheduled_repairs, self.repair_average * 3)
+        """Next 3 months: planned work scheduled within 90 days + the repairs (`repair_forecast`)."""
+        return self.scheduled_planned + self.repair_forecast
 
     @property
     def months_held(self) -> int:

@@ -31,8 +31,9 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     average = f"{money(costs.repair_average, cur)} a month of repairs × 3"
     if costs.scheduled_repairs:
         forecast = (
-            f"scheduled planned {money(costs.scheduled_planned, cur)} + the larger of repairs scheduled "
-            f"{money(costs.scheduled_repairs, cur)} and {average}"
+            f"scheduled planned {money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}: "
+            f"per property, the larger of its scheduled repairs ({money(costs.scheduled_repairs, cur)} in all) and "
+            f"its average month × 3 ({money(costs.repair_average, cur)} a month in all)"
         )
     else:
         forecast = f"scheduled {money(costs.scheduled_planned, cur)} + {average}"
@@ -85,8 +86,8 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
     method = (
         f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
         f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = planned rows dated after "
-        f"{snapshot.as_of} within {FORECAST_DAYS} days + the larger of the repairs dated then and the average "
-        "monthly repair cost × 3, each property's repairs averaged over its months since its first occupancy or "
+        f"{snapshot.as_of} within {FORECAST_DAYS} days + each property's repairs, the larger of those dated then "
+        "and its average monthly repair cost × 3, averaged over its months since its first occupancy or "
         "maintenance row (at most 12). Share of revenue = 12-month maintenance / 12-month occupancy.csv revenue of "
         "the properties. Flagged: repairs of the last 3 months > 1.5 × 3 × the average month before them "
         "(properties with at least "
