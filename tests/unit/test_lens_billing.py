@@ -270,3 +270,23 @@ def test_cents_past_due_read_as_cents_with_a_share_under_one_percent() -> None:
     # 97.6% and four 0.6%: the 3 points left go to the largest remainders, ties in the table's order
     assert shares == {"Current": "98%", "1–30": "1%", "31–60": "1%", "61–90": "<1%", "90+": "<1%"}
     assert next(s for s in doc.sections if s.title == "Receivables by client").cards[1].note == "2% of open"
+
+
+def test_cents_past_due_read_as_cents_in_every_place_that_names_them() -> None:
+    """A review of the fix above: the headline (the mail's subject) still said "$0 of it past due", the
+    client's rows "$0", its reason "0% overdue"; and 40¢ from each of two clients read "$1" on the card
+    beside rows of "$0"."""
+    doc = billing_report(_snapshot(_invoice("C-1", "Heron Bay Studio", 0, Decimal("999.60")),
+                                   _invoice("C-2", "Heron Bay Studio", 120, Decimal("0.40"))))  # fmt: skip
+    assert "$1,000 is open across 1 client, $0.40 of it past due" in doc.headline
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    risk = next(s for s in doc.sections if s.title == "Collection risk by client")
+    assert receivables.tables[0].rows[0][-1] == "$0.40"
+    assert aging.tables[1].rows[0] == ("Heron Bay Studio", "$1,000", "$0", "$0", "$0", "$0.40", "$1,000")
+    assert risk.tables[0].rows[0][3] == "$0.40" and "<1% overdue" in risk.tables[0].rows[0][4]
+    assert risk.summary.endswith("$0.40 past due in all.")
+    two = billing_report(_snapshot(*(_invoice(f"D-{n}", client, 120, Decimal("0.40"))
+                                     for n, client in enumerate(("Heron Bay Studio", "Kestrel Works")))))  # fmt: skip
+    card = next(s for s in two.sections if s.title == "Receivables by client").cards[1]
+    assert card.value == "$0.80" and "$0.80 of it past due" in two.headline

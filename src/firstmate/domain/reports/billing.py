@@ -14,6 +14,7 @@ from firstmate.domain.reports.format import (
     money,
     money_seen,
     pct,
+    pct_seen,
     percents,
     plural,
     share_text,
@@ -123,7 +124,7 @@ def _score(client: str, rows: list[Invoice], late: Decimal | None, receivables: 
     points += past_due / total * RISK_POINTS["overdue_share"]
     reasons = [f"{oldest} days past due"] if oldest > 0 else []
     if past_due:
-        reasons.append(f"{pct(past_due / total)} overdue")
+        reasons.append(f"{pct_seen(past_due / total)} overdue")
     if late is not None and late > SLOW_PAYER_DAYS:
         points += RISK_POINTS["slow_payer"]
         reasons.append(f"pays {late.quantize(Decimal(1), ROUND_HALF_UP)} days late on average")
@@ -159,18 +160,31 @@ def _share(share: dict[str, int], amounts: dict[tuple[str, str], Decimal], b: st
     return share_text(share[b], amounts[("", b)], sum((amounts[("", x)] for x in BUCKETS), ZERO))
 
 
+def _past_due_text(risks: list[ClientRisk], cur: str) -> str:
+    """All past due, as the rows show it added up, or in cents when that comes to no whole unit: 40¢ each
+    from two clients read "$1" beside rows of "$0", and "$0 of it past due" in the headline."""
+    exact = sum((r.past_due for r in risks), ZERO)
+    return money_seen(exact, cur, shown=shown_total(r.past_due for r in risks))
+
+
 def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     """Receivables by client: open total, open invoices, oldest days past due."""
     cur = snapshot.currency
     # the card's past-due share is the aging table's: 100% less its Current share (the card divided the
     # shown totals, 67% of open beside a table of Current 34%, so 66% past due)
     past_due_share = 100 - _aging(snapshot)[2]["Current"]
-    total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
+    total = shown_total(r.open_total for r in risks)
     exact_total, exact_past_due = sum((r.open_total for r in risks), ZERO), sum((r.past_due for r in risks), ZERO)
     # cents past due show as such, and the card's tone is theirs: 40¢ read "$0 [OK]" beside "1% of open"
-    past_due_text = money(past_due, cur) if past_due else money_seen(exact_past_due, cur)
+    past_due_text = _past_due_text(risks, cur)
     rows = tuple(
-        (r.client, money(r.open_total, cur), count(r.open_count), _oldest_text(r.oldest_days), money(r.past_due, cur))
+        (
+            r.client,
+            money(r.open_total, cur),
+            count(r.open_count),
+            _oldest_text(r.oldest_days),
+            money_seen(r.past_due, cur),
+        )
         for r in sorted(risks, key=lambda r: (-r.open_total, r.client))
     )
     cards = (
@@ -213,11 +227,19 @@ def aging_section(snapshot: Snapshot) -> Section:
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
-    # a client's cells add up to their total, which is the receivables table's figure for them
+    # a client's cells add up to their total, which is the receivables table's figure for them (cents that
+    # come to no whole unit show as cents)
     cells = {c: apportioned([amounts[(c, b)] for b in BUCKETS]) for c in clients}
     by_client = Table(
         ("Client", *BUCKETS, "Total"),
-        tuple((c, *(money(cell, cur) for cell in cells[c]), money(sum(cells[c], ZERO), cur)) for c in clients),
+        tuple(
+            (
+                c,
+                *(money_seen(amounts[(c, b)], cur, shown=cell) for b, cell in zip(BUCKETS, cells[c], strict=True)),
+                money(sum(cells[c], ZERO), cur),
+            )
+            for c in clients
+        ),
         title="Aging by client",
     )
     over_90 = amounts[("", "90+")]
@@ -247,15 +269,15 @@ def aging_section(snapshot: Snapshot) -> Section:
 def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, tuple[Finding, ...]]:
     """Collection risk score per client, with its reasons; high and medium risk become findings."""
     cur = snapshot.currency
-    rows = tuple((r.client, str(r.score), r.band, money(r.past_due, cur), "; ".join(r.reasons)) for r in risks)
+    rows = tuple((r.client, str(r.score), r.band, money_seen(r.past_due, cur), "; ".join(r.reasons)) for r in risks)
     high = [r for r in risks if r.band == "high"]
     findings = tuple(_risk_finding(r, cur) for r in risks if r.band != "low")
     high_due = sum((r.past_due for r in high), ZERO)
     section = Section(
         "Collection risk by client",
         summary=(  # "0 high-risk clients, $0 past due" sat above a table of $4,200 past due
-            f"{plural(len(high), 'high-risk client')} ({money(high_due, cur)} past due); "
-            f"{money(shown_total(r.past_due for r in risks), cur)} past due in all."
+            f"{plural(len(high), 'high-risk client')} ({money_seen(high_due, cur)} past due); "
+            f"{_past_due_text(risks, cur)} past due in all."
         ),
         tables=(Table(("Client", "Score", "Risk", "Past due", "Reasons"), rows, title="Collection risk"),),
         method=f"invoices.csv: open invoices per client, and paid invoices for the payment habit. {RISK_METHOD}",
@@ -326,9 +348,10 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
         return _empty(snapshot)
     cur = snapshot.currency
     risk, findings = risk_section(snapshot, risks)
-    total, past_due = shown_total(r.open_total for r in risks), shown_total(r.past_due for r in risks)
+    total = shown_total(r.open_total for r in risks)
     headline = (
-        f"{money(total, cur)} is open across {plural(len(risks), 'client')}, {money(past_due, cur)} of it past due"
+        f"{money(total, cur)} is open across {plural(len(risks), 'client')}, {_past_due_text(risks, cur)} of it "
+        "past due"
     )
     top = risks[0]
     headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."

@@ -65,9 +65,16 @@ def share_text(share: int, part: Decimal, total: Decimal) -> str:
     return f"{share}%"
 
 
-def money_seen(amount: Decimal, currency: str = "USD") -> str:
-    """`money`, with cents for an amount above zero that rounds to none: 40¢ past due read "$0"."""
-    return money(amount, currency, cents=0 < abs(amount) < Decimal("0.5"))
+def money_seen(amount: Decimal, currency: str = "USD", *, shown: Decimal | None = None) -> str:
+    """`money` of `shown` (`amount` in whole units unless given: a total of rows as they show), but
+    `amount` with its cents when that reads nothing and `amount` is something: 40¢ past due read "$0"."""
+    whole = amount.quantize(Decimal(1), ROUND_HALF_UP) if shown is None else shown
+    return money(amount, currency, cents=True) if whole == 0 and amount != 0 else money(whole, currency)
+
+
+def pct_seen(fraction: Decimal) -> str:
+    """`pct`, but "<1%" for a fraction above zero that rounds to 0%."""
+    return "<1%" if fraction > 0 and pct(fraction) == "0%" else pct(fraction)
 
 
 def pct(fraction: Decimal, places: int = 0) -> str:
