@@ -283,10 +283,16 @@ def test_cents_past_due_read_as_cents_in_every_place_that_names_them() -> None:
     aging = next(s for s in doc.sections if s.title == "Invoice aging")
     risk = next(s for s in doc.sections if s.title == "Collection risk by client")
     assert receivables.tables[0].rows[0][-1] == "$0.40"
-    assert aging.tables[1].rows[0] == ("Heron Bay Studio", "$1,000", "$0", "$0", "$0", "$0.40", "$1,000")
+    # the client's row adds up to its total in whole dollars (the bucket table above shows the 40¢)
+    assert aging.tables[1].rows[0] == ("Heron Bay Studio", "$1,000", "$0", "$0", "$0", "$0", "$1,000")
     assert risk.tables[0].rows[0][3] == "$0.40" and "<1% overdue" in risk.tables[0].rows[0][4]
     assert risk.summary.endswith("$0.40 past due in all.")
     two = billing_report(_snapshot(*(_invoice(f"D-{n}", client, 120, Decimal("0.40"))
                                      for n, client in enumerate(("Heron Bay Studio", "Kestrel Works")))))  # fmt: skip
-    card = next(s for s in two.sections if s.title == "Receivables by client").cards[1]
-    assert card.value == "$0.80" and "$0.80 of it past due" in two.headline
+    receivables = next(s for s in two.sections if s.title == "Receivables by client")
+    assert receivables.cards[1].value == "$0.80" and receivables.cards[0].value == "$0.80"
+    assert two.headline.startswith("$0.80 is open across 2 clients, $0.80 of it past due")
+    assert receivables.tables[0].rows[0][1] == "$0.40"  # Open, as Past due beside it
+    by_client = next(s for s in two.sections if s.title == "Invoice aging").tables[1]
+    assert by_client.rows[0][1:] == ("$0.00", "$0.00", "$0.00", "$0.00", "$0.40", "$0.40")  # cents, adding up
+    assert any(f.title == "Chase Heron Bay Studio for $0.40 overdue 120 days" for f in two.findings)

@@ -300,3 +300,15 @@ def test_one_propertys_average_does_not_stand_for_anothers_dated_repair() -> Non
     )  # fmt: skip
     card = next(c for c in real_estate_report(snapshot).sections[2].cards if c.label == "Forecast next 3 months")
     assert card.value == "$11,000"  # Loft A's 2,000 × 3 + Loft B's dated 5,000 (no repairs before it)
+
+
+def test_the_forecast_card_is_the_sum_of_the_parts_its_note_shows() -> None:
+    """A review: "scheduled planned $101 + repairs $53" sat under a card of $153 (the exact sum rounded)."""
+    planned = Maintenance(id="P1", asset="cottage", date=date(2026, 12, 1), description="Paint", kind="planned",
+                          cost=Decimal("100.60"))  # fmt: skip
+    repair = Maintenance(id="R1", asset="cottage", date=date(2026, 12, 2), description="Tap", kind="repair",
+                         cost=Decimal("52.60"))  # fmt: skip
+    snapshot = _snapshot().model_copy(update={"maintenance": (planned, repair)})
+    card = next(c for c in real_estate_report(snapshot).sections[2].cards if c.label == "Forecast next 3 months")
+    assert card.note is not None and card.note.startswith("scheduled planned $101 + repairs $53")
+    assert (card.value, card.raw) == ("$154", Decimal("153.20"))

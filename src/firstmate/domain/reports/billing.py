@@ -180,7 +180,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     rows = tuple(
         (
             r.client,
-            money(r.open_total, cur),
+            money_seen(r.open_total, cur),
             count(r.open_count),
             _oldest_text(r.oldest_days),
             money_seen(r.past_due, cur),
@@ -189,7 +189,12 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     )
     cards = (
         # shown: the rows added as shown; raw: the exact figure, as every card's JSON has it
-        Card("Open receivables", money(total, cur), note=plural(len(risks), "client"), raw=exact_total),
+        Card(
+            "Open receivables",
+            money_seen(exact_total, cur, shown=total),
+            note=plural(len(risks), "client"),
+            raw=exact_total,
+        ),
         Card(
             "Past due",
             past_due_text,
@@ -201,7 +206,8 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     )
     return Section(
         "Receivables by client",
-        summary=f"{money(total, cur)} open across {plural(len(risks), 'client')}, {past_due_text} past due.",
+        summary=f"{money_seen(exact_total, cur, shown=total)} open across {plural(len(risks), 'client')}, "
+        f"{past_due_text} past due.",
         cards=cards,
         tables=(
             Table(("Client", "Open", "Invoices open", "Oldest days past due", "Past due"), rows, title="Receivables"),
@@ -213,6 +219,14 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
             "share is 100% less the aging table's Current share."
         ),
     )
+
+
+def _aging_row(client: str, exact: list[Decimal], cells: list[Decimal], cur: str) -> tuple[str, ...]:
+    """A client's aging row: whole units that add up to its total, or, for a client who owes cents that
+    come to no whole unit, the cents in every cell and the total (40¢ read "$0" across the row)."""
+    if sum(cells, ZERO) == 0 and any(exact):
+        return (client, *(money(a, cur, cents=True) for a in exact), money(sum(exact, ZERO), cur, cents=True))
+    return (client, *(money(cell, cur) for cell in cells), money(sum(cells, ZERO), cur))
 
 
 def aging_section(snapshot: Snapshot) -> Section:
@@ -227,19 +241,11 @@ def aging_section(snapshot: Snapshot) -> Section:
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
-    # a client's cells add up to their total, which is the receivables table's figure for them (cents that
-    # come to no whole unit show as cents)
+    # a client's cells add up to their total, which is the receivables table's figure for them
     cells = {c: apportioned([amounts[(c, b)] for b in BUCKETS]) for c in clients}
     by_client = Table(
         ("Client", *BUCKETS, "Total"),
-        tuple(
-            (
-                c,
-                *(money_seen(amounts[(c, b)], cur, shown=cell) for b, cell in zip(BUCKETS, cells[c], strict=True)),
-                money(sum(cells[c], ZERO), cur),
-            )
-            for c in clients
-        ),
+        tuple(_aging_row(c, [amounts[(c, b)] for b in BUCKETS], cells[c], cur) for c in clients),
         title="Aging by client",
     )
     over_90 = amounts[("", "90+")]
@@ -287,9 +293,9 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
 
 def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
     if risk.past_due:
-        title = f"Chase {risk.client} for {money(risk.past_due, cur)} overdue {risk.oldest_days} days"
+        title = f"Chase {risk.client} for {money_seen(risk.past_due, cur)} overdue {risk.oldest_days} days"
     else:
-        title = f"Watch {risk.client}: {money(risk.open_total, cur)} open, collection risk {risk.score}/100"
+        title = f"Watch {risk.client}: {money_seen(risk.open_total, cur)} open, collection risk {risk.score}/100"
     return Finding(
         key=f"{LENS}:collection-risk:{risk.client}",
         title=title,
@@ -327,7 +333,7 @@ def overpaid_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
         findings.append(
             Finding(
                 key=f"{LENS}:overpaid:{client}",
-                title=f"Apply or refund the {money(credit, cur)} {client} overpaid",
+                title=f"Apply or refund the {money_seen(credit, cur)} {client} overpaid",
                 detail=(
                     f"Paid more than invoiced on {', '.join(i.id for i in invoices)}: set it against their open "
                     "invoices before chasing them, or refund it."
@@ -348,11 +354,10 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
         return _empty(snapshot)
     cur = snapshot.currency
     risk, findings = risk_section(snapshot, risks)
-    total = shown_total(r.open_total for r in risks)
-    headline = (
-        f"{money(total, cur)} is open across {plural(len(risks), 'client')}, {_past_due_text(risks, cur)} of it "
-        "past due"
+    open_text = money_seen(
+        sum((r.open_total for r in risks), ZERO), cur, shown=shown_total(r.open_total for r in risks)
     )
+    headline = f"{open_text} is open across {plural(len(risks), 'client')}, {_past_due_text(risks, cur)} of it past due"
     top = risks[0]
     headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."
     sections = (receivables_section(snapshot, risks), aging_section(snapshot), risk)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from firstmate.domain.business import Asset
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import CENT, money, month_label, pct, plural
+from firstmate.domain.reports.format import CENT, money, month_label, pct, plural, shown_total
 from firstmate.domain.reports.real_estate_calc import (
     BASELINE_MONTHS,
     DASH,
@@ -29,7 +29,9 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     high = share is not None and share > MAINTENANCE_CEILING
     planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
     average = f"{money(costs.repair_average, cur)} a month of repairs × 3"
-    if costs.scheduled_repairs:
+    shown = money(costs.forecast, cur)
+    if costs.scheduled_repairs:  # the card is its two parts as the note shows them: $101 + $53 read $153
+        shown = money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
         forecast = (
             f"scheduled planned {money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}: "
             f"per property, the larger of its scheduled repairs ({money(costs.scheduled_repairs, cur)} in all) and "
@@ -42,7 +44,7 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
         Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
         Card(
             "Forecast next 3 months",
-            money(costs.forecast, cur),
+            shown,
             note=forecast,
             raw=costs.forecast,
         ),
