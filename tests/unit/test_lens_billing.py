@@ -286,6 +286,10 @@ def test_cents_past_due_read_as_cents_in_every_place_that_names_them() -> None:
     # the client's row adds up to its total in whole dollars (the bucket table above shows the 40¢)
     assert aging.tables[1].rows[0] == ("Heron Bay Studio", "$1,000", "$0", "$0", "$0", "$0", "$1,000")
     assert risk.tables[0].rows[0][3] == "$0.40" and "<1% overdue" in risk.tables[0].rows[0][4]
+    mostly_late = billing_report(_snapshot(_invoice("L-1", "Heron Bay Studio", 0, Decimal("0.40")),
+                                           _invoice("L-2", "Heron Bay Studio", 120, Decimal("999.60"))))  # fmt: skip
+    late_risk = next(s for s in mostly_late.sections if s.title == "Collection risk by client")
+    assert ">99% overdue" in late_risk.tables[0].rows[0][4]  # beside the card's ">99% of open", not "100%"
     assert risk.summary.endswith("$0.40 past due in all.")
     two = billing_report(_snapshot(*(_invoice(f"D-{n}", client, 120, Decimal("0.40"))
                                      for n, client in enumerate(("Heron Bay Studio", "Kestrel Works")))))  # fmt: skip

@@ -73,8 +73,10 @@ def money_seen(amount: Decimal, currency: str = "USD", *, shown: Decimal | None 
 
 
 def pct_seen(fraction: Decimal) -> str:
-    """`pct`, but "<1%" for a fraction above zero that rounds to 0%."""
-    return "<1%" if fraction > 0 and pct(fraction) == "0%" else pct(fraction)
+    """`pct`, but "<1%" for a fraction above zero that rounds to 0%, ">99%" for one under 1 that rounds to 100%."""
+    if fraction > 0 and pct(fraction) == "0%":
+        return "<1%"
+    return ">99%" if fraction < 1 and pct(fraction) == "100%" else pct(fraction)
 
 
 def pct(fraction: Decimal, places: int = 0) -> str:
