@@ -370,23 +370,6 @@ def test_a_hold_numbers_its_own_channels_requests_alone_and_keeps_each_decline(d
     assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if a.sk == "getmyboat#gmb-8@ota.example.com"]
 
 
-def test_a_hold_recorded_before_holds_kept_their_channel_still_numbers_its_requests(demo_app: App) -> None:
-    """A review: a hold recorded before 2026-12-06 (its record names no channel) numbered nothing, so a
-    request declined at SEQUENCE:2 was booked by the older export of SEQUENCE:1 (crew and guest mailed)."""
-
-    def import_(status: str, number: int) -> dict[str, int]:
-        lines = f"STATUS:{status}\r\nSEQUENCE:{number}\r\n"
-        return dict(_import_ota(demo_app, _ota_event(BOOKED, uid="10483", lines=lines)).counts)
-
-    assert import_("TENTATIVE", 0) == {"blocked created": 1}
-    assert import_("CANCELLED", 2) == {"blocked cancelled": 1}
-    hold = demo_app.store.get(intake_pk("demo"), "block#10483")
-    assert hold is not None and hold.data["source"] == "getmyboat"
-    as_before = {key: value for key, value in hold.data.items() if key != "source"}
-    demo_app.store.put(Item(hold.pk, hold.sk, as_before))
-    assert import_("CONFIRMED", 1) == {"unchanged": 1}
-
-
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:
     """A third review: two versions, SEQUENCE:1 and 2, each with a LAST-MODIFIED written as a date, refused
     the whole file ("which is the latest cannot be told"), though their SEQUENCE tells."""

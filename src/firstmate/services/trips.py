@@ -315,10 +315,10 @@ def record_blocked_slot(
 
 def blocked_slot_sequence(store: Store, org: str, uid: str, source: str) -> int | None:
     """The highest revision number the export's `uid` has had as a blocked slot (a hold) listed by the
-    channel `source`, if it gave one: a hold of another channel's numbers nothing of `source`'s, and one
-    recorded before holds kept their channel is taken for `source`'s, as `imports` takes it."""
+    channel `source`, if it gave one: a hold of another channel's numbers nothing of `source`'s. (A hold
+    recorded before holds kept their channel kept no number either: both came on 2026-12-06.)"""
     anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
-    if anchor is None or anchor.data.get("source", "") not in ("", source):
+    if anchor is None or anchor.data.get("source", "") != source:
         return None
     newest = anchor.data.get("sequence")
     return int(newest) if newest is not None else None
