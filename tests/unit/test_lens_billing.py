@@ -283,8 +283,10 @@ def test_cents_past_due_read_as_cents_in_every_place_that_names_them() -> None:
     aging = next(s for s in doc.sections if s.title == "Invoice aging")
     risk = next(s for s in doc.sections if s.title == "Collection risk by client")
     assert receivables.tables[0].rows[0][-1] == "$0.40"
-    # the client's row adds up to its total in whole dollars (the bucket table above shows the 40¢)
-    assert aging.tables[1].rows[0] == ("Heron Bay Studio", "$1,000", "$0", "$0", "$0", "$0", "$1,000")
+    # a bucket holding money that comes to no whole dollar: the row in cents, adding up (it read "$0")
+    assert aging.tables[1].rows[0] == (
+        "Heron Bay Studio", "$999.60", "$0.00", "$0.00", "$0.00", "$0.40", "$1,000.00",
+    )  # fmt: skip
     assert risk.tables[0].rows[0][3] == "$0.40" and "<1% overdue" in risk.tables[0].rows[0][4]
     mostly_late = billing_report(_snapshot(_invoice("L-1", "Heron Bay Studio", 0, Decimal("0.40")),
                                            _invoice("L-2", "Heron Bay Studio", 120, Decimal("999.60"))))  # fmt: skip
@@ -300,3 +302,20 @@ def test_cents_past_due_read_as_cents_in_every_place_that_names_them() -> None:
     by_client = next(s for s in two.sections if s.title == "Invoice aging").tables[1]
     assert by_client.rows[0][1:] == ("$0.00", "$0.00", "$0.00", "$0.00", "$0.40", "$0.40")  # cents, adding up
     assert any(f.title == "Chase Heron Bay Studio for $0.40 overdue 120 days" for f in two.findings)
+
+
+def test_totals_of_rows_showing_cents_add_them_as_shown() -> None:
+    """A review: three clients owing $0.60, $0.40 and $0.40 read $1, $0.40 and $0.40 in their rows, and $1 on
+    the card and in the headline; two high-risk clients of $10.50 past due each read "$21 past due" beside
+    "$22 past due in all"."""
+    doc = billing_report(_snapshot(*(_invoice(f"E-{n}", client, 120, Decimal(amount)) for n, (client, amount) in
+                                      enumerate((("Heron Bay Studio", "0.60"), ("Kestrel Works", "0.40"),
+                                                 ("Tern Cafe", "0.40"))))))  # fmt: skip
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    assert [row[1] for row in receivables.tables[0].rows] == ["$1", "$0.40", "$0.40"]
+    assert receivables.cards[0].value == "$1.80" and doc.headline.startswith("$1.80 is open across 3 clients")
+    high = billing_report(_snapshot(*(_invoice(f"H-{n}", client, 200, Decimal("10.50"), issued=date(2025, 1, 1))
+                                      for n, client in enumerate(("Heron Bay Studio", "Kestrel Works")))))  # fmt: skip
+    risk = next(s for s in high.sections if s.title == "Collection risk by client")
+    shown = [row[3] for row in risk.tables[0].rows]
+    assert shown == ["$11", "$11"] and risk.summary == "2 high-risk clients ($22 past due); $22 past due in all."

@@ -309,6 +309,8 @@ def test_the_forecast_card_is_the_sum_of_the_parts_its_note_shows() -> None:
     repair = Maintenance(id="R1", asset="cottage", date=date(2026, 12, 2), description="Tap", kind="repair",
                          cost=Decimal("52.60"))  # fmt: skip
     snapshot = _snapshot().model_copy(update={"maintenance": (planned, repair)})
-    card = next(c for c in real_estate_report(snapshot).sections[2].cards if c.label == "Forecast next 3 months")
+    upkeep = real_estate_report(snapshot).sections[2]
+    card = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
     assert card.note is not None and card.note.startswith("scheduled planned $101 + repairs $53")
     assert (card.value, card.raw) == ("$154", Decimal("153.20"))
+    assert upkeep.summary.endswith("$154 expected in the next 3.")  # as the card, a review found it read $153

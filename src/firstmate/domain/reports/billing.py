@@ -12,13 +12,13 @@ from firstmate.domain.reports.format import (
     apportioned,
     count,
     money,
+    money_of_rows,
     money_seen,
     pct,
     pct_seen,
     percents,
     plural,
     share_text,
-    shown_total,
 )
 from firstmate.domain.snapshot import Invoice, Snapshot
 
@@ -163,8 +163,7 @@ def _share(share: dict[str, int], amounts: dict[tuple[str, str], Decimal], b: st
 def _past_due_text(risks: list[ClientRisk], cur: str) -> str:
     """All past due, as the rows show it added up, or in cents when that comes to no whole unit: 40¢ each
     from two clients read "$1" beside rows of "$0", and "$0 of it past due" in the headline."""
-    exact = sum((r.past_due for r in risks), ZERO)
-    return money_seen(exact, cur, shown=shown_total(r.past_due for r in risks))
+    return money_of_rows((r.past_due for r in risks), cur)
 
 
 def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
@@ -173,7 +172,6 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     # the card's past-due share is the aging table's: 100% less its Current share (the card divided the
     # shown totals, 67% of open beside a table of Current 34%, so 66% past due)
     past_due_share = 100 - _aging(snapshot)[2]["Current"]
-    total = shown_total(r.open_total for r in risks)
     exact_total, exact_past_due = sum((r.open_total for r in risks), ZERO), sum((r.past_due for r in risks), ZERO)
     # cents past due show as such, and the card's tone is theirs: 40¢ read "$0 [OK]" beside "1% of open"
     past_due_text = _past_due_text(risks, cur)
@@ -191,7 +189,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
         # shown: the rows added as shown; raw: the exact figure, as every card's JSON has it
         Card(
             "Open receivables",
-            money_seen(exact_total, cur, shown=total),
+            money_of_rows((r.open_total for r in risks), cur),
             note=plural(len(risks), "client"),
             raw=exact_total,
         ),
@@ -206,7 +204,7 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
     )
     return Section(
         "Receivables by client",
-        summary=f"{money_seen(exact_total, cur, shown=total)} open across {plural(len(risks), 'client')}, "
+        summary=f"{money_of_rows((r.open_total for r in risks), cur)} open across {plural(len(risks), 'client')}, "
         f"{past_due_text} past due.",
         cards=cards,
         tables=(
@@ -222,9 +220,9 @@ def receivables_section(snapshot: Snapshot, risks: list[ClientRisk]) -> Section:
 
 
 def _aging_row(client: str, exact: list[Decimal], cells: list[Decimal], cur: str) -> tuple[str, ...]:
-    """A client's aging row: whole units that add up to its total, or, for a client who owes cents that
-    come to no whole unit, the cents in every cell and the total (40¢ read "$0" across the row)."""
-    if sum(cells, ZERO) == 0 and any(exact):
+    """A client's aging row: whole units that add up to its total, or, when a bucket holding money comes
+    to no whole unit there, the cents in every cell and the total (40¢ past due read "$0" across the row)."""
+    if any(amount and not cell for amount, cell in zip(exact, cells, strict=True)):
         return (client, *(money(a, cur, cents=True) for a in exact), money(sum(exact, ZERO), cur, cents=True))
     return (client, *(money(cell, cur) for cell in cells), money(sum(cells, ZERO), cur))
 
@@ -278,11 +276,11 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
     rows = tuple((r.client, str(r.score), r.band, money_seen(r.past_due, cur), "; ".join(r.reasons)) for r in risks)
     high = [r for r in risks if r.band == "high"]
     findings = tuple(_risk_finding(r, cur) for r in risks if r.band != "low")
-    high_due = sum((r.past_due for r in high), ZERO)
+    high_due = money_of_rows((r.past_due for r in high), cur)  # as its rows show it, as "in all" is
     section = Section(
         "Collection risk by client",
         summary=(  # "0 high-risk clients, $0 past due" sat above a table of $4,200 past due
-            f"{plural(len(high), 'high-risk client')} ({money_seen(high_due, cur)} past due); "
+            f"{plural(len(high), 'high-risk client')} ({high_due} past due); "
             f"{_past_due_text(risks, cur)} past due in all."
         ),
         tables=(Table(("Client", "Score", "Risk", "Past due", "Reasons"), rows, title="Collection risk"),),
@@ -354,9 +352,7 @@ def billing_report(snapshot: Snapshot) -> ReportDocument:
         return _empty(snapshot)
     cur = snapshot.currency
     risk, findings = risk_section(snapshot, risks)
-    open_text = money_seen(
-        sum((r.open_total for r in risks), ZERO), cur, shown=shown_total(r.open_total for r in risks)
-    )
+    open_text = money_of_rows((r.open_total for r in risks), cur)
     headline = f"{open_text} is open across {plural(len(risks), 'client')}, {_past_due_text(risks, cur)} of it past due"
     top = risks[0]
     headline += f"; highest collection risk: {top.client} ({top.score}/100)." if top.band != "low" else "."

@@ -72,6 +72,20 @@ def money_seen(amount: Decimal, currency: str = "USD", *, shown: Decimal | None 
     return money(amount, currency, cents=True) if whole == 0 and amount != 0 else money(whole, currency)
 
 
+def shown_amount(amount: Decimal) -> Decimal:
+    """`amount` as `money_seen` shows it: in whole units, or in cents when that reads nothing."""
+    whole = amount.quantize(Decimal(1), ROUND_HALF_UP)
+    return whole if whole != 0 or amount == 0 else amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def money_of_rows(amounts: Iterable[Decimal], currency: str = "USD") -> str:
+    """The total of rows as `money_seen` shows each, in cents when one of them shows cents: rows of $1, $0.40
+    and $0.40 read $1.80, where their total in whole dollars read $1."""
+    shown = [shown_amount(a) for a in amounts]
+    total = sum(shown, Decimal(0))
+    return money(total, currency, cents=any(s != s.quantize(Decimal(1)) for s in shown))
+
+
 def pct_seen(fraction: Decimal) -> str:
     """`pct`, but "<1%" for a fraction above zero that rounds to 0%, ">99%" for one under 1 that rounds to 100%."""
     if fraction > 0 and pct(fraction) == "0%":

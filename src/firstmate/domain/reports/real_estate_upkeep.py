@@ -99,7 +99,8 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
         summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
         return Section("Maintenance cost and forecast", summary=summary, method=method), ()
     cur = snapshot.currency
-    summary = f"{money(costs.total, cur)} over 12 months; {money(costs.forecast, cur)} expected in the next 3."
+    shown = _upkeep_cards(costs, cur)[2].value  # the forecast as its card shows it
+    summary = f"{money(costs.total, cur)} over 12 months; {shown} expected in the next 3."
     section = Section(
         "Maintenance cost and forecast",
         summary,
