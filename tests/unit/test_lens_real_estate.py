@@ -215,7 +215,7 @@ def test_a_property_let_for_3_months_averages_its_repairs_over_those_and_claims_
     doc = real_estate_report(snapshot)
     upkeep = doc.sections[2]
     forecast = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
-    assert (forecast.value, forecast.note) == ("$1,200", "scheduled $0 + $400 a month of repairs × 3")
+    assert (forecast.value, forecast.note) == ("$1,200", "scheduled $0 + repairs $1,200: $400 a month × 3")
     assert not [f for f in doc.findings if f.key == "real_estate:repairs:spike"]
     assert upkeep.bullets == (
         "Dune Cottage has 0 months on the books before Aug 2026: too few to tell a spike in its last 3 months of "
@@ -314,3 +314,17 @@ def test_the_forecast_card_is_the_sum_of_the_parts_its_note_shows() -> None:
     assert card.note is not None and card.note.startswith("scheduled planned $101 + repairs $53")
     assert (card.value, card.raw) == ("$154", Decimal("153.20"))
     assert upkeep.summary.endswith("$154 expected in the next 3.")  # as the card, a review found it read $153
+
+
+def test_the_forecast_without_dated_repairs_is_its_notes_parts_too() -> None:
+    """A review: "scheduled $0 + $103 a month of repairs × 3" sat beside a card of $310 (103.33 × 3 = 310,
+    but $103 × 3 = $309): the note now shows the repairs' figure the card adds."""
+    repairs = tuple(Maintenance(id=f"R{m}", asset="cottage", date=date(2026, m, 3), description="Fix",
+                                kind="repair", cost=Decimal(620)) for m in (8, 9))  # fmt: skip
+    snapshot = _snapshot().model_copy(update={"maintenance": repairs})
+    upkeep = real_estate_report(snapshot).sections[2]
+    card = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
+    assert card.note is not None and card.note.startswith("scheduled $0 + repairs ")
+    repairs_shown = card.note.split("repairs ")[1].split(":")[0]
+    assert card.value == repairs_shown == "$310" and card.note.endswith("$103 a month × 3")  # 1,240 / 12 × 3
+    assert upkeep.summary.endswith("$310 expected in the next 3.")

@@ -28,17 +28,17 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     share = costs.share_of_revenue
     high = share is not None and share > MAINTENANCE_CEILING
     planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
-    average = f"{money(costs.repair_average, cur)} a month of repairs × 3"
-    shown = money(costs.forecast, cur)
-    if costs.scheduled_repairs:  # the card is its two parts as the note shows them: $101 + $53 read $153
-        shown = money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
+    # the card is its two parts as the note shows them: $101 + $53 read $153
+    shown = money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
+    parts = f"{money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}"
+    if costs.scheduled_repairs:
         forecast = (
-            f"scheduled planned {money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}: "
-            f"per property, the larger of its scheduled repairs ({money(costs.scheduled_repairs, cur)} in all) and "
-            f"its average month × 3 ({money(costs.repair_average, cur)} a month in all)"
+            f"scheduled planned {parts}: per property, the larger of its scheduled repairs "
+            f"({money(costs.scheduled_repairs, cur)} in all) and its average month × 3 "
+            f"({money(costs.repair_average, cur)} a month in all)"
         )
     else:
-        forecast = f"scheduled {money(costs.scheduled_planned, cur)} + {average}"
+        forecast = f"scheduled {parts}: {money(costs.repair_average, cur)} a month × 3"
     return (
         Card("Planned, 12 months", money(planned, cur), raw=planned),
         Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
