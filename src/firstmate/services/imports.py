@@ -28,9 +28,9 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
 from firstmate.services.trips import (
+    BlockedSlotRecord,
     blocked_slot_key,
-    blocked_slot_sequence,
-    blocked_slot_source,
+    blocked_slot_record,
     calendar_pk,
     calendar_sk,
     intake_pk,
@@ -221,28 +221,34 @@ def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:
     hold): "cancelled" as its hold is cancelled now, "unchanged" when it was already (the same export
     imported again) or the decline is numbered below the hold (asked again since); None otherwise.
     It was recorded as a booking never heard of, and the hold counted as "blocked now booked"."""
-    if request.status is not BookingStatus.CANCELLED:
+    if request.status is not BookingStatus.CANCELLED or _booked(ctx, org, request):
         return None
-    if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
-        return None
-    if not _holds(blocked_slot_source(ctx.store, org, request.external_id), request):
+    if _hold_of(ctx, org, request) is None:
         return None  # never held (by its channel): a cancellation of a booking never heard of, told as such
     return "cancelled" if _retire_hold(ctx, org, request) is not None else "unchanged"
 
 
 def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> bool:
-    """Whether `request` is numbered below the hold its UID was (a held request, since declined or
-    asked again), and is no booking yet: an old export's confirmation must not book a declined request."""
-    if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
+    """Whether `request` is numbered below the hold its UID was in its channel (a held request, since
+    declined or asked again), and is no booking yet: an old export's confirmation must not book a
+    declined request. A hold recorded before holds kept their channel kept no number either."""
+    if _booked(ctx, org, request):
         return False  # a booking already: its own revision numbers decide
-    return numbered_below(request.sequence, blocked_slot_sequence(ctx.store, org, request.external_id, request.source))
+    hold = _hold_of(ctx, org, request)
+    return hold is not None and hold.source == request.source and numbered_below(request.sequence, hold.sequence)
 
 
-def _holds(hold_source: str | None, request: BookingRequest) -> bool:
-    """Whether a blocked slot listed by `hold_source` (None: no slot; "": recorded before slots kept
-    their channel) is the hold of `request`'s UID in its channel: another channel's slot of the same id
-    is another reservation."""
-    return hold_source is not None and hold_source in ("", request.source)
+def _booked(ctx: Context, org: str, request: BookingRequest) -> bool:
+    """Whether `request`'s UID is already a booking (or a cancellation recorded) of its channel."""
+    return ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None
+
+
+def _hold_of(ctx: Context, org: str, request: BookingRequest) -> BlockedSlotRecord | None:
+    """The blocked slot that is the hold of `request`'s UID in its channel, if any: another channel's
+    slot of the same id is another reservation; one recorded before slots kept their channel is taken
+    for any channel's, as it always was."""
+    record = blocked_slot_record(ctx.store, org, request.external_id)
+    return record if record is not None and record.source in ("", request.source) else None
 
 
 def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
@@ -250,16 +256,13 @@ def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
     without guest lines in its channel, now that the UID is a booking (it clashed with its own hold),
     or declined; its title, or None (None too when the request is numbered below the hold: older
     news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
-    uid = request.external_id
-    if not _holds(blocked_slot_source(ctx.store, org, uid), request):
-        return None
-    key = blocked_slot_key(ctx.store, org, uid)
-    stored = ctx.store.get(calendar_pk(org), key) if key else None
+    hold = _hold_of(ctx, org, request)
+    stored = ctx.store.get(calendar_pk(org), hold.cal_sk) if hold else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
     if slot is None:
         return None
     result = record_blocked_slot(
-        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True,
+        ctx, org, request.external_id, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True,
         sequence=request.sequence, source=request.source,
     )  # fmt: skip
     return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot.title

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -313,28 +314,30 @@ def record_blocked_slot(
     raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
 
 
-def blocked_slot_sequence(store: Store, org: str, uid: str, source: str) -> int | None:
-    """The highest revision number the export's `uid` has had as a blocked slot (a hold) listed by the
-    channel `source`, if it gave one: a hold of another channel's numbers nothing of `source`'s. (A hold
-    recorded before holds kept their channel kept no number either: both came on 2026-12-06.)"""
+@dataclass(frozen=True)
+class BlockedSlotRecord:
+    """What the intake keeps of a blocked slot (a hold) an export listed under its UID."""
+
+    cal_sk: str  # its calendar entry's key
+    source: str  # the channel whose export listed it ("" when recorded before slots kept it)
+    sequence: int | None  # the highest revision number the export gave it (none before 2026-12-06)
+
+
+def blocked_slot_record(store: Store, org: str, uid: str) -> BlockedSlotRecord | None:
+    """The intake's record of the blocked slot with the export's `uid` (None for one never recorded)."""
     anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
-    if anchor is None or anchor.data.get("source", "") != source:
+    if anchor is None:
         return None
-    newest = anchor.data.get("sequence")
-    return int(newest) if newest is not None else None
-
-
-def blocked_slot_source(store: Store, org: str, uid: str) -> str | None:
-    """The channel whose export listed the blocked slot `uid` ("" when recorded before holds kept it),
-    or None for a UID never blocked."""
-    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
-    return str(anchor.data.get("source", "")) if anchor else None
+    sequence = anchor.data.get("sequence")
+    return BlockedSlotRecord(
+        str(anchor.data["cal_sk"]), str(anchor.data.get("source", "")), int(sequence) if sequence is not None else None
+    )
 
 
 def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:
     """The calendar key of the blocked slot with the export's `uid` (None for one never recorded)."""
-    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
-    return str(anchor.data["cal_sk"]) if anchor else None
+    record = blocked_slot_record(store, org, uid)
+    return record.cal_sk if record else None
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
