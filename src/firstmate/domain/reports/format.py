@@ -65,17 +65,15 @@ def share_text(share: int, part: Decimal, total: Decimal) -> str:
     return f"{share}%"
 
 
-def money_seen(amount: Decimal, currency: str = "USD", *, shown: Decimal | None = None) -> str:
-    """`money` of `shown` (`amount` in whole units unless given: a total of rows as they show), but
-    `amount` with its cents when that reads nothing and `amount` is something: 40¢ past due read "$0"."""
-    whole = amount.quantize(Decimal(1), ROUND_HALF_UP) if shown is None else shown
-    return money(amount, currency, cents=True) if whole == 0 and amount != 0 else money(whole, currency)
-
-
 def shown_amount(amount: Decimal) -> Decimal:
     """`amount` as `money_seen` shows it: in whole units, or in cents when that reads nothing."""
     whole = amount.quantize(Decimal(1), ROUND_HALF_UP)
     return whole if whole != 0 or amount == 0 else amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def money_seen(amount: Decimal, currency: str = "USD") -> str:
+    """`money`, but with the cents of an amount that comes to no whole unit: 40¢ past due read "$0"."""
+    return money_of_rows([amount], currency)
 
 
 def money_of_rows(amounts: Iterable[Decimal], currency: str = "USD") -> str:
