@@ -351,9 +351,9 @@ def numbered_below(sequence: int | None, newest: int | None) -> bool:
     return sequence is not None and newest is not None and sequence < newest
 
 
-def newest_sequence(request: BookingRequest, newest: int | None) -> int | None:
-    """The highest revision number its channel gave the booking, counting `request`'s."""
-    numbered = [n for n in (request.sequence, newest) if n is not None]
+def newest_sequence(sequence: int | None, newest: int | None) -> int | None:
+    """The highest revision number its channel gave a booking or a hold, counting a revision's `sequence`."""
+    numbered = [n for n in (sequence, newest) if n is not None]
     return max(numbered) if numbered else None
 
 

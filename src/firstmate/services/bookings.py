@@ -517,7 +517,7 @@ def _newest(anchor: Item | None) -> int | None:
 def _anchor_data(booking_id: str, seen: list[str], request: BookingRequest, newest: int | None) -> dict[str, Any]:
     """What the intake keeps of a booking's channel id: the booking, its revisions' bodies and highest number."""
     data: dict[str, Any] = {"booking_id": booking_id, "seen": seen}
-    if (sequence := newest_sequence(request, newest)) is not None:
+    if (sequence := newest_sequence(request.sequence, newest)) is not None:
         data["sequence"] = sequence
     return data
 
@@ -526,9 +526,9 @@ def _note_newest(ctx: Context, request: BookingRequest, anchor: Item | None) -> 
     """Raise the highest revision number kept, when an unchanged body comes with a higher one: a
     revision numbered between the two is older news. Raises ConditionFailed when the booking's intake
     changed since `anchor` was read: "unchanged" may no longer be so."""
-    if anchor is None or newest_sequence(request, _newest(anchor)) == _newest(anchor):
+    if anchor is None or newest_sequence(request.sequence, _newest(anchor)) == _newest(anchor):
         return
-    data = {**anchor.data, "sequence": newest_sequence(request, _newest(anchor))}
+    data = {**anchor.data, "sequence": newest_sequence(request.sequence, _newest(anchor))}
     ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
 
 

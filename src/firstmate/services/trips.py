@@ -33,7 +33,7 @@ from typing import Any
 
 import structlog
 
-from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult, numbered_below
+from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult, newest_sequence, numbered_below
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
@@ -261,7 +261,7 @@ def record_blocked_slot(
         newest = anchor.data.get("sequence") if anchor else None
         if anchor and numbered_below(sequence, newest):
             return IntakeResult.UNCHANGED
-        highest = max((n for n in (sequence, newest) if n is not None), default=None)
+        highest = newest_sequence(sequence, newest)
         if anchor and anchor.data["fingerprint"] == fingerprint:
             if highest != newest:  # listed again unchanged with a higher number: one between is older
                 try:
