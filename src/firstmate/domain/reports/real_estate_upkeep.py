@@ -24,12 +24,15 @@ REPAIR_SPIKE = Decimal("1.5")  # last 3 months' repairs above 150 % of the avera
 MAINTENANCE_CEILING = Decimal("0.25")  # upkeep above a quarter of revenue eats the margin
 
 
+def _forecast_shown(costs: Upkeep, cur: str) -> str:
+    """The forecast as its two parts show in its note, added: $101 + $53 read $153."""
+    return money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
+
+
 def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     share = costs.share_of_revenue
     high = share is not None and share > MAINTENANCE_CEILING
     planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
-    # the card is its two parts as the note shows them: $101 + $53 read $153
-    shown = money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
     parts = f"{money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}"
     if costs.scheduled_repairs:
         forecast = (
@@ -44,7 +47,7 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
         Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
         Card(
             "Forecast next 3 months",
-            shown,
+            _forecast_shown(costs, cur),
             note=forecast,
             raw=costs.forecast,
         ),
@@ -99,8 +102,7 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
         summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
         return Section("Maintenance cost and forecast", summary=summary, method=method), ()
     cur = snapshot.currency
-    shown = _upkeep_cards(costs, cur)[2].value  # the forecast as its card shows it
-    summary = f"{money(costs.total, cur)} over 12 months; {shown} expected in the next 3."
+    summary = f"{money(costs.total, cur)} over 12 months; {_forecast_shown(costs, cur)} expected in the next 3."
     section = Section(
         "Maintenance cost and forecast",
         summary,
