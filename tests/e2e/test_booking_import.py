@@ -17,7 +17,7 @@ from firstmate.config import Settings
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, RowError
-from firstmate.ports import Item
+from firstmate.ports import Absent, Delete, Item, Put
 from firstmate.services import outbox
 from firstmate.services.imports import ImportReport, import_records
 from firstmate.services.paging import all_items
@@ -368,6 +368,53 @@ def test_a_hold_numbers_its_own_channels_requests_alone_and_keeps_each_decline(d
         lines = f"STATUS:{status}\r\nSEQUENCE:{number}\r\n"
         assert import_(_ota_event(BOOKED, uid="gmb-8@ota.example.com", lines=lines)) == {counted: 1}, (status, number)
     assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if a.sk == "getmyboat#gmb-8@ota.example.com"]
+
+
+def test_two_channels_holds_of_one_uid_are_two_holds(demo_app: App) -> None:
+    """Two channels each held the boat under UID 10482 (numeric ids collide across channels): the second
+    channel's hold moved the first's to its own times (one record per UID), so the boat looked free at
+    the first channel's, and one channel's booking of its id cancelled the other channel's hold."""
+
+    def import_(export: bytes, source: str) -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", parse_ics(export, source=source, timezone="UTC",
+                                                               asset="sea-lark")).counts)  # fmt: skip
+
+    owner = _ota_event("", uid="10482", lines="SUMMARY:Owner use\r\n")
+    later = owner.replace(b"20260613T", b"20260620T").replace(b"20260614T", b"20260621T")
+    assert import_(owner, "getmyboat") == {"blocked created": 1}
+    assert import_(later.replace(b"Owner use", b"Maintenance"), "sailo") == {"blocked created": 1}
+    assert import_(owner, "getmyboat") == {"blocked unchanged": 1}
+
+    def live() -> list[tuple[str, str]]:
+        slots = [e.data for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+        return sorted((s["title"], s["start"][:10]) for s in slots if not s["cancelled"])
+
+    assert live() == [("Maintenance", "2026-06-20"), ("Owner use", "2026-06-13")]
+    uids = {e.data["uid"] for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"}
+    assert len(uids) == 2  # a calendar subscriber sees two events, not one moving back and forth
+    # sailo's reservation 10482 books and retires sailo's hold; getmyboat's stays
+    booked = _ota_event(BOOKED, uid="10482").replace(b"20260613T", b"20260620T").replace(b"20260614T", b"20260621T")
+    assert import_(booked, "sailo") == {"created": 1, "blocked now booked": 1}
+    assert live() == [("Owner use", "2026-06-13")]
+
+
+def test_a_hold_recorded_before_holds_were_kept_per_channel_stays_its_channels(demo_app: App) -> None:
+    """A hold recorded under its UID alone (as before 2026-12-06) is still its channel's: that channel's
+    next export moves it, another channel's hold of the same id is another hold."""
+    owner = _ota_event("", uid="10482", lines="SUMMARY:Owner use\r\n")
+    assert dict(_import_ota(demo_app, owner).counts) == {"blocked created": 1}
+    own = demo_app.store.get(intake_pk("demo"), "block#getmyboat#10482")
+    assert own is not None
+    before = {k: v for k, v in own.data.items() if k != "uid"}  # as a hold was recorded then
+    demo_app.store.transact([Delete(own.pk, own.sk), Put(Item(own.pk, "block#10482", before), Absent())])
+    moved = owner.replace(b"T230000Z", b"T210000Z")
+    assert dict(_import_ota(demo_app, moved).counts) == {"blocked updated": 1}
+    other = parse_ics(owner.replace(b"Owner use", b"Maintenance"), source="sailo", timezone="UTC", asset="sea-lark")
+    assert dict(import_records(demo_app, "demo", other).counts) == {"blocked created": 1}
+    slots = [e.data for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+    assert sorted((s["title"], s["start"][11:16]) for s in slots if not s["cancelled"]) == [
+        ("Maintenance", "23:00"), ("Owner use", "21:00")
+    ]  # fmt: skip
 
 
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:

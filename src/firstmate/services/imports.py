@@ -160,7 +160,9 @@ def import_records(
                 report.over += 1  # said, so that nobody wonders why the crew were not told
             if title := _retire_hold(ctx, org, record):
                 report.counts["blocked now booked"] += 1
-                written[f"block#{record.external_id}"] = _slot_row(ctx, org, record.external_id, title)
+                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                    ctx, org, record.external_id, record.source, title
+                )
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
                 ctx,
@@ -175,7 +177,9 @@ def import_records(
                 source=record.source,
             )
             report.counts[f"blocked {result.value}"] += 1
-            written[f"block#{record.uid}"] = _slot_row(ctx, org, record.uid, record.title)
+            written[f"block#{record.source}#{record.uid}"] = _slot_row(
+                ctx, org, record.uid, record.source, record.title
+            )
         progress(1)
     # should this process stop first, each entry's check is owed: the fanouts job tells within the hour
     listed: set[frozenset[str]] = set()  # each pair once, under the first of its rows
@@ -203,9 +207,9 @@ def import_records(
     return report
 
 
-def _slot_row(ctx: Context, org: str, uid: str, title: str) -> tuple[str, Callable[[], str | None]]:
+def _slot_row(ctx: Context, org: str, uid: str, source: str, title: str) -> tuple[str, Callable[[], str | None]]:
     """A blocked slot as the report names it, and how to find its calendar key once the file is in."""
-    return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid)
+    return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid, source)
 
 
 def _as_placed(booking: Booking, slot: BlockedSlot) -> BookingRequest:
@@ -247,8 +251,7 @@ def _hold_of(ctx: Context, org: str, request: BookingRequest) -> BlockedSlotReco
     """The blocked slot that is the hold of `request`'s UID in its channel, if any: another channel's
     slot of the same id is another reservation; one recorded before slots kept their channel is taken
     for any channel's, as it always was."""
-    record = blocked_slot_record(ctx.store, org, request.external_id)
-    return record if record is not None and record.source in ("", request.source) else None
+    return blocked_slot_record(ctx.store, org, request.external_id, request.source)
 
 
 def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:

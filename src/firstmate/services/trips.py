@@ -2,7 +2,9 @@
 
 Keys (all in the org's space):
     ORG#<org>#INTAKE        <source>#<external_id>   → booking id (the idempotency anchor)
-                            block#<uid>              → a blocked slot's fingerprint and calendar key
+                            block#<source>#<uid>     → a blocked slot's fingerprint and calendar key
+                                                       (block#<uid>: one recorded before slots were
+                                                       kept per channel)
     ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
     ORG#<org>#CAL           <start>#<booking>        → calendar entry (feeds read this)
     ORG#<org>#CALMETA       LONG-BLOCKS              → the live blocked slots longer than any trip
@@ -255,9 +257,8 @@ def record_blocked_slot(
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
     fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
-    anchor_sk = f"{BLOCKED_SLOTS}#{uid}"
     for _ in range(MAX_ATTEMPTS):
-        anchor = ctx.store.get(intake_pk(org), anchor_sk)
+        anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
         newest = anchor.data.get("sequence") if anchor else None
         if anchor and numbered_below(sequence, newest):
             return IntakeResult.UNCHANGED
@@ -272,7 +273,7 @@ def record_blocked_slot(
                     continue  # changed meanwhile: read again and decide again
             return IntakeResult.UNCHANGED
         entry = CalendarEntry(
-            uid=f"block-{hashlib.sha256(uid.encode()).hexdigest()[:20]}@firstmate",
+            uid=_slot_calendar_uid(anchor_sk),
             org=org,
             entity=boat.entity if boat else "",
             asset=asset or "",
@@ -295,6 +296,7 @@ def record_blocked_slot(
             if anchor.data["cal_sk"] != new_sk:
                 writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
         kept = {
+            "uid": uid,
             "fingerprint": fingerprint,
             "cal_sk": new_sk,
             "source": source or (anchor.data.get("source", "") if anchor else ""),
@@ -323,9 +325,10 @@ class BlockedSlotRecord:
     sequence: int | None  # the highest revision number the export gave it (none before 2026-12-06)
 
 
-def blocked_slot_record(store: Store, org: str, uid: str) -> BlockedSlotRecord | None:
-    """The intake's record of the blocked slot with the export's `uid` (None for one never recorded)."""
-    anchor = store.get(intake_pk(org), f"{BLOCKED_SLOTS}#{uid}")
+def blocked_slot_record(store: Store, org: str, uid: str, source: str) -> BlockedSlotRecord | None:
+    """The intake's record of the blocked slot with the export's `uid` in channel `source` (None for
+    one never recorded)."""
+    anchor = _slot_anchor(store, org, uid, source)[1]
     if anchor is None:
         return None
     sequence = anchor.data.get("sequence")
@@ -334,10 +337,35 @@ def blocked_slot_record(store: Store, org: str, uid: str) -> BlockedSlotRecord |
     )
 
 
-def blocked_slot_key(store: Store, org: str, uid: str) -> str | None:
-    """The calendar key of the blocked slot with the export's `uid` (None for one never recorded)."""
-    record = blocked_slot_record(store, org, uid)
+def blocked_slot_key(store: Store, org: str, uid: str, source: str) -> str | None:
+    """The calendar key of the blocked slot with the export's `uid` in channel `source` (None for one
+    never recorded)."""
+    record = blocked_slot_record(store, org, uid, source)
     return record.cal_sk if record else None
+
+
+def _slot_anchor(store: Store, org: str, uid: str, source: str) -> tuple[str, Item | None]:
+    """The intake key of channel `source`'s blocked slot `uid`, and its record if there is one. Each
+    channel's slots are its own (`block#<source>#<uid>`: two channels may list the same id); one
+    recorded before that (`block#<uid>`) stays where it is, taken for its channel's or, kept without
+    one, for any channel's, as it was."""
+    legacy = f"{BLOCKED_SLOTS}#{uid}"
+    own = f"{BLOCKED_SLOTS}#{source}#{uid}" if source else legacy
+    anchor = store.get(intake_pk(org), own)
+    if anchor is not None or own == legacy:
+        return own, anchor
+    old = store.get(intake_pk(org), legacy)
+    # a record at that key may be another channel's, or one of this key form whose source and UID read so
+    if old is not None and old.data.get("uid", uid) == uid and old.data.get("source", "") in ("", source):
+        return legacy, old
+    return own, None
+
+
+def _slot_calendar_uid(anchor_sk: str) -> str:
+    """The calendar UID of the blocked slot the intake keeps at `anchor_sk` (of a slot recorded before
+    slots were kept per channel, as it was: a hash of the export's UID alone)."""
+    digest = hashlib.sha256(anchor_sk.removeprefix(f"{BLOCKED_SLOTS}#").encode()).hexdigest()[:20]
+    return f"block-{digest}@firstmate"
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
