@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.sqlite import SqliteStore
 from firstmate.domain.schedule import Schedule
+from firstmate.domain.shared import iso
+from firstmate.services import scheduler
 from firstmate.services.scheduler import LEASE, Job, JobRun, last_runs, run_due_jobs
 
 MONDAY_7 = datetime(2026, 11, 2, 15, tzinfo=UTC)  # 07:00 in Los Angeles
@@ -144,6 +147,50 @@ def test_a_slow_last_try_taken_for_stopped_is_recorded_as_it_ends(tmp_path: Path
     [last] = last_runs(worker, "weekly", limit=1)
     status = "done" if outcome.startswith("report") else "failed"
     assert (last["status"], last["attempts"], last["detail"]) == (status, 3, outcome)
+
+
+def test_a_slow_try_renews_its_lease_so_it_is_neither_given_up_nor_run_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Monday's report slow on its first try and its last (40 minutes each, a source answering slowly):
+    the other scheduler took the first for stopped once its lease passed and built the report again
+    beside it, and reported the last given up ("the process running it stopped") while it still ran.
+    A try renews its lease while it runs (here every few milliseconds, as if every 10 minutes)."""
+    monkeypatch.setattr(scheduler, "RENEW_EVERY", timedelta(milliseconds=20))
+    clock = FixedClock(MONDAY_7)
+    worker, serve = SqliteStore(tmp_path / "db", clock), SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+    meanwhile: list[JobRun] = []
+
+    def renewed() -> None:
+        """Wait until the running try's record shows its lease renewed at the clock's time."""
+        for _ in range(1000):
+            [record] = last_runs(serve, "weekly", limit=1)
+            if record.get("waits_from") == iso(clock.now()):
+                return
+            time.sleep(0.01)
+        raise AssertionError("the lease was not renewed in 10 seconds")
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) in (1, 3):  # slow: the other scheduler ticks every 5 minutes meanwhile
+            for _ in range(8):
+                clock.advance(timedelta(minutes=5))
+                renewed()
+                meanwhile.extend(run_due_jobs(serve, clock, [job], None))
+        if len(tries) == 1:
+            raise RuntimeError("source API down")
+        if len(tries) == 2:
+            raise RuntimeError("source API down again")
+        return "report built"
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    for _ in range(12):
+        assert not [run for run in run_due_jobs(worker, clock, [job], None) if run.given_up]
+        clock.advance(timedelta(minutes=10))
+    assert meanwhile == [] and len(tries) == 3
+    [last] = last_runs(worker, "weekly", limit=1)
+    assert (last["status"], last["attempts"], last["detail"]) == ("done", 3, "report built")
 
 
 def test_after_the_clock_steps_back_a_stopped_or_failed_run_waits_its_lease_or_retry_not_the_step(

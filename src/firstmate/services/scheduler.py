@@ -4,22 +4,25 @@ A run is claimed with a conditional write on (job, period) before it starts, so 
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
 a run whose process died is retried once its lease has passed, or, if that was its last try,
-recorded failed and given up ("the process running it stopped"); should that try turn out only
-slow, and end after all, its outcome is recorded over it. A job whose next period comes
-before a retry (the 5-minute jobs) is not retried: its next period does the work. Each failed run records
-how many periods in a row have failed, so one that keeps failing is reported all the same. A run
-failing so late in its catch-up window that a retry would fall outside it is reported at once: its
-period's work would otherwise be left undone, unheard of, until its next period. A lease or a wait
-for a retry set before the clock stepped back (NTP) is counted again from when a scheduler sees it,
-rather than lasting the step longer (`_reanchored`).
+recorded failed and given up ("the process running it stopped"). A try renews its lease while it
+runs (`_Renewal`), so one only slow is not taken for stopped; should one be all the same (its
+process suspended past its lease, a laptop asleep), its outcome is recorded over that when it ends.
+A job whose next period comes before a retry (the 5-minute jobs) is not retried: its next period
+does the work. Each failed run records how many periods in a row have failed, so one that keeps
+failing is reported all the same. A run failing so late in its catch-up window that a retry would
+fall outside it is reported at once: its period's work would otherwise be left undone, unheard of,
+until its next period. A lease or a wait for a retry set before the clock stepped back (NTP) is
+counted again from when a scheduler sees it, rather than lasting the step longer (`_reanchored`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
 
 import structlog
 
@@ -34,6 +37,9 @@ log = structlog.get_logger(__name__)
 RUNS_PK = "SYSTEM#JOBRUNS"
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=30)
+#: How often a try renews its lease while it runs: a third of it, so two renewals may fail (the
+#: store busy) before another scheduler takes the try for stopped.
+RENEW_EVERY = LEASE / 3
 #: What a run record says of a try whose process stopped before it ended (killed, the machine off).
 STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
@@ -239,11 +245,45 @@ def _retry_after(attempts: int) -> timedelta:
     return RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
 
 
+class _Renewal:
+    """A running try's lease, renewed every RENEW_EVERY from a thread of its own until the try ends:
+    a slow source (a report taking 40 minutes) had its last try taken for stopped and reported given
+    up, and an earlier try run again beside itself. `item` is the run record as last written."""
+
+    def __init__(self, store: Store, clock: Clock, claimed: Item) -> None:
+        self.item = claimed
+        self._store, self._clock = store, clock
+        self._ended = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name=f"lease of {claimed.sk}", daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._ended.set()
+        self._thread.join()  # a renewal under way is written before the outcome, which goes on its version
+
+    def _renew(self) -> None:
+        while not self._ended.wait(RENEW_EVERY.total_seconds()):
+            renewed = replace(self.item, data={**self.item.data, WAITS_FROM: iso(self._clock.now())})
+            try:
+                self.item = self._store.put(renewed, VersionIs(self.item.version))
+            except ConditionFailed:
+                stored = self._store.get(self.item.pk, self.item.sk)
+                if stored is None or not _same_try(stored, self.item):
+                    return  # taken for stopped meanwhile (a suspended process): the outcome is recorded over it
+                self.item = stored  # its lease counted again by another scheduler (`_reanchored`)
+            except Exception:  # the store failing now: the next renewal, well inside the lease, tries again
+                log.warning("job.lease_not_renewed", record=self.item.sk, exc_info=True)
+
+
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
     attempts = int(claimed.data["attempts"])
     log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
     try:
-        result = job.run(ctx, period)
+        with _Renewal(store, clock, claimed) as lease:
+            result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
         status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
@@ -255,9 +295,9 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
     record = _record(status, clock.now(), attempts, detail, failed_periods, lapsed)
     try:
-        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(claimed.version))
+        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
     except ConditionFailed:
-        _outlived_lease(store, job, period, claimed, record)
+        _outlived_lease(store, job, period, lease.item, record)
     run = JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at, lapsed)
     if run.given_up:
         log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
