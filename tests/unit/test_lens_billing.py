@@ -213,6 +213,20 @@ def test_a_clients_total_is_one_figure_in_both_tables_and_its_cells_add_up_to_it
     assert receivables.cards[0].value == "$201" and receivables.cards[0].raw == Decimal("201.00")
 
 
+def test_a_clients_past_due_is_one_figure_in_both_tables() -> None:
+    """$10.50 current and $10.50 a week late read "$11" past due in the receivables, and Current $11 beside
+    1–30 $10 in the client's aging row (the row's whole dollars went to the first of two equal remainders)."""
+    late = _invoice("L1", "Heron Bay Studio", 7, 10).model_copy(update={"amount": Decimal("10.50")})
+    due = _invoice("L2", "Heron Bay Studio", -7, 10).model_copy(update={"amount": Decimal("10.50")})
+    doc = billing_report(_snapshot(late, due))
+    receivables = next(s for s in doc.sections if s.title == "Receivables by client")
+    aging = next(s for s in doc.sections if s.title == "Invoice aging")
+    [client] = receivables.tables[0].rows
+    [row] = aging.tables[1].rows
+    assert (client[1], client[-1]) == ("$21", "$11")
+    assert row == ("Heron Bay Studio", "$10", "$11", "$0", "$0", "$0", "$21")
+
+
 @pytest.mark.parametrize(
     ("amounts", "shown"),
     [

@@ -227,6 +227,16 @@ def _aging_row(client: str, exact: list[Decimal], cells: list[Decimal], cur: str
     return (client, *(money(cell, cur) for cell in cells), money(sum(cells, ZERO), cur))
 
 
+def _client_cells(amounts: list[Decimal]) -> list[Decimal]:
+    """A client's aging cells (Current first) in whole units, as the receivables table shows the client:
+    the past-due cells add up to its past due there, and Current is the rest of its open total there
+    (apportioned over all five, $10.50 current and $10.50 late read Current $11 and 1–30 $10 beside
+    "$11" past due in the receivables)."""
+    current, *late = amounts
+    past_due = apportioned(late)
+    return [(current + sum(late, ZERO)).quantize(Decimal(1), ROUND_HALF_UP) - sum(past_due, ZERO), *past_due]
+
+
 def aging_section(snapshot: Snapshot) -> Section:
     """Invoice aging: open amounts by days-past-due bucket, in all and by client."""
     cur, as_of = snapshot.currency, snapshot.as_of
@@ -239,8 +249,7 @@ def aging_section(snapshot: Snapshot) -> Section:
         title="Aging",
     )
     clients = sorted({i.client for i in open_invoices})
-    # a client's cells add up to their total, which is the receivables table's figure for them
-    cells = {c: apportioned([amounts[(c, b)] for b in BUCKETS]) for c in clients}
+    cells = {c: _client_cells([amounts[(c, b)] for b in BUCKETS]) for c in clients}
     by_client = Table(
         ("Client", *BUCKETS, "Total"),
         tuple(_aging_row(c, [amounts[(c, b)] for b in BUCKETS], cells[c], cur) for c in clients),
