@@ -417,6 +417,20 @@ def test_a_hold_recorded_before_holds_were_kept_per_channel_stays_its_channels(d
     ]  # fmt: skip
 
 
+def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() -> None:
+    """A review: the notes ran on to the next known label, so a channel's "Owner payout: USD 624.00" and
+    "Service fee" lines below "Notes:" reached every crew member (trip page, mails, calendar feed)."""
+    description = (
+        BOOKED.replace("\nTotal: USD 600.00", "")
+        + "\nNotes: Anniversary trip\nOwner payout: USD 624.00\nService fee: USD 60.75\nBring a cake stand"
+        + "\nTotal: USD 840.75"
+    )
+    record = _ota_booking(description)
+    assert record.notes == "Anniversary trip\nBring a cake stand"
+    assert record.private_notes == "Owner payout: USD 624.00\nService fee: USD 60.75"
+    assert str(record.gross) == "840.75 USD"
+
+
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:
     """A third review: two versions, SEQUENCE:1 and 2, each with a LAST-MODIFIED written as a date, refused
     the whole file ("which is the latest cannot be told"), though their SEQUENCE tells."""

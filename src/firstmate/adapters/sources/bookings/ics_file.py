@@ -30,6 +30,13 @@ _TOTAL = re.compile(
 )
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
+#: A label of money a channel may list among the notes ("Owner payout: USD 624.00"): its line goes to
+#: the private notes, never to the crew, who see the notes.
+_MONEY_LABEL = re.compile(
+    r"\b(payouts?|fees?|price|amount|deposit|commission|earnings|subtotal|tax(es)?|tips?|gratuity|balance|paid"
+    r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
+    re.IGNORECASE,
+)
 MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -224,6 +231,7 @@ def _record(
             "currency": currency,
             "lead_guest": {"name": fields["guest"], "email": fields["email"], "phone": fields.get("phone")},
             "notes": fields.get("notes", ""),
+            "private_notes": fields.get("private notes", ""),
             "status": "cancelled" if cancelled else "confirmed",
             "sequence": sequence,  # an older export imported after a newer one is left alone by it
         }
@@ -260,18 +268,23 @@ _CUT = " … (cut here: the rest is in the channel's booking)"
 def _fields(description: str) -> dict[str, str]:
     """The description's values by lower-case label ("guests": "6"), each the rest of its line but
     the notes, which run from `Notes:` to the next of LABELS or the end (a note's own lines may hold
-    a colon: "One guest uses a wheelchair: please rig the ramp"). A label left empty ("Phone:")
-    says nothing, as if its line were not there."""
+    a colon: "One guest uses a wheelchair: please rig the ramp"), and "private notes": the lines
+    among them labelled as money (`_MONEY_LABEL`). A label left empty ("Phone:") says nothing, as if
+    its line were not there."""
     found: dict[str, str] = {}
+    money: list[str] = []
     in_notes = False
     for line in description.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         match = _LINE.fullmatch(line)
         label = match["key"].strip().lower() if match else ""
         if match and label in LABELS:
             found[label], in_notes = match["value"], label == "notes"
+        elif in_notes and match and _MONEY_LABEL.search(label):
+            money.append(line.strip())
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()
     found["notes"] = _within_limit(found.get("notes", "").strip())  # an empty `Notes:` may have its text below it
+    found["private notes"] = _within_limit("\n".join(money))
     return {key: value for key, value in found.items() if value}
 
 
