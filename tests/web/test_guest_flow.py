@@ -361,6 +361,41 @@ def test_a_cancelled_trips_page_says_its_album_is_closed_and_refuses_im_coming(
     assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.INVITED}
 
 
+def test_once_the_trip_is_over_its_page_asks_nothing_more_and_invites_nobody(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """A review: two days after the return the page still said "Let us know you are coming", took a new
+    guest and mailed them "sign the waiver: everyone aboard must sign before we leave the dock", and the
+    new guest confirmed and signed; a week later it said "they will get an invitation" for one that went
+    dead unsent. The signed waiver and the album stay."""
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303
+    signed = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": _waiver_version(client, code)}
+    assert client.post(f"/g/{code}/waiver", data=signed, follow_redirects=False).status_code == 303
+    assert _add(client, code, name="Kit Sample", minor="yes").status_code == 303  # type: ignore[attr-defined]
+    kit = next(g for g in list_guests(demo_app.store, "demo", booking_id) if g.name == "Kit Sample")
+    before = len(outbox.list_entries(demo_app.store, "demo"))
+    clock.set(DEPARTURE + timedelta(hours=3, minutes=1))  # a minute after the return
+    assert client.post(f"/g/{kit.code}/confirm", follow_redirects=False).status_code == 409
+    kit_signs = {**signed, "typed_name": "Kit Sample", "guardian_name": "Dana Whitcomb"}
+    refused = client.post(f"/g/{kit.code}/waiver", data=kit_signs, follow_redirects=False)
+    assert refused.status_code == 409 and "this trip is over" in refused.text
+    page = client.get(f"/g/{code}").text
+    assert "This trip is over" in page and "Before you board" not in page and "Add guest" not in page
+    assert "Download the signed waiver (PDF)" in page and "Photo album" in page
+    late = _add(client, code, name="Late Larry", email="larry@example.com")
+    assert late.status_code == 409 and "this trip is over" in late.text  # type: ignore[attr-defined]
+    assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Kit Sample"}
+    assert _guests(demo_app, booking_id)["Kit Sample"] == kit  # neither coming nor signed after the trip
+    assert len(outbox.list_entries(demo_app.store, "demo")) == before
+
+
+def _waiver_version(client: TestClient, code: str) -> str:
+    found = re.search(r'name="waiver_version" value="([^"]+)"', client.get(f"/g/{code}").text)
+    assert found is not None
+    return found.group(1)
+
+
 def test_an_album_stays_open_a_week_after_the_return_by_the_local_clocks_across_their_change(
     client: TestClient, demo_app: App, clock: FixedClock
 ) -> None:

@@ -16,7 +16,7 @@ from firstmate.ports import PresignedUpload
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.guests import CodeTarget
+from firstmate.services.guests import CodeTarget, trip_over
 from firstmate.services.photos import album_stays_open, list_photos, request_upload, upload_window
 from firstmate.services.ratelimit import give_back, hit
 from firstmate.services.trips import code_pk, get_event
@@ -43,6 +43,7 @@ class GuestPage:
     photos: list[Photo]
     upload: PresignedUpload | None
     album_note: str
+    over: bool  # the trip is over (and not cancelled): nothing more to confirm, sign or add
 
     @property
     def pretty_code(self) -> str:
@@ -109,6 +110,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         photos=list_photos(ctx, target),
         upload=upload,
         album_note=note,
+        over=not booking.cancelled and trip_over(booking, ctx.clock.now()),
     )
 
 

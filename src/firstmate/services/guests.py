@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 
 from firstmate.domain import checklist
 from firstmate.domain import guests as rules
@@ -41,7 +42,7 @@ class CodeTarget:
 def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     """The lead guest adds someone: they get their own page and, with an email, an invitation.
 
-    Raises Unauthorized unless the lead asks, Conflict when the booking is full or cancelled,
+    Raises Unauthorized unless the lead asks, Conflict when the booking is full, cancelled or over,
     InvalidInput for a malformed email.
     """
     try:
@@ -61,6 +62,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         booking = Booking.model_validate(booking_item.data, context=STORED)
         if booking.cancelled:
             raise Conflict("this trip is cancelled")
+        _refuse_once_over(booking, ctx.clock.now())
         guests = list_guests(ctx.store, target.org, booking.id)
         twin = _already_in(guests, form.name, email)
         if twin is not None:  # a form sent twice (a double tap) added them twice and took two places
@@ -111,9 +113,11 @@ def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
     """The guest says they are coming (on hold until the waiver is signed). Idempotent. A departure
     checklist whose waivers were ticked before is undone in the same write, saying why: the trip
     waits for this guest's waiver, as it would have had the guest said so first. Conflict for a
-    cancelled trip."""
-    if get_booking(ctx.store, target.org, target.booking_id).cancelled:
+    cancelled trip, or one over."""
+    booking = get_booking(ctx.store, target.org, target.booking_id)
+    if booking.cancelled:
         raise Conflict("this trip is cancelled")  # a page left open: "sign the waiver below" would mislead
+    _refuse_once_over(booking, ctx.clock.now())
     pk = booking_pk(target.org, target.booking_id)
     return _update(ctx, target, rules.confirm, also=lambda guest: _waiting_for(ctx, pk, guest))
 
@@ -140,13 +144,14 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
     """Record a signature against the exact waiver version shown; the guest is then confirmed.
 
     The waiver text itself is kept under its version, so a signed waiver can always be shown as
-    it was signed. Raises InvalidInput saying what is missing, Conflict for a cancelled trip.
+    it was signed. Raises InvalidInput saying what is missing, Conflict for a cancelled trip or one over.
     """
     booking, _, entity = _context(ctx, target)
     if booking.cancelled:
         raise Conflict("this trip is cancelled")
-    version = rules.waiver_version(entity.waiver)
     now = ctx.clock.now()
+    _refuse_once_over(booking, now)
+    version = rules.waiver_version(entity.waiver)
 
     def signed(guest: Guest) -> Guest:
         if guest.waiver is not None:
@@ -201,6 +206,18 @@ def _update(
             continue
         return updated
     raise Conflict("your page changed while saving; reload it and try again")
+
+
+def trip_over(booking: Booking, now: datetime) -> bool:
+    """Whether `booking`'s trip is over (back by its return time): its page asks nothing more of its guests."""
+    return booking.request.end <= now
+
+
+def _refuse_once_over(booking: Booking, now: datetime) -> None:
+    """Conflict once the trip is over: a guest added, coming or signing after it (a waiver dated after the
+    trip, an invitation to "sign before we leave the dock" for a trip back days ago) means nothing."""
+    if trip_over(booking, now):
+        raise Conflict("this trip is over", hint="nothing was changed")
 
 
 def _context(ctx: Context, target: CodeTarget) -> tuple[Booking, BusinessProfile, Entity]:
