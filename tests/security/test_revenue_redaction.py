@@ -95,7 +95,9 @@ def test_no_crew_or_guest_output_shows_money_through_a_trips_whole_life(demo_app
         outputs[f"{person}: trips"] = browser.get("/crew").text
         for event_id in (direct, marketplace):
             outputs[f"{person}: page {event_id}"] = browser.get(f"/crew/events/{event_id}").text
-            outputs[f"{person}: page {event_id} with an error"] = browser.get(f"/crew/events/{event_id}?error=x").text
+            refused = browser.post(f"/crew/events/{event_id}/roles/crew_9/claim")  # a role no boat has
+            assert refused.status_code == 404 and 'role="alert"' in refused.text
+            outputs[f"{person}: page {event_id} with an error"] = refused.text
             outputs[f"{person}: api {event_id}"] = browser.get(f"/api/v1/events/{event_id}").text
             claimed = browser.post(f"/api/v1/events/{event_id}/roles/crew_2/claim")
             outputs[f"{person}: claim answer {event_id}"] = claimed.text

@@ -16,6 +16,8 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.crew_views import my_trips
+from firstmate.services.people import get_person
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, crew_link, shows_gross
@@ -255,6 +257,10 @@ def test_orgs_are_isolated_and_cancelled_trips_are_closed(demo_app: App, trip: s
     closed = jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
     assert closed.status_code == 409 and "cancelled" in closed.json()["detail"]
     assert jonah.get("/crew").status_code == 200
+    # a review: the trip's JSON still offered its roles ("claimable"), and the list "open: captain"
+    view = jonah.get(f"/api/v1/events/{trip}").json()
+    assert view["cancelled"] is True and view["claimable"] == []
+    assert my_trips(demo_app, "demo", get_person(demo_app.store, "demo", "jonah")) == []
 
 
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:

@@ -391,3 +391,14 @@ def test_someone_taken_off_a_trip_is_shown_so_on_its_page_until_they_hold_a_role
     assert "You were crew 2" in priya.get(f"/crew/events/{other.booking.event_id}").text
     _book(demo_app, external_id="W-2", start="2026-06-20T16:00:00-07:00", asset="morning-tern", guest_count=5)
     assert "You were crew 2" not in priya.get(f"/crew/events/{other.booking.event_id}").text  # crew 2 is back
+
+
+def test_an_address_cannot_put_its_own_words_on_a_crew_or_guest_page(client: TestClient, demo_app: App) -> None:
+    """A review: `?error=` showed any text as a red alert on the genuine trip page, crew's or guest's
+    ("Trip moved: confirm your bank details at https://evil.example"); nothing in firstmate links to it."""
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    bait = "confirm your bank details at https://evil.example"
+    crew_page = sign_in(demo_app, "jonah").get(f"/crew/events/{booking.event_id}", params={"error": bait})
+    guest_page = client.get(f"/g/{booking.guest_code}", params={"error": bait, "done": bait})
+    for page in (crew_page, guest_page):
+        assert page.status_code == 200 and "evil.example" not in page.text and 'role="alert"' not in page.text

@@ -9,7 +9,7 @@ from typing import Any
 from firstmate.domain.bookings import MAX_TRIP_HOURS
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.checklist import PHASE_NAMES, phase_states
-from firstmate.domain.crew import CrewEvent
+from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.guests import guest_counts
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
@@ -38,7 +38,7 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
     trips = []
     for event in events:
         mine = held_by(event, viewer.id)
-        claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
+        claimable = _claimable(event, viewer)
         found = clash(event, viewer.id, held) if mine is None and claimable else None
         if found is not None:
             claimable = []  # nobody crews two trips at once
@@ -48,6 +48,14 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
         busy = f"busy: on {found[0].asset_name}" if found else None
         trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable, "busy": busy})
     return [redact_for_crew(t) for t in trips]
+
+
+def _claimable(event: CrewEvent, viewer: Person) -> list[str]:
+    """The open roles of `event` that `viewer` may take: none on a cancelled trip (its JSON offered them,
+    and a claim was then refused)."""
+    if event.status is EventStatus.CANCELLED:
+        return []
+    return [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
 
 
 def _listed(ctx: Context, org: str, now: datetime) -> list[str]:
@@ -72,7 +80,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     now = now or ctx.clock.now()
     trip = _trip(ctx, org, event)
     mine = held_by(event, viewer.id)
-    claimable = [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role) and mine is None]
+    claimable = _claimable(event, viewer) if mine is None else []
     # a role elsewhere at the same time: no role offered here, or (a trip since moved) a clash to sort out
     busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable or mine else None
     # shown while the trip is on the boat that lacked their role (moved back, it has the role again)

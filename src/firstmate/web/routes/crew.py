@@ -116,15 +116,16 @@ def home(request: Request, app: AppDep) -> Response:
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(event_id: str, request: Request, app: AppDep, error: str = "") -> Response:
-    """One trip: timing, roster, checklist, as of the current minute. Kept (without a message) for
-    `KeptPages` to answer again while nothing in the store changes."""
-    marker = None if error else app.store.change_marker()  # before every read the page rests on
+def event_page(event_id: str, request: Request, app: AppDep) -> Response:
+    """One trip: timing, roster, checklist, as of the current minute. Kept for `KeptPages` to answer
+    again while nothing in the store changes. Its error notice is an action's own, never the address's:
+    `?error=` showed any text as an alert on the genuine page (a spoofed "confirm your bank details")."""
+    marker = app.store.change_marker()  # before every read the page rests on
     session = _signed_in(request)
     if session is None:
         return RedirectResponse("/crew/login", status_code=303)
     now = minute_of(app.clock.now())
-    return keep(request, session, now, marker, _event(app, session, event_id, error=error, now=now))
+    return keep(request, session, now, marker, _event(app, session, event_id, now=now))
 
 
 def _event(

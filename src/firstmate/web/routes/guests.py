@@ -52,10 +52,11 @@ def _back(code: str, done: str) -> RedirectResponse:
 
 
 @router.get("/g/{code}", response_class=HTMLResponse)
-def show(code: str, request: Request, app: AppDep, done: str = "", error: str = "") -> HTMLResponse:
-    """A trip's page for one of its guests."""
+def show(code: str, request: Request, app: AppDep, done: str = "") -> HTMLResponse:
+    """A trip's page for one of its guests. Its notice is one of NOTICES, and its error a form's own, never
+    text from the address (`?error=` showed any text as an alert on the genuine page)."""
     target = _target(app, code, request)
-    return _page(app, target, code, notice=NOTICES.get(done, ""), error=error[:200])
+    return _page(app, target, code, notice=NOTICES.get(done, ""))
 
 
 @router.post("/g/{code}/guests")
