@@ -98,6 +98,13 @@ def test_an_answer_that_is_not_json_at_all_stops_the_pull_with_one_line(standin:
         _source(standin).pull(SINCE, UNTIL)
 
 
+def test_an_error_answered_as_a_json_list_stops_the_pull_with_one_line(standin: StandIn) -> None:
+    """A review: a 4xx whose body was a JSON list (a proxy's) crashed the run: "unexpected AttributeError"."""
+    standin.hubspot_faults.list_error = 400
+    with pytest.raises(SourceError, match=r"HubSpot refused the search \(400\): \[\{"):
+        _source(standin).pull(SINCE, UNTIL)
+
+
 @pytest.mark.parametrize("pasted", ["pat-na1 standin", "pat-na1-\u00e9", "pat\nna1", ""])
 def test_a_token_no_header_can_carry_is_refused_in_one_line_without_it(standin: StandIn, pasted: str) -> None:
     source = HubSpotSource(standin.url, lambda: pasted, sleep=lambda _: None)

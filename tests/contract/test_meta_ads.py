@@ -130,6 +130,31 @@ def test_an_app_in_development_says_publish_it(standin: StandIn) -> None:
         _source(standin).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
 
 
+def test_an_error_answer_that_is_not_metas_is_no_last_page(standin: StandIn) -> None:
+    """A review: page 3 of 5 answered 429 {"message": "Too Many Requests"} by a proxy was read as the last
+    page; the rows after it were lost, the latest week with figures fell back to September, and that
+    week's report was mailed. A 429 is tried again; any other 4xx stops the pull, naming its status."""
+    source = _source(standin)
+    whole = source.parse(source.pull("1001", LAST_WEEK - timedelta(weeks=3), LAST_WEEK + timedelta(days=6)))
+    standin.meta_faults.calls.clear()
+    standin.meta_faults.bare_errors = [429]
+    source = _source(standin)
+    pages = source.pull("1001", LAST_WEEK - timedelta(weeks=3), LAST_WEEK + timedelta(days=6))
+    assert source.parse(pages) == whole and len(standin.meta_faults.calls) == len(pages) + 1
+    standin.meta_faults.bare_errors = [403]
+    with pytest.raises(SourceError, match="Meta answered 403 without saying why"):
+        _source(standin).pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
+
+
+def test_a_page_rate_limit_is_waited_out_and_a_usage_header_of_null_is_no_crash(standin: StandIn) -> None:
+    """A review: Meta's code 32 (a page's rate limit) stopped the pull; a usage header of `null` raised."""
+    standin.meta_faults.transient_errors, standin.meta_faults.transient_code = 1, 32
+    standin.meta_faults.throttle_header = "null"
+    source = _source(standin)
+    assert len(source.parse(source.pull("1002", LAST_WEEK, LAST_WEEK + timedelta(days=6)))) == 2
+    assert len(source.waited) == 1  # the rate limit's wait, and none for the header
+
+
 def test_a_source_that_keeps_failing_gives_up_clearly(standin: StandIn) -> None:
     standin.meta_faults.transient_errors = 99
     with pytest.raises(SourceUnavailable, match="Meta kept failing"):

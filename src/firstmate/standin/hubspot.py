@@ -27,6 +27,7 @@ class HubSpotFaults:
     missing_scope: bool = False  # the private app lacks crm.objects.contacts.read: 403
     loose_json: bool = False  # answer searches with a "total" of NaN, a bare word JSON does not allow
     html_answers: bool = False  # answer searches with a proxy's HTML page (status 200)
+    list_error: int = 0  # answer searches with this status and a JSON list, not HubSpot's error object
     calls: list[str] = field(default_factory=list)
 
 
@@ -86,6 +87,8 @@ def _refused(request: Request, faults: HubSpotFaults, token: str) -> JSONRespons
             {"status": "error", "message": "Authentication credentials not found.", "category": "INVALID_AUTHENTICATION",
              "correlationId": "0b3d5c00-0000-4000-8000-000000000001"}, status_code=401,
         )  # fmt: skip
+    if faults.list_error:
+        return JSONResponse([{"error": "request blocked"}], status_code=faults.list_error)
     if faults.missing_scope:
         return JSONResponse(
             {"status": "error", "message": "This app hasn't been granted all required scopes to make this call.",

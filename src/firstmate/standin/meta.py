@@ -31,7 +31,9 @@ class MetaFaults:
     usage_pct: int = 12  # reported in x-fb-ads-insights-throttle
     rate_limited_calls: int = 0  # answer this many calls with error 80004 first
     regain_minutes: int = 0  # what those answers' x-business-use-case-usage says the wait is
-    transient_errors: int = 0  # answer this many calls with error 2 first
+    transient_errors: int = 0  # answer this many calls with error `transient_code` first
+    transient_code: int = 2  # 2: a service error (HTTP 500); 32: a page's rate limit (HTTP 400)
+    throttle_header: str | None = None  # x-fb-ads-insights-throttle as written, instead of the usage figures
     async_polls_before_done: int = 1
     changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
     next_link_host: str | None = None  # next page links point at this host instead (a token must not follow)
@@ -39,6 +41,8 @@ class MetaFaults:
     next_link_loops: bool = False  # the second page's next link leads back to the first page
     loose_json: bool = False  # write a NaN or Infinity in changed_fields as a bare word, as Python's json does
     cut_off_answers: int = 0  # answer this many calls with the first half of their JSON only
+    #: answer the next calls with these statuses and a body that is not Meta's error (a proxy's, a gateway's)
+    bare_errors: list[int] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=lambda: ["ads_read", "read_insights", "business_management"])
 
@@ -135,8 +139,11 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> JSONResponse | None:
+def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> Response | None:
     presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
+    if faults.bare_errors:
+        status = faults.bare_errors.pop(0)
+        return JSONResponse({"message": "Too Many Requests" if status == 429 else "Forbidden"}, status_code=status)
     if faults.malformed_token:
         return _error(400, 190, f"Malformed access token {presented}", "OAuthException")
     if faults.token_expired or presented != token:
@@ -160,9 +167,11 @@ def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: 
         )
     if faults.transient_errors > 0:
         faults.transient_errors -= 1
+        if faults.transient_code == 32:
+            return _error(400, 32, "(#32) Page request limit reached", "OAuthException")
         return _error(
             500,
-            2,
+            faults.transient_code,
             "An unexpected error has occurred. Please retry your request later.",
             "OAuthException",
             transient=True,
@@ -184,8 +193,14 @@ def _page(history: History, account: str, params: dict[str, str], request: Reque
     body: dict[str, Any] = {"data": [_insight(r) | faults.changed_fields for r in repeated + chunk]}
     if chunk:
         paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(chunk) - 1)}}
+        # Meta's paging links carry the token the request was made with
+        presented = request.headers.get("authorization", "").removeprefix("Bearer ") or params.get("access_token", "")
+        if offset > 0:
+            back = {k: v for k, v in request.query_params.items() if k != "after"}
+            link = request.url.replace_query_params(**back, before=_cursor(offset), access_token=presented)
+            paging["previous"] = str(link)
         if offset + len(chunk) < len(rows):
-            nxt = dict(request.query_params)
+            nxt = dict(request.query_params) | {"access_token": presented}
             nxt["after"] = _cursor(offset + len(chunk) - 1)
             if faults.next_link_loops and offset > 0:
                 del nxt["after"]  # back to the first page
@@ -245,7 +260,7 @@ def _offset(cursor: str | None) -> int:
 
 def _answer(body: dict[str, Any], faults: MetaFaults) -> Response:
     usage = {"app_id_util_pct": 0, "acc_id_util_pct": faults.usage_pct, "ads_api_access_tier": "standard_access"}
-    headers = {"x-fb-ads-insights-throttle": json.dumps(usage)}
+    headers = {"x-fb-ads-insights-throttle": faults.throttle_header or json.dumps(usage)}
     if faults.cut_off_answers > 0:
         faults.cut_off_answers -= 1
         whole = json.dumps(body)

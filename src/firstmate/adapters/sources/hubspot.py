@@ -152,9 +152,12 @@ def _raise_for(response: httpx.Response, token: str) -> None:
     if response.status_code < 400:
         return
     try:
-        message = scrubbed(str(response.json().get("message", response.text)), token)
+        answer = response.json()
     except ValueError:
-        message = scrubbed(response.text, token)[:200]  # taken out before cutting: no piece of it stays
+        answer = None
+    said = answer.get("message") if isinstance(answer, dict) else None  # a proxy's list or page: its text
+    # the token taken out before cutting: no piece of it stays
+    message = scrubbed(str(said), token) if said is not None else scrubbed(response.text, token)[:200]
     if response.status_code == 401:
         raise SourceAuthError(
             f"HubSpot refused the token: {message}",

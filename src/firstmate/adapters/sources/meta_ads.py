@@ -46,7 +46,9 @@ FIELDS = (
     "account_id,account_currency,campaign_id,campaign_name,adset_id,adset_name,objective,spend,impressions,"
     "clicks,actions"
 )
-TRANSIENT_CODES = {1, 2, 4, 17, 341, 613, 80000, 80004}
+#: Meta's codes of a failure worth another try: unknown and service errors, the app's, the user's and the
+#: page's rate limits (4, 17, 32), and the business use cases' (80000–80014)
+TRANSIENT_CODES = {1, 2, 4, 17, 32, 341, 613, *range(80000, 80015)}
 PERMISSION_CODES = {3, 10, 200, 294}
 #: Ranges longer than this go through an async report run, as Meta recommends for big reads.
 ASYNC_AFTER = timedelta(weeks=8)
@@ -218,18 +220,28 @@ class MetaAdsSource:
             _stop_if_throttled_for_long(response)
         self._honour_usage(response)
         try:
-            body: dict[str, Any] = json_answer(response.content)
+            answer = json_answer(response.content)
         except LooseNumber as exc:  # sent again the same way: no use trying again
             raise refused_number("Meta", response.status_code, exc) from None
         except ValueError:  # a cut-off answer, a proxy's error page
             raise _Retry(f"Meta answered {response.status_code} with something that is not JSON") from None
-        if "error" in body:
+        body: dict[str, Any] = answer if isinstance(answer, dict) else {}  # a list: no page, judged by its status
+        if not isinstance(answer, dict) and response.status_code < 400:
+            raise SourceError(f"Meta answered {response.status_code} with JSON that is no page (not an object)")
+        if isinstance(body.get("error"), dict):
             _raise_for(body["error"], response.status_code, token)
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:
             raise _Retry(f"Meta answered {response.status_code}")
+        if response.status_code >= 400:  # not Meta's own error (a proxy's, a gateway's): no page, and no last one
+            raise SourceError(
+                f"Meta answered {response.status_code} without saying why",
+                hint="check the network path to graph.facebook.com (a proxy or firewall between), then run again",
+            )
         paging = body.get("paging")
-        if isinstance(paging, dict) and isinstance(paging.get("next"), str):
-            paging["next"] = _without_token(paging["next"])  # never archive a credential
+        if isinstance(paging, dict):  # never archive a credential: Meta's links carry the token
+            for link in ("next", "previous"):
+                if isinstance(paging.get(link), str):
+                    paging[link] = _without_token(paging[link])
         safe = {k: v for k, v in (params or {}).items() if k != "access_token"}
         return {"request": {"method": method, "url": _without_token(url), "params": safe}, "body": body}
 
@@ -240,7 +252,7 @@ class MetaAdsSource:
         try:
             usage = json.loads(header)
             pct = max(float(usage.get("acc_id_util_pct", 0)), float(usage.get("app_id_util_pct", 0)))
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, TypeError):  # not the figures Meta writes there ("null")
             return
         if pct >= BUSY_PCT:
             self._pause(min(60.0, 5.0 * (pct - BUSY_PCT + 1)))
