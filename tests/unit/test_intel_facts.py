@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from firstmate.domain.analysis import checked, rules_analysis
+from firstmate.domain.analysis import checked, half_up, rules_analysis
 from firstmate.domain.intel import compute_facts
 from firstmate.domain.marketing import AdWeek, CrmLead
 
@@ -72,3 +72,14 @@ def test_a_renamed_campaigns_ad_set_keeps_its_crm_leads() -> None:
 
     [row] = facts.lead_activity
     assert row.crm_leads == 5 == facts.kpi("crm_leads").value
+
+
+def test_the_cost_per_lead_card_and_the_campaign_table_round_the_same_figure() -> None:
+    """A review: $100.35 over 6 leads is $16.725 exactly; worked out in floats it came to 16.72499…, so the
+    card, the subject and the analysis said $16.72 beside $16.73 in the campaign table."""
+    rows = [_row(WEEK - timedelta(weeks=back), "100.35", 6, 50) for back in range(4)]
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+    [campaign] = facts.campaigns
+    cpl = facts.kpi("cpl")
+    assert campaign.cpl == Decimal("16.73") == half_up(cpl.value or 0, 2) == half_up(cpl.rolling_4w or 0, 2)
+    assert "$16.73" in " ".join(rules_analysis(facts).sections[0].points)

@@ -174,19 +174,20 @@ def compute_facts(
 
 
 def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date] | None, platform: str) -> list[Kpi]:
-    def total(week: date, attr: str, lead_gen_only: bool = False) -> float:
-        return float(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
+    def total(week: date, attr: str, lead_gen_only: bool = False) -> Decimal:
+        return Decimal(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
 
-    spend = [total(w, "spend") for w in weeks]
-    impressions = [total(w, "impressions") for w in weeks]
-    clicks = [total(w, "clicks") for w in weeks]
-    leads = [total(w, "leads") for w in weeks]
-    lead_spend = [total(w, "spend", lead_gen_only=True) for w in weeks]
-    views = [total(w, "landing_page_views") for w in weeks]
+    # exact sums, so a ratio is the very figure the campaign table rounds: $100.35 over 6 leads as floats
+    # came to 16.72499…, $16.72 on the card beside $16.73 in the table
+    exact = {a: [total(w, a) for w in weeks] for a in ("spend", "impressions", "clicks", "leads", "landing_page_views")}
+    lead_spend_exact = [total(w, "spend", lead_gen_only=True) for w in weeks]
+    spend, impressions, leads, views = (
+        [float(v) for v in exact[a]] for a in ("spend", "impressions", "leads", "landing_page_views")
+    )
     # a week without a lead has no cost per lead: as $0.00 it read as the cheapest week, and a form
     # that broke for three weeks as good news
-    cpl: list[float | None] = [s / n if n else None for s, n in zip(lead_spend, leads, strict=True)]
-    ctr: list[float | None] = [c / i * 100 if i else None for c, i in zip(clicks, impressions, strict=True)]
+    cpl = [_quotient([s], [n]) for s, n in zip(lead_spend_exact, exact["leads"], strict=True)]
+    ctr = [_quotient([c], [i], 100) for c, i in zip(exact["clicks"], exact["impressions"], strict=True)]
     in_crm: list[Kpi] = []  # without a CRM there is no count of its leads: zeros would read as leads lost
     if crm is not None:
         crm_leads = [float(crm.get(w, 0)) for w in weeks]
@@ -196,9 +197,11 @@ def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[dat
         _kpi("leads", f"Leads ({platform})", "count", leads, "leads", sums=True),
         *in_crm,
         _kpi("cpl", "Cost per lead", "money", cpl, "cpl", volumes=leads,
-             rolling=_ratio(lead_spend[-4:], leads[-4:]), all_time=_ratio(lead_spend, leads)),
+             rolling=_quotient(lead_spend_exact[-4:], exact["leads"][-4:]),
+             all_time=_quotient(lead_spend_exact, exact["leads"])),
         _kpi("ctr", "Click-through rate", "percent", ctr, "ctr", volumes=impressions,
-             rolling=_ratio(clicks[-4:], impressions[-4:], 100), all_time=_ratio(clicks, impressions, 100)),
+             rolling=_quotient(exact["clicks"][-4:], exact["impressions"][-4:], 100),
+             all_time=_quotient(exact["clicks"], exact["impressions"], 100)),
         _kpi("impressions", "Impressions", "count", impressions, "impressions", sums=True),
         _kpi("landing_page_views", "Landing page views", "count", views, "leads", sums=True),
     ]  # fmt: skip
@@ -233,9 +236,10 @@ def _neutral(signal: Signal) -> Signal:
     return Signal(signal.direction, Status.OK, signal.change, signal.z, signal.reason)
 
 
-def _ratio(numerators: list[float], denominators: list[float], scale: float = 1.0) -> float | None:
-    total = sum(denominators)
-    return sum(numerators) / total * scale if total else None
+def _quotient(numerators: list[Decimal], denominators: list[Decimal], scale: int = 1) -> float | None:
+    """Their sums' quotient (× `scale`) worked out exactly, as the float nearest it; None over nothing."""
+    total = sum(denominators, Decimal(0))
+    return float(sum(numerators, Decimal(0)) * scale / total) if total else None
 
 
 def _campaign_names(rows: Iterable[AdWeek]) -> dict[tuple[str, str], str]:
