@@ -235,3 +235,31 @@ def test_weeks_that_start_on_sunday_have_no_monday_weeks_between_them() -> None:
     ]  # fmt: skip
     leads = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None).kpi("leads")
     assert (leads.value, leads.previous, leads.rolling_4w, len(leads.series)) == (30, 30, 120, 16)
+
+
+def test_a_figure_must_be_of_its_kind_its_sign_however_written_and_a_date_one_of_the_reports_days() -> None:
+    """A review: "Leads fell −20%" (U+2212) and "–20%" were kept for a rise of 20%; a count vouched for a
+    spend or a percent ("Spend rose 30%" beside 30 leads, "Cost per lead is $30"); and "In November 31
+    leads came in" passed unchecked, "November 31" taken for a date."""
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    rows = [
+        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 400, 30 if back == 0 else 25, 300)
+        for back in range(8)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [])
+    allowed = allowed_numbers(facts)
+
+    def kept(sentence: str) -> bool:
+        return check_numbers(sentence, allowed)[0] == sentence
+
+    assert kept("Leads rose +20% to 30.") and kept("Leads changed 20%.")
+    for wrong_way in ("Leads fell \u221220%.", "Leads changed \u201320%.", "Leads changed -20%."):
+        assert not kept(wrong_way), wrong_way
+    assert kept("Nov 9\u201315: 30 leads.")  # a dash between two days is a range, no sign
+    assert kept("Spend was $500.") and not kept("Spend rose 30%.") and not kept("Cost per lead is $30.")
+    assert kept("Spend was 500.")  # a plain number may be any figure
+    assert not kept("In November 31 leads came in.") and not kept("In March 12 leads came in.")
+    assert kept("On Nov 12, 2026, leads came in as usual.") and kept("Since Aug 17, leads rose.")
+    assert not kept("On Nov 12, 2019, 30 leads came in.")  # a day of another year: 12 and 2019 are claims

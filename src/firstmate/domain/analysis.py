@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.intel import Kpi, WeeklyFacts
@@ -112,37 +113,47 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     )
 
 
-_NUMBER = re.compile(r"(?<![\w.])[-+]?\$?\d[\d,]*(?:\.\d+)?%?")
+#: The signs a number may be written with: a model writes a minus as "−" (U+2212) or a dash as well as "-".
+_SIGNS = "-+\u2212\u2013\u2012"  # "-" first: in a character class, never a range
+_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?%?")
+#: What a number is a figure of, by how it is written: "$" money, "%" a percent, neither a count (or any).
+MONEY, PERCENT, COUNT = "money", "percent", "count"
+#: How many weeks back, and days on, the analysis may name a day of: the sixteen weeks a run reads.
+DAYS_NAMED = (timedelta(weeks=17), timedelta(days=14))
 
 
 def allowed_numbers(facts: WeeklyFacts) -> set[str]:
-    """Every number the facts support, in the forms a writer may use."""
-    values: set[float] = set()
+    """Every number the facts support, in the forms a writer may use, each as the kind of figure it is
+    ("money:16.73", "percent:19", "count:30": thirty leads vouched for "Spend rose 30%"), and the days
+    a sentence may name ("date:2026-11-09"): "November 31" took any count from 1 to 31 for a date."""
+    values: set[tuple[str, float]] = set()
     for kpi in facts.kpis:
-        for value in (kpi.value, kpi.previous, kpi.rolling_4w, kpi.all_time, kpi.signal.change * 100):
+        for value in (kpi.value, kpi.previous, kpi.rolling_4w, kpi.all_time):
             if value is not None:
-                values.add(value)  # rounded once below, as the text rounds it: twice, 58.503 read 58
+                values.add((kpi.unit, value))  # rounded once below, as the text rounds it: twice, 58.503 read 58
+        values.add((PERCENT, kpi.signal.change * 100))
         if kpi.change is not None:
-            values.add(kpi.change * 100)
+            values.add((PERCENT, kpi.change * 100))
     for row in facts.campaigns:
-        for figure_ in (row.spend, row.cpl, row.cpl_4w, row.leads, row.impressions, row.clicks, row.landing_page_views):
-            if figure_ is not None:
-                values.add(float(figure_))
+        values.update((MONEY, float(f)) for f in (row.spend, row.cpl, row.cpl_4w) if f is not None)
+        values.update((COUNT, float(f)) for f in (row.leads, row.impressions, row.clicks, row.landing_page_views))
     for activity in facts.lead_activity:
-        values.update({float(activity.leads), float(activity.landing_page_views)})
+        values.update({(COUNT, float(activity.leads)), (COUNT, float(activity.landing_page_views))})
         if facts.crm_source is not None:
-            values.add(float(activity.crm_leads))
+            values.add((COUNT, float(activity.crm_leads)))
         if activity.cpl is not None:
-            values.add(float(activity.cpl))
-    values.update(float(n) for n in facts.crm_by_source.values())
+            values.add((MONEY, float(activity.cpl)))
+    values.update((COUNT, float(n)) for n in facts.crm_by_source.values())
     # a restatement's figures (the stored week against the one just pulled) are facts too
-    values.update(_value(n) for note in facts.restatements for n in _NUMBER.findall(note))
-    values.add(float(facts.week_start.year))
+    values.update((_kind(n) or COUNT, _value(n)) for note in facts.restatements for n in _NUMBER.findall(note))
+    values.add((COUNT, float(facts.week_start.year)))
     # how many KPIs sound an alert or moved: the rules analyst says so ("3 KPI(s) need a decision")
-    values.add(float(sum(k.signal.status is Status.ALERT for k in facts.kpis)))
-    values.add(float(sum(k.signal.direction is not Direction.FLAT for k in facts.kpis)))
+    values.add((COUNT, float(sum(k.signal.status is Status.ALERT for k in facts.kpis))))
+    values.add((COUNT, float(sum(k.signal.direction is not Direction.FLAT for k in facts.kpis))))
     # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
-    return {_canonical(r) for v in values for places in (0, 1, 2) for r in _rounded(v, places)}
+    allowed = {f"{kind}:{_canonical(r)}" for kind, v in values for places in (0, 1, 2) for r in _rounded(v, places)}
+    first, after = facts.week_start - DAYS_NAMED[0], facts.week_start + DAYS_NAMED[1]
+    return allowed | {f"date:{first + timedelta(days=n)}" for n in range((after - first).days + 1)}
 
 
 def _rounded(value: float, places: int) -> set[float]:
@@ -178,7 +189,7 @@ def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) 
         for name in names or ():
             if name in claims:
                 claims = _whole(name).sub(" ", claims)
-        claims = _DATES.sub(" ", claims)  # a day, a date, "3 weeks": when, not how much
+        claims = _DATES.sub(lambda found: _when(found, allowed), claims)  # a date, "3 weeks": when, not how much
         if all(_supported(n, allowed) for n in _NUMBER.findall(claims)):
             kept.append(sentence)
         else:
@@ -237,18 +248,46 @@ _DATES = re.compile(
 )
 
 
+_MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                             "nov", "dec"), start=1)}  # fmt: skip
+_MONTH_DAY = re.compile(rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})|(?P<day2>{_DAY})\s+(?P<month2>{_MONTH})")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _when(found: re.Match[str], allowed: set[str]) -> str:
+    """A date the check leaves out ("when, not how much"), or, for a month and day the report's weeks do
+    not hold ("In November 31 leads came in"), the text as written, its numbers checked."""
+    written = found.group(0)
+    named = _MONTH_DAY.match(written)
+    if named is None:  # 2026-11-09, "3 weeks"
+        return " "
+    month = _MONTHS[(named["month"] or named["month2"])[:3].lower()]
+    day = int(named["day"] or named["day2"])
+    year = _YEAR.search(written)
+    days = {a.removeprefix("date:") for a in allowed if a.startswith("date:")}
+    if any(d[5:] == f"{month:02d}-{day:02d}" and (year is None or d[:4] == year.group(0)) for d in days):
+        return " "
+    return written
+
+
 def _supported(written: str, allowed: set[str]) -> bool:
-    """Whether a number as written is a fact: with its sign when it has one ("-19%" is not a rise of
-    19%), else either way ("fell 19%")."""
+    """Whether a number as written is a fact of its kind ("$30" a spend or a cost, "30%" a percent, "30"
+    any): with its sign when it has one ("-19%" is not a rise of 19%), else either way ("fell 19%")."""
     value = _value(written)
-    if written[0] in "+-":
-        return _canonical(value) in allowed
-    return _canonical(value) in allowed or _canonical(-value) in allowed
+    kinds = [kind] if (kind := _kind(written)) else [MONEY, PERCENT, COUNT]
+    values = [value] if written[0] in _SIGNS else [value, -value]
+    return any(f"{k}:{_canonical(v)}" in allowed for k in kinds for v in values)
+
+
+def _kind(written: str) -> str | None:
+    """The kind of figure a number is written as: money ("$5"), a percent ("12%"), or None (a plain number)."""
+    return MONEY if "$" in written else PERCENT if written.endswith("%") else None
 
 
 def _value(number: str) -> float:
-    """A number as written in text ("$1,724.66", "+12%", "-$5") as a float."""
-    return float(number.replace("$", "").replace("%", "").replace(",", ""))
+    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5") as a float."""
+    plain = number.replace("$", "").replace("%", "").replace(",", "")
+    return float(plain[0].replace("\u2212", "-").replace("\u2013", "-").replace("\u2012", "-") + plain[1:])
 
 
 def _canonical(value: float) -> str:
