@@ -610,3 +610,21 @@ def test_a_business_without_meta_or_hubspot_reports_from_csv_files(intel_app: Ap
     (folder / "1001.csv").write_text(header + "\n2026-11-09,Harbor tours,Locals,OUTCOME_LEADS,lots,1,1,1,1\n")
     with pytest.raises(InvalidInput, match=r"1001\.csv row 2"):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+
+
+def test_runs_are_listed_latest_made_first_and_the_role_reports_read_the_newest_week(
+    intel_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A review: `intel runs` sorted by run id, which begins with the week, so an old week's backfill made
+    an hour later was listed last."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.services.intel import list_runs
+    from firstmate.services.reports import latest_marketing
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    current = run_weekly(intel_app, "demo", CsvAdsSource(folder), None)
+    clock.advance(timedelta(hours=1))
+    backfill = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=5))
+    assert [r["run_id"] for r in list_runs(intel_app.store, "demo")] == [backfill.run_id, current.run_id]
+    marketing = latest_marketing(intel_app, "demo", WEEK + timedelta(days=6))
+    assert marketing is not None and marketing.week == WEEK

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -260,9 +261,15 @@ def weekly_recipients(profile: BusinessProfile) -> list[str]:
 
 
 def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
-    """Past runs, newest first."""
+    """Past runs, the latest made first (a run id begins with its week: a backfill of an old week made
+    today was listed last)."""
     runs = [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in all_items(store, f"ORG#{org}#INTEL", "RUN#")]
-    return sorted(runs, key=lambda r: r["run_id"], reverse=True)
+    return sorted(runs, key=run_order, reverse=True)
+
+
+def run_order(run: Mapping[str, Any]) -> tuple[str, str]:
+    """What orders runs by when they were made: when their figures were pulled, then their id."""
+    return str(run.get("pulled_at", "")), str(run["run_id"])
 
 
 def _archive(ctx: Context, prefix: str, pages: list[RawPage], pulled: dict[str, list[RawPage]]) -> str:

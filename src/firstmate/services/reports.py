@@ -167,7 +167,8 @@ def invoice_revenue(invoice: Invoice) -> RevenueLine:
 
 def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
     """The KPIs of the newest weekly marketing report of a week that ended by `as_of`, if one was built."""
-    for run in list_runs(ctx.store, org):
+    # the newest week's latest run: the runs listed as made, an old week's backfill may come first
+    for run in sorted(list_runs(ctx.store, org), key=lambda r: r["week"], reverse=True):
         if date.fromisoformat(run["week"]) + timedelta(days=6) > as_of:  # a report as of a day knows no later week
             continue
         try:

@@ -15,7 +15,7 @@ from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.errors import BlobNotFound, NotFound
 from firstmate.rendering import render
 from firstmate.services.business import list_orgs
-from firstmate.services.intel import list_failures, list_runs
+from firstmate.services.intel import list_failures, list_runs, run_order
 from firstmate.services.report_links import open_report_pdf
 from firstmate.services.reports import list_role_reports, role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
@@ -43,7 +43,7 @@ def history(app: AppDep, scope: ScopeDep) -> HTMLResponse:
     """Every weekly report run the admin may see, newest first."""
     orgs = [scope.org] if scope.org else list_orgs(app.store)
     runs = [{"org": org, **run} for org in orgs for run in list_runs(app.store, org)]
-    runs.sort(key=lambda r: r["run_id"], reverse=True)
+    runs.sort(key=run_order, reverse=True)
     failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
     roles = [{"org": org, **r} for org in orgs for r in list_role_reports(app.store, org)]
     latest: dict[tuple[str, str], dict[str, Any]] = {}
