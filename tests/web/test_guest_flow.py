@@ -123,6 +123,8 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
     assert (
         pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
     )
+    # a review: the page was kept from search engines, the PDF (name, IP address, browser) was not
+    assert pdf.headers["x-robots-tag"] == client.get(f"/g/{code}").headers["x-robots-tag"] == "noindex, nofollow"
 
 
 @pytest.mark.parametrize("name", ["张伟", "김민준", "田中 さくら", "สมชาย ใจดี", "Ελένη Παπαδοπούλου"])

@@ -20,6 +20,8 @@ from firstmate.services.photos import check_upload, photo_content, photo_link
 from firstmate.web.deps import client_ip, get_app
 
 router = APIRouter(include_in_schema=False)
+#: Nothing of a guest's is for search engines: the page, its links, the signed waiver (name, IP address, browser)
+ROBOTS = "noindex, nofollow"
 AppDep = Annotated[App, Depends(get_app)]
 NOTICES = {
     "added": "Guest added: they will get an invitation by email.",
@@ -39,7 +41,7 @@ def _page(
     html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error)
     response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["X-Robots-Tag"] = ROBOTS
     return response
 
 
@@ -118,7 +120,8 @@ def waiver_pdf(code: str, request: Request, app: AppDep) -> Response:
     """The guest's own signed waiver."""
     target = _target(app, code, request)
     pdf = guest_service.waiver_pdf(app, target)
-    headers = {"Content-Disposition": 'attachment; filename="signed-waiver.pdf"', "Cache-Control": "private, no-store"}
+    headers = {"Content-Disposition": 'attachment; filename="signed-waiver.pdf"', "Cache-Control": "private, no-store",
+               "X-Robots-Tag": ROBOTS}  # fmt: skip
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
