@@ -117,6 +117,25 @@ def test_a_late_release_waits_for_the_captain(demo_app: App, trip: str, clock: F
     assert approved["released"] is True and approved["roster"][1]["first_name"] is None
 
 
+def test_a_captain_cannot_leave_the_role_late_by_designating_themselves_elsewhere(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: 20 hours out, the captain's own release was only a request, but designating himself
+    crew 1 emptied the captain's role at once, and nobody who decides heard of it."""
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    clock.set(get_event(demo_app.store, "demo", trip).start - timedelta(hours=20))
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    moved = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "jonah"})
+    assert moved.status_code == 403 and "cannot leave captain yourself" in moved.json()["detail"]
+    assert [(s.role, s.person_id) for s in get_event(demo_app.store, "demo", trip).roles][:2] == [
+        ("captain", "jonah"), ("crew_1", None)
+    ]  # fmt: skip
+    assert jonah.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"}).status_code == 200
+    done = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "jonah"})
+    assert done.status_code == 200  # an admin decides
+
+
 def test_only_the_captain_or_an_admin_designates(demo_app: App, trip: str) -> None:
     theo, marisol = sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
     assert theo.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "theo"}).status_code == 403

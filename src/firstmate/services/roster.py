@@ -111,6 +111,14 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         if not _is_approver(event, actor):
             raise Forbidden("only the captain or an admin can designate crew")
+        left = rules.held_by(event, person.id)
+        late = event.start - ctx.clock.now() < RELEASE_NOTICE
+        if late and person.id == actor.id and not actor.admin and left is not None and left.role != role:
+            # moving themselves out of a role is leaving it: as late as this, their release is only a request
+            raise Forbidden(
+                f"less than 48 hours before departure you cannot leave {role_label(left.role)} yourself",
+                hint="ask to be released from it instead: an admin decides",
+            )
         updated, displaced = rules.designate(event, role, person)
         if updated == event:
             return event, []
