@@ -19,6 +19,7 @@ from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
+    last_complete_week,
     record_failure,
     record_scheduled_run,
     run_weekly,
@@ -94,7 +95,10 @@ def weekly_reports(app: App, period: datetime) -> str:
                 done.append(f"{org}: sent by an earlier try")
                 continue
             sources = sources or (app.ads_source(), app.crm_source())
-            run = run_weekly(app, org, *sources, send=True, analyst=app.analyst())
+            # the week just ended, by name: without figures for it (ads paused) the run fell back to the week
+            # before, already sent, and the owner heard nothing that Monday
+            week = last_complete_week(app.clock.now(), profile.org.timezone)
+            run = run_weekly(app, org, *sources, week=week, send=True, analyst=app.analyst())
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way
@@ -157,6 +161,21 @@ def dispatch_due(app: App, period: datetime, until: TimeLimit | None = None) -> 
 #: the week: it reports the last complete week whenever it runs. With the 6 hours other jobs have,
 #: the week's reports were skipped without a word.
 WEEKLY_CATCH_UP = timedelta(days=6)
+
+
+def late_week_warnings(settings: Settings, orgs: list[tuple[str, str]], now: datetime) -> list[str]:
+    """A line for each org (id, time zone) whose week has not ended when the weekly reports next fire,
+    their schedule's zone (`timezone`) being ahead of the org's: its Monday report would be of the week
+    before, a week stale, unsaid."""
+    schedule = Schedule("weekly_report", settings.weekly_report_cron, settings.timezone)
+    fire = schedule.next_fire(now)
+    return [
+        f"org {org!r} is in {zone}, where the week has not ended when the weekly reports run "
+        f"({settings.weekly_report_cron} in {settings.timezone}): its reports would be a week old; "
+        f"set timezone = {zone!r} in the settings"
+        for org, zone in orgs
+        if last_complete_week(fire, zone) < last_complete_week(fire, settings.timezone)
+    ]
 
 
 def declared_jobs(settings: Settings, *, until: TimeLimit | None = None) -> list[Job[App]]:

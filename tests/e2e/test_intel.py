@@ -628,3 +628,35 @@ def test_runs_are_listed_latest_made_first_and_the_role_reports_read_the_newest_
     assert [r["run_id"] for r in list_runs(intel_app.store, "demo")] == [backfill.run_id, current.run_id]
     marketing = latest_marketing(intel_app, "demo", WEEK + timedelta(days=6))
     assert marketing is not None and marketing.week == WEEK
+
+
+def test_a_monday_without_last_weeks_figures_says_so_instead_of_sending_nothing(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A review: ads paused for a week, so the sources had no figures for it; the Monday run fell back to
+    the week before, already sent, and recorded "sent to 0": no report, no word. It now fails saying which
+    week has no figures (the owner is told, and it is tried again)."""
+    from firstmate.services.intel import list_failures
+    from firstmate.services.scheduler import run_due_jobs
+
+    folder = _ads_files(tmp_path / "ads", WEEK - timedelta(weeks=1), [30] * 16)  # figures end the week before
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, crm_source="none",
+                                     ads_source="csv", ads_csv_folder=folder)  # fmt: skip
+    clock.advance(timedelta(weeks=-1))  # the Monday before: its week has figures, and goes out
+    [first] = run_due_jobs(app.store, clock, weekly, app)
+    assert first.status == "done" and "(sent to 2)" in first.detail
+    clock.advance(timedelta(weeks=1))
+    [paused] = run_due_jobs(app.store, clock, weekly, app)
+    assert paused.status == "failed" and f"no figures for the week of {WEEK}" in paused.detail
+    assert f"no figures for the week of {WEEK}" in list_failures(app.store, "demo")[0]["error"]
+
+
+def test_ad_files_of_sunday_weeks_report_the_week_holding_the_monday_asked_for(intel_app: App, tmp_path: Path) -> None:
+    """A review: with CSV files of Sunday weeks, `--week 2026-11-08` was refused (not a Monday) and
+    `--week 2026-11-09` too (no figures; "the nearest earlier week is 2026-11-08")."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK - timedelta(days=1), [30] * 16)
+    assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK).week == WEEK - timedelta(days=1)
+    earlier = WEEK - timedelta(weeks=2)
+    assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=earlier).week == earlier - timedelta(days=1)

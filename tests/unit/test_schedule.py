@@ -38,3 +38,16 @@ def test_bad_schedules_are_refused() -> None:
         Schedule("x", "0 0 7 * * MON", "UTC")
     with pytest.raises(Exception, match="Mars"):
         Schedule("x", "0 7 * * MON", "Mars/Olympus")
+
+
+def test_an_org_whose_week_is_not_over_when_the_weekly_reports_run_is_warned_of() -> None:
+    """A review: with the deployment's `timezone` UTC and the org in Los Angeles, Monday 07:00 UTC is Sunday
+    23:00 there: every Monday report was of the week before, unsaid."""
+    from firstmate.config import Settings
+    from firstmate.jobs import late_week_warnings
+
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    orgs = [("demo", "America/Los_Angeles"), ("east", "Asia/Tokyo")]
+    [line] = late_week_warnings(Settings(timezone="UTC"), orgs, now)
+    assert line.startswith("org 'demo' is in America/Los_Angeles") and "set timezone = 'America/Los_Angeles'" in line
+    assert late_week_warnings(Settings(timezone="America/Los_Angeles"), orgs, now) == []

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.bootstrap import build
+from firstmate.bootstrap import App, build
 from firstmate.cli.common import app_context, done, err, out, settings, state, warn
 from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
@@ -113,6 +113,7 @@ def _serve(host: str, port: int) -> None:
     configure_logging(current.log_format, current.log_level)
     _warn_of_a_short_lease(current)
     app = build(current)
+    _warn_of_late_weeks(app)
     link = f"{_address(host, port)}/admin/enter?t={admin_link_token(app.secret_key, app.clock.now())}"
     out.print(f"\nServing firstmate on [bold]{_address(host, port)}[/] (Ctrl-C to stop)")
     out.print(f"Admin sign-in link, valid 15 minutes:\n  {link}\n")
@@ -127,6 +128,18 @@ def _warn_of_a_short_lease(current: Settings) -> None:
     warning = current.slow_relay_warning()
     if warning:
         warn(warning)
+
+
+def _warn_of_late_weeks(app: App) -> None:
+    """Say so, as a process that runs the schedules starts, for each org whose week is not over when
+    the weekly reports run (`late_week_warnings`)."""
+    from firstmate.jobs import late_week_warnings
+    from firstmate.services.business import list_orgs, load_business
+
+    profiles = [load_business(app.store, org) for org in list_orgs(app.store)]
+    zones = [(p.org.id, p.org.timezone) for p in profiles if p is not None]
+    for line in late_week_warnings(app.settings, zones, app.clock.now()):
+        warn(line)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -180,6 +193,7 @@ def worker(
     configure_logging(current.log_format, current.log_level)
     _warn_of_a_short_lease(current)
     app = build(current)
+    _warn_of_late_weeks(app)
     workers = Workers(app)
     try:
         if once:

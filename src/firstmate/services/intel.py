@@ -182,6 +182,9 @@ def _finish(
     _one_currency(rows)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
+    holding = [w for w in weeks if w < week < w + timedelta(days=7)]
+    if week not in weeks and holding:  # the ads' own week holding the Monday asked for (CSV files of Sunday weeks)
+        week = holding[-1]
     if week not in weeks:
         earlier = [w for w in weeks if w < week]
         if not earlier:
