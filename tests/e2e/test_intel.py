@@ -151,6 +151,14 @@ def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(
     for key in archived:
         body = intel_app.blobs.get(key).decode()
         assert META_TOKEN not in body and HUBSPOT_TOKEN not in body
+    # renamed and recoloured since (a review: the replay showed the new name in every format)
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+
+    profile = demo_profile()
+    renamed = profile.org.model_copy(update={"name": "Saltwind Charters LLC"})
+    entities = [e.model_copy(update={"primary_colour": "#aa3300"}) for e in profile.entities]
+    save_business(intel_app.store, profile.model_copy(update={"org": renamed, "entities": entities}))
     offline_ads = MetaAdsSource("http://127.0.0.1:9", lambda: "unused")  # nothing listens there
     offline_crm = HubSpotSource("http://127.0.0.1:9", lambda: "unused")
     again = replay_run(intel_app, "demo", run.run_id, offline_ads, offline_crm, out=tmp_path)

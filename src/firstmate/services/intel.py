@@ -210,8 +210,9 @@ def _finish(
     analysis = checked(_analyse(ctx, org, run_id, facts, analyst, replay), facts)
     for claim in analysis.dropped:
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
-    business = profile.org.name
-    colour = profile.entities[0].primary_colour if profile.entities else "#0b3d5c"
+    # as it was sent: the name and colour kept with the run (a replay after a renaming showed the new name)
+    business = manifest.get("business") or profile.org.name
+    colour = manifest.get("colour") or (profile.entities[0].primary_colour if profile.entities else "#0b3d5c")
     # the PDF with every row; its link dated by the pull, so that a replay gives the identical report
     full_report = report_pdf_link(ctx, org, f"weekly-{week.isoformat()}.pdf", at=facts.pulled_at)
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
@@ -220,6 +221,7 @@ def _finish(
     if not replay:
         _keep_restated(ctx.store, org, week, restated)  # said by a stored report: later builds say it too
         manifest["restatements"] = restated
+        manifest["business"], manifest["colour"] = business, colour
         ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
         _remember(ctx.store, org, rows)
         ctx.store.put(Item(f"ORG#{org}#INTEL", f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
