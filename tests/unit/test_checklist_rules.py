@@ -144,6 +144,33 @@ def test_sunrise_and_sunset_are_found_by_time_near_the_arctic_circle() -> None:
         assert out_overnight(night, night + timedelta(hours=11), *lulea, "Europe/Stockholm")
 
 
+def test_a_trip_leaving_before_sunrise_leaves_after_dark_and_a_short_arctic_day_has_its_own_sunset() -> None:
+    """A review: a 00:30 departure read "Sunset 20:32, return by 03:30" (the sunset of the evening after
+    it was back); and at Tromsø on 15 January, the sun up 11:36 to 12:12, astral missed that sunset and
+    the next day's (12:28) was shown: a boat without lights told of 18 minutes more light than it had."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from firstmate.domain.timing import clock_time, out_overnight, sunset_line, sunset_on_departure_day
+
+    zone, lat, lon = "America/Los_Angeles", 37.8087, -122.4098
+
+    def line(start: datetime, hours: float) -> str:
+        end = start + timedelta(hours=hours)
+        sunset = sunset_on_departure_day(start, lat, lon, zone)
+        assert sunset is not None
+        return sunset_line(start, end, sunset, zone, overnight=out_overnight(start, end, lat, lon, zone))
+
+    la = ZoneInfo(zone)
+    assert line(datetime(2026, 6, 14, 0, 30, tzinfo=la), 3) == "Sunset 20:32: it leaves after dark, back 03:30"
+    assert line(datetime(2026, 6, 14, 4, 0, tzinfo=la), 3) == "Sunset 20:32: it leaves after dark, back 07:00"
+    assert line(datetime(2026, 6, 14, 10, 0, tzinfo=la), 3) == "Sunset 20:32, return by 13:00"
+    tromso = sunset_on_departure_day(datetime(2027, 1, 15, 10, tzinfo=ZoneInfo("Europe/Oslo")), 69.65, 18.96,
+                                     "Europe/Oslo")  # fmt: skip
+    assert tromso is not None and tromso.date().isoformat() == "2027-01-15"
+    assert "12:12" <= clock_time(tromso, "Europe/Oslo") <= "12:13"
+
+
 def test_a_trip_stored_before_takes_its_boats_template_only_where_its_label_was_made_from_it() -> None:
     """An item stored as "Life jackets inspected: straps, lights", its boat's template edited since to
     "Life jackets aboard: {jackets}", became a count nobody made, ticked."""

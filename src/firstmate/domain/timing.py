@@ -48,8 +48,14 @@ def clock_time(moment: datetime, timezone: str) -> str:
 
 def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
     """The sunset that ends the local day of `departure`: the first after its local noon (near the
-    Arctic Circle in early summer, just after midnight), or None where the sun does not set."""
-    return _day(departure.astimezone(ZoneInfo(timezone)).date(), latitude, longitude, timezone)[0]
+    Arctic Circle in early summer, just after midnight), or None where the sun does not set. For a
+    departure before that day's sunrise (00:30, or 04:00 in winter), the sunset of the evening before:
+    the trip leaves after dark (it read "Sunset 20:32, return by 03:30", a sunset hours after it was back)."""
+    day = departure.astimezone(ZoneInfo(timezone)).date()
+    evening_before, its_sunrise, _ = _day(day - timedelta(days=1), latitude, longitude, timezone)
+    if evening_before is not None and its_sunrise is not None and departure < its_sunrise:
+        return evening_before
+    return _day(day, latitude, longitude, timezone)[0]
 
 
 def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:
@@ -85,15 +91,23 @@ def _first_after(which: str, moment: datetime, latitude: float, longitude: float
     """The first "sunrise" or "sunset" after `moment`, within a day (None: the sun does not rise, or
     set, then)."""
     later = [t for t in _suns(which, moment.astimezone(UTC).date(), latitude, longitude) if moment < t]
-    if later and min(later) - moment <= DAY_AND_A_HALF_HOUR:
+    if later and min(later) - moment <= SURELY_NEXT:
         return min(later)
     # astral misses one such event a year at some places (Luleå's sunrise of 1 June, just before
-    # midnight UTC): look for the sun crossing the horizon, as astral reckons it, instead
-    return _crossing(which == "sunrise", moment.astimezone(UTC).replace(second=0, microsecond=0), latitude, longitude)
+    # midnight UTC; Tromsø's sunset of 15 January, the sun up 36 minutes): look for the sun crossing
+    # the horizon, as astral reckons it, too, and take the first
+    crossed = _crossing(
+        which == "sunrise", moment.astimezone(UTC).replace(second=0, microsecond=0), latitude, longitude
+    )
+    found = [t for t in (crossed, min(later) if later else None) if t is not None and t - moment <= DAY_AND_A_HALF_HOUR]
+    return min(found) if found else None
 
 
 #: How far after a moment its next sunrise or sunset may be (a day, and the drift of the seasons).
 DAY_AND_A_HALF_HOUR = timedelta(hours=24, minutes=30)
+#: Within this, the next event astral gives is the next; beyond it (a winter night far north, or one
+#: astral missed, the one after found a day on), the sun's crossing is looked for as well.
+SURELY_NEXT = timedelta(hours=20)
 #: The sun's centre at sunrise and sunset as astral reckons it: refraction and its radius.
 _HORIZON = -0.833
 
