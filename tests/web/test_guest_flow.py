@@ -450,6 +450,27 @@ def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_tri
     assert new_code in told_sam.message.text
 
 
+def test_a_booking_handed_to_someone_in_the_group_makes_them_the_lead_once_as_they_were(
+    client: TestClient, demo_app: App
+) -> None:
+    """A review: handed to Robin, already in the group and signed, the booking listed him twice, as the
+    lead "(you) invited" and as a guest "ready to board": two of three places, and the lead's entry
+    waiting for a second signature."""
+    body = booking_body(external_id="W-HAND", guest_count=3)
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    assert _add(client, booking.guest_code, name="Robin Sample", email="robin@example.com").status_code == 303
+    robin = next(g for g in list_guests(demo_app.store, "demo", booking.id) if g.name == "Robin Sample")
+    signed = {"typed_name": "Robin Sample", "agree": "yes", "waiver_version": _waiver_version(client, str(robin.code))}
+    assert client.post(f"/g/{robin.code}/waiver", data=signed, follow_redirects=False).status_code == 303
+    handed = {**body, "lead_guest": {"name": "Robin Sample", "email": "Robin@example.com"}}
+    now = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(handed)).booking
+    [lead] = list_guests(demo_app.store, "demo", booking.id)
+    assert (lead.id, lead.name, lead.status) == ("g1", "Robin Sample", GuestStatus.CONFIRMED) and lead.waiver
+    page = client.get(f"/g/{now.guest_code}").text
+    assert page.count("Robin Sample") == 2 and "(2 places left)" in page  # his name in the group, and signed
+    assert "Hi Robin" in client.get(f"/g/{robin.code}").text  # his own link opens the lead's page
+
+
 def test_a_guest_form_sent_twice_adds_the_guest_once_and_a_family_may_share_an_address(
     client: TestClient, demo_app: App, trip: tuple[str, str]
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -138,6 +139,15 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
     if another_person(lead, name, email):
         return lead.model_copy(update={"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None})
     return lead.model_copy(update={"name": name, "email": email})
+
+
+def already_in(guests: Iterable[Guest], name: str, email: str | None) -> Guest | None:
+    """The guest of the group this one is: the same name and the same address, or none (a family may
+    share an address, and two people a name; both the same is one entry sent twice)."""
+    for guest in guests:
+        if guest.name.casefold().split() == name.casefold().split() and (guest.email or "") == (email or "").lower():
+            return guest
+    return None
 
 
 def another_person(lead: Guest, name: str, email: str) -> bool:

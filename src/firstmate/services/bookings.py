@@ -42,7 +42,7 @@ from firstmate.domain.crew import (
     resolved,
     taken_off_by,
 )
-from firstmate.domain.guests import Guest, another_person, follow_lead
+from firstmate.domain.guests import Guest, already_in, another_person, follow_lead
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
@@ -356,14 +356,26 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
     followed = follow_lead(lead, named.name, named.email)
     if followed == lead:
         return booking, guests, [], False
-    writes: list[Write] = [Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version))]
+    writes: list[Write] = []
     if another_person(lead, named.name, named.email):
+        # handed to someone already in the group: they are the lead now, as they were (coming, signed), and
+        # their own link opens the lead's page (they were listed twice, taking two places, one unsigned)
+        twin = already_in([g for g in guests if g.id != lead.id], named.name, named.email)
+        twin_item = store.get(booking_pk(org, booking.id), f"GUEST#{twin.id}") if twin else None
+        if twin is not None and twin_item is not None:
+            followed = followed.model_copy(update={"status": twin.status, "waiver": twin.waiver, "minor": twin.minor})
+            writes.append(Delete(twin_item.pk, twin_item.sk, VersionIs(twin_item.version)))
+            if twin.code:
+                writes.append(Put(Item(code_pk(twin.code), "CODE", {"org": org, "booking_id": booking.id,
+                                                                    "guest_id": lead.id})))  # fmt: skip
+            guests = [g for g in guests if g.id != twin.id]
         code = encode_code(secrets.token_bytes(7))
         old = store.get(code_pk(booking.guest_code), "CODE")
         if old is not None:
             writes.append(Delete(old.pk, old.sk, VersionIs(old.version)))
         writes.append(Put(Item(code_pk(code), "CODE", {"org": org, "booking_id": booking.id}), Absent()))
         booking = booking.model_copy(update={"guest_code": code})
+    writes.insert(0, Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version)))
     readdressed = (lead.email or "").lower() != named.email.lower()
     return booking, [followed if g.id == lead.id else g for g in guests], writes, readdressed
 

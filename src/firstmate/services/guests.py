@@ -64,7 +64,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
             raise Conflict("this trip is cancelled")
         _refuse_once_over(booking, ctx.clock.now())
         guests = list_guests(ctx.store, target.org, booking.id)
-        twin = _already_in(guests, form.name, email)
+        twin = rules.already_in(guests, form.name, email)
         if twin is not None:  # a form sent twice (a double tap) added them twice and took two places
             raise Conflict(f"{twin.name} is already in your group", hint="nothing was added; reload your page")
         if len(guests) >= booking.request.guest_count:
@@ -98,15 +98,6 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
             continue  # another guest was added, or the trip changed, at the same moment: read again
         return guest
     raise Conflict("guests are being added too fast; try again")
-
-
-def _already_in(guests: list[Guest], name: str, email: str | None) -> Guest | None:
-    """The guest of the group this one is: the same name and the same address, or none (a family may
-    share an address, and two people a name; both the same is one entry sent twice)."""
-    for guest in guests:
-        if guest.name.casefold().split() == name.casefold().split() and (guest.email or "") == (email or "").lower():
-            return guest
-    return None
 
 
 def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
