@@ -100,7 +100,25 @@ SAMPLE = "Aa Zz 0123456789 ÀÉÎÕÜß ąčęłńśźż – — “quoted” �
 FALLBACKS = {
     "wenquanyi": ("WenQuanYiMicroHei.ttf", 0x2000, 0x1044F),
     "notosansthai": ("NotoSansThai-Regular.ttf", 0x0E01, 0x0E5B),
+    # the scripts of South and South-East Asia and Ethiopia, whose names printed as nothing until 2026-12-06
+    "notosansdevanagari": ("NotoSansDevanagari-Regular.ttf", 0x0900, 0x097F),
+    "notosansbengali": ("NotoSansBengali-Regular.ttf", 0x0980, 0x09FF),
+    "notosansgurmukhi": ("NotoSansGurmukhi-Regular.ttf", 0x0A00, 0x0A7F),
+    "notosansgujarati": ("NotoSansGujarati-Regular.ttf", 0x0A80, 0x0AFF),
+    "notosansoriya": ("NotoSansOriya-Regular.ttf", 0x0B00, 0x0B7F),
+    "notosanstamil": ("NotoSansTamil-Regular.ttf", 0x0B80, 0x0BFF),
+    "notosanstelugu": ("NotoSansTelugu-Regular.ttf", 0x0C00, 0x0C7F),
+    "notosanskannada": ("NotoSansKannada-Regular.ttf", 0x0C80, 0x0CFF),
+    "notosansmalayalam": ("NotoSansMalayalam-Regular.ttf", 0x0D00, 0x0D7F),
+    "notosanssinhala": ("NotoSansSinhala-Regular.ttf", 0x0D80, 0x0DFF),
+    "notosanslao": ("NotoSansLao-Regular.ttf", 0x0E80, 0x0EFF),
+    "notosansmyanmar": ("NotoSansMyanmar-Regular.ttf", 0x1000, 0x109F),
+    "notosansethiopic": ("NotoSansEthiopic-Regular.ttf", 0x1200, 0x139F),
+    "notosanskhmer": ("NotoSansKhmer-Regular.ttf", 0x1780, 0x17FF),
 }
+#: Scripts drawn right only shaped (a vowel sign before its consonant, conjuncts): Indic, Lao, Myanmar,
+#: Khmer. A document with such text is laid out by HarfBuzz from then on (fpdf2's text shaping).
+SHAPED = ((0x0900, 0x0DFF), (0x0E80, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
 _FALLBACK_DIR = Path(__file__).parent / "fonts"
 
 
@@ -515,6 +533,8 @@ class _Document(FPDF):
     def _preload_font_styles(self, text: str | None, markdown: bool, *args: Any, **kwargs: Any) -> Any:
         if text:
             _bring_fallbacks(self, text)
+            if not self.text_shaping and any(low <= ord(c) <= high for c in text for low, high in SHAPED):
+                self.set_text_shaping(True)
         return super()._preload_font_styles(text, markdown, *args, **kwargs)
 
 

@@ -127,12 +127,18 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
     assert pdf.headers["x-robots-tag"] == client.get(f"/g/{code}").headers["x-robots-tag"] == "noindex, nofollow"
 
 
-@pytest.mark.parametrize("name", ["张伟", "김민준", "田中 さくら", "สมชาย ใจดี", "Ελένη Παπαδοπούλου"])
+@pytest.mark.parametrize(
+    "name",
+    ["张伟", "김민준", "田中 さくら", "สมชาย ใจดี", "Ελένη Παπαδοπούλου",
+     "प्रिया शर्मा", "প্রিয়া শর্মা", "தமிழ் செல்வி", "አበበ ቢቂላ", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ", "සුනිල් පෙරේරා", "សុខា"],
+)  # fmt: skip
 def test_a_name_in_any_script_prints_in_the_signed_waiver_as_typed(
     client: TestClient, demo_app: App, trip: tuple[str, str], name: str
 ) -> None:
     """Chinese, Korean, Japanese and Thai names printed nothing (DejaVu has no glyph for them); they
-    are drawn in the fallback fonts now."""
+    are drawn in the fallback fonts now. So, since 2026-12-06 (a review), are Hindi, Bengali, Tamil,
+    Punjabi, Sinhala, Khmer and Amharic names, shaped (a shaped glyph's text may carry a control
+    character where it was reordered: taken out before comparing)."""
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -143,7 +149,7 @@ def test_a_name_in_any_script_prints_in_the_signed_waiver_as_typed(
     form = {"typed_name": name, "agree": "yes", "waiver_version": version.group(1)}
     assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
     pdf = PdfReader(BytesIO(client.get(f"/g/{code}/waiver.pdf").content))
-    assert name in pdf.pages[0].extract_text()
+    assert name in "".join(c for c in pdf.pages[0].extract_text() if c == "\n" or c.isprintable())
 
 
 def test_a_minor_needs_a_guardian(client: TestClient, demo_app: App, trip: tuple[str, str]) -> None:
