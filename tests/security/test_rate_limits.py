@@ -88,6 +88,23 @@ def test_wrong_codes_are_404_and_then_rate_limited(client: TestClient, demo_app:
     assert client.get("/g/not-a-code!").status_code == 404
 
 
+def test_ten_wrong_codes_in_any_ten_minutes_and_retry_after_says_when_the_oldest_leaves(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A review: counted in fixed ten-minute blocks of the clock, 20 wrong codes got through within two
+    seconds across a block's end; and Retry-After said 600 whatever was left."""
+    browser = _browser(demo_app, "198.51.100.20")
+    clock.set(clock.now().replace(minute=9, second=59))  # a second before a ten-minute block ends
+    assert [browser.get(f"/g/ZZZZZZZZ{n:02d}").status_code for n in range(10)] == [404] * 10
+    clock.advance(timedelta(seconds=2))
+    limited = browser.get("/g/ZZZZZZZZ99")
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) == 598
+    clock.advance(timedelta(seconds=597))
+    assert browser.get("/g/ZZZZZZZZ98").status_code == 429
+    clock.advance(timedelta(seconds=1))
+    assert browser.get("/g/ZZZZZZZZ97").status_code == 404
+
+
 def test_wrong_codes_sent_at_once_cannot_slip_past_their_limit(demo_app: App) -> None:
     """The miss count was read before the look-up and written after a miss: a burst of guesses all
     passed the check, 12 to 32 of 60 where 10 may. Right codes are not counted against the client."""

@@ -71,7 +71,8 @@ def resolve_code(ctx: Context, typed_code: str, client: str, *, page_view: bool 
             open_if_unwritable=True,
         )  # fmt: skip
     except RateLimited as exc:
-        raise RateLimited("too many wrong trip codes; wait a few minutes and try again", retry_after=600) from exc
+        raise RateLimited("too many wrong trip codes; wait a few minutes and try again",
+                          retry_after=exc.retry_after) from exc  # fmt: skip
     code = normalize_code(typed_code)
     pointer = ctx.store.get(code_pk(code), "CODE") if code else None
     if code is None or pointer is None:
