@@ -439,6 +439,18 @@ def test_expired_forged_wrong_audience_and_unsigned_tokens_are_refused(
     assert "fm_crew" not in web.cookies
 
 
+def test_tokens_are_timed_by_firstmates_clock_with_minutes_of_leeway_for_another_hosts(demo_app: App) -> None:
+    """A review: PyJWT checked `iat` against the machine's own clock, so a link made by a host whose clock
+    ran a little ahead (or at a time firstmate's clock says, as in every test run) was refused."""
+    keys = demo_app.secret_key
+    ahead = (demo_app.clock.now() + timedelta(days=400)).replace(microsecond=0)  # later than this machine's clock
+    token = admin_link_token(keys, ahead)
+    assert verify_token(keys, token, typ="admin-link", now=ahead)["sub"] == "admin"
+    assert verify_token(keys, token, typ="admin-link", now=ahead - timedelta(minutes=4))  # another host, ahead
+    with pytest.raises(Unauthorized, match="not valid yet"):
+        verify_token(keys, token, typ="admin-link", now=ahead - timedelta(minutes=6))
+
+
 HTML = {"accept": "text/html"}
 
 
