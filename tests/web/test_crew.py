@@ -282,6 +282,19 @@ def test_orgs_are_isolated_and_cancelled_trips_are_closed(demo_app: App, trip: s
     assert my_trips(demo_app, "demo", get_person(demo_app.store, "demo", "jonah")) == []
 
 
+def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_its_crew(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: crew could claim a role on a trip that ended days ago (200), made its crew unasked."""
+    clock.set(get_event(demo_app.store, "demo", trip).end + timedelta(days=2))
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    assert jonah.get(f"/api/v1/events/{trip}").json()["claimable"] == []
+    late = jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    assert late.status_code == 409 and "this trip is over" in late.json()["detail"]
+    recorded = marisol.post(f"/api/v1/events/{trip}/roles/captain/designate", json={"person_id": "jonah"})
+    assert recorded.status_code == 200 and recorded.json()["roster"][0]["first_name"] == "Jonah"
+
+
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     body = booking_body(external_id="CAT-1", asset="morning-tern", guest_count=10)
     event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
@@ -459,7 +472,7 @@ def test_the_trip_list_shows_upcoming_trips_soonest_first_that_the_viewer_holds_
     claim_role(demo_app, "demo", full, "crew_1", "jonah")
     claim_role(demo_app, "demo", later, "crew_1", "theo")
     listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "theo").get("/crew").text)
-    assert listed == [three_days_out, ended_yesterday, sooner, later]  # not the one with no role left for Theo
+    assert listed == [sooner, later]  # not the one with no role left for Theo, nor those over: none to take
     assert ended_long_ago not in listed and long_ago not in listed  # off the list two days after the trip
     admin_listed = re.findall(r'href="/crew/events/(ev_\w+)"', sign_in(demo_app, "marisol").get("/crew").text)
     assert admin_listed == [three_days_out, ended_yesterday, sooner, full, later]

@@ -106,7 +106,7 @@ def test_a_change_from_another_process_shows_on_the_next_open(demo_app: App, tri
 
     theo = sign_in(demo_app, "theo")
     assert "Jonah" not in theo.get(f"/crew/events/{trip}").text
-    other = build(demo_app.settings)
+    other = build(demo_app.settings, clock=demo_app.clock)  # another process, at the same time
     try:
         claim_role(other, "demo", trip, "captain", "jonah")
     finally:
@@ -122,7 +122,7 @@ def test_the_trip_list_is_kept_too_and_shows_a_trip_booked_from_another_process(
     assert trip in first
     reads.clear()
     assert theo.get("/crew").text == first and reads == []
-    other = build(demo_app.settings)
+    other = build(demo_app.settings, clock=demo_app.clock)  # another process, at the same time
     try:
         start = (clock.now() + timedelta(days=3)).isoformat()
         body = BookingRequest.model_validate(booking_body(external_id="OTHER-1", start=start))
@@ -177,7 +177,7 @@ def test_the_trip_as_json_that_an_open_page_polls_is_kept_and_shows_a_claim_made
     again = theo.get(f"/api/v1/events/{trip}")
     assert again.content == first.content and dict(again.headers) == dict(first.headers) and reads == []
     assert theo.get(f"/crew/events/{trip}").headers["content-type"].startswith("text/html")  # its own key
-    other = build(demo_app.settings)
+    other = build(demo_app.settings, clock=demo_app.clock)  # another process, at the same time
     try:
         claim_role(other, "demo", trip, "captain", "jonah")
     finally:

@@ -246,16 +246,17 @@ def test_trips_beyond_the_list_or_too_many_to_list_are_looked_for_in_the_calenda
     is checked against the calendar; so is everything of a person holding more than a list holds."""
     from firstmate.services import crew_trips
 
-    jonah = sign_in(demo_app, "jonah")
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
     past = book(demo_app, "F-1", "2026-04-11T10:00:00-07:00")  # the clock is at 2026-06-01: 51 days before
     far = book(demo_app, "F-2", "2030-07-06T10:00:00-07:00")  # over three years ahead
-    for trip in (past, far):
-        assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    for trip in (past, far):  # a trip over takes no claim: an admin records its crew
+        put = marisol.post(f"/api/v1/events/{trip}/roles/captain/designate", json={"person_id": "jonah"})
+        assert put.status_code == 200
     list_rosters(demo_app)
     assert listed(demo_app) == []  # neither is inside the span, and the list is there, empty
     for start in ("2026-04-11T11:00:00-07:00", "2030-07-06T11:00:00-07:00"):
         other = book(demo_app, f"F-{start[:4]}", start, asset="morning-tern")
-        refused = jonah.post(f"/api/v1/events/{other}/roles/crew_1/claim")
+        refused = marisol.post(f"/api/v1/events/{other}/roles/crew_1/designate", json={"person_id": "jonah"})
         assert refused.status_code == 409 and "one trip at a time" in refused.json()["detail"]
 
     monkeypatch.setattr(crew_trips, "MAX_HELD_LISTED", 1)

@@ -38,7 +38,7 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
     trips = []
     for event in events:
         mine = held_by(event, viewer.id)
-        claimable = _claimable(event, viewer)
+        claimable = _claimable(event, viewer, now)
         found = clash(event, viewer.id, held) if mine is None and claimable else None
         if found is not None:
             claimable = []  # nobody crews two trips at once
@@ -50,10 +50,10 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
     return [redact_for_crew(t) for t in trips]
 
 
-def _claimable(event: CrewEvent, viewer: Person) -> list[str]:
-    """The open roles of `event` that `viewer` may take: none on a cancelled trip (its JSON offered them,
-    and a claim was then refused)."""
-    if event.status is EventStatus.CANCELLED:
+def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
+    """The open roles of `event` that `viewer` may take: none on a cancelled trip, or one over (its JSON
+    offered them, and a claim was then refused)."""
+    if event.status is EventStatus.CANCELLED or event.end <= now:
         return []
     return [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
 
@@ -80,7 +80,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     now = now or ctx.clock.now()
     trip = _trip(ctx, org, event)
     mine = held_by(event, viewer.id)
-    claimable = _claimable(event, viewer) if mine is None else []
+    claimable = _claimable(event, viewer, now) if mine is None else []
     # a role elsewhere at the same time: no role offered here, or (a trip since moved) a clash to sort out
     busy = busy_elsewhere(ctx, org, event, viewer.id) if claimable or mine else None
     # shown while the trip is on the boat that lacked their role (moved back, it has the role again)

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Literal
 
 from firstmate.domain import roster as rules
-from firstmate.domain.crew import CrewEvent
+from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
@@ -55,6 +55,9 @@ def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str)
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
+        if event.status is not EventStatus.CANCELLED and event.end <= ctx.clock.now():
+            # a claim days after the trip made someone its crew, unasked: an admin records who crewed it
+            raise Conflict("this trip is over", hint="an admin can put someone in its roles")
         updated = rules.claim(event, role, person)
         if updated == event:
             return event, []
