@@ -402,3 +402,19 @@ def test_an_address_cannot_put_its_own_words_on_a_crew_or_guest_page(client: Tes
     guest_page = client.get(f"/g/{booking.guest_code}", params={"error": bait, "done": bait})
     for page in (crew_page, guest_page):
         assert page.status_code == 200 and "evil.example" not in page.text and 'role="alert"' not in page.text
+
+
+def test_a_form_from_another_site_cannot_act_for_a_signed_in_crew_member_or_admin(demo_app: App) -> None:
+    """A review: crew and admin forms relied on SameSite=Lax alone, which a sibling site of the same domain
+    (another app on *.example.com) passes. A changing request with a session cookie from another origin
+    is refused; from firstmate's own pages, or from an API client sending no Origin, it goes through."""
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    jonah = sign_in(demo_app, "jonah")
+    claim = f"/crew/events/{booking.event_id}/roles/captain/claim"
+    for origin in ("https://evil.example.com", "null", "http://testserver.example.com"):
+        refused = jonah.post(claim, headers={"origin": origin}, follow_redirects=False)
+        assert refused.status_code == 403 and "another site" in refused.json()["detail"], origin
+    assert get_event(demo_app.store, "demo", booking.event_id).roles[0].person_id is None
+    own = jonah.post(claim, headers={"origin": "http://testserver"}, follow_redirects=False)
+    assert own.status_code == 303
+    assert jonah.post(f"/api/v1/events/{booking.event_id}/roles/captain/claim").status_code == 200  # no Origin

@@ -37,6 +37,7 @@ from firstmate.rendering import render
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
 from firstmate.web.page_cache import KeptPages, PageCache
 from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
+from firstmate.web.same_origin import SameOrigin
 
 log = structlog.get_logger(__name__)
 
@@ -133,6 +134,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     # Starlette's own, raised by FastAPI and Starlette themselves (a body that is not UTF-8, a broken form, no route)
     web.add_exception_handler(HTTPException, _http_response)  # type: ignore[arg-type]
     web.add_middleware(KeptPages, firstmate=app, pages=web.state.crew_pages)  # inside: kept pages get the headers too
+    web.add_middleware(SameOrigin, base_url=app.settings.base_url)
     web.add_middleware(SecurityHeaders, headers=security_headers(app.blobs.browser_origin()))
     uploads_limit = uploads.body_limit(app.settings.photo_max_mb)
     web.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/uploads": uploads_limit})

@@ -1,0 +1,60 @@
+"""Forms that act for a signed-in person are taken from firstmate's own pages only.
+
+Crew and admin sessions are cookies (`fm_crew`, `fm_admin`). SameSite=Lax keeps a cross-site form's
+POST from carrying them, but not one from a sibling site of the same registrable domain (another app
+on `*.example.com`), nor an old browser's. A browser names the page a form was sent from in its
+`Origin` header: a request that changes something, with a session cookie, from any other origin is
+refused (403) before it reaches a route. Requests without `Origin` (API clients, which carry a key,
+not a cookie) pass as before.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from firstmate.web.deps import ADMIN_COOKIE, CREW_COOKIE
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_SESSIONS = (f"{CREW_COOKIE}=".encode(), f"{ADMIN_COOKIE}=".encode())
+
+
+def origin_of(url: str) -> str:
+    """A URL's origin as browsers write it: "https://book.example.com" (the port only when not the scheme's)."""
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}{port}"
+
+
+class SameOrigin:
+    """ASGI middleware refusing a changing request that carries a session cookie from a page of another
+    origin than firstmate's (`base_url`, or the host the request was sent to)."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self._app = app
+        self._own = origin_of(base_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self._app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin", b"").decode("latin-1").strip()
+        cookies = headers.get(b"cookie", b"")
+        if origin and any(name in cookies for name in _SESSIONS) and not self._allowed(origin.lower(), scope, headers):
+            body = orjson.dumps({"error": "Forbidden", "detail": "a form from another site cannot act for you here"})
+            length = str(len(body)).encode()
+            start = {"type": "http.response.start", "status": 403,
+                     "headers": [(b"content-type", b"application/json"), (b"content-length", length)]}  # fmt: skip
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self._app(scope, receive, send)
+
+    def _allowed(self, origin: str, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        scheme = str(scope.get("scheme", "http"))
+        return origin in (self._own, origin_of(f"{scheme}://{host}")) if host else origin == self._own
