@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -199,20 +200,9 @@ def test_a_capitalised_word_is_no_month_and_a_figure_is_rounded_once() -> None:
     """After dates were taken out of the check, "87 Junk Removal leads" read as a day of June and went
     unchecked; the figures were rounded to cents and then to whole numbers, so a change of 57.4999%
     printed "+57%" was checked against 58; and "3 KPI(s) need a decision" lost its 3."""
-    from firstmate.domain.analysis import allowed_numbers, check_numbers
-
-    rows = [
-        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
-               Decimal("500.00"), "USD", 40_000, 400, 63 if back == 0 else 40, 300)
-        for back in range(8)
-    ]  # fmt: skip
-    facts = compute_facts("demo", WEEK, rows, [])
-    allowed = allowed_numbers(facts)
+    facts, kept = _charters(last=63, before=40)
     leads = facts.kpi("leads")
     assert leads.change is not None and f"{leads.change:+.0%}" == "+57%"
-
-    def kept(sentence: str) -> bool:
-        return check_numbers(sentence, allowed)[0] == sentence
 
     assert kept(f"Leads moved {leads.change:+.0%} week over week.")
     for made_up in ("Meta counted 87 Junk Removal leads.", "The CRM received 64 Marketing Qualified Leads.",
@@ -241,18 +231,7 @@ def test_a_figure_must_be_of_its_kind_its_sign_however_written_and_a_date_one_of
     """A review: "Leads fell −20%" (U+2212) and "–20%" were kept for a rise of 20%; a count vouched for a
     spend or a percent ("Spend rose 30%" beside 30 leads, "Cost per lead is $30"); and "In November 31
     leads came in" passed unchecked, "November 31" taken for a date."""
-    from firstmate.domain.analysis import allowed_numbers, check_numbers
-
-    rows = [
-        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
-               Decimal("500.00"), "USD", 40_000, 400, 30 if back == 0 else 25, 300)
-        for back in range(8)
-    ]  # fmt: skip
-    facts = compute_facts("demo", WEEK, rows, [])
-    allowed = allowed_numbers(facts)
-
-    def kept(sentence: str) -> bool:
-        return check_numbers(sentence, allowed)[0] == sentence
+    _, kept = _charters(last=30, before=25)
 
     assert kept("Leads rose +20% to 30.") and kept("Leads changed 20%.")
     for wrong_way in ("Leads fell \u221220%.", "Leads changed \u201320%.", "Leads changed -20%."):
@@ -263,3 +242,18 @@ def test_a_figure_must_be_of_its_kind_its_sign_however_written_and_a_date_one_of
     assert not kept("In November 31 leads came in.") and not kept("In March 12 leads came in.")
     assert kept("On Nov 12, 2026, leads came in as usual.") and kept("Since Aug 17, leads rose.")
     assert not kept("On Nov 12, 2019, 30 leads came in.")  # a day of another year: 12 and 2019 are claims
+
+
+def _charters(*, last: int, before: int) -> tuple[WeeklyFacts, Callable[[str], bool]]:
+    """Eight weeks of one lead campaign, $500 a week, `before` leads a week and then `last` in the report's
+    week: its facts, and whether the number check keeps a sentence whole."""
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    rows = [
+        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 400, last if back == 0 else before, 300)
+        for back in range(8)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [])
+    allowed = allowed_numbers(facts)
+    return facts, lambda sentence: check_numbers(sentence, allowed)[0] == sentence
