@@ -475,6 +475,9 @@ def test_a_booking_handed_to_someone_in_the_group_makes_them_the_lead_once_as_th
     page = client.get(f"/g/{now.guest_code}").text
     assert page.count("Robin Sample") == 2 and "(2 places left)" in page  # his name in the group, and signed
     assert "Hi Robin" in client.get(f"/g/{robin.code}").text  # his own link opens the lead's page
+    # a second review: the new lead's next guest got Robin's old id, and its invitation met his (409 forever)
+    assert _add(client, now.guest_code, name="Kit Sample", email="kit@example.com").status_code == 303
+    assert {g.id for g in list_guests(demo_app.store, "demo", booking.id)} == {"g1", "g3"}
 
 
 def test_a_guest_form_sent_twice_adds_the_guest_once_and_a_family_may_share_an_address(

@@ -55,6 +55,8 @@ class Guest(BaseModel):
     code: str | None = None  # the guest's own page code (the lead uses the booking's)
     waiver: WaiverSignature | None = None
     added_at: datetime
+    #: the ids of guests merged into this one (a booking handed to someone in its group): never given again
+    merged: tuple[str, ...] = ()
 
     @property
     def first_name(self) -> str:
@@ -139,6 +141,13 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
     if another_person(lead, name, email):
         return lead.model_copy(update={"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None})
     return lead.model_copy(update={"name": name, "email": email})
+
+
+def next_guest_id(guests: Iterable[Guest]) -> str:
+    """The id a guest added to this group gets: one no guest had, merged ones too (their messages keep
+    their id: given again, a new guest's invitation met the merged one's, and could never be added)."""
+    taken = [int(i.removeprefix("g")) for g in guests for i in (g.id, *g.merged)]
+    return f"g{max(taken, default=0) + 1}"
 
 
 def already_in(guests: Iterable[Guest], name: str, email: str | None) -> Guest | None:

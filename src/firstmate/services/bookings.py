@@ -363,7 +363,10 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
         twin = already_in([g for g in guests if g.id != lead.id], named.name, named.email)
         twin_item = store.get(booking_pk(org, booking.id), f"GUEST#{twin.id}") if twin else None
         if twin is not None and twin_item is not None:
-            followed = followed.model_copy(update={"status": twin.status, "waiver": twin.waiver, "minor": twin.minor})
+            merged = (*followed.merged, twin.id, *twin.merged)
+            followed = followed.model_copy(
+                update={"status": twin.status, "waiver": twin.waiver, "minor": twin.minor, "merged": merged}
+            )
             writes.append(Delete(twin_item.pk, twin_item.sk, VersionIs(twin_item.version)))
             if twin.code:
                 writes.append(Put(Item(code_pk(twin.code), "CODE", {"org": org, "booking_id": booking.id,

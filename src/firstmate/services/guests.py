@@ -72,9 +72,8 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
                 f"all {booking.request.guest_count} places are filled",
                 hint="ask the operator to change the booking if more people are coming",
             )
-        number = max(int(g.id.removeprefix("g")) for g in guests) + 1
         guest = Guest(
-            id=f"g{number}",
+            id=rules.next_guest_id(guests),
             name=form.name,
             email=email,
             minor=form.minor,
