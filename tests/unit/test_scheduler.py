@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,6 +192,50 @@ def test_a_slow_try_renews_its_lease_so_it_is_neither_given_up_nor_run_twice(
     assert meanwhile == [] and len(tries) == 3
     [last] = last_runs(worker, "weekly", limit=1)
     assert (last["status"], last["attempts"], last["detail"]) == ("done", 3, "report built")
+
+
+def test_a_renewal_the_store_fails_is_tried_again_not_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review of the renewal: refused once (another scheduler had counted the lease again), its re-read
+    of the record met a busy store, and the renewal thread ended there: the try was then taken for stopped
+    and Monday's report built again beside itself."""
+    from firstmate.errors import ConditionFailed, StoreUnavailable
+
+    monkeypatch.setattr(scheduler, "RENEW_EVERY", timedelta(milliseconds=20))
+    faults = {"put": 1, "get": 1}
+
+    class Busy(SqliteStore):
+        """The real store, whose lease thread meets one refused write and then one busy read."""
+
+        def put(self, item: Any, condition: Any = None) -> Any:
+            if threading.current_thread().name.startswith("lease of") and faults["put"]:
+                faults["put"] -= 1
+                raise ConditionFailed("written meanwhile")
+            return super().put(item, condition)
+
+        def get(self, pk: str, sk: str) -> Any:
+            if threading.current_thread().name.startswith("lease of") and faults["get"] and not faults["put"]:
+                faults["get"] -= 1
+                raise StoreUnavailable("the database is busy")
+            return super().get(pk, sk)
+
+    clock = FixedClock(MONDAY_7)
+    worker, serve = Busy(tmp_path / "db", clock), SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        for _ in range(8):  # 40 minutes, the other scheduler ticking every 5
+            clock.advance(timedelta(minutes=5))
+            for _ in range(1000):
+                if last_runs(serve, "weekly", limit=1)[0].get("waits_from") == iso(clock.now()):
+                    break
+                time.sleep(0.01)
+            assert run_due_jobs(serve, clock, [job], None) == []
+        return "report built"
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    assert [r.status for r in run_due_jobs(worker, clock, [job], None)] == ["done"]
+    assert len(tries) == 1 and faults == {"put": 0, "get": 0}
 
 
 def test_after_the_clock_steps_back_a_stopped_or_failed_run_waits_its_lease_or_retry_not_the_step(

@@ -266,16 +266,24 @@ class _Renewal:
 
     def _renew(self) -> None:
         while not self._ended.wait(RENEW_EVERY.total_seconds()):
-            renewed = replace(self.item, data={**self.item.data, WAITS_FROM: iso(self._clock.now())})
             try:
-                self.item = self._store.put(renewed, VersionIs(self.item.version))
-            except ConditionFailed:
-                stored = self._store.get(self.item.pk, self.item.sk)
-                if stored is None or not _same_try(stored, self.item):
+                if not self._renewed():
                     return  # taken for stopped meanwhile (a suspended process): the outcome is recorded over it
-                self.item = stored  # its lease counted again by another scheduler (`_reanchored`)
             except Exception:  # the store failing now: the next renewal, well inside the lease, tries again
                 log.warning("job.lease_not_renewed", record=self.item.sk, exc_info=True)
+
+    def _renewed(self) -> bool:
+        """Renew the lease once; False when the record is no longer this try's."""
+        renewed = replace(self.item, data={**self.item.data, WAITS_FROM: iso(self._clock.now())})
+        try:
+            self.item = self._store.put(renewed, VersionIs(self.item.version))
+            return True
+        except ConditionFailed:
+            stored = self._store.get(self.item.pk, self.item.sk)  # a failure here is the loop's, tried again
+            if stored is None or not _same_try(stored, self.item):
+                return False
+            self.item = stored  # its lease counted again by another scheduler (`_reanchored`): renewed next time
+            return True
 
 
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
