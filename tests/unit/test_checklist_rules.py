@@ -157,7 +157,7 @@ def test_a_trip_leaving_before_sunrise_leaves_after_dark_and_a_short_arctic_day_
 
     def line(start: datetime, hours: float) -> str:
         end = start + timedelta(hours=hours)
-        sunset = sunset_on_departure_day(start, lat, lon, zone)
+        sunset = sunset_on_departure_day(start, lat, lon, zone, end=end)
         assert sunset is not None
         return sunset_line(start, end, sunset, zone, overnight=out_overnight(start, end, lat, lon, zone))
 
@@ -165,6 +165,8 @@ def test_a_trip_leaving_before_sunrise_leaves_after_dark_and_a_short_arctic_day_
     assert line(datetime(2026, 6, 14, 0, 30, tzinfo=la), 3) == "Sunset 20:32: it leaves after dark, back 03:30"
     assert line(datetime(2026, 6, 14, 4, 0, tzinfo=la), 3) == "Sunset 20:32: it leaves after dark, back 07:00"
     assert line(datetime(2026, 6, 14, 10, 0, tzinfo=la), 3) == "Sunset 20:32, return by 13:00"
+    # a second review: a winter day charter leaving before dawn lost its limit ("leaves after dark, back 18:00")
+    assert line(datetime(2026, 12, 12, 6, 0, tzinfo=la), 12) == "Sunset 16:50, return by 17:20"
     tromso = sunset_on_departure_day(datetime(2027, 1, 15, 10, tzinfo=ZoneInfo("Europe/Oslo")), 69.65, 18.96,
                                      "Europe/Oslo")  # fmt: skip
     assert tromso is not None and tromso.date().isoformat() == "2027-01-15"

@@ -46,16 +46,22 @@ def clock_time(moment: datetime, timezone: str) -> str:
     return f"{local(moment, timezone):%H:%M}"
 
 
-def sunset_on_departure_day(departure: datetime, latitude: float, longitude: float, timezone: str) -> datetime | None:
+def sunset_on_departure_day(
+    departure: datetime, latitude: float, longitude: float, timezone: str, *, end: datetime | None = None
+) -> datetime | None:
     """The sunset that ends the local day of `departure`: the first after its local noon (near the
     Arctic Circle in early summer, just after midnight), or None where the sun does not set. For a
-    departure before that day's sunrise (00:30, or 04:00 in winter), the sunset of the evening before:
-    the trip leaves after dark (it read "Sunset 20:32, return by 03:30", a sunset hours after it was back)."""
+    trip leaving before that day's sunrise and back before its sunset (00:30 to 03:30; given its `end`),
+    the sunset of the evening before: it leaves after dark (it read "Sunset 20:32, return by 03:30", a
+    sunset hours after it was back). One out past that day's sunset has it for its limit (06:00 to 18:00
+    in winter: "return by 17:21")."""
     day = departure.astimezone(ZoneInfo(timezone)).date()
+    sunset = _day(day, latitude, longitude, timezone)[0]
     evening_before, its_sunrise, _ = _day(day - timedelta(days=1), latitude, longitude, timezone)
-    if evening_before is not None and its_sunrise is not None and departure < its_sunrise:
+    before_dawn = evening_before is not None and its_sunrise is not None and departure < its_sunrise
+    if before_dawn and end is not None and (sunset is None or end <= sunset):
         return evening_before
-    return _day(day, latitude, longitude, timezone)[0]
+    return sunset
 
 
 def out_overnight(departure: datetime, end: datetime, latitude: float, longitude: float, timezone: str) -> bool:

@@ -26,7 +26,7 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
     sunset: datetime | None = None
     dark = overnight = False
     if asset.latitude is not None and asset.longitude is not None:
-        sunset = sunset_on_departure_day(event.start, asset.latitude, asset.longitude, timezone)
+        sunset = sunset_on_departure_day(event.start, asset.latitude, asset.longitude, timezone, end=event.end)
         dark = sunset is None and dark_all_day(event.start, asset.latitude, asset.longitude, timezone)
         overnight = sunset is not None and out_overnight(
             event.start, event.end, asset.latitude, asset.longitude, timezone
