@@ -403,7 +403,7 @@ def test_a_hold_recorded_before_holds_were_kept_per_channel_stays_its_channels(d
     next export moves it, another channel's hold of the same id is another hold."""
     owner = _ota_event("", uid="10482", lines="SUMMARY:Owner use\r\n")
     assert dict(_import_ota(demo_app, owner).counts) == {"blocked created": 1}
-    own = demo_app.store.get(intake_pk("demo"), "block#getmyboat#10482")
+    own = demo_app.store.get(intake_pk("demo"), "block@getmyboat#10482")
     assert own is not None
     before = {k: v for k, v in own.data.items() if k != "uid"}  # as a hold was recorded then
     demo_app.store.transact([Delete(own.pk, own.sk), Put(Item(own.pk, "block#10482", before), Absent())])
@@ -415,6 +415,18 @@ def test_a_hold_recorded_before_holds_were_kept_per_channel_stays_its_channels(d
     assert sorted((s["title"], s["start"][11:16]) for s in slots if not s["cancelled"]) == [
         ("Maintenance", "23:00"), ("Owner use", "21:00")
     ]  # fmt: skip
+    # a review of the fix: sailo's hold of UID "getmyboat#77", recorded so before, was at the very key
+    # getmyboat's own hold "77" took (block#getmyboat#77), and moved to its times
+    hashed = _ota_event("", uid="getmyboat#77", lines="SUMMARY:Sailo hold\r\n").replace(b"20260613T", b"20260606T")
+    assert dict(_import_ota(demo_app, hashed).counts) == {"blocked created": 1}
+    made = demo_app.store.get(intake_pk("demo"), "block@getmyboat#getmyboat#77")
+    assert made is not None
+    as_before = {**{k: v for k, v in made.data.items() if k != "uid"}, "source": "sailo"}
+    demo_app.store.transact([Delete(made.pk, made.sk), Put(Item(made.pk, "block#getmyboat#77", as_before), Absent())])
+    own = _ota_event("", uid="77", lines="SUMMARY:Gmb hold\r\n")
+    assert dict(_import_ota(demo_app, own).counts) == {"blocked created": 1}
+    slots = [e.data for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "blocked"]
+    assert {s["title"] for s in slots if not s["cancelled"]} >= {"Sailo hold", "Gmb hold"}
 
 
 def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() -> None:

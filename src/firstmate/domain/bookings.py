@@ -197,7 +197,7 @@ class BookingRequest(BaseModel):
     @field_validator("source")
     @classmethod
     def _not_reserved(cls, value: str, info: ValidationInfo) -> str:
-        # blocked calendar slots are remembered as `block#<source>#<uid>` beside bookings' `<source>#<id>`: a
+        # blocked calendar slots are remembered as `block@<source>#<uid>` beside bookings' `<source>#<id>`: a
         # booking of that source met a slot's record (a 500, or an import stopped halfway)
         if value == BLOCKED_SLOTS and not (info.context or {}).get("stored"):
             raise ValueError(f"'{BLOCKED_SLOTS}' is kept for blocked calendar slots; name the channel otherwise")

@@ -2,7 +2,7 @@
 
 Keys (all in the org's space):
     ORG#<org>#INTAKE        <source>#<external_id>   → booking id (the idempotency anchor)
-                            block#<source>#<uid>     → a blocked slot's fingerprint and calendar key
+                            block@<source>#<uid>     → a blocked slot's fingerprint and calendar key
                                                        (block#<uid>: one recorded before slots were
                                                        kept per channel)
     ORG#<org>#BK#<booking>  BOOKING | EVENT | GUEST#<id>
@@ -346,16 +346,17 @@ def blocked_slot_key(store: Store, org: str, uid: str, source: str) -> str | Non
 
 def _slot_anchor(store: Store, org: str, uid: str, source: str) -> tuple[str, Item | None]:
     """The intake key of channel `source`'s blocked slot `uid`, and its record if there is one. Each
-    channel's slots are its own (`block#<source>#<uid>`: two channels may list the same id); one
+    channel's slots are its own (`block@<source>#<uid>`: two channels may list the same id; "@", which no
+    key of the older form has after "block", keeps a UID holding "#" from reading as one of those); one
     recorded before that (`block#<uid>`) stays where it is, taken for its channel's or, kept without
     one, for any channel's, as it was."""
     legacy = f"{BLOCKED_SLOTS}#{uid}"
-    own = f"{BLOCKED_SLOTS}#{source}#{uid}" if source else legacy
+    own = f"{BLOCKED_SLOTS}@{source}#{uid}" if source else legacy
     anchor = store.get(intake_pk(org), own)
     if anchor is not None or own == legacy:
         return own, anchor
     old = store.get(intake_pk(org), legacy)
-    # a record at that key may be another channel's, or one of this key form whose source and UID read so
+    # the older record is this channel's, or of no channel; another channel's (or UID's) is another hold
     if old is not None and old.data.get("uid", uid) == uid and old.data.get("source", "") in ("", source):
         return legacy, old
     return own, None
