@@ -441,6 +441,13 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     assert record.notes == "Anniversary trip\nBring a cake stand"
     assert record.private_notes == "Owner payout: USD 624.00\nService fee: USD 60.75"
     assert str(record.gross) == "840.75 USD"
+    # a review of the fix: words of money alone are no amount (a surprise, the children's ages for life
+    # jackets stayed from the crew), and a payout on the "Notes:" line itself still reached them
+    innocent = "Tip: the guest of honour does not know\nTotal party: 4 adults and 2 children (ages 3 and 5)"
+    record = _ota_booking(BOOKED + "\nNotes: Paid parking at gate 3\n" + innocent)
+    assert record.notes == "Paid parking at gate 3\n" + innocent and record.private_notes == ""
+    record = _ota_booking(BOOKED + "\nNotes: Owner payout: USD 350.00\nDeposit: $200\nBring towels")
+    assert (record.notes, record.private_notes) == ("Bring towels", "Owner payout: USD 350.00\nDeposit: $200")
 
 
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:

@@ -30,13 +30,16 @@ _TOTAL = re.compile(
 )
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
-#: A label of money a channel may list among the notes ("Owner payout: USD 624.00"): its line goes to
-#: the private notes, never to the crew, who see the notes.
+#: A label of money a channel may list among the notes ("Owner payout: USD 624.00"): its line, with an
+#: amount in it (`_AMOUNT`), goes to the private notes, never to the crew, who see the notes.
 _MONEY_LABEL = re.compile(
     r"\b(payouts?|fees?|price|amount|deposit|commission|earnings|subtotal|tax(es)?|tips?|gratuity|balance|paid"
     r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
     re.IGNORECASE,
 )
+#: An amount of money: a currency's code or sign by digits ("USD 624", "$200", "624.00 EUR"), or a figure
+#: with cents ("60.75"); "4 adults and 2 children (ages 3 and 5)" is none
+_AMOUNT = re.compile(r"(?:\b[A-Z]{3}|[$€£¥])\s*\d|\d\s*(?:[A-Z]{3}\b|[$€£¥])|\d\.\d{2}\b")
 MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -277,15 +280,24 @@ def _fields(description: str) -> dict[str, str]:
     for line in description.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         match = _LINE.fullmatch(line)
         label = match["key"].strip().lower() if match else ""
-        if match and label in LABELS:
+        if match and label == "notes" and _money(_LINE.fullmatch(match["value"])):
+            found["notes"], in_notes = "", True  # "Notes: Owner payout: USD 350.00": the payout is not a note
+            money.append(match["value"])
+        elif match and label in LABELS:
             found[label], in_notes = match["value"], label == "notes"
-        elif in_notes and match and _MONEY_LABEL.search(label):
+        elif in_notes and _money(match):
             money.append(line.strip())
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()
     found["notes"] = _within_limit(found.get("notes", "").strip())  # an empty `Notes:` may have its text below it
     found["private notes"] = _within_limit("\n".join(money))
     return {key: value for key, value in found.items() if value}
+
+
+def _money(line: re.Match[str] | None) -> bool:
+    """Whether a `Label: value` line is one of money: a money label and an amount ("Owner payout: USD 624.00";
+    not "Tip: keep it a surprise", nor "Total party: 4 adults")."""
+    return line is not None and bool(_MONEY_LABEL.search(line["key"])) and bool(_AMOUNT.search(line["value"]))
 
 
 def _within_limit(notes: str) -> str:
