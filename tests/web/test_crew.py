@@ -131,6 +131,9 @@ def test_a_captain_cannot_leave_the_role_late_by_designating_themselves_elsewher
     assert [(s.role, s.person_id) for s in get_event(demo_app.store, "demo", trip).roles][:2] == [
         ("captain", "jonah"), ("crew_1", None)
     ]  # fmt: skip
+    # a review of the fix: putting someone else in his own role took him off as well, unasked
+    handed = jonah.post(f"/api/v1/events/{trip}/roles/captain/designate", json={"person_id": "marisol"})
+    assert handed.status_code == 403 and "cannot leave captain yourself" in handed.json()["detail"]
     assert jonah.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"}).status_code == 200
     done = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "jonah"})
     assert done.status_code == 200  # an admin decides

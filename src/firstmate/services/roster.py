@@ -114,15 +114,16 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         if not _is_approver(event, actor):
             raise Forbidden("only the captain or an admin can designate crew")
-        left = rules.held_by(event, person.id)
+        updated, displaced = rules.designate(event, role, person)
+        held, holds = rules.held_by(event, actor.id), rules.held_by(updated, actor.id)
         late = event.start - ctx.clock.now() < RELEASE_NOTICE
-        if late and person.id == actor.id and not actor.admin and left is not None and left.role != role:
-            # moving themselves out of a role is leaving it: as late as this, their release is only a request
+        if late and not actor.admin and held is not None and (holds is None or holds.role != held.role):
+            # moving out of their role, or putting someone else in it, is leaving it: as late as this, their
+            # own release is only a request an admin decides
             raise Forbidden(
-                f"less than 48 hours before departure you cannot leave {role_label(left.role)} yourself",
+                f"less than 48 hours before departure you cannot leave {role_label(held.role)} yourself",
                 hint="ask to be released from it instead: an admin decides",
             )
-        updated, displaced = rules.designate(event, role, person)
         if updated == event:
             return event, []
         label = role_label(role)
