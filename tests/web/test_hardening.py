@@ -418,3 +418,13 @@ def test_a_form_from_another_site_cannot_act_for_a_signed_in_crew_member_or_admi
     own = jonah.post(claim, headers={"origin": "http://testserver"}, follow_redirects=False)
     assert own.status_code == 303
     assert jonah.post(f"/api/v1/events/{booking.event_id}/roles/captain/claim").status_code == 200  # no Origin
+
+
+def test_an_origin_is_read_as_browsers_write_it_ipv6_and_default_ports_too() -> None:
+    """A review of the same-origin check: served at http://[::1]:8000, every crew and admin form was
+    refused, the address read back without its brackets."""
+    from firstmate.web.same_origin import origin_of
+
+    assert origin_of("http://[::1]:8000") == "http://[::1]:8000"
+    assert origin_of("https://Book.Example.com:443/crew") == "https://book.example.com"
+    assert origin_of("http://127.0.0.1:8000/") == "http://127.0.0.1:8000"

@@ -26,7 +26,8 @@ def origin_of(url: str) -> str:
     parts = urlsplit(url)
     default = {"http": 80, "https": 443}.get(parts.scheme)
     port = f":{parts.port}" if parts.port and parts.port != default else ""
-    return f"{parts.scheme}://{(parts.hostname or '').lower()}{port}"
+    host = (parts.hostname or "").lower()
+    return f"{parts.scheme}://{f'[{host}]' if ':' in host else host}{port}"  # an IPv6 address in brackets
 
 
 class SameOrigin:
