@@ -95,9 +95,10 @@ def weekly_reports(app: App, period: datetime) -> str:
                 done.append(f"{org}: sent by an earlier try")
                 continue
             sources = sources or (app.ads_source(), app.crm_source())
-            # the week just ended, by name: without figures for it (ads paused) the run fell back to the week
-            # before, already sent, and the owner heard nothing that Monday
-            week = last_complete_week(app.clock.now(), profile.org.timezone)
+            # the week just ended at the period's time, by name: without figures for it (ads paused) the run
+            # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
+            # catch-up, by its own time, could report a week later than its period's)
+            week = last_complete_week(period, profile.org.timezone)
             run = run_weekly(app, org, *sources, week=week, send=True, analyst=app.analyst())
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
