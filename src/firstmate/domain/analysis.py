@@ -184,12 +184,13 @@ def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) 
     """Keep the sentences whose every number is in `allowed` (digits inside one of `names`, from
     `known_names`, are part of a name, not a number); return the text and what was dropped."""
     kept, dropped = [], []
+    days = frozenset(a.removeprefix("date:") for a in allowed if a.startswith("date:"))
     for sentence in _sentences(text.strip(), names or []):
         claims = sentence
         for name in names or ():
             if name in claims:
                 claims = _whole(name).sub(" ", claims)
-        claims = _DATES.sub(lambda found: _when(found, allowed), claims)  # a date, "3 weeks": when, not how much
+        claims = _DATES.sub(lambda found: _when(found, days), claims)  # a date, "3 weeks": when, not how much
         if all(_supported(n, allowed) for n in _NUMBER.findall(claims)):
             kept.append(sentence)
         else:
@@ -254,7 +255,7 @@ _MONTH_DAY = re.compile(rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})|(?P<day2>{_DAY}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def _when(found: re.Match[str], allowed: set[str]) -> str:
+def _when(found: re.Match[str], days: frozenset[str]) -> str:
     """A date the check leaves out ("when, not how much"), or, for a month and day the report's weeks do
     not hold ("In November 31 leads came in"), the text as written, its numbers checked."""
     written = found.group(0)
@@ -264,7 +265,6 @@ def _when(found: re.Match[str], allowed: set[str]) -> str:
     month = _MONTHS[(named["month"] or named["month2"])[:3].lower()]
     day = int(named["day"] or named["day2"])
     year = _YEAR.search(written)
-    days = {a.removeprefix("date:") for a in allowed if a.startswith("date:")}
     if any(d[5:] == f"{month:02d}-{day:02d}" and (year is None or d[:4] == year.group(0)) for d in days):
         return " "
     return written
