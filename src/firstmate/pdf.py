@@ -514,16 +514,23 @@ def _fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
     return [face for face in map(_fallback_face, families) if face.chars & missing]
 
 
-def _bring_fallbacks(pdf: FPDF, text: str) -> None:
-    """Add to `pdf` the fallback fonts `text` needs that it does not have yet."""
-    needed = [face for face in _fallbacks_for(pdf.current_font, text) if face.family not in pdf.fonts]
+def _bring_fallbacks(pdf: FPDF, text: str) -> bool:
+    """Add to `pdf` the fallback fonts `text` needs that it does not have yet; whether it needs any."""
+    faces = _fallbacks_for(pdf.current_font, text)
+    needed = [face for face in faces if face.family not in pdf.fonts]
     if not needed:
-        return
+        return bool(faces)
     for face in needed:
         font = face.copy_for(pdf)
         pdf.fonts[font.fontkey] = font
     # in FALLBACKS' order, bold text too (they have one style)
     pdf.set_fallback_fonts([family for family in FALLBACKS if family in pdf.fonts], exact_match=False)
+    return True
+
+
+def _shaped(text: str) -> bool:
+    """Whether `text` holds a character of a script drawn right only shaped (SHAPED)."""
+    return any(low <= ord(c) <= high for c in text for low, high in SHAPED)
 
 
 class _Document(FPDF):
@@ -531,10 +538,9 @@ class _Document(FPDF):
     (every `cell`, `multi_cell` and `write` goes through `_preload_font_styles`)."""
 
     def _preload_font_styles(self, text: str | None, markdown: bool, *args: Any, **kwargs: Any) -> Any:
-        if text:
-            _bring_fallbacks(self, text)
-            if not self.text_shaping and any(low <= ord(c) <= high for c in text for low, high in SHAPED):
-                self.set_text_shaping(True)
+        # a script drawn shaped is one DejaVu lacks: only a text needing a fallback font is looked at for one
+        if text and _bring_fallbacks(self, text) and not self.text_shaping and _shaped(text):
+            self.set_text_shaping(True)
         return super()._preload_font_styles(text, markdown, *args, **kwargs)
 
 
