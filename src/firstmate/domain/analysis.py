@@ -180,11 +180,14 @@ def known_names(facts: WeeklyFacts) -> list[str]:
     return sorted(misread, key=lambda n: (-len(n), n))
 
 
-def check_numbers(text: str, allowed: set[str], names: list[str] | None = None) -> tuple[str, list[str]]:
+def check_numbers(
+    text: str, allowed: set[str], names: list[str] | None = None, days: frozenset[str] | None = None
+) -> tuple[str, list[str]]:
     """Keep the sentences whose every number is in `allowed` (digits inside one of `names`, from
-    `known_names`, are part of a name, not a number); return the text and what was dropped."""
+    `known_names`, are part of a name, not a number); return the text and what was dropped. `days`: the
+    days `allowed` holds (`named_days`), when read once for many texts."""
     kept, dropped = [], []
-    days = frozenset(a.removeprefix("date:") for a in allowed if a.startswith("date:"))
+    days = named_days(allowed) if days is None else days
     for sentence in _sentences(text.strip(), names or []):
         claims = sentence
         for name in names or ():
@@ -223,11 +226,12 @@ def _whole(name: str) -> re.Pattern[str]:
 def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
     """The analysis with every unsupported claim removed (and listed)."""
     allowed, names = allowed_numbers(facts), known_names(facts)
+    days = named_days(allowed)  # once: reading them is a pass over every figure allowed
     sections, dropped = [], list(analysis.dropped)
     for section in analysis.sections:
         points = []
         for point in section.points:
-            text, removed = check_numbers(point, allowed, names)
+            text, removed = check_numbers(point, allowed, names, days)
             dropped += removed
             if text:
                 points.append(text)
@@ -247,6 +251,11 @@ _DATES = re.compile(
     rf"|(?<![\w.$])\b{_DAY}(?:\s*[–-]\s*{_DAY})?\s+{_MONTH}(?:\s+(?:19|20)\d\d)?"
     r"|(?<![\w.$])(?:3|4|16)[- ]weeks?\b"
 )
+
+
+def named_days(allowed: set[str]) -> frozenset[str]:
+    """The days (2026-11-09) `allowed_numbers` lets a sentence name."""
+    return frozenset(a.removeprefix("date:") for a in allowed if a.startswith("date:"))
 
 
 _MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
