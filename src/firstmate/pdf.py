@@ -116,9 +116,13 @@ FALLBACKS = {
     "notosansethiopic": ("NotoSansEthiopic-Regular.ttf", 0x1200, 0x139F),
     "notosanskhmer": ("NotoSansKhmer-Regular.ttf", 0x1780, 0x17FF),
 }
-#: Scripts drawn right only shaped (a vowel sign before its consonant, conjuncts): Indic, Lao, Myanmar,
-#: Khmer. A document with such text is laid out by HarfBuzz from then on (fpdf2's text shaping).
-SHAPED = ((0x0900, 0x0DFF), (0x0E80, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+#: Scripts drawn right only shaped: Arabic (its letters joined: DejaVu Sans has their forms, used only
+#: when shaped), Indic (a vowel sign before its consonant, conjuncts), Lao, Myanmar, Khmer. A document
+#: with such text is laid out by HarfBuzz from then on (fpdf2's text shaping).
+SHAPED = (
+    (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
+    (0x0900, 0x0DFF), (0x0E80, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF),
+)  # fmt: skip
 _FALLBACK_DIR = Path(__file__).parent / "fonts"
 
 
@@ -514,23 +518,21 @@ def _fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
     return [face for face in map(_fallback_face, families) if face.chars & missing]
 
 
-def _bring_fallbacks(pdf: FPDF, text: str) -> bool:
-    """Add to `pdf` the fallback fonts `text` needs that it does not have yet; whether it needs any."""
-    faces = _fallbacks_for(pdf.current_font, text)
-    needed = [face for face in faces if face.family not in pdf.fonts]
+def _bring_fallbacks(pdf: FPDF, text: str) -> None:
+    """Add to `pdf` the fallback fonts `text` needs that it does not have yet."""
+    needed = [face for face in _fallbacks_for(pdf.current_font, text) if face.family not in pdf.fonts]
     if not needed:
-        return bool(faces)
+        return
     for face in needed:
         font = face.copy_for(pdf)
         pdf.fonts[font.fontkey] = font
     # in FALLBACKS' order, bold text too (they have one style)
     pdf.set_fallback_fonts([family for family in FALLBACKS if family in pdf.fonts], exact_match=False)
-    return True
 
 
 def _shaped(text: str) -> bool:
-    """Whether `text` holds a character of a script drawn right only shaped (SHAPED)."""
-    return any(low <= ord(c) <= high for c in text for low, high in SHAPED)
+    """Whether `text` holds a character of a script drawn right only shaped (SHAPED); ASCII at once."""
+    return not text.isascii() and any(low <= ord(c) <= high for c in text for low, high in SHAPED)
 
 
 class _Document(FPDF):
@@ -538,9 +540,10 @@ class _Document(FPDF):
     (every `cell`, `multi_cell` and `write` goes through `_preload_font_styles`)."""
 
     def _preload_font_styles(self, text: str | None, markdown: bool, *args: Any, **kwargs: Any) -> Any:
-        # a script drawn shaped is one DejaVu lacks: only a text needing a fallback font is looked at for one
-        if text and _bring_fallbacks(self, text) and not self.text_shaping and _shaped(text):
-            self.set_text_shaping(True)
+        if text:
+            _bring_fallbacks(self, text)
+            if not self.text_shaping and _shaped(text):
+                self.set_text_shaping(True)
         return super()._preload_font_styles(text, markdown, *args, **kwargs)
 
 
@@ -683,6 +686,7 @@ def _plain(pdf: FPDF, font: object, text: str) -> bool:
         and not font.color_font
         and not font.is_symbol
         and not pdf.text_shaping
+        and not _shaped(text)  # fpdf2's `cell` turns shaping on for it (`_Document`)
         and (not pdf._fallback_font_ids or _ONE_SCRIPT.issuperset(text))
         and not pdf._record_text_quad_points
         and not (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text)

@@ -273,3 +273,9 @@ def test_what_dejavu_cannot_draw_is_drawn_in_a_fallback_font_read_only_by_docume
     hindi.set_font("DejaVu", "", 10)
     hindi.multi_cell(0, 5, "प्रिया शर्मा")
     assert set(hindi.fonts) == {"dejavu", "dejavuB", "notosansdevanagari"} and hindi.text_shaping
+    # an Arabic name printed letter by letter: DejaVu has the joined forms, drawn only when shaped
+    arabic = new_document("Names", created=CREATED)
+    arabic.set_font("DejaVu", "", 10)
+    text_cell(arabic, 0, 5, "محمد علي", next_line=True)
+    joined = {"uniFEE3", "uniFEE4", "uniFEA4", "uniFEAA"}  # meem, meem, hah, dal in their joined forms
+    assert arabic.text_shaping and joined <= set(arabic.fonts["dejavu"].subset.get_all_glyph_names())
