@@ -358,8 +358,9 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
         return booking, guests, [], False
     writes: list[Write] = []
     if another_person(lead, named.name, named.email):
-        # handed to someone already in the group: they are the lead now, as they were (coming, signed), and
-        # their own link opens the lead's page (they were listed twice, taking two places, one unsigned)
+        # handed to someone already in the group: they are the lead now, as they were (coming, signed), listed
+        # once (they took two places, one unsigned); their own link goes, as the lead's does: the page's new
+        # link is mailed to them (kept, it would open the page of whoever is lead after them)
         twin = already_in([g for g in guests if g.id != lead.id], named.name, named.email)
         twin_item = store.get(booking_pk(org, booking.id), f"GUEST#{twin.id}") if twin else None
         if twin is not None and twin_item is not None:
@@ -368,9 +369,9 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
                 update={"status": twin.status, "waiver": twin.waiver, "minor": twin.minor, "merged": merged}
             )
             writes.append(Delete(twin_item.pk, twin_item.sk, VersionIs(twin_item.version)))
-            if twin.code:
-                writes.append(Put(Item(code_pk(twin.code), "CODE", {"org": org, "booking_id": booking.id,
-                                                                    "guest_id": lead.id})))  # fmt: skip
+            twin_code = store.get(code_pk(twin.code), "CODE") if twin.code else None
+            if twin_code is not None:
+                writes.append(Delete(twin_code.pk, twin_code.sk, VersionIs(twin_code.version)))
             guests = [g for g in guests if g.id != twin.id]
         code = encode_code(secrets.token_bytes(7))
         old = store.get(code_pk(booking.guest_code), "CODE")
