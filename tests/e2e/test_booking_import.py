@@ -448,6 +448,11 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     assert record.notes == "Paid parking at gate 3\n" + innocent and record.private_notes == ""
     record = _ota_booking(BOOKED + "\nNotes: Owner payout: USD 350.00\nDeposit: $200\nBring towels")
     assert (record.notes, record.private_notes) == ("Bring towels", "Owner payout: USD 350.00\nDeposit: $200")
+    # a second review: an amount without a currency's capitals or cents reached the crew again
+    record = _ota_booking(BOOKED + "\nNotes: Birthday\nOwner payout: 1,250\nService fee: 76\nHost payout: usd 524")
+    assert (record.notes, record.private_notes) == (
+        "Birthday", "Owner payout: 1,250\nService fee: 76\nHost payout: usd 524"
+    )  # fmt: skip
 
 
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:

@@ -37,9 +37,14 @@ _MONEY_LABEL = re.compile(
     r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
     re.IGNORECASE,
 )
-#: An amount of money: a currency's code or sign by digits ("USD 624", "$200", "624.00 EUR"), or a figure
-#: with cents ("60.75"); "4 adults and 2 children (ages 3 and 5)" is none
-_AMOUNT = re.compile(r"(?:\b[A-Z]{3}|[$€£¥])\s*\d|\d\s*(?:[A-Z]{3}\b|[$€£¥])|\d\.\d{2}\b")
+#: A value that is an amount of money: it begins with one, a currency's code or sign before it or not
+#: ("USD 624.00", "524", "1,250", "usd 524", "$200", "60.75 EUR"); not a head count ("4 adults and 2
+#: children"), nor words ("keep it a surprise", "gate 3")
+_AMOUNT = re.compile(
+    r"^\s*(?:[A-Za-z]{3}\s*|[$€£¥]\s*)?\d[\d,]*(?:\.\d+)?"
+    r"(?![\d.,]*\s*(?:adults?|child|children|kids?|guests?|people|persons?|pax|infants?|teens?|seniors?)\b)",
+    re.IGNORECASE,
+)
 MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
