@@ -296,6 +296,9 @@ def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_i
     assert late.status_code == 409 and "this trip is over" in late.json()["detail"]
     recorded = marisol.post(f"/api/v1/events/{trip}/roles/captain/designate", json={"person_id": "jonah"})
     assert recorded.status_code == 200 and recorded.json()["roster"][0]["first_name"] == "Jonah"
+    # a second review: the captain could still designate after the trip, refused "less than 48 hours before"
+    late = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"})
+    assert late.status_code == 409 and "this trip is over" in late.json()["detail"]
 
 
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:

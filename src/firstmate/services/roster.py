@@ -114,6 +114,8 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         if not _is_approver(event, actor):
             raise Forbidden("only the captain or an admin can designate crew")
+        if not actor.admin and event.status is not EventStatus.CANCELLED and event.end <= ctx.clock.now():
+            raise Conflict("this trip is over", hint="an admin can put someone in its roles")  # as a claim is
         updated, displaced = rules.designate(event, role, person)
         held, holds = rules.held_by(event, actor.id), rules.held_by(updated, actor.id)
         late = event.start - ctx.clock.now() < RELEASE_NOTICE
