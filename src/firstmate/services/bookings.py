@@ -335,6 +335,9 @@ def _change(
         off_trip=off_trip, quiet=quiet,
     )  # fmt: skip
     told = [put.item.sk for put in notices]
+    # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
+    merged = [m for g in guests if g.lead for m in g.merged]
+    told += [f"bk:{booking.id}:r{booking.revision}:guest:{m}" for m in merged]
     withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
