@@ -194,3 +194,17 @@ def test_an_amount_written_with_commas_or_a_currency_sign_is_refused_saying_how_
     assert [(p.where.rsplit(", ", 1)[-1], p.problem) for p in problems] == 2 * [
         ("field amount", "is not a plain number: write it like 1200.50, without thousands commas or a currency sign")
     ]
+
+
+def test_a_row_whose_key_is_only_dots_is_refused(tmp_path: Path) -> None:
+    """A review: a payout saved as "." or ".." could not be removed from the admin page (its link's path
+    read "this folder" or "the folder above": 404)."""
+    from firstmate.domain.datafiles import check_rows
+
+    raw = _read(tmp_path, "payouts.csv", "id,source,paid_on,amount\n.,direct,2026-05-02,10\n..,direct,2026-05-02,10\n")
+    errors = check_rows(raw, [], [])
+    assert isinstance(errors, list) and [e.where for e in errors] == [
+        "payouts.csv row 1 (line 2)",
+        "payouts.csv row 2 (line 3)",
+    ]
+    assert all("is only dots" in e.problem for e in errors)

@@ -127,6 +127,11 @@ def check_rows(
             if isinstance(model, RevenueLine) and model.amount < 0 and model.reference.strip():
                 refunds.append((row, model))
             key = spec.key(model)
+            if not key.strip("."):  # "." and ".." are a path's own steps: the admin page could not address it
+                errors.append(
+                    RowError(row.where(), f"its key {key!r} is only dots: give it a name with a letter or digit")
+                )
+                continue
             if key in checked:
                 errors.append(RowError(row.where(), f"repeats {key!r}, already given on an earlier row"))
             checked[key] = model
