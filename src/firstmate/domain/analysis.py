@@ -116,6 +116,8 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
 #: The signs a number may be written with: a model writes a minus as "−" (U+2212) or a dash as well as "-".
 _SIGNS = "-+\u2212\u2013\u2012"  # "-" first: in a character class, never a range
 _NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?%?")
+#: A number as written, as Python reads it: its minus as "-", no "$", "%" or thousands' commas.
+_AS_PLAIN = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "$": None, "%": None, ",": None})
 #: What a number is a figure of, by how it is written: "$" money, "%" a percent, neither a count (or any).
 MONEY, PERCENT, COUNT = "money", "percent", "count"
 #: How many weeks back, and days on, the analysis may name a day of: the sixteen weeks a run reads.
@@ -295,8 +297,7 @@ def _kind(written: str) -> str | None:
 
 def _value(number: str) -> float:
     """A number as written in text ("$1,724.66", "+12%", "-$5", "−5") as a float."""
-    plain = number.replace("$", "").replace("%", "").replace(",", "")
-    return float(plain[0].replace("\u2212", "-").replace("\u2013", "-").replace("\u2012", "-") + plain[1:])
+    return float(number.translate(_AS_PLAIN))
 
 
 def _canonical(value: float) -> str:

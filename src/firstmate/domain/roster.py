@@ -79,6 +79,11 @@ def designate(event: CrewEvent, role: str, person: Person) -> tuple[CrewEvent, s
     return _with(moved, RoleSlot(role=role, person_id=person.id, first_name=person.first_name)), displaced
 
 
+def over(event: CrewEvent, now: datetime) -> bool:
+    """Whether a live trip is over (back by its return time): it offers no role, and takes no claim."""
+    return event.status is not EventStatus.CANCELLED and event.end <= now
+
+
 def overlaps(one: CrewEvent, other: CrewEvent) -> bool:
     """True when two live trips share a moment: one ending as the other departs does not."""
     live = EventStatus.CANCELLED not in (one.status, other.status)

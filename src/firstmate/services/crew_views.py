@@ -13,7 +13,7 @@ from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.guests import guest_counts
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
-from firstmate.domain.roster import captain_of, clash, held_by
+from firstmate.domain.roster import captain_of, clash, held_by, over
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import NotFound
@@ -53,7 +53,7 @@ def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None
 def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
     """The open roles of `event` that `viewer` may take: none on a cancelled trip, or one over (its JSON
     offered them, and a claim was then refused)."""
-    if event.status is EventStatus.CANCELLED or event.end <= now:
+    if event.status is EventStatus.CANCELLED or over(event, now):
         return []
     return [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
 

@@ -14,11 +14,11 @@ the trip (whose cost grows with everyone's trips at that time).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from firstmate.domain import roster as rules
-from firstmate.domain.crew import CrewEvent, EventStatus
+from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
@@ -55,9 +55,7 @@ def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str)
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
-        if event.status is not EventStatus.CANCELLED and event.end <= ctx.clock.now():
-            # a claim days after the trip made someone its crew, unasked: an admin records who crewed it
-            raise Conflict("this trip is over", hint="an admin can put someone in its roles")
+        _refuse_once_over(event, ctx.clock.now())  # a claim days after the trip made someone its crew, unasked
         updated = rules.claim(event, role, person)
         if updated == event:
             return event, []
@@ -114,8 +112,8 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         if not _is_approver(event, actor):
             raise Forbidden("only the captain or an admin can designate crew")
-        if not actor.admin and event.status is not EventStatus.CANCELLED and event.end <= ctx.clock.now():
-            raise Conflict("this trip is over", hint="an admin can put someone in its roles")  # as a claim is
+        if not actor.admin:  # as a claim is
+            _refuse_once_over(event, ctx.clock.now())
         updated, displaced = rules.designate(event, role, person)
         held, holds = rules.held_by(event, actor.id), rules.held_by(updated, actor.id)
         late = event.start - ctx.clock.now() < RELEASE_NOTICE
@@ -139,6 +137,12 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
 
     busy = _one_trip_at_a_time(ctx, org, person, f"{person.first_name} is")
     return _apply(ctx, org, event_id, change, also=busy)
+
+
+def _refuse_once_over(event: CrewEvent, now: datetime) -> None:
+    """Conflict once the trip is over: an admin records who crewed it."""
+    if rules.over(event, now):
+        raise Conflict("this trip is over", hint="an admin can put someone in its roles")
 
 
 def busy_elsewhere(
