@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import io
+import re
 import threading
 import weakref
 from collections.abc import Iterable
@@ -123,6 +124,8 @@ SHAPED = (
     (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
     (0x0900, 0x0DFF), (0x0E80, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF),
 )  # fmt: skip
+# one pass in C over a cell's text (a cell with a dash or a name's accent was looked at char by range in Python)
+_SHAPED_CHAR = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in SHAPED) + "]")
 _FALLBACK_DIR = Path(__file__).parent / "fonts"
 
 
@@ -532,7 +535,7 @@ def _bring_fallbacks(pdf: FPDF, text: str) -> None:
 
 def _shaped(text: str) -> bool:
     """Whether `text` holds a character of a script drawn right only shaped (SHAPED); ASCII at once."""
-    return not text.isascii() and any(low <= ord(c) <= high for c in text for low, high in SHAPED)
+    return not text.isascii() and _SHAPED_CHAR.search(text) is not None
 
 
 class _Document(FPDF):
