@@ -87,8 +87,11 @@ def test_a_second_booking_of_the_boat_at_the_same_time_is_recorded_and_said(demo
     assert "Dana Whitcomb" not in str(second)  # W-1's guest is not W-2's channel's to know
     [(subject, text)] = clash_messages(demo_app)
     assert subject == f"Double booked! {SEA_LARK}, Sat 13 Jun 2026, 18:00 PDT"  # when the clash begins
-    assert "- booked Sat 13 Jun 2026, 16:00 PDT to 19:00: “Sea Lark: Dana Whitcomb (6 guests)”" in text
-    assert "- booked Sat 13 Jun 2026, 18:00 PDT to 21:00: “Sea Lark: Ines Quay (6 guests)”" in text
+    # each with the channel and its reference, where to cancel or move it
+    assert "- booked Sat 13 Jun 2026, 16:00 PDT to 19:00: “Sea Lark: Dana Whitcomb (6 guests)” (from direct, W-1)" in (
+        text
+    )
+    assert "- booked Sat 13 Jun 2026, 18:00 PDT to 21:00: “Sea Lark: Ines Quay (6 guests)” (from direct, W-2)" in text
 
     other_boat = post(client, api_key, external_id="W-3", asset="morning-tern")
     back_to_back = post(client, api_key, external_id="W-4", start="2026-06-13T19:00:00-07:00", duration_hours=2)
@@ -131,17 +134,20 @@ def test_a_long_blocked_slot_over_booked_trips_is_listed_and_later_bookings_in_i
         end=datetime(2026, 6, 22, 17, tzinfo=LA),
         title="Haul out",
         asset="sea-lark",
+        source="boatyard",
     )
     report = import_records(demo_app, "demo", [haul_out])
     assert report.double_booked == [f"blocked slot “Haul out”: {FIRST_TITLED}"]
     [(subject, text)] = clash_messages(demo_app)  # the operations manager hears of it too
     assert subject == f"Double booked! {SEA_LARK}, Sat 13 Jun 2026, 16:00 PDT" and "- blocked Mon 8 Jun 2026" in text
+    assert "“Haul out” (from boatyard)" in text and "(from direct, H-1)" in text
     assert report.summary() == "1 blocked created (1 double booking(s), listed below)"
 
     during = post(client, key, external_id="H-2", start="2026-06-18T10:00:00-07:00")  # ten days into the slot
     assert during["double_booked"] == [
         f"{SEA_LARK} is also blocked Mon 8 Jun 2026, 08:00 PDT to Mon 22 Jun 2026, 17:00 PDT"
     ]
+    assert "“Haul out” (from boatyard)" in clash_messages(demo_app)[-1][1]  # read from the list of long slots
     elsewhere = post(client, key, external_id="H-3", start="2026-06-18T10:00:00-07:00", asset="morning-tern")
     assert elsewhere["double_booked"] == []
 

@@ -41,6 +41,10 @@ class CalendarEntry(BaseModel):
     #: double booking made again by a move is a new one to tell of, even at the same times
     placed: int = 0
     updated_at: datetime
+    #: who sent it, for the operations manager: the booking's channel or the feed that blocked the slot,
+    #: and the channel's own reference of a booking ("" for an entry stored before 2026-12-06)
+    channel: str = ""
+    reference: str = ""
 
 
 def next_sequence(previous: CalendarEntry | None, changed: CalendarEntry) -> CalendarEntry:

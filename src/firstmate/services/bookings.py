@@ -515,6 +515,8 @@ def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datet
         money_summary=f"Gross {request.gross} via {request.source} ({request.external_id})",
         cancelled=booking.cancelled,
         updated_at=now,
+        channel=request.source,
+        reference=request.external_id,
     )
 
 

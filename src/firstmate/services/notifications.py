@@ -193,7 +193,8 @@ def double_booking_message(
     trip = one if one.kind is EntryKind.BOOKING else other
     boat = profile.asset(trip.asset)
     zone = profile.org.timezone
-    entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title} for e in (first, second)]
+    entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title, "sent_by": _sent_by(e)}
+               for e in (first, second)]  # fmt: skip
     name = boat.name if boat else trip.asset
     subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
     # the pair, their overlap and their moves: a clash sorted out and made again is told of again,
@@ -210,6 +211,13 @@ def double_booking_message(
 
 def _held(entry: CalendarEntry) -> str:
     return "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
+
+
+def _sent_by(entry: CalendarEntry) -> str:
+    """Where to cancel or move it: the channel, and its reference of a booking ("" when not kept)."""
+    if not entry.channel:
+        return ""
+    return f"{entry.channel}, {entry.reference}" if entry.reference else entry.channel
 
 
 def _clashes_by_person(profile: BusinessProfile, clashes: Sequence[Clash]) -> dict[str, str]:

@@ -283,6 +283,7 @@ def record_blocked_slot(
             end=end,
             cancelled=cancelled,
             updated_at=now,
+            channel=source,
         )
         new_sk = calendar_sk(start, entry.uid)
         writes: list[Write] = []
@@ -405,11 +406,12 @@ def _listed(blocks: list[CalendarEntry]) -> list[dict[str, Any]]:
     """What the list keeps of each slot: what a double booking needs (its message's key names when
     the slot last moved), and a title to name it by."""
     return [{"uid": b.uid, "asset": b.asset, "title": b.title[:LISTED_TITLE], "start": iso(b.start), "end": iso(b.end),
-             "placed": b.placed} for b in blocks]  # fmt: skip
+             "placed": b.placed, "channel": b.channel} for b in blocks]  # fmt: skip
 
 
 def _from_listed(org: str, listed: dict[str, Any]) -> CalendarEntry:
     start = datetime.fromisoformat(listed["start"])
     return CalendarEntry(uid=listed["uid"], org=org, entity="", asset=listed["asset"], kind=EntryKind.BLOCKED,
                          title=listed["title"], start=start, end=datetime.fromisoformat(listed["end"]),
-                         placed=int(listed.get("placed", 0)), updated_at=start)  # fmt: skip
+                         placed=int(listed.get("placed", 0)), updated_at=start,
+                         channel=str(listed.get("channel", "")))  # fmt: skip
