@@ -208,3 +208,16 @@ def test_a_row_whose_key_is_only_dots_is_refused(tmp_path: Path) -> None:
         "payouts.csv row 2 (line 3)",
     ]
     assert all("is only dots" in e.problem for e in errors)
+
+
+def test_a_row_whose_key_holds_a_line_break_is_refused(tmp_path: Path) -> None:
+    """A review: "R-1\nR-2" (a quoted cell over two lines) was saved, and its remove button answered 404."""
+    from firstmate.domain.datafiles import check_rows
+
+    rows = ['"P-1\nP-2",direct,2026-05-02,10', "P\t3,direct,2026-05-02,10", "P 4,direct,2026-05-02,10"]
+    text = "id,source,paid_on,amount\n" + "\n".join(rows) + "\n"
+    errors = check_rows(_read(tmp_path, "payouts.csv", text), [], [])
+    assert isinstance(errors, list) and [(e.where, e.problem) for e in errors] == [
+        ("payouts.csv row 1 (line 2)", "its key 'P-1\\nP-2' holds a line break or control character"),
+        ("payouts.csv row 2 (line 4)", "its key 'P\\t3' holds a line break or control character"),
+    ]  # "P 4" is a key like any

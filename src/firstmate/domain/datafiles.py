@@ -6,6 +6,7 @@ A file replaces all rows of its kind; kinds without a file keep what they had.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,10 @@ def check_rows(
                 errors.append(
                     RowError(row.where(), f"its key {key!r} is only dots: give it a name with a letter or digit")
                 )
+                continue
+            if not key.isprintable() and any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in key):
+                # a line break (a quoted CSV cell over two lines): the admin page's remove button could not name it
+                errors.append(RowError(row.where(), f"its key {key!r} holds a line break or control character"))
                 continue
             if key in checked:
                 errors.append(RowError(row.where(), f"repeats {key!r}, already given on an earlier row"))

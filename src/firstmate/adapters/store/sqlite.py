@@ -35,7 +35,7 @@ from firstmate.domain.shared import to_epoch
 from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
 from firstmate.ports import Clock, Condition, Delete, Item, Page, Put, Write
 
-_TOP = "\U0010ffff"  # sorts after every other character: the upper bound of a prefix range
+_TOP = "\U0010ffff"  # the highest character: a prefix's bound goes past any run of it (`_past`)
 _KEYS_PER_SELECT = 400  # two parameters a key: within SQLite's oldest limit of 999 parameters
 
 _SCHEMA = """
@@ -208,12 +208,10 @@ class SqliteStore:
         check_limit(limit)
         if not prefix_fits(pk, sk_prefix):
             return Page([], None)
-        sql = (
-            "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
-            "WHERE pk = ? AND sk >= ? AND sk < ? AND substr(sk, 1, ?) = ? "
-            "AND (ttl IS NULL OR ttl > ?)"
-        )
-        args: list[Any] = [pk, sk_prefix, sk_prefix + _TOP, len(sk_prefix), sk_prefix, self._now()]
+        past = _past(sk_prefix)
+        sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE pk = ? AND sk >= ? "
+        sql += "AND sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
+        args: list[Any] = [pk, sk_prefix, *([past] if past else []), self._now()]
         if cursor is not None:
             after = decode_cursor(cursor, "q")["sk"]
             sql += " AND sk < ?" if reverse else " AND sk > ?"
@@ -259,13 +257,10 @@ class SqliteStore:
         check_limit(limit)
         if not prefix_fits(gsi1pk, gsi1sk_prefix):
             return Page([], None)
-        sql = (
-            "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
-            "WHERE gsi1pk = ? AND gsi1sk >= ? AND gsi1sk < ? AND substr(gsi1sk, 1, ?) = ? "
-            "AND (ttl IS NULL OR ttl > ?)"
-        )
-        prefix = gsi1sk_prefix
-        args: list[Any] = [gsi1pk, prefix, prefix + _TOP, len(prefix), prefix, self._now()]
+        past = _past(gsi1sk_prefix)
+        sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE gsi1pk = ? AND gsi1sk >= ? "
+        sql += "AND gsi1sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
+        args: list[Any] = [gsi1pk, gsi1sk_prefix, *([past] if past else []), self._now()]
         if cursor is not None:
             pos = decode_cursor(cursor, "i")
             sql += " AND (gsi1sk, pk, sk) < (?, ?, ?)" if reverse else " AND (gsi1sk, pk, sk) > (?, ?, ?)"
@@ -400,6 +395,17 @@ _WATCHERS = itertools.count(1)
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _past(prefix: str) -> str | None:
+    """The least text above every text that begins with `prefix` (None: there is none), in SQLite's
+    order of text, by code point: the prefix with its last character below U+10FFFF one higher. The
+    bound was the prefix and U+10FFFF, which left out a key with that character next."""
+    kept = prefix.rstrip(_TOP)
+    if not kept:
+        return None
+    after = ord(kept[-1]) + 1
+    return kept[:-1] + chr(0xE000 if 0xD800 <= after <= 0xDFFF else after)  # no text holds a surrogate
 
 
 def _item(row: tuple[Any, ...]) -> Item:
