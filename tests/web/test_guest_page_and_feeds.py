@@ -92,6 +92,26 @@ def test_a_crew_members_feed_shows_their_role_and_the_trips_they_could_take(clie
     )
 
 
+def test_a_crew_feed_reads_its_trips_in_batches_as_the_org_feed_does(
+    client: TestClient, demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the crew feed read each trip's crew alone, 157 reads for 150 trips on every poll of every
+    crew member's calendar app (the org's feed: 6)."""
+    for n in range(60):
+        _book(demo_app, external_id=f"W-{n}", start=f"2026-06-{1 + n // 3:02d}T{8 + 5 * (n % 3):02d}:00:00-07:00")
+    reads: list[str] = []
+    for name in ("get", "get_many", "query", "query_between", "query_index"):
+        real = getattr(demo_app.store, name)
+        monkeypatch.setattr(
+            demo_app.store, name, lambda *a, _real=real, _name=name, **k: (reads.append(_name), _real(*a, **k))[1]
+        )
+    org = _feed(client, demo_app, FeedScope.ORG, "demo")
+    org_reads, reads[:] = len(reads), []
+    crew = _feed(client, demo_app, FeedScope.CREW, "priya")
+    assert len(crew.walk("VEVENT")) == len(org.walk("VEVENT")) == 60  # every trip open to her
+    assert len(reads) <= org_reads + 3, reads
+
+
 def test_a_trip_years_ahead_keeps_its_hour_in_clients_that_read_the_feed_s_own_zone(demo_app: App) -> None:
     """The feed's zone rules spanned the machine's today −400 to +800 days: a July 2029 charter at
     16:00 PDT read 17:00 PDT in Outlook, which reads the zone the file defines."""
