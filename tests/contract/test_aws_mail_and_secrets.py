@@ -174,6 +174,26 @@ def test_ses_events_read_as_feedback_on_one_message() -> None:
     assert parse_ses_event(_event("Bounce", {"bounceType": "Permanent"}, key=None)) is None  # not our mail
 
 
+def test_an_ses_event_finds_its_message_whose_key_is_longer_than_a_header_line(
+    aws: MotoServer, clock: FixedClock
+) -> None:
+    """A review: a "Double booked!" key naming a calendar export's UID (95 characters) goes out as RFC 2047
+    encoded words, as SES's events then carry it: the bounce read that text as the key, found no message
+    and was dropped, the handler answering success."""
+    client("sesv2", REGION).create_email_identity(EmailIdentity="example.com")
+    mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
+    key = "clash:7kukuqrfedlm2f9t0vdoan08j4@calendar.example.com:bk_1ed412380a7aab2a@firstmate:1780300800-1780315200"
+    ref = mailer.send(_message(key, bcc=()))
+    [sent] = [m for m in _ses_messages(aws) if m["id"] == ref]
+    raw = email.message_from_string(str(sent["raw_data"]), policy=policy.compat32)
+    header = " ".join(str(raw["X-Firstmate-Key"]).split())  # as SES reports it: raw, unfolded
+    event = _event(
+        "Bounce", {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@example.com"}]}, key=header
+    )
+    parsed = parse_ses_event(event)
+    assert parsed is not None and parsed.idempotency_key == key
+
+
 class Counting:
     """A Secrets Manager client that counts the reads it is asked for."""
 

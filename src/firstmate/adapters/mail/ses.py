@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from typing import Any
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_random_exponential
@@ -121,13 +123,22 @@ class SesEvent:
 _KINDS = {"Bounce": "bounce", "Complaint": "complaint", "Delivery": "delivery", "Reject": "reject"}
 
 
+def _unencoded(value: str) -> str:
+    """A header's value as sent: a key longer than a header line goes out as RFC 2047 encoded words
+    (=?utf-8?q?…?=), and SES's events carry headers raw; read as they were, the message was never found."""
+    try:
+        return str(make_header(decode_header(value)))
+    except (HeaderParseError, LookupError, UnicodeDecodeError):
+        return value
+
+
 def parse_ses_event(event: Mapping[str, Any]) -> SesEvent | None:
     """The SES event (as published by a configuration set) about one of firstmate's messages, or
     None for other event types and mail without firstmate's X-Firstmate-Key header."""
     kind = _KINDS.get(str(event.get("eventType") or event.get("notificationType") or ""))
     mail = event.get("mail") or {}
     headers = {str(h.get("name", "")).lower(): str(h.get("value", "")) for h in mail.get("headers") or []}
-    key = headers.get("x-firstmate-key")
+    key = _unencoded(headers.get("x-firstmate-key", ""))
     if kind is None or not key or not mail.get("messageId"):
         return None
     body = event.get(kind) or {}
