@@ -275,6 +275,51 @@ def test_the_retry_job_claims_no_message_without_the_functions_time_to_send_it(a
     assert _ses_sent() > before
 
 
+def test_the_dispatcher_claims_a_message_only_with_time_left_after_its_reads(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the stream's dispatcher looked at its time before reading the entry, so a store slow at
+    every call (each taking its worst, 24 s) began the send's record at 68 s and Lambda stopped the function
+    at 90 s mid-write: SES had the mail, the entry stayed leased, and it went again after the lease (a
+    second copy). The time is now looked at just before the claim: that record is handed back unstarted."""
+    from types import SimpleNamespace
+
+    from firstmate.adapters.mail import ses as ses_module
+    from firstmate.adapters.store import dynamodb as dynamodb_module
+
+    now = [0.0]
+    ticking = SimpleNamespace(monotonic=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    monkeypatch.setattr(handlers, "time", ticking)
+    monkeypatch.setattr(outbox, "time", ticking)
+    calls: list[str] = []
+
+    def store_call(event_name: str, **_: object) -> None:  # moto answers; the call took its worst
+        calls.append(event_name.rpartition(".")[2])
+        now[0] += dynamodb_module.CALL_LIMIT_S
+
+    def ses_call(**_: object) -> None:
+        calls.append("SendEmail")
+        now[0] += ses_module.SEND_LIMIT_S
+
+    message = OutgoingMessage(idempotency_key="slow-store:guest", sender="firstmate@example.com",
+                              to=("guest@example.com",), subject="You're booked", text="See you aboard")  # fmt: skip
+    outbox.enqueue(aws_app.store, DEMO_ORG, [message], clock.now())
+    aws_app.store._db.meta.events.register("before-call.dynamodb", store_call)  # type: ignore[attr-defined]
+    aws_app.mailer._ses.meta.events.register("before-call.sesv2.SendEmail", ses_call)  # type: ignore[attr-defined]
+    image = {"pk": {"S": f"ORG#{DEMO_ORG}#OUTBOX"}, "sk": {"S": message.idempotency_key}, "gsi1pk": {"S": "OUTBOX#DUE"}}
+    record = {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "7", "NewImage": image}}
+    answer = handlers.dispatch_handler({"Records": [record]}, _TimeLeft(90_000))
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "7"}]}  # Lambda hands it over again
+    assert calls == ["GetItem"] and now[0] <= 90  # read, then left unclaimed: nothing sent, nothing cut off
+    aws_app.store._db.meta.events.unregister("before-call.dynamodb", store_call)  # type: ignore[attr-defined]
+    assert [e.status for e in outbox.list_entries(aws_app.store, DEMO_ORG) if e.key == message.idempotency_key] == [
+        OutboxStatus.PENDING
+    ]
+    now[0] = 0.0  # the record handed over again, to a store answering at once: sent, once
+    assert handlers.dispatch_handler({"Records": [record]}, _TimeLeft(90_000)) == {"batchItemFailures": []}
+    assert calls.count("SendEmail") == 1
+
+
 def test_a_guest_photo_goes_straight_to_s3_and_is_promoted_only_after_the_check(
     aws_app: App, clock: FixedClock
 ) -> None:

@@ -535,7 +535,7 @@ def test_a_dispatcher_about_to_be_stopped_stops_trying_to_record_and_leaves_the_
     deadline = time.monotonic() + 1.0
     report = outbox.dispatch_entry(
         smtp_app.store, smtp_app.mailer, clock, smtp_app.retry_policy, "demo", "booking:1:crew:notify",
-        keys=smtp_app.signing_keys, deadline=deadline,
+        keys=smtp_app.signing_keys, until=outbox.TimeLimit(claim_until=deadline, deadline=deadline),
     )  # fmt: skip
     assert report.sent == 0 and 1 < len(tries) < 6  # tried again, backing off, until the deadline only
     assert _statuses(smtp_app) == {"sending": 1} and len(smtp_server.recorder.received) == 1

@@ -68,7 +68,8 @@ def web_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 #: The longest one message may take: a store call to claim it and one to record it (about 24 s each at
 #: worst: 3 attempts of 2 s to connect and 5 s to answer) and SES's answer (5 + 10 s, and up to 5 s of
 #: asking again when over the sending rate). A message is claimed only with that much of the function's
-#: time left (the stream's dispatcher has 90 s, the jobs' `outbox_retry` 900 s), so none is cut off mid-send
+#: time left, looked at after its reads, just before the claim (the stream's dispatcher has 90 s, the jobs'
+#: `outbox_retry` 900 s), so none is cut off mid-send
 #: to go again; and the claim's lease (outbox_lease_s, 300 s by default) outlasts the dispatcher function and
 #: any one message, so no other dispatcher takes an entry up while this one may still be sending it.
 SEND_BUDGET_MS = 70_000
@@ -90,7 +91,6 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     app = current_app()
     failures: list[dict[str, str]] = []
     until = _time_limit(context)
-    deadline = until.deadline if until else None
     for record in event.get("Records", []):
         if until is not None and time.monotonic() > until.claim_until:
             # not started: Lambda hands it over again, rather than stopping this function mid-send
@@ -100,9 +100,11 @@ def dispatch_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         if target is None:
             continue
         try:
-            dispatch_entry(
-                app.store, app.mailer, app.clock, app.retry_policy, *target, keys=app.signing_keys, deadline=deadline
+            report = dispatch_entry(
+                app.store, app.mailer, app.clock, app.retry_policy, *target, keys=app.signing_keys, until=until
             )
+            if report.left:  # its reads took the time a send needs: handed over again, not started
+                failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
         except Exception:
             log.exception("dispatch.record_failed", org=target[0], key=target[1])
             failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})

@@ -147,34 +147,37 @@ def dispatch_outbox(
     for n, item in enumerate(due):
         if stop is not None and stop.is_set():
             break
-        if until is not None and time.monotonic() > until.claim_until:
+        if not _dispatch_item(store, mailer, clock, policy, keys, item, report, until):
             report.left = len(due) - n
             break
-        _dispatch_item(store, mailer, clock, policy, keys, item, report, until.deadline if until else None)
     return report
 
 
 def dispatch_entry(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, org: str, key: str, *,
-    keys: Callable[[], SigningKeys], deadline: float | None = None,
+    keys: Callable[[], SigningKeys], until: TimeLimit | None = None,
 ) -> DispatchReport:  # fmt: skip
     """Deliver one entry if it is due now (the AWS stream handler's unit of work); an entry that
     is not due, already sent or claimed by another dispatcher is left alone. Idempotent.
-    `deadline` (a `time.monotonic()` value): when the caller will be stopped (a Lambda's end)."""
+    `until`: the time of a caller that will be stopped (a Lambda's end); an entry it leaves unclaimed
+    for lack of it is counted in `left`."""
     report = DispatchReport()
     item = store.get(outbox_pk(org), key)
     if item is None or not from_item(item).is_due(clock.now()):
         report.skipped += 1
         return report
-    _dispatch_item(store, mailer, clock, policy, keys, item, report, deadline)
+    if not _dispatch_item(store, mailer, clock, policy, keys, item, report, until):
+        report.left += 1
     return report
 
 
 def _dispatch_item(
     store: Store, mailer: Mailer, clock: Clock, policy: RetryPolicy, keys: Callable[[], SigningKeys], item: Item,
-    report: DispatchReport, deadline: float | None = None,
-) -> None:  # fmt: skip
-    """Claim one due entry, send it, record the outcome (see dispatch_outbox)."""
+    report: DispatchReport, until: TimeLimit | None = None,
+) -> bool:  # fmt: skip
+    """Claim one due entry, send it, record the outcome (see dispatch_outbox). False when it was left
+    unclaimed, too late in `until`'s time to send and record it: the time is looked at just before the
+    claim, after this entry's reads (a slow store's reads came on top of the time a send was given)."""
     entry = from_item(item)
     if rules.is_stale(entry, clock.now()):
         next_state = rules.expire(entry)
@@ -184,20 +187,23 @@ def _dispatch_item(
         log.error("outbox.gave_up", org=entry.org, key=entry.key, attempts=entry.attempts)
     elif _after_one_being_sent(store, entry):
         report.skipped += 1  # taken up on a later pass, once the earlier news is sent or withdrawn
-        return
+        return True
     else:
         next_state = rules.claim(entry, clock.now(), policy)
+    if until is not None and time.monotonic() > until.claim_until:
+        return False
     try:
         claimed_item = store.put(to_item(next_state), VersionIs(item.version))
     except ConditionFailed:
         report.skipped += 1  # another dispatcher claimed it first
-        return
+        return True
     if next_state.status is OutboxStatus.DEAD:
         report.dead += 1
-        return
+        return True
     outcome = _deliver(mailer, from_item(claimed_item), clock, policy, keys)
-    if _record(store, outcome, claimed_item.version, next_state, clock, deadline):
+    if _record(store, outcome, claimed_item.version, next_state, clock, until.deadline if until else None):
         _count(report, outcome)
+    return True
 
 
 def _after_one_being_sent(store: Store, entry: OutboxEntry) -> bool:
