@@ -522,6 +522,30 @@ def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_w
     assert "UnicodeEncodeError" in list_failures(app.store, "demo")[0]["error"]
 
 
+def test_a_failed_run_answered_by_its_retry_is_no_longer_listed_as_failed(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the Monday run failed on an expired token, the owner renewed it, the retry sent the report
+    ten minutes later, and the reports page still read "Runs that failed … renew the token", for good."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.access import admin_link_token
+    from firstmate.services.intel import list_failures
+    from firstmate.services.scheduler import run_due_jobs
+    from firstmate.web.app import create_app
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, "EAAG-expired")
+    assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
+    client = TestClient(create_app(app))
+    client.get(f"/admin/enter?t={admin_link_token(app.secret_key, clock.now())}")
+    assert "Runs that failed" in client.get("/admin/reports").text
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)  # the owner renews the token
+    clock.advance(timedelta(minutes=11))  # the scheduler's retry
+    assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["done"]
+    page = client.get("/admin/reports").text
+    assert "2026-11-09" in page and "Runs that failed" not in page and list_failures(app.store, "demo") == []
+
+
 def test_a_retry_for_an_org_that_failed_leaves_the_reports_that_went_out(
     intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

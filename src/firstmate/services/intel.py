@@ -449,8 +449,11 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
     now = ctx.clock.now()
     # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
     message, hint = redact_text(error.message), redact_text(error.hint or "")
-    detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now)}
-    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail))
+    week = last_complete_week(period, profile.org.timezone if profile else "UTC")
+    detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now), "week": week.isoformat()}
+    # kept as long as the period's own record: a failure answered by a later run is no longer listed (below)
+    ttl = to_epoch(period + timedelta(days=90))
+    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail, ttl=ttl))
     if profile is None:
         return
     what = message + (f" ({hint})" if hint else "")
@@ -481,7 +484,21 @@ def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) 
 
 
 def list_failures(store: Store, org: str) -> list[dict[str, Any]]:
-    """Failed scheduled runs, newest first."""
-    return sorted(
-        (dict(i.data) for i in all_items(store, f"ORG#{org}#INTEL", "FAIL#")), key=lambda f: f["at"], reverse=True
-    )
+    """Failed scheduled runs whose week's report no run has made since (the scheduler's retry, or
+    `intel run`), newest first. Listed for good, a failure answered ten minutes later by its retry
+    still read "failed: renew the token" above the report that went out."""
+    failures = [dict(i.data) for i in all_items(store, f"ORG#{org}#INTEL", "FAIL#")]
+    if not failures:
+        return []
+    made: dict[str, str] = {}  # each week's latest run, by when its figures were pulled
+    for run in list_runs(store, org):
+        made[run["week"]] = max(made.get(run["week"], ""), str(run.get("pulled_at", "")))
+    profile = load_business(store, org)
+    zone = profile.org.timezone if profile else "UTC"
+    unanswered = []
+    for failure in failures:
+        # a failure recorded before its week was kept: its week as the scheduled run asked for it
+        week = failure.get("week") or last_complete_week(datetime.fromisoformat(failure["period"]), zone).isoformat()
+        if not made.get(week) or datetime.fromisoformat(made[week]) < datetime.fromisoformat(failure["at"]):
+            unanswered.append(failure)
+    return sorted(unanswered, key=lambda f: f["at"], reverse=True)
