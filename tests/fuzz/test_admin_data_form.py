@@ -57,3 +57,17 @@ def test_any_row_typed_into_the_data_form_is_saved_or_refused_by_field(demo_app:
         table = admin.get(f"/admin/data/demo/{kind}")
         assert table.status_code == 200 and not [raw for raw in RAW_MARKUP if raw in table.text], kind
     print(f"\nadmin data form: {sum(answers.values())} rows over {len(KINDS)} kinds, {sorted(answers.items())}")
+
+
+def test_an_amount_written_with_an_exponent_or_as_minus_zero_is_shown_as_a_plain_number(demo_app: App) -> None:
+    """A review: "1e3" was shown as "1E+3" in the table and the edit form, and "-0.00" kept its sign."""
+    import re
+
+    admin = operator(demo_app)
+    for row_id, amount in (("P-1", "1e3"), ("P-2", "-0.00")):
+        form = {"id": row_id, "source": "boatsetter", "paid_on": "2026-05-01", "amount": amount}
+        assert admin.post("/admin/data/demo/payouts", data=form, follow_redirects=False).status_code == 303
+    page = admin.get("/admin/data/demo/payouts").text
+    shown = re.findall(r"<tr><td>(P-\d)</td><td>boatsetter</td><td>2026-05-01</td><td>([^<]*)</td>", page)
+    assert shown == [("P-1", "1000"), ("P-2", "0.00")]
+    assert 'value="1000"' in admin.get("/admin/data/demo/payouts?edit=P-1").text
