@@ -265,6 +265,40 @@ def test_an_admin_edit_that_corrects_a_rows_id_replaces_it_and_an_id_with_a_slas
         assert gone.status_code == 303 and "INV/2026/001" not in invoices()
 
 
+def test_a_kind_with_many_rows_is_listed_a_page_at_a_time_and_an_edit_stays_on_its_page(demo_app: App) -> None:
+    """A review: 20,000 revenue rows made one page of 6 MB, which every save and remove came back to."""
+    import re
+
+    from firstmate.domain.datafiles import RawRow
+    from tests.security.conftest import operator
+
+    line = {"entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_date": "2026-05-01", "amount": "10"}
+    rows = [RawRow("revenue.csv", n + 1, None, {**line, "id": f"R-{n:04d}"}) for n in range(450)]
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}))
+    admin = operator(demo_app)
+
+    def ids(page: str) -> list[str]:
+        return re.findall(r"<tr><td>(R-\d+)</td>", page)
+
+    first = admin.get("/admin/data/demo/revenue").text
+    assert "450 row(s)" in first and len(ids(first)) == 200 and "Rows 1–200 of 450 · page 1 of 3" in first
+    last = admin.get("/admin/data/demo/revenue?page=3").text
+    assert ids(last) == [f"R-{n:04d}" for n in range(400, 450)]
+    found = admin.get("/admin/data/demo/revenue?q=r-041").text  # by id, any case
+    assert ids(found) == [f"R-041{n}" for n in range(10)] and "page 1 of" not in found
+    editing = admin.get("/admin/data/demo/revenue?edit=R-0420").text  # its own page, with the form
+    assert "Change R-0420" in editing and "R-0420" in ids(editing) and "page 3 of 3" in editing
+    saved = admin.post(
+        "/admin/data/demo/revenue", data={**line, "id": "R-0420", "amount": "12", "_editing": "R-0420"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303 and saved.headers["location"] == "/admin/data/demo/revenue?page=3"
+    removed = admin.post("/admin/data/demo/revenue/R-0449/delete?page=3", follow_redirects=False)
+    assert removed.status_code == 303 and removed.headers["location"] == "/admin/data/demo/revenue?page=3"
+    assert 'action="/admin/data/demo/revenue/R-0420/delete?page=3"' in editing
+    assert admin.get("/admin/data/demo/revenue?page=4").status_code == 404
+
+
 def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:
     from dataclasses import replace
 

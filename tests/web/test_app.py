@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,12 +75,22 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == sent
     assert client.get("/admin/outbox?status=pending", headers=HTML).text.count("<tr class=") == 1
     assert client.get("/admin/outbox?status=bogus").status_code == 422
-    assert "not shown" not in listing.text
+    assert "page 1 of" not in listing.text  # one page: no pager
     many = [OutgoingMessage(idempotency_key=f"demo:bulk:{n}", sender="ops@example.com", to=("crew@example.com",),
                             subject=f"Bulk {n}", text="x", html="<p>x</p>") for n in range(200)]  # fmt: skip
     outbox.enqueue(app.store, "demo", many, app.clock.now())
-    crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, and the rest said
-    assert crowded.count("<tr class=") == 200 and "24 older message(s) not shown" in crowded
+    crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, then the rest
+    assert crowded.count("<tr class=") == 200 and "Messages 1–200 of 224 · page 1 of 2" in crowded
+    older = client.get("/admin/outbox?page=2", headers=HTML).text  # only the newest 200 were reachable
+    assert older.count("<tr class=") == 24 and "Messages 201–224 of 224" in older and 'href="?page=2"' in crowded
+    links = {k for page in (crowded, older) for k in re.findall(r'href="/admin/outbox/demo/([^"]+)"', page)}
+    assert len(links) == 224  # every message a link away, once
+    found = client.get("/admin/outbox?q=OWNER@EXAMPLE.COM&status=sent", headers=HTML).text  # by recipient, any case
+    assert 0 < found.count("<tr class=") < 224 and 'value="OWNER@EXAMPLE.COM"' in found
+    bulk = client.get("/admin/outbox?q=bulk%2019&page=1", headers=HTML).text
+    assert bulk.count("<tr class=") == 11  # Bulk 19, 190–199
+    assert client.get("/admin/outbox?page=3").status_code == 404  # past the last page: said
+    assert client.get("/admin/outbox?page=0").status_code == 422
 
     detail = client.get("/admin/outbox/demo/demo:welcome:v1", headers=HTML)
     assert detail.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
@@ -18,6 +18,7 @@ from firstmate.services import outbox
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
+from firstmate.web.paging import page_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -42,13 +43,13 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
     return response
 
 
-#: The newest messages the outbox page lists; the filters, or `firstmate outbox list --limit 0`, reach the rest.
-OUTBOX_PAGE_ROWS = 200
-
-
 @router.get("/outbox", response_class=HTMLResponse)
-def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None) -> HTMLResponse:
-    """Every org's outbox for the operator; an org admin sees only their own org's."""
+def outbox_page(
+    app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None, q: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:  # fmt: skip
+    """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
+    their own org's. `q`: only messages whose recipients or subject hold it (any case)."""
     wanted = _status(status)
     visible = [scope.org] if scope.org else list_orgs(app.store)
     if org and org not in visible:
@@ -56,15 +57,17 @@ def outbox_page(app: AppDep, scope: ScopeDep, org: str | None = None, status: st
     orgs = [org] if org else visible
     now = app.clock.now()  # a reminder's "in 29 min" as it was sent, or as it would be sent now
     entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted, limit=None)]
+    if q.strip():
+        needle = q.strip().casefold()
+        entries = [e for e in entries if needle in " ".join([*e.message.to, e.message.subject]).casefold()]
     entries.sort(key=lambda e: e.created_at, reverse=True)
-    hidden = max(len(entries) - OUTBOX_PAGE_ROWS, 0)  # said on the page: each org's newest 200 were cut unsaid
+    # every message a page away: the newest 200 alone were listed, and an org admin (no command line)
+    # could open none of the others
+    pager = page_of(entries, page, {"org": org or "", "status": status or "", "q": q})
     # and one withdrawn after it reached some says so, not "not sent"
-    shown = [
-        e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)})
-        for e in entries[:OUTBOX_PAGE_ROWS]
-    ]
-    page = render("admin/outbox.html", entries=shown, hidden=hidden, orgs=visible, org=org, status=status or "")
-    return HTMLResponse(page)
+    shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in pager.rows]
+    html = render("admin/outbox.html", entries=shown, pager=pager, orgs=visible, org=org, status=status or "", q=q)
+    return HTMLResponse(html)
 
 
 @router.get("/outbox/{org}/{key:path}", response_class=HTMLResponse)

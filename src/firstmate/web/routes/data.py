@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
@@ -16,6 +16,7 @@ from firstmate.rendering import render
 from firstmate.services.business import list_orgs
 from firstmate.services.data import data_rows, delete_row, save_row
 from firstmate.web.deps import AdminScope, get_app, require_admin
+from firstmate.web.paging import PAGE_ROWS, page_of
 
 router = APIRouter(prefix="/admin/data", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -35,10 +36,14 @@ def overview(app: AppDep, scope: ScopeDep) -> HTMLResponse:
 
 
 @router.get("/{org}/{kind}", response_class=HTMLResponse)
-def kind_page(app: AppDep, scope: ScopeDep, org: str, kind: str, edit: str = "") -> HTMLResponse:
-    """One kind's rows, with a form to add a row or change the one being edited."""
+def kind_page(
+    app: AppDep, scope: ScopeDep, org: str, kind: str, edit: str = "", q: str = "",
+    page: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:  # fmt: skip
+    """One kind's rows, a page at a time, with a form to add a row or change the one being edited (its
+    page shown, unless another is asked for). `q`: only the rows whose id holds it (any case)."""
     scope.check(org)
-    return _page(app, org, kind, edit=edit)
+    return _page(app, org, kind, edit=edit, q=q, page=page)
 
 
 @router.post("/{org}/{kind}")
@@ -51,27 +56,36 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
     values = {k: str(v) for k, v in form.items() if k in BY_KIND[kind].model.model_fields}
     editing = str(form.get(EDITING) or "")  # the row the form was opened on: a changed id replaces it
     try:
-        save_row(app.store, org, kind, values, replacing=editing or None)
+        key = save_row(app.store, org, kind, values, replacing=editing or None)
     except DataRejected as exc:
         errors = [f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors]
         return _page(app, org, kind, edit=editing, errors=errors, values=values, status=422)
-    return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
+    keys = [k for k, _ in data_rows(app.store, org, kind)]  # back to the page that lists it
+    return RedirectResponse(_address(org, kind, keys.index(key) // PAGE_ROWS + 1 if key in keys else 1), 303)
 
 
 @router.post("/{org}/{kind}/{key:path}/delete")  # an id may hold a slash (INV/2026/001)
-def remove(app: AppDep, scope: ScopeDep, org: str, kind: str, key: str) -> Response:
-    """Remove one row; one a stored refund names stays, the page saying which refund."""
+def remove(
+    app: AppDep, scope: ScopeDep, org: str, kind: str, key: str, page: Annotated[int, Query(ge=1)] = 1
+) -> Response:
+    """Remove one row; one a stored refund names stays, the page saying which refund. Then back to
+    `page` (the one it was removed from), or the last page when that one is gone."""
     scope.check(org)
     try:
         delete_row(app.store, org, kind, key)
     except DataRejected as exc:
-        return _page(app, org, kind, errors=[f"{e.where}: {e.problem}" for e in exc.errors], status=409)
-    return RedirectResponse(f"/admin/data/{org}/{kind}", status_code=303)
+        return _page(app, org, kind, errors=[f"{e.where}: {e.problem}" for e in exc.errors], status=409, page=page)
+    pages = max((len(data_rows(app.store, org, kind)) + PAGE_ROWS - 1) // PAGE_ROWS, 1)
+    return RedirectResponse(_address(org, kind, min(page, pages)), status_code=303)
+
+
+def _address(org: str, kind: str, page: int) -> str:
+    return f"/admin/data/{org}/{kind}" + (f"?page={page}" if page > 1 else "")
 
 
 def _page(
     app: App, org: str, kind: str, *, edit: str = "", errors: list[str] | None = None,
-    values: dict[str, Any] | None = None, status: int = 200,
+    values: dict[str, Any] | None = None, status: int = 200, q: str = "", page: int | None = None,
 ) -> HTMLResponse:  # fmt: skip
     spec = BY_KIND.get(kind)
     if spec is None:
@@ -81,12 +95,19 @@ def _page(
     if values is None:
         current = next((row for key, row in rows if key == edit), None)
         values = current.model_dump(mode="json") if current is not None else {}
+    listed = [(key, row) for key, row in rows if q.strip().casefold() in key.casefold()] if q.strip() else rows
+    if page is None:  # the page of the row being edited, else the first
+        page = next((n // PAGE_ROWS + 1 for n, (key, _) in enumerate(listed) if key == edit), 1) if edit else 1
+    # a page at a time: 20,000 rows made one page of 6 MB, where every save and remove came back to
+    pager = page_of(listed, page, {"q": q})
     table = [
-        (key, quote(key, safe=""), [_cell(row.model_dump(mode="json").get(f)) for f in fields]) for key, row in rows
+        (key, quote(key, safe=""), [_cell(row.model_dump(mode="json").get(f)) for f in fields])
+        for key, row in pager.rows
     ]
     return HTMLResponse(
         render("admin/data_kind.html", org=org, spec=spec, fields=fields, rows=table, values=values,
-               errors=errors or [], editable=kind not in FILE_ONLY, editing=edit, editing_field=EDITING),
+               errors=errors or [], editable=kind not in FILE_ONLY, editing=edit, editing_field=EDITING,
+               pager=pager, total=len(rows), q=q),
         status_code=status,
     )  # fmt: skip
 

@@ -1,0 +1,52 @@
+"""Long lists on the admin pages, a page at a time: its number in the address (`?page=3`), the
+page's place in the whole ("201–400 of 1,224") and links to the pages around it that keep the
+page's other filters. The lists are read whole and cut here: they are an org's own, in thousands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from urllib.parse import urlencode
+
+from firstmate.errors import NotFound
+
+T = TypeVar("T")
+
+#: Rows on a page: enough to scan, few enough that a page stays quick to load and to print.
+PAGE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Paged(Generic[T]):
+    """One page of a list: its rows, its number (from 1) and what the links around it need."""
+
+    rows: list[T]
+    number: int
+    pages: int
+    total: int
+    first: int  # the place of its first row in the whole list, from 1 (0 for an empty list)
+    query: tuple[tuple[str, str], ...]  # the page's other parameters, kept by its links
+
+    @property
+    def last(self) -> int:
+        """The place of its last row in the whole list (0 for an empty list)."""
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    def link(self, number: int) -> str:
+        """The address (its query) of page `number` of the same list."""
+        return "?" + urlencode([*self.query, *((("page", str(number)),) if number > 1 else ())])
+
+
+def page_of(
+    items: Sequence[T], number: int, query: Mapping[str, str] | None = None, *, size: int = PAGE_ROWS
+) -> Paged[T]:
+    """Page `number` of `items` (`size` rows a page); NotFound past the last page, saying how many there
+    are. `query`: the page's other parameters (filters), empty ones left out of its links."""
+    pages = max((len(items) + size - 1) // size, 1)
+    if number > pages:
+        raise NotFound(f"no page {number}: the list has {pages} page(s) of {size} rows", hint="go back to page 1")
+    start = (number - 1) * size
+    kept = tuple((k, v) for k, v in (query or {}).items() if v)
+    rows = list(items[start : start + size])
+    return Paged(rows, number, pages, len(items), start + 1 if rows else 0, kept)
