@@ -222,6 +222,33 @@ def _ses_sent() -> int:
     return int(client("ses", REGION).get_send_quota()["SentLast24Hours"])
 
 
+def test_an_ses_event_before_its_send_is_recorded_is_given_again_not_lost(aws_app: App, clock: FixedClock) -> None:
+    """SES may reject a message, and tell, before the dispatcher has recorded its send (the store slow
+    to take the record): the event was ignored with success, and the rejection never reached the
+    outbox. The invocation now fails, so that Lambda gives the event again, and then it is recorded."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain import outbox as rules
+    from firstmate.domain.outbox import RetryPolicy
+    from firstmate.services.business import save_business
+    from firstmate.services.outbox import FeedbackTooEarly, from_item, outbox_pk, to_item
+
+    save_business(aws_app.store, demo_profile())
+    message = OutgoingMessage(idempotency_key="quick-reject:guest", sender="firstmate@example.com",
+                              to=("guest@example.com",), subject="You're booked", text="See you aboard")  # fmt: skip
+    outbox.enqueue(aws_app.store, DEMO_ORG, [message], clock.now())
+    stored = aws_app.store.get(outbox_pk(DEMO_ORG), message.idempotency_key)
+    assert stored is not None
+    claimed = rules.claim(from_item(stored), clock.now(), RetryPolicy())  # being sent: SES has it, not the record
+    kept = aws_app.store.put(to_item(claimed))
+    bounce = _bounce_event("0100-quick", message.idempotency_key, "guest@example.com")
+    with pytest.raises(FeedbackTooEarly):
+        handlers.ses_events_handler(_sns(bounce), None)
+    aws_app.store.put(to_item(rules.record_sent(claimed, clock.now(), "0100-quick")))  # the record lands
+    assert handlers.ses_events_handler(_sns(bounce), None) == {"recorded": 1, "ignored": 0}  # given again
+    [feedback] = outbox.get_entry(aws_app.store, DEMO_ORG, message.idempotency_key).feedback
+    assert feedback.kind == "bounce" and kept.version == 2
+
+
 def _bounce_event(message_id: str, key: str, address: str) -> dict[str, Any]:
     """An SES event-publishing bounce, as the configuration set sends it to SNS."""
     return {

@@ -185,23 +185,32 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def ses_events_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Record SES events (delivered through SNS) on the outbox entries of the messages they
-    concern. Events about mail firstmate did not send are ignored."""
+    concern. Events about mail firstmate did not send are ignored. One about a message whose send is
+    not recorded yet (a quick reject while the store is slow) fails the invocation once the others are
+    recorded: Lambda gives the event again (twice, then to the dead-letter queue), where it was lost."""
     from firstmate.adapters.mail.ses import parse_ses_event
     from firstmate.services.business import list_orgs
-    from firstmate.services.outbox import record_feedback
+    from firstmate.services.outbox import FeedbackTooEarly, record_feedback
 
     app = current_app()
     recorded = ignored = 0
+    early: list[str] = []
     for record in event.get("Records", []):
         parsed = parse_ses_event(json.loads(record.get("Sns", {}).get("Message") or "{}"))
         if parsed is None:
             ignored += 1
             continue
         orgs = list_orgs(app.store)
-        entry = record_feedback(app.store, orgs, parsed.idempotency_key, parsed.message_id, parsed.feedback)
+        try:
+            entry = record_feedback(app.store, orgs, parsed.idempotency_key, parsed.message_id, parsed.feedback)
+        except FeedbackTooEarly as exc:
+            early.append(str(exc))
+            continue
         if entry is None:
             ignored += 1
             continue
         recorded += 1
         log.info("mail.feedback", org=entry.org, key=entry.key, kind=parsed.feedback.kind)
+    if early:  # recording again what was recorded now changes nothing
+        raise FeedbackTooEarly("; ".join(early))
     return {"recorded": recorded, "ignored": ignored}

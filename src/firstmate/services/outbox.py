@@ -25,6 +25,7 @@ from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import (
     ConditionFailed,
     DeliveryError,
+    FirstmateError,
     InvalidInput,
     NotFound,
     PartialDeliveryError,
@@ -97,6 +98,12 @@ def enqueue(store: Store, org: str, messages: Iterable[OutgoingMessage], now: da
             continue
         queued += 1
     return queued
+
+
+class FeedbackTooEarly(FirstmateError):
+    """A mail system's word on a message whose send is not recorded yet (the store slow to take the
+    record): asked again later, it finds it (Lambda retries the event, then puts it in the queue of
+    failed events), where ignored it was lost."""
 
 
 @dataclass
@@ -233,11 +240,16 @@ def record_feedback(
     """Note what the mail system said about a sent message on its outbox entry, found by its
     idempotency key among `orgs` and confirmed by the provider's reference. Returns the updated
     entry, or None when no org sent such a message (feedback for mail firstmate did not send).
-    Recording the same feedback twice changes nothing."""
+    Recording the same feedback twice changes nothing. FeedbackTooEarly when the message is being
+    sent and its send not recorded yet: the feedback is to be given again later."""
     for org in orgs:
         for _ in range(5):
             item = store.get(outbox_pk(org), key)
-            if item is None or from_item(item).provider_ref != provider_ref:
+            if item is None:
+                break
+            if from_item(item).provider_ref != provider_ref:
+                if from_item(item).status is OutboxStatus.SENDING:
+                    raise FeedbackTooEarly(f"{org}/{key} is being sent: its send is not recorded yet")
                 break
             updated = rules.add_feedback(from_item(item), feedback)
             try:
