@@ -256,3 +256,29 @@ def test_the_last_good_secret_outlives_an_outage(aws: MotoServer) -> None:
     assert secrets.get("secret_key") == "s" * 48 and unreachable.calls == 2
     with pytest.raises(ConfigError, match="retry"):
         secrets.get("meta_access_token")  # nothing to fall back on
+
+
+class _SecretsDown(_FakeSes):
+    """Secrets Manager answering every read with a 500."""
+
+    def answer(self, call: int) -> tuple[int, str | None, dict[str, str]]:
+        return 500, "InternalServiceError", {"message": "internal failure (fictional)"}
+
+
+def test_a_secret_read_from_a_service_that_fails_gives_up_after_as_few_tries_as_a_store_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A review: Secrets Manager was read with the clients' defaults (5 tries of up to 25 s), so a web
+    request whose cached signing key had gone stale could outlast API Gateway's 29 s and get its bare
+    504; it is now bounded as a store call is (3 tries of 2 + 5 s), and the app answers for itself."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SecretsDown)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    try:
+        with pytest.raises(ConfigError, match="retry"):
+            AwsSecrets(region=REGION).get("secret_key")
+    finally:
+        server.shutdown()
+    assert _SecretsDown.calls == 3

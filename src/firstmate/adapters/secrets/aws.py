@@ -16,6 +16,12 @@ from firstmate.adapters.aws.clients import client, error_code
 from firstmate.adapters.aws.resources import SECRET_PLACEHOLDER
 from firstmate.errors import ConfigError
 
+#: One read's tries and timeouts, as the store's: at worst 3 × (2 + 5) s and the backoff between them,
+#: inside a web request's 29 s at API Gateway.
+CONNECT_TIMEOUT_S = 2.0
+READ_TIMEOUT_S = 5.0
+ATTEMPTS = 3
+
 
 class _Unavailable(Exception):
     """Secrets Manager did not answer (throttled, unreachable): worth trying again later."""
@@ -38,7 +44,12 @@ class AwsSecrets:
 
     def _sm(self) -> Any:
         if self._client is None:
-            self._client = client("secretsmanager", self._region)
+            # bounded as the store's calls are: a web request that finds its cached key stale must answer
+            # within API Gateway's 29 s (5 tries of 25 s each left it to the gateway's bare 504)
+            self._client = client(
+                "secretsmanager", self._region, connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S,
+                attempts=ATTEMPTS,
+            )  # fmt: skip
         return self._client
 
     def get(self, name: str) -> str:
