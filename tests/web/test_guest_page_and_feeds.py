@@ -112,6 +112,42 @@ def test_a_crew_feed_reads_its_trips_in_batches_as_the_org_feed_does(
     assert len(reads) <= org_reads + 3, reads
 
 
+def test_a_feed_reads_the_entries_it_shows_not_the_years_behind_them(
+    client: TestClient, demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: every poll of a feed read the whole calendar, years of it, and dropped all but the last
+    60 days. It now reads from 60 days and a trip's length back, and the long blocked slots begun before."""
+    from datetime import timedelta
+
+    from firstmate.domain.intake import BlockedSlot
+    from firstmate.services.imports import import_records
+
+    now = demo_app.clock.now()
+    for n in range(120):  # a year and more of trips behind, every third day
+        _book(demo_app, external_id=f"OLD-{n}", start=(now - timedelta(days=70 + 3 * n)).isoformat())
+    _book(demo_app, external_id="LAST-WEEK", start=(now - timedelta(days=7)).isoformat())
+    _book(demo_app, external_id="NEXT-WEEK", start=(now + timedelta(days=7)).isoformat())
+    refit = BlockedSlot(uid="refit@yard.example.com", start=now - timedelta(days=100), end=now + timedelta(days=5),
+                        title="Refit", asset="sea-lark")  # fmt: skip
+    survey = BlockedSlot(uid="survey@yard.example.com", start=now - timedelta(days=50), end=now - timedelta(days=45),
+                         title="Survey", asset="sea-lark")  # fmt: skip
+    import_records(demo_app, "demo", [refit, survey])
+    read: list[int] = []
+    for name in ("query", "query_between", "get_many"):
+        real = getattr(demo_app.store, name)
+
+        def counted(*args: object, _real: object = real, **kwargs: object) -> object:
+            answer = _real(*args, **kwargs)  # type: ignore[operator]
+            read.append(len(answer.items) if hasattr(answer, "items") else len(answer))
+            return answer
+
+        monkeypatch.setattr(demo_app.store, name, counted)
+    events = _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")
+    titles = sorted(str(e["SUMMARY"]) for e in events)
+    assert titles == ["Refit", "Sea Lark: Dana Whitcomb (6 guests)", "Sea Lark: Dana Whitcomb (6 guests)", "Survey"]
+    assert sum(read) < 30, read  # the four it shows and its profile, not the 126 entries behind them
+
+
 def test_a_trip_years_ahead_keeps_its_hour_in_clients_that_read_the_feed_s_own_zone(demo_app: App) -> None:
     """The feed's zone rules spanned the machine's today −400 to +800 days: a July 2029 charter at
     16:00 PDT read 17:00 PDT in Outlook, which reads the zone the file defines."""

@@ -11,23 +11,32 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from firstmate.domain.calendar import CalendarEntry, EntryKind
+from firstmate.domain.shared import iso
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
 from firstmate.services.access import SigningKeys
 from firstmate.services.business import load_business, org_pk
-from firstmate.services.paging import all_items
+from firstmate.services.paging import iter_between
 from firstmate.services.people import get_person
-from firstmate.services.trips import calendar_pk, get_events
+from firstmate.services.trips import (
+    LONG_BLOCKS_KEPT_AFTER_END,
+    TRIP_LENGTH,
+    calendar_pk,
+    calendar_sk,
+    get_events,
+    long_blocks,
+)
 
-#: Feeds show trips from this long ago onwards, so last week's trips stay visible.
-HISTORY = timedelta(days=60)
+#: Feeds show trips from this long ago onwards, so last week's trips stay visible (the long blocked
+#: slots' list keeps theirs as long).
+HISTORY = LONG_BLOCKS_KEPT_AFTER_END
 FEED = "calendar-feed"  # what a feed URL's signature is for (see SigningKeys.sign)
 
 
@@ -84,12 +93,7 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
     profile = load_business(store, feed.org)
     if profile is None:
         raise NotFound("no such calendar")
-    since = now - HISTORY
-    entries = [
-        CalendarEntry.model_validate(i.data)
-        for i in all_items(store, calendar_pk(feed.org))
-        if datetime.fromisoformat(i.data["end"]) >= since  # validated once, and only what the feed shows
-    ]
+    entries = _shown(store, feed.org, now)
     if feed.scope is FeedScope.ENTITY:
         entries = [e for e in entries if e.entity == feed.target]
     if feed.scope is FeedScope.CREW:
@@ -98,6 +102,24 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
     if feed.scope is FeedScope.ENTITY and (entity := profile.entity(feed.target)):
         name = entity.name
     return render_ics(entries, profile.org.timezone, f"{name} trips", with_money=feed.scope is FeedScope.ORG)
+
+
+def _shown(store: Store, org: str, now: datetime) -> list[CalendarEntry]:
+    """The entries a feed shows, those ended at most HISTORY ago: a range of the calendar's sort keys (they
+    begin with the start) from HISTORY and a trip's length back, and the long blocked slots that began
+    before it, from their list. A feed read the whole calendar on every poll, years of it."""
+    since = now - HISTORY
+    first = (since - TRIP_LENGTH).astimezone(UTC)
+    entries = {
+        i.data["uid"]: CalendarEntry.model_validate(i.data)  # validated once, and only what the feed shows
+        for i in iter_between(store, calendar_pk(org), iso(first), "~")  # "~": after every date's digits
+        if datetime.fromisoformat(i.data["end"]) >= since
+    }
+    earlier = [b for b in long_blocks(store, org, now, keep=False)[1] if b.start < first and b.end >= since]
+    for item in store.get_many([(calendar_pk(org), calendar_sk(b.start, b.uid)) for b in earlier]) if earlier else []:
+        if item is not None:
+            entries[item.data["uid"]] = CalendarEntry.model_validate(item.data)
+    return sorted(entries.values(), key=lambda e: (e.start, e.uid))
 
 
 def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> list[CalendarEntry]:

@@ -49,8 +49,9 @@ from firstmate.services.outbox import enqueue
 from firstmate.services.paging import iter_between, iter_items
 
 MAX_ATTEMPTS = 8
-#: A blocked slot over this long ago no longer matters to a booking: it leaves the list of long ones.
-LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=30)
+#: A blocked slot over this long ago no longer matters to a booking, nor to a calendar feed (which shows
+#: what ended up to this long ago): it leaves the list of long ones.
+LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=60)
 #: A blocked slot's own trips are looked for no further ahead than this (a slot "until 2100" would
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
@@ -393,7 +394,7 @@ def _is_long(entry: CalendarEntry) -> bool:
 
 
 def _trimmed(blocks: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
-    """The slots worth keeping in the list, soonest first: not ended over 30 days ago, and at most
+    """The slots worth keeping in the list, soonest first: not ended over 60 days ago, and at most
     MAX_LONG_BLOCKS of them (those ending last), so that the list stays well inside one store item."""
     recent = [b for b in blocks if b.end > now - LONG_BLOCKS_KEPT_AFTER_END]
     if len(recent) > MAX_LONG_BLOCKS:
