@@ -787,6 +787,20 @@ def test_a_tentative_request_names_its_boat_and_is_declined_or_asks_a_change_wit
     assert dict(_import_ota(demo_app, later).counts) == {"unchanged": 1}  # the booking stands as agreed
 
 
+def test_requests_held_from_an_export_without_its_channel_say_how_to_name_it(home: Path, tmp_path: Path) -> None:
+    """A hold imported without --source is channel 'ical''s: the same reservation booked from the channel's
+    CSV or email is another channel's and leaves the hold holding the boat. The import says so."""
+    from tests.e2e.test_cli import run
+
+    export = tmp_path / "requests.ics"
+    export.write_bytes(_ota_event(BOOKED, uid="10482", lines="STATUS:TENTATIVE\r\n"))
+    held = run(home, "booking", "import", str(export))
+    assert held.returncode == 0 and "1 blocked created" in held.stdout, held.stderr
+    assert "note: 1 request(s) held as channel 'ical'. Import this export with --source" in held.stdout
+    named = run(home, "booking", "import", str(export), "--source", "getmyboat")
+    assert named.returncode == 0 and "note:" not in named.stdout
+
+
 def test_boat_names_a_boat_by_its_name_as_firstmates_own_feeds_write_it(home: Path, tmp_path: Path) -> None:
     """A review found `Boat: Sea Lark` refused ("asset: must be an id"), though firstmate's own feeds
     write `Boat: Sea Lark (38 ft sloop)` and a marketplace email's `Boat:` takes the name."""

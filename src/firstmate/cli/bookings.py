@@ -17,7 +17,7 @@ from firstmate.bootstrap import App
 from firstmate.cli.common import app_context, done, err, input_file, named, out, print_problems, utf8_text
 from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
 from firstmate.domain.business import AssetKind
-from firstmate.domain.intake import ParsedRecord
+from firstmate.domain.intake import BlockedSlot, ParsedRecord
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.imports import import_records
@@ -59,6 +59,14 @@ def booking_import(
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
     for line in report.unchecked:
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
+    held = [r for r in records if isinstance(r, BlockedSlot) and r.tentative and not r.cancelled]
+    if held and source is None and file.suffix.lower() == ".ics":  # a hold is retired by its own channel's booking
+        out.print(
+            f"  note: {len(held)} request(s) held as channel 'ical'. Import this export with --source and its "
+            "channel's name (as its CSV files and emails say it, e.g. --source getmyboat), so that the channel's "
+            "booking of the same reservation, from any file, replaces the hold.",
+            highlight=False,
+        )
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:
