@@ -453,6 +453,10 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     assert (record.notes, record.private_notes) == (
         "Birthday", "Owner payout: 1,250\nService fee: 76\nHost payout: usd 524"
     )  # fmt: skip
+    # a security review: a label of more than letters and spaces, or money told without a colon, got through
+    shapes = ["Owner's payout: USD 624.00", "Payout (est.): $624.00", "Payout - $624", "Payout USD 624"]
+    record = _ota_booking(BOOKED + "\nNotes: Anniversary\n" + "\n".join(shapes) + "\nTip: bring 2 towels")
+    assert (record.notes, record.private_notes) == ("Anniversary\nTip: bring 2 towels", "\n".join(shapes))
 
 
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:

@@ -205,3 +205,23 @@ def test_no_crew_or_guest_output_ever_shows_the_gross(
     assert "Sea Lark" in crew_page and event_id in crew_api
     for text in (crew_feed, page, crew_page, crew_api, trips, *crew_mail):
         assert not any(amount in text for amount in shown)
+
+
+def test_a_channels_hold_titled_with_money_reaches_crew_and_entity_feeds_without_it(demo_app: App) -> None:
+    """A security review: an export's hold keeps its SUMMARY as its title, and a channel titling it with the
+    payout ("Reserved - Rob S. - payout USD 624.00") had it in every crew member's feed and the entity feed."""
+    from firstmate.adapters.sources.bookings.ics_file import parse_ics
+
+    export = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\nBEGIN:VEVENT\r\nUID:gmb-7@ota.example.com\r\n"
+        b"DTSTAMP:20260520T100000Z\r\nDTSTART:20260613T230000Z\r\nDTEND:20260614T020000Z\r\n"
+        b"SUMMARY:Reserved - Rob S. - payout USD 624.00\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:yard-1@ota.example.com\r\nDTSTAMP:20260520T100000Z\r\n"
+        b"DTSTART:20260615T230000Z\r\nDTEND:20260616T020000Z\r\nSUMMARY:Haul out\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    records = parse_ics(export, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert dict(import_records(demo_app, "demo", records).counts) == {"blocked created": 2}
+    for scope, target in ((FeedScope.CREW, "theo"), (FeedScope.ENTITY, "saltwind-charters")):
+        feed = _feed_text(demo_app, scope, target)
+        assert "624" not in feed and "SUMMARY:Unavailable" in feed and "SUMMARY:Haul out" in feed, scope
+    assert "payout USD 624.00" in _feed_text(demo_app, FeedScope.ORG, "demo")  # the operator's own feed: as sent

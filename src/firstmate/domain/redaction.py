@@ -49,6 +49,28 @@ def redact_for_crew(value: Any) -> Any:
     return value
 
 
+#: Words of money a channel may write in text crew would see ("Owner payout: USD 624.00", a hold titled
+#: "Reserved - payout USD 624.00").
+MONEY_WORDS = re.compile(
+    r"\b(payouts?|fees?|price|amount|deposit|commission|earnings|subtotal|tax(es)?|tips?|gratuity|balance|paid"
+    r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
+    re.IGNORECASE,
+)
+#: A figure marked as money: a currency's sign or code beside it ("$624", "USD 624", "624.00 EUR"), or
+#: cents ("624.00"); not a count ("4 adults"), a year ("2026") or a code ("HMX123").
+_MARKED_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d|\b[A-Z]{3}\s?\d[\d,]*(?:\.\d+)?\b|\d(?:[\d,]*\.\d+)?\s?[A-Z]{3}\b|\b\d[\d,]*\.\d{2}\b"
+)
+_CURRENCY_SIGN = re.compile(r"[$€£¥]\s?\d")
+
+
+def speaks_of_money(text: str) -> bool:
+    """Whether text a channel wrote tells an amount of money: a currency sign before a figure, or a
+    word of money with a figure marked as money ("Reserved - Rob S. - payout USD 624.00", "Payout -
+    624.00"); not "Tip: bring 2 towels", "Owner use 2026" or "Total party of 6"."""
+    return bool(_CURRENCY_SIGN.search(text)) or bool(MONEY_WORDS.search(text) and _MARKED_AMOUNT.search(text))
+
+
 # --- configuration read by report builders -------------------------------------------------------
 
 #: Words in a setting's name that mark its value as secret (JWT_SECRET, STRIPE_API_KEY, DB_PASSWORD…).

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from firstmate.domain.calendar import CalendarEntry, EntryKind
+from firstmate.domain.redaction import speaks_of_money
 from firstmate.domain.shared import iso
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
@@ -185,7 +186,9 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
     event.add("dtend", entry.end.astimezone(zone))
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     if entry.kind is EntryKind.BLOCKED:
-        event.add("summary", entry.title or "Unavailable")
+        # a channel's title, shown to crew unless it tells money ("Reserved - Rob S. - payout USD 624.00")
+        shown = entry.title if with_money or not speaks_of_money(entry.title) else ""
+        event.add("summary", shown or "Unavailable")
         event.add("transp", "OPAQUE")
         return event
     event.add("summary", ("Cancelled: " if entry.cancelled else "") + entry.title)

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from firstmate.adapters.sources.bookings.fields import boat_named, boats_named, describe, plain_amount
 from firstmate.domain.bookings import MAX_NOTES, MAX_SEQUENCE, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
 # a line `Label: value`, matched one line at a time: a value never reaches the next line (an empty
 # `Notes:` took "Guests: 6" for its value)
@@ -30,13 +31,9 @@ _TOTAL = re.compile(
 )
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
-#: A label of money a channel may list among the notes ("Owner payout: USD 624.00"): its line, with an
-#: amount in it (`_AMOUNT`), goes to the private notes, never to the crew, who see the notes.
-_MONEY_LABEL = re.compile(
-    r"\b(payouts?|fees?|price|amount|deposit|commission|earnings|subtotal|tax(es)?|tips?|gratuity|balance|paid"
-    r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
-    re.IGNORECASE,
-)
+#: Any `label: value` line among the notes, its label whatever it holds ("Owner's payout", "Payout (est.)"):
+#: a label of money (MONEY_WORDS) with an amount (`_AMOUNT`) goes to the private notes, never to the crew.
+_LABELLED = re.compile(r"[ \t]*(?P<key>[^:\n]{1,40}?):[ \t]*(?P<value>.*?)[ \t]*")
 #: A value that is an amount of money: it begins with one, a currency's code or sign before it or not
 #: ("USD 624.00", "524", "1,250", "usd 524", "$200", "60.75 EUR"); not a head count ("4 adults and 2
 #: children"), nor words ("keep it a surprise", "gate 3")
@@ -285,12 +282,12 @@ def _fields(description: str) -> dict[str, str]:
     for line in description.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         match = _LINE.fullmatch(line)
         label = match["key"].strip().lower() if match else ""
-        if match and label == "notes" and _money(_LINE.fullmatch(match["value"])):
+        if match and label == "notes" and _money(match["value"]):
             found["notes"], in_notes = "", True  # "Notes: Owner payout: USD 350.00": the payout is not a note
             money.append(match["value"])
         elif match and label in LABELS:
             found[label], in_notes = match["value"], label == "notes"
-        elif in_notes and _money(match):
+        elif in_notes and _money(line):
             money.append(line.strip())
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()
@@ -299,10 +296,15 @@ def _fields(description: str) -> dict[str, str]:
     return {key: value for key, value in found.items() if value}
 
 
-def _money(line: re.Match[str] | None) -> bool:
-    """Whether a `Label: value` line is one of money: a money label and an amount ("Owner payout: USD 624.00";
-    not "Tip: keep it a surprise", nor "Total party: 4 adults")."""
-    return line is not None and bool(_MONEY_LABEL.search(line["key"])) and bool(_AMOUNT.search(line["value"]))
+def _money(line: str) -> bool:
+    """Whether a line of the notes is one of money: a label of money, whatever else its label holds, and a
+    value that is an amount ("Owner's payout: USD 624.00", "Payout (est.): $624"; not "Tip: keep it a
+    surprise", nor "Total party: 4 adults"), or an amount told in words (`speaks_of_money`: "Payout -
+    $624", "Payout USD 624"). Until 2026-12-06 a label of letters and spaces alone was looked at."""
+    labelled = _LABELLED.fullmatch(line)
+    if labelled and MONEY_WORDS.search(labelled["key"]) and _AMOUNT.search(labelled["value"]):
+        return True
+    return speaks_of_money(line)
 
 
 def _within_limit(notes: str) -> str:
