@@ -168,3 +168,14 @@ def test_an_albums_photos_are_not_page_views_but_a_guess_at_a_code_through_them_
     assert Counter(browser.get(src).status_code for src in images) == {200: len(images)}
     guesses = Counter(browser.get(f"/g/ZZZZZZZZ{n:02d}/photos/{'0' * 16}").status_code for n in range(12))
     assert guesses == {404: 10, 429: 2}
+
+
+def test_an_ipv6_host_is_limited_by_its_network_not_each_address_of_it(demo_app: App) -> None:
+    """A security review: one IPv6 host holds a whole /64 and may take the next address for every guess;
+    counted by address, 30 wrong trip codes were all answered 404, none refused. Another network is not
+    touched, nor an IPv4 client behind a dual-stack socket (::ffff:…), who counts as its IPv4 address."""
+    answers = [_browser(demo_app, f"2001:db8:5:7::{n:x}").get(f"/g/ZZZZZZZZ{n:02d}").status_code for n in range(1, 31)]
+    assert answers[:10] == [404] * 10 and answers[10:] == [429] * 20
+    assert _browser(demo_app, "2001:db8:5:8::1").get("/g/ZZZZZZZZ99").status_code == 404  # the next /64
+    mapped = [_browser(demo_app, "::ffff:198.51.100.9").get(f"/g/YYYYYYYY{n:02d}").status_code for n in range(10)]
+    assert mapped == [404] * 10 and _browser(demo_app, "198.51.100.9").get("/g/YYYYYYYY99").status_code == 429

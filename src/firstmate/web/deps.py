@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -69,8 +70,24 @@ def require_service_key(request: Request) -> ApiKey:
 
 
 def client_ip(request: Request) -> str:
-    """The caller's address, for rate limits (the direct peer: proxies are not trusted blindly)."""
+    """The caller's address (the direct peer: proxies are not trusted blindly), as a signature records it."""
     return request.client.host if request.client else "unknown"
+
+
+def client_network(request: Request) -> str:
+    """Who the caller is for rate limits: their IPv4 address, or their IPv6 address's /64 network. One
+    IPv6 host holds a whole /64 and may take a new address of it for every request: counted by address,
+    30 wrong trip codes from one host were all answered, none refused."""
+    host = client_ip(request)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:203.0.113.7, an IPv4 client of a dual-stack socket
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return host
 
 
 CREW_COOKIE = "fm_crew"

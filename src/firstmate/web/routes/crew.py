@@ -19,7 +19,7 @@ from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
 from firstmate.services.crew_access import CrewSession, check_link, end_session, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, my_trips
 from firstmate.services.trips import get_event
-from firstmate.web.deps import CREW_COOKIE, client_ip, crew_session, get_app
+from firstmate.web.deps import CREW_COOKIE, client_network, crew_session, get_app
 from firstmate.web.page_cache import keep, minute_of
 
 router = APIRouter(prefix="/crew", include_in_schema=False)
@@ -50,7 +50,7 @@ def login_form() -> HTMLResponse:
 def login(request: Request, app: AppDep, email: Annotated[str, Form()] = "") -> HTMLResponse:
     """Send a link if the address is known; the answer is the same either way."""
     try:
-        request_login_link(app, email, client_ip(request))
+        request_login_link(app, email, client_network(request))
     except RateLimited as exc:
         response = _html("crew/login.html", status=429, error=exc.message)
         response.headers["Retry-After"] = str(exc.retry_after)

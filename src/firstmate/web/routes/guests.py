@@ -17,7 +17,7 @@ from firstmate.services import guests as guest_service
 from firstmate.services.guest_pages import guest_page, resolve_code
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import check_upload, photo_content, photo_link
-from firstmate.web.deps import client_ip, get_app
+from firstmate.web.deps import client_ip, client_network, get_app
 
 router = APIRouter(include_in_schema=False)
 #: Nothing of a guest's is for search engines: the page, its links, the signed waiver (name, IP address, browser)
@@ -46,7 +46,7 @@ def _page(
 
 
 def _target(app: App, code: str, request: Request, *, page_view: bool = True) -> CodeTarget:
-    return resolve_code(app, code, client_ip(request), page_view=page_view)
+    return resolve_code(app, code, client_network(request), page_view=page_view)
 
 
 def _back(code: str, done: str) -> RedirectResponse:
