@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -189,7 +190,7 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
     if spec.kind == "infrastructure" and isinstance(values.get("used_by"), str):
         values["used_by"] = [part.strip() for part in values["used_by"].split(",") if part.strip()]
     try:
-        return spec.model.model_validate(values)
+        model = spec.model.model_validate(values)
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             path = ".".join(str(p) for p in problem["loc"])
@@ -199,6 +200,17 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
                 message = f"is not a column firstmate knows; the columns are: {allowed}"
             errors.append(RowError(row.where(path), message))
         return None
+    plain = {name: _plain(value) for name, value in model if isinstance(value, Decimal) and _plain(value) is not value}
+    return model.model_copy(update=plain) if plain else model
+
+
+def _plain(amount: Decimal) -> Decimal:
+    """An amount as a plain number, as it comes in: "1e3" kept as Decimal('1E+3') read "1E+3" on the admin
+    pages (its table and its edit form), and "-0.00" a negative zero; any other is kept as written."""
+    if amount.is_zero():
+        return abs(amount) if amount.is_signed() else amount
+    exponent = amount.as_tuple().exponent
+    return amount.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else amount
 
 
 def _refund_without_its_sale(row: RawRow, model: BaseModel) -> list[RowError]:

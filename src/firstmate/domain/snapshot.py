@@ -14,35 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from firstmate.domain.business import Asset, Entity
 from firstmate.domain.currencies import currency_code
 from firstmate.domain.redaction import ConfigEntry
 from firstmate.domain.shared import SLUG
 
-
-def _plain(amount: Decimal) -> Decimal:
-    """An amount as a plain number: "1e3" kept as Decimal('1E+3') read "1E+3" on the admin pages (its
-    table and its edit form), and "-0.00" as a negative zero; any other keeps its digits as written."""
-    if amount.is_zero():
-        return abs(amount)
-    exponent = amount.as_tuple().exponent
-    return amount.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else amount
-
-
 Slug = Annotated[str, Field(pattern=SLUG)]
-Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=2), AfterValidator(_plain)]
-Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), decimal_places=2), AfterValidator(_plain)]
+Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=2)]
+Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), decimal_places=2)]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Text = Annotated[str, Field(max_length=300)]
 
