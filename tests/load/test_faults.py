@@ -16,6 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,15 +73,18 @@ def _enqueue(app: App, numbers: range) -> None:
 
 MESSAGES = 500
 WAVES = 5  # messages keep arriving: a wave of 100 is queued before each of the first five runs
-RUNS = 6  # dispatcher runs that are killed; a seventh drains what is left
+RUNS = 8  # dispatcher runs that are killed (at most 60 deliveries each: 500 never run out); a ninth drains the rest
 
 
-def _kill_worker_after(env: dict[str, str], smtp: SmtpServer, deliveries: int, log: IO[bytes]) -> None:
-    """Run `firstmate worker` (its output to `log`); SIGKILL it once the server has accepted
-    `deliveries` messages in all, wherever it is then (claiming, sending, recording)."""
+def _kill_worker_after(env: dict[str, str], smtp: SmtpServer, deliveries: int, pause: float, log: IO[bytes]) -> None:
+    """Run `firstmate worker` (its output to `log`); SIGKILL it `pause` seconds after the server has
+    accepted `deliveries` messages in all, wherever it is then (claiming, sending, recording: a message
+    takes some 10 to 30 ms, so a random pause lands anywhere in one; killed at once, it was always just
+    after a delivery)."""
     worker = subprocess.Popen([FIRSTMATE, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until(lambda: len(smtp.recorder.received) >= deliveries, timeout=120, what="deliveries", every=0.01)
+        time.sleep(pause)
     finally:
         worker.send_signal(signal.SIGKILL)
         assert worker.wait(timeout=30) == -signal.SIGKILL
@@ -118,7 +122,8 @@ def test_dispatchers_killed_at_random_points_while_500_messages_flow_send_each_o
                 assert crashed.returncode == 137
                 crashes_after_send += 1
             else:  # any moment: a SIGKILL once the server has seen a random number more messages
-                _kill_worker_after(env, smtp, len(smtp.recorder.received) + rng.randint(5, 60), log)
+                more, pause = rng.randint(5, 60), rng.uniform(0, 0.05)
+                _kill_worker_after(env, smtp, len(smtp.recorder.received) + more, pause, log)
             delivered = received_keys(smtp)
             for key, entry in ledger(app).items():
                 if entry.status is OutboxStatus.SENT:
@@ -183,10 +188,9 @@ def test_smtp_down_then_back_messages_back_off_then_all_go_out_and_a_rejected_on
         )
         waiting = ledger(app)
         assert {e.status for e in waiting.values()} <= {OutboxStatus.PENDING, OutboxStatus.SENDING}
-        policy = app.retry_policy
         for entry in waiting.values():
-            if entry.status is OutboxStatus.PENDING:  # each retry waited out its backoff
-                backoff = sum((policy.delay_after(n) for n in range(1, entry.attempts + 1)), timedelta())
+            if entry.status is OutboxStatus.PENDING:  # each retry waited out its backoff: 0.2 s doubling, at most 1 s
+                backoff = timedelta(seconds=sum(min(0.2 * 2 ** (n - 1), 1.0) for n in range(1, entry.attempts + 1)))
                 assert entry.due_at - entry.created_at >= backoff, entry
                 assert "cannot reach" in (entry.last_error or "")
         smtp.start()
