@@ -5,6 +5,8 @@ from __future__ import annotations
 import email
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +82,23 @@ class _FakeSes(BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def _standing_in(
+    handler: type[BaseHTTPRequestHandler], endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """`handler` on a local port as the AWS service whose endpoint variable is `endpoint` (e.g.
+    AWS_ENDPOINT_URL_SESV2), with fictional credentials, until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv(endpoint, f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    try:
+        yield
+    finally:
+        server.shutdown()
+
+
 class _Failing(_FakeSes):
     """SES answering every call with a 500: as after a timeout, the message may or may not have gone."""
 
@@ -93,15 +112,10 @@ def test_ses_is_asked_once_per_send_and_the_outbox_retries(
     """SendEmail takes no idempotency token, so botocore retrying a 500 or a timeout could send the
     message again, as a new mail (SES gives each its own Message-ID): one call, and the error goes to
     the outbox, which retries with backoff (with botocore's retries, one send made 5 calls)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", f"http://127.0.0.1:{server.server_address[1]}")
-    try:
+    with _standing_in(_Failing, "AWS_ENDPOINT_URL_SESV2", monkeypatch):
         mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
         with pytest.raises(TransientDeliveryError, match="InternalFailure"):
             mailer.send(_message())
-    finally:
-        server.shutdown()
     assert _Failing.calls == 1
 
 
@@ -132,20 +146,13 @@ def test_ses_over_the_sending_rate_is_asked_again_shortly_and_only_then(
     """SES over the account's sending rate refuses the message, so asking again is safe: a burst (a
     Monday's reports, a trip's notices) is sent within the send, not minutes later by the outbox."""
     handler = type("Handler", (_Throttling,), {"calls": 0, "throttled": throttled, "message": message})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SESV2", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    try:
+    with _standing_in(handler, "AWS_ENDPOINT_URL_SESV2", monkeypatch):
         mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
         if sent:
             assert mailer.send(_message()) == "0100-fictional-1"
         else:
             with pytest.raises(TransientDeliveryError, match=f"TooManyRequestsException.*{message}"):
                 mailer.send(_message())
-    finally:
-        server.shutdown()
     assert handler.calls == calls
 
 
@@ -271,14 +278,9 @@ def test_a_secret_read_from_a_service_that_fails_gives_up_after_as_few_tries_as_
     """A review: Secrets Manager was read with the clients' defaults (5 tries of up to 25 s), so a web
     request whose cached signing key had gone stale could outlast API Gateway's 29 s and get its bare
     504; it is now bounded as a store call is (3 tries of 2 + 5 s), and the app answers for itself."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SecretsDown)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", f"http://127.0.0.1:{server.server_address[1]}")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    try:
-        with pytest.raises(ConfigError, match="retry"):
-            AwsSecrets(region=REGION).get("secret_key")
-    finally:
-        server.shutdown()
+    with (
+        _standing_in(_SecretsDown, "AWS_ENDPOINT_URL_SECRETS_MANAGER", monkeypatch),
+        pytest.raises(ConfigError, match="retry"),
+    ):
+        AwsSecrets(region=REGION).get("secret_key")
     assert _SecretsDown.calls == 3

@@ -11,7 +11,6 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -22,9 +21,9 @@ from firstmate.bootstrap import build
 from firstmate.config import load_settings
 from firstmate.errors import StoreError
 from firstmate.services.imports import import_records
-from tests.conftest import booking_body, firstmate_env
+from tests.conftest import booking_body
 from tests.load.conftest import FIRSTMATE, ORG, prepare_home, serving
-from tests.load.test_faults import LockHolder, _csv, _rows, _whole_bookings
+from tests.load.test_faults import LockHolder, _csv, _rows, _whole_bookings, lockable_home
 
 #: How long the other process holds the lock: well inside the 5 s busy timeout, far longer than a
 #: request takes to reach the database on loopback.
@@ -33,11 +32,7 @@ HELD_S = 1.5
 
 @pytest.mark.slow
 def test_a_database_locked_for_a_moment_is_waited_out_not_answered_503(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    key = prepare_home(home, crew=1)
-    env = firstmate_env(home)
-    db = home / "firstmate.db"
-    ahead = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0).isoformat()
+    home, key, env, db, ahead = lockable_home(tmp_path)
     with (
         serving(home, env) as server,
         httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=120) as client,

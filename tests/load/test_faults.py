@@ -282,14 +282,19 @@ def _import(home: Path, csv: Path) -> None:
         app.close()
 
 
-@pytest.mark.slow
-def test_a_locked_database_answers_503_nothing_half_written_then_the_same_request_succeeds(tmp_path: Path) -> None:
+def lockable_home(tmp_path: Path) -> tuple[Path, str, dict[str, str], Path, str]:
+    """A home with one crew member for a locked database's tests: it, a service key, the environment of
+    its commands, its database, and a departure a month ahead on the hour."""
     home = tmp_path / "home"
     key = prepare_home(home, crew=1)
-    env = firstmate_env(home)
-    db = home / "firstmate.db"
-    headers = {"Authorization": f"Bearer {key}"}
     ahead = (datetime.now(UTC) + timedelta(days=30)).replace(minute=0, second=0, microsecond=0).isoformat()
+    return home, key, firstmate_env(home), home / "firstmate.db", ahead
+
+
+@pytest.mark.slow
+def test_a_locked_database_answers_503_nothing_half_written_then_the_same_request_succeeds(tmp_path: Path) -> None:
+    home, key, env, db, ahead = lockable_home(tmp_path)
+    headers = {"Authorization": f"Bearer {key}"}
     later = (datetime.fromisoformat(ahead) + timedelta(hours=6)).isoformat()  # the boat is free again by then
     with serving(home, env) as server, httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
         first = client.post("/api/v1/bookings", json=booking_body(external_id="LOCK-1", start=ahead))
