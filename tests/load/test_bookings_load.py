@@ -144,6 +144,8 @@ def _send(client: httpx.Client, task: Task, tally: Tally) -> None:
             break
         with tally.lock:
             tally.busy_retries += 1
+            if not answer.headers.get("retry-after", "").isdigit():  # a busy answer says when to come back
+                tally.failures.append(f"{task.kind} {task.n}: 503 without Retry-After")
     with tally.lock:
         if answer.status_code not in (200, 201):
             tally.failures.append(f"{task.kind} {task.n}: {answer.status_code} {answer.text[:300]}")
