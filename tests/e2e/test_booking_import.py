@@ -455,8 +455,10 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     )  # fmt: skip
     # a security review: a label of more than letters and spaces, or money told without a colon, got through
     shapes = ["Owner's payout: USD 624.00", "Payout (est.): $624.00", "Payout - $624", "Payout USD 624"]
-    record = _ota_booking(BOOKED + "\nNotes: Anniversary\n" + "\n".join(shapes) + "\nTip: bring 2 towels")
-    assert (record.notes, record.private_notes) == ("Anniversary\nTip: bring 2 towels", "\n".join(shapes))
+    shapes += ["Host payout usd 524", "Owner payout 624"]  # a review of that fix: a code in lower case, or none
+    kept = ["Tip: bring 2 towels", "Pickup at the hotel at 10.30, total of 6 with the kids", "Charge 2 phones"]
+    record = _ota_booking(BOOKED + "\nNotes: Anniversary\n" + "\n".join(shapes + kept))
+    assert (record.notes, record.private_notes) == ("\n".join(["Anniversary", *kept]), "\n".join(shapes))
 
 
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:
@@ -801,6 +803,9 @@ def test_requests_held_from_an_export_without_its_channel_say_how_to_name_it(hom
     held = run(home, "booking", "import", str(export))
     assert held.returncode == 0 and "1 blocked created" in held.stdout, held.stderr
     assert "note: 1 request(s) held as channel 'ical'. Import this export with --source" in held.stdout
+    other = tmp_path / "more-requests.ical"  # the other name of a calendar file, read alike
+    other.write_bytes(_ota_event(BOOKED, uid="10483", lines="STATUS:TENTATIVE\r\n"))
+    assert "note: 1 request(s) held as channel 'ical'" in run(home, "booking", "import", str(other)).stdout
     named = run(home, "booking", "import", str(export), "--source", "getmyboat")
     assert named.returncode == 0 and "note:" not in named.stdout
 

@@ -64,10 +64,10 @@ def test_an_amount_written_with_an_exponent_or_as_minus_zero_is_shown_as_a_plain
     import re
 
     admin = operator(demo_app)
-    for row_id, amount in (("P-1", "1e3"), ("P-2", "-0.00")):
+    for row_id, amount in (("P-1", "1e3"), ("P-2", "-0.00"), ("P-3", "0e3"), ("P-4", "-0e2")):
         form = {"id": row_id, "source": "boatsetter", "paid_on": "2026-05-01", "amount": amount}
         assert admin.post("/admin/data/demo/payouts", data=form, follow_redirects=False).status_code == 303
     page = admin.get("/admin/data/demo/payouts").text
     shown = re.findall(r"<tr><td>(P-\d)</td><td>boatsetter</td><td>2026-05-01</td><td>([^<]*)</td>", page)
-    assert shown == [("P-1", "1000"), ("P-2", "0.00")]
+    assert shown == [("P-1", "1000"), ("P-2", "0.00"), ("P-3", "0"), ("P-4", "0")]
     assert 'value="1000"' in admin.get("/admin/data/demo/payouts?edit=P-1").text

@@ -209,19 +209,28 @@ def test_no_crew_or_guest_output_ever_shows_the_gross(
 
 def test_a_channels_hold_titled_with_money_reaches_crew_and_entity_feeds_without_it(demo_app: App) -> None:
     """A security review: an export's hold keeps its SUMMARY as its title, and a channel titling it with the
-    payout ("Reserved - Rob S. - payout USD 624.00") had it in every crew member's feed and the entity feed."""
+    payout ("Reserved - Rob S. - payout USD 624.00") had it in every crew member's feed and the entity feed;
+    a review of the fix: a code in lower case ("payout usd 524"), or none ("owner payout 624"), still did."""
     from firstmate.adapters.sources.bookings.ics_file import parse_ics
 
-    export = (
-        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\nBEGIN:VEVENT\r\nUID:gmb-7@ota.example.com\r\n"
-        b"DTSTAMP:20260520T100000Z\r\nDTSTART:20260613T230000Z\r\nDTEND:20260614T020000Z\r\n"
-        b"SUMMARY:Reserved - Rob S. - payout USD 624.00\r\nEND:VEVENT\r\n"
-        b"BEGIN:VEVENT\r\nUID:yard-1@ota.example.com\r\nDTSTAMP:20260520T100000Z\r\n"
-        b"DTSTART:20260615T230000Z\r\nDTEND:20260616T020000Z\r\nSUMMARY:Haul out\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    )
+    def hold(uid: str, day: int, title: str) -> bytes:
+        return (
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20260520T100000Z\r\nDTSTART:202606{day:02d}T230000Z\r\n"
+            f"DTEND:202606{day + 1:02d}T020000Z\r\nSUMMARY:{title}\r\nEND:VEVENT\r\n"
+        ).encode()
+
+    titles = [
+        "Reserved - Rob S. - payout USD 624.00",
+        "Reserved - Lee W. - payout usd 524",
+        "Ann K. - owner payout 424",
+    ]
+    export = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\n"
+    export += b"".join(hold(f"gmb-{n}@ota.example.com", 13 + 2 * n, t) for n, t in enumerate(titles))
+    export += hold("yard-1@ota.example.com", 20, "Haul out") + b"END:VCALENDAR\r\n"
     records = parse_ics(export, source="getmyboat", timezone="UTC", asset="sea-lark")
-    assert dict(import_records(demo_app, "demo", records).counts) == {"blocked created": 2}
+    assert dict(import_records(demo_app, "demo", records).counts) == {"blocked created": 4}
     for scope, target in ((FeedScope.CREW, "theo"), (FeedScope.ENTITY, "saltwind-charters")):
         feed = _feed_text(demo_app, scope, target)
-        assert "624" not in feed and "SUMMARY:Unavailable" in feed and "SUMMARY:Haul out" in feed, scope
+        assert not re.search(r"[654]24", feed) and feed.count("SUMMARY:Unavailable") == 3, scope
+        assert "SUMMARY:Haul out" in feed
     assert "payout USD 624.00" in _feed_text(demo_app, FeedScope.ORG, "demo")  # the operator's own feed: as sent

@@ -148,6 +148,27 @@ def test_a_feed_reads_the_entries_it_shows_not_the_years_behind_them(
     assert sum(read) < 30, read  # the four it shows and its profile, not the 126 entries behind them
 
 
+def test_a_long_slot_an_earlier_releases_list_dropped_is_back_in_the_feed(client: TestClient, demo_app: App) -> None:
+    """A review: the list of long blocked slots kept them 30 days after their end until 2026-12-06, and a
+    feed now takes those begun long ago from it: a refit ended 35 days before went missing from every feed.
+    A list kept so is built again from the calendar."""
+    from datetime import timedelta
+
+    from firstmate.domain.intake import BlockedSlot
+    from firstmate.ports import Item
+    from firstmate.services.imports import import_records
+
+    clock = demo_app.clock
+    start = clock.now()
+    refit = BlockedSlot(uid="refit@yard.example.com", start=start - timedelta(days=10), end=start + timedelta(days=20),
+                        title="Refit", asset="sea-lark")  # fmt: skip
+    import_records(demo_app, "demo", [refit])
+    clock.advance(timedelta(days=55))  # type: ignore[attr-defined]
+    demo_app.store.put(Item("ORG#demo#CALMETA", "LONG-BLOCKS", {"blocks": []}))  # as the earlier release left it
+    titles = [str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")]
+    assert titles == ["Refit"]
+
+
 def test_a_trip_years_ahead_keeps_its_hour_in_clients_that_read_the_feed_s_own_zone(demo_app: App) -> None:
     """The feed's zone rules spanned the machine's today −400 to +800 days: a July 2029 charter at
     16:00 PDT read 17:00 PDT in Outlook, which reads the zone the file defines."""

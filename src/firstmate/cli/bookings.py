@@ -60,7 +60,8 @@ def booking_import(
     for line in report.unchecked:
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
     held = [r for r in records if isinstance(r, BlockedSlot) and r.tentative and not r.cancelled]
-    if held and source is None and file.suffix.lower() == ".ics":  # a hold is retired by its own channel's booking
+    # a hold is retired by its own channel's booking alone
+    if held and source is None and file.suffix.lower() in (".ics", ".ical"):
         out.print(
             f"  note: {len(held)} request(s) held as channel 'ical'. Import this export with --source and its "
             "channel's name (as its CSV files and emails say it, e.g. --source getmyboat), so that the channel's "

@@ -206,9 +206,10 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
 
 def _plain(amount: Decimal) -> Decimal:
     """An amount as a plain number, as it comes in: "1e3" kept as Decimal('1E+3') read "1E+3" on the admin
-    pages (its table and its edit form), and "-0.00" a negative zero; any other is kept as written."""
-    if amount.is_zero():
-        return abs(amount) if amount.is_signed() else amount
+    pages (its table and its edit form), "0e3" "0E+3", and "-0.00" a negative zero; any other is kept as
+    written."""
+    if amount.is_zero() and amount.is_signed():
+        amount = abs(amount)
     exponent = amount.as_tuple().exponent
     return amount.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else amount
 

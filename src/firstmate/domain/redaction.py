@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from firstmate.domain.currencies import ISO_4217
+
 #: Field names that carry money or private matters: never shown to crew or guests.
 HIDDEN_FROM_CREW = frozenset(
     {
@@ -49,26 +51,33 @@ def redact_for_crew(value: Any) -> Any:
     return value
 
 
+#: Words that say money and little else ("payout 624"), and words that often say other things too ("total
+#: of 6", "charge 2 phones", "deposit the bags"): a figure beside the second is money only in a currency.
+_MONEY_ONLY = r"payouts?|fees?|price|commissions?|earnings|subtotal|tax(?:es)?|gratuity|refunds?|costs?|revenue"
+_MONEY_ALSO = r"totals?|net|rates?|tips?|balance|deposits?|charges?|discounts?|payments?|gross|amount|paid"
 #: Words of money a channel may write in text crew would see ("Owner payout: USD 624.00", a hold titled
 #: "Reserved - payout USD 624.00").
-MONEY_WORDS = re.compile(
-    r"\b(payouts?|fees?|price|amount|deposit|commission|earnings|subtotal|tax(es)?|tips?|gratuity|balance|paid"
-    r"|refunds?|costs?|rates?|revenue|charges?|discounts?|totals?|payments?|net|gross)\b",
-    re.IGNORECASE,
+MONEY_WORDS = re.compile(rf"\b(?:{_MONEY_ONLY}|{_MONEY_ALSO})\b", re.IGNORECASE)
+#: A currency before a figure: a sign, a code in capitals, or a common one in any case ("usd 524").
+_CURRENCY = rf"(?:[$€£¥]|\b(?:{'|'.join(sorted(ISO_4217))})\b|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|mxn|jpy|thb|sgd|hkd)\b)"
+_SIGNED_FIGURE = re.compile(r"[$€£¥]\s?\d")
+#: A word of money with a figure right after it (a currency between, or for a word that says money only,
+#: none): "payout usd 524", "owner payout 624", "Payout - $624", "total: USD 840".
+_WORD_THEN_FIGURE = re.compile(
+    rf"\b(?:(?i:{_MONEY_ONLY})[\s:=\-–]*(?:{_CURRENCY}\s?)?|(?i:{_MONEY_ALSO})[\s:=\-–]*{_CURRENCY}\s?)\d"
 )
-#: A figure marked as money: a currency's sign or code beside it ("$624", "USD 624", "624.00 EUR"), or
-#: cents ("624.00"); not a count ("4 adults"), a year ("2026") or a code ("HMX123").
-_MARKED_AMOUNT = re.compile(
-    r"[$€£¥]\s?\d|\b[A-Z]{3}\s?\d[\d,]*(?:\.\d+)?\b|\d(?:[\d,]*\.\d+)?\s?[A-Z]{3}\b|\b\d[\d,]*\.\d{2}\b"
-)
-_CURRENCY_SIGN = re.compile(r"[$€£¥]\s?\d")
+#: A figure with a currency's code after it ("624.00 USD").
+_FIGURE_THEN_CODE = re.compile(rf"\d[\d,]*(?:\.\d+)?\s?(?:{'|'.join(sorted(ISO_4217))})\b")
 
 
 def speaks_of_money(text: str) -> bool:
-    """Whether text a channel wrote tells an amount of money: a currency sign before a figure, or a
-    word of money with a figure marked as money ("Reserved - Rob S. - payout USD 624.00", "Payout -
-    624.00"); not "Tip: bring 2 towels", "Owner use 2026" or "Total party of 6"."""
-    return bool(_CURRENCY_SIGN.search(text)) or bool(MONEY_WORDS.search(text) and _MARKED_AMOUNT.search(text))
+    """Whether text a channel wrote tells an amount of money: a currency sign before a figure, a word of
+    money with a figure right after it, or a figure in a currency in a text with a word of money
+    ("Reserved - Rob S. - payout usd 524", "owner payout 624", "net payout after fees 624.00 USD"); not
+    "Pickup at 10.30, total of 6 with the kids", "Tip: bring 2 towels", "Charge 2 phones" or "Owner use 2026"."""
+    if _SIGNED_FIGURE.search(text) or _WORD_THEN_FIGURE.search(text):
+        return True
+    return bool(_FIGURE_THEN_CODE.search(text) and MONEY_WORDS.search(text))
 
 
 # --- configuration read by report builders -------------------------------------------------------

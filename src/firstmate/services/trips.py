@@ -52,6 +52,8 @@ MAX_ATTEMPTS = 8
 #: A blocked slot over this long ago no longer matters to a booking, nor to a calendar feed (which shows
 #: what ended up to this long ago): it leaves the list of long ones.
 LONG_BLOCKS_KEPT_AFTER_END = timedelta(days=60)
+#: Marks a stored list as keeping its slots that long: one kept by an earlier release is built again.
+KEPT_DAYS = LONG_BLOCKS_KEPT_AFTER_END.days
 #: A blocked slot's own trips are looked for no further ahead than this (a slot "until 2100" would
 #: otherwise read a century of calendar).
 BLOCK_CHECK_AHEAD = timedelta(days=3 * 366)
@@ -212,18 +214,21 @@ def owed_marks(store: Store, org: str, calendar_key: str) -> list[Item]:
 
 
 def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> tuple[Item | None, list[CalendarEntry]]:
-    """The org's live blocked slots longer than any trip, ending no more than 30 days before `now`
-    (the stored list, and its entries). A home from before the list existed gets it built from its
-    calendar, and kept unless `keep` is False (a read must write nothing: it is built again next time)."""
+    """The org's live blocked slots longer than any trip, ending no more than 60 days before `now`
+    (the stored list, and its entries). A home from before the list existed, or whose list kept its
+    slots for fewer days after their end (30 until 2026-12-06: a feed then missed those ended 30 to 60
+    days ago), gets it built from its calendar, and kept unless `keep` is False (a read must write
+    nothing: it is built again next time)."""
     stored = store.get(*_long_blocks_key(org))
-    if stored is not None:
+    if stored is not None and stored.data.get("kept_days") == KEPT_DAYS:
         return stored, [_from_listed(org, e) for e in stored.data["blocks"]]
     entries = map(CalendarEntry.model_validate, (i.data for i in iter_items(store, calendar_pk(org))))
     found = _trimmed([e for e in entries if e.kind is EntryKind.BLOCKED and _is_long(e)], now)
     if not keep:
         return None, found
+    condition = VersionIs(stored.version) if stored is not None else Absent()
     try:
-        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _listed(found)}), Absent())
+        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _listed(found), "kept_days": KEPT_DAYS}), condition)
     except ConditionFailed:
         return long_blocks(store, org, now)  # built by another process meanwhile
     return stored, found
@@ -386,7 +391,7 @@ def _long_blocks_write(store: Store, org: str, entry: CalendarEntry, now: dateti
     if stored is not None and listed == stored.data["blocks"]:
         return []
     condition = VersionIs(stored.version) if stored else Absent()
-    return [Put(Item(*_long_blocks_key(org), {"blocks": listed}), condition)]
+    return [Put(Item(*_long_blocks_key(org), {"blocks": listed, "kept_days": KEPT_DAYS}), condition)]
 
 
 def _is_long(entry: CalendarEntry) -> bool:

@@ -4,7 +4,7 @@ one row, remove one. Bulk changes go through `firstmate data import` (the same c
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -47,8 +47,9 @@ def kind_page(
 
 
 @router.post("/{org}/{kind}")
-async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: str) -> Response:
-    """Add or replace one row, checked as an imported row is; errors show on the form, nothing saved."""
+async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: str, q: str = "") -> Response:
+    """Add or replace one row, checked as an imported row is; errors show on the form, nothing saved.
+    Then back to the page of the row, in the search `q` it was found in if it still answers it."""
     scope.check(org)
     if kind not in BY_KIND or kind in FILE_ONLY:
         raise NotFound(f"rows of {kind!r} are not edited here", hint="edit the file and run 'firstmate data import'")
@@ -59,28 +60,37 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
         key = save_row(app.store, org, kind, values, replacing=editing or None)
     except DataRejected as exc:
         errors = [f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors]
-        return _page(app, org, kind, edit=editing, errors=errors, values=values, status=422)
-    keys = [k for k, _ in data_rows(app.store, org, kind)]  # back to the page that lists it
-    return RedirectResponse(_address(org, kind, keys.index(key) // PAGE_ROWS + 1 if key in keys else 1), 303)
+        return _page(app, org, kind, edit=editing, errors=errors, values=values, status=422, q=q)
+    keys = [k for k, _ in _found(data_rows(app.store, org, kind), q)]  # back to the page that lists it
+    return RedirectResponse(_address(org, kind, keys.index(key) // PAGE_ROWS + 1 if key in keys else 1, q), 303)
 
 
 @router.post("/{org}/{kind}/{key:path}/delete")  # an id may hold a slash (INV/2026/001)
 def remove(
-    app: AppDep, scope: ScopeDep, org: str, kind: str, key: str, page: Annotated[int, Query(ge=1)] = 1
-) -> Response:
+    app: AppDep, scope: ScopeDep, org: str, kind: str, key: str, q: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:  # fmt: skip
     """Remove one row; one a stored refund names stays, the page saying which refund. Then back to
-    `page` (the one it was removed from), or the last page when that one is gone."""
+    `page` of the search `q` (where it was removed from), or its last page when that one is gone."""
     scope.check(org)
     try:
         delete_row(app.store, org, kind, key)
     except DataRejected as exc:
-        return _page(app, org, kind, errors=[f"{e.where}: {e.problem}" for e in exc.errors], status=409, page=page)
-    pages = max((len(data_rows(app.store, org, kind)) + PAGE_ROWS - 1) // PAGE_ROWS, 1)
-    return RedirectResponse(_address(org, kind, min(page, pages)), status_code=303)
+        errors = [f"{e.where}: {e.problem}" for e in exc.errors]
+        return _page(app, org, kind, errors=errors, status=409, q=q, page=page)
+    pages = max((len(_found(data_rows(app.store, org, kind), q)) + PAGE_ROWS - 1) // PAGE_ROWS, 1)
+    return RedirectResponse(_address(org, kind, min(page, pages), q), status_code=303)
 
 
-def _address(org: str, kind: str, page: int) -> str:
-    return f"/admin/data/{org}/{kind}" + (f"?page={page}" if page > 1 else "")
+def _found(rows: list[tuple[str, Any]], q: str) -> list[tuple[str, Any]]:
+    """The rows whose id holds `q` (any case): all of them for no `q`."""
+    needle = q.strip().casefold()
+    return [(key, row) for key, row in rows if needle in key.casefold()] if needle else rows
+
+
+def _address(org: str, kind: str, page: int, q: str = "") -> str:
+    query = urlencode([*((("q", q),) if q.strip() else ()), *((("page", str(page)),) if page > 1 else ())])
+    return f"/admin/data/{org}/{kind}" + (f"?{query}" if query else "")
 
 
 def _page(
@@ -95,7 +105,7 @@ def _page(
     if values is None:
         current = next((row for key, row in rows if key == edit), None)
         values = current.model_dump(mode="json") if current is not None else {}
-    listed = [(key, row) for key, row in rows if q.strip().casefold() in key.casefold()] if q.strip() else rows
+    listed = _found(rows, q)
     if page is None:  # the page of the row being edited, else the first
         page = next((n // PAGE_ROWS + 1 for n, (key, _) in enumerate(listed) if key == edit), 1) if edit else 1
     # a page at a time: 20,000 rows made one page of 6 MB, where every save and remove came back to
