@@ -463,3 +463,35 @@ def test_a_space_after_a_quoted_cells_closing_quote_is_refused_saying_so() -> No
     noted = 'C-0,2026-06-12T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com,"one\u2028two"'
     records = _records(lambda: parse_csv(",".join(REQUIRED) + ",notes\n" + noted + "\n" + row + ",\n"))
     assert records[-1].problem.startswith("a space follows a quoted cell's closing quote")  # type: ignore[union-attr]
+
+
+#: A valid Boatsetter confirmation's labelled lines.
+VALID_EMAIL = {"Booking ID": "BS-7Q4K2M", "Boat": "Sea Lark", "Trip date": "Saturday, June 13, 2026",
+               "Start time": "04:00 PM", "Duration": "3 hours", "Passengers": "4", "Renter": "Ann Lee",
+               "Renter email": "ann@example.com", "Renter phone": "+1 415 555 0100", "Total trip price": "$840.75",
+               "Your estimated payout": "$624.00"}  # fmt: skip
+
+
+@pytest.mark.parametrize("dropped", list(VALID_EMAIL))
+def test_a_marketplace_email_missing_any_one_of_its_lines_gives_a_booking_or_a_row_error(dropped: str) -> None:
+    """The email fuzzer always writes every labelled line (hostile values, never a missing line): a line
+    the marketplace leaves out (no phone, no payout) gives a booking or a row error too, never a KeyError."""
+    from firstmate.adapters.sources.bookings.email import parse_email
+
+    kept = {label: value for label, value in VALID_EMAIL.items() if label != dropped}
+    raw = boatsetter_email(kept, "Booking confirmed: Sea Lark", "See you there")
+    assert len(_records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))) == 1
+
+
+@settings(FUZZ, max_examples=examples(60))
+@given(
+    sequence=st.one_of(st.integers(-(2**40), 2**40).map(str), st.from_regex(r"[0-9A-Za-z.,+-]{1,12}", fullmatch=True))
+)
+def test_any_sequence_of_a_calendar_event_gives_a_record_or_a_row_error(sequence: str) -> None:
+    """The calendar fuzzer never writes SEQUENCE: any value of it is a record or a row error naming it."""
+    from firstmate.adapters.sources.bookings.ics_file import parse_ics
+
+    raw = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fuzz//EN\r\nBEGIN:VEVENT\r\nUID:gmb-9@ota.example.com\r\n"
+           "DTSTART:20261219T170000Z\r\nDTEND:20261219T200000Z\r\n"
+           f"SEQUENCE:{sequence}\r\nSUMMARY:Hold\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()  # fmt: skip
+    assert len(_records(lambda: parse_ics(raw, source="getmyboat", timezone=ZONE, asset="sea-lark"))) == 1

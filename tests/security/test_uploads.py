@@ -262,3 +262,23 @@ def test_an_album_takes_so_many_photos_and_no_more_however_many_forms_were_hande
         assert refused.status_code == 409 and "the album is full" in refused.text
         assert len(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)) == 2
     assert len(_stored(app)) == 2 and not any(key.startswith("quarantine/") for key in _stored(app))
+
+
+@pytest.mark.parametrize(
+    ("content", "declared"),
+    [
+        pytest.param(b"<html><!WEBP--><script>alert(1)</script></html>", "image/webp", id="html-with-webp-at-8"),
+        pytest.param(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2mp41" + b"\x00" * 40, "image/heic", id="mp4"),
+        pytest.param(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 40, "image/heic", id="quicktime"),
+        pytest.param(b"\x00\x00\x00\x1cftypM4A \x00\x00\x00\x00M4A mp42isom" + b"\x00" * 40, "image/heic", id="m4a"),
+    ],
+)
+def test_a_file_that_only_looks_like_a_photo_at_its_offset_is_refused(
+    album: tuple[App, object], content: bytes, declared: str
+) -> None:
+    """The sniffer matches a magic number at an offset: WEBP needs its RIFF container, and an ISO
+    media file is a photo only for the HEIC/HEIF brands (a video or a song is "ftyp" too)."""
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, content, declared) == (303, 422)  # type: ignore[attr-defined]
+    assert _stored(app) == []
