@@ -15,21 +15,25 @@ weeks a weekly run pulls: the heaviest case).
 Measured, in a fresh process per size (so that its memory is the build's alone):
 - build: `run_weekly` (pull, archive, metrics, analysis, HTML/text/JSON/PDF) then `run_role_reports`
   for all eight roles (snapshot, lenses, HTML/text/JSON/PDF), both with `--out`. The first build in
-  the process is "cold" (fonts, templates, caches), the next WARM_BUILDS "warm" (the best is kept:
-  on a shared machine a burst of other work lengthens one build by a quarter or more).
-- read: every read call the build made through a port (Store get/get_many/query…, Blobs get/head/list, the
-  ads and CRM sources' pull), recorded during a warm build and replayed alone twice after each warm
-  build; the best replay per port, summed.
+  the process is "cold" (fonts, templates, caches, and the drawing libraries it imports on first use),
+  the next WARM_BUILDS "warm" (the best is kept: on a shared machine a burst of other work lengthens
+  one build by a quarter or more), each with the week's ad-set figures not kept yet, as on a Monday
+  (a build of a week already built wrote 13 items where a Monday's writes 500).
+- read: every read call the build made through the store and blobs ports (Store get/get_many/query…,
+  Blobs get/head/list), recorded during a warm build and replayed alone twice after each warm build,
+  and the files the ads and CRM sources read, decoded plainly (csv.reader, json.loads; the sources'
+  own work on them, dates and rows, is firstmate's and in the build); the best replay per port, summed.
 - memory: tracemalloc's peak over one more build, and the process's peak RSS (ru_maxrss) above
   its RSS before the first build. `reports_peak_mb` is the larger of the two.
-Imports are outside every build: the drawing libraries a build loads on first use (matplotlib,
-fpdf2) are imported before the cold one, as the rest of the package is.
+The package is imported before every build (about 0.5 s a command pays besides); the drawing libraries
+a build loads on first use (matplotlib, fpdf2) are timed and added to the cold build's time.
 """
 
 from __future__ import annotations
 
 import csv
 import importlib
+import io
 import json
 import random
 import resource
@@ -39,6 +43,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -58,7 +63,7 @@ from firstmate.demo.run import demo_people, demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.marketing import CrmLead
 from firstmate.domain.reports.document import ROLES
-from firstmate.ports import RawPage
+from firstmate.ports import Delete, RawPage
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.data import check_data, import_data
@@ -319,16 +324,32 @@ def measure(home: Path) -> dict[str, Any]:
     def replay(calls: list[tuple[Any, str, tuple[Any, ...], dict[str, Any]]]) -> Callable[[], None]:
         def run() -> None:
             for target, method, args, kwargs in calls:
-                getattr(target, method)(*args, **kwargs)
+                if target is ads:  # the file the adapter read, decoded plainly: its parsing is firstmate's work
+                    text = (home / "ads" / f"{args[0]}.csv").read_text(encoding="utf-8")
+                    deque(csv.reader(io.StringIO(text)), maxlen=0)  # every row split into its fields
+                elif target is crm:
+                    json.loads((home / "crm.json").read_bytes())
+                else:
+                    getattr(target, method)(*args, **kwargs)
 
         return run
 
-    _import_drawing()
+    def as_on_a_monday() -> None:
+        """The week's ad-set figures not yet kept (`_remember`): a Monday's run writes them, while a warm
+        build of the same week found them written and wrote 13 items, not 500."""
+        keys = [(i.pk, i.sk) for i in app.store.query(f"ORG#{ORG}#METRICS", f"{WEEK.isoformat()}#", limit=1000).items]
+        for start in range(0, len(keys), 100):
+            app.store.transact([Delete(pk, sk) for pk, sk in keys[start : start + 100]])
+
+    started = time.perf_counter()
+    _import_drawing()  # paid by a build on first use: counted in the cold build's time below
+    drawing_imports = time.perf_counter() - started
     rss_before = current_rss_mb()
     cold = timed(build_all)
     warm: list[tuple[float, float]] = []
     read: dict[str, list[tuple[float, float]]] = {"store": [], "blobs": [], "sources": []}
     for _ in range(WARM_BUILDS):  # each warm build, then its reads: a burst of other work hits both alike
+        as_on_a_monday()
         warm.append(timed(build_all))
         calls = {"store": ports[0].calls, "blobs": ports[1].calls, "sources": ports[2].calls + ports[3].calls}
         for _ in range(2):
@@ -349,7 +370,8 @@ def measure(home: Path) -> dict[str, Any]:
         "vs_read_rounds": [round(w[0] / r, 2) for w, r in zip(warm, own_reads, strict=True)],
         "read_by_port_s": {port: round(t[0], 4) for port, t in by_port.items()},
         "reads_by_port": {port: len(made) for port, made in calls.items()},
-        "cold_s": round(cold[0], 3), "warm_s": round(best[0], 3), "read_s": round(best_read[0], 4),
+        "cold_s": round(cold[0] + drawing_imports, 3), "drawing_imports_s": round(drawing_imports, 3),
+        "warm_s": round(best[0], 3), "read_s": round(best_read[0], 4),
         "cold_cpu_s": round(cold[1], 3), "warm_cpu_s": round(best[1], 3), "read_cpu_s": round(best_read[1], 4),
         "vs_read": round(best[0] / best_read[0], 2),
         "cold_vs_read": round(cold[0] / best_read[0], 2), "cpu_vs_read": round(best[1] / best_read[1], 2),
@@ -403,7 +425,8 @@ def main() -> None:
         + (" — quick run: every size a quarter of the spec's" if QUICK else ""),
         [
             *rows,
-            ("reports_s (spec size, first build in a fresh process)", f"{spec['cold_s']:.2f} s",
+            ("reports_s (spec size, first build in a fresh process, drawing imports included)",
+             f"{spec['cold_s']:.2f} s",
              f"< {GOALS['seconds']:.0f} s"),
             ("reports_peak_mb (max of tracemalloc, RSS growth)",
              f"{spec['peak_mb']:.0f} MB (tracemalloc {spec['tracemalloc_peak_mb']:.0f}, "
