@@ -63,3 +63,34 @@ def test_a_presigned_post_limits_size_type_key_and_where_the_browser_goes(blobs:
     assert answer.status_code == 303
     assert answer.headers["location"].startswith(redirect)
     assert blobs.get("quarantine/demo/bk-1/abcd") == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "us-west-2", "eu-west-1"])
+def test_presigned_upload_forms_and_links_are_signed_with_signature_version_4(
+    region: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: botocore presigned with Signature Version 2 in the regions that once took it, which no bucket
+    made since 2020 accepts (a guest's photo upload and its link refused on a fresh stack); moto takes both."""
+    from datetime import UTC, datetime, timedelta
+
+    from firstmate.adapters.blobs.s3 import S3Blobs
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_SESSION_TOKEN": "token",
+    }.items():  # a Lambda role's credentials; no call is made
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    blobs = S3Blobs("stack-databucket-1a2b3c", "stack-archivebucket-4d5e6f", region=region,
+                    base_url="https://app.example.com")  # fmt: skip
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    form = blobs.presign_upload(
+        "quarantine/acme/b1/abcd1234abcd1234", content_type_prefix="image/", max_bytes=15_000_000,
+        expires_at=later, redirect_to="/g/x/photos/check?id=1",
+    )  # fmt: skip
+    link = blobs.download_url("photos/acme/b1/abcd1234abcd1234", expires_at=later)
+    assert form.fields.get("x-amz-algorithm") == "AWS4-HMAC-SHA256", sorted(form.fields)
+    assert link is not None and "X-Amz-Algorithm=AWS4-HMAC-SHA256" in link
+    if region != "us-east-1":  # the region's own endpoint: a new bucket answers the global one with redirects
+        assert form.url.startswith(f"https://stack-databucket-1a2b3c.s3.{region}.amazonaws.com/")
