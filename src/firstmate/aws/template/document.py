@@ -13,6 +13,7 @@ from firstmate.aws.template.schedules import schedules
 from firstmate.aws.template.storage import SECRETS_PREFIX, secrets, storage
 from firstmate.config import Settings
 from firstmate.domain.mail import EMAIL_PATTERN
+from firstmate.errors import ConfigError
 
 
 def render_template(settings: Settings) -> str:
@@ -21,7 +22,13 @@ def render_template(settings: Settings) -> str:
 
 
 def build_template(settings: Settings) -> dict[str, Any]:
-    """The SAM template for these settings, as data (`Fn` values stand for `!Ref`, `!GetAtt`, `!Sub`)."""
+    """The SAM template for these settings, as data (`Fn` values stand for `!Ref`, `!GetAtt`, `!Sub`).
+    ConfigError for settings a function cannot run with (ad figures from files on this machine's disk)."""
+    if settings.ads_source == "csv":  # a Lambda has no such folder: every Monday's report would fail
+        raise ConfigError(
+            "ads_source 'csv' reads ad figures from files on this machine, which a Lambda function does not have",
+            hint="render the template with ads_source = 'meta' (the default)",
+        )
     resources: dict[str, Any] = {"HttpApi": http_api(), "ApiLogGroup": log_group(None)}
     policies = function_policies(settings)
     for function in FUNCTIONS:

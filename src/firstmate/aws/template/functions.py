@@ -68,8 +68,15 @@ def function_globals(settings: Settings) -> dict[str, Any]:
         "FIRSTMATE_CRM_SOURCE": settings.crm_source,
         "MPLCONFIGDIR": "/tmp/matplotlib",  # noqa: S108 - charts need a writable cache folder
     }
+    # what the analyst needs besides its name: without them a function ran another model, or none ("analyst
+    # 'openai' needs openai_base_url and openai_model" every Monday)
     if settings.analyst == "bedrock":
         variables["FIRSTMATE_BEDROCK_MODEL_ID"] = settings.bedrock_model_id
+    if settings.analyst == "openai":
+        variables["FIRSTMATE_OPENAI_BASE_URL"] = settings.openai_base_url or ""
+        variables["FIRSTMATE_OPENAI_MODEL"] = settings.openai_model or ""
+    if settings.analyst == "anthropic":
+        variables["FIRSTMATE_ANTHROPIC_MODEL"] = settings.anthropic_model
     return {
         "Runtime": "python3.12",
         "Architectures": ["arm64"],
