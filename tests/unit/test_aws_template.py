@@ -503,3 +503,18 @@ def test_the_stack_takes_the_sender_address_its_functions_take(template: dict[st
     except ValueError:
         taken = False
     assert bool(re.fullmatch(template["Parameters"]["MailFrom"]["AllowedPattern"], address)) is taken
+
+
+def test_something_landing_on_the_dead_letter_queue_is_told_to_the_alert_address(template: dict[str, Any]) -> None:
+    """A review: failed stream batches, job runs and SES events sat 14 days in a queue nobody was told of (a
+    role reports' job failing all three tries sends no mail), and went unread. An alarm tells AlertEmail."""
+    resources = template["Resources"]
+    [alarm] = resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched = alarm["Properties"]
+    assert watched["Dimensions"] == [{"Name": "QueueName", "Value": Fn("GetAtt", "DeadLetterQueue.QueueName")}]
+    assert (watched["Threshold"], watched["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    assert watched["AlarmActions"] == [Fn("Ref", "AlertsTopic")]
+    subscription = resources["AlertsSubscription"]
+    assert subscription["Condition"] == "HasAlertEmail"  # no address given: no subscription, the alarm still shows
+    assert subscription["Properties"]["Endpoint"] == Fn("Ref", "AlertEmail")
+    assert template["Parameters"]["AlertEmail"]["Default"] == ""

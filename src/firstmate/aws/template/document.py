@@ -42,7 +42,10 @@ def build_template(settings: Settings) -> dict[str, Any]:
         "Description": "firstmate: web app, outbox dispatcher, scheduled jobs and SES events (docs/deploy-aws.md)",
         "Parameters": _parameters(settings),
         "Rules": _rules(),
-        "Conditions": {"HasCustomDomain": Fn("Not", [Fn("Equals", [ref("DomainName"), ""])])},
+        "Conditions": {
+            "HasCustomDomain": Fn("Not", [Fn("Equals", [ref("DomainName"), ""])]),
+            "HasAlertEmail": Fn("Not", [Fn("Equals", [ref("AlertEmail"), ""])]),
+        },
         "Globals": {"Function": function_globals(settings)},
         "Resources": resources,
         "Outputs": _outputs(),
@@ -68,6 +71,13 @@ def _parameters(settings: Settings) -> dict[str, Any]:
             "Type": "String",
             "Default": settings.timezone,
             "Description": "IANA time zone of the business; the weekly reports fire in it",
+        },
+        "AlertEmail": {
+            "Type": "String",
+            "Default": "",
+            "Description": "Optional address told when anything lands on the dead-letter queue (confirm SNS's mail)",
+            "AllowedPattern": f"^$|{EMAIL_PATTERN}",
+            "ConstraintDescription": "empty, or an email address such as ops@example.com",
         },
         "DomainName": {
             "Type": "String",
@@ -125,6 +135,7 @@ def _outputs() -> dict[str, Any]:
         "ArchiveBucketName": ("Raw API archives (90-day lifecycle)", ref("ArchiveBucket")),
         "DeadLetterQueueUrl": ("Failed outbox batches, jobs and SES events land here", ref("DeadLetterQueue")),
         "SesEventsTopicArn": ("SES bounce, complaint, delivery and reject events", ref("SesEventsTopic")),
+        "AlertsTopicArn": ("The dead-letter queue's alarm tells this topic's subscribers", ref("AlertsTopic")),
         # what a shell needs to reach this stack's secrets and configuration set (FIRSTMATE_*)
         "SecretsPrefix": ("Every secret's name starts with it (FIRSTMATE_SECRETS_PREFIX)", sub(SECRETS_PREFIX)),
         "SesConfigurationSet": ("The SES configuration set (FIRSTMATE_SES_CONFIGURATION_SET)", ref("ConfigurationSet")),
