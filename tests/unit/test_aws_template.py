@@ -373,6 +373,9 @@ def test_secrets_follow_the_sources_in_use() -> None:
 
     with pytest.raises(ConfigError, match="ads_source 'csv' reads ad figures from files on this machine"):
         build_template(defaults(ads_source="csv"))
+    # a lease that works with SMTP here but would stop every function at start with SES and DynamoDB
+    with pytest.raises(ConfigError, match=r"the functions could not start with your settings: outbox_lease_s \(60\)"):
+        build_template(defaults(outbox_lease_s=60.0))
 
 
 @pytest.mark.parametrize(
@@ -380,6 +383,8 @@ def test_secrets_follow_the_sources_in_use() -> None:
     [
         {"analyst": "openai", "openai_base_url": "https://llm.example.com/v1", "openai_model": "gpt-4o-mini"},
         {"analyst": "anthropic", "anthropic_model": "claude-haiku-4-5"},
+        # and the settings of yours that shape what the functions do (they ran on the defaults)
+        {"reminder_offsets_h": [48.0, 3.5], "photo_max_mb": 8.0, "album_max_photos": 200, "outbox_lease_s": 600.0},
     ],
 )
 def test_the_functions_run_the_analyst_the_template_was_rendered_for(

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from firstmate.aws.template.cloudformation import Fn, get_att, ref, sub, to_yaml
-from firstmate.aws.template.functions import FUNCTIONS, function_globals, function_resource, http_api, log_group
+from firstmate.aws.template.functions import (
+    FUNCTIONS,
+    carried_settings,
+    function_globals,
+    function_resource,
+    http_api,
+    log_group,
+)
 from firstmate.aws.template.iam import function_policies, role
 from firstmate.aws.template.messaging import messaging
 from firstmate.aws.template.schedules import schedules
@@ -29,6 +38,7 @@ def build_template(settings: Settings) -> dict[str, Any]:
             "ads_source 'csv' reads ad figures from files on this machine, which a Lambda function does not have",
             hint="render the template with ads_source = 'meta' (the default)",
         )
+    _functions_can_start(settings)
     resources: dict[str, Any] = {"HttpApi": http_api(), "ApiLogGroup": log_group(None)}
     policies = function_policies(settings)
     for function in FUNCTIONS:
@@ -50,6 +60,17 @@ def build_template(settings: Settings) -> dict[str, Any]:
         "Resources": resources,
         "Outputs": _outputs(),
     }
+
+
+def _functions_can_start(settings: Settings) -> None:
+    """ConfigError when the settings carried to the functions would stop every one at start (a lease too
+    short for a send through SES with the store on DynamoDB, fine with SMTP here)."""
+    carried = {name: getattr(settings, name) for name in carried_settings(settings)}
+    try:
+        Settings.model_validate({**carried, "store": "dynamodb", "mailer": "ses", "blobs": "s3", "secrets": "aws"})
+    except ValidationError as exc:
+        problem = str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"the functions could not start with your settings: {problem}") from None
 
 
 def _parameters(settings: Settings) -> dict[str, Any]:

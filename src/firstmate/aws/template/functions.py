@@ -42,6 +42,29 @@ FUNCTIONS = (
 )
 
 
+#: Settings of yours that shape what the functions do, carried to them where they differ from the default
+#: (until 2026-12-06 they ran on the defaults whatever firstmate.toml said: reminders at 24 and 2 hours).
+CARRIED = (
+    "reminder_offsets_h", "album_opens_before_h", "album_closes_after_days", "photo_max_mb", "album_max_photos",
+    "outbox_max_attempts", "outbox_base_delay_s", "outbox_max_delay_s", "outbox_lease_s", "crew_page_cache",
+    "log_level",
+)  # fmt: skip
+
+
+def carried_settings(settings: Settings) -> dict[str, str]:
+    """The CARRIED settings that differ from their defaults, as environment values (a list as JSON)."""
+    carried = {}
+    for name in CARRIED:
+        value = getattr(settings, name)
+        if value == Settings.model_fields[name].default:
+            continue
+        if isinstance(value, list):
+            carried[name] = json.dumps(value)
+        else:
+            carried[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    return carried
+
+
 def function_globals(settings: Settings) -> dict[str, Any]:
     """What every function shares: runtime, code and the environment that configures firstmate."""
     variables: dict[str, Any] = {
@@ -77,6 +100,7 @@ def function_globals(settings: Settings) -> dict[str, Any]:
         variables["FIRSTMATE_OPENAI_MODEL"] = settings.openai_model or ""
     if settings.analyst == "anthropic":
         variables["FIRSTMATE_ANTHROPIC_MODEL"] = settings.anthropic_model
+    variables |= {f"FIRSTMATE_{name.upper()}": value for name, value in carried_settings(settings).items()}
     return {
         "Runtime": "python3.12",
         "Architectures": ["arm64"],
