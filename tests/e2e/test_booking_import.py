@@ -457,6 +457,10 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     shapes = ["Owner's payout: USD 624.00", "Payout (est.): $624.00", "Payout - $624", "Payout USD 624"]
     shapes += ["Host payout usd 524", "Owner payout 624"]  # a review of that fix: a code in lower case, or none
     kept = ["Tip: bring 2 towels", "Pickup at the hotel at 10.30, total of 6 with the kids", "Charge 2 phones"]
+    # a review of that: a label of money before a count of something is no amount
+    kept += ["Net: 2 landing nets aboard", "Rate: 5 knots max in the no-wake zone", "Deposit: 2 coolers at the dock"]
+    # a review of that: a label of money before a count of something is no amount
+    kept += ["Net: 2 landing nets aboard", "Rate: 5 knots max in the no-wake zone", "Deposit: 2 coolers at the dock"]
     record = _ota_booking(BOOKED + "\nNotes: Anniversary\n" + "\n".join(shapes + kept))
     assert (record.notes, record.private_notes) == ("\n".join(["Anniversary", *kept]), "\n".join(shapes))
 

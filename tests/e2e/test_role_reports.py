@@ -311,6 +311,9 @@ def test_a_kind_with_many_rows_is_listed_a_page_at_a_time_and_an_edit_stays_on_i
         follow_redirects=False,
     )  # fmt: skip
     assert again.headers["location"] == "/admin/data/demo/revenue?q=b-&page=2"
+    added = admin.post("/admin/data/demo/revenue?q=b-", data={**line, "id": "C-0001"}, follow_redirects=False)
+    where = added.headers["location"]  # not in the search: the page of all rows that lists it
+    assert where == "/admin/data/demo/revenue?page=2" and "<tr><td>C-0001</td>" in admin.get(where).text
 
 
 def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:

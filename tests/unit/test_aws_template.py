@@ -241,7 +241,14 @@ def test_four_functions_with_their_handlers_and_sizes(template: dict[str, Any]) 
     assert template["Globals"]["Function"]["Architectures"] == ["arm64"]
 
 
-@pytest.mark.parametrize("changes", [{}, {"analyst": "bedrock"}, {"analyst": "openai", "crm_source": "none"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"analyst": "bedrock"},
+        {"analyst": "openai", "openai_base_url": "https://llm.example.com", "openai_model": "m", "crm_source": "none"},
+    ],
+)
 def test_every_role_names_specific_resources(changes: dict[str, Any]) -> None:
     template = build_template(defaults(**changes))
     for role in [*(f"{key}Role" for key in FUNCTIONS), "SchedulerRole"]:
@@ -376,6 +383,8 @@ def test_secrets_follow_the_sources_in_use() -> None:
     # a lease that works with SMTP here but would stop every function at start with SES and DynamoDB
     with pytest.raises(ConfigError, match=r"the functions could not start with your settings: outbox_lease_s \(60\)"):
         build_template(defaults(outbox_lease_s=60.0))
+    with pytest.raises(ConfigError, match="analyst 'openai' needs openai_base_url and openai_model"):
+        build_template(defaults(analyst="openai"))
 
 
 @pytest.mark.parametrize(
@@ -385,6 +394,7 @@ def test_secrets_follow_the_sources_in_use() -> None:
         {"analyst": "anthropic", "anthropic_model": "claude-haiku-4-5"},
         # and the settings of yours that shape what the functions do (they ran on the defaults)
         {"reminder_offsets_h": [48.0, 3.5], "photo_max_mb": 8.0, "album_max_photos": 200, "outbox_lease_s": 600.0},
+        {"album_opens_before_h": 70 / 60, "outbox_max_delay_s": 129600.5, "photo_max_mb": 12.3456789},  # exactly
     ],
 )
 def test_the_functions_run_the_analyst_the_template_was_rendered_for(

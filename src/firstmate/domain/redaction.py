@@ -59,15 +59,20 @@ _MONEY_ALSO = r"totals?|net|rates?|tips?|balance|deposits?|charges?|discounts?|p
 #: "Reserved - payout USD 624.00").
 MONEY_WORDS = re.compile(rf"\b(?:{_MONEY_ONLY}|{_MONEY_ALSO})\b", re.IGNORECASE)
 #: A currency before a figure: a sign, a code in capitals, or a common one in any case ("usd 524").
-_CURRENCY = rf"(?:[$€£¥]|\b(?:{'|'.join(sorted(ISO_4217))})\b|\b(?i:usd|eur|gbp|cad|aud|nzd|chf|mxn|jpy|thb|sgd|hkd)\b)"
-_SIGNED_FIGURE = re.compile(r"[$€£¥]\s?\d")
-#: A word of money with a figure right after it (a currency between, or for a word that says money only,
-#: none): "payout usd 524", "owner payout 624", "Payout - $624", "total: USD 840".
+_COMMON_CODES = "usd|eur|gbp|cad|aud|nzd|chf|mxn|jpy|thb|sgd|hkd"
+_CODE = rf"(?:\b(?:{'|'.join(sorted(ISO_4217))})\b|\b(?i:{_COMMON_CODES})\b)"
+_CURRENCY = rf"(?:[$€£¥]|{_CODE})"
+#: A currency's sign before or after a figure ("$624", "200€").
+_SIGNED_FIGURE = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]")
+#: A word of money with a figure right after it: for a word that says money only, any figure; for one that
+#: says other things too, a figure in a currency or with cents ("payout usd 524", "owner payout 624",
+#: "Payout - $624", "balance 420.00"; not "Rate: 5 knots", "Net: 2 landing nets").
 _WORD_THEN_FIGURE = re.compile(
-    rf"\b(?:(?i:{_MONEY_ONLY})[\s:=\-–]*(?:{_CURRENCY}\s?)?|(?i:{_MONEY_ALSO})[\s:=\-–]*{_CURRENCY}\s?)\d"
+    rf"\b(?:(?i:{_MONEY_ONLY})[\s:=\-–]*(?:{_CURRENCY}\s?)?\d"
+    rf"|(?i:{_MONEY_ALSO})[\s:=\-–]*(?:{_CURRENCY}\s?\d|\d[\d,]*\.\d\d\b))"
 )
-#: A figure with a currency's code after it ("624.00 USD").
-_FIGURE_THEN_CODE = re.compile(rf"\d[\d,]*(?:\.\d+)?\s?(?:{'|'.join(sorted(ISO_4217))})\b")
+#: A figure with a currency's code after it ("624.00 USD", "350 eur").
+_FIGURE_THEN_CODE = re.compile(rf"\d[\d,]*(?:\.\d+)?\s?{_CODE}")
 
 
 def speaks_of_money(text: str) -> bool:

@@ -31,11 +31,18 @@ def client(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=50,  # one client serves every thread of the web app
-        # S3's presigned forms and links in Signature Version 4, the only one a bucket made since 2020 takes
-        # (botocore still presigns with version 2 in the regions that once had it), at the regional endpoint
-        **({"signature_version": "s3v4", "s3": {"addressing_style": "virtual"}} if service == "s3" else {}),
+        **(_s3_config(endpoint_url) if service == "s3" else {}),
     )
     return boto3.session.Session().client(service, region_name=region, config=config, endpoint_url=endpoint_url)
+
+
+def _s3_config(endpoint_url: str | None) -> dict[str, Any]:
+    """S3's presigned forms and links in Signature Version 4, the only one a bucket made since 2020 takes
+    (botocore still presigns with version 2 in the regions that once had it), at the bucket's regional
+    host on AWS itself (the global one answers a new bucket with redirects for up to a day). A stand-in
+    (AWS_ENDPOINT_URL) keeps botocore's addressing: `<bucket>.localhost` does not resolve."""
+    stand_in = endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    return {"signature_version": "s3v4", **({} if stand_in else {"s3": {"addressing_style": "virtual"}})}
 
 
 class Shared:

@@ -65,6 +65,11 @@ def build_template(settings: Settings) -> dict[str, Any]:
 def _functions_can_start(settings: Settings) -> None:
     """ConfigError when the settings carried to the functions would stop every one at start (a lease too
     short for a send through SES with the store on DynamoDB, fine with SMTP here)."""
+    if settings.analyst == "openai" and not (settings.openai_base_url and settings.openai_model):
+        raise ConfigError(
+            "analyst 'openai' needs openai_base_url and openai_model: the functions would fail every Monday",
+            hint="set both, or choose another analyst",
+        )
     carried = {name: getattr(settings, name) for name in carried_settings(settings)}
     try:
         Settings.model_validate({**carried, "store": "dynamodb", "mailer": "ses", "blobs": "s3", "secrets": "aws"})

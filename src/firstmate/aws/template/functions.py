@@ -60,8 +60,8 @@ def carried_settings(settings: Settings) -> dict[str, str]:
             continue
         if isinstance(value, list):
             carried[name] = json.dumps(value)
-        else:
-            carried[name] = f"{value:g}" if isinstance(value, float) else str(value)
+        else:  # a float written whole: "{:g}" kept six digits (70/60 hours read 1.16667)
+            carried[name] = repr(value) if isinstance(value, float) else str(value)
     return carried
 
 

@@ -61,7 +61,10 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
     except DataRejected as exc:
         errors = [f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors]
         return _page(app, org, kind, edit=editing, errors=errors, values=values, status=422, q=q)
-    keys = [k for k, _ in _found(data_rows(app.store, org, kind), q)]  # back to the page that lists it
+    rows = data_rows(app.store, org, kind)
+    if key not in dict(_found(rows, q)):  # a row the search does not find (added, or its id changed): all rows
+        q = ""
+    keys = [k for k, _ in _found(rows, q)]  # back to the page that lists it
     return RedirectResponse(_address(org, kind, keys.index(key) // PAGE_ROWS + 1 if key in keys else 1, q), 303)
 
 

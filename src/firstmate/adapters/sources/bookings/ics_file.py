@@ -34,14 +34,10 @@ LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes
 #: Any `label: value` line among the notes, its label whatever it holds ("Owner's payout", "Payout (est.)"):
 #: a label of money (MONEY_WORDS) with an amount (`_AMOUNT`) goes to the private notes, never to the crew.
 _LABELLED = re.compile(r"[ \t]*(?P<key>[^:\n]{1,40}?):[ \t]*(?P<value>.*?)[ \t]*")
-#: A value that is an amount of money: it begins with one, a currency's code or sign before it or not
-#: ("USD 624.00", "524", "1,250", "usd 524", "$200", "60.75 EUR"); not a head count ("4 adults and 2
-#: children"), nor words ("keep it a surprise", "gate 3")
-_AMOUNT = re.compile(
-    r"^\s*(?:[A-Za-z]{3}\s*|[$€£¥]\s*)?\d[\d,]*(?:\.\d+)?"
-    r"(?![\d.,]*\s*(?:adults?|child|children|kids?|guests?|people|persons?|pax|infants?|teens?|seniors?)\b)",
-    re.IGNORECASE,
-)
+#: A value that is an amount of money and nothing else, a currency's code or sign before or after it or
+#: not ("USD 624.00", "524", "1,250", "usd 524", "$200", "60.75 EUR", "200€"); not a count of something
+#: ("4 adults and 2 children", "2 landing nets aboard", "5 knots max"), nor words ("gate 3")
+_AMOUNT = re.compile(r"\s*(?:[A-Za-z]{3}\s*|[$€£¥]\s*)?\d[\d,]*(?:\.\d+)?\s*(?:[A-Za-z]{3}|[$€£¥])?\s*")
 MAX_EVENTS = 5000
 #: The years an event may start and end in: the bound a booking's start has (BookingRequest.start).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -298,11 +294,12 @@ def _fields(description: str) -> dict[str, str]:
 
 def _money(line: str) -> bool:
     """Whether a line of the notes is one of money: a label of money, whatever else its label holds, and a
-    value that is an amount ("Owner's payout: USD 624.00", "Payout (est.): $624"; not "Tip: keep it a
-    surprise", nor "Total party: 4 adults"), or an amount told in words (`speaks_of_money`: "Payout -
-    $624", "Payout USD 624"). Until 2026-12-06 a label of letters and spaces alone was looked at."""
+    value that is an amount alone ("Owner's payout: USD 624.00", "Payout (est.): $624"; not "Tip: keep it a
+    surprise", "Total party: 4 adults", "Net: 2 landing nets aboard"), or an amount told in words
+    (`speaks_of_money`: "Payout - $624", "Payout USD 624"). Until 2026-12-06 a label of letters and spaces
+    alone was looked at, and a value beginning with a figure was taken for money ("Rate: 5 knots max")."""
     labelled = _LABELLED.fullmatch(line)
-    if labelled and MONEY_WORDS.search(labelled["key"]) and _AMOUNT.search(labelled["value"]):
+    if labelled and MONEY_WORDS.search(labelled["key"]) and _AMOUNT.fullmatch(labelled["value"]):
         return True
     return speaks_of_money(line)
 
