@@ -452,8 +452,7 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
     week = last_complete_week(period, profile.org.timezone if profile else "UTC")
     detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now), "week": week.isoformat()}
     # kept as long as the period's own record: a failure answered by a later run is no longer listed (below)
-    ttl = to_epoch(period + timedelta(days=90))
-    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail, ttl=ttl))
+    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail, ttl=_period_kept_until(period)))
     if profile is None:
         return
     what = message + (f" ({hint})" if hint else "")
@@ -479,8 +478,12 @@ def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:
 def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) -> None:
     """Note that `org`'s report of the scheduled `period` went out, so that the period's retries
     (for another org that failed) do not pull from the sources and store the report again."""
-    ttl = to_epoch(period + timedelta(days=90))
-    store.put(Item(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=ttl))
+    store.put(Item(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=_period_kept_until(period)))
+
+
+def _period_kept_until(period: datetime) -> int:
+    """When a scheduled period's records (its run, its failure) expire: 90 days on."""
+    return to_epoch(period + timedelta(days=90))
 
 
 def list_failures(store: Store, org: str) -> list[dict[str, Any]]:

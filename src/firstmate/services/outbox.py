@@ -247,11 +247,12 @@ def record_feedback(
             item = store.get(outbox_pk(org), key)
             if item is None:
                 break
-            if from_item(item).provider_ref != provider_ref:
-                if from_item(item).status is OutboxStatus.SENDING:
+            entry = from_item(item)
+            if entry.provider_ref != provider_ref:
+                if entry.status is OutboxStatus.SENDING:
                     raise FeedbackTooEarly(f"{org}/{key} is being sent: its send is not recorded yet")
                 break
-            updated = rules.add_feedback(from_item(item), feedback)
+            updated = rules.add_feedback(entry, feedback)
             try:
                 return from_item(store.put(to_item(updated), VersionIs(item.version)))
             except ConditionFailed:

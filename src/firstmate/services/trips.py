@@ -228,7 +228,7 @@ def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> 
         return None, found
     condition = VersionIs(stored.version) if stored is not None else Absent()
     try:
-        stored = store.put(Item(*_long_blocks_key(org), {"blocks": _listed(found), "kept_days": KEPT_DAYS}), condition)
+        stored = store.put(_long_blocks_item(org, _listed(found)), condition)
     except ConditionFailed:
         return long_blocks(store, org, now)  # built by another process meanwhile
     return stored, found
@@ -391,7 +391,12 @@ def _long_blocks_write(store: Store, org: str, entry: CalendarEntry, now: dateti
     if stored is not None and listed == stored.data["blocks"]:
         return []
     condition = VersionIs(stored.version) if stored else Absent()
-    return [Put(Item(*_long_blocks_key(org), {"blocks": listed, "kept_days": KEPT_DAYS}), condition)]
+    return [Put(_long_blocks_item(org, listed), condition)]
+
+
+def _long_blocks_item(org: str, listed: list[dict[str, Any]]) -> Item:
+    """The stored list of long slots, marked with how long it keeps them after their end."""
+    return Item(*_long_blocks_key(org), {"blocks": listed, "kept_days": KEPT_DAYS})
 
 
 def _is_long(entry: CalendarEntry) -> bool:

@@ -4,7 +4,7 @@ page's other filters. The lists are read whole and cut here: they are an org's o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
@@ -35,7 +35,22 @@ class Paged(Generic[T]):
 
     def link(self, number: int) -> str:
         """The address (its query) of page `number` of the same list."""
-        return "?" + urlencode([*self.query, *((("page", str(number)),) if number > 1 else ())])
+        return "?" + page_query(self.query, number)
+
+
+def page_query(query: Iterable[tuple[str, str]], number: int) -> str:
+    """A query string of these parameters and page `number` (left out for the first page)."""
+    return urlencode([*query, *((("page", str(number)),) if number > 1 else ())])
+
+
+def pages_for(count: int, size: int = PAGE_ROWS) -> int:
+    """How many pages `count` rows take (one, for none)."""
+    return max((count + size - 1) // size, 1)
+
+
+def page_holding(keys: Sequence[str], key: str, size: int = PAGE_ROWS) -> int:
+    """The page of a list with these `keys` that lists `key` (the first when none does)."""
+    return next((n // size + 1 for n, each in enumerate(keys) if each == key), 1)
 
 
 def page_of(
@@ -43,7 +58,7 @@ def page_of(
 ) -> Paged[T]:
     """Page `number` of `items` (`size` rows a page); NotFound past the last page, saying how many there
     are. `query`: the page's other parameters (filters), empty ones left out of its links."""
-    pages = max((len(items) + size - 1) // size, 1)
+    pages = pages_for(len(items), size)
     if number > pages:
         raise NotFound(f"no page {number}: the list has {pages} page(s) of {size} rows", hint="go back to page 1")
     start = (number - 1) * size

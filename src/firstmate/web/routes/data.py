@@ -4,7 +4,7 @@ one row, remove one. Bulk changes go through `firstmate data import` (the same c
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,7 +16,7 @@ from firstmate.rendering import render
 from firstmate.services.business import list_orgs
 from firstmate.services.data import data_rows, delete_row, save_row
 from firstmate.web.deps import AdminScope, get_app, require_admin
-from firstmate.web.paging import PAGE_ROWS, page_of
+from firstmate.web.paging import page_holding, page_of, page_query, pages_for
 
 router = APIRouter(prefix="/admin/data", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -64,8 +64,8 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
     rows = data_rows(app.store, org, kind)
     if key not in dict(_found(rows, q)):  # a row the search does not find (added, or its id changed): all rows
         q = ""
-    keys = [k for k, _ in _found(rows, q)]  # back to the page that lists it
-    return RedirectResponse(_address(org, kind, keys.index(key) // PAGE_ROWS + 1 if key in keys else 1, q), 303)
+    listed = [k for k, _ in _found(rows, q)]  # back to the page that lists it
+    return RedirectResponse(_address(org, kind, page_holding(listed, key), q), status_code=303)
 
 
 @router.post("/{org}/{kind}/{key:path}/delete")  # an id may hold a slash (INV/2026/001)
@@ -81,7 +81,7 @@ def remove(
     except DataRejected as exc:
         errors = [f"{e.where}: {e.problem}" for e in exc.errors]
         return _page(app, org, kind, errors=errors, status=409, q=q, page=page)
-    pages = max((len(_found(data_rows(app.store, org, kind), q)) + PAGE_ROWS - 1) // PAGE_ROWS, 1)
+    pages = pages_for(len(_found(data_rows(app.store, org, kind), q)))
     return RedirectResponse(_address(org, kind, min(page, pages), q), status_code=303)
 
 
@@ -92,7 +92,7 @@ def _found(rows: list[tuple[str, Any]], q: str) -> list[tuple[str, Any]]:
 
 
 def _address(org: str, kind: str, page: int, q: str = "") -> str:
-    query = urlencode([*((("q", q),) if q.strip() else ()), *((("page", str(page)),) if page > 1 else ())])
+    query = page_query([("q", q)] if q.strip() else [], page)
     return f"/admin/data/{org}/{kind}" + (f"?{query}" if query else "")
 
 
@@ -110,7 +110,7 @@ def _page(
         values = current.model_dump(mode="json") if current is not None else {}
     listed = _found(rows, q)
     if page is None:  # the page of the row being edited, else the first
-        page = next((n // PAGE_ROWS + 1 for n, (key, _) in enumerate(listed) if key == edit), 1) if edit else 1
+        page = page_holding([key for key, _ in listed], edit) if edit else 1
     # a page at a time: 20,000 rows made one page of 6 MB, where every save and remove came back to
     pager = page_of(listed, page, {"q": q})
     table = [
