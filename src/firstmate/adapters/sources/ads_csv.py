@@ -60,15 +60,20 @@ class CsvAdsSource:
         at = {name: n for n, name in enumerate(header)}  # a repeated column: the last one counts
         # plain rows, not a dict per row: a file holds years of weeks, and a run keeps sixteen
         rows, week_at, number = [], at["week_start"], 1
+        kept: dict[str, bool] = {}  # each week's text read once: a file spells its hundred weeks in thousands of rows
         for values in reader:
             if not values:
                 continue  # a blank line is no row
             number += 1
-            try:
-                week = date.fromisoformat(values[week_at].strip() if week_at < len(values) else "")
-            except ValueError:
-                raise InvalidInput(f"{path.name} row {number}: week_start must be a date like 2026-11-09") from None
-            if since <= week <= until:
+            written = values[week_at] if week_at < len(values) else ""
+            inside = kept.get(written)
+            if inside is None:
+                try:
+                    week = date.fromisoformat(written.strip())
+                except ValueError:
+                    raise InvalidInput(f"{path.name} row {number}: week_start must be a date like 2026-11-09") from None
+                inside = kept[written] = since <= week <= until
+            if inside:
                 rows.append(
                     {k: (values[at[k]] if at[k] < len(values) else "").strip() for k in COLUMNS}
                     | {"account": account, "row": number, "file": path.name}
