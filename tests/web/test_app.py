@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -81,8 +83,10 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     outbox.enqueue(app.store, "demo", many, app.clock.now())
     crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, then the rest
     assert crowded.count("<tr class=") == 200 and "Messages 1–200 of 224 · page 1 of 2" in crowded
-    older = client.get("/admin/outbox?page=2", headers=HTML).text  # only the newest 200 were reachable
-    assert older.count("<tr class=") == 24 and "Messages 201–224 of 224" in older and 'href="?page=2"' in crowded
+    next_page = html.unescape(re.findall(r'href="([^"]+)" rel="next"', crowded)[0])
+    assert "page=2" in next_page
+    older = client.get(f"/admin/outbox{next_page}", headers=HTML).text  # only the newest 200 were reachable
+    assert older.count("<tr class=") == 24 and "Messages 201–224 of 224" in older
     links = {k for page in (crowded, older) for k in re.findall(r'href="/admin/outbox/demo/([^"]+)"', page)}
     assert len(links) == 224  # every message a link away, once
     found = client.get("/admin/outbox?q=OWNER@EXAMPLE.COM&status=sent", headers=HTML).text  # by recipient, any case
@@ -128,3 +132,34 @@ def test_only_dead_messages_can_be_retried(client: TestClient, app: App, tmp_pat
     response = client.post("/admin/outbox/demo/demo:welcome:v1/retry", data={"confirm": "yes"})
     assert response.status_code == 422 and "only dead" in response.json()["detail"]
     assert outbox.get_entry(app.store, "demo", "demo:welcome:v1").status.value == "sent"
+
+
+def test_the_outbox_pages_stay_put_while_messages_are_queued(client: TestClient, app: App, clock: FixedClock) -> None:
+    """Messages queued between two page loads pushed every row down a place: the first row of the
+    next page had been the last of this one (seen twice), and one row was never listed. The pages now
+    show the list as it was when its first page was read, and say how many came since."""
+
+    def bulk(prefix: str, count: int) -> None:
+        messages = [
+            OutgoingMessage(idempotency_key=f"demo:{prefix}:{n}", sender="ops@example.com", to=("crew@example.com",),
+                            subject=f"{prefix} {n}", text="x")
+            for n in range(count)
+        ]  # fmt: skip
+        outbox.enqueue(app.store, "demo", messages, clock.now())
+
+    _demo_business(app)
+    bulk("Earlier", 250)
+    _sign_in(client, app)
+    first = client.get("/admin/outbox", headers=HTML).text
+    clock.advance(timedelta(minutes=1))
+    bulk("Later", 3)
+    second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0]))
+    listed = [re.findall(r'href="/admin/outbox/demo/([^"]+)"', page) for page in (first, second.text)]
+    assert len(listed[0]) == 200 and len(listed[1]) == 50 and not set(listed[0]) & set(listed[1])
+    assert "Messages 201–250 of 250" in second.text and "3 messages queued since this list was read" in second.text
+    newest = html.unescape(re.findall(r'href="([^"]+)">show the newest', second.text)[0])
+    assert "upto" not in newest and "page" not in newest
+    latest = client.get("/admin/outbox" + newest, headers=HTML).text
+    assert "Messages 1–200 of 253" in latest and "queued since" not in latest and "Later 0" in latest
+    refused = client.get("/admin/outbox?upto=yesterday", headers=HTML)
+    assert refused.status_code == 422 and "yesterday&#39; is no time with its offset" in refused.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -18,7 +19,7 @@ from firstmate.services import outbox
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
-from firstmate.web.paging import page_of
+from firstmate.web.paging import page_of, page_query
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -46,11 +47,15 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
 @router.get("/outbox", response_class=HTMLResponse)
 def outbox_page(
     app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None, q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1)] = 1, upto: str = "",
 ) -> HTMLResponse:  # fmt: skip
     """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
-    their own org's. `q`: only messages whose recipients or subject hold it (any case)."""
+    their own org's. `q`: only messages whose recipients or subject hold it (any case). `upto`: the
+    list as it stood when its first page was read (the newest message's time then), which its page
+    links carry: messages queued since would push every row down a place from one page to the next
+    (one seen twice, another never); they are counted above it instead, a link away."""
     wanted = _status(status)
+    pinned = _moment(upto) if upto else None
     visible = [scope.org] if scope.org else list_orgs(app.store)
     if org and org not in visible:
         raise NotFound(f"no org {org!r}")
@@ -60,13 +65,19 @@ def outbox_page(
     if q.strip():
         needle = q.strip().casefold()
         entries = [e for e in entries if needle in " ".join([*e.message.to, e.message.subject]).casefold()]
-    entries.sort(key=lambda e: e.created_at, reverse=True)
+    entries.sort(key=lambda e: (e.created_at, e.org, e.key), reverse=True)
+    newer = [e for e in entries if pinned is not None and e.created_at > pinned]
+    entries = entries[len(newer) :]
+    pin = upto if pinned is not None else (entries[0].created_at.isoformat() if entries else "")
     # every message a page away: the newest 200 alone were listed, and an org admin (no command line)
     # could open none of the others
-    pager = page_of(entries, page, {"org": org or "", "status": status or "", "q": q})
+    pager = page_of(entries, page, {"org": org or "", "status": status or "", "q": q, "upto": pin})
     # and one withdrawn after it reached some says so, not "not sent"
     shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in pager.rows]
-    html = render("admin/outbox.html", entries=shown, pager=pager, orgs=visible, org=org, status=status or "", q=q)
+    html = render(
+        "admin/outbox.html", entries=shown, pager=pager, orgs=visible, org=org, status=status or "", q=q,
+        newer=len(newer), latest="?" + page_query([(k, v) for k, v in pager.query if k != "upto"], 1),
+    )  # fmt: skip
     return HTMLResponse(html)
 
 
@@ -108,6 +119,16 @@ def preview_html(message: OutgoingMessage) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InvalidInput(f"upto {value!r} is no time with its offset", hint="open the outbox from its first page")
+    return moment
 
 
 def _status(value: str | None) -> OutboxStatus | None:
