@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections import Counter
@@ -520,3 +521,45 @@ def test_an_item_ticked_and_undone_again_and_again_keeps_its_latest_changes_and_
     booking_id = get_event(demo_app.store, "demo", trip).booking_id
     cancel = jonah.delete(f"/api/v1/bookings/{booking_id}", headers={"Authorization": f"Bearer {api_key}"})
     assert cancel.status_code == 200 and cancel.json()["result"] == "cancelled"
+
+
+def test_the_trip_list_comes_fifty_trips_a_page_and_a_clash_across_pages_still_shows(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Every upcoming trip was on one page (800 trips: a page a phone could not scroll, built in 80 ms
+    each time a booking changed). Now 50 a page, "Later trips" a link away; a trip overlapping one the
+    viewer holds on the next page or on the page before still reads busy."""
+    from firstmate.services.roster import claim_role
+
+    def book(n: int, hours: float, length: float, boat: str = "sea-lark") -> str:
+        start = (clock.now() + timedelta(days=1, hours=hours)).isoformat()
+        body = booking_body(external_id=f"PAGE-{n}", start=start, duration_hours=length, asset=boat)
+        return orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking.event_id
+
+    sloop = [book(n, 4 * n, 3) for n in range(110)]  # every 4 hours, 3 hours long
+    # Theo's roles on the catamaran: one just after the first page's last trip, overlapping it; one
+    # before the second page's last trip, overlapping the first trips of the third page
+    ahead, behind = book(200, 4 * 49 + 1, 2, "morning-tern"), book(201, 4 * 97 - 1, 14, "morning-tern")
+    claim_role(demo_app, "demo", ahead, "crew_1", "theo")
+    claim_role(demo_app, "demo", behind, "crew_1", "theo")
+    theo = sign_in(demo_app, "theo")
+    pages, address = [], "/crew"
+    while address:
+        page = theo.get(address)
+        assert page.status_code == 200
+        pages.append(
+            dict(re.findall(r'href="/crew/events/(ev_\w+)">.*?<span class="tag">(.*?)</span>', page.text, re.S))
+        )
+        later = re.findall(r'href="([^"]+)" rel="next">Later trips', page.text)
+        address = html.unescape(later[0]) if later else ""
+        assert ('href="/crew">Soonest trips' in page.text) == (len(pages) > 1)
+    whole = my_trips(demo_app, "demo", get_person(demo_app.store, "demo", "theo"))
+    assert [len(p) for p in pages] == [50, 50, 12] and len(whole) == 112
+    assert [event for p in pages for event in p] == [t["event_id"] for t in whole]  # each once, in order
+    assert list(pages[0])[-1] == sloop[49] and pages[0][sloop[49]] == "busy: on Morning Tern (45 ft catamaran)"
+    assert pages[0][sloop[48]] == "open: crew 1" and pages[1][ahead] == pages[1][behind] == "you: crew 1"
+    assert list(pages[1])[-1] == sloop[97] and list(pages[2])[:3] == sloop[98:101]
+    assert {pages[2][e] for e in sloop[98:101]} == {"busy: on Morning Tern (45 ft catamaran)"}  # held: page before
+    assert pages[2][sloop[101]] == "open: crew 1"
+    assert theo.get("/crew?after=yesterday").status_code == 422
+    assert list(re.findall(r'href="/crew/events/(ev_\w+)"', theo.get("/crew").text)) == list(pages[0])  # still first

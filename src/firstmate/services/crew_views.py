@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import takewhile
+from itertools import islice
 from typing import Any
 
 from firstmate.domain.bookings import MAX_TRIP_HOURS
@@ -14,13 +15,14 @@ from firstmate.domain.guests import guest_counts
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
 from firstmate.domain.roster import captain_of, clash, held_by, over
+from firstmate.domain.shared import iso
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line
 from firstmate.domain.views import crew_trip_view
-from firstmate.errors import NotFound
+from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.paging import iter_items
+from firstmate.services.paging import iter_between
 from firstmate.services.roster import busy_elsewhere
 from firstmate.services.trips import calendar_pk, get_event, get_events
 
@@ -28,26 +30,96 @@ from firstmate.services.trips import calendar_pk, get_event, get_events
 KEEP_LISTED = timedelta(days=2)
 
 
+#: Trips on a page of the crew's list: a phone's worth to scroll; later ones are a link away.
+TRIPS_SHOWN = 50
+#: Events decoded at a time while a page of the list is filled.
+_BATCH = 50
+#: Past every calendar key (they begin with a UTC time in digits).
+_END = "\uffff"
+
+
+@dataclass(frozen=True)
+class TripList:
+    """A page of the crew's trip list, and where the next one starts (`after`; None: no trip is later)."""
+
+    trips: list[dict[str, Any]]
+    later: str | None = None
+
+
 def my_trips(ctx: Context, org: str, viewer: Person, now: datetime | None = None) -> list[dict[str, Any]]:
     """Upcoming trips as of `now` (default: the clock's now), soonest first: the viewer's own, and
-    those with a role they could take."""
+    those with a role they could take (all of them: `trip_list` gives a page)."""
+    return trip_list(ctx, org, viewer, now, size=None).trips
+
+
+def trip_list(
+    ctx: Context, org: str, viewer: Person, now: datetime | None = None, *, after: str | None = None,
+    size: int | None = TRIPS_SHOWN,
+) -> TripList:  # fmt: skip
+    """A page of `my_trips`: the first `size` trips after the calendar key `after` (from the soonest
+    without), and the key to read on from when more follow. The calendar is read forward from the
+    list's cut-off (`KEEP_LISTED`), and only as far as the page needs: its cost follows the page, not
+    the trips to come. A claimable trip is checked against the viewer's roles on every trip read that
+    overlaps it, those just before the page and just past it among them."""
     now = now or ctx.clock.now()
     profile = load_business(ctx.store, org)  # once for the whole list, not once a trip
-    events = get_events(ctx.store, org, _listed(ctx, org, now))
-    held = [e for e in events if held_by(e, viewer.id)]
+    cut_off = now - KEEP_LISTED
+    first = cut_off - timedelta(hours=MAX_TRIP_HOURS)  # the longest trip starting then is still listed
+    if after is not None:  # a trip just before the page that overlaps one on it is read, for the clashes
+        first = max(first, place_in_list(after) - timedelta(hours=MAX_TRIP_HOURS))
+    entries = (
+        (item.sk, item.data["event_id"])
+        for item in iter_between(ctx.store, calendar_pk(org), iso(first), _END)
+        if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= cut_off
+    )
+    listed: list[tuple[str, CrewEvent]] = []
+    read: list[CrewEvent] = []  # every trip read: the viewer's roles among them are what a claim would clash with
+    while batch := list(islice(entries, _BATCH)):
+        found = {e.id: e for e in get_events(ctx.store, org, [event_id for _, event_id in batch])}
+        for sk, event_id in batch:
+            event = found.get(event_id)
+            if event is None:
+                continue
+            read.append(event)
+            room = size is None or len(listed) <= size  # one past the page: whether a later page has any
+            if room and (after is None or sk > after) and _listable(event, viewer, now):
+                listed.append((sk, event))
+        if size is not None and len(listed) > size:
+            shown_until = max(event.end for _, event in listed[:size])
+            if read[-1].start >= shown_until:  # in order of start: none read later overlaps a trip shown
+                break
+    shown = listed if size is None else listed[:size]
+    held = [e for e in read if held_by(e, viewer.id)]
     trips = []
-    for event in events:
+    for _, event in shown:
         mine = held_by(event, viewer.id)
         claimable = _claimable(event, viewer, now)
-        found = clash(event, viewer.id, held) if mine is None and claimable else None
-        if found is not None:
+        busy = clash(event, viewer.id, held) if mine is None and claimable else None
+        if busy is not None:
             claimable = []  # nobody crews two trips at once
-        if mine is None and not claimable and not viewer.admin and found is None:
-            continue
         trip = _trip_of(profile, event)
-        busy = f"busy: on {found[0].asset_name}" if found else None
-        trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable, "busy": busy})
-    return [redact_for_crew(t) for t in trips]
+        note = f"busy: on {busy[0].asset_name}" if busy else None
+        trips.append({**trip, "my_role": mine.role if mine else None, "claimable": claimable, "busy": note})
+    later = shown[-1][0] if size is not None and len(listed) > size else None
+    return TripList([redact_for_crew(t) for t in trips], later)
+
+
+def place_in_list(after: str) -> datetime:
+    """The departure a trip list's `after` key names (a calendar key, `<UTC start>#<booking>`);
+    InvalidInput for anything else."""
+    start, _, booking = after.partition("#")
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or not booking or len(after) > 200:
+        raise InvalidInput(f"{after[:60]!r} is no place in the trip list", hint="open the list from its start")
+    return moment
+
+
+def _listable(event: CrewEvent, viewer: Person, now: datetime) -> bool:
+    """Whether the viewer's list shows `event`: theirs, one with a role they could take, or any (an admin)."""
+    return viewer.admin or held_by(event, viewer.id) is not None or bool(_claimable(event, viewer, now))
 
 
 def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
@@ -56,21 +128,6 @@ def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
     if event.status is EventStatus.CANCELLED or over(event, now):
         return []
     return [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
-
-
-def _listed(ctx: Context, org: str, now: datetime) -> list[str]:
-    """The events of calendar entries ending after `now - KEEP_LISTED`, soonest first. The calendar
-    is sorted by start: it is read from the newest entry back, and no further than the longest trip
-    allows, so the cost follows the trips to come, not the years of trips behind."""
-    oldest_start = now - KEEP_LISTED - timedelta(hours=MAX_TRIP_HOURS)
-    newest_first = iter_items(ctx.store, calendar_pk(org), reverse=True)
-    recent = takewhile(lambda item: datetime.fromisoformat(item.data["start"]) >= oldest_start, newest_first)
-    listed = [
-        item.data["event_id"]
-        for item in recent
-        if item.data.get("event_id") and datetime.fromisoformat(item.data["end"]) >= now - KEEP_LISTED
-    ]
-    return listed[::-1]
 
 
 def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datetime | None = None) -> dict[str, Any]:

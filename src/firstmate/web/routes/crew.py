@@ -17,7 +17,7 @@ from firstmate.rendering import render
 from firstmate.services import checklists, roster
 from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
 from firstmate.services.crew_access import CrewSession, check_link, end_session, request_login_link, spend_link
-from firstmate.services.crew_views import admin_money, event_view, my_trips
+from firstmate.services.crew_views import admin_money, event_view, place_in_list, trip_list
 from firstmate.services.trips import get_event
 from firstmate.web.deps import CREW_COOKIE, client_network, crew_session, get_app
 from firstmate.web.page_cache import keep, minute_of
@@ -103,16 +103,21 @@ def logout(request: Request, app: AppDep) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, app: AppDep) -> Response:
-    """My trips and the ones I could crew, as of the current minute. Kept for `KeptPages` to answer
-    again while nothing in the store changes."""
+def home(request: Request, app: AppDep, after: str = "") -> Response:
+    """My trips and the ones I could crew, as of the current minute, `TRIPS_SHOWN` a page (`after`:
+    the place the page before ended, its "Later trips" link). The first page is kept for `KeptPages`
+    to answer again while nothing in the store changes."""
     marker = app.store.change_marker()  # before every read the page rests on
     session = _signed_in(request)
     if session is None:
         return RedirectResponse("/crew/login", status_code=303)
+    if after:
+        place_in_list(after)  # refused before anything is read
     now = minute_of(app.clock.now())
-    trips = my_trips(app, session.org, session.person, now)
-    return keep(request, session, now, marker, _html("crew/home.html", person=session.person, trips=trips))
+    listing = trip_list(app, session.org, session.person, now, after=after or None)
+    page = _html("crew/home.html", person=session.person, trips=listing.trips, later=listing.later, after=after)
+    # a later page is not kept: kept pages are filed by path alone, and "/crew" must answer the first
+    return page if after else keep(request, session, now, marker, page)
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
