@@ -204,3 +204,17 @@ def test_the_email_model_s_rows_add_up_to_its_card() -> None:
     shown = [int(re.sub(r"\D", "", row[-1])) for row in section.tables[0].rows]
     card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
     assert shown == [504, 504] and card.value == "$1,008" and card.raw == Decimal("1007.0")
+
+
+def test_the_email_model_s_summary_reads_the_figure_of_its_card() -> None:
+    """The demo's summary said "The blast model gives $3,577 a month" beside a card of $3,578 over rows of
+    $2,995 and $583: the card added the rows as shown, the summary rounded their exact total."""
+    lists = [  # each $503.50 a month: rows of $504, a card of $1,008
+        {"entity": entity, "subscribers": 1000, "open_rate": "0.5", "click_rate": "0.1", "conversion_rate": "0.1",
+         "average_order": "100.70", "blasts_per_month": 1}
+        for entity in ("tide", "haul")
+    ]  # fmt: skip
+    section = _section(cmo_report(_snapshot(finance={"email_lists": lists})), "Email list and blast model")
+    card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
+    assert card.value == "$1,008"
+    assert section.summary == "The blast model gives $1,008 a month from 2 lists."

@@ -189,14 +189,11 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         summary = "No email lists yet: add email_lists to business.yaml in the data folder."
         return Section(title, summary=summary, method=method), findings
     monthly = sum((b.monthly for b in models), Decimal(0))
+    # the rows' figures added as shown, so that they add up to it; the card's `raw` keeps the exact sum
+    shown = money(shown_total(b.monthly for b in models), snapshot.currency)
     subscribers = sum(b.row.subscribers for b in models)
     cards = (
-        # shown as the rows' figures added, so that they add up to it; `raw` keeps the exact sum
-        Card(
-            "Email revenue / month (model)",
-            money(shown_total(b.monthly for b in models), snapshot.currency),
-            raw=monthly,
-        ),
+        Card("Email revenue / month (model)", shown, raw=monthly),
         Card("Subscribers", count(subscribers), raw=Decimal(subscribers)),
     )
     columns = ("Business", "Subscribers", "Opens", "Clicks", "Bookings", "Revenue / blast", "Blasts / month")
@@ -205,7 +202,8 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         rows=tuple(calc.blast_row(b, snapshot) for b in models),
         title="Per blast, step by step",
     )
-    summary = f"The blast model gives {money(monthly, snapshot.currency)} a month from {plural(len(models), 'list')}."
+    # the card's figure: the exact total rounded read $3,577 beside a card of $3,578
+    summary = f"The blast model gives {shown} a month from {plural(len(models), 'list')}."
     return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
 
 
