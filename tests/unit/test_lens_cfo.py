@@ -376,3 +376,24 @@ def test_a_cash_balance_dated_after_the_report_day_is_unknown_on_that_day() -> N
     assert not [f.key for f in doc.findings if f.key.split(":")[1] in ("runway", "reserve", "cash", "fund")]
     # on its own day it counts
     assert "$2,813" in role_text(cfo_report(books_on(snapshot.model_copy(update={"as_of": AS_OF + timedelta(days=1)}))))
+
+
+def test_a_break_even_of_one_unit_reads_in_the_singular() -> None:
+    """The demo's break-even table read "1 stay" a month done beside "1 stays" to break even, and as of 1 Jan
+    2027 its headline (the mail's subject) said "Harbor Loft Rental breaks even at 1 stays a month (doing 0.7)"."""
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        # two charters of $1,500 in Sep–Nov: 0.7 a month; slip rent $1,000 a month / $1,500 margin → 1 a month
+        revenue=(_line(1, GULL, date(2026, 9, 5), "1500"), _line(2, GULL, date(2026, 11, 5), "1500")),
+        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(1000)),)),
+    )
+    doc = cfo_report(snapshot)
+    row = _section(doc, "Break-even volume").tables[0].rows[0]
+    assert row[6] == "1 charter"
+    assert doc.headline.endswith("Gull Point Charters breaks even at 1 charter a month (doing 0.7).")
+    lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
+    assert lift.title == "Lift Gull Point Charters to 1 charter a month (doing 0.7) to break even"
+    assert "= 1 charter a month; doing 0.7." in lift.detail

@@ -239,7 +239,7 @@ def _break_even_row(snapshot: Snapshot, be: BreakEven) -> tuple[str, ...]:
         money(be.variable_per_unit, cur),
         money(be.margin, cur),
         money(be.fixed_per_month, cur),
-        "never at this margin" if target is None else f"{target} {be.unit}",
+        "never at this margin" if target is None else units_label(target, be.unit),
         "—" if target is None else f"{be.per_month - target:+.1f}",
     )
 
@@ -257,12 +257,12 @@ def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
         return _finding(f"negative-margin:{be.entity}", title, detail, Severity.HIGH, at_stake=loss)
     if be.shortfall <= 0:
         return None
-    doing = units_text(be.per_month)
+    doing, target = units_text(be.per_month), units_label(be.break_even, be.unit)
     detail = (
         f"Fixed {money(be.fixed_per_month, cur)} a month / margin {money(be.margin, cur)} per unit = "
-        f"{be.break_even} {be.unit} a month; doing {doing}. Missing margin: {money(be.shortfall, cur)} a month."
+        f"{target} a month; doing {doing}. Missing margin: {money(be.shortfall, cur)} a month."
     )
-    title = f"Lift {name} to {be.break_even} {be.unit} a month (doing {doing}) to break even"
+    title = f"Lift {name} to {target} a month (doing {doing}) to break even"
     return _finding(f"break-even:{be.entity}", title, detail, _by_money(be.shortfall), at_stake=be.shortfall)
 
 
@@ -447,4 +447,4 @@ def _headline(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> str:
     if worst.break_even is None:
         return f"{first}; {name} cannot break even at its current margin."
     doing = units_text(worst.per_month)
-    return f"{first}; {name} breaks even at {worst.break_even} {worst.unit} a month (doing {doing})."
+    return f"{first}; {name} breaks even at {units_label(worst.break_even, worst.unit)} a month (doing {doing})."

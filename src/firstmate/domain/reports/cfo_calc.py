@@ -26,7 +26,7 @@ UNIT_NAMES = {
     "guest_brand": "bookings",
 }
 SINGULAR = {"charters": "charter", "stays": "stay", "jobs": "job", "deliveries": "delivery", "invoices": "invoice"}
-SINGULAR |= {"bookings": "booking", "units": "unit"}
+SINGULAR |= {"bookings": "booking", "units": "unit", "nights": "night"}
 
 
 @dataclass(frozen=True)
@@ -359,9 +359,9 @@ def gap_text(actual: Decimal, target: Decimal) -> str:
     return "—" if share is None else ("+" if share > 0 else "") + pct(share)
 
 
-def units_label(value: Decimal, unit: str) -> str:
-    """A volume with its unit: "3 charters", "1 job", "3.7 stays"."""
-    return f"{units_text(value)} {SINGULAR.get(unit, unit) if value == 1 else unit}"
+def units_label(value: Decimal | int, unit: str) -> str:
+    """A volume with its unit: "3 charters", "1 job", "3.7 stays" (a break-even of one read "1 stays")."""
+    return f"{units_text(Decimal(value))} {SINGULAR.get(unit, unit) if value == 1 else unit}"
 
 
 def window_label(b: Burn) -> str:
