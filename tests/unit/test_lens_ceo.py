@@ -292,3 +292,19 @@ def test_one_occupancy_shortfall_is_one_action_in_the_plan() -> None:
     gaps = next(s for s in ceo.sections if s.title == "KPI gaps")
     assert gaps.summary.startswith("1 of 1 KPI goals missed")
     assert any("occupancy shortfall is in the plan from the real estate report" in b for b in gaps.bullets)
+
+
+def test_a_month_of_refunds_alone_has_no_margin() -> None:
+    """A business whose month held only a refund (-$300) and $200 of costs read a margin of 167%, the loss
+    divided by the negative revenue: the best margin in the table, for a month that lost $500."""
+    snapshot = _snapshot()
+    sale = _line(8, QUILL, None, date(2026, 10, 20), 300)  # October's sale, refunded in November
+    refund = RevenueLine(
+        id="r9", entity=QUILL, recorded_on=date(2026, 11, 20), service_date=date(2026, 11, 20),
+        amount=Decimal(-300), reference="r8",
+    )  # fmt: skip
+    revenue, expenses = (*snapshot.revenue, sale, refund), (*snapshot.expenses, _expense(4, QUILL, 200))
+    snapshot = snapshot.model_copy(update={"revenue": revenue, "expenses": expenses})
+    table = _section(ceo_report(snapshot, OTHERS), "Profitability vs goals").tables[0]
+    quill = next(row for row in table.rows if row[0] == "Quill Advisory")
+    assert quill == ("Quill Advisory", "−$300", "$200", "−$500", "—")

@@ -106,7 +106,8 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
     rows = []
     for entity in [*ids, None]:
         revenue, spent = profit_figures(snapshot, entity, month, lines)
-        margin = ratio(revenue - spent, revenue)
+        # no margin on no sales: a month of a refund alone read the loss over it, "167%"
+        margin = ratio(revenue - spent, revenue) if revenue > 0 else None
         cells = (
             money(revenue, cur),
             money(spent, cur),
