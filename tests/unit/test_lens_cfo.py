@@ -397,3 +397,28 @@ def test_a_break_even_of_one_unit_reads_in_the_singular() -> None:
     lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
     assert lift.title == "Lift Gull Point Charters to 1 charter a month (doing 0.7) to break even"
     assert "= 1 charter a month; doing 0.7." in lift.detail
+
+
+def test_a_revenue_goal_of_zero_missed_by_a_refund_builds() -> None:
+    """A line paused for the winter with a revenue goal of 0, whose last month held only the refund of an
+    earlier sale, stopped the CFO report with DivisionByZero (its share of the goal), and the CEO's plan
+    went out without the CFO's findings."""
+    sale = RevenueLine(
+        id="r1", entity=GULL, recorded_on=date(2026, 10, 1), service_date=date(2026, 10, 3), amount=Decimal(300)
+    )
+    refund = RevenueLine(
+        id="r2", entity=GULL, recorded_on=date(2026, 11, 4), service_date=date(2026, 11, 4), amount=Decimal(-300),
+        reference="r1",
+    )  # fmt: skip
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        revenue=(sale, refund),
+        finance=Finance(goals=(Goal(entity=GULL, metric="revenue", monthly=Decimal(0)),)),
+    )
+    doc = cfo_report(snapshot)
+    short = next(f for f in doc.findings if f.key == "cfo:revenue-goal:gull-charters")
+    assert short.detail == "Nov 2026 revenue −$300 against a $0 target: $300 short."
+    assert short.money_at_stake == Decimal(300)

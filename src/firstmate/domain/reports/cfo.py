@@ -413,9 +413,11 @@ def _target_finding(snapshot: Snapshot, goal: Goal, actual: Decimal, last: date)
     severity = Severity.HIGH if short > goal.monthly * Decimal("0.2") else Severity.MEDIUM
     # an org-wide miss goes to the CEO; an entity's miss to the CMO, since more revenue needs more demand
     owner = "ceo" if goal.entity is None else "cmo"
+    # a goal of 0 missed by a refund has no share to give (it stopped the report with DivisionByZero)
+    share = f" ({pct(short / goal.monthly)})" if goal.monthly else ""
     detail = (
         f"{month_label(last)} revenue {money(actual, cur)} against a {money(goal.monthly, cur)} target: "
-        f"{money(short, cur)} ({pct(short / goal.monthly)}) short."
+        f"{money(short, cur)}{share} short."
     )
     title = (
         f"Close the {money(short, cur)} monthly revenue gap {where} ({month_label(last)}: "
