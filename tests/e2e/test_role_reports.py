@@ -771,3 +771,42 @@ def test_a_booking_its_channel_cancelled_with_another_amount_counts_as_it_read_b
     snapshot = build_snapshot(demo_app, "demo", as_of=date(2026, 6, 25))
     assert [line.amount for line in snapshot.revenue if line.reference == "BO-78"] == [booked.request.gross_amount]
     assert not [g for g in reconcile(snapshot)[2] if g.reference == "BO-78"]
+
+
+def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(demo_app: App, clock: Any) -> None:
+    """A guest cancelled two paid charters of $840.75; the bookkeeper recorded the refunds in revenue.csv,
+    naming the bookings, as the import allows: one in full, one keeping a $240 cancellation fee. The
+    cancelled bookings were left out and their refunds taken off again: June read −$1,442 of revenue in
+    the CFO's burn where it earned the $240 fee, and the accounting report asked to "Record the $841 extra
+    paid on booking BO-77". A booking a refund names stays as it read before its cancel, for the refund
+    to undo it."""
+    from datetime import UTC, datetime
+
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import cancel_booking, orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    booked = {}
+    for ref in ("BO-77", "BO-79"):
+        body = booking_body(source="boatsetter", external_id=ref, start="2026-06-13T16:00:00-07:00")
+        booked[ref] = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
+        payout = {"id": f"P-{ref}", "source": "boatsetter", "paid_on": "2026-06-05", "amount": "700", "reference": ref}
+        save_row(demo_app.store, "demo", "payouts", payout)
+    clock.set(datetime(2026, 6, 10, 16, 0, tzinfo=UTC))
+    for ref, refund, clawback in (("BO-77", "-840.75", "-700"), ("BO-79", "-600.75", "-500")):
+        cancel_booking(demo_app, "demo", booked[ref].id)
+        back = {"id": f"P-{ref}-back", "source": "boatsetter", "paid_on": "2026-06-11", "amount": clawback,
+                "reference": ref}  # fmt: skip
+        line = {"id": f"R-{ref}-refund", "entity": "saltwind-charters", "source": "booking:boatsetter",
+                "recorded_on": "2026-06-11", "service_date": "2026-06-11", "amount": refund,
+                "reference": ref}  # fmt: skip
+        save_row(demo_app.store, "demo", "payouts", back)
+        save_row(demo_app.store, "demo", "revenue", line)
+    documents = build_documents(build_snapshot(demo_app, "demo", as_of=date(2026, 7, 20)), ["cfo", "accounting"])
+    burn = next(s for s in documents["cfo"].sections if s.title == "Monthly burn")
+    june = next(row for row in burn.tables[0].rows if row[0] == "Jun 2026")
+    assert june[4] == "$240"  # the fee kept; the refund in full nets its booking to nothing
+    assert not [f.title for f in documents["accounting"].findings if "BO-77" in f.title or "BO-79" in f.title]

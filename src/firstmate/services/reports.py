@@ -85,9 +85,12 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     data = load_data(ctx.store, org)
     finance = data["finance"][0] if data["finance"] else None
     currency = getattr(finance, "currency", "USD")
-    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day)
+    lines = cast(list[RevenueLine], data["revenue"])
+    # the bookings a refund of the report's books names (by external id or booking-<id>): a refund undoes them
+    refunded = frozenset(r.reference for r in lines if r.amount < 0 and r.reference and r.recorded_on <= day)
+    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
     revenue = [
-        *cast(list[RevenueLine], data["revenue"]),
+        *lines,
         *booked,
         *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"]),
     ]
@@ -111,7 +114,13 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
 
 
 def booking_revenue(
-    store: Store, org: str, timezone: str, currency: str, *, as_of: date | None = None
+    store: Store,
+    org: str,
+    timezone: str,
+    currency: str,
+    *,
+    as_of: date | None = None,
+    refunded: frozenset[str] = frozenset(),
 ) -> tuple[list[RevenueLine], tuple[LeftOut, ...]]:
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
     and those in another currency than `currency` booked by `as_of` (the report's day), by
@@ -119,8 +128,11 @@ def booking_revenue(
     are left out, but for one cancelled after `as_of`, which counts as it read before (it left that
     day's books, and its payout read "unmatched"): its cancellation is its latest revision's date
     (`updated_at`), and what it held before is `before_cancel` (kept since 2026-12-06; for one cancelled
-    before, the cancelled body, status aside). A change made after the day other than the cancel is not
-    undone: only a booking's latest revision is stored."""
+    before, the cancelled body, status aside). One that a refund names (`refunded`: references of
+    revenue.csv's refunds, its external id or `booking-<id>`) counts so too, for the refund to undo it:
+    left out, its refund was taken off again (a cancelled $840 charter refunded in full read −$840). A
+    change made after the day other than the cancel is not undone: only a booking's latest revision is
+    stored."""
     other: dict[str, list[Decimal]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
@@ -131,7 +143,8 @@ def booking_revenue(
             continue
         request = item.data["request"]
         if request["status"] == "cancelled":
-            if as_of is None or _local_date(item.data["updated_at"], zone) <= as_of:
+            cancelled = as_of is None or _local_date(item.data["updated_at"], zone) <= as_of
+            if cancelled and not {request["external_id"], f"booking-{booking_id}"} & refunded:
                 continue
             request = item.data.get("before_cancel") or request  # as it read on the day (kept since 2026-12-06)
         if request["currency"] != currency:
