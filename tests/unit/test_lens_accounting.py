@@ -338,3 +338,26 @@ def test_empty_snapshot_says_which_files_to_add() -> None:
     assert "add expenses.csv" in summaries[1] and "add expenses.csv" in summaries[2]
     assert "payouts.csv" in summaries[3]
     assert doc.findings == () and doc.title == "Accounting / Controller report"
+
+
+def test_a_fee_on_a_payout_in_cents_reads_as_its_row_subtracts() -> None:
+    """The demo's gaps read "Booked $1,150, Paid out $748, fee $403": $747.50 and $402.50 each rounded
+    half up, so its own row did not subtract, six times over, and the finding asked to query a $403 fee."""
+    snapshot = _snapshot()
+    line = RevenueLine(
+        id="R20", entity="charter", source="booking:boatsetter", reference="BS-20", recorded_on=date(2026, 9, 1),
+        service_date=date(2026, 9, 12), amount=Decimal(1150),
+    )  # fmt: skip
+    payout = Payout(
+        id="P20", source="boatsetter", reference="BS-20", paid_on=date(2026, 9, 20), amount=Decimal("747.50")
+    )
+    snapshot = snapshot.model_copy(
+        update={"revenue": (*snapshot.revenue, line), "payouts": (*snapshot.payouts, payout)}
+    )
+    doc = accounting_report(snapshot)
+    gaps = next(s for s in doc.sections if s.title == "Reconciliation: bookings vs payouts").tables[0]
+    row = next(r for r in gaps.rows if r[1] == "BS-20")
+    assert row[4:] == ("$1,150", "$747.50", "fee $402.50 = 35% of the booking")
+    fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
+    assert fee.title == "Query the $402.50 fee boatsetter kept on booking BS-20"
+    assert "booked $1,150, paid out $747.50: fee $402.50 = 35% of the booking." in fee.detail

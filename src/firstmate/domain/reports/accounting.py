@@ -51,6 +51,12 @@ def _by_money(amount: Decimal) -> Severity:
     return Severity.HIGH if amount >= HIGH_FROM else Severity.MEDIUM
 
 
+def _exact(amount: Decimal, cur: str) -> str:
+    """A reconciled amount with its cents when it has any: a payout of $747.50 and its fee of $402.50 on
+    a $1,150 booking read "$748" and "fee $403", a row that did not subtract."""
+    return money(amount, cur, cents=amount != amount.to_integral_value())
+
+
 def _sum(lines: list[RevenueLine]) -> Decimal:
     return sum((line.amount for line in lines), ZERO)
 
@@ -283,7 +289,7 @@ def reconcile(snapshot: Snapshot) -> tuple[int, Decimal, list[Gap]]:
         paid = sum((p.amount for p in payouts[ref]), ZERO)
         matched, fees = matched + 1, fees + booked - paid
         if booked > 0 and booked - paid > FEE_CEILING * booked:
-            note = f"fee {money(booked - paid, snapshot.currency)} = {pct((booked - paid) / booked)} of the booking"
+            note = f"fee {_exact(booked - paid, snapshot.currency)} = {pct((booked - paid) / booked)} of the booking"
             gaps.append(Gap("fee looks wrong", ref, source, served, booked, paid, note))
         elif paid > booked:
             gaps.append(Gap("payout above booking", ref, source, served, booked, paid, "paid more than booked"))
@@ -355,8 +361,8 @@ def reconciliation_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, 
             g.reference,
             g.source,
             str(g.when),
-            dash if g.booked is None else money(g.booked, cur),
-            dash if g.paid is None else money(g.paid, cur),
+            dash if g.booked is None else _exact(g.booked, cur),
+            dash if g.paid is None else _exact(g.paid, cur),
             g.note,
         )
         for g in gaps
@@ -392,18 +398,18 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         booked, paid = g.booked or ZERO, g.paid or ZERO
         if g.kind == "fee looks wrong":
             money_at_stake = (booked - paid - FEE_CEILING * booked).quantize(CENT)  # kept beyond a normal fee
-            title = f"Query the {money(booked - paid, cur)} fee {g.source} kept on booking {g.reference}"
+            title = f"Query the {_exact(booked - paid, cur)} fee {g.source} kept on booking {g.reference}"
         elif g.kind == "payout above booking":
             title, money_at_stake = (
-                f"Record the {money(paid - booked, cur)} extra paid on booking {g.reference}",
+                f"Record the {_exact(paid - booked, cur)} extra paid on booking {g.reference}",
                 paid - booked,
             )
         else:
             continue
         key = f"{LENS}:{g.kind.replace(' ', '-')}:{g.reference}"
         severity = _by_money(money_at_stake)
-        detail = f"{g.source} booking {g.reference}, served {g.when}, booked {money(booked, cur)}"
-        detail += f", paid out {money(paid, cur)}: {g.note}." if g.paid is not None else f": {g.note}, no payout yet."
+        detail = f"{g.source} booking {g.reference}, served {g.when}, booked {_exact(booked, cur)}"
+        detail += f", paid out {_exact(paid, cur)}: {g.note}." if g.paid is not None else f": {g.note}, no payout yet."
         out.append(Finding(key, title, detail, severity, LENS, money_at_stake, LENS))
     if unmatched:
         n = sum(1 for g in gaps if g.kind == "unmatched payout")
