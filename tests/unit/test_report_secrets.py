@@ -168,3 +168,33 @@ def test_secret_names_and_shapes_are_recognised_and_ordinary_values_are_not() ->
     assert entries["API_KEY"].state == "missing" and entries["API_KEY"].value is None
     assert entries["JWT_SECRET"].state == "set" and entries["JWT_SECRET"].value is None
     assert entries["REGION"].value == "us-east-1"
+
+
+def test_a_secret_nested_in_a_services_config_is_dropped_at_import_and_named_in_the_cto_report() -> None:
+    """infrastructure.yaml's config with an `environment:` block (as a compose or serverless file writes
+    it) was judged whole: "{'STRIPE_SECRET_KEY': 'sk_live_…', …}" is no secret by its name or its shape,
+    so the live key and the password were stored, listed by `firstmate data show`, and the CTO report
+    ticked "No secrets in plain service config ✓" for the service holding them."""
+    secrets = ["sk_live_51HxQmBz8kLmN0pQrStUvWxYz", "Correct-Horse-Battery-9", "AKIAQ3EXAMPLEKEY7Z9"]
+    config = {
+        "SITE_URL": "https://charters.example.com",
+        "environment": {"STRIPE_SECRET_KEY": secrets[0], "DATABASE_PASSWORD": secrets[1], "REGION": "us-west-2"},
+        "KEYS": ["public-key-id", secrets[2]],
+    }
+    snapshot = _demo()
+    raw = {"infrastructure.yaml": [RawRow("infrastructure.yaml", 1, None, {
+        "id": "web", "name": "Website", "kind": "hosting", "monthly_cost": "30", "runtime": "python3.12",
+        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": config})]}  # fmt: skip
+    checked = check_rows(raw, [e.id for e in snapshot.entities], [a.id for a in snapshot.assets])
+    assert not isinstance(checked, list), checked
+    (service,) = checked.rows["infrastructure"].values()
+    stored = service.model_dump_json()  # what the store would keep
+    assert not [s for s in secrets if s in stored]
+    assert {e.name: e.value for e in service.config}["environment.REGION"] == "us-west-2"
+    documents = build_documents(snapshot.model_copy(update={"infrastructure": (*snapshot.infrastructure, service)}))
+    cto = role_text(documents["cto"])
+    assert "Move environment.STRIPE_SECRET_KEY of Website to the secrets store" in cto
+    assert "Move KEYS of Website to the secrets store" in cto
+    for role, document in documents.items():
+        _assert_hidden({"html": role_html(document), "txt": role_text(document), "json": str(role_data(document))},
+                       secrets, role)  # fmt: skip

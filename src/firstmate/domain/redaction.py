@@ -141,15 +141,37 @@ def secret_shape(value: str) -> bool:
 
 
 def redact_config(settings: Mapping[str, object]) -> tuple[ConfigEntry, ...]:
-    """Each setting as a ConfigEntry, sorted by name; secret ones (by name or by shape) keep no value."""
+    """Each setting as a ConfigEntry, sorted by name; secret ones (by name or by shape) keep no value. A
+    nested mapping's settings (an `environment:` block) are judged one by one, by their dotted names; a
+    list is secret when an item is, or is one that cannot be judged (a mapping, a list)."""
     entries = []
-    for name, raw in sorted(settings.items()):
+    for name, raw in sorted(_flat(settings), key=lambda setting: setting[0]):
         text = "" if raw is None else str(raw)
         is_set = bool(text.strip())
-        secret = secret_name(name) or secret_shape(text)
+        secret = secret_name(name) or _secret_list(raw) or secret_shape(text)
         value = None if secret or not is_set else text[:300]
-        entries.append(ConfigEntry(name=name, is_set=is_set, secret=secret, value=value))
+        entries.append(ConfigEntry(name=name[:120], is_set=is_set, secret=secret, value=value))
     return tuple(entries)
+
+
+def _flat(settings: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
+    """(dotted name, value) of every setting, a nested mapping's too: judged whole, the text of
+    `{'STRIPE_SECRET_KEY': 'sk_live_…'}` was no secret by its name or its shape, and was stored."""
+    flat: list[tuple[str, object]] = []
+    for name, raw in settings.items():
+        if isinstance(raw, Mapping) and raw:
+            flat += _flat(raw, f"{prefix}{name}.")
+        else:
+            flat.append((f"{prefix}{name}", raw))
+    return flat
+
+
+def _secret_list(value: object) -> bool:
+    """Whether a list of settings holds a secret by its shape, or an item a shape cannot tell (a mapping)."""
+    if not isinstance(value, list | tuple | set | frozenset):
+        return False
+    plain = str | int | float | bool | None
+    return any(not isinstance(item, plain) or secret_shape(str(item)) for item in value)
 
 
 def _entropy(text: str) -> float:
