@@ -333,3 +333,12 @@ def test_totals_of_rows_showing_cents_add_them_as_shown() -> None:
     risk = next(s for s in high.sections if s.title == "Collection risk by client")
     shown = [row[3] for row in risk.tables[0].rows]
     assert shown == ["$11", "$11"] and risk.summary == "2 high-risk clients ($22 past due); $22 past due in all."
+
+
+def test_an_invoice_one_day_late_reads_one_day() -> None:
+    """An invoice due yesterday read "Chase Heron Bay Studio for $900 overdue 1 days" in the CEO's plan,
+    with the reason "1 days past due"."""
+    doc = billing_report(_snapshot(_invoice("INV-1", "Heron Bay Studio", 1, 900)))
+    chase = next(f for f in doc.findings if f.key == "billing:collection-risk:Heron Bay Studio")
+    assert chase.title == "Chase Heron Bay Studio for $900 overdue 1 day"
+    assert chase.detail.startswith("Collection risk ") and "1 day past due;" in chase.detail

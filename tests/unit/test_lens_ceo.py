@@ -308,3 +308,12 @@ def test_a_month_of_refunds_alone_has_no_margin() -> None:
     table = _section(ceo_report(snapshot, OTHERS), "Profitability vs goals").tables[0]
     quill = next(row for row in table.rows if row[0] == "Quill Advisory")
     assert quill == ("Quill Advisory", "−$300", "$200", "−$500", "—")
+
+
+def test_a_single_sale_of_an_asset_reads_in_the_singular() -> None:
+    """A boat with one charter in the window read "1 charters" in the revenue model."""
+    snapshot = _snapshot()
+    one = tuple(line for line in snapshot.revenue if line.asset != "skiff" or line.id == "r0")
+    model = _section(ceo_report(snapshot.model_copy(update={"revenue": one}), OTHERS), "Revenue model per asset")
+    skiff = next(row for row in model.tables[0].rows if row[1] == "Skiff")
+    assert skiff[4] == "1 charter"

@@ -142,3 +142,15 @@ def test_a_job_delivered_after_the_report_day_was_not_yet_billed_or_collected() 
     assert audit.summary == "1 delivered job not billed; $0 billed and not collected; 0 jobs overpaid."
     # the average billed of D5 ($1,000) and D8 ($900), the jobs delivered by 5 Oct
     assert [row[3] for t in audit.tables if t.title == "Delivered, not billed" for row in t.rows] == ["$950"]
+
+
+def test_a_job_one_day_late_reads_one_day_in_the_plan() -> None:
+    """A job promised yesterday read "Deliver D9 for Cove Marine: 1 days past the promised date" in the
+    CEO's plan, and a job delivered yesterday "1 days since delivery"."""
+    snapshot = _snapshot()
+    late = _delivery("D9", "Cove Marine", "2026-11-20", None, 0, 0)
+    billed = _delivery("D10", "Cove Marine", "2026-11-20", "2026-11-20", 700, 0)
+    doc = logistics_report(snapshot.model_copy(update={"deliveries": (*snapshot.deliveries, late, billed)}))
+    titles = {f.key: f for f in doc.findings}
+    assert titles["logistics:overdue:D9"].title == "Deliver D9 for Cove Marine: 1 day past the promised date"
+    assert titles["logistics:uncollected:D10"].detail == "Billed $700, collected $0; 1 day since delivery."

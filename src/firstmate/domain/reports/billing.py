@@ -122,7 +122,7 @@ def _score(client: str, rows: list[Invoice], late: Decimal | None, receivables: 
     share = total / receivables
     points = min(Decimal(max(oldest, 0)) / AGE_FULL_DAYS, Decimal(1)) * RISK_POINTS["age"]
     points += past_due / total * RISK_POINTS["overdue_share"]
-    reasons = [f"{oldest} days past due"] if oldest > 0 else []
+    reasons = [f"{plural(oldest, 'day')} past due"] if oldest > 0 else []
     if past_due:
         reasons.append(f"{pct_seen(past_due / total)} overdue")
     if late is not None and late > SLOW_PAYER_DAYS:
@@ -300,7 +300,7 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
 
 def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
     if risk.past_due:
-        title = f"Chase {risk.client} for {money_seen(risk.past_due, cur)} overdue {risk.oldest_days} days"
+        title = f"Chase {risk.client} for {money_seen(risk.past_due, cur)} overdue {plural(risk.oldest_days, 'day')}"
     else:
         title = f"Watch {risk.client}: {money_seen(risk.open_total, cur)} open, collection risk {risk.score}/100"
     return Finding(

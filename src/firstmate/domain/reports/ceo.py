@@ -17,6 +17,7 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
+from firstmate.domain.reports.cfo_calc import SINGULAR
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -29,7 +30,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import count, money, month_label, months_back, shown_total, units_sold
+from firstmate.domain.reports.format import count, money, month_label, months_back, plural, shown_total, units_sold
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, Snapshot
 
@@ -180,7 +181,7 @@ def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date]) -> tuple[st
         asset.name,
         earns,
         money(revenue, cur),
-        f"{units} {unit}",
+        plural(units, SINGULAR.get(unit, unit), unit),  # "1 charter", not "1 charters"
         average,
         source,
     )

@@ -26,7 +26,7 @@ UNIT_NAMES = {
     "guest_brand": "bookings",
 }
 SINGULAR = {"charters": "charter", "stays": "stay", "jobs": "job", "deliveries": "delivery", "invoices": "invoice"}
-SINGULAR |= {"bookings": "booking", "units": "unit", "nights": "night"}
+SINGULAR |= {"bookings": "booking", "units": "unit", "nights": "night", "lines": "line"}
 
 
 @dataclass(frozen=True)

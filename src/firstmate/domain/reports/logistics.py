@@ -187,7 +187,7 @@ def _rate_finding(rate: Decimal, delivered: int) -> list[Finding]:
 def _overdue_finding(d: Delivery, days: int, value: Decimal, cur: str) -> Finding:
     return Finding(
         key=f"{LENS}:overdue:{d.id}",
-        title=f"Deliver {d.id} for {d.client}: {days} days past the promised date",
+        title=f"Deliver {d.id} for {d.client}: {plural(days, 'day')} past the promised date",
         detail=f"Promised {d.promised}, not delivered; the job is worth about {money(value, cur)} (billed or the "
         "entity's average billed per delivery).",
         severity=Severity.HIGH,
@@ -270,7 +270,7 @@ def _uncollected_finding(d: Delivery, snapshot: Snapshot) -> Finding:
     return Finding(
         key=f"{LENS}:uncollected:{d.id}",
         title=f"Collect {money(outstanding, cur)} from {d.client} for delivery {d.id}",
-        detail=f"Billed {money(d.billed, cur)}, collected {money(d.collected, cur)}; {_age(d, snapshot)} days since "
+        detail=f"Billed {money(d.billed, cur)}, collected {money(d.collected, cur)}; {plural(days, 'day')} since "
         "delivery."
         if d.delivered
         else f"Billed {money(d.billed, cur)}, collected {money(d.collected, cur)}; not delivered yet.",
