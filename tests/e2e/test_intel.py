@@ -692,3 +692,22 @@ def test_ad_files_of_sunday_weeks_report_the_week_holding_the_monday_asked_for(i
     assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK).week == WEEK - timedelta(days=1)
     earlier = WEEK - timedelta(weeks=2)
     assert run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=earlier).week == earlier - timedelta(days=1)
+
+
+def test_the_cmo_report_words_a_change_from_a_week_without_leads_as_the_weekly_report_does(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """A week without a lead, then ten: the weekly report read "no comparison with last week" beside the
+    leads and the cost per lead, and the CMO report "no previous week", as if 16 weeks of figures had just
+    begun."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.domain.reports.cmo import cmo_report
+    from firstmate.services.reports import build_snapshot
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 14 + [0, 5])
+    out = tmp_path / "out"
+    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, out=out)
+    assert "no comparison with last week" in (out / "weekly.txt").read_text()
+    cmo = cmo_report(build_snapshot(intel_app, "demo", as_of=WEEK + timedelta(days=6)))
+    cards = {c.label: c for c in next(s for s in cmo.sections if s.title == "This week's marketing KPIs").cards}
+    assert cards["Leads (ads)"].note == cards["Cost per lead"].note == "no comparison with last week"

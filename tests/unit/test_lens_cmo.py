@@ -218,3 +218,12 @@ def test_the_email_model_s_summary_reads_the_figure_of_its_card() -> None:
     card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
     assert card.value == "$1,008"
     assert section.summary == "The blast model gives $1,008 a month from 2 lists."
+
+
+def test_a_kpi_with_no_change_from_a_week_of_none_says_so_as_the_weekly_report_does() -> None:
+    """In the week after one without a lead, the weekly report read "Leads (Meta): 5 (no comparison with
+    last week)" and the CMO report "no previous week", as if its 16 weeks of figures had just begun."""
+    kpis = [{**k, "value": "5", "change": None, "weeks": 16} if k["key"] == "leads" else k for k in KPIS]
+    doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
+    leads = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Leads (Meta)"]
+    assert leads.note == "no comparison with last week"

@@ -328,6 +328,8 @@ class MarketingKpi(Row):
     direction: Literal["UP", "DOWN", "FLAT"]
     status: Literal["ALERT", "OK"]
     change: Decimal | None = None
+    #: the weeks of figures the weekly report held for it: without a change, a first week has no previous one
+    weeks: Annotated[int, Field(ge=0)] = 1
 
 
 class Marketing(Row):

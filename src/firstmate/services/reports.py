@@ -195,6 +195,7 @@ def latest_marketing(ctx: Context, org: str, as_of: date) -> Marketing | None:
                 # the very float the weekly report printed, so both round it alike
                 change=repr((k["value"] - k["previous"]) / abs(k["previous"]))
                 if k["previous"] and k["value"] is not None else None,
+                weeks=len(k.get("series") or ()),
             )
             for k in data["facts"]["kpis"]
         ]  # fmt: skip

@@ -42,9 +42,10 @@ def change_percent(change: Decimal) -> str:
 
 
 def change_note(kpi: MarketingKpi) -> str:
-    """The week-over-week change as the weekly report words it: "+12% week over week"."""
+    """The week-over-week change as the weekly report words it: "+12% week over week"; without one, "no
+    previous week" in a first week alone (after a week without a lead it read so, 16 weeks in)."""
     if kpi.change is None:
-        return "no previous week"
+        return "no previous week" if kpi.weeks < 2 else "no comparison with last week"
     return f"{change_percent(kpi.change)} week over week"
 
 
