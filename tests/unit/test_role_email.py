@@ -67,3 +67,21 @@ def test_a_text_table_keeps_its_columns_with_chinese_japanese_or_korean_names() 
     assert len(rows) == len(names)  # no name split over two lines
     starts = {display_width(row[: row.index("$")]) for row in rows}
     assert len(starts) == 1  # the Revenue column lines up
+
+
+def test_cents_at_stake_show_as_cents_in_the_plan_and_every_findings_list() -> None:
+    """40¢ left of a $100 invoice, 95 days past due: the CEO's subject read "First: Chase Pelican Print Co
+    for $0.40 overdue 95 days (…, $0 at stake)", its plan "$0" in the money column and on the card, and the
+    billing report's finding "(Portfolio billing audit, $0 at stake)"."""
+    day = date(2026, 12, 5)
+    invoice = Invoice(id="INV-1", entity="keel", client="Pelican Print Co", issued=day - timedelta(days=130),
+                      due=day - timedelta(days=95), amount=Decimal(100), paid_on=day - timedelta(days=90),
+                      paid_amount=Decimal("99.60"))  # fmt: skip
+    documents = build_documents(Snapshot(org_id="demo", org_name="Demo", as_of=day, invoices=(invoice,)))
+    ceo, billing = render_role(documents["ceo"]), render_role(documents["billing"])
+    assert ceo.subject.endswith("(Portfolio billing audit, by 12 Dec, $0.40 at stake); 1 high-severity finding in all.")
+    plan = documents["ceo"].sections[0]
+    assert plan.tables[0].rows[0][-1] == "$0.40"
+    assert next(c for c in plan.cards if c.label == "Money at stake in the plan").value == "$0.40"
+    for report in (ceo, billing):
+        assert "$0 at stake" not in report.text and "$0.40 at stake" in report.text

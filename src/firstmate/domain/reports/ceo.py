@@ -30,7 +30,16 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import count, money, month_label, months_back, plural, shown_total, units_sold
+from firstmate.domain.reports.format import (
+    count,
+    money,
+    money_of_rows,
+    money_seen,
+    month_label,
+    months_back,
+    plural,
+    units_sold,
+)
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, Snapshot
 
@@ -68,14 +77,14 @@ def _owner(role: str) -> str:
 
 
 def _stake(amount: Decimal, currency: str) -> str:
-    return money(amount, currency) if amount else "—"
+    return money_seen(amount, currency) if amount else "—"  # 40¢ to chase read "$0"
 
 
 def _headline(snapshot: Snapshot, actions: tuple[Action, ...], high: int) -> str:
     if not actions:
         return "No findings from any report: nothing to act on in the next 30 days."
     top = actions[0]
-    at_stake = f", {money(top.money_at_stake, snapshot.currency)} at stake" if top.money_at_stake else ""
+    at_stake = f", {_stake(top.money_at_stake, snapshot.currency)} at stake" if top.money_at_stake else ""
     findings = "high-severity finding" if high == 1 else "high-severity findings"
     return f"First: {top.title} ({_owner(top.owner)}, by {top.due:%d %b}{at_stake}); {high} {findings} in all."
 
@@ -107,7 +116,7 @@ def _plan_section(snapshot: Snapshot, actions: tuple[Action, ...], total: int, h
         Card("High severity", count(high), tone, marker, "across every report", Decimal(high)),
         Card(
             "Money at stake in the plan",
-            money(shown_total(a.money_at_stake for a in actions), cur),  # the rows above, added as shown
+            money_of_rows((a.money_at_stake for a in actions), cur),  # the rows above, added as shown
             note="one-off and monthly amounts added",
             raw=at_stake,
         ),
