@@ -317,3 +317,19 @@ def test_a_single_sale_of_an_asset_reads_in_the_singular() -> None:
     model = _section(ceo_report(snapshot.model_copy(update={"revenue": one}), OTHERS), "Revenue model per asset")
     skiff = next(row for row in model.tables[0].rows if row[1] == "Skiff")
     assert skiff[4] == "1 charter"
+
+
+def test_a_one_property_rentals_lines_naming_no_asset_are_its_revenue_once() -> None:
+    """A cottage's takings written in revenue.csv with the asset left empty: November's profit counted them
+    and occupancy.csv's revenue of the same lets ($5,400 for $2,700), and the revenue model listed them
+    under "Revenue with no asset" while saying "Rentals add $5,700 from occupancy.csv"."""
+    snapshot = _snapshot()
+    takings = (_line(10, BRINE, None, date(2026, 10, 31), 3000), _line(11, BRINE, None, date(2026, 11, 30), 2700))
+    doc = ceo_report(snapshot.model_copy(update={"revenue": (*snapshot.revenue, *takings)}), OTHERS)
+    profit = {row[0]: row[1:] for row in _section(doc, "Profitability vs goals").tables[0].rows}
+    assert profit["Brine Cottage Stays"][0] == "$2,700"
+    model = _section(doc, "Revenue model per asset")
+    cottage = next(row for row in model.tables[0].rows if row[1] == "Cottage")
+    assert cottage[3:] == ("$5,700", "2 stays", "$2,850", "revenue lines")
+    assert "Brine Cottage Stays" not in {row[0] for row in model.tables[1].rows}
+    assert "Rentals add" not in model.summary

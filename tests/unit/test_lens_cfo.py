@@ -17,6 +17,7 @@ from firstmate.domain.snapshot import (
     FixedCost,
     Goal,
     Maintenance,
+    Occupancy,
     RevenueLine,
     Snapshot,
 )
@@ -422,3 +423,28 @@ def test_a_revenue_goal_of_zero_missed_by_a_refund_builds() -> None:
     short = next(f for f in doc.findings if f.key == "cfo:revenue-goal:gull-charters")
     assert short.detail == "Nov 2026 revenue −$300 against a $0 target: $300 short."
     assert short.money_at_stake == Decimal(300)
+
+
+def test_a_one_property_rentals_lines_naming_no_asset_are_its_lets_not_counted_twice() -> None:
+    """revenue.csv's asset column is optional: a loft let through Airbnb, its month's takings written as a
+    line of the business with the asset left empty, and the month's row in occupancy.csv, read $4,440 of
+    November revenue in the CFO's burn for $2,220 earned: the line named no property, so occupancy.csv's
+    revenue of the same lets was added as a let kept there alone."""
+    loft = "harbor-lofts"
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=loft, name="Harbor Lofts", kind=EntityKind.RENTAL),),
+        assets=(Asset(id="loft-2", entity=loft, name="Loft 2", kind=AssetKind.PROPERTY),),
+        revenue=(_line(1, loft, date(2026, 11, 1), "2220"),),
+        occupancy=(
+            Occupancy(asset="loft-2", month="2026-11", nights_available=30, nights_booked=12, revenue=Decimal(2220)),
+        ),
+        finance=Finance(goals=(Goal(entity=loft, metric="revenue", monthly=Decimal(3000)),)),
+    )
+    doc = cfo_report(snapshot)
+    november = next(r for r in _section(doc, "Monthly burn").tables[0].rows if r[0] == "Nov 2026")
+    assert november[4] == "$2,220"
+    target = _section(doc, "Revenue targets vs actuals").cards[0]
+    assert (target.value, target.tone) == ("$2,220", Tone.ALERT)

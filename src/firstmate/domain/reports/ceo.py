@@ -17,7 +17,7 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
-from firstmate.domain.reports.cfo_calc import SINGULAR
+from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -168,7 +168,8 @@ def _occupancy_only(snapshot: Snapshot, asset: Asset, window: list[date]) -> Dec
     may only be in occupancy.csv); 0 otherwise."""
     if asset.kind is not AssetKind.PROPERTY:
         return ZERO
-    if any(r.asset == asset.id and r.service_date.replace(day=1) in window for r in snapshot.revenue):
+    sole = sole_properties(snapshot)
+    if any(line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window for r in snapshot.revenue):
         return ZERO
     return sum((o.revenue for o in snapshot.occupancy if o.asset == asset.id and o.month in window), ZERO)
 
@@ -176,7 +177,8 @@ def _occupancy_only(snapshot: Snapshot, asset: Asset, window: list[date]) -> Dec
 def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date]) -> tuple[str, ...]:
     cur = snapshot.currency
     earns, unit = EARNS[asset.kind]
-    lines = [r for r in snapshot.revenue if r.asset == asset.id and r.service_date.replace(day=1) in window]
+    sole = sole_properties(snapshot)  # a one-property business's lines naming no asset are that property's
+    lines = [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
     revenue, units, source = sum((r.amount for r in lines), ZERO), units_sold(lines), "revenue lines"
     if not lines and asset.kind is AssetKind.PROPERTY:
         rows = [o for o in snapshot.occupancy if o.asset == asset.id and o.month in window]
@@ -215,8 +217,8 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     rows = tuple(_asset_row(snapshot, a, window) for a in assets)
     columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
     tables = [Table(columns, rows, title="By asset")] if rows else []
-    known = {a.id for a in snapshot.assets}
-    loose = [r for r in in_window if r.asset not in known]
+    known, sole = {a.id for a in snapshot.assets}, sole_properties(snapshot)
+    loose = [r for r in in_window if line_asset(r, sole) not in known]
     cur, unassigned = snapshot.currency, []
     for entity in sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e)):
         own = [r for r in loose if r.entity == entity]

@@ -320,12 +320,30 @@ def revenue_in(
     return total
 
 
+def sole_properties(snapshot: Snapshot) -> dict[str, str]:
+    """Business line → its property, for each whose one asset is a property: its revenue lines naming no
+    asset (revenue.csv's asset column is optional) are that property's lets."""
+    owned: dict[str, list[str]] = defaultdict(list)
+    for asset in snapshot.assets:
+        if asset.entity is not None:
+            owned[asset.entity].append(asset.id)
+    kinds = {a.id: a.kind for a in snapshot.assets}
+    return {e: ids[0] for e, ids in owned.items() if len(ids) == 1 and kinds[ids[0]] is AssetKind.PROPERTY}
+
+
+def line_asset(line: RevenueLine, sole: dict[str, str]) -> str | None:
+    """The asset a revenue line is of: the one it names, else its business's one property (`sole_properties`)."""
+    return line.asset or sole.get(line.entity)
+
+
 def unlisted_rentals(snapshot: Snapshot, entity: str | None, month: date, lines: list[RevenueLine]) -> Decimal:
     """The occupancy.csv revenue of `month` of the entity's (or every) rental properties that none of the
     month's revenue `lines` names: a let kept in occupancy.csv alone is revenue too. The CEO's
     figures added it and the CFO's did not, so one goal of one month was met in one report and missed
-    in the other."""
-    named = {r.asset for r in lines}
+    in the other. A line of a one-property business naming no asset names that property: its lets were
+    counted twice, the line and occupancy.csv's row of the same month."""
+    sole = sole_properties(snapshot)
+    named = {line_asset(r, sole) for r in lines}
     rentals = {
         a.id
         for a in snapshot.assets
