@@ -711,3 +711,23 @@ def test_the_cmo_report_words_a_change_from_a_week_without_leads_as_the_weekly_r
     cmo = cmo_report(build_snapshot(intel_app, "demo", as_of=WEEK + timedelta(days=6)))
     cards = {c.label: c for c in next(s for s in cmo.sections if s.title == "This week's marketing KPIs").cards}
     assert cards["Leads (ads)"].note == cards["Cost per lead"].note == "no comparison with last week"
+
+
+def test_two_business_lines_on_one_ad_account_count_its_figures_once(intel_app: App, tmp_path: Path) -> None:
+    """Two business lines advertising through one ad account: the account was pulled once per line and,
+    from CSV files, its spend and leads added up twice (60 leads at $1,000.00 reported for 30 at $500.00)."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.services.business import load_business, save_business
+
+    profile = load_business(intel_app.store, "demo")
+    assert profile is not None
+    shared = [e.model_copy(update={"meta_ad_account": "1001"}) if e.meta_ad_account else e for e in profile.entities]
+    save_business(intel_app.store, profile.model_copy(update={"entities": tuple(shared)}))
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+
+    assert (run.facts.kpi("leads").value, run.facts.kpi("spend").value) == (30, 500)
+    assert "Harbor tours: $500.00 spend, 30 leads, $16.67 per lead" in run.report.text
+    manifest = json.loads(intel_app.blobs.get(f"raw/demo/{run.run_id}/manifest.json"))
+    assert manifest["ads"] == ["raw/demo/" + run.run_id + "/csv-1001.json"]

@@ -90,7 +90,8 @@ def run_weekly(
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")
-    accounts = [e.meta_ad_account for e in profile.entities if e.meta_ad_account]
+    # each account once: two business lines advertising through one had its figures added up twice
+    accounts = list(dict.fromkeys(e.meta_ad_account for e in profile.entities if e.meta_ad_account))
     if not accounts:
         raise InvalidInput(
             f"no business line of {org!r} has a Meta ad account", hint="set meta_ad_account in the profile"
