@@ -83,3 +83,24 @@ def test_the_cost_per_lead_card_and_the_campaign_table_round_the_same_figure() -
     cpl = facts.kpi("cpl")
     assert campaign.cpl == Decimal("16.73") == half_up(cpl.value or 0, 2) == half_up(cpl.rolling_4w or 0, 2)
     assert "$16.73" in " ".join(rules_analysis(facts).sections[0].points)
+
+
+def test_the_cost_per_lead_card_counts_a_lead_campaigns_whole_spend_as_its_table_row_does() -> None:
+    """A traffic campaign whose retargeting ad set brings pixel leads: the card counted that ad set's
+    spend alone ($150.00 a lead) beside the campaign's own row of $500.00, the only campaign there is."""
+    rows = []
+    for back in range(4):
+        week = WEEK - timedelta(weeks=back)
+        rows += [
+            AdWeek("meta", "1001", "c1", "Site traffic", "a1", "Retargeting", "OUTCOME_TRAFFIC", week,
+                   Decimal("300.00"), "USD", 20_000, 300, 2, 100),
+            AdWeek("meta", "1001", "c1", "Site traffic", "a2", "Broad", "OUTCOME_TRAFFIC", week,
+                   Decimal("700.00"), "USD", 50_000, 500, 0, 200),
+        ]  # fmt: skip
+
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+
+    [campaign] = facts.campaigns
+    cpl = facts.kpi("cpl")
+    assert campaign.cpl == Decimal("500.00") == half_up(cpl.value or 0, 2) == half_up(cpl.rolling_4w or 0, 2)
+    assert "2 leads at $500.00 each" in " ".join(rules_analysis(facts).sections[2].points)

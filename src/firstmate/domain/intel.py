@@ -175,7 +175,12 @@ def compute_facts(
 
 def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date] | None, platform: str) -> list[Kpi]:
     def total(week: date, attr: str, lead_gen_only: bool = False) -> Decimal:
-        return Decimal(sum(getattr(r, attr) for r in by_week[week] if r.lead_generating or not lead_gen_only))
+        rows = by_week[week]
+        if lead_gen_only:  # a lead campaign's whole spend, as its table row counts it: its ad sets without a
+            # lead (a traffic campaign's, beside the one bringing pixel leads) were left out, $150 a lead beside $500
+            lead_gen = {(r.account, r.campaign_id) for r in rows if r.lead_generating}
+            rows = [r for r in rows if (r.account, r.campaign_id) in lead_gen]
+        return Decimal(sum(getattr(r, attr) for r in rows))
 
     # exact sums, so a ratio is the very figure the campaign table rounds: $100.35 over 6 leads as floats
     # came to 16.72499…, $16.72 on the card beside $16.73 in the table
