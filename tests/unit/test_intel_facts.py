@@ -104,3 +104,20 @@ def test_the_cost_per_lead_card_counts_a_lead_campaigns_whole_spend_as_its_table
     cpl = facts.kpi("cpl")
     assert campaign.cpl == Decimal("500.00") == half_up(cpl.value or 0, 2) == half_up(cpl.rolling_4w or 0, 2)
     assert "2 leads at $500.00 each" in " ".join(rules_analysis(facts).sections[2].points)
+
+
+def test_a_new_account_s_report_says_it_is_too_early_to_judge_not_that_all_is_normal() -> None:
+    """Five weeks of figures, leads down from 30 to 3 for the last three: no KPI can be judged before ten
+    weeks, yet the subject said "nothing unusual" and the analysis "normal variation only"."""
+    from firstmate.reports.weekly import render_weekly
+
+    rows = [_row(WEEK - timedelta(weeks=back), "300.00", 3 if back < 3 else 30, 150) for back in range(5)]
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+
+    analysis = checked(rules_analysis(facts), facts)
+    report = render_weekly(facts, analysis, business="Saltwind Charters")
+    said = " ".join(point for section in analysis.sections for point in section.points)
+    assert "normal range" not in said and "normal variation only" not in said
+    assert "nothing unusual" not in report.subject
+    assert "too early to judge trends" in report.subject and "ten weeks of figures" in said
+    assert not analysis.dropped

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.intel import Kpi, WeeklyFacts
-from firstmate.domain.signal import Direction, Status
+from firstmate.domain.signal import TOO_SHORT, Direction, Status
 
 DEPARTMENTS = ("Marketing", "Digital/Dev", "Leadership")
 
@@ -53,6 +53,17 @@ def percent(change: float) -> str:
     return f"{change:+.0%}"
 
 
+#: The weeks of figures a KPI is judged on (the classifier's baseline and window), in words: digits would
+#: be checked as a figure
+WEEKS_TO_JUDGE = "ten"
+
+
+def too_early(facts: WeeklyFacts) -> bool:
+    """Whether no KPI has the weeks of figures a trend is judged on yet (a new ad account): its [FLAT]
+    says nothing was judged, not that all is normal."""
+    return all(k.signal.reason == TOO_SHORT for k in facts.kpis)
+
+
 def rules_analysis(facts: WeeklyFacts) -> Analysis:
     """The analysis written from the facts alone (the default analyst, and every model's fallback)."""
     alerts = [k for k in facts.kpis if k.signal.status is Status.ALERT]
@@ -71,9 +82,16 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
         marketing.append(
             f"{kpi.label} is {'up' if kpi.signal.direction is Direction.UP else 'down'}: {kpi.signal.reason}."
         )
+    early = too_early(facts)
     if not marketing:
         cost = f"cost per lead was {figure(cpl)}" if cpl.value is not None else "no lead, so no cost per lead"
-        marketing.append(f"No KPI moved beyond its normal range this week; {cost}.")
+        if early:  # "normal range" told a new account whose leads had fallen by nine in ten that all was well
+            marketing.append(
+                f"Too early to judge trends: a change is told from normal variation once there are "
+                f"{WEEKS_TO_JUDGE} weeks of figures; {cost}."
+            )
+        else:
+            marketing.append(f"No KPI moved beyond its normal range this week; {cost}.")
     idle = [row for row in facts.lead_activity if not row.has_leads]
     digital = [
         f"{row.campaign} / {row.adset}: no leads from {row.landing_page_views:,} landing page views; check the form."
@@ -100,11 +118,12 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     if cpl.rolling_4w is not None:
         cost += f" (4-week cost per lead {figure(cpl, cpl.rolling_4w)})"
     leadership = [cost + "."]
-    leadership.append(
-        f"{len(alerts)} KPI(s) need a decision this week."
-        if alerts
-        else "Nothing needs a decision this week: normal variation only."
-    )
+    if alerts:
+        leadership.append(f"{len(alerts)} KPI(s) need a decision this week.")
+    elif early:
+        leadership.append(f"No KPI is flagged until there are {WEEKS_TO_JUDGE} weeks of figures: compare them by eye.")
+    else:
+        leadership.append("Nothing needs a decision this week: normal variation only.")
     if facts.restatements:
         leadership.append("Last week was restated after late attribution: " + "; ".join(facts.restatements) + ".")
     return Analysis(

@@ -72,6 +72,8 @@ class Tuning:
 
 
 DEFAULT = Tuning()
+#: The reason given for a series too short to judge (fewer than `min_baseline` + `window` weeks).
+TOO_SHORT = "not enough history"
 
 
 def classify(metric: str, points: list[Point], tuning: Tuning = DEFAULT) -> Signal:
@@ -79,7 +81,7 @@ def classify(metric: str, points: list[Point], tuning: Tuning = DEFAULT) -> Sign
     history = points[: -tuning.window]
     recent = points[-tuning.recent :]
     if len(history) < tuning.min_baseline or len(points) < tuning.window + 1:
-        return _flat("not enough history")
+        return _flat(TOO_SHORT)
     centre = statistics.median(p.value for p in history)
     thin = _too_thin(metric, history, recent, centre, tuning)
     if thin:

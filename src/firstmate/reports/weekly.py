@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from mjml import mjml2html
 
-from firstmate.domain.analysis import Analysis, figure, percent
+from firstmate.domain.analysis import Analysis, figure, percent, too_early
 from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
 from firstmate.domain.mail import InlineImage, subject_line
 from firstmate.domain.reports.format import plural
@@ -169,7 +169,8 @@ def _headline(facts: WeeklyFacts) -> str:
         return "needs attention: " + ", ".join(alerts)
     cpl = facts.kpi("cpl")
     at = f" at {figure(cpl)}" if cpl.value is not None else ""
-    return f"{figure(facts.kpi('leads'))} leads{at}, nothing unusual"
+    verdict = "too early to judge trends" if too_early(facts) else "nothing unusual"
+    return f"{figure(facts.kpi('leads'))} leads{at}, {verdict}"
 
 
 def _period(start: date, end: date) -> str:
