@@ -257,3 +257,14 @@ def _charters(*, last: int, before: int) -> tuple[WeeklyFacts, Callable[[str], b
     facts = compute_facts("demo", WEEK, rows, [])
     allowed = allowed_numbers(facts)
     return facts, lambda sentence: check_numbers(sentence, allowed)[0] == sentence
+
+
+def test_a_percent_written_as_a_word_is_a_percent() -> None:
+    """ "Spend rose 30%" beside 30 leads was dropped, but "Spend rose 30 percent" (or "per cent", "pct") kept:
+    the word made it a plain number, which may be any figure."""
+    _, kept = _charters(last=30, before=25)
+
+    for wrong in ("Spend rose 30 percent.", "Spend rose 30 per cent.", "Spend rose 30 pct.", "Leads rose 30 Percent."):
+        assert not kept(wrong), wrong
+    assert kept("Leads rose 20 percent to 30.") and kept("Leads rose +20 per cent.")
+    assert kept("Spend was $500 per week.")  # "per" alone is no percent

@@ -134,7 +134,10 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
 
 #: The signs a number may be written with: a model writes a minus as "−" (U+2212) or a dash as well as "-".
 _SIGNS = "-+\u2212\u2013\u2012"  # "-" first: in a character class, never a range
-_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?%?")
+#: A percent written as a word: "30 percent" is "30%", not a plain number that may be any figure.
+_PERCENT_WORD = r"\s?(?i:per\s?cent|pct)\b"
+_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?(?:%|{_PERCENT_WORD})?")
+_AS_WORD = re.compile(_PERCENT_WORD + "$")
 #: A number as written, as Python reads it: its minus as "-", no "$", "%" or thousands' commas.
 _AS_PLAIN = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "$": None, "%": None, ",": None})
 #: What a number is a figure of, by how it is written: "$" money, "%" a percent, neither a count (or any).
@@ -311,12 +314,12 @@ def _supported(written: str, allowed: set[str]) -> bool:
 
 def _kind(written: str) -> str | None:
     """The kind of figure a number is written as: money ("$5"), a percent ("12%"), or None (a plain number)."""
-    return MONEY if "$" in written else PERCENT if written.endswith("%") else None
+    return MONEY if "$" in written else PERCENT if written.endswith("%") or _AS_WORD.search(written) else None
 
 
 def _value(number: str) -> float:
-    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5") as a float."""
-    return float(number.translate(_AS_PLAIN))
+    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5", "12 percent") as a float."""
+    return float(_AS_WORD.sub("", number).translate(_AS_PLAIN))
 
 
 def _canonical(value: float) -> str:
