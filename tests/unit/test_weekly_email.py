@@ -77,3 +77,23 @@ def test_an_email_of_500_campaigns_is_not_clipped_and_a_small_one_lists_everythi
     assert len(_listed(report.text)) == SHOWN_ROWS
     assert "more campaigns" not in report.text and "more ad sets" not in report.email_html
     assert "Campaign 001: $101.25 spend, 0 leads" in report.text and ", 1 leads" not in report.text
+
+
+def test_the_subject_names_the_kpis_that_need_attention_as_their_cards_do() -> None:
+    """The subject lowercased whole labels: "needs attention: leads (meta), leads in the crm"."""
+    from datetime import UTC, datetime
+
+    from firstmate.domain.marketing import CrmLead
+
+    rows, leads = [], []
+    for back in range(16):
+        week, count = WEEK - timedelta(weeks=back), 12 if back < 3 else 30
+        rows.append(AdWeek("meta", "1001", "c1", "Harbor tours", "a1", "Locals", "OUTCOME_LEADS", week,
+                           Decimal("500.00"), "USD", 40_000, 480, count, 300))  # fmt: skip
+        monday = datetime(week.year, week.month, week.day, 18, tzinfo=UTC)
+        leads += [CrmLead(f"{back}-{n}", monday, "PAID_SOCIAL", "", "", "Harbor tours", "a1") for n in range(count)]
+    facts = compute_facts("demo", WEEK, rows, leads)
+
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+
+    assert report.subject.endswith("needs attention: leads (Meta), leads in the CRM, cost per lead")

@@ -164,7 +164,8 @@ def _colour(kpi: Kpi) -> str:
 
 
 def _headline(facts: WeeklyFacts) -> str:
-    alerts = [k.label.lower() for k in facts.kpis if k.signal.status is Status.ALERT]
+    # only the first letter lowered: whole labels lowered read "leads (meta), leads in the crm"
+    alerts = [k.label[:1].lower() + k.label[1:] for k in facts.kpis if k.signal.status is Status.ALERT]
     if alerts:
         return "needs attention: " + ", ".join(alerts)
     cpl = facts.kpi("cpl")
