@@ -227,3 +227,20 @@ def test_a_kpi_with_no_change_from_a_week_of_none_says_so_as_the_weekly_report_d
     doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
     leads = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Leads (Meta)"]
     assert leads.note == "no comparison with last week"
+
+
+def test_a_weekly_report_older_than_the_last_week_is_named_by_its_week_not_this_weeks() -> None:
+    """The weekly marketing report had not run since (an expired token; or on AWS the role reports, fired at
+    the same minute, built before it): Monday's CMO report called the week before last "this week's"."""
+    monday = date(2026, 12, 7)
+    old = cmo_report(_snapshot(as_of=monday, marketing={"week": "2026-11-23", "kpis": KPIS}))
+    assert "this week" not in old.headline and old.headline.startswith(
+        "1 alert in the marketing of the week of 23 Nov 2026 (no weekly report since)"
+    )
+    [act] = [f for f in old.findings if f.key == "cmo:kpi:leads"]
+    assert act.title == "Act on Leads (Meta): 37 in the week of 23 Nov 2026, trend DOWN"
+    assert "no weekly marketing report since" in _section(old, "This week's marketing KPIs").summary
+    assert "(week of 23 Nov 2026: 37 × 1.2)" in _section(old, "30/60/90-day milestones").bullets[-1]
+
+    fresh = cmo_report(_snapshot(as_of=monday, marketing={"week": "2026-11-30", "kpis": KPIS}))
+    assert fresh.headline.startswith("1 alert in this week's marketing;")

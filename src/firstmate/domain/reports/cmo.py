@@ -45,7 +45,10 @@ def _headline(snapshot: Snapshot) -> str:
         first = "No weekly marketing report yet"
     else:
         alerts = sum(1 for k in snapshot.marketing.kpis if k.status == "ALERT")
+        week = calc.marketing_week(snapshot)
         first = f"{plural(alerts, 'alert')} in this week's marketing"
+        if week != "this week":
+            first = f"{plural(alerts, 'alert')} in the marketing of {week} (no weekly report since)"
     if not snapshot.entities:
         return f"{first}; no business lines defined yet."
     steps = ch.sequence(snapshot)
@@ -66,11 +69,13 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     if marketing is None:
         return Section(title, summary="No weekly marketing report yet: run 'firstmate intel run'.", method=method), []
     cards = tuple(calc.kpi_card(k, marketing.currency) for k in marketing.kpis)
+    week = calc.marketing_week(snapshot)
+    when = "this week" if week == "this week" else f"in {week}"
     findings = [
         _finding(
             "kpi",
             k.key,
-            f"Act on {k.label}: {calc.kpi_value(k, marketing.currency)} this week, trend {k.direction}",
+            f"Act on {k.label}: {calc.kpi_value(k, marketing.currency)} {when}, trend {k.direction}",
             f"The weekly marketing report of {marketing.week:%d %b %Y} flags {k.label} as ALERT: "
             f"{calc.kpi_value(k, marketing.currency)}, {calc.change_note(k)}.",
             Severity.MEDIUM,
@@ -79,6 +84,8 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         if k.status == "ALERT"
     ]
     summary = f"Week of {marketing.week:%d %b %Y}: {plural(len(findings), 'alert')} in {len(cards)} KPIs."
+    if week != "this week":
+        summary += " There is no weekly marketing report since: 'firstmate intel runs' lists them."
     if not cards:
         summary = f"The weekly report of {marketing.week:%d %b %Y} has no KPIs: check 'firstmate intel run'."
     return Section(title, summary=summary, cards=cards, method=method), findings
@@ -298,7 +305,8 @@ def _days_90(snapshot: Snapshot) -> str:
     if leads is None or leads.value is None:
         return "90 days — set a lead goal: there is no 'leads' KPI in a weekly marketing report to grow from yet."
     target = (leads.value * LEAD_GROWTH).to_integral_value(ROUND_CEILING)
+    week = calc.marketing_week(snapshot).removeprefix("the ")
     return (
         f"90 days — all business lines: reach {count(target)} leads a week "
-        f"(this week {count(leads.value.to_integral_value())} × {LEAD_GROWTH})."
+        f"({week}{'' if week == 'this week' else ':'} {count(leads.value.to_integral_value())} × {LEAD_GROWTH})."
     )

@@ -62,6 +62,16 @@ def kpi_card(kpi: MarketingKpi, currency: str) -> Card:
     )
 
 
+def marketing_week(snapshot: Snapshot) -> str:
+    """The week the weekly marketing report is of, as the CMO's report words it: "this week", or, when a
+    later week has ended unreported (the weekly report not run since: an expired token; on AWS the role
+    reports built before it), "the week of 23 Nov 2026"."""
+    assert snapshot.marketing is not None
+    week = snapshot.marketing.week
+    # a week ended more than seven days before the report's day has another, complete, after it
+    return "this week" if (snapshot.as_of - week).days - 6 <= 7 else f"the week of {week:%d %b %Y}"
+
+
 def leads_kpi(snapshot: Snapshot) -> MarketingKpi | None:
     """This week's "leads" KPI, when the weekly report has one."""
     if snapshot.marketing is None:
