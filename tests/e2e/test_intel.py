@@ -731,3 +731,17 @@ def test_two_business_lines_on_one_ad_account_count_its_figures_once(intel_app: 
     assert "Harbor tours: $500.00 spend, 30 leads, $16.67 per lead" in run.report.text
     manifest = json.loads(intel_app.blobs.get(f"raw/demo/{run.run_id}/manifest.json"))
     assert manifest["ads"] == ["raw/demo/" + run.run_id + "/csv-1001.json"]
+
+
+def test_ads_files_written_with_a_space_after_each_comma_are_read(intel_app: App, tmp_path: Path) -> None:
+    """Cells were read without the space after a comma, column names with it: a hand-written file was
+    refused as lacking the columns campaign, adset, objective, spend… that its header holds."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    for path in folder.iterdir():
+        path.write_text(path.read_text().replace(",", ", "))
+
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+
+    assert (run.facts.kpi("leads").value, run.facts.kpi("spend").value) == (60, 1000)

@@ -53,7 +53,7 @@ class CsvAdsSource:
 
     def _read(self, path: Path, account: str, since: date, until: date) -> list[RawPage]:
         reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
-        header = next(reader, [])
+        header = [name.strip() for name in next(reader, [])]  # as the cells are read: "week_start, spend" names spend
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise InvalidInput(f"{path.name} lacks the columns {', '.join(missing)}")
