@@ -745,3 +745,20 @@ def test_ads_files_written_with_a_space_after_each_comma_are_read(intel_app: App
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
 
     assert (run.facts.kpi("leads").value, run.facts.kpi("spend").value) == (60, 1000)
+
+
+def test_ads_files_of_daily_rows_are_refused_not_reported_as_weeks(intel_app: App, tmp_path: Path) -> None:
+    """An export by day read each day as a week: "Ad spend: $70.00" for the week of Nov 9 that spent $490.00
+    (its Monday alone), "4 weeks" the last four days, "week over week" Sunday against Monday."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.errors import InvalidInput
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    lines = ["week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views"]
+    lines += [f"{WEEK - timedelta(days=n)},Harbor tours,Locals,OUTCOME_LEADS,70.00,5000,60,4,40" for n in range(60)]
+    (folder / "1001.csv").write_text("\n".join(lines) + "\n")
+
+    said = r"1001\.csv row 3: week_start 2026-11-08 is a Sunday; row 2's, 2026-11-09, is a Monday"
+    with pytest.raises(InvalidInput, match=said):
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert intel_app.blobs.list("reports/") == []

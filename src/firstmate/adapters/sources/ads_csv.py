@@ -60,20 +60,27 @@ class CsvAdsSource:
         at = {name: n for n, name in enumerate(header)}  # a repeated column: the last one counts
         # plain rows, not a dict per row: a file holds years of weeks, and a run keeps sixteen
         rows, week_at, number = [], at["week_start"], 1
-        kept: dict[str, bool] = {}  # each week's text read once: a file spells its hundred weeks in thousands of rows
+        weeks: dict[str, date] = {}  # each week's text read once: a file spells its hundred weeks in thousands of rows
+        first: tuple[int, date] | None = None  # the first row read, whose weekday every week starts on
         for values in reader:
             if not values:
                 continue  # a blank line is no row
             number += 1
             written = values[week_at] if week_at < len(values) else ""
-            inside = kept.get(written)
-            if inside is None:
+            week = weeks.get(written)
+            if week is None:
                 try:
-                    week = date.fromisoformat(written.strip())
+                    week = weeks[written] = date.fromisoformat(written.strip())
                 except ValueError:
                     raise InvalidInput(f"{path.name} row {number}: week_start must be a date like 2026-11-09") from None
-                inside = kept[written] = since <= week <= until
-            if inside:
+            if since <= week <= until:
+                first = first or (number, week)
+                if week.weekday() != first[1].weekday():  # rows by day were each read as a week
+                    raise InvalidInput(
+                        f"{path.name} row {number}: week_start {week} is a {week:%A}; row {first[0]}'s, {first[1]}, "
+                        f"is a {first[1]:%A}",
+                        hint="each row is one ad set's week: every week_start the same weekday, its week's first",
+                    )
                 rows.append(
                     {k: (values[at[k]] if at[k] < len(values) else "").strip() for k in COLUMNS}
                     | {"account": account, "row": number, "file": path.name}
