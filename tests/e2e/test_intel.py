@@ -762,3 +762,19 @@ def test_ads_files_of_daily_rows_are_refused_not_reported_as_weeks(intel_app: Ap
     with pytest.raises(InvalidInput, match=said):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert intel_app.blobs.list("reports/") == []
+
+
+def test_ads_files_whose_weeks_start_on_different_days_are_refused(intel_app: App, tmp_path: Path) -> None:
+    """One business line's file of Monday weeks, the other's of Sunday weeks: each day was a week of its own,
+    the report of the week of Nov 9 showed the Monday account's figures alone, and "week over week" a day."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.errors import InvalidInput
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    sundays = _ads_files(tmp_path / "sundays", WEEK - timedelta(days=1), [30] * 16)
+    (folder / "1002.csv").write_text((sundays / "1002.csv").read_text())
+
+    said = "ad account 1002's weeks start on Sunday, ad account 1001's on Monday"
+    with pytest.raises(InvalidInput, match=said):
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert intel_app.blobs.list("reports/") == []

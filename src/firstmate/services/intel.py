@@ -181,6 +181,7 @@ def _finish(
     if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
         rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
     _one_currency(rows)
+    _one_weekday(rows)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
     holding = [w for w in weeks if w < week < w + timedelta(days=7)]
@@ -325,6 +326,19 @@ def _one_currency(rows: list[AdWeek]) -> None:
         raise InvalidInput(
             f"ad account {account} is billed in {currency}; the weekly report adds and shows {REPORT_CURRENCY} only",
             hint=f"take meta_ad_account {account} off its business line until reports can show {currency}",
+        )
+
+
+def _one_weekday(rows: list[AdWeek]) -> None:
+    """Refuse weeks that start on different days (one CSV file of Monday weeks, another's of Sunday weeks):
+    each day was a week of its own, and the report's week showed one account's figures alone."""
+    other = next((row for row in rows if row.week_start.weekday() != rows[0].week_start.weekday()), None)
+    if other is not None:
+        first = rows[0]
+        raise InvalidInput(
+            f"ad account {other.account}'s weeks start on {other.week_start:%A}, "
+            f"ad account {first.account}'s on {first.week_start:%A}",
+            hint="give every ads file's week_start on the same weekday, the day the business's weeks start",
         )
 
 
