@@ -268,3 +268,27 @@ def test_a_percent_written_as_a_word_is_a_percent() -> None:
         assert not kept(wrong), wrong
     assert kept("Leads rose 20 percent to 30.") and kept("Leads rose +20 per cent.")
     assert kept("Spend was $500 per week.")  # "per" alone is no percent
+
+
+def test_a_section_whose_every_sentence_held_a_wrong_figure_reads_the_facts_own_words() -> None:
+    """A model's Leadership section quoting only figures the data does not hold was emptied by the check:
+    the report showed "Leadership" with nothing under it, and no word why."""
+    facts, _ = _charters(last=30, before=25)
+    written = Analysis(
+        [
+            Section("Marketing", ["Leads rose +20% to 30."]),
+            Section("Digital/Dev", ["Every lead campaign brought leads."]),
+            Section("Leadership", ["Spend is 12% above plan.", "Budget $4,200 more next month."]),
+        ],
+        author="openai",
+    )
+
+    analysis = checked(written, facts)
+
+    assert analysis.sections[0].points == ["Leads rose +20% to 30."]
+    assert analysis.sections[2].points == rules_analysis(facts).sections[2].points
+    assert analysis.author == "openai" and analysis.dropped == written.sections[2].points
+    assert analysis.note == (
+        "The Leadership section is written from the facts alone: each sentence the openai model wrote there "
+        "held a figure the data does not."
+    )

@@ -251,7 +251,7 @@ def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
     """The analysis with every unsupported claim removed (and listed)."""
     allowed, names = allowed_numbers(facts), known_names(facts)
     days = named_days(allowed)  # once: reading them is a pass over every figure allowed
-    sections, dropped = [], list(analysis.dropped)
+    sections, dropped, refilled = [], list(analysis.dropped), []
     for section in analysis.sections:
         points = []
         for point in section.points:
@@ -259,8 +259,17 @@ def checked(analysis: Analysis, facts: WeeklyFacts) -> Analysis:
             dropped += removed
             if text:
                 points.append(text)
+        if section.points and not points:  # emptied: its heading stood over nothing, and no word why
+            own = {s.title: s.points for s in rules_analysis(facts).sections}
+            points = [p for p in own.get(section.title, []) if check_numbers(p, allowed, names, days)[0] == p]
+            refilled += [section.title] if points else []
         sections.append(Section(section.title, points))
-    return Analysis(sections=sections, author=analysis.author, note=analysis.note, dropped=dropped)
+    note = analysis.note
+    if refilled:
+        which = " and ".join(refilled) + (" sections are" if len(refilled) > 1 else " section is")
+        said = f"The {which} written from the facts alone: each sentence the {analysis.author} model wrote there "
+        note = " ".join(filter(None, [note, said + "held a figure the data does not."]))
+    return Analysis(sections=sections, author=analysis.author, note=note, dropped=dropped)
 
 
 # whole month names or their abbreviations only: "87 Junk Removal leads" is no date of June
