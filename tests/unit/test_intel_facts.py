@@ -121,3 +121,21 @@ def test_a_new_account_s_report_says_it_is_too_early_to_judge_not_that_all_is_no
     assert "nothing unusual" not in report.subject
     assert "too early to judge trends" in report.subject and "ten weeks of figures" in said
     assert not analysis.dropped
+
+
+def test_an_ad_set_that_did_not_run_is_not_told_to_check_its_form() -> None:
+    """A spreadsheet listing every ad set each week, paused ones with zeros: each paused one topped Lead
+    Activity as [NO LEADS] and the analysis said "no leads from 0 landing page views; check the form"."""
+    rows = []
+    for back in range(2):
+        week = WEEK - timedelta(weeks=back)
+        rows += [
+            _row(week, "300.00", 6, 150),
+            AdWeek("csv", "1001", "Harbor tours", "Harbor tours", "Harbor tours/Winter", "Winter", "OUTCOME_LEADS",
+                   week, Decimal("0"), "USD", 0, 0, 0, 0),
+        ]  # fmt: skip
+
+    facts = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None)
+
+    assert [a.adset for a in facts.lead_activity] == ["Locals"]
+    assert not any("check the form" in point for point in rules_analysis(facts).sections[1].points)

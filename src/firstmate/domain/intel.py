@@ -319,6 +319,9 @@ def _lead_activity(
         if not any(r.lead_generating for r in group):
             continue
         spend, brought = sum((r.spend for r in group), Decimal(0)), sum(r.leads for r in group)
+        ran = spend or any(r.impressions for r in group)
+        if not (ran or brought or in_crm[(first.account, first.adset_id)]):
+            continue  # paused (a file's row of zeros): it topped the list told to check its form
         activity.append(
             LeadActivityRow(
                 campaign=names[(first.account, first.campaign_id)],
