@@ -139,3 +139,16 @@ def test_an_ad_set_that_did_not_run_is_not_told_to_check_its_form() -> None:
 
     assert [a.adset for a in facts.lead_activity] == ["Locals"]
     assert not any("check the form" in point for point in rules_analysis(facts).sections[1].points)
+
+
+def test_a_model_is_told_a_new_account_s_kpis_are_not_judged_not_that_they_are_flat() -> None:
+    """A model was told "trend: FLAT", which its prompt calls noise, for KPIs nothing had judged: it wrote
+    that all was normal for leads fallen from 30 to 3, as the rules analyst did."""
+    import json
+
+    from firstmate.adapters.analyst.llm import facts_for_model
+
+    rows = [_row(WEEK - timedelta(weeks=back), "300.00", 3 if back < 3 else 30, 150) for back in range(5)]
+    given = json.loads(facts_for_model(compute_facts("demo", WEEK, rows, [], crm_source=None)))
+
+    assert {k["trend"] for k in given["kpis"]} == {"not judged: too little history"}

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from firstmate.domain.analysis import DEPARTMENTS, Analysis, Section, half_up, rules_analysis
 from firstmate.domain.intel import WeeklyFacts
+from firstmate.domain.signal import TOO_SHORT
 
 log = structlog.get_logger(__name__)
 
@@ -103,7 +104,8 @@ def facts_for_model(facts: WeeklyFacts) -> str:
             "previous_week": _round(k.previous),
             "change_pct": None if k.change is None else round(k.change * 100),
             "last_4_weeks": _round(k.rolling_4w),
-            "trend": k.signal.direction.value,
+            # FLAT is noise to the model (SYSTEM): a KPI too short to judge is not, it was never judged
+            "trend": "not judged: too little history" if k.signal.reason == TOO_SHORT else k.signal.direction.value,
             "status": k.signal.status.value,
         }
         for k in facts.kpis
