@@ -97,3 +97,18 @@ def test_the_subject_names_the_kpis_that_need_attention_as_their_cards_do() -> N
     report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
 
     assert report.subject.endswith("needs attention: leads (Meta), leads in the CRM, cost per lead")
+
+
+def test_a_week_of_one_lead_says_one_lead_in_the_subject_and_the_analysis() -> None:
+    """ "1 leads at $200.00" in the subject, "Lead campaigns brought 1 leads" in the analysis."""
+    rows = [
+        AdWeek("csv", "1001", "Harbor tours", "Harbor tours", "Harbor tours/Locals", "Locals", "OUTCOME_LEADS",
+               WEEK - timedelta(weeks=back), Decimal("200.00"), "USD", 10_000, 100, 1 if back == 0 else 5, 80)
+        for back in range(12)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None)
+
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+
+    assert report.subject.endswith(": 1 lead at $200.00, nothing unusual")
+    assert "Lead campaigns brought 1 lead at $200.00 each" in report.text and "1 leads" not in report.text

@@ -48,6 +48,11 @@ def figure(kpi: Kpi, value: float | None = None) -> str:
     return f"{shown:,.0f}"
 
 
+def leads_figure(kpi: Kpi) -> str:
+    """A count of leads as the report prints it, with its noun: "1 lead", "37 leads" ("1 leads" it read)."""
+    return f"{figure(kpi)} lead{'' if kpi.value == 1 else 's'}"
+
+
 def percent(change: float) -> str:
     """A relative change as the report prints it: +12%."""
     return f"{change:+.0%}"
@@ -103,7 +108,7 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     crm = facts.kpi("crm_leads") if facts.crm_source is not None else None
     if crm is not None and ads.value and abs(ads.value - (crm.value or 0.0)) / ads.value > 0.2:
         digital.append(
-            f"{counter} counted {figure(ads)} leads but the CRM received {figure(crm)}; check the form-to-CRM sync."
+            f"{counter} counted {leads_figure(ads)} but the CRM received {figure(crm)}; check the form-to-CRM sync."
         )
     if not digital:
         matches = f" and the CRM matches {counts} count" if facts.crm_source is not None else ""
@@ -113,7 +118,7 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     if cpl.value is None:
         cost = f"Lead campaigns brought no lead; all campaigns spent {figure(facts.kpi('spend'))}"
     else:
-        cost = f"Lead campaigns brought {figure(ads)} leads at {figure(cpl)} each; all campaigns spent "
+        cost = f"Lead campaigns brought {leads_figure(ads)} at {figure(cpl)} each; all campaigns spent "
         cost += figure(facts.kpi("spend"))
     if cpl.rolling_4w is not None:
         cost += f" (4-week cost per lead {figure(cpl, cpl.rolling_4w)})"

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from mjml import mjml2html
 
-from firstmate.domain.analysis import Analysis, figure, percent, too_early
+from firstmate.domain.analysis import Analysis, figure, leads_figure, percent, too_early
 from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
 from firstmate.domain.mail import InlineImage, subject_line
 from firstmate.domain.reports.format import plural
@@ -171,7 +171,7 @@ def _headline(facts: WeeklyFacts) -> str:
     cpl = facts.kpi("cpl")
     at = f" at {figure(cpl)}" if cpl.value is not None else ""
     verdict = "too early to judge trends" if too_early(facts) else "nothing unusual"
-    return f"{figure(facts.kpi('leads'))} leads{at}, {verdict}"
+    return f"{leads_figure(facts.kpi('leads'))}{at}, {verdict}"
 
 
 def _period(start: date, end: date) -> str:
