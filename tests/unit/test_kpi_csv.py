@@ -46,3 +46,10 @@ def test_a_change_from_a_zero_baseline_is_infinite_but_its_reason_says_the_level
     verdict = classify("revenue", [Point(v) for v in (-1, 0, 1, -2, 2, 0, 50, 500, 500, 500)])
     assert verdict.direction is Direction.UP and math.isinf(verdict.change)
     assert verdict.reason == "the last 3 weeks average 500 against a usual level of 0"
+
+
+def test_a_header_with_a_space_after_each_comma_is_read_as_its_rows_are() -> None:
+    """The header passed its check with its names stripped, but rows were read under the names as written
+    (" metric"): every row was refused as "metric '' is not one of leads, cpl, …"."""
+    [(series, metric, points)] = read_series("series_id, metric, week_start, value\nA, leads, 2026-11-02, 30\n")
+    assert (series, metric, points) == ("A", "leads", [Point(30.0, None)])

@@ -26,6 +26,7 @@ def read_series(text: str) -> list[tuple[str, str, list[Point]]]:
     number = 1  # the row being read (1 is the header): where a csv.Error is reported
     try:
         header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header  # rows under these names too: " metric" read every metric as ''
         missing = [c for c in COLUMNS[:4] if c not in header]
         if missing:
             raise InvalidInput(f"the CSV needs the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}")
