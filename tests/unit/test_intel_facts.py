@@ -152,3 +152,22 @@ def test_a_model_is_told_a_new_account_s_kpis_are_not_judged_not_that_they_are_f
     given = json.loads(facts_for_model(compute_facts("demo", WEEK, rows, [], crm_source=None)))
 
     assert {k["trend"] for k in given["kpis"]} == {"not judged: too little history"}
+
+
+def test_a_week_without_lead_campaigns_says_so_and_does_not_call_the_crm_a_match() -> None:
+    """Only awareness ads ran, and 4 paid-social leads came into the CRM: Digital/Dev read "Every lead campaign
+    brought leads and the CRM matches Meta's count" (Meta had counted none)."""
+    rows = [
+        AdWeek("meta", "1001", "c9", "Harbor brand", "a9", "Everyone", "OUTCOME_AWARENESS",
+               WEEK - timedelta(weeks=back), Decimal("400.00"), "USD", 90_000, 300, 0, 0)
+        for back in range(3)
+    ]  # fmt: skip
+    leads = [_lead(n, "Harbor brand", "a9") for n in range(4)]
+
+    facts = compute_facts("demo", WEEK, rows, leads)
+
+    digital = checked(rules_analysis(facts), facts).sections[1].points
+    assert digital == [
+        "No lead campaign ran this week.",
+        "Meta counted 0 leads but the CRM received 4; check the form-to-CRM sync.",
+    ]

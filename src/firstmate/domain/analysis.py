@@ -102,11 +102,15 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
         f"{row.campaign} / {row.adset}: no leads from {row.landing_page_views:,} landing page views; check the form."
         for row in idle
     ]
+    if not facts.lead_activity:  # "Every lead campaign brought leads" it said of a week that had none
+        digital.append("No lead campaign ran this week.")
     ads = facts.kpi("leads")
     counter, counts = ("Meta", "Meta's") if facts.ads_source == "meta" else ("The ads files", "the ads files'")
-    # without a CRM there is nothing to compare Meta's count with (its leads would all read as lost)
+    # without a CRM there is nothing to compare Meta's count with (its leads would all read as lost);
+    # Meta counting none is compared too: the CRM's leads beside it "matched" it
     crm = facts.kpi("crm_leads") if facts.crm_source is not None else None
-    if crm is not None and ads.value and abs(ads.value - (crm.value or 0.0)) / ads.value > 0.2:
+    base = (ads.value or crm.value or 0.0) if crm is not None else 0.0
+    if crm is not None and base and abs((ads.value or 0.0) - (crm.value or 0.0)) / base > 0.2:
         digital.append(
             f"{counter} counted {leads_figure(ads)} but the CRM received {figure(crm)}; check the form-to-CRM sync."
         )
