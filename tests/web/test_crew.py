@@ -302,6 +302,34 @@ def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_i
     assert late.status_code == 409 and "this trip is over" in late.json()["detail"]
 
 
+def test_a_trip_over_keeps_its_crew_only_an_admin_may_take_someone_off_it(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: after the trip, crew 'Release' asked the captain and admins to release them "less than
+    48 hours before departure", and the captain could then take them off the roster of a trip sailed."""
+    from firstmate.services.roster import claim_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    claim_role(demo_app, "demo", trip, "crew_1", "theo")
+    clock.set(get_event(demo_app.store, "demo", trip).end + timedelta(hours=3))
+    jonah, theo, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
+    asked = theo.post(f"/api/v1/events/{trip}/roles/crew_1/release")
+    assert asked.status_code == 409 and "this trip is over" in asked.json()["detail"]
+    on_page = theo.post(f"/crew/events/{trip}/roles/crew_1/release")
+    assert on_page.status_code == 409 and "this trip is over" in on_page.text
+    by_captain = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "theo"})
+    assert by_captain.status_code == 409 and "this trip is over" in by_captain.json()["detail"]
+    roles = get_event(demo_app.store, "demo", trip).roles
+    assert [(s.role, s.person_id, s.release_requested) for s in roles] == [
+        ("captain", "jonah", False),
+        ("crew_1", "theo", False),
+    ]
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "release-requested" in e.key]
+    # an admin still corrects the record of who crewed it
+    fixed = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "theo"})
+    assert fixed.status_code == 200 and fixed.json()["released"] is True
+
+
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     body = booking_body(external_id="CAT-1", asset="morning-tern", guest_count=10)
     event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id

@@ -76,8 +76,9 @@ def release_role(
     ctx: Context, org: str, event_id: str, role: str, holder_id: str, actor: Person
 ) -> tuple[CrewEvent, bool]:
     """Give back a role. The holder may release it outright until 48 h before departure; after
-    that their release is a request until the captain or an admin releases it for them.
-    Returns the event and whether the role is now open."""
+    that their release is a request until the captain or an admin releases it for them. Once the
+    trip is over only an admin releases anyone (Conflict). Returns the event and whether the role is
+    now open."""
     released = False
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
@@ -86,6 +87,8 @@ def release_role(
         approver = actor.admin or (_is_approver(event, actor) and actor.id != holder_id)
         if actor.id != holder_id and not approver:
             raise Forbidden("only the captain or an admin can release someone else")
+        if not actor.admin:  # who crewed a trip sailed is the record: an admin corrects it
+            _refuse_once_over(event, ctx.clock.now())
         updated, released = rules.release(
             event, role, holder_id, now=ctx.clock.now(), notice=RELEASE_NOTICE, approved=approver
         )
