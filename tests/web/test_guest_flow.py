@@ -172,6 +172,23 @@ def test_a_minor_needs_a_guardian(client: TestClient, demo_app: App, trip: tuple
     assert "guardian: Lee Sample" in client.get(f"/g/{kid_code}").text
 
 
+def test_a_minor_cannot_sign_as_their_own_guardian(client: TestClient, demo_app: App, trip: tuple[str, str]) -> None:
+    """A review: a guest under 18 typed their own name as their guardian's, and the waiver was taken as
+    signed by a parent ("Typed name: Kit Sample, Guardian: Kit Sample"), the guest ready to board."""
+    booking_id, code = trip
+    _add(client, code, name="Kit Sample", minor="yes")
+    kid_code = next(g.code for g in list_guests(demo_app.store, "demo", booking_id) if g.name == "Kit Sample")
+    version = _waiver_version(client, str(kid_code))
+    for typed, guardian in (("Kit Sample", "kit  SAMPLE"), ("Kit", "Kit Sample")):
+        own = client.post(
+            f"/g/{kid_code}/waiver",
+            data={"typed_name": typed, "agree": "yes", "waiver_version": version, "guardian_name": guardian},
+        )
+        assert own.status_code == 422 and "guardian" in own.text
+    kit = _guests(demo_app, booking_id)["Kit Sample"]
+    assert kit.waiver is None and kit.status is GuestStatus.INVITED  # type: ignore[attr-defined]
+
+
 def _upload(client: TestClient, code: str, data: bytes, content_type: str = "image/png", **tamper: str) -> object:
     page = client.get(f"/g/{code}").text
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))

@@ -121,6 +121,9 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         raise ValueError("the waiver text changed while you were reading it; read it again and sign")
     if guest.minor and not form.guardian_name:
         raise ValueError("a parent or guardian must sign for a guest under 18: add their name")
+    if guest.minor and form.guardian_name and _same_name(form.guardian_name, form.typed_name, guest.name):
+        # the guest's own name as the guardian's is the minor signing alone
+        raise ValueError("a parent or guardian must sign for a guest under 18: add their own name, not the guest's")
     signature = WaiverSignature(
         waiver_version=current_version,
         typed_name=form.typed_name,
@@ -130,6 +133,11 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         user_agent=user_agent[:300],
     )
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
+
+
+def _same_name(name: str, *others: str) -> bool:
+    """Whether `name` is one of `others`, whatever the case and spacing."""
+    return " ".join(name.casefold().split()) in {" ".join(o.casefold().split()) for o in others}
 
 
 def follow_lead(lead: Guest, name: str, email: str) -> Guest:
