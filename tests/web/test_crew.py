@@ -330,6 +330,32 @@ def test_a_trip_over_keeps_its_crew_only_an_admin_may_take_someone_off_it(
     assert fixed.status_code == 200 and fixed.json()["released"] is True
 
 
+def _claim_form(page: str, role: str) -> tuple[str, dict[str, str]]:
+    """Where a trip page's "I'll be <role>" posts, and what its form sends."""
+    form = re.search(rf'<form method="post" action="([^"]+/roles/{role}/claim)">(.*?)</form>', page)
+    assert form is not None, page
+    return form.group(1), dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+
+
+def test_a_claim_from_a_page_shown_before_the_trip_moved_is_refused_and_the_new_time_shown(
+    demo_app: App, trip: str
+) -> None:
+    """A review: Theo opened the trip (Saturday 16:00), the booking then moved to Sunday 09:00, and his
+    "I'll be crew 1" on the page still open made him crew at a time he was never shown."""
+    theo = sign_in(demo_app, "theo")
+    action, fields = _claim_form(theo.get(f"/crew/events/{trip}").text, "crew_1")
+    moved = booking_body(start="2026-06-14T09:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(moved))
+    late = theo.post(action, data=fields)
+    assert late.status_code == 409 and "this trip moved since you opened it" in late.text
+    assert "Sun 14 Jun 2026, 09:00 PDT" in late.text
+    assert get_event(demo_app.store, "demo", trip).roles[1].person_id is None
+    # the page that says so offers the role at the new time
+    action, fields = _claim_form(late.text, "crew_1")
+    assert theo.post(action, data=fields, follow_redirects=False).status_code == 303
+    assert get_event(demo_app.store, "demo", trip).roles[1].person_id == "theo"
+
+
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     body = booking_body(external_id="CAT-1", asset="morning-tern", guest_count=10)
     event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id

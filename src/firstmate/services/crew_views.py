@@ -23,7 +23,7 @@ from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_between
-from firstmate.services.roster import busy_elsewhere
+from firstmate.services.roster import busy_elsewhere, times_shown
 from firstmate.services.trips import calendar_pk, get_event, get_events
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
@@ -151,6 +151,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
         "is_captain": captain_of(event) == viewer.id,
         "is_admin": viewer.admin,
         "claimable": [] if busy else claimable,
+        "times": times_shown(event),  # carried by its claim forms: a claim made before the trip moved is refused
         "busy": busy,
         "roster": [
             {

@@ -22,7 +22,7 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
-from firstmate.domain.timing import when
+from firstmate.domain.timing import span, when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Item, Write
 from firstmate.services.business import load_business
@@ -48,14 +48,22 @@ RELEASE_NOTICE = timedelta(hours=48)
 Change = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]
 
 
-def claim_role(ctx: Context, org: str, event_id: str, role: str, person_id: str) -> CrewEvent:
+def claim_role(
+    ctx: Context, org: str, event_id: str, role: str, person_id: str, *, seen: str | None = None
+) -> CrewEvent:
     """`person_id` takes `role`. Raises Conflict ("already taken by Ana") when someone else holds it
-    or when they hold a role on an overlapping trip, Forbidden when they are not qualified,
+    or when they hold a role on an overlapping trip, or when `seen` (the trip's `times_shown` on the
+    page the claim was made from) is not the trip's times now; Forbidden when they are not qualified,
     InvalidInput when they already hold another role on this trip."""
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         _refuse_once_over(event, ctx.clock.now())  # a claim days after the trip made someone its crew, unasked
+        if seen is not None and seen != times_shown(event):  # a page opened before the trip moved
+            raise Conflict(
+                f"this trip moved since you opened it: it is now {span(event.start, event.end, _zone(ctx, org))}",
+                hint="take the role again if you can crew it then",
+            )
         updated = rules.claim(event, role, person)
         if updated == event:
             return event, []
@@ -140,6 +148,17 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
 
     busy = _one_trip_at_a_time(ctx, org, person, f"{person.first_name} is")
     return _apply(ctx, org, event_id, change, also=busy)
+
+
+def times_shown(event: CrewEvent) -> str:
+    """The trip's departure and return as a page that offers its roles carries them (epoch seconds), so
+    that a claim from it is refused once the trip has moved (`claim_role`'s `seen`)."""
+    return f"{int(event.start.timestamp())}-{int(event.end.timestamp())}"
+
+
+def _zone(ctx: Context, org: str) -> str:
+    profile = load_business(ctx.store, org)
+    return profile.org.timezone if profile else "UTC"
 
 
 def _refuse_once_over(event: CrewEvent, now: datetime) -> None:

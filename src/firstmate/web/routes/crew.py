@@ -157,9 +157,11 @@ def _act(request: Request, app: App, event_id: str, action: object) -> Response:
 
 
 @router.post("/events/{event_id}/roles/{role}/claim")
-def claim(event_id: str, role: str, request: Request, app: AppDep) -> Response:
-    """Take a role."""
-    return _act(request, app, event_id, lambda s: roster.claim_role(app, s.org, event_id, role, s.person.id))
+def claim(event_id: str, role: str, request: Request, app: AppDep, seen: Annotated[str, Form()] = "") -> Response:
+    """Take a role, at the times the page showed (`seen`): refused, the page shown again, if the trip moved since."""
+    return _act(
+        request, app, event_id, lambda s: roster.claim_role(app, s.org, event_id, role, s.person.id, seen=seen or None)
+    )
 
 
 @router.post("/events/{event_id}/roles/{role}/release")

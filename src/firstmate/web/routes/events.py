@@ -129,6 +129,10 @@ class TripAnswer(BaseModel):
     is_captain: bool
     is_admin: bool
     claimable: list[str]
+    times: str = Field(
+        description="The trip's departure and return (epoch seconds, 'start-end') as this answer shows them: the crew "
+        "page's claim form sends them back, and a claim from a page shown before the trip moved is refused."
+    )
     busy: str | None = Field(
         default=None,
         description="The role the viewer holds on an overlapping trip: it keeps them from a role on this one "
