@@ -356,6 +356,42 @@ def test_a_claim_from_a_page_shown_before_the_trip_moved_is_refused_and_the_new_
     assert get_event(demo_app.store, "demo", trip).roles[1].person_id == "theo"
 
 
+def _tick_form(page: str, key: str) -> tuple[str, dict[str, str]]:
+    """Where a trip page's "Done" of checklist item `key` posts, and what its form sends."""
+    form = re.search(rf'<form method="post" action="([^"]+/checklist/{key}/tick)">(.*?)</form>', page, re.S)
+    assert form is not None, page
+    return form.group(1), dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+
+
+def test_a_tick_from_a_page_shown_before_the_item_changed_is_refused(demo_app: App, trip: str) -> None:
+    """A review: Jonah's page said "Life jackets aboard: 8"; the booking then grew to 12 guests, and his
+    "Done" there recorded 14 jackets counted (the count asked for now), so nothing asked to count again.
+    A tick of "Fuel checked" from a page of the boat the trip has since left went to the new boat's."""
+    from firstmate.services.roster import claim_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    jonah = sign_in(demo_app, "jonah")
+    page = jonah.get(f"/crew/events/{trip}").text
+    assert "Life jackets aboard: 8" in page
+    jackets, fuel = _tick_form(page, "life_jackets"), _tick_form(page, "fuel")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=12)))
+    late = jonah.post(jackets[0], data=jackets[1])
+    assert late.status_code == 409 and "Life jackets aboard: 14" in late.text and "check it again" in late.text
+    item = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "life_jackets")
+    assert item.done_at is None
+    counted = _tick_form(late.text, "life_jackets")  # the page that says so asks for the count of now
+    assert jonah.post(counted[0], data=counted[1], follow_redirects=False).status_code == 303
+    item = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "life_jackets")
+    assert item.done_by == "Jonah" and item.ticked_for == 14
+
+    orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=12, asset="morning-tern"))
+    )
+    aboard_the_other = jonah.post(fuel[0], data=fuel[1])
+    assert aboard_the_other.status_code == 409 and "Morning Tern" in aboard_the_other.text
+    assert next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "fuel").done_at is None
+
+
 def test_a_boat_brings_its_own_checklist(demo_app: App) -> None:
     body = booking_body(external_id="CAT-1", asset="morning-tern", guest_count=10)
     event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from firstmate.domain import checklist as rules
-from firstmate.domain.crew import CrewEvent, Phase
+from firstmate.domain.crew import ChecklistItem, CrewEvent, Phase
 from firstmate.domain.guests import MAX_REASON, check_departure
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
@@ -19,16 +19,24 @@ WAIVERS_ITEM = "waivers"
 
 
 def tick_item(
-    ctx: Context, org: str, event_id: str, key: str, actor: Person, *, override_reason: str = ""
-) -> CrewEvent:
+    ctx: Context, org: str, event_id: str, key: str, actor: Person, *, override_reason: str = "",
+    seen: str | None = None,
+) -> CrewEvent:  # fmt: skip
     """Tick an item as `actor`. Items of a phase that is not open yet are refused (Conflict); the
-    waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded)."""
+    waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded); so is
+    a tick whose `seen` (the item's `item_shown` on the page it was made from) is not the item now."""
 
     if len(override_reason.strip()) > MAX_REASON:
         raise InvalidInput(f"say why in at most {MAX_REASON} characters")
 
     def change(event: CrewEvent) -> CrewEvent:
         _crew_of(event, actor)
+        now_reads = rules.item(event, key)
+        if seen is not None and seen != item_shown(event, now_reads):  # what was checked is not what it asks now
+            raise Conflict(
+                f"this item changed since you opened the trip: it now reads “{now_reads.label}”, aboard "
+                f"{event.asset_name}; check it again, then tick it"
+            )
         note = ""
         if key == WAIVERS_ITEM and rules.item(event, key).done_at is None:  # ticking a done item changes nothing
             try:
@@ -45,6 +53,12 @@ def tick_item(
         return rules.tick(event, key, by=actor.first_name, at=ctx.clock.now(), note=note)
 
     return _apply(ctx, org, event_id, change)
+
+
+def item_shown(event: CrewEvent, item: ChecklistItem) -> str:
+    """What a page offering to tick `item` shows of it: its boat and its words (a life-jacket count), so
+    that a tick from a page shown before either changed is refused (`tick_item`'s `seen`)."""
+    return f"{event.asset}:{item.label}"
 
 
 def untick_item(ctx: Context, org: str, event_id: str, key: str, actor: Person) -> CrewEvent:

@@ -21,6 +21,7 @@ from firstmate.domain.views import crew_trip_view
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
+from firstmate.services.checklists import item_shown
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_between
 from firstmate.services.roster import busy_elsewhere, times_shown
@@ -235,6 +236,9 @@ def _phases(event: CrewEvent, timezone: str) -> list[dict[str, Any]]:
                     "done_time": clock_time(i.done_at, timezone) if i.done_at else None,
                     "history": [m.model_dump() for m in i.history],
                     "earlier_changes": i.earlier_changes,
+                    "shown": item_shown(
+                        event, i
+                    ),  # carried by its tick form: a tick of what it no longer is is refused
                 }
                 for i in event.checklist
                 if i.phase is state.phase

@@ -186,11 +186,15 @@ def designate(
 
 
 @router.post("/events/{event_id}/checklist/{key}/tick")
-def tick(event_id: str, key: str, request: Request, app: AppDep, reason: Annotated[str, Form()] = "") -> Response:
-    """Tick an item (admins may give a reason to depart without every waiver)."""
+def tick(
+    event_id: str, key: str, request: Request, app: AppDep, reason: Annotated[str, Form()] = "",
+    seen: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    """Tick an item as the page showed it (`seen`: refused, the page shown again, if it changed since;
+    admins may give a reason to depart without every waiver)."""
     return _act(
         request, app, event_id,
-        lambda s: checklists.tick_item(app, s.org, event_id, key, s.person, override_reason=reason),
+        lambda s: checklists.tick_item(app, s.org, event_id, key, s.person, override_reason=reason, seen=seen or None),
     )  # fmt: skip
 
 

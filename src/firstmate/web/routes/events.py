@@ -78,6 +78,10 @@ class ChecklistEntry(BaseModel):
     done_time: str | None = Field(description="When it was done, local time (HH:MM).")
     history: list[ChecklistMarkAnswer] = Field(description="Its latest ticks and undos (at most 50), oldest first.")
     earlier_changes: int = Field(description="How many older ticks and undos there were.")
+    shown: str = Field(
+        description="The item's boat and words as this answer shows them: the crew page's tick form sends them back, "
+        "and a tick from a page shown before the item changed (a life-jacket count, another boat) is refused."
+    )
 
 
 class ChecklistPhase(BaseModel):
