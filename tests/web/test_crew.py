@@ -313,6 +313,10 @@ def test_a_trip_over_keeps_its_crew_only_an_admin_may_take_someone_off_it(
     claim_role(demo_app, "demo", trip, "crew_1", "theo")
     clock.set(get_event(demo_app.store, "demo", trip).end + timedelta(hours=3))
     jonah, theo, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
+    # its page offers crew no Release that would only be refused; an admin's still does
+    assert "/release" not in theo.get(f"/crew/events/{trip}").text
+    assert "/release" not in jonah.get(f"/crew/events/{trip}").text
+    assert "Release Theo" in marisol.get(f"/crew/events/{trip}").text
     asked = theo.post(f"/api/v1/events/{trip}/roles/crew_1/release")
     assert asked.status_code == 409 and "this trip is over" in asked.json()["detail"]
     on_page = theo.post(f"/crew/events/{trip}/roles/crew_1/release")

@@ -132,6 +132,7 @@ class TripAnswer(BaseModel):
     my_role: str | None
     is_captain: bool
     is_admin: bool
+    over: bool = Field(description="The trip is over (back by its return time): only an admin changes its roster.")
     claimable: list[str]
     times: str = Field(
         description="The trip's departure and return (epoch seconds, 'start-end') as this answer shows them: the crew "
