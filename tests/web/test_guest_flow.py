@@ -386,6 +386,31 @@ def test_a_cancelled_trips_page_says_its_album_is_closed_and_refuses_im_coming(
     assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.INVITED}
 
 
+def test_im_coming_from_a_page_shown_before_the_trip_moved_is_refused_and_the_new_time_shown(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """A review: Robin's page said Saturday 16:00; the trip then moved to Sunday 09:00, and "I'm coming"
+    on the page still open put Robin on the list for a time never shown, waiver pending: a guest who
+    cannot come then holds up the departure, with no way to say so."""
+    booking_id, code = trip
+    page = client.get(f"/g/{code}").text
+    form = re.search(r'<form method="post" action="(/g/[^"]+/confirm)">(.*?)</form>', page, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+    orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=3, start="2026-06-14T09:00:00-07:00"))
+    )
+    late = client.post(form.group(1), data=fields)
+    assert late.status_code == 409 and "this trip moved since you opened this page" in late.text
+    assert "Sun 14 Jun 2026, 09:00 PDT" in late.text
+    assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.INVITED}
+    again = re.search(r'<form method="post" action="(/g/[^"]+/confirm)">(.*?)</form>', late.text, re.S)
+    assert again is not None  # the page that says so asks again, at the new time
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', again.group(2)))
+    assert client.post(again.group(1), data=fields, follow_redirects=False).status_code == 303
+    assert {g.status for g in list_guests(demo_app.store, "demo", booking_id)} == {GuestStatus.ON_HOLD}
+
+
 def test_once_the_trip_is_over_its_page_asks_nothing_more_and_invites_nobody(
     client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
 ) -> None:

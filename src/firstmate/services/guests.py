@@ -17,7 +17,7 @@ from firstmate.domain.crew import CrewEvent, Phase
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
-from firstmate.domain.timing import when
+from firstmate.domain.timing import span, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
@@ -99,17 +99,32 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     raise Conflict("guests are being added too fast; try again")
 
 
-def confirm_attendance(ctx: Context, target: CodeTarget) -> Guest:
+def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = None) -> Guest:
     """The guest says they are coming (on hold until the waiver is signed). Idempotent. A departure
     checklist whose waivers were ticked before is undone in the same write, saying why: the trip
     waits for this guest's waiver, as it would have had the guest said so first. Conflict for a
-    cancelled trip, or one over."""
+    cancelled trip, or one over, or when `seen` (the trip's `times_shown` on the page the guest said
+    so from) is not the trip's times now."""
     booking = get_booking(ctx.store, target.org, target.booking_id)
     if booking.cancelled:
         raise Conflict("this trip is cancelled")  # a page left open: "sign the waiver below" would mislead
     _refuse_once_over(booking, ctx.clock.now())
+    if seen is not None and seen != times_shown(booking):  # coming at a time they were never shown
+        profile = load_business(ctx.store, target.org)
+        zone = profile.org.timezone if profile else "UTC"
+        moved_to = span(booking.request.start, booking.request.end, zone)
+        raise Conflict(
+            f"this trip moved since you opened this page: it is now {moved_to}",
+            hint="say you are coming again if you can come then",
+        )
     pk = booking_pk(target.org, target.booking_id)
     return _update(ctx, target, rules.confirm, also=lambda guest: _waiting_for(ctx, pk, guest))
+
+
+def times_shown(booking: Booking) -> str:
+    """The trip's departure and return as a page asking "I'm coming" carries them (epoch seconds), so
+    that an answer from a page shown before the trip moved is refused (`confirm_attendance`'s `seen`)."""
+    return f"{int(booking.request.start.timestamp())}-{int(booking.request.end.timestamp())}"
 
 
 def _waiting_for(ctx: Context, pk: str, guest: Guest) -> list[Put]:

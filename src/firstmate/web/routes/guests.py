@@ -81,10 +81,13 @@ def add(
 
 
 @router.post("/g/{code}/confirm")
-def confirm(code: str, request: Request, app: AppDep) -> Response:
-    """The guest says they are coming."""
+def confirm(code: str, request: Request, app: AppDep, seen: Annotated[str, Form()] = "") -> Response:
+    """The guest says they are coming, to the trip as the page showed it (`seen`)."""
     target = _target(app, code, request)
-    guest_service.confirm_attendance(app, target)
+    try:
+        guest_service.confirm_attendance(app, target, seen=seen or None)
+    except UserError as exc:  # the page again, as it is now, saying why
+        return _refused(app, target, code, exc)
     return _back(code, "confirmed")
 
 
