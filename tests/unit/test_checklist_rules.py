@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.store.rules import MAX_ITEM_BYTES
 from firstmate.bootstrap import App
 from firstmate.domain import checklist as rules
@@ -217,3 +219,31 @@ def test_a_trip_moved_to_another_boat_before_it_leaves_checks_that_boat_again(de
         assert (
             moved[key].history[-1].note == "checked aboard Sea Lark (38 ft sloop): check Morning Tern (45 ft catamaran)"
         )
+
+
+def test_a_trip_put_off_to_another_day_before_it_leaves_is_checked_again(demo_app: App, clock: FixedClock) -> None:
+    """A review: fuel and life jackets checked on the morning of the trip stayed ticked when weather put
+    it off a week, and the next Saturday's page read "Fuel checked and topped up, Jonah 10:00", checked
+    a week and several trips before. A trip moved within its day keeps its checks."""
+    from firstmate.services.checklists import tick_item
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import claim_role
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    clock.set(datetime(2026, 6, 13, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles")))
+    jonah = get_person(demo_app.store, "demo", "jonah")
+    for key in ("fuel", "life_jackets"):
+        tick_item(demo_app, "demo", booking.event_id, key, jonah)
+
+    def moved(start: str) -> dict[str, ChecklistItem]:
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(start=start)))
+        return {i.key: i for i in get_event(demo_app.store, "demo", booking.event_id).checklist}
+
+    later_that_day = moved("2026-06-13T17:30:00-07:00")
+    assert all(later_that_day[key].done_by == "Jonah" for key in ("fuel", "life_jackets"))
+    put_off = moved("2026-06-20T16:00:00-07:00")
+    for key in ("fuel", "life_jackets"):
+        assert put_off[key].done_at is None, key
+        assert put_off[key].history[-1].note == "checked for Sat 13 Jun: check again for Sat 20 Jun"
+    assert put_off["waivers"].history == ()  # the guests' waivers are not the boat's checks

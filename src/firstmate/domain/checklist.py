@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, jackets_in
 
@@ -130,6 +131,22 @@ def checked_elsewhere(event: CrewEvent, was_boat: str, *, at: datetime) -> CrewE
     for item in event.checklist:
         if item.phase is Phase.PRE_EVENT and item.done_at is not None:
             note = f"checked aboard {was_boat}: check {event.asset_name}"
+            event = untick(event, item.key, by="firstmate", at=at, note=note)
+    return event
+
+
+def checked_for_another_day(event: CrewEvent, was_start: datetime, timezone: str, *, at: datetime) -> CrewEvent:
+    """The event after its trip, which was to leave at `was_start`, moved to another day (by the clocks
+    of `timezone`): each ticked item of the checks before departure is unticked, with why, since it was
+    checked for that day (fuel used and jackets taken ashore since). A trip moved within its day keeps
+    them, and one whose departure is done is left as it is; items about the guests keep their ticks."""
+    zone = ZoneInfo(timezone)
+    was_day, day = was_start.astimezone(zone), event.start.astimezone(zone)
+    if was_day.date() == day.date() or _departed(event, at):
+        return event
+    note = f"checked for {was_day:%a} {was_day.day} {was_day:%b}: check again for {day:%a} {day.day} {day:%b}"
+    for item in event.checklist:
+        if item.phase is Phase.PRE_EVENT and item.done_at is not None:
             event = untick(event, item.key, by="firstmate", at=at, note=note)
     return event
 

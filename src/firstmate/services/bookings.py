@@ -31,7 +31,7 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
-from firstmate.domain.checklist import checked_elsewhere, recount
+from firstmate.domain.checklist import checked_elsewhere, checked_for_another_day, recount
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import (
     CrewEvent,
@@ -276,6 +276,8 @@ def _change(
     if existing.asset != asset.id:
         event = move_to_boat(event, asset.name, asset.roles, asset.checklist, group=len(guests))
         event = checked_elsewhere(event, before.asset_name, at=now)  # a tick aboard the other boat checks nothing here
+    # put off to another day: what was checked for its day is checked again for the new one
+    event = checked_for_another_day(event, before.start, profile.org.timezone, at=now)
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     # more people aboard than when the jackets were counted: they are counted again
     event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
