@@ -465,6 +465,17 @@ def test_money_lines_inside_a_calendar_events_notes_go_to_the_private_notes() ->
     assert (record.notes, record.private_notes) == ("\n".join(["Anniversary", *kept]), "\n".join(shapes))
 
 
+def test_captain_pay_and_wages_in_a_calendar_events_notes_go_to_the_private_notes() -> None:
+    """A review: crew never see captain pay (docs/crew.md), but a channel's "Captain pay: 150" or "Crew
+    wages: 300" among an event's notes reached every crew member's trip page, mail and feed: no word of
+    money named pay or wages. Words of paying without an amount stay notes."""
+    notes = "Anniversary\nCaptain pay: 150\nSkipper pay USD 180\nCrew wages: 300\nPay at the dock: cash or card"
+    record = _ota_booking(BOOKED + "\nNotes: " + notes)
+    assert (record.notes, record.private_notes) == (
+        "Anniversary\nPay at the dock: cash or card", "Captain pay: 150\nSkipper pay USD 180\nCrew wages: 300"
+    )  # fmt: skip
+
+
 def test_two_versions_of_a_uid_told_apart_by_sequence_need_no_last_modified() -> None:
     """A third review: two versions, SEQUENCE:1 and 2, each with a LAST-MODIFIED written as a date, refused
     the whole file ("which is the latest cannot be told"), though their SEQUENCE tells."""

@@ -117,7 +117,8 @@ def test_crew_redaction_drops_each_money_field_at_any_depth(field: str) -> None:
 @pytest.mark.parametrize(
     "title",
     ["Reserved - deposit USD 200.00", "Owner payout: USD 624.00", "Hold - commission 84.00 EUR",
-     "Balance due 1,200.00 USD", "Refund GBP 50.00", "Net earnings 540.00 USD", "Cleaning fee USD 75.00"],
+     "Balance due 1,200.00 USD", "Refund GBP 50.00", "Net earnings 540.00 USD", "Cleaning fee USD 75.00",
+     "Captain pay 150"],
 )  # fmt: skip
 def test_a_channels_hold_titled_with_any_word_of_money_reaches_crew_feeds_without_it(demo_app: App, title: str) -> None:
     from firstmate.adapters.sources.bookings.ics_file import parse_ics

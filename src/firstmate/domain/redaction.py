@@ -53,7 +53,10 @@ def redact_for_crew(value: Any) -> Any:
 
 #: Words that say money and little else ("payout 624"), and words that often say other things too ("total
 #: of 6", "charge 2 phones", "deposit the bags"): a figure beside the second is money only in a currency.
-_MONEY_ONLY = r"payouts?|fees?|price|commissions?|earnings|subtotal|tax(?:es)?|gratuity|refunds?|costs?|revenue"
+_MONEY_ONLY = (
+    r"payouts?|fees?|price|commissions?|earnings|subtotal|tax(?:es)?|gratuity|refunds?|costs?|revenue"
+    r"|pay|wages?|salar(?:y|ies)"  # captain pay, crew wages: what crew never see of each other
+)
 _MONEY_ALSO = r"totals?|net|rates?|tips?|balance|deposits?|charges?|discounts?|payments?|gross|amount|paid"
 #: Words of money a channel may write in text crew would see ("Owner payout: USD 624.00", a hold titled
 #: "Reserved - payout USD 624.00").
