@@ -82,14 +82,35 @@ def test_a_crew_members_feed_shows_their_role_and_the_trips_they_could_take(clie
     from firstmate.services.roster import claim_role
 
     mine = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="A")))
-    orchestrate_booking(
-        demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="B", asset="morning-tern"))
-    )
+    next_day = booking_body(external_id="B", asset="morning-tern", start="2026-06-14T10:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(next_day))
     claim_role(demo_app, "demo", mine.booking.event_id, "crew_1", "priya")
     summaries = sorted(str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT"))
     assert summaries[0].startswith("Crew 1: Sea Lark") and summaries[1].startswith(
         "Open (crew 1, crew 2): Morning Tern"
     )
+
+
+def test_a_crew_feed_offers_no_role_on_a_trip_over_or_one_at_the_time_of_their_own(
+    client: TestClient, demo_app: App
+) -> None:
+    """A review: Priya's calendar showed "Open (crew 1, crew 2): Morning Tern" at the very time of her own
+    trip, which she cannot take (one trip at a time: her trip page says she is busy), and "Open (captain,
+    crew 1)" on last week's trip, over (its page offers no role)."""
+    from firstmate.services.roster import claim_role
+
+    mine = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="A")))
+    claim_role(demo_app, "demo", mine.booking.event_id, "crew_1", "priya")
+    _book(demo_app, external_id="SAME-TIME", asset="morning-tern")
+    _book(demo_app, external_id="NEXT-DAY", asset="morning-tern", start="2026-06-14T10:00:00-07:00")
+    _book(demo_app, external_id="LAST-WEEK", start="2026-05-25T10:00:00-07:00")  # over: the clock is 1 June
+    summaries = sorted(str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT"))
+    assert summaries == [
+        "Crew 1: Sea Lark: Dana Whitcomb (6 guests)",
+        "Open (crew 1, crew 2): Morning Tern: Dana Whitcomb (6 guests)",
+    ]
+    starts = [e["DTSTART"].dt for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT")]
+    assert sorted(s.day for s in starts) == [13, 14]  # the open one is the next day's
 
 
 def test_a_crew_feed_reads_its_trips_in_batches_as_the_org_feed_does(

@@ -19,6 +19,7 @@ import icalendar
 
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.redaction import speaks_of_money
+from firstmate.domain.roster import clash, held_by, over
 from firstmate.domain.shared import iso
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
@@ -98,7 +99,7 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
     if feed.scope is FeedScope.ENTITY:
         entries = [e for e in entries if e.entity == feed.target]
     if feed.scope is FeedScope.CREW:
-        entries = _crew_entries(store, feed, entries)
+        entries = _crew_entries(store, feed, entries, now)
     name = profile.org.name
     if feed.scope is FeedScope.ENTITY and (entity := profile.entity(feed.target)):
         name = entity.name
@@ -123,8 +124,9 @@ def _shown(store: Store, org: str, now: datetime) -> list[CalendarEntry]:
     return sorted(entries.values(), key=lambda e: (e.start, e.uid))
 
 
-def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> list[CalendarEntry]:
-    """A crew member's trips (titled with their role) and the open ones they could take."""
+def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
+    """A crew member's trips (titled with their role) and the open ones they could take as of `now`: none
+    over, none at the time of one of their own (one trip at a time), as their trip pages say."""
     try:
         person = get_person(store, feed.org, feed.target)
     except NotFound:
@@ -134,6 +136,7 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> lis
     shown = []
     # the trips' crew read in batches: one read per trip made a feed of 150 trips 157 reads, every poll
     events = {e.id: e for e in get_events(store, feed.org, [e.event_id for e in entries if e.event_id])}
+    held = [e for e in events.values() if held_by(e, person.id)]
     for entry in entries:
         if not entry.event_id:
             shown.append(entry)  # blocked time matters to everyone
@@ -145,7 +148,7 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry]) -> lis
         open_roles = [s.role for s in event.roles if s.person_id is None and person.may_take(s.role)]
         if mine:
             shown.append(entry.model_copy(update={"title": f"{mine.replace('_', ' ').capitalize()}: {entry.title}"}))
-        elif open_roles and not entry.cancelled:
+        elif open_roles and not entry.cancelled and not over(event, now) and clash(event, person.id, held) is None:
             label = ", ".join(r.replace("_", " ") for r in open_roles)
             shown.append(entry.model_copy(update={"title": f"Open ({label}): {entry.title}"}))
     return shown
