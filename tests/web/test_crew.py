@@ -598,6 +598,39 @@ def test_a_reason_longer_than_the_form_allows_is_refused_and_changes_nothing(dem
     assert waivers.done_by == "Marisol" and waivers.history[-1].note.endswith(reason.strip())
 
 
+def test_an_admins_reason_to_go_without_a_waiver_covers_only_the_guests_it_was_given_for(demo_app: App) -> None:
+    """A review: the admin's page said "1 waiver pending" and no name; Marisol gave her reason for Dana
+    ("signed on paper at the dock"), Robin said he was coming meanwhile, and the tick recorded the
+    departure without Robin's waiver too, on Dana's reason."""
+    from firstmate.domain.guests import NewGuest
+    from firstmate.services.guests import CodeTarget, add_guest, confirm_attendance
+    from firstmate.services.roster import claim_role
+
+    trip = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", trip.event_id, "captain", "jonah")
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    for key in ("fuel", "life_jackets", "engine_hours_out"):
+        jonah.post(f"/crew/events/{trip.event_id}/checklist/{key}/tick")
+    lead = CodeTarget("demo", trip.id, "g1")
+    robin = add_guest(demo_app, lead, NewGuest(name="Robin Sample", email="robin@example.com"))
+    confirm_attendance(demo_app, lead)
+    page = marisol.get(f"/crew/events/{trip.event_id}").text
+    assert "Dana Whitcomb" in page.split('name="reason"')[0].rsplit("<form", 1)[1]  # named beside the reason
+    action, fields = _tick_form(page, "waivers")
+    confirm_attendance(demo_app, CodeTarget("demo", trip.id, robin.id))
+    late = marisol.post(action, data={**fields, "reason": "Dana signed on paper at the dock"})
+    assert late.status_code == 409 and "Robin Sample" in late.text
+    waivers = next(i for i in get_event(demo_app.store, "demo", trip.event_id).checklist if i.key == "waivers")
+    assert waivers.done_at is None
+    action, fields = _tick_form(late.text, "waivers")  # the page that says so names both
+    given = marisol.post(action, data={**fields, "reason": "Both signed on paper"}, follow_redirects=False)
+    assert given.status_code == 303
+    waivers = next(i for i in get_event(demo_app.store, "demo", trip.event_id).checklist if i.key == "waivers")
+    assert waivers.history[-1].note == (
+        "departed without the waiver of Dana Whitcomb, Robin Sample: Both signed on paper"
+    )
+
+
 def test_an_item_ticked_and_undone_again_and_again_keeps_its_latest_changes_and_the_trip_stays_changeable(
     demo_app: App, api_key: str, trip: str
 ) -> None:

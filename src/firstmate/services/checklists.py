@@ -20,11 +20,12 @@ WAIVERS_ITEM = "waivers"
 
 def tick_item(
     ctx: Context, org: str, event_id: str, key: str, actor: Person, *, override_reason: str = "",
-    seen: str | None = None,
+    seen: str | None = None, waiting: str | None = None,
 ) -> CrewEvent:  # fmt: skip
     """Tick an item as `actor`. Items of a phase that is not open yet are refused (Conflict); the
-    waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded); so is
-    a tick whose `seen` (the item's `item_shown` on the page it was made from) is not the item now."""
+    waivers item is refused while a guest is on hold, unless an admin gives a reason (recorded) for
+    those their page named (`waiting`, when given); so is a tick whose `seen` (the item's `item_shown`
+    on the page it was made from) is not the item now."""
 
     if len(override_reason.strip()) > MAX_REASON:
         raise InvalidInput(f"say why in at most {MAX_REASON} characters")
@@ -45,6 +46,7 @@ def tick_item(
                         list_guests(ctx.store, org, event.booking_id),
                         override_reason=override_reason or None,
                         by_admin=actor.admin,
+                        shown=waiting,
                     )
                     or ""
                 )

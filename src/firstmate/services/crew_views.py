@@ -11,7 +11,7 @@ from firstmate.domain.bookings import MAX_TRIP_HOURS
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.checklist import PHASE_NAMES, phase_states
 from firstmate.domain.crew import CrewEvent, EventStatus
-from firstmate.domain.guests import guest_counts
+from firstmate.domain.guests import guest_counts, waiting_names
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
 from firstmate.domain.roster import captain_of, clash, held_by, over
@@ -144,6 +144,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     # shown while the trip is on the boat that lacked their role (moved back, it has the role again)
     off = None if mine else next((t for t in event.taken_off if t.person_id == viewer.id), None)
     off = off if off and off.boat == event.asset_name else None
+    guests = list_guests(ctx.store, org, event.booking_id)
     view = {
         **trip,
         "my_role": mine.role if mine else None,
@@ -168,7 +169,9 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
         "timing": timing_panel(
             event, trip["sunset_at"], trip["timezone"], now, dark=trip["dark_all_day"], overnight=trip["overnight"]
         ),
-        "guests": guest_counts(list_guests(ctx.store, org, event.booking_id)),
+        "guests": guest_counts(guests),
+        # who the departure waits for, beside an admin's reason to go without them (and sent back with it)
+        "waiting": waiting_names(guests) if viewer.admin else "",
     }
     return dict(redact_for_crew(view))
 

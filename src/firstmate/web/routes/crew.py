@@ -188,13 +188,15 @@ def designate(
 @router.post("/events/{event_id}/checklist/{key}/tick")
 def tick(
     event_id: str, key: str, request: Request, app: AppDep, reason: Annotated[str, Form()] = "",
-    seen: Annotated[str, Form()] = "",
+    seen: Annotated[str, Form()] = "", waiting: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
     """Tick an item as the page showed it (`seen`: refused, the page shown again, if it changed since;
-    admins may give a reason to depart without every waiver)."""
+    admins may give a reason to depart without the waivers of those the page named, `waiting`)."""
     return _act(
         request, app, event_id,
-        lambda s: checklists.tick_item(app, s.org, event_id, key, s.person, override_reason=reason, seen=seen or None),
+        lambda s: checklists.tick_item(
+            app, s.org, event_id, key, s.person, override_reason=reason, seen=seen or None, waiting=waiting or None
+        ),
     )  # fmt: skip
 
 

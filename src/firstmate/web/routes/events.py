@@ -147,6 +147,9 @@ class TripAnswer(BaseModel):
     phases: list[ChecklistPhase]
     timing: TimingPanel
     guests: GuestCounts
+    waiting: str = Field(
+        default="", description="For an admin: who the departure waits for (coming, waiver unsigned), by name."
+    )
 
 
 class PersonBody(BaseModel):
