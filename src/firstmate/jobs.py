@@ -3,6 +3,8 @@ template's EventBridge schedules are generated from the whole list (`firstmate a
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -30,7 +32,7 @@ from firstmate.services.outbox import TimeLimit, dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
-from firstmate.services.scheduler import Job
+from firstmate.services.scheduler import Job, wait_while_running
 
 log = structlog.get_logger(__name__)
 
@@ -115,8 +117,20 @@ def weekly_reports(app: App, period: datetime) -> str:
     return "; ".join(done) or "no org has an ad account"
 
 
-def role_reports(app: App, period: datetime) -> str:
-    """Build and send the eight role reports of every org that has business data."""
+#: How long a Monday's role reports wait for the weekly marketing report of the same minute, which the CMO's
+#: reads: on AWS each starts a function of its own, and the role reports, done first, read the week before's.
+WEEKLY_WAIT_POLLS, WEEKLY_WAIT_EVERY_S = 60, 10.0
+
+
+def role_reports(app: App, period: datetime, *, sleep: Callable[[float], None] = time.sleep) -> str:
+    """Build and send the eight role reports of every org that has business data, once the weekly marketing
+    report of the same period is no longer running (at most WEEKLY_WAIT_POLLS × WEEKLY_WAIT_EVERY_S)."""
+    weekly = weekly_schedule(app.settings, "weekly_report", "The weekly marketing report")
+    status = wait_while_running(
+        app.store, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S, sleep=sleep
+    )
+    if status == "running":  # the CMO's report says which week it read, and that none came since
+        log.warning("reports.weekly_still_running", period=period.isoformat())
     done, failed = [], []
     for org in list_orgs(app.store):
         if not has_data(app.store, org):
@@ -179,6 +193,11 @@ def late_week_warnings(settings: Settings, orgs: list[tuple[str, str]], now: dat
     ]
 
 
+def weekly_schedule(settings: Settings, name: str, description: str) -> Schedule:
+    """The schedule of a Monday report (`weekly_report_cron`, in the business's zone)."""
+    return Schedule(name, settings.weekly_report_cron, settings.timezone, description, WEEKLY_CATCH_UP)
+
+
 def declared_jobs(settings: Settings, *, until: TimeLimit | None = None) -> list[Job[App]]:
     """The jobs for these settings, in the business's time zone where it matters. The local
     scheduler runs those marked `local`, and the AWS template's schedules are rendered from all.
@@ -186,26 +205,8 @@ def declared_jobs(settings: Settings, *, until: TimeLimit | None = None) -> list
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
         Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
-        Job(
-            Schedule(
-                "weekly_report",
-                settings.weekly_report_cron,
-                settings.timezone,
-                "The weekly marketing report",
-                WEEKLY_CATCH_UP,
-            ),
-            weekly_reports,
-        ),
-        Job(
-            Schedule(
-                "role_reports",
-                settings.weekly_report_cron,
-                settings.timezone,
-                "The eight role reports",
-                WEEKLY_CATCH_UP,
-            ),
-            role_reports,
-        ),
+        Job(weekly_schedule(settings, "weekly_report", "The weekly marketing report"), weekly_reports),
+        Job(weekly_schedule(settings, "role_reports", "The eight role reports"), role_reports),
         Job(
             Schedule(
                 "fanouts",

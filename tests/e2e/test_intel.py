@@ -778,3 +778,40 @@ def test_ads_files_whose_weeks_start_on_different_days_are_refused(intel_app: Ap
     with pytest.raises(InvalidInput, match=said):
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert intel_app.blobs.list("reports/") == []
+
+
+def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
+    intel_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """On AWS the weekly report and the role reports start two functions at the same minute: the role
+    reports, done first, gave the CMO the marketing of the week before ("no weekly report since")."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.demo.business_data import write_demo_data
+    from firstmate.jobs import role_reports, weekly_schedule
+    from firstmate.ports import Item
+    from firstmate.services.data import check_data, import_data
+    from firstmate.services.scheduler import RUNS_PK
+
+    raw = read_data_folder(write_demo_data(tmp_path / "data", date(2026, 11, 16)))
+    assert not isinstance(raw, list)
+    import_data(intel_app.store, "demo", check_data(intel_app.store, "demo", raw))
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=1))  # last Monday's
+    clock.set(datetime(2026, 11, 16, 15, tzinfo=UTC))  # Monday 07:00 in Los Angeles
+    schedule = weekly_schedule(intel_app.settings, "weekly_report", "")
+    period = schedule.previous_fire(clock.now())
+    record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", {"status": "running", "attempts": 1})
+    intel_app.store.put(record)
+    waits: list[float] = []
+
+    def the_weekly_report_goes_on(seconds: float) -> None:  # in the other function, meanwhile
+        waits.append(seconds)
+        if len(waits) == 3:
+            run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+            intel_app.store.put(Item(record.pk, record.sk, {"status": "done", "attempts": 1}))
+
+    role_reports(intel_app, period, sleep=the_weekly_report_goes_on)
+    [cmo] = [e for e in outbox.list_entries(intel_app.store, "demo") if "role-cmo" in e.key]
+    assert "this week's marketing" in cmo.message.text and "no weekly report since" not in cmo.message.text
+    assert waits == [10.0, 10.0, 10.0]

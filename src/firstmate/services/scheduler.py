@@ -18,6 +18,7 @@ counted again from when a scheduler sees it, rather than lasting the step longer
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -145,6 +146,23 @@ def mark_done(store: Store, clock: Clock, job: Job[Ctx], detail: str) -> bool:
     except ConditionFailed:
         return False
     return True
+
+
+def wait_while_running(
+    store: Store, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str | None:  # fmt: skip
+    """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
+    `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded).
+    On AWS each schedule starts a function of its own at its minute: a job reading what another of the
+    same minute writes waits for it here (the local scheduler runs them in turn)."""
+    sk = f"{job}#{schedule.period_key(period)}"
+    for _ in range(polls):
+        record = store.get(RUNS_PK, sk)
+        if record is None or record.data.get("status") != "running":
+            return None if record is None else str(record.data["status"])
+        sleep(every_s)
+    return "running"
 
 
 def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]:
