@@ -418,6 +418,9 @@ def test_a_form_from_another_site_cannot_act_for_a_signed_in_crew_member_or_admi
     own = jonah.post(claim, headers={"origin": "http://testserver"}, follow_redirects=False)
     assert own.status_code == 303
     assert jonah.post(f"/api/v1/events/{booking.event_id}/roles/captain/claim").status_code == 200  # no Origin
+    for host in ("[::1", "testserver:99999", "[::1]:x"):  # a Host header naming no origin: refused, not a 500
+        broken = jonah.post(claim, headers={"origin": "http://testserver", "host": host}, follow_redirects=False)
+        assert broken.status_code == 403, host
 
 
 def test_an_origin_is_read_as_browsers_write_it_ipv6_and_default_ports_too() -> None:

@@ -22,10 +22,15 @@ _SESSIONS = (f"{CREW_COOKIE}=".encode(), f"{ADMIN_COOKIE}=".encode())
 
 
 def origin_of(url: str) -> str:
-    """A URL's origin as browsers write it: "https://book.example.com" (the port only when not the scheme's)."""
-    parts = urlsplit(url)
+    """A URL's origin as browsers write it: "https://book.example.com" (the port only when not the scheme's);
+    "" for one that has none (a host "[::1" or a port past 65535, as a `Host` header may name them)."""
+    try:
+        parts = urlsplit(url)
+        given = parts.port
+    except ValueError:
+        return ""
     default = {"http": 80, "https": 443}.get(parts.scheme)
-    port = f":{parts.port}" if parts.port and parts.port != default else ""
+    port = f":{given}" if given and given != default else ""
     host = (parts.hostname or "").lower()
     return f"{parts.scheme}://{f'[{host}]' if ':' in host else host}{port}"  # an IPv6 address in brackets
 
@@ -58,4 +63,5 @@ class SameOrigin:
     def _allowed(self, origin: str, scope: Scope, headers: dict[bytes, bytes]) -> bool:
         host = headers.get(b"host", b"").decode("latin-1").lower()
         scheme = str(scope.get("scheme", "http"))
-        return origin in (self._own, origin_of(f"{scheme}://{host}")) if host else origin == self._own
+        sent_to = origin_of(f"{scheme}://{host}") if host else ""  # a broken Host header names no origin
+        return origin == self._own or (bool(sent_to) and origin == sent_to)
