@@ -138,3 +138,27 @@ def test_hubspot_out_of_reach_is_tried_with_backoff_and_not_waited_for_after_the
     with pytest.raises(SourceUnavailable, match="cannot reach HubSpot"):
         source.pull(SINCE, UNTIL)
     assert [w for w in source.waited if w >= 1] == [2.0, 4.0, 8.0]
+
+
+def test_more_contacts_than_the_cap_created_at_one_moment_are_read_by_id() -> None:
+    """A list imported into HubSpot makes thousands of contacts within a second: no split of the range by
+    time could bring it under the cap, paging went past it, HubSpot refused (400), and every weekly
+    report whose sixteen weeks held the import failed. Such a moment is read in runs sorted by id."""
+    from dataclasses import replace
+
+    from firstmate.standin.data import Contact
+
+    moment = SINCE + timedelta(days=2, hours=3, milliseconds=250)
+    imported = [
+        Contact(id=str(5_000_000 + 7 * n), created=moment, email=f"import{n}@example.com", source="OFFLINE",
+                source_data_1="IMPORT", source_data_2="", utm_campaign="", utm_content="", brand="SW")
+        for n in range(350)
+    ]  # fmt: skip
+    history = replace(HISTORY, contacts=[*HISTORY.contacts, *imported])
+    with running(history) as server:
+        server.hubspot_faults.cap = 100  # HubSpot's real cap is 10,000; the same rule at a smaller size
+        source = _source(server, cap=100)
+        leads = source.parse(source.pull(SINCE, UNTIL))
+    expected = {c.id for c in history.contacts if SINCE <= c.created <= UNTIL}
+    assert {lead.id for lead in leads} == expected and len(expected) > 350 + 40
+    assert {lead.id for lead in leads if lead.source == "OFFLINE"} == {c.id for c in imported}

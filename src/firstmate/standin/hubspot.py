@@ -1,5 +1,5 @@
-"""A HubSpot CRM stand-in: contact search with filters, sorting, `after` paging, the 10,000-result
-cap, and 429 with Retry-After; the plain contact list (one page) the preflight reads; 401 and 403."""
+"""A HubSpot CRM stand-in: contact search with filters (createdate BETWEEN, hs_object_id GT), sorting
+(by createdate, or by hs_object_id), `after` paging, the 10,000-result cap, and 429 with Retry-After; the plain contact list (one page) the preflight reads; 401 and 403."""
 
 from __future__ import annotations
 
@@ -50,7 +50,12 @@ def routes(history: History, faults: HubSpotFaults, token: str) -> list[Route]:
                  "correlationId": "0b3d5c00-0000-4000-8000-000000000002", "policyName": policy},
                 status_code=429, headers={"Retry-After": faults.retry_after},
             )  # fmt: skip
-        matches = sorted((c for c in history.contacts if low <= c.created <= high), key=lambda c: c.created)
+        above = _above_id(body)
+        by_id = any(sort.get("propertyName") == "hs_object_id" for sort in body.get("sorts", []))
+        matches = sorted(
+            (c for c in history.contacts if low <= c.created <= high and (above is None or int(c.id) > above)),
+            key=(lambda c: int(c.id)) if by_id else (lambda c: c.created),
+        )
         limit = min(int(body.get("limit", 10)), 200)
         if after + limit > faults.cap:
             return JSONResponse(
@@ -107,6 +112,15 @@ def _window(body: dict[str, Any]) -> tuple[datetime, datetime]:
                 low = datetime.fromtimestamp(int(item["value"]) / 1000, UTC)
                 high = datetime.fromtimestamp(int(item["highValue"]) / 1000, UTC)
     return low, high
+
+
+def _above_id(body: dict[str, Any]) -> int | None:
+    """The id a search's `hs_object_id GT` filter names (contacts past it only), if it has one."""
+    for group in body.get("filterGroups", []):
+        for item in group.get("filters", []):
+            if item.get("propertyName") == "hs_object_id" and item.get("operator") == "GT":
+                return int(item["value"])
+    return None
 
 
 def _contact(contact: Contact) -> dict[str, Any]:

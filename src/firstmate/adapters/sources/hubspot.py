@@ -1,8 +1,10 @@
 """HubSpotSource: CRM contacts created in a time range, from HubSpot's CRM search API.
 
 Search pages with `after` cursors, 100 at a time. HubSpot stops paging at 10,000 results, so a
-range with more is split in halves until each part fits. Search is limited to a few requests a
-second: calls are spaced out, and a 429 waits for its Retry-After before trying again.
+range with more is split in halves until each part fits; one that cannot be split (more created
+within two seconds: a list imported at once) is read in runs sorted by id, each from past the last.
+Search is limited to a few requests a second: calls are spaced out, and a 429 waits for its
+Retry-After before trying again.
 """
 
 from __future__ import annotations
@@ -76,12 +78,36 @@ class HubSpotSource:
         if total > self._cap and until - since > timedelta(seconds=2):
             middle = since + (until - since) / 2
             return self.pull(since, middle) + self.pull(middle + timedelta(milliseconds=1), until)
+        if total > self._cap:  # more than the cap created within two seconds (an import): read by id
+            return self._by_id(since, until)
         pages = [first]
         while (after := value_at(pages[-1], "paging", "next", "after", source="HubSpot")) is not None:
             pages.append(self._search(since, until, after=str(after)))
             if len(pages) > self._cap // self._page_size + 2:
                 raise SourceError("HubSpot kept returning pages past its own cap")
         return pages
+
+    def _by_id(self, since: datetime, until: datetime) -> list[RawPage]:
+        """The contacts of a range HubSpot cannot page whole, too many created at one moment to split it
+        by time (a list imported at once): in runs sorted by id, each from past the last id read, each
+        paged only up to the cap (a page past it is refused with a 400, and the week's report failed)."""
+        pages: list[RawPage] = []
+        above: int | None = None
+        while True:
+            run = [self._search(since, until, after=None, above=above)]
+            while (
+                len(run) < self._cap // self._page_size
+                and (after := value_at(run[-1], "paging", "next", "after", source="HubSpot")) is not None
+            ):
+                run.append(self._search(since, until, after=str(after), above=above))
+            pages += run
+            ids = _ids(run)
+            left = value_at(run[0], "total", source="HubSpot") or 0
+            if not isinstance(left, int) or left <= len(ids) or not ids:
+                return pages
+            if above is not None and max(ids) <= above:
+                raise SourceError("HubSpot's search by id did not move past the contacts already read")
+            above = max(ids)
 
     def parse(self, pages: list[RawPage]) -> list[CrmLead]:
         leads: dict[str, CrmLead] = {}
@@ -94,16 +120,26 @@ class HubSpotSource:
                 leads[lead.id] = lead
         return sorted(leads.values(), key=lambda lead: lead.created)  # split ranges never count one twice
 
-    def _search(self, since: datetime, until: datetime, after: str | None) -> RawPage:
+    def _search(self, since: datetime, until: datetime, after: str | None, above: int | None = None) -> RawPage:
+        """One search page of contacts created from `since` to `until`: by creation time, or with `above`,
+        by id from past that id (`_by_id`)."""
+        filters: list[dict[str, str]] = [
+            {
+                "propertyName": "createdate",
+                "operator": "BETWEEN",
+                "value": str(_ms(since)),
+                "highValue": str(_ms(until)),
+            }
+        ]
+        if above is not None:
+            filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": str(above)})
+        order = "hs_object_id" if above is not None else "createdate"
         body: dict[str, Any] = {
-            "filterGroups": [
-                {"filters": [{"propertyName": "createdate", "operator": "BETWEEN",
-                              "value": str(_ms(since)), "highValue": str(_ms(until))}]}
-            ],
+            "filterGroups": [{"filters": filters}],
             "properties": PROPERTIES,
-            "sorts": [{"propertyName": "createdate", "direction": "ASCENDING"}],
+            "sorts": [{"propertyName": order, "direction": "ASCENDING"}],
             "limit": self._page_size,
-        }  # fmt: skip
+        }
         if after is not None:
             body["after"] = after
         for attempt in range(1, self._attempts + 1):
@@ -146,6 +182,18 @@ class HubSpotSource:
     def _wait(self, seconds: float) -> None:
         self.waited.append(seconds)
         self._sleep(seconds)
+
+
+def _ids(pages: list[RawPage]) -> list[int]:
+    """The contact ids of these search pages as numbers (HubSpot's are): what `_by_id` reads on from."""
+    try:
+        return [
+            int(source_id(an_object(result)["id"]))
+            for number, page in enumerate(pages, 1)
+            for result in listed(page, "results", "HubSpot", number)
+        ]
+    except UNREADABLE as exc:
+        raise SourceError(f"HubSpot answered a contact without a numeric id ({exc})", hint=PULL_HINT) from None
 
 
 def _raise_for(response: httpx.Response, token: str) -> None:
