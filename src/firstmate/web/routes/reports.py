@@ -1,4 +1,4 @@
-"""Admin pages for past reports: every weekly run, each week's report as it was sent, and the role
+"""Admin pages for past reports: every weekly run, each week's report as last built, and the role
 reports (the latest per role, and every earlier one). And the full PDF a report email links to,
 which opens without signing in (`services.report_links`)."""
 
@@ -63,8 +63,9 @@ def role_report(app: AppDep, scope: ScopeDep, org: str, role: str, as_of: str, f
 
 @router.get("/{org}/{week}", response_class=HTMLResponse)
 def report(app: AppDep, scope: ScopeDep, org: str, week: str, format: str = "html") -> Response:
-    """One week's report as its readers saw it, or its text, JSON or PDF (`?format=`; the PDF lists
-    every campaign and ad set, where the email shows the ones that most need a look)."""
+    """One week's report as last built (a build without `--send` after the Monday's replaces it; the mail
+    as sent is in the outbox), or its text, JSON or PDF (`?format=`; the PDF lists every campaign and
+    ad set, where the email shows the ones that most need a look)."""
     scope.check(org)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", week) or format not in MEDIA_TYPES:
         raise NotFound(f"no report for week {week!r} as {format!r}")
