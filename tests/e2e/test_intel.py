@@ -815,3 +815,19 @@ def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
     [cmo] = [e for e in outbox.list_entries(intel_app.store, "demo") if "role-cmo" in e.key]
     assert "this week's marketing" in cmo.message.text and "no weekly report since" not in cmo.message.text
     assert waits == [10.0, 10.0, 10.0]
+
+
+def test_a_campaign_named_over_two_lines_reads_on_one_line_in_every_report(intel_app: App, tmp_path: Path) -> None:
+    """A campaign name with a line break (a spreadsheet cell typed over two lines) broke the plain-text
+    report's lines, and the PDF had no glyph for it."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    for path in folder.glob("*.csv"):
+        path.write_text(path.read_text().replace("Harbor tours,", '"Harbor\ntours\tnight",'))
+    out = tmp_path / "out"
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK, out=out)
+    text = (out / "weekly.txt").read_text()
+    assert "Harbor tours night" in text and "Harbor\n" not in text and "\t" not in text
+    assert "Harbor tours night" in run.report.email_html
+    assert "Harbor tours night" in "".join(page.extract_text() for page in PdfReader(out / "weekly.pdf").pages)

@@ -14,6 +14,12 @@ MAX_FIGURE = 10**12
 LEAD_ACTIONS = ("lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead", "leadgen_grouped")
 
 
+def one_line(name: str) -> str:
+    """`name` with each line break, tab or other control character a space: a campaign named over two lines
+    broke the plain-text report's lines, and the PDF had no glyph for it."""
+    return name if name.isprintable() else "".join(c if c.isprintable() else " " for c in name)
+
+
 @dataclass(frozen=True)
 class AdWeek:
     """One ad set's week on an ad platform."""
@@ -40,6 +46,8 @@ class AdWeek:
         counts = (self.impressions, self.clicks, self.leads, self.landing_page_views)
         if not all(0 <= count <= MAX_FIGURE for count in counts):
             raise ValueError(f"impressions, clicks, leads and landing page views must be from 0 to {MAX_FIGURE:,}")
+        for name in ("campaign_name", "adset_name"):
+            object.__setattr__(self, name, one_line(getattr(self, name)))
 
     @property
     def lead_generating(self) -> bool:
@@ -62,6 +70,8 @@ class CrmLead:
     def __post_init__(self) -> None:
         if self.created.tzinfo is None:  # compared with aware times everywhere: a naive one would crash later
             raise ValueError(f"the creation time {self.created.isoformat()} has no offset")
+        for name in ("utm_campaign", "utm_content"):  # as the ads' names are, so the two still match
+            object.__setattr__(self, name, one_line(getattr(self, name)))
 
     @property
     def paid_social(self) -> bool:
