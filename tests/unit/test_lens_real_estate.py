@@ -143,6 +143,15 @@ def test_revpan_against_the_same_months_a_year_earlier() -> None:
     assert finding.severity is Severity.MEDIUM
 
 
+def test_a_revpan_that_rose_reads_with_its_sign_as_a_fall_does() -> None:
+    """A review: a rise read "14%" in the Change column, beside others' "−14%"."""
+    snapshot = _snapshot()
+    years = {2025: 2026, 2026: 2025}  # the two years swapped: this year's RevPAN is last year's, and up
+    risen = tuple(o.model_copy(update={"month": o.month.replace(year=years[o.month.year])}) for o in snapshot.occupancy)
+    trend = real_estate_report(snapshot.model_copy(update={"occupancy": risen})).sections[1]
+    assert trend.tables[0].rows == (("Dune Cottage", "$176.30", "$151.30", "+17%"),)
+
+
 def test_the_revpan_summary_compares_only_properties_with_rows_in_both_years_and_names_the_others() -> None:
     # the loft is new: its $50 a night now once sat in this year's figure but had nothing a year earlier, so
     # the summary read a portfolio-wide fall the cottage never had

@@ -240,7 +240,8 @@ def _change(now: Nights, then: Nights) -> Decimal | None:
 
 def _revpan_row(asset: Asset, now: Nights, then: Nights, cur: str) -> tuple[str, ...]:
     change = _change(now, then)
-    return asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), DASH if change is None else pct(change)
+    signed = DASH if change is None else ("+" if change > 0 else "") + pct(change)  # a rise read as "5%" beside "−14%"
+    return asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), signed
 
 
 def _revpan_summary(periods: list[tuple[Asset, Nights, Nights]], spans: tuple[str, str], cur: str) -> str:
