@@ -150,7 +150,16 @@ def test_break_even_names_units_by_kind_and_flags_lines_below_it() -> None:
     gull = next(r for r in table.rows if r[0] == "Gull Point Charters")
     # 9 charters / 3 = 3 a month; avg 1,500; variable 6,000 / 9 = 666.67; margin 833.33;
     # fixed 2,400 slip rent + 600 fixed expenses = 3,000; ceil(3,000 / 833.33) = ceil(3.6) = 4; gap 3 − 4
-    assert gull == ("Gull Point Charters", "3 charters", "$1,500", "$667", "$833", "$3,000", "4 charters", "-1.0")
+    assert gull == (
+        "Gull Point Charters",
+        "3 charters",
+        "$1,500",
+        "$667",
+        "$833",
+        "$3,000",
+        "4 charters",
+        "−1.0",
+    )  # the minus sign of every other figure
     lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
     # (4 − 3) × 833.33 = 833.33 a month, under 1,000: MEDIUM
     assert lift.money_at_stake == Decimal("833.33")

@@ -240,7 +240,7 @@ def _break_even_row(snapshot: Snapshot, be: BreakEven) -> tuple[str, ...]:
         money(be.margin, cur),
         money(be.fixed_per_month, cur),
         "never at this margin" if target is None else units_label(target, be.unit),
-        "—" if target is None else f"{be.per_month - target:+.1f}",
+        "—" if target is None else f"{be.per_month - target:+.1f}".replace("-", "−"),  # the minus of every figure
     )
 
 
