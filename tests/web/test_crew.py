@@ -690,3 +690,17 @@ def test_the_trip_list_comes_fifty_trips_a_page_and_a_clash_across_pages_still_s
     assert pages[2][sloop[101]] == "open: crew 1"
     assert theo.get("/crew?after=yesterday").status_code == 422
     assert list(re.findall(r'href="/crew/events/(ev_\w+)"', theo.get("/crew").text)) == list(pages[0])  # still first
+
+
+def test_a_trip_under_way_offers_no_role_and_takes_no_claim(demo_app: App, trip: str, clock: FixedClock) -> None:
+    """A review: a trip that had left, not back yet, still offered its open roles on its page and in the
+    list, and took a claim from the dock, making someone its crew and telling the captain so."""
+    event = get_event(demo_app.store, "demo", trip)
+    clock.set(event.start + timedelta(minutes=30))  # out on the water
+    theo = sign_in(demo_app, "theo")
+    page = theo.get(f"/crew/events/{trip}").text
+    assert "I'll be" not in page and trip not in theo.get("/crew").text
+    refused = theo.post(f"/api/v1/events/{trip}/roles/crew_1/claim")
+    assert refused.status_code == 409 and "this trip has left" in refused.json()["detail"]
+    assert get_event(demo_app.store, "demo", trip) == event
+    assert theo.get(f"/api/v1/events/{trip}").json()["claimable"] == []

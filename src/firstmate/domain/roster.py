@@ -84,6 +84,12 @@ def over(event: CrewEvent, now: datetime) -> bool:
     return event.status is not EventStatus.CANCELLED and event.end <= now
 
 
+def departed(event: CrewEvent, now: datetime) -> bool:
+    """Whether a live trip has left (its departure passed, over or not): nobody takes a role on it any more
+    (a claim from the dock while the boat was out made someone its crew); an admin records who is aboard."""
+    return event.status is not EventStatus.CANCELLED and event.start <= now
+
+
 def overlaps(one: CrewEvent, other: CrewEvent) -> bool:
     """True when two live trips share a moment: one ending as the other departs does not."""
     live = EventStatus.CANCELLED not in (one.status, other.status)

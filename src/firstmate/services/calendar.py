@@ -19,7 +19,7 @@ import icalendar
 
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.redaction import speaks_of_money
-from firstmate.domain.roster import clash, held_by, over
+from firstmate.domain.roster import clash, departed, held_by
 from firstmate.domain.shared import iso
 from firstmate.errors import NotFound
 from firstmate.ports import Absent, Item, Store, VersionIs
@@ -148,7 +148,7 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry], now: d
         open_roles = [s.role for s in event.roles if s.person_id is None and person.may_take(s.role)]
         if mine:
             shown.append(entry.model_copy(update={"title": f"{mine.replace('_', ' ').capitalize()}: {entry.title}"}))
-        elif open_roles and not entry.cancelled and not over(event, now) and clash(event, person.id, held) is None:
+        elif open_roles and not entry.cancelled and not departed(event, now) and clash(event, person.id, held) is None:
             label = ", ".join(r.replace("_", " ") for r in open_roles)
             shown.append(entry.model_copy(update={"title": f"Open ({label}): {entry.title}"}))
     return shown

@@ -14,7 +14,7 @@ from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.guests import guest_counts, waiting_names
 from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
-from firstmate.domain.roster import captain_of, clash, held_by, over
+from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line
 from firstmate.domain.views import crew_trip_view
@@ -124,9 +124,9 @@ def _listable(event: CrewEvent, viewer: Person, now: datetime) -> bool:
 
 
 def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
-    """The open roles of `event` that `viewer` may take: none on a cancelled trip, or one over (its JSON
-    offered them, and a claim was then refused)."""
-    if event.status is EventStatus.CANCELLED or over(event, now):
+    """The open roles of `event` that `viewer` may take: none on a cancelled trip, or one that has left (its
+    JSON offered them, and a claim was then refused)."""
+    if event.status is EventStatus.CANCELLED or departed(event, now):
         return []
     return [s.role for s in event.roles if s.person_id is None and viewer.may_take(s.role)]
 

@@ -58,7 +58,7 @@ def claim_role(
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
-        _refuse_once_over(event, ctx.clock.now())  # a claim days after the trip made someone its crew, unasked
+        _refuse_once_departed(event, ctx.clock.now())  # a claim days after the trip made someone its crew, unasked
         if seen is not None and seen != times_shown(event):  # a page opened before the trip moved
             raise Conflict(
                 f"this trip moved since you opened it: it is now {span(event.start, event.end, _zone(ctx, org))}",
@@ -159,6 +159,13 @@ def times_shown(event: CrewEvent) -> str:
 def _zone(ctx: Context, org: str) -> str:
     profile = load_business(ctx.store, org)
     return profile.org.timezone if profile else "UTC"
+
+
+def _refuse_once_departed(event: CrewEvent, now: datetime) -> None:
+    """Conflict once the trip has left (over or under way): an admin records who crewed it."""
+    _refuse_once_over(event, now)
+    if rules.departed(event, now):
+        raise Conflict("this trip has left", hint="an admin can put someone in its roles")
 
 
 def _refuse_once_over(event: CrewEvent, now: datetime) -> None:
