@@ -831,3 +831,18 @@ def test_a_campaign_named_over_two_lines_reads_on_one_line_in_every_report(intel
     assert "Harbor tours night" in text and "Harbor\n" not in text and "\t" not in text
     assert "Harbor tours night" in run.report.email_html
     assert "Harbor tours night" in "".join(page.extract_text() for page in PdfReader(out / "weekly.pdf").pages)
+
+
+def test_spend_in_fractions_of_a_cent_reads_in_cents_so_the_rows_add_up_to_the_card(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """A review: two ad accounts' $33.3333 a week read $33.33 each in the campaign table and $66.67 on the
+    ad spend card: a spreadsheet's figures are money, read to the cent as platforms bill them."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    for path in folder.glob("*.csv"):
+        path.write_text(path.read_text().replace(",500.00,", ",33.3333,"))
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert run.facts.kpi("spend").value == 66.66
+    assert "Ad spend: $66.66" in run.report.text and "$66.67" not in run.report.text

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from firstmate.domain.marketing import AdWeek
 from firstmate.errors import InvalidInput
 from firstmate.ports import RawPage
 
+CENT = Decimal("0.01")
 COLUMNS = (
     "week_start",
     "campaign",
@@ -98,7 +99,9 @@ class CsvAdsSource:
             for row in page["body"]["data"]:
                 where = f"{row['file']} row {row['row']}"
                 try:
-                    spend = Decimal(row["spend"] or "0")
+                    # in cents, as platforms bill and Meta reports: three rows of $33.3333 read $33.33 each
+                    # in the table and $100.00 on the card
+                    spend = Decimal(row["spend"] or "0").quantize(CENT, ROUND_HALF_UP)
                     counts = [int(row[name] or 0) for name in ("impressions", "clicks", "leads", "landing_page_views")]
                 except (ValueError, InvalidOperation):
                     problem = "spend, impressions, clicks, leads and views must be numbers"
