@@ -173,6 +173,7 @@ OWN_VIEWS = {
     ("GET", "/crew"), ("GET", "/admin/outbox"), ("GET", "/admin/reports"), ("GET", "/admin/data"),
     ("POST", "/api/v1/bookings"), ("GET", "/g/{code}"), ("POST", "/g/{code}/guests"), ("POST", "/g/{code}/confirm"),
     ("POST", "/g/{code}/waiver"), ("GET", "/g/{code}/waiver.pdf"), ("GET", "/calendar/{token}.ics"),
+    ("POST", "/g/{code}/withdraw"),
 }  # fmt: skip
 
 
@@ -226,9 +227,12 @@ def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, riv
     assert clean(created, 201) and created.json()["result"] == "created"
     assert get_booking(demo_app.store, "demo", victim.booking_id).revision == 1
     code, guest = rival.booking.guest_code, browsers["guest"]
+    [victim_status] = {g.status for g in list_guests(demo_app.store, "demo", victim.booking_id)}
     clean(guest.get(f"/g/{code}"))
     clean(guest.post(f"/g/{code}/guests", data={"name": "Robin Sample"}, follow_redirects=False), 303)
     clean(guest.post(f"/g/{code}/confirm", follow_redirects=False), 303)
+    clean(guest.post(f"/g/{code}/withdraw", follow_redirects=False), 303)  # their own status alone
+    assert {g.status for g in list_guests(demo_app.store, "demo", victim.booking_id)} == {victim_status}
     clean(guest.get(f"/g/{code}/waiver.pdf"), 404)  # not signed yet: their own waiver, nobody else's
     assert len(list_guests(demo_app.store, "demo", victim.booking_id)) == 1  # the demo trip kept its group
     assert len(list_guests(demo_app.store, "rival", rival.booking.id)) == 2

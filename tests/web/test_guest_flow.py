@@ -580,3 +580,36 @@ def test_a_photo_the_browser_gives_no_type_is_judged_by_its_bytes_as_on_s3(
     [photo_url] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text)
     assert client.get(photo_url).headers["content-type"] == "image/heic"
     assert _upload(client, code, PNG, "text/html").status_code == 422  # a type that is no image is still refused
+
+
+def test_a_guest_who_cannot_come_after_all_says_so_and_the_departure_waits_for_them_no_more(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """A review: "I'm coming" could not be taken back. A guest who then could not come stayed on hold,
+    waiver pending, and the departure waited for them until an admin gave a reason to go without."""
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303
+    assert departure_blockers(list_guests(demo_app.store, "demo", booking_id))  # the dock waits for Dana
+    page = client.get(f"/g/{code}").text
+    assert "I can't come after all" in page
+    assert client.post(f"/g/{code}/withdraw", follow_redirects=False).status_code == 303
+    [lead] = list_guests(demo_app.store, "demo", booking_id)
+    assert lead.status is GuestStatus.INVITED and departure_blockers([lead]) == []
+    again = client.get(f"/g/{code}?done=withdrawn").text
+    assert "you are off the list" in again and "I'm coming" in again and "I can't come after all" not in again
+
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', again)
+    assert version is not None
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    assert client.post(f"/g/{code}/withdraw", follow_redirects=False).status_code == 303  # signed, then not coming
+    assert list_guests(demo_app.store, "demo", booking_id)[0].status is GuestStatus.INVITED
+    assert client.post(f"/g/{code}/confirm", follow_redirects=False).status_code == 303  # coming after all
+    [lead] = list_guests(demo_app.store, "demo", booking_id)
+    assert lead.status is GuestStatus.CONFIRMED and lead.waiver is not None  # ready to board: signed before
+
+    clock.set(DEPARTURE + timedelta(minutes=30))  # under way: who sailed is the record
+    left = client.post(f"/g/{code}/withdraw")
+    assert left.status_code == 409 and "this trip has left" in left.text
+    assert "I can't come after all" not in left.text
+    assert list_guests(demo_app.store, "demo", booking_id)[0].status is GuestStatus.CONFIRMED

@@ -107,10 +107,19 @@ def waiver_version(text: str) -> str:
 
 
 def confirm(guest: Guest) -> Guest:
-    """The guest says they are coming: on hold until the waiver is signed."""
+    """The guest says they are coming: on hold until the waiver is signed (ready to board at once with the
+    signature they gave before saying they could not come after all)."""
     if guest.status is GuestStatus.INVITED:
-        return guest.model_copy(update={"status": GuestStatus.ON_HOLD})
+        return guest.model_copy(update={"status": GuestStatus.CONFIRMED if guest.waiver else GuestStatus.ON_HOLD})
     return guest
+
+
+def withdraw(guest: Guest) -> Guest:
+    """The guest cannot come after all: invited again, no longer among those the departure waits for (a
+    no-show's "I'm coming" held it until an admin gave a reason). A signature given is kept."""
+    if guest.status is GuestStatus.INVITED:
+        return guest
+    return guest.model_copy(update={"status": GuestStatus.INVITED})
 
 
 def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime, ip: str, user_agent: str) -> Guest:

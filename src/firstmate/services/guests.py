@@ -121,6 +121,18 @@ def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = N
     return _update(ctx, target, rules.confirm, also=lambda guest: _waiting_for(ctx, pk, guest))
 
 
+def withdraw_attendance(ctx: Context, target: CodeTarget) -> Guest:
+    """The guest cannot come after all (`guests.withdraw`). Idempotent. Conflict for a cancelled trip, or
+    one that has left: who sailed is the record then."""
+    booking = get_booking(ctx.store, target.org, target.booking_id)
+    if booking.cancelled:
+        raise Conflict("this trip is cancelled")
+    _refuse_once_over(booking, ctx.clock.now())
+    if trip_left(booking, ctx.clock.now()):
+        raise Conflict("this trip has left", hint="nothing was changed")
+    return _update(ctx, target, rules.withdraw)
+
+
 def times_shown(booking: Booking) -> str:
     """The trip's departure and return as a page asking "I'm coming" carries them (epoch seconds), so
     that an answer from a page shown before the trip moved is refused (`confirm_attendance`'s `seen`)."""
@@ -216,6 +228,11 @@ def _update(
 def trip_over(booking: Booking, now: datetime) -> bool:
     """Whether `booking`'s trip is over (back by its return time): its page asks nothing more of its guests."""
     return booking.request.end <= now
+
+
+def trip_left(booking: Booking, now: datetime) -> bool:
+    """Whether `booking`'s trip has left (its departure passed)."""
+    return booking.request.start <= now
 
 
 def _refuse_once_over(booking: Booking, now: datetime) -> None:

@@ -30,6 +30,7 @@ NOTICES = {
     "page, under Your group (for someone under 18, a parent or guardian signs the waiver there).",
     "confirmed": "Thanks: you are on the list. Sign the waiver below to be ready to board.",
     "signed": "Waiver signed. See you on board!",
+    "withdrawn": "Noted: you are off the list, and nobody waits for you at the dock. Can come after all? Say so here.",
     "uploaded": "Photo added to the album.",
 }
 
@@ -89,6 +90,17 @@ def confirm(code: str, request: Request, app: AppDep, seen: Annotated[str, Form(
     except UserError as exc:  # the page again, as it is now, saying why
         return _refused(app, target, code, exc)
     return _back(code, "confirmed")
+
+
+@router.post("/g/{code}/withdraw")
+def withdraw(code: str, request: Request, app: AppDep) -> Response:
+    """The guest cannot come after all: off the list the departure waits for."""
+    target = _target(app, code, request)
+    try:
+        guest_service.withdraw_attendance(app, target)
+    except UserError as exc:  # the page again, as it is now, saying why
+        return _refused(app, target, code, exc)
+    return _back(code, "withdrawn")
 
 
 @router.post("/g/{code}/waiver")
