@@ -70,3 +70,31 @@ def test_the_album_s_window_is_said_as_the_settings_set_it() -> None:
         "2 days after",
         "30 days after",
     ]
+
+
+@pytest.mark.parametrize(
+    ("renamed", "another"),
+    [
+        ("Dana Whitcombe", False),  # a typo fixed
+        ("Dána Whitcomb", False),  # an accent
+        ("D. Whitcomb", False),  # an initial
+        ("Dana Smith", False),  # a surname changed
+        ("Sam Whitcomb", True),  # the family's shared inbox, someone else
+        ("Robin Sample", True),
+    ],
+)
+def test_a_lead_renamed_at_the_same_address_keeps_their_waiver_only_when_the_name_is_corrected(
+    renamed: str, another: bool
+) -> None:
+    """A review: the booking's lead renamed at the same address (Dana Whitcomb to Sam Whitcomb) was taken
+    for a typo fixed: Sam was ready to board on Dana's waiver, signed in her name."""
+    from firstmate.domain.guests import follow_lead
+
+    dana = sign(confirm(_guest("Dana Whitcomb", email="family@example.com", lead=True)),
+                _form(typed_name="Dana Whitcomb"), VERSION, at=AT, ip="203.0.113.5", user_agent="Phone")  # fmt: skip
+    followed = follow_lead(dana, renamed, "family@example.com")
+    assert followed.name == renamed
+    if another:
+        assert followed.status is GuestStatus.INVITED and followed.waiver is None
+    else:
+        assert followed.status is GuestStatus.CONFIRMED and followed.waiver == dana.waiver

@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Annotated
 
@@ -177,10 +178,23 @@ def already_in(guests: Iterable[Guest], name: str, email: str | None) -> Guest |
 
 
 def another_person(lead: Guest, name: str, email: str) -> bool:
-    """Whether `name` <`email`> is someone else than the lead guest: both differ (one differing is a
-    correction of a typo)."""
-    same_name = " ".join(lead.name.casefold().split()) == " ".join(name.casefold().split())
-    return not same_name and (lead.email or "").lower() != email.lower()
+    """Whether `name` <`email`> is someone else than the lead guest: both differ, or the name does at the
+    same address, past a correction (a family's shared inbox holds several people: "Dana Whitcomb" to
+    "Sam Whitcomb" kept Dana's waiver, signed in her name, for Sam). One differing alone is a typo fixed."""
+    if _same_name(lead.name, name):
+        return False
+    return (lead.email or "").lower() != email.lower() or not _corrected(lead.name, name)
+
+
+def _corrected(before: str, after: str) -> bool:
+    """Whether the name `after` may be `before` corrected (a typo, an accent, an initial, a surname), by
+    their first names: alike ("Jon", "John"), or one the other's initial ("D.", "Dana")."""
+    first, second = (" ".join(n.casefold().split()).split(" ")[0].rstrip(".") for n in (before, after))
+    if not first or not second:
+        return True
+    if min(len(first), len(second)) == 1:
+        return first[0] == second[0]
+    return SequenceMatcher(None, first, second).ratio() >= 0.75
 
 
 def guest_counts(guests: list[Guest]) -> dict[str, int]:
