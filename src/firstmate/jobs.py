@@ -126,11 +126,15 @@ def role_reports(app: App, period: datetime, *, sleep: Callable[[float], None] =
     """Build and send the eight role reports of every org that has business data, once the weekly marketing
     report of the same period is no longer running (at most WEEKLY_WAIT_POLLS × WEEKLY_WAIT_EVERY_S)."""
     weekly = weekly_schedule(app.settings, "weekly_report", "The weekly marketing report")
+    # a scheduled run also waits for the weekly report to start: its function may come up after this one
+    # (a manual run, at no minute of the schedule, has none to wait for)
+    scheduled = weekly.previous_fire(period) == period
     status = wait_while_running(
-        app.store, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S, sleep=sleep
-    )
-    if status == "running":  # the CMO's report says which week it read, and that none came since
-        log.warning("reports.weekly_still_running", period=period.isoformat())
+        app.store, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S, sleep=sleep,
+        starting=scheduled,
+    )  # fmt: skip
+    if status == "running" or (scheduled and status is None):  # the CMO's report says which week it read
+        log.warning("reports.weekly_still_running", period=period.isoformat(), status=status or "not started")
     done, failed = [], []
     for org in list_orgs(app.store):
         if not has_data(app.store, org):

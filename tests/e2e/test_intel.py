@@ -817,6 +817,51 @@ def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
     assert waits == [10.0, 10.0, 10.0]
 
 
+def test_a_mondays_role_reports_started_before_the_weekly_report_wait_for_it_to_start_and_end(
+    intel_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A review: on AWS the two functions of the Monday minute start in either order. The role reports'
+    function, up a second before the weekly report's had recorded its run, found none and did not wait:
+    the CMO read the week before's marketing ("no weekly report since"). A manual run (not the minute of
+    a schedule) waits for no weekly report that is not running."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.demo.business_data import write_demo_data
+    from firstmate.jobs import role_reports, weekly_schedule
+    from firstmate.ports import Item
+    from firstmate.services.data import check_data, import_data
+    from firstmate.services.scheduler import RUNS_PK
+
+    raw = read_data_folder(write_demo_data(tmp_path / "data", date(2026, 11, 16)))
+    assert not isinstance(raw, list)
+    import_data(intel_app.store, "demo", check_data(intel_app.store, "demo", raw))
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=1))  # last Monday's
+    clock.set(datetime(2026, 11, 16, 15, tzinfo=UTC))  # Monday 07:00 in Los Angeles
+    schedule = weekly_schedule(intel_app.settings, "weekly_report", "")
+    period = schedule.previous_fire(clock.now())
+    record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", {"status": "running", "attempts": 1})
+    waits: list[float] = []
+
+    def the_weekly_report_starts_then_ends(seconds: float) -> None:  # in the other function, meanwhile
+        waits.append(seconds)
+        if len(waits) == 1:
+            intel_app.store.put(record)
+        if len(waits) == 3:
+            run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+            intel_app.store.put(Item(record.pk, record.sk, {"status": "done", "attempts": 1}))
+
+    role_reports(intel_app, period, sleep=the_weekly_report_starts_then_ends)
+    cmo = [e for e in outbox.list_entries(intel_app.store, "demo") if "role-cmo" in e.key]
+    assert cmo and "this week's marketing" in cmo[0].message.text
+    assert "no weekly report since" not in cmo[0].message.text
+    assert waits == [10.0, 10.0, 10.0]
+    clock.set(datetime(2026, 11, 16, 15, 3, 20, tzinfo=UTC))  # `jobs run role_reports` at 07:03:20
+    manual: list[float] = []
+    role_reports(intel_app, clock.now(), sleep=manual.append)
+    assert manual == []
+
+
 def test_a_campaign_named_over_two_lines_reads_on_one_line_in_every_report(intel_app: App, tmp_path: Path) -> None:
     """A campaign name with a line break (a spreadsheet cell typed over two lines) broke the plain-text
     report's lines, and the PDF had no glyph for it."""

@@ -150,19 +150,23 @@ def mark_done(store: Store, clock: Clock, job: Job[Ctx], detail: str) -> bool:
 
 def wait_while_running(
     store: Store, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = time.sleep, starting: bool = False,
 ) -> str | None:  # fmt: skip
     """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
     `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded).
     On AWS each schedule starts a function of its own at its minute: a job reading what another of the
-    same minute writes waits for it here (the local scheduler runs them in turn)."""
+    same minute writes waits for it here (the local scheduler runs them in turn). `starting`: wait too
+    while no run of the period is recorded yet, for one due to start (the two functions of one minute
+    start in either order, a second or two apart)."""
     sk = f"{job}#{schedule.period_key(period)}"
+    status: str | None = None
     for _ in range(polls):
         record = store.get(RUNS_PK, sk)
-        if record is None or record.data.get("status") != "running":
-            return None if record is None else str(record.data["status"])
+        status = None if record is None else str(record.data.get("status"))
+        if status != "running" and (status is not None or not starting):
+            return status
         sleep(every_s)
-    return "running"
+    return status
 
 
 def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]:
