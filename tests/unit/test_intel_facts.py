@@ -171,3 +171,21 @@ def test_a_week_without_lead_campaigns_says_so_and_does_not_call_the_crm_a_match
         "No lead campaign ran this week.",
         "Meta counted 0 leads but the CRM received 4; check the form-to-CRM sync.",
     ]
+
+
+def test_a_csv_ad_set_whose_campaign_name_holds_a_no_break_space_keeps_its_crm_leads() -> None:
+    """A review: names are read on one line (a no-break space, a tab: a space), the CRM's utm_content too; but a
+    CSV ad set's id is its campaign and ad set names as written, so its leads, tagged with that id, no longer
+    matched it: "0 in CRM" beside a card of 2."""
+    campaign = "Harbor\u00a0tours"  # copied from a web page into the sheet and the ad's link alike
+    rows = [
+        AdWeek("csv", "1001", campaign, campaign, f"{campaign}/Locals", "Locals", "OUTCOME_LEADS",
+               WEEK - timedelta(weeks=back), Decimal("300.00"), "USD", 20_000, 200, 2, 150)
+        for back in (1, 0)
+    ]  # fmt: skip
+    leads = [_lead(n, campaign, f"{campaign}/Locals") for n in range(2)]
+
+    facts = compute_facts("demo", WEEK, rows, leads, ads_source="csv", crm_source="hubspot")
+
+    [row] = facts.lead_activity
+    assert row.campaign == "Harbor tours" and row.crm_leads == 2 == facts.kpi("crm_leads").value

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from firstmate.domain.marketing import AdWeek, CrmLead
+from firstmate.domain.marketing import AdWeek, CrmLead, one_line
 from firstmate.domain.signal import Point, Signal, Status, classify
 
 CENT = Decimal("0.01")
@@ -338,16 +338,17 @@ def _lead_activity(
 def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> dict[tuple[str, str], int]:
     """How many paid-social CRM leads each ad set brought, by account and ad set id: those whose
     utm_content is its id, when no other ad set of the week has that id; else those whose
-    utm_campaign also names its campaign. Matched by name always, a renamed campaign lost its leads."""
-    shared = Counter(group[0].adset_id for group in groups)
+    utm_campaign also names its campaign. Matched by name always, a renamed campaign lost its leads.
+    Ids are matched on one line, as utm_content is read: a CSV ad set's id is its names as written."""
+    shared = Counter(one_line(group[0].adset_id) for group in groups)
     unique = {adset_id for adset_id, n in shared.items() if n == 1}
     paid = [lead for lead in leads if lead.paid_social]
     by_id = Counter(lead.utm_content for lead in paid if lead.utm_content in unique)
     by_name = Counter((lead.utm_campaign, lead.utm_content) for lead in paid if lead.utm_content not in unique)
     return {
-        (row.account, row.adset_id): by_id[row.adset_id]
-        if row.adset_id in unique
-        else by_name[(row.campaign_name, row.adset_id)]
+        (row.account, row.adset_id): by_id[one_line(row.adset_id)]
+        if one_line(row.adset_id) in unique
+        else by_name[(row.campaign_name, one_line(row.adset_id))]
         for row in (group[0] for group in groups)
     }
 
