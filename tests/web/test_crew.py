@@ -704,3 +704,32 @@ def test_a_trip_under_way_offers_no_role_and_takes_no_claim(demo_app: App, trip:
     assert refused.status_code == 409 and "this trip has left" in refused.json()["detail"]
     assert get_event(demo_app.store, "demo", trip) == event
     assert theo.get(f"/api/v1/events/{trip}").json()["claimable"] == []
+
+
+def test_a_trip_under_way_keeps_its_crew_only_an_admin_changes_its_roster(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: with the boat out, a crew member's Release asked the captain and admins to release them
+    "less than 48 hours before departure", and the captain could take them off the roster, or designate
+    someone from the dock in their place, of a trip sailing with them aboard (docs/crew.md: once a trip
+    has left, the captain cannot either)."""
+    from firstmate.services.roster import claim_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    claim_role(demo_app, "demo", trip, "crew_1", "theo")
+    clock.set(get_event(demo_app.store, "demo", trip).start + timedelta(minutes=30))  # out on the water
+    sailing = get_event(demo_app.store, "demo", trip)
+    jonah, theo, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "theo"), sign_in(demo_app, "marisol")
+    assert "/release" not in theo.get(f"/crew/events/{trip}").text
+    assert "/release" not in jonah.get(f"/crew/events/{trip}").text
+    assert "Release Theo" in marisol.get(f"/crew/events/{trip}").text
+    assert theo.get(f"/api/v1/events/{trip}").json()["left"] is True
+    asked = theo.post(f"/api/v1/events/{trip}/roles/crew_1/release")
+    assert asked.status_code == 409 and "this trip has left" in asked.json()["detail"]
+    by_captain = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "theo"})
+    assert by_captain.status_code == 409 and "this trip has left" in by_captain.json()["detail"]
+    swapped = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"})
+    assert swapped.status_code == 409 and "this trip has left" in swapped.json()["detail"]
+    assert get_event(demo_app.store, "demo", trip) == sailing
+    recorded = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"})
+    assert recorded.status_code == 200 and recorded.json()["roster"][1]["first_name"] == "Priya"

@@ -153,6 +153,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
         "is_captain": captain_of(event) == viewer.id,
         "is_admin": viewer.admin,
         "over": over(event, now),  # who crewed it is the record now: only an admin changes it
+        "left": departed(event, now),  # under way or over: who is aboard is the record, only an admin changes it
         "claimable": [] if busy else claimable,
         "times": times_shown(event),  # carried by its claim forms: a claim made before the trip moved is refused
         "busy": busy,

@@ -85,8 +85,8 @@ def release_role(
 ) -> tuple[CrewEvent, bool]:
     """Give back a role. The holder may release it outright until 48 h before departure; after
     that their release is a request until the captain or an admin releases it for them. Once the
-    trip is over only an admin releases anyone (Conflict). Returns the event and whether the role is
-    now open."""
+    trip has left (under way or over) only an admin releases anyone (Conflict). Returns the event and
+    whether the role is now open."""
     released = False
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
@@ -95,8 +95,8 @@ def release_role(
         approver = actor.admin or (_is_approver(event, actor) and actor.id != holder_id)
         if actor.id != holder_id and not approver:
             raise Forbidden("only the captain or an admin can release someone else")
-        if not actor.admin:  # who crewed a trip sailed is the record: an admin corrects it
-            _refuse_once_over(event, ctx.clock.now())
+        if not actor.admin:  # who crewed a trip sailed, or is aboard one sailing, is the record: an admin corrects it
+            _refuse_once_departed(event, ctx.clock.now())
         updated, released = rules.release(
             event, role, holder_id, now=ctx.clock.now(), notice=RELEASE_NOTICE, approved=approver
         )
@@ -117,14 +117,15 @@ def release_role(
 
 def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: str, actor: Person) -> CrewEvent:
     """The captain or an admin puts someone in a role (replacing its holder). Raises Forbidden for
-    anyone else, and Conflict when that person holds a role on an overlapping trip."""
+    anyone else, and Conflict when that person holds a role on an overlapping trip, or (but for an
+    admin) once the trip has left."""
     person = get_person(ctx.store, org, person_id)
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         if not _is_approver(event, actor):
             raise Forbidden("only the captain or an admin can designate crew")
-        if not actor.admin:  # as a claim is
-            _refuse_once_over(event, ctx.clock.now())
+        if not actor.admin:  # as a claim is: who is aboard a trip that has left is the record
+            _refuse_once_departed(event, ctx.clock.now())
         updated, displaced = rules.designate(event, role, person)
         held, holds = rules.held_by(event, actor.id), rules.held_by(updated, actor.id)
         late = event.start - ctx.clock.now() < RELEASE_NOTICE

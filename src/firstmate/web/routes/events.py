@@ -133,6 +133,10 @@ class TripAnswer(BaseModel):
     is_captain: bool
     is_admin: bool
     over: bool = Field(description="The trip is over (back by its return time): only an admin changes its roster.")
+    left: bool = Field(
+        description="The trip has left (under way, or over): nobody takes a role on it and only an admin changes its "
+        "roster."
+    )
     claimable: list[str]
     times: str = Field(
         description="The trip's departure and return (epoch seconds, 'start-end') as this answer shows them: the crew "
