@@ -337,3 +337,17 @@ def test_the_forecast_without_dated_repairs_is_its_notes_parts_too() -> None:
     repairs_shown = card.note.split("repairs ")[1].split(":")[0]
     assert card.value == repairs_shown == "$310" and card.note.endswith("$103 a month × 3")  # 1,240 / 12 × 3
     assert upkeep.summary.endswith("$310 expected in the next 3.")
+
+
+def test_a_revpan_change_that_rounds_to_nothing_reads_0_percent_with_no_sign() -> None:
+    """A review: a RevPAN up 0.1% read "+0%" (risen by nothing), and one down 0.1% "-0%", with the ASCII
+    hyphen no other figure of the report has."""
+    snapshot = _snapshot()
+    for then_october in (3380, 3420):  # a year earlier: 13,900 and 13,940 against 13,920 now
+        then = {8: Decimal(6200), 9: Decimal(4320), 10: Decimal(then_october)}
+        earlier = tuple(
+            o.model_copy(update={"revenue": then[o.month.month]}) if o.month.year == 2025 else o
+            for o in snapshot.occupancy
+        )
+        trend = real_estate_report(snapshot.model_copy(update={"occupancy": earlier})).sections[1]
+        assert [row[3] for row in trend.tables[0].rows] == ["0%"]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
-from firstmate.domain.reports.format import money, month_label, months_back, pct, ratio, units_sold
+from firstmate.domain.reports.format import money, month_label, months_back, ratio, signed_pct, units_sold
 from firstmate.domain.snapshot import CapitalOption, Goal, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
@@ -374,7 +374,7 @@ def runway_text(months: tuple[Decimal, Decimal | None]) -> str:
 def gap_text(actual: Decimal, target: Decimal) -> str:
     """(actual − target) / target as a signed percent; "—" without a target."""
     share = ratio(actual - target, target)
-    return "—" if share is None else ("+" if share > 0 else "") + pct(share)
+    return "—" if share is None else signed_pct(share)
 
 
 def units_label(value: Decimal | int, unit: str) -> str:

@@ -94,7 +94,15 @@ def pct_seen(fraction: Decimal) -> str:
 def pct(fraction: Decimal, places: int = 0) -> str:
     """0.125 → "13%" (or "12.5%" with places=1)."""
     value = (fraction * 100).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return f"−{abs(value)}%" if value < 0 else f"{value}%"  # the same minus sign as money()
+    # the same minus sign as money(); a fall that rounds to nothing is 0%, not "-0%"
+    return f"−{abs(value)}%" if value < 0 else f"{abs(value)}%"
+
+
+def signed_pct(fraction: Decimal) -> str:
+    """`pct` of a change, a rise with its sign as a fall has one: "+17%", "−14%"; one that rounds to
+    nothing is "0%" (it read "+0%", or "-0%")."""
+    shown = pct(fraction)
+    return "+" + shown if fraction > 0 and shown != "0%" else shown
 
 
 def count(value: int | Decimal) -> str:

@@ -19,7 +19,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct
+from firstmate.domain.reports.format import CENT, money, month_label, months_back, pct, signed_pct
 from firstmate.domain.reports.real_estate_calc import (
     DASH,
     LENS,
@@ -240,7 +240,7 @@ def _change(now: Nights, then: Nights) -> Decimal | None:
 
 def _revpan_row(asset: Asset, now: Nights, then: Nights, cur: str) -> tuple[str, ...]:
     change = _change(now, then)
-    signed = DASH if change is None else ("+" if change > 0 else "") + pct(change)  # a rise read as "5%" beside "−14%"
+    signed = DASH if change is None else signed_pct(change)  # a rise read as "5%" beside "−14%"
     return asset.name, _fmt(now.revpan, cur), _fmt(then.revpan, cur), signed
 
 
