@@ -162,3 +162,26 @@ def test_more_contacts_than_the_cap_created_at_one_moment_are_read_by_id() -> No
     expected = {c.id for c in history.contacts if SINCE <= c.created <= UNTIL}
     assert {lead.id for lead in leads} == expected and len(expected) > 350 + 40
     assert {lead.id for lead in leads if lead.source == "OFFLINE"} == {c.id for c in imported}
+
+
+def test_an_import_read_by_id_starts_sorted_by_id_whatever_order_its_creation_times_tie_in() -> None:
+    """A review: the first run of an import read by id was sorted by creation time, every one the same, so
+    HubSpot gave its contacts in an order of its own; the next run read from past the highest id of those,
+    and every contact of a lower id not among them was never read (here 246 of 350)."""
+    from dataclasses import replace
+
+    from firstmate.standin.data import Contact
+
+    moment = SINCE + timedelta(days=2, hours=3, milliseconds=250)
+    imported = [
+        Contact(id=str(5_000_000 + 7 * ((n * 37) % 350)), created=moment, email=f"import{n}@example.com",
+                source="OFFLINE", source_data_1="IMPORT", source_data_2="", utm_campaign="", utm_content="",
+                brand="SW")
+        for n in range(350)
+    ]  # fmt: skip
+    history = replace(HISTORY, contacts=[*HISTORY.contacts, *imported])
+    with running(history) as server:
+        server.hubspot_faults.cap = 100
+        source = _source(server, cap=100)
+        leads = source.parse(source.pull(SINCE, UNTIL))
+    assert {lead.id for lead in leads if lead.source == "OFFLINE"} == {c.id for c in imported}

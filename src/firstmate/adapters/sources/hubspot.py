@@ -94,12 +94,14 @@ class HubSpotSource:
         pages: list[RawPage] = []
         above: int | None = None
         while True:
-            run = [self._search(since, until, after=None, above=above)]
+            # sorted by id from the first run on: by creation time, all the same, HubSpot orders them as it will,
+            # and reading on from past the highest id of those skipped every lower one not among them
+            run = [self._search(since, until, after=None, above=above, by_id=True)]
             while (
                 len(run) < self._cap // self._page_size
                 and (after := value_at(run[-1], "paging", "next", "after", source="HubSpot")) is not None
             ):
-                run.append(self._search(since, until, after=str(after), above=above))
+                run.append(self._search(since, until, after=str(after), above=above, by_id=True))
             pages += run
             ids = _ids(run)
             left = value_at(run[0], "total", source="HubSpot") or 0
@@ -120,9 +122,11 @@ class HubSpotSource:
                 leads[lead.id] = lead
         return sorted(leads.values(), key=lambda lead: lead.created)  # split ranges never count one twice
 
-    def _search(self, since: datetime, until: datetime, after: str | None, above: int | None = None) -> RawPage:
-        """One search page of contacts created from `since` to `until`: by creation time, or with `above`,
-        by id from past that id (`_by_id`)."""
+    def _search(
+        self, since: datetime, until: datetime, after: str | None, above: int | None = None, *, by_id: bool = False
+    ) -> RawPage:
+        """One search page of contacts created from `since` to `until`: by creation time, or (`by_id`) by id,
+        from past the id `above` when given (`_by_id`)."""
         filters: list[dict[str, str]] = [
             {
                 "propertyName": "createdate",
@@ -133,7 +137,7 @@ class HubSpotSource:
         ]
         if above is not None:
             filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": str(above)})
-        order = "hs_object_id" if above is not None else "createdate"
+        order = "hs_object_id" if by_id or above is not None else "createdate"
         body: dict[str, Any] = {
             "filterGroups": [{"filters": filters}],
             "properties": PROPERTIES,
