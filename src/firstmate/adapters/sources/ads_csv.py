@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
-from firstmate.domain.marketing import AdWeek
+from firstmate.domain.marketing import MAX_FIGURE, AdWeek
 from firstmate.errors import InvalidInput
 from firstmate.ports import RawPage
 
@@ -100,8 +100,10 @@ class CsvAdsSource:
                 where = f"{row['file']} row {row['row']}"
                 try:
                     # in cents, as platforms bill and Meta reports: three rows of $33.3333 read $33.33 each
-                    # in the table and $100.00 on the card
-                    spend = Decimal(row["spend"] or "0").quantize(CENT, ROUND_HALF_UP)
+                    # in the table and $100.00 on the card (a figure out of range is left for AdWeek to name)
+                    written = Decimal(row["spend"] or "0")
+                    fits = written.is_finite() and 0 <= written <= MAX_FIGURE
+                    spend = written.quantize(CENT, ROUND_HALF_UP) if fits else written
                     counts = [int(row[name] or 0) for name in ("impressions", "clicks", "leads", "landing_page_views")]
                 except (ValueError, InvalidOperation):
                     problem = "spend, impressions, clicks, leads and views must be numbers"

@@ -51,7 +51,7 @@ def outbox_page(
 ) -> HTMLResponse:  # fmt: skip
     """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
     their own org's. `q`: only messages whose recipients or subject hold it (any case). `upto`: the
-    list as it stood when its first page was read (the newest message's time then), which its page
+    list as it stood when its first page was read (the time it was read), which its page
     links carry: messages queued since would push every row down a place from one page to the next
     (one seen twice, another never); they are counted above it instead, a link away."""
     wanted = _status(status)
@@ -68,7 +68,7 @@ def outbox_page(
     entries.sort(key=lambda e: (e.created_at, e.org, e.key), reverse=True)
     newer = [e for e in entries if pinned is not None and e.created_at > pinned]
     entries = entries[len(newer) :]
-    pin = upto if pinned is not None else (entries[0].created_at.isoformat() if entries else "")
+    pin = upto if pinned is not None else now.isoformat()  # the list as it stands when read, whatever the filter
     # every message a page away: the newest 200 alone were listed, and an org admin (no command line)
     # could open none of the others
     pager = page_of(entries, page, {"org": org or "", "status": status or "", "q": q, "upto": pin})
