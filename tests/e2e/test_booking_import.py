@@ -40,6 +40,19 @@ def test_the_boatsetter_email_becomes_a_booking_with_payout_kept_private() -> No
     assert "birthday" in record.notes and "624.00" in record.private_notes and "624" not in record.notes
 
 
+def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_message(demo_app: App) -> None:
+    """Found by a review: mail travels with CRLF line ends, and a mail client's "Save as" or "Download
+    original" keeps them; the renter's message ("Can we bring a cake aboard?") was dropped unsaid, and the
+    crew sailed without it."""
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"\n", b"\r\n")
+    [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest)
+    assert record.notes == "Celebrating my sister's birthday. Can we bring a cake aboard?"
+    import_records(demo_app, "demo", [record])
+    [entry] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:priya")]
+    assert "Can we bring a cake aboard?" in entry.message.text
+
+
 def test_an_email_no_parser_knows_is_a_clear_error() -> None:
     raw = b"From: someone@example.com\nSubject: hello\n\nBooking ID: 1\n"
     [record] = parse_email(raw, timezone="UTC", boats=BOATS)

@@ -81,7 +81,11 @@ def _text(message: EmailMessage) -> str:
     if part is None:
         return ""
     content = part.get_content()
-    return content if isinstance(content, str) else ""
+    if not isinstance(content, str):
+        return ""
+    # mail travels with CRLF line ends, and a saved .eml keeps them: `$` stopped at the CR, and the
+    # renter's message went unfound
+    return content.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _start(fields: dict[str, str], timezone: str) -> datetime:
