@@ -197,6 +197,22 @@ def test_a_column_named_twice_is_refused_and_unnamed_empty_columns_are_let_be() 
     assert stray.problem == "a value in column 12, which has no name: name the column or delete the value"
 
 
+def test_a_spreadsheets_empty_rows_are_let_be_and_rows_are_numbered_as_it_shows_them(demo_app: App) -> None:
+    """Found by a review: a spreadsheet saved with empty rows below its bookings (",,,,,,,,," once their
+    cells had been formatted) was refused whole ("row 4: external_id: String should have at least 1
+    character; start: …"), and a blank line between rows put every later row's number one too low."""
+    rows = (
+        "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        "\n"
+        "C-2,sea-lark,2026-07-05T17:00:00-07:00,2,5,{amount},USD,Eve Sample,eve@example.com,\n"
+        ",,,,,,,,,\n,,,,,,,,,\n"
+    )
+    [error] = [r for r in parse_csv(HEADER + rows.format(amount="-1")) if isinstance(r, RowError)]
+    assert error.where == "row 4" and "gross_amount" in error.problem  # C-2 is the spreadsheet's row 4
+    report = import_records(demo_app, "demo", parse_csv(HEADER + rows.format(amount="480.00")))
+    assert report.ok and dict(report.counts) == {"created": 2}, report.errors
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

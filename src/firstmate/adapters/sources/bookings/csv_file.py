@@ -23,14 +23,17 @@ _UNNAMED = "\x00column "  # the name a column with none is read under (no header
 
 def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     """One record per data row; a header naming unknown or missing columns is one RowError.
-    Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports)."""
+    Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports). Rows are numbered as a
+    spreadsheet shows them; a row holding nothing (a blank line, or commas alone) is let be."""
     # newline="": the csv module splits records itself, bare CRs and line breaks inside quotes included
     # strict: a cell typed as `"Big" Bertha` is refused, saying how to write it, not read without its quotes
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    header_row, header = 0, list[str]()  # the header is the first row that is not blank
     try:
-        header = [h.strip() for h in reader.fieldnames or []]
+        while not header and (line := next(reader, None)) is not None:
+            header_row, header = header_row + 1, [h.strip() for h in line]
     except csv.Error as exc:
-        return [_unsplittable("header", exc, _line(text, reader.reader.line_num))]
+        return [_unsplittable("header", exc, _line(text, reader.line_num))]
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in REQUIRED + OPTIONAL]
     repeated = sorted({c for c in header if c and header.count(c) > 1})  # read, the last would win unsaid
@@ -44,25 +47,30 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
             problems.append(f"columns named twice: {', '.join(repeated)}; keep one of each")
         return [RowError("header", "; ".join(problems))]
     # columns with no name (a spreadsheet's trailing empty ones) are let be while they hold nothing
-    reader.fieldnames = [name or f"{_UNNAMED}{index}" for index, name in enumerate(header, start=1)]
+    names = [name or f"{_UNNAMED}{index}" for index, name in enumerate(header, start=1)]
     records: list[ParsedRecord] = []
+    number = header_row
     try:
-        for number, row in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
+        for number, cells in enumerate(reader, start=header_row + 1):
+            # a spreadsheet's empty rows (",,,,," below its last booking) hold nothing to import; counted
+            # all the same, so that a row's number is the one the spreadsheet shows
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(records) == MAX_ROWS:
                 records.append(RowError(f"row {number}", f"a file holds at most {MAX_ROWS} rows; split it"))
                 break
-            if None in row:
+            if len(cells) > len(names):
                 records.append(RowError(f"row {number}", "more values than columns (an unquoted comma?)"))
                 continue
-            stray = [k.removeprefix(_UNNAMED) for k, v in row.items() if k.startswith(_UNNAMED) and (v or "").strip()]
+            row = dict(zip(names, [*cells, *[""] * (len(names) - len(cells))], strict=True))
+            stray = [k.removeprefix(_UNNAMED) for k, v in row.items() if k.startswith(_UNNAMED) and v.strip()]
             if stray:
                 said = f"a value in column {', '.join(stray)}, which has no name: name the column or delete the value"
                 records.append(RowError(f"row {number}", said))
                 continue
-            records.append(_record(number, {k.strip(): (v or "").strip() for k, v in row.items()}, default_source))
+            records.append(_record(number, {k: v.strip() for k, v in row.items()}, default_source))
     except csv.Error as exc:
-        line = _line(text, reader.reader.line_num)
-        records.append(_unsplittable(f"row {len(records) + 2}", exc, line))  # one record per row read so far
+        records.append(_unsplittable(f"row {number + 1}", exc, _line(text, reader.line_num)))  # the row being read
     return records
 
 
