@@ -498,6 +498,27 @@ def test_the_lead_guest_follows_the_booking_a_corrected_address_hears_of_the_tri
     assert new_code in told_sam.message.text
 
 
+def test_a_lead_at_a_new_address_is_told_they_are_booked_not_that_their_trip_changed(demo_app: App) -> None:
+    """Found by a review: a booking handed to Sam, or its lead's mistyped address corrected, gave the lead
+    their first word of the trip as "Your trip has changed", though nothing had changed for them; they
+    are now greeted as booked, and the trip's later changes are changes again."""
+
+    def book(name: str, email: str, **changes: object) -> None:
+        body = booking_body(external_id="W-NEW", lead_guest={"name": name, "email": email}, **changes)
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+
+    def subjects(to: str) -> list[str]:
+        return [e.message.subject for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == (to,)]
+
+    book("Dana Whitcomb", "dana@exmaple.com")  # a typo in the domain
+    book("Dana Whitcomb", "dana@example.com")  # corrected
+    assert subjects("dana@example.com") == ["You're booked with Saltwind Charters: Sat 13 Jun 2026, 16:00 PDT"]
+    book("Sam Rivera", "sam@example.com", guest_count=4)  # handed to someone else, with a change
+    assert subjects("sam@example.com") == ["You're booked with Saltwind Charters: Sat 13 Jun 2026, 16:00 PDT"]
+    book("Sam Rivera", "sam@example.com", guest_count=5)
+    assert subjects("sam@example.com")[-1] == "Your trip has changed: Sat 13 Jun 2026, 16:00 PDT"
+
+
 def test_a_booking_handed_to_someone_in_the_group_makes_them_the_lead_once_as_they_were(
     client: TestClient, demo_app: App
 ) -> None:

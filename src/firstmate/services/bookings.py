@@ -334,7 +334,7 @@ def _change(
         quiet = quiet - {GUESTS} | {OTHER_GUESTS}
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip, quiet=quiet,
+        off_trip=off_trip, quiet=quiet, new_lead=readdressed,
     )  # fmt: skip
     told = [put.item.sk for put in notices]
     # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
@@ -343,7 +343,7 @@ def _change(
     withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
-        off_trip=off_trip,
+        off_trip=off_trip, new_lead=readdressed,
     )  # fmt: skip
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
@@ -400,6 +400,7 @@ def _commit(
     quiet: frozenset[str] = frozenset(),
     withdrawals: Sequence[Put] = (),
     off_trip: Mapping[str, str] | None = None,
+    new_lead: bool = False,
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -422,6 +423,7 @@ def _commit(
             "was_end": iso(was_end) if was_end else None,
             "quiet": sorted(quiet),
             "off_trip": dict(off_trip or {}),
+            "new_lead": new_lead,
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
@@ -477,6 +479,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
             at=datetime.fromisoformat(at) if at else booking.updated_at,
             quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
+            new_lead=bool(marker.data.get("new_lead")),
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
         _withdraw(ctx, booking, [m.idempotency_key for m in messages])

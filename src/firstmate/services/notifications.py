@@ -54,16 +54,19 @@ def booking_notifications(
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
+    new_lead: bool = False,
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
     what they must sort out: `clashes`, its crew's roles on trips it now overlaps. `off_trip`: who
     lost their role in this change (person id: role), told so, as is the ops manager. `quiet`: the
-    audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`)."""
+    audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`). `new_lead`:
+    the change gave the lead a new address (another person, or a typo corrected), where nobody has
+    heard of the trip yet."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet,
+        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet, new_lead=new_lead,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -83,11 +86,13 @@ def booking_messages(
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
+    new_lead: bool = False,
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
     moved into the past tells those expecting it) tells its crew nothing; once its album has closed,
-    nobody: history imported late would otherwise send "Crew needed" for a trip months gone."""
+    nobody: history imported late would otherwise send "Crew needed" for a trip months gone. A
+    `new_lead` is greeted as booked: the trip is news at their address."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
     closes = album_closes(ctx, last_end, profile.org.timezone)
@@ -130,7 +135,8 @@ def booking_messages(
     if addressed:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [
-            _guest_message(ctx, profile, entity, booking, trip, guest, result, until=closes) for guest in addressed
+            _guest_message(ctx, profile, entity, booking, trip, guest, result, until=closes, welcome=new_lead)
+            for guest in addressed
         ]
     return messages
 
@@ -349,7 +355,12 @@ def _guest_message(
     result: IntakeResult,
     *,
     until: datetime,
+    welcome: bool = False,
 ) -> OutgoingMessage:
+    # a lead at a new address (the booking handed to them, or a typo corrected) hears of the trip for the
+    # first time: "Your trip has changed" told them of a change they never saw
+    if result is IntakeResult.UPDATED and welcome and guest.lead:
+        result = IntakeResult.CREATED
     headline = {
         IntakeResult.CREATED: f"You're booked with {entity.name}",
         IntakeResult.UPDATED: "Your trip has changed",
