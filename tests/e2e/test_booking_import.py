@@ -53,6 +53,31 @@ def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_messa
     assert "Can we bring a cake aboard?" in entry.message.text
 
 
+def test_an_older_marketplace_email_imported_after_a_newer_one_changes_nothing(demo_app: App) -> None:
+    """Found by a review: the renter moved the trip to 2 PM, and the confirmation sent two days before
+    ("Booking changed…" files before "Booking confirmed…" in a folder) was imported after it: the trip went
+    back to 10 AM and crew and guest were told so. An email is numbered by when the marketplace sent it."""
+    confirmed = SAMPLE_EMAIL.read_bytes()
+    changed = (
+        confirmed.replace(b"Subject: Booking confirmed", b"Subject: Booking changed")
+        .replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Thu, 26 Nov 2026 09:30:00 +0000")
+        .replace(b"Start time: 10:00 AM", b"Start time: 2:00 PM")
+    )
+
+    def imported(raw: bytes) -> dict[str, int]:
+        records = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+        return dict(import_records(demo_app, "demo", records).counts)
+
+    assert imported(changed) == {"created": 1}
+    told = len(outbox.list_entries(demo_app.store, "demo"))
+    assert imported(confirmed) == {"unchanged": 1}
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T22:00:00Z"  # 2 PM in San Francisco
+    assert len(outbox.list_entries(demo_app.store, "demo")) == told
+    # in their own order, the change is a change
+    later = changed.replace(b"Thu, 26 Nov 2026 09:30:00", b"Fri, 27 Nov 2026 08:00:00").replace(b"2:00 PM", b"3:00 PM")
+    assert imported(later) == {"updated": 1}
+
+
 def test_an_email_no_parser_knows_is_a_clear_error() -> None:
     raw = b"From: someone@example.com\nSubject: hello\n\nBooking ID: 1\n"
     [record] = parse_email(raw, timezone="UTC", boats=BOATS)

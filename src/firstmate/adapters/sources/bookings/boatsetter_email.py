@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
 _RENTER = re.compile(r"^[ \t]*Message from renter:[ \t]*$", re.M | re.I)
 _FOOTER = re.compile(r"^[ \t]*Manage this booking\b", re.M | re.I)
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from here, to fit a SEQUENCE
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -69,11 +70,26 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
             if fields.get("your estimated payout")
             else "",
             "status": "cancelled" if cancelled else "confirmed",
+            "sequence": _sent(message),  # an older email imported after a newer one changes nothing
         }
         return BookingRequest.model_validate(body)
     except ValueError as exc:
         problem = describe(exc) if isinstance(exc, ValidationError) else str(exc)
         return RowError(f"email {booking_id}", problem)
+
+
+def _sent(message: EmailMessage) -> int | None:
+    """When the marketplace sent the email (its Date, in seconds since 2000), as the booking's revision
+    number: the confirmation imported after the change it preceded took the trip back to its old time.
+    None when the email has no date that can be read."""
+    try:
+        sent = getattr(message["Date"], "datetime", None)
+    except (TypeError, ValueError, IndexError):  # a Date header the standard library cannot parse
+        return None
+    if not isinstance(sent, datetime):
+        return None
+    sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)  # RFC 5322: "-0000" is UTC, its sender's zone untold
+    return min(max(int((sent - _EPOCH).total_seconds()), 0), MAX_SEQUENCE)
 
 
 def _text(message: EmailMessage) -> str:
