@@ -238,6 +238,20 @@ def test_a_spreadsheets_empty_rows_are_let_be_and_rows_are_numbered_as_it_shows_
     assert report.ok and dict(report.counts) == {"created": 2}, report.errors
 
 
+def test_a_csv_separated_by_semicolons_or_tabs_is_read_by_its_columns() -> None:
+    """Found by a review: a spreadsheet set to a European locale saves "CSV" with semicolons, and one
+    exporting text with tabs; both were refused as "missing columns: external_id, start, …", the very
+    columns the file had, with "unknown columns: external_id;asset;start;…"."""
+    row = "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,Fireworks\n"
+    for separator in (";", "\t"):
+        [booking] = parse_csv((HEADER + row).replace(",", separator))
+        assert isinstance(booking, BookingRequest), booking
+        assert (booking.external_id, str(booking.gross_amount), booking.notes) == ("C-1", "600.00", "Fireworks")
+    # such a file's decimal commas are refused, saying how to write them, as in any other
+    [error] = parse_csv((HEADER + row).replace(",", ";").replace("600.00", "600,00"))
+    assert isinstance(error, RowError) and "write it with a decimal point" in error.problem, error
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

@@ -23,11 +23,13 @@ _UNNAMED = "\x00column "  # the name a column with none is read under (no header
 
 def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     """One record per data row; a header naming unknown or missing columns is one RowError.
+    Columns are separated by commas, or by semicolons or tabs when the header has no comma.
     Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports). Rows are numbered as a
     spreadsheet shows them; a row holding nothing (a blank line, or commas alone) is let be."""
     # newline="": the csv module splits records itself, bare CRs and line breaks inside quotes included
     # strict: a cell typed as `"Big" Bertha` is refused, saying how to write it, not read without its quotes
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text), strict=True)
     header_row, header = 0, list[str]()  # the header is the first row that is not blank
     try:
         while not header and (line := next(reader, None)) is not None:
@@ -72,6 +74,13 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
     except csv.Error as exc:
         records.append(_unsplittable(f"row {number + 1}", exc, _line(text, reader.line_num)))  # the row being read
     return records
+
+
+def _separator(text: str) -> str:
+    """What the file's header separates its columns with: a comma, or else a semicolon or a tab (a
+    spreadsheet set to a European locale, a text export), which refused every column as missing."""
+    header = next((line for line in re.split(r"\r\n|\r|\n", text) if line.strip()), "")
+    return next((other for other in (";", "\t") if other in header and "," not in header), ",")
 
 
 def _line(text: str, number: int) -> str:
