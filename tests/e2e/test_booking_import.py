@@ -203,6 +203,33 @@ def test_a_trip_just_over_still_gives_its_guest_the_page_and_a_trip_moved_into_t
     assert statuses == {"sent"}  # and they do go out: each is of use as long as the trip they expected
 
 
+def test_a_trip_first_recorded_as_over_and_moved_ahead_is_news_to_whoever_heard_nothing_of_it(demo_app: App) -> None:
+    """Found by a review: a row typed with last year's date was recorded as history, telling nobody;
+    fixed to this year, the crew's first word of the trip was "Trip changed" (no "Crew needed"), the
+    guest's "Your trip has changed" and the operations manager's "Changed booking". A trip recorded
+    the day after it sailed told its guest (the album) but not its crew, who got "Trip changed" too."""
+
+    def subjects(external_id: str, start: str) -> dict[str, str]:
+        row = f"{external_id},sea-lark,{start},3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        import_records(demo_app, "demo", parse_csv(HEADER + row))
+        [anchor] = [a for a in all_items(demo_app.store, intake_pk("demo")) if external_id in a.sk]
+        revised = f"bk:{anchor.data['booking_id']}:r2:"
+        return {e.key.removeprefix(revised): e.message.subject
+                for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith(revised)}  # fmt: skip
+
+    subjects("TYPO-1", "2025-06-20T10:00:00-07:00")  # last year: nobody is told
+    told = subjects("TYPO-1", "2026-06-20T10:00:00-07:00")
+    assert told["crew:jonah"] == "Crew needed: Sat 20 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)"
+    assert told["guest:g1"] == "You're booked with Saltwind Charters: Sat 20 Jun 2026, 10:00 PDT"
+    assert told["ops"].startswith("New booking: Sat 20 Jun 2026, 10:00 PDT")
+    # clock: 2026-06-01; yesterday's trip, recorded late, told its guest: moved ahead, news to its crew alone
+    subjects("LATE-2", "2026-05-31T10:00:00-07:00")
+    told = subjects("LATE-2", "2026-06-21T10:00:00-07:00")
+    assert told["crew:jonah"].startswith("Crew needed: Sun 21 Jun 2026")
+    assert told["guest:g1"].startswith("Your trip has changed: Sun 21 Jun 2026")
+    assert told["ops"].startswith("Changed booking: Sun 21 Jun 2026")
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

@@ -52,8 +52,12 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
+    CREW,
     GUESTS,
+    LEAD,
+    OPS,
     OTHER_GUESTS,
+    album_closes,
     booking_messages,
     booking_notifications,
     double_booking_lines,
@@ -329,12 +333,14 @@ def _change(
         on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
+    unheard = _unheard(ctx, profile, existing) | ({LEAD} if readdressed else set())
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
         quiet = quiet - {GUESTS} | {OTHER_GUESTS}
+    quiet -= unheard  # the trip is news to them, changed or not
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip, quiet=quiet, new_lead=readdressed,
+        off_trip=off_trip, quiet=quiet, unheard=unheard,
     )  # fmt: skip
     told = [put.item.sk for put in notices]
     # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
@@ -343,9 +349,20 @@ def _change(
     withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
-        off_trip=off_trip, new_lead=readdressed,
+        off_trip=off_trip, unheard=unheard,
     )  # fmt: skip
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
+
+
+def _unheard(ctx: Context, profile: BusinessProfile, booking: Booking) -> frozenset[str]:
+    """Who heard nothing of `booking`'s trip as first recorded, already over (history imported late, a
+    year typed wrong): its crew; once its album had closed too, everyone. To them its change is news."""
+    if booking.revision != 1 or booking.cancelled:
+        return frozenset()
+    unheard = {CREW} if booking.request.end <= booking.created_at else set()
+    if album_closes(ctx, booking.request.end, profile.org.timezone) <= booking.created_at:
+        unheard |= {OPS, CREW, GUESTS}
+    return frozenset(unheard)
 
 
 def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:
@@ -400,7 +417,7 @@ def _commit(
     quiet: frozenset[str] = frozenset(),
     withdrawals: Sequence[Put] = (),
     off_trip: Mapping[str, str] | None = None,
-    new_lead: bool = False,
+    unheard: frozenset[str] = frozenset(),
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -423,7 +440,7 @@ def _commit(
             "was_end": iso(was_end) if was_end else None,
             "quiet": sorted(quiet),
             "off_trip": dict(off_trip or {}),
-            "new_lead": new_lead,
+            "unheard": sorted(unheard),
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
@@ -479,7 +496,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
             at=datetime.fromisoformat(at) if at else booking.updated_at,
             quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
-            new_lead=bool(marker.data.get("new_lead")),
+            unheard=frozenset(marker.data.get("unheard", ())),
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
         _withdraw(ctx, booking, [m.idempotency_key for m in messages])

@@ -32,6 +32,9 @@ from firstmate.services.people import crew_for_roles, list_people
 #: The audiences a change may leave untold (`quiet_audiences`); OTHER_GUESTS: the guests but the lead
 #: (told alone when the change gave the lead a new address and shows the others nothing new).
 CREW, GUESTS, OTHER_GUESTS = "crew", "guests", "other-guests"
+#: The audiences a change may be the first word of its trip to (`booking_messages`' `unheard`), beside
+#: CREW and GUESTS: the operations manager, and the lead guest at a new address.
+OPS, LEAD = "ops", "lead"
 
 _VERB = {
     IntakeResult.CREATED: "New",
@@ -54,19 +57,18 @@ def booking_notifications(
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
-    new_lead: bool = False,
+    unheard: frozenset[str] = frozenset(),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
     what they must sort out: `clashes`, its crew's roles on trips it now overlaps. `off_trip`: who
     lost their role in this change (person id: role), told so, as is the ops manager. `quiet`: the
-    audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`). `new_lead`:
-    the change gave the lead a new address (another person, or a typo corrected), where nobody has
-    heard of the trip yet."""
+    audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`). `unheard`: the
+    audiences (OPS, CREW, GUESTS, LEAD) that heard nothing of the trip before this change."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet, new_lead=new_lead,
+        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet, unheard=unheard,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -86,13 +88,14 @@ def booking_messages(
     clashes: Sequence[Clash] = (),
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
-    new_lead: bool = False,
+    unheard: frozenset[str] = frozenset(),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
     moved into the past tells those expecting it) tells its crew nothing; once its album has closed,
-    nobody: history imported late would otherwise send "Crew needed" for a trip months gone. A
-    `new_lead` is greeted as booked: the trip is news at their address."""
+    nobody: history imported late would otherwise send "Crew needed" for a trip months gone. A change
+    is news to the `unheard` (OPS, CREW, GUESTS, LEAD: the lead at a new address): "Crew needed", "You're
+    booked", as a new booking's words; "Trip changed" told them of a change to what they never saw."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
     closes = album_closes(ctx, last_end, profile.org.timezone)
@@ -105,13 +108,15 @@ def booking_messages(
     off_lines = [f"{p.name} was {lost[p.id].replace('_', ' ')}; {asset.name} has no such role" for p in off]
     messages = [
         _ops_message(
-            ctx, profile, entity, asset, booking, result, _clash_lines(profile, clashes), until=closes,
+            ctx, profile, entity, asset, booking, _news(result, unheard, OPS), _clash_lines(profile, clashes),
+            until=closes,
             listed=len(guests), off_lines=off_lines,
         )
     ]  # fmt: skip
     if booking.cancelled and booking.revision == 1:
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
-    crew = _crew_recipients(ctx, profile.org.id, event, result) if last_end > at and CREW not in quiet else []
+    crew_result = _news(result, unheard, CREW)
+    crew = _crew_recipients(ctx, profile.org.id, event, crew_result) if last_end > at and CREW not in quiet else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
@@ -125,20 +130,29 @@ def booking_messages(
         held = {slot.person_id: slot.role for slot in event.roles if slot.person_id}
         messages += [
             _crew_message(
-                ctx, profile, entity, asset, booking, trip, person, result, theirs.get(person.id), last_end,
+                ctx, profile, entity, asset, booking, trip, person, crew_result, theirs.get(person.id), last_end,
                 own_role=held.get(person.id, ""),
             )
             for person in crew
         ]  # fmt: skip
+    guest_result = _news(result, unheard, GUESTS)
     untold = {g.id for g in guests if GUESTS in quiet or (OTHER_GUESTS in quiet and not g.lead)}
-    addressed = [g for g in guests if g.email and (g.lead or result is not IntakeResult.CREATED) and g.id not in untold]
-    if addressed:
+    addressed = [g for g in guests if g.email and (g.lead or guest_result is not IntakeResult.CREATED)]
+    if addressed := [g for g in addressed if g.id not in untold]:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [
-            _guest_message(ctx, profile, entity, booking, trip, guest, result, until=closes, welcome=new_lead)
+            _guest_message(
+                ctx, profile, entity, booking, trip, guest,
+                _news(guest_result, unheard, LEAD) if guest.lead else guest_result, until=closes,
+            )
             for guest in addressed
-        ]
+        ]  # fmt: skip
     return messages
+
+
+def _news(result: IntakeResult, unheard: frozenset[str], audience: str) -> IntakeResult:
+    """What a revision is to `audience`: a change is a new booking to one that heard nothing of the trip."""
+    return IntakeResult.CREATED if result is IntakeResult.UPDATED and audience in unheard else result
 
 
 def quiet_audiences(profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> frozenset[str]:
@@ -355,12 +369,7 @@ def _guest_message(
     result: IntakeResult,
     *,
     until: datetime,
-    welcome: bool = False,
 ) -> OutgoingMessage:
-    # a lead at a new address (the booking handed to them, or a typo corrected) hears of the trip for the
-    # first time: "Your trip has changed" told them of a change they never saw
-    if result is IntakeResult.UPDATED and welcome and guest.lead:
-        result = IntakeResult.CREATED
     headline = {
         IntakeResult.CREATED: f"You're booked with {entity.name}",
         IntakeResult.UPDATED: "Your trip has changed",
