@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking, orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
 from firstmate.web.app import create_app
@@ -62,6 +63,16 @@ def test_feeds_parse_and_follow_changes_with_stable_uid_and_rising_sequence(clie
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "America/Los_Angeles"
     assert first.decoded("DTSTART") == datetime(2026, 6, 13, 23, 0, tzinfo=UTC)
     assert "840.75" in str(first["DESCRIPTION"])  # the org's own feed carries money…
+
+
+def test_a_trip_for_one_guest_says_one_guest(client: TestClient, demo_app: App) -> None:
+    """Found by a review: a sail for one guest read "Sea Lark: Dana Whitcomb (1 guests)" in every calendar
+    and "· 1 guests" in each crew member's mail."""
+    _book(demo_app, guest_count=1)
+    [event] = _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Sea Lark: Dana Whitcomb (1 guest)"
+    [crew] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:priya")]
+    assert "· 1 guest ·" in crew.message.text and "1 guests" not in (crew.message.html or "")
 
 
 def test_feeds_answer_304_when_unchanged_and_404_when_forged_or_revoked(client: TestClient, demo_app: App) -> None:

@@ -43,6 +43,7 @@ from firstmate.domain.crew import (
     taken_off_by,
 )
 from firstmate.domain.guests import Guest, already_in, another_person, follow_lead
+from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
@@ -529,7 +530,7 @@ def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datet
         asset=booking.asset,
         booking_id=booking.id,
         event_id=event.id,
-        title=f"{asset.name.split(' (')[0]}: {request.lead_guest.name} ({request.guest_count} guests)",
+        title=f"{asset.name.split(' (')[0]}: {request.lead_guest.name} ({plural(request.guest_count, 'guest')})",
         start=request.start,
         end=request.end,
         location=asset.meeting_point or "",
