@@ -676,6 +676,21 @@ def test_calendar_booking_notes_reach_the_crew_with_every_line() -> None:
     assert (below.notes, below.guest_count, str(below.gross)) == (notes, 4, "600.00 USD")
 
 
+def test_a_description_google_calendar_exports_as_html_is_read_as_its_lines() -> None:
+    """Found by a review: Google Calendar exports a description typed in its editor as HTML, its lines
+    in <div>s or split by <br>, an address as a mailto link. The whole of it read as one "Guest:" line:
+    the booking was imported as a blocked slot, and neither crew nor guest heard of the trip."""
+    booking = _ota_booking(
+        "<div>Guest: Jordan Pike</div><div>Email: "
+        '<a href="mailto:jordan.pike@example.com" target="_blank">jordan.pike@example.com</a></div>'
+        "<div>Guests: 4</div><div>Notes: Two kids &amp\\; a dog<br>Gluten-free&nbsp\\;cake</div>"
+    )
+    assert (booking.lead_guest.name, booking.lead_guest.email) == ("Jordan Pike", "jordan.pike@example.com")
+    assert (booking.guest_count, booking.notes) == (4, "Two kids & a dog\nGluten-free cake")
+    plain = _ota_booking("Guest: Rob Sample\nEmail: rob@example.com\nNotes: Bring <3 cakes > 2 pies")
+    assert plain.notes == "Bring <3 cakes > 2 pies"  # text that is no HTML is read as it is
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

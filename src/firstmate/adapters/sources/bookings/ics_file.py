@@ -7,6 +7,7 @@ already a booking of this channel (see `services.imports`).
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Mapping
@@ -195,7 +196,7 @@ def _record(
     cancelled = status == "CANCELLED"
     # a title is shown in terminals and pages: control characters (escape sequences) become spaces
     summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
-    fields = _fields(str(event.get("DESCRIPTION", "")))
+    fields = _fields(_plain(str(event.get("DESCRIPTION", ""))))
     try:
         asset = _boat(fields.get("boat"), boats) or asset
     except ValueError as exc:
@@ -260,6 +261,22 @@ def _boat(written: str | None, boats: Mapping[str, str] | None) -> str | None:
             f"{names}; write {boats[written]!r} or {ids} to say which"
         )
     return written
+
+
+#: A tag HTML marks text with: a description holding one is HTML (Google Calendar writes one typed in its editor so).
+_HTML = re.compile(r"</?(?:a|b|i|u|em|strong|span|div|p|br|ul|ol|li|body|html)\b[^<>]*>", re.I)
+#: The tags that end a line of text.
+_HTML_BREAK = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _plain(description: str) -> str:
+    """The description's text: one written in HTML ("<div>Guest: Jordan Pike</div><div>Email: <a href=…>")
+    as its lines, without tags or entities. Read as it was, it was one line, and its booking a blocked slot."""
+    if not _HTML.search(description):
+        return description
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", description))
+    return html.unescape(text).replace("\xa0", " ")
 
 
 #: Where notes too long for a booking were cut.
