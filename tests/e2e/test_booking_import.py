@@ -279,6 +279,22 @@ def test_a_csv_separated_by_semicolons_or_tabs_is_read_by_its_columns() -> None:
     assert isinstance(error, RowError) and "write it with a decimal point" in error.problem, error
 
 
+def test_a_csv_status_is_read_as_a_spreadsheet_writes_it() -> None:
+    """Found by a review: an export's "Canceled" (American spelling, as the marketplaces' own emails write
+    it) or "Cancelled" refused the whole file ("status: Input should be 'confirmed' or 'cancelled'")."""
+    header = HEADER.rstrip("\n") + ",status\n"
+    rows = "".join(
+        f"C-{n},sea-lark,2026-07-0{n}T17:00:00-07:00,2,5,600.00,USD,Rob Sample,rob@example.com,,{status}\n"
+        for n, status in enumerate(["Canceled", "CANCELLED", "canceled", "Confirmed", ""], start=1)
+    )
+    records = parse_csv(header + rows)
+    assert [r.status.value for r in records if isinstance(r, BookingRequest)] == [
+        "cancelled", "cancelled", "cancelled", "confirmed", "confirmed",
+    ], records  # fmt: skip
+    [error] = parse_csv(header + rows.replace("Confirmed", "tentative"))[3:4]
+    assert isinstance(error, RowError) and "status" in error.problem
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

@@ -98,6 +98,13 @@ def _unsplittable(where: str, error: csv.Error, line: str = "") -> RowError:
 CSV_COLUMNS = {"lead_guest.name": "lead_name", "lead_guest.email": "lead_email", "lead_guest.phone": "lead_phone"}
 
 
+def _status(written: str) -> str:
+    """A row's status as spreadsheets write it: in any case, "canceled" as American English spells it
+    (refused, they stopped the whole file); empty is confirmed."""
+    status = written.strip().lower() or "confirmed"
+    return "cancelled" if status == "canceled" else status
+
+
 def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
     try:
         amount = plain_amount(row["gross_amount"])
@@ -120,7 +127,7 @@ def _record(number: int, row: dict[str, str], default_source: str) -> ParsedReco
         },
         "notes": row.get("notes", ""),
         "private_notes": row.get("private_notes", ""),
-        "status": row.get("status") or "confirmed",
+        "status": _status(row.get("status", "")),
         "sequence": row.get("sequence") or None,  # the channel's revision number: an older row changes nothing
     }
     try:
