@@ -295,6 +295,26 @@ def test_a_csv_status_is_read_as_a_spreadsheet_writes_it() -> None:
     assert isinstance(error, RowError) and "status" in error.problem
 
 
+def test_a_start_written_with_the_offset_of_the_other_season_is_refused_saying_which_is_right() -> None:
+    """Found by a review: a spreadsheet wrote every start with "-07:00", as the docs' July example does, and
+    the December trips were booked an hour early: "10:00-07:00" is 09:00 in San Francisco's winter, and crew
+    and guests were told 09:00. An offset that is the business zone's in the other season is refused."""
+    row = "C-1,sea-lark,{start},2,5,600.00,USD,Rob Sample,rob@example.com,\n"
+
+    def read(start: str) -> object:
+        [record] = parse_csv(HEADER + row.format(start=start), timezone="America/Los_Angeles")
+        return record
+
+    winter = read("2026-12-12T10:00:00-07:00")
+    assert isinstance(winter, RowError) and winter.where == "row 2", winter
+    assert "-07:00 is America/Los_Angeles's offset in another season" in winter.problem
+    assert "write 2026-12-12T10:00:00-08:00" in winter.problem
+    summer_in_winter_zone = read("2026-07-04T17:00:00-08:00")
+    assert isinstance(summer_in_winter_zone, RowError) and "2026-07-04T17:00:00-07:00" in summer_in_winter_zone.problem
+    for fine in ("2026-12-12T10:00:00-08:00", "2026-12-12T18:00:00Z", "2026-12-12T13:00:00-05:00"):
+        assert isinstance(read(fine), BookingRequest), fine  # the zone's own offset then, UTC, another zone
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

@@ -79,7 +79,7 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
     if suffix == ".csv":
         if asset is not None:
             raise InvalidInput("--asset is for .ics files: a .csv file names each row's boat in its asset column")
-        return parse_csv(utf8_text(file), default_source=source or "csv")
+        return parse_csv(utf8_text(file), default_source=source or "csv", timezone=profile.org.timezone)
     if suffix == ".eml":
         if source is not None:  # taken and ignored, it read as if the booking had come from that channel
             raise InvalidInput(

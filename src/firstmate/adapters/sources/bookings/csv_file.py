@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -21,8 +23,9 @@ MAX_ROWS = 10_000
 _UNNAMED = "\x00column "  # the name a column with none is read under (no header can hold it)
 
 
-def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
-    """One record per data row; a header naming unknown or missing columns is one RowError.
+def parse_csv(text: str, *, default_source: str = "csv", timezone: str | None = None) -> list[ParsedRecord]:
+    """One record per data row; a header naming unknown or missing columns is one RowError. With the
+    business's `timezone`, a start written with its offset of another season is refused (`_season`).
     Columns are separated by commas, or by semicolons or tabs when the header has no comma.
     Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports). Rows are numbered as a
     spreadsheet shows them; a row holding nothing (a blank line, or commas alone) is let be."""
@@ -70,7 +73,7 @@ def parse_csv(text: str, *, default_source: str = "csv") -> list[ParsedRecord]:
                 said = f"a value in column {', '.join(stray)}, which has no name: name the column or delete the value"
                 records.append(RowError(f"row {number}", said))
                 continue
-            records.append(_record(number, {k: v.strip() for k, v in row.items()}, default_source))
+            records.append(_record(number, {k: v.strip() for k, v in row.items()}, default_source, timezone))
     except csv.Error as exc:
         records.append(_unsplittable(f"row {number + 1}", exc, _line(text, reader.line_num)))  # the row being read
     return records
@@ -105,11 +108,40 @@ def _status(written: str) -> str:
     return "cancelled" if status == "canceled" else status
 
 
-def _record(number: int, row: dict[str, str], default_source: str) -> ParsedRecord:
+def _season(start: str, timezone: str) -> str | None:
+    """Why `start` is refused when its offset is the business zone's in another season than its day's
+    ("2026-12-12T10:00:00-07:00" in Los Angeles, as a summer row's offset copied down a column): read as
+    written, the trip was an hour off, and crew and guests were told so. None when it is not."""
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        return None  # the booking's own check says what is wrong with it
+    offset, zone = moment.utcoffset(), ZoneInfo(timezone)
+    if offset is None or offset == moment.astimezone(zone).utcoffset():
+        return None
+    seasons = {datetime(moment.year, month, 1, tzinfo=zone).utcoffset() for month in (1, 7)}
+    if offset not in seasons:
+        return None  # UTC, or another zone's time: the same moment however written
+    meant = moment.replace(tzinfo=zone)
+    return (
+        f"start: {start}: {_hours(offset)} is {timezone}'s offset in another season; on {meant:%d %b %Y} it is "
+        f"{_hours(meant.utcoffset())}: write {meant.isoformat()} if the trip leaves at {meant:%H:%M} there"
+    )
+
+
+def _hours(offset: timedelta | None) -> str:
+    """An offset as ISO 8601 writes it: "-07:00"."""
+    minutes = int((offset or timedelta(0)).total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _record(number: int, row: dict[str, str], default_source: str, timezone: str | None = None) -> ParsedRecord:
     try:
         amount = plain_amount(row["gross_amount"])
     except ValueError as exc:
         return RowError(f"row {number}", f"gross_amount: {exc}")
+    if timezone and (wrong := _season(row["start"], timezone)):
+        return RowError(f"row {number}", wrong)
     body = {
         "source": row.get("source") or default_source,
         "external_id": row["external_id"],
