@@ -75,6 +75,23 @@ def test_a_trip_for_one_guest_says_one_guest(client: TestClient, demo_app: App) 
     assert "· 1 guest ·" in crew.message.text and "1 guests" not in (crew.message.html or "")
 
 
+def test_a_slot_blocking_every_boat_is_in_each_boat_lines_feed(client: TestClient, demo_app: App) -> None:
+    """Found by a review: a haul-out week imported without --asset holds every boat (a trip booked in it is
+    double booked), but the business line's feed, with its trips, left it out: the charters' calendar
+    showed the week free. A line without boats (junk removal) is not shown the boats' slots."""
+    from firstmate.services.trips import record_blocked_slot
+
+    start = datetime(2026, 6, 20, 7, 0, tzinfo=UTC)
+    record_blocked_slot(
+        demo_app, "demo", "yard-1@ota.example.com", start, start.replace(day=27), "Haul-out", None, False
+    )
+    record_blocked_slot(demo_app, "demo", "yard-2@ota.example.com", start, start.replace(day=21), "Survey", "sea-lark",
+                        False)  # fmt: skip
+    charters = _feed(client, demo_app, FeedScope.ENTITY, "saltwind-charters").walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in charters) == ["Haul-out", "Survey"]
+    assert _feed(client, demo_app, FeedScope.ENTITY, "haulaway").walk("VEVENT") == []
+
+
 def test_feeds_answer_304_when_unchanged_and_404_when_forged_or_revoked(client: TestClient, demo_app: App) -> None:
     _book(demo_app)
     feed = Feed("demo", FeedScope.CREW, "priya")

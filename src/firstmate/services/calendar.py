@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from firstmate.domain.business import AssetKind
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.redaction import speaks_of_money
 from firstmate.domain.roster import clash, departed, held_by
@@ -97,7 +98,9 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
         raise NotFound("no such calendar")
     entries = _shown(store, feed.org, now)
     if feed.scope is FeedScope.ENTITY:
-        entries = [e for e in entries if e.entity == feed.target]
+        # a slot blocking every boat (no boat named) holds this line's boats too: the week looked free
+        boats = any(a.entity == feed.target and a.kind is AssetKind.BOAT for a in profile.assets)
+        entries = [e for e in entries if e.entity == feed.target or (boats and _every_boat(e))]
     if feed.scope is FeedScope.CREW:
         entries = _crew_entries(store, feed, entries, now)
     name = profile.org.name
@@ -122,6 +125,11 @@ def _shown(store: Store, org: str, now: datetime) -> list[CalendarEntry]:
         if item is not None:
             entries[item.data["uid"]] = CalendarEntry.model_validate(item.data)
     return sorted(entries.values(), key=lambda e: (e.start, e.uid))
+
+
+def _every_boat(entry: CalendarEntry) -> bool:
+    """Whether `entry` is a blocked slot that names no boat, and so holds every boat."""
+    return entry.kind is EntryKind.BLOCKED and not entry.asset
 
 
 def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
