@@ -315,6 +315,18 @@ def test_a_start_written_with_the_offset_of_the_other_season_is_refused_saying_w
         assert isinstance(read(fine), BookingRequest), fine  # the zone's own offset then, UTC, another zone
 
 
+def test_a_start_a_spreadsheet_wrote_as_its_day_number_is_refused_saying_so() -> None:
+    """Found by a review: a start column a spreadsheet saved as its own day count ("46207.70833", 4 Jul
+    2026 17:00) was refused as "start must be a date between 2000 and 2100", read as seconds since 1970."""
+    row = "C-1,sea-lark,46207.70833,2,{guests},600.00,USD,Rob Sample,rob@example.com,\n"
+    [error] = parse_csv(HEADER + row.format(guests=5))
+    assert isinstance(error, RowError) and error.where == "row 2"
+    assert error.problem.startswith("start: 46207.70833 is a date as a spreadsheet counts days (4 Jul 2026, 17:00)")
+    assert "like 2026-07-04T17:00:00-07:00" in error.problem and "between 2000 and 2100" not in error.problem
+    [error] = parse_csv(HEADER + row.format(guests="five"))  # the row's other problems are named with it
+    assert isinstance(error, RowError) and "guest_count" in error.problem
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

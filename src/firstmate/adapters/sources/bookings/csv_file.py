@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -162,7 +163,35 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
         "status": _status(row.get("status", "")),
         "sequence": row.get("sequence") or None,  # the channel's revision number: an older row changes nothing
     }
+    if (day := _day_number(row["start"])) is not None:
+        return RowError(f"row {number}", _counted_day(row["start"], day, body))
     try:
         return BookingRequest.model_validate(body)
     except ValidationError as exc:
         return RowError(f"row {number}", describe(exc, CSV_COLUMNS))
+
+
+#: A spreadsheet's day number (days since 30 Dec 1899) from 2000 to 2100: how it saves a date it formats.
+_DAY_NUMBER = re.compile(r"\d{5}(?:\.\d+)?")
+_DAY_ZERO = datetime(1899, 12, 30)
+
+
+def _day_number(start: str) -> datetime | None:
+    """The moment `start` names as a spreadsheet's day number ("46207.70833": 4 Jul 2026, 17:00), if it is
+    one: read as seconds since 1970, it was refused as "a date between 2000 and 2100", naming nothing."""
+    if not _DAY_NUMBER.fullmatch(start) or not 36526 <= float(start) < 73051:
+        return None
+    return _DAY_ZERO + timedelta(minutes=round(float(start) * 24 * 60))  # to the minute, as it was typed
+
+
+def _counted_day(start: str, day: datetime, body: Mapping[str, object]) -> str:
+    """The refusal of a start written as a spreadsheet's day number, with the row's other problems."""
+    said = (
+        f"start: {start} is a date as a spreadsheet counts days ({day.day} {day:%b %Y, %H:%M}): format the column as "
+        "text and write each start with its offset, like 2026-07-04T17:00:00-07:00"
+    )
+    try:  # the row's other fields, checked with a start that is right
+        BookingRequest.model_validate({**body, "start": "2026-07-04T17:00:00-07:00"})
+    except ValidationError as exc:
+        said += f"; {describe(exc, CSV_COLUMNS)}"
+    return said
