@@ -739,6 +739,23 @@ def test_a_description_google_calendar_exports_as_html_is_read_as_its_lines() ->
     assert plain.notes == "Bring <3 cakes > 2 pies"  # text that is no HTML is read as it is
 
 
+def test_a_booking_listed_as_a_whole_day_is_refused_for_want_of_its_departure_time() -> None:
+    """Found by a review: a day charter an export lists as an all-day event (DTSTART;VALUE=DATE) was booked
+    from midnight to midnight: every crew member was told "Crew needed: Sat 19 Dec 2026, 00:00 PST" and the
+    guest to be at the dock at 00:00. A blocked day, or a request held for it, is still a whole day."""
+    day = "DTSTART;VALUE=DATE:20261219\r\nDTEND;VALUE=DATE:20261220\r\n"
+    raw = _ota_event(BOOKED, lines=day).replace(b"DTSTART:20260613T230000Z\r\nDTEND:20260614T020000Z\r\n", b"")
+    [record] = parse_ics(raw, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+    assert isinstance(record, RowError) and record.where == "event gmb-7@ota.example.com", record
+    assert "no departure time" in record.problem and "start and end times" in record.problem
+    held = raw.replace(b"END:VEVENT", b"STATUS:TENTATIVE\r\nEND:VEVENT")
+    blocked = raw.replace(b"DESCRIPTION:", b"X-DESCRIPTION:")
+    cancelled = raw.replace(b"END:VEVENT", b"STATUS:CANCELLED\r\nEND:VEVENT")  # cancels the booking of its UID
+    for whole_day in (held, blocked, cancelled):
+        [slot] = parse_ics(whole_day, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+        assert isinstance(slot, BlockedSlot) and (slot.end - slot.start).days == 1, slot
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

@@ -208,7 +208,9 @@ def _record(
         sequence = _sequence(event)
     except ValueError as exc:
         return RowError(f"event {uid}", str(exc))
-    if tentative or not ("guest" in fields and "email" in fields):
+    all_day = not isinstance(event.decoded("DTSTART"), datetime)
+    # a booking of whole days cancelled cancels by its UID alone, as one listed without its guests
+    if tentative or not ("guest" in fields and "email" in fields) or (all_day and cancelled):
         return BlockedSlot(
             uid=uid,
             start=start,
@@ -219,6 +221,12 @@ def _record(
             source=source,
             tentative=tentative,
             sequence=sequence,
+        )
+    if all_day:  # its midnight was taken for the departure
+        return RowError(
+            f"event {uid}",
+            "is a booking of whole days (DTSTART;VALUE=DATE) with no departure time (read as midnight, its crew "
+            "and guest would be told 00:00): give the event the start and end times of the trip",
         )
     try:
         currency, amount = _total(fields.get("total", "0"))
