@@ -756,6 +756,19 @@ def test_a_booking_listed_as_a_whole_day_is_refused_for_want_of_its_departure_ti
         assert isinstance(slot, BlockedSlot) and (slot.end - slot.start).days == 1, slot
 
 
+def test_an_event_with_a_start_time_and_no_end_is_refused_not_given_a_whole_day() -> None:
+    """Found by a review: an event giving its start time but neither DTEND nor DURATION (RFC 5545: it ends
+    as it starts) was given 24 hours: a trip "back by Sun 14 Jun 2026, 16:00" and, blocked, a whole day no
+    trip could be booked in. An all-day event without an end is still its day."""
+    raw = _ota_event(BOOKED).replace(b"DTEND:20260614T020000Z\r\n", b"")
+    for event in (raw, raw.replace(b"DESCRIPTION:", b"X-DESCRIPTION:")):
+        [record] = parse_ics(event, source="getmyboat", timezone="UTC", asset="sea-lark")
+        assert isinstance(record, RowError) and "no end" in record.problem, record
+    day = raw.replace(b"DTSTART:20260613T230000Z", b"DTSTART;VALUE=DATE:20260613").replace(b"DESCRIPTION:", b"X-D:")
+    [slot] = parse_ics(day, source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert isinstance(slot, BlockedSlot) and (slot.end - slot.start).days == 1
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

@@ -356,6 +356,8 @@ def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -
             end = (day_later.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(start.tzinfo)
         except OverflowError:
             raise ValueError(f"the DURATION {_raw(event, 'DURATION')!r} is too long") from None
+    elif isinstance(event.decoded("DTSTART"), datetime):  # RFC 5545: it ends as it starts (it was given a day)
+        raise ValueError("gives its start time and no end (no DTEND or DURATION): export it with its end time")
     else:
         end = start + timedelta(days=1)  # an all-day event: to the same clock time the next day
     _within_years("ends", end)
