@@ -329,6 +329,19 @@ def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, de
     assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
 
 
+def test_a_booking_for_a_business_line_without_a_boat_says_so(client: TestClient, api_key: str) -> None:
+    """Found by a review: a body naming the junk-removal line and no boat was answered "say which boat:
+    'asset' is one of " and nothing after it; one naming the charters and no boat lists its boats."""
+    body = booking_body(entity="haulaway")
+    del body["asset"]
+    answer = _post(client, api_key, body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "business line 'haulaway' has no boat: 'asset' is one of morning-tern, sea-lark"
+    body["entity"] = "saltwind-charters"
+    answer = _post(client, api_key, body)
+    assert answer.json()["detail"] == "say which boat: 'asset' is one of morning-tern, sea-lark"
+
+
 def test_the_api_is_described_by_openapi(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     post = spec["paths"]["/api/v1/bookings"]["post"]

@@ -174,6 +174,10 @@ class BusinessProfile(_Frozen):
                 raise ValueError(f"unknown boat {asset_id!r}; known boats: {known}")
         else:
             boats = [a for a in self.assets if a.kind is AssetKind.BOAT and entity_id in (None, a.entity)]
+            if not boats:  # "'asset' is one of " named nothing
+                every = sorted(a.id for a in self.assets if a.kind is AssetKind.BOAT)
+                whose = f"business line {entity_id!r}" if entity_id is not None else "the org"
+                raise ValueError(f"{whose} has no boat: 'asset' is one of {', '.join(every) or 'no boat yet'}")
             if len(boats) != 1:
                 raise ValueError(f"say which boat: 'asset' is one of {', '.join(a.id for a in boats)}")
             asset = boats[0]
