@@ -733,3 +733,19 @@ def test_a_trip_under_way_keeps_its_crew_only_an_admin_changes_its_roster(
     assert get_event(demo_app.store, "demo", trip) == sailing
     recorded = marisol.post(f"/api/v1/events/{trip}/roles/crew_1/designate", json={"person_id": "priya"})
     assert recorded.status_code == 200 and recorded.json()["roster"][1]["first_name"] == "Priya"
+
+
+def test_notes_over_several_lines_keep_their_lines_on_the_crew_page_and_in_html_mail(demo_app: App) -> None:
+    """Found by a review: a calendar's notes kept every line ("… please rig the boarding ramp" below a
+    birthday), but the crew's trip page and the HTML of their mail ran them into one line, a list of
+    requests read as "- cake - ramp - no alcohol"."""
+    notes = "Celebrating a birthday.\n- rig the boarding ramp\n- <no> glass aboard"
+    body = booking_body(external_id="W-LINES", notes=notes)
+    trip = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    page = sign_in(demo_app, "jonah").get(f"/crew/events/{trip}").text
+    shown = "Celebrating a birthday.<br>- rig the boarding ramp<br>- &lt;no&gt; glass aboard"
+    assert shown in page
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:jonah")]
+    assert shown in (mail.message.html or "")
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
+    assert shown in (ops.message.html or "")
