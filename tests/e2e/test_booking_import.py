@@ -769,6 +769,16 @@ def test_an_event_with_a_start_time_and_no_end_is_refused_not_given_a_whole_day(
     assert isinstance(slot, BlockedSlot) and (slot.end - slot.start).days == 1
 
 
+def test_a_calendar_value_with_a_no_break_space_around_it_is_read_without_it() -> None:
+    """Found by a review: a description pasted from a web page keeps its no-break spaces ("Guest:\u00a0Jordan
+    Pike"); the file was refused as "lead_guest.name: must be one line of printable text, with no space at
+    either end", of a name that showed none."""
+    booking = _ota_booking("Guest:\u00a0Jordan Pike\u00a0\nEmail: jordan@example.com\u00a0\nGuests:\u00a04")
+    assert (booking.lead_guest.name, booking.lead_guest.email, booking.guest_count) == (
+        "Jordan Pike", "jordan@example.com", 4,
+    )  # fmt: skip
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

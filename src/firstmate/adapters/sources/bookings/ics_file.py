@@ -306,8 +306,8 @@ def _fields(description: str) -> dict[str, str]:
         if match and label == "notes" and _money(match["value"]):
             found["notes"], in_notes = "", True  # "Notes: Owner payout: USD 350.00": the payout is not a note
             money.append(match["value"])
-        elif match and label in LABELS:
-            found[label], in_notes = match["value"], label == "notes"
+        elif match and label in LABELS:  # a no-break space pasted from a web page is no part of a value
+            found[label], in_notes = match["value"].strip(), label == "notes"
         elif in_notes and _money(line):
             money.append(line.strip())
         elif in_notes:
