@@ -160,6 +160,19 @@ def test_a_renters_message_is_no_field_and_is_kept_whole_to_the_footer() -> None
     assert "Manage this booking" not in record.notes
 
 
+def test_a_renters_message_longer_than_a_booking_holds_is_cut_saying_so() -> None:
+    """Found by a review: a renter's message over the 2,000 characters a booking's notes hold was cut
+    mid-word with nothing said, and the crew read its last request half-written as the whole of it."""
+    message = "We are a large family group. " * 80 + "Please rig the boarding ramp for my father."
+    fields = {"Booking ID": "BS-7Q4K2M", "Boat": "Sea Lark", "Trip date": "Saturday, December 12, 2026",
+              "Start time": "10:00 AM", "Duration": "3 hours", "Passengers": "6", "Renter": "Dana Whitcomb",
+              "Renter email": "dana@example.com", "Total trip price": "$840.75"}  # fmt: skip
+    [record] = _records(lambda: parse_email(boatsetter_email(fields, "Booking confirmed", message), timezone=ZONE,
+                                            boats=BOATS))  # fmt: skip
+    assert isinstance(record, BookingRequest) and len(record.notes) <= 2000
+    assert record.notes.endswith("(cut here: the rest is in the channel's booking)")
+
+
 def test_an_email_naming_a_boat_two_boats_could_be_is_refused_naming_both() -> None:
     """Found by a review: "Boat: Osprey" with boats "Osprey (Lagoon 42, 2019)" and "Osprey (Lagoon 42,
     2021)" went to the first, unsaid, and its crew were told; two boats of one name collapsed into one."""

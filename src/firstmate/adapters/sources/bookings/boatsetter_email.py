@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount
+from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest
 from firstmate.domain.intake import ParsedRecord, RowError
 
@@ -135,4 +135,4 @@ def _renter_message(text: str) -> str:
         return ""
     body = _FOOTER.split(parts[1], maxsplit=1)[0]
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body)]
-    return "\n".join(p for p in paragraphs if p)[:2000]
+    return within_notes_limit("\n".join(p for p in paragraphs if p))

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from firstmate.domain.bookings import problem_text
+from firstmate.domain.bookings import MAX_NOTES, problem_text
 
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 _DECIMAL_COMMA = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+),[0-9]{1,2}")
@@ -63,3 +63,16 @@ def describe(error: ValidationError, columns: Mapping[str, str] | None = None) -
         field = (columns or {}).get(field, field)
         parts.append(f"{field}: {problem_text(item)}")
     return "; ".join(parts)
+
+
+#: Where notes too long for a booking were cut.
+_CUT = " … (cut here: the rest is in the channel's booking)"
+
+
+def within_notes_limit(notes: str) -> str:
+    """Notes cut to what a booking holds, saying so: a channel's policy text below a one-line note
+    made them too long, and the whole file was refused, which the operator cannot change; cut unsaid,
+    a renter's last request read as whole."""
+    if len(notes) <= MAX_NOTES:
+        return notes
+    return notes[: MAX_NOTES - len(_CUT)].rstrip() + _CUT

@@ -19,8 +19,14 @@ from zoneinfo import ZoneInfo
 import icalendar
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import boat_named, boats_named, describe, plain_amount
-from firstmate.domain.bookings import MAX_NOTES, MAX_SEQUENCE, BookingRequest
+from firstmate.adapters.sources.bookings.fields import (
+    boat_named,
+    boats_named,
+    describe,
+    plain_amount,
+    within_notes_limit,
+)
+from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
@@ -287,10 +293,6 @@ def _plain(description: str) -> str:
     return html.unescape(text).replace("\xa0", " ")
 
 
-#: Where notes too long for a booking were cut.
-_CUT = " … (cut here: the rest is in the channel's booking)"
-
-
 def _fields(description: str) -> dict[str, str]:
     """The description's values by lower-case label ("guests": "6"), each the rest of its line but
     the notes, which run from `Notes:` to the next of LABELS or the end (a note's own lines may hold
@@ -312,8 +314,8 @@ def _fields(description: str) -> dict[str, str]:
             money.append(line.strip())
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()
-    found["notes"] = _within_limit(found.get("notes", "").strip())  # an empty `Notes:` may have its text below it
-    found["private notes"] = _within_limit("\n".join(money))
+    found["notes"] = within_notes_limit(found.get("notes", "").strip())  # an empty `Notes:` may have its text below it
+    found["private notes"] = within_notes_limit("\n".join(money))
     return {key: value for key, value in found.items() if value}
 
 
@@ -327,14 +329,6 @@ def _money(line: str) -> bool:
     if labelled and MONEY_WORDS.search(labelled["key"]) and _AMOUNT.fullmatch(labelled["value"]):
         return True
     return speaks_of_money(line)
-
-
-def _within_limit(notes: str) -> str:
-    """Notes cut to what a booking holds, saying so: a channel's policy text below a one-line note
-    made them too long, and the whole file was refused, which the operator cannot change."""
-    if len(notes) <= MAX_NOTES:
-        return notes
-    return notes[: MAX_NOTES - len(_CUT)].rstrip() + _CUT
 
 
 def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -> tuple[datetime, datetime]:
