@@ -400,3 +400,13 @@ def test_outbox_show_says_a_withdrawn_or_out_of_date_message_reached_some_not_th
         "Last error: expired after it reached audit@example.com, not sent to owner@example.com: out of date since "
     ) in shown[late].output
     assert not any("not sent:" in result.output for result in shown.values())
+
+
+# --- --home ------------------------------------------------------------------------------------------
+
+
+def test_an_empty_home_option_is_refused_not_read_as_the_working_folder(tmp_path: Path) -> None:
+    """`--home "$UNSET"` put firstmate.db, blobs/, outbox/ and secret.key in the working folder."""
+    error = refused("--home", "", "init")
+    assert isinstance(error, ConfigError) and str(error).startswith("--home is empty (name the folder")
+    assert list(tmp_path.iterdir()) == []  # the working folder (conftest chdir)

@@ -23,7 +23,7 @@ from firstmate.cli.outbox import outbox_cli
 from firstmate.cli.report import report
 from firstmate.cli.run import run_cli
 from firstmate.cli.signal import signal_cli
-from firstmate.errors import FirstmateError
+from firstmate.errors import ConfigError, FirstmateError
 
 cli = typer.Typer(
     name="firstmate",
@@ -55,7 +55,7 @@ def _version(value: bool) -> None:
 @cli.callback()
 def _root(
     home: Annotated[
-        Path | None,
+        str | None,  # as typed: a Path makes "" the working folder
         typer.Option("--home", help="State folder (overrides FIRSTMATE_HOME).", show_default=False),
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show log lines.")] = False,
@@ -63,7 +63,9 @@ def _root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    state["home"] = home
+    if home is not None and not home.strip():  # `--home "$UNSET"`: the state went into the working folder
+        raise ConfigError("--home is empty", hint="name the folder for firstmate's state, e.g. --home var")
+    state["home"] = Path(home) if home is not None else None
     state["verbose"] = verbose
     state["warned"] = False  # each command names unknown FIRSTMATE_ variables once
     state["base_url"] = None
