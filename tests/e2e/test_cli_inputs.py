@@ -410,3 +410,51 @@ def test_an_empty_home_option_is_refused_not_read_as_the_working_folder(tmp_path
     error = refused("--home", "", "init")
     assert isinstance(error, ConfigError) and str(error).startswith("--home is empty (name the folder")
     assert list(tmp_path.iterdir()) == []  # the working folder (conftest chdir)
+
+
+# --- input files that cannot be read -----------------------------------------------------------------
+
+
+def test_a_file_or_folder_that_cannot_be_read_is_named_not_reported_as_a_bug(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another user's file (mode 0600) was 'unexpected PermissionError … Run again with --verbose … and
+    report it'. Permissions are faked: the tests may run as root, whom they do not stop."""
+    data = tmp_path / "data"
+    data.mkdir()
+    locked = {tmp_path / name for name in ("b.csv", "b.eml", "b.ics", "kpi.csv")} | {data / "revenue.csv"}
+    for path in locked:
+        path.write_text("x\n", encoding="utf-8")
+    real_open, real_iterdir = Path.open, Path.iterdir
+
+    def denied(path: Path) -> PermissionError:
+        return PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    def open_(self: Path, *args: object, **kwargs: object) -> object:
+        if self in locked:
+            raise denied(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", open_)
+    env = {"FIRSTMATE_HOME": str(home)}
+    for name in ("b.csv", "b.eml", "b.ics"):
+        error = refused("booking", "import", str(tmp_path / name), env=env)
+        assert isinstance(error, InvalidInput), error
+        assert (
+            str(error)
+            == f"cannot read {tmp_path / name}: Permission denied (make it readable by the user firstmate runs as)"
+        )
+    error = refused("signal", "classify", "--input", str(tmp_path / "kpi.csv"))
+    assert isinstance(error, InvalidInput) and str(error).startswith(f"cannot read {tmp_path / 'kpi.csv'}: Permission")
+    result = CliRunner().invoke(cli, ["data", "import", str(data)], env=env)
+    assert result.exit_code == 2 and "unexpected" not in result.output, result.output
+    assert "revenue.csv" in result.output and "cannot be read: Permission denied" in result.output
+
+    def iterdir(self: Path) -> object:
+        if self == data:
+            raise denied(self)
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    result = CliRunner().invoke(cli, ["data", "import", str(data)], env=env)
+    assert result.exit_code == 2 and "cannot be read: Permission denied" in result.output, result.output

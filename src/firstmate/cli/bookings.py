@@ -14,7 +14,17 @@ from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, done, err, input_file, named, out, print_problems, utf8_text
+from firstmate.cli.common import (
+    app_context,
+    done,
+    err,
+    file_bytes,
+    input_file,
+    named,
+    out,
+    print_problems,
+    utf8_text,
+)
 from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import BlockedSlot, ParsedRecord
@@ -87,9 +97,9 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
             )
         if asset is not None:
             raise InvalidInput("--asset is for .ics files: an email names its boat")
-        return parse_email(file.read_bytes(), timezone=profile.org.timezone, boats=boats)
+        return parse_email(file_bytes(file), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
         return parse_ics(
-            file.read_bytes(), source=source or "ical", timezone=profile.org.timezone, asset=asset, boats=boats
+            file_bytes(file), source=source or "ical", timezone=profile.org.timezone, asset=asset, boats=boats
         )
     raise InvalidInput(f"cannot import {file.name}: use a .csv, .eml or .ics file")

@@ -68,11 +68,29 @@ def input_file(path: Path, max_bytes: int) -> Path:
 
 
 def utf8_text(path: Path) -> str:
-    """The file's text; InvalidInput when it is not UTF-8 (a spreadsheet's other "CSV" encodings)."""
+    """The file's text; InvalidInput when it is not UTF-8 (a spreadsheet's other "CSV" encodings) or
+    cannot be read."""
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InvalidInput(f"{path} is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from None
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def file_bytes(path: Path) -> bytes:
+    """The file's bytes; InvalidInput when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> InvalidInput:
+    # another user's file: said as the user's to fix, not as a bug of firstmate's to report
+    return InvalidInput(
+        f"cannot read {path}: {exc.strerror or exc}", hint="make it readable by the user firstmate runs as"
+    )
 
 
 def done(text: str) -> None:

@@ -27,9 +27,13 @@ def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
     """Every data file in `folder`, as raw rows; or the problems that stop it being read."""
     if not folder.is_dir():
         return [RowError(str(folder), "is not a folder; run 'firstmate data template DIR' for a starter set")]
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        return [RowError(str(folder), _unreadable(exc))]
     raw: dict[str, list[RawRow]] = {}
     errors: list[RowError] = []
-    for path in sorted(folder.iterdir()):
+    for path in paths:
         if path.name.startswith(".") or path.name.lower() == "readme.md" or not path.is_file():
             continue
         if path.name not in BY_FILE:
@@ -44,6 +48,9 @@ def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
         except UnicodeDecodeError:
             errors.append(RowError(path.name, "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)"))
             continue
+        except OSError as exc:  # another user's file: theirs to fix, not a bug to report
+            errors.append(RowError(path.name, _unreadable(exc)))
+            continue
         rows = read_csv(path.name, text) if path.suffix == ".csv" else read_yaml(path.name, text)
         if isinstance(rows, RowError):
             errors.append(rows)
@@ -52,6 +59,10 @@ def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
     if not raw and not errors:
         errors.append(RowError(str(folder), "holds no data files; run 'firstmate data template DIR' for a starter set"))
     return errors or raw
+
+
+def _unreadable(exc: OSError) -> str:
+    return f"cannot be read: {exc.strerror or exc}; make it readable by the user firstmate runs as"
 
 
 def read_csv(name: str, text: str) -> list[RawRow] | RowError:
