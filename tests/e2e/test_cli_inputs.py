@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from firstmate.cli import cli
+from firstmate.cli import cli, main
 from firstmate.cli.run import _check_port
 from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
 from tests.e2e.test_cli import run
@@ -458,3 +458,25 @@ def test_a_file_or_folder_that_cannot_be_read_is_named_not_reported_as_a_bug(
     monkeypatch.setattr(Path, "iterdir", iterdir)
     result = CliRunner().invoke(cli, ["data", "import", str(data)], env=env)
     assert result.exit_code == 2 and "cannot be read: Permission denied" in result.output, result.output
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_mid_command_says_so_in_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C ended a command with exit 130 and nothing said, as if it had finished."""
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("firstmate.jobs.declared_jobs", interrupted)
+    monkeypatch.setattr("sys.argv", ["firstmate", "--home", str(home), "jobs", "list"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 130
+    said = capsys.readouterr()
+    assert said.out == "" and said.err.strip().splitlines() == [
+        "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe"
+    ]

@@ -71,6 +71,17 @@ def _root(
     state["base_url"] = None
 
 
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as typer and shells have it.
+INTERRUPTED = 130
+
+
+def _say_interrupted() -> None:
+    # every write is a transaction (or a whole file), and each command may run again: an import or a
+    # send repeated changes nothing and sends nothing twice
+    err.print("stopped (Ctrl-C): what was done before it stays done, and running the command again is safe",
+              markup=False, highlight=False)  # fmt: skip
+
+
 def main() -> None:
     """Console-script entry point: run the CLI, turning firstmate errors into one line."""
     try:
@@ -78,8 +89,13 @@ def main() -> None:
     except FirstmateError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:  # typer's for Ctrl-C, which it ends saying nothing, as if the work were done
+            _say_interrupted()
+        raise
     except KeyboardInterrupt:
-        sys.exit(130)
+        _say_interrupted()
+        sys.exit(INTERRUPTED)
     except Exception as exc:  # a bug, not a user mistake: one line here, the traceback with --verbose
         if state.get("verbose"):
             raise
