@@ -260,3 +260,17 @@ def test_reminder_offsets_are_hours_before_departure_up_to_thirty_days(monkeypat
         monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", wrong)
         with pytest.raises(ConfigError, match="'reminder_offsets_h' is invalid: each offset must be more than 0"):
             load_settings()
+
+
+def test_a_password_in_a_logged_url_is_masked_and_the_host_kept() -> None:
+    """A base URL with a login (a proxy before a local model: `openai_base_url = "https://firstmate:…@llm…"`)
+    was logged whole by httpx on every request, password and all, by `serve` and `worker` at info."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    url = "https://firstmate:hunter2@llm.example.com/v1/chat/completions"
+    logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)
+    structlog.get_logger("t").error("intel.failed", error="cannot reach http://ops:p%40ss-w0rd@crm.example.com/x")
+    text = stream.getvalue()
+    assert "hunter2" not in text and "p%40ss-w0rd" not in text, text
+    assert "https://firstmate:[redacted]@llm.example.com/v1/chat/completions" in text
+    assert "http://ops:[redacted]@crm.example.com/x" in text
