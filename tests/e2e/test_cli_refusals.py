@@ -127,3 +127,14 @@ def test_an_org_or_run_that_does_not_exist_is_named_not_listed_as_empty(home: Pa
     for run_id in ("", "a\x01b", "../x"):
         refused = run(home, "intel", "replay", run_id)
         assert refused.returncode == 2 and "no archived run" in refused.stderr and "blob key" not in refused.stderr
+
+
+def test_the_weekly_report_of_an_org_that_does_not_exist_names_the_orgs_there_are(home: Path) -> None:
+    """`intel run --org acme` said "no org 'acme'" and nothing of what to do; `intel replay` that the org
+    had no such run."""
+    for command in (["intel", "run", "--org", "acme"], ["intel", "replay", "2026-11-23-20261206T094256-6f9b07",
+                                                          "--org", "acme"]):  # fmt: skip
+        refused = run(home, *command)
+        assert refused.returncode == 2 and refused.stderr.strip() == "error: no org 'acme' (the orgs are: demo)", (
+            refused.stderr
+        )

@@ -32,24 +32,23 @@ def intel_run(
     monday = parse_day(week, "--week", "2026-11-09")
     if out_dir is not None:
         ready_folder(out_dir)
-    with (
-        app_context() as app,
-        Progress(
+    with app_context() as app:
+        require_org(app, org)  # naming the orgs there are, before anything is pulled
+        with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-        ) as progress,
-    ):
-        progress.add_task("Pulling Meta and HubSpot, building the report", total=None)
-        run = run_weekly(
-            app,
-            org,
-            app.ads_source(),
-            app.crm_source(),
-            week=monday,
-            out=out_dir,
-            send=send or resend,
-            resend=resend,
-            analyst=app.analyst(),
-        )
+        ) as progress:
+            progress.add_task("Pulling Meta and HubSpot, building the report", total=None)
+            run = run_weekly(
+                app,
+                org,
+                app.ads_source(),
+                app.crm_source(),
+                week=monday,
+                out=out_dir,
+                send=send or resend,
+                resend=resend,
+                analyst=app.analyst(),
+            )
     _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it)
 
 
@@ -63,6 +62,7 @@ def intel_replay(
     if out_dir is not None:
         ready_folder(out_dir)
     with app_context() as app:
+        require_org(app, org)  # not "no archived run" of an org that is not there
         run = replay_run(app, org, run_id, app.ads_source(), app.crm_source(), out=out_dir)
     _summary(run.run_id, run.report.subject, run.written, [])
 
