@@ -57,10 +57,26 @@ def redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> M
     return event_dict
 
 
+def _error_line(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """structlog processor: an exception's one line (`error`) in place of its traceback."""
+    exc_info = event_dict.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    exc = exc_info if isinstance(exc_info, BaseException) else exc_info[1] if isinstance(exc_info, tuple) else None
+    if exc is not None:
+        event_dict.setdefault("error", f"{type(exc).__name__}: {exc}")
+    return event_dict
+
+
 def configure_logging(
-    fmt: Literal["auto", "json", "console"] = "auto", level: str = "info", stream: Any = None
+    fmt: Literal["auto", "json", "console"] = "auto",
+    level: str = "info",
+    stream: Any = None,
+    *,
+    tracebacks: bool = True,
 ) -> None:
-    """Route structlog and the standard library's logging through one redacting pipeline."""
+    """Route structlog and the standard library's logging through one redacting pipeline. Without
+    `tracebacks` (a CLI command, not run with --verbose) an exception logs its one line alone."""
     stream = stream or sys.stderr
     as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
     renderer: Any = (
@@ -73,7 +89,7 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
         # tracebacks become text before redaction, so a token in an exception message is masked too
-        structlog.processors.format_exc_info,
+        structlog.processors.format_exc_info if tracebacks else _error_line,
         redact_processor,
     ]
     structlog.configure(

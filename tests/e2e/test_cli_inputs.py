@@ -480,3 +480,20 @@ def test_ctrl_c_mid_command_says_so_in_one_line(
     assert said.out == "" and said.err.strip().splitlines() == [
         "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe"
     ]
+
+
+# --- log lines of a command --------------------------------------------------------------------------
+
+
+def test_a_failed_job_run_by_hand_logs_its_error_in_a_line_and_its_traceback_only_with_verbose(home: Path) -> None:
+    """`jobs run weekly_report` without a Meta token printed the job's whole traceback on stderr (a
+    coloured one in a terminal) above its one-line error."""
+    env = {"FIRSTMATE_HOME": str(home)}
+    failed = CliRunner().invoke(cli, ["jobs", "run", "weekly_report"], env=env)
+    assert isinstance(failed.exception, UserError) and "job weekly_report failed" in str(failed.exception)
+    assert "Traceback" not in failed.stderr and 'File "' not in failed.stderr, failed.stderr
+    logged = [json.loads(line) for line in failed.stderr.splitlines()]  # not a terminal: JSON lines
+    assert [line["event"] for line in logged] == ["job.failed"]
+    assert logged[0]["error"].startswith("RuntimeError: demo: secret meta_access_token is missing")
+    verbose = CliRunner().invoke(cli, ["--verbose", "jobs", "run", "weekly_report"], env=env)
+    assert "Traceback (most recent call last)" in verbose.stderr

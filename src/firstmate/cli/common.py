@@ -39,9 +39,11 @@ def settings() -> Settings:
 
 @contextmanager
 def app_context() -> Iterator[App]:
-    """The App for one command, closed afterwards; logs stay quiet unless --verbose."""
+    """The App for one command, closed afterwards; logs stay quiet (warnings, no tracebacks) unless --verbose."""
     current = settings()
-    configure_logging(current.log_format, current.log_level if state.get("verbose") else "warning")
+    verbose = bool(state.get("verbose"))
+    # a command's failure is its one error line: a logged traceback is for --verbose (and bug reports)
+    configure_logging(current.log_format, current.log_level if verbose else "warning", tracebacks=verbose)
     app = build(current)
     try:
         yield app
