@@ -132,6 +132,15 @@ class Settings(BaseSettings):
             raise ValueError("is empty: name the folder for firstmate's state, e.g. var")
         return value
 
+    @field_validator("home", "ads_csv_folder")
+    @classmethod
+    def _users_home(cls, value: Path) -> Path:
+        # as a shell would: "~/firstmate" in firstmate.toml made a folder named "~" in the working folder
+        try:
+            return value.expanduser()
+        except RuntimeError:  # "~someone" who is no user here, or no HOME to go by
+            raise ValueError(f"cannot find the home folder of {value.parts[0]}; write the folder's full path") from None
+
     @field_validator("weekly_report_cron")
     @classmethod
     def _cron(cls, value: str) -> str:

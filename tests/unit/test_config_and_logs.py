@@ -274,3 +274,18 @@ def test_a_password_in_a_logged_url_is_masked_and_the_host_kept() -> None:
     assert "hunter2" not in text and "p%40ss-w0rd" not in text, text
     assert "https://firstmate:[redacted]@llm.example.com/v1/chat/completions" in text
     assert "http://ops:[redacted]@crm.example.com/x" in text
+
+
+def test_a_home_or_ads_folder_under_the_users_home_folder_is_found_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`home = "~/firstmate"` in firstmate.toml made a folder named '~' in the working folder, and
+    `init` said the database was at ~/firstmate/firstmate.db, where nobody found it."""
+    monkeypatch.setenv("HOME", str(tmp_path / "me"))
+    (tmp_path / "firstmate.toml").write_text('home = "~/firstmate"\nads_csv_folder = "~/ads"\n')
+    settings = load_settings()
+    assert settings.home == tmp_path / "me" / "firstmate" and settings.ads_csv_folder == tmp_path / "me" / "ads"
+    assert load_settings(home=Path("~/elsewhere")).home == tmp_path / "me" / "elsewhere"  # --home "~/elsewhere"
+    monkeypatch.setenv("FIRSTMATE_HOME", "~nosuchuser-firstmate/x")
+    with pytest.raises(ConfigError, match="'home' is invalid: cannot find the home folder of ~nosuchuser-firstmate"):
+        load_settings()
