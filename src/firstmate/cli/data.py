@@ -7,11 +7,12 @@ from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, out, print_problems, require_org
+from firstmate.cli.common import app_context, done, err, out, print_problems, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput, NotFound
@@ -32,15 +33,31 @@ def data_import(
 ) -> None:
     """Check every file first; import only if all rows are right. Importing twice changes nothing.
     A file replaces every stored row of its kind: rows not in it are removed (see --dry-run first)."""
-    raw = read_data_folder(folder)
-    if isinstance(raw, list):
-        _problems(raw, folder)
-    with app_context() as app:
-        try:
-            data = check_data(app.store, org, raw)
-        except DataRejected as exc:
-            _problems(exc.errors, folder)
-        result = import_data(app.store, org, data, dry_run=dry_run)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:  # a folder of 10 MB files takes a while: each step says what it is doing
+        task = progress.add_task(f"Reading {folder}", total=None)
+        raw = read_data_folder(folder)
+        if isinstance(raw, list):
+            _problems(raw, folder)
+        with app_context() as app:
+            count = sum(len(rows) for rows in raw.values())
+            progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
+            try:
+                data = check_data(app.store, org, raw)
+            except DataRejected as exc:
+                _problems(exc.errors, folder)
+            progress.update(
+                task, description="Comparing with the stored rows" if dry_run else "Importing", refresh=True
+            )
+            written = 0
+
+            def wrote(count: int) -> None:
+                nonlocal written
+                written += count
+                progress.update(task, description=f"Importing: {written:,} change(s) made")
+
+            result = import_data(app.store, org, data, wrote, dry_run=dry_run)
     title = f"What importing {folder} into {org} would do" if dry_run else f"Imported {folder} into {org}"
     table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(title))
     for kind, counts in result.changes.items():
