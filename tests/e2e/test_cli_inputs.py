@@ -492,8 +492,16 @@ def test_a_failed_job_run_by_hand_logs_its_error_in_a_line_and_its_traceback_onl
     failed = CliRunner().invoke(cli, ["jobs", "run", "weekly_report"], env=env)
     assert isinstance(failed.exception, UserError) and "job weekly_report failed" in str(failed.exception)
     assert "Traceback" not in failed.stderr and 'File "' not in failed.stderr, failed.stderr
-    logged = [json.loads(line) for line in failed.stderr.splitlines()]  # not a terminal: JSON lines
+    logged = [json.loads(line) for line in failed.stderr.splitlines() if line]  # not a terminal: JSON lines
     assert [line["event"] for line in logged] == ["job.failed"]
     assert logged[0]["error"].startswith("RuntimeError: demo: secret meta_access_token is missing")
     verbose = CliRunner().invoke(cli, ["--verbose", "jobs", "run", "weekly_report"], env=env)
     assert "Traceback (most recent call last)" in verbose.stderr
+
+
+def test_a_job_run_by_hand_shows_that_it_is_running_in_a_terminal(home: Path) -> None:
+    """`jobs run role_reports` took 6 s over a large data folder, and `jobs run weekly_report` as long as
+    Meta takes (minutes), with nothing on the screen."""
+    done = run(home, "jobs", "run", "sweep", env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
+    assert done.returncode == 0 and "Running the job sweep" in done.stderr, done.stderr
+    assert done.stdout.strip().endswith("sweep: 0 expired items removed"), done.stdout

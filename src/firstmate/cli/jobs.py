@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, out
+from firstmate.cli.common import app_context, done, err, out
 from firstmate.errors import NotFound, UserError
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
@@ -58,7 +59,11 @@ def jobs_run(name: str) -> None:
         jobs = {j.name: j for j in declared_jobs(app.settings)}
         if name not in jobs:
             raise NotFound(f"no job named {name!r}", hint=f"choose one of {', '.join(sorted(jobs))}")
-        run = run_job_now(app.store, app.clock, jobs[name], app)
+        with Progress(  # the weekly report waits on Meta, for minutes at times
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+        ) as progress:
+            progress.add_task(f"Running the job {name}", total=None)
+            run = run_job_now(app.store, app.clock, jobs[name], app)
     if run.status != "done":
         raise UserError(f"job {name} failed: {run.detail}")
     done(f"{name}: {run.detail or 'done'}")
