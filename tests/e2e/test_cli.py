@@ -96,8 +96,7 @@ def test_the_demo_says_plainly_when_its_messages_went_dead(tmp_path: Path) -> No
     ) in done.stderr.splitlines()
 
 
-def test_user_mistakes_get_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_user_mistakes_get_one_line_and_a_non_zero_exit(home: Path) -> None:
     missing = run(home, "outbox", "show", "demo", "nope")
     assert missing.returncode == 2
     assert missing.stderr.strip().startswith("error: no outbox message 'nope'")

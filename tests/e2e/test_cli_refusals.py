@@ -138,3 +138,32 @@ def test_the_weekly_report_of_an_org_that_does_not_exist_names_the_orgs_there_ar
         assert refused.returncode == 2 and refused.stderr.strip() == "error: no org 'acme' (the orgs are: demo)", (
             refused.stderr
         )
+
+
+def test_every_command_given_an_org_that_does_not_exist_names_the_orgs_there_are(home: Path, tmp_path: Path) -> None:
+    """A mistyped org ('dmeo') was told "load the business profile first, e.g. with 'firstmate demo'"
+    (report, data, booking import), "create it first" (keys create), or that it had no such key or
+    message (keys revoke, outbox show and retry): none of them said which orgs there are."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.errors import NotFound
+
+    bookings, data = tmp_path / "b.csv", tmp_path / "data"
+    bookings.write_text("external_id,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n")
+    data.mkdir()
+    (data / "revenue.csv").write_text("id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n")
+    for command in (
+        ["report", "cfo", "--org", "dmeo"],
+        ["data", "import", str(data), "--org", "dmeo"],
+        ["data", "template", str(tmp_path / "template"), "--org", "dmeo"],
+        ["booking", "import", str(bookings), "--org", "dmeo"],
+        ["keys", "create", "--org", "dmeo"],
+        ["keys", "revoke", "0123456789ab", "--org", "dmeo"],
+        ["outbox", "show", "dmeo", "welcome"],
+        ["outbox", "retry", "dmeo", "welcome"],
+    ):
+        result = CliRunner().invoke(cli, command, env={"FIRSTMATE_HOME": str(home)})
+        assert isinstance(result.exception, NotFound), (command, result.exception, result.output)
+        assert str(result.exception) == "no org 'dmeo' (the orgs are: demo)", command
+    assert not (tmp_path / "template").exists()

@@ -23,12 +23,13 @@ from firstmate.cli.common import (
     named,
     out,
     print_problems,
+    require_org,
     utf8_text,
 )
 from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import BlockedSlot, ParsedRecord
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import InvalidInput
 from firstmate.services.business import load_business
 from firstmate.services.imports import import_records
 
@@ -81,9 +82,9 @@ def booking_import(
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:
+    require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
     profile = load_business(app.store, org)
-    if profile is None:
-        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    assert profile is not None
     suffix = file.suffix.lower()
     boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
     if suffix == ".csv":

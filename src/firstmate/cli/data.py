@@ -15,7 +15,7 @@ from firstmate.adapters.sources.data_folder import read_data_folder, write_templ
 from firstmate.cli.common import app_context, done, err, out, print_problems, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
-from firstmate.errors import DataRejected, InvalidInput, NotFound
+from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
 from firstmate.services.data import check_data, data_rows, import_data, template_context
 from firstmate.services.outfiles import ready_folder
@@ -41,6 +41,7 @@ def data_import(
         if isinstance(raw, list):
             _problems(raw, folder)
         with app_context() as app:
+            require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
             count = sum(len(rows) for rows in raw.values())
             progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
             try:
@@ -78,9 +79,9 @@ def data_template(
 ) -> None:
     """Write an annotated starter set (every file, with comments and example rows) to edit and import."""
     with app_context() as app:
+        require_org(app, org)
         profile = load_business(app.store, org)
-        if profile is None:
-            raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+        assert profile is not None
         today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
         context = template_context(app.store, org, today, str(folder))
     ready_folder(folder, "the folder")

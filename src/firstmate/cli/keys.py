@@ -21,6 +21,7 @@ def keys_create(
 ) -> None:
     """Create a key and print it, alone on stdout. It is shown this once: only its hash is kept."""
     with app_context() as app:
+        require_org(app, org)  # naming the orgs there are
         record, key = create_key(app.store, org, name, app.clock.now())
     print(key)
     err.print(
@@ -47,5 +48,6 @@ def keys_revoke(
 ) -> None:
     """Revoke a key at once: calls with it get 401 from now on."""
     with app_context() as app:
+        require_org(app, org)  # not "no key in org" of an org that is not there
         record = revoke_key(app.store, org, key_id, app.clock.now())
     done(f"key {record.id} ({record.name}) is revoked.")

@@ -78,6 +78,7 @@ def outbox_show(org: str, key: str) -> None:
 
     key = _key(key)
     with app_context() as app:
+        require_org(app, org)  # not "no message in org" of an org that is not there
         e = outbox.get_entry(app.store, org, key)
         e = e.model_copy(update={"message": as_read(e, app.clock.now())})
     out.print(Text(e.message.subject, style="bold"))
@@ -114,11 +115,11 @@ def outbox_retry(
     if key is None and not dead:
         raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint="'outbox list' shows keys")
     with app_context() as app:
+        require_org(app, org)
         if key is not None:
             outbox.retry_entry(app.store, org, key, app.clock.now())
             done(f"{key} is pending again; the dispatcher will send it shortly.")
             return
-        require_org(app, org)
         revived, stale = outbox.retry_dead(app.store, org, app.clock.now())
     done(f"{revived} dead message(s) of {org} pending again; the dispatcher will send them shortly.")
     if stale:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, done, err, out, parse_day
+from firstmate.cli.common import app_context, done, err, out, parse_day, require_org
 from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.services.outfiles import ready_folder
 from firstmate.services.reports import parse_roles, run_role_reports
@@ -33,17 +33,16 @@ def report(
     day = parse_day(as_of, "--as-of", "2026-11-21")
     if out_dir is not None:
         ready_folder(out_dir)
-    with (
-        app_context() as app,
-        Progress(
+    with app_context() as app:
+        require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
+        with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-        ) as bar,
-    ):
-        task = bar.add_task("Reading the business", total=None)
-        runs = run_role_reports(
-            app, org, roles, as_of=day, out=out_dir, send=send or resend, resend=resend, secrets=app.secrets,
-            progress=lambda title: bar.update(task, description=f"Rendering the {title} report"),
-        )  # fmt: skip
+        ) as bar:
+            task = bar.add_task("Reading the business", total=None)
+            runs = run_role_reports(
+                app, org, roles, as_of=day, out=out_dir, send=send or resend, resend=resend, secrets=app.secrets,
+                progress=lambda title: bar.update(task, description=f"Rendering the {title} report"),
+            )  # fmt: skip
     for run in runs:
         done(f"{ROLE_TITLES[run.role]}: {run.report.data['headline']}")
         for path in run.written:
