@@ -505,3 +505,23 @@ def test_a_job_run_by_hand_shows_that_it_is_running_in_a_terminal(home: Path) ->
     done = run(home, "jobs", "run", "sweep", env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
     assert done.returncode == 0 and "Running the job sweep" in done.stderr, done.stderr
     assert done.stdout.strip().endswith("sweep: 0 expired items removed"), done.stdout
+
+
+def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """The command takes half a second to load; a Ctrl-C then printed a Python traceback of the imports."""
+    import subprocess
+    import sys
+
+    start = (  # the console script's own line, with a Ctrl-C arriving as firstmate.cli loads its commands
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'firstmate.cli.run':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "from firstmate.cli import main\n"
+    )
+    done = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 130 and done.stdout == "", (done.returncode, done.stderr)
+    assert done.stderr == "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe\n"

@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
 
-import typer
-from rich.markup import escape
+#: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as typer and shells have it.
+INTERRUPTED = 130
+#: Said when Ctrl-C stops a command: every write is a transaction (or a whole file), and each command may
+#: run again (an import or a send repeated changes nothing and sends nothing twice).
+STOPPED = "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe"
 
-from firstmate import __version__
-from firstmate.cli.admin import admin_cli
-from firstmate.cli.aws import aws_cli
-from firstmate.cli.bookings import booking_cli
-from firstmate.cli.calendar import calendar_cli
-from firstmate.cli.common import err, out, state
-from firstmate.cli.data import data_cli
-from firstmate.cli.intel import intel_cli
-from firstmate.cli.jobs import jobs_cli
-from firstmate.cli.keys import keys_cli
-from firstmate.cli.outbox import outbox_cli
-from firstmate.cli.report import report
-from firstmate.cli.run import run_cli
-from firstmate.cli.signal import signal_cli
-from firstmate.errors import ConfigError, FirstmateError
+try:  # loading the commands takes half a second: a Ctrl-C then was a traceback of the imports
+    from pathlib import Path
+    from typing import Annotated
+
+    import typer
+    from rich.markup import escape
+
+    from firstmate import __version__
+    from firstmate.cli.admin import admin_cli
+    from firstmate.cli.aws import aws_cli
+    from firstmate.cli.bookings import booking_cli
+    from firstmate.cli.calendar import calendar_cli
+    from firstmate.cli.common import err, out, state
+    from firstmate.cli.data import data_cli
+    from firstmate.cli.intel import intel_cli
+    from firstmate.cli.jobs import jobs_cli
+    from firstmate.cli.keys import keys_cli
+    from firstmate.cli.outbox import outbox_cli
+    from firstmate.cli.report import report
+    from firstmate.cli.run import run_cli
+    from firstmate.cli.signal import signal_cli
+    from firstmate.errors import ConfigError, FirstmateError
+except KeyboardInterrupt:
+    sys.stderr.write(f"{STOPPED}\n")
+    sys.exit(INTERRUPTED)
 
 cli = typer.Typer(
     name="firstmate",
@@ -71,15 +82,8 @@ def _root(
     state["base_url"] = None
 
 
-#: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as typer and shells have it.
-INTERRUPTED = 130
-
-
 def _say_interrupted() -> None:
-    # every write is a transaction (or a whole file), and each command may run again: an import or a
-    # send repeated changes nothing and sends nothing twice
-    err.print("stopped (Ctrl-C): what was done before it stays done, and running the command again is safe",
-              markup=False, highlight=False)  # fmt: skip
+    err.print(STOPPED, markup=False, highlight=False)
 
 
 def main() -> None:
