@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from firstmate.cli import cli, main
+from firstmate.cli import STOPPED, cli, main
 from firstmate.cli.run import _check_port
 from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
 from tests.e2e.test_cli import run
@@ -524,4 +524,4 @@ def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path: P
     )
     done = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 130 and done.stdout == "", (done.returncode, done.stderr)
-    assert done.stderr == "stopped (Ctrl-C): what was done before it stays done, and running the command again is safe\n"
+    assert done.stderr == f"{STOPPED}\n" and STOPPED.startswith("stopped (Ctrl-C): what was done before it stays done")
