@@ -9,13 +9,17 @@ import json
 import socket
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from firstmate.cli import STOPPED, cli, main
 from firstmate.cli.run import _check_port
+from firstmate.config import Settings
 from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
+from firstmate.jobs import declared_jobs
 from tests.e2e.test_cli import run
 
 HEADER = "series_id,metric,week_start,value,volume"
@@ -525,3 +529,28 @@ def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path: P
     done = subprocess.run([sys.executable, "-c", start], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 130 and done.stdout == "", (done.returncode, done.stderr)
     assert done.stderr == f"{STOPPED}\n" and STOPPED.startswith("stopped (Ctrl-C): what was done before it stays done")
+
+
+# --- --help ------------------------------------------------------------------------------------------
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The path of every command under `group` (`("booking", "import")`, …)."""
+    found: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        found += _commands(command, (*path, name)) if hasattr(command, "commands") else [(*path, name)]
+    return found
+
+
+def test_every_commands_help_says_what_it_does_and_shows_an_example() -> None:
+    """No --help showed how a command is typed: which of `outbox show ORG KEY` and `--org` is which, what
+    a key or a run id looks like, which job names `jobs run` takes."""
+    commands = _commands(typer.main.get_command(cli))
+    assert len(commands) > 20
+    for path in commands:
+        shown = CliRunner().invoke(cli, [*path, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, (path, shown.output)
+        assert f"Example: firstmate {' '.join(path)}" in shown.output, (path, shown.output)
+    assert "The message's key" in CliRunner().invoke(cli, ["outbox", "show", "--help"], env={"COLUMNS": "200"}).output
+    jobs_help = CliRunner().invoke(cli, ["jobs", "run", "--help"], env={"COLUMNS": "200"}).output
+    assert all(job.name in jobs_help for job in declared_jobs(Settings())), jobs_help  # each job it takes

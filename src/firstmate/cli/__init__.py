@@ -22,7 +22,7 @@ try:  # loading the commands takes half a second: a Ctrl-C then was a traceback 
     from firstmate.cli.aws import aws_cli
     from firstmate.cli.bookings import booking_cli
     from firstmate.cli.calendar import calendar_cli
-    from firstmate.cli.common import err, out, state
+    from firstmate.cli.common import err, example, out, state
     from firstmate.cli.data import data_cli
     from firstmate.cli.intel import intel_cli
     from firstmate.cli.jobs import jobs_cli
@@ -54,7 +54,7 @@ cli.add_typer(signal_cli, name="signal")
 cli.add_typer(intel_cli, name="intel")
 cli.add_typer(data_cli, name="data")
 cli.add_typer(aws_cli, name="aws")
-cli.command("report")(report)
+cli.command("report", epilog=example("report all --out reports/", "report cfo --send"))(report)
 
 
 def _version(value: bool) -> None:

@@ -52,7 +52,9 @@ def _write(path: Path, text: str) -> None:
 # --- inventory ---------------------------------------------------------------------------------------
 
 
-@aws_cli.command("inventory")
+@aws_cli.command(
+    "inventory", epilog="Example: firstmate aws inventory --out infrastructure.yaml --used-by saltwind-charters"
+)
 def inventory(
     out_file: str | None = typer.Option(
         None, "--out", metavar="FILE", help="Write the YAML to this file (default: standard output)."
@@ -109,7 +111,10 @@ def inventory(
 # --- render-template ---------------------------------------------------------------------------------
 
 
-@aws_cli.command("render-template")
+@aws_cli.command(
+    "render-template",
+    epilog="Example: firstmate aws render-template\n\nExample: firstmate aws render-template --check",
+)
 def render_template_command(
     out_path: str = typer.Option("deploy/aws/template.yaml", "--out", help="Where to write the template."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the file differs from a fresh render."),
@@ -145,7 +150,7 @@ def render_template_command(
 # --- preflight ---------------------------------------------------------------------------------------
 
 
-@aws_cli.command("preflight")
+@aws_cli.command("preflight", epilog="Example: firstmate aws preflight")
 def preflight_command() -> None:
     """Check the deployment with read-only calls: SES senders and DKIM, secrets, settings, the Meta
     and HubSpot tokens, the table and the buckets. Exit 1 if any check failed."""

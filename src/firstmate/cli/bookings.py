@@ -18,6 +18,7 @@ from firstmate.cli.common import (
     app_context,
     done,
     err,
+    example,
     file_bytes,
     input_file,
     named,
@@ -37,7 +38,12 @@ booking_cli = typer.Typer(help="Bookings.", no_args_is_help=True)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-@booking_cli.command("import")
+@booking_cli.command(
+    "import",
+    epilog=example(
+        "booking import bookings.csv --org demo", "booking import export.ics --source getmyboat --asset sea-lark"
+    ),
+)
 def booking_import(
     file: Annotated[Path, typer.Argument(help="A .csv, .eml (marketplace email) or .ics (calendar export) file.")],
     org: Annotated[str, typer.Option(help="The org the bookings belong to.")] = "demo",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err, named, require_org
+from firstmate.cli.common import app_context, err, example, named, require_org
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
@@ -38,7 +38,7 @@ def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
     return Feed(org, FeedScope.ORG, org)
 
 
-@calendar_cli.command("url")
+@calendar_cli.command("url", epilog=example("calendar url --org demo --person priya"))
 def calendar_url(
     org: Annotated[str, typer.Option(help="The org.")],
     entity: Annotated[str | None, typer.Option(help="One business line's crew-safe feed.")] = None,
@@ -50,7 +50,7 @@ def calendar_url(
         print(f"{app.settings.base_url}/calendar/{feed_token(app.secret_key, app.store, feed)}.ics")
 
 
-@calendar_cli.command("revoke")
+@calendar_cli.command("revoke", epilog=example("calendar revoke --org demo --person priya"))
 def calendar_revoke(
     org: Annotated[str, typer.Option(help="The org.")],
     entity: Annotated[str | None, typer.Option(help="One business line's feed.")] = None,

@@ -95,6 +95,11 @@ def _unreadable(path: Path, exc: OSError) -> InvalidInput:
     )
 
 
+def example(*commands: str) -> str:
+    """A command's --help epilog: how it is typed, each example a paragraph of its own."""
+    return "\n\n".join(f"Example: firstmate {command}" for command in commands)
+
+
 def done(text: str) -> None:
     """A green tick and `text`, printed as typed: names, paths and subjects are never read as markup."""
     out.print(Text.assemble(("✓", "green"), " ", text), highlight=False)

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, err, out, print_problems, require_org
+from firstmate.cli.common import app_context, done, err, example, out, print_problems, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput
@@ -23,7 +23,7 @@ from firstmate.services.outfiles import ready_folder
 data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML files).", no_args_is_help=True)
 
 
-@data_cli.command("import")
+@data_cli.command("import", epilog=example("data import data/ --dry-run", "data import data/ --org demo"))
 def data_import(
     folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
     org: Annotated[str, typer.Option(help="The org the data belongs to.")] = "demo",
@@ -71,7 +71,7 @@ def data_import(
     done(f"{changed} change(s), {result.total('unchanged')} row(s) already up to date.")
 
 
-@data_cli.command("template")
+@data_cli.command("template", epilog=example("data template data/ --org demo"))
 def data_template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the starter files into.")],
     org: Annotated[str, typer.Option(help="Fill the examples with this org's business lines and assets.")] = "demo",
@@ -94,7 +94,7 @@ def data_template(
     done(f"wrote {len(written)} files to {folder}; edit them, then run 'firstmate data import {folder} --org {org}'.")
 
 
-@data_cli.command("show")
+@data_cli.command("show", epilog=example("data show --org demo", "data show --kind invoices"))
 def data_show(
     org: Annotated[str, typer.Option(help="The org.")] = "demo",
     kind: Annotated[str | None, typer.Option(help="One kind's rows (e.g. invoices).")] = None,

@@ -9,14 +9,14 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, done, err, out, parse_day, require_org
+from firstmate.cli.common import app_context, done, err, example, out, parse_day, require_org
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 from firstmate.services.outfiles import ready_folder
 
 intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=True)
 
 
-@intel_cli.command("run")
+@intel_cli.command("run", epilog=example("intel run --org demo --week 2026-11-09 --out reports/"))
 def intel_run(
     org: Annotated[str, typer.Option(help="The org.")] = "demo",
     week: Annotated[
@@ -52,7 +52,7 @@ def intel_run(
     _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it)
 
 
-@intel_cli.command("replay")
+@intel_cli.command("replay", epilog=example("intel replay 2026-11-23-20261130T150000-6f9b07 --org demo --out replay/"))
 def intel_replay(
     run_id: Annotated[str, typer.Argument(help="A run id from 'firstmate intel runs'.")],
     org: Annotated[str, typer.Option(help="The org.")] = "demo",
@@ -67,7 +67,7 @@ def intel_replay(
     _summary(run.run_id, run.report.subject, run.written, [])
 
 
-@intel_cli.command("runs")
+@intel_cli.command("runs", epilog=example("intel runs --org demo"))
 def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
     """List past runs, newest first."""
     with app_context() as app:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, out
+from firstmate.cli.common import app_context, done, err, example, out
 from firstmate.errors import NotFound, UserError
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 
 
-@jobs_cli.command("list")
+@jobs_cli.command("list", epilog=example("jobs list"))
 def jobs_list() -> None:
     """List scheduled jobs with their next run and last result."""
     from firstmate.jobs import declared_jobs
@@ -49,8 +49,16 @@ def _last_run(record: dict[str, Any]) -> Text:
     return Text(text)
 
 
-@jobs_cli.command("run")
-def jobs_run(name: str) -> None:
+@jobs_cli.command("run", epilog=example("jobs run fanouts"))
+def jobs_run(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="archive_sweep, crew_reminders, fanouts, outbox_retry, role_reports, roster_lists, "
+            "sweep or weekly_report (see 'jobs list')."
+        ),
+    ],
+) -> None:
     """Run one job now, outside its schedule."""
     from firstmate.jobs import declared_jobs
     from firstmate.services.scheduler import run_job_now

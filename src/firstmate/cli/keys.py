@@ -8,13 +8,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, out, require_org
+from firstmate.cli.common import app_context, done, err, example, out, require_org
 from firstmate.services.keys import create_key, list_keys, revoke_key
 
 keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
 
 
-@keys_cli.command("create")
+@keys_cli.command("create", epilog=example("keys create --org demo --name website"))
 def keys_create(
     org: Annotated[str, typer.Option(help="The org the key acts for.")],
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'website'.")] = "api",
@@ -29,7 +29,7 @@ def keys_create(
     )
 
 
-@keys_cli.command("list")
+@keys_cli.command("list", epilog=example("keys list --org demo"))
 def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.")]) -> None:
     """List an org's keys (ids and names; never the keys themselves)."""
     with app_context() as app:
@@ -41,7 +41,7 @@ def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.
     out.print(table if keys else Text(f"No keys for org {org}."))
 
 
-@keys_cli.command("revoke")
+@keys_cli.command("revoke", epilog=example("keys revoke 8af5f3831e0d --org demo"))
 def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id, from 'firstmate keys list'.")],
     org: Annotated[str, typer.Option(help="The org the key belongs to.")],

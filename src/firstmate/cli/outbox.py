@@ -9,14 +9,14 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, named, out, require_org
+from firstmate.cli.common import app_context, done, err, example, named, out, require_org
 from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, of_use_until
 from firstmate.errors import InvalidInput
 
 outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
 
 
-@outbox_cli.command("list")
+@outbox_cli.command("list", epilog=example("outbox list --status dead", "outbox list --org demo --json"))
 def outbox_list(
     org: Annotated[str | None, typer.Option(help="Only this org.")] = None,
     status: Annotated[str | None, typer.Option(help="pending, sending, sent or dead.")] = None,
@@ -71,8 +71,11 @@ def _say_hidden(hidden: int) -> None:
         err.print(f"{hidden} older message(s) not shown: --limit 0 lists every one.", highlight=False)
 
 
-@outbox_cli.command("show")
-def outbox_show(org: str, key: str) -> None:
+@outbox_cli.command("show", epilog=example("outbox show demo demo:welcome:v1"))
+def outbox_show(
+    org: Annotated[str, typer.Argument(help="The org the message belongs to.")],
+    key: Annotated[str, typer.Argument(help="The message's key (see 'outbox list').")],
+) -> None:
     """Show one message: headers, status, and its plain-text part."""
     from firstmate.services import outbox
 
@@ -100,9 +103,9 @@ def outbox_show(org: str, key: str) -> None:
     out.print(e.message.text, markup=False, highlight=False)
 
 
-@outbox_cli.command("retry")
+@outbox_cli.command("retry", epilog=example("outbox retry demo demo:welcome:v1", "outbox retry demo --dead"))
 def outbox_retry(
-    org: str,
+    org: Annotated[str, typer.Argument(help="The org the message belongs to.")],
     key: Annotated[str | None, typer.Argument(help="The message's key (see 'outbox list').")] = None,
     dead: Annotated[bool, typer.Option("--dead", help="Every dead message of the org.")] = False,
 ) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from firstmate.bootstrap import App, build
-from firstmate.cli.common import app_context, done, err, out, settings, state, warn
+from firstmate.cli.common import app_context, done, err, example, out, settings, state, warn
 from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
@@ -22,7 +22,7 @@ from firstmate.services.outfiles import ready_folder
 run_cli = typer.Typer()
 
 
-@run_cli.command()
+@run_cli.command(epilog=example("init", "--home /srv/firstmate init"))
 def init() -> None:
     """Create the state folder, database and signing key (safe to run again)."""
     with app_context() as app:
@@ -33,7 +33,7 @@ def init() -> None:
         out.print(f"  blobs     {s.blobs_path}/\n  outbox    {s.outbox_path}/", markup=False)
 
 
-@run_cli.command()
+@run_cli.command(epilog=example("demo", "demo --no-serve --out demo-out"))
 def demo(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Run the demo, then exit.")] = False,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for what the demo produces.")] = Path("demo-out"),
@@ -71,7 +71,7 @@ def demo(
         _serve(host, port)
 
 
-@run_cli.command()
+@run_cli.command(epilog=example("serve", "serve --host 0.0.0.0 --port 8080"))
 def serve(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
@@ -182,7 +182,7 @@ def _listen_error(host: str, port: int, exc: OSError) -> UserError:
     return UserError(f"{where}: {exc.strerror or exc}", hint="pass another --host or --port")
 
 
-@run_cli.command()
+@run_cli.command(epilog=example("worker", "worker --once"))
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one pass of each loop, then exit.")] = False,
 ) -> None:

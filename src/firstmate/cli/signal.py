@@ -11,14 +11,14 @@ from typing import Annotated
 import typer
 
 from firstmate.adapters.sources.kpi_csv import read_series
-from firstmate.cli.common import input_file, utf8_text
+from firstmate.cli.common import example, input_file, utf8_text
 from firstmate.domain.signal import classify
 
 signal_cli = typer.Typer(help="KPI signals.", no_args_is_help=True)
 MAX_FILE_BYTES = 10 * 1024 * 1024  # series of weekly figures: far more than years of them for every KPI
 
 
-@signal_cli.command("classify")
+@signal_cli.command("classify", epilog=example("signal classify --input kpis.csv --explain"))
 def signal_classify(
     input: Annotated[Path, typer.Option("--input", help="CSV: series_id,metric,week_start,value,volume")],
     explain: Annotated[bool, typer.Option(help="Add the change, z and reason to each line.")] = False,
