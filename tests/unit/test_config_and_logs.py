@@ -289,3 +289,17 @@ def test_a_home_or_ads_folder_under_the_users_home_folder_is_found_there(
     monkeypatch.setenv("FIRSTMATE_HOME", "~nosuchuser-firstmate/x")
     with pytest.raises(ConfigError, match="'home' is invalid: cannot find the home folder of ~nosuchuser-firstmate"):
         load_settings()
+
+
+def test_a_secrets_file_that_is_not_toml_says_what_to_do(tmp_path: Path) -> None:
+    """`hubspot_token = pat-na1-…` (unquoted) stopped every command with "secrets.toml is not valid TOML:
+    Invalid value (at line 1, column 17)" and nothing of what to do, unlike firstmate.toml's error."""
+    from firstmate.adapters.secrets.local import LocalSecrets
+
+    path = tmp_path / "secrets.toml"
+    path.write_text("hubspot_token = pat-na1-0b3d5c00\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as failure:
+        LocalSecrets(path).get("hubspot_token")
+    assert str(failure.value).startswith(f"{path} is not valid TOML: Invalid value (at line 1, column 17)")
+    assert failure.value.hint == 'fix the file: each secret on a line of its own, its value quoted (name = "…")'
+    assert "0b3d5c00" not in str(failure.value)

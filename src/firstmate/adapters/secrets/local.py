@@ -62,7 +62,8 @@ class LocalSecrets:
         try:
             data = tomllib.loads(self._path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{self._path} is not valid TOML: {exc}") from None
+            hint = 'fix the file: each secret on a line of its own, its value quoted (name = "…")'
+            raise ConfigError(f"{self._path} is not valid TOML: {exc}", hint=hint) from None
         except UnicodeDecodeError as exc:  # a token typed in an editor saving Latin-1 or UTF-16
             raise ConfigError(
                 f"{self._path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start})",
