@@ -110,6 +110,8 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # fontTools says a dozen things per PDF at info ("glyf pruned"): the reports' logs drowned in them
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, root.level))
     # uvicorn's lines (access lines carry query strings) go through this pipeline, redacted, at this
     # level, also when uvicorn's own CLI configured its loggers first (its handlers write unredacted)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
