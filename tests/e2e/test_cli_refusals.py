@@ -167,3 +167,20 @@ def test_every_command_given_an_org_that_does_not_exist_names_the_orgs_there_are
         assert isinstance(result.exception, NotFound), (command, result.exception, result.output)
         assert str(result.exception) == "no org 'dmeo' (the orgs are: demo)", command
     assert not (tmp_path / "template").exists()
+
+
+def test_a_command_with_a_progress_display_leaves_no_blank_line_where_nobody_watches_it(
+    home: Path, tmp_path: Path
+) -> None:
+    """Not in a terminal (cron, a pipe, a log), each command with a progress display wrote a blank line on
+    stderr: its errors read "\\nerror: …", two lines, and a run that went well left one behind."""
+    refused = run(home, "intel", "run", "--week", "2026-11-02", "--org", "demo", env={"FIRSTMATE_ADS_SOURCE": "csv"})
+    assert refused.returncode == 2 and refused.stderr.startswith("error: "), refused.stderr
+    assert len(refused.stderr.splitlines()) == 1, refused.stderr
+    bookings = tmp_path / "b.csv"
+    bookings.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-1,sea-lark,2030-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com\n"
+    )
+    imported = run(home, "booking", "import", str(bookings))
+    assert imported.returncode == 0 and imported.stderr == "", imported.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
@@ -17,13 +17,13 @@ from firstmate.bootstrap import App
 from firstmate.cli.common import (
     app_context,
     done,
-    err,
     example,
     file_bytes,
     input_file,
     named,
     out,
     print_problems,
+    progress_display,
     require_org,
     utf8_text,
 )
@@ -57,10 +57,9 @@ def booking_import(
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
         records = _parse(app, file, org, source, asset)
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-            transient=True,
-        ) as progress:  # fmt: skip
+        with progress_display(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        ) as progress:
             task = progress.add_task("Importing", total=len(records))
             checks = progress.add_task("Checking for double bookings", total=None, visible=False)
             report = import_records(

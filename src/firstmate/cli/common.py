@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -93,6 +94,14 @@ def _unreadable(path: Path, exc: OSError) -> InvalidInput:
     return InvalidInput(
         f"cannot read {path}: {exc.strerror or exc}", hint="make it readable by the user firstmate runs as"
     )
+
+
+def progress_display(*columns: ProgressColumn) -> Progress:
+    """A transient progress display on stderr: a spinner, what is being done and the time taken, unless
+    `columns` say otherwise. None where nobody watches it (a pipe, a log, cron): rich drew nothing there
+    but left a blank line, and an error read "\nerror: …"."""
+    shown = columns or (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    return Progress(*shown, console=err, transient=True, disable=not err.is_interactive)
 
 
 def example(*commands: str) -> str:

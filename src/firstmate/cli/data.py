@@ -7,12 +7,11 @@ from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, err, example, out, print_problems, require_org
+from firstmate.cli.common import app_context, done, example, out, print_problems, progress_display, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput
@@ -33,9 +32,7 @@ def data_import(
 ) -> None:
     """Check every file first; import only if all rows are right. Importing twice changes nothing.
     A file replaces every stored row of its kind: rows not in it are removed (see --dry-run first)."""
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-    ) as progress:  # a folder of 10 MB files takes a while: each step says what it is doing
+    with progress_display() as progress:  # a folder of 10 MB files takes a while: each step says what it is doing
         task = progress.add_task(f"Reading {folder}", total=None)
         raw = read_data_folder(folder)
         if isinstance(raw, list):

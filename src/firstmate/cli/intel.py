@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, done, err, example, out, parse_day, require_org
+from firstmate.cli.common import app_context, done, example, out, parse_day, progress_display, require_org
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 from firstmate.services.outfiles import ready_folder
 
@@ -34,9 +33,7 @@ def intel_run(
         ready_folder(out_dir)
     with app_context() as app:
         require_org(app, org)  # naming the orgs there are, before anything is pulled
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-        ) as progress:
+        with progress_display() as progress:
             progress.add_task("Pulling Meta and HubSpot, building the report", total=None)
             run = run_weekly(
                 app,

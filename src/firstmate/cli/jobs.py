@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, example, out
+from firstmate.cli.common import app_context, done, example, out, progress_display
 from firstmate.errors import NotFound, UserError
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
@@ -67,9 +66,7 @@ def jobs_run(
         jobs = {j.name: j for j in declared_jobs(app.settings)}
         if name not in jobs:
             raise NotFound(f"no job named {name!r}", hint=f"choose one of {', '.join(sorted(jobs))}")
-        with Progress(  # the weekly report waits on Meta, for minutes at times
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-        ) as progress:
+        with progress_display() as progress:  # the weekly report waits on Meta, for minutes at times
             progress.add_task(f"Running the job {name}", total=None)
             run = run_job_now(app.store, app.clock, jobs[name], app)
     if run.status != "done":

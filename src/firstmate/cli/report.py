@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from firstmate.cli.common import app_context, done, err, out, parse_day, require_org
+from firstmate.cli.common import app_context, done, out, parse_day, progress_display, require_org
 from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.services.outfiles import ready_folder
 from firstmate.services.reports import parse_roles, run_role_reports
@@ -35,9 +34,7 @@ def report(
         ready_folder(out_dir)
     with app_context() as app:
         require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
-        ) as bar:
+        with progress_display() as bar:
             task = bar.add_task("Reading the business", total=None)
             runs = run_role_reports(
                 app, org, roles, as_of=day, out=out_dir, send=send or resend, resend=resend, secrets=app.secrets,

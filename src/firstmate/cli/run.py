@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from firstmate.bootstrap import App, build
-from firstmate.cli.common import app_context, done, err, example, out, settings, state, warn
+from firstmate.cli.common import app_context, done, err, example, out, progress_display, settings, state, warn
 from firstmate.config import Settings
 from firstmate.errors import InvalidInput, UserError
 from firstmate.logs import configure_logging
@@ -49,13 +48,7 @@ def demo(
     ready_folder(out_dir)  # before the demo loads anything: a file there would stop it halfway
     with app_context() as app:
         started = time.monotonic()
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
+        with progress_display() as progress:
             task = progress.add_task("Starting", total=None)
             result = run_demo(app, out_dir, lambda text: progress.update(task, description=text))
         for line in result.steps:
