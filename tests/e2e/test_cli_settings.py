@@ -3,6 +3,7 @@ where to fix it, exit 3, and nothing written (not even the home folder)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,42 @@ def test_settings_valid_before_sessions_were_timed_still_start_and_the_senders_w
     assert line.startswith(
         "error: settings do not fit together: outbox_lease_s (119) must be at least 6 × smtp_timeout_s (20): "
     )
+
+
+def test_aws_adapters_without_credentials_say_to_set_them_up_not_to_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Following docs/deploy-aws.md (`firstmate jobs list` with the deployment's settings) on a machine
+    without AWS credentials said "cannot reach DynamoDB: Unable to locate credentials (retry in a
+    moment)"; retrying never helps. Nothing here reaches the network: signing fails first."""
+    from typer.testing import CliRunner
+
+    from firstmate.bootstrap import build
+    from firstmate.cli import cli
+    from firstmate.config import Settings
+    from firstmate.demo.run import demo_profile
+    from firstmate.errors import FirstmateError
+    from firstmate.services.business import save_business
+
+    for name in [n for n in os.environ if n.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    home = {"FIRSTMATE_HOME": str(tmp_path / "home"), "FIRSTMATE_SECRET_KEY": "k" * 40}
+    for settings, command, says in (
+        ({"FIRSTMATE_STORE": "dynamodb"}, ["jobs", "list"], "cannot reach DynamoDB: Unable to locate credentials"),
+        ({"FIRSTMATE_SECRETS": "aws"}, ["intel", "runs"], "cannot reach Secrets Manager: Unable to locate credentials"),
+        ({"FIRSTMATE_BLOBS": "s3"}, ["intel", "replay", "2026-11-23-20261130T150000-6f9b07"], "cannot reach S3"),
+    ):
+        environment = {**home, **settings}
+        if "FIRSTMATE_SECRETS" in settings:
+            environment.pop("FIRSTMATE_SECRET_KEY")  # read from Secrets Manager, then
+        if "FIRSTMATE_BLOBS" in settings:  # an org to look in
+            app = build(Settings(home=tmp_path / "home"))
+            save_business(app.store, demo_profile())
+            app.close()
+        result = CliRunner().invoke(cli, command, env=environment)
+        assert isinstance(result.exception, FirstmateError), (command, result.exception, result.output)
+        assert str(result.exception).startswith(says), str(result.exception)
+        assert result.exception.hint == "set up AWS credentials: aws configure, or AWS_PROFILE (on AWS, the role)"

@@ -79,3 +79,17 @@ def error_code(exc: BaseException) -> str:
     if isinstance(response, dict):
         return str(response.get("Error", {}).get("Code", ""))
     return ""
+
+
+#: What to do when no AWS credentials (or no such profile) are found: the set-up's to fix, not the network's.
+CREDENTIALS_HINT = "set up AWS credentials: aws configure, or AWS_PROFILE (on AWS, the role)"
+
+
+def unreachable_hint(exc: BaseException) -> str:
+    """What to do about a botocore error that is no answer from AWS: credentials missing, or a profile
+    that does not exist, are to be set up (retrying never helped); anything else (the network) may pass."""
+    from botocore.exceptions import NoCredentialsError, PartialCredentialsError, ProfileNotFound
+
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
+        return CREDENTIALS_HINT
+    return "retry in a moment"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from firstmate.adapters.aws.clients import Shared, error_code
+from firstmate.adapters.aws.clients import Shared, error_code, unreachable_hint
 from firstmate.adapters.blobs.local import check_key
 from firstmate.errors import BlobError, BlobNotFound
 from firstmate.ports import BlobInfo, PresignedUpload
@@ -56,7 +56,7 @@ class S3Blobs:
                 ) from exc
             raise BlobError(f"S3 refused {key!r}: {exc}") from exc
         except BotoCoreError as exc:
-            raise BlobError(f"cannot reach S3: {exc}", hint="retry in a moment") from exc
+            raise BlobError(f"cannot reach S3: {exc}", hint=unreachable_hint(exc)) from exc
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
         check_key(key)

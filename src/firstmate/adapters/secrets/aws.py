@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from firstmate.adapters.aws.clients import client, error_code
+from firstmate.adapters.aws.clients import client, error_code, unreachable_hint
 from firstmate.adapters.aws.resources import SECRET_PLACEHOLDER
 from firstmate.errors import ConfigError
 
@@ -24,7 +24,12 @@ ATTEMPTS = 3
 
 
 class _Unavailable(Exception):
-    """Secrets Manager did not answer (throttled, unreachable): worth trying again later."""
+    """Secrets Manager did not answer (throttled, unreachable): worth trying again later, unless `hint`
+    says otherwise (no credentials to ask with)."""
+
+    def __init__(self, message: str, *, hint: str = "retry in a moment") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class AwsSecrets:
@@ -65,7 +70,7 @@ class AwsSecrets:
                 with self._lock:  # and serves its time again: not a slow failing call on every read
                     self._cache[name] = (now, cached[1])
                 return cached[1]
-            raise ConfigError(str(exc), hint="retry in a moment") from exc
+            raise ConfigError(str(exc), hint=exc.hint) from exc
         with self._lock:
             self._cache[name] = (now, value)
         return value
@@ -87,7 +92,7 @@ class AwsSecrets:
                 ) from None
             raise _Unavailable(f"Secrets Manager refused {secret_id} ({code})") from exc
         except BotoCoreError as exc:
-            raise _Unavailable(f"cannot reach Secrets Manager: {exc}") from exc
+            raise _Unavailable(f"cannot reach Secrets Manager: {exc}", hint=unreachable_hint(exc)) from exc
         value = (answer.get("SecretString") or "").strip()
         if not value or value == SECRET_PLACEHOLDER:
             raise ConfigError(f"secret {secret_id} is empty or still the deploy's placeholder", hint=hint)

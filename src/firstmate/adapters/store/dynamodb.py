@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from firstmate.adapters.aws.clients import Shared, error_code
+from firstmate.adapters.aws.clients import Shared, error_code, unreachable_hint
 from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
 from firstmate.adapters.store.rules import (
     check_limit,
@@ -123,7 +123,7 @@ class DynamoStore:
                 ) from exc
             raise StoreError(f"DynamoDB refused: {exc}") from exc
         except BotoCoreError as exc:
-            raise StoreUnavailable(f"cannot reach DynamoDB: {exc}", hint="retry in a moment") from exc
+            raise StoreUnavailable(f"cannot reach DynamoDB: {exc}", hint=unreachable_hint(exc)) from exc
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
