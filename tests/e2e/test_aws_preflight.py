@@ -296,3 +296,18 @@ def test_the_command_prints_the_table_and_exits_1_on_a_failure(
     assert "✗" in broken.output and "update-time-to-live --table-name firstmate" in broken.output
     assert "24 checks: 1 failed, 1 warning" in broken.output
     assert META_TOKEN not in broken.output and HUBSPOT_TOKEN not in broken.output and SECRET_KEY not in broken.output
+
+
+def test_a_profile_that_does_not_exist_is_said_to_be_the_credentials_not_the_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_PROFILE misspelt failed every AWS check with "check the network, FIRSTMATE_AWS_REGION and
+    AWS_ENDPOINT_URL": botocore's ProfileNotFound is no network error. Nothing reaches the network."""
+    monkeypatch.setenv("AWS_PROFILE", "firstmate-no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    checks = run_preflight(load_settings(home=tmp_path / "home", **ENVIRONMENT))
+    failed = [check for check in checks if check.area in {"SES", "Secrets", "DynamoDB", "S3"}]
+    assert failed and all(check.status == "fail" for check in failed)
+    assert all("could not be found" in check.detail for check in failed), [c.detail for c in failed]
+    assert all(check.fix.startswith("configure AWS credentials") for check in failed), [c.fix for c in failed]

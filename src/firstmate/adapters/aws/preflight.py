@@ -20,7 +20,13 @@ from typing import Any, Literal
 
 import httpx
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 
 from firstmate.adapters.aws.clients import error_code
 from firstmate.adapters.aws.resources import (
@@ -562,7 +568,7 @@ def _failure(area: str, name: str, exc: BaseException, service: str) -> Check:
         fix = f"allow {service}:{operation or '*'} to the role or user running preflight"
     elif code in {"UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"}:
         fix = "refresh the AWS credentials (aws sso login, or AWS_PROFILE)"
-    elif isinstance(exc, NoCredentialsError):
+    elif isinstance(exc, NoCredentialsError | PartialCredentialsError | ProfileNotFound):  # no network's doing
         fix = "configure AWS credentials (aws configure, AWS_PROFILE or the function's role)"
     elif isinstance(exc, BotoCoreError):
         fix = "check the network, FIRSTMATE_AWS_REGION and AWS_ENDPOINT_URL (if set)"
