@@ -184,3 +184,16 @@ def test_a_command_with_a_progress_display_leaves_no_blank_line_where_nobody_wat
     )
     imported = run(home, "booking", "import", str(bookings))
     assert imported.returncode == 0 and imported.stderr == "", imported.stderr
+
+
+def test_a_folder_in_the_way_of_a_starter_file_is_named_and_nothing_is_written(home: Path, tmp_path: Path) -> None:
+    """`data template DIR --force` with a folder named revenue.csv in DIR wrote the first eight files over
+    the user's, then stopped with "cannot write the starter files into DIR: Is a directory", naming none."""
+    folder = tmp_path / "data"
+    (folder / "revenue.csv").mkdir(parents=True)
+    (folder / "expenses.csv").write_text("mine\n")
+    refused = run(home, "data", "template", str(folder), "--force")
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith(f"error: cannot write {folder / 'revenue.csv'}: it is a folder"), refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["expenses.csv", "revenue.csv"]
+    assert (folder / "expenses.csv").read_text() == "mine\n"

@@ -86,8 +86,9 @@ def data_template(
         written = write_template(folder, context, force=force)
     except FileExistsError as exc:
         raise InvalidInput(str(exc), hint="choose an empty folder, or pass --force to overwrite") from None
-    except OSError as exc:  # e.g. a folder in the way of one of the files
-        raise InvalidInput(f"cannot write the starter files into {folder}: {exc.strerror or exc}") from None
+    except OSError as exc:  # e.g. a folder in the way of one of the files: named, as the fix is to move it
+        where = exc.filename or f"the starter files into {folder}"
+        raise InvalidInput(f"cannot write {where}: {exc.strerror or exc}", hint="move it out of the way") from None
     done(f"wrote {len(written)} files to {folder}; edit them, then run 'firstmate data import {folder} --org {org}'.")
 
 

@@ -9,6 +9,7 @@ default applies). YAML: `business.yaml` is one mapping; `infrastructure.yaml` is
 from __future__ import annotations
 
 import csv
+import errno
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,9 @@ def write_template(folder: Path, context: dict[str, Any], *, force: bool = False
     existing = [name for name in TEMPLATE_FILES if (folder / name).exists()]
     if existing and not force:
         raise FileExistsError(f"{folder} already holds {', '.join(existing)}")
+    blocked = next((folder / name for name in existing if (folder / name).is_dir()), None)
+    if blocked is not None:  # found before any file is written: --force wrote the ones before it, then stopped
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(blocked))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in TEMPLATE_FILES:
