@@ -479,7 +479,7 @@ def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
     from fastapi.testclient import TestClient
 
     from firstmate.services.access import admin_link_token
-    from firstmate.services.scheduler import last_runs, run_due_jobs
+    from firstmate.services.scheduler import last_runs, run_due_jobs, run_job_now
     from firstmate.web.app import create_app
 
     app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, "EAAG-expired")
@@ -487,6 +487,9 @@ def test_a_scheduled_run_that_fails_says_so_on_the_admin_page_and_to_the_owner(
     assert last_runs(app.store, "weekly_report")[0]["status"] == "failed"
     [mail] = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
     assert mail.message.to == ("owner@example.com",) and "renew the token" in mail.message.text
+    clock.advance(timedelta(minutes=3))
+    assert run_job_now(app.store, clock, weekly[0], app).status == "failed"  # tried by hand: told once a week
+    assert len([e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]) == 1
     client = TestClient(create_app(app))
     client.get(f"/admin/enter?t={admin_link_token(app.secret_key, clock.now())}")
     page = client.get("/admin/reports").text

@@ -459,7 +459,7 @@ def sweep_archive(ctx: Context, now: datetime) -> int:
 
 def record_failure(ctx: Context, org: str, error: FirstmateError, period: datetime) -> None:
     """Say honestly that a scheduled report failed: on the admin reports page, and to the owner
-    by email (once per org and period, however often the scheduler retries)."""
+    by email (once per org and week, however often the scheduler retries or someone runs it by hand)."""
     profile = load_business(ctx.store, org)
     now = ctx.clock.now()
     # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
@@ -472,7 +472,8 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
         return
     what = message + (f" ({hint})" if hint else "")
     mail = OutgoingMessage(
-        idempotency_key=f"report:weekly:failed:{iso(period)}",
+        # by week: each `jobs run weekly_report` by hand, a period of its own, mailed the owner again
+        idempotency_key=f"report:weekly:failed:{week.isoformat()}",
         sender=ctx.settings.mail_from,
         to=(profile.org.owner_email,),
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
