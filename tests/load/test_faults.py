@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -259,6 +260,7 @@ def _one_line_error(result: subprocess.CompletedProcess[str], code: int, starts:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 #: Trips to come (a trip already over tells nobody), the same for every file of the run.
 FIRST_TRIP_DAY = datetime.now(UTC).date() + timedelta(days=60)
 
@@ -266,8 +268,14 @@ FIRST_TRIP_DAY = datetime.now(UTC).date() + timedelta(days=60)
 def _csv(path: Path, numbers: range) -> Path:
     rows = ["external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email"]
     # four trips a day, three hours apart: none shares the boat with another (that would add a message)
-    rows += [f"F-{n},sea-lark,{FIRST_TRIP_DAY + timedelta(days=n // 4)}T{8 + 3 * (n % 4):02d}:00:00-07:00,2.5,5,"
-             f"600.00,USD,Rob Sample,rob{n}@example.com" for n in numbers]  # fmt: skip
+    # in the business's zone, with the offset of the day's season (the other season's is refused)
+    days = [FIRST_TRIP_DAY + timedelta(days=n // 4) for n in numbers]
+    starts = [
+        datetime(d.year, d.month, d.day, 8 + 3 * (n % 4), tzinfo=LOS_ANGELES)
+        for n, d in zip(numbers, days, strict=True)
+    ]
+    rows += [f"F-{n},sea-lark,{start.isoformat()},2.5,5,600.00,USD,Rob Sample,rob{n}@example.com"
+             for n, start in zip(numbers, starts, strict=True)]  # fmt: skip
     path.write_text("\n".join(rows) + "\n")
     path.chmod(0o644)
     return path
