@@ -28,6 +28,21 @@ def test_the_database_is_in_wal_mode(tmp_path: Path, clock: FixedClock) -> None:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_new_database_and_its_journal_files_are_readable_by_their_owner_alone(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A review: firstmate.db (guests' names and addresses, crew's emails) and counters.db were created 0644,
+    readable by every local user, where the blobs and outbox files are 0600."""
+    store = SqliteStore(tmp_path / "firstmate.db", clock)
+    store.put(Item(PK, "a", {"name": "Dana Whitcomb"}))
+    files = [tmp_path / name for name in ("firstmate.db", "firstmate.db-wal", "firstmate.db-shm")]
+    assert {path.name: path.stat().st_mode & 0o777 for path in files} == {path.name: 0o600 for path in files}
+    store.close()
+    (tmp_path / "shared.db").touch(mode=0o640)  # one made by someone else keeps the mode they gave it
+    SqliteStore(tmp_path / "shared.db", clock).close()
+    assert (tmp_path / "shared.db").stat().st_mode & 0o777 == 0o640
+
+
 def test_sweep_deletes_exactly_the_expired_rows(tmp_path: Path, clock: FixedClock) -> None:
     store = SqliteStore(tmp_path / "db", clock)
     for i in range(5):

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,14 @@ CREATE INDEX IF NOT EXISTS items_ttl ON items (ttl) WHERE ttl IS NOT NULL;
 WATCH_TIMEOUT_S = 0.1
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner alone, if it is not there yet: it holds guests' names and
+    addresses, and every local user could read it (0644, as the blobs and outbox files never were). SQLite gives
+    its -wal and -shm files the database's own mode."""
+    with suppress(OSError):  # there already, or not to be made here: SQLite's own open then says what is wrong
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 class SqliteStore:
     """The Store port on a SQLite file (see module docstring)."""
 
@@ -81,6 +89,7 @@ class SqliteStore:
         self._watcher_pid = os.getpid()
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
+            _create_private(self._path)
             conn = self._conn()
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
