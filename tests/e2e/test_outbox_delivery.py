@@ -658,6 +658,30 @@ def test_a_bcc_that_stays_busy_after_the_owner_got_it_is_given_up_saying_the_own
     assert smtp_server.recorder.copies() == {"owner@example.com": 1}
 
 
+def test_a_relay_closing_with_421_on_a_retry_to_some_recipients_leaves_none_of_them_without_the_message(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner's and the Cc's mailboxes busy (451) while the audit Bcc is taken; on the retry to the
+    two the relay answers the owner's RCPT with 421 and closes, before the Cc's was even asked. The Cc
+    was noted as having the message, and never got it. Nobody got it on that try: both are tried again."""
+    smtp_server.recorder.refusing.update(
+        {"owner@example.com": "451 4.2.1 mailbox busy", "ops@example.com": "451 4.2.1 mailbox busy"}
+    )
+    message = _message(1, to="owner@example.com", cc=("ops@example.com",), bcc=("audit@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    assert _dispatch(smtp_app).retrying == 1
+    smtp_server.recorder.refusing.clear()
+    smtp_server.recorder.refusing["owner@example.com"] = "421 4.3.2 service shutting down"
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).retrying == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", message.idempotency_key)
+    assert entry.sent_to == ("audit@example.com",)
+    smtp_server.recorder.refusing.clear()  # the relay is back
+    clock.advance(timedelta(minutes=2))
+    assert _dispatch(smtp_app).sent == 1
+    assert smtp_server.recorder.copies() == {"audit@example.com": 1, "owner@example.com": 1, "ops@example.com": 1}
+
+
 @pytest.mark.parametrize("quit_reply", ["421 4.3.2 service shutting down", "554 5.7.1 goodbye"])
 def test_a_message_the_relay_took_is_sent_once_whatever_it_answers_to_quit(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, quit_reply: str

@@ -81,6 +81,8 @@ class SmtpMailer:
         try:
             refused = self._hand_over(smtp, mime, message.sender, envelope)
         except smtplib.SMTPRecipientsRefused as exc:
+            if _closed_before_the_message(exc.recipients):
+                raise _closed(exc.recipients, f"{cfg.host}:{cfg.port}") from exc
             if set(envelope) != set(message.all_recipients()):  # the others had it from an earlier send
                 raise _partly(str(mime["Message-ID"]), envelope, exc.recipients) from exc
             raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
@@ -170,6 +172,18 @@ def _delivery_error(exc: OSError, session: _Session, server: str) -> TransientDe
             f"to finish within the outbox lease ({session.budget_s:g} s of it)"
         )
     return TransientDeliveryError(f"cannot reach SMTP server {server}: {exc}")
+
+
+def _closed_before_the_message(refusals: _Refusals) -> bool:
+    """Whether the server ended the session (421) while recipients were given: smtplib stops there, the
+    recipients after it never asked and the message never sent. Read as refused for some, those not
+    refused were noted as having it and never sent it again."""
+    return any(code == 421 for code, _ in refusals.values())
+
+
+def _closed(refusals: _Refusals, server: str) -> TransientDeliveryError:
+    details = "; ".join(f"{addr}: {code} {_text(text)}" for addr, (code, text) in refusals.items())
+    return TransientDeliveryError(f"SMTP server {server} closed the session before the message was sent: {details}")
 
 
 def _quit_quietly(smtp: smtplib.SMTP) -> None:
