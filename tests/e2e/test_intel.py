@@ -453,7 +453,7 @@ def test_the_emails_link_to_every_row_opens_the_pdf_for_a_reader_who_is_not_an_a
     (folder / "1001.csv").write_text("\n".join(lines) + "\n")
     (folder / "1002.csv").write_text(lines[0] + "\n")  # the second brand's account: no ads
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK, send=True)
-    text = mail_text(sent_mail(intel_app, "demo", "report:weekly:2026-11-09:marketing@example.com"))
+    text = mail_text(sent_mail(intel_app, "demo", "report:weekly:2026-11-09:demo:marketing@example.com"))
     assert len(set(re.findall(r"Harbor tours \d\d", text.partition("LEAD ACTIVITY")[0]))) == 20
     [link] = re.findall(r"…and 6 more campaigns: [^;]+; the PDF lists every one: (\S+)", text)
     stranger = TestClient(create_app(intel_app))  # signed in nowhere

@@ -682,6 +682,47 @@ def test_a_relay_closing_with_421_on_a_retry_to_some_recipients_leaves_none_of_t
     assert smtp_server.recorder.copies() == {"audit@example.com": 1, "owner@example.com": 1, "ops@example.com": 1}
 
 
+def _two_orgs_one_owner(app: App) -> list[str]:
+    """Two orgs whose owner is one person, each sent its week's report and told that its weekly
+    marketing report did not run; the keys of the four messages."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.errors import SourceAuthError
+    from firstmate.services.business import save_business
+    from firstmate.services.intel import record_failure
+    from firstmate.services.sends import ReportMail, deliver_once
+
+    for org in ("harbour", "reef"):
+        profile = demo_profile()
+        save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"id": org})}))
+        mail = ReportMail(f"{org}: 12 leads", f"The {org} week: 12 leads.", f"<p>The {org} week</p>")
+        assert deliver_once(app, org, "weekly", "2026-05-25", mail, ["owner@example.com"]) == ["owner@example.com"]
+        record_failure(app, org, SourceAuthError(f"{org}: the Meta token expired"), app.clock.now())
+    return [e.key for org in ("harbour", "reef") for e in outbox.list_entries(app.store, org)]
+
+
+def test_one_owner_of_two_orgs_gets_each_orgs_report_as_a_message_of_its_own(app: App) -> None:
+    """Two orgs with one owner: each org's weekly report (and each's notice that the report did not run)
+    had the same key, so the same file in the outbox folder, the second org's overwriting the first's,
+    which the first's entry still named."""
+    assert len(set(_two_orgs_one_owner(app))) == 4
+    assert _dispatch(app).sent == 4
+    for org in ("harbour", "reef"):
+        for entry in outbox.list_entries(app.store, org):
+            assert entry.provider_ref is not None
+            assert f"{org}: " in Path(entry.provider_ref).read_text()  # its own org's, not the other's
+    assert len(list(app.settings.outbox_path.glob("*.eml"))) == 4
+
+
+def test_one_owner_of_two_orgs_gets_each_orgs_report_with_a_message_id_of_its_own(
+    smtp_app: App, smtp_server: SmtpServer
+) -> None:
+    """Over SMTP the two orgs' reports went with one Message-ID, and a mail client keeps one message of
+    a Message-ID (Gmail drops the second)."""
+    _two_orgs_one_owner(smtp_app)
+    assert _dispatch(smtp_app).sent == 4
+    assert len(set(smtp_server.recorder.message_ids())) == 4
+
+
 @pytest.mark.parametrize("quit_reply", ["421 4.3.2 service shutting down", "554 5.7.1 goodbye"])
 def test_a_message_the_relay_took_is_sent_once_whatever_it_answers_to_quit(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, quit_reply: str

@@ -158,7 +158,7 @@ def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in
                                                       "due": "2026-09-01", "amount": f"{1000 + n}.00"})  # fmt: skip
     [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY, send=True)
     [reader] = report.sent_to
-    text = mail_text(sent_mail(data_app, "demo", f"report:role-billing:2026-11-16:{reader}"))
+    text = mail_text(sent_mail(data_app, "demo", f"report:role-billing:2026-11-16:demo:{reader}"))
     [link, *_] = re.findall(r"more rows; the PDF lists every one: (\S+)", text)
     assert link.startswith(f"{data_app.settings.base_url}/report-files/demo/billing-2026-11-21.pdf?expires=")
     pdf = TestClient(create_app(data_app)).get(link.removeprefix(data_app.settings.base_url))

@@ -472,8 +472,9 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
         return
     what = message + (f" ({hint})" if hint else "")
     mail = OutgoingMessage(
-        # by week: each `jobs run weekly_report` by hand, a period of its own, mailed the owner again
-        idempotency_key=f"report:weekly:failed:{week.isoformat()}",
+        # by week: each `jobs run weekly_report` by hand, a period of its own, mailed the owner again; and by
+        # org: the key gives the Message-ID, and an owner of two orgs kept one of the two notices
+        idempotency_key=f"report:weekly:failed:{week.isoformat()}:{org}",
         sender=ctx.settings.mail_from,
         to=(profile.org.owner_email,),
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],

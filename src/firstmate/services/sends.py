@@ -2,6 +2,8 @@
 
 Keys:
     ORG#<org>#SENDS   <report>#<period>#<email>   sends so far, the message key, when queued
+
+Message keys: report:<report>:<period>:<org>:<email>[:resend<n>], unique across orgs (they give the Message-ID).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ def deliver_once(
         if current is not None and not resend:
             continue
         sends = int(current.data["sends"]) + 1 if current else 1
-        key = f"report:{report}:{period}:{email}" + (f":resend{sends}" if sends > 1 else "")
+        # the org too: a message's Message-ID (and its file in the outbox folder) comes from its key, and
+        # one owner of two orgs kept one of their two reports, the other org's overwriting it
+        key = f"report:{report}:{period}:{org}:{email}" + (f":resend{sends}" if sends > 1 else "")
         message = OutgoingMessage(
             idempotency_key=key,
             sender=ctx.settings.mail_from,
