@@ -119,6 +119,34 @@ def test_ses_is_asked_once_per_send_and_the_outbox_retries(
     assert _Failing.calls == 1
 
 
+class _Recording(_FakeSes):
+    """SES sending every message, keeping each request's Destination."""
+
+    destinations: list[dict[str, list[str]]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        type(self).destinations.append(body["Destination"])
+        answer = json.dumps({"MessageId": "0100-fictional-1"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+def test_ses_is_given_each_address_once_when_a_reader_is_also_the_audit_bcc(
+    clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bookkeeper reads the report and is its audit Bcc too: SES was given their address twice."""
+    with _standing_in(_Recording, "AWS_ENDPOINT_URL_SESV2", monkeypatch):
+        mailer = SesMailer(clock, domain="example.com", region=REGION, configuration_set=None)
+        mailer.send(_message(to=("books@example.com",), cc=("owner@example.com",), bcc=("books@example.com",)))
+    assert _Recording.destinations == [
+        {"ToAddresses": ["books@example.com"], "CcAddresses": ["owner@example.com"], "BccAddresses": []}
+    ]
+
+
 class _Throttling(_FakeSes):
     """SES over the account's sending rate for the first `throttled` calls (429, as SES v2 answers),
     then sending; `message` says which limit."""

@@ -682,6 +682,22 @@ def test_a_relay_closing_with_421_on_a_retry_to_some_recipients_leaves_none_of_t
     assert smtp_server.recorder.copies() == {"audit@example.com": 1, "owner@example.com": 1, "ops@example.com": 1}
 
 
+def test_a_reader_who_is_also_the_audit_bcc_gets_one_copy_and_a_busy_mailbox_is_waited_for(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The bookkeeper reads the accounting report and is the audit Bcc too: their address was given to
+    the relay twice, two copies; and with their mailbox busy (451) both RCPTs were refused, the relay
+    answered DATA "503 need RCPT", and the report went dead instead of waiting for the mailbox."""
+    smtp_server.recorder.refusing["books@example.com"] = "451 4.2.1 mailbox busy"
+    message = _message(1, to="books@example.com", bcc=("books@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    assert _dispatch(smtp_app).retrying == 1
+    smtp_server.recorder.refusing.clear()
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).sent == 1
+    assert smtp_server.recorder.copies() == {"books@example.com": 1}
+
+
 def _two_orgs_one_owner(app: App) -> list[str]:
     """Two orgs whose owner is one person, each sent its week's report and told that its weekly
     marketing report did not run; the keys of the four messages."""

@@ -135,8 +135,10 @@ class OutgoingMessage(BaseModel):
         return f"<{digest}@{domain}>"
 
     def all_recipients(self) -> tuple[str, ...]:
-        """Every envelope recipient: to, cc and bcc."""
-        return self.to + self.cc + self.bcc
+        """Every envelope recipient: to, cc and bcc, each once. A report's reader who is the audit Bcc too
+        was given to the relay twice: two copies, and with their mailbox busy both refused, the relay
+        answered the message "503 need RCPT" and the report went dead instead of waiting."""
+        return tuple(dict.fromkeys(self.to + self.cc + self.bcc))
 
 
 def check_address(value: str) -> str:

@@ -81,13 +81,13 @@ class SesMailer:
 
         mime = build_mime(message, domain=self._domain, date=self._clock.now())
         wanted = set(recipients if recipients is not None else message.all_recipients())
+        to = list(dict.fromkeys(r for r in message.to if r in wanted))
+        cc = list(dict.fromkeys(r for r in message.cc if r in wanted and r not in to))
+        bcc = list(dict.fromkeys(r for r in message.bcc if r in wanted and r not in to and r not in cc))
         request: dict[str, Any] = {
             "FromEmailAddress": message.sender,
-            "Destination": {  # the envelope only: the raw message's own headers are what recipients see
-                "ToAddresses": [r for r in message.to if r in wanted],
-                "CcAddresses": [r for r in message.cc if r in wanted],
-                "BccAddresses": [r for r in message.bcc if r in wanted],
-            },
+            # the envelope only (the raw message's own headers are what recipients see), each address once
+            "Destination": {"ToAddresses": to, "CcAddresses": cc, "BccAddresses": bcc},
             "Content": {"Raw": {"Data": bytes(mime)}},
         }
         if self._configuration_set:
