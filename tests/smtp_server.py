@@ -2,7 +2,8 @@
 
 Recipients whose local part starts with `reject` get 550 (permanent); `later` gets 451
 (transient); an address in `Recorder.refusing` gets the reply it maps to (a test changes it between
-attempts: a mailbox busy, then free). `delay` slows every DATA reply, to let tests kill a sender mid-flow;
+attempts: a mailbox busy, then free), and a message to an address in `Recorder.refusing_message` gets
+the reply it maps to once sent (a mailbox full). `delay` slows every DATA reply, to let tests kill a sender mid-flow;
 `quit_reply` is what QUIT gets (a relay closing with 421 or 554 after taking the message); `slow`
 delays the answer to MAIL, each RCPT and the message, without holding up other sessions (a relay slow
 at every step).
@@ -42,6 +43,7 @@ class Recorder:
     refusing: dict[str, str] = field(default_factory=dict)
     quit_reply: str = "221 Bye"
     slow: float = 0.0
+    refusing_message: dict[str, str] = field(default_factory=dict)
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         await asyncio.sleep(self.slow)
@@ -65,6 +67,9 @@ class Recorder:
         await asyncio.sleep(self.slow)
         if self.delay:
             time.sleep(self.delay)  # deliberately blocking: one message at a time, like a slow relay
+        for address in envelope.rcpt_tos:
+            if address in self.refusing_message:  # the message refused after it was sent (a mailbox full)
+                return self.refusing_message[address]
         parsed = email.message_from_bytes(envelope.original_content or envelope.content)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))

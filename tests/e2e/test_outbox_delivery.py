@@ -639,6 +639,28 @@ def test_a_bcc_busy_then_refused_for_good_after_the_owner_got_it_is_sent_with_a_
     assert smtp_server.recorder.copies() == {"owner@example.com": 1}
 
 
+def test_a_bcc_busy_then_refusing_the_message_itself_after_the_owner_got_it_is_sent_with_a_bounce_shown(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """The owner got the report, the audit Bcc was busy (451); on the retry to it alone the audit
+    mailbox took the recipient and refused the message itself, full (552 after the message, where
+    most servers say so). The report went dead, in the dead list though the owner had it, where a
+    refusal of the address was a bounce beside a sent report."""
+    smtp_server.recorder.refusing["audit@example.com"] = "451 4.2.1 mailbox busy"
+    message = _message(1, to="owner@example.com", bcc=("audit@example.com",))
+    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
+    assert _dispatch(smtp_app).retrying == 1
+    smtp_server.recorder.refusing.clear()
+    smtp_server.recorder.refusing_message["audit@example.com"] = "552 5.2.2 mailbox full"
+    clock.advance(timedelta(seconds=31))
+    assert _dispatch(smtp_app).sent == 1
+    entry = outbox.get_entry(smtp_app.store, "demo", message.idempotency_key)
+    [bounce] = entry.feedback
+    assert (bounce.kind, bounce.permanent, bounce.recipients) == ("bounce", True, ("audit@example.com",))
+    assert "552 5.2.2 mailbox full" in bounce.detail and outbox.dead_entries(smtp_app.store) == []
+    assert smtp_server.recorder.copies() == {"owner@example.com": 1}
+
+
 def test_a_bcc_that_stays_busy_after_the_owner_got_it_is_given_up_saying_the_owner_has_it(
     smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
 ) -> None:

@@ -86,6 +86,13 @@ class SmtpMailer:
             if set(envelope) != set(message.all_recipients()):  # the others had it from an earlier send
                 raise _partly(str(mime["Message-ID"]), envelope, exc.recipients) from exc
             raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
+        except smtplib.SMTPDataError as exc:
+            if 500 <= exc.smtp_code < 600 and set(envelope) != set(message.all_recipients()):
+                # the message refused for good for those left (a mailbox full): the others had it already
+                reply = exc.smtp_error if isinstance(exc.smtp_error, bytes) else exc.smtp_error.encode()
+                refused = dict.fromkeys(envelope, (exc.smtp_code, reply))
+                raise _partly(str(mime["Message-ID"]), envelope, refused) from exc
+            raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
         except OSError as exc:  # smtplib's errors are OSErrors too
             raise _delivery_error(exc, smtp, f"{cfg.host}:{cfg.port}") from exc
         finally:
