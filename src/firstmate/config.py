@@ -42,6 +42,8 @@ SECRETS = ("secret_key", "meta_access_token", "hubspot_token", "anthropic_api_ke
 #: trip departing within the largest offset).
 MAX_REMINDER_OFFSET_H = 720.0
 WEEK_S = 7 * 24 * 3600
+#: SMTP over TLS from the first byte (RFC 8314's submissions port): firstmate's relays speak STARTTLS on 587.
+IMPLICIT_TLS_PORT = 465
 #: The shortest outbox lease with mailer smtp, in smtp_timeout_s: the message's own waits (never cut short)
 #: fit in LEASE_SHARE of it with time left for a quick relay's others. The rule before sessions were
 #: timed (6 × was documented), kept so that settings valid then still start.
@@ -208,6 +210,11 @@ class Settings(BaseSettings):
             )
         if self.mailer != "smtp":
             return self  # no SMTP session to fit
+        if self.smtp_port == IMPLICIT_TLS_PORT:  # each send waited for a greeting that never came, then went dead
+            raise ValueError(
+                f"smtp_port {IMPLICIT_TLS_PORT} speaks TLS from its first byte, which firstmate does not: use port 587 "
+                "with smtp_starttls = true (every relay that offers 465 offers 587)"
+            )
         if self.outbox_lease_s < MIN_LEASE_TIMEOUTS * self.smtp_timeout_s:
             raise ValueError(
                 f"outbox_lease_s ({self.outbox_lease_s:g}) must be at least {MIN_LEASE_TIMEOUTS} × smtp_timeout_s "

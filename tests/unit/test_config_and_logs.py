@@ -253,6 +253,15 @@ def test_an_smtp_login_is_refused_only_where_its_password_would_cross_a_network_
         assert load_settings(**fine).smtp_host == fine["smtp_host"]
 
 
+def test_smtp_port_465_is_refused_saying_to_use_587() -> None:
+    """A review: port 465 speaks TLS from its first byte, which the mailer does not: each send waited for a
+    greeting until it timed out, said "cannot reach", and went dead after 8 tries, sign-in links with them."""
+    with pytest.raises(ConfigError, match="smtp_port 465 speaks TLS from its first byte") as failure:
+        load_settings(mailer="smtp", smtp_host="smtp.example.com", smtp_port=465)
+    assert "use port 587 with smtp_starttls = true" in str(failure.value)
+    assert load_settings(smtp_port=465).smtp_port == 465  # the relay is not used: nothing to refuse
+
+
 def test_reminder_offsets_are_hours_before_departure_up_to_thirty_days(monkeypatch: pytest.MonkeyPatch) -> None:
     for fine in ("[]", "[720, 0.5]"):
         monkeypatch.setenv("FIRSTMATE_REMINDER_OFFSETS_H", fine)
