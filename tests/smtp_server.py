@@ -44,9 +44,12 @@ class Recorder:
     quit_reply: str = "221 Bye"
     slow: float = 0.0
     refusing_message: dict[str, str] = field(default_factory=dict)
+    refusing_sender: str = ""  # a reply to MAIL FROM for every message (a relay not letting this login send)
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         await asyncio.sleep(self.slow)
+        if self.refusing_sender:
+            return self.refusing_sender
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"

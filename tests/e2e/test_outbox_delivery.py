@@ -552,6 +552,24 @@ def test_a_rejected_address_goes_dead_visibly_and_can_be_retried(smtp_app: App, 
     assert _dispatch(smtp_app).dead == 1  # still rejected: dead again, not retried forever
 
 
+def test_a_relay_refusing_firstmate_itself_keeps_every_message_waiting_until_it_is_fixed(
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+) -> None:
+    """A review: a relay refusing firstmate's own session (a wrong password, TLS required, a sender its login
+    may not use) killed every queued message at its first try, sign-in links with them: a 5xx read as this
+    message refused for good. They now wait, saying what to check, and go once the relay is fixed."""
+    smtp_server.recorder.refusing_sender = "553 5.7.1 sender not allowed for this login"
+    outbox.enqueue(smtp_app.store, "demo", [_message(1), _message(2, to="ops@example.com")], clock.now())
+    report = _dispatch(smtp_app)
+    assert (report.sent, report.dead) == (0, 0) and _statuses(smtp_app) == {"pending": 2}
+    waiting = outbox.get_entry(smtp_app.store, "demo", "booking:1:crew:notify")
+    assert "refused firstmate's session" in (waiting.last_error or "") and "mail_from" in (waiting.last_error or "")
+    smtp_server.recorder.refusing_sender = ""  # the setup fixed
+    clock.advance(timedelta(hours=1))
+    assert _dispatch(smtp_app).sent == 2 and _statuses(smtp_app) == {"sent": 2}
+    assert len(smtp_server.recorder.received) == 2
+
+
 def test_a_busy_mailbox_is_retried_with_backoff_then_given_up(smtp_app: App, clock: FixedClock) -> None:
     outbox.enqueue(smtp_app.store, "demo", [_message(1, to="later@example.com")], clock.now())
     attempts = 0

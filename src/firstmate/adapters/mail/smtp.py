@@ -104,14 +104,21 @@ class SmtpMailer:
     def _hand_over(self, smtp: smtplib.SMTP, mime: EmailMessage, sender: str, envelope: list[str]) -> _Refusals:
         """One session up to the server's answer to the message: the recipients it refused."""
         cfg = self._config
-        code, reply = smtp.connect(cfg.host, cfg.port)
-        if code != 220:
-            raise smtplib.SMTPConnectError(code, reply)
-        if cfg.starttls:
-            smtp.starttls(context=ssl.create_default_context())
-        if cfg.username:
-            smtp.login(cfg.username, cfg.password or "")
+        try:
+            code, reply = smtp.connect(cfg.host, cfg.port)
+            if code != 220:
+                raise smtplib.SMTPConnectError(code, reply)
+            if cfg.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if cfg.username:
+                smtp.login(cfg.username, cfg.password or "")
+        except (smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
+            raise _RelayRefused(str(exc)) from exc
         return smtp.send_message(mime, from_addr=sender, to_addrs=envelope)
+
+
+class _RelayRefused(smtplib.SMTPException):
+    """The relay answered the session itself with a refusal (its greeting, STARTTLS, the login)."""
 
 
 class _Session(smtplib.SMTP):
@@ -170,6 +177,14 @@ def _delivery_error(exc: OSError, session: _Session, server: str) -> TransientDe
     """What a failed session means for its message: a 5xx reply is for good, the rest may pass."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return _classify(exc.recipients, "every recipient was refused")
+    too_large = isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code == 552  # this message's SIZE, for good
+    if isinstance(exc, _RelayRefused) or (isinstance(exc, smtplib.SMTPSenderRefused) and not too_large):
+        # the relay refused firstmate itself (its login, TLS, greeting, sender), not this message: every message
+        # met it, and each went dead at its first try, sign-in links with them, while the setup was fixed
+        return TransientDeliveryError(
+            f"SMTP server {server} refused firstmate's session ({exc}): check smtp_username, smtp_password, "
+            "smtp_starttls and mail_from; messages wait and are tried again"
+        )
     if isinstance(exc, smtplib.SMTPResponseException):
         error = f"SMTP server answered {exc.smtp_code}: {_text(exc.smtp_error)}"
         return PermanentDeliveryError(error) if 500 <= exc.smtp_code < 600 else TransientDeliveryError(error)
