@@ -327,6 +327,29 @@ def test_a_start_a_spreadsheet_wrote_as_its_day_number_is_refused_saying_so() ->
     assert isinstance(error, RowError) and "guest_count" in error.problem
 
 
+def test_a_start_in_utc_or_in_the_hour_the_clocks_skip_is_read_as_written() -> None:
+    """Found by a review: the other season's offset refused a business whose winter offset is UTC's (London,
+    Lisbon, the Canaries) every summer row an export wrote in UTC ("17:00:00Z"), telling it to write 17:00+01:00,
+    an hour off; and a start in the hour the clocks skip was refused, told to write what it had written."""
+    row = "C-1,sea-lark,{start},2,5,600.00,USD,Rob Sample,rob@example.com,\n"
+
+    def read(start: str, zone: str) -> object:
+        [record] = parse_csv(HEADER + row.format(start=start), timezone=zone)
+        return record
+
+    utc = read("2026-07-04T17:00:00Z", "Europe/London")
+    assert isinstance(utc, BookingRequest) and utc.start == datetime(2026, 7, 4, 17, tzinfo=ZoneInfo("UTC")), utc
+    copied = read("2026-07-04T17:00:00+00:00", "Europe/London")  # a winter row's offset copied down: still said
+    assert isinstance(copied, RowError), copied
+    assert "write 2026-07-04T17:00:00+01:00 if the trip leaves at 17:00 there" in copied.problem
+    assert "or 2026-07-04T17:00:00Z if 17:00 is UTC" in copied.problem
+    # 02:30 is no time in Los Angeles on 8 Mar 2026: its offset alone says when (10:30 and 09:30 UTC)
+    for start, hour in (("2026-03-08T02:30:00-08:00", 10), ("2026-03-08T02:30:00-07:00", 9)):
+        skipped = read(start, "America/Los_Angeles")
+        assert isinstance(skipped, BookingRequest), skipped
+        assert skipped.start == datetime(2026, 3, 8, hour, 30, tzinfo=ZoneInfo("UTC"))
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

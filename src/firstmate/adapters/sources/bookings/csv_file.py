@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -21,6 +21,8 @@ REQUIRED = (
 )  # fmt: skip
 OPTIONAL = ("source", "entity", "asset", "lead_phone", "notes", "private_notes", "status", "sequence")
 MAX_ROWS = 10_000
+#: A start written in UTC outright ("Z", or RFC 3339's "-00:00"): no business zone's offset copied down a column.
+_UTC_WRITTEN = re.compile(r"(?:[Zz]|-00:00)$")
 _UNNAMED = "\x00column "  # the name a column with none is read under (no header can hold it)
 
 
@@ -112,21 +114,25 @@ def _status(written: str) -> str:
 def _season(start: str, timezone: str) -> str | None:
     """Why `start` is refused when its offset is the business zone's in another season than its day's
     ("2026-12-12T10:00:00-07:00" in Los Angeles, as a summer row's offset copied down a column): read as
-    written, the trip was an hour off, and crew and guests were told so. None when it is not."""
+    written, the trip was an hour off, and crew and guests were told so. None when it is not: a time in UTC
+    written so ("Z", where a zone's winter offset is UTC's: London), or a clock time the zone skips."""
     try:
         moment = datetime.fromisoformat(start)
     except ValueError:
         return None  # the booking's own check says what is wrong with it
     offset, zone = moment.utcoffset(), ZoneInfo(timezone)
-    if offset is None or offset == moment.astimezone(zone).utcoffset():
+    if offset is None or offset == moment.astimezone(zone).utcoffset() or _UTC_WRITTEN.search(start.strip()):
         return None
     seasons = {datetime(moment.year, month, 1, tzinfo=zone).utcoffset() for month in (1, 7)}
     if offset not in seasons:
         return None  # UTC, or another zone's time: the same moment however written
     meant = moment.replace(tzinfo=zone)
+    if meant.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != meant.replace(tzinfo=None):
+        return None  # the hour the clocks go forward: no such time there, its offset alone says when
+    or_utc = f", or {moment.replace(tzinfo=None).isoformat()}Z if {moment:%H:%M} is UTC" if not offset else ""
     return (
         f"start: {start}: {_hours(offset)} is {timezone}'s offset in another season; on {meant:%d %b %Y} it is "
-        f"{_hours(meant.utcoffset())}: write {meant.isoformat()} if the trip leaves at {meant:%H:%M} there"
+        f"{_hours(meant.utcoffset())}: write {meant.isoformat()} if the trip leaves at {meant:%H:%M} there{or_utc}"
     )
 
 
