@@ -19,8 +19,9 @@ _SECRET_TEXT = [
     (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1[redacted]"),
     (re.compile(r"(?i)([?&](?:t|code|sig|signature|\w*(?:token|key|secret|password))=)[^&\s\"']+"), r"\1[redacted]"),
-    # a login in a URL (a base URL through a proxy): httpx logs each request's URL whole
-    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)[^/\s@]+@"), r"\1[redacted]@"),
+    # a login in a URL (a base URL through a proxy): httpx logs each request's URL whole. The user name may be
+    # empty (an API key as the password alone), and the password runs to the authority's last "@"
+    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^/?#\s]+@"), r"\1[redacted]@"),
     (re.compile(r"(/g/)[0-9A-Za-z-]{10,11}\b"), r"\1[redacted]"),  # a guest page code is its guest's key
     (re.compile(r"\bEAA[A-Za-z0-9]{20,}"), "[redacted-meta-token]"),  # Meta's access tokens, bare
     (re.compile(r"\bpat-[a-z0-9]{2,6}-[0-9a-f-]{20,}"), "[redacted-hubspot-token]"),  # HubSpot's private app tokens

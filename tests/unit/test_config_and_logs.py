@@ -331,3 +331,17 @@ def test_font_subsetting_chatter_stays_out_of_the_logs_and_its_warnings_do_not()
     logging.getLogger("firstmate.pdf").info("pdf.written")
     events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
     assert events == ["a font that cannot be cut", "pdf.written"], events
+
+
+def test_a_url_password_without_a_user_name_or_holding_an_at_sign_is_masked_whole() -> None:
+    """Found by a review: a login of a password alone (`https://:sk-…@llm…`, an API key as the password, as
+    httpx sends it: Basic auth with no user name) was logged whole by httpx on every request, and a password
+    holding a bare "@" had its end after that "@" logged."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream=stream)
+    logging.getLogger("httpx").info("HTTP Request: POST %s", "https://:sk-live-4f9a2c@llm.example.com/v1/chat")
+    structlog.get_logger("t").error("intel.failed", error="cannot reach https://ops:open@sesame@crm.example.com/x")
+    text = stream.getvalue()
+    assert "sk-live-4f9a2c" not in text and "sesame" not in text, text
+    assert "https://:[redacted]@llm.example.com/v1/chat" in text
+    assert "https://ops:[redacted]@crm.example.com/x" in text
