@@ -464,6 +464,36 @@ def test_a_file_or_folder_that_cannot_be_read_is_named_not_reported_as_a_bug(
     assert result.exit_code == 2 and "cannot be read: Permission denied" in result.output, result.output
 
 
+def test_a_file_in_a_folder_that_cannot_be_searched_is_named_not_reported_as_a_bug(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: a booking file in another user's folder (mode 0700), or a data folder readable but
+    not searchable (mode 0644, 'chmod -R 644 data'), could not even be looked at (stat: Permission denied),
+    and that was still 'unexpected PermissionError … report it'. Permissions are faked, as above."""
+    data = tmp_path / "data"
+    data.mkdir()
+    locked = {tmp_path / "b.csv", data / "revenue.csv"}
+    for path in locked:
+        path.write_text("x\n", encoding="utf-8")
+    real_stat = Path.stat
+
+    def stat(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self in locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    env = {"FIRSTMATE_HOME": str(home)}
+    error = refused("booking", "import", str(tmp_path / "b.csv"), env=env)
+    assert isinstance(error, InvalidInput), error
+    assert str(error) == (
+        f"cannot read {tmp_path / 'b.csv'}: Permission denied (make it readable by the user firstmate runs as)"
+    )
+    result = CliRunner().invoke(cli, ["data", "import", str(data)], env=env)
+    assert result.exit_code == 2 and "unexpected" not in result.output, result.output
+    assert "revenue.csv" in result.output and "cannot be read: Permission denied" in result.output
+
+
 # --- Ctrl-C ------------------------------------------------------------------------------------------
 
 

@@ -63,9 +63,13 @@ def require_org(app: App, org: str) -> None:
 
 def input_file(path: Path, max_bytes: int) -> Path:
     """`path`, if it is a file a command may read whole; InvalidInput says why not, before any work."""
-    if not path.is_file():
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError as exc:  # in another user's folder: not even looked at (a stat refused), theirs to fix
+        raise _unreadable(path, exc) from None
+    if size is None:
         raise InvalidInput(f"{path} is not a file")
-    if path.stat().st_size > max_bytes:
+    if size > max_bytes:
         raise InvalidInput(f"{path} is over {max_bytes // 1024 // 1024} MB; split the data")
     return path
 

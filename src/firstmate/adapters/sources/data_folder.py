@@ -26,22 +26,29 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
     """Every data file in `folder`, as raw rows; or the problems that stop it being read."""
-    if not folder.is_dir():
-        return [RowError(str(folder), "is not a folder; run 'firstmate data template DIR' for a starter set")]
     try:
+        if not folder.is_dir():
+            return [RowError(str(folder), "is not a folder; run 'firstmate data template DIR' for a starter set")]
         paths = sorted(folder.iterdir())
     except OSError as exc:
         return [RowError(str(folder), _unreadable(exc))]
     raw: dict[str, list[RawRow]] = {}
     errors: list[RowError] = []
     for path in paths:
-        if path.name.startswith(".") or path.name.lower() == "readme.md" or not path.is_file():
+        if path.name.startswith(".") or path.name.lower() == "readme.md":
+            continue
+        try:  # a folder readable but not searchable (mode 0644) lists its files and lets none be looked at
+            size = path.stat().st_size if path.is_file() else None
+        except OSError as exc:
+            errors.append(RowError(path.name, _unreadable(exc)))
+            continue
+        if size is None:
             continue
         if path.name not in BY_FILE:
             known = ", ".join(sorted(BY_FILE))
             errors.append(RowError(path.name, f"is not a data file firstmate reads; the files are: {known}"))
             continue
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if size > MAX_FILE_BYTES:
             errors.append(RowError(path.name, f"is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data"))
             continue
         try:
