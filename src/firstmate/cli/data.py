@@ -32,30 +32,28 @@ def data_import(
 ) -> None:
     """Check every file first; import only if all rows are right. Importing twice changes nothing.
     A file replaces every stored row of its kind: rows not in it are removed (see --dry-run first)."""
-    with progress_display() as progress:  # a folder of 10 MB files takes a while: each step says what it is doing
-        task = progress.add_task(f"Reading {folder}", total=None)
+    with app_context() as app, progress_display() as progress:  # a folder of 10 MB files takes a while
+        # naming the orgs there are, before the folder is read: a mistyped one is not one to load
+        require_org(app, org)
+        task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
         raw = read_data_folder(folder)
         if isinstance(raw, list):
             _problems(raw, folder)
-        with app_context() as app:
-            require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
-            count = sum(len(rows) for rows in raw.values())
-            progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
-            try:
-                data = check_data(app.store, org, raw)
-            except DataRejected as exc:
-                _problems(exc.errors, folder)
-            progress.update(
-                task, description="Comparing with the stored rows" if dry_run else "Importing", refresh=True
-            )
-            written = 0
+        count = sum(len(rows) for rows in raw.values())
+        progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
+        try:
+            data = check_data(app.store, org, raw)
+        except DataRejected as exc:
+            _problems(exc.errors, folder)
+        progress.update(task, description="Comparing with the stored rows" if dry_run else "Importing", refresh=True)
+        written = 0
 
-            def wrote(count: int) -> None:
-                nonlocal written
-                written += count
-                progress.update(task, description=f"Importing: {written:,} change(s) made")
+        def wrote(count: int) -> None:
+            nonlocal written
+            written += count
+            progress.update(task, description=f"Importing: {written:,} change(s) made")
 
-            result = import_data(app.store, org, data, wrote, dry_run=dry_run)
+        result = import_data(app.store, org, data, wrote, dry_run=dry_run)
     title = f"What importing {folder} into {org} would do" if dry_run else f"Imported {folder} into {org}"
     table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(title))
     for kind, counts in result.changes.items():

@@ -29,10 +29,10 @@ def intel_run(
 ) -> None:
     """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
     monday = parse_day(week, "--week", "2026-11-09")
-    if out_dir is not None:
-        ready_folder(out_dir)
     with app_context() as app:
-        require_org(app, org)  # naming the orgs there are, before anything is pulled
+        require_org(app, org)  # naming the orgs there are, before anything is pulled or --out made
+        if out_dir is not None:
+            ready_folder(out_dir)
         with progress_display() as progress:
             progress.add_task("Pulling Meta and HubSpot, building the report", total=None)
             run = run_weekly(
@@ -56,10 +56,10 @@ def intel_replay(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json/.pdf here.")] = None,
 ) -> None:
     """Rebuild a past run's report from its raw archive alone (no network, nothing sent)."""
-    if out_dir is not None:
-        ready_folder(out_dir)
     with app_context() as app:
         require_org(app, org)  # not "no archived run" of an org that is not there
+        if out_dir is not None:
+            ready_folder(out_dir)
         run = replay_run(app, org, run_id, app.ads_source(), app.crm_source(), out=out_dir)
     _summary(run.run_id, run.report.subject, run.written, [])
 

@@ -30,10 +30,10 @@ def report(
     """Build role reports from one snapshot of the business; store them, and optionally send them."""
     roles = parse_roles(role)
     day = parse_day(as_of, "--as-of", "2026-11-21")
-    if out_dir is not None:
-        ready_folder(out_dir)
     with app_context() as app:
-        require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
+        require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load, nor --out made for
+        if out_dir is not None:
+            ready_folder(out_dir)
         with progress_display() as bar:
             task = bar.add_task("Reading the business", total=None)
             runs = run_role_reports(
