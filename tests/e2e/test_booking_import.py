@@ -802,6 +802,17 @@ def test_a_calendar_value_with_a_no_break_space_around_it_is_read_without_it() -
     )  # fmt: skip
 
 
+def test_a_calendar_label_with_a_no_break_space_before_it_is_still_its_label() -> None:
+    """Found by a review: a description pasted from a web page indented with no-break spaces ("\u00a0Email:
+    …") had that line read as no label at all: without its Email:, the booking was imported as a blocked
+    slot, and neither crew nor guest heard of the trip; "\u00a0Guests: 4" was left in the notes, 1 guest."""
+    booking = _ota_booking(
+        "Guest: Jordan Pike\n\u00a0Email: jordan@example.com\n\u00a0\u00a0Guests: 4\nNotes: Bring a cake\n"
+        "\u00a0Boat:\u00a0sea-lark"
+    )
+    assert (booking.lead_guest.email, booking.guest_count, booking.notes) == ("jordan@example.com", 4, "Bring a cake")
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

@@ -31,8 +31,8 @@ from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
 # a line `Label: value`, matched one line at a time: a value never reaches the next line (an empty
-# `Notes:` took "Guests: 6" for its value)
-_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z ]{0,30}):[ \t]*(?P<value>.*?)[ \t]*")
+# `Notes:` took "Guests: 6" for its value); no-break spaces pasted from a web page are spaces around a label too
+_LINE = re.compile(r"[ \t\xa0]*(?P<key>[A-Za-z][A-Za-z \xa0]{0,30}):[ \t]*(?P<value>.*?)[ \t]*")
 _TOTAL = re.compile(
     r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
 )
