@@ -813,6 +813,18 @@ def test_a_calendar_label_with_a_no_break_space_before_it_is_still_its_label() -
     assert (booking.lead_guest.email, booking.guest_count, booking.notes) == ("jordan@example.com", 4, "Bring a cake")
 
 
+def test_plain_text_with_angle_brackets_is_not_taken_for_html() -> None:
+    """Found by a review: "Email: <a.lee@example.com>" began like an <a> tag, so the description was read as
+    HTML and the address dropped as a tag: the booking became a blocked slot, unsaid, where "<jordan@…>" is
+    refused naming the address; and "<p.s. no glass>" in the notes went as a <p> tag."""
+    [record] = parse_ics(
+        _ota_event("Guest: Ada Lee\nEmail: <a.lee@example.com>"), source="getmyboat", timezone="UTC", asset="sea-lark"
+    )
+    assert isinstance(record, RowError) and "'<a.lee@example.com>' is not an email address" in record.problem, record
+    plain = _ota_booking("Guest: Ada Lee\nEmail: a.lee@example.com\nNotes: Picnic aboard <p.s. no glass>")
+    assert plain.notes == "Picnic aboard <p.s. no glass>"
+
+
 def test_a_calendar_not_saved_as_utf8_is_refused_rather_than_imported_with_its_names_mangled() -> None:
     """A Windows-1252 export greeted "Zoë Lefèvre" as "Zo\ufffd Lef\ufffdvre" in her mail, page and crew feed."""
     text = _ota_event("Guest: Zoë Lefèvre\nEmail: zoe@example.com\nNotes: Crème brûlée").decode()

@@ -278,7 +278,8 @@ def _boat(written: str | None, boats: Mapping[str, str] | None) -> str | None:
 
 
 #: A tag HTML marks text with: a description holding one is HTML (Google Calendar writes one typed in its editor so).
-_HTML = re.compile(r"</?(?:a|b|i|u|em|strong|span|div|p|br|ul|ol|li|body|html)\b[^<>]*>", re.I)
+#: Its name ends at a space, "/" or ">", as a tag's does: "<a.lee@example.com>" is an address, not an <a> tag.
+_HTML = re.compile(r"</?(?:a|b|i|u|em|strong|span|div|p|br|ul|ol|li|body|html)(?:\s[^<>]*)?/?>", re.I)
 #: The tags that end a line of text.
 _HTML_BREAK = re.compile(r"<(?:br|/p|/div|/li|/h[1-6]|/tr)\b[^<>]*>", re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
