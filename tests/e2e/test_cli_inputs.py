@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import socket
 from datetime import date, timedelta
 from pathlib import Path
@@ -539,6 +540,18 @@ def test_a_job_run_by_hand_shows_that_it_is_running_in_a_terminal(home: Path) ->
     done = run(home, "jobs", "run", "sweep", env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
     assert done.returncode == 0 and "Running the job sweep" in done.stderr, done.stderr
     assert done.stdout.strip().endswith("sweep: 0 expired items removed"), done.stdout
+
+
+def test_a_line_logged_while_a_job_runs_in_a_terminal_is_not_written_into_its_spinner(home: Path) -> None:
+    """Found by a review: since `jobs run` shows a spinner, the job's logged failure was written straight to
+    the terminal behind the spinner's frame, and stayed there once the spinner went: '⠋ Running the job
+    weekly_report 0:00:00{"job": "weekly_report", … "event": "job.failed" …'."""
+    failed = run(home, "jobs", "run", "weekly_report", env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1"})
+    assert failed.returncode == 2 and "Running the job weekly_report" in failed.stderr, failed.stderr
+    # the screen's lines as the terminal ends them (a carriage return starts the line again)
+    shown = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", part) for part in re.split(r"[\r\n]", failed.stderr)]
+    [logged] = [part for part in shown if "job.failed" in part]
+    assert json.loads(logged)["event"] == "job.failed", shown
 
 
 def test_ctrl_c_while_the_command_starts_is_one_line_not_a_traceback(tmp_path: Path) -> None:

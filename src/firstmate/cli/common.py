@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -44,12 +45,27 @@ def app_context() -> Iterator[App]:
     current = settings()
     verbose = bool(state.get("verbose"))
     # a command's failure is its one error line: a logged traceback is for --verbose (and bug reports)
-    configure_logging(current.log_format, current.log_level if verbose else "warning", tracebacks=verbose)
+    level = current.log_level if verbose else "warning"
+    configure_logging(current.log_format, level, stream=_CurrentStderr(), tracebacks=verbose)
     app = build(current)
     try:
         yield app
     finally:
         app.close()
+
+
+class _CurrentStderr:
+    """sys.stderr as it is when a line is logged: a progress display swaps in its own while it is drawn, which
+    writes each line above it. Held from the start, a job's logged failure went into the spinner's frame."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
 
 
 def require_org(app: App, org: str) -> None:
