@@ -350,6 +350,16 @@ def test_a_start_in_utc_or_in_the_hour_the_clocks_skip_is_read_as_written() -> N
         assert skipped.start == datetime(2026, 3, 8, hour, 30, tzinfo=ZoneInfo("UTC"))
 
 
+def test_a_start_of_the_other_season_is_refused_with_the_rows_other_problems() -> None:
+    """Found by a review: a row whose start had the other season's offset was refused for that alone, its
+    other problems unsaid until it was put right and the file imported again, where every problem of every
+    row is listed at once (as for a start saved as a spreadsheet's day number)."""
+    row = "C-1,sea-lark,2026-12-12T10:00:00-07:00,2,5,600.00,USD,Rob Sample,rob at example.com,\n"
+    [error] = parse_csv(HEADER + row, timezone="America/Los_Angeles")
+    assert isinstance(error, RowError) and "-07:00 is America/Los_Angeles's offset in another season" in error.problem
+    assert "lead_email: 'rob at example.com' is not an email address" in error.problem, error.problem
+
+
 def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> None:
     """ "840,75" lost its comma and imported as 84,075.00; thousands commas still read."""
     [refused, grouped] = parse_csv(

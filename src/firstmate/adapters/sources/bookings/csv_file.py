@@ -147,8 +147,6 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
         amount = plain_amount(row["gross_amount"])
     except ValueError as exc:
         return RowError(f"row {number}", f"gross_amount: {exc}")
-    if timezone and (wrong := _season(row["start"], timezone)):
-        return RowError(f"row {number}", wrong)
     body = {
         "source": row.get("source") or default_source,
         "external_id": row["external_id"],
@@ -171,6 +169,8 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
     }
     if (day := _day_number(row["start"])) is not None:
         return RowError(f"row {number}", _counted_day(row["start"], day, body))
+    if timezone and (wrong := _season(row["start"], timezone)):
+        return RowError(f"row {number}", _with_the_rest(wrong, body))
     try:
         return BookingRequest.model_validate(body)
     except ValidationError as exc:
@@ -196,6 +196,11 @@ def _counted_day(start: str, day: datetime, body: Mapping[str, object]) -> str:
         f"start: {start} is a date as a spreadsheet counts days ({day.day} {day:%b %Y, %H:%M}): format the column as "
         "text and write each start with its offset, like 2026-07-04T17:00:00-07:00"
     )
+    return _with_the_rest(said, body)
+
+
+def _with_the_rest(said: str, body: Mapping[str, object]) -> str:
+    """A refusal of a row's start, with the row's other problems: every problem of the file is said at once."""
     try:  # the row's other fields, checked with a start that is right
         BookingRequest.model_validate({**body, "start": "2026-07-04T17:00:00-07:00"})
     except ValidationError as exc:
