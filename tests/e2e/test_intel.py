@@ -21,6 +21,7 @@ from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
 from firstmate.domain.analysis import Analysis, Section, checked
 from firstmate.errors import SourceAuthError, SourceError
+from firstmate.ports import Item
 from firstmate.services import outbox
 from firstmate.services.intel import replay_run, run_weekly
 from firstmate.standin.data import build_history
@@ -783,16 +784,13 @@ def test_ads_files_whose_weeks_start_on_different_days_are_refused(intel_app: Ap
     assert intel_app.blobs.list("reports/") == []
 
 
-def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
-    intel_app: App, clock: FixedClock, tmp_path: Path
-) -> None:
-    """On AWS the weekly report and the role reports start two functions at the same minute: the role
-    reports, done first, gave the CMO the marketing of the week before ("no weekly report since")."""
+def _a_monday_with_last_weeks_report(intel_app: App, clock: FixedClock, tmp_path: Path) -> tuple[Path, datetime, Item]:
+    """The demo's business data, its ads files, last Monday's weekly report, the clock at this Monday's
+    07:00 in Los Angeles: the ads folder, the period, and the weekly report's run record of it (running)."""
     from firstmate.adapters.sources.ads_csv import CsvAdsSource
     from firstmate.adapters.sources.data_folder import read_data_folder
     from firstmate.demo.business_data import write_demo_data
-    from firstmate.jobs import role_reports, weekly_schedule
-    from firstmate.ports import Item
+    from firstmate.jobs import weekly_schedule
     from firstmate.services.data import check_data, import_data
     from firstmate.services.scheduler import RUNS_PK
 
@@ -805,6 +803,18 @@ def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
     schedule = weekly_schedule(intel_app.settings, "weekly_report", "")
     period = schedule.previous_fire(clock.now())
     record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", {"status": "running", "attempts": 1})
+    return folder, period, record
+
+
+def test_a_mondays_role_reports_wait_for_the_weekly_report_of_their_minute(
+    intel_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """On AWS the weekly report and the role reports start two functions at the same minute: the role
+    reports, done first, gave the CMO the marketing of the week before ("no weekly report since")."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.jobs import role_reports
+
+    folder, period, record = _a_monday_with_last_weeks_report(intel_app, clock, tmp_path)
     intel_app.store.put(record)
     waits: list[float] = []
 
@@ -828,22 +838,9 @@ def test_a_mondays_role_reports_started_before_the_weekly_report_wait_for_it_to_
     the CMO read the week before's marketing ("no weekly report since"). A manual run (not the minute of
     a schedule) waits for no weekly report that is not running."""
     from firstmate.adapters.sources.ads_csv import CsvAdsSource
-    from firstmate.adapters.sources.data_folder import read_data_folder
-    from firstmate.demo.business_data import write_demo_data
-    from firstmate.jobs import role_reports, weekly_schedule
-    from firstmate.ports import Item
-    from firstmate.services.data import check_data, import_data
-    from firstmate.services.scheduler import RUNS_PK
+    from firstmate.jobs import role_reports
 
-    raw = read_data_folder(write_demo_data(tmp_path / "data", date(2026, 11, 16)))
-    assert not isinstance(raw, list)
-    import_data(intel_app.store, "demo", check_data(intel_app.store, "demo", raw))
-    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
-    run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=1))  # last Monday's
-    clock.set(datetime(2026, 11, 16, 15, tzinfo=UTC))  # Monday 07:00 in Los Angeles
-    schedule = weekly_schedule(intel_app.settings, "weekly_report", "")
-    period = schedule.previous_fire(clock.now())
-    record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", {"status": "running", "attempts": 1})
+    folder, period, record = _a_monday_with_last_weeks_report(intel_app, clock, tmp_path)
     waits: list[float] = []
 
     def the_weekly_report_starts_then_ends(seconds: float) -> None:  # in the other function, meanwhile

@@ -638,44 +638,30 @@ def test_one_recipient_refused_for_good_beside_one_who_got_it_is_sent_with_a_bou
     _sent_once_even_after_the_lease(smtp_app, smtp_server, clock)
 
 
+@pytest.mark.parametrize(
+    ("refusal", "reply"),
+    [("refusing", "550 5.2.1 mailbox disabled"), ("refusing_message", "552 5.2.2 mailbox full")],
+    ids=["the-address", "the-message-itself"],
+)
 def test_a_bcc_busy_then_refused_for_good_after_the_owner_got_it_is_sent_with_a_bounce_shown(
-    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
+    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock, refusal: str, reply: str
 ) -> None:
-    """The owner (To) got the report, the audit Bcc was busy (451), then refused for good (550) on the
-    retry to it alone: the report went dead, "every recipient was refused", though the owner had it."""
-    smtp_server.recorder.refusing["audit@example.com"] = "451 4.2.1 mailbox busy"
-    message = _message(1, to="owner@example.com", bcc=("audit@example.com",))
-    outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
-    assert _dispatch(smtp_app).retrying == 1
-    smtp_server.recorder.refusing["audit@example.com"] = "550 5.2.1 mailbox disabled"
-    clock.advance(timedelta(seconds=31))
-    assert _dispatch(smtp_app).sent == 1
-    entry = outbox.get_entry(smtp_app.store, "demo", message.idempotency_key)
-    [bounce] = entry.feedback
-    assert (bounce.kind, bounce.permanent, bounce.recipients) == ("bounce", True, ("audit@example.com",))
-    assert "550 5.2.1 mailbox disabled" in bounce.detail and outbox.dead_entries(smtp_app.store) == []
-    assert smtp_server.recorder.copies() == {"owner@example.com": 1}
-
-
-def test_a_bcc_busy_then_refusing_the_message_itself_after_the_owner_got_it_is_sent_with_a_bounce_shown(
-    smtp_app: App, smtp_server: SmtpServer, clock: FixedClock
-) -> None:
-    """The owner got the report, the audit Bcc was busy (451); on the retry to it alone the audit
-    mailbox took the recipient and refused the message itself, full (552 after the message, where
-    most servers say so). The report went dead, in the dead list though the owner had it, where a
-    refusal of the address was a bounce beside a sent report."""
+    """The owner (To) got the report, the audit Bcc was busy (451), then refused for good on the retry to it
+    alone: its address (550), or the message itself once its recipient was taken (552 after the message,
+    where most servers say a mailbox is full). The report went dead, "every recipient was refused", in the
+    dead list though the owner had it."""
     smtp_server.recorder.refusing["audit@example.com"] = "451 4.2.1 mailbox busy"
     message = _message(1, to="owner@example.com", bcc=("audit@example.com",))
     outbox.enqueue(smtp_app.store, "demo", [message], clock.now())
     assert _dispatch(smtp_app).retrying == 1
     smtp_server.recorder.refusing.clear()
-    smtp_server.recorder.refusing_message["audit@example.com"] = "552 5.2.2 mailbox full"
+    getattr(smtp_server.recorder, refusal)["audit@example.com"] = reply
     clock.advance(timedelta(seconds=31))
     assert _dispatch(smtp_app).sent == 1
     entry = outbox.get_entry(smtp_app.store, "demo", message.idempotency_key)
     [bounce] = entry.feedback
     assert (bounce.kind, bounce.permanent, bounce.recipients) == ("bounce", True, ("audit@example.com",))
-    assert "552 5.2.2 mailbox full" in bounce.detail and outbox.dead_entries(smtp_app.store) == []
+    assert reply in bounce.detail and outbox.dead_entries(smtp_app.store) == []
     assert smtp_server.recorder.copies() == {"owner@example.com": 1}
 
 

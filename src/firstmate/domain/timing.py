@@ -34,6 +34,12 @@ def span(start: datetime, end: datetime, timezone: str) -> str:
     return f"{when(start, timezone)} to {end_time(start, end, timezone)}"
 
 
+def times_shown(start: datetime, end: datetime) -> str:
+    """A trip's departure and return as the forms of a page showing it carry them (epoch seconds): an answer
+    from a page shown before the trip moved is refused, the page shown again at the new times."""
+    return f"{int(start.timestamp())}-{int(end.timestamp())}"
+
+
 def end_time(start: datetime, end: datetime, timezone: str) -> str:
     """When something starting at `start` ends: its time of day ("19:00"), or with its day when that
     is another ("Mon 15 Jun 2026, 16:00 PDT"): "back by 16:00" read as the same day for a two-day charter."""

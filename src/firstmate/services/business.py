@@ -53,6 +53,12 @@ def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
     return SaveResult(created, updated, len(wanted) - created - updated)
 
 
+def org_timezone(store: Store, org: str) -> str:
+    """The org's time zone (UTC for an org without a profile)."""
+    profile = load_business(store, org)
+    return profile.org.timezone if profile else "UTC"
+
+
 def load_business(store: Store, org: str) -> BusinessProfile | None:
     """The org's profile, or None if the org does not exist.
 

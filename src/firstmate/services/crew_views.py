@@ -16,7 +16,7 @@ from firstmate.domain.people import Person
 from firstmate.domain.redaction import redact_for_crew
 from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
-from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line
+from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line, times_shown
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
@@ -24,7 +24,7 @@ from firstmate.services.business import load_business
 from firstmate.services.checklists import item_shown
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_between
-from firstmate.services.roster import busy_elsewhere, times_shown
+from firstmate.services.roster import busy_elsewhere
 from firstmate.services.trips import calendar_pk, get_event, get_events
 
 #: Trips stay on the crew's list until this long after they end (post-trip checklist).
@@ -155,7 +155,7 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
         "over": over(event, now),  # who crewed it is the record now: only an admin changes it
         "left": departed(event, now),  # under way or over: who is aboard is the record, only an admin changes it
         "claimable": [] if busy else claimable,
-        "times": times_shown(event),  # carried by its claim forms: a claim made before the trip moved is refused
+        "times": times_shown(event.start, event.end),  # its claim forms carry it (a move refuses them)
         "busy": busy,
         "roster": [
             {

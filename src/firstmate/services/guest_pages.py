@@ -9,14 +9,14 @@ from typing import Any
 from firstmate.domain.codes import normalize_code, pretty_code
 from firstmate.domain.guests import Guest, waiver_version
 from firstmate.domain.photos import Photo
-from firstmate.domain.timing import when
+from firstmate.domain.timing import times_shown, when
 from firstmate.domain.views import guest_trip_view
 from firstmate.errors import Conflict, NotFound, RateLimited
 from firstmate.ports import PresignedUpload
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.guests import CodeTarget, times_shown, trip_left, trip_over
+from firstmate.services.guests import CodeTarget, trip_left, trip_over
 from firstmate.services.photos import album_stays_open, list_photos, request_upload, upload_window
 from firstmate.services.ratelimit import give_back, hit
 from firstmate.services.trips import code_pk, get_event
@@ -45,7 +45,7 @@ class GuestPage:
     album_note: str
     over: bool  # the trip is over (and not cancelled): nothing more to confirm, sign or add
     left: bool  # the trip has left (over or under way): who sailed is the record, nobody withdraws
-    times: str  # the trip's times as shown, carried by "I'm coming" (`guests.times_shown`)
+    times: str  # the trip's times as shown, carried by "I'm coming" (`timing.times_shown`)
 
     @property
     def pretty_code(self) -> str:
@@ -115,7 +115,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         album_note=note,
         over=not booking.cancelled and trip_over(booking, ctx.clock.now()),
         left=trip_left(booking, ctx.clock.now()),
-        times=times_shown(booking),
+        times=times_shown(booking.request.start, booking.request.end),
     )
 
 

@@ -17,11 +17,11 @@ from firstmate.domain.crew import CrewEvent, Phase
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
-from firstmate.domain.timing import span, when
+from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
-from firstmate.services.business import load_business, org_pk
+from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.checklists import WAIVERS_ITEM
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
@@ -109,10 +109,9 @@ def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = N
     if booking.cancelled:
         raise Conflict("this trip is cancelled")  # a page left open: "sign the waiver below" would mislead
     _refuse_once_over(booking, ctx.clock.now())
-    if seen is not None and seen != times_shown(booking):  # coming at a time they were never shown
-        profile = load_business(ctx.store, target.org)
-        zone = profile.org.timezone if profile else "UTC"
-        moved_to = span(booking.request.start, booking.request.end, zone)
+    start, end = booking.request.start, booking.request.end
+    if seen is not None and seen != times_shown(start, end):  # coming at a time they were never shown
+        moved_to = span(start, end, org_timezone(ctx.store, target.org))
         raise Conflict(
             f"this trip moved since you opened this page: it is now {moved_to}",
             hint="say you are coming again if you can come then",
@@ -131,12 +130,6 @@ def withdraw_attendance(ctx: Context, target: CodeTarget) -> Guest:
     if trip_left(booking, ctx.clock.now()):
         raise Conflict("this trip has left", hint="nothing was changed")
     return _update(ctx, target, rules.withdraw)
-
-
-def times_shown(booking: Booking) -> str:
-    """The trip's departure and return as a page asking "I'm coming" carries them (epoch seconds), so
-    that an answer from a page shown before the trip moved is refused (`confirm_attendance`'s `seen`)."""
-    return f"{int(booking.request.start.timestamp())}-{int(booking.request.end.timestamp())}"
 
 
 def _waiting_for(ctx: Context, pk: str, guest: Guest) -> list[Put]:

@@ -22,10 +22,10 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
-from firstmate.domain.timing import span, when
+from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Item, Write
-from firstmate.services.business import load_business
+from firstmate.services.business import org_timezone
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import (
     held_list_due,
@@ -59,9 +59,10 @@ def claim_role(
 
     def change(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         _refuse_once_departed(event, ctx.clock.now())  # a claim days after the trip made someone its crew, unasked
-        if seen is not None and seen != times_shown(event):  # a page opened before the trip moved
+        if seen is not None and seen != times_shown(event.start, event.end):  # a page opened before the trip moved
+            moved_to = span(event.start, event.end, org_timezone(ctx.store, org))
             raise Conflict(
-                f"this trip moved since you opened it: it is now {span(event.start, event.end, _zone(ctx, org))}",
+                f"this trip moved since you opened it: it is now {moved_to}",
                 hint="take the role again if you can crew it then",
             )
         updated = rules.claim(event, role, person)
@@ -151,17 +152,6 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
     return _apply(ctx, org, event_id, change, also=busy)
 
 
-def times_shown(event: CrewEvent) -> str:
-    """The trip's departure and return as a page that offers its roles carries them (epoch seconds), so
-    that a claim from it is refused once the trip has moved (`claim_role`'s `seen`)."""
-    return f"{int(event.start.timestamp())}-{int(event.end.timestamp())}"
-
-
-def _zone(ctx: Context, org: str) -> str:
-    profile = load_business(ctx.store, org)
-    return profile.org.timezone if profile else "UTC"
-
-
 def _refuse_once_departed(event: CrewEvent, now: datetime) -> None:
     """Conflict once the trip has left (over or under way): an admin records who crewed it."""
     _refuse_once_over(event, now)
@@ -192,9 +182,7 @@ def busy_elsewhere(
     if found is None:
         return None
     other, role = found
-    profile = load_business(ctx.store, org)
-    zone = profile.org.timezone if profile else "UTC"
-    return rules.role_on(role, other, zone)
+    return rules.role_on(role, other, org_timezone(ctx.store, org))
 
 
 def list_held_trips(ctx: Context, org: str) -> int:
@@ -285,8 +273,7 @@ def _deciders(ctx: Context, org: str, event: CrewEvent, holder: Person) -> list[
 
 
 def _notice(ctx: Context, org: str, event: CrewEvent, to: Person, headline: str, text: str) -> OutgoingMessage:
-    profile = load_business(ctx.store, org)
-    zone = profile.org.timezone if profile else "UTC"
+    zone = org_timezone(ctx.store, org)
     departure = when(event.start, zone)
     context = {
         "person": to,
