@@ -27,6 +27,7 @@ try:  # loading the commands takes half a second: a Ctrl-C then was a traceback 
     from firstmate.cli.intel import intel_cli
     from firstmate.cli.jobs import jobs_cli
     from firstmate.cli.keys import keys_cli
+    from firstmate.cli.org import org_cli
     from firstmate.cli.outbox import outbox_cli
     from firstmate.cli.report import report
     from firstmate.cli.run import run_cli
@@ -44,6 +45,7 @@ cli = typer.Typer(
     add_completion=False,
 )
 cli.add_typer(run_cli)
+cli.add_typer(org_cli, name="org")
 cli.add_typer(outbox_cli, name="outbox")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(jobs_cli, name="jobs")

@@ -73,7 +73,8 @@ def require_org(app: App, org: str) -> None:
     never "no such org"."""
     if load_business(app.store, org) is None:
         known = list_orgs(app.store)
-        hint = f"the orgs are: {', '.join(known)}" if known else "there are none yet: 'firstmate demo' loads one"
+        none = "there are none yet: 'firstmate org import FILE' loads yours, 'firstmate demo' the demo's"
+        hint = f"the orgs are: {', '.join(known)}" if known else none
         raise NotFound(f"no org {org!r}", hint=hint)
 
 

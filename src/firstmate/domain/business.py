@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -54,6 +55,16 @@ class Org(_Frozen):
     role_recipients: dict[str, tuple[str, ...]] = Field(
         default={}, description="Who gets each role report (ceo, cfo, …); default: the owner."
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        # every trip's times, sunsets and report weeks are read in it: a misspelt zone failed them all later
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone; write one like America/Los_Angeles") from None
+        return value
 
     @field_validator("owner_email", "ops_email", "audit_bcc")
     @classmethod

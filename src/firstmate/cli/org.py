@@ -1,0 +1,123 @@
+"""`firstmate org`: set up your own business (its lines, boats, crew and admins) from one file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from firstmate.adapters.sources.org_file import org_toml, read_org_file, template_text
+from firstmate.cli.common import app_context, done, example, out, print_problems, require_org, warn
+from firstmate.errors import DataRejected, InvalidInput
+from firstmate.services.business import load_business
+from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables
+from firstmate.services.people import list_people
+
+org_cli = typer.Typer(help="Your business: its lines, boats, crew and admins (one TOML file).", no_args_is_help=True)
+
+EXPORT_HEADER = """\
+# The org {org} as firstmate holds it. Edit it, then run: firstmate org import {path}
+# Importing again changes only what changed; nothing is removed. To stop someone hearing of trips,
+# set active = false on them.
+"""
+
+
+@org_cli.command("template", epilog=example("org template org.toml", "org template org.toml --org demo"))
+def org_template(
+    file: Annotated[Path, typer.Argument(help="The file to write.")],
+    org: Annotated[
+        str | None, typer.Option(help="Write this stored org as it is (default: an annotated starter).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it is there.")] = False,
+) -> None:
+    """Write an org file to edit and import: an annotated starter, or (--org) a stored org as it is."""
+    if org is None:
+        text = template_text(file)
+    else:
+        with app_context() as app:
+            require_org(app, org)
+            profile = load_business(app.store, org)
+            assert profile is not None
+            text = org_toml(org_tables(profile, list_people(app.store, org)), EXPORT_HEADER.format(org=org, path=file))
+    if file.exists() and not force:
+        raise InvalidInput(f"{file} is there already", hint="name another file, or pass --force to overwrite it")
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {file}: {exc.strerror or exc}", hint="name a file you can write") from None
+    done(f"wrote {file}; edit it, then run 'firstmate org import {file}'.")
+
+
+@org_cli.command("import", epilog=example("org import org.toml --dry-run", "org import org.toml"))
+def org_import(
+    file: Annotated[Path, typer.Argument(help="An org file (see 'firstmate org template').")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; change nothing.")] = False,
+) -> None:
+    """Check the whole file first; save only if all of it is right. Importing twice changes nothing, and
+    nothing stored is removed: boats and people left out of the file are kept (bookings name them)."""
+    raw = read_org_file(file)
+    if isinstance(raw, list):
+        _refused(DataRejected(raw), file)
+    try:
+        setup = check_org(raw)
+    except DataRejected as exc:
+        _refused(exc, file)
+    with app_context() as app:
+        result = import_org(app.store, setup, dry_run=dry_run)
+    _show(result, file, dry_run=dry_run)
+
+
+@org_cli.command("show", epilog=example("org show", "org show --org demo"))
+def org_show(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
+    """The org's business lines, boats and people as stored."""
+    with app_context() as app:
+        require_org(app, org)
+        profile = load_business(app.store, org)
+        assert profile is not None
+        people = list_people(app.store, org)
+    out.print(Text(f"{profile.org.name} ({org}), {profile.org.timezone}; operations: {profile.org.ops_email}"))
+    assets = Table("asset", "name", "business line", "kind", "roles", title=Text("Business lines and assets"))
+    for asset in profile.assets:
+        entity = profile.entity(asset.entity)
+        line = entity.name if entity else asset.entity
+        assets.add_row(*(Text(t) for t in (asset.id, asset.name, line, asset.kind.value, ", ".join(asset.roles))))
+    for entity in profile.entities:
+        if not any(a.entity == entity.id for a in profile.assets):
+            assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), Text(""))
+    out.print(assets)
+    crew = Table("person", "name", "email", "qualified for", "admin", "active", title=Text("People"))
+    for person in people:
+        flags = ("yes" if person.admin else "", "yes" if person.active else "no")
+        cells = (person.id, person.name, person.email, ", ".join(person.qualifications), *flags)
+        crew.add_row(*(Text(t) for t in cells))
+    out.print(crew)
+
+
+def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
+    title = f"What importing {file} would do" if dry_run else f"Imported {file}"
+    table = Table("kind", "created", "updated", "unchanged", "kept (not in the file)", title=Text(title))
+    for kind, counts in result.changes.items():
+        kept = result.kept.get(kind, [])
+        table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "unchanged")), Text(", ".join(kept)))
+    out.print(table)
+    if result.kept.get("people"):
+        warn(
+            f"{len(result.kept['people'])} person(s) stored are not in {file} and are kept as they are; "
+            "to stop someone hearing of trips, set active = false on them in the file"
+        )
+    changed = sum(c["created"] + c["updated"] for c in result.changes.values())
+    org = f"the new org {result.org}" if result.new_org else result.org
+    if dry_run:
+        done(f"{changed} change(s) to make to {org}; nothing was changed (dry run).")
+    elif changed:
+        done(f"{changed} change(s) saved to {org}; 'firstmate org show --org {result.org}' lists it.")
+    else:
+        done(f"{org} is already as {file} says; nothing changed.")
+
+
+def _refused(exc: DataRejected, file: Path) -> NoReturn:
+    print_problems(exc.errors, f"Nothing was imported: {len(exc.errors)} problem(s) in {file}")
+    raise typer.Exit(2)

@@ -1,0 +1,157 @@
+"""Setting up an org from its file: the business profile and its people, checked whole, then saved.
+
+`check_org` lists every problem of the file at once (where, and what to fix); `import_org` saves what
+changed, and names what the store holds that the file no longer does (kept: bookings, trips and
+sign-ins name them; a person leaves the crew with `active = false`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
+from firstmate.domain.intake import RowError
+from firstmate.domain.people import Person, role_kind
+from firstmate.domain.shared import problem_words
+from firstmate.errors import DataRejected
+from firstmate.ports import Store
+from firstmate.services.business import load_business, save_business
+from firstmate.services.people import list_people, save_people
+
+SECTIONS = ("org", "entities", "assets", "people")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class OrgSetup:
+    """An org file, checked: the profile and its people."""
+
+    profile: BusinessProfile
+    people: tuple[Person, ...]
+
+
+@dataclass
+class OrgImport:
+    """What an import did (or, dry, would do): counts per kind, and what the store keeps beyond the file."""
+
+    org: str
+    new_org: bool
+    changes: dict[str, Counter[str]] = field(default_factory=dict)
+    #: ids stored but not in the file, per kind: kept as they are
+    kept: dict[str, list[str]] = field(default_factory=dict)
+
+
+def check_org(raw: Mapping[str, Any]) -> OrgSetup:
+    """The org file's profile and people; DataRejected lists every problem (nothing is saved)."""
+    errors = [RowError(str(k), f"is not a section of an org file; the sections are {', '.join(SECTIONS)}")
+              for k in raw if k not in SECTIONS]  # fmt: skip
+    if "org" not in raw:
+        needs = "the file needs an [org] table with id, name, owner_email and ops_email"
+        errors.append(RowError("org", f"is missing: {needs}"))
+    org = _one(Org, raw.get("org"), "org", errors) if "org" in raw else None
+    entities = _many(Entity, raw.get("entities", []), "entities", errors)
+    assets = _many(Asset, raw.get("assets", []), "assets", errors)
+    people = _many(Person, raw.get("people", []), "people", errors)
+    errors += _repeats("entities", [e.id for e in entities], "id")
+    errors += _repeats("assets", [a.id for a in assets], "id")
+    errors += _repeats("people", [p.id for p in people], "id")
+    errors += _repeats("people", [p.email for p in people], "email")  # a sign-in link goes to one person
+    known = {e.id for e in entities}
+    errors += [RowError(f"assets {a.id!r}.entity", f"names {a.entity!r}, no business line of this file; "
+                        f"they are: {', '.join(sorted(known)) or 'none yet'}")
+               for a in assets if a.entity not in known]  # fmt: skip
+    kinds = sorted({role_kind(r) for a in assets for r in a.roles})
+    roles = f"the roles need {', '.join(kinds)}"
+    errors += [RowError(f"people {p.id!r}.qualifications", f"{q!r} is no boat's role; {roles}")
+               for p in people for q in p.qualifications if kinds and q not in kinds]  # fmt: skip
+    if errors or org is None:
+        raise DataRejected(errors)
+    try:
+        profile = BusinessProfile(org=org, entities=tuple(entities), assets=tuple(assets))
+    except ValidationError as exc:  # anything the profile's own checks find beyond the ones above
+        raise DataRejected([RowError("the file", problem_words(p)) for p in exc.errors()]) from None
+    return OrgSetup(profile, tuple(people))
+
+
+def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgImport:
+    """Save the org's profile and people, touching only what changed (`dry_run`: say what would change,
+    change nothing). Entities, assets and people stored but not in the file are kept, and named."""
+    profile = setup.profile
+    org = profile.org.id
+    before = load_business(store, org)
+    people_before = {p.id: p for p in list_people(store, org)}
+    result = OrgImport(org=org, new_org=before is None)
+    stored_entities = {e.id: e for e in before.entities} if before else {}
+    stored_assets = {a.id: a for a in before.assets} if before else {}
+    result.changes["org"] = _compared([profile.org], {before.org.id: before.org} if before else {})
+    result.changes["entities"] = _compared(profile.entities, stored_entities)
+    result.changes["assets"] = _compared(profile.assets, stored_assets)
+    result.changes["people"] = _compared(setup.people, people_before)
+    # a profile saved is the file's alone: what the store holds beyond it goes into the profile kept
+    entities = (*profile.entities, *(e for i, e in stored_entities.items() if profile.entity(i) is None))
+    assets = (*profile.assets, *(a for i, a in stored_assets.items() if profile.asset(i) is None))
+    result.kept = {
+        "entities": sorted(set(stored_entities) - {e.id for e in profile.entities}),
+        "assets": sorted(set(stored_assets) - {a.id for a in profile.assets}),
+        "people": sorted(set(people_before) - {p.id for p in setup.people}),
+    }
+    if not dry_run:
+        save_business(store, profile.model_copy(update={"entities": entities, "assets": assets}))
+        save_people(store, org, list(setup.people))
+    return result
+
+
+def org_tables(profile: BusinessProfile, people: list[Person]) -> dict[str, Any]:
+    """A stored org as an org file's tables (what `org_toml` writes)."""
+    return {
+        "org": profile.org.model_dump(mode="json"),
+        "entities": [e.model_dump(mode="json") for e in profile.entities],
+        "assets": [a.model_dump(mode="json") for a in profile.assets],
+        "people": [p.model_dump(mode="json") for p in people],
+    }
+
+
+def _compared(wanted: Any, stored: Mapping[str, BaseModel]) -> Counter[str]:
+    counts: Counter[str] = Counter(created=0, updated=0, unchanged=0)
+    for model in wanted:
+        current = stored.get(model.id)
+        counts["created" if current is None else "unchanged" if current == model else "updated"] += 1
+    return counts
+
+
+def _one(model: type[M], data: Any, where: str, errors: list[RowError]) -> M | None:
+    """`data` as `model`, or None with its problems added to `errors`, each where it is in the file."""
+    if not isinstance(data, Mapping):
+        errors.append(RowError(where, "must be a table of settings"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for problem in exc.errors():
+            path = ".".join(str(p) for p in problem["loc"])
+            errors.append(RowError(f"{where}.{path}" if path else where, problem_words(problem)))
+        return None
+
+
+def _many(model: type[M], data: Any, section: str, errors: list[RowError]) -> list[M]:
+    if not isinstance(data, list):
+        errors.append(RowError(section, f"must be a list of tables, each written [[{section}]]"))
+        return []
+    found = []
+    for number, item in enumerate(data, start=1):
+        name = item.get("id") if isinstance(item, Mapping) else None
+        where = f"{section} {name!r}" if isinstance(name, str) and name else f"{section} #{number}"
+        if (one := _one(model, item, where, errors)) is not None:
+            found.append(one)
+    return found
+
+
+def _repeats(section: str, values: list[str], what: str) -> list[RowError]:
+    counts = Counter(values)
+    return [RowError(f"{section} {what}", f"{value!r} is written {n} times; each {what} is one")
+            for value, n in counts.items() if n > 1]  # fmt: skip

@@ -1,0 +1,203 @@
+"""`firstmate org`: an operator sets up their own business from one file, without the demo.
+
+A fresh FIRSTMATE_HOME gets a starter file, the operator writes their own boat and crew in it, imports
+it, and a booking of their boat calls their crew. Every problem of a wrong file is listed at once and
+nothing is saved; importing again changes nothing; nobody is removed, and `active = false` stops a
+person hearing of trips."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from firstmate.adapters.sources.org_file import org_toml
+from firstmate.bootstrap import build
+from firstmate.cli import cli
+from firstmate.config import Settings
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.business import list_orgs, load_business
+from firstmate.services.outbox import list_entries
+from firstmate.services.people import list_people
+
+ZONE = "Europe/Lisbon"
+
+OWN_ORG = f"""\
+[org]
+id = "gull-point"
+name = "Gull Point Sailing"
+timezone = "{ZONE}"
+owner_email = "skipper@example.com"
+ops_email = "dock@example.com"
+
+[[entities]]
+id = "gull-charters"
+name = "Gull Point Charters"
+kind = "charter"
+
+[[assets]]
+id = "petrel"
+entity = "gull-charters"
+name = "Petrel (32 ft sloop)"
+kind = "boat"
+meeting_point = "Marina, pontoon C"
+roles = ["captain", "crew_1"]
+
+[[people]]
+id = "ines"
+name = "Inês Varela"
+email = "ines@example.com"
+qualifications = ["captain", "crew"]
+admin = true
+
+[[people]]
+id = "tomas"
+name = "Tomás Rocha"
+email = "tomas@example.com"
+qualifications = ["crew"]
+"""
+
+
+def org(home: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["org", *args], env={"FIRSTMATE_HOME": str(home), "COLUMNS": "200"})
+
+
+def book_petrel(home: Path, reference: str, days: int = 30) -> list[str]:
+    """A booking of Petrel `days` ahead; the addresses its messages went to."""
+    app = build(Settings(home=home))
+    try:
+        day = datetime.now(ZoneInfo(ZONE)) + timedelta(days=days)
+        start = day.replace(hour=10, minute=0, second=0, microsecond=0)  # its zone's offset that day
+        request = BookingRequest.model_validate({
+            "source": "direct", "external_id": reference, "asset": "petrel", "start": start.isoformat(),
+            "duration_hours": 3, "guest_count": 4, "gross_amount": "600.00", "currency": "EUR",
+            "lead_guest": {"name": "Rui Alves", "email": "rui@example.com"},
+        })  # fmt: skip
+        booking = orchestrate_booking(app, "gull-point", request).booking
+        return sorted(a for e in list_entries(app.store, "gull-point") if booking.id in e.key for a in e.message.to)
+    finally:
+        app.close()
+
+
+def test_an_operator_sets_up_their_own_business_and_its_booking_calls_their_crew(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    starter = org(home, "template", str(file))
+    assert starter.exit_code == 0, starter.output
+    assert tomllib.loads(file.read_text())["org"]["id"] == "demo"  # the annotated demo, to edit
+    assert "firstmate org import" in file.read_text()
+    file.write_text(OWN_ORG)
+    dry = org(home, "import", str(file), "--dry-run")
+    assert dry.exit_code == 0 and "nothing was changed (dry run)" in dry.output, dry.output
+    app = build(Settings(home=home))
+    assert list_orgs(app.store) == []
+    app.close()
+
+    imported = org(home, "import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert "5 change(s) saved to the new org gull-point" in imported.output
+    shown = org(home, "show", "--org", "gull-point")
+    assert "Gull Point Sailing" in shown.output and "Petrel (32 ft sloop)" in shown.output, shown.output
+    assert "Inês Varela" in shown.output and "tomas@example.com" in shown.output
+
+    told = book_petrel(home, "GP-1")
+    assert told == ["dock@example.com", "ines@example.com", "rui@example.com", "tomas@example.com"]
+    again = org(home, "import", str(file))
+    assert again.exit_code == 0 and "gull-point is already as" in again.output, again.output
+
+
+def test_a_person_left_out_is_kept_and_one_made_inactive_hears_of_no_trip(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    file.write_text(OWN_ORG)
+    assert org(home, "import", str(file)).exit_code == 0
+    without_tomas = OWN_ORG.split('[[people]]\nid = "tomas"')[0]
+    file.write_text(without_tomas)
+    kept = org(home, "import", str(file))
+    assert kept.exit_code == 0 and "1 person(s) stored are not in" in kept.output, kept.output
+    assert "tomas" in kept.output  # named in the "kept" column
+    everyone = ["dock@example.com", "ines@example.com", "rui@example.com", "tomas@example.com"]
+    assert book_petrel(home, "GP-2", days=31) == everyone
+
+    file.write_text(OWN_ORG.replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nactive = false'))
+    changed = org(home, "import", str(file))
+    assert changed.exit_code == 0 and "1 change(s) saved to gull-point" in changed.output, changed.output
+    assert book_petrel(home, "GP-3", days=32) == ["dock@example.com", "ines@example.com", "rui@example.com"]
+
+
+def test_every_problem_of_a_wrong_file_is_listed_and_nothing_is_saved(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    wrong = (
+        OWN_ORG.replace(ZONE, "Europe/Atlantis")
+        .replace('ops_email = "dock@example.com"', 'ops_email = "dock at example"')
+        .replace('entity = "gull-charters"', 'entity = "gull-charter"')
+        .replace('"tomas@example.com"', '"ines@example.com"')
+        .replace('qualifications = ["crew"]', 'qualifications = ["deckhand"]')
+    ) + '\n[[boats]]\nid = "x"\n'
+    file.write_text(wrong)
+    result = org(home, "import", str(file))
+    assert result.exit_code == 2, result.output
+    for where, problem in [
+        ("boats", "is not a section of an org file"),
+        ("org.ops_email", "dock at example"),
+        ("org.timezone", "'Europe/Atlantis' is not a time zone"),
+        ("assets 'petrel'.entity", "names 'gull-charter', no business line of this file"),
+        ("people email", "'ines@example.com' is written 2 times"),
+        ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the roles need captain, crew"),
+    ]:
+        assert where in result.output and problem in result.output, (where, result.output)
+    assert "Nothing was imported: 6 problem(s)" in result.output
+    app = build(Settings(home=home))
+    assert list_orgs(app.store) == []
+    app.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "does not exist; run 'firstmate org template org.toml'"),
+        (b"\xff\xfe[org]\n", "is not UTF-8"),
+        (b"[org\nid = 1\n", "is not valid TOML"),
+        (b'org = "gull-point"\n', "org  must be a table of settings"),
+        (b"", "org  is missing"),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(tmp_path: Path, content: bytes | None, problem: str) -> None:
+    file = tmp_path / "org.toml"
+    if content is not None:
+        file.write_bytes(content)
+    result = org(tmp_path / "home", "import", str(file))
+    assert result.exit_code == 2, result.output
+    assert " ".join(problem.split()) in " ".join(result.output.replace("│", " ").split()), result.output
+
+
+def test_a_stored_org_written_out_reads_back_the_same_into_another_home(tmp_path: Path) -> None:
+    """`org template --org` is the way to edit an org already set up: the file it writes imports into an
+    empty home as the very same profile and people (the demo's waivers, checklists and recipients)."""
+    first, second, file = tmp_path / "one", tmp_path / "two", tmp_path / "org.toml"
+    demo_file = tmp_path / "demo.toml"
+    assert org(first, "template", str(demo_file)).exit_code == 0
+    assert org(first, "import", str(demo_file)).exit_code == 0
+    written = org(first, "template", str(file), "--org", "demo")
+    assert written.exit_code == 0, written.output
+    refused = org(first, "template", str(file), "--org", "demo")
+    assert refused.exit_code != 0 and "is there already" in str(refused.exception)
+    assert org(second, "import", str(file)).exit_code == 0
+    apps = [build(Settings(home=h)) for h in (first, second)]
+    try:
+        assert load_business(apps[0].store, "demo") == load_business(apps[1].store, "demo")
+        assert list_people(apps[0].store, "demo") == list_people(apps[1].store, "demo")
+    finally:
+        for app in apps:
+            app.close()
+
+
+def test_any_text_is_written_so_that_it_reads_back_as_it_was() -> None:
+    texts = ["plain", "two\nlines", "ends with a quote'", "has ''' inside\nand a line", 'a "quoted" \\ path',
+             "tab\tand bell\x07", "del\x7f", "crlf\r\nline", "\nstarts with a line", "ünïcode ⛵"]  # fmt: skip
+    tables = {"org": {"id": "x", "waivers": texts, "one": texts[1], "nested": {"deeper key": texts[3]}},
+              "assets": [{"id": t, "checklist": [{"key": t}]} for t in texts]}  # fmt: skip
+    assert tomllib.loads(org_toml(tables, "# header")) == tables
