@@ -65,11 +65,12 @@ class App:
         with the other secrets (every `secrets_cache_s`), so a rotated key is used without a redeploy."""
         return self.signing_keys()
 
-    def ads_source(self) -> AdsSource:
-        """The ad platform, as configured (tokens are read from the secrets on every call)."""
+    def ads_source(self, *, sleep: Callable[[float], None] = time.sleep) -> AdsSource:
+        """The ad platform, as configured (tokens are read from the secrets on every call); `sleep` is how it
+        waits (a job with a time limit gives one that stops short of it)."""
         if self.settings.ads_source == "csv":
             return CsvAdsSource(self.settings.ads_csv_folder)
-        return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"))
+        return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"), sleep=sleep)
 
     def analyst(self) -> Analyst:
         """The analyst chosen by `analyst` (rules unless configured otherwise)."""
@@ -87,11 +88,11 @@ class App:
             return LlmAnalyst("bedrock", bedrock_converse(settings.bedrock_model_id, settings.aws_region))
         return RulesAnalyst()
 
-    def crm_source(self) -> CrmSource | None:
-        """The CRM, as configured (None for a business without one)."""
+    def crm_source(self, *, sleep: Callable[[float], None] = time.sleep) -> CrmSource | None:
+        """The CRM, as configured (None for a business without one); `sleep` as for `ads_source`."""
         if self.settings.crm_source == "none":
             return None
-        return HubSpotSource(self.settings.hubspot_base_url, lambda: self.secrets.get("hubspot_token"))
+        return HubSpotSource(self.settings.hubspot_base_url, lambda: self.secrets.get("hubspot_token"), sleep=sleep)
 
     def close(self) -> None:
         """Release connections held by adapters."""

@@ -33,6 +33,7 @@ from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
 from firstmate.services.scheduler import Job, wait_while_running
+from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
 
@@ -83,25 +84,32 @@ def roster_lists(app: App, period: datetime) -> str:
     return f"{listed} crew members' trips listed"
 
 
-def weekly_reports(app: App, period: datetime) -> str:
-    """Build and send the weekly marketing report of every org with an ad account."""
-    done, failed = [], []
+def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -> str:
+    """Build and send the weekly marketing report of every org with an ad account. `timebox`: the time of the
+    Lambda function running it: an org's build out of it stops, keeping nothing, and is told as failed; the
+    orgs not started are left to the run's retry (which skips those sent)."""
+    done, failed, not_started = [], [], []
     # one pair of sources for every org: what they may wait for Meta's report runs (10 minutes) is the job's
     sources: tuple[AdsSource, CrmSource | None] | None = None
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
+        if timebox is not None and timebox.spent() and not scheduled_run_done(app.store, org, period):
+            not_started.append(org)
+            continue
         try:
             if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
                 done.append(f"{org}: sent by an earlier try")
                 continue
-            sources = sources or (app.ads_source(), app.crm_source())
+            if sources is None:  # with a time limit, its waits (Meta's report runs, backing off) stop short of it
+                waits = {} if timebox is None else {"sleep": timebox.sleep}
+                sources = (app.ads_source(**waits), app.crm_source(**waits))
             # the week just ended at the period's time, by name: without figures for it (ads paused) the run
             # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
             # catch-up, by its own time, could report a week later than its period's)
             week = last_complete_week(period, profile.org.timezone)
-            run = run_weekly(app, org, *sources, week=week, send=True, analyst=app.analyst())
+            run = run_weekly(app, org, *sources, week=week, send=True, analyst=app.analyst(), timebox=timebox)
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way
@@ -112,6 +120,8 @@ def weekly_reports(app: App, period: datetime) -> str:
         except StoreError as exc:  # it went out: at worst a retry for another org builds it again
             log.warning("intel.scheduled_run_not_noted", org=org, error=str(exc))
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
+    if not_started and timebox is not None:
+        failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
     if failed:
         raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
     return "; ".join(done) or "no org has an ad account"
@@ -176,6 +186,14 @@ def dispatch_due(app: App, period: datetime, until: TimeLimit | None = None) -> 
     return done
 
 
+#: How long before its function is stopped (a Lambda's 15 minutes) the weekly report stops itself: the step
+#: under way when its time is up (a model's analysis, up to 180 s; a source's call, 30 s) ends, what the build
+#: began is deleted and its failure recorded (stopped by Lambda mid-way, the run stayed `running` for its
+#: 30-minute lease, and nothing said why).
+WEEKLY_MARGIN_S = 210.0
+FUNCTION_TIME = "the function's 15 minutes"
+
+
 #: A Monday report missed (the machine off from Saturday to Monday afternoon) still goes out late in
 #: the week: it reports the last complete week whenever it runs. With the 6 hours other jobs have,
 #: the week's reports were skipped without a word.
@@ -202,14 +220,22 @@ def weekly_schedule(settings: Settings, name: str, description: str) -> Schedule
     return Schedule(name, settings.weekly_report_cron, settings.timezone, description, WEEKLY_CATCH_UP)
 
 
-def declared_jobs(settings: Settings, *, until: TimeLimit | None = None) -> list[Job[App]]:
+def declared_jobs(
+    settings: Settings, *, until: TimeLimit | None = None, function_ends: float | None = None
+) -> list[Job[App]]:
     """The jobs for these settings, in the business's time zone where it matters. The local
     scheduler runs those marked `local`, and the AWS template's schedules are rendered from all.
-    `until`: the time of the Lambda function running them, within which `outbox_retry` sends."""
+    `until`: the time of the Lambda function running them, within which `outbox_retry` sends;
+    `function_ends`: when that function is stopped (`time.monotonic()`), WEEKLY_MARGIN_S before which
+    the weekly report stops itself."""
+    weekly_box = None if function_ends is None else TimeBox(function_ends - WEEKLY_MARGIN_S, FUNCTION_TIME)
     return [
         Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
         Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
-        Job(weekly_schedule(settings, "weekly_report", "The weekly marketing report"), weekly_reports),
+        Job(
+            weekly_schedule(settings, "weekly_report", "The weekly marketing report"),
+            weekly_reports if weekly_box is None else partial(weekly_reports, timebox=weekly_box),
+        ),
         Job(weekly_schedule(settings, "role_reports", "The eight role reports"), role_reports),
         Job(
             Schedule(

@@ -585,3 +585,53 @@ def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spe
             raised.append((f"{clock.now():%H:%M}", str(exc).partition(":")[0]))
         clock.advance(timedelta(minutes=10))
     assert raised == [(f"{hour}:58", "job sweep failed on all 3 tries") for hour in (13, 14, 15)]
+
+
+def test_a_weekly_report_out_of_its_functions_time_stops_itself_says_why_and_keeps_nothing(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meta's report run slow to finish on a Monday: the weekly report's function (15 minutes) was stopped by
+    Lambda mid-build. Its run stayed `running` for its 30-minute lease, nothing said why, the owner heard
+    nothing, and the pages it had archived stayed behind. Now it stops itself WEEKLY_MARGIN_S before the
+    function's end: its run is recorded failed with why and tried again 10 minutes on, the owner is told, and
+    nothing of the build is kept."""
+    import time
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.jobs import WEEKLY_MARGIN_S
+    from firstmate.services.business import save_business
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import last_runs
+    from firstmate.standin.data import build_history
+    from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
+
+    # Meta's run never finishing within a test: without a stop of its own the pull waits this long, then fails
+    monkeypatch.setattr("firstmate.adapters.sources.meta_ads.RUN_WAIT_S", 8.0)
+    secrets = client("secretsmanager", REGION)
+    secrets.create_secret(Name="firstmate/meta_access_token", SecretString=META_TOKEN)
+    secrets.create_secret(Name="firstmate/hubspot_token", SecretString=HUBSPOT_TOKEN)
+    save_business(aws_app.store, demo_profile())
+    clock.set(datetime(2026, 11, 16, 15, 1, tzinfo=UTC))  # Monday 07:01 in Los Angeles
+    with running(build_history(datetime(2026, 11, 9).date())) as standin:
+        update = {"meta_base_url": standin.url, "hubspot_base_url": standin.url}
+        monkeypatch.setattr(aws_app, "settings", aws_app.settings.model_copy(update=update))
+        standin.meta_faults.async_polls_before_done = 10_000
+        started = time.monotonic()
+        # the function has 3 s left before the weekly report's own margin
+        answer = handlers.job_handler({"job": "weekly_report"}, _TimeLeft(int((WEEKLY_MARGIN_S + 3) * 1000)))
+        assert time.monotonic() - started < 6  # stopped itself, without waiting out Meta's run
+
+        assert answer["ran"] == 1 and answer["detail"].startswith("failed (try 1; tried again at 15:11 UTC)")
+        assert "the function's 15 minutes was nearly up" in answer["detail"]
+        [run] = last_runs(aws_app.store, "weekly_report", limit=1)
+        assert run["status"] == "failed" and "the function's 15 minutes was nearly up" in run["detail"]
+        [told] = [e for e in outbox.list_entries(aws_app.store, DEMO_ORG) if e.key.startswith("report:weekly:failed:")]
+        assert "the function's 15 minutes was nearly up" in told.message.text
+        assert aws_app.blobs.list("raw/") == [] and list_runs(aws_app.store, DEMO_ORG) == []  # nothing half-kept
+
+        standin.meta_faults.async_polls_before_done = 1  # Meta quick again: the retry, 10 minutes on
+        clock.advance(timedelta(minutes=10))
+        later = handlers.job_handler({"job": "fanouts"}, _TimeLeft(900_000))
+    assert "weekly_report" in later["caught_up"]
+    assert last_runs(aws_app.store, "weekly_report", limit=1)[0]["status"] == "done"
+    assert len(list_runs(aws_app.store, DEMO_ORG)) == 1

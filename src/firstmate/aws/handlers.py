@@ -117,11 +117,18 @@ def _time_limit(context: Any) -> TimeLimit | None:
     Lambda context (a direct call)."""
     from firstmate.services.outbox import TimeLimit
 
+    ends = _function_ends(context)
+    if ends is None:
+        return None
+    return TimeLimit(claim_until=ends - SEND_BUDGET_MS / 1000, deadline=ends - END_MARGIN_S)
+
+
+def _function_ends(context: Any) -> float | None:
+    """When Lambda stops this invocation, as a `time.monotonic()` value; None without a Lambda context."""
     time_left = getattr(context, "get_remaining_time_in_millis", None)
     if time_left is None:
         return None
-    ends = time.monotonic() + time_left() / 1000
-    return TimeLimit(claim_until=ends - SEND_BUDGET_MS / 1000, deadline=ends - END_MARGIN_S)
+    return time.monotonic() + float(time_left()) / 1000
 
 
 def _outbox_target(record: dict[str, Any]) -> tuple[str, str] | None:
@@ -156,8 +163,12 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     app = current_app()
     name = str(event.get("job", ""))
-    # the retry job claims a message only with the time to send it: one cut off mid-send went again
-    jobs = {job.name: job for job in declared_jobs(app.settings, until=_time_limit(context))}
+    # the retry job claims a message only with the time to send it: one cut off mid-send went again; the weekly
+    # report stops itself before the function is stopped, and its run is recorded failed, with why, and retried
+    jobs = {
+        job.name: job
+        for job in declared_jobs(app.settings, until=_time_limit(context), function_ends=_function_ends(context))
+    }
     if name not in jobs:
         raise ValueError(f"no job named {name!r}; the schedules know {', '.join(sorted(jobs))}")
     runs = run_due_jobs(app.store, app.clock, [jobs[name]], app)

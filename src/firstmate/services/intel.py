@@ -48,6 +48,7 @@ from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
 from firstmate.services.sends import ReportMail, deliver_once
+from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
 
@@ -85,8 +86,11 @@ def run_weekly(
     send: bool = False,
     resend: bool = False,
     analyst: Analyst | None = None,
+    timebox: TimeBox | None = None,
 ) -> IntelRun:
-    """Run the weekly report for `org`. Without `week`, the most recent complete week with data."""
+    """Run the weekly report for `org`. Without `week`, the most recent complete week with data. `timebox`:
+    the time it has (a Lambda function's), looked at before each pull, the analysis and storing the report:
+    out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted)."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")
@@ -114,9 +118,13 @@ def run_weekly(
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     try:
         for account in accounts:
+            if timebox is not None:
+                timebox.check(f"pulling {ads.name}'s figures of account {account}")
             pages = ads.pull(account, since, until)
             manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
         if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
+            if timebox is not None:
+                timebox.check(f"pulling {crm.name}'s leads")
             start = datetime.combine(since, time(), zone)
             end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
             manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
@@ -127,10 +135,13 @@ def run_weekly(
     try:
         return _finish(
             ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
-            analyst=analyst, pulled=pulled,
+            analyst=analyst, pulled=pulled, timebox=timebox,
         )  # fmt: skip
     except NoFigures:
         _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
+        raise
+    except OutOfTime:  # stopped before its report was stored: no half of a run is left to list or replay
+        _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json", f"{prefix}/analysis.json"])
         raise
 
 
@@ -170,7 +181,7 @@ def last_complete_week(now: datetime, timezone: str) -> date:
 def _finish(
     ctx: Context, org: str, run_id: str, manifest: dict[str, Any], ads: AdsSource, crm: CrmSource | None, *,
     week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False, analyst: Analyst | None = None,
-    pulled: dict[str, list[RawPage]] | None = None,
+    pulled: dict[str, list[RawPage]] | None = None, timebox: TimeBox | None = None,
 ) -> IntelRun:  # fmt: skip
     pages = pulled or {}
 
@@ -209,6 +220,8 @@ def _finish(
         restatements=manifest.get("restatements", restated),
         pulled_at=datetime.fromisoformat(manifest["pulled_at"]),
     )
+    if timebox is not None:
+        timebox.check("the analysis")
     analysis = checked(_analyse(ctx, org, run_id, facts, analyst, replay), facts)
     for claim in analysis.dropped:
         log.warning("intel.claim_dropped", org=org, run_id=run_id, claim=claim)
@@ -218,6 +231,8 @@ def _finish(
     # the PDF with every row; its link dated by the pull, so that a replay gives the identical report
     full_report = report_pdf_link(ctx, org, f"weekly-{week.isoformat()}.pdf", at=facts.pulled_at)
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
+    if timebox is not None:  # the last look: what follows is stored and sent whole
+        timebox.check("storing and sending the report")
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
     if not replay:
