@@ -177,12 +177,13 @@ def test_break_even_names_units_by_kind_and_flags_lines_below_it() -> None:
 def test_capital_tiers_short_of_reserve_is_high() -> None:
     doc = cfo_report(_snapshot())
     tiers = _section(doc, "Capital deployment tiers")
-    # reserve 3 × 6,233.33 = 18,700; committed: only the Dec 20 haul-out (today and day 91 are outside) = 1,200
-    assert [r[2] for r in tiers.tables[0].rows] == ["$18,700", "$1,200", "short by $12,900"]
-    # free = 7,000 − 18,700 − 1,200 = −12,900
-    assert _card(tiers, "Free to deploy") == ("short by $12,900", Tone.ALERT)
+    # reserve 3 × the $6,233 burn shown = 18,699; committed: only the Dec 20 haul-out (today and day 91 are
+    # outside) = 1,200
+    assert [r[2] for r in tiers.tables[0].rows] == ["$18,699", "$1,200", "short by $12,899"]
+    # free = 7,000 − 18,699 − 1,200 = −12,899
+    assert _card(tiers, "Free to deploy") == ("short by $12,899", Tone.ALERT)
     short = next(f for f in doc.findings if f.key == "cfo:reserve:short")
-    assert (short.severity, short.money_at_stake) == (Severity.HIGH, Decimal(12900))
+    assert (short.severity, short.money_at_stake) == (Severity.HIGH, Decimal(12899))
 
 
 def test_capital_options_are_funded_by_payback_while_cash_lasts() -> None:
@@ -457,3 +458,30 @@ def test_a_one_property_rentals_lines_naming_no_asset_are_its_lets_not_counted_t
     assert november[4] == "$2,220"
     target = _section(doc, "Revenue targets vs actuals").cards[0]
     assert (target.value, target.tone) == ("$2,220", Tone.ALERT)
+
+
+def _dollars(text: str) -> Decimal:
+    """ "$18,699" → 18699; "short by $12,899" → −12899."""
+    figure = Decimal(text.rpartition("$")[2].replace(",", ""))
+    return -figure if text.startswith("short by") else figure
+
+
+def test_the_reserve_is_the_months_times_the_burn_shown_and_the_tiers_add_up_to_the_cash_shown() -> None:
+    """A review: the demo's reserve read $76,501 for 3 months of a burn its card showed as $25,500; the owner's
+    3 × $25,500 = $76,500. The tiers are a schedule in whole dollars: each is worked out from the figures shown."""
+    options = {"cash": Cash(balance=Decimal("30000.40"), as_of=date(2026, 12, 1))}
+    maintenance = Maintenance(id="m4", asset="skiff", date=date(2026, 12, 21), description="Antifoul",
+                              cost=Decimal("0.60"))  # fmt: skip
+    snapshot = _snapshot(**options)
+    snapshot = snapshot.model_copy(update={"maintenance": (*snapshot.maintenance, maintenance)})
+    doc = cfo_report(snapshot)
+    burn = _card(_section(doc, "Monthly burn"), "Gross burn a month")[0]
+    high = _dollars(burn.rpartition("–")[2])  # the range's high end: $6,233 (6,233.33 exactly)
+    tiers = _section(doc, "Capital deployment tiers")
+    reserve, committed, free = (_dollars(row[2]) for row in tiers.tables[0].rows)
+    assert reserve == 3 * high == Decimal(18699)
+    cash = _dollars(_card(_section(doc, "Runway"), "Cash")[0])
+    assert (cash, committed) == (Decimal(30000), Decimal(1201))
+    assert free == cash - reserve - committed == Decimal(10100)
+    assert _dollars(_card(tiers, "Reserve")[0]) == reserve
+    assert "3 months of burn at $6,233" in tiers.tables[0].rows[0][1]

@@ -36,7 +36,7 @@ from firstmate.domain.reports.cfo_calc import (
     window_label,
 )
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import CENT, REVENUE_LINES, money, month_label, months_back, pct
+from firstmate.domain.reports.format import CENT, REVENUE_LINES, money, month_label, months_back, pct, whole
 from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
 
 ROLE = "cfo"
@@ -268,19 +268,25 @@ def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
 
 def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
     cur, finance = snapshot.currency, snapshot.finance
-    reserve, upcoming = finance.reserve_months * b.high, committed(snapshot)
+    # a schedule in whole units worked out from the figures it shows, as an accountant's foots: the reserve of 3 ×
+    # the exact burn read $76,501 beside a burn card of $25,500, where the reader's 3 × $25,500 is $76,500
+    burn_shown = whole(b.high)
+    reserve, upcoming = finance.reserve_months * burn_shown, whole(committed(snapshot))
     method = (
-        f"Tier 1 reserve = reserve_months ({finance.reserve_months}, business.yaml) × high end of gross burn; "
-        "Tier 2 committed = maintenance.csv rows dated in the next 90 days (after the snapshot date, any kind); "
-        "Tier 3 free to deploy = cash − reserve − committed. capital_options (business.yaml) ranked by payback "
-        "= cost / monthly return (no return last, ties by name), funded in that order until one does not fit."
+        f"Tier 1 reserve = reserve_months ({finance.reserve_months}, business.yaml) × high end of gross burn as "
+        "shown (in whole units); Tier 2 committed = maintenance.csv rows dated in the next 90 days (after the "
+        "snapshot date, any kind); Tier 3 free to deploy = cash − reserve − committed. Every tier is worked out "
+        "from the whole-unit figures shown, so that they add up as written. capital_options (business.yaml) "
+        "ranked by payback = cost / monthly return (no return last, ties by name), funded in that order until "
+        "one does not fit."
     )
-    free = None if finance.cash is None else finance.cash.balance - reserve - upcoming
+    free = None if finance.cash is None else whole(finance.cash.balance) - reserve - upcoming
     shown = "unknown" if free is None else money(free, cur) if free >= 0 else f"short by {money(-free, cur)}"
+    purpose = f"Reserve: {finance.reserve_months} months of burn at {money(burn_shown, cur)}"
     tiers = Table(
         ("Tier", "Purpose", "Amount"),
         (
-            ("Tier 1", f"Reserve: {finance.reserve_months} months of burn", money(reserve, cur)),
+            ("Tier 1", purpose, money(reserve, cur)),
             ("Tier 2", "Committed: maintenance in the next 90 days", money(upcoming, cur)),
             ("Tier 3", "Growth: free to deploy", shown),
         ),

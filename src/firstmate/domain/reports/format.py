@@ -24,10 +24,15 @@ def money(amount: Decimal, currency: str = "USD", *, cents: bool = False) -> str
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
+def whole(amount: Decimal) -> Decimal:
+    """`amount` in whole units, as `money` shows it: 6,233.33 → 6,233."""
+    return amount.quantize(Decimal(1), ROUND_HALF_UP)
+
+
 def shown_total(amounts: Iterable[Decimal]) -> Decimal:
     """The total of amounts as `money` shows them (whole units), so that the rows beside it add up to
     it: twelve actions showed $39,915 in all under a card saying $39,914."""
-    return sum((a.quantize(Decimal(1), ROUND_HALF_UP) for a in amounts), Decimal(0))
+    return sum((whole(a) for a in amounts), Decimal(0))
 
 
 def apportioned(amounts: list[Decimal]) -> list[Decimal]:
