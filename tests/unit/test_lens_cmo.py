@@ -130,10 +130,10 @@ def test_email_model_rounds_people_for_display_but_not_the_revenue() -> None:
     row = section.tables[0].rows[0]
     # opens 1,234 × 0.37 = 456.58 → 456; clicks 456.58 × 0.09 = 41.0922 → 41; bookings × 0.05 = 2.05461 → 2.0;
     # revenue 2.05461 × 380 = 780.7518 → $781 a blast (rounded people would give 2.05 × 380 = $779);
-    # a month: 780.7518 × 3 = 2,342.2554 → $2,342
-    assert row == ("Tidewater Charters", "1,234", "456 (37.0%)", "41 (9.0%)", "2.0 (5.0%)", "$781", "3", "$2,342")
+    # a month: the $781 a blast shown × 3 = $2,343 (780.7518 × 3 = 2,342.2554 read $2,342 beside $781 and 3)
+    assert row == ("Tidewater Charters", "1,234", "456 (37.0%)", "41 (9.0%)", "2.0 (5.0%)", "$781", "3", "$2,343")
     monthly = next(c for c in section.cards if c.label.startswith("Email revenue"))
-    assert monthly.value == "$2,342" and monthly.raw == Decimal("2342.2554")
+    assert monthly.value == "$2,343" and monthly.raw == Decimal(2343)
     gull = _finding(doc, "cmo:email-list:gull")
     assert gull.title == "Start an email list for Gull Cottage" and gull.severity is Severity.MEDIUM
     assert not [f for f in doc.findings if f.key == "cmo:email-list:haul"]  # junk removal: no list expected
@@ -203,7 +203,7 @@ def test_the_email_model_s_rows_add_up_to_its_card() -> None:
     section = _section(doc, "Email list and blast model")
     shown = [int(re.sub(r"\D", "", row[-1])) for row in section.tables[0].rows]
     card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
-    assert shown == [504, 504] and card.value == "$1,008" and card.raw == Decimal("1007.0")
+    assert shown == [504, 504] and card.value == "$1,008" and card.raw == Decimal(1008)
 
 
 def test_the_email_model_s_summary_reads_the_figure_of_its_card() -> None:
@@ -244,3 +244,19 @@ def test_a_weekly_report_older_than_the_last_week_is_named_by_its_week_not_this_
 
     fresh = cmo_report(_snapshot(as_of=monday, marketing={"week": "2026-11-30", "kpis": KPIS}))
     assert fresh.headline.startswith("1 alert in this week's marketing;")
+
+
+def test_a_lists_month_is_its_blast_as_shown_times_its_blasts() -> None:
+    """A review: the demo's charter list read "$1,497" a blast, "2" blasts a month and "$2,995" a month
+    (the exact $1,497.30 twice); the owner's $1,497 × 2 is $2,994."""
+    import re
+
+    lists = [{"entity": "tide", "subscribers": 2400, "open_rate": "0.31", "click_rate": "0.07",
+              "conversion_rate": "0.025", "average_order": "1150.00", "blasts_per_month": 2}]  # fmt: skip
+    section = _section(cmo_report(_snapshot(finance={"email_lists": lists})), "Email list and blast model")
+    [row] = section.tables[0].rows
+    per_blast, blasts, monthly = (int(re.sub(r"\D", "", cell)) for cell in row[-3:])
+    assert (per_blast, blasts) == (1497, 2)
+    assert monthly == per_blast * blasts == 2994
+    card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
+    assert card.value == "$2,994" and section.summary == "The blast model gives $2,994 a month from 1 list."

@@ -9,7 +9,7 @@ from firstmate.domain.business import Entity
 from firstmate.domain.reports import cmo_calc as calc
 from firstmate.domain.reports import cmo_channels as ch
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, compose
-from firstmate.domain.reports.format import count, money, pct, plural, shown_total
+from firstmate.domain.reports.format import count, money, pct, plural
 from firstmate.domain.snapshot import ListingStatus, Snapshot
 
 ROLE = "cmo"
@@ -175,9 +175,9 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     title = "Email list and blast model"
     method = (
         "email_lists in business.yaml. Per blast: opens = subscribers × open rate; clicks = opens × click rate; "
-        "bookings = clicks × conversion rate; revenue = bookings × average order; per month = per blast × "
-        "blasts per month. Opens and clicks are shown rounded down to whole people and bookings to one "
-        "decimal, but revenue is computed from the exact (unrounded) products."
+        "bookings = clicks × conversion rate; revenue = bookings × average order; per month = revenue per blast "
+        "as shown (in whole units) × blasts per month. Opens and clicks are shown rounded down to whole people "
+        "and bookings to one decimal, but revenue per blast is computed from the exact (unrounded) products."
     )
     entities = ch.sorted_entities(snapshot)
     findings = [
@@ -195,9 +195,9 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     if not models:
         summary = "No email lists yet: add email_lists to business.yaml in the data folder."
         return Section(title, summary=summary, method=method), findings
+    # each row's month is in whole units as shown (`Blast.monthly`): their sum is the figure the rows add up to
     monthly = sum((b.monthly for b in models), Decimal(0))
-    # the rows' figures added as shown, so that they add up to it; the card's `raw` keeps the exact sum
-    shown = money(shown_total(b.monthly for b in models), snapshot.currency)
+    shown = money(monthly, snapshot.currency)
     subscribers = sum(b.row.subscribers for b in models)
     cards = (
         Card("Email revenue / month (model)", shown, raw=monthly),

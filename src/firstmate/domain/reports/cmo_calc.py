@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from firstmate.domain.analysis import percent
 from firstmate.domain.business import Entity, EntityKind
 from firstmate.domain.reports.document import Card, Tone
-from firstmate.domain.reports.format import count, money, pct
+from firstmate.domain.reports.format import count, money, pct, whole
 from firstmate.domain.snapshot import EmailList, MarketingKpi, SeoProfile, Snapshot
 
 #: Entity kinds that sell to repeat leisure guests: an email list pays for itself there.
@@ -94,8 +94,9 @@ class Blast:
 
     @property
     def monthly(self) -> Decimal:
-        """Revenue of a month's blasts."""
-        return self.revenue * self.row.blasts_per_month
+        """Revenue of a month's blasts: a blast's in whole units, as its row shows it, × blasts a month (the
+        exact $1,497.30 twice read "$2,995" beside "$1,497" and "2", where the reader's product is $2,994)."""
+        return whole(self.revenue) * self.row.blasts_per_month
 
 
 def blast(row: EmailList) -> Blast:
