@@ -333,3 +333,35 @@ def test_a_one_property_rentals_lines_naming_no_asset_are_its_revenue_once() -> 
     assert cottage[3:] == ("$5,700", "2 stays", "$2,850", "revenue lines")
     assert "Brine Cottage Stays" not in {row[0] for row in model.tables[1].rows}
     assert "Rentals add" not in model.summary
+
+
+def test_a_rental_whose_revenue_lines_start_mid_window_earns_the_same_in_the_ceo_and_cfo_reports() -> None:
+    """A review: the cottage's takings went into revenue.csv from November only, its September and October lets
+    being in occupancy.csv alone. The CFO's burn counted those two months' lets ($3,000 + $3,000) and the CEO's
+    revenue model, finding a line of the cottage somewhere in the window, none of them: one revenue, two figures."""
+    from firstmate.domain.reports.cfo import cfo_report
+
+    snapshot = _snapshot()
+    lets = tuple(
+        Occupancy(asset="cottage", month=month, nights_available=30, nights_booked=20, revenue=Decimal(3000))
+        for month in ("2026-09", "2026-10")
+    )
+    november = _line(10, BRINE, "cottage", date(2026, 11, 20), 2700)
+    snapshot = snapshot.model_copy(
+        update={
+            "revenue": (*snapshot.revenue, november),
+            "occupancy": (*lets, *(o for o in snapshot.occupancy if o.month.month == 11)),
+        }
+    )
+    model = _section(ceo_report(snapshot, OTHERS), "Revenue model per asset")
+    cottage = next(row for row in model.tables[0].rows if row[1] == "Cottage")
+    # September and October from occupancy.csv (3,000 each), November from its revenue line (2,700)
+    assert cottage[3:5] == ("$8,700", "1 stay + 40 nights")
+    burn = next(s for s in cfo_report(snapshot).sections if s.title == "Monthly burn")
+    cfo_total = sum(Decimal(row[4].strip("$").replace(",", "")) for row in burn.tables[0].rows)
+    # lines 5,800 + 2,700 = 8,500; the cottage's September and October lets add 6,000
+    assert model.summary == (
+        "$8,500 in revenue lines for Sep 2026–Nov 2026, $500 of it naming no asset. "
+        "Rentals add $6,000 from occupancy.csv."
+    )
+    assert cfo_total == Decimal(8500 + 6000)

@@ -17,7 +17,7 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
-from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties
+from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties, unlisted_by_property
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -31,6 +31,7 @@ from firstmate.domain.reports.document import (
     compose,
 )
 from firstmate.domain.reports.format import (
+    REVENUE_LINES,
     count,
     money,
     money_of_rows,
@@ -163,48 +164,34 @@ def _inventory_section(snapshot: Snapshot) -> Part:
     return Section("Asset inventory by entity", summary, (), tables, bullets, method), []
 
 
-def _occupancy_only(snapshot: Snapshot, asset: Asset, window: list[date]) -> Decimal:
-    """A rental's occupancy.csv revenue in the window when no revenue line there names it (its takings
-    may only be in occupancy.csv); 0 otherwise."""
-    if asset.kind is not AssetKind.PROPERTY:
-        return ZERO
-    sole = sole_properties(snapshot)
-    if any(line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window for r in snapshot.revenue):
-        return ZERO
-    return sum((o.revenue for o in snapshot.occupancy if o.asset == asset.id and o.month in window), ZERO)
-
-
-def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date]) -> tuple[str, ...]:
+def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date], lets: tuple[int, Decimal]) -> tuple[str, ...]:
+    """One asset's revenue in the window: its revenue lines, and for a rental the lets of the months no line
+    names it (`lets`: nights and revenue, as the CFO's burn counts them)."""
     cur = snapshot.currency
     earns, unit = EARNS[asset.kind]
     sole = sole_properties(snapshot)  # a one-property business's lines naming no asset are that property's
     lines = [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
-    revenue, units, source = sum((r.amount for r in lines), ZERO), units_sold(lines), "revenue lines"
-    if not lines and asset.kind is AssetKind.PROPERTY:
-        rows = [o for o in snapshot.occupancy if o.asset == asset.id and o.month in window]
-        revenue, units = _occupancy_only(snapshot, asset, window), sum(o.nights_booked for o in rows)
-        unit, source = "nights", "occupancy.csv"
-    if not units:
-        source = "—"
-    average = money(revenue / units, cur) if units else "—"
-    return (
-        snapshot.entity_name(asset.entity),
-        asset.name,
-        earns,
-        money(revenue, cur),
-        plural(units, SINGULAR.get(unit, unit), unit),  # "1 charter", not "1 charters"
-        average,
-        source,
-    )
+    nights, let_revenue = lets
+    revenue, units = sum((r.amount for r in lines), let_revenue), units_sold(lines)
+    sold = plural(units, SINGULAR.get(unit, unit), unit)  # "1 charter", not "1 charters"
+    if lines and (nights or let_revenue):  # revenue lines from some month on: two units, no one average
+        sold, average, source = f"{sold} + {plural(nights, 'night')}", "—", "revenue lines + occupancy.csv"
+    elif not lines and asset.kind is AssetKind.PROPERTY:  # a let kept in occupancy.csv alone earns per night
+        sold, source = plural(nights, "night"), "occupancy.csv" if nights else "—"
+        average = money(let_revenue / nights, cur) if nights else "—"
+    else:
+        average, source = (money(revenue / units, cur), "revenue lines") if units else ("—", "—")
+    return (snapshot.entity_name(asset.entity), asset.name, earns, money(revenue, cur), sold, average, source)
 
 
 def _revenue_model_section(snapshot: Snapshot) -> Part:
     window = months_back(snapshot.as_of, 3)
     span = f"{month_label(window[0])}–{month_label(window[-1])}"
     method = (
-        f"Revenue.csv lines with a service date in {span} grouped by their asset; a property no line names "
-        "counts its occupancy.csv revenue and nights booked instead. Average = revenue / units. Lines naming "
-        "no asset (or an asset not in the profile) are shown per entity."
+        f"{REVENUE_LINES.capitalize()} with a service date in {span} grouped by their asset; a property adds "
+        "the occupancy.csv revenue and nights booked of each month no line names it, as the CFO's burn counts "
+        "them. Average = revenue / units (none for a property with both). Lines naming no asset (or an asset not "
+        "in the profile) are shown per entity."
     )
     in_window = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     if not snapshot.assets and not in_window:
@@ -214,7 +201,8 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
         )
         return Section("Revenue model per asset", summary, method=method), []
     assets = sorted(snapshot.assets, key=lambda a: (snapshot.entity_name(a.entity), a.name, a.id))
-    rows = tuple(_asset_row(snapshot, a, window) for a in assets)
+    lets = unlisted_by_property(snapshot, window)
+    rows = tuple(_asset_row(snapshot, a, window, lets.get(a.id, (0, ZERO))) for a in assets)
     columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
     tables = [Table(columns, rows, title="By asset")] if rows else []
     known, sole = {a.id for a in snapshot.assets}, sole_properties(snapshot)
@@ -230,7 +218,7 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     total = sum((r.amount for r in in_window), ZERO)
     no_asset = money(sum((r.amount for r in loose), ZERO), cur)
     summary = f"{money(total, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
-    from_occupancy = sum((_occupancy_only(snapshot, a, window) for a in assets), ZERO)
+    from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
     if from_occupancy:
         summary += f" Rentals add {money(from_occupancy, cur)} from occupancy.csv."
     bullets = () if in_window else (f"No revenue lines for {span}: add revenue.csv to the data folder.",)

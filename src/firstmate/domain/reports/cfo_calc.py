@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
 from firstmate.domain.reports.format import money, month_label, months_back, ratio, signed_pct, units_sold
-from firstmate.domain.snapshot import CapitalOption, Goal, RevenueLine, Snapshot
+from firstmate.domain.snapshot import CapitalOption, Goal, Occupancy, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
 ZERO = Decimal(0)
@@ -336,20 +336,36 @@ def line_asset(line: RevenueLine, sole: dict[str, str]) -> str | None:
     return line.asset or sole.get(line.entity)
 
 
-def unlisted_rentals(snapshot: Snapshot, entity: str | None, month: date, lines: list[RevenueLine]) -> Decimal:
-    """The occupancy.csv revenue of `month` of the entity's (or every) rental properties that none of the
-    month's revenue `lines` names: a let kept in occupancy.csv alone is revenue too. The CEO's
-    figures added it and the CFO's did not, so one goal of one month was met in one report and missed
-    in the other. A line of a one-property business naming no asset names that property: its lets were
-    counted twice, the line and occupancy.csv's row of the same month."""
+def unlisted_lets(snapshot: Snapshot, month: date, lines: list[RevenueLine]) -> list[Occupancy]:
+    """The occupancy.csv rows of `month` of the rental properties that none of the month's revenue `lines`
+    names: a let kept in occupancy.csv alone is revenue too. Judged month by month, in every report alike:
+    the CEO's revenue model judged a whole window, and a flat whose revenue lines began in its last month
+    earned the two months before in the CFO's burn and not in the CEO's model. A line of a one-property
+    business naming no asset names that property: its lets were counted twice, the line and occupancy.csv's
+    row of the same month."""
     sole = sole_properties(snapshot)
     named = {line_asset(r, sole) for r in lines}
-    rentals = {
-        a.id
-        for a in snapshot.assets
-        if a.kind is AssetKind.PROPERTY and entity in (None, a.entity) and a.id not in named
-    }
-    return sum((o.revenue for o in snapshot.occupancy if o.asset in rentals and o.month == month), ZERO)
+    rentals = {a.id for a in snapshot.assets if a.kind is AssetKind.PROPERTY and a.id not in named}
+    return [o for o in snapshot.occupancy if o.asset in rentals and o.month == month]
+
+
+def unlisted_rentals(snapshot: Snapshot, entity: str | None, month: date, lines: list[RevenueLine]) -> Decimal:
+    """The revenue of `unlisted_lets` of the entity's (or every) rental properties. The CEO's figures
+    added it and the CFO's did not, so one goal of one month was met in one report and missed in the other."""
+    owner = {a.id: a.entity for a in snapshot.assets}
+    lets = unlisted_lets(snapshot, month, lines)
+    return sum((o.revenue for o in lets if entity in (None, owner.get(o.asset))), ZERO)
+
+
+def unlisted_by_property(snapshot: Snapshot, months: list[date]) -> dict[str, tuple[int, Decimal]]:
+    """By rental property: the nights booked and revenue of its `unlisted_lets` over `months`, the lets
+    the burn counts as revenue that no revenue line holds."""
+    lets: dict[str, tuple[int, Decimal]] = {}
+    for month, lines in _by_month(snapshot, months).items():
+        for row in unlisted_lets(snapshot, month, lines):
+            nights, revenue = lets.get(row.asset, (0, ZERO))
+            lets[row.asset] = (nights + row.nights_booked, revenue + row.revenue)
+    return lets
 
 
 def revenue_goals(goals: tuple[Goal, ...]) -> list[Goal]:
