@@ -822,3 +822,42 @@ def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(
     june = next(row for row in burn.tables[0].rows if row[0] == "Jun 2026")
     assert june[4] == "$240"  # the fee kept; the refund in full nets its booking to nothing
     assert not [f.title for f in documents["accounting"].findings if "BO-77" in f.title or "BO-79" in f.title]
+
+
+def test_a_booking_or_an_invoice_the_books_hold_under_its_reference_is_revenue_once(demo_app: App) -> None:
+    """A review: a $840.75 charter booked through firstmate, which the bookkeeper also wrote in revenue.csv
+    (deposit and balance, under the booking's reference), and a $4,200 invoice written there under its number,
+    read June's revenue $10,082 in the CFO's burn: each sale twice. revenue.csv, the books, wins; a booking or
+    an invoice counts on its own until the books hold its reference."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    body = booking_body(source="boatsetter", external_id="BO-90", start="2026-06-13T16:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False)
+    invoice = {"id": "KA-9001", "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
+               "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
+    save_row(demo_app.store, "demo", "invoices", invoice)
+    books = (
+        ("R-BO-90-D", "saltwind-charters", "booking:boatsetter", "2026-06-02", "2026-06-13", "200.00", "BO-90", True),
+        ("R-BO-90-B", "saltwind-charters", "booking:boatsetter", "2026-06-20", "2026-06-13", "640.75", "BO-90", False),
+        ("R-KA-9001", "keel-advisory", "invoice", "2026-07-05", "2026-06-10", "4200.00", "KA-9001", False),
+    )
+    for key, entity, source, recorded, served, amount, reference, deposit in books:
+        save_row(demo_app.store, "demo", "revenue", {"id": key, "entity": entity, "source": source,
+                 "recorded_on": recorded, "service_date": served, "amount": amount, "reference": reference,
+                 "deposit": deposit})  # fmt: skip
+
+    def june(day: date) -> tuple[str, set[str]]:
+        snapshot = build_snapshot(demo_app, "demo", as_of=day)
+        burn = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Monthly burn")
+        lines = {line.id for line in snapshot.revenue if line.service_date.month == 6}
+        return next(row[4] for row in burn.tables[0].rows if row[0] == "Jun 2026"), lines
+
+    # 840.75 + 4,200, once each, as the books have them
+    assert june(date(2026, 7, 20)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "R-KA-9001"})
+    # on 3 July the books did not hold the invoice yet: invoices.csv's counted for it
+    assert june(date(2026, 7, 3)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "invoice-KA-9001"})

@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.redaction import ConfigEntry, redact_config
-from firstmate.domain.reports.books import books_on
+from firstmate.domain.reports.books import beside_the_books, books_on
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
@@ -89,11 +89,9 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     # the bookings a refund of the report's books names (by external id or booking-<id>): a refund undoes them
     refunded = frozenset(r.reference for r in lines if r.amount < 0 and r.reference and r.recorded_on <= day)
     booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
-    revenue = [
-        *lines,
-        *booked,
-        *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"]),
-    ]
+    own = [*booked, *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"])]
+    # a booking or an invoice that revenue.csv holds under its reference is counted once, as the books have it
+    revenue = [*lines, *beside_the_books(lines, own, day)]
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
     snapshot = Snapshot(
         org_id=org,

@@ -3,9 +3,11 @@ on its `as_of`, applied once when the snapshot is built, so that every lens read
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
-from firstmate.domain.snapshot import Snapshot
+from firstmate.domain.snapshot import RevenueLine, Snapshot
 
 
 def books_on(snapshot: Snapshot) -> Snapshot:
@@ -45,3 +47,14 @@ def books_on(snapshot: Snapshot) -> Snapshot:
             "deliveries": tuple(deliveries),
         }
     )
+
+
+def beside_the_books(books: Iterable[RevenueLine], own: Iterable[RevenueLine], day: date) -> list[RevenueLine]:
+    """The lines of `own` (firstmate's bookings and invoices.csv's invoices, as revenue lines) that the
+    books (revenue.csv's lines) do not hold on `day`: the books win. One of `own` is held when a line
+    recorded by `day` that is not a refund names it as its sale (its reference, or its id when it has
+    none) by the booking's external id or `booking-<id>`, or the invoice's number or `invoice-<id>`; a
+    refund alone holds nothing, for it undoes the booking or invoice. Both were counted: a charter written
+    in revenue.csv under its booking's reference was twice the revenue in every report."""
+    held = {line.reference or line.id for line in books if line.amount > 0 and line.recorded_on <= day}
+    return [line for line in own if not {line.id, line.reference} & held]

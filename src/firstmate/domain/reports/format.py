@@ -144,7 +144,10 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 
 #: What a report's revenue is made of, as its methods say it (they said "revenue.csv lines", and an owner
 #: adding up revenue.csv alone could not reproduce the figure).
-REVENUE_LINES = "revenue lines (revenue.csv, invoices on their issue day, firstmate's bookings on their trip's day)"
+REVENUE_LINES = (
+    "revenue lines (revenue.csv, invoices on their issue day, firstmate's bookings on their trip's day; a booking "
+    "or invoice revenue.csv holds under its reference counts once, as revenue.csv has it)"
+)
 
 
 def units_sold(lines: Iterable[RevenueLine]) -> int:
