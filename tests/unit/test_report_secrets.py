@@ -198,3 +198,38 @@ def test_a_secret_nested_in_a_services_config_is_dropped_at_import_and_named_in_
     for role, document in documents.items():
         _assert_hidden({"html": role_html(document), "txt": role_text(document), "json": str(role_data(document))},
                        secrets, role)  # fmt: skip
+
+
+def test_a_model_id_is_no_secret_and_a_key_token_secret_or_password_still_is() -> None:
+    """A review: the CTO report listed FIRSTMATE_BEDROCK_MODEL_ID as "secret set" among firstmate's settings,
+    and a service's BEDROCK_MODEL_ID as a secret to move to the secrets store (a HIGH finding): a model id
+    such as anthropic.claude-sonnet-4-5-v1:0 is long, mixed and random-looking, but no secret."""
+    model = "anthropic.claude-sonnet-4-5-v1:0"
+    settings_ = {
+        "FIRSTMATE_BEDROCK_MODEL_ID": model,
+        "FIRSTMATE_ANTHROPIC_MODEL": "claude-sonnet-4-5-20250929",
+        "BEDROCK_API_KEY": model,
+        "BEDROCK_TOKEN": model,
+        "BEDROCK_SECRET": model,
+        "BEDROCK_PASSWORD": model,
+        "MODEL_ID": "sk_live_51HxQmBz8kLmN0pQrStUvWxYz",  # a live key, whatever its name says
+        "CLIENT_ID": "AKIAQ3EXAMPLEKEY7Z9",
+    }
+    entries = {e.name: e for e in redact_config(settings_)}
+    assert entries["FIRSTMATE_BEDROCK_MODEL_ID"].value == model and not entries["FIRSTMATE_BEDROCK_MODEL_ID"].secret
+    assert entries["FIRSTMATE_ANTHROPIC_MODEL"].value == "claude-sonnet-4-5-20250929"
+    secret = {name for name, entry in entries.items() if entry.secret}
+    assert secret == {"BEDROCK_API_KEY", "BEDROCK_TOKEN", "BEDROCK_SECRET", "BEDROCK_PASSWORD", "MODEL_ID", "CLIENT_ID"}
+    config = {"SITE_URL": "https://charters.example.com", "BEDROCK_MODEL_ID": model}
+    snapshot = _demo()
+    raw = {"infrastructure.yaml": [RawRow("infrastructure.yaml", 1, None, {
+        "id": "web", "name": "Website", "kind": "hosting", "monthly_cost": "30", "runtime": "python3.12",
+        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": config})]}  # fmt: skip
+    checked = check_rows(raw, [e.id for e in snapshot.entities], [a.id for a in snapshot.assets])
+    assert not isinstance(checked, list), checked
+    (service,) = checked.rows["infrastructure"].values()
+    update = {"infrastructure": (service,), "config": redact_config({"FIRSTMATE_BEDROCK_MODEL_ID": model})}
+    cto = role_text(build_documents(snapshot.model_copy(update=update), ["cto"])["cto"])
+    assert "BEDROCK_MODEL_ID of Website" not in cto
+    assert re.search(r"No secrets in plain service config\s+✓", cto)
+    assert re.search(rf"FIRSTMATE_BEDROCK_MODEL_ID\s+setting\s+{re.escape(model)}", cto)

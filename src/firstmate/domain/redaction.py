@@ -95,6 +95,9 @@ SECRET_NAME_WORDS = frozenset(
     {"secret", "key", "token", "password", "passwd", "pwd", "pass", "credential", "credentials",
      "private", "auth", "apikey", "signature", "dsn", "cookie", "session", "salt", "jwt", "cert"}
 )  # fmt: skip
+#: The last word of a setting's name that says its value is an identifier, which anyone may read: a model
+#: id is long and random-looking, and no secret (`secret_setting`).
+IDENTIFIER_WORDS = frozenset({"id", "model"})
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _SECRET_ENDINGS = ("apikey", "secretkey", "accesskey", "privatekey", "token", "secret", "password", "passwd")
 _JWT = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$")
@@ -135,12 +138,33 @@ def secret_shape(value: str) -> bool:
     """Whether a value looks like a secret whatever its name: a private key, a JWT, a known key
     prefix, a URL with a password, or a long random-looking string."""
     text = value.strip()
-    if "PRIVATE KEY" in text or _JWT.match(text) or _KNOWN_PREFIXES.match(text) or _URL_CREDENTIALS.match(text):
+    if _sure_secret(text):
         return True
     if len(text) < 20 or any(c.isspace() for c in text):
         return False
     kinds = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
     return kinds >= 2 and _entropy(text) >= 3.5
+
+
+def secret_setting(name: str, value: str) -> bool:
+    """Whether a setting is secret, by its name (`secret_name`) or its value's shape (`secret_shape`). A
+    name whose last word says its value is an identifier (`IDENTIFIER_WORDS`: BEDROCK_MODEL_ID,
+    ANTHROPIC_MODEL, CLIENT_ID) and has no secret word has its value judged by a secret's sure signs alone
+    (a private key, a JWT, a known key prefix, a URL with a password), not by looking random: the model
+    id anthropic.claude-sonnet-4-5-v1:0 is long and mixed, and the CTO report listed it as a secret."""
+    if secret_name(name):
+        return True
+    words = _NAME_WORDS.findall(name)
+    if words and words[-1].lower() in IDENTIFIER_WORDS:
+        return _sure_secret(value.strip())
+    return secret_shape(value)
+
+
+def _sure_secret(text: str) -> bool:
+    """A private key, a JWT, a known key prefix or a URL with a password: a secret whatever its name."""
+    return bool(
+        "PRIVATE KEY" in text or _JWT.match(text) or _KNOWN_PREFIXES.match(text) or _URL_CREDENTIALS.match(text)
+    )
 
 
 def redact_config(settings: Mapping[str, object]) -> tuple[ConfigEntry, ...]:
@@ -151,7 +175,7 @@ def redact_config(settings: Mapping[str, object]) -> tuple[ConfigEntry, ...]:
     for name, raw in sorted(_flat(settings), key=lambda setting: setting[0]):
         text = "" if raw is None else str(raw)
         is_set = bool(text.strip())
-        secret = secret_name(name) or _secret_list(raw) or secret_shape(text)
+        secret = secret_setting(name, text) or _secret_list(raw)
         value = None if secret or not is_set else text[:300]
         entries.append(ConfigEntry(name=name[:120], is_set=is_set, secret=secret, value=value))
     return tuple(entries)

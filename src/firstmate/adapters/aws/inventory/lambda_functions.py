@@ -10,7 +10,7 @@ from typing import Any
 
 from firstmate.adapters.aws.clients import client
 from firstmate.adapters.aws.inventory.reading import entry, slug
-from firstmate.domain.redaction import ConfigEntry, secret_name, secret_shape
+from firstmate.domain.redaction import ConfigEntry, secret_setting
 from firstmate.domain.snapshot import InfraService
 
 
@@ -43,9 +43,10 @@ def _function(fn: Mapping[str, Any], region: str) -> InfraService:
 
 
 def _environment_entries(variables: Mapping[str, str]) -> list[ConfigEntry]:
-    """Names only: set or empty, and secret by name or by the shape of the value. The value is not kept."""
+    """Names only: set or empty, and secret by name or by the shape of the value (`secret_setting`). The value
+    is not kept."""
     return [
-        ConfigEntry(name=name[:120], is_set=bool(value.strip()), secret=secret_name(name) or secret_shape(value))
+        ConfigEntry(name=name[:120], is_set=bool(value.strip()), secret=secret_setting(name, value))
         for name, value in sorted(variables.items())
     ]
 
