@@ -485,3 +485,16 @@ def test_the_reserve_is_the_months_times_the_burn_shown_and_the_tiers_add_up_to_
     assert free == cash - reserve - committed == Decimal(10100)
     assert _dollars(_card(tiers, "Reserve")[0]) == reserve
     assert "3 months of burn at $6,233" in tiers.tables[0].rows[0][1]
+
+
+def test_the_gross_burn_card_s_fixed_and_variable_add_up_to_its_low_end() -> None:
+    """Found by the same review: each part of the gross burn card's note was rounded on its own, so a month of
+    $3,300.50 fixed and $2,600.50 variable read "fixed $3,301 + variable $2,601" under a burn of $5,901."""
+    snapshot = _snapshot()
+    extra = (_expense(30, GULL, "2026-10", "1.50", fixed=True), _expense(31, GULL, "2026-10", "1.50"))
+    doc = cfo_report(snapshot.model_copy(update={"expenses": (*snapshot.expenses, *extra)}))
+    card = next(c for c in _section(doc, "Monthly burn").cards if c.label == "Gross burn a month")
+    # fixed 2,700 + 1,801.50 / 3 = 3,300.50; variable 7,801.50 / 3 = 2,600.50; low end 5,901
+    assert card.value.startswith("$5,901–")
+    fixed, variable = (_dollars(part) for part in card.note.split(" + "))
+    assert fixed + variable == Decimal(5901)

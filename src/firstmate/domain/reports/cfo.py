@@ -36,7 +36,16 @@ from firstmate.domain.reports.cfo_calc import (
     window_label,
 )
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import CENT, REVENUE_LINES, money, month_label, months_back, pct, whole
+from firstmate.domain.reports.format import (
+    CENT,
+    REVENUE_LINES,
+    apportioned,
+    money,
+    month_label,
+    months_back,
+    pct,
+    whole,
+)
 from firstmate.domain.snapshot import CapitalOption, Goal, Snapshot
 
 ROLE = "cfo"
@@ -103,7 +112,9 @@ def _burn_section(snapshot: Snapshot, b: Burn) -> Part:
         rows.append((month_label(month), *cells, missing))
     columns = ("Month", "Commitments", "Fixed expenses", "Variable expenses", "Revenue", "No expense rows")
     table = Table(columns, tuple(rows), title=f"Burn by month, {window}")
-    fixed_note = f"fixed {money(b.commitments + b.fixed_expenses, cur)} + variable {money(b.variable, cur)}"
+    # the parts in whole units that add up to the low end shown (rounded one by one, $3,301 + $2,601 read $5,901)
+    fixed_part, variable_part = apportioned([b.commitments + b.fixed_expenses, b.variable])
+    fixed_note = f"fixed {money(fixed_part, cur)} + variable {money(variable_part, cur)}"
     cards = (
         Card("Gross burn a month", money_range(b.low, b.high, cur), note=fixed_note, raw=b.high),
         Card("Average monthly revenue", money(b.revenue, cur), note="by service date", raw=b.revenue),
