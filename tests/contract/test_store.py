@@ -232,6 +232,12 @@ def test_bad_items_are_refused_and_change_nothing(store: Store) -> None:
         store.put(Item(PK, "é" * 600, {}))  # 1,200 bytes: over the sort-key limit
     with pytest.raises(InvalidInput):
         store.put(Item(PK, "a", {"text": "é" * 210_000}))  # 420 KB in UTF-8
+    # an index key over DynamoDB's key sizes: refused as such on every store (DynamoDB's own error was
+    # generic, and SQLite took it, so a key made of long user input worked on a laptop and failed on AWS)
+    with pytest.raises(InvalidInput, match="index key too long"):
+        store.put(Item(PK, "a", {}, gsi1pk="EMAIL#" + "x" * 2050, gsi1sk="s"))
+    with pytest.raises(InvalidInput, match="index key too long"):
+        store.put(Item(PK, "a", {}, gsi1pk="p", gsi1sk="é" * 520))
     assert store.get(PK, "a") is None
 
 

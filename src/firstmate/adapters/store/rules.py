@@ -100,6 +100,9 @@ def item_json(item: Item) -> str:
     check_key(item.pk, item.sk)
     if (item.gsi1pk is None) != (item.gsi1sk is None) or item.gsi1pk == "" or item.gsi1sk == "":
         raise InvalidInput(f"{item.pk} / {item.sk}: set both gsi1pk and gsi1sk (non-empty), or neither")
+    if item.gsi1pk is not None and item.gsi1sk is not None and not fits(item.gsi1pk, item.gsi1sk):
+        # DynamoDB's index keys are its keys' sizes: SQLite took one longer, which AWS then refused
+        raise InvalidInput(f"{item.pk} / {item.sk}: index key too long: ≤ {MAX_PK_BYTES} and ≤ {MAX_SK_BYTES} bytes")
     try:
         data = _COMPACT.encode(item.data)
     except (TypeError, ValueError) as exc:
