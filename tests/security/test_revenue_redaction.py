@@ -5,7 +5,9 @@ happened to the trip. Admins see the money, so the markers below are known to be
 
 from __future__ import annotations
 
+import html
 import io
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -238,3 +240,43 @@ def test_a_channels_hold_titled_with_money_reaches_crew_and_entity_feeds_without
         assert not re.search(r"[654321]24", feed) and feed.count("SUMMARY:Unavailable") == 6, scope
         assert "SUMMARY:Haul out" in feed
     assert "payout USD 624.00" in _feed_text(demo_app, FeedScope.ORG, "demo")  # the operator's own feed: as sent
+
+
+#: A booking's free-text notes as an owner or a channel writes them: amounts of money among what crew need.
+NOTES_WITH_MONEY = (
+    "Deposit 215 paid\nOwner share 624\nGuest paid 357 cash\nbalance due 1289 on arrival\n"
+    "6 guests, slip 14, 2 coolers, back by 16:00, ramp B, birthday: 40"
+)
+AMOUNTS_IN_NOTES = ("215", "624", "357", "1289")
+HARMLESS_IN_NOTES = ("6 guests", "slip 14", "2 coolers", "16:00", "ramp B", "birthday: 40", "Deposit", "Owner share")
+
+
+def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App) -> None:
+    """A review: the notes went to crew as written, so "Deposit 215 paid", "Owner share 624", "paid 357 cash" or
+    "balance due 1289 on arrival" showed on every crew member's trip page, trip API answer, mail and calendar feed;
+    their amounts are hidden there now, and the rest of the notes (a count, a slip, a time) is shown as written."""
+    booking = book(demo_app, notes=NOTES_WITH_MONEY, external_id="WEB-NOTES")
+    theo = sign_in(demo_app, "theo")
+    outputs = {
+        "page": theo.get(f"/crew/events/{booking.event_id}").text,
+        "api": json.loads(theo.get(f"/api/v1/events/{booking.event_id}").text)["notes"],
+        "crew feed": _feed_text(demo_app, FeedScope.CREW, "theo"),
+        "entity feed": _feed_text(demo_app, FeedScope.ENTITY, "saltwind-charters"),
+    }
+    mails = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
+    assert mails
+    for entry in mails:
+        outputs[f"mail text {entry.key}"] = entry.message.text
+        outputs[f"mail html {entry.key}"] = entry.message.html or ""
+    for where, text in outputs.items():
+        plain = html.unescape(text).replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",")
+        assert [a for a in AMOUNTS_IN_NOTES if shows_gross(plain, a)] == [], where
+        assert [h for h in HARMLESS_IN_NOTES if h not in plain] == [], where
+
+    # admins see the notes as written: the operator's feed and the operations manager's mail
+    org_feed = _feed_text(demo_app, FeedScope.ORG, "demo").replace("\r\n ", "")
+    assert all(shows_gross(org_feed, a) for a in AMOUNTS_IN_NOTES)
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("ops@example.com",)]
+    assert "Owner share 624" in ops.message.text
+    admin_page = html.unescape(sign_in(demo_app, "marisol").get(f"/crew/events/{booking.event_id}").text)
+    assert "Notes as written" in admin_page and "Owner share 624" in admin_page

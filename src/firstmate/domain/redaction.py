@@ -88,6 +88,88 @@ def speaks_of_money(text: str) -> bool:
     return bool(_FIGURE_THEN_CODE.search(text) and MONEY_WORDS.search(text))
 
 
+# --- a booking's notes, as crew read them ---------------------------------------------------------
+
+#: What crew read in place of an amount of money in a booking's notes.
+HIDDEN_AMOUNT = "[amount hidden]"
+#: Words beside which a figure in a booking's notes is money ("Deposit 200 paid", "Owner share 624", "paid 350
+#: cash", "balance due 1200 on arrival"), unless a count follows it ("Deposit 2 bags at the dock").
+_NOTE_MONEY = re.compile(
+    rf"(?:{_MONEY_ONLY}|paid|deposits?|balance|payments?|tips?|gross|due|owed|owes|owing|shares?|cash)",
+    re.IGNORECASE,
+)
+#: Words that say money less surely ("total of 6 with the kids", "Rate: 5 knots"): a figure beside one is money
+#: from 20 on, or with cents ("Total: 1290", "net 2.50").
+_NOTE_MAYBE = re.compile(r"(?:totals?|net|rates?|charges?|discounts?|amount)", re.IGNORECASE)
+#: Words a note puts between its word of money and the figure ("balance due 1200", "deposit of 200").
+_NOTE_FILLERS = re.compile(
+    r"(?:due|paid|owed|owing|of|is|was|are|were|still|now|in|cash|received|remaining|outstanding|approx|about)",
+    re.IGNORECASE,
+)
+#: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash").
+_NOTE_MONEY_AFTER = re.compile(
+    r"(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
+    r"|balance|commission)",
+    re.IGNORECASE,
+)
+#: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
+#: or one of these.
+_NOTE_COUNTED = re.compile(
+    r"(?:guest|person|people|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
+    r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old)",
+    re.IGNORECASE,
+)
+_NOT_PLURALS = frozenset({"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his"})
+#: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k");
+#: not part of a time, a date or a word ("16:00", "12/06", "B2").
+_NOTE_FIGURE = re.compile(
+    rf"(?P<before>{_CURRENCY}\s?)?(?P<figure>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?k?)(?![\w:/]|[.,]\d)"
+    rf"(?P<after>\s?{_CURRENCY})?"
+)
+_CLAUSE_BREAK = re.compile(r"[,;.!?()\n]")
+_NOTE_WORD = re.compile(r"[^\W\d_]+|\d+")
+_WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
+
+
+def crew_notes(notes: str) -> str:
+    """A booking's notes as crew read them: each amount of money in them reads HIDDEN_AMOUNT ("Deposit 200
+    paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624"); every other
+    figure as written ("6 guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots")."""
+    return _NOTE_FIGURE.sub(lambda found: HIDDEN_AMOUNT if _is_money(found) else found[0], notes)
+
+
+def _is_money(found: re.Match[str]) -> bool:
+    text, start = found.string, found.start("figure")
+    if not found["before"] and start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,"):
+        return False  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
+    following = _WORD_AFTER.match(text, found.end())
+    after = following[1] if following else ""
+    currency = (found["before"] or found["after"] or "").strip()
+    if currency in ("$", "€", "£", "¥") or _NOTE_MONEY_AFTER.fullmatch(after):
+        return True
+    if _NOTE_COUNTED.fullmatch(after) or (after.lower().endswith("s") and after.lower() not in _NOT_PLURALS):
+        return False  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
+    if currency:
+        return True
+    word = _money_word_before(_CLAUSE_BREAK.split(text[: found.start()])[-1])
+    figure = found["figure"]
+    if word is _NOTE_MAYBE:
+        return "." in figure or figure.endswith("k") or float(figure.replace(",", "")) >= 20
+    return word is _NOTE_MONEY
+
+
+def _money_word_before(clause: str) -> re.Pattern[str] | None:
+    """The kind of word of money the figure after `clause` follows (_NOTE_MONEY, _NOTE_MAYBE), over at most two
+    fillers ("balance due", "deposit of"), or None."""
+    for fillers, word in enumerate(reversed(_NOTE_WORD.findall(clause))):
+        for kind in (_NOTE_MONEY, _NOTE_MAYBE):
+            if kind.fullmatch(word):
+                return kind
+        if word.isdigit() or fillers == 2 or not _NOTE_FILLERS.fullmatch(word):
+            return None
+    return None
+
+
 # --- configuration read by report builders -------------------------------------------------------
 
 #: Words in a setting's name that mark its value as secret (JWT_SECRET, STRIPE_API_KEY, DB_PASSWORD…).

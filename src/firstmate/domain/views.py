@@ -10,7 +10,7 @@ from typing import Any
 
 from firstmate.domain.business import Asset, Entity, Org
 from firstmate.domain.crew import CrewEvent, crew_names
-from firstmate.domain.redaction import redact_for_crew
+from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.timing import (
     clock_time,
     dark_all_day,
@@ -43,14 +43,14 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
 
 
 def crew_trip_view(event: CrewEvent, org: Org, entity: Entity, asset: Asset) -> dict[str, Any]:
-    """A trip as crew see it: no money, no private notes, no guest contact details."""
+    """A trip as crew see it: no money (nor an amount in its notes), no private notes, no guest contact details."""
     view = {
         "event_id": event.id,
         "entity": entity.name,
         "boat": asset.name,
         "meeting_point": asset.meeting_point or "",
         "guest_count": event.guest_count,
-        "notes": event.notes,
+        "notes": crew_notes(event.notes),  # "Deposit 200 paid": the notes are free text
         "cancelled": event.status.value == "cancelled",
         "roles": [{"role": s.role, "first_name": s.first_name} for s in event.roles],
         "open_roles": [s.role for s in event.roles if s.person_id is None],

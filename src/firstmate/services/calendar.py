@@ -19,7 +19,7 @@ import icalendar
 
 from firstmate.domain.business import AssetKind
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.redaction import speaks_of_money
+from firstmate.domain.redaction import crew_notes, speaks_of_money
 from firstmate.domain.roster import clash, departed, held_by
 from firstmate.domain.shared import iso
 from firstmate.errors import NotFound
@@ -205,8 +205,10 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
     event.add("summary", ("Cancelled: " if entry.cancelled else "") + entry.title)
     if entry.location:
         event.add("location", entry.location)
-    description = entry.crew_description
-    if with_money and entry.money_summary:
+    description = entry.crew_description  # its notes as written ("Deposit 200 paid"): crew read them without money
+    if not with_money:
+        description = crew_notes(description)
+    elif entry.money_summary:
         description = f"{description}\n{entry.money_summary}"
     event.add("description", description)
     return event

@@ -13,7 +13,7 @@ from firstmate.domain.checklist import PHASE_NAMES, phase_states
 from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.guests import guest_counts, waiting_names
 from firstmate.domain.people import Person
-from firstmate.domain.redaction import redact_for_crew
+from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
 from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line, times_shown
@@ -178,12 +178,14 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
 
 
 def admin_money(ctx: Context, org: str, event: CrewEvent) -> dict[str, str]:
-    """For admin eyes only: what the trip earns and the private notes."""
+    """For admin eyes only: what the trip earns, the private notes, and the notes as written when crew read
+    them with an amount hidden."""
     request = get_booking(ctx.store, org, event.booking_id).request
     return {
         "gross": str(request.gross),
         "source": f"{request.source} · {request.external_id}",
         "private": request.private_notes,
+        "notes": request.notes if crew_notes(request.notes) != request.notes else "",
     }
 
 

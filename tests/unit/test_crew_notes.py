@@ -1,0 +1,62 @@
+"""What crew read of a booking's notes: its amounts of money hidden, every other figure as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from firstmate.domain.redaction import HIDDEN_AMOUNT, crew_notes
+
+MONEY = [
+    ("Deposit 200 paid", "Deposit … paid"),
+    ("Owner share 624", "Owner share …"),
+    ("paid 350 cash", "paid … cash"),
+    ("balance due 1200 on arrival", "balance due … on arrival"),
+    ("Balance: 1,200.00", "Balance: …"),
+    ("Payout - $624", "Payout - …"),
+    ("owner payout usd 524", "owner payout …"),
+    ("net payout after fees 624.00 USD", "net payout after fees …"),
+    ("Captain pay: 150", "Captain pay: …"),
+    ("200 deposit received", "… deposit received"),
+    ("Tip of 50 for the crew", "Tip of … for the crew"),
+    ("Total: 1290", "Total: …"),
+    ("Deposit 215 paid, 6 guests, slip 14", "Deposit … paid, 6 guests, slip 14"),
+    ("Paid 1.2k up front", "Paid … up front"),
+    ("bring 20€ for parking", "bring … for parking"),
+]
+
+HARMLESS = [
+    "6 guests",
+    "slip 14",
+    "2 coolers",
+    "Back by 16:00",
+    "ramp B",
+    "birthday: 40",
+    "Pickup at 10.30, total of 6 with the kids",
+    "Tip: bring 2 towels",
+    "Charge 2 phones",
+    "Owner use 2026",
+    "Rate: 5 knots max",
+    "Net: 2 landing nets aboard",
+    "Total party: 4 adults and 2 children",
+    "Paid parking: gate 3",
+    "deposit the bags at slip 3",
+    "Deposit 2 bags at the dock",
+    "Call +1 415 555 0148 on arrival",
+    "BRING ALL 3 COOLERS",
+    "Sunset cruise; one guest uses a cane: help boarding",
+]
+
+
+@pytest.mark.parametrize(("notes", "shown"), MONEY)
+def test_an_amount_of_money_in_the_notes_is_hidden_from_crew(notes: str, shown: str) -> None:
+    assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
+
+
+@pytest.mark.parametrize("notes", HARMLESS)
+def test_other_figures_in_the_notes_reach_crew_as_written(notes: str) -> None:
+    assert crew_notes(notes) == notes
+
+
+def test_each_line_of_the_notes_is_read_on_its_own() -> None:
+    notes = "Owner share 624\n6 guests\nbalance due 1200 on arrival"
+    assert crew_notes(notes) == f"Owner share {HIDDEN_AMOUNT}\n6 guests\nbalance due {HIDDEN_AMOUNT} on arrival"
