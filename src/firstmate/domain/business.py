@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -197,3 +199,19 @@ class BusinessProfile(_Frozen):
         entity = self.entity(asset.entity)
         assert entity is not None  # guaranteed by the profile's own validation
         return entity, asset
+
+
+def named_twice(profile: BusinessProfile) -> list[str]:
+    """What each asset of `profile` names twice, in words: a role (crew take a role by its name, so a claim of
+    "captain" filled both captain slots with one person) or a checklist item (a tick of "fuel" ticked both,
+    and made the second the first). Two deckhands are two roles of their own names: crew_1 and crew_2."""
+    found = []
+    for asset in profile.assets:
+        for what, names in (("role", asset.roles), ("checklist item", [i.key for i in asset.checklist])):
+            found += [f"{asset.kind.value} {asset.id!r} lists the {what} {n!r} twice" for n in _repeated(names)]
+    return found
+
+
+def _repeated(names: Sequence[str]) -> list[str]:
+    counts = Counter(names)
+    return [name for name, count in counts.items() if count > 1]

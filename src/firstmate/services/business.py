@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
+from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice
 from firstmate.errors import InvalidInput
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
 from firstmate.services.paging import all_items
@@ -28,7 +28,13 @@ class SaveResult:
 
 
 def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
-    """Write the profile in one transaction, touching only records that changed."""
+    """Write the profile in one transaction, touching only records that changed; InvalidInput, with nothing
+    written, for an asset that names a role or a checklist item twice (`named_twice`)."""
+    if twice := named_twice(profile):
+        raise InvalidInput(
+            f"the profile of {profile.org.id!r} was not saved: {'; '.join(twice)}. Name each role and each checklist "
+            "item of a boat once: crew take a role and tick an item by its name (two deckhands are crew_1, crew_2)"
+        )
     org = profile.org.id
     wanted: list[Item] = [
         Item(ORGS_PK, org, {"name": profile.org.name}),
