@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email
+import io
 import os
 import re
+import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import policy
@@ -12,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
@@ -99,6 +102,25 @@ def booking_body(**changes: object) -> dict[str, object]:
     }
     body.update(changes)
     return body
+
+
+def photo(kind: str = "PNG", size: tuple[int, int] = (4, 3)) -> bytes:
+    """A real photo file of `kind` (JPEG, PNG, WEBP), as a phone or a laptop would send one: the album takes
+    only what decodes."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 110, 160)).save(out, kind)
+    return out.getvalue()
+
+
+def heic_photo() -> bytes:
+    """A HEIC file's boxes (`ftyp` of brand heic, `meta`, `mdat`), each of its own length up to the file's end: what
+    the album checks of a HEIC, having no HEIC decoder."""
+
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+
+    meta = box(b"meta", b"\x00\x00\x00\x00" + box(b"hdlr", b"\x00" * 8 + b"pict" + b"\x00" * 13))
+    return box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic") + meta + box(b"mdat", b"\x00" * 64)
 
 
 def crew_link(app: App, org: str, person_id: str, purpose: str = "login") -> str:

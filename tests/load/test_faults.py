@@ -39,7 +39,7 @@ from firstmate.services.outbox import DUE_INDEX
 from firstmate.services.paging import all_items
 from firstmate.services.trips import intake_pk
 from firstmate.web.app import create_app
-from tests.conftest import booking_body, firstmate_env
+from tests.conftest import booking_body, firstmate_env, photo
 from tests.load.conftest import (
     DISPATCHER,
     FIRSTMATE,
@@ -575,7 +575,7 @@ def test_a_full_or_read_only_blob_folder_refuses_an_upload_with_503_and_keeps_no
     app.close()
 
 
-PHOTO = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the album's check takes for a PNG
+PHOTO = photo("PNG")  # a real PNG: the album's check decodes it
 
 
 def _upload_form(guest_page: str) -> dict[str, str]:

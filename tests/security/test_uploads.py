@@ -23,11 +23,12 @@ from firstmate.services.business import save_business
 from firstmate.services.people import save_people
 from firstmate.web.app import create_app
 from firstmate.web.routes import uploads
+from tests.conftest import heic_photo, photo
 from tests.security.conftest import book
 from tests.web.test_guest_flow import DEPARTURE, PNG
 
 MAX_BYTES = 50_000  # the album's limit in these tests (photo_max_mb = 0.05)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100
+JPEG = photo("JPEG")
 
 
 @pytest.fixture
@@ -282,3 +283,85 @@ def test_a_file_that_only_looks_like_a_photo_at_its_offset_is_refused(
     with TestClient(create_app(app)) as client:
         assert _send(client, trip.guest_code, content, declared) == (303, 422)  # type: ignore[attr-defined]
     assert _stored(app) == []
+
+
+def _damaged_png() -> bytes:
+    whole = photo("PNG", (40, 30))
+    at = whole.index(b"IDAT") + 10
+    return whole[:at] + bytes([whole[at] ^ 0xFF]) + whole[at + 1 :]
+
+
+def _png_of(width: int, height: int) -> bytes:
+    """A small PNG that says it is `width` × `height`: a decompression bomb when that is huge."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (1 + 3 * min(width, 1000)) * min(height, 10))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+HTML = b"<html><script>alert(document.cookie)</script></html>"
+
+
+@pytest.mark.parametrize(
+    ("content", "declared", "kind"),
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n" + HTML, "image/png", "PNG", id="png-signature-then-html"),
+        pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + HTML, "image/jpeg", "JPEG", id="jpeg-signature-then-html"),
+        pytest.param(b"\xff\xd8\xff" + bytes(range(256)) * 8, "image/jpeg", "JPEG", id="jpeg-signature-then-garbage"),
+        pytest.param(photo("JPEG", (160, 120))[:300], "image/jpeg", "JPEG", id="jpeg-cut-short"),
+        pytest.param(_damaged_png(), "image/png", "PNG", id="png-damaged"),
+        pytest.param(b"RIFF\x40\x00\x00\x00WEBPVP8 " + HTML, "image/webp", "WebP", id="webp-header-then-html"),
+        pytest.param(heic_photo()[:24] + HTML, "image/heic", "HEIC", id="heic-brand-then-html"),
+    ],
+)
+def test_a_file_that_begins_like_a_photo_but_is_none_is_refused_and_deleted(
+    album: tuple[App, Booking], content: bytes, declared: str, kind: str
+) -> None:
+    """A review: the album looked at a file's first bytes only, so a JPEG or PNG signature followed by garbage or
+    a page of HTML was "Photo added to the album", stored, and served to every guest of the trip."""
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        sent = client.post("/uploads", data=_form(client, trip.guest_code), files={"file": ("p", content, declared)})
+        assert sent.status_code == 422, sent.text
+        assert f"that file is not a whole {kind} photo" in sent.text and "Photo added" not in sent.text
+        assert 'src="/g/' not in client.get(f"/g/{trip.guest_code}").text.split("album", 1)[-1]
+    assert _stored(app) == []
+
+
+def test_a_photo_of_more_pixels_than_any_camera_takes_is_refused_unread(album: tuple[App, Booking]) -> None:
+    """A decompression bomb: a few hundred bytes of PNG that say 50,000 × 50,000 pixels (7.5 GB decoded)."""
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        sent = client.post(
+            "/uploads",
+            data=_form(client, trip.guest_code),
+            files={"file": ("p.png", _png_of(50_000, 50_000), "image/png")},
+        )
+        assert sent.status_code == 422 and "too many pixels" in sent.text
+    assert _stored(app) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        pytest.param(photo("JPEG", (64, 48)), "image/jpeg", id="jpeg"),
+        pytest.param(photo("PNG", (64, 48)), "image/png", id="png"),
+        pytest.param(photo("WEBP", (64, 48)), "image/webp", id="webp"),
+        pytest.param(heic_photo(), "image/heic", id="heic"),
+        pytest.param(photo("JPEG", (64, 48)) + b"\x00" * 512, "image/jpeg", id="jpeg-with-data-after-its-end"),
+    ],
+)
+def test_a_real_photo_of_each_kind_joins_the_album(
+    album: tuple[App, Booking], content: bytes, content_type: str
+) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, content, content_type) == (303, 303)
+        [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{trip.guest_code}").text))
+        served = client.get(url)
+    assert served.content == content and served.headers["content-type"] == content_type

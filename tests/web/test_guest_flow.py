@@ -16,9 +16,9 @@ from firstmate.domain.guests import GuestStatus, departure_blockers, guest_count
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, heic_photo, photo
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PNG = photo("PNG")
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)
 
 
@@ -576,7 +576,7 @@ def test_a_second_photo_sent_with_a_used_upload_form_is_refused_not_lost(
     page = client.get(f"/g/{code}").text
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
     fields.pop("waiver_version", None)
-    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
+    jpeg = photo("JPEG")
     for name, data, kind in (("sunset.png", PNG, "image/png"), ("dolphins.jpg", jpeg, "image/jpeg")):
         answer = client.post("/uploads", data=fields, files={"file": (name, data, kind)})
     assert answer.status_code == 409 and "upload form was used already" in answer.text
@@ -594,7 +594,7 @@ def test_a_photo_the_browser_gives_no_type_is_judged_by_its_bytes_as_on_s3(
     that does not know the format) was refused as "only image files", though S3 takes it."""
     _, code = trip
     clock.set(DEPARTURE - timedelta(minutes=30))
-    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+    heic = heic_photo()
     stored = _upload(client, code, heic, "application/octet-stream")
     assert stored.status_code == 303, stored.text
     assert client.get(stored.headers["location"], follow_redirects=False).status_code == 303

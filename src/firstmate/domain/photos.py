@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -53,3 +54,24 @@ def sniff_image(data: bytes) -> tuple[str, str] | None:
                 continue
             return content_type, extension
     return None
+
+
+def heif_boxes_fit(data: bytes) -> bool:
+    """Whether a HEIC/HEIF file is whole, as far as its boxes tell: each top-level box (ISO BMFF: a length, a
+    type) ends where the next begins and the last at the file's end, its `ftyp` first and a `meta` among them.
+    A file that only begins like one (an `ftyp` box, then a page of HTML) is not. The album has no HEIC decoder
+    to read the picture itself."""
+    kinds, at = [], 0
+    while at < len(data):
+        if len(data) - at < 8:
+            return False
+        size, kind = struct.unpack_from(">I4s", data, at)
+        if size == 1 and len(data) - at >= 16:  # a 64-bit length follows the type
+            (size,) = struct.unpack_from(">Q", data, at + 8)
+        elif size == 0:  # the last box, to the file's end
+            size = len(data) - at
+        if size < 8 or at + size > len(data):
+            return False
+        kinds.append(kind)
+        at += size
+    return bool(kinds) and kinds[0] == b"ftyp" and b"meta" in kinds

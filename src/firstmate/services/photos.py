@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from contextlib import suppress
 from datetime import datetime, timedelta
 from itertools import islice
 
 import structlog
+from PIL import Image
 
-from firstmate.domain.photos import Photo, album_window, sniff_image
+from firstmate.domain.photos import Photo, album_window, heif_boxes_fit, sniff_image
 from firstmate.domain.timing import when
 from firstmate.errors import (
     BlobError,
@@ -32,6 +34,16 @@ from firstmate.services.trips import booking_pk
 log = structlog.get_logger(__name__)
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
+
+#: The most pixels a photo may have: a 200-megapixel phone's, and a little more. A small file that says it has
+#: more is a decompression bomb (a few hundred bytes of PNG that inflate to gigabytes), refused before it is read.
+MAX_PHOTO_PIXELS = 210_000_000
+#: A PNG or WebP is decoded whole to check it, so it has at most this many pixels (a screenshot has a few
+#: million); a JPEG is decoded at an eighth of its size, every block of it read all the same.
+MAX_DECODED_PIXELS = 30_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS  # Pillow's own guard: opening more than twice that raises
+#: The photo types Pillow decodes, by the name Pillow gives each and the name a guest knows it by.
+_DECODED = {"image/jpeg": ("JPEG", "JPEG"), "image/png": ("PNG", "PNG"), "image/webp": ("WEBP", "WebP")}
 
 
 def upload_window(ctx: Context, target: CodeTarget) -> tuple[datetime, datetime]:
@@ -111,6 +123,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         sniffed = sniff_image(data)
         if sniffed is None:
             raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
+        check_decodes(data, sniffed[0])
     except (Conflict, PayloadTooLarge, InvalidInput):
         ctx.blobs.delete(key)  # refused for good: nothing unchecked stays in storage
         raise
@@ -140,6 +153,47 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     except BlobError as exc:  # the photo is in the album; the leftover upload is never shown (S3 expires it)
         log.warning("photos.upload_not_removed", org=target.org, key=key, error=str(exc))
     return photo
+
+
+def check_decodes(data: bytes, content_type: str) -> None:
+    """InvalidInput unless `data` is a whole photo of `content_type`: a JPEG, PNG or WebP that decodes (a HEIC
+    whose boxes fit: `heif_boxes_fit`), of at most MAX_PHOTO_PIXELS. Its first bytes alone said so until
+    2026-12-06, and a PNG signature then a page of HTML joined the album. Data after a whole photo's end is
+    left as it is: phones write some there (a motion photo's video)."""
+    if content_type not in _DECODED:
+        if not heif_boxes_fit(data):
+            raise InvalidInput(_not_whole("HEIC"))
+        return
+    pillow_name, name = _DECODED[content_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[pillow_name]) as image:
+            pixels = image.width * image.height
+            if pixels > MAX_PHOTO_PIXELS or (pillow_name != "JPEG" and pixels > MAX_DECODED_PIXELS):
+                raise InvalidInput(_too_many_pixels(name, image.width, image.height))
+            image.verify()  # a PNG's chunks and their checksums, to its end
+        with Image.open(io.BytesIO(data), formats=[pillow_name]) as image:
+            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))  # a JPEG: others decode whole
+            image.load()
+    except InvalidInput:
+        raise
+    except Image.DecompressionBombError:
+        raise InvalidInput(_too_many_pixels(name)) from None
+    except Exception as exc:  # OSError, SyntaxError, struct.error…: whatever a file made to fool it makes Pillow raise
+        log.info("photos.not_decoded", content_type=content_type, error=f"{type(exc).__name__}: {exc}")
+        raise InvalidInput(_not_whole(name)) from None
+
+
+def _not_whole(name: str) -> str:
+    return (
+        f"that file is not a whole {name} photo: it begins like one but does not decode (cut short, damaged, or "
+        "something else renamed); add the photo as your phone or camera saved it"
+    )
+
+
+def _too_many_pixels(name: str, width: int = 0, height: int = 0) -> str:
+    size = f" ({width:,} × {height:,})" if width else ""
+    most = MAX_DECODED_PIXELS if name in ("PNG", "WebP") else MAX_PHOTO_PIXELS
+    return f"that {name} photo has too many pixels{size}: at most {most // 1_000_000} megapixels; add a smaller copy"
 
 
 def _checked_before(ctx: Context, photo: Photo, key: str) -> Photo:
