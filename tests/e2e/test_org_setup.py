@@ -136,6 +136,7 @@ def test_every_problem_of_a_wrong_file_is_listed_and_nothing_is_saved(tmp_path: 
         .replace('entity = "gull-charters"', 'entity = "gull-charter"')
         .replace('"tomas@example.com"', '"ines@example.com"')
         .replace('qualifications = ["crew"]', 'qualifications = ["deckhand"]')
+        .replace('roles = ["captain", "crew_1"]', 'roles = ["captain", "crew_1", "Deck hand", "crew_1"]')
     ) + '\n[[boats]]\nid = "x"\n'
     file.write_text(wrong)
     result = org(home, "import", str(file))
@@ -146,10 +147,12 @@ def test_every_problem_of_a_wrong_file_is_listed_and_nothing_is_saved(tmp_path: 
         ("org.timezone", "'Europe/Atlantis' is not a time zone"),
         ("assets 'petrel'.entity", "names 'gull-charter', no business line of this file"),
         ("people email", "'ines@example.com' is written 2 times"),
-        ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the roles need captain, crew"),
+        ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the roles need Deck hand, captain, crew"),
+        ("assets", "boat 'petrel' has the role 'Deck hand', which crew could not claim"),
+        ("assets", "boat 'petrel' lists the role 'crew_1' twice"),
     ]:
         assert where in result.output and problem in result.output, (where, result.output)
-    assert "Nothing was imported: 6 problem(s)" in result.output
+    assert "Nothing was imported: 8 problem(s)" in result.output
     app = build(Settings(home=home))
     assert list_orgs(app.store) == []
     app.close()

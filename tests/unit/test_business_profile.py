@@ -52,3 +52,13 @@ def test_two_deckhands_are_two_roles_of_their_own_names(app: App) -> None:
     saved = load_business(app.store, "demo")
     assert saved is not None and saved.asset("sea-lark") is not None
     assert saved.asset("sea-lark").roles == ("captain", "crew_1", "crew_2")  # type: ignore[union-attr]
+
+
+def test_a_role_crew_could_not_claim_is_refused_and_nothing_is_saved(app: App) -> None:
+    """A role is claimed by its name in a link (`/roles/crew_1/claim`): "Deck hand" was saved, offered on
+    every trip of the boat, and nobody could take it (the route refused its name)."""
+    profile = _with_boat(demo_profile(), "sea-lark", roles=["captain", "Deck hand"])
+    with pytest.raises(InvalidInput) as refused:
+        save_business(app.store, profile)
+    assert "'Deck hand', which crew could not claim" in refused.value.message
+    assert load_business(app.store, "demo") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
@@ -15,6 +16,8 @@ from firstmate.domain.reports.document import ROLES
 from firstmate.domain.shared import SLUG
 
 COLOUR = r"^#[0-9a-fA-F]{6}$"
+#: A role's name as crew take it (`/events/{id}/roles/{role}/claim`): captain, crew_1, crew_2…
+ROLE_NAME = r"^[a-z][a-z0-9_]{0,30}$"
 
 
 class EntityKind(StrEnum):
@@ -201,12 +204,12 @@ class BusinessProfile(_Frozen):
         return entity, asset
 
 
-def named_twice(profile: BusinessProfile) -> list[str]:
+def named_twice(assets: Sequence[Asset]) -> list[str]:
     """What each asset of `profile` names twice, in words: a role (crew take a role by its name, so a claim of
     "captain" filled both captain slots with one person) or a checklist item (a tick of "fuel" ticked both,
     and made the second the first). Two deckhands are two roles of their own names: crew_1 and crew_2."""
     found = []
-    for asset in profile.assets:
+    for asset in assets:
         for what, names in (("role", asset.roles), ("checklist item", [i.key for i in asset.checklist])):
             found += [f"{asset.kind.value} {asset.id!r} lists the {what} {n!r} twice" for n in _repeated(names)]
     return found
@@ -215,3 +218,15 @@ def named_twice(profile: BusinessProfile) -> list[str]:
 def _repeated(names: Sequence[str]) -> list[str]:
     counts = Counter(names)
     return [name for name, count in counts.items() if count > 1]
+
+
+def unclaimable_roles(assets: Sequence[Asset]) -> list[str]:
+    """Each role of `assets` no crew member could claim, in words: a role is taken by its name in a link, so
+    "Deck hand" was saved and then no one could hold it."""
+    return [
+        f"{asset.kind.value} {asset.id!r} has the role {role!r}, which crew could not claim: a role's name is a "
+        "lower-case word, with digits and underscores (captain, crew_1, deckhand_2)"
+        for asset in assets
+        for role in asset.roles
+        if not re.match(ROLE_NAME, role)
+    ]

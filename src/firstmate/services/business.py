@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice
+from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice, unclaimable_roles
 from firstmate.errors import InvalidInput
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, VersionIs
 from firstmate.services.paging import all_items
@@ -29,8 +29,11 @@ class SaveResult:
 
 def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
     """Write the profile in one transaction, touching only records that changed; InvalidInput, with nothing
-    written, for an asset that names a role or a checklist item twice (`named_twice`)."""
-    if twice := named_twice(profile):
+    written, for an asset that names a role or a checklist item twice (`named_twice`), or a role crew could not
+    claim (`unclaimable_roles`)."""
+    if unclaimable := unclaimable_roles(profile.assets):
+        raise InvalidInput(f"the profile of {profile.org.id!r} was not saved: {'; '.join(unclaimable)}")
+    if twice := named_twice(profile.assets):
         raise InvalidInput(
             f"the profile of {profile.org.id!r} was not saved: {'; '.join(twice)}. Name each role and each checklist "
             "item of a boat once: crew take a role and tick an item by its name (two deckhands are crew_1, crew_2)"

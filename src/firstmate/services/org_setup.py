@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from firstmate.domain.business import Asset, BusinessProfile, Entity, Org
+from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice, unclaimable_roles
 from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import problem_words
@@ -61,6 +61,7 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
     errors += _repeats("assets", [a.id for a in assets], "id")
     errors += _repeats("people", [p.id for p in people], "id")
     errors += _repeats("people", [p.email for p in people], "email")  # a sign-in link goes to one person
+    errors += [RowError("assets", problem) for problem in unclaimable_roles(assets) + named_twice(assets)]
     known = {e.id for e in entities}
     errors += [RowError(f"assets {a.id!r}.entity", f"names {a.entity!r}, no business line of this file; "
                         f"they are: {', '.join(sorted(known)) or 'none yet'}")

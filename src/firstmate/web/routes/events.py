@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from firstmate.bootstrap import App
+from firstmate.domain.business import ROLE_NAME
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.redaction import redact_for_crew
 from firstmate.errors import InvalidInput
@@ -25,7 +26,7 @@ from firstmate.web.routes.bookings import BODY_ERRORS, ERRORS, ErrorAnswer
 router = APIRouter(prefix="/api/v1/events", tags=["crew"], responses={403: {"model": ErrorAnswer}})  # not allowed
 AppDep = Annotated[App, Depends(get_app)]
 ActorDep = Annotated[CrewSession, Depends(acting_person)]
-ROLE = r"^[a-z][a-z0-9_]{0,30}$"
+ROLE = ROLE_NAME
 
 
 class RosterSlot(BaseModel):
