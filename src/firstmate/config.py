@@ -15,7 +15,6 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -31,6 +30,7 @@ from firstmate.adapters.mail import ses
 from firstmate.adapters.mail.smtp import DATA_WAITS, LEASE_SHARE, password_in_clear, session_waits
 from firstmate.adapters.store import dynamodb
 from firstmate.domain.mail import check_address
+from firstmate.domain.shared import known_zone
 from firstmate.errors import ConfigError
 from firstmate.services.access import SigningKeys
 
@@ -164,11 +164,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
-        return value
+        return known_zone(value)
 
     @field_validator("secret_key")
     @classmethod

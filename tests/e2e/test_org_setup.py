@@ -144,7 +144,7 @@ def test_every_problem_of_a_wrong_file_is_listed_and_nothing_is_saved(tmp_path: 
     for where, problem in [
         ("boats", "is not a section of an org file"),
         ("org.ops_email", "dock at example"),
-        ("org.timezone", "'Europe/Atlantis' is not a time zone"),
+        ("org.timezone", "'Europe/Atlantis' is not an IANA time zone"),
         ("assets 'petrel'.entity", "names 'gull-charter', no business line of this file"),
         ("people email", "'ines@example.com' is written 2 times"),
         ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the roles need Deck hand, captain, crew"),

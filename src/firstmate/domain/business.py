@@ -7,13 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from firstmate.domain.mail import check_address
 from firstmate.domain.reports.document import ROLES
-from firstmate.domain.shared import SLUG
+from firstmate.domain.shared import SLUG, known_zone
 
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 #: A role's name as crew take it (`/events/{id}/roles/{role}/claim`): captain, crew_1, crew_2…
@@ -64,12 +63,7 @@ class Org(_Frozen):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        # every trip's times, sunsets and report weeks are read in it: a misspelt zone failed them all later
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a time zone; write one like America/Los_Angeles") from None
-        return value
+        return known_zone(value)  # every trip's times, sunsets and report weeks are read in it
 
     @field_validator("owner_email", "ops_email", "audit_bcc")
     @classmethod

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: An id: a business line, a boat, a person (lower-case letters, digits and dashes).
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -106,3 +107,12 @@ def problem_words(problem: Mapping[str, Any]) -> str:
 #: context=STORED)`): what was judged plausible when it came in stays readable, however the checks
 #: have grown since.
 STORED = {"stored": True}
+
+
+def known_zone(value: str) -> str:
+    """`value` if it names an IANA time zone (America/Los_Angeles); ValueError saying so otherwise."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
+    return value
