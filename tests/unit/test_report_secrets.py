@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -95,15 +96,21 @@ def _demo() -> Snapshot:
         return demo_snapshot(folder)
 
 
-def _with_secrets(settings_: dict[str, str]) -> Snapshot:
-    """The demo snapshot plus a service configured with `settings_`, through the import path."""
-    snapshot = _demo()
+def _imported_service(snapshot: Snapshot, config: dict[str, str]) -> Any:
+    """A website service configured with `config`, as infrastructure.yaml's import keeps it."""
     raw = {"infrastructure.yaml": [RawRow("infrastructure.yaml", 1, None, {
         "id": "web", "name": "Website", "kind": "hosting", "monthly_cost": "30", "runtime": "python3.12",
-        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": settings_})]}  # fmt: skip
+        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": config})]}  # fmt: skip
     checked = check_rows(raw, [e.id for e in snapshot.entities], [a.id for a in snapshot.assets])
     assert not isinstance(checked, list), checked
     (service,) = checked.rows["infrastructure"].values()
+    return service
+
+
+def _with_secrets(settings_: dict[str, str]) -> Snapshot:
+    """The demo snapshot plus a service configured with `settings_`, through the import path."""
+    snapshot = _demo()
+    service = _imported_service(snapshot, settings_)
     return snapshot.model_copy(
         update={"infrastructure": (*snapshot.infrastructure, service),
                 "config": redact_config({f"FIRSTMATE_{k.upper()}": v for k, v in settings_.items()})}
@@ -222,12 +229,7 @@ def test_a_model_id_is_no_secret_and_a_key_token_secret_or_password_still_is() -
     assert secret == {"BEDROCK_API_KEY", "BEDROCK_TOKEN", "BEDROCK_SECRET", "BEDROCK_PASSWORD", "MODEL_ID", "CLIENT_ID"}
     config = {"SITE_URL": "https://charters.example.com", "BEDROCK_MODEL_ID": model}
     snapshot = _demo()
-    raw = {"infrastructure.yaml": [RawRow("infrastructure.yaml", 1, None, {
-        "id": "web", "name": "Website", "kind": "hosting", "monthly_cost": "30", "runtime": "python3.12",
-        "version": "1.0.0", "used_by": ["saltwind-charters"], "config": config})]}  # fmt: skip
-    checked = check_rows(raw, [e.id for e in snapshot.entities], [a.id for a in snapshot.assets])
-    assert not isinstance(checked, list), checked
-    (service,) = checked.rows["infrastructure"].values()
+    service = _imported_service(snapshot, config)
     update = {"infrastructure": (service,), "config": redact_config({"FIRSTMATE_BEDROCK_MODEL_ID": model})}
     cto = role_text(build_documents(snapshot.model_copy(update=update), ["cto"])["cto"])
     assert "BEDROCK_MODEL_ID of Website" not in cto
