@@ -148,6 +148,63 @@ def test_a_csv_row_numbered_below_the_bookings_newest_revision_changes_nothing(d
     assert isinstance(error, RowError) and error.where == "row 2" and "sequence" in error.problem, error
 
 
+def test_an_operators_numbered_csv_change_after_a_marketplace_email_is_taken(demo_app: App) -> None:
+    """Found by a review: an email is numbered by when it was sent (about 850 million seconds since 2000),
+    and that number outranked the operator's own `sequence` 3 on a CSV row for the same boatsetter booking:
+    the row moving the trip to 2 PM was answered "unchanged" and the change was lost, unsaid. Each intake
+    path numbers its own revisions; an older email, or an older row, is still older news in its own path."""
+    header = (
+        "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,"
+        "sequence\n"
+    )
+    row = "boatsetter,BS-7Q4K2M,sea-lark,{start},3,6,840.75,USD,Dana Whitcomb,dana.whitcomb@example.com,{sequence}\n"
+
+    def imported(records: list[Any]) -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", records).counts)
+
+    email = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=BOATS)
+    assert imported(email) == {"created": 1}
+    assert imported(parse_csv(header + row.format(start="2026-12-12T14:00:00-08:00", sequence=3))) == {"updated": 1}
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T22:00:00Z"  # 2 PM in San Francisco
+    told = len(outbox.list_entries(demo_app.store, "demo"))
+    # the same confirmation imported again, and an older row of the operator's, undo nothing
+    assert imported(email) == {"unchanged": 1}
+    assert imported(parse_csv(header + row.format(start="2026-12-12T11:00:00-08:00", sequence=2))) == {"unchanged": 1}
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T22:00:00Z"
+    assert len(outbox.list_entries(demo_app.store, "demo")) == told
+    # the marketplace's own later change is a change
+    later = (
+        SAMPLE_EMAIL.read_bytes()
+        .replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Fri, 27 Nov 2026 08:00:00 +0000")
+        .replace(b"Start time: 10:00 AM", b"Start time: 3:00 PM")
+    )
+    assert imported(parse_email(later, timezone="America/Los_Angeles", boats=BOATS)) == {"updated": 1}
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T23:00:00Z"
+
+
+def test_a_number_kept_before_numbers_were_kept_by_path_still_orders_its_own_path(demo_app: App) -> None:
+    """A booking's intake kept one number for every path: an email's send time holds back no CSV row now,
+    and a small number (a CSV file's, an export's) still holds back an older row."""
+    header = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,sequence\n"
+    row = "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,{guests},600.00,USD,Rob Sample,rob@example.com,{sequence}\n"
+
+    def kept_as_before(number: int) -> None:
+        [anchor] = all_items(demo_app.store, intake_pk("demo"))
+        data = {k: v for k, v in anchor.data.items() if k != "sequences"}
+        demo_app.store.put(Item(anchor.pk, anchor.sk, {**data, "sequence": number}))
+
+    assert dict(import_records(demo_app, "demo", parse_csv(header + row.format(guests=5, sequence=4))).counts) == {
+        "created": 1
+    }
+    kept_as_before(4)
+    older = import_records(demo_app, "demo", parse_csv(header + row.format(guests=7, sequence=3)))
+    assert dict(older.counts) == {"unchanged": 1}
+    kept_as_before(850_000_000)  # an email's
+    newer = import_records(demo_app, "demo", parse_csv(header + row.format(guests=7, sequence=3)))
+    assert dict(newer.counts) == {"updated": 1}
+    assert _only_booking(demo_app)["request"]["guest_count"] == 7
+
+
 def test_a_boat_named_by_its_name_and_a_local_date_format_say_how_to_write_them() -> None:
     """They showed pydantic's words: the id's regular expression, "invalid character in year"."""
     [error] = parse_csv(HEADER + "C-1,Sea Lark,07/04/2026 17:00,2,5,600.00,USD,Rob Sample,rob@example.com,\n")

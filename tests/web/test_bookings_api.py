@@ -15,7 +15,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.ports import Item
 from firstmate.services import outbox
-from firstmate.services.bookings import orchestrate_booking
+from firstmate.services.bookings import get_booking, orchestrate_booking
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, calendar_pk, get_event
 from firstmate.web.app import create_app
@@ -347,3 +347,28 @@ def test_the_api_is_described_by_openapi(client: TestClient) -> None:
     post = spec["paths"]["/api/v1/bookings"]["post"]
     assert {"201", "200", "401", "422"} <= set(post["responses"])
     assert "/api/v1/bookings/{booking_id}" in spec["paths"]
+
+
+def test_a_numbered_api_change_after_a_marketplace_email_is_taken(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: after a Boatsetter email (numbered by when it was sent, about 850 million), the
+    API's change of the same booking numbered 3 was answered "unchanged", and the trip kept its old time."""
+    from firstmate.adapters.sources.bookings.email import parse_email
+    from firstmate.demo.run import SAMPLE_EMAIL
+    from firstmate.services.imports import import_records
+
+    boats = {"sea-lark": "Sea Lark (38 ft sloop)"}
+    records = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=boats)
+    assert dict(import_records(demo_app, "demo", records).counts) == {"created": 1}
+    body = booking_body(
+        source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T14:00:00-08:00", gross_amount="840.75",
+        lead_guest={"name": "Dana Whitcomb", "email": "dana.whitcomb@example.com"}, sequence=3,
+    )  # fmt: skip
+    answer = _post(client, api_key, body)
+    assert (answer.status_code, answer.json()["result"]) == (200, "updated"), answer.text
+    booking_id = answer.json()["booking_id"]
+    assert get_booking(demo_app.store, "demo", booking_id).request.start.isoformat() == "2026-12-12T22:00:00+00:00"
+    older = _post(client, api_key, {**body, "start": "2026-12-12T11:00:00-08:00", "sequence": 2})
+    assert older.json()["result"] == "unchanged", older.text
+    assert get_booking(demo_app.store, "demo", booking_id).request.start.isoformat() == "2026-12-12T22:00:00+00:00"

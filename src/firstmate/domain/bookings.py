@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     JsonValue,
+    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -58,6 +59,23 @@ def _one_line(value: str, info: ValidationInfo) -> str:
 
 #: The highest revision number a channel may give (a calendar's SEQUENCE is a 32-bit integer).
 MAX_SEQUENCE = 2**31 - 1
+
+
+class IntakePath(StrEnum):
+    """The way a revision came in, each numbering its revisions in a series of its own: an API client's
+    `sequence`, a CSV file's `sequence` column (the operator's, often), a calendar export's SEQUENCE, a
+    marketplace email's send time (seconds since 2000, about 850 million in 2026). A number says which of
+    its own path's revisions is newer, never whether another path's is."""
+
+    API = "api"
+    CSV = "csv"
+    EMAIL = "email"
+    CALENDAR = "calendar"
+
+
+#: An email's revision number (seconds since 2000) is at least this from 2008 on; no path counting its
+#: revisions one by one comes near it. It tells whose a number kept before they were kept by path was.
+_SENT_SCALE = 2**28
 
 
 class _SchemaPattern:
@@ -191,8 +209,22 @@ class BookingRequest(BaseModel):
     sequence: int | None = Field(
         default=None, ge=0, le=MAX_SEQUENCE,
         description="The channel's revision number of this booking, rising with each change (a calendar's "
-        "SEQUENCE). A revision numbered below one already taken is older news and changes nothing.",
+        "SEQUENCE). A revision numbered below one already taken through the API is older news and changes "
+        "nothing; revisions from a file or an email are numbered in series of their own.",
     )  # fmt: skip
+    #: the intake path whose series `sequence` is in (`IntakePath`): set by the parser that read it, not sent
+    _numbered_by: IntakePath = PrivateAttr(default=IntakePath.API)
+
+    @property
+    def numbered_by(self) -> IntakePath:
+        """The intake path whose series `sequence` is in (an API body's unless its parser said otherwise)."""
+        return self._numbered_by
+
+    def numbered_in(self, path: IntakePath) -> BookingRequest:
+        """This request, its `sequence` in `path`'s series (as the parser of a file or an email says)."""
+        copy = self.model_copy()
+        copy._numbered_by = path
+        return copy
 
     @field_validator("source")
     @classmethod
@@ -334,10 +366,13 @@ def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str
 def is_old_news(
     request: BookingRequest, seen: list[str], newest: int | None, *, placed: tuple[str, str] | None = None
 ) -> bool:
-    """Whether `request` must not change the booking: numbered below the `newest` revision its channel
-    numbered so far (an old calendar export imported after a newer one, a webhook overtaken by the
-    next), or, not numbered above it, an earlier revision's body (`is_stale`). A body numbered above
-    is news even when it repeats an earlier one's (6 guests, then 8, then 6 again)."""
+    """Whether `request` must not change the booking: numbered below the `newest` revision its own
+    intake path numbered so far (`newest_by_path`: an old calendar export imported after a newer one, a
+    webhook overtaken by the next, an email sent before one already imported), or, not numbered above
+    it, an earlier revision's body from any path (`is_stale`). A body numbered above is news even when
+    it repeats an earlier one's (6 guests, then 8, then 6 again). Numbers of different paths are never
+    compared: an email's (its send time, about 850 million) said nothing of the operator's CSV row or
+    API call numbered 3, which was dropped as older news, and the change lost."""
     if numbered_below(request.sequence, newest):
         return True
     if request.sequence is not None and newest is not None and request.sequence > newest:
@@ -346,7 +381,7 @@ def is_old_news(
 
 
 def numbered_below(sequence: int | None, newest: int | None) -> bool:
-    """Whether a revision numbered `sequence` is older than the `newest` its channel numbered so far
+    """Whether a revision numbered `sequence` is older than the `newest` its path numbered so far
     (False when either is not numbered)."""
     return sequence is not None and newest is not None and sequence < newest
 
@@ -355,6 +390,27 @@ def newest_sequence(sequence: int | None, newest: int | None) -> int | None:
     """The highest revision number its channel gave a booking or a hold, counting a revision's `sequence`."""
     numbered = [n for n in (sequence, newest) if n is not None]
     return max(numbered) if numbered else None
+
+
+def newest_by_path(kept: Mapping[str, Any] | None, legacy: Any = None) -> dict[IntakePath, int]:
+    """The highest revision number each intake path gave a booking (`kept`, as stored), with the one
+    number kept for every path before they were kept by path (`legacy`): an email's send time (2**28
+    and above) is the email path's; a smaller number is each other path's, as it was."""
+    known = {path.value for path in IntakePath}  # a path a later version added is none of this one's
+    numbers = {IntakePath(path): int(n) for path, n in (kept or {}).items() if path in known}
+    if legacy is not None:
+        paths = [IntakePath.EMAIL] if int(legacy) >= _SENT_SCALE else [p for p in IntakePath if p != IntakePath.EMAIL]
+        for path in paths:
+            numbers.setdefault(path, int(legacy))
+    return numbers
+
+
+def with_newest(numbers: Mapping[IntakePath, int], request: BookingRequest) -> dict[str, int]:
+    """`numbers` (`newest_by_path`) counting `request`'s `sequence` in its own path, as stored."""
+    kept = {str(path): n for path, n in numbers.items()}
+    if (newest := newest_sequence(request.sequence, numbers.get(request.numbered_by))) is not None:
+        kept[str(request.numbered_by)] = newest
+    return kept
 
 
 def seen_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:

@@ -21,13 +21,15 @@ import structlog
 from firstmate.domain.bookings import (
     Booking,
     BookingRequest,
+    IntakePath,
     IntakeResult,
     cancellation_of,
     classify_change,
     is_old_news,
-    newest_sequence,
+    newest_by_path,
     revise,
     seen_fingerprint,
+    with_newest,
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
@@ -128,7 +130,8 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
         result = classify_change(existing, request, placed=placed)
         if existing is not None and (
-            result is IntakeResult.UNCHANGED or is_old_news(request, _seen(anchor), _newest(anchor), placed=placed)
+            result is IntakeResult.UNCHANGED
+            or is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
         ):
             # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
             try:
@@ -233,7 +236,7 @@ def _create(
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
         Put(
-            Item(intake_pk(org), _intake_sk(request), _anchor_data(booking.id, [_seen_now(booking)], request, None)),
+            Item(intake_pk(org), _intake_sk(request), _anchor_data(booking.id, [_seen_now(booking)], request, {})),
             Absent(),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
@@ -296,7 +299,7 @@ def _change(
     seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
     writes: list[Write] = [
         Put(
-            Item(anchor.pk, anchor.sk, {**anchor.data, **_anchor_data(existing.id, seen, request, _newest(anchor))}),
+            Item(anchor.pk, anchor.sk, {**_kept(anchor), **_anchor_data(existing.id, seen, request, _numbers(anchor))}),
             VersionIs(anchor.version),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
@@ -552,27 +555,39 @@ def _seen(anchor: Item | None) -> list[str]:
     return [str(f) for f in anchor.data.get("seen", [])] if anchor else []
 
 
-def _newest(anchor: Item | None) -> int | None:
-    """The highest revision number the booking's channel has given it, if it numbers them."""
-    newest = anchor.data.get("sequence") if anchor else None
-    return int(newest) if newest is not None else None
+def _numbers(anchor: Item | None) -> dict[IntakePath, int]:
+    """The highest revision number each intake path has given the booking (`newest_by_path`)."""
+    return newest_by_path(anchor.data.get("sequences"), anchor.data.get("sequence")) if anchor else {}
 
 
-def _anchor_data(booking_id: str, seen: list[str], request: BookingRequest, newest: int | None) -> dict[str, Any]:
-    """What the intake keeps of a booking's channel id: the booking, its revisions' bodies and highest number."""
+def _kept(anchor: Item) -> dict[str, Any]:
+    """The anchor's data but for the one number kept for every path before they were kept by path
+    (`_numbers` reads it into `sequences`, which the anchor keeps from then on)."""
+    return {k: v for k, v in anchor.data.items() if k != "sequence"}
+
+
+def _anchor_data(
+    booking_id: str, seen: list[str], request: BookingRequest, numbers: Mapping[IntakePath, int]
+) -> dict[str, Any]:
+    """What the intake keeps of a booking's channel id: the booking, its revisions' bodies and, for
+    each intake path that numbered them, the highest number."""
     data: dict[str, Any] = {"booking_id": booking_id, "seen": seen}
-    if (sequence := newest_sequence(request.sequence, newest)) is not None:
-        data["sequence"] = sequence
+    if kept := with_newest(numbers, request):
+        data["sequences"] = kept
     return data
 
 
 def _note_newest(ctx: Context, request: BookingRequest, anchor: Item | None) -> None:
-    """Raise the highest revision number kept, when an unchanged body comes with a higher one: a
-    revision numbered between the two is older news. Raises ConditionFailed when the booking's intake
-    changed since `anchor` was read: "unchanged" may no longer be so."""
-    if anchor is None or newest_sequence(request.sequence, _newest(anchor)) == _newest(anchor):
+    """Raise the highest revision number kept for the request's intake path, when an unchanged body
+    comes with a higher one: a revision numbered between the two is older news. Raises ConditionFailed
+    when the booking's intake changed since `anchor` was read: "unchanged" may no longer be so."""
+    if anchor is None:
         return
-    data = {**anchor.data, "sequence": newest_sequence(request.sequence, _newest(anchor))}
+    numbers = _numbers(anchor)
+    kept = with_newest(numbers, request)
+    if kept == {str(path): n for path, n in numbers.items()}:
+        return
+    data = {**_kept(anchor), "sequences": kept}
     ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
 
 

@@ -13,8 +13,10 @@ from firstmate.domain.bookings import (
     Booking,
     BookingRequest,
     BookingStatus,
+    IntakePath,
     IntakeResult,
     cancellation_of,
+    newest_by_path,
     numbered_below,
 )
 from firstmate.domain.business import BusinessProfile
@@ -99,7 +101,7 @@ def _guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: Bl
         return []
     if (slot.start, slot.end) == (booking.request.start, booking.request.end):
         return []
-    if anchor is not None and numbered_below(slot.sequence, anchor.data.get("sequence")):
+    if anchor is not None and numbered_below(slot.sequence, _calendars_number(anchor)):
         return []  # an older revision, before the trip moved: it changes nothing
     booked_at = when(booking.request.start, profile.org.timezone)
     return [RowError(f"record {index} ({slot.uid})",
@@ -110,6 +112,12 @@ def _guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: Bl
 def _anchor_of(ctx: Context, org: str, slot: BlockedSlot) -> Item | None:
     """The intake's record of `slot`'s UID in the channel that listed it, if it has one."""
     return ctx.store.get(intake_pk(org), f"{slot.source}#{slot.uid}") if slot.source else None
+
+
+def _calendars_number(anchor: Item) -> int | None:
+    """The highest revision number calendar exports gave the booking `anchor` holds (other paths number
+    their own revisions: an email's send time or a CSV row's number says nothing of an export's SEQUENCE)."""
+    return newest_by_path(anchor.data.get("sequences"), anchor.data.get("sequence")).get(IntakePath.CALENDAR)
 
 
 def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
@@ -145,7 +153,7 @@ def import_records(
             # one UID is one reservation: listed without its guests, it is still the booking
             record = (
                 cancellation_of(booked, sequence=record.sequence) if record.cancelled else _as_placed(booked, record)
-            )
+            ).numbered_in(IntakePath.CALENDAR)
         if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
@@ -215,8 +223,8 @@ def _slot_row(ctx: Context, org: str, uid: str, source: str, title: str) -> tupl
 def _as_placed(booking: Booking, slot: BlockedSlot) -> BookingRequest:
     """`booking`'s request as it stands, naming its boat, as `cancellation_of` does, numbered as `slot`
     lists it: a revision numbered between the two is then older news. A tentative listing is a change
-    asked, not made: it numbers nothing."""
-    sequence = booking.request.sequence if slot.tentative else slot.sequence
+    asked, not made: it numbers nothing (the booking's own number, of whichever path, is no export's)."""
+    sequence = None if slot.tentative else slot.sequence
     return booking.request.model_copy(update={"entity": None, "asset": booking.asset, "sequence": sequence})
 
 
@@ -235,8 +243,9 @@ def _declined(ctx: Context, org: str, request: BookingRequest) -> str | None:
 def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> bool:
     """Whether `request` is numbered below the hold its UID was in its channel (a held request, since
     declined or asked again), and is no booking yet: an old export's confirmation must not book a
-    declined request. A hold recorded before holds kept their channel kept no number either."""
-    if _booked(ctx, org, request):
+    declined request. A hold recorded before holds kept their channel kept no number either. A hold
+    is numbered by calendar exports: a CSV row's or an API call's number is of another series."""
+    if _booked(ctx, org, request) or request.numbered_by is not IntakePath.CALENDAR:
         return False  # a booking already: its own revision numbers decide
     hold = _hold_of(ctx, org, request)
     return hold is not None and hold.source == request.source and numbered_below(request.sequence, hold.sequence)
@@ -266,7 +275,7 @@ def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
         return None
     result = record_blocked_slot(
         ctx, org, request.external_id, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True,
-        sequence=request.sequence, source=request.source,
+        sequence=request.sequence if request.numbered_by is IntakePath.CALENDAR else None, source=request.source,
     )  # fmt: skip
     return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot.title
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
-from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest
+from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.intake import ParsedRecord, RowError
 
 SOURCE = "boatsetter"
@@ -72,7 +72,7 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
             "status": "cancelled" if cancelled else "confirmed",
             "sequence": _sent(message),  # an older email imported after a newer one changes nothing
         }
-        return BookingRequest.model_validate(body)
+        return BookingRequest.model_validate(body).numbered_in(IntakePath.EMAIL)
     except ValueError as exc:
         problem = describe(exc) if isinstance(exc, ValidationError) else str(exc)
         return RowError(f"email {booking_id}", problem)

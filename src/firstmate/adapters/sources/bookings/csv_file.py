@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import describe, plain_amount
 from firstmate.adapters.sources.csv_errors import csv_problem
-from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.bookings import BookingRequest, IntakePath
 from firstmate.domain.intake import ParsedRecord, RowError
 
 REQUIRED = (
@@ -172,7 +172,7 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
     if timezone and (wrong := _season(row["start"], timezone)):
         return RowError(f"row {number}", _with_the_rest(wrong, body))
     try:
-        return BookingRequest.model_validate(body)
+        return BookingRequest.model_validate(body).numbered_in(IntakePath.CSV)
     except ValidationError as exc:
         return RowError(f"row {number}", describe(exc, CSV_COLUMNS))
 

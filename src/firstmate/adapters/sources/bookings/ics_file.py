@@ -26,7 +26,7 @@ from firstmate.adapters.sources.bookings.fields import (
     plain_amount,
     within_notes_limit,
 )
-from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest
+from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
@@ -251,7 +251,7 @@ def _record(
             "status": "cancelled" if cancelled else "confirmed",
             "sequence": sequence,  # an older export imported after a newer one is left alone by it
         }
-        return BookingRequest.model_validate(body)
+        return BookingRequest.model_validate(body).numbered_in(IntakePath.CALENDAR)
     except ValidationError as exc:
         return RowError(f"event {uid}", describe(exc))
     except ValueError as exc:
