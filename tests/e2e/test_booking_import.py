@@ -40,6 +40,49 @@ def test_the_boatsetter_email_becomes_a_booking_with_payout_kept_private() -> No
     assert "birthday" in record.notes and "624.00" in record.private_notes and "624" not in record.notes
 
 
+#: A Boatsetter booking request: the renter asks, and the owner has not accepted yet.
+REQUEST_EMAIL = (
+    SAMPLE_EMAIL.read_bytes()
+    .replace(b"Subject: Booking confirmed:", b"Subject: New booking request:")
+    .replace(b"Booking confirmed!\n", b"New booking request!\n")
+    .replace(
+        b"Great news: your boat has been booked.",
+        b"Dana would like to book your boat. Accept or decline this request within 24 hours.",
+    )
+)
+
+
+def test_a_booking_request_email_books_nothing_and_says_the_confirmation_will(demo_app: App) -> None:
+    """Found by a review: a "New booking request" email (a renter asking; the owner may decline) was taken
+    for a confirmed booking, and the crew were called for a trip that may never happen."""
+    report = import_records(demo_app, "demo", parse_email(REQUEST_EMAIL, timezone="America/Los_Angeles", boats=BOATS))
+    assert report.ok and not report.counts
+    assert report.not_booked == [
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; "
+        "its confirmation email will book it"
+    ]
+    assert all_items(demo_app.store, intake_pk("demo")) == []
+    assert all_items(demo_app.store, calendar_pk("demo")) == []
+    assert outbox.list_entries(demo_app.store, "demo") == []
+    # the confirmation that follows books it; a request accepted is a confirmation
+    confirmed = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=BOATS)
+    assert dict(import_records(demo_app, "demo", confirmed).counts) == {"created": 1}
+    accepted = REQUEST_EMAIL.replace(b"Subject: New booking request:", b"Subject: Booking request accepted:").replace(
+        b"New booking request!", b"Booking request accepted!"
+    )
+    [record] = parse_email(accepted, timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest), record
+    # a renter asking to move the trip changes nothing until the owner accepts
+    change = SAMPLE_EMAIL.read_bytes().replace(b"Subject: Booking confirmed:", b"Subject: Booking change request:")
+    change = change.replace(b"Booking confirmed!", b"Booking change request").replace(b"10:00 AM", b"2:00 PM")
+    report = import_records(demo_app, "demo", parse_email(change, timezone="America/Los_Angeles", boats=BOATS))
+    assert not report.counts and report.not_booked == [
+        "boatsetter BS-7Q4K2M is a change request awaiting the owner's acceptance: nothing was changed; the email "
+        "confirming the change will make it"
+    ]
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T18:00:00Z"
+
+
 def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_message(demo_app: App) -> None:
     """Found by a review: mail travels with CRLF line ends, and a mail client's "Save as" or "Download
     original" keeps them; the renter's message ("Can we bring a cake aboard?") was dropped unsaid, and the

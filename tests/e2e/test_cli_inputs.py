@@ -324,6 +324,23 @@ def test_an_option_the_files_kind_does_not_take_is_refused_not_ignored(home: Pat
     assert imported.returncode == 0 and "1 created" in imported.stdout, imported.stderr
 
 
+def test_importing_a_booking_request_email_says_so_in_one_line_and_books_nothing(home: Path, tmp_path: Path) -> None:
+    """Found by a review: a Boatsetter booking request (not yet accepted) was imported as "1 created", and
+    the crew were called for it."""
+    from tests.e2e.test_booking_import import REQUEST_EMAIL
+
+    email = tmp_path / "request.eml"
+    email.write_bytes(REQUEST_EMAIL)
+    imported = run(home, "booking", "import", str(email))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip().splitlines() == [
+        "request.eml: boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was "
+        "booked; its confirmation email will book it."
+    ], imported.stdout
+    listed = run(home, "outbox", "list", "demo")
+    assert "bk:" not in listed.stdout, listed.stdout
+
+
 def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> None:
     """A review: 250 dead messages listed as 200, with nothing saying there were more."""
     from datetime import UTC, datetime

@@ -27,7 +27,7 @@ from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
-from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowError
 from firstmate.errors import FirstmateError
 from firstmate.services.imports import import_records
 from tests.fuzz.strategies import (
@@ -56,7 +56,7 @@ def _records(parse: Callable[[], list[ParsedRecord]]) -> list[ParsedRecord]:
     except FirstmateError:
         return []
     assert isinstance(records, list)
-    assert all(isinstance(r, BookingRequest | BlockedSlot | RowError) for r in records), records
+    assert all(isinstance(r, BookingRequest | BlockedSlot | RowError | NotBooked) for r in records), records
     for record in records:
         if currently_in_test_context():  # --hypothesis-show-statistics tells how many of each came out
             event(type(record).__name__)

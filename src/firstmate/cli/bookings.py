@@ -69,8 +69,13 @@ def booking_import(
     if not report.ok:
         print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)
-    summary = report.summary()
-    done(f"{file.name}: {summary}.")
+    if report.not_booked and not report.counts:  # a booking request alone: said as what it is, not "nothing"
+        for line in report.not_booked:
+            out.print(Text(f"{file.name}: {line}."), highlight=False)
+    else:
+        done(f"{file.name}: {report.summary()}.")
+    for line in report.not_booked if report.counts else []:
+        out.print(Text.assemble(("  not booked: ", "yellow"), line), highlight=False)
     for line in report.double_booked:  # the titles are the channels' words: printed as typed, never as markup
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
     for line in report.unchecked:

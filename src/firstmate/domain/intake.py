@@ -1,4 +1,5 @@
-"""What booking sources produce: booking requests, blocked slots, or a record that could not be read."""
+"""What booking sources produce: booking requests, blocked slots, a record that could not be read, or one
+left alone (a request not yet accepted)."""
 
 from __future__ import annotations
 
@@ -36,4 +37,13 @@ class RowError:
     problem: str
 
 
-ParsedRecord = BookingRequest | BlockedSlot | RowError
+@dataclass(frozen=True)
+class NotBooked:
+    """A record read and rightly left alone: a marketplace's booking request, not yet accepted. Nothing
+    is written; `why` says so in words, and what will book it."""
+
+    what: str  # the channel and its id: "boatsetter BS-7Q4K2M"
+    why: str
+
+
+ParsedRecord = BookingRequest | BlockedSlot | RowError | NotBooked

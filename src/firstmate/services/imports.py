@@ -21,7 +21,7 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
-from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
+from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowError
 from firstmate.domain.timing import when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
@@ -53,6 +53,7 @@ class ImportReport:
     over: int = 0  # bookings created for a trip already over: their crew were not told
     double_booked: list[str] = field(default_factory=list)  # what else held a boat then, in words
     unchecked: list[str] = field(default_factory=list)  # rows whose clashes the store kept from being checked
+    not_booked: list[str] = field(default_factory=list)  # records rightly left alone (a request), in words
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
@@ -171,6 +172,8 @@ def import_records(
                 written[f"block#{record.source}#{record.external_id}"] = _slot_row(
                     ctx, org, record.external_id, record.source, title
                 )
+        elif isinstance(record, NotBooked):
+            report.not_booked.append(f"{record.what} {record.why}")
         elif isinstance(record, BlockedSlot):
             result = record_blocked_slot(
                 ctx,

@@ -1,4 +1,4 @@
-"""Boatsetter-style booking confirmation and cancellation emails.
+"""Boatsetter-style booking confirmation and cancellation emails (and booking requests, which book nothing).
 
 Reads the plain-text part: labelled lines (`Booking ID: …`, `Trip date: …`). Times are local
 to the boat, so they are read in the business's time zone. The payout goes to the private notes
@@ -17,13 +17,16 @@ from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
-from firstmate.domain.intake import ParsedRecord, RowError
+from firstmate.domain.intake import NotBooked, ParsedRecord, RowError
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
 _RENTER = re.compile(r"^[ \t]*Message from renter:[ \t]*$", re.M | re.I)
 _FOOTER = re.compile(r"^[ \t]*Manage this booking\b", re.M | re.I)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from here, to fit a SEQUENCE
+_REQUEST = re.compile(r"\brequest(?:s|ed)?\b")
+_ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
+_CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -49,6 +52,8 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     cancelled = subject.startswith(("booking cancelled", "booking canceled")) or headline.startswith(
         ("booking cancelled", "booking canceled")
     )
+    if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
+        return NotBooked(f"{SOURCE} {booking_id}", asked)
     try:
         start = _start(fields, timezone)
         body = {
@@ -76,6 +81,22 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     except ValueError as exc:
         problem = describe(exc) if isinstance(exc, ValidationError) else str(exc)
         return RowError(f"email {booking_id}", problem)
+
+
+def _asked(line: str) -> str | None:
+    """What a request's subject or headline (lower case) leaves undone, in words, or None when it is
+    no request: "New booking request: Sea Lark …" books nothing, "Booking change request" changes
+    nothing, until the owner accepts; "Booking request accepted" is a confirmation."""
+    if not _REQUEST.search(line) or _ACCEPTED.search(line):
+        return None
+    if _CHANGE.search(line):
+        return (
+            "is a change request awaiting the owner's acceptance: nothing was changed; the email confirming the "
+            "change will make it"
+        )
+    return (
+        "is a booking request awaiting the owner's acceptance: nothing was booked; its confirmation email will book it"
+    )
 
 
 def _sent(message: EmailMessage) -> int | None:
