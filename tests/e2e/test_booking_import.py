@@ -83,6 +83,40 @@ def test_a_booking_request_email_books_nothing_and_says_the_confirmation_will(de
     assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T18:00:00Z"
 
 
+def test_an_email_with_a_start_time_written_as_people_write_it_is_read(demo_app: App) -> None:
+    """Found by a review: "10 AM", "10am", "noon" and a phone number with its extension ("+1 555 0100 ext. 12")
+    each refused the whole booking ("cannot read the trip date and start time …"), and the operator typed it in."""
+    for written, starts in (("10 AM", "18:00"), ("10am", "18:00"), ("10:00am", "18:00"), ("10:30 p.m.", "06:30"),
+                            ("noon", "20:00"), ("Noon", "20:00"), ("12 noon", "20:00"), ("14:15", "22:15"),
+                            ):  # fmt: skip
+        raw = SAMPLE_EMAIL.read_bytes().replace(b"Start time: 10:00 AM", f"Start time: {written}".encode())
+        [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+        assert isinstance(record, BookingRequest), (written, record)
+        assert record.start.strftime("%H:%M") == starts, written
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Renter phone: (415) 555-0148", b"Renter phone: +1 555 0100 ext. 12")
+    [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest), record
+    assert record.lead_guest.phone == "+1 555 0100 ext. 12"
+    assert dict(import_records(demo_app, "demo", [record]).counts) == {"created": 1}
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
+    assert "+1 555 0100 ext. 12" in ops.message.text
+
+
+def test_an_email_with_a_start_time_or_phone_that_is_no_such_thing_is_refused_saying_how_to_write_it() -> None:
+    for line, said in (
+        (b"Start time: ten-ish", "cannot read the start time 'ten-ish': write it like 10:00 AM, 10 am or noon"),
+        (b"Start time: 13 PM", "cannot read the start time '13 PM': write it like 10:00 AM, 10 am or noon"),
+        (b"Start time: 10:75", "cannot read the start time '10:75': write it like 10:00 AM, 10 am or noon"),
+        (b"Renter phone: call me maybe", "phone number"),
+        (b"Renter phone: +1 555 0100 ext. twelve", "phone number"),
+    ):
+        label = line.split(b":")[0]
+        raw = SAMPLE_EMAIL.read_bytes()
+        old = next(row for row in raw.splitlines() if row.startswith(label + b":"))
+        [error] = parse_email(raw.replace(old, line), timezone="America/Los_Angeles", boats=BOATS)
+        assert isinstance(error, RowError) and said in error.problem, (line, error)
+
+
 def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_message(demo_app: App) -> None:
     """Found by a review: mail travels with CRLF line ends, and a mail client's "Save as" or "Download
     original" keeps them; the renter's message ("Can we bring a cake aboard?") was dropped unsaid, and the
@@ -1243,5 +1277,5 @@ def test_a_rows_problems_name_the_csv_files_columns_and_say_what_to_write() -> N
     assert row.problem == (
         "source: must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or web-site; "
         "lead_phone: must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), "
-        "like +1 (555) 010-0199"
+        "like +1 (555) 010-0199, with any extension after it, like ext. 12"
     )

@@ -99,10 +99,12 @@ EMAIL_SCHEMA = {"type": "string", "pattern": EMAIL_PATTERN, "maxLength": 200, "e
 #: A booking channel's name, as a booking's `source`.
 SOURCE = r"^[a-z0-9][a-z0-9_-]{1,29}$"
 SOURCE_WORDS = "must be 2 to 30 lower-case letters, digits, dashes or underscores, like boatsetter or web-site"
-#: A guest's phone number: digits, with the spaces, brackets, dots and dashes people write.
-PHONE = r"^\+?[0-9(][0-9 ().-]{3,28}[0-9]$"
+#: A guest's phone number: digits, with the spaces, brackets, dots and dashes people write, and any
+#: extension after it ("+1 555 0100 ext. 12", "x12"). Case is spelled out: the API schema states it too.
+PHONE = r"^\+?[0-9(][0-9 ().-]{3,28}[0-9](?:,? ?(?:[Ee][Xx][Tt](?:[Ee][Nn][Ss][Ii][Oo][Nn])?\.?|[Xx]) ?[0-9]{1,6})?$"
 PHONE_WORDS = (
-    "must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), like +1 (555) 010-0199"
+    "must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), like +1 (555) 010-0199, "
+    "with any extension after it, like ext. 12"
 )
 
 

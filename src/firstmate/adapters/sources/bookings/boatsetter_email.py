@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,9 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from
 _REQUEST = re.compile(r"\brequest(?:s|ed)?\b")
 _ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
 _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
+_TWELVE_HOUR = re.compile(r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))? ?(?P<half>[ap])\.? ?m\.?")
+_TWENTY_FOUR_HOUR = re.compile(r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})")
+_NAMED_TIMES = {"noon": time(12), "12 noon": time(12), "midday": time(12), "midnight": time(0), "12 midnight": time(0)}
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -128,10 +131,32 @@ def _text(message: EmailMessage) -> str:
 def _start(fields: dict[str, str], timezone: str) -> datetime:
     date_text, time_text = fields.get("trip date", ""), fields.get("start time", "")
     try:
-        naive = datetime.strptime(f"{date_text} {time_text}", "%A, %B %d, %Y %I:%M %p")
+        day = datetime.strptime(date_text, "%A, %B %d, %Y").date()
     except ValueError:
-        raise ValueError(f"cannot read the trip date and start time {date_text!r} {time_text!r}") from None
-    return naive.replace(tzinfo=ZoneInfo(timezone))
+        raise ValueError(
+            f"cannot read the trip date {date_text!r}: write it like Saturday, December 12, 2026"
+        ) from None
+    clock = _clock(time_text)
+    if clock is None:
+        raise ValueError(f"cannot read the start time {time_text!r}: write it like 10:00 AM, 10 am or noon")
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(timezone))
+
+
+def _clock(text: str) -> time | None:
+    """The time of day `text` says as people write it ("10:00 AM", "10 AM", "10am", "10:30 p.m.", "noon",
+    "14:15"), or None: "10:00 AM" alone was read, and "10 AM" refused the whole booking."""
+    said = " ".join(text.lower().split())
+    if said in _NAMED_TIMES:
+        return _NAMED_TIMES[said]
+    if match := _TWELVE_HOUR.fullmatch(said):
+        hour, minute = int(match["hour"]), int(match["minute"] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return time(hour % 12 + (12 if match["half"] == "p" else 0), minute)
+    if match := _TWENTY_FOUR_HOUR.fullmatch(said):
+        hour, minute = int(match["hour"]), int(match["minute"])
+        return time(hour, minute) if hour <= 23 and minute <= 59 else None
+    return None
 
 
 def _hours(text: str) -> str:
