@@ -117,6 +117,23 @@ def test_an_email_with_a_start_time_or_phone_that_is_no_such_thing_is_refused_sa
         assert isinstance(error, RowError) and said in error.problem, (line, error)
 
 
+def test_a_lead_written_last_comma_first_is_greeted_by_their_first_name(demo_app: App) -> None:
+    """Found by a review: a renter written "Whitcomb, Dana" (as some marketplaces and spreadsheets list
+    names) was greeted "Hi Whitcomb," in the guest's mail and on their page."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.web.app import create_app
+
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Renter: Dana Whitcomb", b"Renter: Whitcomb, Dana")
+    assert import_records(demo_app, "demo", parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)).ok
+    [mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":guest:g1")]
+    assert mail.message.text.startswith("Hi Dana,"), mail.message.text[:40]
+    code = _only_booking(demo_app)["guest_code"]
+    with TestClient(create_app(demo_app)) as client:
+        page = client.get(f"/g/{code}")
+    assert "Hi Dana," in page.text and "Hi Whitcomb" not in page.text
+
+
 def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_message(demo_app: App) -> None:
     """Found by a review: mail travels with CRLF line ends, and a mail client's "Save as" or "Download
     original" keeps them; the renter's message ("Can we bring a cake aboard?") was dropped unsaid, and the

@@ -80,6 +80,8 @@ def test_the_album_s_window_is_said_as_the_settings_set_it() -> None:
         ("D. Whitcomb", False),  # an initial
         ("Dana Smith", False),  # a surname changed
         ("Sam Whitcomb", True),  # the family's shared inbox, someone else
+        ("Whitcomb, Dana", False),  # written last name first (a review: Dana's signed waiver was dropped)
+        ("Whitcomb, Sam", True),
         ("Robin Sample", True),
     ],
 )

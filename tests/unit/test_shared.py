@@ -34,3 +34,12 @@ def test_times_must_carry_an_offset_and_are_stored_as_utc() -> None:
 def test_a_name_of_spaces_alone_still_has_something_to_greet() -> None:
     assert first_word("Dana Whitcomb") == "Dana" and first_word("\u00a0Ann Lee") == "Ann"
     assert first_word("\x85") == "\x85" and first_word("") == ""
+
+
+def test_a_name_written_last_comma_first_is_greeted_by_its_first_name() -> None:
+    """Found by a review: "Whitcomb, Dana" was greeted "Hi Whitcomb,"."""
+    assert first_word("Whitcomb, Dana") == "Dana" and first_word("Van der Berg, Anna Marie") == "Anna"
+    assert first_word("Whitcomb,Dana") == "Dana"
+    # a suffix after the comma is no first name
+    assert first_word("Dana Whitcomb, Jr.") == "Dana" and first_word("Dana Whitcomb, MD") == "Dana"
+    assert first_word("Whitcomb,") == "Whitcomb" and first_word("Whitcomb, Dana, Jr.") == "Dana"

@@ -203,6 +203,22 @@ def test_a_guest_coming_after_the_waivers_were_ticked_undoes_the_tick(demo_app: 
     assert "Dana Whitcomb is coming and has not signed the waiver yet" in jonah.get(f"/crew/events/{trip}").text
 
 
+def test_a_lead_written_last_comma_first_undoes_the_waivers_tick_by_their_first_name(demo_app: App) -> None:
+    """Found by a review: the crew read the waivers item undone by "Whitcomb," for a lead "Whitcomb, Dana"."""
+    from firstmate.services.guests import CodeTarget, confirm_attendance
+
+    lead = {"name": "Whitcomb, Dana", "email": "dana@example.com"}
+    booked = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(lead_guest=lead)))
+    trip = booked.booking.event_id
+    jonah = sign_in(demo_app, "jonah")
+    jonah.post(f"/api/v1/events/{trip}/roles/captain/claim")
+    for key in ("fuel", "life_jackets", "engine_hours_out", "waivers"):
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    confirm_attendance(demo_app, CodeTarget("demo", booked.booking.id, "g1"))
+    waivers = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "waivers")
+    assert waivers.history[-1].by == "Dana"
+
+
 def test_a_guest_saying_they_are_coming_after_the_boat_left_changes_no_checklist(
     demo_app: App, trip: str, clock: FixedClock
 ) -> None:

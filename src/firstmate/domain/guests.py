@@ -188,8 +188,9 @@ def another_person(lead: Guest, name: str, email: str) -> bool:
 
 def _corrected(before: str, after: str) -> bool:
     """Whether the name `after` may be `before` corrected (a typo, an accent, an initial, a surname), by
-    their first names: alike ("Jon", "John"), or one the other's initial ("D.", "Dana")."""
-    first, second = (" ".join(n.casefold().split()).split(" ")[0].rstrip(".") for n in (before, after))
+    their first names: alike ("Jon", "John"), or one the other's initial ("D.", "Dana"). A name written
+    "Whitcomb, Dana" is Dana's (`first_word`): taken for "Whitcomb", it was someone else, who lost her waiver."""
+    first, second = (first_word(n).casefold().strip().rstrip(".") for n in (before, after))
     if not first or not second:
         return True
     if min(len(first), len(second)) == 1:

@@ -81,10 +81,20 @@ def iso(moment: datetime) -> str:
     return require_aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+#: What may follow a name's comma without being its first name: "Dana Whitcomb, Jr." is Dana.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq", "dds", "rn", "cpa"})
+
+
 def first_word(name: str) -> str:
-    """The first word of a name (how guests and crew are greeted); the name itself when it has no
-    word to split off (a name of spaces alone must not crash a page)."""
-    words = name.split()
+    """The first name of a name, how guests and crew are greeted: its first word, or the first word after
+    its comma when written "Last, First" ("Whitcomb, Dana" was greeted "Hi Whitcomb,"); not a suffix
+    ("Dana Whitcomb, Jr."). The name itself when it has no word to split off (a name of spaces alone must
+    not crash a page)."""
+    last, _, rest = name.partition(",")
+    after = rest.replace(",", " ").split()
+    if after and after[0].rstrip(".").lower() not in _SUFFIXES:
+        return after[0]
+    words = last.split() or name.split()
     return words[0] if words else name
 
 

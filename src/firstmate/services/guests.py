@@ -146,7 +146,7 @@ def _waiting_for(ctx: Context, pk: str, guest: Guest) -> list[Put]:
         return []
     with suppress(checklist.ChecklistError):  # a checklist without the item: nothing waits
         note = f"{guest.name} is coming and has not signed the waiver yet"
-        event = checklist.untick(event, WAIVERS_ITEM, by=guest.name.split()[0], at=ctx.clock.now(), note=note)
+        event = checklist.untick(event, WAIVERS_ITEM, by=guest.first_name, at=ctx.clock.now(), note=note)
     return [Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(stored.version))]
 
 
