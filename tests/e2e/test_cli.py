@@ -393,3 +393,46 @@ def test_jobs_list_shows_a_run_whose_process_stopped_on_its_last_try_as_failed(t
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
     assert "failed 2026-11-02T16:20: the process running it stopped" in rows["weekly_report"]
     assert len(tries) == 3 and len(given_up) == 1  # reported, as a last try that raised is
+
+
+def test_worker_once_sends_what_the_schedules_it_runs_queue(tmp_path: Path) -> None:
+    """Found by a review: `worker --once` sent the outbox, then ran the due schedules, so a crew reminder (or
+    a Monday report) they queued waited for the next run, from cron an hour or a week away."""
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.demo.run import demo_people
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.jobs import declared_jobs
+    from firstmate.services import outbox
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from firstmate.services.roster import claim_role
+    from firstmate.services.scheduler import mark_done
+    from tests.conftest import booking_body
+
+    home, now = tmp_path / "home", datetime.now(UTC)
+    clock = FixedClock(now - timedelta(days=1))  # booked yesterday, departing in 2 hours less a minute
+    app = build(load_settings(home=home), clock=clock)
+    save_business(app.store, demo_profile())
+    save_people(app.store, "demo", demo_people())
+    start = (now + timedelta(hours=2, minutes=-1)).replace(microsecond=0)
+    request = BookingRequest.model_validate(booking_body(start=start.isoformat()))
+    booking = orchestrate_booking(app, "demo", request).booking
+    claim_role(app, "demo", booking.event_id, "captain", "jonah")
+    clock.set(now)
+    for job in declared_jobs(app.settings):  # the crew reminders alone are due: nothing here reaches Meta
+        if job.name != "crew_reminders":
+            mark_done(app.store, clock, job, "done by the test")
+    app.close()
+
+    done = run(home, "worker", "--once")
+    assert done.returncode == 0, done.stderr
+    app = build(load_settings(home=home))
+    try:
+        [reminder] = [e for e in outbox.list_entries(app.store, "demo") if ":reminder:" in e.key]
+        assert reminder.key.endswith(":120m:jonah") and reminder.status is OutboxStatus.SENT, reminder
+    finally:
+        app.close()

@@ -177,7 +177,9 @@ def _listen_error(host: str, port: int, exc: OSError) -> UserError:
 
 @run_cli.command(epilog=example("worker", "worker --once"))
 def worker(
-    once: Annotated[bool, typer.Option("--once", help="Run one pass of each loop, then exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the jobs that are due, send what is waiting (theirs too), then exit.")
+    ] = False,
 ) -> None:
     """Run the outbox dispatcher and the scheduler (without the web app) until Ctrl-C."""
     from firstmate.workers import Workers
@@ -189,10 +191,10 @@ def worker(
     _warn_of_late_weeks(app)
     workers = Workers(app)
     try:
-        if once:
+        if once:  # the schedules first: what they queue (Monday's report) is sent by this run, not the next
+            workers.schedule_once()
             while workers.dispatch_once():
                 pass
-            workers.schedule_once()
             return
         stopping = False
 
