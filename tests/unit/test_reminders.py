@@ -50,6 +50,24 @@ def test_reminders_go_once_at_each_offset_to_role_holders(demo_app: App, clock: 
     assert "captain in 1 h 59 min" in with_countdown(mail.message, clock.now()).subject
 
 
+def test_reminders_under_a_minute_apart_each_go_and_a_whole_minute_offset_keeps_its_key(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Found by a review: offsets of 2 h and 2 h 30 s (reminder_offsets_h 2 and 2.008333) were both keyed
+    "120m", so the second was taken for the first and never sent. Each now has its own key; a whole minute's
+    stays as it was, so a reminder queued before the change is not queued again."""
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    offsets = [timedelta(hours=2), timedelta(hours=2, seconds=30), timedelta(hours=2, seconds=59.5)]
+    clock.set(booking.request.start - timedelta(hours=2) + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, offsets, clock.now()) == 3
+    assert send_due_reminders(demo_app, offsets, clock.now()) == 0
+    assert _reminders(demo_app) == ["120m30s:jonah", "120m59.5s:jonah", "120m:jonah"]
+    # with the offsets read from the settings, as the crew_reminders job reads them
+    again = [timedelta(hours=h) for h in (2.0, 2 + 30 / 3600)]
+    assert send_due_reminders(demo_app, again, clock.now()) == 0
+
+
 def test_a_reminder_held_back_by_an_outage_says_the_time_left_when_it_is_sent(demo_app: App, clock: FixedClock) -> None:
     """It said the time left when it was queued: after a 90-minute relay outage, "captain in 1 h 59 min"
     arrived half an hour before departure."""

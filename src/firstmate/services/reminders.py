@@ -32,6 +32,7 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
     """Queue every reminder due now; return how many were new. Idempotent."""
     queued = 0
     horizon = now + max(offsets, default=timedelta(0)) + GRACE
+    labels = offset_labels(offsets)
     for org in list_orgs(ctx.store):
         profile = load_business(ctx.store, org)
         zone = profile.org.timezone if profile else "UTC"
@@ -54,10 +55,25 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                     person = people.get(slot.person_id or "")
                     if person is None or not person.active:
                         continue
-                    key = f"{reminder_prefix(event.id)}{int(start.timestamp())}:{int(offset.total_seconds() // 60)}m"
+                    key = f"{reminder_prefix(event.id)}{int(start.timestamp())}:{labels[offset]}"
                     messages.append(reminder_message(ctx, event, person, slot.role, start, zone, key=key))
             queued += enqueue(ctx.store, org, messages, now)
     return queued
+
+
+def offset_labels(offsets: Collection[timedelta]) -> dict[timedelta, str]:
+    """Each offset's part of its reminders' keys: its whole minutes ("120m"), as every key has said, and
+    for an offset after another in the same minute its seconds past it too ("120m30s"). Keyed by the
+    minute alone, offsets under a minute apart shared one key, and only one of them was sent."""
+    labels: dict[timedelta, str] = {}
+    for offset in sorted(set(offsets)):
+        minutes = int(offset.total_seconds() // 60)
+        label = f"{minutes}m"
+        if label in labels.values():
+            seconds = (offset - timedelta(minutes=minutes)).total_seconds()
+            label += f"{seconds:.6f}".rstrip("0").rstrip(".") + "s"
+        labels[offset] = label
+    return labels
 
 
 def reminder_message(
