@@ -388,3 +388,24 @@ def test_a_period_marked_done_by_other_means_is_not_run_again(tmp_path: Path) ->
     assert [(r["status"], r["detail"]) for r in last_runs(store, "weekly")] == [("ok", "built by firstmate demo")]
     clock.set(MONDAY_7 + timedelta(days=7, minutes=1))
     assert len(run_due_jobs(store, clock, [job], None)) == 1  # the next Monday runs as ever
+
+
+def test_manual_runs_between_failed_periods_do_not_reset_their_count(tmp_path: Path) -> None:
+    """Found by a review: the count of failed periods in a row was read from the job's ten newest records,
+    manual runs among them, so ten `firstmate jobs run` (an admin trying it by hand while it kept failing)
+    between two failed periods started the count again, and a 5-minute job failing for good was not
+    reported on its third period. Manual runs neither count nor break it, however many there are."""
+    from firstmate.services.scheduler import run_job_now
+
+    clock = FixedClock(datetime(2026, 6, 1, 16, 1, tzinfo=UTC))
+    store = SqliteStore(tmp_path / "db", clock)
+    job = Job(Schedule("crew_reminders", "*/5 * * * *", "UTC", catch_up=timedelta(minutes=10)), Counter(10**6))
+    runs = []
+    for period in range(3):
+        clock.set(datetime(2026, 6, 1, 16, 5 * period + 6, tzinfo=UTC))
+        runs += run_due_jobs(store, clock, [job], None)
+        for _ in range(150 if period == 1 else 0):  # an admin trying it by hand, again and again
+            clock.advance(timedelta(seconds=1))
+            assert run_job_now(store, clock, job, None).status == "failed"
+    assert [r.failed_periods for r in runs] == [1, 2, 3]
+    assert runs[-1].given_up  # reported, as a job failing for good is

@@ -188,12 +188,17 @@ def _record(
 
 def _failed_periods(store: Store, job: str, sk: str) -> int:
     """The periods in a row that have failed, counting the scheduled run recorded at `sk` as failed
-    (manual runs are not periods: they neither count nor break the run)."""
-    newest = store.query(RUNS_PK, f"{job}#", limit=10, reverse=True).items
-    earlier = [i for i in newest if i.sk < sk and not i.sk.endswith(MANUAL)]
-    if earlier and earlier[0].data.get("status") == "failed":
-        return int(earlier[0].data.get("failed_periods", 1)) + 1
-    return 1
+    (manual runs are not periods: they neither count nor break the run, however many lie between two
+    periods: read from the ten newest records alone, ten `jobs run` started the count again)."""
+    cursor: str | None = None
+    while True:
+        page = store.query(RUNS_PK, f"{job}#", limit=100, cursor=cursor, reverse=True)
+        previous = next((i for i in page.items if i.sk < sk and not i.sk.endswith(MANUAL)), None)
+        if previous is not None:
+            return int(previous.data.get("failed_periods", 1)) + 1 if previous.data.get("status") == "failed" else 1
+        if page.cursor is None:
+            return 1
+        cursor = page.cursor
 
 
 def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item | None:
