@@ -29,6 +29,7 @@ class Workers:
         self._app = app
         self._stop = threading.Event()
         self._threads: dict[str, threading.Thread] = {}
+        self._ended: set[str] = set()  # the loops that have ended
 
     def start(self) -> None:
         """Start both loops in daemon threads."""
@@ -48,6 +49,12 @@ class Workers:
         scheduler = self._threads.get("scheduler")
         if scheduler is not None:
             scheduler.join(max(job_deadline - time.monotonic(), 0.0))
+
+    @property
+    def sending(self) -> bool:
+        """Whether the dispatcher is still in a pass: once `stop()` is asked, finishing the message it sends.
+        Told by its loop as it ends: a join that a Ctrl-C interrupts marks its thread ended (Python 3.11, 3.12)."""
+        return "dispatcher" in self._threads and "dispatcher" not in self._ended
 
     def _finish_send(self, on_wait: Callable[[float], None] | None) -> None:
         """Wait for the dispatcher to record the send in flight, at most its lease."""
@@ -95,4 +102,5 @@ class Workers:
                 busy = False
             if not busy:
                 self._stop.wait(interval)
+        self._ended.add(name)
         log.info("worker.stop", worker=name)

@@ -82,10 +82,11 @@ def _root(
     state["verbose"] = verbose
     state["warned"] = False  # each command names unknown FIRSTMATE_ variables once
     state["base_url"] = None
+    state["on_ctrl_c"] = None  # what a Ctrl-C means, where STOPPED is not true (a worker cut off mid-send)
 
 
 def _say_interrupted() -> None:
-    err.print(STOPPED, markup=False, highlight=False)
+    err.print(state.get("on_ctrl_c") or STOPPED, markup=False, highlight=False)
 
 
 def main() -> None:

@@ -210,7 +210,12 @@ def worker(
     except KeyboardInterrupt:
         pass
     finally:
-        workers.stop(on_wait=_finishing)
+        try:
+            workers.stop(on_wait=_finishing)
+        except KeyboardInterrupt:  # Ctrl-C again: stopped at once, which "safe to run again" does not tell
+            if workers.sending:
+                state["on_ctrl_c"] = _cut_off(app.retry_policy.lease.total_seconds())
+            raise
         app.close()
 
 
@@ -221,3 +226,11 @@ def _finishing(within_s: float) -> None:
         "Ctrl-C again stops at once, and that message may then go twice.",
         markup=False, highlight=False,
     )  # fmt: skip
+
+
+def _cut_off(lease_s: float) -> str:
+    """What a worker stopped by a second Ctrl-C as it finished a send says: that message goes again."""
+    return (
+        "stopped (Ctrl-C) as a message was being sent: the next dispatcher sends it again once its lease has "
+        f"passed (at most {lease_s:g} s), and its recipients may then get it twice; all else done stays done"
+    )
