@@ -68,6 +68,27 @@ def test_a_day_outside_the_years_reported_on_is_one_line(home: Path, as_of: str)
     assert f"--as-of {as_of} is not between 2000 and 2100" in refused.stderr
 
 
+def test_a_report_as_of_a_day_after_today_is_refused_in_one_line_before_anything_is_made(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: `report all --as-of 2099-01-01` built, stored (and with --send mailed) a report of a
+    week that has not happened, every figure of it as of today. The org's tomorrow is refused too."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from firstmate.demo.run import demo_profile
+
+    zone = demo_profile().org.timezone
+    before, out = _stored(home), tmp_path / "reports"
+    tomorrow = datetime.now(ZoneInfo(zone)).date() + timedelta(days=1)
+    for as_of in ("2099-01-01", tomorrow.isoformat()):
+        refused = run(home, "report", "all", "--send", "--as-of", as_of, "--out", str(out))
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert refused.stderr.startswith(f"error: --as-of {as_of} is after today, "), refused.stderr
+        assert f" in {zone} (leave --as-of out for today's report, or name a day up to today)" in refused.stderr
+    assert _stored(home) == before and not out.exists()
+
+
 def test_revoking_the_feed_of_an_org_line_or_person_that_does_not_exist_is_refused(home: Path) -> None:
     save_people(home)
     # each says what there is to choose from (it said "no entity 'nope'" alone)

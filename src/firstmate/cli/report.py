@@ -10,7 +10,7 @@ import typer
 from firstmate.cli.common import app_context, done, out, parse_day, progress_display, require_org
 from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.services.outfiles import ready_folder
-from firstmate.services.reports import parse_roles, run_role_reports
+from firstmate.services.reports import check_report_day, parse_roles, run_role_reports
 
 
 def report(
@@ -32,6 +32,8 @@ def report(
     day = parse_day(as_of, "--as-of", "2026-11-21")
     with app_context() as app:
         require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load, nor --out made for
+        if day is not None:
+            check_report_day(app, org, day)  # before --out is made: nothing is changed by a refused day
         if out_dir is not None:
             ready_folder(out_dir)
         with progress_display() as bar:

@@ -76,6 +76,19 @@ def parse_roles(value: str) -> list[str]:
     return roles
 
 
+def check_report_day(ctx: Context, org: str, day: date) -> None:
+    """InvalidInput when `day` is after today in `org`'s zone: a report of days still to come would read
+    its books as of today, and be stored (and sent) as that day's."""
+    profile = load_business(ctx.store, org)
+    zone = profile.org.timezone if profile else "UTC"
+    today = ctx.clock.now().astimezone(ZoneInfo(zone)).date()
+    if day > today:
+        raise InvalidInput(
+            f"--as-of {day} is after today, {today} in {zone}",
+            hint="leave --as-of out for today's report, or name a day up to today",
+        )
+
+
 def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets: Secrets | None = None) -> Snapshot:
     """Everything the lenses read, for `org` on `as_of` (default: today in the org's zone). Only reads."""
     profile = load_business(ctx.store, org)
