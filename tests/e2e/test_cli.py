@@ -482,3 +482,32 @@ def test_a_second_ctrl_c_while_the_worker_finishes_a_send_says_one_true_thing(tm
         "stopped (Ctrl-C) as a message was being sent: the next dispatcher sends it again once its lease has "
         "passed (at most 300 s), and its recipients may then get it twice; all else done stays done"
     ]
+
+
+def test_init_lists_where_the_state_is_as_the_settings_place_it(tmp_path: Path) -> None:
+    """Found by a review: with `store = dynamodb` `init` listed an SQLite database and counters in the home
+    folder that nothing uses (nor made), and likewise a blobs folder with blobs in S3 and an outbox folder
+    with mail going through a relay. It lists what is true."""
+    home = tmp_path / "home"
+    local = run(home, "init")
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.splitlines()[1:] == [
+        f"  database  {home / 'firstmate.db'}",
+        f"  counters  {home / 'counters.db'}",
+        f"  blobs     {home / 'blobs'}/",
+        f"  outbox    {home / 'outbox'}/",
+    ]
+    aws = {
+        "FIRSTMATE_STORE": "dynamodb", "FIRSTMATE_TABLE_NAME": "fm-prod", "FIRSTMATE_BLOBS": "s3",
+        "FIRSTMATE_BUCKET": "fm-prod-data", "FIRSTMATE_MAILER": "smtp", "FIRSTMATE_SMTP_HOST": "smtp.example.com",
+        "FIRSTMATE_AWS_REGION": "eu-west-1",
+    }  # fmt: skip
+    other = tmp_path / "other"
+    remote = run(other, "init", env=aws)
+    assert remote.returncode == 0, remote.stderr
+    assert remote.stdout.splitlines()[1:] == [
+        "  database  DynamoDB table fm-prod in eu-west-1 (rate-limit counts too), made by the AWS deployment",
+        "  blobs     S3 bucket fm-prod-data (raw archives: firstmate-archive)",
+        "  mail      sent through the SMTP relay smtp.example.com:587",
+    ]
+    assert not (other / "firstmate.db").exists() and not (other / "counters.db").exists()

@@ -23,13 +23,32 @@ run_cli = typer.Typer()
 
 @run_cli.command(epilog=example("init", "--home /srv/firstmate init"))
 def init() -> None:
-    """Create the state folder, database and signing key (safe to run again)."""
+    """Create the state folder (and locally the database and signing key); list where the state is (safe to
+    run again)."""
     with app_context() as app:
-        s = app.settings
-        done(f"firstmate state is ready in {s.home.resolve()}")
-        for name, path in (("database", s.db_path), ("counters", s.counters_db_path)):
-            out.print(f"  {name:<9} {path}", markup=False)
-        out.print(f"  blobs     {s.blobs_path}/\n  outbox    {s.outbox_path}/", markup=False)
+        done(f"firstmate state is ready in {app.settings.home.resolve()}")
+        for name, where in _state_places(app.settings):
+            out.print(f"  {name:<9} {where}", markup=False)
+
+
+def _state_places(s: Settings) -> list[tuple[str, str]]:
+    """Where the settings keep the state, as `init` lists it: the SQLite files, blobs and outbox folders
+    were listed with store dynamodb, blobs s3 and mail through a relay, though nothing used (or made) them."""
+    places = []
+    if s.store == "dynamodb":
+        table = f"DynamoDB table {s.table_name} in {s.aws_region} (rate-limit counts too)"
+        places.append(("database", f"{table}, made by the AWS deployment"))
+    else:
+        places += [("database", str(s.db_path)), ("counters", str(s.counters_db_path))]
+    s3 = f"S3 bucket {s.bucket} (raw archives: {s.archive_bucket})"
+    places.append(("blobs", s3 if s.blobs == "s3" else f"{s.blobs_path}/"))
+    if s.mailer == "smtp":
+        places.append(("mail", f"sent through the SMTP relay {s.smtp_host}:{s.smtp_port}"))
+    elif s.mailer == "ses":
+        places.append(("mail", f"sent through Amazon SES in {s.aws_region}"))
+    else:
+        places.append(("outbox", f"{s.outbox_path}/"))
+    return places
 
 
 @run_cli.command(epilog=example("demo", "demo --no-serve --out demo-out"))
