@@ -511,3 +511,51 @@ def test_init_lists_where_the_state_is_as_the_settings_place_it(tmp_path: Path) 
         "  mail      sent through the SMTP relay smtp.example.com:587",
     ]
     assert not (other / "firstmate.db").exists() and not (other / "counters.db").exists()
+
+
+def test_the_readme_tours_data_commands_leave_the_demos_rows_as_they_were(tmp_path: Path) -> None:
+    """Found by a review: the README's tour ran `data template my-data/` then `data import my-data/`, and the
+    import (each file replacing its kind's rows, as documented) swapped the demo's some 900 rows for the
+    template's 20 example rows, unsaid until its table of removals. The tour's lines, run as written, now
+    change nothing, and say what an import of the template would replace."""
+    import shlex
+
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.demo.business_data import write_demo_data
+    from firstmate.domain.datafiles import KINDS
+    from firstmate.services.business import save_business
+    from firstmate.services.data import check_data, data_rows, import_data
+
+    home = tmp_path / "home"
+
+    def stored() -> dict[str, list[str]]:
+        app = build(load_settings(home=home))
+        try:
+            return {spec.kind: [key for key, _ in data_rows(app.store, "demo", spec.kind)] for spec in KINDS}
+        finally:
+            app.close()
+
+    app = build(load_settings(home=home))
+    save_business(app.store, demo_profile())
+    raw = read_data_folder(write_demo_data(tmp_path / "demo-out" / "data", _demo_day()))
+    assert not isinstance(raw, list)
+    import_data(app.store, "demo", check_data(app.store, "demo", raw))
+    app.close()
+    before = stored()
+    assert sum(map(len, before.values())) > 800
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    tour = readme.split("## A short tour")[1].split("```")[1]
+    lines = [line for line in tour.splitlines() if line.startswith(".venv/bin/firstmate data ")]
+    assert [shlex.split(line.partition("#")[0])[1:3] for line in lines] == [["data", "template"], ["data", "import"]]
+    for line in lines:
+        command, _, comment = line.partition("#")
+        env = {**firstmate_env(home), "FIRSTMATE_LOG_LEVEL": "warning"}
+        done = subprocess.run(
+            [FIRSTMATE, *shlex.split(command)[1:]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, (line, done.stderr)
+    assert stored() == before
+    assert "replace" in comment  # what the import it shows would do
