@@ -614,3 +614,17 @@ def test_every_commands_help_says_what_it_does_and_shows_an_example() -> None:
     assert "The message's key" in CliRunner().invoke(cli, ["outbox", "show", "--help"], env={"COLUMNS": "200"}).output
     jobs_help = CliRunner().invoke(cli, ["jobs", "run", "--help"], env={"COLUMNS": "200"}).output
     assert all(job.name in jobs_help for job in declared_jobs(Settings())), jobs_help  # each job it takes
+
+
+def test_no_help_shows_a_flag_as_taking_a_value() -> None:
+    """Found by a review: every --help showed its flags as options taking a value, `--verbose -v <bool>`,
+    `--once <bool>`, `--help <bool>` (typer 0.29 gives each option its type there, a flag's too), where
+    `--once true` is refused. A flag shows no value; an option that takes one still shows its type."""
+    for path in [(), *_commands(typer.main.get_command(cli))]:
+        shown = CliRunner().invoke(cli, [*path, "--help"], env={"COLUMNS": "200"})
+        assert shown.exit_code == 0, (path, shown.output)
+        assert "<bool>" not in shown.output, (path, shown.output)
+    root = CliRunner().invoke(cli, ["--help"], env={"COLUMNS": "200"}).output
+    [verbose] = [line for line in root.splitlines() if "--verbose" in line]
+    assert verbose.split() == ["│", "--verbose", "-v", "Show", "log", "lines.", "│"], verbose
+    assert "<str>" in next(line for line in root.splitlines() if "--home" in line)  # it takes a folder

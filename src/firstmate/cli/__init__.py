@@ -12,7 +12,7 @@ STOPPED = "stopped (Ctrl-C): what was done before it stays done, and running the
 
 try:  # loading the commands takes half a second: a Ctrl-C then was a traceback of the imports
     from pathlib import Path
-    from typing import Annotated
+    from typing import Annotated, Any, cast
 
     import typer
     from rich.markup import escape
@@ -37,6 +37,23 @@ except KeyboardInterrupt:
     sys.stderr.write(f"{STOPPED}\n")
     sys.exit(INTERRUPTED)
 
+
+def _flags_take_no_value() -> None:
+    """A flag shows no value in --help: typer 0.29's gives every option its type there, a flag's too
+    ("--once <bool>", though `--once true` is refused), where its plain help and earlier typers show none."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None:  # a typer that shows no flag's type
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:  # ctx: the click typer bundles
+        return None if self.is_flag or self.count else cast("str | None", shown(self, ctx))
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
 cli = typer.Typer(
     name="firstmate",
     help="The back office of a small multi-business operator.",
