@@ -90,6 +90,8 @@ def test_the_demo_says_plainly_when_its_messages_went_dead(tmp_path: Path) -> No
     done = run(tmp_path / "home", "demo", "--no-serve", "--out", str(tmp_path / "out"), env=relay)
     assert done.returncode == 0, done.stderr
     assert "✓ Delivered 0 of 23 message(s) through the smtp mailer." in done.stdout.splitlines()
+    # found by a review: it pointed to "<home>/outbox/  the messages as .eml files", which only the outbox mailer makes
+    assert ".eml files" not in done.stdout and not (tmp_path / "home" / "outbox").exists()
     assert (
         "warning: 23 message(s) could not be sent and went dead: 'firstmate outbox list --status dead' says why; "
         "'firstmate outbox retry demo --dead' tries them again"

@@ -76,7 +76,8 @@ def demo(
             warn(problem)
         out.print(f"\nDemo finished in {time.monotonic() - started:.1f} s. Look at:")
         out.print(f"  {result.index.resolve()}  everything the demo produced", markup=False)
-        out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files", markup=False)
+        if app.settings.mailer == "outbox":  # the folder only that mailer writes
+            out.print(f"  {app.settings.outbox_path.resolve()}/  the messages as .eml files", markup=False)
         if result.api_key:
             out.print(f"  demo API key (shown once): {result.api_key}")
     if not no_serve:
