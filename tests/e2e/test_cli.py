@@ -498,6 +498,8 @@ def test_init_lists_where_the_state_is_as_the_settings_place_it(tmp_path: Path) 
         f"  counters  {home / 'counters.db'}",
         f"  blobs     {home / 'blobs'}/",
         f"  outbox    {home / 'outbox'}/",
+        "Next: 'firstmate org template org.toml', put your business in it, then 'firstmate org import org.toml' "
+        "(or 'firstmate demo' to try the demo's).",
     ]
     aws = {
         "FIRSTMATE_STORE": "dynamodb", "FIRSTMATE_TABLE_NAME": "fm-prod", "FIRSTMATE_BLOBS": "s3",

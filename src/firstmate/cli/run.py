@@ -29,6 +29,15 @@ def init() -> None:
         done(f"firstmate state is ready in {app.settings.home.resolve()}")
         for name, where in _state_places(app.settings):
             out.print(f"  {name:<9} {where}", markup=False)
+        from firstmate.services.business import list_orgs
+
+        # a new home: what to do next, rather than a command that says "no org" (AWS's table: its deployment's)
+        if app.settings.store == "sqlite" and not list_orgs(app.store):
+            out.print(
+                "Next: 'firstmate org template org.toml', put your business in it, then 'firstmate org import "
+                "org.toml' (or 'firstmate demo' to try the demo's).",
+                markup=False,
+            )
 
 
 def _state_places(s: Settings) -> list[tuple[str, str]]:
