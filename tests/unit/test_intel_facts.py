@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from firstmate.domain.analysis import checked, half_up, rules_analysis
 from firstmate.domain.intel import compute_facts
@@ -189,3 +190,33 @@ def test_a_csv_ad_set_whose_campaign_name_holds_a_no_break_space_keeps_its_crm_l
 
     [row] = facts.lead_activity
     assert row.campaign == "Harbor tours" and row.crm_leads == 2 == facts.kpi("crm_leads").value
+
+
+def test_two_csv_accounts_ad_sets_of_one_name_are_not_each_credited_with_the_same_crm_leads(tmp_path: Path) -> None:
+    """A review: two ad accounts' files each run "Harbor tours / Locals"; the 3 CRM leads tagged with that ad
+    set (and no account) read "3 in CRM" in both rows, 6 in Lead Activity beside a card of 4. A lead whose
+    utm_content names the account too counts for that account's ad set; one that does not is said to be
+    shared, in no row."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.reports.weekly import render_weekly
+
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    for account in ("1001", "1002"):
+        (folder / f"{account}.csv").write_text(
+            "week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views\n"
+            f"{WEEK},Harbor tours,Locals,OUTCOME_LEADS,300.00,20000,200,2,150\n"
+        )
+    source = CsvAdsSource(folder)
+    rows = [row for account in ("1001", "1002") for row in source.parse(source.pull(account, WEEK, WEEK))]
+    leads = [_lead(n, "Harbor tours", "Harbor tours/Locals") for n in range(3)]
+    leads.append(_lead(3, "Harbor tours", "1002/Harbor tours/Locals"))
+
+    facts = compute_facts("demo", WEEK, rows, leads, ads_source="csv", crm_source="hubspot")
+
+    in_crm = {row.campaign: row.crm_leads for row in facts.lead_activity}
+    assert in_crm == {"Harbor tours (ad account 1001)": 0, "Harbor tours (ad account 1002)": 1}
+    assert facts.kpi("crm_leads").value == 4
+    text = render_weekly(facts, checked(rules_analysis(facts), facts), business="Saltwind Charters").text
+    assert "3 CRM leads name the ad set Harbor tours / Locals, which ad accounts 1001 and 1002 both run" in text
+    assert "(1 in CRM)" in text and "(3 in CRM)" not in text

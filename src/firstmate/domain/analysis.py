@@ -177,8 +177,9 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
         if activity.cpl is not None:
             values.add((MONEY, float(activity.cpl)))
     values.update((COUNT, float(n)) for n in facts.crm_by_source.values())
-    # a restatement's figures (the stored week against the one just pulled) are facts too
-    values.update((_kind(n) or COUNT, _value(n)) for note in facts.restatements for n in _NUMBER.findall(note))
+    # a restatement's figures (the stored week against the one just pulled) are facts too, as are the CRM notes' counts
+    notes = [*facts.restatements, *facts.crm_notes]
+    values.update((_kind(n) or COUNT, _value(n)) for note in notes for n in _NUMBER.findall(note))
     values.add((COUNT, float(facts.week_start.year)))
     # how many KPIs sound an alert or moved: the rules analyst says so ("3 KPI(s) need a decision")
     values.add((COUNT, float(sum(k.signal.status is Status.ALERT for k in facts.kpis))))

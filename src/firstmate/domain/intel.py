@@ -95,6 +95,8 @@ class WeeklyFacts:
     lead_activity: list[LeadActivityRow]
     crm_by_source: dict[str, int]
     restatements: list[str] = field(default_factory=list)
+    #: CRM leads no one ad set can be credited with (an ad set two ad accounts run, the lead not saying which)
+    crm_notes: list[str] = field(default_factory=list)
     pulled_at: datetime | None = None
     ads_source: str = "meta"  # the sources' names (`AdsSource.name`, `CrmSource.name`; None: no CRM)
     crm_source: str | None = "hubspot"
@@ -160,14 +162,16 @@ def compute_facts(
     )
     this_week = [lead for when, lead in dated if when == week]
     names = _campaign_names(by_week.get(week, []))
+    activity, crm_notes = _lead_activity(by_week.get(week, []), this_week, names)
     return WeeklyFacts(
         org=org,
         week_start=week,
         currency=currency,
         kpis=kpis,
         campaigns=_campaigns(weeks, by_week, names),
-        lead_activity=_lead_activity(by_week.get(week, []), this_week, names),
+        lead_activity=activity,
         crm_by_source=dict(Counter(lead.source or "UNKNOWN" for lead in this_week).most_common()),
+        crm_notes=crm_notes if crm_source is not None else [],
         ads_source=ads_source,
         crm_source=crm_source,
     )
@@ -310,9 +314,9 @@ def _campaigns(
 
 def _lead_activity(
     rows: list[AdWeek], leads: list[CrmLead], names: dict[tuple[str, str], str]
-) -> list[LeadActivityRow]:
+) -> tuple[list[LeadActivityRow], list[str]]:
     groups = _by_ad_set(rows, names)
-    in_crm = _crm_leads(groups, leads)
+    in_crm, shared = _crm_leads(groups, leads)
     activity = []
     for group in groups:
         first = group[0]
@@ -332,25 +336,54 @@ def _lead_activity(
                 landing_page_views=sum(r.landing_page_views for r in group),
             )
         )
-    return activity
+    return activity, shared
 
 
-def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> dict[tuple[str, str], int]:
-    """How many paid-social CRM leads each ad set brought, by account and ad set id: those whose
-    utm_content is its id, when no other ad set of the week has that id; else those whose
-    utm_campaign also names its campaign. Matched by name always, a renamed campaign lost its leads.
-    Ids are matched on one line, as utm_content is read: a CSV ad set's id is its names as written."""
-    shared = Counter(one_line(group[0].adset_id) for group in groups)
-    unique = {adset_id for adset_id, n in shared.items() if n == 1}
-    paid = [lead for lead in leads if lead.paid_social]
-    by_id = Counter(lead.utm_content for lead in paid if lead.utm_content in unique)
-    by_name = Counter((lead.utm_campaign, lead.utm_content) for lead in paid if lead.utm_content not in unique)
-    return {
-        (row.account, row.adset_id): by_id[one_line(row.adset_id)]
-        if one_line(row.adset_id) in unique
-        else by_name[(row.campaign_name, one_line(row.adset_id))]
-        for row in (group[0] for group in groups)
-    }
+def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> tuple[dict[tuple[str, str], int], list[str]]:
+    """How many paid-social CRM leads each ad set brought, by account and ad set id, and a note for
+    each ad set name the leads cannot be credited by. A lead counts for the ad set whose id its
+    utm_content is, when no other ad set of the week has that id, or whose `<account>/<id>` it is;
+    else for the one whose campaign its utm_campaign also names. Matched by name always, a renamed
+    campaign lost its leads. Ids are matched on one line, as utm_content is read: a CSV ad set's id is
+    its names as written. Two ad accounts' files may both run "Harbor tours/Locals": a lead naming it
+    and not the account is either's, so it counts for neither (it is in the CRM's total) and the note
+    says so; both rows claimed it, each lead counted twice in Lead Activity."""
+    firsts = [group[0] for group in groups]
+    ids = Counter(one_line(row.adset_id) for row in firsts)
+    named: dict[str, tuple[str, str]] = {}  # what a lead's utm_content may say to name one ad set
+    by_campaign: dict[tuple[str, str], list[AdWeek]] = defaultdict(list)  # ad sets of an id others share
+    for row in firsts:
+        key, adset_id = (row.account, row.adset_id), one_line(row.adset_id)
+        named[f"{row.account}/{adset_id}"] = key
+        if ids[adset_id] == 1:
+            named[adset_id] = key
+        else:
+            by_campaign[(row.campaign_name, adset_id)].append(row)
+    counted: Counter[tuple[str, str]] = Counter()
+    unsure: Counter[tuple[str, str]] = Counter()
+    for lead in (lead for lead in leads if lead.paid_social):
+        candidates = by_campaign.get((lead.utm_campaign, lead.utm_content), [])
+        if lead.utm_content in named:
+            counted[named[lead.utm_content]] += 1
+        elif len(candidates) == 1:
+            counted[(candidates[0].account, candidates[0].adset_id)] += 1
+        elif candidates:
+            unsure[(lead.utm_campaign, lead.utm_content)] += 1
+    notes = [_shared_note(n, by_campaign[key]) for key, n in sorted(unsure.items())]
+    return {(row.account, row.adset_id): counted[(row.account, row.adset_id)] for row in firsts}, notes
+
+
+def _shared_note(count: int, rows: list[AdWeek]) -> str:
+    """What the report says of CRM leads that name an ad set several ad accounts run, and not the account."""
+    accounts = sorted({row.account for row in rows})
+    both = " and ".join([", ".join(accounts[:-1]), accounts[-1]]) if len(accounts) > 1 else accounts[0]
+    first = rows[0]
+    lead = "1 CRM lead names" if count == 1 else f"{count:,} CRM leads name"
+    return (
+        f"{lead} the ad set {first.campaign_name} / {first.adset_name}, which ad accounts {both} "
+        f"{'both' if len(accounts) == 2 else 'all'} run, and not the account: counted in the CRM's total and in "
+        f"no ad set's row (a utm_content of {accounts[0]}/{one_line(first.adset_id)} names one)."
+    )
 
 
 def _by_ad_set(rows: list[AdWeek], names: dict[tuple[str, str], str]) -> list[list[AdWeek]]:

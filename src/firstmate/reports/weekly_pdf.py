@@ -48,6 +48,9 @@ def weekly_pdf(
         activity, header = [row[:2] + row[3:] for row in activity], header[:2] + header[3:]
         widths = [115, 18, 22, 25]
     _table(pdf, "Lead activity", header, activity, widths)
+    pdf.set_font("DejaVu", "", 8)
+    for note in facts.crm_notes:  # leads no one row is credited with
+        text_lines(pdf, 5, note)
     for section in analysis.sections:
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")

@@ -126,6 +126,8 @@ def facts_for_model(facts: WeeklyFacts) -> str:
         "lead_activity": activity,
         "restated": facts.restatements,
     }
+    if facts.crm_notes:  # CRM leads no one ad set is credited with, and why
+        body["crm_notes"] = facts.crm_notes
     return json.dumps(body, default=str)
 
 
