@@ -3,6 +3,7 @@ set's CRM leads matched to it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -220,3 +221,32 @@ def test_two_csv_accounts_ad_sets_of_one_name_are_not_each_credited_with_the_sam
     text = render_weekly(facts, checked(rules_analysis(facts), facts), business="Saltwind Charters").text
     assert "3 CRM leads name the ad set Harbor tours / Locals, which ad accounts 1001 and 1002 both run" in text
     assert "(1 in CRM)" in text and "(3 in CRM)" not in text
+
+
+def test_a_traffic_campaign_s_four_week_cost_per_lead_is_the_cards_in_its_row_too() -> None:
+    """A review: a traffic campaign with leads in three of its four weeks, the only campaign there is. The card
+    counts its spend in the weeks it brought leads ($1,200.00 over 6 leads: $200.00); its row counted all four
+    weeks' ($1,600.00: $266.67), two 4-week costs per lead of the same leads."""
+    from firstmate.reports.weekly import render_weekly
+
+    rows = [
+        AdWeek("meta", "1001", "c1", "Site traffic", "a1", "Retargeting", "OUTCOME_TRAFFIC",
+               WEEK - timedelta(weeks=back), Decimal("400.00"), "USD", 30_000, 400, leads, 200)
+        for back, leads in ((3, 2), (2, 0), (1, 3), (0, 1))
+    ]  # fmt: skip
+
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+
+    [campaign] = facts.campaigns
+    cpl = facts.kpi("cpl")
+    assert campaign.cpl_4w == Decimal("200.00") == half_up(cpl.rolling_4w or 0, 2)
+    text = render_weekly(facts, checked(rules_analysis(facts), facts), business="Saltwind Charters").text
+    assert "Cost per lead: $400.00" in text and "4 weeks: $200.00" in text
+    assert "$400.00 per lead (4 weeks: $200.00)" in text
+
+    quiet = [replace(row, leads=0) if row.week_start == WEEK else row for row in rows]  # no lead this week
+    facts = compute_facts("demo", WEEK, quiet, [], crm_source=None)
+    [campaign] = facts.campaigns
+    assert campaign.cpl_4w == Decimal("160.00") == half_up(facts.kpi("cpl").rolling_4w or 0, 2)  # it was "–"
+    text = render_weekly(facts, checked(rules_analysis(facts), facts), business="Saltwind Charters").text
+    assert "- Site traffic: $400.00 spend, 0 leads (4 weeks: $160.00 per lead)" in text

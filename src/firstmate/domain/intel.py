@@ -2,7 +2,9 @@
 renderer and check. Nothing here is estimated: every figure traces to rows.
 
 Cost per lead (CPL) is campaign-level spend over leads, for lead-generating campaigns only; the
-4-week CPL is total spend over total leads for those four weeks (not an average of weekly CPLs).
+4-week CPL is total spend over total leads for those four weeks (not an average of weekly CPLs), a
+campaign's spend counting in the weeks it was lead-generating (a traffic campaign's, those it brought
+leads), on the card and in its table row alike.
 """
 
 from __future__ import annotations
@@ -285,7 +287,9 @@ def _campaigns(
         spend = money(sum((r.spend for r in current), Decimal(0)))
         leads = sum(r.leads for r in current)
         lead_gen = any(r.lead_generating for r in current)
-        last4 = [r for group in weekly[-4:] for r in group]
+        # the weeks it was a lead campaign, as the card counts them: a traffic campaign's spend in its weeks
+        # without a lead made its row's 4-week cost per lead $266.67 beside the card's $200.00
+        last4 = [r for group in weekly[-4:] if any(r.lead_generating for r in group) for r in group]
         spend4 = sum((r.spend for r in last4), Decimal(0))
         leads4 = sum(r.leads for r in last4)
         lead_series = [float(sum(r.leads for r in g)) for g in weekly]
@@ -302,7 +306,7 @@ def _campaigns(
                 leads=leads,
                 landing_page_views=sum(r.landing_page_views for r in current),
                 cpl=money(spend / leads) if lead_gen and leads else None,
-                cpl_4w=money(spend4 / leads4) if lead_gen and leads4 else None,
+                cpl_4w=money(spend4 / leads4) if leads4 else None,
                 leads_signal=classify("leads", [Point(v) for v in lead_series]) if lead_gen else None,
                 cpl_signal=classify("cpl", [Point(c, n) for c, n in zip(cpl_series, lead_series, strict=True)])
                 if lead_gen
