@@ -292,3 +292,31 @@ def test_a_section_whose_every_sentence_held_a_wrong_figure_reads_the_facts_own_
         "The Leadership section is written from the facts alone: each sentence the openai model wrote there "
         "held a figure the data does not."
     )
+
+
+def test_a_figure_abbreviated_and_rounded_right_is_kept_and_one_rounded_wrong_is_not() -> None:
+    """A review: a model wrote "156K impressions" and "$1.8k spend" of 156,000 impressions and $1,800.00 spent,
+    and the check dropped both sentences (it read 156 and $1.8, no figures of the week)."""
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    rows = [
+        AdWeek("meta", "1001", "c1", "Charters | Leads", "c1/a", "All", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("1800.00"), "USD", 156_000, 1_500, 40, 900)
+        for back in range(8)
+    ]  # fmt: skip
+    allowed = allowed_numbers(compute_facts("demo", WEEK, rows, []))
+
+    def kept(sentence: str) -> bool:
+        return check_numbers(sentence, allowed)[0] == sentence
+
+    right = (
+        "Ads were seen 156K times.",
+        "Spend held at $1.8k.",
+        "Spend held at $1.80K.",
+        "Impressions over 4 weeks: 624k.",
+        "Impressions since the start: 1.25M.",
+        "Spend: $7.2k in 4 weeks.",
+    )
+    wrong = ("Spend held at $1.9k.", "Ads were seen 157K times.", "Spend held at $2k.", "Spend held at 1.8M.",
+             "Impressions since the start: 1.3M.", "Leads: 40k.", "Spend held at 1.8% of plan.")  # fmt: skip
+    assert [s for s in right if not kept(s)] == [] and [s for s in wrong if kept(s)] == []

@@ -145,7 +145,9 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
 _SIGNS = "-+\u2212\u2013\u2012"  # "-" first: in a character class, never a range
 #: A percent written as a word: "30 percent" is "30%", not a plain number that may be any figure.
 _PERCENT_WORD = r"\s?(?i:per\s?cent|pct)\b"
-_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?(?:%|{_PERCENT_WORD})?")
+#: A figure abbreviated in thousands or millions: "156K", "$1.8k", "$2.4M" (not "12m": metres, minutes).
+_SCALES = {"k": 1_000, "K": 1_000, "M": 1_000_000}
+_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?(?:%|{_PERCENT_WORD}|[kKM](?!\w))?")
 _AS_WORD = re.compile(_PERCENT_WORD + "$")
 #: A number as written, as Python reads it: its minus as "-", no "$", "%" or thousands' commas.
 _AS_PLAIN = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "$": None, "%": None, ",": None})
@@ -186,8 +188,26 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     values.add((COUNT, float(sum(k.signal.direction is not Direction.FLAT for k in facts.kpis))))
     # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
     allowed = {f"{kind}:{_canonical(r)}" for kind, v in values for places in (0, 1, 2) for r in _rounded(v, places)}
+    allowed |= {short for kind, v in values if kind != PERCENT for short in _abbreviated(kind, v)}
     first, after = facts.week_start - DAYS_NAMED[0], facts.week_start + DAYS_NAMED[1]
     return allowed | {f"date:{first + timedelta(days=n)}" for n in range((after - first).days + 1)}
+
+
+def _abbreviated(kind: str, value: float) -> set[str]:
+    """`value` as a writer may abbreviate it in thousands or millions ("count:156k", "money:1.8k" for
+    156,000 and $1,800), rounded right to no, one or two decimals, with at least two digits unless it is
+    exact: "$2k" says no more than "between $1,500 and $2,500" of $1,800, and would vouch for any of them."""
+    shown = set()
+    for suffix, scale in (("k", 1_000), ("m", 1_000_000)):
+        if not math.isfinite(value) or abs(value) < scale / 10:
+            continue
+        for places in (0, 1, 2):
+            for rounded in _rounded(value / scale, places):
+                written = _canonical(rounded)
+                digits = written.lstrip("-").replace(".", "").lstrip("0")
+                if len(digits) >= 2 or Decimal(written) * scale == Decimal(repr(value)):
+                    shown.add(f"{kind}:{written}{suffix}")
+    return shown
 
 
 def _rounded(value: float, places: int) -> set[float]:
@@ -325,10 +345,11 @@ def _when(found: re.Match[str], days: frozenset[str]) -> str:
 def _supported(written: str, allowed: set[str]) -> bool:
     """Whether a number as written is a fact of its kind ("$30" a spend or a cost, "30%" a percent, "30"
     any): with its sign when it has one ("-19%" is not a rise of 19%), else either way ("fell 19%")."""
-    value = _value(written)
+    scale = written[-1] if written[-1] in _SCALES else ""
+    value = _value(written.removesuffix(scale))
     kinds = [kind] if (kind := _kind(written)) else [MONEY, PERCENT, COUNT]
     values = [value] if written[0] in _SIGNS else [value, -value]
-    return any(f"{k}:{_canonical(v)}" in allowed for k in kinds for v in values)
+    return any(f"{k}:{_canonical(v)}{scale.lower()}" in allowed for k in kinds for v in values)
 
 
 def _kind(written: str) -> str | None:
@@ -337,8 +358,10 @@ def _kind(written: str) -> str | None:
 
 
 def _value(number: str) -> float:
-    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5", "12 percent") as a float."""
-    return float(_AS_WORD.sub("", number).translate(_AS_PLAIN))
+    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5", "12 percent", "$1.8k") as a float."""
+    scale = _SCALES.get(number[-1], 1)
+    plain = float(_AS_WORD.sub("", number.rstrip("kKM")).translate(_AS_PLAIN))
+    return plain * scale if scale != 1 else plain
 
 
 def _canonical(value: float) -> str:
