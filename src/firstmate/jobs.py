@@ -109,7 +109,11 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
             # catch-up, by its own time, could report a week later than its period's)
             week = last_complete_week(period, profile.org.timezone)
-            run = run_weekly(app, org, *sources, week=week, send=True, analyst=app.analyst(), timebox=timebox)
+            # or, while an ad account's Sunday is still running in its zone (behind the org's), the week before:
+            # whole, where the week just ended would go out with Meta's Sunday half over
+            run = run_weekly(
+                app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=True, timebox=timebox
+            )
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way

@@ -319,6 +319,12 @@ class AdsSource(Protocol):
         """The ad-set weeks in raw pages (pure: replaying an archive gives the same rows)."""
         ...
 
+    def timezone(self, account: str) -> str | None:
+        """The time zone (an IANA name) whose days the account's weeks count, or None when the source does
+        not say (CSV files: their weeks are as written). Meta counts an ad account's days in its own zone,
+        which may be behind the business's. Raises like `pull`."""
+        ...
+
 
 class CrmSource(Protocol):
     """A CRM (HubSpot): contacts created in a time range, raw first."""

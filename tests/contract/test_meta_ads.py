@@ -226,3 +226,15 @@ def test_rows_in_a_shape_or_with_figures_firstmate_cannot_trust_are_a_source_err
     pages = source.pull("1001", LAST_WEEK, LAST_WEEK + timedelta(days=6))
     with pytest.raises(SourceError, match=f"Meta answered ad-set row 1 of page 1 that firstmate cannot read: .*{says}"):
         source.parse(pages)
+
+
+def test_an_ad_accounts_time_zone_is_the_one_meta_counts_its_days_in(standin: StandIn) -> None:
+    """Meta's weeks are the ad account's days, in its own zone (`timezone_name`); one this machine does not
+    know is as good as none said, and a refused token is refused here as in a pull."""
+    assert _source(standin).timezone("1001") == "America/Los_Angeles"
+    standin.meta_faults.account_timezone = "Pacific/Auckland"
+    assert _source(standin).timezone("1002") == "Pacific/Auckland"
+    standin.meta_faults.account_timezone = "Mars/Olympus_Mons"
+    assert _source(standin).timezone("1001") is None
+    with pytest.raises(SourceAuthError, match="renew the token"):
+        _source(standin, token="EAAG-expired").timezone("1001")

@@ -891,3 +891,39 @@ def test_spend_in_fractions_of_a_cent_reads_in_cents_so_the_rows_add_up_to_the_c
     run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert run.facts.kpi("spend").value == 66.66
     assert "Ad spend: $66.66" in run.report.text and "$66.67" not in run.report.text
+
+
+def test_a_business_ahead_of_its_ad_account_reports_only_weeks_the_account_has_ended(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: a business in Auckland whose ad accounts count their days in Los Angeles (Meta's weeks are
+    the account's). At 07:01 on Monday in Auckland it is 10:01 on Sunday there: the Monday report of Nov 9–15
+    was built with Meta's Sunday half over, and that Sunday was restated the week after. A week is reported
+    once it has ended in the ad accounts' zone too, and the report says whose days its ad figures are."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.errors import InvalidInput
+    from firstmate.jobs import weekly_reports
+    from firstmate.services.business import save_business
+
+    profile = demo_profile()
+    auckland = profile.org.model_copy(update={"timezone": "Pacific/Auckland"})
+    save_business(intel_app.store, profile.model_copy(update={"org": auckland}))
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    monday = datetime(2026, 11, 15, 18, 1, tzinfo=UTC)  # 07:01 on Monday 16 November in Auckland
+    clock.set(monday)
+
+    with pytest.raises(
+        InvalidInput, match="not ended yet in America/Los_Angeles, where ad accounts 1001 and 1002 count their days"
+    ) as refused:
+        run_weekly(app, "demo", *_sources(standin), week=WEEK)
+    assert "Mon Nov 16 21:00" in str(refused.value.hint)  # when it has, in Auckland
+    assert run_weekly(app, "demo", *_sources(standin)).week == WEEK - timedelta(weeks=1)
+    # the scheduled Monday run reports the whole week it can, sends it, and says why it is not the last one
+    said = weekly_reports(app, monday.replace(minute=0))
+    assert "Oct 26 – Nov 1, 2026" not in said and "Nov 2–8, 2026" in said
+    text = app.blobs.get("reports/demo/weekly/2026-11-02/weekly.txt").decode()
+    assert "Ad figures are the days of ad accounts 1001 and 1002 in America/Los_Angeles" in text
+    assert "the week of Nov 9 ends in America/Los_Angeles at 21:00 on Mon Nov 16, Pacific/Auckland time" in text
+
+    clock.set(datetime(2026, 11, 16, 8, 1, tzinfo=UTC))  # 00:01 on Monday in Los Angeles: its Sunday is over
+    assert run_weekly(app, "demo", *_sources(standin), week=WEEK).week == WEEK

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -102,6 +102,8 @@ class WeeklyFacts:
     pulled_at: datetime | None = None
     ads_source: str = "meta"  # the sources' names (`AdsSource.name`, `CrmSource.name`; None: no CRM)
     crm_source: str | None = "hubspot"
+    #: whose days the ad figures are, when an ad account counts them in another zone than the business (`ads_days`)
+    ads_days: str = ""
 
     @property
     def data_sources(self) -> str:
@@ -119,6 +121,44 @@ class WeeklyFacts:
     def kpi(self, key: str) -> Kpi:
         """One KPI by key."""
         return next(k for k in self.kpis if k.key == key)
+
+
+def week_ends(week: date, zone: str) -> datetime:
+    """When the week starting on `week` ends in `zone`: the midnight that starts its eighth day there."""
+    return datetime.combine(week + timedelta(weeks=1), time(), ZoneInfo(zone))
+
+
+def ads_days(
+    week: date, business_zone: str, account_zones: dict[str, str | None], pulled_at: datetime, *, crm: bool
+) -> str:
+    """What the report says when an ad account counts its days in another zone than the business's (Meta's
+    weeks are the account's): whose days its ad figures are, and, when the week after had ended in the
+    business's zone but not in the account's as the figures were pulled, when it does (it is not this
+    report's: its Sunday was still running there). "" when every account counts the business's days."""
+    other = {account: zone for account, zone in sorted(account_zones.items()) if zone and zone != business_zone}
+    if not other:
+        return ""
+    by_zone: dict[str, list[str]] = defaultdict(list)
+    for account, zone in other.items():
+        by_zone[zone].append(account)
+    whose = " and ".join(
+        f"of ad account{'s' if len(accounts) > 1 else ''} {_listed(accounts)} in {zone}"
+        for zone, accounts in by_zone.items()
+    )
+    said = f"Ad figures are the days {whose}" + (f", CRM leads the days in {business_zone}" if crm else "")
+    after = week + timedelta(weeks=1)
+    ends, zone = max((week_ends(after, zone), zone) for zone in by_zone)
+    if week_ends(after, business_zone) <= pulled_at < ends:
+        local = ends.astimezone(ZoneInfo(business_zone))
+        said += (
+            f"; the week of {after:%b} {after.day} ends in {zone} at {local:%H:%M} on {local:%a %b} {local.day}, "
+            f"{business_zone} time, after these figures were pulled: it is reported once it has"
+        )
+    return said + "."
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def money(value: Decimal) -> Decimal:

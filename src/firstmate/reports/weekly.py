@@ -133,7 +133,7 @@ def restated(facts: WeeklyFacts) -> str:
 def data_line(facts: WeeklyFacts) -> str:
     """Where the figures came from and when they were pulled."""
     pulled = f", pulled {facts.pulled_at:%Y-%m-%d %H:%M UTC}" if facts.pulled_at else ""
-    return f"Data: {facts.data_sources}{pulled}."
+    return f"Data: {facts.data_sources}{pulled}." + (f" {facts.ads_days}" if facts.ads_days else "")
 
 
 def _data_url(image: InlineImage) -> str:

@@ -29,7 +29,7 @@ import structlog
 
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.intel import WeeklyFacts, compute_facts, weeks_with_data
+from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, week_ends, weeks_with_data
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.domain.shared import iso, to_epoch
@@ -87,10 +87,14 @@ def run_weekly(
     resend: bool = False,
     analyst: Analyst | None = None,
     timebox: TimeBox | None = None,
+    or_last_ended: bool = False,
 ) -> IntelRun:
-    """Run the weekly report for `org`. Without `week`, the most recent complete week with data. `timebox`:
-    the time it has (a Lambda function's), looked at before each pull, the analysis and storing the report:
-    out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted)."""
+    """Run the weekly report for `org`. Without `week`, the most recent complete week with data. A week
+    is complete once it has ended in the business's zone and in each ad account's (Meta counts an
+    account's days in its own zone, which may be behind): `week` before then is refused, or, with
+    `or_last_ended` (the scheduled run), the last week that has ended there is reported instead.
+    `timebox`: the time it has (a Lambda function's), looked at before each pull, the analysis and storing
+    the report: out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted)."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")
@@ -107,6 +111,8 @@ def run_weekly(
         raise InvalidInput(f"--week must be a Monday; {target} is a {target:%A}")
     if target > latest:  # its figures are not all in yet (or not at all): a report of it would be made up
         raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
+    zones = {account: ads.timezone(account) for account in accounts}
+    target = _ended_in_accounts(target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended)
     since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     prefix = f"raw/{org}/{run_id}"
@@ -114,6 +120,7 @@ def run_weekly(
     manifest: dict[str, Any] = {
         "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
         "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
+        "account_zones": zones,
     }  # fmt: skip
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     try:
@@ -168,14 +175,36 @@ def replay_run(
     )
 
 
+def _ended_in_accounts(
+    target: date, zones: dict[str, str | None], now: datetime, timezone: str, *, refuse: bool
+) -> date:
+    """`target`, if it has ended in each ad account's zone (`zones`) too; else the last week that has, or,
+    when `refuse`, InvalidInput saying when it ends. Meta's weeks are each ad account's days: one whose zone
+    is behind the business's (Los Angeles, for a business in Auckland) had its Sunday half over at a
+    Monday report, and the day was restated a week on."""
+    ended = last_complete_week(now, timezone, *{zone for zone in zones.values() if zone})
+    if target <= ended or not refuse:
+        return min(target, ended)
+    ends, zone = max((week_ends(target, z), z) for z in zones.values() if z)
+    late = [account for account, z in zones.items() if z == zone]
+    listed = late[0] if len(late) == 1 else f"{', '.join(late[:-1])} and {late[-1]}"
+    whose = f"ad account {listed} counts its" if len(late) == 1 else f"ad accounts {listed} count their"
+    local = ends.astimezone(ZoneInfo(timezone))
+    raise InvalidInput(
+        f"the week of {target} has not ended yet in {zone}, where {whose} days (Meta's weeks are the ad account's)",
+        hint=f"run it after {local:%a %b} {local.day} {local:%H:%M} {timezone} time, when it has; "
+        f"the last week ended there is {ended}",
+    )
+
+
 class NoFigures(NotFound):
     """The sources have no figures for the week asked for: nothing is reported, nothing stored."""
 
 
-def last_complete_week(now: datetime, timezone: str) -> date:
-    """The Monday of the last week that has fully ended, in the business's zone."""
-    today = now.astimezone(ZoneInfo(timezone)).date()
-    return today - timedelta(days=today.weekday() + 7)
+def last_complete_week(now: datetime, timezone: str, *others: str) -> date:
+    """The Monday of the last week that has fully ended in the business's zone (and in each of `others`)."""
+    days = [now.astimezone(ZoneInfo(zone)).date() for zone in (timezone, *others)]
+    return min(today - timedelta(days=today.weekday() + 7) for today in days)
 
 
 def _finish(
@@ -215,10 +244,14 @@ def _finish(
         timezone=manifest.get("timezone", "UTC"),  # a run archived before the zone was recorded: as it ran
     )  # fmt: skip
     restated = [] if replay else _restated_since_last_week(ctx.store, org, week, rows)
+    pulled_at = datetime.fromisoformat(manifest["pulled_at"])
     facts = replace(
         facts,
         restatements=manifest.get("restatements", restated),
-        pulled_at=datetime.fromisoformat(manifest["pulled_at"]),
+        pulled_at=pulled_at,
+        ads_days=ads_days(  # a run archived before the accounts' zones were recorded: none said, as it ran
+            week, manifest.get("timezone", "UTC"), manifest.get("account_zones", {}), pulled_at, crm=crm is not None
+        ),
     )
     if timebox is not None:
         timebox.check("the analysis")

@@ -45,6 +45,8 @@ class MetaFaults:
     bare_errors: list[int] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     scopes: list[str] = field(default_factory=lambda: ["ads_read", "read_insights", "business_management"])
+    #: the ad accounts' time zone (`timezone_name`), whose days their insights count: the demo business's own
+    account_timezone: str = "America/Los_Angeles"
 
 
 def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
@@ -104,8 +106,21 @@ def routes(history: History, faults: MetaFaults, token: str) -> list[Route]:
         accounts = sorted({adset.account for adset in history.adsets})[: int(params.get("limit", "25"))]
         return _answer({"data": [{"id": f"act_{a}", "account_id": a} for a in accounts]}, faults)
 
+    async def ad_account(request: Request) -> Response:
+        account = request.path_params["account"]
+        params = dict(request.query_params)
+        faults.calls.append(f"GET account {account}")
+        problem = _refused_token(request, params, faults, token)
+        if problem is not None:
+            return problem
+        if account not in {adset.account for adset in history.adsets}:
+            return _error(400, 100, "Unsupported get request. Object does not exist", "GraphMethodException")
+        # answered whole: the answers' faults (cut off, loose JSON) are the insights', as the others are
+        return JSONResponse({"id": f"act_{account}", "timezone_name": faults.account_timezone})
+
     return [
         Route(f"/{VERSION}/debug_token", debug_token, methods=["GET"]),
+        Route(f"/{VERSION}/act_{{account}}", ad_account, methods=["GET"]),
         Route(f"/{VERSION}/me/adaccounts", ad_accounts, methods=["GET"]),
         Route(f"/{VERSION}/act_{{account}}/insights", insights, methods=["GET", "POST"]),
         Route(f"/{VERSION}/{{run_id:int}}", run_status, methods=["GET"]),
@@ -140,21 +155,12 @@ async def _params(request: Request) -> dict[str, str]:
 
 
 def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> Response | None:
-    presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
     if faults.bare_errors:
         status = faults.bare_errors.pop(0)
         return JSONResponse({"message": "Too Many Requests" if status == 429 else "Forbidden"}, status_code=status)
-    if faults.malformed_token:
-        return _error(400, 190, f"Malformed access token {presented}", "OAuthException")
-    if faults.token_expired or presented != token:
-        return _error(
-            400, 190, "Error validating access token: Session has expired on Monday, 09-Nov-26 10:00:00 PST.",
-            "OAuthException", subcode=463,
-        )  # fmt: skip
-    if faults.app_in_development:
-        return _error(
-            400, 200, "(#200) Ad account owner has NOT grant ads_management or ads_read permission", "OAuthException"
-        )
+    refused = _refused_token(request, params, faults, token)
+    if refused is not None:
+        return refused
     if faults.rate_limited_calls > 0:
         faults.rate_limited_calls -= 1
         return _error(
@@ -175,6 +181,24 @@ def _check(request: Request, params: dict[str, str], faults: MetaFaults, token: 
             "An unexpected error has occurred. Please retry your request later.",
             "OAuthException",
             transient=True,
+        )
+    return None
+
+
+def _refused_token(request: Request, params: dict[str, str], faults: MetaFaults, token: str) -> Response | None:
+    """Meta's answer to a token it refuses (or an app in development), or None: every call is checked so;
+    the other faults are the insights' (tests count them there)."""
+    presented = params.get("access_token") or request.headers.get("authorization", "").removeprefix("Bearer ")
+    if faults.malformed_token:
+        return _error(400, 190, f"Malformed access token {presented}", "OAuthException")
+    if faults.token_expired or presented != token:
+        return _error(
+            400, 190, "Error validating access token: Session has expired on Monday, 09-Nov-26 10:00:00 PST.",
+            "OAuthException", subcode=463,
+        )  # fmt: skip
+    if faults.app_in_development:
+        return _error(
+            400, 200, "(#200) Ad account owner has NOT grant ads_management or ads_read permission", "OAuthException"
         )
     return None
 

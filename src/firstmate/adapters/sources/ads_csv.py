@@ -93,6 +93,9 @@ class CsvAdsSource:
             }
         ]
 
+    def timezone(self, account: str) -> str | None:
+        return None  # a file's weeks are its days as written: complete once written
+
     def parse(self, pages: list[RawPage]) -> list[AdWeek]:
         weeks = []
         for page in pages:

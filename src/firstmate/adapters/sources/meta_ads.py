@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
@@ -104,6 +105,17 @@ class MetaAdsSource:
             self._wait_for_run(str(run_id))
             return self._pages(f"{self._base}/{VERSION}/{run_id}/insights", {"limit": str(self._page_size)})
         return self._pages(url, params)
+
+    def timezone(self, account: str) -> str | None:
+        page = self._call("GET", f"{self._base}/{VERSION}/act_{account}", {"fields": "timezone_name"})
+        name = value_at(page, "timezone_name", source="Meta")
+        if not isinstance(name, str) or not name:
+            return None
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):  # a zone this machine's tz database lacks: as not said
+            return None
+        return name
 
     def parse(self, pages: list[RawPage]) -> list[AdWeek]:
         rows = []
