@@ -365,3 +365,40 @@ def test_a_rental_whose_revenue_lines_start_mid_window_earns_the_same_in_the_ceo
         "Rentals add $6,000 from occupancy.csv."
     )
     assert cfo_total == Decimal(8500 + 6000)
+
+
+def _amount(cell: str) -> Decimal:
+    """A money cell as the owner reads it: "−$1,234" is −1234, "—" is nothing."""
+    return Decimal(0) if cell == "—" else Decimal(cell.replace("−", "-").replace("$", "").replace(",", ""))
+
+
+def test_the_profit_tables_rows_add_up_to_its_all_businesses_row() -> None:
+    """A review: the businesses' expenses read $25,424 and "All businesses" $25,774, the gap being the shared
+    fixed costs (bookkeeping), which were in the total alone; and rows in cents, each rounded, did not add up to
+    the total rounded either ($2,801 + $701 + $400 beside a total worked out from $3,901)."""
+    from firstmate.domain.snapshot import FixedCost
+
+    snapshot = _snapshot()
+    expenses = (
+        Expense(id="e1", month=date(2026, 11, 1), entity=GULL, vendor="Dockside Supply", amount=Decimal("2800.50")),
+        Expense(id="e2", month=date(2026, 11, 1), entity=HAUL, vendor="Dockside Supply", amount=Decimal("700.50")),
+        _expense(3, BRINE, 400),
+    )
+    fixed = (FixedCost(name="Bookkeeping", monthly=Decimal(350)),)
+    finance = snapshot.finance.model_copy(update={"fixed_costs": fixed})
+    section = _section(
+        ceo_report(snapshot.model_copy(update={"expenses": expenses, "finance": finance}), OTHERS),
+        "Profitability vs goals",
+    )
+    *parts, total = section.tables[0].rows
+    assert total[0] == "All businesses"
+    assert ("Shared costs", "—", "$350", "−$350", "—") in parts
+    for column in (1, 2, 3):  # revenue, expenses, profit
+        assert sum(_amount(row[column]) for row in parts) == _amount(total[column])
+    for row in (*parts, total):  # and each row's profit is its revenue less its expenses, as shown
+        assert _amount(row[1]) - _amount(row[2]) == _amount(row[3])
+    # 7,300 − (2,801 + 701 + 400 + 350 = 4,252) = 3,048: the card and summary read the table's total
+    assert total[1:4] == ("$7,300", "$4,252", "$3,048")
+    card = next(c for c in section.cards if c.label == "All businesses profit, Nov 2026")
+    assert (card.value, card.note) == ("$3,048", "goal $3,600; short $552")
+    assert section.summary == "Nov 2026 profit $3,048 on revenue $7,300."

@@ -21,6 +21,7 @@ from firstmate.domain.reports.format import (
     pct,
     ratio,
     units_sold,
+    whole,
 )
 from firstmate.domain.snapshot import Goal, RevenueLine, Snapshot
 
@@ -33,6 +34,10 @@ HIGH_MONEY = Decimal(1000)
 HIGH_SHORT = Decimal("0.2")
 
 Part = tuple[Section, list[Finding]]
+#: The profit table's row of what is no one business's: the shared fixed costs (business.yaml, no entity).
+SHARED_COSTS = "Shared costs"
+#: Revenue and expenses of a month in whole units, as the profit table shows them, by entity (None: all).
+Shown = dict[str | None, tuple[Decimal, Decimal]]
 
 
 def finding(key: str, title: str, detail: str, severity: Severity, owner: str, at_stake: Decimal = ZERO) -> Finding:
@@ -86,15 +91,42 @@ def profit_figures(
     return revenue, spent
 
 
+def profit_rows(
+    snapshot: Snapshot, month: date, lines: list[RevenueLine], ids: list[str]
+) -> tuple[list[tuple[str, Decimal, Decimal]], Shown]:
+    """The profit table's rows (name, revenue, expenses) in whole units, as shown: each business of `ids`,
+    then the shared costs when there are any, then all businesses, which is the rows above it added; and
+    the figures by entity (None: all businesses) for the goal cards, so that a card reads its row. The
+    shared fixed costs were in the total alone, and rows rounded one by one did not add up to the exact
+    total rounded: $25,424 of the businesses' expenses read $25,774 for all of them."""
+    rows: list[tuple[str, Decimal, Decimal]] = []
+    shown: Shown = {}
+    exact_revenue, exact_spent = ZERO, ZERO
+    for entity in ids:
+        revenue, spent = profit_figures(snapshot, entity, month, lines)
+        exact_revenue, exact_spent = exact_revenue + revenue, exact_spent + spent
+        shown[entity] = (whole(revenue), whole(spent))
+        rows.append((snapshot.entity_name(entity), *shown[entity]))
+    revenue, spent = profit_figures(snapshot, None, month, lines)
+    shared = (whole(revenue - exact_revenue), whole(spent - exact_spent))  # in the total, of no one business
+    if shared != (ZERO, ZERO):
+        rows.append((SHARED_COSTS, *shared))
+    shown[None] = (sum((r[1] for r in rows), ZERO), sum((r[2] for r in rows), ZERO))
+    rows.append((snapshot.entity_name(None), *shown[None]))
+    return rows, shown
+
+
 def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part:
     """Revenue, expenses and profit per entity in the last full month, against profit and revenue goals."""
     cur, month = snapshot.currency, last_month(snapshot)
     method = (
         f"{month_label(month)}: revenue = {REVENUE_LINES} by service-date month, plus occupancy.csv revenue of "
         "property assets no line of the month names; expenses = expenses.csv rows "
-        "of that month (fixed and variable) plus business.yaml fixed_costs (shared ones only in the total); profit = "
-        "revenue − expenses. Goals with metric profit or revenue (business.yaml; no entity = all businesses) are "
-        "compared with the month's figure; a shortfall is HIGH when more than 20% short or 1,000 or more."
+        f"of that month (fixed and variable) plus business.yaml fixed_costs (shared ones, of no entity, in the "
+        f"row {SHARED_COSTS}); profit = revenue − expenses. Each row in whole units; All businesses = the rows "
+        "above it added. Goals with metric profit or revenue (business.yaml; no entity = all businesses) are "
+        "compared with the month's figure as its row shows it; a shortfall is HIGH when more than 20% short or "
+        "1,000 or more."
     )
     lines = month_lines(snapshot, month)
     ids = _entity_ids(snapshot, month, lines)
@@ -103,24 +135,20 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
             f"No businesses or rows for {month_label(month)}: add revenue.csv and expenses.csv to the data folder."
         )
         return Section("Profitability vs goals", summary, method=method), []
-    rows = []
-    for entity in [*ids, None]:
-        revenue, spent = profit_figures(snapshot, entity, month, lines)
+    rows, shown = profit_rows(snapshot, month, lines, ids)
+    cells = []
+    for name, revenue, spent in rows:
         # no margin on no sales: a month of a refund alone read the loss over it, "167%"
         margin = ratio(revenue - spent, revenue) if revenue > 0 else None
-        cells = (
-            money(revenue, cur),
-            money(spent, cur),
-            money(revenue - spent, cur),
-            "—" if margin is None else pct(margin),
-        )
-        rows.append((snapshot.entity_name(entity), *cells))
-    table = Table(("Entity", "Revenue", "Expenses", "Profit", "Margin"), tuple(rows), title=month_label(month))
+        sales = "—" if name == SHARED_COSTS and not revenue else money(revenue, cur)
+        margin_text = "—" if margin is None else pct(margin)
+        cells.append((name, sales, money(spent, cur), money(revenue - spent, cur), margin_text))
+    table = Table(("Entity", "Revenue", "Expenses", "Profit", "Margin"), tuple(cells), title=month_label(month))
     cards, findings, bullets = [], [], []
     goals = _unique([g for g in snapshot.finance.goals if g.metric in ("profit", "revenue")])
     cfo_keys = {f.key for f in others if f.key.startswith("cfo:revenue-goal:")}
     for goal in goals:
-        card, found = _goal_card(snapshot, goal, month, lines)
+        card, found = _goal_card(snapshot, goal, month, lines, shown)
         cards.append(card)
         # the CFO lens already puts a revenue shortfall in the plan: one action, not two
         if found is not None and goal.metric == "revenue" and found.key.replace(ROLE, "cfo", 1) in cfo_keys:
@@ -129,7 +157,7 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
             findings.append(found)
     if not goals:
         bullets.append("No profit or revenue goals: add goals: with metric profit or revenue to business.yaml.")
-    total_rev, total_spent = profit_figures(snapshot, None, month, lines)
+    total_rev, total_spent = shown[None]
     summary = f"{month_label(month)} profit {money(total_rev - total_spent, cur)} on revenue {money(total_rev, cur)}."
     return Section("Profitability vs goals", summary, tuple(cards), (table,), tuple(bullets), method), findings
 
@@ -142,9 +170,14 @@ def _unique(goals: list[Goal]) -> list[Goal]:
     return sorted(unique.values(), key=lambda g: (g.entity is not None, g.entity or "", g.metric))
 
 
-def _goal_card(snapshot: Snapshot, goal: Goal, month: date, lines: list[RevenueLine]) -> tuple[Card, Finding | None]:
+def _goal_card(
+    snapshot: Snapshot, goal: Goal, month: date, lines: list[RevenueLine], shown: Shown
+) -> tuple[Card, Finding | None]:
     cur, who = snapshot.currency, snapshot.entity_name(goal.entity)
-    revenue, spent = profit_figures(snapshot, goal.entity, month, lines)
+    if goal.entity in shown:  # as its row of the table reads
+        revenue, spent = shown[goal.entity]
+    else:
+        revenue, spent = (whole(f) for f in profit_figures(snapshot, goal.entity, month, lines))
     actual = revenue - spent if goal.metric == "profit" else revenue
     label = f"{who} {goal.metric}, {month_label(month)}"
     short = goal.monthly - actual
