@@ -511,6 +511,39 @@ def test_bookings_in_another_currency_are_said_to_be_uncounted_and_a_code_iso_la
     assert not [f for f in earlier["accounting"].findings if f.key.startswith("accounting:other-currency")]
 
 
+def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not_said_to_be_left_out(
+    data_app: App,
+) -> None:
+    """A review: the accounting report said "2 EUR bookings (€1,682) not counted" where the bookkeeper had
+    written one of them in revenue.csv, in dollars, under its reference: the books win, and that one was in
+    every revenue figure. Only what no figure holds is said to be left out."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    ids = []
+    for n in range(2):
+        body = booking_body(
+            external_id=f"EU-{n}", currency="EUR", gross_amount="840.75", start=f"2026-11-1{n}T10:00:00-08:00"
+        )
+        ids.append(orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body), tell=False).booking.id)
+    sale = {"entity": "saltwind-charters", "recorded_on": "2026-11-12", "service_date": "2026-11-10"}
+    save_row(data_app.store, "demo", "revenue", {**sale, "id": "FX-0", "amount": "910.00", "reference": "EU-0"})
+
+    def other_currency() -> list[str]:
+        document = build_documents(build_snapshot(data_app, "demo", as_of=TODAY), ["accounting"])["accounting"]
+        return [f.title for f in document.findings if f.key.startswith("accounting:other-currency")]
+
+    assert "FX-0" in {r.id for r in build_snapshot(data_app, "demo", as_of=TODAY).revenue}  # counted, in USD
+    assert other_currency() == ["1 EUR booking (€841) not counted"]
+    save_row(data_app.store, "demo", "revenue", {**sale, "id": "FX-1", "amount": "910.00",
+                                                 "reference": f"booking-{ids[1]}"})  # fmt: skip
+    assert other_currency() == []  # both are in the books: nothing is left out
+
+
 def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin_form(data_app: App) -> None:
     """A refund whose reference had a typo undid no sale: the sale stayed counted as sold, and the
     refund stood alone. A sale is a revenue line, an invoice or a firstmate booking, by reference or id."""

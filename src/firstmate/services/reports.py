@@ -101,10 +101,11 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     lines = cast(list[RevenueLine], data["revenue"])
     # the bookings a refund of the report's books names (by external id or booking-<id>): a refund undoes them
     refunded = frozenset(r.reference for r in lines if r.amount < 0 and r.reference and r.recorded_on <= day)
-    booked, left_out = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
+    booked, other = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
     own = [*booked, *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"])]
     # a booking or an invoice that revenue.csv holds under its reference is counted once, as the books have it
     revenue = [*lines, *beside_the_books(lines, own, day)]
+    left_out = uncounted(org, lines, other, day)
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
     snapshot = Snapshot(
         org_id=org,
@@ -132,10 +133,10 @@ def booking_revenue(
     *,
     as_of: date | None = None,
     refunded: frozenset[str] = frozenset(),
-) -> tuple[list[RevenueLine], tuple[LeftOut, ...]]:
+) -> tuple[list[RevenueLine], dict[str, list[RevenueLine]]]:
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
     and those in another currency than `currency` booked by `as_of` (the report's day), by
-    currency, which are not (the accounting report says so: they went unsaid). Cancelled bookings
+    currency, which count only where revenue.csv holds them (`uncounted` says which do not). Cancelled bookings
     are left out, but for one cancelled after `as_of`, which counts as it read before (it left that
     day's books, and its payout read "unmatched"): its cancellation is its latest revision's date
     (`updated_at`), and what it held before is `before_cancel` (kept since 2026-12-06; for one cancelled
@@ -144,7 +145,7 @@ def booking_revenue(
     left out, its refund was taken off again (a cancelled $840 charter refunded in full read −$840). A
     change made after the day other than the cancel is not undone: only a booking's latest revision is
     stored."""
-    other: dict[str, list[Decimal]] = defaultdict(list)
+    other: dict[str, list[RevenueLine]] = defaultdict(list)
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
     ids = [i for i in (anchor.data.get("booking_id") for anchor in anchors) if i]
@@ -158,27 +159,42 @@ def booking_revenue(
             if cancelled and not {request["external_id"], f"booking-{booking_id}"} & refunded:
                 continue
             request = item.data.get("before_cancel") or request  # as it read on the day (kept since 2026-12-06)
-        if request["currency"] != currency:
-            if as_of is not None and _local_date(item.data["created_at"], zone) > as_of:
-                continue  # booked after the report's day: none of its figures holds it either
-            log.warning("reports.booking_currency_skipped", org=org, booking=booking_id, currency=request["currency"])
-            other[request["currency"]].append(Decimal(str(request["gross_amount"])))
-            continue
-        lines.append(
-            RevenueLine(
-                id=f"booking-{booking_id}",
-                entity=item.data["entity"],
-                asset=item.data["asset"],
-                source=f"booking:{request['source']}",
-                recorded_on=_local_date(item.data["created_at"], zone),
-                service_date=_local_date(request["start"], zone),
-                amount=request["gross_amount"],
-                reference=request["external_id"],
-            )
+        line = RevenueLine(
+            id=f"booking-{booking_id}",
+            entity=item.data["entity"],
+            asset=item.data["asset"],
+            source=f"booking:{request['source']}",
+            recorded_on=_local_date(item.data["created_at"], zone),
+            service_date=_local_date(request["start"], zone),
+            amount=request["gross_amount"],
+            reference=request["external_id"],
         )
-    left_out = tuple(LeftOut(currency=c, bookings=len(amounts), amount=sum(amounts, Decimal(0)))
-                     for c, amounts in sorted(other.items()))  # fmt: skip
-    return lines, left_out
+        if request["currency"] != currency:
+            if as_of is not None and line.recorded_on > as_of:
+                continue  # booked after the report's day: none of its figures holds it either
+            other[request["currency"]].append(line)
+            continue
+        lines.append(line)
+    return lines, dict(sorted(other.items()))
+
+
+def uncounted(
+    org: str, books: Sequence[RevenueLine], other: dict[str, list[RevenueLine]], day: date
+) -> tuple[LeftOut, ...]:
+    """By currency, firstmate's bookings in another currency than the reports' (`other`, as their own
+    currency's amounts) that no figure counts: those the books (revenue.csv's `books`) do not hold on `day`.
+    One they hold is counted, as revenue.csv has it, in the reports' currency: the accounting report said
+    "2 EUR bookings (€1,682) not counted" of two the bookkeeper had written in revenue.csv in dollars."""
+    left_out = []
+    for currency, bookings in other.items():
+        alone = beside_the_books(books, bookings, day)
+        for line in alone:
+            log.warning("reports.booking_currency_skipped", org=org, booking=line.id.removeprefix("booking-"),
+                        currency=currency)  # fmt: skip
+        if alone:
+            amount = sum((line.amount for line in alone), Decimal(0))
+            left_out.append(LeftOut(currency=currency, bookings=len(alone), amount=amount))
+    return tuple(left_out)
 
 
 def invoice_revenue(invoice: Invoice) -> RevenueLine:
