@@ -498,3 +498,44 @@ def test_the_gross_burn_card_s_fixed_and_variable_add_up_to_its_low_end() -> Non
     assert card.value.startswith("$5,901–")
     fixed, variable = (_dollars(part) for part in card.note.split(" + "))
     assert fixed + variable == Decimal(5901)
+
+
+def test_a_let_of_no_nights_is_revenue_in_the_break_even_as_in_the_burn() -> None:
+    """A review: an occupancy.csv row with revenue and 0 nights booked (a cleaning fee, a cancellation charge)
+    was in the burn's revenue and left out of the break-even of a rental kept in occupancy.csv alone, so the
+    two disagreed on what the flat earned; a flat with such rows alone had no break-even row and no word why."""
+    from firstmate.demo.run import demo_profile
+
+    profile = demo_profile()
+    loft = next(a for a in profile.assets if a.kind is AssetKind.PROPERTY)
+
+    def let(month: int, nights: int, revenue: str) -> Occupancy:
+        return Occupancy(asset=loft.id, month=f"2026-{month:02d}", nights_available=30, nights_booked=nights,
+                         revenue=Decimal(revenue))  # fmt: skip
+
+    snapshot = Snapshot(
+        org_id="demo", org_name="Demo", as_of=date(2026, 11, 21), entities=profile.entities, assets=profile.assets,
+        occupancy=(let(8, 25, "6000.00"), let(9, 25, "6000.00"), let(10, 0, "300.00")),  # October: a cancellation
+        expenses=tuple(Expense(id=f"E-{m}", month=f"2026-{m:02d}", entity=loft.entity, vendor="Example Bank",
+                               amount=Decimal("5000.00"), fixed=True) for m in (8, 9, 10)),
+    )  # fmt: skip
+    doc = cfo_report(snapshot)
+    burn = next(c for c in _section(doc, "Monthly burn").cards if c.label == "Average monthly revenue")
+    assert burn.raw == Decimal("4100.00")  # 12,300 / 3
+    [row] = _section(doc, "Break-even volume").tables[0].rows
+    # 50 nights earned the burn's 12,300: $246 a night, where $240 left out October's $300
+    assert (row[1], row[2]) == ("16.7 nights", "$246")
+    fees = snapshot.model_copy(update={"occupancy": (let(8, 0, "150.00"), let(9, 0, "150.00"), let(10, 0, "150.00"))})
+    section = _section(cfo_report(fees), "Break-even volume")
+    name = snapshot.entity_name(loft.entity)
+    assert (
+        f"{name} has no night let in Aug 2026–Oct 2026: its $450 in occupancy.csv is in the burn, with no unit "
+        "to break even on." in section.bullets
+    )
+    assert not [b for b in section.bullets if "has costs but no revenue lines" in b]
+    # the CEO's revenue model names where that revenue comes from, as it does a let of some nights
+    from firstmate.domain.reports.ceo import ceo_report
+
+    model = next(s for s in ceo_report(fees, []).sections if s.title == "Revenue model per asset")
+    row = next(r for r in model.tables[0].rows if r[1] == loft.name)
+    assert row[3:] == ("$450", "0 nights", "—", "occupancy.csv")  # it read "—", as if from nowhere

@@ -177,7 +177,7 @@ def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date], lets: tuple
     if lines and (nights or let_revenue):  # revenue lines from some month on: two units, no one average
         sold, average, source = f"{sold} + {plural(nights, 'night')}", "—", "revenue lines + occupancy.csv"
     elif not lines and asset.kind is AssetKind.PROPERTY:  # a let kept in occupancy.csv alone earns per night
-        sold, source = plural(nights, "night"), "occupancy.csv" if nights else "—"
+        sold, source = plural(nights, "night"), "occupancy.csv" if nights or let_revenue else "—"
         average = money(let_revenue / nights, cur) if nights else "—"
     else:
         average, source = (money(revenue / units, cur), "revenue lines") if units else ("—", "—")

@@ -32,6 +32,7 @@ from firstmate.domain.reports.cfo_calc import (
     runway_text,
     units_label,
     units_text,
+    unlet,
     unsold,
     window_label,
 )
@@ -212,23 +213,31 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
         "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
         "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line. A rental "
         "line with no revenue lines in the window sells nights: units = occupancy.csv nights booked, revenue "
-        "= their occupancy.csv revenue."
+        "= their occupancy.csv revenue, a row of no night booked (a fee, a cancellation charge) included, as in "
+        "the burn."
     )
-    unsold_lines = unsold(snapshot)
+    unsold_lines, no_nights = unsold(snapshot), unlet(snapshot)
     no_sale = tuple(
         f"{snapshot.entity_name(e)} has no sale in {window}: its revenue lines are refunds or deposits alone."
         for e in unsold_lines
+    )
+    no_sale += tuple(
+        f"{snapshot.entity_name(e)} has no night let in {window}: its {money(amount, snapshot.currency)} in "
+        "occupancy.csv is in the burn, with no unit to break even on."
+        for e, amount in no_nights.items()
     )
     if not evens:
         summary = f"No revenue lines with a service date in {window}: add revenue.csv to the data folder."
         if no_sale:
             summary = f"No sales with a service date in {window}, only refunds or deposits."
+        if no_nights:
+            summary = f"No sales or nights let in {window}: the revenue has no unit to break even on."
         return Section("Break-even volume", summary, bullets=no_sale, method=method), []
     rows = tuple(_break_even_row(snapshot, be) for be in evens)
     findings = [f for f in (_break_even_finding(snapshot, be) for be in evens) if f is not None]
     columns = ("Entity", "Units/month", "Avg revenue", "Variable cost/unit", "Margin/unit", "Fixed/month")
     table = Table((*columns, "Break-even units/month", "Gap"), rows, title=f"Break-even, {window}")
-    earning = {be.entity for be in evens} | set(unsold_lines)
+    earning = {be.entity for be in evens} | set(unsold_lines) | set(no_nights)
     idle = sorted({e.entity for e in snapshot.expenses if e.month in b.months} - earning)
     bullets = no_sale + tuple(f"{snapshot.entity_name(e)} has costs but no revenue lines in {window}." for e in idle)
     bullets += tuple(

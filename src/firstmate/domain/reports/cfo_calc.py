@@ -168,7 +168,8 @@ def break_evens(snapshot: Snapshot) -> list[BreakEven]:
         unit = UNIT_NAMES.get(kinds.get(entity, ""), "units")
         result.append(_break_even(snapshot, entity, unit, units_sold(own), sum((r.amount for r in own), ZERO)))
     for entity, (nights, revenue) in sorted(_lets_alone(snapshot, window, lines).items()):
-        result.append(_break_even(snapshot, entity, "nights", nights, revenue))
+        if nights:  # a let of no nights has no unit to divide by: see `unlet`
+            result.append(_break_even(snapshot, entity, "nights", nights, revenue))
     return sorted(result, key=lambda be: be.entity)
 
 
@@ -183,7 +184,9 @@ def _break_even(snapshot: Snapshot, entity: str, unit: str, units: int, revenue:
 
 def _lets_alone(snapshot: Snapshot, window: list[date], lines: list[RevenueLine]) -> dict[str, tuple[int, Decimal]]:
     """Nights let and their revenue in the window, by entity, of rentals only occupancy.csv holds
-    (entities with no revenue line in it): their burn counted that revenue and their break-even none."""
+    (entities with no revenue line in it): their burn counted that revenue and their break-even none.
+    Every row counts, as in the burn: one of revenue and no night booked (a cleaning fee, a cancellation
+    charge) was left out of the break-even alone."""
     with_lines = {r.entity for r in lines}
     rentals = {
         a.id: a.entity
@@ -192,10 +195,19 @@ def _lets_alone(snapshot: Snapshot, window: list[date], lines: list[RevenueLine]
     }
     lets: dict[str, tuple[int, Decimal]] = {}
     for row in snapshot.occupancy:
-        if row.asset in rentals and row.month in window and row.nights_booked:
+        if row.asset in rentals and row.month in window:
             nights, revenue = lets.get(rentals[row.asset], (0, ZERO))
             lets[rentals[row.asset]] = (nights + row.nights_booked, revenue + row.revenue)
     return lets
+
+
+def unlet(snapshot: Snapshot) -> dict[str, Decimal]:
+    """By entity of rentals only occupancy.csv holds: the revenue of those whose rows in the window book no
+    night (fees, cancellation charges alone), which the burn counts and a break-even in nights cannot."""
+    window = months_back(snapshot.as_of, WINDOW_MONTHS)
+    lines = [r for month in _by_month(snapshot, window).values() for r in month]
+    lets = _lets_alone(snapshot, window, lines)
+    return {entity: revenue for entity, (nights, revenue) in sorted(lets.items()) if not nights and revenue}
 
 
 def lets_outside_break_even(snapshot: Snapshot) -> dict[str, Decimal]:
