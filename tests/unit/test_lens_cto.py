@@ -186,6 +186,28 @@ def test_the_monthly_cost_is_the_rows_added_as_they_show() -> None:
     assert section.summary.startswith("$21 a month across 2 services;")
 
 
+def test_the_savings_are_the_findings_added_as_they_show_and_a_year_is_twelve_months_of_it() -> None:
+    """A review: two unused services, 'save $13/month' and 'save $8/month' in the plan, read 'Possible savings /
+    month: $20' (the exact $20.00); and a year was the exact saving × 12, so $74.40 a month read "$74" and
+    "$893" a year, where the owner's $74 × 12 is $888."""
+    doc = cto_report(
+        _snapshot([
+            _service("forms", "saas", name="Old forms", monthly_cost="12.50"),
+            _service("survey", "saas", name="Old survey", monthly_cost="7.50"),
+        ])
+    )  # fmt: skip
+    section = _section(doc, "Infrastructure cost and savings")
+    titles = sorted(f.title for f in doc.findings if f.key.startswith("cto:cancel:"))
+    assert titles == ["Cancel Old forms: nothing depends on it (save $13/month)",
+                      "Cancel Old survey: nothing depends on it (save $8/month)"]  # fmt: skip
+    cards = {c.label: c.value for c in section.cards}
+    assert (cards["Possible savings / month"], cards["Possible savings / year"]) == ("$21", "$252")
+    assert section.summary.endswith("$21 can go.") and "$21/month of savings available" in doc.headline
+    alone = cto_report(_snapshot([_service("fax", "saas", name="Fax line", monthly_cost="74.40")]))
+    cards = {c.label: c.value for c in _section(alone, "Infrastructure cost and savings").cards}
+    assert (cards["Possible savings / month"], cards["Possible savings / year"]) == ("$74", "$888")
+
+
 def test_ux_debt_sorted_by_impact_and_high_ones_are_findings() -> None:
     ux = [
         {"title": "Slow calendar", "impact": "low"},

@@ -45,7 +45,7 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
         return NO_INFRA
     security = {"secret-in-config", "public-storage", "tls-off", "spf", "dkim", "dmarc", "dangling-dns"}
     high = sum(1 for f in findings if f.severity is Severity.HIGH and f.key.split(":")[1] in security)
-    saving = sum((s.monthly for s in _savings(snapshot)), Decimal(0))
+    saving = shown_total(s.monthly for s in _savings(snapshot))  # the findings' savings, added as they show
     parts = [
         f"{plural(high, 'high-risk security gap')}" if high else "no high-risk security gaps",
         f"{money(saving, snapshot.currency)}/month of savings available" if saving else "no savings found",
@@ -214,7 +214,8 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         "the rows add up to the total; the JSON's raw figure is the exact sum). Savings, each service counted once: "
         "(a) no used_by → cancel, saving = its cost; (b) two or more email/hosting/database/CDN services with "
         "the same used_by → keep the priciest, saving = the others' cost (an estimate); (c) a cheaper_alternative "
-        "→ saving = monthly_cost − alternative_cost when positive. Annual = monthly × 12."
+        "→ saving = monthly_cost − alternative_cost when positive. The savings a month are each saving as its finding "
+        "shows it (in whole units) added; annual = that × 12."
     )
     services = _services(snapshot)
     if not services:
@@ -224,11 +225,13 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     total = sum((s.monthly_cost for s in services), Decimal(0))
     shown = money(shown_total(s.monthly_cost for s in services), cur)  # the rows below, added as shown
     saving = sum((s.monthly for s in savings), Decimal(0))
+    # the findings' savings added as they show them, and a year twelve of that month: $74.40 read $74 and $893
+    monthly = shown_total(s.monthly for s in savings)
     tone, marker = (Tone.ALERT, "[ALERT]") if saving > 0 else (Tone.OK, "[OK]")
     cards = (
         Card("Monthly infrastructure cost", shown, raw=total),
-        Card("Possible savings / month", money(saving, cur), tone=tone, marker=marker, raw=saving),
-        Card("Possible savings / year", money(saving * 12, cur), tone=tone, marker=marker, raw=saving * 12),
+        Card("Possible savings / month", money(monthly, cur), tone=tone, marker=marker, raw=saving),
+        Card("Possible savings / year", money(monthly * 12, cur), tone=tone, marker=marker, raw=saving * 12),
     )
     ideas = {s.id: saving_.title for saving_ in savings for s in saving_.services}
     names = _dependants(snapshot)
@@ -243,7 +246,7 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         for v in savings
     ]  # fmt: skip
     table = Table(columns=("Service", "Kind", "Used by", "Monthly", "Saving idea"), rows=rows, title="Per service")
-    summary = f"{shown} a month across {plural(len(services), 'service')}; {money(saving, cur)} can go."
+    summary = f"{shown} a month across {plural(len(services), 'service')}; {money(monthly, cur)} can go."
     return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
 
 
