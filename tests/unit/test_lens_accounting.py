@@ -361,3 +361,36 @@ def test_a_fee_on_a_payout_in_cents_reads_as_its_row_subtracts() -> None:
     fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
     assert fee.title == "Query the $402.50 fee boatsetter kept on booking BS-20"
     assert "booked $1,150, paid out $747.50: fee $402.50 = 35% of the booking." in fee.detail
+
+
+def test_each_table_and_total_of_expenses_and_revenue_adds_up_as_shown() -> None:
+    """A review: amounts in cents, each rounded on its own, did not add up to the totals beside them, worked out
+    exact: Slip rent $1,501 and Marina fees $301 merged into an account of $1,801; two uncategorised rows of $601
+    read "2 uncategorised rows ($1,201)"; October recorded $1,000 and recognised $401 with a difference of $600."""
+
+    def expense(n: int, category: str, amount: str) -> Expense:
+        row = {"id": f"E{n}", "month": "2026-10", "entity": "charter", "vendor": f"Vendor {n}", "category": category}
+        return Expense.model_validate({**row, "amount": Decimal(amount)})
+
+    def line(n: int, served: str, amount: str) -> RevenueLine:
+        return RevenueLine(id=f"R{n}", entity="charter", recorded_on=date(2026, 10, 5),
+                           service_date=date.fromisoformat(served), amount=Decimal(amount))  # fmt: skip
+
+    snapshot = Snapshot(
+        org_id="acme", org_name="Acme Harbour", as_of=AS_OF,
+        revenue=(line(1, "2026-10-05", "400.60"), line(2, "2026-12-12", "599.80")),
+        expenses=(expense(1, "Slip rent", "1500.50"), expense(2, "Marina fees", "300.50"),
+                  expense(3, "", "600.50"), expense(4, "", "600.50")),
+    )  # fmt: skip
+    doc = accounting_report(snapshot)
+    october = next(row for row in doc.sections[0].tables[0].rows if row[0] == "Oct 2026")
+    assert october[1:4] == ("$1,000", "$401", "$599")
+    observed = {row[0]: row[2] for row in doc.sections[1].tables[0].rows}
+    assert (observed["Slip rent"], observed["Marina fees"]) == ("$1,501", "$301")
+    chart = {row[0]: row[4] for row in doc.sections[1].tables[1].rows}
+    assert chart["6100 Slip and dock rent"] == "$1,802"
+    hygiene = doc.sections[2]
+    assert [row[3] for row in hygiene.tables[0].rows] == ["$601", "$601"]
+    assert hygiene.summary.startswith("2 uncategorised rows ($1,202);")
+    blank = next(f for f in doc.findings if f.key == "accounting:uncategorised:expenses")
+    assert blank.title == "Categorise 2 expenses worth $1,202" and blank.money_at_stake == Decimal(1202)

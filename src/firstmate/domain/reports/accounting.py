@@ -21,7 +21,17 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, REVENUE_LINES, count, money, month_label, months_back, pct, plural
+from firstmate.domain.reports.format import (
+    CENT,
+    REVENUE_LINES,
+    count,
+    money,
+    month_label,
+    months_back,
+    pct,
+    plural,
+    whole,
+)
 from firstmate.domain.snapshot import Payout, RevenueLine, Snapshot
 
 LENS = "accounting"
@@ -82,7 +92,7 @@ def _recognition_table(snapshot: Snapshot) -> Table:
             month_label(m) + (" (current)" if m == months[-1] else ""),
             money(recorded[m], cur),
             money(recognised[m], cur),
-            money(recorded[m] - recognised[m], cur),
+            money(whole(recorded[m]) - whole(recognised[m]), cur),  # the two cells beside it, as shown
             *((_let_cell(lets[m], m == months[-1], cur),) if lets else ()),
         )
         for m in months
@@ -119,10 +129,11 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
     method = (
         f"{REVENUE_LINES}. Recorded = amounts by recorded_on month, recognised = by service_date month, "
         f"{month_label(months[0])}–{month_label(as_of)}, each of lines recorded by {as_of} (recognised: served by "
-        f"then too); difference = recorded − recognised. Lets in occupancy.csv only = the occupancy.csv revenue of "
-        "rentals no revenue line of the month names (the CFO and CEO count it as revenue; the books do not hold "
-        f'it); a let of the current month reads "{MONTH_NOT_OVER}": occupancy.csv holds a month\'s lets whole, '
-        "and the CFO and CEO count full months only. Deferred balance = sum of lines with recorded_on ≤ "
+        f"then too); difference = recorded − recognised, as shown (in whole units). Lets in occupancy.csv only = "
+        "the occupancy.csv revenue of rentals no revenue line of the month names (the CFO and CEO count it as "
+        f'revenue; the books do not hold it); a let of the current month reads "{MONTH_NOT_OVER}": '
+        "occupancy.csv holds a month's lets whole, and the CFO and CEO count full months only. Deferred "
+        "balance = sum of lines with recorded_on ≤ "
         f"{as_of} < service_date. Deposits to move = deposit lines recorded by {as_of} for a service after it. "
         "Late = a sale (amount above 0) recorded in a later month than its service_date; a refund is booked when "
         "it is made."

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from firstmate.domain.reports.document import Finding, Section, Severity, Table
-from firstmate.domain.reports.format import count, money, month_label, plural
+from firstmate.domain.reports.format import count, money, month_label, plural, shown_total
 from firstmate.domain.snapshot import Expense, Snapshot
 
 LENS = "accounting"
@@ -81,7 +81,8 @@ def _chart_table(per_account: dict[Account, list[str]], by_category: dict[str, l
             a.type,
             ", ".join(cats),
             count(sum(len(by_category[c]) for c in cats)),
-            money(sum((_total(by_category[c]) for c in cats), ZERO), cur),
+            # its categories' totals added as shown: rounded once, $1,501 and $301 read $1,801
+            money(shown_total([_total(by_category[c]) for c in cats]), cur),
         )
         for a, cats in sorted(per_account.items(), key=lambda item: item[0].number)
     )
@@ -100,7 +101,7 @@ def chart_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
         "Every non-empty category of expenses.csv, matched on its words against the keyword map "
         "(fuel → 5100, crew/wages/payroll/captain → 5000, marina/slip → 6100 …; first matching rule wins, "
         "unmatched → 6900 Other — review). Total = sum of the category's amounts over all rows of months to "
-        f"{snapshot.as_of:%b %Y}."
+        f"{snapshot.as_of:%b %Y}; an account's total is its categories' totals added as shown (in whole units)."
     )
     if not by_category:
         summary = "No expenses yet: add expenses.csv to the data folder."
@@ -139,7 +140,7 @@ def chart_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
 def _other_finding(cats: list[str], by_category: dict[str, list[Expense]], cur: str) -> tuple[Finding, ...]:
     if not cats:
         return ()
-    total = sum((_total(by_category[c]) for c in cats), ZERO)
+    total = shown_total([_total(by_category[c]) for c in cats])
     return (
         Finding(
             key=f"{LENS}:chart:other",
@@ -184,7 +185,8 @@ def hygiene_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
     """Uncategorised expenses (empty category) and rows off their vendor's usual category."""
     cur = snapshot.currency
     method = (
-        f"expenses.csv, all rows of months to {snapshot.as_of:%b %Y}. Uncategorised = empty category. "
+        f"expenses.csv, all rows of months to {snapshot.as_of:%b %Y}. Uncategorised = empty category; their "
+        "total is the rows added as shown. "
         "Miscategorised = for a vendor (case-insensitive) with rows in ≥ 2 categories, rows whose category differs "
         "from the vendor's majority category (most rows; a tie goes to the category used in the earliest month)."
     )
@@ -206,7 +208,7 @@ def hygiene_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
         moved = tuple((month_label(e.month), e.vendor, e.category, usual, money(e.amount, cur)) for e, usual in off)
         tables.append(Table(("Month", "Vendor", "Category", "Suggested", "Amount"), moved, title="Miscategorised"))
     summary = (
-        f"{plural(len(blank), 'uncategorised row')} ({money(_total(blank), cur)}); "
+        f"{plural(len(blank), 'uncategorised row')} ({money(shown_total([e.amount for e in blank]), cur)}); "
         f"{plural(len(off), 'row')} off the vendor's usual category."
     )
     section = Section("Uncategorised and miscategorised expenses", summary=summary, tables=tuple(tables), method=method)
@@ -216,7 +218,7 @@ def hygiene_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
 def _blank_finding(blank: list[Expense], cur: str) -> tuple[Finding, ...]:
     if not blank:
         return ()
-    total = _total(blank)
+    total = shown_total([e.amount for e in blank])  # the rows of the table, as shown
     return (
         Finding(
             key=f"{LENS}:uncategorised:expenses",
@@ -238,7 +240,7 @@ def _off_finding(off: list[tuple[Expense, str]], cur: str) -> tuple[Finding, ...
     if not off:
         return ()
     vendors = sorted({e.vendor for e, _ in off}, key=lambda v: (v.casefold(), v))
-    total = sum((e.amount for e, _ in off), ZERO)
+    total = shown_total([e.amount for e, _ in off])
     return (
         Finding(
             key=f"{LENS}:miscategorised:expenses",
