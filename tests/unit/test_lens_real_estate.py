@@ -351,3 +351,21 @@ def test_a_revpan_change_that_rounds_to_nothing_reads_0_percent_with_no_sign() -
         )
         trend = real_estate_report(snapshot.model_copy(update={"occupancy": earlier})).sections[1]
         assert [row[3] for row in trend.tables[0].rows] == ["0%"]
+
+
+def test_the_maintenance_by_month_and_its_cards_add_up_as_shown() -> None:
+    """A review: costs in cents, each rounded on its own, did not add up to the totals beside them, worked out
+    exact: September's planned $101 and repair $101 read a total of $201, the repairs of $101 and $101 a card of
+    $201, and the 12 months' $101 planned and $202 of repairs "$302 over 12 months"."""
+
+    def work(n: int, day: str, kind: str) -> Maintenance:
+        return Maintenance(id=f"W{n}", asset="cottage", date=date.fromisoformat(day), description="Work", kind=kind,
+                           cost=Decimal("100.50"))  # fmt: skip
+
+    maintenance = (work(1, "2026-09-05", "planned"), work(2, "2026-09-06", "repair"), work(3, "2026-10-06", "repair"))
+    upkeep = real_estate_report(_snapshot().model_copy(update={"maintenance": maintenance})).sections[2]
+    by_month = {row[0]: row[1:] for row in upkeep.tables[0].rows}
+    assert by_month["Sep 2026"] == ("$101", "$101", "$202") and by_month["Oct 2026"] == ("$0", "$101", "$101")
+    cards = {c.label: c.value for c in upkeep.cards}
+    assert (cards["Planned, 12 months"], cards["Repairs, 12 months"]) == ("$101", "$202")
+    assert upkeep.summary.startswith("$303 over 12 months;")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from firstmate.domain.business import Asset
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
-from firstmate.domain.reports.format import CENT, money, month_label, pct, plural, shown_total
+from firstmate.domain.reports.format import CENT, money, month_label, pct, plural, shown_total, whole
 from firstmate.domain.reports.real_estate_calc import (
     BASELINE_MONTHS,
     DASH,
@@ -29,10 +29,16 @@ def _forecast_shown(costs: Upkeep, cur: str) -> str:
     return money(shown_total((costs.scheduled_planned, costs.repair_forecast)), cur)
 
 
+def _past_shown(costs: Upkeep) -> tuple[Decimal, Decimal]:
+    """The 12 months' planned work and repairs as the By month table's columns add up, each month in whole
+    units: rounded once, repairs of $101 and $101 read a card of $201."""
+    return shown_total(costs.planned.values()), shown_total(costs.repair.values())
+
+
 def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     share = costs.share_of_revenue
     high = share is not None and share > MAINTENANCE_CEILING
-    planned, repairs = sum(costs.planned.values(), ZERO), sum(costs.repair.values(), ZERO)
+    planned, repairs = _past_shown(costs)
     parts = f"{money(costs.scheduled_planned, cur)} + repairs {money(costs.repair_forecast, cur)}"
     if costs.scheduled_repairs:
         forecast = (
@@ -69,7 +75,7 @@ def _upkeep_tables(snapshot: Snapshot, costs: Upkeep) -> tuple[Table, ...]:
             month_label(m),
             money(costs.planned[m], cur),
             money(costs.repair[m], cur),
-            money(costs.planned[m] + costs.repair[m], cur),
+            money(whole(costs.planned[m]) + whole(costs.repair[m]), cur),  # the two cells beside it, as shown
         )
         for m in costs.months
     )
@@ -90,9 +96,10 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
     costs = upkeep(snapshot, ids)
     method = (
         f"maintenance.csv rows of property assets. Past = {month_label(costs.months[0])}–"
-        f"{month_label(costs.months[-1])} by month and kind. Forecast next 3 months = planned rows dated after "
-        f"{snapshot.as_of} within {FORECAST_DAYS} days + each property's repairs, the larger of those dated then "
-        "and its average monthly repair cost × 3, averaged over its months since its first occupancy or "
+        f"{month_label(costs.months[-1])} by month and kind, each in whole units: a month's total is its planned "
+        "and repair cells added, each card the months added, as shown. Forecast next 3 months = planned rows "
+        f"dated after {snapshot.as_of} within {FORECAST_DAYS} days + each property's repairs, the larger of those "
+        "dated then and its average monthly repair cost × 3, averaged over its months since its first occupancy or "
         "maintenance row (at most 12). Share of revenue = 12-month maintenance / 12-month occupancy.csv revenue of "
         "the properties. Flagged: repairs of the last 3 months > 1.5 × 3 × the average month before them "
         "(properties with at least "
@@ -102,7 +109,8 @@ def maintenance_section(snapshot: Snapshot, props: list[Asset]) -> tuple[Section
         summary = "No maintenance rows for the properties: add maintenance.csv to the data folder."
         return Section("Maintenance cost and forecast", summary=summary, method=method), ()
     cur = snapshot.currency
-    summary = f"{money(costs.total, cur)} over 12 months; {_forecast_shown(costs, cur)} expected in the next 3."
+    past = money(sum(_past_shown(costs), ZERO), cur)  # the two cards, added
+    summary = f"{past} over 12 months; {_forecast_shown(costs, cur)} expected in the next 3."
     section = Section(
         "Maintenance cost and forecast",
         summary,
@@ -152,7 +160,7 @@ def _share_finding(costs: Upkeep, cur: str) -> Finding | None:
         key=f"{LENS}:maintenance:share",
         title=f"Cut property upkeep: {pct(share)} of revenue over 12 months",
         detail=(
-            f"Maintenance {money(costs.total, cur)} against {money(costs.revenue, cur)} of revenue; "
+            f"Maintenance {money(sum(_past_shown(costs), ZERO), cur)} against {money(costs.revenue, cur)} of revenue; "
             f"above {pct(MAINTENANCE_CEILING)} it eats the margin."
         ),
         severity=Severity.HIGH,
