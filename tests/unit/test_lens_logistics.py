@@ -154,3 +154,17 @@ def test_a_job_one_day_late_reads_one_day_in_the_plan() -> None:
     titles = {f.key: f for f in doc.findings}
     assert titles["logistics:overdue:D9"].title == "Deliver D9 for Cove Marine: 1 day past the promised date"
     assert titles["logistics:uncollected:D10"].detail == "Billed $700, collected $0; 1 day since delivery."
+
+
+def test_the_amount_billed_and_not_collected_is_its_rows_added_as_shown() -> None:
+    """A review: two jobs each $400.50 short of collected read $401 and $401 under a summary of "$801 billed and
+    not collected", the exact sum rounded once."""
+    short = tuple(
+        Delivery.model_validate({"id": f"S{n}", "entity": "haul", "client": "Cove Marine", "promised": "2026-11-02",
+                                 "delivered": "2026-11-02", "billed": Decimal("900.50"), "collected": Decimal(500)})
+        for n in (1, 2)
+    )  # fmt: skip
+    audit = logistics_report(_snapshot().model_copy(update={"deliveries": short})).sections[1]
+    table = next(t for t in audit.tables if t.title == "Billed, not collected")
+    assert [row[3] for row in table.rows] == ["$401", "$401"]
+    assert "; $802 billed and not collected;" in audit.summary

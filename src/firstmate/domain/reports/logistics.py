@@ -18,7 +18,7 @@ from firstmate.domain.reports.document import (
     Tone,
     compose,
 )
-from firstmate.domain.reports.format import CENT, count, money, pct, plural
+from firstmate.domain.reports.format import CENT, count, money, pct, plural, shown_total
 from firstmate.domain.snapshot import Delivery, Snapshot
 
 LENS = "logistics"
@@ -205,8 +205,8 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
         "yet, as the file dates the delivery alone). Not billed = delivered with billed 0; its value is "
         "estimated as the entity's "
         "average billed per delivery (deliveries with billed > 0; all entities when it has none). Not collected = "
-        f"collected < billed, outstanding = billed − collected, days since delivery = {as_of} − delivered. "
-        "Overpaid = collected > billed."
+        f"collected < billed, outstanding = billed − collected (the summary adds the rows as shown), days since "
+        f"delivery = {as_of} − delivered. Overpaid = collected > billed."
     )
     if not snapshot.deliveries:
         return Section("Billing audit", summary=NO_DATA, method=method), ()
@@ -236,7 +236,8 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
         + [_uncollected_finding(d, snapshot) for d in uncollected]
         + [_overpaid_finding(d, cur) for d in overpaid]
     )
-    outstanding = sum((d.billed - d.collected for d in uncollected), ZERO)
+    # the Outstanding rows added as they show (rounded once, $401 and $401 read $801)
+    outstanding = shown_total(d.billed - d.collected for d in uncollected)
     summary = (
         f"{plural(len(unbilled), 'delivered job')} not billed; {money(outstanding, cur)} billed and not collected; "
         f"{plural(len(overpaid), 'job')} overpaid."
