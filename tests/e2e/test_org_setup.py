@@ -204,3 +204,12 @@ def test_any_text_is_written_so_that_it_reads_back_as_it_was() -> None:
     tables = {"org": {"id": "x", "waivers": texts, "one": texts[1], "nested": {"deeper key": texts[3]}},
               "assets": [{"id": t, "checklist": [{"key": t}]} for t in texts]}  # fmt: skip
     assert tomllib.loads(org_toml(tables, "# header")) == tables
+
+
+@pytest.mark.parametrize("nested", ["[" * 5000 + "]" * 5000, "{ a = " * 3000 + "1" + " }" * 3000])
+def test_a_file_nested_thousands_deep_is_refused_in_words(tmp_path: Path, nested: str) -> None:
+    file = tmp_path / "org.toml"
+    file.write_text(OWN_ORG.replace('name = "Tomás Rocha"', f'name = "Tomás Rocha"\nphone = {nested}'))
+    result = org(tmp_path / "home", "import", str(file))
+    assert result.exit_code == 2, result.output
+    assert "nested hundreds deep" in result.output and "unexpected" not in result.output, result.output

@@ -50,6 +50,9 @@ def read_org_file(path: Path) -> dict[str, Any] | list[RowError]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return [RowError(where, f"is not valid TOML: {exc}")]
+    except RecursionError:  # tomllib reads a list in a list… by recursion: thousands deep, it gives up
+        nesting = "lists or tables nested hundreds deep"
+        return [RowError(where, f"holds {nesting}; an org file's values are text, numbers, or lists of them")]
 
 
 def template_text(path: Path) -> str:
