@@ -213,3 +213,19 @@ def test_a_file_nested_thousands_deep_is_refused_in_words(tmp_path: Path, nested
     result = org(tmp_path / "home", "import", str(file))
     assert result.exit_code == 2, result.output
     assert "nested hundreds deep" in result.output and "unexpected" not in result.output, result.output
+
+
+def test_more_boats_than_an_org_holds_are_refused_by_the_dry_run_too(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    boats = "".join(f'\n[[assets]]\nid = "boat-{n}"\nentity = "gull-charters"\nname = "Boat {n}"\nkind = "boat"\n'
+                    for n in range(97))  # fmt: skip
+    file.write_text(OWN_ORG + boats)  # one line, 98 assets: 99 in all
+    for flags in (["--dry-run"], []):
+        result = org(home, "import", str(file), *flags)
+        assert result.exit_code == 2, result.output
+        said = " ".join(result.output.replace("│", " ").split())
+        assert "1 business line(s) and 98 asset(s), 99 in all; an org holds at most 98" in said, result.output
+        assert "Nothing was imported: 1 problem(s)" in said
+    app = build(Settings(home=home))
+    assert list_orgs(app.store) == []
+    app.close()

@@ -66,7 +66,10 @@ def org_import(
     except DataRejected as exc:
         _refused(exc, file)
     with app_context() as app:
-        result = import_org(app.store, setup, dry_run=dry_run)
+        try:
+            result = import_org(app.store, setup, dry_run=dry_run)
+        except DataRejected as exc:
+            _refused(exc, file)
     _show(result, file, dry_run=dry_run)
 
 

@@ -11,6 +11,8 @@ from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Item, Put, Store, Ve
 from firstmate.services.paging import all_items
 
 ORGS_PK = "ORGS"
+#: The business lines and assets an org holds at most, together: its profile is saved in one transaction.
+MAX_LINES_AND_ASSETS = MAX_TRANSACTION_WRITES - 2
 
 
 def org_pk(org: str) -> str:
@@ -46,7 +48,7 @@ def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
         *(Item(org_pk(org), f"ASSET#{a.id}", a.model_dump(mode="json")) for a in profile.assets),
     ]
     if len(wanted) > MAX_TRANSACTION_WRITES:
-        raise InvalidInput(f"a profile holds at most {MAX_TRANSACTION_WRITES - 2} entities and assets")
+        raise InvalidInput(f"a profile holds at most {MAX_LINES_AND_ASSETS} entities and assets")
     writes: list[Put] = []
     created = updated = 0
     for item in wanted:

@@ -20,7 +20,7 @@ from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import problem_words
 from firstmate.errors import DataRejected
 from firstmate.ports import Store
-from firstmate.services.business import load_business, save_business
+from firstmate.services.business import MAX_LINES_AND_ASSETS, load_business, save_business
 from firstmate.services.people import list_people, save_people
 
 SECTIONS = ("org", "entities", "assets", "people")
@@ -81,7 +81,8 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
 
 def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgImport:
     """Save the org's profile and people, touching only what changed (`dry_run`: say what would change,
-    change nothing). Entities, assets and people stored but not in the file are kept, and named."""
+    change nothing). Entities, assets and people stored but not in the file are kept, and named.
+    DataRejected, dry or not, for more business lines and assets than an org holds."""
     profile = setup.profile
     org = profile.org.id
     before = load_business(store, org)
@@ -101,6 +102,12 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
         "assets": sorted(set(stored_assets) - {a.id for a in profile.assets}),
         "people": sorted(set(people_before) - {p.id for p in setup.people}),
     }
+    if (held := len(entities) + len(assets)) > MAX_LINES_AND_ASSETS:
+        kept = len(result.kept["entities"]) + len(result.kept["assets"])
+        beyond = f", {kept} of them kept from before, not in the file" if kept else ""
+        lines = f"{len(entities)} business line(s) and {len(assets)} asset(s)"
+        problem = f"the org would hold {lines}, {held} in all{beyond}; an org holds at most {MAX_LINES_AND_ASSETS}"
+        raise DataRejected([RowError("assets", problem)])
     if not dry_run:
         save_business(store, profile.model_copy(update={"entities": entities, "assets": assets}))
         save_people(store, org, list(setup.people))
