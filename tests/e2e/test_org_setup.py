@@ -229,3 +229,54 @@ def test_more_boats_than_an_org_holds_are_refused_by_the_dry_run_too(tmp_path: P
     app = build(Settings(home=home))
     assert list_orgs(app.store) == []
     app.close()
+
+
+def test_a_wrong_value_is_told_in_the_files_own_words(tmp_path: Path) -> None:
+    """Each problem says how the value is written in TOML (text in quotes, a list in brackets, true or false,
+    a table), where it was told pydantic's "Input should be a valid tuple", "Field required" or a pattern."""
+    file = tmp_path / "org.toml"
+    file.write_text(
+        OWN_ORG.replace('ops_email = "dock@example.com"\n', '\n[org.role_recipients]\nops_email = "dock@example.com"\n')
+        .replace(
+            'kind = "charter"', 'kind = "charter"\nprimary_colour = "navy"\nwhat_to_bring = "Sunscreen"\nwaiver = 5'
+        )
+        .replace('roles = ["captain", "crew_1"]', 'roles = "captain"\nlatitude = "38.7 N"\ncolour = "red"')
+        .replace("admin = true", 'admin = "perhaps"\nphone = 5550100')
+        .replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nchecklist = [{ key = "fuel" }]')
+    )
+    result = org(tmp_path / "home", "import", str(file))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.replace("│", " ").split())
+    for where, problem in [
+        ("org.ops_email", "is missing; add it"),
+        ("org.role_recipients.ops_email", "ops_email is a setting of [org], read here as a role because it is "
+                                          "written below [org.role_recipients]: move it above that line"),
+        ("entities 'gull-charters'.primary_colour", "must be a colour written #rrggbb, like #0b3d5c"),
+        ("entities 'gull-charters'.what_to_bring", 'must be a list in square brackets, like ["Sunscreen", "Photo ID"]'),
+        ("entities 'gull-charters'.waiver", 'must be text in quotes, like "…"'),
+        ("assets 'petrel'.roles", 'must be a list in square brackets, like ["captain", "crew_1"]'),
+        ("assets 'petrel'.latitude", "must be a number without quotes, like 37.8087"),
+        ("assets 'petrel'.colour", "is not a setting here; the settings are id, entity, name, kind, latitude"),
+        ("people 'ines'.admin", "must be true or false, without quotes"),
+        ("people 'ines'.phone", 'must be text in quotes, like "…"'),
+        ("people 'tomas'.checklist", "is not a setting here; the settings are id, name, email, phone"),
+    ]:  # fmt: skip
+        assert f"{where} {problem}" in said, (where, result.output)
+    for jargon in ("valid tuple", "valid string", "Field required", "Extra inputs", "should match pattern"):
+        assert jargon not in said, result.output
+
+
+def test_a_checklist_item_is_counted_from_one(tmp_path: Path) -> None:
+    file = tmp_path / "org.toml"
+    item = '{ key = "fuel", phase = "pre_event", label = "Fuel checked" }'
+    checklist = f'checklist = [{item}, {{ key = "Lines", phase = "before", label = "x", colour = "red" }}, "x"]'
+    file.write_text(OWN_ORG.replace('roles = ["captain", "crew_1"]', f'roles = ["captain", "crew_1"]\n{checklist}'))
+    result = org(tmp_path / "home", "import", str(file))
+    said = " ".join(result.output.replace("│", " ").split())
+    for where, problem in [
+        ("assets 'petrel'.checklist #2.key", "must be a lower-case word of letters, digits and underscores"),
+        ("assets 'petrel'.checklist #2.phase", "must be 'pre_event', 'departure', 'return' or 'post_event'"),
+        ("assets 'petrel'.checklist #2.colour", "is not a setting here; the settings are key, phase, label, required"),
+        ("assets 'petrel'.checklist #3", 'must be a table, like { key = "fuel", phase = "pre_event"'),
+    ]:
+        assert f"{where} {problem}" in said, (where, result.output)

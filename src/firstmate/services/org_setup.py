@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -141,9 +141,80 @@ def _one(model: type[M], data: Any, where: str, errors: list[RowError]) -> M | N
         return model.model_validate(data)
     except ValidationError as exc:
         for problem in exc.errors():
-            path = ".".join(str(p) for p in problem["loc"])
-            errors.append(RowError(f"{where}.{path}" if path else where, problem_words(problem)))
+            path = "".join(f" #{p + 1}" if isinstance(p, int) else f".{p}" for p in problem["loc"])
+            errors.append(RowError(f"{where}{path}", _in_file_words(model, problem)))
         return None
+
+
+#: How each list of an org file is written, for a value that is not one.
+_LIST_LIKE = {
+    "roles": '["captain", "crew_1"]',
+    "qualifications": '["captain", "crew"]',
+    "what_to_bring": '["Sunscreen", "Photo ID"]',
+    "report_recipients": '["owner@example.com"]',
+    "role_recipients": '["cfo@example.com"]',
+    "checklist": '[{ key = "fuel", phase = "pre_event", label = "Fuel checked" }]',
+}
+#: What a setting checked against a pattern must look like, by its name.
+_PATTERN_WORDS = {
+    "primary_colour": "must be a colour written #rrggbb, like #0b3d5c",
+    "accent_colour": "must be a colour written #rrggbb, like #f2a541",
+    "logo_url": "must be an https:// address or a /static/ path, with no spaces",
+    "meta_ad_account": 'must be the ad account\'s digits alone (without act_), in quotes, like "1001"',
+    "key": "must be a lower-case word of letters, digits and underscores, like life_jackets",
+}
+
+
+def _in_file_words(model: type[BaseModel], problem: Mapping[str, Any]) -> str:
+    """A validation problem of an org file's table in the words of the file (TOML's text, lists, tables,
+    true or false), rather than pydantic's (a "valid tuple", "Field required", a regular expression)."""
+    kind, loc = problem["type"], problem["loc"]
+    names = [p for p in loc if isinstance(p, str)]
+    name = names[-1] if names else ""
+    if loc[:1] == ("role_recipients",) and len(loc) == 2 and name in Org.model_fields:
+        return (f"{name} is a setting of [org], read here as a role because it is written below "
+                "[org.role_recipients]: move it above that line")  # fmt: skip
+    if kind == "missing":
+        return "is missing; add it"
+    if kind == "extra_forbidden":
+        settings = ", ".join(_model_at(model, loc[:-1]).model_fields)
+        return f"is not a setting here; the settings are {settings}"
+    if kind == "string_type":
+        return 'must be text in quotes, like "…"'
+    if kind in ("tuple_type", "list_type"):
+        like = _LIST_LIKE.get(names[0] if names else "", '["…"]')
+        return f"must be a list in square brackets, like {like}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        if name == "role_recipients":
+            return 'must be a table: a line [org.role_recipients], then a line for each role, like cfo = ["…"]'
+        return 'must be a table, like { key = "fuel", phase = "pre_event", label = "Fuel checked" }'
+    if kind in ("bool_type", "bool_parsing"):
+        return "must be true or false, without quotes"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return "must be a number without quotes, like 37.8087"
+    if kind == "string_pattern_mismatch" and name in _PATTERN_WORDS:
+        return _PATTERN_WORDS[name]
+    if kind == "string_too_short":
+        least = (problem.get("ctx") or {}).get("min_length", 1)
+        return "must not be empty" if least == 1 else f"must be at least {least} characters long"
+    if kind == "string_too_long":
+        return f"must be at most {(problem.get('ctx') or {}).get('max_length')} characters long"
+    words = problem_words(problem)
+    for said, meant in (("Input should be ", "must be "), ("String should ", "must ")):
+        words = words.replace(said, meant, 1) if words.startswith(said) else words
+    return words
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model of the table at `loc` inside `model` (a checklist item inside an asset, say)."""
+    for part in loc:
+        if not isinstance(part, str) or part not in model.model_fields:
+            continue
+        annotation = model.model_fields[part].annotation
+        inner = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if inner:
+            model = inner[0]
+    return model
 
 
 def _many(model: type[M], data: Any, section: str, errors: list[RowError]) -> list[M]:
