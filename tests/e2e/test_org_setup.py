@@ -280,3 +280,24 @@ def test_a_checklist_item_is_counted_from_one(tmp_path: Path) -> None:
         ("assets 'petrel'.checklist #3", 'must be a table, like { key = "fuel", phase = "pre_event"'),
     ]:
         assert f"{where} {problem}" in said, (where, result.output)
+
+
+def test_only_the_real_problems_are_listed_not_what_follows_from_them(tmp_path: Path) -> None:
+    """A business line with a problem of its own is still written: its boat names no missing line; a boat
+    whose kind is mistyped still has its roles; a person left at the default qualification made no typo."""
+    file = tmp_path / "org.toml"
+    file.write_text(
+        OWN_ORG.replace('kind = "charter"', 'kind = "charter"\nwaiver = "too short"')
+        .replace('roles = ["captain", "crew_1"]', 'roles = ["captain"]')
+        .replace('qualifications = ["captain", "crew"]', 'qualifications = ["captain"]')
+        .replace('qualifications = ["crew"]\n', "")  # Tomás at the default, ["crew"]: no boat needs crew
+        + '\n[[assets]]\nid = "skua"\nentity = "gull-charters"\nname = "Skua"\nkind = "bote"\n'
+        + 'roles = ["captain", "deck_1"]\n'
+        + '\n[[people]]\nid = "rui"\nname = "Rui"\nemail = "rui@example.com"\nqualifications = ["deck"]\n'
+    )
+    result = org(tmp_path / "home", "import", str(file))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.replace("│", " ").split())
+    assert "Nothing was imported: 2 problem(s)" in said, result.output
+    assert "entities 'gull-charters'.waiver must be at least 20 characters long" in said
+    assert "assets 'skua'.kind must be 'boat'" in said

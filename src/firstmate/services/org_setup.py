@@ -62,14 +62,17 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
     errors += _repeats("people", [p.id for p in people], "id")
     errors += _repeats("people", [p.email for p in people], "email")  # a sign-in link goes to one person
     errors += [RowError("assets", problem) for problem in unclaimable_roles(assets) + named_twice(assets)]
-    known = {e.id for e in entities}
+    # a line or a boat whose table has a problem of its own (told above) still counts as written
+    known = {e.id for e in entities} | _written(raw.get("entities"), "id")
     errors += [RowError(f"assets {a.id!r}.entity", f"names {a.entity!r}, no business line of this file; "
                         f"they are: {', '.join(sorted(known)) or 'none yet'}")
                for a in assets if a.entity not in known]  # fmt: skip
-    kinds = sorted({role_kind(r) for a in assets for r in a.roles})
+    kinds = sorted({role_kind(r) for a in assets for r in a.roles} | _written_roles(raw.get("assets")))
     roles = f"the roles need {', '.join(kinds)}"
+    # the default, ["crew"], is nobody's typo: with boats of a captain alone, it is a qualification unused
     errors += [RowError(f"people {p.id!r}.qualifications", f"{q!r} is no boat's role; {roles}")
-               for p in people for q in p.qualifications if kinds and q not in kinds]  # fmt: skip
+               for p in people if "qualifications" in p.model_fields_set
+               for q in p.qualifications if kinds and q not in kinds]  # fmt: skip
     if errors or org is None:
         raise DataRejected(errors)
     try:
@@ -228,6 +231,20 @@ def _many(model: type[M], data: Any, section: str, errors: list[RowError]) -> li
         if (one := _one(model, item, where, errors)) is not None:
             found.append(one)
     return found
+
+
+def _written(tables: Any, key: str) -> set[str]:
+    """The text values of `key` in a section's tables as written, whether or not the tables are right."""
+    if not isinstance(tables, list):
+        return set()
+    return {t[key] for t in tables if isinstance(t, Mapping) and isinstance(t.get(key), str)}
+
+
+def _written_roles(tables: Any) -> set[str]:
+    """The role kinds the assets' tables name as written (an asset without roles has the default ones)."""
+    default = Asset.model_fields["roles"].default
+    roles = [t.get("roles", default) for t in tables if isinstance(t, Mapping)] if isinstance(tables, list) else []
+    return {role_kind(r) for each in roles if isinstance(each, list | tuple) for r in each if isinstance(r, str)}
 
 
 def _repeats(section: str, values: list[str], what: str) -> list[RowError]:
