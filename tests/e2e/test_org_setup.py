@@ -301,3 +301,17 @@ def test_only_the_real_problems_are_listed_not_what_follows_from_them(tmp_path: 
     assert "Nothing was imported: 2 problem(s)" in said, result.output
     assert "entities 'gull-charters'.waiver must be at least 20 characters long" in said
     assert "assets 'skua'.kind must be 'boat'" in said
+
+
+def test_an_org_id_changed_in_the_file_is_said_to_make_another_org(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    file.write_text(OWN_ORG)
+    first = org(home, "import", str(file))
+    assert first.exit_code == 0 and "beside" not in first.output, first.output
+    file.write_text(OWN_ORG.replace('id = "gull-point"', 'id = "gull-point-sailing"'))
+    for flags in (["--dry-run"], []):
+        result = org(home, "import", str(file), *flags)
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.output.split())
+        assert "gull-point-sailing is a new org, beside gull-point" in said, result.output
+        assert 'To change one of those instead, write its id in [org] (id = "gull-point")' in said

@@ -111,6 +111,10 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
             f"{len(result.kept['people'])} person(s) stored are not in {file} and are kept as they are; "
             "to stop someone hearing of trips, set active = false on them in the file"
         )
+    if result.others:
+        own = "each is a business of its own, with its own boats, bookings and crew"
+        instead = f'To change one of those instead, write its id in [org] (id = "{result.others[0]}")'
+        warn(f"{result.org} is a new org, beside {', '.join(result.others)}: {own}. {instead}")
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org
     if dry_run:

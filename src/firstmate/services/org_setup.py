@@ -20,7 +20,7 @@ from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import problem_words
 from firstmate.errors import DataRejected
 from firstmate.ports import Store
-from firstmate.services.business import MAX_LINES_AND_ASSETS, load_business, save_business
+from firstmate.services.business import MAX_LINES_AND_ASSETS, list_orgs, load_business, save_business
 from firstmate.services.people import list_people, save_people
 
 SECTIONS = ("org", "entities", "assets", "people")
@@ -44,6 +44,8 @@ class OrgImport:
     changes: dict[str, Counter[str]] = field(default_factory=dict)
     #: ids stored but not in the file, per kind: kept as they are
     kept: dict[str, list[str]] = field(default_factory=dict)
+    #: for a new org, the other orgs the home holds (an org's id changed in the file makes another org)
+    others: list[str] = field(default_factory=list)
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -91,6 +93,7 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
     before = load_business(store, org)
     people_before = {p.id: p for p in list_people(store, org)}
     result = OrgImport(org=org, new_org=before is None)
+    result.others = [o for o in list_orgs(store) if o != org] if before is None else []
     stored_entities = {e.id: e for e in before.entities} if before else {}
     stored_assets = {a.id: a for a in before.assets} if before else {}
     result.changes["org"] = _compared([profile.org], {before.org.id: before.org} if before else {})
