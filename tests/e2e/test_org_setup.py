@@ -315,3 +315,21 @@ def test_an_org_id_changed_in_the_file_is_said_to_make_another_org(tmp_path: Pat
         said = " ".join(result.output.split())
         assert "gull-point-sailing is a new org, beside gull-point" in said, result.output
         assert 'To change one of those instead, write its id in [org] (id = "gull-point")' in said
+
+
+def test_a_name_over_two_lines_is_refused_not_put_in_the_crews_mail(tmp_path: Path) -> None:
+    """A boat's name is in the subject of every crew call, a person's in every greeting: a line break written
+    into one (a "\\n" in a TOML string) made the subject 'Crew needed: …, Petrel Bcc: someone@example.org'."""
+    file = tmp_path / "org.toml"
+    file.write_text(
+        OWN_ORG.replace('name = "Petrel (32 ft sloop)"', 'name = "Petrel\\nBcc: someone@example.org"')
+        .replace('name = "Tomás Rocha"', 'name = "Tomás Rocha "\nphone = "+351 21 555 0100\\t"')
+        .replace('name = "Gull Point Sailing"', 'name = "Gull Point\\u0007 Sailing"')
+    )
+    result = org(tmp_path / "home", "import", str(file))
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.replace("│", " ").split())
+    rule = "must be one line of printable text, with no space at either end"
+    for where in ("org.name", "assets 'petrel'.name", "people 'tomas'.name", "people 'tomas'.phone"):
+        assert f"{where} {rule}" in said, (where, result.output)
+    assert "Nothing was imported: 4 problem(s)" in said

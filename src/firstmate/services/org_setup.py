@@ -7,6 +7,7 @@ sign-ins name them; a person leaves the crew with `active = false`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from firstmate.domain.bookings import LINE_BREAKS, ONE_LINE, ONE_LINE_WORDS
 from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice, unclaimable_roles
 from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
@@ -144,12 +146,24 @@ def _one(model: type[M], data: Any, where: str, errors: list[RowError]) -> M | N
         errors.append(RowError(where, "must be a table of settings"))
         return None
     try:
-        return model.model_validate(data)
+        found = model.model_validate(data)
     except ValidationError as exc:
         for problem in exc.errors():
             path = "".join(f" #{p + 1}" if isinstance(p, int) else f".{p}" for p in problem["loc"])
             errors.append(RowError(f"{where}{path}", _in_file_words(model, problem)))
         return None
+    # a name is a mail's subject, a greeting, a line of a page: a line break or a control character in it is a slip
+    broken = [k for k in _ONE_LINE if isinstance(v := getattr(found, k, None), str) and not _one_line(v)]
+    errors += [RowError(f"{where}.{k}", f"{ONE_LINE_WORDS}: {getattr(found, k)!r}") for k in broken]
+    return None if broken else found
+
+
+#: The settings of an org file's tables that are one line of text.
+_ONE_LINE = ("name", "phone")
+
+
+def _one_line(text: str) -> bool:
+    return bool(re.match(ONE_LINE, text)) and text == text.strip() and not any(c in LINE_BREAKS for c in text)
 
 
 #: How each list of an org file is written, for a value that is not one.
