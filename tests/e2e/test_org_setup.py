@@ -333,3 +333,16 @@ def test_a_name_over_two_lines_is_refused_not_put_in_the_crews_mail(tmp_path: Pa
     for where in ("org.name", "assets 'petrel'.name", "people 'tomas'.name", "people 'tomas'.phone"):
         assert f"{where} {rule}" in said, (where, result.output)
     assert "Nothing was imported: 4 problem(s)" in said
+
+
+def test_a_time_zone_changed_says_what_becomes_of_the_trips_booked(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"  # two zones without summer time: the same hours all year
+    file.write_text(OWN_ORG.replace(ZONE, "Asia/Tokyo"))
+    assert org(home, "import", str(file)).exit_code == 0
+    file.write_text(OWN_ORG.replace(ZONE, "Asia/Kolkata"))
+    result = org(home, "import", str(file))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "the time zone changes from Asia/Tokyo to Asia/Kolkata: trips already booked keep their moment" in said
+    assert "(10:00 in Asia/Tokyo is 06:30 there)" in said, result.output
+    assert "time zone" not in org(home, "import", str(file)).output  # said once, when it changes

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -115,6 +117,15 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
         own = "each is a business of its own, with its own boats, bookings and crew"
         instead = f'To change one of those instead, write its id in [org] (id = "{result.others[0]}")'
         warn(f"{result.org} is a new org, beside {', '.join(result.others)}: {own}. {instead}")
+    if result.zone_change:
+        was, now = result.zone_change
+        ten = datetime.now(ZoneInfo(was)).replace(hour=10, minute=0, second=0, microsecond=0)
+        there = ten.astimezone(ZoneInfo(now)).strftime("%H:%M")
+        warn(
+            f"the time zone changes from {was} to {now}: trips already booked keep their moment, shown in {now} "
+            f"from now on (10:00 in {was} is {there} there); a trip whose start was read as a time of day in {was} "
+            "(a marketplace email's, say) may need its time put right"
+        )
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org
     if dry_run:

@@ -48,6 +48,8 @@ class OrgImport:
     kept: dict[str, list[str]] = field(default_factory=dict)
     #: for a new org, the other orgs the home holds (an org's id changed in the file makes another org)
     others: list[str] = field(default_factory=list)
+    #: the org's time zone before and after, when the file changes it
+    zone_change: tuple[str, str] | None = None
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -96,6 +98,8 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
     people_before = {p.id: p for p in list_people(store, org)}
     result = OrgImport(org=org, new_org=before is None)
     result.others = [o for o in list_orgs(store) if o != org] if before is None else []
+    if before is not None and before.org.timezone != profile.org.timezone:
+        result.zone_change = (before.org.timezone, profile.org.timezone)
     stored_entities = {e.id: e for e in before.entities} if before else {}
     stored_assets = {a.id: a for a in before.assets} if before else {}
     result.changes["org"] = _compared([profile.org], {before.org.id: before.org} if before else {})
