@@ -88,7 +88,8 @@ def test_an_operator_sets_up_their_own_business_and_its_booking_calls_their_crew
     home, file = tmp_path / "home", tmp_path / "org.toml"
     starter = org(home, "template", str(file))
     assert starter.exit_code == 0, starter.output
-    assert tomllib.loads(file.read_text())["org"]["id"] == "demo"  # the annotated demo, to edit
+    # the annotated demo operator, to edit, under an id of its own: imported unedited, it is not the demo's org
+    assert tomllib.loads(file.read_text())["org"]["id"] == "my-business"
     assert "firstmate org import" in file.read_text()
     file.write_text(OWN_ORG)
     dry = org(home, "import", str(file), "--dry-run")
@@ -184,15 +185,15 @@ def test_a_stored_org_written_out_reads_back_the_same_into_another_home(tmp_path
     demo_file = tmp_path / "demo.toml"
     assert org(first, "template", str(demo_file)).exit_code == 0
     assert org(first, "import", str(demo_file)).exit_code == 0
-    written = org(first, "template", str(file), "--org", "demo")
+    written = org(first, "template", str(file), "--org", "my-business")
     assert written.exit_code == 0, written.output
-    refused = org(first, "template", str(file), "--org", "demo")
+    refused = org(first, "template", str(file), "--org", "my-business")
     assert refused.exit_code != 0 and "is there already" in str(refused.exception)
     assert org(second, "import", str(file)).exit_code == 0
     apps = [build(Settings(home=h)) for h in (first, second)]
     try:
-        assert load_business(apps[0].store, "demo") == load_business(apps[1].store, "demo")
-        assert list_people(apps[0].store, "demo") == list_people(apps[1].store, "demo")
+        assert load_business(apps[0].store, "my-business") == load_business(apps[1].store, "my-business")
+        assert list_people(apps[0].store, "my-business") == list_people(apps[1].store, "my-business")
     finally:
         for app in apps:
             app.close()

@@ -17,6 +17,8 @@ from typing import Any
 
 from firstmate.domain.intake import RowError
 
+#: The starter file's org id (the demo's is `demo`).
+STARTER_ORG = "my-business"
 MAX_FILE_BYTES = 1024 * 1024  # a business of hundreds of boats and people is a few hundred KB
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -59,6 +61,8 @@ def template_text(path: Path) -> str:
     """The annotated starter file: the demo operator's, with a header saying what to do."""
     demo = resources.files("firstmate.demo").joinpath("business.toml").read_text(encoding="utf-8")
     body = demo.split("\n", 1)[1] if demo.startswith("#") else demo  # its own first line speaks of the demo
+    # an id of its own: imported as it is, or with the id left unchanged, it made the demo's org yours
+    body = body.replace('\nid = "demo"\n', f"\nid = \"{STARTER_ORG}\"  # your org's id: every command's --org\n", 1)
     return TEMPLATE_HEADER.format(path=path) + body
 
 
