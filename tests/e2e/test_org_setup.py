@@ -20,8 +20,11 @@ from firstmate.bootstrap import build
 from firstmate.cli import cli
 from firstmate.config import Settings
 from firstmate.domain.bookings import BookingRequest
+from firstmate.errors import StoreUnavailable
+from firstmate.ports import Put, Store, Write
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.business import list_orgs, load_business
+from firstmate.services.org_setup import check_org, import_org
 from firstmate.services.outbox import list_entries
 from firstmate.services.people import list_people
 
@@ -147,8 +150,8 @@ def test_every_problem_of_a_wrong_file_is_listed_and_nothing_is_saved(tmp_path: 
         ("org.ops_email", "dock at example"),
         ("org.timezone", "'Europe/Atlantis' is not an IANA time zone"),
         ("assets 'petrel'.entity", "names 'gull-charter', no business line of this file"),
-        ("people email", "'ines@example.com' is written 2 times"),
-        ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the roles need Deck hand, captain, crew"),
+        ("people email", "'ines@example.com' is given to 'ines', 'tomas'"),
+        ("people 'tomas'.qualifications", "'deckhand' is no boat's role; the kinds of role are captain, crew"),
         ("assets", "boat 'petrel' has the role 'Deck hand', which crew could not claim"),
         ("assets", "boat 'petrel' lists the role 'crew_1' twice"),
     ]:
@@ -347,3 +350,48 @@ def test_a_time_zone_changed_says_what_becomes_of_the_trips_booked(tmp_path: Pat
     assert "the time zone changes from Asia/Tokyo to Asia/Kolkata: trips already booked keep their moment" in said
     assert "(10:00 in Asia/Tokyo is 06:30 there)" in said, result.output
     assert "time zone" not in org(home, "import", str(file)).output  # said once, when it changes
+
+
+class PeopleWritesFail:
+    """The real store, where a transaction writing a person fails as a store that went away does."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def transact(self, writes: list[Write]) -> object:
+        if any(isinstance(w, Put) and w.item.sk.startswith("PERSON#") for w in writes):
+            raise StoreUnavailable("the database is busy (another process holds it)", hint="retry in a moment")
+        return self.store.transact(writes)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def test_a_store_failing_as_the_people_are_saved_leaves_no_half_imported_org(tmp_path: Path) -> None:
+    """The profile and the people were two transactions: a store failing at the second left an org with its
+    boats and none of its crew, whose bookings then called nobody. An org of up to a hundred records changed
+    is now one transaction: all of it, or nothing."""
+    app = build(Settings(home=tmp_path / "home"))
+    try:
+        setup = check_org(tomllib.loads(OWN_ORG))
+        with pytest.raises(StoreUnavailable):
+            import_org(PeopleWritesFail(app.store), setup)  # type: ignore[arg-type]
+        assert list_orgs(app.store) == [] and load_business(app.store, "gull-point") is None
+        import_org(app.store, setup)  # run again once the store is back: all of it
+        assert [p.id for p in list_people(app.store, "gull-point")] == ["ines", "tomas"]
+    finally:
+        app.close()
+
+
+def test_changed_roles_and_a_boat_without_roles_are_said(tmp_path: Path) -> None:
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    file.write_text(OWN_ORG)
+    assert org(home, "import", str(file)).exit_code == 0
+    file.write_text(OWN_ORG.replace('roles = ["captain", "crew_1"]', 'roles = ["captain"]'))
+    fewer = org(home, "import", str(file))
+    assert fewer.exit_code == 0, fewer.output
+    said = " ".join(fewer.output.split())
+    assert "the roles of petrel change: trips already booked keep the roles they had" in said, said
+    file.write_text(OWN_ORG.replace('roles = ["captain", "crew_1"]', "roles = []"))
+    none = " ".join(org(home, "import", str(file)).output.split())
+    assert "petrel has no role: its trips call no crew" in none, none

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from firstmate.adapters.sources.org_file import org_toml, read_org_file, template_text
 from firstmate.cli.common import app_context, done, example, out, print_problems, require_org, warn
+from firstmate.domain.reports.document import ROLES
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
 from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables
@@ -83,15 +84,26 @@ def org_show(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> Non
         profile = load_business(app.store, org)
         assert profile is not None
         people = list_people(app.store, org)
-    out.print(Text(f"{profile.org.name} ({org}), {profile.org.timezone}; operations: {profile.org.ops_email}"))
-    assets = Table("asset", "name", "business line", "kind", "roles", title=Text("Business lines and assets"))
+    named = profile.org
+    out.print(Text(f"{named.name} ({org}), {named.timezone}; owner {named.owner_email}, operations {named.ops_email}"))
+    reports = Table("report", "goes to", title=Text("Reports"))
+    reports.add_row("weekly", Text(", ".join(named.report_recipients or (named.owner_email,))))
+    for role in ROLES:
+        reports.add_row(role, Text(", ".join(named.recipients_for(role))))
+    if named.audit_bcc:
+        reports.add_row("every report, Bcc", Text(named.audit_bcc))
+    out.print(reports)
+    assets = Table(
+        "asset", "name", "business line", "kind", "roles", "meeting point", title=Text("Business lines and assets")
+    )
     for asset in profile.assets:
         entity = profile.entity(asset.entity)
         line = entity.name if entity else asset.entity
-        assets.add_row(*(Text(t) for t in (asset.id, asset.name, line, asset.kind.value, ", ".join(asset.roles))))
+        cells = (asset.id, asset.name, line, asset.kind.value, ", ".join(asset.roles), asset.meeting_point or "")
+        assets.add_row(*(Text(t) for t in cells))
     for entity in profile.entities:
         if not any(a.entity == entity.id for a in profile.assets):
-            assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), Text(""))
+            assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), Text(""), Text(""))
     out.print(assets)
     crew = Table("person", "name", "email", "qualified for", "admin", "active", title=Text("People"))
     for person in people:
@@ -125,6 +137,14 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
             f"the time zone changes from {was} to {now}: trips already booked keep their moment, shown in {now} "
             f"from now on (10:00 in {was} is {there} there); a trip whose start was read as a time of day in {was} "
             "(a marketplace email's, say) may need its time put right"
+        )
+    if result.roles_changed:
+        boats = ", ".join(result.roles_changed)
+        warn(f"the roles of {boats} change: trips already booked keep the roles they had; bookings from now take these")
+    if result.no_roles:
+        warn(
+            f"{', '.join(result.no_roles)} has no role: its trips call no crew "
+            '(give it roles = ["captain"] if they should)'
         )
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org

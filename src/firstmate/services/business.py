@@ -33,6 +33,15 @@ def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
     """Write the profile in one transaction, touching only records that changed; InvalidInput, with nothing
     written, for an asset that names a role or a checklist item twice (`named_twice`), or a role crew could not
     claim (`unclaimable_roles`)."""
+    writes, result = business_writes(store, profile)
+    if writes:
+        store.transact(writes)
+    return result
+
+
+def business_writes(store: Store, profile: BusinessProfile) -> tuple[list[Put], SaveResult]:
+    """The writes that would save the profile (the records that changed), and their counts; InvalidInput as
+    `save_business`. For a caller that saves more in the same transaction (an org and its people)."""
     if unclaimable := unclaimable_roles(profile.assets):
         raise InvalidInput(f"the profile of {profile.org.id!r} was not saved: {'; '.join(unclaimable)}")
     if twice := named_twice(profile.assets):
@@ -59,9 +68,7 @@ def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
         elif dict(current.data) != dict(item.data):
             writes.append(Put(item, VersionIs(current.version)))
             updated += 1
-    if writes:
-        store.transact(writes)
-    return SaveResult(created, updated, len(wanted) - created - updated)
+    return writes, SaveResult(created, updated, len(wanted) - created - updated)
 
 
 def org_timezone(store: Store, org: str) -> str:

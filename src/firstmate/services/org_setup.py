@@ -16,16 +16,27 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from firstmate.domain.bookings import LINE_BREAKS, ONE_LINE, ONE_LINE_WORDS
-from firstmate.domain.business import Asset, BusinessProfile, Entity, Org, named_twice, unclaimable_roles
+from firstmate.domain.business import (
+    ROLE_NAME,
+    Asset,
+    AssetKind,
+    BusinessProfile,
+    Entity,
+    Org,
+    named_twice,
+    unclaimable_roles,
+)
 from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import problem_words
 from firstmate.errors import DataRejected
-from firstmate.ports import Store
-from firstmate.services.business import MAX_LINES_AND_ASSETS, list_orgs, load_business, save_business
-from firstmate.services.people import list_people, save_people
+from firstmate.ports import MAX_TRANSACTION_WRITES, Store
+from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
+from firstmate.services.people import list_people, people_writes
 
 SECTIONS = ("org", "entities", "assets", "people")
+#: The kinds of role every org has (`captain`; `crew` for crew_1, crew_2…), whatever its boats ask for now.
+STANDARD_KINDS = frozenset({"captain", "crew"})
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -50,6 +61,10 @@ class OrgImport:
     others: list[str] = field(default_factory=list)
     #: the org's time zone before and after, when the file changes it
     zone_change: tuple[str, str] | None = None
+    #: assets stored before whose roles the file changes (trips booked keep the roles they had)
+    roles_changed: list[str] = field(default_factory=list)
+    #: boats without a role: their trips call no crew
+    no_roles: list[str] = field(default_factory=list)
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -66,19 +81,20 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
     errors += _repeats("entities", [e.id for e in entities], "id")
     errors += _repeats("assets", [a.id for a in assets], "id")
     errors += _repeats("people", [p.id for p in people], "id")
-    errors += _repeats("people", [p.email for p in people], "email")  # a sign-in link goes to one person
+    errors += _shared_addresses(people)  # a sign-in link goes to one person
     errors += [RowError("assets", problem) for problem in unclaimable_roles(assets) + named_twice(assets)]
     # a line or a boat whose table has a problem of its own (told above) still counts as written
     known = {e.id for e in entities} | _written(raw.get("entities"), "id")
     errors += [RowError(f"assets {a.id!r}.entity", f"names {a.entity!r}, no business line of this file; "
                         f"they are: {', '.join(sorted(known)) or 'none yet'}")
                for a in assets if a.entity not in known]  # fmt: skip
-    kinds = sorted({role_kind(r) for a in assets for r in a.roles} | _written_roles(raw.get("assets")))
-    roles = f"the roles need {', '.join(kinds)}"
-    # the default, ["crew"], is nobody's typo: with boats of a captain alone, it is a qualification unused
+    # captain and crew are firstmate's own kinds of role (a fleet of captain-only boats may take on crew later);
+    # another qualification is a boat's role's or a slip ("deckhand" where the boats ask for crew_1)
+    named = {role_kind(r) for a in assets for r in a.roles} | _written_roles(raw.get("assets"))
+    kinds = sorted(STANDARD_KINDS | {k for k in named if re.match(ROLE_NAME, k)})  # "Deck hand" is told above
+    roles = f"the kinds of role are {', '.join(kinds)}"
     errors += [RowError(f"people {p.id!r}.qualifications", f"{q!r} is no boat's role; {roles}")
-               for p in people if "qualifications" in p.model_fields_set
-               for q in p.qualifications if kinds and q not in kinds]  # fmt: skip
+               for p in people for q in p.qualifications if q not in kinds]  # fmt: skip
     if errors or org is None:
         raise DataRejected(errors)
     try:
@@ -120,10 +136,29 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
         lines = f"{len(entities)} business line(s) and {len(assets)} asset(s)"
         problem = f"the org would hold {lines}, {held} in all{beyond}; an org holds at most {MAX_LINES_AND_ASSETS}"
         raise DataRejected([RowError("assets", problem)])
+    result.roles_changed = sorted(
+        a.id for a in profile.assets if a.id in stored_assets and a.roles != stored_assets[a.id].roles
+    )
+    result.no_roles = sorted(a.id for a in profile.assets if a.kind is AssetKind.BOAT and not a.roles)
     if not dry_run:
-        save_business(store, profile.model_copy(update={"entities": entities, "assets": assets}))
-        save_people(store, org, list(setup.people))
+        _save(store, profile.model_copy(update={"entities": entities, "assets": assets}), setup.people)
     return result
+
+
+def _save(store: Store, profile: BusinessProfile, people: tuple[Person, ...]) -> None:
+    """The profile and its people in one transaction when they fit in one (an org of up to a hundred records
+    changed: a store failing midway then leaves it as it was, never half imported); else the profile, then the
+    people in transactions of fifty."""
+    writes, _ = business_writes(store, profile)
+    crew = people_writes(store, profile.org.id, list(people))
+    if len(writes) + len(crew) <= MAX_TRANSACTION_WRITES:
+        if writes or crew:
+            store.transact([*writes, *crew])
+        return
+    if writes:
+        store.transact(writes)
+    for start in range(0, len(crew), 50):
+        store.transact(crew[start : start + 50])
 
 
 def org_tables(profile: BusinessProfile, people: list[Person]) -> dict[str, Any]:
@@ -272,3 +307,13 @@ def _repeats(section: str, values: list[str], what: str) -> list[RowError]:
     counts = Counter(values)
     return [RowError(f"{section} {what}", f"{value!r} is written {n} times; each {what} is one")
             for value, n in counts.items() if n > 1]  # fmt: skip
+
+
+def _shared_addresses(people: list[Person]) -> list[RowError]:
+    """One problem for each address two or more people are given, naming them: which one to change."""
+    holders: dict[str, list[str]] = {}
+    for person in people:
+        holders.setdefault(person.email, []).append(person.id)
+    return [RowError("people email", f"{address!r} is given to {', '.join(repr(i) for i in ids)}: a sign-in link "
+                     "goes to one person, so give each their own address")
+            for address, ids in holders.items() if len(ids) > 1]  # fmt: skip

@@ -27,6 +27,14 @@ def person_item(org: str, person: Person) -> Item:
 
 def save_people(store: Store, org: str, people: list[Person]) -> int:
     """Create or update people; returns how many records changed. Idempotent."""
+    writes = people_writes(store, org, people)
+    for start in range(0, len(writes), 50):
+        store.transact(writes[start : start + 50])
+    return len(writes)
+
+
+def people_writes(store: Store, org: str, people: list[Person]) -> list[Put]:
+    """The writes that would save `people` (the records that changed)."""
     writes: list[Put] = []
     for person in people:
         item = person_item(org, person)
@@ -35,9 +43,7 @@ def save_people(store: Store, org: str, people: list[Person]) -> int:
             writes.append(Put(item, Absent()))
         elif dict(current.data) != dict(item.data):
             writes.append(Put(item, VersionIs(current.version)))
-    for start in range(0, len(writes), 50):
-        store.transact(writes[start : start + 50])
-    return len(writes)
+    return writes
 
 
 def list_people(store: Store, org: str) -> list[Person]:
