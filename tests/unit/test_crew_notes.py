@@ -22,6 +22,29 @@ MONEY = [
     ("Deposit 215 paid, 6 guests, slip 14", "Deposit … paid, 6 guests, slip 14"),
     ("Paid 1.2k up front", "Paid … up front"),
     ("bring 20€ for parking", "bring … for parking"),
+    # a review: amounts after a verb or an app the rules did not know, and amounts in words, reached crew
+    ("collected 350", "collected …"),
+    ("Collected 350 from Rob at the dock", "Collected … from Rob at the dock"),
+    ("Venmo 200", "Venmo …"),
+    ("Zelle 150", "Zelle …"),
+    ("paid via venmo 200", "paid via venmo …"),
+    ("cash app 40", "cash app …"),
+    ("PayPal: 80", "PayPal: …"),
+    ("received 300 by zelle", "received … by zelle"),
+    ("balance 300 in cash", "balance … in cash"),
+    ("200 via Venmo", "… via Venmo"),
+    ("cash 300 on board", "cash … on board"),
+    ("owes 120", "owes …"),
+    ("guest still owes us 120", "guest still owes us …"),
+    ("tip 50 included", "tip … included"),
+    ("two hundred paid", "… paid"),
+    ("fifty bucks for fuel", "… bucks for fuel"),
+    ("Deposit of two hundred fifty received", "Deposit of … received"),
+    ("balance due one thousand two hundred on arrival", "balance due … on arrival"),
+    ("owes one hundred and twenty", "owes …"),
+    # what one is paid: a share of it is as private as its amount
+    ("Captain pay: 30%", "Captain pay: …"),
+    ("owner share 70 %", "owner share …"),
 ]
 
 HARMLESS = [
@@ -44,6 +67,23 @@ HARMLESS = [
     "Call +1 415 555 0148 on arrival",
     "BRING ALL 3 COOLERS",
     "Sunset cruise; one guest uses a cane: help boarding",
+    # a review: a count of paying guests is a count, and a percentage no amount of money
+    "6 paid guests",
+    "Two paid guests, one on a comp",
+    "Paid 4 of 6 guests",
+    "discount 25%",
+    "Discount 10 percent on drinks",
+    "tip 18% included",
+    "25% off the second trip",
+    "dock 3",
+    "pier 39",
+    "engine hours 1200",
+    "Engine hours: 1200 at haul-out",
+    "Tip: bring two towels",
+    "Back at four",
+    "Deposit: three life jackets in the locker",
+    "Collected 3 bags from the lost and found",
+    "cash box in cabin 2",
 ]
 
 

@@ -92,26 +92,37 @@ def speaks_of_money(text: str) -> bool:
 
 #: What crew read in place of an amount of money in a booking's notes.
 HIDDEN_AMOUNT = "[amount hidden]"
+#: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
+_NOTE_APPS = "venmo|zelle|paypal|cashapp"
 #: Words beside which a figure in a booking's notes is money ("Deposit 200 paid", "Owner share 624", "paid 350
-#: cash", "balance due 1200 on arrival"), unless a count follows it ("Deposit 2 bags at the dock").
+#: cash", "balance due 1200 on arrival", "collected 350", "owes 120", "Venmo 200"), unless a count follows it
+#: ("Deposit 2 bags at the dock", "Collected 3 bags").
 _NOTE_MONEY = re.compile(
-    rf"(?:{_MONEY_ONLY}|paid|deposits?|balance|payments?|tips?|gross|due|owed|owes|owing|shares?|cash)",
+    rf"(?:{_MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
+    rf"|collected|received|{_NOTE_APPS})",
     re.IGNORECASE,
 )
 #: Words that say money less surely ("total of 6 with the kids", "Rate: 5 knots"): a figure beside one is money
 #: from 20 on, or with cents ("Total: 1290", "net 2.50").
 _NOTE_MAYBE = re.compile(r"(?:totals?|net|rates?|charges?|discounts?|amount)", re.IGNORECASE)
-#: Words a note puts between its word of money and the figure ("balance due 1200", "deposit of 200").
+#: Words of what someone is paid: a percentage beside one is as private as an amount ("Captain pay: 30%", "owner
+#: share 70%"); any other percentage is a rate, no amount of money ("discount 25%", "tip 18% included").
+_NOTE_PAY = re.compile(r"(?:pay|wages?|salar(?:y|ies)|commissions?|payouts?|earnings|shares?)", re.IGNORECASE)
+#: Words a note puts between its word of money and the figure ("balance due 1200", "deposit of 200", "owes us
+#: 120", "cash app 40").
 _NOTE_FILLERS = re.compile(
-    r"(?:due|paid|owed|owing|of|is|was|are|were|still|now|in|cash|received|remaining|outstanding|approx|about)",
+    r"(?:due|paid|owed|owing|of|is|was|are|were|still|now|in|cash|received|remaining|outstanding|approx|about"
+    r"|us|me|app)",
     re.IGNORECASE,
 )
 #: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash").
 _NOTE_MONEY_AFTER = re.compile(
     r"(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
-    r"|balance|commission)",
+    rf"|balance|commission|{_NOTE_APPS})",
     re.IGNORECASE,
 )
+#: A way of paying after a figure, which makes it money too ("200 via Venmo", "300 in cash", "150 by zelle").
+_NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check|cheque|{_NOTE_APPS})\b", re.I)
 #: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
 #: or one of these.
 _NOTE_COUNTED = re.compile(
@@ -119,12 +130,28 @@ _NOTE_COUNTED = re.compile(
     r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old)",
     re.IGNORECASE,
 )
+#: After a figure, what makes it a head count even with a word of money in between ("6 paid guests", "Paid 4 of 6
+#: guests", "two paying adults").
+_NOTE_HEADCOUNT = re.compile(
+    r"[ \t]+(?:(?:un|pre)?paid|paying|of[ \t]+\w+)[ \t]+"
+    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)\b",
+    re.IGNORECASE,
+)
 _NOT_PLURALS = frozenset({"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his"})
-#: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k");
-#: not part of a time, a date or a word ("16:00", "12/06", "B2").
+#: Numbers in words ("two hundred fifty", "twelve hundred", "one thousand two hundred", "fifty"), by value.
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")  # fmt: skip
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS = {word: n for n, word in enumerate(_UNITS, 1)} | {word: 10 * n for n, word in enumerate(_TENS, 2)}
+_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))  # "fourteen" tried before "four"
+_SPELLED = rf"\b(?:{_NUMBER_WORD}|hundred|thousand)(?:(?:[ -]| and )(?:{_NUMBER_WORD}|hundred|thousand|grand))*\b"
+#: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k"),
+#: or a number in words ("two hundred"), and a percent sign after it if any ("25%"); not part of a time, a date
+#: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
-    rf"(?P<before>{_CURRENCY}\s?)?(?P<figure>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?k?)(?![\w:/]|[.,]\d)"
-    rf"(?P<after>\s?{_CURRENCY})?"
+    rf"(?P<before>{_CURRENCY}\s?)?"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?k?)(?![\w:/]|[.,]\d)|(?P<spelled>(?i:{_SPELLED})))"
+    rf"(?P<after>\s?{_CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
 _CLAUSE_BREAK = re.compile(r"[,;.!?()\n]")
 _NOTE_WORD = re.compile(r"[^\W\d_]+|\d+")
@@ -133,41 +160,66 @@ _WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
 
 def crew_notes(notes: str) -> str:
     """A booking's notes as crew read them: each amount of money in them reads HIDDEN_AMOUNT ("Deposit 200
-    paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624"); every other
-    figure as written ("6 guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots")."""
+    paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624", "Venmo 200",
+    "collected 350", "two hundred paid", "Captain pay: 30%"); every other figure as written ("6 guests", "6 paid
+    guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%")."""
     return _NOTE_FIGURE.sub(lambda found: HIDDEN_AMOUNT if _is_money(found) else found[0], notes)
 
 
 def _is_money(found: re.Match[str]) -> bool:
-    text, start = found.string, found.start("figure")
-    if not found["before"] and start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,"):
+    text, start, end = found.string, found.start(), found.end()
+    joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
+    if found["figure"] and not found["before"] and joined:
         return False  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    following = _WORD_AFTER.match(text, found.end())
-    after = following[1] if following else ""
+    word = _money_word_before(_CLAUSE_BREAK.split(text[:start])[-1])
+    if found["percent"]:
+        return word is not None and _NOTE_PAY.fullmatch(word) is not None  # a share of pay; not "discount 25%"
     currency = (found["before"] or found["after"] or "").strip()
-    if currency in ("$", "€", "£", "¥") or _NOTE_MONEY_AFTER.fullmatch(after):
+    if currency in ("$", "€", "£", "¥"):
+        return True
+    if _NOTE_HEADCOUNT.match(text, end):
+        return False  # "6 paid guests", "Paid 4 of 6 guests"
+    following = _WORD_AFTER.match(text, end)
+    after = following[1] if following else ""
+    if _NOTE_MONEY_AFTER.fullmatch(after) or _NOTE_PAID_BY.match(text, end):
         return True
     if _NOTE_COUNTED.fullmatch(after) or (after.lower().endswith("s") and after.lower() not in _NOT_PLURALS):
         return False  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
     if currency:
         return True
-    word = _money_word_before(_CLAUSE_BREAK.split(text[: found.start()])[-1])
+    if word is None:
+        return False
+    if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
+        return _spelled_value(found["spelled"]) >= 20
     figure = found["figure"]
-    if word is _NOTE_MAYBE:
+    if _NOTE_MAYBE.fullmatch(word):
         return "." in figure or figure.endswith("k") or float(figure.replace(",", "")) >= 20
-    return word is _NOTE_MONEY
+    return True
 
 
-def _money_word_before(clause: str) -> re.Pattern[str] | None:
-    """The kind of word of money the figure after `clause` follows (_NOTE_MONEY, _NOTE_MAYBE), over at most two
-    fillers ("balance due", "deposit of"), or None."""
-    for fillers, word in enumerate(reversed(_NOTE_WORD.findall(clause))):
-        for kind in (_NOTE_MONEY, _NOTE_MAYBE):
-            if kind.fullmatch(word):
-                return kind
+def _money_word_before(clause: str) -> str | None:
+    """The word of money (_NOTE_MONEY, _NOTE_MAYBE) the figure after `clause` follows, over at most two fillers
+    ("balance due", "deposit of", "owes us"), or None."""
+    words: list[str] = _NOTE_WORD.findall(clause)
+    for fillers, word in enumerate(reversed(words)):
+        if _NOTE_MONEY.fullmatch(word) or _NOTE_MAYBE.fullmatch(word):
+            return word
         if word.isdigit() or fillers == 2 or not _NOTE_FILLERS.fullmatch(word):
             return None
     return None
+
+
+def _spelled_value(number: str) -> int:
+    """A number in words as a figure: "two hundred fifty" is 250, "one thousand two hundred" 1200."""
+    total = current = 0
+    for word in re.findall(r"[a-z]+", number.lower()):
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word in ("thousand", "grand"):
+            total, current = total + (current or 1) * 1000, 0
+        elif word != "and":
+            current += _NUMBER_WORDS[word]
+    return total + current
 
 
 # --- configuration read by report builders -------------------------------------------------------
