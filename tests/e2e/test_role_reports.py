@@ -544,6 +544,39 @@ def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not
     assert other_currency() == []  # both are in the books: nothing is left out
 
 
+def test_a_refund_of_a_booking_in_another_currency_takes_nothing_off_and_is_said_to_be_left_out(
+    data_app: App,
+) -> None:
+    """A review: a refund in revenue.csv naming a booking in EUR (a booking in no figure, being in another
+    currency) was taken off revenue all the same: the accounting report's November read $841 less than was sold
+    (and a full month's CFO and CEO figures would have). A refund of what no figure counts is no figure's either:
+    every report reads as before it, and the accounting report says the refund is left out beside the booking."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    body = booking_body(external_id="EU-7", currency="EUR", gross_amount="840.75", start="2026-11-10T10:00:00-08:00")
+    orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body), tell=False)
+
+    def documents() -> dict[str, Any]:
+        return build_documents(build_snapshot(data_app, "demo", as_of=TODAY))
+
+    before = documents()
+    refund = {"id": "RF-EU", "entity": "saltwind-charters", "recorded_on": "2026-11-12", "service_date": "2026-11-10",
+              "amount": "-840.75", "reference": "EU-7"}  # fmt: skip
+    save_row(data_app.store, "demo", "revenue", refund)
+    after = documents()
+    for role, document in before.items():  # every figure as before the refund
+        changed = [s.title for s, then in zip(after[role].sections, document.sections, strict=True) if s != then]
+        assert changed == [], role
+    [finding] = [f for f in after["accounting"].findings if f.key == "accounting:other-currency:EUR"]
+    assert finding.title == "1 EUR booking (€841) not counted"
+    assert "1 refund of them in revenue.csv (−$841) is not taken off either" in finding.detail
+
+
 def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin_form(data_app: App) -> None:
     """A refund whose reference had a typo undid no sale: the sale stayed counted as sold, and the
     refund stood alone. A sale is a revenue line, an invoice or a firstmate booking, by reference or id."""

@@ -341,11 +341,14 @@ class Marketing(Row):
 
 
 class LeftOut(Row):
-    """firstmate's own bookings in a currency other than the reports': not counted, and said so."""
+    """firstmate's own bookings in a currency other than the reports': not counted, and said so; and the refunds
+    of them revenue.csv holds (recorded by the report's day, in the reports' currency), not taken off either."""
 
     currency: str
     bookings: int
     amount: Decimal
+    refunds: int = 0
+    refunded: Decimal = Decimal(0)
 
 
 class Snapshot(Row):

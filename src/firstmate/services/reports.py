@@ -103,9 +103,10 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     refunded = frozenset(r.reference for r in lines if r.amount < 0 and r.reference and r.recorded_on <= day)
     booked, other = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
     own = [*booked, *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"])]
+    left_out, undoing_nothing = uncounted(org, lines, other, own, day)
+    lines = [line for line in lines if line.id not in undoing_nothing]  # a refund of a sale no figure counts
     # a booking or an invoice that revenue.csv holds under its reference is counted once, as the books have it
     revenue = [*lines, *beside_the_books(lines, own, day)]
-    left_out = uncounted(org, lines, other, day)
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
     snapshot = Snapshot(
         org_id=org,
@@ -179,22 +180,38 @@ def booking_revenue(
 
 
 def uncounted(
-    org: str, books: Sequence[RevenueLine], other: dict[str, list[RevenueLine]], day: date
-) -> tuple[LeftOut, ...]:
+    org: str,
+    books: Sequence[RevenueLine],
+    other: dict[str, list[RevenueLine]],
+    counted: Sequence[RevenueLine],
+    day: date,
+) -> tuple[tuple[LeftOut, ...], frozenset[str]]:
     """By currency, firstmate's bookings in another currency than the reports' (`other`, as their own
     currency's amounts) that no figure counts: those the books (revenue.csv's `books`) do not hold on `day`.
     One they hold is counted, as revenue.csv has it, in the reports' currency: the accounting report said
-    "2 EUR bookings (€1,682) not counted" of two the bookkeeper had written in revenue.csv in dollars."""
-    left_out = []
+    "2 EUR bookings (€1,682) not counted" of two the bookkeeper had written in revenue.csv in dollars. And the ids
+    of the books' refunds that name one of those and no sale counted (a line of the books, or one of `counted`,
+    firstmate's bookings and invoices in the reports' currency): they undo nothing any figure holds, and are left
+    out too, where a refund of a EUR booking was taken off the revenue in dollars."""
+    held = {line.reference or line.id for line in books if line.amount > 0 and line.recorded_on <= day}
+    sold = held | {name for line in counted for name in (line.id, line.reference) if name}
+    left_out, refunds = [], set()
     for currency, bookings in other.items():
         alone = beside_the_books(books, bookings, day)
         for line in alone:
             log.warning("reports.booking_currency_skipped", org=org, booking=line.id.removeprefix("booking-"),
                         currency=currency)  # fmt: skip
+        names = {name for line in alone for name in (line.id, line.reference) if name} - sold
+        undone = [line for line in books if line.amount < 0 and line.reference in names]
+        refunds |= {line.id for line in undone}
+        by_day = [line for line in undone if line.recorded_on <= day]
         if alone:
             amount = sum((line.amount for line in alone), Decimal(0))
-            left_out.append(LeftOut(currency=currency, bookings=len(alone), amount=amount))
-    return tuple(left_out)
+            refunded = sum((line.amount for line in by_day), Decimal(0))
+            left_out.append(
+                LeftOut(currency=currency, bookings=len(alone), amount=amount, refunds=len(by_day), refunded=refunded)
+            )
+    return tuple(left_out), frozenset(refunds)
 
 
 def invoice_revenue(invoice: Invoice) -> RevenueLine:

@@ -482,13 +482,21 @@ def _left_out_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
     found = []
     for left in snapshot.left_out:
         bookings = plural(left.bookings, f"{left.currency} booking")
+        # a refund of one of them undoes nothing counted: taken off, it made revenue less than was sold
+        refunds = (
+            f" {plural(left.refunds, 'refund')} of them in revenue.csv ({money(left.refunded, snapshot.currency)}) "
+            f"{'is' if left.refunds == 1 else 'are'} not taken off either."
+            if left.refunds
+            else ""
+        )
         found.append(
             Finding(
                 key=f"{LENS}:other-currency:{left.currency}",
                 title=f"{bookings} ({money(left.amount, left.currency)}) not counted",
                 detail=(
                     f"The reports count {snapshot.currency}, the currency of business.yaml, so these bookings are in "
-                    f"no revenue figure. Check their currency, or record their revenue in {snapshot.currency}."
+                    f"no revenue figure.{refunds} Check their currency, or record their revenue in "
+                    f"{snapshot.currency}."
                 ),
                 severity=Severity.MEDIUM,
                 owner=LENS,
