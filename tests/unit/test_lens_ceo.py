@@ -402,3 +402,34 @@ def test_the_profit_tables_rows_add_up_to_its_all_businesses_row() -> None:
     card = next(c for c in section.cards if c.label == "All businesses profit, Nov 2026")
     assert (card.value, card.note) == ("$3,048", "goal $3,600; short $552")
     assert section.summary == "Nov 2026 profit $3,048 on revenue $7,300."
+
+
+def test_the_ceo_and_the_cfo_read_one_revenue_for_one_month() -> None:
+    """A review: the CEO's "All businesses" revenue was its rows added, each rounded, while the CFO's "All
+    businesses revenue" card (and its burn table, and the accounting report's Recognised) rounded the exact sum
+    once: with cents in the lines, one month read $4,602 in one report and $4,601 in the other. Both read one
+    function now: the month's sum rounded once, and the CEO's rows rounded so that they add up to it."""
+    from firstmate.domain.reports.cfo import cfo_report
+
+    snapshot = _snapshot()
+    cents = (_line(20, GULL, "skiff", date(2026, 11, 15), 0), _line(21, HAUL, "truck", date(2026, 11, 15), 0))
+    cents = tuple(line.model_copy(update={"amount": Decimal("0.50")}) for line in cents)
+    goals = (*snapshot.finance.goals, Goal(metric="revenue", monthly=Decimal(9000)))
+    snapshot = snapshot.model_copy(
+        update={"revenue": (*snapshot.revenue, *cents), "finance": snapshot.finance.model_copy(update={"goals": goals})}
+    )
+    ceo = _section(ceo_report(snapshot, OTHERS), "Profitability vs goals")
+    cfo = cfo_report(snapshot)
+    targets = _section(cfo, "Revenue targets vs actuals")
+    ceo_cards = {c.label: c.value for c in ceo.cards if " revenue, " in c.label}
+    cfo_cards = {c.label: c.value for c in targets.cards}
+    # lines 4,100.50 + 500.50 and the cottage's 2,700 of lets: 7,301 for all businesses, in every report
+    assert ceo_cards == cfo_cards
+    assert cfo_cards["All businesses revenue, Nov 2026"] == "$7,301"
+    burn = _section(cfo, "Monthly burn").tables[0]
+    assert next(row[4] for row in burn.rows if row[0] == "Nov 2026") == "$7,301"
+    *parts, total = ceo.tables[0].rows
+    assert total[1] == "$7,301"
+    assert sum(_amount(row[1]) for row in parts) == _amount(total[1])  # the table still foots
+    for row in (*parts, total):
+        assert _amount(row[1]) - _amount(row[2]) == _amount(row[3])

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import AssetKind
-from firstmate.domain.reports.cfo_calc import unlisted_rentals
+from firstmate.domain.reports.cfo_calc import month_revenue
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import (
@@ -77,41 +77,38 @@ def _entity_ids(snapshot: Snapshot, month: date, lines: list[RevenueLine]) -> li
     return sorted(ids, key=lambda i: (snapshot.entity_name(i), i))
 
 
-def profit_figures(
-    snapshot: Snapshot, entity: str | None, month: date, lines: list[RevenueLine]
-) -> tuple[Decimal, Decimal]:
-    """Revenue (by service date) and expenses of one month, for an entity or all (None), from the
-    month's revenue `lines` (`month_lines`: found once, not once per entity). A property no revenue
-    line of the month names adds its occupancy.csv revenue, as in the revenue model."""
-    revenue = sum((r.amount for r in lines if entity in (None, r.entity)), ZERO)
-    revenue += unlisted_rentals(snapshot, entity, month, lines)  # as the CFO's figures count it
+def month_expenses(snapshot: Snapshot, entity: str | None, month: date) -> Decimal:
+    """Expenses of one month, for an entity or all (None): its expenses.csv rows, and the business.yaml fixed
+    costs (commitments such as a loan or a mortgage are costs of the month too; shared ones only in the total)."""
     spent = sum((e.amount for e in snapshot.expenses if entity in (None, e.entity) and e.month == month), ZERO)
-    # commitments such as a loan or a mortgage are costs of the month too (shared ones only in the total)
-    spent += sum((f.monthly for f in snapshot.finance.fixed_costs if entity in (None, f.entity)), ZERO)
-    return revenue, spent
+    return spent + sum((f.monthly for f in snapshot.finance.fixed_costs if entity in (None, f.entity)), ZERO)
 
 
 def profit_rows(
     snapshot: Snapshot, month: date, lines: list[RevenueLine], ids: list[str]
 ) -> tuple[list[tuple[str, Decimal, Decimal]], Shown]:
     """The profit table's rows (name, revenue, expenses) in whole units, as shown: each business of `ids`,
-    then the shared costs when there are any, then all businesses, which is the rows above it added; and
-    the figures by entity (None: all businesses) for the goal cards, so that a card reads its row. The
-    shared fixed costs were in the total alone, and rows rounded one by one did not add up to the exact
-    total rounded: $25,424 of the businesses' expenses read $25,774 for all of them."""
+    then the shared costs when there are any, then all businesses; and the figures by entity (None: all
+    businesses) for the goal cards, so that a card reads its row. Revenue is `month_revenue` (revenue lines by
+    service date, and the occupancy.csv lets of rentals no line names), as the CFO reads it: all businesses' the
+    month's sum rounded once, the rows rounded to add up to it (they were added rounded one by one, and read $1–2
+    above the CFO's figure of the same month). Expenses (`month_expenses`): each row rounded, all businesses the
+    rows added. The shared fixed costs were in the total alone, and rows rounded one by one did not add up to the
+    exact total rounded: $25,424 of the businesses' expenses read $25,774 for all of them."""
     rows: list[tuple[str, Decimal, Decimal]] = []
     shown: Shown = {}
-    exact_revenue, exact_spent = ZERO, ZERO
+    revenue = month_revenue(snapshot, month, lines)
+    exact_spent = ZERO
     for entity in ids:
-        revenue, spent = profit_figures(snapshot, entity, month, lines)
-        exact_revenue, exact_spent = exact_revenue + revenue, exact_spent + spent
-        shown[entity] = (whole(revenue), whole(spent))
+        spent = month_expenses(snapshot, entity, month)
+        exact_spent += spent
+        shown[entity] = (revenue.of(entity), whole(spent))
         rows.append((snapshot.entity_name(entity), *shown[entity]))
-    revenue, spent = profit_figures(snapshot, None, month, lines)
-    shared = (whole(revenue - exact_revenue), whole(spent - exact_spent))  # in the total, of no one business
+    shared_revenue = revenue.total - sum((shown[entity][0] for entity in ids), ZERO)  # a let of no business's
+    shared = (shared_revenue, whole(month_expenses(snapshot, None, month) - exact_spent))  # of no one business
     if shared != (ZERO, ZERO):
         rows.append((SHARED_COSTS, *shared))
-    shown[None] = (sum((r[1] for r in rows), ZERO), sum((r[2] for r in rows), ZERO))
+    shown[None] = (revenue.total, sum((r[2] for r in rows), ZERO))
     rows.append((snapshot.entity_name(None), *shown[None]))
     return rows, shown
 
@@ -123,10 +120,11 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
         f"{month_label(month)}: revenue = {REVENUE_LINES} by service-date month, plus occupancy.csv revenue of "
         "property assets no line of the month names; expenses = expenses.csv rows "
         f"of that month (fixed and variable) plus business.yaml fixed_costs (shared ones, of no entity, in the "
-        f"row {SHARED_COSTS}); profit = revenue − expenses. Each row in whole units; All businesses = the rows "
-        "above it added. Goals with metric profit or revenue (business.yaml; no entity = all businesses) are "
-        "compared with the month's figure as its row shows it; a shortfall is HIGH when more than 20% short or "
-        "1,000 or more."
+        f"row {SHARED_COSTS}); profit = revenue − expenses. Each row in whole units. All businesses' revenue = the "
+        "month's sum rounded once, as the CFO report reads it, each row's rounded so that the rows add up to it; "
+        "All businesses' expenses = the rows above it added. Goals with metric profit or revenue (business.yaml; "
+        "no entity = all businesses) are compared with the month's figure as its row shows it; a shortfall is "
+        "HIGH when more than 20% short or 1,000 or more."
     )
     lines = month_lines(snapshot, month)
     ids = _entity_ids(snapshot, month, lines)
@@ -177,7 +175,8 @@ def _goal_card(
     if goal.entity in shown:  # as its row of the table reads
         revenue, spent = shown[goal.entity]
     else:
-        revenue, spent = (whole(f) for f in profit_figures(snapshot, goal.entity, month, lines))
+        revenue = month_revenue(snapshot, month, lines).of(goal.entity)
+        spent = whole(month_expenses(snapshot, goal.entity, month))
     actual = revenue - spent if goal.metric == "profit" else revenue
     label = f"{who} {goal.metric}, {month_label(month)}"
     short = goal.monthly - actual

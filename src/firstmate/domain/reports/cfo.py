@@ -18,6 +18,7 @@ from firstmate.domain.reports.cfo_calc import (
     gap_text,
     lets_outside_break_even,
     money_range,
+    month_revenue,
     month_totals,
     months_text,
     net_text,
@@ -26,7 +27,6 @@ from firstmate.domain.reports.cfo_calc import (
     quarter_months,
     ranked_options,
     revenue_goals,
-    revenue_in,
     revenue_lines_in,
     runway,
     runway_text,
@@ -394,23 +394,23 @@ def _targets_section(snapshot: Snapshot) -> Part:
     quarter = quarter_months(last)
     method = (
         f"Goals with metric revenue (goals: in business.yaml; no entity = all businesses). Actual = {REVENUE_LINES} "
-        "by service-date month, plus occupancy.csv revenue of rental properties no line of the month names. "
+        "by service-date month, plus occupancy.csv revenue of rental properties no line of the month names, in "
+        "whole units as the CEO report's profit table reads it: all businesses' the month's sum rounded once, a "
+        "business's rounded so that the businesses add up to it. "
         f"Monthly: {month_label(last)} target vs actual. Quarter to date: "
         f"{month_label(quarter[0])}–{month_label(last)}, target = monthly goal × {len(quarter)} months, actual = "
-        "sum over those months. Gap = (actual − target) / target. A shortfall is HIGH when more than 20% short."
+        "those months' actuals added. Gap = (actual − target) / target. A shortfall is HIGH when more than 20% short."
     )
     goals = revenue_goals(snapshot.finance.goals)
     if not goals:
         summary = "No revenue goals: add goals: with metric revenue to business.yaml."
         return Section("Revenue targets vs actuals", summary, method=method), []
     rows, cards, findings = [], [], []
-    lines = revenue_lines_in(snapshot, quarter)  # the quarter's lines, found once for every goal
+    # each month's revenue as the CEO's profit table reads it too, found once for every goal
+    months = [month_revenue(snapshot, month, revenue_lines_in(snapshot, [month])) for month in quarter]
     for goal in goals:
         who = snapshot.entity_name(goal.entity)
-        actual, qtd = (
-            revenue_in(snapshot, goal.entity, [last], lines),
-            revenue_in(snapshot, goal.entity, quarter, lines),
-        )
+        actual, qtd = months[-1].of(goal.entity), sum((m.of(goal.entity) for m in months), ZERO)
         q_target = goal.monthly * len(quarter)
         month_cells = (money(goal.monthly, cur), money(actual, cur), gap_text(actual, goal.monthly))
         rows.append((who, *month_cells, money(q_target, cur), money(qtd, cur), gap_text(qtd, q_target)))

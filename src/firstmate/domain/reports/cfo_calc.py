@@ -11,7 +11,16 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
-from firstmate.domain.reports.format import money, month_label, months_back, ratio, signed_pct, units_sold
+from firstmate.domain.reports.format import (
+    apportioned,
+    money,
+    month_label,
+    months_back,
+    ratio,
+    signed_pct,
+    units_sold,
+    whole,
+)
 from firstmate.domain.snapshot import CapitalOption, Goal, Occupancy, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
@@ -330,6 +339,35 @@ def revenue_in(
         total += sum((r.amount for r in of_month if entity in (None, r.entity)), ZERO)
         total += unlisted_rentals(snapshot, entity, month, of_month)
     return total
+
+
+@dataclass(frozen=True)
+class MonthRevenue:
+    """A month's revenue in whole units as every report shows it (`month_revenue`)."""
+
+    total: Decimal  # all businesses': the month's exact sum, rounded once
+    by_entity: dict[str, Decimal]  # each business's, rounded so that they add up to `total` with what is no one's
+
+    def of(self, entity: str | None) -> Decimal:
+        """All businesses' revenue (None), or one business's (0 for one that earned nothing)."""
+        return self.total if entity is None else self.by_entity.get(entity, ZERO)
+
+
+def month_revenue(snapshot: Snapshot, month: date, lines: list[RevenueLine] | None = None) -> MonthRevenue:
+    """The revenue of `month` (`revenue_in`, among `lines` when given) as the CEO's and the CFO's reports show
+    it: all businesses' the exact sum rounded once, as the CFO's burn and the accounting report's Recognised read
+    it; each business's rounded so that the businesses' (and what is no one's, a let of a property of no
+    business) add up to it, largest remainders first (`apportioned`), for the CEO's profit table to foot. The
+    CEO added its rows rounded one by one and the CFO rounded the sum: with cents, one month's revenue read $1–2
+    apart in the two reports."""
+    in_month = revenue_lines_in(snapshot, [month]) if lines is None else lines
+    ids = {e.id for e in snapshot.entities} | {r.entity for r in in_month}
+    ids |= {a.entity for a in snapshot.assets if a.entity is not None}  # a rental's lets in occupancy.csv
+    entities = sorted(ids)
+    exact = [revenue_in(snapshot, entity, [month], in_month) for entity in entities]
+    total = revenue_in(snapshot, None, [month], in_month)
+    *shown, _no_ones = apportioned([*exact, total - sum(exact, ZERO)])
+    return MonthRevenue(whole(total), dict(zip(entities, shown, strict=True)))
 
 
 def sole_properties(snapshot: Snapshot) -> dict[str, str]:
