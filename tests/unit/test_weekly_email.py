@@ -112,3 +112,26 @@ def test_a_week_of_one_lead_says_one_lead_in_the_subject_and_the_analysis() -> N
 
     assert report.subject.endswith(": 1 lead at $200.00, nothing unusual")
     assert "Lead campaigns brought 1 lead at $200.00 each" in report.text and "1 leads" not in report.text
+
+
+def test_a_lead_campaign_whose_leads_stopped_reads_no_leads_in_its_trend_not_a_rising_cost() -> None:
+    """Three weeks without a lead counted as $500 a lead each: its row read "–" for cost per lead and
+    "[UP] [ALERT]" beside it, a rise the card (which skips weeks without a lead) did not show."""
+    rows = [
+        AdWeek("meta", "1001", "c1", "Harbor tours", "a1", "Locals", "OUTCOME_LEADS", WEEK - timedelta(weeks=back),
+               Decimal("500.00"), "USD", 40_000, 480, 0 if back < 3 else 25, 300)
+        for back in range(16)
+    ]  # fmt: skip
+    facts = compute_facts("demo", WEEK, rows, [], crm_source=None)
+
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+
+    [row] = facts.campaigns
+    assert row.cpl is None and row.cpl_signal is not None and row.cpl_signal.status.value == "OK"
+    assert row.cpl_signal.direction == facts.kpi("cpl").signal.direction  # as the card reads it
+    for html in (report.email_html, report.page_html):
+        cells = re.search(r"<td>Harbor tours</td>(.*?)</tr>", html, re.DOTALL)
+        assert cells is not None
+        assert "<td>–</td>" in cells[1] and "<td>no leads</td>" in cells[1] and "[UP]" not in cells[1]
+    assert "cost per lead has risen" not in report.text
+    assert "Leads (Meta) needs attention" in report.text  # the leads that stopped are what is news

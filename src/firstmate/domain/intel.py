@@ -333,7 +333,13 @@ def _campaigns(
         spend4 = sum((r.spend for r in last4), Decimal(0))
         leads4 = sum(r.leads for r in last4)
         lead_series = [float(sum(r.leads for r in g)) for g in weekly]
-        cpl_series = [float(sum(r.spend for r in g)) / max(sum(r.leads for r in g), 1) for g in weekly]
+        # the weeks with a lead, as the card reads them: a week without one counted as its spend over one
+        # lead, and a campaign whose leads stopped read "[UP] [ALERT]" beside a cost per lead of "–"
+        cpl_points = [
+            Point(float(sum((r.spend for r in g), Decimal(0)) / int(n)), n)
+            for g, n in zip(weekly, lead_series, strict=True)
+            if n
+        ]
         rows.append(
             CampaignRow(
                 campaign=name,
@@ -348,9 +354,7 @@ def _campaigns(
                 cpl=money(spend / leads) if lead_gen and leads else None,
                 cpl_4w=money(spend4 / leads4) if leads4 else None,
                 leads_signal=classify("leads", [Point(v) for v in lead_series]) if lead_gen else None,
-                cpl_signal=classify("cpl", [Point(c, n) for c, n in zip(cpl_series, lead_series, strict=True)])
-                if lead_gen
-                else None,
+                cpl_signal=classify("cpl", cpl_points) if lead_gen else None,
             )
         )
     return rows
