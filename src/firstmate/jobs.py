@@ -33,7 +33,7 @@ from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
 from firstmate.services.scheduler import Job, wait_while_running
-from firstmate.services.timebox import TimeBox
+from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
 
@@ -133,25 +133,44 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
 
 #: How long a Monday's role reports wait for the weekly marketing report of the same minute, which the CMO's
 #: reads: on AWS each starts a function of its own, and the role reports, done first, read the week before's.
+#: The reads are WEEKLY_WAIT_EVERY_S apart, the first at once.
 WEEKLY_WAIT_POLLS, WEEKLY_WAIT_EVERY_S = 60, 10.0
+#: How long before its function is stopped the role reports job neither waits on for the weekly report nor starts
+#: an org's reports: an org's eight are built and queued in seconds (5 s for a large operator), more with the store
+#: slow to answer. Stopped by Lambda mid-wait, its run stayed `running` for its 30-minute lease, nothing said.
+ROLE_MARGIN_S = 120.0
 
 
-def role_reports(app: App, period: datetime, *, sleep: Callable[[float], None] = time.sleep) -> str:
+def role_reports(
+    app: App, period: datetime, *, sleep: Callable[[float], None] = time.sleep, timebox: TimeBox | None = None
+) -> str:
     """Build and send the eight role reports of every org that has business data, once the weekly marketing
-    report of the same period is no longer running (at most WEEKLY_WAIT_POLLS × WEEKLY_WAIT_EVERY_S)."""
+    report of the same period is no longer running (at most (WEEKLY_WAIT_POLLS - 1) × WEEKLY_WAIT_EVERY_S).
+    `timebox`: the time of the Lambda function running it, which its wait is shortened to fit: the weekly report
+    still running at its end, the run fails, saying so, and is tried again; the orgs not started by its end are
+    left to the run's retry (which sends no report twice)."""
     weekly = weekly_schedule(app.settings, "weekly_report", "The weekly marketing report")
     # a scheduled run also waits for the weekly report to start: its function may come up after this one
     # (a manual run, at no minute of the schedule, has none to wait for)
     scheduled = weekly.previous_fire(period) == period
     status = wait_while_running(
         app.store, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S, sleep=sleep,
-        starting=scheduled,
+        starting=scheduled, time_left=None if timebox is None else timebox.left,  # not waiting on past its time
     )  # fmt: skip
     if status == "running" or (scheduled and status is None):  # the CMO's report says which week it read
+        if timebox is not None and timebox.left() < WEEKLY_WAIT_EVERY_S:  # its wait was cut short
+            raise OutOfTime(
+                f"stopped waiting for the weekly marketing report, still {status or 'not started'}: {timebox.of} "
+                "was nearly up; no role report was built",
+                hint="tried again by the scheduler, by when the weekly report has most often ended",
+            )
         log.warning("reports.weekly_still_running", period=period.isoformat(), status=status or "not started")
-    done, failed = [], []
+    done, failed, not_started = [], [], []
     for org in list_orgs(app.store):
         if not has_data(app.store, org):
+            continue
+        if timebox is not None and timebox.spent():
+            not_started.append(org)
             continue
         try:
             runs = run_role_reports(app, org, ROLES, send=True, secrets=app.secrets)
@@ -160,6 +179,8 @@ def role_reports(app: App, period: datetime, *, sleep: Callable[[float], None] =
             failed.append(f"{org}: {error}")
             continue
         done.append(f"{org}: {len(runs)} reports (sent to {sum(len(r.sent_to) for r in runs)})")
+    if not_started and timebox is not None:
+        failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
     if failed:
         raise RuntimeError("; ".join(failed))
     return "; ".join(done) or "no org has business data yet"
@@ -196,6 +217,13 @@ def dispatch_due(app: App, period: datetime, until: TimeLimit | None = None) -> 
 #: 30-minute lease, and nothing said why).
 WEEKLY_MARGIN_S = 210.0
 FUNCTION_TIME = "the function's 15 minutes"
+#: The function time a job must have left to be started as another's catch-up (`Job.needs_s`; a Lambda function
+#: runs the other jobs due after its own): the weekly report its margin and Meta's report runs' 10 minutes (with
+#: less it would most often stop itself, a try spent for nothing), the role reports their margin and a minute,
+#: the others a pass of a few store calls (each up to 24 s at worst). Those left are taken up by a later pass.
+WEEKLY_NEEDS_S = WEEKLY_MARGIN_S + 600.0
+ROLE_NEEDS_S = ROLE_MARGIN_S + 60.0
+PASS_NEEDS_S = 90.0
 
 
 #: A Monday report missed (the machine off from Saturday to Monday afternoon) still goes out late in
@@ -231,16 +259,30 @@ def declared_jobs(
     scheduler runs those marked `local`, and the AWS template's schedules are rendered from all.
     `until`: the time of the Lambda function running them, within which `outbox_retry` sends;
     `function_ends`: when that function is stopped (`time.monotonic()`), WEEKLY_MARGIN_S before which
-    the weekly report stops itself."""
+    the weekly report stops itself, and ROLE_MARGIN_S before which the role reports do."""
     weekly_box = None if function_ends is None else TimeBox(function_ends - WEEKLY_MARGIN_S, FUNCTION_TIME)
+    role_box = None if function_ends is None else TimeBox(function_ends - ROLE_MARGIN_S, FUNCTION_TIME)
     return [
-        Job(Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"), sweep_expired),
-        Job(Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"), sweep_archives),
+        Job(
+            Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"),
+            sweep_expired,
+            needs_s=PASS_NEEDS_S,
+        ),
+        Job(
+            Schedule("archive_sweep", "23 3 * * *", "UTC", "Remove raw archives older than 90 days"),
+            sweep_archives,
+            needs_s=PASS_NEEDS_S,
+        ),
         Job(
             weekly_schedule(settings, "weekly_report", "The weekly marketing report"),
             weekly_reports if weekly_box is None else partial(weekly_reports, timebox=weekly_box),
+            needs_s=WEEKLY_NEEDS_S,
         ),
-        Job(weekly_schedule(settings, "role_reports", "The eight role reports"), role_reports),
+        Job(
+            weekly_schedule(settings, "role_reports", "The eight role reports"),
+            role_reports if role_box is None else partial(role_reports, timebox=role_box),
+            needs_s=ROLE_NEEDS_S,
+        ),
         Job(
             Schedule(
                 "fanouts",
@@ -250,14 +292,17 @@ def declared_jobs(
                 timedelta(minutes=10),
             ),
             finish_fanouts,
+            needs_s=PASS_NEEDS_S,
         ),
         Job(
             Schedule("roster_lists", "41 * * * *", "UTC", "List the trips each crew member holds, where not yet"),
             roster_lists,
+            needs_s=PASS_NEEDS_S,
         ),
         Job(
             Schedule("crew_reminders", "*/5 * * * *", "UTC", "Remind crew before their trips", timedelta(minutes=10)),
             crew_reminders,
+            needs_s=PASS_NEEDS_S,
         ),
         Job(
             Schedule(
@@ -265,5 +310,6 @@ def declared_jobs(
             ),
             partial(dispatch_due, until=until),
             local=False,
+            needs_s=PASS_NEEDS_S,
         ),
     ]

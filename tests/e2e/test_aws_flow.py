@@ -635,3 +635,73 @@ def test_a_weekly_report_out_of_its_functions_time_stops_itself_says_why_and_kee
     assert "weekly_report" in later["caught_up"]
     assert last_runs(aws_app.store, "weekly_report", limit=1)[0]["status"] == "done"
     assert len(list_runs(aws_app.store, DEMO_ORG)) == 1
+
+
+def test_a_catch_up_job_is_not_started_without_the_functions_time_to_finish_it(aws_app: App, clock: FixedClock) -> None:
+    """Monday's two reports failed their first tries at 07:00; at 07:10 the `outbox_retry` function, its own
+    job having taken all but 100 s of its 15 minutes, took them both up: Lambda would stop them mid-way, each
+    left `running` for its 30-minute lease with nothing said. A catch-up job now starts only with the time it
+    needs; the next pass of the schedules, with its whole time, takes them up."""
+    from firstmate.domain.shared import iso
+    from firstmate.jobs import weekly_schedule
+    from firstmate.ports import Item
+    from firstmate.services.scheduler import RUNS_PK, last_runs
+
+    clock.set(datetime(2026, 11, 16, 15, 0, 30, tzinfo=UTC))  # Monday 07:00 in Los Angeles
+    failed = {"status": "failed", "at": iso(clock.now()), "attempts": 1, "detail": "HubSpot answered 503"}
+    for name in ("weekly_report", "role_reports"):
+        schedule = weekly_schedule(aws_app.settings, name, "")
+        aws_app.store.put(Item(RUNS_PK, f"{name}#{schedule.period_key(schedule.previous_fire(clock.now()))}", failed))
+    clock.advance(timedelta(minutes=10))
+
+    short = handlers.job_handler({"job": "outbox_retry"}, _TimeLeft(100_000))
+
+    assert not {"weekly_report", "role_reports"} & set(short["caught_up"])
+    assert short["left"] == ["weekly_report", "role_reports"]  # the jobs not due are not listed
+    for name in ("weekly_report", "role_reports"):
+        [run] = last_runs(aws_app.store, name, limit=1)
+        assert (run["status"], run["attempts"]) == ("failed", 1)  # not claimed: no try spent, nothing left running
+    clock.advance(timedelta(minutes=5))
+    whole = handlers.job_handler({"job": "fanouts"}, _TimeLeft(895_000))
+    assert {"weekly_report", "role_reports"} <= set(whole["caught_up"]) and whole["left"] == []
+    for name in ("weekly_report", "role_reports"):
+        assert last_runs(aws_app.store, name, limit=1)[0]["status"] == "done"
+
+
+def test_role_reports_out_of_their_functions_time_stop_waiting_for_the_weekly_report_and_say_why(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The role reports' function waited up to 10 minutes for a weekly report still running, whatever time it had
+    left: as a catch-up with 2 minutes left, Lambda stopped it mid-wait, its run `running` for its 30-minute lease
+    and nothing said. Its wait now fits the function's time; when the weekly report is still running at its end,
+    the run is recorded failed, with why, and tried again 10 minutes on, by when the weekly report has ended."""
+    import time
+
+    from firstmate import jobs
+    from firstmate.domain.shared import iso
+    from firstmate.ports import Item
+    from firstmate.services.scheduler import RUNS_PK, last_runs
+
+    monkeypatch.setattr(jobs, "WEEKLY_WAIT_EVERY_S", 0.05)  # the function's minutes as tenths of seconds
+    monkeypatch.setattr(jobs, "ROLE_MARGIN_S", 0.5)
+    clock.set(datetime(2026, 11, 16, 15, 0, 5, tzinfo=UTC))  # Monday 07:00 in Los Angeles
+    weekly = jobs.weekly_schedule(aws_app.settings, "weekly_report", "")
+    record = Item(RUNS_PK, f"weekly_report#{weekly.period_key(weekly.previous_fire(clock.now()))}",
+                  {"status": "running", "at": iso(clock.now()), "attempts": 1})  # fmt: skip
+    aws_app.store.put(record)  # in the weekly report's function, still pulling Meta's figures
+
+    started = time.monotonic()
+    answer = handlers.job_handler({"job": "role_reports"}, _TimeLeft(1_500))
+    assert time.monotonic() - started < 1.5  # within the function's time
+
+    assert answer["detail"].startswith("failed (try 1; tried again at 15:10 UTC)")
+    [run] = last_runs(aws_app.store, "role_reports", limit=1)
+    assert run["status"] == "failed"
+    assert "stopped waiting for the weekly marketing report, still running" in run["detail"]
+    assert "the function's 15 minutes was nearly up" in run["detail"]
+
+    aws_app.store.put(Item(record.pk, record.sk, {"status": "done", "at": iso(clock.now()), "attempts": 1}))
+    clock.advance(timedelta(minutes=10))
+    later = handlers.job_handler({"job": "fanouts"}, _TimeLeft(900_000))
+    assert "role_reports" in later["caught_up"]
+    assert last_runs(aws_app.store, "role_reports", limit=1)[0]["status"] == "done"

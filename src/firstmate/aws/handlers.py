@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -147,7 +148,8 @@ def _outbox_target(record: dict[str, Any]) -> tuple[str, str] | None:
 def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Run the scheduled job named in `event["job"]` for its current period, once; then any other
     job whose current period has not run to the end (a run cut off by a timeout or a crash, once
-    its lease has passed, or a failed run with attempts left), as the local scheduler does.
+    its lease has passed, or a failed run with attempts left), as the local scheduler does, each only
+    with the function's time it needs (`Job.needs_s`): those left are taken up by a later invocation.
 
     A duplicate delivery of the same schedule finds the period claimed and does nothing. A failed
     run is tried again by the schedules' later passes, 10 and then 30 minutes on (the run record
@@ -163,17 +165,21 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     app = current_app()
     name = str(event.get("job", ""))
+    ends = _function_ends(context)
     # the retry job claims a message only with the time to send it: one cut off mid-send went again; the weekly
-    # report stops itself before the function is stopped, and its run is recorded failed, with why, and retried
-    jobs = {
-        job.name: job
-        for job in declared_jobs(app.settings, until=_time_limit(context), function_ends=_function_ends(context))
-    }
+    # report and the role reports stop themselves before the function is stopped, and their run is recorded
+    # failed, with why, and retried
+    jobs = {job.name: job for job in declared_jobs(app.settings, until=_time_limit(context), function_ends=ends)}
     if name not in jobs:
         raise ValueError(f"no job named {name!r}; the schedules know {', '.join(sorted(jobs))}")
     runs = run_due_jobs(app.store, app.clock, [jobs[name]], app)
-    # the */5 schedules come by often: they pick up what a cut-off run left, within its catch-up window
-    others = run_due_jobs(app.store, app.clock, [job for job in jobs.values() if job.name != name], app)
+    # the */5 schedules come by often: they pick up what a cut-off run left, within its catch-up window; one
+    # started without the time to finish it was stopped mid-way, `running` for its lease, unsaid
+    left: list[str] = []
+    others = run_due_jobs(
+        app.store, app.clock, [job for job in jobs.values() if job.name != name], app,
+        time_left=None if ends is None else partial(_seconds_until, ends), left=left,
+    )  # fmt: skip
     given_up = [run for run in [*runs, *others] if run.given_up]
     if given_up:
         run = given_up[0]
@@ -191,7 +197,12 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         run = runs[0]
         later = f"tried again at {run.retry_at:%H:%M} UTC" if run.retry_at else "its next period does the work"
         detail = f"failed (try {run.attempts}; {later}): {detail}"
-    return {"job": name, "ran": len(runs), "detail": detail, "caught_up": [run.job for run in others]}
+    return {"job": name, "ran": len(runs), "detail": detail, "caught_up": [run.job for run in others], "left": left}
+
+
+def _seconds_until(ends: float) -> float:
+    """The seconds from now to `ends`, a `time.monotonic()` value."""
+    return ends - time.monotonic()
 
 
 def ses_events_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -67,6 +67,9 @@ class Job(Generic[Ctx]):
     run: Callable[[Ctx, datetime], Any]
     #: False for a job a local process's own loops already do (run only by the AWS schedules)
     local: bool = True
+    #: The seconds of a function's time a run must have left to be started where that time is limited (a Lambda
+    #: function catching up other jobs after its own): started with less, it would be stopped mid-way
+    needs_s: float = 0.0
 
     @property
     def name(self) -> str:
@@ -100,8 +103,14 @@ class JobRun:
         return self.attempts >= MAX_ATTEMPTS or self.lapsed or (beyond >= 0 and beyond % REPORT_EVERY == 0)
 
 
-def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx) -> list[JobRun]:
-    """Run every job whose current period has not run yet; return what ran."""
+def run_due_jobs(
+    store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx, *,
+    time_left: Callable[[], float] | None = None, left: list[str] | None = None,
+) -> list[JobRun]:  # fmt: skip
+    """Run every job whose current period has not run yet; return what ran. `time_left`: the seconds the
+    process has before it is stopped (a Lambda function's), looked at as each run is about to be claimed: a job
+    whose `needs_s` it falls short of is not claimed, its period left for a later pass (with its whole time),
+    and its name added to `left`."""
     runs: list[JobRun] = []
     for job in jobs:
         period = job.schedule.due_period(clock.now())
@@ -115,6 +124,12 @@ def run_due_jobs(store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx)
                 continue  # another scheduler changed the record meanwhile: the next pass reads it again
         if existing is not None and _died_on_last_try(existing, clock.now()):
             runs.extend(_give_up_stopped(store, clock, job, period, existing))
+            continue
+        if time_left is not None and _claimable(existing, clock.now()) and (remaining := time_left()) < job.needs_s:
+            # started, it would be stopped mid-way, its run `running` for its lease with nothing said
+            log.info("job.left_for_later", job=job.name, period=iso(period), needs_s=job.needs_s, left_s=remaining)
+            if left is not None:
+                left.append(job.name)
             continue
         claimed = _claim(store, clock.now(), sk, existing)
         if claimed is None:
@@ -150,22 +165,27 @@ def mark_done(store: Store, clock: Clock, job: Job[Ctx], detail: str) -> bool:
 
 def wait_while_running(
     store: Store, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
-    sleep: Callable[[float], None] = time.sleep, starting: bool = False,
+    sleep: Callable[[float], None] = time.sleep, starting: bool = False, time_left: Callable[[], float] | None = None,
 ) -> str | None:  # fmt: skip
     """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
     `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded).
     On AWS each schedule starts a function of its own at its minute: a job reading what another of the
     same minute writes waits for it here (the local scheduler runs them in turn). `starting`: wait too
     while no run of the period is recorded yet, for one due to start (the two functions of one minute
-    start in either order, a second or two apart)."""
+    start in either order, a second or two apart). `time_left`: the seconds the process has (a Lambda function's
+    time, less what it keeps for after): the wait ends, the status as last read, before a pause that would go
+    past it."""
     sk = f"{job}#{schedule.period_key(period)}"
     status: str | None = None
-    for _ in range(polls):
+    for poll in range(polls):
+        if poll:  # none after the last read: it would be waited for nothing, (polls - 1) × every_s in all
+            if time_left is not None and time_left() < every_s:
+                return status
+            sleep(every_s)
         record = store.get(RUNS_PK, sk)
         status = None if record is None else str(record.data.get("status"))
         if status != "running" and (status is not None or not starting):
             return status
-        sleep(every_s)
     return status
 
 
@@ -201,18 +221,26 @@ def _failed_periods(store: Store, job: str, sk: str) -> int:
         cursor = page.cursor
 
 
+def _claimable(existing: Item | None, now: datetime) -> bool:
+    """Whether a period whose run record is `existing` is to run now: none yet, or a try stopped (its lease
+    passed) or failed (its wait for a retry over) with tries left; not done, running or waiting."""
+    if existing is None:
+        return True
+    data = existing.data
+    stale = _lease_passed(data, now)
+    retry = data["status"] == "failed" and now - _waits_from(data) >= _retry_after(data["attempts"])
+    return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
+
+
 def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item | None:
     """The run record of `sk`'s period claimed for a try (`existing`: as read just before), or None
     when it is not to run now (done, running, waiting for its retry, or out of tries)."""
     try:
         if existing is None:
             return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
-        data = existing.data
-        stale = _lease_passed(data, now)
-        retry = data["status"] == "failed" and now - _waits_from(data) >= _retry_after(data["attempts"])
-        if not (stale or retry) or data["attempts"] >= MAX_ATTEMPTS:
+        if not _claimable(existing, now):
             return None
-        attempts = int(data["attempts"]) + 1
+        attempts = int(existing.data["attempts"]) + 1
         return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
     except ConditionFailed:
         return None  # another scheduler claimed this period first

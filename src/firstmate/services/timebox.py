@@ -33,6 +33,10 @@ class TimeBox:
         """Whether the time is up."""
         return self._now() >= self.ends
 
+    def left(self) -> float:
+        """The seconds left before the end (less than 0 past it)."""
+        return self.ends - self._now()
+
     def check(self, step: str) -> None:
         """Raise OutOfTime if the time is up, before `step` ("pulling Meta's figures") begins."""
         if self.spent():
