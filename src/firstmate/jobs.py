@@ -4,14 +4,16 @@ template's EventBridge schedules are generated from the whole list (`firstmate a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import structlog
 
 from firstmate.bootstrap import App
 from firstmate.config import Settings
+from firstmate.domain.intel import week_ends
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError, StoreError
@@ -232,19 +234,43 @@ PASS_NEEDS_S = 90.0
 WEEKLY_CATCH_UP = timedelta(days=6)
 
 
-def late_week_warnings(settings: Settings, orgs: list[tuple[str, str]], now: datetime) -> list[str]:
+def late_week_warnings(
+    settings: Settings, orgs: list[tuple[str, str]], now: datetime,
+    account_zones: Mapping[str, Mapping[str, str | None]] | None = None,
+) -> list[str]:  # fmt: skip
     """A line for each org (id, time zone) whose week has not ended when the weekly reports next fire,
-    their schedule's zone (`timezone`) being ahead of the org's: its Monday report would be of the week
-    before, a week stale, unsaid."""
+    their schedule's zone (`timezone`) being ahead of the org's, and for each whose ad accounts' has not
+    (`account_zones`: by org, the zone each account counts its days in, as a run recorded them; Meta's weeks
+    are the account's): its Monday report would be of the week before, a week stale, unsaid."""
     schedule = Schedule("weekly_report", settings.weekly_report_cron, settings.timezone)
     fire = schedule.next_fire(now)
-    return [
-        f"org {org!r} is in {zone}, where the week has not ended when the weekly reports run "
-        f"({settings.weekly_report_cron} in {settings.timezone}): its reports would be a week old; "
+    when = f"when the weekly reports run ({settings.weekly_report_cron} in {settings.timezone})"
+    lines = [
+        f"org {org!r} is in {zone}, where the week has not ended {when}: its reports would be a week old; "
         f"set timezone = {zone!r} in the settings"
         for org, zone in orgs
         if last_complete_week(fire, zone) < last_complete_week(fire, settings.timezone)
     ]
+    for org, zone in orgs:
+        week = last_complete_week(fire, zone)  # the week its report is of, were every account's over
+        zones = {a: z for a, z in sorted((account_zones or {}).get(org, {}).items()) if z}
+        behind = {z for z in zones.values() if last_complete_week(fire, zone, z) < week}
+        if not behind:
+            continue
+        ends, late = max((week_ends(week, z), z) for z in behind)
+        accounts = [a for a, z in zones.items() if z == late]
+        whose = (
+            f"ad account {accounts[0]} counts its"
+            if len(accounts) == 1
+            else f"ad accounts {', '.join(accounts[:-1])} and {accounts[-1]} count their"
+        )
+        local = ends.astimezone(ZoneInfo(settings.timezone))
+        lines.append(
+            f"org {org!r}: {whose} days in {late}, where the week has not ended {when}: its reports would be a "
+            f"week old (Meta's weeks are the ad account's); set weekly_report_cron to run after "
+            f"{local:%a %H:%M} {settings.timezone} time, when it has"
+        )
+    return lines
 
 
 def weekly_schedule(settings: Settings, name: str, description: str) -> Schedule:

@@ -927,3 +927,40 @@ def test_a_business_ahead_of_its_ad_account_reports_only_weeks_the_account_has_e
 
     clock.set(datetime(2026, 11, 16, 8, 1, tzinfo=UTC))  # 00:01 on Monday in Los Angeles: its Sunday is over
     assert run_weekly(app, "demo", *_sources(standin), week=WEEK).week == WEEK
+
+
+def test_the_worker_warns_at_start_of_ad_accounts_whose_week_has_not_ended_when_the_weekly_reports_run(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: `serve` and `worker` warned at start of an org whose own week had not ended when the weekly
+    reports run, not of its ad accounts': a business in Auckland whose accounts count Los Angeles' days had every
+    Monday report a week old, and heard it only from each report's data line. The zones an earlier run recorded
+    are now warned of too, with the hour to run the reports at."""
+    import os
+    import re
+
+    from firstmate.adapters.clock import SystemClock
+    from firstmate.demo.run import demo_profile
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.business import save_business
+    from firstmate.services.scheduler import mark_done
+
+    profile = demo_profile()
+    auckland = profile.org.model_copy(update={"timezone": "Pacific/Auckland"})
+    save_business(intel_app.store, profile.model_copy(update={"org": auckland}))
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 15, 18, 1, tzinfo=UTC))  # 07:01 on Monday 16 November in Auckland
+    run_weekly(app, "demo", *_sources(standin))  # Meta says the accounts' zone, and the run records it
+    for job in declared_jobs(app.settings):  # nothing due for `worker --once` to run: it only starts and stops
+        mark_done(app.store, SystemClock(), job, "done by the test")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
+    env |= {"FIRSTMATE_HOME": str(app.settings.home), "FIRSTMATE_TIMEZONE": "Pacific/Auckland", "COLUMNS": "300"}
+    firstmate = Path(sys.executable).with_name("firstmate")
+
+    started = subprocess.run([firstmate, "worker", "--once"], env=env, capture_output=True, text=True, timeout=120)
+
+    assert started.returncode == 0, started.stderr
+    said = " ".join(started.stderr.split())
+    assert "org 'demo': ad accounts 1001 and 1002 count their days in America/Los_Angeles, where the week has" in said
+    assert "its reports would be a week old" in said
+    assert re.search(r"after Mon (19|20|21):00 Pacific/Auckland time", said)  # 21:00 in Auckland's summer

@@ -51,3 +51,21 @@ def test_an_org_whose_week_is_not_over_when_the_weekly_reports_run_is_warned_of(
     [line] = late_week_warnings(Settings(timezone="UTC"), orgs, now)
     assert line.startswith("org 'demo' is in America/Los_Angeles") and "set timezone = 'America/Los_Angeles'" in line
     assert late_week_warnings(Settings(timezone="America/Los_Angeles"), orgs, now) == []
+
+
+def test_an_ad_account_whose_week_is_not_over_when_the_weekly_reports_run_is_warned_of() -> None:
+    """A review: Meta counts an account's days in its own zone; one behind the business's had every Monday report
+    a week old (the week before, whole), and nothing said so at start."""
+    from firstmate.config import Settings
+    from firstmate.jobs import late_week_warnings
+
+    now, settings = datetime(2026, 11, 26, tzinfo=UTC), Settings(timezone="Pacific/Auckland")
+    orgs = [("demo", "Pacific/Auckland"), ("east", "Pacific/Auckland")]
+    zones: dict[str, dict[str, str | None]] = {
+        "demo": {"1001": "America/Los_Angeles", "1002": "Asia/Tokyo", "1003": None},
+        "east": {"2001": "Asia/Tokyo", "2002": "Pacific/Auckland"},  # ahead or the same: its week is over
+    }
+    [line] = late_week_warnings(settings, orgs, now, zones)
+    assert line.startswith("org 'demo': ad account 1001 counts its days in America/Los_Angeles, where the week")
+    assert line.endswith("set weekly_report_cron to run after Mon 21:00 Pacific/Auckland time, when it has")
+    assert late_week_warnings(settings, orgs, now) == []  # no zone recorded: none said

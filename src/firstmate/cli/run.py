@@ -154,13 +154,20 @@ def _warn_of_a_short_lease(current: Settings) -> None:
 
 def _warn_of_late_weeks(app: App) -> None:
     """Say so, as a process that runs the schedules starts, for each org whose week is not over when
-    the weekly reports run (`late_week_warnings`)."""
+    the weekly reports run, or its ad accounts' as a run of it recorded their zones (`late_week_warnings`)."""
     from firstmate.jobs import late_week_warnings
     from firstmate.services.business import list_orgs, load_business
+    from firstmate.services.intel import recorded_account_zones
 
-    profiles = [load_business(app.store, org) for org in list_orgs(app.store)]
-    zones = [(p.org.id, p.org.timezone) for p in profiles if p is not None]
-    for line in late_week_warnings(app.settings, zones, app.clock.now()):
+    profiles = [p for p in (load_business(app.store, org) for org in list_orgs(app.store)) if p is not None]
+    zones = [(p.org.id, p.org.timezone) for p in profiles]
+    accounts = {p.org.id: {e.meta_ad_account for e in p.entities if e.meta_ad_account} for p in profiles}
+    recorded = {  # the accounts it has now: one it no longer advertises through is no reason to warn
+        org: {a: z for a, z in recorded_account_zones(app, org).items() if a in accounts[org]}
+        for org in accounts
+        if accounts[org]
+    }
+    for line in late_week_warnings(app.settings, zones, app.clock.now(), recorded):
         warn(line)
 
 

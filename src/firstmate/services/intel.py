@@ -33,7 +33,7 @@ from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, week_en
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import FirstmateError, InvalidInput, NotFound
+from firstmate.errors import BlobError, FirstmateError, InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.serial import data_file
@@ -320,6 +320,20 @@ def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
     today was listed last)."""
     runs = [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in all_items(store, f"ORG#{org}#INTEL", "RUN#")]
     return sorted(runs, key=run_order, reverse=True)
+
+
+def recorded_account_zones(ctx: Context, org: str) -> dict[str, str | None]:
+    """The zone each ad account counts its days in, as the org's latest run recorded them (its manifest's
+    `account_zones`); {} before any run, once its archive is swept (90 days), or from a run that kept none."""
+    runs = list_runs(ctx.store, org)
+    if not runs:
+        return {}
+    try:
+        manifest = json.loads(ctx.blobs.get(f"raw/{org}/{runs[0]['run_id']}/manifest.json"))
+    except (BlobError, ValueError):  # what a start-up warning reads: none said rather than a start refused
+        return {}
+    zones = manifest.get("account_zones") if isinstance(manifest, dict) else None
+    return {str(a): z if isinstance(z, str) else None for a, z in zones.items()} if isinstance(zones, dict) else {}
 
 
 def run_order(run: Mapping[str, Any]) -> tuple[str, str]:
