@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -115,6 +116,85 @@ def test_an_email_with_a_start_time_or_phone_that_is_no_such_thing_is_refused_sa
         old = next(row for row in raw.splitlines() if row.startswith(label + b":"))
         [error] = parse_email(raw.replace(old, line), timezone="America/Los_Angeles", boats=BOATS)
         assert isinstance(error, RowError) and said in error.problem, (line, error)
+
+
+def _sample_with(**lines: str) -> bytes:
+    """The sample Boatsetter email with its labelled lines `lines` ("Trip_date" for `Trip date:`) written so."""
+    raw = SAMPLE_EMAIL.read_bytes()
+    for name, value in lines.items():
+        label = name.replace("_", " ").encode()
+        old = next(row for row in raw.splitlines() if row.startswith(label + b":"))
+        raw = raw.replace(old, label + b": " + value.encode(), 1)
+    return raw
+
+
+def _read(raw: bytes) -> BookingRequest | RowError:
+    [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+    assert isinstance(record, BookingRequest | RowError), record
+    return record
+
+
+def test_an_emails_date_duration_and_start_time_are_read_as_marketplaces_write_them() -> None:
+    """Found by a review: a trip date without its weekday ("Dec 12, 2026"), a duration of "3 hrs", "3h" or
+    "3 hours 30 min", and a start time with its zone ("10:00 AM PST") each refused the whole booking."""
+    for date in ("Dec 12, 2026", "December 12, 2026", "Sat, Dec 12, 2026", "Saturday, December 12 2026",
+                 "Sat Dec 12, 2026", "Saturday, Dec. 12, 2026", "Saturday, 12 December 2026", "December 12th, 2026",
+                 "2026-12-12"):  # fmt: skip
+        record = _read(_sample_with(Trip_date=date))
+        assert isinstance(record, BookingRequest), (date, record)
+        assert record.start.isoformat() == "2026-12-12T18:00:00+00:00", date
+    for duration, hours in (("3 hrs", "3"), ("3 hr", "3"), ("3h", "3"), ("3 Hours", "3"), ("1 hour", "1"),
+                            ("3 hours 30 min", "3.5"), ("3 hrs 30 mins", "3.5"), ("3h30m", "3.5"), ("3h 30", "3.5"),
+                            ("2 hours, 15 minutes", "2.25"), ("3.5 hours", "3.5"), ("90 minutes", "1.5"),
+                            ("90 min", "1.5")):  # fmt: skip
+        record = _read(_sample_with(Duration=duration))
+        assert isinstance(record, BookingRequest), (duration, record)
+        assert record.duration_hours == Decimal(hours), duration
+    for written in ("10:00 AM PST", "10:00 AM (PST)", "10 am PT", "10:00 AM Pacific", "10:00 AM Pacific Time",
+                    "10:00 AM Pacific Standard Time", "10:00 AM UTC-8", "10:00 AM GMT-08:00", "10:00AM PST",
+                    "10:00 AM America/Los_Angeles"):  # fmt: skip
+        record = _read(_sample_with(Start_time=written))
+        assert isinstance(record, BookingRequest), (written, record)
+        assert record.start.isoformat() == "2026-12-12T18:00:00+00:00", written
+    summer = _read(_sample_with(Trip_date="Saturday, June 13, 2026", Start_time="10:00 AM PDT"))
+    assert isinstance(summer, BookingRequest) and summer.start.isoformat() == "2026-06-13T17:00:00+00:00"
+
+
+def test_an_emails_zone_or_weekday_that_disagrees_with_its_date_is_refused_naming_both() -> None:
+    """A start time in another zone than the business's on that date would put the trip an hour (or three)
+    off, and a weekday that is not the date's says one of them is wrong: each is refused, saying which."""
+    for changes, said in (
+        ({"Start_time": "10:00 AM PDT"},
+         "the start time '10:00 AM PDT' is in PDT (UTC-07:00), but on Sat 12 Dec 2026 the business's time zone, "
+         "America/Los_Angeles, is on PST (UTC-08:00): check the time with the marketplace, and write it as 10:00 AM "
+         "or 10:00 AM PST"),
+        ({"Start_time": "10:00 AM EST"},
+         "the start time '10:00 AM EST' is in EST (UTC-05:00), but on Sat 12 Dec 2026 the business's time zone, "
+         "America/Los_Angeles, is on PST (UTC-08:00)"),
+        ({"Start_time": "10:00 AM Eastern"}, "is in Eastern (UTC-05:00), but on Sat 12 Dec 2026"),
+        ({"Trip_date": "Saturday, June 13, 2026", "Start_time": "10:00 AM PST"},
+         "is in PST (UTC-08:00), but on Sat 13 Jun 2026 the business's time zone, America/Los_Angeles, is on PDT "
+         "(UTC-07:00)"),
+        ({"Start_time": "10:00 AM XYZ"},
+         "cannot tell which time zone 'XYZ' in the start time '10:00 AM XYZ' is: write the time without it, like "
+         "10:00 AM, as the business's time zone (America/Los_Angeles) tells it, or with PST"),
+        ({"Trip_date": "Friday, December 12, 2026"},
+         "the trip date 'Friday, December 12, 2026' says Friday, but 12 December 2026 is a Saturday: check the date "
+         "with the marketplace"),
+        ({"Trip_date": "Fri, Dec 12, 2026"}, "says Friday, but 12 December 2026 is a Saturday"),
+        ({"Trip_date": "12/12/2026"},
+         "cannot read the trip date '12/12/2026': write it like Saturday, December 12, 2026 or Dec 12, 2026"),
+        ({"Trip_date": "February 30, 2026"},
+         "cannot read the trip date 'February 30, 2026': February 2026 has no day 30"),
+        ({"Duration": "three hours"},
+         "cannot read the duration 'three hours': write it like 3 hours, 3.5 hours, 3 hrs or 3 hours 30 min"),
+        ({"Duration": "3"}, "cannot read the duration '3': write it like 3 hours"),
+        ({"Duration": "3 hours 20 min"},
+         "the duration '3 hours 20 min' is not a whole number of quarter hours: write it like 3 hours 15 min"),
+    ):  # fmt: skip
+        record = _read(_sample_with(**changes))
+        assert isinstance(record, RowError) and record.where == "email BS-7Q4K2M", (changes, record)
+        assert said in record.problem, (changes, record.problem)
 
 
 def test_a_lead_written_last_comma_first_is_greeted_by_their_first_name(demo_app: App) -> None:

@@ -1,21 +1,22 @@
 """Boatsetter-style booking confirmation and cancellation emails (and booking requests, which book nothing).
 
-Reads the plain-text part: labelled lines (`Booking ID: …`, `Trip date: …`). Times are local
-to the boat, so they are read in the business's time zone. The payout goes to the private notes
-(admins only); the renter's message goes to the crew-visible notes.
+Reads the plain-text part: labelled lines (`Booking ID: …`, `Trip date: …`), their dates, times and
+durations as the marketplace's emails vary in writing them (`written`). Times are local to the boat, so
+they are read in the business's time zone; one written with another zone is refused. The payout goes to
+the private notes (admins only); the renter's message goes to the crew-visible notes.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
+from firstmate.adapters.sources.bookings.written import start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.intake import NotBooked, ParsedRecord, RowError
 
@@ -27,9 +28,6 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from
 _REQUEST = re.compile(r"\brequest(?:s|ed)?\b")
 _ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
 _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
-_TWELVE_HOUR = re.compile(r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))? ?(?P<half>[ap])\.? ?m\.?")
-_TWENTY_FOUR_HOUR = re.compile(r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})")
-_NAMED_TIMES = {"noon": time(12), "12 noon": time(12), "midday": time(12), "midnight": time(0), "12 midnight": time(0)}
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -64,7 +62,7 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
             "external_id": booking_id,
             "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
             "start": start.isoformat(),
-            "duration_hours": _hours(fields.get("duration", "")),
+            "duration_hours": trip_hours(fields.get("duration", "")),
             "guest_count": fields.get("passengers", ""),
             "gross_amount": _amount(fields.get("total trip price", "")),
             "currency": "USD",
@@ -129,41 +127,8 @@ def _text(message: EmailMessage) -> str:
 
 
 def _start(fields: dict[str, str], timezone: str) -> datetime:
-    date_text, time_text = fields.get("trip date", ""), fields.get("start time", "")
-    try:
-        day = datetime.strptime(date_text, "%A, %B %d, %Y").date()
-    except ValueError:
-        raise ValueError(
-            f"cannot read the trip date {date_text!r}: write it like Saturday, December 12, 2026"
-        ) from None
-    clock = _clock(time_text)
-    if clock is None:
-        raise ValueError(f"cannot read the start time {time_text!r}: write it like 10:00 AM, 10 am or noon")
-    return datetime.combine(day, clock, tzinfo=ZoneInfo(timezone))
-
-
-def _clock(text: str) -> time | None:
-    """The time of day `text` says as people write it ("10:00 AM", "10 AM", "10am", "10:30 p.m.", "noon",
-    "14:15"), or None: "10:00 AM" alone was read, and "10 AM" refused the whole booking."""
-    said = " ".join(text.lower().split())
-    if said in _NAMED_TIMES:
-        return _NAMED_TIMES[said]
-    if match := _TWELVE_HOUR.fullmatch(said):
-        hour, minute = int(match["hour"]), int(match["minute"] or 0)
-        if not 1 <= hour <= 12 or minute > 59:
-            return None
-        return time(hour % 12 + (12 if match["half"] == "p" else 0), minute)
-    if match := _TWENTY_FOUR_HOUR.fullmatch(said):
-        hour, minute = int(match["hour"]), int(match["minute"])
-        return time(hour, minute) if hour <= 23 and minute <= 59 else None
-    return None
-
-
-def _hours(text: str) -> str:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*hours?", text.strip(), re.I)
-    if not match:
-        raise ValueError(f"cannot read the duration {text!r}")
-    return match.group(1)
+    """The departure the email's `Trip date:` and `Start time:` say, in the business's `timezone`."""
+    return start_at(trip_day(fields.get("trip date", "")), fields.get("start time", ""), timezone)
 
 
 def _amount(text: str) -> str:
