@@ -461,6 +461,54 @@ def test_a_trip_first_recorded_as_over_and_moved_ahead_is_news_to_whoever_heard_
     assert told["ops"].startswith("Changed booking: Sun 21 Jun 2026")
 
 
+def test_a_csv_start_without_its_offset_is_read_in_the_business_zone(demo_app: App) -> None:
+    """Found by a review: a spreadsheet's "2026-07-04 10:00" was refused in pydantic's words ("start: Input
+    should have timezone info"). An operator typing a spreadsheet means the business's own clock."""
+    zone = "America/Los_Angeles"
+    for written in ("2026-07-04 10:00", "2026-07-04T10:00", "2026-07-04T10:00:00", "2026-07-04 10:00:00"):
+        row = f"C-1,sea-lark,{written},3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        [record] = parse_csv(HEADER + row, timezone=zone)
+        assert isinstance(record, BookingRequest), (written, record)
+        assert record.start.isoformat() == "2026-07-04T17:00:00+00:00", written
+    winter = HEADER + "C-2,sea-lark,2026-12-12 10:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+    [record] = parse_csv(winter, timezone=zone)
+    assert isinstance(record, BookingRequest) and record.start.isoformat() == "2026-12-12T18:00:00+00:00"
+    report = import_records(demo_app, "demo", parse_csv(winter, timezone=zone))
+    assert dict(report.counts) == {"created": 1}
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
+    assert ops.message.subject.startswith("New booking: Sat 12 Dec 2026, 10:00 PST")
+    # the same row again, now written with its offset, is the same booking
+    again = HEADER + "C-2,sea-lark,2026-12-12T10:00:00-08:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+    assert dict(import_records(demo_app, "demo", parse_csv(again, timezone=zone)).counts) == {"unchanged": 1}
+
+
+def test_a_csv_start_without_its_offset_that_the_clocks_skip_or_repeat_is_refused_saying_how_to_write_it() -> None:
+    """02:30 on the morning the clocks go forward never happens, and 01:30 on the morning they go back happens
+    twice: read either way, the trip could be an hour off. A date alone has no departure time."""
+    zone = "America/Los_Angeles"
+    for start, said in (
+        ("2026-03-08 02:30",
+         "start: 2026-03-08 02:30 does not happen in America/Los_Angeles: its clocks go from 02:00 to 03:00 that "
+         "night; write the time the trip leaves by its clocks then, like 2026-03-08 03:30"),
+        ("2026-11-01 01:30",
+         "start: 2026-11-01 01:30 happens twice in America/Los_Angeles: its clocks go from 02:00 back to 01:00 that "
+         "night; write it with its offset: 2026-11-01T01:30:00-07:00 for the first, 2026-11-01T01:30:00-08:00 for "
+         "the second"),
+        ("2026-07-04",
+         "start: 2026-07-04 has no time of day: write the departure, like 2026-07-04 17:00"),
+    ):  # fmt: skip
+        row = f"C-1,sea-lark,{start},3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        [error] = parse_csv(HEADER + row, timezone=zone)
+        assert isinstance(error, RowError) and error.where == "row 2", (start, error)
+        assert error.problem == said, (start, error.problem)
+    # read without the business's zone (no org to read it from), it says how to write the offset
+    [error] = parse_csv(HEADER + "C-1,sea-lark,2026-07-04 10:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n")
+    assert isinstance(error, RowError) and "timezone info" not in error.problem
+    assert "start: 2026-07-04 10:00 has no offset: write it with its offset, like 2026-07-04T10:00:00-07:00" in (
+        error.problem
+    )
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

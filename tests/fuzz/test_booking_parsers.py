@@ -247,6 +247,33 @@ def test_any_text_as_a_csv_file_gives_records_or_row_errors(text: str) -> None:
         _records(lambda raw=raw: parse_csv(raw))  # as any other caller may pass it: bare CRs and all
 
 
+#: Zones whose clocks change by an hour, by half an hour (Lord Howe), or twice in a year on either side of UTC.
+_CHANGING = ["America/Los_Angeles", "Europe/London", "Australia/Lord_Howe", "Pacific/Chatham", "America/Santiago"]
+
+
+@settings(FUZZ, max_examples=examples(200))
+@given(
+    moment=st.datetimes(datetime(2001, 1, 1), datetime(2099, 1, 1)).map(lambda d: d.replace(second=0, microsecond=0)),
+    zone=st.sampled_from(_CHANGING),
+    separator=st.sampled_from([" ", "T"]),
+)
+def test_a_csv_start_without_its_offset_is_the_business_zones_clock_time_or_refused_saying_why(
+    moment: datetime, zone: str, separator: str
+) -> None:
+    """A spreadsheet's start without an offset ("2026-07-04 10:00") is read as the business's clock shows it
+    that day; one its clocks skip or show twice is refused, saying so, never read an hour off."""
+    start = moment.isoformat(sep=separator, timespec="minutes")
+    row = f"C-1,{start},4,6,840.75,USD,Ann Lee,ann@example.com\n"
+    [record] = _records(lambda: parse_csv(",".join(REQUIRED) + "\n" + row, timezone=zone))
+    if isinstance(record, BookingRequest):
+        assert record.start.astimezone(ZoneInfo(zone)).replace(tzinfo=None) == moment
+    else:
+        assert isinstance(record, RowError)
+        assert f"start: {start} does not happen in {zone}" in record.problem or (
+            f"start: {start} happens twice in {zone}" in record.problem
+        ), record.problem
+
+
 def test_bare_carriage_returns_end_rows_as_in_old_mac_exports() -> None:
     row = "C-1,2026-06-13T16:00:00-07:00,4,6,840.75,USD,Ann Lee,ann@example.com"
     quoted = 'C-2,2026-06-14T16:00:00-07:00,4,6,840.75,USD,Bo Chen,bo@example.com,"line one\rline two"'

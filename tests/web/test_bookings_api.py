@@ -318,6 +318,20 @@ def test_bad_bodies_get_422_naming_the_field_and_change_nothing(
     assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
 
 
+def test_a_start_without_its_offset_is_refused_saying_how_to_write_it(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: a start without its offset was answered in pydantic's words ("Input should have
+    timezone info"). The API is for programs: it keeps asking for the offset, saying how to write it."""
+    naive = _post(client, api_key, booking_body(start="2026-06-13T16:00:00"))
+    assert naive.status_code == 422
+    assert naive.json()["detail"] == (
+        "start: 2026-06-13T16:00:00 has no offset: write a date and time with its offset, like "
+        "2026-07-04T17:00:00-07:00"
+    )
+    assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
+
+
 def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, demo_app: App, api_key: str) -> None:
     auth = {"Authorization": f"Bearer {api_key}", "content-type": "application/json"}
     unknown = _post(client, api_key, booking_body(asset="titanic"))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 _DATETIME_PROBLEMS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}
 _DATE_PROBLEMS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+_WITH_OFFSET = "write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
 
 #: ISO 4217 minor units for the currencies we show; others default to 2.
 _MINOR_UNITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
@@ -105,7 +106,9 @@ def problem_words(problem: Mapping[str, Any]) -> str:
     if kind == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == SLUG:
         return "must be an id of lower-case letters, digits and dashes, like sea-lark"
     if kind in _DATETIME_PROBLEMS:
-        return f"{message}; write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
+        return f"{message}; {_WITH_OFFSET}"
+    if kind == "timezone_aware":  # pydantic's "Input should have timezone info" named nothing to write
+        return f"{problem.get('input')} has no offset: {_WITH_OFFSET}"
     if kind in _DATE_PROBLEMS:
         return f"{message}; write a date like 2026-07-04"
     if kind == "decimal_parsing":  # "Input should be a valid decimal" for "1,200.50" or "$50"

@@ -136,6 +136,56 @@ def _season(start: str, timezone: str) -> str | None:
     )
 
 
+#: A date alone, as ISO 8601 writes it: no time of day, so no departure.
+_DATE_ALONE = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
+
+
+def _with_offset(start: str, timezone: str | None) -> str:
+    """`start` with its offset: a date and time written without one ("2026-07-04 10:00", as an operator types
+    it in a spreadsheet) is the business's clock time, and gets its offset there on that date (it was refused,
+    "Input should have timezone info"). Refused (ValueError): a date alone, a clock time the zone skips (02:30
+    the night the clocks go forward) or repeats (01:30 the night they go back), read either way an hour off,
+    and any time without its offset when there is no business `timezone` to read it in."""
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        return start  # the booking's own check says what is wrong with it
+    if moment.tzinfo is not None:
+        return start
+    if _DATE_ALONE.fullmatch(start):
+        raise ValueError(f"start: {start} has no time of day: write the departure, like {moment:%Y-%m-%d} 17:00")
+    if timezone is None:
+        said = f"like {moment:%Y-%m-%dT%H:%M:%S}-07:00"
+        raise ValueError(f"start: {start} has no offset: write it with its offset, {said}")
+    zone = ZoneInfo(timezone)
+    first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.isoformat()
+    went, came = _clocks_change(moment, zone)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment:  # a time the clocks skip
+        raise ValueError(
+            f"start: {start} does not happen in {timezone}: its clocks go from {went} to {came} that night; write "
+            f"the time the trip leaves by its clocks then, like {first.astimezone(UTC).astimezone(zone):%Y-%m-%d %H:%M}"
+        )
+    raise ValueError(
+        f"start: {start} happens twice in {timezone}: its clocks go from {went} back to {came} that night; write it "
+        f"with its offset: {first.isoformat()} for the first, {second.isoformat()} for the second"
+    )
+
+
+def _clocks_change(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
+    """The clock times `zone`'s clocks go from and to ("02:00", "03:00") around `moment`, a clock time they
+    skip or repeat: found to the minute between the two offsets it could have."""
+    before, after = moment.replace(tzinfo=zone, fold=0).utcoffset(), moment.replace(tzinfo=zone, fold=1).utcoffset()
+    assert before is not None and after is not None
+    low = moment.replace(tzinfo=UTC) - before - timedelta(hours=6)  # still on the offset before
+    high = moment.replace(tzinfo=UTC) - after + timedelta(hours=6)  # already on the one after
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        low, high = (middle, high) if middle.astimezone(zone).utcoffset() == before else (low, middle)
+    return f"{high + before:%H:%M}", f"{high + after:%H:%M}"
+
+
 def _hours(offset: timedelta | None) -> str:
     """An offset as ISO 8601 writes it: "-07:00"."""
     minutes = int((offset or timedelta(0)).total_seconds() // 60)
@@ -169,6 +219,10 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
     }
     if (day := _day_number(row["start"])) is not None:
         return RowError(f"row {number}", _counted_day(row["start"], day, body))
+    try:
+        body["start"] = _with_offset(row["start"], timezone)
+    except ValueError as exc:
+        return RowError(f"row {number}", _with_the_rest(str(exc), body))
     if timezone and (wrong := _season(row["start"], timezone)):
         return RowError(f"row {number}", _with_the_rest(wrong, body))
     try:
