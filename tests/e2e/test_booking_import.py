@@ -461,6 +461,47 @@ def test_a_trip_first_recorded_as_over_and_moved_ahead_is_news_to_whoever_heard_
     assert told["ops"].startswith("Changed booking: Sun 21 Jun 2026")
 
 
+def test_a_trip_typed_with_last_years_date_changed_then_moved_ahead_is_news_to_whoever_heard_nothing(
+    demo_app: App,
+) -> None:
+    """Found by a review: a row typed with last year's date, changed while still in the past (its guest count,
+    say), then moved to this year, told its crew "Trip changed" of a trip they never heard of: only the change
+    right after the first revision was taken for news. Who has heard of a trip is kept with it."""
+
+    def subjects(external_id: str, start: str, guests: int = 5) -> dict[str, str]:
+        row = f"{external_id},sea-lark,{start},3,{guests},600.00,USD,Rob Sample,rob@example.com,\n"
+        import_records(demo_app, "demo", parse_csv(HEADER + row))
+        [anchor] = [a for a in all_items(demo_app.store, intake_pk("demo")) if external_id in a.sk]
+        booking = _booking(demo_app, str(anchor.data["booking_id"]))
+        revised = f"bk:{booking['id']}:r{booking['revision']}:"
+        return {e.key.removeprefix(revised): e.message.subject
+                for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith(revised)}  # fmt: skip
+
+    assert subjects("TYPO-2", "2025-06-20T10:00:00-07:00") == {}  # last year: nobody is told
+    assert subjects("TYPO-2", "2025-06-20T10:00:00-07:00", guests=6) == {}  # changed, still last year's
+    told = subjects("TYPO-2", "2026-06-20T10:00:00-07:00", guests=6)
+    assert told["crew:jonah"] == "Crew needed: Sat 20 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)"
+    assert told["guest:g1"] == "You're booked with Saltwind Charters: Sat 20 Jun 2026, 10:00 PDT"
+    assert told["ops"].startswith("New booking: Sat 20 Jun 2026, 10:00 PDT")
+    # heard of now: the next change is a change to all of them
+    told = subjects("TYPO-2", "2026-06-20T11:00:00-07:00", guests=6)
+    assert told["crew:jonah"].startswith("Trip changed: Sat 20 Jun 2026, 11:00 PDT")
+    assert told["guest:g1"].startswith("Your trip has changed") and told["ops"].startswith("Changed booking")
+    # clock: 2026-06-01; yesterday's trip, recorded late, told its guest; changed while over, then moved ahead
+    assert set(subjects("LATE-3", "2026-05-31T10:00:00-07:00")) == {"ops", "guest:g1"}
+    assert set(subjects("LATE-3", "2026-05-31T11:00:00-07:00")) == {"ops", "guest:g1"}
+    told = subjects("LATE-3", "2026-06-21T10:00:00-07:00")
+    assert told["crew:jonah"].startswith("Crew needed: Sun 21 Jun 2026")
+    assert told["guest:g1"].startswith("Your trip has changed: Sun 21 Jun 2026")
+    assert told["ops"].startswith("Changed booking: Sun 21 Jun 2026")
+
+
+def _booking(app: App, booking_id: str) -> dict[str, Any]:
+    item = app.store.get(booking_pk("demo", booking_id), "BOOKING")
+    assert item is not None
+    return item.data
+
+
 def test_a_csv_start_without_its_offset_is_read_in_the_business_zone(demo_app: App) -> None:
     """Found by a review: a spreadsheet's "2026-07-04 10:00" was refused in pydantic's words ("start: Input
     should have timezone info"). An operator typing a spreadsheet means the business's own clock."""

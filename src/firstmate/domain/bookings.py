@@ -310,6 +310,10 @@ class Booking(BaseModel):
     #: the request it carried until it was cancelled (at `updated_at`): a report as of a day before
     #: counts it so, though its cancel came with another amount (a channel's cancel often reads $0)
     before_cancel: BookingRequest | None = None
+    #: the audiences (the operations manager, crew, guests: `notifications.OPS`, …) that have heard nothing of
+    #: its trip so far: recorded already over, it tells its crew nothing, and once its album has closed,
+    #: nobody. To them a change is the trip's first word. None: stored before it was kept (2026-12-06).
+    unheard: tuple[str, ...] | None = None
 
     @property
     def cancelled(self) -> bool:

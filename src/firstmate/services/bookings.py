@@ -55,16 +55,15 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
-    CREW,
+    EVERYONE,
     GUESTS,
     LEAD,
-    OPS,
     OTHER_GUESTS,
-    album_closes,
     booking_messages,
     booking_notifications,
     double_booking_lines,
     quiet_audiences,
+    still_unheard,
 )
 from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed, superseded
 from firstmate.services.trips import (
@@ -230,6 +229,9 @@ def _create(
         created_at=now,
         updated_at=now,
     )
+    booking = booking.model_copy(
+        update={"unheard": tuple(sorted(still_unheard(ctx, profile, booking, EVERYONE, at=now)))}
+    )
     event = new_event(booking, asset.name, asset.roles, asset.checklist)
     entry = next_sequence(None, _calendar_entry(booking, event, asset, now))
     lead = Guest(id="g1", name=request.lead_guest.name, email=request.lead_guest.email, lead=True, added_at=now)
@@ -276,6 +278,9 @@ def _change(
     if booking_item is None or event_item is None or entry_item is None:
         raise ConditionFailed("the booking is being written by someone else")
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
+    unheard = _unheard(ctx, profile, existing)  # who had heard nothing of the trip before this change
+    still = still_unheard(ctx, profile, booking, unheard, was_end=existing.request.end, at=now)  # and after it
+    booking = booking.model_copy(update={"unheard": tuple(sorted(still))})
     booking, guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
     # items stored before they kept their label's template take it from the boat they were made for
     made_on = profile.asset(existing.asset)
@@ -337,7 +342,7 @@ def _change(
         on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
-    unheard = _unheard(ctx, profile, existing) | ({LEAD} if readdressed else set())
+    unheard |= {LEAD} if readdressed else set()
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
         quiet = quiet - {GUESTS} | {OTHER_GUESTS}
@@ -359,14 +364,16 @@ def _change(
 
 
 def _unheard(ctx: Context, profile: BusinessProfile, booking: Booking) -> frozenset[str]:
-    """Who heard nothing of `booking`'s trip as first recorded, already over (history imported late, a
-    year typed wrong): its crew; once its album had closed too, everyone. To them its change is news."""
-    if booking.revision != 1 or booking.cancelled:
+    """Who has heard nothing of `booking`'s trip so far (history imported late, a year typed wrong, and
+    any change made while it was still over): to them its next change is news. Of a booking stored before
+    this was kept (`Booking.unheard`), who heard nothing of its first revision, as its second alone knew."""
+    if booking.cancelled:
         return frozenset()
-    unheard = {CREW} if booking.request.end <= booking.created_at else set()
-    if album_closes(ctx, booking.request.end, profile.org.timezone) <= booking.created_at:
-        unheard |= {OPS, CREW, GUESTS}
-    return frozenset(unheard)
+    if booking.unheard is not None:
+        return frozenset(booking.unheard)
+    if booking.revision != 1:
+        return frozenset()
+    return still_unheard(ctx, profile, booking, EVERYONE, at=booking.created_at)
 
 
 def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:

@@ -35,6 +35,9 @@ CREW, GUESTS, OTHER_GUESTS = "crew", "guests", "other-guests"
 #: The audiences a change may be the first word of its trip to (`booking_messages`' `unheard`), beside
 #: CREW and GUESTS: the operations manager, and the lead guest at a new address.
 OPS, LEAD = "ops", "lead"
+#: The audiences a trip nobody was told of yet is news to (LEAD aside: a lead's new address is news to the
+#: change that gave it alone).
+EVERYONE = frozenset({OPS, CREW, GUESTS})
 
 _VERB = {
     IntakeResult.CREATED: "New",
@@ -148,6 +151,25 @@ def booking_messages(
             for guest in addressed
         ]  # fmt: skip
     return messages
+
+
+def still_unheard(
+    ctx: Context,
+    profile: BusinessProfile,
+    booking: Booking,
+    unheard: frozenset[str],
+    *,
+    was_end: datetime | None = None,
+    at: datetime,
+) -> frozenset[str]:
+    """Of `unheard` (OPS, CREW, GUESTS), who still has heard nothing of the trip once `booking`'s revision has
+    been told at `at` (`booking_messages`, whose rules these are): the crew while the trip, as it was and as it
+    is, is over; everyone once its album has closed. A trip recorded as over, changed while still over, then
+    moved ahead is news to its crew: "Trip changed" told them of a change to what they never saw."""
+    last_end = max(booking.request.end, was_end or booking.request.end)
+    if album_closes(ctx, last_end, profile.org.timezone) <= at:
+        return unheard
+    return unheard - {OPS, GUESTS} - ({CREW} if last_end > at else set())
 
 
 def _news(result: IntakeResult, unheard: frozenset[str], audience: str) -> IntakeResult:
