@@ -550,6 +550,29 @@ def test_a_csv_start_without_its_offset_that_the_clocks_skip_or_repeat_is_refuse
     )
 
 
+def test_an_amount_in_cents_of_a_currency_without_them_is_refused_at_intake(demo_app: App) -> None:
+    """Found by a review: a yen booking of 12000.50 was taken, and shown "12,000 JPY" in the operations
+    manager's mail, the trip's page and the calendar, rounded unsaid (yen have no cents). It is refused as
+    a payment system refuses it; a whole amount is shown whole everywhere."""
+    row = "J-1,sea-lark,2026-07-04T17:00:00-07:00,3,5,{amount},JPY,Rob Sample,rob@example.com,\n"
+    [error] = parse_csv(HEADER + row.format(amount="12000.50"))
+    assert isinstance(error, RowError) and error.where == "row 2"
+    assert error.problem == (
+        "gross_amount: 12000.50 has cents, and JPY has none: write the amount in whole JPY, like 12000"
+    )
+    export = OTA.replace(rb"Total: USD 1\,120.00", rb"Total: JPY 12\,000.50")  # a calendar's too
+    [error, *_] = parse_ics(export, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+    assert isinstance(error, RowError) and error.problem.startswith("gross_amount: 12000.50 has cents, and JPY")
+    for amount in ("12000", "12000.00", '"12,000"'):
+        [record] = parse_csv(HEADER + row.format(amount=amount))
+        assert isinstance(record, BookingRequest) and str(record.gross) == "12,000 JPY", (amount, record)
+    assert import_records(demo_app, "demo", [record]).ok
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
+    assert "12,000 JPY" in ops.message.text and "12,000.00" not in ops.message.text
+    [entry] = all_items(demo_app.store, calendar_pk("demo"))
+    assert entry.data["money_summary"].startswith("Gross 12,000 JPY via csv")
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

@@ -7,13 +7,32 @@ from decimal import Decimal
 
 import pytest
 
+from firstmate.domain.reports.format import money, money_seen
 from firstmate.domain.shared import Money, first_word, iso, require_aware
 
 
 def test_money_is_exact_and_refuses_floats_and_mixed_currencies() -> None:
     total = Money.parse("840.75", "usd") + Money.parse("0.10", "USD")
     assert total == Money(Decimal("840.85"), "USD")
-    assert str(Money.parse("1234.565", "USD")) == "1,234.56 USD"
+    # shown to the currency's minor unit, never rounded away (no booking amount holds more places than USD has)
+    assert (
+        str(Money.parse("1234.5", "USD")) == "1,234.50 USD" and str(Money.parse("1234.565", "USD")) == "1,234.565 USD"
+    )
+
+
+def test_money_is_shown_in_its_currencys_minor_unit_and_never_rounded() -> None:
+    """Found by a review: 12000.50 JPY was shown "12,000 JPY" (yen have no minor unit), rounded unsaid. Such an
+    amount is refused at intake now; one taken before shows what it holds."""
+    assert str(Money.parse("12000.00", "JPY")) == "12,000 JPY" and str(Money.parse("12000", "KRW")) == "12,000 KRW"
+    assert str(Money.parse("12000.50", "JPY")) == "12,000.50 JPY"
+    assert str(Money.parse("12.5", "BHD")) == "12.500 BHD" and str(Money.parse("840.75", "usd")) == "840.75 USD"
+    # the reports' figures with their cents: a yen report's read "12,000.00 JPY"
+    assert (
+        money(Decimal("12000"), "JPY", cents=True) == "12,000 JPY" and money(Decimal("840.75"), cents=True) == "$840.75"
+    )
+    assert (
+        money_seen(Decimal("12000"), "JPY") == "12,000 JPY" and money(Decimal("1.25"), "BHD", cents=True) == "1.250 BHD"
+    )
     with pytest.raises(TypeError):
         Money(840.75, "USD")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="cannot combine"):

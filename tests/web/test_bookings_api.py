@@ -332,6 +332,18 @@ def test_a_start_without_its_offset_is_refused_saying_how_to_write_it(
     assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
 
 
+def test_cents_of_a_currency_without_them_are_refused(client: TestClient, demo_app: App, api_key: str) -> None:
+    """Found by a review: a yen amount with cents was taken, and shown rounded to whole yen."""
+    yen = _post(client, api_key, booking_body(gross_amount=12000.5, currency="JPY"))
+    assert yen.status_code == 422
+    assert yen.json()["detail"] == (
+        "gross_amount: 12000.50 has cents, and JPY has none: write the amount in whole JPY, like 12000"
+    )
+    assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
+    whole = _post(client, api_key, booking_body(gross_amount=12000, currency="jpy"))
+    assert whole.status_code == 201, whole.text
+
+
 def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, demo_app: App, api_key: str) -> None:
     auth = {"Authorization": f"Bearer {api_key}", "content-type": "application/json"}
     unknown = _post(client, api_key, booking_body(asset="titanic"))

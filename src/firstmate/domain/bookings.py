@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -30,7 +30,7 @@ from pydantic import (
     field_validator,
 )
 
-from firstmate.domain.currencies import ISO_4217, currency_code
+from firstmate.domain.currencies import ISO_4217, currency_code, minor_units
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
 
@@ -174,10 +174,17 @@ MAX_NOTES = 2000
 BLOCKED_SLOTS = "block"
 
 
+#: The schema's word for `_whole_units`: an amount in a currency without a minor unit is a whole number.
+_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {
+    "if": {"properties": {"currency": {"enum": [c for c in sorted(ISO_4217) if minor_units(c) == 0]}}},
+    "then": {"properties": {"gross_amount": {"multipleOf": 1}}},
+}
+
+
 class BookingRequest(BaseModel):
     """A booking as any channel delivers it (API body, CSV row, parsed email, calendar event)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_WHOLE_UNITS_SCHEMA)
 
     source: str = Field(pattern=SOURCE, description="Channel, e.g. boatsetter, direct.")
     external_id: Annotated[OneLine, StringConstraints(max_length=120)] = Field(
@@ -198,12 +205,16 @@ class BookingRequest(BaseModel):
     ] = Field(description="Departure, ISO 8601 with UTC offset, between 2000 and 2100.")
     duration_hours: Hours = Field(gt=0, le=MAX_TRIP_HOURS, decimal_places=2)
     guest_count: int = Field(ge=1, le=150)
-    gross_amount: Amount = Field(ge=0, le=MAX_GROSS, decimal_places=2)
+    # the currency before the amount: an amount is judged in its currency's minor unit (`_whole_units`)
     currency: str = Field(
         pattern=r"^[A-Za-z]{3}$",
         description="An ISO 4217 code, e.g. USD (lower case is read as upper).",
         json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
     )
+    gross_amount: Amount = Field(
+        ge=0, le=MAX_GROSS, decimal_places=2,
+        description="In the currency's units, with no more decimal places than it has (none for JPY).",
+    )  # fmt: skip
     lead_guest: LeadGuest
     notes: str = Field(default="", max_length=MAX_NOTES, description="Shown to crew.")
     private_notes: str = Field(default="", max_length=MAX_NOTES, description="Admins only; never shown to crew.")
@@ -255,6 +266,20 @@ class BookingRequest(BaseModel):
         # 600, 600.0, "600.00" and -0 are one amount however a channel or a spreadsheet writes it, so
         # they fingerprint alike; abs only turns -0.00 into 0.00 (the bounds refused any negative)
         return abs(value.quantize(CENT))
+
+    @field_validator("gross_amount")
+    @classmethod
+    def _whole_units(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # 12000.50 JPY was taken and shown "12,000 JPY": yen have no cents, and no payment is made in them
+        currency = info.data.get("currency")
+        if currency is None or (info.context or {}).get("stored"):
+            return value
+        if value != value.quantize(Decimal(1).scaleb(-minor_units(currency))):
+            whole = value.to_integral_value(ROUND_DOWN)
+            raise ValueError(
+                f"{value} has cents, and {currency} has none: write the amount in whole {currency}, like {whole}"
+            )
+        return value
 
     @field_validator("start")
     @classmethod

@@ -1,6 +1,7 @@
 """Currency codes: the ones ISO 4217 lists for money in use (its list of 2025, without the codes
 for metals, bond units and tests). A code outside it is a typo ("UDS"): taken, its bookings were
-left out of every report, which counts one currency."""
+left out of every report, which counts one currency. With each, its minor unit: how many decimal
+places its amounts have (yen have none: an amount of 12000.50 JPY is no amount a payment takes)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,14 @@ def currency_code(value: str) -> str:
     if code not in ISO_4217:
         raise ValueError(f"{value!r} is not a currency code (ISO 4217), like USD or EUR")
     return code
+
+
+#: ISO 4217's minor units (decimal places) of the listed codes that have other than two.
+_PLACES = {0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF", 3: "BHD IQD JOD KWD LYD OMR TND",
+           4: "CLF UYW"}  # fmt: skip
+_MINOR_UNITS = {code: places for places, codes in _PLACES.items() for code in codes.split()}
+
+
+def minor_units(code: str) -> int:
+    """The decimal places of an amount in currency `code` (JPY: 0, USD: 2, BHD: 3); 2 for a code not listed."""
+    return _MINOR_UNITS.get(code.upper(), 2)

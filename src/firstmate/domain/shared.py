@@ -9,14 +9,13 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from firstmate.domain.currencies import minor_units
+
 #: An id: a business line, a boat, a person (lower-case letters, digits and dashes).
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 _DATETIME_PROBLEMS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}
 _DATE_PROBLEMS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 _WITH_OFFSET = "write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
-
-#: ISO 4217 minor units for the currencies we show; others default to 2.
-_MINOR_UNITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +44,7 @@ class Money:
 
     def quantized(self) -> Money:
         """The amount rounded to the currency's minor unit (banker's rounding)."""
-        places = _MINOR_UNITS.get(self.currency, 2)
+        places = minor_units(self.currency)
         return Money(self.amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN), self.currency)
 
     def __add__(self, other: Money) -> Money:
@@ -61,8 +60,11 @@ class Money:
             raise ValueError(f"cannot combine {self.currency} with {other.currency}")
 
     def __str__(self) -> str:
-        q = self.quantized()
-        return f"{q.amount:,} {q.currency}"
+        """The amount to its currency's minor unit ("840.75 USD", "12,000 JPY"), never rounded: an amount
+        holding more places than its currency has (12000.50 JPY, taken before such amounts were refused)
+        shows them, where "12,000 JPY" said 50 sen less than the booking holds."""
+        shown = self.quantized()
+        return f"{shown.amount if shown.amount == self.amount else self.amount:,} {self.currency}"
 
 
 def require_aware(moment: datetime) -> datetime:

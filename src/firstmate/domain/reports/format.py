@@ -8,6 +8,8 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from firstmate.domain.currencies import minor_units
+
 if TYPE_CHECKING:
     from firstmate.domain.snapshot import RevenueLine
 
@@ -16,8 +18,9 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "NZD
 
 
 def money(amount: Decimal, currency: str = "USD", *, cents: bool = False) -> str:
-    """$1,234 (or $1,234.56 with `cents`); other currencies keep their code: 1,234 CHF."""
-    rounded = amount.quantize(CENT if cents else Decimal(1), ROUND_HALF_UP)
+    """$1,234 (or $1,234.56 with `cents`: to the currency's minor unit, so yen, which have none, read
+    12,000 JPY, not 12,000.00 JPY); other currencies keep their code: 1,234 CHF."""
+    rounded = amount.quantize(Decimal(1).scaleb(-minor_units(currency)) if cents else Decimal(1), ROUND_HALF_UP)
     text = f"{abs(rounded):,}"
     sign = "−" if rounded < 0 else ""
     symbol = SYMBOLS.get(currency)
