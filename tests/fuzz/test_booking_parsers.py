@@ -187,6 +187,49 @@ def test_an_email_naming_a_boat_two_boats_could_be_is_refused_naming_both() -> N
     assert isinstance(twins, RowError) and "could be" in twins.problem
 
 
+#: How marketplace emails write a trip date.
+DATE_FORMS = ["%A, %B %d, %Y", "%a, %b %d, %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%A, %d %B %Y", "%a %b %d %Y",
+              "%Y-%m-%d", "%A, %b. %d, %Y"]  # fmt: skip
+
+
+@settings(FUZZ, max_examples=examples(200))
+@given(day=st.dates(date(2001, 1, 1), date(2099, 12, 31)), form=st.sampled_from(DATE_FORMS), shift=st.integers(1, 6))
+def test_an_emails_trip_date_reads_as_its_day_however_written_and_a_wrong_weekday_is_refused(
+    day: date, form: str, shift: int
+) -> None:
+    raw = boatsetter_email({"Booking ID": "BS-1", "Boat": "Sea Lark", "Trip date": day.strftime(form),
+                            "Start time": "10:00 AM", "Duration": "3 hours", "Passengers": "2", "Renter": "Ann Lee",
+                            "Renter email": "ann@example.com", "Total trip price": "$100.00"}, "", "")  # fmt: skip
+    [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, BookingRequest), record
+    assert record.start.astimezone(ZoneInfo(ZONE)).date() == day
+    if "%a" in form.lower():  # another day's weekday: one of them is wrong, and the email says which
+        other = (day + timedelta(days=shift)).strftime("%A" if "%A" in form else "%a")
+        wrong = raw.replace(
+            day.strftime(form).encode(), day.strftime(form.replace("%A", other).replace("%a", other)).encode()
+        )
+        [refused] = _records(lambda: parse_email(wrong, timezone=ZONE, boats=BOATS))
+        assert isinstance(refused, RowError) and f"but {day.day} {day:%B %Y} is a {day:%A}" in refused.problem
+
+
+#: How marketplace emails write a duration (h: hours, w: whole hours, m: minutes beyond them, t: all in minutes).
+DURATION_FORMS = ["{h:g} hours", "{h:g} hrs", "{h:g}h", "{w} hours {m} min", "{w}h{m}m", "{w} hrs, {m} mins",
+                  "{t} minutes"]  # fmt: skip
+
+
+@settings(FUZZ, max_examples=examples(200))
+@given(quarters=st.integers(1, 72 * 4), form=st.sampled_from(DURATION_FORMS))
+def test_an_emails_duration_reads_as_its_hours_however_written(quarters: int, form: str) -> None:
+    hours = Decimal(quarters) / 4
+    written = form.format(h=hours, w=quarters // 4, m=quarters % 4 * 15, t=quarters * 15)
+    raw = boatsetter_email({"Booking ID": "BS-1", "Boat": "Sea Lark", "Trip date": "Saturday, December 12, 2026",
+                            "Start time": "10:00 AM PST", "Duration": written, "Passengers": "2", "Renter": "Ann Lee",
+                            "Renter email": "ann@example.com", "Total trip price": "$100.00"}, "", "")  # fmt: skip
+    [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
+    assert isinstance(record, BookingRequest), (written, record)
+    assert record.duration_hours == hours, written
+
+
 # --- CSV --------------------------------------------------------------------------------------
 
 cells = mostly_valid(
