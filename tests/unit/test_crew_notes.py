@@ -45,6 +45,36 @@ MONEY = [
     # what one is paid: a share of it is as private as its amount
     ("Captain pay: 30%", "Captain pay: …"),
     ("owner share 70 %", "owner share …"),
+    # a review: an amount written as another country writes it, or with a currency the rules did not know,
+    # reached crew whole or in part
+    ("€ 1.200,50 paid", "… paid"),
+    ("1.200,50 €", "…"),
+    ("200,00 € Anzahlung", "… Anzahlung"),
+    ("EUR 1.200,00", "…"),
+    ("USD 200,00", "…"),
+    ("1 200 € payé", "… payé"),
+    ("balance 1 200", "balance …"),
+    ("balance 1'200 CHF", "balance …"),
+    ("Deposit 1.200,50 received", "Deposit … received"),
+    ("1.200 kr", "…"),
+    ("kr 300 i depositum", "… i depositum"),
+    ("200 zł", "…"),
+    ("200,-", "…"),
+    ("Preis 1.200,- inkl. Skipper", "Preis … inkl. Skipper"),
+    ("₹500", "…"),
+    ("20000円", "…"),
+    ("R$ 200", "…"),
+    ("US$300", "…"),
+    ("Rs. 500", "…"),
+    ("USD200", "…"),
+    ("200USD", "…"),
+    ("paid 300NOK", "paid …"),
+    ("$85pp", "…pp"),
+    ("$.50 a can", "… a can"),
+    # markup left in the notes, and a figure in brackets
+    ("Deposit: <span>200</span>", "Deposit: <span>…</span>"),
+    ("deposit&nbsp;200", "deposit&nbsp;…"),
+    ("Deposit (200)", "Deposit (…)"),
 ]
 
 HARMLESS = [
@@ -84,6 +114,15 @@ HARMLESS = [
     "Deposit: three life jackets in the locker",
     "Collected 3 bags from the lost and found",
     "cash box in cabin 2",
+    # a review: figures as other countries write them, dates, times and phones stay
+    "Pickup 10.30",
+    "12.-14. Juni",
+    "Pickup 12.06.2026",
+    "Call +45 20 30 40 50",
+    "depth 3,5 m",
+    "We are 6 (2 kids)",
+    "BRING ALL 3 COOLERS",
+    "RS 2 on the left",
 ]
 
 

@@ -145,15 +145,41 @@ _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ni
 _NUMBER_WORDS = {word: n for n, word in enumerate(_UNITS, 1)} | {word: 10 * n for n, word in enumerate(_TENS, 2)}
 _NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))  # "fourteen" tried before "four"
 _SPELLED = rf"\b(?:{_NUMBER_WORD}|hundred|thousand)(?:(?:[ -]| and )(?:{_NUMBER_WORD}|hundred|thousand|grand))*\b"
+#: How thousands are grouped: "1,200", "1.200" (most of Europe), "1 200" (France, Scandinavia), "1'200" (Switzerland).
+_GROUPS = r"(?:,\d{3}|\.\d{3}(?=[.,]\d|\b)(?!\.\d)|[ \u00a0\u202f'’]\d{3})(?![\d])"
+#: An amount as any country writes it: grouped, with cents after a dot or a comma, in thousands ("1.2k"), or
+#: cents alone ("$.50").
+_AMOUNT = rf"(?:(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:[.,]\d+)?(?:[kK](?![^\W\d_]))?|[.,]\d+)"
+#: Signs of currencies, and the short names some write as one ("1.200 kr", "200 zł", "R$ 200", "US$300").
+_SIGNS = "$€£¥₹₩₺₽₪₫₱฿₦₴₡₲₸₼₾円元￥"
+_LETTERS_OF_MONEY = r"(?<![^\W\d_])(?:(?i:kr|zł|kč)|Rs)\.?(?![^\W\d_])"
+_A_SIGN = rf"(?:(?<![^\W\d_])[A-Z]{{1,3}}(?=\$))?[{_SIGNS}]|{_LETTERS_OF_MONEY}"
+#: A code touching its figure ("USD200", "200USD", "JPY20000"), or beside one written with cents or groups as a
+#: country writes it ("EUR 1.200,00", "200,00 USD"): _NOTE_FIGURE reads the plain "200 USD" and "USD 200".
+_BARE_CODE = rf"(?<![^\W\d_])(?:{'|'.join(sorted(ISO_4217))}|(?i:{_COMMON_CODES}))(?![^\W\d_])"
+_WRITTEN = rf"(?:(?:\d{{1,3}}(?:{_GROUPS})+|\d+)[.,]\d+|\d{{1,3}}(?:{_GROUPS})+)"
+#: An amount a currency's sign or code says is money whatever words are around it, in any format ("€ 1.200,50",
+#: "1 200 €", "200,00 €", "1.200 kr", "₹500", "$85pp", "USD200", "200,-"): each of them reached crew as written.
+_PRICED = re.compile(
+    rf"(?:{_A_SIGN})[ \u00a0]?{_AMOUNT}(?:[.,][-–](?![-–]|\s?\d))?"
+    rf"|(?<![\w.,:/'’])(?:{_AMOUNT}(?:[.,][-–](?![-–]|\s?\d))?[ \u00a0]?(?:[{_SIGNS}]|{_LETTERS_OF_MONEY})"
+    rf"|\d{{1,3}}(?:[.' \u00a0]\d{{3}})*[.,][-–](?![-–]|\s?\d))"
+    rf"|{_BARE_CODE}(?:{_AMOUNT}|[ \u00a0]{_WRITTEN}(?![\w:/]|[.,]\d))"
+    rf"|(?<![\w.,:/'’])(?:{_AMOUNT}{_BARE_CODE}|{_WRITTEN}[ \u00a0]{_BARE_CODE})"
+)
+#: Markup a channel may leave in the notes, read as a space between a word of money and its figure
+#: ("Deposit: <b>200</b>", "deposit&nbsp;200").
+_MARKUP = re.compile(r"<[^<>\n]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 #: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k"),
 #: or a number in words ("two hundred"), and a percent sign after it if any ("25%"); not part of a time, a date
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{_CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?k?)(?![\w:/]|[.,]\d)|(?P<spelled>(?i:{_SPELLED})))"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?![\w:/]|[.,]\d)"
+    rf"|(?P<spelled>(?i:{_SPELLED})))"
     rf"(?P<after>\s?{_CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
-_CLAUSE_BREAK = re.compile(r"[,;.!?()\n]")
+_CLAUSE_BREAK = re.compile(r"[,;.!?)\n]")
 _NOTE_WORD = re.compile(r"[^\W\d_]+|\d+")
 _WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
 
@@ -163,7 +189,8 @@ def crew_notes(notes: str) -> str:
     paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624", "Venmo 200",
     "collected 350", "two hundred paid", "Captain pay: 30%"); every other figure as written ("6 guests", "6 paid
     guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%")."""
-    return _NOTE_FIGURE.sub(lambda found: HIDDEN_AMOUNT if _is_money(found) else found[0], notes)
+    priced = _PRICED.sub(HIDDEN_AMOUNT, notes)
+    return _NOTE_FIGURE.sub(lambda found: HIDDEN_AMOUNT if _is_money(found) else found[0], priced)
 
 
 def _is_money(found: re.Match[str]) -> bool:
@@ -171,7 +198,7 @@ def _is_money(found: re.Match[str]) -> bool:
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
     if found["figure"] and not found["before"] and joined:
         return False  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    word = _money_word_before(_CLAUSE_BREAK.split(text[:start])[-1])
+    word = _money_word_before(_CLAUSE_BREAK.split(_MARKUP.sub(" ", text[:start]))[-1])
     if found["percent"]:
         return word is not None and _NOTE_PAY.fullmatch(word) is not None  # a share of pay; not "discount 25%"
     currency = (found["before"] or found["after"] or "").strip()
@@ -193,7 +220,7 @@ def _is_money(found: re.Match[str]) -> bool:
         return _spelled_value(found["spelled"]) >= 20
     figure = found["figure"]
     if _NOTE_MAYBE.fullmatch(word):
-        return "." in figure or figure.endswith("k") or float(figure.replace(",", "")) >= 20
+        return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", figure.split(",")[0]) or 0) >= 20
     return True
 
 
