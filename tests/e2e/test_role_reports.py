@@ -927,3 +927,33 @@ def test_a_booking_or_an_invoice_the_books_hold_under_its_reference_is_revenue_o
     assert june(date(2026, 7, 20)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "R-KA-9001"})
     # on 3 July the books did not hold the invoice yet: invoices.csv's counted for it
     assert june(date(2026, 7, 3)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "invoice-KA-9001"})
+
+
+def test_the_books_hold_a_booking_or_an_invoice_whatever_the_case_of_its_reference(demo_app: App) -> None:
+    """A review: the bookkeeper wrote the booking BO-91 as "bo-91" and the invoice KA-9002 as "ka-9002" in
+    revenue.csv, and June's revenue read each sale twice: the books held them under another case of their
+    reference. A reference is matched whatever its case."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from firstmate.services.reports import build_snapshot
+    from tests.conftest import booking_body
+
+    body = booking_body(source="boatsetter", external_id="BO-91", start="2026-06-13T16:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False)
+    invoice = {"id": "KA-9002", "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
+               "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
+    save_row(demo_app.store, "demo", "invoices", invoice)
+    books = (
+        ("R-BO-91", "saltwind-charters", "booking:boatsetter", "2026-06-20", "2026-06-13", "840.75", "bo-91"),
+        ("R-KA-9002", "keel-advisory", "invoice", "2026-07-05", "2026-06-10", "4200.00", "ka-9002"),
+    )
+    for key, entity, source, recorded, served, amount, reference in books:
+        row = {"id": key, "entity": entity, "source": source, "recorded_on": recorded, "service_date": served}
+        save_row(demo_app.store, "demo", "revenue", {**row, "amount": amount, "reference": reference})
+
+    snapshot = build_snapshot(demo_app, "demo", as_of=date(2026, 7, 20))
+    burn = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Monthly burn")
+    assert next(row[4] for row in burn.tables[0].rows if row[0] == "Jun 2026") == "$5,041"
+    assert {line.id for line in snapshot.revenue if line.service_date.month == 6} == {"R-BO-91", "R-KA-9002"}

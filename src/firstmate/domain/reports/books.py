@@ -55,6 +55,7 @@ def beside_the_books(books: Iterable[RevenueLine], own: Iterable[RevenueLine], d
     recorded by `day` that is not a refund names it as its sale (its reference, or its id when it has
     none) by the booking's external id or `booking-<id>`, or the invoice's number or `invoice-<id>`; a
     refund alone holds nothing, for it undoes the booking or invoice. Both were counted: a charter written
-    in revenue.csv under its booking's reference was twice the revenue in every report."""
-    held = {line.reference or line.id for line in books if line.amount > 0 and line.recorded_on <= day}
-    return [line for line in own if not {line.id, line.reference} & held]
+    in revenue.csv under its booking's reference was twice the revenue in every report. A name is matched
+    whatever its case: a bookkeeper's "bo-91" is the booking BO-91 (it was counted twice)."""
+    held = {(line.reference or line.id).casefold() for line in books if line.amount > 0 and line.recorded_on <= day}
+    return [line for line in own if not {line.id.casefold(), line.reference.casefold()} & held]
