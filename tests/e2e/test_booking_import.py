@@ -214,6 +214,23 @@ def test_a_lead_written_last_comma_first_is_greeted_by_their_first_name(demo_app
     assert "Hi Dana," in page.text and "Hi Whitcomb" not in page.text
 
 
+def test_a_lead_with_a_suffix_or_a_dotted_degree_is_greeted_by_their_first_name(demo_app: App) -> None:
+    """Found by a review: "Whitcomb, Jr., Dana" was greeted "Hi Whitcomb,", and "Dana Whitcomb, M.D." and
+    "Dana Whitcomb, Ph.D." "Hi M.D.," and "Hi Ph.D.,": a suffix written with its dots, or before the first
+    name, was taken for it."""
+    rows = "".join(
+        f'C-{n},sea-lark,2026-12-{10 + n}T17:00:00-08:00,2,2,600.00,USD,"{name}",lead{n}@example.com,\n'
+        for n, name in enumerate(
+            ("Whitcomb, Jr., Dana", "Dana Whitcomb, M.D.", "Dana Whitcomb, Ph.D.", "Whitcomb, Sr., Dana", "O'Brien")
+        )
+    )
+    assert import_records(demo_app, "demo", parse_csv(HEADER + rows)).ok
+    greetings = sorted(
+        e.message.text.splitlines()[0] for e in outbox.list_entries(demo_app.store, "demo") if ":guest:" in e.key
+    )
+    assert greetings == ["Hi Dana,"] * 4 + ["Hi O'Brien,"], greetings
+
+
 def test_an_email_saved_with_its_crlf_line_ends_gives_the_crew_the_renters_message(demo_app: App) -> None:
     """Found by a review: mail travels with CRLF line ends, and a mail client's "Save as" or "Download
     original" keeps them; the renter's message ("Can we bring a cake aboard?") was dropped unsaid, and the

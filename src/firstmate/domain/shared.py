@@ -84,8 +84,11 @@ def iso(moment: datetime) -> str:
     return require_aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-#: What may follow a name's comma without being its first name: "Dana Whitcomb, Jr." is Dana.
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq", "dds", "rn", "cpa"})
+#: What may follow a name's comma without being its first name: "Dana Whitcomb, Jr." is Dana; compared
+#: without their dots ("M.D.", "Ph.D.").
+_SUFFIXES = frozenset(
+    {"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq", "dds", "dmd", "rn", "np", "cpa", "mba", "dvm", "jd"}
+)
 
 
 def first_word(name: str) -> str:
@@ -94,8 +97,9 @@ def first_word(name: str) -> str:
     ("Dana Whitcomb, Jr."). The name itself when it has no word to split off (a name of spaces alone must
     not crash a page)."""
     last, _, rest = name.partition(",")
-    after = rest.replace(",", " ").split()
-    if after and after[0].rstrip(".").lower() not in _SUFFIXES:
+    # each word after the comma that is no suffix ("Whitcomb, Jr., Dana" is Dana; "Dana Whitcomb, M.D." Dana)
+    after = [word for word in rest.replace(",", " ").split() if word.replace(".", "").lower() not in _SUFFIXES]
+    if after:
         return after[0]
     words = last.split() or name.split()
     return words[0] if words else name
