@@ -197,6 +197,31 @@ def test_an_emails_zone_or_weekday_that_disagrees_with_its_date_is_refused_namin
         assert said in record.problem, (changes, record.problem)
 
 
+def test_an_emails_start_the_night_the_clocks_change_is_read_by_its_zone_or_refused_saying_how_to_write_it() -> None:
+    """Found by a review: the night Los Angeles' clocks go back, "1:30 AM PST" (the second 1:30) was refused,
+    saying the business was on PDT and to write "1:30 AM", which was then read as the first 1:30, an hour early;
+    "1:30 AM" alone was read so unsaid, and "2:30 AM" the night they go forward, a time that does not happen
+    there, was read as 3:30 AM. CSV rows refuse such clock times; an email read them an hour off."""
+    fall_back = {"Trip_date": "Sunday, November 1, 2026"}
+    for written, starts in (("1:30 AM PDT", "2026-11-01T08:30:00+00:00"), ("1:30 AM PST", "2026-11-01T09:30:00+00:00")):
+        record = _read(_sample_with(**fall_back, Start_time=written))
+        assert isinstance(record, BookingRequest), (written, record)
+        assert record.start.isoformat() == starts, written
+    record = _read(_sample_with(**fall_back, Start_time="1:30 AM"))
+    assert isinstance(record, RowError), record
+    assert record.problem == (
+        "the start time '1:30 AM' happens twice on Sun 01 Nov 2026 in America/Los_Angeles: its clocks go from 02:00 "
+        "back to 01:00 that night; check the time with the marketplace, and write it as 1:30 AM PDT for the first or "
+        "1:30 AM PST for the second"
+    )
+    record = _read(_sample_with(Trip_date="Sunday, March 8, 2026", Start_time="2:30 AM"))
+    assert isinstance(record, RowError), record
+    assert record.problem == (
+        "the start time '2:30 AM' does not happen on Sun 08 Mar 2026 in America/Los_Angeles: its clocks go from "
+        "02:00 to 03:00 that night; check the time with the marketplace"
+    )
+
+
 def test_a_lead_written_last_comma_first_is_greeted_by_their_first_name(demo_app: App) -> None:
     """Found by a review: a renter written "Whitcomb, Dana" (as some marketplaces and spreadsheets list
     names) was greeted "Hi Whitcomb," in the guest's mail and on their page."""

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import describe, plain_amount
+from firstmate.adapters.sources.bookings.written import clocks_change
 from firstmate.adapters.sources.csv_errors import csv_problem
 from firstmate.domain.bookings import BookingRequest, IntakePath
 from firstmate.domain.intake import ParsedRecord, RowError
@@ -161,7 +162,7 @@ def _with_offset(start: str, timezone: str | None) -> str:
     first, second = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first.isoformat()
-    went, came = _clocks_change(moment, zone)
+    went, came = clocks_change(moment, zone)
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment:  # a time the clocks skip
         raise ValueError(
             f"start: {start} does not happen in {timezone}: its clocks go from {went} to {came} that night; write "
@@ -171,19 +172,6 @@ def _with_offset(start: str, timezone: str | None) -> str:
         f"start: {start} happens twice in {timezone}: its clocks go from {went} back to {came} that night; write it "
         f"with its offset: {first.isoformat()} for the first, {second.isoformat()} for the second"
     )
-
-
-def _clocks_change(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
-    """The clock times `zone`'s clocks go from and to ("02:00", "03:00") around `moment`, a clock time they
-    skip or repeat: found to the minute between the two offsets it could have."""
-    before, after = moment.replace(tzinfo=zone, fold=0).utcoffset(), moment.replace(tzinfo=zone, fold=1).utcoffset()
-    assert before is not None and after is not None
-    low = moment.replace(tzinfo=UTC) - before - timedelta(hours=6)  # still on the offset before
-    high = moment.replace(tzinfo=UTC) - after + timedelta(hours=6)  # already on the one after
-    while high - low > timedelta(minutes=1):
-        middle = low + (high - low) / 2
-        low, high = (middle, high) if middle.astimezone(zone).utcoffset() == before else (low, middle)
-    return f"{high + before:%H:%M}", f"{high + after:%H:%M}"
 
 
 def _hours(offset: timedelta | None) -> str:

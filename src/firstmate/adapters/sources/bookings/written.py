@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -103,9 +103,25 @@ def start_at(day: date, text: str, timezone: str) -> datetime:
     if read is None:
         raise ValueError(f"cannot read the start time {text!r}: write it like 10:00 AM, 10 am or noon")
     clock, clock_text, zone_said = read
-    start = datetime.combine(day, clock, tzinfo=ZoneInfo(timezone))
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(day, clock, tzinfo=zone)
+    second = start.replace(fold=1)  # the night the clocks change, a clock time may happen twice, or not at all
     if not zone_said:
-        return start
+        if start.utcoffset() == second.utcoffset():
+            return start
+        went, came = clocks_change(start.replace(tzinfo=None), zone)
+        if start.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start.replace(tzinfo=None):
+            raise ValueError(
+                f"the start time {text!r} does not happen on {day:%a %d %b %Y} in {timezone}: its clocks go from "
+                f"{went} to {came} that night; check the time with the marketplace"
+            )
+        raise ValueError(
+            f"the start time {text!r} happens twice on {day:%a %d %b %Y} in {timezone}: its clocks go from {went} "
+            f"back to {came} that night; check the time with the marketplace, and write it as {clock_text} "
+            f"{start.tzname()} for the first or {clock_text} {second.tzname()} for the second"
+        )
+    if _offset_named(zone_said, second) == second.utcoffset() != start.utcoffset():
+        start = second  # the second 1:30 the night the clocks go back, "1:30 AM PST"
     ours, theirs = start.utcoffset(), _offset_named(zone_said, start)
     if theirs is None:
         raise ValueError(
@@ -165,6 +181,19 @@ def _offset_named(name: str, start: datetime) -> timedelta | None:
         return start.replace(tzinfo=ZoneInfo(zone)).utcoffset() if zone else None
     except (ZoneInfoNotFoundError, ValueError, OSError):  # no such zone, or no name a zone could have
         return None
+
+
+def clocks_change(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
+    """The clock times `zone`'s clocks go from and to ("02:00", "03:00") around `moment` (naive), a clock time
+    they skip or repeat: found to the minute between the two offsets it could have."""
+    before, after = moment.replace(tzinfo=zone, fold=0).utcoffset(), moment.replace(tzinfo=zone, fold=1).utcoffset()
+    assert before is not None and after is not None
+    low = moment.replace(tzinfo=UTC) - before - timedelta(hours=6)  # still on the offset before
+    high = moment.replace(tzinfo=UTC) - after + timedelta(hours=6)  # already on the one after
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        low, high = (middle, high) if middle.astimezone(zone).utcoffset() == before else (low, middle)
+    return f"{high + before:%H:%M}", f"{high + after:%H:%M}"
 
 
 def _utc(offset: timedelta | None) -> str:
