@@ -615,6 +615,24 @@ def test_an_amount_in_cents_of_a_currency_without_them_is_refused_at_intake(demo
     assert entry.data["money_summary"].startswith("Gross 12,000 JPY via csv")
 
 
+def test_an_amount_in_a_currency_of_three_decimal_places_is_taken_and_shown_with_them(demo_app: App) -> None:
+    """Found by a review: 12.345 BHD (the dinar has 1,000 fils) was refused, "Decimal input should have no more
+    than 2 decimal places", and no Bahraini booking could be written at all. It is taken and shown with its three
+    places; an amount with more places than its currency has is refused saying how to write it."""
+    rows = "C-1,sea-lark,2026-12-20T10:00:00-08:00,2,2,1250.345,BHD,Rob Sample,rob@example.com,\n"
+    assert dict(import_records(demo_app, "demo", parse_csv(HEADER + rows)).counts) == {"created": 1}
+    [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
+    assert "1,250.345 BHD" in ops.message.text
+    for amount, currency, said in (
+        ("12.3456", "BHD", "gross_amount: 12.3456 has more decimal places than BHD's 3: write it like 12.345"),
+        ("600.005", "USD", "gross_amount: 600.005 has more decimal places than USD's 2: write it like 600.00"),
+    ):
+        [error] = parse_csv(
+            HEADER + f"C-2,sea-lark,2026-12-21T10:00:00-08:00,2,2,{amount},{currency},A B,a@example.com,\n"
+        )
+        assert isinstance(error, RowError) and said in error.problem, error
+
+
 def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     [error] = parse_csv("external_id,start,colour\nX,2026-07-04T17:00:00Z,red\n")
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem

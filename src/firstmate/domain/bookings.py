@@ -136,7 +136,7 @@ def _cents(value: object) -> object:
 Amount = Annotated[
     Decimal,
     BeforeValidator(_cents),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1000000, "multipleOf": 0.01, "examples": [840.75]}),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1000000, "multipleOf": 0.0001, "examples": [840.75]}),
 ]
 Hours = Annotated[
     Decimal,
@@ -174,11 +174,22 @@ MAX_NOTES = 2000
 BLOCKED_SLOTS = "block"
 
 
-#: The schema's word for `_whole_units`: an amount in a currency without a minor unit is a whole number.
-_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {
-    "if": {"properties": {"currency": {"enum": [c for c in sorted(ISO_4217) if minor_units(c) == 0]}}},
-    "then": {"properties": {"gross_amount": {"multipleOf": 1}}},
-}
+def _places_rule(places: int | None) -> JsonValue:
+    """The schema's rule for amounts in the currencies of `places` decimal places (None: of two, the rest)."""
+    listed: list[JsonValue] = [
+        c for c in sorted(ISO_4217) if (minor_units(c) == places) or (places is None and minor_units(c) != 2)
+    ]
+    step: JsonValue = {"properties": {"gross_amount": {"multipleOf": 0.01 if places is None else 10.0**-places}}}
+    if places is None:
+        return {"if": {"properties": {"currency": {"enum": listed}}}, "else": step}
+    return {"if": {"properties": {"currency": {"enum": listed}}}, "then": step}
+
+
+#: The schema's word for `_whole_units`: an amount has no more decimal places than its currency has (none in
+#: JPY, three in BHD, two in USD).
+_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {"allOf": [_places_rule(places) for places in (0, 3, 4, None)]}
+#: The most decimal places a currency's amounts have (CLF's and UYW's four; BHD has three).
+MAX_MINOR_UNITS = 4
 
 
 class BookingRequest(BaseModel):
@@ -212,7 +223,7 @@ class BookingRequest(BaseModel):
         json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
     )
     gross_amount: Amount = Field(
-        ge=0, le=MAX_GROSS, decimal_places=2,
+        ge=0, le=MAX_GROSS, decimal_places=MAX_MINOR_UNITS,
         description="In the currency's units, with no more decimal places than it has (none for JPY).",
     )  # fmt: skip
     lead_guest: LeadGuest
@@ -262,10 +273,13 @@ class BookingRequest(BaseModel):
 
     @field_validator("gross_amount", "duration_hours")
     @classmethod
-    def _two_places(cls, value: Decimal) -> Decimal:
+    def _two_places(cls, value: Decimal, info: ValidationInfo) -> Decimal:
         # 600, 600.0, "600.00" and -0 are one amount however a channel or a spreadsheet writes it, so
-        # they fingerprint alike; abs only turns -0.00 into 0.00 (the bounds refused any negative)
-        return abs(value.quantize(CENT))
+        # they fingerprint alike; abs only turns -0.00 into 0.00 (the bounds refused any negative). An
+        # amount in a currency of three places (BHD) keeps its third: 12.345 BHD was refused outright
+        places = minor_units(str(info.data.get("currency") or "")) if info.field_name == "gross_amount" else 2
+        written = value.quantize(Decimal(1).scaleb(-max(places, 2)))
+        return abs(written) if written == value else value  # more places than its currency has: `_whole_units`
 
     @field_validator("gross_amount")
     @classmethod
@@ -274,10 +288,14 @@ class BookingRequest(BaseModel):
         currency = info.data.get("currency")
         if currency is None or (info.context or {}).get("stored"):
             return value
-        if value != value.quantize(Decimal(1).scaleb(-minor_units(currency))):
-            whole = value.to_integral_value(ROUND_DOWN)
+        places = minor_units(currency)
+        if value != (shown := value.quantize(Decimal(1).scaleb(-places), ROUND_DOWN)):
+            if not places:
+                raise ValueError(
+                    f"{value} has cents, and {currency} has none: write the amount in whole {currency}, like {shown}"
+                )
             raise ValueError(
-                f"{value} has cents, and {currency} has none: write the amount in whole {currency}, like {whole}"
+                f"{value.normalize():f} has more decimal places than {currency}'s {places}: write it like {shown}"
             )
         return value
 

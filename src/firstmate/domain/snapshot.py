@@ -65,7 +65,8 @@ class RevenueLine(Row):
     source: Annotated[str, Field(min_length=1, max_length=60)] = "direct"
     recorded_on: date
     service_date: date
-    amount: Amount
+    #: to its currency's minor unit: a booking's 12.345 BHD (three places) is no amount a report may refuse
+    amount: Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=4)]
     deposit: bool = Field(default=False, description="A deposit taken before the service.")
     reference: Text = ""
 
