@@ -85,7 +85,9 @@ def speaks_of_money(text: str) -> bool:
     "Pickup at 10.30, total of 6 with the kids", "Tip: bring 2 towels", "Charge 2 phones" or "Owner use 2026"."""
     if _SIGNED_FIGURE.search(text) or _WORD_THEN_FIGURE.search(text):
         return True
-    return bool(_FIGURE_THEN_CODE.search(text) and MONEY_WORDS.search(text))
+    if _FIGURE_THEN_CODE.search(text) and MONEY_WORDS.search(text):
+        return True
+    return crew_notes(text) != text  # what a booking's notes hide from crew ("Venmo 200", "collected 350")
 
 
 # --- a booking's notes, as crew read them ---------------------------------------------------------
