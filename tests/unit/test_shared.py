@@ -62,3 +62,6 @@ def test_a_name_written_last_comma_first_is_greeted_by_its_first_name() -> None:
     # a suffix after the comma is no first name
     assert first_word("Dana Whitcomb, Jr.") == "Dana" and first_word("Dana Whitcomb, MD") == "Dana"
     assert first_word("Whitcomb,") == "Whitcomb" and first_word("Whitcomb, Dana, Jr.") == "Dana"
+    # a title before the name is no first name either (a review: "Dr. Dana Whitcomb" was greeted "Hi Dr.,")
+    assert first_word("Dr. Dana Whitcomb") == "Dana" and first_word("Whitcomb, Dr. Dana") == "Dana"
+    assert first_word("Mrs Ana Keel") == "Ana" and first_word("Dr.") == "Dr." and first_word("Miss") == "Miss"

@@ -86,6 +86,7 @@ def iso(moment: datetime) -> str:
 
 #: What may follow a name's comma without being its first name: "Dana Whitcomb, Jr." is Dana; compared
 #: without their dots ("M.D.", "Ph.D.").
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "capt", "rev", "sir", "dame"})
 _SUFFIXES = frozenset(
     {"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq", "dds", "dmd", "rn", "np", "cpa", "mba", "dvm", "jd"}
 )
@@ -100,9 +101,18 @@ def first_word(name: str) -> str:
     # each word after the comma that is no suffix ("Whitcomb, Jr., Dana" is Dana; "Dana Whitcomb, M.D." Dana)
     after = [word for word in rest.replace(",", " ").split() if word.replace(".", "").lower() not in _SUFFIXES]
     if after:
-        return after[0]
+        return _untitled(after)[0]
     words = last.split() or name.split()
-    return words[0] if words else name
+    return _untitled(words)[0] if words else name
+
+
+def _untitled(words: list[str]) -> list[str]:
+    """`words` without the titles before a name ("Dr. Dana Whitcomb" is greeted Dana, not "Dr."), unless the
+    name is a title alone ("Dr." stays)."""
+    kept = list(words)
+    while len(kept) > 1 and kept[0].replace(".", "").lower() in _TITLES:
+        kept.pop(0)
+    return kept
 
 
 def problem_words(problem: Mapping[str, Any]) -> str:
