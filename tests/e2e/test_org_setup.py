@@ -7,6 +7,7 @@ person hearing of trips."""
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -395,3 +396,30 @@ def test_changed_roles_and_a_boat_without_roles_are_said(tmp_path: Path) -> None
     file.write_text(OWN_ORG.replace('roles = ["captain", "crew_1"]', "roles = []"))
     none = " ".join(org(home, "import", str(file)).output.split())
     assert "petrel has no role: its trips call no crew" in none, none
+
+
+def test_the_readmes_own_business_lines_run_as_written(tmp_path: Path) -> None:
+    """The README's "Your own business" commands, run in order on a new home as a reader would type them: each
+    does what its comment says (a starter, a dry run, an import, the org shown, the stored org written back)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("## Your own business")[1].split("```")[1]
+    lines = [line.partition("#")[0].strip() for line in block.splitlines() if line.startswith(".venv/bin/firstmate ")]
+    assert [shlex.split(line)[1:3] for line in lines] == [
+        ["org", "template"], ["org", "import"], ["org", "import"], ["org", "show"], ["org", "template"],
+    ]  # fmt: skip
+    home, before = tmp_path / "home", None
+    for line in lines:
+        args = shlex.split(line)[1:]
+        result = CliRunner().invoke(
+            cli, [a.replace("org.toml", str(tmp_path / "org.toml")) for a in args], env={"FIRSTMATE_HOME": str(home)}
+        )
+        assert result.exit_code == 0, (line, result.output)
+        if args[:2] == ["org", "show"]:
+            assert "Saltwind Holdings (my-business)" in result.output
+        before = before or (tmp_path / "org.toml").read_text()
+    written = tomllib.loads((tmp_path / "org.toml").read_text())  # the stored org, written over the starter
+    assert written["org"]["id"] == "my-business"
+    assert before is not None and "This starter is the demo's operator" in before  # the annotated starter
+    starter = tomllib.loads(before)
+    assert sorted(a["id"] for a in written["assets"]) == sorted(a["id"] for a in starter["assets"])
+    assert sorted(p["email"] for p in written["people"]) == sorted(p["email"] for p in starter["people"])
