@@ -148,8 +148,8 @@ def test_break_even_names_units_by_kind_and_flags_lines_below_it() -> None:
     doc = cfo_report(_snapshot())
     table = _section(doc, "Break-even volume").tables[0]
     gull = next(r for r in table.rows if r[0] == "Gull Point Charters")
-    # 9 charters / 3 = 3 a month; avg 1,500; variable 6,000 / 9 = 666.67; margin 833.33;
-    # fixed 2,400 slip rent + 600 fixed expenses = 3,000; ceil(3,000 / 833.33) = ceil(3.6) = 4; gap 3 − 4
+    # 9 charters / 3 = 3 a month; avg 1,500; variable 6,000 / 9 = 666.67, shown $667; margin $1,500 − $667 = $833;
+    # fixed 2,400 slip rent + 600 fixed expenses = 3,000; ceil(3,000 / 833) = ceil(3.6) = 4; gap 3 − 4
     assert gull == (
         "Gull Point Charters",
         "3 charters",
@@ -161,16 +161,16 @@ def test_break_even_names_units_by_kind_and_flags_lines_below_it() -> None:
         "−1.0",
     )  # the minus sign of every other figure
     lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
-    # (4 − 3) × 833.33 = 833.33 a month, under 1,000: MEDIUM
-    assert lift.money_at_stake == Decimal("833.33")
+    # (4 − 3) × 833 = 833 a month, under 1,000: MEDIUM
+    assert lift.money_at_stake == Decimal(833)
     assert lift.severity is Severity.MEDIUM
     haul = next(r for r in table.rows if r[0] == "Haulaway Hauling")
-    # 3 jobs, avg 1,000 / 3 = 333.33; variable 1,800 / 3 = 600 per job: margin −266.67
+    # 3 jobs, avg 1,000 / 3 = 333.33, shown $333; variable 1,800 / 3 = 600 per job: margin $333 − $600 = −$267
     assert haul[1] == "1 job" and haul[6] == "never at this margin"
     never = next(f for f in doc.findings if f.key == "cfo:negative-margin:haulaway")
-    # no fixed costs of its own; loses 266.67 × 1 job a month
+    # no fixed costs of its own; loses 267 × 1 job a month
     assert never.severity is Severity.HIGH
-    assert never.money_at_stake == Decimal("266.67")
+    assert never.money_at_stake == Decimal(267)
     assert doc.headline.endswith("Haulaway Hauling cannot break even at its current margin.")
 
 
@@ -539,3 +539,30 @@ def test_a_let_of_no_nights_is_revenue_in_the_break_even_as_in_the_burn() -> Non
     model = next(s for s in ceo_report(fees, []).sections if s.title == "Revenue model per asset")
     row = next(r for r in model.tables[0].rows if r[1] == loft.name)
     assert row[3:] == ("$450", "0 nights", "—", "occupancy.csv")  # it read "—", as if from nowhere
+
+
+def test_a_break_even_row_foots_from_its_own_figures() -> None:
+    """A review: the margin was the exact one rounded, so a row read $1,000 − $601 = $400 a unit, and its
+    break-even (3,995 / 399.80 = 9.99 → 10) did not follow from the $399 a reader gets from the figures shown."""
+    # five charters, $5,002 in all: $1,000.40 each; variable $3,003: $600.60 each; slip rent $3,995 a month
+    revenue = tuple(_line(n, GULL, date(2026, 9 + n % 3, 5), "1000.40") for n in range(5))
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        revenue=revenue,
+        expenses=(_expense(1, GULL, "2026-10", "3003"),),
+        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(3995)),)),
+    )
+    doc = cfo_report(snapshot)
+    row = _section(doc, "Break-even volume").tables[0].rows[0]
+    average, variable, margin, fixed = (_dollars(cell) for cell in row[2:6])
+    assert (average, variable, margin, fixed) == (1000, 601, 399, 3995)
+    assert margin == average - variable
+    # 3,995 / 399 = 10.01 → 11 charters a month; doing 5 / 3 = 1.7
+    assert row[6] == "11 charters"
+    lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
+    assert "Fixed $3,995 a month / margin $399 per unit = 11 charters a month" in lift.detail
+    # (11 − 5 / 3) × 399 = 3,724 a month
+    assert lift.money_at_stake == Decimal("3724.00")

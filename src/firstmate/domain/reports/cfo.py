@@ -209,8 +209,9 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
         "one reference are one sale while they net above zero: a refund with its sale's reference or id cancels "
         "it; a refund or deposit alone is none); average revenue = revenue / units; variable cost per unit "
         "= the entity's variable expenses.csv rows in the window / units; margin = average revenue − "
-        "variable cost per unit; fixed a month = fixed_costs of that entity (business.yaml) + its fixed "
-        "expense rows averaged over 3 months; break-even = ceil(fixed / margin); actual = units / 3; "
+        "variable cost per unit, as the table shows them (whole units); fixed a month = fixed_costs of that entity "
+        "(business.yaml) + its fixed expense rows averaged over 3 months; break-even = ceil(fixed / margin), as "
+        "shown; actual = units / 3; "
         "gap = actual − break-even. Shared fixed costs (no entity) are not allocated to any line. A rental "
         "line with no revenue lines in the window sells nights: units = occupancy.csv nights booked, revenue "
         "= their occupancy.csv revenue, a row of no night booked (a fee, a cancellation charge) included, as in "
@@ -258,7 +259,7 @@ def _break_even_row(snapshot: Snapshot, be: BreakEven) -> tuple[str, ...]:
         money(be.avg_revenue, cur),
         money(be.variable_per_unit, cur),
         money(be.margin, cur),
-        money(be.fixed_per_month, cur),
+        money(be.fixed_shown, cur),
         "never at this margin" if target is None else units_label(target, be.unit),
         "—" if target is None else f"{be.per_month - target:+.1f}".replace("-", "−"),  # the minus of every figure
     )
@@ -268,7 +269,7 @@ def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
     cur, name = snapshot.currency, snapshot.entity_name(be.entity)
     if be.break_even is None:
         # what the line loses a month at today's volume: its fixed costs plus the negative margin
-        loss = be.fixed_per_month - be.margin * be.per_month
+        loss = be.fixed_shown - be.margin * be.per_month
         detail = (
             f"Average revenue {money(be.avg_revenue, cur)} per unit does not cover variable cost "
             f"{money(be.variable_per_unit, cur)}: no volume breaks even; it loses about {money(loss, cur)} a month."
@@ -279,7 +280,7 @@ def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
         return None
     doing, target = units_text(be.per_month), units_label(be.break_even, be.unit)
     detail = (
-        f"Fixed {money(be.fixed_per_month, cur)} a month / margin {money(be.margin, cur)} per unit = "
+        f"Fixed {money(be.fixed_shown, cur)} a month / margin {money(be.margin, cur)} per unit = "
         f"{target} a month; doing {doing}. Missing margin: {money(be.shortfall, cur)} a month."
     )
     title = f"Lift {name} to {target} a month (doing {doing}) to break even"

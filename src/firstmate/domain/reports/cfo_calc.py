@@ -145,15 +145,22 @@ class BreakEven:
 
     @property
     def margin(self) -> Decimal:
-        """Contribution margin per unit."""
-        return self.avg_revenue - self.variable_per_unit
+        """Contribution margin per unit, from the figures as the table shows them: average revenue less variable
+        cost per unit, each in whole units. The exact margin rounded read $1,000 − $601 = $400 a unit."""
+        return whole(self.avg_revenue) - whole(self.variable_per_unit)
+
+    @property
+    def fixed_shown(self) -> Decimal:
+        """Fixed costs a month in whole units, as the table shows them."""
+        return whole(self.fixed_per_month)
 
     @property
     def break_even(self) -> int | None:
-        """Units a month that cover the entity's fixed costs; None when no volume ever does."""
+        """Units a month that cover the entity's fixed costs, from the fixed costs and the margin as shown
+        (`margin`); None when no volume ever does."""
         if self.margin <= 0:
             return None
-        return math.ceil(self.fixed_per_month / self.margin)
+        return math.ceil(self.fixed_shown / self.margin)
 
     @property
     def shortfall(self) -> Decimal:
