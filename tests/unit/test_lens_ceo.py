@@ -433,3 +433,31 @@ def test_the_ceo_and_the_cfo_read_one_revenue_for_one_month() -> None:
     assert sum(_amount(row[1]) for row in parts) == _amount(total[1])  # the table still foots
     for row in (*parts, total):
         assert _amount(row[1]) - _amount(row[2]) == _amount(row[3])
+
+
+def test_the_revenue_models_rows_add_up_to_the_revenue_its_summary_states() -> None:
+    """A review: with cents, the rows rounded one by one ($1,201 + $251 + $5,700 by asset, $500 naming none)
+    read $7,652, beside a summary of $1,951 in revenue lines and $5,700 from occupancy.csv; and the table had
+    no total row."""
+    snapshot = _snapshot()
+    nov = date(2026, 11, 14)
+    cents = (
+        _line(1, GULL, "skiff", nov, 0).model_copy(update={"amount": Decimal("1200.50")}),
+        _line(2, HAUL, "truck", nov, 0).model_copy(update={"amount": Decimal("250.50")}),
+        _line(3, GULL, None, nov, 0).model_copy(update={"amount": Decimal("500.40")}),
+    )
+    model = _section(ceo_report(snapshot.model_copy(update={"revenue": cents}), OTHERS), "Revenue model per asset")
+    # lines 1,951.40 and lets 5,700: 7,651.40 in all, rounded once to 7,651
+    assert model.summary == (
+        "$1,951 in revenue lines for Sep 2026–Nov 2026, $500 of it naming no asset. "
+        "Rentals add $5,700 from occupancy.csv."
+    )
+    *assets, total = model.tables[0].rows
+    assert total == ("All assets", "", "", "$7,151", "", "", "")
+    assert sum(_amount(row[3]) for row in assets) == _amount(total[3])
+    no_asset = sum(_amount(row[1]) for row in model.tables[1].rows)
+    assert no_asset == 500
+    assert _amount(total[3]) + no_asset == 1951 + 5700
+    # the half-dollars go to the first in the table: the skiff's, and its average reads its row
+    skiff, truck = (next(r for r in assets if r[1] == name) for name in ("Skiff", "Box truck"))
+    assert (skiff[3], skiff[5], truck[3], truck[5]) == ("$1,201", "$1,201", "$250", "$250")

@@ -32,6 +32,7 @@ from firstmate.domain.reports.document import (
 )
 from firstmate.domain.reports.format import (
     REVENUE_LINES,
+    apportioned,
     count,
     money,
     money_of_rows,
@@ -42,7 +43,7 @@ from firstmate.domain.reports.format import (
     units_sold,
 )
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
-from firstmate.domain.snapshot import InfraService, Snapshot
+from firstmate.domain.snapshot import InfraService, RevenueLine, Snapshot
 
 SPOF_DEPENDANTS = 3  # a service this many businesses and assets lean on is a single point of failure
 #: How each kind of asset earns, and what one unit of its revenue is.
@@ -164,21 +165,27 @@ def _inventory_section(snapshot: Snapshot) -> Part:
     return Section("Asset inventory by entity", summary, (), tables, bullets, method), []
 
 
-def _asset_row(snapshot: Snapshot, asset: Asset, window: list[date], lets: tuple[int, Decimal]) -> tuple[str, ...]:
-    """One asset's revenue in the window: its revenue lines, and for a rental the lets of the months no line
-    names it (`lets`: nights and revenue, as the CFO's burn counts them)."""
+def _asset_lines(snapshot: Snapshot, asset: Asset, window: list[date]) -> list[RevenueLine]:
+    """An asset's revenue lines in the window (a one-property business's lines naming no asset are that property's)."""
+    sole = sole_properties(snapshot)
+    return [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
+
+
+def _asset_row(
+    snapshot: Snapshot, asset: Asset, lines: list[RevenueLine], nights: int, let_revenue: Decimal, revenue: Decimal
+) -> tuple[str, ...]:
+    """One asset's revenue in the window as shown (`revenue`, whole units): its revenue `lines`, and for a rental
+    the lets of the months no line names it (`nights` and `let_revenue`, as the CFO's burn counts them). Its
+    average is that revenue over its units, so that it reads the row."""
     cur = snapshot.currency
     earns, unit = EARNS[asset.kind]
-    sole = sole_properties(snapshot)  # a one-property business's lines naming no asset are that property's
-    lines = [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
-    nights, let_revenue = lets
-    revenue, units = sum((r.amount for r in lines), let_revenue), units_sold(lines)
+    units = units_sold(lines)
     sold = plural(units, SINGULAR.get(unit, unit), unit)  # "1 charter", not "1 charters"
     if lines and (nights or let_revenue):  # revenue lines from some month on: two units, no one average
         sold, average, source = f"{sold} + {plural(nights, 'night')}", "—", "revenue lines + occupancy.csv"
     elif not lines and asset.kind is AssetKind.PROPERTY:  # a let kept in occupancy.csv alone earns per night
         sold, source = plural(nights, "night"), "occupancy.csv" if nights or let_revenue else "—"
-        average = money(let_revenue / nights, cur) if nights else "—"
+        average = money(revenue / nights, cur) if nights else "—"
     else:
         average, source = (money(revenue / units, cur), "revenue lines") if units else ("—", "—")
     return (snapshot.entity_name(asset.entity), asset.name, earns, money(revenue, cur), sold, average, source)
@@ -190,8 +197,11 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     method = (
         f"{REVENUE_LINES.capitalize()} with a service date in {span} grouped by their asset; a property adds "
         "the occupancy.csv revenue and nights booked of each month no line names it, as the CFO's burn counts "
-        "them. Average = revenue / units (none for a property with both). Lines naming no asset (or an asset not "
-        "in the profile) are shown per entity."
+        "them. Average = revenue / units as the row shows it (none for a property with both). Lines naming no "
+        "asset (or an asset not in the profile) are shown per entity. Each row in whole units, rounded so that "
+        "the rows of both tables add up to all the revenue (lines and occupancy.csv) rounded once, largest "
+        "remainders first; the summary's revenue lines and occupancy.csv figures are that total split alike, "
+        "and its revenue naming no asset is the rows of that table added. All assets = the rows above it added."
     )
     in_window = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     if not snapshot.assets and not in_window:
@@ -200,27 +210,36 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
             "and revenue.csv to the data folder."
         )
         return Section("Revenue model per asset", summary, method=method), []
+    cur = snapshot.currency
     assets = sorted(snapshot.assets, key=lambda a: (snapshot.entity_name(a.entity), a.name, a.id))
     lets = unlisted_by_property(snapshot, window)
-    rows = tuple(_asset_row(snapshot, a, window, lets.get(a.id, (0, ZERO))) for a in assets)
-    columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
-    tables = [Table(columns, rows, title="By asset")] if rows else []
+    of_asset = [(a, _asset_lines(snapshot, a, window), *lets.get(a.id, (0, ZERO))) for a in assets]
     known, sole = {a.id for a in snapshot.assets}, sole_properties(snapshot)
     loose = [r for r in in_window if line_asset(r, sole) not in known]
-    cur, unassigned = snapshot.currency, []
-    for entity in sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e)):
-        own = [r for r in loose if r.entity == entity]
-        unassigned.append(
-            (snapshot.entity_name(entity), money(sum((r.amount for r in own), ZERO), cur), count(len(own)))
-        )
+    entities = sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e))
+    loose_by = [[r for r in loose if r.entity == entity] for entity in entities]
+    # the rows of both tables in whole units that add up to all the revenue rounded once: rounded one by one,
+    # with cents they read $1 more or less than the summary's revenue lines and occupancy.csv figures added
+    exact = [sum((r.amount for r in lines), let_revenue) for _, lines, _, let_revenue in of_asset]
+    shown = apportioned([*exact, *(sum((r.amount for r in own), ZERO) for own in loose_by)])
+    by_asset, by_entity = shown[: len(of_asset)], shown[len(of_asset) :]
+    rows = [_asset_row(snapshot, *parts, revenue) for parts, revenue in zip(of_asset, by_asset, strict=True)]
+    if rows:
+        rows.append(("All assets", "", "", money(sum(by_asset, ZERO), cur), "", "", ""))
+    columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
+    tables = [Table(columns, tuple(rows), title="By asset")] if rows else []
+    unassigned = [
+        (snapshot.entity_name(entity), money(revenue, cur), count(len(own)))
+        for entity, own, revenue in zip(entities, loose_by, by_entity, strict=True)
+    ]
     if unassigned:
         tables.append(Table(("Entity", f"Revenue {span}", "Lines"), tuple(unassigned), title="Revenue with no asset"))
-    total = sum((r.amount for r in in_window), ZERO)
-    no_asset = money(sum((r.amount for r in loose), ZERO), cur)
-    summary = f"{money(total, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
     from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
+    lines_shown, occupancy_shown = apportioned([sum((r.amount for r in in_window), ZERO), from_occupancy])
+    no_asset = money(sum(by_entity, ZERO), cur)
+    summary = f"{money(lines_shown, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
     if from_occupancy:
-        summary += f" Rentals add {money(from_occupancy, cur)} from occupancy.csv."
+        summary += f" Rentals add {money(occupancy_shown, cur)} from occupancy.csv."
     bullets = () if in_window else (f"No revenue lines for {span}: add revenue.csv to the data folder.",)
     return Section("Revenue model per asset", summary, (), tuple(tables), bullets, method), []
 
