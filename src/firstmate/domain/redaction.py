@@ -63,6 +63,9 @@ _MONEY_ALSO = r"totals?|net|rates?|tips?|balance|deposits?|charges?|discounts?|p
 MONEY_WORDS = re.compile(rf"\b(?:{_MONEY_ONLY}|{_MONEY_ALSO})\b", re.IGNORECASE)
 #: A currency before a figure: a sign, a code in capitals, or a common one in any case ("usd 524").
 _COMMON_CODES = "usd|eur|gbp|cad|aud|nzd|chf|mxn|jpy|thb|sgd|hkd"
+#: Codes that are also English words a note writes in capitals ("ALL 4 ON BOARD", "TOP 3", "TRY 2", "PEN 4"): in a
+#: booking's notes a currency only beside a figure with cents, or before a figure in a text with a word of money.
+WORD_CODES = frozenset({"ALL", "BAM", "BOB", "COP", "CUP", "GEL", "MAD", "MOP", "PEN", "SOS", "TOP", "TRY"})
 _CODE = rf"(?:\b(?:{'|'.join(sorted(ISO_4217))})\b|\b(?i:{_COMMON_CODES})\b)"
 _CURRENCY = rf"(?:[$€£¥]|{_CODE})"
 #: A currency's sign before or after a figure ("$624", "200€").
@@ -101,12 +104,23 @@ _NOTE_APPS = "venmo|zelle|paypal|cashapp"
 #: ("Deposit 2 bags at the dock", "Collected 3 bags").
 _NOTE_MONEY = re.compile(
     rf"(?:{_MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
-    rf"|collected|received|{_NOTE_APPS})",
+    rf"|collected|received|refunded|surcharges?|vouchers?|giftcards?|giftcertificates?|{_NOTE_APPS}"
+    r"|kaution|anzahlung|bezahlt|preis|trinkgeld|betrag|restbetrag|gebühr|kosten"  # German ("Kaution 200")
+    r"|payée?|paye|acompte|prix|pourboire|montant|arrhes|réglée?"  # French ("payé 1200", "acompte 300")
+    r"|dep[óo]sito|pagad[oa]|pago|precio|propina|importe|seña"  # Spanish ("depósito 200", "precio 90")
+    r"|caparra|acconto|prezzo|pagato|mancia"  # Italian
+    r"|aanbetaling|betaald|prijs|fooi)",  # Dutch
     re.IGNORECASE,
 )
+#: Words a note writes as two for one word of money ("Gift card 100"), read as one.
+_NOTE_TWO_WORDS = re.compile(r"\b(gift)[ \t-]+(cards?|certificates?)\b", re.IGNORECASE)
 #: Words that say money less surely ("total of 6 with the kids", "Rate: 5 knots"): a figure beside one is money
 #: from 20 on, or with cents ("Total: 1290", "net 2.50").
-_NOTE_MAYBE = re.compile(r"(?:totals?|net|rates?|charges?|discounts?|amount)", re.IGNORECASE)
+_NOTE_MAYBE = re.compile(
+    r"(?:totals?|net|rates?|charges?|discounts?|amount"
+    r"|collect|collects|collecting|gets)",  # "Collect 600 at dock", "Crew gets 300"; not "collect 2 at the dock"
+    re.IGNORECASE,
+)
 #: Words of what someone is paid: a percentage beside one is as private as an amount ("Captain pay: 30%", "owner
 #: share 70%"); any other percentage is a rate, no amount of money ("discount 25%", "tip 18% included").
 _NOTE_PAY = re.compile(r"(?:pay|wages?|salar(?:y|ies)|commissions?|payouts?|earnings|shares?)", re.IGNORECASE)
@@ -114,17 +128,21 @@ _NOTE_PAY = re.compile(r"(?:pay|wages?|salar(?:y|ies)|commissions?|payouts?|earn
 #: 120", "cash app 40").
 _NOTE_FILLERS = re.compile(
     r"(?:due|paid|owed|owing|of|is|was|are|were|still|now|in|cash|received|remaining|outstanding|approx|about"
-    r"|us|me|app)",
+    r"|us|me|app|per|person|head|guest|pp|each)",  # "Price per person 85"
     re.IGNORECASE,
 )
 #: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash").
 _NOTE_MONEY_AFTER = re.compile(
     r"(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
+    r"|pesos?|francs?|rupees?|reais|rand|dirhams?|baht|yen|yuan|lira|lire|kronor|kroner|quid"  # not "pounds": of ice
     rf"|balance|commission|{_NOTE_APPS})",
     re.IGNORECASE,
 )
 #: A way of paying after a figure, which makes it money too ("200 via Venmo", "300 in cash", "150 by zelle").
 _NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check|cheque|{_NOTE_APPS})\b", re.I)
+#: A price per head after a figure, money from 20 on or with cents ("85 per person", "85 pp", "300 each"; not "2
+#: each of snacks").
+_NOTE_APIECE = re.compile(r"[ \t]*(?:pp|p\.p\.|per[ \t]+(?:person|head|guest|pax)|a[ \t]+head|each)\b", re.I)
 #: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
 #: or one of these.
 _NOTE_COUNTED = re.compile(
@@ -155,19 +173,29 @@ _AMOUNT = rf"(?:(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:[.,]\d+)?(?:[kK](?![^\W\d_]))?
 #: Signs of currencies, and the short names some write as one ("1.200 kr", "200 zł", "R$ 200", "US$300").
 _SIGNS = "$€£¥₹₩₺₽₪₫₱฿₦₴₡₲₸₼₾円元￥"
 _LETTERS_OF_MONEY = r"(?<![^\W\d_])(?:(?i:kr|zł|kč)|Rs)\.?(?![^\W\d_])"
-_A_SIGN = rf"(?:(?<![^\W\d_])[A-Z]{{1,3}}(?=\$))?[{_SIGNS}]|{_LETTERS_OF_MONEY}"
+#: A sign written as markup, as a channel may leave it ("&#36;200", "200&euro;").
+_SIGN_ENTITY = r"&(?i:#0*36|#x0*24|dollar|#0*8364|#x20ac|euro|#0*163|#x0*a3|pound|#0*165|#x0*a5|yen);"
+_A_SIGN = rf"(?:(?<![^\W\d_])[A-Z]{{1,3}}(?=\$))?[{_SIGNS}]|{_LETTERS_OF_MONEY}|{_SIGN_ENTITY}"
+_SIGN_AFTER = rf"[{_SIGNS}]|{_LETTERS_OF_MONEY}|{_SIGN_ENTITY}"
 #: A code touching its figure ("USD200", "200USD", "JPY20000"), or beside one written with cents or groups as a
 #: country writes it ("EUR 1.200,00", "200,00 USD"): _NOTE_FIGURE reads the plain "200 USD" and "USD 200".
-_BARE_CODE = rf"(?<![^\W\d_])(?:{'|'.join(sorted(ISO_4217))}|(?i:{_COMMON_CODES}))(?![^\W\d_])"
+_BARE_CODE = rf"(?<![^\W\d_])(?:{'|'.join(sorted(ISO_4217 - WORD_CODES))}|(?i:{_COMMON_CODES}))(?![^\W\d_])"
+#: A code that is also a word in capitals is a currency beside a figure with cents ("TRY 200,00", "45.50 TOP"); not
+#: "TOP3", "ALL 1,200 GUESTS".
+_WORD_CODE_PRICE = (
+    rf"(?<![^\W\d_])(?:{'|'.join(sorted(WORD_CODES))})[ \u00a0]?\d+[.,]\d\d(?!\d)"
+    rf"|(?<![\w.,:/'’])\d+[.,]\d\d[ \u00a0]?(?:{'|'.join(sorted(WORD_CODES))})(?![^\W\d_])"
+)
 _WRITTEN = rf"(?:(?:\d{{1,3}}(?:{_GROUPS})+|\d+)[.,]\d+|\d{{1,3}}(?:{_GROUPS})+)"
 #: An amount a currency's sign or code says is money whatever words are around it, in any format ("€ 1.200,50",
 #: "1 200 €", "200,00 €", "1.200 kr", "₹500", "$85pp", "USD200", "200,-"): each of them reached crew as written.
 _PRICED = re.compile(
     rf"(?:{_A_SIGN})[ \u00a0]?{_AMOUNT}(?:[.,][-–](?![-–]|\s?\d))?"
-    rf"|(?<![\w.,:/'’])(?:{_AMOUNT}(?:[.,][-–](?![-–]|\s?\d))?[ \u00a0]?(?:[{_SIGNS}]|{_LETTERS_OF_MONEY})"
+    rf"|(?<![\w.,:/'’])(?:{_AMOUNT}(?:[.,][-–](?![-–]|\s?\d))?[ \u00a0]?(?:{_SIGN_AFTER})"
     rf"|\d{{1,3}}(?:[.' \u00a0]\d{{3}})*[.,][-–](?![-–]|\s?\d))"
     rf"|{_BARE_CODE}(?:{_AMOUNT}|[ \u00a0]{_WRITTEN}(?![\w:/]|[.,]\d))"
     rf"|(?<![\w.,:/'’])(?:{_AMOUNT}{_BARE_CODE}|{_WRITTEN}[ \u00a0]{_BARE_CODE})"
+    rf"|{_WORD_CODE_PRICE}"
 )
 #: Markup a channel may leave in the notes, read as a space between a word of money and its figure
 #: ("Deposit: <b>200</b>", "deposit&nbsp;200").
@@ -177,33 +205,55 @@ _MARKUP = re.compile(r"<[^<>\n]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{_CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?![\w:/]|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?![\w:]|/(?!\d{{3}})|[.,]\d)"
     rf"|(?P<spelled>(?i:{_SPELLED})))"
     rf"(?P<after>\s?{_CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
 _CLAUSE_BREAK = re.compile(r"[,;.!?)\n]")
 _NOTE_WORD = re.compile(r"[^\W\d_]+|\d+")
 _WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
+#: What joins the two figures of a pair, the second money when the first is ("Paid 200 of 400", "paid 200+200",
+#: "Deposit 50% = 600", "Paid: 200/400").
+_PAIR_JOINER = re.compile(r"[ \t]*(?:[+/=]|(?i:of|out of|and|plus))[ \t]*")
+_ANY_MONEY_WORD = re.compile(r"[^\W\d_]+")
 
 
 def crew_notes(notes: str) -> str:
     """A booking's notes as crew read them: each amount of money in them reads HIDDEN_AMOUNT ("Deposit 200
     paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624", "Venmo 200",
-    "collected 350", "two hundred paid", "Captain pay: 30%"); every other figure as written ("6 guests", "6 paid
-    guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%")."""
+    "collected 350", "two hundred paid", "Captain pay: 30%", "Paid 200 of 400"); every other figure as written
+    ("6 guests", "6 paid guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%",
+    "ALL 4 ON BOARD")."""
     priced = _PRICED.sub(HIDDEN_AMOUNT, notes)
-    return _NOTE_FIGURE.sub(lambda found: HIDDEN_AMOUNT if _is_money(found) else found[0], priced)
+    # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
+    firsts = {found.end() for found in re.finditer(re.escape(HIDDEN_AMOUNT), priced)}
+    money_in_text = any(_is_money_word(word) for word in _ANY_MONEY_WORD.findall(_NOTE_TWO_WORDS.sub(r"\1\2", priced)))
+
+    def judged(found: re.Match[str]) -> str:
+        if not _is_money(found, firsts, money_in_text):
+            return found[0]
+        firsts.add(found.end())
+        return HIDDEN_AMOUNT
+
+    return _NOTE_FIGURE.sub(judged, priced)
 
 
-def _is_money(found: re.Match[str]) -> bool:
+def _is_money(found: re.Match[str], firsts: set[int], money_in_text: bool) -> bool:
     text, start, end = found.string, found.start(), found.end()
+    joiner = _PAIR_JOINER.fullmatch(text, _pair_start(start, firsts), start) if start else None
+    second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
-    if found["figure"] and not found["before"] and joined:
+    if found["figure"] and not found["before"] and joined and not second:
         return False  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    word = _money_word_before(_CLAUSE_BREAK.split(_MARKUP.sub(" ", text[:start]))[-1])
+    clause = _CLAUSE_BREAK.split(_MARKUP.sub(" ", _NOTE_TWO_WORDS.sub(r"\1\2", text[:start])))[-1]
+    word = _money_word_before(clause)
     if found["percent"]:
+        if word is not None:
+            firsts.add(end)  # "Deposit 50% = 600": the 600 is money
         return word is not None and _NOTE_PAY.fullmatch(word) is not None  # a share of pay; not "discount 25%"
     currency = (found["before"] or found["after"] or "").strip()
+    if currency in WORD_CODES and not money_in_text:
+        currency = ""  # "ALL 4 ON BOARD", "TOP 3": a word in capitals, not the lek or the pa'anga
     if currency in ("$", "€", "£", "¥"):
         return True
     if _NOTE_HEADCOUNT.match(text, end):
@@ -212,18 +262,37 @@ def _is_money(found: re.Match[str]) -> bool:
     after = following[1] if following else ""
     if _NOTE_MONEY_AFTER.fullmatch(after) or _NOTE_PAID_BY.match(text, end):
         return True
+    if _NOTE_APIECE.match(text, end):
+        return _at_least_20(found)  # "85 per person", "300 each"; not "2 each of snacks"
     if _NOTE_COUNTED.fullmatch(after) or (after.lower().endswith("s") and after.lower() not in _NOT_PLURALS):
         return False  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
-    if currency:
+    if currency or second:
         return True
     if word is None:
         return False
     if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
         return _spelled_value(found["spelled"]) >= 20
-    figure = found["figure"]
     if _NOTE_MAYBE.fullmatch(word):
-        return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", figure.split(",")[0]) or 0) >= 20
+        return _at_least_20(found)
     return True
+
+
+def _pair_start(start: int, firsts: set[int]) -> int:
+    """Where the joiner before the figure at `start` would begin: the end of the nearest first figure before it."""
+    ends = [first for first in firsts if start - 12 <= first <= start]
+    return max(ends) if ends else start
+
+
+def _at_least_20(found: re.Match[str]) -> bool:
+    """Whether a figure is 20 or more, or has cents or thousands ("Total: 1290", "net 2.50", "1.2k")."""
+    if found["spelled"]:
+        return _spelled_value(found["spelled"]) >= 20
+    figure = found["figure"]
+    return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", figure.split(",")[0]) or 0) >= 20
+
+
+def _is_money_word(word: str) -> bool:
+    return bool(_NOTE_MONEY.fullmatch(word) or _NOTE_MAYBE.fullmatch(word) or MONEY_WORDS.fullmatch(word))
 
 
 def _money_word_before(clause: str) -> str | None:
