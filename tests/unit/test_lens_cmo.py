@@ -260,3 +260,19 @@ def test_a_lists_month_is_its_blast_as_shown_times_its_blasts() -> None:
     assert monthly == per_blast * blasts == 2994
     card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
     assert card.value == "$2,994" and section.summary == "The blast model gives $2,994 a month from 1 list."
+
+
+def test_the_60_day_milestone_reads_a_lists_month_as_its_table_row() -> None:
+    """A review: the demo's charter list read "$2,994" a month in the blast table ($1,497 × 2) and "model:
+    $2,995 a month" in its 60-day milestone, the exact $1,497.30 twice."""
+    lists = [{"entity": "tide", "subscribers": 2400, "open_rate": "0.31", "click_rate": "0.07",
+              "conversion_rate": "0.025", "average_order": "1150.00", "blasts_per_month": 2}]  # fmt: skip
+    doc = cmo_report(_snapshot(finance={"email_lists": lists}))
+    bullets = _section(doc, "30/60/90-day milestones").bullets
+    [milestone] = [b for b in bullets if b.startswith("60 days — Tidewater Charters: send")]
+    assert milestone.endswith("(model: $2,994 a month).")
+    # a list sent less than twice a month is modelled at two blasts, of its blast as the row shows it
+    lists[0]["blasts_per_month"] = 1
+    doc = cmo_report(_snapshot(finance={"email_lists": lists}))
+    [milestone] = [b for b in _section(doc, "30/60/90-day milestones").bullets if "send 2 blasts" in b]
+    assert milestone.endswith("(model: $2,994 a month).")

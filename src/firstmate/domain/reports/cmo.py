@@ -9,7 +9,7 @@ from firstmate.domain.business import Entity
 from firstmate.domain.reports import cmo_calc as calc
 from firstmate.domain.reports import cmo_channels as ch
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, compose
-from firstmate.domain.reports.format import count, money, pct, plural
+from firstmate.domain.reports.format import count, money, pct, plural, whole
 from firstmate.domain.snapshot import ListingStatus, Snapshot
 
 ROLE = "cmo"
@@ -289,7 +289,9 @@ def _days_60(snapshot: Snapshot, entities: list[Entity]) -> list[str]:
         if e.id in models:
             b = models[e.id]
             cadence = max(b.row.blasts_per_month, 2)  # at least twice a month keeps a list warm
-            per_month = money(b.revenue * cadence, snapshot.currency)
+            # a blast as its table row shows it, × the cadence: the exact $1,497.30 twice read "$2,995" beside
+            # the table's $1,497 × 2 = $2,994
+            per_month = money(whole(b.revenue) * cadence, snapshot.currency)
             bullets.append(
                 f"60 days — {e.name}: send {cadence} blasts a month to {count(b.row.subscribers)} subscribers "
                 f"(model: {per_month} a month)."
