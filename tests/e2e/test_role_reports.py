@@ -890,70 +890,65 @@ def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(
     assert not [f.title for f in documents["accounting"].findings if "BO-77" in f.title or "BO-79" in f.title]
 
 
+def _sold_and_invoiced_in_june(app: App, booking_ref: str, invoice_id: str) -> None:
+    """A $840.75 charter booked through firstmate on 13 June 2026, and a $4,200 invoice issued on 10 June."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.data import save_row
+    from tests.conftest import booking_body
+
+    body = booking_body(source="boatsetter", external_id=booking_ref, start="2026-06-13T16:00:00-07:00")
+    orchestrate_booking(app, "demo", BookingRequest.model_validate(body), tell=False)
+    invoice = {"id": invoice_id, "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
+               "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
+    save_row(app.store, "demo", "invoices", invoice)
+
+
+def _in_the_books(app: App, lines: tuple[tuple[str, ...], ...]) -> None:
+    """revenue.csv rows: (id, entity, source, recorded_on, service_date, amount, reference[, deposit])."""
+    from firstmate.services.data import save_row
+
+    for key, entity, source, recorded, served, amount, reference, *deposit in lines:
+        row = {"id": key, "entity": entity, "source": source, "recorded_on": recorded, "service_date": served}
+        save_row(app.store, "demo", "revenue", {**row, "amount": amount, "reference": reference,
+                                                **({"deposit": deposit[0]} if deposit else {})})  # fmt: skip
+
+
+def _june_revenue(app: App, day: date) -> tuple[str, set[str]]:
+    """June 2026's revenue in the CFO's burn as of `day`, and the revenue lines of June it counted."""
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.reports import build_snapshot
+
+    snapshot = build_snapshot(app, "demo", as_of=day)
+    burn = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Monthly burn")
+    lines = {line.id for line in snapshot.revenue if line.service_date.month == 6}
+    return next(row[4] for row in burn.tables[0].rows if row[0] == "Jun 2026"), lines
+
+
 def test_a_booking_or_an_invoice_the_books_hold_under_its_reference_is_revenue_once(demo_app: App) -> None:
     """A review: a $840.75 charter booked through firstmate, which the bookkeeper also wrote in revenue.csv
     (deposit and balance, under the booking's reference), and a $4,200 invoice written there under its number,
     read June's revenue $10,082 in the CFO's burn: each sale twice. revenue.csv, the books, wins; a booking or
     an invoice counts on its own until the books hold its reference."""
-    from firstmate.domain.bookings import BookingRequest
-    from firstmate.domain.reports.lenses import build_documents
-    from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.data import save_row
-    from firstmate.services.reports import build_snapshot
-    from tests.conftest import booking_body
-
-    body = booking_body(source="boatsetter", external_id="BO-90", start="2026-06-13T16:00:00-07:00")
-    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False)
-    invoice = {"id": "KA-9001", "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
-               "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
-    save_row(demo_app.store, "demo", "invoices", invoice)
-    books = (
+    _sold_and_invoiced_in_june(demo_app, "BO-90", "KA-9001")
+    _in_the_books(demo_app, (
         ("R-BO-90-D", "saltwind-charters", "booking:boatsetter", "2026-06-02", "2026-06-13", "200.00", "BO-90", True),
         ("R-BO-90-B", "saltwind-charters", "booking:boatsetter", "2026-06-20", "2026-06-13", "640.75", "BO-90", False),
         ("R-KA-9001", "keel-advisory", "invoice", "2026-07-05", "2026-06-10", "4200.00", "KA-9001", False),
-    )
-    for key, entity, source, recorded, served, amount, reference, deposit in books:
-        save_row(demo_app.store, "demo", "revenue", {"id": key, "entity": entity, "source": source,
-                 "recorded_on": recorded, "service_date": served, "amount": amount, "reference": reference,
-                 "deposit": deposit})  # fmt: skip
-
-    def june(day: date) -> tuple[str, set[str]]:
-        snapshot = build_snapshot(demo_app, "demo", as_of=day)
-        burn = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Monthly burn")
-        lines = {line.id for line in snapshot.revenue if line.service_date.month == 6}
-        return next(row[4] for row in burn.tables[0].rows if row[0] == "Jun 2026"), lines
-
+    ))  # fmt: skip
     # 840.75 + 4,200, once each, as the books have them
-    assert june(date(2026, 7, 20)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "R-KA-9001"})
+    assert _june_revenue(demo_app, date(2026, 7, 20)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "R-KA-9001"})
     # on 3 July the books did not hold the invoice yet: invoices.csv's counted for it
-    assert june(date(2026, 7, 3)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "invoice-KA-9001"})
+    assert _june_revenue(demo_app, date(2026, 7, 3)) == ("$5,041", {"R-BO-90-D", "R-BO-90-B", "invoice-KA-9001"})
 
 
 def test_the_books_hold_a_booking_or_an_invoice_whatever_the_case_of_its_reference(demo_app: App) -> None:
     """A review: the bookkeeper wrote the booking BO-91 as "bo-91" and the invoice KA-9002 as "ka-9002" in
     revenue.csv, and June's revenue read each sale twice: the books held them under another case of their
     reference. A reference is matched whatever its case."""
-    from firstmate.domain.bookings import BookingRequest
-    from firstmate.domain.reports.lenses import build_documents
-    from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.data import save_row
-    from firstmate.services.reports import build_snapshot
-    from tests.conftest import booking_body
-
-    body = booking_body(source="boatsetter", external_id="BO-91", start="2026-06-13T16:00:00-07:00")
-    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False)
-    invoice = {"id": "KA-9002", "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
-               "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
-    save_row(demo_app.store, "demo", "invoices", invoice)
-    books = (
+    _sold_and_invoiced_in_june(demo_app, "BO-91", "KA-9002")
+    _in_the_books(demo_app, (
         ("R-BO-91", "saltwind-charters", "booking:boatsetter", "2026-06-20", "2026-06-13", "840.75", "bo-91"),
         ("R-KA-9002", "keel-advisory", "invoice", "2026-07-05", "2026-06-10", "4200.00", "ka-9002"),
-    )
-    for key, entity, source, recorded, served, amount, reference in books:
-        row = {"id": key, "entity": entity, "source": source, "recorded_on": recorded, "service_date": served}
-        save_row(demo_app.store, "demo", "revenue", {**row, "amount": amount, "reference": reference})
-
-    snapshot = build_snapshot(demo_app, "demo", as_of=date(2026, 7, 20))
-    burn = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Monthly burn")
-    assert next(row[4] for row in burn.tables[0].rows if row[0] == "Jun 2026") == "$5,041"
-    assert {line.id for line in snapshot.revenue if line.service_date.month == 6} == {"R-BO-91", "R-KA-9002"}
+    ))  # fmt: skip
+    assert _june_revenue(demo_app, date(2026, 7, 20)) == ("$5,041", {"R-BO-91", "R-KA-9002"})
