@@ -398,6 +398,82 @@ def test_an_operators_numbered_csv_change_after_a_marketplace_email_is_taken(dem
     assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T23:00:00Z"
 
 
+def test_a_marketplace_email_changing_the_guest_count_keeps_the_operators_new_start(demo_app: App) -> None:
+    """Found by a review: the operator moved a Boatsetter trip to 2 PM by a CSV row, and the marketplace's
+    later "Booking changed" email, which changed the passengers alone, carried the whole booking: the trip
+    went back to 10 AM, and the operator's change was lost, unsaid. An intake path changes what it changed."""
+    header = "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+    row = "boatsetter,BS-7Q4K2M,sea-lark,2026-12-12T14:00:00-08:00,3,6,840.75,USD,Dana Whitcomb,"
+    row += "dana.whitcomb@example.com\n"
+    confirmed = SAMPLE_EMAIL.read_bytes()
+    changed = (
+        confirmed.replace(b"Subject: Booking confirmed", b"Subject: Booking changed")
+        .replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Thu, 26 Nov 2026 09:30:00 +0000")
+        .replace(b"Passengers: 6", b"Passengers: 8")
+    )
+
+    def imported(records: list[Any]) -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", records).counts)
+
+    def email(raw: bytes) -> list[Any]:
+        return parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
+
+    assert imported(email(confirmed)) == {"created": 1}
+    assert imported(parse_csv(header + row)) == {"updated": 1}
+    told = {e.key for e in outbox.list_entries(demo_app.store, "demo")}
+    assert imported(email(changed)) == {"updated": 1}
+    booking = _only_booking(demo_app)
+    assert booking["request"]["start"] == "2026-12-12T22:00:00Z"  # 2 PM in San Francisco, as the operator set it
+    assert booking["request"]["guest_count"] == 8
+    news = {e.key for e in outbox.list_entries(demo_app.store, "demo")} - told
+    assert news and all(key.startswith(f"bk:{booking['id']}:r3:") for key in news), news  # the change, told once
+    assert {key.split(":")[3] for key in news} >= {"crew", "guest"}, news
+    # the same email again, or the confirmation before it, changes nothing and tells nobody
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    assert imported(email(changed)) == {"unchanged": 1}
+    assert imported(email(confirmed)) == {"unchanged": 1}
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+    assert _only_booking(demo_app)["request"]["start"] == "2026-12-12T22:00:00Z"
+    # the marketplace's own later move is a move
+    moved = changed.replace(b"Thu, 26 Nov 2026 09:30:00", b"Fri, 27 Nov 2026 08:00:00").replace(
+        b"Start time: 10:00 AM", b"Start time: 3:00 PM"
+    )
+    assert imported(email(moved)) == {"updated": 1}
+    assert (_only_booking(demo_app)["request"]["start"], _only_booking(demo_app)["request"]["guest_count"]) == (
+        "2026-12-12T23:00:00Z", 8,
+    )  # fmt: skip
+
+
+def test_a_csv_row_with_empty_notes_keeps_the_renters_message_until_the_operator_clears_it(demo_app: App) -> None:
+    """Found by a review: a CSV row whose `notes` cell was empty wiped the renter's message the marketplace's
+    email had brought, and the crew no longer read it. An empty cell says nothing of a booking the CSV path
+    had not spoken of; once it had said notes, emptying them clears them."""
+    header = (
+        "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,notes\n"
+    )
+    row = "boatsetter,BS-7Q4K2M,sea-lark,2026-12-12T10:00:00-08:00,3,{guests},840.75,USD,Dana Whitcomb,"
+    row += "dana.whitcomb@example.com,{notes}\n"
+
+    def imported(text: str) -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", parse_csv(header + text)).counts)
+
+    message = "Celebrating my sister's birthday. Can we bring a cake aboard?"
+    emailed = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=BOATS)
+    assert dict(import_records(demo_app, "demo", emailed).counts) == {"created": 1}
+    messages = len(outbox.list_entries(demo_app.store, "demo"))
+    assert imported(row.format(guests=6, notes="")) == {"unchanged": 1}  # the email's booking, notes left out
+    assert len(outbox.list_entries(demo_app.store, "demo")) == messages
+    assert imported(row.format(guests=7, notes="")) == {"updated": 1}
+    assert (_only_booking(demo_app)["request"]["guest_count"], _only_booking(demo_app)["request"]["notes"]) == (
+        7, message,
+    )  # fmt: skip
+    assert imported(row.format(guests=7, notes="Cake on board")) == {"updated": 1}
+    assert _only_booking(demo_app)["request"]["notes"] == "Cake on board"
+    # the operator clears them (and books two more): the CSV path's own notes, emptied
+    assert imported(row.format(guests=9, notes="")) == {"updated": 1}
+    assert (_only_booking(demo_app)["request"]["guest_count"], _only_booking(demo_app)["request"]["notes"]) == (9, "")
+
+
 def test_a_number_kept_before_numbers_were_kept_by_path_still_orders_its_own_path(demo_app: App) -> None:
     """A booking's intake kept one number for every path: an email's send time holds back no CSV row now,
     and a small number (a CSV file's, an export's) still holds back an older row."""

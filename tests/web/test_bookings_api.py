@@ -398,3 +398,33 @@ def test_a_numbered_api_change_after_a_marketplace_email_is_taken(
     older = _post(client, api_key, {**body, "start": "2026-12-12T11:00:00-08:00", "sequence": 2})
     assert older.json()["result"] == "unchanged", older.text
     assert get_booking(demo_app.store, "demo", booking_id).request.start.isoformat() == "2026-12-12T22:00:00+00:00"
+
+
+def test_a_trip_moved_through_the_api_stays_moved_when_the_marketplace_changes_its_guests(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: the operator's program moved a Boatsetter trip through the API, and the marketplace's
+    next "booking changed" email, which changed the passengers alone, put it back at the email's time. Each
+    intake path changes what it changed since it last spoke; the API's body without notes leaves the renter's."""
+    from firstmate.adapters.sources.bookings.email import parse_email
+    from firstmate.demo.run import SAMPLE_EMAIL
+    from firstmate.services.imports import import_records
+
+    boats = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
+    confirmed = SAMPLE_EMAIL.read_bytes()
+    [emailed] = parse_email(confirmed, timezone="America/Los_Angeles", boats=boats)
+    assert isinstance(emailed, BookingRequest)
+    assert dict(import_records(demo_app, "demo", [emailed]).counts) == {"created": 1}
+    body = emailed.model_dump(mode="json", exclude={"notes", "private_notes", "sequence"})
+    moved = _post(client, api_key, {**body, "start": "2026-12-12T13:00:00-08:00"})
+    assert (moved.status_code, moved.json()["result"]) == (200, "updated"), moved.text
+    changed = confirmed.replace(b"Date: Tue, 24 Nov 2026 18:02:11", b"Date: Thu, 26 Nov 2026 09:30:00").replace(
+        b"Passengers: 6", b"Passengers: 4"
+    )
+    assert dict(
+        import_records(demo_app, "demo", parse_email(changed, timezone="America/Los_Angeles", boats=boats)).counts
+    ) == {"updated": 1}
+    booking = get_booking(demo_app.store, "demo", moved.json()["booking_id"])
+    assert booking.request.start.isoformat() == "2026-12-12T21:00:00+00:00"  # 1 PM in San Francisco
+    assert booking.request.guest_count == 4
+    assert booking.request.notes.startswith("Celebrating my sister's birthday")

@@ -397,10 +397,54 @@ def classify_change(
     return IntakeResult.UPDATED
 
 
+#: What one intake path says of a booking, field by field: each group is taken or left whole (a boat and its
+#: business line, an amount and its currency, a lead's name and address: one person).
+_SAID: tuple[tuple[str, ...], ...] = (
+    ("entity", "asset"), ("start",), ("duration_hours",), ("guest_count",), ("currency", "gross_amount"),
+    ("lead_name", "lead_email"), ("lead_phone",), ("notes",), ("private_notes",),
+)  # fmt: skip
+
+
+def merge_revision(current: BookingRequest, last: BookingRequest | None, sent: BookingRequest) -> BookingRequest:
+    """The booking as `sent` leaves it: of what `current` says, what `sent` changed since `last`, the body
+    its intake path sent before (`numbered_by`), is changed; the rest, another path's change among it,
+    stands. A path that never spoke of the booking (`last` None) says what it sends but for what it
+    leaves empty: no notes, no phone, no boat said nothing. A cancellation from any path cancels."""
+    said, was, now = _said(sent), _said(last) if last else None, _said(current)
+    taken = {
+        name: said[name]
+        for group in _SAID
+        if (any(said[n] != was[n] for n in group) if was is not None else any(said[n] not in ("", None) for n in group))
+        for name in group
+    }
+    merged = {**now, **taken}
+    lead = current.lead_guest.model_copy(
+        update={"name": merged["lead_name"], "email": merged["lead_email"], "phone": merged["lead_phone"]}
+    )
+    cancelled = BookingStatus.CANCELLED in (current.status, sent.status)
+    update = {k: v for k, v in merged.items() if not k.startswith("lead_")}
+    return current.model_copy(
+        update={
+            **update,
+            "lead_guest": lead,
+            "status": BookingStatus.CANCELLED if cancelled else BookingStatus.CONFIRMED,
+            "sequence": sent.sequence,
+        }
+    ).numbered_in(sent.numbered_by)
+
+
+def _said(request: BookingRequest) -> dict[str, Any]:
+    """`request`'s fields as `merge_revision` compares them, the lead's flattened."""
+    fields = {name: getattr(request, name) for group in _SAID for name in group if not name.startswith("lead_")}
+    lead = request.lead_guest
+    return {**fields, "lead_name": lead.name, "lead_email": lead.email, "lead_phone": lead.phone}
+
+
 def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str] | None = None) -> bool:
     """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
     it must not undo the changes made since. `seen` holds each revision's `seen_fingerprint` (the
-    body naming where it was placed, so a body that leaves the boat out and one that names it match),
+    body naming where it was placed, so a body that leaves the boat out and one that names it match), and
+    each body as its path sent it, before `merge_revision` (since 2026-12-06),
     or, for revisions seen before that, the body's fingerprint as it came; for those seen before
     amounts were kept in two places, the amounts as written then ("600", "2.5") count too."""
     forms = [request] if placed is None else [_naming(request, *placed), request]

@@ -26,6 +26,7 @@ from firstmate.domain.bookings import (
     cancellation_of,
     classify_change,
     is_old_news,
+    merge_revision,
     newest_by_path,
     revise,
     seen_fingerprint,
@@ -119,35 +120,42 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
     whole file is in (`trips.tell_double_bookings`) and drops the marks it covered (`trips.owed_marks`).
     """
     profile = _profile(ctx.store, org)
-    try:
-        entity, asset = profile.place(request.entity, request.asset)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    entity, asset = _place(profile, request)  # an unknown boat is refused, whatever the booking says
     placed = (entity.id, asset.id)
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
         existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
-        result = classify_change(existing, request, placed=placed)
-        if existing is not None and (
-            result is IntakeResult.UNCHANGED
-            or is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
-        ):
-            # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-            try:
-                _note_newest(ctx, request, anchor)
-            except ConditionFailed:
-                continue  # changed meanwhile (a revision numbered between, say): decide again on what it is now
-            said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
-            return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
         try:
             if existing is None or anchor is None:
+                result = classify_change(None, request)
                 created = _create(ctx, profile, entity, asset, request, result, tell=tell)
                 return IntakeOutcome(result, *created, profile)
-            changed = _change(ctx, profile, entity, asset, existing, request, anchor, result, tell=tell)
+            old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
+            result, merged = IntakeResult.UNCHANGED, existing.request
+            if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
+                merged = merge_revision(existing.request, _said_before(anchor, request), request)
+                on_entity, on_asset = _place(profile, merged)
+                result = classify_change(existing, merged, placed=(on_entity.id, on_asset.id))
+            if result is IntakeResult.UNCHANGED:
+                # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
+                _note_newest(ctx, request, anchor, None if old_news else placed)
+                said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
+                return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
+            changed = _change(
+                ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell
+            )
             return IntakeOutcome(result, *changed, profile)
         except ConditionFailed:
-            continue  # another writer got there first: read again and decide again
+            continue  # another writer got there first (a revision numbered between, say): read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
+
+
+def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:
+    """The business line and boat `request` names, or its only ones; raises InvalidInput otherwise."""
+    try:
+        return profile.place(request.entity, request.asset)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
@@ -238,7 +246,11 @@ def _create(
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
         Put(
-            Item(intake_pk(org), _intake_sk(request), _anchor_data(booking.id, [_seen_now(booking)], request, {})),
+            Item(
+                intake_pk(org),
+                _intake_sk(request),
+                _anchor_data(booking.id, [_seen_now(booking)], request, {}, _bodies_with(None, request)),
+            ),
             Absent(),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
@@ -266,8 +278,11 @@ def _change(
     anchor: Item,
     result: IntakeResult,
     *,
+    sent: tuple[BookingRequest, tuple[str, str]],
     tell: bool,
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
+    """The booking's next revision, `request` (`merge_revision` of the body `sent` as it was placed, kept
+    as its intake path's last word), and all it fans out to."""
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
     _finish_fanouts(ctx, org, existing.id)
@@ -301,12 +316,11 @@ def _change(
     event = taken_off_by(event, off_trip)
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
-    seen = [*_seen(anchor), _seen_now(booking)][-MAX_REMEMBERED:]
+    body, placed = sent
+    seen = _seen(anchor) + list(dict.fromkeys((_seen_now(booking), seen_fingerprint(body, *placed))))
+    kept = _anchor_data(existing.id, seen[-MAX_REMEMBERED:], body, _numbers(anchor), _bodies_with(anchor, body))
     writes: list[Write] = [
-        Put(
-            Item(anchor.pk, anchor.sk, {**_kept(anchor), **_anchor_data(existing.id, seen, request, _numbers(anchor))}),
-            VersionIs(anchor.version),
-        ),
+        Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **kept}), VersionIs(anchor.version)),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
     ]
@@ -574,28 +588,50 @@ def _kept(anchor: Item) -> dict[str, Any]:
 
 
 def _anchor_data(
-    booking_id: str, seen: list[str], request: BookingRequest, numbers: Mapping[IntakePath, int]
+    booking_id: str,
+    seen: list[str],
+    request: BookingRequest,
+    numbers: Mapping[IntakePath, int],
+    bodies: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """What the intake keeps of a booking's channel id: the booking, its revisions' bodies and, for
-    each intake path that numbered them, the highest number."""
-    data: dict[str, Any] = {"booking_id": booking_id, "seen": seen}
+    """What the intake keeps of a booking's channel id: the booking, its revisions' bodies (`seen`), the
+    last body each intake path sent (`bodies`) and, for each intake path that numbered them, the highest number."""
+    data: dict[str, Any] = {"booking_id": booking_id, "seen": seen, "bodies": dict(bodies)}
     if kept := with_newest(numbers, request):
         data["sequences"] = kept
     return data
 
 
-def _note_newest(ctx: Context, request: BookingRequest, anchor: Item | None) -> None:
+def _note_newest(ctx: Context, request: BookingRequest, anchor: Item, placed: tuple[str, str] | None) -> None:
     """Raise the highest revision number kept for the request's intake path, when an unchanged body
-    comes with a higher one: a revision numbered between the two is older news. Raises ConditionFailed
-    when the booking's intake changed since `anchor` was read: "unchanged" may no longer be so."""
-    if anchor is None:
-        return
+    comes with a higher one: a revision numbered between the two is older news. Unless it was older news
+    (`placed` None), keep it as its path's last word, changing nothing else (`merge_revision`), and know it
+    again when it comes late. Raises ConditionFailed when the booking's intake changed since `anchor` was
+    read: "unchanged" may no longer be so."""
     numbers = _numbers(anchor)
     kept = with_newest(numbers, request)
-    if kept == {str(path): n for path, n in numbers.items()}:
-        return
-    data = {**_kept(anchor), "sequences": kept}
-    ctx.store.transact([Put(Item(anchor.pk, anchor.sk, data), VersionIs(anchor.version))])
+    data = {**_kept(anchor), "sequences": kept} if kept != {str(p): n for p, n in numbers.items()} else {}
+    if placed is not None:
+        if (bodies := _bodies_with(anchor, request)) != anchor.data.get("bodies"):
+            data["bodies"] = bodies
+        if (seen := seen_fingerprint(request, *placed)) not in _seen(anchor):
+            data["seen"] = [*_seen(anchor), seen][-MAX_REMEMBERED:]
+    if data:
+        ctx.store.transact([Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **data}), VersionIs(anchor.version))])
+
+
+def _said_before(anchor: Item, request: BookingRequest) -> BookingRequest | None:
+    """The body `request`'s intake path last sent of the booking; None when it has not spoken of it (or
+    only before these were kept, 2026-12-06)."""
+    body = (anchor.data.get("bodies") or {}).get(str(request.numbered_by))
+    return BookingRequest.model_validate(body, context=STORED) if body else None
+
+
+def _bodies_with(anchor: Item | None, request: BookingRequest) -> dict[str, Any]:
+    """The last body each intake path sent (`_said_before`), `request`'s path's now `request`."""
+    bodies = dict(anchor.data.get("bodies") or {}) if anchor else {}
+    bodies[str(request.numbered_by)] = request.model_dump(mode="json", exclude={"sequence"})
+    return bodies
 
 
 def _intake_sk(request: BookingRequest) -> str:
