@@ -794,6 +794,22 @@ def test_a_start_written_with_the_offset_of_the_other_season_is_refused_saying_w
         assert isinstance(read(fine), BookingRequest), fine  # the zone's own offset then, UTC, another zone
 
 
+def test_another_zones_offset_that_is_the_business_zones_other_season_is_refused_saying_how_to_keep_it() -> None:
+    """Found by a review: a channel in Denver writes its winter trips with Denver's "-07:00", which is also Los
+    Angeles' summer offset: refused as a copied-down summer offset (read as written, that mistake sent crew and
+    guests an hour early), it was told only to write "-08:00", which would move the Denver trip an hour. The
+    two cannot be told apart, so it stays refused, and says how to write the same moment: in UTC."""
+    row = "C-1,sea-lark,{start},2,5,600.00,USD,Rob Sample,rob@example.com,\n"
+    [refused] = parse_csv(HEADER + row.format(start="2026-12-12T10:00:00-07:00"), timezone="America/Los_Angeles")
+    assert isinstance(refused, RowError), refused
+    assert "if -07:00 is right (a time in another zone), write the same moment in UTC: 2026-12-12T17:00:00Z" in (
+        refused.problem
+    )
+    [taken] = parse_csv(HEADER + row.format(start="2026-12-12T17:00:00Z"), timezone="America/Los_Angeles")
+    assert isinstance(taken, BookingRequest)
+    assert taken.start == datetime.fromisoformat("2026-12-12T10:00:00-07:00")  # 09:00 in Los Angeles
+
+
 def test_a_start_a_spreadsheet_wrote_as_its_day_number_is_refused_saying_so() -> None:
     """Found by a review: a start column a spreadsheet saved as its own day count ("46207.70833", 4 Jul
     2026 17:00) was refused as "start must be a date between 2000 and 2100", read as seconds since 1970."""

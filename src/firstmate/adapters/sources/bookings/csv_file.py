@@ -115,8 +115,10 @@ def _status(written: str) -> str:
 def _season(start: str, timezone: str) -> str | None:
     """Why `start` is refused when its offset is the business zone's in another season than its day's
     ("2026-12-12T10:00:00-07:00" in Los Angeles, as a summer row's offset copied down a column): read as
-    written, the trip was an hour off, and crew and guests were told so. None when it is not: a time in UTC
-    written so ("Z", where a zone's winter offset is UTC's: London), or a clock time the zone skips."""
+    written, the trip was an hour off, and crew and guests were told so; another zone's time with that offset
+    (Denver's winter "-07:00") cannot be told from it, and is told to write its moment in UTC. None when it is
+    not: a time in UTC written so ("Z", where a zone's winter offset is UTC's: London), or a clock time the
+    zone skips."""
     try:
         moment = datetime.fromisoformat(start)
     except ValueError:
@@ -130,7 +132,13 @@ def _season(start: str, timezone: str) -> str | None:
     meant = moment.replace(tzinfo=zone)
     if meant.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != meant.replace(tzinfo=None):
         return None  # the hour the clocks go forward: no such time there, its offset alone says when
-    or_utc = f", or {moment.replace(tzinfo=None).isoformat()}Z if {moment:%H:%M} is UTC" if not offset else ""
+    # another zone's time may have that offset too (Denver's winter is Los Angeles' summer): its same moment in UTC
+    in_utc = f"{moment.astimezone(UTC).replace(tzinfo=None).isoformat()}Z"
+    or_utc = (
+        f", or {in_utc} if {moment:%H:%M} is UTC"
+        if not offset
+        else f"; if {_hours(offset)} is right (a time in another zone), write the same moment in UTC: {in_utc}"
+    )
     return (
         f"start: {start}: {_hours(offset)} is {timezone}'s offset in another season; on {meant:%d %b %Y} it is "
         f"{_hours(meant.utcoffset())}: write {meant.isoformat()} if the trip leaves at {meant:%H:%M} there{or_utc}"
