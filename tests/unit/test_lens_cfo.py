@@ -9,6 +9,7 @@ from firstmate.domain.business import Asset, AssetKind, Entity, EntityKind
 from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.cfo import cfo_report
 from firstmate.domain.reports.document import ReportDocument, Section, Severity, Tone
+from firstmate.domain.reports.format import whole
 from firstmate.domain.snapshot import (
     CapitalOption,
     Cash,
@@ -564,5 +565,32 @@ def test_a_break_even_row_foots_from_its_own_figures() -> None:
     assert row[6] == "11 charters"
     lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
     assert "Fixed $3,995 a month / margin $399 per unit = 11 charters a month" in lift.detail
-    # (11 − 5 / 3) × 399 = 3,724 a month
-    assert lift.money_at_stake == Decimal("3724.00")
+    # (11 − 1.7, as shown) × 399 = 3,710.70 a month
+    assert lift.money_at_stake == Decimal("3710.70")
+
+
+def test_the_missing_margin_is_worked_out_from_the_sales_a_month_as_shown() -> None:
+    """A review: the break-even's "Missing margin" took the exact sales a month (5 / 3), where the table and the
+    finding show 1.7, so (11 − 1.7) × $399 = $3,711 read $3,724; a line that loses money read its loss alike."""
+    revenue = tuple(_line(n, GULL, date(2026, 9 + n % 3, 5), "1000.40") for n in range(5))
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        revenue=revenue,
+        expenses=(_expense(1, GULL, "2026-10", "3003"),),
+        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(3995)),)),
+    )
+    doc = cfo_report(snapshot)
+    row = _section(doc, "Break-even volume").tables[0].rows[0]
+    doing, margin, target = Decimal(row[1].split()[0]), _dollars(row[4]), Decimal(row[6].split()[0])
+    assert (doing, row[7]) == (Decimal("1.7"), f"{doing - target:+.1f}".replace("-", "−"))
+    lift = next(f for f in doc.findings if f.key == "cfo:break-even:gull-charters")
+    assert f"doing {doing}. Missing margin: $3,711 a month." in lift.detail
+    assert whole(lift.money_at_stake or Decimal(0)) == whole((target - doing) * margin) == 3711
+    # the same line at a loss: variable $6,003 is $1,200.60 a charter, margin $1,000 − $1,201 = −$201; fixed $3,995
+    losing = snapshot.model_copy(update={"expenses": (_expense(1, GULL, "2026-10", "6003"),)})
+    never = next(f for f in cfo_report(losing).findings if f.key == "cfo:negative-margin:gull-charters")
+    # $3,995 + $201 × 1.7 a month = $4,336.70, where 5 / 3 charters read $4,330
+    assert "it loses about $4,337 a month (fixed $3,995 + $201 a charter × 1.7)." in never.detail

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.reports.cfo_calc import (
+    SINGULAR,
     ZERO,
     BreakEven,
     Burn,
@@ -246,7 +247,7 @@ def _break_even_section(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> 
         "the burn but not in this break-even, which counts its revenue lines' sales."
         for e, amount in lets_outside_break_even(snapshot).items()
     )
-    below = sum(1 for be in evens if be.break_even is None or be.per_month < be.break_even)
+    below = sum(1 for be in evens if be.break_even is None or be.per_month_shown < be.break_even)
     summary = f"{len(evens) - below} of {len(evens)} business lines at or above break-even volume."
     return Section("Break-even volume", summary, (), (table,), bullets, method), findings
 
@@ -261,18 +262,20 @@ def _break_even_row(snapshot: Snapshot, be: BreakEven) -> tuple[str, ...]:
         money(be.margin, cur),
         money(be.fixed_shown, cur),
         "never at this margin" if target is None else units_label(target, be.unit),
-        "—" if target is None else f"{be.per_month - target:+.1f}".replace("-", "−"),  # the minus of every figure
+        "—" if target is None else f"{be.per_month_shown - target:+.1f}".replace("-", "−"),  # the minus of every figure
     )
 
 
 def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
     cur, name = snapshot.currency, snapshot.entity_name(be.entity)
     if be.break_even is None:
-        # what the line loses a month at today's volume: its fixed costs plus the negative margin
-        loss = be.fixed_shown - be.margin * be.per_month
+        # what the line loses a month at today's volume, as shown: its fixed costs plus the negative margin
+        loss = be.fixed_shown - be.margin * be.per_month_shown
+        each = f"{money(-be.margin, cur)} a {SINGULAR.get(be.unit, be.unit)} × {units_text(be.per_month)}"
         detail = (
             f"Average revenue {money(be.avg_revenue, cur)} per unit does not cover variable cost "
-            f"{money(be.variable_per_unit, cur)}: no volume breaks even; it loses about {money(loss, cur)} a month."
+            f"{money(be.variable_per_unit, cur)}: no volume breaks even; it loses about {money(loss, cur)} a month "
+            f"(fixed {money(be.fixed_shown, cur)} + {each})."
         )
         title = f"Reprice or cut costs at {name}: margin per unit is {money(be.margin, cur)}"
         return _finding(f"negative-margin:{be.entity}", title, detail, Severity.HIGH, at_stake=loss)

@@ -134,6 +134,12 @@ class BreakEven:
         return Decimal(self.units) / WINDOW_MONTHS
 
     @property
+    def per_month_shown(self) -> Decimal:
+        """Units sold a month as the table shows them (5 / 3 → 1.7), which the gap and the missing margin are
+        worked out from: the exact 5 / 3 read (11 − 1.7) × $399 = $3,724."""
+        return self.per_month.quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
     def avg_revenue(self) -> Decimal:
         """Average revenue per unit."""
         return self.revenue / self.units
@@ -164,11 +170,11 @@ class BreakEven:
 
     @property
     def shortfall(self) -> Decimal:
-        """Margin a month missing to break even (0 when at or above it)."""
+        """Margin a month missing to break even (0 when at or above it), from the figures as shown."""
         target = self.break_even
-        if target is None or self.per_month >= target:
+        if target is None or self.per_month_shown >= target:
             return ZERO
-        return (target - self.per_month) * self.margin
+        return (target - self.per_month_shown) * self.margin
 
 
 def break_evens(snapshot: Snapshot) -> list[BreakEven]:
