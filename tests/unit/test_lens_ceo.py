@@ -461,3 +461,30 @@ def test_the_revenue_models_rows_add_up_to_the_revenue_its_summary_states() -> N
     # the half-dollars go to the first in the table: the skiff's, and its average reads its row
     skiff, truck = (next(r for r in assets if r[1] == name) for name in ("Skiff", "Box truck"))
     assert (skiff[3], skiff[5], truck[3], truck[5]) == ("$1,201", "$1,201", "$250", "$250")
+
+
+def test_the_revenue_models_summary_reads_the_revenue_lines_and_the_lets_each_as_they_add_up() -> None:
+    """A review: the summary split all the revenue rounded once between the revenue lines and occupancy.csv, so
+    lines of $1,951.60 read "$1,951 in revenue lines", $1 off the $1,952 a reader gets from adding them up."""
+    snapshot = _snapshot()
+    nov = date(2026, 11, 14)
+    cents = (
+        _line(1, GULL, "skiff", nov, 0).model_copy(update={"amount": Decimal("1200.50")}),
+        _line(2, HAUL, "truck", nov, 0).model_copy(update={"amount": Decimal("250.50")}),
+        _line(3, GULL, None, nov, 0).model_copy(update={"amount": Decimal("500.60")}),
+    )
+    lets = tuple(o.model_copy(update={"revenue": o.revenue + Decimal("0.70")}) if o.month == nov.replace(day=1) else o
+                 for o in snapshot.occupancy)  # fmt: skip
+    doc = ceo_report(snapshot.model_copy(update={"revenue": cents, "occupancy": lets}), OTHERS)
+    model = _section(doc, "Revenue model per asset")
+    lines = sum((r.amount for r in cents), Decimal(0))  # 1,951.60
+    lets_total = sum((o.revenue for o in lets), Decimal(0))  # 5,700.70
+    assert model.summary == (
+        f"${lines:,.0f} in revenue lines for Sep 2026–Nov 2026, $501 of it naming no asset. "
+        f"Rentals add ${lets_total:,.0f} from occupancy.csv."
+    )
+    assert "$1,952 in revenue lines" in model.summary and "$5,701 from occupancy.csv" in model.summary
+    # the tables add up to the two figures of the summary
+    *_, total = model.tables[0].rows
+    no_asset = sum(_amount(row[1]) for row in model.tables[1].rows)
+    assert _amount(total[3]) + no_asset == 1952 + 5701

@@ -41,6 +41,7 @@ from firstmate.domain.reports.format import (
     months_back,
     plural,
     units_sold,
+    whole,
 )
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, RevenueLine, Snapshot
@@ -199,9 +200,9 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
         "the occupancy.csv revenue and nights booked of each month no line names it, as the CFO's burn counts "
         "them. Average = revenue / units as the row shows it (none for a property with both). Lines naming no "
         "asset (or an asset not in the profile) are shown per entity. Each row in whole units, rounded so that "
-        "the rows of both tables add up to all the revenue (lines and occupancy.csv) rounded once, largest "
-        "remainders first; the summary's revenue lines and occupancy.csv figures are that total split alike, "
-        "and its revenue naming no asset is the rows of that table added. All assets = the rows above it added."
+        "the rows of both tables add up to the summary's revenue lines and occupancy.csv figures, each their sum "
+        "rounded alone, largest remainders first; its revenue naming no asset is the rows of that table added. "
+        "All assets = the rows above it added."
     )
     in_window = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     if not snapshot.assets and not in_window:
@@ -218,10 +219,14 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     loose = [r for r in in_window if line_asset(r, sole) not in known]
     entities = sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e))
     loose_by = [[r for r in loose if r.entity == entity] for entity in entities]
-    # the rows of both tables in whole units that add up to all the revenue rounded once: rounded one by one,
-    # with cents they read $1 more or less than the summary's revenue lines and occupancy.csv figures added
+    # the summary's revenue lines and occupancy.csv lets, each rounded alone as a reader adding them up gets them
+    # (split from all the revenue rounded once, lines of $1,951.60 read $1,951), and the rows of both tables in
+    # whole units that add up to those two: rounded one by one, with cents they read $1 more or less
+    from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
+    lines_shown, occupancy_shown = whole(sum((r.amount for r in in_window), ZERO)), whole(from_occupancy)
     exact = [sum((r.amount for r in lines), let_revenue) for _, lines, _, let_revenue in of_asset]
-    shown = apportioned([*exact, *(sum((r.amount for r in own), ZERO) for own in loose_by)])
+    exact += [sum((r.amount for r in own), ZERO) for own in loose_by]
+    shown = apportioned(exact, lines_shown + occupancy_shown)
     by_asset, by_entity = shown[: len(of_asset)], shown[len(of_asset) :]
     rows = [_asset_row(snapshot, *parts, revenue) for parts, revenue in zip(of_asset, by_asset, strict=True)]
     if rows:
@@ -234,8 +239,6 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     ]
     if unassigned:
         tables.append(Table(("Entity", f"Revenue {span}", "Lines"), tuple(unassigned), title="Revenue with no asset"))
-    from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
-    lines_shown, occupancy_shown = apportioned([sum((r.amount for r in in_window), ZERO), from_occupancy])
     no_asset = money(sum(by_entity, ZERO), cur)
     summary = f"{money(lines_shown, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
     if from_occupancy:

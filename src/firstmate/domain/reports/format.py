@@ -38,11 +38,12 @@ def shown_total(amounts: Iterable[Decimal]) -> Decimal:
     return sum((whole(a) for a in amounts), Decimal(0))
 
 
-def apportioned(amounts: list[Decimal]) -> list[Decimal]:
+def apportioned(amounts: list[Decimal], total: Decimal | None = None) -> list[Decimal]:
     """`amounts` in whole units that add up to their exact total rounded (largest remainders rounded up),
     for the cells of one row beside that total: rounded one by one, a client's $100.50 + $100.50 showed
-    $101 + $101 in the aging table and $201 in the receivables beside it."""
-    target = sum(amounts, Decimal(0)).quantize(Decimal(1), ROUND_HALF_UP)
+    $101 + $101 in the aging table and $201 in the receivables beside it. `total`, a whole figure within a
+    unit of their exact sum, is the one they add up to instead: figures shown beside them, each rounded alone."""
+    target = whole(sum(amounts, Decimal(0))) if total is None else total
     floors = [a.to_integral_value(rounding=ROUND_FLOOR) for a in amounts]
     short = int(target - sum(floors, Decimal(0)))
     by_remainder = sorted(range(len(amounts)), key=lambda n: (-(amounts[n] - floors[n]), n))
