@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from firstmate.domain.reports.cmo import cmo_report
@@ -124,16 +124,17 @@ def test_sequencing_ranks_missing_channels_by_reach_commission_and_effort() -> N
     assert haul.title == "List Quick Haul on Google Business Profile next" and haul.severity is Severity.MEDIUM
 
 
-def test_email_model_rounds_people_for_display_but_not_the_revenue() -> None:
+def test_email_model_works_each_step_from_the_one_before_as_shown() -> None:
     doc = cmo_report(_snapshot())
     section = _section(doc, "Email list and blast model")
     row = section.tables[0].rows[0]
-    # opens 1,234 × 0.37 = 456.58 → 456; clicks 456.58 × 0.09 = 41.0922 → 41; bookings × 0.05 = 2.05461 → 2.0;
-    # revenue 2.05461 × 380 = 780.7518 → $781 a blast (rounded people would give 2.05 × 380 = $779);
-    # a month: the $781 a blast shown × 3 = $2,343 (780.7518 × 3 = 2,342.2554 read $2,342 beside $781 and 3)
-    assert row == ("Tidewater Charters", "1,234", "456 (37.0%)", "41 (9.0%)", "2.0 (5.0%)", "$781", "3", "$2,343")
+    # opens 1,234 × 0.37 = 456.58 → 456 people; clicks 456 × 0.09 = 41.04 → 41; bookings 41 × 0.05 = 2.05;
+    # revenue 2.05 × 380 = $779 a blast; a month: $779 × 3 = $2,337
+    assert row == (
+        "Tidewater Charters", "1,234", "456 (37.0%)", "41 (9.0%)", "2.05 (5.0%)", "$380", "$779", "3", "$2,337"
+    )  # fmt: skip
     monthly = next(c for c in section.cards if c.label.startswith("Email revenue"))
-    assert monthly.value == "$2,343" and monthly.raw == Decimal(2343)
+    assert monthly.value == "$2,337" and monthly.raw == Decimal(2337)
     gull = _finding(doc, "cmo:email-list:gull")
     assert gull.title == "Start an email list for Gull Cottage" and gull.severity is Severity.MEDIUM
     assert not [f for f in doc.findings if f.key == "cmo:email-list:haul"]  # junk removal: no list expected
@@ -256,10 +257,10 @@ def test_a_lists_month_is_its_blast_as_shown_times_its_blasts() -> None:
     section = _section(cmo_report(_snapshot(finance={"email_lists": lists})), "Email list and blast model")
     [row] = section.tables[0].rows
     per_blast, blasts, monthly = (int(re.sub(r"\D", "", cell)) for cell in row[-3:])
-    assert (per_blast, blasts) == (1497, 2)
-    assert monthly == per_blast * blasts == 2994
+    assert (per_blast, blasts) == (1495, 2)  # 52 clicks × 2.5% = 1.30 bookings × $1,150
+    assert monthly == per_blast * blasts == 2990
     card = next(c for c in section.cards if c.label == "Email revenue / month (model)")
-    assert card.value == "$2,994" and section.summary == "The blast model gives $2,994 a month from 1 list."
+    assert card.value == "$2,990" and section.summary == "The blast model gives $2,990 a month from 1 list."
 
 
 def test_the_60_day_milestone_reads_a_lists_month_as_its_table_row() -> None:
@@ -270,9 +271,47 @@ def test_the_60_day_milestone_reads_a_lists_month_as_its_table_row() -> None:
     doc = cmo_report(_snapshot(finance={"email_lists": lists}))
     bullets = _section(doc, "30/60/90-day milestones").bullets
     [milestone] = [b for b in bullets if b.startswith("60 days — Tidewater Charters: send")]
-    assert milestone.endswith("(model: $2,994 a month).")
+    assert milestone.endswith("(model: $2,990 a month).")  # $1,495 a blast × 2
     # a list sent less than twice a month is modelled at two blasts, of its blast as the row shows it
     lists[0]["blasts_per_month"] = 1
     doc = cmo_report(_snapshot(finance={"email_lists": lists}))
     [milestone] = [b for b in _section(doc, "30/60/90-day milestones").bullets if "send 2 blasts" in b]
-    assert milestone.endswith("(model: $2,994 a month).")
+    assert milestone.endswith("(model: $2,990 a month).")
+
+
+def test_each_step_of_the_blast_model_is_redone_from_the_row_as_shown() -> None:
+    """A review: the demo's charter list read "52 (7.0%)" clicks, "1.3 (2.5%)" bookings and "$1,497" a blast,
+    the exact 1.302 bookings × an average order of $1,150 the table did not show; nobody could redo it."""
+    import math
+    import re
+
+    lists = [
+        {"entity": "tide", "subscribers": 2400, "open_rate": "0.31", "click_rate": "0.07",
+         "conversion_rate": "0.025", "average_order": "1150.00", "blasts_per_month": 2},
+        {"entity": "gull", "subscribers": 860, "open_rate": "0.44", "click_rate": "0.11",
+         "conversion_rate": "0.0333", "average_order": "349.50", "blasts_per_month": 1},
+    ]  # fmt: skip
+    section = _section(cmo_report(_snapshot(finance={"email_lists": lists})), "Email list and blast model")
+    table = section.tables[0]
+    assert "Average order" in table.columns
+
+    def figure(text: str) -> Decimal:
+        return Decimal(re.sub(r"[^\d.]", "", text.split(" (")[0]))
+
+    def rate(text: str) -> Decimal:
+        return Decimal(text.split("(")[1].rstrip("%)")) / 100
+
+    for row in table.rows:
+        cell = dict(zip(table.columns, row, strict=True))
+        opens, clicks, bookings = (figure(cell[c]) for c in ("Opens", "Clicks", "Bookings"))
+        assert opens == math.floor(figure(cell["Subscribers"]) * rate(cell["Opens"]))
+        assert clicks == math.floor(opens * rate(cell["Clicks"]))
+        assert bookings == (clicks * rate(cell["Bookings"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        per_blast = (bookings * figure(cell["Average order"])).quantize(Decimal(1), ROUND_HALF_UP)
+        assert figure(cell["Revenue / blast"]) == per_blast
+        assert figure(cell["Revenue / month"]) == per_blast * figure(cell["Blasts / month"])
+    # the charter list: 744 opens, 52 clicks, 52 × 2.5% = 1.30 bookings × $1,150 = $1,495 a blast; a conversion
+    # rate of 3.33% reads so, not 3.3%
+    rows = {row[0]: row for row in table.rows}
+    assert rows["Tidewater Charters"][3:6] == ("52 (7.0%)", "1.30 (2.5%)", "$1,150")
+    assert rows["Gull Cottage"][4:6] == ("1.37 (3.33%)", "$349.50")  # 378 opens, 41 clicks × 3.33% = 1.3653

@@ -174,10 +174,10 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     """The blast model per list, and a finding for every leisure line without a list."""
     title = "Email list and blast model"
     method = (
-        "email_lists in business.yaml. Per blast: opens = subscribers × open rate; clicks = opens × click rate; "
-        "bookings = clicks × conversion rate; revenue = bookings × average order; per month = revenue per blast "
-        "as shown (in whole units) × blasts per month. Opens and clicks are shown rounded down to whole people "
-        "and bookings to one decimal, but revenue per blast is computed from the exact (unrounded) products."
+        "email_lists in business.yaml. Per blast, each step from the one before as shown: opens = subscribers × "
+        "open rate and clicks = opens × click rate, each rounded down to whole people; bookings = clicks × "
+        "conversion rate, to the hundredth; revenue = bookings × average order; per month = revenue per blast "
+        "as shown (in whole units) × blasts per month."
     )
     entities = ch.sorted_entities(snapshot)
     findings = [
@@ -203,9 +203,9 @@ def _email_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         Card("Email revenue / month (model)", shown, raw=monthly),
         Card("Subscribers", count(subscribers), raw=Decimal(subscribers)),
     )
-    columns = ("Business", "Subscribers", "Opens", "Clicks", "Bookings", "Revenue / blast", "Blasts / month")
+    columns = ("Business", "Subscribers", "Opens", "Clicks", "Bookings", "Average order", "Revenue / blast")
     table = Table(
-        columns=(*columns, "Revenue / month"),
+        columns=(*columns, "Blasts / month", "Revenue / month"),
         rows=tuple(calc.blast_row(b, snapshot) for b in models),
         title="Per blast, step by step",
     )
