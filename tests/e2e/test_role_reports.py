@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -952,3 +953,39 @@ def test_the_books_hold_a_booking_or_an_invoice_whatever_the_case_of_its_referen
         ("R-KA-9002", "keel-advisory", "invoice", "2026-07-05", "2026-06-10", "4200.00", "ka-9002"),
     ))  # fmt: skip
     assert _june_revenue(demo_app, date(2026, 7, 20)) == ("$5,041", {"R-BO-91", "R-KA-9002"})
+
+
+def test_a_booking_the_books_hold_only_the_deposit_of_is_revenue_at_its_price(demo_app: App, clock: Any) -> None:
+    """A review: a $840.75 charter booked through firstmate, whose $200 deposit the bookkeeper had written in
+    revenue.csv under the booking's reference, and not yet its balance, read June's revenue $4,400 (the deposit
+    and a $4,200 invoice): the deposit held the booking, which counted for $200 and as no sale. The books hold
+    a booking when they hold its sale; until then the booking's balance counts beside its deposit. A booking
+    cancelled by the report's day has no balance to come: the books say what it came to."""
+    from datetime import UTC, datetime
+
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.services.bookings import cancel_booking
+    from firstmate.services.reports import build_snapshot
+
+    _sold_and_invoiced_in_june(demo_app, "BO-92", "KA-9003")
+    _in_the_books(demo_app, (
+        ("R-BO-92-D", "saltwind-charters", "booking:boatsetter", "2026-06-02", "2026-06-13", "200.00", "BO-92", True),
+        ("R-BO-92-B", "saltwind-charters", "booking:boatsetter", "2026-07-10", "2026-06-13", "640.75", "BO-92", False),
+    ))  # fmt: skip
+    # on 3 July the books held the deposit alone: 200 + the balance 640.75 + the invoice 4,200
+    revenue, lines = _june_revenue(demo_app, date(2026, 7, 3))
+    assert revenue == "$5,041" and "R-BO-92-D" in lines
+    snapshot = build_snapshot(demo_app, "demo", as_of=date(2026, 7, 3))
+    charter = [line for line in snapshot.revenue if line.reference == "BO-92"]
+    assert sum(line.amount for line in charter) == Decimal("840.75")
+    # and it is a sale: one charter in Apr–Jun at $841, where it read "no sale … refunds or deposits alone"
+    even = next(s for s in build_documents(snapshot, ["cfo"])["cfo"].sections if s.title == "Break-even volume")
+    row = next(r for r in even.tables[0].rows if r[0] == "Saltwind Charters")
+    assert (row[1], row[2]) == ("0.3 charters", "$841")
+    # on 20 July the books hold its balance too: counted once, as they have it
+    assert _june_revenue(demo_app, date(2026, 7, 20)) == ("$5,041", {"R-BO-92-D", "R-BO-92-B", "invoice-KA-9003"})
+    # cancelled on 10 June, its deposit kept: June earned the $200 the books hold, and the invoice
+    booking_id = next(line.id for line in charter if line.id.startswith("booking-")).removeprefix("booking-")
+    clock.set(datetime(2026, 6, 10, 16, 0, tzinfo=UTC))
+    cancel_booking(demo_app, "demo", booking_id)
+    assert _june_revenue(demo_app, date(2026, 7, 3))[0] == "$4,400"

@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.redaction import ConfigEntry, redact_config
-from firstmate.domain.reports.books import beside_the_books, books_on
+from firstmate.domain.reports.books import balances_beside_the_books, beside_the_books, books_on
 from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
@@ -101,12 +101,15 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     lines = cast(list[RevenueLine], data["revenue"])
     # the bookings a refund of the report's books names (by external id or booking-<id>): a refund undoes them
     refunded = frozenset(r.reference for r in lines if r.amount < 0 and r.reference and r.recorded_on <= day)
-    booked, other = booking_revenue(ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded)
+    booked, other, cancelled = booking_revenue(
+        ctx.store, org, profile.org.timezone, currency, as_of=day, refunded=refunded
+    )
     own = [*booked, *(invoice_revenue(cast(Invoice, invoice)) for invoice in data["invoices"])]
     left_out, undoing_nothing = uncounted(org, lines, other, own, day)
     lines = [line for line in lines if line.id not in undoing_nothing]  # a refund of a sale no figure counts
-    # a booking or an invoice that revenue.csv holds under its reference is counted once, as the books have it
-    revenue = [*lines, *beside_the_books(lines, own, day)]
+    # a booking or an invoice that revenue.csv holds under its reference is counted once, as the books have it;
+    # one they hold the deposit of alone, by its balance beside it
+    revenue = [*lines, *beside_the_books(lines, own, day), *balances_beside_the_books(lines, own, day, cancelled)]
     fields: dict[str, Any] = {kind: tuple(rows) for kind, rows in data.items() if kind != "finance"}
     snapshot = Snapshot(
         org_id=org,
@@ -134,10 +137,11 @@ def booking_revenue(
     *,
     as_of: date | None = None,
     refunded: frozenset[str] = frozenset(),
-) -> tuple[list[RevenueLine], dict[str, list[RevenueLine]]]:
+) -> tuple[list[RevenueLine], dict[str, list[RevenueLine]], frozenset[str]]:
     """firstmate's own bookings as revenue lines: recorded when booked, earned on the trip's day;
-    and those in another currency than `currency` booked by `as_of` (the report's day), by
-    currency, which count only where revenue.csv holds them (`uncounted` says which do not). Cancelled bookings
+    those in another currency than `currency` booked by `as_of` (the report's day), by
+    currency, which count only where revenue.csv holds them (`uncounted` says which do not); and the ids of
+    the lines of bookings cancelled by `as_of`, which have no balance to come. Cancelled bookings
     are left out, but for one cancelled after `as_of`, which counts as it read before (it left that
     day's books, and its payout read "unmatched"): its cancellation is its latest revision's date
     (`updated_at`), and what it held before is `before_cancel` (kept since 2026-12-06; for one cancelled
@@ -150,7 +154,7 @@ def booking_revenue(
     zone = ZoneInfo(timezone)
     anchors = all_items(store, intake_pk(org), page_size=500)
     ids = [i for i in (anchor.data.get("booking_id") for anchor in anchors) if i]
-    lines = []
+    lines, closed = [], set()
     for booking_id, item in zip(ids, store.get_many([(booking_pk(org, i), "BOOKING") for i in ids]), strict=True):
         if item is None:
             continue
@@ -159,6 +163,8 @@ def booking_revenue(
             cancelled = as_of is None or _local_date(item.data["updated_at"], zone) <= as_of
             if cancelled and not {request["external_id"], f"booking-{booking_id}"} & refunded:
                 continue
+            if cancelled:
+                closed.add(f"booking-{booking_id}")
             request = item.data.get("before_cancel") or request  # as it read on the day (kept since 2026-12-06)
         line = RevenueLine(
             id=f"booking-{booking_id}",
@@ -176,7 +182,7 @@ def booking_revenue(
             other[request["currency"]].append(line)
             continue
         lines.append(line)
-    return lines, dict(sorted(other.items()))
+    return lines, dict(sorted(other.items())), frozenset(closed)
 
 
 def uncounted(

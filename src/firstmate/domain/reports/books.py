@@ -59,3 +59,30 @@ def beside_the_books(books: Iterable[RevenueLine], own: Iterable[RevenueLine], d
     whatever its case: a bookkeeper's "bo-91" is the booking BO-91 (it was counted twice)."""
     held = {(line.reference or line.id).casefold() for line in books if line.amount > 0 and line.recorded_on <= day}
     return [line for line in own if not {line.id.casefold(), line.reference.casefold()} & held]
+
+
+def balances_beside_the_books(
+    books: Iterable[RevenueLine], own: Iterable[RevenueLine], day: date, settled: frozenset[str] = frozenset()
+) -> list[RevenueLine]:
+    """The balances of `own` (as `beside_the_books` reads them) that the books hold only the deposit of on
+    `day`: a deposit is part of a sale, not the sale, so until the books record the rest the booking's
+    balance (its amount less their deposits) counts beside them, as the booking's line. A charter of $840.75
+    whose $200 deposit revenue.csv held read $200 of revenue, and no sale. None for one of `settled` (a
+    booking cancelled by `day`, whose balance will never come: the books say what it came to), nor for one
+    whose deposits cover it."""
+    sales: set[str] = set()
+    deposits: dict[str, Decimal] = {}
+    for line in books:
+        if line.amount > 0 and line.recorded_on <= day:
+            name = (line.reference or line.id).casefold()
+            if line.deposit:
+                deposits[name] = deposits.get(name, Decimal(0)) + line.amount
+            else:
+                sales.add(name)
+    balances = []
+    for line in own:
+        names = {line.id.casefold(), line.reference.casefold()} - {""}
+        taken = sum((deposits[name] for name in names if name in deposits), Decimal(0))
+        if taken and not names & sales and line.id not in settled and line.amount > taken:
+            balances.append(line.model_copy(update={"amount": line.amount - taken}))
+    return balances

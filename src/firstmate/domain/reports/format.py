@@ -150,7 +150,8 @@ def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 #: adding up revenue.csv alone could not reproduce the figure).
 REVENUE_LINES = (
     "revenue lines (revenue.csv, invoices on their issue day, firstmate's bookings on their trip's day; a booking "
-    "or invoice revenue.csv holds under its reference counts once, as revenue.csv has it)"
+    "or invoice revenue.csv holds under its reference counts once, as revenue.csv has it, with its balance beside "
+    "a deposit alone)"
 )
 
 
