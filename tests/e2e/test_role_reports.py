@@ -989,3 +989,54 @@ def test_a_booking_the_books_hold_only_the_deposit_of_is_revenue_at_its_price(de
     clock.set(datetime(2026, 6, 10, 16, 0, tzinfo=UTC))
     cancel_booking(demo_app, "demo", booking_id)
     assert _june_revenue(demo_app, date(2026, 7, 3))[0] == "$4,400"
+
+
+def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_saying_what_to_write(
+    demo_app: App, tmp_path: Path
+) -> None:
+    """A review: revenue.csv took four decimal places in every currency (for BHD's three), so "12.345" was taken
+    as dollars and "12000.50" as yen, shown "$12" and "12,001 JPY" with nothing said. An amount has the decimal
+    places of business.yaml's currency, of the same import or the one stored, at most: in the admin form too."""
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.errors import DataRejected
+    from firstmate.services.data import check_data, save_row
+
+    header = "id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n"
+
+    def problems(files: dict[str, str]) -> list[tuple[str, str]]:
+        folder = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        raw = read_data_folder(folder)
+        assert not isinstance(raw, list)
+        try:
+            check_data(demo_app.store, "demo", raw)
+        except DataRejected as rejected:
+            return [(e.where, e.problem) for e in rejected.errors]
+        return []
+
+    rows = "".join(
+        f"R-{n},keel-advisory,,direct,2026-11-02,2026-11-02,{amount},,\n" for n, amount in ((1, "12.345"), (2, "12.34"))
+    )
+    assert problems({"revenue.csv": header + rows}) == [
+        ("revenue.csv row 1 (line 2), field amount",
+         "12.345 has more decimal places than USD's 2 (business.yaml's currency): write it like 12.34"),
+    ]  # fmt: skip
+    # a dinar has three places, in an import whose business.yaml says so
+    dinars = "R-3,keel-advisory,,direct,2026-11-02,2026-11-02,12.3456,,\n"
+    assert problems({"business.yaml": "currency: BHD\n", "revenue.csv": header + rows + dinars}) == [
+        ("revenue.csv row 3 (line 4), field amount",
+         "12.3456 has more decimal places than BHD's 3 (business.yaml's currency): write it like 12.345"),
+    ]  # fmt: skip
+    # yen stored: a revenue.csv of yen with sen is refused on its own import, and in the admin form
+    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"})
+    yen = "R-4,keel-advisory,,direct,2026-11-02,2026-11-02,12000.50,,\n"
+    assert problems({"revenue.csv": header + yen}) == [
+        ("revenue.csv row 1 (line 2), field amount",
+         "12000.50 has cents, and JPY has none (business.yaml's currency): write the amount in whole JPY, like 12000"),
+    ]  # fmt: skip
+    line = {"id": "R-5", "entity": "keel-advisory", "recorded_on": "2026-11-02", "service_date": "2026-11-02"}
+    with pytest.raises(DataRejected, match=r"12000\.50 has cents, and JPY has none"):
+        save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"})
+    save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"})

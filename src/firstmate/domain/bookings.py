@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -30,7 +30,7 @@ from pydantic import (
     field_validator,
 )
 
-from firstmate.domain.currencies import ISO_4217, currency_code, minor_units
+from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
 
@@ -288,15 +288,9 @@ class BookingRequest(BaseModel):
         currency = info.data.get("currency")
         if currency is None or (info.context or {}).get("stored"):
             return value
-        places = minor_units(currency)
-        if value != (shown := value.quantize(Decimal(1).scaleb(-places), ROUND_DOWN)):
-            if not places:
-                raise ValueError(
-                    f"{value} has cents, and {currency} has none: write the amount in whole {currency}, like {shown}"
-                )
-            raise ValueError(
-                f"{value.normalize():f} has more decimal places than {currency}'s {places}: write it like {shown}"
-            )
+        problem = places_problem(value, currency)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("start")

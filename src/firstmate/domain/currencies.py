@@ -5,6 +5,8 @@ places its amounts have (yen have none: an amount of 12000.50 JPY is no amount a
 
 from __future__ import annotations
 
+from decimal import ROUND_DOWN, Decimal
+
 _LISTED = """
     AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP
     BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
@@ -35,3 +37,17 @@ _MINOR_UNITS = {code: places for places, codes in _PLACES.items() for code in co
 def minor_units(code: str) -> int:
     """The decimal places of an amount in currency `code` (JPY: 0, USD: 2, BHD: 3); 2 for a code not listed."""
     return _MINOR_UNITS.get(code.upper(), 2)
+
+
+def places_problem(amount: Decimal, code: str, whose: str = "") -> str | None:
+    """What is wrong with `amount` in currency `code` when it has more decimal places than the currency has, as
+    a sentence saying what to write ("12.345 has more decimal places than USD's 2: write it like 12.34"; `whose`
+    says where the currency comes from, after its code); None when it has no more. Yen have no cents, and no
+    payment is made in a third place of dollars."""
+    places = minor_units(code)
+    shown = amount.quantize(Decimal(1).scaleb(-places), ROUND_DOWN)
+    if amount == shown:
+        return None
+    if not places:
+        return f"{amount} has cents, and {code} has none{whose}: write the amount in whole {code}, like {shown}"
+    return f"{amount.normalize():f} has more decimal places than {code}'s {places}{whose}: write it like {shown}"

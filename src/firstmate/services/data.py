@@ -55,8 +55,14 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_fi
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
     replaced = {BY_FILE[name].kind for name in raw if name in BY_FILE} if whole_files else set()
     elsewhere = _StoredSales(store, org, frozenset(replaced))
+    stored = store.get(data_pk(org), "finance#business")
+    currency = str(stored.data.get("currency") or "USD") if stored is not None else "USD"
     checked = check_rows(
-        raw, [e.id for e in profile.entities], [a.id for a in profile.assets], sale_elsewhere=elsewhere.has
+        raw,
+        [e.id for e in profile.entities],
+        [a.id for a in profile.assets],
+        sale_elsewhere=elsewhere.has,
+        currency=currency,
     )
     if isinstance(checked, list):
         raise DataRejected(checked)
