@@ -594,3 +594,29 @@ def test_the_missing_margin_is_worked_out_from_the_sales_a_month_as_shown() -> N
     never = next(f for f in cfo_report(losing).findings if f.key == "cfo:negative-margin:gull-charters")
     # $3,995 + $201 × 1.7 a month = $4,336.70, where 5 / 3 charters read $4,330
     assert "it loses about $4,337 a month (fixed $3,995 + $201 a charter × 1.7)." in never.detail
+
+
+def test_the_burn_cards_are_redone_from_the_burn_table_as_shown() -> None:
+    """A review: the cards averaged the exact months, so with cents a table of $1,000, $1,000 and $1,001 of
+    revenue (averaging $1,000.33) stood under "Average monthly revenue: $1,001", and the gross burn and the
+    net burn beside them read $1 off what the table's figures give."""
+    months = (date(2026, 9, 5), date(2026, 10, 5), date(2026, 11, 5))
+    cents = ("1000.40", "1000.40", "1000.70"), ("500.40", "500.40", "500.70")
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        revenue=tuple(_line(n, GULL, d, a) for n, (d, a) in enumerate(zip(months, cents[0], strict=True))),
+        expenses=tuple(
+            _expense(n, GULL, f"2026-{d.month:02d}", a) for n, (d, a) in enumerate(zip(months, cents[1], strict=True))
+        ),
+    )
+    section = _section(cfo_report(snapshot), "Monthly burn")
+    rows = section.tables[0].rows
+    revenue = sum(_dollars(row[4]) for row in rows) / 3  # 3,001 / 3 = 1,000.33
+    spent = sum(_dollars(cell) for row in rows for cell in row[1:4]) / 3  # 1,501 / 3 = 500.33
+    cards = {c.label: c for c in section.cards}
+    assert cards["Average monthly revenue"].value == f"${whole(revenue):,}" == "$1,000"
+    assert cards["Gross burn a month"].value == f"${whole(spent):,}" == "$500"
+    assert cards["Net burn a month"].note == f"revenue exceeds burn by ${whole(revenue) - whole(spent):,} a month"

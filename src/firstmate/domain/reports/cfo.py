@@ -94,7 +94,8 @@ _BURN_METHOD = (
     "low end counts the gap as 0, the high end fills it with that entity's largest month in the window. "
     f"Gross burn = average monthly total. Revenue = {REVENUE_LINES} summed by service-date month "
     "(recognised at service, deposits included), with the occupancy.csv revenue of rentals no revenue line "
-    "names that month, averaged; net burn = gross burn − average revenue."
+    "names that month, averaged; net burn = gross burn − average revenue. Every average is of the months as the "
+    "table shows them, and net burn is worked out from the cards as shown (whole units)."
 )
 
 
@@ -115,7 +116,7 @@ def _burn_section(snapshot: Snapshot, b: Burn) -> Part:
     columns = ("Month", "Commitments", "Fixed expenses", "Variable expenses", "Revenue", "No expense rows")
     table = Table(columns, tuple(rows), title=f"Burn by month, {window}")
     # the parts in whole units that add up to the low end shown (rounded one by one, $3,301 + $2,601 read $5,901)
-    fixed_part, variable_part = apportioned([b.commitments + b.fixed_expenses, b.variable])
+    fixed_part, variable_part = apportioned([whole(b.commitments) + b.fixed_expenses, b.variable])
     fixed_note = f"fixed {money(fixed_part, cur)} + variable {money(variable_part, cur)}"
     cards = (
         Card("Gross burn a month", money_range(b.low, b.high, cur), note=fixed_note, raw=b.high),

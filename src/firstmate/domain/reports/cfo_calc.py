@@ -49,7 +49,9 @@ class Gap:
 
 @dataclass(frozen=True)
 class Burn:
-    """Gross and net monthly burn over the window; averages per month."""
+    """Gross and net monthly burn over the window; averages per month, each of the months as the burn table
+    shows them (whole units), so that a reader's average of the table is the card's: the exact months
+    averaged read "Average monthly revenue: $1,001" over a table of $1,000, $1,000 and $1,001."""
 
     months: tuple[date, ...]
     commitments: Decimal  # business.yaml fixed costs, per month
@@ -60,28 +62,28 @@ class Burn:
 
     @property
     def low(self) -> Decimal:
-        """Gross burn with every gap taken as zero spend."""
-        return self.commitments + self.fixed_expenses + self.variable
+        """Gross burn with every gap taken as zero spend: the table's months as shown, averaged."""
+        return whole(self.commitments) + self.fixed_expenses + self.variable
 
     @property
     def high(self) -> Decimal:
-        """Gross burn with every gap filled with the entity's largest month."""
-        return self.low + sum((g.fill for g in self.gaps), ZERO) / len(self.months)
+        """Gross burn with every gap filled with the entity's largest month (as its bullet shows it)."""
+        return self.low + sum((whole(g.fill) for g in self.gaps), ZERO) / len(self.months)
 
     @property
     def revenue(self) -> Decimal:
-        """Average monthly revenue, recognised at service date."""
-        return sum(self.revenue_by_month, ZERO) / len(self.months)
+        """Average monthly revenue, recognised at service date: the table's months as shown, averaged."""
+        return sum((whole(m) for m in self.revenue_by_month), ZERO) / len(self.months)
 
     @property
     def net_low(self) -> Decimal:
-        """Net burn at the low end of gross burn."""
-        return self.low - self.revenue
+        """Net burn at the low end of gross burn: the two cards' figures as shown, one less the other."""
+        return whole(self.low) - whole(self.revenue)
 
     @property
     def net_high(self) -> Decimal:
-        """Net burn at the high end of gross burn."""
-        return self.high - self.revenue
+        """Net burn at the high end of gross burn, from the cards' figures as shown."""
+        return whole(self.high) - whole(self.revenue)
 
 
 def burn(snapshot: Snapshot) -> Burn:
@@ -101,11 +103,12 @@ def burn(snapshot: Snapshot) -> Burn:
     for month, lines in _by_month(snapshot, window).items():  # a let kept in occupancy.csv alone is revenue too
         revenue.append(sum((r.amount for r in lines), ZERO) + unlisted_rentals(snapshot, None, month, lines))
     n = Decimal(len(window))
+    shown = [[whole(part) for part in month_totals(snapshot, month)] for month in window]  # the table's cells
     return Burn(
         months=tuple(window),
         commitments=sum((c.monthly for c in snapshot.finance.fixed_costs), ZERO),
-        fixed_expenses=sum((e.amount for e in rows if e.fixed), ZERO) / n,
-        variable=sum((e.amount for e in rows if not e.fixed), ZERO) / n,
+        fixed_expenses=sum((fixed for fixed, _ in shown), ZERO) / n,
+        variable=sum((variable for _, variable in shown), ZERO) / n,
         gaps=tuple(gaps),
         revenue_by_month=tuple(revenue),
     )
