@@ -394,3 +394,28 @@ def test_each_table_and_total_of_expenses_and_revenue_adds_up_as_shown() -> None
     assert hygiene.summary.startswith("2 uncategorised rows ($1,202);")
     blank = next(f for f in doc.findings if f.key == "accounting:uncategorised:expenses")
     assert blank.title == "Categorise 2 expenses worth $1,202" and blank.money_at_stake == Decimal(1202)
+
+
+def test_the_reconciliation_and_deposit_cards_read_the_sum_of_their_rows_as_shown() -> None:
+    """A review: the demo's unmatched payout read "$742.50" in the gaps table and "Unmatched payouts: $743" in
+    its card and finding; two deposits of $400.50 read "$401" each under a card of "$801"."""
+    snapshot = _snapshot()
+    revenue = [
+        r.model_copy(update={"amount": Decimal("400.50")}) if r.id in ("R2", "R9") else r for r in snapshot.revenue
+    ]
+    payouts = [p.model_copy(update={"amount": Decimal("742.50")}) if p.id == "P3" else p for p in snapshot.payouts]
+    doc = accounting_report(snapshot.model_copy(update={"revenue": tuple(revenue), "payouts": tuple(payouts)}))
+
+    def adds(section_title: str, card: str, table: str, column: str) -> None:
+        section = next(s for s in doc.sections if s.title == section_title)
+        shown = next(t for t in section.tables if t.title == table)
+        at = shown.columns.index(column)
+        cells = [row[at] for row in shown.rows if row[at] != "—" and (table != "Gaps" or row[0] == "unmatched payout")]
+        total = sum(Decimal(re.sub(r"[^\d.]", "", cell)) for cell in cells)
+        value = next(c for c in section.cards if c.label == card).value
+        assert Decimal(re.sub(r"[^\d.]", "", value)) == total, (card, value, cells)
+
+    adds("Revenue recognition audit", "Deposits booked as revenue", "Deposits to move to deferred revenue", "Amount")
+    adds("Reconciliation: bookings vs payouts", "Unmatched payouts", "Gaps", "Paid out")
+    [match] = [f for f in doc.findings if f.key == "accounting:unmatched-payouts:all"]
+    assert "($742.50)" in match.title

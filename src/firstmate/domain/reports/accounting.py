@@ -178,10 +178,11 @@ def recognition_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...
 
 
 def _flag_card(label: str, amount: Decimal, cur: str, note: str) -> Card:
+    # with its cents, as the rows it adds show theirs: a payout of $742.50 read "Unmatched payouts: $743"
     bad = amount != 0
     return Card(
         label,
-        money(amount, cur),
+        _exact(amount, cur),
         tone=Tone.ALERT if bad else Tone.OK,
         marker="[ALERT]" if bad else "[OK]",
         note=note,
@@ -196,7 +197,7 @@ def _lines_table(title: str, lines: list[RevenueLine], snapshot: Snapshot) -> Ta
             snapshot.entity_name(r.entity),
             str(r.recorded_on),
             str(r.service_date),
-            money(r.amount, snapshot.currency),
+            _exact(r.amount, snapshot.currency),
         )
         for r in lines
     )
@@ -210,7 +211,7 @@ def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ..
     return (
         Finding(
             key=f"{LENS}:deposits:deferred",
-            title=f"Move {money(total, cur)} of deposits to deferred revenue",
+            title=f"Move {_exact(total, cur)} of deposits to deferred revenue",
             detail=(
                 f"{plural(len(deposits), 'deposit')} for services from {deposits[0].service_date} to "
                 f"{deposits[-1].service_date} sit in revenue; a deposit is a liability until its service date."
@@ -397,7 +398,7 @@ def _missing_payout_findings(missing: list[Gap], cur: str) -> list[Finding]:
     for source, items in sorted(by_source.items()):
         total = sum((g.booked or ZERO for g in items), ZERO)
         refs = ", ".join(g.reference for g in items[:6]) + (" …" if len(items) > 6 else "")
-        title = f"Chase {source} for {plural(len(items), 'missing payout')} ({money(total, cur)})"
+        title = f"Chase {source} for {plural(len(items), 'missing payout')} ({_exact(total, cur)})"
         detail = f"Bookings served more than 14 days ago with no payout: {refs}."
         out.append(Finding(f"{LENS}:missing-payouts:{source}", title, detail, _by_money(total), LENS, total, LENS))
     return out
@@ -427,7 +428,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         out.append(
             Finding(
                 key=f"{LENS}:unmatched-payouts:all",
-                title=f"Match {plural(n, 'payout')} ({money(unmatched, cur)}) to bookings or record the revenue",
+                title=f"Match {plural(n, 'payout')} ({_exact(unmatched, cur)}) to bookings or record the revenue",
                 detail="Payouts with no booking line of the same reference: revenue may be missing from the books.",
                 severity=_by_money(unmatched),
                 owner=LENS,
