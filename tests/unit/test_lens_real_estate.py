@@ -190,11 +190,12 @@ def test_maintenance_totals_forecast_and_repair_spike() -> None:
     scheduled = next(t for t in upkeep.tables if t.title == "Scheduled")
     assert scheduled.rows == (("2026-12-15", "Dune Cottage", "Work", "planned", "$1,200"),)
     spike = next(f for f in doc.findings if f.key == "real_estate:repairs:spike")
-    # Aug–Oct repairs 900 + 600 = 1,500 against the 9 months before them: 300 / 9 × 3 = 100; excess 1,400
-    assert spike.money_at_stake == Decimal(1400) and spike.severity is Severity.MEDIUM
+    # Aug–Oct repairs 900 + 600 = 1,500 against the 9 months before them: 300 / 9 = 33.33 × 3 = 99.99; excess
+    # 1,400.01
+    assert spike.money_at_stake == Decimal("1400.01") and spike.severity is Severity.MEDIUM
     assert spike.detail == (
-        "Repairs in the last 3 months were $1,500 against $100 at the average month before them: "
-        "more than 50% above it."
+        "Repairs in the last 3 months were $1,500 against $100, 3 months at the average month before them "
+        "($33.33): more than 50% above it."
     )
     assert upkeep.bullets == ()  # the cottage has 9 months before Aug 2026
 
@@ -369,3 +370,18 @@ def test_the_maintenance_by_month_and_its_cards_add_up_as_shown() -> None:
     cards = {c.label: c.value for c in upkeep.cards}
     assert (cards["Planned, 12 months"], cards["Repairs, 12 months"]) == ("$101", "$202")
     assert upkeep.summary.startswith("$303 over 12 months;")
+
+
+def test_the_repair_spike_shows_the_average_month_its_three_months_are_worked_out_from() -> None:
+    """A review: the demo's spike read "$2,420 against $313 at the average month before them", where the
+    average month was $104.44 ($940 over 9 months) and $313 three of them: a reader took $313 for the month."""
+    import re
+
+    spike = next(f for f in real_estate_report(_snapshot()).findings if f.key == "real_estate:repairs:spike")
+    figures = [Decimal(f.replace(",", "")) for f in re.findall(r"\$([\d,]+(?:\.\d\d)?)", spike.detail)]
+    assert len(figures) == 3, spike.detail  # the last 3 months, the 3 months expected, and the average month
+    recent, expected, month = figures
+    # the cottage's 9 months before Aug 2026 hold $300 of repairs: $33.33 a month, 3 × $33.33 = $99.99
+    assert month == Decimal("33.33")
+    assert expected == (3 * month).quantize(Decimal(1)) == 100
+    assert spike.money_at_stake == recent - 3 * month == Decimal("1400.01")

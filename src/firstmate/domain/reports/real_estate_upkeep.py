@@ -136,16 +136,19 @@ def _unjudged(snapshot: Snapshot, costs: Upkeep) -> tuple[str, ...]:
 def _spike_finding(trend: RepairTrend, cur: str) -> Finding | None:
     if not trend.judged or trend.recent <= trend.expected * REPAIR_SPIKE:
         return None
+    # the average month, in cents as shown, and the 3 months worked out from it: "$313 at the average month"
+    # read as a month's, where it was three of $104.44
+    month = (trend.expected / 3).quantize(CENT)
     return Finding(
         key=f"{LENS}:repairs:spike",
         title=f"Find the cause of {money(trend.recent, cur)} of repairs in the last 3 months",
         detail=(
-            f"Repairs in the last 3 months were {money(trend.recent, cur)} against {money(trend.expected, cur)} "
-            "at the average month before them: more than 50% above it."
+            f"Repairs in the last 3 months were {money(trend.recent, cur)} against {money(3 * month, cur)}, 3 months "
+            f"at the average month before them ({money(month, cur, cents=True)}): more than 50% above it."
         ),
         severity=Severity.MEDIUM,
         owner=LENS,
-        money_at_stake=(trend.recent - trend.expected).quantize(CENT),
+        money_at_stake=(trend.recent - 3 * month).quantize(CENT),
         lens=LENS,
     )
 
