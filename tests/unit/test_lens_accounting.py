@@ -360,7 +360,7 @@ def test_a_fee_on_a_payout_in_cents_reads_as_its_row_subtracts() -> None:
     assert row[4:] == ("$1,150", "$747.50", "fee $402.50 = 35% of the booking")
     fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
     assert fee.title == "Query the $402.50 fee boatsetter kept on booking BS-20"
-    assert "booked $1,150, paid out $747.50: fee $402.50 = 35% of the booking." in fee.detail
+    assert "booked $1,150, paid out $747.50: fee $402.50 = 35% of the booking;" in fee.detail
 
 
 def test_each_table_and_total_of_expenses_and_revenue_adds_up_as_shown() -> None:
@@ -419,3 +419,22 @@ def test_the_reconciliation_and_deposit_cards_read_the_sum_of_their_rows_as_show
     adds("Reconciliation: bookings vs payouts", "Unmatched payouts", "Gaps", "Paid out")
     [match] = [f for f in doc.findings if f.key == "accounting:unmatched-payouts:all"]
     assert "($742.50)" in match.title
+
+
+def test_a_fee_that_looks_wrong_says_the_usual_fee_its_money_at_stake_is_above() -> None:
+    """A review: the demo asked to query a $402.50 fee on a $1,150 booking with "$173 at stake", and nothing
+    said where $173 came from: the fee beyond the usual 20% of the booking ($230)."""
+    snapshot = _snapshot()
+    line = RevenueLine(
+        id="R20", entity="charter", source="booking:boatsetter", reference="BS-20", recorded_on=date(2026, 9, 1),
+        service_date=date(2026, 9, 12), amount=Decimal(1150),
+    )  # fmt: skip
+    payout = Payout(
+        id="P20", source="boatsetter", reference="BS-20", paid_on=date(2026, 9, 20), amount=Decimal("747.50")
+    )
+    doc = accounting_report(
+        snapshot.model_copy(update={"revenue": (*snapshot.revenue, line), "payouts": (*snapshot.payouts, payout)})
+    )
+    fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
+    assert fee.detail.endswith("fee $402.50 = 35% of the booking; a usual fee is at most 20%, $230: $172.50 above it.")
+    assert fee.money_at_stake == Decimal("402.50") - Decimal(230)

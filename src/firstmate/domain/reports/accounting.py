@@ -408,9 +408,15 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
     out = list(_missing_payout_findings([g for g in gaps if g.kind == "missing payout"], cur))
     for g in gaps:
         booked, paid = g.booked or ZERO, g.paid or ZERO
+        why = ""
         if g.kind == "fee looks wrong":
-            money_at_stake = (booked - paid - FEE_CEILING * booked).quantize(CENT)  # kept beyond a normal fee
+            usual = (FEE_CEILING * booked).quantize(CENT)
+            money_at_stake = booked - paid - usual  # kept beyond a normal fee, said so: "$173 at stake" was not
             title = f"Query the {_exact(booked - paid, cur)} fee {g.source} kept on booking {g.reference}"
+            why = (
+                f"; a usual fee is at most {pct(FEE_CEILING)}, {_exact(usual, cur)}: "
+                f"{_exact(money_at_stake, cur)} above it"
+            )
         elif g.kind == "payout above booking":
             title, money_at_stake = (
                 f"Record the {_exact(paid - booked, cur)} extra paid on booking {g.reference}",
@@ -421,7 +427,8 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         key = f"{LENS}:{g.kind.replace(' ', '-')}:{g.reference}"
         severity = _by_money(money_at_stake)
         detail = f"{g.source} booking {g.reference}, served {g.when}, booked {_exact(booked, cur)}"
-        detail += f", paid out {_exact(paid, cur)}: {g.note}." if g.paid is not None else f": {g.note}, no payout yet."
+        paid_out = f", paid out {_exact(paid, cur)}: {g.note}{why}."
+        detail += paid_out if g.paid is not None else f": {g.note}, no payout yet."
         out.append(Finding(key, title, detail, severity, LENS, money_at_stake, LENS))
     if unmatched:
         n = sum(1 for g in gaps if g.kind == "unmatched payout")
