@@ -250,11 +250,13 @@ NOTES_WITH_MONEY = (
     "Deposit 215 paid\nOwner share 624\nGuest paid 357 cash\nbalance due 1289 on arrival\n"
     "6 guests, slip 14, 2 coolers, back by 16:00, ramp B, birthday: 40\n"
     "Collected 356 at the dock, Venmo 233, Zelle 151, three hundred paid in cash\n"
-    "6 paid guests, discount 25%, pier 39, engine hours 1200"
+    "6 paid guests, discount 25%, pier 39, engine hours 1200\n"
+    "Rest 487 on arrival, 263 pounds for fuel, party of 6\nPickup 10.30 each. TOP 3"
 )
-AMOUNTS_IN_NOTES = ("215", "624", "357", "1289", "356", "233", "151")
+AMOUNTS_IN_NOTES = ("215", "624", "357", "1289", "356", "233", "151", "487", "263")
 HARMLESS_IN_NOTES = ("6 guests", "slip 14", "2 coolers", "16:00", "ramp B", "birthday: 40", "Deposit", "Owner share",
-                     "6 paid guests", "discount 25%", "pier 39", "engine hours 1200", "Venmo")  # fmt: skip
+                     "6 paid guests", "discount 25%", "pier 39", "engine hours 1200", "Venmo", "party of 6",
+                     "Pickup 10.30 each", "TOP 3")  # fmt: skip
 
 
 def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App) -> None:
@@ -262,7 +264,9 @@ def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App
     "balance due 1289 on arrival" showed on every crew member's trip page, trip API answer, mail and calendar feed;
     their amounts are hidden there now, and the rest of the notes (a count, a slip, a time) is shown as written.
     A later review: "Collected 356", "Venmo 233", "Zelle 151" and "three hundred paid" still reached crew, and
-    "6 paid guests" read "[amount hidden] paid guests", "discount 25%" "discount [amount hidden]%"."""
+    "6 paid guests" read "[amount hidden] paid guests", "discount 25%" "discount [amount hidden]%". A third: an
+    amount nothing named in notes of money ("Rest 487 on arrival") and pounds in words reached crew, and "Pickup
+    10.30 each" and "TOP 3" read "[amount hidden]"."""
     booking = book(demo_app, notes=NOTES_WITH_MONEY, external_id="WEB-NOTES")
     theo = sign_in(demo_app, "theo")
     outputs = {
@@ -289,3 +293,16 @@ def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App
     assert "Owner share 624" in ops.message.text
     admin_page = html.unescape(sign_in(demo_app, "marisol").get(f"/crew/events/{booking.event_id}").text)
     assert "Notes as written" in admin_page and "Owner share 624" in admin_page
+
+
+def test_a_feeds_own_lines_reach_crew_whole_beside_notes_of_money(demo_app: App) -> None:
+    """A trip's feed entry reads its guests and its boat, then its notes: the notes' money is hidden, but a figure
+    of firstmate's own lines is no figure of the notes ("Guests: 24" beside "Deposit paid")."""
+    book(demo_app, notes="Deposit paid, rest 487 on arrival", guest_count=24, external_id="WEB-BIG-PARTY")
+
+    def unfolded(feed: str) -> str:
+        return feed.replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",")
+
+    crew_feed = unfolded(_feed_text(demo_app, FeedScope.CREW, "theo"))
+    assert "Guests: 24" in crew_feed and "Notes: Deposit paid, rest [amount hidden] on arrival" in crew_feed
+    assert "Notes: Deposit paid, rest 487 on arrival" in unfolded(_feed_text(demo_app, FeedScope.ORG, "demo"))

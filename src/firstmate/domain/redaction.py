@@ -3,11 +3,12 @@ guest-facing view, mail, feed and API answer."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -104,7 +105,7 @@ _NOTE_APPS = "venmo|zelle|paypal|cashapp"
 #: ("Deposit 2 bags at the dock", "Collected 3 bags").
 _NOTE_MONEY = re.compile(
     rf"(?:{_MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
-    rf"|collected|received|refunded|surcharges?|vouchers?|giftcards?|giftcertificates?|{_NOTE_APPS}"
+    rf"|collected|received|refunded|charged|surcharges?|vouchers?|giftcards?|giftcertificates?|{_NOTE_APPS}"
     r"|kaution|anzahlung|bezahlt|preis|trinkgeld|betrag|restbetrag|gebühr|kosten"  # German ("Kaution 200")
     r"|payée?|paye|acompte|prix|pourboire|montant|arrhes|réglée?"  # French ("payé 1200", "acompte 300")
     r"|dep[óo]sito|pagad[oa]|pago|precio|propina|importe|seña"  # Spanish ("depósito 200", "precio 90")
@@ -112,12 +113,14 @@ _NOTE_MONEY = re.compile(
     r"|aanbetaling|betaald|prijs|fooi)",  # Dutch
     re.IGNORECASE,
 )
-#: Words a note writes as two for one word of money ("Gift card 100"), read as one.
-_NOTE_TWO_WORDS = re.compile(r"\b(gift)[ \t-]+(cards?|certificates?)\b", re.IGNORECASE)
+#: Words a note writes as two for one ("Gift card 100", "engine hours 1200", "pick up 9"), read as one.
+_NOTE_TWO_WORDS = re.compile(
+    r"\b(?:gift[ \t-]+(?:cards?|certificates?)|engine[ \t-]+(?:hours|hrs)|pick[ \t-]+up)\b", re.I
+)
 #: Words that say money less surely ("total of 6 with the kids", "Rate: 5 knots"): a figure beside one is money
 #: from 20 on, or with cents ("Total: 1290", "net 2.50").
 _NOTE_MAYBE = re.compile(
-    r"(?:totals?|net|rates?|charges?|discounts?|amount"
+    r"(?:totals?|net|rates?|charges?|discounts?|amount|rest|remainder"  # "rest 400 on arrival"
     r"|collect|collects|collecting|gets)",  # "Collect 600 at dock", "Crew gets 300"; not "collect 2 at the dock"
     re.IGNORECASE,
 )
@@ -131,33 +134,83 @@ _NOTE_FILLERS = re.compile(
     r"|us|me|app|per|person|head|guest|pp|each)",  # "Price per person 85"
     re.IGNORECASE,
 )
-#: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash").
+#: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash", "200
+#: pounds", "2 grand"); "pounds of" weighs ("20 pounds of ice").
 _NOTE_MONEY_AFTER = re.compile(
-    r"(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
-    r"|pesos?|francs?|rupees?|reais|rand|dirhams?|baht|yen|yuan|lira|lire|kronor|kroner|quid"  # not "pounds": of ice
-    rf"|balance|commission|{_NOTE_APPS})",
+    r"[ \t]*(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
+    r"|pesos?|francs?|rupees?|reais|rand|dirhams?|baht|yen|yuan|lira|lire|kronor|kroner|quid|grand|sterling"
+    rf"|pounds?(?![ \t]+of\b)|balance|commission|all[ \t-]in|{_NOTE_APPS})\b",  # "450 all in"
     re.IGNORECASE,
 )
 #: A way of paying after a figure, which makes it money too ("200 via Venmo", "300 in cash", "150 by zelle").
 _NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check|cheque|{_NOTE_APPS})\b", re.I)
-#: A price per head after a figure, money from 20 on or with cents ("85 per person", "85 pp", "300 each"; not "2
-#: each of snacks").
-_NOTE_APIECE = re.compile(r"[ \t]*(?:pp|p\.p\.|per[ \t]+(?:person|head|guest|pax)|a[ \t]+head|each)\b", re.I)
+#: A price per head or per unit of time after a figure, money whatever its size ("85 per person", "12pp", "15/head",
+#: "300 each", "1200/day", "150 per hour"; not "2 each of snacks").
+_PER = r"person|head|guest|pax|pp|day|night|hour|hr|h|week"
+_NOTE_APIECE = re.compile(
+    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{_PER})|a[ \t]+head|ea|each(?![ \t]+of\b))\b|p\.p\.)", re.IGNORECASE
+)
+#: Months and days, beside a figure that is a date ("12 June", "June 12", "Sat 13"); "may" only before one ("May 12";
+#: "400 may follow" is money).
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?"
+)
+_WEEKDAYS = r"may|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
 #: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
 #: or one of these.
 _NOTE_COUNTED = re.compile(
     r"(?:guest|person|people|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
-    r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old)",
+    r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old"
+    rf"|lbs?|kg|{_MONTHS})",  # "12 June"
     re.IGNORECASE,
 )
 #: After a figure, what makes it a head count even with a word of money in between ("6 paid guests", "Paid 4 of 6
-#: guests", "two paying adults").
+#: guests", "two paying adults", "the 4 of us").
 _NOTE_HEADCOUNT = re.compile(
-    r"[ \t]+(?:(?:un|pre)?paid|paying|of[ \t]+\w+)[ \t]+"
-    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)\b",
+    r"[ \t]+(?:(?:(?:un|pre)?paid|paying|of[ \t]+\w+)[ \t]+"
+    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)|of[ \t]+(?:us|them))\b",
     re.IGNORECASE,
 )
-_NOT_PLURALS = frozenset({"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his"})
+#: Words before a figure that say what it names, so that it is no money even among words of money ("Deposit paid,
+#: slip 14", "ages 8 and 10", "party of 6", "Guests: 24", "Pier 39", "engine hours 1200", "June 12", "call 555
+#: 0148"). Not a kind of guest ("adults 85, kids 40" is a price list) nor a word of a booking ("reservation 200").
+_NOTE_LABEL = re.compile(
+    r"(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|ramps?|bays?|moorings?|buoys?|lots?|spots?|spaces?|stalls?"
+    r"|rows?|seats?|sites?|lanes?|exits?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|wharf|floats?|no|nr"
+    r"|number|channel|ch|vhf|party|group|we|guests|pax|people|persons|passengers|ages?|aged|birthday|bday|turns|turning|length|loa|depth|draft|draught"
+    rf"|beam|speed|weight|weighs|code|pin|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{_MONTHS}|{_WEEKDAYS})",
+    re.IGNORECASE,
+)
+#: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
+#: nor "return", which also say money given back. "@" before any other figure is a price ("3 adults @ 75").
+_NOTE_TIME_WORD = re.compile(
+    r"(?:@|at|by|from|until|till|til|pickup|around|before|after|eta|etd|meet|meeting|start|starts|starting|depart"
+    r"|departs|departure|departing|leaves|leaving|arrive|arrives|arrival|arriving|sails|sailing)",
+    re.IGNORECASE,
+)
+#: Feet and inches written as marks ("38' sloop").
+_FEET = ("'", "’", "′", '"', "″")
+#: Words before a figure under 20 that make it a count or an age ("Gift card for 2", "kids under 5"); "for 300" and
+#: "over 200" may be money.
+_SMALL_COUNT_WORDS = frozenset({"for", "under", "over"})
+_TIME_SHAPED = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:h][0-5]\d)?")
+#: A phone number, or a date: seven digits or more in groups, not grouped as thousands are ("555-0148", "415 555
+#: 0148", "+45 20 30 40 50", "(020) 7946 0958", "2026-06-12"; not "1 200 000").
+_PHONE = re.compile(
+    r"(?<![\w.,])(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ .\-\u00a0]?)?\d{1,4}(?:[ .\-\u00a0]\(?\d{2,4}\)?){1,5}(?!\w|[.,]\d)"
+)
+#: Words ending in s that are no plural of anything counted ("Paid 200 thanks", "200 towards the balance").
+_NOT_PLURALS = frozenset(
+    {"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his", "thanks", "pls", "plz",
+     "thx", "tks", "cheers", "towards", "afterwards", "always", "besides", "unless", "perhaps", "ps", "sometimes"}
+)  # fmt: skip
+#: A note's sentences: a figure in one that speaks of money is money, unless something says what it is.
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s<]|$)|[;\n]")
+#: A word of money that says nothing of money: "6 paid guests" counts guests.
+_PAID_HEADS = re.compile(
+    r"\b(?:un|pre)?paid(?=[ \t]+(?:guests?|persons?|people|adults?|kids?|children|pax|seats?)\b)", re.I
+)
 #: Numbers in words ("two hundred fifty", "twelve hundred", "one thousand two hundred", "fifty"), by value.
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")  # fmt: skip
@@ -205,76 +258,165 @@ _MARKUP = re.compile(r"<[^<>\n]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{_CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?![\w:]|/(?!\d{{3}})|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{_GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b)[\w:]|/(?!\d{{3}}|(?i:{_PER})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{_SPELLED})))"
     rf"(?P<after>\s?{_CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
 _CLAUSE_BREAK = re.compile(r"[,;.!?)\n]")
-_NOTE_WORD = re.compile(r"[^\W\d_]+|\d+")
-_WORD_AFTER = re.compile(r"[ \t]*([^\W\d_]+)")
+_NOTE_WORD = re.compile(r"[^\W\d_]+|\d+|@")
+_WORD_AFTER = re.compile(r"(?:[ \t]*|-)([^\W\d_]+)")  # "6 guests", "3-hour trip"
 #: What joins the two figures of a pair, the second money when the first is ("Paid 200 of 400", "paid 200+200",
 #: "Deposit 50% = 600", "Paid: 200/400").
 _PAIR_JOINER = re.compile(r"[ \t]*(?:[+/=]|(?i:of|out of|and|plus))[ \t]*")
+#: What joins two figures a word names both of ("ages 8 and 10", "slips 3 & 4", "at 9 or 10", "group 3 of 4").
+_NAMED_PAIR_JOINER = re.compile(r"[ \t]*(?:&|(?i:and|or|to|of))[ \t]*")
 _ANY_MONEY_WORD = re.compile(r"[^\W\d_]+")
+#: What a figure of the notes is: money, a figure as written, or a figure nothing says anything of, which its
+#: sentence and the notes decide.
+_Reading = Literal["money", "named", "other", "unsaid"]
 
 
 def crew_notes(notes: str) -> str:
     """A booking's notes as crew read them: each amount of money in them reads HIDDEN_AMOUNT ("Deposit 200
     paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624", "Venmo 200",
-    "collected 350", "two hundred paid", "Captain pay: 30%", "Paid 200 of 400"); every other figure as written
-    ("6 guests", "6 paid guests", "slip 14", "2 coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%",
-    "ALL 4 ON BOARD")."""
+    "collected 350", "two hundred paid", "Captain pay: 30%", "Paid 200 of 400", "Paid 200, rest 400 on arrival",
+    "15 per head", "200 pounds"); every other figure as written ("6 guests", "6 paid guests", "slip 14", "2
+    coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%", "ALL 4 ON BOARD", "Deposit paid. TOP 3").
+
+    A figure is money when a currency goes with it, when a word of money is right before it or after it, when it
+    is a price per head, or when it is the second of a pair whose first is money. One nothing speaks of (no unit,
+    count, label or time says what it is) is money in a sentence that speaks of money, and from 20 on in notes
+    that do elsewhere: when in doubt, it is hidden."""
     priced = _PRICED.sub(HIDDEN_AMOUNT, notes)
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {found.end() for found in re.finditer(re.escape(HIDDEN_AMOUNT), priced)}
-    money_in_text = any(_is_money_word(word) for word in _ANY_MONEY_WORD.findall(_NOTE_TWO_WORDS.sub(r"\1\2", priced)))
+    sentences = _Sentences(priced)
+    phones = [span.span() for span in _PHONE.finditer(priced) if _is_phone(span[0])]
+    named: set[int] = set()  # where a figure a word names ends ("ages 8"), for the next of a pair ("and 10")
+    readings: list[tuple[re.Match[str], _Reading]] = []
+    for found in _NOTE_FIGURE.finditer(priced):
+        reading = _reading(found, firsts, sentences, phones, named)
+        if reading == "money":
+            firsts.add(found.end())
+            sentences.money_at(found.start())
+        readings.append((found, reading))
+    shown, last = [], 0
+    for found, reading in readings:
+        if reading == "money" or (reading == "unsaid" and _unsaid_is_money(found, sentences)):
+            shown += [priced[last : found.start()], HIDDEN_AMOUNT]
+            last = found.end()
+    return "".join(shown) + priced[last:]
 
-    def judged(found: re.Match[str]) -> str:
-        if not _is_money(found, firsts, money_in_text):
-            return found[0]
-        firsts.add(found.end())
-        return HIDDEN_AMOUNT
 
-    return _NOTE_FIGURE.sub(judged, priced)
+class _Sentences:
+    """The sentences of a note, and which of them speak of money: a word of money in them, or an amount hidden."""
+
+    def __init__(self, text: str) -> None:
+        plain = _MARKUP.sub(lambda markup: " " * len(markup[0]), text)  # "deposit&nbsp;200" is one sentence
+        self.starts = [0] + [end.end() for end in _SENTENCE_END.finditer(plain)]
+        pieces = [plain[start:end] for start, end in zip(self.starts, [*self.starts[1:], len(plain)], strict=True)]
+        self.money = [HIDDEN_AMOUNT in piece or _speaks(piece, _NOTE_MONEY) for piece in pieces]
+        self.any_word = [_speaks(piece, _NOTE_MONEY, _NOTE_MAYBE, MONEY_WORDS) for piece in pieces]
+
+    def at(self, position: int) -> int:
+        return bisect.bisect_right(self.starts, position) - 1
+
+    def money_at(self, position: int) -> None:
+        self.money[self.at(position)] = True
 
 
-def _is_money(found: re.Match[str], firsts: set[int], money_in_text: bool) -> bool:
+def _speaks(sentence: str, *words: re.Pattern[str]) -> bool:
+    said = _PAID_HEADS.sub(" ", _NOTE_TWO_WORDS.sub(_one_word, sentence))
+    return any(kind.fullmatch(word) for word in _ANY_MONEY_WORD.findall(said) for kind in words)
+
+
+def _unsaid_is_money(found: re.Match[str], sentences: _Sentences) -> bool:
+    """Whether a figure nothing says anything of is money: in a sentence that speaks of money, yes ("Paid 200, rest
+    400 on arrival"); in notes that do elsewhere, from 20 on ("Deposit paid. 400 on arrival"; not "Deposit paid. TOP
+    3"), and in notes with a word that says money less surely ("Owner rate applies: 350 for the day"). A number in
+    words under 20 is a count ("Deposit: three life jackets")."""
+    if found["spelled"] and _spelled_value(found["spelled"]) < 20:
+        return False
+    if sentences.money[sentences.at(found.start())]:
+        return True
+    return (any(sentences.money) or any(sentences.any_word)) and _at_least_20(found)
+
+
+def _reading(
+    found: re.Match[str], firsts: set[int], sentences: _Sentences, phones: list[tuple[int, int]], named: set[int]
+) -> _Reading:
     text, start, end = found.string, found.start(), found.end()
+    if any(begin <= start < finish for begin, finish in phones):
+        return "other"  # "Deposit paid, call 415 555 0148", "Paid 2026-06-12"
     joiner = _PAIR_JOINER.fullmatch(text, _pair_start(start, firsts), start) if start else None
     second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
     if found["figure"] and not found["before"] and joined and not second:
-        return False  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    clause = _CLAUSE_BREAK.split(_MARKUP.sub(" ", _NOTE_TWO_WORDS.sub(r"\1\2", text[:start])))[-1]
-    word = _money_word_before(clause)
+        return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
+    clause = _CLAUSE_BREAK.split(_MARKUP.sub(" ", _NOTE_TWO_WORDS.sub(_one_word, text[:start])))[-1]
+    word = _word_before(clause)
+    money_word = word if word is not None and _is_note_money_word(word) else None
     if found["percent"]:
-        if word is not None:
+        if money_word is not None:
             firsts.add(end)  # "Deposit 50% = 600": the 600 is money
-        return word is not None and _NOTE_PAY.fullmatch(word) is not None  # a share of pay; not "discount 25%"
+        return "money" if money_word and _NOTE_PAY.fullmatch(money_word) else "other"  # not "discount 25%"
     currency = (found["before"] or found["after"] or "").strip()
-    if currency in WORD_CODES and not money_in_text:
-        currency = ""  # "ALL 4 ON BOARD", "TOP 3": a word in capitals, not the lek or the pa'anga
+    if currency in WORD_CODES and not sentences.any_word[sentences.at(start)]:
+        currency = ""  # "ALL 4 ON BOARD", "Deposit paid. TOP 3": a word in capitals, not the lek or the pa'anga
     if currency in ("$", "€", "£", "¥"):
-        return True
+        return "money"
     if _NOTE_HEADCOUNT.match(text, end):
-        return False  # "6 paid guests", "Paid 4 of 6 guests"
+        return "other"  # "6 paid guests", "Paid 4 of 6 guests"
+    if _NOTE_MONEY_AFTER.match(text, end) or _NOTE_PAID_BY.match(text, end):
+        return "money"
+    timed = word is not None and _NOTE_TIME_WORD.fullmatch(word) and _TIME_SHAPED.fullmatch(found["figure"] or "")
+    if timed:
+        named.add(end)
+        return "named"  # "Pickup 10.30 each", "at 9"
+    if _NOTE_APIECE.match(text, end):
+        return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = _WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if _NOTE_MONEY_AFTER.fullmatch(after) or _NOTE_PAID_BY.match(text, end):
-        return True
-    if _NOTE_APIECE.match(text, end):
-        return _at_least_20(found)  # "85 per person", "300 each"; not "2 each of snacks"
     if _NOTE_COUNTED.fullmatch(after) or (after.lower().endswith("s") and after.lower() not in _NOT_PLURALS):
-        return False  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
+        return "other"  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
+    if text.startswith(_FEET, end) and not (start and text[start - 1] in _FEET):
+        return "other"  # "38' sloop"; not "paid '200'"
     if currency or second:
-        return True
-    if word is None:
+        return "money"
+    return _reading_by_word(found, word, money_word, named)
+
+
+def _reading_by_word(found: re.Match[str], word: str | None, money_word: str | None, named: set[int]) -> _Reading:
+    """What the word before a figure says it is ("Deposit 200", "Total: 1290", "slip 14", "party of 6", "ages 8 and
+    10"), or "unsaid"."""
+    if word == "@":
+        return "money"  # "3 adults @ 75"
+    if money_word is not None:
+        if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
+            return "money" if _spelled_value(found["spelled"]) >= 20 else "other"
+        if _NOTE_MAYBE.fullmatch(money_word):
+            return "money" if _at_least_20(found) else "other"  # "Deposit paid, total of 6"
+        return "money"
+    if (word is not None and _NOTE_LABEL.fullmatch(word)) or (word in _SMALL_COUNT_WORDS and not _at_least_20(found)):
+        named.add(found.end())  # "slip 14", "Gift card for 2", "kids under 5"
+        return "named"
+    text, start = found.string, found.start()
+    if any(_NAMED_PAIR_JOINER.fullmatch(text, first, start) for first in named if start - 6 <= first < start):
+        named.add(found.end())
+        return "named"  # "ages 8 and 10"
+    return "unsaid"
+
+
+def _one_word(two: re.Match[str]) -> str:
+    return re.sub(r"[ \t-]+", "", two[0])
+
+
+def _is_phone(text: str) -> bool:
+    """Whether digits in groups are a phone number rather than an amount grouped in thousands ("1 200 000")."""
+    groups = re.findall(r"\d+", text)
+    if sum(len(group) for group in groups) < 7:
         return False
-    if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
-        return _spelled_value(found["spelled"]) >= 20
-    if _NOTE_MAYBE.fullmatch(word):
-        return _at_least_20(found)
-    return True
+    return text.startswith(("+", "(")) or "-" in text or any(len(group) != 3 for group in groups[1:])
 
 
 def _pair_start(start: int, firsts: set[int]) -> int:
@@ -291,17 +433,20 @@ def _at_least_20(found: re.Match[str]) -> bool:
     return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", figure.split(",")[0]) or 0) >= 20
 
 
-def _is_money_word(word: str) -> bool:
-    return bool(_NOTE_MONEY.fullmatch(word) or _NOTE_MAYBE.fullmatch(word) or MONEY_WORDS.fullmatch(word))
+def _is_note_money_word(word: str) -> bool:
+    return bool(_NOTE_MONEY.fullmatch(word) or _NOTE_MAYBE.fullmatch(word))
 
 
-def _money_word_before(clause: str) -> str | None:
-    """The word of money (_NOTE_MONEY, _NOTE_MAYBE) the figure after `clause` follows, over at most two fillers
-    ("balance due", "deposit of", "owes us"), or None."""
+def _word_before(clause: str) -> str | None:
+    """The word of money (_NOTE_MONEY, _NOTE_MAYBE), of a time (_NOTE_TIME_WORD) or naming what a figure is
+    (_NOTE_LABEL, _SMALL_COUNT_WORDS) the figure after `clause` follows, over at most two fillers ("balance due",
+    "deposit of", "owes us", "party of"), or None."""
     words: list[str] = _NOTE_WORD.findall(clause)
     for fillers, word in enumerate(reversed(words)):
-        if _NOTE_MONEY.fullmatch(word) or _NOTE_MAYBE.fullmatch(word):
+        if _is_note_money_word(word) or _NOTE_LABEL.fullmatch(word) or _NOTE_TIME_WORD.fullmatch(word):
             return word
+        if word.lower() in _SMALL_COUNT_WORDS and fillers == 0:
+            return word.lower()
         if word.isdigit() or fillers == 2 or not _NOTE_FILLERS.fullmatch(word):
             return None
     return None

@@ -207,7 +207,9 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
         event.add("location", entry.location)
     description = entry.crew_description  # its notes as written ("Deposit 200 paid"): crew read them without money
     if not with_money:
-        description = crew_notes(description)
+        # firstmate's own lines ("Guests: 24") as written: only the notes after them are the notes' figures
+        own, notes_label, notes = description.partition("Notes: ")
+        description = own + notes_label + crew_notes(notes)
     elif entry.money_summary:
         description = f"{description}\n{entry.money_summary}"
     event.add("description", description)
