@@ -161,6 +161,11 @@ MONEY = [
     ),
     ("Paid deposit of $ 200. Remaining 800.", "Paid deposit of …. Remaining …."),
     ("Lunch for 10 guests, 25 each", "Lunch for 10 guests, … each"),
+    # a review: a figure grouped with a comma was read as its first group, under 20 ("1,150" as 1)
+    ("Total: 1,150", "Total: …"),
+    ("Grand total 1,290", "Grand total …"),
+    ("Crew gets 1,200", "Crew gets …"),
+    ("Deposit paid. 1,150 on arrival", "Deposit paid. … on arrival"),
     # in doubt, hidden: a figure nothing names, in a sentence of money
     ("Deposit paid, 1 service dog", "Deposit paid, … service dog"),
     ("Deposit paid. Owner use 2026", "Deposit paid. Owner use …"),

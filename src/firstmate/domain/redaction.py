@@ -426,11 +426,13 @@ def _pair_start(start: int, firsts: set[int]) -> int:
 
 
 def _at_least_20(found: re.Match[str]) -> bool:
-    """Whether a figure is 20 or more, or has cents or thousands ("Total: 1290", "net 2.50", "1.2k")."""
+    """Whether a figure is 20 or more, or has cents or thousands ("Total: 1290", "Total: 1,150", "net 2.50",
+    "1.2k"); a comma before three digits groups thousands, before one or two it starts the cents ("2,50")."""
     if found["spelled"]:
         return _spelled_value(found["spelled"]) >= 20
     figure = found["figure"]
-    return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", figure.split(",")[0]) or 0) >= 20
+    whole = re.sub(r",(?=\d{3}(?!\d))", "", figure).split(",")[0]
+    return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", whole) or 0) >= 20
 
 
 def _is_note_money_word(word: str) -> bool:
