@@ -18,6 +18,7 @@ from firstmate.config import Settings
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import BlockedSlot, RowError
+from firstmate.domain.redaction import HIDDEN_AMOUNT, crew_notes
 from firstmate.ports import Absent, Delete, Item, Put
 from firstmate.services import outbox
 from firstmate.services.imports import ImportReport, import_records
@@ -1640,3 +1641,12 @@ def test_a_rows_problems_name_the_csv_files_columns_and_say_what_to_write() -> N
         "lead_phone: must be a phone number of 5 to 30 characters (digits, spaces, brackets, dots, dashes), "
         "like +1 (555) 010-0199, with any extension after it, like ext. 12"
     )
+
+
+def test_a_figure_in_doubt_in_a_calendar_events_notes_stays_a_note_that_crew_read_hidden() -> None:
+    """A review: a line of the notes with an amount no word of money names ("Sent 300 by bank transfer") reached
+    crew whole; crew read it "[amount hidden]" now, and the line stays a note rather than going to the private
+    notes, as one with a count does ("Bring 20 life jackets")."""
+    record = _ota_booking(BOOKED + "\nNotes: Sent 300 by bank transfer\nBring 20 life jackets")
+    assert record.notes == "Sent 300 by bank transfer\nBring 20 life jackets" and record.private_notes == ""
+    assert crew_notes(record.notes) == f"Sent {HIDDEN_AMOUNT} by bank transfer\nBring 20 life jackets"

@@ -306,3 +306,21 @@ def test_a_feeds_own_lines_reach_crew_whole_beside_notes_of_money(demo_app: App)
     crew_feed = unfolded(_feed_text(demo_app, FeedScope.CREW, "theo"))
     assert "Guests: 24" in crew_feed and "Notes: Deposit paid, rest [amount hidden] on arrival" in crew_feed
     assert "Notes: Deposit paid, rest 487 on arrival" in unfolded(_feed_text(demo_app, FeedScope.ORG, "demo"))
+
+
+def test_a_channels_hold_titled_with_a_bare_amount_reaches_crew_feeds_without_it(demo_app: App) -> None:
+    """A review: a hold titled with its payout and no word of money ("Reserved - Rob S. - 624") was in every crew
+    member's feed; a title with a year ("Owner use 2026") is no money."""
+    from firstmate.adapters.sources.bookings.ics_file import parse_ics
+
+    export = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\n"
+    for day, title in ((13, "Reserved - Rob S. - 624"), (16, "Owner use 2026")):
+        export += (
+            f"BEGIN:VEVENT\r\nUID:gmb-{day}@ota.example.com\r\nDTSTAMP:20260520T100000Z\r\n"
+            f"DTSTART:202606{day}T230000Z\r\nDTEND:202606{day + 1}T020000Z\r\nSUMMARY:{title}\r\nEND:VEVENT\r\n"
+        ).encode()
+    records = parse_ics(export + b"END:VCALENDAR\r\n", source="getmyboat", timezone="UTC", asset="sea-lark")
+    assert dict(import_records(demo_app, "demo", records).counts) == {"blocked created": 2}
+    feed = _feed_text(demo_app, FeedScope.CREW, "theo")
+    assert "624" not in feed and "SUMMARY:Unavailable" in feed and "SUMMARY:Owner use 2026" in feed
+    assert "Reserved - Rob S. - 624" in _feed_text(demo_app, FeedScope.ORG, "demo")

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
 from firstmate.domain.guests import NewGuest
+from firstmate.domain.redaction import crew_notes
 from firstmate.services import outbox
 from firstmate.services.guests import CodeTarget, add_guest, confirm_attendance
 from firstmate.services.trips import get_event
@@ -98,7 +99,9 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
         "Dana &lt;script&gt;" in texts["guest page (lead)"] and "Robin &#34;&gt;&lt;img" in texts["guest page (lead)"]
     )
     assert "(guardian: Pat &lt;script&gt;" in texts["guest page (invitee)"]
-    assert TEMPLATE in texts["crew trip page"] and "Dana &lt;script&gt;" in texts["crew refusal naming the unsigned"]
+    # the notes as crew read them: figures nothing names are hidden ("{{ [amount hidden] * [amount hidden] }}")
+    assert crew_notes(TEMPLATE) in texts["crew trip page"] and TEMPLATE in texts["admin trip page"]
+    assert "Dana &lt;script&gt;" in texts["crew refusal naming the unsigned"]
     assert texts["crew trip page"].count("{{") >= 1 and "VIP &#34;&gt;&lt;img" in texts["admin trip page"]
     assert "Paper <script>" in texts["crew api"]  # JSON carries it as typed: data, never a page
     for entry in outbox.list_entries(demo_app.store, "demo", limit=500):  # the HTML part of every mail

@@ -166,6 +166,22 @@ MONEY = [
     ("Grand total 1,290", "Grand total …"),
     ("Crew gets 1,200", "Crew gets …"),
     ("Deposit paid. 1,150 on arrival", "Deposit paid. … on arrival"),
+    # a review: money no word of money named, in notes with none, reached crew: a figure from 20 on that nothing
+    # names is hidden wherever it stands
+    ("Sent 300 by bank transfer", "Sent … by bank transfer"),
+    ("Transferred 500 yesterday", "Transferred … yesterday"),
+    ("Guest will settle 180 on board", "Guest will settle … on board"),
+    ("Quoted 900 for 4 hrs", "Quoted … for 4 hrs"),
+    ("Agreed 750 with the owner", "Agreed … with the owner"),
+    ("200 down, 400 on the day", "… down, … on the day"),
+    ("Half now half later: 400 / 400", "Half now half later: … / …"),
+    ("Extra hour 150", "Extra hour …"),
+    ("Fuel: approx 60 gallons, 350", "Fuel: approx 60 gallons, …"),
+    ("150 pending", "… pending"),
+    ("Gift 50 for the captain", "Gift … for the captain"),
+    ("Chartered for 2k", "Chartered for …"),
+    ("Captain gets 30 percent", "Captain gets …"),
+    ("Deposit 200 bank transfers", "Deposit … bank transfers"),
     # in doubt, hidden: a figure nothing names, in a sentence of money
     ("Deposit paid, 1 service dog", "Deposit paid, … service dog"),
     ("Deposit paid. Owner use 2026", "Deposit paid. Owner use …"),
@@ -281,6 +297,22 @@ HARMLESS = [
     "Deposit paid. Room 214 at the Harbor Inn.",
     "Paid 50%, rest cash on the day, 8 guests",
     "Deposit paid, Fri 12, 10am, 2 kids under 5",
+    # figures that name themselves, in notes without money
+    "Pickup at 1234 Ocean Ave",
+    "Pickup at 12 N Harbor Dr, 9am",
+    "Sunset cruise for 25 people",
+    "Married 30 years",
+    "Anniversary, married since 1996",
+    "Flight UA 283 lands at 14.45",
+    "flight 283, then taxi",
+    "Route 66 trip",
+    "Bring 20 life jackets",
+    "Deposit paid, 1 large cooler",
+    "Hilton room 1204",
+    "We are 25",
+    "twenty of us",
+    "Marina del Rey, dock 52",
+    "Kids go for 10",
 ]
 
 

@@ -82,16 +82,18 @@ _WORD_THEN_FIGURE = re.compile(
 _FIGURE_THEN_CODE = re.compile(rf"\d[\d,]*(?:\.\d+)?\s?{_CODE}")
 
 
-def speaks_of_money(text: str) -> bool:
+def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
     """Whether text a channel wrote tells an amount of money: a currency sign before a figure, a word of
     money with a figure right after it, or a figure in a currency in a text with a word of money
-    ("Reserved - Rob S. - payout usd 524", "owner payout 624", "net payout after fees 624.00 USD"); not
-    "Pickup at 10.30, total of 6 with the kids", "Tip: bring 2 towels", "Charge 2 phones" or "Owner use 2026"."""
+    ("Reserved - Rob S. - payout usd 524", "owner payout 624", "net payout after fees 624.00 USD"), or any
+    figure a booking's notes hide from crew (`crew_notes`); not "Pickup at 10.30, total of 6 with the kids", "Tip:
+    bring 2 towels", "Charge 2 phones" or "Owner use 2026". Without `in_doubt`, a figure from 20 on that nothing
+    names ("Reserved - Rob S. - 624") tells money only in a text with a word of money."""
     if _SIGNED_FIGURE.search(text) or _WORD_THEN_FIGURE.search(text):
         return True
     if _FIGURE_THEN_CODE.search(text) and MONEY_WORDS.search(text):
         return True
-    return crew_notes(text) != text  # what a booking's notes hide from crew ("Venmo 200", "collected 350")
+    return _without_money(text, everywhere=in_doubt) != text  # "Venmo 200", "collected 350"
 
 
 # --- a booking's notes, as crew read them ---------------------------------------------------------
@@ -126,7 +128,7 @@ _NOTE_MAYBE = re.compile(
 )
 #: Words of what someone is paid: a percentage beside one is as private as an amount ("Captain pay: 30%", "owner
 #: share 70%"); any other percentage is a rate, no amount of money ("discount 25%", "tip 18% included").
-_NOTE_PAY = re.compile(r"(?:pay|wages?|salar(?:y|ies)|commissions?|payouts?|earnings|shares?)", re.IGNORECASE)
+_NOTE_PAY = re.compile(r"(?:pay|gets|wages?|salar(?:y|ies)|commissions?|payouts?|earnings|shares?)", re.IGNORECASE)
 #: Words a note puts between its word of money and the figure ("balance due 1200", "deposit of 200", "owes us
 #: 120", "cash app 40").
 _NOTE_FILLERS = re.compile(
@@ -179,7 +181,7 @@ _NOTE_LABEL = re.compile(
     r"(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|ramps?|bays?|moorings?|buoys?|lots?|spots?|spaces?|stalls?"
     r"|rows?|seats?|sites?|lanes?|exits?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|wharf|floats?|no|nr"
     r"|number|channel|ch|vhf|party|group|we|guests|pax|people|persons|passengers|ages?|aged|birthday|bday|turns|turning|length|loa|depth|draft|draught"
-    rf"|beam|speed|weight|weighs|code|pin|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{_MONTHS}|{_WEEKDAYS})",
+    rf"|beam|speed|weight|weighs|code|pin|flight|route|hwy|highway|exit|bus|train|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{_MONTHS}|{_WEEKDAYS})",
     re.IGNORECASE,
 )
 #: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
@@ -194,6 +196,12 @@ _FEET = ("'", "’", "′", '"', "″")
 #: Words before a figure under 20 that make it a count or an age ("Gift card for 2", "kids under 5"); "for 300" and
 #: "over 200" may be money.
 _SMALL_COUNT_WORDS = frozenset({"for", "under", "over"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+#: A street address after a figure ("1234 Ocean Ave", "12 N Harbor Dr"): a place, no money.
+_STREET_AFTER = re.compile(
+    r"(?:[ \t]+[A-Z][\w'’.-]*){1,3}?[ \t]+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct"
+    r"|Court|Pl|Place|Hwy|Highway|Pkwy|Parkway|Ter|Terrace|Cir|Circle|Sq|Square|Quay)\b"
+)
 _TIME_SHAPED = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:h][0-5]\d)?")
 #: A phone number, or a date: seven digits or more in groups, not grouped as thousands are ("555-0148", "415 555
 #: 0148", "+45 20 30 40 50", "(020) 7946 0958", "2026-06-12"; not "1 200 000").
@@ -201,6 +209,14 @@ _PHONE = re.compile(
     r"(?<![\w.,])(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ .\-\u00a0]?)?\d{1,4}(?:[ .\-\u00a0]\(?\d{2,4}\)?){1,5}(?!\w|[.,]\d)"
 )
 #: Words ending in s that are no plural of anything counted ("Paid 200 thanks", "200 towards the balance").
+_TWO_WORDS_AFTER = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
+#: Words that describe nothing counted after a figure ("Paid 200 via PayPal", "200 on the day", "200 each way").
+_NOT_DESCRIBING = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "in", "on", "at", "by", "for", "with", "to", "from", "of",
+     "via", "per", "each", "all", "both", "last", "next", "every", "and", "or", "plus", "less", "minus", "up", "down",
+     "thanks", "pls", "please", "so", "as", "is", "was", "are", "were", "be", "been", "more", "extra", "total",
+     "already", "still", "now", "later", "today", "yesterday", "tomorrow", "upfront", "before", "after"}
+)  # fmt: skip
 _NOT_PLURALS = frozenset(
     {"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his", "thanks", "pls", "plz",
      "thx", "tks", "cheers", "towards", "afterwards", "always", "besides", "unless", "perhaps", "ps", "sometimes"}
@@ -271,8 +287,8 @@ _PAIR_JOINER = re.compile(r"[ \t]*(?:[+/=]|(?i:of|out of|and|plus))[ \t]*")
 #: What joins two figures a word names both of ("ages 8 and 10", "slips 3 & 4", "at 9 or 10", "group 3 of 4").
 _NAMED_PAIR_JOINER = re.compile(r"[ \t]*(?:&|(?i:and|or|to|of))[ \t]*")
 _ANY_MONEY_WORD = re.compile(r"[^\W\d_]+")
-#: What a figure of the notes is: money, a figure as written, or a figure nothing says anything of, which its
-#: sentence and the notes decide.
+#: What a figure of the notes is: money, one a word names ("slip 14", and so "and 15" after it), another shown as
+#: written, or one nothing says anything of, which its sentence and the notes decide.
 _Reading = Literal["money", "named", "other", "unsaid"]
 
 
@@ -285,8 +301,15 @@ def crew_notes(notes: str) -> str:
 
     A figure is money when a currency goes with it, when a word of money is right before it or after it, when it
     is a price per head, or when it is the second of a pair whose first is money. One nothing speaks of (no unit,
-    count, label or time says what it is) is money in a sentence that speaks of money, and from 20 on in notes
-    that do elsewhere: when in doubt, it is hidden."""
+    count, label or time says what it is) is money in a sentence that speaks of money, and from 20 on anywhere else
+    ("Sent 300 by bank transfer"; a year is a year in notes that say nothing of money): when in doubt, it is
+    hidden."""
+    return _without_money(notes, everywhere=True)
+
+
+def _without_money(notes: str, *, everywhere: bool) -> str:
+    """`notes` with each amount of money hidden; a figure from 20 on that nothing names anywhere when `everywhere`,
+    else only in notes with a word of money."""
     priced = _PRICED.sub(HIDDEN_AMOUNT, notes)
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {found.end() for found in re.finditer(re.escape(HIDDEN_AMOUNT), priced)}
@@ -302,7 +325,7 @@ def crew_notes(notes: str) -> str:
         readings.append((found, reading))
     shown, last = [], 0
     for found, reading in readings:
-        if reading == "money" or (reading == "unsaid" and _unsaid_is_money(found, sentences)):
+        if reading == "money" or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere)):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
             last = found.end()
     return "".join(shown) + priced[last:]
@@ -330,16 +353,20 @@ def _speaks(sentence: str, *words: re.Pattern[str]) -> bool:
     return any(kind.fullmatch(word) for word in _ANY_MONEY_WORD.findall(said) for kind in words)
 
 
-def _unsaid_is_money(found: re.Match[str], sentences: _Sentences) -> bool:
+def _unsaid_is_money(found: re.Match[str], sentences: _Sentences, everywhere: bool) -> bool:
     """Whether a figure nothing says anything of is money: in a sentence that speaks of money, yes ("Paid 200, rest
-    400 on arrival"); in notes that do elsewhere, from 20 on ("Deposit paid. 400 on arrival"; not "Deposit paid. TOP
-    3"), and in notes with a word that says money less surely ("Owner rate applies: 350 for the day"). A number in
-    words under 20 is a count ("Deposit: three life jackets")."""
+    400 on arrival"); elsewhere from 20 on ("Deposit paid. 400 on arrival", "Owner rate applies: 350 for the day",
+    "Sent 300 by bank transfer"; not "Deposit paid. TOP 3"), but for a year in notes without a word of money ("Owner
+    use 2026"). A number in words under 20 is a count ("Deposit: three life jackets")."""
     if found["spelled"] and _spelled_value(found["spelled"]) < 20:
         return False
     if sentences.money[sentences.at(found.start())]:
         return True
-    return (any(sentences.money) or any(sentences.any_word)) and _at_least_20(found)
+    if not _at_least_20(found):
+        return False
+    if any(sentences.money) or any(sentences.any_word):
+        return True
+    return everywhere and not _YEAR.fullmatch(found["figure"] or "")
 
 
 def _reading(
@@ -377,10 +404,12 @@ def _reading(
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = _WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if _NOTE_COUNTED.fullmatch(after) or (after.lower().endswith("s") and after.lower() not in _NOT_PLURALS):
-        return "other"  # "Deposit 2 bags", "ALL 3 COOLERS": a code in capitals is also a word
+    if _counted(after) or (money_word is None and _counted_after_a_word(text, end)):
+        return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
     if text.startswith(_FEET, end) and not (start and text[start - 1] in _FEET):
         return "other"  # "38' sloop"; not "paid '200'"
+    if _STREET_AFTER.match(text, end):
+        return "other"  # "Pickup at 1234 Ocean Ave"
     if currency or second:
         return "money"
     return _reading_by_word(found, word, money_word, named)
@@ -405,6 +434,21 @@ def _reading_by_word(found: re.Match[str], word: str | None, money_word: str | N
         named.add(found.end())
         return "named"  # "ages 8 and 10"
     return "unsaid"
+
+
+def _counted(word: str) -> bool:
+    """Whether a word after a figure is what it counts: a plural, or a word of _NOTE_COUNTED ("2 bags", "5 knots")."""
+    return bool(_NOTE_COUNTED.fullmatch(word)) or (word.lower().endswith("s") and word.lower() not in _NOT_PLURALS)
+
+
+def _counted_after_a_word(text: str, end: int) -> bool:
+    """Whether the second word after a figure is what it counts, the first describing it ("20 life jackets", "1
+    large cooler"); not when the first is a word of money, of a number or of grammar ("Paid 200 two days ago"). Only
+    for a figure no word of money comes before: "Deposit 200 bank transfers" is money."""
+    two = _TWO_WORDS_AFTER.match(text, end)
+    if two is None or two[1].lower() in _NOT_DESCRIBING or _NUMBER_WORDS.get(two[1].lower()):
+        return False
+    return not (_is_note_money_word(two[1]) or _NOTE_MONEY_AFTER.fullmatch(two[1])) and _counted(two[2])
 
 
 def _one_word(two: re.Match[str]) -> str:

@@ -329,7 +329,7 @@ def _money(line: str) -> bool:
     labelled = _LABELLED.fullmatch(line)
     if labelled and MONEY_WORDS.search(labelled["key"]) and _AMOUNT.fullmatch(labelled["value"]):
         return True
-    return speaks_of_money(line)
+    return speaks_of_money(line, in_doubt=False)  # a figure in doubt stays a note: crew_notes hides it there
 
 
 def _times(event: icalendar.Event, timezone: str, duration: str | None = None) -> tuple[datetime, datetime]:
