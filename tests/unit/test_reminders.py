@@ -365,3 +365,47 @@ def test_a_reminder_dead_of_a_refusal_is_not_sent_by_retry_after_its_trip_moved_
         sent = outbox.get_entry(demo_app.store, "demo", key).status is OutboxStatus.SENT
         assert sent is (change == "move back"), change
         clock.set(start + timedelta(days=1))
+
+
+def test_changing_the_reminder_offsets_never_queues_a_reminder_again(demo_app: App, clock: FixedClock) -> None:
+    """Found by a review: a reminder's key named its offset by the other offsets of its minute, so the 2 h 30 s
+    reminder, queued and sent alone as "120m", was queued again as "120m30s" once a 2 h offset was added beside
+    it: Jonah was reminded twice at one offset (and the 2 h reminder, its key taken, never went)."""
+    from tests.conftest import sent_mail
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    late, whole = timedelta(hours=2, seconds=30), timedelta(hours=2)
+    clock.set(booking.request.start - late + timedelta(seconds=5))
+    assert send_due_reminders(demo_app, [late], clock.now()) == 1
+    [first] = [e for e in outbox.list_entries(demo_app.store, "demo") if ":reminder:" in e.key]
+    sent_mail(demo_app, "demo", first.key)  # it went out
+    clock.advance(timedelta(seconds=10))  # the business adds a 2 h reminder, not due yet
+    assert send_due_reminders(demo_app, [whole, late], clock.now()) == 0
+    clock.set(booking.request.start - whole + timedelta(minutes=1))
+    assert send_due_reminders(demo_app, [whole, late], clock.now()) == 1  # the 2 h one
+    assert send_due_reminders(demo_app, [late], clock.now()) == 0  # and nothing when 2 h is taken away again
+    assert _reminders(demo_app) == ["120m30s:jonah", "120m:jonah"]
+
+
+def test_a_reminder_queued_under_the_key_of_its_minute_alone_is_not_queued_again(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A 2 h 30 s reminder queued before 2026-12-06, alone in its minute, was keyed "120m": once firstmate is
+    upgraded mid-window it is not queued again as "120m30s"."""
+    from firstmate.services.people import list_people
+    from firstmate.services.reminders import reminder_message
+    from firstmate.services.trips import get_event
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    late, start = timedelta(hours=2, seconds=30), booking.request.start
+    clock.set(start - late + timedelta(minutes=3))
+    event = get_event(demo_app.store, "demo", booking.event_id)
+    [jonah] = [p for p in list_people(demo_app.store, "demo") if p.id == "jonah"]
+    old_key = f"ev:{event.id}:reminder:{int(start.timestamp())}:120m"
+    message = reminder_message(demo_app, event, jonah, "captain", start, "UTC", key=old_key)
+    assert outbox.enqueue(demo_app.store, "demo", [message], clock.now()) == 1
+    assert send_due_reminders(demo_app, [late], clock.now()) == 0
+    assert send_due_reminders(demo_app, [late, timedelta(hours=24)], clock.now()) == 0
+    assert _reminders(demo_app) == ["120m:jonah"]

@@ -32,7 +32,7 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
     """Queue every reminder due now; return how many were new. Idempotent."""
     queued = 0
     horizon = now + max(offsets, default=timedelta(0)) + GRACE
-    labels = offset_labels(offsets)
+    whole_minutes = {offset_label(o) for o in offsets if offset_label(o).endswith("m")}
     for org in list_orgs(ctx.store):
         profile = load_business(ctx.store, org)
         zone = profile.org.timezone if profile else "UTC"
@@ -51,29 +51,36 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
                 moment = start - offset
                 if not (booking.created_at <= moment <= now < moment + GRACE):
                     continue
+                key = f"{reminder_prefix(event.id)}{int(start.timestamp())}:{offset_label(offset)}"
+                legacy = _legacy_key(key, whole_minutes)
                 for slot in event.roles:
                     person = people.get(slot.person_id or "")
                     if person is None or not person.active:
                         continue
-                    key = f"{reminder_prefix(event.id)}{int(start.timestamp())}:{labels[offset]}"
+                    if legacy and ctx.store.get(outbox_pk(org), f"{legacy}:{person.id}") is not None:
+                        continue  # queued before 2026-12-06 under the key its minute alone had
                     messages.append(reminder_message(ctx, event, person, slot.role, start, zone, key=key))
             queued += enqueue(ctx.store, org, messages, now)
     return queued
 
 
-def offset_labels(offsets: Collection[timedelta]) -> dict[timedelta, str]:
-    """Each offset's part of its reminders' keys: its whole minutes ("120m"), as every key has said, and
-    for an offset after another in the same minute its seconds past it too ("120m30s"). Keyed by the
-    minute alone, offsets under a minute apart shared one key, and only one of them was sent."""
-    labels: dict[timedelta, str] = {}
-    for offset in sorted(set(offsets)):
-        minutes = int(offset.total_seconds() // 60)
-        label = f"{minutes}m"
-        if label in labels.values():
-            seconds = (offset - timedelta(minutes=minutes)).total_seconds()
-            label += f"{seconds:.6f}".rstrip("0").rstrip(".") + "s"
-        labels[offset] = label
-    return labels
+def offset_label(offset: timedelta) -> str:
+    """An offset's part of its reminders' keys, of the offset alone: its whole minutes ("120m"), as every
+    key has said, and for an offset not a whole number of minutes its seconds past them too ("120m30s").
+    Until 2026-12-06 such an offset alone in its minute was "120m" and became "120m30s" once a 2 h offset
+    was added, so a reminder already queued was queued again."""
+    minutes = int(offset.total_seconds() // 60)
+    seconds = (offset - timedelta(minutes=minutes)).total_seconds()
+    return f"{minutes}m" + (f"{seconds:.6f}".rstrip("0").rstrip(".") + "s" if seconds else "")
+
+
+def _legacy_key(key: str, whole_minutes: Collection[str]) -> str | None:
+    """For a reminder of an offset not a whole number of minutes, the key it had before 2026-12-06 if it
+    was queued then, that is its minute's ("…:120m") when no whole-minute offset of that minute is set
+    (a key a 2 h offset's reminder would hold then, and one of them is enough); None otherwise."""
+    head, _, label = key.rpartition(":")
+    minute = label.split("m", 1)[0] + "m"
+    return f"{head}:{minute}" if label != minute and minute not in whole_minutes else None
 
 
 def reminder_message(
