@@ -29,7 +29,9 @@ def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
     base = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     base.update(FIRSTMATE_HOME=str(home), COLUMNS="200")
     base.update(env or {})
-    return subprocess.run([FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(  # no terminal to answer a question: as in a script or cron
+        [FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL
+    )
 
 
 def _demo_day() -> date:

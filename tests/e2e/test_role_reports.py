@@ -71,8 +71,60 @@ def test_a_dry_run_says_what_an_import_would_remove_and_changes_nothing(home: Pa
     assert dry.returncode == 0, dry.stderr
     assert "would do" in dry.stdout and "1 change(s) to make, 1 of them removals; nothing was changed" in dry.stdout
     assert run(home, "data", "show", "--kind", "invoices").stdout == before
-    assert "1 change(s)" in run(home, "data", "import", str(folder)).stdout  # for real, the same change
+    assert "1 change(s)" in run(home, "data", "import", str(folder), "--yes").stdout  # for real, the same change
     assert run(home, "data", "show", "--kind", "invoices").stdout != before
+
+
+def test_an_import_that_removes_rows_says_so_and_asks_first(home: Path, tmp_path: Path) -> None:
+    """Found by a review: only --dry-run said which stored rows an import would remove; without it, rows left
+    out of the folder were removed silently (a cron job importing an export that came back short). The
+    import now says how many of each kind it removes, and asks, or, with no terminal to ask, refuses."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "data"
+    assert run(home, "data", "template", str(folder)).returncode == 0
+    assert run(home, "data", "import", str(folder)).returncode == 0  # removes nothing: nothing to ask
+    before = run(home, "data", "show", "--kind", "invoices").stdout
+    invoices = folder / "invoices.csv"
+    lines = invoices.read_text().splitlines()
+    invoices.write_text("\n".join(line for line in lines if not line.startswith("INV-2001,")) + "\n")
+
+    refused = run(home, "data", "import", str(folder))  # no terminal (a script, cron)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "nothing was imported: " in refused.stderr and "removes 1 stored row(s) it leaves out: 1 invoices" in (
+        refused.stderr
+    )
+    assert "re-run with --yes" in refused.stderr and "--dry-run" in refused.stderr
+    assert run(home, "data", "show", "--kind", "invoices").stdout == before
+
+    def at_a_terminal(answer: str) -> subprocess.CompletedProcess[str]:
+        from tests.e2e.test_cli import FIRSTMATE
+
+        keyboard, terminal = os.openpty()
+        os.write(keyboard, answer.encode())
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")} | {"FIRSTMATE_HOME": str(home)}
+        try:
+            return subprocess.run(
+                [FIRSTMATE, "data", "import", str(folder)], stdin=terminal, env=env, capture_output=True, text=True,
+                timeout=120, check=False,
+            )  # fmt: skip
+        finally:
+            os.close(keyboard)
+            os.close(terminal)
+
+    declined = at_a_terminal("n\n")
+    assert declined.returncode == 1 and "Nothing was imported." in declined.stderr, declined.stderr
+    assert "removes 1 stored row(s) it leaves out: 1 invoices." in declined.stdout and "Remove them" in declined.stdout
+    assert run(home, "data", "show", "--kind", "invoices").stdout == before
+    accepted = at_a_terminal("y\n")
+    assert accepted.returncode == 0 and "1 change(s)" in accepted.stdout, accepted.stderr
+    assert "INV-2001" not in run(home, "data", "show", "--kind", "invoices").stdout
+
+    invoices.write_text("\n".join(line for line in lines if not line.startswith("INV-")) + "\n")  # with --yes
+    done = run(home, "data", "import", str(folder), "--yes")
+    assert done.returncode == 0 and "it leaves out: " in done.stdout and " invoices." in done.stdout, done.stderr
+    assert run(home, "data", "show", "--kind", "invoices").stdout == ""
 
 
 def test_a_bad_row_is_named_by_file_row_and_field_and_nothing_is_imported(home: Path, tmp_path: Path) -> None:

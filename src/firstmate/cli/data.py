@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
@@ -11,49 +12,61 @@ from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, example, out, print_problems, progress_display, require_org
+from firstmate.cli.common import app_context, done, err, example, out, print_problems, progress_display, require_org
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
-from firstmate.services.data import check_data, data_rows, import_data, template_context
+from firstmate.services.data import DataImport, apply_import, check_data, data_rows, import_data, template_context
 from firstmate.services.outfiles import ready_folder
 
 data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML files).", no_args_is_help=True)
 
 
-@data_cli.command("import", epilog=example("data import data/ --dry-run", "data import data/ --org demo"))
+@data_cli.command(
+    "import", epilog=example("data import data/ --dry-run", "data import data/ --org demo", "data import data/ --yes")
+)
 def data_import(
     folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
     org: Annotated[str, typer.Option(help="The org the data belongs to.")] = "demo",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be created, updated and removed; change nothing.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Remove the stored rows the folder leaves out without asking (scripts, cron).")
+    ] = False,
 ) -> None:
     """Check every file first; import only if all rows are right. Importing twice changes nothing.
-    A file replaces every stored row of its kind: rows not in it are removed (see --dry-run first)."""
-    with app_context() as app, progress_display() as progress:  # a folder of 10 MB files takes a while
+    A file replaces every stored row of its kind: rows not in it are removed, said first and asked
+    (or --yes); --dry-run shows every change and makes none."""
+    with app_context() as app:
         # naming the orgs there are, before the folder is read: a mistyped one is not one to load
         require_org(app, org)
-        task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
-        raw = read_data_folder(folder)
-        if isinstance(raw, list):
-            _problems(raw, folder)
-        count = sum(len(rows) for rows in raw.values())
-        progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
-        try:
-            data = check_data(app.store, org, raw)
-        except DataRejected as exc:
-            _problems(exc.errors, folder)
-        progress.update(task, description="Comparing with the stored rows" if dry_run else "Importing", refresh=True)
-        written = 0
+        with progress_display() as progress:  # a folder of 10 MB files takes a while
+            task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
+            raw = read_data_folder(folder)
+            if isinstance(raw, list):
+                _problems(raw, folder)
+            count = sum(len(rows) for rows in raw.values())
+            progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
+            try:
+                data = check_data(app.store, org, raw)
+            except DataRejected as exc:
+                _problems(exc.errors, folder)
+            progress.update(task, description="Comparing with the stored rows", refresh=True)
+            result = import_data(app.store, org, data, dry_run=True)
+        if not dry_run:
+            _confirm_removals(result, folder, yes=yes)
+            with progress_display() as progress:
+                task = progress.add_task("Importing", total=None)
+                written = 0
 
-        def wrote(count: int) -> None:
-            nonlocal written
-            written += count
-            progress.update(task, description=f"Importing: {written:,} change(s) made")
+                def wrote(count: int) -> None:
+                    nonlocal written
+                    written += count
+                    progress.update(task, description=f"Importing: {written:,} change(s) made")
 
-        result = import_data(app.store, org, data, wrote, dry_run=dry_run)
+                apply_import(app.store, result, wrote)
     title = f"What importing {folder} into {org} would do" if dry_run else f"Imported {folder} into {org}"
     table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(title))
     for kind, counts in result.changes.items():
@@ -64,6 +77,24 @@ def data_import(
         done(f"{changed} change(s) to make, {result.total('removed')} of them removals; nothing was changed (dry run).")
         return
     done(f"{changed} change(s), {result.total('unchanged')} row(s) already up to date.")
+
+
+def _confirm_removals(planned: DataImport, folder: Path, *, yes: bool) -> None:
+    """Say which stored rows the import removes (a count of each kind), and go on only if `yes` or the
+    person at the terminal says so. Without a terminal to ask, refuse: a script that had worked for an
+    import that removed nothing must not remove rows unasked the day its folder leaves some out."""
+    removals = planned.removals()
+    if not removals:
+        return
+    which = ", ".join(f"{count:,} {kind}" for kind, count in removals.items())
+    said = f"importing {folder} removes {sum(removals.values()):,} stored row(s) it leaves out: {which}"
+    if not yes and not sys.stdin.isatty():
+        hint = "re-run with --yes to remove them, or with --dry-run to see every change first"
+        raise InvalidInput(f"nothing was imported: {said}", hint=hint)
+    out.print(Text(said[0].upper() + said[1:] + "."), highlight=False)
+    if not yes and not typer.confirm("Remove them and import the folder?", default=False):
+        err.print("Nothing was imported.", highlight=False)
+        raise typer.Exit(1)
 
 
 @data_cli.command("template", epilog=example("data template data/ --org demo"))

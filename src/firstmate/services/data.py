@@ -40,10 +40,16 @@ class DataImport:
     """What an import did, per kind: {"invoices": {"created": 3, "unchanged": 9, …}}."""
 
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: the writes it makes (or would make): each conditional on the row as it was read
+    writes: list[Write] = field(default_factory=list, repr=False)
 
     def total(self, what: str) -> int:
         """All kinds' count of `what` (created, updated, removed, unchanged)."""
         return sum(c.get(what, 0) for c in self.changes.values())
+
+    def removals(self) -> dict[str, int]:
+        """How many stored rows of each kind it removes (kinds removing none left out)."""
+        return {kind: c["removed"] for kind, c in self.changes.items() if c.get("removed")}
 
 
 def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_files: bool = True) -> DataSet:
@@ -146,7 +152,7 @@ def import_data(
 ) -> DataImport:
     """Write a checked data set: new rows created, changed ones updated, rows gone from a file removed,
     the rest untouched. Writes go in transactions of at most MAX_TRANSACTION_WRITES. With `dry_run`,
-    only count what it would do."""
+    only count what it would do (and hold the writes, for `apply_import`)."""
     changes: dict[str, dict[str, int]] = {}
     writes: list[Write] = []
     for kind, rows in data.rows.items():
@@ -167,14 +173,20 @@ def import_data(
             writes.append(Delete(gone.pk, gone.sk, VersionIs(gone.version)))
             counts["removed"] += 1
         changes[kind] = counts
-    if dry_run:
-        return DataImport(changes)
-    for start in range(0, len(writes), MAX_TRANSACTION_WRITES):
-        batch = writes[start : start + MAX_TRANSACTION_WRITES]
+    planned = DataImport(changes, writes)
+    return planned if dry_run else apply_import(store, planned, progress)
+
+
+def apply_import(store: Store, planned: DataImport, progress: Callable[[int], None] | None = None) -> DataImport:
+    """Make the writes of an import planned by `import_data(..., dry_run=True)` (and confirmed by whoever
+    was shown its removals), in transactions of at most MAX_TRANSACTION_WRITES. A row changed since the
+    plan was read fails its transaction (ConditionFailed) rather than being overwritten or removed unseen."""
+    for start in range(0, len(planned.writes), MAX_TRANSACTION_WRITES):
+        batch = planned.writes[start : start + MAX_TRANSACTION_WRITES]
         store.transact(batch)
         if progress is not None:
             progress(len(batch))
-    return DataImport(changes)
+    return planned
 
 
 def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, replacing: str | None = None) -> str:
