@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.reports.document import ROLES
@@ -26,6 +27,8 @@ from tests.e2e.test_cli import run
 from tests.failing_blobs import FailingWrites
 
 TODAY = date(2026, 11, 21)
+#: Monday 23 November 2026, noon in the demo business's zone: TODAY's week has ended
+AFTER_TODAY = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
 
 def test_the_template_imports_as_written_and_a_second_import_changes_nothing(home: Path, tmp_path: Path) -> None:
@@ -182,20 +185,42 @@ def data_app(demo_app: App, tmp_path: Path) -> App:
     return demo_app
 
 
-def test_each_role_report_goes_to_its_recipients_once_a_week_with_the_audit_copy(data_app: App) -> None:
-    first = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+@pytest.fixture
+def report_app(data_app: App, clock: FixedClock) -> App:
+    """`data_app` on the Monday after TODAY: a role report is of a day that has come."""
+    clock.set(AFTER_TODAY)
+    return data_app
+
+
+def test_no_path_builds_a_role_report_as_of_a_day_that_has_not_come(demo_app: App, clock: FixedClock) -> None:
+    """Found by a review: only the CLI refused `--as-of` a day after today; the service that builds the reports
+    (the jobs, the demo, anything that passes a day) built, stored and mailed a report of a week that had not
+    happened, every figure of it as of today. It now refuses such a day itself, and nothing is stored or sent."""
+    from firstmate.errors import InvalidInput
+    from firstmate.services.reports import list_role_reports
+
+    clock.set(datetime(2026, 11, 21, 20, 0, tzinfo=UTC))  # Saturday 21 November, noon in the business's zone
+    tomorrow = date(2026, 11, 22)
+    with pytest.raises(InvalidInput, match=r"a report as of 2026-11-22 is after today, 2026-11-21 in America/"):
+        run_role_reports(demo_app, "demo", ROLES, as_of=tomorrow, send=True)
+    assert list_role_reports(demo_app.store, "demo") == [] and outbox.list_entries(demo_app.store, "demo") == []
+    assert run_role_reports(demo_app, "demo", ["cfo"], as_of=TODAY)  # today's is built
+
+
+def test_each_role_report_goes_to_its_recipients_once_a_week_with_the_audit_copy(report_app: App) -> None:
+    first = run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
     assert {r.role: r.sent_to for r in first}["cfo"] == ["finance@example.com"]
-    again = run_role_reports(data_app, "demo", ROLES, as_of=date(2026, 11, 22), send=True)  # same week
+    again = run_role_reports(report_app, "demo", ROLES, as_of=date(2026, 11, 22), send=True)  # same week
     assert all(r.sent_to == [] for r in again)
-    entries = outbox.list_entries(data_app.store, "demo", limit=100)
+    entries = outbox.list_entries(report_app.store, "demo", limit=100)
     cfo = [e for e in entries if e.message.to == ("finance@example.com",)]
     assert len(cfo) == 1 and cfo[0].message.bcc == ("audit@example.com",)
     assert cfo[0].message.subject.startswith("CFO report")
-    resent = run_role_reports(data_app, "demo", ["cfo"], as_of=TODAY, send=True, resend=True)
+    resent = run_role_reports(report_app, "demo", ["cfo"], as_of=TODAY, send=True, resend=True)
     assert resent[0].sent_to == ["finance@example.com"]
 
 
-def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in(data_app: App) -> None:
+def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in(report_app: App) -> None:
     """The billing email shows 50 receivables; its link opens the PDF with all of them to the bookkeeper."""
     import re
 
@@ -206,22 +231,22 @@ def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in
     from tests.conftest import mail_text, sent_mail
 
     for n in range(70):
-        save_row(data_app.store, "demo", "invoices", {"id": f"INV-L{n:03d}", "entity": "keel-advisory",
+        save_row(report_app.store, "demo", "invoices", {"id": f"INV-L{n:03d}", "entity": "keel-advisory",
                                                       "client": f"Late Client {n:03d}", "issued": "2026-08-01",
                                                       "due": "2026-09-01", "amount": f"{1000 + n}.00"})  # fmt: skip
-    [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY, send=True)
+    [report] = run_role_reports(report_app, "demo", ["billing"], as_of=TODAY, send=True)
     [reader] = report.sent_to
-    text = mail_text(sent_mail(data_app, "demo", f"report:role-billing:2026-11-16:demo:{reader}"))
+    text = mail_text(sent_mail(report_app, "demo", f"report:role-billing:2026-11-16:demo:{reader}"))
     [link, *_] = re.findall(r"more rows; the PDF lists every one: (\S+)", text)
-    assert link.startswith(f"{data_app.settings.base_url}/report-files/demo/billing-2026-11-21.pdf?expires=")
-    pdf = TestClient(create_app(data_app)).get(link.removeprefix(data_app.settings.base_url))
-    assert pdf.status_code == 200 and pdf.content == data_app.blobs.get("reports/demo/roles/2026-11-21/billing.pdf")
+    assert link.startswith(f"{report_app.settings.base_url}/report-files/demo/billing-2026-11-21.pdf?expires=")
+    pdf = TestClient(create_app(report_app)).get(link.removeprefix(report_app.settings.base_url))
+    assert pdf.status_code == 200 and pdf.content == report_app.blobs.get("reports/demo/roles/2026-11-21/billing.pdf")
     shown = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert all(f"Late Client {n:03d}" in shown for n in range(70))
 
 
 def test_a_store_failing_as_a_report_is_queued_leaves_it_to_be_queued_by_the_retry(
-    data_app: App, monkeypatch: pytest.MonkeyPatch
+    report_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The send ledger and the message are written together: the store refusing the CEO report's
     outbox entry once fails the run, and the run tried again sends that report (with the ledger
@@ -229,7 +254,7 @@ def test_a_store_failing_as_a_report_is_queued_leaves_it_to_be_queued_by_the_ret
     from firstmate.errors import StoreUnavailable
     from firstmate.ports import Put
 
-    put, transact, refused = data_app.store.put, data_app.store.transact, []
+    put, transact, refused = report_app.store.put, report_app.store.transact, []
 
     def ceo_mail(item: Any) -> bool:
         return item.pk == "ORG#demo#OUTBOX" and item.sk.startswith("report:role-ceo:") and not refused
@@ -246,34 +271,34 @@ def test_a_store_failing_as_a_report_is_queued_leaves_it_to_be_queued_by_the_ret
             raise StoreUnavailable("the store did not answer")
         return transact(writes, *args, **kwargs)
 
-    monkeypatch.setattr(data_app.store, "put", failing_put)
-    monkeypatch.setattr(data_app.store, "transact", failing_transact)
+    monkeypatch.setattr(report_app.store, "put", failing_put)
+    monkeypatch.setattr(report_app.store, "transact", failing_transact)
     with pytest.raises(StoreUnavailable):
-        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+        run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
     assert refused
-    retried = {r.role: r.sent_to for r in run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)}
+    retried = {r.role: r.sent_to for r in run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)}
     assert retried["ceo"] == ["owner@example.com"]
-    ceo = [e for e in outbox.list_entries(data_app.store, "demo", limit=100) if e.key.startswith("report:role-ceo:")]
+    ceo = [e for e in outbox.list_entries(report_app.store, "demo", limit=100) if e.key.startswith("report:role-ceo:")]
     assert [e.message.to for e in ceo] == [("owner@example.com",)]
 
 
-def test_building_reports_reads_the_business_data_without_changing_it(data_app: App) -> None:
-    before = {kind: data_rows(data_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
-    run_role_reports(data_app, "demo", ROLES, as_of=TODAY)
-    after = {kind: data_rows(data_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
+def test_building_reports_reads_the_business_data_without_changing_it(report_app: App) -> None:
+    before = {kind: data_rows(report_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
+    run_role_reports(report_app, "demo", ROLES, as_of=TODAY)
+    after = {kind: data_rows(report_app.store, "demo", kind) for kind in ("invoices", "expenses", "finance")}
     assert before == after
 
 
-def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks(data_app: App) -> None:
+def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks(report_app: App) -> None:
     from fastapi.testclient import TestClient
 
     from firstmate.services.access import admin_link_token
     from firstmate.web.app import create_app
 
-    run_role_reports(data_app, "demo", ROLES, as_of=TODAY)
-    with TestClient(create_app(data_app)) as client:
+    run_role_reports(report_app, "demo", ROLES, as_of=TODAY)
+    with TestClient(create_app(report_app)) as client:
         assert client.get("/admin/reports", follow_redirects=False).status_code in (303, 401)
-        client.get(f"/admin/enter?t={admin_link_token(data_app.secret_key, data_app.clock.now())}")
+        client.get(f"/admin/enter?t={admin_link_token(report_app.secret_key, report_app.clock.now())}")
         page = client.get("/admin/reports").text
         assert "Portfolio billing audit" in page and "/admin/reports/demo/roles/cfo/2026-11-21" in page
         pdf = client.get("/admin/reports/demo/roles/cfo/2026-11-21?format=pdf")
@@ -284,7 +309,7 @@ def test_admins_see_each_roles_latest_report_and_edit_a_row_with_the_same_checks
         row = {"id": "KA-9", "entity": "keel-advisory", "client": "Example Client Co", "issued": "2026-11-01"}
         bad = client.post("/admin/data/demo/invoices", data={**row, "due": "soon", "amount": "120"})
         assert bad.status_code == 422 and "Nothing was saved" in bad.text and "due" in bad.text
-        assert all(key != "KA-9" for key, _ in data_rows(data_app.store, "demo", "invoices"))
+        assert all(key != "KA-9" for key, _ in data_rows(report_app.store, "demo", "invoices"))
         good = client.post(
             "/admin/data/demo/invoices", data={**row, "due": "2026-12-01", "amount": "120.00"}, follow_redirects=False
         )
@@ -381,7 +406,7 @@ def test_a_kind_with_many_rows_is_listed_a_page_at_a_time_and_an_edit_stays_on_i
     assert where == "/admin/data/demo/revenue?page=2" and "<tr><td>C-0001</td>" in admin.get(where).text
 
 
-def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(data_app: App) -> None:
+def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole(report_app: App) -> None:
     from dataclasses import replace
 
     from firstmate.services.data import delete_row
@@ -391,27 +416,28 @@ def test_a_disk_that_fills_halfway_through_a_report_leaves_the_earlier_one_whole
         return {kind: app.blobs.get(k) if app.blobs.head(k := f"reports/demo/roles/{day}/billing.{kind}") else None
                 for kind in ("html", "txt", "json", "pdf")}  # fmt: skip
 
-    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
-    before, listed = stored(data_app, "2026-11-21"), list_role_reports(data_app.store, "demo")
-    invoices = data_rows(data_app.store, "demo", "invoices")
-    delete_row(data_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
-    full = replace(data_app, blobs=FailingWrites(data_app.blobs, nth=3))  # html and text written, then the JSON fails
+    run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
+    before, listed = stored(report_app, "2026-11-21"), list_role_reports(report_app.store, "demo")
+    invoices = data_rows(report_app.store, "demo", "invoices")
+    delete_row(report_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
+    # html and text written, then the JSON fails
+    full = replace(report_app, blobs=FailingWrites(report_app.blobs, nth=3))
     with pytest.raises(BlobError, match="No space left"):
         run_role_reports(full, "demo", ["billing"], as_of=TODAY)
     # the day's report as it was: all four files and its listing, not new HTML beside an old PDF
-    assert stored(data_app, "2026-11-21") == before and list_role_reports(data_app.store, "demo") == listed
+    assert stored(report_app, "2026-11-21") == before and list_role_reports(report_app.store, "demo") == listed
     with pytest.raises(BlobError):  # a first report of a day leaves nothing behind
-        run_role_reports(replace(data_app, blobs=FailingWrites(data_app.blobs, nth=3)), "demo", ["billing"],
+        run_role_reports(replace(report_app, blobs=FailingWrites(report_app.blobs, nth=3)), "demo", ["billing"],
                          as_of=date(2026, 11, 22))  # fmt: skip
-    assert set(stored(data_app, "2026-11-22").values()) == {None}
+    assert set(stored(report_app, "2026-11-22").values()) == {None}
     with pytest.raises(NotFound):
-        role_report_file(data_app, "demo", "billing", "2026-11-22", "html")
-    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)  # with room, the new report replaces the old
-    assert all(stored(data_app, "2026-11-21")[kind] != before[kind] for kind in ("html", "txt", "json"))
+        role_report_file(report_app, "demo", "billing", "2026-11-22", "html")
+    run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)  # with room, the new report replaces the old
+    assert all(stored(report_app, "2026-11-21")[kind] != before[kind] for kind in ("html", "txt", "json"))
 
 
 def test_two_builds_at_once_one_of_them_failing_leave_the_others_report_whole(
-    data_app: App, monkeypatch: pytest.MonkeyPatch
+    report_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A build that fails puts back the files it replaced. Beside another build of the same report,
     that put back the files from before both over the other's; a lease keeps them one at a time."""
@@ -425,12 +451,13 @@ def test_two_builds_at_once_one_of_them_failing_leave_the_others_report_whole(
     from firstmate.services.reports import list_role_reports
 
     def stored() -> dict[str, bytes]:
-        return {kind: data_app.blobs.get(f"reports/demo/roles/2026-11-21/billing.{kind}") for kind in ("html", "json")}
+        day = "reports/demo/roles/2026-11-21"
+        return {kind: report_app.blobs.get(f"{day}/billing.{kind}") for kind in ("html", "json")}
 
-    run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
     before = stored()
-    invoices = data_rows(data_app.store, "demo", "invoices")
-    delete_row(data_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
+    invoices = data_rows(report_app.store, "demo", "invoices")
+    delete_row(report_app.store, "demo", "invoices", next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0))
 
     storing, other_waits = threading.Event(), threading.Event()
     monkeypatch.setattr(
@@ -450,22 +477,23 @@ def test_two_builds_at_once_one_of_them_failing_leave_the_others_report_whole(
 
     def failing() -> None:
         try:
-            run_role_reports(replace(data_app, blobs=Pausing(data_app.blobs, nth=3)), "demo", ["billing"], as_of=TODAY)
+            paused = replace(report_app, blobs=Pausing(report_app.blobs, nth=3))
+            run_role_reports(paused, "demo", ["billing"], as_of=TODAY)
         except BlobError as exc:
             failed.append(exc)
 
     first = threading.Thread(target=failing)
     first.start()
     assert storing.wait(timeout=30)  # the failing build is storing
-    [report] = run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    [report] = run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
     first.join()
     assert failed and other_waits.is_set()  # it failed, and the good build waited for it
     assert stored() == {"html": report.report.html.encode(), "json": data_file(report.report.data)}
-    assert stored() != before and list_role_reports(data_app.store, "demo")[0]["built_at"]
+    assert stored() != before and list_role_reports(report_app.store, "demo")[0]["built_at"]
 
 
 def test_a_build_gives_up_in_one_line_when_another_holds_the_reports_too_long(
-    data_app: App, monkeypatch: pytest.MonkeyPatch
+    report_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import timedelta
 
@@ -475,19 +503,19 @@ def test_a_build_gives_up_in_one_line_when_another_holds_the_reports_too_long(
     from firstmate.services import leases
 
     monkeypatch.setattr(leases, "WAIT_S", 0.3)
-    now = data_app.clock.now()
+    now = report_app.clock.now()
     lease = Item("ORG#demo#LEASE", "role-reports#2026-11-21", {"since": "2026-06-01T16:00:00.000000Z"},
                  ttl=int((now + leases.LEASE).timestamp()))  # fmt: skip
-    data_app.store.put(lease)  # another process, building
+    report_app.store.put(lease)  # another process, building
     with pytest.raises(
         StoreUnavailable, match=r"another process is building these role reports \(since 2026-06-01T16:00"
     ):
-        run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
-    assert not data_app.blobs.head("reports/demo/roles/2026-11-21/billing.html")
-    clock = data_app.clock
+        run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
+    assert not report_app.blobs.head("reports/demo/roles/2026-11-21/billing.html")
+    clock = report_app.clock
     assert isinstance(clock, FixedClock)
     clock.advance(leases.LEASE + timedelta(seconds=1))  # its holder died: the lease runs out
-    assert run_role_reports(data_app, "demo", ["billing"], as_of=TODAY)
+    assert run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
 
 
 def test_a_holder_outliving_its_lease_does_not_release_the_next_holders(data_app: App) -> None:
@@ -725,10 +753,11 @@ def test_a_currency_code_iso_lacks_in_business_yaml_is_refused_naming_the_file(t
 
 
 def test_a_name_typed_over_two_lines_reaches_subjects_as_one_line_and_every_report_is_sent(
-    demo_app: App, tmp_path: Path
+    demo_app: App, clock: FixedClock, tmp_path: Path
 ) -> None:
     """Found by a review: a client's name quoted over two lines in invoices.csv reached the CEO's and
     billing's headlines, the subject's one-line rule refused the CEO's mail, and none of the eight went."""
+    clock.set(AFTER_TODAY)
     from datetime import date
 
     from firstmate.adapters.sources.data_folder import read_data_folder
@@ -749,7 +778,7 @@ def test_a_name_typed_over_two_lines_reaches_subjects_as_one_line_and_every_repo
 
 
 def test_one_role_report_failing_keeps_none_of_the_others_from_going_out(
-    data_app: App, monkeypatch: pytest.MonkeyPatch
+    report_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failure in one role's report (the CEO's, first) stopped the build there: none of the eight went out,
     and the job's retries failed the same way. The rest go out; the failure is still raised, to be retried."""
@@ -764,16 +793,16 @@ def test_one_role_report_failing_keeps_none_of_the_others_from_going_out(
 
     monkeypatch.setattr(reports, "render_role", broken_for_the_ceo)
     with pytest.raises(RuntimeError, match="the CEO's report broke"):
-        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
-    queued = {e.key.split(":")[1] for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:")}
+        run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
+    queued = {e.key.split(":")[1] for e in outbox.list_entries(report_app.store, "demo") if e.key.startswith("report:")}
     assert queued == {f"role-{role}" for role in ROLES if role != "ceo"}
     monkeypatch.setattr(reports, "render_role", render)  # fixed: the retry sends the CEO's, and nothing twice
-    runs = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    runs = run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
     assert [run.role for run in runs if run.sent_to] == ["ceo"]
 
 
 def test_a_lens_failing_to_build_keeps_none_of_the_other_reports_back_and_the_ceo_says_so(
-    data_app: App, monkeypatch: pytest.MonkeyPatch
+    report_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A review found the per-role guard around rendering only: a lens raising while it builds (a
     division by zero, say) still stopped all eight."""
@@ -786,21 +815,21 @@ def test_a_lens_failing_to_build_keeps_none_of_the_other_reports_back_and_the_ce
 
     monkeypatch.setitem(lenses.LENSES, "cfo", broken)
     with pytest.raises(DivisionByZero, match="the CFO's lens broke"):
-        run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
-    entries = [e for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:")]
+        run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
+    entries = [e for e in outbox.list_entries(report_app.store, "demo") if e.key.startswith("report:")]
     others = {f"role-{role}" for role in ROLES if role not in ("cfo", "ceo")}
     assert {e.key.split(":")[1] for e in entries} == others | {"role-ceo-without-cfo"}
     [ceo] = [e for e in entries if e.key.split(":")[1] == "role-ceo-without-cfo"]
     assert "Missing from this plan: the findings of the CFO report, which could not be built." in ceo.message.text
     # once the CFO's builds, the retry sends it and the whole plan (a second review: the CEO kept the partial one)
     monkeypatch.undo()
-    runs = run_role_reports(data_app, "demo", ROLES, as_of=TODAY, send=True)
+    runs = run_role_reports(report_app, "demo", ROLES, as_of=TODAY, send=True)
     assert sorted(run.role for run in runs if run.sent_to) == ["ceo", "cfo"]
     with monkeypatch.context() as patched:  # asked for the CEO's alone, a lens it needs failing still fails the run
         patched.setitem(lenses.LENSES, "cmo", broken)
         with pytest.raises(DivisionByZero):
-            run_role_reports(data_app, "demo", ["ceo"], as_of=TODAY, send=True)
-    ceos = [e for e in outbox.list_entries(data_app.store, "demo") if e.key.startswith("report:role-ceo")]
+            run_role_reports(report_app, "demo", ["ceo"], as_of=TODAY, send=True)
+    ceos = [e for e in outbox.list_entries(report_app.store, "demo") if e.key.startswith("report:role-ceo")]
     assert len(ceos) == 2  # the partial plan, then the whole one; no part of a plan after the whole one
 
 

@@ -5,11 +5,13 @@ fails with its guard broken."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.services import outbox
 from firstmate.services.crew_access import PER_ADDRESS, PER_CLIENT
@@ -71,7 +73,7 @@ def test_markup_in_an_ad_campaigns_name_is_escaped_in_the_weekly_report(demo_app
 
 
 def test_markup_in_a_delivery_client_is_escaped_in_the_logistics_reports_findings(
-    demo_app: App, tmp_path: Path
+    demo_app: App, clock: FixedClock, tmp_path: Path
 ) -> None:
     """A client's name typed into the admin data form reaches a role report's finding ("Deliver D-X for
     <client>: 10 days past the promised date"): the findings table shows it escaped like every table cell."""
@@ -84,6 +86,7 @@ def test_markup_in_a_delivery_client_is_escaped_in_the_logistics_reports_finding
     from tests.security.conftest import operator
 
     today, script = date(2026, 11, 21), '<script>alert("fm")</script>'
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
     import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
@@ -159,7 +162,9 @@ def test_every_secret_word_keeps_a_short_plain_value_out_of_reports(name: str) -
     assert entry.secret and entry.value is None and entry.is_set
 
 
-def test_an_org_admins_report_and_data_lists_name_no_other_org(demo_app: App, rival: object, tmp_path: Path) -> None:
+def test_an_org_admins_report_and_data_lists_name_no_other_org(
+    demo_app: App, clock: FixedClock, rival: object, tmp_path: Path
+) -> None:
     """/admin/reports and /admin/data list every org for the operator and only their own for an org admin:
     listing every org told a rival's admin another org's report headlines, and what data it keeps."""
     from datetime import date
@@ -171,6 +176,7 @@ def test_an_org_admins_report_and_data_lists_name_no_other_org(demo_app: App, ri
     from tests.security.conftest import sign_in
 
     today = date(2026, 11, 21)
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
     import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))

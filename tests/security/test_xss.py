@@ -6,11 +6,12 @@ app's own scripts."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.guests import NewGuest
 from firstmate.domain.redaction import crew_notes
@@ -132,13 +133,16 @@ def test_markup_in_a_url_is_never_reflected_raw(demo_app: App, client: TestClien
             _assert_escaped(where, browser.request(method, path, params=params, headers=accept))
 
 
-def test_markup_in_business_data_is_escaped_on_the_admin_pages_and_in_reports(demo_app: App, tmp_path: Path) -> None:
+def test_markup_in_business_data_is_escaped_on_the_admin_pages_and_in_reports(
+    demo_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
     from firstmate.adapters.sources.data_folder import read_data_folder
     from firstmate.demo.business_data import write_demo_data
     from firstmate.services.data import check_data, import_data
     from firstmate.services.reports import run_role_reports
 
     today = date(2026, 11, 21)
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
     import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))

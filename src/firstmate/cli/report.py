@@ -33,7 +33,7 @@ def report(
     with app_context() as app:
         require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load, nor --out made for
         if day is not None:
-            check_report_day(app, org, day)  # before --out is made: nothing is changed by a refused day
+            check_report_day(app, org, day, option="--as-of")  # before --out is made: a refused day changes nothing
         if out_dir is not None:
             ready_folder(out_dir)
         with progress_display() as bar:

@@ -76,16 +76,18 @@ def parse_roles(value: str) -> list[str]:
     return roles
 
 
-def check_report_day(ctx: Context, org: str, day: date) -> None:
+def check_report_day(ctx: Context, org: str, day: date, *, option: str | None = None) -> None:
     """InvalidInput when `day` is after today in `org`'s zone: a report of days still to come would read
-    its books as of today, and be stored (and sent) as that day's."""
+    its books as of today, and be stored (and sent) as that day's. `option`: the CLI option that named
+    the day ("--as-of"), said in the message and its hint."""
     profile = load_business(ctx.store, org)
     zone = profile.org.timezone if profile else "UTC"
     today = ctx.clock.now().astimezone(ZoneInfo(zone)).date()
     if day > today:
+        hint = f"leave {option} out for today's report, or name a day up to today" if option else None
         raise InvalidInput(
-            f"--as-of {day} is after today, {today} in {zone}",
-            hint="leave --as-of out for today's report, or name a day up to today",
+            f"{option or 'a report as of'} {day} is after today, {today} in {zone}",
+            hint=hint or "name a day up to today: a later day's week has not happened yet",
         )
 
 
@@ -280,7 +282,10 @@ def run_role_reports(
 ) -> list[RoleRun]:
     """Build the reports of `roles` from one snapshot, store them, write them to `out`, and with
     `send` queue each to its role's recipients once per week (again with `resend`). A role that
-    fails keeps none of the others from going out; the first failure is raised once they have."""
+    fails keeps none of the others from going out; the first failure is raised once they have. `as_of`
+    after today (in the org's zone) is refused (InvalidInput), before anything is read or kept."""
+    if as_of is not None:  # whoever passes the day: the CLI, a job, the demo
+        check_report_day(ctx, org, as_of)
     snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
     profile = load_business(ctx.store, org)
     assert profile is not None  # build_snapshot said so otherwise
