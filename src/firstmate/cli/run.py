@@ -249,10 +249,12 @@ def worker(
         try:
             workers.stop(on_wait=_finishing)
         except KeyboardInterrupt:  # Ctrl-C again: stopped at once, which "safe to run again" does not tell
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a third is not to cut the closing short too
             if workers.sending:
                 state["on_ctrl_c"] = _cut_off(app.retry_policy.lease.total_seconds())
             raise
-        app.close()
+        finally:  # closed however it stops: left open, the database's last writes stayed in its -wal file
+            app.close()
 
 
 def _finishing(within_s: float) -> None:
