@@ -84,7 +84,7 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, then the rest
     assert crowded.count("<tr class=") == 200 and "Messages 1–200 of 224 · page 1 of 2" in crowded
     next_page = html.unescape(re.findall(r'href="([^"]+)" rel="next"', crowded)[0])
-    assert "page=2" in next_page
+    assert "after=" in next_page  # the row it follows
     older = client.get(f"/admin/outbox{next_page}", headers=HTML).text  # only the newest 200 were reachable
     assert older.count("<tr class=") == 24 and "Messages 201–224 of 224" in older
     links = {k for page in (crowded, older) for k in re.findall(r'href="/admin/outbox/demo/([^"]+)"', page)}
@@ -163,3 +163,41 @@ def test_the_outbox_pages_stay_put_while_messages_are_queued(client: TestClient,
     assert "Messages 1–200 of 253" in latest and "queued since" not in latest and "Later 0" in latest
     refused = client.get("/admin/outbox?upto=yesterday", headers=HTML)
     assert refused.status_code == 422 and "yesterday&#39; is no time with its offset" in refused.text
+
+
+def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(
+    client: TestClient, app: App, clock: FixedClock
+) -> None:
+    """Found by a review: the dead messages listed 200 a page, an admin retried ten of the first page, and the
+    next page began 200 rows into the shorter list: the ten rows that moved up onto the first page were never
+    shown. Each page now follows the last row of the page before it, whatever left or joined the list."""
+    from firstmate.ports import VersionIs
+
+    _demo_business(app)
+    messages = [
+        OutgoingMessage(idempotency_key=f"demo:refused:{n:03}", sender="ops@example.com", to=("crew@example.com",),
+                        subject=f"Refused {n}", text="x")
+        for n in range(250)
+    ]  # fmt: skip
+    outbox.enqueue(app.store, "demo", messages, clock.now())
+    for item in app.store.query(outbox.outbox_pk("demo"), "demo:refused:", limit=1000).items:  # all refused
+        dead = outbox.from_item(item).model_copy(update={"status": OutboxStatus.DEAD, "last_error": "550 refused"})
+        app.store.put(outbox.to_item(dead), VersionIs(item.version))
+    _sign_in(client, app)
+    first = client.get("/admin/outbox?status=dead", headers=HTML).text
+    on_first = re.findall(r'href="/admin/outbox/demo/([^"]+)"', first)
+    assert len(on_first) == 200 and "Messages 1–200 of 250 · page 1 of 2" in first
+    for key in on_first[:10]:  # the admin retries ten of them: they are dead no more
+        client.post(f"/admin/outbox/demo/{key}/retry", data={"confirm": "yes"})
+    second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0]))
+    on_second = re.findall(r'href="/admin/outbox/demo/([^"]+)"', second.text)
+    assert sorted(on_first + on_second) == sorted(f"demo%3Arefused%3A{n:03}" for n in range(250)), second.text
+    assert "Messages 191–240 of 240" in second.text  # its place in the list as it is now
+    back = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="prev"', second.text)[0]))
+    assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', back.text) == on_first[10:]
+    for key in on_second:  # the rest retried too: the page after the first one's last row is its last
+        client.post(f"/admin/outbox/demo/{key}/retry", data={"confirm": "yes"})
+    rest = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0])).text
+    assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', rest) == on_first[10:]
+    refused = client.get("/admin/outbox?status=dead&after=yesterday", headers=HTML)
+    assert refused.status_code == 422 and "&#39;yesterday&#39; is no place in the outbox" in refused.text

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, is_stale, of_use_until
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus, as_read, error_as_read, is_stale, of_use_until
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
@@ -19,7 +20,7 @@ from firstmate.services import outbox
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
-from firstmate.web.paging import page_of, page_query
+from firstmate.web.paging import keyed_page, page_of, page_query
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -47,10 +48,12 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
 @router.get("/outbox", response_class=HTMLResponse)
 def outbox_page(
     app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None, q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1, upto: str = "",
+    page: Annotated[int, Query(ge=1)] = 1, upto: str = "", after: str = "", before: str = "",
 ) -> HTMLResponse:  # fmt: skip
     """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
-    their own org's. `q`: only messages whose recipients or subject hold it (any case). `upto`: the
+    their own org's. `q`: only messages whose recipients or subject hold it (any case). `after` and
+    `before`: the page of messages listed after (older than) or before the one at that place, however
+    many joined or left the list meanwhile (a retried message leaves "dead"). `upto`: the
     list as it stood when its first page was read (the time it was read), which its page
     links carry: messages queued since would push every row down a place from one page to the next
     (one seen twice, another never); they are counted above it instead, a link away."""
@@ -71,7 +74,10 @@ def outbox_page(
     pin = upto if pinned is not None else now.isoformat()  # the list as it stands when read, whatever the filter
     # every message a page away: the newest 200 alone were listed, and an org admin (no command line)
     # could open none of the others
-    pager = page_of(entries, page, {"org": org or "", "status": status or "", "q": q, "upto": pin})
+    query = {"org": org or "", "status": status or "", "q": q, "upto": pin}
+    if page > 1 and not (after or before):  # ?page=N (an address kept from before): the row it follows now
+        after = _place(entries[page_of(entries, page).first - 2])
+    pager = keyed_page(entries, _place, after=_place_named(after), before=_place_named(before), query=query)
     # and one withdrawn after it reached some says so, not "not sent"
     shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in pager.rows]
     html = render(
@@ -119,6 +125,23 @@ def preview_html(message: OutgoingMessage) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _place(entry: OutboxEntry) -> str:
+    """Where an entry stands in the outbox list, as text that sorts as the list does: when it was queued
+    (UTC, to the microsecond), its org, its key."""
+    return f"{entry.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ} {entry.org} {entry.key}"
+
+
+def _place_named(value: str) -> str:
+    """A page link's place (`_place`), checked; "" for none."""
+    moment, _, rest = value.partition(" ")
+    if value and not (_PLACE.fullmatch(moment) and rest.partition(" ")[2]):
+        raise InvalidInput(f"{value!r} is no place in the outbox", hint="open the outbox from its first page")
+    return value
+
+
+_PLACE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 
 def _moment(value: str) -> datetime:
