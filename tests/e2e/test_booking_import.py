@@ -507,6 +507,29 @@ def test_a_boat_named_by_its_name_and_a_local_date_format_say_how_to_write_them(
     assert "pattern" not in error.problem and "[a-z" not in error.problem
 
 
+def test_a_start_in_a_local_date_format_is_shown_how_to_write_it_in_the_business_zone() -> None:
+    """Found by a review: a Lisbon business's "04/07/2027 10:00" was told to write "like
+    2026-07-04T17:00:00-07:00"; the row written so was taken as Los Angeles time, and crew and guest were
+    told 18:00. The example is the business's own clock time (and its offset there), which reads as meant."""
+    row = "C-1,sea-lark,{start},3,4,450.00,EUR,Joana Silva,joana@example.com,\n"
+
+    def read(start: str) -> object:
+        [record] = parse_csv(HEADER + row.format(start=start), timezone="Europe/Lisbon")
+        return record
+
+    error = read("04/07/2027 10:00")
+    assert isinstance(error, RowError) and error.where == "row 2", error
+    assert "-07:00" not in error.problem and "Europe/Lisbon" in error.problem, error.problem
+    assert "like 2026-07-04 17:00" in error.problem and "2026-07-04T17:00:00+01:00" in error.problem, error.problem
+    for written in ("2026-07-04 17:00", "2026-07-04T17:00:00+01:00"):  # either example is the trip meant
+        booked = read(written)
+        assert isinstance(booked, BookingRequest), booked
+        assert booked.start.astimezone(ZoneInfo("Europe/Lisbon")).strftime("%H:%M") == "17:00"
+    counted = read("46207.70833")  # a spreadsheet's day number: the time it stands for, in the business's clock
+    assert isinstance(counted, RowError) and "-07:00" not in counted.problem, counted
+    assert "like 2026-07-04 17:00" in counted.problem, counted.problem
+
+
 def test_history_imported_late_is_recorded_and_tells_nobody(demo_app: App) -> None:
     """A trip already over was booked like a new one: "Crew needed" to every qualified crew member
     and "You're booked" to the guest, months after it sailed."""

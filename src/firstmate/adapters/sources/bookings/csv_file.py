@@ -152,12 +152,15 @@ _DATE_ALONE = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
 def _with_offset(start: str, timezone: str | None) -> str:
     """`start` with its offset: a date and time written without one ("2026-07-04 10:00", as an operator types
     it in a spreadsheet) is the business's clock time, and gets its offset there on that date (it was refused,
-    "Input should have timezone info"). Refused (ValueError): a date alone, a clock time the zone skips (02:30
+    "Input should have timezone info"). Refused (ValueError): a start no ISO 8601 reading takes, saying how to
+    write it in the business's zone (`_unread_start`), a date alone, a clock time the zone skips (02:30
     the night the clocks go forward) or repeats (01:30 the night they go back), read either way an hour off,
     and any time without its offset when there is no business `timezone` to read it in."""
     try:
         moment = datetime.fromisoformat(start)
     except ValueError:
+        if start and timezone is not None:
+            raise ValueError(_unread_start(start, timezone)) from None
         return start  # the booking's own check says what is wrong with it
     if moment.tzinfo is not None:
         return start
@@ -214,7 +217,7 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
         "sequence": row.get("sequence") or None,  # the channel's revision number: an older row changes nothing
     }
     if (day := _day_number(row["start"])) is not None:
-        return RowError(f"row {number}", _counted_day(row["start"], day, body))
+        return RowError(f"row {number}", _counted_day(row["start"], day, body, timezone))
     try:
         body["start"] = _with_offset(row["start"], timezone)
     except ValueError as exc:
@@ -240,13 +243,29 @@ def _day_number(start: str) -> datetime | None:
     return _DAY_ZERO + timedelta(minutes=round(float(start) * 24 * 60))  # to the minute, as it was typed
 
 
-def _counted_day(start: str, day: datetime, body: Mapping[str, object]) -> str:
+#: How to write a start when there is no business zone to read a clock time in.
+_EXAMPLE_WITH_OFFSET = "with its offset, like 2026-07-04T17:00:00-07:00"
+
+
+def _counted_day(start: str, day: datetime, body: Mapping[str, object], timezone: str | None) -> str:
     """The refusal of a start written as a spreadsheet's day number, with the row's other problems."""
+    how = f"as the business's clock time, like {day:%Y-%m-%d %H:%M}" if timezone else _EXAMPLE_WITH_OFFSET
     said = (
         f"start: {start} is a date as a spreadsheet counts days ({day.day} {day:%b %Y, %H:%M}): format the column as "
-        "text and write each start with its offset, like 2026-07-04T17:00:00-07:00"
+        f"text and write each start {how}"
     )
     return _with_the_rest(said, body)
+
+
+def _unread_start(start: str, timezone: str) -> str:
+    """The refusal of a start no ISO 8601 reading takes ("04/07/2027 10:00"), saying how to write it in the
+    business's own zone: the generic example's "-07:00", copied by a business in Lisbon, booked its trips
+    in Los Angeles time."""
+    example = datetime(2026, 7, 4, 17, 0, tzinfo=ZoneInfo(timezone))
+    return (
+        f"start: {start} is not a date and time firstmate reads: write it year first, as the business's clock "
+        f"time in {timezone}, like {example:%Y-%m-%d %H:%M} (or with its offset there, like {example.isoformat()})"
+    )
 
 
 def _with_the_rest(said: str, body: Mapping[str, object]) -> str:
