@@ -20,11 +20,12 @@ from firstmate.adapters.sources.org_file import org_toml
 from firstmate.bootstrap import build
 from firstmate.cli import cli
 from firstmate.config import Settings
+from firstmate.demo.run import demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.errors import StoreUnavailable
 from firstmate.ports import Put, Store, Write
 from firstmate.services.bookings import orchestrate_booking
-from firstmate.services.business import list_orgs, load_business
+from firstmate.services.business import list_orgs, load_business, save_business
 from firstmate.services.org_setup import check_org, import_org
 from firstmate.services.outbox import list_entries
 from firstmate.services.people import list_people
@@ -423,3 +424,34 @@ def test_the_readmes_own_business_lines_run_as_written(tmp_path: Path) -> None:
     starter = tomllib.loads(before)
     assert sorted(a["id"] for a in written["assets"]) == sorted(a["id"] for a in starter["assets"])
     assert sorted(p["email"] for p in written["people"]) == sorted(p["email"] for p in starter["people"])
+
+
+def test_a_command_without_org_acts_on_the_homes_only_org_and_says_so_beside_the_demos(tmp_path: Path) -> None:
+    """Found by a review: in a home holding their own business alone, every command run without --org said
+    "no org 'demo'"; beside the demo's, it acted on the demo's, saying nothing (a data folder of their own was
+    refused line by line as "unknown business line", a report built of the demo's business)."""
+    home, file, bookings = tmp_path / "home", tmp_path / "org.toml", tmp_path / "bookings.csv"
+    file.write_text(OWN_ORG)
+    assert org(home, "import", str(file)).exit_code == 0
+    day = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=30)).date()
+    bookings.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        f"GP-9,petrel,{day} 10:00,3,4,450.00,EUR,Rui Alves,rui@example.com\n"
+    )
+
+    def firstmate(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env={"FIRSTMATE_HOME": str(home), "COLUMNS": "200"})
+
+    imported = firstmate("booking", "import", str(bookings))
+    assert imported.exit_code == 0 and "1 created" in imported.output, imported.output
+    shown = firstmate("org", "show")
+    assert shown.exit_code == 0 and "Gull Point Sailing (gull-point)" in shown.output, shown.output
+
+    app = build(Settings(home=home))
+    save_business(app.store, demo_profile())
+    app.close()
+    beside = firstmate("org", "show")
+    assert beside.exit_code == 0 and "(demo)" in beside.stdout, beside.output
+    said = " ".join(beside.stderr.split())
+    assert "org demo" in said and "--org gull-point" in said, said
+    assert "--org" not in firstmate("org", "show", "--org", "demo").stderr

@@ -15,7 +15,9 @@ from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.cli.common import (
+    ORG_HELP,
     app_context,
+    chosen_org,
     done,
     example,
     file_bytes,
@@ -24,7 +26,6 @@ from firstmate.cli.common import (
     out,
     print_problems,
     progress_display,
-    require_org,
     utf8_text,
 )
 from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
@@ -46,7 +47,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 )
 def booking_import(
     file: Annotated[Path, typer.Argument(help="A .csv, .eml (marketplace email) or .ics (calendar export) file.")],
-    org: Annotated[str, typer.Option(help="The org the bookings belong to.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     source: Annotated[str | None, typer.Option(help="Channel name for CSV/ICS rows without one.")] = None,
     asset: Annotated[str | None, typer.Option(help="Boat for .ics events that do not name one.")] = None,
 ) -> None:
@@ -56,6 +57,7 @@ def booking_import(
         raise InvalidInput(f"--source {source!r} {SOURCE_WORDS}")
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
+        org = chosen_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
         records = _parse(app, file, org, source, asset)
         with progress_display(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
@@ -92,7 +94,6 @@ def booking_import(
 
 
 def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:
-    require_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
     profile = load_business(app.store, org)
     assert profile is not None
     suffix = file.suffix.lower()

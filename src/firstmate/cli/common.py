@@ -78,6 +78,33 @@ def require_org(app: App, org: str) -> None:
         raise NotFound(f"no org {org!r}", hint=hint)
 
 
+#: The org a command acts on when --org is not given and the home holds the demo's among others.
+DEMO_ORG = "demo"
+#: The help of a command's --org that may be left out.
+ORG_HELP = "The org (default: the home's only org, else the demo's, demo)."
+
+
+def chosen_org(app: App, org: str | None) -> str:
+    """`org` when given (NotFound naming the orgs there are, unless it is one); else the home's only org, or
+    the demo's beside others, said on stderr with how to name another: a home holding the owner's business
+    alone was told "no org 'demo'", and one holding the demo's beside it had it acted on, unsaid."""
+    if org is not None:
+        require_org(app, org)
+        return org
+    known = list_orgs(app.store)
+    if len(known) == 1:
+        return known[0]
+    if DEMO_ORG not in known:
+        if not known:
+            require_org(app, DEMO_ORG)  # "there are none yet", and how to load one
+        raise InvalidInput(
+            f"this home holds {len(known)} orgs ({', '.join(known)}): say which with --org, like --org {known[0]}"
+        )
+    others = [name for name in known if name != DEMO_ORG]
+    warn(f"acting on org {DEMO_ORG}, the demo's (no --org given); for yours, add --org {others[0]}")
+    return DEMO_ORG
+
+
 def input_file(path: Path, max_bytes: int) -> Path:
     """`path`, if it is a file a command may read whole; InvalidInput says why not, before any work."""
     try:

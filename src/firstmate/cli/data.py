@@ -12,7 +12,17 @@ from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.data_folder import read_data_folder, write_template
-from firstmate.cli.common import app_context, done, err, example, out, print_problems, progress_display, require_org
+from firstmate.cli.common import (
+    ORG_HELP,
+    app_context,
+    chosen_org,
+    done,
+    err,
+    example,
+    out,
+    print_problems,
+    progress_display,
+)
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
 from firstmate.errors import DataRejected, InvalidInput
@@ -28,7 +38,7 @@ data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML fi
 )
 def data_import(
     folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
-    org: Annotated[str, typer.Option(help="The org the data belongs to.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be created, updated and removed; change nothing.")
     ] = False,
@@ -41,7 +51,7 @@ def data_import(
     (or --yes); --dry-run shows every change and makes none."""
     with app_context() as app:
         # naming the orgs there are, before the folder is read: a mistyped one is not one to load
-        require_org(app, org)
+        org = chosen_org(app, org)
         with progress_display() as progress:  # a folder of 10 MB files takes a while
             task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
             raw = read_data_folder(folder)
@@ -100,12 +110,12 @@ def _confirm_removals(planned: DataImport, folder: Path, *, yes: bool) -> None:
 @data_cli.command("template", epilog=example("data template data/ --org demo"))
 def data_template(
     folder: Annotated[Path, typer.Argument(help="Folder to write the starter files into.")],
-    org: Annotated[str, typer.Option(help="Fill the examples with this org's business lines and assets.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files already there.")] = False,
 ) -> None:
     """Write an annotated starter set (every file, with comments and example rows) to edit and import."""
     with app_context() as app:
-        require_org(app, org)
+        org = chosen_org(app, org)
         profile = load_business(app.store, org)
         assert profile is not None
         today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
@@ -123,12 +133,12 @@ def data_template(
 
 @data_cli.command("show", epilog=example("data show --org demo", "data show --kind invoices"))
 def data_show(
-    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     kind: Annotated[str | None, typer.Option(help="One kind's rows (e.g. invoices).")] = None,
 ) -> None:
     """How many rows of each kind are stored, or one kind's rows."""
     with app_context() as app:
-        require_org(app, org)
+        org = chosen_org(app, org)
         if kind is None:
             table = Table("kind", "file", "rows", "what")
             for spec in KINDS:

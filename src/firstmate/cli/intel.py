@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from firstmate.cli.common import app_context, done, example, out, parse_day, progress_display, require_org
+from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, example, out, parse_day, progress_display
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 from firstmate.services.outfiles import ready_folder
 
@@ -17,7 +17,7 @@ intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=T
 
 @intel_cli.command("run", epilog=example("intel run --org demo --week 2026-11-09 --out reports/"))
 def intel_run(
-    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     week: Annotated[
         str | None, typer.Option(help="Monday of the week (default: the last complete week with data).")
     ] = None,
@@ -30,7 +30,7 @@ def intel_run(
     """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
     monday = parse_day(week, "--week", "2026-11-09")
     with app_context() as app:
-        require_org(app, org)  # naming the orgs there are, before anything is pulled or --out made
+        org = chosen_org(app, org)  # naming the orgs there are, before anything is pulled or --out made
         if out_dir is not None:
             ready_folder(out_dir)
         with progress_display() as progress:
@@ -52,12 +52,12 @@ def intel_run(
 @intel_cli.command("replay", epilog=example("intel replay 2026-11-23-20261130T150000-6f9b07 --org demo --out replay/"))
 def intel_replay(
     run_id: Annotated[str, typer.Argument(help="A run id from 'firstmate intel runs'.")],
-    org: Annotated[str, typer.Option(help="The org.")] = "demo",
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Write weekly.html/.txt/.json/.pdf here.")] = None,
 ) -> None:
     """Rebuild a past run's report from its raw archive alone (no network, nothing sent)."""
     with app_context() as app:
-        require_org(app, org)  # not "no archived run" of an org that is not there
+        org = chosen_org(app, org)  # not "no archived run" of an org that is not there
         if out_dir is not None:
             ready_folder(out_dir)
         run = replay_run(app, org, run_id, app.ads_source(), app.crm_source(), out=out_dir)
@@ -65,10 +65,10 @@ def intel_replay(
 
 
 @intel_cli.command("runs", epilog=example("intel runs --org demo"))
-def intel_runs(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
+def intel_runs(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> None:
     """List past runs, newest first."""
     with app_context() as app:
-        require_org(app, org)
+        org = chosen_org(app, org)
         for run in list_runs(app.store, org):
             out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
 

@@ -12,7 +12,17 @@ from rich.table import Table
 from rich.text import Text
 
 from firstmate.adapters.sources.org_file import org_toml, read_org_file, template_text
-from firstmate.cli.common import app_context, done, example, out, print_problems, require_org, warn
+from firstmate.cli.common import (
+    ORG_HELP,
+    app_context,
+    chosen_org,
+    done,
+    example,
+    out,
+    print_problems,
+    require_org,
+    warn,
+)
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
@@ -77,10 +87,10 @@ def org_import(
 
 
 @org_cli.command("show", epilog=example("org show", "org show --org demo"))
-def org_show(org: Annotated[str, typer.Option(help="The org.")] = "demo") -> None:
+def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> None:
     """The org's business lines, boats and people as stored."""
     with app_context() as app:
-        require_org(app, org)
+        org = chosen_org(app, org)
         profile = load_business(app.store, org)
         assert profile is not None
         people = list_people(app.store, org)
