@@ -257,6 +257,15 @@ def test_no_property_and_empty_snapshot_say_what_to_add() -> None:
     assert "add occupancy.csv" in sections[0].summary and "add maintenance.csv" in sections[2].summary
 
 
+def test_no_property_names_the_file_and_command_an_owner_adds_one_with() -> None:
+    """Found by a review: it said to add the property "to business.toml", a file an owner never has (theirs is
+    the org file that 'firstmate org template' writes and 'firstmate org import' reads)."""
+    doc = real_estate_report(Snapshot(org_id="x", org_name="X", as_of=AS_OF))
+    for said in (doc.headline, *(s.summary for s in doc.sections), *(s.method for s in doc.sections)):
+        assert "business.toml" not in said, said
+    assert "firstmate org import" in doc.headline, doc.headline
+
+
 def test_a_new_propertys_upkeep_excess_is_a_month_of_the_months_it_was_held() -> None:
     # let since Aug 2026: $12,000 of revenue, $4,500 of repairs (37.5%); the excess over 25% is $1,500 in
     # 3 months, $500 a month (it was divided by 12: $125)

@@ -41,7 +41,9 @@ from firstmate.domain.snapshot import Occupancy, Snapshot
 HIGH_FROM = Decimal(1000)
 BELOW_AVERAGE = Decimal("0.10")  # without a goal, 10 points under the 12-month average is an alert
 REVPAN_DROP = Decimal("0.10")  # a 10 % fall on the same months last year is worth a look
-NO_PROPERTY = 'No property yet: add an asset with kind = "property" to business.toml.'
+NO_PROPERTY = (
+    'No property yet: add an asset with kind = "property" to your org file (org.toml), then run firstmate org import.'
+)
 NO_OCCUPANCY = "No occupancy rows for the last 12 months: add occupancy.csv to the data folder."
 
 
@@ -286,7 +288,7 @@ def real_estate_report(snapshot: Snapshot) -> ReportDocument:
         sections = tuple(section for section, _ in parts)
         findings = tuple(f for _, found in parts for f in found)
     else:
-        method = 'Assets of kind "property" in business.toml; none is listed.'
+        method = 'Assets of kind "property" in the org (firstmate org show); none is listed.'
         titles = ("Occupancy by month", "Revenue per available night", "Maintenance cost and forecast")
         sections = tuple(Section(t, summary=NO_PROPERTY, method=method) for t in titles)
         findings = ()
