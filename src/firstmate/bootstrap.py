@@ -70,7 +70,8 @@ class App:
         waits (a job with a time limit gives one that stops short of it)."""
         if self.settings.ads_source == "csv":
             return CsvAdsSource(self.settings.ads_csv_folder)
-        return MetaAdsSource(self.settings.meta_base_url, lambda: self.secrets.get("meta_access_token"), sleep=sleep)
+        token = _token(self.secrets, "meta_access_token", "a Meta ad account", "FIRSTMATE_ADS_SOURCE=csv")
+        return MetaAdsSource(self.settings.meta_base_url, token, sleep=sleep)
 
     def analyst(self) -> Analyst:
         """The analyst chosen by `analyst` (rules unless configured otherwise)."""
@@ -92,7 +93,8 @@ class App:
         """The CRM, as configured (None for a business without one); `sleep` as for `ads_source`."""
         if self.settings.crm_source == "none":
             return None
-        return HubSpotSource(self.settings.hubspot_base_url, lambda: self.secrets.get("hubspot_token"), sleep=sleep)
+        token = _token(self.secrets, "hubspot_token", "HubSpot", "FIRSTMATE_CRM_SOURCE=none")
+        return HubSpotSource(self.settings.hubspot_base_url, token, sleep=sleep)
 
     def close(self) -> None:
         """Release connections held by adapters."""
@@ -125,6 +127,31 @@ def build(settings: Settings, *, clock: Clock | None = None) -> App:
             lease=timedelta(seconds=settings.outbox_lease_s),
         ),
     )
+
+
+def _token(secrets: Secrets, name: str, service: str, instead: str) -> Callable[[], str]:
+    """Reads secret `name` on every call; when it is missing, the error also says how a business without
+    `service` runs the weekly report (`instead`: the setting, see docs/intel.md), as it told of the token alone."""
+
+    def read() -> str:
+        try:
+            return secrets.get(name)
+        except ConfigError as exc:
+            if not _has_not(secrets, name):
+                raise
+            without = f"a business without {service} sets {instead} (or its key in firstmate.toml; see docs/intel.md)"
+            raise ConfigError(exc.message, hint=f"{exc.hint}; {without}" if exc.hint else without) from None
+
+    return read
+
+
+def _has_not(secrets: Secrets, name: str) -> bool:
+    """Whether secret `name` is set nowhere (not: its file unreadable), where the adapter can tell."""
+    where = getattr(secrets, "where", None)
+    try:
+        return callable(where) and where(name) is None
+    except ConfigError:
+        return False
 
 
 def _has(secrets: Secrets, name: str) -> bool:

@@ -20,7 +20,7 @@ from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
 from firstmate.domain.analysis import Analysis, Section, checked
-from firstmate.errors import SourceAuthError, SourceError
+from firstmate.errors import ConfigError, SourceAuthError, SourceError
 from firstmate.ports import Item
 from firstmate.services import outbox
 from firstmate.services.intel import replay_run, run_weekly
@@ -964,3 +964,27 @@ def test_the_worker_warns_at_start_of_ad_accounts_whose_week_has_not_ended_when_
     assert "org 'demo': ad accounts 1001 and 1002 count their days in America/Los_Angeles, where the week has" in said
     assert "its reports would be a week old" in said
     assert re.search(r"after Mon (19|20|21):00 Pacific/Auckland time", said)  # 21:00 in Auckland's summer
+
+
+def test_a_missing_token_says_how_to_run_without_that_service(home: Path, tmp_path: Path) -> None:
+    """Found by a review: a business without Meta or HubSpot was told to set the missing token alone, not
+    that the ads can come from CSV files and the report run without a CRM (docs/intel.md)."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    today = date.today()
+    last = date.fromordinal(today.toordinal() - today.weekday() - 7)  # the Monday of the last complete week
+    folder = _ads_files(tmp_path / "ads", last, [30] * 12)
+    env = {"FIRSTMATE_HOME": str(home), "FIRSTMATE_ADS_CSV_FOLDER": str(folder), "COLUMNS": "200"}
+    meta = CliRunner().invoke(cli, ["intel", "run", "--org", "demo"], env=env)
+    said = str(meta.exception)  # the one line `firstmate` prints, "error: …", exit code 3
+    assert isinstance(meta.exception, ConfigError) and "secret meta_access_token is missing" in said, said
+    assert "FIRSTMATE_ADS_SOURCE=csv" in said, said
+    crm = CliRunner().invoke(cli, ["intel", "run", "--org", "demo"], env={**env, "FIRSTMATE_ADS_SOURCE": "csv"})
+    said = str(crm.exception)
+    assert isinstance(crm.exception, ConfigError) and "secret hubspot_token is missing" in said, said
+    assert "FIRSTMATE_CRM_SOURCE=none" in said, said
+    csv_alone = {**env, "FIRSTMATE_ADS_SOURCE": "csv", "FIRSTMATE_CRM_SOURCE": "none"}
+    without = CliRunner().invoke(cli, ["intel", "run", "--org", "demo"], env=csv_alone)
+    assert without.exit_code == 0, without.output
