@@ -242,3 +242,18 @@ def test_an_org_that_does_not_exist_is_refused_before_its_folders_are_read_or_ma
         assert isinstance(result.exception, NotFound), (command, result.exception, result.output)
         assert str(result.exception) == "no org 'dmeo' (the orgs are: demo)", command
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "home"]
+
+
+def test_a_mistyped_file_name_is_said_not_to_exist_naming_the_file_meant(home: Path, tmp_path: Path) -> None:
+    """Found by a review: `booking import bookings.cvs` said "bookings.cvs is not a file", as for a folder, and
+    named nothing to import instead."""
+    (tmp_path / "bookings.csv").write_text("external_id\n")
+    typo = run(home, "booking", "import", str(tmp_path / "bookings.cvs"))
+    said = " ".join(typo.stderr.split())
+    assert typo.returncode == 2 and "bookings.cvs does not exist" in said, said
+    assert f"did you mean {tmp_path / 'bookings.csv'}?" in said, said
+    nothing_like = run(home, "booking", "import", str(tmp_path / "june.ics"))
+    said = " ".join(nothing_like.stderr.split())
+    assert nothing_like.returncode == 2 and "june.ics does not exist" in said and "did you mean" not in said, said
+    folder = run(home, "booking", "import", str(tmp_path))
+    assert folder.returncode == 2 and "is a folder: name a file in it" in folder.stderr, folder.stderr

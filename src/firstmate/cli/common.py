@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,10 +113,23 @@ def input_file(path: Path, max_bytes: int) -> Path:
     except OSError as exc:  # in another user's folder: not even looked at (a stat refused), theirs to fix
         raise _unreadable(path, exc) from None
     if size is None:
-        raise InvalidInput(f"{path} is not a file")
+        raise _not_a_file(path)
     if size > max_bytes:
         raise InvalidInput(f"{path} is over {max_bytes // 1024 // 1024} MB; split the data")
     return path
+
+
+def _not_a_file(path: Path) -> InvalidInput:
+    """Why `path` cannot be read as a file, naming the file meant when a mistyped name is one letter or two away
+    (`bookings.cvs`: it said "is not a file", as of a folder, and named nothing)."""
+    if path.is_dir():
+        return InvalidInput(f"{path} is a folder: name a file in it")
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()] if path.parent.is_dir() else []
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return InvalidInput(f"{path} does not exist", hint=f"did you mean {path.parent / close[0]}?" if close else None)
 
 
 def utf8_text(path: Path) -> str:
