@@ -455,3 +455,16 @@ def test_a_command_without_org_acts_on_the_homes_only_org_and_says_so_beside_the
     said = " ".join(beside.stderr.split())
     assert "org demo" in said and "--org gull-point" in said, said
     assert "--org" not in firstmate("org", "show", "--org", "demo").stderr
+
+
+def test_a_mistyped_time_zone_is_told_the_zone_it_looks_like(tmp_path: Path) -> None:
+    """Found by a review: "Europe/Lisboa" (the city as Portuguese writes it) was told only that it is not "an IANA
+    time zone such as America/Los_Angeles", leaving the owner to find the spelling firstmate wants."""
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    for typed, meant in (("Europe/Lisboa", "Europe/Lisbon"), ("europe/london", "Europe/London")):
+        file.write_text(OWN_ORG.replace(f'timezone = "{ZONE}"', f'timezone = "{typed}"'))
+        said = " ".join(org(home, "import", str(file), "--dry-run").output.split())
+        assert f"'{typed}' is not an IANA time zone; did you mean {meant}?" in said, said
+    file.write_text(OWN_ORG.replace(f'timezone = "{ZONE}"', 'timezone = "Lisbon time"'))
+    said = " ".join(org(home, "import", str(file), "--dry-run").output.split())
+    assert "'Lisbon time' is not an IANA time zone such as Europe/Lisbon" in said and "did you mean" not in said, said

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from firstmate.domain.currencies import minor_units
 
@@ -139,9 +141,22 @@ STORED = {"stored": True}
 
 
 def known_zone(value: str) -> str:
-    """`value` if it names an IANA time zone (America/Los_Angeles); ValueError saying so otherwise."""
+    """`value` if it names an IANA time zone (America/Los_Angeles); ValueError saying so otherwise, with the zone
+    it looks like ("Europe/Lisboa": did you mean Europe/Lisbon?) or one of the city it names ("Lisbon time")."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone such as America/Los_Angeles") from None
+        raise ValueError(_unknown_zone(value)) from None
     return value
+
+
+def _unknown_zone(value: str) -> str:
+    """Why `value` is no time zone, in words that name the one meant where it can be told."""
+    zones = sorted(available_timezones())
+    by_case = {zone.lower(): zone for zone in zones}  # "europe/london" is Europe/London
+    close = [by_case[z] for z in difflib.get_close_matches(value.lower(), list(by_case), n=1, cutoff=0.8)]
+    if close:
+        return f"{value!r} is not an IANA time zone; did you mean {close[0]}?"
+    words = {word.lower() for word in re.findall(r"[A-Za-z]{3,}", value)}
+    cities = [zone for zone in zones if zone.rpartition("/")[2].replace("_", " ").lower() in words]
+    return f"{value!r} is not an IANA time zone such as {cities[0] if cities else 'America/Los_Angeles'}"
