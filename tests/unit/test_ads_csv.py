@@ -39,3 +39,27 @@ def test_a_spend_out_of_range_is_refused_naming_the_range_however_it_would_round
     source = CsvAdsSource(tmp_path)
     with pytest.raises(InvalidInput, match="spend must be an amount from 0 to"):
         source.parse(source.pull("acct", date(2026, 11, 9), date(2026, 11, 9)))
+
+
+def test_a_missing_or_misnamed_file_or_column_is_told_with_what_the_folder_and_header_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: "no ads file ads/2001.csv" named a folder relative to wherever the command ran, and
+    neither the file the folder did hold (2001-ads.csv) nor the setting that names the folder; "lacks the
+    columns landing_page_views" did not name the column written in its place (lpv)."""
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    (folder / "2001-ads.csv").write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidInput) as missing:
+        CsvAdsSource(Path("ads")).pull("2001", date(2026, 11, 2), date(2026, 11, 9))
+    said = str(missing.value)
+    assert f"no ads file {folder / '2001.csv'}" in said, said  # where it was looked for, wherever that is
+    assert "the folder holds 2001-ads.csv" in said and "FIRSTMATE_ADS_CSV_FOLDER" in said, said
+    header = ",".join(COLUMNS).replace("landing_page_views", "lpv")
+    (folder / "2001.csv").write_text(header + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as lacking:
+        CsvAdsSource(folder).pull("2001", date(2026, 11, 2), date(2026, 11, 9))
+    assert "2001.csv lacks the columns landing_page_views (it has lpv, which firstmate does not read)" in str(
+        lacking.value
+    ), lacking.value

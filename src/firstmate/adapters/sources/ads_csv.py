@@ -43,7 +43,7 @@ class CsvAdsSource:
     def pull(self, account: str, since: date, until: date) -> list[RawPage]:
         path = self._folder / f"{account}.csv"
         if not path.is_file():
-            raise InvalidInput(f"no ads file {path}", hint=f"write one with the columns {','.join(COLUMNS)}")
+            raise self._no_file(path)
         try:
             return self._read(path, account, since, until)
         except UnicodeDecodeError:
@@ -52,12 +52,29 @@ class CsvAdsSource:
             hint = "check for a quote left open"
             raise InvalidInput(f"{path.name} cannot be read as CSV: {exc}", hint=hint) from None
 
+    def _no_file(self, path: Path) -> InvalidInput:
+        """The refusal of an account without its file: where it was looked for (the folder is read from where
+        the command runs), what the folder holds instead, and how to write it or name another folder."""
+        try:
+            held = sorted(p.name for p in self._folder.iterdir() if p.suffix.lower() == ".csv")
+        except OSError:
+            held = []
+        holds = f"the folder holds {', '.join(held)}" if held else "the folder holds no .csv file"
+        holds = holds if self._folder.is_dir() else f"there is no folder {self._folder.absolute()}"
+        return InvalidInput(
+            f"no ads file {path.absolute()}",
+            hint=f"{holds}; name the account's file {path.name}, with the columns {','.join(COLUMNS)}, or set "
+            "FIRSTMATE_ADS_CSV_FOLDER (ads_csv_folder in firstmate.toml) to the folder that holds it",
+        )
+
     def _read(self, path: Path, account: str, since: date, until: date) -> list[RawPage]:
         reader = csv.reader(io.StringIO(path.read_text(encoding="utf-8").lstrip("\ufeff")))
         header = [name.strip() for name in next(reader, [])]  # as the cells are read: "week_start, spend" names spend
         missing = [c for c in COLUMNS if c not in header]
         if missing:
-            raise InvalidInput(f"{path.name} lacks the columns {', '.join(missing)}")
+            unread = [name for name in header if name and name not in COLUMNS]  # the column typed in its place
+            has = f" (it has {', '.join(unread)}, which firstmate does not read)" if unread else ""
+            raise InvalidInput(f"{path.name} lacks the columns {', '.join(missing)}{has}")
         at = {name: n for n, name in enumerate(header)}  # a repeated column: the last one counts
         # plain rows, not a dict per row: a file holds years of weeks, and a run keeps sixteen
         rows, week_at, number = [], at["week_start"], 1
