@@ -738,6 +738,17 @@ def test_a_csv_header_with_unknown_or_missing_columns_is_refused() -> None:
     assert isinstance(error, RowError) and "missing columns" in error.problem and "colour" in error.problem
 
 
+def test_a_mistyped_column_is_told_the_column_it_stands_for() -> None:
+    """Found by a review: a header typing "guests" for guest_count and "Lead Email" for lead_email was told
+    "missing columns: guest_count, lead_email; unknown columns: guests, Lead Email", leaving the owner to pair them."""
+    header = HEADER.replace("guest_count", "guests").replace("lead_email", "Lead Email").replace("notes", "colour")
+    [error] = parse_csv(header + "C-1,sea-lark,2026-07-04 17:00,2,5,600.00,USD,Rob Sample,rob@example.com,red\n")
+    assert isinstance(error, RowError) and error.where == "header", error
+    assert "guests (did you mean guest_count?)" in error.problem, error.problem
+    assert "Lead Email (did you mean lead_email?)" in error.problem, error.problem
+    assert "colour;" in error.problem + ";" and "colour (did you mean" not in error.problem, error.problem
+
+
 def test_a_column_named_twice_is_refused_and_unnamed_empty_columns_are_let_be() -> None:
     """Named twice, the last column won unsaid (a gross of 0.00 for an 840.75 charter); a spreadsheet's
     trailing empty columns were refused as "unknown columns: , ", which named nothing."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Mapping
@@ -51,7 +52,8 @@ def parse_csv(text: str, *, default_source: str = "csv", timezone: str | None = 
         if missing:
             problems.append(f"missing columns: {', '.join(missing)}")
         if unknown:
-            problems.append(f"unknown columns: {', '.join(unknown)}")
+            unused = [*missing, *(c for c in OPTIONAL if c not in header)]
+            problems.append(f"unknown columns: {', '.join(_with_meant(c, unused) for c in unknown)}")
         if repeated:
             problems.append(f"columns named twice: {', '.join(repeated)}; keep one of each")
         return [RowError("header", "; ".join(problems))]
@@ -81,6 +83,16 @@ def parse_csv(text: str, *, default_source: str = "csv", timezone: str | None = 
     except csv.Error as exc:
         records.append(_unsplittable(f"row {number + 1}", exc, _line(text, reader.line_num)))  # the row being read
     return records
+
+
+def _with_meant(column: str, unused: list[str]) -> str:
+    """`column`, with the column of firstmate's it stands for when it is one ("guests (did you mean guest_count?)",
+    "Lead Email" for lead_email), among those the header lacks."""
+    typed = re.sub(r"[\s-]+", "_", column.strip().lower())
+    close = difflib.get_close_matches(typed, unused, n=1, cutoff=0.6)
+    stem = typed.rstrip("s")  # "guests" for guest_count
+    meant = close[0] if close else next((c for c in unused if len(stem) > 3 and c.startswith(stem)), None)
+    return f"{column} (did you mean {meant}?)" if meant else column
 
 
 def _separator(text: str) -> str:
