@@ -1239,6 +1239,30 @@ def test_a_cancellation_listed_without_its_guest_lines_cancels_the_booking(demo_
     assert {"ops", "crew", "guest"} <= told  # the trip is off, for everyone who expected it
 
 
+def test_an_export_listing_a_booking_without_its_guests_does_not_undo_the_operators_change_later(
+    demo_app: App,
+) -> None:
+    """Found by a review: an export listing a booking without its guest lines (numbered above the last) was
+    kept as the calendar's last word with the booking as it stood, the operator's change in it; the next
+    export with its guest lines, which still said 4 guests, then took that back to 4 and told crew and guest."""
+    assert dict(_import_ota(demo_app, _ota_event(BOOKED, lines="SEQUENCE:1\r\n")).counts) == {"created": 1}
+    header = "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+    row = "getmyboat,gmb-7@ota.example.com,sea-lark,2026-06-13T16:00:00-07:00,3,6,600.00,USD,Rob Sample,rob@example.com"
+    assert dict(import_records(demo_app, "demo", parse_csv(header + row)).counts) == {"updated": 1}
+    listed = _ota_event("", lines="SEQUENCE:2\r\nSTATUS:CONFIRMED\r\n")
+    told = {e.key for e in outbox.list_entries(demo_app.store, "demo")}
+    assert dict(_import_ota(demo_app, listed).counts) == {"unchanged": 1}
+    assert {e.key for e in outbox.list_entries(demo_app.store, "demo")} == told
+    noted = _ota_event(BOOKED + "\nNotes: Bring sunscreen", lines="SEQUENCE:3\r\n")
+    assert dict(_import_ota(demo_app, noted).counts) == {"updated": 1}
+    booking = _only_booking(demo_app)
+    assert (booking["request"]["guest_count"], booking["request"]["notes"]) == (6, "Bring sunscreen")
+    news = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key not in told]
+    assert news and all(e.key.startswith(f"bk:{booking['id']}:r3:") for e in news), [e.key for e in news]
+    crew = [e.message.text for e in news if e.key.split(":")[3] == "crew"]
+    assert crew and all("6 guests" in text and "4 guests" not in text for text in crew), crew
+
+
 def test_a_booking_listed_without_its_guests_at_other_times_is_refused_not_blocked_against_itself(
     demo_app: App,
 ) -> None:

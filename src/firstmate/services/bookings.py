@@ -133,7 +133,7 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
             old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
             result, merged = IntakeResult.UNCHANGED, existing.request
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
-                merged = merge_revision(existing.request, _said_before(anchor, request), request)
+                merged = merge_revision(existing.request, last_said(anchor, request.numbered_by), request)
                 on_entity, on_asset = _place(profile, merged)
                 result = classify_change(existing, merged, placed=(on_entity.id, on_asset.id))
             if result is IntakeResult.UNCHANGED:
@@ -620,15 +620,15 @@ def _note_newest(ctx: Context, request: BookingRequest, anchor: Item, placed: tu
         ctx.store.transact([Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **data}), VersionIs(anchor.version))])
 
 
-def _said_before(anchor: Item, request: BookingRequest) -> BookingRequest | None:
-    """The body `request`'s intake path last sent of the booking; None when it has not spoken of it (or
-    only before these were kept, 2026-12-06)."""
-    body = (anchor.data.get("bodies") or {}).get(str(request.numbered_by))
+def last_said(anchor: Item, path: IntakePath) -> BookingRequest | None:
+    """The body intake `path` last sent of the booking `anchor` holds (`Item` of `intake_pk`); None when it
+    has not spoken of it (or only before these were kept, 2026-12-06)."""
+    body = (anchor.data.get("bodies") or {}).get(str(path))
     return BookingRequest.model_validate(body, context=STORED) if body else None
 
 
 def _bodies_with(anchor: Item | None, request: BookingRequest) -> dict[str, Any]:
-    """The last body each intake path sent (`_said_before`), `request`'s path's now `request`."""
+    """The last body each intake path sent (`last_said`), `request`'s path's now `request`."""
     bodies = dict(anchor.data.get("bodies") or {}) if anchor else {}
     bodies[str(request.numbered_by)] = request.model_dump(mode="json", exclude={"sequence"})
     return bodies

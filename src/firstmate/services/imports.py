@@ -25,7 +25,7 @@ from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowErr
 from firstmate.domain.timing import when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
-from firstmate.services.bookings import get_booking, orchestrate_booking
+from firstmate.services.bookings import get_booking, last_said, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -153,7 +153,9 @@ def import_records(
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
             record = (
-                cancellation_of(booked, sequence=record.sequence) if record.cancelled else _as_placed(booked, record)
+                cancellation_of(booked, sequence=record.sequence)
+                if record.cancelled
+                else _as_placed(booked, record, _anchor_of(ctx, org, record))
             ).numbered_in(IntakePath.CALENDAR)
         if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
@@ -223,11 +225,18 @@ def _slot_row(ctx: Context, org: str, uid: str, source: str, title: str) -> tupl
     return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid, source)
 
 
-def _as_placed(booking: Booking, slot: BlockedSlot) -> BookingRequest:
-    """`booking`'s request as it stands, naming its boat, as `cancellation_of` does, numbered as `slot`
-    lists it: a revision numbered between the two is then older news. A tentative listing is a change
-    asked, not made: it numbers nothing (the booking's own number, of whichever path, is no export's)."""
+def _as_placed(booking: Booking, slot: BlockedSlot, anchor: Item | None) -> BookingRequest:
+    """What calendar exports last said of `booking` (`anchor` its intake's record), numbered as `slot` lists
+    it: a revision numbered between the two is then older news, and the listing, saying nothing of the
+    trip, changes nothing. Said as the booking stands (naming its boat, as `cancellation_of` does) when no
+    export has spoken of it since they were kept (2026-12-06): as the booking stands, it was kept as their
+    last word, and their next listing with its guests took back what other paths had changed since. A
+    tentative listing is a change asked, not made: it numbers nothing (the booking's own number, of
+    whichever path, is no export's)."""
     sequence = None if slot.tentative else slot.sequence
+    said = last_said(anchor, IntakePath.CALENDAR) if anchor is not None else None
+    if said is not None and said.asset is not None:
+        return said.model_copy(update={"sequence": sequence, "status": BookingStatus.CONFIRMED})
     return booking.request.model_copy(update={"entity": None, "asset": booking.asset, "sequence": sequence})
 
 
