@@ -1263,6 +1263,32 @@ def test_an_export_listing_a_booking_without_its_guests_does_not_undo_the_operat
     assert crew and all("6 guests" in text and "4 guests" not in text for text in crew), crew
 
 
+def test_a_booking_handed_to_someone_else_by_another_path_does_not_keep_the_earlier_leads_phone(
+    demo_app: App,
+) -> None:
+    """Found by a review: a CSV row (no phone column) handing a calendar's booking to another person kept the
+    earlier lead's phone, which the calendar had given: the operations manager read Jordan's number as Avery's.
+    And the calendar's next export, still naming Jordan with a new number, gave Avery that one."""
+    phoned = "Guest: Jordan Pike\nEmail: jordan.pike@example.com\nPhone: +1 510 555 0162\nGuests: 4\nTotal: USD 600.00"
+    assert dict(_import_ota(demo_app, _ota_event(phoned, lines="SEQUENCE:1\r\n")).counts) == {"created": 1}
+    told = {e.key for e in outbox.list_entries(demo_app.store, "demo")}
+    header = "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+    row = "getmyboat,gmb-7@ota.example.com,sea-lark,2026-06-13T16:00:00-07:00,3,4,600.00,USD,Avery Lane,"
+    assert dict(import_records(demo_app, "demo", parse_csv(header + row + "avery@example.com")).counts) == {
+        "updated": 1
+    }
+    assert _only_booking(demo_app)["request"]["lead_guest"] == {
+        "name": "Avery Lane", "email": "avery@example.com", "phone": None,
+    }  # fmt: skip
+    news = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key not in told]
+    assert news and not [e.key for e in news if "555 0162" in e.message.text]
+    told |= {e.key for e in news}
+    renumbered = _ota_event(phoned.replace("555 0162", "555 0199"), lines="SEQUENCE:2\r\n")
+    assert dict(_import_ota(demo_app, renumbered).counts) == {"unchanged": 1}  # Jordan's new number is not Avery's
+    assert _only_booking(demo_app)["request"]["lead_guest"]["phone"] is None
+    assert {e.key for e in outbox.list_entries(demo_app.store, "demo")} == told
+
+
 def test_a_booking_listed_without_its_guests_at_other_times_is_refused_not_blocked_against_itself(
     demo_app: App,
 ) -> None:

@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
+from firstmate.domain.guests import someone_else
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
 
@@ -403,7 +404,9 @@ def merge_revision(current: BookingRequest, last: BookingRequest | None, sent: B
     """The booking as `sent` leaves it: of what `current` says, what `sent` changed since `last`, the body
     its intake path sent before (`numbered_by`), is changed; the rest, another path's change among it,
     stands. A path that never spoke of the booking (`last` None) says what it sends but for what it
-    leaves empty: no notes, no phone, no boat said nothing. A cancellation from any path cancels."""
+    leaves empty: no notes, no phone, no boat said nothing. A phone is its lead's: a lead handed to someone
+    else takes `sent`'s phone, or none, and `sent` naming a lead the booking no longer has changes no phone.
+    A cancellation from any path cancels."""
     said, was, now = _said(sent), _said(last) if last else None, _said(current)
     taken = {
         name: said[name]
@@ -412,6 +415,13 @@ def merge_revision(current: BookingRequest, last: BookingRequest | None, sent: B
         for name in group
     }
     merged = {**now, **taken}
+    # a phone is its person's: a path naming another lead says nothing of this one's, and a lead handed on
+    # takes the phone (or none) of the path that handed it, not the earlier lead's
+    lead_now, lead_sent = (now["lead_name"], now["lead_email"]), (said["lead_name"], said["lead_email"])
+    if someone_else(merged["lead_name"], merged["lead_email"], *lead_sent):
+        merged["lead_phone"] = now["lead_phone"]
+    elif someone_else(*lead_now, *lead_sent):
+        merged["lead_phone"] = said["lead_phone"]
     lead = current.lead_guest.model_copy(
         update={"name": merged["lead_name"], "email": merged["lead_email"], "phone": merged["lead_phone"]}
     )

@@ -181,9 +181,14 @@ def another_person(lead: Guest, name: str, email: str) -> bool:
     """Whether `name` <`email`> is someone else than the lead guest: both differ, or the name does at the
     same address, past a correction (a family's shared inbox holds several people: "Dana Whitcomb" to
     "Sam Whitcomb" kept Dana's waiver, signed in her name, for Sam). One differing alone is a typo fixed."""
-    if _same_name(lead.name, name):
+    return someone_else(lead.name, lead.email, name, email)
+
+
+def someone_else(was_name: str, was_email: str | None, name: str, email: str) -> bool:
+    """Whether `name` <`email`> is someone else than `was_name` <`was_email`> (`another_person`)."""
+    if _same_name(was_name, name):
         return False
-    return (lead.email or "").lower() != email.lower() or not _corrected(lead.name, name)
+    return (was_email or "").lower() != email.lower() or not _corrected(was_name, name)
 
 
 def _corrected(before: str, after: str) -> bool:
