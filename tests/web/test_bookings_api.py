@@ -428,3 +428,47 @@ def test_a_trip_moved_through_the_api_stays_moved_when_the_marketplace_changes_i
     assert booking.request.start.isoformat() == "2026-12-12T21:00:00+00:00"  # 1 PM in San Francisco
     assert booking.request.guest_count == 4
     assert booking.request.notes.startswith("Celebrating my sister's birthday")
+
+
+def test_an_operators_csv_row_repeating_its_own_api_body_after_a_marketplace_change_is_taken(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: each path's body as sent was remembered among the revisions' bodies, so another path
+    sending the same body was taken for a late replay. The operator's program moved a Boatsetter trip to 2 PM
+    (the renter's message kept), the marketplace raised the passengers to 8, and the operator's CSV row putting
+    6 back, the same body the program had sent, was answered "unchanged": 8 stayed, unsaid."""
+    from firstmate.adapters.sources.bookings.csv_file import parse_csv
+    from firstmate.adapters.sources.bookings.email import parse_email
+    from firstmate.demo.run import SAMPLE_EMAIL
+    from firstmate.services.imports import import_records
+
+    boats = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
+
+    def imported(records: list[Any]) -> dict[str, int]:
+        return dict(import_records(demo_app, "demo", records).counts)
+
+    [emailed] = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=boats)
+    assert isinstance(emailed, BookingRequest) and imported([emailed]) == {"created": 1}
+    body = emailed.model_dump(mode="json", exclude={"notes", "private_notes", "sequence"})
+    moved = _post(client, api_key, {**body, "start": "2026-12-12T14:00:00-08:00"})
+    assert moved.json()["result"] == "updated", moved.text
+    changed = SAMPLE_EMAIL.read_bytes().replace(b"Date: Tue, 24 Nov 2026 18:02:11", b"Date: Thu, 26 Nov 2026 09:30:00")
+    changed = changed.replace(b"Passengers: 6", b"Passengers: 8")
+    assert imported(parse_email(changed, timezone="America/Los_Angeles", boats=boats)) == {"updated": 1}
+    told = {e.key for e in outbox.list_entries(demo_app.store, "demo")}
+    header = "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,"
+    row = "boatsetter,BS-7Q4K2M,sea-lark,2026-12-12T14:00:00-08:00,3,6,840.75,USD,Dana Whitcomb,"
+    csv = f"{header}lead_phone\n{row}dana.whitcomb@example.com,(415) 555-0148\n"
+    assert imported(parse_csv(csv)) == {"updated": 1}
+    booking = get_booking(demo_app.store, "demo", moved.json()["booking_id"])
+    assert (booking.request.guest_count, booking.request.start.isoformat()) == (6, "2026-12-12T22:00:00+00:00")
+    assert booking.request.notes.startswith("Celebrating my sister's birthday")
+    news = {e.key for e in outbox.list_entries(demo_app.store, "demo")} - told
+    assert news and all(key.startswith(f"bk:{booking.id}:r4:") for key in news), news
+    # each path's own body sent again is still a replay: it changes nothing, and tells nobody
+    told |= news
+    assert _post(client, api_key, {**body, "start": "2026-12-12T14:00:00-08:00"}).json()["result"] == "unchanged"
+    assert imported(parse_csv(csv)) == {"unchanged": 1}
+    assert imported(parse_email(changed, timezone="America/Los_Angeles", boats=boats)) == {"unchanged": 1}
+    assert {e.key for e in outbox.list_entries(demo_app.store, "demo")} == told
+    assert get_booking(demo_app.store, "demo", booking.id).request.guest_count == 6

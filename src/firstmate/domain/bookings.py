@@ -448,15 +448,17 @@ def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str
     """Whether `request` repeats an earlier revision's body (a late retry, an old file re-imported):
     it must not undo the changes made since. `seen` holds each revision's `seen_fingerprint` (the
     body naming where it was placed, so a body that leaves the boat out and one that names it match), and
-    each body as its path sent it, before `merge_revision` (since 2026-12-06),
+    each body as its path sent it, before `merge_revision` (since 2026-12-06; `said_fingerprint`, known
+    again from that path alone: another path's body repeating it is no replay, as it was no revision),
     or, for revisions seen before that, the body's fingerprint as it came; for those seen before
     amounts were kept in two places, the amounts as written then ("600", "2.5") count too."""
     forms = [request] if placed is None else [_naming(request, *placed), request]
     return any(
-        written.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint() in seen
+        fingerprint in seen or f"{request.numbered_by}:{fingerprint}" in seen
         for written in forms
         for gross in _writings(request.gross_amount)
         for hours in _writings(request.duration_hours)
+        if (fingerprint := written.model_copy(update={"gross_amount": gross, "duration_hours": hours}).fingerprint())
     )
 
 
@@ -514,6 +516,12 @@ def seen_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:
     """What intake remembers of a revision to know it again (`is_stale`): its body, naming the
     business line and boat it was placed on, whether it named them or not."""
     return _naming(request, entity, asset).fingerprint()
+
+
+def said_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:
+    """What intake remembers of a body as its path sent it, when merged it was no revision (`is_stale`):
+    `seen_fingerprint` marked with its intake path, to know it again from that path alone."""
+    return f"{request.numbered_by}:{seen_fingerprint(request, entity, asset)}"
 
 
 def _writings(value: Decimal) -> list[Decimal]:

@@ -26,9 +26,11 @@ from firstmate.domain.bookings import (
     cancellation_of,
     classify_change,
     is_old_news,
+    is_stale,
     merge_revision,
     newest_by_path,
     revise,
+    said_fingerprint,
     seen_fingerprint,
     with_newest,
 )
@@ -317,7 +319,7 @@ def _change(
     entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
     body, placed = sent
-    seen = _seen(anchor) + list(dict.fromkeys((_seen_now(booking), seen_fingerprint(body, *placed))))
+    seen = _seen(anchor) + _heard(_seen_now(booking), body, placed)
     kept = _anchor_data(existing.id, seen[-MAX_REMEMBERED:], body, _numbers(anchor), _bodies_with(anchor, body))
     writes: list[Write] = [
         Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **kept}), VersionIs(anchor.version)),
@@ -614,10 +616,16 @@ def _note_newest(ctx: Context, request: BookingRequest, anchor: Item, placed: tu
     if placed is not None:
         if (bodies := _bodies_with(anchor, request)) != anchor.data.get("bodies"):
             data["bodies"] = bodies
-        if (seen := seen_fingerprint(request, *placed)) not in _seen(anchor):
-            data["seen"] = [*_seen(anchor), seen][-MAX_REMEMBERED:]
+        if not is_stale(request, _seen(anchor), placed=placed):
+            data["seen"] = [*_seen(anchor), said_fingerprint(request, *placed)][-MAX_REMEMBERED:]
     if data:
         ctx.store.transact([Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **data}), VersionIs(anchor.version))])
+
+
+def _heard(revision: str, body: BookingRequest, placed: tuple[str, str]) -> list[str]:
+    """What the intake remembers of a revision (`_seen_now`) and of the body its path sent, as that path's
+    alone when it differs (`said_fingerprint`): to know either again when it comes late."""
+    return [revision] if revision == seen_fingerprint(body, *placed) else [revision, said_fingerprint(body, *placed)]
 
 
 def last_said(anchor: Item, path: IntakePath) -> BookingRequest | None:
