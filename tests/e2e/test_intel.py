@@ -124,17 +124,47 @@ def test_a_row_meta_sends_again_on_a_later_page_counts_once(intel_app: App, stan
         replay_run(intel_app, "demo", again.run_id, offline[0], None, out=tmp_path / "other")
 
 
-def test_an_ad_account_billed_in_another_currency_is_refused_not_added_as_dollars(
+def test_an_ad_account_billed_in_another_currency_is_said_and_not_added_to_the_others(
     intel_app: App, standin: StandIn
 ) -> None:
-    """The report adds and shows US dollars: an account billed in pesos was shown as "Ad spend:
-    $20,000.00" and added to the dollar accounts. It is refused in one line naming the account."""
-    from firstmate.errors import InvalidInput
+    """An account billed in pesos was shown as "Ad spend: $20,000.00" and added to the dollar accounts, then
+    refused outright. Its figures are now left out of every figure, and the report says so; an org whose
+    accounts all bill in pesos reads pesos."""
+    dollars = run_weekly(intel_app, "demo", *_sources(standin))
+    standin.meta_faults.account_currencies = {"1001": "MXN"}
+    run = run_weekly(intel_app, "demo", *_sources(standin))
+    alone = sum(row.spend for row in dollars.facts.campaigns if row.account == "1002")
+    assert run.facts.currency == "USD" and run.facts.kpi("spend").value == float(alone)
+    assert {row.account for row in run.facts.campaigns} == {"1002"}
+    said = "Ad account 1001 is billed in MXN: its figures ("
+    assert said in run.report.text and said in run.report.page_html
+    assert "are in none of this report's, which are in USD." in run.report.text
+    standin.meta_faults.account_currencies = {"1001": "MXN", "1002": "MXN"}
+    pesos = run_weekly(intel_app, "demo", *_sources(standin), week=run.week - timedelta(weeks=1))
+    assert pesos.facts.currency == "MXN" and "$" not in pesos.report.text.split("Data:")[0]
+    assert " MXN" in pesos.report.text.split("CAMPAIGNS")[1] and not pesos.facts.other_currencies
 
-    standin.meta_faults.changed_fields = {"account_currency": "MXN"}
-    with pytest.raises(InvalidInput, match="ad account 1001 is billed in MXN; the weekly report adds and shows USD"):
-        run_weekly(intel_app, "demo", *_sources(standin))
-    assert intel_app.blobs.list("reports/demo/") == []
+
+def test_a_euro_business_reports_its_ads_csv_files_in_euros(intel_app: App, tmp_path: Path) -> None:
+    """A review: ads CSV files carry no currency and the report was hard-wired to dollars: a business whose
+    bookings are in euros read "7 leads at $19.07". The files' amounts are the business's currency."""
+    from firstmate.adapters.sources.ads_csv import CsvAdsSource
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from tests.conftest import booking_body
+
+    body = {**booking_body(currency="EUR"), "start": "2026-12-12T10:00:00+00:00"}
+    orchestrate_booking(intel_app, "demo", BookingRequest.model_validate(body), tell=False)
+    folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages)
+    assert run.facts.currency == "EUR" and run.report.data["facts"]["currency"] == "EUR"
+    assert "Ad spend: €1,000.00" in run.report.text and "at €16.67" in run.report.subject
+    for shown in (run.report.text, run.report.page_html, pdf):
+        assert "$" not in shown and "€500.00" in shown
+    # the rules analyst's euro figures pass the check whole
+    assert run.report.data["analysis"]["dropped"] == []
+    assert "at €16.67 each; all campaigns spent €1,000.00" in run.report.text
 
 
 def test_raw_pages_are_archived_without_tokens_and_replay_needs_no_network(

@@ -107,7 +107,7 @@ def test_a_cost_per_lead_on_half_a_cent_reads_the_same_cents_in_every_report() -
         kpi = facts.kpi(key)
         in_cmo = MarketingKpi(key=key, label=kpi.label, value=repr(kpi.value), unit=kpi.unit, direction="FLAT",
                               status="OK")  # fmt: skip
-        assert figure(kpi) == shown == kpi_value(in_cmo, "USD")
+        assert figure(kpi, currency="USD") == shown == kpi_value(in_cmo, "USD")
     analysis = checked(rules_analysis(facts), facts)
     assert "8 leads at $20.13 each" in analysis.sections[2].points[0] and not analysis.dropped  # the check agrees
     # a model writing the analysis is given the figure as the report prints it (a review: it was told 20.12)
@@ -320,3 +320,23 @@ def test_a_figure_abbreviated_and_rounded_right_is_kept_and_one_rounded_wrong_is
     wrong = ("Spend held at $1.9k.", "Ads were seen 157K times.", "Spend held at $2k.", "Spend held at 1.8M.",
              "Impressions since the start: 1.3M.", "Leads: 40k.", "Spend held at 1.8% of plan.")  # fmt: skip
     assert [s for s in right if not kept(s)] == [] and [s for s in wrong if kept(s)] == []
+
+
+def test_a_euro_reports_figures_are_checked_as_money_written_with_its_sign() -> None:
+    """A review: the check knew "$" alone, so a euro report's "€500" was any number at all (thirty leads
+    vouched for "€30") and a model's "$500" for euros passed. The report's sign is money, another one no fact."""
+    from dataclasses import replace
+
+    from firstmate.domain.analysis import allowed_numbers, check_numbers
+
+    facts = replace(_facts(), currency="EUR")
+    allowed = allowed_numbers(facts)
+
+    def kept(sentence: str) -> bool:
+        return check_numbers(sentence, allowed)[0] == sentence
+
+    assert kept("Spend was €500.00 this week, €4k over eight weeks.") and kept("Spend rose to €500.")
+    assert not kept("Spend was $500.00 this week.")  # dollars in a euro report
+    assert not kept("The form cost €431.")  # 431 landing page views is a count, not an amount
+    written = rules_analysis(facts)
+    assert "€" in " ".join(written.sections[2].points) and checked(written, facts).dropped == []

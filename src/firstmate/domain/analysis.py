@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from firstmate.domain.intel import Kpi, WeeklyFacts
+from firstmate.domain.intel import Kpi, WeeklyFacts, cash
+from firstmate.domain.reports.format import SYMBOLS
 from firstmate.domain.signal import TOO_SHORT, Direction, Status
 
 DEPARTMENTS = ("Marketing", "Digital/Dev", "Leadership")
@@ -33,16 +34,16 @@ class Analysis:
     dropped: list[str] = field(default_factory=list)  # claims removed because a number did not match
 
 
-def figure(kpi: Kpi, value: float | None = None) -> str:
-    """A KPI value as the report prints it ("no leads" for a cost per lead without one). Money and
-    rates are rounded half up from the value the report's JSON holds, as the campaign table and the
-    role reports round them: formatted as a float (half to even), a cost per lead of 20.125 read
-    $20.12 here and $20.13 there."""
+def figure(kpi: Kpi, value: float | None = None, *, currency: str) -> str:
+    """A KPI value as the report prints it ("no leads" for a cost per lead without one), money in the
+    report's `currency` ("€19.07"). Money and rates are rounded half up from the value the report's JSON
+    holds, as the campaign table and the role reports round them: formatted as a float (half to even), a
+    cost per lead of 20.125 read $20.12 here and $20.13 there."""
     shown = kpi.value if value is None else value
     if shown is None:
         return "no leads" if kpi.key == "cpl" else "–"
     if kpi.unit == "money":
-        return f"${half_up(shown, 2):,}"
+        return cash(half_up(shown, 2), currency)
     if kpi.unit == "percent":
         return f"{half_up(shown, 2)}%"
     return f"{shown:,.0f}"
@@ -50,7 +51,7 @@ def figure(kpi: Kpi, value: float | None = None) -> str:
 
 def leads_figure(kpi: Kpi) -> str:
     """A count of leads as the report prints it, with its noun: "1 lead", "37 leads" ("1 leads" it read)."""
-    return f"{figure(kpi)} lead{'' if kpi.value == 1 else 's'}"
+    return f"{figure(kpi, currency='')} lead{'' if kpi.value == 1 else 's'}"
 
 
 def percent(change: float) -> str:
@@ -73,14 +74,16 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     """The analysis written from the facts alone (the default analyst, and every model's fallback)."""
     alerts = [k for k in facts.kpis if k.signal.status is Status.ALERT]
     better = [k for k in facts.kpis if k.signal.direction is not Direction.FLAT and k.signal.status is Status.OK]
-    cpl = facts.kpi("cpl")
+    cpl, currency = facts.kpi("cpl"), facts.currency
+
     marketing = []
     for kpi in alerts:
-        marketing.append(f"{kpi.label} needs attention: {kpi.signal.reason} (now {figure(kpi)}).")
+        now = figure(kpi, currency=currency)
+        marketing.append(f"{kpi.label} needs attention: {kpi.signal.reason} (now {now}).")
     for row in facts.campaigns:
         if row.cpl_signal and row.cpl_signal.status is Status.ALERT and row.cpl is not None:
             marketing.append(
-                f"{row.campaign}: cost per lead has risen for three weeks, to ${row.cpl:,.2f}; "
+                f"{row.campaign}: cost per lead has risen for three weeks, to {cash(row.cpl, currency)}; "
                 "review its audience and creative."
             )
     for kpi in better:
@@ -89,7 +92,8 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
         )
     early = too_early(facts)
     if not marketing:
-        cost = f"cost per lead was {figure(cpl)}" if cpl.value is not None else "no lead, so no cost per lead"
+        each = figure(cpl, currency=currency)
+        cost = f"cost per lead was {each}" if cpl.value is not None else "no lead, so no cost per lead"
         if early:  # "normal range" told a new account whose leads had fallen by nine in ten that all was well
             marketing.append(
                 f"Too early to judge trends: a change is told from normal variation once there are "
@@ -111,21 +115,22 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
     crm = facts.kpi("crm_leads") if facts.crm_source is not None else None
     base = (ads.value or crm.value or 0.0) if crm is not None else 0.0
     if crm is not None and base and abs((ads.value or 0.0) - (crm.value or 0.0)) / base > 0.2:
-        digital.append(
-            f"{counter} counted {leads_figure(ads)} but the CRM received {figure(crm)}; check the form-to-CRM sync."
-        )
+        received = figure(crm, currency=currency)
+        said = f"{counter} counted {leads_figure(ads)} but the CRM received {received}"
+        digital.append(f"{said}; check the form-to-CRM sync.")
     if not digital:
         matches = f" and the CRM matches {counts} count" if facts.crm_source is not None else ""
         digital.append(f"Every lead campaign brought leads{matches}.")
     # the cost per lead is the lead campaigns' spend over their leads: beside all campaigns' spend, a
     # reader multiplied it out and got another figure
+    spent = figure(facts.kpi("spend"), currency=currency)
     if cpl.value is None:
-        cost = f"Lead campaigns brought no lead; all campaigns spent {figure(facts.kpi('spend'))}"
+        cost = f"Lead campaigns brought no lead; all campaigns spent {spent}"
     else:
-        cost = f"Lead campaigns brought {leads_figure(ads)} at {figure(cpl)} each; all campaigns spent "
-        cost += figure(facts.kpi("spend"))
+        each = figure(cpl, currency=currency)
+        cost = f"Lead campaigns brought {leads_figure(ads)} at {each} each; all campaigns spent {spent}"
     if cpl.rolling_4w is not None:
-        cost += f" (4-week cost per lead {figure(cpl, cpl.rolling_4w)})"
+        cost += f" (4-week cost per lead {figure(cpl, cpl.rolling_4w, currency=currency)})"
     leadership = [cost + "."]
     if alerts:
         leadership.append(f"{len(alerts)} KPI(s) need a decision this week.")
@@ -145,13 +150,18 @@ def rules_analysis(facts: WeeklyFacts) -> Analysis:
 _SIGNS = "-+\u2212\u2013\u2012"  # "-" first: in a character class, never a range
 #: A percent written as a word: "30 percent" is "30%", not a plain number that may be any figure.
 _PERCENT_WORD = r"\s?(?i:per\s?cent|pct)\b"
-#: A figure abbreviated in thousands or millions: "156K", "$1.8k", "$2.4M" (not "12m": metres, minutes).
+#: A figure abbreviated in thousands or millions: "156K", "$1.8k", "€2.4M" (not "12m": metres, minutes).
 _SCALES = {"k": 1_000, "K": 1_000, "M": 1_000_000}
-_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?\$?\d[\d,]*(?:\.\d+)?(?:%|{_PERCENT_WORD}|[kKM](?!\w))?")
+#: The signs money is written with, as the reports write it ("$", "€", "£", "A$"…; longest first).
+_MONEY_SIGN = "|".join(re.escape(sign) for sign in sorted({"$", *SYMBOLS.values()}, key=len, reverse=True))
+_NUMBER = re.compile(rf"(?<![\w.])[{_SIGNS}]?(?:{_MONEY_SIGN})?\d[\d,]*(?:\.\d+)?(?:%|{_PERCENT_WORD}|[kKM](?!\w))?")
+_AS_MONEY = re.compile(_MONEY_SIGN)
+#: What `allowed_numbers` says the report's money is written with: its currency's sign, or "" (a code: 1,234 CHF).
+_REPORT_SIGNS = ("", *SYMBOLS.values())
 _AS_WORD = re.compile(_PERCENT_WORD + "$")
-#: A number as written, as Python reads it: its minus as "-", no "$", "%" or thousands' commas.
-_AS_PLAIN = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "$": None, "%": None, ",": None})
-#: What a number is a figure of, by how it is written: "$" money, "%" a percent, neither a count (or any).
+#: A number as written, as Python reads it: its minus as "-", no "%" or thousands' commas (nor money's sign).
+_AS_PLAIN = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "%": None, ",": None})
+#: What a number is a figure of, by how it is written: "$" or "€" money, "%" a percent, neither a count (or any).
 MONEY, PERCENT, COUNT = "money", "percent", "count"
 #: How many weeks back, and days on, the analysis may name a day of: the sixteen weeks a run reads.
 DAYS_NAMED = (timedelta(weeks=17), timedelta(days=14))
@@ -189,6 +199,7 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
     # as written with no, one or two decimals: "+19%", "+19.4%" and "+19.35%" all say 19.35
     allowed = {f"{kind}:{_canonical(r)}" for kind, v in values for places in (0, 1, 2) for r in _rounded(v, places)}
     allowed |= {short for kind, v in values if kind != PERCENT for short in _abbreviated(kind, v)}
+    allowed.add(f"sign:{SYMBOLS.get(facts.currency, '')}")  # money's sign: "$19.07" in a euro report is no fact
     first, after = facts.week_start - DAYS_NAMED[0], facts.week_start + DAYS_NAMED[1]
     return allowed | {f"date:{first + timedelta(days=n)}" for n in range((after - first).days + 1)}
 
@@ -349,18 +360,23 @@ def _supported(written: str, allowed: set[str]) -> bool:
     value = _value(written.removesuffix(scale))
     kinds = [kind] if (kind := _kind(written)) else [MONEY, PERCENT, COUNT]
     values = [value] if written[0] in _SIGNS else [value, -value]
+    sign = _AS_MONEY.search(written)
+    if sign and f"sign:{sign.group(0)}" not in allowed and any(f"sign:{s}" in allowed for s in _REPORT_SIGNS):
+        return False  # written in another currency's sign than the report's amounts
     return any(f"{k}:{_canonical(v)}{scale.lower()}" in allowed for k in kinds for v in values)
 
 
 def _kind(written: str) -> str | None:
-    """The kind of figure a number is written as: money ("$5"), a percent ("12%"), or None (a plain number)."""
-    return MONEY if "$" in written else PERCENT if written.endswith("%") or _AS_WORD.search(written) else None
+    """The kind of figure a number is written as: money ("$5", "€5"), a percent ("12%"), or None (a plain number)."""
+    if _AS_MONEY.search(written):
+        return MONEY
+    return PERCENT if written.endswith("%") or _AS_WORD.search(written) else None
 
 
 def _value(number: str) -> float:
-    """A number as written in text ("$1,724.66", "+12%", "-$5", "−5", "12 percent", "$1.8k") as a float."""
+    """A number as written in text ("$1,724.66", "+12%", "-€5", "−5", "12 percent", "£1.8k") as a float."""
     scale = _SCALES.get(number[-1], 1)
-    plain = float(_AS_WORD.sub("", number.rstrip("kKM")).translate(_AS_PLAIN))
+    plain = float(_AS_MONEY.sub("", _AS_WORD.sub("", number.rstrip("kKM"))).translate(_AS_PLAIN))
     return plain * scale if scale != 1 else plain
 
 

@@ -6,12 +6,13 @@ import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from mjml import mjml2html
 
 from firstmate.domain.analysis import Analysis, figure, leads_figure, percent, too_early
-from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts
+from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage, subject_line
 from firstmate.domain.reports.format import plural
 from firstmate.domain.signal import Direction, Status
@@ -58,7 +59,7 @@ def render_weekly(
     tables show the rows that most need a look (`SHOWN_ROWS` each) and count the rest, which the PDF
     at `full_report` (a link, if given) and the JSON hold."""
     images = tuple(InlineImage(cid=f"spark-{k.key}", data=sparkline(k.series, colour=_colour(k))) for k in facts.kpis)
-    cards = [_card(k) for k in facts.kpis]
+    cards = [_card(k, facts.currency) for k in facts.kpis]
     context = {
         "facts": facts,
         "analysis": analysis,
@@ -68,7 +69,8 @@ def render_weekly(
         "period": _period(facts.week_start, facts.week_end),
         "restated": restated(facts),
         "data_line": data_line(facts),
-        "campaigns": shown_campaigns(facts.campaigns),
+        "campaigns": shown_campaigns(facts.campaigns, facts.currency),
+        "cash": lambda value: cash(value, facts.currency),
         "activity": shown_activity(facts.lead_activity),
         "full_report": full_report,
         "in_the_pdf": in_the_pdf,
@@ -87,9 +89,9 @@ def render_weekly(
     return WeeklyReport(subject, email_html, page_html, text, _data(facts, analysis), images, pdf)
 
 
-def shown_campaigns(rows: Sequence[CampaignRow]) -> Shown:
+def shown_campaigns(rows: Sequence[CampaignRow], currency: str) -> Shown:
     """The campaigns the email lists: those whose leads or cost per lead sound an alert, then those
-    that moved, then the largest spend."""
+    that moved, then the largest spend (the spend of those left out said in `currency`)."""
 
     def rank(row: CampaignRow) -> tuple[bool, bool, Any]:
         signals = [s for s in (row.cpl_signal, row.leads_signal) if s is not None]
@@ -99,7 +101,7 @@ def shown_campaigns(rows: Sequence[CampaignRow]) -> Shown:
 
     def left_out(left: list[CampaignRow]) -> str:
         spend, leads = sum(r.spend for r in left), sum(r.leads for r in left)
-        return f"{more(len(left), 'campaign')}: ${spend:,.2f} spend, {plural(leads, 'lead')}"
+        return f"{more(len(left), 'campaign')}: {cash(Decimal(spend), currency)} spend, {plural(leads, 'lead')}"
 
     return _shown(rows, rank, left_out)
 
@@ -140,7 +142,7 @@ def _data_url(image: InlineImage) -> str:
     return "data:image/png;base64," + base64.b64encode(image.data).decode()
 
 
-def _card(kpi: Kpi) -> dict[str, str]:
+def _card(kpi: Kpi, currency: str) -> dict[str, str]:
     if kpi.change is not None:
         change = f"{percent(kpi.change)} week over week"
     else:
@@ -149,13 +151,13 @@ def _card(kpi: Kpi) -> dict[str, str]:
     return {
         "key": kpi.key,
         "label": kpi.label,
-        "value": figure(kpi),
+        "value": figure(kpi, currency=currency),
         "marker": f"{MARKERS[kpi.signal.direction]} [{kpi.signal.direction.value}] [{status.value}]",
         "marker_colour": ALERT
         if status is Status.ALERT
         else (OK if kpi.signal.direction is not Direction.FLAT else "#5b6570"),
         "change": change,
-        "rolling": "" if kpi.rolling_4w is None else f"4 weeks: {figure(kpi, kpi.rolling_4w)}",
+        "rolling": "" if kpi.rolling_4w is None else f"4 weeks: {figure(kpi, kpi.rolling_4w, currency=currency)}",
     }
 
 
@@ -169,7 +171,7 @@ def _headline(facts: WeeklyFacts) -> str:
     if alerts:
         return "needs attention: " + ", ".join(alerts)
     cpl = facts.kpi("cpl")
-    at = f" at {figure(cpl)}" if cpl.value is not None else ""
+    at = f" at {figure(cpl, currency=facts.currency)}" if cpl.value is not None else ""
     verdict = "too early to judge trends" if too_early(facts) else "nothing unusual"
     return f"{leads_figure(facts.kpi('leads'))}{at}, {verdict}"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fpdf import FPDF
 
 from firstmate.domain.analysis import Analysis, figure, percent
-from firstmate.domain.intel import WeeklyFacts
+from firstmate.domain.intel import WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
 from firstmate.reports.weekly import data_line, restated
@@ -28,19 +28,30 @@ def weekly_pdf(
         change = "" if kpi.change is None else f"{percent(kpi.change)} week over week"
         pdf.set_font("DejaVu", "B", 10)
         text_cell(pdf, 55, 8, kpi.label)
-        text_cell(pdf, 35, 8, figure(kpi))
+        text_cell(pdf, 35, 8, figure(kpi, currency=facts.currency))
         pdf.set_font("DejaVu", "", 9)
         text_cell(pdf, 45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]  {change}")
         chart = charts.get(f"spark-{kpi.key}")
         if chart:
             pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=pdf.get_y(), w=40, h=12)
         pdf.ln(13)
+    amount = facts.currency
     campaigns = [
-        [c.campaign, f"${c.spend:,.2f}", str(c.leads), _dollars(c.cpl), _dollars(c.cpl_4w)] for c in facts.campaigns
+        [c.campaign, cash(c.spend, amount), str(c.leads), _amount(c.cpl, amount), _amount(c.cpl_4w, amount)]
+        for c in facts.campaigns
     ]
     _table(pdf, "Campaigns", ["Campaign", "Spend", "Leads", "CPL", "4-week CPL"], campaigns, [80, 25, 20, 25, 30])
+    pdf.set_font("DejaVu", "", 8)
+    for note in facts.other_currencies:  # ad accounts billed in another currency, in no figure
+        text_lines(pdf, 5, note)
     activity = [
-        [f"{a.campaign} / {a.adset}", str(a.leads), str(a.crm_leads), _dollars(a.cpl), f"{a.landing_page_views:,}"]
+        [
+            f"{a.campaign} / {a.adset}",
+            str(a.leads),
+            str(a.crm_leads),
+            _amount(a.cpl, amount),
+            f"{a.landing_page_views:,}",
+        ]
         for a in facts.lead_activity
     ]
     header, widths = ["Campaign / ad set", "Leads", "In CRM", "CPL", "Page views"], [95, 18, 20, 22, 25]
@@ -64,8 +75,8 @@ def weekly_pdf(
     return document_bytes(pdf)
 
 
-def _dollars(value: Decimal | None) -> str:
-    return f"${value:,.2f}" if value is not None else "–"
+def _amount(value: Decimal | None, currency: str) -> str:
+    return cash(value, currency) if value is not None else "–"
 
 
 def _table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widths: list[int]) -> None:

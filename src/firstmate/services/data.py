@@ -10,6 +10,7 @@ replaces every row of its kind (rows no longer in the file are removed).
 from __future__ import annotations
 
 from calendar import monthrange
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,12 +28,24 @@ from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.paging import all_items
-from firstmate.services.trips import intake_pk
+from firstmate.services.trips import booking_pk, intake_pk
 
 
 def data_pk(org: str) -> str:
     """The partition holding an org's business data rows."""
     return f"ORG#{org}#DATA"
+
+
+def org_currency(store: Store, org: str) -> str:
+    """The currency `org` keeps its money in: business.yaml's, else the one most of its bookings are in (a
+    business without a data folder), else USD. What its figures are shown in when their source does not say."""
+    stored = store.get(data_pk(org), "finance#business")
+    if stored is not None and stored.data.get("currency"):
+        return str(stored.data["currency"])
+    ids = [str(i) for i in (anchor.data.get("booking_id") for anchor in all_items(store, intake_pk(org))) if i]
+    bookings = store.get_many([(booking_pk(org, i), "BOOKING") for i in ids]) if ids else []
+    held = Counter(str(item.data["request"]["currency"]) for item in bookings if item is not None)
+    return held.most_common(1)[0][0] if held else "USD"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,15 @@ import structlog
 
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, week_ends, weeks_with_data
+from firstmate.domain.intel import (
+    WeeklyFacts,
+    ads_days,
+    cash,
+    compute_facts,
+    in_one_currency,
+    week_ends,
+    weeks_with_data,
+)
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.domain.shared import iso, to_epoch
@@ -42,6 +50,7 @@ from firstmate.services.blob_sets import put_together
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.data import org_currency
 from firstmate.services.leases import exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
@@ -51,9 +60,6 @@ from firstmate.services.sends import ReportMail, deliver_once
 from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
-
-#: The currency the weekly report's amounts are in (and its figures' `currency`).
-REPORT_CURRENCY = "USD"
 
 HISTORY_WEEKS = 16
 RUN_ID = re.compile(r"[0-9A-Za-z-]{1,80}")
@@ -121,6 +127,8 @@ def run_weekly(
         "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
         "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
         "account_zones": zones,
+        # what a source's figures are in when it does not say (CSV files): the business's currency, as of the run
+        "currency": org_currency(ctx.store, org),
     }  # fmt: skip
     pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
     try:
@@ -217,10 +225,14 @@ def _finish(
     def raw(key: str) -> list[RawPage]:  # as pulled by this run, else read back from the archive (a replay)
         return pages[key] if key in pages else _load(ctx, key)
 
-    rows = [row for key in manifest["ads"] for row in ads.parse(raw(key))]
+    # a row whose source does not say its currency (CSV files) is in the business's, as the run found it; a run
+    # archived before 2026-12-06 recorded none, and was in dollars
+    unsaid = manifest.get("currency", "USD")
+    rows = [
+        row if row.currency else replace(row, currency=unsaid) for key in manifest["ads"] for row in ads.parse(raw(key))
+    ]
     if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
         rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
-    _one_currency(rows)
     _one_weekday(rows)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
     week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
@@ -239,16 +251,18 @@ def _finish(
         week = earlier[-1]  # the most recent complete week that has data
     profile = load_business(ctx.store, org)
     assert profile is not None
+    currency, counted, other_currencies = in_one_currency(rows, week, unsaid)
     facts = compute_facts(
-        org, week, rows, leads, ads_source=ads.name, crm_source=crm.name if crm else None,
+        org, week, counted, leads, currency=currency, ads_source=ads.name, crm_source=crm.name if crm else None,
         timezone=manifest.get("timezone", "UTC"),  # a run archived before the zone was recorded: as it ran
     )  # fmt: skip
-    restated = [] if replay else _restated_since_last_week(ctx.store, org, week, rows)
+    restated = [] if replay else _restated_since_last_week(ctx.store, org, week, counted, currency)
     pulled_at = datetime.fromisoformat(manifest["pulled_at"])
     facts = replace(
         facts,
         restatements=manifest.get("restatements", restated),
         pulled_at=pulled_at,
+        other_currencies=other_currencies,
         ads_days=ads_days(  # a run archived before the accounts' zones were recorded: none said, as it ran
             week, manifest.get("timezone", "UTC"), manifest.get("account_zones", {}), pulled_at, crm=crm is not None
         ),
@@ -379,18 +393,6 @@ _TYPES = {"weekly.html": "text/html", "weekly.txt": "text/plain", "weekly.json":
           "weekly.pdf": "application/pdf"}  # fmt: skip
 
 
-def _one_currency(rows: list[AdWeek]) -> None:
-    """Refuse figures the report cannot add up: it shows amounts in US dollars, and an account billed
-    in another currency would be added to them as if its pesos were dollars."""
-    billed = sorted({(row.account, row.currency) for row in rows if row.currency != REPORT_CURRENCY})
-    if billed:
-        account, currency = billed[0]
-        raise InvalidInput(
-            f"ad account {account} is billed in {currency}; the weekly report adds and shows {REPORT_CURRENCY} only",
-            hint=f"take meta_ad_account {account} off its business line until reports can show {currency}",
-        )
-
-
 def _one_weekday(rows: list[AdWeek]) -> None:
     """Refuse weeks that start on different days (one CSV file of Monday weeks, another's of Sunday weeks):
     each day was a week of its own, and the report's week showed one account's figures alone."""
@@ -440,7 +442,7 @@ def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out:
     return written
 
 
-def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
+def _restatements(store: Store, org: str, week: date, rows: list[AdWeek], currency: str) -> list[str]:
     """What changed in the previous week since it was last pulled (late attribution). Only the ad
     accounts pulled both times, from the same source, are compared: figures that changed because the
     source did (Meta, then the CSV files) or an account came or went were not restated."""
@@ -454,23 +456,23 @@ def _restatements(store: Store, org: str, week: date, rows: list[AdWeek]) -> lis
     if not stored:
         return []
     now_leads = sum(r.leads for r in now)
-    now_spend = sum(float(r.spend) for r in now)
+    now_spend = sum((r.spend for r in now), Decimal(0))
     was_leads = sum(int(d["leads"]) for d in stored)
-    was_spend = sum(float(d["spend"]) for d in stored)
+    was_spend = sum((Decimal(d["spend"]) for d in stored), Decimal(0))
     notes = []
     if was_leads != now_leads:
         notes.append(f"leads {was_leads} → {now_leads}")
-    if abs(was_spend - now_spend) >= 0.01:
-        notes.append(f"spend ${was_spend:,.2f} → ${now_spend:,.2f}")
+    if abs(was_spend - now_spend) >= Decimal("0.01"):
+        notes.append(f"spend {cash(was_spend, currency)} → {cash(now_spend, currency)}")
     return notes
 
 
-def _restated_since_last_week(store: Store, org: str, week: date, rows: list[AdWeek]) -> list[str]:
+def _restated_since_last_week(store: Store, org: str, week: date, rows: list[AdWeek], currency: str) -> list[str]:
     """What late attribution changed in the previous week, as the week's earlier reports said it and
     anything this build finds besides (last, so the last word is the latest): a second build compares
     with the figures the first one stored, and alone would say "nothing restated" and lose its words.
     Kept for the week's later builds by `_keep_restated`, once this build's report is stored."""
-    found = _restatements(store, org, week, rows)
+    found = _restatements(store, org, week, rows, currency)
     item = store.get(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}")
     said = [str(line) for line in item.data["lines"]] if item is not None else []
     return [line for line in said if line not in found] + found

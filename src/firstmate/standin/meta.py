@@ -36,6 +36,7 @@ class MetaFaults:
     throttle_header: str | None = None  # x-fb-ads-insights-throttle as written, instead of the usage figures
     async_polls_before_done: int = 1
     changed_fields: dict[str, Any] = field(default_factory=dict)  # put into every ad-set row: a changed format
+    account_currencies: dict[str, str] = field(default_factory=dict)  # what an ad account is billed in (USD)
     next_link_host: str | None = None  # next page links point at this host instead (a token must not follow)
     pages_overlap: bool = False  # each page after the first starts with the row that ended the one before
     next_link_loops: bool = False  # the second page's next link leads back to the first page
@@ -214,7 +215,8 @@ def _page(history: History, account: str, params: dict[str, str], request: Reque
     offset = _offset(params.get("after"))
     chunk = rows[offset : offset + limit]
     repeated = rows[offset - 1 : offset] if faults.pages_overlap and offset > 0 else []
-    body: dict[str, Any] = {"data": [_insight(r) | faults.changed_fields for r in repeated + chunk]}
+    billed = {"account_currency": faults.account_currencies.get(account, "USD")}
+    body: dict[str, Any] = {"data": [_insight(r) | billed | faults.changed_fields for r in repeated + chunk]}
     if chunk:
         paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(chunk) - 1)}}
         # Meta's paging links carry the token the request was made with

@@ -121,6 +121,7 @@ def facts_for_model(facts: WeeklyFacts) -> str:
         activity = [{k: v for k, v in a.items() if k != "crm_leads"} for a in activity]
     body: dict[str, Any] = {
         "week": f"{facts.week_start} to {facts.week_end}",
+        "currency": facts.currency,  # of every amount: a euro business's figures written as dollars were no facts
         "kpis": kpis,
         "campaigns": campaigns,
         "lead_activity": activity,

@@ -36,9 +36,9 @@ class CsvAdsSource:
 
     name = "csv"
 
-    def __init__(self, folder: Path, *, currency: str = "USD") -> None:
+    def __init__(self, folder: Path, *, currency: str = "") -> None:
         self._folder = Path(folder)
-        self._currency = currency
+        self._currency = currency  # the files say none: "" is the business's, which the report reads its rows in
 
     def pull(self, account: str, since: date, until: date) -> list[RawPage]:
         path = self._folder / f"{account}.csv"

@@ -70,7 +70,7 @@ class MetaAdsSource:
         base_url: str,
         token: Callable[[], str],
         *,
-        currency: str = "USD",
+        currency: str = "",
         page_size: int = 100,
         attempts: int = 5,
         sleep: Callable[[float], None] = time.sleep,
@@ -142,7 +142,8 @@ class MetaAdsSource:
             objective=str(item.get("objective", "")),
             week_start=date.fromisoformat(item["date_start"]),
             spend=Decimal(str(item.get("spend", "0"))),
-            currency=str(item.get("account_currency") or self._currency),  # what the account is billed in
+            # what the account is billed in; not said, "" is the business's currency, which the report reads it in
+            currency=str(item.get("account_currency") or self._currency),
             impressions=int(item.get("impressions", 0)),
             clicks=int(item.get("clicks", 0)),
             leads=canonical_leads(actions),
