@@ -845,6 +845,23 @@ def test_another_zones_offset_that_is_the_business_zones_other_season_is_refused
     assert taken.start == datetime.fromisoformat("2026-12-12T10:00:00-07:00")  # 09:00 in Los Angeles
 
 
+def test_a_start_written_with_another_zones_offset_is_taken_and_warned_of_per_row() -> None:
+    """A review: "2027-07-04T10:00:00-07:00" (the docs' Los Angeles example) in the file of a business in Lisbon was
+    taken as written, and the trip was booked at 18:00 there with nothing said. An explicit offset names an exact
+    moment and is still taken; each such row is warned of, saying how to write the clock time if it was meant."""
+    rows = "".join(
+        f"C-{n},sea-lark,{start},2,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        for n, start in enumerate(("2027-07-04T10:00:00+01:00", "2027-07-04T10:00:00-07:00", "2027-07-04T09:00:00Z"))
+    )
+    warnings: list[str] = []
+    records = parse_csv(HEADER + rows, timezone="Europe/Lisbon", warnings=warnings)
+    assert all(isinstance(record, BookingRequest) for record in records), records
+    assert records[1].start == datetime(2027, 7, 4, 17, tzinfo=ZoneInfo("UTC"))  # as written: 18:00 in Lisbon
+    assert warnings == [
+        "row 3: 10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time was meant, write 2027-07-04T10:00:00+01:00"
+    ]
+
+
 def test_a_start_a_spreadsheet_wrote_as_its_day_number_is_refused_saying_so() -> None:
     """Found by a review: a start column a spreadsheet saved as its own day count ("46207.70833", 4 Jul
     2026 17:00) was refused as "start must be a date between 2000 and 2100", read as seconds since 1970."""

@@ -628,3 +628,22 @@ def test_no_help_shows_a_flag_as_taking_a_value() -> None:
     [verbose] = [line for line in root.splitlines() if "--verbose" in line]
     assert verbose.split() == ["│", "--verbose", "-v", "Show", "log", "lines.", "│"], verbose
     assert "<str>" in next(line for line in root.splitlines() if "--home" in line)  # it takes a folder
+
+
+def test_importing_a_csv_start_with_another_zones_offset_warns_of_its_row(home: Path, tmp_path: Path) -> None:
+    """A review: a start written with another zone's offset was imported as written, the trip hours off what was
+    meant, and the summary said "1 created" alone. The row is imported and warned of, saying how to write it."""
+    table = tmp_path / "bookings.csv"
+    table.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,USD,Rob Sample,rob@example.com\n"
+        "C-2,sea-lark,2027-07-04T10:00:00+01:00,2,5,600.00,USD,Rob Sample,rob@example.com\n",
+        encoding="utf-8",
+    )
+    imported = run(home, "booking", "import", str(table))
+    assert imported.returncode == 0 and "2 created" in imported.stdout, imported.stderr
+    lines = [" ".join(line.split()) for line in imported.stdout.splitlines() if "warning" in line]
+    assert lines == [
+        "warning: row 3: 10:00 +01:00 is 02:00 in America/Los_Angeles; if 10:00 Los Angeles time was meant, "
+        "write 2027-07-04T10:00:00-07:00"
+    ], imported.stdout

@@ -472,3 +472,19 @@ def test_an_operators_csv_row_repeating_its_own_api_body_after_a_marketplace_cha
     assert imported(parse_email(changed, timezone="America/Los_Angeles", boats=boats)) == {"unchanged": 1}
     assert {e.key for e in outbox.list_entries(demo_app.store, "demo")} == told
     assert get_booking(demo_app.store, "demo", booking.id).request.guest_count == 6
+
+
+def test_a_start_sent_with_another_zones_offset_is_taken_and_the_answer_warns(client: TestClient, api_key: str) -> None:
+    """A review: a start written with another zone's offset (Lisbon's "+01:00" for a business in Los Angeles)
+    was taken as written and the trip was hours off what was meant, with nothing said. It names an exact moment,
+    so it is still taken; the answer says what it is there, and what to send if the clock time was meant."""
+    sent = _post(client, api_key, booking_body(start="2027-07-04T10:00:00+01:00"))
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["start"] == "2027-07-04T09:00:00Z"
+    assert sent.json()["warnings"] == [
+        "10:00 +01:00 is 02:00 in America/Los_Angeles; if 10:00 Los Angeles time was meant, write "
+        "2027-07-04T10:00:00-07:00"
+    ]
+    for start in ("2027-07-04T10:00:00-07:00", "2027-07-04T17:00:00Z"):  # the zone's own offset, UTC outright
+        answer = _post(client, api_key, booking_body(external_id=f"WEB-{start[-6:]}", start=start))
+        assert answer.status_code == 201 and answer.json()["warnings"] == [], answer.text

@@ -58,7 +58,8 @@ def booking_import(
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
         org = chosen_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
-        records = _parse(app, file, org, source, asset)
+        warnings: list[str] = []  # what was taken as written, and may not be what was meant
+        records = _parse(app, file, org, source, asset, warnings)
         with progress_display(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
         ) as progress:
@@ -82,6 +83,8 @@ def booking_import(
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
     for line in report.unchecked:
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
+    for line in warnings:
+        out.print(Text.assemble(("  warning: ", "yellow"), line), highlight=False)
     held = [r for r in records if isinstance(r, BlockedSlot) and r.tentative and not r.cancelled]
     # a hold is retired by its own channel's booking alone
     if held and source is None and file.suffix.lower() in (".ics", ".ical"):
@@ -93,7 +96,9 @@ def booking_import(
         )
 
 
-def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None) -> list[ParsedRecord]:
+def _parse(
+    app: App, file: Path, org: str, source: str | None, asset: str | None, warnings: list[str]
+) -> list[ParsedRecord]:
     profile = load_business(app.store, org)
     assert profile is not None
     suffix = file.suffix.lower()
@@ -101,7 +106,8 @@ def _parse(app: App, file: Path, org: str, source: str | None, asset: str | None
     if suffix == ".csv":
         if asset is not None:
             raise InvalidInput("--asset is for .ics files: a .csv file names each row's boat in its asset column")
-        return parse_csv(utf8_text(file), default_source=source or "csv", timezone=profile.org.timezone)
+        zone = profile.org.timezone
+        return parse_csv(utf8_text(file), default_source=source or "csv", timezone=zone, warnings=warnings)
     if suffix == ".eml":
         if source is not None:  # taken and ignored, it read as if the booking had come from that channel
             raise InvalidInput(

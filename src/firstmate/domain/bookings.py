@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -23,17 +25,23 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     JsonValue,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 
 from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
 from firstmate.domain.guests import someone_else
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
+from firstmate.domain.timing import other_offset
+
+#: A start written in UTC outright ("Z", or RFC 3339's "-00:00"): no zone's offset, so none to be another's.
+_UTC_WRITTEN = re.compile(r"(?:[Zz]|-00:00)$")
 
 MAX_GROSS = Decimal("1000000")
 CENT = Decimal("0.01")
@@ -239,6 +247,26 @@ class BookingRequest(BaseModel):
     )  # fmt: skip
     #: the intake path whose series `sequence` is in (`IntakePath`): set by the parser that read it, not sent
     _numbered_by: IntakePath = PrivateAttr(default=IntakePath.API)
+
+    #: the offset `start` was written with (it is kept in UTC), when written as one: not UTC outright ("Z")
+    _start_offset: timedelta | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_written_offset(cls, data: Any, handler: ModelWrapValidatorHandler[BookingRequest]) -> BookingRequest:
+        request = handler(data)
+        written = data.get("start") if isinstance(data, Mapping) else None
+        if isinstance(written, str) and not _UTC_WRITTEN.search(written.strip()):
+            with suppress(ValueError):  # a form pydantic reads and Python does not: said nothing of
+                request._start_offset = datetime.fromisoformat(written.strip()).utcoffset()
+        return request
+
+    def offset_warning(self, timezone: str) -> str | None:
+        """What to say when `start` was written with another offset than the business's `timezone` has then
+        (`other_offset`): taken as the moment it names, the trip may be hours off what was meant."""
+        if self._start_offset is None:
+            return None
+        return other_offset(self.start, self._start_offset, timezone)
 
     @property
     def numbered_by(self) -> IntakePath:

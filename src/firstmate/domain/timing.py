@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,31 @@ from astral.sun import sunset as astral_sunset
 def local(moment: datetime, timezone: str) -> datetime:
     """`moment` shown in `timezone`."""
     return moment.astimezone(ZoneInfo(timezone))
+
+
+def offset_text(offset: timedelta | None) -> str:
+    """An offset as ISO 8601 writes it: "-07:00"."""
+    minutes = int((offset or timedelta(0)).total_seconds() // 60)
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def other_offset(moment: datetime, offset: timedelta, timezone: str) -> str | None:
+    """What to say of a start written with `offset` when `timezone`, the business's, has another at that moment
+    ("10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time was meant, write 2027-07-04T10:00:00+01:00"):
+    it names an exact moment and is taken, but a Los Angeles example's offset copied by a business in Lisbon
+    put its trip hours off with nothing said. None when the offset is the zone's then."""
+    zone = ZoneInfo(timezone)
+    there = moment.astimezone(zone)
+    if there.utcoffset() == offset:
+        return None
+    written = moment.astimezone(dt_timezone(offset))
+    meant = written.replace(tzinfo=zone)  # the same clock time there
+    day = "" if there.date() == written.date() else f" on {there.day} {there:%b}"
+    place = timezone.rsplit("/", 1)[-1].replace("_", " ")
+    return (
+        f"{written:%H:%M} {offset_text(offset)} is {there:%H:%M}{day} in {timezone}; if {written:%H:%M} {place} "
+        f"time was meant, write {meant.isoformat()}"
+    )
 
 
 def when(moment: datetime, timezone: str) -> str:

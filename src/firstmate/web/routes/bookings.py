@@ -47,6 +47,12 @@ class BookingAnswer(BaseModel):
         "cancelled), without the other booking's title (its guest is not this channel's to know). The booking is "
         "recorded all the same; the operations manager, told when it is created or moved, hears the details.",
     )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What was taken as sent and may not be what was meant, in words: a start written with another "
+        "offset than the business's zone has then (\"10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time "
+        'was meant, write 2027-07-04T10:00:00+01:00"). Said when the booking is sent, not when it is read.',
+    )
 
 
 class ErrorAnswer(BaseModel):
@@ -65,7 +71,9 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _answer(app: App, booking: Booking, result: str, double_booked: list[str]) -> BookingAnswer:
+def _answer(
+    app: App, booking: Booking, result: str, double_booked: list[str], warnings: list[str] | None = None
+) -> BookingAnswer:
     return BookingAnswer(
         booking_id=booking.id,
         event_id=booking.event_id,
@@ -79,6 +87,7 @@ def _answer(app: App, booking: Booking, result: str, double_booked: list[str]) -
         asset=booking.asset,
         booking=booking.request.model_dump(mode="json"),
         double_booked=double_booked,
+        warnings=warnings or [],
     )
 
 
@@ -91,7 +100,9 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
     outcome = orchestrate_booking(app, key.org, body)
     if not outcome.created:
         response.status_code = 200
-    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel())
+    profile = load_business(app.store, key.org)
+    other = body.offset_warning(profile.org.timezone) if profile is not None else None
+    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel(), [other] if other else [])
 
 
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)

@@ -28,9 +28,13 @@ _UTC_WRITTEN = re.compile(r"(?:[Zz]|-00:00)$")
 _UNNAMED = "\x00column "  # the name a column with none is read under (no header can hold it)
 
 
-def parse_csv(text: str, *, default_source: str = "csv", timezone: str | None = None) -> list[ParsedRecord]:
+def parse_csv(
+    text: str, *, default_source: str = "csv", timezone: str | None = None, warnings: list[str] | None = None
+) -> list[ParsedRecord]:
     """One record per data row; a header naming unknown or missing columns is one RowError. With the
-    business's `timezone`, a start written with its offset of another season is refused (`_season`).
+    business's `timezone`, a start written with its offset of another season is refused (`_season`), and one
+    written with another zone's offset is taken as the moment it names, said in `warnings` ("row 3: 10:00
+    -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time was meant, write 2027-07-04T10:00:00+01:00").
     Columns are separated by commas, or by semicolons or tabs when the header has no comma.
     Lines may end in LF, CRLF or a bare CR (old Mac spreadsheet exports). Rows are numbered as a
     spreadsheet shows them; a row holding nothing (a blank line, or commas alone) is let be."""
@@ -79,7 +83,11 @@ def parse_csv(text: str, *, default_source: str = "csv", timezone: str | None = 
                 said = f"a value in column {', '.join(stray)}, which has no name: name the column or delete the value"
                 records.append(RowError(f"row {number}", said))
                 continue
-            records.append(_record(number, {k: v.strip() for k, v in row.items()}, default_source, timezone))
+            record = _record(number, {k: v.strip() for k, v in row.items()}, default_source, timezone)
+            other = record.offset_warning(timezone) if isinstance(record, BookingRequest) and timezone else None
+            if other and warnings is not None:
+                warnings.append(f"row {number}: {other}")
+            records.append(record)
     except csv.Error as exc:
         records.append(_unsplittable(f"row {number + 1}", exc, _line(text, reader.line_num)))  # the row being read
     return records
