@@ -488,3 +488,22 @@ def test_a_start_sent_with_another_zones_offset_is_taken_and_the_answer_warns(cl
     for start in ("2027-07-04T10:00:00-07:00", "2027-07-04T17:00:00Z"):  # the zone's own offset, UTC outright
         answer = _post(client, api_key, booking_body(external_id=f"WEB-{start[-6:]}", start=start))
         assert answer.status_code == 201 and answer.json()["warnings"] == [], answer.text
+
+
+def test_a_start_without_its_offset_is_told_an_example_in_the_business_zones_offset(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A review: a start sent without its offset, or that is no date, was told "like 2026-07-04T17:00:00-07:00"
+    whatever the business's zone; a business in Lisbon that copied it booked its trips in Los Angeles time."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+
+    profile = demo_profile()
+    save_business(
+        demo_app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"timezone": "Europe/Lisbon"})})
+    )
+    for start in ("2027-07-04T10:00:00", "04/07/2027 10:00"):
+        answer = _post(client, api_key, booking_body(start=start))
+        assert answer.status_code == 422, answer.text
+        [problem] = [e["problem"] for e in answer.json()["errors"] if e["field"] == "start"]
+        assert problem.endswith("write a date and time with its offset, like 2026-07-04T17:00:00+01:00"), problem

@@ -117,9 +117,10 @@ PHONE_WORDS = (
 )
 
 
-def problem_text(problem: Mapping[str, Any]) -> str:
+def problem_text(problem: Mapping[str, Any], timezone: str | None = None) -> str:
     """One validation problem (an item of `ValidationError.errors()`) in words: the one-line rule and
-    a channel's name are said, not their patterns shown."""
+    a channel's name are said, not their patterns shown; a start is shown written with the offset of the
+    business's `timezone` when it is known."""
     if problem.get("type") == "string_pattern_mismatch":
         pattern = (problem.get("ctx") or {}).get("pattern")
         if pattern == ONE_LINE:
@@ -128,7 +129,7 @@ def problem_text(problem: Mapping[str, Any]) -> str:
             return SOURCE_WORDS
         if pattern == PHONE:
             return PHONE_WORDS
-    return problem_words(problem)
+    return problem_words(problem, timezone)
 
 
 def _cents(value: object) -> object:

@@ -17,7 +17,16 @@ from firstmate.domain.currencies import minor_units
 SLUG = r"^[a-z0-9][a-z0-9-]{0,39}$"
 _DATETIME_PROBLEMS = {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}
 _DATE_PROBLEMS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
-_WITH_OFFSET = "write a date and time with its offset, like 2026-07-04T17:00:00-07:00"
+_WITH_OFFSET = "write a date and time with its offset, like {example}"
+
+
+def offset_example(timezone: str | None = None) -> str:
+    """A date and time as firstmate wants one written, in the business's `timezone` when it is known
+    ("2026-07-04T17:00:00+01:00" in Lisbon): the Los Angeles "-07:00" of every example, copied by a
+    business elsewhere, put its trips hours off. In UTC ("2026-07-04T17:00:00Z") when no zone is known."""
+    if timezone is None:
+        return "2026-07-04T17:00:00Z"
+    return datetime(2026, 7, 4, 17, tzinfo=ZoneInfo(timezone)).isoformat()
 
 
 @dataclass(frozen=True, order=True)
@@ -72,7 +81,7 @@ class Money:
 def require_aware(moment: datetime) -> datetime:
     """Return `moment` in UTC; raise ValueError for a naive datetime (its zone is unknowable)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("a time must carry its UTC offset, e.g. 2026-06-01T09:00:00-07:00")
+        raise ValueError(f"a time must carry its UTC offset, e.g. {offset_example()}")
     return moment.astimezone(UTC)
 
 
@@ -117,16 +126,18 @@ def _untitled(words: list[str]) -> list[str]:
     return kept
 
 
-def problem_words(problem: Mapping[str, Any]) -> str:
+def problem_words(problem: Mapping[str, Any], timezone: str | None = None) -> str:
     """One validation problem (an item of `ValidationError.errors()`) in a reader's words: an id's
-    rule said rather than its pattern shown, and how a date or a time is written."""
+    rule said rather than its pattern shown, and how a date or a time is written (with the offset of the
+    business's `timezone`, when it is known: `offset_example`)."""
+    with_offset = _WITH_OFFSET.format(example=offset_example(timezone))
     kind, message = problem.get("type"), str(problem["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == SLUG:
         return "must be an id of lower-case letters, digits and dashes, like sea-lark"
     if kind in _DATETIME_PROBLEMS:
-        return f"{message}; {_WITH_OFFSET}"
+        return f"{message}; {with_offset}"
     if kind == "timezone_aware":  # pydantic's "Input should have timezone info" named nothing to write
-        return f"{problem.get('input')} has no offset: {_WITH_OFFSET}"
+        return f"{problem.get('input')} has no offset: {with_offset}"
     if kind in _DATE_PROBLEMS:
         return f"{message}; write a date like 2026-07-04"
     if kind == "decimal_parsing":  # "Input should be a valid decimal" for "1,200.50" or "$50"

@@ -13,6 +13,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,6 +35,8 @@ from firstmate.errors import (
     UserError,
 )
 from firstmate.rendering import render
+from firstmate.services.business import load_business
+from firstmate.web.deps import app_of
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
 from firstmate.web.page_cache import KeptPages, PageCache
 from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
@@ -147,8 +150,12 @@ async def _validation_response(request: Request, exc: RequestValidationError) ->
         reason, at = str((broken.get("ctx") or {}).get("error", "")).lower(), broken["loc"][-1]
         detail = f"the body is not JSON ({reason} at character {at})"
         return _answer(request, 400, _HTTP_ERROR_NAMES[400], detail, "send a JSON object in UTF-8", None)
+    key = getattr(request.state, "api_key", None)  # set once the service key is taken: its org is known
+    store = app_of(request).store
+    profile = await run_in_threadpool(load_business, store, key.org) if key is not None else None
+    zone = profile.org.timezone if profile is not None else None  # an example's offset: the business's own
     errors = [
-        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": problem_text(e)}
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "problem": problem_text(e, zone)}
         for e in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['problem']}" for e in errors[:5])
