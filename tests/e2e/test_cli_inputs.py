@@ -647,3 +647,20 @@ def test_importing_a_csv_start_with_another_zones_offset_warns_of_its_row(home: 
         "warning: row 3: 10:00 +01:00 is 02:00 in America/Los_Angeles; if 10:00 Los Angeles time was meant, "
         "write 2027-07-04T10:00:00-07:00"
     ], imported.stdout
+
+
+def test_the_data_template_writes_the_currency_the_orgs_bookings_are_in(home: Path, tmp_path: Path) -> None:
+    """A review: `data template` wrote `currency: USD` into business.yaml for an org whose bookings are in euros,
+    and an import of it made every report count dollars. It writes the org's currency (business.yaml's once
+    imported, else its bookings')."""
+    table = tmp_path / "bookings.csv"
+    table.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,EUR,Rob Sample,rob@example.com\n",
+        encoding="utf-8",
+    )
+    assert run(home, "booking", "import", str(table)).returncode == 0
+    written = run(home, "data", "template", str(tmp_path / "data"))
+    assert written.returncode == 0, written.stderr
+    business = (tmp_path / "data" / "business.yaml").read_text(encoding="utf-8")
+    assert "\ncurrency: EUR\n" in business and "USD" not in business.split("cash:")[0], business

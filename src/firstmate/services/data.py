@@ -300,4 +300,5 @@ def template_context(store: Store, org: str, today: date, folder: str) -> dict[s
         "consulting": entity(EntityKind.CONSULTING), "delivery": entity(EntityKind.DELIVERY),
         "boat": asset(AssetKind.BOAT), "property": asset(AssetKind.PROPERTY),
         "d": lambda days: (today + timedelta(days=days)).isoformat(), "m": month, "nights": nights,
+        "currency": org_currency(store, org),  # business.yaml's: the org's own, not always USD
     }  # fmt: skip
