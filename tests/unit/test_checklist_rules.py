@@ -247,3 +247,47 @@ def test_a_trip_put_off_to_another_day_before_it_leaves_is_checked_again(demo_ap
         assert put_off[key].done_at is None, key
         assert put_off[key].history[-1].note == "checked for Sat 13 Jun: check again for Sat 20 Jun"
     assert put_off["waivers"].history == ()  # the guests' waivers are not the boat's checks
+
+
+def test_an_optional_item_left_undone_holds_up_no_phase() -> None:
+    """docs/crew.md: a phase opens when every *required* item of the one before is done; a boat's own
+    list may hold an optional item in any phase."""
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.crew import checklist_from
+
+    booking = BookingRequest.model_validate(booking_body())
+    template = (
+        ChecklistTemplateItem(key="fuel", phase="pre_event", label="Fuel checked"),
+        ChecklistTemplateItem(key="coffee", phase="pre_event", label="Coffee aboard", required=False),
+        ChecklistTemplateItem(key="waivers", phase="departure", label="All guest waivers signed"),
+    )
+    event = _trip(booking, *checklist_from(template, booking.guest_count, 1))
+    event = rules.tick(event, "fuel", by="Jonah", at=booking.start)
+    event = rules.tick(event, "waivers", by="Jonah", at=booking.start)  # coffee or not, the departure is open
+    complete = {state.name: state.complete for state in rules.phase_states(event)}
+    assert complete["Pre-departure"] and complete["Departure"]
+
+
+def test_the_return_checklist_is_due_at_the_scheduled_end_and_the_after_trip_one_two_hours_later() -> None:
+    """docs/crew.md: Return at the scheduled end; After the trip two hours later (a boat whose own list
+    asks for something after the trip: the standard list's is optional)."""
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.crew import checklist_from
+    from firstmate.services.crew_views import timing_panel
+
+    booking = BookingRequest.model_validate(booking_body(duration_hours=5))  # 16:00 to 21:00 PDT
+    template = (
+        ChecklistTemplateItem(key="fuel", phase="pre_event", label="Fuel checked"),
+        ChecklistTemplateItem(key="waivers", phase="departure", label="All guest waivers signed"),
+        ChecklistTemplateItem(key="engine_hours_in", phase="return", label="Engine hours recorded (in)"),
+        ChecklistTemplateItem(key="wash_down", phase="post_event", label="Boat washed down"),
+    )
+    event = _trip(booking, *checklist_from(template, booking.guest_count, 1))
+    zone = "America/Los_Angeles"
+    for key in ("fuel", "waivers"):
+        event = rules.tick(event, key, by="Jonah", at=booking.start)
+    under_way = timing_panel(event, None, zone, booking.start + timedelta(hours=1))["lines"][0]
+    assert under_way == "Return checklist due in 4 h (21:00)"
+    event = rules.tick(event, "engine_hours_in", by="Jonah", at=booking.end)
+    back = timing_panel(event, None, zone, booking.end)["lines"][0]
+    assert back == "After the trip checklist due in 2 h (23:00)"

@@ -1,0 +1,51 @@
+"""Sunset on the crew's timing panel and the guest page, as docs/crew.md and docs/guests.md state it: the
+sunset of the departure's *local* day, and twilight (sunset plus 30 minutes) as the limit of a day trip."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.timing import out_overnight, sunset_line, sunset_on_departure_day
+from firstmate.services.bookings import orchestrate_booking
+from firstmate.web.app import create_app
+from tests.conftest import booking_body, guest_code
+from tests.web.test_crew import sign_in
+
+ZONE = "America/Los_Angeles"
+SAN_FRANCISCO = (37.8087, -122.4098)  # where the demo's boats are
+
+
+def test_an_evening_trip_is_told_its_own_days_sunset_not_the_next_days_in_utc(demo_app: App, clock: FixedClock) -> None:
+    """Sat 31 Oct 2026, 17:30 PDT is already 1 Nov in UTC, the day the clocks go back and the sun sets at
+    17:10 PST: the trip's sunset is its own evening's, 18:11, and it is back by 18:41; a charter out two
+    nights from that evening is told the same sunset for its first evening."""
+    body = booking_body(start="2026-10-31T17:30:00-07:00", duration_hours=2)
+    event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    clock.set(datetime(2026, 10, 31, 12, tzinfo=ZoneInfo(ZONE)))
+    lines = sign_in(demo_app, "theo").get(f"/api/v1/events/{event_id}").json()["timing"]["lines"]
+    assert "Sunset 18:11, return by 18:41" in lines
+    with TestClient(create_app(demo_app)) as guest:
+        page = guest.get(f"/g/{guest_code(demo_app, event_id)}").text
+    assert "<dt>Sunset</dt><dd>18:11</dd>" in page
+    # out two nights from the same evening: its first evening is still the 31st's
+    body = booking_body(external_id="WEB-1002", start="2026-10-31T17:30:00-07:00", duration_hours=41.5)
+    charter = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    lines = sign_in(demo_app, "theo").get(f"/api/v1/events/{charter}").json()["timing"]["lines"]
+    assert "Sunset 18:11 the first evening: an overnight trip, back Mon 2 Nov 2026, 10:00 PST" in lines
+
+
+def test_a_trip_leaving_within_twilight_is_a_day_trip_back_by_its_end() -> None:
+    """Leaving 13 minutes after sunset, within the 30 minutes of twilight, a trip does not "leave after
+    dark": it is back by sunset plus 30 minutes."""
+    start = datetime(2026, 6, 13, 20, 45, tzinfo=ZoneInfo(ZONE))
+    end = start + timedelta(hours=2)
+    sunset = sunset_on_departure_day(start, *SAN_FRANCISCO, ZONE, end=end)
+    assert sunset is not None
+    overnight = out_overnight(start, end, *SAN_FRANCISCO, ZONE)
+    assert sunset_line(start, end, sunset, ZONE, overnight=overnight) == "Sunset 20:32, return by 21:02"
