@@ -180,3 +180,17 @@ def test_an_ipv6_host_is_limited_by_its_network_not_each_address_of_it(demo_app:
     assert _browser(demo_app, "2001:db8:5:8::1").get("/g/ZZZZZZZZ99").status_code == 404  # the next /64
     mapped = [_browser(demo_app, "::ffff:198.51.100.9").get(f"/g/YYYYYYYY{n:02d}").status_code for n in range(10)]
     assert mapped == [404] * 10 and _browser(demo_app, "198.51.100.9").get("/g/YYYYYYYY99").status_code == 429
+
+
+def test_retry_after_says_when_the_oldest_wrong_code_of_the_last_ten_minutes_is_ten_minutes_old(
+    demo_app: App, clock: FixedClock
+) -> None:
+    browser = _browser(demo_app, "198.51.100.31")
+    assert [browser.get(f"/g/ZZZZZZZZ{n:02d}").status_code for n in range(5)] == [404] * 5
+    clock.advance(timedelta(minutes=5))
+    assert [browser.get(f"/g/ZZZZZZZZ{n:02d}").status_code for n in range(5, 10)] == [404] * 5
+    clock.advance(timedelta(minutes=1))
+    limited = browser.get("/g/ZZZZZZZZ99")
+    assert limited.status_code == 429 and limited.headers["retry-after"] == "240"  # the first five, 4 min on
+    clock.advance(timedelta(seconds=240))
+    assert browser.get("/g/ZZZZZZZZ98").status_code == 404

@@ -100,3 +100,13 @@ def test_a_lead_renamed_at_the_same_address_keeps_their_waiver_only_when_the_nam
         assert followed.status is GuestStatus.INVITED and followed.waiver is None
     else:
         assert followed.status is GuestStatus.CONFIRMED and followed.waiver == dana.waiver
+
+
+def test_a_code_copied_from_paper_reads_o_as_zero_and_i_or_l_as_one() -> None:
+    """docs/guests.md: codes are Crockford base32, read in any case with or without the hyphen; Crockford
+    has no O, I or L, so a guest who copies one for a 0 or a 1 still opens their page."""
+    from firstmate.domain.codes import normalize_code
+
+    assert normalize_code("kvw0s-1mh23") == "KVW0S1MH23"
+    assert normalize_code("KVWOS-IMH23") == normalize_code("kvwos-lmh23") == "KVW0S1MH23"
+    assert normalize_code("KVWUS-1MH23") is None  # U is no symbol of a code
