@@ -121,3 +121,38 @@ def test_a_checklist_due_over_two_days_ahead_is_due_in_days_and_one_due_sooner_i
     clock.set(due - timedelta(days=3))
     answer = sign_in(demo_app, "theo").get(f"/api/v1/events/{trip}").json()
     assert answer["timing"]["lines"][0] == "Pre-departure checklist due in 3 days (15:30)"
+
+
+def test_a_boat_whose_own_list_has_no_waivers_item_still_departs_only_with_every_waiver(demo_app: App) -> None:
+    """Found by a review: docs/guests.md says the departure checklist cannot complete while a guest is on
+    hold, but a boat's own list without the "waivers" item completed it, Dana coming and unsigned."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.domain.business import ChecklistTemplateItem
+    from firstmate.domain.checklist import phase_complete
+    from firstmate.services.business import save_business
+
+    profile = demo_profile()
+    own = (
+        ChecklistTemplateItem(key="fuel", phase="pre_event", label="Both fuel tanks checked and topped up"),
+        ChecklistTemplateItem(key="briefing", phase="departure", label="Safety briefing given, tender shown"),
+        ChecklistTemplateItem(key="hours_in", phase="return", label="Engine hours recorded (both)"),
+    )
+    boats = tuple(a.model_copy(update={"checklist": own}) if a.id == "morning-tern" else a for a in profile.assets)
+    save_business(demo_app.store, profile.model_copy(update={"assets": boats}))
+    body = booking_body(external_id="CAT-2", asset="morning-tern")
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    trip = booking.event_id
+    assert [(i.key, i.phase) for i in get_event(demo_app.store, "demo", trip).checklist] == [
+        ("fuel", Phase.PRE_EVENT),
+        ("waivers", Phase.DEPARTURE),
+        ("briefing", Phase.DEPARTURE),
+        ("hours_in", Phase.RETURN),
+    ]
+    confirm_attendance(demo_app, CodeTarget("demo", booking.id, "g1"))
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    for key in ("fuel", "briefing"):
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    refused = jonah.post(f"/crew/events/{trip}/checklist/waivers/tick")
+    assert refused.status_code == 409 and "waiting for the waiver of Dana Whitcomb" in refused.text
+    assert not phase_complete(get_event(demo_app.store, "demo", trip), Phase.DEPARTURE)

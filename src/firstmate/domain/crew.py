@@ -154,11 +154,27 @@ STANDARD_CHECKLIST = tuple(
 )
 
 
+#: The item that stands for "every guest has signed": ticking it checks the guests (`services.checklists`).
+WAIVERS_ITEM = "waivers"
+
+
+def with_waivers(template: Sequence[ChecklistTemplateItem]) -> tuple[ChecklistTemplateItem, ...]:
+    """`template` with the standard "waivers" item first among its departure items when it has none: the
+    departure waits for every guest's waiver, whatever the boat's own list (one without the item let a trip
+    depart with a guest coming and unsigned)."""
+    if any(t.key == WAIVERS_ITEM for t in template):
+        return tuple(template)
+    waivers = next(t for t in STANDARD_CHECKLIST if t.key == WAIVERS_ITEM)
+    from_departure = (Phase.DEPARTURE, Phase.RETURN, Phase.POST_EVENT)
+    at = next((n for n, t in enumerate(template) if Phase(t.phase) in from_departure), len(template))
+    return (*template[:at], waivers, *template[at:])
+
+
 def checklist_from(
     template: Sequence[ChecklistTemplateItem], guest_count: int, crew_count: int
 ) -> tuple[ChecklistItem, ...]:
-    """A trip's checklist from a boat's template (its own, or `STANDARD_CHECKLIST`); the "waivers"
-    item gates departure on guests' waivers, if present."""
+    """A trip's checklist from a boat's template (its own, or `STANDARD_CHECKLIST`), with the "waivers"
+    item that gates departure on guests' waivers (`with_waivers`)."""
     jackets = guest_count + crew_count
     return tuple(
         ChecklistItem(
@@ -168,7 +184,7 @@ def checklist_from(
             required=t.required,
             label_template=t.label if "{jackets}" in t.label else "",
         )
-        for t in template
+        for t in with_waivers(template)
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from firstmate.domain import checklist as rules
-from firstmate.domain.crew import ChecklistItem, CrewEvent, Phase
+from firstmate.domain.crew import WAIVERS_ITEM, ChecklistItem, CrewEvent, Phase
 from firstmate.domain.guests import MAX_REASON, check_departure
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
@@ -13,9 +13,6 @@ from firstmate.errors import Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.services.bookings import list_guests
 from firstmate.services.context import Context
 from firstmate.services.events import update_event
-
-#: The item that stands for "every guest has signed": ticking it checks the guests.
-WAIVERS_ITEM = "waivers"
 
 
 def tick_item(

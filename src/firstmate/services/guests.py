@@ -13,7 +13,7 @@ from firstmate.domain import guests as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
-from firstmate.domain.crew import CrewEvent, Phase
+from firstmate.domain.crew import WAIVERS_ITEM, CrewEvent, Phase
 from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
@@ -22,7 +22,6 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, 
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
-from firstmate.services.checklists import WAIVERS_ITEM
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.notifications import album_closes
