@@ -156,3 +156,16 @@ def test_a_boat_whose_own_list_has_no_waivers_item_still_departs_only_with_every
     refused = jonah.post(f"/crew/events/{trip}/checklist/waivers/tick")
     assert refused.status_code == 409 and "waiting for the waiver of Dana Whitcomb" in refused.text
     assert not phase_complete(get_event(demo_app.store, "demo", trip), Phase.DEPARTURE)
+
+
+def test_only_the_trips_crew_or_an_admin_tick_and_undo_its_items(demo_app: App, trip: str) -> None:
+    jonah, theo = sign_in(demo_app, "jonah"), sign_in(demo_app, "theo")  # Theo holds no role on this trip
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    refused = theo.post(f"/crew/events/{trip}/checklist/fuel/tick")
+    assert refused.status_code == 403 and "only the crew of this trip can work its checklist" in refused.text
+    assert item(demo_app, trip, "fuel").done_at is None
+    assert jonah.post(f"/crew/events/{trip}/checklist/fuel/tick", follow_redirects=False).status_code == 303
+    assert theo.post(f"/crew/events/{trip}/checklist/fuel/undo").status_code == 403
+    assert item(demo_app, trip, "fuel").done_by == "Jonah"
+    marisol = sign_in(demo_app, "marisol")  # an admin, on no role either
+    assert marisol.post(f"/crew/events/{trip}/checklist/life_jackets/tick", follow_redirects=False).status_code == 303

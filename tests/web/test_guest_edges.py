@@ -3,6 +3,7 @@ departure until a week after return, the page asking nothing more from the retur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,12 +14,18 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.services.bookings import list_guests, orchestrate_booking
+from firstmate.services.guests import CodeTarget, the_guest
+from firstmate.services.photos import list_photos
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, photo
 
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT, back 19:00
 RETURN = DEPARTURE + timedelta(hours=3)
 UPLOAD_FORM = 'action="/uploads"'
+
+
+def target_of(booking: Booking) -> CodeTarget:
+    return CodeTarget("demo", booking.id, "g1")
 
 
 @pytest.fixture
@@ -77,3 +84,40 @@ def test_a_guest_sees_only_themselves_and_the_lead_sees_the_whole_group(
     [kit] = [g for g in list_guests(demo_app.store, "demo", booking.id) if g.name == "Kit Sample"]
     own = client.get(f"/g/{kit.code}").text
     assert "Hi Kit," in own and "Robin Sample" not in own and "robin@example.com" not in own
+
+
+def _upload_form(client: TestClient, code: str) -> dict[str, str]:
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    return fields
+
+
+def test_an_upload_form_handed_out_just_before_the_album_closes_takes_no_photo_after(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """A form is good for a while after it is handed out, but never past the album's close."""
+    closes = RETURN + timedelta(days=7)
+    clock.set(closes - timedelta(minutes=5))
+    form = _upload_form(client, code)
+    clock.set(closes + timedelta(minutes=1))
+    sent = client.post("/uploads", data=form, files={"file": ("p.png", photo("PNG"), "image/png")})
+    assert sent.status_code == 401
+    assert demo_app.blobs.list("quarantine/") == [] and list_photos(demo_app, target_of(booking)) == []
+
+
+def test_a_waiver_signed_twice_keeps_the_first_signature(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """The signature is the proof of who agreed to which text, and when: a second form (the Back button, or
+    another name typed later) changes none of it."""
+    found = re.search(r'name="waiver_version" value="([^"]+)"', client.get(f"/g/{code}").text)
+    assert found is not None
+    signed = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": found.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=signed, follow_redirects=False).status_code == 303
+    first = the_guest(demo_app, target_of(booking)).waiver
+    clock.advance(timedelta(hours=2))
+    again = {**signed, "typed_name": "Sam Whitcomb"}
+    assert client.post(f"/g/{code}/waiver", data=again, follow_redirects=False).status_code == 303
+    kept = the_guest(demo_app, target_of(booking)).waiver
+    assert first is not None and kept == first and kept.typed_name == "Dana Whitcomb"
