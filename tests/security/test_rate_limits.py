@@ -194,3 +194,16 @@ def test_retry_after_says_when_the_oldest_wrong_code_of_the_last_ten_minutes_is_
     assert limited.status_code == 429 and limited.headers["retry-after"] == "240"  # the first five, 4 min on
     clock.advance(timedelta(seconds=240))
     assert browser.get("/g/ZZZZZZZZ98").status_code == 404
+
+
+def test_a_right_code_between_wrong_ones_is_not_counted_as_one(demo_app: App, clock: FixedClock) -> None:
+    """A right code is counted, then given back: the count it gives back is its own, not the oldest wrong one's,
+    which would leave the right code counted as a guess once the wrong ones are ten minutes old."""
+    code = book(demo_app).guest_code
+    browser = _browser(demo_app, "198.51.100.41")
+    assert [browser.get(f"/g/ZZZZZZZZ{n:02d}").status_code for n in range(9)] == [404] * 9
+    clock.advance(timedelta(minutes=5))
+    assert browser.get(f"/g/{code}").status_code == 200
+    assert browser.get("/g/ZZZZZZZZ09").status_code == 404  # the tenth wrong code
+    clock.advance(timedelta(minutes=5, seconds=1))  # the first nine are out of the window: one wrong code counts
+    assert [browser.get(f"/g/YYYYYYYY{n:02d}").status_code for n in range(10)] == [404] * 9 + [429]

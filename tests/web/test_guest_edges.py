@@ -121,3 +121,30 @@ def test_a_waiver_signed_twice_keeps_the_first_signature(
     assert client.post(f"/g/{code}/waiver", data=again, follow_redirects=False).status_code == 303
     kept = the_guest(demo_app, target_of(booking)).waiver
     assert first is not None and kept == first and kept.typed_name == "Dana Whitcomb"
+
+
+def test_the_signed_waivers_pdf_gives_the_text_signed_after_the_waiver_is_reworded(
+    client: TestClient, demo_app: App, code: str
+) -> None:
+    """docs/guests.md: the text of every signed version is kept, and the PDF gives the signed waiver."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+
+    found = re.search(r'name="waiver_version" value="([^"]+)"', client.get(f"/g/{code}").text)
+    assert found is not None
+    signed = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": found.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=signed, follow_redirects=False).status_code == 303
+    profile = demo_profile()
+    boat = profile.asset("sea-lark")
+    line = profile.entity(boat.entity) if boat else None
+    assert line is not None and "I release the operator" in line.waiver
+    reworded = line.model_copy(update={"waiver": "Guests swim at their own risk and follow the captain."})
+    lines = tuple(reworded if e.id == line.id else e for e in profile.entities)
+    save_business(demo_app.store, profile.model_copy(update={"entities": lines}))
+    pdf = PdfReader(BytesIO(client.get(f"/g/{code}/waiver.pdf").content))
+    text = " ".join("".join(page.extract_text() for page in pdf.pages).split())
+    assert "I release the operator" in text and "swim at their own risk" not in text
