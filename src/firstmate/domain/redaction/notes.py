@@ -1,56 +1,13 @@
-"""Redaction: what crew and guests may see. Applied at the boundary of every crew-facing and
-guest-facing view, mail, feed and API answer."""
+"""Money in free text: a booking's notes as crew read them (`crew_notes`), and whether a channel's text
+tells an amount (`speaks_of_money`)."""
 
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections import Counter
-from collections.abc import Mapping
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Literal
 
 from firstmate.domain.currencies import ISO_4217
-
-#: Field names that carry money or private matters: never shown to crew or guests.
-HIDDEN_FROM_CREW = frozenset(
-    {
-        "gross",
-        "gross_amount",
-        "currency",
-        "payout",
-        "fees",
-        "fee",
-        "captain_pay",
-        "price",
-        "total",
-        "amount",
-        "revenue",
-        "money_summary",
-        "private_notes",
-    }
-)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def redact_for_crew(value: Any) -> Any:
-    """`value` with every money or private field removed, at any depth."""
-    if type(value) in _PLAIN:  # most leaves: skip the slower ABC checks below
-        return value
-    if isinstance(value, Mapping):
-        return {
-            k: redact_for_crew(v)
-            for k, v in value.items()
-            if k not in HIDDEN_FROM_CREW and not str(k).startswith("private")
-        }
-    if isinstance(value, list | tuple):
-        return [redact_for_crew(v) for v in value]
-    return value
-
 
 #: Words that say money and little else ("payout 624"), and words that often say other things too ("total
 #: of 6", "charge 2 phones", "deposit the bags"): a figure beside the second is money only in a currency.
@@ -95,8 +52,6 @@ def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
         return True
     return _without_money(text, everywhere=in_doubt) != text  # "Venmo 200", "collected 350"
 
-
-# --- a booking's notes, as crew read them ---------------------------------------------------------
 
 #: What crew read in place of an amount of money in a booking's notes.
 HIDDEN_AMOUNT = "[amount hidden]"
@@ -509,121 +464,3 @@ def _spelled_value(number: str) -> int:
         elif word != "and":
             current += _NUMBER_WORDS[word]
     return total + current
-
-
-# --- configuration read by report builders -------------------------------------------------------
-
-#: Words in a setting's name that mark its value as secret (JWT_SECRET, STRIPE_API_KEY, DB_PASSWORD…).
-SECRET_NAME_WORDS = frozenset(
-    {"secret", "key", "token", "password", "passwd", "pwd", "pass", "credential", "credentials",
-     "private", "auth", "apikey", "signature", "dsn", "cookie", "session", "salt", "jwt", "cert"}
-)  # fmt: skip
-#: The last word of a setting's name that says its value is an identifier, which anyone may read: a model
-#: id is long and random-looking, and no secret (`secret_setting`).
-IDENTIFIER_WORDS = frozenset({"id", "model"})
-_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_SECRET_ENDINGS = ("apikey", "secretkey", "accesskey", "privatekey", "token", "secret", "password", "passwd")
-_JWT = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$")
-_KNOWN_PREFIXES = re.compile(r"^(AKIA|ASIA|sk-|sk_live_|rk_live_|ghp_|gho_|xox[abpr]-|pat-|EAA|AIza)")
-_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
-
-
-class ConfigEntry(BaseModel):
-    """A configuration setting as reports may show it: a secret keeps only its name and whether it
-    is set; anything else keeps its value."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(min_length=1, max_length=120)
-    is_set: bool
-    secret: bool
-    value: str | None = Field(default=None, max_length=300)
-
-    @model_validator(mode="after")
-    def _no_secret_value(self) -> ConfigEntry:
-        if self.secret and self.value is not None:
-            raise ValueError(f"{self.name} is secret: its value must not be kept")
-        return self
-
-    @property
-    def state(self) -> str:
-        """ "set" or "missing"."""
-        return "set" if self.is_set else "missing"
-
-
-def secret_name(name: str) -> bool:
-    """Whether a setting's name says its value is secret (JWT_SECRET, *_KEY, *_TOKEN, passwords…)."""
-    words = [w.lower() for w in _NAME_WORDS.findall(name)]
-    return any(w in SECRET_NAME_WORDS or w.endswith(_SECRET_ENDINGS) for w in words)
-
-
-def secret_shape(value: str) -> bool:
-    """Whether a value looks like a secret whatever its name: a private key, a JWT, a known key
-    prefix, a URL with a password, or a long random-looking string."""
-    text = value.strip()
-    if _sure_secret(text):
-        return True
-    if len(text) < 20 or any(c.isspace() for c in text):
-        return False
-    kinds = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
-    return kinds >= 2 and _entropy(text) >= 3.5
-
-
-def secret_setting(name: str, value: str) -> bool:
-    """Whether a setting is secret, by its name (`secret_name`) or its value's shape (`secret_shape`). A
-    name whose last word says its value is an identifier (`IDENTIFIER_WORDS`: BEDROCK_MODEL_ID,
-    ANTHROPIC_MODEL, CLIENT_ID) and has no secret word has its value judged by a secret's sure signs alone
-    (a private key, a JWT, a known key prefix, a URL with a password), not by looking random: the model
-    id anthropic.claude-sonnet-4-5-v1:0 is long and mixed, and the CTO report listed it as a secret."""
-    if secret_name(name):
-        return True
-    words = _NAME_WORDS.findall(name)
-    if words and words[-1].lower() in IDENTIFIER_WORDS:
-        return _sure_secret(value.strip())
-    return secret_shape(value)
-
-
-def _sure_secret(text: str) -> bool:
-    """A private key, a JWT, a known key prefix or a URL with a password: a secret whatever its name."""
-    return bool(
-        "PRIVATE KEY" in text or _JWT.match(text) or _KNOWN_PREFIXES.match(text) or _URL_CREDENTIALS.match(text)
-    )
-
-
-def redact_config(settings: Mapping[str, object]) -> tuple[ConfigEntry, ...]:
-    """Each setting as a ConfigEntry, sorted by name; secret ones (by name or by shape) keep no value. A
-    nested mapping's settings (an `environment:` block) are judged one by one, by their dotted names; a
-    list is secret when an item is, or is one that cannot be judged (a mapping, a list)."""
-    entries = []
-    for name, raw in sorted(_flat(settings), key=lambda setting: setting[0]):
-        text = "" if raw is None else str(raw)
-        is_set = bool(text.strip())
-        secret = secret_setting(name, text) or _secret_list(raw)
-        value = None if secret or not is_set else text[:300]
-        entries.append(ConfigEntry(name=name[:120], is_set=is_set, secret=secret, value=value))
-    return tuple(entries)
-
-
-def _flat(settings: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
-    """(dotted name, value) of every setting, a nested mapping's too: judged whole, the text of
-    `{'STRIPE_SECRET_KEY': 'sk_live_…'}` was no secret by its name or its shape, and was stored."""
-    flat: list[tuple[str, object]] = []
-    for name, raw in settings.items():
-        if isinstance(raw, Mapping) and raw:
-            flat += _flat(raw, f"{prefix}{name}.")
-        else:
-            flat.append((f"{prefix}{name}", raw))
-    return flat
-
-
-def _secret_list(value: object) -> bool:
-    """Whether a list of settings holds a secret by its shape, or an item a shape cannot tell (a mapping)."""
-    if not isinstance(value, list | tuple | set | frozenset):
-        return False
-    plain = str | int | float | bool | None
-    return any(not isinstance(item, plain) or secret_shape(str(item)) for item in value)
-
-
-def _entropy(text: str) -> float:
-    counts = Counter(text)
-    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
