@@ -85,3 +85,38 @@ def test_cents_at_stake_show_as_cents_in_the_plan_and_every_findings_list() -> N
     assert next(c for c in plan.cards if c.label == "Money at stake in the plan").value == "$0.40"
     for report in (ceo, billing):
         assert "$0 at stake" not in report.text and "$0.40 at stake" in report.text
+
+
+def test_money_at_stake_in_cents_reads_as_the_finding_states_it() -> None:
+    """A review: the demo's accounting findings read "Match 1 payout ($742.50) … $743 at stake" and "… $172.50 above
+    it" under a title "… $173 at stake", and the CEO's plan showed $743 and $173 in its money column."""
+    from firstmate.domain.snapshot import Payout, RevenueLine
+
+    day = date(2026, 12, 5)
+    booking = RevenueLine(
+        id="R1",
+        entity="charter",
+        source="booking:boatsetter",
+        reference="BS-1",
+        recorded_on=date(2026, 9, 1),
+        service_date=date(2026, 9, 12),
+        amount=Decimal(1150),
+    )
+    payouts = (Payout(id="P1", source="boatsetter", reference="BS-1", paid_on=date(2026, 9, 20),
+                      amount=Decimal("747.50")),
+               Payout(id="P2", source="boatsetter", reference="BS-77", paid_on=date(2026, 11, 25),
+                      amount=Decimal("742.50")))  # fmt: skip
+    snapshot = Snapshot(org_id="demo", org_name="Demo", as_of=day, revenue=(booking,), payouts=payouts)
+    documents = build_documents(snapshot, ["accounting", "ceo"])
+    accounting, ceo = render_role(documents["accounting"]), render_role(documents["ceo"])
+    assert "($742.50) to bookings or record the revenue (Accounting / Controller, $742.50 at stake)" in accounting.text
+    assert "booking BS-1 (Accounting / Controller, $172.50 at stake)" in accounting.text
+    assert "$743" not in accounting.text and "$173" not in accounting.text
+    assert "$742.50" in ceo.text and "$743" not in ceo.text and "$173" not in ceo.text
+    for shown in (accounting.html, "".join(p.extract_text() for p in PdfReader(io.BytesIO(accounting.pdf)).pages)):
+        assert "$742.50" in shown and "$172.50" in shown and "$743" not in shown and "$173" not in shown
+    plan = documents["ceo"].sections[0]
+    stakes = {row[1]: row[-1] for row in plan.tables[0].rows}
+    assert stakes["Match 1 payout ($742.50) to bookings or record the revenue"] == "$742.50"
+    assert stakes["Query the $402.50 fee boatsetter kept on booking BS-1"] == "$172.50"
+    assert next(c for c in plan.cards if c.label == "Money at stake in the plan").value == "$915.00"

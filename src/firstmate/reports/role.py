@@ -10,7 +10,7 @@ from mjml import mjml2html
 
 from firstmate.domain.mail import subject_line
 from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Severity, Table
-from firstmate.domain.reports.format import money_seen
+from firstmate.domain.reports.format import stake_text
 from firstmate.rendering import render
 from firstmate.reports.charts import ALERT, INK, OK
 from firstmate.reports.left_out import in_the_pdf, more
@@ -60,7 +60,7 @@ def role_html(doc: ReportDocument, *, colour: str = INK, full_report: str = "") 
     """The Outlook-safe HTML (MJML): the mail body and the page on the web."""
     findings = [
         {"severity": f.severity.value, "title": f.title, "detail": f.detail, "owner": ROLE_TITLES.get(f.owner, f.owner),
-         "money": money_seen(f.money_at_stake, doc.currency) if f.money_at_stake else "–"}
+         "money": stake_text(f.money_at_stake, doc.currency, in_cents=f.in_cents) if f.money_at_stake else "–"}
         for f in doc.findings
     ]  # fmt: skip
     context = {"doc": doc, "as_of": _day(doc), "colour": colour, "findings": findings, "full_report": full_report,
@@ -87,7 +87,11 @@ def role_text(doc: ReportDocument, *, full_report: str = "") -> str:
         lines += ["FINDINGS FOR THE ACTION PLAN"]
         for f in doc.findings:
             # 40¢ at stake read "$0 at stake"
-            at_stake = f", {money_seen(f.money_at_stake, doc.currency)} at stake" if f.money_at_stake else ""
+            at_stake = (
+                f", {stake_text(f.money_at_stake, doc.currency, in_cents=f.in_cents)} at stake"
+                if f.money_at_stake
+                else ""
+            )
             lines.append(f"- [{f.severity.value.upper()}] {f.title} ({ROLE_TITLES.get(f.owner, f.owner)}{at_stake})")
             lines += textwrap.wrap(f.detail, 96, initial_indent="  ", subsequent_indent="  ")
         lines.append("")

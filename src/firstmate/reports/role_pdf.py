@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from fpdf import FPDF
 
 from firstmate.domain.reports.document import ROLE_TITLES, ReportDocument, Section, Table
-from firstmate.domain.reports.format import money_seen
+from firstmate.domain.reports.format import stake_text
 from firstmate.pdf import document_bytes, new_document, text_cell
 from firstmate.reports.wrapping import wrap
 
@@ -25,7 +25,7 @@ def role_pdf(doc: ReportDocument, *, as_of: str) -> bytes:
     if doc.findings:
         rows = tuple(
             (f"[{f.severity.value.upper()}]", f"{f.title}. {f.detail}", ROLE_TITLES.get(f.owner, f.owner),
-             money_seen(f.money_at_stake, doc.currency) if f.money_at_stake else "–")
+             stake_text(f.money_at_stake, doc.currency, in_cents=f.in_cents) if f.money_at_stake else "–")
             for f in doc.findings
         )  # fmt: skip
         pdf.ln(3)

@@ -64,7 +64,12 @@ def _by_money(amount: Decimal) -> Severity:
 def _exact(amount: Decimal, cur: str) -> str:
     """A reconciled amount with its cents when it has any: a payout of $747.50 and its fee of $402.50 on
     a $1,150 booking read "$748" and "fee $403", a row that did not subtract."""
-    return money(amount, cur, cents=amount != amount.to_integral_value())
+    return money(amount, cur, cents=_has_cents(amount))
+
+
+def _has_cents(amount: Decimal) -> bool:
+    """Whether `_exact` shows `amount`'s cents, so a finding stating it shows its money at stake so too."""
+    return amount != amount.to_integral_value()
 
 
 def _sum(lines: list[RevenueLine]) -> Decimal:
@@ -220,6 +225,7 @@ def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ..
             owner=LENS,
             money_at_stake=total,
             lens=LENS,
+            in_cents=_has_cents(total),
         ),
     )
 
@@ -400,7 +406,18 @@ def _missing_payout_findings(missing: list[Gap], cur: str) -> list[Finding]:
         refs = ", ".join(g.reference for g in items[:6]) + (" …" if len(items) > 6 else "")
         title = f"Chase {source} for {plural(len(items), 'missing payout')} ({_exact(total, cur)})"
         detail = f"Bookings served more than 14 days ago with no payout: {refs}."
-        out.append(Finding(f"{LENS}:missing-payouts:{source}", title, detail, _by_money(total), LENS, total, LENS))
+        out.append(
+            Finding(
+                f"{LENS}:missing-payouts:{source}",
+                title,
+                detail,
+                _by_money(total),
+                LENS,
+                total,
+                LENS,
+                _has_cents(total),
+            )
+        )
     return out
 
 
@@ -429,7 +446,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         detail = f"{g.source} booking {g.reference}, served {g.when}, booked {_exact(booked, cur)}"
         paid_out = f", paid out {_exact(paid, cur)}: {g.note}{why}."
         detail += paid_out if g.paid is not None else f": {g.note}, no payout yet."
-        out.append(Finding(key, title, detail, severity, LENS, money_at_stake, LENS))
+        out.append(Finding(key, title, detail, severity, LENS, money_at_stake, LENS, _has_cents(money_at_stake)))
     if unmatched:
         n = sum(1 for g in gaps if g.kind == "unmatched payout")
         out.append(
@@ -441,6 +458,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
                 owner=LENS,
                 money_at_stake=unmatched,
                 lens=LENS,
+                in_cents=_has_cents(unmatched),
             )
         )
     unreferenced = [g for g in gaps if g.kind == "no reference"]

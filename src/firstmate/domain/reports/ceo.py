@@ -35,11 +35,11 @@ from firstmate.domain.reports.format import (
     apportioned,
     count,
     money,
-    money_of_rows,
-    money_seen,
     month_label,
     months_back,
     plural,
+    stake_text,
+    stakes_total,
     units_sold,
     whole,
 )
@@ -79,15 +79,16 @@ def _owner(role: str) -> str:
     return ROLE_TITLES.get(role, role)
 
 
-def _stake(amount: Decimal, currency: str) -> str:
-    return money_seen(amount, currency) if amount else "—"  # 40¢ to chase read "$0"
+def _stake(action: Action, currency: str) -> str:
+    # 40¢ to chase read "$0"; a $742.50 payout to match, "$743"
+    return stake_text(action.money_at_stake, currency, in_cents=action.in_cents) if action.money_at_stake else "—"
 
 
 def _headline(snapshot: Snapshot, actions: tuple[Action, ...], high: int) -> str:
     if not actions:
         return "No findings from any report: nothing to act on in the next 30 days."
     top = actions[0]
-    at_stake = f", {_stake(top.money_at_stake, snapshot.currency)} at stake" if top.money_at_stake else ""
+    at_stake = f", {_stake(top, snapshot.currency)} at stake" if top.money_at_stake else ""
     findings = "high-severity finding" if high == 1 else "high-severity findings"
     return f"First: {top.title} ({_owner(top.owner)}, by {top.due:%d %b}{at_stake}); {high} {findings} in all."
 
@@ -105,8 +106,7 @@ def _plan_section(snapshot: Snapshot, actions: tuple[Action, ...], total: int, h
         return Section("30-day action plan", "No findings from any report: nothing to act on.", method=method)
     cur = snapshot.currency
     rows = tuple(
-        (str(a.rank), a.title, _owner(a.owner), a.due.isoformat(), a.severity.value, _stake(a.money_at_stake, cur))
-        for a in actions
+        (str(a.rank), a.title, _owner(a.owner), a.due.isoformat(), a.severity.value, _stake(a, cur)) for a in actions
     )
     table = Table(("Rank", "Action", "Owner", "Due", "Severity", "Money at stake"), rows, title="Next 30 days")
     bullets = (
@@ -119,7 +119,7 @@ def _plan_section(snapshot: Snapshot, actions: tuple[Action, ...], total: int, h
         Card("High severity", count(high), tone, marker, "across every report", Decimal(high)),
         Card(
             "Money at stake in the plan",
-            money_of_rows((a.money_at_stake for a in actions), cur),  # the rows above, added as shown
+            stakes_total(((a.money_at_stake, a.in_cents) for a in actions), cur),  # the rows above, added as shown
             note="one-off and monthly amounts added",
             raw=at_stake,
         ),

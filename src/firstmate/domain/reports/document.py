@@ -94,6 +94,7 @@ class Finding:
     owner: str  # a role key from ROLES
     money_at_stake: Decimal = Decimal(0)  # per month where recurring, else one-off; in the snapshot's currency
     lens: str = ""
+    in_cents: bool = False  # the title and detail state the amount with its cents, so it is shown so at stake
 
     def __post_init__(self) -> None:
         # in cents, as every figure of the JSON is: an occupancy shortfall's stood as 1428.571428571428571428571429
@@ -111,6 +112,7 @@ class Action:
     severity: Severity
     money_at_stake: Decimal
     source: str  # the lens that found it
+    in_cents: bool = False  # as its finding states the amount
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,25 @@ def money_of_rows(amounts: Iterable[Decimal], currency: str = "USD") -> str:
     return money(total, currency, cents=any(s != s.quantize(Decimal(1)) for s in shown))
 
 
+def stake_shown(amount: Decimal, in_cents: bool) -> Decimal:
+    """A finding's money at stake as `stake_text` shows it."""
+    return amount.quantize(CENT, ROUND_HALF_UP) if in_cents else shown_amount(amount)
+
+
+def stake_text(amount: Decimal, currency: str = "USD", *, in_cents: bool = False) -> str:
+    """A finding's money at stake as its title and detail state it: with its cents where they do ("Match 1 payout
+    ($742.50) …" read "$743 at stake"), else as `money_seen`."""
+    return money(amount, currency, cents=True) if in_cents else money_seen(amount, currency)
+
+
+def stakes_total(stakes: Iterable[tuple[Decimal, bool]], currency: str = "USD") -> str:
+    """The total of findings' money at stake (amount, in cents) as `stake_text` shows each, in cents when one of
+    them shows cents: $742.50 and $172.50 beside whole ones read their sum to the cent."""
+    shown = [stake_shown(amount, in_cents) for amount, in_cents in stakes]
+    total = sum(shown, Decimal(0))
+    return money(total, currency, cents=any(s != s.quantize(Decimal(1)) for s in shown))
+
+
 def pct_seen(fraction: Decimal) -> str:
     """`pct`, but "<1%" for a fraction above zero that rounds to 0%, ">99%" for one under 1 that rounds to 100%."""
     if fraction > 0 and pct(fraction) == "0%":

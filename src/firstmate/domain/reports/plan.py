@@ -39,6 +39,7 @@ def action_plan(findings: Iterable[Finding], as_of: date, *, limit: int = PLAN_L
             severity=finding.severity,
             money_at_stake=finding.money_at_stake,
             source=finding.lens,
+            in_cents=finding.in_cents,
         )
         for rank, finding in enumerate(ranked[:limit], start=1)
     )
