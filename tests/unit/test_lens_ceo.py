@@ -463,9 +463,11 @@ def test_the_revenue_models_rows_add_up_to_the_revenue_its_summary_states() -> N
     assert (skiff[3], skiff[5], truck[3], truck[5]) == ("$1,201", "$1,201", "$250", "$250")
 
 
-def test_the_revenue_models_summary_reads_the_revenue_lines_and_the_lets_each_as_they_add_up() -> None:
-    """A review: the summary split all the revenue rounded once between the revenue lines and occupancy.csv, so
-    lines of $1,951.60 read "$1,951 in revenue lines", $1 off the $1,952 a reader gets from adding them up."""
+def test_the_revenue_models_summary_reads_the_revenue_lines_and_the_lets_as_its_months_add_up() -> None:
+    """A review: the summary split all the revenue rounded once between the revenue lines and occupancy.csv. Its
+    two figures now are the By month table's columns added, each month the CFO's burn month as shown: lines of
+    $1,951.60 and a let of $2,700.70 in Nov make $4,652 there, split $1,951 and $2,701 (the larger cents first);
+    that both be rounded alone ($1,952 and $2,701) would read $4,653 beside the CFO's $4,652."""
     snapshot = _snapshot()
     nov = date(2026, 11, 14)
     cents = (
@@ -477,14 +479,62 @@ def test_the_revenue_models_summary_reads_the_revenue_lines_and_the_lets_each_as
                  for o in snapshot.occupancy)  # fmt: skip
     doc = ceo_report(snapshot.model_copy(update={"revenue": cents, "occupancy": lets}), OTHERS)
     model = _section(doc, "Revenue model per asset")
-    lines = sum((r.amount for r in cents), Decimal(0))  # 1,951.60
-    lets_total = sum((o.revenue for o in lets), Decimal(0))  # 5,700.70
     assert model.summary == (
-        f"${lines:,.0f} in revenue lines for Sep 2026–Nov 2026, $501 of it naming no asset. "
-        f"Rentals add ${lets_total:,.0f} from occupancy.csv."
+        "$1,951 in revenue lines for Sep 2026–Nov 2026, $501 of it naming no asset. Rentals add $5,701 from "
+        "occupancy.csv."
     )
-    assert "$1,952 in revenue lines" in model.summary and "$5,701 from occupancy.csv" in model.summary
+    by_month = next(t for t in model.tables if t.title.startswith("By month"))
+    assert by_month.rows[-1] == ("Nov 2026", "$1,951", "$2,701", "$4,652")
     # the tables add up to the two figures of the summary
     *_, total = model.tables[0].rows
     no_asset = sum(_amount(row[1]) for row in model.tables[1].rows)
-    assert _amount(total[3]) + no_asset == 1952 + 5701
+    assert _amount(total[3]) + no_asset == 1951 + 5701
+
+
+def test_the_revenue_models_three_months_are_the_cfos_burn_months_as_shown_added() -> None:
+    """A review: three months of $1,000.50 read $1,001 each in the CFO's burn table ($3,003 added) and
+    "$3,002 in revenue lines for Sep 2026–Nov 2026" in the CEO's report, the same revenue of the same months."""
+    from firstmate.domain.reports.cfo import cfo_report
+
+    days = (date(2026, 9, 14), date(2026, 10, 14), date(2026, 11, 14))
+    halves = tuple(
+        _line(n, HAUL, "truck", day, 0).model_copy(update={"amount": Decimal("1000.50")}) for n, day in enumerate(days)
+    )
+    snapshot = _snapshot().model_copy(update={"revenue": halves, "occupancy": ()})
+    burn = next(t for t in _section(cfo_report(snapshot), "Monthly burn").tables if t.title.startswith("Burn by month"))
+    at = burn.columns.index("Revenue")
+    cfo_months = [(row[0], _amount(row[at])) for row in burn.rows]
+    assert [amount for _, amount in cfo_months] == [Decimal(1001)] * 3
+    model = _section(ceo_report(snapshot, OTHERS), "Revenue model per asset")
+    assert model.summary.startswith("$3,003 in revenue lines for Sep 2026–Nov 2026")
+    *_, total = model.tables[0].rows
+    assert _amount(total[3]) == 3003
+    by_month = next(t for t in model.tables if t.title.startswith("By month"))
+    assert [(row[0], _amount(row[-1])) for row in by_month.rows] == cfo_months
+
+
+def test_the_revenue_models_months_split_lines_and_lets_as_the_cfos_burn_shows_each_month() -> None:
+    """With lets kept in occupancy.csv alone, each month of the revenue model reads the CFO's, its revenue lines
+    and lets adding up to it, and the summary's two figures are the months' columns added."""
+    from firstmate.domain.reports.cfo import cfo_report
+
+    snapshot = _snapshot()
+    lets = tuple(o.model_copy(update={"revenue": o.revenue + Decimal("0.70")}) for o in snapshot.occupancy)
+    lines = tuple(r.model_copy(update={"amount": r.amount + Decimal("0.40")}) for r in snapshot.revenue)
+    snapshot = snapshot.model_copy(update={"revenue": lines, "occupancy": lets})
+    burn = next(t for t in _section(cfo_report(snapshot), "Monthly burn").tables if t.title.startswith("Burn by month"))
+    cfo_months = [(row[0], _amount(row[burn.columns.index("Revenue")])) for row in burn.rows]
+    model = _section(ceo_report(snapshot, OTHERS), "Revenue model per asset")
+    by_month = next(t for t in model.tables if t.title.startswith("By month"))
+    assert [(row[0], _amount(row[-1])) for row in by_month.rows] == cfo_months
+    for row in by_month.rows:
+        assert _amount(row[1]) + _amount(row[2]) == _amount(row[3])
+    lines_shown = sum(_amount(row[1]) for row in by_month.rows)
+    lets_shown = sum(_amount(row[2]) for row in by_month.rows)
+    assert (
+        model.summary.startswith(f"${lines_shown:,} in revenue lines")
+        and f"Rentals add ${lets_shown:,} " in model.summary
+    )
+    *_, total = model.tables[0].rows
+    no_asset = sum(_amount(row[1]) for row in model.tables[1].rows)
+    assert _amount(total[3]) + no_asset == sum(amount for _, amount in cfo_months)

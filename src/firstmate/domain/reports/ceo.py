@@ -17,7 +17,7 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
-from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties, unlisted_by_property
+from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties, unlisted_by_property, unlisted_lets
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -41,7 +41,6 @@ from firstmate.domain.reports.format import (
     stake_text,
     stakes_total,
     units_sold,
-    whole,
 )
 from firstmate.domain.reports.plan import DUE_IN_DAYS, PLAN_LENGTH, action_plan
 from firstmate.domain.snapshot import InfraService, RevenueLine, Snapshot
@@ -199,10 +198,11 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
         f"{REVENUE_LINES.capitalize()} with a service date in {span} grouped by their asset; a property adds "
         "the occupancy.csv revenue and nights booked of each month no line names it, as the CFO's burn counts "
         "them. Average = revenue / units as the row shows it (none for a property with both). Lines naming no "
-        "asset (or an asset not in the profile) are shown per entity. Each row in whole units, rounded so that "
-        "the rows of both tables add up to the summary's revenue lines and occupancy.csv figures, each their sum "
-        "rounded alone, largest remainders first; its revenue naming no asset is the rows of that table added. "
-        "All assets = the rows above it added."
+        "asset (or an asset not in the profile) are shown per entity. Each month's revenue is its sum rounded "
+        "once, as the CFO's burn table shows it, split among the rows (and between revenue lines and lets) in "
+        "whole units, largest remainders first; each row is its months added, and the summary's revenue lines "
+        "and occupancy.csv figures are the By month columns added; its revenue naming no asset is the rows of "
+        "that table added. All assets = the rows above it added."
     )
     in_window = [r for r in snapshot.revenue if r.service_date.replace(day=1) in window]
     if not snapshot.assets and not in_window:
@@ -219,14 +219,9 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     loose = [r for r in in_window if line_asset(r, sole) not in known]
     entities = sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e))
     loose_by = [[r for r in loose if r.entity == entity] for entity in entities]
-    # the summary's revenue lines and occupancy.csv lets, each rounded alone as a reader adding them up gets them
-    # (split from all the revenue rounded once, lines of $1,951.60 read $1,951), and the rows of both tables in
-    # whole units that add up to those two: rounded one by one, with cents they read $1 more or less
-    from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
-    lines_shown, occupancy_shown = whole(sum((r.amount for r in in_window), ZERO)), whole(from_occupancy)
-    exact = [sum((r.amount for r in lines), let_revenue) for _, lines, _, let_revenue in of_asset]
-    exact += [sum((r.amount for r in own), ZERO) for own in loose_by]
-    shown = apportioned(exact, lines_shown + occupancy_shown)
+    shown, months = _months_shown(snapshot, window, assets, entities, in_window)
+    lines_shown = sum((lines for _, lines, _ in months), ZERO)
+    occupancy_shown = sum((lets for _, _, lets in months), ZERO)
     by_asset, by_entity = shown[: len(of_asset)], shown[len(of_asset) :]
     rows = [_asset_row(snapshot, *parts, revenue) for parts, revenue in zip(of_asset, by_asset, strict=True)]
     if rows:
@@ -239,12 +234,47 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     ]
     if unassigned:
         tables.append(Table(("Entity", f"Revenue {span}", "Lines"), tuple(unassigned), title="Revenue with no asset"))
+    from_occupancy = sum((revenue for _, revenue in lets.values()), ZERO)
+    # with lets, each month's revenue lines and lets beside it; without, the revenue lines are the revenue
+    split = [(money(of_lines, cur), money(of_lets, cur)) if from_occupancy else () for _, of_lines, of_lets in months]
+    month_rows = tuple(
+        (month_label(m), *parts, money(of_lines + of_lets, cur))
+        for (m, of_lines, of_lets), parts in zip(months, split, strict=True)
+    )
+    columns = ("Month", *(("Revenue lines", "Lets in occupancy.csv alone") if from_occupancy else ()), "Revenue")
+    tables.append(Table(columns, month_rows, title="By month, as the CFO's burn shows the revenue"))
     no_asset = money(sum(by_entity, ZERO), cur)
     summary = f"{money(lines_shown, cur)} in revenue lines for {span}, {no_asset} of it naming no asset."
     if from_occupancy:
         summary += f" Rentals add {money(occupancy_shown, cur)} from occupancy.csv."
     bullets = () if in_window else (f"No revenue lines for {span}: add revenue.csv to the data folder.",)
     return Section("Revenue model per asset", summary, (), tuple(tables), bullets, method), []
+
+
+def _months_shown(
+    snapshot: Snapshot, window: list[date], assets: list[Asset], entities: list[str], in_window: list[RevenueLine]
+) -> tuple[list[Decimal], list[tuple[date, Decimal, Decimal]]]:
+    """Each asset's and each entity's (of lines naming no asset) revenue over `window` in whole units, and each
+    month's revenue lines and lets, such that every month is the CFO's burn month as shown (its sum rounded once)
+    and the rows are the months added: each month is split among the rows, largest remainders first. The three
+    months rounded alone, $1,001 each in the burn, read "$3,002 in revenue lines" here, rounded as one sum."""
+    sole, known = sole_properties(snapshot), {a.id for a in assets}
+    shown = [ZERO] * (len(assets) + len(entities))
+    months = []
+    for month in window:
+        lines = [r for r in in_window if r.service_date.replace(day=1) == month]
+        lets = unlisted_lets(snapshot, month, lines)
+        parts = [sum((r.amount for r in lines if line_asset(r, sole) == a.id), ZERO) for a in assets]
+        parts += [
+            sum((r.amount for r in lines if r.entity == e and line_asset(r, sole) not in known), ZERO) for e in entities
+        ]
+        parts += [sum((o.revenue for o in lets if o.asset == a.id), ZERO) for a in assets]
+        split = apportioned(parts)  # to the month's sum rounded once, as the CFO's burn reads it
+        of_lines, of_lets = split[: len(shown)], split[len(shown) :]
+        shown = [a + b for a, b in zip(shown, of_lines, strict=True)]
+        shown[: len(assets)] = [a + b for a, b in zip(shown[: len(assets)], of_lets, strict=True)]
+        months.append((month, sum(of_lines, ZERO), sum(of_lets, ZERO)))
+    return shown, months
 
 
 def _dependants(snapshot: Snapshot) -> dict[str, str]:
