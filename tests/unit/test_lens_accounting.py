@@ -281,7 +281,7 @@ def test_bookings_reconcile_against_payouts() -> None:
     section = doc.sections[3]
     cards = {c.label: c for c in section.cards}
     # matched: BS-1 and GM-2; fees 225 + 300 = 525
-    assert cards["Matched bookings"].value == "2" and cards["Matched bookings"].note == "fees $525"
+    assert cards["Matched bookings"].value == "2" and cards["Matched bookings"].note == "fees $525, by source below"
     assert cards["Missing payouts"].raw == Decimal(1200) and cards["Missing payouts"].tone is Tone.ALERT
     assert cards["Unmatched payouts"].raw == Decimal(450)
     gaps = [(row[0], row[1]) for row in section.tables[0].rows]
@@ -438,3 +438,38 @@ def test_a_fee_that_looks_wrong_says_the_usual_fee_its_money_at_stake_is_above()
     fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
     assert fee.detail.endswith("fee $402.50 = 35% of the booking; a usual fee is at most 20%, $230: $172.50 above it.")
     assert fee.money_at_stake == Decimal("402.50") - Decimal(230)
+
+
+def _money(cell: str) -> Decimal:
+    return Decimal(cell.replace("−", "-").replace("$", "").replace(",", ""))
+
+
+def test_the_deferred_balance_lists_every_line_it_adds() -> None:
+    """A review: the demo read "Deferred revenue: $6,441  8 lines" above a table of its 4 deposits alone; the
+    other 4 lines, and so the balance, could be found nowhere in the report."""
+    section = accounting_report(_snapshot()).sections[0]
+    deferred = next(c for c in section.cards if c.label == "Deferred revenue")
+    table = next(t for t in section.tables if t.title.startswith("Deferred revenue"))
+    # R2 600 (a deposit), R3 900 (paid ahead), R9 500 (a deposit), by service date
+    assert [row[0] for row in table.rows] == ["R9", "R2", "R3"]
+    assert deferred.note == "3 lines" and len(table.rows) == 3
+    at = table.columns.index("Amount")
+    assert sum(_money(row[at]) for row in table.rows) == _money(deferred.value) == 2000
+
+
+def test_the_matched_bookings_fees_are_broken_down_so_they_can_be_redone() -> None:
+    """A review: the demo read "Matched bookings: 118  fees $27,134" with nothing to redo the fees from: what was
+    booked and what was paid out."""
+    section = accounting_report(_snapshot()).sections[3]
+    card = next(c for c in section.cards if c.label == "Matched bookings")
+    table = next(t for t in section.tables if t.title.startswith("Matched bookings"))
+    # boatsetter BS-1: 1,500 booked, 1,275 paid out; getmyboat GM-2: 1,000 booked, 700 paid out
+    assert table.columns == ("Source", "Bookings", "Booked", "Paid out", "Fees")
+    assert table.rows == (
+        ("boatsetter", "1", "$1,500", "$1,275", "$225"),
+        ("getmyboat", "1", "$1,000", "$700", "$300"),
+    )
+    assert sum(int(row[1]) for row in table.rows) == int(card.value)
+    assert card.note.startswith("fees $525")
+    for row in table.rows:
+        assert _money(row[2]) - _money(row[3]) == _money(row[4])
