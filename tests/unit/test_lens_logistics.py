@@ -168,3 +168,16 @@ def test_the_amount_billed_and_not_collected_is_its_rows_added_as_shown() -> Non
     table = next(t for t in audit.tables if t.title == "Billed, not collected")
     assert [row[3] for row in table.rows] == ["$401", "$401"]
     assert "; $802 billed and not collected;" in audit.summary
+
+
+def test_an_estimated_value_shows_the_average_it_is_worked_out_from() -> None:
+    """A review: the demo valued an unbilled delivery at "about $3,762", the entity's average billed per delivery,
+    and the report showed neither what was billed nor over how many deliveries."""
+    doc = logistics_report(_snapshot())
+    # billed > 0: D1 1,000 + D2 1,200 + D3 800 + D5 1,000 + D7 500 + D8 900 = 5,400 over 6 deliveries
+    basis = "Clear Haul's average billed per delivery: $5,400 billed over 6 deliveries = $900"
+    audit = doc.sections[1]
+    assert any(basis in bullet for bullet in audit.bullets)
+    findings = {f.key: f for f in doc.findings}
+    assert basis in findings["logistics:unbilled:D4"].detail
+    assert basis in findings["logistics:overdue:D6"].detail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -74,19 +75,54 @@ def _sla_table(title: str, first: str, rows: list[Delivery], key: Callable[[Deli
     return Table(columns, tuple(_sla_row(name, groups[name]) for name in sorted(groups)), title=title)
 
 
-def estimates(snapshot: Snapshot) -> dict[str, Decimal]:
-    """Average billed per delivery for each entity (deliveries with billed > 0); "" holds the
-    all-entity average, the fallback for an entity with none."""
+@dataclass(frozen=True)
+class Billed:
+    """What an entity's (or every entity's, "") deliveries billed above zero: the average that values a job
+    with nothing billed, and what it is worked out from, shown beside it."""
+
+    entity: str
+    billed: Decimal
+    deliveries: int
+
+    @property
+    def average(self) -> Decimal:
+        return (self.billed / self.deliveries).quantize(CENT)
+
+
+def estimates(snapshot: Snapshot) -> dict[str, Billed]:
+    """Billed per delivery for each entity (deliveries with billed > 0); "" holds every entity's, the
+    fallback for an entity with none."""
     billed: dict[str, list[Decimal]] = defaultdict(list)
     for d in snapshot.deliveries:
         if d.billed > 0:
             billed[d.entity].append(d.billed)
             billed[""].append(d.billed)
-    return {entity: (sum(amounts, ZERO) / len(amounts)).quantize(CENT) for entity, amounts in billed.items()}
+    return {entity: Billed(entity, sum(amounts, ZERO), len(amounts)) for entity, amounts in billed.items()}
 
 
-def _estimate(d: Delivery, averages: dict[str, Decimal]) -> Decimal:
-    return d.billed or averages.get(d.entity, averages.get("", ZERO))
+def _basis(d: Delivery, averages: dict[str, Billed]) -> Billed | None:
+    return averages.get(d.entity, averages.get(""))
+
+
+def _estimate(d: Delivery, averages: dict[str, Billed]) -> Decimal:
+    basis = _basis(d, averages)
+    return d.billed or (basis.average if basis else ZERO)
+
+
+def basis_text(d: Delivery, averages: dict[str, Billed], snapshot: Snapshot) -> str:
+    """How an unbilled job's value is worked out, to redo it: "Bluewater Yacht Delivery's average billed per
+    delivery: $45,138 billed over 12 deliveries = $3,762" (it read "about $3,762" alone)."""
+    basis, cur = _basis(d, averages), snapshot.currency
+    if basis is None:
+        return "no delivery has been billed yet to work out an average from"
+    whose = f"{snapshot.entity_name(basis.entity)}'s" if basis.entity else "every business's"  # no "the"
+    if basis.entity != d.entity:
+        whose += f" ({snapshot.entity_name(d.entity)} has no delivery billed)"
+    deliveries = plural(basis.deliveries, "delivery", "deliveries")
+    return (
+        f"{whose} average billed per delivery: {money(basis.billed, cur)} billed over {deliveries} = "
+        f"{money(basis.average, cur)}"
+    )
 
 
 def _overdue(snapshot: Snapshot) -> list[Delivery]:
@@ -97,7 +133,7 @@ def _overdue(snapshot: Snapshot) -> list[Delivery]:
 def sla_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
     """Delivery SLA over the last 90 days: on-time rate, late days, by entity and client; open
     deliveries past their promised date."""
-    as_of, cur = snapshot.as_of, snapshot.currency
+    as_of = snapshot.as_of
     method = (
         f"deliveries.csv rows delivered from {as_of - timedelta(days=SLA_DAYS - 1)} to {as_of}. On time = delivered ≤ "
         "promised; on-time rate = on time / delivered; late days = delivered − promised for late ones (average, max). "
@@ -130,7 +166,7 @@ def sla_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, ...]]:
             for d in overdue
         )
         tables.append(Table(("Delivery", "Entity", "Client", "Promised", "Days overdue"), rows, title="Overdue"))
-        findings += [_overdue_finding(d, (as_of - d.promised).days, _estimate(d, averages), cur) for d in overdue]
+        findings += [_overdue_finding(d, (as_of - d.promised).days, averages, snapshot) for d in overdue]
     return Section("Delivery SLA", summary, tuple(cards), tuple(tables), method=method), tuple(findings)
 
 
@@ -184,12 +220,17 @@ def _rate_finding(rate: Decimal, delivered: int) -> list[Finding]:
     ]
 
 
-def _overdue_finding(d: Delivery, days: int, value: Decimal, cur: str) -> Finding:
+def _overdue_finding(d: Delivery, days: int, averages: dict[str, Billed], snapshot: Snapshot) -> Finding:
+    value, cur = _estimate(d, averages), snapshot.currency
+    if d.billed:
+        worth = f"{money(value, cur)}, as billed"
+    else:
+        worth = f"about {money(value, cur)}" if value else "an amount unknown"
+        worth += f", {basis_text(d, averages, snapshot)}"
     return Finding(
         key=f"{LENS}:overdue:{d.id}",
         title=f"Deliver {d.id} for {d.client}: {plural(days, 'day')} past the promised date",
-        detail=f"Promised {d.promised}, not delivered; the job is worth about {money(value, cur)} (billed or the "
-        "entity's average billed per delivery).",
+        detail=f"Promised {d.promised}, not delivered; the job is worth {worth}.",
         severity=Severity.HIGH,
         owner=LENS,
         money_at_stake=value,
@@ -232,7 +273,7 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
         over_rows = tuple((d.id, d.client, money(d.billed, cur), money(d.collected - d.billed, cur)) for d in overpaid)
         tables.append(Table(("Delivery", "Client", "Billed", "Overpaid by"), over_rows, title="Collected above billed"))
     findings = (
-        [_unbilled_finding(d, _estimate(d, averages), cur) for d in unbilled]
+        [_unbilled_finding(d, averages, snapshot) for d in unbilled]
         + [_uncollected_finding(d, snapshot) for d in uncollected]
         + [_overpaid_finding(d, cur) for d in overpaid]
     )
@@ -242,20 +283,23 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
         f"{plural(len(unbilled), 'delivered job')} not billed; {money(outstanding, cur)} billed and not collected; "
         f"{plural(len(overpaid), 'job')} overpaid."
     )
-    return Section("Billing audit", summary, tables=tuple(tables), method=method), tuple(findings)
+    bases = dict.fromkeys(basis_text(d, averages, snapshot) for d in unbilled)  # each once, in the table's order
+    bullets = tuple(f"Estimated value: {basis}." for basis in bases)
+    return Section("Billing audit", summary, tables=tuple(tables), bullets=bullets, method=method), tuple(findings)
 
 
 def _age(d: Delivery, snapshot: Snapshot) -> str:
     return str((snapshot.as_of - d.delivered).days) if d.delivered else "not delivered"
 
 
-def _unbilled_finding(d: Delivery, value: Decimal, cur: str) -> Finding:
-    worth = f"about {money(value, cur)}" if value else "amount unknown"
+def _unbilled_finding(d: Delivery, averages: dict[str, Billed], snapshot: Snapshot) -> Finding:
+    value = _estimate(d, averages)
+    worth = f"about {money(value, snapshot.currency)}" if value else "amount unknown"
     return Finding(
         key=f"{LENS}:unbilled:{d.id}",
         title=f"Bill {d.client} for delivery {d.id} ({worth})",
-        detail=f"Delivered {d.delivered} with nothing billed; {worth} is an estimate: the entity's average billed "
-        "per delivery.",
+        detail=f"Delivered {d.delivered} with nothing billed; {worth}"
+        f"{' is an estimate' if value else ''}: {basis_text(d, averages, snapshot)}.",
         severity=Severity.HIGH,
         owner="billing",
         money_at_stake=value,
