@@ -66,8 +66,11 @@ def _finding(doc: ReportDocument, key: str) -> Finding:
 def test_kpi_cards_format_by_unit_and_alerts_become_findings() -> None:
     doc = cmo_report(_snapshot())
     cards = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}
-    assert cards["Leads (Meta)"].value == "37" and cards["Leads (Meta)"].marker == "[DOWN] [ALERT]"
-    assert cards["Leads (Meta)"].tone is Tone.ALERT and cards["Leads (Meta)"].note == "−20% week over week"
+    assert cards["Leads (Meta)"].value == "37" and cards["Leads (Meta)"].marker == "[ALERT]"
+    assert (
+        cards["Leads (Meta)"].tone is Tone.ALERT
+        and cards["Leads (Meta)"].note == "3-week trend DOWN against the usual level; −20% week over week"
+    )
     assert cards["Click-through rate"].value == "2.40%"  # a percent number, as the weekly report prints it
     assert cards["Click-through rate"].tone is Tone.INFO  # FLAT and OK
     assert cards["Cost per lead"].value == "$12.50" and cards["Cost per lead"].tone is Tone.OK
@@ -82,14 +85,18 @@ def test_ad_figures_keep_the_weekly_reports_currency_and_its_rounding() -> None:
     kpis = [{**k, "change": "0.125"} if k["key"] == "cpl" else k for k in KPIS]
     doc = cmo_report(_snapshot(currency="EUR", marketing={"week": "2026-11-16", "kpis": kpis, "currency": "USD"}))
     cpl = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Cost per lead"]
-    assert cpl.value == "$12.50" and cpl.note == f"{0.125:+.0%} week over week" == "+12% week over week"
+    assert (
+        cpl.value == "$12.50"
+        and cpl.note.endswith(f"; {0.125:+.0%} week over week")
+        and cpl.note.endswith("; +12% week over week")
+    )
 
 
 def test_a_week_without_a_lead_shows_no_cost_per_lead() -> None:
     kpis = [{**k, "value": None, "change": None} if k["key"] == "cpl" else k for k in KPIS]
     doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
     cpl = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Cost per lead"]
-    assert cpl.value == "no leads" and cpl.note == "no previous week"
+    assert cpl.value == "no leads" and cpl.note.endswith("; no previous week")
 
 
 def test_channel_matrix_shows_live_listed_missing_and_not_relevant() -> None:
@@ -227,7 +234,7 @@ def test_a_kpi_with_no_change_from_a_week_of_none_says_so_as_the_weekly_report_d
     kpis = [{**k, "value": "5", "change": None, "weeks": 16} if k["key"] == "leads" else k for k in KPIS]
     doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
     leads = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Leads (Meta)"]
-    assert leads.note == "no comparison with last week"
+    assert leads.note.endswith("; no comparison with last week")
 
 
 def test_a_weekly_report_older_than_the_last_week_is_named_by_its_week_not_this_weeks() -> None:
@@ -239,7 +246,7 @@ def test_a_weekly_report_older_than_the_last_week_is_named_by_its_week_not_this_
         "1 alert in the marketing of the week of 23 Nov 2026 (no weekly report since)"
     )
     [act] = [f for f in old.findings if f.key == "cmo:kpi:leads"]
-    assert act.title == "Act on Leads (Meta): 37 in the week of 23 Nov 2026, trend DOWN"
+    assert act.title == "Act on Leads (Meta): 37 in the week of 23 Nov 2026, 3-week trend DOWN"
     assert "no weekly marketing report since" in _section(old, "This week's marketing KPIs").summary
     assert "(week of 23 Nov 2026: 37 × 1.2)" in _section(old, "30/60/90-day milestones").bullets[-1]
 
@@ -315,3 +322,22 @@ def test_each_step_of_the_blast_model_is_redone_from_the_row_as_shown() -> None:
     rows = {row[0]: row for row in table.rows}
     assert rows["Tidewater Charters"][3:6] == ("52 (7.0%)", "1.30 (2.5%)", "$1,150")
     assert rows["Gull Cottage"][4:6] == ("1.37 (3.33%)", "$349.50")  # 378 opens, 41 clicks × 3.33% = 1.3653
+
+
+def test_a_kpis_trend_and_its_week_over_week_change_say_what_each_measures() -> None:
+    """A review: the demo read "Cost per lead: $43.61 [UP] [ALERT] −14% week over week": [UP] is the weekly report's
+    trend of the last 3 weeks against the usual level, and beside a fall it read as a contradiction."""
+    kpis = [{**k, "direction": "UP", "status": "ALERT", "change": "-0.14"} if k["key"] == "cpl" else k for k in KPIS]
+    doc = cmo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}))
+    cpl = {c.label: c for c in _section(doc, "This week's marketing KPIs").cards}["Cost per lead"]
+    assert cpl.marker == "[ALERT]"
+    assert cpl.note == "3-week trend UP against the usual level; −14% week over week"
+    act = _finding(doc, "cmo:kpi:cpl")
+    assert act.title.endswith(", 3-week trend UP")
+    assert "3-week trend UP against the usual level, −14% week over week" in act.detail
+    from firstmate.domain.reports.ceo import ceo_report
+
+    ceo = ceo_report(_snapshot(marketing={"week": "2026-11-16", "kpis": kpis}), [])
+    flagged = next(t for s in ceo.sections for t in s.tables if t.title.startswith("Marketing KPIs flagged"))
+    assert flagged.columns == ("KPI", "Value", "3-week trend", "Week over week")
+    assert ("Cost per lead", "$12.50", "UP", "−14%") in flagged.rows

@@ -312,4 +312,5 @@ def _marketing_alerts(snapshot: Snapshot) -> Table | None:
         for k in alerts
     )
     title = f"Marketing KPIs flagged [ALERT], week of {snapshot.marketing.week.isoformat()}"
-    return Table(("KPI", "Value", "Direction", "Change"), rows, title=title)
+    # the trend is the last 3 weeks against the usual level: "UP" beside "−14%" read as a contradiction
+    return Table(("KPI", "Value", "3-week trend", "Week over week"), rows, title=title)

@@ -61,9 +61,11 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     """One card per KPI of the latest weekly marketing report; each ALERT becomes a finding."""
     title = "This week's marketing KPIs"
     method = (
-        "The latest weekly marketing report ('firstmate intel run'): each KPI's value, direction and status "
-        "as that report computed them from its sources (the ad accounts, and the CRM when there is one); "
-        "the note is the week-over-week change (this week − last week) / last week."
+        "The latest weekly marketing report ('firstmate intel run'): each KPI's value, trend and status "
+        "as that report computed them from its sources (the ad accounts, and the CRM when there is one). The "
+        "3-week trend (UP, DOWN or FLAT) judges the last 3 weeks against the usual level (the median of the "
+        "weeks before the last 4), so it may run against the week-over-week change beside it, (this week − "
+        "last week) / last week."
     )
     marketing = snapshot.marketing
     if marketing is None:
@@ -75,9 +77,9 @@ def _kpi_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         _finding(
             "kpi",
             k.key,
-            f"Act on {k.label}: {calc.kpi_value(k, marketing.currency)} {when}, trend {k.direction}",
+            f"Act on {k.label}: {calc.kpi_value(k, marketing.currency)} {when}, 3-week trend {k.direction}",
             f"The weekly marketing report of {marketing.week:%d %b %Y} flags {k.label} as ALERT: "
-            f"{calc.kpi_value(k, marketing.currency)}, {calc.change_note(k)}.",
+            f"{calc.kpi_value(k, marketing.currency)}, {calc.trend_note(k)}, {calc.change_note(k)}.",
             Severity.MEDIUM,
         )
         for k in marketing.kpis

@@ -49,15 +49,22 @@ def change_note(kpi: MarketingKpi) -> str:
     return f"{change_percent(kpi.change)} week over week"
 
 
+def trend_note(kpi: MarketingKpi) -> str:
+    """The weekly report's direction, said as what it measures: its last 3 weeks against the usual level (the
+    weeks before the last 4), which may run against this week's change ("[UP] … −14% week over week")."""
+    return f"3-week trend {kpi.direction} against the usual level"
+
+
 def kpi_card(kpi: MarketingKpi, currency: str) -> Card:
-    """One card per KPI: ALERT tone on an alert, OK when it moved the right way, INFO when flat."""
+    """One card per KPI: ALERT tone on an alert, OK when it moved the right way, INFO when flat; the note says the
+    trend and the week-over-week change, each by what it measures."""
     tone = Tone.ALERT if kpi.status == "ALERT" else Tone.OK if kpi.direction != "FLAT" else Tone.INFO
     return Card(
         label=kpi.label,
         value=kpi_value(kpi, currency),
         tone=tone,
-        marker=f"[{kpi.direction}] [{kpi.status}]",
-        note=change_note(kpi),
+        marker=f"[{kpi.status}]",
+        note=f"{trend_note(kpi)}; {change_note(kpi)}",
         raw=kpi.value,
     )
 
