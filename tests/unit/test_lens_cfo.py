@@ -620,3 +620,29 @@ def test_the_burn_cards_are_redone_from_the_burn_table_as_shown() -> None:
     assert cards["Average monthly revenue"].value == f"${whole(revenue):,}" == "$1,000"
     assert cards["Gross burn a month"].value == f"${whole(spent):,}" == "$500"
     assert cards["Net burn a month"].note == f"revenue exceeds burn by ${whole(revenue) - whole(spent):,} a month"
+
+
+def test_when_every_line_breaks_even_the_headline_names_the_one_closest_to_it() -> None:
+    """A review: with every line above break-even, the demo's headline named the biggest earner, "Bluewater Yacht
+    Delivery breaks even at 0 deliveries a month (doing 4)": a line with no fixed costs, which says nothing."""
+    days = (date(2026, 9, 5), date(2026, 10, 5), date(2026, 11, 5))
+    snapshot = Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(
+            Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),
+            Entity(id=HAUL, name="Haulaway Hauling", kind=EntityKind.JUNK_REMOVAL),
+        ),
+        # Gull: 2 charters of $1,500 a month against 1 to cover its $1,000 slip rent; Haulaway: 1 job of $9,000 a
+        # month, the biggest earner, with no fixed costs (0 to break even)
+        revenue=tuple(_line(n, GULL, day, "1500") for n, day in enumerate(days * 2))
+        + tuple(_line(10 + n, HAUL, day, "9000") for n, day in enumerate(days)),
+        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(1000)),)),
+    )
+    doc = cfo_report(snapshot)
+    assert "breaks even at 0" not in doc.headline
+    assert doc.headline.endswith(
+        "; every business line at or above break-even, the closest Gull Point Charters: 2 charters a month against "
+        "1 to break even."
+    )

@@ -479,5 +479,20 @@ def _headline(snapshot: Snapshot, b: Burn, evens: list[BreakEven]) -> str:
     name = snapshot.entity_name(worst.entity)
     if worst.break_even is None:
         return f"{first}; {name} cannot break even at its current margin."
+    if worst.shortfall <= 0:
+        return f"{first}; {_closest(snapshot, evens)}."
     doing = units_text(worst.per_month)
     return f"{first}; {name} breaks even at {units_label(worst.break_even, worst.unit)} a month (doing {doing})."
+
+
+def _closest(snapshot: Snapshot, evens: list[BreakEven]) -> str:
+    """With no line below break-even, the one nearest it: the fewest sales a month for each one break-even needs
+    (it named the biggest earner, "breaks even at 0 deliveries a month (doing 4)", a line of no fixed costs)."""
+    judged = [e for e in evens if e.break_even]
+    if not judged:
+        return "no business line has fixed costs of its own to break even on"
+    closest = min(judged, key=lambda e: (e.per_month_shown / (e.break_even or 1), e.entity))
+    doing, needed = units_label(closest.per_month_shown, closest.unit), closest.break_even or 0
+    name = snapshot.entity_name(closest.entity)
+    lead = "every business line at or above break-even, the closest"
+    return f"{lead} {name}: {doing} a month against {needed} to break even"
