@@ -194,8 +194,8 @@ def test_maintenance_totals_forecast_and_repair_spike() -> None:
     # 1,400.01
     assert spike.money_at_stake == Decimal("1400.01") and spike.severity is Severity.MEDIUM
     assert spike.detail == (
-        "Repairs in the last 3 months were $1,500 against $100, 3 months at the average month before them "
-        "($33.33): more than 50% above it."
+        "Repairs in the last 3 months (Aug 2026–Oct 2026) were $1,500 against $100, 3 months at the average month "
+        "of the 9 before them (Nov 2025–Jul 2026: $300 / 9 = $33.33): more than 50% above it."
     )
     assert upkeep.bullets == ()  # the cottage has 9 months before Aug 2026
 
@@ -388,9 +388,23 @@ def test_the_repair_spike_shows_the_average_month_its_three_months_are_worked_ou
 
     spike = next(f for f in real_estate_report(_snapshot()).findings if f.key == "real_estate:repairs:spike")
     figures = [Decimal(f.replace(",", "")) for f in re.findall(r"\$([\d,]+(?:\.\d\d)?)", spike.detail)]
-    assert len(figures) == 3, spike.detail  # the last 3 months, the 3 months expected, and the average month
-    recent, expected, month = figures
+    # the last 3 months, the 3 months expected, the repairs of the months before them, and the average month
+    assert len(figures) == 4, spike.detail
+    recent, expected, before, month = figures
+    assert month == (before / 9).quantize(Decimal("0.01"))
     # the cottage's 9 months before Aug 2026 hold $300 of repairs: $33.33 a month, 3 × $33.33 = $99.99
     assert month == Decimal("33.33")
     assert expected == (3 * month).quantize(Decimal(1)) == 100
     assert spike.money_at_stake == recent - 3 * month == Decimal("1400.01")
+
+
+def test_the_repair_spike_names_the_months_it_is_judged_against() -> None:
+    """A review: the demo read "$2,420 against $313, 3 months at the average month before them ($104.44)": the
+    average was of the 9 months before the last 3, Dec 2025–Aug 2026, and nothing said which months, nor their
+    $940 of repairs, to redo it from the table by month."""
+    spike = next(f for f in real_estate_report(_snapshot()).findings if f.key == "real_estate:repairs:spike")
+    # Aug–Oct 2026 against Nov 2025–Jul 2026, the cottage's 9 months before them: $300 of repairs, $33.33 a month
+    assert spike.detail == (
+        "Repairs in the last 3 months (Aug 2026–Oct 2026) were $1,500 against $100, 3 months at the average month "
+        "of the 9 before them (Nov 2025–Jul 2026: $300 / 9 = $33.33): more than 50% above it."
+    )

@@ -107,6 +107,12 @@ class RepairTrend:
     expected: Decimal  # their average monthly repairs in the months before those × 3
     judged: tuple[str, ...]
     too_new: tuple[tuple[str, int], ...]
+    recent_months: tuple[date, ...] = ()
+    #: the months before the last 3 each judged property is averaged over, and their repairs: one span for all
+    #: when `shared`, else each property's own since its first row
+    before: tuple[date, ...] = ()
+    before_cost: Decimal = ZERO
+    shared: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,15 +182,22 @@ class Upkeep:
         recent = self.months[-3:]
         recent_cost, expected = ZERO, ZERO
         judged, too_new = [], []
+        spans: set[tuple[date, ...]] = set()
+        before_cost = ZERO
         for asset, months in sorted(self.held.items()):
             earlier = tuple(m for m in months if m not in recent)
             if len(earlier) < BASELINE_MONTHS:
                 too_new.append((asset, len(earlier)))
                 continue
             judged.append(asset)
+            spans.add(earlier)
             recent_cost += sum((self.repairs_of[asset].get(m, ZERO) for m in recent), ZERO)
+            before_cost += sum((self.repairs_of[asset].get(m, ZERO) for m in earlier), ZERO)
             expected += self._average(asset, earlier) * 3
-        return RepairTrend(recent_cost, expected, tuple(judged), tuple(too_new))
+        before = tuple(sorted({m for span in spans for m in span}))
+        return RepairTrend(
+            recent_cost, expected, tuple(judged), tuple(too_new), tuple(recent), before, before_cost, len(spans) <= 1
+        )
 
     def _average(self, asset: str, months: tuple[date, ...]) -> Decimal:
         return sum((self.repairs_of[asset].get(m, ZERO) for m in months), ZERO) / len(months)

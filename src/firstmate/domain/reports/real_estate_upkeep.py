@@ -3,6 +3,7 @@ three-month forecast, a spike in repairs, and maintenance as a share of revenue.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from firstmate.domain.business import Asset
@@ -143,14 +144,30 @@ def _spike_finding(trend: RepairTrend, cur: str) -> Finding | None:
         key=f"{LENS}:repairs:spike",
         title=f"Find the cause of {money(trend.recent, cur)} of repairs in the last 3 months",
         detail=(
-            f"Repairs in the last 3 months were {money(trend.recent, cur)} against {money(3 * month, cur)}, 3 months "
-            f"at the average month before them ({money(month, cur, cents=True)}): more than 50% above it."
+            f"Repairs in the last 3 months ({_span(trend.recent_months)}) were {money(trend.recent, cur)} against "
+            f"{money(3 * month, cur)}, 3 months at the average month {_before(trend, month, cur)}: more than 50% "
+            "above it."
         ),
         severity=Severity.MEDIUM,
         owner=LENS,
         money_at_stake=(trend.recent - 3 * month).quantize(CENT),
         lens=LENS,
     )
+
+
+def _span(months: tuple[date, ...]) -> str:
+    return f"{month_label(months[0])}–{month_label(months[-1])}" if months else ""
+
+
+def _before(trend: RepairTrend, month: Decimal, cur: str) -> str:
+    """Which months the average month is of, to redo it from the table by month: "of the 9 before them (Dec
+    2025–Aug 2026: $940 / 9 = $104.44)"; it read "the average month before them ($104.44)", of months unsaid."""
+    average = money(month, cur, cents=True)
+    if trend.shared:
+        n = len(trend.before)
+        cost = money(trend.before_cost, cur, cents=trend.before_cost != trend.before_cost.to_integral_value())
+        return f"of the {n} before them ({_span(trend.before)}: {cost} / {n} = {average})"
+    return f"before them, each property's since its first row in {_span(trend.before)} ({average})"
 
 
 def _share_finding(costs: Upkeep, cur: str) -> Finding | None:
