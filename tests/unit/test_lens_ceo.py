@@ -538,3 +538,24 @@ def test_the_revenue_models_months_split_lines_and_lets_as_the_cfos_burn_shows_e
     *_, total = model.tables[0].rows
     no_asset = sum(_amount(row[1]) for row in model.tables[1].rows)
     assert _amount(total[3]) + no_asset == sum(amount for _, amount in cfo_months)
+
+
+def test_an_asset_another_business_sells_on_shows_that_business_on_its_own_row() -> None:
+    """A review: the demo's Tidewater Sailing Club sells $350 bookings on Saltwind's Sea Lark, and the CEO's model
+    read "Saltwind Charters | Sea Lark | 30 charters | $934" where the CFO counted Saltwind 28 charters at $1,479
+    and Tidewater 12 bookings at $350: the two businesses' sales added under one, at an average of neither."""
+    from firstmate.domain.reports.cfo import cfo_report
+
+    club = "tern-club"
+    snapshot = _snapshot()
+    entities = (*snapshot.entities, Entity(id=club, name="Tern Sailing Club", kind=EntityKind.GUEST_BRAND))
+    nov = date(2026, 11, 20)
+    lines = tuple(_line(20 + n, club, "skiff", nov, 350) for n in range(3))
+    snapshot = snapshot.model_copy(update={"entities": entities, "revenue": (*snapshot.revenue, *lines)})
+    model = _section(ceo_report(snapshot, OTHERS), "Revenue model per asset")
+    rows = {(r[0], r[1]): r for r in model.tables[0].rows}
+    # the skiff's own charters, as before; the club's 3 bookings of $350 on a row of their own
+    assert rows[("Gull Point Charters", "Skiff")][3:6] == ("$4,800", "4 charters", "$1,200")
+    assert rows[("Tern Sailing Club", "Skiff")][2:6] == ("per booking", "$1,050", "3 bookings", "$350")
+    evens = {r[0]: r for r in _section(cfo_report(snapshot), "Break-even volume").tables[0].rows}
+    assert evens["Tern Sailing Club"][2] == "$350"

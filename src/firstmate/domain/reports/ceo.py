@@ -4,6 +4,7 @@ how each asset earns, profit against goals, KPI gaps and what the businesses dep
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,14 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
-from firstmate.domain.reports.cfo_calc import SINGULAR, line_asset, sole_properties, unlisted_by_property, unlisted_lets
+from firstmate.domain.reports.cfo_calc import (
+    SINGULAR,
+    UNIT_NAMES,
+    line_asset,
+    sole_properties,
+    unlisted_by_property,
+    unlisted_lets,
+)
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -171,14 +179,47 @@ def _asset_lines(snapshot: Snapshot, asset: Asset, window: list[date]) -> list[R
     return [r for r in snapshot.revenue if line_asset(r, sole) == asset.id and r.service_date.replace(day=1) in window]
 
 
-def _asset_row(
-    snapshot: Snapshot, asset: Asset, lines: list[RevenueLine], nights: int, let_revenue: Decimal, revenue: Decimal
-) -> tuple[str, ...]:
-    """One asset's revenue in the window as shown (`revenue`, whole units): its revenue `lines`, and for a rental
+@dataclass(frozen=True)
+class AssetRow:
+    """One business's sales on one asset in the window: the asset's owner's (with a rental's lets), or another
+    business's that sells on it (a sailing club's bookings on a charter company's boat)."""
+
+    asset: Asset
+    entity: str | None
+    lines: list[RevenueLine]
+    nights: int = 0
+    let_revenue: Decimal = ZERO
+
+    @property
+    def own(self) -> bool:
+        return self.entity == self.asset.entity
+
+
+def _asset_rows(snapshot: Snapshot, assets: list[Asset], window: list[date]) -> list[AssetRow]:
+    """Each asset's owner's row, then a row for each other business whose lines name it: added under the owner,
+    the demo's Sea Lark read 30 charters at $934, its owner's 18 charters and a sailing club's 12 $350 bookings."""
+    lets = unlisted_by_property(snapshot, window)
+    rows = []
+    for asset in assets:
+        lines = _asset_lines(snapshot, asset, window)
+        own = [r for r in lines if asset.entity in (None, r.entity)]
+        rows.append(AssetRow(asset, asset.entity, own, *lets.get(asset.id, (0, ZERO))))
+        others = sorted({r.entity for r in lines} - {r.entity for r in own}, key=lambda e: (snapshot.entity_name(e), e))
+        rows += [AssetRow(asset, e, [r for r in lines if r.entity == e]) for e in others]
+    return rows
+
+
+def _asset_row(snapshot: Snapshot, row: AssetRow, revenue: Decimal) -> tuple[str, ...]:
+    """One row's revenue in the window as shown (`revenue`, whole units): its revenue lines, and for a rental
     the lets of the months no line names it (`nights` and `let_revenue`, as the CFO's burn counts them). Its
-    average is that revenue over its units, so that it reads the row."""
-    cur = snapshot.currency
+    average is that revenue over its units, so that it reads the row. Another business's sales on the asset
+    are counted in its own unit, as the CFO's break-even counts them ("bookings")."""
+    cur, asset, lines, nights, let_revenue = snapshot.currency, row.asset, row.lines, row.nights, row.let_revenue
     earns, unit = EARNS[asset.kind]
+    if not row.own:
+        kinds = {e.id: str(e.kind) for e in snapshot.entities}
+        unit = UNIT_NAMES.get(kinds.get(row.entity or "", ""), "units")
+        earns = f"per {SINGULAR.get(unit, unit)}"
     units = units_sold(lines)
     sold = plural(units, SINGULAR.get(unit, unit), unit)  # "1 charter", not "1 charters"
     if lines and (nights or let_revenue):  # revenue lines from some month on: two units, no one average
@@ -188,7 +229,7 @@ def _asset_row(
         average = money(revenue / nights, cur) if nights else "—"
     else:
         average, source = (money(revenue / units, cur), "revenue lines") if units else ("—", "—")
-    return (snapshot.entity_name(asset.entity), asset.name, earns, money(revenue, cur), sold, average, source)
+    return (snapshot.entity_name(row.entity), asset.name, earns, money(revenue, cur), sold, average, source)
 
 
 def _revenue_model_section(snapshot: Snapshot) -> Part:
@@ -214,16 +255,16 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     cur = snapshot.currency
     assets = sorted(snapshot.assets, key=lambda a: (snapshot.entity_name(a.entity), a.name, a.id))
     lets = unlisted_by_property(snapshot, window)
-    of_asset = [(a, _asset_lines(snapshot, a, window), *lets.get(a.id, (0, ZERO))) for a in assets]
+    of_asset = _asset_rows(snapshot, assets, window)
     known, sole = {a.id for a in snapshot.assets}, sole_properties(snapshot)
     loose = [r for r in in_window if line_asset(r, sole) not in known]
     entities = sorted({r.entity for r in loose}, key=lambda e: (snapshot.entity_name(e), e))
     loose_by = [[r for r in loose if r.entity == entity] for entity in entities]
-    shown, months = _months_shown(snapshot, window, assets, entities, in_window)
+    shown, months = _months_shown(snapshot, window, of_asset, entities, in_window)
     lines_shown = sum((lines for _, lines, _ in months), ZERO)
     occupancy_shown = sum((lets for _, _, lets in months), ZERO)
     by_asset, by_entity = shown[: len(of_asset)], shown[len(of_asset) :]
-    rows = [_asset_row(snapshot, *parts, revenue) for parts, revenue in zip(of_asset, by_asset, strict=True)]
+    rows = [_asset_row(snapshot, row, revenue) for row, revenue in zip(of_asset, by_asset, strict=True)]
     if rows:
         rows.append(("All assets", "", "", money(sum(by_asset, ZERO), cur), "", "", ""))
     columns = ("Entity", "Asset", "Earns", f"Revenue {span}", "Units", "Average per unit", "Source")
@@ -252,27 +293,27 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
 
 
 def _months_shown(
-    snapshot: Snapshot, window: list[date], assets: list[Asset], entities: list[str], in_window: list[RevenueLine]
+    snapshot: Snapshot, window: list[date], rows: list[AssetRow], entities: list[str], in_window: list[RevenueLine]
 ) -> tuple[list[Decimal], list[tuple[date, Decimal, Decimal]]]:
     """Each asset's and each entity's (of lines naming no asset) revenue over `window` in whole units, and each
     month's revenue lines and lets, such that every month is the CFO's burn month as shown (its sum rounded once)
     and the rows are the months added: each month is split among the rows, largest remainders first. The three
     months rounded alone, $1,001 each in the burn, read "$3,002 in revenue lines" here, rounded as one sum."""
-    sole, known = sole_properties(snapshot), {a.id for a in assets}
-    shown = [ZERO] * (len(assets) + len(entities))
+    sole, known = sole_properties(snapshot), {a.id for a in snapshot.assets}
+    shown = [ZERO] * (len(rows) + len(entities))
     months = []
     for month in window:
         lines = [r for r in in_window if r.service_date.replace(day=1) == month]
         lets = unlisted_lets(snapshot, month, lines)
-        parts = [sum((r.amount for r in lines if line_asset(r, sole) == a.id), ZERO) for a in assets]
+        parts = [sum((r.amount for r in row.lines if r.service_date.replace(day=1) == month), ZERO) for row in rows]
         parts += [
             sum((r.amount for r in lines if r.entity == e and line_asset(r, sole) not in known), ZERO) for e in entities
         ]
-        parts += [sum((o.revenue for o in lets if o.asset == a.id), ZERO) for a in assets]
+        parts += [sum((o.revenue for o in lets if o.asset == row.asset.id and row.own), ZERO) for row in rows]
         split = apportioned(parts)  # to the month's sum rounded once, as the CFO's burn reads it
         of_lines, of_lets = split[: len(shown)], split[len(shown) :]
         shown = [a + b for a, b in zip(shown, of_lines, strict=True)]
-        shown[: len(assets)] = [a + b for a, b in zip(shown[: len(assets)], of_lets, strict=True)]
+        shown[: len(rows)] = [a + b for a, b in zip(shown[: len(rows)], of_lets, strict=True)]
         months.append((month, sum(of_lines, ZERO), sum(of_lets, ZERO)))
     return shown, months
 
