@@ -646,3 +646,20 @@ def test_when_every_line_breaks_even_the_headline_names_the_one_closest_to_it() 
         "; every business line at or above break-even, the closest Gull Point Charters: 2 charters a month against "
         "1 to break even."
     )
+
+
+def test_the_committed_tier_lists_the_work_it_adds() -> None:
+    """A review: the demo's "Committed, 90 days: $5,180" named no row: the CFO report lists no maintenance, and
+    the real-estate report, the loft's $1,200 alone."""
+    later = Maintenance(id="m4", asset="skiff", date=date(2027, 1, 5), description="Antifoul", cost=Decimal("400.60"))
+    snapshot = _snapshot()
+    snapshot = snapshot.model_copy(update={"maintenance": (*snapshot.maintenance, later)})
+    section = _section(cfo_report(snapshot), "Capital deployment tiers")
+    card = next(c for c in section.cards if c.label == "Committed, 90 days")
+    table = next(t for t in section.tables if t.title.startswith("Committed"))
+    # the Dec 20 haul-out and the Jan 5 antifoul; today's and day 91's are outside the 90 days
+    assert table.rows == (
+        ("2026-12-20", "Skiff", "Haul-out", "$1,200"),
+        ("2027-01-05", "Skiff", "Antifoul", "$401"),
+    )
+    assert card.value == "$1,601" == f"${sum(int(row[3][1:].replace(',', '')) for row in table.rows):,}"

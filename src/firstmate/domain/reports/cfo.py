@@ -15,6 +15,7 @@ from firstmate.domain.reports.cfo_calc import (
     break_evens,
     burn,
     committed,
+    committed_work,
     fund,
     gap_text,
     lets_outside_break_even,
@@ -300,8 +301,9 @@ def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
     method = (
         f"Tier 1 reserve = reserve_months ({finance.reserve_months}, business.yaml) × high end of gross burn as "
         "shown (in whole units); Tier 2 committed = maintenance.csv rows dated in the next 90 days (after the "
-        "snapshot date, any kind); Tier 3 free to deploy = cash − reserve − committed. Every tier is worked out "
-        "from the whole-unit figures shown, so that they add up as written. capital_options (business.yaml) "
+        "snapshot date, any kind), listed, their costs added as shown; Tier 3 free to deploy = cash − reserve − "
+        "committed. Every tier is worked out from the whole-unit figures shown, so that they add up as written. "
+        "capital_options (business.yaml) "
         "ranked by payback = cost / monthly return (no return last, ties by name), funded in that order until "
         "one does not fit."
     )
@@ -330,7 +332,10 @@ def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
         Card("Committed, 90 days", money(upcoming, cur), raw=upcoming),
         card,
     )
-    tables = (tiers,) if options is None else (tiers, options)
+    tables: tuple[Table, ...] = (tiers,) if options is None else (tiers, options)
+    if work := committed_work(snapshot):  # Tier 2's rows: "$5,180" named none, nor did any other report
+        rows = tuple((str(m.date), snapshot.asset_name(m.asset), m.description, money(m.cost, cur)) for m in work)
+        tables += (Table(("Date", "Asset", "Work", "Cost"), rows, title="Committed: maintenance in the next 90 days"),)
     return Section("Capital deployment tiers", summary, cards, tables, tuple(bullets), method), findings
 
 

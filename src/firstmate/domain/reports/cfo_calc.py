@@ -17,11 +17,12 @@ from firstmate.domain.reports.format import (
     month_label,
     months_back,
     ratio,
+    shown_total,
     signed_pct,
     units_sold,
     whole,
 )
-from firstmate.domain.snapshot import CapitalOption, Goal, Occupancy, RevenueLine, Snapshot
+from firstmate.domain.snapshot import CapitalOption, Goal, Maintenance, Occupancy, RevenueLine, Snapshot
 
 WINDOW_MONTHS = 3
 ZERO = Decimal(0)
@@ -272,10 +273,16 @@ def _by_month(snapshot: Snapshot, window: list[date]) -> dict[date, list[Revenue
     return grouped
 
 
-def committed(snapshot: Snapshot, days: int = 90) -> Decimal:
-    """Maintenance scheduled in the next `days` days (after the snapshot date, up to and including day N)."""
+def committed_work(snapshot: Snapshot, days: int = 90) -> list[Maintenance]:
+    """Maintenance scheduled in the next `days` days (after the snapshot date, up to and including day N), by date."""
     end = snapshot.as_of + timedelta(days=days)
-    return sum((m.cost for m in snapshot.maintenance if snapshot.as_of < m.date <= end), ZERO)
+    work = (m for m in snapshot.maintenance if snapshot.as_of < m.date <= end)
+    return sorted(work, key=lambda m: (m.date, snapshot.asset_name(m.asset), m.id))
+
+
+def committed(snapshot: Snapshot, days: int = 90) -> Decimal:
+    """What `committed_work` costs, its rows as the CFO's table shows them (whole units) added."""
+    return shown_total(m.cost for m in committed_work(snapshot, days))
 
 
 def payback(option: CapitalOption) -> Decimal | None:
