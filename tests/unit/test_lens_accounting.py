@@ -473,3 +473,20 @@ def test_the_matched_bookings_fees_are_broken_down_so_they_can_be_redone() -> No
     assert card.note.startswith("fees $525")
     for row in table.rows:
         assert _money(row[2]) - _money(row[3]) == _money(row[4])
+
+
+def test_one_expense_or_category_is_written_of_in_the_singular() -> None:
+    """A review: the demo read "Recategorise 1 expense to their vendor's usual category" and "travel ($9,617 in all)
+    match no keyword"."""
+    findings = _findings()
+    other = findings["accounting:chart:other"]
+    off = findings["accounting:miscategorised:expenses"]
+    # E7 "Snacks" alone lands in Other; two vendors have a row each off their usual category
+    assert other.detail == "Snacks ($50) matches no keyword and would land in 6900 Other."
+    assert off.title == "Recategorise 2 expenses to their vendors' usual categories"
+    assert "outside the category each vendor's other rows use" in off.detail
+    one = _snapshot()
+    one = one.model_copy(update={"expenses": tuple(e for e in one.expenses if e.vendor != "Bayside Marina")})
+    [single] = [f for f in accounting_report(one).findings if f.key == "accounting:miscategorised:expenses"]
+    assert single.title == "Recategorise 1 expense to its vendor's usual category"
+    assert "outside the category the vendor's other rows use" in single.detail

@@ -145,7 +145,8 @@ def _other_finding(cats: list[str], by_category: dict[str, list[Expense]], cur: 
         Finding(
             key=f"{LENS}:chart:other",
             title=f"Assign an account to {plural(len(cats), 'expense category', 'expense categories')} the map misses",
-            detail=f"{', '.join(cats)} ({money(total, cur)} in all) match no keyword and would land in 6900 Other.",
+            detail=f"{', '.join(cats)} ({money(total, cur)}{' in all) match' if len(cats) > 1 else ') matches'} no "
+            "keyword and would land in 6900 Other.",
             severity=Severity.LOW,
             owner=LENS,
             lens=LENS,
@@ -241,13 +242,17 @@ def _off_finding(off: list[tuple[Expense, str]], cur: str) -> tuple[Finding, ...
         return ()
     vendors = sorted({e.vendor for e, _ in off}, key=lambda v: (v.casefold(), v))
     total = shown_total([e.amount for e, _ in off])
+    # "1 expense to their vendor's usual category" read wrong; so did two vendors' under one
+    whose = "its vendor's" if len(off) == 1 else "their vendor's" if len(vendors) == 1 else "their vendors'"
+    categories = "categories" if len(vendors) > 1 else "category"
     return (
         Finding(
             key=f"{LENS}:miscategorised:expenses",
-            title=f"Recategorise {plural(len(off), 'expense')} to their vendor's usual category",
+            title=f"Recategorise {plural(len(off), 'expense')} to {whose} usual {categories}",
             detail=(
-                f"{', '.join(vendors)}: {plural(len(off), 'row')} ({money(total, cur)}) outside the category the "
-                "vendor's other rows use; a reclassification, no cash at stake."
+                f"{', '.join(vendors)}: {plural(len(off), 'row')} ({money(total, cur)}) outside the category "
+                f"{'each' if len(vendors) > 1 else 'the'} vendor's other rows use; a reclassification, no cash at "
+                "stake."
             ),
             severity=Severity.LOW,
             owner=LENS,
