@@ -342,3 +342,11 @@ def test_an_invoice_one_day_late_reads_one_day() -> None:
     chase = next(f for f in doc.findings if f.key == "billing:collection-risk:Heron Bay Studio")
     assert chase.title == "Chase Heron Bay Studio for $900 overdue 1 day"
     assert chase.detail.startswith("Collection risk ") and "1 day past due;" in chase.detail
+
+
+def test_a_client_past_due_on_several_invoices_is_chased_for_the_oldest_as_the_oldest() -> None:
+    """A review: the demo read "Chase Marlow Studio for $5,900 overdue 65 days", where $3,800 was 65 days past due
+    and $2,100 under 30: the whole balance read as 65 days overdue."""
+    book = _snapshot(_invoice("M1", "Marlow Studio", 65, 3800), _invoice("M2", "Marlow Studio", 20, 2100))
+    [chase] = [f for f in billing_report(book).findings if f.key == "billing:collection-risk:Marlow Studio"]
+    assert chase.title == "Chase Marlow Studio for $5,900 past due on 2 invoices, the oldest 65 days"

@@ -83,6 +83,7 @@ class ClientRisk:
     oldest_days: int
     score: int
     reasons: tuple[str, ...]
+    past_due_count: int = 1  # open invoices past due
 
     @property
     def band(self) -> str:
@@ -135,7 +136,10 @@ def _score(client: str, rows: list[Invoice], late: Decimal | None, receivables: 
         points += RISK_POINTS["concentration"]
         reasons.append(f"{pct(share)} of all receivables")
     score = int(points.quantize(Decimal(1), ROUND_HALF_UP))
-    return ClientRisk(client, total, len(rows), past_due, oldest, score, tuple(reasons) or ("nothing overdue",))
+    overdue = sum(1 for i in rows if days_past_due(i, as_of) > 0)
+    return ClientRisk(
+        client, total, len(rows), past_due, oldest, score, tuple(reasons) or ("nothing overdue",), overdue
+    )
 
 
 def _oldest_text(days: int) -> str:
@@ -301,6 +305,11 @@ def risk_section(snapshot: Snapshot, risks: list[ClientRisk]) -> tuple[Section, 
 def _risk_finding(risk: ClientRisk, cur: str) -> Finding:
     if risk.past_due:
         title = f"Chase {risk.client} for {money_seen(risk.past_due, cur)} overdue {plural(risk.oldest_days, 'day')}"
+        if risk.past_due_count > 1:  # "$5,900 overdue 65 days" read the whole as the oldest invoice's age
+            title = (
+                f"Chase {risk.client} for {money_seen(risk.past_due, cur)} past due on "
+                f"{plural(risk.past_due_count, 'invoice')}, the oldest {plural(risk.oldest_days, 'day')}"
+            )
     else:
         title = f"Watch {risk.client}: {money_seen(risk.open_total, cur)} open, collection risk {risk.score}/100"
     return Finding(
