@@ -425,3 +425,14 @@ def test_a_zone_with_many_dangling_records_names_ten_and_counts_the_rest() -> No
     doc = cto_report(_snapshot([_service("zone", "domain", name="example.com", version="", config=entries)]))
     detail = _finding(doc, "cto:dangling-dns:zone").detail
     assert "r09.example.com: CNAME → gone; and 2 more. Each points" in detail and "r10.example.com" not in detail
+
+
+def test_the_maturity_cards_verdict_says_what_it_judges() -> None:
+    """A review: the demo read "Delivery maturity: 2 of 6 practices [OK]", as if 2 of 6 were on target: the [OK]
+    judges automated tests and CI alone, and nothing said so."""
+    engineering = {"automated_tests": True, "ci": True}
+    card = _section(cto_report(_snapshot([], finance={"engineering": engineering})), "Delivery maturity").cards[0]
+    assert (card.value, card.marker, card.note) == ("2 of 6 practices", "[OK]", "automated tests and CI in place")
+    missing = {"automated_tests": False, "ci": True}
+    card = _section(cto_report(_snapshot([], finance={"engineering": missing})), "Delivery maturity").cards[0]
+    assert (card.marker, card.note) == ("[ALERT]", "no automated tests")

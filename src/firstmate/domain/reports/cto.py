@@ -302,7 +302,8 @@ def _maturity_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     title = "Delivery maturity"
     method = (
         "engineering in business.yaml: automated tests, CI, deploy in ≤ 3 steps (deploy_steps between 1 and 3), "
-        "rollback, monitoring, tested backups; level = practices in place, out of 6."
+        "rollback, monitoring, tested backups; level = practices in place, out of 6. The card is [OK] with "
+        "automated tests and CI in place, [ALERT] without either, whatever the level."
     )
     if "engineering" not in snapshot.finance.model_fields_set:
         summary = "No engineering practices recorded: add engineering to business.yaml in the data folder."
@@ -311,8 +312,12 @@ def _maturity_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     level = sum(1 for _, done, _ in practices if done)
     missing = {name for name, done, _ in practices if not done}
     off = bool(missing & {"Automated tests", "Continuous integration"})
+    # the verdict judges tests and CI alone: "2 of 6 practices [OK]" read as if 2 of 6 were on target
+    lacking = [what for name, what in (("Automated tests", "automated tests"), ("Continuous integration", "CI"))
+               if name in missing]  # fmt: skip
+    note = f"no {' and no '.join(lacking)}" if lacking else "automated tests and CI in place"
     card = Card("Delivery maturity", f"{level} of {len(practices)} practices", tone=Tone.ALERT if off else Tone.OK,
-                marker="[ALERT]" if off else "[OK]", raw=Decimal(level))  # fmt: skip
+                marker="[ALERT]" if off else "[OK]", note=note, raw=Decimal(level))  # fmt: skip
     rows = tuple((name, checks.YES if done else checks.NO) for name, done, _ in practices)
     bullets = tuple(f"{name}: {step}." for name, done, step in practices if not done)
     findings = [
