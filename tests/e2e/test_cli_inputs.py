@@ -664,3 +664,56 @@ def test_the_data_template_writes_the_currency_the_orgs_bookings_are_in(home: Pa
     assert written.returncode == 0, written.stderr
     business = (tmp_path / "data" / "business.yaml").read_text(encoding="utf-8")
     assert "\ncurrency: EUR\n" in business and "USD" not in business.split("cash:")[0], business
+
+
+#: the money cells of the data template, as written: CSV columns by file, and business.yaml's and
+#: infrastructure.yaml's money keys (rates, ratings and versions hold decimals that are not money)
+_TEMPLATE_MONEY = {
+    "revenue.csv": ("amount",), "expenses.csv": ("amount",), "invoices.csv": ("amount", "paid_amount"),
+    "payouts.csv": ("amount",), "occupancy.csv": ("revenue",), "maintenance.csv": ("cost",),
+    "deliveries.csv": ("billed", "collected"),
+}  # fmt: skip
+_YAML_MONEY = re.compile(r"^\s*-?\s*(balance|monthly|cost|monthly_return|average_order|monthly_cost): (\S+)$", re.M)
+
+
+def _template_amounts(folder: Path) -> list[str]:
+    import csv
+
+    amounts = []
+    for name, columns in _TEMPLATE_MONEY.items():
+        lines = [line for line in (folder / name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        amounts += [row[c] for row in csv.DictReader(lines) for c in columns if row[c]]
+    for name in ("business.yaml", "infrastructure.yaml"):
+        # a goal's monthly figure is a revenue target written whole, or a count of leads, or a fraction
+        text = re.sub(r"\ngoals:\n(  .*\n)*", "\n", (folder / name).read_text(encoding="utf-8"))
+        amounts += [value for _, value in _YAML_MONEY.findall(text)]
+    return amounts
+
+
+@pytest.mark.parametrize(
+    ("currency", "price", "written"),
+    [("JPY", "60000", re.compile(r"^\d+$")), ("BHD", "60.500", re.compile(r"^\d+\.\d{3}$"))],
+)
+def test_the_data_template_writes_its_example_amounts_in_the_currency_it_names(
+    home: Path, tmp_path: Path, currency: str, price: str, written: re.Pattern[str]
+) -> None:
+    """A review: the template named a yen business's currency in business.yaml, and kept its example amounts in
+    cents ("42000.00", a payout of "1232.50"), which no amount of yen has. They are written to the currency's
+    places (none for yen, three for a dinar), and the template of a yen business imports as written."""
+    table = tmp_path / "bookings.csv"
+    table.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        f"C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,{price},{currency},Rob Sample,rob@example.com\n",
+        encoding="utf-8",
+    )
+    assert run(home, "booking", "import", str(table)).returncode == 0
+    folder = tmp_path / "data"
+    assert run(home, "data", "template", str(folder)).returncode == 0
+    assert f"\ncurrency: {currency}\n" in (folder / "business.yaml").read_text(encoding="utf-8")
+    amounts = _template_amounts(folder)
+    assert len(amounts) > 20 and [a for a in amounts if not written.match(a)] == []
+    if currency == "JPY":  # business.yaml left as written: every file imports, its payout in whole yen
+        imported = run(home, "data", "import", str(folder))
+        assert imported.returncode == 0, imported.stderr
+        payouts = run(home, "data", "show", "--kind", "payouts").stdout
+        assert '"amount":"1232"' in payouts.replace(" ", ""), payouts

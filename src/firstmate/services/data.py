@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,7 +23,7 @@ from firstmate.domain.bookings import BLOCKED_SLOTS
 from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_FILE, BY_KIND, DataSet, RawRow, check_rows, sale_keys
 from firstmate.domain.intake import RowError
-from firstmate.domain.shared import STORED
+from firstmate.domain.shared import STORED, Money
 from firstmate.domain.snapshot import RevenueLine
 from firstmate.errors import DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
@@ -271,8 +272,9 @@ def data_rows(store: Store, org: str, kind: str) -> list[tuple[str, BaseModel]]:
 
 
 def template_context(store: Store, org: str, today: date, folder: str) -> dict[str, Any]:
-    """What the starter data set is filled with: this org's own ids (so it imports as written) and
-    dates around `today`."""
+    """What the starter data set is filled with: this org's own ids (so it imports as written), dates around
+    `today`, and example amounts written to the decimal places of the org's currency (`money("612.40")`
+    is "612" for yen, "612.400" for a dinar)."""
     profile = load_business(store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
@@ -293,6 +295,11 @@ def template_context(store: Store, org: str, today: date, folder: str) -> dict[s
         year, number = map(int, month(offset).split("-"))
         return monthrange(year, number)[1]
 
+    currency = org_currency(store, org)
+
+    def money(amount: str) -> str:  # "42000.00" in a yen business's business.yaml: no amount of yen has cents
+        return str(Money(Decimal(amount), currency).quantized().amount)
+
     return {
         "org": org, "org_name": profile.org.name, "folder": folder,
         "entities": [e.id for e in profile.entities], "assets": [a.id for a in profile.assets],
@@ -300,5 +307,5 @@ def template_context(store: Store, org: str, today: date, folder: str) -> dict[s
         "consulting": entity(EntityKind.CONSULTING), "delivery": entity(EntityKind.DELIVERY),
         "boat": asset(AssetKind.BOAT), "property": asset(AssetKind.PROPERTY),
         "d": lambda days: (today + timedelta(days=days)).isoformat(), "m": month, "nights": nights,
-        "currency": org_currency(store, org),  # business.yaml's: the org's own, not always USD
+        "currency": currency, "money": money,  # business.yaml's: the org's own, not always USD
     }  # fmt: skip
