@@ -1121,3 +1121,81 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
     with pytest.raises(DataRejected, match=r"12000\.50 has cents, and JPY has none"):
         save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"})
     save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"})
+
+
+def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(demo_app: App, tmp_path: Path) -> None:
+    """A review: only revenue.csv followed the currency; every other amount (an expense, an invoice, a payout,
+    an occupancy's revenue, business.yaml's cash…) took two decimal places whatever it was. A dinar's 12.345
+    was refused, and 12000.50 yen were taken, then shown rounded. Each amount of money now has the places of
+    business.yaml's currency at most, said in the same words as revenue.csv's; a count, a rate or a fraction
+    keeps its own rule."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.errors import DataRejected
+    from firstmate.services.access import admin_link_token
+    from firstmate.services.data import check_data, save_row
+    from firstmate.web.app import create_app
+
+    def problems(files: dict[str, str]) -> list[tuple[str, str]]:
+        folder = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        raw = read_data_folder(folder)
+        assert not isinstance(raw, list)
+        try:
+            check_data(demo_app.store, "demo", raw)
+        except DataRejected as rejected:
+            return [(e.where, e.problem) for e in rejected.errors]
+        return []
+
+    expenses = "id,month,entity,category,vendor,amount,fixed,asset\nE-1,2026-11,saltwind-charters,fuel,Harbor Fuel,{}\n"
+    payouts = "id,source,paid_on,amount,reference\nP-1,marketplace,2026-11-02,{},\n"
+    occupancy = "asset,month,nights_available,nights_booked,revenue\nloft-unit,2026-10,31,18,{}\n"
+    business = (
+        "currency: {}\ncash: {{balance: {}, as_of: 2026-11-01}}\nfixed_costs: [{{name: Insurance, monthly: {}}}]\n"
+        "goals: [{{metric: revenue, monthly: {}}}, {{metric: leads, monthly: 12.5}},"
+        " {{metric: occupancy, monthly: 0.705}}]\n"
+        "email_lists: [{{entity: saltwind-charters, subscribers: 1200, open_rate: 0.325, click_rate: 0.085,"
+        " conversion_rate: 0.0305, average_order: {}}}]\n"
+    )
+    # a dinar's three places are taken in every file; a fourth is refused, naming file, row, field and the fix
+    dinars = {
+        "business.yaml": business.format("BHD", "42000.125", "650.250", "20000.500", "65.125"),
+        "expenses.csv": expenses.format("12.345,false,"),
+        "occupancy.csv": occupancy.format("3780.125"),
+        "payouts.csv": payouts.format("1232.5005"),
+    }
+    assert problems(dinars) == [
+        ("payouts.csv row 1 (line 2), field amount",
+         "1232.5005 has more decimal places than BHD's 3 (business.yaml's currency): write it like 1232.500"),
+    ]  # fmt: skip
+    # in dollars, a third place is refused in business.yaml too, a fifth in the same words; counts and rates are not
+    dollars = {"business.yaml": business.format("USD", "42000.125", "650.25", "20000.505", "65.12345")}
+    assert problems(dollars) == [
+        ("business.yaml, field cash.balance",
+         "42000.125 has more decimal places than USD's 2 (business.yaml's currency): write it like 42000.12"),
+        ("business.yaml, field goals.0.monthly",
+         "20000.505 has more decimal places than USD's 2 (business.yaml's currency): write it like 20000.50"),
+        ("business.yaml, field email_lists.0.average_order",
+         "65.12345 has more decimal places than USD's 2 (business.yaml's currency): write it like 65.12"),
+    ]  # fmt: skip
+    # yen stored: sen are refused on import (once, not again for the paid_amount paid_on fills in from it), and
+    # in the admin form (whole yen saved)
+    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"})
+    invoices = (
+        "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
+        "INV-1,keel-advisory,Example Co,2026-11-02,2026-12-02,12000.50,2026-11-20,\n"
+    )
+    assert problems({"invoices.csv": invoices}) == [
+        ("invoices.csv row 1 (line 2), field amount",
+         "12000.50 has cents, and JPY has none (business.yaml's currency): write the amount in whole JPY, like 12000"),
+    ]  # fmt: skip
+    cost = {"id": "M-1", "asset": "sea-lark", "date": "2026-11-02", "description": "Haul-out", "cost": "28000.50"}
+    with TestClient(create_app(demo_app)) as client:
+        client.get(f"/admin/enter?t={admin_link_token(demo_app.secret_key, demo_app.clock.now())}")
+        refused = client.post("/admin/data/demo/maintenance", data=cost)
+        assert refused.status_code == 422 and "cost: 28000.50 has cents, and JPY has none" in refused.text
+        saved = client.post("/admin/data/demo/maintenance", data={**cost, "cost": "28000"}, follow_redirects=False)
+        assert saved.status_code == 303 and "28000.50" not in client.get("/admin/data/demo/maintenance").text

@@ -29,6 +29,7 @@ from firstmate.domain.snapshot import (
     Occupancy,
     Payout,
     RevenueLine,
+    Row,
 )
 
 
@@ -109,15 +110,15 @@ def check_rows(
     currency: str = "USD",
 ) -> DataSet | list[RowError]:
     """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys,
-    a refund's sale, and revenue amounts in the decimal places of the currency (business.yaml's of these
-    files, else `currency`, the stored one). Returns the data set, or every problem found (file, row and
+    a refund's sale, and every amount of money in the decimal places of the currency (business.yaml's of
+    these files, else `currency`, the stored one). Returns the data set, or every problem found (file, row and
     field named in each). `sale_elsewhere`: whether a sale these files do not hold has that reference or id
     (a stored row, a firstmate booking); without it, only these files' sales are known."""
     entity_ids, asset_ids = set(entities), set(assets)
     errors: list[RowError] = []
     data = DataSet()
     refunds: list[tuple[RawRow, RevenueLine]] = []
-    lines: list[tuple[RawRow, RevenueLine]] = []
+    taken: list[tuple[RawRow, Row]] = []
     for file, rows in sorted(raw.items()):
         spec = BY_FILE.get(file)
         if spec is None:
@@ -130,8 +131,8 @@ def check_rows(
             if model is None:
                 continue
             errors += _references(spec, row, model, entity_ids, asset_ids) + _refund_without_its_sale(row, model)
-            if isinstance(model, RevenueLine):
-                lines.append((row, model))
+            if isinstance(model, Row):
+                taken.append((row, model))
             if isinstance(model, RevenueLine) and model.amount < 0 and model.reference.strip():
                 refunds.append((row, model))
             key = spec.key(model)
@@ -151,18 +152,20 @@ def check_rows(
     errors += _refunds_of_no_sale(refunds, data, sale_elsewhere)
     if "business.yaml" not in raw or data.rows.get("finance"):  # a business.yaml refused says so itself
         finance = data.rows.get("finance", {}).get("business")
-        errors += _past_minor_units(lines, finance.currency if isinstance(finance, Finance) else currency)
+        errors += _past_minor_units(taken, finance.currency if isinstance(finance, Finance) else currency)
     return errors or data
 
 
-def _past_minor_units(lines: list[tuple[RawRow, RevenueLine]], currency: str) -> list[RowError]:
-    """Revenue amounts with more decimal places than the reports' currency has: four were taken in every
-    currency (for BHD's three), so "12.345" dollars and "12000.50" yen went in, shown "$12" and "12,001 JPY"."""
+def _past_minor_units(rows: list[tuple[RawRow, Row]], currency: str) -> list[RowError]:
+    """Amounts of money with more decimal places than the reports' currency has. Revenue took four in every
+    currency (for BHD's three), so "12.345" dollars and "12000.50" yen went in, shown "$12" and "12,001 JPY";
+    the other files took two in every currency: a dinar's 12.345 was refused, and yen with sen were taken."""
     errors = []
-    for row, line in lines:
-        problem = places_problem(line.amount, currency, " (business.yaml's currency)")
-        if problem is not None:
-            errors.append(RowError(row.where("amount"), problem))
+    for row, model in rows:
+        for path, amount in model.amounts():
+            problem = places_problem(amount, currency, " (business.yaml's currency)")
+            if problem is not None:
+                errors.append(RowError(row.where(path), problem))
     return errors
 
 

@@ -9,6 +9,7 @@ Configuration reaches the snapshot only through `redact_config`: secret values n
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -21,9 +22,19 @@ from firstmate.domain.currencies import currency_code
 from firstmate.domain.redaction import ConfigEntry
 from firstmate.domain.shared import SLUG
 
+
+class _Money:
+    """Marks a field holding an amount of money (`Row.amounts`)."""
+
+
+MONEY = _Money()
 Slug = Annotated[str, Field(pattern=SLUG)]
-Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=2)]
-Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), decimal_places=2)]
+# Money, in as many decimal places as its currency has: the currency is business.yaml's, which these rows do not
+# hold, so the places are checked where a row comes in (`datafiles`); here only the length of what was written
+# (a dinar's 12.345 was refused as "more than 2 decimal places", and yen with sen were taken)
+Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), max_digits=20), MONEY]
+Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=20), MONEY]
+OptionalPositive = Annotated[Decimal | None, Field(ge=0, le=Decimal("1e9"), max_digits=20), MONEY]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Text = Annotated[str, Field(max_length=300)]
 
@@ -54,6 +65,19 @@ class Row(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
+    def amounts(self) -> Iterator[tuple[str, Decimal]]:
+        """Its amounts of money with their field's path ("amount", "fixed_costs.0.monthly"), its rows' within
+        it too: what is held to the decimal places of the currency. Counts, rates and hours are not money."""
+        for name, info in type(self).model_fields.items():
+            value = getattr(self, name)
+            items = value if isinstance(value, tuple) else (value,)
+            for index, item in enumerate(items):
+                at = f"{name}.{index}" if isinstance(value, tuple) else name
+                if isinstance(item, Decimal) and MONEY in info.metadata:
+                    yield at, item
+                elif isinstance(item, Row):
+                    yield from ((f"{at}.{path}", amount) for path, amount in item.amounts())
+
 
 class RevenueLine(Row):
     """Money earned: a booking, a job, an invoice line. `recorded_on` is when the books show it;
@@ -65,8 +89,7 @@ class RevenueLine(Row):
     source: Annotated[str, Field(min_length=1, max_length=60)] = "direct"
     recorded_on: date
     service_date: date
-    #: to its currency's minor unit: a booking's 12.345 BHD (three places) is no amount a report may refuse
-    amount: Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=4)]
+    amount: Amount
     deposit: bool = Field(default=False, description="A deposit taken before the service.")
     reference: Text = ""
 
@@ -104,6 +127,13 @@ class Invoice(Row):
         if isinstance(data, dict) and data.get("paid_on") not in (None, "") and _nothing(data.get("paid_amount")):
             return {**data, "paid_amount": data.get("amount")}
         return data
+
+    def amounts(self) -> Iterator[tuple[str, Decimal]]:
+        """Its amount, and its paid_amount unless the same (filled in from the amount when only paid_on is
+        given): a row whose amount had a place too many was refused twice, once for a paid_amount left empty."""
+        yield "amount", self.amount
+        if self.paid_amount != self.amount:
+            yield "paid_amount", self.paid_amount
 
     @property
     def open_amount(self) -> Decimal:
@@ -218,7 +248,7 @@ class InfraService(Row):
     dkim: OptionalBool = None
     dmarc: OptionalBool = None
     cheaper_alternative: Annotated[str, Field(max_length=200)] = ""
-    alternative_cost: Positive | None = None
+    alternative_cost: OptionalPositive = None
     config: tuple[ConfigEntry, ...] = ()
 
 
@@ -236,6 +266,11 @@ class Goal(Row):
     entity: OptionalSlug = None
     metric: Literal["revenue", "bookings", "leads", "occupancy", "profit"]
     monthly: Annotated[Decimal, Field(ge=0, le=Decimal("1e9"))]
+
+    def amounts(self) -> Iterator[tuple[str, Decimal]]:
+        """A revenue or profit target is money; one of bookings or leads is a count, of occupancy a fraction."""
+        if self.metric in ("revenue", "profit"):
+            yield "monthly", self.monthly
 
 
 class CapitalOption(Row):
