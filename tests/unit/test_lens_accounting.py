@@ -344,13 +344,7 @@ def test_a_fee_on_a_payout_in_cents_reads_as_its_row_subtracts() -> None:
     """The demo's gaps read "Booked $1,150, Paid out $748, fee $403": $747.50 and $402.50 each rounded
     half up, so its own row did not subtract, six times over, and the finding asked to query a $403 fee."""
     snapshot = _snapshot()
-    line = RevenueLine(
-        id="R20", entity="charter", source="booking:boatsetter", reference="BS-20", recorded_on=date(2026, 9, 1),
-        service_date=date(2026, 9, 12), amount=Decimal(1150),
-    )  # fmt: skip
-    payout = Payout(
-        id="P20", source="boatsetter", reference="BS-20", paid_on=date(2026, 9, 20), amount=Decimal("747.50")
-    )
+    line, payout = _booked_1150_paid_out_747_50()
     snapshot = snapshot.model_copy(
         update={"revenue": (*snapshot.revenue, line), "payouts": (*snapshot.payouts, payout)}
     )
@@ -425,6 +419,17 @@ def test_a_fee_that_looks_wrong_says_the_usual_fee_its_money_at_stake_is_above()
     """A review: the demo asked to query a $402.50 fee on a $1,150 booking with "$173 at stake", and nothing
     said where $173 came from: the fee beyond the usual 20% of the booking ($230)."""
     snapshot = _snapshot()
+    line, payout = _booked_1150_paid_out_747_50()
+    doc = accounting_report(
+        snapshot.model_copy(update={"revenue": (*snapshot.revenue, line), "payouts": (*snapshot.payouts, payout)})
+    )
+    fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
+    assert fee.detail.endswith("fee $402.50 = 35% of the booking; a usual fee is at most 20%, $230: $172.50 above it.")
+    assert fee.money_at_stake == Decimal("402.50") - Decimal(230)
+
+
+def _booked_1150_paid_out_747_50() -> tuple[RevenueLine, Payout]:
+    """The demo's Boatsetter booking BS-20: $1,150 booked, $747.50 paid out ($402.50 of fees)."""
     line = RevenueLine(
         id="R20", entity="charter", source="booking:boatsetter", reference="BS-20", recorded_on=date(2026, 9, 1),
         service_date=date(2026, 9, 12), amount=Decimal(1150),
@@ -432,12 +437,7 @@ def test_a_fee_that_looks_wrong_says_the_usual_fee_its_money_at_stake_is_above()
     payout = Payout(
         id="P20", source="boatsetter", reference="BS-20", paid_on=date(2026, 9, 20), amount=Decimal("747.50")
     )
-    doc = accounting_report(
-        snapshot.model_copy(update={"revenue": (*snapshot.revenue, line), "payouts": (*snapshot.payouts, payout)})
-    )
-    fee = next(f for f in doc.findings if f.key == "accounting:fee-looks-wrong:BS-20")
-    assert fee.detail.endswith("fee $402.50 = 35% of the booking; a usual fee is at most 20%, $230: $172.50 above it.")
-    assert fee.money_at_stake == Decimal("402.50") - Decimal(230)
+    return line, payout
 
 
 def _money(cell: str) -> Decimal:

@@ -545,18 +545,7 @@ def test_a_let_of_no_nights_is_revenue_in_the_break_even_as_in_the_burn() -> Non
 def test_a_break_even_row_foots_from_its_own_figures() -> None:
     """A review: the margin was the exact one rounded, so a row read $1,000 − $601 = $400 a unit, and its
     break-even (3,995 / 399.80 = 9.99 → 10) did not follow from the $399 a reader gets from the figures shown."""
-    # five charters, $5,002 in all: $1,000.40 each; variable $3,003: $600.60 each; slip rent $3,995 a month
-    revenue = tuple(_line(n, GULL, date(2026, 9 + n % 3, 5), "1000.40") for n in range(5))
-    snapshot = Snapshot(
-        org_id="tern",
-        org_name="Tern Harbour Group",
-        as_of=AS_OF,
-        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
-        revenue=revenue,
-        expenses=(_expense(1, GULL, "2026-10", "3003"),),
-        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(3995)),)),
-    )
-    doc = cfo_report(snapshot)
+    doc = cfo_report(_five_charters_of_1000_40())
     row = _section(doc, "Break-even volume").tables[0].rows[0]
     average, variable, margin, fixed = (_dollars(cell) for cell in row[2:6])
     assert (average, variable, margin, fixed) == (1000, 601, 399, 3995)
@@ -572,16 +561,7 @@ def test_a_break_even_row_foots_from_its_own_figures() -> None:
 def test_the_missing_margin_is_worked_out_from_the_sales_a_month_as_shown() -> None:
     """A review: the break-even's "Missing margin" took the exact sales a month (5 / 3), where the table and the
     finding show 1.7, so (11 − 1.7) × $399 = $3,711 read $3,724; a line that loses money read its loss alike."""
-    revenue = tuple(_line(n, GULL, date(2026, 9 + n % 3, 5), "1000.40") for n in range(5))
-    snapshot = Snapshot(
-        org_id="tern",
-        org_name="Tern Harbour Group",
-        as_of=AS_OF,
-        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
-        revenue=revenue,
-        expenses=(_expense(1, GULL, "2026-10", "3003"),),
-        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(3995)),)),
-    )
+    snapshot = _five_charters_of_1000_40()
     doc = cfo_report(snapshot)
     row = _section(doc, "Break-even volume").tables[0].rows[0]
     doing, margin, target = Decimal(row[1].split()[0]), _dollars(row[4]), Decimal(row[6].split()[0])
@@ -594,6 +574,20 @@ def test_the_missing_margin_is_worked_out_from_the_sales_a_month_as_shown() -> N
     never = next(f for f in cfo_report(losing).findings if f.key == "cfo:negative-margin:gull-charters")
     # $3,995 + $201 × 1.7 a month = $4,336.70, where 5 / 3 charters read $4,330
     assert "it loses about $4,337 a month (fixed $3,995 + $201 a charter × 1.7)." in never.detail
+
+
+def _five_charters_of_1000_40() -> Snapshot:
+    """Five charters over three months, $5,002 in all: $1,000.40 each; variable $3,003: $600.60 each; slip rent
+    $3,995 a month."""
+    return Snapshot(
+        org_id="tern",
+        org_name="Tern Harbour Group",
+        as_of=AS_OF,
+        entities=(Entity(id=GULL, name="Gull Point Charters", kind=EntityKind.CHARTER),),
+        revenue=tuple(_line(n, GULL, date(2026, 9 + n % 3, 5), "1000.40") for n in range(5)),
+        expenses=(_expense(1, GULL, "2026-10", "3003"),),
+        finance=Finance(fixed_costs=(FixedCost(name="Slip rent", entity=GULL, monthly=Decimal(3995)),)),
+    )
 
 
 def test_the_burn_cards_are_redone_from_the_burn_table_as_shown() -> None:
