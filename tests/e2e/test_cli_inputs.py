@@ -16,11 +16,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from firstmate.bootstrap import build
 from firstmate.cli import STOPPED, cli, main
 from firstmate.cli.run import _check_port
 from firstmate.config import Settings
 from firstmate.errors import ConfigError, FirstmateError, InvalidInput, UserError
 from firstmate.jobs import declared_jobs
+from firstmate.services.data import data_rows
 from tests.e2e.test_cli import run
 
 HEADER = "series_id,metric,week_start,value,volume"
@@ -510,6 +512,44 @@ def test_a_file_in_a_folder_that_cannot_be_searched_is_named_not_reported_as_a_b
     result = CliRunner().invoke(cli, ["data", "import", str(data)], env=env)
     assert result.exit_code == 2 and "unexpected" not in result.output, result.output
     assert "revenue.csv" in result.output and "cannot be read: Permission denied" in result.output
+
+
+def test_data_import_lists_every_problem_of_every_file_at_once_and_imports_nothing(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: a misnamed file stopped the import there, and the row errors of the other files
+    came one round later; a row with a cell too many hid the rows after it. Every problem comes in one run."""
+    monkeypatch.setenv("COLUMNS", "300")  # the table's rows whole, to be read here
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "payout.csv").write_text("id,booking_ref,amount\n", encoding="utf-8")
+    (data / "invoices.csv").write_text(
+        "id,entity,client,issued,due,amount\n"
+        "INV-1,keel-advisory,Example Client Co,2026-09-22,2026-10-22,1,800.00\n"
+        "INV-2,keel-advisory,Example Client Co,2026-09-22,2026-10-22,1,900.00\n"
+        "INV-3,keel-advisory,Example Client Co,2026-09-22,2026-10-22,not-money\n",
+        encoding="utf-8",
+    )
+    (data / "maintenance.csv").write_text(
+        "id,asset,date,description,cost\nM-1,no-such-boat,2026-05-01,Antifouling,900\n", encoding="utf-8"
+    )
+    env = {"FIRSTMATE_HOME": str(home)}
+    result = CliRunner().invoke(cli, ["data", "import", str(data), "--yes"], env=env)
+    assert result.exit_code == 2, result.output
+    assert "Nothing was imported: 5 problem(s)" in result.output, result.output
+    for said in (
+        "payout.csv",
+        "invoices.csv row 1 (line 2)",
+        "invoices.csv row 2 (line 3)",
+        "invoices.csv row 3 (line 4), field amount",
+        "maintenance.csv row 1 (line 2), field asset",
+    ):
+        assert said in result.output, (said, result.output)
+    app = build(Settings(home=home))
+    try:
+        assert data_rows(app.store, "demo", "invoices") == [] and data_rows(app.store, "demo", "maintenance") == []
+    finally:
+        app.close()
 
 
 # --- Ctrl-C ------------------------------------------------------------------------------------------

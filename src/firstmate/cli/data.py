@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.adapters.sources.data_folder import read_data_folder, write_template
+from firstmate.adapters.sources.data_folder import read_folder, write_template
 from firstmate.cli.common import (
     ORG_HELP,
     app_context,
@@ -54,15 +54,15 @@ def data_import(
         org = chosen_org(app, org)
         with progress_display() as progress:  # a folder of 10 MB files takes a while
             task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
-            raw = read_data_folder(folder)
-            if isinstance(raw, list):
-                _problems(raw, folder)
-            count = sum(len(rows) for rows in raw.values())
+            read = read_folder(folder)
+            count = sum(len(rows) for rows in read.rows.values())
             progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
-            try:
-                data = check_data(app.store, org, raw)
+            try:  # the files that read are checked even when others did not: every problem is said in one run
+                data = check_data(app.store, org, read.rows) if read.rows else None
             except DataRejected as exc:
-                _problems(exc.errors, folder)
+                _problems(read.problems + exc.errors, folder)
+            if read.problems or data is None:
+                _problems(read.problems, folder)
             progress.update(task, description="Comparing with the stored rows", refresh=True)
             result = import_data(app.store, org, data, dry_run=True)
         if not dry_run:

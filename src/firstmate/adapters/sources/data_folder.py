@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import errno
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,57 +27,83 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 def read_data_folder(folder: Path) -> dict[str, list[RawRow]] | list[RowError]:
     """Every data file in `folder`, as raw rows; or the problems that stop it being read."""
+    read = read_folder(folder)
+    return read.problems or read.rows
+
+
+@dataclass
+class FolderRead:
+    """What a data folder holds: the rows of each file that could be read, and every problem met while reading
+    (a misnamed or unreadable file, a row with a cell too many), all of them, not the first alone."""
+
+    rows: dict[str, list[RawRow]] = field(default_factory=dict)
+    problems: list[RowError] = field(default_factory=list)
+
+
+def read_folder(folder: Path) -> FolderRead:
+    """Every file of `folder` read, as far as each can be: a file that cannot be read is a problem, and the
+    other files are still read, for their own rows' problems to be said in the same run."""
     try:
         if not folder.is_dir():
-            return [RowError(str(folder), "is not a folder; run 'firstmate data template DIR' for a starter set")]
+            return FolderRead(problems=[RowError(str(folder), f"is not a folder; {_STARTER}")])
         paths = sorted(folder.iterdir())
     except OSError as exc:
-        return [RowError(str(folder), _unreadable(exc))]
-    raw: dict[str, list[RawRow]] = {}
-    errors: list[RowError] = []
+        return FolderRead(problems=[RowError(str(folder), _unreadable(exc))])
+    read = FolderRead()
     for path in paths:
         if path.name.startswith(".") or path.name.lower() == "readme.md":
             continue
         try:  # a folder readable but not searchable (mode 0644) lists its files and lets none be looked at
             size = path.stat().st_size if path.is_file() else None
         except OSError as exc:
-            errors.append(RowError(path.name, _unreadable(exc)))
+            read.problems.append(RowError(path.name, _unreadable(exc)))
             continue
         if size is None:
             continue
         if path.name not in BY_FILE:
             known = ", ".join(sorted(BY_FILE))
-            errors.append(RowError(path.name, f"is not a data file firstmate reads; the files are: {known}"))
+            read.problems.append(RowError(path.name, f"is not a data file firstmate reads; the files are: {known}"))
             continue
         if size > MAX_FILE_BYTES:
-            errors.append(RowError(path.name, f"is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data"))
+            read.problems.append(RowError(path.name, f"is over {MAX_FILE_BYTES // 1024 // 1024} MB; split the data"))
             continue
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            errors.append(RowError(path.name, "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)"))
+            said = "is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)"
+            read.problems.append(RowError(path.name, said))
             continue
         except OSError as exc:  # another user's file: theirs to fix, not a bug to report
-            errors.append(RowError(path.name, _unreadable(exc)))
+            read.problems.append(RowError(path.name, _unreadable(exc)))
             continue
-        rows = read_csv(path.name, text) if path.suffix == ".csv" else read_yaml(path.name, text)
-        if isinstance(rows, RowError):
-            errors.append(rows)
+        if path.suffix == ".csv":
+            rows, problems = read_csv(path.name, text)
+            read.problems += problems
         else:
-            raw[path.name] = rows
-    if not raw and not errors:
-        errors.append(RowError(str(folder), "holds no data files; run 'firstmate data template DIR' for a starter set"))
-    return errors or raw
+            yaml_rows = read_yaml(path.name, text)
+            if isinstance(yaml_rows, RowError):
+                read.problems.append(yaml_rows)
+                continue
+            rows = yaml_rows
+        if rows is not None:
+            read.rows[path.name] = rows
+    if not read.rows and not read.problems:
+        read.problems.append(RowError(str(folder), f"holds no data files; {_STARTER}"))
+    return read
+
+
+_STARTER = "run 'firstmate data template DIR' for a starter set"
 
 
 def _unreadable(exc: OSError) -> str:
     return f"cannot be read: {exc.strerror or exc}; make it readable by the user firstmate runs as"
 
 
-def read_csv(name: str, text: str) -> list[RawRow] | RowError:
-    """Rows of a CSV file, skipping comments and blank lines between rows, keeping the line each row
-    starts on. A quoted cell may span lines (a description typed with line breaks in a spreadsheet);
-    a quote inside a cell not quoted is text (12" prop)."""
+def read_csv(name: str, text: str) -> tuple[list[RawRow] | None, list[RowError]]:
+    """The rows of a CSV file that could be read (None when none can be: no header, or one that is wrong), and
+    every problem met. A quoted cell may span lines (a description typed with line breaks in a spreadsheet);
+    a quote inside a cell not quoted is text (12" prop). A row with a cell too many is a problem of its own,
+    and the rows after it are still read."""
     lines = _Lines(text)
     records: list[tuple[int, list[str]]] = []
     try:
@@ -84,23 +111,25 @@ def read_csv(name: str, text: str) -> list[RawRow] | RowError:
             records.append((lines.start, cells))
             lines.between = True
     except csv.Error as exc:
-        return RowError(f"{name} line {lines.start}", csv_problem(exc, lines.last))
+        return None, [RowError(f"{name} line {lines.start}", csv_problem(exc, lines.last))]
     if not records:
-        return RowError(name, "has no header row")
+        return None, [RowError(name, "has no header row")]
     (header_line, cells), *body = records
     header = [h.strip() for h in cells]
     if len(set(header)) != len(header) or not all(header):
-        return RowError(f"{name} line {header_line}", "the header has an empty or repeated column name")
+        return None, [RowError(f"{name} line {header_line}", "the header has an empty or repeated column name")]
     wrong = _header_problem(name, header)
     if wrong:  # said once for the file, not once for each row
-        return RowError(f"{name} line {header_line}", wrong)
-    rows = []
+        return None, [RowError(f"{name} line {header_line}", wrong)]
+    rows, problems = [], []
     for index, (line, cells) in enumerate(body, start=1):
         if len(cells) > len(header):
-            return RowError(f"{name} row {index} (line {line})", f"has {len(cells)} cells for {len(header)} columns")
+            where = f"{name} row {index} (line {line})"
+            problems.append(RowError(where, f"has {len(cells)} cells for {len(header)} columns"))
+            continue
         values = {key: cell.strip() for key, cell in zip(header, cells, strict=False) if cell.strip()}
         rows.append(RawRow(name, index, line, values))
-    return rows
+    return rows, problems
 
 
 class _Lines:
