@@ -191,9 +191,10 @@ def test_an_amount_written_with_commas_or_a_currency_sign_is_refused_saying_how_
     )
     problems = check_rows(raw, ["keel-advisory"], [])
     assert isinstance(problems, list) and len(problems) == 2
-    assert [(p.where.rsplit(", ", 1)[-1], p.problem) for p in problems] == 2 * [
-        ("field amount", "is not a plain number: write it like 1200.50, without thousands commas or a currency sign")
-    ]
+    assert [(p.where.rsplit(", ", 1)[-1], p.problem) for p in problems] == [
+        ("field amount", f"{written!r} is not a plain number: write it like 1200.50, without thousands commas or a "
+         "currency sign") for written in ("1,200.50", "$50")
+    ]  # fmt: skip
 
 
 def test_a_row_whose_key_is_only_dots_is_refused(tmp_path: Path) -> None:
@@ -221,3 +222,67 @@ def test_a_row_whose_key_holds_a_line_break_is_refused(tmp_path: Path) -> None:
         ("payouts.csv row 1 (line 2)", "its key 'P-1\\nP-2' holds a line break or control character"),
         ("payouts.csv row 2 (line 4)", "its key 'P\\t3' holds a line break or control character"),
     ]  # "P 4" is a key like any
+
+
+_INVOICE = {"id": "INV-1", "entity": "keel-advisory", "client": "Marlow Studio", "issued": "2026-09-01",
+            "due": "2026-10-01", "amount": "10"}  # fmt: skip
+_JARGON = ("Input should", "String should", "Field required", "isoformat", "valid tuple", "Decimal input", "pattern")
+
+
+@pytest.mark.parametrize(
+    ("file", "values", "where", "says"),
+    [
+        ("invoices.csv", {**_INVOICE, "issued": "16/11/2026"}, "field issued",
+         "'16/11/2026' is not a date: write it year-month-day, like 2026-07-04"),
+        ("invoices.csv", {**_INVOICE, "due": "2026-02-30"}, "field due",
+         "'2026-02-30' is not a real date (no such month or day): write it year-month-day, like 2026-07-04"),
+        ("invoices.csv", {**_INVOICE, "issued": "2026-09-01T10:00"}, "field issued",
+         "'2026-09-01T10:00' has a time: write the date alone, like 2026-07-04"),
+        ("expenses.csv", {"id": "E-1", "month": "Jan 2026", "entity": "keel-advisory", "vendor": "Harbour Ltd",
+                          "amount": "5"}, "field month",
+         "'Jan 2026' is not a month: write it year-month, like 2026-07"),
+        ("invoices.csv", {**_INVOICE, "amount": "-5"}, "field amount", "'-5' is below 0: write 0 or more"),
+        ("invoices.csv", {**_INVOICE, "amount": "10.123"}, "field amount",
+         "'10.123' has more than 2 decimal places: write it like 10.12"),
+        ("invoices.csv", {**_INVOICE, "amount": "2000000000"}, "field amount",
+         "'2000000000' is above 1000000000: write 1000000000 or less"),
+        ("invoices.csv", {**_INVOICE, "client": "x" * 130}, "field client",
+         "is 130 characters long: write at most 120"),
+        ("invoices.csv", {k: v for k, v in _INVOICE.items() if k != "due"}, "field due",
+         "is empty: every row needs one"),
+        ("revenue.csv", {"id": "R-1", "entity": "keel-advisory", "recorded_on": "2026-09-01",
+                         "service_date": "2026-09-01", "amount": "10", "deposit": "maybe"}, "field deposit",
+         "'maybe' is not yes or no: write true or false"),
+        ("occupancy.csv", {"asset": "morning-tern", "month": "2026-09", "nights_available": "30",
+                           "nights_booked": "3.5", "revenue": "5"}, "field nights_booked",
+         "'3.5' is not a whole number: write it like 12"),
+        ("maintenance.csv", {"id": "M-1", "asset": "morning-tern", "date": "2026-09-01", "description": "Paint",
+                             "cost": "1", "kind": "fix"}, "field kind",
+         "'fix' is not one of planned, repair: write one of them"),
+        ("channels.csv", {"entity": "keel-advisory", "channel": "Boatsetter", "status": "LIVE"}, "field status",
+         "'LIVE' is not one of live, listed: write it in lower case: live"),
+        ("business.yaml", {"currency": "dollars"}, "field currency",
+         "'dollars' is not a currency code: write its three letters, like USD"),
+        ("business.yaml", {"fixed_costs": "rent"}, "field fixed_costs",
+         "'rent' is not a list: write each item on its own line, starting with '- '"),
+        ("business.yaml", {"email_lists": [{"entity": "keel-advisory", "subscribers": 10, "open_rate": "40%",
+                                            "click_rate": 0.1, "conversion_rate": 0.1, "average_order": 5}]},
+         "field email_lists.0.open_rate", "'40%' is not a plain number: write a share as a fraction, like 0.4 for 40%"),
+        ("business.yaml", {"cash": {"balance": 5, "as_of": "2026-09-01", "bank": "Harbour"}}, "field cash.bank",
+         "is not a field firstmate knows here; the fields are: balance, as_of"),
+    ],
+)  # fmt: skip
+def test_a_value_written_wrong_is_refused_in_plain_words_saying_what_was_written_and_how_to_write_it(
+    file: str, values: dict[str, object], where: str, says: str
+) -> None:
+    """Found by a review: "16/11/2026" was refused in pydantic's words ("Input should be a valid date or datetime,
+    invalid character in year") before the hint, and booleans, whole numbers, choices, amounts out of range and
+    lists said "Input should be …", "Decimal input …", "valid tuple" or a pattern, never what was written."""
+    from firstmate.domain.datafiles import check_rows
+
+    problems = check_rows({file: [RawRow(file, 2, 3, values)]}, ["keel-advisory"], ["morning-tern"])
+    assert isinstance(problems, list) and len(problems) == 1, problems
+    [problem] = problems
+    assert problem.where.endswith(where) and problem.where.startswith(file), problem
+    assert problem.problem == says
+    assert not any(word in problem.problem for word in _JARGON)

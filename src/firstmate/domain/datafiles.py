@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from firstmate.domain.currencies import places_problem
+from firstmate.domain.datafile_words import data_problem_words
 from firstmate.domain.intake import RowError
 from firstmate.domain.redaction import redact_config
-from firstmate.domain.shared import problem_words
 from firstmate.domain.snapshot import (
     ChannelListing,
     Delivery,
@@ -217,10 +217,7 @@ def _validate(spec: DataKind, row: RawRow, errors: list[RowError]) -> BaseModel 
     except ValidationError as exc:
         for problem in exc.errors(include_url=False):
             path = ".".join(str(p) for p in problem["loc"])
-            message = problem_words(problem)
-            if problem["type"] == "extra_forbidden":
-                allowed = ", ".join(spec.model.model_fields)
-                message = f"is not a column firstmate knows; the columns are: {allowed}"
+            message = data_problem_words(problem, spec.model, csv=row.file.endswith(".csv"))
             errors.append(RowError(row.where(path), message))
         return None
     plain = {name: _plain(value) for name, value in model if isinstance(value, Decimal) and _plain(value) is not value}

@@ -40,11 +40,14 @@ Text = Annotated[str, Field(max_length=300)]
 
 
 def _month(value: Any) -> Any:
-    """Accept "2026-10" or any date in the month; keep the first day."""
-    if isinstance(value, str) and len(value.strip()) == 7:
-        value = value.strip() + "-01"
+    """Accept "2026-10" or any date in the month; keep the first day. ValueError names what was written and how to
+    write it (it said "Invalid isoformat string: 'Jan 2026'", and "01/2026" was read as "01/2026-01")."""
     if isinstance(value, str):
-        value = date.fromisoformat(value.strip())
+        written = value.strip()
+        try:
+            value = date.fromisoformat(written + "-01" if len(written) == 7 else written)
+        except ValueError:
+            raise ValueError(f"{written!r} is not a month: write it year-month, like 2026-07") from None
     if isinstance(value, date):
         return value.replace(day=1)
     return value
