@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import email
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,9 +26,12 @@ from tests.smtp_server import free_port
 FIRSTMATE = Path(sys.executable).with_name("firstmate")
 
 
-def run(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
-    base.update(FIRSTMATE_HOME=str(home), COLUMNS="200")
+def run(
+    home: Path, *args: str, env: dict[str, str] | None = None, columns: str | None = "200"
+) -> subprocess.CompletedProcess[str]:
+    """`firstmate ARGS` on `home`, its output a pipe; `columns`: the COLUMNS it sees (None: not set)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_") and k != "COLUMNS"}
+    base.update(FIRSTMATE_HOME=str(home), **({"COLUMNS": columns} if columns is not None else {}))
     base.update(env or {})
     return subprocess.run(  # no terminal to answer a question: as in a script or cron
         [FIRSTMATE, *args], env=base, capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL
@@ -328,6 +332,44 @@ def test_commands_and_the_web_app_start_without_the_chart_and_pdf_libraries() ->
     probe = f"import sys, firstmate.cli, firstmate.web.app; print(sorted({heavy} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_tables_piped_to_a_file_keep_each_row_on_one_line_and_keys_whole(home: Path) -> None:
+    """Found by a review: piped to a file, grep or less (80 columns, no terminal), `outbox list` split a key, its
+    address and subject over several lines of a boxed table, so `grep` found half a row and a key could not be
+    copied into `outbox retry`; `jobs list` split its times. Piped, a table is its rows, one a line, tab-separated,
+    under a header; COLUMNS, when set, still draws the table that wide."""
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.services import outbox
+
+    key = "report:role-billing:2026-11-30:demo:billing-and-collections@example.com"
+    subject = "Portfolio billing audit report, Dec 6: $25,400 is open across 5 clients, $10,400 of it past due"
+    app = build(Settings(home=home))
+    message = OutgoingMessage(
+        idempotency_key=key, sender="ops@example.com", to=("billing-and-collections@example.com",),
+        subject=subject, text="The report.",
+    )  # fmt: skip
+    outbox.enqueue(app.store, "demo", [message], app.clock.now())
+    app.close()
+
+    listed = run(home, "outbox", "list", columns=None)
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.split("\t") == ["queued (UTC)", "org", "key", "to", "subject", "status", "tries"]
+    [row] = rows
+    cells = row.split("\t")
+    assert cells[1:] == ["demo", key, "billing-and-collections@example.com", subject, "pending", "0"], row
+    shown = run(home, "outbox", "show", "demo", cells[2], columns=None)  # the key, copied whole, finds it
+    assert shown.returncode == 0 and subject in shown.stdout, shown.stderr
+    jobs = run(home, "jobs", "list", columns=None).stdout.splitlines()
+    assert jobs[0].split("\t") == ["job", "schedule", "zone", "next run (UTC)", "last run"]
+    sweep = next(line.split("\t") for line in jobs if line.startswith("sweep\t"))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", sweep[3]) and sweep[4] == "never", sweep
+
+    drawn = run(home, "outbox", "list", columns="100").stdout  # COLUMNS set: the table, that wide
+    assert "┃ queued" in drawn and key not in drawn and all(len(line) <= 100 for line in drawn.splitlines())
 
 
 def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed(tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def preflight_command() -> None:
     from rich.text import Text
 
     from firstmate.adapters.aws.preflight import run_preflight, summary
-    from firstmate.cli.common import out, settings
+    from firstmate.cli.common import out, settings, show
 
     checks = run_preflight(settings())
     marks = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "bold red")}
@@ -166,7 +166,7 @@ def preflight_command() -> None:
     for check in checks:
         mark, style = marks[check.status]
         table.add_row(Text(check.area), Text(check.name), Text(mark, style=style), Text(check.detail), Text(check.fix))
-    out.print(table)
+    show(table)
     out.print(summary(checks), markup=False, highlight=False)
     if any(check.status == "fail" for check in checks):
         raise typer.Exit(1)

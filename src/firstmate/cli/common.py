@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -186,7 +187,27 @@ def print_problems(errors: list[RowError], title: str) -> None:
     table = Table("where", "problem", title=title)
     for error in errors:
         table.add_row(Text(error.where), Text(error.problem))
-    err.print(table)
+    show(table, err)
+
+
+def show(table: Table, console: Console = out) -> None:
+    """`table` drawn, in a terminal or at the width COLUMNS sets; elsewhere (a pipe, a file, `less`) its rows one a
+    line, cells tab-separated, under its title and header. Drawn 80 columns wide for a pipe, a row was split over
+    lines: `grep` found half of it, and a key could not be copied whole into `outbox retry`."""
+    if console.is_terminal or os.environ.get("COLUMNS", "").strip():
+        console.print(table)
+        return
+    lines = [] if table.title is None else [_plain(table.title)]
+    lines.append("\t".join(_plain(column.header) for column in table.columns))
+    lines += ["\t".join(_plain(cell) for cell in row) for row in zip(*(c.cells for c in table.columns), strict=True)]
+    console.file.write("".join(f"{line}\n" for line in lines))
+    console.file.flush()
+
+
+def _plain(cell: object) -> str:
+    """A cell's text, on one line: a str cell is markup, as the drawn table reads it."""
+    text = cell.plain if isinstance(cell, Text) else Text.from_markup(cell).plain if isinstance(cell, str) else ""
+    return " ".join(text.replace("\t", " ").splitlines())
 
 
 def named(value: str | None, option: str, what: str) -> str | None:

@@ -22,6 +22,7 @@ from firstmate.cli.common import (
     out,
     print_problems,
     progress_display,
+    show,
 )
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.intake import RowError
@@ -81,7 +82,7 @@ def data_import(
     table = Table("kind", "created", "updated", "removed", "unchanged", title=Text(title))
     for kind, counts in result.changes.items():
         table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "removed", "unchanged")))
-    out.print(table)
+    show(table)
     changed = result.total("created") + result.total("updated") + result.total("removed")
     if dry_run:
         done(f"{changed} change(s) to make, {result.total('removed')} of them removals; nothing was changed (dry run).")
@@ -143,7 +144,7 @@ def data_show(
             table = Table("kind", "file", "rows", "what")
             for spec in KINDS:
                 table.add_row(spec.kind, spec.file, str(len(data_rows(app.store, org, spec.kind))), spec.about)
-            out.print(table)
+            show(table)
             return
         for key, row in data_rows(app.store, org, kind):
             out.print(f"{key}: {row.model_dump_json()}", markup=False, highlight=False)

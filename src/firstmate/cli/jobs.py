@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, example, out, progress_display
+from firstmate.cli.common import app_context, done, example, progress_display, show
 from firstmate.errors import NotFound, UserError
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
@@ -33,7 +33,7 @@ def jobs_list() -> None:
             last_text = _last_run(last[0]) if last else Text("never")
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
             table.add_row(job.name, job.schedule.cron, job.schedule.timezone, nxt, last_text)
-    out.print(table)
+    show(table)
 
 
 def _last_run(record: dict[str, Any]) -> Text:

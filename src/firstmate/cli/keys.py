@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, example, out, require_org
+from firstmate.cli.common import app_context, done, err, example, out, require_org, show
 from firstmate.services.keys import create_key, list_keys, revoke_key
 
 keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
@@ -38,7 +38,10 @@ def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.
     table = Table("id", "name", "created (UTC)", "revoked")
     for key in keys:
         table.add_row(key.id, Text(key.name), key.created_at[:16], (key.revoked_at or "")[:16] or "no")
-    out.print(table if keys else Text(f"No keys for org {org}."))
+    if keys:
+        show(table)
+    else:
+        out.print(Text(f"No keys for org {org}."))
 
 
 @keys_cli.command("revoke", epilog=example("keys revoke 8af5f3831e0d --org demo"))

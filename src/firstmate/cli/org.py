@@ -21,6 +21,7 @@ from firstmate.cli.common import (
     out,
     print_problems,
     require_org,
+    show,
     warn,
 )
 from firstmate.domain.reports.document import ROLES
@@ -102,7 +103,7 @@ def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> 
         reports.add_row(role, Text(", ".join(named.recipients_for(role))))
     if named.audit_bcc:
         reports.add_row("every report, Bcc", Text(named.audit_bcc))
-    out.print(reports)
+    show(reports)
     assets = Table(
         "asset", "name", "business line", "kind", "roles", "meeting point", title=Text("Business lines and assets")
     )
@@ -114,13 +115,13 @@ def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> 
     for entity in profile.entities:
         if not any(a.entity == entity.id for a in profile.assets):
             assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), Text(""), Text(""))
-    out.print(assets)
+    show(assets)
     crew = Table("person", "name", "email", "qualified for", "admin", "active", title=Text("People"))
     for person in people:
         flags = ("yes" if person.admin else "", "yes" if person.active else "no")
         cells = (person.id, person.name, person.email, ", ".join(person.qualifications), *flags)
         crew.add_row(*(Text(t) for t in cells))
-    out.print(crew)
+    show(crew)
 
 
 def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
@@ -129,7 +130,7 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
     for kind, counts in result.changes.items():
         kept = result.kept.get(kind, [])
         table.add_row(kind, *(str(counts[k]) for k in ("created", "updated", "unchanged")), Text(", ".join(kept)))
-    out.print(table)
+    show(table)
     if result.kept.get("people"):
         warn(
             f"{len(result.kept['people'])} person(s) stored are not in {file} and are kept as they are; "

@@ -9,7 +9,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, example, named, out, require_org
+from firstmate.cli.common import app_context, done, err, example, named, out, require_org, show
 from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, of_use_until
 from firstmate.errors import InvalidInput
 
@@ -61,7 +61,10 @@ def outbox_list(
             e.message.subject, e.status.value, str(e.attempts),
         )  # fmt: skip
         table.add_row(*(Text(cell) for cell in cells))  # Text: a subject is never read as markup
-    out.print(table if entries else "No messages.")
+    if entries:
+        show(table)
+    else:
+        out.print("No messages.")
     _say_hidden(hidden)
 
 
