@@ -468,3 +468,43 @@ def test_a_mistyped_time_zone_is_told_the_zone_it_looks_like(tmp_path: Path) -> 
     file.write_text(OWN_ORG.replace(f'timezone = "{ZONE}"', 'timezone = "Lisbon time"'))
     said = " ".join(org(home, "import", str(file), "--dry-run").output.split())
     assert "'Lisbon time' is not an IANA time zone such as Europe/Lisbon" in said and "did you mean" not in said, said
+
+
+def test_calendar_keys_and_outbox_commands_without_org_act_on_the_homes_only_org(tmp_path: Path) -> None:
+    """Found by a review: `calendar url`, `keys create` and `outbox show` still required --org (or the org before
+    the key) where every other command acted on the home's only org; a new owner's `keys create` stopped at
+    "Missing option '--org'"."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.services import outbox
+
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    file.write_text(OWN_ORG)
+    assert org(home, "import", str(file)).exit_code == 0
+    key = "gull-point:hello:v1"
+    app = build(Settings(home=home))
+    message = OutgoingMessage(idempotency_key=key, sender="dock@example.com", to=("skipper@example.com",),
+                              subject="Hello from the dock", text="Hello.")  # fmt: skip
+    outbox.enqueue(app.store, "gull-point", [message], app.clock.now())
+    app.close()
+
+    def firstmate(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env={"FIRSTMATE_HOME": str(home), "COLUMNS": "200"})
+
+    url = firstmate("calendar", "url", "--person", "ines")
+    assert (
+        url.exit_code == 0
+        and url.stdout == firstmate("calendar", "url", "--org", "gull-point", "--person", "ines").stdout
+    )
+    assert url.stdout.startswith("http") and url.stdout.strip().endswith(".ics"), url.output
+    created = firstmate("keys", "create", "--name", "website")
+    assert created.exit_code == 0 and created.stdout.startswith("fmk_"), created.output
+    listed = firstmate("keys", "list")
+    assert listed.exit_code == 0 and "website" in listed.stdout, listed.output
+    key_id = next(line.split()[1] for line in listed.stdout.splitlines() if "website" in line)
+    assert firstmate("keys", "revoke", key_id).exit_code == 0
+    shown = firstmate("outbox", "show", key)
+    assert shown.exit_code == 0 and "Hello from the dock" in shown.stdout, shown.output
+    assert firstmate("outbox", "show", "gull-point", key).stdout == shown.stdout  # the org before the key, as before
+    retried = firstmate("outbox", "retry", key)  # not dead: refused for that, not for a missing org
+    assert str(retried.exception).startswith("only dead messages can be retried"), retried.exception
+    assert firstmate("outbox", "retry", "--dead").stdout.startswith("✓ 0 dead message(s) of gull-point")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from firstmate.bootstrap import App
-from firstmate.cli.common import app_context, err, example, named, require_org
+from firstmate.cli.common import ORG_HELP, app_context, chosen_org, err, example, named
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
@@ -16,12 +16,12 @@ from firstmate.services.people import list_people
 calendar_cli = typer.Typer(help="Calendar feeds.", no_args_is_help=True)
 
 
-def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
+def _feed(app: App, org: str | None, entity: str | None, person: str | None) -> Feed:
     """The feed the options name, once the org and the business line or person are known."""
     entity, person = named(entity, "--entity", "a business line"), named(person, "--person", "a person id")
     if entity and person:
         raise InvalidInput("choose --entity or --person, not both")
-    require_org(app, org)
+    org = chosen_org(app, org)
     profile = load_business(app.store, org)
     assert profile is not None
     if entity:
@@ -38,9 +38,11 @@ def _feed(app: App, org: str, entity: str | None, person: str | None) -> Feed:
     return Feed(org, FeedScope.ORG, org)
 
 
-@calendar_cli.command("url", epilog=example("calendar url --org demo --person priya"))
+@calendar_cli.command(
+    "url", epilog=example("calendar url --person priya", "calendar url --org demo --entity saltwind-charters")
+)
 def calendar_url(
-    org: Annotated[str, typer.Option(help="The org.")],
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     entity: Annotated[str | None, typer.Option(help="One business line's crew-safe feed.")] = None,
     person: Annotated[str | None, typer.Option(help="One crew member's feed.")] = None,
 ) -> None:
@@ -50,9 +52,9 @@ def calendar_url(
         print(f"{app.settings.base_url}/calendar/{feed_token(app.secret_key, app.store, feed)}.ics")
 
 
-@calendar_cli.command("revoke", epilog=example("calendar revoke --org demo --person priya"))
+@calendar_cli.command("revoke", epilog=example("calendar revoke --person priya", "calendar revoke --org demo"))
 def calendar_revoke(
-    org: Annotated[str, typer.Option(help="The org.")],
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     entity: Annotated[str | None, typer.Option(help="One business line's feed.")] = None,
     person: Annotated[str | None, typer.Option(help="One crew member's feed.")] = None,
 ) -> None:

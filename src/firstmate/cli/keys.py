@@ -8,20 +8,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, example, out, require_org, show
+from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, err, example, out, show
 from firstmate.services.keys import create_key, list_keys, revoke_key
 
 keys_cli = typer.Typer(help="Service keys for the API.", no_args_is_help=True)
 
 
-@keys_cli.command("create", epilog=example("keys create --org demo --name website"))
+@keys_cli.command("create", epilog=example("keys create --name website", "keys create --org demo --name website"))
 def keys_create(
-    org: Annotated[str, typer.Option(help="The org the key acts for.")],
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'website'.")] = "api",
 ) -> None:
     """Create a key and print it, alone on stdout. It is shown this once: only its hash is kept."""
     with app_context() as app:
-        require_org(app, org)  # naming the orgs there are
+        org = chosen_org(app, org)  # naming the orgs there are
         record, key = create_key(app.store, org, name, app.clock.now())
     print(key)
     err.print(
@@ -29,11 +29,11 @@ def keys_create(
     )
 
 
-@keys_cli.command("list", epilog=example("keys list --org demo"))
-def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.")]) -> None:
+@keys_cli.command("list", epilog=example("keys list", "keys list --org demo"))
+def keys_list(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> None:
     """List an org's keys (ids and names; never the keys themselves)."""
     with app_context() as app:
-        require_org(app, org)
+        org = chosen_org(app, org)
         keys = list_keys(app.store, org)
     table = Table("id", "name", "created (UTC)", "revoked")
     for key in keys:
@@ -44,13 +44,13 @@ def keys_list(org: Annotated[str, typer.Option(help="The org whose keys to list.
         out.print(Text(f"No keys for org {org}."))
 
 
-@keys_cli.command("revoke", epilog=example("keys revoke 8af5f3831e0d --org demo"))
+@keys_cli.command("revoke", epilog=example("keys revoke 8af5f3831e0d", "keys revoke 8af5f3831e0d --org demo"))
 def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id, from 'firstmate keys list'.")],
-    org: Annotated[str, typer.Option(help="The org the key belongs to.")],
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
 ) -> None:
     """Revoke a key at once: calls with it get 401 from now on."""
     with app_context() as app:
-        require_org(app, org)  # not "no key in org" of an org that is not there
+        org = chosen_org(app, org)  # not "no key in org" of an org that is not there
         record = revoke_key(app.store, org, key_id, app.clock.now())
     done(f"key {record.id} ({record.name}) is revoked.")

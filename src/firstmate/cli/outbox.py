@@ -9,9 +9,11 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from firstmate.cli.common import app_context, done, err, example, named, out, require_org, show
+from firstmate.bootstrap import App
+from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, err, example, named, out, require_org, show
 from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, of_use_until
 from firstmate.errors import InvalidInput
+from firstmate.services.business import list_orgs
 
 outbox_cli = typer.Typer(help="See and retry outgoing messages.", no_args_is_help=True)
 
@@ -74,17 +76,25 @@ def _say_hidden(hidden: int) -> None:
         err.print(f"{hidden} older message(s) not shown: --limit 0 lists every one.", highlight=False)
 
 
-@outbox_cli.command("show", epilog=example("outbox show demo demo:welcome:v1"))
+#: The positional arguments of `outbox show` and `retry`: the key, or (as before --org was) the org and the key.
+_ORG_AND_KEY_HELP = "The message's key (see 'outbox list'); the org may come before it, as in older scripts."
+
+
+@outbox_cli.command("show", epilog=example("outbox show demo:welcome:v1", "outbox show demo:welcome:v1 --org demo"))
 def outbox_show(
-    org: Annotated[str, typer.Argument(help="The org the message belongs to.")],
-    key: Annotated[str, typer.Argument(help="The message's key (see 'outbox list').")],
+    words: Annotated[
+        list[str] | None, typer.Argument(metavar="[ORG] KEY", help=_ORG_AND_KEY_HELP, show_default=False)
+    ] = None,
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
 ) -> None:
     """Show one message: headers, status, and its plain-text part."""
     from firstmate.services import outbox
 
-    key = _key(key)
+    given = _given(words or [])
     with app_context() as app:
-        require_org(app, org)  # not "no message in org" of an org that is not there
+        org, key = _org_and_key(app, given, org)
+        if key is None:
+            raise InvalidInput(f"name a message's KEY of org {org}", hint="'firstmate outbox list' shows them")
         e = outbox.get_entry(app.store, org, key)
         e = e.model_copy(update={"message": as_read(e, app.clock.now())})
     out.print(Text(e.message.subject, style="bold"))
@@ -106,22 +116,29 @@ def outbox_show(
     out.print(e.message.text, markup=False, highlight=False)
 
 
-@outbox_cli.command("retry", epilog=example("outbox retry demo demo:welcome:v1", "outbox retry demo --dead"))
+@outbox_cli.command(
+    "retry", epilog=example("outbox retry demo:welcome:v1", "outbox retry --dead", "outbox retry --dead --org demo")
+)
 def outbox_retry(
-    org: Annotated[str, typer.Argument(help="The org the message belongs to.")],
-    key: Annotated[str | None, typer.Argument(help="The message's key (see 'outbox list').")] = None,
+    words: Annotated[
+        list[str] | None, typer.Argument(metavar="[ORG] [KEY]", help=_ORG_AND_KEY_HELP, show_default=False)
+    ] = None,
     dead: Annotated[bool, typer.Option("--dead", help="Every dead message of the org.")] = False,
+    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
 ) -> None:
     """Give a dead message (or, with --dead, every dead one of the org) a fresh set of attempts."""
     from firstmate.services import outbox
 
-    key = None if key is None else _key(key)
-    if key is not None and dead:
+    given = _given(words or [])
+    if len(given) == 2 and dead:
         raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
-    if key is None and not dead:
-        raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint="'outbox list' shows keys")
     with app_context() as app:
-        require_org(app, org)
+        org, key = _org_and_key(app, given, org, dead=dead)
+        if key is not None and dead:
+            raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
+        if key is None and not dead:
+            hint = "'outbox list' shows keys"
+            raise InvalidInput("name one message's KEY, or pass --dead for every dead one", hint=hint)
         if key is not None:
             outbox.retry_entry(app.store, org, key, app.clock.now())
             done(f"{key} is pending again; the dispatcher will send it shortly.")
@@ -130,6 +147,27 @@ def outbox_retry(
     done(f"{revived} dead message(s) of {org} pending again; the dispatcher will send them shortly.")
     if stale:
         out.print(f"{stale} more stay dead: they went out of date unsent (an expired link, a trip that has left).")
+
+
+def _org_and_key(app: App, given: list[str], org: str | None, *, dead: bool = False) -> tuple[str, str | None]:
+    """The org and the key of `[ORG] [KEY]`: two arguments are the org and the key, as before --org was taken; one
+    is the key, unless it names an org or comes with --dead (`outbox retry demo --dead`, as before). The org left
+    out is --org's, else the home's only org (`chosen_org`)."""
+    if len(given) == 2:
+        if org is not None and org != given[0]:
+            raise InvalidInput(f"two orgs given, {given[0]} and --org {org}: give one")
+        return chosen_org(app, given[0]), given[1]
+    if given and org is None and (dead or given[0] in list_orgs(app.store)):
+        return chosen_org(app, given[0]), None
+    return chosen_org(app, org), given[0] if given else None
+
+
+def _given(words: list[str]) -> list[str]:
+    """The positional arguments given, each refused if empty, and more than two refused (before anything is
+    opened)."""
+    if len(words) > 2:
+        raise InvalidInput(f"{len(words)} arguments given: name the message's KEY, with its org before it if you like")
+    return [_key(word) for word in words]
 
 
 def _key(key: str) -> str:
