@@ -31,6 +31,7 @@ from firstmate.services.intel import (
     sweep_archive,
 )
 from firstmate.services.outbox import TimeLimit, dispatch_outbox
+from firstmate.services.outbox_list import reindex_pending
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
@@ -42,15 +43,18 @@ log = structlog.get_logger(__name__)
 
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent).
-    Counts that cannot be swept (their database read-only or busy) are left for the next run."""
+    Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
+    entries stored before the admin list read them by index are given its keys, once per org."""
     removed = app.store.sweep_expired()
+    indexed = reindex_pending(app.store, list_orgs(app.store))
+    also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
             removed += app.counters.sweep_expired()
         except StoreError as exc:  # /healthz shows it; the store's own sweep is done all the same
             log.warning("sweep.counters_failed", error=str(exc))
-            return f"{removed} expired items removed; rate-limit counts not swept ({exc})"
-    return f"{removed} expired items removed"
+            return f"{removed} expired items removed{also}; rate-limit counts not swept ({exc})"
+    return f"{removed} expired items removed{also}"
 
 
 def crew_reminders(app: App, period: datetime) -> str:

@@ -157,6 +157,17 @@ class Store(Protocol):
         """
         ...
 
+    def query_index_between(
+        self, gsi1pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
+        """Return live items whose `gsi1pk` matches and `gsi1sk` lies from `sk_from` to `sk_to`, both
+        included, ordered and paged as `query_index` (descending from `sk_to` when `reverse`): a page
+        of an index that starts at a place rather than at a prefix's end. A range that ends before it
+        starts holds nothing. Raises InvalidInput for an empty bound, a limit below 1 or a cursor of
+        another range; eventually consistent as `query_index`."""
+        ...
+
     def put(self, item: Item, condition: Condition | None = None) -> Item:
         """Write `item` if `condition` holds and return it as stored (with its new version).
 

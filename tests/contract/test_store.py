@@ -362,6 +362,42 @@ def test_query_index_in_reverse_pages_from_the_far_end(store: Store) -> None:
     assert [i.data["i"] for i in store.query_index("DUE", "2026-06-01", reverse=True).items] == [4, 0]
 
 
+def test_query_index_between_pages_a_range_both_ways_both_ends_included(store: Store, clock: FixedClock) -> None:
+    # an admin list read from a row's place onwards, a page at a time, rather than from the index's end
+    places = ["a#2026-06-01", "a#2026-06-02#x", "a#2026-06-02#y", "a#2026-06-03", "a#2026-06-04", "b#2026-06-02"]
+    for n, g in enumerate(places):
+        store.put(Item(f"ORG#o{n}#X", "item", {"n": n}, gsi1pk="LISTED", gsi1sk=g))
+    store.put(Item(PK, "tie", {}, gsi1pk="LISTED", gsi1sk="a#2026-06-03"))  # the same place, another item
+    brief = to_epoch(clock.now() + timedelta(minutes=5))
+    store.put(Item(PK, "brief", {}, gsi1pk="LISTED", gsi1sk="a#2026-06-02#z", ttl=brief))
+    store.put(Item(PK, "other-index", {}, gsi1pk="ELSE", gsi1sk="a#2026-06-02"))
+    clock.advance(timedelta(minutes=6))  # the brief one has expired
+    expected = [("a#2026-06-02#x", "ORG#o1#X"), ("a#2026-06-02#y", "ORG#o2#X"), ("a#2026-06-03", PK),
+                ("a#2026-06-03", "ORG#o3#X")]  # fmt: skip
+    for reverse in (False, True):
+        for limit in (1, 2, 100):
+            seen: list[tuple[str, str]] = []
+            cursor: str | None = None
+            while True:
+                page = store.query_index_between(
+                    "LISTED", "a#2026-06-02", "a#2026-06-03", limit=limit, cursor=cursor, reverse=reverse
+                )
+                assert len(page.items) <= limit
+                seen += [(i.gsi1sk or "", i.pk) for i in page.items]
+                if page.cursor is None:
+                    break
+                cursor = page.cursor
+            assert seen == (expected[::-1] if reverse else expected)
+    assert store.query_index_between("LISTED", "a#2026-06-04", "a#2026-06-01").items == []  # ends before it starts
+    assert [i.data["n"] for i in store.query_index_between("LISTED", "b#", "b$").items] == [5]
+    with pytest.raises(InvalidInput):
+        store.query_index_between("LISTED", "", "b")
+    above = store.query_index_between("LISTED", "a#2026-06-04", "b$", limit=1)
+    assert above.cursor is not None
+    with pytest.raises(InvalidInput):
+        store.query_index_between("LISTED", "a#", "a#2026-06-02", cursor=above.cursor)  # another range's
+
+
 def test_a_cursor_from_elsewhere_is_refused(store: Store) -> None:
     import base64
 

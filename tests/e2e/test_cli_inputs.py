@@ -343,7 +343,7 @@ def test_importing_a_booking_request_email_says_so_in_one_line_and_books_nothing
     assert "bk:" not in listed.stdout, listed.stdout
 
 
-def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> None:
+def test_outbox_list_says_it_left_older_messages_out(home: Path) -> None:
     """A review: 250 dead messages listed as 200, with nothing saying there were more."""
     from datetime import UTC, datetime
 
@@ -362,9 +362,31 @@ def test_outbox_list_says_how_many_older_messages_it_left_out(home: Path) -> Non
     listed = run(home, "outbox", "list", "--json")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 200
     assert json.loads(listed.stdout.splitlines()[0])["key"] == "booking:249:crew:notify"  # the newest first
-    assert listed.stderr == "50 older message(s) not shown: --limit 0 lists every one.\n"
+    assert listed.stderr == "Older messages not shown: --limit 0 lists every one.\n"
     every = run(home, "outbox", "list", "--json", "--limit", "0")
     assert len(every.stdout.splitlines()) == 250 and every.stderr == ""
+
+
+def test_outbox_reindex_lists_the_messages_an_earlier_version_stored(home: Path) -> None:
+    """Sent messages stored before the admin list read them by index are listed once reindexed."""
+    from datetime import UTC, datetime
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.bootstrap import build
+    from firstmate.config import Settings
+    from firstmate.domain.outbox import OutboxStatus
+    from tests.web.test_admin_outbox_reads import _entry, _store_all
+
+    app = build(Settings(home=home))
+    try:
+        clock = FixedClock(datetime(2026, 11, 2, 15, tzinfo=UTC))
+        _store_all(app.store, [_entry("demo", n, clock, OutboxStatus.SENT) for n in range(12)], shaped=False)
+    finally:
+        app.close()
+    reindexed = run(home, "outbox", "reindex")
+    assert reindexed.returncode == 0 and "12 message(s) given their index keys" in reindexed.stdout
+    assert len(run(home, "outbox", "list", "--json", "--status", "sent").stdout.splitlines()) == 12
+    assert "0 message(s)" in run(home, "outbox", "reindex").stdout  # again: nothing to do
 
 
 @pytest.mark.parametrize("command", [("outbox", "show", "demo", ""), ("outbox", "retry", "demo", " ")])

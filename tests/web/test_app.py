@@ -77,16 +77,16 @@ def test_the_outbox_lists_messages_and_renders_them_as_received(client: TestClie
     assert client.get("/admin/outbox?status=sent", headers=HTML).text.count("<tr class=") == sent
     assert client.get("/admin/outbox?status=pending", headers=HTML).text.count("<tr class=") == 1
     assert client.get("/admin/outbox?status=bogus").status_code == 422
-    assert "page 1 of" not in listing.text  # one page: no pager
+    assert 'rel="next"' not in listing.text  # one page: no pager
     many = [OutgoingMessage(idempotency_key=f"demo:bulk:{n}", sender="ops@example.com", to=("crew@example.com",),
                             subject=f"Bulk {n}", text="x", html="<p>x</p>") for n in range(200)]  # fmt: skip
     outbox.enqueue(app.store, "demo", many, app.clock.now())
     crowded = client.get("/admin/outbox", headers=HTML).text  # 224 in all: the newest 200, then the rest
-    assert crowded.count("<tr class=") == 200 and "Messages 1–200 of 224 · page 1 of 2" in crowded
+    assert crowded.count("<tr class=") == 200 and 'rel="next">older</a>' in crowded and 'rel="prev"' not in crowded
     next_page = html.unescape(re.findall(r'href="([^"]+)" rel="next"', crowded)[0])
     assert "after=" in next_page  # the row it follows
     older = client.get(f"/admin/outbox{next_page}", headers=HTML).text  # only the newest 200 were reachable
-    assert older.count("<tr class=") == 24 and "Messages 201–224 of 224" in older
+    assert older.count("<tr class=") == 24 and 'rel="prev">newer</a>' in older and 'rel="next"' not in older
     links = {k for page in (crowded, older) for k in re.findall(r'href="/admin/outbox/demo/([^"]+)"', page)}
     assert len(links) == 224  # every message a link away, once
     found = client.get("/admin/outbox?q=OWNER@EXAMPLE.COM&status=sent", headers=HTML).text  # by recipient, any case
@@ -156,11 +156,11 @@ def test_the_outbox_pages_stay_put_while_messages_are_queued(client: TestClient,
     second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0]))
     listed = [re.findall(r'href="/admin/outbox/demo/([^"]+)"', page) for page in (first, second.text)]
     assert len(listed[0]) == 200 and len(listed[1]) == 50 and not set(listed[0]) & set(listed[1])
-    assert "Messages 201–250 of 250" in second.text and "3 messages queued since this list was read" in second.text
+    assert 'rel="next"' not in second.text and "3 messages queued since this list was read" in second.text
     newest = html.unescape(re.findall(r'href="([^"]+)">show the newest', second.text)[0])
     assert "upto" not in newest and "page" not in newest
     latest = client.get("/admin/outbox" + newest, headers=HTML).text
-    assert "Messages 1–200 of 253" in latest and "queued since" not in latest and "Later 0" in latest
+    assert latest.count("<tr class=") == 200 and "queued since" not in latest and "Later 0" in latest
     refused = client.get("/admin/outbox?upto=yesterday", headers=HTML)
     assert refused.status_code == 422 and "yesterday&#39; is no time with its offset" in refused.text
 
@@ -186,13 +186,13 @@ def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(
     _sign_in(client, app)
     first = client.get("/admin/outbox?status=dead", headers=HTML).text
     on_first = re.findall(r'href="/admin/outbox/demo/([^"]+)"', first)
-    assert len(on_first) == 200 and "Messages 1–200 of 250 · page 1 of 2" in first
+    assert len(on_first) == 200 and 'rel="next">older</a>' in first
     for key in on_first[:10]:  # the admin retries ten of them: they are dead no more
         client.post(f"/admin/outbox/demo/{key}/retry", data={"confirm": "yes"})
     second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0]))
     on_second = re.findall(r'href="/admin/outbox/demo/([^"]+)"', second.text)
     assert sorted(on_first + on_second) == sorted(f"demo%3Arefused%3A{n:03}" for n in range(250)), second.text
-    assert "Messages 191–240 of 240" in second.text  # its place in the list as it is now
+    assert 'rel="next"' not in second.text  # the list's end
     back = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="prev"', second.text)[0]))
     assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', back.text) == on_first[10:]
     for key in on_second:  # the rest retried too: the page after the first one's last row is its last

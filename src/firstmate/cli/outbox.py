@@ -26,7 +26,7 @@ def outbox_list(
     limit: Annotated[int, typer.Option(help="Show the newest N (0: every one).", min=0)] = 200,
 ) -> None:
     """List outgoing messages, newest first."""
-    from firstmate.services import outbox
+    from firstmate.services import outbox_list
     from firstmate.services.business import list_orgs
 
     wanted = _parse_status(status)
@@ -34,25 +34,17 @@ def outbox_list(
     with app_context() as app:
         orgs = [org] if org else list_orgs(app.store)
         now = app.clock.now()
-        entries = sorted(
-            (  # a reminder's "in 29 min" as it was sent, or as it would be sent now
-                e.model_copy(update={"message": as_read(e, now)})
-                for o in orgs
-                for e in outbox.list_entries(app.store, o, status=wanted, limit=None)
-            ),
-            key=lambda e: e.created_at,
-            reverse=True,
-        )
+        # the newest `limit` of all the orgs', read as such: not every message of every org, then cut
+        found, more = outbox_list.newest(app.store, orgs, status=wanted, limit=limit or None)
+        # a reminder's "in 29 min" as it was sent, or as it would be sent now
+        entries = [e.model_copy(update={"message": as_read(e, now)}) for e in found]
         if org and not entries:  # none, or no such org: say which
             require_org(app, org)
-    # the newest `limit` of all the orgs' (each org's newest 200 were merged, and the rest cut unsaid)
-    hidden = len(entries) - limit if limit and len(entries) > limit else 0
-    entries = entries[: limit or None]
     if as_json:
         for e in entries:
             row = {"org": e.org, "key": e.key, "status": e.status.value, "to": list(e.message.to)}
             print(json.dumps({**row, "subject": e.message.subject, "attempts": e.attempts}))  # one line each
-        _say_hidden(hidden)
+        _say_more(more)
         return
     # the key and the address wrap rather than end in "…": the key is what `outbox retry` and `show` take
     table = Table("queued (UTC)", "org", Column("key", overflow="fold"), Column("to", overflow="fold"),
@@ -67,13 +59,14 @@ def outbox_list(
         show(table)
     else:
         out.print("No messages.")
-    _say_hidden(hidden)
+    _say_more(more)
 
 
-def _say_hidden(hidden: int) -> None:
-    """On stderr, so that --json stays one object per line: how many older messages were left out."""
-    if hidden:
-        err.print(f"{hidden} older message(s) not shown: --limit 0 lists every one.", highlight=False)
+def _say_more(more: bool) -> None:
+    """On stderr, so that --json stays one object per line: that older messages were left out (how many
+    is not counted: that would read every one)."""
+    if more:
+        err.print("Older messages not shown: --limit 0 lists every one.", highlight=False)
 
 
 #: The positional arguments of `outbox show` and `retry`: the key, or (as before --org was) the org and the key.
@@ -168,6 +161,21 @@ def _given(words: list[str]) -> list[str]:
     if len(words) > 2:
         raise InvalidInput(f"{len(words)} arguments given: name the message's KEY, with its org before it if you like")
     return [_key(word) for word in words]
+
+
+@outbox_cli.command("reindex", epilog=example("outbox reindex", "outbox reindex --org demo"))
+def outbox_reindex(org: Annotated[str | None, typer.Option(help="Only this org.")] = None) -> None:
+    """Give messages stored by an earlier firstmate the index keys the admin list reads them by (the hourly
+    sweep does it too, once per org). Reads every message once; safe to run again."""
+    from firstmate.services import outbox_list
+    from firstmate.services.business import list_orgs
+
+    org = named(org, "--org", "an org")
+    with app_context() as app:
+        if org:
+            require_org(app, org)
+        rewritten = sum(outbox_list.reindex(app.store, o)[0] for o in ([org] if org else list_orgs(app.store)))
+    done(f"{rewritten} message(s) given their index keys; every message is listed.")
 
 
 def _key(key: str) -> str:

@@ -1,7 +1,8 @@
 """Outbox use cases: queue messages with a state change, deliver them, let admins see and retry.
 
 Keys: entries live at pk `ORG#<org>#OUTBOX`, sk = idempotency key. Open entries (pending or
-sending) sit in the index under `OUTBOX#DUE`, sorted by due time; dead ones under `OUTBOX#DEAD`.
+sending) sit in the index under `OUTBOX#DUE`, sorted by due time; sent ones under `OUTBOX#SENT` and
+dead ones under `OUTBOX#DEAD`, each org's in the order the admin list shows (`listed_sk`).
 A wait set before the clock stepped back sorts the step too far along: a pass counts it again from
 its own now (`rules.reanchored`), so it ends within its length of being seen, not the step later.
 """
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
@@ -45,6 +46,7 @@ DUE_INDEX = "OUTBOX#DUE"
 #: dead ones stay.
 SENT_RETENTION = timedelta(days=90)
 DEAD_INDEX = "OUTBOX#DEAD"
+SENT_INDEX = "OUTBOX#SENT"
 
 
 def outbox_pk(org: str) -> str:
@@ -54,12 +56,10 @@ def outbox_pk(org: str) -> str:
 
 def to_item(entry: OutboxEntry) -> Item:
     """The store item for an entry, placed in the index its status calls for."""
-    gsi1pk: str | None = None
-    gsi1sk: str | None = None
     if entry.is_open:
         gsi1pk, gsi1sk = DUE_INDEX, f"{iso(entry.due_at)}#{entry.org}#{entry.key}"
-    elif entry.status is OutboxStatus.DEAD:
-        gsi1pk, gsi1sk = DEAD_INDEX, f"{entry.org}#{entry.key}"
+    else:  # listed from any row's place, a page at a time (`services.outbox_list`)
+        gsi1pk, gsi1sk = DEAD_INDEX if entry.status is OutboxStatus.DEAD else SENT_INDEX, listed_sk(entry)
     ttl = None
     if entry.sent_at:
         ttl = to_epoch(max(entry.sent_at + SENT_RETENTION, entry.message.stale_after or entry.sent_at))
@@ -71,6 +71,12 @@ def to_item(entry: OutboxEntry) -> Item:
         gsi1pk=gsi1pk,
         gsi1sk=gsi1sk,
     )
+
+
+def listed_sk(entry: OutboxEntry) -> str:
+    """A sent or dead entry's index key: its org, when it was queued (UTC, to the microsecond), its key,
+    so that each org's sort as the admin list shows them."""
+    return f"{entry.org}#{iso(entry.created_at.astimezone(UTC))}#{entry.key}"
 
 
 def from_item(item: Item) -> OutboxEntry:
@@ -546,7 +552,7 @@ def retry_dead(store: Store, org: str, now: datetime) -> tuple[int, int]:
     expired sign-in link, a reminder for a trip that has left). One retried meanwhile by someone
     else is left as they left it."""
     revived = stale = 0
-    for entry in list_entries(store, org, status=OutboxStatus.DEAD, limit=None):
+    for entry in _dead(store, org):
         if rules.is_stale(entry, now):
             stale += 1
             continue
@@ -556,6 +562,17 @@ def retry_dead(store: Store, org: str, now: datetime) -> tuple[int, int]:
             continue
         revived += 1
     return revived, stale
+
+
+def _dead(store: Store, org: str) -> list[OutboxEntry]:
+    """`org`'s dead entries, from their index (the org's other entries are not read)."""
+    dead, cursor = [], None
+    while True:
+        page = store.query_index_between(DEAD_INDEX, f"{org}#", f"{org}$", limit=200, cursor=cursor)
+        dead += [from_item(item) for item in page.items]
+        if page.cursor is None:
+            return dead
+        cursor = page.cursor
 
 
 def dead_entries(store: Store, *, limit: int = 100) -> list[OutboxEntry]:

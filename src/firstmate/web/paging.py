@@ -1,10 +1,12 @@
 """Long lists on the admin pages, a page at a time: its number in the address (`?page=3`), the
 page's place in the whole ("201–400 of 1,224") and links to the pages around it that keep the
-page's other filters. The lists are read whole and cut here: they are an org's own, in thousands."""
+page's other filters. The data pages' lists are read whole and cut here: they are an org's own, in
+thousands. The outbox, tens of thousands a year, is read a page at a time from a row's place on
+(`CursorPager`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
@@ -76,60 +78,30 @@ def page_of(
 
 
 @dataclass(frozen=True)
-class KeyedPage(Paged[T]):
-    """A page whose links name the row the page next to it follows or precedes (`after=`, `before=`), not
-    its number: rows leaving or joining a filtered list (a message retried out of "dead") between two
-    loads moved every later row across the page boundary, one seen twice or never. Its number and place
-    ("191–240 of 240") are as the list stands when read."""
+class CursorPager:
+    """The links around a page of a list read from a row's place on (the outbox), not cut from the whole
+    list: each names the row the page next to it follows or precedes (`after=`, `before=`), so that rows
+    leaving or joining a filtered list (a message retried out of "dead") between two loads move no row
+    across a page boundary. How many rows the list holds is not known: counting them is reading them."""
 
-    ends: tuple[str, str, str] = (
-        "",
-        "",
-        "",
-    )  # the places of its first row, its last, and the row the last page follows
+    newer: bool  # rows are listed before its first
+    older: bool  # rows are listed after its last
+    query: tuple[tuple[str, str], ...]  # the page's other parameters, kept by its links
+    first: str  # the place of its first row
+    last: str  # the place of its last row
 
-    def link(self, number: int) -> str:
-        """The address of the first page (1) or of the last (any other number)."""
-        return "?" + urlencode([*self.query, *((("after", self.ends[2]),) if number > 1 else ())])
+    def newest(self) -> str:
+        """The address of the list's first page."""
+        return "?" + urlencode(self.query)
 
     def previous(self) -> str:
         """The address of the rows listed just before this page's first."""
-        return "?" + urlencode([*self.query, ("before", self.ends[0])])
+        return "?" + urlencode([*self.query, ("before", self.first)])
 
     def following(self) -> str:
         """The address of the rows listed just after this page's last."""
-        return "?" + urlencode([*self.query, ("after", self.ends[1])])
+        return "?" + urlencode([*self.query, ("after", self.last)])
 
-
-def keyed_page(
-    items: Sequence[T],
-    place: Callable[[T], str],
-    *,
-    after: str = "",
-    before: str = "",
-    query: Mapping[str, str] | None = None,
-    size: int = PAGE_ROWS,
-) -> KeyedPage[T]:
-    """The page of `items` (in order, each at its own `place`, a text that sorts as they are listed, from
-    the highest) holding the rows that follow the one at `after`, or the rows (at most a page) that precede
-    the one at `before`, or else the first page. A place no longer listed still marks where its row stood."""
-    places = [place(item) for item in items]
-    if after:
-        start = next((n for n, p in enumerate(places) if p < after), len(items))
-        if start == len(items) and items:  # every row after it has left the list: its last page, not "none"
-            start = (pages_for(len(items), size) - 1) * size
-        end = start + size
-    elif before:
-        end = next((n for n, p in enumerate(places) if p <= before), len(items))
-        start = max(end - size, 0)
-    else:
-        start, end = 0, size
-    rows = list(items[start:end])
-    number = (start + size - 1) // size + 1
-    pages = number + (len(items) - start - len(rows) + size - 1) // size
-    tail = max((pages_for(len(items), size) - 1) * size - 1, 0)  # the row the last page follows
-    ends = (places[start], places[start + len(rows) - 1]) if rows else ("", "")
-    kept = tuple((k, v) for k, v in (query or {}).items() if v)
-    return KeyedPage(
-        rows, number, pages, len(items), start + 1 if rows else 0, kept, (*ends, places[tail] if places else "")
-    )
+    def oldest(self) -> str:
+        """The address of the list's last page."""
+        return "?" + urlencode([*self.query, ("oldest", "1")])

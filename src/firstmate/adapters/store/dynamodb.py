@@ -249,6 +249,30 @@ class DynamoStore:
         last = items[-1]
         return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
 
+    def query_index_between(
+        self, gsi1pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
+        check_limit(limit)
+        pos = decode_cursor(cursor, "i") if cursor is not None else None
+        if not check_range(gsi1pk, sk_from, sk_to, pos["g"] if pos else None):  # DynamoDB refuses such a BETWEEN
+            return Page([], None)
+        start = None
+        if pos is not None:
+            start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **_key(pos["pk"], pos["sk"])}
+        request = {
+            "IndexName": GSI_NAME,
+            "KeyConditionExpression": "gsi1pk = :g AND gsi1sk BETWEEN :from AND :to",
+            "ExpressionAttributeValues": {":g": {"S": gsi1pk}, ":from": {"S": sk_from}, ":to": {"S": sk_to}},
+            "ScanIndexForward": not reverse,
+        }
+        items = self._collect(request, start, limit)
+        if len(items) <= limit:
+            return Page(items, None)
+        items = items[:limit]
+        last = items[-1]
+        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+
     def _collect(self, request: dict[str, Any], start: dict[str, Any] | None, limit: int) -> list[Item]:
         """Up to limit + 1 live items (one more tells whether there is a next page)."""
         now = self._now()

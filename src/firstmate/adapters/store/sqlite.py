@@ -284,6 +284,32 @@ class SqliteStore:
         last = items[-1]
         return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
 
+    def query_index_between(
+        self, gsi1pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
+        check_limit(limit)
+        pos = decode_cursor(cursor, "i") if cursor is not None else None
+        if not check_range(gsi1pk, sk_from, sk_to, pos["g"] if pos else None):
+            return Page([], None)
+        sql = (
+            "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items "
+            "WHERE gsi1pk = ? AND gsi1sk >= ? AND gsi1sk <= ? AND (ttl IS NULL OR ttl > ?)"
+        )
+        args: list[Any] = [gsi1pk, sk_from, sk_to, self._now()]
+        if pos is not None:
+            sql += " AND (gsi1sk, pk, sk) < (?, ?, ?)" if reverse else " AND (gsi1sk, pk, sk) > (?, ?, ?)"
+            args += [pos["g"], pos["pk"], pos["sk"]]
+        sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
+        args.append(limit + 1)
+        with self._errors():
+            rows = self._conn().execute(sql, args).fetchall()
+        items = [_item(r) for r in rows[:limit]]
+        if len(rows) <= limit:
+            return Page(items, None)
+        last = items[-1]
+        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+
     # -- writes --------------------------------------------------------------------------------
 
     def put(self, item: Item, condition: Condition | None = None) -> Item:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,15 +17,17 @@ from firstmate.domain.outbox import OutboxEntry, OutboxStatus, as_read, error_as
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.logs import redact_text
 from firstmate.rendering import render
-from firstmate.services import outbox
+from firstmate.services import outbox, outbox_list
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
-from firstmate.web.paging import keyed_page, page_of, page_query
+from firstmate.web.paging import PAGE_ROWS, CursorPager
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
 ScopeDep = Annotated[AdminScope, Depends(require_admin)]
+#: Messages queued since a list was read are counted up to this many ("more than 200").
+NEWER_COUNTED = 200
 
 
 @router.get("/enter")
@@ -48,15 +51,16 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
 @router.get("/outbox", response_class=HTMLResponse)
 def outbox_page(
     app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None, q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1, upto: str = "", after: str = "", before: str = "",
+    page: Annotated[int, Query(ge=1)] = 1, upto: str = "", after: str = "", before: str = "", oldest: bool = False,
 ) -> HTMLResponse:  # fmt: skip
     """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
     their own org's. `q`: only messages whose recipients or subject hold it (any case). `after` and
     `before`: the page of messages listed after (older than) or before the one at that place, however
-    many joined or left the list meanwhile (a retried message leaves "dead"). `upto`: the
-    list as it stood when its first page was read (the time it was read), which its page
+    many joined or left the list meanwhile (a retried message leaves "dead"); `oldest`: the last page.
+    `upto`: the list as it stood when its first page was read (the time it was read), which its page
     links carry: messages queued since would push every row down a place from one page to the next
-    (one seen twice, another never); they are counted above it instead, a link away."""
+    (one seen twice, another never); they are counted above it instead, a link away. Only the page
+    (and a row more) is read from the store, not every message (see `services.outbox_list`)."""
     wanted = _status(status)
     pinned = _moment(upto) if upto else None
     visible = [scope.org] if scope.org else list_orgs(app.store)
@@ -64,25 +68,34 @@ def outbox_page(
         raise NotFound(f"no org {org!r}")
     orgs = [org] if org else visible
     now = app.clock.now()  # a reminder's "in 29 min" as it was sent, or as it would be sent now
-    entries = [e for o in orgs for e in outbox.list_entries(app.store, o, status=wanted, limit=None)]
-    if q.strip():
-        needle = q.strip().casefold()
-        entries = [e for e in entries if needle in " ".join([*e.message.to, e.message.subject]).casefold()]
-    entries.sort(key=lambda e: (e.created_at, e.org, e.key), reverse=True)
-    newer = [e for e in entries if pinned is not None and e.created_at > pinned]
-    entries = entries[len(newer) :]
+    needle = q.strip().casefold()
+    matches = (lambda e: needle in " ".join([*e.message.to, e.message.subject]).casefold()) if needle else None
+    read = pinned or now
+    newer = 0
+    if pinned is not None:
+        newer = outbox_list.queued_since(app.store, orgs, pinned, status=wanted, matches=matches, most=NEWER_COUNTED)
+    if page > 1 and not (after or before or oldest):  # ?page=N (an address kept from before): the row it follows now
+        row = outbox_list.place_of_row(
+            app.store, orgs, (page - 1) * PAGE_ROWS, status=wanted, upto=read, matches=matches
+        )
+        if row is None:
+            raise NotFound(f"no page {page}: the list is shorter", hint="open the outbox from its first page")
+        after = _place(row)
+    found = outbox_list.list_page(
+        app.store, orgs, status=wanted, upto=read, matches=matches, after=_place_named(after),
+        before=_place_named(before), oldest=oldest, limit=PAGE_ROWS,
+    )  # fmt: skip
     pin = upto if pinned is not None else now.isoformat()  # the list as it stands when read, whatever the filter
-    # every message a page away: the newest 200 alone were listed, and an org admin (no command line)
-    # could open none of the others
-    query = {"org": org or "", "status": status or "", "q": q, "upto": pin}
-    if page > 1 and not (after or before):  # ?page=N (an address kept from before): the row it follows now
-        after = _place(entries[page_of(entries, page).first - 2])
-    pager = keyed_page(entries, _place, after=_place_named(after), before=_place_named(before), query=query)
+    query = [(k, v) for k, v in {"org": org or "", "status": status or "", "q": q, "upto": pin}.items() if v]
+    pager = CursorPager(
+        newer=found.newer, older=found.older, query=tuple(query),
+        first=_place(found.rows[0]) if found.rows else "", last=_place(found.rows[-1]) if found.rows else "",
+    )  # fmt: skip
     # and one withdrawn after it reached some says so, not "not sent"
-    shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in pager.rows]
+    shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in found.rows]
     html = render(
         "admin/outbox.html", entries=shown, pager=pager, orgs=visible, org=org, status=status or "", q=q,
-        newer=len(newer), latest="?" + page_query([(k, v) for k, v in pager.query if k != "upto"], 1),
+        newer=newer, most=NEWER_COUNTED, latest="?" + urlencode([(k, v) for k, v in query if k != "upto"]),
     )  # fmt: skip
     return HTMLResponse(html)
 
@@ -127,18 +140,19 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _place(entry: OutboxEntry) -> str:
-    """Where an entry stands in the outbox list, as text that sorts as the list does: when it was queued
-    (UTC, to the microsecond), its org, its key."""
-    return f"{entry.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ} {entry.org} {entry.key}"
+def _place(where: OutboxEntry | outbox_list.Place) -> str:
+    """Where an entry stands in the outbox list (`outbox_list.place_of`), as a page link names it: when it
+    was queued (UTC, to the microsecond), its org, its key."""
+    return " ".join(outbox_list.place_of(where) if isinstance(where, OutboxEntry) else where)
 
 
-def _place_named(value: str) -> str:
-    """A page link's place (`_place`), checked; "" for none."""
+def _place_named(value: str) -> outbox_list.Place | None:
+    """A page link's place (`_place`), checked; None for none."""
     moment, _, rest = value.partition(" ")
-    if value and not (_PLACE.fullmatch(moment) and rest.partition(" ")[2]):
+    org, _, key = rest.partition(" ")
+    if value and not (_PLACE.fullmatch(moment) and key):
         raise InvalidInput(f"{value!r} is no place in the outbox", hint="open the outbox from its first page")
-    return value
+    return (moment, org, key) if value else None
 
 
 _PLACE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")

@@ -1,0 +1,172 @@
+"""The admin outbox reads from the store the page it shows (and a row more), not every message of
+every org: a business sending a few thousand messages a month has tens of thousands within a year,
+and each page load read and decoded them all (on DynamoDB, a full partition read per org)."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain import outbox as rules
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus
+from firstmate.jobs import sweep_expired
+from firstmate.ports import Item, Page, Put, Store
+from firstmate.services import outbox
+from firstmate.services.access import admin_link_token
+from firstmate.web.app import create_app
+
+HTML = {"accept": "text/html"}
+ROW = re.compile(r'href="/admin/outbox/([a-z-]+/[^"]+)"')
+
+
+class CountingStore:
+    """The app's store, counting the items each read hands back (what a page load reads and decodes)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store, self.read = store, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _counted(self, page: Page) -> Page:
+        self.read += len(page.items)
+        return page
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        item = self._store.get(pk, sk)
+        self.read += item is not None
+        return item
+
+    def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
+        items = self._store.get_many(keys)
+        self.read += sum(item is not None for item in items)
+        return items
+
+    def query(self, *args: Any, **kwargs: Any) -> Page:
+        return self._counted(self._store.query(*args, **kwargs))
+
+    def query_between(self, *args: Any, **kwargs: Any) -> Page:
+        return self._counted(self._store.query_between(*args, **kwargs))
+
+    def query_index(self, *args: Any, **kwargs: Any) -> Page:
+        return self._counted(self._store.query_index(*args, **kwargs))
+
+    def query_index_between(self, *args: Any, **kwargs: Any) -> Page:
+        return self._counted(self._store.query_index_between(*args, **kwargs))
+
+
+def _entry(org: str, n: int, clock: FixedClock, status: OutboxStatus) -> OutboxEntry:
+    message = OutgoingMessage(idempotency_key=f"{org}:note:{n:05}", sender="ops@example.com",
+                              to=(f"guest{n}@example.com",), subject=f"{org} note {n}", text="x")  # fmt: skip
+    entry = rules.new_entry(org, message, clock.now() + timedelta(seconds=n))
+    if status is OutboxStatus.SENT:
+        return rules.record_sent(entry, entry.created_at + timedelta(seconds=1), f"ref-{n}")
+    if status is OutboxStatus.DEAD:
+        return entry.model_copy(update={"status": OutboxStatus.DEAD, "last_error": "550 no such mailbox"})
+    return entry
+
+
+def _store_all(store: Store, entries: list[OutboxEntry], *, shaped: bool = True) -> None:
+    """Write `entries` as the outbox does, or (`shaped` False) as it did before sent ones were indexed."""
+    items = [outbox.to_item(e) for e in entries]
+    if not shaped:
+        items = [
+            dataclasses.replace(i, gsi1pk=None, gsi1sk=None)
+            if i.gsi1pk == "OUTBOX#SENT"
+            else dataclasses.replace(i, gsi1sk=f"{i.data['org']}#{i.sk}")
+            if i.gsi1pk == "OUTBOX#DEAD"
+            else i
+            for i in items
+        ]
+    for start in range(0, len(items), 100):
+        store.transact([Put(i) for i in items[start : start + 100]])
+
+
+@pytest.fixture
+def counted(app: App) -> Iterator[tuple[App, CountingStore, TestClient]]:
+    store = CountingStore(app.store)
+    watched = dataclasses.replace(app, store=store)  # type: ignore[arg-type]
+    with TestClient(create_app(watched)) as client:
+        token = admin_link_token(app.secret_key, app.clock.now())
+        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+        yield watched, store, client
+
+
+def _rows(page: str) -> list[str]:
+    return [html.unescape(r) for r in ROW.findall(page)]
+
+
+def _link(page: str, rel: str) -> str:
+    return "/admin/outbox" + html.unescape(re.findall(rf'href="([^"]+)" rel="{rel}"', page)[0])
+
+
+def test_an_outbox_page_reads_its_rows_not_every_message(
+    counted: tuple[App, CountingStore, TestClient], clock: FixedClock
+) -> None:
+    app, store, client = counted
+    for org in ("demo", "harbour"):
+        app.store.put(Item("ORGS", org, {}))
+    # a year of one business and a little of another: sent, some dead, a few waiting
+    entries = [_entry("demo", n, clock, OutboxStatus.SENT) for n in range(0, 1800, 2)]
+    entries += [_entry("harbour", n, clock, OutboxStatus.SENT) for n in range(1, 600, 2)]
+    entries += [_entry("demo", n, clock, OutboxStatus.DEAD) for n in range(1801, 1841, 2)]
+    entries += [_entry("harbour", n, clock, OutboxStatus.PENDING) for n in range(1900, 1905)]
+    _store_all(app.store, entries)
+    newest_first = sorted(entries, key=lambda e: e.created_at, reverse=True)
+    everyone = [f"{e.org}/{e.key}" for e in newest_first]
+    clock.advance(timedelta(hours=2))
+
+    store.read = 0
+    first = client.get("/admin/outbox", headers=HTML).text
+    assert _rows(first) == [r.replace(":", "%3A") for r in everyone[:200]]
+    assert store.read <= 2 * 201 + 5 + 10, store.read  # the page, a row more, the orgs, the open ones: not 1,265
+
+    store.read = 0
+    second = client.get(_link(first, "next"), headers=HTML).text
+    assert _rows(second) == [r.replace(":", "%3A") for r in everyone[200:400]]
+    assert store.read <= 2 * 201 + 5 + 10, store.read
+
+    store.read = 0
+    dead = client.get("/admin/outbox?status=dead", headers=HTML).text
+    assert len(_rows(dead)) == 20 and store.read <= 20 + 10, store.read  # the dead ones alone
+
+    store.read = 0
+    own = client.get("/admin/outbox?org=harbour&status=sent", headers=HTML).text
+    assert _rows(own) == [r.replace(":", "%3A") for r in everyone if r.startswith("harbour/")][5:205]
+    assert store.read <= 201 + 10, store.read  # one org's: the other's are not read
+
+    oldest = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)">oldest<', first)[0])).text
+    assert _rows(oldest) == [r.replace(":", "%3A") for r in everyone[-200:]]
+    assert client.get("/admin/outbox?page=3", headers=HTML).text.count("<tr class=") == 200  # an old address
+    assert client.get("/admin/outbox?page=8").status_code == 404
+
+
+def test_messages_stored_before_sent_ones_were_indexed_are_listed_after_the_sweep(
+    counted: tuple[App, CountingStore, TestClient], clock: FixedClock
+) -> None:
+    app, _, client = counted
+    app.store.put(Item("ORGS", "demo", {}))
+    entries = [_entry("demo", n, clock, OutboxStatus.SENT) for n in range(30)]
+    entries += [_entry("demo", n, clock, OutboxStatus.DEAD) for n in range(30, 35)]
+    entries += [_entry("demo", n, clock, OutboxStatus.PENDING) for n in range(35, 37)]
+    _store_all(app.store, entries, shaped=False)
+    clock.advance(timedelta(hours=1))
+    said = sweep_expired(app, clock.now())  # the hourly job, after an upgrade
+    assert "35 outbox entries indexed for the admin list" in said
+    listed = _rows(client.get("/admin/outbox", headers=HTML).text)
+    assert len(listed) == 37
+    dead = _rows(client.get("/admin/outbox?status=dead", headers=HTML).text)
+    assert len(dead) == 5
+    versions = [i.version for i in app.store.query(outbox.outbox_pk("demo"), limit=100).items]
+    assert "indexed" not in sweep_expired(app, clock.now())  # done once: nothing is written again
+    assert [i.version for i in app.store.query(outbox.outbox_pk("demo"), limit=100).items] == versions
