@@ -294,7 +294,7 @@ def declared_jobs(
     role_box = None if function_ends is None else TimeBox(function_ends - ROLE_MARGIN_S, FUNCTION_TIME)
     return [
         Job(
-            Schedule("sweep", "17 * * * *", "UTC", "Remove expired items from the store"),
+            Schedule("sweep", "17 * * * *", "UTC", "Remove expired items; index older outbox entries"),
             sweep_expired,
             needs_s=PASS_NEEDS_S,
         ),
