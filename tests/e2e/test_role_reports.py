@@ -130,6 +130,66 @@ def test_an_import_that_removes_rows_says_so_and_asks_first(home: Path, tmp_path
     assert run(home, "data", "show", "--kind", "invoices").stdout == ""
 
 
+def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_import(
+    data_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: importing the template over the demo (some 900 writes, ten transactions) while an
+    admin changed a revenue row, after the removals were counted and asked about, wrote the first nine and
+    failed on the tenth: the expenses and payouts were gone, the revenue not, and the import said only
+    'ORG#demo#DATA / revenue#… changed: expected version 1, found version 2'."""
+    from firstmate.adapters.sources.data_folder import read_data_folder, write_template
+    from firstmate.errors import Conflict
+    from firstmate.services.data import apply_import, save_row, template_context
+
+    store = data_app.store
+    folder = tmp_path / "template"
+    write_template(folder, template_context(store, "demo", TODAY, str(folder)), force=False)
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+
+    def counts() -> dict[str, int]:
+        return {kind: len(data_rows(store, "demo", kind)) for kind in ("expenses", "payouts", "revenue", "invoices")}
+
+    def edited(key: str) -> None:
+        row = dict(data_rows(store, "demo", "revenue"))[key].model_dump(mode="json")
+        save_row(store, "demo", "revenue", {**row, "amount": "351.00"}, replacing=key)
+
+    before = counts()
+    planned = import_data(store, "demo", check_data(store, "demo", raw), dry_run=True)
+    assert len(planned.writes) > 500 and planned.removals()["revenue"] == before["revenue"]
+    last = getattr(planned.writes[-1], "sk", "").partition("#")[2]  # a removal, in the last transaction
+    edited(last)  # while the one at the terminal reads how many rows the import removes
+    with pytest.raises(Conflict) as refused:
+        apply_import(store, planned)
+    assert str(refused.value).startswith(f"nothing was imported: revenue row {last!r} changed since the import read")
+    assert "run the import again" in (refused.value.hint or "")
+    assert counts() == before  # nothing written
+
+    # a row changed while the writes go (after the check): said, with how far it got and that running it again ends it
+    planned = import_data(store, "demo", check_data(store, "demo", raw), dry_run=True)
+    real = store.transact
+    calls = 0
+
+    def transact(writes: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            edited(last)  # after the check, as the second transaction goes
+        return real(writes)
+
+    monkeypatch.setattr(store, "transact", transact)
+    with pytest.raises(Conflict) as stopped:
+        apply_import(store, planned)
+    monkeypatch.undo()
+    made = (len(planned.writes) - 1) // 100 * 100
+    assert f"the import stopped after {made:,} of {len(planned.writes):,} change(s): revenue row" in str(stopped.value)
+    again = import_data(store, "demo", check_data(store, "demo", raw))
+    assert again.total("created") + again.total("updated") + again.total("removed") > 0
+    assert import_data(store, "demo", check_data(store, "demo", raw)).total("unchanged") == sum(
+        len(rows) for rows in check_data(store, "demo", raw).rows.values()
+    )
+
+
 def test_a_bad_row_is_named_by_file_row_and_field_and_nothing_is_imported(home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     assert run(home, "data", "template", str(folder)).returncode == 0

@@ -25,7 +25,7 @@ from firstmate.domain.datafiles import BY_FILE, BY_KIND, DataSet, RawRow, check_
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED, Money
 from firstmate.domain.snapshot import RevenueLine
-from firstmate.errors import DataRejected, InvalidInput, NotFound
+from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.paging import all_items
@@ -56,6 +56,9 @@ class DataImport:
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     #: the writes it makes (or would make): each conditional on the row as it was read
     writes: list[Write] = field(default_factory=list, repr=False)
+    #: the version of every stored row of its kinds as read, by data key ("invoices#INV-2001"), and where they are
+    read: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    pk: str = ""
 
     def total(self, what: str) -> int:
         """All kinds' count of `what` (created, updated, removed, unchanged)."""
@@ -169,8 +172,10 @@ def import_data(
     only count what it would do (and hold the writes, for `apply_import`)."""
     changes: dict[str, dict[str, int]] = {}
     writes: list[Write] = []
+    read: dict[str, dict[str, int]] = {}
     for kind, rows in data.rows.items():
         current = {item.sk: item for item in all_items(store, data_pk(org), f"{kind}#")}
+        read[kind] = {sk: item.version for sk, item in current.items()}
         counts = {"created": 0, "updated": 0, "removed": 0, "unchanged": 0}
         for key, row in rows.items():
             item = Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json"))
@@ -187,17 +192,41 @@ def import_data(
             writes.append(Delete(gone.pk, gone.sk, VersionIs(gone.version)))
             counts["removed"] += 1
         changes[kind] = counts
-    planned = DataImport(changes, writes)
+    planned = DataImport(changes, writes, read, data_pk(org))
     return planned if dry_run else apply_import(store, planned, progress)
 
 
 def apply_import(store: Store, planned: DataImport, progress: Callable[[int], None] | None = None) -> DataImport:
     """Make the writes of an import planned by `import_data(..., dry_run=True)` (and confirmed by whoever
-    was shown its removals), in transactions of at most MAX_TRANSACTION_WRITES. A row changed since the
-    plan was read fails its transaction (ConditionFailed) rather than being overwritten or removed unseen."""
+    was shown its removals), in transactions of at most MAX_TRANSACTION_WRITES.
+
+    A stored row of the import's kinds changed, added or removed since the plan was read (an admin's edit while
+    the removals were asked about) is Conflict before anything is written: the plan's first transactions went in
+    and the one holding that row failed, leaving half an import (expenses gone, revenue not yet). A row changed
+    while the writes go is Conflict too, saying how many changes were made and that running the import again
+    makes the rest."""
+    for kind, versions in planned.read.items():
+        now = {item.sk: item.version for item in all_items(store, planned.pk, f"{kind}#")}
+        if now != versions:
+            changed = min(set(now.items()) ^ set(versions.items()))[0]
+            raise Conflict(
+                f"nothing was imported: {kind} row {changed.partition('#')[2]!r} changed since the import read it",
+                hint="run the import again: it compares with the rows as they are now",
+            )
+    made = 0
     for start in range(0, len(planned.writes), MAX_TRANSACTION_WRITES):
         batch = planned.writes[start : start + MAX_TRANSACTION_WRITES]
-        store.transact(batch)
+        try:
+            store.transact(batch)
+        except ConditionFailed as exc:
+            write = batch[exc.index] if exc.index is not None and exc.index < len(batch) else batch[0]
+            kind, _, key = (write.item.sk if isinstance(write, Put) else write.sk).partition("#")
+            raise Conflict(
+                f"the import stopped after {made:,} of {len(planned.writes):,} change(s): {kind} row {key!r} "
+                "changed while it ran",
+                hint="run the import again: it makes the rest, compared with the rows as they are now",
+            ) from None
+        made += len(batch)
         if progress is not None:
             progress(len(batch))
     return planned
