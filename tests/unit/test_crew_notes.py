@@ -186,6 +186,11 @@ MONEY = [
     ("Deposit paid, 1 service dog", "Deposit paid, … service dog"),
     ("Deposit paid. Owner use 2026", "Deposit paid. Owner use …"),
     ("Deposit paid, Boston Whaler 27", "Deposit paid, Boston Whaler …"),
+    # the words that name a group's size, a flight or a reference name no amount beside them
+    ("Party size 30, paid 600", "Party size 30, paid …"),
+    ("Flight DL 1432, balance 300 cash", "Flight DL 1432, balance … cash"),
+    ("Booking ref 48213, 450 on arrival", "Booking ref 48213, … on arrival"),
+    ("Paid $300 in the group chat", "Paid … in the group chat"),
 ]
 
 HARMLESS = [
@@ -313,6 +318,17 @@ HARMLESS = [
     "twenty of us",
     "Marina del Rey, dock 52",
     "Kids go for 10",
+    # a review: since a figure from 20 on that nothing names is hidden anywhere, crew lost what a word did name: a
+    # group's size, a flight with its airline's code, a booking's reference
+    "Party size 30, one wheelchair user",
+    "Group size: 24",
+    "Headcount 35",
+    "about 30 in the group",
+    "Arriving on flight DL 1432 at 14:05",
+    "Flt B6 615 lands 9:20",
+    "Booking ref 48213",
+    "Confirmation 58213, deposit paid",
+    "Deposit paid, party size 30",
 ]
 
 

@@ -126,7 +126,8 @@ _NOTE_COUNTED = re.compile(
 #: guests", "two paying adults", "the 4 of us").
 _NOTE_HEADCOUNT = re.compile(
     r"[ \t]+(?:(?:(?:un|pre)?paid|paying|of[ \t]+\w+)[ \t]+"
-    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)|of[ \t]+(?:us|them))\b",
+    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)|of[ \t]+(?:us|them)"
+    r"|in[ \t]+(?:the|our|my|their|your|this)[ \t]+(?:group|party))\b",  # "about 30 in the group"
     re.IGNORECASE,
 )
 #: Words before a figure that say what it names, so that it is no money even among words of money ("Deposit paid,
@@ -136,6 +137,7 @@ _NOTE_LABEL = re.compile(
     r"(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|ramps?|bays?|moorings?|buoys?|lots?|spots?|spaces?|stalls?"
     r"|rows?|seats?|sites?|lanes?|exits?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|wharf|floats?|no|nr"
     r"|number|channel|ch|vhf|party|group|we|guests|pax|people|persons|passengers|ages?|aged|birthday|bday|turns|turning|length|loa|depth|draft|draught"
+    r"|size|headcount|ref|reference|confirmation|conf"  # "Party size 30", "Headcount 35", "Booking ref 48213"
     rf"|beam|speed|weight|weighs|code|pin|flight|route|hwy|highway|exit|bus|train|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{_MONTHS}|{_WEEKDAYS})",
     re.IGNORECASE,
 )
@@ -442,6 +444,8 @@ def _word_before(clause: str) -> str | None:
     """The word of money (_NOTE_MONEY, _NOTE_MAYBE), of a time (_NOTE_TIME_WORD) or naming what a figure is
     (_NOTE_LABEL, _SMALL_COUNT_WORDS) the figure after `clause` follows, over at most two fillers ("balance due",
     "deposit of", "owes us", "party of"), or None."""
+    if _FLIGHT.search(clause):
+        return "flight"  # "flight DL 1432": the airline's code between the word and its number
     words: list[str] = _NOTE_WORD.findall(clause)
     for fillers, word in enumerate(reversed(words)):
         if _is_note_money_word(word) or _NOTE_LABEL.fullmatch(word) or _NOTE_TIME_WORD.fullmatch(word):
@@ -451,6 +455,10 @@ def _word_before(clause: str) -> str | None:
         if word.isdigit() or fillers == 2 or not _NOTE_FILLERS.fullmatch(word):
             return None
     return None
+
+
+#: A flight's word and its airline's code in capitals before its number ("flight DL 1432", "Flt B6 615").
+_FLIGHT = re.compile(r"\b(?i:flight|flt)[ \t]+(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])[ \t]*$")
 
 
 def _spelled_value(number: str) -> int:
