@@ -191,6 +191,11 @@ MONEY = [
     ("Flight DL 1432, balance 300 cash", "Flight DL 1432, balance … cash"),
     ("Booking ref 48213, 450 on arrival", "Booking ref 48213, … on arrival"),
     ("Paid $300 in the group chat", "Paid … in the group chat"),
+    # a 24-hour clock is one after a word of a time alone: in a sentence of money, or after "by", it may be money
+    ("Deposit due by 1200", "Deposit due by …"),
+    ("Pickup 1500 extra, deposit paid", "Pickup … extra, deposit paid"),
+    ("Pickup 0830. Paid 1200", "Pickup 0830. Paid …"),
+    ("Budget max 500", "Budget max …"),
 ]
 
 HARMLESS = [
@@ -329,6 +334,14 @@ HARMLESS = [
     "Booking ref 48213",
     "Confirmation 58213, deposit paid",
     "Deposit paid, party size 30",
+    # a review: a pickup time on a 24-hour clock, a mile marker and a zip code read "[amount hidden]"
+    "Pickup 0830 at the hotel",
+    "ETA 1430",
+    "Boat leaves 0900 sharp. Deposit paid.",
+    "Meet 1430 at slip 4",
+    "Capacity 24",
+    "Mile marker 24",
+    "Zip 92101",
 ]
 
 

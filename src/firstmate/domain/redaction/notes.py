@@ -138,6 +138,7 @@ _NOTE_LABEL = re.compile(
     r"|rows?|seats?|sites?|lanes?|exits?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|wharf|floats?|no|nr"
     r"|number|channel|ch|vhf|party|group|we|guests|pax|people|persons|passengers|ages?|aged|birthday|bday|turns|turning|length|loa|depth|draft|draught"
     r"|size|headcount|ref|reference|confirmation|conf"  # "Party size 30", "Headcount 35", "Booking ref 48213"
+    r"|capacity|marker|zip|postcode"  # "Capacity 24", "Mile marker 24", "Zip 92101"
     rf"|beam|speed|weight|weighs|code|pin|flight|route|hwy|highway|exit|bus|train|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{_MONTHS}|{_WEEKDAYS})",
     re.IGNORECASE,
 )
@@ -160,6 +161,14 @@ _STREET_AFTER = re.compile(
     r"|Court|Pl|Place|Hwy|Highway|Pkwy|Parkway|Ter|Terrace|Cir|Circle|Sq|Square|Quay)\b"
 )
 _TIME_SHAPED = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:h][0-5]\d)?")
+#: Words that say a time whatever follows, before which a figure written as a 24-hour clock is one ("Pickup 0830",
+#: "ETA 1430", "leaves 0900"): not "by", "at" or "from", before which "1200" may be money ("balance due by 1200").
+_NOTE_CLOCK_WORD = re.compile(
+    r"(?:pickup|eta|etd|meet|meeting|start|starts|starting|depart|departs|departure|departing|leaves|leaving|arrive"
+    r"|arrives|arrival|arriving|sails|sailing)",
+    re.IGNORECASE,
+)
+_CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 #: A phone number, or a date: seven digits or more in groups, not grouped as thousands are ("555-0148", "415 555
 #: 0148", "+45 20 30 40 50", "(020) 7946 0958", "2026-06-12"; not "1 200 000").
 _PHONE = re.compile(
@@ -353,7 +362,14 @@ def _reading(
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     if _NOTE_MONEY_AFTER.match(text, end) or _NOTE_PAID_BY.match(text, end):
         return "money"
-    timed = word is not None and _NOTE_TIME_WORD.fullmatch(word) and _TIME_SHAPED.fullmatch(found["figure"] or "")
+    figure = found["figure"] or ""
+    timed = word is not None and bool(_NOTE_TIME_WORD.fullmatch(word) and _TIME_SHAPED.fullmatch(figure))
+    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money ("Pickup 1500 extra" in one with is money)
+    timed = timed or (
+        word is not None
+        and bool(_NOTE_CLOCK_WORD.fullmatch(word) and _CLOCK_SHAPED.fullmatch(figure))
+        and not sentences.any_word[sentences.at(start)]
+    )
     if timed:
         named.add(end)
         return "named"  # "Pickup 10.30 each", "at 9"
