@@ -201,3 +201,32 @@ def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(
     assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', rest) == on_first[10:]
     refused = client.get("/admin/outbox?status=dead&after=yesterday", headers=HTML)
     assert refused.status_code == 422 and "&#39;yesterday&#39; is no place in the outbox" in refused.text
+
+
+def test_the_outbox_page_before_rows_that_all_left_the_list_is_its_first(client: TestClient, app: App) -> None:
+    """Found by a review: an admin on the second page of the dead messages retried every one of the first page, then
+    clicked 'newer': nothing preceded that page's first row any more, and the page read "No message matches." with
+    50 dead messages left and no link to any of them. It is now the first page of the list as it stands."""
+    from firstmate.ports import VersionIs
+
+    _demo_business(app)
+    messages = [
+        OutgoingMessage(idempotency_key=f"demo:refused:{n:03}", sender="ops@example.com", to=("crew@example.com",),
+                        subject=f"Refused {n}", text="x")
+        for n in range(250)
+    ]  # fmt: skip
+    outbox.enqueue(app.store, "demo", messages, app.clock.now())
+    for item in app.store.query(outbox.outbox_pk("demo"), "demo:refused:", limit=1000).items:
+        dead = outbox.from_item(item).model_copy(update={"status": OutboxStatus.DEAD, "last_error": "550 refused"})
+        app.store.put(outbox.to_item(dead), VersionIs(item.version))
+    _sign_in(client, app)
+    first = client.get("/admin/outbox?status=dead", headers=HTML).text
+    second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0])).text
+    on_second = re.findall(r'href="/admin/outbox/demo/([^"]+)"', second)
+    for key in re.findall(r'href="/admin/outbox/demo/([^"]+)"', first):
+        client.post(f"/admin/outbox/demo/{key}/retry", data={"confirm": "yes"})
+    newer = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="prev"', second)[0])).text
+    assert "No message matches" not in newer
+    assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', newer) == on_second and len(on_second) == 50
+    ahead = client.get("/admin/outbox?status=dead&before=9999-12-31T00:00:00.000000Z%20demo%20x", headers=HTML).text
+    assert re.findall(r'href="/admin/outbox/demo/([^"]+)"', ahead) == on_second  # a place above every row: the first
