@@ -33,11 +33,15 @@ def other_offset(moment: datetime, offset: timedelta, timezone: str) -> str | No
     """What to say of a start written with `offset` when `timezone`, the business's, has another at that moment
     ("10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time was meant, write 2027-07-04T10:00:00+01:00"):
     it names an exact moment and is taken, but a Los Angeles example's offset copied by a business in Lisbon
-    put its trip hours off with nothing said. None when the offset is the zone's then."""
+    put its trip hours off with nothing said. None when the offset is the zone's then, or is UTC's ("+00:00") in
+    a zone that never has it."""
     zone = ZoneInfo(timezone)
     there = moment.astimezone(zone)
     if there.utcoffset() == offset:
         return None
+    seasons = {datetime(there.year, month, 1, tzinfo=zone).utcoffset() for month in (1, 7)}
+    if not offset and not seasons & {timedelta(0)}:
+        return None  # UTC as `isoformat()` writes it ("+00:00"), in a zone never at UTC's offset: no mix-up
     written = moment.astimezone(dt_timezone(offset))
     meant = written.replace(tzinfo=zone)  # the same clock time there
     day = "" if there.date() == written.date() else f" on {there.day} {there:%b}"
