@@ -196,6 +196,33 @@ MONEY = [
     ("Pickup 1500 extra, deposit paid", "Pickup … extra, deposit paid"),
     ("Pickup 0830. Paid 1200", "Pickup 0830. Paid …"),
     ("Budget max 500", "Budget max …"),
+    # a review: figures crew need read as counts, ages, ranges and limits; money beside each is hidden as before
+    ("Lunch for 22, 35 pp", "Lunch for 22, … pp"),
+    ("Max 24 on board, 1,200 all in", "Max 24 on board, … all in"),
+    ("approx 25 paid", "approx … paid"),
+    ("Ages 4 and 45, 45 each", "Ages 4 and 45, … each"),
+    ("Ages 4, 7, 12 and 45. Balance 450 cash", "Ages 4, 7, 12 and 45. Balance … cash"),
+    ("Ages 4 and 7, 100 on arrival", "Ages 4 and 7, … on arrival"),
+    ("Slip 14, 400.", "Slip 14, …."),
+    ("20-25 guests, 40 pp", "20-25 guests, … pp"),
+    ("20-25 per person", "…-… per person"),
+    ("$200-250", "…-…"),
+    ("grandma is 82, balance 400", "grandma is 82, balance …"),
+    ("Catch limit 20 per person, 85 pp", "Catch limit 20 per person, … pp"),
+    ("3 vans, 8 each, 40 each for the transfer", "3 vans, 8 each, … each for the transfer"),
+    ("2 buses, 50 each", "2 buses, … each"),
+    ("3 adults, 12 each", "3 adults, … each"),
+    ("3 cars, 15 each for parking", "3 cars, … each for parking"),
+    ("Tip max 50 on board", "Tip max … on board"),
+    ("Paid lunch for 30", "Paid lunch for …"),
+    ("Deposit paid, 24 total", "Deposit paid, … total"),
+    ("Deposit 200, approx 400 on arrival", "Deposit …, approx … on arrival"),
+    ("Lunch for 120", "Lunch for …"),
+    ("Catering for 1,200", "Catering for …"),
+    ("Charter 120 total", "Charter … total"),
+    ("Max 300", "Max …"),
+    # a kind of guest before a figure names its price as often as its count: in doubt, hidden
+    ("Adults 22, kids 4", "Adults …, kids 4"),
 ]
 
 HARMLESS = [
@@ -342,6 +369,20 @@ HARMLESS = [
     "Capacity 24",
     "Mile marker 24",
     "Zip 92101",
+    # a review: counts, ages, ranges, limits and a pickup time beside money read "[amount hidden]"
+    "Lunch for 22",
+    "Ages 4, 7, 12 and 45",
+    "Max 24 on board",
+    "24 total",
+    "20-25 guests",
+    "approx 25",
+    "grandma is 82",
+    "Catch limit 20 per person",
+    "3 vans, 8 each",
+    "Max 24 on board, deposit paid",
+    "Grandma is 82, paid in full",
+    "Ages 4, 7, 12 and 45, deposit paid",
+    "Catch limit 20 per person. Deposit paid.",
 ]
 
 

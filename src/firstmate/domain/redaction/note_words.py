@@ -1,0 +1,207 @@
+"""The words of a booking's notes that say what a figure beside them is: money, a count, a time, a date, a
+place, an age or a length."""
+
+from __future__ import annotations
+
+import re
+
+from firstmate.domain.redaction.amounts import MONEY_ONLY
+
+#: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
+NOTE_APPS = "venmo|zelle|paypal|cashapp"
+#: Words beside which a figure in a booking's notes is money ("Deposit 200 paid", "Owner share 624", "paid 350
+#: cash", "balance due 1200 on arrival", "collected 350", "owes 120", "Venmo 200"), unless a count follows it
+#: ("Deposit 2 bags at the dock", "Collected 3 bags").
+NOTE_MONEY = re.compile(
+    rf"(?:{MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
+    rf"|collected|received|refunded|charged|surcharges?|vouchers?|giftcards?|giftcertificates?|{NOTE_APPS}"
+    r"|kaution|anzahlung|bezahlt|preis|trinkgeld|betrag|restbetrag|gebühr|kosten"  # German ("Kaution 200")
+    r"|payée?|paye|acompte|prix|pourboire|montant|arrhes|réglée?"  # French ("payé 1200", "acompte 300")
+    r"|dep[óo]sito|pagad[oa]|pago|precio|propina|importe|seña"  # Spanish ("depósito 200", "precio 90")
+    r"|caparra|acconto|prezzo|pagato|mancia"  # Italian
+    r"|aanbetaling|betaald|prijs|fooi)",  # Dutch
+    re.IGNORECASE,
+)
+#: Words a note writes as two for one ("Gift card 100", "engine hours 1200", "pick up 9"), read as one.
+NOTE_TWO_WORDS = re.compile(
+    r"\b(?:gift[ \t-]+(?:cards?|certificates?)|engine[ \t-]+(?:hours|hrs)|pick[ \t-]+up)\b", re.I
+)
+#: Words that say money less surely ("total of 6 with the kids", "Rate: 5 knots"): a figure beside one is money
+#: from 20 on, or with cents ("Total: 1290", "net 2.50").
+NOTE_MAYBE = re.compile(
+    r"(?:totals?|net|rates?|charges?|discounts?|amount|rest|remainder"  # "rest 400 on arrival"
+    r"|collect|collects|collecting|gets)",  # "Collect 600 at dock", "Crew gets 300"; not "collect 2 at the dock"
+    re.IGNORECASE,
+)
+#: Words of what someone is paid: a percentage beside one is as private as an amount ("Captain pay: 30%", "owner
+#: share 70%"); any other percentage is a rate, no amount of money ("discount 25%", "tip 18% included").
+NOTE_PAY = re.compile(r"(?:pay|gets|wages?|salar(?:y|ies)|commissions?|payouts?|earnings|shares?)", re.IGNORECASE)
+#: Words a note puts between its word of money and the figure ("balance due 1200", "deposit of 200", "owes us
+#: 120", "cash app 40").
+NOTE_FILLERS = re.compile(
+    r"(?:due|paid|owed|owing|of|is|was|are|were|still|now|in|cash|received|remaining|outstanding|approx|about"
+    r"|us|me|app|per|person|head|guest|pp|each)",  # "Price per person 85"
+    re.IGNORECASE,
+)
+#: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash", "200
+#: pounds", "2 grand"); "pounds of" weighs ("20 pounds of ice").
+NOTE_MONEY_AFTER = re.compile(
+    r"[ \t]*(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
+    r"|pesos?|francs?|rupees?|reais|rand|dirhams?|baht|yen|yuan|lira|lire|kronor|kroner|quid|grand|sterling"
+    rf"|pounds?(?![ \t]+of\b)|balance|commission|all[ \t-]in|{NOTE_APPS})\b",  # "450 all in"
+    re.IGNORECASE,
+)
+#: A way of paying after a figure, which makes it money too ("200 via Venmo", "300 in cash", "150 by zelle").
+NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check|cheque|{NOTE_APPS})\b", re.I)
+#: A price per head or per unit of time after a figure, money whatever its size ("85 per person", "12pp", "15/head",
+#: "300 each", "1200/day", "150 per hour"; not "2 each of snacks").
+PER = r"person|head|guest|pax|pp|day|night|hour|hr|h|week"
+NOTE_APIECE = re.compile(
+    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{PER})|a[ \t]+head|ea|each(?![ \t]+of\b))\b|p\.p\.)", re.IGNORECASE
+)
+#: Months and days, beside a figure that is a date ("12 June", "June 12", "Sat 13"); "may" only before one ("May 12";
+#: "400 may follow" is money).
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?"
+)
+WEEKDAYS = r"may|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+#: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
+#: or one of these.
+NOTE_COUNTED = re.compile(
+    r"(?:guest|person|people|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
+    r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old"
+    rf"|lbs?|kg|{MONTHS})",  # "12 June"
+    re.IGNORECASE,
+)
+#: After a figure, what makes it a head count even with a word of money in between ("6 paid guests", "Paid 4 of 6
+#: guests", "two paying adults", "the 4 of us").
+NOTE_HEADCOUNT = re.compile(
+    r"[ \t]+(?:(?:(?:un|pre)?paid|paying|of[ \t]+\w+)[ \t]+"
+    r"(?:guests?|persons?|people|adults?|kids?|child(?:ren)?|pax|passengers?|seats?)|of[ \t]+(?:us|them)"
+    r"|in[ \t]+(?:the|our|my|their|your|this)[ \t]+(?:group|party))\b",  # "about 30 in the group"
+    re.IGNORECASE,
+)
+#: Words before a figure that say what it names, so that it is no money even among words of money ("Deposit paid,
+#: slip 14", "ages 8 and 10", "party of 6", "Guests: 24", "Pier 39", "engine hours 1200", "June 12", "call 555
+#: 0148"). Not a kind of guest ("adults 85, kids 40" is a price list) nor a word of a booking ("reservation 200").
+NOTE_LABEL = re.compile(
+    r"(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|ramps?|bays?|moorings?|buoys?|lots?|spots?|spaces?|stalls?"
+    r"|rows?|seats?|sites?|lanes?|exits?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|wharf|floats?|no|nr"
+    r"|number|channel|ch|vhf|party|group|we|guests|pax|people|persons|passengers|ages?|aged|birthday|bday|turns|turning|length|loa|depth|draft|draught"
+    r"|size|headcount|ref|reference|confirmation|conf"  # "Party size 30", "Headcount 35", "Booking ref 48213"
+    r"|capacity|marker|zip|postcode"  # "Capacity 24", "Mile marker 24", "Zip 92101"
+    rf"|beam|speed|weight|weighs|code|pin|flight|route|hwy|highway|exit|bus|train|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{MONTHS}|{WEEKDAYS})",
+    re.IGNORECASE,
+)
+#: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
+#: nor "return", which also say money given back. "@" before any other figure is a price ("3 adults @ 75").
+NOTE_TIME_WORD = re.compile(
+    r"(?:@|at|by|from|until|till|til|pickup|around|before|after|eta|etd|meet|meeting|start|starts|starting|depart"
+    r"|departs|departure|departing|leaves|leaving|arrive|arrives|arrival|arriving|sails|sailing)",
+    re.IGNORECASE,
+)
+#: Feet and inches written as marks ("38' sloop").
+FEET = ("'", "’", "′", '"', "″")
+#: Words before a figure under 20 that make it a count or an age ("Gift card for 2", "kids under 5"); "for 300" and
+#: "over 200" may be money.
+SMALL_COUNT_WORDS = frozenset({"for", "under", "over"})
+YEAR = re.compile(r"(?:19|20)\d\d")
+#: A street address after a figure ("1234 Ocean Ave", "12 N Harbor Dr"): a place, no money.
+STREET_AFTER = re.compile(
+    r"(?:[ \t]+[A-Z][\w'’.-]*){1,3}?[ \t]+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct"
+    r"|Court|Pl|Place|Hwy|Highway|Pkwy|Parkway|Ter|Terrace|Cir|Circle|Sq|Square|Quay)\b"
+)
+TIME_SHAPED = re.compile(r"(?:[01]?\d|2[0-4])(?:[.:h][0-5]\d)?")
+#: Words that say a time whatever follows, before which a figure written as a 24-hour clock is one ("Pickup 0830",
+#: "ETA 1430", "leaves 0900"): not "by", "at" or "from", before which "1200" may be money ("balance due by 1200").
+NOTE_CLOCK_WORD = re.compile(
+    r"(?:pickup|eta|etd|meet|meeting|start|starts|starting|depart|departs|departure|departing|leaves|leaving|arrive"
+    r"|arrives|arrival|arriving|sails|sailing)",
+    re.IGNORECASE,
+)
+CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+#: The two words after a figure ("20 life jackets").
+TWO_WORDS_AFTER = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
+#: Words that describe nothing counted after a figure ("Paid 200 via PayPal", "200 on the day", "200 each way").
+NOT_DESCRIBING = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "in", "on", "at", "by", "for", "with", "to", "from", "of",
+     "via", "per", "each", "all", "both", "last", "next", "every", "and", "or", "plus", "less", "minus", "up", "down",
+     "thanks", "pls", "please", "so", "as", "is", "was", "are", "were", "be", "been", "more", "extra", "total",
+     "already", "still", "now", "later", "today", "yesterday", "tomorrow", "upfront", "before", "after"}
+)  # fmt: skip
+#: Words ending in s that are no plural of anything counted ("Paid 200 thanks", "200 towards the balance").
+NOT_PLURALS = frozenset(
+    {"less", "plus", "was", "is", "has", "as", "thus", "yes", "us", "this", "its", "his", "thanks", "pls", "plz",
+     "thx", "tks", "cheers", "towards", "afterwards", "always", "besides", "unless", "perhaps", "ps", "sometimes"}
+)  # fmt: skip
+#: A note's sentences: a figure in one that speaks of money is money, unless something says what it is.
+SENTENCE_END = re.compile(r"[.!?]+(?=[\s<]|$)|[;\n]")
+#: A word of money that says nothing of money: "6 paid guests" counts guests, "24 total" sums a count.
+PAID_HEADS = re.compile(
+    r"\b(?:un|pre)?paid(?=[ \t]+(?:guests?|persons?|people|adults?|kids?|children|pax|seats?)\b)"
+    r"|(?<=\d)[ \t]+(?:in[ \t]+)?total\b(?![ \t]+(?:of|due|paid|cost|price)\b)",  # "24 total" sums a count
+    re.I,
+)
+CLAUSE_BREAK = re.compile(r"[,;.!?)\n]")
+NOTE_WORD = re.compile(r"[^\W\d_]+|\d+|@")
+WORD_AFTER = re.compile(r"(?:[ \t]*|-)([^\W\d_]+)")  # "6 guests", "3-hour trip"
+#: What joins the two figures of a pair, the second money when the first is ("Paid 200 of 400", "paid 200+200",
+#: "Deposit 50% = 600", "Paid: 200/400").
+PAIR_JOINER = re.compile(r"[ \t]*(?:[+/=\-–]|(?i:of|out of|and|plus|to))[ \t]*")  # "$200-250": a range of money
+#: What joins two figures a word names both of ("ages 8 and 10", "slips 3 & 4", "at 9 or 10", "group 3 of 4").
+NAMED_PAIR_JOINER = re.compile(r"[ \t]*(?:&|(?i:and|or|to|of))[ \t]*")
+ANY_MONEY_WORD = re.compile(r"[^\W\d_]+")
+#: A flight's word and its airline's code in capitals before its number ("flight DL 1432", "Flt B6 615").
+FLIGHT = re.compile(r"\b(?i:flight|flt)[ \t]+(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])[ \t]*$")
+
+# What says a figure is a head count, an age or a count per something, without a word for what it counts.
+
+#: The most a head count or an age in the notes is read as: a whole number of one or two digits. From 100 on, a
+#: figure only a word of quantity or "for" names may as well be a price ("Lunch for 120", "Max 300").
+MOST_COUNTED = 100
+#: Words of a quantity before a figure ("approx 25", "Max 24", "up to 30", "~25", "at least 20"): a count in notes
+#: that say nothing of money; in notes that do, a price is as likely ("Deposit 200, approx 400 on arrival").
+QUANTITY_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:approx(?:imately)?|about|roughly|around|circa|ca|max(?:imum)?|min(?:imum)?|up[ \t]+to"
+    r"|at[ \t]+(?:least|most)|no[ \t]+more[ \t]+than|~)\.?[ \t:]*$",
+    re.IGNORECASE,
+)
+#: "total" after a figure: a sum of what came before it ("24 total", "24 in total").
+QUANTITY_AFTER = re.compile(r"[ \t]+(?:in[ \t]+)?total\b", re.IGNORECASE)
+#: Where people are, after a figure a word of quantity comes before: a head count beside money too ("Max 24 on
+#: board, 1,200 all in"); not after a figure alone ("settle 180 on board" pays).
+ABOARD = re.compile(r"[ \t]*(?:on[ \t]*board|aboard)\b", re.IGNORECASE)
+#: What is laid on for so many people, before "for" and a figure: a head count ("Lunch for 22", "life jackets for
+#: 30", "table for 24"); not drinks, fuel or a charter, which are priced "for" as often ("Chartered for 300").
+FOR_HEADS = re.compile(
+    r"\b(?:lunch(?:es)?|dinners?|breakfasts?|brunch(?:es)?|meals?|food|catering|sandwiches|platters?|picnics?|bbq"
+    r"|barbecue|seats?|seating|tables?|room|space|jackets|towels)[ \t]+for[ \t]*$",
+    re.IGNORECASE,
+)
+#: Someone of the party and "is" before a figure: their age ("grandma is 82", "the birthday girl is 40", "he's 9").
+AGE_OF = re.compile(
+    r"\b(?:grand(?:ma|pa|mother|father|dad|mom|mum)|granny|nana|mom|mum|mother|dad|father|wife|husband|son|daughter"
+    r"|uncle|aunt|brother|sister|boy|girl|he|she)(?:[ \t]+(?:is|was|will[ \t]+be|just[ \t]+turned)|['’]s)[ \t]*$",
+    re.IGNORECASE,
+)
+#: A limit of a catch before a figure: a count per person, not a price ("Catch limit 20 per person", "bag limit 5").
+CATCH_LIMIT = re.compile(
+    r"\b(?:catch|bag|fish|keeper|possession|creel)[ \t]+limits?(?:[ \t]+(?:is|of))?[ \t:=\-]*$", re.IGNORECASE
+)
+#: A count of what carries a party before a figure under 20 "each": how many ride in each ("3 vans, 8 each", "2
+#: boats, 12 each"); from 20 on "each" may be a price ("2 buses, 50 each"), after people it is one ("3 adults, 12
+#: each"), and after cars too (parking is paid by the car: "3 cars, 15 each for parking").
+CARRIERS = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)[ \t]+(?:vans|minivans|buses|busses|shuttles|boats"
+    r"|tenders|groups|teams)[ \t]*[,;:]?[ \t]*$",
+    re.IGNORECASE,
+)
+EACH = re.compile(r"[ \t]*(?:each|ea|apiece)\b", re.IGNORECASE)
+#: The rest of a range after its first figure ("20-25 guests", "20 to 25 guests", "20 or 25 people"): what comes
+#: after its last figure says what both are.
+RANGE = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*\d+(?![\w:]|[.,]\d)", re.IGNORECASE)
+#: After a figure a plural word names ("Ages 4"), the rest of a list it names whole: figures after commas up to an
+#: "and" or the end of the sentence ("Ages 4, 7, 12 and 45", "Slips 3, 4, 5"); not "Ages 4 and 7, 100 on arrival".
+LIST_COMMA = re.compile(r"[ \t]*,[ \t]*")
+LIST_REST = re.compile(r"(?:[ \t]*,[ \t]*\d+)*(?:,?[ \t]*(?:and|&)[ \t]*\d+\b|[ \t]*(?:[.;!?)\n]|$))", re.IGNORECASE)
