@@ -195,6 +195,14 @@ MONEY = [
     ("Deposit due by 1200", "Deposit due by …"),
     ("Pickup 1500 extra, deposit paid", "Pickup … extra, deposit paid"),
     ("Pickup 0830. Paid 1200", "Pickup 0830. Paid …"),
+    # a review: a pickup time read "[amount hidden]" in a sentence of money; in doubt still, a clock with a word after
+    # it that may price it
+    ("Pickup 0830, balance 400 cash", "Pickup 0830, balance … cash"),
+    ("Pickup 0830, $400 cash on board", "Pickup 0830, … cash on board"),
+    ("ETA 1430; deposit 200 paid, rest 650 at the dock", "ETA 1430; deposit … paid, rest … at the dock"),
+    ("Pickup 1500 extra, deposit 200 paid", "Pickup … extra, deposit … paid"),
+    ("Pickup 1500 for 6, deposit paid", "Pickup … for 6, deposit paid"),
+    ("Pickup 1500 paid, balance 400", "Pickup … paid, balance …"),
     ("Budget max 500", "Budget max …"),
     # a review: figures crew need read as counts, ages, ranges and limits; money beside each is hidden as before
     ("Lunch for 22, 35 pp", "Lunch for 22, … pp"),
@@ -383,6 +391,11 @@ HARMLESS = [
     "Grandma is 82, paid in full",
     "Ages 4, 7, 12 and 45, deposit paid",
     "Catch limit 20 per person. Deposit paid.",
+    # a review: a 24-hour clock that ends its clause is a time in a sentence of money too
+    "Pickup 0830, deposit paid",
+    "Deposit paid, pickup 0830",
+    "Meet 0745 at slip 9, paid in full, 6 guests",
+    "Boat leaves 0900 sharp, balance paid",
 ]
 
 

@@ -121,6 +121,10 @@ NOTE_CLOCK_WORD = re.compile(
     re.IGNORECASE,
 )
 CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+#: What ends a 24-hour clock's words in a sentence of money: the end of its clause, or a place or a manner of its
+#: time ("Pickup 0830, balance 400 cash", "Meet 0745 at slip 9, paid in full"); any other word after it may price it
+#: ("Pickup 1500 extra, deposit paid").
+CLOCK_ENDS = re.compile(r"[ \t]*(?:[,;.!?)\n]|$|(?:at|from|sharp|hrs|h|local)\b)", re.IGNORECASE)
 #: The two words after a figure ("20 life jackets").
 TWO_WORDS_AFTER = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
 #: Words that describe nothing counted after a figure ("Paid 200 via PayPal", "200 on the day", "200 each way").

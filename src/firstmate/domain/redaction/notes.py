@@ -29,6 +29,7 @@ from firstmate.domain.redaction.note_words import (
     CARRIERS,
     CATCH_LIMIT,
     CLAUSE_BREAK,
+    CLOCK_ENDS,
     CLOCK_SHAPED,
     EACH,
     FEET,
@@ -221,11 +222,12 @@ def _reading(
         return "money"
     figure = found["figure"] or ""
     timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
-    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money ("Pickup 1500 extra" in one with is money)
+    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
+    # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
     timed = timed or (
         word is not None
         and bool(NOTE_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and not sentences.any_word[sentences.at(start)]
+        and (not sentences.any_word[sentences.at(start)] or bool(CLOCK_ENDS.match(text, end)))
     )
     if timed:
         named[end] = False
