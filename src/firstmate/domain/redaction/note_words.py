@@ -121,12 +121,15 @@ NOTE_CLOCK_WORD = re.compile(
     re.IGNORECASE,
 )
 CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+#: A 24-hour clock with its leading zero ("0815"): no amount is written so, and after any word of a time it is one
+#: ("be at slip 12 by 0815", "from the Hilton at 0815").
+ZERO_CLOCK = re.compile(r"0\d[0-5]\d")
 #: What ends a 24-hour clock's words in a sentence of money: the end of its clause, or a place or a manner of its
 #: time ("Pickup 0830, balance 400 cash", "Meet 0745 at slip 9, paid in full"); any other word after it may price it
 #: ("Pickup 1500 extra, deposit paid").
 CLOCK_ENDS = re.compile(r"[ \t]*(?:[,;.!?)\n]|$|(?:at|from|sharp|hrs|h|local)\b)", re.IGNORECASE)
-#: The two words after a figure ("20 life jackets").
-TWO_WORDS_AFTER = re.compile(r"[ \t]+([^\W\d_]+)[ \t]+([^\W\d_]+)")
+#: The two words after a figure, or the two halves of a word joined by a hyphen ("20 life jackets", "2 no-shows").
+TWO_WORDS_AFTER = re.compile(r"[ \t]+([^\W\d_]+)(?:[ \t]+|-)([^\W\d_]+)")
 #: Words that describe nothing counted after a figure ("Paid 200 via PayPal", "200 on the day", "200 each way").
 NOT_DESCRIBING = frozenset(
     {"a", "an", "the", "this", "that", "these", "those", "in", "on", "at", "by", "for", "with", "to", "from", "of",

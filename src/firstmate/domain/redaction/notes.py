@@ -68,6 +68,7 @@ from firstmate.domain.redaction.note_words import (
     TWO_WORDS_AFTER,
     WORD_AFTER,
     YEAR,
+    ZERO_CLOCK,
 )
 
 
@@ -221,7 +222,9 @@ def _reading(
     if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
         return "money"
     figure = found["figure"] or ""
-    timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
+    timed = word is not None and bool(
+        NOTE_TIME_WORD.fullmatch(word) and (TIME_SHAPED.fullmatch(figure) or ZERO_CLOCK.fullmatch(figure))
+    )
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
     timed = timed or (
@@ -292,8 +295,8 @@ def _counted(word: str) -> bool:
 
 def _counted_after_a_word(text: str, end: int) -> bool:
     """Whether the second word after a figure is what it counts, the first describing it ("20 life jackets", "1
-    large cooler"); not when the first is a word of money, of a number or of grammar ("Paid 200 two days ago"). Only
-    for a figure no word of money comes before: "Deposit 200 bank transfers" is money."""
+    large cooler", "2 no-shows"); not when the first is a word of money, of a number or of grammar ("Paid 200 two
+    days ago"). Only for a figure no word of money comes before: "Deposit 200 bank transfers" is money."""
     two = TWO_WORDS_AFTER.match(text, end)
     if two is None or two[1].lower() in NOT_DESCRIBING or NUMBER_WORDS.get(two[1].lower()):
         return False
