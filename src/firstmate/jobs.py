@@ -21,6 +21,7 @@ from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
+from firstmate.services.clash_index import index_pending
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
     last_complete_week,
@@ -44,9 +45,11 @@ log = structlog.get_logger(__name__)
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
-    entries stored before the admin list read them by index are given its keys, once per org."""
+    entries stored before the admin list read them by index are given its keys, and "Double booked!"
+    messages queued before they were named under their trips are so named, once per org."""
     removed = app.store.sweep_expired()
-    indexed = reindex_pending(app.store, list_orgs(app.store))
+    orgs = list_orgs(app.store)
+    indexed = "; ".join(filter(None, (reindex_pending(app.store, orgs), index_pending(app.store, orgs))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:

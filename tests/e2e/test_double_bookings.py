@@ -456,14 +456,14 @@ def test_a_check_the_store_failed_is_kept_for_the_next_pass_of_the_job(
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="K-1")
 
-    real, busy = trips.enqueue, True
+    real, busy = trips.enqueue_told, True
 
-    def enqueue(*args: Any) -> int:
+    def enqueue_told(*args: Any) -> int:
         if busy:
             raise StoreUnavailable("the store is busy")
         return real(*args)
 
-    monkeypatch.setattr(trips, "enqueue", enqueue)
+    monkeypatch.setattr(trips, "enqueue_told", enqueue_told)
     post(client, api_key, external_id="K-2", start="2026-06-13T17:00:00-07:00")  # its own check fails
     outcome = run_fanouts(demo_app)  # and so does the job's
     assert outcome == "0 notices queued; 0 calendar entries checked, 0 double bookings told, 2 left for the next pass"
@@ -583,7 +583,7 @@ def test_a_store_failing_after_the_booking_was_written_still_answers_created(
     def busy() -> None:
         raise StoreUnavailable("the store is busy")
 
-    monkeypatch.setattr(trips, "enqueue", first_time(trips.enqueue, busy))
+    monkeypatch.setattr(trips, "enqueue_told", first_time(trips.enqueue_told, busy))
     answer = client.post("/api/v1/bookings", json=booking_body(external_id="B-2", start="2026-06-13T17:00:00-07:00"),
                          headers={"Authorization": f"Bearer {api_key}"})  # fmt: skip
     assert answer.status_code == 201 and clash_messages(demo_app) == []  # recorded: "created", not 503

@@ -36,6 +36,7 @@ from firstmate.errors import (
 )
 from firstmate.ports import Absent, Clock, Item, Mailer, Put, Store, VersionIs
 from firstmate.services.access import SigningKeys, with_sign_in
+from firstmate.services.clash_index import told_keys
 from firstmate.services.paging import all_items
 
 log = structlog.get_logger(__name__)
@@ -485,12 +486,22 @@ def superseded(
 
     change = f"changed again before it went out (revision {booking.revision} says what holds now)"
     writes = []
-    for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:", "clash:"):
-        for item in all_items(store, outbox_pk(org), prefix):
-            withdrawn = rules.withdrawal(from_item(item), change, now) if outdone(item.sk) else None
-            if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
-                writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+    items = [item for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:")
+             for item in all_items(store, outbox_pk(org), prefix)]  # fmt: skip
+    for item in [*items, *_clashes_told(store, org, f"{booking.id}@firstmate")]:
+        withdrawn = rules.withdrawal(from_item(item), change, now) if outdone(item.sk) else None
+        if withdrawn is not None:  # one being sent is settled by its sender (`_settled`)
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
     return writes
+
+
+def _clashes_told(store: Store, org: str, uid: str) -> list[Item]:
+    """The "Double booked!" messages about the calendar entry `uid`: those `clash_index` names under it,
+    or every one the org has while some are not named yet."""
+    keys = told_keys(store, org, uid)
+    if keys is None:
+        return all_items(store, outbox_pk(org), "clash:")
+    return [item for item in store.get_many([(outbox_pk(org), key) for key in keys]) if item is not None]
 
 
 def _clash_outdone(key: str, uid: str, cancelled: bool, placed: int | None) -> bool:

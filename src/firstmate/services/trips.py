@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,13 +39,15 @@ from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResul
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
 from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
+from firstmate.services.clash_index import told_writes
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_message
-from firstmate.services.outbox import enqueue
+from firstmate.services.outbox import enqueue_write
 from firstmate.services.paging import iter_between, iter_items
 
 MAX_ATTEMPTS = 8
@@ -189,9 +191,22 @@ def tell_double_bookings(
     now = ctx.clock.now()
     found = double_bookings(ctx.store, profile.org.id, entry, now)
     untold = [other for other in found if min(entry.end, other.end) > now]  # a clash already over: nobody to tell
-    return found, enqueue(
-        ctx.store, profile.org.id, [double_booking_message(ctx, profile, entry, o) for o in untold], now
-    )
+    told = [(double_booking_message(ctx, profile, entry, other), (entry.uid, other.uid)) for other in untold]
+    return found, enqueue_told(ctx.store, profile.org.id, told, now)
+
+
+def enqueue_told(store: Store, org: str, told: Sequence[tuple[OutgoingMessage, tuple[str, str]]], now: datetime) -> int:
+    """Queue the "Double booked!" messages not queued yet, each named under the calendar entries of its
+    pair in the same write (a change of either reads its own: `clash_index`); how many were new.
+    Idempotent."""
+    queued = 0
+    for message, pair in told:
+        try:
+            store.transact([enqueue_write(org, message, now), *told_writes(org, message, pair)])
+        except ConditionFailed:  # told before
+            continue
+        queued += 1
+    return queued
 
 
 def check_owed(org: str, calendar_key: str, *, after: datetime | None = None) -> Put:
