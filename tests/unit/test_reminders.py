@@ -409,3 +409,30 @@ def test_a_reminder_queued_under_the_key_of_its_minute_alone_is_not_queued_again
     assert send_due_reminders(demo_app, [late], clock.now()) == 0
     assert send_due_reminders(demo_app, [late, timedelta(hours=24)], clock.now()) == 0
     assert _reminders(demo_app) == ["120m:jonah"]
+
+
+def test_a_reminders_pass_reads_the_trips_still_to_come_not_the_calendars_history(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Found by a review: every pass (every five minutes) read the whole calendar of every org, each trip
+    since the business began (on DynamoDB, the calendar's whole partition), to find those departing soon."""
+    import dataclasses
+
+    from firstmate.domain.shared import iso
+    from firstmate.ports import Item
+    from firstmate.services.trips import calendar_pk
+    from tests.reads import RecordingStore
+
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    claim_role(demo_app, "demo", booking.event_id, "captain", "jonah")
+    clock.set(booking.request.start - timedelta(hours=24) + timedelta(minutes=3))
+    for n in range(300):  # years of trips gone by
+        start = clock.now() - timedelta(days=3 * (n + 1))
+        data = {"start": start.isoformat(), "end": (start + 3 * HOUR).isoformat(), "booking_id": f"bk_old{n:04d}",
+                "event_id": f"ev_old{n:04d}", "cancelled": False}  # fmt: skip
+        demo_app.store.put(Item(calendar_pk("demo"), f"{iso(start)}#bk_old{n:04d}", data))
+    store = RecordingStore(demo_app.store)
+    watched = dataclasses.replace(demo_app, store=store)  # type: ignore[arg-type]
+    assert send_due_reminders(watched, OFFSETS, clock.now()) == 1
+    assert not [sk for pk, sk in store.read if pk == calendar_pk("demo") and "bk_old" in sk]  # before: all 300
+    assert len(store.read) < 30

@@ -13,6 +13,7 @@ from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import Countdown, OutgoingMessage
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus, reminder_departure, reminder_prefix
 from firstmate.domain.people import Person
+from firstmate.domain.shared import iso
 from firstmate.domain.timing import when
 from firstmate.ports import Put, VersionIs
 from firstmate.services.bookings import get_booking
@@ -20,7 +21,7 @@ from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue, from_item, outbox_pk, to_item
-from firstmate.services.paging import all_items
+from firstmate.services.paging import all_items, iter_between
 from firstmate.services.people import list_people
 from firstmate.services.trips import calendar_pk, get_event
 
@@ -32,12 +33,14 @@ def send_due_reminders(ctx: Context, offsets: list[timedelta], now: datetime) ->
     """Queue every reminder due now; return how many were new. Idempotent."""
     queued = 0
     horizon = now + max(offsets, default=timedelta(0)) + GRACE
+    last = iso((horizon + timedelta(microseconds=1)).astimezone(UTC))  # the calendar's keys sort as "<start>#<booking>"
     whole_minutes = {offset_label(o) for o in offsets if offset_label(o).endswith("m")}
     for org in list_orgs(ctx.store):
         profile = load_business(ctx.store, org)
         zone = profile.org.timezone if profile else "UTC"
         people = {p.id: p for p in list_people(ctx.store, org)}
-        for item in all_items(ctx.store, calendar_pk(org)):
+        # only the trips departing before the horizon: the calendar is sorted by start (UTC), and holds every trip ever
+        for item in iter_between(ctx.store, calendar_pk(org), iso(now.astimezone(UTC)), last):
             data = item.data
             if not data.get("event_id") or data.get("cancelled"):
                 continue
