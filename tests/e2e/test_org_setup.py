@@ -508,3 +508,63 @@ def test_calendar_keys_and_outbox_commands_without_org_act_on_the_homes_only_org
     retried = firstmate("outbox", "retry", key)  # not dead: refused for that, not for a missing org
     assert str(retried.exception).startswith("only dead messages can be retried"), retried.exception
     assert firstmate("outbox", "retry", "--dead").stdout.startswith("✓ 0 dead message(s) of gull-point")
+
+
+def test_a_command_that_writes_names_its_org_in_a_home_of_several_and_a_new_home_is_told_how_to_make_one(
+    tmp_path: Path,
+) -> None:
+    """Found by a review: beside the owner's org, a command that writes run without --org acted on the demo's, a
+    warning on stderr the only sign (a cron job's `data import mine/ --yes` replaced the demo's rows with the owner's,
+    as the starter org shares the demo's ids); and a new home was told "no org 'demo'", a name the user never gave."""
+    from firstmate.domain.datafiles import KINDS
+    from firstmate.errors import InvalidInput, NotFound
+    from firstmate.services.data import data_rows
+    from firstmate.services.keys import list_keys
+
+    home, file, bookings = tmp_path / "home", tmp_path / "org.toml", tmp_path / "bookings.csv"
+
+    def firstmate(*args: str) -> Result:
+        return CliRunner().invoke(cli, list(args), env={"FIRSTMATE_HOME": str(home), "COLUMNS": "200"})
+
+    fresh = firstmate("keys", "create")
+    assert isinstance(fresh.exception, NotFound), fresh.output
+    assert str(fresh.exception).startswith("there is no org yet") and "'demo'" not in str(fresh.exception)
+    assert "firstmate demo" in str(fresh.exception) and "firstmate org template" in str(fresh.exception)
+
+    file.write_text(OWN_ORG)
+    assert org(home, "import", str(file)).exit_code == 0
+    app = build(Settings(home=home))
+    save_business(app.store, demo_profile())
+    app.close()
+    day = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=30)).date()
+    bookings.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        f"GP-9,petrel,{day} 10:00,3,4,450.00,EUR,Rui Alves,rui@example.com\n"
+    )
+    assert firstmate("data", "template", str(tmp_path / "data"), "--org", "gull-point").exit_code == 0
+    writing = (
+        ("booking", "import", str(bookings)),
+        ("data", "import", str(tmp_path / "data"), "--yes"),
+        ("data", "import", str(tmp_path / "data"), "--dry-run"),
+        ("keys", "create", "--name", "website"),
+        ("keys", "revoke", "8af5f3831e0d"),
+        ("calendar", "revoke"),
+        ("outbox", "retry", "--dead"),
+        ("intel", "run"),
+        ("report", "cfo", "--send"),
+    )
+    for args in writing:
+        refused = firstmate(*args)
+        said = str(refused.exception)
+        assert isinstance(refused.exception, InvalidInput) and refused.exception.exit_code == 2, (args, refused.output)
+        assert "demo, gull-point" in said and "--org" in said and "nothing was changed" in said, (args, said)
+        assert "acting on org demo" not in refused.stderr, (args, refused.stderr)
+    app = build(Settings(home=home))
+    for name in ("demo", "gull-point"):
+        assert not any(data_rows(app.store, name, spec.kind) for spec in KINDS), name
+        assert list_keys(app.store, name) == [], name
+    app.close()
+    reading = firstmate("org", "show")  # reading still takes the demo's, saying so
+    assert reading.exit_code == 0 and "(demo)" in reading.stdout and "--org gull-point" in reading.stderr
+    imported = firstmate("booking", "import", str(bookings), "--org", "gull-point")
+    assert imported.exit_code == 0 and "1 created" in imported.output, imported.output

@@ -15,7 +15,7 @@ from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.cli.common import (
-    ORG_HELP,
+    WRITING_ORG_HELP,
     app_context,
     chosen_org,
     done,
@@ -47,7 +47,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 )
 def booking_import(
     file: Annotated[Path, typer.Argument(help="A .csv, .eml (marketplace email) or .ics (calendar export) file.")],
-    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
     source: Annotated[str | None, typer.Option(help="Channel name for CSV/ICS rows without one.")] = None,
     asset: Annotated[str | None, typer.Option(help="Boat for .ics events that do not name one.")] = None,
 ) -> None:
@@ -57,7 +57,7 @@ def booking_import(
         raise InvalidInput(f"--source {source!r} {SOURCE_WORDS}")
     input_file(file, MAX_FILE_BYTES)
     with app_context() as app:
-        org = chosen_org(app, org)  # naming the orgs there are: a mistyped one is not one to load
+        org = chosen_org(app, org, writes=True)  # naming the orgs there are: a mistyped one is not one to load
         warnings: list[str] = []  # what was taken as written, and may not be what was meant
         records = _parse(app, file, org, source, asset, warnings)
         with progress_display(

@@ -84,23 +84,34 @@ def require_org(app: App, org: str) -> None:
 DEMO_ORG = "demo"
 #: The help of a command's --org that may be left out.
 ORG_HELP = "The org (default: the home's only org, else the demo's, demo)."
+#: The help of --org on a command that changes an org's state: in a home of several, it is never guessed.
+WRITING_ORG_HELP = "The org (default: the home's only org; needed where there are several)."
+#: Said to a home with no org, where a command needs one.
+NO_ORG_YET = (
+    "'firstmate demo' makes the demo's; 'firstmate org template org.toml', then 'firstmate org import org.toml', "
+    "makes yours"
+)
 
 
-def chosen_org(app: App, org: str | None) -> str:
+def chosen_org(app: App, org: str | None, *, writes: bool = False) -> str:
     """`org` when given (NotFound naming the orgs there are, unless it is one); else the home's only org, or
     the demo's beside others, said on stderr with how to name another: a home holding the owner's business
-    alone was told "no org 'demo'", and one holding the demo's beside it had it acted on, unsaid."""
+    alone was told "no org 'demo'", and one holding the demo's beside it had it acted on, unsaid. A command that
+    `writes` never guesses among several: a cron job's import meant for the owner's org replaced the demo's rows
+    (the starter shares the demo's ids), a warning on stderr its only sign."""
     if org is not None:
         require_org(app, org)
         return org
     known = list_orgs(app.store)
+    if not known:
+        raise NotFound("there is no org yet", hint=NO_ORG_YET)
     if len(known) == 1:
         return known[0]
-    if DEMO_ORG not in known:
-        if not known:
-            require_org(app, DEMO_ORG)  # "there are none yet", and how to load one
+    if writes or DEMO_ORG not in known:
+        others = [name for name in known if name != DEMO_ORG]
         raise InvalidInput(
-            f"this home holds {len(known)} orgs ({', '.join(known)}): say which with --org, like --org {known[0]}"
+            f"this home holds {len(known)} orgs ({', '.join(known)}): add --org with the one to act on, like "
+            f"--org {others[0]}; nothing was changed"
         )
     others = [name for name in known if name != DEMO_ORG]
     warn(f"acting on org {DEMO_ORG}, the demo's (no --org given); for yours, add --org {others[0]}")

@@ -14,6 +14,7 @@ from rich.text import Text
 from firstmate.adapters.sources.data_folder import read_folder, write_template
 from firstmate.cli.common import (
     ORG_HELP,
+    WRITING_ORG_HELP,
     app_context,
     chosen_org,
     done,
@@ -39,7 +40,7 @@ data_cli = typer.Typer(help="Business data for the role reports (CSV and YAML fi
 )
 def data_import(
     folder: Annotated[Path, typer.Argument(help="A data folder (see 'firstmate data template').")],
-    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be created, updated and removed; change nothing.")
     ] = False,
@@ -51,8 +52,9 @@ def data_import(
     A file replaces every stored row of its kind: rows not in it are removed, said first and asked
     (or --yes); --dry-run shows every change and makes none."""
     with app_context() as app:
-        # naming the orgs there are, before the folder is read: a mistyped one is not one to load
-        org = chosen_org(app, org)
+        # naming the orgs there are, before the folder is read: a mistyped one is not one to load; never
+        # guessed among several (a dry run too: it shows what the same command without it would do)
+        org = chosen_org(app, org, writes=True)
         with progress_display() as progress:  # a folder of 10 MB files takes a while
             task = progress.add_task(f"Reading {folder}", total=None)  # each step says what it is doing
             read = read_folder(folder)

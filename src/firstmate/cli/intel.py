@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, example, out, parse_day, progress_display
+from firstmate.cli.common import (
+    ORG_HELP,
+    WRITING_ORG_HELP,
+    app_context,
+    chosen_org,
+    done,
+    example,
+    out,
+    parse_day,
+    progress_display,
+)
 from firstmate.services.intel import list_runs, replay_run, run_weekly
 from firstmate.services.outfiles import ready_folder
 
@@ -17,7 +27,7 @@ intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=T
 
 @intel_cli.command("run", epilog=example("intel run --org demo --week 2026-11-09 --out reports/"))
 def intel_run(
-    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
     week: Annotated[
         str | None, typer.Option(help="Monday of the week (default: the last complete week with data).")
     ] = None,
@@ -30,7 +40,7 @@ def intel_run(
     """Pull ads and CRM data, archive it, and build (and optionally send) the weekly report."""
     monday = parse_day(week, "--week", "2026-11-09")
     with app_context() as app:
-        org = chosen_org(app, org)  # naming the orgs there are, before anything is pulled or --out made
+        org = chosen_org(app, org, writes=True)  # naming the orgs there are, before anything is pulled or --out made
         if out_dir is not None:
             ready_folder(out_dir)
         with progress_display() as progress:

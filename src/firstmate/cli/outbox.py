@@ -10,7 +10,19 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from firstmate.bootstrap import App
-from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, err, example, named, out, require_org, show
+from firstmate.cli.common import (
+    ORG_HELP,
+    WRITING_ORG_HELP,
+    app_context,
+    chosen_org,
+    done,
+    err,
+    example,
+    named,
+    out,
+    require_org,
+    show,
+)
 from firstmate.domain.outbox import OutboxStatus, as_read, error_as_read, of_use_until
 from firstmate.errors import InvalidInput
 from firstmate.services.business import list_orgs
@@ -117,7 +129,7 @@ def outbox_retry(
         list[str] | None, typer.Argument(metavar="[ORG] [KEY]", help=_ORG_AND_KEY_HELP, show_default=False)
     ] = None,
     dead: Annotated[bool, typer.Option("--dead", help="Every dead message of the org.")] = False,
-    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
 ) -> None:
     """Give a dead message (or, with --dead, every dead one of the org) a fresh set of attempts."""
     from firstmate.services import outbox
@@ -126,7 +138,7 @@ def outbox_retry(
     if len(given) == 2 and dead:
         raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
     with app_context() as app:
-        org, key = _org_and_key(app, given, org, dead=dead)
+        org, key = _org_and_key(app, given, org, dead=dead, writes=True)
         if key is not None and dead:
             raise InvalidInput("name one message's KEY, or pass --dead for every dead one: not both")
         if key is None and not dead:
@@ -142,17 +154,19 @@ def outbox_retry(
         out.print(f"{stale} more stay dead: they went out of date unsent (an expired link, a trip that has left).")
 
 
-def _org_and_key(app: App, given: list[str], org: str | None, *, dead: bool = False) -> tuple[str, str | None]:
+def _org_and_key(
+    app: App, given: list[str], org: str | None, *, dead: bool = False, writes: bool = False
+) -> tuple[str, str | None]:
     """The org and the key of `[ORG] [KEY]`: two arguments are the org and the key, as before --org was taken; one
     is the key, unless it names an org or comes with --dead (`outbox retry demo --dead`, as before). The org left
-    out is --org's, else the home's only org (`chosen_org`)."""
+    out is --org's, else the home's only org (`chosen_org`; never guessed among several for one that `writes`)."""
     if len(given) == 2:
         if org is not None and org != given[0]:
             raise InvalidInput(f"two orgs given, {given[0]} and --org {org}: give one")
         return chosen_org(app, given[0]), given[1]
     if given and org is None and (dead or given[0] in list_orgs(app.store)):
         return chosen_org(app, given[0]), None
-    return chosen_org(app, org), given[0] if given else None
+    return chosen_org(app, org, writes=writes), given[0] if given else None
 
 
 def _given(words: list[str]) -> list[str]:

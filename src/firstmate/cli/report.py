@@ -7,17 +7,20 @@ from typing import Annotated
 
 import typer
 
-from firstmate.cli.common import ORG_HELP, app_context, chosen_org, done, out, parse_day, progress_display
+from firstmate.cli.common import app_context, chosen_org, done, out, parse_day, progress_display
 from firstmate.domain.reports.document import ROLE_TITLES
 from firstmate.services.outfiles import ready_folder
 from firstmate.services.reports import check_report_day, parse_roles, run_role_reports
+
+#: Reports built are the org's to read; sent, they are never sent of an org guessed among several.
+_ORG_HELP = "The org (default: the home's only org, else the demo's; needed with --send where there are several)."
 
 
 def report(
     role: Annotated[
         str, typer.Argument(help="all, or one of: ceo cfo cmo cto accounting real_estate logistics billing.")
     ],
-    org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
+    org: Annotated[str | None, typer.Option(help=_ORG_HELP)] = None,
     send: Annotated[
         bool, typer.Option("--send", help="Email each report to its role's recipients (once a week).")
     ] = False,
@@ -31,7 +34,8 @@ def report(
     roles = parse_roles(role)
     day = parse_day(as_of, "--as-of", "2026-11-21")
     with app_context() as app:
-        org = chosen_org(app, org)  # naming the orgs there are: a mistyped one is not one to load, nor --out made for
+        # naming the orgs there are: a mistyped one is not one to load, nor --out made for; never guessed to mail
+        org = chosen_org(app, org, writes=send or resend)
         if day is not None:
             check_report_day(app, org, day, option="--as-of")  # before --out is made: a refused day changes nothing
         if out_dir is not None:
