@@ -30,7 +30,7 @@ from firstmate.adapters.mail import ses
 from firstmate.adapters.mail.smtp import DATA_WAITS, LEASE_SHARE, password_in_clear, session_waits
 from firstmate.adapters.store import dynamodb
 from firstmate.domain.mail import check_address
-from firstmate.domain.shared import known_zone
+from firstmate.domain.shared import known_zone, problem_words
 from firstmate.errors import ConfigError
 from firstmate.services.access import SigningKeys
 
@@ -322,7 +322,7 @@ def load_settings(**overrides: Any) -> Settings:
 def _refusal(exc: ValidationError, given: Mapping[str, Any]) -> ConfigError:
     """The one line for the first value the settings refused, saying where to fix it."""
     first = exc.errors()[0]
-    name, problem = _setting_and_problem(first["loc"], first["msg"])
+    name, problem = _setting_and_problem(first["loc"], problem_words(first, shown=False))  # values are never shown
     if not name:  # settings that do not fit together: the message names them
         hint = f"fix them in {_config_file()} or their FIRSTMATE_ variables"
         return ConfigError(f"settings do not fit together: {problem}", hint=hint)
@@ -344,10 +344,9 @@ def _source(name: str, given: Mapping[str, Any]) -> str:
     return f"'{name}' in {_config_file()}"
 
 
-def _setting_and_problem(loc: tuple[int | str, ...], message: str) -> tuple[str, str]:
-    """The setting a validation error is about ("" when it is about several), and the problem, saying
-    which item of a list setting it is in: there is no FIRSTMATE_REMINDER_OFFSETS_H.0 to fix."""
-    problem = message.removeprefix("Value error, ")
+def _setting_and_problem(loc: tuple[int | str, ...], problem: str) -> tuple[str, str]:
+    """The setting a validation error is about ("" when it is about several), and the problem (in words:
+    `problem_words`), saying which item of a list setting it is in: there is no FIRSTMATE_REMINDER_OFFSETS_H.0."""
     items = [f"item {part + 1}" for part in loc[1:] if isinstance(part, int)]
     return (str(loc[0]) if loc else ""), (f"{', '.join(items)}: {problem}" if items else problem)
 

@@ -1751,3 +1751,20 @@ def test_a_figure_in_doubt_in_a_calendar_events_notes_stays_a_note_that_crew_rea
     record = _ota_booking(BOOKED + "\nNotes: Sent 300 by bank transfer\nBring 20 life jackets")
     assert record.notes == "Sent 300 by bank transfer\nBring 20 life jackets" and record.private_notes == ""
     assert crew_notes(record.notes) == f"Sent {HIDDEN_AMOUNT} by bank transfer\nBring 20 life jackets"
+
+
+def test_a_csv_row_refused_by_a_rule_is_told_what_was_written_and_how_to_write_it() -> None:
+    """Found by a review: an amount with more than four decimal places was told "Decimal input should have no more
+    than 4 decimal places", a guest count of 0 "Input should be greater than or equal to 1", an amount over the
+    bounds "Input should be less than or equal to 1000000", and a duration of "three" named nothing written."""
+    rows = parse_csv(
+        HEADER + "P-1,sea-lark,2026-07-04T17:00:00-07:00,2,5,450.123456,USD,Rob Sample,rob@example.com,\n"
+        "P-2,sea-lark,2026-07-05T17:00:00-07:00,three,0,2000000,USD,Eve Sample,eve@example.com,\n",
+        timezone="America/Los_Angeles",
+    )
+    assert [r.problem for r in rows if isinstance(r, RowError)] == [
+        "gross_amount: '450.123456' has more than 4 decimal places: write it like 450.1235",
+        "duration_hours: 'three' is not a plain number: write it like 1200.50, without thousands commas or a currency "
+        "sign; guest_count: '0' is below 1: write 1 or more; gross_amount: '2000000' is above 1000000: write 1000000 "
+        "or less",
+    ]

@@ -49,7 +49,7 @@ def test_a_password_that_would_go_unencrypted_is_refused_at_start_not_per_messag
         ("[-2]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not -2"),
         ("[24, NaN]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not nan"),
         ("[1e12]", "each offset must be more than 0 and at most 720 hours (30 days) before departure, not 1e+12"),
-        ('[24, "a"]', "item 2: Input should be a valid number"),
+        ('[24, "a"]', "item 2: the value is not a number: write it like 12 or 2.5"),
     ],
 )
 def test_a_reminder_offset_that_is_no_time_before_departure_is_refused_at_start(
@@ -78,7 +78,7 @@ def test_a_wait_longer_than_the_clock_can_reach_is_refused_at_start(
     """They were taken, and then every command, even `keys list`, died with "unexpected OverflowError …
     report it" (and a dispatcher or scheduler thread stopped after its first pass)."""
     line = _refused(tmp_path / "home", {f"FIRSTMATE_{setting.upper()}": value})
-    assert line.startswith(f"error: setting '{setting}' is invalid: Input should be less than or equal to {most} (")
+    assert line.startswith(f"error: setting '{setting}' is invalid: the value is above {most}: write {most} or less (")
     assert f"FIRSTMATE_{setting.upper()}" in line
 
 
@@ -96,7 +96,7 @@ def test_the_fix_names_the_settings_file_in_use_and_where_a_short_secret_key_was
     alt.write_text("smtp_port = 0\n")
     home, config = tmp_path / "home", {"FIRSTMATE_CONFIG": str(alt)}
     assert _refused(home, config) == (
-        f"error: setting 'smtp_port' is invalid: Input should be greater than or equal to 1 (fix 'smtp_port' in {alt})"
+        f"error: setting 'smtp_port' is invalid: the value is below 1: write 1 or more (fix 'smtp_port' in {alt})"
     )
     assert _refused(home, {**config, "FIRSTMATE_SMTP_PORT": "0"}).endswith("(fix FIRSTMATE_SMTP_PORT)")
     unfit = {"FIRSTMATE_SMTP_PORT": "25", "FIRSTMATE_MAILER": "smtp", "FIRSTMATE_SMTP_TIMEOUT_S": "60"}

@@ -332,6 +332,22 @@ def test_a_start_without_its_offset_is_refused_saying_how_to_write_it(
     assert _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
 
 
+def test_a_refused_field_is_told_what_was_sent_and_how_to_send_it(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: the 422's detail was pydantic's words: "Input should be a valid datetime or date, invalid
+    character in year; …", "Input should be greater than or equal to 1", "Decimal input should have no more than 4
+    decimal places"."""
+    said = _post(client, api_key, booking_body(start="04/07/2026 17:00", guest_count=0, gross_amount="840.123456"))
+    assert said.status_code == 422
+    assert said.json()["detail"] == (
+        "start: '04/07/2026 17:00' is not a date and time: write a date and time with its offset, like "
+        "2026-07-04T17:00:00-07:00; guest_count: 0 is below 1: write 1 or more; gross_amount: '840.123456' has more "
+        "than 4 decimal places: write it like 840.1235"
+    )
+    assert "Input should" not in said.text and _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
+
+
 def test_cents_of_a_currency_without_them_are_refused(client: TestClient, demo_app: App, api_key: str) -> None:
     """Found by a review: a yen amount with cents was taken, and shown rounded to whole yen."""
     yen = _post(client, api_key, booking_body(gross_amount=12000.5, currency="JPY"))

@@ -107,6 +107,12 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
         )
         assert invisible.status_code == 422 and "letters a reader can see" in invisible.text
         assert _add(client, code, name=unseen).status_code == 422  # nor a guest added without one
+    # a name past the form's limit is told its length in the guest's words, not "String should have at most 120"
+    long = client.post(
+        f"/g/{code}/waiver", data={"typed_name": "Dana Whitcomb" * 10, "agree": "yes", "waiver_version": "0" * 16}
+    )
+    assert long.status_code == 422 and "typed name: is 130 characters long: write at most 120" in long.text, long.text
+    assert "String should" not in long.text
     assert list_guests(demo_app.store, "demo", booking_id)[0].status is GuestStatus.ON_HOLD
 
     form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}

@@ -126,23 +126,132 @@ def _untitled(words: list[str]) -> list[str]:
     return kept
 
 
-def problem_words(problem: Mapping[str, Any], timezone: str | None = None) -> str:
-    """One validation problem (an item of `ValidationError.errors()`) in a reader's words: an id's
-    rule said rather than its pattern shown, and how a date or a time is written (with the offset of the
-    business's `timezone`, when it is known: `offset_example`)."""
+def problem_words(problem: Mapping[str, Any], timezone: str | None = None, *, shown: bool = True) -> str:
+    """One validation problem (an item of `ValidationError.errors()`) in a reader's words, the one place that turns
+    pydantic's error types into them: what was written and how to write it ("'0' is below 1: write 1 or more", not
+    "Input should be greater than or equal to 1"); an id's rule said rather than its pattern shown; a date and time
+    with the offset of the business's `timezone`, when it is known (`offset_example`). The field is named beside
+    it by the caller; not `shown`, the value is "the value" (a setting's, which may be a secret). A type not known
+    here keeps pydantic's message, its "Input should be" said "must be"."""
+    kind, ctx, written = problem.get("type"), problem.get("ctx") or {}, problem.get("input")
+    said = _written(written) and ("the value" if not shown else _written(written))
     with_offset = _WITH_OFFSET.format(example=offset_example(timezone))
-    kind, message = problem.get("type"), str(problem["msg"]).removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch" and (problem.get("ctx") or {}).get("pattern") == SLUG:
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG:
         return "must be an id of lower-case letters, digits and dashes, like sea-lark"
     if kind in _DATETIME_PROBLEMS:
-        return f"{message}; {with_offset}"
+        return f"{_lead(said)}is not a date and time: {with_offset}"
     if kind == "timezone_aware":  # pydantic's "Input should have timezone info" named nothing to write
-        return f"{problem.get('input')} has no offset: {with_offset}"
+        return f"{written if shown else 'the value'} has no offset: {with_offset}"
+    if kind == "date_from_datetime_inexact":
+        return f"{_lead(said)}has a time: write the date alone, like 2026-07-04"
     if kind in _DATE_PROBLEMS:
-        return f"{message}; write a date like 2026-07-04"
-    if kind == "decimal_parsing":  # "Input should be a valid decimal" for "1,200.50" or "$50"
-        return "is not a plain number: write it like 1200.50, without thousands commas or a currency sign"
+        if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", str(written)):
+            return f"{said} is not a real date (no such month or day): {_DATE}"
+        return f"{_lead(said)}is not a date: {_DATE}"
+    words = _number_words(kind, ctx, written, said)
+    if words is None:
+        words = _other_words(kind, ctx, written, said)
+    if words is not None:
+        return words
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    for pydantics, ours in (("Input should be ", "must be "), ("String should ", "must ")):
+        message = ours + message.removeprefix(pydantics) if message.startswith(pydantics) else message
     return message
+
+
+_DATE = "write it year-month-day, like 2026-07-04"
+_INT_PROBLEMS = {"int_parsing", "int_type", "int_from_float", "int_parsing_size"}
+_FLOAT_PROBLEMS = {"float_parsing", "float_type"}
+_BOOL_PROBLEMS = {"bool_parsing", "bool_type"}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "{said} is below {bound}: write {bound} or more"),
+    "greater_than": ("gt", "{said} is not above {bound}: write more than {bound}"),
+    "less_than_equal": ("le", "{said} is above {bound}: write {bound} or less"),
+    "less_than": ("lt", "{said} is not below {bound}: write less than {bound}"),
+}
+
+
+def _written(value: object) -> str:
+    """What was written, quoted as typed ('1,5') or as the number sent (0); "" for what is not one value (a list,
+    a table, nothing). A long one is cut: the words are one line."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return ""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:56]}…{shown[0]}"
+
+
+def _lead(said: str) -> str:
+    """What was written, to begin the words with ("'1,5' is not …"), or nothing: the field is named before them."""
+    return f"{said} " if said else ""
+
+
+def _number_words(kind: object, ctx: Mapping[str, Any], written: object, said: str) -> str | None:
+    """A number's problem in words, or None when `kind` is none of a number's."""
+    if kind == "decimal_parsing":  # "Input should be a valid decimal" for "1,200.50" or "$50"
+        if str(written).strip().endswith("%"):
+            return f"{said} is not a plain number: write a share as a fraction, like 0.4 for 40%"
+        return f"{_lead(said)}is not a plain number: write it like 1200.50, without thousands commas or a currency sign"
+    if kind == "decimal_max_places":
+        places = int(ctx.get("decimal_places", 2))
+        like = _rounded(written if said != "the value" else "", places)
+        return f"{_lead(said)}has more than {places} decimal places: write it like {like}"
+    if kind == "decimal_max_digits":
+        return f"{_lead(said)}has more than {ctx.get('max_digits')} digits: write a smaller number"
+    if kind in _BOUNDS and said:
+        key, words = _BOUNDS[str(kind)]
+        return words.format(said=said, bound=_number(ctx.get(key)))
+    if kind in _INT_PROBLEMS and said:
+        return f"{said} is not a whole number: write it like 12"
+    if kind in _FLOAT_PROBLEMS and said:
+        return f"{said} is not a number: write it like 12 or 2.5"
+    if kind == "finite_number":
+        return f"{_lead(said)}is not a number: write it like 12 or 2.5"
+    return None
+
+
+def _other_words(kind: object, ctx: Mapping[str, Any], written: object, said: str) -> str | None:
+    """A choice's, a text's or a field's problem in words, or None when `kind` is none of theirs."""
+    if kind in _BOOL_PROBLEMS and said:
+        return f"{said} is not yes or no: write true or false"
+    if kind in ("enum", "literal_error"):
+        return _choice(said, written, str(ctx.get("expected", "")))
+    if kind == "string_too_long" and isinstance(written, str):
+        return f"is {len(written)} characters long: write at most {ctx.get('max_length')}"
+    if kind == "string_too_short":
+        least = int(ctx.get("min_length", 1))
+        return "is empty: give it a value" if least <= 1 else f"is too short: write at least {least} characters"
+    if kind == "string_type":
+        return f'{said or "it"} is not text: write it in quotes, like "Sea Lark"'
+    if kind == "missing":
+        return "is missing: add it"
+    if kind == "extra_forbidden":
+        return "is not a field firstmate knows here: leave it out"
+    return None
+
+
+def _choice(said: str, written: object, expected: str) -> str:
+    """A value that is none of the choices: the one meant when only its case differs ("LIVE" for live)."""
+    choices = re.findall(r"'([^']*)'", expected)
+    meant = [choice for choice in choices if isinstance(written, str) and choice == written.strip().lower()]
+    if meant:
+        return f"{said} is not one of {', '.join(choices)}: write it in lower case: {meant[0]}"
+    return f"{said or 'it'} is not one of {', '.join(choices)}: write one of them"
+
+
+def _number(value: object) -> str:
+    """A bound as a plain number: pydantic's Decimal('1E+9') is 1000000000."""
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except InvalidOperation:
+        return str(value)
+
+
+def _rounded(written: object, places: int) -> str:
+    """`written` rounded to `places`, as an example of it written right (1200.50's, when it is no number)."""
+    try:
+        return f"{Decimal(str(written).strip()).quantize(Decimal(1).scaleb(-places)):f}"
+    except InvalidOperation:
+        return f"{Decimal('1200.50').quantize(Decimal(1).scaleb(-places)):f}"
 
 
 #: The validation context of a row read back from the store (`Booking.model_validate(data,

@@ -258,10 +258,9 @@ def _in_file_words(model: type[BaseModel], problem: Mapping[str, Any]) -> str:
         return "must not be empty" if least == 1 else f"must be at least {least} characters long"
     if kind == "string_too_long":
         return f"must be at most {(problem.get('ctx') or {}).get('max_length')} characters long"
-    words = problem_words(problem)
-    for said, meant in (("Input should be ", "must be "), ("String should ", "must ")):
-        words = words.replace(said, meant, 1) if words.startswith(said) else words
-    return words
+    if kind in ("enum", "literal_error"):  # "must be 'boat' or 'vehicle'", after the setting's name
+        return "must be " + str((problem.get("ctx") or {}).get("expected", ""))
+    return problem_words(problem)
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:

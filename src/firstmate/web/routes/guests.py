@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from firstmate.bootstrap import App
 from firstmate.domain.guests import NewGuest, SigningForm
+from firstmate.domain.shared import problem_words
 from firstmate.errors import InvalidInput, UserError
 from firstmate.rendering import render
 from firstmate.services import guests as guest_service
@@ -166,6 +167,6 @@ def _refused(app: App, target: CodeTarget, code: str, exc: ValidationError | Use
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        error = InvalidInput(f"{field.replace('_', ' ')}: {first['msg'].removeprefix('Value error, ')}")
+        error = InvalidInput(f"{field.replace('_', ' ')}: {problem_words(first)}")
         return _page(app, target, code, error=error.message, status=422)
     return _page(app, target, code, error=exc.message, status=exc.http_status)
