@@ -744,7 +744,9 @@ def test_the_cmo_report_words_a_change_from_a_week_without_leads_as_the_weekly_r
     assert "no comparison with last week" in (out / "weekly.txt").read_text()
     cmo = cmo_report(build_snapshot(intel_app, "demo", as_of=WEEK + timedelta(days=6)))
     cards = {c.label: c for c in next(s for s in cmo.sections if s.title == "This week's marketing KPIs").cards}
-    assert cards["Leads (ads)"].note == cards["Cost per lead"].note == "no comparison with last week"
+    # each card's 3-week trend first, then its week-over-week change as the weekly report words it
+    notes = {cards["Leads (ads)"].note, cards["Cost per lead"].note}
+    assert notes == {"3-week trend FLAT against the usual level; no comparison with last week"}
 
 
 def test_two_business_lines_on_one_ad_account_count_its_figures_once(intel_app: App, tmp_path: Path) -> None:

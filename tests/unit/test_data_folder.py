@@ -243,7 +243,7 @@ _JARGON = ("Input should", "String should", "Field required", "isoformat", "vali
          "'Jan 2026' is not a month: write it year-month, like 2026-07"),
         ("invoices.csv", {**_INVOICE, "amount": "-5"}, "field amount", "'-5' is below 0: write 0 or more"),
         ("invoices.csv", {**_INVOICE, "amount": "10.123"}, "field amount",
-         "'10.123' has more than 2 decimal places: write it like 10.12"),
+         "10.123 has more decimal places than USD's 2 (business.yaml's currency): write it like 10.12"),
         ("invoices.csv", {**_INVOICE, "amount": "2000000000"}, "field amount",
          "'2000000000' is above 1000000000: write 1000000000 or less"),
         ("invoices.csv", {**_INVOICE, "client": "x" * 130}, "field client",
