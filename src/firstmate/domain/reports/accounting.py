@@ -201,7 +201,7 @@ def _flag_card(label: str, amount: Decimal, cur: str, note: str) -> Card:
 def _lines_table(title: str, lines: list[RevenueLine], snapshot: Snapshot) -> Table:
     rows = tuple(
         (
-            r.id,
+            _line_name(r),
             snapshot.entity_name(r.entity),
             str(r.recorded_on),
             str(r.service_date),
@@ -210,6 +210,14 @@ def _lines_table(title: str, lines: list[RevenueLine], snapshot: Snapshot) -> Ta
         for r in lines
     )
     return Table(("Line", "Entity", "Recorded on", "Service date", "Amount"), rows, title=title)
+
+
+def _line_name(line: RevenueLine) -> str:
+    """A line as the books know it: a booking's by its channel's reference ("booking BS-7Q4K2M"), which a
+    bookkeeper can look up, not by firstmate's own id; a row of revenue.csv by its id."""
+    if line.id.startswith("booking-") and line.reference:
+        return f"booking {line.reference}"
+    return line.id
 
 
 def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ...]:
