@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Literal
 
 from firstmate.domain.redaction.amounts import (
@@ -103,6 +104,7 @@ _NOTE_FIGURE = re.compile(
 _Reading = Literal["money", "named", "other", "quantity", "unsaid"]
 
 
+@lru_cache(maxsize=2048)  # a pure function of the text, read by every crew page, list, feed and mail of a trip
 def crew_notes(notes: str) -> str:
     """A booking's notes as crew read them: each amount of money in them reads HIDDEN_AMOUNT ("Deposit 200
     paid", "Owner share 624", "paid 350 cash", "balance due 1200 on arrival", "Payout - $624", "Venmo 200",
