@@ -242,12 +242,7 @@ class DynamoStore:
             "ExpressionAttributeValues": values,
             "ScanIndexForward": not reverse,
         }
-        items = self._collect(request, start, limit)
-        if len(items) <= limit:
-            return Page(items, None)
-        items = items[:limit]
-        last = items[-1]
-        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+        return self._index_page(request, start, limit)
 
     def query_index_between(
         self, gsi1pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
@@ -266,6 +261,10 @@ class DynamoStore:
             "ExpressionAttributeValues": {":g": {"S": gsi1pk}, ":from": {"S": sk_from}, ":to": {"S": sk_to}},
             "ScanIndexForward": not reverse,
         }
+        return self._index_page(request, start, limit)
+
+    def _index_page(self, request: dict[str, Any], start: dict[str, Any] | None, limit: int) -> Page:
+        """The page of the index query `request`, from `start` on, with a cursor when there is more."""
         items = self._collect(request, start, limit)
         if len(items) <= limit:
             return Page(items, None)

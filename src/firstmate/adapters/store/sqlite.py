@@ -270,19 +270,8 @@ class SqliteStore:
         sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE gsi1pk = ? AND gsi1sk >= ? "
         sql += "AND gsi1sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
         args: list[Any] = [gsi1pk, gsi1sk_prefix, *([past] if past else []), self._now()]
-        if cursor is not None:
-            pos = decode_cursor(cursor, "i")
-            sql += " AND (gsi1sk, pk, sk) < (?, ?, ?)" if reverse else " AND (gsi1sk, pk, sk) > (?, ?, ?)"
-            args += [pos["g"], pos["pk"], pos["sk"]]
-        sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
-        args.append(limit + 1)
-        with self._errors():
-            rows = self._conn().execute(sql, args).fetchall()
-        items = [_item(r) for r in rows[:limit]]
-        if len(rows) <= limit:
-            return Page(items, None)
-        last = items[-1]
-        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+        pos = decode_cursor(cursor, "i") if cursor is not None else None
+        return self._index_page(sql, args, pos, limit=limit, reverse=reverse)
 
     def query_index_between(
         self, gsi1pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
@@ -297,13 +286,16 @@ class SqliteStore:
             "WHERE gsi1pk = ? AND gsi1sk >= ? AND gsi1sk <= ? AND (ttl IS NULL OR ttl > ?)"
         )
         args: list[Any] = [gsi1pk, sk_from, sk_to, self._now()]
+        return self._index_page(sql, args, pos, limit=limit, reverse=reverse)
+
+    def _index_page(self, sql: str, args: list[Any], pos: dict[str, str] | None, *, limit: int, reverse: bool) -> Page:
+        """The page of the index `sql` selects, from past the cursor's place `pos`, in the index's order."""
         if pos is not None:
             sql += " AND (gsi1sk, pk, sk) < (?, ?, ?)" if reverse else " AND (gsi1sk, pk, sk) > (?, ?, ?)"
-            args += [pos["g"], pos["pk"], pos["sk"]]
+            args = [*args, pos["g"], pos["pk"], pos["sk"]]
         sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
-        args.append(limit + 1)
         with self._errors():
-            rows = self._conn().execute(sql, args).fetchall()
+            rows = self._conn().execute(sql, [*args, limit + 1]).fetchall()
         items = [_item(r) for r in rows[:limit]]
         if len(rows) <= limit:
             return Page(items, None)
