@@ -1138,24 +1138,13 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
     """A review: revenue.csv took four decimal places in every currency (for BHD's three), so "12.345" was taken
     as dollars and "12000.50" as yen, shown "$12" and "12,001 JPY" with nothing said. An amount has the decimal
     places of business.yaml's currency, of the same import or the one stored, at most: in the admin form too."""
-    from firstmate.adapters.sources.data_folder import read_data_folder
     from firstmate.errors import DataRejected
-    from firstmate.services.data import check_data, save_row
+    from firstmate.services.data import save_row
 
     header = "id,entity,asset,source,recorded_on,service_date,amount,deposit,reference\n"
 
     def problems(files: dict[str, str]) -> list[tuple[str, str]]:
-        folder = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
-        folder.mkdir()
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        raw = read_data_folder(folder)
-        assert not isinstance(raw, list)
-        try:
-            check_data(demo_app.store, "demo", raw)
-        except DataRejected as rejected:
-            return [(e.where, e.problem) for e in rejected.errors]
-        return []
+        return _folder_problems(demo_app, tmp_path, files)
 
     rows = "".join(
         f"R-{n},keel-advisory,,direct,2026-11-02,2026-11-02,{amount},,\n" for n, amount in ((1, "12.345"), (2, "12.34"))
@@ -1183,6 +1172,25 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
     save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"})
 
 
+def _folder_problems(app: App, tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str]]:
+    """Where and what each problem is of a data folder holding `files`, checked (not imported) for the demo."""
+    from firstmate.adapters.sources.data_folder import read_data_folder
+    from firstmate.errors import DataRejected
+    from firstmate.services.data import check_data
+
+    folder = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    try:
+        check_data(app.store, "demo", raw)
+    except DataRejected as rejected:
+        return [(e.where, e.problem) for e in rejected.errors]
+    return []
+
+
 def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(demo_app: App, tmp_path: Path) -> None:
     """A review: only revenue.csv followed the currency; every other amount (an expense, an invoice, a payout,
     an occupancy's revenue, business.yaml's cash…) took two decimal places whatever it was. A dinar's 12.345
@@ -1191,24 +1199,12 @@ def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(d
     keeps its own rule."""
     from fastapi.testclient import TestClient
 
-    from firstmate.adapters.sources.data_folder import read_data_folder
-    from firstmate.errors import DataRejected
     from firstmate.services.access import admin_link_token
-    from firstmate.services.data import check_data, save_row
+    from firstmate.services.data import save_row
     from firstmate.web.app import create_app
 
     def problems(files: dict[str, str]) -> list[tuple[str, str]]:
-        folder = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
-        folder.mkdir()
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        raw = read_data_folder(folder)
-        assert not isinstance(raw, list)
-        try:
-            check_data(demo_app.store, "demo", raw)
-        except DataRejected as rejected:
-            return [(e.where, e.problem) for e in rejected.errors]
-        return []
+        return _folder_problems(demo_app, tmp_path, files)
 
     expenses = "id,month,entity,category,vendor,amount,fixed,asset\nE-1,2026-11,saltwind-charters,fuel,Harbor Fuel,{}\n"
     payouts = "id,source,paid_on,amount,reference\nP-1,marketplace,2026-11-02,{},\n"
