@@ -231,6 +231,28 @@ MONEY = [
     ("Max 300", "Max …"),
     # a kind of guest before a figure names its price as often as its count: in doubt, hidden
     ("Adults 22, kids 4", "Adults …, kids 4"),
+    # a review: a small price after a hidden one in a price list, a price "each for" something after vans, and a
+    # count with a word of money at once after it reached crew; a list a count, a place or an age breaks stays
+    ("Bait 40, ice 15", "Bait …, ice …"),
+    ("Adults 85, kids 12; adults 2, kids 3", "Adults …, kids …; adults 2, kids 3"),
+    ("Bait 40, ice 15, gloves 8", "Bait …, ice …, gloves …"),
+    ("Adults 85, kids: 12", "Adults …, kids: …"),
+    ("Slip 14, gate 3, bait 40, ice 15", "Slip 14, gate 3, bait …, ice …"),
+    ("Ages 6 and 9, bait 40, ice 15", "Ages 6 and 9, bait …, ice …"),
+    ("Bait 40, ice 15, slip 14, gate 3", "Bait …, ice …, slip 14, gate 3"),
+    (
+        "Boston Whaler 27, 2 coolers, kids 5 and 7. Bait 40, ice 15",
+        "Boston Whaler …, 2 coolers, kids 5 and 7. Bait …, ice …",
+    ),
+    ("Adults 85, kids 12, infants 4", "Adults …, kids …, infants 4"),
+    ("3 vans, 15 each for parking", "3 vans, … each for parking"),
+    (
+        "2 boats, 12 each for 4 hours; 3 vans, 15 each for parking",
+        "2 boats, 12 each for 4 hours; 3 vans, … each for parking",
+    ),
+    ("Lunch for 45, paid", "Lunch for …, paid"),
+    ("Lunch for 12 - paid", "Lunch for … - paid"),
+    ("Lunch for two, paid. Lunch for 22. Lunch for 45, paid", "Lunch for two, paid. Lunch for 22. Lunch for …, paid"),
 ]
 
 HARMLESS = [
@@ -541,6 +563,10 @@ OPERATOR_NOTES = [
         "About 30 in the group, ages 20-35. … down, … on the day.",
     ),
     ("grandma is 82, she paid 82 for her ticket", "grandma is 82, she paid … for her ticket"),
+    (
+        "Family of 5, kids 6 and 9. Adults 85, kids 12 at the dock. Slip 14, gate 3.",
+        "Family of 5, kids 6 and 9. Adults …, kids … at the dock. Slip 14, gate 3.",
+    ),
 ]
 
 

@@ -205,9 +205,23 @@ CARRIERS = re.compile(
     re.IGNORECASE,
 )
 EACH = re.compile(r"[ \t]*(?:each|ea|apiece)\b", re.IGNORECASE)
+#: "each for" and what it is for after a figure: a price, even after vans or boats ("3 vans, 15 each for parking");
+#: not a time ("2 boats, 12 each for 4 hours").
+EACH_FOR = re.compile(r"[ \t]*(?:each|ea|apiece)[ \t]+for[ \t]+[^\W\d_]", re.IGNORECASE)
 #: The rest of a range after its first figure ("20-25 guests", "20 to 25 guests", "20 or 25 people"): what comes
 #: after its last figure says what both are.
 RANGE = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*\d+(?![\w:]|[.,]\d)", re.IGNORECASE)
+#: A word of money at once after a head count "for" names: it prices what is laid on ("Lunch for 45, paid").
+PAID_AFTER = re.compile(r"[ \t]*(?:[,:\-–][ \t]*)?(?:paid|prepaid|due|owed|owing|charged|cash)\b", re.IGNORECASE)
+#: The next item of a price list after a figure: a comma and a word before the figure ("Bait 40, ice 15", "Adults 85,
+#: kids: 12"), and the word before a list's first figure ("Bait 40").
+LIST_NEXT_ITEM = re.compile(r"[ \t]*,[ \t]*[^\W\d_]+[ \t]*:?[ \t]*")
+LIST_ITEM_WORD = re.compile(r"[^\W\d_]+[ \t]*:?[ \t]*$")
+#: Kinds of guest, after which a single digit in a price list is read as their count ("Adults 22, kids 4").
+GUEST_KINDS = re.compile(
+    r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",
+    re.IGNORECASE,
+)
 #: After a figure a plural word names ("Ages 4"), the rest of a list it names whole: figures after commas up to an
 #: "and" or the end of the sentence ("Ages 4, 7, 12 and 45", "Slips 3, 4, 5"); not "Ages 4 and 7, 100 on arrival".
 LIST_COMMA = re.compile(r"[ \t]*,[ \t]*")

@@ -33,10 +33,14 @@ from firstmate.domain.redaction.note_words import (
     CLOCK_ENDS,
     CLOCK_SHAPED,
     EACH,
+    EACH_FOR,
     FEET,
     FLIGHT,
     FOR_HEADS,
+    GUEST_KINDS,
     LIST_COMMA,
+    LIST_ITEM_WORD,
+    LIST_NEXT_ITEM,
     LIST_REST,
     MOST_COUNTED,
     NAMED_PAIR_JOINER,
@@ -56,6 +60,7 @@ from firstmate.domain.redaction.note_words import (
     NOTE_TIME_WORD,
     NOTE_TWO_WORDS,
     NOTE_WORD,
+    PAID_AFTER,
     PAID_HEADS,
     PAIR_JOINER,
     PER,
@@ -139,15 +144,30 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
             sentences.money_at(found.start())
         readings.append((found, reading))
     shown, last = [], 0
+    listed: re.Match[str] | None = None  # the last figure hidden as an item of a price list ("Bait 40")
     for found, reading in readings:
         if (
             reading == "money"
             or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
             or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
+            or (reading == "unsaid" and _next_in_price_list(found, listed))
         ):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
             last = found.end()
+            listed = found if LIST_ITEM_WORD.search(priced, max(0, found.start() - 40), found.start()) else None
+        else:
+            listed = None
     return "".join(shown) + priced[last:]
+
+
+def _next_in_price_list(found: re.Match[str], listed: re.Match[str] | None) -> bool:
+    """Whether a figure is the next item of a price list whose item before it was hidden: a word and a figure after
+    its comma ("Bait 40, ice 15", "Adults 85, kids 12", and on while the items keep that shape); not a single digit
+    after a kind of guest, read as their count ("Adults 22, kids 4")."""
+    if listed is None or not found["figure"] or not LIST_NEXT_ITEM.fullmatch(found.string, listed.end(), found.start()):
+        return False
+    word = NOTE_WORD.findall(found.string, listed.end(), found.start())[-1]
+    return not (GUEST_KINDS.fullmatch(word) and found["figure"].isdigit() and int(found["figure"]) < 10)
 
 
 class _Sentences:
@@ -240,7 +260,8 @@ def _reading(
     if CATCH_LIMIT.search(clause):
         named[end] = False
         return "named"  # "Catch limit 20 per person": a count per person
-    if EACH.match(text, end) and not _at_least_20(found) and CARRIERS.search(text, 0, start):
+    each = EACH.match(text, end) and not EACH_FOR.match(text, end)  # not "3 vans, 15 each for parking": a price
+    if each and not _at_least_20(found) and CARRIERS.search(text, 0, start):
         return "other"  # "3 vans, 8 each": how many ride in each
     if NOTE_APIECE.match(text, end):
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
@@ -271,6 +292,8 @@ def _reading_by_word(
             return "money" if _at_least_20(found) else "other"  # "Deposit paid, total of 6"
         return "money"
     text, start, end = found.string, found.start(), found.end()
+    if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
+        return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
     if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not _at_least_20(found)):
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
