@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel
 
-from firstmate.domain.shared import SLUG, problem_words
+from firstmate.domain.shared import SLUG, model_at, problem_words
 
 _LIST_PROBLEMS = {"tuple_type", "list_type"}
 _MAPPING_PROBLEMS = {"dict_type", "model_type", "model_attributes_type"}
@@ -38,28 +38,11 @@ def data_problem_words(problem: Mapping[str, Any], model: type[BaseModel], *, cs
     if kind in _LIST_PROBLEMS:
         return f"{said or 'it'} is not a list: write each item on its own line, starting with '- '"
     if kind in _MAPPING_PROBLEMS:
-        fields = ", ".join(f"{name}:" for name in _model_at(model, problem.get("loc", ())).model_fields)
+        fields = ", ".join(f"{name}:" for name in model_at(model, problem.get("loc", ())).model_fields)
         return f"{said or 'it'} is not a set of fields: write them one a line, indented under it ({fields})"
     if kind == "extra_forbidden":
         if csv:
             return f"is not a column firstmate knows; the columns are: {', '.join(model.model_fields)}"
-        fields = ", ".join(_model_at(model, tuple(problem.get("loc", ()))[:-1]).model_fields)
+        fields = ", ".join(model_at(model, tuple(problem.get("loc", ()))[:-1]).model_fields)
         return f"is not a field firstmate knows here; the fields are: {fields}"
     return problem_words(problem)  # dates, numbers, choices: said as everywhere else
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
-    """The model of the mapping at `loc` inside `model` (a goal inside business.yaml's goals, say)."""
-    for part in loc:
-        if not isinstance(part, str) or part not in model.model_fields:
-            continue
-        annotation = model.model_fields[part].annotation
-        inner = [a for a in _flattened(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if inner:
-            model = inner[0]
-    return model
-
-
-def _flattened(annotation: Any) -> list[Any]:
-    """`annotation` and the types inside it (`tuple[Goal, ...]`, `Cash | None`)."""
-    return [annotation, *(inner for arg in get_args(annotation) for inner in _flattened(arg))]

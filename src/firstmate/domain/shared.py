@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel
 
 from firstmate.domain.currencies import minor_units
 
@@ -280,3 +282,21 @@ def _unknown_zone(value: str) -> str:
     words = {word.lower() for word in re.findall(r"[A-Za-z]{3,}", value)}
     cities = [zone for zone in zones if zone.rpartition("/")[2].replace("_", " ").lower() in words]
     return f"{value!r} is not an IANA time zone such as {cities[0] if cities else 'America/Los_Angeles'}"
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model of the mapping at `loc` (a pydantic error's place) inside `model`: a goal inside business.yaml's
+    goals, a checklist item inside an asset; `model` itself where `loc` names no nested model."""
+    for part in loc:
+        if not isinstance(part, str) or part not in model.model_fields:
+            continue
+        annotation = model.model_fields[part].annotation
+        inner = [a for a in _flattened(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if inner:
+            model = inner[0]
+    return model
+
+
+def _flattened(annotation: Any) -> list[Any]:
+    """`annotation` and the types inside it (`tuple[Goal, ...]`, `Cash | None`)."""
+    return [annotation, *(inner for arg in get_args(annotation) for inner in _flattened(arg))]

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,7 +28,7 @@ from firstmate.domain.business import (
 )
 from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
-from firstmate.domain.shared import problem_words
+from firstmate.domain.shared import model_at, problem_words
 from firstmate.errors import DataRejected
 from firstmate.ports import MAX_TRANSACTION_WRITES, Store
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
@@ -236,7 +236,7 @@ def _in_file_words(model: type[BaseModel], problem: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "is missing; add it"
     if kind == "extra_forbidden":
-        settings = ", ".join(_model_at(model, loc[:-1]).model_fields)
+        settings = ", ".join(model_at(model, loc[:-1]).model_fields)
         return f"is not a setting here; the settings are {settings}"
     if kind == "string_type":
         return 'must be text in quotes, like "…"'
@@ -261,18 +261,6 @@ def _in_file_words(model: type[BaseModel], problem: Mapping[str, Any]) -> str:
     if kind in ("enum", "literal_error"):  # "must be 'boat' or 'vehicle'", after the setting's name
         return "must be " + str((problem.get("ctx") or {}).get("expected", ""))
     return problem_words(problem)
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
-    """The model of the table at `loc` inside `model` (a checklist item inside an asset, say)."""
-    for part in loc:
-        if not isinstance(part, str) or part not in model.model_fields:
-            continue
-        annotation = model.model_fields[part].annotation
-        inner = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if inner:
-            model = inner[0]
-    return model
 
 
 def _many(model: type[M], data: Any, section: str, errors: list[RowError]) -> list[M]:
