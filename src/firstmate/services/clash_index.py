@@ -10,7 +10,6 @@ all, as it did.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -18,12 +17,12 @@ from datetime import timedelta
 
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import to_epoch
-from firstmate.errors import ConditionFailed
-from firstmate.ports import Absent, Item, Put, Store
+from firstmate.ports import Item, Put, Store
 from firstmate.services.paging import iter_items
+from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_pending
 
-#: Records of the orgs whose older messages `index_told` went through (the outbox's own upgrades' partition).
-UPGRADES_PK = "SYSTEM#UPGRADES"
+#: The upgrade `index_told` is recorded as, per org (`services.upgrades`): older messages named under trips.
+_UPGRADE = "clash-index"
 #: An item outlives its message's use by this much (a sent message is kept 90 days: `outbox.SENT_RETENTION`).
 KEPT_AFTER_USE = timedelta(days=90)
 #: The trips firstmate names in a message's key (bookings' and blocked slots'), whose changes look them up.
@@ -33,10 +32,6 @@ _OWN_UID = re.compile(r"(?<=:)[^:]+@firstmate(?=:)")
 def clashes_pk(org: str) -> str:
     """The partition naming, for each trip, the "Double booked!" messages of `org` about it."""
     return f"ORG#{org}#CLASHES"
-
-
-def _upgrade_key(org: str) -> tuple[str, str]:
-    return UPGRADES_PK, f"clash-index#{org}"
 
 
 def told_writes(org: str, message: OutgoingMessage, uids: Sequence[str]) -> list[Put]:
@@ -56,7 +51,7 @@ def told_keys(store: Store, org: str, uid: str) -> list[str] | None:
     """The outbox keys of `org`'s "Double booked!" messages about the calendar entry `uid`; None while
     the org has messages from before they were named so (`index_pending` has not gone through them):
     the caller reads them all."""
-    if store.get(*_upgrade_key(org)) is None:
+    if not is_upgraded(store, _UPGRADE, org):
         return None
     return [str(item.data["key"]) for item in iter_items(store, clashes_pk(org), f"{uid}#")]
 
@@ -80,8 +75,7 @@ def index_told(store: Store, org: str, *, most: int | None = None) -> tuple[int,
     named += count
     if not finished:
         return named, False
-    with contextlib.suppress(ConditionFailed):  # recorded already
-        store.put(Item(*_upgrade_key(org), {"org": org}), Absent())
+    mark_upgraded(store, _UPGRADE, org)
     return named, True
 
 
@@ -102,16 +96,7 @@ def _named(store: Store, writes: list[Put], most: int | None) -> tuple[int, bool
 def index_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:
     """`index_told` the orgs not done yet, at most `most` messages a run (the hourly `sweep` job calls
     it: after an upgrade each org's are read once, and never again). Says what it did."""
-    done = store.get_many([_upgrade_key(org) for org in orgs])
-    named, left = 0, ""
-    for org, record in zip(orgs, done, strict=True):
-        if record is not None:
-            continue
-        count, finished = index_told(store, org, most=most - named)
-        named += count
-        if not finished:
-            left = org
-            break
+    named, left = upgrade_pending(store, orgs, _UPGRADE, lambda org, n: index_told(store, org, most=n), most=most)
     if not named and not left:
         return ""
     return f"{named} double-booking messages named under their trips" + (f"; more next run ({left})" if left else "")

@@ -11,7 +11,6 @@ index keys by `reindex`, once per org (the hourly `sweep` job, or `firstmate out
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,17 +20,18 @@ from itertools import islice
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
-from firstmate.ports import Absent, Item, Store, VersionIs
+from firstmate.ports import Item, Store, VersionIs
 from firstmate.services.outbox import DEAD_INDEX, DUE_INDEX, SENT_INDEX, from_item, outbox_pk, to_item
 from firstmate.services.paging import iter_items
+from firstmate.services.upgrades import mark_upgraded, upgrade_pending
 
 #: Where an entry stands in the list: when it was queued (UTC, to the microsecond), its org, its key. Places
 #: sort as the list does, newest last; the list shows them from the highest.
 Place = tuple[str, str, str]
 #: Above every org (slugs of a-z, 0-9 and "-"): a place (moment, TOP, "") follows every row queued by then.
 _TOP = "\U0010ffff"
-#: Records of the orgs whose entries `reindex` went through (`reindex_pending`).
-UPGRADES_PK = "SYSTEM#UPGRADES"
+#: The upgrade `reindex` is recorded as, per org (`services.upgrades`): entries indexed by when they were queued.
+_UPGRADE = "outbox-listed"
 
 
 def stamp(moment: datetime) -> str:
@@ -233,29 +233,14 @@ def reindex(store: Store, org: str, *, most: int | None = None) -> tuple[int, bo
         except ConditionFailed:
             continue
         rewritten += 1
-    _mark_done(store, org)
+    mark_upgraded(store, _UPGRADE, org)
     return rewritten, True
-
-
-def _mark_done(store: Store, org: str) -> None:
-    """Record that `org`'s entries carry the index keys they are listed by (`reindex`)."""
-    with contextlib.suppress(ConditionFailed):  # recorded already
-        store.put(Item(UPGRADES_PK, f"outbox-listed#{org}", {"org": org}), Absent())
 
 
 def reindex_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:
     """`reindex` the orgs not done yet, at most `most` rewrites a run (the hourly `sweep` job calls it:
     after an upgrade each org's entries are read once, and never again). Says what it did."""
-    done = store.get_many([(UPGRADES_PK, f"outbox-listed#{org}") for org in orgs])
-    rewritten, left = 0, []
-    for org, record in zip(orgs, done, strict=True):
-        if record is not None:
-            continue
-        count, finished = reindex(store, org, most=most - rewritten)
-        rewritten += count
-        if not finished:
-            left.append(org)
-            break
+    rewritten, left = upgrade_pending(store, orgs, _UPGRADE, lambda org, n: reindex(store, org, most=n), most=most)
     if not rewritten and not left:
         return ""
-    return f"{rewritten} outbox entries indexed for the admin list" + (f"; more next run ({left[0]})" if left else "")
+    return f"{rewritten} outbox entries indexed for the admin list" + (f"; more next run ({left})" if left else "")

@@ -1,0 +1,45 @@
+"""One-off upgrades of stored data, done once per org by the hourly `sweep` job, a few thousand items a
+run: each org's is recorded done under `SYSTEM#UPGRADES` (`<upgrade>#<org>`), so it is never read again."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+
+from firstmate.errors import ConditionFailed
+from firstmate.ports import Absent, Item, Store
+
+UPGRADES_PK = "SYSTEM#UPGRADES"
+
+
+def upgrade_key(upgrade: str, org: str) -> tuple[str, str]:
+    """Where `upgrade` is recorded done for `org`."""
+    return UPGRADES_PK, f"{upgrade}#{org}"
+
+
+def is_upgraded(store: Store, upgrade: str, org: str) -> bool:
+    """Whether `upgrade` went through `org`'s items."""
+    return store.get(*upgrade_key(upgrade, org)) is not None
+
+
+def mark_upgraded(store: Store, upgrade: str, org: str) -> None:
+    """Record that `upgrade` went through `org`'s items (once: a second record changes nothing)."""
+    with contextlib.suppress(ConditionFailed):  # recorded already
+        store.put(Item(*upgrade_key(upgrade, org), {"org": org}), Absent())
+
+
+def upgrade_pending(
+    store: Store, orgs: Sequence[str], upgrade: str, step: Callable[[str, int], tuple[int, bool]], *, most: int
+) -> tuple[int, str]:
+    """Run `step(org, at_most)` (items changed, whether the org is done) on the orgs `upgrade` has not been
+    through, `most` items in all; how many were changed, and the org left for the next run ("" if none)."""
+    done = store.get_many([upgrade_key(upgrade, org) for org in orgs])
+    changed = 0
+    for org, record in zip(orgs, done, strict=True):
+        if record is not None:
+            continue
+        count, finished = step(org, most - changed)
+        changed += count
+        if not finished:
+            return changed, org
+    return changed, ""
