@@ -31,6 +31,7 @@ from firstmate.adapters.store.rules import (
     encode_cursor,
     fits,
     holds,
+    index_page,
     prefix_fits,
     validate_writes,
     with_version,
@@ -265,12 +266,7 @@ class DynamoStore:
 
     def _index_page(self, request: dict[str, Any], start: dict[str, Any] | None, limit: int) -> Page:
         """The page of the index query `request`, from `start` on, with a cursor when there is more."""
-        items = self._collect(request, start, limit)
-        if len(items) <= limit:
-            return Page(items, None)
-        items = items[:limit]
-        last = items[-1]
-        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+        return index_page(self._collect(request, start, limit), limit)
 
     def _collect(self, request: dict[str, Any], start: dict[str, Any] | None, limit: int) -> list[Item]:
         """Up to limit + 1 live items (one more tells whether there is a next page)."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from firstmate.errors import InvalidInput
-from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Exists, Item, Put, VersionIs, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Condition, Exists, Item, Page, Put, VersionIs, Write
 
 MAX_ITEM_BYTES = 400_000
 MAX_PK_BYTES = 2048
@@ -171,3 +171,12 @@ def decode_cursor(cursor: str, kind: str) -> dict[str, Any]:
     ):
         raise InvalidInput("that page cursor is not one this store issued")
     return position
+
+
+def index_page(items: list[Item], limit: int) -> Page:
+    """A page of an index query read `limit` + 1 items deep: the first `limit`, and a cursor at the last of
+    them when there was one more."""
+    if len(items) <= limit:
+        return Page(items, None)
+    last = items[limit - 1]
+    return Page(items[:limit], encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))

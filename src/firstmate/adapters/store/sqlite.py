@@ -26,6 +26,7 @@ from firstmate.adapters.store.rules import (
     encode_cursor,
     fits,
     holds,
+    index_page,
     prefix_fits,
     validate_writes,
     with_version,
@@ -296,11 +297,7 @@ class SqliteStore:
         sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
         with self._errors():
             rows = self._conn().execute(sql, [*args, limit + 1]).fetchall()
-        items = [_item(r) for r in rows[:limit]]
-        if len(rows) <= limit:
-            return Page(items, None)
-        last = items[-1]
-        return Page(items, encode_cursor("i", {"g": last.gsi1sk, "pk": last.pk, "sk": last.sk}))
+        return index_page([_item(r) for r in rows], limit)
 
     # -- writes --------------------------------------------------------------------------------
 
