@@ -726,6 +726,10 @@ def test_an_amount_in_a_currency_of_three_decimal_places_is_taken_and_shown_with
     for amount, currency, said in (
         ("12.3456", "BHD", "gross_amount: 12.3456 has more decimal places than BHD's 3: write it like 12.345"),
         ("600.005", "USD", "gross_amount: 600.005 has more decimal places than USD's 2: write it like 600.00"),
+        # more places than any currency has were told "more than 4 decimal places: write it like 600.1235",
+        # which USD refused in turn; and an amount of a billion places is named short, not written out
+        ("600.12345", "USD", "gross_amount: 600.12345 has more decimal places than USD's 2: write it like 600.12"),
+        ("1e-1000000000", "USD", "gross_amount: 1E-1000000000 has more decimal places than USD's 2: write it like 0"),
     ):
         [error] = parse_csv(
             HEADER + f"C-2,sea-lark,2026-12-21T10:00:00-08:00,2,2,{amount},{currency},A B,a@example.com,\n"
@@ -1763,7 +1767,7 @@ def test_a_csv_row_refused_by_a_rule_is_told_what_was_written_and_how_to_write_i
         timezone="America/Los_Angeles",
     )
     assert [r.problem for r in rows if isinstance(r, RowError)] == [
-        "gross_amount: '450.123456' has more than 4 decimal places: write it like 450.1235",
+        "gross_amount: 450.123456 has more decimal places than USD's 2: write it like 450.12",
         "duration_hours: 'three' is not a plain number: write it like 1200.50, without thousands commas or a currency "
         "sign; guest_count: '0' is below 1: write 1 or more; gross_amount: '2000000' is above 1000000: write 1000000 "
         "or less",

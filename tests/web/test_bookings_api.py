@@ -342,8 +342,8 @@ def test_a_refused_field_is_told_what_was_sent_and_how_to_send_it(
     assert said.status_code == 422
     assert said.json()["detail"] == (
         "start: '04/07/2026 17:00' is not a date and time: write a date and time with its offset, like "
-        "2026-07-04T17:00:00-07:00; guest_count: 0 is below 1: write 1 or more; gross_amount: '840.123456' has more "
-        "than 4 decimal places: write it like 840.1235"
+        "2026-07-04T17:00:00-07:00; guest_count: 0 is below 1: write 1 or more; gross_amount: 840.123456 has more "
+        "decimal places than USD's 2: write it like 840.12"
     )
     assert "Input should" not in said.text and _snapshot(demo_app) == {"anchors": 0, "calendar": 0, "outbox": 0}
 

@@ -233,8 +233,11 @@ class BookingRequest(BaseModel):
         json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
     )
     gross_amount: Amount = Field(
-        ge=0, le=MAX_GROSS, decimal_places=MAX_MINOR_UNITS,
+        ge=0, le=MAX_GROSS,
         description="In the currency's units, with no more decimal places than it has (none for JPY).",
+        # the places are judged in the amount's currency alone (`_whole_units`), which names it: "more than 4
+        # decimal places" said of 12.34567 USD told a client a limit that is not USD's
+        json_schema_extra={"multipleOf": float(Decimal(1).scaleb(-MAX_MINOR_UNITS))},
     )  # fmt: skip
     lead_guest: LeadGuest
     notes: str = Field(default="", max_length=MAX_NOTES, description="Shown to crew.")

@@ -50,4 +50,15 @@ def places_problem(amount: Decimal, code: str, whose: str = "") -> str | None:
         return None
     if not places:
         return f"{amount} has cents, and {code} has none{whose}: write the amount in whole {code}, like {shown}"
-    return f"{amount.normalize():f} has more decimal places than {code}'s {places}{whose}: write it like {shown}"
+    return f"{_as_written(amount)} has more decimal places than {code}'s {places}{whose}: write it like {shown}"
+
+
+def _as_written(amount: Decimal) -> str:
+    """`amount` in plain digits without trailing zeros ("12.345"), cut to 60 characters: a client may send
+    "1e-1000000000", which written out in full is a billion zeros."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -60:
+        return str(amount)[:60]  # the engineering form, "1E-1000000000", is short
+    text = f"{amount:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if len(text) <= 60 else f"{text[:59]}…"
