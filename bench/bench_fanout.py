@@ -44,6 +44,7 @@ from bench.bench_page import (
     INSERT_ROW,
     ORG,
     SCALES,
+    SERVED,
     UVICORN_FLAGS,
     Transactions,
     book,
@@ -192,6 +193,7 @@ def prepare(work: Path, numbers: Iterator[int]) -> tuple[dict[str, Path], Path]:
         app.close()
         homes[scale] = home
     copy_home(first, work / "home-api")
+    copy_home(first, work / "home-served")
     return homes, work / "home-api"
 
 
@@ -216,8 +218,10 @@ def measure_scales(homes: dict[str, Path], work: Path, numbers: Iterator[int]) -
     return {name: scale.figures() for name, scale in scales.items()}
 
 
-def measure_api(home: Path, work: Path, numbers: Iterator[int]) -> dict[str, dict[str, Any]]:
-    """POST distinct bookings to the real server at each concurrency; latency and throughput."""
+def measure_api(home: Path, work: Path, numbers: Iterator[int], factory: str = FIRSTMATE) -> dict[str, dict[str, Any]]:
+    """POST distinct bookings to the real server at each concurrency; latency and throughput. With the
+    SERVED factory the dispatcher sends the bookings' messages meanwhile, as under `firstmate serve`; then
+    how long the last messages took to go, and how many went."""
     from firstmate.services.keys import create_key
 
     app = open_app(home)
@@ -230,7 +234,7 @@ def measure_api(home: Path, work: Path, numbers: Iterator[int]) -> dict[str, dic
         return [http_request("POST", "/api/v1/bookings", headers, json.dumps(b).encode()) for b in bodies]
 
     answers: dict[str, dict[str, Any]] = {}
-    with servers({"api": (FIRSTMATE, {"FIRSTMATE_HOME": str(home)})}, work) as ports:
+    with servers({"api": (factory, {"FIRSTMATE_HOME": str(home)})}, work) as ports:
         run_load(ports["api"], requests(10), concurrency=2, expect=201)  # warm up
         for concurrency, count in API_REQUESTS.items():
             load = run_load(ports["api"], requests(count), concurrency=concurrency, expect=201)
@@ -243,7 +247,23 @@ def measure_api(home: Path, work: Path, numbers: Iterator[int]) -> dict[str, dic
                 "not_201": load.unexpected,
                 "statuses": {str(k): v for k, v in sorted(load.statuses.items())},
             }
+        if factory == SERVED:
+            answers["outbox"] = drained(home / "firstmate.db")
     return answers
+
+
+def drained(db: Path, limit_s: float = 600.0) -> dict[str, Any]:
+    """Wait for the served app's dispatcher to send every message the load queued: the seconds it took
+    after the last answer, and the messages by status."""
+    started = time.perf_counter()
+    count = "SELECT json_extract(data, '$.status'), count(*) FROM items WHERE pk = ? GROUP BY 1"
+    while True:
+        with sqlite3.connect(db) as conn:
+            statuses = dict(conn.execute(count, (f"ORG#{ORG}#OUTBOX",)).fetchall())
+        waited = time.perf_counter() - started
+        if (not statuses.get("pending") and not statuses.get("sending")) or waited > limit_s:
+            return {"drained_after_s": round(waited, 1), "statuses": statuses}
+        time.sleep(0.25)
 
 
 def main() -> None:
@@ -254,10 +274,13 @@ def main() -> None:
         homes, api_home = prepare(work, numbers)
         per_scale = measure_scales(homes, work, numbers)
         api = measure_api(api_home, work, numbers)
-    report(per_scale, api)
+        served = measure_api(work / "home-served", work, numbers, factory=SERVED)
+    report(per_scale, api, served)
 
 
-def report(per_scale: dict[str, dict[str, Any]], api: dict[str, dict[str, Any]]) -> None:
+def report(
+    per_scale: dict[str, dict[str, Any]], api: dict[str, dict[str, Any]], served: dict[str, dict[str, Any]]
+) -> None:
     """Print the table and merge the figures into bench/results.json."""
     first, last = per_scale["1x"], per_scale["16x"]
     growth = round(last["ms_per_booking"] / first["ms_per_booking"], 2)
@@ -270,11 +293,13 @@ def report(per_scale: dict[str, dict[str, Any]], api: dict[str, dict[str, Any]])
         "fanout_store_vs_paced_sqlite": first["store_vs_paced_sqlite"],
         "fanout_vs_sqlite_with_bare_store": first["vs_sqlite_with_bare_store"],
         "fanout_latency_ms": {c: {"p50": a["p50"], "p99": a["p99"]} for c, a in api.items()},
+        "fanout_latency_served_ms": {c: {"p50": a["p50"], "p99": a["p99"]} for c, a in served.items() if "p50" in a},
         "scaling": merged_scaling("fanout", {**cost, "16x_over_1x": growth, "unit": "ms per booking"}),
     }
     details = {
         "scales": per_scale,
         "api": api,
+        "api_served": served,
         "rounds": ROUNDS,
         "bookings_per_round": PER_ROUND,
         "uvicorn": " ".join(UVICORN_FLAGS),
@@ -308,16 +333,28 @@ def report(per_scale: dict[str, dict[str, Any]], api: dict[str, dict[str, Any]])
             "",
         ),
     ]
-    for concurrency, a in api.items():
-        others = ", ".join(f"{n} × {status}" for status, n in a["statuses"].items() if status != "201")
-        failed = f" ({others})" if others else ""
-        rows.append(
-            (
-                f"POST /api/v1/bookings, {concurrency} client{'' if concurrency == '1' else 's'}",
-                f"p50 {a['p50']:.0f} ms, p99 {a['p99']:.0f} ms, {a['bookings_per_s']:.0f} bookings/s{failed}",
-                "",
+    for label, answers in (("", api), (", mail sent meanwhile", served)):
+        for concurrency, a in answers.items():
+            if concurrency == "outbox":
+                continue
+            others = ", ".join(f"{n} × {status}" for status, n in a["statuses"].items() if status != "201")
+            failed = f" ({others})" if others else ""
+            rows.append(
+                (
+                    f"POST /api/v1/bookings, {concurrency} client{'' if concurrency == '1' else 's'}{label}",
+                    f"p50 {a['p50']:.0f} ms, p99 {a['p99']:.0f} ms, {a['bookings_per_s']:.0f} bookings/s{failed}",
+                    "",
+                )
             )
+    outbox = served["outbox"]
+    by_status = ", ".join(f"{n:,} {status}" for status, n in sorted(outbox["statuses"].items()))
+    rows.append(
+        (
+            "their messages (firstmate serve's dispatcher)",
+            f"{by_status}; the last {outbox['drained_after_s']:g} s after the last answer",
+            "none left",
         )
+    )
     for name, s in per_scale.items():
         rows.append(
             (

@@ -86,6 +86,19 @@ def firstmate_app() -> Any:
     return create_app(build(settings))
 
 
+def firstmate_served_app() -> Any:
+    """uvicorn factory: the firstmate web app as `firstmate serve` runs it, its dispatcher and scheduler
+    alongside (mail to the local outbox folder)."""
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.logs import configure_logging
+    from firstmate.web.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning")
+    return create_app(build(settings), run_workers=True)
+
+
 def bare_app() -> Any:
     """uvicorn factory: a bare Starlette endpoint answering the file BENCH_PAGE_FILE as HTML."""
     from starlette.applications import Starlette
@@ -117,6 +130,7 @@ def bare_fastapi_app() -> Any:
 
 
 FIRSTMATE = "bench.bench_page:firstmate_app"
+SERVED = "bench.bench_page:firstmate_served_app"
 STARLETTE = "bench.bench_page:bare_app"
 BARE_FASTAPI = "bench.bench_page:bare_fastapi_app"
 #: The reference servers, answering the bytes firstmate rendered.
