@@ -18,6 +18,7 @@ FIGURES = (
     "fanout_vs_sqlite", "page_vs_starlette", "reports_s", "reports_peak_mb", "reports_vs_read",
     "page_fastapi_floor_vs_starlette", "reports_scaling", "signal_false_alarm_rate", "signal_recall",
     "signal_direction", "signal_naive_false_alarm_rate", "page_built_vs_starlette", "page_mixed_rps",
+    "fanout_store_vs_paced_sqlite", "fanout_vs_sqlite_with_bare_store", "fanout_latency_served_ms",
 )  # fmt: skip
 #: Each round's own ratio within the run (its spread), alongside the headline ratios.
 ROUNDS = (
@@ -43,5 +44,8 @@ def test_every_benchmark_runs_and_records_its_figures(tmp_path: Path) -> None:
     mixed = recorded["details"]["bench_page"]["mixed"]  # guests from many addresses: opened, never limited
     assert mixed["requests"] > 0 and mixed["unexpected"] == 0
     assert all(recorded["details"][f"bench_{name}"]["quick"] for name in ("fanout", "page", "reports"))
+    # the bookings posted to the app as `serve` runs it: every message they queued went, none dead
+    outbox = recorded["details"]["bench_fanout"]["api_served"]["outbox"]["statuses"]
+    assert set(outbox) == {"sent"} and outbox["sent"] > 0, outbox
     for table in ("Booking fan-out", "Crew event page", "Reports:", "Signal quality:"):
         assert table in run.stdout
