@@ -330,7 +330,8 @@ def test_a_one_property_rentals_lines_naming_no_asset_are_its_revenue_once() -> 
     assert profit["Brine Cottage Stays"][0] == "$2,700"
     model = _section(doc, "Revenue model per asset")
     cottage = next(row for row in model.tables[0].rows if row[1] == "Cottage")
-    assert cottage[3:] == ("$5,700", "2 stays", "$2,850", "revenue lines")
+    # in the nights occupancy.csv books in the lines' months (20 + 18), not "2 stays" at $2,850 (a review)
+    assert cottage[3:] == ("$5,700", "38 nights", "$150", "revenue lines, nights in occupancy.csv")
     assert "Brine Cottage Stays" not in {row[0] for row in model.tables[1].rows}
     assert "Rentals add" not in model.summary
 
@@ -356,7 +357,8 @@ def test_a_rental_whose_revenue_lines_start_mid_window_earns_the_same_in_the_ceo
     model = _section(ceo_report(snapshot, OTHERS), "Revenue model per asset")
     cottage = next(row for row in model.tables[0].rows if row[1] == "Cottage")
     # September and October from occupancy.csv (3,000 each), November from its revenue line (2,700)
-    assert cottage[3:5] == ("$8,700", "1 stay + 40 nights")
+    # 40 nights let in occupancy.csv alone, and November's 18 that its line was earned over: one unit, one average
+    assert cottage[3:] == ("$8,700", "58 nights", "$150", "revenue lines + occupancy.csv")
     burn = next(s for s in cfo_report(snapshot).sections if s.title == "Monthly burn")
     cfo_total = sum(Decimal(row[4].strip("$").replace(",", "")) for row in burn.tables[0].rows)
     # lines 5,800 + 2,700 = 8,500; the cottage's September and October lets add 6,000

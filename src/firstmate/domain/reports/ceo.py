@@ -22,6 +22,7 @@ from firstmate.domain.reports.cfo_calc import (
     SINGULAR,
     UNIT_NAMES,
     line_asset,
+    line_nights,
     sole_properties,
     unlisted_by_property,
     unlisted_lets,
@@ -57,7 +58,7 @@ SPOF_DEPENDANTS = 3  # a service this many businesses and assets lean on is a si
 #: How each kind of asset earns, and what one unit of its revenue is.
 EARNS = {
     AssetKind.BOAT: ("per charter", "charters"),
-    AssetKind.PROPERTY: ("per night", "stays"),
+    AssetKind.PROPERTY: ("per night", "sales"),  # in nights where occupancy.csv holds the lines' months
     AssetKind.VEHICLE: ("per job", "jobs"),
     AssetKind.DOMAIN: ("enables others, no revenue of its own", "lines"),
     AssetKind.SERVICE: ("enables others, no revenue of its own", "lines"),
@@ -222,6 +223,13 @@ def _asset_row(snapshot: Snapshot, row: AssetRow, revenue: Decimal) -> tuple[str
         earns = f"per {SINGULAR.get(unit, unit)}"
     units = units_sold(lines)
     sold = plural(units, SINGULAR.get(unit, unit), unit)  # "1 charter", not "1 charters"
+    # a rental's lines in the nights occupancy.csv books in their months: one a month is no stay
+    booked = line_nights(snapshot, lines) if row.own and asset.kind is AssetKind.PROPERTY and lines else None
+    if booked:
+        nights += booked
+        source = "revenue lines" + (" + occupancy.csv" if nights > booked else ", nights in occupancy.csv")
+        return (snapshot.entity_name(row.entity), asset.name, earns, money(revenue, cur), plural(nights, "night"),
+                money(revenue / nights, cur), source)  # fmt: skip
     if lines and (nights or let_revenue):  # revenue lines from some month on: two units, no one average
         sold, average, source = f"{sold} + {plural(nights, 'night')}", "—", "revenue lines + occupancy.csv"
     elif not lines and asset.kind is AssetKind.PROPERTY:  # a let kept in occupancy.csv alone earns per night
@@ -238,7 +246,9 @@ def _revenue_model_section(snapshot: Snapshot) -> Part:
     method = (
         f"{REVENUE_LINES.capitalize()} with a service date in {span} grouped by their asset; a property adds "
         "the occupancy.csv revenue and nights booked of each month no line names it, as the CFO's burn counts "
-        "them. Average = revenue / units as the row shows it (none for a property with both). Lines naming no "
+        "them. A property's revenue lines count the nights occupancy.csv books in their months (a line may hold a "
+        "stay or a month of lets), else sales; average = revenue / units as the row shows it (none for a property "
+        "with sales and nights). Lines naming no "
         "asset (or an asset not in the profile) are shown per entity. Each month's revenue is its sum rounded "
         "once, as the CFO's burn table shows it, split among the rows (and between revenue lines and lets) in "
         "whole units, largest remainders first; each row is its months added, and the summary's revenue lines "

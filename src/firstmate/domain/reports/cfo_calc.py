@@ -26,17 +26,18 @@ from firstmate.domain.snapshot import CapitalOption, Goal, Maintenance, Occupanc
 
 WINDOW_MONTHS = 3
 ZERO = Decimal(0)
-#: What one revenue line is, by the kind of business that earned it.
+#: What one revenue line is, by the kind of business that earned it. A rental's lines are counted in the nights
+#: occupancy.csv books in their months (`line_nights`), else as sales: a line may hold a stay or a month of them.
 UNIT_NAMES = {
     "charter": "charters",
-    "rental": "stays",
+    "rental": "sales",
     "junk_removal": "jobs",
     "delivery": "deliveries",
     "consulting": "invoices",
     "guest_brand": "bookings",
 }
 SINGULAR = {"charters": "charter", "stays": "stay", "jobs": "job", "deliveries": "delivery", "invoices": "invoice"}
-SINGULAR |= {"bookings": "booking", "units": "unit", "nights": "night", "lines": "line"}
+SINGULAR |= {"bookings": "booking", "units": "unit", "nights": "night", "lines": "line", "sales": "sale"}
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,11 @@ def break_evens(snapshot: Snapshot) -> list[BreakEven]:
     result = []
     for entity in sorted({r.entity for r in lines} - set(_unsold(lines))):
         own = [r for r in lines if r.entity == entity]
-        unit = UNIT_NAMES.get(kinds.get(entity, ""), "units")
-        result.append(_break_even(snapshot, entity, unit, units_sold(own), sum((r.amount for r in own), ZERO)))
+        unit, units = UNIT_NAMES.get(kinds.get(entity, ""), "units"), units_sold(own)
+        nights = line_nights(snapshot, own) if kinds.get(entity) == "rental" else None
+        if nights:  # a rental's lines in the nights they were earned over, as the real-estate report counts them
+            unit, units = "nights", nights
+        result.append(_break_even(snapshot, entity, unit, units, sum((r.amount for r in own), ZERO)))
     for entity, (nights, revenue) in sorted(_lets_alone(snapshot, window, lines).items()):
         if nights:  # a let of no nights has no unit to divide by: see `unlet`
             result.append(_break_even(snapshot, entity, "nights", nights, revenue))
@@ -407,6 +411,25 @@ def sole_properties(snapshot: Snapshot) -> dict[str, str]:
 def line_asset(line: RevenueLine, sole: dict[str, str]) -> str | None:
     """The asset a revenue line is of: the one it names, else its business's one property (`sole_properties`)."""
     return line.asset or sole.get(line.entity)
+
+
+def line_nights(snapshot: Snapshot, lines: list[RevenueLine]) -> int | None:
+    """The nights booked that `lines` (a rental's revenue lines) were earned over: occupancy.csv's nights booked of
+    each property and month a sale among them is of, each once. None when one is of a property or month with no
+    occupancy.csv row: what such a line holds is not known. A line may hold a stay, or a month of lets as a channel
+    pays them: the demo's loft, one line a month, read "1 stay" a month in the CFO's break-even and "3 stays" at
+    $3,000 a stay in the CEO's revenue model, beside a real-estate report of 60 nights at $150."""
+    sole = sole_properties(snapshot)
+    booked = {(o.asset, o.month): o.nights_booked for o in snapshot.occupancy}
+    held = set()
+    for line in lines:
+        if line.amount <= 0:  # a refund sells no night; occupancy.csv's rows say what was let
+            continue
+        key = (line_asset(line, sole) or "", line.service_date.replace(day=1))
+        if key not in booked:
+            return None
+        held.add(key)
+    return sum(booked[key] for key in held) if held else None
 
 
 def unlisted_lets(snapshot: Snapshot, month: date, lines: list[RevenueLine]) -> list[Occupancy]:
