@@ -24,7 +24,7 @@ from firstmate.domain.business import AssetKind, EntityKind
 from firstmate.domain.datafiles import BY_FILE, BY_KIND, DataSet, RawRow, check_rows, sale_keys
 from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED, Money
-from firstmate.domain.snapshot import RevenueLine
+from firstmate.domain.snapshot import Finance, RevenueLine, Row
 from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -89,10 +89,38 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_fi
     )
     if isinstance(checked, list):
         raise DataRejected(checked)
+    relabelled = _currency_relabels(store, org, checked, currency, replaced)
+    if relabelled:
+        raise DataRejected(relabelled)
     orphaned = _stored_refunds_orphaned(store, org, checked, replaced)
     if orphaned:
         raise DataRejected(orphaned)
     return checked
+
+
+def _currency_relabels(store: Store, org: str, data: DataSet, was: str, replaced: set[str]) -> list[RowError]:
+    """A business.yaml changing the currency while stored rows that stay (of kinds these files do not replace) hold
+    amounts in the old one: every report would show them, and add them, as the new currency's (dollars read as
+    euros). Refused, saying which rows and what to do; nothing is stored."""
+    finance = data.rows.get("finance", {}).get("business")
+    if not isinstance(finance, Finance) or finance.currency == was:
+        return []
+    kept: Counter[str] = Counter()
+    for kind, rows in load_data(store, org).items():
+        if kind == "finance" or kind in replaced:
+            continue
+        for row in rows:
+            if isinstance(row, Row) and not getattr(row, "currency", "") and any(a for _, a in row.amounts()):
+                kept[BY_KIND[kind].file] += 1
+    if not kept:
+        return []
+    files = ", ".join(f"{n} in {file}" for file, n in sorted(kept.items()))
+    said = (
+        f"changes the currency from {was} to {finance.currency}, while {sum(kept.values())} stored rows hold amounts "
+        f"in {was} ({files}), which the reports would show as {finance.currency}: import them again with their "
+        f"amounts in {finance.currency}, in the same folder as business.yaml, or keep currency: {was}"
+    )
+    return [RowError("business.yaml, field currency", said)]
 
 
 def _stored_refunds_orphaned(store: Store, org: str, data: DataSet, replaced: set[str]) -> list[RowError]:

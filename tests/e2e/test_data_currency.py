@@ -1,0 +1,66 @@
+"""business.yaml's currency names the currency of every amount stored: a review found that changing it (an import
+of business.yaml alone, or the admin form) left the stored rows' dollars to be shown, and added, as euros."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.sources.data_folder import read_data_folder
+from firstmate.bootstrap import App
+from firstmate.demo.business_data import write_demo_data
+from firstmate.errors import DataRejected
+from firstmate.services.data import check_data, data_rows, import_data, save_row
+from firstmate.services.reports import build_snapshot
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def data_app(demo_app: App, tmp_path: Path) -> App:
+    raw = read_data_folder(write_demo_data(tmp_path / "data", TODAY))
+    assert not isinstance(raw, list)
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    return demo_app
+
+
+def _stored_currency(app: App) -> str:
+    return build_snapshot(app, "demo", as_of=TODAY).currency
+
+
+def test_a_currency_change_that_would_relabel_stored_amounts_is_refused_saying_what_to_do(
+    data_app: App, tmp_path: Path
+) -> None:
+    folder = tmp_path / "euros"
+    folder.mkdir()
+    (folder / "business.yaml").write_text("currency: EUR\n", encoding="utf-8")
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    with pytest.raises(DataRejected) as rejected:
+        check_data(data_app.store, "demo", raw)
+    [error] = rejected.value.errors
+    assert error.where == "business.yaml, field currency"
+    assert error.problem.startswith("changes the currency from USD to EUR, while ")
+    assert "stored rows hold amounts in USD" in error.problem
+    assert "import them again with their amounts in EUR, in the same folder as business.yaml" in error.problem
+    assert "or keep currency: USD" in error.problem
+    # in the admin form alike, and nothing is changed
+    with pytest.raises(DataRejected, match="changes the currency from USD to EUR"):
+        save_row(data_app.store, "demo", "finance", {"currency": "EUR"})
+    assert _stored_currency(data_app) == "USD"
+
+
+def test_a_currency_change_with_every_file_of_amounts_in_the_new_currency_is_taken(
+    data_app: App, tmp_path: Path
+) -> None:
+    """The whole folder again, its amounts now written in euros: every stored amount is the new currency's."""
+    folder = write_demo_data(tmp_path / "euros", TODAY)
+    business = folder / "business.yaml"
+    business.write_text(business.read_text().replace("currency: USD", "currency: EUR"), encoding="utf-8")
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list)
+    import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw))
+    assert _stored_currency(data_app) == "EUR"
+    assert data_rows(data_app.store, "demo", "revenue")
