@@ -162,8 +162,11 @@ def _past_minor_units(rows: list[tuple[RawRow, Row]], currency: str) -> list[Row
     the other files took two in every currency: a dinar's 12.345 was refused, and yen with sen were taken."""
     errors = []
     for row, model in rows:
+        own = getattr(model, "currency", None) if not isinstance(model, Finance) else None  # an AWS bill's USD
         for path, amount in model.amounts():
-            problem = places_problem(amount, currency, " (business.yaml's currency)")
+            problem = places_problem(
+                amount, own or currency, " (its currency)" if own else " (business.yaml's currency)"
+            )
             if problem is not None:
                 errors.append(RowError(row.where(path), problem))
     return errors

@@ -241,6 +241,9 @@ class InfraService(Row):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     kind: Literal["hosting", "function", "database", "storage", "email", "domain", "saas", "cdn", "other"]
     monthly_cost: Positive = Decimal(0)
+    #: the currency of monthly_cost and alternative_cost when it is not business.yaml's (an AWS bill is in USD);
+    #: none for business.yaml's. A report never adds it to the org's money.
+    currency: Annotated[str | None, BeforeValidator(_blank_is_none)] = None
     runtime: Annotated[str, Field(max_length=40)] = ""
     version: Annotated[str, Field(max_length=40)] = ""
     used_by: tuple[Slug, ...] = Field(default=(), description="Entities or assets that depend on it.")
@@ -253,6 +256,17 @@ class InfraService(Row):
     cheaper_alternative: Annotated[str, Field(max_length=200)] = ""
     alternative_cost: OptionalPositive = None
     config: tuple[ConfigEntry, ...] = ()
+
+    @field_validator("currency")
+    @classmethod
+    def _own_currency(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return value.upper() if (info.context or {}).get("stored") else currency_code(value)
+
+    def in_currency(self, currency: str) -> bool:
+        """Whether its costs are in `currency` (the org's: business.yaml's when it names none)."""
+        return self.currency in (None, currency)
 
 
 class FixedCost(Row):

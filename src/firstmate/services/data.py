@@ -101,7 +101,8 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_fi
 def _currency_relabels(store: Store, org: str, data: DataSet, was: str, replaced: set[str]) -> list[RowError]:
     """A business.yaml changing the currency while stored rows that stay (of kinds these files do not replace) hold
     amounts in the old one: every report would show them, and add them, as the new currency's (dollars read as
-    euros). Refused, saying which rows and what to do; nothing is stored."""
+    euros). Refused, saying which rows and what to do; nothing is stored. A row naming its own currency (an AWS
+    bill's rows in infrastructure.yaml, in USD) keeps it."""
     finance = data.rows.get("finance", {}).get("business")
     if not isinstance(finance, Finance) or finance.currency == was:
         return []

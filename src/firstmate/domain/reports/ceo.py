@@ -47,6 +47,7 @@ from firstmate.domain.reports.format import (
     month_label,
     months_back,
     plural,
+    priced,
     stake_text,
     stakes_total,
     units_sold,
@@ -350,7 +351,7 @@ def _dependency_section(snapshot: Snapshot) -> Part:
     rows: list[tuple[str, ...]] = []
     for dependant in sorted(labels, key=lambda d: (labels[d], d)):
         used = sorted((s for s in snapshot.infrastructure if dependant in s.used_by), key=lambda s: (s.name, s.id))
-        rows += [(labels[dependant], s.name, s.kind, money(s.monthly_cost, cur)) for s in used]
+        rows += [(labels[dependant], s.name, s.kind, priced(s.monthly_cost, s.currency, cur)) for s in used]
         rows += [] if used else [(labels[dependant], "none listed", "—", "—")]
     bullets, findings = _dependency_flags(snapshot, labels)
     bullets += [f"used_by names {d}, which is not a business or asset of the profile." for d in strangers]
@@ -375,13 +376,14 @@ def _dependency_flags(snapshot: Snapshot, labels: dict[str, str]) -> tuple[list[
             detail = f"If {service.name} ({service.kind}) fails, {names} stop together."
             findings.append(finding(f"spof:{service.id}", title, detail, Severity.MEDIUM, "cto"))
         elif not users:
-            bullets.append(f"{service.name} is used by nothing ({money(service.monthly_cost, cur)} a month).")
-            title = f"Cancel or assign {service.name} ({money(service.monthly_cost, cur)} a month, used by nothing)"
+            cost = priced(service.monthly_cost, service.currency, cur)  # an AWS bill's "$12 USD" in a euro business
+            bullets.append(f"{service.name} is used by nothing ({cost} a month).")
+            title = f"Cancel or assign {service.name} ({cost} a month, used by nothing)"
             paid = ", yet it is paid for every month" if service.monthly_cost else ""
             detail = f"No business or asset lists {service.name} in used_by{paid}."
             # a free, unused service is hygiene; a paid one is money leaking every month
             severity = Severity.LOW if service.monthly_cost == 0 else by_money(service.monthly_cost)
-            findings.append(
-                finding(f"unused-service:{service.id}", title, detail, severity, "cto", service.monthly_cost)
-            )
+            # money at stake is in the org's currency, added in the plan: a bill of another is said, not added
+            stake = service.monthly_cost if service.in_currency(cur) else ZERO
+            findings.append(finding(f"unused-service:{service.id}", title, detail, severity, "cto", stake))
     return bullets, findings

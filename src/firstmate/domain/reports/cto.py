@@ -11,7 +11,7 @@ from firstmate.domain.reports import cto_checks as checks
 from firstmate.domain.reports import cto_runtimes as runtimes
 from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
-from firstmate.domain.reports.format import money, plural, shown_total
+from firstmate.domain.reports.format import money, plural, priced, shown_total
 from firstmate.domain.snapshot import InfraService, Snapshot
 
 NO_INFRA = "No infrastructure recorded yet: add infrastructure.yaml to the data folder."
@@ -45,7 +45,8 @@ def _headline(snapshot: Snapshot, findings: tuple[Finding, ...]) -> str:
         return NO_INFRA
     security = {"secret-in-config", "public-storage", "tls-off", "spf", "dkim", "dmarc", "dangling-dns"}
     high = sum(1 for f in findings if f.severity is Severity.HIGH and f.key.split(":")[1] in security)
-    saving = shown_total(s.monthly for s in _savings(snapshot))  # the findings' savings, added as they show
+    # the findings' savings in the org's currency, added as they show
+    saving = shown_total(s.monthly for s in _savings(snapshot) if s.currency == snapshot.currency)
     parts = [
         f"{plural(high, 'high-risk security gap')}" if high else "no high-risk security gaps",
         f"{money(saving, snapshot.currency)}/month of savings available" if saving else "no savings found",
@@ -129,28 +130,44 @@ def _security_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
 
 @dataclass(frozen=True)
 class Saving:
-    """A concrete monthly saving and the services it touches."""
+    """A concrete monthly saving and the services it touches, in their currency."""
 
     what: str  # cancel | consolidate | switch
     services: tuple[InfraService, ...]
     monthly: Decimal
     title: str
     detail: str
+    currency: str = ""  # the org's when empty
 
 
 def _savings(snapshot: Snapshot) -> list[Saving]:
     """Cancel unused services, then consolidate duplicates, then switch to cheaper alternatives; each
-    service is counted once so the savings add up."""
-    services = _services(snapshot)
-    cur = snapshot.currency
+    service is counted once so the savings add up. Services are weighed against those of their own currency
+    alone: the org's first, then each other (an AWS bill's USD), whose savings say their currency."""
+    org = snapshot.currency
+    by_currency: dict[str, list[InfraService]] = defaultdict(list)
+    for s in _services(snapshot):
+        by_currency[s.currency or org].append(s)
+    found: list[Saving] = []
+    for cur in sorted(by_currency, key=lambda c: (c != org, c)):
+        found += _savings_in(by_currency[cur], cur, org, _dependants(snapshot))
+    return found
+
+
+def _savings_in(services: list[InfraService], cur: str, org: str, names: dict[str, str]) -> list[Saving]:
+    """`_savings` of services all of currency `cur`."""
+
+    def price(amount: Decimal) -> str:
+        return priced(amount, cur, org)
+
     found = [
         Saving("cancel", (s,), s.monthly_cost, f"Cancel {s.name}: nothing depends on it",
-               f"{s.name} ({s.kind}) costs {money(s.monthly_cost, cur)} a month and infrastructure.yaml lists no "
-               "business line or asset using it.")
+               f"{s.name} ({s.kind}) costs {price(s.monthly_cost)} a month and infrastructure.yaml lists no "
+               "business line or asset using it.", cur)
         for s in services
         if not s.used_by and s.monthly_cost > 0
     ]  # fmt: skip
-    found += _consolidations(services, cur, _dependants(snapshot))
+    found += _consolidations(services, cur, org, names)
     # a cancelled service, or one dropped in a consolidation, saves its whole cost: no switch on top
     gone = {s.id for saving in found for s in (saving.services if saving.what == "cancel" else saving.services[1:])}
     for s in services:
@@ -160,9 +177,9 @@ def _savings(snapshot: Snapshot) -> list[Saving]:
         if diff > 0:
             found.append(
                 Saving("switch", (s,), diff, f"Move {s.name} to {s.cheaper_alternative}",
-                       f"{s.name} costs {money(s.monthly_cost, cur)} a month, {s.cheaper_alternative} "
-                       f"{money(s.alternative_cost, cur)}: {money(s.monthly_cost, cur)} − "
-                       f"{money(s.alternative_cost, cur)} = {money(diff, cur)} a month.")
+                       f"{s.name} costs {price(s.monthly_cost)} a month, {s.cheaper_alternative} "
+                       f"{price(s.alternative_cost)}: {price(s.monthly_cost)} − "
+                       f"{price(s.alternative_cost)} = {price(diff)} a month.", cur)
             )  # fmt: skip
     return found
 
@@ -172,7 +189,7 @@ def _dependants(snapshot: Snapshot) -> dict[str, str]:
     return {e.id: e.name for e in snapshot.entities} | {a.id: a.name for a in snapshot.assets}
 
 
-def _consolidations(services: list[InfraService], cur: str, names: dict[str, str]) -> list[Saving]:
+def _consolidations(services: list[InfraService], cur: str, org: str, names: dict[str, str]) -> list[Saving]:
     """Two or more services of one kind (email, hosting, database, CDN) serving the same dependants: keep
     the priciest (likely the most capable), drop the others; the saving is their cost, an estimate."""
     groups: dict[tuple[str, tuple[str, ...]], list[InfraService]] = defaultdict(list)
@@ -194,7 +211,8 @@ def _consolidations(services: list[InfraService], cur: str, names: dict[str, str
             Saving("consolidate", (keep, *drop), saving, f"Consolidate {dropped} into {keep.name}",
                    f"{plural(len(group), kind + ' service')} serve the same business lines "
                    f"({users}): keeping {keep.name} and dropping {dropped} saves "
-                   f"about {money(saving, cur)} a month (an estimate: check {keep.name}'s plan covers the load).")
+                   f"about {priced(saving, cur, org)} a month (an estimate: check {keep.name}'s plan covers the "
+                   "load).", cur)
         )  # fmt: skip
     return found
 
@@ -215,39 +233,61 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
         "(a) no used_by → cancel, saving = its cost; (b) two or more email/hosting/database/CDN services with "
         "the same used_by → keep the priciest, saving = the others' cost (an estimate); (c) a cheaper_alternative "
         "→ saving = monthly_cost − alternative_cost when positive. The savings a month are each saving as its finding "
-        "shows it (in whole units) added; annual = that × 12."
+        "shows it (in whole units) added; annual = that × 12. A service whose costs are in another currency (its "
+        "currency field: an AWS bill is in USD) is totalled apart, in that currency, weighed for savings against "
+        "services of that currency alone, and added to none of the figures in business.yaml's currency."
     )
     services = _services(snapshot)
     if not services:
         return Section(title, summary=NO_INFRA, method=method), []
     cur = snapshot.currency
-    savings = _savings(snapshot)
-    total = sum((s.monthly_cost for s in services), Decimal(0))
-    shown = money(shown_total(s.monthly_cost for s in services), cur)  # the rows below, added as shown
+    everything = _savings(snapshot)
+    savings = [v for v in everything if v.currency == cur]
+    own = [s for s in services if s.in_currency(cur)]
+    total = sum((s.monthly_cost for s in own), Decimal(0))
+    shown = money(shown_total(s.monthly_cost for s in own), cur)  # the rows below, added as shown
     saving = sum((s.monthly for s in savings), Decimal(0))
     # the findings' savings added as they show them, and a year twelve of that month: $74.40 read $74 and $893
     monthly = shown_total(s.monthly for s in savings)
     tone, marker = (Tone.ALERT, "[ALERT]") if saving > 0 else (Tone.OK, "[OK]")
-    cards = (
+    cards = [
         Card("Monthly infrastructure cost", shown, raw=total),
         Card("Possible savings / month", money(monthly, cur), tone=tone, marker=marker, raw=saving),
         Card("Possible savings / year", money(monthly * 12, cur), tone=tone, marker=marker, raw=saving * 12),
-    )
-    ideas = {s.id: saving_.title for saving_ in savings for s in saving_.services}
+    ]
+    # costs of another currency (an AWS bill in USD) beside the org's, never added to them
+    foreign: dict[str, list[InfraService]] = defaultdict(list)
+    for s in services:
+        if not s.in_currency(cur):
+            foreign[s.currency or cur].append(s)
+    apart = []
+    for code, rows_of in sorted(foreign.items()):
+        amount = shown_total(s.monthly_cost for s in rows_of)
+        note = f"not added to the {cur} figures"
+        cards.insert(1, Card(f"Monthly infrastructure cost in {code}", money(amount, code), note=note, raw=amount))
+        apart.append(
+            f"{priced(amount, code, cur)} a month across {plural(len(rows_of), 'service')} billed in {code}, not added "
+            f"to the {cur} figures"
+        )
+    ideas = {s.id: saving_.title for saving_ in everything for s in saving_.services}
     names = _dependants(snapshot)
     rows = tuple(
         (s.name, s.kind, ", ".join(sorted(names.get(u, u) for u in s.used_by)) or "nothing",
-         money(s.monthly_cost, cur), ideas.get(s.id, ""))
-        for s in sorted(services, key=lambda s: (-s.monthly_cost, s.name.lower(), s.id))
+         priced(s.monthly_cost, s.currency, cur), ideas.get(s.id, ""))
+        for s in sorted(services, key=lambda s: (not s.in_currency(cur), -s.monthly_cost, s.name.lower(), s.id))
     )  # fmt: skip
     findings = [
-        finding(v.what, "+".join(s.id for s in v.services), f"{v.title} (save {money(v.monthly, cur)}/month)",
-                v.detail, _saving_severity(v.monthly), v.monthly)
-        for v in savings
+        finding(v.what, "+".join(s.id for s in v.services),
+                f"{v.title} (save {priced(v.monthly, v.currency, cur)}/month)", v.detail,
+                _saving_severity(v.monthly),
+                # money at stake is the org's currency, added in the CEO's plan: another's is said, not added
+                v.monthly if v.currency == cur else Decimal(0))
+        for v in everything
     ]  # fmt: skip
     table = Table(columns=("Service", "Kind", "Used by", "Monthly", "Saving idea"), rows=rows, title="Per service")
-    summary = f"{shown} a month across {plural(len(services), 'service')}; {money(monthly, cur)} can go."
-    return Section(title, summary=summary, cards=cards, tables=(table,), method=method), findings
+    summary = f"{shown} a month across {plural(len(own), 'service')}; {money(monthly, cur)} can go."
+    summary += "".join(f" Also {part}." for part in apart)
+    return Section(title, summary=summary, cards=tuple(cards), tables=(table,), method=method), findings
 
 
 def _ux_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:

@@ -192,3 +192,11 @@ def units_sold(lines: Iterable[RevenueLine]) -> int:
         if line.amount > 0 and not line.deposit:
             sold.add(key)
     return sum(1 for key in sold if net[key] > 0)
+
+
+def priced(amount: Decimal, currency: str | None, org: str) -> str:
+    """An amount in a currency of its own (an infrastructure.yaml service's), named so when it is not the org's:
+    an AWS bill's "$12 USD" in a euro business, a euro host's "€40" in it."""
+    if currency is None or currency == org:
+        return money(amount, org)
+    return f"{money(amount, currency)} {currency}"

@@ -47,5 +47,6 @@ def _cost_row(service: str, amount: Decimal, unit: str, month: str) -> InfraServ
         name=f"{service} (AWS bill)"[:120],
         kind="other",
         monthly_cost=amount,
-        config=(entry("month", month), entry("currency", unit), entry("source", "Cost Explorer, unblended")),
+        currency=unit,  # AWS bills in USD: never the org's money unless that is USD too
+        config=(entry("month", month), entry("source", "Cost Explorer, unblended")),
     )
