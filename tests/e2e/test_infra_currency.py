@@ -61,3 +61,19 @@ def test_an_aws_bill_keeps_its_dollars_in_a_euro_business_and_is_added_to_no_eur
     unused = next(f for f in ceo.findings if f.key.endswith("unused-service:aws-lambda"))
     assert "$12 USD a month" in unused.title and unused.money_at_stake == 0
     assert "€12" not in unused.title + "".join(b for b in dependencies.bullets)
+
+
+def test_a_currency_change_leaves_an_aws_bills_dollars_be_and_refuses_over_the_orgs_own(
+    demo_app: App, tmp_path: Path
+) -> None:
+    import pytest
+
+    from firstmate.errors import DataRejected
+
+    bill = Inventory("123456789012", "eu-west-1", [_cost_row("AWS Lambda", Decimal("12.34"), "USD", "2026-05")])
+    _import(demo_app, tmp_path / "aws", {"infrastructure.yaml": inventory_yaml(bill, TODAY)})
+    _import(demo_app, tmp_path / "euros", {"business.yaml": "currency: EUR\n"})  # the bill's dollars stay dollars
+    assert build_snapshot(demo_app, "demo", as_of=TODAY).currency == "EUR"
+    _import(demo_app, tmp_path / "web", {"infrastructure.yaml": inventory_yaml(bill, TODAY) + WEB})  # €40
+    with pytest.raises(DataRejected, match=r"while 1 stored row holds amounts in EUR \(1 in infrastructure.yaml\)"):
+        _import(demo_app, tmp_path / "pounds", {"business.yaml": "currency: GBP\n"})

@@ -116,9 +116,10 @@ def _currency_relabels(store: Store, org: str, data: DataSet, was: str, replaced
     if not kept:
         return []
     files = ", ".join(f"{n} in {file}" for file, n in sorted(kept.items()))
+    held = "1 stored row holds" if sum(kept.values()) == 1 else f"{sum(kept.values())} stored rows hold"
     said = (
-        f"changes the currency from {was} to {finance.currency}, while {sum(kept.values())} stored rows hold amounts "
-        f"in {was} ({files}), which the reports would show as {finance.currency}: import them again with their "
+        f"changes the currency from {was} to {finance.currency}, while {held} amounts in {was} ({files}), "
+        f"which the reports would show as {finance.currency}: import them again with their "
         f"amounts in {finance.currency}, in the same folder as business.yaml, or keep currency: {was}"
     )
     return [RowError("business.yaml, field currency", said)]
