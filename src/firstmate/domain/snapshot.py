@@ -215,6 +215,10 @@ class Delivery(Row):
     delivered: OptionalDate = None
     billed: Positive = Decimal(0)
     collected: Positive = Decimal(0)
+    #: the day `billed` was billed, and the day the last of `collected` came in: a report of an earlier day counts
+    #: neither. Optional: without them, a past day's report reads them as the file reads now, and says so.
+    billed_on: OptionalDate = None
+    collected_on: OptionalDate = None
 
 
 class ListingStatus(StrEnum):
@@ -432,6 +436,11 @@ class Snapshot(Row):
     cash_dated_later: date | None = Field(
         default=None,
         description="The date of business.yaml's cash balance when after `as_of`, unknown then (`books_on`).",
+    )
+    read_on: date | None = Field(
+        default=None,
+        description="The day the data was read, when after `as_of` (a past day's report): what the data files do not "
+        "date (a delivery's billing without billed_on) reads as on that day.",
     )
 
     @field_validator("currency")

@@ -96,7 +96,8 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
-    day = as_of or ctx.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+    today = ctx.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+    day = as_of or today
     data = load_data(ctx.store, org)
     finance = data["finance"][0] if data["finance"] else None
     currency = getattr(finance, "currency", "USD")
@@ -125,6 +126,7 @@ def build_snapshot(ctx: Context, org: str, *, as_of: date | None = None, secrets
         marketing=latest_marketing(ctx, org, day),
         config=settings_entries(ctx, secrets),
         left_out=left_out,
+        read_on=today if day < today else None,  # a past day's: what the files do not date reads as today
     )
     # the books as they stood on the report's day, once for every lens alike (a line recorded after it was
     # left out by the accounting report, while the CFO's burn of the same month counted it)

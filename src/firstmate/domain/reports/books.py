@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from firstmate.domain.snapshot import RevenueLine, Snapshot
+from firstmate.domain.snapshot import Delivery, RevenueLine, Snapshot
 
 
 def books_on(snapshot: Snapshot) -> Snapshot:
@@ -30,7 +30,8 @@ def books_on(snapshot: Snapshot) -> Snapshot:
     # deliveries.csv dates the delivery alone: a job delivered after the day was neither billed nor collected
     # by it (its $3,400 read "billed, not collected" before it sailed), nor is its price an estimate's sample
     undone = {"delivered": None, "billed": Decimal(0), "collected": Decimal(0)}
-    deliveries = (d.model_copy(update=undone) if d.delivered and d.delivered > day else d for d in snapshot.deliveries)
+    deliveries = (d.model_copy(update=undone) if d.delivered and d.delivered > day else _billed_by(d, day)
+                  for d in snapshot.deliveries)  # fmt: skip
     cash = snapshot.finance.cash
     # a balance counted after the day says nothing of the cash then (runway of 1 Jan 2025 from Dec 2026's)
     later_cash = cash is not None and cash.as_of > day
@@ -47,6 +48,17 @@ def books_on(snapshot: Snapshot) -> Snapshot:
             "deliveries": tuple(deliveries),
         }
     )
+
+
+def _billed_by(delivery: Delivery, day: date) -> Delivery:
+    """A delivery as billed and collected by `day`: billed after it (billed_on), it was not billed yet, and paid
+    after it (collected_on), not collected. A job paid on 20 Oct read "collected" in a report of 5 Oct."""
+    later: dict[str, Decimal] = {}
+    if delivery.billed_on is not None and delivery.billed_on > day:
+        later["billed"] = Decimal(0)
+    if delivery.collected_on is not None and delivery.collected_on > day:
+        later["collected"] = Decimal(0)
+    return delivery.model_copy(update=later) if later else delivery
 
 
 def beside_the_books(books: Iterable[RevenueLine], own: Iterable[RevenueLine], day: date) -> list[RevenueLine]:

@@ -243,7 +243,8 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
     as_of, cur = snapshot.as_of, snapshot.currency
     method = (
         f"deliveries.csv, all rows (delivered = by {as_of}; a job delivered after it is neither billed nor collected "
-        "yet, as the file dates the delivery alone). Not billed = delivered with billed 0; its value is "
+        f"yet; one billed_on or collected_on after {as_of} is not billed, or not collected, yet). Not billed = "
+        "delivered with billed 0; its value is "
         "estimated as the entity's "
         "average billed per delivery (deliveries with billed > 0; all entities when it has none). Not collected = "
         f"collected < billed, outstanding = billed − collected (the summary adds the rows as shown), days since "
@@ -284,8 +285,27 @@ def billing_audit_section(snapshot: Snapshot) -> tuple[Section, tuple[Finding, .
         f"{plural(len(overpaid), 'job')} overpaid."
     )
     bases = dict.fromkeys(basis_text(d, averages, snapshot) for d in unbilled)  # each once, in the table's order
-    bullets = tuple(f"Estimated value: {basis}." for basis in bases)
+    bullets = tuple(f"Estimated value: {basis}." for basis in bases) + _undated(snapshot)
     return Section("Billing audit", summary, tables=tuple(tables), bullets=bullets, method=method), tuple(findings)
+
+
+def _undated(snapshot: Snapshot) -> tuple[str, ...]:
+    """In a past day's report, the jobs whose billing deliveries.csv does not date: read as the file reads now,
+    a payment received since reads as collected then, and nothing said so."""
+    if snapshot.read_on is None:
+        return ()
+    undated = [
+        d for d in snapshot.deliveries
+        if (d.billed and d.billed_on is None) or (d.collected and d.collected_on is None)
+    ]  # fmt: skip
+    if not undated:
+        return ()
+    whose = "1 job's" if len(undated) == 1 else f"{len(undated)} jobs'"
+    return (
+        f"{whose} billed and collected amounts have no billed_on or collected_on in deliveries.csv: they are read as "
+        f"deliveries.csv reads on {snapshot.read_on}, not as they stood on {snapshot.as_of}. Add those dates to leave "
+        "out what was billed or paid later.",
+    )
 
 
 def _age(d: Delivery, snapshot: Snapshot) -> str:
