@@ -345,7 +345,8 @@ def test_the_forecast_without_dated_repairs_is_its_notes_parts_too() -> None:
     card = next(c for c in upkeep.cards if c.label == "Forecast next 3 months")
     assert card.note is not None and card.note.startswith("scheduled $0 + repairs ")
     repairs_shown = card.note.split("repairs ")[1].split(":")[0]
-    assert card.value == repairs_shown == "$310" and card.note.endswith("$103 a month × 3")  # 1,240 / 12 × 3
+    # 1,240 / 12 × 3: the average month in cents, so that it foots (a review: "$103 a month × 3" beside $310)
+    assert card.value == repairs_shown == "$310" and card.note.endswith("$103.33 a month × 3")
     assert upkeep.summary.endswith("$310 expected in the next 3.")
 
 

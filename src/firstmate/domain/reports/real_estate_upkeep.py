@@ -36,6 +36,12 @@ def _past_shown(costs: Upkeep) -> tuple[Decimal, Decimal]:
     return shown_total(costs.planned.values()), shown_total(costs.repair.values())
 
 
+def _average_text(average: Decimal, cur: str) -> str:
+    """The average month of repairs the forecast is 3 of, in cents when it has any, so that it foots: "$103 a month
+    × 3" sat beside repairs of $310 (1,240 / 12 = 103.33, × 3 = 310)."""
+    return money(average, cur, cents=average != average.quantize(Decimal(1)))
+
+
 def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
     share = costs.share_of_revenue
     high = share is not None and share > MAINTENANCE_CEILING
@@ -45,10 +51,10 @@ def _upkeep_cards(costs: Upkeep, cur: str) -> tuple[Card, ...]:
         forecast = (
             f"scheduled planned {parts}: per property, the larger of its scheduled repairs "
             f"({money(costs.scheduled_repairs, cur)} in all) and its average month × 3 "
-            f"({money(costs.repair_average, cur)} a month in all)"
+            f"({_average_text(costs.repair_average, cur)} a month in all)"
         )
     else:
-        forecast = f"scheduled {parts}: {money(costs.repair_average, cur)} a month × 3"
+        forecast = f"scheduled {parts}: {_average_text(costs.repair_average, cur)} a month × 3"
     return (
         Card("Planned, 12 months", money(planned, cur), raw=planned),
         Card("Repairs, 12 months", money(repairs, cur), raw=repairs),
