@@ -561,3 +561,16 @@ def test_an_asset_another_business_sells_on_shows_that_business_on_its_own_row()
     assert rows[("Tern Sailing Club", "Skiff")][2:6] == ("per booking", "$1,050", "3 bookings", "$350")
     evens = {r[0]: r for r in _section(cfo_report(snapshot), "Break-even volume").tables[0].rows}
     assert evens["Tern Sailing Club"][2] == "$350"
+
+
+def test_a_kpi_gap_is_worked_out_from_the_goal_and_actual_as_shown() -> None:
+    """A review: the demo's loft read "70% | 55% | −22%": 17 of 31 nights is 54.8%, and (54.8 − 70) / 70 is −22%,
+    but a reader redoing it from the row gets (55 − 70) / 70 = −21%."""
+    snapshot = _snapshot()
+    november = Occupancy(asset="cottage", month="2026-11", nights_available=30, nights_booked=13, revenue=Decimal(1950))
+    snapshot = snapshot.model_copy(
+        update={"occupancy": (november, *(o for o in snapshot.occupancy if o.month.month != 11))}
+    )
+    rows = {(r[0], r[1]): r for r in _section(ceo_report(snapshot, []), "KPI gaps").tables[0].rows}
+    # 13 / 30 = 43.3%, shown 43%: (43 − 70) / 70 = −38.6% → −39% (the exact figures made −38%)
+    assert rows[("Brine Cottage Stays", "occupancy")][2:5] == ("70%", "43%", "−39%")

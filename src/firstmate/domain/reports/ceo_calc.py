@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
 from firstmate.domain.reports.cfo_calc import month_revenue
@@ -210,7 +210,8 @@ def kpi_section(snapshot: Snapshot, others: Sequence[Finding] = ()) -> Part:
         "estimate (org-wide: the report does not split by business). Occupancy = nights booked / nights "
         f"available in occupancy.csv for the entity's property assets in {month_label(month)}; the goal is a "
         "fraction (0.70; a value above 1 is read as a percent). Money at stake: missing bookings × the month's "
-        "average line; missing nights × revenue per booked night. Goals from business.yaml."
+        "average line; missing nights × revenue per booked night. Gap = (actual − goal) / goal, as the row shows "
+        "them (an occupancy to the whole percent, a count to the whole). Goals from business.yaml."
     )
     goals = sorted(
         _unique([g for g in snapshot.finance.goals if g.metric in ("bookings", "leads", "occupancy")]),
@@ -271,7 +272,14 @@ def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | 
 
 
 def _show(metric: str, value: Decimal) -> str:
-    return pct(value) if metric == "occupancy" else count(value.quantize(Decimal(1)))
+    return pct(value) if metric == "occupancy" else count(_shown(metric, value))
+
+
+def _shown(metric: str, value: Decimal) -> Decimal:
+    """A KPI's figure as the row shows it: an occupancy to the whole percent, a count to the whole."""
+    if metric == "occupancy":
+        return (value * 100).quantize(Decimal(1), ROUND_HALF_UP) / 100
+    return value.quantize(Decimal(1))
 
 
 def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ...], Finding | None]:
@@ -280,7 +288,10 @@ def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ..
     actual, unit_value, missing = _kpi_actual(snapshot, goal, month)
     if actual is None:
         return (who, metric, _show(metric, target), "no data", "—", missing), None
-    short, gap = target - actual, ratio(actual - target, target)
+    short = target - actual
+    # the gap from the goal and actual as the row shows them: 17 of 31 nights (54.8%, shown 55%) against 70% read
+    # −22%, where a reader redoing the row gets −21%
+    gap = ratio(_shown(metric, actual) - _shown(metric, target), _shown(metric, target))
     status = "[ALERT]" if short > 0 else "[OK]"
     row = (who, metric, _show(metric, target), _show(metric, actual), "—" if gap is None else pct(gap), status)
     if short <= 0:
