@@ -574,3 +574,16 @@ def test_a_kpi_gap_is_worked_out_from_the_goal_and_actual_as_shown() -> None:
     rows = {(r[0], r[1]): r for r in _section(ceo_report(snapshot, []), "KPI gaps").tables[0].rows}
     # 13 / 30 = 43.3%, shown 43%: (43 − 70) / 70 = −38.6% → −39% (the exact figures made −38%)
     assert rows[("Brine Cottage Stays", "occupancy")][2:5] == ("70%", "43%", "−39%")
+
+
+def test_an_actual_just_under_its_goal_shows_the_shortfall_it_is_alerted_for() -> None:
+    """16 nights of 23 (69.6%) against a 70% goal read "70% | 70% | 0% | [ALERT]": the row showed no shortfall
+    beside its alert. An actual that rounds up to its goal shows a place more."""
+    snapshot = _snapshot()
+    november = Occupancy(asset="cottage", month="2026-11", nights_available=23, nights_booked=16, revenue=Decimal(1950))
+    snapshot = snapshot.model_copy(
+        update={"occupancy": (november, *(o for o in snapshot.occupancy if o.month.month != 11))}
+    )
+    report = ceo_report(snapshot, [])
+    rows = {(r[0], r[1]): r for r in _section(report, "KPI gaps").tables[0].rows}
+    assert rows[("Brine Cottage Stays", "occupancy")][2:6] == ("70%", "69.6%", "−0.6%", "[ALERT]")

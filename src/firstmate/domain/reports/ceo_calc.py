@@ -211,7 +211,8 @@ def kpi_section(snapshot: Snapshot, others: Sequence[Finding] = ()) -> Part:
         f"available in occupancy.csv for the entity's property assets in {month_label(month)}; the goal is a "
         "fraction (0.70; a value above 1 is read as a percent). Money at stake: missing bookings × the month's "
         "average line; missing nights × revenue per booked night. Gap = (actual − goal) / goal, as the row shows "
-        "them (an occupancy to the whole percent, a count to the whole). Goals from business.yaml."
+        "them (an occupancy to the whole percent, a count to the whole; a place more where only that shows a "
+        "shortfall). Goals from business.yaml."
     )
     goals = sorted(
         _unique([g for g in snapshot.finance.goals if g.metric in ("bookings", "leads", "occupancy")]),
@@ -271,15 +272,26 @@ def _kpi_actual(snapshot: Snapshot, goal: Goal, month: date) -> tuple[Decimal | 
     return Decimal(booked) / Decimal(available), per_night * available, ""
 
 
-def _show(metric: str, value: Decimal) -> str:
-    return pct(value) if metric == "occupancy" else count(_shown(metric, value))
+def _show(metric: str, value: Decimal, places: int = 0) -> str:
+    return pct(value, places) if metric == "occupancy" else count(_shown(metric, value, places))
 
 
-def _shown(metric: str, value: Decimal) -> Decimal:
-    """A KPI's figure as the row shows it: an occupancy to the whole percent, a count to the whole."""
+def _shown(metric: str, value: Decimal, places: int = 0) -> Decimal:
+    """A KPI's figure as the row shows it: an occupancy to the whole percent, a count to the whole (or to
+    `places` more)."""
+    step = Decimal(1).scaleb(-places)
     if metric == "occupancy":
-        return (value * 100).quantize(Decimal(1), ROUND_HALF_UP) / 100
-    return value.quantize(Decimal(1))
+        return (value * 100).quantize(step, ROUND_HALF_UP) / 100
+    return value.quantize(step, ROUND_HALF_UP)
+
+
+def _places(metric: str, actual: Decimal, target: Decimal) -> int:
+    """The decimal places that show a shortfall: none, unless the actual rounds up to its goal (69.6% of a 70%
+    goal read "70% | 70% | 0%" beside its alert), then one, or two."""
+    places = 0
+    while places < 2 and actual < target and _shown(metric, actual, places) >= _shown(metric, target, places):
+        places += 1
+    return places
 
 
 def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ...], Finding | None]:
@@ -288,12 +300,14 @@ def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ..
     actual, unit_value, missing = _kpi_actual(snapshot, goal, month)
     if actual is None:
         return (who, metric, _show(metric, target), "no data", "—", missing), None
-    short = target - actual
+    short, places = target - actual, _places(metric, actual, target)
     # the gap from the goal and actual as the row shows them: 17 of 31 nights (54.8%, shown 55%) against 70% read
     # −22%, where a reader redoing the row gets −21%
-    gap = ratio(_shown(metric, actual) - _shown(metric, target), _shown(metric, target))
+    shown_target, shown_actual = _shown(metric, target, places), _shown(metric, actual, places)
+    gap = ratio(shown_actual - shown_target, shown_target)
     status = "[ALERT]" if short > 0 else "[OK]"
-    row = (who, metric, _show(metric, target), _show(metric, actual), "—" if gap is None else pct(gap), status)
+    gap_said = "—" if gap is None else pct(gap, places)
+    row = (who, metric, _show(metric, target), _show(metric, actual, places), gap_said, status)
     if short <= 0:
         return row, None
     at_stake = short * unit_value
@@ -301,9 +315,9 @@ def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ..
     where = "across all businesses" if goal.entity is None else f"at {who}"
     # leads come from the latest weekly report, not from the month's rows
     when = "from the latest week" if metric == "leads" else f"in {month_label(month)}"
-    title = f"Lift {metric} {where} to {_show(metric, target)} a month ({_show(metric, actual)} {when})"
+    title = f"Lift {metric} {where} to {_show(metric, target)} a month ({_show(metric, actual, places)} {when})"
     lost = f"; about {money(at_stake, cur)} of revenue missing" if at_stake else ""
-    detail = f"{metric.capitalize()} {_show(metric, actual)} against a goal of {_show(metric, target)}{lost}."
+    detail = f"{metric.capitalize()} {_show(metric, actual, places)} against a goal of {_show(metric, target)}{lost}."
     severity = shortfall_severity(short, target, at_stake)
     return row, finding(f"kpi:{metric}:{goal.entity or 'all'}", title, detail, severity, owner, at_stake)
 
