@@ -11,8 +11,10 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.crew import ChecklistItem, Phase
-from firstmate.services.bookings import cancel_booking, orchestrate_booking
-from firstmate.services.guests import CodeTarget, confirm_attendance
+from firstmate.domain.guests import GuestStatus, SigningForm, waiver_version
+from firstmate.services.bookings import cancel_booking, get_booking, orchestrate_booking
+from firstmate.services.business import load_business
+from firstmate.services.guests import CodeTarget, confirm_attendance, sign_waiver, the_guest, withdraw_attendance
 from firstmate.services.trips import get_event
 from tests.conftest import booking_body
 from tests.web.test_crew import sign_in
@@ -169,3 +171,27 @@ def test_only_the_trips_crew_or_an_admin_tick_and_undo_its_items(demo_app: App, 
     assert item(demo_app, trip, "fuel").done_by == "Jonah"
     marisol = sign_in(demo_app, "marisol")  # an admin, on no role either
     assert marisol.post(f"/crew/events/{trip}/checklist/life_jackets/tick", follow_redirects=False).status_code == 303
+
+
+def test_a_guest_who_signed_and_says_they_are_coming_again_leaves_the_waivers_ticked(demo_app: App, trip: str) -> None:
+    """Found by a review: Dana signed, said she could not come after all, the crew ticked the waivers, and
+    she said she was coming again, ready to board with her signature: the tick was undone, and the crew's
+    page said "Undone: Dana Whitcomb is coming and has not signed the waiver yet"."""
+    booking = get_booking(demo_app.store, "demo", get_event(demo_app.store, "demo", trip).booking_id)
+    dana = CodeTarget("demo", booking.id, "g1")
+    confirm_attendance(demo_app, dana)
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    words = waiver_version(profile.entity(booking.entity).waiver)  # type: ignore[union-attr]
+    form = SigningForm(typed_name="Dana Whitcomb", agree=True, waiver_version=words)
+    sign_waiver(demo_app, dana, form, ip="192.0.2.7", user_agent="PhoneBrowser/1.0")
+    withdraw_attendance(demo_app, dana)
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    for key in ("fuel", "life_jackets", "engine_hours_out", "waivers"):
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    confirm_attendance(demo_app, dana)  # coming after all: ready to board with the signature she gave
+    assert the_guest(demo_app, dana).status is GuestStatus.CONFIRMED
+    waivers = item(demo_app, trip, "waivers")
+    assert waivers.done_by == "Jonah" and [m.action for m in waivers.history] == ["tick"]
+    assert "has not signed the waiver" not in jonah.get(f"/crew/events/{trip}").text

@@ -14,7 +14,7 @@ from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
 from firstmate.domain.crew import WAIVERS_ITEM, CrewEvent, Phase
-from firstmate.domain.guests import Guest, NewGuest, SigningForm
+from firstmate.domain.guests import Guest, GuestStatus, NewGuest, SigningForm
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import span, times_shown, when
@@ -136,7 +136,11 @@ def _waiting_for(ctx: Context, pk: str, guest: Guest) -> list[Put]:
     even when unchanged: its version moves, so a tick that read the guests before this one said it is
     coming fails and decides again (the tick was allowed, and the departure went ahead). None once the
     departure is done (an empty list): a no-show tapping "I'm coming" at sea reopened the departure and locked the crew
-    out of the return checklist. A boat still at the dock after its time waits for the waiver as before."""
+    out of the return checklist. A boat still at the dock after its time waits for the waiver as before. None
+    either for a guest ready to board (signed before saying they could not come, then coming again): nothing
+    waits for them, and the tick was undone saying they had not signed."""
+    if guest.status is not GuestStatus.ON_HOLD:
+        return []
     stored = ctx.store.get(pk, "EVENT")
     if stored is None:
         raise NotFound("no trip has that code")
