@@ -137,7 +137,7 @@ def test_a_forged_form_is_refused_before_its_file_is_read(
     signature checked. The body limit now follows the largest photo allowed, and a forged or
     expired form is refused before its file is read."""
     app, trip = album
-    assert uploads.body_limit(app.settings.photo_max_mb) == MAX_BYTES + uploads.FORM_OVERHEAD
+    assert uploads.body_limit(app.settings.photo_max_mb).max_bytes == MAX_BYTES + uploads.FORM_OVERHEAD
     reads: list[int] = []
     real_read = UploadFile.read
 
@@ -365,3 +365,31 @@ def test_a_real_photo_of_each_kind_joins_the_album(
         [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{trip.guest_code}").text))
         served = client.get(url)
     assert served.content == content and served.headers["content-type"] == content_type
+
+
+def test_a_photo_over_the_limit_from_the_guest_page_is_told_so_in_megabytes_on_a_page(
+    album: tuple[App, Booking],
+) -> None:
+    """Found by a review: a photo too large for the album, sent from the guest's page, answered the browser
+    with raw JSON, `{"detail": "the body is over 114000 bytes", "hint": "send less"}`, and one just over
+    the limit "the file is over 0 MB" (a limit of 15.9 MB read "over 15 MB"). The page's form says the limit."""
+    app, trip = album
+    browser = {"accept": "text/html,application/xhtml+xml"}
+    with TestClient(create_app(app)) as client:
+        code = trip.guest_code
+        assert "Add a photo (JPEG, PNG, WebP or HEIC, up to 0.05 MB)" in client.get(f"/g/{code}").text
+        for size in (MAX_BYTES + 1, 3 * MAX_BYTES):  # just over the photo's limit, and over the body's
+            big = JPEG + b"\x00" * (size - len(JPEG))
+            sent = client.post(
+                "/uploads", data=_form(client, code), files={"file": ("big.jpg", big, "image/jpeg")}, headers=browser
+            )
+            assert sent.status_code == 413 and sent.headers["content-type"].startswith("text/html"), size
+            assert "that photo is over 0.05 MB, the most the album takes" in sent.text, sent.text
+            assert "go back to your trip page and add a smaller copy" in sent.text
+            assert "bytes" not in sent.text and "send less" not in sent.text
+            answer = client.post("/uploads", data=_form(client, code), files={"file": ("big.jpg", big, "image/jpeg")})
+            assert (
+                answer.status_code == 413
+                and answer.json()["detail"] == "that photo is over 0.05 MB, the most the album takes"
+            )
+    assert _stored(app) == []

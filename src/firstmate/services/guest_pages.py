@@ -46,6 +46,7 @@ class GuestPage:
     over: bool  # the trip is over (and not cancelled): nothing more to confirm, sign or add
     left: bool  # the trip has left (over or under way): who sailed is the record, nobody withdraws
     times: str  # the trip's times as shown, carried by "I'm coming" (`timing.times_shown`)
+    photo_max_mb: float  # the largest photo the album takes, said by its form
 
     @property
     def pretty_code(self) -> str:
@@ -116,6 +117,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         over=not booking.cancelled and trip_over(booking, ctx.clock.now()),
         left=trip_left(booking, ctx.clock.now()),
         times=times_shown(booking.request.start, booking.request.end),
+        photo_max_mb=ctx.settings.photo_max_mb,
     )
 
 

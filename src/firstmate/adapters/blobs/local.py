@@ -105,7 +105,7 @@ class LocalBlobs:
         """
         wanted = {name: fields.get(name, "") for name in _SIGNED}
         if len(data) > self.upload_allows(fields, now):
-            raise PayloadTooLarge(f"the file is over {int(wanted['x-fm-max-bytes']) // 1_000_000} MB")
+            raise PayloadTooLarge(f"the file is over {int(wanted['x-fm-max-bytes']) / 1_000_000:g} MB")
         declared = fields.get("file-content-type", "")
         if declared in UNTYPED:
             declared = "application/octet-stream"
