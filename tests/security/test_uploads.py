@@ -393,3 +393,19 @@ def test_a_photo_over_the_limit_from_the_guest_page_is_told_so_in_megabytes_on_a
                 and answer.json()["detail"] == "that photo is over 0.05 MB, the most the album takes"
             )
     assert _stored(app) == []
+
+
+def test_a_photo_check_for_an_id_of_other_digits_is_no_such_upload_and_names_no_storage_key(
+    album: tuple[App, Booking],
+) -> None:
+    """Found by a review: an upload id of 16 letters or digits of another script (full-width, Arabic-Indic)
+    passed the id's check and reached the storage, whose refusal the guest read: "blob key
+    'quarantine/demo/bk_…/ＡＢＣ…': segment … may hold only letters, digits and ._@+=-", naming the booking's
+    id and where uploads wait."""
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        for photo_id in ("ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰ", "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦"):
+            checked = client.get(f"/g/{trip.guest_code}/photos/check", params={"id": photo_id})
+            [said] = re.findall(r'role="alert">([^<]*)<', checked.text)
+            assert checked.status_code == 404 and said == "no such upload", said
+    assert _stored(app) == []

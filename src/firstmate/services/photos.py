@@ -104,7 +104,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     delete it and raise InvalidInput / PayloadTooLarge (Conflict when the album is full). Checking
     twice is harmless, and so is a failure of the storage on the way: the upload stays until the
     photo is recorded, so checking again (a reload) finishes the move."""
-    if not photo_id.isalnum() or len(photo_id) != 16:
+    if not (photo_id.isascii() and photo_id.isalnum()) or len(photo_id) != 16:  # ours are hex: "１２" is no id either
         raise NotFound("no such upload")
     existing = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
     key = _quarantine_key(target, photo_id)
