@@ -195,6 +195,29 @@ def test_a_minor_cannot_sign_as_their_own_guardian(client: TestClient, demo_app:
     assert kit.waiver is None and kit.status is GuestStatus.INVITED  # type: ignore[attr-defined]
 
 
+def test_a_parent_opening_a_childs_page_is_asked_for_the_childs_name_then_their_own(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: Kit's page, opened by Lee, his father, asked "Type your full name", then "Parent or
+    guardian's full name"; Lee typed his own name in both, and was refused "add their own name, not the
+    guest's", though his own name was all he had typed. The page now asks for the guest's name, then the
+    parent's, and that refusal says which name goes where."""
+    booking_id, code = trip
+    _add(client, code, name="Kit Sample", minor="yes")
+    kid_code = next(g.code for g in list_guests(demo_app.store, "demo", booking_id) if g.name == "Kit Sample")
+    page = client.get(f"/g/{kid_code}").text
+    assert '<label for="typed_name">Type the full name of Kit Sample, the guest under 18</label>' in page
+    assert '<label for="guardian_name">Your full name, as their parent or guardian</label>' in page
+    form = {"typed_name": "Lee Sample", "guardian_name": "Lee Sample", "agree": "yes"}
+    both = client.post(f"/g/{kid_code}/waiver", data={**form, "waiver_version": _waiver_version(client, str(kid_code))})
+    [said] = re.findall(r'role="alert">([^<]*)<', both.text)
+    assert both.status_code == 422 and said == (
+        "a parent or guardian signs for a guest under 18: type the guest&#39;s name first, then yours"
+    ), said
+    assert client.get(f"/g/{code}").text.count("waiver pending") == 0  # nothing was signed
+    assert _guests(demo_app, booking_id)["Kit Sample"].waiver is None  # type: ignore[attr-defined]
+
+
 def _upload(client: TestClient, code: str, data: bytes, content_type: str = "image/png", **tamper: str) -> object:
     page = client.get(f"/g/{code}").text
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))

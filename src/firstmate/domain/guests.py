@@ -131,9 +131,12 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         raise ValueError("the waiver text changed while you were reading it; read it again and sign")
     if guest.minor and not form.guardian_name:
         raise ValueError("a parent or guardian must sign for a guest under 18: add their name")
-    if guest.minor and form.guardian_name and _same_name(form.guardian_name, form.typed_name, guest.name):
+    if guest.minor and form.guardian_name and _same_name(form.guardian_name, guest.name):
         # the guest's own name as the guardian's is the minor signing alone
         raise ValueError("a parent or guardian must sign for a guest under 18: add their own name, not the guest's")
+    if guest.minor and form.guardian_name and _same_name(form.guardian_name, form.typed_name):
+        # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
+        raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
     signature = WaiverSignature(
         waiver_version=current_version,
         typed_name=form.typed_name,
