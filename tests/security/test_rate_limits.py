@@ -157,10 +157,9 @@ def test_an_albums_photos_are_not_page_views_but_a_guess_at_a_code_through_them_
     code = booking.guest_code
     clock.set(booking.request.end)  # the album is open
     target = resolve_code(demo_app, code, "uploader")
-    png = photo("PNG")
-    for _ in range(LOOKUPS_PER_MINUTE + 30):
+    for n in range(LOOKUPS_PER_MINUTE + 30):
         form = request_upload(demo_app, target, code)
-        demo_app.blobs.put(form.fields["key"], png, "image/png")
+        demo_app.blobs.put(form.fields["key"], photo("PNG", (4, n + 1)), "image/png")  # each its own photo
         check_upload(demo_app, target, form.fields["key"].rsplit("/", 1)[1])
     clock.set(clock.now().replace(second=0))
     browser = _browser(demo_app)

@@ -616,6 +616,28 @@ def test_a_second_photo_sent_with_a_used_upload_form_is_refused_not_lost(
     assert reloaded.status_code == 303  # a reload of the first upload's check still finds its photo
 
 
+def test_the_same_photo_added_twice_shows_once_in_the_album(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Found by a review: a guest unsure their sunset had gone up added it again (or a second guest the same
+    file, passed round the group), and the album showed it twice, with no way to take one away, each copy
+    taking a place of the album's 500. The second is now refused, saying so, and nothing of it stays."""
+    booking_id, code = trip
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    assert client.get(_upload(client, code, PNG).headers["location"], follow_redirects=False).status_code == 303
+    assert _add(client, code, name="Robin Sample").status_code == 303  # type: ignore[attr-defined]
+    robin = next(g.code for g in list_guests(demo_app.store, "demo", booking_id) if g.name == "Robin Sample")
+    for who in (code, str(robin)):
+        again = client.get(_upload(client, who, PNG, "image/jpeg").headers["location"], follow_redirects=False)
+        [said] = re.findall(r'role="alert">([^<]*)<', again.text)
+        assert again.status_code == 409 and said == "that photo is in the album already, so it was not added again"
+    assert (
+        client.get(_upload(client, code, photo("JPEG")).headers["location"], follow_redirects=False).status_code == 303
+    )
+    assert len(re.findall(r'<img src="/g/', client.get(f"/g/{code}").text)) == 2
+    assert demo_app.blobs.list("quarantine/") == [] and len(demo_app.blobs.list("photos/")) == 2
+
+
 def test_a_photo_the_browser_gives_no_type_is_judged_by_its_bytes_as_on_s3(
     client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
 ) -> None:

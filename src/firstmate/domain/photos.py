@@ -30,6 +30,8 @@ class Photo(BaseModel):
     content_type: str
     size: int
     uploaded_at: datetime
+    #: sha256 of its bytes, so that the same file added again is known ("" for photos checked before it was kept)
+    digest: str = ""
 
 
 def album_window(

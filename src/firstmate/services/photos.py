@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 from contextlib import suppress
@@ -124,6 +125,12 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         if sniffed is None:
             raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
         check_decodes(data, sniffed[0])
+        digest = hashlib.sha256(data).hexdigest()
+        twin = _same_file(ctx, target, digest)
+        if twin is not None and twin.id == photo_id:  # another check of this upload recorded it meanwhile
+            return twin
+        if twin is not None:  # added again (unsure it went up, or passed round the group): it showed twice
+            raise Conflict("that photo is in the album already, so it was not added again")
     except (Conflict, PayloadTooLarge, InvalidInput):
         ctx.blobs.delete(key)  # refused for good: nothing unchecked stays in storage
         raise
@@ -137,6 +144,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         content_type=content_type,
         size=len(data),
         uploaded_at=ctx.clock.now(),
+        digest=digest,
     )
     pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}"
     try:
@@ -215,6 +223,14 @@ def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
     """The whole album (at most `album_max_photos`), oldest first."""
     items = all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#")
     return sorted((Photo.model_validate(i.data) for i in items), key=lambda p: p.uploaded_at)
+
+
+def _same_file(ctx: Context, target: CodeTarget, digest: str) -> Photo | None:
+    """The photo of the album that is the file of `digest`, if any."""
+    for item in iter_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#"):
+        if item.data.get("digest") == digest:
+            return Photo.model_validate(item.data)
+    return None
 
 
 def _check_room(ctx: Context, target: CodeTarget) -> None:
