@@ -148,3 +148,16 @@ def test_the_signed_waivers_pdf_gives_the_text_signed_after_the_waiver_is_reword
     pdf = PdfReader(BytesIO(client.get(f"/g/{code}/waiver.pdf").content))
     text = " ".join("".join(page.extract_text() for page in pdf.pages).split())
     assert "I release the operator" in text and "swim at their own risk" not in text
+
+
+def test_the_album_says_until_when_it_takes_photos_before_it_opens_and_while_it_is_open(
+    client: TestClient, code: str, clock: FixedClock
+) -> None:
+    """Found by a review: before it opened the page said "share your photos from then until a week after.",
+    a week after nothing it named, and while it was open it said nothing of when it would close."""
+    clock.set(DEPARTURE - timedelta(days=2))
+    early = client.get(f"/g/{code}").text
+    said = "The album opens Sat 13 Jun 2026, 15:00 PDT: share your photos from then until Sat 20 Jun 2026, 19:00 PDT"
+    assert f"{said}, a week after the trip." in early
+    clock.set(RETURN)
+    assert "Open until Sat 20 Jun 2026, 19:00 PDT, a week after the trip." in client.get(f"/g/{code}").text

@@ -124,11 +124,13 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
 def _album(
     ctx: Context, target: CodeTarget, code: str, zone: str, *, cancelled: bool
 ) -> tuple[PresignedUpload | None, str]:
+    """The album's upload form, if it takes photos now, and what the page says of it: until when it takes
+    them ("share your photos from then until a week after." named no day, and an open album none)."""
+    opens, closes = upload_window(ctx, target)
+    until = f"{when(closes, zone)}, {album_stays_open(ctx.settings.album_closes_after_days)} the trip"
     try:
-        return request_upload(ctx, target, code), ""
+        return request_upload(ctx, target, code), f"Open until {until}."
     except Conflict as exc:
-        opens, _ = upload_window(ctx, target)
         if ctx.clock.now() < opens and not cancelled:  # a cancelled trip's album never opens
-            closes = album_stays_open(ctx.settings.album_closes_after_days)
-            return None, f"The album opens {when(opens, zone)}: share your photos from then until {closes}."
+            return None, f"The album opens {when(opens, zone)}: share your photos from then until {until}."
         return None, exc.message[0].upper() + exc.message[1:] + "."
