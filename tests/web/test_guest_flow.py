@@ -685,3 +685,30 @@ def test_a_guest_who_cannot_come_after_all_says_so_and_the_departure_waits_for_t
     assert left.status_code == 409 and "this trip has left" in left.text
     assert "I can't come after all" not in left.text
     assert list_guests(demo_app.store, "demo", booking_id)[0].status is GuestStatus.CONFIRMED
+
+
+def test_a_cancelled_trips_page_tells_each_guest_whom_to_ask_and_keeps_their_signed_waiver(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: once the trip was cancelled, every guest's page said "Reply to your confirmation
+    email if you have questions": Kit, added without an email, had no email of any kind, and Robin only the
+    invitation. And a guest who had signed found no link to their signed waiver any more."""
+    from firstmate.services.bookings import cancel_booking
+
+    booking_id, code = trip
+    assert _add(client, code, name="Robin Sample", email="robin@example.com").status_code == 303
+    assert _add(client, code, name="Kit Sample", minor="yes").status_code == 303
+    guests = _guests(demo_app, booking_id)
+    robin, kit = str(guests["Robin Sample"].code), str(guests["Kit Sample"].code)  # type: ignore[attr-defined]
+    signed = {"typed_name": "Robin Sample", "agree": "yes", "waiver_version": _waiver_version(client, robin)}
+    assert client.post(f"/g/{robin}/waiver", data=signed, follow_redirects=False).status_code == 303
+    cancel_booking(demo_app, "demo", booking_id)
+
+    def said(page_code: str) -> str:
+        return re.findall(r'role="alert">([^<]*)<', client.get(f"/g/{page_code}").text)[0]
+
+    assert said(code) == "This trip is cancelled. Reply to your confirmation email if you have questions."
+    assert said(robin) == "This trip is cancelled. Reply to our email about it if you have questions."
+    assert said(kit) == "This trip is cancelled. Ask Dana Whitcomb, who booked it, if you have questions."
+    assert f'<a href="/g/{robin}/waiver.pdf">Download the signed waiver (PDF)</a>' in client.get(f"/g/{robin}").text
+    assert "waiver.pdf" not in client.get(f"/g/{kit}").text  # nothing signed, nothing to download

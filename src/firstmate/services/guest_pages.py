@@ -37,6 +37,7 @@ class GuestPage:
     trip: dict[str, Any]
     viewer: Guest
     group: list[Guest]  # the lead sees the whole group; others see only themselves
+    lead_name: str  # who booked: whom a guest without an email asks about the trip
     places_left: int
     waiver_text: str
     waiver_version: str
@@ -108,6 +109,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         trip=guest_trip_view(event, profile.org, entity, asset),
         viewer=viewer,
         group=guests if viewer.lead else [viewer],
+        lead_name=booking.request.lead_guest.name,
         places_left=max(booking.request.guest_count - len(guests), 0),
         waiver_text=entity.waiver,
         waiver_version=waiver_version(entity.waiver),
