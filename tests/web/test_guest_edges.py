@@ -161,3 +161,20 @@ def test_the_album_says_until_when_it_takes_photos_before_it_opens_and_while_it_
     assert f"{said}, a week after the trip." in early
     clock.set(RETURN)
     assert "Open until Sat 20 Jun 2026, 19:00 PDT, a week after the trip." in client.get(f"/g/{code}").text
+
+
+def test_a_trip_over_or_cancelled_is_not_said_to_have_its_crew_assigned_soon(
+    client: TestClient, demo_app: App, booking: Booking, clock: FixedClock
+) -> None:
+    """Found by a review: a trip back days ago, or cancelled, whose crew never claimed their roles in the app,
+    still read "Your crew: assigned soon"."""
+    from firstmate.services.bookings import cancel_booking
+
+    assert "assigned soon" in client.get(f"/g/{booking.guest_code}").text  # ahead of the trip, it may be
+    clock.set(RETURN + timedelta(days=2))
+    over = client.get(f"/g/{booking.guest_code}").text
+    assert "This trip is over" in over and "assigned soon" not in over
+    clock.set(DEPARTURE - timedelta(days=2))
+    cancel_booking(demo_app, "demo", booking.id)
+    cancelled = client.get(f"/g/{booking.guest_code}").text
+    assert "This trip is cancelled" in cancelled and "assigned soon" not in cancelled
