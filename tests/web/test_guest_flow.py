@@ -712,3 +712,21 @@ def test_a_cancelled_trips_page_tells_each_guest_whom_to_ask_and_keeps_their_sig
     assert said(kit) == "This trip is cancelled. Ask Dana Whitcomb, who booked it, if you have questions."
     assert f'<a href="/g/{robin}/waiver.pdf">Download the signed waiver (PDF)</a>' in client.get(f"/g/{robin}").text
     assert "waiver.pdf" not in client.get(f"/g/{kit}").text  # nothing signed, nothing to download
+
+
+def test_an_invitation_for_a_guest_under_18_asks_a_parent_or_guardian_to_sign(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: Kit, 12, added with an email, was asked by the invitation to "say you are coming
+    and sign the waiver", which a guest under 18 cannot: their page asks a parent or guardian to."""
+    _, code = trip
+    _add(client, code, name="Kit Sample", email="kit.parent@example.com", minor="yes")
+    _add(client, code, name="Robin Sample", email="robin@example.com")
+    invites = {
+        e.message.to[0]: e.message for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")
+    }
+    kit, robin = invites["kit.parent@example.com"], invites["robin@example.com"]
+    for part in (kit.text, kit.html or ""):
+        assert "a parent or guardian signs the waiver there for a guest under 18" in part, part
+        assert "say you are coming and sign the waiver" not in part
+    assert "Please open your page to say you are coming and sign the waiver" in robin.text
