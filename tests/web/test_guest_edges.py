@@ -178,3 +178,23 @@ def test_a_trip_over_or_cancelled_is_not_said_to_have_its_crew_assigned_soon(
     cancel_booking(demo_app, "demo", booking.id)
     cancelled = client.get(f"/g/{booking.guest_code}").text
     assert "This trip is cancelled" in cancelled and "assigned soon" not in cancelled
+
+
+@pytest.mark.parametrize(
+    ("start", "back"),
+    [
+        ("2026-11-01T00:30:00-07:00", "01:30 PST"),  # 2 hours, across the clocks going back: 01:30 comes twice
+        ("2026-03-08T01:00:00-08:00", "04:00 PDT"),  # 2 hours, across the clocks going forward: not 3
+    ],
+)
+def test_a_trip_across_a_clock_change_says_its_return_in_the_zone_it_is_in(
+    client: TestClient, demo_app: App, clock: FixedClock, start: str, back: str
+) -> None:
+    """Found by a review: a two-hour trip leaving at 00:30 PDT on the night the clocks go back read "back by
+    01:30", which comes twice that night (the first an hour after leaving), and one leaving at 01:00 PST on
+    the night they go forward "Departure 01:00, Return 04:00", three hours by the page."""
+    clock.set(datetime(2026, 1, 5, tzinfo=UTC))
+    body = booking_body(external_id=f"DST-{start[:10]}", start=start, duration_hours=2)
+    code = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.guest_code
+    page = client.get(f"/g/{code}").text
+    assert f"back by {back}." in page and f"<dt>Return</dt><dd>{back}</dd>" in page

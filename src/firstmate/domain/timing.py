@@ -72,9 +72,12 @@ def times_shown(start: datetime, end: datetime) -> str:
 
 def end_time(start: datetime, end: datetime, timezone: str) -> str:
     """When something starting at `start` ends: its time of day ("19:00"), or with its day when that
-    is another ("Mon 15 Jun 2026, 16:00 PDT"): "back by 16:00" read as the same day for a two-day charter."""
-    same_day = local(start, timezone).date() == local(end, timezone).date()
-    return clock_time(end, timezone) if same_day else when(end, timezone)
+    is another ("Mon 15 Jun 2026, 16:00 PDT"): "back by 16:00" read as the same day for a two-day charter; with
+    its zone when the clocks changed between ("01:30 PST"): "back by 01:30" on the night 01:30 comes twice."""
+    left, back = local(start, timezone), local(end, timezone)
+    if left.date() != back.date():
+        return when(end, timezone)
+    return clock_time(end, timezone) if left.utcoffset() == back.utcoffset() else f"{back:%H:%M %Z}"
 
 
 def clock_time(moment: datetime, timezone: str) -> str:
