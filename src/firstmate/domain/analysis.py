@@ -189,6 +189,8 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
         if activity.cpl is not None:
             values.add((MONEY, float(activity.cpl)))
     values.update((COUNT, float(n)) for n in facts.crm_by_source.values())
+    # the report's CRM leads by source and utm_source, and what they add up to
+    values.update((COUNT, float(n)) for n in (*(row.leads for row in facts.crm_sources), facts.crm_total))
     # a restatement's figures (the stored week against the one just pulled) are facts too, as are the CRM notes' counts
     notes = [*facts.restatements, *facts.crm_notes]
     values.update((_kind(n) or COUNT, _value(n)) for note in notes for n in _NUMBER.findall(note))

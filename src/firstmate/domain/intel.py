@@ -82,6 +82,34 @@ class LeadActivityRow:
         return self.leads > 0 or self.crm_leads > 0
 
 
+#: HubSpot's original sources (`hs_analytics_source`) in a reader's words; another reads as written, "_" a space.
+CRM_SOURCE_WORDS = {
+    "PAID_SOCIAL": "Paid social", "PAID_SEARCH": "Paid search", "ORGANIC_SEARCH": "Organic search",
+    "SOCIAL_MEDIA": "Organic social", "EMAIL_MARKETING": "Email marketing", "REFERRALS": "Referrals",
+    "AI_REFERRALS": "AI referrals", "DIRECT_TRAFFIC": "Direct traffic", "OTHER_CAMPAIGNS": "Other campaigns",
+    "OFFLINE": "Offline sources", "": "No source",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CrmSourceRow:
+    """How many of the week's CRM leads came from one original source and utm_source."""
+
+    source: str  # HubSpot's hs_analytics_source as read ("" when the contact has none)
+    utm_source: str  # the contact's utm_source as read ("" when it has none)
+    leads: int
+
+    @property
+    def source_words(self) -> str:
+        """The original source in words: "Paid social"."""
+        return CRM_SOURCE_WORDS.get(self.source) or self.source.replace("_", " ").capitalize()
+
+    @property
+    def label(self) -> str:
+        """The row as the report names it: "Paid social (utm_source facebook)", "Organic search"."""
+        return self.source_words + (f" (utm_source {self.utm_source})" if self.utm_source else "")
+
+
 #: The sources' names in a reader's words.
 SOURCE_WORDS = {"meta": "Meta ads", "csv": "the ads CSV files", "hubspot": "HubSpot"}
 
@@ -107,6 +135,18 @@ class WeeklyFacts:
     ads_days: str = ""
     #: the ad accounts billed in another currency than `currency`, left out of every figure (`in_one_currency`)
     other_currencies: list[str] = field(default_factory=list)
+    #: the week's CRM leads by original source and utm_source, the most leads first (`crm_sources`)
+    crm_sources: list[CrmSourceRow] = field(default_factory=list)
+
+    @property
+    def crm_total(self) -> int:
+        """How many leads came into the CRM this week, from every source."""
+        return sum(row.leads for row in self.crm_sources)
+
+    @property
+    def crm_paid_social(self) -> int:
+        """How many of them came from paid social: the "Leads in the CRM" card's figure."""
+        return sum(row.leads for row in self.crm_sources if row.source == "PAID_SOCIAL")
 
     @property
     def data_sources(self) -> str:
@@ -247,9 +287,21 @@ def compute_facts(
         lead_activity=activity,
         crm_by_source=dict(Counter(lead.source or "UNKNOWN" for lead in this_week).most_common()),
         crm_notes=crm_notes if crm_source is not None else [],
+        crm_sources=crm_sources(this_week) if crm_source is not None else [],
         ads_source=ads_source,
         crm_source=crm_source,
     )
+
+
+def crm_sources(leads: Iterable[CrmLead]) -> list[CrmSourceRow]:
+    """The leads by original source and utm_source: the sources with the most leads first, and in each the
+    utm_source with the most (the paid-social leads together, which the "Leads in the CRM" card counts)."""
+    counts = Counter((lead.source, lead.utm_source) for lead in leads)
+    by_source: Counter[str] = Counter()
+    for (source, _), n in counts.items():
+        by_source[source] += n
+    order = sorted(counts.items(), key=lambda item: (-by_source[item[0][0]], item[0][0], -item[1], item[0][1]))
+    return [CrmSourceRow(source, utm_source, n) for (source, utm_source), n in order]
 
 
 def _kpis(weeks: list[date], by_week: dict[date, list[AdWeek]], crm: Counter[date] | None, platform: str) -> list[Kpi]:

@@ -57,7 +57,10 @@ class AdWeek:
 
 @dataclass(frozen=True)
 class CrmLead:
-    """A contact created in the CRM, with what it says about where it came from."""
+    """A contact created in the CRM, with what it says about where it came from: HubSpot's original source
+    (`hs_analytics_source`: PAID_SOCIAL, ORGANIC_SEARCH…) and its drill-downs, and the UTM fields a form
+    keeps (`utm_source`: facebook, instagram, newsletter…; "" when the contact has none, as in a run archived
+    before they were kept)."""
 
     id: str
     created: datetime
@@ -66,11 +69,14 @@ class CrmLead:
     source_data_2: str
     utm_campaign: str
     utm_content: str
+    utm_source: str = ""
+    utm_medium: str = ""
 
     def __post_init__(self) -> None:
         if self.created.tzinfo is None:  # compared with aware times everywhere: a naive one would crash later
             raise ValueError(f"the creation time {self.created.isoformat()} has no offset")
-        for name in ("utm_campaign", "utm_content"):  # as the ads' names are, so the two still match
+        # as the ads' names are, so the two still match, and as the report shows them
+        for name in ("utm_campaign", "utm_content", "utm_source", "utm_medium"):
             object.__setattr__(self, name, one_line(getattr(self, name)))
 
     @property

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from mjml import mjml2html
 
 from firstmate.domain.analysis import Analysis, figure, leads_figure, percent, too_early
-from firstmate.domain.intel import CampaignRow, Kpi, LeadActivityRow, WeeklyFacts, cash
+from firstmate.domain.intel import CampaignRow, CrmSourceRow, Kpi, LeadActivityRow, WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage, subject_line
 from firstmate.domain.reports.format import plural
 from firstmate.domain.signal import Direction, Status
@@ -28,7 +28,7 @@ MARKERS = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "●"}
 #: which comes last, and an outbox entry holds at most 400 KB. The PDF and the JSON keep every row.
 SHOWN_ROWS = 20
 
-Row = TypeVar("Row", CampaignRow, LeadActivityRow)
+Row = TypeVar("Row", CampaignRow, LeadActivityRow, CrmSourceRow)
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ def render_weekly(
         "campaigns": shown_campaigns(facts.campaigns, facts.currency),
         "cash": lambda value: cash(value, facts.currency),
         "activity": shown_activity(facts.lead_activity),
+        "sources": shown_sources(facts.crm_sources),
+        "sources_line": crm_sources_line(facts),
+        "plural": plural,
         "full_report": full_report,
         "in_the_pdf": in_the_pdf,
     }
@@ -115,6 +118,26 @@ def shown_activity(rows: Sequence[LeadActivityRow]) -> Shown:
         return f"{more(len(left), 'ad set')}: {plural(leads, 'lead')}, {views:,} landing page views"
 
     return _shown(rows, lambda r: (r.has_leads, -r.leads, -r.landing_page_views), left_out)
+
+
+def shown_sources(rows: Sequence[CrmSourceRow]) -> Shown:
+    """The CRM's sources the email lists: those that brought the most leads."""
+
+    def left_out(left: list[CrmSourceRow]) -> str:
+        return f"{more(len(left), 'source')}: {plural(sum(r.leads for r in left), 'lead')}"
+
+    return _shown(rows, lambda r: -r.leads, left_out)
+
+
+def crm_sources_line(facts: WeeklyFacts) -> str:
+    """What the leads by source add up to, and which of them the "Leads in the CRM" card counts ("" without any):
+    the card's paid-social leads beside a table of every source read as leads lost."""
+    if not facts.crm_sources:
+        return ""
+    return (
+        f"All sources: {plural(facts.crm_total, 'lead')}; the {facts.crm_paid_social:,} from paid social are "
+        "the Leads in the CRM card's."
+    )
 
 
 def _shown(rows: Sequence[Row], rank: Callable[[Row], Any], left_out: Callable[[list[Row]], str]) -> Shown:

@@ -11,7 +11,7 @@ from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
-from firstmate.reports.weekly import data_line, restated
+from firstmate.reports.weekly import crm_sources_line, data_line, restated
 
 
 def weekly_pdf(
@@ -62,6 +62,11 @@ def weekly_pdf(
     pdf.set_font("DejaVu", "", 8)
     for note in facts.crm_notes:  # leads no one row is credited with
         text_lines(pdf, 5, note)
+    if facts.crm_sources:  # where the week's CRM leads came from, every source
+        sources = [[row.source_words, row.utm_source or "–", f"{row.leads:,}"] for row in facts.crm_sources]
+        _table(pdf, "CRM leads by source", ["Original source", "utm_source", "Leads"], sources, [80, 80, 20])
+        pdf.set_font("DejaVu", "", 8)
+        text_lines(pdf, 5, crm_sources_line(facts))
     for section in analysis.sections:
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")

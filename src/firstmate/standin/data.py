@@ -56,6 +56,8 @@ class Contact:
     utm_campaign: str
     utm_content: str
     brand: str
+    utm_source: str = ""  # as a form's hidden field keeps it: facebook, instagram, newsletter
+    utm_medium: str = ""
 
 
 @dataclass
@@ -130,7 +132,10 @@ def _contact(rng: random.Random, number: int, week: date, adset: AdSet | None) -
     if adset is None:
         source = rng.choice(["ORGANIC_SEARCH", "DIRECT_TRAFFIC", "REFERRALS", "EMAIL_MARKETING"])
         brand = rng.choice(["SW", "TW"])
-        return Contact(str(900000 + number), created, f"{name}.{number}@example.com", source, "", "", "", "", brand)
+        utm = ("newsletter", "email") if source == "EMAIL_MARKETING" else ("", "")
+        return Contact(
+            str(900000 + number), created, f"{name}.{number}@example.com", source, "", "", "", "", brand, *utm
+        )
     brand = adset.campaign_name.split(" | ")[0]
     return Contact(
         id=str(900000 + number),
@@ -142,6 +147,8 @@ def _contact(rng: random.Random, number: int, week: date, adset: AdSet | None) -
         utm_campaign=adset.campaign_name,
         utm_content=adset.adset_id,
         brand=brand,
+        utm_source="instagram" if number % 4 == 0 else "facebook",  # Meta's placements: not drawn, the rest stays
+        utm_medium="paid_social",
     )
 
 

@@ -135,6 +135,8 @@ def _contact(contact: Contact) -> dict[str, Any]:
             "hs_analytics_source_data_2": contact.source_data_2,
             "utm_campaign": contact.utm_campaign or None,
             "utm_content": contact.utm_content or None,
+            "utm_source": contact.utm_source or None,
+            "utm_medium": contact.utm_medium or None,
             "hs_object_id": contact.id,
         },
         "createdAt": stamp,

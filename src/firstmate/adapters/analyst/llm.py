@@ -129,6 +129,8 @@ def facts_for_model(facts: WeeklyFacts) -> str:
     }
     if facts.crm_notes:  # CRM leads no one ad set is credited with, and why
         body["crm_notes"] = facts.crm_notes
+    if facts.crm_sources:  # the week's CRM leads by where they came from, as the report shows them
+        body["crm_leads_by_source"] = {row.label: row.leads for row in facts.crm_sources}
     return json.dumps(body, default=str)
 
 

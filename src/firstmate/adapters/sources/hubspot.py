@@ -234,6 +234,8 @@ def _lead(found: object) -> CrmLead:
         source_data_2=str(props.get("hs_analytics_source_data_2") or ""),
         utm_campaign=str(props.get("utm_campaign") or ""),
         utm_content=str(props.get("utm_content") or ""),
+        utm_source=str(props.get("utm_source") or ""),
+        utm_medium=str(props.get("utm_medium") or ""),
     )
 
 

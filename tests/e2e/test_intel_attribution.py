@@ -1,0 +1,105 @@
+"""Where the week's CRM leads came from: HubSpot's original source and the form's utm_source, kept on each
+lead as read, archived with the raw pages, and shown by source in every format of the weekly report."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
+from firstmate.bootstrap import App
+from firstmate.services.intel import replay_run, run_weekly
+from firstmate.standin.data import build_history
+from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
+
+WEEK = date(2026, 11, 9)
+NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # the demo business's zone: its weeks are its days
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with running(build_history(WEEK)) as server:
+        yield server
+
+
+@pytest.fixture
+def intel_app(demo_app: App, clock: FixedClock) -> App:
+    clock.set(NOW)
+    return demo_app
+
+
+def _sources(url: str) -> tuple[MetaAdsSource, HubSpotSource]:
+    return (
+        MetaAdsSource(url, lambda: META_TOKEN, sleep=lambda _: None),
+        HubSpotSource(url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
+    )
+
+
+def _by_source(text: str) -> dict[str, int]:
+    """The text report's CRM LEADS BY SOURCE rows: "Paid social (utm_source facebook)" → 23."""
+    section = text.partition("CRM LEADS BY SOURCE\n")[2].partition("\n\n")[0]
+    return {name: int(n) for name, n in re.findall(r"^- (.+): (\d+) leads?$", section, re.MULTILINE)}
+
+
+def test_the_weeks_crm_leads_are_shown_by_source_and_utm_source_and_add_up_to_the_card(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    """A review: HubSpot's utm_source was asked for and dropped, and the report showed no lead's source at all
+    (the JSON's crm_by_source only), so leads could not be told by channel, and the "Leads in the CRM" card,
+    the paid-social leads alone, could not be checked against anything shown."""
+    run = run_weekly(intel_app, "demo", *_sources(standin.url))
+    pages = json.loads(intel_app.blobs.get(f"raw/demo/{run.run_id}/hubspot.json"))
+    leads = HubSpotSource("http://127.0.0.1:9", lambda: "unused").parse(pages)
+    # kept on each lead as HubSpot sent it, and in the archive
+    assert {lead.utm_source for lead in leads if lead.paid_social} == {"facebook", "instagram"}
+    assert '"utm_source": "instagram"' in json.dumps(pages)
+    this_week = [lead for lead in leads if WEEK <= lead.created.astimezone(LOS_ANGELES).date() < WEEK + timedelta(7)]
+    expected = Counter(
+        ("Paid social" if lead.paid_social else lead.source.replace("_", " ").capitalize())
+        + (f" (utm_source {lead.utm_source})" if lead.utm_source else "")
+        for lead in this_week
+    )
+    shown = _by_source(run.report.text)
+    assert shown == dict(expected), shown
+    paid = sum(n for name, n in shown.items() if name.startswith("Paid social"))
+    assert paid == run.facts.kpi("crm_leads").value
+    said = f"All sources: {len(this_week)} leads; the {paid} from paid social are the Leads in the CRM card's."
+    assert said in run.report.text
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages)
+    for shown_in in (html.unescape(run.report.email_html), html.unescape(run.report.page_html), " ".join(pdf.split())):
+        assert "CRM leads by source" in shown_in and said in shown_in
+        assert "utm_source" in shown_in and "instagram" in shown_in
+    rows = run.report.data["facts"]["crm_sources"]
+    instagram = expected["Paid social (utm_source instagram)"]
+    assert {"source": "PAID_SOCIAL", "utm_source": "instagram", "leads": instagram} in rows
+
+
+def test_a_run_archived_before_utm_source_was_kept_still_replays(
+    intel_app: App, standin: StandIn, tmp_path: Path
+) -> None:
+    """An archive whose contacts hold no utm_source (HubSpot leaves out a property the portal lacks, and runs
+    before this change were replayed) reads as before: its leads by original source alone."""
+    run = run_weekly(intel_app, "demo", *_sources(standin.url))
+    key = f"raw/demo/{run.run_id}/hubspot.json"
+    pages = json.loads(intel_app.blobs.get(key))
+    for page in pages:
+        for contact in page["body"]["results"]:
+            contact["properties"].pop("utm_source", None)
+    intel_app.blobs.put(key, json.dumps(pages).encode(), "application/json")
+    again = replay_run(intel_app, "demo", run.run_id, *_sources("http://127.0.0.1:9"), out=tmp_path)
+    shown = _by_source(again.report.text)
+    assert shown["Paid social"] == again.facts.kpi("crm_leads").value == run.facts.kpi("crm_leads").value
+    assert not any("utm_source" in name for name in shown)
