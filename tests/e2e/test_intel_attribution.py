@@ -17,9 +17,11 @@ import pytest
 from pypdf import PdfReader
 
 from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.ads_csv import COLUMNS, CsvAdsSource
 from firstmate.adapters.sources.hubspot import HubSpotSource
 from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
+from firstmate.errors import InvalidInput
 from firstmate.services.intel import replay_run, run_weekly
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
@@ -103,3 +105,44 @@ def test_a_run_archived_before_utm_source_was_kept_still_replays(
     shown = _by_source(again.report.text)
     assert shown["Paid social"] == again.facts.kpi("crm_leads").value == run.facts.kpi("crm_leads").value
     assert not any("utm_source" in name for name in shown)
+
+
+def _ads_files(folder: Path, currencies: dict[str, str]) -> Path:
+    """The two demo ad accounts as CSV files of sixteen weeks, a `currency` column in those `currencies` names."""
+    folder.mkdir()
+    for account in ("1001", "1002"):
+        said = currencies.get(account)
+        lines = [",".join(COLUMNS) + (",currency" if said is not None else "")]
+        for back in range(16):
+            week = WEEK - timedelta(weeks=15 - back)
+            row = f"{week},Harbor tours {account},Locals,OUTCOME_LEADS,9000.00,40000,480,30,300"
+            lines.append(row + (f",{said}" if said is not None else ""))
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_an_ads_file_in_another_currency_is_said_and_never_added_to_the_business_s_money(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """A review: an ads file could not name its currency, so an account billed in pesos had its 9,000 pesos
+    added to the other account's 9,000 dollars ("Ad spend: $18,000.00"). With a currency column it is left out
+    of every figure and the report says so, as for a Meta account billed in another currency."""
+    folder = _ads_files(tmp_path / "ads", {"1001": "MXN", "1002": "usd"})
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert run.facts.currency == "USD" and run.facts.kpi("spend").value == 9000.0
+    assert {row.account for row in run.facts.campaigns} == {"1002"}
+    said = (
+        "Ad account 1001 is billed in MXN: its figures (9,000.00 MXN spend, 30 leads this week) are in none of this "
+        "report's, which are in USD."
+    )
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(run.report.pdf)).pages).split())
+    for shown in (run.report.text, html.unescape(run.report.page_html), pdf):
+        assert said in shown
+
+
+def test_an_ads_files_bad_currency_is_refused_by_its_row_and_nothing_is_kept(intel_app: App, tmp_path: Path) -> None:
+    folder = _ads_files(tmp_path / "ads", {"1001": "MXN", "1002": "dollars"})
+    with pytest.raises(InvalidInput) as refused:
+        run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert "1002.csv row 2: currency must be an ISO 4217 code like USD, EUR or MXN, not 'dollars'" in str(refused.value)
+    assert not list(intel_app.blobs.list("raw/demo/")) and not list(intel_app.blobs.list("reports/demo/"))

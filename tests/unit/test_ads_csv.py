@@ -63,3 +63,43 @@ def test_a_missing_or_misnamed_file_or_column_is_told_with_what_the_folder_and_h
     assert "2001.csv lacks the columns landing_page_views (it has lpv, which firstmate does not read)" in str(
         lacking.value
     ), lacking.value
+
+
+def _with_currency(folder: Path, *cells: str) -> CsvAdsSource:
+    lines = [",".join(COLUMNS) + ",currency"] + [
+        f"2026-11-09,Spring,Harbour {n},OUTCOME_LEADS,1200.00,100,5,1,3,{cell}" for n, cell in enumerate(cells)
+    ]
+    (folder / "acct.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return CsvAdsSource(folder, currency="USD")
+
+
+def test_a_file_may_name_its_currency_in_each_row_and_a_file_without_the_column_is_the_business_s(
+    tmp_path: Path,
+) -> None:
+    """A review: an ads file could not name its currency, so a pesos account's figures were taken as the
+    business's dollars. An optional currency column (ISO 4217, any case) names it, row by row."""
+    source = _with_currency(tmp_path, "MXN", " mxn ")
+    rows = source.parse(source.pull("acct", date(2026, 11, 9), date(2026, 11, 9)))
+    assert [row.currency for row in rows] == ["MXN", "MXN"]
+    _write(tmp_path, ["2026-11-09"])
+    plain = CsvAdsSource(tmp_path, currency="EUR")
+    assert [row.currency for row in plain.parse(plain.pull("acct", date(2026, 11, 9), date(2026, 11, 9)))] == ["EUR"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        (("pesos",), "acct.csv row 2: currency must be an ISO 4217 code like USD, EUR or MXN, not 'pesos'"),
+        (("MXN", "$"), "acct.csv row 3: currency must be an ISO 4217 code like USD, EUR or MXN, not '$'"),
+        (("MXN", ""), "acct.csv row 3: currency is blank, and row 2's is MXN"),
+        (("", "MXN"), "acct.csv row 3: currency is MXN, and row 2's is blank"),
+    ],
+)
+def test_a_currency_that_is_no_code_or_left_blank_beside_one_is_refused_by_its_row(
+    tmp_path: Path, cells: tuple[str, ...], said: str
+) -> None:
+    source = _with_currency(tmp_path, *cells)
+    with pytest.raises(InvalidInput) as refused:
+        source.pull("acct", date(2026, 11, 9), date(2026, 11, 9))
+    assert said in str(refused.value), refused.value
+    assert "currency" in str(refused.value.hint), refused.value.hint

@@ -2,7 +2,9 @@
 
 One file per account, `<folder>/<account>.csv`, with the columns
 `week_start,campaign,adset,objective,spend,impressions,clicks,leads,landing_page_views`
-(objective: OUTCOME_LEADS for lead campaigns). The rows are archived raw like any API's pages.
+(objective: OUTCOME_LEADS for lead campaigns), and optionally `currency`: the ISO 4217 code of the row's
+amounts (MXN), in every row of a file that has the column; a file without it is in the business's
+currency. The rows are archived raw like any API's pages.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from firstmate.domain.currencies import currency_code, minor_units
 from firstmate.domain.marketing import MAX_FIGURE, AdWeek
 from firstmate.errors import InvalidInput
 from firstmate.ports import RawPage
@@ -28,6 +31,12 @@ COLUMNS = (
     "clicks",
     "leads",
     "landing_page_views",
+)
+#: A column a file may have: the currency of its rows' amounts (else the business's).
+CURRENCY = "currency"
+CURRENCY_HINT = (
+    "write the ISO 4217 code of the account's billing currency (USD, EUR, MXN…) in every row's currency cell, "
+    "or leave the currency column out when the file is in the business's currency"
 )
 
 
@@ -72,7 +81,7 @@ class CsvAdsSource:
         header = [name.strip() for name in next(reader, [])]  # as the cells are read: "week_start, spend" names spend
         missing = [c for c in COLUMNS if c not in header]
         if missing:
-            unread = [name for name in header if name and name not in COLUMNS]  # the column typed in its place
+            unread = [name for name in header if name and name not in (*COLUMNS, CURRENCY)]  # typed in its place
             has = f" (it has {', '.join(unread)}, which firstmate does not read)" if unread else ""
             raise InvalidInput(f"{path.name} lacks the columns {', '.join(missing)}{has}")
         at = {name: n for n, name in enumerate(header)}  # a repeated column: the last one counts
@@ -80,6 +89,8 @@ class CsvAdsSource:
         rows, week_at, number = [], at["week_start"], 1
         weeks: dict[str, date] = {}  # each week's text read once: a file spells its hundred weeks in thousands of rows
         first: tuple[int, date] | None = None  # the first row read, whose weekday every week starts on
+        currency_at = at.get(CURRENCY)
+        named: tuple[int, str] | None = None  # the first row's currency cell, when the file has the column
         for values in reader:
             if not values:
                 continue  # a blank line is no row
@@ -99,10 +110,12 @@ class CsvAdsSource:
                         f"is a {first[1]:%A}",
                         hint="each row is one ad set's week: every week_start the same weekday, its week's first",
                     )
-                rows.append(
-                    {k: (values[at[k]] if at[k] < len(values) else "").strip() for k in COLUMNS}
-                    | {"account": account, "row": number, "file": path.name}
-                )
+                row = {k: (values[at[k]] if at[k] < len(values) else "").strip() for k in COLUMNS}
+                if currency_at is not None:
+                    written = values[currency_at].strip() if currency_at < len(values) else ""
+                    row[CURRENCY] = _currency(path.name, number, written, named)
+                    named = named or (number, row[CURRENCY])
+                rows.append(row | {"account": account, "row": number, "file": path.name})
         return [
             {
                 "request": {"file": path.name, "since": since.isoformat(), "until": until.isoformat()},
@@ -123,7 +136,9 @@ class CsvAdsSource:
                     # in the table and $100.00 on the card (a figure out of range is left for AdWeek to name)
                     written = Decimal(row["spend"] or "0")
                     fits = written.is_finite() and 0 <= written <= MAX_FIGURE
-                    spend = written.quantize(CENT, ROUND_HALF_UP) if fits else written
+                    currency = row.get(CURRENCY) or self._currency  # a file without the column: the business's
+                    unit = Decimal(1).scaleb(-minor_units(currency)) if currency else CENT  # yen have no cents
+                    spend = written.quantize(unit, ROUND_HALF_UP) if fits else written
                     counts = [int(row[name] or 0) for name in ("impressions", "clicks", "leads", "landing_page_views")]
                 except (ValueError, InvalidOperation):
                     problem = "spend, impressions, clicks, leads and views must be numbers"
@@ -140,7 +155,7 @@ class CsvAdsSource:
                             objective=row["objective"] or "OUTCOME_LEADS",
                             week_start=date.fromisoformat(row["week_start"]),
                             spend=spend,
-                            currency=self._currency,
+                            currency=currency,
                             impressions=counts[0],
                             clicks=counts[1],
                             leads=counts[2],
@@ -150,3 +165,22 @@ class CsvAdsSource:
                 except ValueError as exc:  # the figures a report may rest on (AdWeek's own rule)
                     raise InvalidInput(f"{where}: {exc}") from None
         return weeks
+
+
+def _currency(file: str, number: int, written: str, first: tuple[int, str] | None) -> str:
+    """Row `number`'s currency cell as an ISO 4217 code ("" when blank: the business's currency); InvalidInput
+    naming the file and row when it is no code, or when one of the cells is blank and the other names a currency
+    (`first`: the first row's number and currency): the blank row's amounts would be taken as the business's."""
+    try:
+        code = currency_code(written) if written else ""
+    except ValueError:
+        raise InvalidInput(
+            f"{file} row {number}: currency must be an ISO 4217 code like USD, EUR or MXN, not {written[:20]!r}",
+            hint=CURRENCY_HINT,
+        ) from None
+    if first is not None and "" in (code, first[1]) and code != first[1]:
+        raise InvalidInput(
+            f"{file} row {number}: currency is {code or 'blank'}, and row {first[0]}'s is {first[1] or 'blank'}",
+            hint=CURRENCY_HINT,
+        )
+    return code
