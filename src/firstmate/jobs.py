@@ -132,7 +132,8 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             record_scheduled_run(app.store, org, period, run.run_id)
         except StoreError as exc:  # it went out: at worst a retry for another org builds it again
             log.warning("intel.scheduled_run_not_noted", org=org, error=str(exc))
-        done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)})")
+        why = f"; {run.not_ended}" if run.not_ended else ""  # the week before: an ad account's is not over
+        done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)}){why}")
     if not_started and timebox is not None:
         failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
     if failed:

@@ -146,3 +146,42 @@ def test_an_ads_files_bad_currency_is_refused_by_its_row_and_nothing_is_kept(int
         run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
     assert "1002.csv row 2: currency must be an ISO 4217 code like USD, EUR or MXN, not 'dollars'" in str(refused.value)
     assert not list(intel_app.blobs.list("raw/demo/")) and not list(intel_app.blobs.list("reports/demo/"))
+
+
+def test_a_run_that_reports_the_week_before_because_an_ad_accounts_week_is_not_over_says_so(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: a business in Auckland whose ad accounts count Los Angeles' days, at 07:01 on its Monday, got the
+    week before from `intel run` and from the scheduled run, and the command line and `jobs list` said only its
+    subject ("Nov 2–8"): nothing there said why not Nov 9–15, nor when that one could be had."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.demo.run import demo_profile
+    from firstmate.jobs import weekly_reports
+    from firstmate.services.business import save_business
+    from tests.e2e.test_intel import _monday_7am
+
+    profile = demo_profile()
+    save_business(intel_app.store, profile.model_copy(update={"org": profile.org.model_copy(
+        update={"timezone": "Pacific/Auckland"})}))  # fmt: skip
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    monday = datetime(2026, 11, 15, 18, 1, tzinfo=UTC)  # 07:01 on Monday 16 November in Auckland
+    clock.set(monday)
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    why = (
+        "the week of 2026-11-09 has not ended yet in America/Los_Angeles, where ad accounts 1001 and 1002 count "
+        "their days: this report is of the week of 2026-11-02; the week of 2026-11-09 can be reported from "
+        "Mon Nov 16 21:00 Pacific/Auckland time (firstmate intel run --week 2026-11-09)"
+    )
+
+    result = CliRunner().invoke(cli, ["intel", "run", "--org", "demo"])
+
+    assert result.exit_code == 0, result.output
+    assert why in " ".join(result.output.split()), result.output
+    said = weekly_reports(app, monday.replace(minute=0))  # what `firstmate jobs list` shows of the scheduled run
+    assert "Nov 2–8, 2026" in said and why in said, said
+    clock.set(datetime(2026, 11, 16, 8, 1, tzinfo=UTC))  # 00:01 on Monday in Los Angeles: its week is over
+    assert "has not ended" not in CliRunner().invoke(cli, ["intel", "run", "--org", "demo"]).output

@@ -56,7 +56,7 @@ def intel_run(
                 resend=resend,
                 analyst=app.analyst(),
             )
-    _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it)
+    _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it, run.not_ended)
 
 
 @intel_cli.command("replay", epilog=example("intel replay 2026-11-23-20261130T150000-6f9b07 --org demo --out replay/"))
@@ -83,8 +83,12 @@ def intel_runs(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -
             out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
 
 
-def _summary(run_id: str, subject: str, written: list[Path], sent: list[str], had_it: Sequence[str] = ()) -> None:
+def _summary(
+    run_id: str, subject: str, written: list[Path], sent: list[str], had_it: Sequence[str] = (), not_ended: str = ""
+) -> None:
     done(f"run {run_id}: {subject}")
+    if not_ended:  # an ad account's week is not over: this is the week before the one asked for
+        out.print(f"  {not_ended}", markup=False)
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if sent:

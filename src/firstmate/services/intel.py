@@ -78,6 +78,8 @@ class IntelRun:
     written: list[Path]
     #: recipients who had this week's already, so were not sent it again (`resend` sends it them)
     had_it: list[str] = field(default_factory=list)
+    #: why this is the week before the business's last one, when an ad account's week has not ended ("" else)
+    not_ended: str = ""
 
 
 @bulk_work()
@@ -118,6 +120,7 @@ def run_weekly(
     if target > latest:  # its figures are not all in yet (or not at all): a report of it would be made up
         raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
     zones = {account: ads.timezone(account) for account in accounts}
+    wanted = target
     target = _ended_in_accounts(target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended)
     since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
@@ -148,10 +151,15 @@ def run_weekly(
         _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
         raise
     try:
-        return _finish(
+        run = _finish(
             ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
             analyst=analyst, pulled=pulled, timebox=timebox,
         )  # fmt: skip
+        if target < wanted:  # the command line and the job's summary said only the subject: "Nov 2–8", not why
+            what, when = _not_ended(wanted, zones, profile.org.timezone)
+            said = f"{what}: this report is of the week of {run.week}; the week of {wanted} can be reported from {when}"
+            run = replace(run, not_ended=f"{said} (firstmate intel run --week {wanted})")
+        return run
     except NoFigures:
         _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
         raise
@@ -193,15 +201,25 @@ def _ended_in_accounts(
     ended = last_complete_week(now, timezone, *{zone for zone in zones.values() if zone})
     if target <= ended or not refuse:
         return min(target, ended)
-    ends, zone = max((week_ends(target, z), z) for z in zones.values() if z)
+    what, when = _not_ended(target, zones, timezone)
+    raise InvalidInput(
+        f"{what} (Meta's weeks are the ad account's)",
+        hint=f"run it after {when}, when it has; the last week ended there is {ended}",
+    )
+
+
+def _not_ended(week: date, zones: dict[str, str | None], timezone: str) -> tuple[str, str]:
+    """What to say of a `week` that has not ended in the zone of some ad accounts (`zones`), the latest to end
+    it: where and whose ("the week of 2026-11-09 has not ended yet in America/Los_Angeles, where ad account 1001
+    counts its days"), and when it has, in the business's `timezone` ("Mon Nov 16 21:00 Pacific/Auckland time")."""
+    ends, zone = max((week_ends(week, z), z) for z in zones.values() if z)
     late = [account for account, z in zones.items() if z == zone]
     listed = late[0] if len(late) == 1 else f"{', '.join(late[:-1])} and {late[-1]}"
     whose = f"ad account {listed} counts its" if len(late) == 1 else f"ad accounts {listed} count their"
     local = ends.astimezone(ZoneInfo(timezone))
-    raise InvalidInput(
-        f"the week of {target} has not ended yet in {zone}, where {whose} days (Meta's weeks are the ad account's)",
-        hint=f"run it after {local:%a %b} {local.day} {local:%H:%M} {timezone} time, when it has; "
-        f"the last week ended there is {ended}",
+    return (
+        f"the week of {week} has not ended yet in {zone}, where {whose} days",
+        f"{local:%a %b} {local.day} {local:%H:%M} {timezone} time",
     )
 
 
