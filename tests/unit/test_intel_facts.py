@@ -250,3 +250,30 @@ def test_a_traffic_campaign_s_four_week_cost_per_lead_is_the_cards_in_its_row_to
     assert campaign.cpl_4w == Decimal("160.00") == half_up(facts.kpi("cpl").rolling_4w or 0, 2)  # it was "–"
     text = render_weekly(facts, checked(rules_analysis(facts), facts), business="Saltwind Charters").text
     assert "- Site traffic: $400.00 spend, 0 leads (4 weeks: $160.00 per lead)" in text
+
+
+def test_paid_social_crm_leads_no_listed_ad_set_is_credited_with_are_counted_under_lead_activity() -> None:
+    """A review: the "Leads in the CRM" card counts every paid-social lead of the week, the In CRM column only
+    those matched to a listed ad set. A lead whose utm_content named an ad set no longer running, or one of an
+    awareness campaign, was in neither a row nor any line, and the column fell short of the card unexplained."""
+    from firstmate.reports.weekly import render_weekly
+
+    awareness = AdWeek("csv", "1001", "Brand", "Brand", "Brand/All", "All", "OUTCOME_AWARENESS", WEEK,
+                       Decimal("80.00"), "USD", 9_000, 50, 0, 0)  # fmt: skip
+    rows = [_row(week, "300.00", 3, 150) for week in (WEEK - timedelta(weeks=1), WEEK)] + [awareness]
+    leads = [
+        _lead(1, "Harbor tours", "Harbor tours/Locals"),
+        _lead(2, "Harbor tours", "Harbor tours/Old audience"),
+        _lead(3, "", ""),
+        _lead(4, "Brand", "Brand/All"),
+    ]
+    facts = compute_facts("demo", WEEK, rows, leads, ads_source="csv")
+    [row] = facts.lead_activity
+    assert row.crm_leads == 1 and facts.kpi("crm_leads").value == 4
+    said = (
+        "3 paid-social CRM leads are credited to no ad set listed here (their utm_content names none of this "
+        "week's lead ad sets): counted in the Leads in the CRM card and in no row."
+    )
+    assert said in facts.crm_notes
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+    assert said in report.text

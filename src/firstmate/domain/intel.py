@@ -449,7 +449,7 @@ def _lead_activity(
     rows: list[AdWeek], leads: list[CrmLead], names: dict[tuple[str, str], str]
 ) -> tuple[list[LeadActivityRow], list[str]]:
     groups = _by_ad_set(rows, names)
-    in_crm, shared = _crm_leads(groups, leads)
+    in_crm, shared, unsure = _crm_leads(groups, leads)
     activity = []
     for group in groups:
         first = group[0]
@@ -469,18 +469,29 @@ def _lead_activity(
                 landing_page_views=sum(r.landing_page_views for r in group),
             )
         )
+    # the card counts every paid-social lead, the rows those credited to them: a lead naming an ad set not running
+    # this week, or an awareness one, was in neither a row nor a line, and the column fell short of the card unsaid
+    credited = sum(row.crm_leads for row in activity) + unsure
+    left = sum(lead.paid_social for lead in leads) - credited
+    if left > 0:
+        their = "its" if left == 1 else "their"
+        lead_is = "1 paid-social CRM lead is" if left == 1 else f"{left:,} paid-social CRM leads are"
+        shared.append(
+            f"{lead_is} credited to no ad set listed here ({their} utm_content names none of this week's lead ad "
+            "sets): counted in the Leads in the CRM card and in no row."
+        )
     return activity, shared
 
 
-def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> tuple[dict[tuple[str, str], int], list[str]]:
-    """How many paid-social CRM leads each ad set brought, by account and ad set id, and a note for
-    each ad set name the leads cannot be credited by. A lead counts for the ad set whose id its
-    utm_content is, when no other ad set of the week has that id, or whose `<account>/<id>` it is;
-    else for the one whose campaign its utm_campaign also names. Matched by name always, a renamed
-    campaign lost its leads. Ids are matched on one line, as utm_content is read: a CSV ad set's id is
-    its names as written. Two ad accounts' files may both run "Harbor tours/Locals": a lead naming it
-    and not the account is either's, so it counts for neither (it is in the CRM's total) and the note
-    says so; both rows claimed it, each lead counted twice in Lead Activity."""
+def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> tuple[dict[tuple[str, str], int], list[str], int]:
+    """How many paid-social CRM leads each ad set brought, by account and ad set id, a note for each ad set
+    name the leads cannot be credited by, and how many leads those notes count. A lead counts for the ad
+    set whose id its utm_content is, when no other ad set of the week has that id, or whose
+    `<account>/<id>` it is; else for the one whose campaign its utm_campaign also names. Matched by name
+    always, a renamed campaign lost its leads. Ids are matched on one line, as utm_content is read: a
+    CSV ad set's id is its names as written. Two ad accounts' files may both run "Harbor tours/Locals":
+    a lead naming it and not the account is either's, so it counts for neither (it is in the CRM's
+    total) and the note says so; both rows claimed it, each lead counted twice in Lead Activity."""
     firsts = [group[0] for group in groups]
     ids = Counter(one_line(row.adset_id) for row in firsts)
     named: dict[str, tuple[str, str]] = {}  # what a lead's utm_content may say to name one ad set
@@ -503,7 +514,8 @@ def _crm_leads(groups: list[list[AdWeek]], leads: list[CrmLead]) -> tuple[dict[t
         elif candidates:
             unsure[(lead.utm_campaign, lead.utm_content)] += 1
     notes = [_shared_note(n, by_campaign[key]) for key, n in sorted(unsure.items())]
-    return {(row.account, row.adset_id): counted[(row.account, row.adset_id)] for row in firsts}, notes
+    counts = {(row.account, row.adset_id): counted[(row.account, row.adset_id)] for row in firsts}
+    return counts, notes, sum(unsure.values())
 
 
 def _shared_note(count: int, rows: list[AdWeek]) -> str:
