@@ -277,3 +277,26 @@ def test_paid_social_crm_leads_no_listed_ad_set_is_credited_with_are_counted_und
     assert said in facts.crm_notes
     report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
     assert said in report.text
+
+
+def test_an_ad_sets_cost_per_lead_in_lead_activity_shows_the_spend_it_is_worked_out_from() -> None:
+    """A review: Lead Activity showed each ad set's cost per lead and leads, not its spend, which the report showed
+    nowhere else (the campaign table adds its ad sets up): "$116.67" could not be worked out from the report."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from firstmate.reports.weekly import render_weekly
+
+    rows = [_row(week, "350.00", 3, 190) for week in (WEEK - timedelta(weeks=1), WEEK)]
+    facts = compute_facts("demo", WEEK, rows, [_lead(1, "Harbor tours", "Harbor tours/Locals")], ads_source="csv")
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+    assert "Harbor tours / Locals: 3 leads (1 in CRM), $350.00 spend, $116.67 per lead, 190 landing page views" in (
+        report.text
+    )
+    cells = re.findall(r"<td>([^<]*)</td>", report.page_html.partition("Lead activity")[2])[:6]
+    assert cells == ["Harbor tours / Locals", "3", "1", "$350.00", "$116.67", "190"], cells
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    assert "Spend" in pdf.partition("Lead activity")[2] and "$350.00 $116.67" in pdf.partition("Lead activity")[2]
+    assert report.data["facts"]["lead_activity"][0]["spend"] == "350.00"

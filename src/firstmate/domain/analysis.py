@@ -184,6 +184,7 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
         values.update((COUNT, float(f)) for f in (row.leads, row.impressions, row.clicks, row.landing_page_views))
     for activity in facts.lead_activity:
         values.update({(COUNT, float(activity.leads)), (COUNT, float(activity.landing_page_views))})
+        values.add((MONEY, float(activity.spend)))
         if facts.crm_source is not None:
             values.add((COUNT, float(activity.crm_leads)))
         if activity.cpl is not None:

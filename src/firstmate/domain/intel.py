@@ -73,6 +73,7 @@ class LeadActivityRow:
     adset: str
     leads: int
     crm_leads: int
+    spend: Decimal  # what its cost per lead is worked out from, shown beside it
     cpl: Decimal | None
     landing_page_views: int
 
@@ -465,6 +466,7 @@ def _lead_activity(
                 adset=first.adset_name,
                 leads=brought,
                 crm_leads=in_crm[(first.account, first.adset_id)],
+                spend=money(spend),
                 cpl=money(spend / brought) if brought else None,
                 landing_page_views=sum(r.landing_page_views for r in group),
             )

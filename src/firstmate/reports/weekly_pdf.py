@@ -49,15 +49,17 @@ def weekly_pdf(
             f"{a.campaign} / {a.adset}",
             str(a.leads),
             str(a.crm_leads),
+            cash(a.spend, amount),
             _amount(a.cpl, amount),
             f"{a.landing_page_views:,}",
         ]
         for a in facts.lead_activity
     ]
-    header, widths = ["Campaign / ad set", "Leads", "In CRM", "CPL", "Page views"], [95, 18, 20, 22, 25]
+    header = ["Campaign / ad set", "Leads", "In CRM", "Spend", "CPL", "Page views"]
+    widths = [95, 12, 14, 22, 18, 19]
     if facts.crm_source is None:  # no CRM: no column of zeros that would read as leads lost
         activity, header = [row[:2] + row[3:] for row in activity], header[:2] + header[3:]
-        widths = [115, 18, 22, 25]
+        widths = [109, 12, 22, 18, 19]
     _table(pdf, "Lead activity", header, activity, widths)
     pdf.set_font("DejaVu", "", 8)
     for note in facts.crm_notes:  # leads no one row is credited with

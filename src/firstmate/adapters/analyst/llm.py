@@ -116,7 +116,7 @@ def facts_for_model(facts: WeeklyFacts) -> str:
          "cpl_status": c.cpl_signal.status.value if c.cpl_signal else None}
         for c in facts.campaigns
     ]  # fmt: skip
-    activity = [asdict(a) | {"cpl": str(a.cpl) if a.cpl else None} for a in facts.lead_activity]
+    activity = [asdict(a) | {"spend": str(a.spend), "cpl": str(a.cpl) if a.cpl else None} for a in facts.lead_activity]
     if facts.crm_source is None:  # no CRM: its count is not zero, it is unknown
         activity = [{k: v for k, v in a.items() if k != "crm_leads"} for a in activity]
     body: dict[str, Any] = {
