@@ -300,3 +300,23 @@ def test_an_ad_sets_cost_per_lead_in_lead_activity_shows_the_spend_it_is_worked_
     pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
     assert "Spend" in pdf.partition("Lead activity")[2] and "$350.00 $116.67" in pdf.partition("Lead activity")[2]
     assert report.data["facts"]["lead_activity"][0]["spend"] == "350.00"
+
+
+def test_the_click_through_rate_card_shows_the_clicks_and_impressions_it_is_worked_out_from() -> None:
+    """A review: the click-through rate card read "1.00%", and the report showed the week's impressions but its
+    clicks nowhere, so the rate could not be redone from it."""
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    from firstmate.reports.weekly import render_weekly
+
+    rows = [_row(week, "350.00", 3, 190) for week in (WEEK - timedelta(weeks=1), WEEK)]
+    facts = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None)
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+    said = "200 clicks of 20,000 impressions"
+    assert f"Click-through rate: 1.00% ({said})" in report.text
+    assert said in html.unescape(report.page_html) and said in html.unescape(report.email_html)
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages).split())
+    assert said in pdf

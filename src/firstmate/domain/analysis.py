@@ -179,6 +179,7 @@ def allowed_numbers(facts: WeeklyFacts) -> set[str]:
         values.add((PERCENT, kpi.signal.change * 100))
         if kpi.change is not None:
             values.add((PERCENT, kpi.change * 100))
+    values.add((COUNT, float(sum(row.clicks for row in facts.campaigns))))  # the click-through rate card's clicks
     for row in facts.campaigns:
         values.update((MONEY, float(f)) for f in (row.spend, row.cpl, row.cpl_4w) if f is not None)
         values.update((COUNT, float(f)) for f in (row.leads, row.impressions, row.clicks, row.landing_page_views))

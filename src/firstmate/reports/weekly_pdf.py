@@ -11,7 +11,7 @@ from firstmate.domain.analysis import Analysis, figure, percent
 from firstmate.domain.intel import WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
-from firstmate.reports.weekly import crm_sources_line, data_line, restated
+from firstmate.reports.weekly import card_detail, crm_sources_line, data_line, restated
 
 
 def weekly_pdf(
@@ -34,6 +34,11 @@ def weekly_pdf(
         chart = charts.get(f"spark-{kpi.key}")
         if chart:
             pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=pdf.get_y(), w=40, h=12)
+        if detail := card_detail(kpi, facts):  # under its label: what the figure is worked out from
+            pdf.set_xy(pdf.l_margin, pdf.get_y() + 6)
+            pdf.set_font("DejaVu", "", 7)
+            text_cell(pdf, 55, 5, detail)
+            pdf.set_y(pdf.get_y() - 6)
         pdf.ln(13)
     amount = facts.currency
     campaigns = [
