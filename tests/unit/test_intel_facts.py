@@ -320,3 +320,23 @@ def test_the_click_through_rate_card_shows_the_clicks_and_impressions_it_is_work
     assert said in html.unescape(report.page_html) and said in html.unescape(report.email_html)
     pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages).split())
     assert said in pdf
+
+
+def test_each_card_says_last_weeks_figure_beside_its_change_and_the_pdf_its_four_weeks() -> None:
+    """A review: "+17% week over week" could not be redone, last week's figure being nowhere in the report (the
+    sparkline has no numbers), and the PDF's cards had no 4-week figure, and their change ran under the chart."""
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    from firstmate.reports.weekly import render_weekly
+
+    rows = [_row(WEEK - timedelta(weeks=1), "300.00", 3, 190), _row(WEEK, "350.00", 3, 190)]
+    facts = compute_facts("demo", WEEK, rows, [], ads_source="csv", crm_source=None)
+    report = render_weekly(facts, rules_analysis(facts), business="Saltwind Charters")
+    said = "+17% week over week, from $300.00"
+    assert f"Ad spend: $350.00  ● [FLAT] [OK]  ({said}; 4 weeks: $650.00)" in report.text
+    assert f"{said} · 4 weeks: $650.00" in html.unescape(report.page_html)
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages).split())
+    assert f"{said} · 4 weeks: $650.00" in pdf

@@ -174,11 +174,21 @@ def card_detail(kpi: Kpi, facts: WeeklyFacts) -> str:
     return f"{plural(clicks, 'click')} of {plural(impressions, 'impression')}"
 
 
-def _card(kpi: Kpi, currency: str) -> dict[str, str]:
+def change_words(kpi: Kpi, currency: str) -> str:
+    """A card's week-over-week change with last week's figure it is worked out from ("+17% week over week, from
+    $300.00": the report shows last week's figure nowhere else), or why there is none."""
     if kpi.change is not None:
-        change = f"{percent(kpi.change)} week over week"
-    else:
-        change = "no previous week" if len(kpi.series) < 2 else "no comparison with last week"
+        return f"{percent(kpi.change)} week over week, from {figure(kpi, kpi.previous, currency=currency)}"
+    return "no previous week" if len(kpi.series) < 2 else "no comparison with last week"
+
+
+def rolling_words(kpi: Kpi, currency: str) -> str:
+    """A card's 4-week figure ("4 weeks: $6,902.61"), or "" without one."""
+    return "" if kpi.rolling_4w is None else f"4 weeks: {figure(kpi, kpi.rolling_4w, currency=currency)}"
+
+
+def _card(kpi: Kpi, currency: str) -> dict[str, str]:
+    change = change_words(kpi, currency)
     status = kpi.signal.status
     return {
         "key": kpi.key,
@@ -189,7 +199,7 @@ def _card(kpi: Kpi, currency: str) -> dict[str, str]:
         if status is Status.ALERT
         else (OK if kpi.signal.direction is not Direction.FLAT else "#5b6570"),
         "change": change,
-        "rolling": "" if kpi.rolling_4w is None else f"4 weeks: {figure(kpi, kpi.rolling_4w, currency=currency)}",
+        "rolling": rolling_words(kpi, currency),
     }
 
 

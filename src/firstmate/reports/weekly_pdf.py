@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from firstmate.domain.analysis import Analysis, figure, percent
+from firstmate.domain.analysis import Analysis, figure
 from firstmate.domain.intel import WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
-from firstmate.reports.weekly import card_detail, crm_sources_line, data_line, restated
+from firstmate.reports.weekly import card_detail, change_words, crm_sources_line, data_line, restated, rolling_words
 
 
 def weekly_pdf(
@@ -25,20 +25,25 @@ def weekly_pdf(
     pdf.cell(0, 7, period, new_x="LMARGIN", new_y="NEXT")
     charts = {image.cid: image.data for image in images}
     for kpi in facts.kpis:
-        change = "" if kpi.change is None else f"{percent(kpi.change)} week over week"
+        # the marker on the value's line, the change and 4 weeks under them: on one line with the marker the change
+        # ran under the sparkline, and the 4-week figure the email's cards show was not here
+        if pdf.will_page_break(13):  # the card's two lines and chart on one page
+            pdf.add_page()
+        top = pdf.get_y()
         pdf.set_font("DejaVu", "B", 10)
         text_cell(pdf, 55, 8, kpi.label)
         text_cell(pdf, 35, 8, figure(kpi, currency=facts.currency))
         pdf.set_font("DejaVu", "", 9)
-        text_cell(pdf, 45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]  {change}")
+        text_cell(pdf, 45, 8, f"[{kpi.signal.direction.value}] [{kpi.signal.status.value}]")
         chart = charts.get(f"spark-{kpi.key}")
         if chart:
-            pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=pdf.get_y(), w=40, h=12)
-        if detail := card_detail(kpi, facts):  # under its label: what the figure is worked out from
-            pdf.set_xy(pdf.l_margin, pdf.get_y() + 6)
-            pdf.set_font("DejaVu", "", 7)
-            text_cell(pdf, 55, 5, detail)
-            pdf.set_y(pdf.get_y() - 6)
+            pdf.image(io.BytesIO(chart), x=pdf.get_x() + 2, y=top, w=40, h=12)
+        pdf.set_xy(pdf.l_margin, top + 6.5)
+        pdf.set_font("DejaVu", "", 7)
+        text_cell(pdf, 55, 5, card_detail(kpi, facts))  # what the figure is worked out from, when not shown elsewhere
+        said = change_words(kpi, facts.currency)
+        text_cell(pdf, 80, 5, " · ".join(filter(None, (said, rolling_words(kpi, facts.currency)))))
+        pdf.set_y(top)
         pdf.ln(13)
     amount = facts.currency
     campaigns = [
