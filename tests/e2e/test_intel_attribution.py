@@ -185,3 +185,27 @@ def test_a_run_that_reports_the_week_before_because_an_ad_accounts_week_is_not_o
     assert "Nov 2–8, 2026" in said and why in said, said
     clock.set(datetime(2026, 11, 16, 8, 1, tzinfo=UTC))  # 00:01 on Monday in Los Angeles: its week is over
     assert "has not ended" not in CliRunner().invoke(cli, ["intel", "run", "--org", "demo"]).output
+
+
+def test_an_ads_file_without_a_currency_column_in_a_business_of_whole_yen_is_read_in_whole_yen(
+    intel_app: App, tmp_path: Path
+) -> None:
+    """A review: a file naming its currency had its spend rounded to that currency's places, but a file without
+    the column, in a business of yen, kept its cents ("¥9,000.50"), which no yen amount has."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from tests.conftest import booking_body
+
+    body = {**booking_body(currency="JPY", gross_amount="84000"), "start": "2026-12-12T10:00:00+00:00"}
+    orchestrate_booking(intel_app, "demo", BookingRequest.model_validate(body), tell=False)
+    folder = tmp_path / "ads"
+    folder.mkdir()
+    for account in ("1001", "1002"):
+        lines = [",".join(COLUMNS)]
+        for back in range(16):
+            week = WEEK - timedelta(weeks=15 - back)
+            lines.append(f"{week},Harbor tours {account},Locals,OUTCOME_LEADS,4500.25,40000,480,30,300")
+        (folder / f"{account}.csv").write_text("\n".join(lines) + "\n")
+    run = run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK)
+    assert run.facts.currency == "JPY" and run.facts.kpi("spend").value == 9000.0  # 4,500 each, not 4,500.25
+    assert ".25" not in run.report.text and ".50" not in run.report.text and "9,000" in run.report.text

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ import structlog
 
 from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.business import BusinessProfile
+from firstmate.domain.currencies import minor_units
 from firstmate.domain.intel import (
     WeeklyFacts,
     ads_days,
@@ -243,11 +244,14 @@ def _finish(
     def raw(key: str) -> list[RawPage]:  # as pulled by this run, else read back from the archive (a replay)
         return pages[key] if key in pages else _load(ctx, key)
 
-    # a row whose source does not say its currency (CSV files) is in the business's, as the run found it; a run
-    # archived before 2026-12-06 recorded none, and was in dollars
+    # a row whose source does not say its currency (CSV files) is in the business's, as the run found it, to its
+    # places (a file in yen read "9,000.50"); a run archived before 2026-12-06 recorded none, and was in dollars
     unsaid = manifest.get("currency", "USD")
+    unit = Decimal(1).scaleb(-minor_units(unsaid))
     rows = [
-        row if row.currency else replace(row, currency=unsaid) for key in manifest["ads"] for row in ads.parse(raw(key))
+        row if row.currency else replace(row, currency=unsaid, spend=row.spend.quantize(unit, ROUND_HALF_UP))
+        for key in manifest["ads"]
+        for row in ads.parse(raw(key))
     ]
     if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
         rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
