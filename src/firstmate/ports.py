@@ -134,10 +134,14 @@ class Store(Protocol):
         """
         ...
 
-    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+    def query_between(
+        self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
         """Return live items of partition `pk` whose sort key lies from `sk_from` to `sk_to`, both
-        included, in sort-key order, paged as `query` pages; a range that ends before it starts
-        holds nothing. One read where prefixes would take several (a calendar's days, say). Raises
+        included, in sort-key order (descending from `sk_to` when `reverse`), paged as `query` pages; a
+        range that ends before it starts holds nothing. One read where prefixes would take several (a
+        calendar's days, say), or a page that starts at a place (the rows before or after a row). Raises
         InvalidInput for an empty bound, a limit below 1 or a cursor of another range."""
         ...
 

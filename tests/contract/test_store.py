@@ -283,17 +283,18 @@ def test_query_between_pages_through_a_range_of_sort_keys_both_ends_included(sto
     store.put(Item(PK, "2026-06-02#brief", {}, ttl=to_epoch(clock.now() + timedelta(minutes=5))))
     store.put(_item("2026-06-02#c", pk="ORG#other#THINGS"))
     clock.advance(timedelta(minutes=6))  # the brief one has expired
-    for limit in (1, 2, 100):
+    for limit, reverse in [(n, r) for n in (1, 2, 100) for r in (False, True)]:
         keys: list[str] = []
         cursor: str | None = None
         while True:
-            page = store.query_between(PK, "2026-06-02", "2026-06-03", limit=limit, cursor=cursor)
+            page = store.query_between(PK, "2026-06-02", "2026-06-03", limit=limit, cursor=cursor, reverse=reverse)
             assert len(page.items) <= limit
             keys += [i.sk for i in page.items]
             if page.cursor is None:
                 break
             cursor = page.cursor
-        assert keys == ["2026-06-02", "2026-06-02#a", "2026-06-02#b", "2026-06-03"]
+        listed = ["2026-06-02", "2026-06-02#a", "2026-06-02#b", "2026-06-03"]
+        assert keys == (listed[::-1] if reverse else listed), reverse  # descending from the range's end
     assert store.query_between(PK, "2026-06-04", "2026-06-01").items == []  # ends before it starts
     assert [i.sk for i in store.query_between(PK, "2026-06-04", "2026-06-04").items] == ["2026-06-04"]
 

@@ -200,7 +200,10 @@ class DynamoStore:
         items = items[:limit]
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}))
 
-    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+    def query_between(
+        self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
         check_limit(limit)
         after = decode_cursor(cursor, "r")["sk"] if cursor is not None else None
         if not check_range(pk, sk_from, sk_to, after):  # DynamoDB refuses a BETWEEN whose start is after its end
@@ -209,6 +212,7 @@ class DynamoStore:
             "KeyConditionExpression": "#pk = :pk AND sk BETWEEN :from AND :to",
             "ExpressionAttributeNames": {"#pk": "pk"},
             "ExpressionAttributeValues": {":pk": {"S": pk}, ":from": {"S": sk_from}, ":to": {"S": sk_to}},
+            "ScanIndexForward": not reverse,
             "ConsistentRead": True,
         }
         items = self._collect(request, {"pk": {"S": pk}, "sk": {"S": after}} if after is not None else None, limit)

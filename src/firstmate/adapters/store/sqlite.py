@@ -235,7 +235,10 @@ class SqliteStore:
         more = len(rows) > limit
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if more else None)
 
-    def query_between(self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None) -> Page:
+    def query_between(
+        self, pk: str, sk_from: str, sk_to: str, *, limit: int = 100, cursor: str | None = None,
+        reverse: bool = False,
+    ) -> Page:  # fmt: skip
         check_limit(limit)
         after = decode_cursor(cursor, "r")["sk"] if cursor is not None else None
         if not check_range(pk, sk_from, sk_to, after):
@@ -246,9 +249,9 @@ class SqliteStore:
         )
         args: list[Any] = [pk, sk_from, sk_to, self._now()]
         if after is not None:
-            sql += " AND sk > ?"
+            sql += " AND sk < ?" if reverse else " AND sk > ?"
             args.append(after)
-        sql += " ORDER BY sk LIMIT ?"
+        sql += " ORDER BY sk DESC LIMIT ?" if reverse else " ORDER BY sk LIMIT ?"
         args.append(limit + 1)
         with self._errors():
             rows = self._conn().execute(sql, args).fetchall()
