@@ -34,6 +34,7 @@ from firstmate.services.intel import (
 from firstmate.services.outbox import TimeLimit, dispatch_outbox
 from firstmate.services.outbox_list import reindex_pending
 from firstmate.services.reminders import send_due_reminders
+from firstmate.services.report_list import index_runs_pending
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
 from firstmate.services.scheduler import Job, wait_while_running
@@ -45,11 +46,13 @@ log = structlog.get_logger(__name__)
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
-    entries stored before the admin list read them by index are given its keys, and "Double booked!"
-    messages queued before they were named under their trips are so named, once per org."""
+    entries stored before the admin list read them by index are given its keys, "Double booked!"
+    messages queued before they were named under their trips are so named, and weekly runs stored before
+    the reports page listed them by index are given its keys, once per org."""
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
-    indexed = "; ".join(filter(None, (reindex_pending(app.store, orgs), index_pending(app.store, orgs))))
+    upgrades = (reindex_pending(app.store, orgs), index_pending(app.store, orgs), index_runs_pending(app.store, orgs))
+    indexed = "; ".join(filter(None, upgrades))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
@@ -298,7 +301,7 @@ def declared_jobs(
     role_box = None if function_ends is None else TimeBox(function_ends - ROLE_MARGIN_S, FUNCTION_TIME)
     return [
         Job(
-            Schedule("sweep", "17 * * * *", "UTC", "Remove expired items; index older outbox entries"),
+            Schedule("sweep", "17 * * * *", "UTC", "Remove expired items; index older outbox entries and weekly runs"),
             sweep_expired,
             needs_s=PASS_NEEDS_S,
         ),

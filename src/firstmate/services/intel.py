@@ -5,7 +5,8 @@ pull) and archives each raw page before anything is computed from it. `replay_ru
 run's report from its archive alone, with no network: the same bytes in, the same report out.
 
 Keys:
-    ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status
+    ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status (indexed ORG#<org>#RUNS /
+                                                  <pulled_at>#<run_id>, for the admin list)
     ORG#<org>#METRICS   <week>#<source>#<account>#<ad set>  the latest figures of each ad-set week
     ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week (services/sends)
 Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week>/...
@@ -310,8 +311,10 @@ def _finish(
         manifest["business"], manifest["colour"] = business, colour
         ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
         _remember(ctx.store, org, rows)
-        ctx.store.put(Item(f"ORG#{org}#INTEL", f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
-                                                                  "pulled_at": manifest["pulled_at"]}))  # fmt: skip
+        index, order = run_index_keys(org, run_id, manifest["pulled_at"])  # listed by when it was made
+        ctx.store.put(Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
+                                                             "pulled_at": manifest["pulled_at"]},
+                           gsi1pk=index, gsi1sk=order))  # fmt: skip
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
     had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
     return IntelRun(run_id, week, report, facts, sent, written, had_it)
@@ -370,6 +373,17 @@ def recorded_account_zones(ctx: Context, org: str) -> dict[str, str | None]:
         return {}
     zones = manifest.get("account_zones") if isinstance(manifest, dict) else None
     return {str(a): z if isinstance(z, str) else None for a, z in zones.items()} if isinstance(zones, dict) else {}
+
+
+def intel_pk(org: str) -> str:
+    """The partition holding an org's weekly runs and their records."""
+    return f"ORG#{org}#INTEL"
+
+
+def run_index_keys(org: str, run_id: str, pulled_at: str) -> tuple[str, str]:
+    """The index keys a run is listed by on the admin page (`services.report_list`): by when its figures
+    were pulled, then its id, as `run_order` orders them."""
+    return f"ORG#{org}#RUNS", f"{pulled_at}#{run_id}"
 
 
 def run_order(run: Mapping[str, Any]) -> tuple[str, str]:
@@ -597,14 +611,15 @@ def list_failures(store: Store, org: str) -> list[dict[str, Any]]:
     if not failures:
         return []
     made: dict[str, str] = {}  # each week's latest run, by when its figures were pulled
-    for run in list_runs(store, org):
-        made[run["week"]] = max(made.get(run["week"], ""), str(run.get("pulled_at", "")))
     profile = load_business(store, org)
     zone = profile.org.timezone if profile else "UTC"
     unanswered = []
     for failure in failures:
         # a failure recorded before its week was kept: its week as the scheduled run asked for it
         week = failure.get("week") or last_complete_week(datetime.fromisoformat(failure["period"]), zone).isoformat()
+        if week not in made:  # that week's runs alone (a run id begins with its week), not every run
+            runs = all_items(store, intel_pk(org), f"RUN#{week}-")
+            made[week] = max((str(run.data.get("pulled_at", "")) for run in runs), default="")
         if not made.get(week) or datetime.fromisoformat(made[week]) < datetime.fromisoformat(failure["at"]):
             unanswered.append(failure)
     return sorted(unanswered, key=lambda f: f["at"], reverse=True)

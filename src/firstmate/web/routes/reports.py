@@ -1,24 +1,27 @@
-"""Admin pages for past reports: every weekly run, each week's report as last built, and the role
-reports (the latest per role, and every earlier one). And the full PDF a report email links to,
+"""Admin pages for past reports: the weekly runs, each week's report as last built, and the role
+reports (the latest per role, and the earlier ones), a page at a time. And the full PDF a report email links to,
 which opens without signing in (`services.report_links`)."""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from firstmate.bootstrap import App
 from firstmate.domain.reports.document import ROLE_TITLES
-from firstmate.errors import BlobNotFound, NotFound
+from firstmate.errors import BlobNotFound, InvalidInput, NotFound
 from firstmate.rendering import render
+from firstmate.services import report_list
 from firstmate.services.business import list_orgs
-from firstmate.services.intel import list_failures, list_runs, run_order
+from firstmate.services.intel import list_failures
 from firstmate.services.report_links import open_report_pdf
-from firstmate.services.reports import list_role_reports, role_report_file
+from firstmate.services.reports import role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
+from firstmate.web.paging import PAGE_ROWS
 
 router = APIRouter(prefix="/admin/reports", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -39,18 +42,44 @@ def report_pdf(app: AppDep, org: str, file: str, expires: str = "", sig: str = "
 
 
 @router.get("", response_class=HTMLResponse)
-def history(app: AppDep, scope: ScopeDep) -> HTMLResponse:
-    """Every weekly report run the admin may see, newest first."""
+def history(app: AppDep, scope: ScopeDep, runs_after: str = "", roles_after: str = "") -> HTMLResponse:
+    """The weekly report runs the admin may see, latest made first, and the role reports (each role's latest,
+    then every earlier one, newest first), each list a page at a time: `runs_after` and `roles_after`
+    name the row the page follows (its "older" link). Only the pages (and a row more) are read from the
+    store, not every run and report (see `services.report_list`)."""
     orgs = [scope.org] if scope.org else list_orgs(app.store)
-    runs = [{"org": org, **run} for org in orgs for run in list_runs(app.store, org)]
-    runs.sort(key=run_order, reverse=True)
+    runs, more_runs = report_list.runs_page(app.store, orgs, after=_place(runs_after, "runs_after"), limit=PAGE_ROWS)
+    roles, more_roles = report_list.role_reports_page(
+        app.store, orgs, after=_place(roles_after, "roles_after"), limit=PAGE_ROWS
+    )
     failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
-    roles = [{"org": org, **r} for org in orgs for r in list_role_reports(app.store, org)]
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in roles:
-        latest.setdefault((entry["org"], entry["role"]), entry)
-    context = {"runs": runs, "failures": failures, "latest": list(latest.values()), "roles": roles}
+    latest = report_list.latest_role_reports(app.store, orgs)
+    shown = {(r["org"], r["role"], r["as_of"]) for r in latest}
+    earlier = [r for r in roles if (r["org"], r["role"], r["as_of"]) not in shown]
+    kept = {"runs_after": runs_after, "roles_after": roles_after}
+
+    def link(name: str, place: str) -> str:
+        """The address of this page with list `name` at `place` (its first page for none), the other kept."""
+        return "?" + urlencode([(k, v) for k, v in {**kept, name: place}.items() if v])
+
+    older_runs = link("runs_after", " ".join(report_list.run_place(runs[-1]))) if more_runs and runs else ""
+    older_roles = (
+        link("roles_after", " ".join(report_list.role_report_place(roles[-1]))) if more_roles and roles else ""
+    )
+    pages = {
+        "older_runs": older_runs, "newest_runs": link("runs_after", "") if runs_after else "",
+        "older_roles": older_roles, "newest_roles": link("roles_after", "") if roles_after else "",
+    }  # fmt: skip
+    context = {"runs": runs, "failures": failures, "latest": latest, "earlier": earlier, **pages}
     return HTMLResponse(render("admin/reports.html", **context, titles=ROLE_TITLES))
+
+
+def _place(value: str, name: str) -> tuple[str, str, str] | None:
+    """A page link's place (three words: a time or day, then two names), checked; None for none."""
+    parts = value.split(" ")
+    if value and (len(parts) != 3 or not all(parts) or not re.fullmatch(r"[\dT:.\-+Z]+", parts[0])):
+        raise InvalidInput(f"{name} {value!r} is no place in the list", hint="open the reports from their first page")
+    return (parts[0], parts[1], parts[2]) if value else None
 
 
 @router.get("/{org}/roles/{role}/{as_of}")

@@ -1,0 +1,98 @@
+"""The admin reports page reads the newest page of weekly runs and of role reports, not every run and every
+role-report build since the business began: eight role reports a day are three thousand a year, and each
+load read them all (on DynamoDB, the whole partition of each org)."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.bootstrap import App
+from firstmate.domain.reports.document import ROLES
+from firstmate.jobs import sweep_expired
+from firstmate.ports import Item, Put, Store
+from firstmate.services.access import admin_link_token
+from firstmate.web.app import create_app
+from tests.reads import RecordingStore
+
+HTML = {"accept": "text/html"}
+DAY0 = date(2025, 1, 6)  # a Monday
+ROLE_LINK = re.compile(r'<li><a href="/admin/reports/([a-z-]+)/roles/([a-z_]+)/(\d{4}-\d{2}-\d{2})">')
+RUN_LINK = re.compile(r"<code>([^<]+)</code></td></tr>")
+
+
+def _write(store: Store, items: list[Item]) -> None:
+    for start in range(0, len(items), 100):
+        store.transact([Put(i) for i in items[start : start + 100]])
+
+
+def _role_report(org: str, role: str, day: date) -> Item:
+    data = {"title": role, "headline": f"{org} {role} {day}", "subject": "s", "findings": 1, "built_at": "x"}
+    return Item(f"ORG#{org}#ROLEREPORTS", f"{role}#{day.isoformat()}", data)
+
+
+def _run(org: str, week: date, made: date, *, indexed: bool = True) -> Item:
+    run_id = f"{week.isoformat()}-{made:%Y%m%d}T070000-abc123"
+    pulled = f"{made.isoformat()}T07:00:00.000000Z"
+    index, order = (f"ORG#{org}#RUNS", f"{pulled}#{run_id}") if indexed else (None, None)  # as `intel` writes it
+    data = {"week": week.isoformat(), "subject": f"{org} week of {week}", "pulled_at": pulled}
+    return Item(f"ORG#{org}#INTEL", f"RUN#{run_id}", data, gsi1pk=index, gsi1sk=order)
+
+
+@pytest.fixture
+def admin(app: App) -> Iterator[tuple[App, RecordingStore, TestClient]]:
+    store = RecordingStore(app.store)
+    watched = dataclasses.replace(app, store=store)  # type: ignore[arg-type]
+    with TestClient(create_app(watched)) as client:
+        token = admin_link_token(app.secret_key, app.clock.now())
+        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+        yield watched, store, client
+
+
+def test_the_reports_page_reads_its_newest_page_and_links_to_older_ones(
+    admin: tuple[App, RecordingStore, TestClient],
+) -> None:
+    app, store, client = admin
+    for org in ("demo", "harbour"):
+        app.store.put(Item("ORGS", org, {}))
+    days = [DAY0 + timedelta(days=n) for n in range(300)]
+    _write(app.store, [_role_report("demo", role, day) for day in days for role in ROLES])
+    _write(app.store, [_role_report("harbour", role, day) for day in days[-20:] for role in ROLES[:2]])
+    weeks = [DAY0 + timedelta(weeks=n) for n in range(260)]  # five years of Mondays, each made the day after
+    _write(app.store, [_run("demo", week, week + timedelta(days=7)) for week in weeks])
+    backfill = _run("demo", weeks[3], weeks[-1] + timedelta(days=9))  # an old week made last: listed first
+    _write(app.store, [backfill, *(_run("harbour", w, w + timedelta(days=8), indexed=False) for w in weeks[-5:])])
+    sweep_expired(app, app.clock.now())  # the hourly job gives harbour's older runs their index keys
+
+    store.read.clear()
+    first = client.get("/admin/reports", headers=HTML).text
+    read = len(store.read)
+    assert read <= 2 * 201 + 2 * 201 + 40, read  # the pages, a few rows more, each role's latest: not 2,680
+    runs = RUN_LINK.findall(first)
+    assert len(runs) == 200 and runs[0] == backfill.sk.removeprefix("RUN#")
+    assert runs[1].startswith(weeks[-1].isoformat()) and runs[2].startswith(weeks[-1].isoformat())  # both orgs'
+    earlier = ROLE_LINK.findall(first)
+    newest_day = days[-1].isoformat()
+    assert ("demo", "ceo", newest_day) not in earlier  # each role's latest has its own table
+    assert earlier[0] == ("demo", "ceo", days[-2].isoformat()) and len(earlier) < 200
+
+    older = [html.unescape(h) for h in re.findall(r'href="([^"]+)" rel="next"', first)]
+    assert len(older) == 2  # one for each list
+    store.read.clear()
+    roles_page = client.get("/admin/reports" + next(h for h in older if "roles_after" in h), headers=HTML).text
+    assert len(store.read) <= 2 * 201 + 2 * 201 + 40, len(store.read)
+    more = ROLE_LINK.findall(roles_page)
+    assert len(more) == 200 and not set(more) & set(earlier)
+    order = [(-date.fromisoformat(d).toordinal(), o, ROLES.index(r)) for o, r, d in earlier + more]
+    assert order == sorted(order)  # newest day first, then org, then role: each once, none skipped
+    assert RUN_LINK.findall(roles_page) == runs  # the runs' list stays on its page
+    runs_page = client.get("/admin/reports" + next(h for h in older if "runs_after" in h), headers=HTML).text
+    assert RUN_LINK.findall(runs_page)[0] not in runs and len(RUN_LINK.findall(runs_page)) == 66  # 266 in all
+    refused = client.get("/admin/reports?runs_after=nonsense", headers=HTML)
+    assert refused.status_code == 422 and "is no place in the list" in refused.text
