@@ -170,3 +170,35 @@ def test_messages_stored_before_sent_ones_were_indexed_are_listed_after_the_swee
     versions = [i.version for i in app.store.query(outbox.outbox_pk("demo"), limit=100).items]
     assert "indexed" not in sweep_expired(app, clock.now())  # done once: nothing is written again
     assert [i.version for i in app.store.query(outbox.outbox_pk("demo"), limit=100).items] == versions
+
+
+def test_a_search_reads_a_bounded_number_of_messages_and_says_where_it_stopped(
+    counted: tuple[App, CountingStore, TestClient], clock: FixedClock
+) -> None:
+    """A review: `?q=` read on until it had a page of matches, so a rare recipient read the whole outbox in
+    one request (5,000 messages here, for the 3 sent to one guest long ago)."""
+    app, store, client = counted
+    app.store.put(Item("ORGS", "demo", {}))
+    entries = [_entry("demo", n, clock, OutboxStatus.SENT) for n in range(5000)]
+    rare = {10, 11, 12}  # the oldest messages but a few: found only after 4,987 others
+    entries = [
+        e.model_copy(update={"message": e.message.model_copy(update={"to": ("skipper.rare@example.com",)})})
+        if n in rare
+        else e
+        for n, e in enumerate(entries)
+    ]
+    _store_all(app.store, entries)
+    clock.advance(timedelta(hours=2))
+
+    store.read = 0
+    first = client.get("/admin/outbox?q=skipper.rare", headers=HTML).text
+    assert _rows(first) == [] and "No message matches" not in first
+    assert "Searched 2,000 messages and stopped before finding one, to keep the page quick" in first
+    assert store.read <= 2000 + 60, store.read  # not 5,000
+    second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)">search on<', first)[0])).text
+    assert _rows(second) == [] and "Searched 2,000 messages and stopped before finding one" in second
+    third = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)">search on<', second)[0])).text
+    assert len(_rows(third)) == 3 and "search on" not in third  # the rest of the list: found, and no more to search
+    assert client.get("/admin/outbox?q=guest4999", headers=HTML).text.count("<tr class=") == 1  # the newest: at once
+    some = client.get("/admin/outbox?q=guest49", headers=HTML).text  # 100 in the newest 2,000, 11 older ones after
+    assert len(_rows(some)) == 100 and "Searched 2,000 messages older than these and stopped" in some

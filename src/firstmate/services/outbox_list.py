@@ -32,6 +32,8 @@ Place = tuple[str, str, str]
 _TOP = "\U0010ffff"
 #: The upgrade `reindex` is recorded as, per org (`services.upgrades`): entries indexed by when they were queued.
 _UPGRADE = "outbox-listed"
+#: What a search (`matches`) reads at most in one request before it says where it stopped (a link goes on).
+SEARCH_READS = 2000
 
 
 def stamp(moment: datetime) -> str:
@@ -46,11 +48,25 @@ def place_of(entry: OutboxEntry) -> Place:
 
 @dataclass(frozen=True)
 class Listing:
-    """One page of the list, newest first, and whether rows are listed before (newer) or after it (older)."""
+    """One page of the list, newest first, and whether rows are listed before (newer) or after it (older)
+    (or, for a search that stopped reading, are yet to be searched there)."""
 
     rows: list[OutboxEntry]
     newer: bool
     older: bool
+    stopped: str = ""  # "older" or "newer": the side where a search stopped, `most` messages read
+    stopped_at: Place | None = None  # the place of the last message it read: the search goes on from there
+    read: int = 0  # how many messages a search read
+
+
+@dataclass
+class _Scan:
+    """How much of the list a search reads: at most `most` messages (None: no bound), and where it stopped."""
+
+    most: int | None
+    read: int = 0
+    last: Place | None = None
+    stopped: bool = False
 
 
 Matches = Callable[[OutboxEntry], bool]
@@ -59,46 +75,62 @@ Matches = Callable[[OutboxEntry], bool]
 def list_page(
     store: Store, orgs: Sequence[str], *, status: OutboxStatus | None = None, upto: datetime | None = None,
     after: Place | None = None, before: Place | None = None, oldest: bool = False, matches: Matches | None = None,
-    limit: int = 200,
+    limit: int = 200, most: int = SEARCH_READS,
 ) -> Listing:  # fmt: skip
     """A page of `orgs`' messages (of `status`, and that `matches` finds), newest first: the `limit` rows
     listed after the one at place `after` (older), or those before the one at `before` (newer), or the
     oldest `limit` (`oldest`), or else the newest. `upto`: the list as it stood then, leaving out messages
     queued since. A place no longer listed still marks where its row stood; a page whose rows all left
     the list is the list's end instead (its oldest rows, or its newest). Reads the page and one row more
-    from each end it reads (`matches` reads on until it has them), and every open message of `orgs`."""
+    from each end it reads (`matches` reads on until it has them, but no more than `most` messages: the
+    listing then says where it stopped), and every open message of `orgs`."""
     cap: Place | None = (stamp(upto), _TOP, "") if upto else None
     want = limit + 1
 
-    def older_than(place: Place | None) -> list[OutboxEntry]:
+    def older_than(place: Place | None) -> tuple[list[OutboxEntry], _Scan]:
         below = min(place, cap) if place and cap else place or cap
-        return list(islice(_rows(store, orgs, status, matches, below=below, above=None, up=False, want=want), want))
+        scan = _Scan(most if matches else None)
+        rows = _rows(store, orgs, status, matches, below=below, above=None, up=False, want=want, scan=scan)
+        return list(islice(rows, want)), scan
 
-    def newer_than(place: Place | None) -> list[OutboxEntry]:
-        return list(islice(_rows(store, orgs, status, matches, below=cap, above=place, up=True, want=want), want))
+    def newer_than(place: Place | None) -> tuple[list[OutboxEntry], _Scan]:
+        scan = _Scan(most if matches else None)
+        rows = _rows(store, orgs, status, matches, below=cap, above=place, up=True, want=want, scan=scan)
+        return list(islice(rows, want)), scan
+
+    def down(rows: list[OutboxEntry], scan: _Scan, *, newer: bool) -> Listing:  # read from the newest end down
+        older, stopped = len(rows) > limit or scan.stopped, "older" if scan.stopped else ""
+        return Listing(rows[:limit], newer, older, stopped, scan.last if stopped else None, scan.read)
+
+    def up(rows: list[OutboxEntry], scan: _Scan, *, older: bool) -> Listing:  # read from the oldest end up
+        newer, stopped = len(rows) > limit or scan.stopped, "newer" if scan.stopped else ""
+        return Listing(rows[:limit][::-1], newer, older, stopped, scan.last if stopped else None, scan.read)
 
     if before or oldest:
-        rows = newer_than(before)
-        if rows or oldest:
-            return Listing(rows[:limit][::-1], newer=len(rows) > limit, older=bool(before))
+        rows, scan = newer_than(before)
+        if rows or oldest or scan.stopped:
+            return up(rows, scan, older=bool(before))
     elif after:
-        rows = older_than(after)
-        if rows:
-            return Listing(rows[:limit], newer=True, older=len(rows) > limit)
-        rows = newer_than(None)  # every row after it has left the list: its last page, not "none"
-        return Listing(rows[:limit][::-1], newer=len(rows) > limit, older=False)
-    rows = older_than(None)
-    return Listing(rows[:limit], newer=False, older=len(rows) > limit)
+        rows, scan = older_than(after)
+        if rows or scan.stopped:
+            return down(rows, scan, newer=True)
+        rows, scan = newer_than(None)  # every row after it has left the list: its last page, not "none"
+        return up(rows, scan, older=False)
+    rows, scan = older_than(None)
+    return down(rows, scan, newer=False)
 
 
 def queued_since(
     store: Store, orgs: Sequence[str], upto: datetime, *, status: OutboxStatus | None = None,
-    matches: Matches | None = None, most: int = 200,
-) -> int:  # fmt: skip
+    matches: Matches | None = None, most: int = 200, reads: int = SEARCH_READS,
+) -> tuple[int, bool]:  # fmt: skip
     """How many of the messages `list_page` lists were queued after `upto`, counted up to `most` + 1
-    (that many or more: "more than `most`"), reading no further."""
-    rows = _rows(store, orgs, status, matches, below=None, above=(stamp(upto), _TOP, ""), up=True, want=most + 1)
-    return sum(1 for _ in islice(rows, most + 1))
+    (that many or more: "more than `most`"), reading no further; and whether a search (`matches`) stopped
+    after reading `reads` messages, before it had counted them all (then: that many or more)."""
+    scan = _Scan(reads if matches else None)
+    above = (stamp(upto), _TOP, "")
+    rows = _rows(store, orgs, status, matches, below=None, above=above, up=True, want=most + 1, scan=scan)
+    return sum(1 for _ in islice(rows, most + 1)), scan.stopped
 
 
 def place_of_row(
@@ -107,9 +139,12 @@ def place_of_row(
 ) -> Place | None:  # fmt: skip
     """The place of the `number`th row (from 1) of the list `list_page` shows, newest first (an address
     with a page number, kept from before the pages named rows, opens at the row its page follows);
-    None when the list is shorter. Reads that many rows."""
+    None when the list is shorter. Reads that many rows (a search: that many times `SEARCH_READS` / 200
+    at most, None when it has not found them by then)."""
     cap: Place | None = (stamp(upto), _TOP, "") if upto else None
-    rows = list(islice(_rows(store, orgs, status, matches, below=cap, above=None, up=False, want=number), number))
+    scan = _Scan(max(number * SEARCH_READS // 200, SEARCH_READS) if matches else None)
+    found = _rows(store, orgs, status, matches, below=cap, above=None, up=False, want=number, scan=scan)
+    rows = list(islice(found, number))
     return place_of(rows[-1]) if len(rows) == number else None
 
 
@@ -125,15 +160,15 @@ def newest(
 
 def _rows(
     store: Store, orgs: Sequence[str], status: OutboxStatus | None, matches: Matches | None, *,
-    below: Place | None, above: Place | None, up: bool, want: int,
+    below: Place | None, above: Place | None, up: bool, want: int, scan: _Scan | None = None,
 ) -> Iterator[OutboxEntry]:  # fmt: skip
     """The messages listed strictly between `above` and `below` (None: no bound), from `below` down
     (newest first), or from `above` up (`up`); each index read a little at a time, for
     `want` rows in all (0: every one, read 500 at a time), each message once (one sent while it was read
-    could be met twice)."""
+    could be met twice). `scan`: stop after reading its `most` messages, saying so in it, with the last read."""
     descending = not up
     indexes = [i for s, i in ((OutboxStatus.SENT, SENT_INDEX), (OutboxStatus.DEAD, DEAD_INDEX)) if status in (None, s)]
-    wanted = _Wanted(want or 500, 25 if want else 500)
+    wanted = _Wanted(want or 500, 25 if want else 500, scan)
     first = -(-wanted.left // (len(indexes) * len(orgs) + 1))  # a share each (the open ones too), then more
     streams: list[Iterator[OutboxEntry]] = [
         _indexed(store, index, org, below, above, descending, wanted, first) for index in indexes for org in orgs
@@ -142,7 +177,14 @@ def _rows(
         streams.append(_open(store, orgs, status, below, above, descending))
     seen: set[tuple[str, str]] = set()
     for entry in heapq.merge(*streams, key=place_of, reverse=descending):
-        if (entry.org, entry.key) in seen or (matches is not None and not matches(entry)):
+        if (entry.org, entry.key) in seen:
+            continue
+        if scan is not None and scan.most is not None:
+            if scan.read >= scan.most:
+                scan.stopped = True
+                return
+            scan.read, scan.last = scan.read + 1, place_of(entry)
+        if matches is not None and not matches(entry):
             continue
         seen.add((entry.org, entry.key))
         wanted.left -= 1
@@ -152,10 +194,18 @@ def _rows(
 @dataclass
 class _Wanted:
     """How many rows a listing still wants: what an index reads next (at least `least`, so that a
-    listing never reads a row at a time)."""
+    listing never reads a row at a time; no more than a search has left to read, and one more)."""
 
     left: int
     least: int
+    scan: _Scan | None = None
+
+    def next_read(self) -> int:
+        """How many items an index reads next."""
+        size = max(self.left, self.least)
+        if self.scan is not None and self.scan.most is not None:
+            size = min(size, max(self.scan.most - self.scan.read + 1, 1))
+        return size
 
 
 def _indexed(
@@ -176,7 +226,7 @@ def _indexed(
                 yield entry
         if page.cursor is None:
             return
-        cursor, size = page.cursor, max(wanted.left, wanted.least)
+        cursor, size = page.cursor, wanted.next_read()
 
 
 def _sk(org: str, place: Place) -> str:

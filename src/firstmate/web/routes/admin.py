@@ -28,6 +28,8 @@ AppDep = Annotated[App, Depends(get_app)]
 ScopeDep = Annotated[AdminScope, Depends(require_admin)]
 #: Messages queued since a list was read are counted up to this many ("more than 200").
 NEWER_COUNTED = 200
+#: What a search reads at most in one request (`outbox_list.SEARCH_READS`), as the page says it.
+SEARCH_READS = outbox_list.SEARCH_READS
 
 
 @router.get("/enter")
@@ -60,7 +62,9 @@ def outbox_page(
     `upto`: the list as it stood when its first page was read (the time it was read), which its page
     links carry: messages queued since would push every row down a place from one page to the next
     (one seen twice, another never); they are counted above it instead, a link away. Only the page
-    (and a row more) is read from the store, not every message (see `services.outbox_list`)."""
+    (and a row more) is read from the store, not every message (see `services.outbox_list`); a search
+    reads no more than `SEARCH_READS` messages a request, and the page says where it stopped, with a link
+    that searches on from there."""
     wanted = _status(status)
     pinned = _moment(upto) if upto else None
     visible = [scope.org] if scope.org else list_orgs(app.store)
@@ -71,9 +75,11 @@ def outbox_page(
     needle = q.strip().casefold()
     matches = (lambda e: needle in " ".join([*e.message.to, e.message.subject]).casefold()) if needle else None
     read = pinned or now
-    newer = 0
+    newer, unsure = 0, False  # unsure: a search stopped before it counted them all
     if pinned is not None:
-        newer = outbox_list.queued_since(app.store, orgs, pinned, status=wanted, matches=matches, most=NEWER_COUNTED)
+        newer, unsure = outbox_list.queued_since(
+            app.store, orgs, pinned, status=wanted, matches=matches, most=NEWER_COUNTED
+        )
     if page > 1 and not (after or before or oldest):  # ?page=N (an address kept from before): the row it follows now
         row = outbox_list.place_of_row(
             app.store, orgs, (page - 1) * PAGE_ROWS, status=wanted, upto=read, matches=matches
@@ -87,15 +93,20 @@ def outbox_page(
     )  # fmt: skip
     pin = upto if pinned is not None else now.isoformat()  # the list as it stands when read, whatever the filter
     query = [(k, v) for k, v in {"org": org or "", "status": status or "", "q": q, "upto": pin}.items() if v]
-    pager = CursorPager(
-        newer=found.newer, older=found.older, query=tuple(query),
-        first=_place(found.rows[0]) if found.rows else "", last=_place(found.rows[-1]) if found.rows else "",
-    )  # fmt: skip
+    # a search that stopped reading goes on from the last message it read, not from its last match
+    first = _place(found.rows[0]) if found.rows else ""
+    last = _place(found.rows[-1]) if found.rows else ""
+    if found.stopped_at is not None:
+        first, last = (
+            (_place(found.stopped_at), last) if found.stopped == "newer" else (first, _place(found.stopped_at))
+        )
+    pager = CursorPager(newer=found.newer, older=found.older, query=tuple(query), first=first, last=last)
     # and one withdrawn after it reached some says so, not "not sent"
     shown = [e.model_copy(update={"message": as_read(e, now), "last_error": error_as_read(e)}) for e in found.rows]
     html = render(
         "admin/outbox.html", entries=shown, pager=pager, orgs=visible, org=org, status=status or "", q=q,
-        newer=newer, most=NEWER_COUNTED, latest="?" + urlencode([(k, v) for k, v in query if k != "upto"]),
+        newer=newer, unsure=unsure, most=NEWER_COUNTED, searched=SEARCH_READS, stopped=found.stopped,
+        read=found.read, latest="?" + urlencode([(k, v) for k, v in query if k != "upto"]),
     )  # fmt: skip
     return HTMLResponse(html)
 
