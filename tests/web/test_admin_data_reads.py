@@ -102,6 +102,9 @@ def test_a_search_reads_on_a_bounded_way_and_says_where_it_stopped(
     far = client.get("/admin/data/demo/revenue?q=r-149").text  # the last rows: all 1,530 read, within the bound
     assert ROW.findall(far) == [f"R-149{n}" for n in range(10)] and _rows_read(store) <= 1530 + 5
 
+    some = client.get("/admin/data/demo/revenue?q=r-000").text  # 10 in the first 2,000 rows, 0 after them
+    assert len(ROW.findall(some)) == 10 and "Searched" not in some
+
     store.read.clear()
     none = client.get("/admin/data/demo/revenue?q=zz").text
     assert "No row's id holds “zz”" in none and not ROW.findall(none)
@@ -116,7 +119,7 @@ def test_a_search_stops_after_its_bound_and_links_on(demo_app: App) -> None:
         token = admin_link_token(demo_app.secret_key, demo_app.clock.now())
         client.get(f"/admin/enter?t={token}", follow_redirects=False)
         first = client.get("/admin/data/demo/revenue?q=r-44").text  # R-4400 to R-4499 are past 2,000 rows
-        assert not ROW.findall(first) and "Searched 2,000 rows after these and stopped" in first
+        assert not ROW.findall(first) and "Searched 2,000 rows and stopped before finding one" in first
         assert _rows_read(store) <= 2000 + 5, _rows_read(store)
         second = client.get(_link(first, "search on")).text
         assert not ROW.findall(second) and "Searched 2,000 rows" in second
@@ -124,3 +127,9 @@ def test_a_search_stops_after_its_bound_and_links_on(demo_app: App) -> None:
         third = client.get(_link(second, "search on")).text
         assert ROW.findall(third) == [f"R-44{n:02d}" for n in range(100)] and "search on" not in third
         assert _rows_read(store) <= 500 + 5, _rows_read(store)
+        some = client.get("/admin/data/demo/revenue?q=440").text  # R-0440 and R-1440 in the first 2,000
+        assert ROW.findall(some) == ["R-0440", "R-1440"] and "Searched 2,000 rows after these and stopped" in some
+        rest = client.get(_link(some, "search on")).text
+        assert ROW.findall(rest) == ["R-2440", "R-3440"] and "Searched 2,000 rows after these" in rest
+        end = client.get(_link(rest, "search on")).text
+        assert ROW.findall(end) == [*(f"R-440{n}" for n in range(10)), "R-4440"] and "Searched" not in end
