@@ -130,7 +130,8 @@ class Store(Protocol):
         Items come in sort-key order (byte order of UTF-8; descending when `reverse`), at most
         `limit` per page; pass the returned cursor back to get the next page. Expired items are
         skipped; a partition key or prefix longer than a key can be holds nothing. Raises InvalidInput
-        for an empty partition key, a limit below 1 or a cursor that this store did not issue.
+        for an empty partition key, a limit below 1, a cursor that this store did not issue or one that
+        pages through another prefix (DynamoDB starts no query outside its key condition).
         """
         ...
 
@@ -156,7 +157,7 @@ class Store(Protocol):
     ) -> Page:
         """Return live items whose `gsi1pk` matches and `gsi1sk` starts with the prefix.
 
-        Ordered by `gsi1sk` ascending (descending when `reverse`); pagination as in `query`. The
+        Ordered by `gsi1sk` ascending (descending when `reverse`); pagination (and its cursors) as in `query`. The
         index is eventually consistent on some engines: callers re-`get` an item before acting on it.
         """
         ...

@@ -412,6 +412,42 @@ def test_a_cursor_from_elsewhere_is_refused(store: Store) -> None:
         store.query(PK, limit=0)
 
 
+def test_a_cursor_of_another_prefix_or_of_no_place_is_refused(store: Store) -> None:
+    """A review: DynamoDB refuses a query whose start key lies outside its key condition ("The provided
+    starting key is outside query boundaries"), or holds an empty or overlong key part, and the store
+    said "DynamoDB refused" (a server error) where SQLite gave a page. Both refuse such a cursor alike."""
+    import base64
+    import json
+
+    for sk in ["a#1", "a#2", "b#1", "b#2"]:
+        store.put(Item(PK, sk, {}, gsi1pk="LISTED", gsi1sk=sk))
+    of_a = store.query(PK, "a#", limit=1).cursor
+    of_a_index = store.query_index("LISTED", "a#", limit=1).cursor
+    assert of_a is not None and of_a_index is not None
+    with pytest.raises(InvalidInput, match="another"):
+        store.query(PK, "b#", cursor=of_a)
+    with pytest.raises(InvalidInput, match="another"):
+        store.query(PK, "b#", cursor=of_a, reverse=True)
+    with pytest.raises(InvalidInput, match="another"):
+        store.query_index("LISTED", "b#", cursor=of_a_index)
+
+    def forged(position: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
+
+    for cursor in (forged({"t": "q", "sk": ""}), forged({"t": "q", "sk": "é" * 600})):
+        with pytest.raises(InvalidInput):
+            store.query(PK, cursor=cursor)
+    for cursor in (
+        forged({"t": "i", "g": "a#1", "pk": "", "sk": "s"}),
+        forged({"t": "i", "g": "", "pk": PK, "sk": "s"}),
+    ):
+        with pytest.raises(InvalidInput):
+            store.query_index("LISTED", cursor=cursor)
+    # the cursors of the query they came from still page on
+    assert [i.sk for i in store.query(PK, "a#", cursor=of_a).items] == ["a#2"]
+    assert [i.sk for i in store.query_index("LISTED", "a#", cursor=of_a_index).items] == ["a#2"]
+
+
 # -- ttl -----------------------------------------------------------------------------------------
 
 

@@ -186,7 +186,8 @@ class DynamoStore:
         values: dict[str, Any] = {":pk": {"S": pk}}
         if sk_prefix:
             values[":prefix"] = {"S": sk_prefix}
-        start = {"pk": {"S": pk}, "sk": {"S": decode_cursor(cursor, "q")["sk"]}} if cursor is not None else None
+        after = decode_cursor(cursor, "q", sk_prefix)["sk"] if cursor is not None else None
+        start = {"pk": {"S": pk}, "sk": {"S": after}} if after is not None else None
         request = {
             "KeyConditionExpression": condition,
             "ExpressionAttributeNames": {"#pk": "pk"},
@@ -239,7 +240,7 @@ class DynamoStore:
             values[":prefix"] = {"S": gsi1sk_prefix}
         start = None
         if cursor is not None:
-            pos = decode_cursor(cursor, "i")
+            pos = decode_cursor(cursor, "i", gsi1sk_prefix)
             start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **_key(pos["pk"], pos["sk"])}
         request = {
             "IndexName": GSI_NAME,

@@ -157,8 +157,10 @@ def encode_cursor(kind: str, position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, kind: str) -> dict[str, Any]:
-    """The position in a cursor of `kind`; InvalidInput for one this store did not issue."""
+def decode_cursor(cursor: str, kind: str, prefix: str = "") -> dict[str, Any]:
+    """The position in a cursor of `kind`; InvalidInput for one this store did not issue (its place not
+    one a key could hold), and for one whose place is not under `prefix`, the sort-key prefix of the query
+    it is to page through: DynamoDB refuses to start a query outside its key condition, SQLite did not."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         position = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -167,9 +169,13 @@ def decode_cursor(cursor: str, kind: str) -> dict[str, Any]:
     if (
         not isinstance(position, dict)
         or position.get("t") != kind
-        or not all(isinstance(position.get(f), str) for f in _CURSOR_FIELDS[kind])
+        or not all(isinstance(position.get(f), str) and position[f] for f in _CURSOR_FIELDS[kind])
+        or not fits(position.get("pk", "p"), position["g" if kind == "i" else "sk"])
+        or (kind == "i" and not fits(position["pk"], position["sk"]))
     ):
         raise InvalidInput("that page cursor is not one this store issued")
+    if not position["g" if kind == "i" else "sk"].startswith(prefix):
+        raise InvalidInput("this cursor pages through another prefix of sort keys")
     return position
 
 

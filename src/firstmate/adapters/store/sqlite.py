@@ -223,7 +223,7 @@ class SqliteStore:
         sql += "AND sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
         args: list[Any] = [pk, sk_prefix, *([past] if past else []), self._now()]
         if cursor is not None:
-            after = decode_cursor(cursor, "q")["sk"]
+            after = decode_cursor(cursor, "q", sk_prefix)["sk"]
             sql += " AND sk < ?" if reverse else " AND sk > ?"
             args.append(after)
         sql += " ORDER BY sk DESC" if reverse else " ORDER BY sk"
@@ -274,7 +274,7 @@ class SqliteStore:
         sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE gsi1pk = ? AND gsi1sk >= ? "
         sql += "AND gsi1sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
         args: list[Any] = [gsi1pk, gsi1sk_prefix, *([past] if past else []), self._now()]
-        pos = decode_cursor(cursor, "i") if cursor is not None else None
+        pos = decode_cursor(cursor, "i", gsi1sk_prefix) if cursor is not None else None
         return self._index_page(sql, args, pos, limit=limit, reverse=reverse)
 
     def query_index_between(
