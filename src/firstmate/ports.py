@@ -186,7 +186,8 @@ class Store(Protocol):
         """Apply all writes or none. Returns the stored items of the Put writes, in order.
 
         Raises ConditionFailed (with the failing write's index) when any condition fails, and
-        InvalidInput for more than MAX_TRANSACTION_WRITES writes or two writes on one key.
+        InvalidInput for more than MAX_TRANSACTION_WRITES writes, two writes on one key, or items of more
+        than 4 MB in all, their keys counted (as DynamoDB counts them).
         """
         ...
 

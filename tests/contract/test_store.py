@@ -217,6 +217,23 @@ def test_transaction_limits(store: Store) -> None:
     assert len(store.transact(too_many[:MAX_TRANSACTION_WRITES])) == MAX_TRANSACTION_WRITES
 
 
+def test_a_transaction_over_4_mb_with_its_keys_is_refused_and_writes_nothing(store: Store) -> None:
+    """A review: DynamoDB counts a transaction's 4 MB by its items' whole sizes, keys included; the store counted
+    their data alone, so 100 items of long keys and 38 KB of data each (4.4 MB) were taken by SQLite and refused
+    by DynamoDB with its own error. Both stores count the keys and refuse it alike."""
+    long_pk, index_pk = "P" * 2000, "G" * 2000
+
+    def big(n: int) -> Item:
+        return Item(
+            long_pk, f"{n:03d}" + "s" * 997, {"text": "x" * 38_000}, gsi1pk=index_pk, gsi1sk=f"{n:03d}" + "g" * 997
+        )
+
+    with pytest.raises(InvalidInput, match="a transaction writes at most"):
+        store.transact([Put(big(n)) for n in range(MAX_TRANSACTION_WRITES)])
+    assert store.query(long_pk).items == []
+    assert len(store.transact([Put(big(n)) for n in range(80)])) == 80  # 3.5 MB: taken by both
+
+
 def test_bad_items_are_refused_and_change_nothing(store: Store) -> None:
     with pytest.raises(InvalidInput):
         store.put(Item(PK, "a", {"when": object()}))

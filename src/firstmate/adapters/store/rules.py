@@ -68,7 +68,8 @@ def validate_writes(writes: Sequence[Write]) -> list[str | None]:
             raise InvalidInput(f"two writes in one transaction touch {key[0]} / {key[1]}")
         seen.add(key)
     data = [item_json(w.item) if isinstance(w, Put) else None for w in writes]
-    total = sum(len(d) for d in data if d is not None)
+    # DynamoDB counts its 4 MB by the items' whole sizes: their keys too (up to 6 KB an item)
+    total = sum(len(d) + _keys_bytes(w.item) for w, d in zip(writes, data, strict=True) if isinstance(w, Put) and d)
     if total > MAX_TRANSACTION_BYTES:
         raise InvalidInput(f"a transaction writes at most {MAX_TRANSACTION_BYTES} bytes, got {total}")
     return data
@@ -107,11 +108,15 @@ def item_json(item: Item) -> str:
         data = _COMPACT.encode(item.data)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"{item.pk} / {item.sk}: data is not plain JSON ({exc})") from exc
-    keys = item.pk + item.sk + (item.gsi1pk or "") + (item.gsi1sk or "")
-    size = len(data) + len(keys.encode())  # the JSON is ASCII (non-ASCII is escaped): one byte a character
+    size = len(data) + _keys_bytes(item)  # the JSON is ASCII (non-ASCII is escaped): one byte a character
     if size > MAX_ITEM_BYTES:
         raise InvalidInput(f"{item.pk} / {item.sk} is {size} bytes; an item holds at most {MAX_ITEM_BYTES}")
     return data
+
+
+def _keys_bytes(item: Item) -> int:
+    """The bytes of the item's keys and index keys, in UTF-8 (what DynamoDB counts of them)."""
+    return len((item.pk + item.sk + (item.gsi1pk or "") + (item.gsi1sk or "")).encode())
 
 
 def with_version(item: Item, version: int) -> Item:
