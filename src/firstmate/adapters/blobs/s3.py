@@ -121,7 +121,9 @@ class S3Blobs:
                 Key=key,
                 Fields={"Content-Type": content_type_prefix, "success_action_redirect": redirect},
                 Conditions=[
-                    ["content-length-range", 1, max_bytes],
+                    # from 0, as the local form takes it: an empty file is refused by firstmate's check, in its
+                    # words; S3's own refusal is an XML page on the bucket's address, a dead end for a guest
+                    ["content-length-range", 0, max_bytes],
                     ["starts-with", "$Content-Type", content_type_prefix],
                     {"success_action_redirect": redirect},
                 ],
