@@ -481,6 +481,42 @@ def test_expired_items_read_as_absent_everywhere(store: Store, clock: FixedClock
     assert store.put(Item(PK, "link", {"jti": "new"}), Absent()).version == 1
 
 
+def test_pages_among_expired_items_hold_the_same_live_items_on_every_store(store: Store, clock: FixedClock) -> None:
+    """DynamoDB keeps an expired item (and returns it to a query) until its own TTL deletes it, days later;
+    SQLite's reads leave it out. A page of `limit` is as full, in the same order, either way: expired items
+    between live ones, one expiring this very second, and ranges and index pages are read past."""
+    now = to_epoch(clock.now())
+    for n in range(12):
+        ttl = None if n % 4 == 0 else now if n % 4 == 1 else now - 60 if n % 4 == 2 else now + 60
+        store.put(Item(PK, f"day#{n:02d}", {"n": n}, ttl=ttl, gsi1pk="DAYS", gsi1sk=f"day#{n:02d}"))
+    live = [f"day#{n:02d}" for n in range(12) if n % 4 in (0, 3)]
+
+    def pages(read: Any) -> list[list[str]]:
+        found, cursor = [], None
+        while True:
+            page = read(cursor)
+            found.append([i.sk for i in page.items])
+            if page.cursor is None:
+                return found
+            cursor = page.cursor
+
+    expected = [live[i : i + 2] for i in range(0, len(live), 2)]
+    assert pages(lambda c: store.query(PK, "day#", limit=2, cursor=c)) == expected
+    assert [
+        sk for page in pages(lambda c: store.query(PK, "day#", limit=2, cursor=c, reverse=True)) for sk in page
+    ] == (live[::-1])
+    assert [
+        sk for page in pages(lambda c: store.query_between(PK, "day#01", "day#10", limit=1, cursor=c)) for sk in page
+    ] == ([sk for sk in live if "day#01" <= sk <= "day#10"])
+    assert [sk for page in pages(lambda c: store.query_index("DAYS", limit=3, cursor=c)) for sk in page] == live
+    between = pages(lambda c: store.query_index_between("DAYS", "day#02", "day#11", limit=2, cursor=c, reverse=True))
+    assert [sk for page in between for sk in page] == [sk for sk in live[::-1] if "day#02" <= sk <= "day#11"]
+    assert [i.sk if i else None for i in store.get_many([(PK, "day#01"), (PK, "day#03")])] == [None, "day#03"]
+    with pytest.raises(ConditionFailed):
+        store.put(Item(PK, "day#01", {}), Exists())  # expiring at this second: gone on both
+    assert store.put(Item(PK, "day#01", {}), Absent()).version == 1
+
+
 def test_sweep_removes_only_expired_items(store: Store, clock: FixedClock) -> None:
     soon = to_epoch(clock.now() + timedelta(seconds=30))
     later = to_epoch(clock.now() + timedelta(days=1))
