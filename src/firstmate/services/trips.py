@@ -27,6 +27,7 @@ once its whole file is in, and their marks leave them to it for a while (`DEFERR
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -68,8 +69,11 @@ LATER_CHECK_INDEX = "CLASHCHECK#LATER"
 #: How long such a check waits for its writer: longer than any import takes (10,000 rows, the most a
 #: file may hold, take minutes on SQLite, and about a quarter of an hour from a laptop to DynamoDB).
 DEFERRED_CHECK = timedelta(hours=1)
-#: At most this many long slots are kept in their list (about 200 bytes each, in a 400 KB item).
+#: At most this many long slots are kept in their list (about 300 bytes each with a title in Latin letters)…
 MAX_LONG_BLOCKS = 1000
+#: … and at most this many bytes of them as stored, inside the 400 KB of one store item: a title of 80 characters
+#: in Japanese is 480 bytes (the stored JSON escapes each), in emoji 960, and 1,000 such made 668 KB.
+MAX_LONG_BLOCKS_BYTES = 360_000
 LISTED_TITLE = 80
 
 log = structlog.get_logger(__name__)
@@ -420,12 +424,19 @@ def _is_long(entry: CalendarEntry) -> bool:
 
 def _trimmed(blocks: list[CalendarEntry], now: datetime) -> list[CalendarEntry]:
     """The slots worth keeping in the list, soonest first: not ended over 60 days ago, and at most
-    MAX_LONG_BLOCKS of them (those ending last), so that the list stays well inside one store item."""
-    recent = [b for b in blocks if b.end > now - LONG_BLOCKS_KEPT_AFTER_END]
-    if len(recent) > MAX_LONG_BLOCKS:
-        log.warning("calendar.long_blocks_capped", kept=MAX_LONG_BLOCKS, dropped=len(recent) - MAX_LONG_BLOCKS)
-        recent = sorted(recent, key=lambda b: b.end)[-MAX_LONG_BLOCKS:]
-    return sorted(recent, key=lambda b: (b.start, b.uid))
+    MAX_LONG_BLOCKS of them in at most MAX_LONG_BLOCKS_BYTES (those ending last), so that the list stays
+    inside one store item whatever the script of their titles."""
+    recent = sorted((b for b in blocks if b.end > now - LONG_BLOCKS_KEPT_AFTER_END), key=lambda b: b.end)
+    kept = recent[-MAX_LONG_BLOCKS:]
+    # as stored (escaped), when they could be too many (a slot is 1.3 KB at most: a title of 80 emoji)
+    sizes = [len(json.dumps(e, separators=(",", ":"))) + 1 for e in _listed(kept)] if len(kept) > 250 else []
+    total, first = sum(sizes), 0
+    while total > MAX_LONG_BLOCKS_BYTES:  # those ending first go
+        total, first = total - sizes[first], first + 1
+    kept = kept[first:]
+    if len(kept) < len(recent):
+        log.warning("calendar.long_blocks_capped", kept=len(kept), dropped=len(recent) - len(kept))
+    return sorted(kept, key=lambda b: (b.start, b.uid))
 
 
 def _listed(blocks: list[CalendarEntry]) -> list[dict[str, Any]]:
