@@ -56,7 +56,10 @@ def test_a_large_account_s_email_lists_what_needs_a_look_and_counts_the_rest() -
     assert more in report.text
     # the ad sets without a lead come first in lead activity
     assert re.search(r"^- \[NO LEADS\] Campaign 003 / All", report.text, re.MULTILINE)
-    assert "…and 40 more ad sets: " in report.text
+    # the ad sets left out say their spend too, as the rows listed do beside their cost per lead
+    left = [a for a in facts.lead_activity if f"] {a.campaign} / {a.adset}:" not in report.text]
+    spend, leads = sum(a.spend for a in left), sum(a.leads for a in left)
+    assert f"…and 40 more ad sets: ${spend:,.2f} spend, {leads:,} leads, " in report.text
     for html in (report.email_html, report.page_html):
         assert len(re.findall(r"<td>Campaign \d{3}</td>", html)) == SHOWN_ROWS
         assert "40 more campaigns" in html and f'href="{FULL.replace("&", "&amp;")}"' in html

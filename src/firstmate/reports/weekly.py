@@ -71,7 +71,7 @@ def render_weekly(
         "data_line": data_line(facts),
         "campaigns": shown_campaigns(facts.campaigns, facts.currency),
         "cash": lambda value: cash(value, facts.currency),
-        "activity": shown_activity(facts.lead_activity),
+        "activity": shown_activity(facts.lead_activity, facts.currency),
         "sources": shown_sources(facts.crm_sources),
         "sources_line": crm_sources_line(facts),
         "plural": plural,
@@ -109,13 +109,14 @@ def shown_campaigns(rows: Sequence[CampaignRow], currency: str) -> Shown:
     return _shown(rows, rank, left_out)
 
 
-def shown_activity(rows: Sequence[LeadActivityRow]) -> Shown:
+def shown_activity(rows: Sequence[LeadActivityRow], currency: str) -> Shown:
     """The ad sets the email lists: those that brought no lead, most landing page views first, then
-    the most leads."""
+    the most leads (the spend of those left out said in `currency`, as each row listed says its own)."""
 
     def left_out(left: list[LeadActivityRow]) -> str:
         leads, views = sum(r.leads for r in left), sum(r.landing_page_views for r in left)
-        return f"{more(len(left), 'ad set')}: {plural(leads, 'lead')}, {views:,} landing page views"
+        spend = cash(sum((r.spend for r in left), Decimal(0)), currency)
+        return f"{more(len(left), 'ad set')}: {spend} spend, {plural(leads, 'lead')}, {views:,} landing page views"
 
     return _shown(rows, lambda r: (r.has_leads, -r.leads, -r.landing_page_views), left_out)
 
