@@ -253,6 +253,14 @@ MONEY = [
     ("Lunch for 45, paid", "Lunch for …, paid"),
     ("Lunch for 12 - paid", "Lunch for … - paid"),
     ("Lunch for two, paid. Lunch for 22. Lunch for 45, paid", "Lunch for two, paid. Lunch for 22. Lunch for …, paid"),
+    # a review: the second figure of a range whose first was hidden in doubt reached crew ("…-400"), and a figure
+    # with a smaller one after a dash was read as a range with it, its amount kept for the count after it
+    ("300-400 on the day", "…-… on the day"),
+    ("Quote was 300-400 depending on fuel", "Quote was …-… depending on fuel"),
+    ("Budget 1.5k-2k", "Budget …-…"),
+    ("Expect 1,200 – 1,500 all in", "Expect … – … all in"),
+    ("Deposit 200 - 6 guests", "Deposit … - 6 guests"),
+    ("Paid 200-6 guests", "Paid …-6 guests"),
 ]
 
 HARMLESS = [
@@ -423,6 +431,9 @@ HARMLESS = [
     "Balance due by 0900 on the day",
     "Deposit paid, be at slip 12 by 0815",
     "Paid in full, 2 no-shows",
+    # a range before what it counts stays whole beside money
+    "20-25 guests, deposit paid",
+    "Ages 30-40, paid in full",
 ]
 
 

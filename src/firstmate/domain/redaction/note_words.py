@@ -210,7 +210,9 @@ EACH = re.compile(r"[ \t]*(?:each|ea|apiece)\b", re.IGNORECASE)
 EACH_FOR = re.compile(r"[ \t]*(?:each|ea|apiece)[ \t]+for[ \t]+[^\W\d_]", re.IGNORECASE)
 #: The rest of a range after its first figure ("20-25 guests", "20 to 25 guests", "20 or 25 people"): what comes
 #: after its last figure says what both are.
-RANGE = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*\d+(?![\w:]|[.,]\d)", re.IGNORECASE)
+RANGE = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*(\d+)(?![\w:]|[.,]\d)", re.IGNORECASE)
+#: What joins the two figures of a range ("300-400", "1,200 – 1,500", "300 to 400").
+RANGE_JOINER = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*", re.IGNORECASE)
 #: A word of money at once after a head count "for" names: it prices what is laid on ("Lunch for 45, paid").
 PAID_AFTER = re.compile(r"[ \t]*(?:[,:\-–][ \t]*)?(?:paid|prepaid|due|owed|owing|charged|cash)\b", re.IGNORECASE)
 #: The next item of a price list after a figure: a comma and a word before the figure ("Bait 40, ice 15", "Adults 85,

@@ -67,6 +67,7 @@ from firstmate.domain.redaction.note_words import (
     QUANTITY_AFTER,
     QUANTITY_BEFORE,
     RANGE,
+    RANGE_JOINER,
     SENTENCE_END,
     SMALL_COUNT_WORDS,
     STREET_AFTER,
@@ -145,19 +146,47 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
         readings.append((found, reading))
     shown, last = [], 0
     listed: re.Match[str] | None = None  # the last figure hidden as an item of a price list ("Bait 40")
+    hidden: re.Match[str] | None = None  # the figure before, if it was hidden
     for found, reading in readings:
         if (
             reading == "money"
             or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
             or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
             or (reading == "unsaid" and _next_in_price_list(found, listed))
+            or _ends_a_range(found, hidden)
         ):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
             last = found.end()
             listed = found if LIST_ITEM_WORD.search(priced, max(0, found.start() - 40), found.start()) else None
+            hidden = found
         else:
-            listed = None
+            listed = hidden = None
     return "".join(shown) + priced[last:]
+
+
+def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
+    """Whether a figure is the end of a range whose start was hidden: what follows the range said what both are
+    ("300-400 on the day", "1.5k-2k"); not a smaller figure after a dash ("Deposit 200 - 6 guests")."""
+    if hidden is None or not found["figure"] or not RANGE_JOINER.fullmatch(found.string, hidden.end(), found.start()):
+        return False
+    return _rises(hidden["figure"], found["figure"])
+
+
+def _rises(first: str | None, second: str) -> bool:
+    """Whether two figures joined by a dash or "to" make a range: the second the larger ("20-25", "1.5k-2k"); in
+    doubt, a figure written in a way read here as no size (a number in words, "1.200,50"), yes."""
+    low, high = _size(first or ""), _size(second)
+    return low is None or high is None or high > low
+
+
+def _size(figure: str) -> float | None:
+    """A figure's size, for a range ("1,200" is 1200, "1.5k" 1500), or None if it is written otherwise."""
+    plain = re.sub(r",(?=\d{3}(?!\d))", "", figure)
+    thousands = plain.endswith(("k", "K"))
+    try:
+        return float(plain.rstrip("kK")) * (1000 if thousands else 1)
+    except ValueError:
+        return None
 
 
 def _next_in_price_list(found: re.Match[str], listed: re.Match[str] | None) -> bool:
@@ -240,7 +269,8 @@ def _reading(
     if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and _counted_shape(found) and not _priced(clause):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     ranged = RANGE.match(text, end)
-    end = ranged.end() if ranged else end  # "20-25 guests", "20-25 per person": what follows the range says
+    if ranged and _rises(found["figure"], ranged[1]):
+        end = ranged.end()  # "20-25 guests", "20-25 per person": what follows the range says; not "200 - 6 guests"
     if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
         return "money"
     figure = found["figure"] or ""
