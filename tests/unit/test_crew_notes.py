@@ -244,7 +244,7 @@ MONEY = [
         "Boston Whaler 27, 2 coolers, kids 5 and 7. Bait 40, ice 15",
         "Boston Whaler …, 2 coolers, kids 5 and 7. Bait …, ice …",
     ),
-    ("Adults 85, kids 12, infants 4", "Adults …, kids …, infants 4"),
+    ("Adults 85, kids 12, infants 4", "Adults …, kids …, infants …"),
     ("3 vans, 15 each for parking", "3 vans, … each for parking"),
     (
         "2 boats, 12 each for 4 hours; 3 vans, 15 each for parking",
@@ -261,6 +261,20 @@ MONEY = [
     ("Expect 1,200 – 1,500 all in", "Expect … – … all in"),
     ("Deposit 200 - 6 guests", "Deposit … - 6 guests"),
     ("Paid 200-6 guests", "Paid …-6 guests"),
+    # a review: a price list's small items reached crew: a kind of guest's single digit after a price no head count
+    # reaches ("Adults 85, kids 5"), a second figure of an item ("kids 12 and 9"), and a list carried on past a
+    # sentence's end or a line, or after a price with its currency; a word of money starts no such list
+    ("Adults 85, kids 5", "Adults …, kids …"),
+    ("Adults 85, kids 5 and 7. Meet at 9", "Adults …, kids … and …. Meet at 9"),
+    ("Adults 85, kids 12 and 9", "Adults …, kids … and …"),
+    ("Bait 40. Ice 15", "Bait …. Ice …"),
+    ("Bait 40\nIce 15\nGloves 8\nSlip 14", "Bait …\nIce …\nGloves …\nSlip 14"),
+    ("Bait $40. Ice 15", "Bait …. Ice …"),
+    ("Adults $85\nKids 5", "Adults …\nKids …"),
+    ("Adults 30, kids 12, infants 4", "Adults …, kids …, infants 4"),
+    ("Adults 22.50, kids 4", "Adults …, kids …"),
+    ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
+    ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
 
 HARMLESS = [

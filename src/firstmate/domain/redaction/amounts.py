@@ -95,3 +95,14 @@ def spelled_value(number: str) -> int:
         elif word != "and":
             current += NUMBER_WORDS[word]
     return total + current
+
+
+def figure_size(figure: str) -> float | None:
+    """A figure's size, its thousands grouped with commas or written "k" ("1,200" is 1200, "1.5k" 1500), or None
+    if it is written otherwise ("1.200,50")."""
+    plain = re.sub(r",(?=\d{3}(?!\d))", "", figure)
+    thousands = plain.endswith(("k", "K"))
+    try:
+        return float(plain.rstrip("kK")) * (1000 if thousands else 1)
+    except ValueError:
+        return None

@@ -217,8 +217,16 @@ RANGE_JOINER = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*", re.IGNOR
 PAID_AFTER = re.compile(r"[ \t]*(?:[,:\-–][ \t]*)?(?:paid|prepaid|due|owed|owing|charged|cash)\b", re.IGNORECASE)
 #: The next item of a price list after a figure: a comma and a word before the figure ("Bait 40, ice 15", "Adults 85,
 #: kids: 12"), and the word before a list's first figure ("Bait 40").
-LIST_NEXT_ITEM = re.compile(r"[ \t]*,[ \t]*[^\W\d_]+[ \t]*:?[ \t]*")
-LIST_ITEM_WORD = re.compile(r"[^\W\d_]+[ \t]*:?[ \t]*$")
+LIST_NEXT_ITEM = re.compile(r"[ \t]*,[ \t]*(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*")
+LIST_ITEM_WORD = re.compile(r"([^\W\d_]+)[ \t]*:?[ \t]*$")
+#: The next item of a price list after a sentence's end or on the next line ("Bait 40. Ice 15", "Bait 40\nIce 15").
+LIST_NEXT_LINE = re.compile(r"[ \t]*(?:[.;!?]+|\n)[ \t\n]*(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*")
+#: The second figure of a price list's item ("kids 12 and 9").
+LIST_PAIR = re.compile(r"[ \t]*(?:&|(?i:and))[ \t]*")
+#: The most guests of one kind a price list is read to count: from 50 on, a kind of guest's figure is its price
+#: (few boats carry 85 adults), and a single digit after another kind of guest in that list a price too ("Adults
+#: 85, kids 5"); under it, that single digit is their count ("Adults 22, kids 4").
+MOST_OF_A_KIND = 50
 #: Kinds of guest, after which a single digit in a price list is read as their count ("Adults 22, kids 4").
 GUEST_KINDS = re.compile(
     r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",

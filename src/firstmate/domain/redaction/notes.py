@@ -21,6 +21,7 @@ from firstmate.domain.redaction.amounts import (
     SPELLED,
     WORD_CODES,
     WORD_THEN_FIGURE,
+    figure_size,
     spelled_value,
 )
 from firstmate.domain.redaction.note_words import (
@@ -37,10 +38,7 @@ from firstmate.domain.redaction.note_words import (
     FEET,
     FLIGHT,
     FOR_HEADS,
-    GUEST_KINDS,
     LIST_COMMA,
-    LIST_ITEM_WORD,
-    LIST_NEXT_ITEM,
     LIST_REST,
     MOST_COUNTED,
     NAMED_PAIR_JOINER,
@@ -77,6 +75,7 @@ from firstmate.domain.redaction.note_words import (
     YEAR,
     ZERO_CLOCK,
 )
+from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
 
 
 def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
@@ -145,19 +144,25 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
             sentences.money_at(found.start())
         readings.append((found, reading))
     shown, last = [], 0
-    listed: re.Match[str] | None = None  # the last figure hidden as an item of a price list ("Bait 40")
+    listed: PriceList | None = None  # the last item hidden of a price list ("Bait 40")
     hidden: re.Match[str] | None = None  # the figure before, if it was hidden
+    currencies = iter(re.finditer(re.escape(HIDDEN_AMOUNT), priced))  # "Bait $40": a price list's item too
+    currency = next(currencies, None)
     for found, reading in readings:
+        while currency is not None and currency.end() <= found.start():
+            listed = list_item(priced, currency.start(), currency.end(), None, listed)
+            currency = next(currencies, None)
         if (
             reading == "money"
             or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
             or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
-            or (reading == "unsaid" and _next_in_price_list(found, listed))
+            or (reading == "unsaid" and in_price_list(found, listed))
             or _ends_a_range(found, hidden)
         ):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
             last = found.end()
-            listed = found if LIST_ITEM_WORD.search(priced, max(0, found.start() - 40), found.start()) else None
+            written = found["figure"] or str(spelled_value(found["spelled"]))
+            listed = list_item(priced, found.start(), found.end(), written, listed)
             hidden = found
         else:
             listed = hidden = None
@@ -175,28 +180,8 @@ def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
 def _rises(first: str | None, second: str) -> bool:
     """Whether two figures joined by a dash or "to" make a range: the second the larger ("20-25", "1.5k-2k"); in
     doubt, a figure written in a way read here as no size (a number in words, "1.200,50"), yes."""
-    low, high = _size(first or ""), _size(second)
+    low, high = figure_size(first or ""), figure_size(second)
     return low is None or high is None or high > low
-
-
-def _size(figure: str) -> float | None:
-    """A figure's size, for a range ("1,200" is 1200, "1.5k" 1500), or None if it is written otherwise."""
-    plain = re.sub(r",(?=\d{3}(?!\d))", "", figure)
-    thousands = plain.endswith(("k", "K"))
-    try:
-        return float(plain.rstrip("kK")) * (1000 if thousands else 1)
-    except ValueError:
-        return None
-
-
-def _next_in_price_list(found: re.Match[str], listed: re.Match[str] | None) -> bool:
-    """Whether a figure is the next item of a price list whose item before it was hidden: a word and a figure after
-    its comma ("Bait 40, ice 15", "Adults 85, kids 12", and on while the items keep that shape); not a single digit
-    after a kind of guest, read as their count ("Adults 22, kids 4")."""
-    if listed is None or not found["figure"] or not LIST_NEXT_ITEM.fullmatch(found.string, listed.end(), found.start()):
-        return False
-    word = NOTE_WORD.findall(found.string, listed.end(), found.start())[-1]
-    return not (GUEST_KINDS.fullmatch(word) and found["figure"].isdigit() and int(found["figure"]) < 10)
 
 
 class _Sentences:
