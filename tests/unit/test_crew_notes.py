@@ -229,8 +229,12 @@ MONEY = [
     ("Catering for 1,200", "Catering for …"),
     ("Charter 120 total", "Charter … total"),
     ("Max 300", "Max …"),
-    # a kind of guest before a figure names its price as often as its count: in doubt, hidden
-    ("Adults 22, kids 4", "Adults …, kids 4"),
+    # a kind of guest before a figure names its price as often as its count: in doubt, hidden, unless a single digit
+    # after another kind of guest says the list counts heads, in notes that say nothing of money
+    ("Adults 22, kids 4. Deposit 200 paid", "Adults …, kids 4. Deposit … paid"),
+    ("Adults 22, kids 4, deposit paid", "Adults …, kids …, deposit paid"),
+    ("Adults 22, kids 14", "Adults …, kids …"),
+    ("Adults 60, kids 4", "Adults …, kids …"),
     # a review: a small price after a hidden one in a price list, a price "each for" something after vans, and a
     # count with a word of money at once after it reached crew; a list a count, a place or an age breaks stays
     ("Bait 40, ice 15", "Bait …, ice …"),
@@ -448,6 +452,11 @@ HARMLESS = [
     # a range before what it counts stays whole beside money
     "20-25 guests, deposit paid",
     "Ages 30-40, paid in full",
+    # a review: a head count of a kind of guest read "[amount hidden]" though the single digit after it said the
+    # list counts heads
+    "Adults 22, kids 4",
+    "Adults 22\nKids 4\nMeet 0800 at dock 3",
+    "Family reunion: adults 40, kids 6 and 3",
 ]
 
 

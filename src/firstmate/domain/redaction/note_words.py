@@ -232,6 +232,11 @@ GUEST_KINDS = re.compile(
     r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",
     re.IGNORECASE,
 )
+#: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", one a line
+#: too): a list that counts heads, not one that prices them.
+NEXT_GUEST_COUNT = re.compile(
+    rf"[ \t]*(?:,|[.;!?]+|\n)[ \t\n]*{GUEST_KINDS.pattern}[ \t]*:?[ \t]*\d(?![\w:]|[.,]\d)", re.IGNORECASE
+)
 #: After a figure a plural word names ("Ages 4"), the rest of a list it names whole: figures after commas up to an
 #: "and" or the end of the sentence ("Ages 4, 7, 12 and 45", "Slips 3, 4, 5"); not "Ages 4 and 7, 100 on arrival".
 LIST_COMMA = re.compile(r"[ \t]*,[ \t]*")

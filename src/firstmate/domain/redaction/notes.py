@@ -38,10 +38,14 @@ from firstmate.domain.redaction.note_words import (
     FEET,
     FLIGHT,
     FOR_HEADS,
+    GUEST_KINDS,
     LIST_COMMA,
+    LIST_ITEM_WORD,
     LIST_REST,
     MOST_COUNTED,
+    MOST_OF_A_KIND,
     NAMED_PAIR_JOINER,
+    NEXT_GUEST_COUNT,
     NOT_DESCRIBING,
     NOT_PLURALS,
     NOTE_APIECE,
@@ -156,7 +160,7 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
             reading == "money"
             or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
             or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
-            or (reading == "unsaid" and in_price_list(found, listed))
+            or (reading in ("unsaid", "quantity") and in_price_list(found, listed))  # "Adults 85, kids 12, infants 4"
             or _ends_a_range(found, hidden)
         ):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
@@ -323,9 +327,19 @@ def _reading_by_word(
         if names_a_list and counted and LIST_COMMA.fullmatch(text, first, start) and LIST_REST.match(text, end):
             named[end] = True
             return "named"  # "Ages 4, 7, 12 and 45"
-    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end)):
-        return "quantity"  # "approx 25", "24 total"
+    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or _heads_of_a_kind(found)):
+        return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
     return "unsaid"
+
+
+def _heads_of_a_kind(found: re.Match[str]) -> bool:
+    """Whether a figure after a kind of guest is their count: under MOST_OF_A_KIND, with the next kind of guest's
+    single digit after it ("Adults 22, kids 4"); not "Adults 22, kids 14", which may price both."""
+    text, start = found.string, found.start()
+    item = LIST_ITEM_WORD.search(text, max(0, start - 40), start)
+    if item is None or not GUEST_KINDS.fullmatch(item[1]) or not NEXT_GUEST_COUNT.match(text, found.end()):
+        return False
+    return (spelled_value(found["spelled"]) if found["spelled"] else int(found["figure"])) < MOST_OF_A_KIND
 
 
 def _counted(word: str) -> bool:
