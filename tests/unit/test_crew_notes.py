@@ -277,6 +277,16 @@ MONEY = [
     ("Adults $85\nKids 5", "Adults …\nKids …"),
     ("Adults 30, kids 12, infants 4", "Adults …, kids …, infants 4"),
     ("Adults 22.50, kids 4", "Adults …, kids …"),
+    # a review: a time crew need read "[amount hidden]": a 24-hour clock with its leading zero before a word of money
+    # or after no word at all, and one after "at", "by" or "till" in a sentence of its own; in doubt still, after a
+    # word of a price or in a sentence of money
+    ("ETA 0930 balance 400", "ETA 0930 balance …"),
+    ("8 guests, 0930 departure, paid 2/3 of 1500", "8 guests, 0930 departure, paid 2/3 of …"),
+    ("Late checkout at 1600. Paid 2,000", "Late checkout at 1600. Paid …"),
+    ("Slip 14 till 1800. Dock fee 35", "Slip 14 till 1800. Dock fee …"),
+    ("Quoted at 1600", "Quoted at …"),
+    ("Deposit due by 1200. Back by 1730", "Deposit due by …. Back by 1730"),
+    ("Sold at 1500, meet at 1600", "Sold at …, meet at 1600"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -457,6 +467,9 @@ HARMLESS = [
     "Adults 22, kids 4",
     "Adults 22\nKids 4\nMeet 0800 at dock 3",
     "Family reunion: adults 40, kids 6 and 3",
+    "Late checkout at 1600",
+    "Back by 1730, 6 guests",
+    "0830 pickup at the Hilton",
 ]
 
 
@@ -560,7 +573,7 @@ OPERATOR_NOTES = [
     ),
     (
         "Late checkout at 1600. Paid 2,000, 250 security deposit held.",
-        "Late checkout at …. Paid …, … security deposit held.",
+        "Late checkout at 1600. Paid …, … security deposit held.",
     ),
     (
         "Lunch for 40 from Gino's, 22 each, billed to the company.",

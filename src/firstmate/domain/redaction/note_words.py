@@ -121,6 +121,15 @@ NOTE_CLOCK_WORD = re.compile(
     re.IGNORECASE,
 )
 CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
+#: Words before a 24-hour clock that make it one in a sentence with no word of money ("Late checkout at 1600", "Back
+#: by 1730", "Slip 14 till 1800"); not "from", which prices as often ("from 1600 a week").
+AT_CLOCK_WORD = re.compile(r"(?:at|by|until|till|til|before|after)", re.IGNORECASE)
+#: A word of a price before "at" or "by" and a figure: an amount, not a time ("Quoted at 1600", "Sold at 1500").
+PRICED_AT = re.compile(
+    r"\b(?:quoted|priced|sold|valued|billed|invoiced|capped|costed|budgeted|agreed|settled|comes|came|worked|works"
+    r"|reduced|discounted|marked)(?:[ \t]+(?:out|down|up))?[ \t]+(?:at|by)[ \t]*$",
+    re.IGNORECASE,
+)
 #: A 24-hour clock with its leading zero ("0815"): no amount is written so, and after any word of a time it is one
 #: ("be at slip 12 by 0815", "from the Hilton at 0815").
 ZERO_CLOCK = re.compile(r"0\d[0-5]\d")

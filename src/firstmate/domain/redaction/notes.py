@@ -28,6 +28,7 @@ from firstmate.domain.redaction.note_words import (
     ABOARD,
     AGE_OF,
     ANY_MONEY_WORD,
+    AT_CLOCK_WORD,
     CARRIERS,
     CATCH_LIMIT,
     CLAUSE_BREAK,
@@ -66,6 +67,7 @@ from firstmate.domain.redaction.note_words import (
     PAID_HEADS,
     PAIR_JOINER,
     PER,
+    PRICED_AT,
     QUANTITY_AFTER,
     QUANTITY_BEFORE,
     RANGE,
@@ -253,6 +255,9 @@ def _reading(
         currency = ""  # "ALL 4 ON BOARD", "Deposit paid. TOP 3": a word in capitals, not the lek or the pa'anga
     if currency in ("$", "€", "£", "¥"):
         return "money"
+    if not currency and ZERO_CLOCK.fullmatch(found["figure"] or ""):
+        named[end] = False
+        return "named"  # "ETA 0930 balance 400", "0930 departure": no amount is written with a leading zero
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and _counted_shape(found) and not _priced(clause):
@@ -263,15 +268,21 @@ def _reading(
     if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
         return "money"
     figure = found["figure"] or ""
-    timed = word is not None and bool(
-        NOTE_TIME_WORD.fullmatch(word) and (TIME_SHAPED.fullmatch(figure) or ZERO_CLOCK.fullmatch(figure))
-    )
+    timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
+    sentence = sentences.at(start)
     timed = timed or (
         word is not None
         and bool(NOTE_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and (not sentences.any_word[sentences.at(start)] or bool(CLOCK_ENDS.match(text, end)))
+        and (not sentences.any_word[sentence] or bool(CLOCK_ENDS.match(text, end)))
+    )
+    # "Late checkout at 1600": after "at", "by" or "till", in a sentence with no word of money ("Deposit due by 1200"
+    # may be the amount) and no word of a price before it ("Quoted at 1600")
+    timed = timed or (
+        word is not None
+        and bool(AT_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
+        and not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
     )
     if timed:
         named[end] = False
