@@ -287,6 +287,13 @@ MONEY = [
     ("Quoted at 1600", "Quoted at …"),
     ("Deposit due by 1200. Back by 1730", "Deposit due by …. Back by 1730"),
     ("Sold at 1500, meet at 1600", "Sold at …, meet at 1600"),
+    # a review: a price per bag, bottle, rod or gallon reached crew as written
+    ("Bait 40, ice 15/bag", "Bait …, ice …/bag"),
+    ("Ice 15 per bag, 4 bags", "Ice … per bag, 4 bags"),
+    ("Ice 5 a bag", "Ice … a bag"),
+    ("rod rental 20/rod", "rod rental …/rod"),
+    ("Fuel 6.50/gallon", "Fuel …/gallon"),
+    ("Beer 3 per can, wine 30 a bottle", "Beer … per can, wine … a bottle"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -470,6 +477,9 @@ HARMLESS = [
     "Late checkout at 1600",
     "Back by 1730, 6 guests",
     "0830 pickup at the Hilton",
+    "2 per cabin, max 2 per kayak",
+    "Open 24/7, slip 14/15, 3/4 tank of fuel",
+    "Bring 2 bags of ice",
 ]
 
 

@@ -56,8 +56,16 @@ NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check
 #: A price per head or per unit of time after a figure, money whatever its size ("85 per person", "12pp", "15/head",
 #: "300 each", "1200/day", "150 per hour"; not "2 each of snacks").
 PER = r"person|head|guest|pax|pp|day|night|hour|hr|h|week"
+#: What is sold by the piece, after "per", "/" or "a" a price ("Ice 15/bag", "20/rod", "6.50 per gallon", "30 a
+#: bottle"); not a boat, a cabin or a car, which say how many ride or sleep in each as often ("2 per cabin").
+SOLD_BY = (
+    r"bags?|bottles?|cans?|rods?|reels?|tickets?|gallons?|gal|lit(?:re|er)s?|ltr|kg|kilos?|lbs?|dozen|doz|pieces?"
+    r"|pcs?|items?|units?|tanks?|sets?|licen[cs]es?|permits?"
+)
 NOTE_APIECE = re.compile(
-    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{PER})|a[ \t]+head|ea|each(?![ \t]+of\b))\b|p\.p\.)", re.IGNORECASE
+    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{PER}|{SOLD_BY})|an?[ \t]+(?:head|{SOLD_BY})|ea|each(?![ \t]+of\b))\b"
+    r"|p\.p\.)",
+    re.IGNORECASE,
 )
 #: Months and days, beside a figure that is a date ("12 June", "June 12", "Sat 13"); "may" only before one ("May 12";
 #: "400 may follow" is money).

@@ -74,6 +74,7 @@ from firstmate.domain.redaction.note_words import (
     RANGE_JOINER,
     SENTENCE_END,
     SMALL_COUNT_WORDS,
+    SOLD_BY,
     STREET_AFTER,
     TIME_SHAPED,
     TWO_WORDS_AFTER,
@@ -105,7 +106,7 @@ HIDDEN_AMOUNT = "[amount hidden]"
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b)[\w:]|/(?!\d{{3}}|(?i:{PER})\b)|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
