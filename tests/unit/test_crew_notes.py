@@ -294,6 +294,8 @@ MONEY = [
     ("rod rental 20/rod", "rod rental …/rod"),
     ("Fuel 6.50/gallon", "Fuel …/gallon"),
     ("Beer 3 per can, wine 30 a bottle", "Beer … per can, wine … a bottle"),
+    ("Deposit 250, call 07700 900123", "Deposit …, call 07700 900123"),
+    ("balance 1 200 000", "balance …"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -480,6 +482,10 @@ HARMLESS = [
     "2 per cabin, max 2 per kayak",
     "Open 24/7, slip 14/15, 3/4 tank of fuel",
     "Bring 2 bags of ice",
+    # a review: a British mobile number read "[amount hidden]", whole or in part
+    "Guest mobile +44 7700 900123, deposit paid",
+    "Text Sam on 07700 900123",
+    "Guest 07700900123, balance paid",
 ]
 
 

@@ -36,9 +36,10 @@ WORD_THEN_FIGURE = re.compile(
 #: A figure with a currency's code after it ("624.00 USD", "350 eur").
 FIGURE_THEN_CODE = re.compile(rf"\d[\d,]*(?:\.\d+)?\s?{CODE}")
 #: A phone number, or a date: seven digits or more in groups, not grouped as thousands are ("555-0148", "415 555
-#: 0148", "+45 20 30 40 50", "(020) 7946 0958", "2026-06-12"; not "1 200 000").
+#: 0148", "+45 20 30 40 50", "(020) 7946 0958", "+44 7700 900123", "07700 900123", "2026-06-12"; not "1 200 000").
 PHONE = re.compile(
-    r"(?<![\w.,])(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ .\-\u00a0]?)?\d{1,4}(?:[ .\-\u00a0]\(?\d{2,4}\)?){1,5}(?!\w|[.,]\d)"
+    r"(?<![\w.,])(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ .\-\u00a0]?)?(?:0\d{4}|\d{1,4})(?:[ .\-\u00a0]\(?\d{2,6}\)?){1,5}"
+    r"(?!\w|[.,]\d)"
 )
 #: Numbers in words ("two hundred fifty", "twelve hundred", "one thousand two hundred", "fifty"), by value.
 UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

@@ -141,6 +141,8 @@ PRICED_AT = re.compile(
 #: A 24-hour clock with its leading zero ("0815"): no amount is written so, and after any word of a time it is one
 #: ("be at slip 12 by 0815", "from the Hilton at 0815").
 ZERO_CLOCK = re.compile(r"0\d[0-5]\d")
+#: A figure of five digits or more with a leading zero: a phone number or a code, no amount ("07700900123").
+PHONE_SHAPED = re.compile(r"0\d{4,}")
 #: What ends a 24-hour clock's words in a sentence of money: the end of its clause, or a place or a manner of its
 #: time ("Pickup 0830, balance 400 cash", "Meet 0745 at slip 9, paid in full"); any other word after it may price it
 #: ("Pickup 1500 extra, deposit paid").

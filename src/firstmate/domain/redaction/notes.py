@@ -67,6 +67,7 @@ from firstmate.domain.redaction.note_words import (
     PAID_HEADS,
     PAIR_JOINER,
     PER,
+    PHONE_SHAPED,
     PRICED_AT,
     QUANTITY_AFTER,
     QUANTITY_BEFORE,
@@ -259,6 +260,8 @@ def _reading(
     if not currency and ZERO_CLOCK.fullmatch(found["figure"] or ""):
         named[end] = False
         return "named"  # "ETA 0930 balance 400", "0930 departure": no amount is written with a leading zero
+    if not currency and PHONE_SHAPED.fullmatch(found["figure"] or ""):
+        return "other"  # "Guest 07700900123": a phone number, and no amount either
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and _counted_shape(found) and not _priced(clause):
@@ -378,6 +381,8 @@ def _is_phone(text: str) -> bool:
     groups = re.findall(r"\d+", text)
     if sum(len(group) for group in groups) < 7:
         return False
+    if any(len(group) > 4 for group in groups) and not text.startswith(("+", "(", "0")):
+        return False  # "+44 7700 900123", "07700 900123"; not "Paid 1200 300000"
     return text.startswith(("+", "(")) or "-" in text or any(len(group) != 3 for group in groups[1:])
 
 
