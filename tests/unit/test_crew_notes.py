@@ -486,6 +486,10 @@ HARMLESS = [
     "Guest mobile +44 7700 900123, deposit paid",
     "Text Sam on 07700 900123",
     "Guest 07700900123, balance paid",
+    # a review: a head count of staff, "ppl", men or women read "[amount hidden]" beside money
+    "Corporate: 18 staff, deposit paid",
+    "Deposit paid, 5 ppl",
+    "Paid in full: 3 men, 2 women, 1 child",
 ]
 
 

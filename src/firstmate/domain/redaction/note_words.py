@@ -77,7 +77,7 @@ WEEKDAYS = r"may|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?
 #: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
 #: or one of these.
 NOTE_COUNTED = re.compile(
-    r"(?:guest|person|people|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
+    r"(?:guest|person|people|ppl|staff|men|women|man|woman|adult|kid|child|children|pax|passenger|crew|knot|kts?|kn|hours?|hrs?|h|mins?|minutes?"
     r"|miles?|nm|ft|feet|foot|m|km|meters?|metres?|am|pm|x|cooler|bag|towel|bottle|jacket|night|day|week|years?|old"
     rf"|lbs?|kg|{MONTHS})",  # "12 June"
     re.IGNORECASE,
