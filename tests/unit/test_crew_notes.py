@@ -296,6 +296,13 @@ MONEY = [
     ("Beer 3 per can, wine 30 a bottle", "Beer … per can, wine … a bottle"),
     ("Deposit 250, call 07700 900123", "Deposit …, call 07700 900123"),
     ("balance 1 200 000", "balance …"),
+    # a review: a staff's shorthand or misspelling of a word of money left a small amount, or a guess of one, shown
+    ("Fuel surchage 12% this month, approx 85 on a half day", "Fuel surchage 12% this month, approx … on a half day"),
+    ("Bal 12 at the dock", "Bal … at the dock"),
+    ("Depo 15 recieved", "Depo … recieved"),
+    ("pd 15, pymt 15, amt 15", "pd …, pymt …, amt …"),
+    ("Deposite 15, payed 15, balence 15", "Deposite …, payed …, balence …"),
+    ("ice 15 pd", "ice … pd"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -490,6 +497,7 @@ HARMLESS = [
     "Corporate: 18 staff, deposit paid",
     "Deposit paid, 5 ppl",
     "Paid in full: 3 men, 2 women, 1 child",
+    "Dep 0800 from slip 4, bal pd, 6 guests",
 ]
 
 

@@ -15,6 +15,8 @@ NOTE_APPS = "venmo|zelle|paypal|cashapp"
 NOTE_MONEY = re.compile(
     rf"(?:{MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
     rf"|collected|received|refunded|charged|surcharges?|vouchers?|giftcards?|giftcertificates?|{NOTE_APPS}"
+    r"|pd|bal|depo|rcvd|recvd|pmt|pymt|pymnt|amt"  # a staff's shorthand ("pd 250", "Bal 12", "Depo 15")
+    r"|balence|ballance|recie?ved|deposite|payed|surchage"  # and misspellings ("Depo 15 recieved")
     r"|kaution|anzahlung|bezahlt|preis|trinkgeld|betrag|restbetrag|gebühr|kosten"  # German ("Kaution 200")
     r"|payée?|paye|acompte|prix|pourboire|montant|arrhes|réglée?"  # French ("payé 1200", "acompte 300")
     r"|dep[óo]sito|pagad[oa]|pago|precio|propina|importe|seña"  # Spanish ("depósito 200", "precio 90")
@@ -46,7 +48,7 @@ NOTE_FILLERS = re.compile(
 #: Words after a figure that make it money whatever comes before ("200 deposit received", "paid 350 cash", "200
 #: pounds", "2 grand"); "pounds of" weighs ("20 pounds of ice").
 NOTE_MONEY_AFTER = re.compile(
-    r"[ \t]*(?:paid|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
+    r"[ \t]*(?:paid|pd|due|owed|owing|cash|deposits?|payouts?|fees?|tips?|dollars?|bucks|euros?|cents|refund(?:ed)?"
     r"|pesos?|francs?|rupees?|reais|rand|dirhams?|baht|yen|yuan|lira|lire|kronor|kroner|quid|grand|sterling"
     rf"|pounds?(?![ \t]+of\b)|balance|commission|all[ \t-]in|{NOTE_APPS})\b",  # "450 all in"
     re.IGNORECASE,
