@@ -303,6 +303,9 @@ MONEY = [
     ("pd 15, pymt 15, amt 15", "pd …, pymt …, amt …"),
     ("Deposite 15, payed 15, balence 15", "Deposite …, payed …, balence …"),
     ("ice 15 pd", "ice … pd"),
+    # a review: two amounts a space apart after a word of money were read as a phone number
+    ("Total 2400 1200 paid", "Total … … paid"),
+    ("Deposit paid 1500 2500 due", "Deposit paid … … due"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -498,6 +501,9 @@ HARMLESS = [
     "Deposit paid, 5 ppl",
     "Paid in full: 3 men, 2 women, 1 child",
     "Dep 0800 from slip 4, bal pd, 6 guests",
+    "Deposit paid, call 5555 0148",
+    "Balance paid. 9123 4567 is her cell",
+    "Deposit paid 415-555-0148 Dana",
 ]
 
 

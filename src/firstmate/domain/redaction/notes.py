@@ -140,7 +140,7 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {found.end() for found in re.finditer(re.escape(HIDDEN_AMOUNT), priced)}
     sentences = _Sentences(priced)
-    phones = [span.span() for span in PHONE.finditer(priced) if _is_phone(span[0])]
+    phones = [span.span() for span in PHONE.finditer(priced) if _is_phone(span[0]) and not _amounts(span)]
     # where a figure a word names ends ("ages 8"), for the next of a pair ("and 10"), and whether the word names a
     # list ("Ages 4, 7, 12 and 45")
     named: dict[int, bool] = {}
@@ -384,6 +384,16 @@ def _is_phone(text: str) -> bool:
     if any(len(group) > 4 for group in groups) and not text.startswith(("+", "(", "0")):
         return False  # "+44 7700 900123", "07700 900123"; not "Paid 1200 300000"
     return text.startswith(("+", "(")) or "-" in text or any(len(group) != 3 for group in groups[1:])
+
+
+def _amounts(digits: re.Match[str]) -> bool:
+    """Whether digits in groups a space apart are amounts after a word of money, not a phone number ("Total 2400 1200
+    paid"); with a sign of a phone ("+", "(", "-") they are one ("Deposit paid 415-555-0148")."""
+    if re.search(r"[+(\-.]", digits[0]):
+        return False
+    clause = CLAUSE_BREAK.split(digits.string[max(0, digits.start() - 60) : digits.start()])[-1]
+    word = _word_before(NOTE_TWO_WORDS.sub(_one_word, clause))
+    return word is not None and _is_note_money_word(word)
 
 
 def _pair_start(start: int, firsts: set[int]) -> int:
