@@ -306,6 +306,10 @@ MONEY = [
     # a review: two amounts a space apart after a word of money were read as a phone number
     ("Total 2400 1200 paid", "Total … … paid"),
     ("Deposit paid 1500 2500 due", "Deposit paid … … due"),
+    # a review: a price times a count was read as so many times something ("Lunch 25 x 6"), or not read at all
+    ("Lunch 25 x 6", "Lunch … x 6"),
+    ("Lunch 25x6 = 150", "Lunch …x6 = …"),
+    ("6 x 25 lunch", "6 x … lunch"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -504,6 +508,7 @@ HARMLESS = [
     "Deposit paid, call 5555 0148",
     "Balance paid. 9123 4567 is her cell",
     "Deposit paid 415-555-0148 Dana",
+    "Kayaks 2x, 3x life jackets, 2 x 2 hours",
 ]
 
 

@@ -76,6 +76,9 @@ MONTHS = (
     r"|nov(?:ember)?|dec(?:ember)?"
 )
 WEEKDAYS = r"may|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+#: "x" and a figure after a figure: a product of a price and a count, not so many times something ("Lunch 25 x 6",
+#: "25x6"; "3x life jackets" counts).
+TIMES = re.compile(r"[ \t]*[xX][ \t]*\d")
 #: Words after a figure that make it a count, not money ("Deposit 2 bags", "Rate: 5 knots", "4 adults"): a plural,
 #: or one of these.
 NOTE_COUNTED = re.compile(

@@ -78,6 +78,7 @@ from firstmate.domain.redaction.note_words import (
     SOLD_BY,
     STREET_AFTER,
     TIME_SHAPED,
+    TIMES,
     TWO_WORDS_AFTER,
     WORD_AFTER,
     YEAR,
@@ -107,7 +108,7 @@ HIDDEN_AMOUNT = "[amount hidden]"
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
@@ -301,7 +302,7 @@ def _reading(
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if _counted(after) or (money_word is None and _counted_after_a_word(text, end)):
+    if (_counted(after) and not TIMES.match(text, end)) or (money_word is None and _counted_after_a_word(text, end)):
         return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
     if text.startswith(FEET, end) and not (start and text[start - 1] in FEET):
         return "other"  # "38' sloop"; not "paid '200'"
