@@ -509,6 +509,9 @@ HARMLESS = [
     "Balance paid. 9123 4567 is her cell",
     "Deposit paid 415-555-0148 Dana",
     "Kayaks 2x, 3x life jackets, 2 x 2 hours",
+    # a review: a family's size read "[amount hidden]" beside money, where a party's or a group's stayed
+    "Family of 4, deposit paid",
+    "Fam of 5, paid in full",
 ]
 
 
