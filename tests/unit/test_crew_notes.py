@@ -659,6 +659,125 @@ OPERATOR_NOTES = [
 ]
 
 
+#: Notes a charter operator's staff type, as crew read them: money in €, £, $ and "USD", in thousands ("1.2k"), as a
+#: range, a tip, a surcharge, a deposit or cash on board, beside times ("7:30", "0730", "7.30pm"), slips, head counts,
+#: ages, references and phone numbers, with typos and shorthand. Every amount hidden; every count, time, place and
+#: reference kept, but a figure in doubt: the "x 6" and "kids 6 & 9" of a sentence of money, the "net 30" of an
+#: invoice.
+STAFF_NOTES = [
+    (
+        "Deposit €250 pd, balance €750 cash on board. 6 guests, slip 22, meet 7:30",
+        "Deposit … pd, balance … cash on board. 6 guests, slip 22, meet 7:30",
+    ),
+    (
+        "Fuel surcharge $45 added. Pickup 0730 at the Hyatt, 4 adults 2 kids",
+        "Fuel surcharge … added. Pickup 0730 at the Hyatt, 4 adults 2 kids",
+    ),
+    (
+        "Half paid (1.2k), rest 1.2k on the day. Party of 10, ages 30-40",
+        "Half paid (…), rest … on the day. Party of 10, ages 30-40",
+    ),
+    (
+        "Quote was 300-400 depending on fuel. Guests 8, back by 5pm",
+        "Quote was …-… depending on fuel. Guests 8, back by 5pm",
+    ),
+    (
+        "Tip 15% incl, cash on board 200 for bait & ice. Slip B-12",
+        "Tip 15% incl, cash on board … for bait & ice. Slip B-12",
+    ),
+    (
+        "USD 1,850 paid in full. 12 pax, 2 kids (ages 5, 8), veg lunch x3",
+        "… paid in full. 12 pax, 2 kids (ages 5, 8), veg lunch x3",
+    ),
+    ("balence due 600 on arival, call mike 555-0148", "balence due … on arival, call mike 555-0148"),
+    (
+        "Deposit recieved £150. 4 people, pickup 7.30pm from the Quay Hotel",
+        "Deposit recieved …. 4 people, pickup 7.30pm from the Quay Hotel",
+    ),
+    ("Captain tip was 100 cash, crew split. 3 crew on board", "Captain tip was … cash, crew split. 3 crew on board"),
+    ("Adults 85, kids 5. Meet 0800 at dock 3", "Adults …, kids …. Meet 0800 at dock 3"),
+    ("Adults 22, kids 4. Meet 0800 at dock 3", "Adults 22, kids 4. Meet 0800 at dock 3"),
+    ("Bait 40. Ice 15. Leaving 6am sharp", "Bait …. Ice …. Leaving 6am sharp"),
+    ("Fuel 180, ice 12 bags, 2 coolers. Slip 9", "Fuel …, ice 12 bags, 2 coolers. Slip 9"),
+    (
+        "Paid $500 deposit via Zelle, $1,000 bal due 48 hrs before. 14 guests",
+        "Paid … deposit via Zelle, … bal due 48 hrs before. 14 guests",
+    ),
+    ("Snorkel gear rental 10 each, 6 sets. Back at 3:30", "Snorkel gear rental … each, 6 sets. Back at 3:30"),
+    (
+        "Cash on board: 450. Grandpa is 80, wheelchair, ramp at dock 2",
+        "Cash on board: …. Grandpa is 80, wheelchair, ramp at dock 2",
+    ),
+    (
+        "Booking ref 77120, 8 guests, 0930 departure, paid 2/3 of 1500",
+        "Booking ref 77120, 8 guests, 0930 departure, paid 2/3 of …",
+    ),
+    ("Group of 20, lunch for 20, 25 pp extra. Meet 11:15", "Group of 20, lunch for 20, … pp extra. Meet 11:15"),
+    ("Adults 85, kids 12 and 9. Meet at the fuel dock", "Adults …, kids … and …. Meet at the fuel dock"),
+    (
+        "Sunset cruise 7.30pm-9.30pm, 2 couples, champagne 60 a bottle",
+        "Sunset cruise 7.30pm-9.30pm, 2 couples, champagne … a bottle",
+    ),
+    (
+        "phone +44 7700 900123, deposit 100 GBP pd, remaining 400 on the day",
+        "phone +44 7700 900123, deposit … pd, remaining … on the day",
+    ),
+    (
+        "Fishing 4hrs, 5 anglers, rod rental 20/rod, licence 15 each",
+        "Fishing 4hrs, 5 anglers, rod rental …/rod, licence … each",
+    ),
+    ("Overnight trip, 2 nights, 4 guests. 3k total, 1.5k paid", "Overnight trip, 2 nights, 4 guests. … total, … paid"),
+    ("ETA 0930 balance 400", "ETA 0930 balance …"),
+    ("Wedding: 45 guests, band of 4, catering 3.5k, DJ 600", "Wedding: 45 guests, band of 4, catering …, DJ …"),
+    (
+        "Deposit 50%, rest on arrival (approx 900). Pickup 0815 slip 31",
+        "Deposit 50%, rest on arrival (approx …). Pickup 0815 slip 31",
+    ),
+    ("pd 250 dep, owes 250. 5 ppl, ETA 10:45", "pd … dep, owes …. 5 ppl, ETA 10:45"),
+    ("Fuel top-up 2 tanks, 95 each. Departure 0700", "Fuel top-up 2 tanks, … each. Departure 0700"),
+    ("Slip 14 till 1800. Dock fee 35/night", "Slip 14 till 1800. Dock fee …/night"),
+    ("Ice 15 per bag, 4 bags. Pickup 7:30", "Ice … per bag, 4 bags. Pickup 7:30"),
+    (
+        "Balance USD 640 outstanding; pickup 07:30 at marina gate 2",
+        "Balance … outstanding; pickup 07:30 at marina gate 2",
+    ),
+    ("Corporate: 18 staff, invoice #4471 for 2,700 net 30", "Corporate: 18 staff, invoice #4471 for … net …"),
+    (
+        "Pd €300 dep by card. 2 adults 1 kid (age 7). Meet 7.30pm, pontoon C",
+        "Pd … dep by card. 2 adults 1 kid (age 7). Meet 7.30pm, pontoon C",
+    ),
+    ("tips: skipper 50, deckie 30 - cash envelope in galley", "tips: skipper …, deckie … - cash envelope in galley"),
+    (
+        "Bday boy turns 9, 11 kids + 4 parents. Cake ok. Balance 320 USD cash on board",
+        "Bday boy turns 9, 11 kids + 4 parents. Cake ok. Balance … cash on board",
+    ),
+    (
+        "USD 2.4k total, 1.2k dep rcvd 3/14. Pickup 0700 Ritz Carlton dock",
+        "… total, … dep rcvd 3/14. Pickup 0700 Ritz Carlton dock",
+    ),
+    (
+        "Cash on board 600 (balance). Ages 35-50, 2 seasick prone",
+        "Cash on board … (balance). Ages 35-50, 2 seasick prone",
+    ),
+    ("£85pp x 6 = £510, paid in full. Meet at 10:15 slip 8", "…pp x … = …, paid in full. Meet at 10:15 slip 8"),
+    ("Group of 9 + dog. Paid 1/2 (375), rest on the day", "Group of 9 + dog. Paid 1/2 (…), rest on the day"),
+    ("Charter 1,500-1,800 depending on route. 16 pax max", "Charter …-… depending on route. 16 pax max"),
+    ("Tip jar left 75. Guests 7, 2 under 12", "Tip jar left …. Guests 7, 2 under 12"),
+    (
+        "Late checkout at 1600, Marina Inn room 12. Paid in full",
+        "Late checkout at 1600, Marina Inn room 12. Paid in full",
+    ),
+    (
+        "Lunch from Gino's 25 x 6, drinks BYO. Meet 9:45 at slip 3",
+        "Lunch from Gino's … x 6, drinks BYO. Meet 9:45 at slip 3",
+    ),
+    (
+        "Fam of 4 (kids 6 & 9), $ 95 per adult, kids half. Text 07700 900456 when parked",
+        "Fam of 4 (kids … & …), … per adult, kids half. Text 07700 900456 when parked",
+    ),
+]
+
+
 @pytest.mark.parametrize(("notes", "shown"), MONEY)
 def test_an_amount_of_money_in_the_notes_is_hidden_from_crew(notes: str, shown: str) -> None:
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
@@ -676,4 +795,9 @@ def test_each_line_of_the_notes_is_read_on_its_own() -> None:
 
 @pytest.mark.parametrize(("notes", "shown"), OPERATOR_NOTES)
 def test_an_operators_notes_reach_crew_with_their_money_hidden(notes: str, shown: str) -> None:
+    assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
+
+
+@pytest.mark.parametrize(("notes", "shown"), STAFF_NOTES)
+def test_a_staffs_notes_reach_crew_with_every_amount_hidden_and_every_count_kept(notes: str, shown: str) -> None:
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
