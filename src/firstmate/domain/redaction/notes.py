@@ -138,8 +138,9 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
     """`notes` with each amount of money hidden; a figure from 20 on that nothing names anywhere when `everywhere`,
     else only in notes with a word of money."""
     priced = PRICED.sub(HIDDEN_AMOUNT, notes)
+    amounts = list(_HIDDEN.finditer(priced)) if HIDDEN_AMOUNT in priced else []
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
-    firsts = {found.end() for found in re.finditer(re.escape(HIDDEN_AMOUNT), priced)}
+    firsts = {amount.end() for amount in amounts}
     sentences = _Sentences(priced)
     phones = [span.span() for span in PHONE.finditer(priced) if _is_phone(span[0]) and not _amounts(span)]
     # where a figure a word names ends ("ages 8"), for the next of a pair ("and 10"), and whether the word names a
@@ -152,15 +153,35 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
             firsts.add(found.end())
             sentences.money_at(found.start())
         readings.append((found, reading))
+    return _hidden(priced, readings, sentences, amounts, everywhere)
+
+
+_HIDDEN = re.compile(re.escape(HIDDEN_AMOUNT))
+
+
+def _hidden(
+    priced: str,
+    readings: list[tuple[re.Match[str], _Reading]],
+    sentences: _Sentences,
+    amounts: list[re.Match[str]],
+    everywhere: bool,
+) -> str:
+    """`priced` with each figure its reading, its sentence, its price list or its range says is money hidden; the
+    amounts a currency hid (`amounts`) are items of a price list too ("Bait $40. Ice 15")."""
     shown, last = [], 0
     listed: PriceList | None = None  # the last item hidden of a price list ("Bait 40")
+    items: list[tuple[int, int, str | None]] = []  # the items hidden after it, read as a list's only when needed
     hidden: re.Match[str] | None = None  # the figure before, if it was hidden
-    currencies = iter(re.finditer(re.escape(HIDDEN_AMOUNT), priced))  # "Bait $40": a price list's item too
+    currencies = iter(amounts)
     currency = next(currencies, None)
     for found, reading in readings:
         while currency is not None and currency.end() <= found.start():
-            listed = list_item(priced, currency.start(), currency.end(), None, listed)
+            items.append((currency.start(), currency.end(), None))
             currency = next(currencies, None)
+        if items and reading in ("unsaid", "quantity"):
+            for start, end, written in items:
+                listed = list_item(priced, start, end, written, listed)
+            items.clear()
         if (
             reading == "money"
             or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
@@ -170,11 +191,11 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
         ):
             shown += [priced[last : found.start()], HIDDEN_AMOUNT]
             last = found.end()
-            written = found["figure"] or str(spelled_value(found["spelled"]))
-            listed = list_item(priced, found.start(), found.end(), written, listed)
+            items.append((found.start(), found.end(), found["figure"] or str(spelled_value(found["spelled"]))))
             hidden = found
         else:
             listed = hidden = None
+            items.clear()
     return "".join(shown) + priced[last:]
 
 
