@@ -310,6 +310,10 @@ MONEY = [
     ("Lunch 25 x 6", "Lunch … x 6"),
     ("Lunch 25x6 = 150", "Lunch …x6 = …"),
     ("6 x 25 lunch", "6 x … lunch"),
+    # a review: thousands written with a capital K were not read at all
+    ("Paid 2K", "Paid …"),
+    ("Deposit 1.5K, 6 guests", "Deposit …, 6 guests"),
+    ("Budget 3K-4K", "Budget …-…"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]

@@ -108,7 +108,7 @@ HIDDEN_AMOUNT = "[amount hidden]"
 #: or a word ("16:00", "12/06", "B2").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?k?)(?!(?!(?i:pp)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
@@ -445,7 +445,7 @@ def _at_least_20(found: re.Match[str]) -> bool:
         return spelled_value(found["spelled"]) >= 20
     figure = found["figure"]
     whole = re.sub(r",(?=\d{3}(?!\d))", "", figure).split(",")[0]
-    return "." in figure or figure.endswith("k") or float(re.sub(r"[^\d]", "", whole) or 0) >= 20
+    return "." in figure or figure.endswith(("k", "K")) or float(re.sub(r"[^\d]", "", whole) or 0) >= 20
 
 
 def _is_note_money_word(word: str) -> bool:
