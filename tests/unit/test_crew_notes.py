@@ -314,6 +314,8 @@ MONEY = [
     ("Paid 2K", "Paid …"),
     ("Deposit 1.5K, 6 guests", "Deposit …, 6 guests"),
     ("Budget 3K-4K", "Budget …-…"),
+    ("Captain pay 20-30%", "Captain pay …-…"),
+    ("owner share 60-70 %", "owner share …-…"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -516,6 +518,10 @@ HARMLESS = [
     # a review: a family's size read "[amount hidden]" beside money, where a party's or a group's stayed
     "Family of 4, deposit paid",
     "Fam of 5, paid in full",
+    # a review: a range of percentages read "[amount hidden]-20%", as if its first figure were an amount
+    "Tip not included (suggest 15-20%)",
+    "Deposit paid, tip 15-20% customary",
+    "Tip 15 - 20 percent",
 ]
 
 

@@ -235,6 +235,8 @@ EACH_FOR = re.compile(r"[ \t]*(?:each|ea|apiece)[ \t]+for[ \t]+[^\W\d_]", re.IGN
 #: The rest of a range after its first figure ("20-25 guests", "20 to 25 guests", "20 or 25 people"): what comes
 #: after its last figure says what both are.
 RANGE = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*(\d+)(?![\w:]|[.,]\d)", re.IGNORECASE)
+#: A percent sign or word after a range's last figure: a range of rates ("tip 15-20%", "Tip 15 - 20 percent").
+PERCENT_AFTER = re.compile(r"[ \t]?(?:%|(?i:percent|per cent)\b)")
 #: What joins the two figures of a range ("300-400", "1,200 – 1,500", "300 to 400").
 RANGE_JOINER = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*", re.IGNORECASE)
 #: A word of money at once after a head count "for" names: it prices what is laid on ("Lunch for 45, paid").

@@ -67,6 +67,7 @@ from firstmate.domain.redaction.note_words import (
     PAID_HEADS,
     PAIR_JOINER,
     PER,
+    PERCENT_AFTER,
     PHONE_SHAPED,
     PRICED_AT,
     QUANTITY_AFTER,
@@ -270,7 +271,9 @@ def _reading(
     clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(_one_word, text[:start])))[-1]
     word = _word_before(clause)
     money_word = word if word is not None and _is_note_money_word(word) else None
-    if found["percent"]:
+    ranged = RANGE.match(text, end)
+    ranged = ranged if ranged and _rises(found["figure"], ranged[1]) else None  # not "200 - 6 guests"
+    if found["percent"] or (ranged and PERCENT_AFTER.match(text, ranged.end())):  # "tip 15-20%": a range of rates
         if money_word is not None:
             firsts.add(end)  # "Deposit 50% = 600": the 600 is money
         return "money" if money_word and NOTE_PAY.fullmatch(money_word) else "other"  # not "discount 25%"
@@ -288,9 +291,8 @@ def _reading(
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and _counted_shape(found) and not _priced(clause):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
-    ranged = RANGE.match(text, end)
-    if ranged and _rises(found["figure"], ranged[1]):
-        end = ranged.end()  # "20-25 guests", "20-25 per person": what follows the range says; not "200 - 6 guests"
+    if ranged:
+        end = ranged.end()  # "20-25 guests", "20-25 per person": what follows the range says
     if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
         return "money"
     figure = found["figure"] or ""
