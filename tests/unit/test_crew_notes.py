@@ -316,6 +316,15 @@ MONEY = [
     ("Budget 3K-4K", "Budget …-…"),
     ("Captain pay 20-30%", "Captain pay …-…"),
     ("owner share 60-70 %", "owner share …-…"),
+    # a review: a price list's items apart by a space, a dash, a bar or a slash, or in brackets, and a price after
+    # "@" under 10, reached crew
+    ("Adults 85 kids 5", "Adults … kids …"),
+    ("Adults 85 / kids 5", "Adults … / kids …"),
+    ("Bait 40 - ice 15", "Bait … - ice …"),
+    ("Bait 40 | ice 15", "Bait … | ice …"),
+    ("Fuel 180 ice 15", "Fuel … ice …"),
+    ("Bait (40), ice (15)", "Bait (…), ice (…)"),
+    ("2 adults @ 85, 1 kid @ 5", "2 adults @ …, 1 kid @ …"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -522,6 +531,8 @@ HARMLESS = [
     "Tip not included (suggest 15-20%)",
     "Deposit paid, tip 15-20% customary",
     "Tip 15 - 20 percent",
+    "Pickup @ 9.30, 4 adults 2 kids",
+    "Family: adults 4 kids 2, slip 14 gate 3",
 ]
 
 

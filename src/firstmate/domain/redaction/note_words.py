@@ -241,12 +241,13 @@ PERCENT_AFTER = re.compile(r"[ \t]?(?:%|(?i:percent|per cent)\b)")
 RANGE_JOINER = re.compile(r"[ \t]*(?:[-–]|(?:to|or)(?=[ \t]))[ \t]*", re.IGNORECASE)
 #: A word of money at once after a head count "for" names: it prices what is laid on ("Lunch for 45, paid").
 PAID_AFTER = re.compile(r"[ \t]*(?:[,:\-–][ \t]*)?(?:paid|prepaid|due|owed|owing|charged|cash)\b", re.IGNORECASE)
-#: The next item of a price list after a figure: a comma and a word before the figure ("Bait 40, ice 15", "Adults 85,
-#: kids: 12"), and the word before a list's first figure ("Bait 40").
-LIST_NEXT_ITEM = re.compile(r"[ \t]*,[ \t]*(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*")
-LIST_ITEM_WORD = re.compile(r"([^\W\d_]+)[ \t]*:?[ \t]*$")
+#: The next item of a price list after a figure: a word before the figure, after a comma, a slash, a bar, a dash or
+#: a space ("Bait 40, ice 15", "Adults 85, kids: 12", "Bait 40 - ice 15", "Adults 85 kids 5", "Bait (40), ice (15)"),
+#: and the word before a list's first figure ("Bait 40"); not an "x" ("Lunch 25 x 6").
+LIST_NEXT_ITEM = re.compile(r"\)?[ \t]*(?:[,/|\-–][ \t]*)?(?P<word>(?![xX]\b)[^\W\d_]+)[ \t]*[:(]?[ \t]*")
+LIST_ITEM_WORD = re.compile(r"([^\W\d_]+)[ \t]*[:(]?[ \t]*$")
 #: The next item of a price list after a sentence's end or on the next line ("Bait 40. Ice 15", "Bait 40\nIce 15").
-LIST_NEXT_LINE = re.compile(r"[ \t]*(?:[.;!?]+|\n)[ \t\n]*(?P<word>[^\W\d_]+)[ \t]*:?[ \t]*")
+LIST_NEXT_LINE = re.compile(r"\)?[ \t]*(?:[.;!?]+|\n)[ \t\n]*(?P<word>[^\W\d_]+)[ \t]*[:(]?[ \t]*")
 #: The second figure of a price list's item ("kids 12 and 9").
 LIST_PAIR = re.compile(r"[ \t]*(?:&|(?i:and))[ \t]*")
 #: The most guests of one kind a price list is read to count: from 50 on, a kind of guest's figure is its price
@@ -258,6 +259,11 @@ GUEST_KINDS = re.compile(
     r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",
     re.IGNORECASE,
 )
+#: A kind of guest and a figure after a figure: the next item of a list, not what the figure counts ("Adults 85 kids
+#: 5"; "4 adults 2 kids" counts).
+NEXT_GUEST_ITEM = re.compile(rf"[ \t]+{GUEST_KINDS.pattern}[ \t]*:?[ \t]*\d", re.IGNORECASE)
+#: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5"; "Pickup @ 9.30").
+COUNTED_AT = re.compile(r"\d+[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", one a line
 #: too): a list that counts heads, not one that prices them.
 NEXT_GUEST_COUNT = re.compile(

@@ -34,6 +34,7 @@ from firstmate.domain.redaction.note_words import (
     CLAUSE_BREAK,
     CLOCK_ENDS,
     CLOCK_SHAPED,
+    COUNTED_AT,
     EACH,
     EACH_FOR,
     FEET,
@@ -47,6 +48,7 @@ from firstmate.domain.redaction.note_words import (
     MOST_OF_A_KIND,
     NAMED_PAIR_JOINER,
     NEXT_GUEST_COUNT,
+    NEXT_GUEST_ITEM,
     NOT_DESCRIBING,
     NOT_PLURALS,
     NOTE_APIECE,
@@ -297,6 +299,7 @@ def _reading(
         return "money"
     figure = found["figure"] or ""
     timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
+    timed = timed and not (word == "@" and COUNTED_AT.search(clause))  # "1 kid @ 5" prices each
     # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
     # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
     sentence = sentences.at(start)
@@ -325,7 +328,9 @@ def _reading(
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if (_counted(after) and not TIMES.match(text, end)) or (money_word is None and _counted_after_a_word(text, end)):
+    if (_counted(after) and not TIMES.match(text, end) and not _guest_item(found)) or (
+        money_word is None and _counted_after_a_word(text, end)
+    ):
         return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
     if text.startswith(FEET, end) and not (start and text[start - 1] in FEET):
         return "other"  # "38' sloop"; not "paid '200'"
@@ -369,6 +374,17 @@ def _reading_by_word(
     if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or _heads_of_a_kind(found)):
         return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
     return "unsaid"
+
+
+def _guest_item(found: re.Match[str]) -> bool:
+    """Whether a figure is a kind of guest's in a list written without commas, the next kind after it ("Adults 85 kids
+    5"), not a count of that next kind ("4 adults 2 kids")."""
+    item = LIST_ITEM_WORD.search(found.string, max(0, found.start() - 40), found.start())
+    return (
+        item is not None
+        and bool(GUEST_KINDS.fullmatch(item[1]))
+        and bool(NEXT_GUEST_ITEM.match(found.string, found.end()))
+    )
 
 
 def _heads_of_a_kind(found: re.Match[str]) -> bool:
