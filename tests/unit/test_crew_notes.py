@@ -325,6 +325,11 @@ MONEY = [
     ("Fuel 180 ice 15", "Fuel … ice …"),
     ("Bait (40), ice (15)", "Bait (…), ice (…)"),
     ("2 adults @ 85, 1 kid @ 5", "2 adults @ …, 1 kid @ …"),
+    # a review: an amount after a word of money was read as a count of the kind of guest the next figure counts
+    ("Deposit 200 kids 4", "Deposit … kids …"),
+    ("Paid 350 adults 4 kids 2", "Paid … adults … kids …"),
+    ("Balance 400 guests 6", "Balance … guests 6"),
+    ("Cash 300 kids 6 and 9", "Cash … kids … and …"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -533,6 +538,8 @@ HARMLESS = [
     "Tip 15 - 20 percent",
     "Pickup @ 9.30, 4 adults 2 kids",
     "Family: adults 4 kids 2, slip 14 gate 3",
+    "Bring 20 towels 10 jackets",
+    "Deposit 2 bags at the dock, 3 coolers",
 ]
 
 

@@ -260,8 +260,10 @@ GUEST_KINDS = re.compile(
     re.IGNORECASE,
 )
 #: A kind of guest and a figure after a figure: the next item of a list, not what the figure counts ("Adults 85 kids
-#: 5"; "4 adults 2 kids" counts).
-NEXT_GUEST_ITEM = re.compile(rf"[ \t]+{GUEST_KINDS.pattern}[ \t]*:?[ \t]*\d", re.IGNORECASE)
+#: 5", "Deposit 200 kids 4", "Balance 400 guests 6"; "4 adults 2 kids" counts).
+NEXT_GUEST_ITEM = re.compile(
+    rf"[ \t]+(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)[ \t]*:?[ \t]*\d", re.IGNORECASE
+)
 #: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5"; "Pickup @ 9.30").
 COUNTED_AT = re.compile(r"\d+[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", one a line

@@ -328,7 +328,7 @@ def _reading(
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if (_counted(after) and not TIMES.match(text, end) and not _guest_item(found)) or (
+    if (_counted(after) and not TIMES.match(text, end) and not _guest_item(found, money_word)) or (
         money_word is None and _counted_after_a_word(text, end)
     ):
         return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
@@ -376,15 +376,14 @@ def _reading_by_word(
     return "unsaid"
 
 
-def _guest_item(found: re.Match[str]) -> bool:
-    """Whether a figure is a kind of guest's in a list written without commas, the next kind after it ("Adults 85 kids
-    5"), not a count of that next kind ("4 adults 2 kids")."""
+def _guest_item(found: re.Match[str], money_word: str | None) -> bool:
+    """Whether a figure is the price or count of a kind of guest, or an amount a word of money names, in a list written
+    without commas, the next kind of guest and its figure after it ("Adults 85 kids 5", "Deposit 200 kids 4"), not a
+    count of that next kind ("4 adults 2 kids")."""
+    if not NEXT_GUEST_ITEM.match(found.string, found.end()):
+        return False
     item = LIST_ITEM_WORD.search(found.string, max(0, found.start() - 40), found.start())
-    return (
-        item is not None
-        and bool(GUEST_KINDS.fullmatch(item[1]))
-        and bool(NEXT_GUEST_ITEM.match(found.string, found.end()))
-    )
+    return money_word is not None or (item is not None and bool(GUEST_KINDS.fullmatch(item[1])))
 
 
 def _heads_of_a_kind(found: re.Match[str]) -> bool:
