@@ -330,6 +330,12 @@ MONEY = [
     ("Paid 350 adults 4 kids 2", "Paid … adults … kids …"),
     ("Balance 400 guests 6", "Balance … guests 6"),
     ("Cash 300 kids 6 and 9", "Cash … kids … and …"),
+    # a review: a small amount after a verb of money the rules did not know reached crew
+    ("Tipped 15", "Tipped …"),
+    ("Guest tipped the crew 15", "Guest tipped the crew …"),
+    ("Paying 15 on the day", "Paying … on the day"),
+    ("Spent 15 on ice", "Spent … on ice"),
+    ("Billed 15, invoiced 12, quoted 18, discounted 10", "Billed …, invoiced …, quoted …, discounted …"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -540,6 +546,10 @@ HARMLESS = [
     "Family: adults 4 kids 2, slip 14 gate 3",
     "Bring 20 towels 10 jackets",
     "Deposit 2 bags at the dock, 3 coolers",
+    "Spent 2 hours at the sandbar, 2 paying guests",
+    "2 paying guests, 1 comp, kids 4 and 6",
+    "Paying guests 6, crew 2",
+    "Invoice 15 sent, Bill 15 on the crew list",
 ]
 
 

@@ -16,6 +16,7 @@ NOTE_MONEY = re.compile(
     rf"(?:{MONEY_ONLY}|paid|prepaid|deposits?|balance|payments?|tips?|gross|due|owed?|owes|owing|shares?|cash"
     rf"|collected|received|refunded|charged|surcharges?|vouchers?|giftcards?|giftcertificates?|{NOTE_APPS}"
     r"|pd|bal|depo|rcvd|recvd|pmt|pymt|pymnt|amt"  # a staff's shorthand ("pd 250", "Bal 12", "Depo 15")
+    r"|tipped|tipping|paying|spent|billed|invoiced|quoted|discounted"  # "Tipped 15"; not "Invoice 15", "Bill 15"
     r"|balence|ballance|recie?ved|deposite|payed|surchage"  # and misspellings ("Depo 15 recieved")
     r"|kaution|anzahlung|bezahlt|preis|trinkgeld|betrag|restbetrag|gebühr|kosten"  # German ("Kaution 200")
     r"|payée?|paye|acompte|prix|pourboire|montant|arrhes|réglée?"  # French ("payé 1200", "acompte 300")
@@ -170,7 +171,7 @@ NOT_PLURALS = frozenset(
 SENTENCE_END = re.compile(r"[.!?]+(?=[\s<]|$)|[;\n]")
 #: A word of money that says nothing of money: "6 paid guests" counts guests, "24 total" sums a count.
 PAID_HEADS = re.compile(
-    r"\b(?:un|pre)?paid(?=[ \t]+(?:guests?|persons?|people|adults?|kids?|children|pax|seats?)\b)"
+    r"\b(?:(?:un|pre)?paid|paying)(?=[ \t]+(?:guests?|persons?|people|adults?|kids?|children|pax|seats?)\b)"
     r"|(?<=\d)[ \t]+(?:in[ \t]+)?total\b(?![ \t]+(?:of|due|paid|cost|price)\b)",  # "24 total" sums a count
     re.I,
 )
