@@ -336,6 +336,11 @@ MONEY = [
     ("Paying 15 on the day", "Paying … on the day"),
     ("Spent 15 on ice", "Spent … on ice"),
     ("Billed 15, invoiced 12, quoted 18, discounted 10", "Billed …, invoiced …, quoted …, discounted …"),
+    # a review: a 24-hour clock after a word of a time and "at" read "[amount hidden]" in a sentence of money, where
+    # one after the word alone stayed ("meet 1745")
+    ("Balance 200, meet at 1745", "Balance …, meet at 1745"),
+    ("Balance 300 due at 1930", "Balance … due at …"),
+    ("Pickup at 1500 extra, deposit paid", "Pickup at … extra, deposit paid"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -549,6 +554,8 @@ HARMLESS = [
     "Spent 2 hours at the sandbar, 2 paying guests",
     "2 paying guests, 1 comp, kids 4 and 6",
     "Paying guests 6, crew 2",
+    "Paid in full, 6 guests, meet at 1745",
+    "Deposit paid, pickup at 1530 from the Hilton",
     "Invoice 15 sent, Bill 15 on the crew list",
 ]
 

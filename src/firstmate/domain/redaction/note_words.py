@@ -138,6 +138,8 @@ CLOCK_SHAPED = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 #: Words before a 24-hour clock that make it one in a sentence with no word of money ("Late checkout at 1600", "Back
 #: by 1730", "Slip 14 till 1800"); not "from", which prices as often ("from 1600 a week").
 AT_CLOCK_WORD = re.compile(r"(?:at|by|until|till|til|before|after)", re.IGNORECASE)
+#: A word of a time before "at" or "by": the clock after them is one as after the word alone ("meet at 1745").
+CLOCK_WORD_AT = re.compile(rf"\b(?:{NOTE_CLOCK_WORD.pattern})[ \t]+(?:at|by)[ \t]*$", re.IGNORECASE)
 #: A word of a price before "at" or "by" and a figure: an amount, not a time ("Quoted at 1600", "Sold at 1500").
 PRICED_AT = re.compile(
     r"\b(?:quoted|priced|sold|valued|billed|invoiced|capped|costed|budgeted|agreed|settled|comes|came|worked|works"

@@ -34,6 +34,7 @@ from firstmate.domain.redaction.note_words import (
     CLAUSE_BREAK,
     CLOCK_ENDS,
     CLOCK_SHAPED,
+    CLOCK_WORD_AT,
     COUNTED_AT,
     EACH,
     EACH_FOR,
@@ -313,7 +314,10 @@ def _reading(
     timed = timed or (
         word is not None
         and bool(AT_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
+        and (
+            not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
+            or bool(CLOCK_WORD_AT.search(clause) and CLOCK_ENDS.match(text, end))  # "Balance 200, meet at 1745"
+        )
     )
     if timed:
         named[end] = False
