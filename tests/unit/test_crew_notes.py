@@ -341,6 +341,9 @@ MONEY = [
     ("Balance 200, meet at 1745", "Balance …, meet at 1745"),
     ("Balance 300 due at 1930", "Balance … due at …"),
     ("Pickup at 1500 extra, deposit paid", "Pickup at … extra, deposit paid"),
+    # a review: a price list's next item after "and" reached crew
+    ("Bait 40 and ice 15", "Bait … and ice …"),
+    ("Bait 40 & ice 15, 2 coolers", "Bait … & ice …, 2 coolers"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
 ]
@@ -556,6 +559,8 @@ HARMLESS = [
     "Paying guests 6, crew 2",
     "Paid in full, 6 guests, meet at 1745",
     "Deposit paid, pickup at 1530 from the Hilton",
+    "Adults 22 kids 4",
+    "Adults 22 / kids 4 and 6",
     "Invoice 15 sent, Bill 15 on the crew list",
 ]
 

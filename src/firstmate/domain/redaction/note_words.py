@@ -247,7 +247,8 @@ PAID_AFTER = re.compile(r"[ \t]*(?:[,:\-–][ \t]*)?(?:paid|prepaid|due|owed|owi
 #: The next item of a price list after a figure: a word before the figure, after a comma, a slash, a bar, a dash or
 #: a space ("Bait 40, ice 15", "Adults 85, kids: 12", "Bait 40 - ice 15", "Adults 85 kids 5", "Bait (40), ice (15)"),
 #: and the word before a list's first figure ("Bait 40"); not an "x" ("Lunch 25 x 6").
-LIST_NEXT_ITEM = re.compile(r"\)?[ \t]*(?:[,/|\-–][ \t]*)?(?P<word>(?![xX]\b)[^\W\d_]+)[ \t]*[:(]?[ \t]*")
+LIST_APART = r"\)?[ \t]*(?:[,/|&+\-–][ \t]*|(?i:and|plus)[ \t]+)?"  # "Bait 40 and ice 15"
+LIST_NEXT_ITEM = re.compile(rf"{LIST_APART}(?P<word>(?![xX]\b)[^\W\d_]+)[ \t]*[:(]?[ \t]*")
 LIST_ITEM_WORD = re.compile(r"([^\W\d_]+)[ \t]*[:(]?[ \t]*$")
 #: The next item of a price list after a sentence's end or on the next line ("Bait 40. Ice 15", "Bait 40\nIce 15").
 LIST_NEXT_LINE = re.compile(r"\)?[ \t]*(?:[.;!?]+|\n)[ \t\n]*(?P<word>[^\W\d_]+)[ \t]*[:(]?[ \t]*")
@@ -269,10 +270,11 @@ NEXT_GUEST_ITEM = re.compile(
 )
 #: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5"; "Pickup @ 9.30").
 COUNTED_AT = re.compile(r"\d+[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
-#: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", one a line
-#: too): a list that counts heads, not one that prices them.
+#: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", "Adults 22
+#: kids 4", one a line too): a list that counts heads, not one that prices them.
 NEXT_GUEST_COUNT = re.compile(
-    rf"[ \t]*(?:,|[.;!?]+|\n)[ \t\n]*{GUEST_KINDS.pattern}[ \t]*:?[ \t]*\d(?![\w:]|[.,]\d)", re.IGNORECASE
+    rf"(?:{LIST_APART}|[ \t]*(?:[.;!?]+|\n)[ \t\n]*){GUEST_KINDS.pattern}[ \t]*:?[ \t]*\d(?![\w:]|[.,]\d)",
+    re.IGNORECASE,
 )
 #: After a figure a plural word names ("Ages 4"), the rest of a list it names whole: figures after commas up to an
 #: "and" or the end of the sentence ("Ages 4, 7, 12 and 45", "Slips 3, 4, 5"); not "Ages 4 and 7, 100 on arrival".
