@@ -394,8 +394,10 @@ def _heads_of_a_kind(found: re.Match[str]) -> bool:
     """Whether a figure after a kind of guest is their count: under MOST_OF_A_KIND, with the next kind of guest's
     single digit after it ("Adults 22, kids 4"); not "Adults 22, kids 14", which may price both."""
     text, start = found.string, found.start()
+    if not NEXT_GUEST_COUNT.match(text, found.end()):
+        return False  # the cheaper test first: most figures have no kind of guest after them
     item = LIST_ITEM_WORD.search(text, max(0, start - 40), start)
-    if item is None or not GUEST_KINDS.fullmatch(item[1]) or not NEXT_GUEST_COUNT.match(text, found.end()):
+    if item is None or not GUEST_KINDS.fullmatch(item[1]):
         return False
     return (spelled_value(found["spelled"]) if found["spelled"] else int(found["figure"])) < MOST_OF_A_KIND
 
