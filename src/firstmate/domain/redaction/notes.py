@@ -14,7 +14,6 @@ from firstmate.domain.redaction.amounts import (
     GROUPS,
     MARKUP,
     MONEY_WORDS,
-    NUMBER_WORDS,
     PHONE,
     PRICED,
     SIGNED_FIGURE,
@@ -23,6 +22,20 @@ from firstmate.domain.redaction.amounts import (
     WORD_THEN_FIGURE,
     figure_size,
     spelled_value,
+)
+from firstmate.domain.redaction.figures import (
+    amounts_apart,
+    at_least_20,
+    counted,
+    counted_after_a_word,
+    counted_shape,
+    guest_item,
+    heads_of_a_kind,
+    is_note_money_word,
+    is_phone,
+    one_word,
+    pair_start,
+    word_before,
 )
 from firstmate.domain.redaction.note_words import (
     ABOARD,
@@ -39,23 +52,12 @@ from firstmate.domain.redaction.note_words import (
     EACH,
     EACH_FOR,
     FEET,
-    FLIGHT,
     FOR_HEADS,
-    GUEST_KINDS,
     LIST_COMMA,
-    LIST_ITEM_WORD,
     LIST_REST,
-    MOST_COUNTED,
-    MOST_OF_A_KIND,
     NAMED_PAIR_JOINER,
-    NEXT_GUEST_COUNT,
-    NEXT_GUEST_ITEM,
-    NOT_DESCRIBING,
-    NOT_PLURALS,
     NOTE_APIECE,
     NOTE_CLOCK_WORD,
-    NOTE_COUNTED,
-    NOTE_FILLERS,
     NOTE_HEADCOUNT,
     NOTE_LABEL,
     NOTE_MAYBE,
@@ -65,7 +67,6 @@ from firstmate.domain.redaction.note_words import (
     NOTE_PAY,
     NOTE_TIME_WORD,
     NOTE_TWO_WORDS,
-    NOTE_WORD,
     PAID_AFTER,
     PAID_HEADS,
     PAIR_JOINER,
@@ -83,7 +84,6 @@ from firstmate.domain.redaction.note_words import (
     STREET_AFTER,
     TIME_SHAPED,
     TIMES,
-    TWO_WORDS_AFTER,
     WORD_AFTER,
     YEAR,
     ZERO_CLOCK,
@@ -146,7 +146,7 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {amount.end() for amount in amounts}
     sentences = _Sentences(priced)
-    phones = [span.span() for span in PHONE.finditer(priced) if _is_phone(span[0]) and not _amounts(span)]
+    phones = [span.span() for span in PHONE.finditer(priced) if is_phone(span[0]) and not amounts_apart(span)]
     # where a figure a word names ends ("ages 8"), for the next of a pair ("and 10"), and whether the word names a
     # list ("Ages 4, 7, 12 and 45")
     named: dict[int, bool] = {}
@@ -236,7 +236,7 @@ class _Sentences:
 
 
 def _speaks(sentence: str, *words: re.Pattern[str]) -> bool:
-    said = PAID_HEADS.sub(" ", NOTE_TWO_WORDS.sub(_one_word, sentence))
+    said = PAID_HEADS.sub(" ", NOTE_TWO_WORDS.sub(one_word, sentence))
     return any(kind.fullmatch(word) for word in ANY_MONEY_WORD.findall(said) for kind in words)
 
 
@@ -249,7 +249,7 @@ def _unsaid_is_money(found: re.Match[str], sentences: _Sentences, everywhere: bo
         return False
     if sentences.money[sentences.at(found.start())]:
         return True
-    if not _at_least_20(found):
+    if not at_least_20(found):
         return False
     if any(sentences.money) or any(sentences.any_word):
         return True
@@ -266,14 +266,14 @@ def _reading(
     text, start, end = found.string, found.start(), found.end()
     if any(begin <= start < finish for begin, finish in phones):
         return "other"  # "Deposit paid, call 415 555 0148", "Paid 2026-06-12"
-    joiner = PAIR_JOINER.fullmatch(text, _pair_start(start, firsts), start) if start else None
+    joiner = PAIR_JOINER.fullmatch(text, pair_start(start, firsts), start) if start else None
     second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
     if found["figure"] and not found["before"] and joined and not second:
         return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(_one_word, text[:start])))[-1]
-    word = _word_before(clause)
-    money_word = word if word is not None and _is_note_money_word(word) else None
+    clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[:start])))[-1]
+    word = word_before(clause)
+    money_word = word if word is not None and is_note_money_word(word) else None
     ranged = RANGE.match(text, end)
     ranged = ranged if ranged and _rises(found["figure"], ranged[1]) else None  # not "200 - 6 guests"
     if found["percent"] or (ranged and PERCENT_AFTER.match(text, ranged.end())):  # "tip 15-20%": a range of rates
@@ -292,7 +292,7 @@ def _reading(
         return "other"  # "Guest 07700900123": a phone number, and no amount either
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
-    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and _counted_shape(found) and not _priced(clause):
+    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(clause):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     if ranged:
         end = ranged.end()  # "20-25 guests", "20-25 per person": what follows the range says
@@ -326,14 +326,14 @@ def _reading(
         named[end] = False
         return "named"  # "Catch limit 20 per person": a count per person
     each = EACH.match(text, end) and not EACH_FOR.match(text, end)  # not "3 vans, 15 each for parking": a price
-    if each and not _at_least_20(found) and CARRIERS.search(text, 0, start):
+    if each and not at_least_20(found) and CARRIERS.search(text, 0, start):
         return "other"  # "3 vans, 8 each": how many ride in each
     if NOTE_APIECE.match(text, end):
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
     following = WORD_AFTER.match(text, end)
     after = following[1] if following else ""
-    if (_counted(after) and not TIMES.match(text, end) and not _guest_item(found, money_word)) or (
-        money_word is None and _counted_after_a_word(text, end)
+    if (counted(after) and not TIMES.match(text, end) and not guest_item(found, money_word)) or (
+        money_word is None and counted_after_a_word(text, end)
     ):
         return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
     if text.startswith(FEET, end) and not (start and text[start - 1] in FEET):
@@ -356,15 +356,15 @@ def _reading_by_word(
         if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
             return "money" if spelled_value(found["spelled"]) >= 20 else "other"
         if NOTE_MAYBE.fullmatch(money_word):
-            return "money" if _at_least_20(found) else "other"  # "Deposit paid, total of 6"
+            return "money" if at_least_20(found) else "other"  # "Deposit paid, total of 6"
         return "money"
     text, start, end = found.string, found.start(), found.end()
     if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
         return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
-    if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not _at_least_20(found)):
+    if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not at_least_20(found)):
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
-    counted = _counted_shape(found)
+    counted = counted_shape(found)
     if counted and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause)) and not _priced(clause):
         named[end] = False
         return "named"  # "Lunch for 22", "grandma is 82"; not "Paid lunch for 30"
@@ -375,118 +375,12 @@ def _reading_by_word(
         if names_a_list and counted and LIST_COMMA.fullmatch(text, first, start) and LIST_REST.match(text, end):
             named[end] = True
             return "named"  # "Ages 4, 7, 12 and 45"
-    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or _heads_of_a_kind(found)):
+    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or heads_of_a_kind(found)):
         return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
     return "unsaid"
-
-
-def _guest_item(found: re.Match[str], money_word: str | None) -> bool:
-    """Whether a figure is the price or count of a kind of guest, or an amount a word of money names, in a list written
-    without commas, the next kind of guest and its figure after it ("Adults 85 kids 5", "Deposit 200 kids 4"), not a
-    count of that next kind ("4 adults 2 kids")."""
-    if not NEXT_GUEST_ITEM.match(found.string, found.end()):
-        return False
-    item = LIST_ITEM_WORD.search(found.string, max(0, found.start() - 40), found.start())
-    return money_word is not None or (item is not None and bool(GUEST_KINDS.fullmatch(item[1])))
-
-
-def _heads_of_a_kind(found: re.Match[str]) -> bool:
-    """Whether a figure after a kind of guest is their count: under MOST_OF_A_KIND, with the next kind of guest's
-    single digit after it ("Adults 22, kids 4"); not "Adults 22, kids 14", which may price both."""
-    text, start = found.string, found.start()
-    if not NEXT_GUEST_COUNT.match(text, found.end()):
-        return False  # the cheaper test first: most figures have no kind of guest after them
-    item = LIST_ITEM_WORD.search(text, max(0, start - 40), start)
-    if item is None or not GUEST_KINDS.fullmatch(item[1]):
-        return False
-    return (spelled_value(found["spelled"]) if found["spelled"] else int(found["figure"])) < MOST_OF_A_KIND
-
-
-def _counted(word: str) -> bool:
-    """Whether a word after a figure is what it counts: a plural, or a word of NOTE_COUNTED ("2 bags", "5 knots")."""
-    return bool(NOTE_COUNTED.fullmatch(word)) or (word.lower().endswith("s") and word.lower() not in NOT_PLURALS)
-
-
-def _counted_after_a_word(text: str, end: int) -> bool:
-    """Whether the second word after a figure is what it counts, the first describing it ("20 life jackets", "1
-    large cooler", "2 no-shows"); not when the first is a word of money, of a number or of grammar ("Paid 200 two
-    days ago"). Only for a figure no word of money comes before: "Deposit 200 bank transfers" is money."""
-    two = TWO_WORDS_AFTER.match(text, end)
-    if two is None or two[1].lower() in NOT_DESCRIBING or NUMBER_WORDS.get(two[1].lower()):
-        return False
-    return not (_is_note_money_word(two[1]) or NOTE_MONEY_AFTER.fullmatch(two[1])) and _counted(two[2])
-
-
-def _one_word(two: re.Match[str]) -> str:
-    return re.sub(r"[ \t-]+", "", two[0])
-
-
-def _is_phone(text: str) -> bool:
-    """Whether digits in groups are a phone number rather than an amount grouped in thousands ("1 200 000")."""
-    groups = re.findall(r"\d+", text)
-    if sum(len(group) for group in groups) < 7:
-        return False
-    if any(len(group) > 4 for group in groups) and not text.startswith(("+", "(", "0")):
-        return False  # "+44 7700 900123", "07700 900123"; not "Paid 1200 300000"
-    return text.startswith(("+", "(")) or "-" in text or any(len(group) != 3 for group in groups[1:])
-
-
-def _amounts(digits: re.Match[str]) -> bool:
-    """Whether digits in groups a space apart are amounts after a word of money, not a phone number ("Total 2400 1200
-    paid"); with a sign of a phone ("+", "(", "-") they are one ("Deposit paid 415-555-0148")."""
-    if re.search(r"[+(\-.]", digits[0]):
-        return False
-    clause = CLAUSE_BREAK.split(digits.string[max(0, digits.start() - 60) : digits.start()])[-1]
-    word = _word_before(NOTE_TWO_WORDS.sub(_one_word, clause))
-    return word is not None and _is_note_money_word(word)
-
-
-def _pair_start(start: int, firsts: set[int]) -> int:
-    """Where the joiner before the figure at `start` would begin: the end of the nearest first figure before it."""
-    ends = [first for first in firsts if start - 12 <= first <= start]
-    return max(ends) if ends else start
 
 
 def _priced(clause: str) -> bool:
     """Whether the clause before a figure has a word of money, which makes a head count it would name a price ("Tip
     max 50 on board", "Paid lunch for 30")."""
     return _speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)
-
-
-def _counted_shape(found: re.Match[str]) -> bool:
-    """Whether a figure could be a head count or an age: a whole number under MOST_COUNTED ("22", "twenty")."""
-    if found["spelled"]:
-        return spelled_value(found["spelled"]) < MOST_COUNTED
-    figure = found["figure"] or ""
-    return figure.isdigit() and int(figure) < MOST_COUNTED
-
-
-def _at_least_20(found: re.Match[str]) -> bool:
-    """Whether a figure is 20 or more, or has cents or thousands ("Total: 1290", "Total: 1,150", "net 2.50",
-    "1.2k"); a comma before three digits groups thousands, before one or two it starts the cents ("2,50")."""
-    if found["spelled"]:
-        return spelled_value(found["spelled"]) >= 20
-    figure = found["figure"]
-    whole = re.sub(r",(?=\d{3}(?!\d))", "", figure).split(",")[0]
-    return "." in figure or figure.endswith(("k", "K")) or float(re.sub(r"[^\d]", "", whole) or 0) >= 20
-
-
-def _is_note_money_word(word: str) -> bool:
-    return bool(NOTE_MONEY.fullmatch(word) or NOTE_MAYBE.fullmatch(word))
-
-
-def _word_before(clause: str) -> str | None:
-    """The word of money (NOTE_MONEY, NOTE_MAYBE), of a time (NOTE_TIME_WORD) or naming what a figure is
-    (NOTE_LABEL, SMALL_COUNT_WORDS) the figure after `clause` follows, over at most two fillers ("balance due",
-    "deposit of", "owes us", "party of"), or None."""
-    if FLIGHT.search(clause):
-        return "flight"  # "flight DL 1432": the airline's code between the word and its number
-    words: list[str] = NOTE_WORD.findall(clause)
-    for fillers, word in enumerate(reversed(words)):
-        if _is_note_money_word(word) or NOTE_LABEL.fullmatch(word) or NOTE_TIME_WORD.fullmatch(word):
-            return word
-        if word.lower() in SMALL_COUNT_WORDS and fillers == 0:
-            return word.lower()
-        if word.isdigit() or fillers == 2 or not NOTE_FILLERS.fullmatch(word):
-            return None
-    return None
