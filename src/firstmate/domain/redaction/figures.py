@@ -119,6 +119,7 @@ def at_least_20(found: re.Match[str]) -> bool:
 
 
 def is_note_money_word(word: str) -> bool:
+    """Whether `word` is a word of money, sure (NOTE_MONEY: "paid", "deposit") or less so (NOTE_MAYBE: "total")."""
     return bool(NOTE_MONEY.fullmatch(word) or NOTE_MAYBE.fullmatch(word))
 
 
