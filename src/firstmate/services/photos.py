@@ -12,6 +12,7 @@ from itertools import islice
 import structlog
 from PIL import Image
 
+from firstmate.domain.photo_metadata import NotParsed, strip_metadata, tiff_headers
 from firstmate.domain.photos import Photo, album_window, heif_boxes_fit, sniff_image
 from firstmate.domain.timing import when
 from firstmate.errors import (
@@ -124,8 +125,8 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         sniffed = sniff_image(data)
         if sniffed is None:
             raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
-        check_decodes(data, sniffed[0])
-        digest = hashlib.sha256(data).hexdigest()
+        shown = without_metadata(data, sniffed[0])
+        digest = hashlib.sha256(data).hexdigest()  # of the file as sent: the same file sent again is known
         twin = _same_file(ctx, target, digest)
         if twin is not None and twin.id == photo_id:  # another check of this upload recorded it meanwhile
             return twin
@@ -136,13 +137,13 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         raise
     content_type, extension = sniffed
     album_key = f"photos/{target.org}/{target.booking_id}/{photo_id}.{extension}"
-    ctx.blobs.put(album_key, data, content_type)
+    ctx.blobs.put(album_key, shown, content_type)
     photo = Photo(
         id=photo_id,
         guest_id=target.guest_id,
         key=album_key,
         content_type=content_type,
-        size=len(data),
+        size=len(shown),
         uploaded_at=ctx.clock.now(),
         digest=digest,
     )
@@ -163,15 +164,62 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     return photo
 
 
-def check_decodes(data: bytes, content_type: str) -> None:
-    """InvalidInput unless `data` is a whole photo of `content_type`: a JPEG, PNG or WebP that decodes (a HEIC
-    whose boxes fit: `heif_boxes_fit`), of at most MAX_PHOTO_PIXELS. Its first bytes alone said so until
-    2026-12-06, and a PNG signature then a page of HTML joined the album. Data after a whole photo's end is
-    left as it is: phones write some there (a motion photo's video)."""
+def without_metadata(data: bytes, content_type: str) -> bytes:
+    """The photo as the album shows it: `data` checked (`check_decodes`), then without where it was taken (EXIF
+    GPS), the camera, or any other EXIF, XMP or IPTC, and without what follows its end; its orientation kept, so
+    it shows upright (`strip_metadata`). Guests of the trip, and anyone they pass the album's link to, learned
+    where each photo was taken, a guest's home among them, until 2026-12-06. A HEIC, which the album cannot take
+    apart, is refused when it says where it was taken (InvalidInput saying what to add instead), and kept as it
+    is otherwise."""
+    orientation = check_decodes(data, content_type)
+    if content_type not in _DECODED:
+        if _located(data):
+            raise InvalidInput(
+                "that HEIC photo carries the place where it was taken (GPS), which the album cannot take out of a "
+                "HEIC file, and would show every guest: add it as a JPEG, or share it with its location left out "
+                "(on an iPhone: Options, then Location off)"
+            )
+        return data
+    try:
+        shown = strip_metadata(data, content_type, orientation)
+    except NotParsed as exc:
+        log.info("photos.not_parsed", content_type=content_type, error=str(exc))
+        raise InvalidInput(_not_whole(_DECODED[content_type][1])) from None
+    try:  # what is stored opens as the same photo: only metadata was cut (its pixels were decoded above)
+        with Image.open(io.BytesIO(shown), formats=[_DECODED[content_type][0]]) as image:
+            image.verify()
+    except Exception as exc:  # a file this reading took apart wrongly is not shown broken
+        log.error("photos.strip_broke_photo", content_type=content_type, error=f"{type(exc).__name__}: {exc}")
+        raise InvalidInput(_not_whole(_DECODED[content_type][1])) from None
+    return shown
+
+
+def _located(data: bytes) -> bool:
+    """Whether a file the album cannot take apart (a HEIC) says where it was taken: an EXIF with GPS
+    coordinates, or an XMP naming them."""
+    if b"GPSLatitude" in data or b"GPSLongitude" in data:  # XMP is text: exif:GPSLatitude
+        return True
+    for tiff in tiff_headers(data):
+        exif = Image.Exif()
+        gps: dict[int, object] = {}
+        with suppress(Exception):  # bytes that only look like a TIFF header, in the picture's data
+            exif.load(tiff)
+            gps = dict(exif.get_ifd(0x8825))  # the GPS IFD: 1, 2 latitude (its reference, its value); 3, 4 longitude
+        if any(tag in gps for tag in (1, 2, 3, 4)):
+            return True
+    return False
+
+
+def check_decodes(data: bytes, content_type: str) -> int:
+    """The photo's EXIF orientation (1, upright, when it has none); InvalidInput unless `data` is a whole photo
+    of `content_type`: a JPEG, PNG or WebP that decodes (a HEIC whose boxes fit: `heif_boxes_fit`), of at most
+    MAX_PHOTO_PIXELS. Its first bytes alone said so until 2026-12-06, and a PNG signature then a page of HTML
+    joined the album. Data after a whole photo's end does not refuse it: phones write some there (a motion
+    photo's video), which `without_metadata` leaves out."""
     if content_type not in _DECODED:
         if not heif_boxes_fit(data):
             raise InvalidInput(_not_whole("HEIC"))
-        return
+        return 1
     pillow_name, name = _DECODED[content_type]
     try:
         with Image.open(io.BytesIO(data), formats=[pillow_name]) as image:
@@ -182,6 +230,7 @@ def check_decodes(data: bytes, content_type: str) -> None:
         with Image.open(io.BytesIO(data), formats=[pillow_name]) as image:
             image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))  # a JPEG: others decode whole
             image.load()
+            orientation = image.getexif().get(0x0112, 1)  # read once loaded: a PNG's EXIF may follow its pixels
     except InvalidInput:
         raise
     except Image.DecompressionBombError:
@@ -189,6 +238,7 @@ def check_decodes(data: bytes, content_type: str) -> None:
     except Exception as exc:  # OSError, SyntaxError, struct.error…: whatever a file made to fool it makes Pillow raise
         log.info("photos.not_decoded", content_type=content_type, error=f"{type(exc).__name__}: {exc}")
         raise InvalidInput(_not_whole(name)) from None
+    return orientation if isinstance(orientation, int) else 1
 
 
 def _not_whole(name: str) -> str:
@@ -214,7 +264,11 @@ def _checked_before(ctx: Context, photo: Photo, key: str) -> Photo:
     except BlobNotFound:
         return photo
     ctx.blobs.delete(key)
-    if len(data) != photo.size or data != ctx.blobs.get(photo.key):
+    if photo.digest:  # the album's copy is the file without its metadata: the upload is known by its digest
+        same = hashlib.sha256(data).hexdigest() == photo.digest
+    else:
+        same = len(data) == photo.size and data == ctx.blobs.get(photo.key)
+    if not same:
         raise Conflict("that upload form was used already, so this photo was not added: reload the page and add it")
     return photo
 

@@ -1,0 +1,158 @@
+"""What a photo says besides its picture: where it was taken (GPS), the camera, the owner's name, in EXIF, XMP
+and IPTC. The album keeps none of it, and keeps the picture's bytes as they are: the metadata is cut out of
+the file's structure (JPEG segments, PNG chunks, WebP chunks), so nothing is decoded or re-compressed, and a
+200-megapixel JPEG costs no memory. Only the orientation stays, in an EXIF of that one tag, so a photo taken
+with the phone turned shows upright. Data after the picture's end (a motion photo's video, which carries its
+own location) goes too."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+#: EXIF's orientation tag: 1 is upright; 2 to 8 say how the picture is turned or mirrored.
+ORIENTATION = 0x0112
+
+#: JPEG markers kept: APP0 (JFIF), APP14 (Adobe: how a CMYK picture's colours are coded). An APP2 segment is
+#: kept when it is a colour profile (ICC_PROFILE), not a multi-picture index (MPF) of images dropped with it.
+_KEPT_APPS = {0xE0, 0xEE}
+_ICC = b"ICC_PROFILE\x00"
+#: PNG chunks dropped: EXIF, text (XMP and IPTC travel as iTXt/zTXt, a caption or an author as tEXt), time.
+_PNG_DROPPED = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}
+#: WebP chunks dropped, and their flags in the VP8X header.
+_WEBP_DROPPED = {b"EXIF": 0x08, b"XMP ": 0x04}
+
+
+class NotParsed(ValueError):
+    """The file's structure is not what its type says (the decoder took it, this reading did not)."""
+
+
+def orientation_exif(orientation: int) -> bytes:
+    """A TIFF-formatted EXIF holding only `orientation` (no "Exif" prefix): what the album keeps of a photo's EXIF."""
+    entry = struct.pack(">HHIHH", ORIENTATION, 3, 1, orientation, 0)
+    return b"MM\x00*" + struct.pack(">IH", 8, 1) + entry + struct.pack(">I", 0)
+
+
+def strip_metadata(data: bytes, content_type: str, orientation: int = 1) -> bytes:
+    """`data`, a JPEG, PNG or WebP that decodes, without its metadata and without what follows its end; an
+    `orientation` other than 1 kept as its EXIF's only tag. NotParsed for a file of another structure."""
+    keep = orientation if 2 <= orientation <= 8 else 1
+    try:
+        if content_type == "image/jpeg":
+            return _jpeg(data, keep)
+        if content_type == "image/png":
+            return _png(data, keep)
+        if content_type == "image/webp":
+            return _webp(data, keep)
+    except NotParsed:
+        raise
+    except (IndexError, ValueError, struct.error) as exc:  # cut short: an index past the end, no marker to find
+        raise NotParsed(f"cut short: {exc}") from None
+    raise NotParsed(f"no metadata reader for {content_type}")
+
+
+def _jpeg(data: bytes, orientation: int) -> bytes:
+    if data[:2] != b"\xff\xd8":
+        raise NotParsed("no JPEG start")
+    out, at, exif_at = [b"\xff\xd8"], 2, 1
+    while True:
+        if data[at] != 0xFF:
+            raise NotParsed(f"no marker at {at}")
+        while data[at + 1] == 0xFF:  # fill bytes before a marker
+            at += 1
+        marker = data[at + 1]
+        if marker == 0xD9:  # the end of the picture: what follows (a motion photo's video) goes
+            out.append(b"\xff\xd9")
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers of no length
+            out.append(data[at : at + 2])
+            at += 2
+            continue
+        (length,) = struct.unpack_from(">H", data, at + 2)
+        end = at + 2 + length
+        if length < 2 or end > len(data):
+            raise NotParsed(f"a segment runs past the end at {at}")
+        segment = data[at:end]
+        app = 0xE0 <= marker <= 0xEF
+        if marker == 0xFE or (app and not (marker in _KEPT_APPS or (marker == 0xE2 and segment[4:16] == _ICC))):
+            at = end  # EXIF and XMP (APP1), IPTC (APP13), MPF, a maker's own, a comment: dropped
+            continue
+        out.append(segment)
+        if marker == 0xE0 and len(out) == 2:
+            exif_at = 2  # after JFIF's APP0, which comes first
+        at = end
+        if marker == 0xDA:  # a scan: its coded data runs to the next marker that is not a restart
+            scan = at
+            while True:
+                at = data.index(b"\xff", at)
+                following = data[at + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    at += 2
+                elif following == 0xFF:
+                    at += 1
+                else:
+                    break
+            out.append(data[scan:at])
+    if orientation != 1:
+        exif = b"Exif\x00\x00" + orientation_exif(orientation)
+        out.insert(exif_at, b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
+    return b"".join(out)
+
+
+def _png(data: bytes, orientation: int) -> bytes:
+    signature = b"\x89PNG\r\n\x1a\n"
+    if not data.startswith(signature):
+        raise NotParsed("no PNG signature")
+    out, at = [signature], len(signature)
+    while True:
+        length, kind = struct.unpack_from(">I4s", data, at)
+        end = at + 12 + length
+        if end > len(data):
+            raise NotParsed(f"a chunk runs past the end at {at}")
+        if kind == b"IDAT" and orientation != 1 and not any(c[4:8] == b"eXIf" for c in out[1:]):
+            body = orientation_exif(orientation)
+            crc = zlib.crc32(b"eXIf" + body)
+            out.append(struct.pack(">I", len(body)) + b"eXIf" + body + struct.pack(">I", crc))
+        if kind not in _PNG_DROPPED:
+            out.append(data[at:end])
+        at = end
+        if kind == b"IEND":  # what follows the end goes
+            return b"".join(out)
+
+
+def _webp(data: bytes, orientation: int) -> bytes:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        raise NotParsed("no WebP header")
+    (riff_size,) = struct.unpack_from("<I", data, 4)
+    stop = min(8 + riff_size, len(data))
+    chunks, at = [], 12
+    while at + 8 <= stop:
+        kind, size = struct.unpack_from("<4sI", data, at)
+        end = at + 8 + size + (size & 1)
+        if at + 8 + size > stop:
+            raise NotParsed(f"a chunk runs past the end at {at}")
+        chunks.append((kind, bytearray(data[at:end])))
+        at = end
+    kept = [(kind, chunk) for kind, chunk in chunks if kind not in _WEBP_DROPPED]
+    extended = [chunk for kind, chunk in kept if kind == b"VP8X"]
+    if extended:
+        for flag in _WEBP_DROPPED.values():
+            extended[0][8] &= ~flag & 0xFF
+        if orientation != 1:
+            body = orientation_exif(orientation)
+            kept.append((b"EXIF", bytearray(b"EXIF" + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) & 1))))
+            extended[0][8] |= _WEBP_DROPPED[b"EXIF"]
+    body = b"WEBP" + b"".join(bytes(chunk) for _, chunk in kept)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def tiff_headers(data: bytes, most: int = 16) -> list[bytes]:
+    """Where an EXIF may start in a file this album cannot take apart (a HEIC): the bytes from each TIFF
+    header on, at most `most` of them, for a reader of EXIF to look into."""
+    found: list[bytes] = []
+    for header in (b"MM\x00*\x00\x00\x00\x08", b"II*\x00\x08\x00\x00\x00"):
+        at = data.find(header)
+        while at != -1 and len(found) < most:
+            found.append(data[at:])
+            at = data.find(header, at + 1)
+    return found

@@ -1,0 +1,150 @@
+"""A photo in the album shows its picture and nothing of where it was taken: a review found every photo served
+with its EXIF intact, GPS among it, so any guest of the trip (or anyone with the album's link) learned where
+each was taken, a guest's home among them, and with what phone."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import Booking
+from firstmate.domain.photo_metadata import strip_metadata
+from firstmate.web.app import create_app
+from tests.conftest import heic_photo
+from tests.security.test_uploads import _send, _stored, album  # noqa: F401 (album: the fixture)
+
+GPS_IFD = 0x8825
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description exif:GPSLatitude="37,48.5N" dc:creator="Dana"/></x:xmpmeta>'
+)
+
+
+def _exif(orientation: int = 6) -> Image.Exif:
+    """What a phone writes: the camera, the owner, the time, where (a home's coordinates) and how it was held."""
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x013B] = "Pixelphone", "Pixelphone 9 Pro", "Dana Whitcomb"
+    exif[0x0112] = orientation
+    exif[0x0132] = "2026:06:13 16:40:00"
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (37.0, 48.0, 30.0), 3: "W", 4: (122.0, 25.0, 10.0)})
+    return exif
+
+
+def _picture(size: tuple[int, int] = (64, 48)) -> Image.Image:
+    picture = Image.new("RGB", size, (30, 110, 160))
+    picture.paste((240, 200, 40), (0, 0, size[0] // 2, size[1] // 3))  # not all one colour: a turn would show
+    return picture
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    _picture().save(out, "JPEG", exif=_exif(), xmp=XMP, quality=90)
+    data = out.getvalue()
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x0c\x1c\x02\x5a\x00\x06Oaklnd"  # IPTC: the city
+    app13 = b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
+    motion = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 8 + b"\xa9xyz+37.8083-122.4194/"  # a video, with its place
+    return data[:2] + app13 + data[2:] + motion
+
+
+def _png() -> bytes:
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    text.add_text("Author", "Dana Whitcomb")
+    out = io.BytesIO()
+    _picture().save(out, "PNG", exif=_exif(), pnginfo=text)
+    return out.getvalue()
+
+
+def _webp() -> bytes:
+    out = io.BytesIO()
+    _picture().save(out, "WEBP", exif=_exif(), xmp=XMP, lossless=True)
+    return out.getvalue()
+
+
+def _shown(client: TestClient, code: str) -> bytes:
+    [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{code}").text))
+    return client.get(url).content
+
+
+@pytest.mark.parametrize(
+    ("make", "content_type"),
+    [pytest.param(_jpeg, "image/jpeg", id="jpeg"), pytest.param(_png, "image/png", id="png"),
+     pytest.param(_webp, "image/webp", id="webp")],
+)  # fmt: skip
+def test_a_photo_is_shown_without_where_it_was_taken_nor_the_camera_and_still_upright(
+    album: tuple[App, Booking],  # noqa: F811
+    make: object,
+    content_type: str,
+) -> None:
+    app, trip = album
+    sent = make()  # type: ignore[operator]
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, sent, content_type) == (303, 303)
+        shown = _shown(client, trip.guest_code)
+    for secret in (b"Pixelphone", b"Dana", b"GPSLatitude", b"Oaklnd", b"+37.8083", b"xmpmeta", b"2026:06:13"):
+        assert secret not in shown, secret
+    with Image.open(io.BytesIO(shown)) as image, Image.open(io.BytesIO(sent)) as original:
+        exif = image.getexif()
+        assert dict(exif) == {0x0112: 6} and not exif.get_ifd(GPS_IFD)  # upright: turned as the phone said
+        assert image.convert("RGB").tobytes() == original.convert("RGB").tobytes()  # the picture as it was sent
+        assert not {k for k in image.info if k in ("xmp", "XML:com.adobe.xmp", "Author", "photoshop")}
+
+
+def test_the_same_photo_sent_again_is_known_though_the_album_keeps_it_without_its_metadata(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, _jpeg(), "image/jpeg") == (303, 303)
+        assert _send(client, trip.guest_code, _jpeg(), "image/jpeg") == (303, 409)
+    assert len([k for k in _stored(app) if k.startswith("photos/")]) == 1
+
+
+def _heic_with(exif: bytes) -> bytes:
+    """A HEIC whose data holds an EXIF item (as an iPhone's does: its offset, then "Exif", then the TIFF)."""
+    whole = heic_photo()
+    mdat = whole.rindex(b"mdat") - 4
+    body = struct.pack(">I", 6) + exif + b"\x00" * 64
+    return whole[:mdat] + struct.pack(">I", 8 + len(body)) + b"mdat" + body
+
+
+def test_a_heic_that_says_where_it_was_taken_is_refused_saying_what_to_add_instead(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    """The album cannot take a HEIC apart (it has no HEIC decoder, and takes no new dependency for one), so it
+    cannot show one without its location: it refuses it, as a guest would rather be asked than have their
+    home shown; a HEIC that names no place is kept as it is."""
+    app, trip = album
+    located = _heic_with(_exif().tobytes())
+    with TestClient(create_app(app)) as client:
+        fields = {"file": ("IMG_0001.HEIC", located, "image/heic")}
+        from tests.security.test_uploads import _form
+
+        sent = client.post("/uploads", data=_form(client, trip.guest_code), files=fields)
+        [said] = re.findall(r'role="alert">([^<]*)<', sent.text)
+        assert sent.status_code == 422 and said.startswith("that HEIC photo carries the place where it was taken")
+        assert "add it as a JPEG" in said
+        unlocated = Image.Exif()
+        unlocated[0x0112] = 6
+        assert _send(client, trip.guest_code, _heic_with(unlocated.tobytes()), "image/heic") == (303, 303)
+    assert [k for k in _stored(app) if k.startswith("quarantine/")] == []
+
+
+def test_stripping_a_phone_sized_photo_takes_milliseconds() -> None:
+    """A 12-megapixel JPEG of ~4 MB loses its metadata by cutting segments, with nothing decoded."""
+    out = io.BytesIO()
+    noise = Image.effect_noise((4032, 3024), 64).convert("RGB")
+    noise.save(out, "JPEG", exif=_exif(), quality=92)
+    data = out.getvalue()
+    started = time.perf_counter()
+    shown = strip_metadata(data, "image/jpeg", 6)
+    took = time.perf_counter() - started
+    assert b"Pixelphone" not in shown and took < 0.5, took
