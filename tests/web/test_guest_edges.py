@@ -198,3 +198,29 @@ def test_a_trip_across_a_clock_change_says_its_return_in_the_zone_it_is_in(
     code = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.guest_code
     page = client.get(f"/g/{code}").text
     assert f"back by {back}." in page and f"<dt>Return</dt><dd>{back}</dd>" in page
+
+
+def test_once_the_boat_has_left_the_page_asks_nothing_before_boarding_and_nobody_is_added(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """Found by a review: half an hour out, the lead's page still said "Before you board" and offered "Add
+    guest", and a guest added then was invited to "sign before we leave the dock", which the boat had."""
+    from firstmate.services import outbox
+
+    added = client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"})
+    assert added.status_code == 200  # before departure: added, and invited
+    clock.set(DEPARTURE + timedelta(minutes=30))
+    page = client.get(f"/g/{code}").text
+    assert "Before you board" not in page and "before departure" not in page and "Add guest" not in page
+    assert "The trip has left: guests could be added until departure." in page
+    late = client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": "kit@example.com"})
+    [said] = re.findall(r'role="alert">([^<]*)<', late.text)
+    assert late.status_code == 409 and said == "this trip has left, so nobody can be added to it now"
+    assert [g.name for g in list_guests(demo_app.store, "demo", booking.id)] == ["Dana Whitcomb", "Robin Sample"]
+    # Robin's invitation, held until now (a relay outage), is not sent: it asked him to sign before leaving the dock
+    outbox.dispatch_outbox(
+        demo_app.store, demo_app.mailer, demo_app.clock, demo_app.retry_policy, keys=demo_app.signing_keys
+    )
+    [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]
+    assert invite.message.to == ("robin@example.com",) and not invite.provider_ref
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("kit@example.com",)]

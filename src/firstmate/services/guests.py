@@ -24,7 +24,6 @@ from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
-from firstmate.services.notifications import album_closes
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.trips import booking_pk, code_pk
 
@@ -41,8 +40,9 @@ class CodeTarget:
 def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     """The lead guest adds someone: they get their own page and, with an email, an invitation.
 
-    Raises Unauthorized unless the lead asks, Conflict when the booking is full, cancelled or over,
-    InvalidInput for a malformed email.
+    Raises Unauthorized unless the lead asks, Conflict when the booking is full, cancelled or has left,
+    InvalidInput for a malformed email. An invitation not sent by departure (an outage held it) is not
+    sent: it asks the guest to sign before the boat leaves.
     """
     try:
         email = form.checked_email()
@@ -62,6 +62,8 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         if booking.cancelled:
             raise Conflict("this trip is cancelled")
         _refuse_once_over(booking, ctx.clock.now())
+        if trip_left(booking, ctx.clock.now()):  # invited to sign "before we leave the dock", which the boat had
+            raise Conflict("this trip has left, so nobody can be added to it now", hint="nothing was changed")
         guests = list_guests(ctx.store, target.org, booking.id)
         twin = rules.already_in(guests, form.name, email)
         if twin is not None:  # a form sent twice (a double tap) added them twice and took two places
@@ -263,10 +265,10 @@ def _invitation(
         "colour": entity.primary_colour,
     }
     subject = f"{lead} invited you aboard: {departure}"
-    until = album_closes(ctx, booking.request.end, profile.org.timezone)
+    # of no use after departure: it asks the guest to sign before the boat leaves
     return templated(
         ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject, template="guest_invite",
-        context=context, reply_to=profile.org.ops_email, stale_after=until,
+        context=context, reply_to=profile.org.ops_email, stale_after=booking.request.start,
     )  # fmt: skip
 
 
