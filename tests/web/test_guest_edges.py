@@ -224,3 +224,32 @@ def test_once_the_boat_has_left_the_page_asks_nothing_before_boarding_and_nobody
     [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]
     assert invite.message.to == ("robin@example.com",) and not invite.provider_ref
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("kit@example.com",)]
+
+
+def test_a_photo_whose_file_is_gone_from_storage_is_not_found_and_logged_once(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """Found by a review: a photo whose file was gone from storage (removed by hand, a bucket rule) answered 503
+    "try again later", for ever, and nobody was told; it is 404 for that photo, the album shows the others, and
+    the operator's log says so once."""
+    from structlog.testing import capture_logs
+
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    for kind in ("PNG", "JPEG"):
+        page = client.get(f"/g/{code}").text
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+        fields.pop("waiver_version", None)
+        sent = client.post("/uploads", data=fields, files={"file": ("p", photo(kind), f"image/{kind.lower()}")})
+        assert sent.status_code == 200, sent.text
+    gone, kept = list_photos(demo_app, target_of(booking))
+    demo_app.blobs.delete(gone.key)
+    with capture_logs() as logs:
+        for _ in range(2):
+            missing = client.get(f"/g/{code}/photos/{gone.id}")
+            assert missing.status_code == 404 and "this photo is no longer in the album" in missing.text
+            assert gone.key not in missing.text and booking.id not in missing.text  # where storage keeps them
+    assert client.get(f"/g/{code}/photos/{kept.id}").content == photo(kept.content_type.removeprefix("image/"))
+    page = client.get(f"/g/{code}")
+    assert page.status_code == 200 and f"/photos/{kept.id}" in page.text
+    [logged] = [e for e in logs if e["event"] == "photos.file_missing"]
+    assert logged["log_level"] == "error" and logged["key"] == gone.key and logged["booking_id"] == booking.id

@@ -32,6 +32,8 @@ class Photo(BaseModel):
     uploaded_at: datetime
     #: sha256 of its bytes, so that the same file added again is known ("" for photos checked before it was kept)
     digest: str = ""
+    #: when its file was first found gone from storage (logged then, once), or None
+    missing_since: datetime | None = None
 
 
 def album_window(

@@ -25,7 +25,7 @@ from firstmate.errors import (
     PayloadTooLarge,
     StoreError,
 )
-from firstmate.ports import Absent, Item, PresignedUpload
+from firstmate.ports import Absent, Item, PresignedUpload, VersionIs
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -300,9 +300,36 @@ PHOTO_LINK_LIFETIME = timedelta(minutes=10)
 
 
 def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[bytes, str]:
-    """A photo's bytes and type, for guests of its own trip only."""
+    """A photo's bytes and type, for guests of its own trip only. NotFound for a photo whose file is gone
+    from storage (removed by hand, a bucket's rule), which the operator's log says the first time: the
+    guest read the storage's own refusal, naming the booking and where photos are kept, and nobody was told."""
     photo = _photo(ctx, target, photo_id)
-    return ctx.blobs.get(photo.key), photo.content_type
+    try:
+        return ctx.blobs.get(photo.key), photo.content_type
+    except BlobNotFound:
+        _gone(ctx, target, photo)
+        raise NotFound("this photo is no longer in the album", hint="the other photos of the album are there") from None
+
+
+def _gone(ctx: Context, target: CodeTarget, photo: Photo) -> None:
+    """Record that `photo`'s file is gone, logging it for the operator when it is first found so."""
+    if photo.missing_since is not None:
+        return
+    pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo.id}"
+    item = ctx.store.get(pk, sk)
+    if item is None or item.data.get("missing_since"):
+        return
+    marked = photo.model_copy(update={"missing_since": ctx.clock.now()})
+    try:
+        ctx.store.put(Item(pk, sk, marked.model_dump(mode="json")), VersionIs(item.version))
+    except ConditionFailed:  # another look at it found it gone first, and logged it
+        return
+    except StoreError as exc:  # not recorded: logged now, and again next time rather than never
+        log.warning("photos.missing_not_recorded", org=target.org, photo_id=photo.id, error=str(exc))
+    log.error(
+        "photos.file_missing", org=target.org, booking_id=target.booking_id, photo_id=photo.id, key=photo.key,
+        hint="the album lists a photo whose file storage no longer has: restore the file, or remove the photo",
+    )  # fmt: skip
 
 
 def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
