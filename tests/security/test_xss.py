@@ -49,7 +49,7 @@ def _hostile_trip(app: App) -> tuple[str, str, str]:
     page = guest.get(f"/g/{invitee.code}").text
     version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
     assert version is not None
-    signing = {"typed_name": f"Kit {SCRIPT}", "guardian_name": f"Pat {SCRIPT}", "agree": "yes",
+    signing = {"typed_name": f"Kit {TEMPLATE} {SCRIPT}", "guardian_name": f"Pat {SCRIPT}", "agree": "yes",
                "waiver_version": version.group(1)}  # fmt: skip
     assert guest.post(f"/g/{invitee.code}/waiver", data=signing, follow_redirects=False).status_code == 303
     confirm_attendance(app, CodeTarget("demo", booking.id, "g1"))  # the lead is coming, waiver unsigned

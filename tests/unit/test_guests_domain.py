@@ -45,7 +45,7 @@ def test_signing_needs_agreement_the_current_text_and_a_guardian_for_minors() ->
 
 
 def test_departure_waits_for_guests_on_hold_unless_an_admin_says_why() -> None:
-    ready = sign(_guest("Ana Ready"), _form(), VERSION, at=AT, ip="x", user_agent="")
+    ready = sign(_guest("Ana Ready"), _form(typed_name="Ana Ready"), VERSION, at=AT, ip="x", user_agent="")
     pending = confirm(_guest("Bo Pending"))
     invited = _guest("Cy Invited")  # never said they are coming: not a blocker
     assert check_departure([ready, invited]) is None
@@ -110,3 +110,20 @@ def test_a_code_copied_from_paper_reads_o_as_zero_and_i_or_l_as_one() -> None:
     assert normalize_code("kvw0s-1mh23") == "KVW0S1MH23"
     assert normalize_code("KVWOS-IMH23") == normalize_code("kvwos-lmh23") == "KVW0S1MH23"
     assert normalize_code("KVWUS-1MH23") is None  # U is no symbol of a code
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed", "same"),
+    [
+        ("dana  WHITCOMB", "Dana Whitcomb", True), ("Dana Whitcömb", "Dana Whitcomb", True),
+        ("Whitcomb, Dana", "Dana Whitcomb", True), ("Siobhan OBrien", "Siobhán O'Brien", True),
+        ("张 伟", "张伟", True), ("Dana Whitcombe", "Dana Whitcomb", False), ("Dana", "Dana Whitcomb", False),
+        ("Robin Sample", "Dana Whitcomb", False),
+    ],
+)  # fmt: skip
+def test_a_waiver_is_signed_in_the_listed_name_whatever_its_case_accents_spacing_and_order(
+    typed: str, listed: str, same: bool
+) -> None:
+    from firstmate.domain.guests import same_person
+
+    assert same_person(typed, listed) is same

@@ -139,7 +139,7 @@ def test_confirm_then_sign_the_exact_waiver_version(client: TestClient, demo_app
      "प्रिया शर्मा", "প্রিয়া শর্মা", "தமிழ் செல்வி", "አበበ ቢቂላ", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ", "සුනිල් පෙරේරා", "សុខា"],
 )  # fmt: skip
 def test_a_name_in_any_script_prints_in_the_signed_waiver_as_typed(
-    client: TestClient, demo_app: App, trip: tuple[str, str], name: str
+    client: TestClient, demo_app: App, name: str
 ) -> None:
     """Chinese, Korean, Japanese and Thai names printed nothing (DejaVu has no glyph for them); they
     are drawn in the fallback fonts now. So, since 2026-12-06 (a review), are Hindi, Bengali, Tamil,
@@ -149,7 +149,8 @@ def test_a_name_in_any_script_prints_in_the_signed_waiver_as_typed(
 
     from pypdf import PdfReader
 
-    _, code = trip
+    body = booking_body(lead_guest={"name": name, "email": "lead@example.com"})  # a waiver is signed as listed
+    code = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.guest_code
     version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{code}").text)
     assert version is not None
     form = {"typed_name": name, "agree": "yes", "waiver_version": version.group(1)}
@@ -730,3 +731,40 @@ def test_an_invitation_for_a_guest_under_18_asks_a_parent_or_guardian_to_sign(
         assert "a parent or guardian signs the waiver there for a guest under 18" in part, part
         assert "say you are coming and sign the waiver" not in part
     assert "Please open your page to say you are coming and sign the waiver" in robin.text
+
+
+def test_a_waiver_is_signed_in_the_name_of_the_guest_whose_page_it_is(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: the typed name was never compared with the guest's, so the lead, who holds the page of a
+    guest added without an email, signed Robin's waiver as "Dana Whitcomb", or as anyone, and Robin was ready to
+    board. The name typed is the guest's as the group lists it (whatever the case, accents, spacing and order);
+    for a guest under 18, the guest's, then the parent's or guardian's own, and the PDF says who signed for whom."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    booking_id, code = trip
+    assert _add(client, code, name="Robin Sämple").status_code == 303
+    assert _add(client, code, name="Kit Sample", minor="yes").status_code == 303
+    robin, kit = (str(_guests(demo_app, booking_id)[n].code) for n in ("Robin Sämple", "Kit Sample"))  # type: ignore[attr-defined]
+    page = client.get(f"/g/{robin}").text
+    assert "Type your full name, as your group lists it: Robin Sämple" in page
+    for typed in ("Dana Whitcomb", "Robin", "Robin Samples"):
+        form = {"typed_name": typed, "agree": "yes", "waiver_version": _waiver_version(client, robin)}
+        wrong = client.post(f"/g/{robin}/waiver", data=form)
+        [said] = re.findall(r'role="alert">([^<]*)<', wrong.text)
+        assert wrong.status_code == 422 and said == "type your full name as the group lists it: Robin Sämple", typed
+    assert _guests(demo_app, booking_id)["Robin Sämple"].waiver is None  # type: ignore[attr-defined]
+    form = {"typed_name": "  sample,  ROBIN ", "agree": "yes", "waiver_version": _waiver_version(client, robin)}
+    assert client.post(f"/g/{robin}/waiver", data=form, follow_redirects=False).status_code == 303
+
+    minor = {"guardian_name": "Lee Sample", "agree": "yes", "waiver_version": _waiver_version(client, kit)}
+    wrong = client.post(f"/g/{kit}/waiver", data={**minor, "typed_name": "Sam Sample"})
+    [said] = re.findall(r'role="alert">([^<]*)<', wrong.text)
+    assert wrong.status_code == 422 and said == (
+        "type the name of the guest under 18 as the group lists it, Kit Sample, then yours"
+    )
+    assert client.post(f"/g/{kit}/waiver", data={**minor, "typed_name": "Kit Sample"}).status_code == 200
+    pdf = PdfReader(BytesIO(client.get(f"/g/{kit}/waiver.pdf").content)).pages[0].extract_text()
+    assert "Lee Sample, parent or guardian, for Kit Sample (under 18)" in " ".join(pdf.split())

@@ -131,12 +131,16 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         raise ValueError("the waiver text changed while you were reading it; read it again and sign")
     if guest.minor and not form.guardian_name:
         raise ValueError("a parent or guardian must sign for a guest under 18: add their name")
-    if guest.minor and form.guardian_name and _same_name(form.guardian_name, guest.name):
+    if guest.minor and form.guardian_name and same_person(form.guardian_name, guest.name):
         # the guest's own name as the guardian's is the minor signing alone
         raise ValueError("a parent or guardian must sign for a guest under 18: add their own name, not the guest's")
-    if guest.minor and form.guardian_name and _same_name(form.guardian_name, form.typed_name):
+    if guest.minor and form.guardian_name and same_person(form.guardian_name, form.typed_name):
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
+    if not same_person(form.typed_name, guest.name):  # the lead, on a page of a guest without an email, signed any name
+        if guest.minor:
+            raise ValueError(f"type the name of the guest under 18 as the group lists it, {guest.name}, then yours")
+        raise ValueError(f"type your full name as the group lists it: {guest.name}")
     signature = WaiverSignature(
         waiver_version=current_version,
         typed_name=form.typed_name,
@@ -146,6 +150,23 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         user_agent=user_agent[:300],
     )
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
+
+
+def same_person(typed: str, listed: str) -> bool:
+    """Whether a name typed to sign is the name the group lists: the same letters whatever the case, accents,
+    punctuation and spacing ("dana  whitcombe" is not "Dana Whitcomb"; "DANA WHITCÖMB", "Whitcomb, Dana"
+    and "O Brien" for "O'Brien" are), its words in any order."""
+    words = [_letters(typed), _letters(listed)]
+    return sorted(words[0]) == sorted(words[1]) or "".join(words[0]) == "".join(words[1])
+
+
+def _letters(name: str) -> list[str]:
+    """The words of `name`, folded: lower case, no accents (a letter's marks dropped), punctuation a space."""
+    folded = []
+    for c in unicodedata.normalize("NFKD", name.casefold()):
+        kind = unicodedata.category(c)[0]
+        folded.append(c if kind in "LN" else "" if kind == "M" else " ")
+    return "".join(folded).split()
 
 
 def _same_name(name: str, *others: str) -> bool:

@@ -281,8 +281,13 @@ def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
     signature = guest.waiver
     zone = profile.org.timezone
     own_code = guest.code if guest.code and not guest.lead else booking.guest_code
+    if signature.guardian_name:
+        signed_by = f"{signature.guardian_name}, parent or guardian, for {guest.name} (under 18)"
+    else:
+        signed_by = f"{guest.name}, the guest"
     details = [
         ("Guest", guest.name + (" (under 18)" if guest.minor else "")),
+        ("Signed by", signed_by),
         ("Typed name", signature.typed_name),
         *([("Guardian", signature.guardian_name)] if signature.guardian_name else []),
         ("Signed", f"{when(signature.signed_at, zone)} ({signature.signed_at.isoformat()})"),
