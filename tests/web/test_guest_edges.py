@@ -253,3 +253,23 @@ def test_a_photo_whose_file_is_gone_from_storage_is_not_found_and_logged_once(
     assert page.status_code == 200 and f"/photos/{kept.id}" in page.text
     [logged] = [e for e in logs if e["event"] == "photos.file_missing"]
     assert logged["log_level"] == "error" and logged["key"] == gone.key and logged["booking_id"] == booking.id
+
+
+def test_a_boat_left_out_of_the_org_file_keeps_its_trips_pages(
+    client: TestClient, demo_app: App, booking: Booking, code: str
+) -> None:
+    """A review feared that removing a boat from the business profile turned its trips' guest pages into 404 "no
+    trip has that code". An org file without the boat removes nothing: the boat is kept, and named as kept
+    (docs/configuration.md), so its trips' guest and crew pages work as booked."""
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.services.org_setup import OrgSetup, import_org
+    from tests.web.test_crew import sign_in
+
+    profile = demo_profile()
+    without = profile.model_copy(update={"assets": tuple(a for a in profile.assets if a.id != booking.asset)})
+    imported = import_org(demo_app.store, OrgSetup(without, tuple(demo_people())))
+    assert imported.kept["assets"] == [booking.asset]
+    page = client.get(f"/g/{code}")
+    assert page.status_code == 200 and "Aboard Sea Lark" in page.text
+    crew = sign_in(demo_app, "marisol").get(f"/crew/events/{booking.event_id}")
+    assert crew.status_code == 200 and "Sea Lark" in crew.text
