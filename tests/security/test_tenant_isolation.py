@@ -173,7 +173,7 @@ OWN_VIEWS = {
     ("GET", "/crew"), ("GET", "/admin/outbox"), ("GET", "/admin/reports"), ("GET", "/admin/data"),
     ("POST", "/api/v1/bookings"), ("GET", "/g/{code}"), ("POST", "/g/{code}/guests"), ("POST", "/g/{code}/confirm"),
     ("POST", "/g/{code}/waiver"), ("GET", "/g/{code}/waiver.pdf"), ("GET", "/calendar/{token}.ics"),
-    ("POST", "/g/{code}/withdraw"),
+    ("POST", "/g/{code}/withdraw"), ("POST", "/g/{code}/guests/{guest_id}/remove"),
 }  # fmt: skip
 
 
@@ -236,6 +236,10 @@ def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, riv
     clean(guest.get(f"/g/{code}/waiver.pdf"), 404)  # not signed yet: their own waiver, nobody else's
     assert len(list_guests(demo_app.store, "demo", victim.booking_id)) == 1  # the demo trip kept its group
     assert len(list_guests(demo_app.store, "rival", rival.booking.id)) == 2
+    assert "Remove Robin Sample from your group?" in clean(guest.post(f"/g/{code}/guests/g2/remove"))
+    clean(guest.post(f"/g/{code}/guests/g2/remove", data={"confirm": "yes"}, follow_redirects=False), 303)
+    assert len(list_guests(demo_app.store, "rival", rival.booking.id)) == 1  # their own guest: the demo trip's kept
+    assert len(list_guests(demo_app.store, "demo", victim.booking_id)) == 1
     for scope, target in ((FeedScope.ORG, "rival"), (FeedScope.ENTITY, "saltwind-charters"), (FeedScope.CREW, "jonah")):
         token = feed_token(demo_app.secret_key, demo_app.store, Feed("rival", scope, target))
         assert "BEGIN:VEVENT" in clean(guest.get(f"/calendar/{token}.ics"))

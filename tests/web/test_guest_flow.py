@@ -768,3 +768,45 @@ def test_a_waiver_is_signed_in_the_name_of_the_guest_whose_page_it_is(
     assert client.post(f"/g/{kit}/waiver", data={**minor, "typed_name": "Kit Sample"}).status_code == 200
     pdf = PdfReader(BytesIO(client.get(f"/g/{kit}/waiver.pdf").content)).pages[0].extract_text()
     assert "Lee Sample, parent or guardian, for Kit Sample (under 18)" in " ".join(pdf.split())
+
+
+def test_the_lead_removes_a_guest_added_by_mistake_after_saying_yes(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Found by a review: a guest added by mistake (a typo in the name, the wrong Robin) could not be taken off:
+    they held a place, and their page and invitation stayed. The lead removes them, asked first, until departure
+    and unless they have signed; their link stops opening the trip and their invitation is withdrawn."""
+    booking_id, code = trip
+    assert _add(client, code, name="Robin Smaple", email="robin@example.com").status_code == 303
+    assert _add(client, code, name="Kit Sample", email="kit@example.com").status_code == 303
+    assert "(0 places left)" not in client.get(f"/g/{code}").text and "Add guest" not in client.get(f"/g/{code}").text
+    robin = _guests(demo_app, booking_id)["Robin Smaple"]
+    asked = client.post(f"/g/{code}/guests/{robin.id}/remove")  # type: ignore[attr-defined]
+    assert asked.status_code == 200 and "Remove Robin Smaple from your group?" in asked.text
+    assert "Yes, remove Robin Smaple" in asked.text and "Robin Smaple" in _guests(demo_app, booking_id)  # asked only
+    done = client.post(f"/g/{code}/guests/{robin.id}/remove", data={"confirm": "yes"})  # type: ignore[attr-defined]
+    assert done.status_code == 200 and "Guest removed from your group" in done.text and "Add guest" in done.text
+    assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Kit Sample"}
+    assert client.get(f"/g/{robin.code}").status_code == 404  # type: ignore[attr-defined]
+    [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
+    assert invite.status.value == "dead" and "the lead removed them" in (invite.last_error or "")
+    # the place is free again, and the next guest gets an id of their own (the removed one's invitation keeps its key)
+    assert _add(client, code, name="Robin Sample", email="robin@example.com").status_code == 303
+    assert {g.id for g in list_guests(demo_app.store, "demo", booking_id)} == {"g1", "g3", "g4"}
+
+    kit = _guests(demo_app, booking_id)["Kit Sample"]
+    signed = {"typed_name": "Kit Sample", "agree": "yes", "waiver_version": _waiver_version(client, str(kit.code))}  # type: ignore[attr-defined]
+    assert client.post(f"/g/{kit.code}/waiver", data=signed, follow_redirects=False).status_code == 303  # type: ignore[attr-defined]
+    kept = client.post(f"/g/{code}/guests/{kit.id}/remove", data={"confirm": "yes"})  # type: ignore[attr-defined]
+    [said] = re.findall(r'role="alert">([^<]*)<', kept.text)
+    assert (
+        kept.status_code == 409
+        and said == "Kit Sample has signed the waiver, so only the operator can take them off the trip"
+    )
+    robin = _guests(demo_app, booking_id)["Robin Sample"]
+    assert client.post(f"/g/{robin.code}/guests/g1/remove", data={"confirm": "yes"}).status_code == 401  # type: ignore[attr-defined]
+    clock.set(DEPARTURE + timedelta(minutes=5))
+    assert "Remove Robin" not in client.get(f"/g/{code}").text
+    late = client.post(f"/g/{code}/guests/{robin.id}/remove", data={"confirm": "yes"})  # type: ignore[attr-defined]
+    assert late.status_code == 409 and "this trip has left" in late.text
+    assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Kit Sample", "Robin Sample"}

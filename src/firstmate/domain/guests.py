@@ -58,6 +58,8 @@ class Guest(BaseModel):
     added_at: datetime
     #: the ids of guests merged into this one (a booking handed to someone in its group): never given again
     merged: tuple[str, ...] = ()
+    #: on the lead's record, the ids of guests the lead removed from the group: never given again either
+    removed: tuple[str, ...] = ()
 
     @property
     def first_name(self) -> str:
@@ -188,7 +190,7 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
 def next_guest_id(guests: Iterable[Guest]) -> str:
     """The id a guest added to this group gets: one no guest had, merged ones too (their messages keep
     their id: given again, a new guest's invitation met the merged one's, and could never be added)."""
-    taken = [int(i.removeprefix("g")) for g in guests for i in (g.id, *g.merged)]
+    taken = [int(i.removeprefix("g")) for g in guests for i in (g.id, *g.merged, *g.removed)]
     return f"g{max(taken, default=0) + 1}"
 
 

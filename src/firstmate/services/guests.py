@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
+
 from firstmate.domain import checklist
 from firstmate.domain import guests as rules
+from firstmate.domain import outbox as outbox_rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
@@ -19,13 +23,16 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
-from firstmate.ports import Absent, Item, Put, VersionIs
+from firstmate.ports import Absent, Delete, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.context import Context
 from firstmate.services.messages import templated
-from firstmate.services.outbox import enqueue_write
+from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
+from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, code_pk
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,65 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
             continue  # another guest was added, or the trip changed, at the same moment: read again
         return guest
     raise Conflict("guests are being added too fast; try again")
+
+
+def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: bool = True) -> Guest:
+    """The lead takes a guest added by mistake off the group, before departure and before they signed: their
+    page's link stops opening the trip, what still waits to be mailed to them is withdrawn, and their place is
+    free. Returns the guest removed. Unauthorized unless the lead asks; NotFound for no such guest; Conflict
+    for the lead themselves, a guest who signed (their signature is the operator's record), or a trip
+    cancelled or left. Removing a guest removed already is NotFound: nothing changes. Not `confirmed`: the
+    same checks, nothing written (what the page asks "Remove …?" of)."""
+    if target.guest_id != "g1":
+        raise Unauthorized("only the guest who booked can remove guests")
+    pk = booking_pk(target.org, target.booking_id)
+    for _ in range(5):
+        booking_item = ctx.store.get(pk, "BOOKING")
+        lead_item = ctx.store.get(pk, "GUEST#g1")
+        guest_item = ctx.store.get(pk, f"GUEST#{guest_id}") if re.fullmatch(r"g[0-9]{1,6}", guest_id) else None
+        if booking_item is None or lead_item is None:
+            raise NotFound("no trip has that code")
+        if guest_item is None:
+            raise NotFound("that guest is not in your group", hint="reload your page")
+        booking = Booking.model_validate(booking_item.data, context=STORED)
+        guest, lead = Guest.model_validate(guest_item.data), Guest.model_validate(lead_item.data)
+        now = ctx.clock.now()
+        if booking.cancelled:
+            raise Conflict("this trip is cancelled", hint="nothing was changed")
+        _refuse_once_over(booking, now)
+        if trip_left(booking, now):
+            raise Conflict("this trip has left, so the group stays as it sailed", hint="nothing was changed")
+        if guest.lead:
+            raise Conflict("you booked this trip, so you cannot remove yourself", hint="ask the operator to cancel it")
+        if guest.waiver is not None:
+            raise Conflict(
+                f"{guest.name} has signed the waiver, so only the operator can take them off the trip",
+                hint="nothing was changed; ask the operator",
+            )
+        if not confirmed:
+            return guest
+        lead = lead.model_copy(update={"removed": (*lead.removed, guest.id)})
+        writes: list[Put | Delete] = [
+            Put(booking_item, VersionIs(booking_item.version)),  # a change of the trip at the same moment reads again
+            Put(Item(pk, lead_item.sk, lead.model_dump(mode="json")), VersionIs(lead_item.version)),
+            Delete(pk, guest_item.sk, VersionIs(guest_item.version)),
+        ]
+        if guest.code:
+            writes.append(Delete(code_pk(guest.code), "CODE"))
+        change = f"group no longer has {guest.name}: the lead removed them"
+        for item in all_items(ctx.store, outbox_pk(target.org), f"bk:{booking.id}:"):
+            parts = item.sk.split(":")
+            if "guest" in parts and parts[parts.index("guest") + 1 : parts.index("guest") + 2] == [guest.id]:
+                withdrawn = outbox_rules.withdrawal(from_item(item), change, now)
+                if withdrawn is not None:
+                    writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # the group or the trip changed at the same moment: read again
+        log.info("guests.removed", org=target.org, booking_id=booking.id, guest_id=guest.id)
+        return guest
+    raise Conflict("your group is changing too fast; reload your page and try again")
 
 
 def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = None) -> Guest:

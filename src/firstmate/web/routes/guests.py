@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from firstmate.bootstrap import App
-from firstmate.domain.guests import NewGuest, SigningForm
+from firstmate.domain.guests import Guest, NewGuest, SigningForm
 from firstmate.domain.shared import problem_words
 from firstmate.errors import InvalidInput, UserError
 from firstmate.rendering import render
@@ -33,14 +33,16 @@ NOTICES = {
     "signed": "Waiver signed. See you on board!",
     "withdrawn": "Noted: you are off the list, and nobody waits for you at the dock. Can come after all? Say so here.",
     "uploaded": "Photo added to the album.",
+    "removed": "Guest removed from your group: their link no longer opens the trip, and their place is free.",
 }
 
 
 def _page(
-    app: App, target: CodeTarget, code: str, *, notice: str = "", error: str = "", status: int = 200
-) -> HTMLResponse:
+    app: App, target: CodeTarget, code: str, *, notice: str = "", error: str = "", status: int = 200,
+    removing: Guest | None = None,
+) -> HTMLResponse:  # fmt: skip
     page = guest_page(app, target, code)
-    html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error)
+    html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error, removing=removing)
     response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = ROBOTS
@@ -80,6 +82,20 @@ def add(
     except (ValidationError, UserError) as exc:
         return _refused(app, target, code, exc)
     return _back(code, "added" if form.email else "added_no_email")
+
+
+@router.post("/g/{code}/guests/{guest_id}/remove")
+def remove(code: str, guest_id: str, request: Request, app: AppDep, confirm: Annotated[str, Form()] = "") -> Response:
+    """The lead removes a guest added by mistake: asked first ("Remove Robin Sample from your group?"), then
+    done when confirmed."""
+    target = _target(app, code, request)
+    try:
+        guest = guest_service.remove_guest(app, target, guest_id, confirmed=confirm == "yes")
+    except UserError as exc:
+        return _refused(app, target, code, exc)
+    if confirm != "yes":
+        return _page(app, target, code, removing=guest)
+    return _back(code, "removed")
 
 
 @router.post("/g/{code}/confirm")
