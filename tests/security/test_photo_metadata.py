@@ -148,3 +148,35 @@ def test_stripping_a_phone_sized_photo_takes_milliseconds() -> None:
     shown = strip_metadata(data, "image/jpeg", 6)
     took = time.perf_counter() - started
     assert b"Pixelphone" not in shown and took < 0.5, took
+
+
+def test_photos_stored_before_are_stripped_by_a_command_and_a_located_heic_is_named(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    """The photos albums took before the fix keep their GPS until `firstmate photos strip` takes it out; a HEIC
+    that says where it was taken cannot be, and is named for the operator to remove."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, _jpeg(), "image/jpeg") == (303, 303)
+        [key] = [k for k in _stored(app) if k.startswith("photos/")]
+        app.blobs.put(key, _jpeg(), "image/jpeg")  # as the album stored it before: GPS and all
+        located = f"photos/demo/{trip.id}/0123456789abcdef.heic"
+        app.blobs.put(located, _heic_with(_exif().tobytes()), "image/heic")
+        assert b"Pixelphone" in _shown(client, trip.guest_code)
+        home = {"FIRSTMATE_HOME": str(app.settings.home), "COLUMNS": "300"}
+        ran = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo"], env=home)
+        assert ran.exit_code == 0, ran.output
+        assert "1 photo(s) of demo's albums stripped of their metadata" in ran.output
+        assert f"{located}: a HEIC that says where it was taken" in ran.output
+        shown = _shown(client, trip.guest_code)
+        assert (
+            b"Pixelphone" not in shown
+            and b"GPS" not in shown
+            and dict(Image.open(io.BytesIO(shown)).getexif()) == {0x0112: 6}
+        )
+        again = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo"], env=home)
+        assert "0 photo(s) of demo's albums stripped of their metadata, 1 had none" in again.output

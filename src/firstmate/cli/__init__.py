@@ -29,6 +29,7 @@ try:  # loading the commands takes half a second: a Ctrl-C then was a traceback 
     from firstmate.cli.keys import keys_cli
     from firstmate.cli.org import org_cli
     from firstmate.cli.outbox import outbox_cli
+    from firstmate.cli.photos import photos_cli
     from firstmate.cli.report import report
     from firstmate.cli.run import run_cli
     from firstmate.cli.signal import signal_cli
@@ -64,6 +65,7 @@ cli = typer.Typer(
 cli.add_typer(run_cli)
 cli.add_typer(org_cli, name="org")
 cli.add_typer(outbox_cli, name="outbox")
+cli.add_typer(photos_cli, name="photos")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(jobs_cli, name="jobs")
 cli.add_typer(keys_cli, name="keys")

@@ -6,6 +6,7 @@ import hashlib
 import io
 import secrets
 from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
 
@@ -348,3 +349,50 @@ def _photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
 
 def _quarantine_key(target: CodeTarget, photo_id: str) -> str:
     return f"quarantine/{target.org}/{target.booking_id}/{photo_id}"
+
+
+@dataclass
+class StoredPhotosStripped:
+    """What `strip_stored_photos` did: photos rewritten, photos that had nothing to take out, and the album
+    files it left as they are, by key: HEICs saying where they were taken (it cannot take one apart), and
+    files that did not read as the photo they begin as."""
+
+    stripped: int = 0
+    unchanged: int = 0
+    located_heic: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def strip_stored_photos(ctx: Context, org: str) -> StoredPhotosStripped:
+    """Take the metadata out of the photos `org`'s albums took before it was taken out at the upload (until
+    2026-12-06: their GPS position, camera and owner were shown to every guest), as `without_metadata` does.
+    Safe to run again: a photo without metadata is left as it is. Each is rewritten whole, in place (a reader
+    sees the old file or the new)."""
+    result = StoredPhotosStripped()
+    for blob in ctx.blobs.list(f"photos/{org}/"):
+        try:
+            data = ctx.blobs.get(blob.key)
+        except BlobNotFound:  # removed since it was listed
+            continue
+        sniffed = sniff_image(data)
+        if sniffed is not None and sniffed[0] not in _DECODED:
+            if _located(data):
+                result.located_heic.append(blob.key)
+            else:
+                result.unchanged += 1
+            continue
+        try:
+            if sniffed is None:
+                raise InvalidInput("not a photo")
+            shown = without_metadata(data, sniffed[0])
+        except InvalidInput:
+            result.unreadable.append(blob.key)
+            continue
+        if shown == data:
+            result.unchanged += 1
+            continue
+        ctx.blobs.put(blob.key, shown, sniffed[0])
+        result.stripped += 1
+    log.info("photos.stored_stripped", org=org, stripped=result.stripped, unchanged=result.unchanged,
+             located_heic=len(result.located_heic), unreadable=len(result.unreadable))  # fmt: skip
+    return result
