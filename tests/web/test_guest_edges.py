@@ -212,6 +212,15 @@ def test_once_the_boat_has_left_the_page_asks_nothing_before_boarding_and_nobody
     clock.set(DEPARTURE + timedelta(minutes=30))
     page = client.get(f"/g/{code}").text
     assert "Before you board" not in page and "before departure" not in page and "Add guest" not in page
+    assert "The trip has left. If you are aboard, say so and sign the waiver." in page
+    said = client.post(f"/g/{code}/confirm").text  # Dana, aboard under an admin's override, says so and signs
+    assert "Thanks: you are on the list. Sign the waiver below." in said and "to board" not in said
+    version = re.search(r'name="waiver_version" value="([^"]+)"', said)
+    assert version is not None
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    signed = client.post(f"/g/{code}/waiver", data=form).text
+    assert "Waiver signed. Thank you!" in signed and "to board" not in signed and "on board" not in signed
+    page = client.get(f"/g/{code}").text
     assert "The trip has left: guests could be added until departure." in page
     late = client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": "kit@example.com"})
     [said] = re.findall(r'role="alert">([^<]*)<', late.text)

@@ -15,6 +15,7 @@ from firstmate.domain.shared import problem_words
 from firstmate.errors import InvalidInput, UserError
 from firstmate.rendering import render
 from firstmate.services import guests as guest_service
+from firstmate.services.bookings import get_booking
 from firstmate.services.guest_pages import guest_page, resolve_code
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import check_upload, photo_content, photo_link
@@ -31,6 +32,9 @@ NOTICES = {
     "page, under Your group (for someone under 18, a parent or guardian signs the waiver there).",
     "confirmed": "Thanks: you are on the list. Sign the waiver below to be ready to board.",
     "signed": "Waiver signed. See you on board!",
+    # once the boat has left: nothing more is "before boarding"
+    "confirmed_left": "Thanks: you are on the list. Sign the waiver below.",
+    "signed_left": "Waiver signed. Thank you!",
     "withdrawn": "Noted: you are off the list, and nobody waits for you at the dock. Can come after all? Say so here.",
     "uploaded": "Photo added to the album.",
     "removed": "Guest removed from your group: their link no longer opens the trip, and their place is free.",
@@ -106,7 +110,7 @@ def confirm(code: str, request: Request, app: AppDep, seen: Annotated[str, Form(
         guest_service.confirm_attendance(app, target, seen=seen or None)
     except UserError as exc:  # the page again, as it is now, saying why
         return _refused(app, target, code, exc)
-    return _back(code, "confirmed")
+    return _back(code, "confirmed" + _once_left(app, target))
 
 
 @router.post("/g/{code}/withdraw")
@@ -144,7 +148,13 @@ def sign(
         )
     except (ValidationError, UserError) as exc:
         return _refused(app, target, code, exc)
-    return _back(code, "signed")
+    return _back(code, "signed" + _once_left(app, target))
+
+
+def _once_left(app: App, target: CodeTarget) -> str:
+    """ "_left" once the trip has left (its notices promise nothing before boarding), else ""."""
+    left = guest_service.trip_left(get_booking(app.store, target.org, target.booking_id), app.clock.now())
+    return "_left" if left else ""
 
 
 @router.get("/g/{code}/waiver.pdf")
