@@ -34,12 +34,18 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serve_demo(tmp_path_factory)
+
+
+def serve_demo(tmp_path_factory: pytest.TempPathFactory, **settings: str) -> Iterator[Server]:
+    """`firstmate serve` on a home holding the demo, with these FIRSTMATE_* `settings` besides; stopped after."""
     home = tmp_path_factory.mktemp("browser") / "home"
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     env.update(
         FIRSTMATE_HOME=str(home), FIRSTMATE_BASE_URL=f"http://127.0.0.1:{port}", FIRSTMATE_DISPATCH_INTERVAL_S="0.2"
     )
+    env.update(settings)
     demo = subprocess.run(
         [FIRSTMATE, "demo", "--no-serve", "--out", str(home.parent / "out")], env=env, capture_output=True, text=True
     )
