@@ -49,3 +49,22 @@ def test_a_trip_leaving_within_twilight_is_a_day_trip_back_by_its_end() -> None:
     assert sunset is not None
     overnight = out_overnight(start, end, *SAN_FRANCISCO, ZONE)
     assert sunset_line(start, end, sunset, ZONE, overnight=overnight) == "Sunset 20:32, return by 21:02"
+
+
+def test_a_deadline_in_the_hour_the_clocks_go_back_says_which_of_its_two_clock_times_it_is(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A review: a trip leaving at 01:15 PST on Sun 1 Nov 2026, the night 01:00 to 02:00 comes twice, read
+    "Pre-departure checklist due in 45 min (01:45)", half an hour after "01:15 PST": its due time is 01:45
+    PDT, the first 01:45. A deadline on the other side of the change from the departure names its zone."""
+    body = booking_body(start="2026-11-01T01:15:00-08:00", duration_hours=2)
+    event_id = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    clock.set(datetime(2026, 11, 1, 1, 0, tzinfo=ZoneInfo(ZONE)))  # 01:00 PDT, the first
+    answer = sign_in(demo_app, "theo").get(f"/api/v1/events/{event_id}").json()
+    assert answer["departure"] == "Sun 1 Nov 2026, 01:15 PST"
+    assert answer["timing"]["lines"][0] == "Pre-departure checklist due in 45 min (01:45 PDT)"
+    # a deadline on the departure's side of the change reads as before
+    body = booking_body(external_id="WEB-1002", start="2026-11-01T05:00:00-08:00", duration_hours=2)
+    later = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    lines = sign_in(demo_app, "theo").get(f"/api/v1/events/{later}").json()["timing"]["lines"]
+    assert lines[0].startswith("Pre-departure checklist due in") and lines[0].endswith("(04:30)")

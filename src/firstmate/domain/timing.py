@@ -74,10 +74,18 @@ def end_time(start: datetime, end: datetime, timezone: str) -> str:
     """When something starting at `start` ends: its time of day ("19:00"), or with its day when that
     is another ("Mon 15 Jun 2026, 16:00 PDT"): "back by 16:00" read as the same day for a two-day charter; with
     its zone when the clocks changed between ("01:30 PST"): "back by 01:30" on the night 01:30 comes twice."""
-    left, back = local(start, timezone), local(end, timezone)
-    if left.date() != back.date():
+    if local(start, timezone).date() != local(end, timezone).date():
         return when(end, timezone)
-    return clock_time(end, timezone) if left.utcoffset() == back.utcoffset() else f"{back:%H:%M %Z}"
+    return time_beside(end, start, timezone)
+
+
+def time_beside(moment: datetime, start: datetime, timezone: str) -> str:
+    """The local time of day of `moment`, told beside a trip departing at `start`: "17:22", with its zone
+    when the clocks changed between ("01:45 PDT" due before a 01:15 PST departure, the night 01:00 to 02:00
+    comes twice)."""
+    there = local(moment, timezone)
+    same_clocks = there.utcoffset() == local(start, timezone).utcoffset()
+    return f"{there:%H:%M}" if same_clocks else f"{there:%H:%M %Z}"
 
 
 def clock_time(moment: datetime, timezone: str) -> str:
