@@ -231,3 +231,29 @@ def test_a_trip_years_ahead_keeps_its_hour_in_clients_that_read_the_feed_s_own_z
     [event] = [e for e in calendar.walk("VEVENT") if "2029" in e["DTSTART"].to_ical().decode()]
     read = event.decoded("DTSTART").replace(tzinfo=own_zone).astimezone(UTC)
     assert read == datetime.fromisoformat(start).astimezone(UTC), read - datetime.fromisoformat(start)
+
+
+def test_a_trip_in_the_second_of_the_hours_the_clocks_go_back_keeps_its_hour_in_every_feed(
+    client: TestClient, demo_app: App
+) -> None:
+    """A review: a trip leaving at 01:15 PST on Sun 1 Nov 2026, the night 01:00 to 02:00 comes twice, was in
+    the feeds as DTSTART;TZID=America/Los_Angeles:20261101T011500, which RFC 5545 reads as the first 01:15
+    (PDT): crew subscribed saw it an hour early. A moment the zone's clock cannot tell is written in UTC."""
+    from firstmate.services.roster import claim_role
+
+    start = datetime.fromisoformat("2026-11-01T01:15:00-08:00")  # the second 01:15
+    night_body = booking_body(start=start.isoformat(), duration_hours=2)
+    night = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(night_body))
+    evening_body = booking_body(
+        external_id="B", asset="morning-tern", start="2026-10-31T23:00:00-07:00", duration_hours=3.25
+    )
+    evening = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(evening_body))
+    claim_role(demo_app, "demo", night.booking.event_id, "crew_1", "priya")
+    for scope, target in ((FeedScope.CREW, "priya"), (FeedScope.ORG, "demo")):
+        events = {str(e["UID"]): e for e in _feed(client, demo_app, scope, target).walk("VEVENT")}
+        trip = events[f"{night.booking.id}@firstmate"]
+        assert trip.decoded("DTSTART").astimezone(UTC) == start.astimezone(UTC)
+        assert trip.decoded("DTEND").astimezone(UTC) == datetime(2026, 11, 1, 11, 15, tzinfo=UTC)
+        other = events[f"{evening.booking.id}@firstmate"]  # 23:00 PDT to 01:15 PST, as the other leaves
+        assert other.decoded("DTEND").astimezone(UTC) == datetime(2026, 11, 1, 9, 15, tzinfo=UTC)
+        assert "TZID=America/Los_Angeles:20261031T230000" in other.to_ical().decode()  # told by the zone's clock

@@ -193,8 +193,8 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
     event.add("sequence", entry.sequence)
     event.add("dtstamp", entry.updated_at)
     event.add("last-modified", entry.updated_at)
-    event.add("dtstart", entry.start.astimezone(zone))
-    event.add("dtend", entry.end.astimezone(zone))
+    event.add("dtstart", _told(entry.start, zone))
+    event.add("dtend", _told(entry.end, zone))
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     if entry.kind is EntryKind.BLOCKED:
         # a channel's title, shown to crew unless it tells money ("Reserved - Rob S. - payout USD 624.00")
@@ -214,6 +214,14 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
         description = f"{description}\n{entry.money_summary}"
     event.add("description", description)
     return event
+
+
+def _told(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` by the zone's clock, or in UTC when that clock reads it twice and it is the second: RFC 5545
+    reads a local time the clocks going back repeat as the first (01:15 PST of the night 01:00 to 02:00 comes
+    twice was 01:15 PDT in every calendar, an hour early)."""
+    there = moment.astimezone(zone)
+    return there if there.replace(fold=0).astimezone(UTC) == moment.astimezone(UTC) else moment.astimezone(UTC)
 
 
 def etag(body: bytes) -> str:
