@@ -104,3 +104,34 @@ def test_a_person_made_inactive_takes_no_role(demo_app: App, trip: str) -> None:
     with pytest.raises(Forbidden, match="your account is not active"):
         claim_role(demo_app, "demo", trip, "crew_1", "wren")
     assert roster_of(demo_app, trip)["crew_1"] is None
+
+
+def test_someone_made_inactive_while_holding_a_role_is_sent_no_more_mail_of_the_trip(demo_app: App, trip: str) -> None:
+    """A review: Priya, taken off the crew (made inactive) while holding crew 1, still got "Trip changed"
+    with a sign-in link that answered 401 "this account is not active", and Jonah, made inactive as its
+    captain, "Roster change: Theo took crew 1" and "Marisol gave captain to Marisol". Reminders already
+    skipped them: now so does every crew mail."""
+    from firstmate.services import outbox
+    from firstmate.services.people import get_person
+    from firstmate.services.roster import designate_role
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    claim_role(demo_app, "demo", trip, "crew_1", "priya")
+    gone = [get_person(demo_app.store, "demo", p).model_copy(update={"active": False}) for p in ("jonah", "priya")]
+    save_people(demo_app.store, "demo", gone)
+    before = {e.key for e in outbox.list_entries(demo_app.store, "demo")}
+
+    moved = booking_body(start="2026-06-13T17:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(moved))
+    admin = get_person(demo_app.store, "demo", "marisol")
+    release = sign_in(demo_app, "marisol").post(
+        f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "priya"}
+    )
+    assert release.status_code == 200 and release.json()["released"] is True
+    claim_role(demo_app, "demo", trip, "crew_1", "theo")
+    designate_role(demo_app, "demo", trip, "captain", "marisol", admin)
+
+    sent = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key not in before]
+    to = {address for e in sent for address in e.message.to}
+    assert "priya@example.com" not in to and "jonah@example.com" not in to, sorted(e.key for e in sent)
+    assert {"theo@example.com", "marisol@example.com"} <= to  # those still aboard hear as before

@@ -108,6 +108,7 @@ def booking_messages(
     # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
     lost = dict(off_trip or {})
     off = [p for p in list_people(ctx.store, profile.org.id) if p.id in lost] if lost else []
+    told_off = [p for p in off if p.active]  # the operations manager hears of everyone taken off
     off_lines = [f"{p.name} was {lost[p.id].replace('_', ' ')}; {asset.name} has no such role" for p in off]
     messages = [
         _ops_message(
@@ -121,11 +122,11 @@ def booking_messages(
     crew_result = _news(result, unheard, CREW)
     crew = _crew_recipients(ctx, profile.org.id, event, crew_result) if last_end > at and CREW not in quiet else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
-    if off and last_end > at:  # those taken off first: in the change's own write, however large its group
+    if told_off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
         messages += [
             _crew_message(ctx, profile, entity, asset, booking, trip, p, result, None, last_end, off_role=lost[p.id])
-            for p in off
+            for p in told_off
         ]
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
@@ -206,7 +207,8 @@ def _code_of(guest: Guest, booking: Booking) -> str:
 def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeResult) -> list[Person]:
     holders = {slot.person_id for slot in event.roles if slot.person_id}
     if holders and result is not IntakeResult.CREATED:
-        return [p for p in list_people(ctx.store, org) if p.id in holders]
+        # someone taken off the crew (inactive) hears no more: their link would open nothing
+        return [p for p in list_people(ctx.store, org) if p.id in holders and p.active]
     return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
 
 

@@ -71,11 +71,10 @@ def claim_role(
         label = role_label(role)
         notices = [_notice(ctx, org, updated, person, f"You're {label}", f"You are {label} on this trip.")]
         captain = rules.captain_of(updated)
-        if captain and captain != person.id:
+        if captain and captain != person.id and (told := get_person(ctx.store, org, captain)).active:
             notices.append(
-                _notice(ctx, org, updated, get_person(ctx.store, org, captain), "Roster change",
-                        f"{person.first_name} took {role_label(role)}.")
-            )  # fmt: skip
+                _notice(ctx, org, updated, told, "Roster change", f"{person.first_name} took {role_label(role)}.")
+            )
         return updated, notices
 
     return _apply(ctx, org, event_id, change, also=_one_trip_at_a_time(ctx, org, person, "you are"))
@@ -141,9 +140,9 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
             return event, []
         label = role_label(role)
         notices = [_notice(ctx, org, updated, person, f"You're {label}", f"{actor.first_name} made you {label}.")]
-        if displaced:
+        if displaced and (told := get_person(ctx.store, org, displaced)).active:  # one who left hears no more
             notices.append(
-                _notice(ctx, org, updated, get_person(ctx.store, org, displaced), "Roster change",
+                _notice(ctx, org, updated, told, "Roster change",
                         f"{actor.first_name} gave {role_label(role)} to {person.first_name}.")
             )  # fmt: skip
         return updated, notices
