@@ -19,6 +19,7 @@ from firstmate.services import outbox
 from firstmate.services.bookings import orchestrate_booking
 from firstmate.services.crew_views import my_trips
 from firstmate.services.people import get_person
+from firstmate.services.roster import claim_role
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, crew_link, shows_gross
@@ -300,6 +301,21 @@ def test_orgs_are_isolated_and_cancelled_trips_are_closed(demo_app: App, trip: s
     view = jonah.get(f"/api/v1/events/{trip}").json()
     assert view["cancelled"] is True and view["claimable"] == []
     assert my_trips(demo_app, "demo", get_person(demo_app.store, "demo", "jonah")) == []
+
+
+def test_a_cancelled_trips_timing_panel_tells_no_departure_nor_a_time_to_be_back(demo_app: App, trip: str) -> None:
+    """A review: the page of a trip cancelled said "This trip is cancelled." above a timing panel reading
+    "Sunset 20:32, return by 19:00" and "Departure in 12 days", as if it still left."""
+    from firstmate.services.bookings import cancel_booking
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    cancel_booking(demo_app, "demo", get_event(demo_app.store, "demo", trip).booking_id)
+    jonah = sign_in(demo_app, "jonah")
+    timing = jonah.get(f"/api/v1/events/{trip}").json()["timing"]
+    assert timing["lines"] == ["Cancelled: it does not leave, and nothing is due"]
+    assert timing["countdown_to"] is None
+    page = jonah.get(f"/crew/events/{trip}").text
+    assert "Departure in" not in page and "return by" not in page and "Cancelled: it does not leave" in page
 
 
 def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_its_crew(

@@ -197,9 +197,11 @@ def timing_panel(
     not rise on the departure day)."""
     deadlines = phase_deadlines(event.start, event.end)
     pending = next((s for s in phase_states(event) if not s.complete), None)
+    if event.status is EventStatus.CANCELLED:  # it read "Departure in 12 days", "return by 19:00"
+        return {"lines": ["Cancelled: it does not leave, and nothing is due"], "countdown_to": None, "label": ""}
     lines = []
     countdown_to = None
-    if pending is not None and event.status.value != "cancelled":
+    if pending is not None:
         due = deadlines[pending.phase.value]
         countdown_to = due.isoformat()
         state = "due" if due >= now else "overdue: was due"
