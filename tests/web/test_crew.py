@@ -318,6 +318,23 @@ def test_a_cancelled_trips_timing_panel_tells_no_departure_nor_a_time_to_be_back
     assert "Departure in" not in page and "return by" not in page and "Cancelled: it does not leave" in page
 
 
+def test_a_cancelled_trips_checklist_takes_no_undo_as_it_takes_no_tick(demo_app: App, trip: str) -> None:
+    """A review: on a trip cancelled, "Done" was refused (409 "this trip is cancelled") but every tick
+    still had its Undo, and pressing it undid the tick: what was checked before the cancellation was
+    rewritten after it."""
+    from firstmate.services.bookings import cancel_booking
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/crew/events/{trip}/checklist/fuel/tick", follow_redirects=False).status_code == 303
+    cancel_booking(demo_app, "demo", get_event(demo_app.store, "demo", trip).booking_id)
+    assert "/checklist/fuel/undo" not in jonah.get(f"/crew/events/{trip}").text
+    undone = jonah.post(f"/crew/events/{trip}/checklist/fuel/undo")
+    assert undone.status_code == 409 and "this trip is cancelled" in undone.text
+    fuel = next(i for i in get_event(demo_app.store, "demo", trip).checklist if i.key == "fuel")
+    assert fuel.done_by == "Jonah" and [m.action for m in fuel.history] == ["tick"]
+
+
 def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_its_crew(
     demo_app: App, trip: str, clock: FixedClock
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from firstmate.domain import checklist as rules
-from firstmate.domain.crew import WAIVERS_ITEM, ChecklistItem, CrewEvent, Phase
+from firstmate.domain.crew import WAIVERS_ITEM, ChecklistItem, CrewEvent, EventStatus, Phase
 from firstmate.domain.guests import MAX_REASON, check_departure
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
@@ -61,10 +61,14 @@ def item_shown(event: CrewEvent, item: ChecklistItem) -> str:
 
 
 def untick_item(ctx: Context, org: str, event_id: str, key: str, actor: Person) -> CrewEvent:
-    """Undo a tick; the undo stays in the item's history."""
+    """Undo a tick; the undo stays in the item's history. Refused (Conflict) on a cancelled trip, as a tick
+    is: what was checked before the cancellation stays as it was."""
 
     def change(event: CrewEvent) -> CrewEvent:
         _crew_of(event, actor)
+        rules.item(event, key)  # an unknown item is NotFound first, as for a tick
+        if event.status is EventStatus.CANCELLED:
+            raise Conflict("this trip is cancelled")
         return rules.untick(event, key, by=actor.first_name, at=ctx.clock.now())
 
     return _apply(ctx, org, event_id, change)
