@@ -289,6 +289,24 @@ def test_a_session_stops_working_when_its_person_is_deactivated(demo_app: App, d
     assert not _crew_link_opens(theo, _crew_link(demo_app, "theo"))
 
 
+def test_someone_taken_off_the_crew_is_told_so_by_their_link_not_to_ask_for_another(demo_app: App) -> None:
+    """A review: Theo, made inactive after his sign-in link was sent, opened it to a "Continue" page, and
+    Continue answered "this account is not active: ask for a new link below." A new link never comes to
+    someone inactive. The link now says so as it opens, with who to ask, and spends nothing."""
+    token = _crew_link(demo_app, "theo")
+    theo = get_person(demo_app.store, "demo", "theo")
+    save_people(demo_app.store, "demo", [theo.model_copy(update={"active": False})])
+    browser = TestClient(create_app(demo_app))
+    opened = browser.get(f"/crew/enter?t={token}")
+    assert opened.status_code == 401 and "Continue" not in opened.text
+    assert "this account is not active: ask the operations manager" in opened.text
+    pressed = browser.post("/crew/enter", data={"t": token})
+    assert pressed.status_code == 401 and "this account is not active: ask the operations manager" in pressed.text
+    assert "ask for a new link" not in opened.text + pressed.text
+    save_people(demo_app.store, "demo", [theo])  # back on the crew: the link was not spent
+    assert browser.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
+
+
 def test_a_signed_out_session_cannot_be_replayed_and_other_devices_stay_signed_in(demo_app: App, demo: Tenant) -> None:
     web = create_app(demo_app)  # one server: a page kept for the session must not outlive it either
     tablet, phone = TestClient(web), TestClient(web)

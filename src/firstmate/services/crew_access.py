@@ -77,7 +77,17 @@ def request_login_link(ctx: Context, email: str, client: str) -> None:
 
 
 def check_link(ctx: Context, token: str) -> LinkTarget:
-    """Verify a link without spending it (the "Continue" page). Raises Unauthorized."""
+    """Verify a link without spending it (the "Continue" page). Raises Unauthorized, for a link of someone no
+    longer active too (with who to ask: a new link never comes to them)."""
+    target = _link_target(ctx, token)
+    person = _person(ctx, target.org, target.person_id)
+    if person is None or not person.active:
+        raise Unauthorized("this account is not active", hint="ask the operations manager")
+    return target
+
+
+def _link_target(ctx: Context, token: str) -> LinkTarget:
+    """What a link opens, from its signature, audience, type, expiry and purpose alone; raises Unauthorized."""
     claims = verify_token(ctx.secret_key, token, typ="magic", now=ctx.clock.now(), audience=CREW_AUDIENCE)
     purpose = str(claims.get("purpose", ""))
     if purpose == "login":
@@ -96,14 +106,11 @@ def spend_link(ctx: Context, token: str) -> tuple[str, str]:
     expired, forged or wrong-audience link, or a person no longer active."""
     target = check_link(ctx, token)
     claims = verify_token(ctx.secret_key, token, typ="magic", now=ctx.clock.now(), audience=CREW_AUDIENCE)
-    person = _person(ctx, target.org, target.person_id)
-    if person is None or not person.active:
-        raise Unauthorized("this account is not active", hint="ask the operations manager")
     spend_token(ctx.store, claims)
     session = issue_token(
         ctx.secret_key,
         typ="crew-session",
-        subject=person.id,
+        subject=target.person_id,
         now=ctx.clock.now(),
         ttl=SESSION_TTL,
         audience=CREW_AUDIENCE,

@@ -64,8 +64,16 @@ def enter_form(app: AppDep, t: str = "") -> HTMLResponse:
     try:
         check_link(app, t)
     except Unauthorized as exc:
-        return _html("crew/login.html", status=401, error=f"{exc.message}: ask for a new link below.")
+        return _html("crew/login.html", status=401, error=_refused(exc))
     return _html("crew/continue.html", token=t)
+
+
+def _refused(exc: Unauthorized) -> str:
+    """Why a link opens nothing, and what to do: its own hint when it has one ("ask the operations manager",
+    for someone no longer active, to whom a new link never comes), else a new link."""
+    if exc.hint and "new link" not in exc.hint:
+        return f"{exc.message}: {exc.hint}."
+    return f"{exc.message}: ask for a new link below."
 
 
 @router.post("/enter")
@@ -74,7 +82,7 @@ def enter(request: Request, app: AppDep, t: Annotated[str, Form()] = "") -> Resp
     try:
         session, next_url = spend_link(app, t)
     except Unauthorized as exc:
-        return _html("crew/login.html", status=401, error=f"{exc.message}: ask for a new link below.")
+        return _html("crew/login.html", status=401, error=_refused(exc))
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         CREW_COOKIE,
