@@ -285,7 +285,7 @@ def test_a_session_stops_working_when_its_person_is_deactivated(demo_app: App, d
         demo_app.store, "demo", [Person(id="theo", name="Theo Bowline", email="theo@example.com", active=False)]
     )
     assert theo.get(f"/api/v1/events/{demo.booking.event_id}").status_code == 401
-    assert theo.get("/crew", follow_redirects=False).headers["location"] == "/crew/login"
+    assert theo.get("/crew", follow_redirects=False).status_code == 401  # told why (the sign-in page)
     assert not _crew_link_opens(theo, _crew_link(demo_app, "theo"))
 
 
@@ -305,6 +305,26 @@ def test_someone_taken_off_the_crew_is_told_so_by_their_link_not_to_ask_for_anot
     assert "ask for a new link" not in opened.text + pressed.text
     save_people(demo_app.store, "demo", [theo])  # back on the crew: the link was not spent
     assert browser.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
+
+
+def test_someone_signed_in_and_taken_off_the_crew_is_told_why_they_are_signed_out(demo_app: App, demo: Tenant) -> None:
+    """A review: Theo, signed in and then made inactive, was sent to the sign-in page with no word of why;
+    asking for a link there answered "check your email", and none came. His pages now answer 401 with the
+    sign-in page saying "this account is not active: ask the operations manager", and forget his cookie."""
+    theo = sign_in(demo_app, "theo")
+    trip = f"/crew/events/{demo.booking.event_id}"
+    assert theo.get(trip).status_code == 200
+    theo_now = get_person(demo_app.store, "demo", "theo")
+    save_people(demo_app.store, "demo", [theo_now.model_copy(update={"active": False})])
+    cookie = theo.cookies["fm_crew"]
+    for method, path in (("post", f"{trip}/roles/crew_1/claim"), ("get", trip), ("get", "/crew")):
+        theo.cookies.set("fm_crew", cookie)
+        answer = theo.request(method, path, follow_redirects=False)
+        assert answer.status_code == 401 and "this account is not active: ask the operations manager" in answer.text
+        assert 'fm_crew="";' in answer.headers["set-cookie"] and "max-age=0" in answer.headers["set-cookie"].lower()
+    from firstmate.services.trips import get_event
+
+    assert get_event(demo_app.store, "demo", demo.booking.event_id).roles[1].person_id is None  # nothing changed
 
 
 def test_a_signed_out_session_cannot_be_replayed_and_other_devices_stay_signed_in(demo_app: App, demo: Tenant) -> None:

@@ -34,6 +34,8 @@ SESSION_TTL = timedelta(days=7)
 PER_ADDRESS = 5  # link requests per address per window
 PER_CLIENT = 20  # link requests per IP per window
 WINDOW = timedelta(minutes=15)
+#: Why someone taken off the crew (made inactive) is refused: a new link never comes to them.
+NOT_ACTIVE = "this account is not active"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def check_link(ctx: Context, token: str) -> LinkTarget:
     target = _link_target(ctx, token)
     person = _person(ctx, target.org, target.person_id)
     if person is None or not person.active:
-        raise Unauthorized("this account is not active", hint="ask the operations manager")
+        raise Unauthorized(NOT_ACTIVE, hint="ask the operations manager")
     return target
 
 
@@ -136,7 +138,7 @@ def session_person(ctx: Context, token: str) -> CrewSession:
         raise Unauthorized("this session was signed out", hint="ask for a new sign-in link")
     person = Person.model_validate(found.data, context=STORED) if found else None
     if person is None or not person.active:
-        raise Unauthorized("this account is not active", hint="ask the operations manager")
+        raise Unauthorized(NOT_ACTIVE, hint="ask the operations manager")
     return CrewSession(org=org, person=person, session_id=str(claims["jti"]))
 
 

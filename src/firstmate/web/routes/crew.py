@@ -15,8 +15,15 @@ from firstmate.domain.guests import MAX_REASON
 from firstmate.errors import RateLimited, StoreError, Unauthorized, UserError
 from firstmate.rendering import render
 from firstmate.services import checklists, roster
+from firstmate.services.crew_access import (
+    NOT_ACTIVE,
+    CrewSession,
+    check_link,
+    end_session,
+    request_login_link,
+    spend_link,
+)
 from firstmate.services.crew_access import SESSION_TTL as CREW_SESSION_TTL
-from firstmate.services.crew_access import CrewSession, check_link, end_session, request_login_link, spend_link
 from firstmate.services.crew_views import admin_money, event_view, place_in_list, trip_list
 from firstmate.services.trips import get_event
 from firstmate.web.deps import CREW_COOKIE, client_network, crew_session, get_app
@@ -33,11 +40,18 @@ def _html(template: str, status: int = 200, **context: object) -> HTMLResponse:
     return response
 
 
-def _signed_in(request: Request) -> CrewSession | None:
+def _signed_in(request: Request) -> CrewSession | Response:
+    """The session's person, or where to go instead: the sign-in page (someone taken off the crew is told
+    why there, and their cookie forgotten: they were sent to it with no word, and asked for a link that never
+    came)."""
     try:
         return crew_session(request)
-    except Unauthorized:
-        return None
+    except Unauthorized as exc:
+        if exc.message != NOT_ACTIVE:
+            return RedirectResponse("/crew/login", status_code=303)
+        page = _html("crew/login.html", status=401, error=_refused(exc))
+        page.delete_cookie(CREW_COOKIE, path="/")
+        return page
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -117,8 +131,8 @@ def home(request: Request, app: AppDep, after: str = "") -> Response:
     to answer again while nothing in the store changes."""
     marker = app.store.change_marker()  # before every read the page rests on
     session = _signed_in(request)
-    if session is None:
-        return RedirectResponse("/crew/login", status_code=303)
+    if not isinstance(session, CrewSession):
+        return session
     if after:
         place_in_list(after)  # refused before anything is read
     now = minute_of(app.clock.now())
@@ -135,8 +149,8 @@ def event_page(event_id: str, request: Request, app: AppDep) -> Response:
     `?error=` showed any text as an alert on the genuine page (a spoofed "confirm your bank details")."""
     marker = app.store.change_marker()  # before every read the page rests on
     session = _signed_in(request)
-    if session is None:
-        return RedirectResponse("/crew/login", status_code=303)
+    if not isinstance(session, CrewSession):
+        return session
     now = minute_of(app.clock.now())
     return keep(request, session, now, marker, _event(app, session, event_id, now=now))
 
@@ -154,8 +168,8 @@ def _event(
 
 def _act(request: Request, app: App, event_id: str, action: object) -> Response:
     session = _signed_in(request)
-    if session is None:
-        return RedirectResponse("/crew/login", status_code=303)
+    if not isinstance(session, CrewSession):
+        return session
     assert callable(action)
     try:
         action(session)
