@@ -335,6 +335,24 @@ def test_a_cancelled_trips_checklist_takes_no_undo_as_it_takes_no_tick(demo_app:
     assert fuel.done_by == "Jonah" and [m.action for m in fuel.history] == ["tick"]
 
 
+def test_a_tick_made_on_another_day_than_the_trips_says_its_day(demo_app: App, trip: str, clock: FixedClock) -> None:
+    """A review: fuel topped up the evening before a trip read "✓ Fuel checked and topped up  Jonah, 18:30" on
+    the trip's morning page, at 08:00, as if checked that day (at a time not come yet). A tick made on another
+    day than the trip's departure (by the business's clocks) now says its day; one made that day its time."""
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    start = get_event(demo_app.store, "demo", trip).start  # Sat 13 Jun 2026, 16:00 PDT
+    clock.set(start - timedelta(hours=21, minutes=30))  # Fri 12 Jun, 18:30 PDT
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/crew/events/{trip}/checklist/fuel/tick", follow_redirects=False).status_code == 303
+    clock.set(start - timedelta(hours=8))  # Sat 13 Jun, 08:00 PDT
+    assert jonah.post(f"/crew/events/{trip}/checklist/life_jackets/tick", follow_redirects=False).status_code == 303
+    entries = {e["key"]: e for p in jonah.get(f"/api/v1/events/{trip}").json()["phases"] for e in p["entries"]}
+    assert entries["fuel"]["done_time"] == "Fri 12 Jun, 18:30"
+    assert entries["life_jackets"]["done_time"] == "08:00"
+    page = jonah.get(f"/crew/events/{trip}").text
+    assert "Jonah, Fri 12 Jun, 18:30" in page and "Jonah, 08:00" in page
+
+
 def test_a_trip_over_offers_no_role_and_takes_no_claim_but_an_admin_may_record_its_crew(
     demo_app: App, trip: str, clock: FixedClock
 ) -> None:

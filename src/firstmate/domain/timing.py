@@ -88,6 +88,15 @@ def time_beside(moment: datetime, start: datetime, timezone: str) -> str:
     return f"{there:%H:%M}" if same_clocks else f"{there:%H:%M %Z}"
 
 
+def done_when(moment: datetime, start: datetime, timezone: str) -> str:
+    """When something was done for a trip departing at `start`: its time of day ("08:00") on the departure's
+    day, else with its day ("Fri 12 Jun, 18:30"): fuel topped up the evening before read "18:30" on the
+    trip's morning page, as if checked that day. Its zone too when the clocks changed between ("01:45 PDT")."""
+    there = local(moment, timezone)
+    shown = time_beside(moment, start, timezone)
+    return shown if there.date() == local(start, timezone).date() else f"{there:%a} {there.day} {there:%b}, {shown}"
+
+
 def clock_time(moment: datetime, timezone: str) -> str:
     """Just the local time of day: "17:22"."""
     return f"{local(moment, timezone):%H:%M}"

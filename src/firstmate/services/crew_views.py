@@ -16,7 +16,7 @@ from firstmate.domain.people import Person
 from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
-from firstmate.domain.timing import clock_time, phase_deadlines, relative, sunset_line, time_beside, times_shown
+from firstmate.domain.timing import done_when, phase_deadlines, relative, sunset_line, time_beside, times_shown
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
@@ -243,7 +243,7 @@ def _phases(event: CrewEvent, timezone: str) -> list[dict[str, Any]]:
                     "required": i.required,
                     "done_by": i.done_by,
                     "done_at": i.done_at,
-                    "done_time": clock_time(i.done_at, timezone) if i.done_at else None,
+                    "done_time": done_when(i.done_at, event.start, timezone) if i.done_at else None,
                     "history": [m.model_dump() for m in i.history],
                     "earlier_changes": i.earlier_changes,
                     "shown": item_shown(

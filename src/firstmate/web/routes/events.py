@@ -76,7 +76,10 @@ class ChecklistEntry(BaseModel):
     required: bool
     done_by: str | None
     done_at: datetime | None
-    done_time: str | None = Field(description="When it was done, local time (HH:MM).")
+    done_time: str | None = Field(
+        description="When it was done, local time: 'HH:MM' on the day of departure, else with its day "
+        "('Fri 12 Jun, 18:30')."
+    )
     history: list[ChecklistMarkAnswer] = Field(description="Its latest ticks and undos (at most 50), oldest first.")
     earlier_changes: int = Field(description="How many older ticks and undos there were.")
     shown: str = Field(
