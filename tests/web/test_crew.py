@@ -119,6 +119,36 @@ def test_a_late_release_waits_for_the_captain(demo_app: App, trip: str, clock: F
     assert approved["released"] is True and approved["roster"][1]["first_name"] is None
 
 
+def test_someone_released_by_the_captain_or_an_admin_is_told_they_are_off_the_trip(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: when the captain approved Priya's late release, or took her off a trip days ahead, the
+    captain and admins got "Role open: Priya no longer holds crew 1" and Priya nothing; her reminder was
+    withdrawn too, so the first she would know was the dock. Released by someone else, she is told."""
+    from firstmate.services import outbox
+
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    claim_role(demo_app, "demo", trip, "crew_1", "priya")
+    jonah = sign_in(demo_app, "jonah")
+    taken_off = jonah.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "priya"})
+    assert taken_off.status_code == 200 and taken_off.json()["released"] is True
+
+    def told_priya() -> list[str]:
+        return [
+            e.message.subject for e in outbox.list_entries(demo_app.store, "demo")
+            if e.message.to == ("priya@example.com",) and e.key.startswith("ev:") and "You're" not in e.message.subject
+        ]  # fmt: skip
+
+    assert told_priya() == ["Released: Sat 13 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"]
+    claim_role(demo_app, "demo", trip, "crew_1", "priya")
+    clock.set(get_event(demo_app.store, "demo", trip).start - timedelta(hours=20))
+    priya, jonah = sign_in(demo_app, "priya"), sign_in(demo_app, "jonah")
+    assert priya.post(f"/api/v1/events/{trip}/roles/crew_1/release").json()["released"] is False  # a request
+    assert jonah.post(f"/api/v1/events/{trip}/roles/crew_1/release", json={"person_id": "priya"}).json()["released"]
+    released = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.subject.startswith("Released")]
+    assert len(released) == 2 and "Jonah released you from crew 1" in released[-1].message.text
+
+
 def test_a_captain_cannot_leave_the_role_late_by_designating_themselves_elsewhere(
     demo_app: App, trip: str, clock: FixedClock
 ) -> None:

@@ -110,7 +110,11 @@ def release_role(
             late = "(less than 48 hours before departure)"
             text = f"{holder.first_name} asks to be released from {role_label(role)} {late}."
             headline = "Release requested"
-        return updated, [_notice(ctx, org, updated, p, headline, text) for p in _deciders(ctx, org, updated, holder)]
+        notices = [_notice(ctx, org, updated, p, headline, text) for p in _deciders(ctx, org, updated, holder)]
+        if released and actor.id != holder_id and holder.active:  # taken off by someone else: they hear of it
+            off = f"{actor.first_name} released you from {role_label(role)}: you are no longer on this trip."
+            notices.append(_notice(ctx, org, updated, holder, "Released", off))
+        return updated, notices
 
     return _apply(ctx, org, event_id, change), released
 
