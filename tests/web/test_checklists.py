@@ -195,3 +195,29 @@ def test_a_guest_who_signed_and_says_they_are_coming_again_leaves_the_waivers_ti
     waivers = item(demo_app, trip, "waivers")
     assert waivers.done_by == "Jonah" and [m.action for m in waivers.history] == ["tick"]
     assert "has not signed the waiver" not in jonah.get(f"/crew/events/{trip}").text
+
+
+def test_an_earlier_phase_cannot_be_undone_while_a_later_one_has_ticks(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: after the boat left (its departure ticked), a deckhand could undo a pre-departure item: the
+    departure then read closed though ticked, the return phase would not open, and the page said "Pre-departure
+    overdue" of a boat at sea. An item's Undo is refused, and not offered, while a later phase is done."""
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    event = get_event(demo_app.store, "demo", trip)
+    clock.set(event.start - timedelta(minutes=20))
+    jonah = sign_in(demo_app, "jonah")
+    for key in [i.key for i in event.checklist if i.phase in (Phase.PRE_EVENT, Phase.DEPARTURE)]:
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    clock.set(event.start + timedelta(minutes=30))
+    refused = jonah.post(f"/crew/events/{trip}/checklist/fuel/undo")
+    assert refused.status_code == 409
+    assert "Departure is done: undo one of its ticks first, then this one" in refused.text
+    assert item(demo_app, trip, "fuel").done_by == "Jonah"
+    page = jonah.get(f"/crew/events/{trip}").text
+    assert "/checklist/fuel/undo" not in page and "/checklist/waivers/undo" in page  # the latest phase's stand open
+    # the waivers undone, the departure is not done: the pre-departure checks are free again
+    assert jonah.post(f"/crew/events/{trip}/checklist/waivers/undo", follow_redirects=False).status_code == 303
+    assert jonah.post(f"/crew/events/{trip}/checklist/fuel/undo", follow_redirects=False).status_code == 303
+    assert item(demo_app, trip, "fuel").done_at is None

@@ -37,6 +37,7 @@ class PhaseState:
     name: str
     open: bool
     complete: bool
+    locked: bool  # a later phase is done: this one's ticks stand (`done_after`)
     done: int
     required: int
 
@@ -60,6 +61,17 @@ def phase_open(event: CrewEvent, phase: Phase) -> bool:
     return all(phase_complete(event, p) for p in earlier)
 
 
+def done_after(event: CrewEvent, phase: Phase) -> Phase | None:
+    """The first phase after `phase` done by its ticks (complete, an item of it ticked), or None: while there
+    is one, `phase`'s ticks stand. Undoing one would close a phase done, a departure done reading closed and
+    the return not opening; a later phase only begun leaves them free (fuel found low after the waivers)."""
+    for later in PHASES[PHASES.index(phase) + 1 :]:
+        items = [i for i in event.checklist if i.phase is later]
+        if any(i.done_at is not None for i in items) and phase_complete(event, later):
+            return later
+    return None
+
+
 def phase_states(event: CrewEvent) -> list[PhaseState]:
     """Every phase in order, with its progress."""
     states = []
@@ -72,6 +84,7 @@ def phase_states(event: CrewEvent) -> list[PhaseState]:
                 name=PHASE_NAMES[phase],
                 open=phase_open(event, phase),
                 complete=phase_complete(event, phase),
+                locked=done_after(event, phase) is not None,
                 done=sum(1 for i in required if i.done_at is not None),
                 required=len(required),
             )

@@ -62,13 +62,16 @@ def item_shown(event: CrewEvent, item: ChecklistItem) -> str:
 
 def untick_item(ctx: Context, org: str, event_id: str, key: str, actor: Person) -> CrewEvent:
     """Undo a tick; the undo stays in the item's history. Refused (Conflict) on a cancelled trip, as a tick
-    is: what was checked before the cancellation stays as it was."""
+    is: what was checked before the cancellation stays as it was; and while a later phase is done (undo one of
+    its ticks first): the pre-departure checks of a boat that has left stand."""
 
     def change(event: CrewEvent) -> CrewEvent:
         _crew_of(event, actor)
-        rules.item(event, key)  # an unknown item is NotFound first, as for a tick
+        target = rules.item(event, key)  # an unknown item is NotFound first, as for a tick
         if event.status is EventStatus.CANCELLED:
             raise Conflict("this trip is cancelled")
+        if target.done_at is not None and (later := rules.done_after(event, target.phase)) is not None:
+            raise Conflict(f"{rules.PHASE_NAMES[later]} is done: undo one of its ticks first, then this one")
         return rules.untick(event, key, by=actor.first_name, at=ctx.clock.now())
 
     return _apply(ctx, org, event_id, change)

@@ -234,6 +234,7 @@ def _phases(event: CrewEvent, timezone: str) -> list[dict[str, Any]]:
             "name": PHASE_NAMES[state.phase],
             "open": state.open,
             "complete": state.complete,
+            "locked": state.locked,
             "done": state.done,
             "required": state.required,
             "entries": [
