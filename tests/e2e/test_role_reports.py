@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
+from firstmate.domain.datafiles import KINDS
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import BlobError, NotFound
 from firstmate.ports import BlobInfo
@@ -46,6 +48,23 @@ def test_the_template_imports_as_written_and_a_second_import_changes_nothing(hom
 
     again = run(home, "data", "template", str(folder))
     assert again.returncode == 2 and "--force" in again.stderr  # never overwrites a user's edits silently
+
+
+def test_the_template_names_every_column_a_file_takes(home: Path, tmp_path: Path) -> None:
+    """Found by a review: deliveries.csv's template had no billed_on or collected_on, and infrastructure.yaml's no
+    currency, public, cheaper_alternative or alternative_cost, so a user writing their files from it never met the
+    columns a past day's logistics report asks for, or the one that keeps an AWS bill's dollars apart."""
+    folder = tmp_path / "data"
+    assert run(home, "data", "template", str(folder)).returncode == 0
+    unnamed = {
+        spec.file: [name for name in spec.model.model_fields if not re.search(rf"\b{name}\b", text)]
+        for spec in KINDS
+        for text in [(folder / spec.file).read_text()]
+    }
+    assert unnamed == {spec.file: [] for spec in KINDS}
+    header = next(line for line in (folder / "deliveries.csv").read_text().splitlines() if not line.startswith("#"))
+    assert header.split(",")[-2:] == ["billed_on", "collected_on"]
+    assert run(home, "data", "import", str(folder)).returncode == 0  # still imports as written
 
 
 def test_a_data_import_shows_its_progress_in_a_terminal(home: Path, tmp_path: Path) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from firstmate.adapters.sources import ads_csv
 from firstmate.config import Settings
+from firstmate.domain.datafiles import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +73,13 @@ def test_the_ads_csv_columns_are_documented() -> None:
     assert columns in settings_row and f"`{ads_csv.CURRENCY}`" in settings_row
     intel = (ROOT / "docs" / "intel.md").read_text()
     assert columns in intel and f"`{ads_csv.CURRENCY}` column" in intel
+
+
+def test_every_data_file_column_is_in_reports_md_table() -> None:
+    lines = (ROOT / "docs" / "reports.md").read_text().splitlines()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in lines if line.startswith("| `")}
+    unnamed = {
+        spec.file: [name for name in spec.model.model_fields if not re.search(rf"\b{name}\b", rows.get(spec.file, ""))]
+        for spec in KINDS
+    }
+    assert unnamed == {spec.file: [] for spec in KINDS}
