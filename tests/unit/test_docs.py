@@ -83,3 +83,10 @@ def test_every_data_file_column_is_in_reports_md_table() -> None:
         for spec in KINDS
     }
     assert unnamed == {spec.file: [] for spec in KINDS}
+
+
+def test_every_stack_output_is_in_deploy_aws_md() -> None:
+    template = (ROOT / "deploy" / "aws" / "template.yaml").read_text()
+    outputs = re.findall(r"^  (\w+):$", template.split("\nOutputs:\n")[1], re.M)
+    guide = (ROOT / "docs" / "deploy-aws.md").read_text()
+    assert outputs and [name for name in outputs if f"`{name}`" not in guide] == []
