@@ -7,7 +7,9 @@ from pathlib import Path
 
 from firstmate.adapters.sources import ads_csv
 from firstmate.config import Settings
+from firstmate.domain.business import Asset, Entity, Org
 from firstmate.domain.datafiles import KINDS
+from firstmate.domain.people import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +92,14 @@ def test_every_stack_output_is_in_deploy_aws_md() -> None:
     outputs = re.findall(r"^  (\w+):$", template.split("\nOutputs:\n")[1], re.M)
     guide = (ROOT / "docs" / "deploy-aws.md").read_text()
     assert outputs and [name for name in outputs if f"`{name}`" not in guide] == []
+
+
+def test_every_org_file_key_is_in_configuration_md() -> None:
+    lines = (ROOT / "docs" / "configuration.md").read_text().splitlines()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in lines if line.startswith("| `[")}
+    tables = {"[org]": Org, "[[entities]]": Entity, "[[assets]]": Asset, "[[people]]": Person}
+    unnamed = {
+        table: [name for name in model.model_fields if not re.search(rf"\b{name}\b", rows.get(table, ""))]
+        for table, model in tables.items()
+    }
+    assert unnamed == {table: [] for table in tables}
