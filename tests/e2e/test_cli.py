@@ -624,3 +624,17 @@ def test_the_readme_tours_data_commands_leave_the_demos_rows_as_they_were(tmp_pa
         assert done.returncode == 0, (line, done.stderr)
     assert stored() == before
     assert "replace" in comment  # what the import it shows would do
+
+
+def test_every_command_list_gives_each_command_its_summary_on_one_line(tmp_path: Path) -> None:
+    """A review: `firstmate --help` broke "init" mid-sentence ("list where the state is (safe to" / "run
+    again)."), as `outbox --help` did "reindex" and `aws --help` "preflight": the command list kept the line
+    breaks of their docstrings. At a width that fits every summary, each row of a command list names a command."""
+    groups = ["", "org", "outbox", "photos", "admin", "jobs", "keys", "booking", "calendar", "signal", "intel",
+              "data", "aws"]  # fmt: skip
+    for group in groups:
+        shown = run(tmp_path, *([group] if group else []), "--help", columns="400")
+        assert shown.returncode == 0, shown.stderr
+        panel = shown.stdout.partition("Commands ")[2].split("╰")[0]
+        rows = [line.strip("│ ").rstrip() for line in panel.splitlines()[1:] if line.startswith("│")]
+        assert rows and all(re.match(r"[a-z][a-z-]* {2,}\S", row) for row in rows), (group, rows)

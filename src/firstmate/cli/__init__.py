@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 #: The exit code of a command stopped by Ctrl-C (128 + SIGINT), as typer and shells have it.
@@ -76,6 +77,21 @@ cli.add_typer(intel_cli, name="intel")
 cli.add_typer(data_cli, name="data")
 cli.add_typer(aws_cli, name="aws")
 cli.command("report", epilog=example("report all --out reports/", "report cfo --send"))(report)
+
+
+def _summaries_on_one_line(app: typer.Typer) -> None:
+    """A command list shows each command's first paragraph, and Typer's rich mode keeps its line breaks ("list
+    where the state is (safe to" / "run again)."): a command whose summary spans lines is given it on one."""
+    for info in app.registered_commands:
+        first = (info.help or inspect.getdoc(info.callback) or "").split("\n\n")[0]
+        if info.short_help is None and "\n" in first:
+            info.short_help = " ".join(first.split())
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _summaries_on_one_line(group.typer_instance)
+
+
+_summaries_on_one_line(cli)
 
 
 def _version(value: bool) -> None:
