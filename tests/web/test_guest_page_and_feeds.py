@@ -117,6 +117,10 @@ def test_a_crew_members_feed_shows_their_role_and_the_trips_they_could_take(clie
     assert summaries[0].startswith("Crew 1: Sea Lark") and summaries[1].startswith(
         "Open (crew 1, crew 2): Morning Tern"
     )
+    # a review: the feed's titles named the lead guest ("Sea Lark: Dana Whitcomb (6 guests)"), which no crew page
+    # shows, into the calendar app of every crew member's phone
+    assert summaries == ["Crew 1: Sea Lark (6 guests)", "Open (crew 1, crew 2): Morning Tern (6 guests)"]
+    assert "Whitcomb" not in _feed(client, demo_app, FeedScope.CREW, "priya").to_ical().decode()
 
 
 def test_a_crew_feed_offers_no_role_on_a_trip_over_or_one_at_the_time_of_their_own(
@@ -134,8 +138,8 @@ def test_a_crew_feed_offers_no_role_on_a_trip_over_or_one_at_the_time_of_their_o
     _book(demo_app, external_id="LAST-WEEK", start="2026-05-25T10:00:00-07:00")  # over: the clock is 1 June
     summaries = sorted(str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT"))
     assert summaries == [
-        "Crew 1: Sea Lark: Dana Whitcomb (6 guests)",
-        "Open (crew 1, crew 2): Morning Tern: Dana Whitcomb (6 guests)",
+        "Crew 1: Sea Lark (6 guests)",
+        "Open (crew 1, crew 2): Morning Tern (6 guests)",
     ]
     starts = [e["DTSTART"].dt for e in _feed(client, demo_app, FeedScope.CREW, "priya").walk("VEVENT")]
     assert sorted(s.day for s in starts) == [13, 14]  # the open one is the next day's

@@ -73,3 +73,16 @@ def holds_the_same_boat(one: CalendarEntry, other: CalendarEntry) -> bool:
 def double_booked(entry: CalendarEntry, others: Iterable[CalendarEntry]) -> list[CalendarEntry]:
     """The entries of `others` that hold `entry`'s boat while it does, soonest first."""
     return sorted((o for o in others if holds_the_same_boat(entry, o)), key=lambda o: o.start)
+
+
+def crew_title(entry: CalendarEntry) -> str:
+    """A booking's title as crew read it: its boat and head count, not the lead guest's name, which no crew
+    page shows ("Sea Lark (6 guests)" of "Sea Lark: Dana Whitcomb (6 guests)", the form a booking's entry is
+    written in). A blocked slot's title is its own."""
+    if entry.kind is not EntryKind.BOOKING:
+        return entry.title
+    boat, said, rest = entry.title.partition(": ")
+    if not said:
+        return entry.title
+    count = rest[rest.rfind(" (") :] if rest.endswith(")") and " (" in rest else ""
+    return boat + count

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from firstmate.domain.business import AssetKind
-from firstmate.domain.calendar import CalendarEntry, EntryKind
+from firstmate.domain.calendar import CalendarEntry, EntryKind, crew_title
 from firstmate.domain.redaction import crew_notes, speaks_of_money
 from firstmate.domain.roster import clash, departed, held_by
 from firstmate.domain.shared import iso
@@ -154,11 +154,12 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry], now: d
             continue
         mine = next((s.role for s in event.roles if s.person_id == person.id), None)
         open_roles = [s.role for s in event.roles if s.person_id is None and person.may_take(s.role)]
+        title = crew_title(entry)  # the boat and head count: no crew page names the guests
         if mine:
-            shown.append(entry.model_copy(update={"title": f"{mine.replace('_', ' ').capitalize()}: {entry.title}"}))
+            shown.append(entry.model_copy(update={"title": f"{mine.replace('_', ' ').capitalize()}: {title}"}))
         elif open_roles and not entry.cancelled and not departed(event, now) and clash(event, person.id, held) is None:
             label = ", ".join(r.replace("_", " ") for r in open_roles)
-            shown.append(entry.model_copy(update={"title": f"Open ({label}): {entry.title}"}))
+            shown.append(entry.model_copy(update={"title": f"Open ({label}): {title}"}))
     return shown
 
 
