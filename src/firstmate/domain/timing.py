@@ -97,6 +97,15 @@ def done_when(moment: datetime, start: datetime, timezone: str) -> str:
     return shown if there.date() == local(start, timezone).date() else f"{there:%a} {there.day} {there:%b}, {shown}"
 
 
+def due_when(due: datetime, start: datetime, now: datetime, timezone: str) -> str:
+    """When something for a trip departing at `start` is due, as a panel read at `now` says it: its time of day
+    ("15:30") that day, else with its day ("Sat 13 Jun, 15:30"): "due in 3 days (15:30)" left the day to
+    work out. Its zone too when the clocks change before the trip ("01:45 PDT")."""
+    there = local(due, timezone)
+    shown = time_beside(due, start, timezone)
+    return shown if there.date() == local(now, timezone).date() else f"{there:%a} {there.day} {there:%b}, {shown}"
+
+
 def clock_time(moment: datetime, timezone: str) -> str:
     """Just the local time of day: "17:22"."""
     return f"{local(moment, timezone):%H:%M}"

@@ -16,7 +16,7 @@ from firstmate.domain.people import Person
 from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
-from firstmate.domain.timing import done_when, phase_deadlines, relative, sunset_line, time_beside, times_shown
+from firstmate.domain.timing import done_when, due_when, phase_deadlines, relative, sunset_line, times_shown
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
@@ -205,7 +205,7 @@ def timing_panel(
         due = deadlines[pending.phase.value]
         countdown_to = due.isoformat()
         state = "due" if due >= now else "overdue: was due"
-        shown = time_beside(due, event.start, timezone)  # "01:45 PDT" before a 01:15 PST departure
+        shown = due_when(due, event.start, now, timezone)  # "Sat 13 Jun, 15:30"; "01:45 PDT" across a change
         lines.append(f"{pending.name} checklist {state} {relative(due, now)} ({shown})")
     if sunset is not None:
         lines.append(sunset_line(event.start, event.end, sunset, timezone, overnight=overnight))
