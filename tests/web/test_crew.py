@@ -846,3 +846,26 @@ def test_notes_over_several_lines_keep_their_lines_on_the_crew_page_and_in_html_
     assert shown in (mail.message.html or "")
     [ops] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":ops")]
     assert shown in (ops.message.html or "")
+
+
+def test_the_captain_or_an_admin_puts_someone_in_an_open_role_from_the_trip_page(
+    demo_app: App, trip: str, clock: FixedClock
+) -> None:
+    """A review: a claim on a trip that has left says an admin may put someone in its roles, but no crew page
+    had a form for it (only the API). The captain, until the trip leaves, and an admin see "Put in" beside
+    each open role, listing the active people qualified for it; other crew do not."""
+    claim_role(demo_app, "demo", trip, "captain", "jonah")
+    jonah, marisol, priya = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol"), sign_in(demo_app, "priya")
+    page = jonah.get(f"/crew/events/{trip}").text
+    assert f'action="/crew/events/{trip}/roles/crew_1/designate"' in page and 'value="priya"' in page
+    assert 'value="jonah"' not in page.split("roles/crew_1/designate")[1].split("</form>")[0]  # aboard already
+    assert "/designate" not in priya.get(f"/crew/events/{trip}").text
+    put = jonah.post(f"/crew/events/{trip}/roles/crew_1/designate", data={"person_id": "priya"}, follow_redirects=False)
+    assert put.status_code == 303
+    assert next(s for s in get_event(demo_app.store, "demo", trip).roles if s.role == "crew_1").person_id == "priya"
+    clock.set(get_event(demo_app.store, "demo", trip).end + timedelta(days=2))  # over: the admin records its crew
+    jonah, marisol = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol")
+    taken_off = marisol.post(f"/crew/events/{trip}/roles/crew_1/release", data={"person_id": "priya"})
+    assert taken_off.status_code in (200, 303)
+    assert "/designate" not in jonah.get(f"/crew/events/{trip}").text
+    assert "roles/crew_1/designate" in marisol.get(f"/crew/events/{trip}").text

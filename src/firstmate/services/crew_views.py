@@ -24,6 +24,7 @@ from firstmate.services.business import load_business
 from firstmate.services.checklists import item_shown
 from firstmate.services.context import Context
 from firstmate.services.paging import iter_between
+from firstmate.services.people import list_people
 from firstmate.services.roster import busy_elsewhere
 from firstmate.services.trips import calendar_pk, get_event, get_events
 
@@ -123,6 +124,19 @@ def _listable(event: CrewEvent, viewer: Person, now: datetime) -> bool:
     return viewer.admin or held_by(event, viewer.id) is not None or bool(_claimable(event, viewer, now))
 
 
+def _candidates(ctx: Context, org: str, event: CrewEvent) -> dict[str, list[dict[str, str]]]:
+    """Each open role's people to put in it: active, qualified, holding no role on this trip."""
+    aboard = {s.person_id for s in event.roles if s.person_id}
+    open_roles = [s.role for s in event.roles if s.person_id is None]
+    if not open_roles:
+        return {}
+    people = [p for p in list_people(ctx.store, org) if p.active and p.id not in aboard]
+    return {
+        role: [{"id": p.id, "name": p.name} for p in sorted(people, key=lambda p: p.name) if p.may_take(role)]
+        for role in open_roles
+    }
+
+
 def _claimable(event: CrewEvent, viewer: Person, now: datetime) -> list[str]:
     """The open roles of `event` that `viewer` may take: none on a cancelled trip, or one that has left (its
     JSON offered them, and a claim was then refused)."""
@@ -145,6 +159,9 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
     off = None if mine else next((t for t in event.taken_off if t.person_id == viewer.id), None)
     off = off if off and off.boat == event.asset_name else None
     guests = list_guests(ctx.store, org, event.booking_id)
+    # the captain until the trip leaves, an admin always: as designate_role takes it
+    captain = captain_of(event) == viewer.id and not departed(event, now)
+    placing = event.status is not EventStatus.CANCELLED and (viewer.admin or captain)
     view = {
         **trip,
         "my_role": mine.role if mine else None,
@@ -155,6 +172,9 @@ def event_view(ctx: Context, org: str, event_id: str, viewer: Person, now: datet
         "over": over(event, now),  # who crewed it is the record now: only an admin changes it
         "left": departed(event, now),  # under way or over: who is aboard is the record, only an admin changes it
         "claimable": [] if busy else claimable,
+        # whom the captain or an admin may put in each open role (a claim on a trip that has left tells an admin
+        # to): the active people qualified for it, not aboard already; one busy elsewhere is refused, saying so
+        "candidates": _candidates(ctx, org, event) if placing else {},
         "times": times_shown(event.start, event.end),  # its claim forms carry it (a move refuses them)
         "busy": busy,
         "roster": [
