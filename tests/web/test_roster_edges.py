@@ -135,3 +135,29 @@ def test_someone_made_inactive_while_holding_a_role_is_sent_no_more_mail_of_the_
     to = {address for e in sent for address in e.message.to}
     assert "priya@example.com" not in to and "jonah@example.com" not in to, sorted(e.key for e in sent)
     assert {"theo@example.com", "marisol@example.com"} <= to  # those still aboard hear as before
+
+
+def test_crew_needed_is_not_sent_to_someone_on_another_trip_at_that_time(demo_app: App) -> None:
+    """A review: "Crew needed" went to every qualified crew member, one already crewing another trip at that time
+    too, whose trip page then offered them no role on it (one trip at a time)."""
+    from firstmate.services import outbox
+    from firstmate.services.roster import claim_role
+
+    first = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="A")))
+    claim_role(demo_app, "demo", first.booking.event_id, "crew_1", "priya")
+    same_time = booking_body(external_id="B", asset="morning-tern")
+    second = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(same_time))
+    asked = {
+        e.message.to[0]
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if e.key.startswith(f"bk:{second.booking.id}:") and "Crew needed" in e.message.subject
+    }
+    assert asked and "priya@example.com" not in asked, asked
+    later = booking_body(external_id="C", asset="morning-tern", start="2026-06-14T10:00:00-07:00")
+    third = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(later))
+    asked_later = {
+        e.message.to[0]
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if e.key.startswith(f"bk:{third.booking.id}:") and "Crew needed" in e.message.subject
+    }
+    assert "priya@example.com" in asked_later  # free the next day

@@ -76,6 +76,7 @@ from firstmate.services.trips import (
     calendar_sk,
     check_owed,
     code_pk,
+    crew_busy_between,
     double_bookings,
     events_between,
     get_event,
@@ -265,7 +266,10 @@ def _create(
         check_owed(org, calendar_sk(request.start, booking.id), after=None if tell else now + DEFERRED_CHECK),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result)
+    # those on another trip then are not asked to crew it (read only for a trip to come, which crew hear of)
+    live = result is IntakeResult.CREATED and request.end > now
+    busy = crew_busy_between(ctx.store, org, request.start, request.end) if live else frozenset()
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
     _commit(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 

@@ -61,17 +61,19 @@ def booking_notifications(
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
     unheard: frozenset[str] = frozenset(),
+    busy: frozenset[str] = frozenset(),
 ) -> list[Put]:
     """Outbox writes for the ops manager, the crew concerned and the guests, for this revision
     (`was_end`: when the trip ended before it, for a change). The ops manager's message also names
     what they must sort out: `clashes`, its crew's roles on trips it now overlaps. `off_trip`: who
     lost their role in this change (person id: role), told so, as is the ops manager. `quiet`: the
     audiences ("crew", "guests") the change shows nothing new (see `quiet_audiences`). `unheard`: the
-    audiences (OPS, CREW, GUESTS, LEAD) that heard nothing of the trip before this change."""
+    audiences (OPS, CREW, GUESTS, LEAD) that heard nothing of the trip before this change. `busy`: who holds
+    a role on another trip at its time, not asked to crew it."""
     now = ctx.clock.now()
     messages = booking_messages(
         ctx, profile, entity, asset, booking, event, guests, result,
-        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet, unheard=unheard,
+        was_end=was_end, at=now, clashes=clashes, off_trip=off_trip, quiet=quiet, unheard=unheard, busy=busy,
     )  # fmt: skip
     return [enqueue_write(profile.org.id, m, now) for m in messages]
 
@@ -92,13 +94,15 @@ def booking_messages(
     off_trip: Mapping[str, str] | None = None,
     quiet: frozenset[str] = frozenset(),
     unheard: frozenset[str] = frozenset(),
+    busy: frozenset[str] = frozenset(),
 ) -> list[OutgoingMessage]:
     """The messages one revision causes (the same keys every time they are built), as of `at` (the
     revision's time; default now). A trip already over (and, for a change, over before it too: a trip
     moved into the past tells those expecting it) tells its crew nothing; once its album has closed,
     nobody: history imported late would otherwise send "Crew needed" for a trip months gone. A change
     is news to the `unheard` (OPS, CREW, GUESTS, LEAD: the lead at a new address): "Crew needed", "You're
-    booked", as a new booking's words; "Trip changed" told them of a change to what they never saw."""
+    booked", as a new booking's words; "Trip changed" told them of a change to what they never saw. Those
+    `busy` on another trip at its time are not asked to crew it (their trip page offers them no role on it)."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
     closes = album_closes(ctx, last_end, profile.org.timezone)
@@ -120,7 +124,8 @@ def booking_messages(
     if booking.cancelled and booking.revision == 1:
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
     crew_result = _news(result, unheard, CREW)
-    crew = _crew_recipients(ctx, profile.org.id, event, crew_result) if last_end > at and CREW not in quiet else []
+    told = last_end > at and CREW not in quiet
+    crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy) if told else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if told_off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
@@ -204,12 +209,15 @@ def _code_of(guest: Guest, booking: Booking) -> str:
     return guest.code if guest.code and not guest.lead else booking.guest_code
 
 
-def _crew_recipients(ctx: Context, org: str, event: CrewEvent, result: IntakeResult) -> list[Person]:
+def _crew_recipients(
+    ctx: Context, org: str, event: CrewEvent, result: IntakeResult, busy: frozenset[str]
+) -> list[Person]:
     holders = {slot.person_id for slot in event.roles if slot.person_id}
     if holders and result is not IntakeResult.CREATED:
         # someone taken off the crew (inactive) hears no more: their link would open nothing
         return [p for p in list_people(ctx.store, org) if p.id in holders and p.active]
-    return crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles))
+    # "Crew needed" is for those who could take a role: not one on another trip at its time
+    return [p for p in crew_for_roles(ctx.store, org, tuple(slot.role for slot in event.roles)) if p.id not in busy]
 
 
 def double_booking_lines(

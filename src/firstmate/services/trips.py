@@ -39,7 +39,7 @@ import structlog
 from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult, newest_sequence, numbered_below
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
-from firstmate.domain.crew import CrewEvent
+from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, StoreError
@@ -135,6 +135,13 @@ def events_between(
     if held_by is not None:  # looked at as stored: a whole event (its checklist) is costly to decode
         items = [i for i in items if any(r.get("person_id") in held_by for r in i.data.get("roles", ()))]
     return [CrewEvent.model_validate(i.data) for i in items]
+
+
+def crew_busy_between(store: Store, org: str, start: datetime, end: datetime) -> frozenset[str]:
+    """Who holds a role on a live trip sharing a moment with [start, end): not to be asked to crew a trip
+    then (one trip at a time)."""
+    live = (e for e in events_between(store, org, start, end) if e.status is not EventStatus.CANCELLED)
+    return frozenset(slot.person_id for event in live for slot in event.roles if slot.person_id)
 
 
 # -- what holds a boat ---------------------------------------------------------------------------
