@@ -96,7 +96,7 @@ def test_the_waiver_form_answers_anything_with_a_page_and_signs_only_what_was_sh
     client: TestClient, demo_app: App, clock: FixedClock, form: dict[str, str], minor: bool, user_agent: str
 ) -> None:
     _next_minute(clock)
-    booking_id, lead_code, guest = _fresh_guest(demo_app, minor)
+    booking_id, lead_code, guest = _fresh_guest(demo_app, minor, form["typed_name"])
     page = client.get(f"/g/{guest.code}").text
     version = page.split('name="waiver_version" value="', 1)[1].split('"', 1)[0]
     form = {**form, "waiver_version": version if form["waiver_version"] == "CURRENT" else form["waiver_version"]}
@@ -118,11 +118,17 @@ def test_the_waiver_form_answers_anything_with_a_page_and_signs_only_what_was_sh
     _no_markup(client.get(f"/g/{lead_code}").text)
 
 
-def _fresh_guest(app: App, minor: bool) -> tuple[str, str, Guest]:
-    """A new trip and a guest on it with their own page: (booking id, the lead's code, the guest)."""
+def _fresh_guest(app: App, minor: bool, name: str) -> tuple[str, str, Guest]:
+    """A new trip and a guest on it with their own page: (booking id, the lead's code, the guest). The guest is
+    named `name` when the add form takes it, so that a waiver signed in that name is signed (a waiver is signed in
+    the name the group lists), else "Robin Sample"."""
     body = booking_body(external_id=f"FUZZ-{next(_trips)}", guest_count=2)
     booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
-    guest = add_guest(app, CodeTarget("demo", booking.id, "g1"), NewGuest(name="Robin Sample", minor=minor))
+    try:
+        new = NewGuest(name=name, minor=minor)
+    except ValidationError:
+        new = NewGuest(name="Robin Sample", minor=minor)
+    guest = add_guest(app, CodeTarget("demo", booking.id, "g1"), new)
     return booking.id, booking.guest_code, guest
 
 
