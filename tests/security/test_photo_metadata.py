@@ -180,3 +180,30 @@ def test_photos_stored_before_are_stripped_by_a_command_and_a_located_heic_is_na
         )
         again = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo"], env=home)
         assert "0 photo(s) of demo's albums stripped of their metadata, 1 had none" in again.output
+
+
+def test_a_located_heic_the_albums_took_before_is_taken_out_of_its_album_by_the_command(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    """A review: `photos strip` named a HEIC saying where it was taken "for the operator to remove", and nothing
+    removed one: the file taken out by hand left the album listing a photo that showed broken to every guest,
+    holding one of the album's places. `--remove-located-heic` takes it out of its album, record and file."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, _heic_with(b"no place"), "image/heic", "p.heic") == (303, 303)
+        [key] = [k for k in _stored(app) if k.startswith("photos/")]
+        app.blobs.put(key, _heic_with(_exif().tobytes()), "image/heic")  # as the album kept it before: its GPS
+        page = client.get(f"/g/{trip.guest_code}").text
+        [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', page))
+        home = {"FIRSTMATE_HOME": str(app.settings.home), "COLUMNS": "300"}
+        ran = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo", "--remove-located-heic"], env=home)
+        assert ran.exit_code == 0, ran.output
+        assert f"{key}: a HEIC that said where it was taken, taken out of its album" in ran.output
+        assert url not in client.get(f"/g/{trip.guest_code}").text and client.get(url).status_code == 404
+        assert not [k for k in _stored(app) if k.startswith("photos/")]
+        again = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo"], env=home)
+        assert "Nothing left that says where a photo was taken." in again.output

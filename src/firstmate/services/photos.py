@@ -26,7 +26,7 @@ from firstmate.errors import (
     PayloadTooLarge,
     StoreError,
 )
-from firstmate.ports import Absent, Item, PresignedUpload, VersionIs
+from firstmate.ports import Absent, Delete, Item, PresignedUpload, VersionIs
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -353,21 +353,23 @@ def _quarantine_key(target: CodeTarget, photo_id: str) -> str:
 
 @dataclass
 class StoredPhotosStripped:
-    """What `strip_stored_photos` did: photos rewritten, photos that had nothing to take out, and the album
-    files it left as they are, by key: HEICs saying where they were taken (it cannot take one apart), and
-    files that did not read as the photo they begin as."""
+    """What `strip_stored_photos` did: photos rewritten, photos that had nothing to take out, the HEICs saying where
+    they were taken that it took out of their albums, and the album files it left as they are, by key: HEICs saying
+    where they were taken (it cannot take one apart), and files that did not read as the photo they begin as."""
 
     stripped: int = 0
     unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
     located_heic: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
 
 
-def strip_stored_photos(ctx: Context, org: str) -> StoredPhotosStripped:
+def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = False) -> StoredPhotosStripped:
     """Take the metadata out of the photos `org`'s albums took before it was taken out at the upload (until
     2026-12-06: their GPS position, camera and owner were shown to every guest), as `without_metadata` does.
     Safe to run again: a photo without metadata is left as it is. Each is rewritten whole, in place (a reader
-    sees the old file or the new)."""
+    sees the old file or the new). A HEIC saying where it was taken is named, or with `remove_located_heic`
+    taken out of its album (`remove_stored_photo`)."""
     result = StoredPhotosStripped()
     for blob in ctx.blobs.list(f"photos/{org}/"):
         try:
@@ -376,7 +378,10 @@ def strip_stored_photos(ctx: Context, org: str) -> StoredPhotosStripped:
             continue
         sniffed = sniff_image(data)
         if sniffed is not None and sniffed[0] not in _DECODED:
-            if _located(data):
+            if _located(data) and remove_located_heic:
+                remove_stored_photo(ctx, blob.key)
+                result.removed.append(blob.key)
+            elif _located(data):
                 result.located_heic.append(blob.key)
             else:
                 result.unchanged += 1
@@ -394,5 +399,14 @@ def strip_stored_photos(ctx: Context, org: str) -> StoredPhotosStripped:
         ctx.blobs.put(blob.key, shown, sniffed[0])
         result.stripped += 1
     log.info("photos.stored_stripped", org=org, stripped=result.stripped, unchanged=result.unchanged,
-             located_heic=len(result.located_heic), unreadable=len(result.unreadable))  # fmt: skip
+             removed=len(result.removed), located_heic=len(result.located_heic),
+             unreadable=len(result.unreadable))  # fmt: skip
     return result
+
+
+def remove_stored_photo(ctx: Context, key: str) -> None:
+    """Take the photo stored under `key` (`photos/<org>/<booking>/<photo>.<ext>`) out of its album: its record,
+    then its file. A file taken out by hand left the album listing a photo that showed broken to every guest."""
+    _, org, booking_id, name = key.split("/")
+    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{name.split('.', 1)[0]}")])
+    ctx.blobs.delete(key)
