@@ -3,7 +3,6 @@ of business.yaml alone, or the admin form) left the stored rows' dollars to be s
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,9 @@ from firstmate.demo.business_data import write_demo_data
 from firstmate.errors import DataRejected
 from firstmate.services.data import check_data, data_rows, import_data, save_row
 from firstmate.services.reports import build_snapshot
+from tests.e2e.conftest import DEMO_DATA_DAY
 
-TODAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def data_app(demo_app: App, tmp_path: Path) -> App:
-    raw = read_data_folder(write_demo_data(tmp_path / "data", TODAY))
-    assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
-    return demo_app
+TODAY = DEMO_DATA_DAY
 
 
 def _stored_currency(app: App) -> str:

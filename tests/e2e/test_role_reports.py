@@ -25,10 +25,11 @@ from firstmate.reports.serial import data_file
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
+from tests.e2e.conftest import DEMO_DATA_DAY
 from tests.e2e.test_cli import run
 from tests.failing_blobs import FailingWrites
 
-TODAY = date(2026, 11, 21)
+TODAY = DEMO_DATA_DAY
 #: Monday 23 November 2026, noon in the demo business's zone: TODAY's week has ended
 AFTER_TODAY = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
@@ -251,17 +252,6 @@ def test_report_all_writes_four_files_per_role_and_a_wrong_role_is_one_line(home
     wrong = run(home, "report", "chef")
     assert wrong.returncode == 2
     assert wrong.stderr.count("\n") == 1 and "ceo, cfo, cmo" in wrong.stderr
-
-
-@pytest.fixture
-def data_app(demo_app: App, tmp_path: Path) -> App:
-    """The demo business with its data folder imported."""
-    from firstmate.adapters.sources.data_folder import read_data_folder
-
-    raw = read_data_folder(write_demo_data(tmp_path / "data", TODAY))
-    assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
-    return demo_app
 
 
 @pytest.fixture

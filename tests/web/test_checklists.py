@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
@@ -27,6 +28,20 @@ def trip(demo_app: App) -> str:
 
 def item(app: App, event_id: str, key: str) -> ChecklistItem:
     return next(i for i in get_event(app.store, "demo", event_id).checklist if i.key == key)
+
+
+def _departed(app: App, trip: str, clock: FixedClock) -> TestClient:
+    """Jonah, the trip's captain, having ticked its pre-departure and departure items 20 minutes before it left;
+    the clock half an hour after it left."""
+    jonah = sign_in(app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    event = get_event(app.store, "demo", trip)
+    clock.set(event.start - timedelta(minutes=20))
+    jonah = sign_in(app, "jonah")
+    for key in [i.key for i in event.checklist if i.phase in (Phase.PRE_EVENT, Phase.DEPARTURE)]:
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+    clock.set(event.start + timedelta(minutes=30))
+    return jonah
 
 
 def test_crew_giving_a_reason_cannot_depart_without_a_guests_waiver(demo_app: App, trip: str) -> None:
@@ -57,14 +72,7 @@ def test_more_guests_after_the_departure_is_done_leave_the_jackets_counted(
 ) -> None:
     """A change recorded after the boat left (the channel's late correction) cannot send the crew back
     to count jackets on a boat at sea; before the departure is done, it does (test_crew)."""
-    jonah = sign_in(demo_app, "jonah")
-    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
-    event = get_event(demo_app.store, "demo", trip)
-    clock.set(event.start - timedelta(minutes=20))
-    jonah = sign_in(demo_app, "jonah")
-    for key in [i.key for i in event.checklist if i.phase in (Phase.PRE_EVENT, Phase.DEPARTURE)]:
-        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
-    clock.set(event.start + timedelta(minutes=30))
+    _departed(demo_app, trip, clock)
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=8)))
     jackets = item(demo_app, trip, "life_jackets")
     assert jackets.label == "Life jackets aboard: 10" and jackets.done_by == "Jonah"
@@ -208,14 +216,7 @@ def test_an_earlier_phase_cannot_be_undone_while_a_later_one_has_ticks(
     """A review: after the boat left (its departure ticked), a deckhand could undo a pre-departure item: the
     departure then read closed though ticked, the return phase would not open, and the page said "Pre-departure
     overdue" of a boat at sea. An item's Undo is refused, and not offered, while a later phase is done."""
-    jonah = sign_in(demo_app, "jonah")
-    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
-    event = get_event(demo_app.store, "demo", trip)
-    clock.set(event.start - timedelta(minutes=20))
-    jonah = sign_in(demo_app, "jonah")
-    for key in [i.key for i in event.checklist if i.phase in (Phase.PRE_EVENT, Phase.DEPARTURE)]:
-        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
-    clock.set(event.start + timedelta(minutes=30))
+    jonah = _departed(demo_app, trip, clock)
     refused = jonah.post(f"/crew/events/{trip}/checklist/fuel/undo")
     assert refused.status_code == 409
     assert "Departure is done: undo one of its ticks first, then this one" in refused.text
