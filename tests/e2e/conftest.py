@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.data_folder import read_data_folder
+from firstmate.adapters.sources.hubspot import HubSpotSource
+from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings
 from firstmate.demo.business_data import write_demo_data
 from firstmate.demo.run import demo_profile
 from firstmate.services.business import save_business
 from firstmate.services.data import check_data, import_data
+from firstmate.standin.data import build_history
+from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
 
 #: The day the demo's data folder of `data_app` is written for.
 DEMO_DATA_DAY = date(2026, 11, 21)
+#: The week the weekly report tests report, and when they run it.
+INTEL_WEEK = date(2026, 11, 9)
+INTEL_NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -36,3 +45,25 @@ def data_app(demo_app: App, tmp_path: Path) -> App:
     assert not isinstance(raw, list)
     import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
     return demo_app
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """The Meta and HubSpot stand-in, serving the history of INTEL_WEEK."""
+    with running(build_history(INTEL_WEEK)) as server:
+        yield server
+
+
+@pytest.fixture
+def intel_app(demo_app: App, clock: FixedClock) -> App:
+    """The demo business at INTEL_NOW."""
+    clock.set(INTEL_NOW)
+    return demo_app
+
+
+def intel_sources(url: str, meta_token: str = META_TOKEN) -> tuple[MetaAdsSource, HubSpotSource]:
+    """The Meta and HubSpot sources of the stand-in at `url`, which never wait between retries."""
+    return (
+        MetaAdsSource(url, lambda: meta_token, sleep=lambda _: None),
+        HubSpotSource(url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
+    )

@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,28 +25,14 @@ from firstmate.services import outbox
 from firstmate.services.intel import replay_run, run_weekly
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
+from tests.e2e.conftest import INTEL_NOW, INTEL_WEEK, intel_sources
 
-WEEK = date(2026, 11, 9)
-NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with running(build_history(WEEK)) as server:
-        yield server
-
-
-@pytest.fixture
-def intel_app(demo_app: App, clock: FixedClock) -> App:
-    clock.set(NOW)
-    return demo_app
+WEEK = INTEL_WEEK
+NOW = INTEL_NOW
 
 
 def _sources(standin: StandIn, token: str = META_TOKEN) -> tuple[MetaAdsSource, HubSpotSource]:
-    return (
-        MetaAdsSource(standin.url, lambda: token, sleep=lambda _: None),
-        HubSpotSource(standin.url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
-    )
+    return intel_sources(standin.url, token)
 
 
 def _ads_files(folder: Path, last: date, leads: list[int]) -> Path:

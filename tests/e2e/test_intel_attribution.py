@@ -8,46 +8,27 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
-from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.ads_csv import COLUMNS, CsvAdsSource
 from firstmate.adapters.sources.hubspot import HubSpotSource
-from firstmate.adapters.sources.meta_ads import MetaAdsSource
 from firstmate.bootstrap import App
 from firstmate.errors import InvalidInput
 from firstmate.services.intel import replay_run, run_weekly
-from firstmate.standin.data import build_history
-from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.e2e.conftest import INTEL_NOW, INTEL_WEEK, intel_sources
 
-WEEK = date(2026, 11, 9)
-NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
+WEEK = INTEL_WEEK
+NOW = INTEL_NOW
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # the demo business's zone: its weeks are its days
 
 
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with running(build_history(WEEK)) as server:
-        yield server
-
-
-@pytest.fixture
-def intel_app(demo_app: App, clock: FixedClock) -> App:
-    clock.set(NOW)
-    return demo_app
-
-
-def _sources(url: str) -> tuple[MetaAdsSource, HubSpotSource]:
-    return (
-        MetaAdsSource(url, lambda: META_TOKEN, sleep=lambda _: None),
-        HubSpotSource(url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
-    )
+_sources = intel_sources
 
 
 def _by_source(text: str) -> dict[str, int]:

@@ -357,7 +357,7 @@ def weekly_recipients(profile: BusinessProfile) -> list[str]:
 def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
     """Past runs, the latest made first (a run id begins with its week: a backfill of an old week made
     today was listed last)."""
-    runs = [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in all_items(store, f"ORG#{org}#INTEL", "RUN#")]
+    runs = [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in all_items(store, intel_pk(org), "RUN#")]
     return sorted(runs, key=run_order, reverse=True)
 
 
@@ -509,14 +509,14 @@ def _restated_since_last_week(store: Store, org: str, week: date, rows: list[AdW
     with the figures the first one stored, and alone would say "nothing restated" and lose its words.
     Kept for the week's later builds by `_keep_restated`, once this build's report is stored."""
     found = _restatements(store, org, week, rows, currency)
-    item = store.get(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}")
+    item = store.get(intel_pk(org), f"RESTATED#{week.isoformat()}")
     said = [str(line) for line in item.data["lines"]] if item is not None else []
     return [line for line in said if line not in found] + found
 
 
 def _keep_restated(store: Store, org: str, week: date, lines: list[str]) -> None:
     if lines:
-        store.put(Item(f"ORG#{org}#INTEL", f"RESTATED#{week.isoformat()}", {"lines": lines}))
+        store.put(Item(intel_pk(org), f"RESTATED#{week.isoformat()}", {"lines": lines}))
 
 
 def _remember(store: Store, org: str, rows: list[AdWeek]) -> None:
@@ -567,7 +567,7 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
     week = last_complete_week(period, profile.org.timezone if profile else "UTC")
     detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now), "week": week.isoformat()}
     # kept as long as the period's own record: a failure answered by a later run is no longer listed (below)
-    ctx.store.put(Item(f"ORG#{org}#INTEL", f"FAIL#{iso(period)}", detail, ttl=_period_kept_until(period)))
+    ctx.store.put(Item(intel_pk(org), f"FAIL#{iso(period)}", detail, ttl=_period_kept_until(period)))
     if profile is None:
         return
     what = message + (f" ({hint})" if hint else "")
@@ -589,13 +589,13 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
 
 def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:
     """Whether the scheduled weekly run of `period` already built and sent `org`'s report."""
-    return store.get(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}") is not None
+    return store.get(intel_pk(org), f"SCHEDULED#{iso(period)}") is not None
 
 
 def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) -> None:
     """Note that `org`'s report of the scheduled `period` went out, so that the period's retries
     (for another org that failed) do not pull from the sources and store the report again."""
-    store.put(Item(f"ORG#{org}#INTEL", f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=_period_kept_until(period)))
+    store.put(Item(intel_pk(org), f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=_period_kept_until(period)))
 
 
 def _period_kept_until(period: datetime) -> int:
@@ -607,7 +607,7 @@ def list_failures(store: Store, org: str) -> list[dict[str, Any]]:
     """Failed scheduled runs whose week's report no run has made since (the scheduler's retry, or
     `intel run`), newest first. Listed for good, a failure answered ten minutes later by its retry
     still read "failed: renew the token" above the report that went out."""
-    failures = [dict(i.data) for i in all_items(store, f"ORG#{org}#INTEL", "FAIL#")]
+    failures = [dict(i.data) for i in all_items(store, intel_pk(org), "FAIL#")]
     if not failures:
         return []
     made: dict[str, str] = {}  # each week's latest run, by when its figures were pulled
