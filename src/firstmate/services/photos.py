@@ -378,8 +378,7 @@ def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = F
             continue
         sniffed = sniff_image(data)
         if sniffed is not None and sniffed[0] not in _DECODED:
-            if _located(data) and remove_located_heic:
-                remove_stored_photo(ctx, blob.key)
+            if _located(data) and remove_located_heic and remove_stored_photo(ctx, blob.key):
                 result.removed.append(blob.key)
             elif _located(data):
                 result.located_heic.append(blob.key)
@@ -404,9 +403,14 @@ def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = F
     return result
 
 
-def remove_stored_photo(ctx: Context, key: str) -> None:
+def remove_stored_photo(ctx: Context, key: str) -> bool:
     """Take the photo stored under `key` (`photos/<org>/<booking>/<photo>.<ext>`) out of its album: its record,
-    then its file. A file taken out by hand left the album listing a photo that showed broken to every guest."""
-    _, org, booking_id, name = key.split("/")
+    then its file. A file taken out by hand left the album listing a photo that showed broken to every guest.
+    False, nothing removed, for a key of another shape (a file put there by hand, which no album lists)."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != "photos":
+        return False
+    _, org, booking_id, name = parts
     ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{name.split('.', 1)[0]}")])
     ctx.blobs.delete(key)
+    return True
