@@ -19,11 +19,10 @@ from itertools import islice
 
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus
 from firstmate.domain.shared import iso
-from firstmate.errors import ConditionFailed
-from firstmate.ports import Item, Store, VersionIs
+from firstmate.ports import Item, Store
 from firstmate.services.outbox import DEAD_INDEX, DUE_INDEX, SENT_INDEX, from_item, outbox_pk, to_item
 from firstmate.services.paging import iter_items
-from firstmate.services.upgrades import mark_upgraded, upgrade_pending
+from firstmate.services.upgrades import rekey_items, upgrade_pending
 
 #: Where an entry stands in the list: when it was queued (UTC, to the microsecond), its org, its key. Places
 #: sort as the list does, newest last; the list shows them from the highest.
@@ -271,20 +270,13 @@ def reindex(store: Store, org: str, *, most: int | None = None) -> tuple[int, bo
     were keyed without their time): entries stored before then are not listed until this is done.
     Returns how many were rewritten, and whether every one is done (False when `most` rewrites were made
     first: call again). Idempotent; an entry written meanwhile is left as written (with its keys)."""
-    rewritten = 0
-    for item in iter_items(store, outbox_pk(org)):
-        indexed = to_item(from_item(item))
-        if (item.gsi1pk, item.gsi1sk) == (indexed.gsi1pk, indexed.gsi1sk):
-            continue  # open ones included: the dispatcher's index, and its stream, are left alone
-        if most is not None and rewritten >= most:
-            return rewritten, False
-        try:
-            store.put(indexed, VersionIs(item.version))
-        except ConditionFailed:
-            continue
-        rewritten += 1
-    mark_upgraded(store, _UPGRADE, org)
-    return rewritten, True
+
+    def indexed(item: Item) -> Item | None:
+        rewritten = to_item(from_item(item))
+        # open ones included: the dispatcher's index, and its stream, are left alone
+        return None if (item.gsi1pk, item.gsi1sk) == (rewritten.gsi1pk, rewritten.gsi1sk) else rewritten
+
+    return rekey_items(store, _UPGRADE, org, iter_items(store, outbox_pk(org)), indexed, most=most)
 
 
 def reindex_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:

@@ -19,11 +19,10 @@ from itertools import islice
 from typing import Any
 
 from firstmate.domain.reports.document import ROLES
-from firstmate.errors import ConditionFailed
-from firstmate.ports import Item, Store, VersionIs
+from firstmate.ports import Item, Store
 from firstmate.services.intel import intel_pk, list_runs, run_index_keys, run_order
 from firstmate.services.paging import iter_items
-from firstmate.services.upgrades import is_upgraded, mark_upgraded, upgrade_pending
+from firstmate.services.upgrades import is_upgraded, rekey_items, upgrade_pending
 
 #: Where a role report stands in the list, newest first: its day, its org, its role.
 RolePlace = tuple[str, str, str]
@@ -84,20 +83,14 @@ def index_runs(store: Store, org: str, *, most: int | None = None) -> tuple[int,
     """Give `org`'s weekly runs the index keys they are listed by (runs stored before then had none).
     Returns how many were rewritten, and whether every one is done (False when `most` rewrites were made
     first: call again). Idempotent; a run written meanwhile is left as written (with its keys)."""
-    rewritten = 0
-    for item in iter_items(store, intel_pk(org), "RUN#"):
+
+    def indexed(item: Item) -> Item | None:
         if item.gsi1pk is not None:
-            continue
-        if most is not None and rewritten >= most:
-            return rewritten, False
+            return None
         pk, sk = run_index_keys(org, item.sk.removeprefix("RUN#"), str(item.data.get("pulled_at", "")))
-        try:
-            store.put(Item(item.pk, item.sk, item.data, ttl=item.ttl, gsi1pk=pk, gsi1sk=sk), VersionIs(item.version))
-        except ConditionFailed:
-            continue
-        rewritten += 1
-    mark_upgraded(store, _UPGRADE, org)
-    return rewritten, True
+        return Item(item.pk, item.sk, item.data, ttl=item.ttl, gsi1pk=pk, gsi1sk=sk)
+
+    return rekey_items(store, _UPGRADE, org, iter_items(store, intel_pk(org), "RUN#"), indexed, most=most)
 
 
 def index_runs_pending(store: Store, orgs: Sequence[str], *, most: int = 5000) -> str:

@@ -4,10 +4,10 @@ run: each org's is recorded done under `SYSTEM#UPGRADES` (`<upgrade>#<org>`), so
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from firstmate.errors import ConditionFailed
-from firstmate.ports import Absent, Item, Store
+from firstmate.ports import Absent, Item, Store, VersionIs
 
 UPGRADES_PK = "SYSTEM#UPGRADES"
 
@@ -43,3 +43,26 @@ def upgrade_pending(
         if not finished:
             return changed, org
     return changed, ""
+
+
+def rekey_items(
+    store: Store, upgrade: str, org: str, items: Iterable[Item], rekeyed: Callable[[Item], Item | None],
+    *, most: int | None = None,
+) -> tuple[int, bool]:  # fmt: skip
+    """Write each of `org`'s `items` as `rekeyed` gives it (None: left as it is), each only if unchanged since
+    read (one written meanwhile is left as written), at most `most`; then record `upgrade` done for `org`.
+    Returns how many were rewritten, and whether every one is done (False when `most` were first: call again)."""
+    rewritten = 0
+    for item in items:
+        new = rekeyed(item)
+        if new is None:
+            continue
+        if most is not None and rewritten >= most:
+            return rewritten, False
+        try:
+            store.put(new, VersionIs(item.version))
+        except ConditionFailed:
+            continue
+        rewritten += 1
+    mark_upgraded(store, upgrade, org)
+    return rewritten, True
