@@ -3,10 +3,28 @@ request reads must not grow with the business's history)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from firstmate.bootstrap import App
 from firstmate.ports import Item, Page, Store
+from firstmate.services.access import admin_link_token
+from firstmate.web.app import create_app
+
+
+@contextmanager
+def admin_browser(app: App, store: Any) -> Iterator[tuple[App, TestClient]]:
+    """`app` reading through `store` (a wrapper of its own store that watches its reads), and a browser signed
+    in to it as an admin."""
+    watched = dataclasses.replace(app, store=store)
+    with TestClient(create_app(watched)) as client:
+        token = admin_link_token(app.secret_key, app.clock.now())
+        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+        yield watched, client
 
 
 class RecordingStore:

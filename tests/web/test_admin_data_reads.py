@@ -18,7 +18,7 @@ from firstmate.domain.datafiles import RawRow
 from firstmate.services.access import admin_link_token
 from firstmate.services.data import check_data, import_data
 from firstmate.web.app import create_app
-from tests.reads import RecordingStore
+from tests.reads import RecordingStore, admin_browser
 
 LINE = {"entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_date": "2026-05-01", "amount": "10"}
 ROW = re.compile(r"<tr><td>([A-Z]-\d+)</td>")
@@ -30,10 +30,7 @@ def admin(demo_app: App) -> Iterator[tuple[App, RecordingStore, TestClient]]:
     rows += [RawRow("revenue.csv", n + 1501, None, {**LINE, "id": f"B-{n:04d}"}) for n in range(30)]
     import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}))
     store = RecordingStore(demo_app.store)
-    watched = dataclasses.replace(demo_app, store=store)  # type: ignore[arg-type]
-    with TestClient(create_app(watched)) as client:
-        token = admin_link_token(demo_app.secret_key, demo_app.clock.now())
-        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+    with admin_browser(demo_app, store) as (watched, client):
         yield watched, store, client
 
 

@@ -22,8 +22,7 @@ from firstmate.domain.outbox import OutboxEntry, OutboxStatus
 from firstmate.jobs import sweep_expired
 from firstmate.ports import Item, Page, Put, Store
 from firstmate.services import outbox
-from firstmate.services.access import admin_link_token
-from firstmate.web.app import create_app
+from tests.reads import admin_browser
 
 HTML = {"accept": "text/html"}
 ROW = re.compile(r'href="/admin/outbox/([a-z-]+/[^"]+)"')
@@ -95,10 +94,7 @@ def _store_all(store: Store, entries: list[OutboxEntry], *, shaped: bool = True)
 @pytest.fixture
 def counted(app: App) -> Iterator[tuple[App, CountingStore, TestClient]]:
     store = CountingStore(app.store)
-    watched = dataclasses.replace(app, store=store)  # type: ignore[arg-type]
-    with TestClient(create_app(watched)) as client:
-        token = admin_link_token(app.secret_key, app.clock.now())
-        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+    with admin_browser(app, store) as (watched, client):
         yield watched, store, client
 
 

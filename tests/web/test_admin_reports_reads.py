@@ -4,7 +4,6 @@ load read them all (on DynamoDB, the whole partition of each org)."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from collections.abc import Iterator
@@ -17,9 +16,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.reports.document import ROLES
 from firstmate.jobs import sweep_expired
 from firstmate.ports import Item, Put, Store
-from firstmate.services.access import admin_link_token
-from firstmate.web.app import create_app
-from tests.reads import RecordingStore
+from tests.reads import RecordingStore, admin_browser
 
 HTML = {"accept": "text/html"}
 DAY0 = date(2025, 1, 6)  # a Monday
@@ -48,10 +45,7 @@ def _run(org: str, week: date, made: date, *, indexed: bool = True) -> Item:
 @pytest.fixture
 def admin(app: App) -> Iterator[tuple[App, RecordingStore, TestClient]]:
     store = RecordingStore(app.store)
-    watched = dataclasses.replace(app, store=store)  # type: ignore[arg-type]
-    with TestClient(create_app(watched)) as client:
-        token = admin_link_token(app.secret_key, app.clock.now())
-        assert client.get(f"/admin/enter?t={token}", follow_redirects=False).status_code == 303
+    with admin_browser(app, store) as (watched, client):
         yield watched, store, client
 
 
