@@ -16,6 +16,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.guests import NewGuest
 from firstmate.domain.redaction import crew_notes
 from firstmate.services import outbox
+from firstmate.services.bookings import list_guests
 from firstmate.services.guests import CodeTarget, add_guest, confirm_attendance
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
@@ -75,6 +76,8 @@ def _assert_escaped(where: str, answer: object) -> str:
 def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> None:
     event_id, lead_code, invitee_code = _hostile_trip(demo_app)
     jonah, marisol, anyone = sign_in(demo_app, "jonah"), sign_in(demo_app, "marisol"), TestClient(create_app(demo_app))
+    booking_id = get_event(demo_app.store, "demo", event_id).booking_id
+    [robin] = [g.id for g in list_guests(demo_app.store, "demo", booking_id) if g.name.startswith("Robin")]
     jonah.post(f"/crew/events/{event_id}/roles/captain/claim")
     for key in ("fuel", "life_jackets", "engine_hours_out"):
         jonah.post(f"/crew/events/{event_id}/checklist/{key}/tick")
@@ -85,6 +88,7 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
         "guest page (lead)": anyone.get(f"/g/{lead_code}"),
         "guest page (invitee)": anyone.get(f"/g/{invitee_code}"),
         "guest page with an error": anyone.get(f"/g/{lead_code}", params={"error": SCRIPT + ATTRIBUTE}),
+        "guest page asking to remove a guest": anyone.post(f"/g/{lead_code}/guests/{robin}/remove"),
         "crew trips": jonah.get("/crew"),
         "crew trip page": jonah.get(f"/crew/events/{event_id}"),
         "crew trip page with an error": jonah.get(f"/crew/events/{event_id}", params={"error": SCRIPT}),
@@ -95,6 +99,7 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
     for entry in outbox.list_entries(demo_app.store, "demo", limit=500):
         answers[f"admin view of {entry.key}"] = marisol.get(f"/admin/outbox/demo/{entry.key}")
     texts = {where: _assert_escaped(where, answer) for where, answer in answers.items()}
+    assert "Yes, remove Robin &#34;&gt;&lt;img" in texts["guest page asking to remove a guest"]  # the name is shown
     # the fields really are shown (escaped), so the checks above looked at them
     assert (
         "Dana &lt;script&gt;" in texts["guest page (lead)"] and "Robin &#34;&gt;&lt;img" in texts["guest page (lead)"]
