@@ -122,7 +122,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
             raise Conflict("this trip is cancelled, so its album is closed")
         _check_room(ctx, target)  # forms handed out before the album filled up are refused here
         if len(data) > ctx.settings.photo_max_mb * 1_000_000:
-            raise PayloadTooLarge(f"photos can be at most {ctx.settings.photo_max_mb:g} MB")
+            raise photo_too_large(ctx.settings.photo_max_mb)
         sniffed = sniff_image(data)
         if sniffed is None:
             raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
@@ -414,3 +414,13 @@ def remove_stored_photo(ctx: Context, key: str) -> bool:
     ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{name.split('.', 1)[0]}")])
     ctx.blobs.delete(key)
     return True
+
+
+def photo_too_large(photo_max_mb: float) -> PayloadTooLarge:
+    """What a guest sending a photo over `photo_max_mb` is told, wherever it is found too large (the upload's
+    body, the check after it): the limit as it is set ("0.05 MB", not the "0 MB" of its whole megabytes), and
+    what to do."""
+    return PayloadTooLarge(
+        f"that photo is over {photo_max_mb:g} MB, the most the album takes",
+        hint="go back to your trip page and add a smaller copy of it",
+    )

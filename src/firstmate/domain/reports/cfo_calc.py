@@ -242,7 +242,7 @@ def unlet(snapshot: Snapshot) -> dict[str, Decimal]:
 
 def lets_outside_break_even(snapshot: Snapshot) -> dict[str, Decimal]:
     """By entity with revenue lines in the window: the occupancy.csv revenue of its rentals no line
-    names that month, which the burn counts and its break-even (of sales, not nights) cannot."""
+    names that month, which the burn counts and its break-even (of its lines' sales and nights) cannot."""
     by_month = _by_month(snapshot, months_back(snapshot.as_of, WINDOW_MONTHS))
     outside: dict[str, Decimal] = {}
     for entity in sorted({r.entity for lines in by_month.values() for r in lines}):

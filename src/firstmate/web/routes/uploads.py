@@ -10,7 +10,8 @@ from starlette.datastructures import UploadFile
 
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.bootstrap import App
-from firstmate.errors import InvalidInput, NotFound, PayloadTooLarge
+from firstmate.errors import InvalidInput, NotFound
+from firstmate.services.photos import photo_too_large
 from firstmate.web.deps import get_app
 from firstmate.web.limits import PathLimit
 
@@ -21,18 +22,9 @@ FORM_OVERHEAD = 64_000
 
 def body_limit(photo_max_mb: float) -> PathLimit:
     """The largest body `/uploads` takes: the largest file a signed form allows, and its form; a photo over
-    it is told so as one just over the file's limit is (`too_large`)."""
-    words = too_large(photo_max_mb)
+    it is told so as one just over the file's limit is (`photo_too_large`)."""
+    words = photo_too_large(photo_max_mb)
     return PathLimit(int(photo_max_mb * 1_000_000) + FORM_OVERHEAD, words.message, words.hint or "")
-
-
-def too_large(photo_max_mb: float) -> PayloadTooLarge:
-    """What a guest sending a photo over `photo_max_mb` is told: the limit as it is set ("0.05 MB", not the
-    "0 MB" of its whole megabytes), and what to do."""
-    return PayloadTooLarge(
-        f"that photo is over {photo_max_mb:g} MB, the most the album takes",
-        hint="go back to your trip page and add a smaller copy of it",
-    )
 
 
 @router.post("/uploads")
@@ -49,7 +41,7 @@ async def upload(request: Request, app: Annotated[App, Depends(get_app)]) -> Red
         allowed = app.blobs.upload_allows(fields, app.clock.now())  # the form first: no stranger's file read
         data = await file.read(allowed + 1)
         if len(data) > allowed:
-            raise too_large(allowed / 1_000_000)
+            raise photo_too_large(allowed / 1_000_000)
         fields["file-content-type"] = file.content_type or ""
         redirect = app.blobs.accept_upload(fields, data, app.clock.now())
     return RedirectResponse(redirect, status_code=303)
