@@ -207,3 +207,58 @@ def test_a_located_heic_the_albums_took_before_is_taken_out_of_its_album_by_the_
         assert not [k for k in _stored(app) if k.startswith("photos/")]
         again = CliRunner().invoke(cli, ["photos", "strip", "--org", "demo"], env=home)
         assert "Nothing left that says where a photo was taken." in again.output
+
+
+def _png_with_chunk(kind: bytes, body: bytes) -> bytes:
+    """A PNG carrying `kind` before its pixels, as C2PA's content credentials (caBX) or an old writer's exIf do."""
+    import zlib
+
+    out = io.BytesIO()
+    _picture().save(out, "PNG")
+    data = out.getvalue()
+    at = data.index(b"IDAT") - 4
+    chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return data[:at] + chunk + data[at:]
+
+
+def _webp_with_chunk(kind: bytes, body: bytes) -> bytes:
+    """A WebP carrying `kind` after its picture, as C2PA's content credentials (C2PA) do."""
+    out = io.BytesIO()
+    _picture().save(out, "WEBP", lossless=True)
+    data = out.getvalue()
+    chunk = kind + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) & 1)
+    return b"RIFF" + struct.pack("<I", len(data) - 8 + len(chunk)) + data[8:] + chunk
+
+
+def _jpeg_with_app0(body: bytes) -> bytes:
+    out = io.BytesIO()
+    _picture().save(out, "JPEG")
+    data = out.getvalue()
+    return data[:2] + b"\xff\xe0" + struct.pack(">H", len(body) + 2) + body + data[2:]
+
+
+PLACE = b"GPSLatitude 37.8083 GPSLongitude -122.4194 Pixelphone 9 Pro"
+
+
+@pytest.mark.parametrize(
+    ("make", "content_type"),
+    [
+        pytest.param(lambda: _png_with_chunk(b"caBX", PLACE), "image/png", id="png-c2pa-caBX"),
+        pytest.param(lambda: _png_with_chunk(b"exIf", _exif().tobytes()), "image/png", id="png-old-exIf"),
+        pytest.param(lambda: _png_with_chunk(b"gpSx", PLACE), "image/png", id="png-private-chunk"),
+        pytest.param(lambda: _webp_with_chunk(b"C2PA", PLACE), "image/webp", id="webp-c2pa"),
+        pytest.param(lambda: _webp_with_chunk(b"GPS ", PLACE), "image/webp", id="webp-unknown-chunk"),
+        pytest.param(lambda: _jpeg_with_app0(b"XMPX\x00" + PLACE), "image/jpeg", id="jpeg-app0-not-jfif"),
+    ],
+)
+def test_metadata_in_a_chunk_or_segment_the_album_does_not_know_is_not_shown(make: object, content_type: str) -> None:
+    """What the album keeps of a file is what draws its picture, not all but what it knows to be metadata: a
+    PNG's or WebP's chunk of another name (C2PA's content credentials, which can carry where a photo was taken;
+    an old writer's exIf; a maker's own), or an APP0 segment that is not JFIF's, was kept, GPS and all."""
+    from firstmate.services.photos import without_metadata
+
+    sent = make()  # type: ignore[operator]
+    shown = without_metadata(sent, content_type)
+    assert b"GPSLatitude" not in shown and b"Pixelphone" not in shown
+    with Image.open(io.BytesIO(shown)) as image, Image.open(io.BytesIO(sent)) as original:
+        assert image.convert("RGB").tobytes() == original.convert("RGB").tobytes()

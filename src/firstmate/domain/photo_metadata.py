@@ -13,14 +13,24 @@ import zlib
 #: EXIF's orientation tag: 1 is upright; 2 to 8 say how the picture is turned or mirrored.
 ORIENTATION = 0x0112
 
-#: JPEG markers kept: APP0 (JFIF), APP14 (Adobe: how a CMYK picture's colours are coded). An APP2 segment is
-#: kept when it is a colour profile (ICC_PROFILE), not a multi-picture index (MPF) of images dropped with it.
-_KEPT_APPS = {0xE0, 0xEE}
-_ICC = b"ICC_PROFILE\x00"
-#: PNG chunks dropped: EXIF, text (XMP and IPTC travel as iTXt/zTXt, a caption or an author as tEXt), time.
-_PNG_DROPPED = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}
-#: WebP chunks dropped, and their flags in the VP8X header.
-_WEBP_DROPPED = {b"EXIF": 0x08, b"XMP ": 0x04}
+#: JPEG application segments kept, by what they begin with: APP0 when JFIF's, APP14 (Adobe: how a CMYK picture's
+#: colours are coded), APP2 when a colour profile (ICC_PROFILE), not a multi-picture index (MPF) of images dropped
+#: with it. Any other APPn goes, whatever it holds (EXIF and XMP in APP1, C2PA in APP11, IPTC in APP13, a maker's).
+_KEPT_APPS = {0xE0: (b"JFIF\x00",), 0xE2: (b"ICC_PROFILE\x00",), 0xEE: (b"Adobe",)}
+#: Other segments than APPn kept: those that code the picture (0xC0 to 0xDF: SOFn, DHT, DQT, DRI, SOS, …); a
+#: comment (COM) and the reserved JPGn go. (Until 2026-12-06 only the segments named metadata went: an APP0
+#: that was not JFIF's kept what it held.)
+#: PNG chunks kept: the critical ones (IHDR, PLTE, IDAT, IEND) and the ancillary ones that say how to draw the
+#: picture (transparency, colour, pixel size, an animation's frames). Any other goes, whatever its name: eXIf,
+#: text (XMP and IPTC in iTXt/zTXt, an author in tEXt), tIME, C2PA's caBX, an old writer's exIf, a maker's own.
+#: (Until 2026-12-06 only the named ones went, and a caBX or a maker's chunk kept its GPS.)
+_PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"bKGD",
+             b"pHYs", b"hIST", b"acTL", b"fcTL", b"fdAT", b"cICP", b"mDCV", b"mDCv", b"cLLI", b"cLLi"}  # fmt: skip
+#: WebP chunks kept: the picture (VP8, VP8L, its alpha), the extended header, an animation's, the colour profile;
+#: any other goes (EXIF, XMP, C2PA's, a maker's own).
+_WEBP_KEPT = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
+#: The VP8X header's flags of chunks dropped: EXIF, XMP.
+_WEBP_FLAGS = {b"EXIF": 0x08, b"XMP ": 0x04}
 
 
 class NotParsed(ValueError):
@@ -74,8 +84,8 @@ def _jpeg(data: bytes, orientation: int) -> bytes:
             raise NotParsed(f"a segment runs past the end at {at}")
         segment = data[at:end]
         app = 0xE0 <= marker <= 0xEF
-        if marker == 0xFE or (app and not (marker in _KEPT_APPS or (marker == 0xE2 and segment[4:16] == _ICC))):
-            at = end  # EXIF and XMP (APP1), IPTC (APP13), MPF, a maker's own, a comment: dropped
+        if not (0xC0 <= marker <= 0xDF or (app and segment[4:].startswith(_KEPT_APPS.get(marker, ())))):
+            at = end  # EXIF and XMP (APP1), C2PA (APP11), IPTC (APP13), MPF, a maker's own, a comment, JPGn: dropped
             continue
         out.append(segment)
         if marker == 0xE0 and len(out) == 2:
@@ -113,7 +123,7 @@ def _png(data: bytes, orientation: int) -> bytes:
             body = orientation_exif(orientation)
             crc = zlib.crc32(b"eXIf" + body)
             out.append(struct.pack(">I", len(body)) + b"eXIf" + body + struct.pack(">I", crc))
-        if kind not in _PNG_DROPPED:
+        if kind in _PNG_KEPT:
             out.append(data[at:end])
         at = end
         if kind == b"IEND":  # what follows the end goes
@@ -133,15 +143,15 @@ def _webp(data: bytes, orientation: int) -> bytes:
             raise NotParsed(f"a chunk runs past the end at {at}")
         chunks.append((kind, bytearray(data[at:end])))
         at = end
-    kept = [(kind, chunk) for kind, chunk in chunks if kind not in _WEBP_DROPPED]
+    kept = [(kind, chunk) for kind, chunk in chunks if kind in _WEBP_KEPT]
     extended = [chunk for kind, chunk in kept if kind == b"VP8X"]
     if extended:
-        for flag in _WEBP_DROPPED.values():
+        for flag in _WEBP_FLAGS.values():
             extended[0][8] &= ~flag & 0xFF
         if orientation != 1:
             body = orientation_exif(orientation)
             kept.append((b"EXIF", bytearray(b"EXIF" + struct.pack("<I", len(body)) + body + b"\x00" * (len(body) & 1))))
-            extended[0][8] |= _WEBP_DROPPED[b"EXIF"]
+            extended[0][8] |= _WEBP_FLAGS[b"EXIF"]
     body = b"WEBP" + b"".join(bytes(chunk) for _, chunk in kept)
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
