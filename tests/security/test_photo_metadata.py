@@ -262,3 +262,43 @@ def test_metadata_in_a_chunk_or_segment_the_album_does_not_know_is_not_shown(mak
     assert b"GPSLatitude" not in shown and b"Pixelphone" not in shown
     with Image.open(io.BytesIO(shown)) as image, Image.open(io.BytesIO(sent)) as original:
         assert image.convert("RGB").tobytes() == original.convert("RGB").tobytes()
+
+
+def _tiff_at(offset: int) -> bytes:
+    """An EXIF whose first IFD starts `offset` bytes into it (TIFF lets it start anywhere; 8 is only the usual
+    place), holding a GPS IFD with a latitude."""
+    gps = offset + 2 + 12 + 4
+    rational = gps + 2 + 2 * 12 + 4
+    header = b"MM\x00*" + struct.pack(">I", offset) + b"\x00" * (offset - 8)
+    first = struct.pack(">H", 1) + struct.pack(">HHII", GPS_IFD, 4, 1, gps) + struct.pack(">I", 0)
+    latitude = struct.pack(">HHI", 1, 2, 2) + b"N\x00\x00\x00" + struct.pack(">HHII", 2, 5, 3, rational)
+    return (
+        b"Exif\x00\x00"
+        + header
+        + first
+        + struct.pack(">H", 2)
+        + latitude
+        + struct.pack(">I", 0)
+        + struct.pack(">6I", 37, 1, 48, 1, 30, 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "exif",
+    [
+        pytest.param(_tiff_at(10), id="exif-first-ifd-at-10"),
+        pytest.param(_tiff_at(32), id="exif-first-ifd-at-32"),
+        pytest.param(XMP.decode().encode("utf-16"), id="xmp-utf-16"),
+        pytest.param(XMP.decode().encode("utf-16-be"), id="xmp-utf-16-be"),
+    ],
+)
+def test_a_heic_says_where_it_was_taken_wherever_its_exif_starts_and_however_its_xmp_is_written(
+    album: tuple[App, Booking],  # noqa: F811
+    exif: bytes,
+) -> None:
+    """A HEIC's EXIF was looked for only where its first IFD follows the TIFF header (offset 8), and its XMP only
+    as UTF-8: one whose IFD starts elsewhere, or whose XMP is UTF-16 (both allowed), joined the album GPS and all."""
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, _heic_with(exif), "image/heic") == (303, 422)
+    assert [k for k in _stored(app) if not k.startswith("waivers/")] == []

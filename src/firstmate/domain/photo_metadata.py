@@ -158,9 +158,10 @@ def _webp(data: bytes, orientation: int) -> bytes:
 
 def tiff_headers(data: bytes, most: int = 16) -> list[bytes]:
     """Where an EXIF may start in a file this album cannot take apart (a HEIC): the bytes from each TIFF
-    header on, at most `most` of them, for a reader of EXIF to look into."""
+    header on (its byte order and 42; its first IFD may start anywhere after it, not only at 8), at most
+    `most` of them, for a reader of EXIF to look into."""
     found: list[bytes] = []
-    for header in (b"MM\x00*\x00\x00\x00\x08", b"II*\x00\x08\x00\x00\x00"):
+    for header in (b"MM\x00*", b"II*\x00"):
         at = data.find(header)
         while at != -1 and len(found) < most:
             found.append(data[at:])

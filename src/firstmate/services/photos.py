@@ -198,8 +198,9 @@ def without_metadata(data: bytes, content_type: str) -> bytes:
 def _located(data: bytes) -> bool:
     """Whether a file the album cannot take apart (a HEIC) says where it was taken: an EXIF with GPS
     coordinates, or an XMP naming them."""
-    if b"GPSLatitude" in data or b"GPSLongitude" in data:  # XMP is text: exif:GPSLatitude
-        return True
+    for name in ("GPSLatitude", "GPSLongitude"):  # XMP is text (exif:GPSLatitude), in UTF-8, UTF-16 or UTF-32
+        if any(name.encode(coding) in data for coding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")):
+            return True
     for tiff in tiff_headers(data):
         exif = Image.Exif()
         gps: dict[int, object] = {}
