@@ -130,3 +130,18 @@ def test_a_search_stops_after_its_bound_and_links_on(demo_app: App) -> None:
         assert ROW.findall(rest) == ["R-2440", "R-3440"] and "Searched 2,000 rows after these" in rest
         end = client.get(_link(rest, "search on")).text
         assert ROW.findall(end) == [*(f"R-440{n}" for n in range(10)), "R-4440"] and "Searched" not in end
+
+
+@pytest.mark.parametrize("path", ["/admin/data/demo/revenue", "/admin/outbox"])
+def test_a_page_number_past_any_list_is_refused_saying_so_not_a_server_error(
+    admin: tuple[App, RecordingStore, TestClient], path: str
+) -> None:
+    """An address kept from before the pages named rows (`?page=N`) with a number of 20 digits answered 500
+    Internal Server Error: the rows it follows were asked of the store with a limit SQLite cannot hold."""
+    _, store, client = admin
+    store.read.clear()
+    answer = client.get(f"{path}?page=99999999999999999999")
+    assert answer.status_code == 422, answer.text
+    assert "page" in answer.json()["detail"] and "100000" in answer.json()["detail"].replace(",", "")
+    assert _rows_read(store) == 0
+    assert client.get(f"{path}?page=100000").status_code == 404  # the most a number may be: no such page

@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 
 #: Rows on a page: enough to scan, few enough that a page stays quick to load and to print.
 PAGE_ROWS = 200
+#: The highest page number an address may name (`?page=N`, kept from before the pages named rows): 20 million
+#: rows. A number of 20 digits reached the store as a limit SQLite cannot hold, and answered 500.
+MOST_PAGE = 100_000
 
 
 @dataclass(frozen=True)

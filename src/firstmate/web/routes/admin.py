@@ -21,7 +21,7 @@ from firstmate.services import outbox, outbox_list
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
-from firstmate.web.paging import PAGE_ROWS, CursorPager
+from firstmate.web.paging import MOST_PAGE, PAGE_ROWS, CursorPager
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -53,7 +53,8 @@ def enter(request: Request, app: AppDep, t: str = "") -> Response:
 @router.get("/outbox", response_class=HTMLResponse)
 def outbox_page(
     app: AppDep, scope: ScopeDep, org: str | None = None, status: str | None = None, q: str = "",
-    page: Annotated[int, Query(ge=1)] = 1, upto: str = "", after: str = "", before: str = "", oldest: bool = False,
+    page: Annotated[int, Query(ge=1, le=MOST_PAGE)] = 1, upto: str = "", after: str = "", before: str = "",
+    oldest: bool = False,
 ) -> HTMLResponse:  # fmt: skip
     """Every org's outbox for the operator, newest first, a page at a time; an org admin sees only
     their own org's. `q`: only messages whose recipients or subject hold it (any case). `after` and

@@ -20,7 +20,7 @@ from firstmate.services.business import list_orgs
 from firstmate.services.data import data_pk, delete_row, save_row
 from firstmate.services.data_list import count_rows, list_rows, place_of_row
 from firstmate.web.deps import AdminScope, get_app, require_admin
-from firstmate.web.paging import PAGE_ROWS, CursorPager
+from firstmate.web.paging import MOST_PAGE, PAGE_ROWS, CursorPager
 
 router = APIRouter(prefix="/admin/data", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -57,8 +57,9 @@ class Place:
 
 
 def _place(
-    after: str = "", before: str = "", at: str = "", last: bool = False, page: Annotated[int, Query(ge=1)] = 1
-) -> Place:
+    after: str = "", before: str = "", at: str = "", last: bool = False,
+    page: Annotated[int, Query(ge=1, le=MOST_PAGE)] = 1,
+) -> Place:  # fmt: skip
     return Place(after, before, at, last, page)
 
 
