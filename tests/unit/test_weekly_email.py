@@ -138,3 +138,33 @@ def test_a_lead_campaign_whose_leads_stopped_reads_no_leads_in_its_trend_not_a_r
         assert "<td>–</td>" in cells[1] and "<td>no leads</td>" in cells[1] and "[UP]" not in cells[1]
     assert "cost per lead has risen" not in report.text
     assert "Leads (Meta) needs attention" in report.text  # the leads that stopped are what is news
+
+
+def test_a_long_utm_source_is_cut_in_the_email_text_and_pdf_and_kept_whole_in_the_json() -> None:
+    """utm_source is whatever a link said (anyone can write ?utm_source=…): a value of 5,000 letters made one
+    unbroken cell of the CRM sources table, which widens the email's table past the screen (Outlook does not
+    wrap a word), filled a line of the text report, and in the PDF ran over the Leads column beside it."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from firstmate.domain.intel import crm_sources
+    from firstmate.domain.marketing import CrmLead
+
+    long = "fbclid" + "A" * 5000
+    created = datetime(2026, 11, 10, tzinfo=UTC)
+    leads = [
+        CrmLead("1", created, "PAID_SOCIAL", "", "", "", "", utm_source=long),
+        CrmLead("2", created, "PAID_SOCIAL", "", "", "", "", utm_source="facebook"),
+        CrmLead("3", created, "X" * 300, "", "", "", ""),
+    ]
+    facts = dataclasses.replace(_facts(2), crm_sources=crm_sources(leads), crm_source="hubspot")
+    report = render_weekly(facts, rules_analysis(facts), business="Demo")
+    for where, text in (("email", report.email_html), ("page", report.page_html), ("text", report.text)):
+        assert "A" * 61 not in text and "X" * 61 not in text, where
+        assert "fbclid" + "A" * 50 in text and "facebook" in text, where
+    [line] = [line for line in report.text.splitlines() if "fbclid" in line]
+    assert line.endswith("…): 1 lead"), line
+    assert {row["utm_source"] for row in report.data["facts"]["crm_sources"]} >= {long}  # the data keeps it whole
+    pdf = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    [row] = [line for line in pdf.splitlines() if "fbclid" in line]
+    assert re.search(r"…\s+1$", row), row  # cut to its column, the count apart

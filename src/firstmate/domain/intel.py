@@ -102,13 +102,28 @@ class CrmSourceRow:
 
     @property
     def source_words(self) -> str:
-        """The original source in words: "Paid social"."""
-        return CRM_SOURCE_WORDS.get(self.source) or self.source.replace("_", " ").capitalize()
+        """The original source in words: "Paid social" (one of another name cut to `SHOWN_CHARS`)."""
+        return CRM_SOURCE_WORDS.get(self.source) or _cut(one_line(self.source).replace("_", " ").capitalize())
+
+    @property
+    def shown_utm(self) -> str:
+        """utm_source as the email, page and text show it: cut to `SHOWN_CHARS` ("…" ending it). Anyone may
+        write a link's ?utm_source=: 5,000 letters made one unbroken cell, which widened the email's table
+        past the screen (Outlook wraps no word). The JSON keeps it whole."""
+        return _cut(self.utm_source)
 
     @property
     def label(self) -> str:
         """The row as the report names it: "Paid social (utm_source facebook)", "Organic search"."""
-        return self.source_words + (f" (utm_source {self.utm_source})" if self.utm_source else "")
+        return self.source_words + (f" (utm_source {self.shown_utm})" if self.utm_source else "")
+
+
+#: The most characters of a CRM source or utm_source the email, page and text show.
+SHOWN_CHARS = 60
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 #: The sources' names in a reader's words.

@@ -75,7 +75,7 @@ def weekly_pdf(
     for note in facts.crm_notes:  # leads no one row is credited with
         text_lines(pdf, 5, note)
     if facts.crm_sources:  # where the week's CRM leads came from, every source
-        sources = [[row.source_words, row.utm_source or "–", f"{row.leads:,}"] for row in facts.crm_sources]
+        sources = [[row.source_words, row.shown_utm or "–", f"{row.leads:,}"] for row in facts.crm_sources]
         _table(pdf, "CRM leads by source", ["Original source", "utm_source", "Leads"], sources, [80, 80, 20])
         pdf.set_font("DejaVu", "", 8)
         text_lines(pdf, 5, crm_sources_line(facts))
@@ -107,5 +107,17 @@ def _table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widt
     pdf.set_font("DejaVu", "", 8)
     for row in rows:
         for text, width in zip(row, widths, strict=True):
-            text_cell(pdf, width, 6, text[:60])
+            text_cell(pdf, width, 6, _fitted(pdf, text[:60], width - 1))
         pdf.ln()
+
+
+def _fitted(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut to `width` (in the current font), "…" ending it: 60 characters of a long name ran over the
+    column beside it (its figure, or the utm_source of a CRM source), the two read as one."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    low, high = 0, len(text)  # the most characters that fit with "…"
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if pdf.get_string_width(text[:middle] + "…") <= width else (low, middle - 1)
+    return text[:low] + "…"
