@@ -162,10 +162,17 @@ def same_person(typed: str, listed: str) -> bool:
     return sorted(words[0]) == sorted(words[1]) or "".join(words[0]) == "".join(words[1])
 
 
+#: Letters whose mark is drawn into them, which Unicode does not take apart as it does an accent, as a keyboard
+#: without them writes them: "Soren" was refused for Søren, and "Lukasz" for Łukasz, where "Sorén" was taken.
+_DRAWN_MARKS = str.maketrans({"ø": "o", "ł": "l", "ı": "i", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ȷ": "j",
+                              "æ": "ae", "œ": "oe", "þ": "th"})  # fmt: skip
+
+
 def _letters(name: str) -> list[str]:
-    """The words of `name`, folded: lower case, no accents (a letter's marks dropped), punctuation a space."""
+    """The words of `name`, folded: lower case, no accents (a letter's marks dropped, those drawn into it too:
+    ø is o), punctuation a space."""
     folded = []
-    for c in unicodedata.normalize("NFKD", name.casefold()):
+    for c in unicodedata.normalize("NFKD", name.casefold()).translate(_DRAWN_MARKS):
         kind = unicodedata.category(c)[0]
         folded.append(c if kind in "LN" else "" if kind == "M" else " ")
     return "".join(folded).split()
