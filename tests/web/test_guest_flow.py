@@ -810,3 +810,19 @@ def test_the_lead_removes_a_guest_added_by_mistake_after_saying_yes(
     late = client.post(f"/g/{code}/guests/{robin.id}/remove", data={"confirm": "yes"})  # type: ignore[attr-defined]
     assert late.status_code == 409 and "this trip has left" in late.text
     assert set(_guests(demo_app, booking_id)) == {"Dana Whitcomb", "Kit Sample", "Robin Sample"}
+
+
+@pytest.mark.parametrize("listed", ["J", "李", "—"])
+def test_a_lead_booked_under_a_name_the_form_cannot_take_still_signs(demo_app: App, listed: str) -> None:
+    """A booking channel may send a lead's name the signing form would refuse typed (one letter, one character, no
+    letter at all): the page asked "Type your full name, as your group lists it: J", typing "J" was refused "is
+    too short: write at least 2 characters" and "J J" "type your full name as the group lists it: J", so the
+    lead could never sign and never board ready. Such a lead signs in their full name as they type it."""
+    body = booking_body(lead_guest={"name": listed, "email": "dana@example.com"})
+    code = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.guest_code
+    with TestClient(create_app(demo_app)) as client:
+        page = client.get(f"/g/{code}").text
+        assert "Type your full name" in page and "as your group lists it" not in page
+        form = {"typed_name": "Jo Whitcomb", "agree": "yes", "waiver_version": _waiver_version(client, code)}
+        assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+        assert "Waiver signed" in client.get(f"/g/{code}").text

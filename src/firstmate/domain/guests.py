@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from firstmate.domain.mail import check_address
 from firstmate.domain.shared import first_word
@@ -66,6 +66,16 @@ class Guest(BaseModel):
         """How the guest page greets them."""
         return first_word(self.name)
 
+    @property
+    def signs_as_listed(self) -> bool:
+        """Whether their waiver is signed in their name as the group lists it: unless the signing form could not
+        take that name typed (a lead's, from a booking, may be "J" or "李"), when any full name they type is."""
+        try:
+            _TYPED.validate_python(self.name.strip())
+        except ValidationError:
+            return False
+        return True
+
 
 def _seen(value: str) -> str:
     """A name a reader can see: at least one letter and two visible characters. Zero-width spaces and
@@ -77,6 +87,7 @@ def _seen(value: str) -> str:
 
 
 Name = Annotated[str, Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"), AfterValidator(_seen)]
+_TYPED: TypeAdapter[str] = TypeAdapter(Name)
 
 
 class NewGuest(BaseModel):
@@ -139,7 +150,7 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
     if guest.minor and form.guardian_name and same_person(form.guardian_name, form.typed_name):
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
-    if not same_person(form.typed_name, guest.name):  # the lead, on a page of a guest without an email, signed any name
+    if guest.signs_as_listed and not same_person(form.typed_name, guest.name):  # the lead signed any guest's, as anyone
         if guest.minor:
             raise ValueError(f"type the name of the guest under 18 as the group lists it, {guest.name}, then yours")
         raise ValueError(f"type your full name as the group lists it: {guest.name}")
