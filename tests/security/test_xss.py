@@ -132,9 +132,19 @@ def test_markup_in_a_url_is_never_reflected_raw(demo_app: App, client: TestClien
         ("report role", admin, f"/admin/reports/demo/roles/{SCRIPT}/2026-01-01", None),
         ("data kind", admin, f"/admin/data/demo/{SCRIPT}", None),
         ("data row", admin, "/admin/data/demo/payouts", {"edit": SCRIPT}),
+        # the admin lists' places (2026-12-06): each names a row, and comes back in the page's links or its refusal
+        ("data after", admin, "/admin/data/demo/payouts", {"after": SCRIPT, "q": ATTRIBUTE}),
+        ("data before", admin, "/admin/data/demo/payouts", {"before": SCRIPT}),
+        ("data at", admin, "/admin/data/demo/payouts", {"at": ATTRIBUTE}),
+        ("outbox after", admin, "/admin/outbox", {"after": SCRIPT}),
+        ("outbox before", admin, "/admin/outbox", {"before": ATTRIBUTE, "q": SCRIPT}),
+        ("outbox upto", admin, "/admin/outbox", {"upto": SCRIPT}),
+        ("reports runs", admin, "/admin/reports", {"runs_after": SCRIPT}),
+        ("reports roles", admin, "/admin/reports", {"roles_after": ATTRIBUTE}),
+        ("guest removed", client, f"/g/{code}/guests/{SCRIPT}/remove", None),
     ]:
         for accept in (HTML, {"accept": "application/json"}):
-            method = "POST" if "/claim" in path else "GET"
+            method = "POST" if path.endswith(("/claim", "/remove")) else "GET"
             _assert_escaped(where, browser.request(method, path, params=params, headers=accept))
 
 
@@ -170,3 +180,48 @@ def test_pages_send_security_headers(client: TestClient) -> None:
     assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_markup_in_a_crm_leads_utm_source_is_escaped_in_every_form_of_the_weekly_report(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """The weekly report's CRM sources table (2026-12-06) shows each lead's utm_source, which anyone writes into
+    a link (?utm_source=…) and a form keeps: markup, a template, a line break or a control character there
+    comes back escaped in the email and the page, one line in the text, and never breaks the PDF or the JSON."""
+    import dataclasses
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from firstmate.adapters.sources.hubspot import HubSpotSource
+    from firstmate.adapters.sources.meta_ads import MetaAdsSource
+    from firstmate.services.intel import run_weekly
+    from firstmate.standin.data import build_history
+    from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
+
+    week = date(2026, 11, 9)
+    clock.set(datetime(2026, 11, 21, 15, tzinfo=UTC))
+    history = build_history(week)
+    hostile = (SCRIPT, ATTRIBUTE, TEMPLATE, "news\nletter\r\x1b[31m\u202e")
+    history.contacts[:] = [
+        dataclasses.replace(contact, utm_source=hostile[n % len(hostile)]) if contact.utm_source else contact
+        for n, contact in enumerate(history.contacts)
+    ]
+    with running(history) as server:
+        sources = (
+            MetaAdsSource(server.url, lambda: META_TOKEN, sleep=lambda _: None),
+            HubSpotSource(server.url, lambda: HUBSPOT_TOKEN, sleep=lambda _: None),
+        )
+        run = run_weekly(demo_app, "demo", *sources)
+    report = run.report
+    for where, text in (("email", report.email_html), ("page", report.page_html)):
+        assert not [raw for raw in RAW if raw in text], where
+        assert "(utm_source" not in text and "&lt;script&gt;" in text, where  # shown, escaped, in its own cell
+    section = report.text.partition("CRM LEADS BY SOURCE\n")[2].partition("\n\n")[0]
+    assert "(utm_source news letter  " in section and "\x1b" not in section and "\u202e" not in section
+    assert all(line.startswith(("- ", "All sources")) for line in section.splitlines()), section
+    assert "78976187" not in report.text
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages)
+    assert "CRM leads by source" in pdf and "78976187" not in pdf
+    assert SCRIPT in {row["utm_source"] for row in json.loads(json.dumps(report.data))["facts"]["crm_sources"]}
