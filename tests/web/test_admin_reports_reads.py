@@ -90,3 +90,17 @@ def test_the_reports_page_reads_its_newest_page_and_links_to_older_ones(
     assert RUN_LINK.findall(runs_page)[0] not in runs and len(RUN_LINK.findall(runs_page)) == 66  # 266 in all
     refused = client.get("/admin/reports?runs_after=nonsense", headers=HTML)
     assert refused.status_code == 422 and "is no place in the list" in refused.text
+
+
+@pytest.mark.parametrize("place", ["2026-13-45 demo cfo", "2026-06-01T10:00 demo cfo", "1 demo cfo", "+ - -"])
+def test_a_role_reports_place_that_names_no_day_is_refused_saying_so_not_a_server_error(
+    admin: tuple[App, RecordingStore, TestClient], place: str
+) -> None:
+    """A role report's place is its day, org and role ("2026-06-01 demo cfo"): one whose first word passed the
+    place's check but named no day (a month 13, a time, a lone digit: the check took any digits, T, :, ., -, +
+    and Z) answered 500 Internal Server Error."""
+    _, _, client = admin
+    answer = client.get("/admin/reports", params={"roles_after": place})
+    assert answer.status_code == 422, answer.text[:200]
+    assert answer.json()["detail"] == f"roles_after {place!r} is no place in the list"
+    assert client.get("/admin/reports", params={"roles_after": "2026-06-01 demo cfo"}).status_code == 200

@@ -5,6 +5,7 @@ which opens without signing in (`services.report_links`)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -50,7 +51,7 @@ def history(app: AppDep, scope: ScopeDep, runs_after: str = "", roles_after: str
     orgs = [scope.org] if scope.org else list_orgs(app.store)
     runs, more_runs = report_list.runs_page(app.store, orgs, after=_place(runs_after, "runs_after"), limit=PAGE_ROWS)
     roles, more_roles = report_list.role_reports_page(
-        app.store, orgs, after=_place(roles_after, "roles_after"), limit=PAGE_ROWS
+        app.store, orgs, after=_place(roles_after, "roles_after", day=True), limit=PAGE_ROWS
     )
     failures = [{"org": org, **f} for org in orgs for f in list_failures(app.store, org)]
     latest = report_list.latest_role_reports(app.store, orgs)
@@ -74,12 +75,23 @@ def history(app: AppDep, scope: ScopeDep, runs_after: str = "", roles_after: str
     return HTMLResponse(render("admin/reports.html", **context, titles=ROLE_TITLES))
 
 
-def _place(value: str, name: str) -> tuple[str, str, str] | None:
-    """A page link's place (three words: a time or day, then two names), checked; None for none."""
+def _place(value: str, name: str, *, day: bool = False) -> tuple[str, str, str] | None:
+    """A page link's place (three words: a time or, with `day`, a day, then two names), checked; None for none.
+    A role report's is its day (read as one: "2026-13-45" or "1" there answered 500)."""
     parts = value.split(" ")
-    if value and (len(parts) != 3 or not all(parts) or not re.fullmatch(r"[\dT:.\-+Z]+", parts[0])):
+    if value and (
+        len(parts) != 3 or not all(parts) or not re.fullmatch(r"[\dT:.\-+Z]+", parts[0]) or (day and not _day(parts[0]))
+    ):
         raise InvalidInput(f"{name} {value!r} is no place in the list", hint="open the reports from their first page")
     return (parts[0], parts[1], parts[2]) if value else None
+
+
+def _day(value: str) -> bool:
+    """Whether `value` is a day as a role report's place names it (2026-06-01)."""
+    try:
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 @router.get("/{org}/roles/{role}/{as_of}")
