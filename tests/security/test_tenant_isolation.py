@@ -20,7 +20,7 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.business import BusinessProfile, Org
-from firstmate.services import outbox
+from firstmate.services import outbox, outbox_list
 from firstmate.services.bookings import get_booking, list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token
@@ -221,6 +221,18 @@ def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, riv
     assert rival.booking.event_id in clean(browsers["crew"].get("/crew"))
     for page in ("/admin/outbox", "/admin/reports", "/admin/data", "/admin/outbox?org=demo"):
         clean(browsers["admin"].get(page), 404 if "org=demo" in page else 200)
+    # the lists' places (2026-12-06) naming the demo org's rows read the rival's own lists from there, nothing more
+    [entry] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key == victim.outbox_key]
+    place = " ".join(outbox_list.place_of(entry))
+    moment = place.split(" ")[0]
+    for name in ("after", "before"):
+        clean(browsers["admin"].get("/admin/outbox", params={name: place}))
+        clean(browsers["admin"].get("/admin/outbox", params={name: place, "q": "@"}))
+    for name, place in (("roles_after", "2026-06-02 demo cfo"), ("runs_after", f"{moment} 2026-06-01-x demo")):
+        clean(browsers["admin"].get("/admin/reports", params={name: place}))
+    for name in ("after", "before", "at", "edit"):
+        clean(browsers["admin"].get("/admin/data/rival/payouts", params={name: victim.data_key.partition("#")[2]}))
+    clean(browsers["admin"].get("/admin/data/rival/payouts", params={"page": "2"}), 404)
     # a change to the demo org's booking (same source and external id), sent with the rival's key,
     # is a new booking of the rival's, and changes nothing of the demo org's
     created = browsers["key"].post("/api/v1/bookings", json=booking_body(gross_amount="555.55"))
