@@ -302,3 +302,52 @@ def test_a_heic_says_where_it_was_taken_wherever_its_exif_starts_and_however_its
     with TestClient(create_app(app)) as client:
         assert _send(client, trip.guest_code, _heic_with(exif), "image/heic") == (303, 422)
     assert [k for k in _stored(app) if not k.startswith("waivers/")] == []
+
+
+def _jpeg_of_parts(segment: bytes, count: int) -> bytes:
+    out = io.BytesIO()
+    _picture((8, 8)).save(out, "JPEG")
+    data = out.getvalue()
+    return data[:2] + segment * count + data[2:]
+
+
+def _png_of_parts(kind: bytes, count: int) -> bytes:
+    import zlib
+
+    out = io.BytesIO()
+    _picture((8, 8)).save(out, "PNG")
+    data = out.getvalue()
+    at = data.index(b"IDAT") - 4
+    return data[:at] + (struct.pack(">I", 0) + kind + struct.pack(">I", zlib.crc32(kind))) * count + data[at:]
+
+
+def _webp_of_parts(count: int) -> bytes:
+    out = io.BytesIO()
+    _picture((8, 8)).save(out, "WEBP", lossless=True)
+    body = out.getvalue()[12:] + (b"JUNK" + struct.pack("<I", 0)) * count
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+@pytest.mark.parametrize(
+    ("make", "content_type"),
+    [
+        pytest.param(lambda: _jpeg_of_parts(b"\xff\xfe\x00\x02", 200_000), "image/jpeg", id="jpeg-200k-comments"),
+        pytest.param(lambda: _jpeg_of_parts(b"\xff\xe1\x00\x02", 200_000), "image/jpeg", id="jpeg-200k-app1"),
+        pytest.param(lambda: _png_of_parts(b"tEXt", 200_000), "image/png", id="png-200k-text-chunks"),
+        pytest.param(lambda: _png_of_parts(b"IDAT", 200_000), "image/png", id="png-200k-empty-idat"),
+        pytest.param(lambda: _webp_of_parts(200_000), "image/webp", id="webp-200k-chunks"),
+    ],
+)
+def test_a_file_of_more_parts_than_any_photo_is_refused_before_it_is_decoded(make: object, content_type: str) -> None:
+    """A photo is a few dozen segments or chunks (a large PNG some thousands): a file of 15 MB made of millions of
+    empty ones, which the decoder and the cutting of metadata both walk one by one, took 5 to 9 s of the server's
+    time to check (a minute under a 100 MB limit), and was taken. It is refused, read no further than the most
+    parts a photo has (100,000)."""
+    from firstmate.errors import InvalidInput
+    from firstmate.services.photos import without_metadata
+
+    sent = make()  # type: ignore[operator]
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match="more parts than any photo"):
+        without_metadata(sent, content_type)
+    assert time.perf_counter() - started < 1.0

@@ -13,7 +13,7 @@ from itertools import islice
 import structlog
 from PIL import Image
 
-from firstmate.domain.photo_metadata import NotParsed, strip_metadata, tiff_headers
+from firstmate.domain.photo_metadata import MOST_PARTS, NotParsed, TooManyParts, strip_metadata, tiff_headers
 from firstmate.domain.photos import Photo, album_window, heif_boxes_fit, sniff_image
 from firstmate.domain.timing import when
 from firstmate.errors import (
@@ -172,6 +172,16 @@ def without_metadata(data: bytes, content_type: str) -> bytes:
     where each photo was taken, a guest's home among them, until 2026-12-06. A HEIC, which the album cannot take
     apart, is refused when it says where it was taken (InvalidInput saying what to add instead), and kept as it
     is otherwise."""
+    if content_type in _DECODED:
+        with suppress(NotParsed):  # read for its parts before it is decoded: any other fault is judged below
+            try:
+                strip_metadata(data, content_type)
+            except TooManyParts:
+                raise InvalidInput(
+                    f"that file is not a {_DECODED[content_type][1]} photo as a camera or phone saves it: it is made "
+                    f"of more parts than any photo (over {MOST_PARTS:,}); add the photo as your phone or camera "
+                    "saved it"
+                ) from None
     orientation = check_decodes(data, content_type)
     if content_type not in _DECODED:
         if _located(data):
