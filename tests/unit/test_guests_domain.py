@@ -64,11 +64,13 @@ def test_the_album_s_window_is_said_as_the_settings_set_it() -> None:
     assert [album_opens_before(h) for h in (1, 3, 0.5, 0)] == [
         "an hour before departure", "3 hours before departure", "0.5 hours before departure", "at departure",
     ]  # fmt: skip
-    assert [album_stays_open(d) for d in (7, 1, 2, 30)] == [
-        "a week after",
-        "a day after",
-        "2 days after",
-        "30 days after",
+    assert [album_stays_open(d) for d in (7, 1, 2, 30, 0.5, 0)] == [
+        "a week after the trip",
+        "a day after the trip",
+        "2 days after the trip",
+        "30 days after the trip",
+        "12 hours after the trip",
+        "when the trip returns",
     ]
 
 

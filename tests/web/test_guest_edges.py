@@ -282,3 +282,22 @@ def test_a_boat_left_out_of_the_org_file_keeps_its_trips_pages(
     assert page.status_code == 200 and "Aboard Sea Lark" in page.text
     crew = sign_in(demo_app, "marisol").get(f"/crew/events/{booking.event_id}")
     assert crew.status_code == 200 and "Sea Lark" in crew.text
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(0, "Open until Sat 13 Jun 2026, 19:00 PDT, when the trip returns."),
+     (0.5, "Open until Sun 14 Jun 2026, 07:00 PDT, 12 hours after the trip."),
+     (2, "Open until Mon 15 Jun 2026, 19:00 PDT, 2 days after the trip.")],
+)  # fmt: skip
+def test_an_album_that_closes_within_a_day_of_the_return_says_so_in_words(
+    demo_app: App, booking: Booking, clock: FixedClock, days: float, said: str
+) -> None:
+    """album_closes_after_days takes 0 and fractions (0 to 365): an album closing as the trip returned read "Open
+    until Sat 13 Jun 2026, 19:00 PDT, 0 days after the trip.", one closing half a day after "0.5 days after"."""
+    import dataclasses
+
+    app = dataclasses.replace(demo_app, settings=demo_app.settings.model_copy(update={"album_closes_after_days": days}))
+    clock.set(DEPARTURE + timedelta(hours=1))
+    with TestClient(create_app(app)) as client:
+        assert said in client.get(f"/g/{booking.guest_code}").text

@@ -129,7 +129,7 @@ def _album(
     """The album's upload form, if it takes photos now, and what the page says of it: until when it takes
     them ("share your photos from then until a week after." named no day, and an open album none)."""
     opens, closes = upload_window(ctx, target)
-    until = f"{when(closes, zone)}, {album_stays_open(ctx.settings.album_closes_after_days)} the trip"
+    until = f"{when(closes, zone)}, {album_stays_open(ctx.settings.album_closes_after_days)}"
     try:
         return request_upload(ctx, target, code), f"Open until {until}."
     except Conflict as exc:

@@ -71,10 +71,16 @@ def album_opens_before(hours: float) -> str:
 
 
 def album_stays_open(days: float) -> str:
-    """How long after the trip an album stays open, in words: "a week after", "2 days after"."""
+    """How long after the trip an album stays open, in words: "a week after the trip", "2 days after the trip",
+    "12 hours after the trip", "when the trip returns" (a setting of 0 read "0 days after", 0.5 "0.5 days")."""
+    if days == 0:
+        return "when the trip returns"
+    if days < 1:
+        hours = days * 24
+        return f"{hours:.3g} hour{'' if hours == 1 else 's'} after the trip"
     if days == 7:
-        return "a week after"
-    return "a day after" if days == 1 else f"{days:g} days after"
+        return "a week after the trip"
+    return "a day after the trip" if days == 1 else f"{days:g} days after the trip"
 
 
 def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUpload:
