@@ -104,3 +104,26 @@ def test_a_role_reports_place_that_names_no_day_is_refused_saying_so_not_a_serve
     assert answer.status_code == 422, answer.text[:200]
     assert answer.json()["detail"] == f"roles_after {place!r} is no place in the list"
     assert client.get("/admin/reports", params={"roles_after": "2026-06-01 demo cfo"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "place"),
+    [
+        ("/admin/outbox", "after", "2026-01-01T00:00:00.000000Z demo " + "bk:" * 1000),
+        ("/admin/outbox", "before", "2026-01-01T00:00:00.000000Z demo " + "bk:" * 1000),
+        ("/admin/reports", "runs_after", "2026-01-01T00:00:00Z " + "r" * 3000 + " demo"),
+        ("/admin/reports", "roles_after", "2026-01-01 demo " + "cfo" * 1000),
+    ],
+)
+def test_a_place_longer_than_any_row_s_is_refused_saying_what_to_do(
+    admin: tuple[App, RecordingStore, TestClient], path: str, name: str, place: str
+) -> None:
+    """An outbox page link naming a message key of 3,000 characters was refused with the store's own words, "key
+    too long: pk ≤ 2048 bytes, sk ≤ 1024 bytes", and no word of what to do; the reports' places took any
+    length. Each is refused as the data pages' are, naming the place cut short and how to go on."""
+    _, _, client = admin
+    answer = client.get(path, params={name: place})
+    assert answer.status_code == 422, answer.text[:200]
+    said = answer.json()
+    assert "is too long" in said["detail"] and len(said["detail"]) < 200 and "key too long" not in said["detail"]
+    assert "first page" in said["hint"]

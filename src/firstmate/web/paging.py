@@ -12,6 +12,9 @@ PAGE_ROWS = 200
 #: The highest page number an address may name (`?page=N`, kept from before the pages named rows): 20 million
 #: rows. A number of 20 digits reached the store as a limit SQLite cannot hold, and answered 500.
 MOST_PAGE = 100_000
+#: The longest place a page link may name (a row's key and when it was made): past any row's (a sort key holds
+#: 1,024 bytes), as `services.data_list` bounds its own.
+LONGEST_PLACE = 900
 
 
 @dataclass(frozen=True)

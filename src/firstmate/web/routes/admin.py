@@ -21,7 +21,7 @@ from firstmate.services import outbox, outbox_list
 from firstmate.services.access import SESSION_TTL, admin_session_token, spend_token, verify_token
 from firstmate.services.business import list_orgs
 from firstmate.web.deps import ADMIN_COOKIE, AdminScope, get_app, require_admin
-from firstmate.web.paging import MOST_PAGE, PAGE_ROWS, CursorPager
+from firstmate.web.paging import LONGEST_PLACE, MOST_PAGE, PAGE_ROWS, CursorPager
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -160,6 +160,10 @@ def _place(where: OutboxEntry | outbox_list.Place) -> str:
 
 def _place_named(value: str) -> outbox_list.Place | None:
     """A page link's place (`_place`), checked; None for none."""
+    if len(value.encode()) > LONGEST_PLACE:  # the store's own "key too long" said nothing of what to do
+        raise InvalidInput(
+            f"{value[:40]!r}… is no place in the outbox: it is too long", hint="open the outbox from its first page"
+        )
     moment, _, rest = value.partition(" ")
     org, _, key = rest.partition(" ")
     if value and not (_PLACE.fullmatch(moment) and key):

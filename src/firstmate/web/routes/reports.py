@@ -22,7 +22,7 @@ from firstmate.services.intel import list_failures
 from firstmate.services.report_links import open_report_pdf
 from firstmate.services.reports import role_report_file
 from firstmate.web.deps import AdminScope, get_app, require_admin
-from firstmate.web.paging import PAGE_ROWS
+from firstmate.web.paging import LONGEST_PLACE, PAGE_ROWS
 
 router = APIRouter(prefix="/admin/reports", include_in_schema=False)
 AppDep = Annotated[App, Depends(get_app)]
@@ -78,6 +78,11 @@ def history(app: AppDep, scope: ScopeDep, runs_after: str = "", roles_after: str
 def _place(value: str, name: str, *, day: bool = False) -> tuple[str, str, str] | None:
     """A page link's place (three words: a time or, with `day`, a day, then two names), checked; None for none.
     A role report's is its day (read as one: "2026-13-45" or "1" there answered 500)."""
+    if len(value.encode()) > LONGEST_PLACE:  # a run's place of any length reached the store's index as a bound
+        raise InvalidInput(
+            f"{name} {value[:40]!r}… is no place in the list: it is too long",
+            hint="open the reports from their first page",
+        )
     parts = value.split(" ")
     if value and (
         len(parts) != 3 or not all(parts) or not re.fullmatch(r"[\dT:.\-+Z]+", parts[0]) or (day and not _day(parts[0]))
