@@ -127,3 +127,16 @@ def test_a_place_longer_than_any_row_s_is_refused_saying_what_to_do(
     said = answer.json()
     assert "is too long" in said["detail"] and len(said["detail"]) < 200 and "key too long" not in said["detail"]
     assert "first page" in said["hint"]
+
+
+@pytest.mark.parametrize("upto", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_an_outbox_list_pinned_to_a_time_past_the_calendar_s_ends_is_refused_not_a_server_error(
+    admin: tuple[App, RecordingStore, TestClient], upto: str
+) -> None:
+    """The outbox's page links pin the list to when its first page was read (`?upto=`, a time with its offset):
+    one whose UTC falls before year 1 or after 9999 answered 500 Internal Server Error."""
+    _, _, client = admin
+    answer = client.get("/admin/outbox", params={"upto": upto})
+    assert answer.status_code == 422, answer.text[:200]
+    assert answer.json()["detail"] == f"upto {upto!r} is no time with its offset"
+    assert client.get("/admin/outbox", params={"upto": "9999-12-31T23:59:59+00:00"}).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -175,9 +175,12 @@ _PLACE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
 
 def _moment(value: str) -> datetime:
+    """`upto`'s time, checked: with its offset, and one UTC holds (a time of year 1 at +01:00 answered 500)."""
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
+        moment: datetime | None = datetime.fromisoformat(value)
+        if moment is not None and moment.tzinfo is not None:
+            moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise InvalidInput(f"upto {value!r} is no time with its offset", hint="open the outbox from its first page")
