@@ -234,6 +234,11 @@ _JARGON = ("Input should", "String should", "Field required", "isoformat", "vali
     [
         ("invoices.csv", {**_INVOICE, "issued": "16/11/2026"}, "field issued",
          "'16/11/2026' is not a date: write it year-month-day, like 2026-07-04"),
+        # a bare number was read as seconds since 1970 (86400: 1970-01-02) and taken without a word
+        ("invoices.csv", {**_INVOICE, "issued": "86400"}, "field issued",
+         "'86400' is not a date: write it year-month-day, like 2026-07-04"),
+        ("invoices.csv", {**_INVOICE, "issued": "20260901"}, "field issued",
+         "'20260901' is not a date: write it year-month-day, like 2026-07-04"),
         ("invoices.csv", {**_INVOICE, "due": "2026-02-30"}, "field due",
          "'2026-02-30' is not a real date (no such month or day): write it year-month-day, like 2026-07-04"),
         ("invoices.csv", {**_INVOICE, "issued": "2026-09-01T10:00"}, "field issued",

@@ -57,8 +57,20 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _no_timestamp(value: Any) -> Any:
+    """A file's date as written: a bare number ("86400", 20261121) is no date, which pydantic would read as
+    seconds since 1970 (1970-01-02), taken without a word."""
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value.strip().isdigit()
+    ):
+        raise ValueError(f"{value!r} is not a date: write it year-month-day, like 2026-07-04")
+    return value
+
+
 Month = Annotated[date, BeforeValidator(_month)]
-OptionalDate = Annotated[date | None, BeforeValidator(_blank_is_none)]
+#: A date of a data file's row.
+Day = Annotated[date, BeforeValidator(_no_timestamp)]
+OptionalDate = Annotated[date | None, BeforeValidator(_no_timestamp), BeforeValidator(_blank_is_none)]
 OptionalSlug = Annotated[Slug | None, BeforeValidator(_blank_is_none)]
 OptionalBool = Annotated[bool | None, BeforeValidator(_blank_is_none)]
 
@@ -90,8 +102,8 @@ class RevenueLine(Row):
     entity: Slug
     asset: OptionalSlug = None
     source: Annotated[str, Field(min_length=1, max_length=60)] = "direct"
-    recorded_on: date
-    service_date: date
+    recorded_on: Day
+    service_date: Day
     amount: Amount
     deposit: bool = Field(default=False, description="A deposit taken before the service.")
     reference: Text = ""
@@ -118,8 +130,8 @@ class Invoice(Row):
     id: Annotated[str, Field(min_length=1, max_length=60)]
     entity: Slug
     client: Annotated[str, Field(min_length=1, max_length=120)]
-    issued: date
-    due: date
+    issued: Day
+    due: Day
     amount: Positive
     paid_on: OptionalDate = None
     paid_amount: Positive = Decimal(0)
@@ -159,7 +171,7 @@ class Payout(Row):
 
     id: Annotated[str, Field(min_length=1, max_length=120)]
     source: Annotated[str, Field(min_length=1, max_length=60)]
-    paid_on: date
+    paid_on: Day
     amount: Amount
     reference: Text = ""
 
@@ -198,7 +210,7 @@ class Maintenance(Row):
 
     id: Annotated[str, Field(min_length=1, max_length=120)]
     asset: Slug
-    date: date
+    date: Day
     description: Annotated[str, Field(min_length=1, max_length=300)]
     cost: Positive
     kind: MaintenanceKind = MaintenanceKind.PLANNED
@@ -211,7 +223,7 @@ class Delivery(Row):
     id: Annotated[str, Field(min_length=1, max_length=120)]
     entity: Slug
     client: Annotated[str, Field(min_length=1, max_length=120)]
-    promised: date
+    promised: Day
     delivered: OptionalDate = None
     billed: Positive = Decimal(0)
     collected: Positive = Decimal(0)
