@@ -23,7 +23,7 @@ ISO_4217 = frozenset(_LISTED.split())
 def currency_code(value: str) -> str:
     """`value` as a currency code in capitals; ValueError when ISO 4217 has no such code."""
     code = value.strip().upper()
-    if code not in ISO_4217:
+    if not value.strip().isascii() or code not in ISO_4217:  # "ısk" (a dotless ı) upper-cases to "ISK"
         raise ValueError(f"{value!r} is not a currency code (ISO 4217), like USD or EUR")
     return code
 
