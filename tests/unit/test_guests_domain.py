@@ -61,15 +61,18 @@ def test_the_album_s_window_is_said_as_the_settings_set_it() -> None:
     """It said "an hour before departure" and "until a week after" whatever the settings were."""
     from firstmate.services.photos import album_opens_before, album_stays_open
 
-    assert [album_opens_before(h) for h in (1, 3, 0.5, 0)] == [
-        "an hour before departure", "3 hours before departure", "0.5 hours before departure", "at departure",
+    assert [album_opens_before(h) for h in (1, 3, 0.5, 1.5, 0)] == [
+        "an hour before departure", "3 hours before departure", "30 minutes before departure",
+        "1.5 hours before departure", "at departure",
     ]  # fmt: skip
-    assert [album_stays_open(d) for d in (7, 1, 2, 30, 0.5, 0)] == [
+    # a review: 0.01 days read "0.24 hours after the trip"
+    assert [album_stays_open(d) for d in (7, 1, 2, 30, 0.5, 0.01, 0)] == [
         "a week after the trip",
         "a day after the trip",
         "2 days after the trip",
         "30 days after the trip",
         "12 hours after the trip",
+        "14 minutes after the trip",
         "when the trip returns",
     ]
 

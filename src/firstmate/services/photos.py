@@ -64,23 +64,32 @@ def upload_window(ctx: Context, target: CodeTarget) -> tuple[datetime, datetime]
 
 
 def album_opens_before(hours: float) -> str:
-    """When an album opens, in words: "an hour before departure", "3 hours before departure"."""
+    """When an album opens, in words: "an hour before departure", "3 hours before departure", "30 minutes before
+    departure" (0.5 read "0.5 hours")."""
     if hours == 1:
         return "an hour before departure"
-    return f"{hours:g} hours before departure" if hours else "at departure"
+    return f"{_hours(hours)} before departure" if hours else "at departure"
 
 
 def album_stays_open(days: float) -> str:
     """How long after the trip an album stays open, in words: "a week after the trip", "2 days after the trip",
-    "12 hours after the trip", "when the trip returns" (a setting of 0 read "0 days after", 0.5 "0.5 days")."""
+    "12 hours after the trip", "15 minutes after the trip", "when the trip returns" (a setting of 0 read "0 days
+    after", 0.5 "0.5 days", 0.01 "0.24 hours")."""
     if days == 0:
         return "when the trip returns"
     if days < 1:
-        hours = days * 24
-        return f"{hours:.3g} hour{'' if hours == 1 else 's'} after the trip"
+        return f"{_hours(days * 24)} after the trip"
     if days == 7:
         return "a week after the trip"
     return "a day after the trip" if days == 1 else f"{days:g} days after the trip"
+
+
+def _hours(hours: float) -> str:
+    """A span under a day in words: whole minutes under an hour ("15 minutes"), else hours ("12 hours", "1.5 hours")."""
+    if hours < 1:
+        minutes = max(round(hours * 60), 1)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{hours:.3g} hour{'' if hours == 1 else 's'}"
 
 
 def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUpload:
