@@ -17,7 +17,7 @@ from firstmate.bootstrap import App, build
 from firstmate.config import Settings
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
-from firstmate.domain.intake import BlockedSlot, RowError
+from firstmate.domain.intake import BlockedSlot, NotBooked, RowError
 from firstmate.domain.redaction import HIDDEN_AMOUNT, crew_notes
 from firstmate.ports import Absent, Delete, Item, Put
 from firstmate.services import outbox
@@ -28,6 +28,7 @@ from firstmate.services.trips import booking_pk, calendar_pk, intake_pk
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BOATS = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
 OTA = (FIXTURES / "ota_export.ics").read_bytes()
+LA = "America/Los_Angeles"
 HEADER = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,notes\n"
 
 
@@ -305,6 +306,46 @@ def test_a_boatsetter_cancellation_cancels() -> None:
     raw = SAMPLE_EMAIL.read_bytes().replace(b"Subject: Booking confirmed", b"Subject: Booking cancelled")
     [record] = parse_email(raw, timezone="America/Los_Angeles", boats=BOATS)
     assert isinstance(record, BookingRequest) and record.status.value == "cancelled"
+
+
+def _reworded(subject: str, headline: str) -> bytes:
+    """The sample confirmation with another subject and headline (its body's first line)."""
+    return (
+        SAMPLE_EMAIL.read_bytes()
+        .replace(b"Subject: Booking confirmed: Sea Lark on Saturday, December 12, 2026", f"Subject: {subject}".encode())
+        .replace(b"Booking confirmed!\n", f"{headline}\n".encode())
+    )
+
+
+def test_a_cancellation_email_worded_otherwise_cancels_and_is_never_read_as_a_confirmation(demo_app: App) -> None:
+    """Found by a review: a cancellation was read as one only when its subject or headline began "Booking
+    cancelled". "Your booking has been cancelled", "Re: Booking cancelled" or "Cancellation confirmed" were
+    read as the booking confirmed: the import said "1 unchanged", and the crew still sailed for a renter who
+    had cancelled."""
+    report = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
+    assert dict(report.counts) == {"created": 1}
+    for subject, headline in [
+        ("Your booking BS-7Q4K2M has been cancelled", "Your booking has been cancelled"),
+        ("Re: Booking cancelled: Sea Lark", "Hi Marisol,"),
+        ("[Boatsetter] Trip canceled: Sea Lark", "Hi Marisol,"),
+        ("Cancellation confirmed: Sea Lark on Saturday, December 12, 2026", "Cancellation confirmed"),
+        ("Sea Lark on Saturday, December 12, 2026", "Booking Cancelled"),
+    ]:
+        [record] = parse_email(_reworded(subject, headline), timezone=LA, boats=BOATS)
+        assert isinstance(record, BookingRequest) and record.status is BookingStatus.CANCELLED, subject
+    [record] = parse_email(_reworded("Your booking has been cancelled", "Hi"), timezone=LA, boats=BOATS)
+    assert dict(import_records(demo_app, "demo", [record]).counts) == {"cancelled": 1}
+    # a confirmation that speaks of its cancellation policy confirms
+    for subject in ["Booking confirmed: Sea Lark (free cancellation until Dec 10)", "Booking confirmed"]:
+        [record] = parse_email(_reworded(subject, "Booking confirmed!"), timezone=LA, boats=BOATS)
+        assert isinstance(record, BookingRequest) and record.status is BookingStatus.CONFIRMED, subject
+    # a renter asking to cancel cancels nothing, and is said to be what it is
+    [asked] = parse_email(_reworded("Cancellation request: Sea Lark", "Cancellation request"), timezone=LA, boats=BOATS)
+    assert isinstance(asked, NotBooked)
+    assert asked.why == (
+        "is a cancellation request awaiting the owner's acceptance: nothing was cancelled; the email confirming "
+        "the cancellation will cancel it"
+    )
 
 
 def test_the_ota_export_gives_bookings_blocked_slots_and_cancellations() -> None:

@@ -28,6 +28,10 @@ _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from
 _REQUEST = re.compile(r"\brequest(?:s|ed)?\b")
 _ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
 _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
+#: A subject or headline (lower case) telling of a cancellation, however worded: "Booking cancelled", "Your
+#: booking has been cancelled", "Re: Trip canceled", "Cancellation confirmed"; not a confirmation's "free
+#: cancellation" or "cancellation policy"
+_CANCELLED = re.compile(r"\bcancel(?:l?ed)\b|(?<!free )\bcancellation\b(?! polic)")
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -47,12 +51,11 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     booking_id = fields.get("booking id")
     if not booking_id:
         return RowError("email", "no 'Booking ID:' line found")
-    # decided by the subject and the headline only: the renter's own words must never cancel a trip
+    # decided by the subject and the headline only: the renter's own words must never cancel a trip. Read
+    # only when they began "Booking cancelled", "Your booking has been cancelled" was taken for a confirmation
     headline = text.strip().splitlines()[0].lower() if text.strip() else ""
     subject = str(message.get("Subject", "")).lower()
-    cancelled = subject.startswith(("booking cancelled", "booking canceled")) or headline.startswith(
-        ("booking cancelled", "booking canceled")
-    )
+    cancelled = bool(_CANCELLED.search(subject) or _CANCELLED.search(headline))
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
         return NotBooked(f"{SOURCE} {booking_id}", asked)
     try:
@@ -90,6 +93,11 @@ def _asked(line: str) -> str | None:
     nothing, until the owner accepts; "Booking request accepted" is a confirmation."""
     if not _REQUEST.search(line) or _ACCEPTED.search(line):
         return None
+    if _CANCELLED.search(line):
+        return (
+            "is a cancellation request awaiting the owner's acceptance: nothing was cancelled; the email confirming "
+            "the cancellation will cancel it"
+        )
     if _CHANGE.search(line):
         return (
             "is a change request awaiting the owner's acceptance: nothing was changed; the email confirming the "
