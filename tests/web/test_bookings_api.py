@@ -523,3 +523,22 @@ def test_a_start_without_its_offset_is_told_an_example_in_the_business_zones_off
         assert answer.status_code == 422, answer.text
         [problem] = [e["problem"] for e in answer.json()["errors"] if e["field"] == "start"]
         assert problem.endswith("write a date and time with its offset, like 2026-07-04T17:00:00+01:00"), problem
+
+
+def test_a_guest_count_or_sequence_sent_as_true_or_false_is_refused_and_changes_nothing(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: `"guest_count": true` (a client's form sending a checkbox's value) was read as 1
+    guest, and the booking of 6 changed to 1: its checklist counted life jackets for one guest and the crew
+    were told the trip had changed. A `"sequence": true` was read as revision 1."""
+    assert _post(client, api_key, booking_body()).status_code == 201
+    before = _snapshot(demo_app)
+    for field in ("guest_count", "sequence"):
+        for value in (True, False):
+            answer = _post(client, api_key, booking_body(**{field: value}))
+            assert answer.status_code == 422, answer.text
+            problem = f"{json.dumps(value)} is not a whole number: write it like 12"
+            assert answer.json()["errors"] == [{"field": field, "problem": problem}], answer.text
+    assert _snapshot(demo_app) == before
+    event = get_event(demo_app.store, "demo", _post(client, api_key, booking_body()).json()["event_id"])
+    assert event.guest_count == 6

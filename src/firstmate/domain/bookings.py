@@ -33,6 +33,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
 from firstmate.domain.guests import someone_else
@@ -303,6 +304,16 @@ class BookingRequest(BaseModel):
     def _upper(cls, value: str, info: ValidationInfo) -> str:
         # a stored booking is not judged again: what was taken when it came in stays readable
         return value.upper() if (info.context or {}).get("stored") else currency_code(value)
+
+    @field_validator("guest_count", "sequence", mode="before")
+    @classmethod
+    def _no_truth_value(cls, value: object) -> object:
+        """A whole number as sent: JSON's `true` or `false` is none (read as 1 or 0, a booking of 6 became one of 1)."""
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "whole_number", "{sent} is not a whole number: write it like 12", {"sent": json.dumps(value)}
+            )
+        return value
 
     @field_validator("gross_amount", "duration_hours")
     @classmethod
