@@ -1813,3 +1813,20 @@ def test_a_csv_row_refused_by_a_rule_is_told_what_was_written_and_how_to_write_i
         "sign; guest_count: '0' is below 1: write 1 or more; gross_amount: '2000000' is above 1000000: write 1000000 "
         "or less",
     ]
+
+
+def test_a_csv_row_naming_a_boat_not_in_the_profile_is_refused_naming_its_spreadsheet_row(demo_app: App) -> None:
+    """Found by a review: a row naming a boat the business does not have was refused as "record 2 (C-3)",
+    counting the bookings read rather than the spreadsheet's rows: below a blank row, the operator looked
+    at the wrong row. It names its row as every other problem of the file does."""
+    text = (
+        HEADER
+        + "C-1,sea-lark,2026-07-04T17:00:00-07:00,2.5,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        + "\n"
+        + "C-3,wave-dancer,2026-07-05T17:00:00-07:00,2.5,5,600.00,USD,Ann Lee,ann@example.com,\n"
+    )
+    report = import_records(demo_app, "demo", parse_csv(text, timezone=LA))
+    assert [(e.where, e.problem) for e in report.errors] == [
+        ("row 4 (C-3)", "unknown boat 'wave-dancer'; known boats: morning-tern, sea-lark")
+    ]
+    assert not report.counts and all_items(demo_app.store, intake_pk("demo")) == []

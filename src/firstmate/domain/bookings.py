@@ -278,6 +278,20 @@ class BookingRequest(BaseModel):
         """The intake path whose series `sequence` is in (an API body's unless its parser said otherwise)."""
         return self._numbered_by
 
+    #: where a file holds it ("row 7" of a CSV file, as the spreadsheet numbers it), when a parser said so
+    _place: str | None = PrivateAttr(default=None)
+
+    @property
+    def place(self) -> str | None:
+        """Where its file holds it ("row 7"), when its parser said so: a problem found later names it."""
+        return self._place
+
+    def placed_at(self, place: str) -> BookingRequest:
+        """This request, held at `place` in its file ("row 7")."""
+        copy = self.model_copy()
+        copy._place = place
+        return copy
+
     def numbered_in(self, path: IntakePath) -> BookingRequest:
         """This request, its `sequence` in `path`'s series (as the parser of a file or an email says)."""
         copy = self.model_copy()

@@ -82,7 +82,8 @@ def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> li
             try:
                 profile.place(record.entity, record.asset)
             except ValueError as exc:
-                errors.append(RowError(f"record {index} ({record.external_id})", str(exc)))
+                # named by its file's row, as the parser names its problems; counted, "record 2" was row 4
+                errors.append(RowError(f"{record.place or f'record {index}'} ({record.external_id})", str(exc)))
         elif isinstance(record, BlockedSlot):
             try:  # a slot blocks a boat's calendar: a property or a vehicle is no boat
                 if record.asset:

@@ -245,7 +245,7 @@ def _record(number: int, row: dict[str, str], default_source: str, timezone: str
     if timezone and (wrong := _season(row["start"], timezone)):
         return RowError(f"row {number}", _with_the_rest(wrong, body))
     try:
-        return BookingRequest.model_validate(body).numbered_in(IntakePath.CSV)
+        return BookingRequest.model_validate(body).numbered_in(IntakePath.CSV).placed_at(f"row {number}")
     except ValidationError as exc:
         return RowError(f"row {number}", describe(exc, CSV_COLUMNS))
 
