@@ -779,3 +779,47 @@ def test_the_data_template_writes_its_example_amounts_in_the_currency_it_names(
         assert imported.returncode == 0, imported.stderr
         payouts = run(home, "data", "show", "--kind", "payouts").stdout
         assert '"amount":"1232"' in payouts.replace(" ", ""), payouts
+
+
+def test_a_calendar_exports_total_without_a_currency_code_is_in_the_businesss_currency(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: an export's `Total: 1,120.00` was taken as dollars in a business that keeps its money
+    in euros, and its revenue was counted in USD beside its euro trips; `Total: €480.00`, as a European
+    channel writes it, refused the whole file ("write it like 'USD 1200.00'"). A total without a code is in
+    the business's currency (business.yaml's, else its bookings'), and € and £ are EUR and GBP."""
+    table = tmp_path / "bookings.csv"
+    table.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,EUR,Rob Sample,rob@example.com\n",
+        encoding="utf-8",
+    )
+    assert run(home, "booking", "import", str(table)).returncode == 0
+    events = [("E-1", "1\\,120.00"), ("E-2", "€480.00"), ("E-3", "95.50 £"), ("E-4", "USD 300.00")]
+    export = tmp_path / "export.ics"
+    export.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\n"
+        + "".join(
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:2027080{n}T170000Z\r\n"
+            f"DTEND:2027080{n}T200000Z\r\nSUMMARY:Reserved\r\n"
+            f"DESCRIPTION:Guest: Jordan Pike\\nEmail: jordan.pike@example.com\\nTotal: {total}\r\nEND:VEVENT\r\n"
+            for n, (uid, total) in enumerate(events, start=1)
+        )
+        + "END:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    imported = run(home, "booking", "import", str(export), "--source", "getmyboat", "--asset", "sea-lark")
+    assert imported.returncode == 0 and "4 created" in imported.stdout, imported.stdout + imported.stderr
+    app = build(Settings(home=home))
+    try:
+        from firstmate.services.bookings import get_booking
+        from firstmate.services.paging import all_items
+        from firstmate.services.trips import intake_pk
+
+        anchors = {a.sk: a.data["booking_id"] for a in all_items(app.store, intake_pk("demo"))}
+        requests = {uid: get_booking(app.store, "demo", anchors[f"getmyboat#{uid}"]).request for uid, _ in events}
+    finally:
+        app.close()
+    assert {uid: (str(r.gross_amount), r.currency) for uid, r in requests.items()} == {
+        "E-1": ("1120.00", "EUR"), "E-2": ("480.00", "EUR"), "E-3": ("95.50", "GBP"), "E-4": ("300.00", "USD")
+    }  # fmt: skip

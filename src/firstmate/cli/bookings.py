@@ -33,6 +33,7 @@ from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import BlockedSlot, ParsedRecord
 from firstmate.errors import InvalidInput
 from firstmate.services.business import load_business
+from firstmate.services.data import org_currency
 from firstmate.services.imports import import_records
 
 booking_cli = typer.Typer(help="Bookings.", no_args_is_help=True)
@@ -118,6 +119,11 @@ def _parse(
         return parse_email(file_bytes(file), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
         return parse_ics(
-            file_bytes(file), source=source or "ical", timezone=profile.org.timezone, asset=asset, boats=boats
+            file_bytes(file),
+            source=source or "ical",
+            timezone=profile.org.timezone,
+            asset=asset,
+            boats=boats,
+            currency=org_currency(app.store, org),  # a total naming none is in the business's
         )
     raise InvalidInput(f"cannot import {file.name}: use a .csv, .eml or .ics file")

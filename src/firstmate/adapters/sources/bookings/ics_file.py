@@ -34,8 +34,11 @@ from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 # `Notes:` took "Guests: 6" for its value); no-break spaces pasted from a web page are spaces around a label too
 _LINE = re.compile(r"[ \t\xa0]*(?P<key>[A-Za-z][A-Za-z \xa0]{0,30}):[ \t]*(?P<value>.*?)[ \t]*")
 _TOTAL = re.compile(
-    r"^(?P<currency>[A-Za-z]{3})?\s*\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*(?P<suffix>[A-Za-z]{3})?$"
+    r"^(?P<currency>[A-Za-z]{3})?\s*(?P<sign>[$€£])?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*"
+    r"(?P<sign_after>[€£])?\s*(?P<suffix>[A-Za-z]{3})?$"
 )
+#: The currency a total's sign names: "$" is the US dollar's, as it was before signs were read
+_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
 #: Any `label: value` line among the notes, its label whatever it holds ("Owner's payout", "Payout (est.)"):
@@ -53,11 +56,18 @@ _ZONES = threading.Lock()  # one file read at a time: the zones icalendar knows 
 
 
 def parse_ics(
-    raw: bytes, *, source: str, timezone: str, asset: str | None, boats: Mapping[str, str] | None = None
+    raw: bytes,
+    *,
+    source: str,
+    timezone: str,
+    asset: str | None,
+    boats: Mapping[str, str] | None = None,
+    currency: str = "USD",
 ) -> list[ParsedRecord]:
     """Every VEVENT as a booking request, a blocked slot, or a RowError naming its UID; a file that
     is not UTF-8 is one RowError. `boats` (asset id to boat name) lets `Boat:` name a boat by its
-    name, as firstmate's own feeds write it ("Sea Lark (38 ft sloop)"), as well as by its id."""
+    name, as firstmate's own feeds write it ("Sea Lark (38 ft sloop)"), as well as by its id. A `Total:`
+    that names no currency is in `currency`, the business's."""
     try:  # strictly: icalendar puts U+FFFD for what it cannot read, and "Zoë" was greeted as "Zo�"
         text = raw.decode("utf-8-sig")  # a byte order mark, as some Windows programs write, is no text
     except UnicodeDecodeError as exc:
@@ -78,7 +88,15 @@ def parse_ics(
         latest = _latest_versions(events)
         return [
             latest[n]
-            or _record(event, source=source, timezone=timezone, asset=asset, duration=durations.get(n), boats=boats)
+            or _record(
+                event,
+                source=source,
+                timezone=timezone,
+                asset=asset,
+                duration=durations.get(n),
+                boats=boats,
+                currency=currency,
+            )
             for n, event in enumerate(events)
             if n in latest
         ]
@@ -183,6 +201,7 @@ def _record(
     asset: str | None,
     duration: str | None = None,
     boats: Mapping[str, str] | None = None,
+    currency: str = "USD",
 ) -> ParsedRecord:
     uid = _uid(event)
     if not uid:
@@ -235,7 +254,7 @@ def _record(
             "and guest would be told 00:00): give the event the start and end times of the trip",
         )
     try:
-        currency, amount = _total(fields.get("total", "0"))
+        currency, amount = _total(fields.get("total", "0"), currency)
         body = {
             "source": source,
             "external_id": uid,
@@ -430,12 +449,15 @@ def _aware(event: icalendar.Event, name: str, timezone: str) -> datetime:
     return value
 
 
-def _total(text: str) -> tuple[str, str]:
+def _total(text: str, currency: str) -> tuple[str, str]:
+    """The currency and amount a `Total:` says ("USD 1,120.00", "€480.00", "95.50 £"); one naming no currency is
+    in the business's `currency` (it was taken for dollars, and a business in euros counted its revenue in USD)."""
     match = _TOTAL.fullmatch(text.strip())
     if not match:
-        raise ValueError(f"cannot read the total {text!r}; write it like 'USD 1200.00'")
+        raise ValueError(f"cannot read the total {text!r}; write it like '{currency} 1200.00'")
     try:
         amount = Decimal(plain_amount(match["amount"]))
     except InvalidOperation:
         raise ValueError(f"cannot read the total {text!r}") from None
-    return (match["currency"] or match["suffix"] or "USD").upper(), str(amount)
+    sign = match["sign"] or match["sign_after"]
+    return (match["currency"] or match["suffix"] or _SIGNS.get(sign or "") or currency).upper(), str(amount)
