@@ -823,3 +823,52 @@ def test_a_calendar_exports_total_without_a_currency_code_is_in_the_businesss_cu
     assert {uid: (str(r.gross_amount), r.currency) for uid, r in requests.items()} == {
         "E-1": ("1120.00", "EUR"), "E-2": ("480.00", "EUR"), "E-3": ("95.50", "GBP"), "E-4": ("300.00", "USD")
     }  # fmt: skip
+
+
+def _export(events: list[tuple[str, str, str]]) -> str:
+    """A calendar export of bookings (UID, start, end in UTC), each of Jordan Pike."""
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\n"
+        + "".join(
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\n"
+            "SUMMARY:Reserved\r\nDESCRIPTION:Guest: Jordan Pike\\nEmail: jordan.pike@example.com\\nTotal: 300.00\r\n"
+            "END:VEVENT\r\n"
+            for uid, start, end in events
+        )
+        + "END:VCALENDAR\r\n"
+    )
+
+
+def test_an_export_that_no_longer_lists_a_booking_says_so_and_how_to_cancel_it(home: Path, tmp_path: Path) -> None:
+    """Found by a review: a channel's export drops a reservation its renter cancelled (as many calendar feeds
+    do, rather than list it STATUS:CANCELLED). Imported, the export said "1 unchanged", and the booking stayed,
+    its crew and guest expecting a trip nobody had paid for. The import now names each upcoming booking of the
+    channel and boat, within the dates the export covers, that it does not list, and says how to cancel it;
+    it cancels nothing itself (an export may leave out what it likes)."""
+    export = tmp_path / "export.ics"
+    first = [
+        ("G-1", "20270801T170000Z", "20270801T200000Z"),
+        ("G-2", "20270805T170000Z", "20270805T200000Z"),
+        ("G-3", "20270810T170000Z", "20270810T200000Z"),
+        ("G-9", "20270901T170000Z", "20270901T200000Z"),  # after the next export's last date: not said
+    ]
+    export.write_text(_export(first), encoding="utf-8")
+    args = ("booking", "import", str(export), "--source", "getmyboat", "--asset", "sea-lark")
+    imported = run(home, *args)
+    assert imported.returncode == 0 and "4 created" in imported.stdout, imported.stdout + imported.stderr
+    assert "note:" not in imported.stdout
+    export.write_text(_export([first[0], first[2]]), encoding="utf-8")  # G-2 dropped
+    again = run(home, *args)
+    assert again.returncode == 0, again.stderr
+    lines = [" ".join(line.split()) for line in again.stdout.splitlines()]
+    assert lines[0] == "✓ export.ics: 2 unchanged." or lines[0].endswith("export.ics: 2 unchanged."), lines
+    [note] = [line for line in lines if "not in this export" in line]
+    assert note.startswith(
+        "note: getmyboat G-2 (Thu 5 Aug 2027, 10:00 PDT, Jordan Pike) is booked but not in this export, which lists "
+        "Sea Lark's trips from 1 Aug to 10 Aug 2027: if getmyboat cancelled it, import an export listing it "
+        "STATUS:CANCELLED, or cancel it with DELETE /api/v1/bookings/bk_"
+    ), note
+    listed = run(home, "outbox", "list", "--org", "demo", "--json")
+    assert listed.returncode == 0, listed.stderr
+    keys = [json.loads(line)["key"] for line in listed.stdout.splitlines()]
+    assert keys and not [key for key in keys if ":r2:" in key]  # nothing was cancelled, nobody told

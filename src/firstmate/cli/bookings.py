@@ -34,7 +34,7 @@ from firstmate.domain.intake import BlockedSlot, ParsedRecord
 from firstmate.errors import InvalidInput
 from firstmate.services.business import load_business
 from firstmate.services.data import org_currency
-from firstmate.services.imports import import_records
+from firstmate.services.imports import import_records, not_in_export
 
 booking_cli = typer.Typer(help="Bookings.", no_args_is_help=True)
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -70,6 +70,12 @@ def booking_import(
                 app, org, records, lambda n: progress.advance(task, n),
                 lambda done, of: progress.update(checks, completed=done, total=of, visible=True),
             )  # fmt: skip
+        # a reservation a channel's feed dropped (cancelled there) is said, never cancelled unasked
+        dropped = (
+            not_in_export(app, org, records, source=source or "ical", asset=asset)
+            if report.ok and file.suffix.lower() in (".ics", ".ical")
+            else []
+        )
     if not report.ok:
         print_problems(report.errors, f"Nothing was imported: {len(report.errors)} problem(s) in {file.name}")
         raise typer.Exit(2)
@@ -86,6 +92,8 @@ def booking_import(
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
     for line in warnings:
         out.print(Text.assemble(("  warning: ", "yellow"), line), highlight=False)
+    for line in dropped:
+        out.print(Text.assemble(("  note: ", "yellow"), line), highlight=False)
     held = [r for r in records if isinstance(r, BlockedSlot) and r.tentative and not r.cancelled]
     # a hold is retired by its own channel's booking alone
     if held and source is None and file.suffix.lower() in (".ics", ".ical"):

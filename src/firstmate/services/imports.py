@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 
 import structlog
@@ -20,9 +21,9 @@ from firstmate.domain.bookings import (
     numbered_below,
 )
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.calendar import CalendarEntry
+from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowError
-from firstmate.domain.timing import when
+from firstmate.domain.timing import local, when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
 from firstmate.services.bookings import get_booking, last_said, orchestrate_booking
@@ -33,6 +34,7 @@ from firstmate.services.trips import (
     BlockedSlotRecord,
     blocked_slot_key,
     blocked_slot_record,
+    calendar_between,
     calendar_pk,
     calendar_sk,
     intake_pk,
@@ -301,3 +303,42 @@ def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:
         except StoreError as exc:  # one batch the store refused (the job dropping one of its marks too, say)
             log.warning("import.clash_marks_kept", org=org, marks=len(marks[start : start + MAX_TRANSACTION_WRITES]),
                         error=str(exc))  # fmt: skip
+
+
+def not_in_export(
+    ctx: Context, org: str, records: Sequence[ParsedRecord], *, source: str, asset: str | None
+) -> list[str]:
+    """The upcoming bookings of channel `source` (on boat `asset`, when the export is one boat's) within the
+    dates a calendar export covers, its first event's start to its last's, that it does not list, in words
+    saying how to cancel each. Many channels' feeds drop a cancelled reservation rather than list it
+    STATUS:CANCELLED: the booking stayed, and its crew and guest expected a trip, with nothing said. Nothing is
+    cancelled here: an export may leave out what it likes (a listing's own filter, a page of it)."""
+    events = [r for r in records if isinstance(r, BookingRequest | BlockedSlot)]
+    profile = load_business(ctx.store, org)
+    if not events or profile is None:
+        return []
+    listed = {r.external_id if isinstance(r, BookingRequest) else r.uid for r in events}
+    first, last = min(r.start for r in events), max(r.start for r in events)
+    zone, now = profile.org.timezone, ctx.clock.now()
+    boats = {a.id: a.name.split(" (", 1)[0] for a in profile.assets}
+    whose = f"{boats.get(asset, asset)}'s trips" if asset else f"{source}'s trips"
+    since, until = local(first, zone), local(last, zone)
+    shown = f"{since.day} {since:%b}" + (f" {since.year}" if since.year != until.year else "")
+    covers = f"{whose} from {shown} to {until.day} {until:%b %Y}"
+    missing = [
+        entry
+        for entry in calendar_between(ctx.store, org, first, last, timedelta(0))
+        if entry.kind is EntryKind.BOOKING and not entry.cancelled and entry.channel == source
+        and entry.reference and entry.reference not in listed and first <= entry.start <= last
+        and entry.end > now and (asset is None or entry.asset == asset)
+    ]  # fmt: skip
+    lines = []
+    for entry in missing:
+        booking = get_booking(ctx.store, org, entry.booking_id) if entry.booking_id else None
+        lead = f", {booking.request.lead_guest.name}" if booking else ""
+        lines.append(
+            f"{source} {entry.reference} ({when(entry.start, zone)}{lead}) is booked but not in this export, which "
+            f"lists {covers}: if {source} cancelled it, import an export listing it STATUS:CANCELLED, or cancel it "
+            f"with DELETE /api/v1/bookings/{entry.booking_id}"
+        )
+    return lines
