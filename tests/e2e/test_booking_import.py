@@ -1830,3 +1830,26 @@ def test_a_csv_row_naming_a_boat_not_in_the_profile_is_refused_naming_its_spread
         ("row 4 (C-3)", "unknown boat 'wave-dancer'; known boats: morning-tern, sea-lark")
     ]
     assert not report.counts and all_items(demo_app.store, intake_pk("demo")) == []
+
+
+def test_a_semicolon_csvs_duration_with_a_decimal_comma_is_refused_saying_to_write_a_decimal_point() -> None:
+    """Found by a review: a spreadsheet set to a European locale saves `2,5` hours in a semicolon file. It was
+    refused as "duration_hours: '2,5' is not a plain number: write it like 1200.50, without thousands commas or
+    a currency sign", words for an amount of money, which left the operator wondering what 1200.50 hours were."""
+    text = (
+        "\ufeff"
+        + HEADER.replace(",", ";")
+        + "C-1;sea-lark;2026-07-04 10:00;2,5;5;600.00;EUR;Rob Sample;rob@example.com;\r\n"
+    )
+    [refused] = parse_csv(text, timezone="Europe/Lisbon")
+    assert isinstance(refused, RowError) and refused.where == "row 2"
+    assert (
+        refused.problem == "duration_hours: '2,5' has a decimal comma: write the hours with a decimal point, like 2.5"
+    )
+    # with the row's other problems, every one said at once
+    text = HEADER + 'C-1,sea-lark,2026-07-04 10:00,"2,5",0,600.00,EUR,Rob Sample,rob@example.com,\n'
+    [refused] = parse_csv(text, timezone="Europe/Lisbon")
+    assert isinstance(refused, RowError) and refused.problem == (
+        "duration_hours: '2,5' has a decimal comma: write the hours with a decimal point, like 2.5; "
+        "guest_count: '0' is below 1: write 1 or more"
+    )

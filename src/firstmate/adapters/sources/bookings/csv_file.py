@@ -211,7 +211,23 @@ def _hours(offset: timedelta | None) -> str:
     return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+#: Hours written with a decimal comma ("2,5"), as a spreadsheet in a European locale saves them.
+_HOURS_WITH_COMMA = re.compile(r"[0-9]{1,2},[0-9]{1,2}")
+
+
 def _record(number: int, row: dict[str, str], default_source: str, timezone: str | None = None) -> ParsedRecord:
+    """The row's booking, or a RowError naming every problem of it; hours with a decimal comma are said to want a
+    decimal point (they were told "write it like 1200.50, without thousands commas or a currency sign")."""
+    hours = row["duration_hours"]
+    if not _HOURS_WITH_COMMA.fullmatch(hours):
+        return _read_row(number, row, default_source, timezone)
+    point = hours.replace(",", ".")
+    said = f"duration_hours: {hours!r} has a decimal comma: write the hours with a decimal point, like {point}"
+    rest = _read_row(number, {**row, "duration_hours": "1"}, default_source, timezone)
+    return RowError(f"row {number}", f"{said}; {rest.problem}" if isinstance(rest, RowError) else said)
+
+
+def _read_row(number: int, row: dict[str, str], default_source: str, timezone: str | None = None) -> ParsedRecord:
     try:
         amount = plain_amount(row["gross_amount"])
     except ValueError as exc:
