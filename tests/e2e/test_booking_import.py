@@ -1853,3 +1853,18 @@ def test_a_semicolon_csvs_duration_with_a_decimal_comma_is_refused_saying_to_wri
         "duration_hours: '2,5' has a decimal comma: write the hours with a decimal point, like 2.5; "
         "guest_count: '0' is below 1: write 1 or more"
     )
+
+
+def test_an_email_missing_a_line_of_the_booking_is_refused_naming_the_lines_it_lacks() -> None:
+    """Found by a review: an email without its "Passengers:" line (a marketplace writing "Guests:" instead) was
+    refused as "guest_count: '' is not a whole number: write it like 12", one without "Boat:" as naming boat
+    '', neither saying which line of the email was missing. Every line it lacks is named, in the email's own
+    words."""
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Guests: 6").replace(b"Boat: Sea Lark\n", b"")
+    [refused] = parse_email(raw, timezone=LA, boats=BOATS)
+    assert isinstance(refused, RowError) and refused.where == "email BS-7Q4K2M"
+    assert refused.problem == (
+        "has no 'Boat:' or 'Passengers:' line: firstmate reads a booking from the lines Booking ID, Boat, Trip "
+        "date, Start time, Duration, Passengers, Renter, Renter email and Total trip price; import the "
+        "marketplace's own email as it sent it"
+    )

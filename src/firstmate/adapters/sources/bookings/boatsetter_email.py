@@ -32,6 +32,11 @@ _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
 #: booking has been cancelled", "Re: Trip canceled", "Cancellation confirmed"; not a confirmation's "free
 #: cancellation" or "cancellation policy"
 _CANCELLED = re.compile(r"\bcancel(?:l?ed)\b|(?<!free )\bcancellation\b(?! polic)")
+#: The lines a booking is read from, as the email writes their labels.
+_LINES = (
+    "Booking ID", "Boat", "Trip date", "Start time", "Duration", "Passengers", "Renter", "Renter email",
+    "Total trip price",
+)  # fmt: skip
 _MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
 
 
@@ -58,6 +63,16 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     cancelled = bool(_CANCELLED.search(subject) or _CANCELLED.search(headline))
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
         return NotBooked(f"{SOURCE} {booking_id}", asked)
+    # an email without a line was refused for the empty value in its place ("guest_count: ''"), naming no line
+    if lacking := [label for label in _LINES if not fields.get(label.lower())]:
+        quoted = [f"'{label}:'" for label in lacking]
+        named = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+        listed = ", ".join(_LINES[:-1]) + f" and {_LINES[-1]}"
+        return RowError(
+            f"email {booking_id}",
+            f"has no {named} line: firstmate reads a booking from the lines {listed}; import the marketplace's own "
+            "email as it sent it",
+        )
     try:
         start = _start(fields, timezone)
         body = {
