@@ -1868,3 +1868,22 @@ def test_an_email_missing_a_line_of_the_booking_is_refused_naming_the_lines_it_l
         "date, Start time, Duration, Passengers, Renter, Renter email and Total trip price; import the "
         "marketplace's own email as it sent it"
     )
+
+
+def test_an_emails_total_written_with_its_currency_code_is_read_and_another_currency_refused_saying_so() -> None:
+    """Found by a review: "Total trip price: USD 840.75" or "$840.75 USD" was refused as "cannot read the total
+    trip price 'USD 840.75'", saying neither what was wrong nor how to write it; "€840.75" the same."""
+    for total in ("USD 840.75", "$840.75 USD", "840.75 USD", "US$840.75", "$ 840.75"):
+        raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", f"Total trip price: {total}".encode())
+        [record] = parse_email(raw, timezone=LA, boats=BOATS)
+        assert isinstance(record, BookingRequest) and str(record.gross) == "840.75 USD", (total, record)
+    for total, problem in [
+        ("EUR 840.75", "the total trip price 'EUR 840.75' is not in US dollars, the marketplace's currency: "
+         "import the marketplace's own email as it sent it"),
+        ("€840.75", "the total trip price '€840.75' is not in US dollars, the marketplace's currency: "
+         "import the marketplace's own email as it sent it"),
+        ("about 840", "cannot read the total trip price 'about 840': write it like $840.75"),
+    ]:  # fmt: skip
+        raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", f"Total trip price: {total}".encode())
+        [refused] = parse_email(raw, timezone=LA, boats=BOATS)
+        assert isinstance(refused, RowError) and refused.problem == problem, refused

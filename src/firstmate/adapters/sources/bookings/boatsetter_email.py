@@ -37,7 +37,10 @@ _LINES = (
     "Booking ID", "Boat", "Trip date", "Start time", "Duration", "Passengers", "Renter", "Renter email",
     "Total trip price",
 )  # fmt: skip
-_MONEY = re.compile(r"^\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)$")
+#: A total in US dollars, as the marketplace writes it: "$840.75", "USD 840.75", "$840.75 USD", "US$840.75"
+_MONEY = re.compile(r"^(?:USD\s*|US)?\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)(?:\s*USD)?$", re.I)
+#: A total in another currency: its code or sign
+_OTHER_CURRENCY = re.compile(r"[€£¥]|\b(?!USD\b)[A-Z]{3}\b")
 
 
 def matches(message: EmailMessage) -> bool:
@@ -156,8 +159,13 @@ def _start(fields: dict[str, str], timezone: str) -> datetime:
 
 def _amount(text: str) -> str:
     match = _MONEY.fullmatch(text.strip())
+    if not match and _OTHER_CURRENCY.search(text):
+        raise ValueError(
+            f"the total trip price {text.strip()!r} is not in US dollars, the marketplace's currency: import the "
+            "marketplace's own email as it sent it"
+        )
     if not match:
-        raise ValueError(f"cannot read the total trip price {text!r}")
+        raise ValueError(f"cannot read the total trip price {text.strip()!r}: write it like $840.75")
     return plain_amount(match["amount"])
 
 
