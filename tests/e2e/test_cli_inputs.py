@@ -872,3 +872,33 @@ def test_an_export_that_no_longer_lists_a_booking_says_so_and_how_to_cancel_it(h
     assert listed.returncode == 0, listed.stderr
     keys = [json.loads(line)["key"] for line in listed.stdout.splitlines()]
     assert keys and not [key for key in keys if ":r2:" in key]  # nothing was cancelled, nobody told
+
+
+def test_an_asset_that_is_no_boat_of_the_business_is_refused_once_before_the_export_is_read(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: `--asset sea-larc` (a typo) was refused on every event of the export, one line each (a
+    year's export, hundreds of lines of "unknown boat 'sea-larc'"), and `--asset "Sea Lark"`, the boat's name,
+    as "asset: must be an id of lower-case letters, digits and dashes" on each booking and "unknown boat" on
+    each blocked slot. Each is said once, with the boats' ids, and nothing is read or written."""
+    from tests.e2e.test_booking_import import OTA
+
+    export = tmp_path / "export.ics"
+    export.write_bytes(OTA)
+    env = {"FIRSTMATE_HOME": str(home)}
+    error = refused("booking", "import", str(export), "--source", "getmyboat", "--asset", "sea-larc", env=env)
+    assert isinstance(error, InvalidInput) and str(error.message) == (
+        "--asset 'sea-larc' is no boat of demo's: write one of morning-tern (Morning Tern (45 ft catamaran)), "
+        "sea-lark (Sea Lark (38 ft sloop))"
+    ), error
+    error = refused("booking", "import", str(export), "--source", "getmyboat", "--asset", "Sea Lark", env=env)
+    assert isinstance(error, InvalidInput), error
+    assert str(error.message) == "--asset 'Sea Lark' is the name of a boat: write its id, sea-lark"
+    app = build(Settings(home=home))
+    try:
+        from firstmate.services.paging import all_items
+        from firstmate.services.trips import calendar_pk
+
+        assert all_items(app.store, calendar_pk("demo")) == []
+    finally:
+        app.close()

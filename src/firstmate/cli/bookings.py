@@ -12,6 +12,7 @@ from rich.text import Text
 
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.bookings.fields import boats_named
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.cli.common import (
@@ -126,6 +127,12 @@ def _parse(
             raise InvalidInput("--asset is for .ics files: an email names its boat")
         return parse_email(file_bytes(file), timezone=profile.org.timezone, boats=boats)
     if suffix in (".ics", ".ical"):
+        if asset is not None and asset not in boats:  # said once: on every event, it was hundreds of lines
+            named = boats_named(asset, boats)
+            if len(named) == 1:
+                raise InvalidInput(f"--asset {asset!r} is the name of a boat: write its id, {named[0]}")
+            known = ", ".join(f"{id_} ({name})" for id_, name in sorted(boats.items())) or "none yet"
+            raise InvalidInput(f"--asset {asset!r} is no boat of {org}'s: write one of {known}")
         return parse_ics(
             file_bytes(file),
             source=source or "ical",
