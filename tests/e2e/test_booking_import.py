@@ -1887,3 +1887,43 @@ def test_an_emails_total_written_with_its_currency_code_is_read_and_another_curr
         raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", f"Total trip price: {total}".encode())
         [refused] = parse_email(raw, timezone=LA, boats=BOATS)
         assert isinstance(refused, RowError) and refused.problem == problem, refused
+
+
+def _forwarded_as_attachment(original: bytes) -> bytes:
+    """`original` forwarded as an attachment (message/rfc822), as mail programs offer, by the owner to the office."""
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+
+    forward = EmailMessage()
+    forward["From"] = "Marisol Tern <marisol@example.com>"
+    forward["To"] = "office@example.com"
+    forward["Subject"] = "Fwd: Booking confirmed: Sea Lark on Saturday, December 12, 2026"
+    forward["Date"] = "Wed, 25 Nov 2026 09:15:00 -0800"
+    forward.set_content("For the calendar. M.")
+    forward.add_attachment(message_from_bytes(original, policy=policy.default))
+    return forward.as_bytes()
+
+
+def test_an_email_forwarded_as_an_attachment_books_as_the_marketplaces_own(demo_app: App) -> None:
+    """Found by a review: an owner forwarding the marketplace's confirmation to the office as an attachment (the
+    original whole, inside the forward) had it refused as "a forward: save the marketplace's own email as .eml",
+    though the marketplace's own email was right there. The attached email is read, as if imported itself; a
+    forward written into the text (its headers quoted) is still refused, saying to forward it as an attachment."""
+    [original] = parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS)
+    [record] = parse_email(_forwarded_as_attachment(SAMPLE_EMAIL.read_bytes()), timezone=LA, boats=BOATS)
+    assert isinstance(record, BookingRequest) and isinstance(original, BookingRequest)
+    assert record == original and record.sequence == original.sequence  # numbered by the marketplace's Date
+    assert dict(import_records(demo_app, "demo", [record]).counts) == {"created": 1}
+    assert dict(import_records(demo_app, "demo", [original]).counts) == {"unchanged": 1}
+    inline = (
+        SAMPLE_EMAIL.read_bytes()
+        .replace(
+            b"From: Boatsetter <notifications@boatsetter.example.com>", b"From: Marisol Tern <marisol@example.com>"
+        )
+        .replace(b"Subject: Booking", b"Subject: Fwd: Booking")
+    )
+    [refused] = parse_email(inline, timezone=LA, boats=BOATS)
+    assert isinstance(refused, RowError) and refused.problem == (
+        "not a booking email firstmate can read (it reads: boatsetter); this is a forward: forward the "
+        "marketplace's email as an attachment, or save the marketplace's own email as .eml, and import that"
+    )

@@ -525,7 +525,10 @@ def test_a_forwarded_or_html_only_booking_email_is_refused_saying_what_to_import
         b"From: Boatsetter <notifications@boatsetter.example.com>", b"From: Marisol Tern <marisol@example.com>"
     ).replace(b"Subject: ", b"Subject: Fwd: ")
     [record] = _records(lambda: parse_email(forwarded, timezone=ZONE, boats=BOATS))
-    assert isinstance(record, RowError) and "this is a forward: save the marketplace's own email" in record.problem
+    assert (
+        isinstance(record, RowError)
+        and "this is a forward: forward the marketplace's email as an attachment" in record.problem
+    )
     html_only = (b"From: Boatsetter <notifications@boatsetter.example.com>\nSubject: Booking confirmed\n"
                  b"MIME-Version: 1.0\nContent-Type: text/html\n\n<p>Booking ID: BS-1</p>\n")  # fmt: skip
     [record] = _records(lambda: parse_email(html_only, timezone=ZONE, boats=BOATS))

@@ -20,13 +20,16 @@ def parse_email(raw: bytes, *, timezone: str, boats: Mapping[str, str]) -> list[
     maps asset ids to boat names."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
-    problem = _unreadable(message)
-    if problem:
-        return [RowError("email", problem)]
-    for parser in EMAIL_PARSERS:
-        if parser.matches(message):
-            record: ParsedRecord = parser.parse(message, timezone=timezone, boats=boats)
-            return [record]
+    # a forward with the marketplace's email attached whole (message/rfc822) is read as that email: it was
+    # refused as "a forward", the original right there
+    for candidate in [message, *_attached(message)]:
+        problem = _unreadable(candidate)
+        if problem:
+            return [RowError("email", problem)]
+        for parser in EMAIL_PARSERS:
+            if parser.matches(candidate):
+                record: ParsedRecord = parser.parse(candidate, timezone=timezone, boats=boats)
+                return [record]
     known = ", ".join(p.__name__.rsplit(".", 1)[-1].removesuffix("_email") for p in EMAIL_PARSERS)
     return [RowError("email", f"not a booking email firstmate can read (it reads: {known}){_why_not(message)}")]
 
@@ -35,10 +38,24 @@ def _why_not(message: EmailMessage) -> str:
     """What most likely kept a marketplace's email from being read: forwarded, or without its text."""
     subject = str(message.get("Subject", "")).strip().lower()
     if subject.startswith(("fwd:", "fw:")):
-        return "; this is a forward: save the marketplace's own email as .eml and import that"
+        return (
+            "; this is a forward: forward the marketplace's email as an attachment, or save the marketplace's own "
+            "email as .eml, and import that"
+        )
     if message.get_body(preferencelist=("plain",)) is None:
         return "; it has no plain-text part: save the original message, with its text, as .eml"
     return ""
+
+
+def _attached(message: EmailMessage) -> list[EmailMessage]:
+    """The emails attached whole to `message` (message/rfc822 parts: a forward as an attachment), in order."""
+    found = []
+    for part in message.walk():
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_content()
+            if isinstance(inner, EmailMessage):
+                found.append(inner)
+    return found
 
 
 def _unreadable(message: EmailMessage) -> str | None:
