@@ -1927,3 +1927,28 @@ def test_an_email_forwarded_as_an_attachment_books_as_the_marketplaces_own(demo_
         "not a booking email firstmate can read (it reads: boatsetter); this is a forward: forward the "
         "marketplace's email as an attachment, or save the marketplace's own email as .eml, and import that"
     )
+
+
+def test_an_export_imported_without_its_boat_names_only_the_missing_trips_of_the_boats_it_lists(demo_app: App) -> None:
+    """A review of the note on bookings an export no longer lists: imported without --asset, one listing's export
+    (its events naming their boat) named the channel's every trip on the other boat as missing from it."""
+    from firstmate.services.imports import not_in_export
+
+    def export(*events: tuple[str, str, str]) -> list[Any]:
+        body = "".join(
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:{day}T170000Z\r\nDTEND:{day}T200000Z\r\n"
+            f"SUMMARY:Reserved\r\nDESCRIPTION:Guest: Jordan Pike\\nEmail: jordan.pike@example.com\\nBoat: {boat}\r\n"
+            "END:VEVENT\r\n"
+            for uid, day, boat in events
+        )
+        raw = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\n{body}END:VCALENDAR\r\n".encode()
+        return parse_ics(raw, source="getmyboat", timezone=LA, asset=None, boats=BOATS)
+
+    lark = [("L-1", "20270801", "sea-lark"), ("L-2", "20270805", "sea-lark"), ("L-3", "20270810", "sea-lark")]
+    tern = [("T-1", "20270803", "morning-tern")]
+    assert dict(import_records(demo_app, "demo", export(*lark, *tern)).counts) == {"created": 4}
+    records = export(lark[0], lark[2])  # Sea Lark's listing, L-2 dropped; Morning Tern's trips are another listing's
+    assert dict(import_records(demo_app, "demo", records).counts) == {"unchanged": 2}
+    said = not_in_export(demo_app, "demo", records, source="getmyboat", asset=None)
+    assert [line.split(" (", 1)[0] for line in said] == ["getmyboat L-2"], said
+    assert "which lists getmyboat's trips on Sea Lark from 1 Aug to 10 Aug 2027" in said[0], said

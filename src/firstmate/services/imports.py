@@ -321,7 +321,10 @@ def not_in_export(
     first, last = min(r.start for r in events), max(r.start for r in events)
     zone, now = profile.org.timezone, ctx.clock.now()
     boats = {a.id: a.name.split(" (", 1)[0] for a in profile.assets}
-    whose = f"{boats.get(asset, asset)}'s trips" if asset else f"{source}'s trips"
+    # without --asset, the boats its events name: one listing's export says nothing of another boat's trips
+    held = {asset} if asset else {r.asset for r in events if r.asset}
+    on = " and ".join(boats.get(b, b) for b in sorted(held, key=lambda b: boats.get(b, b)))
+    whose = f"{boats.get(asset, asset)}'s trips" if asset else f"{source}'s trips" + (f" on {on}" if held else "")
     since, until = local(first, zone), local(last, zone)
     shown = f"{since.day} {since:%b}" + (f" {since.year}" if since.year != until.year else "")
     covers = f"{whose} from {shown} to {until.day} {until:%b %Y}"
@@ -330,7 +333,7 @@ def not_in_export(
         for entry in calendar_between(ctx.store, org, first, last, timedelta(0))
         if entry.kind is EntryKind.BOOKING and not entry.cancelled and entry.channel == source
         and entry.reference and entry.reference not in listed and first <= entry.start <= last
-        and entry.end > now and (asset is None or entry.asset == asset)
+        and entry.end > now and (not held or entry.asset in held)
     ]  # fmt: skip
     lines = []
     for entry in missing:
