@@ -33,7 +33,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
 from firstmate.domain.guests import someone_else
@@ -324,9 +323,7 @@ class BookingRequest(BaseModel):
     def _no_truth_value(cls, value: object) -> object:
         """A whole number as sent: JSON's `true` or `false` is none (read as 1 or 0, a booking of 6 became one of 1)."""
         if isinstance(value, bool):
-            raise PydanticCustomError(
-                "whole_number", "{sent} is not a whole number: write it like 12", {"sent": json.dumps(value)}
-            )
+            raise ValueError(f"{json.dumps(value)} is not a whole number: write it like 12")
         return value
 
     @field_validator("gross_amount", "duration_hours")
