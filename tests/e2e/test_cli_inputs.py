@@ -715,13 +715,7 @@ def test_the_data_template_writes_the_currency_the_orgs_bookings_are_in(home: Pa
     """A review: `data template` wrote `currency: USD` into business.yaml for an org whose bookings are in euros,
     and an import of it made every report count dollars. It writes the org's currency (business.yaml's once
     imported, else its bookings')."""
-    table = tmp_path / "bookings.csv"
-    table.write_text(
-        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
-        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,EUR,Rob Sample,rob@example.com\n",
-        encoding="utf-8",
-    )
-    assert run(home, "booking", "import", str(table)).returncode == 0
+    _a_euro_booking(home, tmp_path)
     written = run(home, "data", "template", str(tmp_path / "data"))
     assert written.returncode == 0, written.stderr
     business = (tmp_path / "data" / "business.yaml").read_text(encoding="utf-8")
@@ -788,13 +782,7 @@ def test_a_calendar_exports_total_without_a_currency_code_is_in_the_businesss_cu
     in euros, and its revenue was counted in USD beside its euro trips; `Total: €480.00`, as a European
     channel writes it, refused the whole file ("write it like 'USD 1200.00'"). A total without a code is in
     the business's currency (business.yaml's, else its bookings'), and € and £ are EUR and GBP."""
-    table = tmp_path / "bookings.csv"
-    table.write_text(
-        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
-        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,EUR,Rob Sample,rob@example.com\n",
-        encoding="utf-8",
-    )
-    assert run(home, "booking", "import", str(table)).returncode == 0
+    _a_euro_booking(home, tmp_path)
     events = [("E-1", "1\\,120.00"), ("E-2", "€480.00"), ("E-3", "95.50 £"), ("E-4", "USD 300.00")]
     export = tmp_path / "export.ics"
     export.write_text(
@@ -902,3 +890,14 @@ def test_an_asset_that_is_no_boat_of_the_business_is_refused_once_before_the_exp
         assert all_items(app.store, calendar_pk("demo")) == []
     finally:
         app.close()
+
+
+def _a_euro_booking(home: Path, tmp_path: Path) -> None:
+    """One booking in euros imported by CSV: an org whose money is in euros before any business.yaml says so."""
+    table = tmp_path / "bookings.csv"
+    table.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "C-1,sea-lark,2027-07-03T10:00:00-07:00,2,5,600.00,EUR,Rob Sample,rob@example.com\n",
+        encoding="utf-8",
+    )
+    assert run(home, "booking", "import", str(table)).returncode == 0
