@@ -359,6 +359,27 @@ def test_the_ota_export_gives_bookings_blocked_slots_and_cancellations() -> None
     assert isinstance(cancelled, BookingRequest) and cancelled.status.value == "cancelled"
 
 
+def test_an_exports_floating_times_are_in_the_zone_its_calendar_says_it_keeps() -> None:
+    """A review: a calendar exported with `X-WR-TIMEZONE:Europe/Lisbon` (as Google Calendar writes its zone) and
+    times without a zone had them read in the business's own zone, a Lisbon channel's 10:00 booked at 10:00 in
+    Los Angeles, eight hours off. Floating times and all-day dates are in the calendar's zone when it names a
+    known one; a name firstmate does not know leaves them in the business's, as before."""
+    export = (
+        (FIXTURES / "ota_export.ics")
+        .read_bytes()
+        .replace(b"X-WR-CALNAME:", b"X-WR-TIMEZONE:Europe/Lisbon\nX-WR-CALNAME:")
+        .replace(b"DTSTART;TZID=America/Los_Angeles:20261219T090000", b"DTSTART:20261219T090000")
+        .replace(b"DTEND;TZID=America/Los_Angeles:20261219T130000", b"DTEND:20261219T130000")
+    )
+    booking, blocked, _ = parse_ics(export, source="getmyboat", timezone=LA, asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T09:00:00+00:00"
+    assert booking.duration_hours == 4
+    assert isinstance(blocked, BlockedSlot) and blocked.start.isoformat() == "2026-12-24T00:00:00+00:00"
+    unknown = export.replace(b"X-WR-TIMEZONE:Europe/Lisbon", b"X-WR-TIMEZONE:Atlantis/Lost City")
+    booking, *_ = parse_ics(unknown, source="getmyboat", timezone=LA, asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"
+
+
 def test_a_cancellation_of_a_booking_never_seen_is_recorded_and_told_to_the_operations_manager_alone(
     demo_app: App,
 ) -> None:

@@ -86,12 +86,13 @@ def parse_ics(
             return [RowError("file", f"a file holds at most {MAX_EVENTS} events; split it")]
         durations = _written_durations(text)
         latest = _latest_versions(events)
+        floating = _calendar_zone(calendar) or timezone
         return [
             latest[n]
             or _record(
                 event,
                 source=source,
-                timezone=timezone,
+                timezone=floating,
                 asset=asset,
                 duration=durations.get(n),
                 boats=boats,
@@ -100,6 +101,20 @@ def parse_ics(
             for n, event in enumerate(events)
             if n in latest
         ]
+
+
+def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
+    """The zone the calendar says it keeps (`X-WR-TIMEZONE`, as Google Calendar and others export it), when it is
+    a known one: its floating times and all-day dates are that zone's. They were read in the business's own,
+    hours off for a channel's calendar kept in another zone. None when it names none, or none firstmate knows."""
+    named = str(calendar.get("X-WR-TIMEZONE") or "").strip()[:60]
+    if not named:
+        return None
+    try:
+        ZoneInfo(named)
+    except (ValueError, KeyError, OSError):  # not an IANA name (a Windows one, a typo): as before, the business's
+        return None
+    return named
 
 
 def _latest_versions(events: list[icalendar.Event]) -> dict[int, RowError | None]:
@@ -433,8 +448,8 @@ def _within_years(verb: str, moment: datetime) -> datetime:
 
 
 def _aware(event: icalendar.Event, name: str, timezone: str) -> datetime:
-    """The property's moment. A floating time, or an all-day date (midnight), is in the business's
-    own zone; a time in a zone icalendar could not find is refused rather than read as local."""
+    """The property's moment. A floating time, or an all-day date (midnight), is in `timezone` (the calendar's
+    own, else the business's); a time in a zone icalendar could not find is refused rather than read as local."""
     value = _decoded(event, name, date)
     if not isinstance(value, datetime):  # an all-day event: midnight local
         value = datetime.combine(value, time())
@@ -444,7 +459,7 @@ def _aware(event: icalendar.Event, name: str, timezone: str) -> datetime:
             f"{name} is in the time zone {zone!r}, which is not defined in the file and is not a known zone; "
             "export the calendar with zones like America/Los_Angeles, or in UTC"
         )
-    if value.tzinfo is None:  # floating time: the business's own zone
+    if value.tzinfo is None:  # floating time: the calendar's zone, else the business's
         value = value.replace(tzinfo=ZoneInfo(timezone))
     return value
 
