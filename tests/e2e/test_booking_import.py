@@ -380,6 +380,19 @@ def test_an_exports_floating_times_are_in_the_zone_its_calendar_says_it_keeps() 
     assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"
 
 
+def test_a_dollar_sign_in_an_exports_total_is_the_businesss_own_dollar() -> None:
+    """A review: `$` in a calendar export's total was always the US dollar, so a Canadian business's "$480.00"
+    was counted as 480 US dollars beside its Canadian ones. "$" is the business's dollar where it keeps its money
+    in one (Canadian, Australian…), the US dollar elsewhere; a total naming its code is read as written."""
+    export = (FIXTURES / "ota_export.ics").read_bytes().replace(b"Total: USD 1\\,120.00", b"Total: $480.00")
+    for currency, read in (("CAD", "480.00 CAD"), ("AUD", "480.00 AUD"), ("USD", "480.00 USD"), ("EUR", "480.00 USD")):
+        booking, *_ = parse_ics(export, source="getmyboat", timezone=LA, asset="sea-lark", currency=currency)
+        assert isinstance(booking, BookingRequest) and str(booking.gross) == read, (currency, booking)
+    named = export.replace(b"Total: $480.00", b"Total: USD 480.00")
+    booking, *_ = parse_ics(named, source="getmyboat", timezone=LA, asset="sea-lark", currency="CAD")
+    assert isinstance(booking, BookingRequest) and str(booking.gross) == "480.00 USD"
+
+
 def test_a_cancellation_of_a_booking_never_seen_is_recorded_and_told_to_the_operations_manager_alone(
     demo_app: App,
 ) -> None:

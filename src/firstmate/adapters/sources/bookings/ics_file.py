@@ -37,8 +37,11 @@ _TOTAL = re.compile(
     r"^(?P<currency>[A-Za-z]{3})?\s*(?P<sign>[$€£])?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*"
     r"(?P<sign_after>[€£])?\s*(?P<suffix>[A-Za-z]{3})?$"
 )
-#: The currency a total's sign names: "$" is the US dollar's, as it was before signs were read
+#: The currency a total's sign names: "$" is the US dollar's, as it was before signs were read, unless the business
+#: keeps its money in another dollar (`_DOLLARS`)
 _SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
+#: Currencies written with a plain "$" at home: a Canadian business's "$480.00" is 480 Canadian dollars.
+_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "FJD", "BSD", "BBD", "BZD", "JMD", "TTD"})
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
 #: Any `label: value` line among the notes, its label whatever it holds ("Owner's payout", "Payout (est.)"):
@@ -466,7 +469,8 @@ def _aware(event: icalendar.Event, name: str, timezone: str) -> datetime:
 
 def _total(text: str, currency: str) -> tuple[str, str]:
     """The currency and amount a `Total:` says ("USD 1,120.00", "€480.00", "95.50 £"); one naming no currency is
-    in the business's `currency` (it was taken for dollars, and a business in euros counted its revenue in USD)."""
+    in the business's `currency` (it was taken for dollars, and a business in euros counted its revenue in USD),
+    and so is "$" in a business of another dollar (Canadian, Australian…)."""
     match = _TOTAL.fullmatch(text.strip())
     if not match:
         raise ValueError(f"cannot read the total {text!r}; write it like '{currency} 1200.00'")
@@ -475,4 +479,5 @@ def _total(text: str, currency: str) -> tuple[str, str]:
     except InvalidOperation:
         raise ValueError(f"cannot read the total {text!r}") from None
     sign = match["sign"] or match["sign_after"]
-    return (match["currency"] or match["suffix"] or _SIGNS.get(sign or "") or currency).upper(), str(amount)
+    said = "" if sign == "$" and currency.upper() in _DOLLARS else _SIGNS.get(sign or "")  # "$": the business's dollar
+    return (match["currency"] or match["suffix"] or said or currency).upper(), str(amount)
