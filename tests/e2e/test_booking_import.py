@@ -375,6 +375,9 @@ def test_an_exports_floating_times_are_in_the_zone_its_calendar_says_it_keeps() 
     assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T09:00:00+00:00"
     assert booking.duration_hours == 4
     assert isinstance(blocked, BlockedSlot) and blocked.start.isoformat() == "2026-12-24T00:00:00+00:00"
+    outlook = export.replace(b"X-WR-TIMEZONE:Europe/Lisbon", b"X-WR-TIMEZONE:W. Europe Standard Time")  # Berlin
+    booking, *_ = parse_ics(outlook, source="getmyboat", timezone=LA, asset="sea-lark")
+    assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T08:00:00+00:00"
     unknown = export.replace(b"X-WR-TIMEZONE:Europe/Lisbon", b"X-WR-TIMEZONE:Atlantis/Lost City")
     booking, *_ = parse_ics(unknown, source="getmyboat", timezone=LA, asset="sea-lark")
     assert isinstance(booking, BookingRequest) and booking.start.isoformat() == "2026-12-19T17:00:00+00:00"

@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import (
@@ -108,14 +109,16 @@ def parse_ics(
 
 def _calendar_zone(calendar: icalendar.Calendar) -> str | None:
     """The zone the calendar says it keeps (`X-WR-TIMEZONE`, as Google Calendar and others export it), when it is
-    a known one: its floating times and all-day dates are that zone's. They were read in the business's own,
-    hours off for a channel's calendar kept in another zone. None when it names none, or none firstmate knows."""
-    named = str(calendar.get("X-WR-TIMEZONE") or "").strip()[:60]
+    a known one (an IANA name, or a Windows one as Outlook writes it): its floating times and all-day dates are
+    that zone's. They were read in the business's own, hours off for a channel's calendar kept in another zone.
+    None when it names none, or none firstmate knows."""
+    written = str(calendar.get("X-WR-TIMEZONE") or "").strip()[:60]
+    named = WINDOWS_TO_OLSON.get(written, written)  # Outlook writes "GMT Standard Time" for Europe/London
     if not named:
         return None
     try:
         ZoneInfo(named)
-    except (ValueError, KeyError, OSError):  # not an IANA name (a Windows one, a typo): as before, the business's
+    except (ValueError, KeyError, OSError):  # no zone firstmate knows (a typo): as before, the business's
         return None
     return named
 
