@@ -165,24 +165,11 @@ def test_the_outbox_pages_stay_put_while_messages_are_queued(client: TestClient,
     assert refused.status_code == 422 and "yesterday&#39; is no time with its offset" in refused.text
 
 
-def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(
-    client: TestClient, app: App, clock: FixedClock
-) -> None:
+def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(client: TestClient, app: App) -> None:
     """Found by a review: the dead messages listed 200 a page, an admin retried ten of the first page, and the
     next page began 200 rows into the shorter list: the ten rows that moved up onto the first page were never
     shown. Each page now follows the last row of the page before it, whatever left or joined the list."""
-    from firstmate.ports import VersionIs
-
-    _demo_business(app)
-    messages = [
-        OutgoingMessage(idempotency_key=f"demo:refused:{n:03}", sender="ops@example.com", to=("crew@example.com",),
-                        subject=f"Refused {n}", text="x")
-        for n in range(250)
-    ]  # fmt: skip
-    outbox.enqueue(app.store, "demo", messages, clock.now())
-    for item in app.store.query(outbox.outbox_pk("demo"), "demo:refused:", limit=1000).items:  # all refused
-        dead = outbox.from_item(item).model_copy(update={"status": OutboxStatus.DEAD, "last_error": "550 refused"})
-        app.store.put(outbox.to_item(dead), VersionIs(item.version))
+    _dead_messages(app, 250)
     _sign_in(client, app)
     first = client.get("/admin/outbox?status=dead", headers=HTML).text
     on_first = re.findall(r'href="/admin/outbox/demo/([^"]+)"', first)
@@ -203,22 +190,27 @@ def test_the_outbox_pages_of_one_status_stay_put_while_messages_change_status(
     assert refused.status_code == 422 and "&#39;yesterday&#39; is no place in the outbox" in refused.text
 
 
-def test_the_outbox_page_before_rows_that_all_left_the_list_is_its_first(client: TestClient, app: App) -> None:
-    """Found by a review: an admin on the second page of the dead messages retried every one of the first page, then
-    clicked 'newer': nothing preceded that page's first row any more, and the page read "No message matches." with
-    50 dead messages left and no link to any of them. It is now the first page of the list as it stands."""
+def _dead_messages(app: App, count: int) -> None:
+    """The demo business, and `count` messages of its outbox refused for good ("550 refused"): dead."""
     from firstmate.ports import VersionIs
 
     _demo_business(app)
     messages = [
         OutgoingMessage(idempotency_key=f"demo:refused:{n:03}", sender="ops@example.com", to=("crew@example.com",),
                         subject=f"Refused {n}", text="x")
-        for n in range(250)
+        for n in range(count)
     ]  # fmt: skip
     outbox.enqueue(app.store, "demo", messages, app.clock.now())
     for item in app.store.query(outbox.outbox_pk("demo"), "demo:refused:", limit=1000).items:
         dead = outbox.from_item(item).model_copy(update={"status": OutboxStatus.DEAD, "last_error": "550 refused"})
         app.store.put(outbox.to_item(dead), VersionIs(item.version))
+
+
+def test_the_outbox_page_before_rows_that_all_left_the_list_is_its_first(client: TestClient, app: App) -> None:
+    """Found by a review: an admin on the second page of the dead messages retried every one of the first page, then
+    clicked 'newer': nothing preceded that page's first row any more, and the page read "No message matches." with
+    50 dead messages left and no link to any of them. It is now the first page of the list as it stands."""
+    _dead_messages(app, 250)
     _sign_in(client, app)
     first = client.get("/admin/outbox?status=dead", headers=HTML).text
     second = client.get("/admin/outbox" + html.unescape(re.findall(r'href="([^"]+)" rel="next"', first)[0])).text
