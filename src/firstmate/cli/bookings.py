@@ -91,6 +91,8 @@ def booking_import(
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
     for line in report.unchecked:
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
+    for line in report.over_limit:
+        out.print(Text.assemble(("  over the limit: ", "yellow"), line), highlight=False)
     for line in warnings:
         out.print(Text.assemble(("  warning: ", "yellow"), line), highlight=False)
     for line in dropped:

@@ -105,16 +105,18 @@ def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> 
         reports.add_row("every report, Bcc", Text(named.audit_bcc))
     show(reports)
     assets = Table(
-        "asset", "name", "business line", "kind", "roles", "meeting point", title=Text("Business lines and assets")
-    )
+        "asset", "name", "business line", "kind", "roles", "most guests", "meeting point",
+        title=Text("Business lines and assets"),
+    )  # fmt: skip
     for asset in profile.assets:
         entity = profile.entity(asset.entity)
         line = entity.name if entity else asset.entity
-        cells = (asset.id, asset.name, line, asset.kind.value, ", ".join(asset.roles), asset.meeting_point or "")
-        assets.add_row(*(Text(t) for t in cells))
+        limit = str(asset.max_guests) if asset.max_guests else ""
+        shown = (asset.id, asset.name, line, asset.kind.value, ", ".join(asset.roles), limit, asset.meeting_point or "")
+        assets.add_row(*(Text(t) for t in shown))
     for entity in profile.entities:
         if not any(a.entity == entity.id for a in profile.assets):
-            assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), Text(""), Text(""))
+            assets.add_row(Text(""), Text(""), Text(entity.name), Text(entity.kind.value), *[Text("")] * 3)
     show(assets)
     crew = Table("person", "name", "email", "qualified for", "admin", "active", title=Text("People"))
     for person in people:

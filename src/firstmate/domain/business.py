@@ -144,6 +144,20 @@ class Asset(_Frozen):
     checklist: tuple[ChecklistTemplateItem, ...] = Field(
         default=(), description="This boat's own checklist; empty means the standard one."
     )
+    max_guests: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000,
+        description="The most guests this boat may carry (its passenger limit); none: no limit is checked. A "
+        "booking over it is recorded (the channel has sold it) and said, as a double booking is.",
+    )
+
+    def over_limit(self, guest_count: int) -> str | None:
+        """`guest_count` over this boat's passenger limit, in words ("8 guests booked on Sea Lark, which takes
+        6"); None within the limit, or where no limit is set."""
+        if self.max_guests is None or guest_count <= self.max_guests:
+            return None
+        return f"{guest_count} guests booked on {self.name}, which takes {self.max_guests}"
 
 
 class BusinessProfile(_Frozen):

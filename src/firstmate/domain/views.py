@@ -50,6 +50,8 @@ def crew_trip_view(event: CrewEvent, org: Org, entity: Entity, asset: Asset) -> 
         "boat": asset.name,
         "meeting_point": asset.meeting_point or "",
         "guest_count": event.guest_count,
+        # the boat's passenger limit where the trip is booked over it: the captain decides who sails
+        "over_limit": asset.max_guests if asset.over_limit(event.guest_count) else None,
         "notes": crew_notes(event.notes),  # "Deposit 200 paid": the notes are free text
         "cancelled": event.status.value == "cancelled",
         "roles": [{"role": s.role, "first_name": s.first_name} for s in event.roles],

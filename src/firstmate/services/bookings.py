@@ -196,6 +196,16 @@ def said_to_channel(profile: BusinessProfile | None, entries: Sequence[CalendarE
     return double_booking_lines(profile, entries, titled=False) if profile else []
 
 
+def over_limit(profile: BusinessProfile | None, booking: Booking) -> str | None:
+    """The booking over its boat's passenger limit, in words with what to do; None within it, without a
+    limit, or once cancelled. Such a booking is recorded all the same: the channel has sold it."""
+    asset = profile.asset(booking.asset) if profile is not None and not booking.cancelled else None
+    line = asset.over_limit(booking.request.guest_count) if asset is not None else None
+    if line is None:
+        return None
+    return f"{line}: the booking is recorded; move it to a larger boat, or correct its guest count"
+
+
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
     """One booking of this org; raises NotFound otherwise."""
     booking = _booking(store, org, booking_id)

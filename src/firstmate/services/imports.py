@@ -26,7 +26,7 @@ from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowErr
 from firstmate.domain.timing import local, when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
-from firstmate.services.bookings import get_booking, last_said, orchestrate_booking
+from firstmate.services.bookings import get_booking, last_said, orchestrate_booking, over_limit
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -56,6 +56,7 @@ class ImportReport:
     double_booked: list[str] = field(default_factory=list)  # what else held a boat then, in words
     unchecked: list[str] = field(default_factory=list)  # rows whose clashes the store kept from being checked
     not_booked: list[str] = field(default_factory=list)  # records rightly left alone (a request), in words
+    over_limit: list[str] = field(default_factory=list)  # bookings over their boat's passenger limit, in words
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
@@ -65,6 +66,8 @@ class ImportReport:
             notes.append(f"{len(self.double_booked)} double booking(s), listed below")
         if self.unchecked:
             notes.append(f"{len(self.unchecked)} not checked for double bookings, listed below")
+        if self.over_limit:
+            notes.append(f"{len(self.over_limit)} over a boat's passenger limit, listed below")
         return done + (f" ({'; '.join(notes)})" if notes else "")
 
     @property
@@ -152,6 +155,7 @@ def import_records(
     if profile is None:  # check_records said so already; for the type checker
         raise NotFound(f"no org {org!r}")
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
+    limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
@@ -172,6 +176,9 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
+            limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
+            if line := over_limit(profile, booking):
+                limits[booking.id] = f"{named}: {line}"
             if title := _retire_hold(ctx, org, record):
                 report.counts["blocked now booked"] += 1
                 written[f"block#{record.source}#{record.external_id}"] = _slot_row(
@@ -197,6 +204,7 @@ def import_records(
                 ctx, org, record.uid, record.source, record.title
             )
         progress(1)
+    report.over_limit = list(limits.values())
     # should this process stop first, each entry's check is owed: the fanouts job tells within the hour
     listed: set[frozenset[str]] = set()  # each pair once, under the first of its rows
     checked: list[Delete] = []  # the marks of the checks done here, which the job need not do again

@@ -316,6 +316,7 @@ def _ops_message(
         "off_lines": off_lines,
         # a change lowered the count below the guest list: the crew count life jackets for the list
         "over_count": listed if listed > request.guest_count and not booking.cancelled else 0,
+        "over_limit": None if booking.cancelled else asset.over_limit(request.guest_count),
         "verb": _VERB[result],
         "booking": booking,
         "request": request,

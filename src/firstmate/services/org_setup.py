@@ -249,7 +249,9 @@ def _in_file_words(model: type[BaseModel], problem: Mapping[str, Any]) -> str:
         return 'must be a table, like { key = "fuel", phase = "pre_event", label = "Fuel checked" }'
     if kind in ("bool_type", "bool_parsing"):
         return "must be true or false, without quotes"
-    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+    if kind in ("int_type", "int_parsing"):  # a count: a boat's max_guests
+        return "must be a whole number without quotes, like 12"
+    if kind in ("float_type", "float_parsing"):
         return "must be a number without quotes, like 37.8087"
     if kind == "string_pattern_mismatch" and name in _PATTERN_WORDS:
         return _PATTERN_WORDS[name]

@@ -15,6 +15,7 @@ from firstmate.services.bookings import (
     double_booked_now,
     get_booking,
     orchestrate_booking,
+    over_limit,
     said_to_channel,
 )
 from firstmate.services.business import load_business
@@ -51,7 +52,9 @@ class BookingAnswer(BaseModel):
         default_factory=list,
         description="What was taken as sent and may not be what was meant, in words: a start written with another "
         "offset than the business's zone has then (\"10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time "
-        'was meant, write 2027-07-04T10:00:00+01:00"). Said when the booking is sent, not when it is read.',
+        'was meant, write 2027-07-04T10:00:00+01:00"); more guests than the boat\'s passenger limit ("8 guests '
+        'booked on Sea Lark, which takes 6: …"; the operations manager is told when it is created or changed). '
+        "Said when the booking is sent, not when it is read.",
     )
 
 
@@ -102,7 +105,8 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
         response.status_code = 200
     profile = load_business(app.store, key.org)
     other = body.offset_warning(profile.org.timezone) if profile is not None else None
-    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel(), [other] if other else [])
+    warnings = [w for w in (other, over_limit(profile, outcome.booking)) if w]
+    return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel(), warnings)
 
 
 @router.get("/{booking_id}", response_model=BookingAnswer, responses=ERRORS)

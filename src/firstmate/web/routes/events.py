@@ -124,6 +124,9 @@ class TripAnswer(BaseModel):
     boat: str
     meeting_point: str
     guest_count: int
+    over_limit: int | None = Field(
+        default=None, description="The boat's passenger limit, where the trip is booked over it (else null)."
+    )
     notes: str
     cancelled: bool
     roles: list[TripRole]
