@@ -162,6 +162,31 @@ def test_an_emails_date_duration_and_start_time_are_read_as_marketplaces_write_t
     assert isinstance(summer, BookingRequest) and summer.start.isoformat() == "2026-06-13T17:00:00+00:00"
 
 
+def test_an_emails_passengers_by_kind_and_a_named_duration_are_read() -> None:
+    """A marketplace writing "Passengers: 4 adults, 2 children" or "Duration: Half day (4 hours)" had its booking
+    refused ("'4 adults, 2 children' is not a whole number"); every passenger counts, whatever their kind, and a
+    duration is read from its words or its brackets. What still cannot be read is refused, saying how to write it."""
+    for passengers, count in (("6 adults", 6), ("4 adults, 2 children", 6), ("4 adults + 2 kids", 6),
+                              ("4 Adults and 2 Children", 6), ("2 adults, 1 child, 1 infant", 4), ("6 guests", 6),
+                              ("6 people", 6), ("1 adult", 1), ("6 passengers", 6)):  # fmt: skip
+        record = _read(_sample_with(Passengers=passengers))
+        assert isinstance(record, BookingRequest), (passengers, record)
+        assert record.guest_count == count, passengers
+    for duration, hours in (("Half day (4 hours)", "4"), ("Full day (8 hrs)", "8"), ("4 hours (half day)", "4"),
+                            ("Sunset cruise (2.5 hours)", "2.5")):  # fmt: skip
+        record = _read(_sample_with(Duration=duration))
+        assert isinstance(record, BookingRequest), (duration, record)
+        assert record.duration_hours == Decimal(hours), duration
+    for changes, said in (
+        ({"Passengers": "six"}, "cannot read the passengers 'six': write it like 6, or 4 adults, 2 children"),
+        ({"Passengers": "4 adults, some kids"}, "cannot read the passengers '4 adults, some kids'"),
+        ({"Duration": "Half day"}, "cannot read the duration 'Half day': write it like 3 hours"),
+        ({"Duration": "Half day (4 hours) or full day (8 hours)"}, "cannot read the duration"),
+    ):  # fmt: skip
+        record = _read(_sample_with(**changes))
+        assert isinstance(record, RowError) and said in record.problem, (changes, record)
+
+
 def test_an_emails_zone_or_weekday_that_disagrees_with_its_date_is_refused_naming_both() -> None:
     """A start time in another zone than the business's on that date would put the trip an hour (or three)
     off, and a weekday that is not the date's says one of them is wrong: each is refused, saying which."""

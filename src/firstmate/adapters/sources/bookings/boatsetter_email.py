@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
-from firstmate.adapters.sources.bookings.written import start_at, trip_day, trip_hours
+from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.intake import NotBooked, ParsedRecord, RowError
 
@@ -84,7 +84,7 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
             "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
             "start": start.isoformat(),
             "duration_hours": trip_hours(fields.get("duration", "")),
-            "guest_count": fields.get("passengers", ""),
+            "guest_count": passengers(fields.get("passengers", "")),
             "gross_amount": _amount(fields.get("total trip price", "")),
             "currency": "USD",
             "lead_guest": {

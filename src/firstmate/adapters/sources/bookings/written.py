@@ -39,6 +39,15 @@ _DURATION = re.compile(
     re.I,
 )
 _DURATION_WORDS = "write it like 3 hours, 3.5 hours, 3 hrs or 3 hours 30 min"
+#: Words in brackets beside a duration: "Half day (4 hours)", "4 hours (half day)"
+_BRACKETED = re.compile(r"^(?P<outside>[^()]*)\((?P<inside>[^()]*)\)\s*$")
+#: Passengers by kind, as marketplaces write them: "6", "6 adults", "4 adults, 2 children", "4 adults + 2 kids"
+_PASSENGER_KIND = (
+    r"(?:adults?|child(?:ren)?|kids?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|"
+    r"guests?|people|persons?|passengers?|pax)"
+)
+_PASSENGERS = re.compile(rf"(?P<count>[0-9]{{1,3}})(?:\s+{_PASSENGER_KIND})?", re.I)
+_PASSENGERS_JOINED = re.compile(r"\s*(?:,|\+|&|\band\b)\s*", re.I)
 
 #: Zone abbreviations that name one offset (hours from UTC): North America's, and a few other common ones.
 #: Ambiguous ones (IST, BST outside Britain…) are read only as the business zone's own name for that date.
@@ -202,9 +211,24 @@ def _utc(offset: timedelta | None) -> str:
     return f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def passengers(text: str) -> str:
+    """How many sail, as a whole number, from a count alone or by kind ("6", "6 adults", "4 adults, 2 children",
+    "4 adults + 2 kids", "2 adults, 1 child and 1 infant"): every passenger counts, whatever their age."""
+    parts = _PASSENGERS_JOINED.split(text.strip())
+    found = [_PASSENGERS.fullmatch(part) for part in parts]
+    if not parts or not all(found):
+        raise ValueError(f"cannot read the passengers {text!r}: write it like 6, or 4 adults, 2 children")
+    return str(sum(int(match["count"]) for match in found if match))
+
+
 def trip_hours(text: str) -> str:
     """The hours a duration says, as a number ("3 hours", "3 hrs", "3h", "3.5 hours", "3 hours 30 min",
-    "3h30m", "2 hours, 15 minutes", "90 minutes"). A number without its unit is refused: minutes or hours?"""
+    "3h30m", "2 hours, 15 minutes", "90 minutes"), also beside words in brackets ("Half day (4 hours)", "4 hours
+    (half day)"). A number without its unit is refused: minutes or hours?"""
+    if (named := _BRACKETED.fullmatch(text.strip())) and not _DURATION.fullmatch(text.strip()):
+        said = [p.strip() for p in named.group("outside", "inside") if _DURATION.fullmatch(p.strip())]
+        if len(said) == 1:  # the one part that is a duration; the other names the trip
+            return trip_hours(said[0])
     match = _DURATION.fullmatch(text.strip())
     minutes = int((match["minutes"] if match else None) or 0)
     if match is None or minutes > 59:
