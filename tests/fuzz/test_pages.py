@@ -38,6 +38,8 @@ PAGES = (
     "/admin/reports/{org}/{week}",
     "/admin/data",
     "/admin/data/{org}/{kind}",
+    "/admin/waivers?org&trip&from&to&after",
+    "/admin/waivers/{org}/{booking}/{guest}.pdf",
     "/crew",
     "/crew/events/{event}",
     "/crew/login?next",
@@ -90,7 +92,9 @@ def real_values(app: App, trip: Booking) -> dict[str, list[str]]:
         "org": ["demo"], "key": [entry.key], "status": ["pending", "sent", "dead"], "role": ["ceo", "cfo"],
         "day": ["2026-11-21.html", "2026-11-21.pdf"], "week": ["2026-11-09"], "kind": ["expenses", "invoices"],
         "event": [trip.event_id], "next": ["/crew"], "t": [""], "code": [trip.guest_code], "photo": ["ph_1"],
-        "row": ["inv-1"], "token": [feed_token(app.secret_key, app.store, Feed("demo", FeedScope.CREW, "priya"))],
+        "row": ["inv-1"], "trip": [trip.id, trip.event_id], "booking": [trip.id], "guest": ["g1"],
+        "from": ["2026-06-13"], "to": ["2026-06-14"], "after": [f"2026-06-13T23:00:00.000000Z#{trip.id}"],
+        "token": [feed_token(app.secret_key, app.store, Feed("demo", FeedScope.CREW, "priya"))],
     }  # fmt: skip
 
 
@@ -103,7 +107,7 @@ def visits(draw: st.DrawFn, real: dict[str, list[str]]) -> tuple[str, str, str]:
     def value(name: str) -> str:
         return draw(st.one_of(hostile, st.sampled_from(real.get(name, [""]))))
 
-    names = [part[1:-1] for part in path.replace(".ics", "").split("/") if part.startswith("{")]
+    names = [part[1:-1] for part in path.replace(".ics", "").replace(".pdf", "").split("/") if part.startswith("{")]
     for name in names:
         # a message key is a path of its own (`{key:path}`): its slashes may stay
         path = path.replace(f"{{{name}}}", quote(value(name), safe="/" if name == "key" else ""), 1)

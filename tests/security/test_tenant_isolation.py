@@ -18,13 +18,16 @@ from starlette.routing import Mount
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
+from firstmate.demo.run import demo_profile
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.business import BusinessProfile, Org
+from firstmate.domain.guests import SigningForm, waiver_version
 from firstmate.services import outbox, outbox_list
 from firstmate.services.bookings import get_booking, list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.calendar import Feed, FeedScope, feed_token
 from firstmate.services.data import save_row
+from firstmate.services.guests import CodeTarget, sign_waiver
 from firstmate.services.keys import create_key, revoke_key
 from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
@@ -85,6 +88,9 @@ def victim(demo_app: App, demo: Tenant, rival: Tenant, clock: FixedClock) -> Vic
         stored = guest.post("/uploads", data=fields, files={"file": ("p.png", PNG, "image/png")}).url
         assert "uploaded" in str(stored)
     [photo_id] = set(re.findall(r"/photos/([0-9a-f]{16})", guest_page_html(demo_app, demo.booking.guest_code)))
+    version = waiver_version(demo_profile().entities[0].waiver)  # the lead signs: the admin's waivers list it
+    form = SigningForm(typed_name="Dana Whitcomb", agree=True, waiver_version=version)
+    sign_waiver(demo_app, CodeTarget("demo", demo.booking.id, "g1"), form, ip="198.51.100.7", user_agent="test")
     key = save_row(demo_app.store, "demo", "payouts", {"id": "PAY-1", "source": "boatsetter", "paid_on": "2026-05-01",
                                                        "amount": "624.00"})  # fmt: skip
     demo_app.blobs.put("reports/demo/roles/2026-06-01/cfo.html", b"<p>demo cfo</p>", "text/html")
@@ -164,6 +170,9 @@ ATTACKS: dict[tuple[str, str], Attack] = {
     ("POST", "/admin/data/{org}/{kind}/{key:path}/delete"): _page(
         "POST", "/admin/data/demo/payouts/{data_key}/delete", "admin"
     ),
+    ("GET", "/admin/waivers/{org}/{booking_id}/{guest_id}.pdf"): _page(
+        "GET", "/admin/waivers/demo/{booking_id}/g1.pdf", "admin"
+    ),
     ("GET", "/g/{code}/photos/{photo_id}"): _page("GET", "/g/{attacker_code}/photos/{photo_id}", "guest"),
     ("GET", "/g/{code}/photos/check"): _page("GET", "/g/{attacker_code}/photos/check?id={photo_id}", "guest"),
 }
@@ -171,7 +180,8 @@ ATTACKS: dict[tuple[str, str], Attack] = {
 #: their own feed): checked below for showing nothing of the demo org.
 OWN_VIEWS = {
     ("GET", "/crew"), ("GET", "/admin/outbox"), ("GET", "/admin/reports"), ("GET", "/admin/data"),
-    ("POST", "/api/v1/bookings"), ("GET", "/g/{code}"), ("POST", "/g/{code}/guests"), ("POST", "/g/{code}/confirm"),
+    ("GET", "/admin/waivers"), ("POST", "/api/v1/bookings"), ("GET", "/g/{code}"), ("POST", "/g/{code}/guests"),
+    ("POST", "/g/{code}/confirm"),
     ("POST", "/g/{code}/waiver"), ("GET", "/g/{code}/waiver.pdf"), ("GET", "/calendar/{token}.ics"),
     ("POST", "/g/{code}/withdraw"), ("POST", "/g/{code}/guests/{guest_id}/remove"),
 }  # fmt: skip
@@ -207,6 +217,7 @@ def test_no_route_reaches_another_orgs_things(demo_app: App, rival: Tenant, vict
     assert "PAY-1" in own.get("/admin/data/demo/payouts").text
     assert own.get("/admin/reports/demo/roles/cfo/2026-06-01").status_code == 200
     assert own.get(f"/g/{victim.guest_code}/photos/{victim.photo_id}").status_code == 200
+    assert own.get(f"/admin/waivers/demo/{victim.booking_id}/g1.pdf").status_code == 200
 
 
 def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, rival: Tenant, victim: Victim) -> None:
@@ -219,8 +230,10 @@ def test_views_of_the_callers_own_show_nothing_of_another_org(demo_app: App, riv
         return text
 
     assert rival.booking.event_id in clean(browsers["crew"].get("/crew"))
-    for page in ("/admin/outbox", "/admin/reports", "/admin/data", "/admin/outbox?org=demo"):
-        clean(browsers["admin"].get(page), 404 if "org=demo" in page else 200)
+    for page in ("/admin/outbox", "/admin/reports", "/admin/data", "/admin/waivers", "/admin/outbox?org=demo",
+                 "/admin/waivers?org=demo", f"/admin/waivers?trip={victim.booking_id}"):  # fmt: skip
+        clean(browsers["admin"].get(page), 404 if "org=demo" in page or "trip=" in page else 200)
+    clean(browsers["admin"].get("/admin/waivers?from=2026-06-13&to=2026-06-13"))  # their own trips that day alone
     # the lists' places (2026-12-06) naming the demo org's rows read the rival's own lists from there, nothing more
     [entry] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key == victim.outbox_key]
     place = " ".join(outbox_list.place_of(entry))

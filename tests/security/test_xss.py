@@ -94,6 +94,7 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
         "crew trip page with an error": jonah.get(f"/crew/events/{event_id}", params={"error": SCRIPT}),
         "admin trip page": marisol.get(f"/crew/events/{event_id}"),
         "admin outbox": marisol.get("/admin/outbox"),
+        "admin waivers": marisol.get("/admin/waivers", params={"trip": booking_id}),
         "crew api": jonah.get(f"/api/v1/events/{event_id}"),
     }
     for entry in outbox.list_entries(demo_app.store, "demo", limit=500):
@@ -105,6 +106,9 @@ def test_markup_in_any_field_comes_back_escaped_everywhere(demo_app: App) -> Non
         "Dana &lt;script&gt;" in texts["guest page (lead)"] and "Robin &#34;&gt;&lt;img" in texts["guest page (lead)"]
     )
     assert "(guardian: Pat &lt;script&gt;" in texts["guest page (invitee)"]
+    # the signed waivers' list shows the names as typed, escaped: the guest's, the guardian's, the group's
+    for shown in ("<q>Kit {{ 9973 * 7919 }} &lt;script&gt;", "<q>Pat &lt;script&gt;", "Robin &#34;&gt;&lt;img"):
+        assert shown in texts["admin waivers"], shown
     # the notes as crew read them: figures nothing names are hidden ("{{ [amount hidden] * [amount hidden] }}")
     assert crew_notes(TEMPLATE) in texts["crew trip page"] and TEMPLATE in texts["admin trip page"]
     assert "Dana &lt;script&gt;" in texts["crew refusal naming the unsigned"]
@@ -136,6 +140,10 @@ def test_markup_in_a_url_is_never_reflected_raw(demo_app: App, client: TestClien
         ("data after", admin, "/admin/data/demo/payouts", {"after": SCRIPT, "q": ATTRIBUTE}),
         ("data before", admin, "/admin/data/demo/payouts", {"before": SCRIPT}),
         ("data at", admin, "/admin/data/demo/payouts", {"at": ATTRIBUTE}),
+        ("waivers trip", admin, "/admin/waivers", {"trip": SCRIPT, "org": ATTRIBUTE}),
+        ("waivers days", admin, "/admin/waivers", {"from": SCRIPT, "to": ATTRIBUTE}),
+        ("waivers after", admin, "/admin/waivers", {"org": "demo", "after": SCRIPT}),
+        ("waiver pdf", admin, f"/admin/waivers/demo/{SCRIPT}/g1.pdf", None),
         ("outbox after", admin, "/admin/outbox", {"after": SCRIPT}),
         ("outbox before", admin, "/admin/outbox", {"before": ATTRIBUTE, "q": SCRIPT}),
         ("outbox upto", admin, "/admin/outbox", {"upto": SCRIPT}),

@@ -39,7 +39,19 @@ from firstmate.services.business import load_business
 from firstmate.web.deps import app_of
 from firstmate.web.limits import MAX_BODY_BYTES, BodyLimit
 from firstmate.web.page_cache import KeptPages, PageCache
-from firstmate.web.routes import admin, bookings, calendar, crew, data, events, guests, health, reports, uploads
+from firstmate.web.routes import (
+    admin,
+    bookings,
+    calendar,
+    crew,
+    data,
+    events,
+    guests,
+    health,
+    reports,
+    uploads,
+    waivers,
+)
 from firstmate.web.same_origin import SameOrigin
 
 log = structlog.get_logger(__name__)
@@ -130,6 +142,7 @@ def create_app(app: App, *, run_workers: bool = False) -> FastAPI:
     web.include_router(reports.router)
     web.include_router(reports.files)
     web.include_router(data.router)
+    web.include_router(waivers.router)
     web.include_router(events.router)
     web.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     web.add_exception_handler(FirstmateError, _error_response)  # type: ignore[arg-type]

@@ -1,0 +1,114 @@
+"""The admin's waivers page (/admin/waivers): the operator asked "show me the signed waivers for Saturday's trip" had
+no page to show them; now a trip's guests are listed with their waiver, each signed one as its PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import Booking
+from firstmate.services import waivers
+from firstmate.services.bookings import list_guests
+from firstmate.web.app import create_app
+from tests.security.conftest import Tenant, book, operator, sign_in
+from tests.security.conftest import rival as rival  # the fixture: a second org built like the demo one
+
+
+def _signed_group(app: App) -> Booking:
+    """A Saturday trip (13 Jun 2026, 16:00 PDT) whose guests went through their real pages: Robin signed (typing
+    the name in lower case), the lead said she is coming and has not signed, Kit has said nothing."""
+    booking = book(app, guest_count=4)
+    guest = TestClient(create_app(app))
+    lead = booking.guest_code
+    assert guest.post(f"/g/{lead}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
+    assert guest.post(f"/g/{lead}/guests", data={"name": "Kit Sample"}).is_success
+    assert guest.post(f"/g/{lead}/confirm").is_success
+    robin = next(g for g in list_guests(app.store, "demo", booking.id) if g.name == "Robin Sample")
+    page = guest.get(f"/g/{robin.code}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+    assert version is not None
+    assert guest.post(f"/g/{robin.code}/confirm").is_success
+    form = {"typed_name": "robin sample", "agree": "yes", "waiver_version": version.group(1)}
+    assert guest.post(f"/g/{robin.code}/waiver", data=form, follow_redirects=False).status_code == 303
+    return booking
+
+
+def _rows(html: str) -> dict[str, str]:
+    """Each guest's row of the page, by the name it starts with, as text."""
+    rows = re.findall(r"<tr class=\"waiver-[a-z-]+\">(.*?)</tr>", html, re.S)
+    return {re.sub(r"<[^>]+>", "", row).split("\n")[1].split(" (")[0].strip(): re.sub(r"\s+", " ", row) for row in rows}
+
+
+def test_the_operator_sees_a_trips_waivers_and_opens_a_signed_one(demo_app: App) -> None:
+    booking = _signed_group(demo_app)
+    admin = operator(demo_app)
+    page = admin.get("/admin/waivers", params={"org": "demo", "from": "2026-06-13", "to": "2026-06-13"})
+    assert page.status_code == 200
+    assert "Sat 13 Jun 2026, 16:00 PDT to 19:00 · Sea Lark" in page.text and "1 of 3 signed" in page.text
+    rows = _rows(page.text)
+    assert set(rows) == {"Dana Whitcomb", "Robin Sample", "Kit Sample"}
+    robin = rows["Robin Sample"]
+    # the name as typed, when in the business's zone, which text (its business line and version)
+    assert "signed" in robin and "<q>robin sample</q>" in robin and "Mon 1 Jun 2026, 09:00 PDT" in robin
+    assert "Saltwind Charters" in robin and re.search(r"version <code>[0-9a-f]{16}</code>", robin)
+    assert "not signed" in rows["Dana Whitcomb"] and "the departure waits for them" in rows["Dana Whitcomb"]
+    assert "dana@example.com" in rows["Dana Whitcomb"] and "+1 415 555 0148" in rows["Dana Whitcomb"]
+    assert "not coming" in rows["Kit Sample"] and ".pdf" not in rows["Kit Sample"]
+    [link] = re.findall(r'href="(/admin/waivers/[^"]+\.pdf)"', page.text)
+    pdf = admin.get(link)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert 'filename="2026-06-13-g2-robin-sample.pdf"' in pdf.headers["content-disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "robin sample" in text and booking.id in text
+    # the same trip named by its id, booking or crew event
+    for trip in (booking.id, booking.event_id):
+        assert "<q>robin sample</q>" in admin.get("/admin/waivers", params={"org": "demo", "trip": trip}).text
+    # the week from today (1 Jun) when no day is given: Saturday the 13th is not in it
+    assert "No trip departs from 2026-06-01 to 2026-06-07" in admin.get("/admin/waivers").text
+
+
+def test_an_unsigned_waiver_and_a_mistyped_address_say_so(demo_app: App) -> None:
+    booking = _signed_group(demo_app)
+    admin = operator(demo_app)
+    assert admin.get(f"/admin/waivers/demo/{booking.id}/g1.pdf").status_code == 404  # the lead has not signed
+    assert admin.get(f"/admin/waivers/demo/{booking.id}/g9.pdf").status_code == 404
+    refused = admin.get("/admin/waivers", params={"from": "13/06/2026"})
+    assert refused.status_code == 422 and "write it like 2026-06-13" in refused.text
+    backwards = admin.get("/admin/waivers", params={"from": "2026-06-13", "to": "2026-06-01"})
+    assert backwards.status_code == 422 and "give the earlier day first" in backwards.text
+    not_an_id = admin.get("/admin/waivers", params={"trip": "Saturday"})
+    assert not_an_id.status_code == 422 and "booking id (bk_…) or its event id (ev_…)" in not_an_id.text
+    assert admin.get("/admin/waivers", params={"trip": "bk_0123abcd"}).status_code == 404
+
+
+def test_another_orgs_admin_finds_no_waiver_of_this_org(demo_app: App, rival: Tenant) -> None:
+    booking = _signed_group(demo_app)
+    theirs = sign_in(demo_app, "marisol", "rival")  # the rival's admin
+    assert theirs.get(f"/admin/waivers/demo/{booking.id}/g2.pdf").status_code == 404
+    assert theirs.get(f"/admin/waivers/rival/{booking.id}/g2.pdf").status_code == 404
+    assert theirs.get("/admin/waivers", params={"org": "demo"}).status_code == 404
+    for params in ({"trip": booking.id}, {"from": "2026-06-13", "to": "2026-06-13"}):
+        answer = theirs.get("/admin/waivers", params=params)
+        assert "Robin Sample" not in answer.text and "robin sample" not in answer.text
+    own = theirs.get("/admin/waivers", params={"from": "2026-06-13", "to": "2026-06-13"})
+    assert own.status_code == 200 and rival.booking.id in own.text  # their own trip that day
+    assert sign_in(demo_app, "priya").get("/admin/waivers").status_code == 403  # crew are no admins
+    assert TestClient(create_app(demo_app)).get("/admin/waivers").status_code == 401
+
+
+def test_a_range_of_many_trips_is_listed_a_page_at_a_time(demo_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(waivers, "PAGE_TRIPS", 2)
+    starts = ["2026-06-13T09:00:00-07:00", "2026-06-13T13:00:00-07:00", "2026-06-14T09:00:00-07:00"]
+    booked = [book(demo_app, external_id=f"W-{n}", start=start) for n, start in enumerate(starts)]
+    admin = operator(demo_app)
+    first = admin.get("/admin/waivers", params={"org": "demo", "from": "2026-06-13", "to": "2026-06-14"}).text
+    assert [b.id for b in booked[:2]] == re.findall(r"Booking <code>(bk_[0-9a-f]+)</code>", first)
+    [later] = set(re.findall(r'href="(\?[^"]*after=[^"]+)" rel="next"', first))
+    second = admin.get("/admin/waivers" + later.replace("&amp;", "&")).text
+    assert [booked[2].id] == re.findall(r"Booking <code>(bk_[0-9a-f]+)</code>", second)
+    assert 'rel="next"' not in second and ">first</a>" in second
