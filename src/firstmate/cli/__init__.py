@@ -34,6 +34,7 @@ try:  # loading the commands takes half a second: a Ctrl-C then was a traceback 
     from firstmate.cli.report import report
     from firstmate.cli.run import run_cli
     from firstmate.cli.signal import signal_cli
+    from firstmate.cli.waivers import waivers_cli
     from firstmate.errors import ConfigError, FirstmateError
 except KeyboardInterrupt:
     sys.stderr.write(f"{STOPPED}\n")
@@ -76,6 +77,7 @@ cli.add_typer(signal_cli, name="signal")
 cli.add_typer(intel_cli, name="intel")
 cli.add_typer(data_cli, name="data")
 cli.add_typer(aws_cli, name="aws")
+cli.add_typer(waivers_cli, name="waivers")
 cli.command("report", epilog=example("report all --out reports/", "report cfo --send"))(report)
 
 

@@ -169,7 +169,7 @@ def _trip(ctx: Context, profile: BusinessProfile, booking: Booking, *, place: st
             )
         )
     boat = asset.name if asset else booking.asset
-    title = f"{boat} ({entity.name})" if entity else boat
+    title = f"{boat}, {entity.name}" if entity else boat
     times = span(booking.request.start, booking.request.end, zone)
     place = place or f"{iso(booking.request.start)}#{booking.id}"
     return TripWaivers(org=org, booking=booking, boat=title, times=times, zone=zone, guests=rows, place=place)

@@ -1,0 +1,111 @@
+"""`firstmate waivers list` and `firstmate waivers export` as the operator runs them: a real process on a real home
+where guests went through their real trip pages, one of them signing the waiver."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from firstmate.bootstrap import build
+from firstmate.config import load_settings
+from firstmate.demo.run import demo_people, demo_profile
+from firstmate.domain.bookings import Booking, BookingRequest
+from firstmate.services.bookings import list_guests, orchestrate_booking
+from firstmate.services.business import save_business
+from firstmate.services.people import save_people
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+from tests.e2e.test_cli import run
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> tuple[Path, Booking]:
+    """A home whose demo trip (in three days, on the real clock) has a group: Robin signed through the page, typing
+    "robin SAMPLE"; the lead Dana is coming and has not signed; Kit <b>Sample</b> has said nothing."""
+    folder = tmp_path / "home"
+    app = build(load_settings(home=folder))
+    try:
+        save_business(app.store, demo_profile())
+        save_people(app.store, "demo", demo_people())
+        zone = ZoneInfo(demo_profile().org.timezone)
+        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+        body = booking_body(start=start.isoformat(), guest_count=4)
+        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        with TestClient(create_app(app)) as guest:
+            lead = booking.guest_code
+            robin_form = {"name": "Robin Sample", "email": "robin@example.com"}
+            assert guest.post(f"/g/{lead}/guests", data=robin_form).is_success
+            assert guest.post(f"/g/{lead}/guests", data={"name": "Kit <b>Sample</b>"}).is_success
+            assert guest.post(f"/g/{lead}/confirm").is_success
+            robin = next(g for g in list_guests(app.store, "demo", booking.id) if g.name == "Robin Sample")
+            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', guest.get(f"/g/{robin.code}").text)
+            assert version is not None
+            form = {"typed_name": "robin SAMPLE", "agree": "yes", "waiver_version": version.group(1)}
+            assert guest.post(f"/g/{robin.code}/waiver", data=form, follow_redirects=False).status_code == 303
+    finally:
+        app.close()
+    return folder, booking
+
+
+def test_the_operator_lists_a_trips_waivers_and_exports_the_signed_ones(
+    home: tuple[Path, Booking], tmp_path: Path
+) -> None:
+    folder, booking = home
+    day = booking.request.start.astimezone(ZoneInfo(demo_profile().org.timezone)).date().isoformat()
+    for how in (["--trip", booking.id], ["--trip", booking.event_id], ["--from", day, "--to", day], []):
+        listed = run(folder, "waivers", "list", "demo", *how, columns=None)  # a pipe: one row a line
+        assert listed.returncode == 0, listed.stderr
+        rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines() if "\t" in line}
+        assert f"booking {booking.id} · 1 of 3 signed" in listed.stdout, how
+        robin = rows["Robin Sample"]
+        assert robin[2:4] == ["signed", "robin SAMPLE"] and robin[4].endswith(("PDT", "PST"))
+        assert robin[5].startswith("Saltwind Charters, version ") and robin[6] == f"{day}-g2-robin-sample.pdf"
+        assert rows["Dana Whitcomb (booked)"][1:3] == ["dana@example.com, +1 415 555 0148", "not signed"]
+        assert rows["Kit <b>Sample</b>"][2] == "not coming"  # the name as typed, never read as markup
+    out = tmp_path / "insurer"
+    exported = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert f"1 signed waiver(s) of trip {booking.id}" in exported.stdout
+    assert "not signed: Dana Whitcomb (not signed)" in exported.stdout
+    assert "not signed: Kit <b>Sample</b> (not coming)" in exported.stdout
+    [pdf] = list(out.iterdir())
+    assert pdf.name == f"{day}-g2-robin-sample.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "robin SAMPLE" in text and booking.id in text
+    # again: the file there is kept, nothing is written, and --force says how to replace it
+    pdf.write_bytes(b"the insurer's copy")
+    again = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", str(out))
+    assert again.returncode != 0 and "already in" in again.stderr and "--force" in again.stderr
+    assert pdf.read_bytes() == b"the insurer's copy" and "Traceback" not in again.stderr
+    forced = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", str(out), "--force")
+    assert forced.returncode == 0 and pdf.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in out.iterdir()] == [pdf.name]  # no part-written file left beside it
+
+
+def test_mistakes_are_one_clear_line_and_write_nothing(home: tuple[Path, Booking], tmp_path: Path) -> None:
+    folder, booking = home
+    a_file = tmp_path / "a-file.pdf"
+    a_file.write_bytes(b"x")
+    for args, says in [
+        (["list", "demo", "--trip", booking.id, "--from", "2026-06-13"], "give --trip or --from and --to, not both"),
+        (["list", "demo", "--to", "2026-06-13"], "--to needs --from"),
+        (["list", "demo", "--from", "13/06/2026"], "--from '13/06/2026' is not a date like 2026-06-13"),
+        (["list", "demo", "--from", "2026-06-13", "--to", "2026-06-01"], "give the earlier day first"),
+        (["list", "demo", "--trip", "Saturday"], "booking id (bk_…) or its event id (ev_…)"),
+        (["list", "rival"], "no org 'rival'"),
+        (["list", "demo", "--trip", "bk_0123abcd"], "no booking 'bk_0123abcd'"),
+        (["export", "demo", "--out", str(tmp_path / "w")], "name the trip with --trip"),
+        (["export", "demo", "--trip", booking.id], "name the folder to write the PDFs into with --out"),
+        (["export", "demo", "--trip", booking.id, "--out", str(a_file)], "is a file: name a folder"),
+    ]:
+        answer = run(folder, "waivers", *args)
+        assert answer.returncode != 0, args
+        assert says in answer.stderr and "Traceback" not in answer.stderr, (args, answer.stderr)
+    assert not (tmp_path / "w").exists()
