@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking
 from firstmate.services import waivers
-from firstmate.services.bookings import list_guests
+from firstmate.services.bookings import cancel_booking, list_guests
 from firstmate.web.app import create_app
 from tests.security.conftest import Tenant, book, operator, sign_in
 from tests.security.conftest import rival as rival  # the fixture: a second org built like the demo one
@@ -112,3 +112,17 @@ def test_a_range_of_many_trips_is_listed_a_page_at_a_time(demo_app: App, monkeyp
     second = admin.get("/admin/waivers" + later.replace("&amp;", "&")).text
     assert [booked[2].id] == re.findall(r"Booking <code>(bk_[0-9a-f]+)</code>", second)
     assert 'rel="next"' not in second and ">first</a>" in second
+
+
+def test_a_signature_stays_when_its_guest_cannot_come_and_a_cancelled_trip_leaves_the_range(demo_app: App) -> None:
+    booking = _signed_group(demo_app)
+    robin = next(g for g in list_guests(demo_app.store, "demo", booking.id) if g.name == "Robin Sample")
+    assert TestClient(create_app(demo_app)).post(f"/g/{robin.code}/withdraw").is_success
+    admin = operator(demo_app)
+    saturday = {"org": "demo", "from": "2026-06-13", "to": "2026-06-13"}
+    row = _rows(admin.get("/admin/waivers", params=saturday).text)["Robin Sample"]
+    assert "signed" in row and "has not said they are coming" in row and ".pdf" in row  # the record is kept
+    cancel_booking(demo_app, "demo", booking.id)
+    assert "No trip departs from 2026-06-13 to 2026-06-13" in admin.get("/admin/waivers", params=saturday).text
+    one = admin.get("/admin/waivers", params={"org": "demo", "trip": booking.id}).text  # asked by its id: shown
+    assert "<strong>cancelled</strong>" in one and "<q>robin sample</q>" in one

@@ -119,7 +119,8 @@ def waivers_export(
 
 def _table(listed: TripWaivers) -> Table:
     """One trip's guests and their waiver, every cell as typed (a name is never read as markup)."""
-    title = f"{listed.times} · {listed.boat} · booking {listed.booking.id} · {listed.signed} of "
+    cancelled = " · cancelled" if listed.booking.cancelled else ""
+    title = f"{listed.times} · {listed.boat} · booking {listed.booking.id}{cancelled} · {listed.signed} of "
     table = Table("guest", "contact", "waiver", "signed as", "signed", "text signed", "pdf",
                   title=Text(title + f"{len(listed.guests)} signed"))  # fmt: skip
     for row in listed.guests:
