@@ -854,8 +854,9 @@ def test_an_export_that_no_longer_lists_a_booking_says_so_and_how_to_cancel_it(h
     assert note.startswith(
         "note: getmyboat G-2 (Thu 5 Aug 2027, 10:00 PDT, Jordan Pike) is booked but not in this export, which lists "
         "Sea Lark's trips from 1 Aug to 10 Aug 2027: if getmyboat cancelled it, import an export listing it "
-        "STATUS:CANCELLED, or cancel it with DELETE /api/v1/bookings/bk_"
+        "STATUS:CANCELLED, or cancel it with: firstmate booking cancel bk_"
     ), note
+    assert note.endswith(" --org demo"), note
     listed = run(home, "outbox", "list", "--org", "demo", "--json")
     assert listed.returncode == 0, listed.stderr
     keys = [json.loads(line)["key"] for line in listed.stdout.splitlines()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from firstmate.cli.common import (
     app_context,
     chosen_org,
     done,
+    err,
     example,
     file_bytes,
     input_file,
@@ -29,15 +31,23 @@ from firstmate.cli.common import (
     progress_display,
     utf8_text,
 )
-from firstmate.domain.bookings import SOURCE, SOURCE_WORDS
+from firstmate.domain.bookings import SOURCE, SOURCE_WORDS, IntakeResult
 from firstmate.domain.business import AssetKind
 from firstmate.domain.intake import BlockedSlot, ParsedRecord
+from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
+from firstmate.services.bookings import (
+    cancel_booking,
+    cancellation_told,
+    find_booking,
+    revision_told,
+    told_in_words,
+)
 from firstmate.services.business import load_business
 from firstmate.services.data import org_currency
 from firstmate.services.imports import import_records, not_in_export
 
-booking_cli = typer.Typer(help="Bookings.", no_args_is_help=True)
+booking_cli = typer.Typer(help="Bookings: import them from files, cancel one.", no_args_is_help=True)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -144,3 +154,91 @@ def _parse(
             currency=org_currency(app.store, org),  # a total naming none is in the business's
         )
     raise InvalidInput(f"cannot import {file.name}: use a .csv, .eml or .ics file")
+
+
+@booking_cli.command(
+    "cancel",
+    epilog=example(
+        "booking cancel bk_5572ddc877165abd --org demo",
+        "booking cancel G-2 --source getmyboat --org demo --yes",
+        "booking cancel bk_5572ddc877165abd --dry-run",
+    ),
+)
+def booking_cancel(
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ORG] BOOKING",
+            help="The booking's id (bk_…), or with --source its channel's reference; the org may come before it.",
+            show_default=False,
+        ),
+    ] = None,
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The channel (getmyboat, boatsetter, csv…) whose reference BOOKING is.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Cancel without asking (scripts, cron).")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what cancelling would do and who would be told; change nothing.")
+    ] = False,
+) -> None:
+    """Cancel a booking, as the API's DELETE does, telling everyone concerned once.
+
+    Its crew event and calendar entry are cancelled, its reminders withdrawn, and its crew, guests and the
+    operations manager told. Asked first at a terminal (--yes: not asked); cancelling twice sends nothing more."""
+    given = [named(word, "BOOKING", "a booking") or "" for word in words or []]
+    if not given or len(given) > 2:
+        raise InvalidInput(
+            f"{len(given)} arguments given: name one booking, by its id (bk_…) or with --source by its channel's "
+            "reference, with its org before it if you like"
+        )
+    source = named(source, "--source", "a channel")
+    if len(given) == 2:
+        if org is not None and org != given[0]:
+            raise InvalidInput(f"two orgs given, {given[0]} and --org {org}: give one")
+        org = given[0]
+    with app_context() as app:
+        org = chosen_org(app, org, writes=True)
+        booking = find_booking(app.store, org, given[-1], source=source)
+        profile = load_business(app.store, org)
+        assert profile is not None
+        zone = profile.org.timezone
+        boat = profile.asset(booking.asset)
+        request = booking.request
+        what = (
+            f"{request.source} {request.external_id} ({booking.id}), {request.lead_guest.name}'s trip on "
+            f"{boat.name.split(' (', 1)[0] if boat else booking.asset}, {when(request.start, zone)}"
+        )
+        if booking.cancelled:  # said, not an error: what was asked for is so; nobody is told twice
+            out.print(Text(f"{what} was already cancelled on {when(booking.updated_at, zone)}; nothing was sent."))
+            return
+        told = told_in_words(app, org, booking, cancellation_told(app, org, booking))
+        if dry_run:
+            out.print(Text(f"Would cancel {what}; {_told(told, 'would be')}. Nothing was changed (dry run)."))
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInput(
+                    f"nothing was cancelled: cancelling {what}, {_told(told, 'would be')}",
+                    hint="add --yes to cancel it without being asked, or --dry-run to see what it would do",
+                )
+            said = _told(told, "will be")
+            if not typer.confirm(f"Cancel {what}? {said[0].upper() + said[1:]}.", default=False):
+                err.print("Nothing was cancelled.", highlight=False)
+                raise typer.Exit(1)
+        outcome = cancel_booking(app, org, booking.id)
+        if outcome.result is not IntakeResult.CANCELLED:  # cancelled meanwhile, by a channel or another operator
+            when_done = when(outcome.booking.updated_at, zone)
+            out.print(Text(f"{what} was already cancelled on {when_done}; nothing was sent."))
+            return
+        told = told_in_words(app, org, outcome.booking, revision_told(app, org, outcome.booking))
+    done(f"Cancelled {what}; {_told(told, 'will be')}.")
+
+
+def _told(told: str, verb: str) -> str:
+    """`told` (`told_in_words`) `verb` told: a cancel tells nobody only of a trip whose album has closed."""
+    return (
+        f"nobody {verb} told: the trip is over, and its photo album closed"
+        if told == "nobody"
+        else f"{told} {verb} told"
+    )

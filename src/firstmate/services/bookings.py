@@ -10,6 +10,7 @@ Keys: see `firstmate.services.trips`.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 import structlog
 
 from firstmate.domain.bookings import (
+    SOURCE,
     Booking,
     BookingRequest,
     IntakePath,
@@ -54,7 +56,7 @@ from firstmate.domain.shared import STORED, iso
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
-from firstmate.services.business import load_business
+from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
@@ -68,7 +70,9 @@ from firstmate.services.notifications import (
     quiet_audiences,
     still_unheard,
 )
-from firstmate.services.outbox import NOT_THEIRS, enqueue, reminders_followed, superseded
+from firstmate.services.outbox import NOT_THEIRS, enqueue, outbox_pk, reminders_followed, superseded
+from firstmate.services.paging import all_items
+from firstmate.services.people import list_people
 from firstmate.services.trips import (
     DEFERRED_CHECK,
     booking_pk,
@@ -166,6 +170,92 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     operator's cancel is no revision of its channel's: none the channel numbered holds it back."""
     booking = get_booking(ctx.store, org, booking_id)
     return orchestrate_booking(ctx, org, cancellation_of(booking, sequence=None))
+
+
+def find_booking(store: Store, org: str, booking: str, *, source: str | None = None) -> Booking:
+    """The org's booking `booking`: its id, or with `source` the reference that channel gave it (its
+    external_id). NotFound says which was looked for and what to write: the channel whose reference it is,
+    or the org whose booking."""
+    if source is not None:
+        anchor = store.get(intake_pk(org), f"{source}#{booking}")
+        found = _booking(store, org, anchor.data["booking_id"]) if anchor else None
+        if found is not None:
+            return found
+        channels = _channels_of(store, org, booking)
+        hint = (
+            f"it is {' and '.join(channels)}'s reference for a booking: write --source {channels[0]}"
+            if channels
+            else "write the reference as the channel gave it, or the booking's id (bk_…) without --source"
+        )
+        raise NotFound(f"no {source} booking {booking!r} in {org}", hint=hint)
+    found = _booking(store, org, booking)
+    if found is not None:
+        return found
+    theirs = [other for other in list_orgs(store) if other != org and _booking(store, other, booking)]
+    if theirs:
+        raise NotFound(f"no booking {booking!r} in {org}", hint=f"it is {theirs[0]}'s: add --org {theirs[0]}")
+    if channels := _channels_of(store, org, booking):
+        hint = f"it is {' and '.join(channels)}'s reference for a booking: add --source {channels[0]}"
+    elif booking.startswith("bk_"):
+        hint = (
+            "the operations manager's mail of a booking names its id; or name the booking by its channel's "
+            "reference, with --source"
+        )
+    else:
+        hint = "a booking id starts bk_; to name a booking by its channel's reference, add --source and the channel"
+    raise NotFound(f"no booking {booking!r} in {org}", hint=hint)
+
+
+def _channels_of(store: Store, org: str, reference: str) -> list[str]:
+    """The channels that gave one of the org's bookings the reference (external_id) `reference`."""
+    ref = f"#{reference}"  # anchors are `<source>#<external_id>`: a reference may hold a "#" of its own
+    channels = [a.sk.removesuffix(ref) for a in all_items(store, intake_pk(org)) if a.sk.endswith(ref)]
+    return [c for c in channels if re.fullmatch(SOURCE, c)]  # a blocked slot's is no booking's
+
+
+def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
+    """Who `cancel_booking` would tell of `booking`'s cancellation, as of now, written nowhere (a dry run, a
+    question asked first): the audiences of its messages ("ops", "crew:<person>", "guest:<guest>"), as
+    `revision_told` reads them once it is done. Nobody for a booking already cancelled."""
+    if booking.cancelled:
+        return []
+    profile = _profile(ctx.store, org)
+    entity, asset = _place(profile, cancellation_of(booking, sequence=None))
+    now = ctx.clock.now()
+    cancelled = revise(booking, cancellation_of(booking, sequence=None), now)
+    event = get_event(ctx.store, org, booking.event_id)
+    guests = list_guests(ctx.store, org, booking.id)
+    messages = booking_messages(
+        ctx, profile, entity, asset, cancelled, event, guests, IntakeResult.CANCELLED, was_end=booking.request.end,
+        at=now,
+    )  # fmt: skip
+    return [_audience(m.idempotency_key) for m in messages]
+
+
+def revision_told(ctx: Context, org: str, booking: Booking) -> list[str]:
+    """The audiences (as `cancellation_told` has them) of the messages `booking`'s current revision queued."""
+    prefix = f"bk:{booking.id}:r{booking.revision}:"
+    return [_audience(item.sk) for item in all_items(ctx.store, outbox_pk(org), prefix)]
+
+
+def told_in_words(ctx: Context, org: str, booking: Booking, audiences: Sequence[str]) -> str:
+    """`audiences` (`cancellation_told`) as people read them: "the operations manager, 2 crew (Jonah Reyes,
+    Priya Nair) and 1 guest (Dana Whitcomb)"; "nobody" for none."""
+    people = {p.id: p.name for p in list_people(ctx.store, org)}
+    guests = {g.id: g.name for g in list_guests(ctx.store, org, booking.id)}
+    crew = sorted({people.get(a.split(":")[1], a.split(":")[1]) for a in audiences if a.startswith("crew:")})
+    aboard = sorted({guests.get(a.split(":")[1], a.split(":")[1]) for a in audiences if a.startswith("guest:")})
+    parts = ["the operations manager"] if "ops" in audiences else []
+    parts += [f"{len(crew)} crew ({', '.join(crew)})"] if crew else []
+    parts += [f"{plural(len(aboard), 'guest')} ({', '.join(aboard)})"] if aboard else []
+    if not parts:
+        return "nobody"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _audience(key: str) -> str:
+    """The audience a booking message's key names: `bk:<booking>:r<revision>:<audience>`."""
+    return key.split(":", 3)[3]
 
 
 def booking_entry(store: Store, booking: Booking) -> CalendarEntry | None:

@@ -350,6 +350,6 @@ def not_in_export(
         lines.append(
             f"{source} {entry.reference} ({when(entry.start, zone)}{lead}) is booked but not in this export, which "
             f"lists {covers}: if {source} cancelled it, import an export listing it STATUS:CANCELLED, or cancel it "
-            f"with DELETE /api/v1/bookings/{entry.booking_id}"
+            f"with: firstmate booking cancel {entry.booking_id} --org {org}"
         )
     return lines
