@@ -333,6 +333,49 @@ def test_a_boatsetter_cancellation_cancels() -> None:
     assert isinstance(record, BookingRequest) and record.status.value == "cancelled"
 
 
+def _short_cancellation(*, sent: str = "Thu, 26 Nov 2026 09:15:00 +0000") -> bytes:
+    """The sample booking's cancellation as a marketplace may write it: its id and boat, without the trip's
+    date, time, duration, passengers or price."""
+    lines = (b"Trip date:", b"Start time:", b"Duration:", b"Passengers:", b"Total trip price:")
+    raw = _reworded("Booking cancelled: Sea Lark", "Booking cancelled")
+    kept = [row for row in raw.split(b"\n") if not row.startswith(lines)]
+    return b"\n".join(kept).replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", f"Date: {sent}".encode())
+
+
+def test_a_cancellation_email_naming_only_its_booking_cancels_the_booking_recorded_under_it(demo_app: App) -> None:
+    """A cancellation email without the trip's lines (date, time, passengers, price) was refused, every line
+    asked for, and the trip sailed on for a renter who had cancelled. Its booking id names the booking: the
+    one recorded under it is cancelled, and everyone told of it hears so; one never recorded is said to be so,
+    and nothing is written."""
+    nothing = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert nothing.ok and not nothing.counts and not all_items(demo_app.store, intake_pk("demo"))
+    assert nothing.not_booked == [
+        "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of: nothing was cancelled (if its "
+        "confirmation is imported later, import this email again after it)"
+    ]
+    booked = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
+    assert dict(booked.counts) == {"created": 1}
+    cancelled = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(cancelled.counts) == {"cancelled": 1} and not cancelled.not_booked
+    booking = _only_booking(demo_app)
+    assert (booking["request"]["status"], booking["request"]["guest_count"]) == ("cancelled", 6)
+    told = {e.key.split(":")[3] for e in outbox.list_entries(demo_app.store, "demo") if ":r2:" in e.key}
+    assert {"ops", "crew", "guest"} <= told
+    again = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(again.counts) == {"unchanged": 1}
+
+
+def test_a_short_cancellation_older_than_the_bookings_last_email_changes_nothing(demo_app: App) -> None:
+    """One sent before the confirmation (imported after it) is older news, as a whole email would be."""
+    booked = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
+    assert dict(booked.counts) == {"created": 1}
+    older = _short_cancellation(sent="Mon, 23 Nov 2026 09:15:00 +0000")
+    assert dict(import_records(demo_app, "demo", parse_email(older, timezone=LA, boats=BOATS)).counts) == {
+        "unchanged": 1
+    }
+    assert _only_booking(demo_app)["request"]["status"] == "confirmed"
+
+
 def _reworded(subject: str, headline: str) -> bytes:
     """The sample confirmation with another subject and headline (its body's first line)."""
     return (

@@ -27,7 +27,7 @@ from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
-from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import BlockedSlot, CancelledByReference, NotBooked, ParsedRecord, RowError
 from firstmate.errors import FirstmateError
 from firstmate.services.imports import import_records
 from tests.fuzz.strategies import (
@@ -56,7 +56,8 @@ def _records(parse: Callable[[], list[ParsedRecord]]) -> list[ParsedRecord]:
     except FirstmateError:
         return []
     assert isinstance(records, list)
-    assert all(isinstance(r, BookingRequest | BlockedSlot | RowError | NotBooked) for r in records), records
+    assert all(isinstance(r, BookingRequest | BlockedSlot | RowError | NotBooked | CancelledByReference)
+               for r in records), records  # fmt: skip
     for record in records:
         if currently_in_test_context():  # --hypothesis-show-statistics tells how many of each came out
             event(type(record).__name__)
@@ -86,7 +87,7 @@ email_fields = mostly_valid(
 
 #: Subjects and whether each cancels the booking.
 SUBJECTS = {"Booking confirmed: Sea Lark": False, "Booking cancelled: Sea Lark": True, "Booking canceled": True,
-            "Re: Booking cancelled": False, "": False}  # fmt: skip
+            "Re: Booking cancelled": True, "": False}  # fmt: skip
 
 
 def boatsetter_email(fields: dict[str, str], subject: str, message: str) -> bytes:

@@ -46,4 +46,16 @@ class NotBooked:
     why: str
 
 
-ParsedRecord = BookingRequest | BlockedSlot | RowError | NotBooked
+@dataclass(frozen=True)
+class CancelledByReference:
+    """A cancellation naming its booking by its channel's reference alone (a marketplace's short cancellation
+    email, without the trip's date, time, passengers or price): the booking recorded under that reference is
+    cancelled; one never recorded is nothing to cancel."""
+
+    source: str
+    external_id: str
+    #: its channel's revision number (an email's send time): one below the booking's newest is older news
+    sequence: int | None = None
+
+
+ParsedRecord = BookingRequest | BlockedSlot | RowError | NotBooked | CancelledByReference

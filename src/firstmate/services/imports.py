@@ -22,7 +22,7 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.intake import BlockedSlot, NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import BlockedSlot, CancelledByReference, NotBooked, ParsedRecord, RowError
 from firstmate.domain.timing import local, when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
@@ -127,6 +127,13 @@ def _calendars_number(anchor: Item) -> int | None:
     return newest_by_path(anchor.data.get("sequences"), anchor.data.get("sequence")).get(IntakePath.CALENDAR)
 
 
+def _booking_named(ctx: Context, org: str, record: CancelledByReference) -> Booking | None:
+    """The booking its channel's reference names, or None when none was recorded under it."""
+    anchor = ctx.store.get(intake_pk(org), f"{record.source}#{record.external_id}")
+    booking_id = anchor.data.get("booking_id") if anchor else None
+    return get_booking(ctx.store, org, str(booking_id)) if booking_id else None
+
+
 def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
     """The booking that `slot`'s UID already is in the channel that listed it (an export may list a
     reservation without its guest lines: cancelled, say), or None."""
@@ -164,7 +171,14 @@ def import_records(
                 if record.cancelled
                 else _as_placed(booked, record, _anchor_of(ctx, org, record))
             ).numbered_in(IntakePath.CALENDAR)
-        if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
+        if isinstance(record, CancelledByReference) and (recorded := _booking_named(ctx, org, record)):
+            record = cancellation_of(recorded, sequence=record.sequence).numbered_in(IntakePath.EMAIL)
+        if isinstance(record, CancelledByReference):
+            report.not_booked.append(
+                f"{record.source} {record.external_id} cancels a booking firstmate has no record of: nothing was "
+                "cancelled (if its confirmation is imported later, import this email again after it)"
+            )
+        elif isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
             report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again

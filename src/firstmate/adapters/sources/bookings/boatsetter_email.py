@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
 from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
-from firstmate.domain.intake import NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import CancelledByReference, NotBooked, ParsedRecord, RowError
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
@@ -67,7 +67,10 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
         return NotBooked(f"{SOURCE} {booking_id}", asked)
     # an email without a line was refused for the empty value in its place ("guest_count: ''"), naming no line
-    if lacking := [label for label in _LINES if not fields.get(label.lower())]:
+    lacking = [label for label in _LINES if not fields.get(label.lower())]
+    if cancelled and lacking:  # its booking id names the booking: the trip's lines are no cancellation's to give
+        return CancelledByReference(SOURCE, booking_id, _sent(message))
+    if lacking:
         quoted = [f"'{label}:'" for label in lacking]
         named = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
         listed = ", ".join(_LINES[:-1]) + f" and {_LINES[-1]}"
