@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from contextlib import suppress
@@ -23,7 +22,7 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
-from firstmate.ports import Absent, Delete, Item, Put, VersionIs
+from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.context import Context
@@ -68,7 +67,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         booking = Booking.model_validate(booking_item.data, context=STORED)
         if booking.cancelled:
             raise Conflict("this trip is cancelled")
-        _refuse_once_over(booking, ctx.clock.now())
+        refuse_once_over(booking, ctx.clock.now())
         if trip_left(booking, ctx.clock.now()):  # invited to sign "before we leave the dock", which the boat had
             raise Conflict("this trip has left, so nobody can be added to it now", hint="nothing was changed")
         guests = list_guests(ctx.store, target.org, booking.id)
@@ -99,6 +98,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         ]
         if email:
             writes.append(enqueue_write(target.org, _invitation(ctx, profile, entity, booking, guest), ctx.clock.now()))
+            writes += _not_told_off(ctx, target.org, booking.id, guest, ctx.clock.now())
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
@@ -107,63 +107,18 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     raise Conflict("guests are being added too fast; try again")
 
 
-def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: bool = True) -> Guest:
-    """The lead takes a guest added by mistake off the group, before departure and before they signed: their
-    page's link stops opening the trip, what still waits to be mailed to them is withdrawn, and their place is
-    free. Returns the guest removed. Unauthorized unless the lead asks; NotFound for no such guest; Conflict
-    for the lead themselves, a guest who signed (their signature is the operator's record), or a trip
-    cancelled or left. Removing a guest removed already is NotFound: nothing changes. Not `confirmed`: the
-    same checks, nothing written (what the page asks "Remove …?" of)."""
-    if target.guest_id != "g1":
-        raise Unauthorized("only the guest who booked can remove guests")
-    pk = booking_pk(target.org, target.booking_id)
-    for _ in range(5):
-        booking_item = ctx.store.get(pk, "BOOKING")
-        lead_item = ctx.store.get(pk, "GUEST#g1")
-        guest_item = ctx.store.get(pk, f"GUEST#{guest_id}") if re.fullmatch(r"g[0-9]{1,6}", guest_id) else None
-        if booking_item is None or lead_item is None:
-            raise NotFound("no trip has that code")
-        if guest_item is None:
-            raise NotFound("that guest is not in your group", hint="reload your page")
-        booking = Booking.model_validate(booking_item.data, context=STORED)
-        guest, lead = Guest.model_validate(guest_item.data), Guest.model_validate(lead_item.data)
-        now = ctx.clock.now()
-        if booking.cancelled:
-            raise Conflict("this trip is cancelled", hint="nothing was changed")
-        _refuse_once_over(booking, now)
-        if trip_left(booking, now):
-            raise Conflict("this trip has left, so the group stays as it sailed", hint="nothing was changed")
-        if guest.lead:
-            raise Conflict("you booked this trip, so you cannot remove yourself", hint="ask the operator to cancel it")
-        if guest.waiver is not None:
-            raise Conflict(
-                f"{guest.name} has signed the waiver, so only the operator can take them off the trip",
-                hint="nothing was changed; ask the operator",
-            )
-        if not confirmed:
-            return guest
-        lead = lead.model_copy(update={"removed": (*lead.removed, guest.id)})
-        writes: list[Put | Delete] = [
-            Put(booking_item, VersionIs(booking_item.version)),  # a change of the trip at the same moment reads again
-            Put(Item(pk, lead_item.sk, lead.model_dump(mode="json")), VersionIs(lead_item.version)),
-            Delete(pk, guest_item.sk, VersionIs(guest_item.version)),
-        ]
-        if guest.code:
-            writes.append(Delete(code_pk(guest.code), "CODE"))
-        change = f"group no longer has {guest.name}: the lead removed them"
-        for item in all_items(ctx.store, outbox_pk(target.org), f"bk:{booking.id}:"):
-            parts = item.sk.split(":")
-            if "guest" in parts and parts[parts.index("guest") + 1 : parts.index("guest") + 2] == [guest.id]:
-                withdrawn = outbox_rules.withdrawal(from_item(item), change, now)
-                if withdrawn is not None:
-                    writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
-        try:
-            ctx.store.transact(writes)
-        except ConditionFailed:
-            continue  # the group or the trip changed at the same moment: read again
-        log.info("guests.removed", org=target.org, booking_id=booking.id, guest_id=guest.id)
-        return guest
-    raise Conflict("your group is changing too fast; reload your page and try again")
+def _not_told_off(ctx: Context, org: str, booking_id: str, guest: Guest, now: datetime) -> list[Put]:
+    """The writes withdrawing a note still waiting to tell `guest`'s address they are off this trip (removed, then
+    added again: the name retyped): sent after their new invitation, it was the last word."""
+    writes = []
+    change = f"group has {guest.name} again: the lead added them again"
+    for item in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:guest:"):
+        entry = from_item(item)
+        if item.sk.endswith(":removed") and entry.message.to == (guest.email,):
+            withdrawn = outbox_rules.withdrawal(entry, change, now)
+            if withdrawn is not None:
+                writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+    return writes
 
 
 def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = None) -> Guest:
@@ -175,7 +130,7 @@ def confirm_attendance(ctx: Context, target: CodeTarget, *, seen: str | None = N
     booking = get_booking(ctx.store, target.org, target.booking_id)
     if booking.cancelled:
         raise Conflict("this trip is cancelled")  # a page left open: "sign the waiver below" would mislead
-    _refuse_once_over(booking, ctx.clock.now())
+    refuse_once_over(booking, ctx.clock.now())
     start, end = booking.request.start, booking.request.end
     if seen is not None and seen != times_shown(start, end):  # coming at a time they were never shown
         moved_to = span(start, end, org_timezone(ctx.store, target.org))
@@ -193,7 +148,7 @@ def withdraw_attendance(ctx: Context, target: CodeTarget) -> Guest:
     booking = get_booking(ctx.store, target.org, target.booking_id)
     if booking.cancelled:
         raise Conflict("this trip is cancelled")
-    _refuse_once_over(booking, ctx.clock.now())
+    refuse_once_over(booking, ctx.clock.now())
     if trip_left(booking, ctx.clock.now()):
         raise Conflict("this trip has left", hint="nothing was changed")
     return _update(ctx, target, rules.withdraw)
@@ -231,7 +186,7 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
     if booking.cancelled:
         raise Conflict("this trip is cancelled")
     now = ctx.clock.now()
-    _refuse_once_over(booking, now)
+    refuse_once_over(booking, now)
     version = rules.waiver_version(entity.waiver)
 
     def signed(guest: Guest) -> Guest:
@@ -299,7 +254,7 @@ def trip_left(booking: Booking, now: datetime) -> bool:
     return booking.request.start <= now
 
 
-def _refuse_once_over(booking: Booking, now: datetime) -> None:
+def refuse_once_over(booking: Booking, now: datetime) -> None:
     """Conflict once the trip is over: a guest added, coming or signing after it (a waiver dated after the
     trip, an invitation to "sign before we leave the dock" for a trip back days ago) means nothing."""
     if trip_over(booking, now):

@@ -17,6 +17,7 @@ from firstmate.rendering import render
 from firstmate.services import guests as guest_service
 from firstmate.services.bookings import get_booking
 from firstmate.services.guest_pages import guest_page, resolve_code
+from firstmate.services.guest_removal import remove_guest
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import check_upload, photo_content, photo_link
 from firstmate.web.deps import client_ip, client_network, get_app
@@ -94,7 +95,7 @@ def remove(code: str, guest_id: str, request: Request, app: AppDep, confirm: Ann
     done when confirmed."""
     target = _target(app, code, request)
     try:
-        guest = guest_service.remove_guest(app, target, guest_id, confirmed=confirm == "yes")
+        guest = remove_guest(app, target, guest_id, confirmed=confirm == "yes")
     except UserError as exc:
         return _refused(app, target, code, exc)
     if confirm != "yes":

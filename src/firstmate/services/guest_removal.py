@@ -1,0 +1,181 @@
+"""Removing a guest added by mistake: their page, place, photos and waiting mail go; one who heard of the trip
+is told, once, that they are off it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import structlog
+
+from firstmate.domain import outbox as outbox_rules
+from firstmate.domain.bookings import Booking
+from firstmate.domain.business import BusinessProfile
+from firstmate.domain.guests import Guest
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus
+from firstmate.domain.photos import Photo
+from firstmate.domain.shared import STORED
+from firstmate.domain.timing import when
+from firstmate.errors import BlobError, ConditionFailed, Conflict, NotFound, StoreError, Unauthorized
+from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item, Put, VersionIs, Write
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.guests import CodeTarget, refuse_once_over, trip_left
+from firstmate.services.messages import templated
+from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
+from firstmate.services.paging import all_items
+from firstmate.services.trips import booking_pk, code_pk
+
+log = structlog.get_logger(__name__)
+
+
+def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: bool = True) -> Guest:
+    """The lead takes a guest added by mistake off the group, before departure and before they signed: their
+    page's link stops opening the trip, the photos they shared leave the album (record and file), what still
+    waits to be mailed to them is withdrawn, and their place is free. A guest some mail of the trip reached
+    (their invitation) gets one short note that they are off it. Returns the guest removed. Unauthorized unless
+    the lead asks; NotFound for no such guest; Conflict for the lead themselves, a guest who signed (their
+    signature is the operator's record), or a trip cancelled or left. Removing a guest removed already is
+    NotFound: nothing changes. Not `confirmed`: the same checks, nothing written (what the page asks "Remove …?"
+    of)."""
+    if target.guest_id != "g1":
+        raise Unauthorized("only the guest who booked can remove guests")
+    pk = booking_pk(target.org, target.booking_id)
+    for _ in range(5):
+        booking_item = ctx.store.get(pk, "BOOKING")
+        lead_item = ctx.store.get(pk, "GUEST#g1")
+        guest_item = ctx.store.get(pk, f"GUEST#{guest_id}") if re.fullmatch(r"g[0-9]{1,6}", guest_id) else None
+        if booking_item is None or lead_item is None:
+            raise NotFound("no trip has that code")
+        if guest_item is None:
+            raise NotFound("that guest is not in your group", hint="reload your page")
+        booking = Booking.model_validate(booking_item.data, context=STORED)
+        guest, lead = Guest.model_validate(guest_item.data), Guest.model_validate(lead_item.data)
+        now = ctx.clock.now()
+        _refuse(booking, guest, now)
+        if not confirmed:
+            return guest
+        lead = lead.model_copy(update={"removed": (*lead.removed, guest.id)})
+        writes: list[Write] = [
+            Put(booking_item, VersionIs(booking_item.version)),  # a change of the trip at the same moment reads again
+            Put(Item(pk, lead_item.sk, lead.model_dump(mode="json")), VersionIs(lead_item.version)),
+            Delete(pk, guest_item.sk, VersionIs(guest_item.version)),
+        ]
+        if guest.code:
+            writes.append(Delete(code_pk(guest.code), "CODE"))
+        photos = photos_of(ctx, target.org, booking.id, guest.id)
+        writes += _withdrawn_and_told(ctx, target.org, booking, guest, len(photos), now)
+        room = MAX_TRANSACTION_WRITES - len(writes)
+        writes += [Delete(pk, f"PHOTO#{p.id}") for p in photos[:room]]
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # the group or the trip changed at the same moment: read again
+        _remove_photos(ctx, target.org, booking.id, guest.id, photos, recorded=room)
+        log.info("guests.removed", org=target.org, booking_id=booking.id, guest_id=guest.id, photos=len(photos))
+        return guest
+    raise Conflict("your group is changing too fast; reload your page and try again")
+
+
+def _refuse(booking: Booking, guest: Guest, now: datetime) -> None:
+    """Conflict when `guest` cannot be removed from `booking`'s trip at `now`, saying why."""
+    if booking.cancelled:
+        raise Conflict("this trip is cancelled", hint="nothing was changed")
+    refuse_once_over(booking, now)
+    if trip_left(booking, now):
+        raise Conflict("this trip has left, so the group stays as it sailed", hint="nothing was changed")
+    if guest.lead:
+        raise Conflict("you booked this trip, so you cannot remove yourself", hint="ask the operator to cancel it")
+    if guest.waiver is not None:
+        raise Conflict(
+            f"{guest.name} has signed the waiver, so only the operator can take them off the trip",
+            hint="nothing was changed; ask the operator",
+        )
+
+
+def photos_of(ctx: Context, org: str, booking_id: str, guest_id: str) -> list[Photo]:
+    """The photos `guest_id` shared to the trip's album, oldest first."""
+    items = all_items(ctx.store, booking_pk(org, booking_id), "PHOTO#")
+    photos = [Photo.model_validate(i.data) for i in items if i.data.get("guest_id") == guest_id]
+    return sorted(photos, key=lambda p: p.uploaded_at)
+
+
+def _withdrawn_and_told(
+    ctx: Context, org: str, booking: Booking, guest: Guest, photos: int, now: datetime
+) -> list[Write]:
+    """The writes withdrawing what still waits to be mailed to `guest` (their invitation, a "Your trip has
+    changed" an outage held), and, when some mail of the trip reached them, queueing the note that they are off it."""
+    writes: list[Write] = []
+    heard = False
+    change = f"group no longer has {guest.name}: the lead removed them"
+    for item in all_items(ctx.store, outbox_pk(org), f"bk:{booking.id}:"):
+        parts = item.sk.split(":")
+        if "guest" not in parts or parts[parts.index("guest") + 1 : parts.index("guest") + 2] != [guest.id]:
+            continue
+        entry = from_item(item)
+        heard = heard or _reached(entry)
+        withdrawn = outbox_rules.withdrawal(entry, change, now)
+        if withdrawn is not None:
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+    profile = load_business(ctx.store, org)
+    if heard and guest.email and profile is not None:
+        writes.append(enqueue_write(org, _removal_note(ctx, profile, booking, guest, photos), now))
+    return writes
+
+
+def _reached(entry: OutboxEntry) -> bool:
+    """Whether `entry`'s message reached its reader, or may be reaching them now (being sent)."""
+    return entry.status in (OutboxStatus.SENT, OutboxStatus.SENDING) or bool(entry.sent_to)
+
+
+def removal_key(booking_id: str, guest_id: str) -> str:
+    """The key of the note telling a removed guest they are off the trip: one per guest, so never sent twice."""
+    return f"bk:{booking_id}:guest:{guest_id}:removed"
+
+
+def _removal_note(
+    ctx: Context, profile: BusinessProfile, booking: Booking, guest: Guest, photos: int
+) -> OutgoingMessage:
+    """The short note to a removed guest: who took them off which trip, and that nothing more follows. No money,
+    no other guest, and no link (their page no longer opens the trip)."""
+    assert guest.email is not None
+    entity = profile.entity(booking.entity)
+    business = entity.name if entity else profile.org.name
+    departure = when(booking.request.start, profile.org.timezone)
+    context = {
+        "guest": guest,
+        "lead": booking.request.lead_guest.name,
+        "business": business,
+        "departure": departure,
+        "photos": photos,
+        "colour": entity.primary_colour if entity else "#1b4965",
+    }
+    return templated(
+        ctx, key=removal_key(booking.id, guest.id), to=guest.email, template="guest_removed", context=context,
+        subject=f"You are no longer on the trip with {business}: {departure}", reply_to=profile.org.ops_email,
+        stale_after=booking.request.end,  # once the trip is over, being off it is no news
+    )  # fmt: skip
+
+
+def _remove_photos(
+    ctx: Context, org: str, booking_id: str, guest_id: str, photos: list[Photo], *, recorded: int
+) -> None:
+    """Take the records the removal's own write had no room for out of the album (a hundred writes at a time), then
+    every photo's file out of storage. A failure here is logged: the guest is removed all the same."""
+    pk = booking_pk(org, booking_id)
+    rest = photos[recorded:]
+    try:
+        for at in range(0, len(rest), MAX_TRANSACTION_WRITES):
+            ctx.store.transact([Delete(pk, f"PHOTO#{p.id}") for p in rest[at : at + MAX_TRANSACTION_WRITES]])
+    except StoreError as exc:
+        log.error(
+            "guests.removed_photos_kept", org=org, booking_id=booking_id, guest_id=guest_id, error=str(exc),
+            hint="the removed guest's photos are still listed in the album: remove the guest's PHOTO# records",
+        )  # fmt: skip
+        return
+    for photo in photos:
+        try:
+            ctx.blobs.delete(photo.key)
+        except BlobError as exc:  # no record names it: never shown
+            log.warning("guests.photo_file_not_removed", org=org, key=photo.key, error=str(exc))

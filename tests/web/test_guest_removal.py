@@ -1,0 +1,130 @@
+"""Removing a guest added by mistake, through the real pages, store, blobs and outbox: their photos leave the
+album, what still waits to be mailed to them is withdrawn, and a guest who heard of the trip is told, once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.bookings import list_guests, orchestrate_booking
+from firstmate.services.guests import CodeTarget
+from firstmate.services.photos import list_photos
+from firstmate.web.app import create_app
+from tests.conftest import booking_body, mail_text, photo, sent_mail
+
+DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT
+
+
+@pytest.fixture
+def client(demo_app: App) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_app)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def trip(demo_app: App) -> tuple[str, str]:
+    outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=4)))
+    return outcome.booking.id, outcome.booking.guest_code
+
+
+def _dispatch(app: App) -> None:
+    outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
+
+
+def _guest(app: App, booking_id: str, name: str) -> tuple[str, str]:
+    [guest] = [g for g in list_guests(app.store, "demo", booking_id) if g.name == name]
+    assert guest.code is not None
+    return guest.id, guest.code
+
+
+def _share(client: TestClient, code: str, width: int) -> None:
+    """A photo shared from `code`'s page, through the local upload form and its check (each its own picture)."""
+    page = client.get(f"/g/{code}").text
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    fields.pop("waiver_version", None)
+    sent = client.post("/uploads", data=fields, files={"file": ("p.png", photo("PNG", (width, 3)), "image/png")})
+    assert sent.status_code == 200 and "Photo added to the album." in sent.text, sent.text
+
+
+def _to(app: App, address: str) -> list[outbox.OutboxEntry]:
+    return [e for e in outbox.list_entries(app.store, "demo") if e.message.to == (address,)]
+
+
+def test_a_removed_guests_photos_leave_the_album_and_the_guest_is_told_once(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """A known gap: Robin, added by mistake, had shared three photos before the lead removed him; they stayed in
+    the album (Robin's page gone, nobody could take them out), and Robin, who had his invitation, heard nothing
+    more: his link just stopped working. The lead is told the photos go too, and they do (record and file);
+    Robin gets one short note, naming no other guest and no money."""
+    booking_id, code = trip
+    for name, email in (("Robin Smaple", "robin@example.com"), ("Kit Sample", "kit@example.com")):
+        assert client.post(f"/g/{code}/guests", data={"name": name, "email": email}).status_code == 200
+    robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
+    _, kit = _guest(demo_app, booking_id, "Kit Sample")
+    _dispatch(demo_app)  # the invitations go out
+    clock.set(DEPARTURE - timedelta(minutes=30))  # the album is open
+    for width in (4, 5, 6):
+        _share(client, robin, width)
+    _share(client, kit, 7)
+    album = list_photos(demo_app, CodeTarget("demo", booking_id, "g1"))
+    robins = [p for p in album if p.guest_id == robin_id]
+    assert len(album) == 4 and len(robins) == 3
+
+    asked = client.post(f"/g/{code}/guests/{robin_id}/remove")
+    assert "Remove Robin Smaple from your group?" in asked.text
+    assert "The 3 photos Robin shared will be removed from the album too." in asked.text
+    assert len(list_photos(demo_app, CodeTarget("demo", booking_id, "g1"))) == 4  # asked only
+    done = client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"})
+    assert done.status_code == 200 and "Guest removed from your group" in done.text
+
+    left = list_photos(demo_app, CodeTarget("demo", booking_id, "g1"))
+    assert len(left) == 1 and left[0].guest_id != robin_id  # Kit's photo alone
+    assert len(re.findall(r'<img src="/g/[^"]+/photos/', done.text)) == 1
+    stored = {b.key for b in demo_app.blobs.list("photos/")}
+    assert stored == {left[0].key}  # Robin's files are gone from storage too
+    for gone in robins:
+        assert client.get(f"/g/{code}/photos/{gone.id}").status_code == 404
+
+    invite, note = sorted(_to(demo_app, "robin@example.com"), key=lambda e: e.created_at)
+    assert invite.key.endswith(":invite") and invite.provider_ref  # he had his invitation
+    assert note.status.value == "pending"
+    text = mail_text(sent_mail(demo_app, "demo", note.key))
+    assert "Hi Robin," in text and "Dana Whitcomb took you off the group" in text and "Sat 13 Jun 2026" in text
+    assert "the 3 photos you shared left its album" in text
+    assert "Kit" not in text and "840" not in text and robin not in text and "/g/" not in text
+    _dispatch(demo_app)  # once only, whatever runs again
+    assert [e.status.value for e in _to(demo_app, "robin@example.com")] == ["sent", "sent"]
+
+
+def test_a_removed_guest_who_never_heard_of_the_trip_is_not_told_and_a_guest_added_again_is_not_told_off(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """A guest whose invitation an outage still held never heard of the trip: their invitation is withdrawn and
+    they get no "you are off the trip" note. A guest removed after their invitation went, then added again at the
+    same address (the name retyped), is invited again, and the note saying they are off is withdrawn."""
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": "robin@example.com"}).is_success
+    robin_id, _ = _guest(demo_app, booking_id, "Robin Smaple")
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    [invite] = _to(demo_app, "robin@example.com")
+    assert invite.status.value == "dead" and "the lead removed them" in (invite.last_error or "")
+
+    assert client.post(f"/g/{code}/guests", data={"name": "Kit Smaple", "email": "kit@example.com"}).is_success
+    _dispatch(demo_app)
+    kit_id, _ = _guest(demo_app, booking_id, "Kit Smaple")
+    assert client.post(f"/g/{code}/guests/{kit_id}/remove", data={"confirm": "yes"}).is_success
+    assert client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": "kit@example.com"}).is_success
+    _dispatch(demo_app)
+    sent = [e.message.subject for e in _to(demo_app, "kit@example.com") if e.status.value == "sent"]
+    assert len(sent) == 2 and all("invited you aboard" in s for s in sent), sent
+    [note] = [e for e in _to(demo_app, "kit@example.com") if e.key.endswith(":removed")]
+    assert note.status.value == "dead" and "added them again" in (note.last_error or "")
