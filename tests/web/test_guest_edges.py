@@ -17,7 +17,7 @@ from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget, the_guest
 from firstmate.services.photos import list_photos
 from firstmate.web.app import create_app
-from tests.conftest import booking_body, photo
+from tests.conftest import booking_body, mail_text, photo, sent_mail
 
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT, back 19:00
 RETURN = DEPARTURE + timedelta(hours=3)
@@ -226,12 +226,15 @@ def test_once_the_boat_has_left_the_page_asks_nothing_before_boarding_and_nobody
     [said] = re.findall(r'role="alert">([^<]*)<', late.text)
     assert late.status_code == 409 and said == "this trip has left, so nobody can be added to it now"
     assert [g.name for g in list_guests(demo_app.store, "demo", booking.id)] == ["Dana Whitcomb", "Robin Sample"]
-    # Robin's invitation, held until now (a relay outage), is not sent: it asked him to sign before leaving the dock
+    # Robin's invitation, held until now (a relay outage), goes, worded for a boat that has left: not "sign before
+    # we leave the dock" (tests/web/test_guest_invitations.py)
     outbox.dispatch_outbox(
         demo_app.store, demo_app.mailer, demo_app.clock, demo_app.retry_policy, keys=demo_app.signing_keys
     )
     [invite] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":invite")]
-    assert invite.message.to == ("robin@example.com",) and not invite.provider_ref
+    assert invite.message.to == ("robin@example.com",) and invite.provider_ref
+    said = mail_text(sent_mail(demo_app, "demo", invite.key))
+    assert "If you are aboard, open your page to say so" in said and "before we leave the dock" not in said
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("kit@example.com",)]
 
 

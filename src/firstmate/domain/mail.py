@@ -73,6 +73,20 @@ class Countdown(BaseModel):
     slot: str = Field(default_factory=_new_countdown_slot, pattern=r"^\(time-left-worded-when-sent-[0-9a-f]{24}\)$")
 
 
+class LaterWording(BaseModel):
+    """How a message reads when it goes out from `since` on, where its first words would no longer hold: an
+    invitation held back by a relay outage until the boat had left asked to sign "before we leave the dock".
+    Chosen when the message is sent (`worded_at`), as a countdown is worded; the message stays one message,
+    under one key, sent once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: AwareDatetime
+    subject: str = Field(min_length=1, max_length=300)
+    text: str
+    html: str | None = None
+
+
 class OutgoingMessage(BaseModel):
     """A multipart message: plain text always, HTML when given, inline images, BCC.
 
@@ -99,13 +113,20 @@ class OutgoingMessage(BaseModel):
     )
     sign_in: SignInLink | None = None
     countdown: Countdown | None = None
+    later: tuple[LaterWording, ...] = Field(
+        default=(),
+        description="How it reads when sent later (`worded_at`): the last of them whose `since` has come.",
+    )
 
     @model_validator(mode="after")
     def _token_has_a_place(self) -> OutgoingMessage:
-        if self.sign_in is not None and self.sign_in.slot not in self.text:
-            raise ValueError("a message with a sign-in link must show it in its text")
-        if self.countdown is not None and self.countdown.slot not in self.text + self.subject:
-            raise ValueError("a message with a countdown must show it in its subject or text")
+        for text, subject in [(self.text, self.subject), *((w.text, w.subject) for w in self.later)]:
+            if self.sign_in is not None and self.sign_in.slot not in text:
+                raise ValueError("a message with a sign-in link must show it in its text")
+            if self.countdown is not None and self.countdown.slot not in text + subject:
+                raise ValueError("a message with a countdown must show it in its subject or text")
+        if list(self.later) != sorted(self.later, key=lambda w: w.since):
+            raise ValueError("a message's later wordings go in the order they begin")
         return self
 
     @field_validator("sender", "reply_to")
@@ -158,6 +179,23 @@ def _parses(value: str) -> bool:
     except (ValueError, IndexError, HeaderParseError):
         return False
     return True
+
+
+def worded_at(message: OutgoingMessage, now: datetime) -> OutgoingMessage:
+    """The message as it reads when sent at `now`: in the last of its `later` wordings begun by then, or as
+    first written (the message itself when none has begun)."""
+    begun = [w for w in message.later if w.since <= now]
+    if not begun:
+        return message
+    wording = begun[-1]
+    update = {"subject": wording.subject, "text": wording.text, "html": wording.html, "later": ()}
+    return message.model_copy(update=update)
+
+
+def read_at(message: OutgoingMessage, now: datetime) -> OutgoingMessage:
+    """The message as its reader gets it when sent at `now`: worded for then (`worded_at`), its countdown worded
+    (`with_countdown`)."""
+    return with_countdown(worded_at(message, now), now)
 
 
 def with_countdown(message: OutgoingMessage, now: datetime) -> OutgoingMessage:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from firstmate.domain.mail import OutgoingMessage, with_countdown
+from firstmate.domain.mail import OutgoingMessage, read_at
 
 
 class OutboxStatus(StrEnum):
@@ -291,7 +291,7 @@ def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry
 def as_read(entry: OutboxEntry, now: datetime) -> OutgoingMessage:
     """The entry's message as its recipient reads it: a sent one with the time left ("in 29 min")
     worded at `sent_at`, as it went out; one not sent yet as it would go out at `now`."""
-    return with_countdown(entry.message, entry.sent_at or now)
+    return read_at(entry.message, entry.sent_at or now)
 
 
 def record_sent(entry: OutboxEntry, now: datetime, provider_ref: str) -> OutboxEntry:

@@ -20,7 +20,7 @@ import structlog
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.bookings import Booking
-from firstmate.domain.mail import OutgoingMessage, with_countdown
+from firstmate.domain.mail import OutgoingMessage, with_countdown, worded_at
 from firstmate.domain.outbox import MailFeedback, OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import (
@@ -364,7 +364,8 @@ def _deliver(
 ) -> OutboxEntry:
     now = clock.now()  # the send's moment: its words ("in 29 min") are those of its sent_at, which pages show
     try:
-        message = with_sign_in(entry.message, keys(), now) if entry.message.sign_in else entry.message
+        message = worded_at(entry.message, now)  # first: its sign-in link's place is in the words it goes with
+        message = with_sign_in(message, keys(), now) if message.sign_in else message
         message = with_countdown(message, now)
     except Exception as exc:  # the keys unreadable for now (the secrets store down): tried again later
         log.warning("outbox.sign_in_failed", org=entry.org, key=entry.key, attempt=entry.attempts, error=str(exc))
