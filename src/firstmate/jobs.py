@@ -16,7 +16,7 @@ from firstmate.config import Settings
 from firstmate.domain.intel import week_ends
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
-from firstmate.errors import FirstmateError, StoreError
+from firstmate.errors import BlobError, FirstmateError, StoreError
 from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
@@ -33,6 +33,7 @@ from firstmate.services.intel import (
 )
 from firstmate.services.outbox import TimeLimit, dispatch_outbox
 from firstmate.services.outbox_list import reindex_pending
+from firstmate.services.photos import sweep_quarantine
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.report_list import index_runs_pending
 from firstmate.services.reports import run_role_reports
@@ -44,7 +45,8 @@ log = structlog.get_logger(__name__)
 
 
 def sweep_expired(app: App, period: datetime) -> str:
-    """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent).
+    """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
+    local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, and weekly runs stored before
@@ -52,7 +54,7 @@ def sweep_expired(app: App, period: datetime) -> str:
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
     upgrades = (reindex_pending(app.store, orgs), index_pending(app.store, orgs), index_runs_pending(app.store, orgs))
-    indexed = "; ".join(filter(None, upgrades))
+    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
@@ -61,6 +63,19 @@ def sweep_expired(app: App, period: datetime) -> str:
             log.warning("sweep.counters_failed", error=str(exc))
             return f"{removed} expired items removed{also}; rate-limit counts not swept ({exc})"
     return f"{removed} expired items removed{also}"
+
+
+def _unchecked_uploads_swept(app: App) -> str:
+    """What the sweep of local uploads nobody checked did ("2 unchecked uploads removed"), or "" for none; on S3
+    the bucket's lifecycle rule does it. A folder it cannot write is logged, and swept on the next run."""
+    if app.settings.blobs != "local":
+        return ""
+    try:
+        removed = sweep_quarantine(app, app.clock.now())
+    except BlobError as exc:
+        log.warning("sweep.quarantine_failed", error=str(exc))
+        return ""
+    return f"{removed} unchecked upload{'' if removed == 1 else 's'} removed" if removed else ""
 
 
 def crew_reminders(app: App, period: datetime) -> str:

@@ -128,3 +128,35 @@ def test_a_removed_guest_who_never_heard_of_the_trip_is_not_told_and_a_guest_add
     assert len(sent) == 2 and all("invited you aboard" in s for s in sent), sent
     [note] = [e for e in _to(demo_app, "kit@example.com") if e.key.endswith(":removed")]
     assert note.status.value == "dead" and "added them again" in (note.last_error or "")
+
+
+def test_an_upload_form_a_removed_guest_left_open_leaves_no_file_in_quarantine_past_a_day(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """A known gap: Robin's page was open, its upload form with it, when the lead removed him. The photo he sent
+    with it landed in quarantine, its check answered 404 (his code opens nothing now), and locally the file stayed
+    there for good (S3's bucket expires such files within a day). The hourly sweep now removes an unchecked upload
+    a day after it landed, as the bucket does; a newer one, and the album's photos, stay."""
+    from firstmate.jobs import sweep_expired
+
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": "robin@example.com"}).is_success
+    robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, code, 4)  # Dana's photo, in the album
+    page = client.get(f"/g/{robin}").text  # Robin's page, its upload form with it
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    form.pop("waiver_version", None)
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    sent = client.post("/uploads", data=form, files={"file": ("p.png", photo("PNG", (9, 3)), "image/png")})
+    assert sent.status_code == 404  # his code opens nothing: nobody checks the file
+    assert len(demo_app.blobs.list("quarantine/")) == 1
+    landed = demo_app.blobs.list("quarantine/")[0].modified  # by the storage's clock
+
+    clock.set(landed + timedelta(hours=23))
+    sweep_expired(demo_app, clock.now())
+    assert len(demo_app.blobs.list("quarantine/")) == 1  # a guest reloading within the day still finishes theirs
+    clock.set(landed + timedelta(days=1, minutes=1))
+    said = sweep_expired(demo_app, clock.now())
+    assert demo_app.blobs.list("quarantine/") == [] and "1 unchecked upload removed" in said
+    assert len(demo_app.blobs.list("photos/")) == 1  # Dana's photo stays
