@@ -160,3 +160,28 @@ def test_an_upload_form_a_removed_guest_left_open_leaves_no_file_in_quarantine_p
     said = sweep_expired(demo_app, clock.now())
     assert demo_app.blobs.list("quarantine/") == [] and "1 unchecked upload removed" in said
     assert len(demo_app.blobs.list("photos/")) == 1  # Dana's photo stays
+
+
+def test_a_removed_guest_with_more_photos_than_one_write_takes_leaves_none(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """An album takes 500 photos, and a write at most 100 changes: a guest who shared 150 has them all removed,
+    those the removal's own write has no room for right after it."""
+    from firstmate.domain.photos import Photo
+    from firstmate.ports import Item
+    from firstmate.services.trips import booking_pk
+
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": "robin@example.com"}).is_success
+    robin_id, _ = _guest(demo_app, booking_id, "Robin Smaple")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    for n in range(150):  # as the album records a checked photo: its file, then its record
+        key = f"photos/demo/{booking_id}/{n:016x}.png"
+        demo_app.blobs.put(key, photo("PNG", (n + 1, 3)), "image/png")
+        shared = Photo(id=f"{n:016x}", guest_id=robin_id, key=key, content_type="image/png", size=80,
+                       uploaded_at=clock.now() + timedelta(seconds=n), digest=f"{n:064x}")  # fmt: skip
+        demo_app.store.put(Item(booking_pk("demo", booking_id), f"PHOTO#{shared.id}", shared.model_dump(mode="json")))
+    assert "The 150 photos Robin shared will be removed" in client.post(f"/g/{code}/guests/{robin_id}/remove").text
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
+    assert demo_app.blobs.list("photos/") == []

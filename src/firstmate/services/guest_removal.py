@@ -66,7 +66,7 @@ def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: 
             writes.append(Delete(code_pk(guest.code), "CODE"))
         photos = photos_of(ctx, target.org, booking.id, guest.id)
         writes += _withdrawn_and_told(ctx, target.org, booking, guest, len(photos), now)
-        room = MAX_TRANSACTION_WRITES - len(writes)
+        room = max(MAX_TRANSACTION_WRITES - len(writes), 0)  # the rest follow it (`_remove_photos`)
         writes += [Delete(pk, f"PHOTO#{p.id}") for p in photos[:room]]
         try:
             ctx.store.transact(writes)
