@@ -58,6 +58,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
+from firstmate.services.crew_freed import ask_the_freed, not_asked, not_asked_write
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
     EVERYONE,
@@ -72,7 +73,7 @@ from firstmate.services.notifications import (
 )
 from firstmate.services.outbox import NOT_THEIRS, enqueue, outbox_pk, reminders_followed, superseded
 from firstmate.services.paging import all_items
-from firstmate.services.people import list_people
+from firstmate.services.people import crew_for_roles, list_people
 from firstmate.services.trips import (
     DEFERRED_CHECK,
     booking_pk,
@@ -369,6 +370,10 @@ def _create(
     # those on another trip then are not asked to crew it (read only for a trip to come, which crew hear of)
     live = result is IntakeResult.CREATED and request.end > now
     busy = crew_busy_between(ctx.store, org, request.start, request.end) if live else frozenset()
+    # who that leaves out is kept: asked once the trip keeping them busy lets them go (`crew_freed`)
+    left_out = {p.id for p in crew_for_roles(ctx.store, org, asset.roles) if p.id in busy} if busy else set()
+    if (kept := not_asked_write(org, booking.id, left_out)) is not None:
+        writes.append(kept)
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
     _commit(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
@@ -469,7 +474,7 @@ def _change(
     quiet -= unheard  # the trip is news to them, changed or not
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip, quiet=quiet, unheard=unheard,
+        off_trip=off_trip, quiet=quiet, unheard=unheard, busy=not_asked(ctx.store, org, booking.id),
     )  # fmt: skip
     told = [put.item.sk for put in notices]
     # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
@@ -480,6 +485,8 @@ def _change(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
         off_trip=off_trip, unheard=unheard,
     )  # fmt: skip
+    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of
+    ask_the_freed(ctx, profile, before, event)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
@@ -627,7 +634,7 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
             IntakeResult(marker.data["result"]), was_end=datetime.fromisoformat(was_end) if was_end else None,
             at=datetime.fromisoformat(at) if at else booking.updated_at,
             quiet=frozenset(marker.data.get("quiet", ())), off_trip=marker.data.get("off_trip") or {},
-            unheard=frozenset(marker.data.get("unheard", ())),
+            unheard=frozenset(marker.data.get("unheard", ())), busy=not_asked(ctx.store, org, booking_id),
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
         _withdraw(ctx, booking, [m.idempotency_key for m in messages])

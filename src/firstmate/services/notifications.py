@@ -159,6 +159,21 @@ def booking_messages(
     return messages
 
 
+def crew_needed_message(
+    ctx: Context, profile: BusinessProfile, booking: Booking, event: CrewEvent, person: Person
+) -> OutgoingMessage | None:
+    """The "Crew needed" of `booking`'s trip as it is now, to `person` alone, keyed as its revision's crew
+    message to them (`bk:<booking>:r<revision>:crew:<person>`): for someone not asked when it was booked (on
+    another trip then) and free since (`crew_freed`). None when its line or boat is no longer the business's."""
+    entity, asset = profile.entity(event.entity), profile.asset(event.asset)
+    if entity is None or asset is None:
+        return None
+    trip = crew_trip_view(event, profile.org, entity, asset)
+    return _crew_message(
+        ctx, profile, entity, asset, booking, trip, person, IntakeResult.CREATED, None, booking.request.end
+    )
+
+
 def still_unheard(
     ctx: Context,
     profile: BusinessProfile,

@@ -1,0 +1,141 @@
+"""Crew not asked to crew a trip because they were on another at its time, asked once they are free.
+
+A new trip's "Crew needed" goes to the active people qualified for its roles but those holding a role on another
+live trip at its time (one trip at a time). Who was left out is kept beside the trip:
+
+    ORG#<org>#BK#<booking>  NOT-ASKED  → {"people": [<person id>, …]}: qualified, and busy when it was booked
+
+When a trip is cancelled, moved, or moved to a boat without someone's role, the people it held are free at the
+times it no longer holds them. For each live trip to come overlapping its old times that left one of them out,
+and that still has an open role they may take, they get its "Crew needed" then: the message and their leaving
+the list in one write, so once, never twice. Someone still busy at that trip's time (on a third trip) stays on
+the list, for when that one lets them go. The trip's own later messages ("Trip changed" to everyone asked, with
+nobody aboard yet) leave out those still on it: they never heard of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+import structlog
+
+from firstmate.domain.bookings import Booking
+from firstmate.domain.business import BusinessProfile
+from firstmate.domain.crew import CrewEvent, EventStatus
+from firstmate.domain.people import Person
+from firstmate.domain.shared import STORED
+from firstmate.errors import ConditionFailed, StoreError
+from firstmate.ports import Absent, Check, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.context import Context
+from firstmate.services.notifications import crew_needed_message
+from firstmate.services.outbox import enqueue_write, outbox_pk
+from firstmate.services.people import list_people
+from firstmate.services.trips import booking_pk, crew_busy_between, events_between
+
+NOT_ASKED = "NOT-ASKED"
+#: Tries at one trip's list when another writer (another trip freeing the same people) gets there first.
+MAX_ATTEMPTS = 4
+
+log = structlog.get_logger(__name__)
+
+
+def not_asked_write(org: str, booking_id: str, people: Collection[str]) -> Put | None:
+    """The write recording who a new trip's "Crew needed" left out for being busy (None: nobody)."""
+    if not people:
+        return None
+    return Put(Item(booking_pk(org, booking_id), NOT_ASKED, {"people": sorted(people)}), Absent())
+
+
+def not_asked(store: Store, org: str, booking_id: str) -> frozenset[str]:
+    """Who a trip's "Crew needed" left out and who has not been asked since (none for a trip booked before
+    this was kept)."""
+    item = store.get(booking_pk(org, booking_id), NOT_ASKED)
+    return frozenset(item.data.get("people", ())) if item else frozenset()
+
+
+def freed_by(before: CrewEvent, after: CrewEvent) -> frozenset[str]:
+    """Who `before` held a role on and is free at some of its times now (`after`: the trip as changed): all
+    its crew once it is cancelled or moved, those without a role on it now otherwise."""
+    held = {slot.person_id for slot in before.roles if slot.person_id}
+    if after.status is EventStatus.CANCELLED or (after.start, after.end) != (before.start, before.end):
+        return frozenset(held)
+    return frozenset(held - {slot.person_id for slot in after.roles if slot.person_id})
+
+
+def ask_the_freed(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> int:
+    """After `before` changed to `after` (written): "Crew needed" to each person it freed (`freed_by`) for each
+    trip overlapping `before`'s times that left them out, has a role open they may take, and is not over, where
+    they are not busy now. Returns how many were asked. The change has landed: a store failing now is logged,
+    not raised, and those it did not ask stay listed."""
+    freed = freed_by(before, after)
+    if not freed:
+        return 0
+    try:
+        return _ask(ctx, profile, before, freed)
+    except StoreError as exc:
+        log.warning("crew.freed_unasked", org=profile.org.id, event=before.id, error=str(exc))
+        return 0
+
+
+def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: frozenset[str]) -> int:
+    org, now = profile.org.id, ctx.clock.now()
+    others = [
+        e
+        for e in events_between(ctx.store, org, before.start, before.end)
+        if e.id != before.id and e.status is EventStatus.SCHEDULED and e.end > now
+    ]
+    if not others:
+        return 0
+    people = {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
+    asked = 0
+    for event in others:
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                asked += _ask_for(ctx, profile, event, people, now)
+                break
+            except ConditionFailed:
+                continue  # its list or trip changed meanwhile: read again and decide again
+    return asked
+
+
+def _ask_for(ctx: Context, profile: BusinessProfile, event: CrewEvent, freed: dict[str, Person], now: datetime) -> int:
+    org, booking_id = profile.org.id, event.booking_id
+    listed = ctx.store.get(booking_pk(org, booking_id), NOT_ASKED)
+    waiting = set(listed.data.get("people", ())) if listed else set()
+    candidates = waiting & freed.keys()
+    if listed is None or not candidates:
+        return 0
+    booking_item = ctx.store.get(booking_pk(org, booking_id), "BOOKING")
+    event_item = ctx.store.get(booking_pk(org, booking_id), "EVENT")
+    if booking_item is None or event_item is None:
+        return 0
+    booking = Booking.model_validate(booking_item.data, context=STORED)
+    event = CrewEvent.model_validate(event_item.data)  # as it is now: a role claimed meanwhile is not offered
+    if booking.cancelled or event.status is not EventStatus.SCHEDULED or event.end <= now:
+        return 0
+    busy = crew_busy_between(ctx.store, org, event.start, event.end)  # a third trip, or this one, holds them
+    open_roles = [slot.role for slot in event.roles if slot.person_id is None]
+    writes: list[Write] = []
+    asked = set()
+    for person_id in sorted(candidates - busy):
+        person = freed[person_id]
+        if not (person.active and any(person.may_take(r) for r in open_roles)):
+            continue  # left listed: never asked, so never told of the trip's changes either
+        message = crew_needed_message(ctx, profile, booking, event, person)
+        if message is None:
+            continue
+        if ctx.store.get(outbox_pk(org), message.idempotency_key) is None:
+            writes.append(enqueue_write(org, message, now))
+        asked.add(person_id)  # heard of it under this revision already: listed no longer
+    if not asked:
+        return 0
+    rest = sorted(waiting - asked)
+    writes.append(  # on the trip as read too: a role claimed, or a change, meanwhile is decided again
+        Put(Item(listed.pk, listed.sk, {"people": rest}), VersionIs(listed.version))
+        if rest
+        else Delete(listed.pk, listed.sk, VersionIs(listed.version))
+    )
+    writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
+    ctx.store.transact(writes)
+    return len(asked)

@@ -1,0 +1,138 @@
+"""Someone on another trip at a new trip's time is not asked to crew it ("Crew needed"), one trip at a time. Once
+that other trip is cancelled, or moved away from it, they are free: they are asked then, once, if the new trip
+still has a role for them (docs/crew.md, "Asked once free")."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
+from firstmate.services.bookings import cancel_booking, orchestrate_booking
+from firstmate.services.people import get_person, save_people
+from firstmate.services.roster import claim_role
+from firstmate.services.trips import get_event
+from tests.conftest import booking_body, sent_mail
+from tests.web.test_crew import sign_in
+
+# booking_body's trip: Sea Lark, Sat 13 Jun 2026, 16:00 to 19:00 PDT
+SEA_LARK_TRIP = "2026-06-13T16:00:00-07:00"
+
+
+def book(app: App, ref: str, start: str = SEA_LARK_TRIP, asset: str = "sea-lark", hours: float = 3) -> str:
+    body = booking_body(external_id=ref, start=start, asset=asset, duration_hours=hours)
+    return orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking.id
+
+
+def asked(app: App, booking_id: str, person: str) -> list[str]:
+    """The keys of the "Crew needed" messages about `booking_id`'s trip to `person`."""
+    return [
+        e.key
+        for e in outbox.list_entries(app.store, "demo")
+        if e.key.startswith(f"bk:{booking_id}:") and e.message.subject.startswith("Crew needed")
+        and e.message.to == (f"{person}@example.com",)
+    ]  # fmt: skip
+
+
+def busy_on_the_sloop(app: App) -> tuple[str, str]:
+    """Priya crews the sloop's trip; the catamaran is booked at the same time, and she is not asked to crew it."""
+    sloop = book(app, "SLOOP")
+    claim_role(app, "demo", f"ev_{sloop.removeprefix('bk_')}", "crew_1", "priya")
+    catamaran = book(app, "TERN", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    assert asked(app, catamaran, "priya") == [] and asked(app, catamaran, "theo")
+    return sloop, catamaran
+
+
+def test_someone_freed_by_a_cancellation_is_asked_to_crew_the_trip_they_were_busy_for(demo_app: App) -> None:
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    priya = sign_in(demo_app, "priya")
+    tern = f"ev_{catamaran.removeprefix('bk_')}"
+    assert re.search(rf'href="/crew/events/{tern}".*?busy: on Sea Lark', priya.get("/crew").text, re.S)
+
+    cancel_booking(demo_app, "demo", sloop)
+
+    keys = asked(demo_app, catamaran, "priya")
+    assert len(keys) == 1, keys
+    mail = sent_mail(demo_app, "demo", keys[0])
+    assert mail["Subject"].strip() == "Crew needed: Sat 13 Jun 2026, 17:00 PDT, Morning Tern (45 ft catamaran)"
+    link = re.search(r"(/crew/enter\?t=[\w.\-]+)", mail.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert link is not None  # her link opens the trip, as anyone's "Crew needed" does
+    page = priya.get(f"/crew/events/{tern}").text
+    assert "I'll be crew 1" in page and "busy" not in priya.get("/crew").text
+
+    cancel_booking(demo_app, "demo", sloop)  # the same cancellation again: asked once, never twice
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="OTHER")))
+    assert asked(demo_app, catamaran, "priya") == keys
+    assert asked(demo_app, catamaran, "theo") and len(asked(demo_app, catamaran, "theo")) == 1  # asked before
+
+
+def test_someone_freed_by_a_move_away_is_asked_and_one_still_busy_is_not(demo_app: App) -> None:
+    _, catamaran = busy_on_the_sloop(demo_app)
+    moved = booking_body(external_id="SLOOP", start="2026-06-13T20:00:00-07:00")  # leaving as the catamaran is back
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(moved))
+    assert len(asked(demo_app, catamaran, "priya")) == 1
+
+    # Jonah, captain on a trip of the sloop, and on another the catamaran overlaps too: the move of one frees him
+    # of nothing
+    first = book(demo_app, "ONE", "2026-06-20T10:00:00-07:00")
+    claim_role(demo_app, "demo", f"ev_{first.removeprefix('bk_')}", "captain", "jonah")
+    second = book(demo_app, "TWO", "2026-06-20T13:00:00-07:00", hours=2)
+    claim_role(demo_app, "demo", f"ev_{second.removeprefix('bk_')}", "captain", "marisol")
+    wide = book(demo_app, "WIDE", "2026-06-20T11:00:00-07:00", asset="morning-tern", hours=4)
+    assert asked(demo_app, wide, "jonah") == [] and asked(demo_app, wide, "marisol") == []
+    claim_role(demo_app, "demo", f"ev_{second.removeprefix('bk_')}", "crew_1", "jonah")
+    cancel_booking(demo_app, "demo", first)
+    assert asked(demo_app, wide, "jonah") == []  # still crew 1 on the 13:00 trip, which the catamaran's overlaps
+    cancel_booking(demo_app, "demo", second)
+    assert len(asked(demo_app, wide, "jonah")) == 1 and len(asked(demo_app, wide, "marisol")) == 1
+
+
+def test_nobody_is_asked_for_a_role_since_filled_nor_when_inactive_nor_for_a_trip_over(
+    demo_app: App, clock: FixedClock
+) -> None:
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    tern = f"ev_{catamaran.removeprefix('bk_')}"
+    claim_role(demo_app, "demo", tern, "crew_1", "theo")
+    claim_role(demo_app, "demo", tern, "crew_2", "jonah")  # no role left she may take (she is crew only)
+    cancel_booking(demo_app, "demo", sloop)
+    assert asked(demo_app, catamaran, "priya") == []
+
+    again, other = busy_on_the_sloop_on(demo_app, "2026-06-27")
+    save_people(
+        demo_app.store, "demo", [get_person(demo_app.store, "demo", "priya").model_copy(update={"active": False})]
+    )
+    cancel_booking(demo_app, "demo", again)
+    assert asked(demo_app, other, "priya") == []
+
+    late, over = busy_on_the_sloop_on(demo_app, "2026-07-04", person="theo")
+    clock.set(get_event(demo_app.store, "demo", f"ev_{over.removeprefix('bk_')}").end + timedelta(minutes=1))
+    cancel_booking(demo_app, "demo", late)
+    assert asked(demo_app, over, "theo") == []
+
+
+def busy_on_the_sloop_on(app: App, day: str, person: str = "priya") -> tuple[str, str]:
+    sloop = book(app, f"SLOOP-{day}", f"{day}T16:00:00-07:00")
+    claim_role(app, "demo", f"ev_{sloop.removeprefix('bk_')}", "crew_1", person)
+    catamaran = book(app, f"TERN-{day}", f"{day}T17:00:00-07:00", asset="morning-tern")
+    assert asked(app, catamaran, person) == []
+    return sloop, catamaran
+
+
+def test_someone_never_asked_hears_nothing_of_the_trips_changes_until_asked(demo_app: App) -> None:
+    """Priya was not asked to crew the catamaran (busy): its change, nobody aboard yet, told everyone asked "Trip
+    changed", and her too, of a trip she never heard of."""
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    later = booking_body(external_id="TERN", start="2026-06-13T17:30:00-07:00", asset="morning-tern")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(later))
+    told = {
+        e.message.to[0]
+        for e in outbox.list_entries(demo_app.store, "demo")
+        if e.key.startswith(f"bk:{catamaran}:r2:crew:")
+    }
+    assert "theo@example.com" in told and "priya@example.com" not in told
+
+    cancel_booking(demo_app, "demo", sloop)
+    assert asked(demo_app, catamaran, "priya") == [f"bk:{catamaran}:r2:crew:priya"]  # the trip as it is now
