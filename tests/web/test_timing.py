@@ -68,3 +68,40 @@ def test_a_deadline_in_the_hour_the_clocks_go_back_says_which_of_its_two_clock_t
     later = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
     lines = sign_in(demo_app, "theo").get(f"/api/v1/events/{later}").json()["timing"]["lines"]
     assert lines[0].startswith("Pre-departure checklist due in") and lines[0].endswith("(04:30)")
+
+
+def test_the_return_checklist_is_due_when_the_panel_says_to_be_back_by(demo_app: App, clock: FixedClock) -> None:
+    """Known gap: a trip 18:00 to 22:00 PDT on 13 Jun 2026 (sunset 20:32) read "return by 21:02" on its panel, and
+    just above it "Return checklist due in 2 h (22:00)": at 21:30, an hour after dark, it was not overdue. The
+    Return checklist is due when the boat is to be back, and the after-the-trip one two hours after that."""
+    from firstmate.domain.crew import Phase
+    from firstmate.services.trips import get_event
+
+    body = booking_body(start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    trip = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking.event_id
+    jonah = sign_in(demo_app, "jonah")
+    assert jonah.post(f"/api/v1/events/{trip}/roles/captain/claim").status_code == 200
+    event = get_event(demo_app.store, "demo", trip)
+    clock.set(event.start - timedelta(minutes=20))
+    jonah = sign_in(demo_app, "jonah")
+    for key in [i.key for i in event.checklist if i.phase in (Phase.PRE_EVENT, Phase.DEPARTURE)]:
+        assert jonah.post(f"/crew/events/{trip}/checklist/{key}/tick", follow_redirects=False).status_code == 303
+
+    clock.set(datetime(2026, 6, 13, 20, 0, tzinfo=ZoneInfo(ZONE)))
+    timing = sign_in(demo_app, "jonah").get(f"/api/v1/events/{trip}").json()["timing"]
+    assert timing["lines"][:2] == ["Return checklist due in 1 h 2 min (21:02)", "Sunset 20:32, return by 21:02"]
+    back = datetime(2026, 6, 13, 21, 2, tzinfo=ZoneInfo(ZONE))  # sunset plus 30 minutes, to its second
+    assert back <= datetime.fromisoformat(timing["countdown_to"]) < back + timedelta(minutes=1)
+
+    clock.set(datetime(2026, 6, 13, 21, 30, tzinfo=ZoneInfo(ZONE)))
+    page = sign_in(demo_app, "jonah").get(f"/crew/events/{trip}").text
+    assert "Return checklist overdue: was due 27 min ago (21:02)" in page
+    assert "return by 21:02" in page
+    # the booking cut to two hours (back at 20:00, before sunset): due then, at once
+    body = booking_body(start="2026-06-13T18:00:00-07:00", duration_hours=2)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+    timing = sign_in(demo_app, "jonah").get(f"/api/v1/events/{trip}").json()["timing"]
+    assert timing["lines"][:2] == [
+        "Return checklist overdue: was due 1 h 30 min ago (20:00)",
+        "Sunset 20:32, return by 20:00",
+    ]

@@ -230,13 +230,14 @@ TWILIGHT = timedelta(minutes=30)
 OVERNIGHT = timedelta(hours=12)
 
 
-def phase_deadlines(start: datetime, end: datetime) -> dict[str, datetime]:
-    """When each checklist phase is due."""
+def phase_deadlines(start: datetime, back: datetime) -> dict[str, datetime]:
+    """When each checklist phase is due, for a trip leaving at `start` and to be back at `back` (`back_by`):
+    the Return checklist when it is to be back, the after-the-trip one two hours later."""
     return {
         "pre_event": start - PRE_DEPARTURE_LEAD,
         "departure": start,
-        "return": end,
-        "post_event": end + AFTER_TRIP,
+        "return": back,
+        "post_event": back + AFTER_TRIP,
     }
 
 
@@ -245,6 +246,16 @@ def return_by(end: datetime, sunset: datetime | None) -> datetime:
     if sunset is None:
         return end
     return min(end, sunset + TWILIGHT)
+
+
+def back_by(start: datetime, end: datetime, sunset: datetime | None, *, overnight: bool) -> datetime:
+    """When a trip is to be back, as its timing panel says (`sunset_line`): for a day trip, its scheduled end or
+    sunset plus twilight if that is earlier ("return by 21:02" for a trip to 22:00); for one leaving after dark
+    or out overnight (`out_overnight`), and where the sun does not set, its scheduled end. The Return checklist
+    is due then: due at 22:00 under "return by 21:02", it was not overdue an hour after dark."""
+    if sunset is None or start >= sunset + TWILIGHT or overnight:
+        return end
+    return return_by(end, sunset)
 
 
 def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str, *, overnight: bool) -> str:
@@ -258,7 +269,7 @@ def sunset_line(start: datetime, end: datetime, sunset: datetime, timezone: str,
         return f"{told}: it leaves after dark, back {end_time(start, end, timezone)}"
     if overnight:
         return f"{told} the first evening: an overnight trip, back {end_time(start, end, timezone)}"
-    return f"{told}, return by {clock_time(return_by(end, sunset), timezone)}"
+    return f"{told}, return by {clock_time(back_by(start, end, sunset, overnight=overnight), timezone)}"
 
 
 def relative(moment: datetime, now: datetime) -> str:

@@ -16,7 +16,15 @@ from firstmate.domain.people import Person
 from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.roster import captain_of, clash, departed, held_by, over
 from firstmate.domain.shared import iso
-from firstmate.domain.timing import done_when, due_when, phase_deadlines, relative, sunset_line, times_shown
+from firstmate.domain.timing import (
+    back_by,
+    done_when,
+    due_when,
+    phase_deadlines,
+    relative,
+    sunset_line,
+    times_shown,
+)
 from firstmate.domain.views import crew_trip_view
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.services.bookings import get_booking, list_guests
@@ -215,7 +223,8 @@ def timing_panel(
 ) -> dict[str, Any]:  # fmt: skip
     """The lines of the timing panel and the moment its live countdown counts to (`dark`: the sun does
     not rise on the departure day)."""
-    deadlines = phase_deadlines(event.start, event.end)
+    # the Return checklist is due when the panel says to be back (sunset plus twilight, if before the end)
+    deadlines = phase_deadlines(event.start, back_by(event.start, event.end, sunset, overnight=overnight))
     pending = next((s for s in phase_states(event) if not s.complete), None)
     if event.status is EventStatus.CANCELLED:  # it read "Departure in 12 days", "return by 19:00"
         return {"lines": ["Cancelled: it does not leave, and nothing is due"], "countdown_to": None, "label": ""}
