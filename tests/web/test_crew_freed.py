@@ -136,3 +136,28 @@ def test_someone_never_asked_hears_nothing_of_the_trips_changes_until_asked(demo
 
     cancel_booking(demo_app, "demo", sloop)
     assert asked(demo_app, catamaran, "priya") == [f"bk:{catamaran}:r2:crew:priya"]  # the trip as it is now
+
+
+def test_someone_freed_by_a_release_a_designation_or_a_boat_without_their_role_is_asked(demo_app: App) -> None:
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    priya = sign_in(demo_app, "priya")
+    assert priya.post(f"/api/v1/events/ev_{sloop.removeprefix('bk_')}/roles/crew_1/release").json()["released"]
+    assert len(asked(demo_app, catamaran, "priya")) == 1
+
+    # Theo crew 1 on the sloop's trip of the 20th, replaced by Jonah: free for the catamaran's then
+    sloop, catamaran = busy_on_the_sloop_on(demo_app, "2026-06-20", person="theo")
+    marisol = sign_in(demo_app, "marisol")  # an admin
+    put_in = marisol.post(
+        f"/api/v1/events/ev_{sloop.removeprefix('bk_')}/roles/crew_1/designate", json={"person_id": "jonah"}
+    )
+    assert put_in.status_code == 200
+    assert len(asked(demo_app, catamaran, "theo")) == 1
+
+    # Priya crew 2 on the catamaran's trip of the 27th, moved to the sloop (no crew 2): free for the other then
+    tern = book(demo_app, "TERN-27", "2026-06-27T16:00:00-07:00", asset="morning-tern")
+    claim_role(demo_app, "demo", f"ev_{tern.removeprefix('bk_')}", "crew_2", "priya")
+    other = book(demo_app, "TERN-27B", "2026-06-27T17:00:00-07:00", asset="morning-tern")
+    assert asked(demo_app, other, "priya") == []
+    to_the_sloop = booking_body(external_id="TERN-27", start="2026-06-27T16:00:00-07:00", asset="sea-lark")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(to_the_sloop))
+    assert len(asked(demo_app, other, "priya")) == 1

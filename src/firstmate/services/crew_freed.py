@@ -5,10 +5,11 @@ live trip at its time (one trip at a time). Who was left out is kept beside the 
 
     ORG#<org>#BK#<booking>  NOT-ASKED  → {"people": [<person id>, …]}: qualified, and busy when it was booked
 
-When a trip is cancelled, moved, or moved to a boat without someone's role, the people it held are free at the
-times it no longer holds them. For each live trip to come overlapping its old times that left one of them out,
-and that still has an open role they may take, they get its "Crew needed" then: the message and their leaving
-the list in one write, so once, never twice. Someone still busy at that trip's time (on a third trip) stays on
+When a trip is cancelled, moved, or moved to a boat without someone's role, or someone leaves their role on it
+(released, or replaced by a designation), the people it held are free at the times it no longer holds them. For
+each live trip to come overlapping its old times that left one of them out, and that still has an open role they
+may take, they get its "Crew needed" then: the message and their leaving the list in one write, so once, never
+twice. Someone still busy at that trip's time (on a third trip) stays on
 the list, for when that one lets them go. The trip's own later messages ("Trip changed" to everyone asked, with
 nobody aboard yet) leave out those still on it: they never heard of it.
 """
@@ -87,9 +88,14 @@ def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: froze
     ]
     if not others:
         return 0
+    # one read for the lists of them all: most left nobody out, or none of these people
+    lists = ctx.store.get_many([(booking_pk(org, e.booking_id), NOT_ASKED) for e in others])
+    waiting = [e for e, item in zip(others, lists, strict=True) if item and freed & set(item.data.get("people", ()))]
+    if not waiting:
+        return 0
     people = {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
     asked = 0
-    for event in others:
+    for event in waiting:
         for _ in range(MAX_ATTEMPTS):
             try:
                 asked += _ask_for(ctx, profile, event, people, now)

@@ -25,8 +25,9 @@ from firstmate.domain.roster import role_label
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
 from firstmate.ports import Item, Write
-from firstmate.services.business import org_timezone
+from firstmate.services.business import load_business, org_timezone
 from firstmate.services.context import Context
+from firstmate.services.crew_freed import ask_the_freed, freed_by
 from firstmate.services.crew_trips import (
     held_list_due,
     held_trips,
@@ -249,7 +250,11 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
         moved = [person for person, role in after.items() if before.get(person, role) != role]
         return [*(also(updated) if also else []), *reminders_reworded(ctx, org, updated, moved, written=handed)]
 
-    return update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
+    updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
+    if read and freed_by(read[0], updated) and (profile := load_business(ctx.store, org)) is not None:
+        # released, or replaced by a designation: asked to crew the trips at its time they were left out of
+        ask_the_freed(ctx, profile, read[0], updated)
+    return updated
 
 
 def _error(exc: rules.RosterError) -> Exception:
