@@ -161,3 +161,13 @@ def test_someone_freed_by_a_release_a_designation_or_a_boat_without_their_role_i
     to_the_sloop = booking_body(external_id="TERN-27", start="2026-06-27T16:00:00-07:00", asset="sea-lark")
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(to_the_sloop))
     assert len(asked(demo_app, other, "priya")) == 1
+
+
+def test_someone_left_out_is_asked_when_the_trip_moves_to_a_time_they_are_free(demo_app: App) -> None:
+    _, catamaran = busy_on_the_sloop(demo_app)  # Priya on the sloop 16:00 to 19:00; the catamaran 17:00 to 20:00
+    still_busy = booking_body(external_id="TERN", start="2026-06-13T18:00:00-07:00", asset="morning-tern")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(still_busy))
+    assert asked(demo_app, catamaran, "priya") == []
+    later = booking_body(external_id="TERN", start="2026-06-13T19:00:00-07:00", asset="morning-tern")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(later))
+    assert asked(demo_app, catamaran, "priya") == [f"bk:{catamaran}:r3:crew:priya"]

@@ -58,7 +58,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, not_asked, not_asked_write
+from firstmate.services.crew_freed import ask_the_freed, ask_the_moved, not_asked, not_asked_write
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
     EVERYONE,
@@ -487,6 +487,7 @@ def _change(
     )  # fmt: skip
     # its crew free at times it no longer holds them: asked to crew the trips then they were left out of
     ask_the_freed(ctx, profile, before, event)
+    ask_the_moved(ctx, profile, before, event)  # and those it left out, free at its new times
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 

@@ -11,7 +11,8 @@ each live trip to come overlapping its old times that left one of them out, and 
 may take, they get its "Crew needed" then: the message and their leaving the list in one write, so once, never
 twice. Someone still busy at that trip's time (on a third trip) stays on
 the list, for when that one lets them go. The trip's own later messages ("Trip changed" to everyone asked, with
-nobody aboard yet) leave out those still on it: they never heard of it.
+nobody aboard yet) leave out those still on it: they never heard of it. When it moves, those on it free at its
+new times are asked too (`ask_the_moved`).
 """
 
 from __future__ import annotations
@@ -94,15 +95,35 @@ def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: froze
     if not waiting:
         return 0
     people = {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
-    asked = 0
-    for event in waiting:
-        for _ in range(MAX_ATTEMPTS):
-            try:
-                asked += _ask_for(ctx, profile, event, people, now)
-                break
-            except ConditionFailed:
-                continue  # its list or trip changed meanwhile: read again and decide again
-    return asked
+    return sum(_ask_retried(ctx, profile, event, people, now) for event in waiting)
+
+
+def ask_the_moved(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> int:
+    """After a trip moved from `before`'s times to `after`'s (written): "Crew needed" to those its first one left
+    out for being busy, and free at its new times (`ask_the_freed`'s rules). Returns how many were asked; a store
+    failing now is logged, not raised."""
+    if (after.start, after.end) == (before.start, before.end) or after.status is not EventStatus.SCHEDULED:
+        return 0
+    try:
+        listed = not_asked(ctx.store, profile.org.id, after.booking_id)
+        if not listed:
+            return 0
+        people = {p.id: p for p in list_people(ctx.store, profile.org.id) if p.id in listed}
+        return _ask_retried(ctx, profile, after, people, ctx.clock.now())
+    except StoreError as exc:
+        log.warning("crew.freed_unasked", org=profile.org.id, event=after.id, error=str(exc))
+        return 0
+
+
+def _ask_retried(
+    ctx: Context, profile: BusinessProfile, event: CrewEvent, people: dict[str, Person], now: datetime
+) -> int:
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            return _ask_for(ctx, profile, event, people, now)
+        except ConditionFailed:
+            continue  # its list or trip changed meanwhile: read again and decide again
+    return 0
 
 
 def _ask_for(ctx: Context, profile: BusinessProfile, event: CrewEvent, freed: dict[str, Person], now: datetime) -> int:
