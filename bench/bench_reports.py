@@ -125,7 +125,7 @@ def set_up(tmp: Path) -> dict[str, dict[str, Any]]:
         write_csv(folder / "payouts.csv", [*demo_payouts, *payouts(booked)])
         raw = read_data_folder(folder)
         assert not isinstance(raw, list), raw
-        import_data(app.store, ORG, check_data(app.store, ORG, raw))
+        import_data(app.store, ORG, check_data(app.store, ORG, raw, clock=app.clock))
         write_ads(here / "ads", rng, counts["campaigns"], counts["weeks"], counts["leads"])
         write_crm(here / "crm.json", rng, here / "ads", counts["leads"])
         app.close()

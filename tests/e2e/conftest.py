@@ -43,7 +43,7 @@ def data_app(demo_app: App, tmp_path: Path) -> App:
     """The demo business with its data folder (of DEMO_DATA_DAY) imported."""
     raw = read_data_folder(write_demo_data(tmp_path / "data", DEMO_DATA_DAY))
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     return demo_app
 
 

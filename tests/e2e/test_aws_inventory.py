@@ -238,7 +238,7 @@ def test_the_cli_output_imports_as_infrastructure_yaml_and_the_cto_report_names_
 
     raw = read_data_folder(folder)
     assert not isinstance(raw, list), raw
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     report = cto_report(build_snapshot(demo_app, "demo", as_of=TODAY))
     keys = {f.key for f in report.findings}
     cdn = next(row["id"] for row in yaml.safe_load(text) if row["kind"] == "cdn")

@@ -606,7 +606,7 @@ def test_the_readme_tours_data_commands_leave_the_demos_rows_as_they_were(tmp_pa
     save_business(app.store, demo_profile())
     raw = read_data_folder(write_demo_data(tmp_path / "demo-out" / "data", _demo_day()))
     assert not isinstance(raw, list)
-    import_data(app.store, "demo", check_data(app.store, "demo", raw))
+    import_data(app.store, "demo", check_data(app.store, "demo", raw, clock=app.clock))
     app.close()
     before = stored()
     assert sum(map(len, before.values())) > 800

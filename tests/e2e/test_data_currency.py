@@ -31,7 +31,7 @@ def test_a_currency_change_that_would_relabel_stored_amounts_is_refused_saying_w
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
     with pytest.raises(DataRejected) as rejected:
-        check_data(data_app.store, "demo", raw)
+        check_data(data_app.store, "demo", raw, clock=data_app.clock)
     [error] = rejected.value.errors
     assert error.where == "business.yaml, field currency"
     assert error.problem.startswith("changes the currency from USD to EUR, while ")
@@ -40,7 +40,7 @@ def test_a_currency_change_that_would_relabel_stored_amounts_is_refused_saying_w
     assert "or keep currency: USD" in error.problem
     # in the admin form alike, and nothing is changed
     with pytest.raises(DataRejected, match="changes the currency from USD to EUR"):
-        save_row(data_app.store, "demo", "finance", {"currency": "EUR"})
+        save_row(data_app.store, "demo", "finance", {"currency": "EUR"}, clock=data_app.clock)
     assert _stored_currency(data_app) == "USD"
 
 
@@ -53,6 +53,6 @@ def test_a_currency_change_with_every_file_of_amounts_in_the_new_currency_is_tak
     business.write_text(business.read_text().replace("currency: USD", "currency: EUR"), encoding="utf-8")
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw))
+    import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw, clock=data_app.clock))
     assert _stored_currency(data_app) == "EUR"
     assert data_rows(data_app.store, "demo", "revenue")

@@ -27,7 +27,7 @@ def _import(app: App, folder: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, encoding="utf-8")
     raw = read_data_folder(folder)
     assert not isinstance(raw, list), raw
-    import_data(app.store, "demo", check_data(app.store, "demo", raw))
+    import_data(app.store, "demo", check_data(app.store, "demo", raw, clock=app.clock))
 
 
 def test_an_aws_bill_keeps_its_dollars_in_a_euro_business_and_is_added_to_no_euro(

@@ -813,7 +813,7 @@ def _a_monday_with_last_weeks_report(intel_app: App, clock: FixedClock, tmp_path
 
     raw = read_data_folder(write_demo_data(tmp_path / "data", date(2026, 11, 16)))
     assert not isinstance(raw, list)
-    import_data(intel_app.store, "demo", check_data(intel_app.store, "demo", raw))
+    import_data(intel_app.store, "demo", check_data(intel_app.store, "demo", raw, clock=intel_app.clock))
     folder = _ads_files(tmp_path / "ads", WEEK, [30] * 16)
     run_weekly(intel_app, "demo", CsvAdsSource(folder), None, week=WEEK - timedelta(weeks=1))  # last Monday's
     clock.set(datetime(2026, 11, 16, 15, tzinfo=UTC))  # Monday 07:00 in Los Angeles

@@ -151,7 +151,7 @@ def test_an_import_that_removes_rows_says_so_and_asks_first(home: Path, tmp_path
 
 
 def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_import(
-    data_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_app: App, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Found by a review: importing the template over the demo (some 900 writes, ten transactions) while an
     admin changed a revenue row, after the removals were counted and asked about, wrote the first nine and
@@ -161,6 +161,7 @@ def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_im
     from firstmate.errors import Conflict
     from firstmate.services.data import apply_import, save_row, template_context
 
+    clock.set(AFTER_TODAY)  # the template's days billed and paid are TODAY's past, which has come
     store = data_app.store
     folder = tmp_path / "template"
     write_template(folder, template_context(store, "demo", TODAY, str(folder)), force=False)
@@ -172,10 +173,10 @@ def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_im
 
     def edited(key: str) -> None:
         row = dict(data_rows(store, "demo", "revenue"))[key].model_dump(mode="json")
-        save_row(store, "demo", "revenue", {**row, "amount": "351.00"}, replacing=key)
+        save_row(store, "demo", "revenue", {**row, "amount": "351.00"}, clock=data_app.clock, replacing=key)
 
     before = counts()
-    planned = import_data(store, "demo", check_data(store, "demo", raw), dry_run=True)
+    planned = import_data(store, "demo", check_data(store, "demo", raw, clock=data_app.clock), dry_run=True)
     assert len(planned.writes) > 500 and planned.removals()["revenue"] == before["revenue"]
     last = getattr(planned.writes[-1], "sk", "").partition("#")[2]  # a removal, in the last transaction
     edited(last)  # while the one at the terminal reads how many rows the import removes
@@ -186,7 +187,7 @@ def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_im
     assert counts() == before  # nothing written
 
     # a row changed while the writes go (after the check): said, with how far it got and that running it again ends it
-    planned = import_data(store, "demo", check_data(store, "demo", raw), dry_run=True)
+    planned = import_data(store, "demo", check_data(store, "demo", raw, clock=data_app.clock), dry_run=True)
     real = store.transact
     calls = 0
 
@@ -203,10 +204,10 @@ def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_im
     monkeypatch.undo()
     made = (len(planned.writes) - 1) // 100 * 100
     assert f"the import stopped after {made:,} of {len(planned.writes):,} change(s): revenue row" in str(stopped.value)
-    again = import_data(store, "demo", check_data(store, "demo", raw))
+    again = import_data(store, "demo", check_data(store, "demo", raw, clock=data_app.clock))
     assert again.total("created") + again.total("updated") + again.total("removed") > 0
-    assert import_data(store, "demo", check_data(store, "demo", raw)).total("unchanged") == sum(
-        len(rows) for rows in check_data(store, "demo", raw).rows.values()
+    assert import_data(store, "demo", check_data(store, "demo", raw, clock=data_app.clock)).total("unchanged") == sum(
+        len(rows) for rows in check_data(store, "demo", raw, clock=data_app.clock).rows.values()
     )
 
 
@@ -302,7 +303,8 @@ def test_a_role_emails_link_opens_the_full_pdf_for_its_reader_without_signing_in
     for n in range(70):
         save_row(report_app.store, "demo", "invoices", {"id": f"INV-L{n:03d}", "entity": "keel-advisory",
                                                       "client": f"Late Client {n:03d}", "issued": "2026-08-01",
-                                                      "due": "2026-09-01", "amount": f"{1000 + n}.00"})  # fmt: skip
+                                                      "due": "2026-09-01", "amount": f"{1000 + n}.00"},
+                 clock=report_app.clock)  # fmt: skip
     [report] = run_role_reports(report_app, "demo", ["billing"], as_of=TODAY, send=True)
     [reader] = report.sent_to
     text = mail_text(sent_mail(report_app, "demo", f"report:role-billing:2026-11-16:demo:{reader}"))
@@ -434,7 +436,7 @@ def test_a_kind_with_many_rows_is_listed_a_page_at_a_time_and_an_edit_stays_on_i
 
     line = {"entity": "saltwind-charters", "recorded_on": "2026-05-01", "service_date": "2026-05-01", "amount": "10"}
     rows = [RawRow("revenue.csv", n + 1, None, {**line, "id": f"R-{n:04d}"}) for n in range(450)]
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}, clock=demo_app.clock))
     admin = operator(demo_app)
 
     def ids(page: str) -> list[str]:
@@ -460,7 +462,11 @@ def test_a_kind_with_many_rows_is_listed_a_page_at_a_time_and_an_edit_stays_on_i
     assert admin.get("/admin/data/demo/revenue?page=4").status_code == 404
     # a review: a row removed or saved from a page of a search came back to that page of the whole list
     more = [RawRow("revenue.csv", n + 1, None, {**line, "id": f"B-{n:04d}"}) for n in range(300)]
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows[:-1] + more}))
+    import_data(
+        demo_app.store,
+        "demo",
+        check_data(demo_app.store, "demo", {"revenue.csv": rows[:-1] + more}, clock=demo_app.clock),
+    )
     searched = admin.get("/admin/data/demo/revenue?q=b-&page=2").text
     assert ids(searched)[:1] == [] and "B-0200" in searched and "B-0299" in searched  # the ids regex reads R- only
     [action] = re.findall(r'action="([^"]*/B-0250/delete[^"]*)"', searched)
@@ -682,7 +688,13 @@ def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not
         )
         ids.append(orchestrate_booking(data_app, "demo", BookingRequest.model_validate(body), tell=False).booking.id)
     sale = {"entity": "saltwind-charters", "recorded_on": "2026-11-12", "service_date": "2026-11-10"}
-    save_row(data_app.store, "demo", "revenue", {**sale, "id": "FX-0", "amount": "910.00", "reference": "EU-0"})
+    save_row(
+        data_app.store,
+        "demo",
+        "revenue",
+        {**sale, "id": "FX-0", "amount": "910.00", "reference": "EU-0"},
+        clock=data_app.clock,
+    )
 
     def other_currency() -> list[str]:
         document = build_documents(build_snapshot(data_app, "demo", as_of=TODAY), ["accounting"])["accounting"]
@@ -691,7 +703,7 @@ def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not
     assert "FX-0" in {r.id for r in build_snapshot(data_app, "demo", as_of=TODAY).revenue}  # counted, in USD
     assert other_currency() == ["1 EUR booking (€841) not counted"]
     save_row(data_app.store, "demo", "revenue", {**sale, "id": "FX-1", "amount": "910.00",
-                                                 "reference": f"booking-{ids[1]}"})  # fmt: skip
+                                                 "reference": f"booking-{ids[1]}"}, clock=data_app.clock)  # fmt: skip
     assert other_currency() == []  # both are in the books: nothing is left out
 
 
@@ -718,7 +730,7 @@ def test_a_refund_of_a_booking_in_another_currency_takes_nothing_off_and_is_said
     before = documents()
     refund = {"id": "RF-EU", "entity": "saltwind-charters", "recorded_on": "2026-11-12", "service_date": "2026-11-10",
               "amount": "-840.75", "reference": "EU-7"}  # fmt: skip
-    save_row(data_app.store, "demo", "revenue", refund)
+    save_row(data_app.store, "demo", "revenue", refund, clock=data_app.clock)
     after = documents()
     for role, document in before.items():  # every figure as before the refund
         changed = [s.title for s, then in zip(after[role].sections, document.sections, strict=True) if s != then]
@@ -742,9 +754,13 @@ def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin
     day = "2026-11-20"
     refund = {"entity": "saltwind-charters", "recorded_on": day, "service_date": day, "amount": "-840.75"}
     for n, reference in enumerate(("WEB-1001", f"booking-{booking.id}", invoice, f"invoice-{invoice}")):
-        assert save_row(data_app.store, "demo", "revenue", {**refund, "id": f"RF-{n}", "reference": reference})
+        assert save_row(
+            data_app.store, "demo", "revenue", {**refund, "id": f"RF-{n}", "reference": reference}, clock=data_app.clock
+        )
     with pytest.raises(DataRejected) as refused:
-        save_row(data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"})
+        save_row(
+            data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"}, clock=data_app.clock
+        )
     [error] = refused.value.errors
     assert error.where == "revenue.csv row 1, field reference"
     assert error.problem.startswith("the refund names 'WEB-1010', and no sale has that reference or id")
@@ -768,7 +784,7 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
         (folder / "revenue.csv").write_text(header + rows)
         raw = read_data_folder(folder)
         assert not isinstance(raw, list)
-        import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+        import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
 
     sale = "R-1,saltwind-charters,,direct,2026-10-01,2026-10-10,900.00,false,{}\n"
     refund = "R-2,saltwind-charters,,direct,2026-10-05,2026-10-10,-900.00,false,BK-100\n"
@@ -782,7 +798,7 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
     row = {"id": "R-1", "entity": "saltwind-charters", "recorded_on": "2026-10-01", "service_date": "2026-10-10",
            "amount": "900.00", "reference": "BK-1000"}  # fmt: skip
     with pytest.raises(DataRejected):
-        save_row(demo_app.store, "demo", "revenue", row, replacing="R-1")
+        save_row(demo_app.store, "demo", "revenue", row, clock=demo_app.clock, replacing="R-1")
     assert {key for key, _ in data_rows(demo_app.store, "demo", "revenue")} == {"R-1", "R-2"}  # nothing changed
     delete_row(demo_app.store, "demo", "revenue", "R-2")  # the refund first
     delete_row(demo_app.store, "demo", "revenue", "R-1")  # then its sale
@@ -795,13 +811,13 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
     (folder / "invoices.csv").write_text(invoice.format("INV-1"))
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     imported("R-3,keel-advisory,,invoice,2026-07-20,2026-07-20,-4200.00,false,INV-1\n")
     (folder / "invoices.csv").write_text(invoice.format("INV-001"))
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
     with pytest.raises(DataRejected) as removes:
-        check_data(demo_app.store, "demo", raw)
+        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
     assert removes.value.errors[0].problem.startswith("this refund names 'INV-1', which this import removes")
 
 
@@ -840,7 +856,7 @@ def test_a_name_typed_over_two_lines_reaches_subjects_as_one_line_and_every_repo
     )
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     runs = run_role_reports(demo_app, "demo", ROLES, as_of=date(2026, 11, 21), send=True)
     assert all(run.sent_to for run in runs)
     billing = next(run for run in runs if run.role == "billing")
@@ -960,7 +976,7 @@ def test_a_booking_cancelled_after_the_report_day_is_in_that_days_books(demo_app
         "amount": "700.00",
         "reference": "BO-77",
     }
-    save_row(demo_app.store, "demo", "payouts", payout)
+    save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
     clock.set(datetime(2026, 7, 10, 16, 0, tzinfo=UTC))
     cancel_booking(demo_app, "demo", booking.id)
     for day, counted in ((date(2026, 6, 25), True), (date(2026, 7, 9), True), (date(2026, 7, 10), False)):
@@ -994,7 +1010,7 @@ def test_a_booking_its_channel_cancelled_with_another_amount_counts_as_it_read_b
     booked = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
     payout = {"id": "P-BO-78", "source": "boatsetter", "paid_on": "2026-06-20", "amount": "700.00",
               "reference": "BO-78"}  # fmt: skip
-    save_row(demo_app.store, "demo", "payouts", payout)
+    save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
     clock.set(datetime(2026, 7, 10, 16, 0, tzinfo=UTC))
     cancel = BookingRequest.model_validate({**body, "status": "cancelled", "gross_amount": "0"})
     assert orchestrate_booking(demo_app, "demo", cancel, tell=False).result.value == "cancelled"
@@ -1024,7 +1040,7 @@ def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(
         body = booking_body(source="boatsetter", external_id=ref, start="2026-06-13T16:00:00-07:00")
         booked[ref] = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
         payout = {"id": f"P-{ref}", "source": "boatsetter", "paid_on": "2026-06-05", "amount": "700", "reference": ref}
-        save_row(demo_app.store, "demo", "payouts", payout)
+        save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
     clock.set(datetime(2026, 6, 10, 16, 0, tzinfo=UTC))
     for ref, refund, clawback in (("BO-77", "-840.75", "-700"), ("BO-79", "-600.75", "-500")):
         cancel_booking(demo_app, "demo", booked[ref].id)
@@ -1033,8 +1049,8 @@ def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(
         line = {"id": f"R-{ref}-refund", "entity": "saltwind-charters", "source": "booking:boatsetter",
                 "recorded_on": "2026-06-11", "service_date": "2026-06-11", "amount": refund,
                 "reference": ref}  # fmt: skip
-        save_row(demo_app.store, "demo", "payouts", back)
-        save_row(demo_app.store, "demo", "revenue", line)
+        save_row(demo_app.store, "demo", "payouts", back, clock=demo_app.clock)
+        save_row(demo_app.store, "demo", "revenue", line, clock=demo_app.clock)
     documents = build_documents(build_snapshot(demo_app, "demo", as_of=date(2026, 7, 20)), ["cfo", "accounting"])
     burn = next(s for s in documents["cfo"].sections if s.title == "Monthly burn")
     june = next(row for row in burn.tables[0].rows if row[0] == "Jun 2026")
@@ -1053,7 +1069,7 @@ def _sold_and_invoiced_in_june(app: App, booking_ref: str, invoice_id: str) -> N
     orchestrate_booking(app, "demo", BookingRequest.model_validate(body), tell=False)
     invoice = {"id": invoice_id, "entity": "keel-advisory", "client": "Example Marine", "issued": "2026-06-10",
                "due": "2026-07-10", "amount": "4200.00"}  # fmt: skip
-    save_row(app.store, "demo", "invoices", invoice)
+    save_row(app.store, "demo", "invoices", invoice, clock=app.clock)
 
 
 def _in_the_books(app: App, lines: tuple[tuple[str, ...], ...]) -> None:
@@ -1063,7 +1079,8 @@ def _in_the_books(app: App, lines: tuple[tuple[str, ...], ...]) -> None:
     for key, entity, source, recorded, served, amount, reference, *deposit in lines:
         row = {"id": key, "entity": entity, "source": source, "recorded_on": recorded, "service_date": served}
         save_row(app.store, "demo", "revenue", {**row, "amount": amount, "reference": reference,
-                                                **({"deposit": deposit[0]} if deposit else {})})  # fmt: skip
+                                                **({"deposit": deposit[0]} if deposit else {})},
+                 clock=app.clock)  # fmt: skip
 
 
 def _june_revenue(app: App, day: date) -> tuple[str, set[str]]:
@@ -1170,7 +1187,7 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
          "12.3456 has more decimal places than BHD's 3 (business.yaml's currency): write it like 12.345"),
     ]  # fmt: skip
     # yen stored: a revenue.csv of yen with sen is refused on its own import, and in the admin form
-    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"})
+    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"}, clock=demo_app.clock)
     yen = "R-4,keel-advisory,,direct,2026-11-02,2026-11-02,12000.50,,\n"
     assert problems({"revenue.csv": header + yen}) == [
         ("revenue.csv row 1 (line 2), field amount",
@@ -1178,8 +1195,8 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
     ]  # fmt: skip
     line = {"id": "R-5", "entity": "keel-advisory", "recorded_on": "2026-11-02", "service_date": "2026-11-02"}
     with pytest.raises(DataRejected, match=r"12000\.50 has cents, and JPY has none"):
-        save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"})
-    save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"})
+        save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"}, clock=demo_app.clock)
+    save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"}, clock=demo_app.clock)
 
 
 def _folder_problems(app: App, tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str]]:
@@ -1195,7 +1212,7 @@ def _folder_problems(app: App, tmp_path: Path, files: dict[str, str]) -> list[tu
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
     try:
-        check_data(app.store, "demo", raw)
+        check_data(app.store, "demo", raw, clock=app.clock)
     except DataRejected as rejected:
         return [(e.where, e.problem) for e in rejected.errors]
     return []
@@ -1249,7 +1266,7 @@ def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(d
     ]  # fmt: skip
     # yen stored: sen are refused on import (once, not again for the paid_amount paid_on fills in from it), and
     # in the admin form (whole yen saved)
-    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"})
+    save_row(demo_app.store, "demo", "finance", {"currency": "JPY"}, clock=demo_app.clock)
     invoices = (
         "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
         "INV-1,keel-advisory,Example Co,2026-11-02,2026-12-02,12000.50,2026-11-20,\n"

@@ -89,7 +89,7 @@ def test_markup_in_a_delivery_client_is_escaped_in_the_logistics_reports_finding
     clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     row = {"id": "D-X", "entity": "haulaway", "client": f"Dana {script}", "promised": "2026-11-11", "delivered": "",
            "billed": "0", "collected": "0"}  # fmt: skip
     assert operator(demo_app).post("/admin/data/demo/deliveries", data=row, follow_redirects=False).status_code == 303
@@ -179,7 +179,7 @@ def test_an_org_admins_report_and_data_lists_name_no_other_org(
     clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     run_role_reports(demo_app, "demo", ["ceo"], as_of=today)
     own, other = sign_in(demo_app, "marisol", "demo"), sign_in(demo_app, "marisol", "rival")
     for page in ("/admin/reports", "/admin/data"):

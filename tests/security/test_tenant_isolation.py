@@ -92,7 +92,7 @@ def victim(demo_app: App, demo: Tenant, rival: Tenant, clock: FixedClock) -> Vic
     form = SigningForm(typed_name="Dana Whitcomb", agree=True, waiver_version=version)
     sign_waiver(demo_app, CodeTarget("demo", demo.booking.id, "g1"), form, ip="198.51.100.7", user_agent="test")
     key = save_row(demo_app.store, "demo", "payouts", {"id": "PAY-1", "source": "boatsetter", "paid_on": "2026-05-01",
-                                                       "amount": "624.00"})  # fmt: skip
+                                                       "amount": "624.00"}, clock=demo_app.clock)  # fmt: skip
     demo_app.blobs.put("reports/demo/roles/2026-06-01/cfo.html", b"<p>demo cfo</p>", "text/html")
     demo_app.blobs.put("reports/demo/weekly/2026-06-01/weekly.html", b"<p>demo weekly</p>", "text/html")
     [crew_mail] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":crew:theo")]

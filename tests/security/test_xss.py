@@ -168,7 +168,7 @@ def test_markup_in_business_data_is_escaped_on_the_admin_pages_and_in_reports(
     clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))  # a report is of a day that has come
     raw = read_data_folder(write_demo_data(tmp_path / "data", today))
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
     admin = operator(demo_app)
     row = {"id": f"P{TEMPLATE}", "source": SCRIPT, "paid_on": "2026-11-01", "amount": "12.00", "reference": ATTRIBUTE}
     assert admin.post("/admin/data/demo/payouts", data=row, follow_redirects=False).status_code == 303

@@ -28,7 +28,7 @@ ROW = re.compile(r"<tr><td>([A-Z]-\d+)</td>")
 def admin(demo_app: App) -> Iterator[tuple[App, RecordingStore, TestClient]]:
     rows = [RawRow("revenue.csv", n + 1, None, {**LINE, "id": f"R-{n:04d}"}) for n in range(1500)]
     rows += [RawRow("revenue.csv", n + 1501, None, {**LINE, "id": f"B-{n:04d}"}) for n in range(30)]
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}, clock=demo_app.clock))
     store = RecordingStore(demo_app.store)
     with admin_browser(demo_app, store) as (watched, client):
         yield watched, store, client
@@ -109,7 +109,7 @@ def test_a_search_reads_on_a_bounded_way_and_says_where_it_stopped(
 
 def test_a_search_stops_after_its_bound_and_links_on(demo_app: App) -> None:
     rows = [RawRow("revenue.csv", n + 1, None, {**LINE, "id": f"R-{n:04d}"}) for n in range(4500)]
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", {"revenue.csv": rows}, clock=demo_app.clock))
     store = RecordingStore(demo_app.store)
     watched = dataclasses.replace(demo_app, store=store)  # type: ignore[arg-type]
     with TestClient(create_app(watched)) as client:

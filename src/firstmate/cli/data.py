@@ -61,7 +61,7 @@ def data_import(
             count = sum(len(rows) for rows in read.rows.values())
             progress.update(task, description=f"Checking {count:,} row(s)", refresh=True)  # drawn, however quick
             try:  # the files that read are checked even when others did not: every problem is said in one run
-                data = check_data(app.store, org, read.rows) if read.rows else None
+                data = check_data(app.store, org, read.rows, clock=app.clock) if read.rows else None
             except DataRejected as exc:
                 _problems(read.problems + exc.errors, folder)
             if read.problems or data is None:

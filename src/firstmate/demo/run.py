@@ -181,7 +181,7 @@ def role_reports(app: App, out: Path, result: DemoResult) -> str:
     raw = read_data_folder(folder)
     if isinstance(raw, list):
         raise FirstmateError(f"the demo data folder did not read: {raw[0].where}: {raw[0].problem}")
-    imported = import_data(app.store, DEMO_ORG, check_data(app.store, DEMO_ORG, raw))
+    imported = import_data(app.store, DEMO_ORG, check_data(app.store, DEMO_ORG, raw, clock=app.clock))
     runs = run_role_reports(app, DEMO_ORG, ROLES, out=out / "reports", send=True, secrets=app.secrets)
     for run in runs:
         result.reports.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -108,12 +109,16 @@ def check_rows(
     *,
     sale_elsewhere: Callable[[str], bool] | None = None,
     currency: str = "USD",
+    today: date | None = None,
+    zone: str = "UTC",
 ) -> DataSet | list[RowError]:
     """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys,
-    a refund's sale, and every amount of money in the decimal places of the currency (business.yaml's of
-    these files, else `currency`, the stored one). Returns the data set, or every problem found (file, row and
-    field named in each). `sale_elsewhere`: whether a sale these files do not hold has that reference or id
-    (a stored row, a firstmate booking); without it, only these files' sales are known."""
+    a refund's sale, a delivery's days billed and collected, and every amount of money in the decimal places of
+    the currency (business.yaml's of these files, else `currency`, the stored one). Returns the data set, or every
+    problem found (file, row and field named in each). `sale_elsewhere`: whether a sale these files do not hold has
+    that reference or id (a stored row, a firstmate booking); without it, only these files' sales are known.
+    `today`: the day it is in the business's `zone`, which a day that records what happened may not be after
+    (None: not checked, for a caller without a clock)."""
     entity_ids, asset_ids = set(entities), set(assets)
     errors: list[RowError] = []
     data = DataSet()
@@ -131,6 +136,8 @@ def check_rows(
             if model is None:
                 continue
             errors += _references(spec, row, model, entity_ids, asset_ids) + _refund_without_its_sale(row, model)
+            if isinstance(model, Delivery):
+                errors += _billing_days(row, model, today, zone)
             if isinstance(model, Row):
                 taken.append((row, model))
             if isinstance(model, RevenueLine) and model.amount < 0 and model.reference.strip():
@@ -245,6 +252,33 @@ def _refund_without_its_sale(row: RawRow, model: BaseModel) -> list[RowError]:
         says = "a refund (a negative amount) needs the reference of the sale it refunds, or that sale's id"
         return [RowError(row.where("reference"), f"{says}, so that the sale is no longer counted as sold")]
     return []
+
+
+#: What each day of a delivery records, and what to leave it until: said when the day is after today.
+_HAPPENED = {
+    "billed_on": ("the day the job was billed", "billed"),
+    "collected_on": ("the day the last of it was paid", "paid"),
+}
+
+
+def _billing_days(row: RawRow, delivery: Delivery, today: date | None, zone: str) -> list[RowError]:
+    """A delivery's billed_on and collected_on record what happened: one after today is a typo (2062 for 2026),
+    which read the job as unbilled, or unpaid, in every report until then; a collected_on before its billed_on was
+    taken as written. Each refused, naming the dates."""
+    errors = []
+    for name, (what, until) in _HAPPENED.items():
+        day = getattr(delivery, name)
+        if today is not None and day is not None and day > today:
+            said = (
+                f"{day} is after today ({today} in {zone}): {name} is {what}, which has happened; correct the date "
+                f"(a year mistyped?), or leave it empty until it is {until}"
+            )
+            errors.append(RowError(row.where(name), said))
+    billed, collected = delivery.billed_on, delivery.collected_on
+    if billed is not None and collected is not None and collected < billed:
+        said = f"{collected} is before billed_on {billed}: a job is paid once it is billed; correct whichever date"
+        errors.append(RowError(row.where("collected_on"), f"{said} is wrong"))
+    return errors
 
 
 def _references(spec: DataKind, row: RawRow, model: BaseModel, entities: set[str], assets: set[str]) -> list[RowError]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -26,7 +27,7 @@ from firstmate.domain.intake import RowError
 from firstmate.domain.shared import STORED, Money
 from firstmate.domain.snapshot import Finance, RevenueLine, Row
 from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
-from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Clock, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, intake_pk
@@ -69,13 +70,18 @@ class DataImport:
         return {kind: c["removed"] for kind, c in self.changes.items() if c.get("removed")}
 
 
-def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_files: bool = True) -> DataSet:
+def check_data(
+    store: Store, org: str, raw: dict[str, list[RawRow]], *, clock: Clock, whole_files: bool = True
+) -> DataSet:
     """Check raw rows against the org's business lines and assets; raise DataRejected with every problem.
+    `clock`: what today is (in the org's zone), which a day recording what happened may not be after.
     `whole_files`: the files replace what is stored of their kinds (an import), so a refund may not
     name a stored sale the import removes; without it (an admin's edit of one row) the stored rows stay."""
     profile = load_business(store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+    zone = profile.org.timezone
+    today = clock.now().astimezone(ZoneInfo(zone)).date()
     replaced = {BY_FILE[name].kind for name in raw if name in BY_FILE} if whole_files else set()
     elsewhere = _StoredSales(store, org, frozenset(replaced))
     stored = store.get(data_pk(org), "finance#business")
@@ -86,6 +92,8 @@ def check_data(store: Store, org: str, raw: dict[str, list[RawRow]], *, whole_fi
         [a.id for a in profile.assets],
         sale_elsewhere=elsewhere.has,
         currency=currency,
+        today=today,
+        zone=zone,
     )
     if isinstance(checked, list):
         raise DataRejected(checked)
@@ -262,7 +270,9 @@ def apply_import(store: Store, planned: DataImport, progress: Callable[[int], No
     return planned
 
 
-def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, replacing: str | None = None) -> str:
+def save_row(
+    store: Store, org: str, kind: str, values: dict[str, Any], *, clock: Clock, replacing: str | None = None
+) -> str:
     """Create or replace one row (an admin edit), checked exactly as an import row is. Returns its key.
 
     `replacing`: the key of the row being edited. When the edit changes its key (a corrected id,
@@ -273,7 +283,7 @@ def save_row(store: Store, org: str, kind: str, values: dict[str, Any], *, repla
     if spec is None:
         raise NotFound(f"no data kind {kind!r}", hint=f"the kinds are: {', '.join(BY_KIND)}")
     clean = {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
-    data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]}, whole_files=False)
+    data = check_data(store, org, {spec.file: [RawRow(spec.file, 1, None, clean)]}, clock=clock, whole_files=False)
     ((key, row),) = data.rows[kind].items()
     orphaned = _refunds_left_without_sale(store, org, kind, replacing, row) if replacing is not None else []
     if orphaned:

@@ -91,7 +91,7 @@ async def save(request: Request, app: AppDep, scope: ScopeDep, org: str, kind: s
     values = {k: str(v) for k, v in form.items() if k in BY_KIND[kind].model.model_fields}
     editing = str(form.get(EDITING) or "")  # the row the form was opened on: a changed id replaces it
     try:
-        key = save_row(app.store, org, kind, values, replacing=editing or None)
+        key = save_row(app.store, org, kind, values, clock=app.clock, replacing=editing or None)
     except DataRejected as exc:
         errors = [f"{e.where.split(', ', 1)[-1]}: {e.problem}" for e in exc.errors]
         return _page(app, org, kind, Place(at=editing), edit=editing, errors=errors, values=values, status=422, q=q)
