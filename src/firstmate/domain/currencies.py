@@ -62,3 +62,31 @@ def _as_written(amount: Decimal) -> str:
     text = f"{amount:f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return text if len(text) <= 60 else f"{text[:59]}…"
+
+
+#: About how many units of each currency a US dollar buys, to the nearest power of ten (rates of 2025; the power of
+#: ten of a rate stays put while it moves a long way), for the currencies whose unit is worth well under a dollar.
+#: Every other code counts 1: the euro, the pound, the dinars worth more than a dollar, and the few whose rate
+#: moves too fast to hold (VES, ZWG).
+_SCALE = {
+    10: "BOB BRL BWP CNY CUP CZK DKK ERN GHS GTQ HKD HNL LSL LYD MAD MDL MOP MVR MXN MYR NAD NOK PEN PGK PLN QAR RON "
+        "SAR SBD SCR SEK SLE STN SZL TJS TMT TTD TWD ZAR ZMW AED ILS",
+    100: "AFN ALL BDT BTN CVE DJF DOP DZD EGP ETB GMD GYD HTG INR ISK JMD JPY KES KGS LKR LRD MKD MRU MUR MZN NIO NPR "
+         "PHP PKR RSD RUB SRD THB TRY UAH UYU VUV XPF YER",
+    1000: "AOA AMD ARS BIF CDF CLP CRC HUF IQD KMF KPW KRW KZT MMK MWK NGN RWF SDG SOS TZS XAF XOF",
+    10000: "COP GNF IDR KHR LAK MGA MNT PYG SLL SYP UGX UZS VND",
+    100000: "IRR LBP",
+}  # fmt: skip
+_SCALES = {code: scale for scale, codes in _SCALE.items() for code in codes.split()}
+
+
+def money_scale(code: str) -> int:
+    """How many units of currency `code` weigh about what one US dollar, euro or pound does, to the nearest power of
+    ten (JPY 100, KRW 1,000, VND 10,000; 1 for a code not listed): what a report's thresholds of money, written in a
+    dollar's worth ("HIGH from 1,000"), are multiplied by, so that ¥50,000 (about $330) is not weighed as $50,000."""
+    return _SCALES.get(code.upper(), 1)
+
+
+def in_units_of(amount: Decimal | int, code: str) -> Decimal:
+    """A threshold written in a dollar's worth (1,000), in currency `code` (JPY: 100,000)."""
+    return Decimal(amount) * money_scale(code)

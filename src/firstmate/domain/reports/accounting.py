@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
 from firstmate.domain.reports.cfo_calc import unlisted_rentals
 from firstmate.domain.reports.document import (
@@ -38,6 +39,7 @@ LENS = "accounting"
 ZERO = Decimal(0)
 # Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
 HIGH_FROM = Decimal(1000)
 RECOGNITION_MONTHS = 6
 #: The current month's cell of lets kept in occupancy.csv alone, which counts them once the month is over.
@@ -57,8 +59,8 @@ GAP_ORDER = {
 LETS_BESIDE = "the lets kept in occupancy.csv alone, which the CFO and CEO count as revenue, are shown beside them"
 
 
-def _by_money(amount: Decimal) -> Severity:
-    return Severity.HIGH if amount >= HIGH_FROM else Severity.MEDIUM
+def _by_money(amount: Decimal, currency: str) -> Severity:
+    return Severity.HIGH if amount >= in_units_of(HIGH_FROM, currency) else Severity.MEDIUM
 
 
 def _exact(amount: Decimal, cur: str) -> str:
@@ -232,7 +234,7 @@ def _deposit_finding(deposits: list[RevenueLine], cur: str) -> tuple[Finding, ..
                 f"{plural(len(deposits), 'deposit')} for services from {deposits[0].service_date} to "
                 f"{deposits[-1].service_date} sit in revenue; a deposit is a liability until its service date."
             ),
-            severity=_by_money(total),
+            severity=_by_money(total, cur),
             owner=LENS,
             money_at_stake=total,
             lens=LENS,
@@ -444,7 +446,7 @@ def _missing_payout_findings(missing: list[Gap], cur: str) -> list[Finding]:
                 f"{LENS}:missing-payouts:{source}",
                 title,
                 detail,
-                _by_money(total),
+                _by_money(total, cur),
                 LENS,
                 total,
                 LENS,
@@ -475,7 +477,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
         else:
             continue
         key = f"{LENS}:{g.kind.replace(' ', '-')}:{g.reference}"
-        severity = _by_money(money_at_stake)
+        severity = _by_money(money_at_stake, cur)
         detail = f"{g.source} booking {g.reference}, served {g.when}, booked {_exact(booked, cur)}"
         paid_out = f", paid out {_exact(paid, cur)}: {g.note}{why}."
         detail += paid_out if g.paid is not None else f": {g.note}, no payout yet."
@@ -487,7 +489,7 @@ def _gap_findings(gaps: list[Gap], unmatched: Decimal, cur: str) -> tuple[Findin
                 key=f"{LENS}:unmatched-payouts:all",
                 title=f"Match {plural(n, 'payout')} ({_exact(unmatched, cur)}) to bookings or record the revenue",
                 detail="Payouts with no booking line of the same reference: revenue may be missing from the books.",
-                severity=_by_money(unmatched),
+                severity=_by_money(unmatched, cur),
                 owner=LENS,
                 money_at_stake=unmatched,
                 lens=LENS,

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.document import Finding, Section, Severity, Table
 from firstmate.domain.reports.format import count, money, month_label, plural, shown_total
 from firstmate.domain.snapshot import Expense, Snapshot
@@ -16,6 +17,7 @@ LENS = "accounting"
 ZERO = Decimal(0)
 # Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
 MEDIUM_FROM = Decimal(1000)
 
 
@@ -229,7 +231,7 @@ def _blank_finding(blank: list[Expense], cur: str) -> tuple[Finding, ...]:
                 "account of the chart above (the burn and margins count it, under no account)."
             ),
             # no cash is lost, the books are incomplete: MEDIUM from 1,000, else LOW
-            severity=Severity.MEDIUM if total >= MEDIUM_FROM else Severity.LOW,
+            severity=Severity.MEDIUM if total >= in_units_of(MEDIUM_FROM, cur) else Severity.LOW,
             owner=LENS,
             money_at_stake=total,
             lens=LENS,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
 from firstmate.domain.reports.format import (
     apportioned,
@@ -26,6 +27,7 @@ LENS = "billing"
 ZERO = Decimal(0)
 # Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene. Here the risk band sets it: high → HIGH, medium → MEDIUM.
+# Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
 BUCKETS = ("Current", "1–30", "31–60", "61–90", "90+")
 
 #: Collection risk score, 0–100: the sum of these points per client with an open balance.
@@ -354,7 +356,7 @@ def overpaid_findings(snapshot: Snapshot) -> tuple[Finding, ...]:
                     f"Paid more than invoiced on {', '.join(i.id for i in invoices)}: set it against their open "
                     "invoices before chasing them, or refund it."
                 ),
-                severity=Severity.HIGH if credit >= OVERPAID_HIGH_FROM else Severity.MEDIUM,
+                severity=Severity.HIGH if credit >= in_units_of(OVERPAID_HIGH_FROM, cur) else Severity.MEDIUM,
                 owner=LENS,
                 money_at_stake=credit,
                 lens=LENS,

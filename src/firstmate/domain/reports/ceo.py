@@ -382,7 +382,9 @@ def _dependency_flags(snapshot: Snapshot, labels: dict[str, str]) -> tuple[list[
             paid = ", yet it is paid for every month" if service.monthly_cost else ""
             detail = f"No business or asset lists {service.name} in used_by{paid}."
             # a free, unused service is hygiene; a paid one is money leaking every month
-            severity = Severity.LOW if service.monthly_cost == 0 else by_money(service.monthly_cost)
+            severity = (
+                Severity.LOW if service.monthly_cost == 0 else by_money(service.monthly_cost, service.currency or cur)
+            )
             # money at stake is in the org's currency, added in the plan: a bill of another is said, not added
             stake = service.monthly_cost if service.in_currency(cur) else ZERO
             findings.append(finding(f"unused-service:{service.id}", title, detail, severity, "cto", stake))

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.cfo_calc import month_revenue
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
@@ -30,6 +31,7 @@ ZERO = Decimal(0)
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 # Severity guide: HIGH = money at stake >= 1,000, a security/legal exposure, or a goal missed by > 20 %;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
 HIGH_MONEY = Decimal(1000)
 HIGH_SHORT = Decimal("0.2")
 
@@ -45,15 +47,16 @@ def finding(key: str, title: str, detail: str, severity: Severity, owner: str, a
     return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
 
 
-def by_money(amount: Decimal) -> Severity:
-    """HIGH from 1,000 at stake, MEDIUM below."""
-    return Severity.HIGH if amount >= HIGH_MONEY else Severity.MEDIUM
+def by_money(amount: Decimal, currency: str) -> Severity:
+    """HIGH from 1,000 at stake (a dollar's worth: ¥100,000 of yen, `in_units_of`), MEDIUM below."""
+    return Severity.HIGH if amount >= in_units_of(HIGH_MONEY, currency) else Severity.MEDIUM
 
 
-def shortfall_severity(short: Decimal, goal: Decimal, at_stake: Decimal) -> Severity:
-    """HIGH when more than 20 % short of the goal or 1,000 or more at stake; else MEDIUM."""
+def shortfall_severity(short: Decimal, goal: Decimal, at_stake: Decimal, currency: str) -> Severity:
+    """HIGH when more than 20 % short of the goal or 1,000 or more at stake (in `currency`'s scale); else MEDIUM."""
     share = ratio(short, goal)
-    return Severity.HIGH if at_stake >= HIGH_MONEY or share is None or share > HIGH_SHORT else Severity.MEDIUM
+    high = at_stake >= in_units_of(HIGH_MONEY, currency)
+    return Severity.HIGH if high or share is None or share > HIGH_SHORT else Severity.MEDIUM
 
 
 def last_month(snapshot: Snapshot) -> date:
@@ -124,7 +127,7 @@ def profitability_section(snapshot: Snapshot, others: Sequence[Finding]) -> Part
         "month's sum rounded once, as the CFO report reads it, each row's rounded so that the rows add up to it; "
         "All businesses' expenses = the rows above it added. Goals with metric profit or revenue (business.yaml; "
         "no entity = all businesses) are compared with the month's figure as its row shows it; a shortfall is "
-        "HIGH when more than 20% short or 1,000 or more."
+        f"HIGH when more than 20% short or {money(in_units_of(HIGH_MONEY, cur), cur)} or more."
     )
     lines = month_lines(snapshot, month)
     ids = _entity_ids(snapshot, month, lines)
@@ -193,7 +196,7 @@ def _goal_card(
     detail = f"{month_label(month)}: {figures}, against a {goal.metric} goal of {goal_text}: short {money(short, cur)}."
     where = "across all businesses" if goal.entity is None else f"at {who}"
     title = f"Close the {money(short, cur)} {goal.metric} gap {where} ({month_label(month)} goal {goal_text})"
-    severity = shortfall_severity(short, goal.monthly, short)
+    severity = shortfall_severity(short, goal.monthly, short, cur)
     key = f"{goal.metric}-goal:{goal.entity or 'all'}"
     return card, finding(key, title, detail, severity, owner, short)
 
@@ -318,7 +321,7 @@ def _kpi_row(snapshot: Snapshot, goal: Goal, month: date) -> tuple[tuple[str, ..
     title = f"Lift {metric} {where} to {_show(metric, target)} a month ({_show(metric, actual, places)} {when})"
     lost = f"; about {money(at_stake, cur)} of revenue missing" if at_stake else ""
     detail = f"{metric.capitalize()} {_show(metric, actual, places)} against a goal of {_show(metric, target)}{lost}."
-    severity = shortfall_severity(short, target, at_stake)
+    severity = shortfall_severity(short, target, at_stake, cur)
     return row, finding(f"kpi:{metric}:{goal.entity or 'all'}", title, detail, severity, owner, at_stake)
 
 

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.cfo_calc import (
     SINGULAR,
     ZERO,
@@ -57,6 +58,7 @@ RUNWAY_CRITICAL = Decimal(3)  # below this the runway finding is HIGH
 STALE_CASH_DAYS = 31
 # Severity guide: HIGH = money at stake >= 1,000, a security/legal exposure, or a goal missed by > 20 %;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
 HIGH_MONEY = Decimal(1000)
 
 Part = tuple[Section, list[Finding]]
@@ -84,8 +86,8 @@ def _finding(
     return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
 
 
-def _by_money(amount: Decimal) -> Severity:
-    return Severity.HIGH if amount >= HIGH_MONEY else Severity.MEDIUM
+def _by_money(amount: Decimal, currency: str) -> Severity:
+    return Severity.HIGH if amount >= in_units_of(HIGH_MONEY, currency) else Severity.MEDIUM
 
 
 _BURN_METHOD = (
@@ -291,7 +293,7 @@ def _break_even_finding(snapshot: Snapshot, be: BreakEven) -> Finding | None:
         f"{target} a month; doing {doing}. Missing margin: {money(be.shortfall, cur)} a month."
     )
     title = f"Lift {name} to {target} a month (doing {doing}) to break even"
-    return _finding(f"break-even:{be.entity}", title, detail, _by_money(be.shortfall), at_stake=be.shortfall)
+    return _finding(f"break-even:{be.entity}", title, detail, _by_money(be.shortfall, cur), at_stake=be.shortfall)
 
 
 def _capital_section(snapshot: Snapshot, b: Burn) -> Part:
@@ -395,7 +397,7 @@ def _fund_finding(snapshot: Snapshot, option: CapitalOption) -> Finding:
     returns = money(option.monthly_return, cur)
     detail = f"Costs {money(option.cost, cur)} and returns {returns} a month{back}; fits in Tier 3."
     # an option that returns nothing is a choice to make, not money lost by waiting
-    severity = Severity.LOW if option.monthly_return <= 0 else _by_money(option.monthly_return)
+    severity = Severity.LOW if option.monthly_return <= 0 else _by_money(option.monthly_return, cur)
     key = "fund:" + re.sub(r"[^a-z0-9]+", "-", option.name.lower()).strip("-")
     title = f"Fund {option.name} ({money(option.cost, cur)})"
     return _finding(key, title, detail, severity, at_stake=max(option.monthly_return, ZERO))

@@ -17,7 +17,8 @@ NO_ENTITIES = "No business lines yet: add them to the business profile (org, ent
 LEAD_GROWTH = Decimal("1.2")  # the 90-day lead target: 20% more weekly leads than this week
 
 # Severity guide (all lenses): HIGH = money at stake ≥ 1,000, a security or legal exposure, or a goal
-# missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene. Money in a dollar's worth,
+# scaled to the currency (`in_units_of`: ¥100,000).
 
 
 def cmo_report(snapshot: Snapshot) -> ReportDocument:

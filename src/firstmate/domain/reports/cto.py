@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports import cto_checks as checks
 from firstmate.domain.reports import cto_runtimes as runtimes
 from firstmate.domain.reports.cto_checks import ROLE, finding, key_part
@@ -217,11 +218,12 @@ def _consolidations(services: list[InfraService], cur: str, org: str, names: dic
     return found
 
 
-def _saving_severity(monthly: Decimal) -> Severity:
-    # the org-wide guide puts ≥ 1,000 at HIGH; the CTO's own bar for MEDIUM is 50 a month
-    if monthly >= HIGH_SAVING:
+def _saving_severity(monthly: Decimal, currency: str) -> Severity:
+    # the org-wide guide puts ≥ 1,000 at HIGH; the CTO's own bar for MEDIUM is 50 a month; each a dollar's worth,
+    # in the saving's own currency (¥100,000 and ¥5,000)
+    if monthly >= in_units_of(HIGH_SAVING, currency):
         return Severity.HIGH
-    return Severity.MEDIUM if monthly >= MEDIUM_SAVING else Severity.LOW
+    return Severity.MEDIUM if monthly >= in_units_of(MEDIUM_SAVING, currency) else Severity.LOW
 
 
 def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
@@ -279,7 +281,7 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     findings = [
         finding(v.what, "+".join(s.id for s in v.services),
                 f"{v.title} (save {priced(v.monthly, v.currency, cur)}/month)", v.detail,
-                _saving_severity(v.monthly),
+                _saving_severity(v.monthly, v.currency),
                 # money at stake is the org's currency, added in the CEO's plan: another's is said, not added
                 v.monthly if v.currency == cur else Decimal(0))
         for v in everything

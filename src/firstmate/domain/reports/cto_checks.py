@@ -17,7 +17,8 @@ from firstmate.domain.snapshot import InfraService
 ROLE = "cto"
 
 # Severity guide (all lenses): HIGH = money at stake ≥ 1,000, a security or legal exposure, or a goal
-# missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene.
+# missed by more than 20%; MEDIUM = smaller money or a clear gap; LOW = hygiene. Money in a dollar's worth,
+# scaled to the currency (`in_units_of`: ¥100,000).
 
 WARN_AHEAD = timedelta(days=180)  # half a year is the least time to plan and test a runtime upgrade
 PINNED_KINDS = frozenset({"function", "hosting", "database"})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.document import (
     SEVERITY_RANK,
     Card,
@@ -33,8 +34,8 @@ PAYMENT_TERMS_DAYS = 30  # an invoice younger than this is not yet late
 NO_DATA = "No deliveries yet: add deliveries.csv to the data folder."
 
 
-def _by_money(amount: Decimal) -> Severity:
-    return Severity.HIGH if amount >= HIGH_FROM else Severity.MEDIUM
+def _by_money(amount: Decimal, currency: str) -> Severity:
+    return Severity.HIGH if amount >= in_units_of(HIGH_FROM, currency) else Severity.MEDIUM
 
 
 def _late_days(d: Delivery) -> int:
@@ -331,7 +332,7 @@ def _uncollected_finding(d: Delivery, snapshot: Snapshot) -> Finding:
     outstanding, cur = d.billed - d.collected, snapshot.currency
     days = (snapshot.as_of - d.delivered).days if d.delivered else 0
     # within payment terms the balance is not late yet: LOW; past them the severity guide applies
-    severity = _by_money(outstanding) if days > PAYMENT_TERMS_DAYS else Severity.LOW
+    severity = _by_money(outstanding, cur) if days > PAYMENT_TERMS_DAYS else Severity.LOW
     return Finding(
         key=f"{LENS}:uncollected:{d.id}",
         title=f"Collect {money(outstanding, cur)} from {d.client} for delivery {d.id}",
@@ -352,7 +353,7 @@ def _overpaid_finding(d: Delivery, cur: str) -> Finding:
         key=f"{LENS}:overpaid:{d.id}",
         title=f"Overpaid? Refund or apply {money(extra, cur)} from {d.client} on delivery {d.id}",
         detail=f"Collected {money(d.collected, cur)} against {money(d.billed, cur)} billed.",
-        severity=_by_money(extra),
+        severity=_by_money(extra, cur),
         owner="billing",
         money_at_stake=extra,
         lens=LENS,

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import Asset
+from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.document import (
     SEVERITY_RANK,
     Card,
@@ -55,8 +56,8 @@ def _rate(value: Decimal | None) -> str:
     return DASH if value is None else pct(value)
 
 
-def _by_money(amount: Decimal, missed_goal_badly: bool = False) -> Severity:
-    return Severity.HIGH if amount >= HIGH_FROM or missed_goal_badly else Severity.MEDIUM
+def _by_money(amount: Decimal, currency: str, missed_goal_badly: bool = False) -> Severity:
+    return Severity.HIGH if amount >= in_units_of(HIGH_FROM, currency) or missed_goal_badly else Severity.MEDIUM
 
 
 def _occupancy_row(row: Occupancy, name: str, cur: str) -> tuple[str, ...]:
@@ -171,7 +172,7 @@ def _occupancy_finding(snapshot: Snapshot, asset: Asset, last: Nights, year: Nig
         key=f"{LENS}:occupancy:{asset.id}",
         title=title,
         detail=detail,
-        severity=_by_money(at_stake, missed_badly),
+        severity=_by_money(at_stake, cur, missed_badly),
         owner=LENS,
         money_at_stake=at_stake,
         lens=LENS,
@@ -185,7 +186,7 @@ def _revpan_finding(asset: Asset, now: Nights, then: Nights, change: Decimal, cu
         key=f"{LENS}:revpan-drop:{asset.id}",
         title=f"Find why {asset.name} earns {pct(-change)} less per available night than a year ago",
         detail=f"RevPAN {_fmt(now.revpan, cur)} over the last 3 months vs {_fmt(then.revpan, cur)} a year earlier.",
-        severity=_by_money(lost),
+        severity=_by_money(lost, cur),
         owner=LENS,
         money_at_stake=lost,
         lens=LENS,

@@ -1,0 +1,76 @@
+"""A finding's severity by money is judged in the money's own currency: every lens put HIGH at 1,000 whatever the
+currency, so an unused ¥50,000 subscription (about $330) read HIGH in the CEO's plan and the CTO's savings, beside
+a $4,200 overdue invoice, and the CTO's "MEDIUM from 50 a month" made a ¥60 saving MEDIUM. The thresholds are now
+in a dollar's worth, scaled to the currency by the power of ten nearest its rate (yen: 100, won: 1,000)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from firstmate.domain.reports.ceo import ceo_report
+from firstmate.domain.reports.cto import cto_report
+from firstmate.domain.reports.document import ReportDocument, Severity
+from firstmate.domain.reports.logistics import logistics_report
+from firstmate.domain.snapshot import Snapshot
+
+AS_OF = date(2026, 11, 21)
+ENTITIES = [{"id": "tide", "name": "Tidewater Charters", "kind": "charter"}]
+
+
+def _snapshot(currency: str, *services: dict[str, Any], **changes: Any) -> Snapshot:
+    return Snapshot.model_validate(
+        {"org_id": "o", "org_name": "Saltmarsh Holdings", "as_of": AS_OF, "currency": currency,
+         "entities": ENTITIES, "infrastructure": list(services), **changes}
+    )  # fmt: skip
+
+
+def _unused(id_: str, cost: str, currency: str | None = None) -> dict[str, Any]:
+    return {"id": id_, "name": id_.title(), "kind": "saas", "monthly_cost": cost, "currency": currency}
+
+
+def _severities(doc: ReportDocument) -> dict[str, Severity]:
+    return {f.key: f.severity for f in doc.findings}
+
+
+def test_an_unused_yen_subscription_is_weighed_in_yen_by_the_ceo_and_the_cto() -> None:
+    yen = _snapshot(
+        "JPY", _unused("crm", "50000"), _unused("wiki", "120000"), _unused("maps", "3000"), _unused("fonts", "60")
+    )
+    ceo, cto = _severities(ceo_report(yen, [])), _severities(cto_report(yen))
+    assert ceo["ceo:unused-service:crm"] is Severity.MEDIUM  # ¥50,000 ≈ $330: not HIGH (was HIGH)
+    assert ceo["ceo:unused-service:wiki"] is Severity.HIGH  # ¥120,000: over ¥100,000
+    assert cto["cto:cancel:crm"] is Severity.MEDIUM
+    assert cto["cto:cancel:wiki"] is Severity.HIGH
+    assert cto["cto:cancel:maps"] is Severity.LOW  # ¥3,000 a month: under ¥5,000, the CTO's bar for MEDIUM
+    assert cto["cto:cancel:fonts"] is Severity.LOW  # ¥60 a month (was MEDIUM, as $60 would be)
+
+
+def test_a_bill_in_another_currency_is_weighed_in_its_own() -> None:
+    """A dollar business with a yen bill (a Tokyo SaaS) and a dollar one: each by its own currency's scale."""
+    usd = _snapshot("USD", _unused("crm", "50000", "JPY"), _unused("old-host", "1000"), _unused("tiles", "60", "EUR"))
+    ceo, cto = _severities(ceo_report(usd, [])), _severities(cto_report(usd))
+    assert ceo["ceo:unused-service:crm"] is Severity.MEDIUM and cto["cto:cancel:crm"] is Severity.MEDIUM
+    assert ceo["ceo:unused-service:old-host"] is Severity.HIGH and cto["cto:cancel:old-host"] is Severity.HIGH
+    assert cto["cto:cancel:tiles"] is Severity.MEDIUM  # €60: a euro is weighed as a dollar
+
+
+def test_the_other_lenses_weigh_the_businesss_own_currency_too() -> None:
+    deliveries = [
+        {"id": f"D{n}", "entity": "tide", "client": "Cove Marine", "promised": "2026-09-01", "delivered": "2026-09-01",
+         "billed": billed, "collected": "0"}
+        for n, billed in enumerate(("50000", "150000"))
+    ]  # fmt: skip
+    doc = logistics_report(_snapshot("JPY", deliveries=deliveries))
+    found = _severities(doc)
+    assert found["logistics:uncollected:D0"] is Severity.MEDIUM  # ¥50,000 outstanding 81 days: under ¥100,000
+    assert found["logistics:uncollected:D1"] is Severity.HIGH
+
+
+def test_the_scale_is_the_power_of_ten_nearest_the_currencys_rate() -> None:
+    from firstmate.domain.currencies import money_scale
+
+    assert [money_scale(c) for c in ("USD", "EUR", "GBP", "KWD", "SEK", "JPY", "INR", "KRW", "IDR", "VND")] == [
+        1, 1, 1, 1, 10, 100, 100, 1000, 10000, 10000,
+    ]  # fmt: skip
+    assert money_scale("jpy") == 100 and money_scale("XTS") == 1  # a code the table does not list: as a dollar
