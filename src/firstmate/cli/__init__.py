@@ -21,6 +21,7 @@ try:  # loading the commands takes half a second: a Ctrl-C then was a traceback 
     from firstmate import __version__
     from firstmate.cli.admin import admin_cli
     from firstmate.cli.aws import aws_cli
+    from firstmate.cli.booking_view import LIST_EXAMPLES, SHOW_EXAMPLES, booking_list, booking_show
     from firstmate.cli.bookings import booking_cli
     from firstmate.cli.calendar import calendar_cli
     from firstmate.cli.common import err, example, out, state
@@ -71,6 +72,8 @@ cli.add_typer(photos_cli, name="photos")
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(jobs_cli, name="jobs")
 cli.add_typer(keys_cli, name="keys")
+booking_cli.command("list", epilog=LIST_EXAMPLES)(booking_list)
+booking_cli.command("show", epilog=SHOW_EXAMPLES)(booking_show)
 cli.add_typer(booking_cli, name="booking")
 cli.add_typer(calendar_cli, name="calendar")
 cli.add_typer(signal_cli, name="signal")

@@ -1,4 +1,4 @@
-"""`firstmate booking`: import bookings from files."""
+"""`firstmate booking`: import bookings from files, cancel one (`booking_view`: list and show them)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ from firstmate.services.business import load_business
 from firstmate.services.data import org_currency
 from firstmate.services.imports import import_records, not_in_export
 
-booking_cli = typer.Typer(help="Bookings: import them from files, cancel one.", no_args_is_help=True)
+booking_cli = typer.Typer(help="Bookings: import them from files, list, show or cancel them.", no_args_is_help=True)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

@@ -209,7 +209,8 @@ def show(table: Table, console: Console = out) -> None:
         console.print(table)
         return
     lines = [] if table.title is None else [_plain(table.title)]
-    lines.append("\t".join(_plain(column.header) for column in table.columns))
+    if table.show_header:  # a table of facts (name, value) has none: no line of empty cells above it
+        lines.append("\t".join(_plain(column.header) for column in table.columns))
     lines += ["\t".join(_plain(cell) for cell in row) for row in zip(*(c.cells for c in table.columns), strict=True)]
     console.file.write("".join(f"{line}\n" for line in lines))
     console.file.flush()
