@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from firstmate.adapters.clock import FixedClock
@@ -25,6 +26,7 @@ from firstmate.services.access import crew_link_token
 from firstmate.services.bookings import get_booking
 from firstmate.services.crew_access import LINK_TTL
 from firstmate.services.trips import get_event
+from firstmate.web.app import create_app
 from tests.moto_server import MotoServer
 from tests.smtp_server import SmtpServer
 
@@ -75,6 +77,13 @@ def demo_app(app: App) -> App:
     save_business(app.store, demo_profile())
     save_people(app.store, "demo", demo_people())
     return app
+
+
+@pytest.fixture
+def client(demo_app: App) -> Iterator[TestClient]:
+    """The web app on the demo business, as a browser or an API client reaches it."""
+    with TestClient(create_app(demo_app)) as test_client:
+        yield test_client
 
 
 @pytest.fixture

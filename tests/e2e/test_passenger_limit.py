@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,6 @@ from tests.conftest import booking_body, crew_link
 
 SLOOP = "Sea Lark (38 ft sloop)"  # the demo's six-passenger boat
 OVER = f"8 guests booked on {SLOOP}, which takes 6"
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 def _post(client: TestClient, key: str, **changes: object) -> dict[str, object]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -22,19 +21,12 @@ from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.guests import Guest, GuestStatus, NewGuest, SigningForm
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget, add_guest
-from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.fuzz.strategies import FUZZ, addresses, any_text, examples, hostile, mostly_valid, names
 
 PLACES = 40
 #: What a page may never contain raw: the markup in the hostile inputs, unescaped.
 RAW_MARKUP = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ browsers signed in as anyone of either."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -28,12 +27,6 @@ class Tenant:
     org: str
     key: str
     booking: Booking
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 def book(app: App, org: str = "demo", **changes: object) -> Booking:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,14 +17,7 @@ from firstmate.services import outbox
 from firstmate.services.bookings import get_booking, orchestrate_booking
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, calendar_pk, get_event
-from firstmate.web.app import create_app
 from tests.conftest import booking_body
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 def _post(client: TestClient, key: str, body: dict[str, Any]) -> Any:

@@ -4,7 +4,6 @@ departure until a week after return, the page asking nothing more from the retur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,12 +25,6 @@ UPLOAD_FORM = 'action="/uploads"'
 
 def target_of(booking: Booking) -> CodeTarget:
     return CodeTarget("demo", booking.id, "g1")
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

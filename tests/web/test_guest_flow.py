@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,12 +19,6 @@ from tests.conftest import booking_body, heic_photo, photo
 
 PNG = photo("PNG")
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ still goes out after departure while the album is open, worded for when it goes,
 from __future__ import annotations
 
 import email
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -17,17 +16,10 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
-from firstmate.web.app import create_app
 from tests.conftest import booking_body, mail_text, sent_mail
 
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT, back 19:00
 RETURN = DEPARTURE + timedelta(hours=3)
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import icalendar
@@ -14,14 +13,7 @@ from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking, orchestrate_booking
 from firstmate.services.calendar import Feed, FeedScope, feed_token, revoke_feed
-from firstmate.web.app import create_app
 from tests.conftest import booking_body, shows_gross
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 def _book(app: App, **changes: object) -> tuple[str, str]:

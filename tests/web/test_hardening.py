@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -21,15 +20,8 @@ from firstmate.services.guests import CodeTarget, add_guest
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.roster import claim_role
 from firstmate.services.trips import booking_pk, get_event
-from firstmate.web.app import create_app
 from tests.conftest import booking_body
 from tests.web.test_crew import sign_in
-
-
-@pytest.fixture
-def client(demo_app: App) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_app)) as test_client:
-        yield test_client
 
 
 class Stopped(BaseException):

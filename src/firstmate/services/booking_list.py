@@ -11,16 +11,13 @@ from firstmate.domain.bookings import Booking
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.outbox import OutboxEntry
 from firstmate.domain.shared import iso
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import NotFound
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.outbox import from_item, outbox_pk
-from firstmate.services.paging import all_items, iter_between
+from firstmate.services.paging import all_items, check_days, iter_between
 from firstmate.services.trips import calendar_pk
-
-#: The most days one list covers: a season at a time, so that a mistyped year reads no decade of calendar.
-MOST_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -37,13 +34,7 @@ def bookings_between(ctx: Context, org: str, first: date, last: date, *, cancell
     """`org`'s bookings departing from day `first` to day `last` (both in the business's zone), soonest first;
     cancelled ones too with `cancelled`. InvalidInput for a range that ends before it starts, is over a year, or
     is outside 2000–2100; NotFound for an org that does not exist."""
-    for day in (first, last):
-        if not 2000 <= day.year <= 2100:
-            raise InvalidInput(f"{day} is not between 2000 and 2100: write a day of a trip, like 2026-06-13")
-    if last < first:
-        raise InvalidInput(f"the range ends ({last}) before it starts ({first}): give the earlier day first")
-    if (last - first).days >= MOST_DAYS:
-        raise InvalidInput(f"{first} to {last} is over {MOST_DAYS} days: list a season at a time")
+    check_days(first, last)
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
+from firstmate.errors import InvalidInput
 from firstmate.ports import Item, Store
+
+#: The most days one list of trips covers: a season at a time, so that a mistyped year reads no decade of calendar.
+MOST_DAYS = 366
 
 
 def iter_items(
@@ -36,3 +41,15 @@ def iter_between(store: Store, pk: str, sk_from: str, sk_to: str, *, page_size: 
 def all_items(store: Store, pk: str, prefix: str = "", *, page_size: int = 200) -> list[Item]:
     """Every live item of partition `pk` under `prefix`, in sort-key order."""
     return list(iter_items(store, pk, prefix, page_size=page_size))
+
+
+def check_days(first: date, last: date) -> None:
+    """Refuse, saying what to write, a list of trips from day `first` to day `last` that ends before it starts,
+    covers more than MOST_DAYS, or reaches outside 2000–2100 (where no trip is)."""
+    for day in (first, last):
+        if not 2000 <= day.year <= 2100:
+            raise InvalidInput(f"{day} is not between 2000 and 2100: write a day of a trip, like 2026-06-13")
+    if last < first:
+        raise InvalidInput(f"the range ends ({last}) before it starts ({first}): give the earlier day first")
+    if (last - first).days >= MOST_DAYS:
+        raise InvalidInput(f"{first} to {last} is over {MOST_DAYS} days: list a season at a time")

@@ -22,12 +22,11 @@ from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget, waiver_pdf
+from firstmate.services.paging import check_days
 from firstmate.services.trips import calendar_pk
 
 #: Trips on one page of a range's list: each lists its whole group (at most a boat's load).
 PAGE_TRIPS = 50
-#: The longest range of days one list covers: a season, not every year since the business began.
-MOST_DAYS = 366
 _BOOKING_ID = re.compile(r"(bk|ev)_[0-9a-f]{1,64}")
 _GUEST_ID = re.compile(r"g[0-9]{1,6}")
 #: A page link's place: where the last trip listed stands in the calendar (its UTC start, then its booking id).
@@ -99,13 +98,7 @@ def waivers_between(
 ) -> WaiverPage:
     """The waivers of `org`'s trips departing from day `first` to day `last` (both in the business's zone), in order
     of departure, cancelled ones left out; a page of `most` trips from the place `after` on (a page link's)."""
-    for day in (first, last):
-        if not 2000 <= day.year <= 2100:
-            raise InvalidInput(f"{day} is not between 2000 and 2100: write a day of a trip, like 2026-06-13")
-    if last < first:
-        raise InvalidInput(f"the range ends ({last}) before it starts ({first}): give the earlier day first")
-    if (last - first).days >= MOST_DAYS:
-        raise InvalidInput(f"{first} to {last} is over {MOST_DAYS} days: list a season at a time")
+    check_days(first, last)
     if after and (len(after) > 120 or not _PLACE.fullmatch(after)):
         raise InvalidInput(f"{after[:80]!r} is no place in the list", hint="open the list from its first page")
     most = most or PAGE_TRIPS
