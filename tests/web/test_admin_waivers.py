@@ -126,3 +126,12 @@ def test_a_signature_stays_when_its_guest_cannot_come_and_a_cancelled_trip_leave
     assert "No trip departs from 2026-06-13 to 2026-06-13" in admin.get("/admin/waivers", params=saturday).text
     one = admin.get("/admin/waivers", params={"org": "demo", "trip": booking.id}).text  # asked by its id: shown
     assert "<strong>cancelled</strong>" in one and "<q>robin sample</q>" in one
+
+
+def test_a_signed_guest_who_is_coming_is_not_listed_as_undecided(demo_app: App) -> None:
+    # Robin said he is coming, then signed: his row read "has not said they are coming" beside his signature
+    _signed_group(demo_app)
+    saturday = {"org": "demo", "from": "2026-06-13", "to": "2026-06-13"}
+    rows = _rows(operator(demo_app).get("/admin/waivers", params=saturday).text)
+    assert "signed" in rows["Robin Sample"] and "has not said they are coming" not in rows["Robin Sample"]
+    assert "has not said they are coming" in rows["Kit Sample"]  # who has said nothing still reads so
