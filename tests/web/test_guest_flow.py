@@ -276,7 +276,7 @@ def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads
     from firstmate.errors import BlobError, StoreUnavailable
 
     clock.set(DEPARTURE - timedelta(minutes=30))
-    put, store_put, failures = demo_app.blobs.put, demo_app.store.put, ["blobs", "store"]
+    put, transact, failures = demo_app.blobs.put, demo_app.store.transact, ["blobs", "store"]
 
     def album_put(key: str, *args: object, **kwargs: object) -> object:
         if key.startswith("photos/") and failures[:1] == ["blobs"]:
@@ -284,14 +284,15 @@ def test_a_photo_whose_storing_fails_on_the_way_is_stored_when_the_guest_reloads
             raise BlobError(f"cannot write {key}: SlowDown")
         return put(key, *args, **kwargs)
 
-    def record(item: object, *args: object, **kwargs: object) -> object:
-        if getattr(item, "sk", "").startswith("PHOTO#") and failures[:1] == ["store"]:
+    def record(writes: list[object], *args: object, **kwargs: object) -> object:
+        photo = any(getattr(getattr(w, "item", None), "sk", "").startswith("PHOTO#") for w in writes)
+        if photo and failures[:1] == ["store"]:
             failures.pop(0)
             raise StoreUnavailable("the store did not answer")
-        return store_put(item, *args, **kwargs)
+        return transact(writes, *args, **kwargs)
 
     monkeypatch.setattr(demo_app.blobs, "put", album_put)
-    monkeypatch.setattr(demo_app.store, "put", record)
+    monkeypatch.setattr(demo_app.store, "transact", record)
     code = trip[1]
     check = _upload(client, code, PNG).headers["location"]
     assert client.get(check, follow_redirects=False).status_code == 503

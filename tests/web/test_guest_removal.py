@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.errors import NotFound
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget
@@ -177,3 +178,31 @@ def test_a_removed_guest_with_more_photos_than_one_write_takes_leaves_none(
     assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
     assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
     assert demo_app.blobs.list("photos/") == []
+
+
+def test_a_photo_checked_as_its_guest_is_removed_does_not_stay_in_the_album(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Robin's upload was being checked (his code read, the file being read and cleaned) when the lead removed
+    him: the check then recorded the photo under a guest no longer in the group, after the removal had taken his
+    photos out, and it stayed in the album for everyone, with nobody able to remove it. It is refused now."""
+    from firstmate.services.photos import check_upload
+
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": "robin@example.com"}).is_success
+    robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    page = client.get(f"/g/{robin}").text
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    form.pop("waiver_version", None)
+    landed = client.post(
+        "/uploads", data=form, files={"file": ("p.png", photo("PNG", (9, 3)), "image/png")}, follow_redirects=False
+    )
+    assert landed.status_code == 303  # the browser is sent on to the check, which read Robin's code
+    photo_id = landed.headers["location"].rsplit("id=", 1)[1]
+    checking = CodeTarget("demo", booking_id, robin_id)  # as the check resolved his code, before the removal
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    with pytest.raises(NotFound):
+        check_upload(demo_app, checking, photo_id)
+    assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
+    assert demo_app.blobs.list("photos/") == [] and demo_app.blobs.list("quarantine/") == []

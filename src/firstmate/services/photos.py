@@ -26,7 +26,7 @@ from firstmate.errors import (
     PayloadTooLarge,
     StoreError,
 )
-from firstmate.ports import Absent, Delete, Item, PresignedUpload, VersionIs
+from firstmate.ports import Absent, Check, Delete, Exists, Item, PresignedUpload, Put, VersionIs
 from firstmate.services.bookings import get_booking
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -121,7 +121,8 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
     """Move an uploaded file into the album if it really is a photo of allowed size; otherwise
     delete it and raise InvalidInput / PayloadTooLarge (Conflict when the album is full). Checking
     twice is harmless, and so is a failure of the storage on the way: the upload stays until the
-    photo is recorded, so checking again (a reload) finishes the move."""
+    photo is recorded, so checking again (a reload) finishes the move. NotFound, the files removed, when the
+    lead removed its guest while it was being checked."""
     if not (photo_id.isascii() and photo_id.isalnum()) or len(photo_id) != 16:  # ours are hex: "１２" is no id either
         raise NotFound("no such upload")
     existing = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
@@ -164,10 +165,16 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
         digest=digest,
     )
     pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}"
-    try:
-        ctx.store.put(Item(pk, sk, photo.model_dump(mode="json")), Absent())
-    except ConditionFailed:  # another check of the same upload (a reload) recorded it first: the same file
-        return _photo(ctx, target, photo_id)
+    try:  # only while its guest is in the group: one the lead removed meanwhile had their photos taken out
+        ctx.store.transact([Put(Item(pk, sk, photo.model_dump(mode="json")), Absent()),
+                            Check(pk, f"GUEST#{target.guest_id}", Exists())])  # fmt: skip
+    except ConditionFailed:
+        if ctx.store.get(pk, sk) is not None:  # another check of the same upload (a reload) recorded it first
+            return _photo(ctx, target, photo_id)
+        with suppress(BlobError):  # no record names them: never shown (the sweep takes a leftover upload)
+            ctx.blobs.delete(album_key)
+            ctx.blobs.delete(key)
+        raise NotFound("no trip has that code") from None
     except StoreError:
         with suppress(StoreError, BlobError):
             if ctx.store.get(pk, sk) is None:  # a file no record names could never be shown or removed
