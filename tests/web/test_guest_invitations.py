@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from tests.conftest import booking_body, mail_text, sent_mail
@@ -116,3 +117,47 @@ def test_an_invitation_held_while_the_trip_moved_later_reaches_the_guest_once_at
     text = mail_text(sent_mail(demo_app, "demo", sent.key))
     assert "Sun 14 Jun 2026, 16:00 PDT" in text and f"/g/{_code(demo_app, booking_id, 'Robin Sample')}" in text
     assert "Sat 13 Jun" not in text
+
+
+class _Died(BaseException):
+    """The dispatcher's process dying (killed, its machine gone): nothing of it records anything more."""
+
+
+def test_an_invitation_sent_again_after_its_sender_died_says_again_what_it_said(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """The dispatcher handed Robin's invitation to the relay a minute before departure, then died before recording
+    it; the next pass, after departure, sent it again (a crash's one repeat, under the same Message-ID) worded for
+    a boat that had left: "we could not send this before it did, sorry", a minute after it had. The repeat now
+    says what the first send said, so the two are one message, and the outbox shows it so."""
+    _, code = trip
+    _dispatch(demo_app)  # the booking's own messages went
+    clock.set(DEPARTURE - timedelta(days=1))
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
+    handed: list[tuple[str, str]] = []
+
+    class DiesAfterSending:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            demo_app.mailer.send(message, recipients)
+            handed.append((message.subject, message.text))
+            raise _Died
+
+    clock.set(DEPARTURE - timedelta(minutes=1))
+    with pytest.raises(_Died):
+        outbox.dispatch_outbox(demo_app.store, DiesAfterSending(), clock, demo_app.retry_policy,
+                               keys=demo_app.signing_keys)  # fmt: skip
+    assert _invite(demo_app, "robin@example.com").status.value == "sending"  # nothing recorded
+    clock.set(DEPARTURE + timedelta(minutes=5))  # its lease has lapsed: the next pass sends it again
+
+    class Records:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            handed.append((message.subject, message.text))
+            return demo_app.mailer.send(message, recipients)
+
+    outbox.dispatch_outbox(demo_app.store, Records(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    first, again = handed
+    assert "invited you aboard" in first[0] and "before we leave the dock" in first[1]
+    assert again == first and "could not send this before" not in again[1]
+    sent = _invite(demo_app, "robin@example.com")
+    assert sent.status.value == "sent" and sent.attempts == 2
+    assert outbox.rules.as_read(sent, clock.now()).text == first[1]  # the outbox shows it as it went

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from firstmate.domain.mail import OutgoingMessage, read_at
+from firstmate.domain.mail import OutgoingMessage, read_at, with_countdown, worded_at
 
 
 class OutboxStatus(StrEnum):
@@ -95,6 +95,12 @@ class OutboxEntry(BaseModel):
         description="How long that wait is, by that process's settings (`outbox_lease_s` may differ between "
         "processes): it began `wait` before `due_at`, at `wait_set_at` or, counted again after the clock "
         "stepped back, later (`reanchored`). None on entries stored before waits were kept.",
+    )
+    worded_at: datetime | None = Field(
+        default=None,
+        description="The moment the claim that sent it, or may have, chose its words (`OutgoingMessage.later`): "
+        "a claim after its sender stopped mid-send, or after some recipients had it, keeps the moment, so a "
+        "repeat says what may have gone already. None before its first claim.",
     )
 
     @property
@@ -283,15 +289,23 @@ def claim(entry: OutboxEntry, now: datetime, policy: RetryPolicy) -> OutboxEntry
     """The entry as a dispatcher holds it while sending: one more attempt, leased until now+lease."""
     if not entry.is_due(now):
         raise ValueError(f"outbox entry {entry.key!r} is {entry.status} and not due")
+    # a lapsed lease's sender may have sent it (a crash after sending): a repeat reads as it did, not as a
+    # message worded for later ("we could not send this before the boat left", a minute after it had)
+    may_have_gone = entry.status is OutboxStatus.SENDING or bool(entry.sent_to)
+    worded = entry.worded_at if may_have_gone and entry.worded_at is not None else now
     return entry.model_copy(
-        update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, **_waiting(now, policy.lease)}
-    )
+        update={"status": OutboxStatus.SENDING, "attempts": entry.attempts + 1, "worded_at": worded,
+                **_waiting(now, policy.lease)}
+    )  # fmt: skip
 
 
 def as_read(entry: OutboxEntry, now: datetime) -> OutgoingMessage:
     """The entry's message as its recipient reads it: a sent one with the time left ("in 29 min")
-    worded at `sent_at`, as it went out; one not sent yet as it would go out at `now`."""
-    return read_at(entry.message, entry.sent_at or now)
+    worded at `sent_at`, in the words its claim chose (`worded_at`), as it went out; one not sent yet as it
+    would go out at `now`."""
+    if entry.sent_at is None:
+        return read_at(entry.message, now)
+    return with_countdown(worded_at(entry.message, entry.worded_at or entry.sent_at), entry.sent_at)
 
 
 def record_sent(entry: OutboxEntry, now: datetime, provider_ref: str) -> OutboxEntry:

@@ -364,7 +364,8 @@ def _deliver(
 ) -> OutboxEntry:
     now = clock.now()  # the send's moment: its words ("in 29 min") are those of its sent_at, which pages show
     try:
-        message = worded_at(entry.message, now)  # first: its sign-in link's place is in the words it goes with
+        # first: its sign-in link's place is in the words it goes with, those its claim chose (a repeat's)
+        message = worded_at(entry.message, entry.worded_at or now)
         message = with_sign_in(message, keys(), now) if message.sign_in else message
         message = with_countdown(message, now)
     except Exception as exc:  # the keys unreadable for now (the secrets store down): tried again later
