@@ -135,3 +135,19 @@ def test_a_signed_guest_who_is_coming_is_not_listed_as_undecided(demo_app: App) 
     rows = _rows(operator(demo_app).get("/admin/waivers", params=saturday).text)
     assert "signed" in rows["Robin Sample"] and "has not said they are coming" not in rows["Robin Sample"]
     assert "has not said they are coming" in rows["Kit Sample"]  # who has said nothing still reads so
+
+
+def test_a_waiver_handed_to_an_insurer_holds_no_key_to_a_guests_page(demo_app: App) -> None:
+    # the operator's PDF printed "page code 7KQ2…": whoever the operator handed it to (an insurer, a harbour master)
+    # could open Robin's page, and with the lead's code remove or add guests; the guest's own copy keeps it
+    booking = _signed_group(demo_app)
+    robin = next(g for g in list_guests(demo_app.store, "demo", booking.id) if g.name == "Robin Sample")
+    assert robin.code is not None
+    admin = operator(demo_app)
+    pdf = admin.get(f"/admin/waivers/demo/{booking.id}/{robin.id}.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert booking.id in text and "robin sample" in text
+    squeezed = re.sub(r"[^0-9A-Z]", "", text)
+    assert robin.code not in squeezed and "page code" not in text
+    own = TestClient(create_app(demo_app)).get(f"/g/{robin.code}/waiver.pdf")
+    assert "page code" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(own.content)).pages)

@@ -74,9 +74,9 @@ def waivers_export(
     folder: Annotated[Path | None, typer.Option("--out", help="The folder to write the PDFs into.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace PDFs of the same name already there.")] = False,
 ) -> None:
-    """Write each signed waiver of a trip as its PDF (the one the guest downloads) into a folder, named by the trip's
-    day, the guest's id and name (2026-06-13-g2-robin-sample.pdf). A file already there is left as it is, and
-    nothing is written, unless --force."""
+    """Write each signed waiver of a trip as its PDF (the guest's, without their page's code) into a folder, named
+    by the trip's day, the guest's id and name (2026-06-13-g2-robin-sample.pdf). A file already there is left as it
+    is, and nothing is written, unless --force."""
     if not trip.strip():
         raise InvalidInput("name the trip with --trip: its booking id (bk_…) or its crew event id (ev_…)")
     if folder is None or not str(folder).strip():

@@ -314,8 +314,10 @@ def _invitation(
     return worded["before"].model_copy(update={"later": later})
 
 
-def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
-    """The guest's signed waiver as a PDF: the exact text signed, and the signature's details."""
+def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True) -> bytes:
+    """The guest's signed waiver as a PDF: the exact text signed, and the signature's details. Without
+    `page_code` it leaves out the code of the guest's page (a key to it, the lead's to their group): the copy the
+    operator hands an insurer or a harbour master (`services.waivers`)."""
     guest = the_guest(ctx, target)
     if guest.waiver is None:
         raise NotFound("this waiver is not signed yet")
@@ -336,7 +338,7 @@ def waiver_pdf(ctx: Context, target: CodeTarget) -> bytes:
         ("Waiver version", signature.waiver_version),
         ("IP address", signature.ip),
         ("Browser", signature.user_agent or "unknown"),
-        ("Booking", f"{booking.id}, page code {pretty_code(own_code)}"),
+        ("Booking", f"{booking.id}, page code {pretty_code(own_code)}" if page_code else booking.id),
     ]
     from firstmate.pdf import signed_waiver_pdf  # fpdf2 (and numpy) only when a waiver is signed
 

@@ -125,11 +125,11 @@ def waivers_between(
 
 
 def signed_waiver_pdf(ctx: Context, org: str, booking_id: str, guest_id: str) -> bytes:
-    """The signed waiver of guest `guest_id` of trip `booking_id`, as the guest downloads it. NotFound for none, or
-    not signed yet."""
+    """The signed waiver of guest `guest_id` of trip `booking_id`, as the guest downloads it but for the code of
+    their page (a key to it, handed on with the PDF to an insurer). NotFound for none, or not signed yet."""
     if not _BOOKING_ID.fullmatch(booking_id) or not booking_id.startswith("bk_") or not _GUEST_ID.fullmatch(guest_id):
         raise NotFound("no such signed waiver")
-    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id))
+    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id), page_code=False)
 
 
 def pdf_name(trip: TripWaivers, row: GuestWaiver) -> str:

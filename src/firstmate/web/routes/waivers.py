@@ -61,7 +61,8 @@ def waivers_page(
 
 @router.get("/{org}/{booking_id}/{guest_id}.pdf")
 def waiver_pdf(app: AppDep, scope: ScopeDep, org: str, booking_id: str, guest_id: str) -> Response:
-    """A guest's signed waiver, the PDF the guest downloads from their page (404 for another org's, or unsigned)."""
+    """A guest's signed waiver, the PDF the guest downloads from their page without their page's code (404 for
+    another org's, or unsigned)."""
     scope.check(org)
     pdf = waivers.signed_waiver_pdf(app, org, booking_id, guest_id)
     trip = waivers.trip_waivers(app, org, booking_id)
