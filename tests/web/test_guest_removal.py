@@ -206,3 +206,37 @@ def test_a_photo_checked_as_its_guest_is_removed_does_not_stay_in_the_album(
         check_upload(demo_app, checking, photo_id)
     assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
     assert demo_app.blobs.list("photos/") == [] and demo_app.blobs.list("quarantine/") == []
+
+
+def test_a_photo_recorded_while_its_guest_is_being_removed_leaves_the_album_with_them(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order: Robin's upload was recorded after the removal had read his photos, just before it wrote.
+    The removal took out the photos it had read; this one stayed in the album for everyone, his page gone."""
+    from firstmate.ports import Delete
+    from firstmate.services.photos import check_upload
+
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": "robin@example.com"}).is_success
+    robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, robin, 4)  # one photo before
+    page = client.get(f"/g/{robin}").text
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    form.pop("waiver_version", None)
+    landed = client.post(
+        "/uploads", data=form, files={"file": ("p.png", photo("PNG", (9, 3)), "image/png")}, follow_redirects=False
+    )
+    photo_id = landed.headers["location"].rsplit("id=", 1)[1]
+    transact, checked = demo_app.store.transact, []
+
+    def checked_just_before(writes: list[object]) -> object:  # his check records the photo as the removal writes
+        if not checked and any(isinstance(w, Delete) and w.sk == f"GUEST#{robin_id}" for w in writes):
+            checked.append(check_upload(demo_app, CodeTarget("demo", booking_id, robin_id), photo_id))
+        return transact(writes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo_app.store, "transact", checked_just_before)
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    assert checked  # the photo was recorded in between
+    assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
+    assert demo_app.blobs.list("photos/") == []

@@ -72,7 +72,7 @@ def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: 
             ctx.store.transact(writes)
         except ConditionFailed:
             continue  # the group or the trip changed at the same moment: read again
-        _remove_photos(ctx, target.org, booking.id, guest.id, photos, recorded=room)
+        photos = _remove_photos(ctx, target.org, booking.id, guest.id, photos)
         log.info("guests.removed", org=target.org, booking_id=booking.id, guest_id=guest.id, photos=len(photos))
         return guest
     raise Conflict("your group is changing too fast; reload your page and try again")
@@ -158,14 +158,15 @@ def _removal_note(
     )  # fmt: skip
 
 
-def _remove_photos(
-    ctx: Context, org: str, booking_id: str, guest_id: str, photos: list[Photo], *, recorded: int
-) -> None:
-    """Take the records the removal's own write had no room for out of the album (a hundred writes at a time), then
-    every photo's file out of storage. A failure here is logged: the guest is removed all the same."""
+def _remove_photos(ctx: Context, org: str, booking_id: str, guest_id: str, photos: list[Photo]) -> list[Photo]:
+    """After the removal's write (which took out what records of `photos` it had room for): take the guest's records
+    still in the album out of it (a hundred writes at a time), those the write had no room for and any a check of
+    their upload recorded after the removal read them (none can be recorded since: `check_upload`), then every
+    photo's file out of storage; return every photo removed. A failure here is logged: the guest is removed all
+    the same."""
     pk = booking_pk(org, booking_id)
-    rest = photos[recorded:]
     try:
+        rest = photos_of(ctx, org, booking_id, guest_id)
         for at in range(0, len(rest), MAX_TRANSACTION_WRITES):
             ctx.store.transact([Delete(pk, f"PHOTO#{p.id}") for p in rest[at : at + MAX_TRANSACTION_WRITES]])
     except StoreError as exc:
@@ -173,9 +174,12 @@ def _remove_photos(
             "guests.removed_photos_kept", org=org, booking_id=booking_id, guest_id=guest_id, error=str(exc),
             hint="the removed guest's photos are still listed in the album: remove the guest's PHOTO# records",
         )  # fmt: skip
-        return
+        return photos
+    read = {p.id for p in photos}
+    photos = [*photos, *(p for p in rest if p.id not in read)]
     for photo in photos:
         try:
             ctx.blobs.delete(photo.key)
         except BlobError as exc:  # no record names it: never shown
             log.warning("guests.photo_file_not_removed", org=org, key=photo.key, error=str(exc))
+    return photos
