@@ -151,3 +151,15 @@ def test_a_waiver_handed_to_an_insurer_holds_no_key_to_a_guests_page(demo_app: A
     assert robin.code not in squeezed and "page code" not in text
     own = TestClient(create_app(demo_app)).get(f"/g/{robin.code}/waiver.pdf")
     assert "page code" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(own.content)).pages)
+
+
+def test_a_name_with_a_direction_override_or_a_control_character_is_refused(demo_app: App) -> None:
+    # "Ana\u202eexe.live" (a right-to-left override) was added as typed and listed on the operator's page and in
+    # `waivers list` as "Anaevil.exe" reversed; a C1 control or a line separator went out raw in the list's lines
+    booking = book(demo_app, guest_count=6)
+    guest = TestClient(create_app(demo_app))
+    for name in ("Ana\u202eexe.live", "Kit\u2066Sample\u2069", "Kit\x9b31mSample", "Kit\x85Sample", "Kit\u2028Sample"):
+        added = guest.post(f"/g/{booking.guest_code}/guests", data={"name": name})
+        assert added.status_code == 422 and "without control characters" in added.text, (name, added.text[-300:])
+    assert [g.name for g in list_guests(demo_app.store, "demo", booking.id)] == ["Dana Whitcomb"]  # nothing added
+    assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": "Ana \u05d3\u05d5\u05d3"}).is_success

@@ -86,7 +86,23 @@ def _seen(value: str) -> str:
     return value
 
 
-Name = Annotated[str, Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"), AfterValidator(_seen)]
+def _plain(value: str) -> str:
+    """A name that reads as it is written: no control character (C0 or C1), line or paragraph separator, nor the
+    direction embeddings, overrides and isolates that reorder what follows ("Ana\u202eexe.live" was listed on the
+    operator's page and in `waivers list` as "Anaevil.exe"). Right-to-left letters need none of them."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _DIRECTION_CONTROLS:
+            raise ValueError("write the name without control characters (direction overrides, line breaks)")
+    return value
+
+
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+Name = Annotated[
+    str,
+    Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"),
+    AfterValidator(_plain),
+    AfterValidator(_seen),
+]
 _TYPED: TypeAdapter[str] = TypeAdapter(Name)
 
 
