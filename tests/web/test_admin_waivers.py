@@ -12,9 +12,12 @@ from pypdf import PdfReader
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking
+from firstmate.domain.guests import SigningForm
 from firstmate.services import waivers
 from firstmate.services.bookings import cancel_booking, list_guests
+from firstmate.services.guests import CodeTarget, sign_waiver
 from firstmate.web.app import create_app
+from tests.reads import RecordingStore, admin_browser
 from tests.security.conftest import Tenant, book, operator, sign_in
 from tests.security.conftest import rival as rival  # the fixture: a second org built like the demo one
 
@@ -163,3 +166,22 @@ def test_a_name_with_a_direction_override_or_a_control_character_is_refused(demo
         assert added.status_code == 422 and "without control characters" in added.text, (name, added.text[-300:])
     assert [g.name for g in list_guests(demo_app.store, "demo", booking.id)] == ["Dana Whitcomb"]  # nothing added
     assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": "Ana \u05d3\u05d5\u05d3"}).is_success
+
+
+def test_a_large_signed_group_reads_its_waiver_text_once(demo_app: App) -> None:
+    # each signed guest's row read the text they signed again, to name its business line: a group of 40 signed
+    # guests read the same item 40 times for one trip, 2,000 for a page of 50 such trips
+    booking = book(demo_app, guest_count=40)
+    guest = TestClient(create_app(demo_app))
+    for n in range(39):
+        assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": f"Guest Number{n}"}).is_success
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', guest.get(f"/g/{booking.guest_code}").text)
+    assert version is not None
+    for listed in list_guests(demo_app.store, "demo", booking.id):  # as each one's page signs (its views limited)
+        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version.group(1))
+        sign_waiver(demo_app, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+    store = RecordingStore(demo_app.store)
+    with admin_browser(demo_app, store) as (_, admin):
+        page = admin.get("/admin/waivers", params={"org": "demo", "trip": booking.id})
+    assert "40 of 40 signed" in page.text and page.text.count("Saltwind Charters<br>") == 40
+    assert len([key for key in store.read if key[1].startswith("WAIVERTEXT#")]) == 1

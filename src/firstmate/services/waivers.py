@@ -108,6 +108,7 @@ def waivers_between(
     end = datetime.combine(last + timedelta(days=1), time(0), zone)
     low, high = max(iso(start), after), iso(end)
     trips: list[TripWaivers] = []
+    lines: dict[str, str] = {}  # each text's business line, read once for the page
     cursor: str | None = None
     while len(trips) <= most:
         page = ctx.store.query_between(calendar_pk(org), low, high, limit=most + 1, cursor=cursor)
@@ -117,7 +118,8 @@ def waivers_between(
                 continue
             if len(trips) == most:  # one more than the page: the page has a next
                 return WaiverPage(trips, trips[-1].place)
-            trips.append(_trip(ctx, profile, get_booking(ctx.store, org, entry.booking_id), place=item.sk))
+            booking = get_booking(ctx.store, org, entry.booking_id)
+            trips.append(_trip(ctx, profile, booking, place=item.sk, lines=lines))
         if page.cursor is None:
             break
         cursor = page.cursor
@@ -141,12 +143,19 @@ def pdf_name(trip: TripWaivers, row: GuestWaiver) -> str:
     return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + ".pdf"
 
 
-def _trip(ctx: Context, profile: BusinessProfile, booking: Booking, *, place: str = "") -> TripWaivers:
+def _trip(
+    ctx: Context, profile: BusinessProfile, booking: Booking, *, place: str = "", lines: dict[str, str] | None = None
+) -> TripWaivers:
+    """`booking`'s trip and its group's waivers; `lines`: the business line of each waiver text read so far (a
+    group's signatures are mostly of one text, and a page's of a few)."""
     org, zone = profile.org.id, profile.org.timezone
+    lines = {} if lines is None else lines
     entity, asset = profile.entity(booking.entity), profile.asset(booking.asset)
     rows = []
     for guest in list_guests(ctx.store, org, booking.id):
         signature = guest.waiver
+        if signature and signature.waiver_version not in lines:
+            lines[signature.waiver_version] = _line(ctx, profile, signature.waiver_version)
         state = (
             WaiverState.SIGNED if signature
             else WaiverState.NOT_SIGNED if guest.status is GuestStatus.ON_HOLD
@@ -158,7 +167,7 @@ def _trip(ctx: Context, profile: BusinessProfile, booking: Booking, *, place: st
                 state=state,
                 phone=booking.request.lead_guest.phone if guest.lead else None,
                 signed_at=when(signature.signed_at, zone) if signature else "",
-                line=_line(ctx, profile, signature.waiver_version) if signature else "",
+                line=lines[signature.waiver_version] if signature else "",
             )
         )
     boat = asset.name if asset else booking.asset
