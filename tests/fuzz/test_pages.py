@@ -54,6 +54,7 @@ PAGES = (
     "POST /admin/outbox/{org}/{key}/retry",
     "POST /admin/data/{org}/{kind}/{row}/delete",
     "POST /g/{code}/confirm",
+    "POST /g/{code}/photos/{photo}/remove",
     "POST /crew/logout",
 )
 WHO = ("operator", "crew", "stranger")

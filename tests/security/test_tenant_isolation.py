@@ -175,6 +175,9 @@ ATTACKS: dict[tuple[str, str], Attack] = {
     ),
     ("GET", "/g/{code}/photos/{photo_id}"): _page("GET", "/g/{attacker_code}/photos/{photo_id}", "guest"),
     ("GET", "/g/{code}/photos/check"): _page("GET", "/g/{attacker_code}/photos/check?id={photo_id}", "guest"),
+    ("POST", "/g/{code}/photos/{photo_id}/remove"): _page(
+        "POST", "/g/{attacker_code}/photos/{photo_id}/remove", "guest", confirm="yes"
+    ),
 }
 #: Routes whose answer depends on the caller alone (their own org's list, their own guest code,
 #: their own feed): checked below for showing nothing of the demo org.

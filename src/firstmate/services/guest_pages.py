@@ -50,6 +50,12 @@ class GuestPage:
     photo_max_mb: float  # the largest photo the album takes, said by its form
 
     @property
+    def sharers(self) -> dict[str, str]:
+        """The first name of each guest of `group` by the ids their photos carry (their own, and those of guests
+        merged into them): the lead's page says whose photo each Remove takes out."""
+        return {shared: g.first_name for g in self.group for shared in (g.id, *g.merged)}
+
+    @property
     def pretty_code(self) -> str:
         """The code grouped for reading aloud."""
         return pretty_code(self.code)

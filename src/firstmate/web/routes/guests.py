@@ -19,6 +19,7 @@ from firstmate.services.bookings import get_booking
 from firstmate.services.guest_pages import guest_page, resolve_code
 from firstmate.services.guest_removal import remove_guest
 from firstmate.services.guests import CodeTarget
+from firstmate.services.photo_removal import GONE, PhotoToRemove, photo_to_remove, remove_photo
 from firstmate.services.photos import check_upload, photo_content, photo_link
 from firstmate.web.deps import client_ip, client_network, get_app
 
@@ -39,15 +40,17 @@ NOTICES = {
     "withdrawn": "Noted: you are off the list, and nobody waits for you at the dock. Can come after all? Say so here.",
     "uploaded": "Photo added to the album.",
     "removed": "Guest removed from your group: their link no longer opens the trip, and their place is free.",
+    "photo_removed": "Photo removed from the album, and deleted from our storage.",
 }
 
 
 def _page(
     app: App, target: CodeTarget, code: str, *, notice: str = "", error: str = "", status: int = 200,
-    removing: Guest | None = None,
+    removing: Guest | None = None, removing_photo: PhotoToRemove | None = None,
 ) -> HTMLResponse:  # fmt: skip
     page = guest_page(app, target, code)
-    html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error, removing=removing)
+    html = render("guests/page.html", page=page, trip=page.trip, notice=notice, error=error, removing=removing,
+                  removing_photo=removing_photo)  # fmt: skip
     response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = ROBOTS
@@ -188,6 +191,26 @@ def photo(code: str, photo_id: str, request: Request, app: AppDep) -> Response:
         return RedirectResponse(link, status_code=302, headers={"Cache-Control": "private, max-age=300"})
     data, content_type = photo_content(app, target, photo_id)
     return Response(data, media_type=content_type, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/g/{code}/photos/{photo_id}/remove")
+def photo_remove(
+    code: str, photo_id: str, request: Request, app: AppDep, confirm: Annotated[str, Form()] = ""
+) -> Response:
+    """A guest takes a photo they shared back out of the album, or the lead any photo of the trip: asked first
+    ("Remove this photo from the album?"), then done when confirmed. Asked again once it is gone, the page says
+    so (404)."""
+    target = _target(app, code, request)
+    try:
+        chosen = photo_to_remove(app, target, photo_id)
+    except UserError as exc:
+        return _refused(app, target, code, exc)
+    if confirm != "yes":
+        return _page(app, target, code, removing_photo=chosen)
+    by = "guest" if chosen.own else "lead"
+    if remove_photo(app, target.org, target.booking_id, chosen.photo.id, by=by) is None:  # removed meanwhile
+        return _page(app, target, code, error=GONE, status=404)
+    return _back(code, "photo_removed")
 
 
 def _refused(app: App, target: CodeTarget, code: str, exc: ValidationError | UserError) -> HTMLResponse:

@@ -1,0 +1,101 @@
+"""Taking a photo back out of a trip's album: by the guest who shared it, by the lead (moderating the trip's
+album), or by the operator (a complaint by email). Its file goes from storage, then its record from the album:
+its links answer 404, and its place in the album, and its digest, are free again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from firstmate.domain.guests import Guest
+from firstmate.domain.photos import Photo
+from firstmate.errors import BlobError, Forbidden, NotFound
+from firstmate.ports import Delete
+from firstmate.services.bookings import list_guests
+from firstmate.services.context import Context
+from firstmate.services.guests import CodeTarget
+from firstmate.services.photos import QUARANTINE, list_photos
+from firstmate.services.trips import booking_pk
+
+log = structlog.get_logger(__name__)
+
+#: What a guest asking to remove a photo the album no longer has is told: removing twice is no mistake.
+GONE = "that photo is no longer in the album: it was removed already"
+
+
+@dataclass(frozen=True)
+class PhotoToRemove:
+    """A photo a guest may remove, and whose it is."""
+
+    photo: Photo
+    #: the name of the guest who shared it ("" when they are no longer in the group)
+    shared_by: str
+    #: whether the guest asking shared it themselves (else the lead, moderating)
+    own: bool
+
+    @property
+    def shared_by_first(self) -> str:
+        """The sharer's first name, or "" when they are no longer in the group."""
+        return self.shared_by.split(" ", 1)[0] if self.shared_by else ""
+
+
+def photo_to_remove(ctx: Context, target: CodeTarget, photo_id: str) -> PhotoToRemove:
+    """The photo of `target`'s trip album that `target`'s guest asks to remove, if they may: the guest who shared
+    it, or the lead (any photo of the trip). NotFound when the album does not have it (removed already, or
+    another trip's); Forbidden for any other guest of the trip. Changes nothing."""
+    photo = _stored(ctx, target.org, target.booking_id, photo_id)
+    if photo is None:
+        raise NotFound(GONE, hint="the album's other photos are on your page")
+    guests = {g.id: g for g in list_guests(ctx.store, target.org, target.booking_id)}
+    viewer = guests.get(target.guest_id)
+    if viewer is None:
+        raise NotFound("no trip has that code")
+    own = _shared(viewer, photo)
+    if not (own or viewer.lead):
+        raise Forbidden(
+            "only the guest who shared a photo, or the guest who booked the trip, can remove it",
+            hint="ask them, or the operator by replying to our email; nothing was changed",
+        )
+    sharer = next((g for g in guests.values() if _shared(g, photo)), None)
+    return PhotoToRemove(photo, sharer.name if sharer else "", own)
+
+
+def _shared(guest: Guest, photo: Photo) -> bool:
+    """Whether `guest` shared `photo` (as themselves, or as a guest since merged into them)."""
+    return photo.guest_id == guest.id or photo.guest_id in guest.merged
+
+
+def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: str) -> Photo | None:
+    """Take photo `photo_id` out of `org`'s booking `booking_id`'s album: its file (and an upload of it left
+    waiting in quarantine) from storage, then its record, so its links answer 404, and the album has room for
+    another photo, the same file shared again among them. Returns the photo removed, or None when the album has
+    no such photo (removed already: doing it twice is harmless). The file goes first: should the store fail
+    after, the photo shows as gone and removing it again finishes. `by` says who asked, for the log."""
+    photo = _stored(ctx, org, booking_id, photo_id)
+    if photo is None:
+        return None
+    ctx.blobs.delete(photo.key)
+    try:
+        ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")  # a reload of its check would add it back
+    except BlobError as exc:  # the album's copy is gone; a leftover upload is removed within a day
+        log.warning("photos.upload_not_removed", org=org, photo_id=photo.id, error=str(exc))
+    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{photo.id}")])
+    log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by)
+    return photo
+
+
+def _stored(ctx: Context, org: str, booking_id: str, photo_id: str) -> Photo | None:
+    """The album's photo `photo_id`, or None (an id of another shape is none: ours are 16 hex digits)."""
+    if not (photo_id.isascii() and photo_id.isalnum()) or len(photo_id) != 16:
+        return None
+    item = ctx.store.get(booking_pk(org, booking_id), f"PHOTO#{photo_id}")
+    return None if item is None else Photo.model_validate(item.data)
+
+
+def album_of(ctx: Context, org: str, booking_id: str) -> list[tuple[Photo, str]]:
+    """`org`'s booking `booking_id`'s album, oldest first, each photo with the name of the guest who shared it
+    ("" for a guest no longer in the group): what the operator picks the photo a complaint names from."""
+    names = {shared: g.name for g in list_guests(ctx.store, org, booking_id) for shared in (g.id, *g.merged)}
+    photos = list_photos(ctx, CodeTarget(org, booking_id, "g1"))
+    return [(photo, names.get(photo.guest_id, "")) for photo in photos]
