@@ -241,3 +241,28 @@ def test_a_trip_long_over_is_cancelled_and_said_to_tell_nobody(home: Path, tmp_p
         "photo album closed.\n"
     ), cancelled.stdout
     assert _outbox(home) == before
+
+
+def test_a_reference_two_channels_gave_names_both_and_whose_booking_each_is(
+    home: Path, tmp_path: Path, booked: dict[str, str]
+) -> None:
+    """Found by a review: a reference both getmyboat and direct gave was said to be "direct and getmyboat's
+    reference for a booking: add --source direct", one of them, picked by its name: the operator cancelling
+    Jordan Pike's getmyboat G-2 who wrote what they were told cancelled Lena Marsh's direct booking. Both are
+    named, with whose trip each is, and the operator picks."""
+    other = tmp_path / "other.csv"
+    other.write_text(HEADER + "direct,G-2,sea-lark,2027-08-20T10:00:00-07:00,3,2,300.00,USD,Lena Marsh,"
+                     "lena.marsh@example.com,\n", encoding="utf-8")  # fmt: skip
+    assert run(home, "booking", "import", str(other), "--org", "demo").returncode == 0
+    before = _outbox(home)
+    both = (
+        "it is the reference of 2 bookings, direct's (Lena Marsh's trip, Fri 20 Aug 2027) and getmyboat's (Jordan "
+        "Pike's trip, Thu 5 Aug 2027): {} --source direct or --source getmyboat"
+    )
+    for args, said in (
+        (("G-2",), "no booking 'G-2' in demo (" + both.format("add") + ")"),
+        (("G-2", "--source", "boatsetter"), "no boatsetter booking 'G-2' in demo (" + both.format("write") + ")"),
+    ):
+        refused = run(home, "booking", "cancel", *args, "--org", "demo", "--yes")
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+    assert _outbox(home) == before and _state(home, booked["G-2"])[:2] == ("confirmed", 1)

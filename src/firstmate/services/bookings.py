@@ -53,7 +53,7 @@ from firstmate.domain.guests import Guest, already_in, another_person, follow_le
 from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
-from firstmate.domain.timing import when
+from firstmate.domain.timing import local, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import list_orgs, load_business
@@ -184,7 +184,7 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
             return found
         channels = _channels_of(store, org, booking)
         hint = (
-            f"it is {' and '.join(channels)}'s reference for a booking: write --source {channels[0]}"
+            _reference_of(store, org, booking, channels, "write")
             if channels
             else "write the reference as the channel gave it, or the booking's id (bk_…) without --source"
         )
@@ -196,7 +196,7 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
     if theirs:
         raise NotFound(f"no booking {booking!r} in {org}", hint=f"it is {theirs[0]}'s: add --org {theirs[0]}")
     if channels := _channels_of(store, org, booking):
-        hint = f"it is {' and '.join(channels)}'s reference for a booking: add --source {channels[0]}"
+        hint = _reference_of(store, org, booking, channels, "add")
     elif booking.startswith("bk_"):
         hint = (
             "the operations manager's mail of a booking names its id; or name the booking by its channel's "
@@ -205,6 +205,27 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
     else:
         hint = "a booking id starts bk_; to name a booking by its channel's reference, add --source and the channel"
     raise NotFound(f"no booking {booking!r} in {org}", hint=hint)
+
+
+def _reference_of(store: Store, org: str, reference: str, channels: Sequence[str], verb: str) -> str:
+    """Whose reference `reference` is, as a hint: "it is getmyboat's reference for a booking: add --source
+    getmyboat"; given by several `channels`, each booking with whose trip it is and when, for the operator to
+    pick: naming one of them alone had them cancel another guest's trip."""
+    if len(channels) == 1:
+        return f"it is {channels[0]}'s reference for a booking: {verb} --source {channels[0]}"
+    profile = load_business(store, org)
+    zone = profile.org.timezone if profile is not None else "UTC"
+    trips = []
+    for channel in channels:
+        anchor = store.get(intake_pk(org), f"{channel}#{reference}")
+        found = _booking(store, org, anchor.data["booking_id"]) if anchor else None
+        if found is None:  # its booking gone from under its anchor: the channel alone is named
+            trips.append(f"{channel}'s")
+            continue
+        day = local(found.request.start, zone)
+        trips.append(f"{channel}'s ({found.request.lead_guest.name}'s trip, {day:%a} {day.day} {day:%b %Y})")
+    sources = " or ".join(f"--source {channel}" for channel in channels)
+    return f"it is the reference of {len(channels)} bookings, {', '.join(trips[:-1])} and {trips[-1]}: {verb} {sources}"
 
 
 def _channels_of(store: Store, org: str, reference: str) -> list[str]:
