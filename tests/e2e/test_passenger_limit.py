@@ -117,3 +117,22 @@ def test_the_org_file_sets_a_boats_limit_and_refuses_one_that_is_no_count() -> N
         with pytest.raises(DataRejected) as refused:
             check_org(json.loads(json.dumps(starter)))
         assert [(e.where, e.problem) for e in refused.value.errors] == [("assets 'sea-lark'.max_guests", words)]
+
+
+def test_a_cancelled_trip_over_the_limit_is_no_longer_said_to_be_over_it(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Found by a review: the crew's "Trip cancelled" message of a trip booked over its boat's limit still said
+    "8 guests (over the boat's limit of 6)", and its JSON still had over_limit 6, when nobody sails: the API and
+    the operations manager's message said nothing of the limit once cancelled, as the docs say."""
+    answer = _post(client, api_key, guest_count=8)
+    event_id, booking_id = str(answer["event_id"]), str(answer["booking_id"])
+    gone = client.delete(f"/api/v1/bookings/{booking_id}", headers={"Authorization": f"Bearer {api_key}"})
+    assert gone.status_code == 200, gone.text
+    [crew] = _texts(demo_app, ":r2:crew:jonah")
+    assert "cancelled" in crew.lower() and "8 guests" in crew and "limit" not in crew, crew
+    browser = TestClient(create_app(demo_app))
+    token = crew_link(demo_app, "demo", "jonah").split("t=", 1)[1]
+    assert browser.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
+    trip = browser.get(f"/api/v1/events/{event_id}").json()
+    assert (trip["cancelled"], trip["over_limit"]) == (True, None)

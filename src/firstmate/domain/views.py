@@ -44,16 +44,18 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
 
 def crew_trip_view(event: CrewEvent, org: Org, entity: Entity, asset: Asset) -> dict[str, Any]:
     """A trip as crew see it: no money (nor an amount in its notes), no private notes, no guest contact details."""
+    cancelled = event.status.value == "cancelled"
     view = {
         "event_id": event.id,
         "entity": entity.name,
         "boat": asset.name,
         "meeting_point": asset.meeting_point or "",
         "guest_count": event.guest_count,
-        # the boat's passenger limit where the trip is booked over it: the captain decides who sails
-        "over_limit": asset.max_guests if asset.over_limit(event.guest_count) else None,
+        # the boat's passenger limit where the trip is booked over it: the captain decides who sails (none once
+        # cancelled: its cancellation message still said it was over the limit)
+        "over_limit": asset.max_guests if asset.over_limit(event.guest_count) and not cancelled else None,
         "notes": crew_notes(event.notes),  # "Deposit 200 paid": the notes are free text
-        "cancelled": event.status.value == "cancelled",
+        "cancelled": cancelled,
         "roles": [{"role": s.role, "first_name": s.first_name} for s in event.roles],
         "open_roles": [s.role for s in event.roles if s.person_id is None],
         **trip_times(event, asset, org.timezone),

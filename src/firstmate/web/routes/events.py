@@ -125,7 +125,9 @@ class TripAnswer(BaseModel):
     meeting_point: str
     guest_count: int
     over_limit: int | None = Field(
-        default=None, description="The boat's passenger limit, where the trip is booked over it (else null)."
+        default=None,
+        description="The boat's passenger limit, where the trip is booked over it (else null, as for a "
+        "cancelled trip).",
     )
     notes: str
     cancelled: bool
