@@ -376,6 +376,48 @@ def test_a_short_cancellation_older_than_the_bookings_last_email_changes_nothing
     assert _only_booking(demo_app)["request"]["status"] == "confirmed"
 
 
+def test_a_cancellation_email_of_a_reference_another_channel_booked_names_that_booking(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: BS-7Q4K2M imported from a CSV file without a source column (channel csv), then
+    Boatsetter's cancellation email of BS-7Q4K2M: the import said it "cancels a booking firstmate has no record
+    of: nothing was cancelled" (a whole email: "1 cancelled", a booking of its own), and the trip sailed for a
+    renter who had cancelled, with nothing naming the booking under that reference. Nothing is cancelled across
+    channels, but the booking is named, with the command that cancels it, which cancels it."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    env = {"FIRSTMATE_HOME": str(home)}
+    rows = tmp_path / "bookings.csv"
+    rows.write_text(
+        "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+        "BS-7Q4K2M,sea-lark,2026-12-12T10:00:00-08:00,3,6,840.75,USD,Dana Whitcomb,dana.whitcomb@example.com\n",
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(cli, ["booking", "import", str(rows)], env=env).exit_code == 0
+    whole = _reworded("Booking cancelled: Sea Lark", "Booking cancelled").replace(
+        b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Thu, 26 Nov 2026 09:15:00 +0000"
+    )
+    for raw in (_short_cancellation(), whole):
+        email = tmp_path / "cancelled.eml"
+        email.write_bytes(raw)
+        result = CliRunner().invoke(cli, ["booking", "import", str(email)], env=env)
+        assert result.exit_code == 0, result.output
+        said = " ".join(result.output.split())
+        assert (
+            "note: csv BS-7Q4K2M (Dana Whitcomb's trip, Sat 12 Dec 2026, 10:00 PST) has the reference of boatsetter "
+            "BS-7Q4K2M, which this file cancels, and still sails: if it is the same booking, cancel it with: "
+            "firstmate booking cancel "
+        ) in said, said
+        command = said.split("cancel it with: firstmate ", 1)[1].split()[:5]
+    assert command[:2] == ["booking", "cancel"] and command[3:] == ["--org", "demo"], command
+    cancelled = CliRunner().invoke(cli, [*command, "--yes"], env=env)
+    assert cancelled.exit_code == 0 and "Cancelled csv BS-7Q4K2M" in cancelled.output, cancelled.output
+    again = CliRunner().invoke(cli, ["booking", "import", str(email)], env=env)
+    assert again.exit_code == 0 and "note:" not in again.output, again.output  # cancelled: no longer said
+
+
 def _reworded(subject: str, headline: str) -> bytes:
     """The sample confirmation with another subject and headline (its body's first line)."""
     return (

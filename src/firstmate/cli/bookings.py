@@ -105,7 +105,7 @@ def booking_import(
         out.print(Text.assemble(("  over the limit: ", "yellow"), line), highlight=False)
     for line in warnings:
         out.print(Text.assemble(("  warning: ", "yellow"), line), highlight=False)
-    for line in dropped:
+    for line in [*report.same_reference, *dropped]:
         out.print(Text.assemble(("  note: ", "yellow"), line), highlight=False)
     held = [r for r in records if isinstance(r, BlockedSlot) and r.tentative and not r.cancelled]
     # a hold is retired by its own channel's booking alone

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
+from functools import cache, partial
 
 import structlog
 
 from firstmate.domain.bookings import (
+    SOURCE,
     Booking,
     BookingRequest,
     BookingStatus,
@@ -30,6 +32,7 @@ from firstmate.services.bookings import get_booking, last_said, orchestrate_book
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
+from firstmate.services.paging import all_items
 from firstmate.services.trips import (
     BlockedSlotRecord,
     blocked_slot_key,
@@ -57,6 +60,8 @@ class ImportReport:
     unchecked: list[str] = field(default_factory=list)  # rows whose clashes the store kept from being checked
     not_booked: list[str] = field(default_factory=list)  # records rightly left alone (a request), in words
     over_limit: list[str] = field(default_factory=list)  # bookings over their boat's passenger limit, in words
+    #: another channel's booking under the reference of a booking a cancellation names, still sailing, in words
+    same_reference: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
@@ -134,6 +139,40 @@ def _booking_named(ctx: Context, org: str, record: CancelledByReference) -> Book
     return get_booking(ctx.store, org, str(booking_id)) if booking_id else None
 
 
+def _bookings_by_reference(ctx: Context, org: str) -> dict[str, list[tuple[str, str]]]:
+    """Each reference (external_id) the org's bookings were given: the channels that gave it and their booking
+    ids, in one read of the anchors however many cancellations never heard of a file holds."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for anchor in all_items(ctx.store, intake_pk(org)):
+        channel, _, reference = anchor.sk.partition("#")
+        if re.fullmatch(SOURCE, channel) and anchor.data.get("booking_id"):  # a blocked slot's is no booking's
+            found.setdefault(reference, []).append((channel, str(anchor.data["booking_id"])))
+    return found
+
+
+def _same_reference(
+    ctx: Context, profile: BusinessProfile, source: str, reference: str, booked: Mapping[str, list[tuple[str, str]]]
+) -> list[str]:
+    """The other channels' bookings (`booked`: `_bookings_by_reference`), still to sail, under the `reference` a
+    cancellation from `source` names (none of its own recorded), in words with the command that cancels each:
+    one imported from a CSV file without a source column is csv's. Nothing is cancelled across channels: two
+    may share a reference."""
+    org, zone, lines = profile.org.id, profile.org.timezone, []
+    for channel, booking_id in booked.get(reference, []):
+        try:
+            booking = get_booking(ctx.store, org, booking_id) if channel != source else None
+        except NotFound:  # its anchor left behind: nothing to cancel
+            continue
+        if booking is None or booking.cancelled or booking.request.end <= ctx.clock.now():
+            continue
+        lines.append(
+            f"{channel} {reference} ({booking.request.lead_guest.name}'s trip, {when(booking.request.start, zone)}) "
+            f"has the reference of {source} {reference}, which this file cancels, and still sails: if it is the same "
+            f"booking, cancel it with: firstmate booking cancel {booking.id} --org {org}"
+        )
+    return lines
+
+
 def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
     """The booking that `slot`'s UID already is in the channel that listed it (an export may list a
     reservation without its guest lines: cancelled, say), or None."""
@@ -163,6 +202,7 @@ def import_records(
         raise NotFound(f"no org {org!r}")
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
+    references = cache(partial(_bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
@@ -178,6 +218,7 @@ def import_records(
                 f"{record.source} {record.external_id} cancels a booking firstmate has no record of: nothing was "
                 "cancelled (if its confirmation is imported later, import this email again after it)"
             )
+            report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
         elif isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
@@ -190,6 +231,8 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
+            if outcome.result is IntakeResult.CANCELLED and booking.revision == 1:  # a cancellation never heard of
+                report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
             limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
             if line := over_limit(profile, booking):
                 limits[booking.id] = f"{named}: {line}"
