@@ -187,6 +187,18 @@ def test_an_emails_passengers_by_kind_and_a_named_duration_are_read() -> None:
         assert isinstance(record, RowError) and said in record.problem, (changes, record)
 
 
+def test_an_emails_passengers_by_kind_split_by_a_slash_are_read_and_bare_counts_so_split_refused() -> None:
+    """Found by a review: "Passengers: 2 Adults / 1 Child", as marketplaces also write it, refused the whole
+    booking ("cannot read the passengers"). Kinds split by a slash are read as split by a comma; bare counts so
+    split ("6/8": six of eight seats?) are refused, never summed."""
+    for written, count in (("2 Adults / 1 Child", 3), ("4 adults/2 kids", 6), ("2 adults / 1 child / 1 infant", 4)):
+        record = _read(_sample_with(Passengers=written))
+        assert isinstance(record, BookingRequest) and record.guest_count == count, (written, record)
+    for written in ("6/8", "6 / 2 kids"):
+        record = _read(_sample_with(Passengers=written))
+        assert isinstance(record, RowError) and f"cannot read the passengers {written!r}" in record.problem, record
+
+
 def test_an_emails_zone_or_weekday_that_disagrees_with_its_date_is_refused_naming_both() -> None:
     """A start time in another zone than the business's on that date would put the trip an hour (or three)
     off, and a weekday that is not the date's says one of them is wrong: each is refused, saying which."""

@@ -41,13 +41,14 @@ _DURATION = re.compile(
 _DURATION_WORDS = "write it like 3 hours, 3.5 hours, 3 hrs or 3 hours 30 min"
 #: Words in brackets beside a duration: "Half day (4 hours)", "4 hours (half day)"
 _BRACKETED = re.compile(r"^(?P<outside>[^()]*)\((?P<inside>[^()]*)\)\s*$")
-#: Passengers by kind, as marketplaces write them: "6", "6 adults", "4 adults, 2 children", "4 adults + 2 kids"
+#: Passengers by kind, as marketplaces write them: "6", "6 adults", "4 adults, 2 children", "4 adults + 2 kids",
+#: "2 Adults / 1 Child"
 _PASSENGER_KIND = (
     r"(?:adults?|child(?:ren)?|kids?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|"
     r"guests?|people|persons?|passengers?|pax)"
 )
-_PASSENGERS = re.compile(rf"(?P<count>[0-9]{{1,3}})(?:\s+{_PASSENGER_KIND})?", re.I)
-_PASSENGERS_JOINED = re.compile(r"\s*(?:,|\+|&|\band\b)\s*", re.I)
+_PASSENGERS = re.compile(rf"(?P<count>[0-9]{{1,3}})(?:\s+(?P<kind>{_PASSENGER_KIND}))?", re.I)
+_PASSENGERS_JOINED = re.compile(r"\s*(?:,|\+|&|/|\band\b)\s*", re.I)
 
 #: Zone abbreviations that name one offset (hours from UTC): North America's, and a few other common ones.
 #: Ambiguous ones (IST, BST outside Britain…) are read only as the business zone's own name for that date.
@@ -213,10 +214,13 @@ def _utc(offset: timedelta | None) -> str:
 
 def passengers(text: str) -> str:
     """How many sail, as a whole number, from a count alone or by kind ("6", "6 adults", "4 adults, 2 children",
-    "4 adults + 2 kids", "2 adults, 1 child and 1 infant"): every passenger counts, whatever their age."""
+    "4 adults + 2 kids", "2 adults, 1 child and 1 infant", "2 Adults / 1 Child"): every passenger counts,
+    whatever their age. Counts split by a slash are summed only where each names its kind: "6/8" may be six
+    of eight seats."""
     parts = _PASSENGERS_JOINED.split(text.strip())
     found = [_PASSENGERS.fullmatch(part) for part in parts]
-    if not parts or not all(found):
+    unnamed = "/" in text and any(match is not None and match["kind"] is None for match in found)
+    if not parts or not all(found) or unnamed:
         raise ValueError(f"cannot read the passengers {text!r}: write it like 6, or 4 adults, 2 children")
     return str(sum(int(match["count"]) for match in found if match))
 
