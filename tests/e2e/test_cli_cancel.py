@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -237,8 +238,7 @@ def test_a_trip_long_over_is_cancelled_and_said_to_tell_nobody(home: Path, tmp_p
     cancelled = run(home, "booking", "cancel", "OLD-1", "--source", "direct", "--yes")
     assert cancelled.returncode == 0, cancelled.stderr
     assert cancelled.stdout.endswith(
-        "Ada Old's trip on Sea Lark, Tue 5 Aug 2025, 10:00 PDT; nobody will be told: the trip is over, and its "
-        "photo album closed.\n"
+        "Ada Old's trip on Sea Lark, Tue 5 Aug 2025, 10:00 PDT (over); nobody will be told: its photo album closed.\n"
     ), cancelled.stdout
     assert _outbox(home) == before
 
@@ -266,3 +266,25 @@ def test_a_reference_two_channels_gave_names_both_and_whose_booking_each_is(
         refused = run(home, "booking", "cancel", *args, "--org", "demo", "--yes")
         assert refused.returncode == 2 and said in refused.stderr, refused.stderr
     assert _outbox(home) == before and _state(home, booked["G-2"])[:2] == ("confirmed", 1)
+
+
+def test_a_trip_under_way_or_over_is_said_to_be_so_before_it_is_cancelled(home: Path, tmp_path: Path) -> None:
+    """Found by a review: the question and the line named a trip that left the dock an hour ago as any other
+    ("Cancel direct NOW-1 (…), Ada Quay's trip on Sea Lark, Sun 6 Dec 2026, 11:00 PST? … 4 crew … will be
+    told"): an operator who mistyped a reference cancelled a trip at sea, its crew aboard told "Trip cancelled".
+    It now says the trip is under way, or over, where it says when."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    rows = "".join(
+        f"direct,{ref},sea-lark,{start.isoformat()},3,4,480.00,USD,{name},{name.split()[0].lower()}@example.com,\n"
+        for ref, start, name in (
+            ("NOW-1", now - timedelta(hours=1), "Ada Quay"),
+            ("PAST-1", now - timedelta(days=2), "Bram Tiller"),
+        )
+    )
+    trips = tmp_path / "trips.csv"
+    trips.write_text(HEADER + rows, encoding="utf-8")
+    assert run(home, "booking", "import", str(trips), "--org", "demo").returncode == 0
+    for ref, state in (("NOW-1", "(under way)"), ("PAST-1", "(over)")):
+        dry = run(home, "booking", "cancel", ref, "--source", "direct", "--org", "demo", "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert f" {state}; " in dry.stdout, dry.stdout

@@ -205,9 +205,11 @@ def booking_cancel(
         zone = profile.org.timezone
         boat = profile.asset(booking.asset)
         request = booking.request
+        now = app.clock.now()  # a trip at sea, or sailed, is said so: a mistyped reference may name one
+        state = " (under way)" if request.start <= now < request.end else " (over)" if request.end <= now else ""
         what = (
             f"{request.source} {request.external_id} ({booking.id}), {request.lead_guest.name}'s trip on "
-            f"{boat.name.split(' (', 1)[0] if boat else booking.asset}, {when(request.start, zone)}"
+            f"{boat.name.split(' (', 1)[0] if boat else booking.asset}, {when(request.start, zone)}{state}"
         )
         if booking.cancelled:  # said, not an error: what was asked for is so; nobody is told twice
             out.print(Text(f"{what} was already cancelled on {when(booking.updated_at, zone)}; nothing was sent."))
@@ -238,7 +240,7 @@ def booking_cancel(
 def _told(told: str, verb: str) -> str:
     """`told` (`told_in_words`) `verb` told: a cancel tells nobody only of a trip whose album has closed."""
     return (
-        f"nobody {verb} told: the trip is over, and its photo album closed"
+        f"nobody {verb} told: its photo album closed"  # what says the trip is over
         if told == "nobody"
         else f"{told} {verb} told"
     )
