@@ -136,3 +136,44 @@ def test_a_cancelled_trip_over_the_limit_is_no_longer_said_to_be_over_it(
     assert browser.post("/crew/enter", data={"t": token}, follow_redirects=False).status_code == 303
     trip = browser.get(f"/api/v1/events/{event_id}").json()
     assert (trip["cancelled"], trip["over_limit"]) == (True, None)
+
+
+def test_an_org_file_setting_a_boats_limit_names_the_upcoming_bookings_already_over_it(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: a limit is checked as a booking arrives, so one set by `org import` on a boat already
+    booked (the first use of max_guests, by an operator with bookings) was checked against none of them: the
+    import said nothing, nor did anything else, while the crew page said "The operations manager has been
+    told". The import now names each upcoming booking over the limit it sets or lowers, and no other."""
+    env = {"FIRSTMATE_HOME": str(home)}
+    runner = CliRunner()
+    limited = tmp_path / "limited.toml"
+    assert runner.invoke(cli, ["org", "template", str(limited), "--org", "demo"], env=env).exit_code == 0
+    unlimited = tmp_path / "unlimited.toml"
+    unlimited.write_text(
+        "\n".join(line for line in limited.read_text(encoding="utf-8").splitlines() if "max_guests" not in line),
+        encoding="utf-8",
+    )
+    assert runner.invoke(cli, ["org", "import", str(unlimited)], env=env).exit_code == 0
+    header = "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,status\n"
+    rows = [
+        "LIM-1,sea-lark,2027-06-12T10:00:00-07:00,3,8,900.00,USD,Dana Whitcomb,dana@example.com,confirmed",
+        "LIM-2,sea-lark,2027-06-13T10:00:00-07:00,3,6,900.00,USD,Remy Castell,remy@example.com,confirmed",
+        "LIM-3,sea-lark,2027-06-14T10:00:00-07:00,3,9,900.00,USD,Ines Parra,ines@example.com,cancelled",
+        "LIM-4,morning-tern,2027-06-15T10:00:00-07:00,3,9,900.00,USD,Tam Ortiz,tam@example.com,confirmed",
+        "LIM-5,sea-lark,2025-06-15T10:00:00-07:00,3,9,900.00,USD,Bram Tiller,bram@example.com,confirmed",
+    ]
+    file = tmp_path / "bookings.csv"
+    file.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    imported = runner.invoke(cli, ["booking", "import", str(file)], env=env)
+    assert imported.exit_code == 0 and "over the limit" not in imported.output, imported.output
+    for dry in (["--dry-run"], []):
+        result = runner.invoke(cli, ["org", "import", str(limited), *dry], env=env)
+        assert result.exit_code == 0, result.output
+        said = [" ".join(line.split()) for line in result.output.splitlines() if "guests booked on" in line]
+        assert said == [
+            f"warning: csv LIM-1 (Sat 12 Jun 2027, 10:00 PDT, Dana Whitcomb): 8 guests booked on {SLOOP}, which "
+            "takes 6: the booking is recorded; move it to a larger boat, or correct its guest count"
+        ], result.output
+    again = runner.invoke(cli, ["org", "import", str(limited)], env=env)
+    assert again.exit_code == 0 and "guests booked on" not in again.output  # the limit unchanged: said once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -27,7 +28,7 @@ from firstmate.cli.common import (
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
-from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables
+from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables, over_new_limits
 from firstmate.services.people import list_people
 
 org_cli = typer.Typer(help="Your business: its lines, boats, crew and admins (one TOML file).", no_args_is_help=True)
@@ -80,11 +81,14 @@ def org_import(
     except DataRejected as exc:
         _refused(exc, file)
     with app_context() as app:
+        before = load_business(app.store, setup.profile.org.id)
         try:
             result = import_org(app.store, setup, dry_run=dry_run)
         except DataRejected as exc:
             _refused(exc, file)
-    _show(result, file, dry_run=dry_run)
+        # a limit is checked as a booking arrives: one set on a boat already booked, here
+        over = over_new_limits(app.store, before, setup.profile, app.clock.now())
+    _show(result, file, dry_run=dry_run, over=over)
 
 
 @org_cli.command("show", epilog=example("org show", "org show --org demo"))
@@ -126,7 +130,7 @@ def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> 
     show(crew)
 
 
-def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
+def _show(result: OrgImport, file: Path, *, dry_run: bool, over: Sequence[str] = ()) -> None:
     title = f"What importing {file} would do" if dry_run else f"Imported {file}"
     table = Table("kind", "created", "updated", "unchanged", "kept (not in the file)", title=Text(title))
     for kind, counts in result.changes.items():
@@ -159,6 +163,8 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool) -> None:
             f"{', '.join(result.no_roles)} has no role: its trips call no crew "
             '(give it roles = ["captain"] if they should)'
         )
+    for line in over:  # bookings over a boat's passenger limit the file sets or lowers
+        warn(line)
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org
     if dry_run:

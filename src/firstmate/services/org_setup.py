@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,13 +27,17 @@ from firstmate.domain.business import (
     named_twice,
     unclaimable_roles,
 )
+from firstmate.domain.calendar import EntryKind
 from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import model_at, problem_words
-from firstmate.errors import DataRejected
+from firstmate.domain.timing import when
+from firstmate.errors import DataRejected, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Store
+from firstmate.services.bookings import get_booking, over_limit
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
 from firstmate.services.people import list_people, people_writes
+from firstmate.services.trips import calendar_between
 
 SECTIONS = ("org", "entities", "assets", "people")
 #: The kinds of role every org has (`captain`; `crew` for crew_1, crew_2…), whatever its boats ask for now.
@@ -143,6 +148,42 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
     if not dry_run:
         _save(store, profile.model_copy(update={"entities": entities, "assets": assets}), setup.people)
     return result
+
+
+#: How far ahead `over_new_limits` looks for bookings: channels sell a season or two ahead.
+LIMIT_HORIZON = timedelta(days=3 * 366)
+
+
+def over_new_limits(store: Store, before: BusinessProfile | None, after: BusinessProfile, now: datetime) -> list[str]:
+    """The bookings still to sail (or under way) over a passenger limit that `after` sets or lowers on a boat,
+    in words with what to do: a limit is checked as a booking arrives, so one set on a boat already booked was
+    checked against none of its bookings. Bookings within the limit, cancelled or over are not named."""
+    boats = {asset.id for asset in after.assets if _limit_set_or_lowered(asset, before)}
+    if not boats:
+        return []
+    org, zone, lines = after.org.id, after.org.timezone, []
+    for entry in calendar_between(store, org, now, now + LIMIT_HORIZON, timedelta(days=7)):
+        if entry.kind is not EntryKind.BOOKING or entry.cancelled or entry.asset not in boats or not entry.booking_id:
+            continue
+        try:
+            booking = get_booking(store, org, entry.booking_id)
+        except NotFound:  # gone meanwhile: nothing to move
+            continue
+        if line := over_limit(after, booking):
+            request = booking.request
+            lines.append(
+                f"{request.source} {request.external_id} ({when(request.start, zone)}, {request.lead_guest.name}): "
+                f"{line}"
+            )
+    return lines
+
+
+def _limit_set_or_lowered(asset: Asset, before: BusinessProfile | None) -> bool:
+    """Whether `asset` is a boat whose passenger limit is new, or lower than `before` had it."""
+    if asset.kind is not AssetKind.BOAT or asset.max_guests is None:
+        return False
+    was = before.asset(asset.id) if before is not None else None
+    return was is None or was.max_guests is None or asset.max_guests < was.max_guests
 
 
 def _save(store: Store, profile: BusinessProfile, people: tuple[Person, ...]) -> None:
