@@ -458,7 +458,9 @@ def test_a_cancellation_email_worded_otherwise_cancels_and_is_never_read_as_a_co
     [record] = parse_email(_reworded("Your booking has been cancelled", "Hi"), timezone=LA, boats=BOATS)
     assert dict(import_records(demo_app, "demo", [record]).counts) == {"cancelled": 1}
     # a confirmation that speaks of its cancellation policy confirms
-    for subject in ["Booking confirmed: Sea Lark (free cancellation until Dec 10)", "Booking confirmed"]:
+    for subject in ["Booking confirmed: Sea Lark (free cancellation until Dec 10)", "Booking confirmed",
+                    "Booking confirmed: Sea Lark with cancellation protection", "Your trip: Cancellation insurance "
+                    "added", "Booking confirmed (cancellation cover included)"]:  # fmt: skip
         [record] = parse_email(_reworded(subject, "Booking confirmed!"), timezone=LA, boats=BOATS)
         assert isinstance(record, BookingRequest) and record.status is BookingStatus.CONFIRMED, subject
     # a renter asking to cancel cancels nothing, and is said to be what it is

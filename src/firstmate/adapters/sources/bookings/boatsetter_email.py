@@ -30,8 +30,8 @@ _ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
 _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
 #: A subject or headline (lower case) telling of a cancellation, however worded: "Booking cancelled", "Your
 #: booking has been cancelled", "Re: Trip canceled", "Cancellation confirmed"; not a confirmation's "free
-#: cancellation" or "cancellation policy"
-_CANCELLED = re.compile(r"\bcancel(?:l?ed)\b|(?<!free )\bcancellation\b(?! polic)")
+#: cancellation", "cancellation policy" or "cancellation protection" (insurance, cover: what the renter bought)
+_CANCELLED = re.compile(r"\bcancel(?:l?ed)\b|(?<!free )\bcancellation\b(?! polic| protection| insurance| cover)")
 #: The lines a booking is read from, as the email writes their labels.
 _LINES = (
     "Booking ID", "Boat", "Trip date", "Start time", "Duration", "Passengers", "Renter", "Renter email",
