@@ -24,7 +24,9 @@ from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.clash_index import index_pending
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
+    WeekNotOver,
     last_complete_week,
+    moment_in,
     record_failure,
     record_scheduled_run,
     run_weekly,
@@ -38,7 +40,7 @@ from firstmate.services.reminders import send_due_reminders
 from firstmate.services.report_list import index_runs_pending
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
-from firstmate.services.scheduler import Job, wait_while_running
+from firstmate.services.scheduler import FailedMeanwhile, Job, Later, wait_while_running
 from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
@@ -111,11 +113,24 @@ def roster_lists(app: App, period: datetime) -> str:
     return f"{listed} crew members' trips listed"
 
 
-def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -> str:
+#: How long after an ad account's week has ended (in its zone, behind the business's) the org's scheduled report,
+#: left for later by the Monday run, is built: Meta's figures of the account's last hours, a margin to come in.
+ACCOUNT_WEEK_MARGIN = timedelta(hours=1)
+
+
+def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -> str | Later:
     """Build and send the weekly marketing report of every org with an ad account. `timebox`: the time of the
     Lambda function running it: an org's build out of it stops, keeping nothing, and is told as failed; the
-    orgs not started are left to the run's retry (which skips those sent)."""
-    done, failed, not_started = [], [], []
+    orgs not started are left to the run's retry (which skips those sent).
+
+    The week a scheduled run reports is the one just ended in the org's zone. An org whose ad account's zone is
+    behind (its Sunday still running there: Los Angeles, for a business in Auckland) is left for later: the run
+    is `Later`, run again ACCOUNT_WEEK_MARGIN after that week has ended in every account's zone, and builds it
+    then (the week before, whole, went out a week late). A run by hand (at no minute of the schedule) reports
+    the last week ended everywhere, at once, as `intel run` does."""
+    scheduled = weekly_schedule(app.settings, "weekly_report", "").previous_fire(period) == period
+    done, failed, not_started, waiting = [], [], [], []
+    later: datetime | None = None
     # one pair of sources for every org: what they may wait for Meta's report runs (10 minutes) is the job's
     sources: tuple[AdsSource, CrmSource | None] | None = None
     for org in list_orgs(app.store):
@@ -136,11 +151,18 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
             # catch-up, by its own time, could report a week later than its period's)
             week = last_complete_week(period, profile.org.timezone)
-            # or, while an ad account's Sunday is still running in its zone (behind the org's), the week before:
-            # whole, where the week just ended would go out with Meta's Sunday half over
+            # which, while an ad account's Sunday is still running in its zone (behind the org's), waits for it: the
+            # week before, whole, went out a week late; the week just ended, Meta's Sunday half over (by hand, the
+            # week before, at once)
             run = run_weekly(
-                app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=True, timebox=timebox
-            )
+                app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=not scheduled,
+                timebox=timebox,
+            )  # fmt: skip
+        except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
+            at = exc.ends + ACCOUNT_WEEK_MARGIN
+            later = at if later is None else min(later, at)
+            waiting.append(f"{org}: {exc.message}; its report goes out from {moment_in(at, profile.org.timezone)}")
+            continue
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way
@@ -154,8 +176,12 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
         done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)}){why}")
     if not_started and timebox is not None:
         failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
+    if failed and later is not None:  # retried; the orgs waiting are built at `later` all the same
+        raise FailedMeanwhile("; ".join([*failed, *waiting]), Later(later, "; ".join([*failed, *waiting, *done])))
     if failed:
         raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
+    if later is not None:
+        return Later(later, "; ".join([*waiting, *done]))
     return "; ".join(done) or "no org has an ad account"
 
 
@@ -265,9 +291,10 @@ def late_week_warnings(
     account_zones: Mapping[str, Mapping[str, str | None]] | None = None,
 ) -> list[str]:  # fmt: skip
     """A line for each org (id, time zone) whose week has not ended when the weekly reports next fire,
-    their schedule's zone (`timezone`) being ahead of the org's, and for each whose ad accounts' has not
-    (`account_zones`: by org, the zone each account counts its days in, as a run recorded them; Meta's weeks
-    are the account's): its Monday report would be of the week before, a week stale, unsaid."""
+    their schedule's zone (`timezone`) being ahead of the org's: its Monday report would be of the week before,
+    a week stale, unsaid; and for each whose ad accounts' has not (`account_zones`: by org, the zone each account
+    counts its days in, as a run recorded them; Meta's weeks are the account's): its report waits for that week
+    to end, and goes out later that day (`weekly_reports`), which is said with the hour."""
     schedule = Schedule("weekly_report", settings.weekly_report_cron, settings.timezone)
     fire = schedule.next_fire(now)
     when = f"when the weekly reports run ({settings.weekly_report_cron} in {settings.timezone})"
@@ -290,11 +317,11 @@ def late_week_warnings(
             if len(accounts) == 1
             else f"ad accounts {', '.join(accounts[:-1])} and {accounts[-1]} count their"
         )
-        local = ends.astimezone(ZoneInfo(settings.timezone))
+        local = (ends + ACCOUNT_WEEK_MARGIN).astimezone(ZoneInfo(settings.timezone))
         lines.append(
-            f"org {org!r}: {whose} days in {late}, where the week has not ended {when}: its reports would be a "
-            f"week old (Meta's weeks are the ad account's); set weekly_report_cron to run after "
-            f"{local:%a %H:%M} {settings.timezone} time, when it has"
+            f"org {org!r}: {whose} days in {late}, where the week has not ended {when} (Meta's weeks are the "
+            f"ad account's): its weekly report waits for it, and goes out at {local:%a %H:%M} "
+            f"{settings.timezone} time, an hour after it has"
         )
     return lines
 

@@ -637,6 +637,53 @@ def test_a_weekly_report_out_of_its_functions_time_stops_itself_says_why_and_kee
     assert len(list_runs(aws_app.store, DEMO_ORG)) == 1
 
 
+def test_a_weekly_report_waiting_for_its_ad_accounts_week_goes_out_from_the_five_minute_schedules(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: a business in Auckland whose ad accounts count Los Angeles' days had the week before reported
+    by its Monday 07:00 schedule. The one weekly schedule now leaves it waiting, and a pass of the */5 schedules
+    builds it once the accounts' week has ended (21:00 in Auckland, and an hour's margin): the week just ended,
+    sent once."""
+    from zoneinfo import ZoneInfo
+
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import last_runs
+    from firstmate.standin.data import build_history
+    from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
+
+    auckland = ZoneInfo("Pacific/Auckland")
+    secrets = client("secretsmanager", REGION)
+    secrets.create_secret(Name="firstmate/meta_access_token", SecretString=META_TOKEN)
+    secrets.create_secret(Name="firstmate/hubspot_token", SecretString=HUBSPOT_TOKEN)
+    profile = demo_profile()
+    save_business(aws_app.store, profile.model_copy(update={"org": profile.org.model_copy(
+        update={"timezone": "Pacific/Auckland"})}))  # fmt: skip
+    clock.set(datetime(2026, 11, 16, 7, 0, 5, tzinfo=auckland))  # the weekly schedule fires, in Auckland
+    with running(build_history(datetime(2026, 11, 9).date())) as standin:
+        update = {"meta_base_url": standin.url, "hubspot_base_url": standin.url, "timezone": "Pacific/Auckland"}
+        monkeypatch.setattr(aws_app, "settings", aws_app.settings.model_copy(update=update))
+
+        answer = handlers.job_handler({"job": "weekly_report"}, _TimeLeft(900_000))
+
+        assert answer["detail"].startswith("waiting (run again from Mon 09:00 UTC)"), answer
+        assert last_runs(aws_app.store, "weekly_report", limit=1)[0]["status"] == "waiting"
+        assert list_runs(aws_app.store, DEMO_ORG) == []
+        clock.set(datetime(2026, 11, 16, 21, 55, tzinfo=auckland))
+        assert "weekly_report" not in handlers.job_handler({"job": "fanouts"}, _TimeLeft(900_000))["caught_up"]
+        clock.advance(timedelta(minutes=5))
+        assert "weekly_report" in handlers.job_handler({"job": "fanouts"}, _TimeLeft(900_000))["caught_up"]
+        clock.advance(timedelta(minutes=5))
+        assert "weekly_report" not in handlers.job_handler({"job": "crew_reminders"}, _TimeLeft(900_000))["caught_up"]
+    assert last_runs(aws_app.store, "weekly_report", limit=1)[0]["status"] == "done"
+    [run] = list_runs(aws_app.store, DEMO_ORG)
+    assert run["week"] == "2026-11-09"
+    mails = [e for e in outbox.list_entries(aws_app.store, DEMO_ORG) if e.key.startswith("report:weekly:2026-11-09:")]
+    assert mails and all("Nov 9" in e.message.subject for e in mails)
+    assert not [e for e in outbox.list_entries(aws_app.store, DEMO_ORG) if e.key.startswith("report:weekly:2026-11-02")]
+
+
 def test_a_catch_up_job_is_not_started_without_the_functions_time_to_finish_it(aws_app: App, clock: FixedClock) -> None:
     """Monday's two reports failed their first tries at 07:00; at 07:10 the `outbox_retry` function, its own
     job having taken all but 100 s of its 15 minutes, took them both up: Lambda would stop them mid-way, each

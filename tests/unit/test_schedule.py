@@ -55,7 +55,8 @@ def test_an_org_whose_week_is_not_over_when_the_weekly_reports_run_is_warned_of(
 
 def test_an_ad_account_whose_week_is_not_over_when_the_weekly_reports_run_is_warned_of() -> None:
     """A review: Meta counts an account's days in its own zone; one behind the business's had every Monday report
-    a week old (the week before, whole), and nothing said so at start."""
+    a week old (the week before, whole), and nothing said so at start. Since the report waits for the account's
+    week (a known gap), the line says when it goes out."""
     from firstmate.config import Settings
     from firstmate.jobs import late_week_warnings
 
@@ -67,5 +68,7 @@ def test_an_ad_account_whose_week_is_not_over_when_the_weekly_reports_run_is_war
     }
     [line] = late_week_warnings(settings, orgs, now, zones)
     assert line.startswith("org 'demo': ad account 1001 counts its days in America/Los_Angeles, where the week")
-    assert line.endswith("set weekly_report_cron to run after Mon 21:00 Pacific/Auckland time, when it has")
+    assert line.endswith(
+        "its weekly report waits for it, and goes out at Mon 22:00 Pacific/Auckland time, an hour after it has"
+    )
     assert late_week_warnings(settings, orgs, now) == []  # no zone recorded: none said

@@ -193,7 +193,10 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             )
         raise RuntimeError(f"job {run.job} failed {run.failed_periods} periods in a row: {run.detail}")
     detail = runs[0].detail if runs else "already ran for this period"
-    if runs and runs[0].status != "done":
+    if runs and runs[0].status == "waiting":  # an org's ad accounts' week not over: the */5 schedules' passes run it
+        run = runs[0]
+        detail = f"waiting (run again from {run.retry_at:%a %H:%M} UTC): {detail}" if run.retry_at else detail
+    elif runs and runs[0].status != "done":
         run = runs[0]
         later = f"tried again at {run.retry_at:%H:%M} UTC" if run.retry_at else "its next period does the work"
         detail = f"failed (try {run.attempts}; {later}): {detail}"

@@ -37,9 +37,11 @@ def jobs_list() -> None:
 
 
 def _last_run(record: dict[str, Any]) -> Text:
-    """A run record as `jobs list` shows it: a failure with its error and how long it has gone on
-    (plain text: an error's brackets are not terminal markup)."""
+    """A run record as `jobs list` shows it: a failure with its error and how long it has gone on, a run
+    waiting with until when and why (plain text: an error's brackets are not terminal markup)."""
     text = f"{record['status']} {record['at'][:16]}"
+    if record["status"] == "waiting":
+        return Text(f"{text}, run again from {record['waits_until'][:16]} UTC: {record['detail'][:160]}")
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""
@@ -69,6 +71,9 @@ def jobs_run(
         with progress_display() as progress:  # the weekly report waits on Meta, for minutes at times
             progress.add_task(f"Running the job {name}", total=None)
             run = run_job_now(app.store, app.clock, jobs[name], app)
+    if run.status == "waiting":  # a run by hand is not run again: say what it left
+        done(f"{name}: part left for its scheduled run: {run.detail}")
+        return
     if run.status != "done":
         raise UserError(f"job {name} failed: {run.detail}")
     done(f"{name}: {run.detail or 'done'}")

@@ -204,9 +204,11 @@ def _ended_in_accounts(
     if target <= ended or not refuse:
         return min(target, ended)
     what, when = _not_ended(target, zones, timezone)
-    raise InvalidInput(
+    raise WeekNotOver(
         f"{what} (Meta's weeks are the ad account's)",
         hint=f"run it after {when}, when it has; the last week ended there is {ended}",
+        ends=max(week_ends(target, zone) for zone in zones.values() if zone),
+        when=when,
     )
 
 
@@ -218,11 +220,23 @@ def _not_ended(week: date, zones: dict[str, str | None], timezone: str) -> tuple
     late = [account for account, z in zones.items() if z == zone]
     listed = late[0] if len(late) == 1 else f"{', '.join(late[:-1])} and {late[-1]}"
     whose = f"ad account {listed} counts its" if len(late) == 1 else f"ad accounts {listed} count their"
-    local = ends.astimezone(ZoneInfo(timezone))
-    return (
-        f"the week of {week} has not ended yet in {zone}, where {whose} days",
-        f"{local:%a %b} {local.day} {local:%H:%M} {timezone} time",
-    )
+    return f"the week of {week} has not ended yet in {zone}, where {whose} days", moment_in(ends, timezone)
+
+
+def moment_in(at: datetime, timezone: str) -> str:
+    """`at` as read in `timezone`: "Mon Nov 16 21:00 Pacific/Auckland time"."""
+    local = at.astimezone(ZoneInfo(timezone))
+    return f"{local:%a %b} {local.day} {local:%H:%M} {timezone} time"
+
+
+class WeekNotOver(InvalidInput):
+    """The week asked for has not ended yet in some ad account's zone: nothing pulled, nothing stored. `ends`:
+    when it has ended in all of them; `when`: that moment as the business reads it ("Mon Nov 16 21:00
+    Pacific/Auckland time")."""
+
+    def __init__(self, message: str, *, hint: str, ends: datetime, when: str) -> None:
+        super().__init__(message, hint=hint)
+        self.ends, self.when = ends, when
 
 
 class NoFigures(NotFound):

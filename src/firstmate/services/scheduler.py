@@ -13,6 +13,8 @@ failing is reported all the same. A run failing so late in its catch-up window t
 fall outside it is reported at once: its period's work would otherwise be left undone, unheard of,
 until its next period. A lease or a wait for a retry set before the clock stepped back (NTP) is
 counted again from when a scheduler sees it, rather than lasting the step longer (`_reanchored`).
+A job may leave part of its period's work for later (`Later`: an ad account's week not over yet): its
+run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -46,6 +48,8 @@ STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
 #: A run record's field: when its wait began, if not at its `at` (counted again after the clock stepped back).
 WAITS_FROM = "waits_from"
+#: A `waiting` run record's field: from when its period is run again (`Later`).
+WAITS_UNTIL = "waits_until"
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
 #: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
 #: on back-to-back ticks (30 s apart) all met it.
@@ -78,16 +82,36 @@ class Job(Generic[Ctx]):
 
 
 @dataclass(frozen=True)
+class Later:
+    """What a job returns when part of its period's work cannot be done before `at` (an org's weekly report,
+    its ad accounts' week not over): the rest is done, and the period is run again by the first pass from `at`
+    (within its catch-up window; a period of the schedule starting first does the work instead), with its
+    MAX_ATTEMPTS tries afresh. `detail`: what was done and what waits, as `jobs list` shows it."""
+
+    at: datetime
+    detail: str
+
+
+class FailedMeanwhile(RuntimeError):
+    """A run that failed in part while another part of its period's work waits (`later`): retried as any failed
+    run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting."""
+
+    def __init__(self, message: str, later: Later) -> None:
+        super().__init__(message)
+        self.later = later
+
+
+@dataclass(frozen=True)
 class JobRun:
     """What happened to one job for one period."""
 
     job: str
     period: datetime
-    status: str  # done | failed
+    status: str  # done | failed | waiting (part of its work left for later: `Later`)
     detail: str = ""
     attempts: int = 1
     failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
-    retry_at: datetime | None = None  # of a failed run its period will be tried again in: when
+    retry_at: datetime | None = None  # of a failed run its period will be tried again in, or a waiting run: when
     lapsed: bool = False  # of a failed run: its catch-up window closes before a retry, and no period follows first
 
     @property
@@ -196,13 +220,16 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
 
 
 def _record(
-    status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False
-) -> dict[str, Any]:
+    status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False,
+    waits_until: datetime | None = None,
+) -> dict[str, Any]:  # fmt: skip
     record: dict[str, Any] = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
     if failed_periods:
         record["failed_periods"] = failed_periods
     if lapsed:
         record["lapsed"] = True
+    if waits_until is not None:
+        record[WAITS_UNTIL] = iso(waits_until)
     return record
 
 
@@ -222,11 +249,14 @@ def _failed_periods(store: Store, job: str, sk: str) -> int:
 
 
 def _claimable(existing: Item | None, now: datetime) -> bool:
-    """Whether a period whose run record is `existing` is to run now: none yet, or a try stopped (its lease
-    passed) or failed (its wait for a retry over) with tries left; not done, running or waiting."""
+    """Whether a period whose run record is `existing` is to run now: none yet, a try stopped (its lease
+    passed) or failed (its wait for a retry over) with tries left, or a run waiting (`Later`) whose moment has
+    come; not done, running or waiting."""
     if existing is None:
         return True
     data = existing.data
+    if data["status"] == "waiting":
+        return now >= datetime.fromisoformat(data[WAITS_UNTIL])
     stale = _lease_passed(data, now)
     retry = data["status"] == "failed" and now - _waits_from(data) >= _retry_after(data["attempts"])
     return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
@@ -344,19 +374,31 @@ class _Renewal:
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
     attempts = int(claimed.data["attempts"])
     log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
+    later: Later | None = None
     try:
         with _Renewal(store, clock, claimed) as lease:
             result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
         status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
+        later = exc.later if isinstance(exc, FailedMeanwhile) else None
     else:
-        status, detail = "done", "" if result is None else str(result)
-        log.info("job.done", job=job.name, period=iso(period), result=detail)
+        if isinstance(result, Later):
+            later, status, detail = result, "waiting", redact_text(result.detail)
+            log.info("job.waiting", job=job.name, period=iso(period), until=iso(result.at), result=detail)
+        else:
+            status, detail = "done", "" if result is None else str(result)
+            log.info("job.done", job=job.name, period=iso(period), result=detail)
     scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
     failed_periods = _failed_periods(store, job.name, claimed.sk) if scheduled else 0
     retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
     record = _record(status, clock.now(), attempts, detail, failed_periods, lapsed)
+    if later is not None and retry_at is None:  # its tries from `later.at` afresh; a failure's own told below
+        record = _record("waiting", clock.now(), 0, detail, waits_until=later.at)
+        if status == "waiting":
+            retry_at = later.at.astimezone(UTC) if job.schedule.due_period(later.at) == period else None
+            if retry_at is None:  # the period's window closes first: a period of its own would do the work
+                log.warning("job.wait_past_its_period", job=job.name, period=iso(period), until=iso(later.at))
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
     except ConditionFailed:

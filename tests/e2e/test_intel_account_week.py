@@ -1,0 +1,117 @@
+"""The scheduled weekly report of a business whose Meta ad accounts count another zone's days, behind its own:
+the real scheduler, a fixed clock walking through Monday, and the Meta and HubSpot stand-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.services import outbox
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.e2e.test_intel import _monday_7am
+
+AUCKLAND = ZoneInfo("Pacific/Auckland")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+
+
+def _business_in(app: App, zone: str) -> None:
+    from firstmate.demo.run import demo_profile
+    from firstmate.services.business import save_business
+
+    profile = demo_profile()
+    save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"timezone": zone})}))
+
+
+def _walk(app: App, clock: FixedClock, jobs: list[Any], start: datetime) -> dict[str, datetime]:
+    """Run the scheduler every 5 minutes for a day from `start` (as the AWS schedules' passes come); each weekly
+    report mail queued (by its key, which holds its week), with the time of the pass that queued it."""
+    from firstmate.services.scheduler import run_due_jobs
+
+    queued: dict[str, datetime] = {}
+    clock.set(start)
+    while clock.now() < start + timedelta(days=1):
+        run_due_jobs(app.store, clock, jobs, app)
+        for entry in outbox.list_entries(app.store, "demo", limit=None):
+            if entry.key.startswith("report:weekly:") and not entry.key.startswith("report:weekly:failed:"):
+                queued.setdefault(entry.key, clock.now())
+        clock.advance(timedelta(minutes=5))
+    return queued
+
+
+def test_a_business_in_auckland_whose_ad_accounts_count_los_angeles_days_gets_last_weeks_report_that_monday(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: at 07:00 on Monday in Auckland it is still Sunday in Los Angeles, where the ad accounts count
+    their days, and the scheduled run reported the week before (Nov 2–8), a week late, every week. Now the run
+    leaves the report for later that day, and it goes out once the accounts' week has ended (21:00 in Auckland,
+    with an hour's margin): the week just ended, Nov 9–15, once, and nothing of Nov 2–8."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    monday_6am = datetime(2026, 11, 16, 6, tzinfo=AUCKLAND)
+    clock.set(monday_6am + timedelta(hours=1, minutes=1))
+
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    assert "2026-11-09" in at_seven.detail and "America/Los_Angeles" in at_seven.detail, at_seven.detail
+    assert "Mon Nov 16 22:00 Pacific/Auckland time" in at_seven.detail, at_seven.detail
+    assert last_runs(app.store, "weekly_report")[0]["status"] == "waiting"
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "400"})
+    assert "waiting 2026-11-15T18:01, run again from 2026-11-16T09:00 UTC" in listed.output, listed.output
+    assert list_runs(app.store, "demo") == []  # nothing pulled, nothing built or sent yet
+
+    queued = _walk(app, clock, weekly, monday_6am)
+
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    first = min(queued.values()).astimezone(AUCKLAND)
+    assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
+    [run] = list_runs(app.store, "demo")  # built once
+    assert run["week"] == "2026-11-09"
+    assert last_runs(app.store, "weekly_report")[0]["status"] == "done"
+    text = app.blobs.get("reports/demo/weekly/2026-11-09/weekly.txt").decode()
+    assert "Ad figures are the days of ad accounts 1001 and 1002 in America/Los_Angeles" in text
+    assert "after these figures were pulled" not in text  # the accounts' Sunday was whole when pulled
+
+
+def test_a_business_whose_ad_accounts_count_its_own_days_still_gets_its_report_at_seven(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo business in Los Angeles, its accounts in Los Angeles: the week just ended goes out at 07:00 on
+    Monday, once, and the passes through the rest of the day send nothing more."""
+    from firstmate.services.intel import list_runs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    monday_6am = datetime(2026, 11, 16, 6, tzinfo=LOS_ANGELES)
+
+    queued = _walk(app, clock, weekly, monday_6am)
+
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    assert set(queued.values()) == {datetime(2026, 11, 16, 7, tzinfo=LOS_ANGELES)}
+    assert len(list_runs(app.store, "demo")) == 1
+
+
+def test_a_business_in_auckland_whose_ad_accounts_count_its_own_days_gets_its_report_at_seven(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Accounts counting Auckland's days, as the business does: no wait, the report at 07:00 as before."""
+    standin.meta_faults.account_timezone = "Pacific/Auckland"
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+
+    queued = _walk(app, clock, weekly, datetime(2026, 11, 16, 6, tzinfo=AUCKLAND))
+
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    assert set(queued.values()) == {datetime(2026, 11, 16, 7, tzinfo=AUCKLAND)}
