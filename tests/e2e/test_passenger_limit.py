@@ -46,7 +46,8 @@ def test_a_booking_over_the_boats_limit_is_recorded_and_said_to_the_channel_and_
     booking_id = str(answer["booking_id"])
     assert get_booking(demo_app.store, "demo", booking_id).request.guest_count == 8
     [ops] = _texts(demo_app, ":r1:ops")
-    assert f"Over the passenger limit: {OVER}." in ops and "correct the guest count with direct" in ops
+    # the business's own site, a CSV or a calendar file is no channel to ask: "with direct" named none
+    assert f"Over the passenger limit: {OVER}." in ops and "or correct the guest count.\n" in ops
     crew = _texts(demo_app, ":r1:crew:jonah")
     assert crew and "8 guests (over the boat's limit of 6)" in crew[0]
     assert all("limit" not in text for text in _texts(demo_app, ":r1:guest:g1"))  # the guest has nothing to do
@@ -57,6 +58,9 @@ def test_a_booking_over_the_boats_limit_is_recorded_and_said_to_the_channel_and_
     assert "passenger limit" not in ops
     larger = _post(client, api_key, guest_count=8, asset="morning-tern")  # moved to the catamaran, which takes 12
     assert larger["warnings"] == [] and "passenger limit" not in _texts(demo_app, ":r3:ops")[0]
+    channel = _post(client, api_key, source="getmyboat", external_id="GMB-9", guest_count=7)
+    [ops] = _texts(demo_app, f"bk:{channel['booking_id']}:r1:ops")
+    assert "or correct the guest count with getmyboat." in ops  # a marketplace: the count is theirs to correct
 
 
 def test_within_the_limit_or_without_one_nothing_is_said(client: TestClient, demo_app: App, api_key: str) -> None:
