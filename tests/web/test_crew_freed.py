@@ -5,7 +5,7 @@ still has a role for them (docs/crew.md, "Asked once free")."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
@@ -171,3 +171,22 @@ def test_someone_left_out_is_asked_when_the_trip_moves_to_a_time_they_are_free(d
     later = booking_body(external_id="TERN", start="2026-06-13T19:00:00-07:00", asset="morning-tern")
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(later))
     assert asked(demo_app, catamaran, "priya") == [f"bk:{catamaran}:r3:crew:priya"]
+
+
+def test_nobody_is_asked_to_crew_a_trip_that_has_left(demo_app: App, clock: FixedClock) -> None:
+    """The sloop's trip (Priya crew 1, 16:00 to 19:00) turned back for the wind at 17:30 and was cancelled: the
+    catamaran's, out since 17:00, sent her "Crew needed" with a link to a trip whose page offers no role and
+    refuses a claim ("this trip has left")."""
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    tern = f"ev_{catamaran.removeprefix('bk_')}"
+    clock.set(get_event(demo_app.store, "demo", tern).start + timedelta(minutes=30))
+    cancel_booking(demo_app, "demo", sloop)
+    assert asked(demo_app, catamaran, "priya") == []
+    assert "I'll be crew" not in sign_in(demo_app, "priya").get(f"/crew/events/{tern}").text
+
+    # moved to leave an hour ago (its time set right late), clear of her trip: under way, she is not asked either
+    _, other = busy_on_the_sloop_on(demo_app, "2026-06-20")
+    clock.set(datetime.fromisoformat("2026-06-20T13:00:00-07:00"))
+    earlier = booking_body(external_id="TERN-2026-06-20", start="2026-06-20T12:00:00-07:00", asset="morning-tern")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(earlier))
+    assert asked(demo_app, other, "priya") == []

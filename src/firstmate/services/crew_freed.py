@@ -26,6 +26,7 @@ from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.people import Person
+from firstmate.domain.roster import departed
 from firstmate.domain.shared import STORED
 from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Absent, Check, Delete, Item, Put, Store, VersionIs, Write
@@ -67,7 +68,7 @@ def freed_by(before: CrewEvent, after: CrewEvent) -> frozenset[str]:
 
 def ask_the_freed(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> int:
     """After `before` changed to `after` (written): "Crew needed" to each person it freed (`freed_by`) for each
-    trip overlapping `before`'s times that left them out, has a role open they may take, and is not over, where
+    trip overlapping `before`'s times that left them out, has a role open they may take, and has not left, where
     they are not busy now. Returns how many were asked. The change has landed: a store failing now is logged,
     not raised, and those it did not ask stay listed."""
     freed = freed_by(before, after)
@@ -85,7 +86,7 @@ def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: froze
     others = [
         e
         for e in events_between(ctx.store, org, before.start, before.end)
-        if e.id != before.id and e.status is EventStatus.SCHEDULED and e.end > now
+        if e.id != before.id and e.status is EventStatus.SCHEDULED and e.start > now  # one that has left takes nobody
     ]
     if not others:
         return 0
@@ -139,8 +140,8 @@ def _ask_for(ctx: Context, profile: BusinessProfile, event: CrewEvent, freed: di
         return 0
     booking = Booking.model_validate(booking_item.data, context=STORED)
     event = CrewEvent.model_validate(event_item.data)  # as it is now: a role claimed meanwhile is not offered
-    if booking.cancelled or event.status is not EventStatus.SCHEDULED or event.end <= now:
-        return 0
+    if booking.cancelled or event.status is not EventStatus.SCHEDULED or departed(event, now):
+        return 0  # one under way or over offers no role and refuses a claim ("this trip has left")
     busy = crew_busy_between(ctx.store, org, event.start, event.end)  # a third trip, or this one, holds them
     open_roles = [slot.role for slot in event.roles if slot.person_id is None]
     writes: list[Write] = []
