@@ -190,3 +190,20 @@ def test_nobody_is_asked_to_crew_a_trip_that_has_left(demo_app: App, clock: Fixe
     earlier = booking_body(external_id="TERN-2026-06-20", start="2026-06-20T12:00:00-07:00", asset="morning-tern")
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(earlier))
     assert asked(demo_app, other, "priya") == []
+
+
+def test_a_trip_booked_once_under_way_asks_nobody_to_crew_it(demo_app: App, clock: FixedClock) -> None:
+    """A channel's booking for the catamaran's 17:00 trip reached firstmate at 17:10, the boat out with a walk-up
+    party: every qualified crew member got "Crew needed" with a link to a page offering no role, whose claim
+    said "this trip has left". The operations manager hears of it; an admin puts in who is aboard."""
+    clock.set(datetime.fromisoformat("2026-06-13T17:10:00-07:00"))
+    late = book(demo_app, "TERN-LATE", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    assert all(asked(demo_app, late, who) == [] for who in ("marisol", "jonah", "priya", "theo"))
+    crew = [e.key for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith(f"bk:{late}:r1:crew:")]
+    assert crew == []
+    assert any(e.key == f"bk:{late}:r1:ops" for e in outbox.list_entries(demo_app.store, "demo"))
+    tern = f"ev_{late.removeprefix('bk_')}"
+    put_in = sign_in(demo_app, "marisol").post(
+        f"/api/v1/events/{tern}/roles/captain/designate", json={"person_id": "jonah"}
+    )
+    assert put_in.status_code == 200

@@ -388,8 +388,8 @@ def _create(
         check_owed(org, calendar_sk(request.start, booking.id), after=None if tell else now + DEFERRED_CHECK),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
     ]
-    # those on another trip then are not asked to crew it (read only for a trip to come, which crew hear of)
-    live = result is IntakeResult.CREATED and request.end > now
+    # those on another trip then are not asked to crew it (read only for a trip to come, which crew are asked of)
+    live = result is IntakeResult.CREATED and request.start > now
     busy = crew_busy_between(ctx.store, org, request.start, request.end) if live else frozenset()
     # who that leaves out is kept: asked once the trip keeping them busy lets them go (`crew_freed`)
     left_out = {p.id for p in crew_for_roles(ctx.store, org, asset.roles) if p.id in busy} if busy else set()

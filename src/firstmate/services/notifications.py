@@ -19,7 +19,7 @@ from firstmate.domain.guests import Guest
 from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.photos import album_closes_at
-from firstmate.domain.roster import Clash, role_label, role_on
+from firstmate.domain.roster import Clash, departed, role_label, role_on
 from firstmate.domain.timing import span, when
 from firstmate.domain.views import crew_trip_view, guest_trip_view
 from firstmate.ports import Put
@@ -125,7 +125,7 @@ def booking_messages(
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
     crew_result = _news(result, unheard, CREW)
     told = last_end > at and CREW not in quiet
-    crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy) if told else []
+    crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy, at) if told else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if told_off and last_end > at:  # those taken off first: in the change's own write, however large its group
         trip = crew_trip_view(event, profile.org, entity, asset)
@@ -225,10 +225,12 @@ def _code_of(guest: Guest, booking: Booking) -> str:
 
 
 def _crew_recipients(
-    ctx: Context, org: str, event: CrewEvent, result: IntakeResult, busy: frozenset[str]
+    ctx: Context, org: str, event: CrewEvent, result: IntakeResult, busy: frozenset[str], at: datetime
 ) -> list[Person]:
     holders = {slot.person_id for slot in event.roles if slot.person_id}
-    if holders and result is not IntakeResult.CREATED:
+    # a trip already under way takes no claim ("this trip has left"): nobody is asked to crew it, an admin
+    # puts in who is aboard (a channel's booking reaching firstmate after departure asked everyone)
+    if (holders and result is not IntakeResult.CREATED) or (result is IntakeResult.CREATED and departed(event, at)):
         # someone taken off the crew (inactive) hears no more: their link would open nothing
         return [p for p in list_people(ctx.store, org) if p.id in holders and p.active]
     # "Crew needed" is for those who could take a role: not one on another trip at its time
