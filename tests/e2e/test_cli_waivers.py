@@ -109,3 +109,20 @@ def test_mistakes_are_one_clear_line_and_write_nothing(home: tuple[Path, Booking
         assert answer.returncode != 0, args
         assert says in answer.stderr and "Traceback" not in answer.stderr, (args, answer.stderr)
     assert not (tmp_path / "w").exists()
+
+
+def test_an_empty_out_is_refused_and_writes_nothing_in_the_current_folder(
+    home: tuple[Path, Booking], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: `--out ""` was read as "." and the signed waivers were written into whatever folder the
+    operator happened to be in. It is refused in one line, as a missing --out is, and nothing is written."""
+    folder, booking = home
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for empty in ("", "  "):
+        answer = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", empty)
+        assert answer.returncode != 0, answer.stdout
+        assert "name the folder to write the PDFs into with --out" in answer.stderr, answer.stderr
+        assert "Traceback" not in answer.stderr and len(answer.stderr.strip().splitlines()) <= 2, answer.stderr
+    assert list(here.iterdir()) == []

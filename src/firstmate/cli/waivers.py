@@ -71,7 +71,7 @@ def waivers_list(
 def waivers_export(
     org: OrgArgument = None,
     trip: Annotated[str, typer.Option("--trip", help=TRIP_HELP, show_default=False)] = "",
-    folder: Annotated[Path | None, typer.Option("--out", help="The folder to write the PDFs into.")] = None,
+    out_to: Annotated[str | None, typer.Option("--out", help="The folder to write the PDFs into.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace PDFs of the same name already there.")] = False,
 ) -> None:
     """Write each signed waiver of a trip as its PDF (the guest's, without their page's code) into a folder, named
@@ -79,8 +79,9 @@ def waivers_export(
     is, and nothing is written, unless --force."""
     if not trip.strip():
         raise InvalidInput("name the trip with --trip: its booking id (bk_…) or its crew event id (ev_…)")
-    if folder is None or not str(folder).strip():
+    if out_to is None or not out_to.strip():  # read as a Path, "" was "." (the folder the operator happened to be in)
         raise InvalidInput("name the folder to write the PDFs into with --out, like --out waivers/")
+    folder = Path(out_to)
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"{folder} is a file: name a folder with --out")
     with app_context() as app:
