@@ -240,3 +240,24 @@ def test_a_photo_recorded_while_its_guest_is_being_removed_leaves_the_album_with
     assert checked  # the photo was recorded in between
     assert list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) == []
     assert demo_app.blobs.list("photos/") == []
+
+
+def test_a_note_held_for_a_removed_guest_stays_when_someone_else_is_added_at_the_same_address(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: the Samples share one address. Robin, invited, was removed; the note telling him he is off
+    the trip waited out an outage. The lead then added Kit at the family's address, and Robin's note was withdrawn
+    as if Robin had been added back: he was never told. Only Robin added again (his name retyped) withdraws it."""
+    booking_id, code = trip
+    family = "samples@example.com"
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": family}).is_success
+    _dispatch(demo_app)  # his invitation goes out
+    robin_id, _ = _guest(demo_app, booking_id, "Robin Smaple")
+    assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
+    assert client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": family}).is_success
+    [note] = [e for e in _to(demo_app, family) if e.key.endswith(":removed")]
+    assert note.status.value == "pending", note.last_error  # still to tell Robin he is off
+
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": family}).is_success
+    [note] = [e for e in _to(demo_app, family) if e.key.endswith(":removed")]
+    assert note.status.value == "dead" and "added them again" in (note.last_error or "")

@@ -60,6 +60,9 @@ class Guest(BaseModel):
     merged: tuple[str, ...] = ()
     #: on the lead's record, the ids of guests the lead removed from the group: never given again either
     removed: tuple[str, ...] = ()
+    #: on the lead's record, the name of each guest removed, by id: a note still waiting to tell them they are off
+    #: is withdrawn when they are added again, not when someone else is added at their (a family's) address
+    removed_names: dict[str, str] = Field(default_factory=dict)
 
     @property
     def first_name(self) -> str:

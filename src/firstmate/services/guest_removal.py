@@ -56,7 +56,8 @@ def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: 
         _refuse(booking, guest, now)
         if not confirmed:
             return guest
-        lead = lead.model_copy(update={"removed": (*lead.removed, guest.id)})
+        names = {**lead.removed_names, guest.id: guest.name}
+        lead = lead.model_copy(update={"removed": (*lead.removed, guest.id), "removed_names": names})
         writes: list[Write] = [
             Put(booking_item, VersionIs(booking_item.version)),  # a change of the trip at the same moment reads again
             Put(Item(pk, lead_item.sk, lead.model_dump(mode="json")), VersionIs(lead_item.version)),

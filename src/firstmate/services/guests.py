@@ -99,7 +99,7 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
         ]
         if email:
             writes.append(enqueue_write(target.org, _invitation(ctx, profile, entity, booking, guest), ctx.clock.now()))
-            writes += _not_told_off(ctx, target.org, booking.id, guest, ctx.clock.now())
+            writes += _not_told_off(ctx, target.org, booking.id, guest, guests, ctx.clock.now())
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
@@ -108,17 +108,26 @@ def add_guest(ctx: Context, target: CodeTarget, form: NewGuest) -> Guest:
     raise Conflict("guests are being added too fast; try again")
 
 
-def _not_told_off(ctx: Context, org: str, booking_id: str, guest: Guest, now: datetime) -> list[Put]:
-    """The writes withdrawing a note still waiting to tell `guest`'s address they are off this trip (removed, then
-    added again: the name retyped): sent after their new invitation, it was the last word."""
+def _not_told_off(
+    ctx: Context, org: str, booking_id: str, guest: Guest, group: list[Guest], now: datetime
+) -> list[Put]:
+    """The writes withdrawing a note still waiting to tell `guest` they are off this trip (removed, then added again:
+    the name retyped): sent after their new invitation, it was the last word. Only theirs: a note to someone else
+    removed from `group` at the same address (a family's) still goes; it was withdrawn when another of the family
+    was added. A note of a guest removed before their names were kept goes by the address alone."""
     writes = []
     change = f"group has {guest.name} again: the lead added them again"
+    names = next((g.removed_names for g in group if g.lead), {})
     for item in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:guest:"):
         entry = from_item(item)
-        if item.sk.endswith(":removed") and entry.message.to == (guest.email,):
-            withdrawn = outbox_rules.withdrawal(entry, change, now)
-            if withdrawn is not None:
-                writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
+        if not item.sk.endswith(":removed") or entry.message.to != (guest.email,):
+            continue
+        was = names.get(item.sk.split(":")[-2])
+        if was is not None and rules.someone_else(was, guest.email, guest.name, guest.email or ""):
+            continue
+        withdrawn = outbox_rules.withdrawal(entry, change, now)
+        if withdrawn is not None:
+            writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
     return writes
 
 
