@@ -86,8 +86,9 @@ def booking_show(
         str | None, typer.Option(help="The channel (getmyboat, boatsetter, csv…) whose reference BOOKING is.")
     ] = None,
 ) -> None:
-    """One booking as stored, money and private notes included, its guests, and every message it sent or will
-    send, with where each stands (sent, waiting, dead, withdrawn by a later change)."""
+    """One booking as stored, money and private notes included, its guests (with the ids 'booking remove-guest'
+    takes), and every message it sent or will send, with where each stands (sent, waiting, dead, withdrawn by a
+    later change)."""
     wanted = named(booking, "BOOKING", "a booking") or ""
     with app_context() as app:
         org = chosen_org(app, named(org, "--org", "an org"))
@@ -120,11 +121,11 @@ def booking_show(
         if value:
             facts.add_row(Text(name), Text(value))
     show(facts)
-    group = Table("guest", "email", "status", "waiver", title=Text(f"Guests: {len(guests)}"))
+    group = Table("id", "guest", "email", "status", "waiver", title=Text(f"Guests: {len(guests)}"))
     for guest in guests:
         signed = f"signed {when(guest.waiver.signed_at, zone)}" if guest.waiver else ""
         who = guest.name + (" (booked)" if guest.lead else "")
-        group.add_row(*(Text(cell) for cell in (who, guest.email or "", guest.status.value, signed)))
+        group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", guest.status.value, signed)))
     show(group)
     told = Table("queued", "to", "subject", "status", "note", title=Text(f"Messages: {len(messages)}"))
     for entry in messages:

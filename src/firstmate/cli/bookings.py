@@ -1,4 +1,5 @@
-"""`firstmate booking`: import bookings from files, cancel one (`booking_view`: list and show them)."""
+"""`firstmate booking`: import bookings from files, cancel one, take a guest off one (`booking_view`: list and show
+them)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,12 @@ from firstmate.services.bookings import (
 )
 from firstmate.services.business import load_business
 from firstmate.services.data import org_currency
+from firstmate.services.guest_removal import photos_of, remove_guest_by_operator
 from firstmate.services.imports import import_records, not_in_export
 
-booking_cli = typer.Typer(help="Bookings: import them from files, list, show or cancel them.", no_args_is_help=True)
+booking_cli = typer.Typer(
+    help="Bookings: import them from files, list, show or cancel them, take a guest off one.", no_args_is_help=True
+)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
@@ -235,6 +239,69 @@ def booking_cancel(
             return
         told = told_in_words(app, org, outcome.booking, revision_told(app, org, outcome.booking))
     done(f"Cancelled {what}; {_told(told, 'will be')}.")
+
+
+@booking_cli.command(
+    "remove-guest",
+    epilog=example(
+        "booking remove-guest bk_5572ddc877165abd g3 --org demo", "booking remove-guest bk_5572ddc877165abd g3 --yes"
+    ),
+)
+def booking_remove_guest(
+    booking: Annotated[
+        str,
+        typer.Argument(help="The booking's id (bk_…), or with --source its channel's reference.", show_default=False),
+    ],
+    guest_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="GUEST_ID", help="The guest's id (g2…), as 'booking show' lists it.", show_default=False
+        ),
+    ],
+    org: Annotated[str | None, typer.Option(help=WRITING_ORG_HELP)] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The channel (getmyboat, boatsetter, csv…) whose reference BOOKING is.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Remove without asking (scripts, cron).")] = False,
+) -> None:
+    """Take a guest off a booking's group, as its lead can from their page: their page's link stops opening the
+    trip, the photos they shared leave the album, what still waits to be mailed to them is withdrawn, and their
+    place is free; a guest whose invitation reached them gets one short note that they are off it. Refused for a
+    guest who signed the waiver, a trip that has left, and the lead (cancel the booking instead). Asked first at a
+    terminal (--yes: not asked)."""
+    wanted = (named(booking, "BOOKING", "a booking") or "").strip()
+    guest_id = (named(guest_id, "GUEST_ID", "a guest's id, like g2") or "").strip()
+    with app_context() as app:
+        org = chosen_org(app, named(org, "--org", "an org"), writes=True)
+        found = find_booking(app.store, org, wanted, source=named(source, "--source", "a channel"))
+        guest = remove_guest_by_operator(app, org, found.id, guest_id, confirmed=False).guest  # refused: said here
+        profile = load_business(app.store, org)
+        assert profile is not None
+        boat = profile.asset(found.asset)
+        request = found.request
+        what = (
+            f"{guest.name} ({guest.id}) from {request.lead_guest.name}'s trip on "
+            f"{boat.name.split(' (', 1)[0] if boat else found.asset}, {when(request.start, profile.org.timezone)}"
+        )
+        photos = len(photos_of(app, org, found.id, guest.id))
+        shared = f"; the {photos} photo(s) they shared will leave the album" if photos else ""
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInput(
+                    f"nothing was removed: removing {what}{shared}",
+                    hint="add --yes to remove them without being asked",
+                )
+            if not typer.confirm(f"Remove {what}{shared}?", default=False):
+                err.print("Nothing was removed.", highlight=False)
+                raise typer.Exit(1)
+        removal = remove_guest_by_operator(app, org, found.id, guest.id)
+    left = f", the {removal.photos} photo(s) they shared left the album" if removal.photos else ""
+    told = (
+        "they will be told in a short note"
+        if removal.told
+        else "nothing is sent to them: no mail of the trip had reached them"
+    )
+    done(f"Removed {what}: their page no longer opens the trip{left}, and their place is free; {told}.")
 
 
 def _told(told: str, verb: str) -> str:

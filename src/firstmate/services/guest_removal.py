@@ -4,6 +4,7 @@ is told, once, that they are off it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -30,6 +31,15 @@ from firstmate.services.trips import booking_pk, code_pk
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A guest taken off a trip: who, how many photos of theirs left the album, and whether they are told."""
+
+    guest: Guest
+    photos: int = 0
+    told: bool = False
+
+
 def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: bool = True) -> Guest:
     """The lead takes a guest added by mistake off the group, before departure and before they signed: their
     page's link stops opening the trip, the photos they shared leave the album (record and file), what still
@@ -41,21 +51,39 @@ def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: 
     of)."""
     if target.guest_id != "g1":
         raise Unauthorized("only the guest who booked can remove guests")
-    pk = booking_pk(target.org, target.booking_id)
+    return _remove(ctx, target.org, target.booking_id, guest_id, confirmed=confirmed, by_operator=False).guest
+
+
+def remove_guest_by_operator(
+    ctx: Context, org: str, booking_id: str, guest_id: str, *, confirmed: bool = True
+) -> Removal:
+    """The operator takes guest `guest_id` off booking `booking_id`'s trip (`firstmate booking remove-guest`), as the
+    lead can from their page (`remove_guest`: the same effects and refusals), the note to the guest saying the
+    business took them off. The lead is refused: cancelling the booking is what takes them off."""
+    return _remove(ctx, org, booking_id, guest_id, confirmed=confirmed, by_operator=True)
+
+
+def _remove(ctx: Context, org: str, booking_id: str, guest_id: str, *, confirmed: bool, by_operator: bool) -> Removal:
+    pk = booking_pk(org, booking_id)
     for _ in range(5):
         booking_item = ctx.store.get(pk, "BOOKING")
         lead_item = ctx.store.get(pk, "GUEST#g1")
         guest_item = ctx.store.get(pk, f"GUEST#{guest_id}") if re.fullmatch(r"g[0-9]{1,6}", guest_id) else None
         if booking_item is None or lead_item is None:
-            raise NotFound("no trip has that code")
+            raise NotFound(f"no booking {booking_id!r} in {org}" if by_operator else "no trip has that code")
         if guest_item is None:
+            if by_operator:
+                raise NotFound(
+                    f"booking {booking_id} has no guest {guest_id!r}",
+                    hint=f"'firstmate booking show {booking_id}' lists its guests with their ids",
+                )
             raise NotFound("that guest is not in your group", hint="reload your page")
         booking = Booking.model_validate(booking_item.data, context=STORED)
         guest, lead = Guest.model_validate(guest_item.data), Guest.model_validate(lead_item.data)
         now = ctx.clock.now()
-        _refuse(booking, guest, now)
+        _refuse(booking, guest, now, by_operator=by_operator)
         if not confirmed:
-            return guest
+            return Removal(guest)
         names = {**lead.removed_names, guest.id: guest.name}
         lead = lead.model_copy(update={"removed": (*lead.removed, guest.id), "removed_names": names})
         writes: list[Write] = [
@@ -65,29 +93,46 @@ def remove_guest(ctx: Context, target: CodeTarget, guest_id: str, *, confirmed: 
         ]
         if guest.code:
             writes.append(Delete(code_pk(guest.code), "CODE"))
-        photos = photos_of(ctx, target.org, booking.id, guest.id)
-        writes += _withdrawn_and_told(ctx, target.org, booking, guest, len(photos), now)
+        photos = photos_of(ctx, org, booking.id, guest.id)
+        told = _withdrawn_and_told(ctx, org, booking, guest, len(photos), now, by_operator=by_operator)
+        writes += told
         room = max(MAX_TRANSACTION_WRITES - len(writes), 0)  # the rest follow it (`_remove_photos`)
         writes += [Delete(pk, f"PHOTO#{p.id}") for p in photos[:room]]
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
             continue  # the group or the trip changed at the same moment: read again
-        photos = _remove_photos(ctx, target.org, booking.id, guest.id, photos)
-        log.info("guests.removed", org=target.org, booking_id=booking.id, guest_id=guest.id, photos=len(photos))
-        return guest
+        photos = _remove_photos(ctx, org, booking.id, guest.id, photos)
+        log.info(
+            "guests.removed", org=org, booking_id=booking.id, guest_id=guest.id, photos=len(photos),
+            by="operator" if by_operator else "lead",
+        )  # fmt: skip
+        note = removal_key(booking.id, guest.id)
+        return Removal(guest, len(photos), any(isinstance(w, Put) and w.item.sk.endswith(note) for w in told))
+    if by_operator:
+        raise Conflict("the group is changing too fast; try again", hint="nothing was changed")
     raise Conflict("your group is changing too fast; reload your page and try again")
 
 
-def _refuse(booking: Booking, guest: Guest, now: datetime) -> None:
+def _refuse(booking: Booking, guest: Guest, now: datetime, *, by_operator: bool = False) -> None:
     """Conflict when `guest` cannot be removed from `booking`'s trip at `now`, saying why."""
     if booking.cancelled:
         raise Conflict("this trip is cancelled", hint="nothing was changed")
     refuse_once_over(booking, now)
     if trip_left(booking, now):
         raise Conflict("this trip has left, so the group stays as it sailed", hint="nothing was changed")
+    if guest.lead and by_operator:
+        raise Conflict(
+            f"{guest.name} booked this trip, so cannot be taken off it: cancel the booking instead",
+            hint=f"nothing was changed; 'firstmate booking cancel {booking.id}' cancels it",
+        )
     if guest.lead:
         raise Conflict("you booked this trip, so you cannot remove yourself", hint="ask the operator to cancel it")
+    if guest.waiver is not None and by_operator:
+        raise Conflict(
+            f"{guest.name} has signed the waiver, so stays on the trip: the signature is the record of who was aboard",
+            hint="nothing was changed",
+        )
     if guest.waiver is not None:
         raise Conflict(
             f"{guest.name} has signed the waiver, so only the operator can take them off the trip",
@@ -103,13 +148,13 @@ def photos_of(ctx: Context, org: str, booking_id: str, guest_id: str) -> list[Ph
 
 
 def _withdrawn_and_told(
-    ctx: Context, org: str, booking: Booking, guest: Guest, photos: int, now: datetime
+    ctx: Context, org: str, booking: Booking, guest: Guest, photos: int, now: datetime, *, by_operator: bool = False
 ) -> list[Write]:
     """The writes withdrawing what still waits to be mailed to `guest` (their invitation, a "Your trip has
     changed" an outage held), and, when some mail of the trip reached them, queueing the note that they are off it."""
     writes: list[Write] = []
     heard = False
-    change = f"group no longer has {guest.name}: the lead removed them"
+    change = f"group no longer has {guest.name}: {'the operator' if by_operator else 'the lead'} removed them"
     for item in all_items(ctx.store, outbox_pk(org), f"bk:{booking.id}:"):
         parts = item.sk.split(":")
         if "guest" not in parts or parts[parts.index("guest") + 1 : parts.index("guest") + 2] != [guest.id]:
@@ -121,7 +166,8 @@ def _withdrawn_and_told(
             writes.append(Put(to_item(withdrawn), VersionIs(item.version)))
     profile = load_business(ctx.store, org)
     if heard and guest.email and profile is not None:
-        writes.append(enqueue_write(org, _removal_note(ctx, profile, booking, guest, photos), now))
+        note = _removal_note(ctx, profile, booking, guest, photos, by_operator=by_operator)
+        writes.append(enqueue_write(org, note, now))
     return writes
 
 
@@ -136,7 +182,7 @@ def removal_key(booking_id: str, guest_id: str) -> str:
 
 
 def _removal_note(
-    ctx: Context, profile: BusinessProfile, booking: Booking, guest: Guest, photos: int
+    ctx: Context, profile: BusinessProfile, booking: Booking, guest: Guest, photos: int, *, by_operator: bool = False
 ) -> OutgoingMessage:
     """The short note to a removed guest: who took them off which trip, and that nothing more follows. No money,
     no other guest, and no link (their page no longer opens the trip)."""
@@ -150,6 +196,7 @@ def _removal_note(
         "business": business,
         "departure": departure,
         "photos": photos,
+        "by_operator": by_operator,
         "colour": entity.primary_colour if entity else "#1b4965",
     }
     return templated(
