@@ -126,3 +126,57 @@ def test_an_empty_out_is_refused_and_writes_nothing_in_the_current_folder(
         assert "name the folder to write the PDFs into with --out" in answer.stderr, answer.stderr
         assert "Traceback" not in answer.stderr and len(answer.stderr.strip().splitlines()) <= 2, answer.stderr
     assert list(here.iterdir()) == []
+
+
+def test_a_waiver_signed_before_the_trip_moved_to_another_line_is_listed_and_exported(tmp_path: Path) -> None:
+    """A known gap (docs/reliability.md): the trip moved from Saltwind Charters' Sea Lark to Tidewater Sailing Club's
+    Morning Tern, another text to sign. Robin's signature of Saltwind's text stays on record: listed, as signed before
+    the trip moved, and exported as its PDF beside the signatures of Tidewater's."""
+    folder = tmp_path / "home"
+    app = build(load_settings(home=folder))
+    try:
+        profile = demo_profile()
+        entities = tuple(
+            e.model_copy(update={"waiver": "Tidewater Sailing Club: guests sail at their own risk, as told."})
+            if e.id == "tidewater-guests" else e for e in profile.entities
+        )  # fmt: skip
+        assets = tuple(a.model_copy(update={"entity": "tidewater-guests"}) if a.id == "morning-tern" else a
+                       for a in profile.assets)  # fmt: skip
+        save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
+        save_people(app.store, "demo", demo_people())
+        zone = ZoneInfo(profile.org.timezone)
+        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+        body = booking_body(start=start.isoformat(), guest_count=3)
+        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        with TestClient(create_app(app)) as guest:
+            assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": "Robin Sample"}).is_success
+            robin = next(g for g in list_guests(app.store, "demo", booking.id) if g.name == "Robin Sample")
+            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', guest.get(f"/g/{robin.code}").text)
+            assert version is not None
+            form = {"typed_name": "Robin Sample", "agree": "yes", "waiver_version": version.group(1)}
+            assert guest.post(f"/g/{robin.code}/waiver", data=form, follow_redirects=False).status_code == 303
+        orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
+    finally:
+        app.close()
+    day = start.date().isoformat()
+    listed = run(folder, "waivers", "list", "demo", "--trip", booking.id, columns=None)
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines() if "\t" in line}
+    assert "0 of 2 signed" in listed.stdout
+    assert rows["Robin Sample"][2] == "not signed"  # coming: the departure waits for Tidewater's signature
+    before = rows["Robin Sample (before the trip moved)"]
+    assert before[2:4] == ["signed Saltwind Charters's", "Robin Sample"]
+    assert before[5].startswith("Saltwind Charters, version ")
+    assert before[6] == f"{day}-g2-robin-sample-saltwind-charters.pdf"
+
+    shown = run(folder, "booking", "show", booking.id, "--org", "demo", columns=None)
+    assert "g2\tRobin Sample\t\ton_hold\tsigned Saltwind Charters's before the trip moved" in shown.stdout
+
+    out = tmp_path / "insurer"
+    exported = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "1 signed waiver(s)" in exported.stdout and "signed for the line the trip was on before" in exported.stdout
+    [pdf] = list(out.iterdir())
+    assert pdf.name == f"{day}-g2-robin-sample-saltwind-charters.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Saltwind Charters" in text and "Tidewater" not in text

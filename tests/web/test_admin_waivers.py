@@ -184,4 +184,5 @@ def test_a_large_signed_group_reads_its_waiver_text_once(demo_app: App) -> None:
     with admin_browser(demo_app, store) as (_, admin):
         page = admin.get("/admin/waivers", params={"org": "demo", "trip": booking.id})
     assert "40 of 40 signed" in page.text and page.text.count("Saltwind Charters<br>") == 40
-    assert len([key for key in store.read if key[1].startswith("WAIVERTEXT#")]) == 1
+    # at most once (none for signatures that name their business line, as they do since 2026-12-06)
+    assert len([key for key in store.read if key[1].startswith("WAIVERTEXT#")]) <= 1

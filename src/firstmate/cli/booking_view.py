@@ -124,6 +124,11 @@ def booking_show(
     group = Table("id", "guest", "email", "status", "waiver", title=Text(f"Guests: {len(guests)}"))
     for guest in guests:
         signed = f"signed {when(guest.waiver.signed_at, zone)}" if guest.waiver else ""
+        for before in guest.earlier:  # the trip moved to another line's boat since: its waiver is another text
+            line = profile.entity(before.entity or "")
+            signed += (
+                "; " if signed else ""
+            ) + f"signed {line.name if line else before.entity}'s before the trip moved"
         who = guest.name + (" (booked)" if guest.lead else "")
         group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", guest.status.value, signed)))
     show(group)

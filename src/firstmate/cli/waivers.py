@@ -88,7 +88,7 @@ def waivers_export(
         org = chosen_org(app, named(org, "ORG", "an org"))
         listed = trip_waivers(app, org, trip.strip())
         signed = [r for r in listed.guests if r.state is WaiverState.SIGNED]
-        if not signed:
+        if not signed and not any(r.earlier for r in listed.guests):
             raise NotFound(
                 f"none of the {len(listed.guests)} guest(s) of trip {listed.booking.id} has signed the waiver yet",
                 hint="nothing was written; 'firstmate waivers list' shows where each stands",
@@ -96,6 +96,12 @@ def waivers_export(
         files = {
             folder / pdf_name(listed, r): signed_waiver_pdf(app, org, listed.booking.id, r.guest.id) for r in signed
         }
+        for r in listed.guests:  # those signed for a line the trip was on before: the record of what was signed
+            for e in r.earlier:
+                version = e.signature.waiver_version
+                files[folder / pdf_name(listed, r, e)] = signed_waiver_pdf(
+                    app, org, listed.booking.id, r.guest.id, version
+                )
     there = [path.name for path in files if path.exists()]
     if there and not force:
         raise InvalidInput(
@@ -110,7 +116,9 @@ def waivers_export(
             os.replace(part, path)
     except OSError as exc:
         raise InvalidInput(f"cannot write into {folder}: {exc.strerror or exc}") from None
-    done(f"{len(files)} signed waiver(s) of trip {listed.booking.id} ({listed.times}) written to {folder}")
+    earlier = len(files) - len(signed)
+    before = f", {earlier} of them signed for the line the trip was on before" if earlier else ""
+    done(f"{len(files)} signed waiver(s) of trip {listed.booking.id} ({listed.times}) written to {folder}{before}")
     for path in files:
         out.print(Text(f"  {path.name}"), highlight=False)
     for row in listed.guests:
@@ -135,6 +143,13 @@ def _table(listed: TripWaivers) -> Table:
         text = f"{row.line}, version {signature.waiver_version}" if signature else ""
         pdf = pdf_name(listed, row) if signature else ""
         table.add_row(*(Text(cell) for cell in (who, contact, state, typed, row.signed_at, text, pdf)))
+        for e in row.earlier:  # kept on record: the trip moved to another line's boat, whose waiver is another text
+            typed = e.signature.typed_name + (
+                f" (guardian {e.signature.guardian_name})" if e.signature.guardian_name else ""
+            )
+            cells = (f"{guest.name} (before the trip moved)", "", f"signed {e.line}'s", typed, e.signed_at,
+                     f"{e.line}, version {e.signature.waiver_version}", pdf_name(listed, row, e))  # fmt: skip
+            table.add_row(*(Text(cell) for cell in cells))
     return table
 
 

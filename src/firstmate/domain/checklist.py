@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from firstmate.domain.crew import ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, jackets_in
+from firstmate.domain.crew import WAIVERS_ITEM, ChecklistItem, ChecklistMark, CrewEvent, EventStatus, Phase, jackets_in
 
 PHASES = tuple(Phase)
 #: The marks an item keeps, oldest first; older ones are counted (those with a note are let go last).
@@ -146,6 +146,21 @@ def checked_elsewhere(event: CrewEvent, was_boat: str, *, at: datetime) -> CrewE
             note = f"checked aboard {was_boat}: check {event.asset_name}"
             event = untick(event, item.key, by="firstmate", at=at, note=note)
     return event
+
+
+def signed_for_another_line(event: CrewEvent, names: list[str], line: str, *, at: datetime) -> CrewEvent:
+    """The event after its trip moved to the boat of business line `line`, whose waiver (another text) `names` have
+    not signed: its waivers item is unticked, with why, since it was ticked for the other line's signatures (a trip
+    whose departure is done is left as it is)."""
+    if not names or _departed(event, at) or not any(i.key == WAIVERS_ITEM for i in event.checklist):
+        return event
+    note = f"{', '.join(names)} signed the waiver of the line the trip was on: {line}'s is theirs to sign now"
+    return untick(event, WAIVERS_ITEM, by="firstmate", at=at, note=note)
+
+
+def departed(event: CrewEvent, now: datetime) -> bool:
+    """Whether the trip has left (`_departed`): what a change of it leaves as it sailed."""
+    return _departed(event, now)
 
 
 def checked_for_another_day(event: CrewEvent, was_start: datetime, timezone: str, *, at: datetime) -> CrewEvent:

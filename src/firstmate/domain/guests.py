@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -35,6 +35,8 @@ class WaiverSignature(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     waiver_version: str
+    #: the business line whose text was signed (None: signed before it was kept; the text's record names it)
+    entity: str | None = None
     typed_name: str
     guardian_name: str | None = None
     signed_at: datetime
@@ -55,6 +57,9 @@ class Guest(BaseModel):
     status: GuestStatus = GuestStatus.INVITED
     code: str | None = None  # the guest's own page code (the lead uses the booking's)
     waiver: WaiverSignature | None = None
+    #: signatures of the texts of business lines the trip was on before (it moved to another line's boat): kept on
+    #: record, oldest first, but boarding asks for the line's own (`follow_line`)
+    earlier: tuple[WaiverSignature, ...] = ()
     added_at: datetime
     #: the ids of guests merged into this one (a booking handed to someone in its group): never given again
     merged: tuple[str, ...] = ()
@@ -68,6 +73,11 @@ class Guest(BaseModel):
     def first_name(self) -> str:
         """How the guest page greets them."""
         return first_word(self.name)
+
+    @property
+    def ever_signed(self) -> bool:
+        """Whether they signed a waiver of this trip, its line's now or one it was on before: the operator's record."""
+        return self.waiver is not None or bool(self.earlier)
 
     @property
     def signs_as_listed(self) -> bool:
@@ -155,7 +165,16 @@ def withdraw(guest: Guest) -> Guest:
     return guest.model_copy(update={"status": GuestStatus.INVITED})
 
 
-def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime, ip: str, user_agent: str) -> Guest:
+def sign(
+    guest: Guest,
+    form: SigningForm,
+    current_version: str,
+    *,
+    at: datetime,
+    ip: str,
+    user_agent: str,
+    entity: str | None = None,
+) -> Guest:
     """The guest after signing; raises ValueError saying what is missing or out of date."""
     if not form.agree:
         raise ValueError("tick the box to agree to the waiver")
@@ -175,6 +194,7 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         raise ValueError(f"type your full name as the group lists it: {guest.name}")
     signature = WaiverSignature(
         waiver_version=current_version,
+        entity=entity,
         typed_name=form.typed_name,
         guardian_name=form.guardian_name if guest.minor else None,
         signed_at=at,
@@ -182,6 +202,37 @@ def sign(guest: Guest, form: SigningForm, current_version: str, *, at: datetime,
         user_agent=user_agent[:300],
     )
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
+
+
+def follow_line(guest: Guest, line: str, line_of: Callable[[WaiverSignature], str]) -> Guest:
+    """The guest once their trip is on business line `line`'s boat (`line_of`: the line whose text a signature
+    signed). A signature of another line's text (another brand, another legal text) is kept on record, in
+    `earlier`, with its line named, but is not this line's: a guest it made ready to board is coming again, waiver
+    pending. One they gave for `line` before (the trip moved back) is theirs again. A move within the line changes
+    nothing (a signature stays valid when its line's text changes, too)."""
+    signature = guest.waiver
+    if signature is not None and line_of(signature) == line:
+        return guest
+    again = next((s for s in reversed(guest.earlier) if line_of(s) == line), None)
+    if signature is None and again is None:
+        return guest
+    earlier = [s for s in guest.earlier if s is not again]
+    if signature is not None:
+        earlier.append(signature.model_copy(update={"entity": line_of(signature)}))
+    status = guest.status
+    if again is None and status is GuestStatus.CONFIRMED:
+        status = GuestStatus.ON_HOLD  # coming, and the departure waits for this line's signature
+    elif again is not None and status is GuestStatus.ON_HOLD:
+        status = GuestStatus.CONFIRMED
+    return guest.model_copy(update={"waiver": again, "earlier": tuple(earlier), "status": status})
+
+
+def resign_note(guest: Guest, line: str, line_name: str) -> str:
+    """Why `guest` is asked to sign again, when they signed another line's waiver for this trip and not yet the one
+    of `line` (named `line_name`), the trip's now: "" otherwise."""
+    if guest.waiver is not None or not guest.earlier or guest.earlier[-1].entity == line:
+        return ""
+    return f"The trip moved to {line_name}'s boat: its waiver is a different text; please sign it"
 
 
 def same_person(typed: str, listed: str) -> bool:
@@ -220,7 +271,8 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
     reached the lead's record: mail went on to a mistyped address, and a new lead's page greeted the
     old one, whose waiver counted for them."""
     if another_person(lead, name, email):
-        return lead.model_copy(update={"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None})
+        update = {"name": name, "email": email, "status": GuestStatus.INVITED, "waiver": None, "earlier": ()}
+        return lead.model_copy(update=update)
     return lead.model_copy(update={"name": name, "email": email})
 
 

@@ -38,7 +38,13 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
-from firstmate.domain.checklist import checked_elsewhere, checked_for_another_day, recount
+from firstmate.domain.checklist import (
+    checked_elsewhere,
+    checked_for_another_day,
+    departed,
+    recount,
+    signed_for_another_line,
+)
 from firstmate.domain.codes import encode_code
 from firstmate.domain.crew import (
     CrewEvent,
@@ -49,7 +55,7 @@ from firstmate.domain.crew import (
     resolved,
     taken_off_by,
 )
-from firstmate.domain.guests import Guest, already_in, another_person, follow_lead
+from firstmate.domain.guests import Guest, GuestStatus, already_in, another_person, follow_lead
 from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
@@ -88,6 +94,7 @@ from firstmate.services.trips import (
     intake_pk,
     report_double_bookings,
 )
+from firstmate.services.waiver_lines import follow_line, lines_followed
 
 log = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 8
@@ -429,6 +436,12 @@ def _change(
     still = still_unheard(ctx, profile, booking, unheard, was_end=existing.request.end, at=now)  # and after it
     booking = booking.model_copy(update={"unheard": tuple(sorted(still))})
     booking, guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
+    line_writes: list[Write] = []
+    resign: list[str] = []  # who boarded on the old line's waiver: the new line's is theirs to sign now
+    if existing.entity != entity.id and not departed(CrewEvent.model_validate(event_item.data), now):
+        was = {g.id: g for g in guests}
+        guests, line_writes = lines_followed(ctx.store, org, booking.id, entity.id, guests, lead_writes)
+        resign = [g.name for g in guests if g.status is GuestStatus.ON_HOLD and was[g.id].status is not g.status]
     # items stored before they kept their label's template take it from the boat they were made for
     made_on = profile.asset(existing.asset)
     before = resolved(CrewEvent.model_validate(event_item.data), made_on.checklist if made_on else ())
@@ -441,6 +454,7 @@ def _change(
     event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
     # more people aboard than when the jackets were counted: they are counted again
     event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
+    event = signed_for_another_line(event, resign, entity.name, at=now)
     # a new boat without a role someone held: they are off the trip, told, and shown so on its page
     off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
     for slot in event.roles:
@@ -504,7 +518,7 @@ def _change(
     withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
-        off_trip=off_trip, unheard=unheard,
+        off_trip=off_trip, unheard=unheard, guests_followed=line_writes,
     )  # fmt: skip
     # its crew free at times it no longer holds them: asked to crew the trips then they were left out of
     ask_the_freed(ctx, profile, before, event)
@@ -548,7 +562,13 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
         if twin is not None and twin_item is not None:
             merged = (*followed.merged, twin.id, *twin.merged)
             followed = followed.model_copy(
-                update={"status": twin.status, "waiver": twin.waiver, "minor": twin.minor, "merged": merged}
+                update={
+                    "status": twin.status,
+                    "waiver": twin.waiver,
+                    "earlier": twin.earlier,
+                    "minor": twin.minor,
+                    "merged": merged,
+                }
             )
             writes.append(Delete(twin_item.pk, twin_item.sk, VersionIs(twin_item.version)))
             twin_code = store.get(code_pk(twin.code), "CODE") if twin.code else None
@@ -578,6 +598,7 @@ def _commit(
     withdrawals: Sequence[Put] = (),
     off_trip: Mapping[str, str] | None = None,
     unheard: frozenset[str] = frozenset(),
+    guests_followed: Sequence[Write] = (),
 ) -> None:
     """Write the change with its notices in one transaction. A group too large for one transaction
     gets a fan-out marker in it instead of the last notices; they follow at once, and the
@@ -585,10 +606,11 @@ def _commit(
     time, so that a trip ending meanwhile still gets what was decided for it). `withdrawals` (of the
     messages still waiting that it supersedes) go in the same transaction where they fit; else the
     marker leaves them to `complete_fanout` too: they must never keep a large group's trip from
-    changing, nor be lost should this process stop."""
+    changing, nor be lost should this process stop. `guests_followed` (the guests following the trip to another
+    business line's waiver) go in it where they fit, the marker leaving the rest to `complete_fanout`."""
     room = MAX_TRANSACTION_WRITES - len(writes)
-    if len(notices) + len(withdrawals) <= room:
-        ctx.store.transact([*writes, *withdrawals, *notices])
+    if len(notices) + len(withdrawals) + len(guests_followed) <= room:
+        ctx.store.transact([*writes, *guests_followed, *withdrawals, *notices])
         return
     marker = Item(
         booking_pk(booking.org, booking.id),
@@ -601,11 +623,13 @@ def _commit(
             "quiet": sorted(quiet),
             "off_trip": dict(off_trip or {}),
             "unheard": sorted(unheard),
+            "lines": bool(guests_followed),
         },
         gsi1pk=FANOUT_INDEX,
         gsi1sk=f"{booking.org}#{booking.id}#{booking.revision}",
     )
-    ctx.store.transact([*writes, *notices[: room - 1], Put(marker, Absent())])
+    followed = list(guests_followed[: room - 1])
+    ctx.store.transact([*writes, *followed, *notices[: room - 1 - len(followed)], Put(marker, Absent())])
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
@@ -645,6 +669,8 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
     if marker is None:
         return 0
     booking = get_booking(ctx.store, org, booking_id)
+    if marker.data.get("lines"):  # the guests its write had no room for follow the trip's line now
+        follow_line(ctx.store, org, booking_id, booking.entity)
     queued = 0
     if booking.revision == revision:
         profile = _profile(ctx.store, org)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from firstmate.domain.codes import normalize_code, pretty_code
-from firstmate.domain.guests import Guest, waiver_version
+from firstmate.domain.guests import Guest, resign_note, waiver_version
 from firstmate.domain.photos import Photo
 from firstmate.domain.timing import times_shown, when
 from firstmate.domain.views import guest_trip_view
@@ -47,6 +47,7 @@ class GuestPage:
     over: bool  # the trip is over (and not cancelled): nothing more to confirm, sign or add
     left: bool  # the trip has left (over or under way): who sailed is the record, nobody withdraws
     times: str  # the trip's times as shown, carried by "I'm coming" (`timing.times_shown`)
+    resign: str  # why the viewer is asked to sign again: they signed another line's waiver for the trip ("" if not)
     photo_max_mb: float  # the largest photo the album takes, said by its form
 
     @property
@@ -125,6 +126,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         over=not booking.cancelled and trip_over(booking, ctx.clock.now()),
         left=trip_left(booking, ctx.clock.now()),
         times=times_shown(booking.request.start, booking.request.end),
+        resign=resign_note(viewer, entity.id, entity.name),
         photo_max_mb=ctx.settings.photo_max_mb,
     )
 

@@ -128,12 +128,12 @@ def _refuse(booking: Booking, guest: Guest, now: datetime, *, by_operator: bool 
         )
     if guest.lead:
         raise Conflict("you booked this trip, so you cannot remove yourself", hint="ask the operator to cancel it")
-    if guest.waiver is not None and by_operator:
+    if guest.ever_signed and by_operator:
         raise Conflict(
             f"{guest.name} has signed the waiver, so stays on the trip: the signature is the record of who was aboard",
             hint="nothing was changed",
         )
-    if guest.waiver is not None:
+    if guest.ever_signed:  # the waiver of the trip's line now, or of the one it was on before
         raise Conflict(
             f"{guest.name} has signed the waiver, so only the operator can take them off the trip",
             hint="nothing was changed; ask the operator",

@@ -31,6 +31,7 @@ from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, code_pk
+from firstmate.services.waiver_lines import line_reader
 
 log = structlog.get_logger(__name__)
 
@@ -203,12 +204,23 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
         if guest.waiver is not None:
             return guest  # signing twice keeps the first signature
         try:
-            return rules.sign(guest, form, version, at=now, ip=ip, user_agent=user_agent)
+            return rules.sign(guest, form, version, at=now, ip=ip, user_agent=user_agent, entity=entity.id)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
 
+    def still_on_the_line(_: Guest) -> list[Put]:
+        """The booking as read, written again: should the trip move to another line's boat as the guest signs, the
+        signature (of the old line's text) is not recorded after the move took the others' off."""
+        item = ctx.store.get(booking_pk(target.org, target.booking_id), "BOOKING")
+        if item is None or Booking.model_validate(item.data, context=STORED).entity != entity.id:
+            raise Conflict(
+                "the trip moved to another boat as you signed, and its waiver is another text",
+                hint="read it on your page again and sign it",
+            )
+        return [Put(item, VersionIs(item.version))]
+
     text = Item(org_pk(target.org), f"WAIVERTEXT#{version}", {"entity": entity.id, "text": entity.waiver})
-    return _update(ctx, target, signed, extra=[Put(text)])
+    return _update(ctx, target, signed, extra=[Put(text)], also=still_on_the_line)
 
 
 def waiver_text(ctx: Context, org: str, version: str) -> str:
@@ -323,15 +335,18 @@ def _invitation(
     return worded["before"].model_copy(update={"later": later})
 
 
-def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True) -> bytes:
-    """The guest's signed waiver as a PDF: the exact text signed, and the signature's details. Without
-    `page_code` it leaves out the code of the guest's page (a key to it, the lead's to their group): the copy the
-    operator hands an insurer or a harbour master (`services.waivers`)."""
+def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True, version: str | None = None) -> bytes:
+    """The guest's signed waiver as a PDF: the exact text signed, the business line whose it is, and the signature's
+    details. Without `page_code` it leaves out the code of the guest's page (a key to it, the lead's to their
+    group): the copy the operator hands an insurer or a harbour master (`services.waivers`). `version`: the one of
+    that text signed, among those they signed for the lines the trip was on before (`Guest.earlier`)."""
     guest = the_guest(ctx, target)
-    if guest.waiver is None:
-        raise NotFound("this waiver is not signed yet")
-    booking, profile, entity = _context(ctx, target)
-    signature = guest.waiver
+    signatures = [s for s in (guest.waiver, *reversed(guest.earlier)) if s is not None]
+    signature = next((s for s in signatures if version in (None, s.waiver_version)), None)
+    if signature is None:
+        raise NotFound("this waiver is not signed yet" if version is None else f"no signed waiver version {version}")
+    booking, profile, current = _context(ctx, target)
+    entity = profile.entity(line_reader(ctx.store, target.org)(signature)) or current
     zone = profile.org.timezone
     own_code = guest.code if guest.code and not guest.lead else booking.guest_code
     if signature.guardian_name:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.guests import Guest, GuestStatus
+from firstmate.domain.guests import Guest, GuestStatus, WaiverSignature
 from firstmate.domain.shared import iso
 from firstmate.domain.timing import span, when
 from firstmate.errors import InvalidInput, NotFound
@@ -29,6 +29,7 @@ from firstmate.services.trips import calendar_pk
 PAGE_TRIPS = 50
 _BOOKING_ID = re.compile(r"(bk|ev)_[0-9a-f]{1,64}")
 _GUEST_ID = re.compile(r"g[0-9]{1,6}")
+_VERSION = re.compile(r"[0-9a-f]{8,64}")
 #: A page link's place: where the last trip listed stands in the calendar (its UTC start, then its booking id).
 _PLACE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#bk_[0-9a-f]{1,64}")
 
@@ -42,6 +43,16 @@ class WaiverState(StrEnum):
 
 
 @dataclass(frozen=True)
+class EarlierSignature:
+    """A waiver a guest signed for the business line the trip was on before it moved to another line's boat: kept
+    on record, the trip's line now asking for its own."""
+
+    signature: WaiverSignature
+    signed_at: str  # when, in the business's zone
+    line: str  # the business line whose waiver text was signed
+
+
+@dataclass(frozen=True)
 class GuestWaiver:
     """One guest of a trip and their waiver."""
 
@@ -50,6 +61,7 @@ class GuestWaiver:
     phone: str | None  # the lead's, from the booking (the others give none)
     signed_at: str  # when, in the business's zone ("" unsigned)
     line: str  # the business line whose waiver text was signed ("" unsigned)
+    earlier: tuple[EarlierSignature, ...] = ()  # for the lines the trip was on before, oldest first
 
     @property
     def coming(self) -> bool:
@@ -126,21 +138,26 @@ def waivers_between(
     return WaiverPage(trips, "")
 
 
-def signed_waiver_pdf(ctx: Context, org: str, booking_id: str, guest_id: str) -> bytes:
+def signed_waiver_pdf(ctx: Context, org: str, booking_id: str, guest_id: str, version: str | None = None) -> bytes:
     """The signed waiver of guest `guest_id` of trip `booking_id`, as the guest downloads it but for the code of
-    their page (a key to it, handed on with the PDF to an insurer). NotFound for none, or not signed yet."""
+    their page (a key to it, handed on with the PDF to an insurer); `version`: the one they signed of that text,
+    among those of the lines the trip was on before. NotFound for none, or not signed yet."""
     if not _BOOKING_ID.fullmatch(booking_id) or not booking_id.startswith("bk_") or not _GUEST_ID.fullmatch(guest_id):
         raise NotFound("no such signed waiver")
-    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id), page_code=False)
+    if version is not None and not _VERSION.fullmatch(version):
+        raise NotFound("no such signed waiver")
+    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id), page_code=False, version=version)
 
 
-def pdf_name(trip: TripWaivers, row: GuestWaiver) -> str:
+def pdf_name(trip: TripWaivers, row: GuestWaiver, earlier: EarlierSignature | None = None) -> str:
     """A file name for a signed waiver, safe on any system: the trip's day, the guest's id and name in plain
-    letters ("2026-06-13-g2-robin-sample.pdf")."""
+    letters ("2026-06-13-g2-robin-sample.pdf"); for one signed for a line the trip was on before, that line's id
+    after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf")."""
     folded = unicodedata.normalize("NFKD", row.guest.name).encode("ascii", "ignore").decode().lower()
     words = "-".join(re.findall(r"[a-z0-9]+", folded))[:60].strip("-")
     day = trip.booking.request.start.astimezone(ZoneInfo(trip.zone)).date()
-    return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + ".pdf"
+    before = f"-{earlier.signature.entity or earlier.signature.waiver_version}" if earlier else ""
+    return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + before + ".pdf"
 
 
 def _trip(
@@ -154,7 +171,7 @@ def _trip(
     rows = []
     for guest in list_guests(ctx.store, org, booking.id):
         signature = guest.waiver
-        if signature and signature.waiver_version not in lines:
+        if signature and signature.entity is None and signature.waiver_version not in lines:
             lines[signature.waiver_version] = _line(ctx, profile, signature.waiver_version)
         state = (
             WaiverState.SIGNED if signature
@@ -167,7 +184,10 @@ def _trip(
                 state=state,
                 phone=booking.request.lead_guest.phone if guest.lead else None,
                 signed_at=when(signature.signed_at, zone) if signature else "",
-                line=lines[signature.waiver_version] if signature else "",
+                line=_named(profile, signature, lines) if signature else "",
+                earlier=tuple(
+                    EarlierSignature(s, when(s.signed_at, zone), _named(profile, s, lines)) for s in guest.earlier
+                ),
             )
         )
     boat = asset.name if asset else booking.asset
@@ -175,6 +195,14 @@ def _trip(
     times = span(booking.request.start, booking.request.end, zone)
     place = place or f"{iso(booking.request.start)}#{booking.id}"
     return TripWaivers(org=org, booking=booking, boat=title, times=times, zone=zone, guests=rows, place=place)
+
+
+def _named(profile: BusinessProfile, signature: WaiverSignature, lines: dict[str, str]) -> str:
+    """The name of the business line whose text `signature` signed: as it says, else as its text's record does."""
+    if signature.entity is None:
+        return lines[signature.waiver_version]
+    entity = profile.entity(signature.entity)
+    return entity.name if entity else signature.entity
 
 
 def _line(ctx: Context, profile: BusinessProfile, version: str) -> str:

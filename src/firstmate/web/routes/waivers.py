@@ -60,14 +60,19 @@ def waivers_page(
 
 
 @router.get("/{org}/{booking_id}/{guest_id}.pdf")
-def waiver_pdf(app: AppDep, scope: ScopeDep, org: str, booking_id: str, guest_id: str) -> Response:
+def waiver_pdf(
+    app: AppDep, scope: ScopeDep, org: str, booking_id: str, guest_id: str, version: str | None = None
+) -> Response:
     """A guest's signed waiver, the PDF the guest downloads from their page without their page's code (404 for
-    another org's, or unsigned)."""
+    another org's, or unsigned); `version`: one they signed for a line the trip was on before."""
     scope.check(org)
-    pdf = waivers.signed_waiver_pdf(app, org, booking_id, guest_id)
+    pdf = waivers.signed_waiver_pdf(app, org, booking_id, guest_id, version)
     trip = waivers.trip_waivers(app, org, booking_id)
     row = next(r for r in trip.guests if r.guest.id == guest_id)
-    headers = {"Content-Disposition": f'attachment; filename="{waivers.pdf_name(trip, row)}"', **HEADERS}
+    earlier = next((e for e in row.earlier if version and e.signature.waiver_version == version), None)
+    if row.guest.waiver is not None and row.guest.waiver.waiver_version == version:
+        earlier = None  # the one that counts now
+    headers = {"Content-Disposition": f'attachment; filename="{waivers.pdf_name(trip, row, earlier)}"', **HEADERS}
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
