@@ -74,3 +74,27 @@ def test_the_scale_is_the_power_of_ten_nearest_the_currencys_rate() -> None:
         1, 1, 1, 1, 10, 100, 100, 1000, 10000, 10000,
     ]  # fmt: skip
     assert money_scale("jpy") == 100 and money_scale("XTS") == 1  # a code the table does not list: as a dollar
+
+
+def test_a_dinar_businesss_money_at_stake_keeps_its_fils() -> None:
+    """A review: a Kuwaiti dinar has three decimal places (fils), and a payout of 742.505 KWD read "Match 1 payout
+    (742.505 KWD) …" beside "742.510 KWD at stake", in the accountant's report, the CEO's plan and its total, and
+    the report's data said 742.51: each finding's money at stake was rounded to two places, whatever the currency."""
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.reports.role import role_data, role_text
+
+    payouts = [
+        {"id": "P1", "source": "getmyboat", "paid_on": "2026-11-02", "amount": "742.505", "reference": "GMB-77"},
+        {"id": "P2", "source": "getmyboat", "paid_on": "2026-11-03", "amount": "100.250", "reference": "GMB-78"},
+    ]
+    docs = build_documents(_snapshot("KWD", payouts=payouts), ["ceo", "accounting"])
+    accounting, ceo = role_text(docs["accounting"]), role_text(docs["ceo"])
+    assert "Match 2 payouts (842.755 KWD) to bookings or record the revenue" in accounting
+    assert "842.755 KWD at stake" in accounting and "842.760" not in accounting
+    assert "842.755 KWD at stake" in ceo and "Money at stake in the plan: 842.755 KWD" in ceo
+    assert "842.760" not in ceo
+    [finding] = role_data(docs["accounting"])["findings"]
+    assert finding["money_at_stake"] == "842.755"
+    # two places are kept as before, in dollars and in a computed figure alike
+    dollars = build_documents(_snapshot("USD", payouts=[{**p, "amount": "742.50"} for p in payouts]), ["accounting"])
+    assert role_data(dollars["accounting"])["findings"][0]["money_at_stake"] == "1485.00"

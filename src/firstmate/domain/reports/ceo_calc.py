@@ -13,7 +13,6 @@ from firstmate.domain.reports.cfo_calc import month_revenue
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import (
-    CENT,
     REVENUE_LINES,
     count,
     money,
@@ -43,8 +42,9 @@ Shown = dict[str | None, tuple[Decimal, Decimal]]
 
 
 def finding(key: str, title: str, detail: str, severity: Severity, owner: str, at_stake: Decimal = ZERO) -> Finding:
-    """A CEO-lens finding; money in cents so the plan shows what the detail states."""
-    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
+    """A CEO-lens finding; money in cents (a dinar's fils: `Finding` rounds it) so the plan shows what the detail
+    states."""
+    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake, ROLE)
 
 
 def by_money(amount: Decimal, currency: str) -> Severity:

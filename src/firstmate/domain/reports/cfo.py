@@ -41,7 +41,6 @@ from firstmate.domain.reports.cfo_calc import (
 )
 from firstmate.domain.reports.document import Card, Finding, ReportDocument, Section, Severity, Table, Tone, compose
 from firstmate.domain.reports.format import (
-    CENT,
     REVENUE_LINES,
     apportioned,
     money,
@@ -83,7 +82,7 @@ def _finding(
     key: str, title: str, detail: str, severity: Severity, *, owner: str = ROLE, at_stake: Decimal = ZERO
 ) -> Finding:
     # cents, so the plan and its renderers show the figure the detail text states
-    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake.quantize(CENT), ROLE)
+    return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake, ROLE)  # `Finding` rounds it to the cent
 
 
 def _by_money(amount: Decimal, currency: str) -> Severity:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the snapshot's rows import nothing from here; only the type is needed
     from firstmate.domain.snapshot import Snapshot
 
+#: The places a finding's money at stake keeps: cents, or the thousandths of a currency of three (KWD, BHD)
+CENTS, MILLS = Decimal("0.01"), Decimal("0.001")
 ROLES = ("ceo", "cfo", "cmo", "cto", "accounting", "real_estate", "logistics", "billing")
 ROLE_TITLES = {
     "ceo": "CEO",
@@ -97,8 +99,12 @@ class Finding:
     in_cents: bool = False  # the title and detail state the amount with its cents, so it is shown so at stake
 
     def __post_init__(self) -> None:
-        # in cents, as every figure of the JSON is: an occupancy shortfall's stood as 1428.571428571428571428571429
-        object.__setattr__(self, "money_at_stake", self.money_at_stake.quantize(Decimal("0.01"), ROUND_HALF_UP))
+        # in cents, as every figure of the JSON is (an occupancy shortfall's stood as 1428.571428571428571428571429),
+        # but an amount exact in thousandths keeps them: a dinar's fils (742.505 KWD read "742.510 KWD at stake")
+        amount = self.money_at_stake
+        fils = amount.quantize(MILLS, ROUND_HALF_UP)
+        kept = fils if fils == amount and fils != fils.quantize(CENTS) else amount.quantize(CENTS, ROUND_HALF_UP)
+        object.__setattr__(self, "money_at_stake", kept)
 
 
 @dataclass(frozen=True)

@@ -93,9 +93,11 @@ def money_of_rows(amounts: Iterable[Decimal], currency: str = "USD") -> str:
     return money(total, currency, cents=any(s != s.quantize(Decimal(1)) for s in shown))
 
 
-def stake_shown(amount: Decimal, in_cents: bool) -> Decimal:
-    """A finding's money at stake as `stake_text` shows it."""
-    return amount.quantize(CENT, ROUND_HALF_UP) if in_cents else shown_amount(amount)
+def stake_shown(amount: Decimal, in_cents: bool, currency: str = "USD") -> Decimal:
+    """A finding's money at stake as `stake_text` shows it: with its cents, in its currency's places (a dinar's 3)."""
+    if not in_cents:
+        return shown_amount(amount)
+    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), ROUND_HALF_UP)
 
 
 def stake_text(amount: Decimal, currency: str = "USD", *, in_cents: bool = False) -> str:
@@ -107,7 +109,7 @@ def stake_text(amount: Decimal, currency: str = "USD", *, in_cents: bool = False
 def stakes_total(stakes: Iterable[tuple[Decimal, bool]], currency: str = "USD") -> str:
     """The total of findings' money at stake (amount, in cents) as `stake_text` shows each, in cents when one of
     them shows cents: $742.50 and $172.50 beside whole ones read their sum to the cent."""
-    shown = [stake_shown(amount, in_cents) for amount, in_cents in stakes]
+    shown = [stake_shown(amount, in_cents, currency) for amount, in_cents in stakes]
     total = sum(shown, Decimal(0))
     return money(total, currency, cents=any(s != s.quantize(Decimal(1)) for s in shown))
 
