@@ -98,3 +98,23 @@ def test_a_dinar_businesss_money_at_stake_keeps_its_fils() -> None:
     # two places are kept as before, in dollars and in a computed figure alike
     dollars = build_documents(_snapshot("USD", payouts=[{**p, "amount": "742.50"} for p in payouts]), ["accounting"])
     assert role_data(dollars["accounting"])["findings"][0]["money_at_stake"] == "1485.00"
+
+
+def test_an_unused_service_is_one_action_of_the_ceos_plan_weighed_as_the_cto_weighs_it() -> None:
+    """A review: a €29-a-month service nothing used was two actions of the CEO's plan, "Cancel or assign Crm" MEDIUM
+    (due in 14 days) and the CTO's "Cancel Crm" LOW (in 30), its €29 counted twice in "Money at stake in the plan";
+    and a ¥60 one, LOW in the CTO's savings, read MEDIUM in the CEO's. Now the plan has the CTO's saving once, and
+    the CEO's own finding (made when the CTO's report is not there) weighs it as the CTO does."""
+    from decimal import Decimal
+
+    from firstmate.domain.reports.lenses import build_documents
+    from firstmate.reports.role import role_text
+
+    docs = build_documents(_snapshot("EUR", _unused("crm", "29")), ["ceo", "cto"])
+    about = [(a.title, a.severity, a.money_at_stake) for a in docs["ceo"].actions if "Crm" in a.title]
+    assert about == [("Cancel Crm: nothing depends on it (save €29/month)", Severity.LOW, Decimal("29.00"))]
+    ceo = role_text(docs["ceo"])
+    assert "Money at stake in the plan: €29 " in ceo
+    assert "Crm is used by nothing (€29 a month)." in ceo  # the dependency map still says so
+    alone = _severities(ceo_report(_snapshot("JPY", _unused("fonts", "60"), _unused("crm", "50000")), []))
+    assert alone["ceo:unused-service:fonts"] is Severity.LOW and alone["ceo:unused-service:crm"] is Severity.MEDIUM

@@ -13,7 +13,6 @@ from firstmate.domain.reports.ceo_calc import (
     ROLE,
     ZERO,
     Part,
-    by_money,
     finding,
     kpi_section,
     profitability_section,
@@ -27,6 +26,7 @@ from firstmate.domain.reports.cfo_calc import (
     unlisted_by_property,
     unlisted_lets,
 )
+from firstmate.domain.reports.cto import saving_severity
 from firstmate.domain.reports.document import (
     ROLE_TITLES,
     Action,
@@ -76,7 +76,9 @@ def ceo_report(snapshot: Snapshot, findings: Sequence[Finding]) -> ReportDocumen
         kpi_section(snapshot, findings),
         _dependency_section(snapshot),
     ]
-    own = [f for _, found in parts for f in found]
+    # a paid service used by nothing is one action: the CTO's saving ("Cancel X"), its money counted once
+    cancelled = {f.key.removeprefix("cto:cancel:") for f in findings if f.key.startswith("cto:cancel:")}
+    own = [f for _, found in parts for f in found if f.key not in {f"{ROLE}:unused-service:{c}" for c in cancelled}]
     actions = action_plan([*findings, *own], snapshot.as_of)
     everything = {f.key: f for f in reversed([*findings, *own])}  # the first of a key wins, as in the plan
     high = sum(1 for f in everything.values() if f.severity is Severity.HIGH)
@@ -382,8 +384,11 @@ def _dependency_flags(snapshot: Snapshot, labels: dict[str, str]) -> tuple[list[
             paid = ", yet it is paid for every month" if service.monthly_cost else ""
             detail = f"No business or asset lists {service.name} in used_by{paid}."
             # a free, unused service is hygiene; a paid one is money leaking every month
+            # (weighed as the CTO's saving of it is: ¥60 a month is LOW in both)
             severity = (
-                Severity.LOW if service.monthly_cost == 0 else by_money(service.monthly_cost, service.currency or cur)
+                Severity.LOW
+                if service.monthly_cost == 0
+                else saving_severity(service.monthly_cost, service.currency or cur)
             )
             # money at stake is in the org's currency, added in the plan: a bill of another is said, not added
             stake = service.monthly_cost if service.in_currency(cur) else ZERO

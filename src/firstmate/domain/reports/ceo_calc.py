@@ -47,11 +47,6 @@ def finding(key: str, title: str, detail: str, severity: Severity, owner: str, a
     return Finding(f"{ROLE}:{key}", title, detail, severity, owner, at_stake, ROLE)
 
 
-def by_money(amount: Decimal, currency: str) -> Severity:
-    """HIGH from 1,000 at stake (a dollar's worth: ¥100,000 of yen, `in_units_of`), MEDIUM below."""
-    return Severity.HIGH if amount >= in_units_of(HIGH_MONEY, currency) else Severity.MEDIUM
-
-
 def shortfall_severity(short: Decimal, goal: Decimal, at_stake: Decimal, currency: str) -> Severity:
     """HIGH when more than 20 % short of the goal or 1,000 or more at stake (in `currency`'s scale); else MEDIUM."""
     share = ratio(short, goal)

@@ -218,9 +218,10 @@ def _consolidations(services: list[InfraService], cur: str, org: str, names: dic
     return found
 
 
-def _saving_severity(monthly: Decimal, currency: str) -> Severity:
-    # the org-wide guide puts ≥ 1,000 at HIGH; the CTO's own bar for MEDIUM is 50 a month; each a dollar's worth,
-    # in the saving's own currency (¥100,000 and ¥5,000)
+def saving_severity(monthly: Decimal, currency: str) -> Severity:
+    """A monthly saving's severity: the org-wide guide puts ≥ 1,000 at HIGH; the CTO's own bar for MEDIUM is 50 a
+    month; each a dollar's worth, in the saving's own currency (¥100,000 and ¥5,000). The CEO's "used by nothing"
+    weighs a service so too."""
     if monthly >= in_units_of(HIGH_SAVING, currency):
         return Severity.HIGH
     return Severity.MEDIUM if monthly >= in_units_of(MEDIUM_SAVING, currency) else Severity.LOW
@@ -281,7 +282,7 @@ def _cost_section(snapshot: Snapshot) -> tuple[Section, list[Finding]]:
     findings = [
         finding(v.what, "+".join(s.id for s in v.services),
                 f"{v.title} (save {priced(v.monthly, v.currency, cur)}/month)", v.detail,
-                _saving_severity(v.monthly, v.currency),
+                saving_severity(v.monthly, v.currency),
                 # money at stake is the org's currency, added in the CEO's plan: another's is said, not added
                 v.monthly if v.currency == cur else Decimal(0))
         for v in everything
