@@ -23,6 +23,8 @@ from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
 
 #: The day the demo's data folder of `data_app` is written for.
 DEMO_DATA_DAY = date(2026, 11, 21)
+#: Noon of DEMO_DATA_DAY in the demo business's zone (Los Angeles)
+DEMO_DATA_NOW = datetime(2026, 11, 21, 20, 0, tzinfo=UTC)
 #: The week the weekly report tests report, and when they run it.
 INTEL_WEEK = date(2026, 11, 9)
 INTEL_NOW = datetime(2026, 11, 21, 15, tzinfo=UTC)
@@ -40,10 +42,12 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def data_app(demo_app: App, tmp_path: Path) -> App:
-    """The demo business with its data folder (of DEMO_DATA_DAY) imported."""
+    """The demo business with its data folder (of DEMO_DATA_DAY) imported, checked on that day (its jobs were
+    delivered by then), whatever the app's clock says."""
     raw = read_data_folder(write_demo_data(tmp_path / "data", DEMO_DATA_DAY))
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+    that_day = FixedClock(DEMO_DATA_NOW)
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=that_day))
     return demo_app
 
 

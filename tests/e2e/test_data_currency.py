@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.data_folder import read_data_folder
 from firstmate.bootstrap import App
 from firstmate.demo.business_data import write_demo_data
 from firstmate.errors import DataRejected
 from firstmate.services.data import check_data, data_rows, import_data, save_row
 from firstmate.services.reports import build_snapshot
-from tests.e2e.conftest import DEMO_DATA_DAY
+from tests.e2e.conftest import DEMO_DATA_DAY, DEMO_DATA_NOW
 
 TODAY = DEMO_DATA_DAY
 
@@ -53,6 +54,6 @@ def test_a_currency_change_with_every_file_of_amounts_in_the_new_currency_is_tak
     business.write_text(business.read_text().replace("currency: USD", "currency: EUR"), encoding="utf-8")
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw, clock=data_app.clock))
+    import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw, clock=FixedClock(DEMO_DATA_NOW)))
     assert _stored_currency(data_app) == "EUR"
     assert data_rows(data_app.store, "demo", "revenue")

@@ -118,3 +118,29 @@ def test_data_import_says_each_date_and_imports_nothing(home: Path, tmp_path: Pa
         assert "row 1 (line 2), field billed_on" in said and "2062-10-03 is after today" in said, said
         assert "row 2 (line 3), field collected_on" in said and "2026-10-03 is before billed_on 2026-10-20" in said
     assert not data_rows(build(Settings(home=home)).store, "demo", "deliveries")
+
+
+def test_a_delivered_day_after_today_is_refused_as_the_billing_days_are(
+    data_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A review: a job promised for 1 October and still not done, its delivered typed 2062 for 2026, was taken, and
+    read as done: the logistics report said "Overdue open deliveries: 0 [OK]" and asked to collect its $3,400,
+    -13099 days after it was delivered. delivered records what happened, as billed_on does."""
+    clock.set(NOW)
+    before = data_rows(data_app.store, "demo", "deliveries")
+    raw = _folder(
+        tmp_path,
+        "BW-960,bluewater-delivery,Marlow Studio,2026-10-01,2062-10-02,3400,0,,\n",
+        "BW-961,bluewater-delivery,Marlow Studio,2026-12-01,2026-11-21,3400,0,,\n",  # delivered today: taken
+    )
+    with pytest.raises(DataRejected) as refused:
+        check_data(data_app.store, "demo", raw, clock=data_app.clock)
+    assert refused.value.errors == [
+        RowError(
+            "deliveries.csv row 1 (line 2), field delivered",
+            "2062-10-02 is after today (2026-11-21 in America/Los_Angeles): delivered is the day the job was "
+            "delivered, which has happened; correct the date (a year mistyped?), or leave it empty until it is "
+            "delivered",
+        ),
+    ]
+    assert data_rows(data_app.store, "demo", "deliveries") == before  # nothing stored

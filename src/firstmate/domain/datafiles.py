@@ -256,15 +256,16 @@ def _refund_without_its_sale(row: RawRow, model: BaseModel) -> list[RowError]:
 
 #: What each day of a delivery records, and what to leave it until: said when the day is after today.
 _HAPPENED = {
+    "delivered": ("the day the job was delivered", "delivered"),
     "billed_on": ("the day the job was billed", "billed"),
     "collected_on": ("the day the last of it was paid", "paid"),
 }
 
 
 def _billing_days(row: RawRow, delivery: Delivery, today: date | None, zone: str) -> list[RowError]:
-    """A delivery's billed_on and collected_on record what happened: one after today is a typo (2062 for 2026),
-    which read the job as unbilled, or unpaid, in every report until then; a collected_on before its billed_on was
-    taken as written. Each refused, naming the dates."""
+    """A delivery's delivered, billed_on and collected_on record what happened: one after today is a typo (2062 for
+    2026), which read the job as unbilled, or unpaid, in every report until then (a delivered one: done, and never
+    overdue); a collected_on before its billed_on was taken as written. Each refused, naming the dates."""
     errors = []
     for name, (what, until) in _HAPPENED.items():
         day = getattr(delivery, name)
