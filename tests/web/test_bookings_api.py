@@ -352,6 +352,22 @@ def test_cents_of_a_currency_without_them_are_refused(client: TestClient, demo_a
     assert whole.status_code == 201, whole.text
 
 
+def test_a_rupiah_or_yen_booking_of_a_days_charter_is_taken(client: TestClient, demo_app: App, api_key: str) -> None:
+    """A review: every amount was held to 1,000,000 whatever its currency, so a rupiah booking over Rp 1,000,000
+    (about $61: any charter) was refused "gross_amount: 5000000 is above 1000000", as was a ¥1,200,000 day on a
+    yacht (about $8,000). The limit is a million dollars' worth, in the currency's scale (×10,000 for IDR)."""
+    rupiah = _post(client, api_key, booking_body(gross_amount=5_000_000, currency="IDR"))
+    assert rupiah.status_code == 201, rupiah.text
+    yen = _post(client, api_key, booking_body(external_id="WEB-1002", gross_amount=1_200_000, currency="JPY"))
+    assert yen.status_code == 201, yen.text
+    dollars = _post(client, api_key, booking_body(external_id="WEB-1003", gross_amount=2_000_000))
+    assert dollars.status_code == 422
+    assert dollars.json()["detail"] == "gross_amount: 2000000 is above 1000000: write 1000000 or less"
+    too_many = _post(client, api_key, booking_body(external_id="WEB-1004", gross_amount=20_000_000_000, currency="IDR"))
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"] == "gross_amount: 20000000000 is above 10000000000: write 10000000000 or less"
+
+
 def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, demo_app: App, api_key: str) -> None:
     auth = {"Authorization": f"Bearer {api_key}", "content-type": "application/json"}
     unknown = _post(client, api_key, booking_body(asset="titanic"))

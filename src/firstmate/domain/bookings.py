@@ -33,8 +33,17 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from firstmate.domain.currencies import ISO_4217, currency_code, minor_units, places_problem
+from firstmate.domain.currencies import (
+    ISO_4217,
+    LARGEST_SCALE,
+    currency_code,
+    in_units_of,
+    minor_units,
+    places_problem,
+    scaled_codes,
+)
 from firstmate.domain.guests import someone_else
 from firstmate.domain.mail import EMAIL_PATTERN, check_address
 from firstmate.domain.shared import SLUG, Money, problem_words
@@ -43,6 +52,8 @@ from firstmate.domain.timing import other_offset
 #: A start written in UTC outright ("Z", or RFC 3339's "-00:00"): no zone's offset, so none to be another's.
 _UTC_WRITTEN = re.compile(r"(?:[Zz]|-00:00)$")
 
+#: The most a booking's gross amount may be, in a dollar's worth: in a currency worth well under a dollar, times its
+#: `money_scale` (Rp 10,000,000,000; a limit of 1,000,000 rupiah, about $61, refused any charter)
 MAX_GROSS = Decimal("1000000")
 CENT = Decimal("0.01")
 #: The longest trip a booking may be (hours).
@@ -195,9 +206,20 @@ def _places_rule(places: int | None) -> JsonValue:
     return {"if": {"properties": {"currency": {"enum": listed}}}, "then": step}
 
 
-#: The schema's word for `_whole_units`: an amount has no more decimal places than its currency has (none in
-#: JPY, three in BHD, two in USD).
-_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {"allOf": [_places_rule(places) for places in (0, 3, 4, None)]}
+def _most_rule(scale: int | None) -> JsonValue:
+    """The schema's bound of amounts in the currencies of `money_scale` `scale` (None: every other, as a dollar)."""
+    scaled = scaled_codes()
+    codes = scaled[scale] if scale else [code for codes in scaled.values() for code in codes]
+    listed: list[JsonValue] = [code for code in codes if code in ISO_4217]
+    most: JsonValue = {"properties": {"gross_amount": {"maximum": float(MAX_GROSS * (scale or 1))}}}
+    return {"if": {"properties": {"currency": {"enum": listed}}}, ("then" if scale else "else"): most}
+
+
+#: The schema's word for `_whole_units` and `_at_most`: an amount has no more decimal places than its currency has
+#: (none in JPY, three in BHD, two in USD), and is at most a million dollars' worth of it.
+_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {
+    "allOf": [*(_places_rule(places) for places in (0, 3, 4, None)), *(_most_rule(s) for s in (*scaled_codes(), None))]
+}
 #: The most decimal places a currency's amounts have (CLF's and UYW's four; BHD has three).
 MAX_MINOR_UNITS = 4
 
@@ -233,8 +255,9 @@ class BookingRequest(BaseModel):
         json_schema_extra={"enum": list[JsonValue](sorted(ISO_4217))},  # what a client may send, in the schema too
     )
     gross_amount: Amount = Field(
-        ge=0, le=MAX_GROSS,
-        description="In the currency's units, with no more decimal places than it has (none for JPY).",
+        ge=0, le=MAX_GROSS * LARGEST_SCALE,  # in its currency: `_at_most`
+        description="In the currency's units, with no more decimal places than it has (none for JPY); at most a "
+        "million dollars' worth: 1,000,000, times 100 for JPY, 10,000 for IDR (see the schema's rules).",
         # the places are judged in the amount's currency alone (`_whole_units`), which names it: "more than 4
         # decimal places" said of 12.34567 USD told a client a limit that is not USD's
         json_schema_extra={"multipleOf": float(Decimal(1).scaleb(-MAX_MINOR_UNITS))},
@@ -346,6 +369,16 @@ class BookingRequest(BaseModel):
         problem = places_problem(value, currency)
         if problem is not None:
             raise ValueError(problem)
+        return value
+
+    @field_validator("gross_amount")
+    @classmethod
+    def _at_most(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # a million dollars' worth in the amount's currency: 1,000,000 rupiah (about $61) refused any charter
+        currency = info.data.get("currency")
+        most = in_units_of(MAX_GROSS, str(currency or "USD"))
+        if value > most and not (info.context or {}).get("stored"):
+            raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}", {"le": most})
         return value
 
     @field_validator("start")

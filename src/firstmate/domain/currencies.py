@@ -78,6 +78,13 @@ _SCALE = {
     100000: "IRR LBP",
 }  # fmt: skip
 _SCALES = {code: scale for scale, codes in _SCALE.items() for code in codes.split()}
+#: The largest `money_scale`: a bound in a dollar's worth times it holds in every currency.
+LARGEST_SCALE = max(_SCALE)
+
+
+def scaled_codes() -> dict[int, list[str]]:
+    """The codes of each `money_scale` above 1 (a schema states each scale's bound)."""
+    return {scale: sorted(codes.split()) for scale, codes in _SCALE.items()}
 
 
 def money_scale(code: str) -> int:
@@ -88,5 +95,5 @@ def money_scale(code: str) -> int:
 
 
 def in_units_of(amount: Decimal | int, code: str) -> Decimal:
-    """A threshold written in a dollar's worth (1,000), in currency `code` (JPY: 100,000)."""
+    """A threshold or a bound written in a dollar's worth (1,000), in currency `code` (JPY: 100,000)."""
     return Decimal(amount) * money_scale(code)
