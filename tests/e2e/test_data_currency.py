@@ -57,3 +57,40 @@ def test_a_currency_change_with_every_file_of_amounts_in_the_new_currency_is_tak
     import_data(data_app.store, "demo", check_data(data_app.store, "demo", raw, clock=FixedClock(DEMO_DATA_NOW)))
     assert _stored_currency(data_app) == "EUR"
     assert data_rows(data_app.store, "demo", "revenue")
+
+
+def test_a_rupiah_businesss_cash_goals_and_costs_of_a_billion_are_taken(demo_app: App, tmp_path: Path) -> None:
+    """A review: every amount of the data files was held to 1,000,000,000 whatever the currency, so an Indonesian
+    rupiah business could not write its cash (Rp 1,500,000,000, about $92,000), a revenue goal of Rp 1,200,000,000
+    a month, nor a Rp 1,250,000,000 engine: "1500000000 is above 1000000000: write 1000000000 or less". The bound is
+    a billion dollars' worth in the currency's scale (×10,000 for IDR), and a dollar's is as it was."""
+    folder = tmp_path / "rupiah"
+    folder.mkdir()
+    (folder / "business.yaml").write_text(
+        "currency: IDR\ncash:\n  balance: 1500000000\n  as_of: 2026-11-20\n"
+        "goals:\n  - {metric: revenue, monthly: 1200000000}\n",
+        encoding="utf-8",
+    )
+    header = "id,month,entity,category,vendor,amount,fixed,asset\n"
+    (folder / "expenses.csv").write_text(
+        header + "E-1,2026-11,saltwind-charters,repairs,Marina Benoa,1250000000,false,\n", encoding="utf-8"
+    )
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list), raw
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+    snapshot = build_snapshot(demo_app, "demo", as_of=TODAY)
+    assert snapshot.currency == "IDR" and snapshot.finance.cash is not None
+    assert snapshot.finance.cash.balance == 1_500_000_000
+    assert [e.amount for e in snapshot.expenses] == [1_250_000_000]
+
+    (folder / "expenses.csv").write_text(
+        header + "E-1,2026-11,saltwind-charters,repairs,Marina Benoa,20000000000000,false,\n", encoding="utf-8"
+    )
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list), raw
+    with pytest.raises(DataRejected) as refused:
+        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
+    assert [(e.where, e.problem) for e in refused.value.errors] == [
+        ("expenses.csv row 1 (line 2), field amount",
+         "'20000000000000' is above 10000000000000: write 10000000000000 or less"),
+    ]  # fmt: skip

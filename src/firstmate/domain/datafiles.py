@@ -15,11 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from firstmate.domain.currencies import places_problem
+from firstmate.domain.currencies import in_units_of, places_problem
 from firstmate.domain.datafile_words import data_problem_words
 from firstmate.domain.intake import RowError
 from firstmate.domain.redaction import redact_config
 from firstmate.domain.snapshot import (
+    MOST_MONEY,
     ChannelListing,
     Delivery,
     Expense,
@@ -164,19 +165,30 @@ def check_rows(
 
 
 def _past_minor_units(rows: list[tuple[RawRow, Row]], currency: str) -> list[RowError]:
-    """Amounts of money with more decimal places than the reports' currency has. Revenue took four in every
-    currency (for BHD's three), so "12.345" dollars and "12000.50" yen went in, shown "$12" and "12,001 JPY";
-    the other files took two in every currency: a dinar's 12.345 was refused, and yen with sen were taken."""
+    """Amounts of money with more decimal places than the reports' currency has, or past its bound (`_past_most`).
+    Revenue took four in every currency (for BHD's three), so "12.345" dollars and "12000.50" yen went in, shown
+    "$12" and "12,001 JPY"; the other files took two in every currency: a dinar's 12.345 was refused, and yen with
+    sen were taken."""
     errors = []
     for row, model in rows:
         own = getattr(model, "currency", None) if not isinstance(model, Finance) else None  # an AWS bill's USD
         for path, amount in model.amounts():
             problem = places_problem(
                 amount, own or currency, " (its currency)" if own else " (business.yaml's currency)"
-            )
+            ) or _past_most(amount, own or currency, row.values.get(path))
             if problem is not None:
                 errors.append(RowError(row.where(path), problem))
     return errors
+
+
+def _past_most(amount: Decimal, currency: str, written: object) -> str | None:
+    """What is wrong with `amount` past a billion dollars' worth of `currency` (`MOST_MONEY`, scaled as severity is:
+    Rp 10,000,000,000,000), said as a bound is (`problem_words`), the amount as `written` in the file; else None."""
+    most = in_units_of(MOST_MONEY, currency)
+    said = repr(written) if isinstance(written, str) else f"{amount:f}"
+    if amount > most:
+        return f"{said} is above {most}: write {most} or less"
+    return f"{said} is below {-most}: write {-most} or more" if amount < -most else None
 
 
 def sale_keys(rows: Iterable[object]) -> set[str]:

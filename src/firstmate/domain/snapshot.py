@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from firstmate.domain.business import Asset, Entity
-from firstmate.domain.currencies import currency_code
+from firstmate.domain.currencies import LARGEST_SCALE, currency_code
 from firstmate.domain.redaction import ConfigEntry
 from firstmate.domain.shared import SLUG
 
@@ -32,9 +32,14 @@ Slug = Annotated[str, Field(pattern=SLUG)]
 # Money, in as many decimal places as its currency has: the currency is business.yaml's, which these rows do not
 # hold, so the places are checked where a row comes in (`datafiles`); here only the length of what was written
 # (a dinar's 12.345 was refused as "more than 2 decimal places", and yen with sen were taken)
-Amount = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), max_digits=20), MONEY]
-Positive = Annotated[Decimal, Field(ge=0, le=Decimal("1e9"), max_digits=20), MONEY]
-OptionalPositive = Annotated[Decimal | None, Field(ge=0, le=Decimal("1e9"), max_digits=20), MONEY]
+#: The most an amount may be, in a dollar's worth: a billion, times the `money_scale` of the currency (its check
+#: is `datafiles`', where the currency is known: a rupiah business's Rp 1,500,000,000 of cash, about $92,000, was
+#: refused); here, the bound of the largest scale
+MOST_MONEY = Decimal(10**9)
+_MOST = MOST_MONEY * LARGEST_SCALE
+Amount = Annotated[Decimal, Field(ge=-_MOST, le=_MOST, max_digits=20), MONEY]
+Positive = Annotated[Decimal, Field(ge=0, le=_MOST, max_digits=20), MONEY]
+OptionalPositive = Annotated[Decimal | None, Field(ge=0, le=_MOST, max_digits=20), MONEY]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Text = Annotated[str, Field(max_length=300)]
 
@@ -298,7 +303,7 @@ class Goal(Row):
 
     entity: OptionalSlug = None
     metric: Literal["revenue", "bookings", "leads", "occupancy", "profit"]
-    monthly: Annotated[Decimal, Field(ge=0, le=Decimal("1e9"))]
+    monthly: Annotated[Decimal, Field(ge=0, le=_MOST)]  # money (revenue, profit): held to its currency's bound
 
     def amounts(self) -> Iterator[tuple[str, Decimal]]:
         """A revenue or profit target is money; one of bookings or leads is a count, of occupancy a fraction."""
