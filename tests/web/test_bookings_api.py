@@ -366,6 +366,17 @@ def test_a_rupiah_or_yen_booking_of_a_days_charter_is_taken(client: TestClient, 
     too_many = _post(client, api_key, booking_body(external_id="WEB-1004", gross_amount=20_000_000_000, currency="IDR"))
     assert too_many.status_code == 422
     assert too_many.json()["detail"] == "gross_amount: 20000000000 is above 10000000000: write 10000000000 or less"
+    # the API's schema says so too: a client checking its body against it sends the rupiah booking
+    import jsonschema
+
+    from firstmate.domain.bookings import BookingRequest
+
+    schema = BookingRequest.model_json_schema()
+    jsonschema.validate(booking_body(gross_amount=5_000_000, currency="IDR"), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(booking_body(gross_amount=20_000_000_000, currency="IDR"), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(booking_body(gross_amount=2_000_000), schema)
 
 
 def test_unknown_boat_malformed_json_and_oversized_bodies(client: TestClient, demo_app: App, api_key: str) -> None:

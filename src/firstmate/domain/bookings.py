@@ -154,10 +154,15 @@ def _cents(value: object) -> object:
     return value
 
 
+_AMOUNT_SCHEMA: dict[str, JsonValue] = {
+    "type": "number", "minimum": 0, "maximum": float(MAX_GROSS * LARGEST_SCALE), "multipleOf": 0.0001,
+    "examples": [840.75],
+}  # fmt: skip
 Amount = Annotated[
     Decimal,
     BeforeValidator(_cents),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1000000, "multipleOf": 0.0001, "examples": [840.75]}),
+    # the largest currency's bound: each currency's own is a rule of the schema (`_most_rule`)
+    WithJsonSchema(_AMOUNT_SCHEMA),
 ]
 Hours = Annotated[
     Decimal,
