@@ -751,6 +751,19 @@ def test_history_imported_late_is_recorded_and_tells_nobody(demo_app: App) -> No
     assert dict(again.counts) == {"unchanged": 2} and again.over == 0  # nothing done, nothing to say
 
 
+def test_a_trip_under_way_when_imported_is_said_to_be_so_beside_those_over(demo_app: App) -> None:
+    """A review: a trip already under way when its row is imported asks no crew (none could claim a role on a trip
+    that has left), and the import's summary said nothing of it, where it names the trips already over."""
+    now = demo_app.clock.now()  # 2026-06-01 16:00 UTC: a trip from 08:00 to 11:00 in Los Angeles is under way
+    text = HEADER + (
+        f"NOW-1,sea-lark,{now.date()}T08:00:00-07:00,3,5,600.00,USD,Rob Sample,rob@example.com,\n"
+        "OLD-1,sea-lark,2026-03-01T10:00:00-08:00,3,5,600.00,USD,Eve Sample,eve@example.com,\n"
+    )
+    report = import_records(demo_app, "demo", parse_csv(text))
+    assert report.summary() == "2 created (1 trip(s) already over: crew not told; 1 trip(s) under way: crew not asked)"
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
+
+
 def test_a_trip_just_over_still_gives_its_guest_the_page_and_a_trip_moved_into_the_past_tells_its_crew(
     demo_app: App,
 ) -> None:

@@ -56,6 +56,7 @@ class ImportReport:
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
     over: int = 0  # bookings created for a trip already over: their crew were not told
+    under_way: int = 0  # bookings created for a trip that has left: no crew asked (none could take a role)
     double_booked: list[str] = field(default_factory=list)  # what else held a boat then, in words
     unchecked: list[str] = field(default_factory=list)  # rows whose clashes the store kept from being checked
     not_booked: list[str] = field(default_factory=list)  # records rightly left alone (a request), in words
@@ -67,6 +68,8 @@ class ImportReport:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
         done = ", ".join(f"{n} {what}" for what, n in sorted(self.counts.items())) or "nothing to import"
         notes = [f"{self.over} trip(s) already over: crew not told"] if self.over else []
+        if self.under_way:
+            notes.append(f"{self.under_way} trip(s) under way: crew not asked")
         if self.double_booked:
             notes.append(f"{len(self.double_booked)} double booking(s), listed below")
         if self.unchecked:
@@ -231,6 +234,8 @@ def import_records(
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
+            elif outcome.result is IntakeResult.CREATED and record.start <= ctx.clock.now():
+                report.under_way += 1  # the operations manager designates its crew, if any are to be named
             if outcome.result is IntakeResult.CANCELLED and booking.revision == 1:  # a cancellation never heard of
                 report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
             limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
