@@ -207,3 +207,37 @@ def test_a_trip_booked_once_under_way_asks_nobody_to_crew_it(demo_app: App, cloc
         f"/api/v1/events/{tern}/roles/captain/designate", json={"person_id": "jonah"}
     )
     assert put_in.status_code == 200
+
+
+def test_a_change_racing_the_freeing_of_someone_it_left_out_tells_them_of_the_change(demo_app: App) -> None:
+    """A review: the catamaran's change read who its "Crew needed" left out (Priya) while the sloop's cancellation,
+    at that moment, asked her and took her off that list; the change then left her out as busy, so her only word
+    of the trip was the old revision's "Crew needed", its notes as they were. The change now writes only if that
+    list is as it read it, else reads again: she hears of the change."""
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    store, raced = demo_app.store, []
+    transact = store.transact
+
+    def racing(writes: list[object]) -> None:
+        if not raced and any(
+            getattr(w, "item", None)
+            and w.item.sk == "BOOKING"  # type: ignore[attr-defined]
+            and w.item.data.get("revision") == 2
+            and w.item.pk.endswith(catamaran)
+            for w in writes
+        ):
+            raced.append(True)
+            cancel_booking(demo_app, "demo", sloop)  # the sloop's cancellation lands first
+        transact(writes)  # type: ignore[arg-type]
+
+    store.transact = racing  # type: ignore[method-assign]
+    try:
+        changed = booking_body(external_id="TERN", start="2026-06-13T17:00:00-07:00", asset="morning-tern",
+                               notes="Bring the spare tender")  # fmt: skip
+        orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(changed))
+    finally:
+        store.transact = transact  # type: ignore[method-assign]
+    assert raced
+    hers = [e for e in outbox.list_entries(demo_app.store, "demo")
+            if e.key.startswith(f"bk:{catamaran}:") and e.message.to == ("priya@example.com",)]  # fmt: skip
+    assert any(":r2:" in e.key for e in hers), [(e.key, e.message.subject, e.status.value) for e in hers]

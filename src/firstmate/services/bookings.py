@@ -64,7 +64,7 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, ask_the_moved, not_asked, not_asked_write
+from firstmate.services.crew_freed import ask_the_freed, ask_the_moved, not_asked, not_asked_held, not_asked_write
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
     EVERYONE,
@@ -507,9 +507,11 @@ def _change(
     if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
         quiet = quiet - {GUESTS} | {OTHER_GUESTS}
     quiet -= unheard  # the trip is news to them, changed or not
+    busy, held = not_asked_held(ctx.store, org, booking.id)
+    writes.append(held)
     notices = booking_notifications(
         ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip, quiet=quiet, unheard=unheard, busy=not_asked(ctx.store, org, booking.id),
+        off_trip=off_trip, quiet=quiet, unheard=unheard, busy=busy,
     )  # fmt: skip
     told = [put.item.sk for put in notices]
     # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes

@@ -57,6 +57,15 @@ def not_asked(store: Store, org: str, booking_id: str) -> frozenset[str]:
     return frozenset(item.data.get("people", ())) if item else frozenset()
 
 
+def not_asked_held(store: Store, org: str, booking_id: str) -> tuple[frozenset[str], Check]:
+    """`not_asked`, with the write that holds a change to what it read: a freeing at that moment (another trip
+    cancelled) asks someone on it and takes them off; a change that still left them out as busy would leave
+    them the old revision's "Crew needed" and no word of the change. The change fails instead, and reads again."""
+    item = store.get(booking_pk(org, booking_id), NOT_ASKED)
+    held = Check(booking_pk(org, booking_id), NOT_ASKED, VersionIs(item.version) if item else Absent())
+    return (frozenset(item.data.get("people", ())) if item else frozenset()), held
+
+
 def freed_by(before: CrewEvent, after: CrewEvent) -> frozenset[str]:
     """Who `before` held a role on and is free at some of its times now (`after`: the trip as changed): all
     its crew once it is cancelled or moved, those without a role on it now otherwise."""
