@@ -561,3 +561,26 @@ def test_a_guest_count_or_sequence_sent_as_true_or_false_is_refused_and_changes_
     assert _snapshot(demo_app) == before
     event = get_event(demo_app.store, "demo", _post(client, api_key, booking_body()).json()["event_id"])
     assert event.guest_count == 6
+
+
+def test_an_amount_far_over_its_currencys_bound_is_told_that_currencys_bound(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A review: $200,000,000,000 was told "is above 100000000000: write 100000000000 or less" (the bound of the
+    Lebanese pound, the schema's largest), and Rp 1,000,000,000,000 the same, so a client lowering the amount to
+    what it was told was refused again. Each is told its own currency's bound, as an amount just over it is."""
+    before = _snapshot(demo_app)
+    dollars = _post(client, api_key, booking_body(external_id="WEB-1101", gross_amount=200_000_000_000))
+    assert dollars.status_code == 422
+    assert dollars.json()["detail"] == "gross_amount: 200000000000 is above 1000000: write 1000000 or less"
+    rupiah = _post(
+        client, api_key, booking_body(external_id="WEB-1102", gross_amount=1_000_000_000_000, currency="IDR")
+    )
+    assert rupiah.status_code == 422
+    assert rupiah.json()["detail"] == "gross_amount: 1000000000000 is above 10000000000: write 10000000000 or less"
+    dinars = _post(client, api_key, booking_body(external_id="WEB-1103", gross_amount="1000000.001", currency="KWD"))
+    assert dinars.status_code == 422
+    assert dinars.json()["detail"] == "gross_amount: '1000000.001' is above 1000000: write 1000000 or less"
+    huge = _post(client, api_key, booking_body(external_id="WEB-1104", gross_amount=1e300))
+    assert huge.status_code == 422 and "write 1000000 or less" in huge.json()["detail"]
+    assert _snapshot(demo_app) == before  # nothing taken

@@ -28,7 +28,9 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PrivateAttr,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -55,6 +57,8 @@ _UTC_WRITTEN = re.compile(r"(?:[Zz]|-00:00)$")
 #: The most a booking's gross amount may be, in a dollar's worth: in a currency worth well under a dollar, times its
 #: `money_scale` (Rp 10,000,000,000; a limit of 1,000,000 rupiah, about $61, refused any charter)
 MAX_GROSS = Decimal("1000000")
+#: pydantic's own words for a bound, which `problem_words` turns into "… is above …: write … or less"
+_AT_MOST = "Input should be less than or equal to {le}"
 CENT = Decimal("0.01")
 #: The longest trip a booking may be (hours).
 MAX_TRIP_HOURS = 72
@@ -376,15 +380,24 @@ class BookingRequest(BaseModel):
             raise ValueError(problem)
         return value
 
-    @field_validator("gross_amount")
+    @field_validator("gross_amount", mode="wrap")
     @classmethod
-    def _at_most(cls, value: Decimal, info: ValidationInfo) -> Decimal:
-        # a million dollars' worth in the amount's currency: 1,000,000 rupiah (about $61) refused any charter
+    def _at_most(cls, value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Decimal:
+        # a million dollars' worth in the amount's currency: 1,000,000 rupiah (about $61) refused any charter. It
+        # wraps the field's own bound (the largest currency's), so an amount over that too is told its currency's:
+        # $200,000,000,000 was told "write 100000000000 or less", and refused again when it did
         currency = info.data.get("currency")
         most = in_units_of(MAX_GROSS, str(currency or "USD"))
-        if value > most and not (info.context or {}).get("stored"):
-            raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}", {"le": most})
-        return value
+        judged = not (info.context or {}).get("stored")
+        try:
+            amount: Decimal = handler(value)
+        except ValidationError as exc:
+            if judged and any(e["type"] == "less_than_equal" for e in exc.errors()):
+                raise PydanticCustomError("less_than_equal", _AT_MOST, {"le": most}) from None
+            raise
+        if amount > most and judged:
+            raise PydanticCustomError("less_than_equal", _AT_MOST, {"le": most})
+        return amount
 
     @field_validator("start")
     @classmethod
