@@ -216,3 +216,38 @@ def test_a_group_larger_than_one_write_follows_the_line_whole(two_lines: App) ->
     guests = list_guests(two_lines.store, "demo", booking.id)
     assert len(guests) == 120
     assert {(g.status, g.waiver, len(g.earlier)) for g in guests} == {(GuestStatus.ON_HOLD, None, 1)}
+
+
+def test_a_move_to_a_line_whose_waiver_has_the_same_words_does_not_say_it_is_another_text(
+    demo_app: App, client: TestClient
+) -> None:
+    """A review: both lines kept the waiver every business line starts with (the demo's do), so the words Robin signed
+    for Saltwind Charters were Tidewater Sailing Club's word for word; yet his page and his mail said "its waiver is a
+    different text". He is still asked to sign it for Tidewater, and told why truly."""
+    profile = demo_profile()
+    assets = tuple(a.model_copy(update={"entity": "tidewater-guests", "checklist": ()}) if a.id == "morning-tern" else a
+                   for a in profile.assets)  # fmt: skip
+    save_business(demo_app.store, profile.model_copy(update={"assets": assets}))
+    booking = _book(demo_app, "sea-lark")
+    lead = booking.guest_code
+    assert client.post(f"/g/{lead}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
+    robin = _guests(demo_app, booking)["Robin Sample"]
+    assert robin.code is not None
+    _sign(client, robin.code, "Robin Sample")
+    _dispatch(demo_app)
+
+    _book(demo_app, "morning-tern")
+
+    robin = _guests(demo_app, booking)["Robin Sample"]
+    assert robin.status is GuestStatus.ON_HOLD and robin.waiver is None
+    said = (
+        "The trip moved to Tidewater Sailing Club's boat: its waiver has the same words as the one you signed, but is "
+        "signed with Tidewater Sailing Club; please sign it"
+    )
+    page = client.get(f"/g/{robin.code}").text
+    assert said.replace("'", "&#39;") in page and "different text" not in page
+    theirs = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
+    changed = [e for e in theirs if e.key.startswith(f"bk:{booking.id}:r2:")]
+    assert len(changed) == 1
+    text = mail_text(sent_mail(demo_app, "demo", changed[0].key))
+    assert said in text and "different text" not in text

@@ -227,11 +227,16 @@ def follow_line(guest: Guest, line: str, line_of: Callable[[WaiverSignature], st
     return guest.model_copy(update={"waiver": again, "earlier": tuple(earlier), "status": status})
 
 
-def resign_note(guest: Guest, line: str, line_name: str) -> str:
+def resign_note(guest: Guest, line: str, line_name: str, version: str) -> str:
     """Why `guest` is asked to sign again, when they signed another line's waiver for this trip and not yet the one
-    of `line` (named `line_name`), the trip's now: "" otherwise."""
+    of `line` (named `line_name`, its text's version `version`), the trip's now: "" otherwise."""
     if guest.waiver is not None or not guest.earlier or guest.earlier[-1].entity == line:
         return ""
+    if guest.earlier[-1].waiver_version == version:  # lines that kept the waiver every line starts with
+        return (
+            f"The trip moved to {line_name}'s boat: its waiver has the same words as the one you signed, but is signed "
+            f"with {line_name}; please sign it"
+        )
     return f"The trip moved to {line_name}'s boat: its waiver is a different text; please sign it"
 
 

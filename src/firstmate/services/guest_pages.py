@@ -126,7 +126,7 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         over=not booking.cancelled and trip_over(booking, ctx.clock.now()),
         left=trip_left(booking, ctx.clock.now()),
         times=times_shown(booking.request.start, booking.request.end),
-        resign=resign_note(viewer, entity.id, entity.name),
+        resign=resign_note(viewer, entity.id, entity.name, waiver_version(entity.waiver)),
         photo_max_mb=ctx.settings.photo_max_mb,
     )
 

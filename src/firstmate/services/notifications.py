@@ -15,7 +15,7 @@ from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.crew import CrewEvent
-from firstmate.domain.guests import Guest, resign_note
+from firstmate.domain.guests import Guest, resign_note, waiver_version
 from firstmate.domain.mail import OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.photos import album_closes_at
@@ -433,8 +433,10 @@ def _guest_message(
         "link": f"{ctx.settings.base_url}/g/{_code_of(guest, booking)}",
         "code": pretty_code(_code_of(guest, booking)),
         "colour": entity.primary_colour,
-        # signed the waiver of the line the trip was on: this one's is another text, theirs to sign now
-        "resign": "" if result is IntakeResult.CANCELLED else resign_note(guest, entity.id, entity.name),
+        # signed the waiver of the line the trip was on: this one's (another text, or the same words) is theirs to sign
+        "resign": ""
+        if result is IntakeResult.CANCELLED
+        else resign_note(guest, entity.id, entity.name, waiver_version(entity.waiver)),
     }
     assert guest.email is not None
     return templated(
