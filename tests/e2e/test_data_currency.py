@@ -94,3 +94,29 @@ def test_a_rupiah_businesss_cash_goals_and_costs_of_a_billion_are_taken(demo_app
         ("expenses.csv row 1 (line 2), field amount",
          "'20000000000000' is above 10000000000000: write 10000000000000 or less"),
     ]  # fmt: skip
+
+
+def test_an_amount_far_over_its_currencys_bound_is_told_that_currencys_bound(demo_app: App, tmp_path: Path) -> None:
+    """A review: a dollar business's expense of 200,000,000,000,000 (a slip of the keyboard) was told "is above
+    100000000000000: write 100000000000000 or less" (the Lebanese pound's bound, each file's own since rupiah were
+    taken), and an owner who wrote that was refused again. Each is told its currency's bound, as an amount just over
+    it is."""
+    folder = tmp_path / "dollars"
+    folder.mkdir()
+    (folder / "business.yaml").write_text(
+        "currency: USD\ncash:\n  balance: 300000000000000\n  as_of: 2026-11-20\n", encoding="utf-8"
+    )
+    header = "id,month,entity,category,vendor,amount,fixed,asset\n"
+    (folder / "expenses.csv").write_text(
+        header + "E-1,2026-11,saltwind-charters,repairs,Harbor Marine,200000000000000,false,\n",
+        encoding="utf-8",
+    )
+    raw = read_data_folder(folder)
+    assert not isinstance(raw, list), raw
+    with pytest.raises(DataRejected) as refused:
+        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
+    assert sorted((e.where, e.problem) for e in refused.value.errors) == [
+        ("business.yaml, field cash.balance", "300000000000000 is above 1000000000: write 1000000000 or less"),
+        ("expenses.csv row 1 (line 2), field amount",
+         "'200000000000000' is above 1000000000: write 1000000000 or less"),
+    ]  # fmt: skip

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from firstmate.domain.business import Asset, Entity
 from firstmate.domain.currencies import LARGEST_SCALE, currency_code
@@ -32,14 +33,15 @@ Slug = Annotated[str, Field(pattern=SLUG)]
 # Money, in as many decimal places as its currency has: the currency is business.yaml's, which these rows do not
 # hold, so the places are checked where a row comes in (`datafiles`); here only the length of what was written
 # (a dinar's 12.345 was refused as "more than 2 decimal places", and yen with sen were taken)
-#: The most an amount may be, in a dollar's worth: a billion, times the `money_scale` of the currency (its check
-#: is `datafiles`', where the currency is known: a rupiah business's Rp 1,500,000,000 of cash, about $92,000, was
-#: refused); here, the bound of the largest scale
+#: The most an amount may be, in a dollar's worth: a billion, times the `money_scale` of the currency. Its check is
+#: `datafiles`', where the currency is known (a rupiah business's Rp 1,500,000,000 of cash, about $92,000, was
+#: refused), and the only one: a bound here, the largest currency's, told a dollar amount far over its own
+#: "write 100000000000000 or less"; here only the length of what was written
 MOST_MONEY = Decimal(10**9)
 _MOST = MOST_MONEY * LARGEST_SCALE
-Amount = Annotated[Decimal, Field(ge=-_MOST, le=_MOST, max_digits=20), MONEY]
-Positive = Annotated[Decimal, Field(ge=0, le=_MOST, max_digits=20), MONEY]
-OptionalPositive = Annotated[Decimal | None, Field(ge=0, le=_MOST, max_digits=20), MONEY]
+Amount = Annotated[Decimal, Field(max_digits=20), MONEY]
+Positive = Annotated[Decimal, Field(ge=0, max_digits=20), MONEY]
+OptionalPositive = Annotated[Decimal | None, Field(ge=0, max_digits=20), MONEY]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 Text = Annotated[str, Field(max_length=300)]
 
@@ -303,7 +305,15 @@ class Goal(Row):
 
     entity: OptionalSlug = None
     metric: Literal["revenue", "bookings", "leads", "occupancy", "profit"]
-    monthly: Annotated[Decimal, Field(ge=0, le=_MOST)]  # money (revenue, profit): held to its currency's bound
+    monthly: Annotated[Decimal, Field(ge=0, max_digits=20)]  # money (revenue, profit): held to its currency's bound
+
+    @field_validator("monthly")
+    @classmethod
+    def _counted(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # a count or a fraction is no money, so no currency bounds it (`amounts`): the largest currency's bound does
+        if info.data.get("metric") not in ("revenue", "profit") and value > _MOST:
+            raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}", {"le": _MOST})
+        return value
 
     def amounts(self) -> Iterator[tuple[str, Decimal]]:
         """A revenue or profit target is money; one of bookings or leads is a count, of occupancy a fraction."""
