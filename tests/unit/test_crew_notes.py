@@ -851,3 +851,20 @@ def test_an_operators_notes_reach_crew_with_their_money_hidden(notes: str, shown
 @pytest.mark.parametrize(("notes", "shown"), STAFF_NOTES)
 def test_a_staffs_notes_reach_crew_with_every_amount_hidden_and_every_count_kept(notes: str, shown: str) -> None:
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
+
+
+#: A review: a rupiah business writes its money as Indonesia does, "Rp 5.000.000" (a dot between thousands, more
+#: than once), and yen as many write them; each reached crew as written.
+MILLIONS = [
+    ("Paid Rp 5.000.000 deposit, balance on the day", "Paid … deposit, balance on the day"),
+    ("Balance Rp2.500.000 cash at the dock", "Balance … cash at the dock"),
+    ("Rp. 750.000 for the snorkel gear", "… for the snorkel gear"),
+    ("Paid 1.200.000 JPY", "Paid …"),
+    ("Deposit IDR 2.500.000 received", "Deposit … received"),
+    ("Total 12.500.000,50 IDR", "Total …"),
+]
+
+
+@pytest.mark.parametrize(("notes", "shown"), MILLIONS)
+def test_millions_written_with_dots_or_in_rupiah_are_hidden_from_crew(notes: str, shown: str) -> None:
+    assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)

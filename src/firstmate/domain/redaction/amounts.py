@@ -48,14 +48,15 @@ TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "nin
 NUMBER_WORDS = {word: n for n, word in enumerate(UNITS, 1)} | {word: 10 * n for n, word in enumerate(TENS, 2)}
 NUMBER_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # "fourteen" tried before "four"
 SPELLED = rf"\b(?:{NUMBER_WORD}|hundred|thousand)(?:(?:[ -]| and )(?:{NUMBER_WORD}|hundred|thousand|grand))*\b"
-#: How thousands are grouped: "1,200", "1.200" (most of Europe), "1 200" (France, Scandinavia), "1'200" (Switzerland).
-GROUPS = r"(?:,\d{3}|\.\d{3}(?=[.,]\d|\b)(?!\.\d)|[ \u00a0\u202f'’]\d{3})(?![\d])"
+#: How thousands are grouped: "1,200", "1.200" (most of Europe), "1 200" (France, Scandinavia), "1'200" (Switzerland);
+#: dots more than once too ("Rp 5.000.000", as Indonesia writes it), never a dot before cents ("1.200.50").
+GROUPS = r"(?:,\d{3}|\.\d{3}(?=[.,]\d|\b)(?!\.\d(?!\d\d(?!\d)))|[ \u00a0\u202f'’]\d{3})(?![\d])"
 #: An amount as any country writes it: grouped, with cents after a dot or a comma, in thousands ("1.2k"), or
 #: cents alone ("$.50").
 AMOUNT = rf"(?:(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:[.,]\d+)?(?:[kK](?![^\W\d_]))?|[.,]\d+)"
-#: Signs of currencies, and the short names some write as one ("1.200 kr", "200 zł", "R$ 200", "US$300").
+#: Signs of currencies, and the short names some write as one ("1.200 kr", "200 zł", "R$ 200", "US$300", "Rp 5.000").
 SIGNS = "$€£¥₹₩₺₽₪₫₱฿₦₴₡₲₸₼₾円元￥"
-LETTERS_OF_MONEY = r"(?<![^\W\d_])(?:(?i:kr|zł|kč)|Rs)\.?(?![^\W\d_])"
+LETTERS_OF_MONEY = r"(?<![^\W\d_])(?:(?i:kr|zł|kč)|Rs|Rp)\.?(?![^\W\d_])"
 #: A sign written as markup, as a channel may leave it ("&#36;200", "200&euro;").
 SIGN_ENTITY = r"&(?i:#0*36|#x0*24|dollar|#0*8364|#x20ac|euro|#0*163|#x0*a3|pound|#0*165|#x0*a5|yen);"
 A_SIGN = rf"(?:(?<![^\W\d_])[A-Z]{{1,3}}(?=\$))?[{SIGNS}]|{LETTERS_OF_MONEY}|{SIGN_ENTITY}"
