@@ -2126,3 +2126,26 @@ def test_an_export_imported_without_its_boat_names_only_the_missing_trips_of_the
     said = not_in_export(demo_app, "demo", records, source="getmyboat", asset=None)
     assert [line.split(" (", 1)[0] for line in said] == ["getmyboat L-2"], said
     assert "which lists getmyboat's trips on Sea Lark from 1 Aug to 10 Aug 2027" in said[0], said
+
+
+def test_a_calendar_total_in_dinars_or_rupiah_is_read_and_a_yen_one_told_how_to_write_it() -> None:
+    """A review: a Kuwaiti business's calendar export with "Total: KWD 1\\,250.500" (a dinar has 1,000 fils) was
+    refused "cannot read the total"; and a yen total not read was told to "write it like 'JPY 1200.00'", cents
+    that yen do not have. Three places are read as the booking's amount takes them (more than its currency has is
+    refused saying how to write it), and the example is written in the currency's places."""
+    for total, currency, amount in (
+        (rb"KWD 1\,250.500", "KWD", "1250.500"), (rb"IDR 5\,000\,000", "IDR", "5000000"), (rb"JPY 1\,200\,000", "JPY",
+                                                                                              "1200000"),
+    ):  # fmt: skip
+        export = OTA.replace(rb"Total: USD 1\,120.00", b"Total: " + total)
+        [record, *_] = parse_ics(export, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+        assert isinstance(record, BookingRequest), (total, record)
+        assert (record.currency, record.gross_amount) == (currency, Decimal(amount))
+    export = OTA.replace(rb"Total: USD 1\,120.00", b"Total: 1.250.505 KWD")
+    [error, *_] = parse_ics(export, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark")
+    assert isinstance(error, RowError)
+    export = OTA.replace(rb"Total: USD 1\,120.00", "Total: ¥1\\,200\\,000".encode())
+    [error, *_] = parse_ics(
+        export, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark", currency="JPY"
+    )
+    assert isinstance(error, RowError) and error.problem.endswith("write it like 'JPY 1200'"), error

@@ -28,6 +28,7 @@ from firstmate.adapters.sources.bookings.fields import (
     within_notes_limit,
 )
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
+from firstmate.domain.currencies import minor_units
 from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
@@ -35,7 +36,8 @@ from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 # `Notes:` took "Guests: 6" for its value); no-break spaces pasted from a web page are spaces around a label too
 _LINE = re.compile(r"[ \t\xa0]*(?P<key>[A-Za-z][A-Za-z \xa0]{0,30}):[ \t]*(?P<value>.*?)[ \t]*")
 _TOTAL = re.compile(
-    r"^(?P<currency>[A-Za-z]{3})?\s*(?P<sign>[$€£])?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)\s*"
+    # up to four places, as a currency may have (a dinar's fils): more than its own are refused with the booking's
+    r"^(?P<currency>[A-Za-z]{3})?\s*(?P<sign>[$€£])?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,4})?)\s*"
     r"(?P<sign_after>[€£])?\s*(?P<suffix>[A-Za-z]{3})?$"
 )
 #: The currency a total's sign names: "$" is the US dollar's, as it was before signs were read, unless the business
@@ -476,7 +478,8 @@ def _total(text: str, currency: str) -> tuple[str, str]:
     and so is "$" in a business of another dollar (Canadian, Australian…)."""
     match = _TOTAL.fullmatch(text.strip())
     if not match:
-        raise ValueError(f"cannot read the total {text!r}; write it like '{currency} 1200.00'")
+        places = minor_units(currency)  # "JPY 1200.00" asked for cents yen do not have
+        raise ValueError(f"cannot read the total {text!r}; write it like '{currency} {1200:.{places}f}'")
     try:
         amount = Decimal(plain_amount(match["amount"]))
     except InvalidOperation:
