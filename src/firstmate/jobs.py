@@ -156,7 +156,7 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             # week before, at once)
             run = run_weekly(
                 app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=not scheduled,
-                timebox=timebox,
+                settle=ACCOUNT_WEEK_MARGIN if scheduled else timedelta(0), timebox=timebox,
             )  # fmt: skip
         except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
             at = exc.ends + ACCOUNT_WEEK_MARGIN

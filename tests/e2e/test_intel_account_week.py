@@ -115,3 +115,32 @@ def test_a_business_in_auckland_whose_ad_accounts_count_its_own_days_gets_its_re
 
     assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
     assert set(queued.values()) == {datetime(2026, 11, 16, 7, tzinfo=AUCKLAND)}
+
+
+def test_a_monday_run_caught_up_just_after_the_accounts_week_ended_still_waits_its_hour(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A laptop closed from Saturday and opened at 21:05 on Monday in Auckland, five minutes after the accounts'
+    Sunday ended in Los Angeles: the Monday run caught up then built the report at once, without the hour the
+    scheduled run gives Meta's figures of the account's last hours to come in. It waits that hour too, and sends
+    the week just ended once, at 22:00."""
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    woken = datetime(2026, 11, 16, 21, 5, tzinfo=AUCKLAND)
+    clock.set(woken)
+
+    [caught_up] = run_due_jobs(app.store, clock, weekly, app)
+    assert caught_up.status == "waiting", caught_up
+    assert "its report goes out from Mon Nov 16 22:00 Pacific/Auckland time" in caught_up.detail, caught_up.detail
+    assert list_runs(app.store, "demo") == []  # nothing pulled yet
+
+    queued = _walk(app, clock, weekly, woken)
+
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    first = min(queued.values()).astimezone(AUCKLAND)
+    assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
+    [run] = list_runs(app.store, "demo")
+    assert run["pulled_at"] >= "2026-11-16T09:00"

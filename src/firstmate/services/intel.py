@@ -98,11 +98,14 @@ def run_weekly(
     analyst: Analyst | None = None,
     timebox: TimeBox | None = None,
     or_last_ended: bool = False,
+    settle: timedelta = timedelta(0),
 ) -> IntelRun:
     """Run the weekly report for `org`. Without `week`, the most recent complete week with data. A week
     is complete once it has ended in the business's zone and in each ad account's (Meta counts an
     account's days in its own zone, which may be behind): `week` before then is refused, or, with
-    `or_last_ended` (the scheduled run), the last week that has ended there is reported instead.
+    `or_last_ended` (a run by hand: `jobs run weekly_report`), the last week that has ended there is reported
+    instead. `settle`: how long after it has ended in an ad account's zone a week counts as ended there, Meta's
+    figures of its last hours given that time to come in (the scheduled run's hour): before then it is refused.
     `timebox`: the time it has (a Lambda function's), looked at before each pull, the analysis and storing
     the report: out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted)."""
     profile = load_business(ctx.store, org)
@@ -123,7 +126,9 @@ def run_weekly(
         raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
     zones = {account: ads.timezone(account) for account in accounts}
     wanted = target
-    target = _ended_in_accounts(target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended)
+    target = _ended_in_accounts(
+        target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
+    )
     since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
     run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     prefix = f"raw/{org}/{run_id}"
@@ -194,33 +199,46 @@ def replay_run(
 
 
 def _ended_in_accounts(
-    target: date, zones: dict[str, str | None], now: datetime, timezone: str, *, refuse: bool
-) -> date:
-    """`target`, if it has ended in each ad account's zone (`zones`) too; else the last week that has, or,
-    when `refuse`, InvalidInput saying when it ends. Meta's weeks are each ad account's days: one whose zone
-    is behind the business's (Los Angeles, for a business in Auckland) had its Sunday half over at a
+    target: date, zones: dict[str, str | None], now: datetime, timezone: str, *, refuse: bool,
+    settle: timedelta = timedelta(0),
+) -> date:  # fmt: skip
+    """`target`, if it has ended in each ad account's zone (`zones`) too, `settle` ago; else the last week that
+    has, or, when `refuse`, WeekNotOver saying when it ends. Meta's weeks are each ad account's days: one whose
+    zone is behind the business's (Los Angeles, for a business in Auckland) had its Sunday half over at a
     Monday report, and the day was restated a week on."""
-    ended = last_complete_week(now, timezone, *{zone for zone in zones.values() if zone})
+    named = sorted({zone for zone in zones.values() if zone})
+    over = last_complete_week(now, timezone, *named)
+    # a Monday run caught up at 21:05, five minutes after the accounts' Sunday ended, built it at once: the hour the
+    # scheduled run waits for Meta's figures of those last hours is waited for whenever the run comes (an account
+    # counting the business's own days has its week over long before the business's Monday report)
+    others = [zone for zone in named if zone != timezone]
+    ended = min(over, last_complete_week(now - settle, *others)) if settle and others else over
     if target <= ended or not refuse:
         return min(target, ended)
-    what, when = _not_ended(target, zones, timezone)
+    just = target <= over  # over in every zone, but only just
+    what, when = _not_ended(target, zones, timezone, just=just)
+    why = "Meta's weeks are the ad account's" + ("; its last hours' figures are given time to come in" if just else "")
     raise WeekNotOver(
-        f"{what} (Meta's weeks are the ad account's)",
+        f"{what} ({why})",
         hint=f"run it after {when}, when it has; the last week ended there is {ended}",
         ends=max(week_ends(target, zone) for zone in zones.values() if zone),
         when=when,
     )
 
 
-def _not_ended(week: date, zones: dict[str, str | None], timezone: str) -> tuple[str, str]:
+def _not_ended(week: date, zones: dict[str, str | None], timezone: str, *, just: bool = False) -> tuple[str, str]:
     """What to say of a `week` that has not ended in the zone of some ad accounts (`zones`), the latest to end
     it: where and whose ("the week of 2026-11-09 has not ended yet in America/Los_Angeles, where ad account 1001
-    counts its days"), and when it has, in the business's `timezone` ("Mon Nov 16 21:00 Pacific/Auckland time")."""
+    counts its days"), and when it has, in the business's `timezone` ("Mon Nov 16 21:00 Pacific/Auckland time").
+    `just`: it has ended there, only just ("the week of 2026-11-09 ended only at Mon Nov 16 21:00 Pacific/Auckland
+    time in America/Los_Angeles, …")."""
     ends, zone = max((week_ends(week, z), z) for z in zones.values() if z)
     late = [account for account, z in zones.items() if z == zone]
     listed = late[0] if len(late) == 1 else f"{', '.join(late[:-1])} and {late[-1]}"
     whose = f"ad account {listed} counts its" if len(late) == 1 else f"ad accounts {listed} count their"
-    return f"the week of {week} has not ended yet in {zone}, where {whose} days", moment_in(ends, timezone)
+    when = moment_in(ends, timezone)
+    where = f"ended only at {when} in {zone}" if just else f"has not ended yet in {zone}"
+    return f"the week of {week} {where}, where {whose} days", when
 
 
 def moment_in(at: datetime, timezone: str) -> str:
