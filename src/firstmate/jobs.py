@@ -13,6 +13,7 @@ import structlog
 
 from firstmate.bootstrap import App
 from firstmate.config import Settings
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intel import week_ends
 from firstmate.domain.reports.document import ROLES
 from firstmate.domain.schedule import Schedule
@@ -29,6 +30,7 @@ from firstmate.services.intel import (
     moment_in,
     record_failure,
     record_scheduled_run,
+    recorded_account_zones,
     run_weekly,
     scheduled_run_done,
     sweep_archive,
@@ -166,7 +168,14 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
             record_failure(app, org, error, period)  # the owner is told either way
-            failed.append(f"{org}: {error}")
+            # an org whose ad accounts' week is not over yet needed nothing of the sources before then: a token
+            # expired at 07:00, renewed at 9:00, cost it that week's report (its tries given up by 07:40, and by hand
+            # the week before, had already); once its tries are spent, the run is taken up at its hour all the same
+            resumes = _account_week_over(app, org, profile, period) if scheduled else None
+            if resumes is not None:
+                later = resumes if later is None else min(later, resumes)
+            its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
+            failed.append(f"{org}: {error}{its}")
             continue
         try:
             record_scheduled_run(app.store, org, period, run.run_id)
@@ -183,6 +192,21 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
     if later is not None:
         return Later(later, "; ".join([*waiting, *done]))
     return "; ".join(done) or "no org has an ad account"
+
+
+def _account_week_over(app: App, org: str, profile: BusinessProfile, period: datetime) -> datetime | None:
+    """When the scheduled run of `period` would build `org`'s report, its ad accounts counting another zone's days
+    (as its latest run recorded them) and their week not over yet: ACCOUNT_WEEK_MARGIN after it has ended in each;
+    None when it has (or no zone is recorded)."""
+    accounts = {e.meta_ad_account for e in profile.entities if e.meta_ad_account}
+    try:  # said on the way to a failure of its own: never one in its place
+        zones = {z for a, z in recorded_account_zones(app, org).items() if a in accounts and z}
+    except Exception:
+        log.warning("intel.account_zones_unread", org=org, exc_info=True)
+        return None
+    week = last_complete_week(period, profile.org.timezone)
+    at = max((week_ends(week, zone) + ACCOUNT_WEEK_MARGIN for zone in zones), default=None)
+    return at if at is not None and at > app.clock.now() else None
 
 
 #: How long a Monday's role reports wait for the weekly marketing report of the same minute, which the CMO's

@@ -144,3 +144,41 @@ def test_a_monday_run_caught_up_just_after_the_accounts_week_ended_still_waits_i
     assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
     [run] = list_runs(app.store, "demo")
     assert run["pulled_at"] >= "2026-11-16T09:00"
+
+
+def test_a_meta_token_expired_at_seven_does_not_cost_a_waiting_org_its_report(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The business in Auckland, its accounts counting Los Angeles' days, whose Meta token has expired by Monday
+    07:00: the run fails its three tries by 07:40 (the owner told) though it needed nothing of Meta before 22:00,
+    and with the token renewed at 9:00 nothing went out that week: `intel run --send` sends the week before, had
+    already, and the week just ended could be sent only by hand, after 21:00. Now the tries are reported as
+    before, and the run is still taken up at 22:00, as it would have been, and sends the week just ended, once."""
+    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    tries = []
+    for _ in range(3):  # at 07:01, and 10 and 30 minutes after each failure
+        tries += run_due_jobs(app.store, clock, weekly, app)
+        clock.advance(timedelta(minutes=31))
+    assert [t.status for t in tries] == ["failed"] * 3 and tries[-1].given_up, tries  # reported, as before
+    assert "its report goes out from Mon Nov 16 22:00 Pacific/Auckland time" in tries[-1].detail, tries[-1].detail
+    standin.meta_faults.token_expired = False  # the owner renews it at 9:00
+    before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}  # last week's, sent then
+
+    walked = _walk(app, clock, weekly, datetime(2026, 11, 16, 9, tzinfo=AUCKLAND))
+
+    queued = {key: at for key, at in walked.items() if key not in before}
+
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    first = min(queued.values()).astimezone(AUCKLAND)
+    assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
+    assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09", "2026-11-02"]
