@@ -182,3 +182,33 @@ def test_a_meta_token_expired_at_seven_does_not_cost_a_waiting_org_its_report(
     first = min(queued.values()).astimezone(AUCKLAND)
     assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
     assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09", "2026-11-02"]
+
+
+def test_jobs_list_still_shows_the_run_waiting_after_a_run_by_hand(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run waits for the accounts' week; at 10:00 someone runs `jobs run weekly_report` (the week before,
+    at once). `jobs list` then showed only that run, "done … the week of 2026-11-09 can be reported from Mon Nov 16
+    21:00 … (firstmate intel run --week 2026-11-09)", the wait gone from sight, as if the week had to be sent by
+    hand. It still shows the scheduled run waiting, with until when, beside the run by hand."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.scheduler import run_due_jobs, run_job_now
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    clock.set(datetime(2026, 11, 16, 10, 0, 7, tzinfo=AUCKLAND))
+    assert run_job_now(app.store, clock, weekly[0], app).status == "done"
+
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "600"})
+
+    assert listed.exit_code == 0, listed.output
+    assert "waiting 2026-11-15T18:01, run again from 2026-11-16T09:00 UTC" in listed.output, listed.output
+    assert "by hand since: done 2026-11-15T21:00" in listed.output, listed.output

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from firstmate.cli.common import app_context, done, example, progress_display, show
 from firstmate.errors import NotFound, UserError
+from firstmate.ports import Store
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 
@@ -18,7 +19,6 @@ jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 def jobs_list() -> None:
     """List scheduled jobs with their next run and last result."""
     from firstmate.jobs import declared_jobs
-    from firstmate.services.scheduler import last_runs
 
     with app_context() as app:
         table = Table("job", "schedule", "zone", "next run (UTC)", "last run")
@@ -29,11 +29,25 @@ def jobs_list() -> None:
                     job.name, job.schedule.cron, job.schedule.timezone, "—", "on AWS only: the dispatcher does it"
                 )
                 continue
-            last = last_runs(app.store, job.name, limit=1)
-            last_text = _last_run(last[0]) if last else Text("never")
+            last_text = _last_runs(app.store, job.name)
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
             table.add_row(job.name, job.schedule.cron, job.schedule.timezone, nxt, last_text)
     show(table)
+
+
+def _last_runs(store: Store, job: str) -> Text:
+    """A job's last run as `jobs list` shows it; a scheduled run still waiting (`Later`) is shown first, beside
+    the runs by hand since (one at 10:00 hid the Monday run waiting till 22:00, as if that week were left to send by
+    hand)."""
+    from firstmate.services.scheduler import MANUAL, last_runs
+
+    runs = last_runs(store, job, limit=20)
+    if not runs:
+        return Text("never")
+    scheduled = next((run for run in runs if not str(run["period"]).endswith(MANUAL)), None)
+    if runs[0] is scheduled or scheduled is None or scheduled["status"] != "waiting":
+        return _last_run(runs[0])
+    return Text(f"{_last_run(scheduled)}; by hand since: {_last_run(runs[0])}")
 
 
 def _last_run(record: dict[str, Any]) -> Text:
