@@ -42,8 +42,10 @@ def booking_list(
     cancelled: Annotated[bool, typer.Option("--cancelled", help="List cancelled bookings too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per booking, a line each.")] = False,
 ) -> None:
-    """The bookings departing from --from to --to (the next 30 days by default), soonest first: when, boat, lead
-    guest, guests, channel, total and id (the id 'booking show' and 'booking cancel' take)."""
+    """List the bookings departing on some days (the next 30 by default), soonest first.
+
+    Each with when, boat, lead guest, guests, channel, total and id (the id 'booking show' and 'booking cancel'
+    take); --from and --to choose the days, --cancelled lists cancelled ones too."""
     if last is not None and first is None:
         raise InvalidInput("--to needs --from: give the first day too, like --from 2026-06-13")
     start, end = parse_day(first, "--from", "2026-06-13"), parse_day(last, "--to", "2026-06-30")
@@ -86,9 +88,10 @@ def booking_show(
         str | None, typer.Option(help="The channel (getmyboat, boatsetter, csv…) whose reference BOOKING is.")
     ] = None,
 ) -> None:
-    """One booking as stored, money and private notes included, its guests (with the ids 'booking remove-guest'
-    takes), and every message it sent or will send, with where each stands (sent, waiting, dead, withdrawn by a
-    later change)."""
+    """Show one booking as stored, its guests, and every message it sent or will send.
+
+    Money and private notes included (for the operator); its guests with the ids 'booking remove-guest' takes;
+    each message with where it stands (sent, waiting, dead, withdrawn by a later change)."""
     wanted = named(booking, "BOOKING", "a booking") or ""
     with app_context() as app:
         org = chosen_org(app, named(org, "--org", "an org"))

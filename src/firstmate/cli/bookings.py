@@ -264,8 +264,9 @@ def booking_remove_guest(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Remove without asking (scripts, cron).")] = False,
 ) -> None:
-    """Take a guest off a booking's group, as its lead can from their page: their page's link stops opening the
-    trip, the photos they shared leave the album, what still waits to be mailed to them is withdrawn, and their
+    """Take a guest off a booking's group, as its lead can from their page.
+
+    Their page's link stops opening the trip, the photos they shared leave the album, what still waits to be mailed to them is withdrawn, and their
     place is free; a guest whose invitation reached them gets one short note that they are off it. Refused for a
     guest who signed the waiver, a trip that has left, and the lead (cancel the booking instead). Asked first at a
     terminal (--yes: not asked)."""
