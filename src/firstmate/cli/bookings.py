@@ -266,10 +266,10 @@ def booking_remove_guest(
 ) -> None:
     """Take a guest off a booking's group, as its lead can from their page.
 
-    Their page's link stops opening the trip, the photos they shared leave the album, what still waits to be mailed to them is withdrawn, and their
-    place is free; a guest whose invitation reached them gets one short note that they are off it. Refused for a
-    guest who signed the waiver, a trip that has left, and the lead (cancel the booking instead). Asked first at a
-    terminal (--yes: not asked)."""
+    Their page's link stops opening the trip, the photos they shared leave the album, what still waits to be
+    mailed to them is withdrawn, and their place is free; a guest whose invitation reached them gets one short
+    note that they are off it. Refused for a guest who signed the waiver, a trip that has left, and the lead
+    (cancel the booking instead). Asked first at a terminal (--yes: not asked)."""
     wanted = (named(booking, "BOOKING", "a booking") or "").strip()
     guest_id = (named(guest_id, "GUEST_ID", "a guest's id, like g2") or "").strip()
     with app_context() as app:
