@@ -138,10 +138,14 @@ def crew_link(app: App, org: str, person_id: str, purpose: str = "login") -> str
     return f"{app.settings.base_url}/crew/enter?t={crew_link_token(app.secret_key, link, app.clock.now())}"
 
 
-def sent_mail(app: App, org: str, key: str) -> EmailMessage:
-    """The outbox entry `key` as it reached the mail folder, sending whatever is due first (as the
-    dispatcher does: sign-in links are signed then)."""
+def send_due(app: App) -> None:
+    """Send whatever the outbox holds due now, as the dispatcher does (sign-in links are signed then)."""
     outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
+
+
+def sent_mail(app: App, org: str, key: str) -> EmailMessage:
+    """The outbox entry `key` as it reached the mail folder, sending whatever is due first (`send_due`)."""
+    send_due(app)
     entry = outbox.get_entry(app.store, org, key)
     assert entry.provider_ref, f"{key} was not sent: {entry.status} {entry.last_error}"
     return email.message_from_bytes(Path(entry.provider_ref).read_bytes(), policy=policy.default)  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
-from tests.conftest import booking_body, mail_text, sent_mail
+from tests.conftest import booking_body, mail_text, send_due, sent_mail
 
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT, back 19:00
 RETURN = DEPARTURE + timedelta(hours=3)
@@ -27,10 +27,6 @@ RETURN = DEPARTURE + timedelta(hours=3)
 def trip(demo_app: App) -> tuple[str, str]:
     outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=4)))
     return outcome.booking.id, outcome.booking.guest_code
-
-
-def _dispatch(app: App) -> None:
-    outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
 
 
 def _invite(app: App, address: str) -> outbox.OutboxEntry:
@@ -69,8 +65,8 @@ def test_an_invitation_held_past_departure_still_goes_worded_for_a_trip_under_wa
     assert "invited you aboard" not in str(message["Subject"])
     page = client.get(f"/g/{robin}").text
     assert "The trip has left. If you are aboard, say so and sign the waiver." in page  # as the mail said
-    _dispatch(demo_app)
-    _dispatch(demo_app)
+    send_due(demo_app)
+    send_due(demo_app)
     [sent] = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
     assert sent.status.value == "sent" and sent.attempts == 1  # once
 
@@ -96,7 +92,7 @@ def test_an_invitation_held_past_the_trip_offers_its_album_and_one_held_past_the
     assert "share yours in its album until Sat 20 Jun 2026, 19:00 PDT" in text
     assert f"/g/{_code(demo_app, booking_id, 'Robin Sample')}" in text
     clock.set(RETURN + timedelta(days=7, minutes=1))  # the album has closed
-    _dispatch(demo_app)
+    send_due(demo_app)
     kit = _invite(demo_app, "kit@example.com")
     assert kit.status.value == "dead" and not kit.provider_ref and "out of date" in (kit.last_error or "")
 
@@ -111,7 +107,7 @@ def test_an_invitation_held_while_the_trip_moved_later_reaches_the_guest_once_at
     later = BookingRequest.model_validate(booking_body(guest_count=4, start="2026-06-14T16:00:00-07:00"))
     orchestrate_booking(demo_app, "demo", later)
     clock.set(DEPARTURE + timedelta(hours=1))  # past the departure the invitation was made for
-    _dispatch(demo_app)
+    send_due(demo_app)
     to_robin = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
     [sent] = [e for e in to_robin if e.status.value == "sent"]
     text = mail_text(sent_mail(demo_app, "demo", sent.key))
@@ -131,7 +127,7 @@ def test_an_invitation_sent_again_after_its_sender_died_says_again_what_it_said(
     a boat that had left: "we could not send this before it did, sorry", a minute after it had. The repeat now
     says what the first send said, so the two are one message, and the outbox shows it so."""
     _, code = trip
-    _dispatch(demo_app)  # the booking's own messages went
+    send_due(demo_app)  # the booking's own messages went
     clock.set(DEPARTURE - timedelta(days=1))
     assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
     handed: list[tuple[str, str]] = []

@@ -17,7 +17,7 @@ from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import list_photos
-from tests.conftest import booking_body, mail_text, photo, sent_mail
+from tests.conftest import booking_body, mail_text, photo, send_due, sent_mail
 
 DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 Jun 2026, 16:00 PDT
 
@@ -26,10 +26,6 @@ DEPARTURE = datetime(2026, 6, 13, 23, 0, tzinfo=UTC)  # booking_body's: Sat 13 J
 def trip(demo_app: App) -> tuple[str, str]:
     outcome = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=4)))
     return outcome.booking.id, outcome.booking.guest_code
-
-
-def _dispatch(app: App) -> None:
-    outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
 
 
 def _guest(app: App, booking_id: str, name: str) -> tuple[str, str]:
@@ -63,7 +59,7 @@ def test_a_removed_guests_photos_leave_the_album_and_the_guest_is_told_once(
         assert client.post(f"/g/{code}/guests", data={"name": name, "email": email}).status_code == 200
     robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
     _, kit = _guest(demo_app, booking_id, "Kit Sample")
-    _dispatch(demo_app)  # the invitations go out
+    send_due(demo_app)  # the invitations go out
     clock.set(DEPARTURE - timedelta(minutes=30))  # the album is open
     for width in (4, 5, 6):
         _share(client, robin, width)
@@ -94,7 +90,7 @@ def test_a_removed_guests_photos_leave_the_album_and_the_guest_is_told_once(
     assert "Hi Robin," in text and "Dana Whitcomb took you off the group" in text and "Sat 13 Jun 2026" in text
     assert "the 3 photos you shared left its album" in text
     assert "Kit" not in text and "840" not in text and robin not in text and "/g/" not in text
-    _dispatch(demo_app)  # once only, whatever runs again
+    send_due(demo_app)  # once only, whatever runs again
     assert [e.status.value for e in _to(demo_app, "robin@example.com")] == ["sent", "sent"]
 
 
@@ -112,11 +108,11 @@ def test_a_removed_guest_who_never_heard_of_the_trip_is_not_told_and_a_guest_add
     assert invite.status.value == "dead" and "the lead removed them" in (invite.last_error or "")
 
     assert client.post(f"/g/{code}/guests", data={"name": "Kit Smaple", "email": "kit@example.com"}).is_success
-    _dispatch(demo_app)
+    send_due(demo_app)
     kit_id, _ = _guest(demo_app, booking_id, "Kit Smaple")
     assert client.post(f"/g/{code}/guests/{kit_id}/remove", data={"confirm": "yes"}).is_success
     assert client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": "kit@example.com"}).is_success
-    _dispatch(demo_app)
+    send_due(demo_app)
     sent = [e.message.subject for e in _to(demo_app, "kit@example.com") if e.status.value == "sent"]
     assert len(sent) == 2 and all("invited you aboard" in s for s in sent), sent
     [note] = [e for e in _to(demo_app, "kit@example.com") if e.key.endswith(":removed")]
@@ -251,7 +247,7 @@ def test_a_note_held_for_a_removed_guest_stays_when_someone_else_is_added_at_the
     booking_id, code = trip
     family = "samples@example.com"
     assert client.post(f"/g/{code}/guests", data={"name": "Robin Smaple", "email": family}).is_success
-    _dispatch(demo_app)  # his invitation goes out
+    send_due(demo_app)  # his invitation goes out
     robin_id, _ = _guest(demo_app, booking_id, "Robin Smaple")
     assert client.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"}).is_success
     assert client.post(f"/g/{code}/guests", data={"name": "Kit Sample", "email": family}).is_success

@@ -26,7 +26,7 @@ from firstmate.services.checklists import tick_item
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role
 from firstmate.services.trips import get_event
-from tests.conftest import booking_body, mail_text, sent_mail
+from tests.conftest import booking_body, mail_text, send_due, sent_mail
 from tests.security.conftest import operator
 
 TIDEWATER_WAIVER = (
@@ -65,10 +65,6 @@ def _guests(app: App, booking: Booking) -> dict[str, Guest]:
     return {g.name: g for g in list_guests(app.store, "demo", booking.id)}
 
 
-def _dispatch(app: App) -> None:
-    outbox.dispatch_outbox(app.store, app.mailer, app.clock, app.retry_policy, keys=app.signing_keys)
-
-
 def test_a_trip_moved_to_another_lines_boat_asks_its_signed_guests_for_that_lines_waiver(
     two_lines: App, client: TestClient, clock: FixedClock
 ) -> None:
@@ -81,7 +77,7 @@ def test_a_trip_moved_to_another_lines_boat_asks_its_signed_guests_for_that_line
     assert robin.code is not None
     _sign(client, lead, "Dana Whitcomb")
     _sign(client, robin.code, "Robin Sample")
-    _dispatch(app)
+    send_due(app)
     event = get_event(app.store, "demo", booking.event_id)
     claim_role(app, "demo", event.id, "captain", "jonah")
     jonah = get_person(app.store, "demo", "jonah")
@@ -234,7 +230,7 @@ def test_a_move_to_a_line_whose_waiver_has_the_same_words_does_not_say_it_is_ano
     robin = _guests(demo_app, booking)["Robin Sample"]
     assert robin.code is not None
     _sign(client, robin.code, "Robin Sample")
-    _dispatch(demo_app)
+    send_due(demo_app)
 
     _book(demo_app, "morning-tern")
 
