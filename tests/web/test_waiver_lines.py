@@ -25,7 +25,7 @@ from firstmate.services.business import save_business
 from firstmate.services.checklists import tick_item
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role
-from firstmate.services.trips import get_event
+from firstmate.services.trips import booking_pk, get_event
 from tests.conftest import booking_body, mail_text, send_due, sent_mail
 from tests.security.conftest import operator
 
@@ -247,3 +247,52 @@ def test_a_move_to_a_line_whose_waiver_has_the_same_words_does_not_say_it_is_ano
     assert len(changed) == 1
     text = mail_text(sent_mail(demo_app, "demo", changed[0].key))
     assert said in text and "different text" not in text
+
+
+def test_a_large_groups_follow_up_outlasts_guests_changing_as_it_writes(
+    two_lines: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap (docs/reliability.md): a group of 120 moved to Tidewater's boat, whose guests kept answering as the
+    follow-up wrote (each write of it found a guest changed meanwhile), eight times in a row: after five the follow-up
+    gave up and dropped its marker, leaving the rest able to board on Saltwind's signature, and no job went back.
+    Every guest ends on hold for Tidewater's waiver: at once, or by the next run of the job that finishes fan-outs."""
+    from firstmate.domain import guests as rules
+    from firstmate.domain.guests import NewGuest, SigningForm
+    from firstmate.ports import Put, VersionIs
+    from firstmate.services.bookings import complete_fanouts
+    from firstmate.services.guests import CodeTarget, add_guest, sign_waiver
+
+    body = booking_body(asset="sea-lark", guest_count=120)
+    booking = orchestrate_booking(two_lines, "demo", BookingRequest.model_validate(body)).booking
+    for n in range(119):
+        add_guest(two_lines, CodeTarget("demo", booking.id, "g1"), NewGuest(name=f"Guest Number{n}"))
+    version = rules.waiver_version(demo_profile().entities[0].waiver)
+    for listed in list_guests(two_lines.store, "demo", booking.id):
+        form = SigningForm(typed_name=listed.name, agree=True, waiver_version=version)
+        sign_waiver(two_lines, CodeTarget("demo", booking.id, listed.id), form, ip="192.0.2.7", user_agent="Phone")
+
+    store = two_lines.store
+    transact = store.transact
+    conflicts = [8]
+
+    def a_guest_changes_meanwhile(writes: list[object]) -> object:
+        """The real store, where a guest's record changes (written again as it is) just before each of the first
+        eight writes of guests only, so that write finds it changed."""
+        guests = [w for w in writes if isinstance(w, Put) and w.item.sk.startswith("GUEST#")]
+        if conflicts[0] and guests and len(guests) == len(writes) and isinstance(guests[0].condition, VersionIs):
+            conflicts[0] -= 1
+            current = store.get(guests[0].item.pk, guests[0].item.sk)
+            assert current is not None
+            store.put(current)
+        return transact(writes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "transact", a_guest_changes_meanwhile)
+    orchestrate_booking(two_lines, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
+    assert store.query(booking_pk("demo", booking.id), "FANOUT#r").items  # kept: five conflicts in a row
+    complete_fanouts(two_lines)
+
+    guests = list_guests(store, "demo", booking.id)
+    assert len(guests) == 120
+    assert {(g.status, g.waiver, len(g.earlier)) for g in guests} == {(GuestStatus.ON_HOLD, None, 1)}
+    assert conflicts == [0]
+    assert not store.query(booking_pk("demo", booking.id), "FANOUT#r").items

@@ -665,14 +665,16 @@ def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
 def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:
     """Queue the rest of a large revision's notices (idempotent) and make its withdrawals, then drop
     its marker. A booking's change finishes its markers first (`_finish_fanouts`), so a marker of a
-    revision since superseded (one left before this rule) is dropped."""
+    revision since superseded (one left before this rule) is dropped. A marker whose guests could not all
+    follow the trip's business line yet (`follow_line`) is kept, for the next run to follow the rest."""
     pk = booking_pk(org, booking_id)
     marker = ctx.store.get(pk, f"FANOUT#r{revision}")
     if marker is None:
         return 0
     booking = get_booking(ctx.store, org, booking_id)
+    left = 0
     if marker.data.get("lines"):  # the guests its write had no room for follow the trip's line now
-        follow_line(ctx.store, org, booking_id, booking.entity)
+        left = follow_line(ctx.store, org, booking_id, booking.entity)
     queued = 0
     if booking.revision == revision:
         profile = _profile(ctx.store, org)
@@ -688,6 +690,9 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
         )  # fmt: skip
         queued = enqueue(ctx.store, org, messages, ctx.clock.now())
         _withdraw(ctx, booking, [m.idempotency_key for m in messages])
+    if left:  # guests changing as it wrote: the marker stays, so the next run follows the rest
+        log.warning("bookings.lines_unfollowed", org=org, booking=booking_id, marker=marker.sk, guests=left)
+        return queued
     ctx.store.transact([Delete(pk, marker.sk, VersionIs(marker.version))])
     return queued
 

@@ -12,6 +12,9 @@ from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Store, VersionIs,
 from firstmate.services.business import org_pk
 from firstmate.services.trips import booking_pk
 
+#: readings in a row that moved no guest after which `follow_line` leaves the rest to its caller's next run
+FOLLOW_TRIES = 5
+
 
 def line_reader(store: Store, org: str) -> Callable[[WaiverSignature], str]:
     """The business line whose waiver text a signature of `org`'s signed: as it says, else (signed before signatures
@@ -56,20 +59,23 @@ def lines_followed(
 
 def follow_line(store: Store, org: str, booking_id: str, line: str) -> int:
     """Make each guest of the booking follow its business line `line` (`lines_followed`), a transaction at a time,
-    reading again what changed meanwhile: what a large group's change could not write with it. Idempotent; returns
-    how many guests changed."""
+    reading again what changed meanwhile (a guest who signed or said they are coming): what a large group's change
+    could not write with it. A conflicting transaction does not stop the others; it gives up only after
+    `FOLLOW_TRIES` readings in a row that moved nobody. Idempotent; returns how many guests are left to follow (0
+    once all have), so that the caller keeps its marker until then."""
     from firstmate.services.bookings import list_guests  # it imports this module
 
-    done = 0
-    for _ in range(5):
+    stuck = 0
+    while True:
         guests = list_guests(store, org, booking_id)
         _, puts = lines_followed(store, org, booking_id, line, guests, [])
-        if not puts:
-            return done
-        try:
-            for at in range(0, len(puts), MAX_TRANSACTION_WRITES):
+        if not puts or stuck >= FOLLOW_TRIES:
+            return len(puts)
+        moved = 0
+        for at in range(0, len(puts), MAX_TRANSACTION_WRITES):
+            try:
                 store.transact(puts[at : at + MAX_TRANSACTION_WRITES])
-                done += len(puts[at : at + MAX_TRANSACTION_WRITES])
-        except ConditionFailed:
-            continue  # a guest signed or said they are coming meanwhile: read again
-    return done
+                moved += len(puts[at : at + MAX_TRANSACTION_WRITES])
+            except ConditionFailed:
+                continue  # a guest of it changed meanwhile: read again after the others
+        stuck = 0 if moved else stuck + 1
