@@ -568,3 +568,55 @@ def test_a_command_that_writes_names_its_org_in_a_home_of_several_and_a_new_home
     assert reading.exit_code == 0 and "(demo)" in reading.stdout and "--org gull-point" in reading.stderr
     imported = firstmate("booking", "import", str(bookings), "--org", "gull-point")
     assert imported.exit_code == 0 and "1 created" in imported.output, imported.output
+
+
+def crew_needed(home: Path) -> list[tuple[str, str, str]]:
+    """Each "Crew needed" queued in gull-point: (address, booking id, subject)."""
+    app = build(Settings(home=home))
+    try:
+        entries = [e for e in list_entries(app.store, "gull-point") if e.message.subject.startswith("Crew needed")]
+        return sorted((a, e.key.split(":")[1], e.message.subject) for e in entries for a in e.message.to)
+    finally:
+        app.close()
+
+
+def test_someone_made_active_or_qualified_is_asked_to_crew_the_trips_soon_to_come_once(tmp_path: Path) -> None:
+    """A known gap (docs/reliability.md): Tomás, inactive when two trips were booked, and Marta, qualified for no
+    role then, were never asked to crew them once the org file made him active and her crew, though the trips showed
+    on their lists. Each is asked now, once, by the "Crew needed" the others got, for the trip of the next 60 days
+    (not the one in three months); `--dry-run` says so first, and nobody else is asked again."""
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    marta = '\n[[people]]\nid = "marta"\nname = "Marta Sousa"\nemail = "marta@example.com"\nqualifications = []\n'
+    inactive = OWN_ORG.replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nactive = false') + marta
+    file.write_text(inactive)
+    assert org(home, "import", str(file)).exit_code == 0
+    soon = book_petrel(home, "GP-1", days=20)
+    book_petrel(home, "GP-2", days=90)
+    assert "tomas@example.com" not in soon and "marta@example.com" not in soon
+    first = crew_needed(home)
+    assert [a for a, _, _ in first] == ["ines@example.com", "ines@example.com"]
+
+    active = OWN_ORG + marta.replace("[]", '["crew"]')
+    file.write_text(active)
+    dry = org(home, "import", str(file), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Tomás Rocha (tomas) would be asked to crew 1 trip of the next 60 days" in dry.output
+    assert "Marta Sousa (marta) would be asked to crew 1 trip of the next 60 days" in dry.output
+    assert crew_needed(home) == first
+    imported = org(home, "import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert "Tomás Rocha (tomas) is asked to crew 1 trip of the next 60 days" in imported.output
+
+    (_, soon_id, subject) = next(c for c in first if c[2] == min(s for _, _, s in first))
+    asked = crew_needed(home)
+    assert sorted(set(asked) - set(first)) == [
+        ("marta@example.com", soon_id, subject),
+        ("tomas@example.com", soon_id, subject),
+    ]
+    # made inactive and active again, or imported again: they know of the trip, nobody is asked twice
+    file.write_text(inactive)
+    assert org(home, "import", str(file)).exit_code == 0
+    file.write_text(active)
+    again = org(home, "import", str(file))
+    assert again.exit_code == 0 and "asked to crew" not in again.output, again.output
+    assert crew_needed(home) == asked

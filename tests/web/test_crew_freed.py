@@ -241,3 +241,33 @@ def test_a_change_racing_the_freeing_of_someone_it_left_out_tells_them_of_the_ch
     hers = [e for e in outbox.list_entries(demo_app.store, "demo")
             if e.key.startswith(f"bk:{catamaran}:") and e.message.to == ("priya@example.com",)]  # fmt: skip
     assert any(":r2:" in e.key for e in hers), [(e.key, e.message.subject, e.status.value) for e in hers]
+
+
+def test_someone_made_active_while_on_another_trip_is_asked_once_it_lets_them_go(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): Priya, inactive when the catamaran was booked at the time of the sloop's
+    trip she crews, was made active again: on nobody's list, she was never asked, even once the sloop's trip was
+    cancelled. Busy then, she is not asked at once (one trip at a time) but once the sloop lets her go; Theo, who
+    was asked, is not asked again."""
+    from firstmate.services.business import load_business
+    from firstmate.services.crew_freed import ask_the_joined
+    from firstmate.services.people import list_people
+
+    sloop = book(demo_app, "SLOOP")
+    claim_role(demo_app, "demo", f"ev_{sloop.removeprefix('bk_')}", "crew_1", "priya")
+    priya = get_person(demo_app.store, "demo", "priya")
+    save_people(demo_app.store, "demo", [priya.model_copy(update={"active": False})])
+    catamaran = book(demo_app, "TERN", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    theo = asked(demo_app, catamaran, "theo")
+    assert asked(demo_app, catamaran, "priya") == [] and len(theo) == 1
+
+    before = {p.id: p for p in list_people(demo_app.store, "demo")}
+    save_people(demo_app.store, "demo", [priya])
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    joined = ask_the_joined(demo_app, profile, before, list_people(demo_app.store, "demo"), dry_run=False)
+    assert (joined.asked, joined.waiting) == ({}, {"priya": 1})
+    assert asked(demo_app, catamaran, "priya") == []
+
+    cancel_booking(demo_app, "demo", sloop)
+    assert len(asked(demo_app, catamaran, "priya")) == 1
+    assert asked(demo_app, catamaran, "theo") == theo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -26,8 +26,10 @@ from firstmate.cli.common import (
     warn,
 )
 from firstmate.domain.reports.document import ROLES
+from firstmate.domain.reports.format import plural
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
+from firstmate.services.crew_freed import JOINED_AHEAD
 from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables, over_new_limits
 from firstmate.services.people import list_people
 
@@ -83,12 +85,12 @@ def org_import(
     with app_context() as app:
         before = load_business(app.store, setup.profile.org.id)
         try:
-            result = import_org(app.store, setup, dry_run=dry_run)
+            result = import_org(app.store, setup, dry_run=dry_run, ctx=app)
         except DataRejected as exc:
             _refused(exc, file)
         # a limit is checked as a booking arrives: one set on a boat already booked, here
         over = over_new_limits(app.store, before, setup.profile, app.clock.now())
-    _show(result, file, dry_run=dry_run, over=over)
+    _show(result, file, dry_run=dry_run, over=over, names={p.id: p.name for p in setup.people})
 
 
 @org_cli.command("show", epilog=example("org show", "org show --org demo"))
@@ -130,7 +132,9 @@ def org_show(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> 
     show(crew)
 
 
-def _show(result: OrgImport, file: Path, *, dry_run: bool, over: Sequence[str] = ()) -> None:
+def _show(
+    result: OrgImport, file: Path, *, dry_run: bool, over: Sequence[str] = (), names: Mapping[str, str] | None = None
+) -> None:
     title = f"What importing {file} would do" if dry_run else f"Imported {file}"
     table = Table("kind", "created", "updated", "unchanged", "kept (not in the file)", title=Text(title))
     for kind, counts in result.changes.items():
@@ -165,6 +169,7 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool, over: Sequence[str] =
         )
     for line in over:  # bookings over a boat's passenger limit the file sets or lowers
         warn(line)
+    _show_joined(result, dry_run=dry_run, names=names or {})
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org
     if dry_run:
@@ -173,6 +178,21 @@ def _show(result: OrgImport, file: Path, *, dry_run: bool, over: Sequence[str] =
         done(f"{changed} change(s) saved to {org}; 'firstmate org show --org {result.org}' lists it.")
     else:
         done(f"{org} is already as {file} says; nothing changed.")
+
+
+def _show_joined(result: OrgImport, *, dry_run: bool, names: Mapping[str, str]) -> None:
+    """Who, made active, qualified or added, is asked to crew the trips of the next weeks that did not ask them."""
+    days = JOINED_AHEAD.days
+    for person_id in sorted(result.joined.asked.keys() | result.joined.waiting.keys()):
+        asked, waiting = result.joined.asked.get(person_id, 0), result.joined.waiting.get(person_id, 0)
+        verb = "would be" if dry_run else "is"
+        who = f"{names.get(person_id, person_id)} ({person_id}) {verb} asked to crew"
+        free = "once the trip they are on at its time lets them go"
+        if not asked:  # busy at each trip's time: on its list
+            out.print(Text(f"{who} {plural(waiting, 'trip')} of the next {days} days {free}"))
+            continue
+        line = f'{who} {plural(asked, "trip")} of the next {days} days ("Crew needed")'
+        out.print(Text(f"{line}, and {waiting} more {free}" if waiting else line))
 
 
 def _refused(exc: DataRejected, file: Path) -> NoReturn:

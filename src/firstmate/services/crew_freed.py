@@ -13,12 +13,18 @@ twice. Someone still busy at that trip's time (on a third trip) stays on
 the list, for when that one lets them go. The trip's own later messages ("Trip changed" to everyone asked, with
 nobody aboard yet) leave out those still on it: they never heard of it. When it moves, those on it free at its
 new times are asked too (`ask_the_moved`).
+
+Someone made active again, or given a qualification, or added, by `firstmate org import` (`ask_the_joined`) is
+asked to crew each trip of the next `JOINED_AHEAD` that has a role open they may now take and that did not ask
+them (they were inactive, not qualified for any of its roles, or not there): its "Crew needed" as it is now, once
+(a trip that ever sent them a crew message is known to them). Busy at its time, they go on its list instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -33,12 +39,16 @@ from firstmate.ports import Absent, Check, Delete, Item, Put, Store, VersionIs, 
 from firstmate.services.context import Context
 from firstmate.services.notifications import crew_needed_message
 from firstmate.services.outbox import enqueue_write, outbox_pk
+from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
 from firstmate.services.trips import booking_pk, crew_busy_between, events_between
 
 NOT_ASKED = "NOT-ASKED"
 #: Tries at one trip's list when another writer (another trip freeing the same people) gets there first.
 MAX_ATTEMPTS = 4
+#: How far ahead someone made active or qualified is asked to crew the trips already booked: the season's next
+#: weeks, not a year of mail (a trip further off shows on their list, and its changes reach them).
+JOINED_AHEAD = timedelta(days=60)
 
 log = structlog.get_logger(__name__)
 
@@ -176,3 +186,123 @@ def _ask_for(ctx: Context, profile: BusinessProfile, event: CrewEvent, freed: di
     writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
     ctx.store.transact(writes)
     return len(asked)
+
+
+@dataclass
+class JoinedAsks:
+    """Per person made active or qualified (`ask_the_joined`): the trips they are (or, dry, would be) asked to
+    crew, and those they are on the list of, busy at their time (asked once that trip lets them go)."""
+
+    asked: dict[str, int] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+
+
+def joined(before: Mapping[str, Person], after: Iterable[Person]) -> list[Person]:
+    """Of `after` (the people as saved), those active now who were not crew to ask before: not there, inactive,
+    or without a qualification they have now."""
+    out = []
+    for person in after:
+        was = before.get(person.id)
+        if person.active and (was is None or not was.active or set(person.qualifications) - set(was.qualifications)):
+            out.append(person)
+    return out
+
+
+def ask_the_joined(
+    ctx: Context, profile: BusinessProfile, before: Mapping[str, Person], after: Iterable[Person], *, dry_run: bool
+) -> JoinedAsks:
+    """After people were saved (`before`: as they were): "Crew needed" to each made active or qualified
+    (`joined`) for each trip departing in the next `JOINED_AHEAD`, not cancelled, with a role open they may take
+    now, that did not ask them (`_was_crew`) and never sent them a crew message; busy at its time, they are put
+    on its list (`NOT_ASKED`) instead. `dry_run`: counted, nothing written. A store failing is logged, not raised:
+    the people are saved, and those not asked yet are asked by no later import."""
+    people = joined(before, after)
+    done = JoinedAsks()
+    if not people:
+        return done
+    org, now = profile.org.id, ctx.clock.now()
+    try:
+        for event in events_between(ctx.store, org, now, now + JOINED_AHEAD):
+            if event.status is not EventStatus.SCHEDULED or event.start <= now:
+                continue
+            for _ in range(MAX_ATTEMPTS):
+                try:
+                    asked, waiting = _ask_joined(ctx, profile, event.booking_id, people, before, now, dry_run)
+                    break
+                except ConditionFailed:
+                    continue  # the trip, its list or a message changed meanwhile: read again and decide again
+            else:
+                asked, waiting = set(), set()
+            for person_id in asked:
+                done.asked[person_id] = done.asked.get(person_id, 0) + 1
+            for person_id in waiting:
+                done.waiting[person_id] = done.waiting.get(person_id, 0) + 1
+    except StoreError as exc:
+        log.warning("crew.joined_unasked", org=org, error=str(exc))
+    return done
+
+
+def _was_crew(was: Person | None, roles: Iterable[str]) -> bool:
+    """Whether `was` (a person as they were) was crew a trip of `roles` asks (`_crew_recipients`): active and
+    qualified for one of them."""
+    return was is not None and was.active and any(was.may_take(r) for r in roles)
+
+
+def _ask_joined(
+    ctx: Context,
+    profile: BusinessProfile,
+    booking_id: str,
+    people: list[Person],
+    before: Mapping[str, Person],
+    now: datetime,
+    dry_run: bool,
+) -> tuple[set[str], set[str]]:
+    org, pk = profile.org.id, booking_pk(profile.org.id, booking_id)
+    booking_item, event_item = ctx.store.get(pk, "BOOKING"), ctx.store.get(pk, "EVENT")
+    if booking_item is None or event_item is None:
+        return set(), set()
+    booking = Booking.model_validate(booking_item.data, context=STORED)
+    event = CrewEvent.model_validate(event_item.data)
+    if booking.cancelled or event.status is not EventStatus.SCHEDULED or departed(event, now):
+        return set(), set()
+    roles = [slot.role for slot in event.roles]
+    open_roles = [slot.role for slot in event.roles if slot.person_id is None]
+    holders = {slot.person_id for slot in event.roles if slot.person_id}
+    candidates = [
+        p
+        for p in people
+        if p.id not in holders and any(p.may_take(r) for r in open_roles) and not _was_crew(before.get(p.id), roles)
+    ]
+    if not candidates:
+        return set(), set()
+    # a crew message of any revision of it (`bk:<booking>:r<n>:crew:<person>`): they know of the trip already
+    heard = {i.sk.rpartition(":crew:")[2] for i in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r")
+             if ":crew:" in i.sk}  # fmt: skip
+    candidates = [p for p in candidates if p.id not in heard]
+    if not candidates:
+        return set(), set()
+    busy = crew_busy_between(ctx.store, org, event.start, event.end)
+    listed_item = ctx.store.get(pk, NOT_ASKED)
+    listed = set(listed_item.data.get("people", ())) if listed_item else set()
+    writes: list[Write] = []
+    asked: set[str] = set()
+    for person in candidates:
+        if person.id in busy:
+            continue
+        message = crew_needed_message(ctx, profile, booking, event, person)
+        if message is not None:
+            writes.append(enqueue_write(org, message, now))
+            asked.add(person.id)
+    waiting = {p.id for p in candidates if p.id in busy} - listed
+    if dry_run or not (asked or waiting):
+        return asked, waiting
+    rest = sorted((listed - asked) | waiting)
+    if listed_item is None:  # none, as read: a busy one's record would be lost beside another's
+        writes.append(Put(Item(pk, NOT_ASKED, {"people": rest}), Absent()) if rest else Check(pk, NOT_ASKED, Absent()))
+    elif rest:
+        writes.append(Put(Item(pk, NOT_ASKED, {"people": rest}), VersionIs(listed_item.version)))
+    else:
+        writes.append(Delete(pk, NOT_ASKED, VersionIs(listed_item.version)))
+    writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
+    ctx.store.transact(writes)
+    return asked, waiting

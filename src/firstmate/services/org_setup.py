@@ -36,6 +36,8 @@ from firstmate.errors import DataRejected, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Store
 from firstmate.services.bookings import get_booking, over_limit
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
+from firstmate.services.context import Context
+from firstmate.services.crew_freed import JoinedAsks, ask_the_joined
 from firstmate.services.people import list_people, people_writes
 from firstmate.services.trips import calendar_between
 
@@ -70,6 +72,9 @@ class OrgImport:
     roles_changed: list[str] = field(default_factory=list)
     #: boats without a role: their trips call no crew
     no_roles: list[str] = field(default_factory=list)
+    #: people made active, qualified or added, per id: the trips they are (dry: would be) asked to crew, and
+    #: those they wait for, busy then (`crew_freed.ask_the_joined`)
+    joined: JoinedAsks = field(default_factory=JoinedAsks)
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -109,10 +114,11 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
     return OrgSetup(profile, tuple(people))
 
 
-def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgImport:
+def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Context | None = None) -> OrgImport:
     """Save the org's profile and people, touching only what changed (`dry_run`: say what would change,
     change nothing). Entities, assets and people stored but not in the file are kept, and named.
-    DataRejected, dry or not, for more business lines and assets than an org holds."""
+    DataRejected, dry or not, for more business lines and assets than an org holds. With `ctx`, those made
+    active or qualified are asked to crew the trips soon to come that did not ask them (`ask_the_joined`)."""
     profile = setup.profile
     org = profile.org.id
     before = load_business(store, org)
@@ -145,8 +151,11 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False) -> OrgIm
         a.id for a in profile.assets if a.id in stored_assets and a.roles != stored_assets[a.id].roles
     )
     result.no_roles = sorted(a.id for a in profile.assets if a.kind is AssetKind.BOAT and not a.roles)
+    saved = profile.model_copy(update={"entities": entities, "assets": assets})
     if not dry_run:
-        _save(store, profile.model_copy(update={"entities": entities, "assets": assets}), setup.people)
+        _save(store, saved, setup.people)
+    if ctx is not None and before is not None:  # a new org has no trips
+        result.joined = ask_the_joined(ctx, saved, people_before, setup.people, dry_run=dry_run)
     return result
 
 
