@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,9 +67,11 @@ from firstmate.services.context import Context
 from firstmate.services.crew_freed import ask_the_freed, ask_the_moved, not_asked, not_asked_held, not_asked_write
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
+    CREW,
     EVERYONE,
     GUESTS,
     LEAD,
+    OPS,
     OTHER_GUESTS,
     booking_messages,
     booking_notifications,
@@ -77,7 +79,14 @@ from firstmate.services.notifications import (
     quiet_audiences,
     still_unheard,
 )
-from firstmate.services.outbox import NOT_THEIRS, enqueue, outbox_pk, reminders_followed, superseded
+from firstmate.services.outbox import (
+    NOT_THEIRS,
+    enqueue,
+    outbox_pk,
+    reminders_followed,
+    superseded,
+    unheard_so_far,
+)
 from firstmate.services.paging import all_items
 from firstmate.services.people import crew_for_roles, list_people
 from firstmate.services.trips import (
@@ -125,7 +134,9 @@ class IntakeOutcome:
         return said_to_channel(self.profile, self.double_booked)
 
 
-def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell: bool = True) -> IntakeOutcome:
+def orchestrate_booking(
+    ctx: Context, org: str, request: BookingRequest, *, tell: bool = True, created_in: Collection[str] = ()
+) -> IntakeOutcome:
     """Create, update, cancel or leave alone the booking (source, external_id), with its fan-out.
 
     Safe under any number of concurrent identical calls: one creates, the others find it.
@@ -133,6 +144,8 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
     Without `tell`, its double bookings are neither looked for nor told, and the job leaves its
     check to the caller for a while (`trips.DEFERRED_CHECK`): an import checks every row once its
     whole file is in (`trips.tell_double_bookings`) and drops the marks it covered (`trips.owed_marks`).
+    `created_in`: the bookings an earlier row of the same import created, whose mail may not have gone yet:
+    a change tells whoever has heard nothing of one as news, of the trip as it leaves it (`unheard_so_far`).
     """
     profile = _profile(ctx.store, org)
     entity, asset = _place(profile, request)  # an unknown boat is refused, whatever the booking says
@@ -157,8 +170,9 @@ def orchestrate_booking(ctx: Context, org: str, request: BookingRequest, *, tell
                 said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
                 return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
             changed = _change(
-                ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell
-            )
+                ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell,
+                news=existing.id in created_in,
+            )  # fmt: skip
             return IntakeOutcome(result, *changed, profile)
         except ConditionFailed:
             continue  # another writer got there first (a revision numbered between, say): read again and decide again
@@ -419,9 +433,11 @@ def _change(
     *,
     sent: tuple[BookingRequest, tuple[str, str]],
     tell: bool,
+    news: bool = False,
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     """The booking's next revision, `request` (`merge_revision` of the body `sent` as it was placed, kept
-    as its intake path's last word), and all it fans out to."""
+    as its intake path's last word), and all it fans out to. With `news` (a booking the same import
+    created), it is news to whoever has heard nothing of the trip yet, all they were given still waiting."""
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
     _finish_fanouts(ctx, org, existing.id)
@@ -509,15 +525,27 @@ def _change(
     quiet -= unheard  # the trip is news to them, changed or not
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
-    notices = booking_notifications(
-        ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
-        off_trip=off_trip, quiet=quiet, unheard=unheard, busy=busy,
-    )  # fmt: skip
-    told = [put.item.sk for put in notices]
-    # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
-    merged = [m for g in guests if g.lead for m in g.merged]
-    told += [f"bk:{booking.id}:r{booking.revision}:guest:{m}" for m in merged]
-    withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
+    # an import's later row of a booking it created: who heard nothing yet (all they were given still waits) hears
+    # of the trip as this revision leaves it, as news; what waits for them is withdrawn in this same transaction
+    fresh, ops_waiting = unheard_so_far(ctx.store, org, existing, booking.revision, now) if news else (frozenset(), [])
+    fresh -= {CREW} if any(slot.person_id for slot in before.roles) else set()  # a role taken: they heard
+    fresh -= {GUESTS} if len(guests) > 1 else set()  # a guest added by the lead: they heard
+    for first_word in (fresh, frozenset()) if fresh else (frozenset(),):
+        notices = booking_notifications(
+            ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
+            off_trip=off_trip, quiet=quiet - first_word, unheard=unheard | first_word, busy=busy,
+        )  # fmt: skip
+        told = [put.item.sk for put in notices]
+        # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
+        merged = [m for g in guests if g.lead for m in g.merged]
+        told += [f"bk:{booking.id}:r{booking.revision}:guest:{m}" for m in merged]
+        withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
+        if OPS in first_word:  # the operations manager's first word of the trip is this revision's
+            withdrawn += ops_waiting
+        # decided only where it is written at once with the withdrawals it counts on: one sent meanwhile refuses it
+        if len(writes) + len(notices) + len(withdrawn) + len(line_writes) <= MAX_TRANSACTION_WRITES:
+            break
+    quiet, unheard = quiet - first_word, unheard | first_word
     _commit(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
         off_trip=off_trip, unheard=unheard, guests_followed=line_writes,

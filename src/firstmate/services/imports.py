@@ -206,6 +206,7 @@ def import_records(
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
     references = cache(partial(_bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
+    created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
@@ -227,10 +228,12 @@ def import_records(
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
             report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
         elif isinstance(record, BookingRequest):
-            outcome = orchestrate_booking(ctx, org, record, tell=False)
+            outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=created)
             report.counts[outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
             booking = outcome.booking  # as last written: its calendar key
+            if outcome.result is IntakeResult.CREATED:
+                created.add(booking.id)
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told

@@ -101,7 +101,9 @@ def booking_messages(
     moved into the past tells those expecting it) tells its crew nothing; once its album has closed,
     nobody: history imported late would otherwise send "Crew needed" for a trip months gone. A change
     is news to the `unheard` (OPS, CREW, GUESTS, LEAD: the lead at a new address): "Crew needed", "You're
-    booked", as a new booking's words; "Trip changed" told them of a change to what they never saw. Those
+    booked", as a new booking's words; "Trip changed" told them of a change to what they never saw. A
+    cancellation tells the crew, or the guests, nothing when they are `unheard` (a file that books the trip
+    and cancels it): the operations manager alone hears, as of a booking cancelled before firstmate heard of it. Those
     `busy` on another trip at its time are not asked to crew it (their trip page offers them no role on it)."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
@@ -123,8 +125,10 @@ def booking_messages(
     ]  # fmt: skip
     if booking.cancelled and booking.revision == 1:
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
+    # a cancellation is no news to whom heard nothing of the trip (a file that books it and cancels it)
+    unaware = unheard & {CREW, GUESTS} if booking.cancelled else frozenset()
     crew_result = _news(result, unheard, CREW)
-    told = last_end > at and CREW not in quiet
+    told = last_end > at and CREW not in quiet and CREW not in unaware
     crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy, at) if told else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
     if told_off and last_end > at:  # those taken off first: in the change's own write, however large its group
@@ -145,7 +149,7 @@ def booking_messages(
             for person in crew
         ]  # fmt: skip
     guest_result = _news(result, unheard, GUESTS)
-    untold = {g.id for g in guests if GUESTS in quiet or (OTHER_GUESTS in quiet and not g.lead)}
+    untold = {g.id for g in guests if GUESTS in quiet | unaware or (OTHER_GUESTS in quiet and not g.lead)}
     addressed = [g for g in guests if g.email and (g.lead or guest_result is not IntakeResult.CREATED)]
     if addressed := [g for g in addressed if g.id not in untold]:
         trip = guest_trip_view(event, profile.org, entity, asset)

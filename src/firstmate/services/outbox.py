@@ -497,6 +497,46 @@ def superseded(
     return writes
 
 
+def unheard_so_far(
+    store: Store, org: str, booking: Booking, revision: int, now: datetime
+) -> tuple[frozenset[str], list[Put]]:
+    """Who (of "ops", "crew", "guests") has heard nothing of `booking`'s trip yet because every message
+    it was given is still waiting, never tried, or was withdrawn (a file's later row of the same booking,
+    before the dispatcher ran): to them the next revision is the first word, and its news is the trip as
+    that revision leaves it. Crew with a role, or a guest list the lead has added to, have heard. With
+    them, the withdrawals of the operations manager's waiting messages of earlier revisions, which
+    `revision`'s first word replaces (should one go meanwhile, its withdrawal refuses the change's write)."""
+    items = [item for prefix in (f"bk:{booking.id}:", f"ev:{booking.event_id}:")
+             for item in all_items(store, outbox_pk(org), prefix)]  # fmt: skip
+
+    def unsent(item: Item) -> bool:
+        entry = from_item(item)
+        return (entry.status is OutboxStatus.PENDING and entry.attempts == 0) or _withdrawn(entry)
+
+    revision_of = f"bk:{booking.id}:r"
+    heard: set[str] = set()
+    ops: list[Item] = []
+    for item in items:
+        audience = item.sk.removeprefix(revision_of).partition(":")[2] if item.sk.startswith(revision_of) else ""
+        group = {"ops": "ops", "crew": "crew", "guest": "guests"}.get(audience.split(":")[0], "")
+        if item.sk.startswith(f"ev:{booking.event_id}:"):
+            group = "crew"
+        elif item.sk.startswith(f"bk:{booking.id}:guest:"):
+            group = "guests"  # an invitation: the lead added someone, so saw the trip
+            heard.add(group)
+        if group == "ops" and unsent(item):
+            ops.append(item)
+        elif group and not unsent(item):
+            heard.add(group)
+    change = f"changed again before it went out (revision {revision} says what holds now)"
+    withdrawals = [
+        Put(to_item(gone), VersionIs(item.version))
+        for item in ops
+        if (gone := rules.withdrawal(from_item(item), change, now)) is not None
+    ]
+    return frozenset({"ops", "crew", "guests"} - heard), withdrawals
+
+
 def _clashes_told(store: Store, org: str, uid: str) -> list[Item]:
     """The "Double booked!" messages about the calendar entry `uid`: those `clash_index` names under it,
     or every one the org has while some are not named yet."""
