@@ -157,3 +157,38 @@ def test_an_invitation_sent_again_after_its_sender_died_says_again_what_it_said(
     sent = _invite(demo_app, "robin@example.com")
     assert sent.status.value == "sent" and sent.attempts == 2
     assert outbox.rules.as_read(sent, clock.now()).text == first[1]  # the outbox shows it as it went
+
+
+def test_a_guest_whose_invitation_an_outage_held_when_the_trip_moved_gets_the_invitation_once_not_trip_changed(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """A known gap: an outage held Robin's invitation, and the trip moved: Robin was told "Your trip has changed" of
+    a trip he never heard of. He gets his invitation instead, with the trip as it is now, once; the lead, who knew
+    of the trip, is told it changed; once Robin has his invitation, the next move tells him it changed."""
+    booking_id, code = trip
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
+    later = BookingRequest.model_validate(booking_body(guest_count=4, start="2026-06-14T16:00:00-07:00"))
+    orchestrate_booking(demo_app, "demo", later)
+    orchestrate_booking(demo_app, "demo", later)  # the channel sends it again: nothing new
+    send_due(demo_app)
+    send_due(demo_app)
+    to_robin = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
+    [sent] = [e for e in to_robin if e.status.value == "sent"]
+    message = sent_mail(demo_app, "demo", sent.key)
+    text = mail_text(message)
+    assert "changed" not in str(message["Subject"]) and "Your trip has changed" not in text
+    assert str(message["Subject"]) == "Dana Whitcomb invited you aboard: Sun 14 Jun 2026, 16:00 PDT"
+    assert "Sun 14 Jun 2026, 16:00 PDT" in text and "Sat 13 Jun" not in text
+    assert f"/g/{_code(demo_app, booking_id, 'Robin Sample')}" in text
+    lead = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key == f"bk:{booking_id}:r2:guest:g1"]
+    assert lead and "Your trip has changed" in lead[0].message.subject
+    # his invitation reached him: the next move is a change to him
+    again = BookingRequest.model_validate(booking_body(guest_count=4, start="2026-06-14T17:00:00-07:00"))
+    orchestrate_booking(demo_app, "demo", again)
+    send_due(demo_app)
+    to_robin = [e for e in outbox.list_entries(demo_app.store, "demo") if e.message.to == ("robin@example.com",)]
+    subjects = sorted(e.message.subject for e in to_robin if e.status.value == "sent")
+    assert subjects == [
+        "Dana Whitcomb invited you aboard: Sun 14 Jun 2026, 16:00 PDT",
+        "Your trip has changed: Sun 14 Jun 2026, 17:00 PDT",
+    ]

@@ -56,6 +56,7 @@ from firstmate.domain.crew import (
     taken_off_by,
 )
 from firstmate.domain.guests import Guest, GuestStatus, already_in, another_person, follow_lead
+from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
 from firstmate.domain.shared import STORED, iso
@@ -82,6 +83,7 @@ from firstmate.services.notifications import (
 from firstmate.services.outbox import (
     NOT_THEIRS,
     enqueue,
+    from_item,
     outbox_pk,
     reminders_followed,
     superseded,
@@ -519,6 +521,7 @@ def _change(
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
     unheard |= {LEAD} if readdressed else set()
+    unheard |= _never_reached(ctx.store, org, booking.id, guests)
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
     if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
         quiet = quiet - {GUESTS} | {OTHER_GUESTS}
@@ -567,6 +570,27 @@ def _unheard(ctx: Context, profile: BusinessProfile, booking: Booking) -> frozen
     if booking.revision != 1:
         return frozenset()
     return still_unheard(ctx, profile, booking, EVERYONE, at=booking.created_at)
+
+
+def _never_reached(store: Store, org: str, booking_id: str, guests: list[Guest]) -> frozenset[str]:
+    """The audiences ("guest:<g>") of the guests but the lead whose invitation has not gone out (an outage held
+    it), whom no other mail of the trip reached and who did nothing on their page: a change is told them as their
+    invitation, with the trip as it is now (`booking_messages`); "Your trip has changed" told them of a trip they
+    never heard of. A guest whose invitation is no longer kept (sent long ago) is not one."""
+    invited, reached = set(), set()
+    for item in all_items(store, outbox_pk(org), f"bk:{booking_id}:"):
+        parts = item.sk.split(":")
+        if "guest" not in parts[:4] or parts.index("guest") + 1 >= len(parts):
+            continue
+        guest = parts[parts.index("guest") + 1]
+        if item.sk == f"bk:{booking_id}:guest:{guest}:invite":
+            invited.add(guest)
+        if from_item(item).status in (OutboxStatus.SENT, OutboxStatus.SENDING):
+            reached.add(guest)
+    never = invited - reached  # and one who said they are coming, or signed, on their page handed on has heard
+    return frozenset(
+        f"guest:{g.id}" for g in guests if not g.lead and g.id in never and g.status is GuestStatus.INVITED
+    )
 
 
 def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:

@@ -18,8 +18,7 @@ from firstmate.domain.business import BusinessProfile, Entity
 from firstmate.domain.codes import encode_code, pretty_code
 from firstmate.domain.crew import WAIVERS_ITEM, CrewEvent, Phase
 from firstmate.domain.guests import Guest, GuestStatus, NewGuest, SigningForm
-from firstmate.domain.mail import LaterWording, OutgoingMessage
-from firstmate.domain.photos import album_closes_at
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
@@ -27,7 +26,7 @@ from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.context import Context
-from firstmate.services.messages import templated
+from firstmate.services.notifications import invitation
 from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, code_pk
@@ -295,44 +294,8 @@ def _context(ctx: Context, target: CodeTarget) -> tuple[Booking, BusinessProfile
 def _invitation(
     ctx: Context, profile: BusinessProfile, entity: Entity, booking: Booking, guest: Guest
 ) -> OutgoingMessage:
-    """A guest's invitation, worded for when it goes out (`LaterWording`): before departure it asks them to sign
-    before the boat leaves; held back by a relay outage until the boat had left, it asks them to say so if they
-    are aboard, and sign; until the trip is over, it offers the album. Of use until the album closes: dropped at
-    departure, a guest whose invitation an outage held never got their page, nor the album. A move of the trip
-    withdraws it (the guest is told the new time, with their link: `outbox.superseded`), so the moments it is
-    worded by are the trip's own while it waits."""
-    assert guest.email is not None and guest.code is not None
-    lead, zone = booking.request.lead_guest.name, profile.org.timezone
-    departure = when(booking.request.start, zone)
-    closes = album_closes_at(booking.request.end, ctx.settings.album_closes_after_days, zone)
-    context = {
-        "guest": guest,
-        "lead": lead,
-        "entity": entity,
-        "departure": departure,
-        "album_until": when(closes, zone),
-        "link": f"{ctx.settings.base_url}/g/{guest.code}",
-        "code": pretty_code(guest.code),
-        "colour": entity.primary_colour,
-    }
-    subjects = {
-        "before": f"{lead} invited you aboard: {departure}",
-        "left": f"{lead} added you to your trip with {entity.name}: {departure}",
-        "over": f"{lead} added you to your trip with {entity.name}: its photo album",
-    }
-    worded = {
-        phase: templated(
-            ctx, key=f"bk:{booking.id}:guest:{guest.id}:invite", to=guest.email, subject=subject,
-            template="guest_invite", context={**context, "phase": phase}, reply_to=profile.org.ops_email,
-            stale_after=closes,
-        )
-        for phase, subject in subjects.items()
-    }  # fmt: skip
-    later = tuple(
-        LaterWording(since=since, subject=worded[phase].subject, text=worded[phase].text, html=worded[phase].html)
-        for phase, since in (("left", booking.request.start), ("over", booking.request.end))
-    )
-    return worded["before"].model_copy(update={"later": later})
+    """A guest's invitation (`notifications.invitation`), keyed as theirs: `bk:<booking>:guest:<g>:invite`."""
+    return invitation(ctx, profile, entity, booking, guest, key=f"bk:{booking.id}:guest:{guest.id}:invite")
 
 
 def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True, version: str | None = None) -> bytes:

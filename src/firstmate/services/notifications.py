@@ -16,7 +16,7 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.codes import pretty_code
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.guests import Guest, resign_note, waiver_version
-from firstmate.domain.mail import OutgoingMessage, SignInLink
+from firstmate.domain.mail import LaterWording, OutgoingMessage, SignInLink
 from firstmate.domain.people import Person
 from firstmate.domain.photos import album_closes_at
 from firstmate.domain.roster import Clash, departed, role_label, role_on
@@ -104,7 +104,9 @@ def booking_messages(
     booked", as a new booking's words; "Trip changed" told them of a change to what they never saw. A
     cancellation tells the crew, or the guests, nothing when they are `unheard` (a file that books the trip
     and cancels it): the operations manager alone hears, as of a booking cancelled before firstmate heard of it. Those
-    `busy` on another trip at its time are not asked to crew it (their trip page offers them no role on it)."""
+    `busy` on another trip at its time are not asked to crew it (their trip page offers them no role on it). A guest
+    `unheard` names ("guest:<g>": their invitation held by an outage, withdrawn by this change) gets their
+    invitation, with the trip as it is now, instead of "Your trip has changed" (`invitation`)."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
     closes = album_closes(ctx, last_end, profile.org.timezone)
@@ -149,18 +151,65 @@ def booking_messages(
             for person in crew
         ]  # fmt: skip
     guest_result = _news(result, unheard, GUESTS)
+    # a guest whose invitation an outage held (withdrawn by this change: `outbox.superseded`) heard nothing of the
+    # trip: "Your trip has changed" told them of a trip they never heard of; their invitation, as the trip is now
     untold = {g.id for g in guests if GUESTS in quiet | unaware or (OTHER_GUESTS in quiet and not g.lead)}
     addressed = [g for g in guests if g.email and (g.lead or guest_result is not IntakeResult.CREATED)]
     if addressed := [g for g in addressed if g.id not in untold]:
         trip = guest_trip_view(event, profile.org, entity, asset)
         messages += [
-            _guest_message(
+            invitation(ctx, profile, entity, booking, guest, key=_key(booking, f"guest:{guest.id}"))
+            if not guest.lead and guest_result is IntakeResult.UPDATED and f"guest:{guest.id}" in unheard
+            else _guest_message(
                 ctx, profile, entity, booking, trip, guest,
                 _news(guest_result, unheard, LEAD) if guest.lead else guest_result, until=closes,
             )
             for guest in addressed
         ]  # fmt: skip
     return messages
+
+
+def invitation(
+    ctx: Context, profile: BusinessProfile, entity: Entity, booking: Booking, guest: Guest, *, key: str
+) -> OutgoingMessage:
+    """A guest's invitation, worded for when it goes out (`LaterWording`): before departure it asks them to sign
+    before the boat leaves; held back by a relay outage until the boat had left, it asks them to say so if they
+    are aboard, and sign; until the trip is over, it offers the album. Of use until the album closes: dropped at
+    departure, a guest whose invitation an outage held never got their page, nor the album. A move of the trip
+    withdraws it (`outbox.superseded`) and invites them again, as the trip is now, under the move's key (`key`),
+    so the moments it is worded by are the trip's own while it waits."""
+    assert guest.email is not None and guest.code is not None
+    lead, zone = booking.request.lead_guest.name, profile.org.timezone
+    departure = when(booking.request.start, zone)
+    closes = album_closes_at(booking.request.end, ctx.settings.album_closes_after_days, zone)
+    context = {
+        "guest": guest,
+        "lead": lead,
+        "entity": entity,
+        "departure": departure,
+        "album_until": when(closes, zone),
+        "link": f"{ctx.settings.base_url}/g/{guest.code}",
+        "code": pretty_code(guest.code),
+        "colour": entity.primary_colour,
+    }
+    subjects = {
+        "before": f"{lead} invited you aboard: {departure}",
+        "left": f"{lead} added you to your trip with {entity.name}: {departure}",
+        "over": f"{lead} added you to your trip with {entity.name}: its photo album",
+    }
+    worded = {
+        phase: templated(
+            ctx, key=key, to=guest.email, subject=subject,
+            template="guest_invite", context={**context, "phase": phase}, reply_to=profile.org.ops_email,
+            stale_after=closes,
+        )
+        for phase, subject in subjects.items()
+    }  # fmt: skip
+    later = tuple(
+        LaterWording(since=since, subject=worded[phase].subject, text=worded[phase].text, html=worded[phase].html)
+        for phase, since in (("left", booking.request.start), ("over", booking.request.end))
+    )
+    return worded["before"].model_copy(update={"later": later})
 
 
 def crew_needed_message(
