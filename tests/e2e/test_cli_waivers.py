@@ -180,3 +180,44 @@ def test_a_waiver_signed_before_the_trip_moved_to_another_line_is_listed_and_exp
     assert pdf.name == f"{day}-g2-robin-sample-saltwind-charters.pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "Saltwind Charters" in text and "Tidewater" not in text
+
+
+def test_a_former_leads_signature_is_listed_and_exported_after_the_booking_is_handed_on(tmp_path: Path) -> None:
+    """A known gap (docs/reliability.md): Dana signed, then the channel handed the booking to Sam Rivera, and Dana's
+    signature was gone from `waivers list` and `waivers export`. It is listed as the former lead's, out of the
+    group's count, and exported as its PDF."""
+    folder = tmp_path / "home"
+    app = build(load_settings(home=folder))
+    try:
+        save_business(app.store, demo_profile())
+        save_people(app.store, "demo", demo_people())
+        zone = ZoneInfo(demo_profile().org.timezone)
+        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+        body = booking_body(start=start.isoformat(), guest_count=3)
+        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        with TestClient(create_app(app)) as guest:
+            page = guest.get(f"/g/{booking.guest_code}").text
+            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+            assert version is not None
+            form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+            assert guest.post(f"/g/{booking.guest_code}/waiver", data=form, follow_redirects=False).status_code == 303
+        sam = {"name": "Sam Rivera", "email": "sam@example.com"}
+        orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "lead_guest": sam}))
+    finally:
+        app.close()
+    day = start.date().isoformat()
+    listed = run(folder, "waivers", "list", "demo", "--trip", booking.id, columns=None)
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines() if "\t" in line}
+    assert "0 of 1 signed" in listed.stdout and rows["Sam Rivera (booked)"][2] == "not coming"
+    dana = rows["Dana Whitcomb (former lead, no longer in the group)"]
+    assert dana[2:4] == ["signed, not counted for the departure", "Dana Whitcomb"]
+    assert dana[6] == f"{day}-g2-dana-whitcomb-former-lead.pdf"
+    out = tmp_path / "insurer"
+    exported = run(folder, "waivers", "export", "demo", "--trip", booking.id, "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert "1 signed waiver(s)" in exported.stdout
+    [pdf] = list(out.iterdir())
+    assert pdf.name == f"{day}-g2-dana-whitcomb-former-lead.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "Dana Whitcomb (the former lead)" in text and booking.id in text

@@ -186,3 +186,51 @@ def test_a_large_signed_group_reads_its_waiver_text_once(demo_app: App) -> None:
     assert "40 of 40 signed" in page.text and page.text.count("Saltwind Charters<br>") == 40
     # at most once (none for signatures that name their business line, as they do since 2026-12-06)
     assert len([key for key in store.read if key[1].startswith("WAIVERTEXT#")]) <= 1
+
+
+def test_a_booking_handed_to_another_lead_keeps_the_old_leads_signature_on_record_not_for_the_departure(
+    demo_app: App,
+) -> None:
+    """A known gap: Dana signed, then the channel handed the booking to Sam Rivera: Dana's signature was dropped, and
+    an insurer asking who signed found no trace of it. It is kept, listed as the former lead's (no longer in the
+    group), with its PDF; it counts neither in the group's signed nor for the departure, which waits for Sam's."""
+    from firstmate.domain.guests import GuestStatus
+    from tests.security.conftest import book as booked
+
+    booking = booked(demo_app, guest_count=3, external_id="W-HANDED")
+    guest = TestClient(create_app(demo_app))
+    code = booking.guest_code
+    page = guest.get(f"/g/{code}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+    assert version is not None
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    assert guest.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    sam = {"name": "Sam Rivera", "email": "sam@example.com"}
+    handed = booked(demo_app, guest_count=3, external_id="W-HANDED", lead_guest=sam)
+    [lead] = list_guests(demo_app.store, "demo", booking.id)
+    assert (lead.name, lead.status, lead.waiver) == ("Sam Rivera", GuestStatus.INVITED, None)  # the group: Sam
+    new = TestClient(create_app(demo_app))
+    assert new.post(f"/g/{handed.guest_code}/confirm").is_success  # Sam is coming and has not signed
+    admin = operator(demo_app)
+    page = admin.get("/admin/waivers", params={"org": "demo", "trip": booking.id})
+    assert page.status_code == 200 and "0 of 1 signed" in page.text
+    rows = _rows(page.text)
+    assert set(rows) == {"Sam Rivera", "Dana Whitcomb"}
+    assert "not signed" in rows["Sam Rivera"] and "the departure waits for them" in rows["Sam Rivera"]
+    dana = rows["Dana Whitcomb"]
+    assert "former lead, no longer in the group" in dana and "not counted for the departure" in dana
+    assert "<q>Dana Whitcomb</q>" in dana and "Mon 1 Jun 2026, 09:00 PDT" in dana and "Saltwind Charters" in dana
+    [link] = re.findall(r'href="(/admin/waivers/[^"]+\.pdf)"', page.text)
+    pdf = admin.get(link)
+    assert (
+        pdf.status_code == 200
+        and 'filename="2026-06-13-g2-dana-whitcomb-former-lead.pdf"' in pdf.headers["content-disposition"]
+    )
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Dana Whitcomb (the former lead)" in text and booking.id in text and handed.guest_code not in text
+    # the departure waits for Sam: Dana's signature does not tick the waivers
+    trip = waivers.trip_waivers(demo_app, "demo", booking.id)
+    assert trip.signed == 0 and [r.guest.name for r in trip.former] == ["Dana Whitcomb"]
+    # a guest added next gets an id of their own, not the one Dana's signature is kept under
+    assert guest.post(f"/g/{handed.guest_code}/guests", data={"name": "Robin Sample"}).is_success
+    assert [g.id for g in list_guests(demo_app.store, "demo", booking.id)] == ["g1", "g3"]

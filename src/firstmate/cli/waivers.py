@@ -87,8 +87,9 @@ def waivers_export(
     with app_context() as app:
         org = chosen_org(app, named(org, "ORG", "an org"))
         listed = trip_waivers(app, org, trip.strip())
-        signed = [r for r in listed.guests if r.state is WaiverState.SIGNED]
-        if not signed and not any(r.earlier for r in listed.guests):
+        # a former lead's signatures too (the booking handed to someone else): kept on record
+        signed = [r for r in [*listed.guests, *listed.former] if r.state is WaiverState.SIGNED]
+        if not signed and not any(r.earlier for r in [*listed.guests, *listed.former]):
             raise NotFound(
                 f"none of the {len(listed.guests)} guest(s) of trip {listed.booking.id} has signed the waiver yet",
                 hint="nothing was written; 'firstmate waivers list' shows where each stands",
@@ -96,7 +97,7 @@ def waivers_export(
         files = {
             folder / pdf_name(listed, r): signed_waiver_pdf(app, org, listed.booking.id, r.guest.id) for r in signed
         }
-        for r in listed.guests:  # those signed for a line the trip was on before: the record of what was signed
+        for r in [*listed.guests, *listed.former]:  # those signed for a line the trip was on before: the record
             for e in r.earlier:
                 version = e.signature.waiver_version
                 files[folder / pdf_name(listed, r, e)] = signed_waiver_pdf(
@@ -132,11 +133,13 @@ def _table(listed: TripWaivers) -> Table:
     title = f"{listed.times} · {listed.boat} · booking {listed.booking.id}{cancelled} · {listed.signed} of "
     table = Table("guest", "contact", "waiver", "signed as", "signed", "text signed", "pdf",
                   title=Text(title + f"{len(listed.guests)} signed"))  # fmt: skip
-    for row in listed.guests:
+    for row in [*listed.guests, *listed.former]:
         guest, signature = row.guest, row.guest.waiver
         who = guest.name + (" (booked)" if guest.lead else "") + (" (under 18)" if guest.minor else "")
+        who += " (former lead, no longer in the group)" if guest.left_at else ""
         contact = ", ".join(c for c in (guest.email, row.phone) if c)
         state = row.state.value + (", has not said they are coming" if signature and not row.coming else "")
+        state = f"{row.state.value}, not counted for the departure" if guest.left_at else state
         typed = ""
         if signature:
             typed = signature.typed_name + (f" (guardian {signature.guardian_name})" if signature.guardian_name else "")

@@ -68,6 +68,12 @@ class Guest(BaseModel):
     #: on the lead's record, the name of each guest removed, by id: a note still waiting to tell them they are off
     #: is withdrawn when they are added again, not when someone else is added at their (a family's) address
     removed_names: dict[str, str] = Field(default_factory=dict)
+    #: on the lead's record, the ids under which earlier leads who had signed are kept (`FORMER#<id>`): the booking
+    #: was handed to someone else; never given again
+    former: tuple[str, ...] = ()
+    #: on a former lead's record: when the booking was handed to someone else. Kept for their signatures (the
+    #: operator's record), out of the group: their waiver does not count for the departure
+    left_at: datetime | None = None
 
     @property
     def first_name(self) -> str:
@@ -281,10 +287,22 @@ def follow_lead(lead: Guest, name: str, email: str) -> Guest:
     return lead.model_copy(update={"name": name, "email": email})
 
 
+def former_lead(lead: Guest, guest_id: str, at: datetime) -> Guest | None:
+    """The record kept of `lead`, who signed, once the booking is handed to someone else at `at`: their signatures
+    stay the operator's record (an insurer asks who signed), under `guest_id`, out of the group: no page, nothing
+    of the group's own. None when they never signed: nothing of theirs needs keeping."""
+    if not lead.ever_signed:
+        return None
+    update = {"id": guest_id, "lead": False, "code": None, "merged": (), "removed": (), "removed_names": {},
+              "former": (), "left_at": at}  # fmt: skip
+    return lead.model_copy(update=update)
+
+
 def next_guest_id(guests: Iterable[Guest]) -> str:
     """The id a guest added to this group gets: one no guest had, merged ones too (their messages keep
-    their id: given again, a new guest's invitation met the merged one's, and could never be added)."""
-    taken = [int(i.removeprefix("g")) for g in guests for i in (g.id, *g.merged, *g.removed)]
+    their id: given again, a new guest's invitation met the merged one's, and could never be added), and
+    former leads' (their signatures are kept under theirs)."""
+    taken = [int(i.removeprefix("g")) for g in guests for i in (g.id, *g.merged, *g.removed, *g.former)]
     return f"g{max(taken, default=0) + 1}"
 
 

@@ -55,7 +55,15 @@ from firstmate.domain.crew import (
     resolved,
     taken_off_by,
 )
-from firstmate.domain.guests import Guest, GuestStatus, already_in, another_person, follow_lead
+from firstmate.domain.guests import (
+    Guest,
+    GuestStatus,
+    already_in,
+    another_person,
+    follow_lead,
+    former_lead,
+    next_guest_id,
+)
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
@@ -349,6 +357,13 @@ def get_booking(store: Store, org: str, booking_id: str) -> Booking:
     return booking
 
 
+def former_leads(store: Store, org: str, booking_id: str) -> list[Guest]:
+    """The earlier leads of a booking handed to someone else who had signed (`former_lead`), oldest first: kept for
+    their signatures, not in the group."""
+    page = store.query(booking_pk(org, booking_id), "FORMER#", limit=200)
+    return sorted((Guest.model_validate(i.data) for i in page.items), key=lambda g: g.left_at or g.added_at)
+
+
 def list_guests(store: Store, org: str, booking_id: str) -> list[Guest]:
     """The guests of a booking, lead guest first."""
     page = store.query(booking_pk(org, booking_id), "GUEST#", limit=200)
@@ -629,6 +644,11 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
             if twin_code is not None:
                 writes.append(Delete(twin_code.pk, twin_code.sk, VersionIs(twin_code.version)))
             guests = [g for g in guests if g.id != twin.id]
+        # the old lead's signatures stay on record (an insurer asks who signed), out of the group and its departure
+        former = former_lead(lead, next_guest_id([followed, *guests]), booking.updated_at)
+        if former is not None:
+            followed = followed.model_copy(update={"former": (*followed.former, former.id)})
+            writes.append(Put(Item(item.pk, f"FORMER#{former.id}", former.model_dump(mode="json")), Absent()))
         code = encode_code(secrets.token_bytes(7))
         old = store.get(code_pk(booking.guest_code), "CODE")
         if old is not None:

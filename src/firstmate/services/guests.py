@@ -282,6 +282,12 @@ def refuse_once_over(booking: Booking, now: datetime) -> None:
         raise Conflict("this trip is over", hint="nothing was changed")
 
 
+def _former(ctx: Context, target: CodeTarget) -> Guest | None:
+    """The earlier lead kept under `target`'s guest id (`bookings.former_leads`), or None."""
+    item = ctx.store.get(booking_pk(target.org, target.booking_id), f"FORMER#{target.guest_id}")
+    return Guest.model_validate(item.data) if item else None
+
+
 def _context(ctx: Context, target: CodeTarget) -> tuple[Booking, BusinessProfile, Entity]:
     booking = get_booking(ctx.store, target.org, target.booking_id)
     profile = load_business(ctx.store, target.org)
@@ -298,12 +304,16 @@ def _invitation(
     return invitation(ctx, profile, entity, booking, guest, key=f"bk:{booking.id}:guest:{guest.id}:invite")
 
 
-def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True, version: str | None = None) -> bytes:
+def waiver_pdf(
+    ctx: Context, target: CodeTarget, *, page_code: bool = True, version: str | None = None, former: bool = False
+) -> bytes:
     """The guest's signed waiver as a PDF: the exact text signed, the business line whose it is, and the signature's
     details. Without `page_code` it leaves out the code of the guest's page (a key to it, the lead's to their
     group): the copy the operator hands an insurer or a harbour master (`services.waivers`). `version`: the one of
-    that text signed, among those they signed for the lines the trip was on before (`Guest.earlier`)."""
-    guest = the_guest(ctx, target)
+    that text signed, among those they signed for the lines the trip was on before (`Guest.earlier`). `former`: the
+    guest may be an earlier lead of a booking handed to someone else (`bookings.former_leads`), for the operator."""
+    guest = _former(ctx, target) if former else None
+    guest = guest or the_guest(ctx, target)
     signatures = [s for s in (guest.waiver, *reversed(guest.earlier)) if s is not None]
     signature = next((s for s in signatures if version in (None, s.waiver_version)), None)
     if signature is None:
@@ -312,12 +322,16 @@ def waiver_pdf(ctx: Context, target: CodeTarget, *, page_code: bool = True, vers
     entity = profile.entity(line_reader(ctx.store, target.org)(signature)) or current
     zone = profile.org.timezone
     own_code = guest.code if guest.code and not guest.lead else booking.guest_code
+    page_code = page_code and guest.left_at is None  # a former lead's page is the new lead's now
     if signature.guardian_name:
         signed_by = f"{signature.guardian_name}, parent or guardian, for {guest.name} (under 18)"
     else:
         signed_by = f"{guest.name}, the guest"
     details = [
-        ("Guest", guest.name + (" (under 18)" if guest.minor else "")),
+        (
+            "Guest",
+            guest.name + (" (under 18)" if guest.minor else "") + (" (the former lead)" if guest.left_at else ""),
+        ),
         ("Signed by", signed_by),
         ("Typed name", signature.typed_name),
         *([("Guardian", signature.guardian_name)] if signature.guardian_name else []),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from firstmate.domain.guests import Guest, GuestStatus, WaiverSignature
 from firstmate.domain.shared import iso
 from firstmate.domain.timing import span, when
 from firstmate.errors import InvalidInput, NotFound
-from firstmate.services.bookings import get_booking, list_guests
+from firstmate.services.bookings import former_leads, get_booking, list_guests
 from firstmate.services.business import load_business, org_pk
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget, waiver_pdf
@@ -80,6 +80,9 @@ class TripWaivers:
     zone: str  # the business's
     guests: list[GuestWaiver]
     place: str  # where it stands in the calendar (a page link's `after`)
+    #: the earlier leads who signed, of a booking handed to someone else since: kept on record, not in the group (nor
+    #: counted in `signed`, nor for the departure)
+    former: list[GuestWaiver] = field(default_factory=list)
 
     @property
     def signed(self) -> int:
@@ -146,18 +149,20 @@ def signed_waiver_pdf(ctx: Context, org: str, booking_id: str, guest_id: str, ve
         raise NotFound("no such signed waiver")
     if version is not None and not _VERSION.fullmatch(version):
         raise NotFound("no such signed waiver")
-    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id), page_code=False, version=version)
+    return waiver_pdf(ctx, CodeTarget(org, booking_id, guest_id), page_code=False, version=version, former=True)
 
 
 def pdf_name(trip: TripWaivers, row: GuestWaiver, earlier: EarlierSignature | None = None) -> str:
     """A file name for a signed waiver, safe on any system: the trip's day, the guest's id and name in plain
     letters ("2026-06-13-g2-robin-sample.pdf"); for one signed for a line the trip was on before, that line's id
-    after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf")."""
+    after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf"); for a former lead's, "-former-lead" after
+    their name."""
     folded = unicodedata.normalize("NFKD", row.guest.name).encode("ascii", "ignore").decode().lower()
     words = "-".join(re.findall(r"[a-z0-9]+", folded))[:60].strip("-")
     day = trip.booking.request.start.astimezone(ZoneInfo(trip.zone)).date()
     before = f"-{earlier.signature.entity or earlier.signature.waiver_version}" if earlier else ""
-    return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + before + ".pdf"
+    former = "-former-lead" if row.guest.left_at else ""
+    return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + former + before + ".pdf"
 
 
 def _trip(
@@ -168,8 +173,10 @@ def _trip(
     org, zone = profile.org.id, profile.org.timezone
     lines = {} if lines is None else lines
     entity, asset = profile.entity(booking.entity), profile.asset(booking.asset)
-    rows = []
-    for guest in list_guests(ctx.store, org, booking.id):
+    rows: list[GuestWaiver] = []
+    former: list[GuestWaiver] = []
+    group = list_guests(ctx.store, org, booking.id)
+    for guest in [*group, *former_leads(ctx.store, org, booking.id)]:
         signature = guest.waiver
         if signature and signature.entity is None and signature.waiver_version not in lines:
             lines[signature.waiver_version] = _line(ctx, profile, signature.waiver_version)
@@ -178,7 +185,7 @@ def _trip(
             else WaiverState.NOT_SIGNED if guest.status is GuestStatus.ON_HOLD
             else WaiverState.NOT_COMING
         )  # fmt: skip
-        rows.append(
+        (former if guest.left_at else rows).append(
             GuestWaiver(
                 guest=guest,
                 state=state,
@@ -194,7 +201,9 @@ def _trip(
     title = f"{boat}, {entity.name}" if entity else boat
     times = span(booking.request.start, booking.request.end, zone)
     place = place or f"{iso(booking.request.start)}#{booking.id}"
-    return TripWaivers(org=org, booking=booking, boat=title, times=times, zone=zone, guests=rows, place=place)
+    return TripWaivers(
+        org=org, booking=booking, boat=title, times=times, zone=zone, guests=rows, place=place, former=former
+    )
 
 
 def _named(profile: BusinessProfile, signature: WaiverSignature, lines: dict[str, str]) -> str:

@@ -64,11 +64,12 @@ def waiver_pdf(
     app: AppDep, scope: ScopeDep, org: str, booking_id: str, guest_id: str, version: str | None = None
 ) -> Response:
     """A guest's signed waiver, the PDF the guest downloads from their page without their page's code (404 for
-    another org's, or unsigned); `version`: one they signed for a line the trip was on before."""
+    another org's, or unsigned); `version`: one they signed for a line the trip was on before. A former lead's too
+    (the booking handed to someone else): kept on record."""
     scope.check(org)
     pdf = waivers.signed_waiver_pdf(app, org, booking_id, guest_id, version)
     trip = waivers.trip_waivers(app, org, booking_id)
-    row = next(r for r in trip.guests if r.guest.id == guest_id)
+    row = next(r for r in [*trip.guests, *trip.former] if r.guest.id == guest_id)
     earlier = next((e for e in row.earlier if version and e.signature.waiver_version == version), None)
     if row.guest.waiver is not None and row.guest.waiver.waiver_version == version:
         earlier = None  # the one that counts now
