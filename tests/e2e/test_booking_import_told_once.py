@@ -134,3 +134,34 @@ def test_what_went_out_while_the_file_was_read_is_followed_never_sent_again(demo
         assert (sent[(email, "Crew needed")], sent[(email, "Trip changed")]) == (1, 1), sent
     assert sent[("rob@example.com", "Your trip has changed")] == 1, sent
     assert (sent[("ops@example.com", "New booking")], sent[("ops@example.com", "Changed booking")]) == (1, 1), sent
+
+
+def test_a_file_run_again_after_it_was_interrupted_tells_each_person_once(demo_app: App) -> None:
+    """Found by a review: an import stopped after a booking's first row (the process killed, the dispatcher not
+    yet run) and run again told the crew "Trip changed" and the guest "Your trip has changed" of a trip they had
+    never been told of: the run again found the booking made, so its later row was no news to anybody."""
+    first_rows = HEADER + "".join(ROWS.splitlines(keepends=True)[:2])  # the file as far as it got
+    assert import_records(demo_app, "demo", parse_csv(first_rows, timezone="America/Los_Angeles")).ok
+    report = import_records(demo_app, "demo", parse_csv(HEADER + ROWS, timezone="America/Los_Angeles"))
+    assert report.ok, report.errors
+    assert dict(report.counts) == {"unchanged": 2, "updated": 1, "cancelled": 1}
+    send_due(demo_app)
+    _check_told_once(demo_app)
+
+
+def test_a_file_run_again_after_its_mail_went_tells_the_change(demo_app: App) -> None:
+    """Run again once the first rows' mail went out, the later row is a change to those who heard of it."""
+    first_rows = HEADER + ROWS.splitlines(keepends=True)[0]
+    assert import_records(demo_app, "demo", parse_csv(first_rows, timezone="America/Los_Angeles")).ok
+    send_due(demo_app)
+    moved = HEADER + ROWS.splitlines(keepends=True)[0] + ROWS.splitlines(keepends=True)[2]
+    assert import_records(demo_app, "demo", parse_csv(moved, timezone="America/Los_Angeles")).ok
+    send_due(demo_app)
+    sent = _sent(demo_app.store, "demo")
+    crew = [p.email for p in list_people(demo_app.store, "demo") if p.active and p.email]
+    for email in crew:
+        assert (sent[(email, "Crew needed")], sent[(email, "Trip changed")]) == (1, 1), sent
+    assert (
+        sent[("rob@example.com", "You're booked with Saltwind Charters")],
+        sent[("rob@example.com", "Your trip has changed")],
+    ) == (1, 1), sent

@@ -206,7 +206,9 @@ def import_records(
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
     references = cache(partial(_bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
-    created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
+    # the bookings this file created, or repeats as they stand (a file run again after it was interrupted, the
+    # dispatcher not yet run): a later row of one is news to whoever has heard nothing of it yet
+    created: set[str] = set()
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
@@ -232,7 +234,7 @@ def import_records(
             report.counts[outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
             booking = outcome.booking  # as last written: its calendar key
-            if outcome.result is IntakeResult.CREATED:
+            if outcome.result in (IntakeResult.CREATED, IntakeResult.UNCHANGED):
                 created.add(booking.id)
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
