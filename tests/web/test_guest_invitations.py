@@ -192,3 +192,23 @@ def test_a_guest_whose_invitation_an_outage_held_when_the_trip_moved_gets_the_in
         "Dana Whitcomb invited you aboard: Sun 14 Jun 2026, 16:00 PDT",
         "Your trip has changed: Sun 14 Jun 2026, 17:00 PDT",
     ]
+
+
+def test_a_guest_whose_invitation_an_outage_held_when_the_trip_was_cancelled_is_not_told_it_is_cancelled(
+    client: TestClient, demo_app: App, trip: tuple[str, str]
+) -> None:
+    """Found by a review: an outage held Robin's invitation and the trip was then cancelled: the invitation was
+    withdrawn and Robin's only mail was "Your trip is cancelled", of a trip he had never heard of. He hears
+    nothing now; the lead, who was booked, is told it is cancelled, once."""
+    _, code = trip
+    send_due(demo_app)  # the lead has "You're booked"
+    assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": "robin@example.com"}).is_success
+    off = BookingRequest.model_validate(booking_body(guest_count=4, status="cancelled"))
+    orchestrate_booking(demo_app, "demo", off)
+    send_due(demo_app)
+    sent = [e for e in outbox.list_entries(demo_app.store, "demo") if e.status.value == "sent"]
+    assert [e.message.subject for e in sent if e.message.to == ("robin@example.com",)] == []
+    assert [e.message.subject.split(":")[0] for e in sent if e.message.to == ("dana@example.com",)] == [
+        "You're booked with Saltwind Charters",
+        "Your trip is cancelled",
+    ]

@@ -153,7 +153,13 @@ def booking_messages(
     guest_result = _news(result, unheard, GUESTS)
     # a guest whose invitation an outage held (withdrawn by this change: `outbox.superseded`) heard nothing of the
     # trip: "Your trip has changed" told them of a trip they never heard of; their invitation, as the trip is now
-    untold = {g.id for g in guests if GUESTS in quiet | unaware or (OTHER_GUESTS in quiet and not g.lead)}
+    # nor is it news to a guest whose held invitation it withdrew (`guest:<g>` in `unheard`): they never heard of it
+    unaware |= {a for a in unheard if a.startswith("guest:")} if booking.cancelled else frozenset()
+    untold = {
+        g.id
+        for g in guests
+        if GUESTS in quiet | unaware or f"guest:{g.id}" in unaware or (OTHER_GUESTS in quiet and not g.lead)
+    }
     addressed = [g for g in guests if g.email and (g.lead or guest_result is not IntakeResult.CREATED)]
     if addressed := [g for g in addressed if g.id not in untold]:
         trip = guest_trip_view(event, profile.org, entity, asset)
