@@ -165,3 +165,26 @@ def test_a_file_run_again_after_its_mail_went_tells_the_change(demo_app: App) ->
         sent[("rob@example.com", "You're booked with Saltwind Charters")],
         sent[("rob@example.com", "Your trip has changed")],
     ) == (1, 1), sent
+
+
+def test_a_file_repeating_a_booking_whose_mail_is_no_longer_kept_tells_its_change_as_a_change(demo_app: App) -> None:
+    """A booking made months ago, its mail sent and no longer kept (the outbox keeps sent mail for a while): a file
+    repeating it, then changing it, tells everyone it changed, not "Crew needed" or "New booking" again."""
+    from firstmate.ports import Delete
+    from firstmate.services.outbox import outbox_pk
+
+    first = HEADER + ROWS.splitlines(keepends=True)[0]
+    assert import_records(demo_app, "demo", parse_csv(first, timezone="America/Los_Angeles")).ok
+    send_due(demo_app)
+    gone = list(all_items(demo_app.store, outbox_pk("demo"), "bk:"))
+    assert gone
+    demo_app.store.transact([Delete(i.pk, i.sk) for i in gone])  # as the outbox's time to keep sent mail does
+    moved = first + ROWS.splitlines(keepends=True)[2]
+    assert import_records(demo_app, "demo", parse_csv(moved, timezone="America/Los_Angeles")).ok
+    send_due(demo_app)
+    sent = _sent(demo_app.store, "demo")
+    crew = [p.email for p in list_people(demo_app.store, "demo") if p.active and p.email]
+    for email in crew:
+        assert (sent[(email, "Crew needed")], sent[(email, "Trip changed")]) == (0, 1), sent
+    assert sent[("rob@example.com", "Your trip has changed")] == 1, sent
+    assert (sent[("ops@example.com", "New booking")], sent[("ops@example.com", "Changed booking")]) == (0, 1), sent

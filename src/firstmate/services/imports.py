@@ -25,6 +25,7 @@ from firstmate.domain.bookings import (
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.intake import BlockedSlot, CancelledByReference, NotBooked, ParsedRecord, RowError
+from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.timing import local, when
 from firstmate.errors import NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
@@ -32,6 +33,7 @@ from firstmate.services.bookings import get_booking, last_said, orchestrate_book
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
+from firstmate.services.outbox import from_item, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.trips import (
     BlockedSlotRecord,
@@ -206,9 +208,10 @@ def import_records(
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
     references = cache(partial(_bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
-    # the bookings this file created, or repeats as they stand (a file run again after it was interrupted, the
-    # dispatcher not yet run): a later row of one is news to whoever has heard nothing of it yet
-    created: set[str] = set()
+    created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
+    # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file run
+    # again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
+    repeated: dict[tuple[str, str], str] = {}
     for record in records:
         if isinstance(record, BlockedSlot) and (booked := _booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
@@ -230,12 +233,16 @@ def import_records(
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
             report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
         elif isinstance(record, BookingRequest):
+            if (again := repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
+                created.add(again)
             outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=created)
             report.counts[outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
             booking = outcome.booking  # as last written: its calendar key
-            if outcome.result in (IntakeResult.CREATED, IntakeResult.UNCHANGED):
+            if outcome.result is IntakeResult.CREATED:
                 created.add(booking.id)
+            elif outcome.result is IntakeResult.UNCHANGED:
+                repeated[(record.source, record.external_id)] = booking.id
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
             if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
                 report.over += 1  # said, so that nobody wonders why the crew were not told
@@ -296,6 +303,16 @@ def import_records(
     _drop_marks(ctx, org, checked)
     checking(len(written), len(written))
     return report
+
+
+def _mail_waits(ctx: Context, org: str, booking_id: str) -> bool:
+    """Whether a message of the booking's trip still waits, never tried: what an import stopped part way left, its
+    rows' mail not sent yet. A booking whose mail went, or whose mail is no longer kept (sent months ago), is not
+    news to anybody at a later row (`unheard_so_far` would take no message kept for no word heard)."""
+    return any(
+        entry.status is OutboxStatus.PENDING and entry.attempts == 0
+        for entry in map(from_item, all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r"))
+    )
 
 
 def _slot_row(ctx: Context, org: str, uid: str, source: str, title: str) -> tuple[str, Callable[[], str | None]]:
