@@ -234,3 +234,29 @@ def test_a_booking_handed_to_another_lead_keeps_the_old_leads_signature_on_recor
     # a guest added next gets an id of their own, not the one Dana's signature is kept under
     assert guest.post(f"/g/{handed.guest_code}/guests", data={"name": "Robin Sample"}).is_success
     assert [g.id for g in list_guests(demo_app.store, "demo", booking.id)] == ["g1", "g3"]
+
+
+def test_a_booking_handed_back_to_its_former_lead_is_theirs_again_signed(demo_app: App) -> None:
+    """A review: Dana signed, the channel handed the booking to Sam, then back to Dana: she was the lead again but
+    unsigned (the departure waited for her to sign a second time), and still listed as "former lead, no longer in
+    the group". Handed back, her record is hers again, signed as she signed; Sam, who never signed, leaves none."""
+    from firstmate.domain.guests import GuestStatus
+    from tests.security.conftest import book as booked
+
+    booking = booked(demo_app, guest_count=3, external_id="W-BACK")
+    guest = TestClient(create_app(demo_app))
+    page = guest.get(f"/g/{booking.guest_code}").text
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
+    assert version is not None
+    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
+    assert guest.post(f"/g/{booking.guest_code}/waiver", data=form, follow_redirects=False).status_code == 303
+    booked(demo_app, guest_count=3, external_id="W-BACK", lead_guest={"name": "Sam Rivera", "email": "sam@example.com"},
+           notes="Handed to Sam")  # fmt: skip
+    dana = {"name": "Dana Whitcomb", "email": "dana@example.com", "phone": "+1 415 555 0148"}
+    back = booked(demo_app, guest_count=3, external_id="W-BACK", lead_guest=dana, notes="Back to Dana")
+    [lead] = list_guests(demo_app.store, "demo", booking.id)
+    assert (lead.name, lead.status, lead.waiver is not None) == ("Dana Whitcomb", GuestStatus.CONFIRMED, True)
+    trip = waivers.trip_waivers(demo_app, "demo", back.id)
+    assert trip.signed == 1 and trip.former == []
+    rows = _rows(operator(demo_app).get("/admin/waivers", params={"org": "demo", "trip": back.id}).text)
+    assert set(rows) == {"Dana Whitcomb"} and "former lead" not in rows["Dana Whitcomb"]

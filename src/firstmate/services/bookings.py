@@ -644,6 +644,21 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
             if twin_code is not None:
                 writes.append(Delete(twin_code.pk, twin_code.sk, VersionIs(twin_code.version)))
             guests = [g for g in guests if g.id != twin.id]
+        elif (back := _former_of(store, org, booking.id, followed, named.name, named.email)) is not None:
+            # handed back to a lead it was handed from: their record is theirs again, signed as they signed (kept
+            # as a former lead's, it waited for a second signature and listed them as no longer in the group)
+            former_item, was = back
+            followed = followed.model_copy(
+                update={
+                    "status": was.status,
+                    "waiver": was.waiver,
+                    "earlier": was.earlier,
+                    "minor": was.minor,
+                    "former": tuple(f for f in followed.former if f != was.id),
+                    "merged": (*followed.merged, was.id),  # its id is never given again
+                }
+            )
+            writes.append(Delete(former_item.pk, former_item.sk, VersionIs(former_item.version)))
         # the old lead's signatures stay on record (an insurer asks who signed), out of the group and its departure
         former = former_lead(lead, next_guest_id([followed, *guests]), booking.updated_at)
         if former is not None:
@@ -658,6 +673,19 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
     writes.insert(0, Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version)))
     readdressed = (lead.email or "").lower() != named.email.lower()
     return booking, [followed if g.id == lead.id else g for g in guests], writes, readdressed
+
+
+def _former_of(
+    store: Store, org: str, booking_id: str, lead: Guest, name: str, email: str
+) -> tuple[Item, Guest] | None:
+    """The record kept of a former lead of the booking (`lead.former`) who is the person named (`name`, `email`),
+    and its item, if any."""
+    for former_id in lead.former:
+        item = store.get(booking_pk(org, booking_id), f"FORMER#{former_id}")
+        was = Guest.model_validate(item.data) if item else None
+        if item is not None and was is not None and already_in([was], name, email) is not None:
+            return item, was
+    return None
 
 
 def _commit(
