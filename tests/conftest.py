@@ -151,6 +151,15 @@ def sent_mail(app: App, org: str, key: str) -> EmailMessage:
     return email.message_from_bytes(Path(entry.provider_ref).read_bytes(), policy=policy.default)  # type: ignore[return-value]
 
 
+def sign_on_page(client: TestClient, code: str, typed_name: str) -> None:
+    """Sign the waiver on the guest page `code` as a guest does: the text's version as the page shows it, the name
+    typed, the box ticked."""
+    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', client.get(f"/g/{code}").text)
+    assert version is not None
+    form = {"typed_name": typed_name, "agree": "yes", "waiver_version": version.group(1)}
+    assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+
+
 def mail_text(message: EmailMessage) -> str:
     """The plain-text part of a message."""
     part = message.get_body(preferencelist=("plain",))

@@ -4,7 +4,6 @@ where guests went through their real trip pages, one of them signing the waiver.
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from firstmate.bootstrap import build
+from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.demo.run import demo_people, demo_profile
 from firstmate.domain.bookings import Booking, BookingRequest
@@ -21,8 +20,21 @@ from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.people import save_people
 from firstmate.web.app import create_app
-from tests.conftest import booking_body
+from tests.conftest import booking_body, sign_on_page
 from tests.e2e.test_cli import run
+
+
+def _in_three_days(app: App, guest_count: int) -> tuple[dict[str, object], Booking]:
+    """A demo trip departing in three days at 10:00, on the real clock (the commands read it): its body, and it."""
+    zone = ZoneInfo(demo_profile().org.timezone)
+    start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+    body = booking_body(start=start.isoformat(), guest_count=guest_count)
+    return body, orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+
+
+def _day(booking: Booking) -> str:
+    """The day `booking` departs, in the business's zone."""
+    return booking.request.start.astimezone(ZoneInfo(demo_profile().org.timezone)).date().isoformat()
 
 
 @pytest.fixture
@@ -34,10 +46,7 @@ def home(tmp_path: Path) -> tuple[Path, Booking]:
     try:
         save_business(app.store, demo_profile())
         save_people(app.store, "demo", demo_people())
-        zone = ZoneInfo(demo_profile().org.timezone)
-        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
-        body = booking_body(start=start.isoformat(), guest_count=4)
-        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        _, booking = _in_three_days(app, 4)
         with TestClient(create_app(app)) as guest:
             lead = booking.guest_code
             robin_form = {"name": "Robin Sample", "email": "robin@example.com"}
@@ -45,10 +54,8 @@ def home(tmp_path: Path) -> tuple[Path, Booking]:
             assert guest.post(f"/g/{lead}/guests", data={"name": "Kit <b>Sample</b>"}).is_success
             assert guest.post(f"/g/{lead}/confirm").is_success
             robin = next(g for g in list_guests(app.store, "demo", booking.id) if g.name == "Robin Sample")
-            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', guest.get(f"/g/{robin.code}").text)
-            assert version is not None
-            form = {"typed_name": "robin SAMPLE", "agree": "yes", "waiver_version": version.group(1)}
-            assert guest.post(f"/g/{robin.code}/waiver", data=form, follow_redirects=False).status_code == 303
+            assert robin.code is not None
+            sign_on_page(guest, robin.code, "robin SAMPLE")
     finally:
         app.close()
     return folder, booking
@@ -58,7 +65,7 @@ def test_the_operator_lists_a_trips_waivers_and_exports_the_signed_ones(
     home: tuple[Path, Booking], tmp_path: Path
 ) -> None:
     folder, booking = home
-    day = booking.request.start.astimezone(ZoneInfo(demo_profile().org.timezone)).date().isoformat()
+    day = _day(booking)
     for how in (["--trip", booking.id], ["--trip", booking.event_id], ["--from", day, "--to", day], []):
         listed = run(folder, "waivers", "list", "demo", *how, columns=None)  # a pipe: one row a line
         assert listed.returncode == 0, listed.stderr
@@ -144,21 +151,16 @@ def test_a_waiver_signed_before_the_trip_moved_to_another_line_is_listed_and_exp
                        for a in profile.assets)  # fmt: skip
         save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
         save_people(app.store, "demo", demo_people())
-        zone = ZoneInfo(profile.org.timezone)
-        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
-        body = booking_body(start=start.isoformat(), guest_count=3)
-        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        body, booking = _in_three_days(app, 3)
         with TestClient(create_app(app)) as guest:
             assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": "Robin Sample"}).is_success
             robin = next(g for g in list_guests(app.store, "demo", booking.id) if g.name == "Robin Sample")
-            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', guest.get(f"/g/{robin.code}").text)
-            assert version is not None
-            form = {"typed_name": "Robin Sample", "agree": "yes", "waiver_version": version.group(1)}
-            assert guest.post(f"/g/{robin.code}/waiver", data=form, follow_redirects=False).status_code == 303
+            assert robin.code is not None
+            sign_on_page(guest, robin.code, "Robin Sample")
         orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "asset": "morning-tern"}))
     finally:
         app.close()
-    day = start.date().isoformat()
+    day = _day(booking)
     listed = run(folder, "waivers", "list", "demo", "--trip", booking.id, columns=None)
     assert listed.returncode == 0, listed.stderr
     rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines() if "\t" in line}
@@ -191,21 +193,14 @@ def test_a_former_leads_signature_is_listed_and_exported_after_the_booking_is_ha
     try:
         save_business(app.store, demo_profile())
         save_people(app.store, "demo", demo_people())
-        zone = ZoneInfo(demo_profile().org.timezone)
-        start = (datetime.now(zone) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
-        body = booking_body(start=start.isoformat(), guest_count=3)
-        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+        body, booking = _in_three_days(app, 3)
         with TestClient(create_app(app)) as guest:
-            page = guest.get(f"/g/{booking.guest_code}").text
-            version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
-            assert version is not None
-            form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
-            assert guest.post(f"/g/{booking.guest_code}/waiver", data=form, follow_redirects=False).status_code == 303
+            sign_on_page(guest, booking.guest_code, "Dana Whitcomb")
         sam = {"name": "Sam Rivera", "email": "sam@example.com"}
         orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "lead_guest": sam}))
     finally:
         app.close()
-    day = start.date().isoformat()
+    day = _day(booking)
     listed = run(folder, "waivers", "list", "demo", "--trip", booking.id, columns=None)
     assert listed.returncode == 0, listed.stderr
     rows = {line.split("\t")[0]: line.split("\t") for line in listed.stdout.splitlines() if "\t" in line}

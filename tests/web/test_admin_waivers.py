@@ -17,6 +17,7 @@ from firstmate.services import waivers
 from firstmate.services.bookings import cancel_booking, list_guests
 from firstmate.services.guests import CodeTarget, sign_waiver
 from firstmate.web.app import create_app
+from tests.conftest import sign_on_page
 from tests.reads import RecordingStore, admin_browser
 from tests.security.conftest import Tenant, book, operator, sign_in
 from tests.security.conftest import rival as rival  # the fixture: a second org built like the demo one
@@ -199,12 +200,7 @@ def test_a_booking_handed_to_another_lead_keeps_the_old_leads_signature_on_recor
 
     booking = booked(demo_app, guest_count=3, external_id="W-HANDED")
     guest = TestClient(create_app(demo_app))
-    code = booking.guest_code
-    page = guest.get(f"/g/{code}").text
-    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
-    assert version is not None
-    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
-    assert guest.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    sign_on_page(guest, booking.guest_code, "Dana Whitcomb")
     sam = {"name": "Sam Rivera", "email": "sam@example.com"}
     handed = booked(demo_app, guest_count=3, external_id="W-HANDED", lead_guest=sam)
     [lead] = list_guests(demo_app.store, "demo", booking.id)
@@ -244,12 +240,7 @@ def test_a_booking_handed_back_to_its_former_lead_is_theirs_again_signed(demo_ap
     from tests.security.conftest import book as booked
 
     booking = booked(demo_app, guest_count=3, external_id="W-BACK")
-    guest = TestClient(create_app(demo_app))
-    page = guest.get(f"/g/{booking.guest_code}").text
-    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
-    assert version is not None
-    form = {"typed_name": "Dana Whitcomb", "agree": "yes", "waiver_version": version.group(1)}
-    assert guest.post(f"/g/{booking.guest_code}/waiver", data=form, follow_redirects=False).status_code == 303
+    sign_on_page(TestClient(create_app(demo_app)), booking.guest_code, "Dana Whitcomb")
     booked(demo_app, guest_count=3, external_id="W-BACK", lead_guest={"name": "Sam Rivera", "email": "sam@example.com"},
            notes="Handed to Sam")  # fmt: skip
     dana = {"name": "Dana Whitcomb", "email": "dana@example.com", "phone": "+1 415 555 0148"}

@@ -6,7 +6,6 @@ under a text they never read, and the crew's waiver tick stood."""
 from __future__ import annotations
 
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -26,7 +25,7 @@ from firstmate.services.checklists import tick_item
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role
 from firstmate.services.trips import booking_pk, get_event
-from tests.conftest import booking_body, mail_text, send_due, sent_mail
+from tests.conftest import booking_body, mail_text, send_due, sent_mail, sign_on_page
 from tests.security.conftest import operator
 
 TIDEWATER_WAIVER = (
@@ -53,12 +52,8 @@ def _book(app: App, asset: str, notes: str = "Birthday cake aboard") -> Booking:
 
 
 def _sign(client: TestClient, code: str, name: str) -> None:
-    page = client.get(f"/g/{code}").text
-    version = re.search(r'name="waiver_version" value="([0-9a-f]+)"', page)
-    assert version is not None
     assert client.post(f"/g/{code}/confirm").is_success
-    form = {"typed_name": name, "agree": "yes", "waiver_version": version.group(1)}
-    assert client.post(f"/g/{code}/waiver", data=form, follow_redirects=False).status_code == 303
+    sign_on_page(client, code, name)
 
 
 def _guests(app: App, booking: Booking) -> dict[str, Guest]:

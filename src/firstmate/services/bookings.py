@@ -629,16 +629,7 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
         twin = already_in([g for g in guests if g.id != lead.id], named.name, named.email)
         twin_item = store.get(booking_pk(org, booking.id), f"GUEST#{twin.id}") if twin else None
         if twin is not None and twin_item is not None:
-            merged = (*followed.merged, twin.id, *twin.merged)
-            followed = followed.model_copy(
-                update={
-                    "status": twin.status,
-                    "waiver": twin.waiver,
-                    "earlier": twin.earlier,
-                    "minor": twin.minor,
-                    "merged": merged,
-                }
-            )
+            followed = _as_they_were(followed, twin, merged=(*followed.merged, twin.id, *twin.merged))
             writes.append(Delete(twin_item.pk, twin_item.sk, VersionIs(twin_item.version)))
             twin_code = store.get(code_pk(twin.code), "CODE") if twin.code else None
             if twin_code is not None:
@@ -648,16 +639,10 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
             # handed back to a lead it was handed from: their record is theirs again, signed as they signed (kept
             # as a former lead's, it waited for a second signature and listed them as no longer in the group)
             former_item, was = back
-            followed = followed.model_copy(
-                update={
-                    "status": was.status,
-                    "waiver": was.waiver,
-                    "earlier": was.earlier,
-                    "minor": was.minor,
-                    "former": tuple(f for f in followed.former if f != was.id),
-                    "merged": (*followed.merged, was.id),  # its id is never given again
-                }
-            )
+            followed = _as_they_were(
+                followed, was, former=tuple(f for f in followed.former if f != was.id),
+                merged=(*followed.merged, was.id),  # its id is never given again
+            )  # fmt: skip
             writes.append(Delete(former_item.pk, former_item.sk, VersionIs(former_item.version)))
         # the old lead's signatures stay on record (an insurer asks who signed), out of the group and its departure
         former = former_lead(lead, next_guest_id([followed, *guests]), booking.updated_at)
@@ -673,6 +658,13 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
     writes.insert(0, Put(Item(item.pk, item.sk, followed.model_dump(mode="json")), VersionIs(item.version)))
     readdressed = (lead.email or "").lower() != named.email.lower()
     return booking, [followed if g.id == lead.id else g for g in guests], writes, readdressed
+
+
+def _as_they_were(lead: Guest, was: Guest, **ids: tuple[str, ...]) -> Guest:
+    """`lead` as the record `was` of the same person stood (coming, signed, a minor), with the lists of ids `ids`."""
+    return lead.model_copy(
+        update={"status": was.status, "waiver": was.waiver, "earlier": was.earlier, "minor": was.minor, **ids}
+    )
 
 
 def _former_of(
