@@ -16,12 +16,21 @@ from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
 from firstmate.demo.run import demo_people, demo_profile
 from firstmate.domain.bookings import Booking, BookingRequest
+from firstmate.domain.business import BusinessProfile
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.business import save_business
 from firstmate.services.people import save_people
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, sign_on_page
 from tests.e2e.test_cli import run
+
+
+def _demo_home(folder: Path, profile: BusinessProfile | None = None) -> App:
+    """A home at `folder` holding the demo's business (or `profile`) and people."""
+    app = build(load_settings(home=folder))
+    save_business(app.store, profile or demo_profile())
+    save_people(app.store, "demo", demo_people())
+    return app
 
 
 def _in_three_days(app: App, guest_count: int) -> tuple[dict[str, object], Booking]:
@@ -42,10 +51,8 @@ def home(tmp_path: Path) -> tuple[Path, Booking]:
     """A home whose demo trip (in three days, on the real clock) has a group: Robin signed through the page, typing
     "robin SAMPLE"; the lead Dana is coming and has not signed; Kit <b>Sample</b> has said nothing."""
     folder = tmp_path / "home"
-    app = build(load_settings(home=folder))
+    app = _demo_home(folder)
     try:
-        save_business(app.store, demo_profile())
-        save_people(app.store, "demo", demo_people())
         _, booking = _in_three_days(app, 4)
         with TestClient(create_app(app)) as guest:
             lead = booking.guest_code
@@ -140,17 +147,15 @@ def test_a_waiver_signed_before_the_trip_moved_to_another_line_is_listed_and_exp
     Morning Tern, another text to sign. Robin's signature of Saltwind's text stays on record: listed, as signed before
     the trip moved, and exported as its PDF beside the signatures of Tidewater's."""
     folder = tmp_path / "home"
-    app = build(load_settings(home=folder))
+    profile = demo_profile()
+    entities = tuple(
+        e.model_copy(update={"waiver": "Tidewater Sailing Club: guests sail at their own risk, as told."})
+        if e.id == "tidewater-guests" else e for e in profile.entities
+    )  # fmt: skip
+    assets = tuple(a.model_copy(update={"entity": "tidewater-guests"}) if a.id == "morning-tern" else a
+                   for a in profile.assets)  # fmt: skip
+    app = _demo_home(folder, profile.model_copy(update={"entities": entities, "assets": assets}))
     try:
-        profile = demo_profile()
-        entities = tuple(
-            e.model_copy(update={"waiver": "Tidewater Sailing Club: guests sail at their own risk, as told."})
-            if e.id == "tidewater-guests" else e for e in profile.entities
-        )  # fmt: skip
-        assets = tuple(a.model_copy(update={"entity": "tidewater-guests"}) if a.id == "morning-tern" else a
-                       for a in profile.assets)  # fmt: skip
-        save_business(app.store, profile.model_copy(update={"entities": entities, "assets": assets}))
-        save_people(app.store, "demo", demo_people())
         body, booking = _in_three_days(app, 3)
         with TestClient(create_app(app)) as guest:
             assert guest.post(f"/g/{booking.guest_code}/guests", data={"name": "Robin Sample"}).is_success
@@ -189,10 +194,8 @@ def test_a_former_leads_signature_is_listed_and_exported_after_the_booking_is_ha
     signature was gone from `waivers list` and `waivers export`. It is listed as the former lead's, out of the
     group's count, and exported as its PDF."""
     folder = tmp_path / "home"
-    app = build(load_settings(home=folder))
+    app = _demo_home(folder)
     try:
-        save_business(app.store, demo_profile())
-        save_people(app.store, "demo", demo_people())
         body, booking = _in_three_days(app, 3)
         with TestClient(create_app(app)) as guest:
             sign_on_page(guest, booking.guest_code, "Dana Whitcomb")
