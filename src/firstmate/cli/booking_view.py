@@ -71,7 +71,7 @@ def booking_list(
                   title=Text(f"Bookings of {org} departing {start} to {end}: {len(listed.bookings)}"))  # fmt: skip
     for booking in listed.bookings:
         request = booking.request
-        departs = when(request.start, listed.timezone) + (" · CANCELLED" if booking.cancelled else "")
+        departs = when(request.start, listed.timezone) + _cancelled(booking)
         cells = (departs, boats.get(booking.asset, booking.asset), request.lead_guest.name, str(request.guest_count),
                  f"{request.source} {request.external_id}", str(request.gross), booking.id)  # fmt: skip
         table.add_row(*(Text(cell) for cell in cells))
@@ -144,4 +144,5 @@ def booking_show(
 
 
 def _cancelled(booking: Booking) -> str:
+    """What follows a cancelled booking's time or title."""
     return " · CANCELLED" if booking.cancelled else ""
