@@ -605,6 +605,17 @@ def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = Fal
         pdf.x += w
 
 
+def string_width(pdf: FPDF, text: str) -> float:
+    """`pdf.get_string_width(text)`, read straight from the font's widths when `text_cell` would draw
+    `text` itself (fpdf2 lays a string out as it would draw it just to measure it: the weekly PDF's
+    thousands of names cut to their column paid about a twentieth of a build for it)."""
+    font = pdf.current_font
+    if not _plain(pdf, font, text) or _fallbacks_for(font, text):
+        return pdf.get_string_width(text)  # its fallbacks brought in, its shaping turned on, as fpdf2 does
+    assert isinstance(font, TTFFont)
+    return float(font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
+
+
 def text_lines(pdf: FPDF, h: float, text: str) -> None:
     """A left-aligned paragraph: what `pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT",
     align="L")` draws for a paragraph of words, byte for byte, twenty times faster or more. Lines

@@ -279,3 +279,23 @@ def test_what_dejavu_cannot_draw_is_drawn_in_a_fallback_font_read_only_by_docume
     text_cell(arabic, 0, 5, "محمد علي", next_line=True)
     joined = {"uniFEE3", "uniFEE4", "uniFEA4", "uniFEAA"}  # meem, meem, hah, dal in their joined forms
     assert arabic.text_shaping and joined <= set(arabic.fonts["dejavu"].subset.get_all_glyph_names())
+
+
+def test_string_width_is_what_fpdf2_measures_and_leaves_the_document_as_fpdf2_does() -> None:
+    # every text of TEXTS (fallback scripts, CJK, an alias) and some shaped, in both faces and several sizes
+    texts = [*TEXTS, "مرحبا بالعالم", "नमस्ते दुनिया", "a…", "Ω" * 40, "Dana Whitcomb — Cove & Co."]
+
+    def measured(width: Callable[[FPDF, str], float]) -> tuple[list[float], bytes]:
+        pdf = new_document("Widths", created=CREATED, margin=15)
+        pdf.alias_nb_pages()
+        widths = []
+        for n, text in enumerate(texts * 3):
+            pdf.set_font("DejaVu", "B" if n % 2 else "", 7.5 + n % 5)
+            widths.append(width(pdf, text))
+            text_cell(pdf, 0, 4, text[:20], next_line=True)
+        return widths, document_bytes(pdf)
+
+    fast, fast_bytes = measured(pdfs.string_width)
+    slow, slow_bytes = measured(lambda pdf, text: pdf.get_string_width(text))
+    assert fast == pytest.approx(slow, rel=1e-12) and fast_bytes == slow_bytes
+    assert min(fast[1:]) >= 0 and fast[0] > 0

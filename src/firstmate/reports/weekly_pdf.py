@@ -10,7 +10,7 @@ from fpdf import FPDF
 from firstmate.domain.analysis import Analysis, figure
 from firstmate.domain.intel import WeeklyFacts, cash
 from firstmate.domain.mail import InlineImage
-from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
+from firstmate.pdf import document_bytes, new_document, string_width, text_cell, text_lines
 from firstmate.reports.weekly import card_detail, change_words, crm_sources_line, data_line, restated, rolling_words
 
 
@@ -114,10 +114,10 @@ def _table(pdf: FPDF, title: str, header: list[str], rows: list[list[str]], widt
 def _fitted(pdf: FPDF, text: str, width: float) -> str:
     """`text` cut to `width` (in the current font), "…" ending it: 60 characters of a long name ran over the
     column beside it (its figure, or the utm_source of a CRM source), the two read as one."""
-    if pdf.get_string_width(text) <= width:
+    if string_width(pdf, text) <= width:
         return text
     low, high = 0, len(text)  # the most characters that fit with "…"
     while low < high:
         middle = (low + high + 1) // 2
-        low, high = (middle, high) if pdf.get_string_width(text[:middle] + "…") <= width else (low, middle - 1)
+        low, high = (middle, high) if string_width(pdf, text[:middle] + "…") <= width else (low, middle - 1)
     return text[:low] + "…"
