@@ -20,7 +20,7 @@ from firstmate.demo.business_data import write_demo_data
 from firstmate.domain.datafiles import KINDS
 from firstmate.domain.reports.document import ROLES
 from firstmate.errors import BlobError, NotFound
-from firstmate.ports import BlobInfo
+from firstmate.ports import BlobInfo, Delete
 from firstmate.reports.serial import data_file
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
@@ -1282,3 +1282,80 @@ def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(d
         assert refused.status_code == 422 and "cost: 28000.50 has cents, and JPY has none" in refused.text
         saved = client.post("/admin/data/demo/maintenance", data={**cost, "cost": "28000"}, follow_redirects=False)
         assert saved.status_code == 303 and "28000.50" not in client.get("/admin/data/demo/maintenance").text
+
+
+def test_a_build_waiting_for_another_reads_the_data_as_the_other_left_it(
+    report_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two builds at once: the one that waited for the other's lease read its data before waiting, and
+    stored last a report of data older than the other's. Now it reads once the lease is its own."""
+    import threading
+
+    from firstmate.ports import Item
+    from firstmate.services import leases
+    from firstmate.services.data import delete_row
+
+    monkeypatch.setattr(leases, "POLL_S", 0.02)
+    now = report_app.clock.now()
+    lease = Item("ORG#demo#LEASE", "role-reports#2026-11-21", {"since": "2026-11-21T15:00:00.000000Z"},
+                 ttl=int((now + leases.LEASE).timestamp()))  # fmt: skip
+    report_app.store.put(lease)  # another process, building
+
+    def the_other_build_ends() -> None:  # it changed the data before it finished (an import beside it, say)
+        invoices = data_rows(report_app.store, "demo", "invoices")
+        open_one = next(k for k, i in invoices if getattr(i, "open_amount", 0) > 0)
+        delete_row(report_app.store, "demo", "invoices", open_one)
+        report_app.store.transact([Delete("ORG#demo#LEASE", "role-reports#2026-11-21")])
+
+    other = threading.Timer(0.5, the_other_build_ends)
+    other.start()
+    [waited] = run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
+    other.join()
+    [afresh] = run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
+    assert waited.report.data == afresh.report.data  # the invoice deleted while it waited is not in it
+
+
+def test_a_build_that_held_its_lease_too_long_stores_nothing_more_once_another_took_it_over(
+    report_app: App,
+) -> None:
+    from firstmate.errors import StoreUnavailable
+    from firstmate.ports import Item
+
+    key = ("ORG#demo#LEASE", "role-reports#2026-11-21")
+
+    titles: list[str] = []
+
+    def taken_over(title: str) -> None:
+        titles.append(title)
+        if len(titles) == 2:  # by the second role, its build outlived its lease and another build took it
+            report_app.store.put(Item(*key, {"since": "2026-11-21T15:11:00.000000Z", "holder": "another"}))
+
+    with pytest.raises(StoreUnavailable, match="another took over: nothing more of it was stored"):
+        run_role_reports(report_app, "demo", ["billing", "accounting"], as_of=TODAY, progress=taken_over)
+    assert titles == ["Accounting / Controller", "Portfolio billing audit"]
+    assert report_app.blobs.head("reports/demo/roles/2026-11-21/accounting.html")
+    assert not report_app.blobs.head("reports/demo/roles/2026-11-21/billing.html")  # the other build's to store
+    assert report_app.store.get(*key) is not None  # nor did it release the other's lease
+
+
+def test_a_long_build_keeps_its_lease_while_it_lives(report_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import leases
+
+    clock = report_app.clock
+    assert isinstance(clock, FixedClock)
+    monkeypatch.setattr(leases, "WAIT_S", 0.1)
+    tried: list[str] = []
+
+    def slowly(title: str) -> None:  # each role's report takes six minutes (a store that slow, say)
+        clock.advance(timedelta(minutes=6))
+        another = leases.exclusive(report_app, "demo", "role-reports#2026-11-21", doing="building these role reports")
+        with pytest.raises(StoreUnavailable, match="another process is building these role reports"), another:
+            pass
+        tried.append(title)
+
+    runs = run_role_reports(report_app, "demo", ["billing", "accounting", "cfo"], as_of=TODAY, progress=slowly)
+    assert len(runs) == 3 and len(tried) == 3  # 18 minutes: past a lease of 10, still its own to the end

@@ -10,7 +10,7 @@ import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import structlog
@@ -29,12 +29,44 @@ WAIT_S = 60.0
 POLL_S = 0.1
 
 
+@dataclass(frozen=True)
+class Held:
+    """A lease `exclusive` took: `confirm` before each write the lease guards."""
+
+    ctx: Context
+    org: str
+    pk: str
+    name: str
+    token: str
+    doing: str
+
+    def confirm(self) -> None:
+        """Raise StoreUnavailable when the lease is no longer this holder's (held past LEASE, another
+        process took it over: what it stores would be over the other's); renew it once half of it has
+        gone, so that a long holder keeps it while it lives."""
+        lease = self.ctx.store.get(self.pk, self.name)
+        if lease is None or lease.data.get("holder") != self.token:
+            log.warning("lease.lost", org=self.org, lease=self.name)
+            raise StoreUnavailable(
+                f"this process was {self.doing} for over {int(LEASE.total_seconds() // 60)} minutes and another "
+                "took over: nothing more of it was stored",
+                hint="run it again",
+            )
+        now = to_epoch(self.ctx.clock.now())
+        if lease.ttl is not None and lease.ttl - now < LEASE.total_seconds() / 2:
+            try:  # on its version: lost meanwhile, the next confirm says so
+                self.ctx.store.put(replace(lease, ttl=now + int(LEASE.total_seconds())), VersionIs(lease.version))
+            except ConditionFailed:
+                self.confirm()
+
+
 @contextmanager
-def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None]:
+def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[Held]:
     """Run the block holding the org's lease `name`. While another process holds it, wait (up to
     WAIT_S), then raise StoreUnavailable: "another process is <doing> (since …)". Released at the
     end; a holder that dies leaves it to expire after LEASE (after LEASE from a waiter giving up, when
-    it was taken before the clock stepped back)."""
+    it was taken before the clock stepped back). The block gets the lease (`Held.confirm` before each
+    write it guards)."""
     pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S, secrets.token_hex(8)
     while True:
         now = ctx.clock.now()
@@ -51,7 +83,7 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[None
                 raise StoreUnavailable(f"another process is {doing}{since}", hint="try again when it is done") from None
             time.sleep(POLL_S)
     try:
-        yield
+        yield Held(ctx, org, pk, name, token, doing)
     finally:
         _release(ctx, org, pk, name, token)
 

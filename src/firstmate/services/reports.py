@@ -288,19 +288,25 @@ def run_role_reports(
     after today (in the org's zone) is refused (InvalidInput), before anything is read or kept."""
     if as_of is not None:  # whoever passes the day: the CLI, a job, the demo
         check_report_day(ctx, org, as_of)
-    snapshot = build_snapshot(ctx, org, as_of=as_of, secrets=secrets)
-    profile = load_business(ctx.store, org)
-    assert profile is not None  # build_snapshot said so otherwise
-    runs = []
-    documents, unbuilt = build_each(snapshot, roles)
-    for role, exc in unbuilt.items():
-        log.error("reports.role_failed", org=org, role=role, error=f"{type(exc).__name__}: {exc}", exc_info=exc)
-    failed = list(unbuilt.values())
-    # one build storing at a time: one that fails puts back what it replaced, never over another's
-    with exclusive(ctx, org, f"role-reports#{snapshot.as_of}", doing="building these role reports"):
+    known = load_business(ctx.store, org)
+    if known is None:
+        raise NotFound(f"no org {org!r}", hint="load the business profile first, e.g. with 'firstmate demo'")
+    day = as_of or ctx.clock.now().astimezone(ZoneInfo(known.org.timezone)).date()
+    # one build at a time, from its reads to its last store: one that fails puts back what it replaced, never
+    # over another's, and the last stored rests on the latest reads (two at once stored the later, maybe older)
+    with exclusive(ctx, org, f"role-reports#{day}", doing="building these role reports") as held:
+        snapshot = build_snapshot(ctx, org, as_of=day, secrets=secrets)
+        profile = load_business(ctx.store, org)
+        assert profile is not None  # build_snapshot said so otherwise
+        runs = []
+        documents, unbuilt = build_each(snapshot, roles)
+        for role, exc in unbuilt.items():
+            log.error("reports.role_failed", org=org, role=role, error=f"{type(exc).__name__}: {exc}", exc_info=exc)
+        failed = list(unbuilt.values())
         for role, document in documents.items():
             if progress is not None:
                 progress(ROLE_TITLES[role])
+            held.confirm()  # held past its lease, another build may be storing: it stops here, not over that
             try:
                 lacking = [r for r in unbuilt if r != "ceo"] if role == "ceo" else []
                 runs.append(
