@@ -178,13 +178,41 @@ def test_an_emails_passengers_by_kind_and_a_named_duration_are_read() -> None:
         assert isinstance(record, BookingRequest), (duration, record)
         assert record.duration_hours == Decimal(hours), duration
     for changes, said in (
-        ({"Passengers": "six"}, "cannot read the passengers 'six': write it like 6, or 4 adults, 2 children"),
+        ({"Passengers": "a few"}, "cannot read the passengers 'a few': write it like 6, or 4 adults, 2 children"),
         ({"Passengers": "4 adults, some kids"}, "cannot read the passengers '4 adults, some kids'"),
         ({"Duration": "Half day"}, "cannot read the duration 'Half day': write it like 3 hours"),
         ({"Duration": "Half day (4 hours) or full day (8 hours)"}, "cannot read the duration"),
     ):  # fmt: skip
         record = _read(_sample_with(**changes))
         assert isinstance(record, RowError) and said in record.problem, (changes, record)
+
+
+def test_an_emails_passengers_written_in_words_or_under_guests_or_party_size_are_read() -> None:
+    """A marketplace writing "Passengers: six", "Six guests" or "two adults, one child", or labelling the line
+    "Guests:" or "Party size:", had its booking refused ("cannot read the passengers 'six'", "has no
+    'Passengers:' line"). Counts in words up to thirty-nine are read; a count that is no number, or two counts
+    that disagree, are refused saying how to write it."""
+    for written, count in (("six", 6), ("Six guests", 6), ("twelve", 12), ("two adults, one child", 3),
+                           ("Two Adults and Three Children", 5), ("twenty-two", 22), ("twenty two people", 22),
+                           ("thirty", 30), ("one adult", 1), ("4 adults, two kids", 6)):  # fmt: skip
+        record = _read(_sample_with(Passengers=written))
+        assert isinstance(record, BookingRequest) and record.guest_count == count, (written, record)
+    for label in (b"Guests", b"Party size", b"guests"):
+        record = _read(SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", label + b": eight", 1))
+        assert isinstance(record, BookingRequest) and record.guest_count == 8, (label, record)
+    for written in ("six or seven", "about six", "a dozen", "sixty", "two-ish", "one hundred"):
+        record = _read(_sample_with(Passengers=written))
+        assert isinstance(record, RowError), (written, record)
+        assert record.problem == (
+            f"cannot read the passengers {written!r}: write it like 6, or 4 adults, 2 children"
+        ), written
+    both = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Passengers: 6\nGuests: 8", 1)
+    refused = _read(both)
+    assert isinstance(refused, RowError) and refused.problem == (
+        "says 'Passengers: 6' and 'Guests: 8': check the passengers with the marketplace"
+    ), refused
+    agreeing = _read(SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Passengers: 6\nGuests: six", 1))
+    assert isinstance(agreeing, BookingRequest) and agreeing.guest_count == 6, agreeing
 
 
 def test_an_emails_passengers_by_kind_split_by_a_slash_are_read_and_bare_counts_so_split_refused() -> None:
@@ -2034,33 +2062,73 @@ def test_an_email_missing_a_line_of_the_booking_is_refused_naming_the_lines_it_l
     refused as "guest_count: '' is not a whole number: write it like 12", one without "Boat:" as naming boat
     '', neither saying which line of the email was missing. Every line it lacks is named, in the email's own
     words."""
-    raw = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Guests: 6").replace(b"Boat: Sea Lark\n", b"")
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6\n", b"").replace(b"Boat: Sea Lark\n", b"")
     [refused] = parse_email(raw, timezone=LA, boats=BOATS)
     assert isinstance(refused, RowError) and refused.where == "email BS-7Q4K2M"
     assert refused.problem == (
         "has no 'Boat:' or 'Passengers:' line: firstmate reads a booking from the lines Booking ID, Boat, Trip "
-        "date, Start time, Duration, Passengers, Renter, Renter email and Total trip price; import the "
-        "marketplace's own email as it sent it"
+        "date, Start time, Duration, Passengers (or Guests, or Party size), Renter, Renter email and Total trip "
+        "price; import the marketplace's own email as it sent it"
     )
 
 
 def test_an_emails_total_written_with_its_currency_code_is_read_and_another_currency_refused_saying_so() -> None:
     """Found by a review: "Total trip price: USD 840.75" or "$840.75 USD" was refused as "cannot read the total
-    trip price 'USD 840.75'", saying neither what was wrong nor how to write it; "€840.75" the same."""
-    for total in ("USD 840.75", "$840.75 USD", "840.75 USD", "US$840.75", "$ 840.75"):
+    trip price 'USD 840.75'", saying neither what was wrong nor how to write it."""
+    for total in ("USD 840.75", "$840.75 USD", "840.75 USD", "US$840.75", "$ 840.75", "840.75", "USD $840.75"):
         raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", f"Total trip price: {total}".encode())
         [record] = parse_email(raw, timezone=LA, boats=BOATS)
         assert isinstance(record, BookingRequest) and str(record.gross) == "840.75 USD", (total, record)
-    for total, problem in [
-        ("EUR 840.75", "the total trip price 'EUR 840.75' is not in US dollars, the marketplace's currency: "
-         "import the marketplace's own email as it sent it"),
-        ("€840.75", "the total trip price '€840.75' is not in US dollars, the marketplace's currency: "
-         "import the marketplace's own email as it sent it"),
-        ("about 840", "cannot read the total trip price 'about 840': write it like $840.75"),
-    ]:  # fmt: skip
-        raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", f"Total trip price: {total}".encode())
-        [refused] = parse_email(raw, timezone=LA, boats=BOATS)
-        assert isinstance(refused, RowError) and refused.problem == problem, refused
+    raw = SAMPLE_EMAIL.read_bytes().replace(b"Total trip price: $840.75", b"Total trip price: about 840")
+    [refused] = parse_email(raw, timezone=LA, boats=BOATS)
+    assert isinstance(refused, RowError) and refused.problem == (
+        "cannot read the total trip price 'about 840': write it like $840.75, or with its currency: EUR 450.00"
+    ), refused
+
+
+def test_an_emails_total_in_another_currency_is_read_in_that_currency() -> None:
+    """A listing abroad is paid in its own money: "Total trip price: €450.00" was refused as "not in US dollars",
+    and the booking could not be imported at all. A total is read in the currency its sign or code names, to that
+    currency's decimal places; a "$" alone is the US dollar's unless the email names another dollar. A total
+    naming two currencies, a sign two currencies share or a code that is none is refused, saying how to write it."""
+    for total, read in (("€450.00", "450.00 EUR"), ("EUR 450.00", "450.00 EUR"), ("450.00 EUR", "450.00 EUR"),
+                        ("€ 1,450.00", "1,450.00 EUR"), ("450.00 €", "450.00 EUR"), ("eur 450", "450.00 EUR"),
+                        ("£300", "300.00 GBP"), ("GBP 300.00", "300.00 GBP"), ("A$500", "500.00 AUD"),
+                        ("AU$500.00", "500.00 AUD"), ("CA$640.00", "640.00 CAD"), ("C$640.00", "640.00 CAD"),
+                        ("NZ$700", "700.00 NZD"), ("$640.00 CAD", "640.00 CAD"), ("CAD $640.00", "640.00 CAD"),
+                        ("JPY 120,000", "120,000 JPY"), ("¥120,000 JPY", "120,000 JPY"),
+                        ("KWD 125.500", "125.500 KWD")):  # fmt: skip
+        record = _read(_sample_with(Total_trip_price=total))
+        assert isinstance(record, BookingRequest) and str(record.gross) == read, (total, record)
+        assert record.currency == read.split()[-1]
+    for total, problem in (
+        ("€450.00 USD", "the total trip price '€450.00 USD' names two currencies, EUR and USD: check it with the "
+         "marketplace"),
+        ("A$500 CAD", "the total trip price 'A$500 CAD' names two currencies, AUD and CAD: check it with the "
+         "marketplace"),
+        ("$450.00 EUR", "the total trip price '$450.00 EUR' writes a dollar sign and EUR: check it with the "
+         "marketplace"),
+        ("XX$450.00", "the total trip price 'XX$450.00': 'XX$' names no currency firstmate knows; write its code, "
+         "like CAD 640.00"),
+        ("¥120,000", "the total trip price '¥120,000' does not say whether '¥' is yen or yuan: write it like "
+         "JPY 120,000 or CNY 120,000"),
+        ("XYZ 450.00", "the total trip price 'XYZ 450.00': 'XYZ' is not a currency code (ISO 4217), like USD or EUR"),
+        ("JPY 12,000.50", "gross_amount: 12000.50 has cents, and JPY has none: write the amount in whole JPY, like "
+         "12000"),
+        ("€450,00", "cannot read the amount '450,00': write it with a decimal point, like 840.75 or 1,200.50"),
+    ):  # fmt: skip
+        refused = _read(_sample_with(Total_trip_price=total))
+        assert isinstance(refused, RowError) and refused.problem == problem, (total, refused)
+
+
+def test_a_marketplace_email_paid_in_euros_is_stored_in_euros(demo_app: App) -> None:
+    """What the store holds, and the reports count: the booking's own amount in its own currency, never the
+    figure taken for dollars."""
+    raw = _sample_with(Total_trip_price="€1,240.50", Passengers="Seven guests")
+    report = import_records(demo_app, "demo", parse_email(raw, timezone=LA, boats=BOATS))
+    assert dict(report.counts) == {"created": 1}, report.errors
+    request = _only_booking(demo_app)["request"]
+    assert (request["gross_amount"], request["currency"], request["guest_count"]) == ("1240.50", "EUR", 7)
 
 
 def _forwarded_as_attachment(original: bytes) -> bytes:

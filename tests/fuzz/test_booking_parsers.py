@@ -68,6 +68,9 @@ def _records(parse: Callable[[], list[ParsedRecord]]) -> list[ParsedRecord]:
 
 # --- marketplace email ------------------------------------------------------------------------
 
+#: How marketplace emails write passengers in words, and a total with its currency ({:,} the amount).
+PASSENGERS_IN_WORDS = ["six", "Six guests", "twelve", "two adults, one child", "Twenty-two people", "4 adults, 2 kids"]
+TOTAL_FORMS = ["${:,}", "USD {:,}", "€{:,}", "{:,} EUR", "£{:,}", "A$ {:,}", "CA${:,}", "$ {:,} CAD", "¥{:,}"]
 email_fields = mostly_valid(
     {
         "Booking ID": st.from_regex(r"BS-[A-Z0-9]{6}", fullmatch=True),
@@ -75,11 +78,13 @@ email_fields = mostly_valid(
         "Trip date": st.dates(date(2001, 1, 1), date(2099, 12, 31)).map(lambda d: d.strftime("%A, %B %d, %Y")),
         "Start time": st.times().map(lambda t: t.strftime("%I:%M %p")),
         "Duration": quarter_hours.map(lambda h: f"{h} hours"),
-        "Passengers": st.integers(1, 150).map(str),
+        "Passengers": st.one_of(st.integers(1, 150).map(str), st.sampled_from(PASSENGERS_IN_WORDS)),
         "Renter": names,
         "Renter email": addresses,
         "Renter phone": phones,
-        "Total trip price": st.decimals(0, 1_000_000, places=2).map(lambda d: f"${d:,}"),
+        "Total trip price": st.tuples(st.decimals(0, 1_000_000, places=2), st.sampled_from(TOTAL_FORMS)).map(
+            lambda total: total[1].format(total[0])
+        ),
         "Your estimated payout": st.decimals(0, 1_000_000, places=2).map(lambda d: f"${d:,}"),
     }
 )
@@ -141,6 +146,15 @@ def test_an_unknown_charset_is_a_row_error() -> None:
     [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))
     assert isinstance(record, RowError) and record.where == "email"
     assert "unknown character set 'tf-8'" in record.problem and "UTF-8" in record.problem
+
+
+def test_a_count_in_words_with_letters_that_only_fold_to_ascii_is_a_row_error() -> None:
+    """Found while adding counts in words: "ſix" (a long s) and "fıve" (a dotless ı) match "six" and "five"
+    case-insensitively in Unicode, and looking them up in the table of words crashed the import (KeyError)."""
+    for written in ("ſix", "fıve", "ſix guests"):
+        raw = SAMPLE.replace(b"Passengers: 6", f"Passengers: {written}".encode())
+        [record] = _records(lambda: parse_email(raw, timezone=ZONE, boats=BOATS))  # noqa: B023 (called at once)
+        assert isinstance(record, RowError) and f"cannot read the passengers {written!r}" in record.problem
 
 
 def test_a_renters_message_is_no_field_and_is_kept_whole_to_the_footer() -> None:

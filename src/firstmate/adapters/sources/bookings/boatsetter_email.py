@@ -15,9 +15,10 @@ from email.message import EmailMessage
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import boat_named, describe, plain_amount, within_notes_limit
+from firstmate.adapters.sources.bookings.fields import DOLLARS, boat_named, describe, plain_amount, within_notes_limit
 from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
+from firstmate.domain.currencies import currency_code
 from firstmate.domain.intake import CancelledByReference, NotBooked, ParsedRecord, RowError
 
 SOURCE = "boatsetter"
@@ -37,10 +38,18 @@ _LINES = (
     "Booking ID", "Boat", "Trip date", "Start time", "Duration", "Passengers", "Renter", "Renter email",
     "Total trip price",
 )  # fmt: skip
-#: A total in US dollars, as the marketplace writes it: "$840.75", "USD 840.75", "$840.75 USD", "US$840.75"
-_MONEY = re.compile(r"^(?:USD\s*|US)?\$?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,2})?)(?:\s*USD)?$", re.I)
-#: A total in another currency: its code or sign
-_OTHER_CURRENCY = re.compile(r"[€£¥]|\b(?!USD\b)[A-Z]{3}\b")
+#: The other labels a marketplace writes the passengers under ("Guests: 6", "Party size: 6").
+_PASSENGER_LABELS = ("Passengers", "Guests", "Party size")
+#: A total as marketplaces write it: a currency's code or sign before the amount, after it, or both ("$840.75",
+#: "USD 840.75", "$840.75 USD", "US$840.75", "€450.00", "450.00 EUR", "A$500", "CAD $640.00"); up to four places,
+#: as a currency may have (a dinar's fils): more than its own are refused with the booking's check
+_MONEY = re.compile(
+    r"(?P<code>[A-Za-z]{3})?\s*(?P<sign>(?:[A-Z]{1,2})?\$|[€£¥])?\s*(?P<amount>[0-9][0-9,]*(?:\.[0-9]{1,4})?)\s*"
+    r"(?P<sign_after>[€£])?\s*(?P<code_after>[A-Za-z]{3})?"
+)
+#: The currencies signs name. A "$" alone is the US dollar's: the marketplace charges in them unless it says otherwise.
+_SIGNS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD",
+          "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "MX$": "MXN"}  # fmt: skip
 
 
 def matches(message: EmailMessage) -> bool:
@@ -67,13 +76,15 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
         return NotBooked(f"{SOURCE} {booking_id}", asked)
     # an email without a line was refused for the empty value in its place ("guest_count: ''"), naming no line
-    lacking = [label for label in _LINES if not fields.get(label.lower())]
+    lacking = [label for label in _LINES if not _said(fields, label)]
     if cancelled and lacking:  # its booking id names the booking: the trip's lines are no cancellation's to give
         return CancelledByReference(SOURCE, booking_id, _sent(message))
     if lacking:
         quoted = [f"'{label}:'" for label in lacking]
         named = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
-        listed = ", ".join(_LINES[:-1]) + f" and {_LINES[-1]}"
+        others = ", or ".join(_PASSENGER_LABELS[1:])
+        lines = [f"{line} (or {others})" if line == "Passengers" else line for line in _LINES]
+        listed = ", ".join(lines[:-1]) + f" and {lines[-1]}"
         return RowError(
             f"email {booking_id}",
             f"has no {named} line: firstmate reads a booking from the lines {listed}; import the marketplace's own "
@@ -81,15 +92,16 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
         )
     try:
         start = _start(fields, timezone)
+        currency, amount = _total(fields.get("total trip price", ""))
         body = {
             "source": SOURCE,
             "external_id": booking_id,
             "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
             "start": start.isoformat(),
             "duration_hours": trip_hours(fields.get("duration", "")),
-            "guest_count": passengers(fields.get("passengers", "")),
-            "gross_amount": _amount(fields.get("total trip price", "")),
-            "currency": "USD",
+            "guest_count": _guest_count(fields),
+            "gross_amount": amount,
+            "currency": currency,
             "lead_guest": {
                 "name": fields.get("renter", ""),
                 "email": fields.get("renter email", ""),
@@ -160,16 +172,69 @@ def _start(fields: dict[str, str], timezone: str) -> datetime:
     return start_at(trip_day(fields.get("trip date", "")), fields.get("start time", ""), timezone)
 
 
-def _amount(text: str) -> str:
-    match = _MONEY.fullmatch(text.strip())
-    if not match and _OTHER_CURRENCY.search(text):
-        raise ValueError(
-            f"the total trip price {text.strip()!r} is not in US dollars, the marketplace's currency: import the "
-            "marketplace's own email as it sent it"
-        )
+def _said(fields: dict[str, str], line: str) -> bool:
+    """Whether the email writes the line `line` (one of `_LINES`) with a value: the passengers under any of
+    their labels ("Passengers:", "Guests:", "Party size:")."""
+    labels = _PASSENGER_LABELS if line == "Passengers" else (line,)
+    return any(fields.get(label.lower()) for label in labels)
+
+
+def _guest_count(fields: dict[str, str]) -> str:
+    """How many sail, as each passengers line the email writes says it: two lines saying different counts
+    ("Passengers: 6", "Guests: 8") are refused naming both, as which is right only the marketplace knows."""
+    said = {label: fields[label.lower()] for label in _PASSENGER_LABELS if fields.get(label.lower())}
+    counts = {label: passengers(value) for label, value in said.items()}
+    if len(set(counts.values())) > 1:
+        both = " and ".join(f"'{label}: {said[label]}'" for label in counts)
+        raise ValueError(f"says {both}: check the passengers with the marketplace")
+    return next(iter(counts.values()))  # one at least: an email without any is refused before, for the line
+
+
+def _total(text: str) -> tuple[str, str]:
+    """The currency and amount of a `Total trip price:` as written: in the currency its sign or code names
+    ("€450.00", "EUR 450.00", "450.00 EUR", "A$500", "$640.00 CAD"), US dollars when it names none or a "$"
+    alone. Two currencies named, a "¥" alone (yen or yuan?) or a code ISO 4217 does not list are refused."""
+    written = text.strip()
+    match = _MONEY.fullmatch(written)
     if not match:
-        raise ValueError(f"cannot read the total trip price {text.strip()!r}: write it like $840.75")
-    return plain_amount(match["amount"])
+        raise ValueError(
+            f"cannot read the total trip price {written!r}: write it like $840.75, or with its currency: EUR 450.00"
+        )
+    sign = match["sign"] or match["sign_after"]
+    if sign is not None and sign != "¥" and sign not in _SIGNS:
+        raise ValueError(
+            f"the total trip price {written!r}: {sign!r} names no currency firstmate knows; write its code, like "
+            "CAD 640.00"
+        )
+    named = [_code(written, code) for code in (match["code"], match["code_after"]) if code]
+    signed = _SIGNS.get(sign) if sign and sign != "$" else None  # a "$" alone gives way to a dollar's code
+    said = sorted({*named, *([signed] if signed else [])})
+    if sign == "$" and said and said[0] not in DOLLARS:
+        raise ValueError(
+            f"the total trip price {written!r} writes a dollar sign and {said[0]}: check it with the marketplace"
+        )
+    if len(said) > 1:
+        both = " and ".join(said)
+        raise ValueError(
+            f"the total trip price {written!r} names two currencies, {both}: check it with the marketplace"
+        )
+    if sign == "¥" and not said:
+        amount = match["amount"]
+        raise ValueError(
+            f"the total trip price {written!r} does not say whether '¥' is yen or yuan: write it like JPY {amount} or "
+            f"CNY {amount}"
+        )
+    return (said[0] if said else "USD"), plain_amount(match["amount"])
+
+
+def _code(written: str, code: str) -> str:
+    """`code` as a currency code, or the total trip price `written` refused for naming none."""
+    try:
+        return currency_code(code)
+    except ValueError:
+        raise ValueError(
+            f"the total trip price {written!r}: {code.upper()!r} is not a currency code (ISO 4217), like USD or EUR"
+        ) from None
 
 
 def _renter_message(text: str) -> str:

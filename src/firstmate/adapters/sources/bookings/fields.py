@@ -13,6 +13,8 @@ from firstmate.domain.bookings import MAX_NOTES, problem_text
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 _DECIMAL_COMMA = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+),[0-9]{1,2}")
 _CURRENCY = re.compile(r"[$€£¥]|[A-Za-z]{3}")
+#: Currencies written with a plain "$" at home: a Canadian business's "$480.00" is 480 Canadian dollars.
+DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "FJD", "BSD", "BBD", "BZD", "JMD", "TTD"})
 
 
 def plain_amount(text: str) -> str:

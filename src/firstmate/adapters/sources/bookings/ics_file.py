@@ -21,6 +21,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from pydantic import ValidationError
 
 from firstmate.adapters.sources.bookings.fields import (
+    DOLLARS,
     boat_named,
     boats_named,
     describe,
@@ -41,10 +42,8 @@ _TOTAL = re.compile(
     r"(?P<sign_after>[€£])?\s*(?P<suffix>[A-Za-z]{3})?$"
 )
 #: The currency a total's sign names: "$" is the US dollar's, as it was before signs were read, unless the business
-#: keeps its money in another dollar (`_DOLLARS`)
+#: keeps its money in another dollar (`DOLLARS`)
 _SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
-#: Currencies written with a plain "$" at home: a Canadian business's "$480.00" is 480 Canadian dollars.
-_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "FJD", "BSD", "BBD", "BZD", "JMD", "TTD"})
 #: The labels of a booking's description (docs/bookings.md); the notes run on to the next of them.
 LABELS = frozenset({"guest", "email", "phone", "guests", "total", "boat", "notes"})
 #: Any `label: value` line among the notes, its label whatever it holds ("Owner's payout", "Payout (est.)"):
@@ -485,5 +484,5 @@ def _total(text: str, currency: str) -> tuple[str, str]:
     except InvalidOperation:
         raise ValueError(f"cannot read the total {text!r}") from None
     sign = match["sign"] or match["sign_after"]
-    said = "" if sign == "$" and currency.upper() in _DOLLARS else _SIGNS.get(sign or "")  # "$": the business's dollar
+    said = "" if sign == "$" and currency.upper() in DOLLARS else _SIGNS.get(sign or "")  # "$": the business's dollar
     return (match["currency"] or match["suffix"] or said or currency).upper(), str(amount)

@@ -47,7 +47,21 @@ _PASSENGER_KIND = (
     r"(?:adults?|child(?:ren)?|kids?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|"
     r"guests?|people|persons?|passengers?|pax)"
 )
-_PASSENGERS = re.compile(rf"(?P<count>[0-9]{{1,3}})(?:\s+(?P<kind>{_PASSENGER_KIND}))?", re.I)
+#: Counts in words, zero to thirty-nine ("six", "twelve", "twenty-two", "twenty two"): a party larger is written
+#: in figures by every marketplace seen, and a word beyond the table stays refused, never guessed at
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")  # fmt: skip
+_COUNT_WORDS = {word: n for n, word in enumerate(_UNITS)} | {
+    f"{tens}{joint}{unit}" if unit else tens: base + n
+    for tens, base in (("twenty", 20), ("thirty", 30))
+    for n, unit in enumerate(["", *_UNITS[1:10]])
+    for joint in ("-", " ")
+}  # fmt: skip
+_COUNT_WORD = "|".join(sorted((re.escape(word) for word in _COUNT_WORDS), key=len, reverse=True))
+_PASSENGERS = re.compile(
+    rf"(?:(?P<count>[0-9]{{1,3}})|(?P<words>{_COUNT_WORD}))(?:\s+(?P<kind>{_PASSENGER_KIND}))?",
+    re.I | re.A,  # ASCII: in Unicode, "ſix" (a long s) and "fıve" (a dotless ı) match, and are no word of the table
+)
 _PASSENGERS_JOINED = re.compile(r"\s*(?:,|\+|&|/|\band\b)\s*", re.I)
 
 #: Zone abbreviations that name one offset (hours from UTC): North America's, and a few other common ones.
@@ -214,15 +228,20 @@ def _utc(offset: timedelta | None) -> str:
 
 def passengers(text: str) -> str:
     """How many sail, as a whole number, from a count alone or by kind ("6", "6 adults", "4 adults, 2 children",
-    "4 adults + 2 kids", "2 adults, 1 child and 1 infant", "2 Adults / 1 Child"): every passenger counts,
-    whatever their age. Counts split by a slash are summed only where each names its kind: "6/8" may be six
-    of eight seats."""
-    parts = _PASSENGERS_JOINED.split(text.strip())
+    "4 adults + 2 kids", "2 adults, 1 child and 1 infant", "2 Adults / 1 Child"), in figures or in words up to
+    thirty-nine ("six", "Six guests", "two adults, one child"): every passenger counts, whatever their age.
+    Counts split by a slash are summed only where each names its kind: "6/8" may be six of eight seats."""
+    parts = _PASSENGERS_JOINED.split(" ".join(text.split()))
     found = [_PASSENGERS.fullmatch(part) for part in parts]
     unnamed = "/" in text and any(match is not None and match["kind"] is None for match in found)
     if not parts or not all(found) or unnamed:
         raise ValueError(f"cannot read the passengers {text!r}: write it like 6, or 4 adults, 2 children")
-    return str(sum(int(match["count"]) for match in found if match))
+    return str(sum(_count(match) for match in found if match))
+
+
+def _count(match: re.Match[str]) -> int:
+    """The count a part of a passengers line says, in figures or in words."""
+    return int(match["count"]) if match["count"] else _COUNT_WORDS[match["words"].lower()]
 
 
 def trip_hours(text: str) -> str:
