@@ -9,9 +9,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 
+from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.timing import when
+from firstmate.services.bookings import former_leads, orchestrate_booking
+from firstmate.web.app import create_app
+from tests.conftest import sign_on_page
 from tests.e2e.test_cli import run
 from tests.e2e.test_cli_refusals import save_people
+from tests.e2e.test_cli_waivers import _demo_home, _in_three_days
 
 LA = ZoneInfo("America/Los_Angeles")
 HEADER = "source,external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email,notes\n"
@@ -81,11 +88,39 @@ def test_show_gives_the_booking_its_guests_and_every_message_it_queued(home: Pat
     theirs = [row for row in queued if row["key"].startswith(f"bk:{booked['G-1']}:")]
     assert f"Messages: {len(theirs)}" in shown.stdout and len(theirs) == 6  # ops, 4 crew, the lead guest
     assert "Jordan Pike (booked)\tjordan.pike@example.com\tinvited" in shown.stdout
+    assert "Former leads" not in shown.stdout  # never handed on: no such section
 
     by_reference = run(home, "booking", "show", "W-3", "--source", "direct", columns=None)
     assert by_reference.returncode == 0 and f"Booking {booked['W-3']} · CANCELLED" in by_reference.stdout
     cancelled_told = [line for line in by_reference.stdout.splitlines() if "cancelled" in line.lower()]
     assert any("\tpending\t" in line or "\tsent\t" in line for line in cancelled_told), by_reference.stdout
+
+
+def test_show_lists_a_former_lead_kept_for_their_signature_after_the_booking_was_handed_on(tmp_path: Path) -> None:
+    """A known gap (docs/reliability.md): Dana signed, then the channel handed the booking to Sam Rivera; Dana's
+    signature was kept on record, but `booking show` did not list it. It lists her under "Former leads", out of the
+    guests: her name and address, when she stopped being the lead, and the waiver she signed (its line and version)."""
+    folder = tmp_path / "home"
+    app = _demo_home(folder)
+    try:
+        body, booking = _in_three_days(app, 3)
+        with TestClient(create_app(app)) as guest:
+            sign_on_page(guest, booking.guest_code, "Dana Whitcomb")
+        sam = {"name": "Sam Rivera", "email": "sam@example.com"}
+        orchestrate_booking(app, "demo", BookingRequest.model_validate({**body, "lead_guest": sam}))
+        [dana] = former_leads(app.store, "demo", booking.id)
+    finally:
+        app.close()
+    assert dana.waiver is not None and dana.left_at is not None
+    shown = run(folder, "booking", "show", booking.id, "--org", "demo", columns=None)
+    assert shown.returncode == 0, shown.stderr
+    guests, former = shown.stdout.split("Guests: 1\n")[1].split("Messages:")[0].split("Former leads: 1\n")
+    assert "Sam Rivera (booked)\tsam@example.com" in guests and "Dana" not in guests
+    header, row, *_ = former.splitlines()
+    assert header.split("\t") == ["id", "former lead", "email", "lead until", "waiver"]
+    zone = "America/Los_Angeles"
+    signed = f"signed {when(dana.waiver.signed_at, zone)} (Saltwind Charters, version {dana.waiver.waiver_version})"
+    assert row.split("\t") == [dana.id, "Dana Whitcomb", "dana@example.com", when(dana.left_at, zone), signed]
 
 
 @pytest.mark.parametrize(

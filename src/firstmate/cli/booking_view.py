@@ -15,11 +15,13 @@ from rich.text import Text
 
 from firstmate.cli.common import ORG_HELP, app_context, chosen_org, example, named, out, parse_day, show
 from firstmate.domain.bookings import Booking
+from firstmate.domain.business import BusinessProfile
+from firstmate.domain.guests import Guest
 from firstmate.domain.outbox import error_as_read
 from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
 from firstmate.services.booking_list import booking_messages, bookings_between
-from firstmate.services.bookings import find_booking, list_guests
+from firstmate.services.bookings import find_booking, former_leads, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.notifications import guest_page_url
 
@@ -91,7 +93,8 @@ def booking_show(
     """Show one booking as stored, its guests, and every message it sent or will send.
 
     Money and private notes included (for the operator); its guests with the ids 'booking remove-guest' takes;
-    each message with where it stands (sent, waiting, dead, withdrawn by a later change)."""
+    the leads it had before it was handed on who signed (kept for their signatures); each message with where it
+    stands (sent, waiting, dead, withdrawn by a later change)."""
     wanted = named(booking, "BOOKING", "a booking") or ""
     with app_context() as app:
         org = chosen_org(app, named(org, "--org", "an org"))
@@ -99,6 +102,7 @@ def booking_show(
         profile = load_business(app.store, org)
         assert profile is not None
         guests = list_guests(app.store, org, found.id)
+        formers = former_leads(app.store, org, found.id)
         messages = booking_messages(app, org, found)
         page = guest_page_url(app, found)
     zone = profile.org.timezone
@@ -135,12 +139,30 @@ def booking_show(
         who = guest.name + (" (booked)" if guest.lead else "")
         group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", guest.status.value, signed)))
     show(group)
+    if formers:  # the booking was handed to another lead: the earlier ones who signed, kept for their signatures
+        title = Text(f"Former leads: {len(formers)}")
+        earlier = Table("id", "former lead", "email", "lead until", "waiver", title=title)
+        for former in formers:
+            cells = (former.id, former.name, former.email or "", when(former.left_at, zone) if former.left_at else "",
+                     _signed(profile, former, zone))  # fmt: skip
+            earlier.add_row(*(Text(cell) for cell in cells))
+        show(earlier)
     told = Table("queued", "to", "subject", "status", "note", title=Text(f"Messages: {len(messages)}"))
     for entry in messages:
         cells = (when(entry.created_at, zone), ", ".join(entry.message.to), entry.message.subject, entry.status.value,
                  error_as_read(entry) or "")  # fmt: skip
         told.add_row(*(Text(cell) for cell in cells))
     show(told)
+
+
+def _signed(profile: BusinessProfile, former: Guest, zone: str) -> str:
+    """A former lead's signatures on record: when, of which line's text and which version of it."""
+    said = []
+    for signature in (*former.earlier, *((former.waiver,) if former.waiver else ())):
+        line = profile.entity(signature.entity or "")
+        of = f"{line.name if line else signature.entity}, " if signature.entity else ""
+        said.append(f"signed {when(signature.signed_at, zone)} ({of}version {signature.waiver_version})")
+    return "; ".join(said)
 
 
 def _cancelled(booking: Booking) -> str:
