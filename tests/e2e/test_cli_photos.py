@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import build
 from firstmate.config import Settings
 from firstmate.domain.bookings import BookingRequest
+from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget
 from firstmate.services.photos import list_photos
@@ -144,3 +146,42 @@ def test_wrong_arguments_and_another_orgs_booking_are_one_line_refusals_changing
     unnamed = run(home, "photos", "remove", booking, robins, "--yes")  # two orgs: never guessed
     assert unnamed.returncode == 2 and "add --org with the one to act on" in unnamed.stderr, unnamed.stderr
     assert len(_photos(home, booking)) == 2 and _files(home) == 2
+
+
+def _photo_notes(home: Path) -> list[dict[str, object]]:
+    """The outbox's mails saying a photo someone shared was removed, as `outbox list --json` gives them."""
+    listed = run(home, "outbox", "list", "--org", "demo", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    return [row for row in rows if str(row["subject"]).startswith("A photo you shared")]
+
+
+def test_the_guest_whose_photo_the_operator_removed_is_told_once(home: Path, album: dict[str, str]) -> None:
+    """A known gap (docs/reliability.md): a guest whose photo the operator removed was not told. Robin now gets one
+    mail saying the business removed a photo he shared from the album of which trip, and the operator is told he
+    will; removing it again sends nothing. Dana, who booked, is told of hers the same way."""
+    booking, robins = album["booking"], album["Robin"]
+    removed = run(home, "photos", "remove", "demo", booking, robins, "--yes")
+    assert removed.returncode == 0, removed.stderr
+    [line] = removed.stdout.splitlines()
+    assert line.endswith("its link answers 404. Robin Smaple is told by email."), line
+    [note] = _photo_notes(home)
+    assert note["to"] == ["robin@example.com"] and note["status"] == "pending"
+    assert note["subject"] == (
+        "A photo you shared was removed from the album of your trip with Saltwind Charters: Sat 13 Jun 2026, 16:00 PDT"
+    )
+    app = build(Settings(home=home))
+    try:
+        [entry] = [e for e in outbox.list_entries(app.store, "demo") if e.key == note["key"]]
+        text = entry.message.text.replace("\n", " ")
+        assert "Saltwind Charters removed a photo you shared from the album of the trip on Sat 13 Jun 2026" in text
+        assert "reply to this message" in text and robins not in text
+    finally:
+        app.close()
+
+    again = run(home, "photos", "remove", "demo", booking, robins, "--yes")
+    assert again.returncode == 0 and "removed already" in again.stdout, again.stdout + again.stderr
+    assert len(_photo_notes(home)) == 1
+    danas = run(home, "photos", "remove", "demo", booking, album["Dana"], "--yes")
+    assert danas.stdout.rstrip().endswith("Dana Whitcomb is told by email."), danas.stdout
+    assert sorted(str(row["to"]) for row in _photo_notes(home)) == ["['dana@example.com']", "['robin@example.com']"]

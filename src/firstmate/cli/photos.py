@@ -160,8 +160,9 @@ def photos_remove(
     yes: Annotated[bool, typer.Option("--yes", help="Remove it without asking (scripts).")] = False,
 ) -> None:
     """Take a photo out of a trip's album, for a complaint by email (the wrong photo shared, a child whose parent
-    objects): its file is deleted from storage and its record from the album; its link answers 404. Asked first
-    at a terminal (--yes: not asked); a photo removed already is said to be gone, nothing changed."""
+    objects): its file is deleted from storage and its record from the album; its link answers 404; the guest who
+    shared it is told by email. Asked first at a terminal (--yes: not asked); a photo removed already is said to be
+    gone, nothing changed."""
     from firstmate.services.photo_removal import album_of, remove_photo
 
     with app_context() as app:
@@ -189,7 +190,9 @@ def photos_remove(
             if not typer.confirm(f"Remove {what}? It is deleted from storage: this cannot be undone.", default=False):
                 err.print("Nothing was removed.", highlight=False)
                 raise typer.Exit(1)
-        if remove_photo(app, org, booking.id, photo.id, by="operator") is None:  # removed meanwhile, by a guest
+        removed = remove_photo(app, org, booking.id, photo.id, by="operator")
+        if removed is None:  # removed meanwhile, by a guest
             out.print(Text(f"No photo {photo_id} in the album of {trip}: removed already. Nothing was changed."))
             return
-    done(f"Removed {what}: its file is deleted, and its link answers 404.")
+    told = f" {removed.told.name} is told by email." if removed.told else ""
+    done(f"Removed {what}: its file is deleted, and its link answers 404.{told}")

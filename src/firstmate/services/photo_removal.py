@@ -5,16 +5,22 @@ its links answer 404, and its place in the album, and its digest, are free again
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import structlog
 
 from firstmate.domain.guests import Guest
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.photos import Photo
-from firstmate.errors import BlobError, Forbidden, NotFound
-from firstmate.ports import Delete
-from firstmate.services.bookings import list_guests
+from firstmate.domain.timing import when
+from firstmate.errors import BlobError, ConditionFailed, Conflict, Forbidden, NotFound
+from firstmate.ports import Delete, Item, VersionIs, Write
+from firstmate.services.bookings import get_booking, list_guests
+from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
+from firstmate.services.messages import templated
+from firstmate.services.outbox import enqueue_write
 from firstmate.services.photos import QUARANTINE, list_photos
 from firstmate.services.trips import booking_pk
 
@@ -33,6 +39,8 @@ class PhotoToRemove:
     shared_by: str
     #: whether the guest asking shared it themselves (else the lead, moderating)
     own: bool
+    #: whether removing it tells the guest who shared it by email (the lead removes it, and they have an address)
+    tells: bool = False
 
     @property
     def shared_by_first(self) -> str:
@@ -58,7 +66,8 @@ def photo_to_remove(ctx: Context, target: CodeTarget, photo_id: str) -> PhotoToR
             hint="ask them, or the operator by replying to our email; nothing was changed",
         )
     sharer = next((g for g in guests.values() if _shared(g, photo)), None)
-    return PhotoToRemove(photo, sharer.name if sharer else "", own)
+    tells = not own and sharer is not None and bool(sharer.email)
+    return PhotoToRemove(photo, sharer.name if sharer else "", own, tells)
 
 
 def _shared(guest: Guest, photo: Photo) -> bool:
@@ -66,31 +75,100 @@ def _shared(guest: Guest, photo: Photo) -> bool:
     return photo.guest_id == guest.id or photo.guest_id in guest.merged
 
 
-def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: str) -> Photo | None:
+#: Who removes a photo: the guest who shared it, the trip's lead (moderating its album), or the operator.
+Remover = Literal["guest", "lead", "operator"]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A photo taken out of its album, and the guest told so by email (None: nobody; they removed it themselves,
+    have no address, or are no longer in the group)."""
+
+    photo: Photo
+    told: Guest | None = None
+
+
+def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: Remover) -> Removed | None:
     """Take photo `photo_id` out of `org`'s booking `booking_id`'s album: its file (and an upload of it left
     waiting in quarantine) from storage, then its record, so its links answer 404, and the album has room for
-    another photo, the same file shared again among them. Returns the photo removed, or None when the album has
-    no such photo (removed already: doing it twice is harmless). The file goes first: should the store fail
-    after, the photo shows as gone and removing it again finishes. `by` says who asked, for the log."""
-    photo = _stored(ctx, org, booking_id, photo_id)
-    if photo is None:
-        return None
-    ctx.blobs.delete(photo.key)
-    try:
-        ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")  # a reload of its check would add it back
-    except BlobError as exc:  # the album's copy is gone; a leftover upload is removed within a day
-        log.warning("photos.upload_not_removed", org=org, photo_id=photo.id, error=str(exc))
-    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{photo.id}")])
-    log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by)
-    return photo
+    another photo, the same file shared again among them. Removed `by` the lead or the operator, the guest who
+    shared it (if still in the group, with an address) is told by email, queued with the record's removal: once.
+    Returns what was removed, or None when the album has no such photo (removed already: doing it twice is
+    harmless, and tells nobody again). The file goes first: should the store fail after, the photo shows as gone
+    and removing it again finishes (and tells). `by` is also logged."""
+    pk = booking_pk(org, booking_id)
+    for _ in range(5):
+        item = _stored_item(ctx, org, booking_id, photo_id)
+        if item is None:
+            return None
+        photo = Photo.model_validate(item.data)
+        told, note = _note(ctx, org, booking_id, photo, by) if by != "guest" else (None, None)
+        ctx.blobs.delete(photo.key)
+        try:
+            ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")  # a reload of its check would add it back
+        except BlobError as exc:  # the album's copy is gone; a leftover upload is removed within a day
+            log.warning("photos.upload_not_removed", org=org, photo_id=photo.id, error=str(exc))
+        writes: list[Write] = [Delete(pk, item.sk, VersionIs(item.version))]
+        if note is not None:
+            writes.append(enqueue_write(org, note, ctx.clock.now()))
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # removed at the same moment (told by that removal), or its record changed: read again
+        log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by,
+                 told=told is not None)  # fmt: skip
+        return Removed(photo, told)
+    raise Conflict("the album is changing too fast; try again", hint="the photo's file is deleted already")
+
+
+def photo_note_key(booking_id: str, photo_id: str) -> str:
+    """The key of the mail telling a guest their photo `photo_id` was removed: one per photo, so never sent twice."""
+    return f"bk:{booking_id}:photo:{photo_id}:taken-out"
+
+
+def _note(
+    ctx: Context, org: str, booking_id: str, photo: Photo, by: Remover
+) -> tuple[Guest | None, OutgoingMessage | None]:
+    """The guest who shared `photo`, and the short mail telling them the lead (or the operator, `by`) removed it
+    from which trip's album: no photo, no reason, no link. (None, None) for a guest no longer in the group, or
+    without an address: nobody to tell."""
+    guests = list_guests(ctx.store, org, booking_id)
+    sharer = next((g for g in guests if _shared(g, photo)), None)
+    profile = load_business(ctx.store, org)
+    if sharer is None or not sharer.email or profile is None:
+        return None, None
+    booking = get_booking(ctx.store, org, booking_id)
+    entity = profile.entity(booking.entity)
+    business = entity.name if entity else profile.org.name
+    departure = when(booking.request.start, profile.org.timezone)
+    lead = next((g.name for g in guests if g.lead), booking.request.lead_guest.name)
+    context = {
+        "guest": sharer,
+        "lead": lead,
+        "business": business,
+        "departure": departure,
+        "by_operator": by == "operator",
+        "colour": entity.primary_colour if entity else "#1b4965",
+    }
+    note = templated(
+        ctx, key=photo_note_key(booking_id, photo.id), to=sharer.email, template="photo_removed", context=context,
+        subject=f"A photo you shared was removed from the album of your trip with {business}: {departure}",
+        reply_to=profile.org.ops_email,
+    )  # fmt: skip
+    return sharer, note
 
 
 def _stored(ctx: Context, org: str, booking_id: str, photo_id: str) -> Photo | None:
     """The album's photo `photo_id`, or None (an id of another shape is none: ours are 16 hex digits)."""
+    item = _stored_item(ctx, org, booking_id, photo_id)
+    return None if item is None else Photo.model_validate(item.data)
+
+
+def _stored_item(ctx: Context, org: str, booking_id: str, photo_id: str) -> Item | None:
+    """The store's record of the album's photo `photo_id`, or None (`_stored`)."""
     if not (photo_id.isascii() and photo_id.isalnum()) or len(photo_id) != 16:
         return None
-    item = ctx.store.get(booking_pk(org, booking_id), f"PHOTO#{photo_id}")
-    return None if item is None else Photo.model_validate(item.data)
+    return ctx.store.get(booking_pk(org, booking_id), f"PHOTO#{photo_id}")
 
 
 def album_of(ctx: Context, org: str, booking_id: str) -> list[tuple[Photo, str]]:

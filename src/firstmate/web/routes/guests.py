@@ -41,6 +41,8 @@ NOTICES = {
     "uploaded": "Photo added to the album.",
     "removed": "Guest removed from your group: their link no longer opens the trip, and their place is free.",
     "photo_removed": "Photo removed from the album, and deleted from our storage.",
+    "photo_removed_told": "Photo removed from the album, and deleted from our storage. We let the guest who shared "
+    "it know by email.",
 }
 
 
@@ -198,8 +200,8 @@ def photo_remove(
     code: str, photo_id: str, request: Request, app: AppDep, confirm: Annotated[str, Form()] = ""
 ) -> Response:
     """A guest takes a photo they shared back out of the album, or the lead any photo of the trip: asked first
-    ("Remove this photo from the album?"), then done when confirmed. Asked again once it is gone, the page says
-    so (404)."""
+    ("Remove this photo from the album?"), then done when confirmed (the lead's: its sharer told by email). Asked
+    again once it is gone, the page says so (404)."""
     target = _target(app, code, request)
     try:
         chosen = photo_to_remove(app, target, photo_id)
@@ -207,10 +209,10 @@ def photo_remove(
         return _refused(app, target, code, exc)
     if confirm != "yes":
         return _page(app, target, code, removing_photo=chosen)
-    by = "guest" if chosen.own else "lead"
-    if remove_photo(app, target.org, target.booking_id, chosen.photo.id, by=by) is None:  # removed meanwhile
+    removed = remove_photo(app, target.org, target.booking_id, chosen.photo.id, by="guest" if chosen.own else "lead")
+    if removed is None:  # removed meanwhile
         return _page(app, target, code, error=GONE, status=404)
-    return _back(code, "photo_removed")
+    return _back(code, "photo_removed_told" if removed.told else "photo_removed")
 
 
 def _refused(app: App, target: CodeTarget, code: str, exc: ValidationError | UserError) -> HTMLResponse:
