@@ -216,12 +216,13 @@ def test_a_long_slot_an_earlier_releases_list_dropped_is_back_in_the_feed(client
 
 def test_a_trip_years_ahead_keeps_its_hour_in_clients_that_read_the_feed_s_own_zone(demo_app: App) -> None:
     """The feed's zone rules spanned the machine's today −400 to +800 days: a July 2029 charter at
-    16:00 PDT read 17:00 PDT in Outlook, which reads the zone the file defines."""
+    16:00 PDT read 17:00 PDT in Outlook, which reads the zone the file defines. Read in June 2028: a feed lists
+    18 months ahead."""
     from firstmate.services.calendar import feed_ics
 
     start = "2029-07-14T16:00:00-07:00"
     orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(booking_body(external_id="FAR-1", start=start)))
-    ics = feed_ics(demo_app.store, Feed("demo", FeedScope.ORG, "demo"), demo_app.clock.now())
+    ics = feed_ics(demo_app.store, Feed("demo", FeedScope.ORG, "demo"), datetime(2028, 6, 1, tzinfo=UTC))
     calendar = icalendar.Calendar.from_ical(ics)
     own_zone = calendar.walk("VTIMEZONE")[0].to_tz(lookup_tzid=False)
     [event] = [e for e in calendar.walk("VEVENT") if "2029" in e["DTSTART"].to_ical().decode()]

@@ -2,7 +2,8 @@
 
 A feed token is signed, not stored: `<payload>.<mac>`, where the payload names the org, the scope
 and a generation number. Revoking a feed bumps its generation, which voids every older URL.
-Crew feeds are built from crew-safe fields only: no money, no private notes.
+Crew feeds are built from crew-safe fields only: no money, no private notes. A feed is bounded: 60 days
+back to 18 months ahead, in at most 5 MB as Lambda carries it (then cut, with a note saying so).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import icalendar
+import structlog
 
 from firstmate.domain.business import AssetKind
 from firstmate.domain.calendar import CalendarEntry, EntryKind, crew_title
@@ -40,7 +42,14 @@ from firstmate.services.trips import (
 #: Feeds show trips from this long ago onwards, so last week's trips stay visible (the long blocked
 #: slots' list keeps theirs as long).
 HISTORY = LONG_BLOCKS_KEPT_AFTER_END
+#: …and those that start within this long from now (18 months: next season's bookings and the one after).
+AHEAD = timedelta(days=548)
+#: The most a feed's answer may weigh, as Lambda carries it (JSON-escaped): well under its 6 MB answer
+#: (about 10,000 trips with notes, see docs/bookings.md). Past it, a feed lists the soonest entries that fit.
+MAX_FEED_BYTES = 5_000_000
 FEED = "calendar-feed"  # what a feed URL's signature is for (see SigningKeys.sign)
+
+log = structlog.get_logger(__name__)
 
 
 class FeedScope(StrEnum):
@@ -91,8 +100,9 @@ def revoke_feed(store: Store, feed: Feed) -> None:
     store.put(Item(pk, sk, {"generation": generation + 1}), VersionIs(current.version) if current else Absent())
 
 
-def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
-    """The feed as an iCalendar document."""
+def feed_ics(store: Store, feed: Feed, now: datetime, *, more_at: str = "", budget: int = MAX_FEED_BYTES) -> bytes:
+    """The feed as an iCalendar document: the entries ended at most HISTORY ago that start within AHEAD,
+    in at most `budget` bytes (see `render_ics`); `more_at` is the crew app's address, named when it is cut."""
     profile = load_business(store, feed.org)
     if profile is None:
         raise NotFound("no such calendar")
@@ -106,18 +116,21 @@ def feed_ics(store: Store, feed: Feed, now: datetime) -> bytes:
     name = profile.org.name
     if feed.scope is FeedScope.ENTITY and (entity := profile.entity(feed.target)):
         name = entity.name
-    return render_ics(entries, profile.org.timezone, f"{name} trips", with_money=feed.scope is FeedScope.ORG)
+    money = feed.scope is FeedScope.ORG
+    return render_ics(entries, profile.org.timezone, f"{name} trips", with_money=money, budget=budget, more_at=more_at)
 
 
 def _shown(store: Store, org: str, now: datetime) -> list[CalendarEntry]:
-    """The entries a feed shows, those ended at most HISTORY ago: a range of the calendar's sort keys (they
-    begin with the start) from HISTORY and a trip's length back, and the long blocked slots that began
-    before it, from their list. A feed read the whole calendar on every poll, years of it."""
+    """The entries a feed shows, those ended at most HISTORY ago that start before AHEAD from now: a range
+    of the calendar's sort keys (they begin with the start) from HISTORY and a trip's length back to AHEAD,
+    and the long blocked slots that began before it, from their list. A feed read the whole calendar on
+    every poll, years of it, and then listed every future trip."""
     since = now - HISTORY
     first = (since - TRIP_LENGTH).astimezone(UTC)
+    until = iso((now + AHEAD).astimezone(UTC))  # a key is the start, "#" and the UID: one starting then is after it
     entries = {
         i.data["uid"]: CalendarEntry.model_validate(i.data)  # validated once, and only what the feed shows
-        for i in iter_between(store, calendar_pk(org), iso(first), "~")  # "~": after every date's digits
+        for i in iter_between(store, calendar_pk(org), iso(first), until)
         if datetime.fromisoformat(i.data["end"]) >= since
     }
     earlier = [b for b in long_blocks(store, org, now, keep=False)[1] if b.start < first and b.end >= since]
@@ -163,9 +176,54 @@ def _crew_entries(store: Store, feed: Feed, entries: list[CalendarEntry], now: d
     return shown
 
 
-def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_money: bool) -> bytes:
-    """Entries as a VCALENDAR with a VTIMEZONE for the business's zone."""
+def render_ics(
+    entries: list[CalendarEntry],
+    timezone: str,
+    name: str,
+    *,
+    with_money: bool,
+    budget: int = MAX_FEED_BYTES,
+    more_at: str = "",
+) -> bytes:
+    """Entries as a VCALENDAR with a VTIMEZONE for the business's zone, in at most `budget` bytes as Lambda
+    carries them (JSON-escaped): past it, the soonest entries that fit and an all-day note on the day of
+    the first left out, saying where the rest are (`more_at`, the crew app), and a warning logged."""
     zone = ZoneInfo(timezone)
+    ordered = sorted(entries, key=lambda e: e.start)
+    vevents = [_vevent(entry, zone, with_money) for entry in ordered]
+    # each event written once, after the calendar's zone (where icalendar puts it): a cut feed rendered twice
+    events = [event.to_ical() for event in vevents]
+    head = _head(ordered, vevents, timezone, name)
+    ics = b"".join([head, *events, _END])
+    if _answer_size(ics) <= budget:
+        return ics
+    sizes = [_answer_size(event) for event in events]
+    # the head only shrinks as the last entries go (its zone's rules end sooner); the longest note is kept room for
+    room = budget - _answer_size(head + _END) - _answer_size(_cut_note(ordered, len(ordered) - 1, zone, name, more_at))
+    listed = 0
+    while listed < len(ordered) and sizes[listed] <= room:
+        room -= sizes[listed]
+        listed += 1
+    note = _cut_note(ordered, listed, zone, name, more_at)
+    ics = b"".join([_head(ordered[:listed], vevents[:listed], timezone, name), *events[:listed], note, _END])
+    first_left_out = iso(ordered[listed].start.astimezone(UTC))
+    log.warning(
+        "calendar.feed_cut",
+        calendar=name,
+        entries=len(ordered),
+        listed=listed,
+        budget=budget,
+        first_left_out=first_left_out,
+    )
+    return ics
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _head(entries: list[CalendarEntry], events: list[icalendar.Event], timezone: str, name: str) -> bytes:
+    """A VCALENDAR's lines up to `events` (those of `entries`): its name, and the rules of the zones they name
+    over every entry's dates."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//firstmate//calendar feed//EN")
     cal.add("version", "2.0")
@@ -173,8 +231,7 @@ def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_m
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", timezone)
-    for entry in sorted(entries, key=lambda e: e.start):
-        cal.add_component(_vevent(entry, zone, with_money))
+    cal.subcomponents.extend(events)
     # the zone's rules over every entry's dates: a window around the machine's today left a trip in
     # July 2029 an hour late in clients that read the file's own zone (Outlook)
     first = min((e.start for e in entries), default=None)
@@ -184,7 +241,35 @@ def render_ics(entries: list[CalendarEntry], timezone: str, name: str, *, with_m
         first_date=(first.date() if first else today) - timedelta(days=400),
         last_date=(last.date() if last else today) + timedelta(days=400),
     )
+    cal.subcomponents = [c for c in cal.subcomponents if c.name == "VTIMEZONE"]  # the events are written once, after
     ics: bytes = cal.to_ical()
+    return ics.removesuffix(_END)
+
+
+def _answer_size(ics: bytes) -> int:
+    """What `ics` weighs in Lambda's answer, a JSON string: a line's end (CRLF) counts 4 bytes, a character
+    beyond ASCII 6 (12 beyond the BMP), as the runtime may escape it."""
+    return len(json.dumps(ics.decode("utf-8"))) - 2
+
+
+def _cut_note(entries: list[CalendarEntry], listed: int, zone: ZoneInfo, name: str, more_at: str) -> bytes:
+    """The all-day note ending a feed that lists only the first `listed` of `entries`: on the day of the first
+    left out, saying how many are listed and where the rest are. The same while the entries are (its ETag holds)."""
+    day = entries[listed].start.astimezone(zone).date()
+    where = f"the crew app: {more_at}" if more_at else "the crew app"
+    note = icalendar.Event()
+    note.add("uid", f"feed-cut-{hashlib.sha256(name.encode()).hexdigest()[:16]}@firstmate")
+    note.add("dtstamp", max(e.updated_at for e in entries))
+    note.add("dtstart", day)
+    note.add("dtend", day + timedelta(days=1))
+    note.add("summary", "This calendar stops here: later trips are not in it")
+    note.add(
+        "description",
+        f"This calendar lists the first {listed} of {len(entries)} trips and blocked times, to stay within the size"
+        f" a calendar feed may have. Those from {day:%a %d %b %Y} on are in {where}.",
+    )
+    note.add("transp", "TRANSPARENT")
+    ics: bytes = note.to_ical()
     return ics
 
 

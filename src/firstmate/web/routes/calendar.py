@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 def calendar_feed(token: str, request: Request, app: Annotated[App, Depends(get_app)]) -> Response:
     """The feed a secret token opens (404 for anything else)."""
     feed = resolve_feed(app.secret_key, app.store, token)
-    body = feed_ics(app.store, feed, app.clock.now())
+    body = feed_ics(app.store, feed, app.clock.now(), more_at=f"{app.settings.base_url}/crew")
     tag = etag(body)
     headers = {"ETag": tag, "Cache-Control": "private, max-age=300"}
     if request.headers.get("if-none-match") == tag:
