@@ -6,7 +6,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from firstmate.domain.guests import Guest, GuestStatus, SigningForm, check_departure, confirm, sign, waiver_version
+from firstmate.domain.guests import (
+    TEXT_CHANGED,
+    Guest,
+    GuestStatus,
+    SigningForm,
+    WaiverSignature,
+    check_departure,
+    confirm,
+    follow_line,
+    resign_note,
+    sign,
+    waiver_version,
+    waiver_words,
+)
 
 AT = datetime(2026, 6, 13, 22, tzinfo=UTC)
 TEXT = "I take part of my own free will."
@@ -138,3 +151,23 @@ def test_a_waiver_is_signed_in_the_listed_name_whatever_its_case_accents_spacing
     from firstmate.domain.guests import same_person
 
     assert same_person(typed, listed) is same
+
+
+def test_a_signature_follows_the_words_of_the_text_asked_now_not_its_line() -> None:
+    """A line's new text asks for a signature again; the same words (another line's, or spaced otherwise) do not; a
+    signature of the words asked again (the text changed back) is theirs again, and the earlier one is kept."""
+    texts = {VERSION: TEXT, waiver_version("New words."): "New words."}
+
+    def words_of(signature: WaiverSignature) -> str:
+        return waiver_words(texts[signature.waiver_version])
+
+    def line_of(signature: WaiverSignature) -> str:
+        return signature.entity or "saltwind"
+
+    signed = sign(confirm(_guest("Robin Sample")), _form(), VERSION, at=AT, ip="x", user_agent="", entity="saltwind")
+    assert follow_line(signed, waiver_words("I take part  of my\nown free will. "), line_of, words_of) == signed
+    asked = follow_line(signed, "New words.", line_of, words_of)
+    assert asked.waiver is None and asked.status is GuestStatus.ON_HOLD and asked.earlier == (signed.waiver,)
+    assert resign_note(asked, "saltwind", "Saltwind Charters", waiver_version("New words.")) == TEXT_CHANGED
+    back = follow_line(asked, waiver_words(TEXT), line_of, words_of)
+    assert back.waiver == signed.waiver and back.status is GuestStatus.CONFIRMED and back.earlier == ()

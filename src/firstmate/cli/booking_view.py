@@ -131,11 +131,10 @@ def booking_show(
     group = Table("id", "guest", "email", "status", "waiver", title=Text(f"Guests: {len(guests)}"))
     for guest in guests:
         signed = f"signed {when(guest.waiver.signed_at, zone)}" if guest.waiver else ""
-        for before in guest.earlier:  # the trip moved to another line's boat since: its waiver is another text
+        for before in guest.earlier:  # the trip moved to another line's boat since, or its line's text changed
             line = profile.entity(before.entity or "")
-            signed += (
-                "; " if signed else ""
-            ) + f"signed {line.name if line else before.entity}'s before the trip moved"
+            why = "before the waiver text changed" if before.entity == found.entity else "before the trip moved"
+            signed += ("; " if signed else "") + f"signed {line.name if line else before.entity}'s {why}"
         who = guest.name + (" (booked)" if guest.lead else "")
         group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", guest.status.value, signed)))
     show(group)

@@ -170,6 +170,12 @@ def _show(
     for line in over:  # bookings over a boat's passenger limit the file sets or lowers
         warn(line)
     _show_joined(result, dry_run=dry_run, names=names or {})
+    for asked in result.new_texts:  # a line's waiver with new words: who signed the earlier one signs it again
+        verb = "would be" if dry_run else "is" if asked.guests == 1 else "are"
+        out.print(
+            Text(f"{plural(asked.guests, 'guest')} on {plural(asked.trips, 'trip')} still to sail {verb} asked to sign "
+                 f"{asked.line}'s new waiver text (what they signed stays on record)")
+        )  # fmt: skip
     changed = sum(c["created"] + c["updated"] for c in result.changes.values())
     org = f"the new org {result.org}" if result.new_org else result.org
     if dry_run:

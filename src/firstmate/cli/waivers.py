@@ -118,7 +118,7 @@ def waivers_export(
     except OSError as exc:
         raise InvalidInput(f"cannot write into {folder}: {exc.strerror or exc}") from None
     earlier = len(files) - len(signed)
-    before = f", {earlier} of them signed for the line the trip was on before" if earlier else ""
+    before = f", {earlier} of them signed for the line the trip was on before or of its earlier text" if earlier else ""
     done(f"{len(files)} signed waiver(s) of trip {listed.booking.id} ({listed.times}) written to {folder}{before}")
     for path in files:
         out.print(Text(f"  {path.name}"), highlight=False)
@@ -146,11 +146,11 @@ def _table(listed: TripWaivers) -> Table:
         text = f"{row.line}, version {signature.waiver_version}" if signature else ""
         pdf = pdf_name(listed, row) if signature else ""
         table.add_row(*(Text(cell) for cell in (who, contact, state, typed, row.signed_at, text, pdf)))
-        for e in row.earlier:  # kept on record: the trip moved to another line's boat, whose waiver is another text
+        for e in row.earlier:  # kept on record: the trip moved to another line's boat, or its line's text changed
             typed = e.signature.typed_name + (
                 f" (guardian {e.signature.guardian_name})" if e.signature.guardian_name else ""
             )
-            cells = (f"{guest.name} (before the trip moved)", "", f"signed {e.line}'s", typed, e.signed_at,
+            cells = (f"{guest.name} ({e.why})", "", f"signed {e.line}'s", typed, e.signed_at,
                      f"{e.line}, version {e.signature.waiver_version}", pdf_name(listed, row, e))  # fmt: skip
             table.add_row(*(Text(cell) for cell in cells))
     return table

@@ -158,6 +158,16 @@ def signed_for_another_line(event: CrewEvent, names: list[str], line: str, *, at
     return untick(event, WAIVERS_ITEM, by="firstmate", at=at, note=note)
 
 
+def signed_an_earlier_text(event: CrewEvent, names: list[str], line: str, *, at: datetime) -> CrewEvent:
+    """The event after business line `line` changed the words of its waiver, whose new text `names` have not signed:
+    its waivers item is unticked, with why, since it was ticked for signatures of the earlier text (a trip whose
+    departure is done is left as it is)."""
+    if not names or _departed(event, at) or not any(i.key == WAIVERS_ITEM for i in event.checklist):
+        return event
+    note = f"{', '.join(names)} signed {line}'s earlier waiver text: its new text is theirs to sign now"
+    return untick(event, WAIVERS_ITEM, by="firstmate", at=at, note=note)
+
+
 def departed(event: CrewEvent, now: datetime) -> bool:
     """Whether the trip has left (`_departed`): what a change of it leaves as it sailed."""
     return _departed(event, now)

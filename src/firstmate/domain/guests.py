@@ -57,8 +57,8 @@ class Guest(BaseModel):
     status: GuestStatus = GuestStatus.INVITED
     code: str | None = None  # the guest's own page code (the lead uses the booking's)
     waiver: WaiverSignature | None = None
-    #: signatures of the texts of business lines the trip was on before (it moved to another line's boat): kept on
-    #: record, oldest first, but boarding asks for the line's own (`follow_line`)
+    #: signatures of texts the trip no longer asks for (it moved to another line's boat, or its line's text changed):
+    #: kept on record, oldest first, but boarding asks for the text its line uses now (`follow_line`)
     earlier: tuple[WaiverSignature, ...] = ()
     added_at: datetime
     #: the ids of guests merged into this one (a booking handed to someone in its group): never given again
@@ -210,16 +210,26 @@ def sign(
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
 
 
-def follow_line(guest: Guest, line: str, line_of: Callable[[WaiverSignature], str]) -> Guest:
-    """The guest once their trip is on business line `line`'s boat (`line_of`: the line whose text a signature
-    signed). A signature of another line's text (another brand, another legal text) is kept on record, in
-    `earlier`, with its line named, but is not this line's: a guest it made ready to board is coming again, waiver
-    pending. One they gave for `line` before (the trip moved back) is theirs again. A move within the line changes
-    nothing (a signature stays valid when its line's text changes, too)."""
+def waiver_words(text: str) -> str:
+    """The words of a waiver text, its spacing and line breaks aside: two texts that differ only there are one text
+    to sign (a line wrapped again in the org file asks nobody to sign again)."""
+    return " ".join(text.split())
+
+
+def follow_line(
+    guest: Guest, words: str, line_of: Callable[[WaiverSignature], str], words_of: Callable[[WaiverSignature], str]
+) -> Guest:
+    """The guest once their trip asks for the waiver text whose words are `words` (`waiver_words`): its business
+    line's now, after a move to another line's boat or a new version of the line's text. A signature stands when
+    the text it signed has those words (`words_of`), whichever line's it was (lines sharing a text word for word).
+    One of other words (another brand's legal text, or the line's text before it changed) is kept on record, in
+    `earlier`, its line named (`line_of`), but is not the one asked: a guest it made ready to board is coming again,
+    waiver pending. One they gave before of those words (the trip moved back, the text changed back) is theirs
+    again."""
     signature = guest.waiver
-    if signature is not None and line_of(signature) == line:
+    if signature is not None and words_of(signature) == words:
         return guest
-    again = next((s for s in reversed(guest.earlier) if line_of(s) == line), None)
+    again = next((s for s in reversed(guest.earlier) if words_of(s) == words), None)
     if signature is None and again is None:
         return guest
     earlier = [s for s in guest.earlier if s is not again]
@@ -227,22 +237,25 @@ def follow_line(guest: Guest, line: str, line_of: Callable[[WaiverSignature], st
         earlier.append(signature.model_copy(update={"entity": line_of(signature)}))
     status = guest.status
     if again is None and status is GuestStatus.CONFIRMED:
-        status = GuestStatus.ON_HOLD  # coming, and the departure waits for this line's signature
+        status = GuestStatus.ON_HOLD  # coming, and the departure waits for the signature of these words
     elif again is not None and status is GuestStatus.ON_HOLD:
         status = GuestStatus.CONFIRMED
     return guest.model_copy(update={"waiver": again, "earlier": tuple(earlier), "status": status})
 
 
+#: What a guest asked to sign a line's new waiver text reads on their page and in the mail telling them.
+TEXT_CHANGED = "The waiver changed since you signed it; please sign the new text"
+
+
 def resign_note(guest: Guest, line: str, line_name: str, version: str) -> str:
-    """Why `guest` is asked to sign again, when they signed another line's waiver for this trip and not yet the one
-    of `line` (named `line_name`, its text's version `version`), the trip's now: "" otherwise."""
-    if guest.waiver is not None or not guest.earlier or guest.earlier[-1].entity == line:
+    """Why `guest` is asked to sign again, when their signature for this trip is of another text than the one of
+    `line` (named `line_name`, its text's version `version`), the trip's now: the trip moved to another line's boat,
+    or the line's text changed since they signed it; "" otherwise."""
+    if guest.waiver is not None or not guest.earlier:
         return ""
-    if guest.earlier[-1].waiver_version == version:  # lines that kept the waiver every line starts with
-        return (
-            f"The trip moved to {line_name}'s boat: its waiver has the same words as the one you signed, but is signed "
-            f"with {line_name}; please sign it"
-        )
+    last = guest.earlier[-1]
+    if last.entity == line:
+        return "" if last.waiver_version == version else TEXT_CHANGED
     return f"The trip moved to {line_name}'s boat: its waiver is a different text; please sign it"
 
 

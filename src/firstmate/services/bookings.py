@@ -473,7 +473,7 @@ def _change(
     resign: list[str] = []  # who boarded on the old line's waiver: the new line's is theirs to sign now
     if existing.entity != entity.id and not departed(CrewEvent.model_validate(event_item.data), now):
         was = {g.id: g for g in guests}
-        guests, line_writes = lines_followed(ctx.store, org, booking.id, entity.id, guests, lead_writes)
+        guests, line_writes = lines_followed(ctx.store, org, booking.id, entity.waiver, guests, lead_writes)
         resign = [g.name for g in guests if g.status is GuestStatus.ON_HOLD and was[g.id].status is not g.status]
     # items stored before they kept their label's template take it from the boat they were made for
     made_on = profile.asset(existing.asset)
@@ -766,7 +766,8 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
     booking = get_booking(ctx.store, org, booking_id)
     left = 0
     if marker.data.get("lines"):  # the guests its write had no room for follow the trip's line now
-        left = follow_line(ctx.store, org, booking_id, booking.entity)
+        line = _profile(ctx.store, org).entity(booking.entity)
+        left = follow_line(ctx.store, org, booking_id, line.waiver) if line else 0
     queued = 0
     if booking.revision == revision:
         profile = _profile(ctx.store, org)

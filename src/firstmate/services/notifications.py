@@ -492,7 +492,7 @@ def _guest_message(
         "link": f"{ctx.settings.base_url}/g/{_code_of(guest, booking)}",
         "code": pretty_code(_code_of(guest, booking)),
         "colour": entity.primary_colour,
-        # signed the waiver of the line the trip was on: this one's (another text, or the same words) is theirs to sign
+        # signed a text the trip no longer asks for (another line's, or its line's before it changed): theirs to sign
         "resign": ""
         if result is IntakeResult.CANCELLED
         else resign_note(guest, entity.id, entity.name, waiver_version(entity.waiver)),

@@ -33,13 +33,14 @@ from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import model_at, problem_words
 from firstmate.domain.timing import when
 from firstmate.errors import DataRejected, NotFound
-from firstmate.ports import MAX_TRANSACTION_WRITES, Store
+from firstmate.ports import MAX_TRANSACTION_WRITES, Put, Store
 from firstmate.services.bookings import get_booking, over_limit
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import JoinedAsks, ask_the_joined
 from firstmate.services.people import list_people, people_writes
 from firstmate.services.trips import calendar_between
+from firstmate.services.waiver_texts import NewText, follow_new_texts, marker_writes, texts_changed, would_ask
 
 SECTIONS = ("org", "entities", "assets", "people")
 #: The kinds of role every org has (`captain`; `crew` for crew_1, crew_2…), whatever its boats ask for now.
@@ -75,6 +76,9 @@ class OrgImport:
     #: people made active, qualified or added, per id: the trips they are (dry: would be) asked to crew, and
     #: those they wait for, busy then (`crew_freed.ask_the_joined`)
     joined: JoinedAsks = field(default_factory=JoinedAsks)
+    #: business lines whose waiver has new words: how many guests of their trips still to sail who signed the
+    #: earlier text are (dry: would be) asked to sign it (`waiver_texts`)
+    new_texts: list[NewText] = field(default_factory=list)
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -118,7 +122,9 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
     """Save the org's profile and people, touching only what changed (`dry_run`: say what would change,
     change nothing). Entities, assets and people stored but not in the file are kept, and named.
     DataRejected, dry or not, for more business lines and assets than an org holds. With `ctx`, those made
-    active or qualified are asked to crew the trips soon to come that did not ask them (`ask_the_joined`)."""
+    active or qualified are asked to crew the trips soon to come that did not ask them (`ask_the_joined`), and the
+    guests of trips to come who signed a line's earlier waiver text are asked to sign its new one
+    (`waiver_texts.follow_new_texts`, which also follows what an import that stopped midway left)."""
     profile = setup.profile
     org = profile.org.id
     before = load_business(store, org)
@@ -152,10 +158,12 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
     )
     result.no_roles = sorted(a.id for a in profile.assets if a.kind is AssetKind.BOAT and not a.roles)
     saved = profile.model_copy(update={"entities": entities, "assets": assets})
-    if not dry_run:
-        _save(store, saved, setup.people)
+    new_texts = texts_changed(before, profile)
+    if not dry_run:  # each line's new text saved with the marker that has its trips follow it
+        _save(store, saved, setup.people, marker_writes(org, new_texts))
     if ctx is not None and before is not None:  # a new org has no trips
         result.joined = ask_the_joined(ctx, saved, people_before, setup.people, dry_run=dry_run)
+        result.new_texts = would_ask(ctx, saved, new_texts) if dry_run else follow_new_texts(ctx, org)
     return result
 
 
@@ -195,11 +203,12 @@ def _limit_set_or_lowered(asset: Asset, before: BusinessProfile | None) -> bool:
     return was is None or was.max_guests is None or asset.max_guests < was.max_guests
 
 
-def _save(store: Store, profile: BusinessProfile, people: tuple[Person, ...]) -> None:
+def _save(store: Store, profile: BusinessProfile, people: tuple[Person, ...], markers: list[Put]) -> None:
     """The profile and its people in one transaction when they fit in one (an org of up to a hundred records
     changed: a store failing midway then leaves it as it was, never half imported); else the profile, then the
-    people in transactions of fifty."""
+    people in transactions of fifty. `markers` go with the profile."""
     writes, _ = business_writes(store, profile)
+    writes += markers
     crew = people_writes(store, profile.org.id, list(people))
     if len(writes) + len(crew) <= MAX_TRANSACTION_WRITES:
         if writes or crew:

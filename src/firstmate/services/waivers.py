@@ -44,12 +44,13 @@ class WaiverState(StrEnum):
 
 @dataclass(frozen=True)
 class EarlierSignature:
-    """A waiver a guest signed for the business line the trip was on before it moved to another line's boat: kept
-    on record, the trip's line now asking for its own."""
+    """A waiver a guest signed of a text the trip no longer asks for (the business line it was on before it moved to
+    another line's boat, or its line's text before it changed): kept on record, the trip asking for its line's now."""
 
     signature: WaiverSignature
     signed_at: str  # when, in the business's zone
     line: str  # the business line whose waiver text was signed
+    why: str = "before the trip moved"  # or "before the waiver text changed"
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,15 @@ def signed_waiver_pdf(ctx: Context, org: str, booking_id: str, guest_id: str, ve
 def pdf_name(trip: TripWaivers, row: GuestWaiver, earlier: EarlierSignature | None = None) -> str:
     """A file name for a signed waiver, safe on any system: the trip's day, the guest's id and name in plain
     letters ("2026-06-13-g2-robin-sample.pdf"); for one signed for a line the trip was on before, that line's id
-    after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf"); for a former lead's, "-former-lead" after
-    their name."""
+    after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf"), and the text's version too for one of the
+    trip's line's text before it changed (a text may change more than once); for a former lead's, "-former-lead"
+    after their name."""
     folded = unicodedata.normalize("NFKD", row.guest.name).encode("ascii", "ignore").decode().lower()
     words = "-".join(re.findall(r"[a-z0-9]+", folded))[:60].strip("-")
     day = trip.booking.request.start.astimezone(ZoneInfo(trip.zone)).date()
     before = f"-{earlier.signature.entity or earlier.signature.waiver_version}" if earlier else ""
+    if earlier and earlier.signature.entity == trip.booking.entity:
+        before += f"-{earlier.signature.waiver_version}"
     former = "-former-lead" if row.guest.left_at else ""
     return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + former + before + ".pdf"
 
@@ -193,7 +197,8 @@ def _trip(
                 signed_at=when(signature.signed_at, zone) if signature else "",
                 line=_named(profile, signature, lines) if signature else "",
                 earlier=tuple(
-                    EarlierSignature(s, when(s.signed_at, zone), _named(profile, s, lines)) for s in guest.earlier
+                    EarlierSignature(s, when(s.signed_at, zone), _named(profile, s, lines), _why(s, booking))
+                    for s in guest.earlier
                 ),
             )
         )
@@ -204,6 +209,11 @@ def _trip(
     return TripWaivers(
         org=org, booking=booking, boat=title, times=times, zone=zone, guests=rows, place=place, former=former
     )
+
+
+def _why(signature: WaiverSignature, booking: Booking) -> str:
+    """Why the trip no longer asks for an earlier signature: signed for another line, or the line's text changed."""
+    return "before the waiver text changed" if signature.entity == booking.entity else "before the trip moved"
 
 
 def _named(profile: BusinessProfile, signature: WaiverSignature, lines: dict[str, str]) -> str:
