@@ -385,14 +385,8 @@ def _short_cancellation(*, sent: str = "Thu, 26 Nov 2026 09:15:00 +0000") -> byt
 def test_a_cancellation_email_naming_only_its_booking_cancels_the_booking_recorded_under_it(demo_app: App) -> None:
     """A cancellation email without the trip's lines (date, time, passengers, price) was refused, every line
     asked for, and the trip sailed on for a renter who had cancelled. Its booking id names the booking: the
-    one recorded under it is cancelled, and everyone told of it hears so; one never recorded is said to be so,
-    and nothing is written."""
-    nothing = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
-    assert nothing.ok and not nothing.counts and not all_items(demo_app.store, intake_pk("demo"))
-    assert nothing.not_booked == [
-        "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of: nothing was cancelled (if its "
-        "confirmation is imported later, import this email again after it)"
-    ]
+    one recorded under it is cancelled, and everyone told of it hears so (one never recorded is remembered:
+    `test_a_short_cancellation_imported_before_its_confirmation_…`)."""
     booked = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
     assert dict(booked.counts) == {"created": 1}
     cancelled = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
@@ -403,6 +397,123 @@ def test_a_cancellation_email_naming_only_its_booking_cancels_the_booking_record
     assert {"ops", "crew", "guest"} <= told
     again = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
     assert dict(again.counts) == {"unchanged": 1}
+
+
+def _a_year_on(raw: bytes) -> bytes:
+    """The sample's emails of a trip a year on (Sat 11 Dec 2027), still to sail when the CLI runs on today's clock."""
+    return raw.replace(b"December 12, 2026", b"December 11, 2027")
+
+
+def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_cancelled_telling_nobody(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: Boatsetter's short cancellation (its Booking ID alone) imported before the confirmation
+    it cancels (emails come out of order) wrote nothing ("nothing was cancelled … import this email again after
+    it"); the confirmation imported next booked the trip the renter had cancelled: crew asked, guest invited,
+    the boat blocked. The cancellation is remembered, and the confirmation sent before it is recorded cancelled,
+    telling nobody and holding no boat; the same emails again change nothing."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.demo.run import demo_people
+    from firstmate.services.people import save_people
+
+    env = {"FIRSTMATE_HOME": str(home)}
+    with_crew = build(Settings(home=home))
+    save_people(with_crew.store, "demo", demo_people())  # crew who would be asked to sail it
+    with_crew.close()
+
+    def imported(raw: bytes, name: str) -> str:
+        email = tmp_path / name
+        email.write_bytes(raw)
+        result = CliRunner().invoke(cli, ["booking", "import", str(email)], env=env)
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    cancelled = _a_year_on(_short_cancellation())  # sent Thu 26 Nov 2026, two days after the confirmation
+    said = imported(cancelled, "cancelled.eml")
+    assert "cancelled.eml: 1 cancellation remembered." in said, said
+    assert (
+        "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of yet: remembered, so its confirmation, "
+        "if it comes, is recorded as cancelled and nobody is told"
+    ) in said, said
+    assert "import this email again" not in said
+    said = imported(_a_year_on(SAMPLE_EMAIL.read_bytes()), "confirmed.eml")
+    assert "confirmed.eml: 1 cancelled before it arrived." in said, said
+    assert (
+        "boatsetter BS-7Q4K2M was cancelled before it arrived (by a cancellation imported earlier): "
+        "recorded as cancelled; nobody was told"
+    ) in said, said
+    app = build(Settings(home=home))
+    try:
+        booking = _only_booking(app)
+        assert (booking["request"]["status"], booking["request"]["lead_guest"]["name"]) == (
+            "cancelled",
+            "Dana Whitcomb",
+        )
+        assert outbox.list_entries(app.store, "demo") == []  # no crew asked, no guest invited, nobody told
+        entries = [e.data for e in all_items(app.store, calendar_pk("demo"))]
+        assert entries and all(e["cancelled"] for e in entries)  # the boat is free, the feeds list it cancelled
+    finally:
+        app.close()
+    assert "1 unchanged." in imported(cancelled, "cancelled.eml")  # the same email again
+    assert "1 unchanged." in imported(_a_year_on(SAMPLE_EMAIL.read_bytes()), "confirmed.eml")
+    app = build(Settings(home=home))
+    try:
+        assert outbox.list_entries(app.store, "demo") == [] and _only_booking(app)["request"]["status"] == "cancelled"
+    finally:
+        app.close()
+
+
+def test_a_confirmation_sent_after_a_remembered_cancellation_books_the_trip(demo_app: App) -> None:
+    """The renter cancelled, then booked again under the same Booking ID: the confirmation sent after the
+    cancellation books the trip as any booking, crew asked and guest invited."""
+    remembered = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(remembered.counts) == {"cancellation remembered": 1}
+    again = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(again.counts) == {"unchanged": 1}
+    assert outbox.list_entries(demo_app.store, "demo") == []
+    later = SAMPLE_EMAIL.read_bytes().replace(b"Tue, 24 Nov 2026 18:02:11", b"Sat, 28 Nov 2026 08:00:00")
+    booked = import_records(demo_app, "demo", parse_email(later, timezone=LA, boats=BOATS))
+    assert dict(booked.counts) == {"created": 1} and not booked.not_booked
+    assert _only_booking(demo_app)["request"]["status"] == "confirmed"
+    told = {e.key.split(":")[3] for e in outbox.list_entries(demo_app.store, "demo")}
+    assert {"ops", "crew", "guest"} <= told
+
+
+def test_a_booking_of_a_remembered_cancellation_from_a_file_is_recorded_cancelled(demo_app: App) -> None:
+    """A CSV row of the same channel and reference is numbered in a series of its own: nothing says it came after
+    the cancellation, which stands, as a cancellation does."""
+    import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    row = "boatsetter,BS-7Q4K2M,sea-lark,2026-12-12T10:00:00-08:00,3,6,840.75,USD,Dana Whitcomb,dana@example.com,\n"
+    report = import_records(demo_app, "demo", parse_csv("source," + HEADER + row))
+    assert dict(report.counts) == {"cancelled before it arrived": 1}, report
+    assert _only_booking(demo_app)["request"]["status"] == "cancelled"
+    assert outbox.list_entries(demo_app.store, "demo") == []
+
+
+def test_a_short_cancellation_of_a_held_request_releases_the_hold(demo_app: App) -> None:
+    """Boatsetter's calendar export held the boat for a request (STATUS:TENTATIVE, UID BS-7Q4K2M); its short
+    cancellation left the hold blocking the boat, and the import said nothing was cancelled."""
+    hold = _ota_event("", uid="BS-7Q4K2M", lines="SUMMARY:Pending request\r\nSTATUS:TENTATIVE\r\n")
+    held = import_records(demo_app, "demo", parse_ics(hold, source="boatsetter", timezone="UTC", asset="sea-lark"))
+    assert dict(held.counts) == {"blocked created": 1}
+
+    def live() -> list[str]:
+        return [e.data["title"] for e in all_items(demo_app.store, calendar_pk("demo")) if not e.data["cancelled"]]
+
+    assert live() == ["Pending request"]
+    cancelled = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(cancelled.counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
+    assert cancelled.not_booked == [
+        "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of yet, held as “Pending request” "
+        "(Sat 13 Jun 2026, 16:00 PDT): the hold is released; remembered, so its confirmation, if it comes, is "
+        "recorded as cancelled and nobody is told"
+    ]
+    assert live() == []
+    again = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    assert dict(again.counts) == {"unchanged": 1} and live() == []
+    assert outbox.list_entries(demo_app.store, "demo") == []
 
 
 def test_a_short_cancellation_older_than_the_bookings_last_email_changes_nothing(demo_app: App) -> None:

@@ -584,3 +584,28 @@ def test_an_amount_far_over_its_currencys_bound_is_told_that_currencys_bound(
     huge = _post(client, api_key, booking_body(external_id="WEB-1104", gross_amount=1e300))
     assert huge.status_code == 422 and "write 1000000 or less" in huge.json()["detail"]
     assert _snapshot(demo_app) == before  # nothing taken
+
+
+def test_a_booking_whose_short_cancellation_came_first_is_answered_cancelled_and_tells_nobody(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """Boatsetter's short cancellation email of BS-7Q4K2M imported, then the booking sent through the API under the
+    same channel and reference: it was booked, crew asked and guest invited, for a renter who had cancelled."""
+    from firstmate.domain.intake import CancelledByReference
+    from firstmate.services.imports import import_records
+
+    report = import_records(demo_app, "demo", [CancelledByReference("boatsetter", "BS-7Q4K2M", 880_000_000)])
+    assert dict(report.counts) == {"cancellation remembered": 1}
+    answer = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M"))
+    assert answer.status_code == 200, answer.text
+    said = answer.json()
+    assert (said["result"], said["status"]) == ("cancelled", "cancelled")
+    assert said["warnings"] == [
+        "boatsetter BS-7Q4K2M was cancelled before it arrived (by a cancellation imported earlier): "
+        "recorded as cancelled; nobody was told"
+    ]
+    assert outbox.list_entries(demo_app.store, "demo") == []
+    assert all(e.data["cancelled"] for e in all_items(demo_app.store, calendar_pk("demo")))
+    again = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M"))
+    assert again.json()["result"] == "unchanged" and again.json()["booking_id"] == said["booking_id"]
+    assert outbox.list_entries(demo_app.store, "demo") == []

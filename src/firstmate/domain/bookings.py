@@ -590,6 +590,16 @@ def numbered_below(sequence: int | None, newest: int | None) -> bool:
     return sequence is not None and newest is not None and sequence < newest
 
 
+def cancelled_first(request: BookingRequest, numbers: Mapping[IntakePath, int]) -> bool:
+    """Whether `request`, the first word of a booking whose cancellation by its channel's reference came before it
+    (a short cancellation email imported before its confirmation, remembered with `numbers`: `newest_by_path`), is
+    that cancelled booking. It is unless its own path numbered it above the cancellation (the renter booked again
+    under the same reference after cancelling): a number of another path says nothing of which came first, and
+    a cancellation stands."""
+    newest = numbers.get(request.numbered_by)
+    return not (request.sequence is not None and newest is not None and request.sequence > newest)
+
+
 def newest_sequence(sequence: int | None, newest: int | None) -> int | None:
     """The highest revision number its channel gave a booking or a hold, counting a revision's `sequence`."""
     numbered = [n for n in (sequence, newest) if n is not None]

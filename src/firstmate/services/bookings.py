@@ -23,14 +23,17 @@ from firstmate.domain.bookings import (
     SOURCE,
     Booking,
     BookingRequest,
+    BookingStatus,
     IntakePath,
     IntakeResult,
     cancellation_of,
+    cancelled_first,
     classify_change,
     is_old_news,
     is_stale,
     merge_revision,
     newest_by_path,
+    newest_sequence,
     revise,
     said_fingerprint,
     seen_fingerprint,
@@ -64,6 +67,7 @@ from firstmate.domain.guests import (
     former_lead,
     next_guest_id,
 )
+from firstmate.domain.intake import CancelledByReference
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.reports.format import plural
 from firstmate.domain.roster import clashes
@@ -132,6 +136,8 @@ class IntakeOutcome:
     double_booked: tuple[CalendarEntry, ...] = ()
     #: the business as the intake read it: what the double bookings are put in words with
     profile: BusinessProfile | None = field(default=None, repr=False, compare=False)
+    #: its cancellation came first (`remember_cancellation`): recorded cancelled as it came, and nobody told
+    cancelled_first: bool = False
 
     @property
     def created(self) -> bool:
@@ -162,12 +168,20 @@ def orchestrate_booking(
     placed = (entity.id, asset.id)
     for _ in range(MAX_ATTEMPTS):
         anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
-        existing = _booking(ctx.store, org, anchor.data["booking_id"]) if anchor else None
+        booked = anchor.data.get("booking_id") if anchor else None  # none where a cancellation came first
+        existing = _booking(ctx.store, org, str(booked)) if booked else None
         try:
             if existing is None or anchor is None:
-                result = classify_change(None, request)
-                created = _create(ctx, profile, entity, asset, request, result, tell=tell)
-                return IntakeOutcome(result, *created, profile)
+                remembered = anchor if anchor is not None and not booked else None
+                first = (
+                    remembered is not None
+                    and request.status is not BookingStatus.CANCELLED
+                    and cancelled_first(request, _numbers(remembered))
+                )
+                sent = request.model_copy(update={"status": BookingStatus.CANCELLED}) if first else request
+                result = classify_change(None, sent)
+                created = _create(ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered)
+                return IntakeOutcome(result, *created, profile, cancelled_first=first)
             old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
             result, merged = IntakeResult.UNCHANGED, existing.request
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
@@ -187,6 +201,42 @@ def orchestrate_booking(
         except ConditionFailed:
             continue  # another writer got there first (a revision numbered between, say): read again and decide again
     raise Conflict("the booking kept changing while it was being saved", hint="send it again")
+
+
+def remember_cancellation(ctx: Context, org: str, cancellation: CancelledByReference) -> IntakeResult | None:
+    """Remember the cancellation of a booking firstmate has no record of, named by its channel's reference alone
+    (a short cancellation email imported before its confirmation), on that reference's intake anchor, where its
+    booking's will be: the booking, when it comes, is recorded cancelled and told to nobody, unless numbered
+    above the cancellation in its own path's series (`cancelled_first`). CANCELLED when remembered now (or numbered
+    above the one remembered: the higher number kept), UNCHANGED when it was already (the same email again, or an
+    older one); None when a booking is recorded under the reference (meanwhile): the caller cancels it."""
+    sk = f"{cancellation.source}#{cancellation.external_id}"
+    for _ in range(MAX_ATTEMPTS):
+        anchor = ctx.store.get(intake_pk(org), sk)
+        if anchor is not None and anchor.data.get("booking_id"):
+            return None
+        numbers = {str(path): n for path, n in _numbers(anchor).items()}
+        # an email's send time: the one path that cancels by reference alone
+        newest = numbers.get(str(IntakePath.EMAIL))
+        highest = newest_sequence(cancellation.sequence, newest)
+        if anchor is not None and highest == newest:
+            return IntakeResult.UNCHANGED
+        if highest is not None:
+            numbers[str(IntakePath.EMAIL)] = highest
+        data = {**(_kept(anchor) if anchor else {}), "cancelled_first": iso(ctx.clock.now()), "sequences": numbers}
+        try:
+            ctx.store.transact([Put(Item(intake_pk(org), sk, data), VersionIs(anchor.version) if anchor else Absent())])
+        except ConditionFailed:
+            continue  # booked or remembered meanwhile: read again and decide again
+        return IntakeResult.CANCELLED
+    raise Conflict("the booking kept changing while its cancellation was being saved", hint="import it again")
+
+
+def cancelled_first_words(booking: Booking) -> str:
+    """What an intake says of a booking recorded cancelled as it came, its cancellation remembered before it."""
+    named = f"{booking.request.source} {booking.request.external_id}"
+    said = "was cancelled before it arrived (by a cancellation imported earlier): recorded as cancelled"
+    return f"{named} {said}; nobody was told"
 
 
 def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:
@@ -210,7 +260,7 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
     or the org whose booking."""
     if source is not None:
         anchor = store.get(intake_pk(org), f"{source}#{booking}")
-        found = _booking(store, org, anchor.data["booking_id"]) if anchor else None
+        found = _booking_of(store, org, anchor)
         if found is not None:
             return found
         channels = _channels_of(store, org, booking)
@@ -249,7 +299,7 @@ def _reference_of(store: Store, org: str, reference: str, channels: Sequence[str
     trips = []
     for channel in channels:
         anchor = store.get(intake_pk(org), f"{channel}#{reference}")
-        found = _booking(store, org, anchor.data["booking_id"]) if anchor else None
+        found = _booking_of(store, org, anchor)
         if found is None:  # its booking gone from under its anchor: the channel alone is named
             trips.append(f"{channel}'s")
             continue
@@ -262,7 +312,9 @@ def _reference_of(store: Store, org: str, reference: str, channels: Sequence[str
 def _channels_of(store: Store, org: str, reference: str) -> list[str]:
     """The channels that gave one of the org's bookings the reference (external_id) `reference`."""
     ref = f"#{reference}"  # anchors are `<source>#<external_id>`: a reference may hold a "#" of its own
-    channels = [a.sk.removesuffix(ref) for a in all_items(store, intake_pk(org)) if a.sk.endswith(ref)]
+    # a cancellation remembered before its booking came (`remember_cancellation`) is no booking's
+    anchors = [a for a in all_items(store, intake_pk(org)) if a.sk.endswith(ref) and a.data.get("booking_id")]
+    channels = [a.sk.removesuffix(ref) for a in anchors]
     return [c for c in channels if re.fullmatch(SOURCE, c)]  # a blocked slot's is no booking's
 
 
@@ -383,9 +435,12 @@ def _create(
     result: IntakeResult,
     *,
     tell: bool,
+    remembered: Item | None = None,
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     """The booking's first revision and all it fans out to: `result` is CREATED, or CANCELLED for a
-    cancellation of a booking never seen (recorded, and told to the operations manager alone)."""
+    cancellation of a booking never seen (recorded, and told to the operations manager alone). `remembered`: the
+    anchor of a cancellation that came before it (`remember_cancellation`), whose numbers it keeps: recorded
+    cancelled (`cancelled_first`), it is told to nobody, the cancellation already said when imported."""
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
     booking = Booking(
@@ -412,9 +467,11 @@ def _create(
             Item(
                 intake_pk(org),
                 _intake_sk(request),
-                _anchor_data(booking.id, [_seen_now(booking)], request, {}, _bodies_with(None, request)),
+                _anchor_data(
+                    booking.id, [_seen_now(booking)], request, _numbers(remembered), _bodies_with(None, request)
+                ),
             ),
-            Absent(),
+            VersionIs(remembered.version) if remembered else Absent(),
         ),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), Absent()),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), Absent()),
@@ -433,7 +490,10 @@ def _create(
     left_out = {p.id for p in crew_for_roles(ctx.store, org, asset.roles) if p.id in busy} if busy else set()
     if (kept := not_asked_write(org, booking.id, left_out)) is not None:
         writes.append(kept)
-    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
+    quiet = remembered is not None and booking.cancelled  # its cancellation came first, and was said then
+    notices = (
+        [] if quiet else booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
+    )
     _commit(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
@@ -910,6 +970,12 @@ def _profile(store: Store, org: str) -> BusinessProfile:
     if profile is None:
         raise NotFound(f"no org {org!r}")
     return profile
+
+
+def _booking_of(store: Store, org: str, anchor: Item | None) -> Booking | None:
+    """The booking the intake `anchor` holds: None for none, or for a cancellation that came before its booking."""
+    booking_id = anchor.data.get("booking_id") if anchor else None
+    return _booking(store, org, str(booking_id)) if booking_id else None
 
 
 def _booking(store: Store, org: str, booking_id: str) -> Booking | None:

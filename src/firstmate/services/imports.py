@@ -27,9 +27,17 @@ from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.intake import BlockedSlot, CancelledByReference, NotBooked, ParsedRecord, RowError
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.timing import local, when
-from firstmate.errors import NotFound, StoreError
+from firstmate.errors import Conflict, NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Delete, Item
-from firstmate.services.bookings import get_booking, last_said, orchestrate_booking, over_limit
+from firstmate.services.bookings import (
+    MAX_ATTEMPTS,
+    cancelled_first_words,
+    get_booking,
+    last_said,
+    orchestrate_booking,
+    over_limit,
+    remember_cancellation,
+)
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import double_booking_lines
@@ -144,6 +152,31 @@ def _booking_named(ctx: Context, org: str, record: CancelledByReference) -> Book
     return get_booking(ctx.store, org, str(booking_id)) if booking_id else None
 
 
+def _cancelled_by_reference(ctx: Context, org: str, record: CancelledByReference) -> BookingRequest | IntakeResult:
+    """The cancellation of the booking `record`'s reference names, as that booking stands; or, of one never
+    recorded, what remembering it did (`remember_cancellation`): its confirmation, when it comes, books nothing."""
+    for _ in range(MAX_ATTEMPTS):
+        if recorded := _booking_named(ctx, org, record):
+            return cancellation_of(recorded, sequence=record.sequence).numbered_in(IntakePath.EMAIL)
+        if (result := remember_cancellation(ctx, org, record)) is not None:
+            return result
+    raise Conflict("the booking kept changing while its cancellation was being saved", hint="import it again")
+
+
+def _remembered_words(
+    profile: BusinessProfile, record: CancelledByReference, result: IntakeResult, slot: CalendarEntry | None
+) -> str:
+    """What the import says of a cancellation remembered (`result`: CANCELLED now, UNCHANGED already), and of the
+    hold of its reference it released (`slot`), if any."""
+    held = f", held as “{slot.title}” ({when(slot.start, profile.org.timezone)})" if slot else ""
+    released = "the hold is released; " if slot else ""
+    already = "already " if result is IntakeResult.UNCHANGED else ""
+    return (
+        f"{record.source} {record.external_id} cancels a booking firstmate has no record of yet{held}: {released}"
+        f"{already}remembered, so its confirmation, if it comes, is recorded as cancelled and nobody is told"
+    )
+
+
 def _bookings_by_reference(ctx: Context, org: str) -> dict[str, list[tuple[str, str]]]:
     """Each reference (external_id) the org's bookings were given: the channels that gave it and their booking
     ids, in one read of the anchors however many cancellations never heard of a file holds."""
@@ -198,7 +231,9 @@ def import_records(
     cancelled or moved a trip), and tell the operations manager of those untold. `progress` is
     called for each record written; `checking` with how many bookings and slots were checked, of how
     many. A calendar event without guest lines whose UID is a booking of its channel is that booking
-    (cancelled, or as it stands); a booking whose UID held a blocked slot (a hold) cancels the slot."""
+    (cancelled, or as it stands); a booking whose UID held a blocked slot (a hold) cancels the slot. A
+    cancellation by reference alone of a booking never recorded is remembered (`remember_cancellation`: its
+    booking, when it comes, is recorded cancelled, telling nobody), and releases its reference's hold."""
     report = ImportReport(errors=check_records(ctx, org, records))
     if report.errors:
         return report
@@ -220,15 +255,21 @@ def import_records(
                 if record.cancelled
                 else _as_placed(booked, record, _anchor_of(ctx, org, record))
             ).numbered_in(IntakePath.CALENDAR)
-        if isinstance(record, CancelledByReference) and (recorded := _booking_named(ctx, org, record)):
-            record = cancellation_of(recorded, sequence=record.sequence).numbered_in(IntakePath.EMAIL)
         if isinstance(record, CancelledByReference):
-            report.not_booked.append(
-                f"{record.source} {record.external_id} cancels a booking firstmate has no record of: nothing was "
-                "cancelled (if its confirmation is imported later, import this email again after it)"
-            )
-            report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
-        elif isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
+            cancelling = _cancelled_by_reference(ctx, org, record)
+            if isinstance(cancelling, IntakeResult):  # of a booking never recorded: remembered
+                if slot := _release_hold(ctx, org, record.external_id, record.source, None):
+                    report.counts["blocked cancelled"] += 1
+                    written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                        ctx, org, record.external_id, record.source, slot.title
+                    )
+                report.counts["unchanged" if cancelling is IntakeResult.UNCHANGED else "cancellation remembered"] += 1
+                report.not_booked.append(_remembered_words(profile, record, cancelling, slot))
+                report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
+                progress(1)
+                continue
+            record = cancelling
+        if isinstance(record, BookingRequest) and (declined := _declined(ctx, org, record)):
             report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest) and _older_than_its_hold(ctx, org, record):
             report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
@@ -236,9 +277,11 @@ def import_records(
             if (again := repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
                 created.add(again)
             outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=created)
-            report.counts[outcome.result.value] += 1
+            report.counts["cancelled before it arrived" if outcome.cancelled_first else outcome.result.value] += 1
             named = f"{record.source} {record.external_id}"
             booking = outcome.booking  # as last written: its calendar key
+            if outcome.cancelled_first:
+                report.not_booked.append(cancelled_first_words(booking))
             if outcome.result is IntakeResult.CREATED:
                 created.add(booking.id)
             elif outcome.result is IntakeResult.UNCHANGED:
@@ -248,7 +291,8 @@ def import_records(
                 report.over += 1  # said, so that nobody wonders why the crew were not told
             elif outcome.result is IntakeResult.CREATED and record.start <= ctx.clock.now():
                 report.under_way += 1  # the operations manager designates its crew, if any are to be named
-            if outcome.result is IntakeResult.CANCELLED and booking.revision == 1:  # a cancellation never heard of
+            # a cancellation never heard of (one remembered named them when it was imported)
+            if outcome.result is IntakeResult.CANCELLED and booking.revision == 1 and not outcome.cancelled_first:
                 report.same_reference += _same_reference(ctx, profile, record.source, record.external_id, references())
             limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
             if line := over_limit(profile, booking):
@@ -359,7 +403,8 @@ def _older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> boo
 
 
 def _booked(ctx: Context, org: str, request: BookingRequest) -> bool:
-    """Whether `request`'s UID is already a booking (or a cancellation recorded) of its channel."""
+    """Whether `request`'s UID is already a booking (or a cancellation recorded, or remembered before its booking
+    came) of its channel."""
     return ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None
 
 
@@ -375,16 +420,25 @@ def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
     without guest lines in its channel, now that the UID is a booking (it clashed with its own hold),
     or declined; its title, or None (None too when the request is numbered below the hold: older
     news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
-    hold = _hold_of(ctx, org, request)
+    sequence = request.sequence if request.numbered_by is IntakePath.CALENDAR else None
+    slot = _release_hold(ctx, org, request.external_id, request.source, sequence)
+    return slot.title if slot else None
+
+
+def _release_hold(ctx: Context, org: str, uid: str, source: str, sequence: int | None) -> CalendarEntry | None:
+    """Cancel the live blocked slot channel `source`'s calendar export held under `uid` (a hold), numbered
+    `sequence` in the exports' series (None: another path's word); the slot as it held the boat, or None when
+    there is none, it was already cancelled, or `sequence` is below its own (older news)."""
+    hold = blocked_slot_record(ctx.store, org, uid, source)
     stored = ctx.store.get(calendar_pk(org), hold.cal_sk) if hold else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
     if slot is None:
         return None
     result = record_blocked_slot(
-        ctx, org, request.external_id, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True,
-        sequence=request.sequence if request.numbered_by is IntakePath.CALENDAR else None, source=request.source,
+        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence,
+        source=source,
     )  # fmt: skip
-    return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot.title
+    return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot
 
 
 def _drop_marks(ctx: Context, org: str, marks: list[Delete]) -> None:

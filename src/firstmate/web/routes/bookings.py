@@ -12,6 +12,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
 from firstmate.services.bookings import (
     cancel_booking,
+    cancelled_first_words,
     double_booked_now,
     get_booking,
     orchestrate_booking,
@@ -53,8 +54,10 @@ class BookingAnswer(BaseModel):
         description="What was taken as sent and may not be what was meant, in words: a start written with another "
         "offset than the business's zone has then (\"10:00 -07:00 is 18:00 in Europe/Lisbon; if 10:00 Lisbon time "
         'was meant, write 2027-07-04T10:00:00+01:00"); more guests than the boat\'s passenger limit ("8 guests '
-        'booked on Sea Lark, which takes 6: …"; the operations manager is told when it is created or changed). '
-        "Said when the booking is sent, not when it is read.",
+        'booked on Sea Lark, which takes 6: …"; the operations manager is told when it is created or changed); a '
+        "booking whose cancellation (a marketplace's short cancellation email, imported) came before it, recorded "
+        'cancelled and told to nobody ("boatsetter BS-7Q4K2M was cancelled before it arrived …"). Said when the '
+        "booking is sent, not when it is read.",
     )
 
 
@@ -105,7 +108,8 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
         response.status_code = 200
     profile = load_business(app.store, key.org)
     other = body.offset_warning(profile.org.timezone) if profile is not None else None
-    warnings = [w for w in (other, over_limit(profile, outcome.booking)) if w]
+    first = cancelled_first_words(outcome.booking) if outcome.cancelled_first else None
+    warnings = [w for w in (first, other, over_limit(profile, outcome.booking)) if w]
     return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel(), warnings)
 
 
