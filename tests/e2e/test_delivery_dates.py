@@ -144,3 +144,48 @@ def test_a_delivered_day_after_today_is_refused_as_the_billing_days_are(
         ),
     ]
     assert data_rows(data_app.store, "demo", "deliveries") == before  # nothing stored
+
+
+def test_a_collection_without_its_billing_day_or_a_billing_without_its_amount_is_refused(
+    data_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """A job collected with no billed_on was read as billed in every past day's report, and paid from a day on; a
+    billed_on with no amount billed said the job was billed for nothing. Each refused, saying what to write."""
+    clock.set(NOW)
+    before = data_rows(data_app.store, "demo", "deliveries")
+    raw = _folder(
+        tmp_path,
+        "BW-970,bluewater-delivery,Marlow Studio,2026-10-01,2026-10-02,3400,3400,,2026-10-20\n",
+        "BW-971,bluewater-delivery,Marlow Studio,2026-10-01,2026-10-02,,,2026-10-03,\n",
+        "BW-972,bluewater-delivery,Marlow Studio,2026-10-01,2026-10-02,0,0,2026-10-03,\n",
+        "BW-973,bluewater-delivery,Marlow Studio,2026-10-01,2026-10-02,3400,0,2026-10-03,\n",  # billed, unpaid: taken
+        "BW-974,bluewater-delivery,Marlow Studio,2026-10-01,2026-10-02,3400,3400,,\n",  # no days at all: taken
+    )
+    with pytest.raises(DataRejected) as refused:
+        check_data(data_app.store, "demo", raw, clock=data_app.clock)
+    assert refused.value.errors == [
+        RowError(
+            "deliveries.csv row 1 (line 2), field billed_on",
+            "is empty while collected_on is 2026-10-20: a job is paid once it is billed; write the day it was billed, "
+            "or leave collected_on empty too",
+        ),
+        RowError(
+            "deliveries.csv row 2 (line 3), field billed",
+            "is empty while billed_on is 2026-10-03: write the amount billed, or leave billed_on empty until it is "
+            "billed",
+        ),
+        RowError(
+            "deliveries.csv row 3 (line 4), field billed",
+            "is 0 while billed_on is 2026-10-03: write the amount billed, or leave billed_on empty until it is billed",
+        ),
+    ]
+    assert data_rows(data_app.store, "demo", "deliveries") == before  # nothing stored
+
+    admin = operator(data_app)
+    row = {"id": "BW-975", "entity": "bluewater-delivery", "client": "Marlow Studio", "promised": "2026-10-01",
+           "delivered": "2026-10-02", "billed": "3400", "collected": "3400", "billed_on": ""}  # fmt: skip
+    unbilled = admin.post("/admin/data/demo/deliveries", data={**row, "collected_on": "2026-10-20"})
+    assert unbilled.status_code == 422 and "is empty while collected_on is 2026-10-20" in unbilled.text
+    nothing = admin.post("/admin/data/demo/deliveries", data={**row, "billed": "", "billed_on": "2026-10-03"})
+    assert nothing.status_code == 422 and "is empty while billed_on is 2026-10-03" in nothing.text
+    assert all(key != "BW-975" for key, _ in data_rows(data_app.store, "demo", "deliveries"))

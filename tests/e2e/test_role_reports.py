@@ -976,6 +976,7 @@ def test_a_booking_cancelled_after_the_report_day_is_in_that_days_books(demo_app
         "amount": "700.00",
         "reference": "BO-77",
     }
+    clock.set(datetime(2026, 6, 20, 19, 0, tzinfo=UTC))  # the payout is written once it came in
     save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
     clock.set(datetime(2026, 7, 10, 16, 0, tzinfo=UTC))
     cancel_booking(demo_app, "demo", booking.id)
@@ -1008,6 +1009,7 @@ def test_a_booking_its_channel_cancelled_with_another_amount_counts_as_it_read_b
 
     body = booking_body(source="boatsetter", external_id="BO-78", start="2026-06-13T16:00:00-07:00")
     booked = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
+    clock.set(datetime(2026, 6, 20, 19, 0, tzinfo=UTC))  # the payout is written once it came in
     payout = {"id": "P-BO-78", "source": "boatsetter", "paid_on": "2026-06-20", "amount": "700.00",
               "reference": "BO-78"}  # fmt: skip
     save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
@@ -1039,11 +1041,15 @@ def test_a_cancelled_booking_its_refund_names_is_undone_by_the_refund_not_twice(
     for ref in ("BO-77", "BO-79"):
         body = booking_body(source="boatsetter", external_id=ref, start="2026-06-13T16:00:00-07:00")
         booked[ref] = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body), tell=False).booking
+    clock.set(datetime(2026, 6, 5, 19, 0, tzinfo=UTC))  # each payment is written once it came in
+    for ref in booked:
         payout = {"id": f"P-{ref}", "source": "boatsetter", "paid_on": "2026-06-05", "amount": "700", "reference": ref}
         save_row(demo_app.store, "demo", "payouts", payout, clock=demo_app.clock)
     clock.set(datetime(2026, 6, 10, 16, 0, tzinfo=UTC))
-    for ref, refund, clawback in (("BO-77", "-840.75", "-700"), ("BO-79", "-600.75", "-500")):
+    for ref in booked:
         cancel_booking(demo_app, "demo", booked[ref].id)
+    clock.set(datetime(2026, 6, 11, 19, 0, tzinfo=UTC))
+    for ref, refund, clawback in (("BO-77", "-840.75", "-700"), ("BO-79", "-600.75", "-500")):
         back = {"id": f"P-{ref}-back", "source": "boatsetter", "paid_on": "2026-06-11", "amount": clawback,
                 "reference": ref}  # fmt: skip
         line = {"id": f"R-{ref}-refund", "entity": "saltwind-charters", "source": "booking:boatsetter",
@@ -1234,7 +1240,7 @@ def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(d
         return _folder_problems(demo_app, tmp_path, files)
 
     expenses = "id,month,entity,category,vendor,amount,fixed,asset\nE-1,2026-11,saltwind-charters,fuel,Harbor Fuel,{}\n"
-    payouts = "id,source,paid_on,amount,reference\nP-1,marketplace,2026-11-02,{},\n"
+    payouts = "id,source,paid_on,amount,reference\nP-1,marketplace,2026-05-02,{},\n"
     occupancy = "asset,month,nights_available,nights_booked,revenue\nloft-unit,2026-10,31,18,{}\n"
     business = (
         "currency: {}\ncash: {{balance: {}, as_of: 2026-11-01}}\nfixed_costs: [{{name: Insurance, monthly: {}}}]\n"
@@ -1269,7 +1275,7 @@ def test_every_amount_of_the_data_folder_keeps_to_its_currencys_decimal_places(d
     save_row(demo_app.store, "demo", "finance", {"currency": "JPY"}, clock=demo_app.clock)
     invoices = (
         "id,entity,client,issued,due,amount,paid_on,paid_amount\n"
-        "INV-1,keel-advisory,Example Co,2026-11-02,2026-12-02,12000.50,2026-11-20,\n"
+        "INV-1,keel-advisory,Example Co,2026-05-02,2026-06-02,12000.50,2026-05-20,\n"
     )
     assert problems({"invoices.csv": invoices}) == [
         ("invoices.csv row 1 (line 2), field amount",

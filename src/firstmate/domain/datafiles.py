@@ -114,12 +114,13 @@ def check_rows(
     zone: str = "UTC",
 ) -> DataSet | list[RowError]:
     """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys,
-    a refund's sale, a delivery's days billed and collected, and every amount of money in the decimal places of
-    the currency (business.yaml's of these files, else `currency`, the stored one). Returns the data set, or every
-    problem found (file, row and field named in each). `sale_elsewhere`: whether a sale these files do not hold has
-    that reference or id (a stored row, a firstmate booking); without it, only these files' sales are known.
-    `today`: the day it is in the business's `zone`, which a day that records what happened may not be after
-    (None: not checked, for a caller without a clock)."""
+    a refund's sale, a delivery's days billed and collected (and an amount billed on its day), and every amount of
+    money in the decimal places of the currency (business.yaml's of these files, else `currency`, the stored one).
+    Returns the data set, or every problem found (file, row and field named in each). `sale_elsewhere`: whether a
+    sale these files do not hold has that reference or id (a stored row, a firstmate booking); without it, only these
+    files' sales are known.
+    `today`: the day it is in the business's `zone`, which a day that records what happened (a delivery's, or a
+    payment's paid_on) may not be after (None: not checked, for a caller without a clock)."""
     entity_ids, asset_ids = set(entities), set(assets)
     errors: list[RowError] = []
     data = DataSet()
@@ -137,8 +138,9 @@ def check_rows(
             if model is None:
                 continue
             errors += _references(spec, row, model, entity_ids, asset_ids) + _refund_without_its_sale(row, model)
+            errors += _days_to_come(row, model, today, zone)
             if isinstance(model, Delivery):
-                errors += _billing_days(row, model, today, zone)
+                errors += _billing_days(row, model)
             if isinstance(model, Row):
                 taken.append((row, model))
             if isinstance(model, RevenueLine) and model.amount < 0 and model.reference.strip():
@@ -266,31 +268,58 @@ def _refund_without_its_sale(row: RawRow, model: BaseModel) -> list[RowError]:
     return []
 
 
-#: What each day of a delivery records, and what to leave it until: said when the day is after today.
-_HAPPENED = {
-    "delivered": ("the day the job was delivered", "delivered"),
-    "billed_on": ("the day the job was billed", "billed"),
-    "collected_on": ("the day the last of it was paid", "paid"),
+#: What each day that records what happened records, by kind of row, and what to do until then: said when the day
+#: is after today.
+_HAPPENED: dict[type[BaseModel], dict[str, tuple[str, str]]] = {
+    Delivery: {
+        "delivered": ("the day the job was delivered", "leave it empty until it is delivered"),
+        "billed_on": ("the day the job was billed", "leave it empty until it is billed"),
+        "collected_on": ("the day the last of it was paid", "leave it empty until it is paid"),
+    },
+    Invoice: {"paid_on": ("the day the client paid", "leave paid_on and paid_amount empty until it is paid")},
+    Payout: {"paid_on": ("the day the marketplace paid out", "leave the row out until it is paid out")},
 }
 
 
-def _billing_days(row: RawRow, delivery: Delivery, today: date | None, zone: str) -> list[RowError]:
-    """A delivery's delivered, billed_on and collected_on record what happened: one after today is a typo (2062 for
-    2026), which read the job as unbilled, or unpaid, in every report until then (a delivered one: done, and never
-    overdue); a collected_on before its billed_on was taken as written. Each refused, naming the dates."""
+def _days_to_come(row: RawRow, model: BaseModel, today: date | None, zone: str) -> list[RowError]:
+    """A day recording what happened (a delivery's delivered, billed_on and collected_on; an invoice's or a payout's
+    paid_on) after today is a typo (2062 for 2026): the job read as unbilled, or unpaid, in every report until then
+    (a delivered one: done, and never overdue), an invoice as unpaid (chased as overdue) and a payout as not come.
+    Each refused, naming the day, today and what to write instead."""
+    if today is None:
+        return []
     errors = []
-    for name, (what, until) in _HAPPENED.items():
-        day = getattr(delivery, name)
-        if today is not None and day is not None and day > today:
+    for name, (what, instead) in _HAPPENED.get(type(model), {}).items():
+        day = getattr(model, name)
+        if day is not None and day > today:
             said = (
                 f"{day} is after today ({today} in {zone}): {name} is {what}, which has happened; correct the date "
-                f"(a year mistyped?), or leave it empty until it is {until}"
+                f"(a year mistyped?), or {instead}"
             )
             errors.append(RowError(row.where(name), said))
+    return errors
+
+
+def _billing_days(row: RawRow, delivery: Delivery) -> list[RowError]:
+    """A delivery's billed_on, collected_on and billed agree: a collected_on before its billed_on was taken as
+    written; a collected_on without a billed_on read the job as billed in every past day's report, before it was paid;
+    a billed_on with nothing billed said the job was billed for nothing. Each refused, saying what to write."""
+    errors = []
     billed, collected = delivery.billed_on, delivery.collected_on
     if billed is not None and collected is not None and collected < billed:
         said = f"{collected} is before billed_on {billed}: a job is paid once it is billed; correct whichever date"
         errors.append(RowError(row.where("collected_on"), f"{said} is wrong"))
+    if billed is None and collected is not None:
+        said = (
+            f"is empty while collected_on is {collected}: a job is paid once it is billed; write the day it was "
+            "billed, or leave collected_on empty too"
+        )
+        errors.append(RowError(row.where("billed_on"), said))
+    if billed is not None and delivery.billed == 0:
+        written = row.values.get("billed")
+        amount = "empty" if written is None or not str(written).strip() else str(written).strip()
+        said = f"is {amount} while billed_on is {billed}: write the amount billed, or leave billed_on empty until it is"
+        errors.append(RowError(row.where("billed"), f"{said} billed"))
     return errors
 
 
