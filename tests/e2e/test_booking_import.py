@@ -404,7 +404,7 @@ def _a_year_on(raw: bytes) -> bytes:
     return raw.replace(b"December 12, 2026", b"December 11, 2027")
 
 
-def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_cancelled_telling_nobody(
+def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_cancelled_telling_its_manager_alone(
     home: Path, tmp_path: Path
 ) -> None:
     """Found by a review: Boatsetter's short cancellation (its Booking ID alone) imported before the confirmation
@@ -435,14 +435,14 @@ def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_ca
     assert "cancelled.eml: 1 cancellation remembered." in said, said
     assert (
         "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of yet: remembered, so its confirmation, "
-        "if it comes, is recorded as cancelled and nobody is told"
+        "if it comes, is recorded as cancelled and told to the operations manager alone"
     ) in said, said
     assert "import this email again" not in said
     said = imported(_a_year_on(SAMPLE_EMAIL.read_bytes()), "confirmed.eml")
     assert "confirmed.eml: 1 cancelled before it arrived." in said, said
     assert (
         "boatsetter BS-7Q4K2M was cancelled before it arrived (by a cancellation imported earlier): "
-        "recorded as cancelled; nobody was told"
+        "recorded as cancelled; the operations manager alone was told"
     ) in said, said
     app = build(Settings(home=home))
     try:
@@ -451,7 +451,8 @@ def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_ca
             "cancelled",
             "Dana Whitcomb",
         )
-        assert outbox.list_entries(app.store, "demo") == []  # no crew asked, no guest invited, nobody told
+        # no crew asked, no guest invited: the operations manager told once, as of a cancellation never seen
+        assert [e.key.rsplit(":", 1)[1] for e in outbox.list_entries(app.store, "demo")] == ["ops"]
         entries = [e.data for e in all_items(app.store, calendar_pk("demo"))]
         assert entries and all(e["cancelled"] for e in entries)  # the boat is free, the feeds list it cancelled
     finally:
@@ -460,7 +461,8 @@ def test_a_short_cancellation_imported_before_its_confirmation_books_the_trip_ca
     assert "1 unchanged." in imported(_a_year_on(SAMPLE_EMAIL.read_bytes()), "confirmed.eml")
     app = build(Settings(home=home))
     try:
-        assert outbox.list_entries(app.store, "demo") == [] and _only_booking(app)["request"]["status"] == "cancelled"
+        assert len(outbox.list_entries(app.store, "demo")) == 1  # nothing more sent
+        assert _only_booking(app)["request"]["status"] == "cancelled"
     finally:
         app.close()
 
@@ -489,7 +491,7 @@ def test_a_booking_of_a_remembered_cancellation_from_a_file_is_recorded_cancelle
     report = import_records(demo_app, "demo", parse_csv("source," + HEADER + row))
     assert dict(report.counts) == {"cancelled before it arrived": 1}, report
     assert _only_booking(demo_app)["request"]["status"] == "cancelled"
-    assert outbox.list_entries(demo_app.store, "demo") == []
+    assert [e.key.rsplit(":", 1)[1] for e in outbox.list_entries(demo_app.store, "demo")] == ["ops"]
 
 
 def test_a_short_cancellation_of_a_held_request_releases_the_hold(demo_app: App) -> None:
@@ -508,7 +510,7 @@ def test_a_short_cancellation_of_a_held_request_releases_the_hold(demo_app: App)
     assert cancelled.not_booked == [
         "boatsetter BS-7Q4K2M cancels a booking firstmate has no record of yet, held as “Pending request” "
         "(Sat 13 Jun 2026, 16:00 PDT): the hold is released; remembered, so its confirmation, if it comes, is "
-        "recorded as cancelled and nobody is told"
+        "recorded as cancelled and told to the operations manager alone"
     ]
     assert live() == []
     again = import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))

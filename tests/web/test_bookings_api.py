@@ -586,7 +586,7 @@ def test_an_amount_far_over_its_currencys_bound_is_told_that_currencys_bound(
     assert _snapshot(demo_app) == before  # nothing taken
 
 
-def test_a_booking_whose_short_cancellation_came_first_is_answered_cancelled_and_tells_nobody(
+def test_a_booking_whose_short_cancellation_came_first_is_answered_cancelled_and_tells_its_manager_alone(
     client: TestClient, demo_app: App, api_key: str
 ) -> None:
     """Boatsetter's short cancellation email of BS-7Q4K2M imported, then the booking sent through the API under the
@@ -602,10 +602,11 @@ def test_a_booking_whose_short_cancellation_came_first_is_answered_cancelled_and
     assert (said["result"], said["status"]) == ("cancelled", "cancelled")
     assert said["warnings"] == [
         "boatsetter BS-7Q4K2M was cancelled before it arrived (by a cancellation imported earlier): "
-        "recorded as cancelled; nobody was told"
+        "recorded as cancelled; the operations manager alone was told"
     ]
-    assert outbox.list_entries(demo_app.store, "demo") == []
+    told = [e.key.rsplit(":", 1)[1] for e in outbox.list_entries(demo_app.store, "demo")]
+    assert told == ["ops"]  # no crew asked, no guest invited: the operations manager, as of a cancellation never seen
     assert all(e.data["cancelled"] for e in all_items(demo_app.store, calendar_pk("demo")))
     again = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M"))
     assert again.json()["result"] == "unchanged" and again.json()["booking_id"] == said["booking_id"]
-    assert outbox.list_entries(demo_app.store, "demo") == []
+    assert len(outbox.list_entries(demo_app.store, "demo")) == 1

@@ -236,7 +236,7 @@ def cancelled_first_words(booking: Booking) -> str:
     """What an intake says of a booking recorded cancelled as it came, its cancellation remembered before it."""
     named = f"{booking.request.source} {booking.request.external_id}"
     said = "was cancelled before it arrived (by a cancellation imported earlier): recorded as cancelled"
-    return f"{named} {said}; nobody was told"
+    return f"{named} {said}; the operations manager alone was told"
 
 
 def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:
@@ -490,10 +490,8 @@ def _create(
     left_out = {p.id for p in crew_for_roles(ctx.store, org, asset.roles) if p.id in busy} if busy else set()
     if (kept := not_asked_write(org, booking.id, left_out)) is not None:
         writes.append(kept)
-    quiet = remembered is not None and booking.cancelled  # its cancellation came first, and was said then
-    notices = (
-        [] if quiet else booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
-    )
+    # one whose cancellation came first is told as a cancellation never heard of: to the operations manager alone
+    notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
     _commit(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 

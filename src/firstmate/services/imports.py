@@ -173,7 +173,8 @@ def _remembered_words(
     already = "already " if result is IntakeResult.UNCHANGED else ""
     return (
         f"{record.source} {record.external_id} cancels a booking firstmate has no record of yet{held}: {released}"
-        f"{already}remembered, so its confirmation, if it comes, is recorded as cancelled and nobody is told"
+        f"{already}remembered, so its confirmation, if it comes, is recorded as cancelled and told to the operations "
+        "manager alone"
     )
 
 
@@ -233,7 +234,8 @@ def import_records(
     many. A calendar event without guest lines whose UID is a booking of its channel is that booking
     (cancelled, or as it stands); a booking whose UID held a blocked slot (a hold) cancels the slot. A
     cancellation by reference alone of a booking never recorded is remembered (`remember_cancellation`: its
-    booking, when it comes, is recorded cancelled, telling nobody), and releases its reference's hold."""
+    booking, when it comes, is recorded cancelled, told to the operations manager alone), and releases its
+    reference's hold."""
     report = ImportReport(errors=check_records(ctx, org, records))
     if report.errors:
         return report
