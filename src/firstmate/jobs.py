@@ -23,6 +23,7 @@ from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.clash_index import index_pending
+from firstmate.services.crew_owed import OwedAsks, complete_owed_asks
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
     WeekNotOver,
@@ -90,16 +91,30 @@ def crew_reminders(app: App, period: datetime) -> str:
 
 
 def finish_fanouts(app: App, period: datetime) -> str:
-    """Queue the rest of any large booking's notices a stopped process left half done, and check
-    the bookings and blocked slots written since the last pass for double bookings left untold."""
+    """Queue the rest of any large booking's notices a stopped process left half done, check
+    the bookings and blocked slots written since the last pass for double bookings left untold, and
+    ask the crew a change freed or made crew whom a stopped process or a store failing left unasked."""
     try:
         queued = complete_fanouts(app)
     finally:  # the checks run even when the fan-outs failed (the run is then retried, the failure said)
-        checks = complete_clash_checks(app)
+        try:
+            checks = complete_clash_checks(app)
+        finally:  # and the owed asks even when the checks failed
+            asks = complete_owed_asks(app)
     left = f", {checks.left} left for the next pass" if checks.left else ""
-    return (
+    said = (
         f"{queued} notices queued; {checks.checked} calendar entries checked, {checks.told} double bookings told{left}"
     )
+    return said + _owed_asks_said(asks)
+
+
+def _owed_asks_said(asks: OwedAsks) -> str:
+    """What a pass did of the crew asks owed ("; 1 owed crew ask done: 1 crew member asked"), "" for none."""
+    if not (asks.finished or asks.left):
+        return ""
+    left = f", {asks.left} left for the next pass" if asks.left else ""
+    done = f"{asks.finished} owed crew ask{'' if asks.finished == 1 else 's'} done"
+    return f"; {done}: {asks.asked} crew member{'' if asks.asked == 1 else 's'} asked{left}"
 
 
 def roster_lists(app: App, period: datetime) -> str:
@@ -391,7 +406,7 @@ def declared_jobs(
                 "fanouts",
                 "*/5 * * * *",
                 "UTC",
-                "Finish large bookings' notices; tell double bookings left untold",
+                "Finish large bookings' notices; tell double bookings left untold; ask crew left unasked",
                 timedelta(minutes=10),
             ),
             finish_fanouts,

@@ -77,7 +77,8 @@ from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, ask_the_moved, not_asked, not_asked_held, not_asked_write
+from firstmate.services.crew_freed import ask_the_freed, not_asked, not_asked_held, not_asked_write
+from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
     CREW,
@@ -601,6 +602,9 @@ def _change(
     quiet -= unheard  # the trip is news to them, changed or not
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
+    # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
+    if (owed := freed_owed(org, before, event, now)) is not None:
+        writes.append(owed)
     # an import's later row of a booking it created: who heard nothing yet (all they were given still waits) hears
     # of the trip as this revision leaves it, as news; what waits for them is withdrawn in this same transaction
     fresh, ops_waiting = unheard_so_far(ctx.store, org, existing, booking.revision, now) if news else (frozenset(), [])
@@ -626,9 +630,9 @@ def _change(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
         off_trip=off_trip, unheard=unheard, guests_followed=line_writes,
     )  # fmt: skip
-    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of
-    ask_the_freed(ctx, profile, before, event)
-    ask_the_moved(ctx, profile, before, event)  # and those it left out, free at its new times
+    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
+    # moved, those it left out who are free at its new times
+    ask_the_freed(ctx, profile, before, event, owed=owed)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 

@@ -12,12 +12,15 @@ may take, they get its "Crew needed" then: the message and their leaving the lis
 twice. Someone still busy at that trip's time (on a third trip) stays on
 the list, for when that one lets them go. The trip's own later messages ("Trip changed" to everyone asked, with
 nobody aboard yet) leave out those still on it: they never heard of it. When it moves, those on it free at its
-new times are asked too (`ask_the_moved`).
+new times are asked too (`ask_the_freed`).
 
 Someone made active again, or given a qualification, or added, by `firstmate org import` (`ask_the_joined`) is
 asked to crew each trip of the next `JOINED_AHEAD` that has a role open they may now take and that did not ask
 them (they were inactive, not qualified for any of its roles, or not there): its "Crew needed" as it is now, once
 (a trip that ever sent them a crew message is known to them). Busy at its time, they go on its list instead.
+
+The change that frees someone, or makes them crew, writes in its own transaction a mark that asking them is owed
+(`crew_owed`); the asking drops it once done, and the `fanouts` job finishes any a crash or a store failing left.
 """
 
 from __future__ import annotations
@@ -85,27 +88,45 @@ def freed_by(before: CrewEvent, after: CrewEvent) -> frozenset[str]:
     return frozenset(held - {slot.person_id for slot in after.roles if slot.person_id})
 
 
-def ask_the_freed(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> int:
+def ask_the_freed(
+    ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent, *, owed: Put | None = None
+) -> int:
     """After `before` changed to `after` (written): "Crew needed" to each person it freed (`freed_by`) for each
     trip overlapping `before`'s times that left them out, has a role open they may take, and has not left, where
-    they are not busy now. Returns how many were asked. The change has landed: a store failing now is logged,
-    not raised, and those it did not ask stay listed."""
-    freed = freed_by(before, after)
+    they are not busy now; and, the trip moved, to those it left out who are free at its new times. Returns how
+    many were asked. `owed`: the mark the change wrote with it (`crew_owed.freed_owed`), dropped once done. The
+    change has landed: a store failing now is logged, not raised, and the mark left for the `fanouts` job."""
+    try:
+        asked = ask_freed(ctx, profile, before.id, before.start, before.end, freed_by(before, after))
+        if moved_to_ask(before, after):
+            asked += ask_listed(ctx, profile, after.booking_id)
+        if owed is not None:
+            ctx.store.transact([Delete(owed.item.pk, owed.item.sk)])
+    except StoreError as exc:
+        log.warning("crew.freed_unasked", org=profile.org.id, trip=before.id, error=str(exc))
+        return 0
+    return asked
+
+
+def moved_to_ask(before: CrewEvent, after: CrewEvent) -> bool:
+    """Whether `after` is its trip moved to other times, still to sail: those it left out may be free then."""
+    return (after.start, after.end) != (before.start, before.end) and after.status is EventStatus.SCHEDULED
+
+
+def ask_freed(
+    ctx: Context, profile: BusinessProfile, event_id: str, start: datetime, end: datetime, freed: Collection[str]
+) -> int:
+    """Ask each of `freed` (let go by the trip `event_id`, which held them from `start` to `end`) to crew ("Crew
+    needed") each trip to come overlapping those times that left them out (`ask_the_freed`'s rules); how many
+    were asked. Idempotent (who is asked leaves the trip's list in the same write). Raises StoreError."""
+    freed = frozenset(freed)
     if not freed:
         return 0
-    try:
-        return _ask(ctx, profile, before, freed)
-    except StoreError as exc:
-        log.warning("crew.freed_unasked", org=profile.org.id, event=before.id, error=str(exc))
-        return 0
-
-
-def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: frozenset[str]) -> int:
     org, now = profile.org.id, ctx.clock.now()
     others = [
         e
-        for e in events_between(ctx.store, org, before.start, before.end)
-        if e.id != before.id and e.status is EventStatus.SCHEDULED and e.start > now  # one that has left takes nobody
+        for e in events_between(ctx.store, org, start, end)
+        if e.id != event_id and e.status is EventStatus.SCHEDULED and e.start > now  # one that has left takes nobody
     ]
     if not others:
         return 0
@@ -115,39 +136,34 @@ def _ask(ctx: Context, profile: BusinessProfile, before: CrewEvent, freed: froze
     if not waiting:
         return 0
     people = {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
-    return sum(_ask_retried(ctx, profile, event, people, now) for event in waiting)
+    return sum(_ask_retried(ctx, profile, event.booking_id, people, now) for event in waiting)
 
 
-def ask_the_moved(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> int:
-    """After a trip moved from `before`'s times to `after`'s (written): "Crew needed" to those its first one left
-    out for being busy, and free at its new times (`ask_the_freed`'s rules). Returns how many were asked; a store
-    failing now is logged, not raised."""
-    if (after.start, after.end) == (before.start, before.end) or after.status is not EventStatus.SCHEDULED:
+def ask_listed(ctx: Context, profile: BusinessProfile, booking_id: str) -> int:
+    """Ask those the trip of `booking_id` left out for being busy, and free at its times now, to crew it ("Crew
+    needed", `ask_the_freed`'s rules); how many were asked. Idempotent. Raises StoreError."""
+    listed = not_asked(ctx.store, profile.org.id, booking_id)
+    if not listed:
         return 0
-    try:
-        listed = not_asked(ctx.store, profile.org.id, after.booking_id)
-        if not listed:
-            return 0
-        people = {p.id: p for p in list_people(ctx.store, profile.org.id) if p.id in listed}
-        return _ask_retried(ctx, profile, after, people, ctx.clock.now())
-    except StoreError as exc:
-        log.warning("crew.freed_unasked", org=profile.org.id, event=after.id, error=str(exc))
-        return 0
+    people = {p.id: p for p in list_people(ctx.store, profile.org.id) if p.id in listed}
+    return _ask_retried(ctx, profile, booking_id, people, ctx.clock.now())
 
 
 def _ask_retried(
-    ctx: Context, profile: BusinessProfile, event: CrewEvent, people: dict[str, Person], now: datetime
+    ctx: Context, profile: BusinessProfile, booking_id: str, people: dict[str, Person], now: datetime
 ) -> int:
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         try:
-            return _ask_for(ctx, profile, event, people, now)
+            return _ask_for(ctx, profile, booking_id, people, now)
         except ConditionFailed:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise  # it kept changing: the mark of the asking owed is kept, for the job
             continue  # its list or trip changed meanwhile: read again and decide again
     return 0
 
 
-def _ask_for(ctx: Context, profile: BusinessProfile, event: CrewEvent, freed: dict[str, Person], now: datetime) -> int:
-    org, booking_id = profile.org.id, event.booking_id
+def _ask_for(ctx: Context, profile: BusinessProfile, booking_id: str, freed: dict[str, Person], now: datetime) -> int:
+    org = profile.org.id
     listed = ctx.store.get(booking_pk(org, booking_id), NOT_ASKED)
     waiting = set(listed.data.get("people", ())) if listed else set()
     candidates = waiting & freed.keys()
@@ -209,36 +225,62 @@ def joined(before: Mapping[str, Person], after: Iterable[Person]) -> list[Person
 
 
 def ask_the_joined(
-    ctx: Context, profile: BusinessProfile, before: Mapping[str, Person], after: Iterable[Person], *, dry_run: bool
+    ctx: Context,
+    profile: BusinessProfile,
+    before: Mapping[str, Person],
+    after: Iterable[Person],
+    *,
+    dry_run: bool,
+    owed: Put | None = None,
 ) -> JoinedAsks:
     """After people were saved (`before`: as they were): "Crew needed" to each made active or qualified
     (`joined`) for each trip departing in the next `JOINED_AHEAD`, not cancelled, with a role open they may take
-    now, that did not ask them (`_was_crew`) and never sent them a crew message; busy at its time, they are put
-    on its list (`NOT_ASKED`) instead. `dry_run`: counted, nothing written. A store failing is logged, not raised:
-    the people are saved, and those not asked yet are asked by no later import."""
-    people = joined(before, after)
+    now, that did not ask them (`_was_crew`) and never sent them a crew message; busy at its time, they are put on
+    its list (`NOT_ASKED`) instead. `dry_run`: counted, nothing written. `owed`: the mark the save wrote with the
+    people (`crew_owed.joined_owed`), dropped once done. A store failing is logged, not raised: the people are
+    saved, and the mark left for the `fanouts` job, which asks those not asked yet."""
     done = JoinedAsks()
+    try:
+        ask_joined(ctx, profile, before, after, dry_run=dry_run, done=done)
+        if owed is not None and not dry_run:
+            ctx.store.transact([Delete(owed.item.pk, owed.item.sk)])
+    except StoreError as exc:
+        log.warning("crew.joined_unasked", org=profile.org.id, error=str(exc))
+    return done
+
+
+def ask_joined(
+    ctx: Context,
+    profile: BusinessProfile,
+    before: Mapping[str, Person],
+    after: Iterable[Person],
+    *,
+    dry_run: bool = False,
+    done: JoinedAsks | None = None,
+) -> JoinedAsks:
+    """`ask_the_joined`'s asking, counted in `done` as it goes. Idempotent (a trip that sent them a crew message,
+    or lists them, is not asked about again). Raises StoreError, and ConditionFailed for a trip that kept changing
+    as it was read (asked by the next try)."""
+    people = joined(before, after)
+    done = done if done is not None else JoinedAsks()
     if not people:
         return done
     org, now = profile.org.id, ctx.clock.now()
-    try:
-        for event in events_between(ctx.store, org, now, now + JOINED_AHEAD):
-            if event.status is not EventStatus.SCHEDULED or event.start <= now:
-                continue
-            for _ in range(MAX_ATTEMPTS):
-                try:
-                    asked, waiting = _ask_joined(ctx, profile, event.booking_id, people, before, now, dry_run)
-                    break
-                except ConditionFailed:
-                    continue  # the trip, its list or a message changed meanwhile: read again and decide again
-            else:
-                asked, waiting = set(), set()
-            for person_id in asked:
-                done.asked[person_id] = done.asked.get(person_id, 0) + 1
-            for person_id in waiting:
-                done.waiting[person_id] = done.waiting.get(person_id, 0) + 1
-    except StoreError as exc:
-        log.warning("crew.joined_unasked", org=org, error=str(exc))
+    for event in events_between(ctx.store, org, now, now + JOINED_AHEAD):
+        if event.status is not EventStatus.SCHEDULED or event.start <= now:
+            continue
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                asked, waiting = _ask_joined(ctx, profile, event.booking_id, people, before, now, dry_run)
+                break
+            except ConditionFailed:
+                if attempt == MAX_ATTEMPTS - 1:
+                    raise  # the trip, its list or a message kept changing: left to the next try
+                continue  # changed meanwhile: read again and decide again
+        for person_id in asked:
+            done.asked[person_id] = done.asked.get(person_id, 0) + 1
+        for person_id in waiting:
+            done.waiting[person_id] = done.waiting.get(person_id, 0) + 1
     return done
 
 

@@ -33,11 +33,12 @@ from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import model_at, problem_words
 from firstmate.domain.timing import when
 from firstmate.errors import DataRejected, NotFound
-from firstmate.ports import MAX_TRANSACTION_WRITES, Put, Store
+from firstmate.ports import MAX_TRANSACTION_WRITES, Put, Store, Write
 from firstmate.services.bookings import get_booking, over_limit
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import JoinedAsks, ask_the_joined
+from firstmate.services.crew_owed import joined_owed
 from firstmate.services.people import list_people, people_writes
 from firstmate.services.trips import calendar_between
 from firstmate.services.waiver_texts import NewText, follow_new_texts, marker_writes, texts_changed, would_ask
@@ -159,10 +160,13 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
     result.no_roles = sorted(a.id for a in profile.assets if a.kind is AssetKind.BOAT and not a.roles)
     saved = profile.model_copy(update={"entities": entities, "assets": assets})
     new_texts = texts_changed(before, profile)
+    asking = ctx is not None and before is not None  # a new org has no trips
+    # asking those made crew is owed with their saving: a crash or a store failing after it, the job asks them
+    owed = joined_owed(org, people_before, setup.people, ctx.clock.now()) if ctx and asking and not dry_run else None
     if not dry_run:  # each line's new text saved with the marker that has its trips follow it
-        _save(store, saved, setup.people, marker_writes(org, new_texts))
-    if ctx is not None and before is not None:  # a new org has no trips
-        result.joined = ask_the_joined(ctx, saved, people_before, setup.people, dry_run=dry_run)
+        _save(store, saved, setup.people, marker_writes(org, new_texts), owed)
+    if ctx is not None and asking:
+        result.joined = ask_the_joined(ctx, saved, people_before, setup.people, dry_run=dry_run, owed=owed)
         result.new_texts = would_ask(ctx, saved, new_texts) if dry_run else follow_new_texts(ctx, org)
     return result
 
@@ -203,13 +207,16 @@ def _limit_set_or_lowered(asset: Asset, before: BusinessProfile | None) -> bool:
     return was is None or was.max_guests is None or asset.max_guests < was.max_guests
 
 
-def _save(store: Store, profile: BusinessProfile, people: tuple[Person, ...], markers: list[Put]) -> None:
+def _save(
+    store: Store, profile: BusinessProfile, people: tuple[Person, ...], markers: list[Put], owed: Put | None = None
+) -> None:
     """The profile and its people in one transaction when they fit in one (an org of up to a hundred records
     changed: a store failing midway then leaves it as it was, never half imported); else the profile, then the
-    people in transactions of fifty. `markers` go with the profile."""
+    people in transactions of fifty. `markers` go with the profile; `owed` (the asking of those made crew) with
+    the first people written."""
     writes, _ = business_writes(store, profile)
     writes += markers
-    crew = people_writes(store, profile.org.id, list(people))
+    crew: list[Write] = [*([owed] if owed else []), *people_writes(store, profile.org.id, list(people))]
     if len(writes) + len(crew) <= MAX_TRANSACTION_WRITES:
         if writes or crew:
             store.transact([*writes, *crew])

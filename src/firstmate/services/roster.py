@@ -24,10 +24,11 @@ from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
-from firstmate.ports import Item, Write
+from firstmate.ports import Item, Put, Write
 from firstmate.services.business import load_business, org_timezone
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, freed_by
+from firstmate.services.crew_freed import ask_the_freed
+from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import (
     held_list_due,
     held_trips,
@@ -228,6 +229,7 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
 
 def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None) -> CrewEvent:
     read: list[CrewEvent] = []  # the event the change was decided on, for its reminders' writes
+    owed: list[Put] = []  # the mark of the asking the change owes those it frees, as last written
 
     def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         read[:] = [event]
@@ -248,12 +250,17 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
             else []
         )
         moved = [person for person, role in after.items() if before.get(person, role) != role]
-        return [*(also(updated) if also else []), *reminders_reworded(ctx, org, updated, moved, written=handed)]
+        owed[:] = [mark] if (mark := freed_owed(org, read[0], updated, ctx.clock.now())) else []
+        return [
+            *(also(updated) if also else []),
+            *reminders_reworded(ctx, org, updated, moved, written=handed),
+            *owed,
+        ]
 
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
-    if read and freed_by(read[0], updated) and (profile := load_business(ctx.store, org)) is not None:
+    if owed and read and read[0] != updated and (profile := load_business(ctx.store, org)) is not None:
         # released, or replaced by a designation: asked to crew the trips at its time they were left out of
-        ask_the_freed(ctx, profile, read[0], updated)
+        ask_the_freed(ctx, profile, read[0], updated, owed=owed[0])
     return updated
 
 
