@@ -29,7 +29,6 @@ from firstmate.domain.reports.document import ROLES
 from firstmate.domain.reports.format import plural
 from firstmate.errors import DataRejected, InvalidInput
 from firstmate.services.business import load_business
-from firstmate.services.crew_freed import JOINED_AHEAD
 from firstmate.services.org_setup import OrgImport, check_org, import_org, org_tables, over_new_limits
 from firstmate.services.people import list_people
 
@@ -187,17 +186,16 @@ def _show(
 
 
 def _show_joined(result: OrgImport, *, dry_run: bool, names: Mapping[str, str]) -> None:
-    """Who, made active, qualified or added, is asked to crew the trips of the next weeks that did not ask them."""
-    days = JOINED_AHEAD.days
+    """Who, made active, qualified or added, is asked to crew the trips to come that did not ask them."""
     for person_id in sorted(result.joined.asked.keys() | result.joined.waiting.keys()):
         asked, waiting = result.joined.asked.get(person_id, 0), result.joined.waiting.get(person_id, 0)
         verb = "would be" if dry_run else "is"
         who = f"{names.get(person_id, person_id)} ({person_id}) {verb} asked to crew"
         free = "once the trip they are on at its time lets them go"
         if not asked:  # busy at each trip's time: on its list
-            out.print(Text(f"{who} {plural(waiting, 'trip')} of the next {days} days {free}"))
+            out.print(Text(f"{who} {plural(waiting, 'trip')} to come {free}"))
             continue
-        line = f'{who} {plural(asked, "trip")} of the next {days} days ("Crew needed")'
+        line = f'{who} {plural(asked, "trip")} to come ("Crew needed")'
         out.print(Text(f"{line}, and {waiting} more {free}" if waiting else line))
 
 

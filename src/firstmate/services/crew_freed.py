@@ -15,7 +15,7 @@ nobody aboard yet) leave out those still on it: they never heard of it. When it 
 new times are asked too (`ask_the_freed`).
 
 Someone made active again, or given a qualification, or added, by `firstmate org import` (`ask_the_joined`) is
-asked to crew each trip of the next `JOINED_AHEAD` that has a role open they may now take and that did not ask
+asked to crew each trip to come (`JOINED_AHEAD`) that has a role open they may now take and that did not ask
 them (they were inactive, not qualified for any of its roles, or not there): its "Crew needed" as it is now, once
 (a trip that ever sent them a crew message is known to them). Busy at its time, they go on its list instead.
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 
@@ -44,14 +44,15 @@ from firstmate.services.notifications import crew_needed_message
 from firstmate.services.outbox import enqueue_write, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
-from firstmate.services.trips import booking_pk, crew_busy_between, events_between
+from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, crew_busy_between, events_between
 
 NOT_ASKED = "NOT-ASKED"
 #: Tries at one trip's list when another writer (another trip freeing the same people) gets there first.
 MAX_ATTEMPTS = 4
-#: How far ahead someone made active or qualified is asked to crew the trips already booked: the season's next
-#: weeks, not a year of mail (a trip further off shows on their list, and its changes reach them).
-JOINED_AHEAD = timedelta(days=60)
+#: How far ahead someone made active or qualified is asked to crew the trips already booked: every trip to come
+#: (the crew app lists them all; a charter has a few hundred booked at most), as far as firstmate looks ahead for
+#: a boat's clashes or a crew member's trips (`trips.BLOCK_CHECK_AHEAD`).
+JOINED_AHEAD = BLOCK_CHECK_AHEAD
 
 log = structlog.get_logger(__name__)
 
@@ -234,11 +235,11 @@ def ask_the_joined(
     owed: Put | None = None,
 ) -> JoinedAsks:
     """After people were saved (`before`: as they were): "Crew needed" to each made active or qualified
-    (`joined`) for each trip departing in the next `JOINED_AHEAD`, not cancelled, with a role open they may take
-    now, that did not ask them (`_was_crew`) and never sent them a crew message; busy at its time, they are put on
-    its list (`NOT_ASKED`) instead. `dry_run`: counted, nothing written. `owed`: the mark the save wrote with the
-    people (`crew_owed.joined_owed`), dropped once done. A store failing is logged, not raised: the people are
-    saved, and the mark left for the `fanouts` job, which asks those not asked yet."""
+    (`joined`) for each trip to come (`JOINED_AHEAD`), not cancelled, with a role open they may take now, that
+    did not ask them (`_was_crew`) and never sent them a crew message; busy at its time, they are put on its list
+    (`NOT_ASKED`) instead. `dry_run`: counted, nothing written. `owed`: the mark the save wrote with the people
+    (`crew_owed.joined_owed`), dropped once done. A store failing is logged, not raised: the people are saved,
+    and the mark left for the `fanouts` job, which asks those not asked yet."""
     done = JoinedAsks()
     try:
         ask_joined(ctx, profile, before, after, dry_run=dry_run, done=done)

@@ -123,7 +123,7 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
     """Save the org's profile and people, touching only what changed (`dry_run`: say what would change,
     change nothing). Entities, assets and people stored but not in the file are kept, and named.
     DataRejected, dry or not, for more business lines and assets than an org holds. With `ctx`, those made
-    active or qualified are asked to crew the trips soon to come that did not ask them (`ask_the_joined`), and the
+    active or qualified are asked to crew the trips to come that did not ask them (`ask_the_joined`), and the
     guests of trips to come who signed a line's earlier waiver text are asked to sign its new one
     (`waiver_texts.follow_new_texts`, which also follows what an import that stopped midway left)."""
     profile = setup.profile
