@@ -105,3 +105,32 @@ def test_the_return_checklist_is_due_when_the_panel_says_to_be_back_by(demo_app:
         "Return checklist overdue: was due 1 h 30 min ago (20:00)",
         "Sunset 20:32, return by 20:00",
     ]
+
+
+def test_the_trip_page_header_and_the_guest_page_say_the_time_the_panel_says_to_be_back_by(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A known gap (docs/reliability.md): a trip 18:00 to 22:00 PDT on 13 Jun 2026 (sunset 20:32) read "return by
+    21:02" on its panel, and just above it, in the page's header, "back 22:00"; its guests were told "back by 22:00"
+    on their page and in their mail, an hour after the boat is in. Everyone now reads the one time the boat is to be
+    back by, and the guests why it is before the booked end."""
+    from firstmate.services import outbox
+
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    crew_page = sign_in(demo_app, "jonah").get(f"/crew/events/{booking.event_id}").text
+    assert "Sea Lark (38 ft sloop) · return by 21:02 · 6 guests" in crew_page
+    assert "Sunset 20:32, return by 21:02" in crew_page and "22:00" not in crew_page
+
+    guest_page = TestClient(create_app(demo_app)).get(f"/g/{booking.guest_code}").text
+    assert "back by 21:02, half an hour after sunset." in guest_page
+    assert "<dt>Return</dt><dd>21:02 (booked to 22:00: the boat is in before dark)</dd>" in guest_page
+    [mail] = [e.message.text for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":guest:g1")]
+    assert "back by 21:02 (sunset 20:32)" in mail and "22:00" not in mail
+
+    # a trip back before sunset says its booked end, as it always did, everywhere
+    body = booking_body(external_id="NOON", start="2026-06-13T10:00:00-07:00", duration_hours=3)
+    noon = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    assert "· return by 13:00 ·" in sign_in(demo_app, "jonah").get(f"/crew/events/{noon.event_id}").text
+    guest_page = TestClient(create_app(demo_app)).get(f"/g/{noon.guest_code}").text
+    assert "back by 13:00." in guest_page and "<dt>Return</dt><dd>13:00</dd>" in guest_page

@@ -12,6 +12,7 @@ from firstmate.domain.business import Asset, Entity, Org
 from firstmate.domain.crew import CrewEvent, crew_names
 from firstmate.domain.redaction import crew_notes, redact_for_crew
 from firstmate.domain.timing import (
+    back_by,
     clock_time,
     dark_all_day,
     end_time,
@@ -22,7 +23,8 @@ from firstmate.domain.timing import (
 
 
 def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
-    """Departure, return and sunset in local time, with the sunset datetime for timing panels."""
+    """Departure, return (as booked, and when to be back by: `timing.back_by`) and sunset in local time, with the
+    sunset datetime for timing panels."""
     sunset: datetime | None = None
     dark = overnight = False
     if asset.latitude is not None and asset.longitude is not None:
@@ -31,10 +33,15 @@ def trip_times(event: CrewEvent, asset: Asset, timezone: str) -> dict[str, Any]:
         overnight = sunset is not None and out_overnight(
             event.start, event.end, asset.latitude, asset.longitude, timezone
         )
+    back = back_by(event.start, event.end, sunset, overnight=overnight)
     return {
         "departure": when(event.start, timezone),
         "departure_time": clock_time(event.start, timezone),
         "return_time": end_time(event.start, event.end, timezone),
+        # when the boat is to be back, as the crew's timing panel says: the booked end, or sunset plus 30 minutes
+        # when that is earlier (the page's header read "back 22:00" under "return by 21:02")
+        "back_by": end_time(event.start, back, timezone),
+        "back_before_dark": back < event.end,
         "sunset": clock_time(sunset, timezone) if sunset else None,
         "sunset_at": sunset,
         "dark_all_day": dark,  # polar night: no sunset because no daylight

@@ -136,6 +136,10 @@ class TripAnswer(BaseModel):
     departure: str
     departure_time: str
     return_time: str
+    back_by: str = Field(
+        description="When the boat is to be back, as the timing panel says it: the booked end (`return_time`), or "
+        "sunset plus 30 minutes where that is earlier (a day trip)."
+    )
     sunset: str | None
     timezone: str
     my_role: str | None
