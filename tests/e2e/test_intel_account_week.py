@@ -212,3 +212,30 @@ def test_jobs_list_still_shows_the_run_waiting_after_a_run_by_hand(
     assert listed.exit_code == 0, listed.output
     assert "waiting 2026-11-15T18:01, run again from 2026-11-16T09:00 UTC" in listed.output, listed.output
     assert "by hand since: done 2026-11-15T21:00" in listed.output, listed.output
+
+
+def test_the_failure_mail_names_the_command_that_sends_the_week_that_failed(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run fails on an expired Meta token for a business in Auckland whose accounts count Los Angeles'
+    days. The owner's mail said "'firstmate intel run --send' sends it at once", which sends the week before (had
+    already). It now names the week that failed, and from when that week can be sent."""
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+
+    [failed] = run_due_jobs(app.store, clock, weekly, app)
+
+    assert failed.status == "failed", failed
+    [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
+    text = " ".join(mail.message.text.split())
+    assert "'firstmate intel run --org demo --week 2026-11-09 --send' sends it" in text, text
+    assert "from Mon Nov 16 21:00 Pacific/Auckland time" in text, text
+    assert "'firstmate intel run --send'" not in text, text

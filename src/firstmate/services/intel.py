@@ -589,9 +589,15 @@ def sweep_archive(ctx: Context, now: datetime) -> int:
     return removed
 
 
-def record_failure(ctx: Context, org: str, error: FirstmateError, period: datetime) -> None:
+def record_failure(
+    ctx: Context, org: str, error: FirstmateError, period: datetime, *, resumes: datetime | None = None,
+    week_over: datetime | None = None,
+) -> None:  # fmt: skip
     """Say honestly that a scheduled report failed: on the admin reports page, and to the owner
-    by email (once per org and week, however often the scheduler retries or someone runs it by hand)."""
+    by email (once per org and week, however often the scheduler retries or someone runs it by hand), with the
+    command that sends the week that failed. `resumes`: when the scheduled run is taken up again all the same
+    (an org waiting for its ad accounts' week); `week_over`: from when that week can be sent by hand (before
+    then `intel run --week` refuses it)."""
     profile = load_business(ctx.store, org)
     now = ctx.clock.now()
     # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
@@ -612,11 +618,20 @@ def record_failure(ctx: Context, org: str, error: FirstmateError, period: dateti
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
         text=(
             f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
-            "A scheduled run is tried again 10 and 40 minutes after it first fails; once the cause is fixed, "
-            "'firstmate intel run --send' sends it at once."
+            + _what_next(org, week, resumes, week_over, profile.org.timezone)
         ),
     )
     enqueue(ctx.store, org, [mail], now)
+
+
+def _what_next(org: str, week: date, resumes: datetime | None, week_over: datetime | None, timezone: str) -> str:
+    """What a failure mail says happens next, and the command that sends the week that failed: by its Monday (a
+    bare `intel run --send` sent the last week with figures, most often the week before, had already)."""
+    tried = "A scheduled run is tried again 10 and 40 minutes after it first fails"
+    if resumes is not None:
+        tried += f", and taken up again at {moment_in(resumes, timezone)} all the same"
+    when = f"from {moment_in(week_over, timezone)}" if week_over is not None else "at once"
+    return f"{tried}; once the cause is fixed, 'firstmate intel run --org {org} --week {week} --send' sends it {when}."
 
 
 def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:
