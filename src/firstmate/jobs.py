@@ -34,6 +34,7 @@ from firstmate.services.intel import (
     recorded_account_zones,
     run_weekly,
     scheduled_run_done,
+    sent_already,
     sweep_archive,
 )
 from firstmate.services.outbox import TimeLimit, dispatch_outbox
@@ -168,6 +169,10 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
             # catch-up, by its own time, could report a week later than its period's)
             week = last_complete_week(period, profile.org.timezone)
+            if scheduled and (sent := sent_already(app, org, week)) is not None:
+                # sent by hand while the run waited (`intel run --week … --send`): built again, it was listed twice
+                done.append(f"{org}: the week of {week} was sent already (run {sent}); not built again")
+                continue
             # which, while an ad account's Sunday is still running in its zone (behind the org's), waits for it: the
             # week before, whole, went out a week late; the week just ended, Meta's Sunday half over (by hand, the
             # week before, at once)

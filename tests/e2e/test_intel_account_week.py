@@ -214,6 +214,43 @@ def test_jobs_list_still_shows_the_run_waiting_after_a_run_by_hand(
     assert "by hand since: done 2026-11-15T21:00" in listed.output, listed.output
 
 
+def test_the_waiting_run_does_not_build_again_a_week_sent_by_hand_meanwhile(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run waits for the accounts' week (22:00 in Auckland); at 21:30 the owner sends the week by hand,
+    `intel run --week 2026-11-09 --send`. At 22:00 the waiting run pulled and built the week again (nothing sent
+    twice, but a second copy listed in `intel runs`). It now finishes without building it, and says so."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    clock.set(datetime(2026, 11, 16, 21, 30, tzinfo=AUCKLAND))
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    by_hand = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "200"})
+    assert by_hand.exit_code == 0, by_hand.output
+    [sent] = list_runs(app.store, "demo")
+
+    queued = _walk(app, clock, weekly, datetime(2026, 11, 16, 21, 35, tzinfo=AUCKLAND))
+
+    assert [run["run_id"] for run in list_runs(app.store, "demo")] == [sent["run_id"]]  # one copy listed
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued  # the mail queued by hand, once
+    [record] = [r for r in last_runs(app.store, "weekly_report") if r["period"] == "2026-11-16T07:00"]
+    assert record["status"] == "done", record
+    assert f"demo: the week of 2026-11-09 was sent already (run {sent['run_id']}); not built again" in record["detail"]
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "600"})
+    assert "the week of 2026-11-09 was sent already" in listed.output, listed.output
+
+
 def test_the_failure_mail_names_the_command_that_sends_the_week_that_failed(
     intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

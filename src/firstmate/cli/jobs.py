@@ -51,8 +51,9 @@ def _last_runs(store: Store, job: str) -> Text:
 
 
 def _last_run(record: dict[str, Any]) -> Text:
-    """A run record as `jobs list` shows it: a failure with its error and how long it has gone on, a run
-    waiting with until when and why (plain text: an error's brackets are not terminal markup)."""
+    """A run record as `jobs list` shows it: a failure with its error and how long it has gone on, a run done
+    with what it did, a run waiting with until when and why (plain text: an error's brackets are not terminal
+    markup)."""
     text = f"{record['status']} {record['at'][:16]}"
     if record["status"] == "waiting":
         return Text(f"{text}, run again from {record['waits_until'][:16]} UTC: {record['detail'][:160]}")
@@ -60,6 +61,8 @@ def _last_run(record: dict[str, Any]) -> Text:
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""
         text += ", too late in its period to be tried again" if record.get("lapsed") else ""
+        text += f": {record['detail'][:120]}"
+    elif record.get("detail"):  # what it did: a weekly report found sent already says so, not built again
         text += f": {record['detail'][:120]}"
     return Text(text)
 

@@ -58,7 +58,7 @@ from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
-from firstmate.services.sends import ReportMail, deliver_once
+from firstmate.services.sends import ReportMail, deliver_once, sent_before
 from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
@@ -384,6 +384,24 @@ def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, 
 def weekly_recipients(profile: BusinessProfile) -> list[str]:
     """Who the weekly report goes to: the profile's report recipients, or the owner."""
     return list(profile.org.report_recipients) or [profile.org.owner_email]
+
+
+def sent_already(ctx: Context, org: str, week: date) -> str | None:
+    """The run that built `org`'s report of `week` and sent it to every recipient of the weekly report (by hand,
+    `intel run --week … --send`, or an earlier scheduled run), the latest such; None when no run built it or a
+    recipient has not had it yet (one added since: a build sends it them)."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        return None
+    if not all(sent_before(ctx, org, "weekly", week.isoformat(), email) for email in weekly_recipients(profile)):
+        return None
+    # a run id begins with the week it was asked for; its `week` is the one it reported
+    runs = [
+        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
+        for i in all_items(ctx.store, intel_pk(org), f"RUN#{week.isoformat()}-")
+        if i.data.get("week") == week.isoformat()
+    ]
+    return str(max(runs, key=run_order)["run_id"]) if runs else None
 
 
 def list_runs(store: Store, org: str) -> list[dict[str, Any]]:
