@@ -44,7 +44,7 @@ from firstmate.services.reminders import send_due_reminders
 from firstmate.services.report_list import index_runs_pending
 from firstmate.services.reports import run_role_reports
 from firstmate.services.roster import list_held_trips
-from firstmate.services.scheduler import FailedMeanwhile, Job, Later, wait_while_running
+from firstmate.services.scheduler import FailedMeanwhile, Job, Later, scheduled_period, wait_while_running
 from firstmate.services.timebox import OutOfTime, TimeBox
 
 log = structlog.get_logger(__name__)
@@ -146,7 +146,8 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
     is `Later`, run again ACCOUNT_WEEK_MARGIN after that week has ended in every account's zone, and builds it
     then (the week before, whole, went out a week late). A run by hand (at no minute of the schedule) reports
     the last week ended everywhere, at once, as `intel run` does."""
-    scheduled = weekly_schedule(app.settings, "weekly_report", "").previous_fire(period) == period
+    # a period of the schedule as it was is one too: the cron changed while its run waited (`Job.waits`)
+    scheduled = scheduled_period(app.store, weekly_schedule(app.settings, "weekly_report", ""), period)
     done, failed, not_started, waiting = [], [], [], []
     later: datetime | None = None
     # one pair of sources for every org: what they may wait for Meta's report runs (10 minutes) is the job's
@@ -403,6 +404,7 @@ def declared_jobs(
             weekly_schedule(settings, "weekly_report", "The weekly marketing report"),
             weekly_reports if weekly_box is None else partial(weekly_reports, timebox=weekly_box),
             needs_s=WEEKLY_NEEDS_S,
+            waits=True,  # a run waiting for an org's ad accounts' week goes at its hour though the cron changed
         ),
         Job(
             weekly_schedule(settings, "role_reports", "The eight role reports"),

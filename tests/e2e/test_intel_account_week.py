@@ -251,6 +251,42 @@ def test_the_waiting_run_does_not_build_again_a_week_sent_by_hand_meanwhile(
     assert "the week of 2026-11-09 was sent already" in listed.output, listed.output
 
 
+def test_a_run_waiting_when_the_schedule_changes_still_goes_out_at_its_hour(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run waits for the accounts' week (22:00 in Auckland); at 09:00 `weekly_report_cron` is moved to
+    23:00 on Monday and the scheduler restarted. The waiting run was never taken up (left `waiting` for good in the
+    run records), the week went out at 23:00 by the new schedule, and the new schedule's catch-up of the Monday
+    before built last week again. The waiting run now goes out at 22:00 as it said; the new schedule's runs find
+    their weeks sent and build nothing twice."""
+    from firstmate.jobs import declared_jobs
+    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+    from tests.e2e.conftest import intel_sources
+    from tests.e2e.test_intel import replace_settings
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, sent then
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+
+    moved = replace_settings(app, app.settings.model_copy(update={"weekly_report_cron": "0 23 * * MON"}))
+    new_weekly = [job for job in declared_jobs(moved.settings) if job.name == "weekly_report"]
+    walked = _walk(moved, clock, new_weekly, datetime(2026, 11, 16, 9, tzinfo=AUCKLAND))
+
+    queued = {key: at for key, at in walked.items() if key not in before}
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    first = min(queued.values()).astimezone(AUCKLAND)
+    assert datetime(2026, 11, 16, 22, tzinfo=AUCKLAND) <= first < datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND)
+    assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09", "2026-11-02"]  # each built once
+    records = last_runs(app.store, "weekly_report", limit=20)
+    assert [r["status"] for r in records if r["status"] != "done"] == [], records
+
+
 def test_the_failure_mail_names_the_command_that_sends_the_week_that_failed(
     intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -466,3 +466,24 @@ def test_a_run_failing_on_its_last_try_still_runs_the_part_it_left_for_later(tmp
     clock.set(at)
     [done] = run_due_jobs(store, clock, [job], None)
     assert (done.status, done.detail) == ("done", "org b: sent")
+
+
+def test_a_failed_run_of_a_waiting_job_is_still_retried_after_its_schedule_moved(tmp_path: Path) -> None:
+    """A job that may wait (`Job.waits`) failed at 07:00; its cron is moved to 23:00 before the retry. The retry
+    of 07:10 was never made (the new schedule looked only at its own periods): it is made, for the 07:00 period,
+    and the period's tries are counted as before."""
+    clock = FixedClock(MONDAY_7 + timedelta(minutes=1))
+    counter = Counter(fail_times=1)
+    store = SqliteStore(tmp_path / "db", clock)
+    waits = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), counter, waits=True)
+    [failed] = run_due_jobs(store, clock, [waits], None)
+    assert (failed.status, failed.retry_at) == ("failed", MONDAY_7 + timedelta(minutes=11))
+
+    moved = Job(Schedule("weekly", "0 23 * * MON", "America/Los_Angeles"), counter, waits=True)
+    clock.advance(timedelta(minutes=10))
+    runs = run_due_jobs(store, clock, [moved], None)
+
+    assert [(r.period, r.status, r.attempts) for r in runs][:1] == [(MONDAY_7, "done", 2)], runs
+    assert counter.periods[:2] == [MONDAY_7, MONDAY_7]
+    [record] = [r for r in last_runs(store, "weekly", limit=20) if r["period"] == "2026-11-02T07:00"]
+    assert record["status"] == "done"

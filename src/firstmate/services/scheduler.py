@@ -14,7 +14,9 @@ fall outside it is reported at once: its period's work would otherwise be left u
 until its next period. A lease or a wait for a retry set before the clock stepped back (NTP) is
 counted again from when a scheduler sees it, rather than lasting the step longer (`_reanchored`).
 A job may leave part of its period's work for later (`Later`: an ad account's week not over yet): its
-run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh.
+run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh. Such a job
+(`Job.waits`) has a run of a period its schedule no longer has (its cron changed while the run waited) still taken
+up, waiting, retried or stopped, within that period's catch-up window (`_left_behind`): not left `waiting` for good.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -50,6 +53,12 @@ MANUAL = "~manual"  # the end of a manual run's record key
 WAITS_FROM = "waits_from"
 #: A `waiting` run record's field: from when its period is run again (`Later`).
 WAITS_UNTIL = "waits_until"
+#: A scheduled run record's field: its period's fire time (its key is the local wall-clock time, read in a zone the
+#: settings may have changed since).
+FIRE_TIME = "fire_time"
+#: How many of a job's newest run records a pass reads for runs left behind by a change of its schedule
+#: (`Job.waits`): a week's periods and the runs by hand between them.
+LEFT_BEHIND_READ = 20
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
 #: a source throttling or down at 07:00 on Monday is most often back within the hour, and three tries
 #: on back-to-back ticks (30 s apart) all met it.
@@ -74,6 +83,9 @@ class Job(Generic[Ctx]):
     #: The seconds of a function's time a run must have left to be started where that time is limited (a Lambda
     #: function catching up other jobs after its own): started with less, it would be stopped mid-way
     needs_s: float = 0.0
+    #: True for a job that may leave part of its period for later (`Later`): its runs of periods its schedule no
+    #: longer has (the cron changed while one waited) are still taken up, within their catch-up window
+    waits: bool = False
 
     @property
     def name(self) -> str:
@@ -137,29 +149,90 @@ def run_due_jobs(
     and its name added to `left`."""
     runs: list[JobRun] = []
     for job in jobs:
-        period = job.schedule.due_period(clock.now())
-        if period is None:
-            continue
-        sk = f"{job.name}#{job.schedule.period_key(period)}"
-        existing = store.get(RUNS_PK, sk)
-        if existing is not None:
-            existing = _reanchored(store, existing, clock.now())
-            if existing is None:
-                continue  # another scheduler changed the record meanwhile: the next pass reads it again
-        if existing is not None and _died_on_last_try(existing, clock.now()):
-            runs.extend(_give_up_stopped(store, clock, job, period, existing))
-            continue
-        if time_left is not None and _claimable(existing, clock.now()) and (remaining := time_left()) < job.needs_s:
-            # started, it would be stopped mid-way, its run `running` for its lease with nothing said
-            log.info("job.left_for_later", job=job.name, period=iso(period), needs_s=job.needs_s, left_s=remaining)
-            if left is not None:
-                left.append(job.name)
-            continue
-        claimed = _claim(store, clock.now(), sk, existing)
-        if claimed is None:
-            continue
-        runs.append(_run(store, clock, job, ctx, period, claimed))
+        due = job.schedule.due_period(clock.now())
+        periods = [] if due is None else [(due, f"{job.name}#{job.schedule.period_key(due)}")]
+        # the oldest first: a run left waiting by a change of schedule goes at its hour, as it said (not looked for
+        # with too little of the process's time left to start one)
+        if job.waits and (time_left is None or time_left() >= job.needs_s):
+            periods = [*_left_behind(store, job, clock.now()), *periods]
+        for period, sk in periods:
+            if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left):
+                break
     return runs
+
+
+def _serve(
+    store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, sk: str, runs: list[JobRun], *,
+    time_left: Callable[[], float] | None, left: list[str] | None,
+) -> bool:  # fmt: skip
+    """Run `job`'s `period` (its run recorded at `sk`) if it is to run now, adding what ran to `runs`; False when
+    the job was left for a later pass (too little of the process's time left)."""
+    existing = store.get(RUNS_PK, sk)
+    if existing is not None:
+        existing = _reanchored(store, existing, clock.now())
+        if existing is None:
+            return True  # another scheduler changed the record meanwhile: the next pass reads it again
+    if existing is not None and _died_on_last_try(existing, clock.now()):
+        runs.extend(_give_up_stopped(store, clock, job, period, existing))
+        return True
+    if time_left is not None and _claimable(existing, clock.now()) and (remaining := time_left()) < job.needs_s:
+        # started, it would be stopped mid-way, its run `running` for its lease with nothing said
+        log.info("job.left_for_later", job=job.name, period=iso(period), needs_s=job.needs_s, left_s=remaining)
+        if left is not None:
+            left.append(job.name)
+        return False
+    claimed = _claim(store, clock.now(), sk, existing, period)
+    if claimed is not None:
+        runs.append(_run(store, clock, job, ctx, period, claimed))
+    return True
+
+
+def _left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[datetime, str]]:
+    """The periods of `job` its schedule no longer has (its cron changed meanwhile) whose runs are not over yet
+    (waiting, failed or stopped: whether to run now is `_claim`'s to say), within their catch-up window, the
+    oldest first. Moved from 07:00 to 23:00 while a run waited till 22:00, the run was never taken up again."""
+    periods = []
+    for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
+        if item.sk.endswith(MANUAL) or item.data.get("status") not in ("waiting", "failed", "running"):
+            continue
+        period = _period_of(job, item)
+        if period is not None and _orphaned(job, period) and now - period <= job.schedule.catch_up:
+            periods.append((period, item.sk))
+    return sorted(periods)
+
+
+def _period_of(job: Job[Any], item: Item) -> datetime | None:
+    """The period a scheduled run record is of: as it says (`FIRE_TIME`), or, a record written before it said so, its
+    key's wall-clock time in the job's zone."""
+    if FIRE_TIME in item.data:
+        return datetime.fromisoformat(item.data[FIRE_TIME])
+    try:
+        local = datetime.strptime(item.sk.removeprefix(f"{job.name}#"), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=ZoneInfo(job.schedule.timezone)).astimezone(UTC)
+
+
+def _orphaned(job: Job[Any], period: datetime) -> bool:
+    """Whether `period` is no fire time of `job`'s schedule as it is now (its cron changed since it ran)."""
+    return job.schedule.previous_fire(period) != period
+
+
+def _due_at(job: Job[Any], period: datetime, at: datetime) -> bool:
+    """Whether `job`'s `period` is still run at `at`: it is its schedule's period due then, or, of a job that
+    waits, a period its schedule no longer has, still within its catch-up window."""
+    if job.schedule.due_period(at) == period:
+        return True
+    return job.waits and _orphaned(job, period) and at - period <= job.schedule.catch_up
+
+
+def scheduled_period(store: Store, schedule: Schedule, period: datetime) -> bool:
+    """Whether `period` is a scheduled period of the job of `schedule` (not a run by hand): a fire time of the
+    schedule, or one it had when that period's run was recorded (the cron changed while the run waited)."""
+    if schedule.previous_fire(period) == period:
+        return True
+    record = store.get(RUNS_PK, f"{schedule.name}#{schedule.period_key(period)}")
+    return record is not None and record.data.get(FIRE_TIME) == iso(period)
 
 
 def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
@@ -181,7 +254,7 @@ def mark_done(store: Store, clock: Clock, job: Job[Ctx], detail: str) -> bool:
         return False
     sk = f"{job.name}#{job.schedule.period_key(period)}"
     try:
-        store.put(Item(RUNS_PK, sk, _record("ok", now, 1, detail)), Absent())
+        store.put(Item(RUNS_PK, sk, _record("ok", now, 1, detail, period=period)), Absent())
     except ConditionFailed:
         return False
     return True
@@ -221,9 +294,11 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
 
 def _record(
     status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False,
-    waits_until: datetime | None = None,
+    waits_until: datetime | None = None, period: datetime | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     record: dict[str, Any] = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
+    if period is not None:  # a scheduled run's: read back by `_left_behind` and `scheduled_period`
+        record[FIRE_TIME] = iso(period)
     if failed_periods:
         record["failed_periods"] = failed_periods
     if lapsed:
@@ -262,16 +337,17 @@ def _claimable(existing: Item | None, now: datetime) -> bool:
     return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
 
 
-def _claim(store: Store, now: datetime, sk: str, existing: Item | None) -> Item | None:
-    """The run record of `sk`'s period claimed for a try (`existing`: as read just before), or None
+def _claim(store: Store, now: datetime, sk: str, existing: Item | None, period: datetime) -> Item | None:
+    """The run record of `sk`'s `period` claimed for a try (`existing`: as read just before), or None
     when it is not to run now (done, running, waiting for its retry, or out of tries)."""
     try:
         if existing is None:
-            return store.put(Item(RUNS_PK, sk, _record("running", now, 1)), Absent())
+            return store.put(Item(RUNS_PK, sk, _record("running", now, 1, period=period)), Absent())
         if not _claimable(existing, now):
             return None
         attempts = int(existing.data["attempts"]) + 1
-        return store.put(Item(RUNS_PK, sk, _record("running", now, attempts)), VersionIs(existing.version))
+        record = _record("running", now, attempts, period=period)
+        return store.put(Item(RUNS_PK, sk, record), VersionIs(existing.version))
     except ConditionFailed:
         return None  # another scheduler claimed this period first
 
@@ -316,7 +392,7 @@ def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime
     when another scheduler recorded it first."""
     attempts = int(existing.data["attempts"])
     failed_periods = _failed_periods(store, job.name, existing.sk)
-    record = _record("failed", clock.now(), attempts, STOPPED, failed_periods)
+    record = _record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period)
     try:
         store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
     except ConditionFailed:
@@ -392,11 +468,12 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
     failed_periods = _failed_periods(store, job.name, claimed.sk) if scheduled else 0
     retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
-    record = _record(status, clock.now(), attempts, detail, failed_periods, lapsed)
+    of = None if claimed.sk.endswith(MANUAL) else period
+    record = _record(status, clock.now(), attempts, detail, failed_periods, lapsed, period=of)
     if later is not None and retry_at is None:  # its tries from `later.at` afresh; a failure's own told below
-        record = _record("waiting", clock.now(), 0, detail, waits_until=later.at)
+        record = _record("waiting", clock.now(), 0, detail, waits_until=later.at, period=of)
         if status == "waiting":
-            retry_at = later.at.astimezone(UTC) if job.schedule.due_period(later.at) == period else None
+            retry_at = later.at.astimezone(UTC) if _due_at(job, period, later.at) else None
             if retry_at is None:  # the period's window closes first: a period of its own would do the work
                 log.warning("job.wait_past_its_period", job=job.name, period=iso(period), until=iso(later.at))
     try:
@@ -438,7 +515,8 @@ def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> 
     if attempts >= MAX_ATTEMPTS:
         return None, False
     at = now + _retry_after(attempts)
-    due = job.schedule.due_period(at)
-    if due == period:
+    if _due_at(job, period, at):
         return at, False
-    return None, due is None and job.schedule.previous_fire(at) == period
+    if job.waits and _orphaned(job, period):  # its catch-up window closes first, and no period of its own follows
+        return None, True
+    return None, job.schedule.due_period(at) is None and job.schedule.previous_fire(at) == period
