@@ -729,8 +729,8 @@ def test_role_reports_out_of_their_functions_time_stop_waiting_for_the_weekly_re
     from firstmate.ports import Item
     from firstmate.services.scheduler import RUNS_PK, last_runs
 
-    monkeypatch.setattr(jobs, "WEEKLY_WAIT_EVERY_S", 0.05)  # the function's minutes as tenths of seconds
-    monkeypatch.setattr(jobs, "ROLE_MARGIN_S", 0.5)
+    monkeypatch.setattr(jobs, "WEEKLY_WAIT_EVERY_S", 0.1)  # the function's minutes as tenths of seconds: 6 s waited out
+    monkeypatch.setattr(jobs, "ROLE_MARGIN_S", 2.0)  # the wait ends a second in: two left for the rest
     clock.set(datetime(2026, 11, 16, 15, 0, 5, tzinfo=UTC))  # Monday 07:00 in Los Angeles
     weekly = jobs.weekly_schedule(aws_app.settings, "weekly_report", "")
     record = Item(RUNS_PK, f"weekly_report#{weekly.period_key(weekly.previous_fire(clock.now()))}",
@@ -738,8 +738,8 @@ def test_role_reports_out_of_their_functions_time_stop_waiting_for_the_weekly_re
     aws_app.store.put(record)  # in the weekly report's function, still pulling Meta's figures
 
     started = time.monotonic()
-    answer = handlers.job_handler({"job": "role_reports"}, _TimeLeft(1_500))
-    assert time.monotonic() - started < 1.5  # within the function's time
+    answer = handlers.job_handler({"job": "role_reports"}, _TimeLeft(3_000))
+    assert time.monotonic() - started < 3.0  # within the function's time (a loaded machine took 0.6 s more once)
 
     assert answer["detail"].startswith("failed (try 1; tried again at 15:10 UTC)")
     [run] = last_runs(aws_app.store, "role_reports", limit=1)
