@@ -619,3 +619,44 @@ def test_someone_made_active_or_qualified_is_asked_to_crew_every_trip_to_come_on
     again = org(home, "import", str(file))
     assert again.exit_code == 0 and "asked to crew" not in again.output, again.output
     assert crew_needed(home) == asked
+
+
+def test_someone_made_crew_for_many_trips_is_sent_one_mail_listing_them(tmp_path: Path) -> None:
+    """Tomás, inactive while a season of trips was booked, was sent one "Crew needed" per trip once the org file
+    made him active: five at once (a hundred for a charter booked a season ahead). He gets one mail listing them,
+    `org import` says so, and importing again sends nothing more."""
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    inactive = OWN_ORG.replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nactive = false')
+    file.write_text(inactive)
+    assert org(home, "import", str(file)).exit_code == 0
+    for day in range(20, 25):
+        assert "tomas@example.com" not in book_petrel(home, f"GP-{day}", days=day)
+
+    file.write_text(OWN_ORG)
+    dry = org(home, "import", str(file), "--dry-run")
+    assert 'Tomás Rocha (tomas) would be asked to crew 5 trips to come (one "Crew needed" mail listing them)' in (
+        dry.output
+    ), dry.output
+    imported = org(home, "import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert 'Tomás Rocha (tomas) is asked to crew 5 trips to come (one "Crew needed" mail listing them)' in (
+        imported.output
+    ), imported.output
+
+    def to_tomas() -> list[str]:
+        app = build(Settings(home=home))
+        try:
+            return [
+                e.message.subject for e in list_entries(app.store, "gull-point") if "tomas@example.com" in e.message.to
+            ]
+        finally:
+            app.close()
+
+    assert to_tomas() == ["Crew needed on 5 trips"]
+    again = org(home, "import", str(file))
+    assert again.exit_code == 0 and "asked to crew" not in again.output, again.output
+    file.write_text(inactive)
+    assert org(home, "import", str(file)).exit_code == 0
+    file.write_text(OWN_ORG)
+    assert "asked to crew" not in org(home, "import", str(file)).output
+    assert to_tomas() == ["Crew needed on 5 trips"]

@@ -371,3 +371,126 @@ def test_someone_made_active_by_an_import_whose_asking_failed_is_asked_by_the_jo
     run_fanouts(demo_app, clock)
     run_fanouts(demo_app, clock)
     assert len(asked(demo_app, catamaran, "priya")) == 1
+
+
+def made_crew_by_an_import(app: App, name: str = "Priya Halyard") -> dict[str, int]:
+    """An org import makes Priya (inactive when the trips were booked) active again, under `name`: the trips each
+    person made crew is asked about."""
+    from firstmate.services.org_setup import check_org, import_org, org_tables
+    from firstmate.services.people import list_people
+
+    profile = load_business(app.store, "demo")
+    assert profile is not None
+    people = [
+        p.model_copy(update={"active": True, "name": name}) if p.id == "priya" else p
+        for p in list_people(app.store, "demo")
+    ]
+    return import_org(app.store, check_org(org_tables(profile, people)), ctx=app).joined.asked
+
+
+def inactive_priya_and_trips(app: App, days: range) -> list[str]:
+    """Priya inactive while Sea Lark is booked on each of `days` of June 2026, 16:00: nobody asks her."""
+    priya = get_person(app.store, "demo", "priya")
+    save_people(app.store, "demo", [priya.model_copy(update={"active": False})])
+    trips = [book(app, f"JUNE-{day}", f"2026-06-{day}T16:00:00-07:00") for day in days]
+    assert all(asked(app, trip, "priya") == [] for trip in trips)
+    return trips
+
+
+def mail_to(app: App, person: str) -> list[tuple[str, str]]:
+    """(key, subject) of every message queued to `person`."""
+    return sorted(
+        (e.key, e.message.subject)
+        for e in outbox.list_entries(app.store, "demo")
+        if e.message.to == (f"{person}@example.com",)
+    )
+
+
+def test_someone_made_crew_for_many_trips_gets_one_mail_listing_them_not_one_each(demo_app: App) -> None:
+    """A charter booked a season ahead: Priya, made active again by an org import, was sent one "Crew needed" per
+    trip to come, five at once. She gets one mail, "Crew needed on 5 trips", listing each (its local date and time,
+    the boat, the roles open to her, never money), a link to each, and one sign-in link opening her trip list."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.domain.timing import when
+    from firstmate.web.app import create_app
+    from tests.conftest import mail_text, shows_gross
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    assert made_crew_by_an_import(demo_app, "<b>Priya</b> Halyard") == {"priya": 5}
+    assert all(asked(demo_app, trip, "priya") == [] for trip in trips)  # no mail per trip
+    digests = [key for key, subject in mail_to(demo_app, "priya") if subject == "Crew needed on 5 trips"]
+    assert len(digests) == 1 and len(mail_to(demo_app, "priya")) == 1, mail_to(demo_app, "priya")
+
+    message = sent_mail(demo_app, "demo", digests[0])
+    text, html = mail_text(message), str(message.get_body(preferencelist=("html",)).get_content())  # type: ignore[union-attr]
+    for trip in trips:
+        event = get_event(demo_app.store, "demo", f"ev_{trip.removeprefix('bk_')}")
+        for part in (text, html):
+            assert when(event.start, "America/Los_Angeles") in part and f"/crew/events/{event.id}" in part
+    assert "Sat 13 Jun 2026, 16:00 PDT" in text and "Sea Lark (38 ft sloop)" in text and "crew 1" in text
+    assert "captain" not in text.lower()  # she is qualified as crew alone
+    assert not shows_gross(text) and not shows_gross(html) and "USD" not in text and "$" not in text
+    assert "&lt;b&gt;Priya&lt;/b&gt;" in html and "<b>Priya" not in html
+
+    links = re.findall(r"/crew/enter\?t=([^\s\"<]+)", text)
+    assert len(links) == 1 and links[0] in html
+    browser = TestClient(create_app(demo_app))
+    entered = browser.post("/crew/enter", data={"t": links[0]}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/crew"  # her trip list
+    first = get_event(demo_app.store, "demo", f"ev_{trips[0].removeprefix('bk_')}")
+    page = browser.get(f"/crew/events/{first.id}")
+    assert page.status_code == 200 and "Sea Lark" in page.text
+
+    # imported again, or made inactive and active again: each trip knows it asked her
+    assert made_crew_by_an_import(demo_app) == {}
+    priya = get_person(demo_app.store, "demo", "priya")
+    save_people(demo_app.store, "demo", [priya.model_copy(update={"active": False})])
+    assert made_crew_by_an_import(demo_app) == {}
+    assert len(mail_to(demo_app, "priya")) == 1
+
+
+def test_someone_made_crew_for_three_trips_gets_each_trips_own_mail(demo_app: App) -> None:
+    """Three trips or fewer: each trip's own "Crew needed", as the others got it."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 16))
+    assert made_crew_by_an_import(demo_app) == {"priya": 3}
+    assert all(len(asked(demo_app, trip, "priya")) == 1 for trip in trips)
+    assert len(mail_to(demo_app, "priya")) == 3
+
+
+def test_an_import_whose_asking_failed_midway_through_many_trips_still_sends_one_mail(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store stops answering as the import's asking has written two of Priya's five trips: the `fanouts` job
+    finishes it, and she gets the one mail listing all five, once, and no mail per trip."""
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import crew_freed
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    real, calls, down = crew_freed.crew_busy_between, [0], [True]
+
+    def busy_between(*args: Any) -> frozenset[str]:
+        calls[0] += 1
+        if down and calls[0] > 7:  # five trips looked at, then two written
+            raise StoreUnavailable("the store did not answer")
+        return real(*args)
+
+    monkeypatch.setattr(crew_freed, "crew_busy_between", busy_between)
+    made_crew_by_an_import(demo_app)
+    assert get_person(demo_app.store, "demo", "priya").active and mail_to(demo_app, "priya") == []
+    assert made_crew_by_an_import(demo_app) == {}  # active already: no news to a later import
+
+    down.clear()
+    said = run_fanouts(demo_app, clock)
+    assert "1 owed crew ask done" in said, said
+    run_fanouts(demo_app, clock)
+    mail = mail_to(demo_app, "priya")
+    assert [subject for _, subject in mail] == ["Crew needed on 5 trips"], mail
+    text = mail_text_of(demo_app, mail[0][0])
+    assert all(f"/crew/events/ev_{trip.removeprefix('bk_')}" in text for trip in trips)
+
+
+def mail_text_of(app: App, key: str) -> str:
+    from tests.conftest import mail_text
+
+    return mail_text(sent_mail(app, "demo", key))

@@ -195,7 +195,8 @@ def _show_joined(result: OrgImport, *, dry_run: bool, names: Mapping[str, str]) 
         if not asked:  # busy at each trip's time: on its list
             out.print(Text(f"{who} {plural(waiting, 'trip')} to come {free}"))
             continue
-        line = f'{who} {plural(asked, "trip")} to come ("Crew needed")'
+        how = 'one "Crew needed" mail listing them' if person_id in result.joined.listed else '"Crew needed"'
+        line = f"{who} {plural(asked, 'trip')} to come ({how})"
         out.print(Text(f"{line}, and {waiting} more {free}" if waiting else line))
 
 

@@ -18,6 +18,14 @@ Someone made active again, or given a qualification, or added, by `firstmate org
 asked to crew each trip to come (`JOINED_AHEAD`) that has a role open they may now take and that did not ask
 them (they were inactive, not qualified for any of its roles, or not there): its "Crew needed" as it is now, once
 (a trip that ever sent them a crew message is known to them). Busy at its time, they go on its list instead.
+Asked about more than `LISTED_OVER` trips by one import, they get one mail listing them ("Crew needed on 14
+trips", `notifications.crew_needed_list_message`) instead of one each. Each trip records that it asked them, in
+the write that takes them off its list, before the mail is queued:
+
+    ORG#<org>#BK#<booking>  CREW-ASKED  → {"people": {<person id>: <the listing mail's key>}}
+
+The mail's key is the person's and the import's (`crew-asked:<person>:<batch>`, the batch its owed mark's), so
+asking again (the `fanouts` job after a store failing midway) lists the trips written before and after, once.
 
 The change that frees someone, or makes them crew, writes in its own transaction a mark that asking them is owed
 (`crew_owed`); the asking drops it once done, and the `fanouts` job finishes any a crash or a store failing left.
@@ -25,6 +33,7 @@ The change that frees someone, or makes them crew, writes in its own transaction
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,8 +49,8 @@ from firstmate.domain.shared import STORED
 from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Absent, Check, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.context import Context
-from firstmate.services.notifications import crew_needed_message
-from firstmate.services.outbox import enqueue_write, outbox_pk
+from firstmate.services.notifications import crew_needed_list_message, crew_needed_message
+from firstmate.services.outbox import enqueue, enqueue_write, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
 from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, crew_busy_between, events_between
@@ -53,6 +62,10 @@ MAX_ATTEMPTS = 4
 #: (the crew app lists them all; a charter has a few hundred booked at most), as far as firstmate looks ahead for
 #: a boat's clashes or a crew member's trips (`trips.BLOCK_CHECK_AHEAD`).
 JOINED_AHEAD = BLOCK_CHECK_AHEAD
+#: Asked about more trips than this by one import, someone gets one mail listing them, not a mail each.
+LISTED_OVER = 3
+#: Beside a trip: who it asked by a mail listing it among others (their "Crew needed" is not its own).
+ASKED_IN = "CREW-ASKED"
 
 log = structlog.get_logger(__name__)
 
@@ -212,6 +225,8 @@ class JoinedAsks:
 
     asked: dict[str, int] = field(default_factory=dict)
     waiting: dict[str, int] = field(default_factory=dict)
+    #: those asked (dry: who would be) by one mail listing their trips (more than `LISTED_OVER`), not one each
+    listed: set[str] = field(default_factory=set)
 
 
 def joined(before: Mapping[str, Person], after: Iterable[Person]) -> list[Person]:
@@ -241,8 +256,9 @@ def ask_the_joined(
     (`crew_owed.joined_owed`), dropped once done. A store failing is logged, not raised: the people are saved,
     and the mark left for the `fanouts` job, which asks those not asked yet."""
     done = JoinedAsks()
+    batch = owed.item.sk.partition("#")[2] if owed is not None else secrets.token_hex(6)
     try:
-        ask_joined(ctx, profile, before, after, dry_run=dry_run, done=done)
+        ask_joined(ctx, profile, before, after, dry_run=dry_run, done=done, batch=batch)
         if owed is not None and not dry_run:
             ctx.store.transact([Delete(owed.item.pk, owed.item.sk)])
     except StoreError as exc:
@@ -258,31 +274,105 @@ def ask_joined(
     *,
     dry_run: bool = False,
     done: JoinedAsks | None = None,
+    batch: str = "",
 ) -> JoinedAsks:
-    """`ask_the_joined`'s asking, counted in `done` as it goes. Idempotent (a trip that sent them a crew message,
-    or lists them, is not asked about again). Raises StoreError, and ConditionFailed for a trip that kept changing
-    as it was read (asked by the next try)."""
+    """`ask_the_joined`'s asking, counted in `done` as it goes. Someone asked about more than `LISTED_OVER` trips
+    gets one mail listing them, keyed by `batch` (the import's: asked again, the same mail). Idempotent (a trip that
+    sent them a crew message, listed them in one, or lists them, is not asked about again; a listing mail left
+    unqueued is queued). Raises StoreError, and ConditionFailed for a trip that kept changing as it was read
+    (asked by the next try)."""
     people = joined(before, after)
     done = done if done is not None else JoinedAsks()
     if not people:
         return done
     org, now = profile.org.id, ctx.clock.now()
-    for event in events_between(ctx.store, org, now, now + JOINED_AHEAD):
-        if event.status is not EventStatus.SCHEDULED or event.start <= now:
-            continue
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                asked, waiting = _ask_joined(ctx, profile, event.booking_id, people, before, now, dry_run)
-                break
-            except ConditionFailed:
-                if attempt == MAX_ATTEMPTS - 1:
-                    raise  # the trip, its list or a message kept changing: left to the next try
-                continue  # changed meanwhile: read again and decide again
+    batch = batch or secrets.token_hex(6)
+    trips = [e.booking_id for e in events_between(ctx.store, org, now, now + JOINED_AHEAD)
+             if e.status is EventStatus.SCHEDULED and e.start > now]  # fmt: skip
+    # who each trip would ask, first: one asked about more than LISTED_OVER trips gets one mail listing them
+    plan = {trip: _ask_joined_retried(ctx, profile, trip, people, before, now, dry_run=True) for trip in trips}
+    counted: dict[str, int] = {}
+    for asked, _ in plan.values():
         for person_id in asked:
-            done.asked[person_id] = done.asked.get(person_id, 0) + 1
-        for person_id in waiting:
-            done.waiting[person_id] = done.waiting.get(person_id, 0) + 1
+            counted[person_id] = counted.get(person_id, 0) + 1
+    keys = {p.id: listing_key(p.id, batch) for p in people}
+    # trips a try before this one wrote for a mail it had not queued yet (the store failing, the process stopped)
+    records = ctx.store.get_many([(booking_pk(org, trip), ASKED_IN) for trip in trips])
+    written = {
+        trip: dict(item.data.get("people", {})) if item else {} for trip, item in zip(trips, records, strict=True)
+    }
+    owed = {key: [t for t in trips if key in written[t].values()] for key in keys.values()}
+    queued = {key for key, held in owed.items() if held and ctx.store.get(outbox_pk(org), key) is not None}
+    listing = {
+        p.id: keys[p.id]
+        for p in people
+        if keys[p.id] not in queued and (owed[keys[p.id]] or counted.get(p.id, 0) > LISTED_OVER)
+    }
+    done.listed |= listing.keys()
+    if dry_run:
+        for asked, waiting in plan.values():
+            _count(done, asked, waiting)
+        return done
+    for trip in [t for t in trips if any(plan[t])]:  # one that asks none of them, read a moment ago, is left
+        asked, waiting = _ask_joined_retried(ctx, profile, trip, people, before, now, dry_run=False, listing=listing)
+        _count(done, asked, waiting)
+        for person_id in asked & listing.keys():
+            owed[listing[person_id]].append(trip)
+    for person in people:
+        if person.id in listing and owed[listing[person.id]]:
+            _queue_listing(ctx, profile, person, owed[listing[person.id]], listing[person.id], now)
     return done
+
+
+def listing_key(person_id: str, batch: str) -> str:
+    """The key of the one mail listing the trips an import (`batch`) asks `person_id` about."""
+    return f"crew-asked:{person_id}:{batch}"
+
+
+def _count(done: JoinedAsks, asked: Iterable[str], waiting: Iterable[str]) -> None:
+    for person_id in asked:
+        done.asked[person_id] = done.asked.get(person_id, 0) + 1
+    for person_id in waiting:
+        done.waiting[person_id] = done.waiting.get(person_id, 0) + 1
+
+
+def _queue_listing(
+    ctx: Context, profile: BusinessProfile, person: Person, trips: Iterable[str], key: str, now: datetime
+) -> None:
+    """Queue the mail listing `trips` (those still to sail, not cancelled) for `person`, once."""
+    org, found = profile.org.id, []
+    for booking_id in dict.fromkeys(trips):
+        booking_item, event_item = ctx.store.get_many([(booking_pk(org, booking_id), s) for s in ("BOOKING", "EVENT")])
+        if booking_item is None or event_item is None:
+            continue
+        booking = Booking.model_validate(booking_item.data, context=STORED)
+        event = CrewEvent.model_validate(event_item.data)
+        if not booking.cancelled and event.status is EventStatus.SCHEDULED and not departed(event, now):
+            found.append((booking, event))
+    message = crew_needed_list_message(ctx, profile, person, found, key=key)
+    if message is not None:
+        enqueue(ctx.store, org, [message], now)  # queued by another try meanwhile: once
+
+
+def _ask_joined_retried(
+    ctx: Context,
+    profile: BusinessProfile,
+    booking_id: str,
+    people: list[Person],
+    before: Mapping[str, Person],
+    now: datetime,
+    *,
+    dry_run: bool,
+    listing: Mapping[str, str] | None = None,
+) -> tuple[set[str], set[str]]:
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return _ask_joined(ctx, profile, booking_id, people, before, now, dry_run, listing or {})
+        except ConditionFailed:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise  # the trip, its list or a message kept changing: left to the next try
+            continue  # changed meanwhile: read again and decide again
+    return set(), set()
 
 
 def _was_crew(was: Person | None, roles: Iterable[str]) -> bool:
@@ -299,7 +389,10 @@ def _ask_joined(
     before: Mapping[str, Person],
     now: datetime,
     dry_run: bool,
+    listing: Mapping[str, str],
 ) -> tuple[set[str], set[str]]:
+    """Ask `people` about one trip (`ask_joined`'s rules); those in `listing` are recorded as asked by the mail
+    (its key) listing it, and get no mail of its own. The (asked, put on its list) of them."""
     org, pk = profile.org.id, booking_pk(profile.org.id, booking_id)
     booking_item, event_item = ctx.store.get(pk, "BOOKING"), ctx.store.get(pk, "EVENT")
     if booking_item is None or event_item is None:
@@ -321,7 +414,9 @@ def _ask_joined(
     # a crew message of any revision of it (`bk:<booking>:r<n>:crew:<person>`): they know of the trip already
     heard = {i.sk.rpartition(":crew:")[2] for i in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r")
              if ":crew:" in i.sk}  # fmt: skip
-    candidates = [p for p in candidates if p.id not in heard]
+    recorded = ctx.store.get(pk, ASKED_IN)  # or a mail listing it among others
+    in_lists = dict(recorded.data.get("people", {})) if recorded else {}
+    candidates = [p for p in candidates if p.id not in heard and p.id not in in_lists]
     if not candidates:
         return set(), set()
     busy = crew_busy_between(ctx.store, org, event.start, event.end)
@@ -331,6 +426,12 @@ def _ask_joined(
     asked: set[str] = set()
     for person in candidates:
         if person.id in busy:
+            continue
+        if person.id in listing and profile.entity(event.entity) and profile.asset(event.asset):
+            # the mail listing it asks them (as `crew_needed_message`, of the business's lines and boats alone):
+            # the trip records it, in this write
+            in_lists[person.id] = listing[person.id]
+            asked.add(person.id)
             continue
         message = crew_needed_message(ctx, profile, booking, event, person)
         if message is not None:
@@ -346,6 +447,9 @@ def _ask_joined(
         writes.append(Put(Item(pk, NOT_ASKED, {"people": rest}), VersionIs(listed_item.version)))
     else:
         writes.append(Delete(pk, NOT_ASKED, VersionIs(listed_item.version)))
+    if asked & listing.keys():
+        held = VersionIs(recorded.version) if recorded else Absent()
+        writes.append(Put(Item(pk, ASKED_IN, {"people": dict(sorted(in_lists.items()))}), held))
     writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
     ctx.store.transact(writes)
     return asked, waiting

@@ -115,7 +115,8 @@ def _ask_owed(ctx: Context, mark: Item, profiles: dict[str, BusinessProfile | No
     if data["kind"] == "joined":
         was = {i: Person.model_validate(p) for i, p in data["people"].items() if p is not None}
         now = [p for p in list_people(ctx.store, org) if p.id in data["people"]]  # as they are now: one made
-        return sum(ask_joined(ctx, profile, was, now).asked.values())  # inactive since is asked nothing
+        # inactive since is asked nothing; the import's own batch: the mail listing their trips is the one it began
+        return sum(ask_joined(ctx, profile, was, now, batch=mark.sk.partition("#")[2]).asked.values())
     start, end = datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"])
     asked = ask_freed(ctx, profile, data["event"], start, end, data["people"])
     return asked + (ask_listed(ctx, profile, data["booking"]) if data["moved"] else 0)
