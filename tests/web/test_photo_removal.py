@@ -16,6 +16,7 @@ from firstmate.domain.bookings import BookingRequest
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget
+from firstmate.services.photo_removal import remove_photo
 from firstmate.services.photos import list_photos
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, mail_text, photo, sent_mail
@@ -231,3 +232,31 @@ def test_a_guest_without_an_email_whose_photo_the_lead_removed_is_sent_nothing(
     done = client.post(f"/g/{trip.lead}/photos/{sams}/remove", data={"confirm": "yes"})
     assert done.status_code == 200 and "Photo removed from the album" in done.text and "by email" not in done.text
     assert _album(demo_app, trip) == [] and len(outbox.list_entries(demo_app.store, "demo")) == queued
+
+
+def test_a_photo_the_former_lead_shared_tells_nobody_not_the_lead_the_booking_was_handed_to(
+    client: TestClient, demo_app: App, trip: Trip, clock: FixedClock
+) -> None:
+    """Dana, who booked, shared a photo; then the channel handed the booking to Sam Rivera, who took Dana's place as
+    the lead. The operator removing Dana's photo mailed Sam "A photo you shared was removed": a photo he never
+    shared. Dana is no longer in the group, so nobody is told; a photo Sam shares himself still tells him."""
+    _share(client, trip.lead, photo("PNG", (7, 3)))
+    [danas] = _album(demo_app, trip)
+    clock.set(DEPARTURE - timedelta(minutes=20))
+    sam = {"name": "Sam Rivera", "email": "sam@example.com"}
+    handed = orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate({**booking_body(guest_count=4), "lead_guest": sam})
+    ).booking
+    asked = client.post(f"/g/{handed.guest_code}/photos/{danas}/remove").text
+    assert "Remove this photo, shared by a guest no longer in your group, from the album?" in asked
+    assert "know by email" not in asked
+    removed = remove_photo(demo_app, "demo", trip.booking_id, danas, by="operator")
+    assert removed is not None and removed.told is None
+    assert _told(demo_app, "sam@example.com") == [] and _told(demo_app, "dana@example.com") == []
+
+    clock.set(DEPARTURE - timedelta(minutes=10))
+    _share(client, handed.guest_code, photo("PNG", (8, 3)))
+    [sams] = _album(demo_app, trip)
+    removed = remove_photo(demo_app, "demo", trip.booking_id, sams, by="operator")
+    assert removed is not None and removed.told is not None and removed.told.name == "Sam Rivera"
+    assert len(_told(demo_app, "sam@example.com")) == 1

@@ -74,6 +74,9 @@ class Guest(BaseModel):
     #: on a former lead's record: when the booking was handed to someone else. Kept for their signatures (the
     #: operator's record), out of the group: their waiver does not count for the departure
     left_at: datetime | None = None
+    #: on the lead's record: when the booking was handed to them from another lead (None: the lead since it was
+    #: booked). Photos their id shared until then are the earlier lead's, not theirs
+    lead_since: datetime | None = None
 
     @property
     def first_name(self) -> str:

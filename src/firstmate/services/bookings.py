@@ -711,6 +711,7 @@ def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, l
         if former is not None:
             followed = followed.model_copy(update={"former": (*followed.former, former.id)})
             writes.append(Put(Item(item.pk, f"FORMER#{former.id}", former.model_dump(mode="json")), Absent()))
+        followed = followed.model_copy(update={"lead_since": booking.updated_at})  # earlier photos are not theirs
         code = encode_code(secrets.token_bytes(7))
         old = store.get(code_pk(booking.guest_code), "CODE")
         if old is not None:

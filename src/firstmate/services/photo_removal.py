@@ -71,8 +71,11 @@ def photo_to_remove(ctx: Context, target: CodeTarget, photo_id: str) -> PhotoToR
 
 
 def _shared(guest: Guest, photo: Photo) -> bool:
-    """Whether `guest` shared `photo` (as themselves, or as a guest since merged into them)."""
-    return photo.guest_id == guest.id or photo.guest_id in guest.merged
+    """Whether `guest` shared `photo` (as themselves, or as a guest since merged into them). A lead the booking was
+    handed to did not share what their id shared before: an earlier lead did, no longer in the group."""
+    if photo.guest_id == guest.id:
+        return guest.lead_since is None or photo.uploaded_at > guest.lead_since
+    return photo.guest_id in guest.merged
 
 
 #: Who removes a photo: the guest who shared it, the trip's lead (moderating its album), or the operator.
@@ -174,6 +177,6 @@ def _stored_item(ctx: Context, org: str, booking_id: str, photo_id: str) -> Item
 def album_of(ctx: Context, org: str, booking_id: str) -> list[tuple[Photo, str]]:
     """`org`'s booking `booking_id`'s album, oldest first, each photo with the name of the guest who shared it
     ("" for a guest no longer in the group): what the operator picks the photo a complaint names from."""
-    names = {shared: g.name for g in list_guests(ctx.store, org, booking_id) for shared in (g.id, *g.merged)}
+    guests = list_guests(ctx.store, org, booking_id)
     photos = list_photos(ctx, CodeTarget(org, booking_id, "g1"))
-    return [(photo, names.get(photo.guest_id, "")) for photo in photos]
+    return [(photo, next((g.name for g in guests if _shared(g, photo)), "")) for photo in photos]
