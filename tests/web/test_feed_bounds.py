@@ -96,3 +96,23 @@ def test_a_feed_in_japanese_is_cut_by_what_lambda_carries_not_by_its_utf8_bytes(
     assert len(json.dumps(cut.decode())) - 2 <= budget
     *trips, note = icalendar.Calendar.from_ical(cut).walk("VEVENT")
     assert 0 < len(trips) < 10 and "山田 花子" in str(trips[0]["SUMMARY"]) and "stops here" in str(note["SUMMARY"])
+
+
+def test_a_cut_feed_never_lists_part_of_the_day_its_note_says_is_left_out(demo_app: App) -> None:
+    """Three trips a day: a feed cut after the first of a day's trips listed it, then the note "This calendar stops
+    here" on that same day saying those from it on are in the crew app. The captain saw one trip that day and took
+    it for the whole day; the other two were not there. A cut feed now stops at the start of a day: every trip it
+    lists is before the note's day, and the note's count says so."""
+    today = demo_app.clock.now().date()
+    for n in range(1, 7):
+        for hour in (8, 12, 16):
+            start = f"{today + timedelta(days=n)}T{hour:02d}:00:00-07:00"
+            body = booking_body(external_id=f"D{n}H{hour}", start=start)
+            orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+    whole = feed_ics(demo_app.store, ORG_FEED, demo_app.clock.now())
+    for eighth in range(2, 8):
+        cut = feed_ics(demo_app.store, ORG_FEED, demo_app.clock.now(), budget=len(whole) * eighth // 8)
+        *trips, note = icalendar.Calendar.from_ical(cut).walk("VEVENT")
+        day = note.decoded("DTSTART")
+        assert [e.decoded("DTSTART").date() for e in trips if e.decoded("DTSTART").date() >= day] == []
+        assert len(trips) % 3 == 0 and f"the first {len(trips)} of 18 trips" in str(note["DESCRIPTION"])

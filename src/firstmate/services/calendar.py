@@ -186,8 +186,9 @@ def render_ics(
     more_at: str = "",
 ) -> bytes:
     """Entries as a VCALENDAR with a VTIMEZONE for the business's zone, in at most `budget` bytes as Lambda
-    carries them (JSON-escaped): past it, the soonest entries that fit and an all-day note on the day of
-    the first left out, saying where the rest are (`more_at`, the crew app), and a warning logged."""
+    carries them (JSON-escaped): past it, the soonest entries that fit, up to a day's start (none of the
+    note's day), and an all-day note on the day of the first left out, saying where the rest are (`more_at`,
+    the crew app), and a warning logged."""
     zone = ZoneInfo(timezone)
     ordered = sorted(entries, key=lambda e: e.start)
     vevents = [_vevent(entry, zone, with_money) for entry in ordered]
@@ -204,6 +205,10 @@ def render_ics(
     while listed < len(ordered) and sizes[listed] <= room:
         room -= sizes[listed]
         listed += 1
+    # the note says those from its day on are in the crew app: a day listed in part read as the whole day
+    day = ordered[listed].start.astimezone(zone).date()
+    while listed and ordered[listed - 1].start.astimezone(zone).date() == day:
+        listed -= 1
     note = _cut_note(ordered, listed, zone, name, more_at)
     ics = b"".join([_head(ordered[:listed], vevents[:listed], timezone, name), *events[:listed], note, _END])
     first_left_out = iso(ordered[listed].start.astimezone(UTC))
