@@ -191,10 +191,11 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             # an org whose ad accounts' week is not over yet needed nothing of the sources before then: a token
             # expired at 07:00, renewed at 9:00, cost it that week's report (its tries given up by 07:40, and by hand
             # the week before, had already); once its tries are spent, the run is taken up at its hour all the same
-            resumes = _account_week_over(app, org, profile, period) if scheduled else None
+            ends = _account_week_over(app, org, profile, period)
+            resumes = ends if scheduled else None
             # the owner is told either way, with when the week can be sent by hand (`intel run --week` refuses it
-            # before its accounts' week is over)
-            over = None if resumes is None else resumes - ACCOUNT_WEEK_MARGIN
+            # before its accounts' week is over; a run by hand at 10:00 said "at once", and the command was refused)
+            over = None if ends is None or ends - ACCOUNT_WEEK_MARGIN <= app.clock.now() else ends - ACCOUNT_WEEK_MARGIN
             record_failure(app, org, error, period, resumes=resumes, week_over=over)
             if resumes is not None:
                 later = resumes if later is None else min(later, resumes)

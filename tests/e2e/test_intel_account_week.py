@@ -312,3 +312,64 @@ def test_the_failure_mail_names_the_command_that_sends_the_week_that_failed(
     assert "'firstmate intel run --org demo --week 2026-11-09 --send' sends it" in text, text
     assert "from Mon Nov 16 21:00 Pacific/Auckland time" in text, text
     assert "'firstmate intel run --send'" not in text, text
+
+
+def test_the_failure_mail_of_a_run_by_hand_says_from_when_its_command_sends_the_week(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Monday 10:00 in Auckland, the accounts counting Los Angeles' days: `jobs run weekly_report` by hand fails on
+    an expired Meta token. The owner's mail said "'firstmate intel run --org demo --week 2026-11-09 --send' sends it
+    at once"; run at once, that command is refused (the week is not over in Los Angeles until 21:00). The mail now
+    says from when it sends the week, and the command does then."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_job_now
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 10, tzinfo=AUCKLAND))
+
+    assert run_job_now(app.store, clock, weekly[0], app).status == "failed"
+
+    [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
+    text = " ".join(mail.message.text.split())
+    assert "'firstmate intel run --org demo --week 2026-11-09 --send' sends it from Mon Nov 16 21:00" in text, text
+    standin.meta_faults.token_expired = False
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    command = ["intel", "run", "--org", "demo", "--week", "2026-11-09", "--send"]
+    clock.set(datetime(2026, 11, 16, 10, 5, tzinfo=AUCKLAND))
+    assert CliRunner().invoke(cli, command, env={"COLUMNS": "200"}).exit_code != 0  # as the mail says: not yet
+    clock.set(datetime(2026, 11, 16, 21, 0, tzinfo=AUCKLAND))
+    sent = CliRunner().invoke(cli, command, env={"COLUMNS": "200"})
+    assert sent.exit_code == 0, sent.output
+
+
+def test_the_failure_mail_of_a_run_by_hand_once_the_accounts_week_is_over_says_its_command_sends_it_at_once(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 21:30, the accounts' week over in Los Angeles since 21:00, a run by hand that fails says the command sends
+    the week at once, not "from" a time gone by."""
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_job_now
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 21, 30, tzinfo=AUCKLAND))
+
+    assert run_job_now(app.store, clock, weekly[0], app).status == "failed"
+
+    [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
+    text = " ".join(mail.message.text.split())
+    assert "'firstmate intel run --org demo --week 2026-11-09 --send' sends it at once." in text, text
