@@ -36,3 +36,26 @@ def test_a_dead_holders_lease_taken_before_the_clock_stepped_back_lasts_its_leng
         _store_report(app)
     clock.advance(timedelta(seconds=1))
     _store_report(app)
+
+
+def test_a_holder_whose_lease_ran_out_with_nobody_taking_it_takes_it_again_and_goes_on(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step longer than the lease (a store slowed to a crawl) left it to run out: with nobody building
+    meanwhile, the build stopped all the same, saying "another took over"."""
+    with leases.exclusive(app, "demo", NAME, doing=DOING) as held:
+        clock.advance(leases.LEASE + timedelta(minutes=1))
+        held.confirm()  # nobody took it: it is this build's again
+        monkeypatch.setattr(leases, "WAIT_S", 0.1)
+        with pytest.raises(StoreUnavailable, match="another process is storing this weekly report"):
+            _store_report(app)
+
+
+def test_a_holder_whose_lease_another_took_and_released_meanwhile_stores_nothing_more(
+    app: App, clock: FixedClock
+) -> None:
+    with leases.exclusive(app, "demo", NAME, doing=DOING) as held:
+        clock.advance(leases.LEASE + timedelta(minutes=1))
+        _store_report(app)  # another build came and went while this one's lease had run out
+        with pytest.raises(StoreUnavailable, match="another took over: nothing more of it was stored"):
+            held.confirm()

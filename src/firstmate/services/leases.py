@@ -17,13 +17,14 @@ import structlog
 
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
-from firstmate.ports import Absent, Delete, Item, VersionIs
+from firstmate.ports import Absent, Delete, Item, Put, VersionIs
 from firstmate.services.context import Context
 
 log = structlog.get_logger(__name__)
 
 #: A lease left by a holder that died is free again after this long.
 LEASE = timedelta(minutes=10)
+DAY = timedelta(days=1)
 #: How long to wait for another holder before giving up (a report build takes seconds).
 WAIT_S = 60.0
 POLL_S = 0.1
@@ -42,9 +43,15 @@ class Held:
 
     def confirm(self) -> None:
         """Raise StoreUnavailable when the lease is no longer this holder's (held past LEASE, another
-        process took it over: what it stores would be over the other's); renew it once half of it has
-        gone, so that a long holder keeps it while it lives."""
+        process took it over, or took it and is done: what it stores would be over the other's); take it
+        again when it ran out and nobody took it since; renew it once half of it has gone, so that a long
+        holder keeps it while it lives."""
         lease = self.ctx.store.get(self.pk, self.name)
+        if lease is None and self._last_taken_by_me():
+            try:  # ran out in a step longer than LEASE, and nobody took it since: still ours to take
+                lease = _take(self.ctx, self.pk, self.name, self.token)
+            except ConditionFailed:  # taken just now by another
+                lease = None
         if lease is None or lease.data.get("holder") != self.token:
             log.warning("lease.lost", org=self.org, lease=self.name)
             raise StoreUnavailable(
@@ -59,6 +66,28 @@ class Held:
             except ConditionFailed:
                 self.confirm()
 
+    def _last_taken_by_me(self) -> bool:
+        last = self.ctx.store.get(self.pk, f"{self.name}{LAST}")
+        return last is not None and last.data.get("holder") == self.token
+
+
+#: Beside each lease, who took it last (kept a day past its lease): a holder finding its lease run out
+#: tells from it whether another took it meanwhile, and was done.
+LAST = "#last"
+
+
+def _take(ctx: Context, pk: str, name: str, token: str) -> Item:
+    """Take the lease `name` (ConditionFailed while another holds it), noting who took it last."""
+    now = ctx.clock.now()
+    lease = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
+    taken, _ = ctx.store.transact(
+        [
+            Put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent()),
+            Put(Item(pk, f"{name}{LAST}", {"holder": token, "since": iso(now)}, ttl=to_epoch(now + LEASE + DAY))),
+        ]
+    )
+    return taken
+
 
 @contextmanager
 def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[Held]:
@@ -69,10 +98,8 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[Held
     write it guards)."""
     pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S, secrets.token_hex(8)
     while True:
-        now = ctx.clock.now()
         try:
-            lease = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
-            ctx.store.put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent())
+            _take(ctx, pk, name, token)
             break
         except ConditionFailed:
             if time.monotonic() >= deadline:
