@@ -518,6 +518,31 @@ def test_a_short_cancellation_of_a_held_request_releases_the_hold(demo_app: App)
     assert outbox.list_entries(demo_app.store, "demo") == []
 
 
+def test_a_hold_listed_after_its_short_cancellation_holds_no_boat(demo_app: App) -> None:
+    """Found by a review: Boatsetter's short cancellation of BS-7Q4K2M was remembered, then the channel's calendar
+    export, fetched before the renter cancelled, listed the request as a hold (STATUS:TENTATIVE): the hold blocked
+    Sea Lark for a trip that was cancelled, with nothing said, and no confirmation ever came to release it. The
+    cancellation stands, as it does for the booking itself: the hold is recorded cancelled and the import says so."""
+    import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    hold = _ota_event("", uid="BS-7Q4K2M", lines="SUMMARY:Pending request\r\nSTATUS:TENTATIVE\r\n")
+
+    def held() -> dict[str, int]:
+        export = parse_ics(hold, source="boatsetter", timezone="UTC", asset="sea-lark")
+        report = import_records(demo_app, "demo", export)
+        assert report.ok, report
+        assert report.not_booked == [
+            "boatsetter BS-7Q4K2M, held as “Pending request” (Sat 13 Jun 2026, 16:00 PDT), was cancelled before it "
+            "arrived (by a cancellation imported earlier): the hold is recorded as cancelled and holds no boat"
+        ], report.not_booked
+        return dict(report.counts)
+
+    assert held() == {"blocked cancelled": 1}
+    live = [e.data["title"] for e in all_items(demo_app.store, calendar_pk("demo")) if not e.data["cancelled"]]
+    assert live == []  # the boat is free
+    assert held() == {"blocked unchanged": 1}  # the same export again
+    assert outbox.list_entries(demo_app.store, "demo") == []
+
+
 def test_a_short_cancellation_older_than_the_bookings_last_email_changes_nothing(demo_app: App) -> None:
     """One sent before the confirmation (imported after it) is older news, as a whole email would be."""
     booked = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))

@@ -212,6 +212,22 @@ def _same_reference(
     return lines
 
 
+def _cancelled_first(anchor: Item | None) -> bool:
+    """Whether the intake `anchor` of a channel's reference holds a cancellation remembered before any booking of
+    it came (`remember_cancellation`)."""
+    return anchor is not None and not anchor.data.get("booking_id") and "cancelled_first" in anchor.data
+
+
+def _hold_cancelled_first_words(profile: BusinessProfile, slot: BlockedSlot) -> str:
+    """What the import says of a hold (or a listing without guest lines) of a reference whose cancellation came
+    first: recorded cancelled, it holds no boat."""
+    held = f"held as “{slot.title}” ({when(slot.start, profile.org.timezone)})"
+    return (
+        f"{slot.source} {slot.uid}, {held}, was cancelled before it arrived (by a cancellation imported earlier): "
+        "the hold is recorded as cancelled and holds no boat"
+    )
+
+
 def _booked_as(ctx: Context, org: str, slot: BlockedSlot) -> Booking | None:
     """The booking that `slot`'s UID already is in the channel that listed it (an export may list a
     reservation without its guest lines: cancelled, say), or None."""
@@ -307,6 +323,9 @@ def import_records(
         elif isinstance(record, NotBooked):
             report.not_booked.append(f"{record.what} {record.why}")
         elif isinstance(record, BlockedSlot):
+            # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
+            if stands := not record.cancelled and _cancelled_first(_anchor_of(ctx, org, record)):
+                report.not_booked.append(_hold_cancelled_first_words(profile, record))
             result = record_blocked_slot(
                 ctx,
                 org,
@@ -315,7 +334,7 @@ def import_records(
                 record.end,
                 record.title,
                 record.asset,
-                record.cancelled,
+                record.cancelled or stands,
                 sequence=record.sequence,
                 source=record.source,
             )
