@@ -494,6 +494,25 @@ def test_a_booking_of_a_remembered_cancellation_from_a_file_is_recorded_cancelle
     assert [e.key.rsplit(":", 1)[1] for e in outbox.list_entries(demo_app.store, "demo")] == ["ops"]
 
 
+def test_a_booking_of_another_channel_under_a_remembered_cancellations_reference_is_named(demo_app: App) -> None:
+    """Found by a review: the booking of a CSV file without a source column (csv's) under BS-7Q4K2M, then
+    Boatsetter's short cancellation of BS-7Q4K2M, named the csv booking with the command that cancels it; the
+    same two the other way round (emails come out of order) booked the csv trip, crew asked and guest invited,
+    and said nothing of the cancellation. Two channels may share a reference, so it is booked, and named."""
+    import_records(demo_app, "demo", parse_email(_short_cancellation(), timezone=LA, boats=BOATS))
+    row = "BS-7Q4K2M,sea-lark,2026-12-12T10:00:00-08:00,3,6,840.75,USD,Dana Whitcomb,dana@example.com,\n"
+    report = import_records(demo_app, "demo", parse_csv(HEADER + row))
+    assert dict(report.counts) == {"created": 1}, report
+    booking_id = _only_booking(demo_app)["id"]
+    assert report.same_reference == [
+        "csv BS-7Q4K2M (Dana Whitcomb's trip, Sat 12 Dec 2026, 10:00 PST) has the reference of boatsetter "
+        "BS-7Q4K2M, whose cancellation was imported earlier, and sails: if it is the same booking, cancel it "
+        f"with: firstmate booking cancel {booking_id} --org demo"
+    ]
+    again = import_records(demo_app, "demo", parse_csv(HEADER + row))
+    assert dict(again.counts) == {"unchanged": 1} and again.same_reference == []  # said once, when booked
+
+
 def test_a_short_cancellation_of_a_held_request_releases_the_hold(demo_app: App) -> None:
     """Boatsetter's calendar export held the boat for a request (STATUS:TENTATIVE, UID BS-7Q4K2M); its short
     cancellation left the hold blocking the boat, and the import said nothing was cancelled."""

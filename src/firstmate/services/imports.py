@@ -212,6 +212,36 @@ def _same_reference(
     return lines
 
 
+def _remembered_by_reference(ctx: Context, org: str) -> dict[str, list[str]]:
+    """Each reference (external_id) a cancellation remembered before its booking came names (`remember_cancellation`):
+    the channels it came from, in one read of the anchors however many bookings a file creates."""
+    found: dict[str, list[str]] = {}
+    for anchor in all_items(ctx.store, intake_pk(org)):
+        channel, _, reference = anchor.sk.partition("#")
+        if re.fullmatch(SOURCE, channel) and _cancelled_first(anchor):
+            found.setdefault(reference, []).append(channel)
+    return found
+
+
+def _cancelled_elsewhere(
+    ctx: Context, profile: BusinessProfile, booking: Booking, remembered: Mapping[str, list[str]]
+) -> list[str]:
+    """The cancellations another channel sent of `booking`'s reference before it came (`remembered`:
+    `_remembered_by_reference`), the booking just created and still to sail, in words with the command that cancels
+    it: as `_same_reference` says when the booking came first. Nothing is cancelled across channels."""
+    request, org = booking.request, profile.org.id
+    if booking.cancelled or request.end <= ctx.clock.now():
+        return []
+    trip = f"{request.lead_guest.name}'s trip, {when(request.start, profile.org.timezone)}"
+    return [
+        f"{request.source} {request.external_id} ({trip}) has the reference of {channel} {request.external_id}, "
+        "whose cancellation was imported earlier, and sails: if it is the same booking, cancel it with: "
+        f"firstmate booking cancel {booking.id} --org {org}"
+        for channel in remembered.get(request.external_id, [])
+        if channel != request.source
+    ]
+
+
 def _cancelled_first(anchor: Item | None) -> bool:
     """Whether the intake `anchor` of a channel's reference holds a cancellation remembered before any booking of
     it came (`remember_cancellation`)."""
@@ -261,6 +291,7 @@ def import_records(
     written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
     limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
     references = cache(partial(_bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
+    remembered = cache(partial(_remembered_by_reference, ctx, org))  # read once, by the first booking created
     created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
     # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file run
     # again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
@@ -302,6 +333,7 @@ def import_records(
                 report.not_booked.append(cancelled_first_words(booking))
             if outcome.result is IntakeResult.CREATED:
                 created.add(booking.id)
+                report.same_reference += _cancelled_elsewhere(ctx, profile, booking, remembered())
             elif outcome.result is IntakeResult.UNCHANGED:
                 repeated[(record.source, record.external_id)] = booking.id
             written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
