@@ -288,3 +288,23 @@ def test_a_trip_under_way_or_over_is_said_to_be_so_before_it_is_cancelled(home: 
         dry = run(home, "booking", "cancel", ref, "--source", "direct", "--org", "demo", "--dry-run")
         assert dry.returncode == 0, dry.stderr
         assert f" {state}; " in dry.stdout, dry.stdout
+
+
+def test_cancelling_a_reference_whose_cancellation_came_first_says_there_is_nothing_to_cancel(
+    home: Path, tmp_path: Path
+) -> None:
+    """Found by a review: Boatsetter's short cancellation of BS-7Q4K2M imported before its booking (remembered), the
+    operator cancelling it as the renter asked was told "no boatsetter booking 'BS-7Q4K2M' in demo (write the
+    reference as the channel gave it, …)", as if it was mistyped. It says the cancellation is remembered."""
+    from tests.e2e.test_booking_import import _a_year_on, _short_cancellation
+
+    email = tmp_path / "cancelled.eml"
+    email.write_bytes(_a_year_on(_short_cancellation()))
+    assert run(home, "booking", "import", str(email), "--org", "demo").returncode == 0
+    refused = run(home, "booking", "cancel", "BS-7Q4K2M", "--source", "boatsetter", "--org", "demo", "--yes")
+    assert refused.returncode != 0
+    said = " ".join(refused.stderr.split())
+    assert said == (
+        "error: no boatsetter booking 'BS-7Q4K2M' in demo (its cancellation was imported before it, and is "
+        "remembered: its booking, if it comes, is recorded as cancelled; there is nothing to cancel)"
+    ), said

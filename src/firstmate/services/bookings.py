@@ -265,11 +265,15 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
         if found is not None:
             return found
         channels = _channels_of(store, org, booking)
-        hint = (
-            _reference_of(store, org, booking, channels, "write")
-            if channels
-            else "write the reference as the channel gave it, or the booking's id (bk_…) without --source"
-        )
+        if channels:
+            hint = _reference_of(store, org, booking, channels, "write")
+        elif anchor is not None and "cancelled_first" in anchor.data:  # `remember_cancellation`: no typing slip
+            hint = (
+                "its cancellation was imported before it, and is remembered: its booking, if it comes, is recorded "
+                "as cancelled; there is nothing to cancel"
+            )
+        else:
+            hint = "write the reference as the channel gave it, or the booking's id (bk_…) without --source"
         raise NotFound(f"no {source} booking {booking!r} in {org}", hint=hint)
     found = _booking(store, org, booking)
     if found is not None:
