@@ -288,3 +288,47 @@ def test_a_large_groups_follow_up_outlasts_guests_changing_as_it_writes(
     assert {(g.status, g.waiver, len(g.earlier)) for g in guests} == {(GuestStatus.ON_HOLD, None, 1)}
     assert conflicts == [0]
     assert not store.query(booking_pk("demo", booking.id), "FANOUT#r").items
+
+
+def test_a_signature_given_as_the_line_gets_a_new_waiver_text_is_not_taken_for_the_new_one(
+    demo_app: App, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dana signs Saltwind's text at the moment `org import` saves its new words and asks the trip's signed guests
+    for them (she had not signed yet, so it asked nothing of her): recorded after, her signature of the old words let
+    her board on a text the business no longer uses. She is asked to read the new one and sign it, and nothing is
+    recorded."""
+    from firstmate.domain import guests as rules
+    from firstmate.domain.guests import SigningForm
+    from firstmate.errors import Conflict
+    from firstmate.ports import Write
+    from firstmate.services.business import business_writes, load_business
+    from firstmate.services.guests import CodeTarget, sign_waiver
+    from firstmate.services.waiver_texts import follow_new_texts, marker_writes
+
+    booking = _book(demo_app, "sea-lark")
+    assert client.post(f"/g/{booking.guest_code}/confirm").is_success
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    old = rules.waiver_version(profile.entity("saltwind-charters").waiver)  # type: ignore[union-attr]
+    signing = rules.sign
+    entities = tuple(e.model_copy(update={"waiver": "Saltwind Charters: new words."})
+                     if e.id == "saltwind-charters" else e for e in profile.entities)  # fmt: skip
+    new = profile.model_copy(update={"entities": entities})
+
+    def imported_meanwhile(*args: object, **kwargs: object) -> Guest:
+        """The import, as `org import` does it, between the text Dana read and the write of her signature."""
+        marker = marker_writes("demo", [e for e in entities if e.id == "saltwind-charters"])
+        writes: list[Write] = [*business_writes(demo_app.store, new)[0], *marker]
+        if writes[:-1]:  # once: a second reading finds the new text saved
+            demo_app.store.transact(writes)
+            follow_new_texts(demo_app, "demo")
+        return signing(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "sign", imported_meanwhile)
+    form = SigningForm(typed_name="Dana Whitcomb", agree=True, waiver_version=old)
+    with pytest.raises(Conflict, match="the waiver changed as you signed"):
+        sign_waiver(demo_app, CodeTarget("demo", booking.id, "g1"), form, ip="192.0.2.7", user_agent="Phone")
+    dana = _guests(demo_app, booking)["Dana Whitcomb"]
+    assert dana.status is GuestStatus.ON_HOLD and dana.waiver is None
+    page = client.get(f"/g/{booking.guest_code}").text
+    assert "Saltwind Charters: new words." in page and "Sign the waiver" in page

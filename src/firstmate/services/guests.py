@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +22,7 @@ from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound, Unauthorized
-from firstmate.ports import Absent, Item, Put, VersionIs
+from firstmate.ports import Absent, Check, Item, Put, VersionIs, Write
 from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business, org_pk, org_timezone
 from firstmate.services.context import Context
@@ -207,16 +207,22 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
 
-    def still_on_the_line(_: Guest) -> list[Put]:
+    def still_on_the_line(_: Guest) -> list[Write]:
         """The booking as read, written again: should the trip move to another line's boat as the guest signs, the
-        signature (of the old line's text) is not recorded after the move took the others' off."""
+        signature (of the old line's text) is not recorded after the move took the others' off. The same for the
+        line's text, checked as read: an `org import` saving new words as the guest signs asks the signed guests
+        for them (`waiver_texts`), and a signature of the old words recorded after it would let its guest board."""
         item = ctx.store.get(booking_pk(target.org, target.booking_id), "BOOKING")
         if item is None or Booking.model_validate(item.data, context=STORED).entity != entity.id:
             raise Conflict(
                 "the trip moved to another boat as you signed, and its waiver is another text",
                 hint="read it on your page again and sign it",
             )
-        return [Put(item, VersionIs(item.version))]
+        line = ctx.store.get(org_pk(target.org), f"ENTITY#{entity.id}")
+        if line is None or rules.waiver_version(str(line.data.get("waiver", ""))) != version:
+            hint = "read it on your page and sign it"
+            raise Conflict(f"the waiver changed as you signed: {entity.name} has a new text", hint=hint)
+        return [Put(item, VersionIs(item.version)), Check(line.pk, line.sk, VersionIs(line.version))]
 
     text = Item(org_pk(target.org), f"WAIVERTEXT#{version}", {"entity": entity.id, "text": entity.waiver})
     return _update(ctx, target, signed, extra=[Put(text)], also=still_on_the_line)
@@ -243,7 +249,7 @@ def _update(
     target: CodeTarget,
     change: Callable[[Guest], Guest],
     extra: list[Put] | None = None,
-    also: Callable[[Guest], list[Put]] | None = None,
+    also: Callable[[Guest], Sequence[Write]] | None = None,
 ) -> Guest:
     """Apply `change` to the guest, writing `extra` and what `also` makes of the changed guest (read
     afresh on each attempt) in the same transaction; Conflict after five clashes."""
@@ -255,7 +261,10 @@ def _update(
         updated: Guest = change(current)
         if updated == current:
             return current
-        writes = [Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version)), *(extra or [])]
+        writes: list[Write] = [
+            Put(Item(item.pk, item.sk, updated.model_dump(mode="json")), VersionIs(item.version)),
+            *(extra or []),
+        ]
         writes += also(updated) if also else []
         try:
             ctx.store.transact(writes)
