@@ -20,7 +20,7 @@ from firstmate.demo.run import demo_people, demo_profile
 from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.crew import Phase
-from firstmate.domain.guests import Guest, GuestStatus
+from firstmate.domain.guests import Guest, GuestStatus, waiver_version
 from firstmate.errors import Conflict
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
@@ -212,5 +212,42 @@ def test_a_dry_run_says_who_would_be_asked_and_asks_nobody(
     app = build(load_settings(home=folder))
     try:
         assert all(g.status is GuestStatus.CONFIRMED for g in _guests(app, trips["soon"]).values())
+    finally:
+        app.close()
+
+
+def test_the_demo_run_again_puts_back_its_waiver_text_and_the_signatures_of_it(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """`firstmate demo` run again on a home whose Saltwind Charters waiver `org import` changed puts the demo's own
+    text back. Before, it did so behind the guests' backs: Dana and Kit, asked for the new words, stayed on hold,
+    their pages saying "The waiver changed since you signed it" above the very text they had signed; Robin, who
+    signed the new words, stood ready to board on a text the business no longer used."""
+    folder, trips = home
+    soon = trips["soon"]
+    assert run(folder, "org", "import", str(_org_file(tmp_path, NEW_TEXT))).returncode == 0
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            sign_on_page(guest, robin.code, "Robin Sample")
+    finally:
+        app.close()
+
+    demo = run(folder, "demo", "--no-serve", "--out", str(tmp_path / "demo-out"))
+
+    assert demo.returncode == 0, demo.stderr
+    app = build(load_settings(home=folder))
+    try:
+        text = next(e.waiver for e in demo_profile().entities if e.id == "saltwind-charters")
+        guests = _guests(app, soon)
+        for name in ("Dana Whitcomb", "Robin Sample", "Kit Sample"):  # the signatures of the demo's text count again
+            signed = guests[name].waiver
+            assert guests[name].status is GuestStatus.CONFIRMED and signed is not None, name
+            assert signed.waiver_version == waiver_version(text), name
+        with TestClient(create_app(app)) as guest:
+            page = guest.get(f"/g/{soon.guest_code}").text
+        assert "The waiver changed since you signed it" not in page and "Waiver signed by Dana Whitcomb" in page
     finally:
         app.close()

@@ -31,7 +31,7 @@ from firstmate.errors import FirstmateError
 from firstmate.jobs import declared_jobs
 from firstmate.rendering import render
 from firstmate.services import outbox
-from firstmate.services.business import save_business
+from firstmate.services.business import load_business, save_business
 from firstmate.services.data import check_data, import_data
 from firstmate.services.imports import import_records
 from firstmate.services.intel import IntelRun, last_complete_week, run_weekly
@@ -39,6 +39,7 @@ from firstmate.services.keys import create_key, list_keys, revoke_key
 from firstmate.services.people import save_people
 from firstmate.services.reports import run_role_reports
 from firstmate.services.scheduler import mark_done
+from firstmate.services.waiver_texts import follow_new_texts, marker_writes, texts_changed
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
 
@@ -94,12 +95,18 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     profile = demo_profile()
 
     step("Loading the demo business")
-    saved = save_business(app.store, profile)
+    # a waiver text an `org import` changed is put back as an import would: its trips' guests follow the words
+    texts = texts_changed(load_business(app.store, DEMO_ORG), profile)
+    saved = save_business(app.store, profile, also=marker_writes(DEMO_ORG, texts))
     people = save_people(app.store, DEMO_ORG, demo_people())
     result.steps.append(
         f"Loaded {profile.org.name}: {len(profile.entities)} business lines, {len(profile.assets)} assets, "
         f"{len(demo_people())} crew ({saved.created + people} records written, {saved.unchanged} unchanged)."
     )
+    for asked in follow_new_texts(app, DEMO_ORG):
+        result.steps.append(
+            f"{asked.guests} guest(s) on {asked.trips} trip(s) to come asked to sign {asked.line}'s waiver text again."
+        )
 
     step("Queueing the welcome message")
     queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())

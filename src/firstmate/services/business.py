@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +30,13 @@ class SaveResult:
     unchanged: int
 
 
-def save_business(store: Store, profile: BusinessProfile) -> SaveResult:
-    """Write the profile in one transaction, touching only records that changed; InvalidInput, with nothing
-    written, for an asset that names a role or a checklist item twice (`named_twice`), or a role crew could not
-    claim (`unclaimable_roles`)."""
+def save_business(store: Store, profile: BusinessProfile, *, also: Sequence[Put] = ()) -> SaveResult:
+    """Write the profile in one transaction, touching only records that changed, with `also` when it changes (the
+    markers of its lines' new waiver texts); InvalidInput, with nothing written, for an asset that names a role or a
+    checklist item twice (`named_twice`), or a role crew could not claim (`unclaimable_roles`)."""
     writes, result = business_writes(store, profile)
     if writes:
-        store.transact(writes)
+        store.transact([*writes, *also])
     return result
 
 
