@@ -126,7 +126,8 @@ def test_the_trip_page_header_and_the_guest_page_say_the_time_the_panel_says_to_
     assert "back by 21:02, half an hour after sunset." in guest_page
     assert "<dt>Return</dt><dd>21:02 (booked to 22:00: the boat is in before dark)</dd>" in guest_page
     [mail] = [e.message.text for e in outbox.list_entries(demo_app.store, "demo") if e.key.endswith(":guest:g1")]
-    assert "back by 21:02 (sunset 20:32)" in mail and "22:00" not in mail
+    assert "back by 21:02 (sunset 20:32; booked to 22:00, the boat is in before dark)" in mail
+    assert "back by 22:00" not in mail
 
     # a trip back before sunset says its booked end, as it always did, everywhere
     body = booking_body(external_id="NOON", start="2026-06-13T10:00:00-07:00", duration_hours=3)
@@ -134,3 +135,26 @@ def test_the_trip_page_header_and_the_guest_page_say_the_time_the_panel_says_to_
     assert "· return by 13:00 ·" in sign_in(demo_app, "jonah").get(f"/crew/events/{noon.event_id}").text
     guest_page = TestClient(create_app(demo_app)).get(f"/g/{noon.guest_code}").text
     assert "back by 13:00." in guest_page and "<dt>Return</dt><dd>13:00</dd>" in guest_page
+
+
+def test_a_guests_trip_changed_mail_names_the_booked_end_it_changed_when_the_boat_is_in_before_dark(
+    demo_app: App,
+) -> None:
+    """A review: a trip 18:00 to 22:00 PDT on 13 Jun 2026 (sunset 20:32), extended to 23:00, mailed its guests "Your
+    trip has changed: … back by 21:02 (sunset 20:32)", word for word their first mail: the change, which their page
+    shows ("booked to 23:00"), was nowhere in it. The mail names the booked end beside the time to be back by, as
+    the page does."""
+    from firstmate.services import outbox
+
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=5)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+
+    entries = outbox.list_entries(demo_app.store, "demo")
+    mails = {e.key.split(":")[2]: e.message for e in entries if e.key.endswith(":guest:g1")}
+    first, changed = mails["r1"], mails["r2"]
+    assert "back by 21:02 (sunset 20:32; booked to 22:00, the boat is in before dark)" in first.text
+    assert "Your trip has changed" in changed.text
+    assert "back by 21:02 (sunset 20:32; booked to 23:00, the boat is in before dark)" in changed.text
+    assert "booked to 23:00, the boat is in before dark" in (changed.html or "")
