@@ -660,3 +660,31 @@ def test_someone_made_crew_for_many_trips_is_sent_one_mail_listing_them(tmp_path
     file.write_text(OWN_ORG)
     assert "asked to crew" not in org(home, "import", str(file)).output
     assert to_tomas() == ["Crew needed on 5 trips"]
+
+
+def test_someone_made_active_whose_asking_failed_is_told_to_the_operator_as_owed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the store failing as Tomás, made active again, was to be asked to crew the trip booked while he was
+    not, `org import --dry-run` had said "would be asked to crew 1 trip to come" and the import itself then said
+    nothing of him at all: the operator could not tell he was not asked yet, nor that the `fanouts` job would ask
+    him. The import says so now."""
+    from firstmate.services import crew_freed
+
+    home, file = tmp_path / "home", tmp_path / "org.toml"
+    file.write_text(OWN_ORG.replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nactive = false'))
+    assert org(home, "import", str(file)).exit_code == 0
+    book_petrel(home, "GP-1", days=20)
+    file.write_text(OWN_ORG)
+
+    def store_down(*args: object) -> frozenset[str]:
+        raise StoreUnavailable("the store did not answer")
+
+    monkeypatch.setattr(crew_freed, "crew_busy_between", store_down)
+    imported = org(home, "import", str(file))
+    assert imported.exit_code == 0, imported.output
+    assert (
+        "Tomás Rocha (tomas) is not asked to crew the trips to come yet (the store failed as they were asked): the "
+        "fanouts job asks them within minutes, once" in imported.output
+    ), imported.output
+    assert "tomas@example.com" not in {address for address, _, _ in crew_needed(home)}

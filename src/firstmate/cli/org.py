@@ -198,6 +198,11 @@ def _show_joined(result: OrgImport, *, dry_run: bool, names: Mapping[str, str]) 
         how = 'one "Crew needed" mail listing them' if person_id in result.joined.listed else '"Crew needed"'
         line = f"{who} {plural(asked, 'trip')} to come ({how})"
         out.print(Text(f"{line}, and {waiting} more {free}" if waiting else line))
+    for person_id in result.asks_owed:  # the store failed as they were asked: saved, and the job asks them
+        warn(
+            f"{names.get(person_id, person_id)} ({person_id}) is not asked to crew the trips to come yet (the store "
+            "failed as they were asked): the fanouts job asks them within minutes, once"
+        )
 
 
 def _refused(exc: DataRejected, file: Path) -> NoReturn:

@@ -32,12 +32,12 @@ from firstmate.domain.intake import RowError
 from firstmate.domain.people import Person, role_kind
 from firstmate.domain.shared import model_at, problem_words
 from firstmate.domain.timing import when
-from firstmate.errors import DataRejected, NotFound
+from firstmate.errors import DataRejected, NotFound, StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES, Put, Store, Write
 from firstmate.services.bookings import get_booking, over_limit
 from firstmate.services.business import MAX_LINES_AND_ASSETS, business_writes, list_orgs, load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import JoinedAsks, ask_the_joined
+from firstmate.services.crew_freed import JoinedAsks, ask_the_joined, joined
 from firstmate.services.crew_owed import joined_owed
 from firstmate.services.people import list_people, people_writes
 from firstmate.services.trips import calendar_between
@@ -77,6 +77,8 @@ class OrgImport:
     #: people made active, qualified or added, per id: the trips they are (dry: would be) asked to crew, and
     #: those they wait for, busy then (`crew_freed.ask_the_joined`)
     joined: JoinedAsks = field(default_factory=JoinedAsks)
+    #: of those, the ids of the people whose asking failed (the store not answering): the `fanouts` job asks them
+    asks_owed: list[str] = field(default_factory=list)
     #: business lines whose waiver has new words: how many guests of their trips still to sail who signed the
     #: earlier text are (dry: would be) asked to sign it (`waiver_texts`)
     new_texts: list[NewText] = field(default_factory=list)
@@ -167,8 +169,19 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
         _save(store, saved, setup.people, marker_writes(org, new_texts), owed)
     if ctx is not None and asking:
         result.joined = ask_the_joined(ctx, saved, people_before, setup.people, dry_run=dry_run, owed=owed)
+        if owed is not None and _still_owed(store, owed):  # the asking failed, logged: the operator is told too
+            result.asks_owed = sorted(p.id for p in joined(people_before, setup.people))
         result.new_texts = would_ask(ctx, saved, new_texts) if dry_run else follow_new_texts(ctx, org)
     return result
+
+
+def _still_owed(store: Store, owed: Put) -> bool:
+    """Whether the mark of an asking owed is still there, the asking having failed (the store not answering
+    to say so either: as good as failed)."""
+    try:
+        return store.get(owed.item.pk, owed.item.sk) is not None
+    except StoreError:
+        return True
 
 
 #: How far ahead `over_new_limits` looks for bookings: channels sell a season or two ahead.
