@@ -494,3 +494,33 @@ def mail_text_of(app: App, key: str) -> str:
     from tests.conftest import mail_text
 
     return mail_text(sent_mail(app, "demo", key))
+
+
+def test_a_release_saved_as_the_store_fails_says_released_and_the_job_asks_the_one_it_freed(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: Priya released her role on the sloop; it was saved, then the store failed as the business was read
+    to ask her to crew the catamaran she had been busy for. She was answered an error for a release that had landed
+    (trying again, she no longer held the role). She is answered "released" now, and the `fanouts` job asks her."""
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services import roster
+
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    priya = sign_in(demo_app, "priya")
+    real, down = roster.load_business, [True]
+
+    def load_business_down(*args: Any) -> Any:
+        if down:
+            raise StoreUnavailable("the store did not answer")
+        return real(*args)
+
+    monkeypatch.setattr(roster, "load_business", load_business_down)
+    released = priya.post(f"/api/v1/events/ev_{sloop.removeprefix('bk_')}/roles/crew_1/release")
+    assert released.status_code == 200, released.text
+    assert released.json()["released"]
+    assert asked(demo_app, catamaran, "priya") == []
+    down.clear()
+    said = run_fanouts(demo_app, clock)
+    assert "1 crew member asked" in said, said
+    run_fanouts(demo_app, clock)
+    assert len(asked(demo_app, catamaran, "priya")) == 1

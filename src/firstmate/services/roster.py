@@ -17,13 +17,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
+import structlog
+
 from firstmate.domain import roster as rules
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.timing import span, times_shown, when
-from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound
+from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound, StoreError
 from firstmate.ports import Item, Put, Write
 from firstmate.services.business import load_business, org_timezone
 from firstmate.services.context import Context
@@ -48,6 +50,8 @@ MAX_ATTEMPTS = 30
 RELEASE_NOTICE = timedelta(hours=48)
 
 Change = Callable[[CrewEvent], tuple[CrewEvent, list[OutgoingMessage]]]
+
+log = structlog.get_logger(__name__)
 
 
 def claim_role(
@@ -258,7 +262,16 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
         ]
 
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
-    if owed and read and read[0] != updated and (profile := load_business(ctx.store, org)) is not None:
+    if not (owed and read and read[0] != updated):
+        return updated
+    try:
+        profile = load_business(ctx.store, org)
+    except StoreError as exc:
+        # the change has landed: answered an error, its caller retried it and was refused ("you do not hold crew
+        # 1"); the asking is left to the `fanouts` job, by the mark written with the change
+        log.warning("crew.freed_unasked", org=org, trip=event_id, error=str(exc))
+        return updated
+    if profile is not None:
         # released, or replaced by a designation: asked to crew the trips at its time they were left out of
         ask_the_freed(ctx, profile, read[0], updated, owed=owed[0])
     return updated
