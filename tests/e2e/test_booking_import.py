@@ -2278,6 +2278,29 @@ def test_an_emails_total_in_another_currency_is_read_in_that_currency() -> None:
         assert isinstance(refused, RowError) and refused.problem == problem, (total, refused)
 
 
+def test_an_emails_total_with_a_dot_between_thousands_is_refused_never_read_as_cents() -> None:
+    """Found by a review: "Total trip price: €1.240" (1,240 euros, a dot between thousands as much of Europe
+    writes it) was stored as 1.24 EUR, and "$1.240" as 1.24 USD (refused before totals named their currency):
+    three places after a point are more than the currency has, and the booking's check let them pass as they
+    end in 0. Refused, saying both ways to write it; a currency of three places (KWD) still reads them."""
+    for total, problem in (
+        ("€1.240", "the total trip price '€1.240' has three places after its point, and EUR has 2: write 1,240 EUR "
+         "as EUR 1,240.00 (a comma between thousands), or 1.24 EUR as EUR 1.24"),
+        ("$1.240", "the total trip price '$1.240' has three places after its point, and USD has 2: write 1,240 USD "
+         "as USD 1,240.00 (a comma between thousands), or 1.24 USD as USD 1.24"),
+        ("JPY 12.500", "the total trip price 'JPY 12.500' has three places after its point, and JPY has none: "
+         "write 12,500 JPY as JPY 12,500 (a comma between thousands)"),
+        ("€12.345", "the total trip price '€12.345' has three places after its point, and EUR has 2: write 12,345 "
+         "EUR as EUR 12,345.00 (a comma between thousands)"),
+    ):  # fmt: skip
+        refused = _read(_sample_with(Total_trip_price=total))
+        assert isinstance(refused, RowError) and refused.problem == problem, (total, refused)
+    for total, read in (("KWD 1.240", "1.240 KWD"), ("$1,240.500", "1,240.50 USD"), ("€12.50", "12.50 EUR"),
+                        ("$0.500", "0.50 USD")):  # fmt: skip
+        record = _read(_sample_with(Total_trip_price=total))
+        assert isinstance(record, BookingRequest) and str(record.gross) == read, (total, record)
+
+
 def test_a_marketplace_email_paid_in_euros_is_stored_in_euros(demo_app: App) -> None:
     """What the store holds, and the reports count: the booking's own amount in its own currency, never the
     figure taken for dollars."""
