@@ -615,6 +615,24 @@ def test_a_cancellation_email_of_a_reference_another_channel_booked_names_that_b
     assert again.exit_code == 0 and "note:" not in again.output, again.output  # cancelled: no longer said
 
 
+def test_a_cancellation_email_whose_total_or_passengers_do_not_read_still_cancels_its_booking(demo_app: App) -> None:
+    """Found by a review: a marketplace's cancellation writing its total as "¥120,000" (yen or yuan?), "€450.00 USD"
+    or its passengers as "a few" was refused for that line, and the trip sailed on for a renter who had cancelled.
+    A cancellation needs none of the trip's lines: its booking id names the booking, which is cancelled."""
+    booked = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
+    assert dict(booked.counts) == {"created": 1}
+    cancellation = _reworded("Booking cancelled: Sea Lark", "Booking cancelled").replace(
+        b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Thu, 26 Nov 2026 09:15:00 +0000"
+    )
+    unreadable = cancellation.replace(b"Total trip price: $840.75", "Total trip price: ¥120,000".encode()).replace(
+        b"Passengers: 6", b"Passengers: a few"
+    )
+    cancelled = import_records(demo_app, "demo", parse_email(unreadable, timezone=LA, boats=BOATS))
+    assert dict(cancelled.counts) == {"cancelled": 1}, cancelled.errors
+    booking = _only_booking(demo_app)
+    assert (booking["request"]["status"], str(booking["request"]["gross_amount"])) == ("cancelled", "840.75")
+
+
 def _reworded(subject: str, headline: str) -> bytes:
     """The sample confirmation with another subject and headline (its body's first line)."""
     return (

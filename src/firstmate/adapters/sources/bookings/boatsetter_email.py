@@ -116,6 +116,8 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
         }
         return BookingRequest.model_validate(body).numbered_in(IntakePath.EMAIL)
     except ValueError as exc:
+        if cancelled:  # a total or a count that does not read ("¥120,000") kept a cancelled trip sailing
+            return CancelledByReference(SOURCE, booking_id, _sent(message))
         problem = describe(exc) if isinstance(exc, ValidationError) else str(exc)
         return RowError(f"email {booking_id}", problem)
 
