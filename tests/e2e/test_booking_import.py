@@ -1355,6 +1355,28 @@ def test_a_decimal_comma_is_refused_not_read_as_a_hundred_times_the_amount() -> 
     assert isinstance(ics_grouped, BookingRequest) and str(ics_grouped.gross_amount) == "1200.50"
 
 
+def test_a_calendar_total_with_a_dot_between_thousands_is_refused_never_read_as_cents() -> None:
+    """A review: "Total: EUR 1.240" in a calendar export (1,240 euros, as much of Europe writes them) was stored as
+    1.24 EUR, as a marketplace email's was; it is refused saying both readings. A dinar's three places still read."""
+
+    def total(written: str) -> BookingRequest | RowError:
+        [record] = parse_ics(_ota_event(f"Guest: Rob Sample\nEmail: rob@example.com\nTotal: {written}"),
+                             source="ota", timezone="UTC", asset="sea-lark")  # fmt: skip
+        assert isinstance(record, BookingRequest | RowError), record
+        return record
+
+    refused = total("EUR 1.240")
+    assert isinstance(refused, RowError), refused
+    assert refused.problem.endswith(
+        "the total 'EUR 1.240' has three places after its point, and EUR has 2: write 1,240 EUR as EUR 1,240.00 "
+        "(a comma between thousands), or 1.24 EUR as EUR 1.24"
+    ), refused.problem
+    assert isinstance(total("€12.345"), RowError)
+    dinars, euros = total("KWD 1.240"), total("EUR 1,240.00")
+    assert isinstance(dinars, BookingRequest) and (dinars.currency, str(dinars.gross_amount)) == ("KWD", "1.240")
+    assert isinstance(euros, BookingRequest) and str(euros.gross_amount) == "1240.00"
+
+
 def _ota_event(description: str, *, uid: str = "gmb-7@ota.example.com", lines: str = "") -> bytes:
     """A calendar export of one event on Sat 13 Jun 2026, 16:00 to 19:00 PDT, with this DESCRIPTION
     (its line breaks written as the export escapes them) and any other `lines`."""

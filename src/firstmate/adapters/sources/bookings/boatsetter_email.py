@@ -15,10 +15,17 @@ from email.message import EmailMessage
 
 from pydantic import ValidationError
 
-from firstmate.adapters.sources.bookings.fields import DOLLARS, boat_named, describe, plain_amount, within_notes_limit
+from firstmate.adapters.sources.bookings.fields import (
+    DOLLARS,
+    boat_named,
+    describe,
+    plain_amount,
+    thousands_dot,
+    within_notes_limit,
+)
 from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
-from firstmate.domain.currencies import currency_code, minor_units
+from firstmate.domain.currencies import currency_code
 from firstmate.domain.intake import CancelledByReference, NotBooked, ParsedRecord, RowError
 
 SOURCE = "boatsetter"
@@ -227,23 +234,9 @@ def _total(text: str) -> tuple[str, str]:
             f"CNY {amount}"
         )
     currency = said[0] if said else "USD"
-    whole, _, fraction = match["amount"].partition(".")
-    if len(fraction) == 3 > minor_units(currency) and len(whole) <= 3 and whole[0] != "0":  # "€1.240": 1,240 euros
-        raise ValueError(_thousands_dot(written, currency, whole, fraction))
+    if why := thousands_dot(f"the total trip price {written!r}", currency, match["amount"]):  # "€1.240"
+        raise ValueError(why)
     return currency, plain_amount(match["amount"])
-
-
-def _thousands_dot(written: str, currency: str, whole: str, fraction: str) -> str:
-    """Why the total `written` ("€1.240") is refused: three places after its point, more than `currency` has, are a
-    dot between thousands as much of Europe writes them, or a mistake; both readings, each as it is written."""
-    places = minor_units(currency)
-    thousands = f"{int(whole + fraction):,}"
-    said = f"the total trip price {written!r} has three places after its point, and {currency} has {places or 'none'}"
-    as_thousands = f"write {thousands} {currency} as {currency} {int(whole + fraction):,.{places}f}"
-    small = f"{whole}.{fraction}".rstrip("0").rstrip(".")
-    if len(small.partition(".")[2]) > places:  # "€12.345" is no amount of euros: only the thousands' reading is
-        return f"{said}: {as_thousands} (a comma between thousands)"
-    return f"{said}: {as_thousands} (a comma between thousands), or {small} {currency} as {currency} {small}"
 
 
 def _code(written: str, code: str) -> str:

@@ -9,12 +9,31 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from firstmate.domain.bookings import MAX_NOTES, problem_text
+from firstmate.domain.currencies import minor_units
 
 _GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 _DECIMAL_COMMA = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+),[0-9]{1,2}")
 _CURRENCY = re.compile(r"[$€£¥]|[A-Za-z]{3}")
 #: Currencies written with a plain "$" at home: a Canadian business's "$480.00" is 480 Canadian dollars.
 DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "TWD", "FJD", "BSD", "BBD", "BZD", "JMD", "TTD"})
+
+
+def thousands_dot(said: str, currency: str, amount: str) -> str | None:
+    """Why an amount written with three places after its point, more than `currency` has, on one to three figures
+    ("€1.240") is refused, or None for any other: a dot between thousands as much of Europe writes them (1,240
+    euros, once stored as 1.24), or a mistake; both readings, each as it is written. `said`: what wrote it, with
+    its words ("the total trip price '€1.240'")."""
+    whole, _, fraction = amount.partition(".")
+    places = minor_units(currency)
+    if not (len(fraction) == 3 > places and len(whole) <= 3 and whole[0] != "0"):
+        return None
+    thousands = f"{int(whole + fraction):,}"
+    told = f"{said} has three places after its point, and {currency} has {places or 'none'}"
+    as_thousands = f"write {thousands} {currency} as {currency} {int(whole + fraction):,.{places}f}"
+    small = f"{whole}.{fraction}".rstrip("0").rstrip(".")
+    if len(small.partition(".")[2]) > places:  # "€12.345" is no amount of euros: only the thousands' reading is
+        return f"{told}: {as_thousands} (a comma between thousands)"
+    return f"{told}: {as_thousands} (a comma between thousands), or {small} {currency} as {currency} {small}"
 
 
 def plain_amount(text: str) -> str:

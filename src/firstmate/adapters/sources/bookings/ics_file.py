@@ -26,6 +26,7 @@ from firstmate.adapters.sources.bookings.fields import (
     boats_named,
     describe,
     plain_amount,
+    thousands_dot,
     within_notes_limit,
 )
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
@@ -485,4 +486,7 @@ def _total(text: str, currency: str) -> tuple[str, str]:
         raise ValueError(f"cannot read the total {text!r}") from None
     sign = match["sign"] or match["sign_after"]
     said = "" if sign == "$" and currency.upper() in DOLLARS else _SIGNS.get(sign or "")  # "$": the business's dollar
-    return (match["currency"] or match["suffix"] or said or currency).upper(), str(amount)
+    code = (match["currency"] or match["suffix"] or said or currency).upper()
+    if why := thousands_dot(f"the total {text.strip()!r}", code, match["amount"]):  # "EUR 1.240": 1,240 euros
+        raise ValueError(why)
+    return code, str(amount)
