@@ -215,6 +215,19 @@ def test_an_emails_passengers_written_in_words_or_under_guests_or_party_size_are
     assert isinstance(agreeing, BookingRequest) and agreeing.guest_count == 6, agreeing
 
 
+def test_a_guests_line_that_is_no_count_beside_passengers_that_read_leaves_the_email_booked() -> None:
+    """A review: reading "Guests:" as passengers refused an email whose "Passengers: 6" read, for its "Guests: Dana
+    and five friends" (before, that line was not read at all). A passengers line that is no count is still refused,
+    whatever else the email says, and so is a "Guests:" line that is no count alone."""
+    beside = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Passengers: 6\nGuests: Dana and five friends", 1)
+    record = _read(beside)
+    assert isinstance(record, BookingRequest) and record.guest_count == 6, record
+    unread = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Passengers: a few\nGuests: 6", 1)
+    assert isinstance(refused := _read(unread), RowError) and "cannot read the passengers 'a few'" in refused.problem
+    alone = SAMPLE_EMAIL.read_bytes().replace(b"Passengers: 6", b"Guests: Dana and five friends", 1)
+    assert isinstance(refused := _read(alone), RowError), refused
+
+
 def test_an_emails_passengers_by_kind_split_by_a_slash_are_read_and_bare_counts_so_split_refused() -> None:
     """Found by a review: "Passengers: 2 Adults / 1 Child", as marketplaces also write it, refused the whole
     booking ("cannot read the passengers"). Kinds split by a slash are read as split by a comma; bare counts so

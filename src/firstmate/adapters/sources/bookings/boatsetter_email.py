@@ -190,9 +190,18 @@ def _said(fields: dict[str, str], line: str) -> bool:
 
 def _guest_count(fields: dict[str, str]) -> str:
     """How many sail, as each passengers line the email writes says it: two lines saying different counts
-    ("Passengers: 6", "Guests: 8") are refused naming both, as which is right only the marketplace knows."""
+    ("Passengers: 6", "Guests: 8") are refused naming both, as which is right only the marketplace knows. A
+    "Guests:" or "Party size:" line that is no count ("Guests: Dana and five friends") beside a passengers line
+    that reads is no count: it is left aside."""
     said = {label: fields[label.lower()] for label in _PASSENGER_LABELS if fields.get(label.lower())}
-    counts = {label: passengers(value) for label, value in said.items()}
+    counts, unread = {}, {}
+    for label, value in said.items():
+        try:
+            counts[label] = passengers(value)
+        except ValueError as exc:
+            unread[label] = exc
+    if "Passengers" in unread or not counts:
+        raise unread.get("Passengers") or next(iter(unread.values()))
     if len(set(counts.values())) > 1:
         both = " and ".join(f"'{label}: {said[label]}'" for label in counts)
         raise ValueError(f"says {both}: check the passengers with the marketplace")
