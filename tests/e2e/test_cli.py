@@ -638,3 +638,17 @@ def test_every_command_list_gives_each_command_its_summary_on_one_line(tmp_path:
         panel = shown.stdout.partition("Commands ")[2].split("╰")[0]
         rows = [line.strip("│ ").rstrip() for line in panel.splitlines()[1:] if line.startswith("│")]
         assert rows and all(re.match(r"[a-z][a-z-]* {2,}\S", row) for row in rows), (group, rows)
+
+
+def test_jobs_list_says_where_it_cut_a_long_note_of_what_a_run_did() -> None:
+    """A review: a weekly run of several orgs cut its note at 120 characters with nothing to say so, the last
+    org's "sent already" read as nothing."""
+    from firstmate.cli.jobs import _last_run
+
+    detail = "; ".join(
+        f"org-{n}: the week of 2026-11-09 was sent already (run 2026-11-16-07); not built again" for n in range(3)
+    )
+    shown = _last_run({"status": "done", "at": "2026-11-16T22:00:05Z", "detail": detail}).plain
+    assert shown.endswith("…") and len(shown.partition(": ")[2]) == 120
+    short = _last_run({"status": "done", "at": "2026-11-16T22:00:05Z", "detail": "2 orgs sent"}).plain
+    assert short == "done 2026-11-16T22:00: 2 orgs sent"

@@ -56,15 +56,20 @@ def _last_run(record: dict[str, Any]) -> Text:
     markup)."""
     text = f"{record['status']} {record['at'][:16]}"
     if record["status"] == "waiting":
-        return Text(f"{text}, run again from {record['waits_until'][:16]} UTC: {record['detail'][:160]}")
+        return Text(f"{text}, run again from {record['waits_until'][:16]} UTC: {_cut(record['detail'], 160)}")
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""
         text += ", too late in its period to be tried again" if record.get("lapsed") else ""
-        text += f": {record['detail'][:120]}"
+        text += f": {_cut(record['detail'], 120)}"
     elif record.get("detail"):  # what it did: a weekly report found sent already says so, not built again
-        text += f": {record['detail'][:120]}"
+        text += f": {_cut(record['detail'], 120)}"
     return Text(text)
+
+
+def _cut(detail: str, most: int) -> str:
+    """`detail` in at most `most` characters, "…" saying where it was cut (an org's note left off read as none)."""
+    return detail if len(detail) <= most else detail[: most - 1] + "…"
 
 
 @jobs_cli.command("run", epilog=example("jobs run fanouts"))
