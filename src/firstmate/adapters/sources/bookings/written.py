@@ -230,10 +230,11 @@ def passengers(text: str) -> str:
     """How many sail, as a whole number, from a count alone or by kind ("6", "6 adults", "4 adults, 2 children",
     "4 adults + 2 kids", "2 adults, 1 child and 1 infant", "2 Adults / 1 Child"), in figures or in words up to
     thirty-nine ("six", "Six guests", "two adults, one child"): every passenger counts, whatever their age.
-    Counts split by a slash are summed only where each names its kind: "6/8" may be six of eight seats."""
+    Counts are summed only where each names its kind: "6/8" may be six of eight seats, "1,000" is no eleven and
+    "10,12" no twenty-two."""
     parts = _PASSENGERS_JOINED.split(" ".join(text.split()))
     found = [_PASSENGERS.fullmatch(part) for part in parts]
-    unnamed = "/" in text and any(match is not None and match["kind"] is None for match in found)
+    unnamed = len(parts) > 1 and any(match is not None and match["kind"] is None for match in found)
     if not parts or not all(found) or unnamed:
         raise ValueError(f"cannot read the passengers {text!r}: write it like 6, or 4 adults, 2 children")
     return str(sum(_count(match) for match in found if match))
