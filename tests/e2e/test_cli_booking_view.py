@@ -142,3 +142,32 @@ def test_a_mistake_is_one_line_saying_what_to_write(
     refused = run(home, *args)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert said in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+
+
+def test_show_says_the_guest_of_a_booking_cancelled_as_it_came_was_never_invited(tmp_path: Path) -> None:
+    """A known gap (docs/reliability.md): Boatsetter's short cancellation of BS-7Q4K2M was imported, then its
+    booking came through the API, recorded cancelled and told to the operations manager alone; `booking show`
+    listed its lead guest as "invited", though no invitation went. It says what is true."""
+    from firstmate.domain.intake import CancelledByReference
+    from firstmate.services.imports import import_records
+
+    folder = tmp_path / "home"
+    app = _demo_home(folder)
+    try:
+        import_records(app, "demo", [CancelledByReference("boatsetter", "BS-7Q4K2M", 880_000_000)])
+        start = (datetime.now(LA) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
+        body = {"source": "boatsetter", "external_id": "BS-7Q4K2M", "asset": "sea-lark", "start": start.isoformat(),
+                "duration_hours": 3, "guest_count": 6, "gross_amount": "840.75", "currency": "USD",
+                "lead_guest": {"name": "Dana Whitcomb", "email": "dana@example.com"}}  # fmt: skip
+        booking = orchestrate_booking(app, "demo", BookingRequest.model_validate(body)).booking
+    finally:
+        app.close()
+    assert booking.cancelled
+    shown = run(folder, "booking", "show", booking.id, "--org", "demo", columns=None)
+    assert shown.returncode == 0, shown.stderr
+    guests = shown.stdout.split("Guests: 1\n")[1].split("Messages:")[0]
+    _header, row, *_ = guests.splitlines()
+    assert row.split("\t")[:4] == [
+        "g1", "Dana Whitcomb (booked)", "dana@example.com", "not invited: cancelled before it was heard of"
+    ]  # fmt: skip
+    assert "\tinvited" not in shown.stdout

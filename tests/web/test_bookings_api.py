@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.timing import when
 from firstmate.ports import Item
 from firstmate.services import outbox
 from firstmate.services.bookings import get_booking, orchestrate_booking
@@ -610,3 +611,47 @@ def test_a_booking_whose_short_cancellation_came_first_is_answered_cancelled_and
     again = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M"))
     assert again.json()["result"] == "unchanged" and again.json()["booking_id"] == said["booking_id"]
     assert len(outbox.list_entries(demo_app.store, "demo")) == 1
+
+
+def test_a_change_to_a_cancelled_booking_is_answered_unchanged_saying_why(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A known gap (docs/reliability.md): a booking recorded cancelled as it came (its short cancellation imported
+    first), sent again with 8 guests, was answered "unchanged" with no word why; so was a change to a booking
+    cancelled later. One rule for both: a cancellation is final, and the answer says so; the booking's own body
+    sent again (no change asked) is answered as before."""
+    from firstmate.domain.intake import CancelledByReference
+    from firstmate.services.imports import import_records
+
+    import_records(demo_app, "demo", [CancelledByReference("boatsetter", "BS-7Q4K2M", 880_000_000)])
+    first = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M")).json()
+    [ops] = outbox.list_entries(demo_app.store, "demo")  # the operations manager's mail: no page of a trip never had
+    assert "cancelled" in ops.message.text.lower() and first["booking_id"] in ops.message.text
+    assert "Guest page" not in ops.message.text and "/g/" not in ops.message.text
+    assert ops.message.html is not None and "Guest page" not in ops.message.html and "/g/" not in ops.message.html
+    before = _snapshot(demo_app)
+    changed = _post(client, api_key, booking_body(source="boatsetter", external_id="BS-7Q4K2M", guest_count=8))
+    said = changed.json()
+    assert (changed.status_code, said["result"], said["status"]) == (200, "unchanged", "cancelled")
+    assert said["booking"]["guest_count"] == 6 and said["revision"] == 1
+    recorded = get_booking(demo_app.store, "demo", first["booking_id"]).created_at
+    assert said["warnings"] == [
+        f"boatsetter BS-7Q4K2M was recorded cancelled as it came, on {when(recorded, 'America/Los_Angeles')}: "
+        "a cancellation is final, so this change changed nothing; a rebooking comes with a new external_id"
+    ]
+    assert _snapshot(demo_app) == before  # nothing written, nobody told
+
+    created = _post(client, api_key, booking_body(external_id="WEB-2001")).json()
+    auth = {"Authorization": f"Bearer {api_key}"}
+    assert client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=auth).json()["result"] == "cancelled"
+    before = _snapshot(demo_app)
+    moved = _post(client, api_key, booking_body(external_id="WEB-2001", start="2026-06-14T16:00:00-07:00")).json()
+    assert (moved["result"], moved["status"], moved["start"]) == ("unchanged", "cancelled", created["start"])
+    cancelled_at = get_booking(demo_app.store, "demo", created["booking_id"]).updated_at
+    assert moved["warnings"] == [
+        f"direct WEB-2001 was cancelled on {when(cancelled_at, 'America/Los_Angeles')}: "
+        "a cancellation is final, so this change changed nothing; a rebooking comes with a new external_id"
+    ]
+    replayed = _post(client, api_key, booking_body(external_id="WEB-2001")).json()
+    assert (replayed["result"], replayed["warnings"]) == ("unchanged", [])  # the body it had: no change asked
+    assert _snapshot(demo_app) == before

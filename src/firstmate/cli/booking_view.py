@@ -16,7 +16,7 @@ from rich.text import Text
 from firstmate.cli.common import ORG_HELP, app_context, chosen_org, example, named, out, parse_day, show
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.guests import Guest
+from firstmate.domain.guests import Guest, GuestStatus
 from firstmate.domain.outbox import error_as_read
 from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
@@ -136,7 +136,8 @@ def booking_show(
             why = "before the waiver text changed" if before.entity == found.entity else "before the trip moved"
             signed += ("; " if signed else "") + f"signed {line.name if line else before.entity}'s {why}"
         who = guest.name + (" (booked)" if guest.lead else "")
-        group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", guest.status.value, signed)))
+        status = _status(found, guest)
+        group.add_row(*(Text(cell) for cell in (guest.id, who, guest.email or "", status, signed)))
     show(group)
     if formers:  # the booking was handed to another lead: the earlier ones who signed, kept for their signatures
         title = Text(f"Former leads: {len(formers)}")
@@ -162,6 +163,13 @@ def _signed(profile: BusinessProfile, former: Guest, zone: str) -> str:
         of = f"{line.name if line else signature.entity}, " if signature.entity else ""
         said.append(f"signed {when(signature.signed_at, zone)} ({of}version {signature.waiver_version})")
     return "; ".join(said)
+
+
+def _status(booking: Booking, guest: Guest) -> str:
+    """Where a guest stands, as true: of a booking recorded cancelled as it came, nobody was invited."""
+    if booking.cancelled_on_arrival and guest.status is GuestStatus.INVITED:
+        return "not invited: cancelled before it was heard of"
+    return guest.status.value
 
 
 def _cancelled(booking: Booking) -> str:

@@ -463,6 +463,12 @@ class Booking(BaseModel):
         """True once the booking is cancelled."""
         return self.request.status is BookingStatus.CANCELLED
 
+    @property
+    def cancelled_on_arrival(self) -> bool:
+        """True for a booking recorded cancelled as it came (a cancellation of a booking never seen, or one whose
+        cancellation was imported before it): nobody but the operations manager heard of it, no guest was invited."""
+        return self.cancelled and self.revision == 1
+
 
 class IntakeResult(StrEnum):
     """What an intake did to the stored booking."""
@@ -483,18 +489,24 @@ def classify_change(
     never seen is recorded as cancelled (a late copy of the booking then stays so), not created."""
     if existing is None:
         return IntakeResult.CANCELLED if request.status is BookingStatus.CANCELLED else IntakeResult.CREATED
-    stored, sent = existing.request, request
-    if placed is not None:
-        stored, sent = _naming(stored, existing.entity, existing.asset), _naming(sent, *placed)
-    # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
-    # places still matches the same body sent again
-    if stored.fingerprint() == sent.fingerprint():
+    if not asks_a_change(existing, request, placed=placed):
         return IntakeResult.UNCHANGED
     if existing.cancelled:
         return IntakeResult.UNCHANGED  # a cancellation is final: a rebooking comes with a new external_id
     if request.status is BookingStatus.CANCELLED:
         return IntakeResult.CANCELLED
     return IntakeResult.UPDATED
+
+
+def asks_a_change(existing: Booking, request: BookingRequest, *, placed: tuple[str, str] | None = None) -> bool:
+    """Whether `request` says anything of the booking other than what `existing` holds, compared as placed
+    (`classify_change`). A cancelled booking takes no change (a cancellation is final): one asked is told so."""
+    stored, sent = existing.request, request
+    if placed is not None:
+        stored, sent = _naming(stored, existing.entity, existing.asset), _naming(sent, *placed)
+    # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
+    # places still matches the same body sent again
+    return stored.fingerprint() != sent.fingerprint()
 
 
 #: What one intake path says of a booking, field by field: each group is taken or left whole (a boat and its

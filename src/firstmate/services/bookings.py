@@ -26,6 +26,7 @@ from firstmate.domain.bookings import (
     BookingStatus,
     IntakePath,
     IntakeResult,
+    asks_a_change,
     cancellation_of,
     cancelled_first,
     classify_change,
@@ -139,6 +140,8 @@ class IntakeOutcome:
     profile: BusinessProfile | None = field(default=None, repr=False, compare=False)
     #: its cancellation came first (`remember_cancellation`): recorded cancelled as it came, and nobody told
     cancelled_first: bool = False
+    #: a change sent for a cancelled booking, which took none (a cancellation is final): `cancelled_change_words`
+    refused_change: bool = False
 
     @property
     def created(self) -> bool:
@@ -184,16 +187,22 @@ def orchestrate_booking(
                 created = _create(ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered)
                 return IntakeOutcome(result, *created, profile, cancelled_first=first)
             old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
-            result, merged = IntakeResult.UNCHANGED, existing.request
+            result, merged, refused = IntakeResult.UNCHANGED, existing.request, False
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
                 merged = merge_revision(existing.request, last_said(anchor, request.numbered_by), request)
                 on_entity, on_asset = _place(profile, merged)
                 result = classify_change(existing, merged, placed=(on_entity.id, on_asset.id))
+                # a change asked of a cancelled booking takes nothing, and is told so (a cancellation again is none)
+                refused = (
+                    existing.cancelled
+                    and request.status is not BookingStatus.CANCELLED
+                    and asks_a_change(existing, merged, placed=(on_entity.id, on_asset.id))
+                )
             if result is IntakeResult.UNCHANGED:
                 # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
                 _note_newest(ctx, request, anchor, None if old_news else placed)
                 said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
-                return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile)
+                return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile, refused_change=refused)
             changed = _change(
                 ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell,
                 news=existing.id in created_in,
@@ -238,6 +247,18 @@ def cancelled_first_words(booking: Booking) -> str:
     named = f"{booking.request.source} {booking.request.external_id}"
     said = "was cancelled before it arrived (by a cancellation imported earlier): recorded as cancelled"
     return f"{named} {said}; the operations manager alone was told"
+
+
+def cancelled_change_words(booking: Booking, timezone: str) -> str:
+    """What an intake says of a change sent for a cancelled booking (`IntakeOutcome.refused_change`): since when it
+    is cancelled (in `timezone`), and that a cancellation is final, so the change changed nothing."""
+    named = f"{booking.request.source} {booking.request.external_id}"
+    if booking.cancelled_on_arrival:
+        since = f"was recorded cancelled as it came, on {when(booking.created_at, timezone)}"
+    else:
+        since = f"was cancelled on {when(booking.updated_at, timezone)}"
+    said = "a cancellation is final, so this change changed nothing; a rebooking comes with a new external_id"
+    return f"{named} {since}: {said}"
 
 
 def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:

@@ -125,7 +125,7 @@ def booking_messages(
             listed=len(guests), off_lines=off_lines,
         )
     ]  # fmt: skip
-    if booking.cancelled and booking.revision == 1:
+    if booking.cancelled_on_arrival:
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
     # a cancellation is no news to whom heard nothing of the trip (a file that books it and cancels it)
     unaware = unheard & {CREW, GUESTS} if booking.cancelled else frozenset()

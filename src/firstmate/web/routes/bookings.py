@@ -12,6 +12,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking, BookingRequest, BookingStatus
 from firstmate.services.bookings import (
     cancel_booking,
+    cancelled_change_words,
     cancelled_first_words,
     double_booked_now,
     get_booking,
@@ -56,8 +57,10 @@ class BookingAnswer(BaseModel):
         'was meant, write 2027-07-04T10:00:00+01:00"); more guests than the boat\'s passenger limit ("8 guests '
         'booked on Sea Lark, which takes 6: …"; the operations manager is told when it is created or changed); a '
         "booking whose cancellation (a marketplace's short cancellation email, imported) came before it, recorded "
-        'cancelled and told to nobody ("boatsetter BS-7Q4K2M was cancelled before it arrived …"). Said when the '
-        "booking is sent, not when it is read.",
+        'cancelled and told to nobody ("boatsetter BS-7Q4K2M was cancelled before it arrived …"); a change sent for a '
+        'cancelled booking, which changes nothing ("direct WEB-1001 was cancelled on Sat 13 Jun 2026, 09:12 PDT: a '
+        'cancellation is final, so this change changed nothing; …"). Said when the booking is sent, not when it is '
+        "read.",
     )
 
 
@@ -109,7 +112,9 @@ def post_booking(body: BookingRequest, app: AppDep, key: KeyDep, response: Respo
     profile = load_business(app.store, key.org)
     other = body.offset_warning(profile.org.timezone) if profile is not None else None
     first = cancelled_first_words(outcome.booking) if outcome.cancelled_first else None
-    warnings = [w for w in (first, other, over_limit(profile, outcome.booking)) if w]
+    zone = profile.org.timezone if profile is not None else "UTC"
+    refused = cancelled_change_words(outcome.booking, zone) if outcome.refused_change else None
+    warnings = [w for w in (first, refused, other, over_limit(profile, outcome.booking)) if w]
     return _answer(app, outcome.booking, outcome.result.value, outcome.said_to_channel(), warnings)
 
 
