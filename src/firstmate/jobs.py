@@ -23,6 +23,7 @@ from firstmate.services.bookings import complete_fanouts
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.clash_checks import complete_clash_checks
 from firstmate.services.clash_index import index_pending
+from firstmate.services.crew_freed import list_left_out_pending
 from firstmate.services.crew_owed import OwedAsks, complete_owed_asks
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
@@ -55,11 +56,17 @@ def sweep_expired(app: App, period: datetime) -> str:
     local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
-    messages queued before they were named under their trips are so named, and weekly runs stored before
-    the reports page listed them by index are given its keys, once per org."""
+    messages queued before they were named under their trips are so named, weekly runs stored before
+    the reports page listed them by index are given its keys, and trips booked before they kept who they left out
+    for being busy are given that list (`list_left_out_pending`), once per org."""
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
-    upgrades = (reindex_pending(app.store, orgs), index_pending(app.store, orgs), index_runs_pending(app.store, orgs))
+    upgrades = (
+        reindex_pending(app.store, orgs),
+        index_pending(app.store, orgs),
+        index_runs_pending(app.store, orgs),
+        list_left_out_pending(app, orgs),
+    )
     indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:

@@ -29,12 +29,16 @@ asking again (the `fanouts` job after a store failing midway) lists the trips wr
 
 The change that frees someone, or makes them crew, writes in its own transaction a mark that asking them is owed
 (`crew_owed`); the asking drops it once done, and the `fanouts` job finishes any a crash or a store failing left.
+
+A trip booked by a firstmate older than these lists has none: `list_left_out` (the hourly `sweep` job, once per
+org, `LEFT_OUT_UPGRADE`) gives each trip to come without one the list it would have, and asks those it left out
+who are free now, as `ask_the_joined` asks someone made crew.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,13 +51,15 @@ from firstmate.domain.people import Person
 from firstmate.domain.roster import departed
 from firstmate.domain.shared import STORED
 from firstmate.errors import ConditionFailed, StoreError
-from firstmate.ports import Absent, Check, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Check, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.notifications import crew_needed_list_message, crew_needed_message
 from firstmate.services.outbox import enqueue, enqueue_write, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
 from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, crew_busy_between, events_between
+from firstmate.services.upgrades import mark_upgraded, upgrade_pending
 
 NOT_ASKED = "NOT-ASKED"
 #: Tries at one trip's list when another writer (another trip freeing the same people) gets there first.
@@ -66,6 +72,11 @@ JOINED_AHEAD = BLOCK_CHECK_AHEAD
 LISTED_OVER = 3
 #: Beside a trip: who it asked by a mail listing it among others (their "Crew needed" is not its own).
 ASKED_IN = "CREW-ASKED"
+#: The upgrade (`services.upgrades`) giving the trips booked before their lists were kept theirs (`list_left_out`).
+LEFT_OUT_UPGRADE = "not-asked-lists"
+#: People asked about one trip in one transaction: their messages, its list, its record of a listing mail and the
+#: check of the trip within the store's limit.
+_PEOPLE_A_WRITE = MAX_TRANSACTION_WRITES - 3
 
 log = structlog.get_logger(__name__)
 
@@ -453,3 +464,94 @@ def _ask_joined(
     writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
     ctx.store.transact(writes)
     return asked, waiting
+
+
+def list_left_out(
+    ctx: Context, profile: BusinessProfile, *, most: int | None = None, done: JoinedAsks | None = None
+) -> tuple[int, bool]:
+    """Give each trip to come (`JOINED_AHEAD`), not cancelled, that keeps no list of who it left out (`NOT_ASKED`:
+    booked by an older firstmate) the list it would keep: the active people qualified for one of its open roles,
+    holding none on it, never sent a crew message about it nor listed in a mail, busy on another trip at its time
+    (asked once that trip lets them go). Those of them free now are asked (`ask_the_joined`'s rules: its "Crew
+    needed", or one mail listing their trips past `LISTED_OVER`): an older firstmate's freeing them asked nobody.
+    At most `most` trips written a call; returns how many were, and whether the org is done (then recorded:
+    `LEFT_OUT_UPGRADE`). Idempotent: a trip written lists them, or its message to them is queued. Counts in `done`.
+    Raises StoreError (ConditionFailed for a trip that kept changing as it was read: the next call writes it)."""
+    if most is not None and most <= 0:
+        return 0, False  # the run's share spent on the orgs before: not even read
+    org, now = profile.org.id, ctx.clock.now()
+    done = done if done is not None else JoinedAsks()
+    people = [p for p in list_people(ctx.store, org) if p.active]
+    events = [e for e in events_between(ctx.store, org, now, now + JOINED_AHEAD)
+              if e.status is EventStatus.SCHEDULED and e.start > now]  # fmt: skip
+    lists = ctx.store.get_many([(booking_pk(org, e.booking_id), NOT_ASKED) for e in events]) if events else []
+    # a trip with a list is this version's: its freeings ask from it
+    trips = [e.booking_id for e, item in zip(events, lists, strict=True) if item is None]
+    # who each would ask, first: one asked about more than LISTED_OVER trips gets one mail listing them, keyed by
+    # the upgrade (a later call lists the trips an earlier one wrote under the same mail, `ASKED_IN`)
+    plan = {trip: _ask_joined_retried(ctx, profile, trip, people, {}, now, dry_run=True) for trip in trips}
+    counted: dict[str, int] = {}
+    for asked, _ in plan.values():
+        for person_id in asked:
+            counted[person_id] = counted.get(person_id, 0) + 1
+    keys = {p.id: listing_key(p.id, LEFT_OUT_UPGRADE) for p in people}
+    records = ctx.store.get_many([(booking_pk(org, trip), ASKED_IN) for trip in trips]) if trips else []
+    written = [dict(item.data.get("people", {})) if item else {} for item in records]
+    owed = {key: [t for t, held in zip(trips, written, strict=True) if key in held.values()] for key in keys.values()}
+    queued = {key for key, held in owed.items() if held and ctx.store.get(outbox_pk(org), key) is not None}
+    listing = {
+        p.id: keys[p.id]
+        for p in people
+        if keys[p.id] not in queued and (owed[keys[p.id]] or counted.get(p.id, 0) > LISTED_OVER)
+    }
+    changed = 0
+    for trip in [t for t in trips if any(plan[t])]:
+        if most is not None and changed >= most:
+            return changed, False
+        for at in range(0, len(people), _PEOPLE_A_WRITE):
+            chunk = people[at : at + _PEOPLE_A_WRITE]
+            asked, waiting = _ask_joined_retried(ctx, profile, trip, chunk, {}, now, dry_run=False, listing=listing)
+            _count(done, asked, waiting)
+            done.listed |= asked & listing.keys()
+            for person_id in asked & listing.keys():
+                owed[listing[person_id]].append(trip)
+        changed += 1
+    for person in people:
+        if person.id in listing and owed[listing[person.id]]:
+            _queue_listing(ctx, profile, person, owed[listing[person.id]], listing[person.id], now)
+    mark_upgraded(ctx.store, LEFT_OUT_UPGRADE, org)
+    log.info("crew.left_out_listed", org=org, trips=changed, listed=sum(done.waiting.values()),
+             asked=sum(done.asked.values()))  # fmt: skip
+    return changed, True
+
+
+def list_left_out_pending(ctx: Context, orgs: Sequence[str], *, most: int = 200) -> str:
+    """`list_left_out` the orgs not done yet, at most `most` trips a run (the hourly `sweep` job calls it: after
+    the upgrade each org's trips to come are looked at once, and never again). Says what it did; a store failing
+    is logged, and the org left for the next run."""
+    done = JoinedAsks()
+
+    def step(org: str, at_most: int) -> tuple[int, bool]:
+        profile = load_business(ctx.store, org)
+        if profile is None:  # no business set up: no trips
+            mark_upgraded(ctx.store, LEFT_OUT_UPGRADE, org)
+            return 0, True
+        try:
+            return list_left_out(ctx, profile, most=at_most, done=done)
+        except StoreError as exc:
+            log.warning("crew.left_out_unlisted", org=org, error=str(exc))
+            return 0, False
+
+    trips, left = upgrade_pending(ctx.store, orgs, LEFT_OUT_UPGRADE, step, most=most)
+    if not trips and not left:
+        return ""
+    said = (
+        f"{trips} trip{'' if trips == 1 else 's'} booked before firstmate kept who a trip left out given "
+        f"{'its list' if trips == 1 else 'theirs'}: {_people(sum(done.waiting.values()))} listed, asked once free; "
+        f"{_people(sum(done.asked.values()))} asked now"
+    )
+    return said + (f"; more next run ({left})" if left else "")
+
+
+def _people(count: int) -> str:
+    return f"{count} crew member{'' if count == 1 else 's'}"
