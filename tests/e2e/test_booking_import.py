@@ -57,19 +57,20 @@ REQUEST_EMAIL = (
 
 def test_a_booking_request_email_books_nothing_and_says_the_confirmation_will(demo_app: App) -> None:
     """Found by a review: a "New booking request" email (a renter asking; the owner may decline) was taken
-    for a confirmed booking, and the crew were called for a trip that may never happen."""
+    for a confirmed booking, and the crew were called for a trip that may never happen. It books nothing, and
+    holds the boat till answered (`test_request_holds.py`)."""
     report = import_records(demo_app, "demo", parse_email(REQUEST_EMAIL, timezone="America/Los_Angeles", boats=BOATS))
-    assert report.ok and not report.counts
-    assert report.not_booked == [
-        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; "
-        "its confirmation email will book it"
-    ]
-    assert all_items(demo_app.store, intake_pk("demo")) == []
-    assert all_items(demo_app.store, calendar_pk("demo")) == []
+    assert report.ok and dict(report.counts) == {"request held": 1}
+    assert report.not_booked[0].startswith(
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; Sea Lark is "
+        "held for it"
+    )
+    assert not [a for a in all_items(demo_app.store, intake_pk("demo")) if "booking_id" in a.data]
+    assert [e.data["kind"] for e in all_items(demo_app.store, calendar_pk("demo"))] == ["blocked"]
     assert outbox.list_entries(demo_app.store, "demo") == []
-    # the confirmation that follows books it; a request accepted is a confirmation
+    # the confirmation that follows books it, and the hold goes; a request accepted is a confirmation
     confirmed = parse_email(SAMPLE_EMAIL.read_bytes(), timezone="America/Los_Angeles", boats=BOATS)
-    assert dict(import_records(demo_app, "demo", confirmed).counts) == {"created": 1}
+    assert dict(import_records(demo_app, "demo", confirmed).counts) == {"created": 1, "blocked now booked": 1}
     accepted = REQUEST_EMAIL.replace(b"Subject: New booking request:", b"Subject: Booking request accepted:").replace(
         b"New booking request!", b"Booking request accepted!"
     )

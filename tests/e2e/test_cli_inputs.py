@@ -328,7 +328,8 @@ def test_an_option_the_files_kind_does_not_take_is_refused_not_ignored(home: Pat
 
 def test_importing_a_booking_request_email_says_so_in_one_line_and_books_nothing(home: Path, tmp_path: Path) -> None:
     """Found by a review: a Boatsetter booking request (not yet accepted) was imported as "1 created", and
-    the crew were called for it."""
+    the crew were called for it. One sent over 48 hours ago (the sample's, of November 2026) holds nothing either:
+    its hold has lapsed."""
     from tests.e2e.test_booking_import import REQUEST_EMAIL
 
     email = tmp_path / "request.eml"
@@ -337,8 +338,37 @@ def test_importing_a_booking_request_email_says_so_in_one_line_and_books_nothing
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip().splitlines() == [
         "request.eml: boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was "
-        "booked; its confirmation email will book it."
+        "booked; its hold of Sea Lark lapsed on Thu 26 Nov 2026, 10:02 PST, unanswered: nothing is held; its "
+        "confirmation email will book it."
     ], imported.stdout
+    listed = run(home, "outbox", "list", "--org", "demo")
+    assert listed.returncode == 0 and "bk:" not in listed.stdout, listed.stdout + listed.stderr
+
+
+def test_importing_a_fresh_booking_request_email_holds_the_boat_and_says_till_when(home: Path, tmp_path: Path) -> None:
+    """A request sent just now holds its boat (no booking, nobody told), and the import says "1 request held"."""
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    from tests.e2e.test_booking_import import REQUEST_EMAIL
+
+    sent = datetime.now(UTC).replace(microsecond=0)
+    trip = (sent + timedelta(days=30)).date()
+    email = tmp_path / "request.eml"
+    email.write_bytes(
+        REQUEST_EMAIL.replace(b"Tue, 24 Nov 2026 18:02:11 +0000", format_datetime(sent).encode()).replace(
+            b"Trip date: Saturday, December 12, 2026", f"Trip date: {trip:%A, %B} {trip.day}, {trip.year}".encode()
+        )
+    )
+    imported = run(home, "booking", "import", str(email))
+    assert imported.returncode == 0, imported.stderr
+    said = " ".join(imported.stdout.split())
+    assert "request.eml: 1 request held." in said, said
+    assert (
+        "not booked: boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; "
+        "Sea Lark is held for it on "
+    ) in said, said
+    assert "unless answered before: its confirmation email will book it, its decline will release it" in said, said
     listed = run(home, "outbox", "list", "--org", "demo")
     assert listed.returncode == 0 and "bk:" not in listed.stdout, listed.stdout + listed.stderr
 

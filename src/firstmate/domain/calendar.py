@@ -45,6 +45,20 @@ class CalendarEntry(BaseModel):
     #: and the channel's own reference of a booking ("" for an entry stored before 2026-12-06)
     channel: str = ""
     reference: str = ""
+    #: a marketplace's booking request held (a blocked slot): it stops holding the boat then, if never answered
+    held_until: datetime | None = None
+
+    def lapsed(self, now: datetime) -> bool:
+        """Whether it is a request's hold that has stopped holding the boat by `now`, never answered."""
+        return self.held_until is not None and self.held_until <= now
+
+
+def as_of(entry: CalendarEntry, now: datetime) -> CalendarEntry:
+    """`entry` as it stands at `now`: a request's hold that has lapsed unanswered reads as cancelled (one
+    SEQUENCE on, so calendars take the change), holding no boat, with nothing written."""
+    if not entry.lapsed(now) or entry.cancelled:
+        return entry
+    return entry.model_copy(update={"cancelled": True, "sequence": entry.sequence + 1})
 
 
 def next_sequence(previous: CalendarEntry | None, changed: CalendarEntry) -> CalendarEntry:
@@ -78,9 +92,11 @@ def double_booked(entry: CalendarEntry, others: Iterable[CalendarEntry]) -> list
 def crew_title(entry: CalendarEntry) -> str:
     """A booking's title as crew read it: its boat and head count, not the lead guest's name, which no crew
     page shows ("Sea Lark (6 guests)" of "Sea Lark: Dana Whitcomb (6 guests)", the form a booking's entry is
-    written in). A blocked slot's title is its own."""
+    written in). A blocked slot's title is its own, but a request's hold's, which names the renter: "Request: 6
+    passengers" of "Request: Dana Whitcomb, 6 passengers"."""
     if entry.kind is not EntryKind.BOOKING:
-        return entry.title
+        asked, said, rest = entry.title.partition(": ")
+        return f"{asked}: {rest.rpartition(', ')[2]}" if entry.held_until is not None and said else entry.title
     boat, said, rest = entry.title.partition(": ")
     if not said:
         return entry.title

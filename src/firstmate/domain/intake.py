@@ -1,5 +1,5 @@
-"""What booking sources produce: booking requests, blocked slots, a record that could not be read, or one
-left alone (a request not yet accepted)."""
+"""What booking sources produce: booking requests, blocked slots, a record that could not be read, one
+left alone (a request not yet accepted whose trip does not read), or a request's hold."""
 
 from __future__ import annotations
 
@@ -47,6 +47,26 @@ class NotBooked:
 
 
 @dataclass(frozen=True)
+class HeldRequest:
+    """A marketplace's booking request, not yet accepted, whose trip reads: it holds the boat for the trip's
+    times under its channel and reference (the keys a hold from that channel's calendar export takes, so the
+    confirmation or the decline retires it) until `held_until`, unless answered before. `what` and `asked` say
+    the request in words, as `NotBooked` does."""
+
+    source: str
+    external_id: str
+    asset: str
+    start: datetime
+    end: datetime
+    title: str  # "Request: Dana Whitcomb, 6 passengers": no money
+    held_until: datetime
+    #: its channel's revision number (an email's send time): a request older than the decline is older news
+    sequence: int
+    what: str  # the channel and its id: "boatsetter BS-7Q4K2M"
+    asked: str  # "is a booking request awaiting the owner's acceptance"
+
+
+@dataclass(frozen=True)
 class CancelledByReference:
     """A cancellation naming its booking by its channel's reference alone (a marketplace's short cancellation
     email, without the trip's date, time, passengers or price): the booking recorded under that reference is
@@ -58,4 +78,4 @@ class CancelledByReference:
     sequence: int | None = None
 
 
-ParsedRecord = BookingRequest | BlockedSlot | RowError | NotBooked | CancelledByReference
+ParsedRecord = BookingRequest | BlockedSlot | RowError | NotBooked | CancelledByReference | HeldRequest

@@ -20,7 +20,7 @@ import icalendar
 import structlog
 
 from firstmate.domain.business import AssetKind
-from firstmate.domain.calendar import CalendarEntry, EntryKind, crew_title
+from firstmate.domain.calendar import CalendarEntry, EntryKind, as_of, crew_title
 from firstmate.domain.redaction import crew_notes, speaks_of_money
 from firstmate.domain.roster import clash, departed, held_by
 from firstmate.domain.shared import iso
@@ -137,7 +137,8 @@ def _shown(store: Store, org: str, now: datetime) -> list[CalendarEntry]:
     for item in store.get_many([(calendar_pk(org), calendar_sk(b.start, b.uid)) for b in earlier]) if earlier else []:
         if item is not None:
             entries[item.data["uid"]] = CalendarEntry.model_validate(item.data)
-    return sorted(entries.values(), key=lambda e: (e.start, e.uid))
+    # a request's hold that lapsed unanswered shows cancelled, as calendars would hear of its decline
+    return sorted((as_of(e, now) for e in entries.values()), key=lambda e: (e.start, e.uid))
 
 
 def _every_boat(entry: CalendarEntry) -> bool:
@@ -288,8 +289,10 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, with_money: bool) -> icalendar
     event.add("dtend", _told(entry.end, zone))
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     if entry.kind is EntryKind.BLOCKED:
-        # a channel's title, shown to crew unless it tells money ("Reserved - Rob S. - payout USD 624.00")
-        shown = entry.title if with_money or not speaks_of_money(entry.title) else ""
+        # a channel's title, shown to crew unless it tells money ("Reserved - Rob S. - payout USD 624.00"); a
+        # request's hold names the renter, whom no crew page names ("Request: 6 passengers")
+        title = entry.title if with_money else crew_title(entry)
+        shown = title if with_money or not speaks_of_money(title) else ""
         event.add("summary", shown or "Unavailable")
         event.add("transp", "OPAQUE")
         return event

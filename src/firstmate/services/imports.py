@@ -24,7 +24,14 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.intake import BlockedSlot, CancelledByReference, NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import (
+    BlockedSlot,
+    CancelledByReference,
+    HeldRequest,
+    NotBooked,
+    ParsedRecord,
+    RowError,
+)
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.timing import local, when
 from firstmate.errors import Conflict, NotFound, StoreError
@@ -307,7 +314,7 @@ def import_records(
         if isinstance(record, CancelledByReference):
             cancelling = _cancelled_by_reference(ctx, org, record)
             if isinstance(cancelling, IntakeResult):  # of a booking never recorded: remembered
-                if slot := _release_hold(ctx, org, record.external_id, record.source, None):
+                if slot := _release_hold(ctx, org, record.external_id, record.source, None, asked=record.sequence):
                     report.counts["blocked cancelled"] += 1
                     written[f"block#{record.source}#{record.external_id}"] = _slot_row(
                         ctx, org, record.external_id, record.source, slot.title
@@ -354,6 +361,16 @@ def import_records(
                 )
         elif isinstance(record, NotBooked):
             report.not_booked.append(f"{record.what} {record.why}")
+        elif isinstance(record, HeldRequest):
+            counted, said = _hold_request(ctx, profile, record)
+            if counted:
+                report.counts[counted] += 1
+            if said:
+                report.not_booked.append(said)
+            if counted == REQUEST_HELD:
+                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                    ctx, org, record.external_id, record.source, record.title
+                )
         elif isinstance(record, BlockedSlot):
             # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
             if stands := not record.cancelled and _cancelled_first(_anchor_of(ctx, org, record)):
@@ -400,6 +417,38 @@ def import_records(
     _drop_marks(ctx, org, checked)
     checking(len(written), len(written))
     return report
+
+
+#: How the import's summary counts a request whose hold it recorded: "1 request held".
+REQUEST_HELD = "request held"
+
+
+def _hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -> tuple[str | None, str | None]:
+    """Hold the boat for a marketplace's booking request under its channel and reference (the keys its calendar
+    export's hold takes: its confirmation or decline retires it) until it lapses unanswered: what the summary
+    counts of it, and the line saying so. A request whose reference is a booking already, or a cancellation (its
+    confirmation came first, or its decline), or one lapsed already, holds nothing."""
+    org, zone = profile.org.id, profile.org.timezone
+    boat = profile.asset(request.asset)
+    named = boat.name.split(" (", 1)[0] if boat else request.asset
+    unbooked = f"{request.what} {request.asked}: nothing was booked"
+    if ctx.store.get(intake_pk(org), f"{request.source}#{request.external_id}") is not None:
+        return "unchanged", None  # answered already: older news
+    if request.held_until <= ctx.clock.now():
+        return None, (
+            f"{unbooked}; its hold of {named} lapsed on {when(request.held_until, zone)}, unanswered: nothing is held; "
+            "its confirmation email will book it"
+        )
+    result = record_blocked_slot(
+        ctx, org, request.external_id, request.start, request.end, request.title, request.asset, False,
+        source=request.source, held_until=request.held_until, asked=request.sequence,
+    )  # fmt: skip
+    if result is IntakeResult.UNCHANGED:
+        return "unchanged", None
+    return REQUEST_HELD, (
+        f"{unbooked}; {named} is held for it on {when(request.start, zone)}, until {when(request.held_until, zone)}, "
+        "unless answered before: its confirmation email will book it, its decline will release it"
+    )
 
 
 def _mail_waits(ctx: Context, org: str, booking_id: str) -> bool:
@@ -474,14 +523,21 @@ def _retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
     or declined; its title, or None (None too when the request is numbered below the hold: older
     news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
     sequence = request.sequence if request.numbered_by is IntakePath.CALENDAR else None
-    slot = _release_hold(ctx, org, request.external_id, request.source, sequence)
+    # a decline's email number keeps an older request from holding again; a booking made retires its hold whatever
+    # the numbers (its own request, re-sent later, would clash with it)
+    declined = request.numbered_by is IntakePath.EMAIL and request.status is BookingStatus.CANCELLED
+    asked = request.sequence if declined else None
+    slot = _release_hold(ctx, org, request.external_id, request.source, sequence, asked=asked)
     return slot.title if slot else None
 
 
-def _release_hold(ctx: Context, org: str, uid: str, source: str, sequence: int | None) -> CalendarEntry | None:
-    """Cancel the live blocked slot channel `source`'s calendar export held under `uid` (a hold), numbered
-    `sequence` in the exports' series (None: another path's word); the slot as it held the boat, or None when
-    there is none, it was already cancelled, or `sequence` is below its own (older news)."""
+def _release_hold(
+    ctx: Context, org: str, uid: str, source: str, sequence: int | None, *, asked: int | None = None
+) -> CalendarEntry | None:
+    """Cancel the live blocked slot channel `source`'s calendar export (or request email) held under `uid` (a
+    hold), numbered `sequence` in the exports' series (None: another path's word), `asked` in the emails' (None:
+    another path's); the slot as it held the boat, or None when there is none, it was already cancelled, or a
+    number is below its own (older news)."""
     hold = blocked_slot_record(ctx.store, org, uid, source)
     stored = ctx.store.get(calendar_pk(org), hold.cal_sk) if hold else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
@@ -489,7 +545,7 @@ def _release_hold(ctx: Context, org: str, uid: str, source: str, sequence: int |
         return None
     result = record_blocked_slot(
         ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence,
-        source=source,
+        source=source, held_until=slot.held_until, asked=asked,
     )  # fmt: skip
     return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot
 

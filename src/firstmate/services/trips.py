@@ -38,7 +38,7 @@ import structlog
 
 from firstmate.domain.bookings import BLOCKED_SLOTS, MAX_TRIP_HOURS, IntakeResult, newest_sequence, numbered_below
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.calendar import CalendarEntry, EntryKind, double_booked, next_sequence
+from firstmate.domain.calendar import CalendarEntry, EntryKind, as_of, double_booked, next_sequence
 from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.shared import iso, to_epoch
@@ -178,7 +178,8 @@ def double_bookings(
             return []
     nearby = {e.uid: e for e in calendar_between(store, org, start, end, TRIP_LENGTH)}
     long_ones = {e.uid: e for e in long_blocks(store, org, now, keep=not reading)[1]}
-    return double_booked(entry, {**long_ones, **nearby}.values())
+    # a request's hold that lapsed unanswered holds nothing (`as_of`), though nothing was written when it did
+    return double_booked(as_of(entry, now), [as_of(e, now) for e in {**long_ones, **nearby}.values()])
 
 
 def report_double_bookings(ctx: Context, profile: BusinessProfile, entry: CalendarEntry) -> list[CalendarEntry]:
@@ -272,15 +273,19 @@ def record_blocked_slot(
     *,
     sequence: int | None = None,
     source: str = "",
+    held_until: datetime | None = None,
+    asked: int | None = None,
 ) -> IntakeResult:
-    """Block a boat's time (from a calendar export), keyed by the export's UID. Idempotent; a
+    """Block a boat's time (from a calendar export, or a request's hold), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
     export numbered (`sequence`) below the highest number it has had is older news and changes
     nothing (an old export revived a hold a newer one cancelled); `source` is the channel whose
     export listed it, whose requests of the same UID it holds. Returns what was done. The trips
     already booked in the slot are the caller's to check and tell (`blocked_slot_key`,
     `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
-    entry's check to it for a while (`DEFERRED_CHECK`)."""
+    entry's check to it for a while (`DEFERRED_CHECK`). `held_until`: when a marketplace's request
+    held stops holding the boat unanswered; `asked`: the number of the email that held or released it
+    (its send time), of a series of its own: an email below the highest is older news."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
@@ -288,12 +293,16 @@ def record_blocked_slot(
     if asset and boat is None:
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
-    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}".encode()).hexdigest()[:24]
+    lapses = f"|{held_until.isoformat()}" if held_until else ""  # a slot without is fingerprinted as it always was
+    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}{lapses}".encode()).hexdigest()[:24]
     for _ in range(MAX_ATTEMPTS):
         anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
         newest = anchor.data.get("sequence") if anchor else None
         if anchor and numbered_below(sequence, newest):
             return IntakeResult.UNCHANGED
+        emailed = anchor.data.get("asked") if anchor else None
+        if anchor and numbered_below(asked, emailed):
+            return IntakeResult.UNCHANGED  # a request older than the email that declined or asked it again
         highest = newest_sequence(sequence, newest)
         if anchor and anchor.data["fingerprint"] == fingerprint:
             if highest != newest:  # listed again unchanged with a higher number: one between is older
@@ -316,6 +325,7 @@ def record_blocked_slot(
             cancelled=cancelled,
             updated_at=now,
             channel=source,
+            held_until=held_until,
         )
         new_sk = calendar_sk(start, entry.uid)
         writes: list[Write] = []
@@ -335,6 +345,7 @@ def record_blocked_slot(
             "source": source or (anchor.data.get("source", "") if anchor else ""),
         }
         kept |= {"sequence": highest} if highest is not None else {}
+        kept |= {"asked": last} if (last := newest_sequence(asked, emailed)) is not None else {}
         writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
         writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
         writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))

@@ -1,4 +1,5 @@
-"""Boatsetter-style booking confirmation and cancellation emails (and booking requests, which book nothing).
+"""Boatsetter-style booking confirmation and cancellation emails, and booking requests, which book nothing and
+hold their boat until answered (`HeldRequest`).
 
 Reads the plain-text part: labelled lines (`Booking ID: …`, `Trip date: …`), their dates, times and
 durations as the marketplace's emails vary in writing them (`written`). Times are local to the boat, so
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from pydantic import ValidationError
@@ -26,15 +27,25 @@ from firstmate.adapters.sources.bookings.fields import (
 from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.currencies import currency_code
-from firstmate.domain.intake import CancelledByReference, NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
 _RENTER = re.compile(r"^[ \t]*Message from renter:[ \t]*$", re.M | re.I)
 _FOOTER = re.compile(r"^[ \t]*Manage this booking\b", re.M | re.I)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from here, to fit a SEQUENCE
+#: How long a booking request holds its boat, from when the marketplace sent it: owners answer within a day or two.
+REQUEST_HELD = timedelta(hours=48)
+_BOOKING_ASKED = (
+    "is a booking request awaiting the owner's acceptance: nothing was booked; its confirmation email will book it"
+)
 _REQUEST = re.compile(r"\brequest(?:s|ed)?\b")
 _ACCEPTED = re.compile(r"\b(?:accepted|approved|confirmed)\b")
+#: A subject or headline (lower case) telling the owner declined a request ("Booking request declined", "You declined
+#: Dana's request"): the trip is off, as cancelled; not a request's "accept or decline", nor a card "payment declined"
+_DECLINED = re.compile(
+    r"^(?!.*\b(?:payment|card)\b)(?:.*\b(?:request|booking|trip)\b.*\bdeclined\b|.*\bdeclined\b.*\b(?:request|booking|trip)\b)"
+)
 _CHANGE = re.compile(r"\b(?:change|modification|reschedul\w*)\b")
 #: A subject or headline (lower case) telling of a cancellation, however worded: "Booking cancelled", "Your
 #: booking has been cancelled", "Re: Trip canceled", "Cancellation confirmed"; not a confirmation's "free
@@ -79,9 +90,10 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     # only when they began "Booking cancelled", "Your booking has been cancelled" was taken for a confirmation
     headline = text.strip().splitlines()[0].lower() if text.strip() else ""
     subject = str(message.get("Subject", "")).lower()
-    cancelled = bool(_CANCELLED.search(subject) or _CANCELLED.search(headline))
+    cancelled = any(told.search(line) for told in (_CANCELLED, _DECLINED) for line in (subject, headline))
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
-        return NotBooked(f"{SOURCE} {booking_id}", asked)
+        held = _held(message, fields, text, booking_id, timezone, boats) if asked == _BOOKING_ASKED else None
+        return held or NotBooked(f"{SOURCE} {booking_id}", asked)
     # an email without a line was refused for the empty value in its place ("guest_count: ''"), naming no line
     lacking = [label for label in _LINES if not _said(fields, label)]
     if cancelled and lacking:  # its booking id names the booking: the trip's lines are no cancellation's to give
@@ -98,30 +110,7 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
             "email as it sent it",
         )
     try:
-        start = _start(fields, timezone)
-        currency, amount = _total(fields.get("total trip price", ""))
-        body = {
-            "source": SOURCE,
-            "external_id": booking_id,
-            "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
-            "start": start.isoformat(),
-            "duration_hours": trip_hours(fields.get("duration", "")),
-            "guest_count": _guest_count(fields),
-            "gross_amount": amount,
-            "currency": currency,
-            "lead_guest": {
-                "name": fields.get("renter", ""),
-                "email": fields.get("renter email", ""),
-                "phone": fields.get("renter phone") or None,
-            },
-            "notes": _renter_message(text),
-            "private_notes": f"Boatsetter payout {fields['your estimated payout']}"
-            if fields.get("your estimated payout")
-            else "",
-            "status": "cancelled" if cancelled else "confirmed",
-            "sequence": _sent(message),  # an older email imported after a newer one changes nothing
-        }
-        return BookingRequest.model_validate(body).numbered_in(IntakePath.EMAIL)
+        return _booking(message, fields, text, booking_id, timezone, boats, cancelled=cancelled)
     except ValueError as exc:
         if cancelled:  # a total or a count that does not read ("¥120,000") kept a cancelled trip sailing
             return CancelledByReference(SOURCE, booking_id, _sent(message))
@@ -129,11 +118,49 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
         return RowError(f"email {booking_id}", problem)
 
 
+def _booking(
+    message: EmailMessage,
+    fields: dict[str, str],
+    text: str,
+    booking_id: str,
+    timezone: str,
+    boats: Mapping[str, str],
+    *,
+    cancelled: bool,
+) -> BookingRequest:
+    """The booking the email's lines say (every one of `_LINES` there). Raises ValueError for a line that does
+    not read."""
+    start = _start(fields, timezone)
+    currency, amount = _total(fields.get("total trip price", ""))
+    body = {
+        "source": SOURCE,
+        "external_id": booking_id,
+        "asset": boat_named(fields.get("boat", ""), boats, where="the email"),
+        "start": start.isoformat(),
+        "duration_hours": trip_hours(fields.get("duration", "")),
+        "guest_count": _guest_count(fields),
+        "gross_amount": amount,
+        "currency": currency,
+        "lead_guest": {
+            "name": fields.get("renter", ""),
+            "email": fields.get("renter email", ""),
+            "phone": fields.get("renter phone") or None,
+        },
+        "notes": _renter_message(text),
+        "private_notes": f"Boatsetter payout {fields['your estimated payout']}"
+        if fields.get("your estimated payout")
+        else "",
+        "status": "cancelled" if cancelled else "confirmed",
+        "sequence": _sent(message),  # an older email imported after a newer one changes nothing
+    }
+    return BookingRequest.model_validate(body).numbered_in(IntakePath.EMAIL)
+
+
 def _asked(line: str) -> str | None:
     """What a request's subject or headline (lower case) leaves undone, in words, or None when it is
     no request: "New booking request: Sea Lark …" books nothing, "Booking change request" changes
     nothing, until the owner accepts; "Booking request accepted" is a confirmation."""
-    if not _REQUEST.search(line) or _ACCEPTED.search(line):
+    if not _REQUEST.search(line) or _ACCEPTED.search(line) or _DECLINED.search(line):
         return None
     if _CANCELLED.search(line):
         return (
@@ -145,8 +172,40 @@ def _asked(line: str) -> str | None:
             "is a change request awaiting the owner's acceptance: nothing was changed; the email confirming the "
             "change will make it"
         )
-    return (
-        "is a booking request awaiting the owner's acceptance: nothing was booked; its confirmation email will book it"
+    return _BOOKING_ASKED
+
+
+def _held(
+    message: EmailMessage,
+    fields: dict[str, str],
+    text: str,
+    booking_id: str,
+    timezone: str,
+    boats: Mapping[str, str],
+) -> HeldRequest | None:
+    """The hold a booking request's trip makes, when every line of it reads and the email says when it was sent:
+    until `REQUEST_HELD` after, or the trip's start if sooner (an owner answers within a day or two). None
+    otherwise: it holds nothing, and says so."""
+    sent = _sent(message)
+    if sent is None or any(not _said(fields, label) for label in _LINES):
+        return None
+    try:
+        trip = _booking(message, fields, text, booking_id, timezone, boats, cancelled=False)
+    except ValueError:
+        return None
+    who = f"{trip.lead_guest.name}, " if trip.lead_guest.name else ""
+    passengers = f"{trip.guest_count} passenger{'' if trip.guest_count == 1 else 's'}"
+    return HeldRequest(
+        source=SOURCE,
+        external_id=booking_id,
+        asset=trip.asset or "",
+        start=trip.start,
+        end=trip.end,
+        title=f"Request: {who}{passengers}",  # no money: a hold's title shows in the org's feed as it is
+        held_until=min(_EPOCH + timedelta(seconds=sent) + REQUEST_HELD, trip.start),
+        sequence=sent,
+        what=f"{SOURCE} {booking_id}",
+        asked=_BOOKING_ASKED.split(":", 1)[0],
     )
 
 

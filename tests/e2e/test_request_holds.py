@@ -1,0 +1,235 @@
+"""A marketplace's booking request holds its boat until the owner answers it, or the hold lapses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import icalendar
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.bookings.csv_file import parse_csv
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.bootstrap import App
+from firstmate.demo.run import SAMPLE_EMAIL
+from firstmate.domain.bookings import BookingRequest, BookingStatus
+from firstmate.services import outbox
+from firstmate.services.business import load_business
+from firstmate.services.calendar import Feed, FeedScope, feed_ics
+from firstmate.services.imports import ImportReport, import_records
+from firstmate.services.paging import all_items
+from firstmate.services.trips import calendar_pk
+
+BOATS = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
+LA = "America/Los_Angeles"
+SENT = datetime(2026, 11, 24, 18, 2, 11, tzinfo=UTC)  # the request's Date
+#: Boatsetter's email of a renter asking for Sea Lark on Sat 12 Dec 2026, 10:00 to 13:00 PST; the owner has not
+#: answered yet.
+REQUEST = (
+    SAMPLE_EMAIL.read_bytes()
+    .replace(b"Subject: Booking confirmed:", b"Subject: New booking request:")
+    .replace(b"Booking confirmed!\n", b"New booking request!\n")
+    .replace(
+        b"Great news: your boat has been booked.",
+        b"Dana would like to book your boat. Accept or decline this request within 24 hours.",
+    )
+)
+#: The owner's acceptance, two hours later.
+CONFIRMED = SAMPLE_EMAIL.read_bytes().replace(
+    b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Tue, 24 Nov 2026 20:02:11 +0000"
+)
+#: The owner's decline, two hours later, as a cancellation with the trip's lines.
+DECLINED = CONFIRMED.replace(
+    b"Subject: Booking confirmed: Sea Lark on Saturday, December 12, 2026", b"Subject: Booking request declined"
+).replace(b"Booking confirmed!\n", b"Booking cancelled\n")
+#: Another channel's booking of Sea Lark at the same times.
+CLASHING = (
+    "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"
+    "W-2201,sea-lark,2026-12-12T11:00:00-08:00,2,4,500.00,USD,Avery Quill,avery.quill@example.com\n"
+)
+
+
+def _import(app: App, raw: bytes) -> ImportReport:
+    report = import_records(app, "demo", parse_email(raw, timezone=LA, boats=BOATS))
+    assert report.ok, report.errors
+    return report
+
+
+def _holds(app: App) -> list[str]:
+    """The titles of the blocked slots holding a boat, as stored."""
+    return [
+        e.data["title"]
+        for e in all_items(app.store, calendar_pk("demo"))
+        if e.data["kind"] == "blocked" and not e.data["cancelled"]
+    ]
+
+
+def _at(clock: FixedClock, moment: datetime) -> None:
+    clock.set(moment)
+
+
+def test_a_request_email_holds_its_boat_and_is_told_to_nobody(demo_app: App, clock: FixedClock) -> None:
+    """A booking request email booked nothing and held nothing: Sea Lark looked free while the owner considered it,
+    and another channel could sell the same morning."""
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    held = _import(demo_app, REQUEST)
+    assert dict(held.counts) == {"request held": 1}
+    assert held.summary() == "1 request held"
+    assert held.not_booked == [
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; Sea Lark is "
+        "held for it on Sat 12 Dec 2026, 10:00 PST, until Thu 26 Nov 2026, 10:02 PST, unless answered before: its "
+        "confirmation email will book it, its decline will release it"
+    ]
+    [slot] = [e.data for e in all_items(demo_app.store, calendar_pk("demo"))]
+    assert (slot["title"], slot["asset"], slot["kind"], slot["cancelled"]) == (
+        "Request: Dana Whitcomb, 6 passengers",
+        "sea-lark",
+        "blocked",
+        False,
+    )
+    assert (slot["start"], slot["end"]) == ("2026-12-12T18:00:00Z", "2026-12-12T21:00:00Z")
+    assert "840" not in str(slot) and "624" not in str(slot)  # no money in a hold
+    assert outbox.list_entries(demo_app.store, "demo") == []  # nobody is told of a request
+    again = _import(demo_app, REQUEST)
+    assert dict(again.counts) == {"unchanged": 1}
+    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+
+
+def test_a_booking_into_a_held_request_is_a_double_booking(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    booked = import_records(demo_app, "demo", parse_csv(CLASHING))
+    assert dict(booked.counts) == {"created": 1}
+    assert len(booked.double_booked) == 1 and "Request: Dana Whitcomb, 6 passengers" in booked.double_booked[0]
+    told = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    assert len(told) == 1
+
+
+def test_the_confirmation_email_books_the_trip_and_retires_the_hold(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    confirmed = _import(demo_app, CONFIRMED)
+    assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
+    assert not confirmed.double_booked  # not with its own hold
+    assert _holds(demo_app) == []
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    # the request imported again, after its confirmation, holds nothing
+    older = _import(demo_app, REQUEST)
+    assert dict(older.counts) == {"unchanged": 1} and not older.double_booked
+    assert _holds(demo_app) == []
+
+
+def test_a_confirmation_imported_before_its_request_is_not_held_again(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 21, 0, tzinfo=UTC))
+    assert dict(_import(demo_app, CONFIRMED).counts) == {"created": 1}
+    late = _import(demo_app, REQUEST)
+    assert dict(late.counts) == {"unchanged": 1} and not late.double_booked
+    assert _holds(demo_app) == []
+
+
+def test_a_decline_releases_the_hold_and_the_request_replayed_stays_released(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    declined = _import(demo_app, DECLINED)
+    assert dict(declined.counts) == {"blocked cancelled": 1}
+    assert _holds(demo_app) == []
+    assert outbox.list_entries(demo_app.store, "demo") == []  # nobody had heard of it
+    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert _holds(demo_app) == []
+
+
+def test_a_short_cancellation_releases_the_hold(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    lines = (b"Trip date:", b"Start time:", b"Duration:", b"Passengers:", b"Total trip price:")
+    short = b"\n".join(row for row in DECLINED.split(b"\n") if not row.startswith(lines))
+    cancelled = _import(demo_app, short)
+    assert dict(cancelled.counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
+    assert _holds(demo_app) == []
+    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert _holds(demo_app) == []
+
+
+def test_a_request_never_answered_stops_holding_the_boat(demo_app: App, clock: FixedClock) -> None:
+    """Held for 48 hours after the marketplace sent it (or to the trip's start, if sooner), then the boat is free:
+    a booking then is no double booking, and the feeds show the hold cancelled."""
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    org_feed = Feed("demo", FeedScope.ORG, "demo")
+
+    def shown(moment: datetime) -> list[tuple[str, str]]:
+        events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, org_feed, moment)).walk("VEVENT")
+        return [(str(e["summary"]), str(e["status"])) for e in events]
+
+    assert shown(datetime(2026, 11, 26, 18, 0, tzinfo=UTC)) == [("Request: Dana Whitcomb, 6 passengers", "CONFIRMED")]
+    assert shown(datetime(2026, 11, 26, 18, 3, tzinfo=UTC)) == [("Request: Dana Whitcomb, 6 passengers", "CANCELLED")]
+    _at(clock, datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    booked = import_records(demo_app, "demo", parse_csv(CLASHING))
+    assert dict(booked.counts) == {"created": 1} and booked.double_booked == []
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    # imported once it has lapsed, it holds nothing, and says so
+    lapsed = _import(demo_app, REQUEST)
+    assert not lapsed.double_booked
+
+
+def test_a_request_imported_after_its_hold_would_have_lapsed_holds_nothing(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+    report = _import(demo_app, REQUEST)
+    assert not report.counts
+    assert report.not_booked == [
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; its hold "
+        "of Sea Lark lapsed on Thu 26 Nov 2026, 10:02 PST, unanswered: nothing is held; its confirmation email "
+        "will book it"
+    ]
+    assert all_items(demo_app.store, calendar_pk("demo")) == []
+
+
+def test_a_request_whose_lines_do_not_read_holds_nothing_and_says_so(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    report = _import(demo_app, REQUEST.replace(b"Passengers: 6", b"Passengers: a few"))
+    assert not report.counts
+    assert report.not_booked == [
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; "
+        "its confirmation email will book it"
+    ]
+    assert all_items(demo_app.store, calendar_pk("demo")) == []
+
+
+def test_crew_feeds_show_a_held_request_without_the_renters_name(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    boat = profile.asset("sea-lark")
+    assert boat is not None
+    line = Feed("demo", FeedScope.ENTITY, boat.entity)
+    events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, line, clock.now())).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Request: 6 passengers"]
+
+
+def test_a_declined_request_reads_as_cancelled_and_a_declined_payment_does_not() -> None:
+    """ "Booking request declined" was read as the request itself ("awaiting the owner's acceptance"): the decline
+    held the boat it was freeing."""
+    for subject, cancelled in [
+        ("Booking request declined", True),
+        ("You declined Dana's booking request", True),
+        ("Payment declined for your booking", False),
+        ("Booking confirmed: your card was declined, then accepted", False),
+    ]:
+        raw = CONFIRMED.replace(
+            b"Subject: Booking confirmed: Sea Lark on Saturday, December 12, 2026", f"Subject: {subject}".encode()
+        ).replace(b"Booking confirmed!\n", b"Hi Marisol,\n")
+        [record] = parse_email(raw, timezone=LA, boats=BOATS)
+        assert isinstance(record, BookingRequest), (subject, record)
+        assert (record.status is BookingStatus.CANCELLED) is cancelled, subject
+
+
+def test_a_request_held_over_a_trip_already_booked_is_said_and_told(demo_app: App, clock: FixedClock) -> None:
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    assert dict(import_records(demo_app, "demo", parse_csv(CLASHING)).counts) == {"created": 1}
+    held = _import(demo_app, REQUEST)
+    assert dict(held.counts) == {"request held": 1}
+    assert len(held.double_booked) == 1 and held.double_booked[0].startswith(
+        "blocked slot “Request: Dana Whitcomb, 6 passengers”: "
+    )
+    told = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    assert len(told) == 1
