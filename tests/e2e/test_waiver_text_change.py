@@ -33,6 +33,7 @@ from firstmate.services.trips import get_event
 from firstmate.web.app import create_app
 from tests.conftest import booking_body, mail_text, sent_mail, sign_on_page
 from tests.e2e.test_cli import run
+from tests.security.conftest import operator
 
 ZONE = ZoneInfo(demo_profile().org.timezone)
 NEW_TEXT = (
@@ -49,13 +50,16 @@ def _profile() -> BusinessProfile:
     return profile.model_copy(update={"assets": assets})
 
 
-def _org_file(folder: Path, saltwind_waiver: str) -> Path:
-    """The org file of `_profile` with Saltwind Charters' waiver text written `saltwind_waiver`."""
+def _org_file(folder: Path, saltwind_waiver: str | None, line: str = "saltwind-charters") -> Path:
+    """The org file of `_profile` with the waiver text of `line` (Saltwind Charters') written `saltwind_waiver`; None:
+    the line's table writes no `waiver`."""
     profile = _profile()
-    entities = tuple(e.model_copy(update={"waiver": saltwind_waiver}) if e.id == "saltwind-charters" else e
+    entities = tuple(e.model_copy(update={"waiver": saltwind_waiver or ""}) if e.id == line else e
                      for e in profile.entities)  # fmt: skip
     path = folder / "org.toml"
     tables = org_tables(profile.model_copy(update={"entities": entities}), demo_people())
+    if saltwind_waiver is None:
+        next(t for t in tables["entities"] if t["id"] == line).pop("waiver")
     path.write_text(org_toml(tables, "# the demo business\n"), encoding="utf-8")
     return path
 
@@ -251,3 +255,46 @@ def test_the_demo_run_again_puts_back_its_waiver_text_and_the_signatures_of_it(
         assert "The waiver changed since you signed it" not in page and "Waiver signed by Dana Whitcomb" in page
     finally:
         app.close()
+
+
+def test_a_new_text_of_the_line_a_trip_moved_to_on_the_same_words_says_the_text_changed(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """Sea Lark's trip moved to Morning Tern (Tidewater Sailing Club, the same words: the signatures stand), then
+    Tidewater's text changes: the guests are asked because the text changed. Before, their page, the operator's page,
+    `waivers list` and `booking show` said "the trip moved", as for another line's words (their mail said the text
+    changed)."""
+    folder, trips = home
+    soon = trips["soon"]
+    app = build(load_settings(home=folder))
+    try:
+        moved = _book(app, "morning-tern", "WEB-1001", soon.request.start)
+        assert moved.id == soon.id and moved.entity == "tidewater-guests"
+        assert all(g.status is GuestStatus.CONFIRMED for g in _guests(app, soon).values())  # the same words stand
+    finally:
+        app.close()
+
+    imported = run(folder, "org", "import", str(_org_file(tmp_path, NEW_TEXT, line="tidewater-guests")))
+
+    assert imported.returncode == 0, imported.stderr
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.status is GuestStatus.ON_HOLD and robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            page = guest.get(f"/g/{robin.code}").text
+        assert "The waiver changed since you signed it; please sign the new text." in page
+        assert "The trip moved" not in page
+        listed = operator(app).get("/admin/waivers", params={"org": "demo", "trip": soon.id}).text
+        assert "signed Saltwind Charters's waiver before the waiver text changed: as <q>Robin Sample</q>" in listed
+        assert "before the trip moved" not in listed
+    finally:
+        app.close()
+    listed_cli = run(folder, "waivers", "list", "demo", "--trip", soon.id, columns=None)
+    assert listed_cli.returncode == 0, listed_cli.stderr
+    assert "Robin Sample (before the waiver text changed)" in listed_cli.stdout
+    assert "before the trip moved" not in listed_cli.stdout
+    shown = run(folder, "booking", "show", soon.id, "--org", "demo", columns=None)
+    assert shown.returncode == 0, shown.stderr
+    assert "signed Saltwind Charters's before the waiver text changed" in shown.stdout
+    assert "before the trip moved" not in shown.stdout

@@ -10,6 +10,7 @@ from firstmate.domain.guests import (
     TEXT_CHANGED,
     Guest,
     GuestStatus,
+    SetAside,
     SigningForm,
     WaiverSignature,
     check_departure,
@@ -19,6 +20,7 @@ from firstmate.domain.guests import (
     sign,
     waiver_version,
     waiver_words,
+    why_set_aside,
 )
 
 AT = datetime(2026, 6, 13, 22, tzinfo=UTC)
@@ -165,9 +167,46 @@ def test_a_signature_follows_the_words_of_the_text_asked_now_not_its_line() -> N
         return signature.entity or "saltwind"
 
     signed = sign(confirm(_guest("Robin Sample")), _form(), VERSION, at=AT, ip="x", user_agent="", entity="saltwind")
-    assert follow_line(signed, waiver_words("I take part  of my\nown free will. "), line_of, words_of) == signed
-    asked = follow_line(signed, "New words.", line_of, words_of)
-    assert asked.waiver is None and asked.status is GuestStatus.ON_HOLD and asked.earlier == (signed.waiver,)
+    spaced = waiver_words("I take part  of my\nown free will. ")
+    assert follow_line(signed, spaced, line_of, words_of, why=SetAside.TEXT_CHANGED) == signed
+    asked = follow_line(signed, "New words.", line_of, words_of, why=SetAside.TEXT_CHANGED)
+    assert asked.waiver is None and asked.status is GuestStatus.ON_HOLD and len(asked.earlier) == 1
+    assert asked.earlier[0] == signed.waiver.model_copy(update={"set_aside": SetAside.TEXT_CHANGED})
     assert resign_note(asked, "saltwind", "Saltwind Charters", waiver_version("New words.")) == TEXT_CHANGED
-    back = follow_line(asked, waiver_words(TEXT), line_of, words_of)
+    back = follow_line(asked, waiver_words(TEXT), line_of, words_of, why=SetAside.TEXT_CHANGED)
     assert back.waiver == signed.waiver and back.status is GuestStatus.CONFIRMED and back.earlier == ()
+
+
+def test_a_signature_set_aside_says_why_whichever_line_it_was_signed_for() -> None:
+    """A trip moved between two lines of the same words keeps its signatures; the new line's text changing then sets
+    them aside because the text changed, not because the trip moved (the page said "the trip moved"). A signature
+    set aside before the reason was kept is read by its line, as before."""
+    texts = {VERSION: TEXT, waiver_version("New words."): "New words."}
+
+    def words_of(signature: WaiverSignature) -> str:
+        return waiver_words(texts[signature.waiver_version])
+
+    def line_of(signature: WaiverSignature) -> str:
+        return signature.entity or "saltwind"
+
+    signed = sign(confirm(_guest("Robin Sample")), _form(), VERSION, at=AT, ip="x", user_agent="", entity="saltwind")
+    moved = follow_line(signed, waiver_words(TEXT), line_of, words_of, why=SetAside.MOVED)  # tidewater: same words
+    assert moved == signed
+    changed = follow_line(moved, "New words.", line_of, words_of, why=SetAside.TEXT_CHANGED)
+    assert changed.earlier[-1].set_aside is SetAside.TEXT_CHANGED and changed.earlier[-1].entity == "saltwind"
+    assert resign_note(changed, "tidewater", "Tidewater Sailing Club", waiver_version("New words.")) == TEXT_CHANGED
+    assert why_set_aside(changed.earlier[-1], "tidewater") is SetAside.TEXT_CHANGED
+
+    elsewhere = follow_line(signed, "New words.", line_of, words_of, why=SetAside.MOVED)  # another line's own words
+    assert elsewhere.earlier[-1].set_aside is SetAside.MOVED
+    assert resign_note(elsewhere, "tidewater", "Tidewater Sailing Club", waiver_version("New words.")) == (
+        "The trip moved to Tidewater Sailing Club's boat: its waiver is a different text; please sign it"
+    )
+    back = follow_line(elsewhere, waiver_words(TEXT), line_of, words_of, why=SetAside.MOVED)
+    assert back.waiver == signed.waiver and back.waiver.set_aside is None  # theirs again: asked, not set aside
+
+    unsaid = changed.earlier[-1].model_copy(update={"set_aside": None})
+    stored_before = changed.model_copy(update={"earlier": (unsaid,)})
+    assert why_set_aside(stored_before.earlier[-1], "tidewater") is SetAside.MOVED  # as its line says
+    assert why_set_aside(stored_before.earlier[-1], "saltwind") is SetAside.TEXT_CHANGED
+    assert Guest.model_validate(stored_before.model_dump(mode="json")) == stored_before

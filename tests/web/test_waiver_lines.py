@@ -17,7 +17,7 @@ from firstmate.bootstrap import App
 from firstmate.demo.run import demo_profile
 from firstmate.domain.bookings import Booking, BookingRequest
 from firstmate.domain.crew import Phase
-from firstmate.domain.guests import Guest, GuestStatus, waiting_names
+from firstmate.domain.guests import Guest, GuestStatus, SetAside, waiting_names
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.business import save_business
@@ -131,7 +131,8 @@ def test_a_trip_moved_to_another_lines_boat_asks_its_signed_guests_for_that_line
     _book(app, "sea-lark", notes="Birthday cake aboard, back on Sea Lark")  # (the first body again is old news)
     guests = _guests(app, booking)
     assert guests["Robin Sample"].status is GuestStatus.CONFIRMED
-    assert guests["Robin Sample"].waiver == robin.earlier[0]
+    assert robin.earlier[0].set_aside is SetAside.MOVED  # set aside as the trip moved: asked again, not set aside
+    assert guests["Robin Sample"].waiver == robin.earlier[0].model_copy(update={"set_aside": None})
     assert [s.entity for s in guests["Robin Sample"].earlier] == ["tidewater-guests"]
     assert guests["Dana Whitcomb"].status is GuestStatus.CONFIRMED
 

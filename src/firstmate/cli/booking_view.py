@@ -16,7 +16,7 @@ from rich.text import Text
 from firstmate.cli.common import ORG_HELP, app_context, chosen_org, example, named, out, parse_day, show
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.guests import Guest, GuestStatus
+from firstmate.domain.guests import Guest, GuestStatus, why_set_aside
 from firstmate.domain.outbox import error_as_read
 from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
@@ -24,6 +24,7 @@ from firstmate.services.booking_list import booking_messages, bookings_between
 from firstmate.services.bookings import find_booking, former_leads, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.notifications import guest_page_url
+from firstmate.services.waivers import SET_ASIDE_WORDS
 
 #: The days listed when --from is not given: the month from today.
 DAYS_SHOWN = 30
@@ -133,7 +134,7 @@ def booking_show(
         signed = f"signed {when(guest.waiver.signed_at, zone)}" if guest.waiver else ""
         for before in guest.earlier:  # the trip moved to another line's boat since, or its line's text changed
             line = profile.entity(before.entity or "")
-            why = "before the waiver text changed" if before.entity == found.entity else "before the trip moved"
+            why = SET_ASIDE_WORDS[why_set_aside(before, found.entity)]
             signed += ("; " if signed else "") + f"signed {line.name if line else before.entity}'s {why}"
         who = guest.name + (" (booked)" if guest.lead else "")
         status = _status(found, guest)

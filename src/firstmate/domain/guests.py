@@ -29,6 +29,13 @@ class GuestStatus(StrEnum):
     CONFIRMED = "confirmed"
 
 
+class SetAside(StrEnum):
+    """Why a signature was set aside (kept in `Guest.earlier`): what the guest is told when asked to sign again."""
+
+    MOVED = "moved"  # the trip moved to another line's boat, whose waiver has other words
+    TEXT_CHANGED = "text_changed"  # the waiver text of the trip's line changed (`org import`)
+
+
 class WaiverSignature(BaseModel):
     """Proof of one signature: which text, who typed what, when, from where."""
 
@@ -42,6 +49,9 @@ class WaiverSignature(BaseModel):
     signed_at: datetime
     ip: str
     user_agent: str
+    #: why it was set aside, in `Guest.earlier` (None: the one asked now, or set aside before the reason was kept:
+    #: `why_set_aside` reads it by its line)
+    set_aside: SetAside | None = None
 
 
 class Guest(BaseModel):
@@ -220,15 +230,20 @@ def waiver_words(text: str) -> str:
 
 
 def follow_line(
-    guest: Guest, words: str, line_of: Callable[[WaiverSignature], str], words_of: Callable[[WaiverSignature], str]
+    guest: Guest,
+    words: str,
+    line_of: Callable[[WaiverSignature], str],
+    words_of: Callable[[WaiverSignature], str],
+    *,
+    why: SetAside,
 ) -> Guest:
     """The guest once their trip asks for the waiver text whose words are `words` (`waiver_words`): its business
     line's now, after a move to another line's boat or a new version of the line's text. A signature stands when
     the text it signed has those words (`words_of`), whichever line's it was (lines sharing a text word for word).
     One of other words (another brand's legal text, or the line's text before it changed) is kept on record, in
-    `earlier`, its line named (`line_of`), but is not the one asked: a guest it made ready to board is coming again,
-    waiver pending. One they gave before of those words (the trip moved back, the text changed back) is theirs
-    again."""
+    `earlier`, its line named (`line_of`) and `why` it was set aside, but is not the one asked: a guest it made ready
+    to board is coming again, waiver pending. One they gave before of those words (the trip moved back, the text
+    changed back) is theirs again."""
     signature = guest.waiver
     if signature is not None and words_of(signature) == words:
         return guest
@@ -237,7 +252,9 @@ def follow_line(
         return guest
     earlier = [s for s in guest.earlier if s is not again]
     if signature is not None:
-        earlier.append(signature.model_copy(update={"entity": line_of(signature)}))
+        earlier.append(signature.model_copy(update={"entity": line_of(signature), "set_aside": why}))
+    if again is not None:
+        again = again.model_copy(update={"set_aside": None})  # the one asked again
     status = guest.status
     if again is None and status is GuestStatus.CONFIRMED:
         status = GuestStatus.ON_HOLD  # coming, and the departure waits for the signature of these words
@@ -257,9 +274,18 @@ def resign_note(guest: Guest, line: str, line_name: str, version: str) -> str:
     if guest.waiver is not None or not guest.earlier:
         return ""
     last = guest.earlier[-1]
-    if last.entity == line:
+    if why_set_aside(last, line) is SetAside.TEXT_CHANGED:
         return "" if last.waiver_version == version else TEXT_CHANGED
     return f"The trip moved to {line_name}'s boat: its waiver is a different text; please sign it"
+
+
+def why_set_aside(signature: WaiverSignature, line: str) -> SetAside:
+    """Why `signature`, of `earlier`, was set aside, its trip on business line `line` now: as recorded; for one set
+    aside before the reason was kept, by the line it signed for: the trip's own line's text changed, another's
+    moved (a trip moved between lines of the same words, then the new line's text changed, reads as moved)."""
+    if signature.set_aside is not None:
+        return signature.set_aside
+    return SetAside.TEXT_CHANGED if signature.entity == line else SetAside.MOVED
 
 
 def same_person(typed: str, listed: str) -> bool:

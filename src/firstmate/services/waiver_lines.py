@@ -54,7 +54,7 @@ def lines_followed(
     pk = booking_pk(org, booking_id)
     line_of, words_of = text_readers(store, org)
     words = waiver_words(text)
-    followed = [rules.follow_line(g, words, line_of, words_of) for g in guests]
+    followed = [rules.follow_line(g, words, line_of, words_of, why=rules.SetAside.MOVED) for g in guests]
     changed = {f.id: f for g, f in zip(guests, followed, strict=True) if f != g}
     if not changed:
         return followed, []

@@ -197,7 +197,7 @@ def _read(
     followed = []
     for item in items.values():
         guest = Guest.model_validate(item.data)
-        followed.append((guest, rules.follow_line(guest, words, line_of, words_of)))
+        followed.append((guest, rules.follow_line(guest, words, line_of, words_of, why=rules.SetAside.TEXT_CHANGED)))
     followed.sort(key=lambda pair: (not pair[0].lead, pair[0].added_at))  # the lead first, as the group lists it
     return booking, event_item, items, followed
 

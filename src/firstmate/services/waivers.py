@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry, EntryKind
-from firstmate.domain.guests import Guest, GuestStatus, WaiverSignature
+from firstmate.domain.guests import Guest, GuestStatus, SetAside, WaiverSignature, why_set_aside
 from firstmate.domain.shared import iso
 from firstmate.domain.timing import span, when
 from firstmate.errors import InvalidInput, NotFound
@@ -32,6 +32,9 @@ _GUEST_ID = re.compile(r"g[0-9]{1,6}")
 _VERSION = re.compile(r"[0-9a-f]{8,64}")
 #: A page link's place: where the last trip listed stands in the calendar (its UTC start, then its booking id).
 _PLACE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#bk_[0-9a-f]{1,64}")
+
+#: How the operator's lists say why a signature was set aside.
+SET_ASIDE_WORDS = {SetAside.MOVED: "before the trip moved", SetAside.TEXT_CHANGED: "before the waiver text changed"}
 
 
 class WaiverState(StrEnum):
@@ -212,8 +215,9 @@ def _trip(
 
 
 def _why(signature: WaiverSignature, booking: Booking) -> str:
-    """Why the trip no longer asks for an earlier signature: signed for another line, or the line's text changed."""
-    return "before the waiver text changed" if signature.entity == booking.entity else "before the trip moved"
+    """Why the trip no longer asks for an earlier signature: it moved to another line's boat, or its line's text
+    changed (`guests.why_set_aside`)."""
+    return SET_ASIDE_WORDS[why_set_aside(signature, booking.entity)]
 
 
 def _named(profile: BusinessProfile, signature: WaiverSignature, lines: dict[str, str]) -> str:
