@@ -24,7 +24,7 @@ from firstmate.domain.guests import Guest, GuestStatus, waiver_version
 from firstmate.errors import Conflict
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
-from firstmate.services.business import save_business
+from firstmate.services.business import load_business, save_business
 from firstmate.services.checklists import tick_item
 from firstmate.services.org_setup import org_tables
 from firstmate.services.people import get_person, save_people
@@ -298,3 +298,42 @@ def test_a_new_text_of_the_line_a_trip_moved_to_on_the_same_words_says_the_text_
     assert shown.returncode == 0, shown.stderr
     assert "signed Saltwind Charters's before the waiver text changed" in shown.stdout
     assert "before the trip moved" not in shown.stdout
+
+
+def test_an_org_file_writing_no_waiver_for_a_line_keeps_its_stored_text(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """An import keeps what the file leaves out: a line written without `waiver` keeps the text stored for it. Before,
+    it took the default text, and the guests who had signed the line's own were asked to sign the default."""
+    folder, trips = home
+    soon = trips["soon"]
+    assert run(folder, "org", "import", str(_org_file(tmp_path, NEW_TEXT))).returncode == 0
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            sign_on_page(guest, robin.code, "Robin Sample")  # the line's own text
+    finally:
+        app.close()
+    left_out = _org_file(tmp_path, None)
+    assert "I sail at my own risk" not in left_out.read_text(encoding="utf-8")
+
+    dry = run(folder, "org", "import", str(left_out), "--dry-run")
+    imported = run(folder, "org", "import", str(left_out))
+
+    for said, verb in ((dry, "would keep"), (imported, "keeps")):
+        assert said.returncode == 0, said.stderr
+        assert "asked to sign" not in said.stdout
+        said_in_one_line = " ".join(said.stdout.split())
+        assert f"Saltwind Charters (saltwind-charters) {verb} its waiver text as stored" in said_in_one_line
+    app = build(load_settings(home=folder))
+    try:
+        stored = load_business(app.store, "demo")
+        assert stored is not None
+        assert next(e.waiver for e in stored.entities if e.id == "saltwind-charters") == NEW_TEXT
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.status is GuestStatus.CONFIRMED and robin.waiver is not None
+        assert robin.waiver.waiver_version == waiver_version(NEW_TEXT)
+    finally:
+        app.close()

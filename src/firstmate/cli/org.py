@@ -169,6 +169,12 @@ def _show(
     for line in over:  # bookings over a boat's passenger limit the file sets or lowers
         warn(line)
     _show_joined(result, dry_run=dry_run, names=names or {})
+    for own_text in result.waivers_kept:  # an import keeps what the file leaves out: a line's text too
+        verb = "would keep" if dry_run else "keeps"
+        out.print(
+            Text(f"{own_text.name} ({own_text.id}) {verb} its waiver text as stored: {file} writes no waiver for it "
+                 "(a line new to the org takes the default text)")
+        )  # fmt: skip
     for asked in result.new_texts:  # a line's waiver with new words: who signed the earlier one signs it again
         verb = "would be" if dry_run else "is" if asked.guests == 1 else "are"
         out.print(

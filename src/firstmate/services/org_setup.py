@@ -55,6 +55,8 @@ class OrgSetup:
 
     profile: BusinessProfile
     people: tuple[Person, ...]
+    #: the business lines whose table writes no `waiver`: a stored one keeps its text (a new one takes the default)
+    no_waiver: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -82,6 +84,8 @@ class OrgImport:
     #: business lines whose waiver has new words: how many guests of their trips still to sail who signed the
     #: earlier text are (dry: would be) asked to sign it (`waiver_texts`)
     new_texts: list[NewText] = field(default_factory=list)
+    #: the business lines the file writes without a `waiver` whose stored text (other than the default) is kept
+    waivers_kept: list[Entity] = field(default_factory=list)
 
 
 def check_org(raw: Mapping[str, Any]) -> OrgSetup:
@@ -118,7 +122,7 @@ def check_org(raw: Mapping[str, Any]) -> OrgSetup:
         profile = BusinessProfile(org=org, entities=tuple(entities), assets=tuple(assets))
     except ValidationError as exc:  # anything the profile's own checks find beyond the ones above
         raise DataRejected([RowError("the file", problem_words(p)) for p in exc.errors()]) from None
-    return OrgSetup(profile, tuple(people))
+    return OrgSetup(profile, tuple(people), frozenset(_no_waiver(raw.get("entities"))))
 
 
 def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Context | None = None) -> OrgImport:
@@ -128,11 +132,11 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
     active or qualified are asked to crew the trips to come that did not ask them (`ask_the_joined`), and the
     guests of trips to come who signed a line's earlier waiver text are asked to sign its new one
     (`waiver_texts.follow_new_texts`, which also follows what an import that stopped midway left)."""
-    profile = setup.profile
-    org = profile.org.id
+    org = setup.profile.org.id
     before = load_business(store, org)
+    profile, kept_texts = _stored_waivers(setup, before)
     people_before = {p.id: p for p in list_people(store, org)}
-    result = OrgImport(org=org, new_org=before is None)
+    result = OrgImport(org=org, new_org=before is None, waivers_kept=kept_texts)
     result.others = [o for o in list_orgs(store) if o != org] if before is None else []
     if before is not None and before.org.timezone != profile.org.timezone:
         result.zone_change = (before.org.timezone, profile.org.timezone)
@@ -173,6 +177,30 @@ def import_org(store: Store, setup: OrgSetup, *, dry_run: bool = False, ctx: Con
             result.asks_owed = sorted(p.id for p in joined(people_before, setup.people))
         result.new_texts = would_ask(ctx, saved, new_texts) if dry_run else follow_new_texts(ctx, org)
     return result
+
+
+def _stored_waivers(setup: OrgSetup, before: BusinessProfile | None) -> tuple[BusinessProfile, list[Entity]]:
+    """The file's profile with each stored line it writes without a `waiver` keeping its stored text (an import keeps
+    what the file leaves out: the default text would ask the line's signed guests to sign it), and those lines whose
+    stored text is not the default one (kept, where the file alone would have changed it)."""
+    profile = setup.profile
+    if before is None or not setup.no_waiver:
+        return profile, []
+    entities, kept = [], []
+    for entity in profile.entities:
+        stored = before.entity(entity.id)
+        if entity.id in setup.no_waiver and stored is not None and stored.waiver != entity.waiver:
+            entity = entity.model_copy(update={"waiver": stored.waiver})
+            kept.append(entity)
+        entities.append(entity)
+    return profile.model_copy(update={"entities": tuple(entities)}), kept
+
+
+def _no_waiver(tables: Any) -> set[str]:
+    """The ids of the business lines whose tables, as written, have no `waiver`."""
+    if not isinstance(tables, list):
+        return set()
+    return {t["id"] for t in tables if isinstance(t, Mapping) and isinstance(t.get("id"), str) and "waiver" not in t}
 
 
 def _still_owed(store: Store, owed: Put) -> bool:
