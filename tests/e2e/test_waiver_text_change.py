@@ -337,3 +337,39 @@ def test_an_org_file_writing_no_waiver_for_a_line_keeps_its_stored_text(
         assert robin.waiver.waiver_version == waiver_version(NEW_TEXT)
     finally:
         app.close()
+
+
+def test_a_guest_who_said_they_cannot_come_is_not_asked_for_the_new_text_until_they_come_back(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """Robin signed, then said he cannot come: the new text sets his signature aside but mails him nothing; if he
+    comes after all, his page asks him for the new text. Before, he was mailed to sign for a trip he had left."""
+    folder, trips = home
+    soon = trips["soon"]
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            assert guest.post(f"/g/{robin.code}/withdraw").is_success
+    finally:
+        app.close()
+
+    imported = run(folder, "org", "import", str(_org_file(tmp_path, NEW_TEXT)))
+
+    assert imported.returncode == 0, imported.stderr
+    assert "2 guests on 1 trip still to sail are asked to sign Saltwind Charters's new waiver text" in imported.stdout
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.status is GuestStatus.INVITED and robin.waiver is None and len(robin.earlier) == 1
+        told = [e for e in outbox.list_entries(app.store, "demo") if e.key.endswith(":waiver-changed")]
+        assert [e.message.to[0] for e in told] == ["dana@example.com"]  # for herself and Kit, whose page she holds
+        assert robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            assert guest.post(f"/g/{robin.code}/confirm").is_success
+            page = guest.get(f"/g/{robin.code}").text
+        assert "The waiver changed since you signed it; please sign the new text." in page
+        assert _guests(app, soon)["Robin Sample"].status is GuestStatus.ON_HOLD  # the departure waits for him
+    finally:
+        app.close()

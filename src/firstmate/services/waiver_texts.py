@@ -203,8 +203,10 @@ def _read(
 
 
 def _asks(was: Guest, now: Guest) -> bool:
-    """Whether following the new text asks the guest for their signature (one of theirs of it may come back)."""
-    return was.waiver is not None and now.waiver is None
+    """Whether following the new text asks the guest for their signature (one of theirs of it may come back): only
+    a guest coming is asked (and told). One who said they cannot come has theirs set aside all the same, unasked: if
+    they come after all, their page asks for the new text."""
+    return was.waiver is not None and now.waiver is None and now.status is not rules.GuestStatus.INVITED
 
 
 def _told(
