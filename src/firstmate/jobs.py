@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,10 @@ from firstmate.services.crew_freed import list_left_out_pending
 from firstmate.services.crew_owed import OwedAsks, complete_owed_asks
 from firstmate.services.data import has_data
 from firstmate.services.intel import (
+    BuildUnderWay,
+    SentAlready,
     WeekNotOver,
+    keep_scheduled_week,
     last_complete_week,
     moment_in,
     record_failure,
@@ -35,6 +38,7 @@ from firstmate.services.intel import (
     recorded_account_zones,
     run_weekly,
     scheduled_run_done,
+    scheduled_week,
     sent_already,
     sweep_archive,
 )
@@ -141,6 +145,9 @@ def roster_lists(app: App, period: datetime) -> str:
 #: How long after an ad account's week has ended (in its zone, behind the business's) the org's scheduled report,
 #: left for later by the Monday run, is built: Meta's figures of the account's last hours, a margin to come in.
 ACCOUNT_WEEK_MARGIN = timedelta(hours=1)
+#: How long after finding another run building an org's week (`intel run --week … --send` at that very minute) a
+#: scheduled run looks again: by then that run has most often sent it, and this one finds it sent.
+BUILD_LOOKED_AGAIN = timedelta(minutes=10)
 
 
 def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -> str | Later:
@@ -166,44 +173,69 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
         if timebox is not None and timebox.spent() and not scheduled_run_done(app.store, org, period):
             not_started.append(org)
             continue
+        # the week just ended at the period's time, by name: without figures for it (ads paused) the run
+        # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
+        # catch-up, by its own time, could report a week later than its period's)
+        week = last_complete_week(period, profile.org.timezone)
         try:
             if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
                 done.append(f"{org}: sent by an earlier try")
                 continue
+            if scheduled:  # as recorded when its run first waited: the org's zone may have changed since
+                week = scheduled_week(app.store, org, period, profile.org.timezone)
             if sources is None:  # with a time limit, its waits (Meta's report runs, backing off) stop short of it
                 waits = {} if timebox is None else {"sleep": timebox.sleep}
                 sources = (app.ads_source(**waits), app.crm_source(**waits))
-            # the week just ended at the period's time, by name: without figures for it (ads paused) the run
-            # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
-            # catch-up, by its own time, could report a week later than its period's)
-            week = last_complete_week(period, profile.org.timezone)
             if scheduled and (sent := sent_already(app, org, week)) is not None:
                 # sent by hand while the run waited (`intel run --week … --send`): built again, it was listed twice
                 done.append(f"{org}: the week of {week} was sent already (run {sent}); not built again")
                 continue
             # which, while an ad account's Sunday is still running in its zone (behind the org's), waits for it: the
             # week before, whole, went out a week late; the week just ended, Meta's Sunday half over (by hand, the
-            # week before, at once)
+            # week before, at once). Taking turns with a build of the week by hand: a scheduled run finding the week
+            # sent by the one before it builds nothing (`unless_sent`)
             run = run_weekly(
                 app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=not scheduled,
-                settle=ACCOUNT_WEEK_MARGIN if scheduled else timedelta(0), timebox=timebox,
+                settle=ACCOUNT_WEEK_MARGIN if scheduled else timedelta(0), timebox=timebox, unless_sent=scheduled,
+                wait_for_build=False,
             )  # fmt: skip
+        except SentAlready as exc:  # sent by a build of it by hand that held it just before this run
+            done.append(f"{org}: the week of {exc.week} was sent already (run {exc.run_id}); not built again")
+            continue
+        except BuildUnderWay as exc:  # another run builds and sends it this minute: looked at again once it has
+            if not scheduled:  # by hand: the one under way is the build asked for
+                done.append(f"{org}: {exc.message}; not built again")
+                continue
+            _keep_week(app, org, period, week)
+            at = app.clock.now() + BUILD_LOOKED_AGAIN
+            later = at if later is None else min(later, at)
+            waiting.append(f"{org}: {exc.message}; looked at again from {moment_in(at, profile.org.timezone)}")
+            continue
         except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
+            _keep_week(app, org, period, week)
             at = exc.ends + ACCOUNT_WEEK_MARGIN
             later = at if later is None else min(later, at)
             waiting.append(f"{org}: {exc.message}; its report goes out from {moment_in(at, profile.org.timezone)}")
             continue
         except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
             error = exc if isinstance(exc, FirstmateError) else _unexpected("intel.weekly_crashed", org, exc)
+            if not scheduled and (went := _sent_as_it_was(app, org, week)) is not None:
+                # a rebuild of a week that went out: the one who ran it reads this in the terminal; the owner, told
+                # "did not run" of a week in their inbox since 07:00, is not mailed, nor the reports page marked
+                failed.append(f"{org}: a rebuild by hand of the week of {week} failed: {error}; the week went out "
+                              f"as sent (run {went}), and its owner was not told")  # fmt: skip
+                continue
+            if scheduled:
+                _keep_week(app, org, period, week)
             # an org whose ad accounts' week is not over yet needed nothing of the sources before then: a token
             # expired at 07:00, renewed at 9:00, cost it that week's report (its tries given up by 07:40, and by hand
             # the week before, had already); once its tries are spent, the run is taken up at its hour all the same
-            ends = _account_week_over(app, org, profile, period)
+            ends = _account_week_over(app, org, profile, week)
             resumes = ends if scheduled else None
             # the owner is told either way, with when the week can be sent by hand (`intel run --week` refuses it
             # before its accounts' week is over; a run by hand at 10:00 said "at once", and the command was refused)
             over = None if ends is None or ends - ACCOUNT_WEEK_MARGIN <= app.clock.now() else ends - ACCOUNT_WEEK_MARGIN
-            record_failure(app, org, error, period, resumes=resumes, week_over=over)
+            record_failure(app, org, error, period, resumes=resumes, week_over=over, week=week)
             if resumes is not None:
                 later = resumes if later is None else min(later, resumes)
             its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
@@ -226,8 +258,27 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
     return "; ".join(done) or "no org has an ad account"
 
 
-def _account_week_over(app: App, org: str, profile: BusinessProfile, period: datetime) -> datetime | None:
-    """When the scheduled run of `period` would build `org`'s report, its ad accounts counting another zone's days
+def _keep_week(app: App, org: str, period: datetime, week: date) -> None:
+    """Record the week the scheduled run of `period` reports for `org` (`keep_scheduled_week`), as its run waits or
+    fails; a store failing now leaves its later runs the week just ended at `period` in the org's zone, as before."""
+    try:
+        keep_scheduled_week(app.store, org, period, week)
+    except StoreError as exc:
+        log.warning("intel.scheduled_week_not_kept", org=org, error=str(exc))
+
+
+def _sent_as_it_was(app: App, org: str, week: date) -> str | None:
+    """The run that sent `org`'s `week` to every recipient (`sent_already`), None when none did or it cannot be
+    read now (the failure is then told as any: better an owner mailed than a week unsent unsaid)."""
+    try:
+        return sent_already(app, org, week)
+    except Exception:
+        log.warning("intel.sent_unread", org=org, exc_info=True)
+        return None
+
+
+def _account_week_over(app: App, org: str, profile: BusinessProfile, week: date) -> datetime | None:
+    """When `org`'s scheduled report of `week` would be built, its ad accounts counting another zone's days
     (as its latest run recorded them) and their week not over yet: ACCOUNT_WEEK_MARGIN after it has ended in each;
     None when it has (or no zone is recorded)."""
     accounts = {e.meta_ad_account for e in profile.entities if e.meta_ad_account}
@@ -236,7 +287,6 @@ def _account_week_over(app: App, org: str, profile: BusinessProfile, period: dat
     except Exception:
         log.warning("intel.account_zones_unread", org=org, exc_info=True)
         return None
-    week = last_complete_week(period, profile.org.timezone)
     at = max((week_ends(week, zone) + ACCOUNT_WEEK_MARGIN for zone in zones), default=None)
     return at if at is not None and at > app.clock.now() else None
 

@@ -373,3 +373,115 @@ def test_the_failure_mail_of_a_run_by_hand_once_the_accounts_week_is_over_says_i
     [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
     text = " ".join(mail.message.text.split())
     assert "'firstmate intel run --org demo --week 2026-11-09 --send' sends it at once." in text, text
+
+
+def test_a_failed_rebuild_by_hand_of_a_week_sent_at_seven_does_not_tell_the_owner_it_did_not_run(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The week of 2026-11-09 goes out at 07:00; at 10:00 someone runs `jobs run weekly_report` by hand, a rebuild,
+    and it fails on an expired Meta token. The owner was mailed "The weekly marketing report … did not run", and the
+    reports page said so at its top, of a week that went out. Now the one who ran it sees the error in the terminal,
+    saying the week went out as sent; the owner gets no mail, the page shows no failure."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.intel import list_failures, list_runs
+    from firstmate.services.scheduler import run_due_jobs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "done", at_seven
+    [sent] = list_runs(app.store, "demo")
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 10, tzinfo=LOS_ANGELES))
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+
+    by_hand = CliRunner().invoke(cli, ["jobs", "run", "weekly_report"], env={"COLUMNS": "400"})
+
+    assert by_hand.exit_code != 0, by_hand.output  # the one who ran it sees it failed, and why
+    said = " ".join(by_hand.output.split())
+    assert "a rebuild by hand of the week of 2026-11-09 failed" in said, said
+    assert f"the week went out as sent (run {sent['run_id']})" in said, said
+    assert not [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:f")]
+    assert list_failures(app.store, "demo") == []  # no "failed" at the top of /admin/reports
+
+
+def test_changing_the_orgs_zone_while_its_run_waits_still_sends_the_week_it_waited_for(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run waits for the accounts' week (22:00 in Auckland); at 09:00 the owner moves the business to Los
+    Angeles, where it is still Sunday at that run's 07:00. At 22:00 the run took the week before (Nov 2–8, sent last
+    week) for its own, said "sent already", and the week it had waited for never went out. It now sends that week."""
+    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, sent then
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    clock.set(datetime(2026, 11, 16, 9, tzinfo=AUCKLAND))
+    _business_in(app, "America/Los_Angeles")
+
+    walked = _walk(app, clock, weekly, datetime(2026, 11, 16, 9, tzinfo=AUCKLAND))
+
+    queued = {key: at for key, at in walked.items() if key not in before}
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued
+    assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09", "2026-11-02"]
+    [record] = [r for r in last_runs(app.store, "weekly_report") if r["period"] == "2026-11-16T07:00"]
+    assert record["status"] == "done" and "sent already" not in record["detail"], record
+
+
+def test_a_run_by_hand_at_the_moment_the_waiting_run_starts_is_built_once(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run waits for the accounts' week (22:00 in Auckland). At 22:00 the owner sends the week by hand,
+    `intel run --week 2026-11-09 --send`, and while it pulls Meta's figures the waiting run starts: it found the week
+    not sent yet, and pulled and built it too (sent once, but two runs listed). It now sees the build under way,
+    waits for it, and then finds the week sent: built once."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.adapters.sources.meta_ads import MetaAdsSource
+    from firstmate.cli import cli
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    clock.set(datetime(2026, 11, 16, 22, tzinfo=AUCKLAND))
+    pull, meanwhile = MetaAdsSource.pull, []
+
+    def pull_as_the_waiting_run_starts(source: MetaAdsSource, *args: Any) -> Any:
+        if not meanwhile:  # the run by hand's first pull: the scheduler's pass comes just then
+            meanwhile.append(None)
+            meanwhile.extend(run_due_jobs(app.store, clock, weekly, app))
+        return pull(source, *args)
+
+    monkeypatch.setattr(MetaAdsSource, "pull", pull_as_the_waiting_run_starts)
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    by_hand = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "200"})
+    assert by_hand.exit_code == 0, by_hand.output
+    [sent] = list_runs(app.store, "demo")
+    [_, alongside] = meanwhile
+    assert alongside.status == "waiting", alongside
+    assert "another run is building the week of 2026-11-09" in alongside.detail, alongside.detail
+    monkeypatch.setattr(MetaAdsSource, "pull", pull)
+
+    queued = _walk(app, clock, weekly, datetime(2026, 11, 16, 22, 5, tzinfo=AUCKLAND))
+
+    assert [run["run_id"] for run in list_runs(app.store, "demo")] == [sent["run_id"]]  # built once
+    assert {key.split(":")[2] for key in queued} == {"2026-11-09"}, queued  # the mail queued by hand, once
+    [record] = [r for r in last_runs(app.store, "weekly_report") if r["period"] == "2026-11-16T07:00"]
+    assert record["status"] == "done", record
+    assert f"demo: the week of 2026-11-09 was sent already (run {sent['run_id']}); not built again" in record["detail"]

@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,9 +44,9 @@ from firstmate.domain.intel import (
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import BlobError, FirstmateError, InvalidInput, NotFound
+from firstmate.errors import BlobError, ConditionFailed, FirstmateError, InvalidInput, NotFound
 from firstmate.logs import redact_text
-from firstmate.ports import MAX_TRANSACTION_WRITES, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, AdsSource, Analyst, CrmSource, Item, Put, RawPage, Store
 from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.blob_sets import put_together
@@ -53,7 +54,7 @@ from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import org_currency
-from firstmate.services.leases import exclusive
+from firstmate.services.leases import LeaseHeld, exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
@@ -99,6 +100,8 @@ def run_weekly(
     timebox: TimeBox | None = None,
     or_last_ended: bool = False,
     settle: timedelta = timedelta(0),
+    unless_sent: bool = False,
+    wait_for_build: bool = True,
 ) -> IntelRun:
     """Run the weekly report for `org`. Without `week`, the most recent complete week with data. A week
     is complete once it has ended in the business's zone and in each ad account's (Meta counts an
@@ -107,7 +110,10 @@ def run_weekly(
     instead. `settle`: how long after it has ended in an ad account's zone a week counts as ended there, Meta's
     figures of its last hours given that time to come in (the scheduled run's hour): before then it is refused.
     `timebox`: the time it has (a Lambda function's), looked at before each pull, the analysis and storing
-    the report: out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted)."""
+    the report: out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted).
+    Runs that send build a week one at a time: while another builds it, one waits (up to WAIT_S, then LeaseHeld), or,
+    without `wait_for_build`, raises BuildUnderWay at once. `unless_sent` (a scheduled run): a week every recipient
+    has had already, by a run that held the build before this one, raises SentAlready; nothing is pulled."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")
@@ -129,50 +135,56 @@ def run_weekly(
     target = _ended_in_accounts(
         target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
     )
-    since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
-    run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-    prefix = f"raw/{org}/{run_id}"
-    zone = ZoneInfo(profile.org.timezone)
-    manifest: dict[str, Any] = {
-        "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
-        "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
-        "account_zones": zones,
-        # what a source's figures are in when it does not say (CSV files): the business's currency, as of the run
-        "currency": org_currency(ctx.store, org),
-    }  # fmt: skip
-    pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
-    try:
-        for account in accounts:
-            if timebox is not None:
-                timebox.check(f"pulling {ads.name}'s figures of account {account}")
-            pages = ads.pull(account, since, until)
-            manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
-        if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
-            if timebox is not None:
-                timebox.check(f"pulling {crm.name}'s leads")
-            start = datetime.combine(since, time(), zone)
-            end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
-            manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
-        ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
-    except BaseException:
-        _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
-        raise
-    try:
-        run = _finish(
-            ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
-            analyst=analyst, pulled=pulled, timebox=timebox,
-        )  # fmt: skip
-        if target < wanted:  # the command line and the job's summary said only the subject: "Nov 2–8", not why
-            what, when = _not_ended(wanted, zones, profile.org.timezone)
-            said = f"{what}: this report is of the week of {run.week}; the week of {wanted} can be reported from {when}"
-            run = replace(run, not_ended=f"{said} (firstmate intel run --week {wanted})")
-        return run
-    except NoFigures:
-        _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
-        raise
-    except OutOfTime:  # stopped before its report was stored: no half of a run is left to list or replay
-        _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json", f"{prefix}/analysis.json"])
-        raise
+    with ExitStack() as turn:
+        if send:  # the second of two builds of one week sees the first's run (`unless_sent`), not built twice
+            turn.enter_context(_building(ctx, org, target, profile.org.timezone, wait=wait_for_build))
+        if unless_sent and (sent := sent_already(ctx, org, target)) is not None:
+            raise SentAlready(f"the week of {target} was sent already (run {sent})", week=target, run_id=sent)
+        since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
+        run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+        prefix = f"raw/{org}/{run_id}"
+        zone = ZoneInfo(profile.org.timezone)
+        manifest: dict[str, Any] = {
+            "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
+            "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
+            "account_zones": zones,
+            # what a source's figures are in when it does not say (CSV files): the business's currency, as of the run
+            "currency": org_currency(ctx.store, org),
+        }  # fmt: skip
+        pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
+        try:
+            for account in accounts:
+                if timebox is not None:
+                    timebox.check(f"pulling {ads.name}'s figures of account {account}")
+                pages = ads.pull(account, since, until)
+                manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
+            if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
+                if timebox is not None:
+                    timebox.check(f"pulling {crm.name}'s leads")
+                start = datetime.combine(since, time(), zone)
+                end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
+                manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+            ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
+        except BaseException:
+            _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
+            raise
+        try:
+            run = _finish(
+                ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
+                analyst=analyst, pulled=pulled, timebox=timebox,
+            )  # fmt: skip
+            if target < wanted:  # the command line and the job's summary said only the subject: "Nov 2–8", not why
+                what, when = _not_ended(wanted, zones, profile.org.timezone)
+                said = f"{what}: this report is of the week of {run.week}; "
+                said += f"the week of {wanted} can be reported from {when}"
+                run = replace(run, not_ended=f"{said} (firstmate intel run --week {wanted})")
+            return run
+        except NoFigures:
+            _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
+            raise
+        except OutOfTime:  # stopped before its report was stored: no half of a run is left to list or replay
+            _discard(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json", f"{prefix}/analysis.json"])
+            raise
 
 
 @bulk_work()
@@ -255,6 +267,50 @@ class WeekNotOver(InvalidInput):
     def __init__(self, message: str, *, hint: str, ends: datetime, when: str) -> None:
         super().__init__(message, hint=hint)
         self.ends, self.when = ends, when
+
+
+class SentAlready(FirstmateError):
+    """A scheduled run's week (`week`) was built and sent to every recipient by another run (`run_id`): nothing
+    pulled, nothing built again."""
+
+    def __init__(self, message: str, *, week: date, run_id: str) -> None:
+        super().__init__(message)
+        self.week, self.run_id = week, run_id
+
+
+class BuildUnderWay(LeaseHeld):
+    """Another run is building and sending the week asked for (`week`) just now: nothing pulled."""
+
+    def __init__(self, message: str, *, hint: str, since: str, week: date) -> None:
+        super().__init__(message, hint=hint, since=since)
+        self.week = week
+
+
+@contextmanager
+def _building(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[None]:
+    """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
+    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
+    doing = f"building the weekly report of the week of {week}"
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0))
+        except LeaseHeld as exc:
+            if wait:
+                raise
+            since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
+            hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
+            raise BuildUnderWay(
+                f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week
+            ) from None
+        yield
+
+
+def _moment_of(at: str, timezone: str) -> str:
+    """A stored moment (`iso`) as read in `timezone`, or as stored when it cannot be read."""
+    try:
+        return moment_in(datetime.fromisoformat(at), timezone)
+    except ValueError:
+        return at
 
 
 class NoFigures(NotFound):
@@ -609,18 +665,19 @@ def sweep_archive(ctx: Context, now: datetime) -> int:
 
 def record_failure(
     ctx: Context, org: str, error: FirstmateError, period: datetime, *, resumes: datetime | None = None,
-    week_over: datetime | None = None,
+    week_over: datetime | None = None, week: date | None = None,
 ) -> None:  # fmt: skip
     """Say honestly that a scheduled report failed: on the admin reports page, and to the owner
     by email (once per org and week, however often the scheduler retries or someone runs it by hand), with the
     command that sends the week that failed. `resumes`: when the scheduled run is taken up again all the same
     (an org waiting for its ad accounts' week); `week_over`: from when that week can be sent by hand (before
-    then `intel run --week` refuses it)."""
+    then `intel run --week` refuses it); `week`: the week that failed, when not the one just ended at `period`
+    in the org's zone (recorded when its scheduled run first waited: `scheduled_week`)."""
     profile = load_business(ctx.store, org)
     now = ctx.clock.now()
     # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
     message, hint = redact_text(error.message), redact_text(error.hint or "")
-    week = last_complete_week(period, profile.org.timezone if profile else "UTC")
+    week = week or last_complete_week(period, profile.org.timezone if profile else "UTC")
     detail = {"error": message, "hint": hint, "period": iso(period), "at": iso(now), "week": week.isoformat()}
     # kept as long as the period's own record: a failure answered by a later run is no longer listed (below)
     ctx.store.put(Item(intel_pk(org), f"FAIL#{iso(period)}", detail, ttl=_period_kept_until(period)))
@@ -661,6 +718,23 @@ def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) 
     """Note that `org`'s report of the scheduled `period` went out, so that the period's retries
     (for another org that failed) do not pull from the sources and store the report again."""
     store.put(Item(intel_pk(org), f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=_period_kept_until(period)))
+
+
+def scheduled_week(store: Store, org: str, period: datetime, timezone: str) -> date:
+    """The week the scheduled run of `period` reports for `org`: as recorded when that run first waited or failed
+    (`keep_scheduled_week`), else the one just ended at `period` in `timezone`, the org's."""
+    item = store.get(intel_pk(org), f"WEEK#{iso(period)}")
+    return date.fromisoformat(item.data["week"]) if item is not None else last_complete_week(period, timezone)
+
+
+def keep_scheduled_week(store: Store, org: str, period: datetime, week: date) -> None:
+    """Record `week` as the one the scheduled run of `period` reports for `org`, unless one is already: the org's
+    zone changed while its run waited, the week before read as its own ("sent already"), and its week never went."""
+    item = Item(intel_pk(org), f"WEEK#{iso(period)}", {"week": week.isoformat()}, ttl=_period_kept_until(period))
+    try:
+        store.put(item, Absent())
+    except ConditionFailed:  # recorded by its first wait or failure: that one stands
+        return
 
 
 def _period_kept_until(period: datetime) -> int:

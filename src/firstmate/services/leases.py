@@ -89,14 +89,23 @@ def _take(ctx: Context, pk: str, name: str, token: str) -> Item:
     return taken
 
 
+class LeaseHeld(StoreUnavailable):
+    """Another process holds the lease asked for (past the wait): `since`, when it took it ("" unknown)."""
+
+    def __init__(self, message: str, *, hint: str, since: str) -> None:
+        super().__init__(message, hint=hint)
+        self.since = since
+
+
 @contextmanager
-def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[Held]:
+def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | None = None) -> Iterator[Held]:
     """Run the block holding the org's lease `name`. While another process holds it, wait (up to
-    WAIT_S), then raise StoreUnavailable: "another process is <doing> (since …)". Released at the
-    end; a holder that dies leaves it to expire after LEASE (after LEASE from a waiter giving up, when
-    it was taken before the clock stepped back). The block gets the lease (`Held.confirm` before each
-    write it guards)."""
-    pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + WAIT_S, secrets.token_hex(8)
+    `wait_s`, WAIT_S unless said; 0: not at all), then raise LeaseHeld: "another process is <doing>
+    (since …)". Released at the end; a holder that dies leaves it to expire after LEASE (after LEASE
+    from a waiter giving up, when it was taken before the clock stepped back). The block gets the lease
+    (`Held.confirm` before each write it guards)."""
+    wait = WAIT_S if wait_s is None else wait_s
+    pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + wait, secrets.token_hex(8)
     while True:
         try:
             _take(ctx, pk, name, token)
@@ -106,8 +115,11 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str) -> Iterator[Held
                 other = ctx.store.get(pk, name)
                 if other is not None:
                     _reanchor(ctx, org, other)
-                since = f" (since {other.data['since']})" if other else ""
-                raise StoreUnavailable(f"another process is {doing}{since}", hint="try again when it is done") from None
+                since = str(other.data.get("since", "")) if other else ""
+                said = f" (since {since})" if since else ""
+                raise LeaseHeld(
+                    f"another process is {doing}{said}", hint="try again when it is done", since=since
+                ) from None
             time.sleep(POLL_S)
     try:
         yield Held(ctx, org, pk, name, token, doing)
