@@ -605,3 +605,28 @@ def test_the_upgrade_of_many_old_trips_goes_a_few_a_run_and_sends_one_mail_listi
     assert [subject for _, subject in mail] == ["Crew needed on 5 trips"], mail
     text = mail_text_of(demo_app, mail[0][0])
     assert all(f"/crew/events/ev_{trip.removeprefix('bk_')}" in text for trip in trips)
+
+
+def test_the_upgrade_does_not_ask_someone_who_took_a_role_on_the_trip_and_gave_it_up(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Priya was left out of the catamaran's trip (busy on the sloop's) by an older firstmate, which asked nobody
+    when the sloop's trip was cancelled. She found the catamaran's trip in the crew app, took crew 1 ("You're crew
+    1") and gave it up. She knows of the trip and chose to leave it: the upgrade must not send her its "Crew
+    needed" as news."""
+    from firstmate.jobs import sweep_expired
+    from firstmate.services.roster import release_role
+
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    booked_by_an_older_firstmate(demo_app, catamaran)
+    cancel_booking(demo_app, "demo", sloop)
+    tern = f"ev_{catamaran.removeprefix('bk_')}"
+    claim_role(demo_app, "demo", tern, "crew_1", "priya")
+    priya = get_person(demo_app.store, "demo", "priya")
+    release_role(demo_app, "demo", tern, "crew_1", "priya", priya)
+    told = mail_to(demo_app, "priya")
+    assert any(subject.startswith("You're crew 1") for _, subject in told), told
+
+    sweep_expired(demo_app, clock.now())
+    assert asked(demo_app, catamaran, "priya") == []
+    assert mail_to(demo_app, "priya") == told
