@@ -630,3 +630,26 @@ def test_the_upgrade_does_not_ask_someone_who_took_a_role_on_the_trip_and_gave_i
     sweep_expired(demo_app, clock.now())
     assert asked(demo_app, catamaran, "priya") == []
     assert mail_to(demo_app, "priya") == told
+
+
+def test_the_upgrade_over_several_runs_lists_in_its_mail_a_trip_an_earlier_run_gave_a_list(demo_app: App) -> None:
+    """As above, but Theo crews the catamaran's trip at the time of the first of the five: the upgrade's first run
+    puts him on that trip's list, and records Priya asked about it by the mail to come. The later runs, which leave
+    a trip with a list alone, must still list it in her mail: she is recorded asked about it, and would never
+    hear of it."""
+    from firstmate.services.crew_freed import list_left_out_pending
+
+    tern = book(demo_app, "TERN-13", "2026-06-13T17:00:00-07:00", asset="morning-tern")
+    claim_role(demo_app, "demo", f"ev_{tern.removeprefix('bk_')}", "crew_1", "theo")
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    for trip in trips:
+        booked_by_an_older_firstmate(demo_app, trip)
+    priya = get_person(demo_app.store, "demo", "priya")
+    save_people(demo_app.store, "demo", [priya.model_copy(update={"active": True})])
+
+    said = [list_left_out_pending(demo_app, ["demo"], most=2) for _ in range(4)]
+    assert "1 crew member listed" in said[0] and said[3] == "", said
+    mail = [(key, subject) for key, subject in mail_to(demo_app, "priya") if key.startswith("crew-asked:")]
+    assert [subject for _, subject in mail] == ["Crew needed on 5 trips"], mail
+    text = mail_text_of(demo_app, mail[0][0])
+    assert all(f"/crew/events/ev_{trip.removeprefix('bk_')}" in text for trip in trips)

@@ -505,9 +505,12 @@ def list_left_out(
         for person_id in asked:
             counted[person_id] = counted.get(person_id, 0) + 1
     keys = {p.id: listing_key(p.id, LEFT_OUT_UPGRADE) for p in people}
-    records = ctx.store.get_many([(booking_pk(org, trip), ASKED_IN) for trip in trips]) if trips else []
+    # of every trip to come: one an earlier run wrote has a list since (someone busy put on it), and is left out of
+    # `trips`, yet records them asked by the mail, which must list it
+    every = [e.booking_id for e in events]
+    records = ctx.store.get_many([(booking_pk(org, trip), ASKED_IN) for trip in every]) if every else []
     written = [dict(item.data.get("people", {})) if item else {} for item in records]
-    owed = {key: [t for t, held in zip(trips, written, strict=True) if key in held.values()] for key in keys.values()}
+    owed = {key: [t for t, held in zip(every, written, strict=True) if key in held.values()] for key in keys.values()}
     queued = {key for key, held in owed.items() if held and ctx.store.get(outbox_pk(org), key) is not None}
     listing = {
         p.id: keys[p.id]
