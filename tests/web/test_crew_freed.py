@@ -653,3 +653,39 @@ def test_the_upgrade_over_several_runs_lists_in_its_mail_a_trip_an_earlier_run_g
     assert [subject for _, subject in mail] == ["Crew needed on 5 trips"], mail
     text = mail_text_of(demo_app, mail[0][0])
     assert all(f"/crew/events/ev_{trip.removeprefix('bk_')}" in text for trip in trips)
+
+
+def test_the_upgrade_of_a_trip_with_many_crew_failing_midway_asks_the_rest_the_next_run(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big crew: 100 deckhands taken on by an older firstmate after the catamaran's trip was booked, which asked
+    none of them; Priya is busy on the sloop's trip. The upgrade asks them in several writes (the store takes 100
+    a transaction); the store fails after the first. The next run must ask the rest: the first write gave the trip
+    its list (Priya), yet the trip is not done."""
+    from firstmate.domain.people import Person
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services.crew_freed import list_left_out_pending
+
+    sloop, catamaran = busy_on_the_sloop(demo_app)
+    booked_by_an_older_firstmate(demo_app, catamaran)
+    deckhands = [f"zz-deck-{n:03}" for n in range(100)]
+    save_people(demo_app.store, "demo", [Person(id=d, name=f"Deck {d}", email=f"{d}@example.com") for d in deckhands])
+
+    real, writes = demo_app.store.transact, [0]
+
+    def fails_second(batch: Any) -> Any:
+        if any(":crew:zz-deck-" in getattr(w, "item", w).sk for w in batch):
+            writes[0] += 1
+            if writes[0] == 2:
+                raise StoreUnavailable("the store did not answer")
+        return real(batch)
+
+    monkeypatch.setattr(demo_app.store, "transact", fails_second)
+    assert "more next run (demo)" in list_left_out_pending(demo_app, ["demo"])
+    monkeypatch.setattr(demo_app.store, "transact", real)
+    list_left_out_pending(demo_app, ["demo"])
+
+    unasked = [d for d in deckhands if len(asked(demo_app, catamaran, d)) != 1]
+    assert unasked == [], f"{len(unasked)} never asked: {unasked[:3]}…"
+    cancel_booking(demo_app, "demo", sloop)
+    assert len(asked(demo_app, catamaran, "priya")) == 1  # listed, asked once free

@@ -521,8 +521,7 @@ def list_left_out(
     for trip in [t for t in trips if any(plan[t])]:
         if most is not None and changed >= most:
             return changed, False
-        for at in range(0, len(people), _PEOPLE_A_WRITE):
-            chunk = people[at : at + _PEOPLE_A_WRITE]
+        for chunk in _asked_then_listed(people, *plan[trip]):
             asked, waiting = _ask_joined_retried(ctx, profile, trip, chunk, {}, now, dry_run=False, listing=listing)
             _count(done, asked, waiting)
             done.listed |= asked & listing.keys()
@@ -536,6 +535,16 @@ def list_left_out(
     log.info("crew.left_out_listed", org=org, trips=changed, listed=sum(done.waiting.values()),
              asked=sum(done.asked.values()))  # fmt: skip
     return changed, True
+
+
+def _asked_then_listed(people: Sequence[Person], free: Collection[str], busy: Collection[str]) -> list[list[Person]]:
+    """Those a trip asks (`free`), a transaction's worth at a time, with those it lists (`busy`, no message each) in
+    the last: a write before it leaves the trip without a list, so a store failing midway leaves the trip to the
+    next run, which asks the rest (a trip with a list is left alone)."""
+    ask = [p for p in people if p.id in free]
+    chunks = [ask[at : at + _PEOPLE_A_WRITE] for at in range(0, len(ask), _PEOPLE_A_WRITE)] or [[]]
+    chunks[-1] += [p for p in people if p.id in busy and p.id not in free]
+    return chunks
 
 
 def list_left_out_pending(ctx: Context, orgs: Sequence[str], *, most: int = 200) -> str:
