@@ -689,3 +689,18 @@ def test_the_upgrade_of_a_trip_with_many_crew_failing_midway_asks_the_rest_the_n
     assert unasked == [], f"{len(unasked)} never asked: {unasked[:3]}…"
     cancel_booking(demo_app, "demo", sloop)
     assert len(asked(demo_app, catamaran, "priya")) == 1  # listed, asked once free
+
+
+def test_the_upgrade_says_how_many_people_it_asked_not_how_many_trips_it_asked_them_about(demo_app: App) -> None:
+    """Priya alone is asked, about five trips (one mail): `jobs run sweep` says one crew member was asked, not
+    five."""
+    from firstmate.services.crew_freed import list_left_out_pending
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    for trip in trips:
+        booked_by_an_older_firstmate(demo_app, trip)
+    priya = get_person(demo_app.store, "demo", "priya")
+    save_people(demo_app.store, "demo", [priya.model_copy(update={"active": True})])
+
+    said = list_left_out_pending(demo_app, ["demo"])
+    assert said.startswith("5 trips booked before") and said.endswith("1 crew member asked now"), said

@@ -551,26 +551,30 @@ def list_left_out_pending(ctx: Context, orgs: Sequence[str], *, most: int = 200)
     """`list_left_out` the orgs not done yet, at most `most` trips a run (the hourly `sweep` job calls it: after
     the upgrade each org's trips to come are looked at once, and never again). Says what it did; a store failing
     is logged, and the org left for the next run."""
-    done = JoinedAsks()
+    listed = asked = 0  # people, not people times trips: one asked about five trips is one crew member asked
 
     def step(org: str, at_most: int) -> tuple[int, bool]:
+        nonlocal listed, asked
         profile = load_business(ctx.store, org)
         if profile is None:  # no business set up: no trips
             mark_upgraded(ctx.store, LEFT_OUT_UPGRADE, org)
             return 0, True
+        done = JoinedAsks()
         try:
             return list_left_out(ctx, profile, most=at_most, done=done)
         except StoreError as exc:
             log.warning("crew.left_out_unlisted", org=org, error=str(exc))
             return 0, False
+        finally:
+            listed, asked = listed + len(done.waiting), asked + len(done.asked)
 
     trips, left = upgrade_pending(ctx.store, orgs, LEFT_OUT_UPGRADE, step, most=most)
     if not trips and not left:
         return ""
     said = (
         f"{trips} trip{'' if trips == 1 else 's'} booked before firstmate kept who a trip left out given "
-        f"{'its list' if trips == 1 else 'theirs'}: {_people(sum(done.waiting.values()))} listed, asked once free; "
-        f"{_people(sum(done.asked.values()))} asked now"
+        f"{'its list' if trips == 1 else 'theirs'}: {_people(listed)} listed, asked once free; "
+        f"{_people(asked)} asked now"
     )
     return said + (f"; more next run ({left})" if left else "")
 
