@@ -12,6 +12,7 @@ from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
+from firstmate.domain.intake import CancelledByReference
 from firstmate.services import outbox
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_ics
@@ -130,7 +131,7 @@ def test_a_decline_releases_the_hold_and_the_request_replayed_stays_released(dem
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
     _import(demo_app, REQUEST)
     declined = _import(demo_app, DECLINED)
-    assert dict(declined.counts) == {"blocked cancelled": 1}
+    assert dict(declined.counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
     assert _holds(demo_app) == []
     assert outbox.list_entries(demo_app.store, "demo") == []  # nobody had heard of it
     assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
@@ -219,8 +220,12 @@ def test_a_declined_request_reads_as_cancelled_and_a_declined_payment_does_not()
             b"Subject: Booking confirmed: Sea Lark on Saturday, December 12, 2026", f"Subject: {subject}".encode()
         ).replace(b"Booking confirmed!\n", b"Hi Marisol,\n")
         [record] = parse_email(raw, timezone=LA, boats=BOATS)
-        assert isinstance(record, BookingRequest), (subject, record)
-        assert (record.status is BookingStatus.CANCELLED) is cancelled, subject
+        # a decline names its request by reference: it was never a booking, whatever lines it repeats
+        if cancelled:
+            assert record == CancelledByReference("boatsetter", "BS-7Q4K2M", 848865731), subject
+        else:
+            assert isinstance(record, BookingRequest), (subject, record)
+            assert record.status is BookingStatus.CONFIRMED, subject
 
 
 def test_a_request_held_over_a_trip_already_booked_is_said_and_told(demo_app: App, clock: FixedClock) -> None:
@@ -233,3 +238,18 @@ def test_a_request_held_over_a_trip_already_booked_is_said_and_told(demo_app: Ap
     )
     told = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
     assert len(told) == 1
+
+
+def test_a_decline_of_a_request_never_held_tells_nobody_of_a_cancelled_booking(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A decline whose request was never imported (or held nothing) was recorded as a booking never heard of, cancelled,
+    and mailed to the operations manager as "Cancelled booking", money and all: of a trip nobody ever booked."""
+    _at(clock, datetime(2026, 11, 24, 21, 0, tzinfo=UTC))
+    declined = _import(demo_app, DECLINED)
+    assert dict(declined.counts) == {"cancellation remembered": 1}
+    assert outbox.list_entries(demo_app.store, "demo") == []
+    assert [e for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "booking"] == []
+    # the request, imported after its decline, holds nothing
+    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert _holds(demo_app) == []

@@ -94,6 +94,10 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
         held = _held(message, fields, text, booking_id, timezone, boats) if asked == _BOOKING_ASKED else None
         return held or NotBooked(f"{SOURCE} {booking_id}", asked)
+    if any(_DECLINED.search(line) for line in (subject, headline)):
+        # a request declined was never a booking, whatever lines it repeats: read by its reference, it releases the
+        # hold, or is remembered; with its lines it was a booking never heard of, "Cancelled booking" to the ops
+        return CancelledByReference(SOURCE, booking_id, _sent(message))
     # an email without a line was refused for the empty value in its place ("guest_count: ''"), naming no line
     lacking = [label for label in _LINES if not _said(fields, label)]
     if cancelled and lacking:  # its booking id names the booking: the trip's lines are no cancellation's to give
