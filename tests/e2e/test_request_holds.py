@@ -184,14 +184,27 @@ def test_a_request_imported_after_its_hold_would_have_lapsed_holds_nothing(demo_
     assert all_items(demo_app.store, calendar_pk("demo")) == []
 
 
-def test_a_request_whose_lines_do_not_read_holds_nothing_and_says_so(demo_app: App, clock: FixedClock) -> None:
+def test_a_request_whose_lines_do_not_read_holds_nothing_and_says_why(demo_app: App, clock: FixedClock) -> None:
+    """A request for a boat firstmate does not know (or whose lines did not read) held nothing, and said only "nothing
+    was booked; its confirmation email will book it", as before holds: the owner took the boat for held."""
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    report = _import(demo_app, REQUEST.replace(b"Passengers: 6", b"Passengers: a few"))
-    assert not report.counts
-    assert report.not_booked == [
-        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; "
-        "its confirmation email will book it"
-    ]
+    for raw, why in [
+        (REQUEST.replace(b"Passengers: 6", b"Passengers: a few"), "cannot read the passengers 'a few'"),
+        (
+            REQUEST.replace(b"Boat: Sea Lark", b"Boat: Sea Swift"),
+            "the email names boat 'Sea Swift', which no asset is called",
+        ),
+        (REQUEST.replace(b"Boat: Sea Lark\n", b""), "it has no 'Boat:' line"),
+        (REQUEST.replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000\n", b""), "it has no Date saying when it was sent"),
+    ]:
+        report = _import(demo_app, raw)
+        assert not report.counts
+        [said] = report.not_booked
+        assert said.startswith(
+            "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked, and no "
+            f"boat is held: {why}"
+        ), said
+        assert said.endswith("; its confirmation email will book it"), said
     assert all_items(demo_app.store, calendar_pk("demo")) == []
 
 

@@ -92,8 +92,13 @@ def parse(message: EmailMessage, *, timezone: str, boats: Mapping[str, str]) -> 
     subject = str(message.get("Subject", "")).lower()
     cancelled = any(told.search(line) for told in (_CANCELLED, _DECLINED) for line in (subject, headline))
     if asked := _asked(subject) or _asked(headline):  # the owner has not accepted: the trip may never happen
-        held = _held(message, fields, text, booking_id, timezone, boats) if asked == _BOOKING_ASKED else None
-        return held or NotBooked(f"{SOURCE} {booking_id}", asked)
+        held = _held(message, fields, text, booking_id, timezone, boats) if asked == _BOOKING_ASKED else asked
+        if isinstance(held, HeldRequest):
+            return held
+        if asked == _BOOKING_ASKED:  # the owner, told requests hold their boat, took this one for held
+            unheld = _BOOKING_ASKED.split(";", 1)
+            asked = f"{unheld[0]}, and no boat is held: {held};{unheld[1]}"
+        return NotBooked(f"{SOURCE} {booking_id}", asked)
     if any(_DECLINED.search(line) for line in (subject, headline)):
         # a request declined was never a booking, whatever lines it repeats: read by its reference, it releases the
         # hold, or is remembered; with its lines it was a booking never heard of, "Cancelled booking" to the ops
@@ -186,17 +191,19 @@ def _held(
     booking_id: str,
     timezone: str,
     boats: Mapping[str, str],
-) -> HeldRequest | None:
+) -> HeldRequest | str:
     """The hold a booking request's trip makes, when every line of it reads and the email says when it was sent:
-    until `REQUEST_HELD` after, or the trip's start if sooner (an owner answers within a day or two). None
-    otherwise: it holds nothing, and says so."""
+    until `REQUEST_HELD` after, or the trip's start if sooner (an owner answers within a day or two). Otherwise
+    why it holds nothing, in words ("it has no 'Boat:' line")."""
     sent = _sent(message)
-    if sent is None or any(not _said(fields, label) for label in _LINES):
-        return None
+    if lacking := [label for label in _LINES if not _said(fields, label)]:
+        return f"it has no '{lacking[0]}:' line"
+    if sent is None:
+        return "it has no Date saying when it was sent, which its hold would lapse from"
     try:
         trip = _booking(message, fields, text, booking_id, timezone, boats, cancelled=False)
-    except ValueError:
-        return None
+    except ValueError as exc:
+        return describe(exc) if isinstance(exc, ValidationError) else str(exc)
     who = f"{trip.lead_guest.name}, " if trip.lead_guest.name else ""
     passengers = f"{trip.guest_count} passenger{'' if trip.guest_count == 1 else 's'}"
     return HeldRequest(
