@@ -266,3 +266,26 @@ def test_a_decline_of_a_request_never_held_tells_nobody_of_a_cancelled_booking(
     # the request, imported after its decline, holds nothing
     assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
     assert _holds(demo_app) == []
+
+
+def test_a_double_booking_with_a_request_says_when_it_lapses_and_is_not_sent_after(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A booking into a request's hold an hour before it lapsed told "Double booked!" of a blocked slot "(from
+    boatsetter)", naming neither the request nor its lapse; and one not sent before the lapse went out after it,
+    of a boat no longer held twice."""
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    _at(clock, datetime(2026, 11, 26, 17, 2, tzinfo=UTC))  # an hour before the hold lapses
+    import_records(demo_app, "demo", parse_csv(CLASHING))
+    [told] = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    assert (
+        "- blocked Sat 12 Dec 2026, 10:00 PST to 13:00: “Request: Dana Whitcomb, 6 passengers” (from boatsetter, "
+        "BS-7Q4K2M; a request, held until Thu 26 Nov 2026, 10:02 PST unless answered)"
+    ) in told.message.text, told.message.text
+    _at(clock, datetime(2026, 11, 26, 18, 3, tzinfo=UTC))  # the dispatcher runs once the hold has lapsed
+    outbox.dispatch_outbox(
+        demo_app.store, demo_app.mailer, clock, demo_app.retry_policy, keys=demo_app.signing_keys, limit=50
+    )
+    [told] = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    assert told.status.value != "sent"

@@ -362,7 +362,7 @@ def double_booking_message(
     trip = one if one.kind is EntryKind.BOOKING else other
     boat = profile.asset(trip.asset)
     zone = profile.org.timezone
-    entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title, "sent_by": _sent_by(e)}
+    entries = [{"held": _held(e), "span": span(e.start, e.end, zone), "title": e.title, "sent_by": _sent_by(e, zone)}
                for e in (first, second)]  # fmt: skip
     name = boat.name if boat else trip.asset
     subject = f"Double booked! {name}, {when(second.start, zone)}"  # when the clash begins
@@ -374,7 +374,9 @@ def double_booking_message(
     key = f"clash:{a.uid}:{b.uid}:{overlap}{moves}"
     return templated(
         ctx, key=key, to=profile.org.ops_email, subject=subject, template="double_booked",
-        context={"boat": name, "entries": entries, "colour": "#a4161a"}, stale_after=min(one.end, other.end),
+        context={"boat": name, "entries": entries, "colour": "#a4161a"},
+        # a request's hold lapsing unanswered ends the clash as surely as the trips' end
+        stale_after=min([one.end, other.end, *(e.held_until for e in (one, other) if e.held_until)]),
     )  # fmt: skip
 
 
@@ -382,11 +384,15 @@ def _held(entry: CalendarEntry) -> str:
     return "blocked" if entry.kind is EntryKind.BLOCKED else "booked"
 
 
-def _sent_by(entry: CalendarEntry) -> str:
-    """Where to cancel or move it: the channel, and its reference of a booking ("" when not kept)."""
+def _sent_by(entry: CalendarEntry, zone: str) -> str:
+    """Where to cancel or move it: the channel, and its reference of a booking or a request ("" when not kept);
+    of a request's hold, until when it holds the boat unanswered."""
     if not entry.channel:
         return ""
-    return f"{entry.channel}, {entry.reference}" if entry.reference else entry.channel
+    sent_by = f"{entry.channel}, {entry.reference}" if entry.reference else entry.channel
+    if entry.held_until is None:
+        return sent_by
+    return f"{sent_by}; a request, held until {when(entry.held_until, zone)} unless answered"
 
 
 def _clashes_by_person(profile: BusinessProfile, clashes: Sequence[Clash]) -> dict[str, str]:

@@ -325,6 +325,7 @@ def record_blocked_slot(
             cancelled=cancelled,
             updated_at=now,
             channel=source,
+            reference=uid if held_until else "",  # a request's: the one to answer, where a clash is told
             held_until=held_until,
         )
         new_sk = calendar_sk(start, entry.uid)
