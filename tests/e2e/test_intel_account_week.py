@@ -485,3 +485,37 @@ def test_a_run_by_hand_at_the_moment_the_waiting_run_starts_is_built_once(
     [record] = [r for r in last_runs(app.store, "weekly_report") if r["period"] == "2026-11-16T07:00"]
     assert record["status"] == "done", record
     assert f"demo: the week of 2026-11-09 was sent already (run {sent['run_id']}); not built again" in record["detail"]
+
+
+def test_intel_run_send_finding_a_stopped_build_of_its_week_says_in_the_businesss_time_when_it_may_go_again(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`intel run --week 2026-11-09 --send` was killed at 21:58 in Auckland, mid-pull; run again at 21:59 it waits,
+    then stops. It said "(since 2026-11-16T08:58:00.000000Z)" and "try again when it is done", of a process that is
+    gone: the owner could not tell when that would be. It now says when, in the business's time, and from when the
+    stopped one's turn has lapsed."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services import leases
+    from firstmate.services.intel import list_runs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
+    killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
+    killed.__enter__()  # never left: the process was killed mid-pull
+    clock.set(datetime(2026, 11, 16, 21, 59, tzinfo=AUCKLAND))
+    monkeypatch.setattr(leases, "WAIT_S", 0.2)
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+
+    again = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "200"})
+
+    assert again.exit_code != 0
+    said = " ".join(str(again.exception).split())
+    assert "another process is building the weekly report of the week of 2026-11-09" in said, said
+    assert "(since Mon Nov 16 21:58 Pacific/Auckland time)" in said, said
+    assert "should it have stopped, it can be run again from Mon Nov 16 22:08 Pacific/Auckland time" in said, said
+    assert list_runs(app.store, "demo") == []

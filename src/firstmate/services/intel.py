@@ -295,9 +295,13 @@ def _building(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) 
         try:
             stack.enter_context(exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0))
         except LeaseHeld as exc:
-            if wait:
-                raise
             since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
+            if wait:  # by hand: said in the business's time, with when a process killed mid-build no longer holds it
+                hint = "try again when it is done"
+                if exc.until is not None:
+                    hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
+                held = f"another process is {doing}{since}"
+                raise LeaseHeld(held, hint=hint, since=exc.since, until=exc.until) from None
             hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
             raise BuildUnderWay(
                 f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week

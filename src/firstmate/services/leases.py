@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
@@ -90,11 +90,12 @@ def _take(ctx: Context, pk: str, name: str, token: str) -> Item:
 
 
 class LeaseHeld(StoreUnavailable):
-    """Another process holds the lease asked for (past the wait): `since`, when it took it ("" unknown)."""
+    """Another process holds the lease asked for (past the wait): `since`, when it took it ("" unknown); `until`,
+    when it lapses should that process have stopped (None unknown)."""
 
-    def __init__(self, message: str, *, hint: str, since: str) -> None:
+    def __init__(self, message: str, *, hint: str, since: str, until: datetime | None = None) -> None:
         super().__init__(message, hint=hint)
-        self.since = since
+        self.since, self.until = since, until
 
 
 @contextmanager
@@ -113,12 +114,12 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
         except ConditionFailed:
             if time.monotonic() >= deadline:
                 other = ctx.store.get(pk, name)
-                if other is not None:
-                    _reanchor(ctx, org, other)
+                ttl = _reanchor(ctx, org, other) if other is not None else None
                 since = str(other.data.get("since", "")) if other else ""
                 said = f" (since {since})" if since else ""
+                until = datetime.fromtimestamp(ttl, UTC) if ttl is not None else None
                 raise LeaseHeld(
-                    f"another process is {doing}{said}", hint="try again when it is done", since=since
+                    f"another process is {doing}{said}", hint="try again when it is done", since=since, until=until
                 ) from None
             time.sleep(POLL_S)
     try:
@@ -127,19 +128,20 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
         _release(ctx, org, pk, name, token)
 
 
-def _reanchor(ctx: Context, org: str, lease: Item) -> None:
+def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
     """Count another's `lease` again from now when it began after now: taken before the clock stepped
     back, a dead holder's lease would last the step longer. No less than no time has passed since it
     was taken, so a live holder keeps at least its whole lease. Leases taken before their length was
-    kept are left to their ttl."""
+    kept are left to their ttl. Returns when the lease lapses (its ttl, as counted again)."""
     length, now = lease.data.get("lease_s"), to_epoch(ctx.clock.now())
     if not isinstance(length, int) or lease.ttl is None or lease.ttl - length <= now:
-        return
+        return lease.ttl
     try:  # on its version: a lease released or taken anew meanwhile is left alone
         ctx.store.put(replace(lease, ttl=now + length), VersionIs(lease.version))
     except StoreError:  # taken anew, or the store busy: the next build to give up tries again
-        return
+        return lease.ttl
     log.warning("lease.reanchored", org=org, lease=lease.sk, since=lease.data.get("since"))
+    return now + length
 
 
 def _release(ctx: Context, org: str, pk: str, name: str, token: str) -> None:
