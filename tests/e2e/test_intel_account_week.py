@@ -519,3 +519,50 @@ def test_intel_run_send_finding_a_stopped_build_of_its_week_says_in_the_business
     assert "(since Mon Nov 16 21:58 Pacific/Auckland time)" in said, said
     assert "should it have stopped, it can be run again from Mon Nov 16 22:08 Pacific/Auckland time" in said, said
     assert list_runs(app.store, "demo") == []
+
+
+def test_a_run_by_hand_slower_than_its_turn_is_not_built_twice_with_the_waiting_run(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 22:00 the owner sends the week by hand; the waiting run finds it under way and looks again at 22:10. Meta
+    is slow: the build by hand is still pulling then. Its turn, never renewed, had lapsed at 22:10, so the waiting
+    run built and sent the week too, and the build by hand went on and stored its own: two runs of the week listed.
+    The build by hand now keeps its turn while it works, or, found taken over, stops storing nothing: built once."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.adapters.sources.meta_ads import MetaAdsSource
+    from firstmate.cli import cli
+    from firstmate.services.intel import list_runs
+    from firstmate.services.scheduler import run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    clock.set(datetime(2026, 11, 16, 22, tzinfo=AUCKLAND))
+    pull, passes = MetaAdsSource.pull, []
+
+    def slow_pull(source: MetaAdsSource, *args: Any) -> Any:
+        if not passes:  # the waiting run's pass comes as the build by hand starts; the next while Meta is slow
+            passes.extend(run_due_jobs(app.store, clock, weekly, app))
+            for minutes in (4, 8, 12):
+                clock.set(datetime(2026, 11, 16, 22, minutes, tzinfo=AUCKLAND))
+                passes.extend(run_due_jobs(app.store, clock, weekly, app))
+        return pull(source, *args)
+
+    monkeypatch.setattr(MetaAdsSource, "pull", slow_pull)
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    by_hand = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "200"})
+    monkeypatch.setattr(MetaAdsSource, "pull", pull)
+
+    _walk(app, clock, weekly, datetime(2026, 11, 16, 22, 15, tzinfo=AUCKLAND))
+
+    # the one who ran it reads that another took over and stored nothing of theirs
+    assert "another took over: nothing more of it was stored" in str(by_hand.exception), by_hand.output
+
+    assert [run["week"] for run in list_runs(app.store, "demo")] == ["2026-11-09"]  # built once
+    queued = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:2")]
+    assert len(queued) == 2, queued  # once to each recipient

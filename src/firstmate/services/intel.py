@@ -54,7 +54,7 @@ from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import org_currency
-from firstmate.services.leases import LeaseHeld, exclusive
+from firstmate.services.leases import Held, LeaseHeld, exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
@@ -136,8 +136,9 @@ def run_weekly(
         target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
     )
     with ExitStack() as turn:
-        if send:  # the second of two builds of one week sees the first's run (`unless_sent`), not built twice
-            turn.enter_context(_building(ctx, org, target, profile.org.timezone, wait=wait_for_build))
+        # the second of two builds of one week sees the first's run (`unless_sent`), not built twice
+        building = _building(ctx, org, target, profile.org.timezone, wait=wait_for_build) if send else None
+        held = turn.enter_context(building) if building is not None else None
         if unless_sent and (sent := sent_already(ctx, org, target)) is not None:
             raise SentAlready(f"the week of {target} was sent already (run {sent})", week=target, run_id=sent)
         since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
@@ -156,14 +157,17 @@ def run_weekly(
             for account in accounts:
                 if timebox is not None:
                     timebox.check(f"pulling {ads.name}'s figures of account {account}")
+                _keep_turn(held)
                 pages = ads.pull(account, since, until)
                 manifest["ads"].append(_archive(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
             if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
                 if timebox is not None:
                     timebox.check(f"pulling {crm.name}'s leads")
+                _keep_turn(held)
                 start = datetime.combine(since, time(), zone)
                 end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
                 manifest["crm"].append(_archive(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+            _keep_turn(held)  # Meta slow, past the turn: taken over meanwhile, this build stops here
             ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
         except BaseException:
             _discard(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
@@ -287,26 +291,35 @@ class BuildUnderWay(LeaseHeld):
 
 
 @contextmanager
-def _building(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[None]:
+def _building(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[Held]:
     """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
     (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
     doing = f"building the weekly report of the week of {week}"
     with ExitStack() as stack:
         try:
-            stack.enter_context(exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0))
+            lease = exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0)
+            held = stack.enter_context(lease)
         except LeaseHeld as exc:
             since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
             if wait:  # by hand: said in the business's time, with when a process killed mid-build no longer holds it
                 hint = "try again when it is done"
                 if exc.until is not None:
                     hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
-                held = f"another process is {doing}{since}"
-                raise LeaseHeld(held, hint=hint, since=exc.since, until=exc.until) from None
+                said = f"another process is {doing}{since}"
+                raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
             hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
             raise BuildUnderWay(
                 f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week
             ) from None
-        yield
+        yield held
+
+
+def _keep_turn(held: Held | None) -> None:
+    """Renew a build's turn (`Held.confirm`) between its pulls: never renewed, it lapsed in a build slower than
+    LEASE (Meta's report runs), and the waiting run looking again built and listed the week too. Taken over
+    meanwhile, StoreUnavailable: this build stops, the other sends the week."""
+    if held is not None:
+        held.confirm()
 
 
 def _moment_of(at: str, timezone: str) -> str:
