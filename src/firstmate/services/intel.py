@@ -54,7 +54,7 @@ from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import org_currency
-from firstmate.services.leases import Held, LeaseHeld, exclusive
+from firstmate.services.leases import Held, LeaseHeld, LeaseLost, exclusive
 from firstmate.services.outbox import enqueue
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
@@ -318,8 +318,13 @@ def _keep_turn(held: Held | None) -> None:
     """Renew a build's turn (`Held.confirm`) between its pulls: never renewed, it lapsed in a build slower than
     LEASE (Meta's report runs), and the waiting run looking again built and listed the week too. Taken over
     meanwhile, StoreUnavailable: this build stops, the other sends the week."""
-    if held is not None:
+    if held is None:
+        return
+    try:
         held.confirm()
+    except LeaseLost as exc:  # "run it again" built the week a second time: the run that took over sends it
+        hint = "the run that took over builds and sends the week; 'firstmate intel runs' lists it when it is done"
+        raise LeaseLost(exc.message, hint=hint) from None
 
 
 def _moment_of(at: str, timezone: str) -> str:

@@ -54,7 +54,7 @@ class Held:
                 lease = None
         if lease is None or lease.data.get("holder") != self.token:
             log.warning("lease.lost", org=self.org, lease=self.name)
-            raise StoreUnavailable(
+            raise LeaseLost(
                 f"this process was {self.doing} for over {int(LEASE.total_seconds() // 60)} minutes and another "
                 "took over: nothing more of it was stored",
                 hint="run it again",
@@ -69,6 +69,10 @@ class Held:
     def _last_taken_by_me(self) -> bool:
         last = self.ctx.store.get(self.pk, f"{self.name}{LAST}")
         return last is not None and last.data.get("holder") == self.token
+
+
+class LeaseLost(StoreUnavailable):
+    """A holder's lease was taken over by another process (`Held.confirm`): nothing more of its work is stored."""
 
 
 #: Beside each lease, who took it last (kept a day past its lease): a holder finding its lease run out
