@@ -203,8 +203,12 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             done.append(f"{org}: the week of {exc.week} was sent already (run {exc.run_id}); not built again")
             continue
         except BuildUnderWay as exc:  # another run builds and sends it this minute: looked at again once it has
-            if not scheduled:  # by hand: the one under way is the build asked for
-                done.append(f"{org}: {exc.message}; not built again")
+            if not scheduled:  # by hand: the one under way is the build asked for, unless it was killed mid-way
+                said = f"{org}: {exc.message}; not built again"
+                if exc.until is not None:
+                    lapses = moment_in(exc.until, profile.org.timezone)
+                    said += f" (should it have stopped, run this again from {lapses})"
+                done.append(said)
                 continue
             _keep_week(app, org, period, week)
             at = app.clock.now() + BUILD_LOOKED_AGAIN

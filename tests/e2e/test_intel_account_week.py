@@ -568,3 +568,32 @@ def test_a_run_by_hand_slower_than_its_turn_is_not_built_twice_with_the_waiting_
     assert [run["week"] for run in list_runs(app.store, "demo")] == ["2026-11-09"]  # built once
     queued = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:2")]
     assert len(queued) == 2, queued  # once to each recipient
+
+
+def test_jobs_run_by_hand_finding_a_stopped_build_of_the_week_says_from_when_to_run_it_again(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`intel run --week 2026-11-09 --send` was killed at 21:58 in Auckland, mid-pull; at 21:59 `jobs run
+    weekly_report` said "✓ … another run is building the week of 2026-11-09 (since …); not built again", as if the
+    week were on its way: nothing builds it, and the one who ran it could not tell. It now says from when to run it
+    again, should that build have stopped."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services import leases
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
+    killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
+    killed.__enter__()  # never left: the process was killed mid-pull
+    clock.set(datetime(2026, 11, 16, 21, 59, tzinfo=AUCKLAND))
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+
+    by_hand = CliRunner().invoke(cli, ["jobs", "run", "weekly_report"], env={"COLUMNS": "400"})
+
+    said = " ".join(by_hand.output.split())
+    assert "demo: another run is building the week of 2026-11-09 (since Mon Nov 16 21:58 Pacific/Auckland time)" in said
+    assert "should it have stopped, run this again from Mon Nov 16 22:08 Pacific/Auckland time" in said, said

@@ -285,8 +285,8 @@ class SentAlready(FirstmateError):
 class BuildUnderWay(LeaseHeld):
     """Another run is building and sending the week asked for (`week`) just now: nothing pulled."""
 
-    def __init__(self, message: str, *, hint: str, since: str, week: date) -> None:
-        super().__init__(message, hint=hint, since=since)
+    def __init__(self, message: str, *, hint: str, since: str, week: date, until: datetime | None = None) -> None:
+        super().__init__(message, hint=hint, since=since, until=until)
         self.week = week
 
 
@@ -309,8 +309,9 @@ def _building(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) 
                 raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
             hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
             raise BuildUnderWay(
-                f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week
-            ) from None
+                f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week,
+                until=exc.until,
+            ) from None  # fmt: skip
         yield held
 
 
