@@ -655,3 +655,24 @@ def test_a_change_to_a_cancelled_booking_is_answered_unchanged_saying_why(
     replayed = _post(client, api_key, booking_body(external_id="WEB-2001")).json()
     assert (replayed["result"], replayed["warnings"]) == ("unchanged", [])  # the body it had: no change asked
     assert _snapshot(demo_app) == before
+
+
+def test_a_change_to_a_cancelled_booking_sent_again_is_told_again_why_it_changed_nothing(
+    client: TestClient, demo_app: App, api_key: str
+) -> None:
+    """A channel whose answer was lost sends the same change again: it is answered as the first time, warning that a
+    cancellation is final. Before, the refused change was kept as the channel's last word, and the retry was answered
+    "unchanged" without a word, as if the booking held it; an older body after it stays silent."""
+    auth = {"Authorization": f"Bearer {api_key}"}
+    for sequence in (None, 1):
+        reference = f"WEB-30{sequence or 0}"
+        sent = {"external_id": reference} | ({"sequence": sequence} if sequence else {})
+        created = _post(client, api_key, booking_body(**sent)).json()
+        assert client.delete(f"/api/v1/bookings/{created['booking_id']}", headers=auth).is_success
+        change = sent | ({"sequence": 2} if sequence else {}) | {"guest_count": 3}
+        first, again = (_post(client, api_key, booking_body(**change)).json() for _ in range(2))
+
+        assert first["warnings"] and "a cancellation is final" in first["warnings"][0]
+        assert (again["result"], again["warnings"]) == ("unchanged", first["warnings"])
+        assert again["booking"]["guest_count"] == 6
+        assert _post(client, api_key, booking_body(**sent)).json()["warnings"] == []  # the booking's own body

@@ -199,8 +199,9 @@ def orchestrate_booking(
                     and asks_a_change(existing, merged, placed=(on_entity.id, on_asset.id))
                 )
             if result is IntakeResult.UNCHANGED:
-                # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold
-                _note_newest(ctx, request, anchor, None if old_news else placed)
+                # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold.
+                # A change refused is no last word of its path: sent again, it is refused (and told) again
+                _note_newest(ctx, request, anchor, None if old_news or refused else placed)
                 said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
                 return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile, refused_change=refused)
             changed = _change(
