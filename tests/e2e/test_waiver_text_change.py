@@ -373,3 +373,36 @@ def test_a_guest_who_said_they_cannot_come_is_not_asked_for_the_new_text_until_t
         assert _guests(app, soon)["Robin Sample"].status is GuestStatus.ON_HOLD  # the departure waits for him
     finally:
         app.close()
+
+
+def test_the_export_keeps_each_earlier_signature_of_a_line_whose_text_changed_then_the_trip_moved_off_it(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """Robin signed Saltwind Charters's text, then its new one; then the trip moved to Morning Tern, whose line has
+    other words. Both his Saltwind signatures are on record, and `waivers export` writes each. Before, both were
+    named "...-robin-sample-saltwind-charters.pdf", and the export wrote one of them: a signed waiver lost."""
+    folder, trips = home
+    soon = trips["soon"]
+    path = _org_file(tmp_path, NEW_TEXT)
+    other_words = "Tidewater Sailing Club: members and their guests sail at their own risk and wear a life jacket."
+    path.write_text(path.read_text(encoding="utf-8").replace(_profile().entities[1].waiver, other_words, 1))
+    assert run(folder, "org", "import", str(path)).returncode == 0
+    app = build(load_settings(home=folder))
+    try:
+        robin = _guests(app, soon)["Robin Sample"]
+        assert robin.code is not None
+        with TestClient(create_app(app)) as guest:
+            sign_on_page(guest, robin.code, "Robin Sample")  # Saltwind's new text
+        moved = booking_body(asset="morning-tern", external_id="WEB-1001", start=_at_ten(3).isoformat(), guest_count=4)
+        orchestrate_booking(app, "demo", BookingRequest.model_validate(moved))
+        robin = _guests(app, soon)["Robin Sample"]
+        assert [s.entity for s in robin.earlier] == ["saltwind-charters", "saltwind-charters"]
+    finally:
+        app.close()
+
+    out = tmp_path / "insurer"
+    exported = run(folder, "waivers", "export", "demo", "--trip", soon.id, "--out", str(out))
+
+    assert exported.returncode == 0, exported.stderr
+    robins = sorted(p.name for p in out.iterdir() if "robin-sample" in p.name)
+    assert len(robins) == 2, robins

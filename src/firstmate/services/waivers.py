@@ -160,13 +160,14 @@ def pdf_name(trip: TripWaivers, row: GuestWaiver, earlier: EarlierSignature | No
     """A file name for a signed waiver, safe on any system: the trip's day, the guest's id and name in plain
     letters ("2026-06-13-g2-robin-sample.pdf"); for one signed for a line the trip was on before, that line's id
     after them ("2026-06-13-g2-robin-sample-saltwind-charters.pdf"), and the text's version too for one of the
-    trip's line's text before it changed (a text may change more than once); for a former lead's, "-former-lead"
-    after their name."""
+    trip's line's text before it changed, or for a line the guest signed more than one text of (a text may change
+    more than once, then the trip move off its line); for a former lead's, "-former-lead" after their name."""
     folded = unicodedata.normalize("NFKD", row.guest.name).encode("ascii", "ignore").decode().lower()
     words = "-".join(re.findall(r"[a-z0-9]+", folded))[:60].strip("-")
     day = trip.booking.request.start.astimezone(ZoneInfo(trip.zone)).date()
     before = f"-{earlier.signature.entity or earlier.signature.waiver_version}" if earlier else ""
-    if earlier and earlier.signature.entity == trip.booking.entity:
+    line = earlier.signature.entity if earlier else None
+    if earlier and (line == trip.booking.entity or sum(e.signature.entity == line for e in row.earlier) > 1):
         before += f"-{earlier.signature.waiver_version}"
     former = "-former-lead" if row.guest.left_at else ""
     return f"{day.isoformat()}-{row.guest.id}" + (f"-{words}" if words else "") + former + before + ".pdf"
