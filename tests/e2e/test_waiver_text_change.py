@@ -406,3 +406,27 @@ def test_the_export_keeps_each_earlier_signature_of_a_line_whose_text_changed_th
     assert exported.returncode == 0, exported.stderr
     robins = sorted(p.name for p in out.iterdir() if "robin-sample" in p.name)
     assert len(robins) == 2, robins
+
+
+def test_a_waiver_of_spaces_alone_is_refused_and_nobody_is_asked_to_sign_it(
+    home: tuple[Path, dict[str, Booking]], tmp_path: Path
+) -> None:
+    """A line's `waiver` written as 30 spaces (its words deleted, the quotes left) passed the 20-character rule: the
+    import saved a blank text and asked the signed guests to sign it. It is refused, saying what to write."""
+    folder, trips = home
+    blank = _org_file(tmp_path, " " * 30)
+
+    for dry in ((), ("--dry-run",)):
+        refused = run(folder, "org", "import", str(blank), *dry)
+
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        said = " ".join((refused.stdout + refused.stderr).split())
+        assert "entities 'saltwind-charters'.waiver" in said and "write the words guests sign" in said, said
+    app = build(load_settings(home=folder))
+    try:
+        stored = load_business(app.store, "demo")
+        assert stored is not None
+        assert "own free will" in next(e.waiver for e in stored.entities if e.id == "saltwind-charters")
+        assert _guests(app, trips["soon"])["Robin Sample"].waiver is not None
+    finally:
+        app.close()

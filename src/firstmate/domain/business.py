@@ -120,6 +120,14 @@ class Entity(_Frozen):
         "Photo ID",
     )
 
+    @field_validator("waiver")
+    @classmethod
+    def _worded(cls, value: str) -> str:
+        # 30 spaces passed the length rule: guests were asked to sign a blank text
+        if len("".join(value.split())) < 20:
+            raise ValueError("write the words guests sign: at least 20 characters besides spaces and line breaks")
+        return value
+
 
 class ChecklistTemplateItem(_Frozen):
     """One item of a boat's own checklist template. `{jackets}` in a label becomes guests + crew."""
