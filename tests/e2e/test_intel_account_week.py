@@ -27,6 +27,20 @@ def _business_in(app: App, zone: str) -> None:
     save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"timezone": zone})}))
 
 
+def _waiting_at_seven_in_auckland(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> tuple[App, FixedClock, list[Any]]:
+    """An Auckland business whose weekly report, at 07:01 on Monday, waits for its Los Angeles accounts' week."""
+    from firstmate.services.scheduler import run_due_jobs
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+    assert at_seven.status == "waiting", at_seven
+    return app, clock, weekly
+
+
 def _walk(app: App, clock: FixedClock, jobs: list[Any], start: datetime) -> dict[str, datetime]:
     """Run the scheduler every 5 minutes for a day from `start` (as the AWS schedules' passes come); each weekly
     report mail queued (by its key, which holds its week), with the time of the pass that queued it."""
@@ -196,13 +210,9 @@ def test_jobs_list_still_shows_the_run_waiting_after_a_run_by_hand(
     from typer.testing import CliRunner
 
     from firstmate.cli import cli
-    from firstmate.services.scheduler import run_due_jobs, run_job_now
+    from firstmate.services.scheduler import run_job_now
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
-    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
-    assert at_seven.status == "waiting", at_seven
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 10, 0, 7, tzinfo=AUCKLAND))
     assert run_job_now(app.store, clock, weekly[0], app).status == "done"
 
@@ -226,13 +236,9 @@ def test_the_waiting_run_does_not_build_again_a_week_sent_by_hand_meanwhile(
 
     from firstmate.cli import cli
     from firstmate.services.intel import list_runs
-    from firstmate.services.scheduler import last_runs, run_due_jobs
+    from firstmate.services.scheduler import last_runs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
-    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
-    assert at_seven.status == "waiting", at_seven
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 21, 30, tzinfo=AUCKLAND))
     monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
     by_hand = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "200"})
@@ -454,11 +460,7 @@ def test_a_run_by_hand_at_the_moment_the_waiting_run_starts_is_built_once(
     from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import last_runs, run_due_jobs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
-    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
-    assert at_seven.status == "waiting", at_seven
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 22, tzinfo=AUCKLAND))
     pull, meanwhile = MetaAdsSource.pull, []
 
@@ -537,11 +539,7 @@ def test_a_run_by_hand_slower_than_its_turn_is_not_built_twice_with_the_waiting_
     from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import run_due_jobs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
-    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
-    assert at_seven.status == "waiting", at_seven
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 22, tzinfo=AUCKLAND))
     pull, passes = MetaAdsSource.pull, []
 
