@@ -19,21 +19,14 @@ from firstmate.services.calendar import Feed, FeedScope, feed_ics
 from firstmate.services.imports import ImportReport, import_records
 from firstmate.services.paging import all_items
 from firstmate.services.trips import calendar_pk
+from tests.e2e.test_booking_import import REQUEST_EMAIL
 
 BOATS = {"sea-lark": "Sea Lark (38 ft sloop)", "morning-tern": "Morning Tern (45 ft catamaran)"}
 LA = "America/Los_Angeles"
 SENT = datetime(2026, 11, 24, 18, 2, 11, tzinfo=UTC)  # the request's Date
 #: Boatsetter's email of a renter asking for Sea Lark on Sat 12 Dec 2026, 10:00 to 13:00 PST; the owner has not
 #: answered yet.
-REQUEST = (
-    SAMPLE_EMAIL.read_bytes()
-    .replace(b"Subject: Booking confirmed:", b"Subject: New booking request:")
-    .replace(b"Booking confirmed!\n", b"New booking request!\n")
-    .replace(
-        b"Great news: your boat has been booked.",
-        b"Dana would like to book your boat. Accept or decline this request within 24 hours.",
-    )
-)
+REQUEST = REQUEST_EMAIL
 #: The owner's acceptance, two hours later.
 CONFIRMED = SAMPLE_EMAIL.read_bytes().replace(
     b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Tue, 24 Nov 2026 20:02:11 +0000"
