@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from firstmate.domain.currencies import in_units_of
 from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
-from firstmate.domain.reports.cfo_calc import unlisted_rentals
+from firstmate.domain.reports.cfo import unlisted_rentals
 from firstmate.domain.reports.document import (
     SEVERITY_RANK,
     Card,

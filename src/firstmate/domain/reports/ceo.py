@@ -17,7 +17,7 @@ from firstmate.domain.reports.ceo_calc import (
     kpi_section,
     profitability_section,
 )
-from firstmate.domain.reports.cfo_calc import (
+from firstmate.domain.reports.cfo import (
     SINGULAR,
     UNIT_NAMES,
     line_asset,

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from firstmate.domain.business import AssetKind
 from firstmate.domain.currencies import in_units_of
-from firstmate.domain.reports.cfo_calc import month_revenue
+from firstmate.domain.reports.cfo import month_revenue
 from firstmate.domain.reports.cmo_calc import change_percent, kpi_value
 from firstmate.domain.reports.document import Card, Finding, Section, Severity, Table, Tone
 from firstmate.domain.reports.format import (
