@@ -13,16 +13,24 @@ Data is kept as one JSON string, so what is read back is exactly what was writte
 
 from __future__ import annotations
 
-import json
-import random
-import time
-from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
-from firstmate.adapters.aws.clients import Shared, error_code, unreachable_hint
+from firstmate.adapters.aws.clients import Shared
 from firstmate.adapters.aws.resources import GSI_NAME, TTL_ATTRIBUTE
+from firstmate.adapters.store.dynamodb.actions import action, direct
+from firstmate.adapters.store.dynamodb.failures import translated, try_transaction
+from firstmate.adapters.store.dynamodb.items import Stored, from_raw, is_live, item_key
+from firstmate.adapters.store.dynamodb.limits import (
+    ATTEMPTS,
+    CONNECT_TIMEOUT_S,
+    GET_BATCH,
+    MAX_ROUNDS,
+    READ_BATCH,
+    READ_TIMEOUT_S,
+    pause,
+)
 from firstmate.adapters.store.rules import (
     check_limit,
     check_range,
@@ -38,52 +46,12 @@ from firstmate.adapters.store.rules import (
     write_key,
 )
 from firstmate.domain.shared import to_epoch
-from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
-from firstmate.ports import Absent, Check, Clock, Condition, Delete, Exists, Item, Page, Put, VersionIs, Write
-
-#: Guarded writes retried this many times before the store reports itself too busy.
-MAX_ROUNDS = 25
-#: Keys per TransactGetItems call: DynamoDB takes 100, moto (the tests' stand-in) still 25.
-READ_BATCH = 25
-#: Keys per BatchGetItem call (DynamoDB's limit).
-GET_BATCH = 100
-_BUSY = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "TransactionInProgressException",
-}
-_NAMES = {"#pk": "pk", "#v": "v", "#ttl": TTL_ATTRIBUTE}
-_LOST_RACE = {"ConditionalCheckFailedException", "TransactionCanceledException", "TransactionConflictException"}
-#: Cancellation reasons of a transaction that a retry may get past, and those that mean "busy".
-_RACES = {"None", "ConditionalCheckFailed", "TransactionConflict"}
-_THROTTLED = {"ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
-
-
-CONNECT_TIMEOUT_S = 2.0
-READ_TIMEOUT_S = 5.0
-ATTEMPTS = 3
-#: The longest one store call may take: ATTEMPTS of connecting and answering, and the standard retry
-#: mode's backoff between them (up to 1 s, then 2 s).
-CALL_LIMIT_S = ATTEMPTS * (CONNECT_TIMEOUT_S + READ_TIMEOUT_S) + 3.0
-
-
-@dataclass(frozen=True)
-class _Stored:
-    """What a consistent read found under a key: the raw version and whether it is live."""
-
-    version: int | None  # None: nothing stored at all
-    live: bool
-
-    @property
-    def live_version(self) -> int | None:
-        return self.version if self.live else None
+from firstmate.errors import ConditionFailed, StoreUnavailable
+from firstmate.ports import Check, Clock, Condition, Item, Page, Put, Write
 
 
 class DynamoStore:
-    """The Store port on a DynamoDB table (see module docstring)."""
+    """The Store port on a DynamoDB table (see the module docstring)."""
 
     def __init__(self, table: str, clock: Clock, *, region: str) -> None:
         self._table = table
@@ -102,36 +70,11 @@ class DynamoStore:
     def _db(self) -> Any:
         return self._clients.get()
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            yield
-        except ClientError as exc:
-            code = error_code(exc)
-            if code in _BUSY:
-                raise StoreUnavailable(f"DynamoDB is busy ({code})", hint="retry in a moment") from exc
-            if code == "ResourceNotFoundException":
-                raise StoreError(
-                    f"the DynamoDB table {self._table!r} does not exist in {self._region}",
-                    hint="deploy the stack (docs/deploy-aws.md) or set FIRSTMATE_TABLE_NAME",
-                ) from exc
-            if code in ("AccessDeniedException", "UnrecognizedClientException"):
-                raise StoreError(
-                    f"not allowed to use the DynamoDB table {self._table!r} ({code})",
-                    hint="check the function's role or your AWS credentials",
-                ) from exc
-            raise StoreError(f"DynamoDB refused: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StoreUnavailable(f"cannot reach DynamoDB: {exc}", hint=unreachable_hint(exc)) from exc
+    def _errors(self) -> AbstractContextManager[None]:
+        return translated(self._table, self._region)
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
-
-    def _live(self, raw: dict[str, Any], now: int) -> bool:
-        ttl = raw.get(TTL_ATTRIBUTE)
-        return ttl is None or int(ttl["N"]) > now
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -139,10 +82,10 @@ class DynamoStore:
         if not fits(pk, sk):  # DynamoDB would refuse the key
             return None
         with self._errors():
-            raw = self._db.get_item(TableName=self._table, Key=_key(pk, sk), ConsistentRead=True).get("Item")
-        if raw is None or not self._live(raw, self._now()):
+            raw = self._db.get_item(TableName=self._table, Key=item_key(pk, sk), ConsistentRead=True).get("Item")
+        if raw is None or not is_live(raw, self._now()):
             return None
-        return _item(raw)
+        return from_raw(raw)
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
         now = self._now()
@@ -151,14 +94,14 @@ class DynamoStore:
         unique = [key for key in dict.fromkeys(keys) if fits(*key)]
         for start in range(0, len(unique), GET_BATCH):
             for raw in self._batch_get(unique[start : start + GET_BATCH]):
-                if self._live(raw, now):
-                    found[(raw["pk"]["S"], raw["sk"]["S"])] = _item(raw)
+                if is_live(raw, now):
+                    found[(raw["pk"]["S"], raw["sk"]["S"])] = from_raw(raw)
         return [found.get(key) for key in keys]
 
     def _batch_get(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         """The stored items of `keys` (one BatchGetItem, consistent), asking again for what
         DynamoDB leaves unprocessed under load."""
-        request: dict[str, Any] = {self._table: {"Keys": [_key(*key) for key in keys], "ConsistentRead": True}}
+        request: dict[str, Any] = {self._table: {"Keys": [item_key(*key) for key in keys], "ConsistentRead": True}}
         items: list[dict[str, Any]] = []
         for attempt in range(MAX_ROUNDS):
             with self._errors():
@@ -167,7 +110,7 @@ class DynamoStore:
             request = answer.get("UnprocessedKeys") or {}
             if not request:
                 return items
-            _pause(attempt)
+            pause(attempt)
         raise StoreUnavailable("DynamoDB kept leaving keys unread", hint="retry in a moment")
 
     def query(
@@ -241,7 +184,7 @@ class DynamoStore:
         start = None
         if cursor is not None:
             pos = decode_cursor(cursor, "i", gsi1sk_prefix)
-            start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **_key(pos["pk"], pos["sk"])}
+            start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **item_key(pos["pk"], pos["sk"])}
         request = {
             "IndexName": GSI_NAME,
             "KeyConditionExpression": condition,
@@ -260,7 +203,7 @@ class DynamoStore:
             return Page([], None)
         start = None
         if pos is not None:
-            start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **_key(pos["pk"], pos["sk"])}
+            start = {"gsi1pk": {"S": gsi1pk}, "gsi1sk": {"S": pos["g"]}, **item_key(pos["pk"], pos["sk"])}
         request = {
             "IndexName": GSI_NAME,
             "KeyConditionExpression": "gsi1pk = :g AND gsi1sk BETWEEN :from AND :to",
@@ -283,32 +226,32 @@ class DynamoStore:
                 args["ExclusiveStartKey"] = start
             with self._errors():
                 answer = self._db.query(**args)
-            found += [_item(raw) for raw in answer.get("Items", []) if self._live(raw, now)]
+            found += [from_raw(raw) for raw in answer.get("Items", []) if is_live(raw, now)]
             start = answer.get("LastEvaluatedKey")
             if start is None:
                 break
         return found
 
-    def _read(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], _Stored]:
+    def _read(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Stored]:
         """`keys` as stored now (expired items included, marked not live), read by TransactGetItems
         so that up to READ_BATCH of them are one snapshot; the writes that follow are guarded by
         what was read, so a larger set needs no single snapshot to stay correct."""
         now = self._now()
-        stored = {key: _Stored(None, False) for key in keys}
+        stored = {key: Stored(None, False) for key in keys}
         for start in range(0, len(keys), READ_BATCH):
             for raw in self._snapshot(keys[start : start + READ_BATCH]):
-                stored[(raw["pk"]["S"], raw["sk"]["S"])] = _Stored(int(raw["v"]["N"]), self._live(raw, now))
+                stored[(raw["pk"]["S"], raw["sk"]["S"])] = Stored(int(raw["v"]["N"]), is_live(raw, now))
         return stored
 
     def _snapshot(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         names = {"#ttl": TTL_ATTRIBUTE, "#v": "v"}
-        gets = [{"Get": {"TableName": self._table, "Key": _key(*key), "ProjectionExpression": "pk, sk, #v, #ttl",
+        gets = [{"Get": {"TableName": self._table, "Key": item_key(*key), "ProjectionExpression": "pk, sk, #v, #ttl",
                          "ExpressionAttributeNames": names}} for key in keys]  # fmt: skip
         for attempt in range(MAX_ROUNDS):
             answer = self._try(self._db.transact_get_items, TransactItems=gets)
             if answer is not None:
                 return [r["Item"] for r in answer.get("Responses", []) if r.get("Item")]
-            _pause(attempt)  # a concurrent transaction on these items: read again in a moment
+            pause(attempt)  # a concurrent transaction on these items: read again in a moment
         raise StoreUnavailable("these items are too busy to read", hint="retry in a moment")
 
     # -- writes --------------------------------------------------------------------------------
@@ -323,7 +266,7 @@ class DynamoStore:
         data = validate_writes(writes)
         keys = [write_key(w) for w in writes]
         # a Put without Absent/VersionIs must learn the version it replaces; others need no read
-        need = [k for w, k in zip(writes, keys, strict=True) if isinstance(w, Put) and not _direct(w.condition)]
+        need = [k for w, k in zip(writes, keys, strict=True) if isinstance(w, Put) and not direct(w.condition)]
         if all(isinstance(w, Check) for w in writes):  # nothing to write: the checks are reads
             self._check(writes, keys, self._read(keys), final=True)
             return []
@@ -332,7 +275,8 @@ class DynamoStore:
             now = self._now()
             self._check(writes, keys, stored)
             planned = [
-                self._action(w, stored.get(k), data[i], now) for i, (w, k) in enumerate(zip(writes, keys, strict=True))
+                action(self._table, w, stored.get(k), data[i], now)
+                for i, (w, k) in enumerate(zip(writes, keys, strict=True))
             ]
             if self._try(self._db.transact_write_items, TransactItems=[a for a, _ in planned if a is not None]):
                 return [with_version(w.item, version) for w, (_, version) in zip(writes, planned, strict=True)
@@ -340,73 +284,25 @@ class DynamoStore:
             # a condition failed or someone wrote in between: read, report a failed condition, or retry
             stored = self._read(keys)
             self._check(writes, keys, stored, final=True)
-            _pause(attempt)
+            pause(attempt)
         raise StoreUnavailable("too many concurrent writes to the same items", hint="retry in a moment")
 
     def _check(
-        self, writes: Sequence[Write], keys: list[tuple[str, str]], stored: dict[tuple[str, str], _Stored],
+        self, writes: Sequence[Write], keys: list[tuple[str, str]], stored: dict[tuple[str, str], Stored],
         *, final: bool = False,
     ) -> None:  # fmt: skip
         """Raise ConditionFailed for the first write whose condition fails on what was read
         (before writing: only the conditions that the write itself cannot express)."""
         for index, (write, key) in enumerate(zip(writes, keys, strict=True)):
-            if write.condition is None or key not in stored or (_direct(write.condition) and not final):
+            if write.condition is None or key not in stored or (direct(write.condition) and not final):
                 continue
             current = stored[key].live_version
             if not holds(write.condition, current):
                 raise ConditionFailed(describe_failure(write.condition, *key, current), index=index)
 
-    def _action(
-        self, write: Write, stored: _Stored | None, data: str | None, now: int
-    ) -> tuple[dict[str, Any] | None, int]:
-        """One TransactWriteItems action and the version it writes (None: nothing to send).
-
-        Absent, Exists and VersionIs become the write's own condition; a Put without one is
-        guarded by the version it read instead.
-        """
-        condition = write.condition
-        if isinstance(write, Put) and not _direct(condition):
-            assert stored is not None
-            expression, values = _guard(stored, now)
-            version = (stored.live_version or 0) + 1
-        elif condition is not None:
-            expression, values = _expression(condition, now)
-            version = condition.version + 1 if isinstance(condition, VersionIs) else 1
-        else:
-            expression, values, version = "", {}, 0
-        common: dict[str, Any] = {"TableName": self._table}
-        if expression:
-            common["ConditionExpression"] = expression
-            common["ExpressionAttributeNames"] = {n: v for n, v in _NAMES.items() if n in expression}
-        if values:
-            common["ExpressionAttributeValues"] = values
-        if isinstance(write, Put):
-            assert data is not None
-            return {"Put": {**common, "Item": _raw(write.item, version, data)}}, version
-        if isinstance(write, Delete):
-            return {"Delete": {**common, "Key": _key(write.pk, write.sk)}}, 0
-        assert isinstance(write, Check)
-        return {"ConditionCheck": {**common, "Key": _key(write.pk, write.sk)}}, 0
-
     def _try(self, call: Any, **args: Any) -> Any:
-        """Make one transactional call; None when a condition or a concurrent transaction
-        cancelled it. Every write is a transaction, even of one item: botocore gives each call a
-        client request token, so a retried timeout cannot apply a write twice or fail its own
-        condition."""
-        from botocore.exceptions import ClientError
-
-        try:
-            with self._errors():
-                return call(**args)
-        except StoreError as exc:
-            cause = exc.__cause__
-            if isinstance(cause, ClientError) and error_code(cause) in _LOST_RACE:
-                codes = {str(r.get("Code")) for r in cause.response.get("CancellationReasons") or []}
-                if codes & _THROTTLED:
-                    raise StoreUnavailable("DynamoDB is throttling these items", hint="retry in a moment") from cause
-                if codes <= _RACES:
-                    return None
-            raise
+        """One transactional call (`try_transaction`); None when a condition or a concurrent one cancelled it."""
+        return try_transaction(call, self._table, self._region, **args)
 
     def sweep_expired(self, limit: int = 1000) -> int:
         """Nothing to do: DynamoDB's own TTL deletes expired items (within days, at no cost), and
@@ -415,71 +311,8 @@ class DynamoStore:
 
     def ping(self) -> None:
         with self._errors():
-            self._db.get_item(TableName=self._table, Key=_key("PING", "PING"))
+            self._db.get_item(TableName=self._table, Key=item_key("PING", "PING"))
 
     def change_marker(self) -> Hashable | None:
         """None: DynamoDB has no cheap counter of the table's writes, so views are always read afresh."""
         return None
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-
-def _pause(attempt: int) -> None:
-    """Jittered backoff between tries on contended items, as DynamoDB advises."""
-    time.sleep(random.uniform(0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter, not security
-
-
-_LIVE = "(attribute_not_exists(#ttl) OR #ttl > :now)"
-
-
-def _direct(condition: Condition | None) -> bool:
-    """Whether a Put under `condition` knows the version it writes without reading."""
-    return isinstance(condition, Absent | VersionIs)
-
-
-def _expression(condition: Condition, now: int) -> tuple[str, dict[str, Any]]:
-    """`condition` as a DynamoDB condition expression (an expired item counts as absent)."""
-    values: dict[str, Any] = {":now": {"N": str(now)}}
-    if isinstance(condition, Absent):
-        return "attribute_not_exists(#pk) OR #ttl <= :now", values
-    if isinstance(condition, Exists):
-        return f"attribute_exists(#pk) AND {_LIVE}", values
-    assert isinstance(condition, VersionIs)
-    return f"#v = :expected AND {_LIVE}", {**values, ":expected": {"N": str(condition.version)}}
-
-
-def _guard(stored: _Stored, now: int) -> tuple[str, dict[str, Any]]:
-    """The condition that the item is still exactly as read (and as live as it was)."""
-    if stored.version is None:
-        return "attribute_not_exists(#pk)", {}
-    values = {":read": {"N": str(stored.version)}, ":now": {"N": str(now)}}
-    if stored.live:
-        return f"#v = :read AND {_LIVE}", values
-    return "#v = :read AND #ttl <= :now", values
-
-
-def _raw(item: Item, version: int, data: str) -> dict[str, Any]:
-    raw: dict[str, Any] = {**_key(item.pk, item.sk), "v": {"N": str(version)}, "data": {"S": data}}
-    if item.ttl is not None:
-        raw[TTL_ATTRIBUTE] = {"N": str(item.ttl)}
-    if item.gsi1pk is not None and item.gsi1sk is not None:
-        raw["gsi1pk"], raw["gsi1sk"] = {"S": item.gsi1pk}, {"S": item.gsi1sk}
-    return raw
-
-
-def _item(raw: dict[str, Any]) -> Item:
-    ttl = raw.get(TTL_ATTRIBUTE)
-    return Item(
-        pk=raw["pk"]["S"],
-        sk=raw["sk"]["S"],
-        data=json.loads(raw["data"]["S"]),
-        version=int(raw["v"]["N"]),
-        ttl=int(ttl["N"]) if ttl else None,
-        gsi1pk=raw["gsi1pk"]["S"] if "gsi1pk" in raw else None,
-        gsi1sk=raw["gsi1sk"]["S"] if "gsi1sk" in raw else None,
-    )
