@@ -10,7 +10,7 @@ from firstmate.errors import InvalidInput
 
 aws_cli = typer.Typer(help="The AWS serverless deployment (see docs/deploy-aws.md).", no_args_is_help=True)
 
-# Commands: render-template (firstmate/aws/template/), preflight (adapters/aws/preflight.py),
+# Commands: render-template (firstmate/aws/template/), preflight (adapters/aws/preflight/),
 # inventory (adapters/aws/inventory/). Each is added below by its own section.
 
 
