@@ -3,6 +3,7 @@ deployment passes, and each deliberately broken piece fails alone, with a fix th
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from datetime import date
@@ -20,7 +21,6 @@ from firstmate.standin import hubspot, meta
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, StandIn, running
 from tests.moto_server import REGION, MotoServer
-from tests.smtp_server import free_port
 
 pytestmark = pytest.mark.aws
 
@@ -254,10 +254,18 @@ def test_a_missing_token_secret_skips_its_source_with_a_warning(deployment: Sett
     assert found[("HubSpot", "token")].status == "ok"
 
 
+@pytest.fixture
+def closed() -> Iterator[str]:
+    """The URL of a port held bound, never listening, for the whole test: every connection to it is refused,
+    and no other process can take it meanwhile (a port found free and let go was, once, under load)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}"
+
+
 def test_unreachable_endpoints_become_failed_checks_not_tracebacks(
-    deployment: Settings, monkeypatch: pytest.MonkeyPatch
+    deployment: Settings, closed: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    closed = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
     checks = run_preflight(deployment.model_copy(update={"meta_base_url": closed, "hubspot_base_url": closed}))
     assert {area for area, _ in _failed(checks)} == {"SES", "Secrets", "DynamoDB", "S3"}
