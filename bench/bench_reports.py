@@ -335,7 +335,7 @@ def measure(home: Path) -> dict[str, Any]:
         return run
 
     def as_on_a_monday() -> None:
-        """The week's ad-set figures not yet kept (`_remember`): a Monday's run writes them, while a warm
+        """The week's ad-set figures not yet kept (`remember_figures`): a Monday's run writes them, while a warm
         build of the same week found them written and wrote 13 items, not 500."""
         keys = [(i.pk, i.sk) for i in app.store.query(f"ORG#{ORG}#METRICS", f"{WEEK.isoformat()}#", limit=1000).items]
         for start in range(0, len(keys), 100):

@@ -379,7 +379,7 @@ def test_a_restatement_only_a_failed_build_found_is_not_said_later(
     from dataclasses import replace
 
     from firstmate.errors import BlobError
-    from firstmate.services import intel
+    from firstmate.services.intel import build
 
     history = build_history(WEEK)
     with running(history) as server:
@@ -392,7 +392,7 @@ def test_a_restatement_only_a_failed_build_found_is_not_said_later(
             raise BlobError("cannot write reports/…: No space left on device")
 
         with monkeypatch.context() as patched:
-            patched.setattr(intel, "_store_report", full_disk)
+            patched.setattr(build, "_store_report", full_disk)
             with pytest.raises(BlobError):
                 run_weekly(intel_app, "demo", *_sources(server), week=WEEK)
         history.rows[previous] = row  # Meta took the late leads back

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from firstmate.adapters.sources.answers import LooseNumber, json_answer
-from firstmate.services.intel import _page_bytes
+from firstmate.services.intel.archive import _page_bytes
 
 #: Any JSON value an API could answer, integers past 64 bits and lone surrogates included.
 json_values = st.recursive(

@@ -1,0 +1,66 @@
+"""One build of a week at a time: the lease a sending run holds while it builds (`hold_build`), renewed
+between its pulls (`keep_turn`), and what another run is told meanwhile (`BuildUnderWay`, `LeaseHeld`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import date, datetime
+
+from firstmate.services.context import Context
+from firstmate.services.intel.weeks import moment_in
+from firstmate.services.leases import Held, LeaseHeld, LeaseLost, exclusive
+
+
+class BuildUnderWay(LeaseHeld):
+    """Another run is building and sending the week asked for (`week`) just now: nothing pulled."""
+
+    def __init__(self, message: str, *, hint: str, since: str, week: date, until: datetime | None = None) -> None:
+        super().__init__(message, hint=hint, since=since, until=until)
+        self.week = week
+
+
+@contextmanager
+def hold_build(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[Held]:
+    """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
+    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
+    doing = f"building the weekly report of the week of {week}"
+    with ExitStack() as stack:
+        try:
+            lease = exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0)
+            held = stack.enter_context(lease)
+        except LeaseHeld as exc:
+            since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
+            if wait:  # by hand: said in the business's time, with when a process killed mid-build no longer holds it
+                hint = "try again when it is done"
+                if exc.until is not None:
+                    hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
+                said = f"another process is {doing}{since}"
+                raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
+            hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
+            raise BuildUnderWay(
+                f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week,
+                until=exc.until,
+            ) from None  # fmt: skip
+        yield held
+
+
+def keep_turn(held: Held | None) -> None:
+    """Renew a build's turn (`Held.confirm`) between its pulls: never renewed, it lapsed in a build slower than
+    LEASE (Meta's report runs), and the waiting run looking again built and listed the week too. Taken over
+    meanwhile, StoreUnavailable: this build stops, the other sends the week."""
+    if held is None:
+        return
+    try:
+        held.confirm()
+    except LeaseLost as exc:  # "run it again" built the week a second time: the run that took over sends it
+        hint = "the run that took over builds and sends the week; 'firstmate intel runs' lists it when it is done"
+        raise LeaseLost(exc.message, hint=hint) from None
+
+
+def _moment_of(at: str, timezone: str) -> str:
+    """A stored moment (`iso`) as read in `timezone`, or as stored when it cannot be read."""
+    try:
+        return moment_in(datetime.fromisoformat(at), timezone)
+    except ValueError:
+        return at

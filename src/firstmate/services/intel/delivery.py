@@ -1,0 +1,59 @@
+"""The weekly report's mail: queued once to each recipient per week (`deliver_weekly`), and whether every
+recipient had a week already (`sent_already`, `SentAlready`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from firstmate.domain.business import BusinessProfile
+from firstmate.errors import FirstmateError
+from firstmate.reports.weekly import WeeklyReport
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.intel.run_records import intel_pk, run_order
+from firstmate.services.paging import all_items
+from firstmate.services.sends import ReportMail, deliver_once, sent_before
+
+
+class SentAlready(FirstmateError):
+    """A scheduled run's week (`week`) was built and sent to every recipient by another run (`run_id`): nothing
+    pulled, nothing built again."""
+
+    def __init__(self, message: str, *, week: date, run_id: str) -> None:
+        super().__init__(message)
+        self.week, self.run_id = week, run_id
+
+
+def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, resend: bool = False) -> list[str]:
+    """Queue the report to each recipient once per week (a ledger entry each); `resend` sends again.
+    Returns who was queued now."""
+    profile = load_business(ctx.store, org)
+    assert profile is not None
+    recipients = weekly_recipients(profile)
+    mail = ReportMail(report.subject, report.text, report.email_html, report.images)
+    return deliver_once(
+        ctx, org, "weekly", week.isoformat(), mail, recipients, bcc=profile.org.audit_bcc, resend=resend
+    )
+
+
+def weekly_recipients(profile: BusinessProfile) -> list[str]:
+    """Who the weekly report goes to: the profile's report recipients, or the owner."""
+    return list(profile.org.report_recipients) or [profile.org.owner_email]
+
+
+def sent_already(ctx: Context, org: str, week: date) -> str | None:
+    """The run that built `org`'s report of `week` and sent it to every recipient of the weekly report (by hand,
+    `intel run --week … --send`, or an earlier scheduled run), the latest such; None when no run built it or a
+    recipient has not had it yet (one added since: a build sends it them)."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        return None
+    if not all(sent_before(ctx, org, "weekly", week.isoformat(), email) for email in weekly_recipients(profile)):
+        return None
+    # a run id begins with the week it was asked for; its `week` is the one it reported
+    runs = [
+        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
+        for i in all_items(ctx.store, intel_pk(org), f"RUN#{week.isoformat()}-")
+        if i.data.get("week") == week.isoformat()
+    ]
+    return str(max(runs, key=run_order)["run_id"]) if runs else None
