@@ -313,11 +313,13 @@ def test_the_dispatcher_claims_a_message_only_with_time_left_after_its_reads(
 
     from firstmate.adapters.mail import ses as ses_module
     from firstmate.adapters.store import dynamodb as dynamodb_module
+    from firstmate.services.outbox import delivery, dispatch
 
     now = [0.0]
     ticking = SimpleNamespace(monotonic=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     monkeypatch.setattr(handlers, "time", ticking)
-    monkeypatch.setattr(outbox, "time", ticking)
+    monkeypatch.setattr(dispatch, "time", ticking)  # the claim looks at its time here
+    monkeypatch.setattr(delivery, "time", ticking)  # and the send's record here
     calls: list[str] = []
 
     def store_call(event_name: str, **_: object) -> None:  # moto answers; the call took its worst

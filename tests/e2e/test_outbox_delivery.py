@@ -305,7 +305,7 @@ def test_a_message_being_sent_as_its_trip_moves_is_never_the_guests_last_word(
     if attempt == "its sender dies":  # claimed, then nothing: its lease is left to run out
         item = smtp_app.store.get(outbox.outbox_pk("demo"), guest_r1)
         assert item is not None
-        claimed = outbox.rules.claim(outbox.from_item(item), clock.now(), smtp_app.retry_policy)
+        claimed = rules.claim(outbox.from_item(item), clock.now(), smtp_app.retry_policy)
         smtp_app.store.put(outbox.to_item(claimed))
         in_flight.set()
     sender = threading.Thread(target=dispatching)

@@ -13,8 +13,10 @@ from fastapi.testclient import TestClient
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
+from firstmate.domain import outbox as rules
 from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxEntry
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from tests.conftest import booking_body, mail_text, send_due, sent_mail
@@ -29,7 +31,7 @@ def trip(demo_app: App) -> tuple[str, str]:
     return outcome.booking.id, outcome.booking.guest_code
 
 
-def _invite(app: App, address: str) -> outbox.OutboxEntry:
+def _invite(app: App, address: str) -> OutboxEntry:
     [entry] = [
         e for e in outbox.list_entries(app.store, "demo") if e.message.to == (address,) and e.key.endswith(":invite")
     ]
@@ -156,7 +158,7 @@ def test_an_invitation_sent_again_after_its_sender_died_says_again_what_it_said(
     assert again == first and "could not send this before" not in again[1]
     sent = _invite(demo_app, "robin@example.com")
     assert sent.status.value == "sent" and sent.attempts == 2
-    assert outbox.rules.as_read(sent, clock.now()).text == first[1]  # the outbox shows it as it went
+    assert rules.as_read(sent, clock.now()).text == first[1]  # the outbox shows it as it went
 
 
 def test_a_guest_whose_invitation_an_outage_held_when_the_trip_moved_gets_the_invitation_once_not_trip_changed(

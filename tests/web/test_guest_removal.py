@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.outbox import OutboxEntry
 from firstmate.errors import NotFound
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
@@ -43,7 +44,7 @@ def _share(client: TestClient, code: str, width: int) -> None:
     assert sent.status_code == 200 and "Photo added to the album." in sent.text, sent.text
 
 
-def _to(app: App, address: str) -> list[outbox.OutboxEntry]:
+def _to(app: App, address: str) -> list[OutboxEntry]:
     return [e for e in outbox.list_entries(app.store, "demo") if e.message.to == (address,)]
 
 

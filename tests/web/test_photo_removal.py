@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
+from firstmate.domain.outbox import OutboxEntry
 from firstmate.services import outbox
 from firstmate.services.bookings import list_guests, orchestrate_booking
 from firstmate.services.guests import CodeTarget
@@ -172,7 +173,7 @@ def test_a_photo_of_a_cancelled_trip_can_still_be_removed(client: TestClient, de
     assert _album(demo_app, trip) == [] and demo_app.blobs.list("photos/") == []
 
 
-def _told(app: App, address: str) -> list[outbox.OutboxEntry]:
+def _told(app: App, address: str) -> list[OutboxEntry]:
     """The mails the outbox holds for `address` saying a photo they shared was removed."""
     entries = outbox.list_entries(app.store, "demo")
     return [e for e in entries if e.message.to == (address,) and "A photo you shared" in e.message.subject]
