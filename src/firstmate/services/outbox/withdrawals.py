@@ -67,7 +67,7 @@ def superseded(
     name what no later one does (a crew clash, someone taken off), and says its revision. Reminders
     follow their trip by `reminders_followed`. One being sent right now is marked so
     (`withdraw_in_flight`): if its send fails, it is withdrawn, not retried after the new news."""
-    revision_of = f"bk:{booking.id}:r"  # notifications._key: bk:<booking>:r<revision>:<audience>[:<who>]
+    revision_of = f"bk:{booking.id}:r"  # notifications.revision_key: bk:<booking>:r<revision>:<audience>[:<who>]
     audiences = {key.removeprefix(revision_of).partition(":")[2] for key in told if key.startswith(revision_of)}
     taken_off = {audience.removesuffix(":off") for audience in audiences if audience.endswith(":off")}
     audiences |= taken_off  # told they are off the trip: told anew
