@@ -17,6 +17,7 @@ from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.services import scheduler
 from firstmate.services.scheduler import LEASE, Job, JobRun, last_runs, run_due_jobs
+from firstmate.services.scheduler import lease as scheduler_lease
 
 MONDAY_7 = datetime(2026, 11, 2, 15, tzinfo=UTC)  # 07:00 in Los Angeles
 
@@ -157,7 +158,7 @@ def test_a_slow_try_renews_its_lease_so_it_is_neither_given_up_nor_run_twice(
     the other scheduler took the first for stopped once its lease passed and built the report again
     beside it, and reported the last given up ("the process running it stopped") while it still ran.
     A try renews its lease while it runs (here every few milliseconds, as if every 10 minutes)."""
-    monkeypatch.setattr(scheduler, "RENEW_EVERY", timedelta(milliseconds=20))
+    monkeypatch.setattr(scheduler_lease, "RENEW_EVERY", timedelta(milliseconds=20))
     clock = FixedClock(MONDAY_7)
     worker, serve = SqliteStore(tmp_path / "db", clock), SqliteStore(tmp_path / "db", clock)
     tries: list[datetime] = []
@@ -200,7 +201,7 @@ def test_a_renewal_the_store_fails_is_tried_again_not_given_up(tmp_path: Path, m
     and Monday's report built again beside itself."""
     from firstmate.errors import ConditionFailed, StoreUnavailable
 
-    monkeypatch.setattr(scheduler, "RENEW_EVERY", timedelta(milliseconds=20))
+    monkeypatch.setattr(scheduler_lease, "RENEW_EVERY", timedelta(milliseconds=20))
     faults = {"put": 1, "get": 1}
 
     class Busy(SqliteStore):

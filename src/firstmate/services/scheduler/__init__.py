@@ -1,0 +1,50 @@
+"""Run scheduled jobs once per period, even with several schedulers and restarts.
+
+A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
+second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
+ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
+a run whose process died is retried once its lease has passed, or, if that was its last try,
+recorded failed and given up ("the process running it stopped"). A try renews its lease while it
+runs (`LeaseRenewal`), so one only slow is not taken for stopped; should one be all the same (its
+process suspended past its lease, a laptop asleep), its outcome is recorded over that when it ends.
+A job whose next period comes before a retry (the 5-minute jobs) is not retried: its next period
+does the work. Each failed run records how many periods in a row have failed, so one that keeps
+failing is reported all the same. A run failing so late in its catch-up window that a retry would
+fall outside it is reported at once: its period's work would otherwise be left undone, unheard of,
+until its next period. A lease or a wait for a retry set before the clock stepped back (NTP) is
+counted again from when a scheduler sees it, rather than lasting the step longer (`reanchored`).
+A job may leave part of its period's work for later (`Later`: an ad account's week not over yet): its
+run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh. Such a job
+(`Job.waits`) has a run of a period its schedule no longer has (its cron changed while the run waited) still taken
+up, waiting, retried or stopped, within that period's catch-up window (`left_behind`): not left `waiting` for good.
+
+- `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `FailedMeanwhile`, `JobRun`).
+- `running`: running the jobs whose period is due (`run_due_jobs`), or one at once (`run_job_now`).
+- `periods`: which periods of a job are run, those its schedule no longer has among them.
+- `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
+- `lease`: a running try's lease, renewed while it runs.
+- `records`: run records, and reading or writing them from outside a scheduler (`last_runs`, `mark_done`).
+"""
+
+from firstmate.services.scheduler.claims import LEASE
+from firstmate.services.scheduler.job import MAX_ATTEMPTS, FailedMeanwhile, Job, JobRun, Later
+from firstmate.services.scheduler.periods import scheduled_period
+from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done, wait_while_running
+from firstmate.services.scheduler.running import run_due_jobs, run_job_now
+
+__all__ = [
+    "LEASE",
+    "MANUAL",
+    "MAX_ATTEMPTS",
+    "RUNS_PK",
+    "FailedMeanwhile",
+    "Job",
+    "JobRun",
+    "Later",
+    "last_runs",
+    "mark_done",
+    "run_due_jobs",
+    "run_job_now",
+    "scheduled_period",
+    "wait_while_running",
+]

@@ -1,0 +1,86 @@
+"""A scheduled job and what its runs return and record: `Job`, `Later`, `FailedMeanwhile`, `JobRun`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from firstmate.domain.schedule import Schedule
+
+MAX_ATTEMPTS = 3
+#: A job failed this many periods in a row is reported, as a run with no try left is; and again every
+#: REPORT_EVERY periods while it keeps failing (hourly for a 5-minute job, not every 5 minutes).
+FAILED_PERIODS = 3
+REPORT_EVERY = 12
+
+Ctx = TypeVar("Ctx")
+
+
+@dataclass(frozen=True)
+class Job(Generic[Ctx]):
+    """A schedule and the function it runs, given the application context and the period's
+    fire time (so a job can work on its own period, not on whatever time it happens to start)."""
+
+    schedule: Schedule
+    run: Callable[[Ctx, datetime], Any]
+    #: False for a job a local process's own loops already do (run only by the AWS schedules)
+    local: bool = True
+    #: The seconds of a function's time a run must have left to be started where that time is limited (a Lambda
+    #: function catching up other jobs after its own): started with less, it would be stopped mid-way
+    needs_s: float = 0.0
+    #: True for a job that may leave part of its period for later (`Later`): its runs of periods its schedule no
+    #: longer has (the cron changed while one waited) are still taken up, within their catch-up window
+    waits: bool = False
+
+    @property
+    def name(self) -> str:
+        """The job's unique name."""
+        return self.schedule.name
+
+
+@dataclass(frozen=True)
+class Later:
+    """What a job returns when part of its period's work cannot be done before `at` (an org's weekly report,
+    its ad accounts' week not over): the rest is done, and the period is run again by the first pass from `at`
+    (within its catch-up window; a period of the schedule starting first does the work instead), with its
+    MAX_ATTEMPTS tries afresh. `detail`: what was done and what waits, as `jobs list` shows it."""
+
+    at: datetime
+    detail: str
+
+
+class FailedMeanwhile(RuntimeError):
+    """A run that failed in part while another part of its period's work waits (`later`): retried as any failed
+    run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting."""
+
+    def __init__(self, message: str, later: Later) -> None:
+        super().__init__(message)
+        self.later = later
+
+
+@dataclass(frozen=True)
+class JobRun:
+    """What happened to one job for one period."""
+
+    job: str
+    period: datetime
+    status: str  # done | failed | waiting (part of its work left for later: `Later`)
+    detail: str = ""
+    attempts: int = 1
+    failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
+    retry_at: datetime | None = None  # of a failed run its period will be tried again in, or a waiting run: when
+    lapsed: bool = False  # of a failed run: its catch-up window closes before a retry, and no period follows first
+
+    @property
+    def given_up(self) -> bool:
+        """A failure someone must hear of (on AWS it goes to the dead-letter queue), once its period
+        will not be tried again: a run with no try left, a run whose catch-up window closes before its
+        retry (`lapsed`), or a job failed FAILED_PERIODS periods in a row (and every REPORT_EVERY
+        after). The last is how a 5-minute job failing for good is heard of: the next period comes
+        before a retry would, so its tries never run out."""
+        if self.status != "failed" or self.retry_at is not None:
+            return False
+        beyond = self.failed_periods - FAILED_PERIODS
+        return self.attempts >= MAX_ATTEMPTS or self.lapsed or (beyond >= 0 and beyond % REPORT_EVERY == 0)

@@ -1,0 +1,176 @@
+"""Running jobs: every job whose period is due (`run_due_jobs`) or one at once (`run_job_now`), each try
+claimed first, its outcome recorded over its claim, a failure retried or given up and reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from firstmate.domain.shared import iso
+from firstmate.errors import ConditionFailed
+from firstmate.logs import redact_text
+from firstmate.ports import Clock, Item, Store, VersionIs
+from firstmate.services.scheduler.claims import (
+    LEASE,
+    claim,
+    claimable,
+    died_on_last_try,
+    reanchored,
+    retry_after,
+    same_try,
+)
+from firstmate.services.scheduler.job import MAX_ATTEMPTS, Ctx, FailedMeanwhile, Job, JobRun, Later
+from firstmate.services.scheduler.lease import LeaseRenewal
+from firstmate.services.scheduler.periods import due_at, left_behind, orphaned
+from firstmate.services.scheduler.records import MANUAL, RUNS_PK, STOPPED, count_failed_periods, run_record
+
+log = structlog.get_logger(__name__)
+
+
+def run_due_jobs(
+    store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx, *,
+    time_left: Callable[[], float] | None = None, left: list[str] | None = None,
+) -> list[JobRun]:  # fmt: skip
+    """Run every job whose current period has not run yet; return what ran. `time_left`: the seconds the
+    process has before it is stopped (a Lambda function's), looked at as each run is about to be claimed: a job
+    whose `needs_s` it falls short of is not claimed, its period left for a later pass (with its whole time),
+    and its name added to `left`."""
+    runs: list[JobRun] = []
+    for job in jobs:
+        due = job.schedule.due_period(clock.now())
+        periods = [] if due is None else [(due, f"{job.name}#{job.schedule.period_key(due)}")]
+        # the oldest first: a run left waiting by a change of schedule goes at its hour, as it said (not looked for
+        # with too little of the process's time left to start one)
+        if job.waits and (time_left is None or time_left() >= job.needs_s):
+            periods = [*left_behind(store, job, clock.now()), *periods]
+        for period, sk in periods:
+            if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left):
+                break
+    return runs
+
+
+def _serve(
+    store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, sk: str, runs: list[JobRun], *,
+    time_left: Callable[[], float] | None, left: list[str] | None,
+) -> bool:  # fmt: skip
+    """Run `job`'s `period` (its run recorded at `sk`) if it is to run now, adding what ran to `runs`; False when
+    the job was left for a later pass (too little of the process's time left)."""
+    existing = store.get(RUNS_PK, sk)
+    if existing is not None:
+        existing = reanchored(store, existing, clock.now())
+        if existing is None:
+            return True  # another scheduler changed the record meanwhile: the next pass reads it again
+    if existing is not None and died_on_last_try(existing, clock.now()):
+        runs.extend(_give_up_stopped(store, clock, job, period, existing))
+        return True
+    if time_left is not None and claimable(existing, clock.now()) and (remaining := time_left()) < job.needs_s:
+        # started, it would be stopped mid-way, its run `running` for its lease with nothing said
+        log.info("job.left_for_later", job=job.name, period=iso(period), needs_s=job.needs_s, left_s=remaining)
+        if left is not None:
+            left.append(job.name)
+        return False
+    claimed = claim(store, clock.now(), sk, existing, period)
+    if claimed is not None:
+        runs.append(_run(store, clock, job, ctx, period, claimed))
+    return True
+
+
+def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
+    """Run a job at once, outside its schedule (an admin's request); recorded as a manual run."""
+    now = clock.now()
+    sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}{MANUAL}"
+    item = store.put(Item(RUNS_PK, sk, run_record("running", now, 1)))
+    return _run(store, clock, job, ctx, now, item)
+
+
+def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime, existing: Item) -> list[JobRun]:
+    """Record as failed a last try whose process stopped, and report it given up (as a last try that
+    raised is): left `running`, it showed so in `jobs list` for good and nobody heard of it. Empty
+    when another scheduler recorded it first."""
+    attempts = int(existing.data["attempts"])
+    failed_periods = count_failed_periods(store, job.name, existing.sk)
+    record = run_record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period)
+    try:
+        store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
+    except ConditionFailed:
+        return []
+    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=STOPPED)
+    return [JobRun(job.name, period, "failed", STOPPED, attempts, failed_periods)]
+
+
+def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
+    attempts = int(claimed.data["attempts"])
+    log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
+    later: Later | None = None
+    try:
+        with LeaseRenewal(store, clock, claimed) as lease:
+            result = job.run(ctx, period)
+    except Exception as exc:
+        log.exception("job.failed", job=job.name, period=iso(period))
+        status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
+        later = exc.later if isinstance(exc, FailedMeanwhile) else None
+    else:
+        if isinstance(result, Later):
+            later, status, detail = result, "waiting", redact_text(result.detail)
+            log.info("job.waiting", job=job.name, period=iso(period), until=iso(result.at), result=detail)
+        else:
+            status, detail = "done", "" if result is None else str(result)
+            log.info("job.done", job=job.name, period=iso(period), result=detail)
+    scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
+    failed_periods = count_failed_periods(store, job.name, claimed.sk) if scheduled else 0
+    retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
+    of = None if claimed.sk.endswith(MANUAL) else period
+    record = run_record(status, clock.now(), attempts, detail, failed_periods, lapsed, period=of)
+    if later is not None and retry_at is None:  # its tries from `later.at` afresh; a failure's own told below
+        record = run_record("waiting", clock.now(), 0, detail, waits_until=later.at, period=of)
+        if status == "waiting":
+            retry_at = later.at.astimezone(UTC) if due_at(job, period, later.at) else None
+            if retry_at is None:  # the period's window closes first: a period of its own would do the work
+                log.warning("job.wait_past_its_period", job=job.name, period=iso(period), until=iso(later.at))
+    try:
+        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
+    except ConditionFailed:
+        _outlived_lease(store, job, period, lease.item, record)
+    run = JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at, lapsed)
+    if run.given_up:
+        log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
+    return run
+
+
+def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item, record: dict[str, Any]) -> None:
+    """Record a run's real outcome over "the process running it stopped", written by another
+    scheduler when this try, its last, outlived its lease (a slow source): its `done` was refused,
+    and `jobs list` said failed for good though the report went out. Likewise over its own record,
+    its lease counted again by another scheduler after the clock stepped back (`reanchored`): refused,
+    the run would be taken for stopped once that lease passed, and run again. A record of another try
+    (its lease passed, another scheduler ran the period again) is left as it is."""
+    stored = store.get(claimed.pk, claimed.sk)
+    stopped = stored is not None and (stored.data.get("status"), stored.data.get("detail")) == ("failed", STOPPED)
+    ours = stopped or (stored is not None and same_try(stored, claimed))
+    if stored is None or not ours or stored.data.get("attempts") != claimed.data["attempts"]:
+        log.warning("job.lease_lost", job=job.name, period=iso(period))
+        return
+    try:
+        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(stored.version))
+    except ConditionFailed:
+        log.warning("job.lease_lost", job=job.name, period=iso(period))
+        return
+    if stopped:
+        log.warning("job.outlived_lease", job=job.name, period=iso(period), status=record["status"], lease=str(LEASE))
+
+
+def _retry_at(job: Job[Any], period: datetime, attempts: int, now: datetime) -> tuple[datetime | None, bool]:
+    """When a failed run's period is tried again, None when it is not (no try left, or its next
+    period comes first: the schedules then serve that one); and whether it lapses: it has tries
+    left, but its catch-up window closes before the retry with no period started by then."""
+    if attempts >= MAX_ATTEMPTS:
+        return None, False
+    at = now + retry_after(attempts)
+    if due_at(job, period, at):
+        return at, False
+    if job.waits and orphaned(job, period):  # its catch-up window closes first, and no period of its own follows
+        return None, True
+    return None, job.schedule.due_period(at) is None and job.schedule.previous_fire(at) == period
