@@ -464,7 +464,7 @@ def test_a_job_failing_on_every_try_reaches_the_dead_letter_queue_by_raising_on_
     def broken(app: App, period: datetime) -> str:
         raise RuntimeError("the store's sweep broke")
 
-    monkeypatch.setattr("firstmate.jobs.sweep_expired", broken)
+    monkeypatch.setattr("firstmate.jobs.catalog.sweep_expired", broken)
     clock.set(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep is due from 16:17
     first = handlers.job_handler({"job": "sweep"}, None)
     assert first["ran"] == 1 and first["detail"].startswith("failed (try 1; tried again at 16:28 UTC)")
@@ -489,7 +489,7 @@ def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_th
             raise RuntimeError("the reminders broke")
         return "0 reminders"
 
-    monkeypatch.setattr("firstmate.jobs.crew_reminders", reminders)
+    monkeypatch.setattr("firstmate.jobs.catalog.crew_reminders", reminders)
     clock.set(datetime(2026, 6, 1, 16, 1, tzinfo=UTC))  # the hourly jobs ran at 16:00: only the 5-minute ones due
 
     def period() -> dict[str, Any]:
@@ -524,7 +524,7 @@ def test_a_job_failing_too_late_in_its_catch_up_window_to_be_retried_reaches_the
     def broken(app: App, period: datetime) -> str:
         raise RuntimeError("the archive bucket is unreachable")
 
-    monkeypatch.setattr("firstmate.jobs.sweep_archives", broken)
+    monkeypatch.setattr("firstmate.jobs.catalog.sweep_archives", broken)
     clock.set(datetime(2026, 6, 1, 9, 20, tzinfo=UTC))
     late = "job archive_sweep failed \\(try 1\\) too late in its catch-up window to be tried again; its next period"
     with pytest.raises(RuntimeError, match=late) as raised:
@@ -554,7 +554,7 @@ def test_a_job_whose_last_try_was_stopped_reaches_the_dead_letter_queue(
             raise RuntimeError("HubSpot answered 503")
         raise Stopped
 
-    monkeypatch.setattr("firstmate.jobs.weekly_reports", report)
+    monkeypatch.setattr("firstmate.jobs.catalog.weekly_reports", report)
     clock.set(datetime(2026, 11, 2, 15, 0, 5, tzinfo=UTC))  # Monday 07:00 in Los Angeles
     raised = []
     for _ in range(12):  # the */5 schedules' passes, every 10 minutes for two hours
@@ -577,7 +577,7 @@ def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spe
     def broken(app: App, period: datetime) -> str:
         raise RuntimeError("the store's sweep broke")
 
-    monkeypatch.setattr("firstmate.jobs.sweep_expired", broken)
+    monkeypatch.setattr("firstmate.jobs.catalog.sweep_expired", broken)
     clock.set(datetime(2026, 6, 1, 13, 18, tzinfo=UTC))
     raised = []
     for _ in range(3 * 6):  # three hours of the 10-minute passes
@@ -728,11 +728,12 @@ def test_role_reports_out_of_their_functions_time_stop_waiting_for_the_weekly_re
 
     from firstmate import jobs
     from firstmate.domain.shared import iso
+    from firstmate.jobs import catalog, roles
     from firstmate.ports import Item
     from firstmate.services.scheduler import RUNS_PK, last_runs
 
-    monkeypatch.setattr(jobs, "WEEKLY_WAIT_EVERY_S", 0.1)  # the function's minutes as tenths of seconds: 6 s waited out
-    monkeypatch.setattr(jobs, "ROLE_MARGIN_S", 2.0)  # the wait ends a second in: two left for the rest
+    monkeypatch.setattr(roles, "WEEKLY_WAIT_EVERY_S", 0.1)  # the function's minutes as 0.1 s: 6 s waited out
+    monkeypatch.setattr(catalog, "ROLE_MARGIN_S", 2.0)  # the wait ends a second in: two left for the rest
     clock.set(datetime(2026, 11, 16, 15, 0, 5, tzinfo=UTC))  # Monday 07:00 in Los Angeles
     weekly = jobs.weekly_schedule(aws_app.settings, "weekly_report", "")
     record = Item(RUNS_PK, f"weekly_report#{weekly.period_key(weekly.previous_fire(clock.now()))}",

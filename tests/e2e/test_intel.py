@@ -533,7 +533,7 @@ def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_w
     def crashing(*args: object, **kwargs: object) -> object:
         raise UnicodeEncodeError("ascii", "EAA\u2019", 3, 4, "ordinal not in range(128)")
 
-    monkeypatch.setattr("firstmate.jobs.run_weekly", crashing)
+    monkeypatch.setattr("firstmate.jobs.weekly.run_weekly", crashing)
     clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=UTC))  # the next Monday
     assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
     failed = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]

@@ -1,0 +1,65 @@
+"""The sweeps: expired store items and unchecked uploads (giving older items the keys later readers need), and
+raw API archives past their 90 days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+
+from firstmate.bootstrap import App
+from firstmate.errors import BlobError, StoreError
+from firstmate.services.business import list_orgs
+from firstmate.services.clash_index import index_pending
+from firstmate.services.crew_freed import list_left_out_pending
+from firstmate.services.intel import sweep_archive
+from firstmate.services.outbox_list import reindex_pending
+from firstmate.services.photos import sweep_quarantine
+from firstmate.services.report_list import index_runs_pending
+
+log = structlog.get_logger(__name__)
+
+
+def sweep_expired(app: App, period: datetime) -> str:
+    """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
+    local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there).
+    Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
+    entries stored before the admin list read them by index are given its keys, "Double booked!"
+    messages queued before they were named under their trips are so named, weekly runs stored before
+    the reports page listed them by index are given its keys, and trips booked before they kept who they left out
+    for being busy are given that list (`list_left_out_pending`), once per org."""
+    removed = app.store.sweep_expired()
+    orgs = list_orgs(app.store)
+    upgrades = (
+        reindex_pending(app.store, orgs),
+        index_pending(app.store, orgs),
+        index_runs_pending(app.store, orgs),
+        list_left_out_pending(app, orgs),
+    )
+    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
+    also = f"; {indexed}" if indexed else ""
+    if app.counters is not app.store:
+        try:
+            removed += app.counters.sweep_expired()
+        except StoreError as exc:  # /healthz shows it; the store's own sweep is done all the same
+            log.warning("sweep.counters_failed", error=str(exc))
+            return f"{removed} expired items removed{also}; rate-limit counts not swept ({exc})"
+    return f"{removed} expired items removed{also}"
+
+
+def _unchecked_uploads_swept(app: App) -> str:
+    """What the sweep of local uploads nobody checked did ("2 unchecked uploads removed"), or "" for none; on S3
+    the bucket's lifecycle rule does it. A folder it cannot write is logged, and swept on the next run."""
+    if app.settings.blobs != "local":
+        return ""
+    try:
+        removed = sweep_quarantine(app, app.clock.now())
+    except BlobError as exc:
+        log.warning("sweep.quarantine_failed", error=str(exc))
+        return ""
+    return f"{removed} unchecked upload{'' if removed == 1 else 's'} removed" if removed else ""
+
+
+def sweep_archives(app: App, period: datetime) -> str:
+    """Delete raw API archives older than 90 days."""
+    return f"{sweep_archive(app, app.clock.now())} archived pages removed"
