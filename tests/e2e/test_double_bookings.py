@@ -451,19 +451,19 @@ def test_a_check_the_store_failed_is_kept_for_the_next_pass_of_the_job(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from firstmate.errors import StoreUnavailable
-    from firstmate.services import trips
+    from firstmate.services.trips import clashes
 
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="K-1")
 
-    real, busy = trips.enqueue_told, True
+    real, busy = clashes.enqueue_told, True
 
     def enqueue_told(*args: Any) -> int:
         if busy:
             raise StoreUnavailable("the store is busy")
         return real(*args)
 
-    monkeypatch.setattr(trips, "enqueue_told", enqueue_told)
+    monkeypatch.setattr(clashes, "enqueue_told", enqueue_told)
     post(client, api_key, external_id="K-2", start="2026-06-13T17:00:00-07:00")  # its own check fails
     outcome = run_fanouts(demo_app)  # and so does the job's
     assert outcome == "0 notices queued; 0 calendar entries checked, 0 double bookings told, 2 left for the next pass"
@@ -575,7 +575,7 @@ def test_a_store_failing_after_the_booking_was_written_still_answers_created(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from firstmate.errors import StoreUnavailable
-    from firstmate.services import trips
+    from firstmate.services.trips import clashes
 
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="B-1")
@@ -583,7 +583,7 @@ def test_a_store_failing_after_the_booking_was_written_still_answers_created(
     def busy() -> None:
         raise StoreUnavailable("the store is busy")
 
-    monkeypatch.setattr(trips, "enqueue_told", first_time(trips.enqueue_told, busy))
+    monkeypatch.setattr(clashes, "enqueue_told", first_time(clashes.enqueue_told, busy))
     answer = client.post("/api/v1/bookings", json=booking_body(external_id="B-2", start="2026-06-13T17:00:00-07:00"),
                          headers={"Authorization": f"Bearer {api_key}"})  # fmt: skip
     assert answer.status_code == 201 and clash_messages(demo_app) == []  # recorded: "created", not 503

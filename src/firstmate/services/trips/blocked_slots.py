@@ -1,0 +1,173 @@
+"""Blocked slots: a boat's time blocked by a calendar export or a marketplace request's hold, kept under the
+export's UID in the channel that listed it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from firstmate.domain.bookings import BLOCKED_SLOTS, IntakeResult, newest_sequence, numbered_below
+from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
+from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
+from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.trips.clashes import DEFERRED_CHECK, check_owed
+from firstmate.services.trips.keys import calendar_pk, calendar_sk, intake_pk
+from firstmate.services.trips.long_blocks import long_blocks_write
+
+MAX_ATTEMPTS = 8
+
+
+def record_blocked_slot(
+    ctx: Context,
+    org: str,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    title: str,
+    asset: str | None,
+    cancelled: bool,
+    *,
+    sequence: int | None = None,
+    source: str = "",
+    held_until: datetime | None = None,
+    asked: int | None = None,
+) -> IntakeResult:
+    """Block a boat's time (from a calendar export, or a request's hold), keyed by the export's UID. Idempotent; a
+    changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
+    export numbered (`sequence`) below the highest number it has had is older news and changes
+    nothing (an old export revived a hold a newer one cancelled); `source` is the channel whose
+    export listed it, whose requests of the same UID it holds. Returns what was done. The trips
+    already booked in the slot are the caller's to check and tell (`blocked_slot_key`,
+    `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
+    entry's check to it for a while (`DEFERRED_CHECK`). `held_until`: when a marketplace's request
+    held stops holding the boat unanswered; `asked`: the number of the email that held or released it
+    (its send time), of a series of its own: an email below the highest is older news."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    boat = profile.asset(asset) if asset else None
+    if asset and boat is None:
+        raise InvalidInput(f"unknown boat {asset!r}")
+    now = ctx.clock.now()
+    lapses = f"|{held_until.isoformat()}" if held_until else ""  # a slot without is fingerprinted as it always was
+    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}{lapses}".encode()).hexdigest()[:24]
+    for _ in range(MAX_ATTEMPTS):
+        anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
+        newest = anchor.data.get("sequence") if anchor else None
+        if anchor and numbered_below(sequence, newest):
+            return IntakeResult.UNCHANGED
+        emailed = anchor.data.get("asked") if anchor else None
+        if anchor and numbered_below(asked, emailed):
+            return IntakeResult.UNCHANGED  # a request older than the email that declined or asked it again
+        highest = newest_sequence(sequence, newest)
+        if anchor and anchor.data["fingerprint"] == fingerprint:
+            if highest != newest:  # listed again unchanged with a higher number: one between is older
+                try:
+                    ctx.store.put(
+                        Item(anchor.pk, anchor.sk, {**anchor.data, "sequence": highest}), VersionIs(anchor.version)
+                    )
+                except ConditionFailed:
+                    continue  # changed meanwhile: read again and decide again
+            return IntakeResult.UNCHANGED
+        entry = CalendarEntry(
+            uid=_slot_calendar_uid(anchor_sk),
+            org=org,
+            entity=boat.entity if boat else "",
+            asset=asset or "",
+            kind=EntryKind.BLOCKED,
+            title=title[:200],
+            start=start,
+            end=end,
+            cancelled=cancelled,
+            updated_at=now,
+            channel=source,
+            reference=uid if held_until else "",  # a request's: the one to answer, where a clash is told
+            held_until=held_until,
+        )
+        new_sk = calendar_sk(start, entry.uid)
+        writes: list[Write] = []
+        if anchor is None:
+            entry = next_sequence(None, entry)
+            condition: Condition = Absent()
+        else:
+            old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
+            entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
+            condition = VersionIs(anchor.version)
+            if anchor.data["cal_sk"] != new_sk:
+                writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
+        kept = {
+            "uid": uid,
+            "fingerprint": fingerprint,
+            "cal_sk": new_sk,
+            "source": source or (anchor.data.get("source", "") if anchor else ""),
+        }
+        kept |= {"sequence": highest} if highest is not None else {}
+        kept |= {"asked": last} if (last := newest_sequence(asked, emailed)) is not None else {}
+        writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+        writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
+        writes += long_blocks_write(ctx.store, org, entry, now)
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue
+        if cancelled:
+            return IntakeResult.CANCELLED
+        return IntakeResult.CREATED if anchor is None else IntakeResult.UPDATED
+    raise Conflict("the blocked slot kept changing while it was being saved", hint="import again")
+
+
+@dataclass(frozen=True)
+class BlockedSlotRecord:
+    """What the intake keeps of a blocked slot (a hold) an export listed under its UID."""
+
+    cal_sk: str  # its calendar entry's key
+    source: str  # the channel whose export listed it ("" when recorded before slots kept it)
+    sequence: int | None  # the highest revision number the export gave it (none before 2026-12-06)
+
+
+def blocked_slot_record(store: Store, org: str, uid: str, source: str) -> BlockedSlotRecord | None:
+    """The intake's record of the blocked slot with the export's `uid` in channel `source` (None for
+    one never recorded)."""
+    anchor = _slot_anchor(store, org, uid, source)[1]
+    if anchor is None:
+        return None
+    sequence = anchor.data.get("sequence")
+    return BlockedSlotRecord(
+        str(anchor.data["cal_sk"]), str(anchor.data.get("source", "")), int(sequence) if sequence is not None else None
+    )
+
+
+def blocked_slot_key(store: Store, org: str, uid: str, source: str) -> str | None:
+    """The calendar key of the blocked slot with the export's `uid` in channel `source` (None for one
+    never recorded)."""
+    record = blocked_slot_record(store, org, uid, source)
+    return record.cal_sk if record else None
+
+
+def _slot_anchor(store: Store, org: str, uid: str, source: str) -> tuple[str, Item | None]:
+    """The intake key of channel `source`'s blocked slot `uid`, and its record if there is one. Each
+    channel's slots are its own (`block@<source>#<uid>`: two channels may list the same id; "@", which no
+    key of the older form has after "block", keeps a UID holding "#" from reading as one of those); one
+    recorded before that (`block#<uid>`) stays where it is, taken for its channel's or, kept without
+    one, for any channel's, as it was."""
+    legacy = f"{BLOCKED_SLOTS}#{uid}"
+    own = f"{BLOCKED_SLOTS}@{source}#{uid}" if source else legacy
+    anchor = store.get(intake_pk(org), own)
+    if anchor is not None or own == legacy:
+        return own, anchor
+    old = store.get(intake_pk(org), legacy)
+    # the older record is this channel's, or of no channel; another channel's (or UID's) is another hold
+    if old is not None and old.data.get("uid", uid) == uid and old.data.get("source", "") in ("", source):
+        return legacy, old
+    return own, None
+
+
+def _slot_calendar_uid(anchor_sk: str) -> str:
+    """The calendar UID of the blocked slot the intake keeps at `anchor_sk` (of a slot recorded before
+    slots were kept per channel, as it was: a hash of the export's UID alone)."""
+    digest = hashlib.sha256(anchor_sk.removeprefix(f"{BLOCKED_SLOTS}#").encode()).hexdigest()[:20]
+    return f"block-{digest}@firstmate"
