@@ -251,15 +251,15 @@ def test_a_store_failing_as_an_import_checks_its_rows_leaves_them_in_and_says_so
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from firstmate.errors import StoreUnavailable
-    from firstmate.services import imports
+    from firstmate.services.imports import clash_check
 
     clash, survey = _imported_pair(demo_app, api_key)
 
     def down(*_: object) -> tuple[list[object], int]:
         raise StoreUnavailable("the store did not answer")
 
-    monkeypatch.setattr(imports, "tell_double_bookings", down)
-    report = imports.import_records(demo_app, "demo", [clash, survey])
+    monkeypatch.setattr(clash_check, "tell_double_bookings", down)
+    report = import_records(demo_app, "demo", [clash, survey])
     assert dict(report.counts) == {"created": 1, "blocked created": 1} and report.double_booked == []
     assert report.unchecked == [
         "csv I-1: the store did not answer (the fanouts job tells any within the hour)",
@@ -288,10 +288,10 @@ def test_marks_the_store_keeps_an_import_from_dropping_are_checked_by_the_job_an
 def test_a_batch_of_marks_the_store_refuses_to_drop_leaves_the_next_batches_dropped(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import imports
+    from firstmate.services.imports import clash_check
 
     clash, survey = _imported_pair(demo_app, api_key)
-    monkeypatch.setattr(imports, "MAX_TRANSACTION_WRITES", 1)  # a batch per mark
+    monkeypatch.setattr(clash_check, "MAX_TRANSACTION_WRITES", 1)  # a batch per mark
     batches = refuse_mark_drops(demo_app, monkeypatch, lambda nth: nth == 1)
     import_records(demo_app, "demo", [clash, survey])
     monkeypatch.undo()
@@ -302,18 +302,18 @@ def test_a_mark_written_while_an_import_checks_its_row_is_left_for_the_job(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from firstmate.ports import Store
-    from firstmate.services import imports
+    from firstmate.services.imports import clash_check
     from firstmate.services.trips import check_owed
 
     clash, survey = _imported_pair(demo_app, api_key)
-    owed_marks = imports.owed_marks
+    owed_marks = clash_check.owed_marks
 
     def then_another_writer(store: Store, org: str, key: str) -> Any:
         found = owed_marks(store, org, key)
         store.transact([check_owed(org, key)])  # a change to the entry by another writer, after the read
         return found
 
-    monkeypatch.setattr(imports, "owed_marks", then_another_writer)
+    monkeypatch.setattr(clash_check, "owed_marks", then_another_writer)
     import_records(demo_app, "demo", [clash, survey])
     monkeypatch.undo()
     assert len(demo_app.store.query("ORG#demo#CHECKS", "").items) == 2  # theirs, which the import's check may predate
@@ -329,7 +329,7 @@ def test_the_cli_names_the_rows_it_could_not_check(home: Path, tmp_path: Path, m
     def down(*_: object) -> tuple[list[object], int]:
         raise StoreUnavailable("the store did not answer")
 
-    monkeypatch.setattr("firstmate.services.imports.tell_double_bookings", down)
+    monkeypatch.setattr("firstmate.services.imports.clash_check.tell_double_bookings", down)
     csv = tmp_path / "one.csv"
     csv.write_text(
         "external_id,asset,start,duration_hours,guest_count,gross_amount,currency,lead_name,lead_email\n"

@@ -1,0 +1,200 @@
+"""Check every parsed booking record, then import them all or, if any is wrong, none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache, partial
+
+from firstmate.domain.bookings import BookingRequest, IntakePath, IntakeResult, cancellation_of
+from firstmate.domain.intake import BlockedSlot, CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import NotFound
+from firstmate.services.bookings import cancelled_first_words, orchestrate_booking, over_limit
+from firstmate.services.business import load_business
+from firstmate.services.context import Context
+from firstmate.services.imports.cancellations import (
+    bookings_by_reference,
+    cancelled_by_reference,
+    cancelled_elsewhere,
+    cancelled_first,
+    hold_cancelled_first_words,
+    remembered_by_reference,
+    remembered_words,
+    same_reference,
+)
+from firstmate.services.imports.clash_check import check_written
+from firstmate.services.imports.holds import (
+    REQUEST_HELD,
+    hold_declined,
+    hold_request,
+    older_than_its_hold,
+    release_hold,
+    retire_hold,
+)
+from firstmate.services.imports.listings import anchor_of, as_placed, booked_as, guestless_move
+from firstmate.services.imports.report import ImportReport
+from firstmate.services.outbox import from_item, outbox_pk
+from firstmate.services.paging import all_items
+from firstmate.services.trips import blocked_slot_key, calendar_sk, record_blocked_slot
+
+
+def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> list[RowError]:
+    """Every problem that would stop the import, found before anything is written."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
+    errors = [r for r in records if isinstance(r, RowError)]
+    for index, record in enumerate(records, start=1):
+        if isinstance(record, BookingRequest):
+            try:
+                profile.place(record.entity, record.asset)
+            except ValueError as exc:
+                # named by its file's row, as the parser names its problems; counted, "record 2" was row 4
+                errors.append(RowError(f"{record.place or f'record {index}'} ({record.external_id})", str(exc)))
+        elif isinstance(record, BlockedSlot):
+            try:  # a slot blocks a boat's calendar: a property or a vehicle is no boat
+                if record.asset:
+                    profile.place(None, record.asset)
+            except ValueError as exc:
+                errors.append(RowError(f"record {index} ({record.uid})", str(exc)))
+            errors += guestless_move(ctx, profile, index, record)
+    return errors
+
+
+def import_records(
+    ctx: Context,
+    org: str,
+    records: Sequence[ParsedRecord],
+    progress: Callable[[int], None] = lambda _: None,
+    checking: Callable[[int, int], None] = lambda done, of: None,
+) -> ImportReport:
+    """Orchestrate every booking and record every blocked slot, after checking them all; then, once
+    the whole file is in, look for their double bookings as things then stand (a later row may have
+    cancelled or moved a trip), and tell the operations manager of those untold. `progress` is
+    called for each record written; `checking` with how many bookings and slots were checked, of how
+    many. A calendar event without guest lines whose UID is a booking of its channel is that booking
+    (cancelled, or as it stands); a booking whose UID held a blocked slot (a hold) cancels the slot. A
+    cancellation by reference alone of a booking never recorded is remembered (`remember_cancellation`: its
+    booking, when it comes, is recorded cancelled, told to the operations manager alone), and releases its
+    reference's hold."""
+    report = ImportReport(errors=check_records(ctx, org, records))
+    if report.errors:
+        return report
+    profile = load_business(ctx.store, org)
+    if profile is None:  # check_records said so already; for the type checker
+        raise NotFound(f"no org {org!r}")
+    written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
+    limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
+    references = cache(partial(bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
+    remembered = cache(partial(remembered_by_reference, ctx, org))  # read once, by the first booking created
+    created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
+    # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file run
+    # again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
+    repeated: dict[tuple[str, str], str] = {}
+    for record in records:
+        if isinstance(record, BlockedSlot) and (booked := booked_as(ctx, org, record)):
+            # one UID is one reservation: listed without its guests, it is still the booking
+            record = (
+                cancellation_of(booked, sequence=record.sequence)
+                if record.cancelled
+                else as_placed(booked, record, anchor_of(ctx, org, record))
+            ).numbered_in(IntakePath.CALENDAR)
+        if isinstance(record, CancelledByReference):
+            cancelling = cancelled_by_reference(ctx, org, record)
+            if isinstance(cancelling, IntakeResult):  # of a booking never recorded: remembered
+                if slot := release_hold(ctx, org, record.external_id, record.source, None, asked=record.sequence):
+                    report.counts["blocked cancelled"] += 1
+                    written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                        ctx, org, record.external_id, record.source, slot.title
+                    )
+                report.counts["unchanged" if cancelling is IntakeResult.UNCHANGED else "cancellation remembered"] += 1
+                report.not_booked.append(remembered_words(profile, record, cancelling, slot))
+                report.same_reference += same_reference(ctx, profile, record.source, record.external_id, references())
+                progress(1)
+                continue
+            record = cancelling
+        if isinstance(record, BookingRequest) and (declined := hold_declined(ctx, org, record)):
+            report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
+        elif isinstance(record, BookingRequest) and older_than_its_hold(ctx, org, record):
+            report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
+        elif isinstance(record, BookingRequest):
+            if (again := repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
+                created.add(again)
+            outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=created)
+            report.counts["cancelled before it arrived" if outcome.cancelled_first else outcome.result.value] += 1
+            named = f"{record.source} {record.external_id}"
+            booking = outcome.booking  # as last written: its calendar key
+            if outcome.cancelled_first:
+                report.not_booked.append(cancelled_first_words(booking))
+            if outcome.result is IntakeResult.CREATED:
+                created.add(booking.id)
+                report.same_reference += cancelled_elsewhere(ctx, profile, booking, remembered())
+            elif outcome.result is IntakeResult.UNCHANGED:
+                repeated[(record.source, record.external_id)] = booking.id
+            written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
+            if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
+                report.over += 1  # said, so that nobody wonders why the crew were not told
+            elif outcome.result is IntakeResult.CREATED and record.start <= ctx.clock.now():
+                report.under_way += 1  # the operations manager designates its crew, if any are to be named
+            # a cancellation never heard of (one remembered named them when it was imported)
+            if outcome.result is IntakeResult.CANCELLED and booking.revision == 1 and not outcome.cancelled_first:
+                report.same_reference += same_reference(ctx, profile, record.source, record.external_id, references())
+            limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
+            if line := over_limit(profile, booking):
+                limits[booking.id] = f"{named}: {line}"
+            if title := retire_hold(ctx, org, record):
+                report.counts["blocked now booked"] += 1
+                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                    ctx, org, record.external_id, record.source, title
+                )
+        elif isinstance(record, NotBooked):
+            report.not_booked.append(f"{record.what} {record.why}")
+        elif isinstance(record, HeldRequest):
+            counted, said = hold_request(ctx, profile, record)
+            if counted:
+                report.counts[counted] += 1
+            if said:
+                report.not_booked.append(said)
+            if counted == REQUEST_HELD:
+                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                    ctx, org, record.external_id, record.source, record.title
+                )
+        elif isinstance(record, BlockedSlot):
+            # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
+            if stands := not record.cancelled and cancelled_first(anchor_of(ctx, org, record)):
+                report.not_booked.append(hold_cancelled_first_words(profile, record))
+            result = record_blocked_slot(
+                ctx,
+                org,
+                record.uid,
+                record.start,
+                record.end,
+                record.title,
+                record.asset,
+                record.cancelled or stands,
+                sequence=record.sequence,
+                source=record.source,
+            )
+            report.counts[f"blocked {result.value}"] += 1
+            written[f"block#{record.source}#{record.uid}"] = _slot_row(
+                ctx, org, record.uid, record.source, record.title
+            )
+        progress(1)
+    report.over_limit = list(limits.values())
+    check_written(ctx, profile, org, written, report, checking)
+    return report
+
+
+def _mail_waits(ctx: Context, org: str, booking_id: str) -> bool:
+    """Whether a message of the booking's trip still waits, never tried: what an import stopped part way left, its
+    rows' mail not sent yet. A booking whose mail went, or whose mail is no longer kept (sent months ago), is not
+    news to anybody at a later row (`unheard_so_far` would take no message kept for no word heard)."""
+    return any(
+        entry.status is OutboxStatus.PENDING and entry.attempts == 0
+        for entry in map(from_item, all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r"))
+    )
+
+
+def _slot_row(ctx: Context, org: str, uid: str, source: str, title: str) -> tuple[str, Callable[[], str | None]]:
+    """A blocked slot as the report names it, and how to find its calendar key once the file is in."""
+    return f"blocked slot “{title}”", partial(blocked_slot_key, ctx.store, org, uid, source)
