@@ -669,7 +669,7 @@ def test_someone_made_active_whose_asking_failed_is_told_to_the_operator_as_owed
     not, `org import --dry-run` had said "would be asked to crew 1 trip to come" and the import itself then said
     nothing of him at all: the operator could not tell he was not asked yet, nor that the `fanouts` job would ask
     him. The import says so now."""
-    from firstmate.services import crew_freed
+    from firstmate.services.crew_freed import asking
 
     home, file = tmp_path / "home", tmp_path / "org.toml"
     file.write_text(OWN_ORG.replace('qualifications = ["crew"]', 'qualifications = ["crew"]\nactive = false'))
@@ -680,7 +680,7 @@ def test_someone_made_active_whose_asking_failed_is_told_to_the_operator_as_owed
     def store_down(*args: object) -> frozenset[str]:
         raise StoreUnavailable("the store did not answer")
 
-    monkeypatch.setattr(crew_freed, "crew_busy_between", store_down)
+    monkeypatch.setattr(asking, "crew_busy_between", store_down)
     imported = org(home, "import", str(file))
     assert imported.exit_code == 0, imported.output
     assert (

@@ -280,16 +280,17 @@ def store_down_as_crew_are_asked(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """The store stops answering as the step that asks crew reads who is busy (the change itself saved before);
     it answers again once the returned list is emptied."""
     from firstmate.errors import StoreUnavailable
-    from firstmate.services import crew_freed
+    from firstmate.services.crew_freed import asking, freed
 
-    real, down = crew_freed.crew_busy_between, [True]
+    real, down = freed.crew_busy_between, [True]
 
     def busy_between(*args: Any) -> frozenset[str]:
         if down:
             raise StoreUnavailable("the store did not answer")
         return real(*args)
 
-    monkeypatch.setattr(crew_freed, "crew_busy_between", busy_between)
+    monkeypatch.setattr(freed, "crew_busy_between", busy_between)  # a trip's change freeing them
+    monkeypatch.setattr(asking, "crew_busy_between", busy_between)  # an import making them crew
     return down
 
 
@@ -464,10 +465,10 @@ def test_an_import_whose_asking_failed_midway_through_many_trips_still_sends_one
     """The store stops answering as the import's asking has written two of Priya's five trips: the `fanouts` job
     finishes it, and she gets the one mail listing all five, once, and no mail per trip."""
     from firstmate.errors import StoreUnavailable
-    from firstmate.services import crew_freed
+    from firstmate.services.crew_freed import asking
 
     trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    real, calls, down = crew_freed.crew_busy_between, [0], [True]
+    real, calls, down = asking.crew_busy_between, [0], [True]
 
     def busy_between(*args: Any) -> frozenset[str]:
         calls[0] += 1
@@ -475,7 +476,7 @@ def test_an_import_whose_asking_failed_midway_through_many_trips_still_sends_one
             raise StoreUnavailable("the store did not answer")
         return real(*args)
 
-    monkeypatch.setattr(crew_freed, "crew_busy_between", busy_between)
+    monkeypatch.setattr(asking, "crew_busy_between", busy_between)
     made_crew_by_an_import(demo_app)
     assert get_person(demo_app.store, "demo", "priya").active and mail_to(demo_app, "priya") == []
     assert made_crew_by_an_import(demo_app) == {}  # active already: no news to a later import

@@ -1,0 +1,36 @@
+"""Crew not asked to crew a trip because they were on another at its time, asked once they are free.
+
+A new trip's "Crew needed" goes to the active people qualified for its roles but those holding a role on another
+live trip at its time (one trip at a time). Who was left out is kept beside the trip, and asked once a change frees
+them; someone made crew is asked about the trips to come that did not ask them. The change that frees someone, or
+makes them crew, writes in its own transaction a mark that asking them is owed (`crew_owed`); the asking drops it
+once done, and the `fanouts` job finishes any a crash or a store failing left.
+
+- `lists`: who a trip left out (`NOT_ASKED`) and who it asked by a mail listing it (`ASKED_IN`).
+- `freed`: the crew a trip's change frees, asked to crew the trips that left them out (`ask_the_freed`).
+- `joined`: someone made active, qualified or added, asked about the trips to come (`ask_the_joined`).
+- `asking`: asking people made crew about one trip, and the one mail listing several trips.
+- `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
+"""
+
+from firstmate.services.crew_freed.backfill import list_left_out_pending
+from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
+from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
+from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
+
+__all__ = [
+    "NOT_ASKED",
+    "JoinedAsks",
+    "ask_freed",
+    "ask_joined",
+    "ask_listed",
+    "ask_the_freed",
+    "ask_the_joined",
+    "freed_by",
+    "joined",
+    "list_left_out_pending",
+    "moved_to_ask",
+    "not_asked",
+    "not_asked_held",
+    "not_asked_write",
+]
