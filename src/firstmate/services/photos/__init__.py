@@ -1,0 +1,32 @@
+"""The trip album: uploads go straight to blob storage, then are checked before they show.
+
+- `window`: when a trip's album takes uploads, and its opening and closing in words.
+- `uploads`: a form to send one photo straight to storage, then its check before it shows.
+- `screening`: what a file must be to join an album, and the photo as shown, without its metadata.
+- `album`: the album's photos, for guests of its own trip: listed, served, or linked to in storage.
+- `quarantine`: where uploads wait for their check, and the sweep of those nobody checked.
+- `stored_photos`: the photos taken before metadata was taken out at the upload, stripped in place.
+"""
+
+from firstmate.services.photos.album import list_photos, photo_content, photo_link
+from firstmate.services.photos.quarantine import QUARANTINE, sweep_quarantine
+from firstmate.services.photos.screening import photo_too_large, without_metadata
+from firstmate.services.photos.stored_photos import strip_stored_photos
+from firstmate.services.photos.uploads import check_upload, request_upload
+from firstmate.services.photos.window import album_opens_before, album_stays_open, upload_window
+
+__all__ = [
+    "QUARANTINE",
+    "album_opens_before",
+    "album_stays_open",
+    "check_upload",
+    "list_photos",
+    "photo_content",
+    "photo_link",
+    "photo_too_large",
+    "request_upload",
+    "strip_stored_photos",
+    "sweep_quarantine",
+    "upload_window",
+    "without_metadata",
+]

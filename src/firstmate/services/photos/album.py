@@ -1,0 +1,74 @@
+"""The photos of a trip's album, for guests of its own trip only: listed, served, or linked to in storage."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import structlog
+
+from firstmate.domain.photos import Photo
+from firstmate.errors import BlobNotFound, ConditionFailed, NotFound, StoreError
+from firstmate.ports import Item, VersionIs
+from firstmate.services.context import Context
+from firstmate.services.guests import CodeTarget
+from firstmate.services.paging import all_items
+from firstmate.services.trips import booking_pk
+
+log = structlog.get_logger(__name__)
+
+#: How long a link straight to a photo in storage works (long enough to load the album page).
+PHOTO_LINK_LIFETIME = timedelta(minutes=10)
+
+
+def list_photos(ctx: Context, target: CodeTarget) -> list[Photo]:
+    """The whole album (at most `album_max_photos`), oldest first."""
+    items = all_items(ctx.store, booking_pk(target.org, target.booking_id), "PHOTO#")
+    return sorted((Photo.model_validate(i.data) for i in items), key=lambda p: p.uploaded_at)
+
+
+def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[bytes, str]:
+    """A photo's bytes and type, for guests of its own trip only. NotFound for a photo whose file is gone
+    from storage (removed by hand, a bucket's rule), which the operator's log says the first time: the
+    guest read the storage's own refusal, naming the booking and where photos are kept, and nobody was told."""
+    photo = stored_photo(ctx, target, photo_id)
+    try:
+        return ctx.blobs.get(photo.key), photo.content_type
+    except BlobNotFound:
+        _gone(ctx, target, photo)
+        raise NotFound("this photo is no longer in the album", hint="the other photos of the album are there") from None
+
+
+def _gone(ctx: Context, target: CodeTarget, photo: Photo) -> None:
+    """Record that `photo`'s file is gone, logging it for the operator when it is first found so."""
+    if photo.missing_since is not None:
+        return
+    pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo.id}"
+    item = ctx.store.get(pk, sk)
+    if item is None or item.data.get("missing_since"):
+        return
+    marked = photo.model_copy(update={"missing_since": ctx.clock.now()})
+    try:
+        ctx.store.put(Item(pk, sk, marked.model_dump(mode="json")), VersionIs(item.version))
+    except ConditionFailed:  # another look at it found it gone first, and logged it
+        return
+    except StoreError as exc:  # not recorded: logged now, and again next time rather than never
+        log.warning("photos.missing_not_recorded", org=target.org, photo_id=photo.id, error=str(exc))
+    log.error(
+        "photos.file_missing", org=target.org, booking_id=target.booking_id, photo_id=photo.id, key=photo.key,
+        hint="the album lists a photo whose file storage no longer has: restore the file, or remove the photo",
+    )  # fmt: skip
+
+
+def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
+    """A short-lived link straight to a photo in storage, for guests of its own trip only; None
+    when the storage has no such links (then serve `photo_content`)."""
+    photo = stored_photo(ctx, target, photo_id)
+    return ctx.blobs.download_url(photo.key, expires_at=ctx.clock.now() + PHOTO_LINK_LIFETIME)
+
+
+def stored_photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
+    """The album's record of the photo `photo_id` of the trip of `target`; NotFound when it has none."""
+    item = ctx.store.get(booking_pk(target.org, target.booking_id), f"PHOTO#{photo_id}")
+    if item is None:
+        raise NotFound("no such photo")
+    return Photo.model_validate(item.data)

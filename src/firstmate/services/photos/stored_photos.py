@@ -1,0 +1,81 @@
+"""The photos albums took before their metadata was taken out at the upload: stripped in place, or taken out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import structlog
+
+from firstmate.domain.photos import sniff_image
+from firstmate.errors import BlobNotFound, InvalidInput
+from firstmate.ports import Delete
+from firstmate.services.context import Context
+from firstmate.services.photos.screening import DECODED, located, without_metadata
+from firstmate.services.trips import booking_pk
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class StoredPhotosStripped:
+    """What `strip_stored_photos` did: photos rewritten, photos that had nothing to take out, the HEICs saying where
+    they were taken that it took out of their albums, and the album files it left as they are, by key: HEICs saying
+    where they were taken (it cannot take one apart), and files that did not read as the photo they begin as."""
+
+    stripped: int = 0
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    located_heic: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = False) -> StoredPhotosStripped:
+    """Take the metadata out of the photos `org`'s albums took before it was taken out at the upload (until
+    2026-12-06: their GPS position, camera and owner were shown to every guest), as `without_metadata` does.
+    Safe to run again: a photo without metadata is left as it is. Each is rewritten whole, in place (a reader
+    sees the old file or the new). A HEIC saying where it was taken is named, or with `remove_located_heic`
+    taken out of its album (`remove_stored_photo`)."""
+    result = StoredPhotosStripped()
+    for blob in ctx.blobs.list(f"photos/{org}/"):
+        try:
+            data = ctx.blobs.get(blob.key)
+        except BlobNotFound:  # removed since it was listed
+            continue
+        sniffed = sniff_image(data)
+        if sniffed is not None and sniffed[0] not in DECODED:
+            if located(data) and remove_located_heic and remove_stored_photo(ctx, blob.key):
+                result.removed.append(blob.key)
+            elif located(data):
+                result.located_heic.append(blob.key)
+            else:
+                result.unchanged += 1
+            continue
+        try:
+            if sniffed is None:
+                raise InvalidInput("not a photo")
+            shown = without_metadata(data, sniffed[0])
+        except InvalidInput:
+            result.unreadable.append(blob.key)
+            continue
+        if shown == data:
+            result.unchanged += 1
+            continue
+        ctx.blobs.put(blob.key, shown, sniffed[0])
+        result.stripped += 1
+    log.info("photos.stored_stripped", org=org, stripped=result.stripped, unchanged=result.unchanged,
+             removed=len(result.removed), located_heic=len(result.located_heic),
+             unreadable=len(result.unreadable))  # fmt: skip
+    return result
+
+
+def remove_stored_photo(ctx: Context, key: str) -> bool:
+    """Take the photo stored under `key` (`photos/<org>/<booking>/<photo>.<ext>`) out of its album: its record,
+    then its file. A file taken out by hand left the album listing a photo that showed broken to every guest.
+    False, nothing removed, for a key of another shape (a file put there by hand, which no album lists)."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != "photos":
+        return False
+    _, org, booking_id, name = parts
+    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{name.split('.', 1)[0]}")])
+    ctx.blobs.delete(key)
+    return True
