@@ -1,9 +1,10 @@
-"""Asking people made crew about one trip to come (`ask_about_trip`), and the one mail listing several trips
-(`queue_listing`)."""
+"""Asking people made crew about one trip to come (`ask_about_trip`, what the trips of one asking share being
+`Asking`), and the one mail listing several trips (`queue_listing`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from firstmate.domain.bookings import Booking
@@ -40,13 +41,21 @@ def queue_listing(
         enqueue(ctx.store, org, [message], now)  # queued by another try meanwhile: once
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What the trips one asking looks at share (`ask_joined`, `list_left_out`): the business, how the people
+    asked were before (`{}`: nobody was crew), and when."""
+
+    ctx: Context
+    profile: BusinessProfile
+    before: Mapping[str, Person]
+    now: datetime
+
+
 def ask_about_trip(
-    ctx: Context,
-    profile: BusinessProfile,
+    asking: Asking,
     booking_id: str,
     people: list[Person],
-    before: Mapping[str, Person],
-    now: datetime,
     *,
     dry_run: bool,
     listing: Mapping[str, str] | None = None,
@@ -55,7 +64,7 @@ def ask_about_trip(
     `MAX_ATTEMPTS` tries). Raises ConditionFailed when it kept changing, and StoreError."""
     for attempt in range(MAX_ATTEMPTS):
         try:
-            return _ask_joined(ctx, profile, booking_id, people, before, now, dry_run, listing or {})
+            return _ask_joined(asking, booking_id, people, dry_run, listing or {})
         except ConditionFailed:
             if attempt == MAX_ATTEMPTS - 1:
                 raise  # the trip, its list or a message kept changing: left to the next try
@@ -70,17 +79,11 @@ def _was_crew(was: Person | None, roles: Iterable[str]) -> bool:
 
 
 def _ask_joined(
-    ctx: Context,
-    profile: BusinessProfile,
-    booking_id: str,
-    people: list[Person],
-    before: Mapping[str, Person],
-    now: datetime,
-    dry_run: bool,
-    listing: Mapping[str, str],
+    asking: Asking, booking_id: str, people: list[Person], dry_run: bool, listing: Mapping[str, str]
 ) -> tuple[set[str], set[str]]:
     """Ask `people` about one trip (`ask_joined`'s rules); those in `listing` are recorded as asked by the mail
     (its key) listing it, and get no mail of its own. The (asked, put on its list) of them."""
+    ctx, profile, before, now = asking.ctx, asking.profile, asking.before, asking.now
     org, pk = profile.org.id, booking_pk(profile.org.id, booking_id)
     booking_item, event_item = ctx.store.get(pk, "BOOKING"), ctx.store.get(pk, "EVENT")
     if booking_item is None or event_item is None:

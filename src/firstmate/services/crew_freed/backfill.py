@@ -18,7 +18,7 @@ from firstmate.errors import StoreError
 from firstmate.ports import MAX_TRANSACTION_WRITES
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed.asking import ask_about_trip, queue_listing
+from firstmate.services.crew_freed.asking import Asking, ask_about_trip, queue_listing
 from firstmate.services.crew_freed.joined import JOINED_AHEAD, LISTED_OVER, JoinedAsks, count_asks, listing_key
 from firstmate.services.crew_freed.lists import ASKED_IN, NOT_ASKED
 from firstmate.services.outbox import outbox_pk
@@ -58,7 +58,8 @@ def list_left_out(
     trips = [e.booking_id for e, item in zip(events, lists, strict=True) if item is None]
     # who each would ask, first: one asked about more than LISTED_OVER trips gets one mail listing them, keyed by
     # the upgrade (a later call lists the trips an earlier one wrote under the same mail, `ASKED_IN`)
-    plan = {trip: ask_about_trip(ctx, profile, trip, people, {}, now, dry_run=True) for trip in trips}
+    asking = Asking(ctx, profile, {}, now)
+    plan = {trip: ask_about_trip(asking, trip, people, dry_run=True) for trip in trips}
     counted: dict[str, int] = {}
     for asked, _ in plan.values():
         for person_id in asked:
@@ -81,7 +82,7 @@ def list_left_out(
         if most is not None and changed >= most:
             return changed, False
         for chunk in _asked_then_listed(people, *plan[trip]):
-            asked, waiting = ask_about_trip(ctx, profile, trip, chunk, {}, now, dry_run=False, listing=listing)
+            asked, waiting = ask_about_trip(asking, trip, chunk, dry_run=False, listing=listing)
             count_asks(done, asked, waiting)
             done.listed |= asked & listing.keys()
             for person_id in asked & listing.keys():

@@ -28,7 +28,7 @@ from firstmate.domain.people import Person
 from firstmate.errors import StoreError
 from firstmate.ports import Delete, Put
 from firstmate.services.context import Context
-from firstmate.services.crew_freed.asking import ask_about_trip, queue_listing
+from firstmate.services.crew_freed.asking import Asking, ask_about_trip, queue_listing
 from firstmate.services.crew_freed.lists import ASKED_IN
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, events_between
@@ -115,7 +115,8 @@ def ask_joined(
     trips = [e.booking_id for e in events_between(ctx.store, org, now, now + JOINED_AHEAD)
              if e.status is EventStatus.SCHEDULED and e.start > now]  # fmt: skip
     # who each trip would ask, first: one asked about more than LISTED_OVER trips gets one mail listing them
-    plan = {trip: ask_about_trip(ctx, profile, trip, people, before, now, dry_run=True) for trip in trips}
+    asking = Asking(ctx, profile, before, now)
+    plan = {trip: ask_about_trip(asking, trip, people, dry_run=True) for trip in trips}
     counted: dict[str, int] = {}
     for asked, _ in plan.values():
         for person_id in asked:
@@ -139,7 +140,7 @@ def ask_joined(
             count_asks(done, asked, waiting)
         return done
     for trip in [t for t in trips if any(plan[t])]:  # one that asks none of them, read a moment ago, is left
-        asked, waiting = ask_about_trip(ctx, profile, trip, people, before, now, dry_run=False, listing=listing)
+        asked, waiting = ask_about_trip(asking, trip, people, dry_run=False, listing=listing)
         count_asks(done, asked, waiting)
         for person_id in asked & listing.keys():
             owed[listing[person_id]].append(trip)
