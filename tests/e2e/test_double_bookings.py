@@ -413,11 +413,11 @@ def test_an_import_names_only_the_double_bookings_still_standing_once_the_whole_
 def left_untold(app: App, api_key: str, monkeypatch: pytest.MonkeyPatch, ref: str) -> TestClient:
     """`<ref>-1` booked, then `<ref>-2` an hour later on the same boat by a process that stopped right
     after writing it: a pair nobody was told of. The client that sent them."""
-    from firstmate.services import bookings
+    from firstmate.services.bookings import create  # where a new booking looks for its double bookings
 
     client = TestClient(create_app(app))
     post(client, api_key, external_id=f"{ref}-1")
-    monkeypatch.setattr(bookings, "report_double_bookings", first_time(bookings.report_double_bookings, lambda: []))
+    monkeypatch.setattr(create, "report_double_bookings", first_time(create.report_double_bookings, lambda: []))
     post(client, api_key, external_id=f"{ref}-2", start="2026-06-13T17:00:00-07:00")
     assert clash_messages(app) == []
     return client
@@ -475,7 +475,8 @@ def test_a_check_the_store_failed_is_kept_for_the_next_pass_of_the_job(
 def test_a_booking_written_again_while_two_passes_of_the_job_check_it_is_told_by_the_next(
     demo_app: App, api_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from firstmate.services import bookings, clash_checks
+    from firstmate.services import clash_checks
+    from firstmate.services.bookings import change  # where a changed booking looks for its double bookings
 
     client = TestClient(create_app(demo_app))
     post(client, api_key, external_id="M-1")
@@ -486,8 +487,8 @@ def test_a_booking_written_again_while_two_passes_of_the_job_check_it_is_told_by
         if next(checking) == 1:  # as one pass checks M-2, a second pass runs whole (a manual `jobs run`)...
             monkeypatch.setattr(clash_checks, "tell_double_bookings", real)
             assert run_fanouts(demo_app) == "0 notices queued; 2 calendar entries checked, 0 double bookings told"
-            stopped = first_time(bookings.report_double_bookings, lambda: [])
-            monkeypatch.setattr(bookings, "report_double_bookings", stopped)
+            stopped = first_time(change.report_double_bookings, lambda: [])
+            monkeypatch.setattr(change, "report_double_bookings", stopped)
             # ...then M-2 moves onto Sea Lark, its own check lost
             post(client, api_key, external_id="M-2", start="2026-06-13T17:00:00-07:00", asset="sea-lark")
         return real(*args)

@@ -94,13 +94,13 @@ def test_withdrawals_a_stopped_process_left_are_made_by_the_fanouts_job(
 ) -> None:
     """A large group's withdrawals too many for the change's transaction followed it, and nothing
     made them if the process stopped in between: the first move's mail went out after the second's."""
-    import firstmate.services.bookings as bookings
+    import firstmate.services.bookings.fanout as fanout
 
     _large_group(demo_app)
     _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")  # told to 100 guests, none sent yet
 
     with monkeypatch.context() as patched:
-        patched.setattr(bookings, "_withdraw", stopped)
+        patched.setattr(fanout, "_withdraw", stopped)
         with pytest.raises(Stopped):
             _book(demo_app, guest_count=120, start="2026-06-13T18:00:00-07:00")
     first_move = [e for e in outbox.list_entries(demo_app.store, "demo", limit=10_000) if ":r2:" in e.key]
@@ -116,13 +116,13 @@ def test_a_large_groups_change_left_half_done_is_finished_before_the_next(
     """A move whose process stopped after its write, then a price correction (told to the operations
     manager alone): the fanouts job dropped the move's marker as superseded, and the guests past the
     first transaction never heard of the move."""
-    import firstmate.services.bookings as bookings
+    import firstmate.services.bookings.fanout as fanout
 
     _large_group(demo_app)
 
     moved = {"guest_count": 120, "start": "2026-06-13T17:00:00-07:00"}
     with monkeypatch.context() as patched:
-        patched.setattr(bookings, "complete_fanout", stopped)
+        patched.setattr(fanout, "complete_fanout", stopped)
         with pytest.raises(Stopped):
             _book(demo_app, **moved)
     _book(demo_app, **moved, gross_amount="9900.00")  # the price corrected: news for nobody but the ops manager
@@ -164,13 +164,13 @@ def test_a_large_groups_fan_out_finished_late_leaves_a_double_booking_of_the_tri
     """The move's fan-out, finished by the job after another booking took the boat at the new time,
     withdrew that "Double booked!" too (as of a trip since moved), and it was never told; and a marker
     that could not be finished (its boat moved to another business line) refused every later change."""
-    import firstmate.services.bookings as bookings
+    import firstmate.services.bookings.fanout as fanout
     from firstmate.jobs import finish_fanouts
 
     outcome = _large_group(demo_app)
 
     with monkeypatch.context() as patched:
-        patched.setattr(bookings, "complete_fanout", stopped)
+        patched.setattr(fanout, "complete_fanout", stopped)
         with pytest.raises(Stopped):
             _book(demo_app, guest_count=120, start="2026-06-13T17:00:00-07:00")
     _book(demo_app, external_id="W-2", start="2026-06-13T18:00:00-07:00")  # the boat, at the moved trip's time
@@ -179,7 +179,7 @@ def test_a_large_groups_fan_out_finished_late_leaves_a_double_booking_of_the_tri
     assert [e.status.value for e in clashes] == ["pending"]
 
     with monkeypatch.context() as patched:
-        patched.setattr(bookings, "complete_fanout", stopped)
+        patched.setattr(fanout, "complete_fanout", stopped)
         with pytest.raises(Stopped):
             _book(demo_app, guest_count=120, start="2026-06-13T19:00:00-07:00")
     profile = demo_profile()

@@ -1,0 +1,236 @@
+"""A booking's next revision and all it fans out to: its crew event followed (another boat, another day, more
+guests), its calendar entry moved, reminders reworded, and who hears of it.
+"""
+
+from __future__ import annotations
+
+from firstmate.domain.bookings import Booking, BookingRequest, IntakeResult, revise
+from firstmate.domain.business import Asset, BusinessProfile, Entity
+from firstmate.domain.calendar import CalendarEntry, next_sequence
+from firstmate.domain.checklist import (
+    checked_elsewhere,
+    checked_for_another_day,
+    departed,
+    recount,
+    signed_for_another_line,
+)
+from firstmate.domain.crew import CrewEvent, follow_booking, jackets_for, move_to_boat, resolved, taken_off_by
+from firstmate.domain.guests import Guest, GuestStatus
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.domain.roster import clashes
+from firstmate.domain.timing import when
+from firstmate.errors import ConditionFailed
+from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.services.bookings.anchors import (
+    MAX_REMEMBERED,
+    _anchor_data,
+    _bodies_with,
+    _heard,
+    _kept,
+    _numbers,
+    _seen,
+    _seen_now,
+)
+from firstmate.services.bookings.create import _calendar_entry
+from firstmate.services.bookings.fanout import _commit, _finish_fanouts
+from firstmate.services.bookings.leads import _lead_followed
+from firstmate.services.context import Context
+from firstmate.services.crew_freed import ask_the_freed, not_asked_held
+from firstmate.services.crew_owed import freed_owed
+from firstmate.services.crew_trips import roster_marker
+from firstmate.services.notifications import (
+    CREW,
+    EVERYONE,
+    GUESTS,
+    LEAD,
+    OPS,
+    OTHER_GUESTS,
+    booking_notifications,
+    quiet_audiences,
+    still_unheard,
+)
+from firstmate.services.outbox import NOT_THEIRS, from_item, outbox_pk, reminders_followed, superseded, unheard_so_far
+from firstmate.services.paging import all_items
+from firstmate.services.trips import (
+    DEFERRED_CHECK,
+    booking_pk,
+    calendar_pk,
+    calendar_sk,
+    check_owed,
+    events_between,
+    report_double_bookings,
+)
+from firstmate.services.waiver_lines import lines_followed
+
+
+def _change(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    existing: Booking,
+    request: BookingRequest,
+    anchor: Item,
+    result: IntakeResult,
+    *,
+    sent: tuple[BookingRequest, tuple[str, str]],
+    tell: bool,
+    news: bool = False,
+) -> tuple[Booking, tuple[CalendarEntry, ...]]:
+    """The booking's next revision, `request` (`merge_revision` of the body `sent` as it was placed, kept
+    as its intake path's last word), and all it fans out to. With `news` (a booking the same import
+    created), it is news to whoever has heard nothing of the trip yet, all they were given still waiting."""
+    now = ctx.clock.now()
+    org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
+    _finish_fanouts(ctx, org, existing.id)
+    booking_item = ctx.store.get(pk, "BOOKING")
+    event_item = ctx.store.get(pk, "EVENT")
+    old_sk = calendar_sk(existing.request.start, existing.id)
+    entry_item = ctx.store.get(calendar_pk(org), old_sk)
+    if booking_item is None or event_item is None or entry_item is None:
+        raise ConditionFailed("the booking is being written by someone else")
+    booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
+    unheard = _unheard(ctx, profile, existing)  # who had heard nothing of the trip before this change
+    still = still_unheard(ctx, profile, booking, unheard, was_end=existing.request.end, at=now)  # and after it
+    booking = booking.model_copy(update={"unheard": tuple(sorted(still))})
+    booking, guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
+    line_writes: list[Write] = []
+    resign: list[str] = []  # who boarded on the old line's waiver: the new line's is theirs to sign now
+    if existing.entity != entity.id and not departed(CrewEvent.model_validate(event_item.data), now):
+        was = {g.id: g for g in guests}
+        guests, line_writes = lines_followed(ctx.store, org, booking.id, entity.waiver, guests, lead_writes)
+        resign = [g.name for g in guests if g.status is GuestStatus.ON_HOLD and was[g.id].status is not g.status]
+    # items stored before they kept their label's template take it from the boat they were made for
+    made_on = profile.asset(existing.asset)
+    before = resolved(CrewEvent.model_validate(event_item.data), made_on.checklist if made_on else ())
+    event = follow_booking(before, booking, group=len(guests))
+    if existing.asset != asset.id:
+        event = move_to_boat(event, asset.name, asset.roles, asset.checklist, group=len(guests))
+        event = checked_elsewhere(event, before.asset_name, at=now)  # a tick aboard the other boat checks nothing here
+    # put off to another day: what was checked for its day is checked again for the new one
+    event = checked_for_another_day(event, before.start, profile.org.timezone, at=now)
+    event = event.model_copy(update={"entity": entity.id, "asset": asset.id, "asset_name": asset.name})
+    # more people aboard than when the jackets were counted: they are counted again
+    event = recount(event, jackets_for(before.guest_count, len(guests), len(before.roles)), at=now)
+    event = signed_for_another_line(event, resign, entity.name, at=now)
+    # a new boat without a role someone held: they are off the trip, told, and shown so on its page
+    off_trip = {s.person_id: s.role for s in before.roles if s.person_id}
+    for slot in event.roles:
+        off_trip.pop(slot.person_id or "", None)
+    event = taken_off_by(event, off_trip)
+    entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
+    new_sk = calendar_sk(request.start, booking.id)
+    body, placed = sent
+    seen = _seen(anchor) + _heard(_seen_now(booking), body, placed)
+    kept = _anchor_data(existing.id, seen[-MAX_REMEMBERED:], body, _numbers(anchor), _bodies_with(anchor, body))
+    writes: list[Write] = [
+        Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **kept}), VersionIs(anchor.version)),
+        Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
+        Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
+    ]
+    if new_sk != old_sk:
+        writes.append(Delete(calendar_pk(org), old_sk, VersionIs(entry_item.version)))
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), Absent()))
+    else:
+        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json")), VersionIs(entry_item.version)))
+    writes.append(check_owed(org, new_sk, after=None if tell else now + DEFERRED_CHECK))
+    writes += lead_writes
+    was_end = existing.request.end
+    moved = (request.start, request.end) != (existing.request.start, existing.request.end)
+    # a trip moved onto another of its crew's trips, or onto its boat's: the operations manager hears of it
+    clashing = []
+    if moved:
+        holders = sorted({s.person_id for s in event.roles if s.person_id})
+        # before their trips are read (see roster); each lists this trip at its new times
+        writes += [roster_marker(ctx.store, org, p, holding=event, now=now) for p in holders]
+        if holders:
+            clashing = clashes(event, events_between(ctx.store, org, request.start, request.end, held_by=holders))
+    followed: list[Put] = []
+    if moved or booking.cancelled or off_trip:  # a reminder an outage held back would mislead its reader
+        departure = None if booking.cancelled else request.start
+        change = "was cancelled" if booking.cancelled else f"moved to {when(request.start, profile.org.timezone)}"
+        followed = reminders_followed(
+            ctx.store, org, event.id, departure=departure, now=now, change=change,
+            holders=frozenset(slot.person_id for slot in event.roles if slot.person_id),
+            leaving=f"moved to {asset.name}, without their role" if off_trip else NOT_THEIRS,
+        )  # fmt: skip
+    if not booking.cancelled:  # a reminder still to go names the boat and the role: reworded on another boat
+        from firstmate.services.reminders import reminders_reworded  # it reads bookings: imported here
+
+        on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
+        followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
+    writes += followed
+    unheard |= {LEAD} if readdressed else set()
+    unheard |= _never_reached(ctx.store, org, booking.id, guests)
+    quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
+    if readdressed and GUESTS in quiet:  # the lead at their new address hears of the trip; the others need not
+        quiet = quiet - {GUESTS} | {OTHER_GUESTS}
+    quiet -= unheard  # the trip is news to them, changed or not
+    busy, held = not_asked_held(ctx.store, org, booking.id)
+    writes.append(held)
+    # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
+    if (owed := freed_owed(org, before, event, now)) is not None:
+        writes.append(owed)
+    # an import's later row of a booking it created: who heard nothing yet (all they were given still waits) hears
+    # of the trip as this revision leaves it, as news; what waits for them is withdrawn in this same transaction
+    fresh, ops_waiting = unheard_so_far(ctx.store, org, existing, booking.revision, now) if news else (frozenset(), [])
+    fresh -= {CREW} if any(slot.person_id for slot in before.roles) else set()  # a role taken: they heard
+    fresh -= {GUESTS} if len(guests) > 1 else set()  # a guest added by the lead: they heard
+    for first_word in (fresh, frozenset()) if fresh else (frozenset(),):
+        notices = booking_notifications(
+            ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
+            off_trip=off_trip, quiet=quiet - first_word, unheard=unheard | first_word, busy=busy,
+        )  # fmt: skip
+        told = [put.item.sk for put in notices]
+        # a guest merged into the lead is told as the lead now: what still waits for them under their own id goes
+        merged = [m for g in guests if g.lead for m in g.merged]
+        told += [f"bk:{booking.id}:r{booking.revision}:guest:{m}" for m in merged]
+        withdrawn = superseded(ctx.store, org, booking, told, now, placed=entry.placed)
+        if OPS in first_word:  # the operations manager's first word of the trip is this revision's
+            withdrawn += ops_waiting
+        # decided only where it is written at once with the withdrawals it counts on: one sent meanwhile refuses it
+        if len(writes) + len(notices) + len(withdrawn) + len(line_writes) <= MAX_TRANSACTION_WRITES:
+            break
+    quiet, unheard = quiet - first_word, unheard | first_word
+    _commit(
+        ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
+        off_trip=off_trip, unheard=unheard, guests_followed=line_writes,
+    )  # fmt: skip
+    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
+    # moved, those it left out who are free at its new times
+    ask_the_freed(ctx, profile, before, event, owed=owed)
+    return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
+
+
+def _unheard(ctx: Context, profile: BusinessProfile, booking: Booking) -> frozenset[str]:
+    """Who has heard nothing of `booking`'s trip so far (history imported late, a year typed wrong, and
+    any change made while it was still over): to them its next change is news. Of a booking stored before
+    this was kept (`Booking.unheard`), who heard nothing of its first revision, as its second alone knew."""
+    if booking.cancelled:
+        return frozenset()
+    if booking.unheard is not None:
+        return frozenset(booking.unheard)
+    if booking.revision != 1:
+        return frozenset()
+    return still_unheard(ctx, profile, booking, EVERYONE, at=booking.created_at)
+
+
+def _never_reached(store: Store, org: str, booking_id: str, guests: list[Guest]) -> frozenset[str]:
+    """The audiences ("guest:<g>") of the guests but the lead whose invitation has not gone out (an outage held
+    it), whom no other mail of the trip reached and who did nothing on their page: a change is told them as their
+    invitation, with the trip as it is now (`booking_messages`); "Your trip has changed" told them of a trip they
+    never heard of. A guest whose invitation is no longer kept (sent long ago) is not one."""
+    invited, reached = set(), set()
+    for item in all_items(store, outbox_pk(org), f"bk:{booking_id}:"):
+        parts = item.sk.split(":")
+        if "guest" not in parts[:4] or parts.index("guest") + 1 >= len(parts):
+            continue
+        guest = parts[parts.index("guest") + 1]
+        if item.sk == f"bk:{booking_id}:guest:{guest}:invite":
+            invited.add(guest)
+        if from_item(item).status in (OutboxStatus.SENT, OutboxStatus.SENDING):
+            reached.add(guest)
+    never = invited - reached  # and one who said they are coming, or signed, on their page handed on has heard
+    return frozenset(
+        f"guest:{g.id}" for g in guests if not g.lead and g.id in never and g.status is GuestStatus.INVITED
+    )
