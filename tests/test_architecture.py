@@ -82,3 +82,16 @@ def test_public_functions_of_domain_and_services_have_docstrings() -> None:
                 if public and ast.get_docstring(node) is None:
                     missing.append(f"{path.relative_to(SRC)}:{node.name}")
     assert missing == []
+
+
+#: STYLE.md: "past ~400 lines a module becomes a package"; the margin lets a module near it take a fix first.
+MODULE_LINES_AT_MOST = 450
+
+
+def test_no_module_has_grown_past_the_point_where_it_becomes_a_package() -> None:
+    too_long = []
+    for path in SRC.rglob("*.py"):
+        lines = len(path.read_text().splitlines())
+        if lines > MODULE_LINES_AT_MOST:
+            too_long.append(f"{path.relative_to(SRC)}: {lines} lines")
+    assert too_long == [], "split these into packages of one-idea modules (STYLE.md, Small modules)"
