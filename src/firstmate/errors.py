@@ -16,6 +16,8 @@ Every error says what went wrong and what to do next, in one line a user can act
      ├── StoreError                   the store refused an operation
      │    ├── ConditionFailed         a conditional write's condition did not hold
      │    └── StoreUnavailable        the store is busy or unreachable (HTTP 503)
+     │         ├── LeaseHeld          another process holds the lease asked for: wait, or try again later
+     │         └── LeaseLost          a holder's lease was taken over: nothing more of its work is stored
      ├── BlobError                    the blob store refused an operation
      │    └── BlobNotFound            no blob under that key
      ├── SourceError                  an outside data source (Meta, HubSpot) refused or failed
@@ -33,6 +35,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # errors import nothing at run time: every layer imports them
+    from datetime import datetime
+
     from firstmate.domain.intake import RowError
 
 
@@ -144,6 +148,20 @@ class StoreUnavailable(StoreError):
 
     http_status = 503
     exit_code = 4
+
+
+class LeaseHeld(StoreUnavailable):
+    """Another process holds the lease asked for (`services.leases.exclusive`, past the wait): `since`, when it
+    took it ("" unknown); `until`, when it lapses should that process have stopped (None unknown)."""
+
+    def __init__(self, message: str, *, hint: str, since: str, until: datetime | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.since, self.until = since, until
+
+
+class LeaseLost(StoreUnavailable):
+    """A holder's lease was taken over by another process (`services.leases.Held`): nothing more of its work
+    is stored."""
 
 
 class BlobError(FirstmateError):

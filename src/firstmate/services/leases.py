@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 
 from firstmate.domain.shared import iso, to_epoch
-from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
+from firstmate.errors import ConditionFailed, LeaseHeld, LeaseLost, StoreError
 from firstmate.ports import Absent, Delete, Item, Put, VersionIs
 from firstmate.services.context import Context
 
@@ -71,10 +71,6 @@ class Held:
         return last is not None and last.data.get("holder") == self.token
 
 
-class LeaseLost(StoreUnavailable):
-    """A holder's lease was taken over by another process (`Held.confirm`): nothing more of its work is stored."""
-
-
 #: Beside each lease, who took it last (kept a day past its lease): a holder finding its lease run out
 #: tells from it whether another took it meanwhile, and was done.
 LAST = "#last"
@@ -91,15 +87,6 @@ def _take(ctx: Context, pk: str, name: str, token: str) -> Item:
         ]
     )
     return taken
-
-
-class LeaseHeld(StoreUnavailable):
-    """Another process holds the lease asked for (past the wait): `since`, when it took it ("" unknown); `until`,
-    when it lapses should that process have stopped (None unknown)."""
-
-    def __init__(self, message: str, *, hint: str, since: str, until: datetime | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.since, self.until = since, until
 
 
 @contextmanager

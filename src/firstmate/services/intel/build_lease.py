@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 
+from firstmate.errors import LeaseHeld, LeaseLost
 from firstmate.services.context import Context
 from firstmate.services.intel.weeks import moment_in
-from firstmate.services.leases import Held, LeaseHeld, LeaseLost, exclusive
+from firstmate.services.leases import Held, exclusive
 
 
 class BuildUnderWay(LeaseHeld):
