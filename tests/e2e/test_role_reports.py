@@ -1344,6 +1344,44 @@ def test_a_build_that_held_its_lease_too_long_stores_nothing_more_once_another_t
     assert report_app.store.get(*key) is not None  # nor did it release the other's lease
 
 
+def test_a_build_whose_lease_is_taken_over_while_it_stores_a_report_does_not_store_it(report_app: App) -> None:
+    """A build whose storing of one report outlived its lease, another build taking the day over meanwhile,
+    still stored that report (entry and files) over the other's turn: it stopped only before the next one.
+    Now the report's entry is stored only while nobody took the lease since: it stores nothing, puts back
+    the files it had written, and the other keeps its lease."""
+    from dataclasses import replace
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.domain.shared import iso
+    from firstmate.errors import LeaseLost
+    from firstmate.services import leases
+    from firstmate.services.reports import list_role_reports
+
+    clock = report_app.clock
+    assert isinstance(clock, FixedClock)
+    day = "reports/demo/roles/2026-11-21"
+    taken: list[object] = []
+
+    class SlowDisk(FailingWrites):
+        """Its first report file takes past the lease; another build takes the day over meanwhile."""
+
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if not taken:
+                clock.advance(leases.LEASE + timedelta(minutes=1))
+                other = leases.exclusive(report_app, "demo", "role-reports#2026-11-21", doing="building")
+                other.__enter__()  # (never left: the other build is still at it)
+                taken.append(other)
+            return super().put(key, data, content_type)
+
+    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix=day))
+    with pytest.raises(LeaseLost, match="another took over: nothing more of it was stored"):
+        run_role_reports(slow, "demo", ["billing"], as_of=TODAY)
+    assert taken and list_role_reports(report_app.store, "demo") == []  # no entry of the day's report
+    assert not [kind for kind in ("html", "txt", "json", "pdf") if report_app.blobs.head(f"{day}/billing.{kind}")]
+    lease = report_app.store.get("ORG#demo#LEASE", "role-reports#2026-11-21")
+    assert lease is not None and lease.data["since"] == iso(clock.now())  # the other build's, still held
+
+
 def test_a_long_build_keeps_its_lease_while_it_lives(report_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import timedelta
 

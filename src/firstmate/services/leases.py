@@ -2,13 +2,15 @@
 one report, where the one that fails puts back the files it replaced, and would put them back over
 the other's. A lease is a store item written on condition of its absence, expiring by itself should
 its holder die. One taken before the clock stepped back (NTP) is counted again from when a waiter
-gives up on it, rather than lasting the step longer (`_reanchor`)."""
+gives up on it, rather than lasting the step longer (`_reanchor`). A holder stores what the lease guards
+in one transaction with the lease's guard (`Held.transact`): a holder whose step outlived the lease, another
+having taken it over meanwhile, stores nothing, where a check before the write let through the write under way."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -17,7 +19,7 @@ import structlog
 
 from firstmate.domain.shared import iso, to_epoch
 from firstmate.errors import ConditionFailed, LeaseHeld, LeaseLost, StoreError
-from firstmate.ports import Absent, Delete, Item, Put, VersionIs
+from firstmate.ports import Absent, Check, Delete, Item, Put, VersionIs, Write
 from firstmate.services.context import Context
 
 log = structlog.get_logger(__name__)
@@ -30,9 +32,10 @@ WAIT_S = 60.0
 POLL_S = 0.1
 
 
-@dataclass(frozen=True)
+@dataclass
 class Held:
-    """A lease `exclusive` took: `confirm` before each write the lease guards."""
+    """A lease `exclusive` took: `confirm` before each step the lease guards, and store what it guards with
+    `transact`. `last`: the version of the lease's LAST item as this holder last wrote it (taking or renewing)."""
 
     ctx: Context
     org: str
@@ -40,6 +43,7 @@ class Held:
     name: str
     token: str
     doing: str
+    last: int
 
     def confirm(self) -> None:
         """Raise StoreUnavailable when the lease is no longer this holder's (held past LEASE, another
@@ -49,22 +53,46 @@ class Held:
         lease = self.ctx.store.get(self.pk, self.name)
         if lease is None and self._last_taken_by_me():
             try:  # ran out in a step longer than LEASE, and nobody took it since: still ours to take
-                lease = _take(self.ctx, self.pk, self.name, self.token)
+                lease, last = _take(self.ctx, self.pk, self.name, self.token)
+                self.last = last.version
             except ConditionFailed:  # taken just now by another
                 lease = None
         if lease is None or lease.data.get("holder") != self.token:
-            log.warning("lease.lost", org=self.org, lease=self.name)
-            raise LeaseLost(
-                f"this process was {self.doing} for over {int(LEASE.total_seconds() // 60)} minutes and another "
-                "took over: nothing more of it was stored",
-                hint="run it again",
-            )
+            raise self._lost()
         now = to_epoch(self.ctx.clock.now())
         if lease.ttl is not None and lease.ttl - now < LEASE.total_seconds() / 2:
             try:  # on its version: lost meanwhile, the next confirm says so
-                self.ctx.store.put(replace(lease, ttl=now + int(LEASE.total_seconds())), VersionIs(lease.version))
+                _, last = self.ctx.store.transact(
+                    [
+                        Put(replace(lease, ttl=now + int(LEASE.total_seconds())), VersionIs(lease.version)),
+                        # still ours (the lease's version says so): LAST kept a day past the lease renewed
+                        Put(_last_item(self.pk, self.name, self.token, self.ctx.clock.now())),
+                    ]
+                )
+                self.last = last.version
             except ConditionFailed:
                 self.confirm()
+
+    def transact(self, writes: Sequence[Write]) -> list[Item]:
+        """Apply `writes` as `Store.transact` does, only while nobody has taken the lease since this holder
+        did (its LAST item unchanged), in the same transaction: a step that outlived the lease, another holder
+        having taken it over meanwhile, writes none of them and raises LeaseLost. One that outlived it with
+        nobody taking it since writes them (the lease is still this holder's to take, as `confirm` has it).
+        Other failed conditions raise ConditionFailed with their own index, as `Store.transact`."""
+        try:
+            return self.ctx.store.transact([*writes, Check(self.pk, f"{self.name}{LAST}", VersionIs(self.last))])
+        except ConditionFailed as exc:
+            if exc.index != len(writes):
+                raise
+            raise self._lost() from None
+
+    def _lost(self) -> LeaseLost:
+        log.warning("lease.lost", org=self.org, lease=self.name)
+        return LeaseLost(
+            f"this process was {self.doing} for over {int(LEASE.total_seconds() // 60)} minutes and another "
+            "took over: nothing more of it was stored",
+            hint="run it again",
+        )
 
     def _last_taken_by_me(self) -> bool:
         last = self.ctx.store.get(self.pk, f"{self.name}{LAST}")
@@ -72,21 +100,25 @@ class Held:
 
 
 #: Beside each lease, who took it last (kept a day past its lease): a holder finding its lease run out
-#: tells from it whether another took it meanwhile, and was done.
+#: tells from it whether another took it meanwhile, and was done. Written at each take and renewal, its
+#: version moves on with each: unchanged, nobody took the lease since (`Held.transact`). (The lease's own
+#: version cannot say so: every lease taken anew starts at 1, and a waiter's `_reanchor` moves it on.)
 LAST = "#last"
 
 
-def _take(ctx: Context, pk: str, name: str, token: str) -> Item:
-    """Take the lease `name` (ConditionFailed while another holds it), noting who took it last."""
+def _take(ctx: Context, pk: str, name: str, token: str) -> tuple[Item, Item]:
+    """Take the lease `name` (ConditionFailed while another holds it), noting who took it last; returns
+    the lease and that note (LAST) as stored."""
     now = ctx.clock.now()
     lease = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
-    taken, _ = ctx.store.transact(
-        [
-            Put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent()),
-            Put(Item(pk, f"{name}{LAST}", {"holder": token, "since": iso(now)}, ttl=to_epoch(now + LEASE + DAY))),
-        ]
+    taken, last = ctx.store.transact(
+        [Put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent()), Put(_last_item(pk, name, token, now))]
     )
-    return taken
+    return taken, last
+
+
+def _last_item(pk: str, name: str, token: str, now: datetime) -> Item:
+    return Item(pk, f"{name}{LAST}", {"holder": token, "since": iso(now)}, ttl=to_epoch(now + LEASE + DAY))
 
 
 @contextmanager
@@ -95,12 +127,12 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
     `wait_s`, WAIT_S unless said; 0: not at all), then raise LeaseHeld: "another process is <doing>
     (since …)". Released at the end; a holder that dies leaves it to expire after LEASE (after LEASE
     from a waiter giving up, when it was taken before the clock stepped back). The block gets the lease
-    (`Held.confirm` before each write it guards)."""
+    (`Held.confirm` before each step it guards, `Held.transact` to store what it guards)."""
     wait = WAIT_S if wait_s is None else wait_s
     pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + wait, secrets.token_hex(8)
     while True:
         try:
-            _take(ctx, pk, name, token)
+            _, last = _take(ctx, pk, name, token)
             break
         except ConditionFailed:
             if time.monotonic() >= deadline:
@@ -114,7 +146,7 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
                 ) from None
             time.sleep(POLL_S)
     try:
-        yield Held(ctx, org, pk, name, token, doing)
+        yield Held(ctx, org, pk, name, token, doing, last.version)
     finally:
         _release(ctx, org, pk, name, token)
 

@@ -32,7 +32,7 @@ from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
 from firstmate.domain.snapshot import Invoice, LeftOut, Marketing, MarketingKpi, RevenueLine, Snapshot
 from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
-from firstmate.ports import Item, Secrets, Store
+from firstmate.ports import Item, Put, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
 from firstmate.reports.serial import data_file
 from firstmate.services.blob_sets import put_together
@@ -41,7 +41,7 @@ from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import load_data
 from firstmate.services.intel import list_runs
-from firstmate.services.leases import exclusive
+from firstmate.services.leases import Held, exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
@@ -309,9 +309,9 @@ def run_role_reports(
             held.confirm()  # held past its lease, another build may be storing: it stops here, not over that
             try:
                 lacking = [r for r in unbuilt if r != "ceo"] if role == "ceo" else []
-                runs.append(
-                    _role_run(ctx, profile, snapshot.as_of, document, out, send=send, resend=resend, lacking=lacking)
-                )
+                run = _role_run(ctx, held, profile, snapshot.as_of, document, out, send=send, resend=resend,
+                                lacking=lacking)  # fmt: skip
+                runs.append(run)
             except Exception as exc:  # one role's failure keeps none of the others from its readers
                 log.exception("reports.role_failed", org=org, role=role)
                 failed.append(exc)
@@ -322,6 +322,7 @@ def run_role_reports(
 
 def _role_run(
     ctx: Context,
+    held: Held,
     profile: BusinessProfile,
     as_of: date,
     document: ReportDocument,
@@ -331,7 +332,8 @@ def _role_run(
     resend: bool,
     lacking: Sequence[str] = (),
 ) -> RoleRun:
-    """Render, store and (with `send` or `resend`) queue one role's report. `lacking`: the reports
+    """Render, store (while `held` is still this build's) and (with `send` or `resend`) queue one role's
+    report. `lacking`: the reports
     whose findings the CEO's plan could not have; such a plan is sent as one of its own, so that the
     whole plan still goes out once they build (as the week's send, it kept the CEO on the partial one)."""
     org = profile.org.id
@@ -339,7 +341,7 @@ def _role_run(
     week = as_of - timedelta(days=as_of.weekday())
     role = document.role
     report = render_role(document, colour=colour, full_report=report_pdf_link(ctx, org, f"{role}-{as_of}.pdf"))
-    written = _store(ctx, org, as_of, report, out)
+    written = _store(ctx, held, org, as_of, report, out)
     sent: list[str] = []
     had_it: list[str] = []
     if send or resend:
@@ -374,7 +376,7 @@ def role_report_file(ctx: Context, org: str, role: str, as_of: str, kind: str) -
         raise NotFound(f"no {ROLE_TITLES[role]} report of {as_of!r} in org {org!r}") from None
 
 
-def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | None) -> list[Path]:
+def _store(ctx: Context, held: Held, org: str, as_of: date, report: RoleReport, out: Path | None) -> list[Path]:
     contents = {
         "html": (report.html.encode(), "text/html"),
         "txt": (report.text.encode(), "text/plain"),
@@ -386,10 +388,11 @@ def _store(ctx: Context, org: str, as_of: date, report: RoleReport, out: Path | 
     summary = {"title": report.data["title"], "headline": report.data["headline"], "subject": report.subject,
                "findings": len(report.data["findings"]), "built_at": iso(ctx.clock.now())}  # fmt: skip
     files = {f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}": body for kind, body in contents.items()}
-    # the files and the entry that lists them, as one: a full disk halfway leaves the day's earlier report whole
-    put_together(
-        ctx.blobs, files, then=lambda: ctx.store.put(Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of}", summary))
-    )
+    held.confirm()  # rendered past its lease, another build may be storing: it stops here; else renewed
+    entry = Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of}", summary)
+    # the files and the entry that lists them, as one: a full disk halfway leaves the day's earlier report whole;
+    # the entry only while the lease is still this build's (its files put back otherwise: the other's to store)
+    put_together(ctx.blobs, files, then=lambda: held.transact([Put(entry)]))
     return written
 
 
