@@ -282,3 +282,56 @@ def test_a_double_booking_with_a_request_says_when_it_lapses_and_is_not_sent_aft
     )
     [told] = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
     assert told.status.value != "sent"
+
+
+def test_the_channels_api_booking_of_a_held_request_retires_its_hold(demo_app: App, clock: FixedClock) -> None:
+    """A marketplace that booked a held request through the API (POST /api/v1/bookings, its channel and reference)
+    left the request's hold standing till it lapsed: the answer and the operations manager's "Double booked!" set the
+    booking against its own request, and the feeds showed the boat held twice."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.keys import create_key
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body
+
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
+    body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
+    with TestClient(create_app(demo_app)) as client:
+        answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["double_booked"] == [] and answer.json()["result"] == "created"
+    assert _holds(demo_app) == []
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
+    org_feed = Feed("demo", FeedScope.ORG, "demo")
+    events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, org_feed, clock.now())).walk("VEVENT")
+    assert sorted((str(e["summary"]), str(e["status"])) for e in events) == [
+        ("Request: Dana Whitcomb, 6 passengers", "CANCELLED"),
+        ("Sea Lark: Dana Whitcomb (6 guests)", "CONFIRMED"),
+    ]
+    # the request imported again, after its booking, holds nothing
+    older = _import(demo_app, REQUEST)
+    assert dict(older.counts) == {"unchanged": 1} and not older.double_booked
+    assert _holds(demo_app) == []
+
+
+def test_another_channels_api_booking_of_the_same_reference_leaves_the_hold(demo_app: App, clock: FixedClock) -> None:
+    """A hold is its own channel's: a direct booking that happens to carry the same reference is another
+    reservation, and a double booking with the request."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.services.keys import create_key
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body
+
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    key = create_key(demo_app.store, "demo", "website", clock.now())[1]
+    body = booking_body(source="direct", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
+    with TestClient(create_app(demo_app)) as client:
+        answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 201, answer.text
+    assert len(answer.json()["double_booked"]) == 1
+    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+    assert len([e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]) == 1

@@ -1,15 +1,20 @@
 """Holds of a boat for a marketplace's booking request: recorded until it lapses, released when it is declined,
-retired once it is booked."""
+retired once it is booked (`trips.retire_hold`)."""
 
 from __future__ import annotations
 
 from firstmate.domain.bookings import BookingRequest, BookingStatus, IntakePath, IntakeResult, numbered_below
 from firstmate.domain.business import BusinessProfile
-from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.intake import HeldRequest
 from firstmate.domain.timing import when
 from firstmate.services.context import Context
-from firstmate.services.trips import BlockedSlotRecord, blocked_slot_record, calendar_pk, intake_pk, record_blocked_slot
+from firstmate.services.trips import (
+    BlockedSlotRecord,
+    blocked_slot_record,
+    intake_pk,
+    record_blocked_slot,
+    retire_hold,
+)
 
 #: How the import's summary counts a request whose hold it recorded: "1 request held".
 REQUEST_HELD = "request held"
@@ -77,36 +82,3 @@ def _hold_of(ctx: Context, org: str, request: BookingRequest) -> BlockedSlotReco
     slot of the same id is another reservation; one recorded before slots kept their channel is taken
     for any channel's, as it always was."""
     return blocked_slot_record(ctx.store, org, request.external_id, request.source)
-
-
-def retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
-    """Cancel the live blocked slot the calendar event of `request`'s UID left when it was a hold
-    without guest lines in its channel, now that the UID is a booking (it clashed with its own hold),
-    or declined; its title, or None (None too when the request is numbered below the hold: older
-    news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
-    sequence = request.sequence if request.numbered_by is IntakePath.CALENDAR else None
-    # a decline's email number keeps an older request from holding again; a booking made retires its hold whatever
-    # the numbers (its own request, re-sent later, would clash with it)
-    declined = request.numbered_by is IntakePath.EMAIL and request.status is BookingStatus.CANCELLED
-    asked = request.sequence if declined else None
-    slot = release_hold(ctx, org, request.external_id, request.source, sequence, asked=asked)
-    return slot.title if slot else None
-
-
-def release_hold(
-    ctx: Context, org: str, uid: str, source: str, sequence: int | None, *, asked: int | None = None
-) -> CalendarEntry | None:
-    """Cancel the live blocked slot channel `source`'s calendar export (or request email) held under `uid` (a
-    hold), numbered `sequence` in the exports' series (None: another path's word), `asked` in the emails' (None:
-    another path's); the slot as it held the boat, or None when there is none, it was already cancelled, or a
-    number is below its own (older news)."""
-    hold = blocked_slot_record(ctx.store, org, uid, source)
-    stored = ctx.store.get(calendar_pk(org), hold.cal_sk) if hold else None
-    slot = CalendarEntry.model_validate(stored.data) if stored else None
-    if slot is None:
-        return None
-    result = record_blocked_slot(
-        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence,
-        source=source, held_until=slot.held_until, asked=asked,
-    )  # fmt: skip
-    return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot

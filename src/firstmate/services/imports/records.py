@@ -28,14 +28,12 @@ from firstmate.services.imports.holds import (
     hold_declined,
     hold_request,
     older_than_its_hold,
-    release_hold,
-    retire_hold,
 )
 from firstmate.services.imports.listings import anchor_of, as_placed, booked_as, guestless_move
 from firstmate.services.imports.report import ImportReport
 from firstmate.services.outbox import from_item, outbox_pk
 from firstmate.services.paging import all_items
-from firstmate.services.trips import blocked_slot_key, calendar_sk, record_blocked_slot
+from firstmate.services.trips import blocked_slot_key, calendar_sk, record_blocked_slot, release_hold, retire_hold
 
 
 def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> list[RowError]:

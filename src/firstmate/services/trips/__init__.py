@@ -5,7 +5,8 @@
 - `events`: crew events by id, and who a live trip holds at a given time.
 - `long_blocks`: the blocked slots longer than any trip, kept in one small list read whole.
 - `clashes`: double bookings found and told once, and the marks of the checks still owed.
-- `blocked_slots`: a boat's time blocked by a calendar export or a request's hold, by the export's UID.
+- `blocked_slots`: a boat's time blocked by a calendar export or a request's hold, by the export's UID; a hold
+  retired once booked, or released once declined.
 """
 
 from firstmate.services.trips.blocked_slots import (
@@ -13,6 +14,8 @@ from firstmate.services.trips.blocked_slots import (
     blocked_slot_key,
     blocked_slot_record,
     record_blocked_slot,
+    release_hold,
+    retire_hold,
 )
 from firstmate.services.trips.clashes import (
     BLOCK_CHECK_AHEAD,
@@ -55,6 +58,8 @@ __all__ = [
     "long_blocks",
     "owed_marks",
     "record_blocked_slot",
+    "release_hold",
     "report_double_bookings",
+    "retire_hold",
     "tell_double_bookings",
 ]

@@ -7,7 +7,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from firstmate.domain.bookings import BLOCKED_SLOTS, IntakeResult, newest_sequence, numbered_below
+from firstmate.domain.bookings import (
+    BLOCKED_SLOTS,
+    BookingRequest,
+    BookingStatus,
+    IntakePath,
+    IntakeResult,
+    newest_sequence,
+    numbered_below,
+)
 from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
@@ -146,6 +154,39 @@ def blocked_slot_key(store: Store, org: str, uid: str, source: str) -> str | Non
     never recorded)."""
     record = blocked_slot_record(store, org, uid, source)
     return record.cal_sk if record else None
+
+
+def retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
+    """Cancel the live blocked slot the calendar event of `request`'s UID left when it was a hold
+    without guest lines in its channel, now that the UID is a booking (it clashed with its own hold),
+    or declined; its title, or None (None too when the request is numbered below the hold: older
+    news). An already cancelled hold keeps the request's number, so that an older revision stays older."""
+    sequence = request.sequence if request.numbered_by is IntakePath.CALENDAR else None
+    # a decline's email number keeps an older request from holding again; a booking made retires its hold whatever
+    # the numbers (its own request, re-sent later, would clash with it)
+    declined = request.numbered_by is IntakePath.EMAIL and request.status is BookingStatus.CANCELLED
+    asked = request.sequence if declined else None
+    slot = release_hold(ctx, org, request.external_id, request.source, sequence, asked=asked)
+    return slot.title if slot else None
+
+
+def release_hold(
+    ctx: Context, org: str, uid: str, source: str, sequence: int | None, *, asked: int | None = None
+) -> CalendarEntry | None:
+    """Cancel the live blocked slot channel `source`'s calendar export (or request email) held under `uid` (a
+    hold), numbered `sequence` in the exports' series (None: another path's word), `asked` in the emails' (None:
+    another path's); the slot as it held the boat, or None when there is none, it was already cancelled, or a
+    number is below its own (older news)."""
+    hold = blocked_slot_record(ctx.store, org, uid, source)
+    stored = ctx.store.get(calendar_pk(org), hold.cal_sk) if hold else None
+    slot = CalendarEntry.model_validate(stored.data) if stored else None
+    if slot is None:
+        return None
+    result = record_blocked_slot(
+        ctx, org, uid, slot.start, slot.end, slot.title, slot.asset or None, cancelled=True, sequence=sequence,
+        source=source, held_until=slot.held_until, asked=asked,
+    )  # fmt: skip
+    return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot
 
 
 def _slot_anchor(store: Store, org: str, uid: str, source: str) -> tuple[str, Item | None]:
