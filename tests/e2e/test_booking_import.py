@@ -2451,3 +2451,32 @@ def test_a_calendar_total_in_dinars_or_rupiah_is_read_and_a_yen_one_told_how_to_
         export, source="getmyboat", timezone="America/Los_Angeles", asset="sea-lark", currency="JPY"
     )
     assert isinstance(error, RowError) and error.problem.endswith("write it like 'JPY 1200'"), error
+
+
+def test_an_email_changing_a_cancelled_booking_says_why_it_changed_nothing(demo_app: App) -> None:
+    """A marketplace's change email of a booking the operator had cancelled was counted "1 unchanged" without a word:
+    the operator took the new passenger count for recorded. It says the booking is cancelled, that the change was not
+    applied, and what a rebooking looks like; nothing stored changes, nobody is told."""
+    from firstmate.services.bookings import cancel_booking
+
+    assert import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS)).ok
+    booking_id = _only_booking(demo_app)["id"]
+    cancel_booking(demo_app, "demo", booking_id)
+    stored = _only_booking(demo_app)
+    mail = outbox.list_entries(demo_app.store, "demo")
+    changed = (
+        SAMPLE_EMAIL.read_bytes()
+        .replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Wed, 25 Nov 2026 18:02:11 +0000")
+        .replace(b"Passengers: 6", b"Passengers: 4")
+    )
+    report = import_records(demo_app, "demo", parse_email(changed, timezone=LA, boats=BOATS))
+    assert report.ok and dict(report.counts) == {"unchanged": 1}
+    assert report.summary() == "1 unchanged (1 change(s) to cancelled bookings not applied, listed below)"
+    assert report.refused == [
+        "boatsetter BS-7Q4K2M was cancelled on Mon 1 Jun 2026, 09:00 PDT: a cancellation is final, so this change "
+        "changed nothing; a rebooking comes with a new Booking ID from the marketplace"
+    ]
+    assert _only_booking(demo_app) == stored and outbox.list_entries(demo_app.store, "demo") == mail
+    # the booking's own email again asks no change: nothing to say
+    same = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
+    assert dict(same.counts) == {"unchanged": 1} and same.refused == []

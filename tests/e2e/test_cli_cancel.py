@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -308,3 +309,33 @@ def test_cancelling_a_reference_whose_cancellation_came_first_says_there_is_noth
         "error: no boatsetter booking 'BS-7Q4K2M' in demo (its cancellation was imported before it, and is "
         "remembered: its booking, if it comes, is recorded as cancelled; there is nothing to cancel)"
     ), said
+
+
+def test_a_csv_row_changing_a_cancelled_booking_says_why_it_changed_nothing(
+    home: Path, booked: dict[str, str], tmp_path: Path
+) -> None:
+    """A row asking a change of a cancelled booking (the channel's file still listing it, with another guest count) was
+    counted "1 unchanged" without a word: the operator took the change for made. It says the booking is cancelled,
+    that the change was not applied, and what to do, as the API's answer does; nothing stored changes."""
+    g2 = booked["G-2"]
+    assert run(home, "booking", "cancel", g2, "--org", "demo", "--yes").returncode == 0
+    before, mail = _state(home, g2), _outbox(home)
+    changed = tmp_path / "changed.csv"
+    changed.write_text(HEADER + ROWS.splitlines(keepends=True)[0].replace(",3,4,480.00,", ",3,6,480.00,"))
+    imported = run(home, "booking", "import", str(changed), "--org", "demo")
+    assert imported.returncode == 0, imported.stderr
+    assert "changed.csv: 1 unchanged (1 change(s) to cancelled bookings not applied, listed below)." in imported.stdout
+    said = " ".join(imported.stdout.split())  # as wrapped to the terminal's width
+    assert re.search(
+        r"not changed: getmyboat G-2 was cancelled on \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d P[DS]T: a cancellation is "
+        r"final, so this change changed nothing; a rebooking comes with a new external_id",
+        said,
+    ), said
+    assert _state(home, g2) == before and _outbox(home) == mail
+    # the same row again, its own body, asks a change still: said again; the booking's own body asks none
+    again = run(home, "booking", "import", str(changed), "--org", "demo")
+    assert "not changed: getmyboat G-2 was cancelled on " in " ".join(again.stdout.split())
+    same = tmp_path / "same.csv"
+    same.write_text(HEADER + ROWS.splitlines(keepends=True)[0])
+    quiet = run(home, "booking", "import", str(same), "--org", "demo")
+    assert "same.csv: 1 unchanged." in quiet.stdout and "not changed" not in quiet.stdout, quiet.stdout

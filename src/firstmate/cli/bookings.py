@@ -105,6 +105,8 @@ def booking_import(
         out.print(Text.assemble(("  double booked: ", "yellow"), line), highlight=False)
     for line in report.unchecked:
         out.print(Text.assemble(("  not checked: ", "yellow"), line), highlight=False)
+    for line in report.refused:
+        out.print(Text.assemble(("  not changed: ", "yellow"), line), highlight=False)
     for line in report.over_limit:
         out.print(Text.assemble(("  over the limit: ", "yellow"), line), highlight=False)
     for line in warnings:

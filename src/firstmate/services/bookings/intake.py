@@ -179,13 +179,23 @@ def cancelled_first_words(booking: Booking) -> str:
     return f"{named} {said}; the operations manager alone was told"
 
 
-def cancelled_change_words(booking: Booking, timezone: str) -> str:
-    """What an intake says of a change sent for a cancelled booking (`IntakeOutcome.refused_change`): since when it
-    is cancelled (in `timezone`), and that a cancellation is final, so the change changed nothing."""
+def cancelled_change_words(booking: Booking, timezone: str, path: IntakePath = IntakePath.API) -> str:
+    """What an intake says of a change sent for a cancelled booking (`IntakeOutcome.refused_change`) by `path`: since
+    when it is cancelled (in `timezone`), that a cancellation is final, so the change changed nothing, and that a
+    rebooking comes under a new reference, named as that path names it."""
     named = f"{booking.request.source} {booking.request.external_id}"
     if booking.cancelled_on_arrival:
         since = f"was recorded cancelled as it came, on {when(booking.created_at, timezone)}"
     else:
         since = f"was cancelled on {when(booking.updated_at, timezone)}"
-    said = "a cancellation is final, so this change changed nothing; a rebooking comes with a new external_id"
+    said = f"a cancellation is final, so this change changed nothing; a rebooking comes with {_NEW_REFERENCE[path]}"
     return f"{named} {since}: {said}"
+
+
+#: A rebooking's new reference, as each path names it.
+_NEW_REFERENCE = {
+    IntakePath.API: "a new external_id",
+    IntakePath.CSV: "a new external_id",
+    IntakePath.EMAIL: "a new Booking ID from the marketplace",
+    IntakePath.CALENDAR: "a new UID in the channel's export",
+}

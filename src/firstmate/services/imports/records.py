@@ -9,7 +9,7 @@ from firstmate.domain.bookings import BookingRequest, IntakePath, IntakeResult, 
 from firstmate.domain.intake import BlockedSlot, CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import NotFound
-from firstmate.services.bookings import cancelled_first_words, orchestrate_booking, over_limit
+from firstmate.services.bookings import cancelled_change_words, cancelled_first_words, orchestrate_booking, over_limit
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.imports.cancellations import (
@@ -124,6 +124,8 @@ def import_records(
             booking = outcome.booking  # as last written: its calendar key
             if outcome.cancelled_first:
                 report.not_booked.append(cancelled_first_words(booking))
+            if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it
+                report.refused.append(cancelled_change_words(booking, profile.org.timezone, record.numbered_by))
             if outcome.result is IntakeResult.CREATED:
                 created.add(booking.id)
                 report.same_reference += cancelled_elsewhere(ctx, profile, booking, remembered())

@@ -22,6 +22,8 @@ class ImportReport:
     over_limit: list[str] = field(default_factory=list)  # bookings over their boat's passenger limit, in words
     #: another channel's booking under the reference of a booking a cancellation names, still sailing, in words
     same_reference: list[str] = field(default_factory=list)
+    #: a change a row asked of a cancelled booking, which took none (a cancellation is final), in words with why
+    refused: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """What was done, in words: "2 created, 1 unchanged (1 trip(s) already over: crew not told)"."""
@@ -33,6 +35,8 @@ class ImportReport:
             notes.append(f"{len(self.double_booked)} double booking(s), listed below")
         if self.unchecked:
             notes.append(f"{len(self.unchecked)} not checked for double bookings, listed below")
+        if self.refused:
+            notes.append(f"{len(self.refused)} change(s) to cancelled bookings not applied, listed below")
         if self.over_limit:
             notes.append(f"{len(self.over_limit)} over a boat's passenger limit, listed below")
         return done + (f" ({'; '.join(notes)})" if notes else "")
