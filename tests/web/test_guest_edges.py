@@ -297,3 +297,21 @@ def test_an_album_that_closes_within_a_day_of_the_return_says_so_in_words(
     clock.set(DEPARTURE + timedelta(hours=1))
     with TestClient(create_app(app)) as client:
         assert said in client.get(f"/g/{booking.guest_code}").text
+
+
+def test_a_cancelled_trips_guest_page_says_it_is_cancelled_not_when_it_would_be_back(
+    client: TestClient, demo_app: App
+) -> None:
+    """A known gap (docs/reliability.md): the guest page of a cancelled trip said "This trip is cancelled." and,
+    under it, "Aboard Sea Lark, back by 21:02", with its departure and return times as if it sailed. It says the
+    trip is cancelled, and no time to board or to be back."""
+    from firstmate.services.bookings import cancel_booking
+
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    cancel_booking(demo_app, "demo", booking.id)
+    page = client.get(f"/g/{booking.guest_code}").text
+    assert "This trip is cancelled." in page
+    assert "Cancelled: Sat 13 Jun 2026, 18:00 PDT" in page and "Sea Lark (38 ft sloop) will not sail." in page
+    assert "back by" not in page and "<dt>Return</dt>" not in page and "<dt>Departure</dt>" not in page
+    assert "21:02" not in page and "22:00" not in page and "What to bring" not in page
