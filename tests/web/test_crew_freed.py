@@ -430,6 +430,8 @@ def test_someone_made_crew_for_many_trips_gets_one_mail_listing_them_not_one_eac
         for part in (text, html):
             assert when(event.start, "America/Los_Angeles") in part and f"/crew/events/{event.id}" in part
     assert "Sat 13 Jun 2026, 16:00 PDT" in text and "Sea Lark (38 ft sloop)" in text and "crew 1" in text
+    # the one time to be back, as each trip's page says it, not the booked span ("16:00 PDT to 19:00")
+    assert "Sat 13 Jun 2026, 16:00 PDT on Sea Lark (38 ft sloop), return by 19:00" in text and "return by 19:00" in html
     assert "captain" not in text.lower()  # she is qualified as crew alone
     assert not shows_gross(text) and not shows_gross(html) and "USD" not in text and "$" not in text
     assert "&lt;b&gt;Priya&lt;/b&gt;" in html and "<b>Priya" not in html

@@ -351,8 +351,8 @@ def test_a_trip_ending_on_another_day_says_which(client: TestClient, demo_app: A
     assert "<dt>Return</dt><dd>Mon 15 Jun 2026, 16:00 PDT</dd>" in page
     texts = [e.message.text for e in outbox.list_entries(demo_app.store, "demo") if e.message]
     assert any("back by Mon 15 Jun 2026, 16:00 PDT" in t for t in texts)  # the guest's mail
-    assert any("16:00 PDT to Mon 15 Jun 2026, 16:00 PDT on" in t for t in texts)  # the crew's
-    assert not any(re.search(r"back by 16:00\b|PDT to 16:00 on", t) for t in texts)
+    assert any("16:00 PDT on Sea Lark (38 ft sloop), return by Mon 15 Jun 2026, 16:00 PDT" in t for t in texts)  # crew
+    assert not any(re.search(r"back by 16:00\b|return by 16:00\b|PDT to 16:00 on", t) for t in texts)
 
 
 def test_a_guest_added_as_the_trip_changes_is_invited_at_the_new_time(demo_app: App) -> None:

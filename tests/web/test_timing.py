@@ -158,3 +158,26 @@ def test_a_guests_trip_changed_mail_names_the_booked_end_it_changed_when_the_boa
     assert "Your trip has changed" in changed.text
     assert "back by 21:02 (sunset 20:32; booked to 23:00, the boat is in before dark)" in changed.text
     assert "booked to 23:00, the boat is in before dark" in (changed.html or "")
+
+
+def test_the_crews_booking_mail_says_the_time_to_be_back_the_trip_page_and_the_guests_say(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): a trip 18:00 to 22:00 PDT on 13 Jun 2026 (sunset 20:32) mailed its crew
+    "Sat 13 Jun 2026, 18:00 PDT to 22:00 on Sea Lark", where their trip page says "return by 21:02" and the guests
+    read "back by 21:02". The crew's mail says that one time, and the booked end beside it, as the guests' does (the
+    "Crew needed on N trips" list says it too: test_crew_freed). A trip back before sunset says its booked end."""
+    from firstmate.services import outbox
+
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body))
+    crew = [e.message for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
+    assert crew
+    for message in crew:
+        assert "Sat 13 Jun 2026, 18:00 PDT on Sea Lark (38 ft sloop), return by 21:02" in message.text
+        assert "return by 21:02 (booked to 22:00: the boat is in before dark)." in message.text
+        assert "to 22:00 on" not in message.text
+        assert "return by 21:02" in (message.html or "") and "to 22:00 on" not in (message.html or "")
+
+    body = booking_body(external_id="NOON", start="2026-06-13T10:00:00-07:00", duration_hours=3)
+    noon = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    [message, *_] = [e.message for e in outbox.list_entries(demo_app.store, "demo") if f"{noon.id}:r1:crew:" in e.key]
+    assert "Sat 13 Jun 2026, 10:00 PDT on Sea Lark (38 ft sloop), return by 13:00." in message.text
