@@ -707,3 +707,52 @@ def test_the_upgrade_says_how_many_people_it_asked_not_how_many_trips_it_asked_t
 
     said = list_left_out_pending(demo_app, ["demo"])
     assert said.startswith("5 trips booked before") and said.endswith("1 crew member asked now"), said
+
+
+def lists_waiting(app: App, person: str) -> list[str]:
+    """The texts of the "Crew needed on N trips" mails to `person` still to go out (not withdrawn, not sent)."""
+    from firstmate.domain.outbox import OutboxStatus
+
+    return [
+        e.message.text
+        for e in outbox.list_entries(app.store, "demo")
+        if e.key.startswith(f"crew-asked:{person}:") and e.status is OutboxStatus.PENDING
+    ]
+
+
+def test_a_list_still_waiting_to_go_out_follows_its_trips_cancelled_or_moved(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): Priya, made crew by an import, was listed five trips in one "Crew needed
+    on 5 trips" mail; one was cancelled and another moved to 10:00 before the mail went out (an outage held it),
+    and the mail still asked her about the cancelled one, and the other at 16:00. What goes out lists the trips
+    that still need her, each at its time now; the withdrawn one says why."""
+    from firstmate.domain.outbox import OutboxStatus
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    [first] = lists_waiting(demo_app, "priya")
+    assert "Sun 14 Jun 2026, 16:00 PDT" in first and "Mon 15 Jun 2026, 16:00 PDT" in first
+
+    cancel_booking(demo_app, "demo", trips[1])  # Sun 14 Jun
+    [text] = lists_waiting(demo_app, "priya")
+    assert text.startswith("Hi Priya") and "4 trips to come" in text and "Sun 14 Jun" not in text
+    assert f"ev_{trips[1].removeprefix('bk_')}" not in text
+    assert all(f"/crew/events/ev_{trip.removeprefix('bk_')}" in text for trip in trips if trip != trips[1])
+
+    book(demo_app, "JUNE-15", "2026-06-15T10:00:00-07:00")  # the channel moves Mon 15 Jun to 10:00
+    [text] = lists_waiting(demo_app, "priya")
+    assert "Mon 15 Jun 2026, 10:00 PDT" in text and "Mon 15 Jun 2026, 16:00 PDT" not in text
+    assert "Sat 13 Jun 2026, 16:00 PDT" in text and "Sun 14 Jun" not in text
+
+    lists = [e for e in outbox.list_entries(demo_app.store, "demo") if e.key.startswith("crew-asked:priya:")]
+    assert sorted(e.status for e in lists) == [OutboxStatus.DEAD, OutboxStatus.DEAD, OutboxStatus.PENDING]
+    said = sorted(e.last_error or "" for e in lists if e.status is OutboxStatus.DEAD)
+    assert said[0].startswith("not sent: the trip Mon 15 Jun 2026, 16:00 PDT changed (Mon 15 Jun 2026, 10:00 PDT"), said
+    assert said[1].startswith("not sent: the trip Sun 14 Jun 2026, 16:00 PDT was cancelled before it went out"), said
+    assert [e.message.subject for e in lists if e.status is OutboxStatus.PENDING] == ["Crew needed on 4 trips"]
+    # nothing per trip besides: the list is how she is asked about them
+    assert all(asked(demo_app, trip, "priya") == [] for trip in trips)
+
+    # every trip cancelled: nothing left to ask her
+    for trip in trips:
+        cancel_booking(demo_app, "demo", trip)
+    assert lists_waiting(demo_app, "priya") == []

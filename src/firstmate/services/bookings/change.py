@@ -35,7 +35,7 @@ from firstmate.services.bookings.create import _calendar_entry
 from firstmate.services.bookings.fanout import _commit, _finish_fanouts
 from firstmate.services.bookings.leads import _lead_followed
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, not_asked_held
+from firstmate.services.crew_freed import ask_the_freed, lists_followed, not_asked_held
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
@@ -160,6 +160,8 @@ def _change(
         on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
+    # a "Crew needed on N trips" still waiting names the trip as it was: withdrawn, and listed anew as it is
+    writes += lists_followed(ctx, profile, booking, before, event, now)
     unheard |= {LEAD} if readdressed else set()
     unheard |= _never_reached(ctx.store, org, booking.id, guests)
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()

@@ -27,18 +27,30 @@ def queue_listing(
     ctx: Context, profile: BusinessProfile, person: Person, trips: Iterable[str], key: str, now: datetime
 ) -> None:
     """Queue the mail listing `trips` (those still to sail, not cancelled) for `person`, once."""
-    org, found = profile.org.id, []
+    message = crew_needed_list_message(ctx, profile, person, still_listable(ctx, profile.org.id, trips, now), key=key)
+    if message is not None:
+        enqueue(ctx.store, profile.org.id, [message], now)  # queued by another try meanwhile: once
+
+
+def still_listable(
+    ctx: Context, org: str, trips: Iterable[str], now: datetime, *, changed: tuple[Booking, CrewEvent] | None = None
+) -> list[tuple[Booking, CrewEvent]]:
+    """Of the bookings `trips`, those still to sail and not cancelled, with their trips as stored; `changed`: one
+    booking and its trip as a change not yet written leaves them (`lists_followed`)."""
+    found = []
     for booking_id in dict.fromkeys(trips):
-        booking_item, event_item = ctx.store.get_many([(booking_pk(org, booking_id), s) for s in ("BOOKING", "EVENT")])
-        if booking_item is None or event_item is None:
-            continue
-        booking = Booking.model_validate(booking_item.data, context=STORED)
-        event = CrewEvent.model_validate(event_item.data)
+        if changed is not None and changed[0].id == booking_id:
+            booking, event = changed
+        else:
+            pk = booking_pk(org, booking_id)
+            booking_item, event_item = ctx.store.get_many([(pk, s) for s in ("BOOKING", "EVENT")])
+            if booking_item is None or event_item is None:
+                continue
+            booking = Booking.model_validate(booking_item.data, context=STORED)
+            event = CrewEvent.model_validate(event_item.data)
         if not booking.cancelled and event.status is EventStatus.SCHEDULED and not departed(event, now):
             found.append((booking, event))
-    message = crew_needed_list_message(ctx, profile, person, found, key=key)
-    if message is not None:
-        enqueue(ctx.store, org, [message], now)  # queued by another try meanwhile: once
+    return found
 
 
 @dataclass(frozen=True)
