@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.store.dynamodb import store as dynamodb_store
 from firstmate.bootstrap import App, build
 from firstmate.config import Settings, load_settings
 from firstmate.domain.mail import SignInLink
@@ -197,6 +198,9 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     moto_server.reset()
     for name, value in moto_server.environ().items():
         monkeypatch.setenv(name, value)
+    # moto answers a 100-item transaction in seconds on a busy 2-core machine, where DynamoDB takes milliseconds:
+    # the store's 5 s read timeout is DynamoDB's, and a test of what firstmate does must not fail on moto's pace
+    monkeypatch.setattr(dynamodb_store, "READ_TIMEOUT_S", 30.0)
     return moto_server
 
 
