@@ -263,6 +263,10 @@ def _reading(
     phones: list[tuple[int, int]],
     named: dict[int, bool],
 ) -> _Reading:
+    """What a figure of the notes is: by where it stands (a phone number, part of a word), a percent or a currency
+    with it, and its shape (a clock with a leading zero, a head count on board); then by what follows it and the words
+    before it. `firsts` gains the end of a percentage of an amount ("Deposit 50% = 600"), `named` the end of a figure
+    a word names ("slip 14"), each for the figure after it."""
     text, start, end = found.string, found.start(), found.end()
     if any(begin <= start < finish for begin, finish in phones):
         return "other"  # "Deposit paid, call 415 555 0148", "Paid 2026-06-12"
@@ -294,32 +298,29 @@ def _reading(
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(clause):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
-    if ranged:
-        end = ranged.end()  # "20-25 guests", "20-25 per person": what follows the range says
+    # "20-25 guests", "20-25 per person": what follows the range says
+    return _reading_by_what_follows(
+        found, ranged.end() if ranged else end, clause, word, money_word, bool(currency) or second, sentences, named
+    )
+
+
+def _reading_by_what_follows(
+    found: re.Match[str],
+    end: int,
+    clause: str,
+    word: str | None,
+    money_word: str | None,
+    money_if_unnamed: bool,
+    sentences: _Sentences,
+    named: dict[int, bool],
+) -> _Reading:
+    """What the words after a figure (or after the range it starts, which `end` ends) say it is ("200 paid", "at
+    1600", "15 per head", "2 bags", "38' sloop", "1234 Ocean Ave"); else money when `money_if_unnamed` (a currency
+    goes with it, or it is the second of a pair whose first is money), else what the words before it say."""
+    text, start = found.string, found.start()
     if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
         return "money"
-    figure = found["figure"] or ""
-    timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
-    timed = timed and not (word == "@" and COUNTED_AT.search(clause))  # "1 kid @ 5" prices each
-    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
-    # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
-    sentence = sentences.at(start)
-    timed = timed or (
-        word is not None
-        and bool(NOTE_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and (not sentences.any_word[sentence] or bool(CLOCK_ENDS.match(text, end)))
-    )
-    # "Late checkout at 1600": after "at", "by" or "till", in a sentence with no word of money ("Deposit due by 1200"
-    # may be the amount) and no word of a price before it ("Quoted at 1600")
-    timed = timed or (
-        word is not None
-        and bool(AT_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and (
-            not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
-            or bool(CLOCK_WORD_AT.search(clause) and CLOCK_ENDS.match(text, end))  # "Balance 200, meet at 1745"
-        )
-    )
-    if timed:
+    if _timed(found, end, clause, word, sentences):
         named[end] = False
         return "named"  # "Pickup 10.30 each", "at 9"
     if CATCH_LIMIT.search(clause):
@@ -340,9 +341,35 @@ def _reading(
         return "other"  # "38' sloop"; not "paid '200'"
     if STREET_AFTER.match(text, end):
         return "other"  # "Pickup at 1234 Ocean Ave"
-    if currency or second:
+    if money_if_unnamed:
         return "money"
     return _reading_by_word(found, clause, word, money_word, named)
+
+
+def _timed(found: re.Match[str], end: int, clause: str, word: str | None, sentences: _Sentences) -> bool:
+    """Whether a figure is a time of day, by the word before it and its shape ("Pickup 10.30", "at 9", "Pickup 0830",
+    "Late checkout at 1600"); `end` ends it, or the range it starts."""
+    text, figure = found.string, found["figure"] or ""
+    timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
+    timed = timed and not (word == "@" and COUNTED_AT.search(clause))  # "1 kid @ 5" prices each
+    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
+    # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
+    sentence = sentences.at(found.start())
+    timed = timed or (
+        word is not None
+        and bool(NOTE_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
+        and (not sentences.any_word[sentence] or bool(CLOCK_ENDS.match(text, end)))
+    )
+    # "Late checkout at 1600": after "at", "by" or "till", in a sentence with no word of money ("Deposit due by 1200"
+    # may be the amount) and no word of a price before it ("Quoted at 1600")
+    return timed or (
+        word is not None
+        and bool(AT_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
+        and (
+            not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
+            or bool(CLOCK_WORD_AT.search(clause) and CLOCK_ENDS.match(text, end))  # "Balance 200, meet at 1745"
+        )
+    )
 
 
 def _reading_by_word(
