@@ -83,6 +83,16 @@ def read_event(
             "is a booking of whole days (DTSTART;VALUE=DATE) with no departure time (read as midnight, its crew "
             "and guest would be told 00:00): give the event the start and end times of the trip",
         )
+    return _booking(uid, fields, source=source, asset=asset, start=start, end=end, currency=currency,
+                    cancelled=cancelled, sequence=sequence)  # fmt: skip
+
+
+def _booking(
+    uid: str, fields: Mapping[str, str], *, source: str, asset: str | None, start: datetime, end: datetime,
+    currency: str, cancelled: bool, sequence: int | None,
+) -> ParsedRecord:  # fmt: skip
+    """The booking the event's description fields tell (its guest, guests, total, notes), or a RowError naming its
+    UID."""
     try:
         currency, amount = read_total(fields.get("total", "0"), currency)
         body = {
