@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from firstmate.adapters.sources.bookings.email import parse_email
@@ -42,6 +42,9 @@ from firstmate.services.scheduler import mark_done
 from firstmate.services.waiver_texts import follow_new_texts, marker_writes, texts_changed
 from firstmate.standin.data import build_history
 from firstmate.standin.server import HUBSPOT_TOKEN, META_TOKEN, running
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 DEMO_ORG = "demo"
 #: A Boatsetter-style confirmation email (fictional), imported by the demo through the email parser.
@@ -95,67 +98,25 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
     profile = demo_profile()
 
     step("Loading the demo business")
-    # a waiver text an `org import` changed is put back as an import would: its trips' guests follow the words
-    texts = texts_changed(load_business(app.store, DEMO_ORG), profile)
-    saved = save_business(app.store, profile, also=marker_writes(DEMO_ORG, texts))
-    people = save_people(app.store, DEMO_ORG, demo_people())
-    result.steps.append(
-        f"Loaded {profile.org.name}: {len(profile.entities)} business lines, {len(profile.assets)} assets, "
-        f"{len(demo_people())} crew ({saved.created + people} records written, {saved.unchanged} unchanged)."
-    )
-    for asked in follow_new_texts(app, DEMO_ORG):
-        result.steps.append(
-            f"{asked.guests} guest(s) on {asked.trips} trip(s) to come asked to sign {asked.line}'s waiver text again."
-        )
+    result.steps += _load_business(app, profile)
 
     step("Queueing the welcome message")
-    queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())
-    result.steps.append(
-        "Queued the welcome message." if queued else "Welcome message already queued by an earlier run."
-    )
+    result.steps.append(_queue_welcome(app, profile))
 
     step("Importing a Boatsetter booking email")
-    boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
-    today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
-    records = parse_email(sample_email(today), timezone=profile.org.timezone, boats=boats)
-    report = import_records(app, DEMO_ORG, records)
-    if not report.ok:
-        raise FirstmateError(f"the demo email did not import: {report.errors[0].problem}")
-    result.steps.append(f"Imported {SAMPLE_EMAIL.name} through the email parser: {report.summary()}.")
+    result.steps.append(_import_email(app, profile))
 
     step("Posting a direct booking to the API")
     result.api_key = _fresh_demo_key(app)
     with TestClient(create_app(app), base_url=app.settings.base_url) as client:
-        answer = client.post(
-            "/api/v1/bookings",
-            json=direct_booking(app, profile),
-            headers={"Authorization": f"Bearer {result.api_key}"},
-        )
-        if answer.status_code not in (200, 201):
-            raise FirstmateError(f"the demo booking was refused: {answer.text}")
-        result.steps.append(
-            f"POST /api/v1/bookings answered {answer.status_code} ({answer.json()['result']}): "
-            f"booking {answer.json()['booking_id']}."
-        )
+        result.steps.append(_post_booking(app, client, profile, result.api_key))
 
         step("Building the weekly marketing report from the Meta and HubSpot stand-ins")
-        run = weekly_report(app, out / "reports")
-        result.reports.append(
-            {"href": "reports/weekly.html", "title": f"Weekly marketing report: {run.report.subject}"}
-        )
-        result.steps.append(
-            f"Pulled 16 weeks of ads and CRM data over HTTP, archived it (run {run.run_id}), and built the "
-            f"weekly report: {run.report.subject}."
-            + (f" Queued it for {', '.join(run.sent_to)}." if run.sent_to else " Already sent for this week.")
-        )
+        result.steps.append(_weekly_step(app, out, result))
 
         step("Importing the business data folder and building the eight role reports")
         result.steps.append(role_reports(app, out, result))
-        # this week's reports are built: `serve`'s scheduler has no Monday run of them to catch up, which
-        # it would try against the real Meta and HubSpot, never set up here, and mail the owner it failed
-        for job in declared_jobs(app.settings):
-            if job.name in ("weekly_report", "role_reports"):
-                mark_done(app.store, app.clock, job, "built by firstmate demo")
+        _reports_built(app)
 
         step("Delivering the outbox")
         delivery = _drain(app)
@@ -167,6 +128,75 @@ def run_demo(app: App, out: Path, step: Step = lambda _: None) -> DemoResult:
         export_demo(app, client, profile, result)
     result.steps.append(f"Wrote {result.index}.")
     return result
+
+
+def _load_business(app: App, profile: BusinessProfile) -> list[str]:
+    """Save the demo business and its crew; what was written, and who was asked to sign a changed waiver again."""
+    # a waiver text an `org import` changed is put back as an import would: its trips' guests follow the words
+    texts = texts_changed(load_business(app.store, DEMO_ORG), profile)
+    saved = save_business(app.store, profile, also=marker_writes(DEMO_ORG, texts))
+    people = save_people(app.store, DEMO_ORG, demo_people())
+    said = [
+        f"Loaded {profile.org.name}: {len(profile.entities)} business lines, {len(profile.assets)} assets, "
+        f"{len(demo_people())} crew ({saved.created + people} records written, {saved.unchanged} unchanged)."
+    ]
+    for asked in follow_new_texts(app, DEMO_ORG):
+        said.append(
+            f"{asked.guests} guest(s) on {asked.trips} trip(s) to come asked to sign {asked.line}'s waiver text again."
+        )
+    return said
+
+
+def _queue_welcome(app: App, profile: BusinessProfile) -> str:
+    """Queue the welcome message, once."""
+    queued = outbox.enqueue(app.store, DEMO_ORG, [welcome_message(app, profile)], app.clock.now())
+    return "Queued the welcome message." if queued else "Welcome message already queued by an earlier run."
+
+
+def _import_email(app: App, profile: BusinessProfile) -> str:
+    """Import the sample Boatsetter confirmation through the email parser."""
+    boats = {a.id: a.name for a in profile.assets if a.kind is AssetKind.BOAT}
+    today = app.clock.now().astimezone(ZoneInfo(profile.org.timezone)).date()
+    records = parse_email(sample_email(today), timezone=profile.org.timezone, boats=boats)
+    report = import_records(app, DEMO_ORG, records)
+    if not report.ok:
+        raise FirstmateError(f"the demo email did not import: {report.errors[0].problem}")
+    return f"Imported {SAMPLE_EMAIL.name} through the email parser: {report.summary()}."
+
+
+def _post_booking(app: App, client: TestClient, profile: BusinessProfile, api_key: str) -> str:
+    """Post the direct booking to the API with the demo's key, as a website would."""
+    answer = client.post(
+        "/api/v1/bookings",
+        json=direct_booking(app, profile),
+        headers={"Authorization": f"Bearer {api_key}"},
+    )
+    if answer.status_code not in (200, 201):
+        raise FirstmateError(f"the demo booking was refused: {answer.text}")
+    return (
+        f"POST /api/v1/bookings answered {answer.status_code} ({answer.json()['result']}): "
+        f"booking {answer.json()['booking_id']}."
+    )
+
+
+def _weekly_step(app: App, out: Path, result: DemoResult) -> str:
+    """Build the weekly report into `out`/reports and list it in `result`; what was done, in a sentence."""
+    run = weekly_report(app, out / "reports")
+    result.reports.append({"href": "reports/weekly.html", "title": f"Weekly marketing report: {run.report.subject}"})
+    return (
+        f"Pulled 16 weeks of ads and CRM data over HTTP, archived it (run {run.run_id}), and built the "
+        f"weekly report: {run.report.subject}."
+        + (f" Queued it for {', '.join(run.sent_to)}." if run.sent_to else " Already sent for this week.")
+    )
+
+
+def _reports_built(app: App) -> None:
+    """Mark this week's weekly and role reports done."""
+    # this week's reports are built: `serve`'s scheduler has no Monday run of them to catch up, which
+    # it would try against the real Meta and HubSpot, never set up here, and mail the owner it failed
+    for job in declared_jobs(app.settings):
+        if job.name in ("weekly_report", "role_reports"):
+            mark_done(app.store, app.clock, job, "built by firstmate demo")
 
 
 def weekly_report(app: App, out: Path) -> IntelRun:
