@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,30 +72,9 @@ def finish_run(
     # a row whose source does not say its currency (CSV files) is in the business's, as the run found it, to its
     # places (a file in yen read "9,000.50"); a run archived before 2026-12-06 recorded none, and was in dollars
     unsaid = manifest.get("currency", "USD")
-    unit = Decimal(1).scaleb(-minor_units(unsaid))
-    rows = [
-        row if row.currency else replace(row, currency=unsaid, spend=row.spend.quantize(unit, ROUND_HALF_UP))
-        for key in manifest["ads"]
-        for row in ads.parse(raw(key))
-    ]
-    if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
-        rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
-    _one_weekday(rows)
+    rows = _ad_rows(manifest, ads, raw, unsaid)
     leads: list[CrmLead] = [lead for key in manifest["crm"] for lead in crm.parse(raw(key))] if crm else []
-    week, weeks = date.fromisoformat(manifest["week"]), weeks_with_data(rows)
-    holding = [w for w in weeks if w < week < w + timedelta(days=7)]
-    if week not in weeks and holding:  # the ads' own week holding the Monday asked for (CSV files of Sunday weeks)
-        week = holding[-1]
-    if week not in weeks:
-        earlier = [w for w in weeks if w < week]
-        if not earlier:
-            raise NoFigures(f"the sources have no figures for the sixteen weeks up to the week of {week}")
-        if week_given:  # a report of a week without figures would show zeros, or the last week's as its own
-            raise NoFigures(
-                f"the sources have no figures for the week of {week}",
-                hint=f"the nearest earlier week with figures is {earlier[-1]}",
-            )
-        week = earlier[-1]  # the most recent complete week that has data
+    week = _week_with_figures(date.fromisoformat(manifest["week"]), rows, week_given)
     profile = load_business(ctx.store, org)
     assert profile is not None
     currency, counted, other_currencies = in_one_currency(rows, week, unsaid)
@@ -129,18 +109,64 @@ def finish_run(
     # a replay writes to --out only: the stored report stays the one its readers were sent
     written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
     if not replay:
-        keep_restated(ctx.store, org, week, restated)  # said by a stored report: later builds say it too
-        manifest["restatements"] = restated
         manifest["business"], manifest["colour"] = business, colour
-        ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
-        remember_figures(ctx.store, org, rows)
-        index, order = run_index_keys(org, run_id, manifest["pulled_at"])  # listed by when it was made
-        ctx.store.put(Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
-                                                             "pulled_at": manifest["pulled_at"]},
-                           gsi1pk=index, gsi1sk=order))  # fmt: skip
+        _keep_run(ctx, org, run_id, week, manifest, report, rows, restated)
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
     had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
     return IntelRun(run_id, week, report, facts, sent, written, had_it)
+
+
+def _ad_rows(
+    manifest: dict[str, Any], ads: AdsSource, raw: Callable[[str], list[RawPage]], unsaid: str
+) -> list[AdWeek]:
+    """The ad rows of the run's pages, each in `unsaid` (to its places) when its source does not say its currency;
+    a row Meta sends twice counted once."""
+    unit = Decimal(1).scaleb(-minor_units(unsaid))
+    rows = [
+        row if row.currency else replace(row, currency=unsaid, spend=row.spend.quantize(unit, ROUND_HALF_UP))
+        for key in manifest["ads"]
+        for row in ads.parse(raw(key))
+    ]
+    if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
+        rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
+    _one_weekday(rows)
+    return rows
+
+
+def _week_with_figures(week: date, rows: list[AdWeek], week_given: bool) -> date:
+    """The week the report is of: `week`, or the ads' own week holding its Monday (CSV files of Sunday weeks), or,
+    unless `week_given`, the most recent earlier week with figures; NoFigures when there is none."""
+    weeks = weeks_with_data(rows)
+    holding = [w for w in weeks if w < week < w + timedelta(days=7)]
+    if week not in weeks and holding:  # the ads' own week holding the Monday asked for (CSV files of Sunday weeks)
+        week = holding[-1]
+    if week not in weeks:
+        earlier = [w for w in weeks if w < week]
+        if not earlier:
+            raise NoFigures(f"the sources have no figures for the sixteen weeks up to the week of {week}")
+        if week_given:  # a report of a week without figures would show zeros, or the last week's as its own
+            raise NoFigures(
+                f"the sources have no figures for the week of {week}",
+                hint=f"the nearest earlier week with figures is {earlier[-1]}",
+            )
+        week = earlier[-1]  # the most recent complete week that has data
+    return week
+
+
+def _keep_run(
+    ctx: Context, org: str, run_id: str, week: date, manifest: dict[str, Any], report: WeeklyReport,
+    rows: list[AdWeek], restated: list[str],
+) -> None:  # fmt: skip
+    """Keep a stored report's run: the restatements it told, its manifest as it was sent, the figures a later build
+    compares with, and its record in the org's list of runs."""
+    keep_restated(ctx.store, org, week, restated)  # said by a stored report: later builds say it too
+    manifest["restatements"] = restated
+    ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
+    remember_figures(ctx.store, org, rows)
+    index, order = run_index_keys(org, run_id, manifest["pulled_at"])  # listed by when it was made
+    ctx.store.put(Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
+                                                         "pulled_at": manifest["pulled_at"]},
+                       gsi1pk=index, gsi1sk=order))  # fmt: skip
 
 
 def _analyse(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.shared import iso
 from firstmate.errors import InvalidInput, NotFound
 from firstmate.ports import AdsSource, Analyst, CrmSource, RawPage
@@ -25,6 +26,7 @@ from firstmate.services.intel.build import IntelRun, NoFigures, finish_run
 from firstmate.services.intel.build_lease import hold_build, keep_turn
 from firstmate.services.intel.delivery import SentAlready, sent_already
 from firstmate.services.intel.weeks import ended_in_accounts, last_complete_week, not_ended
+from firstmate.services.leases import Held
 from firstmate.services.timebox import OutOfTime, TimeBox
 
 HISTORY_WEEKS = 16
@@ -60,26 +62,12 @@ def run_weekly(
     Runs that send build a week one at a time: while another builds it, one waits (up to WAIT_S, then LeaseHeld), or,
     without `wait_for_build`, raises BuildUnderWay at once. `unless_sent` (a scheduled run): a week every recipient
     has had already, by a run that held the build before this one, raises SentAlready; nothing is pulled."""
-    profile = load_business(ctx.store, org)
-    if profile is None:
-        raise NotFound(f"no org {org!r}")
-    # each account once: two business lines advertising through one had its figures added up twice
-    accounts = list(dict.fromkeys(e.meta_ad_account for e in profile.entities if e.meta_ad_account))
-    if not accounts:
-        raise InvalidInput(
-            f"no business line of {org!r} has a Meta ad account", hint="set meta_ad_account in the profile"
-        )
+    profile, accounts = _advertiser(ctx, org)
     now = ctx.clock.now()
-    latest = last_complete_week(now, profile.org.timezone)
-    target = week or latest
-    if target.weekday() != 0:
-        raise InvalidInput(f"--week must be a Monday; {target} is a {target:%A}")
-    if target > latest:  # its figures are not all in yet (or not at all): a report of it would be made up
-        raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
+    wanted = _week_asked(week, now, profile.org.timezone)
     zones = {account: ads.timezone(account) for account in accounts}
-    wanted = target
     target = ended_in_accounts(
-        target, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
+        wanted, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
     )
     with ExitStack() as turn:
         # the second of two builds of one week sees the first's run (`unless_sent`), not built twice
@@ -87,10 +75,7 @@ def run_weekly(
         held = turn.enter_context(building) if building is not None else None
         if unless_sent and (sent := sent_already(ctx, org, target)) is not None:
             raise SentAlready(f"the week of {target} was sent already (run {sent})", week=target, run_id=sent)
-        since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
         run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-        prefix = f"raw/{org}/{run_id}"
-        zone = ZoneInfo(profile.org.timezone)
         manifest: dict[str, Any] = {
             "org": org, "week": target.isoformat(), "pulled_at": iso(now), "timezone": profile.org.timezone,
             "sources": {"ads": ads.name, "crm": crm.name if crm else None}, "ads": [], "crm": [],
@@ -98,28 +83,9 @@ def run_weekly(
             # what a source's figures are in when it does not say (CSV files): the business's currency, as of the run
             "currency": org_currency(ctx.store, org),
         }  # fmt: skip
-        pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
-        try:
-            for account in accounts:
-                if timebox is not None:
-                    timebox.check(f"pulling {ads.name}'s figures of account {account}")
-                keep_turn(held)
-                pages = ads.pull(account, since, until)
-                manifest["ads"].append(archive_pages(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
-            if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
-                if timebox is not None:
-                    timebox.check(f"pulling {crm.name}'s leads")
-                keep_turn(held)
-                start = datetime.combine(since, time(), zone)
-                end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
-                manifest["crm"].append(archive_pages(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
-            keep_turn(held)  # Meta slow, past the turn: taken over meanwhile, this build stops here
-            ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
-        except BaseException:
-            discard_pages(
-                ctx, org, run_id, list(pulled)
-            )  # a failed pull (or archive) stores nothing, as its error says
-            raise
+        pulled = _pull(ctx, org, run_id, manifest, accounts, ads, crm, zone=ZoneInfo(profile.org.timezone), held=held,
+                       timebox=timebox)  # fmt: skip
+        prefix = f"raw/{org}/{run_id}"
         try:
             run = finish_run(
                 ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
@@ -137,6 +103,64 @@ def run_weekly(
         except OutOfTime:  # stopped before its report was stored: no half of a run is left to list or replay
             discard_pages(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json", f"{prefix}/analysis.json"])
             raise
+
+
+def _advertiser(ctx: Context, org: str) -> tuple[BusinessProfile, list[str]]:
+    """`org`'s profile and its Meta ad accounts, refused when it has none."""
+    profile = load_business(ctx.store, org)
+    if profile is None:
+        raise NotFound(f"no org {org!r}")
+    # each account once: two business lines advertising through one had its figures added up twice
+    accounts = list(dict.fromkeys(e.meta_ad_account for e in profile.entities if e.meta_ad_account))
+    if not accounts:
+        raise InvalidInput(
+            f"no business line of {org!r} has a Meta ad account", hint="set meta_ad_account in the profile"
+        )
+    return profile, accounts
+
+
+def _week_asked(week: date | None, now: datetime, timezone: str) -> date:
+    """The Monday of the week asked for (without one, the last complete week in the business's zone), refused when
+    it is no Monday or has not ended yet."""
+    latest = last_complete_week(now, timezone)
+    target = week or latest
+    if target.weekday() != 0:
+        raise InvalidInput(f"--week must be a Monday; {target} is a {target:%A}")
+    if target > latest:  # its figures are not all in yet (or not at all): a report of it would be made up
+        raise InvalidInput(f"the week of {target} has not ended yet", hint=f"the last complete week is {latest}")
+    return target
+
+
+def _pull(
+    ctx: Context, org: str, run_id: str, manifest: dict[str, Any], accounts: list[str], ads: AdsSource,
+    crm: CrmSource | None, *, zone: ZoneInfo, held: Held | None, timebox: TimeBox | None,
+) -> dict[str, list[RawPage]]:  # fmt: skip
+    """Pull the sixteen weeks up to the manifest's week from each ad account and the CRM, archive the pages and the
+    manifest (which lists them); what was archived, by key. A failed pull (or archive) stores nothing."""
+    target = date.fromisoformat(manifest["week"])
+    since, until = target - timedelta(weeks=HISTORY_WEEKS - 1), target + timedelta(days=6)
+    prefix = f"raw/{org}/{run_id}"
+    pulled: dict[str, list[RawPage]] = {}  # what was archived, by key: parsed as pulled, not read back
+    try:
+        for account in accounts:
+            if timebox is not None:
+                timebox.check(f"pulling {ads.name}'s figures of account {account}")
+            keep_turn(held)
+            pages = ads.pull(account, since, until)
+            manifest["ads"].append(archive_pages(ctx, f"{prefix}/{ads.name}-{account}", pages, pulled))
+        if crm is not None:  # the leads of the business's own days: its weeks end at its Sunday midnight
+            if timebox is not None:
+                timebox.check(f"pulling {crm.name}'s leads")
+            keep_turn(held)
+            start = datetime.combine(since, time(), zone)
+            end = datetime.combine(until + timedelta(days=1), time(), zone) - timedelta(milliseconds=1)
+            manifest["crm"].append(archive_pages(ctx, f"{prefix}/{crm.name}", crm.pull(start, end), pulled))
+        keep_turn(held)  # Meta slow, past the turn: taken over meanwhile, this build stops here
+        ctx.blobs.put(f"{prefix}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
+    except BaseException:
+        discard_pages(ctx, org, run_id, list(pulled))  # a failed pull (or archive) stores nothing, as its error says
+        raise
+    return pulled
 
 
 @bulk_work()
