@@ -3,6 +3,7 @@ later while an ad account's week is not over (`Later`), one org's failure kept f
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import structlog
@@ -52,97 +53,147 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
     the last week ended everywhere, at once, as `intel run` does."""
     # a period of the schedule as it was is one too: the cron changed while its run waited (`Job.waits`)
     scheduled = scheduled_period(app.store, weekly_schedule(app.settings, "weekly_report", ""), period)
-    done, failed, not_started, waiting = [], [], [], []
-    later: datetime | None = None
-    # one pair of sources for every org: what they may wait for Meta's report runs (10 minutes) is the job's
-    sources: tuple[AdsSource, CrmSource | None] | None = None
+    sweep = _Sweep(app, period, scheduled, timebox)
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
             continue
         if timebox is not None and timebox.spent() and not scheduled_run_done(app.store, org, period):
-            not_started.append(org)
+            sweep.not_started.append(org)
             continue
-        # the week just ended at the period's time, by name: without figures for it (ads paused) the run
-        # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
-        # catch-up, by its own time, could report a week later than its period's)
-        week = last_complete_week(period, profile.org.timezone)
-        try:
-            if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
-                done.append(f"{org}: sent by an earlier try")
-                continue
-            if scheduled:  # as recorded when its run first waited: the org's zone may have changed since
-                week = scheduled_week(app.store, org, period, profile.org.timezone)
-            if sources is None:  # with a time limit, its waits (Meta's report runs, backing off) stop short of it
-                waits = {} if timebox is None else {"sleep": timebox.sleep}
-                sources = (app.ads_source(**waits), app.crm_source(**waits))
-            if scheduled and (sent := sent_already(app, org, week)) is not None:
-                # sent by hand while the run waited (`intel run --week … --send`): built again, it was listed twice
-                done.append(f"{org}: the week of {week} was sent already (run {sent}); not built again")
-                continue
-            # which, while an ad account's Sunday is still running in its zone (behind the org's), waits for it: the
-            # week before, whole, went out a week late; the week just ended, Meta's Sunday half over (by hand, the
-            # week before, at once). Taking turns with a build of the week by hand: a scheduled run finding the week
-            # sent by the one before it builds nothing (`unless_sent`)
-            run = run_weekly(
-                app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=not scheduled,
-                settle=ACCOUNT_WEEK_MARGIN if scheduled else timedelta(0), timebox=timebox, unless_sent=scheduled,
-                wait_for_build=False,
-            )  # fmt: skip
-        except SentAlready as exc:  # sent by a build of it by hand that held it just before this run
-            done.append(f"{org}: the week of {exc.week} was sent already (run {exc.run_id}); not built again")
-            continue
-        except BuildUnderWay as exc:  # another run builds and sends it this minute: looked at again once it has
-            if not scheduled:  # by hand: the one under way is the build asked for, unless it was killed mid-way
-                said = f"{org}: {exc.message}; not built again"
-                if exc.until is not None:
-                    lapses = moment_in(exc.until, profile.org.timezone)
-                    said += f" (should it have stopped, run this again from {lapses})"
-                done.append(said)
-                continue
-            _keep_week(app, org, period, week)
-            at = app.clock.now() + BUILD_LOOKED_AGAIN
-            later = at if later is None else min(later, at)
-            waiting.append(f"{org}: {exc.message}; looked at again from {moment_in(at, profile.org.timezone)}")
-            continue
-        except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
-            _keep_week(app, org, period, week)
-            at = exc.ends + ACCOUNT_WEEK_MARGIN
-            later = at if later is None else min(later, at)
-            waiting.append(f"{org}: {exc.message}; its report goes out from {moment_in(at, profile.org.timezone)}")
-            continue
-        except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
-            error = exc if isinstance(exc, FirstmateError) else unexpected("intel.weekly_crashed", org, exc)
-            if not scheduled and (went := _sent_as_it_was(app, org, week)) is not None:
-                # a rebuild of a week that went out: the one who ran it reads this in the terminal; the owner, told
-                # "did not run" of a week in their inbox since 07:00, is not mailed, nor the reports page marked
-                failed.append(f"{org}: a rebuild by hand of the week of {week} failed: {error}; the week went out "
-                              f"as sent (run {went}), and its owner was not told")  # fmt: skip
-                continue
-            if scheduled:
-                _keep_week(app, org, period, week)
-            # an org whose ad accounts' week is not over yet needed nothing of the sources before then: a token
-            # expired at 07:00, renewed at 9:00, cost it that week's report (its tries given up by 07:40, and by hand
-            # the week before, had already); once its tries are spent, the run is taken up at its hour all the same
-            ends = _account_week_over(app, org, profile, week)
-            resumes = ends if scheduled else None
-            # the owner is told either way, with when the week can be sent by hand (`intel run --week` refuses it
-            # before its accounts' week is over; a run by hand at 10:00 said "at once", and the command was refused)
-            over = None if ends is None or ends - ACCOUNT_WEEK_MARGIN <= app.clock.now() else ends - ACCOUNT_WEEK_MARGIN
-            record_failure(app, org, error, period, resumes=resumes, week_over=over, week=week)
-            if resumes is not None:
-                later = resumes if later is None else min(later, resumes)
-            its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
-            failed.append(f"{org}: {error}{its}")
-            continue
-        try:
-            record_scheduled_run(app.store, org, period, run.run_id)
-        except StoreError as exc:  # it went out: at worst a retry for another org builds it again
-            log.warning("intel.scheduled_run_not_noted", org=org, error=str(exc))
-        why = f"; {run.not_ended}" if run.not_ended else ""  # the week before: an ad account's is not over
-        done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)}){why}")
-    if not_started and timebox is not None:
-        failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
+        _report_org(sweep, org, profile)
+    return _outcome(sweep)
+
+
+@dataclass
+class _Sweep:
+    """A sweep of the job through the orgs: its `period`, whether that is one of the schedule (else a run by hand),
+    its `timebox`; and what it has to say of the orgs gone through so far, and when it runs again (`later`)."""
+
+    app: App
+    period: datetime
+    scheduled: bool
+    timebox: TimeBox | None
+    done: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    later: datetime | None = None
+    pair: tuple[AdsSource, CrmSource | None] | None = None
+
+    def sources(self) -> tuple[AdsSource, CrmSource | None]:
+        """One pair of sources for every org, made for the first that needs them: what they may wait for Meta's
+        report runs (10 minutes) is the job's."""
+        if self.pair is None:  # with a time limit, its waits (Meta's report runs, backing off) stop short of it
+            waits = {} if self.timebox is None else {"sleep": self.timebox.sleep}
+            self.pair = (self.app.ads_source(**waits), self.app.crm_source(**waits))
+        return self.pair
+
+    def again_at(self, at: datetime) -> None:
+        """Run again at `at` at the latest."""
+        self.later = at if self.later is None else min(self.later, at)
+
+
+def _report_org(sweep: _Sweep, org: str, profile: BusinessProfile) -> None:
+    """Build and send `org`'s report of its week, or say why not (sent already, built by another run, its ad
+    accounts' week not over, failed), in `sweep`."""
+    app, period, scheduled, timebox = sweep.app, sweep.period, sweep.scheduled, sweep.timebox
+    # the week just ended at the period's time, by name: without figures for it (ads paused) the run
+    # fell back to the week before, already sent, and the owner heard nothing that Monday (and a late
+    # catch-up, by its own time, could report a week later than its period's)
+    week = last_complete_week(period, profile.org.timezone)
+    try:
+        if scheduled_run_done(app.store, org, period):  # a retry for another org: this one's went out already
+            sweep.done.append(f"{org}: sent by an earlier try")
+            return
+        if scheduled:  # as recorded when its run first waited: the org's zone may have changed since
+            week = scheduled_week(app.store, org, period, profile.org.timezone)
+        sources = sweep.sources()
+        if scheduled and (sent := sent_already(app, org, week)) is not None:
+            # sent by hand while the run waited (`intel run --week … --send`): built again, it was listed twice
+            sweep.done.append(f"{org}: the week of {week} was sent already (run {sent}); not built again")
+            return
+        # which, while an ad account's Sunday is still running in its zone (behind the org's), waits for it: the
+        # week before, whole, went out a week late; the week just ended, Meta's Sunday half over (by hand, the
+        # week before, at once). Taking turns with a build of the week by hand: a scheduled run finding the week
+        # sent by the one before it builds nothing (`unless_sent`)
+        run = run_weekly(
+            app, org, *sources, week=week, send=True, analyst=app.analyst(), or_last_ended=not scheduled,
+            settle=ACCOUNT_WEEK_MARGIN if scheduled else timedelta(0), timebox=timebox, unless_sent=scheduled,
+            wait_for_build=False,
+        )  # fmt: skip
+    except SentAlready as exc:  # sent by a build of it by hand that held it just before this run
+        sweep.done.append(f"{org}: the week of {exc.week} was sent already (run {exc.run_id}); not built again")
+        return
+    except BuildUnderWay as exc:  # another run builds and sends it this minute: looked at again once it has
+        _under_way(sweep, org, profile, week, exc)
+        return
+    except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
+        _keep_week(app, org, period, week)
+        at = exc.ends + ACCOUNT_WEEK_MARGIN
+        sweep.again_at(at)
+        sweep.waiting.append(f"{org}: {exc.message}; its report goes out from {moment_in(at, profile.org.timezone)}")
+        return
+    except Exception as exc:  # one org's broken token, or a bug, must not stop the others' reports
+        _failed(sweep, org, profile, week, exc)
+        return
+    try:
+        record_scheduled_run(app.store, org, period, run.run_id)
+    except StoreError as exc:  # it went out: at worst a retry for another org builds it again
+        log.warning("intel.scheduled_run_not_noted", org=org, error=str(exc))
+    why = f"; {run.not_ended}" if run.not_ended else ""  # the week before: an ad account's is not over
+    sweep.done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)}){why}")
+
+
+def _under_way(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: BuildUnderWay) -> None:
+    """Another run builds and sends `org`'s `week` this minute: by hand, that is the build asked for; scheduled,
+    the org is looked at again BUILD_LOOKED_AGAIN from now."""
+    if not sweep.scheduled:  # by hand: the one under way is the build asked for, unless it was killed mid-way
+        said = f"{org}: {exc.message}; not built again"
+        if exc.until is not None:
+            lapses = moment_in(exc.until, profile.org.timezone)
+            said += f" (should it have stopped, run this again from {lapses})"
+        sweep.done.append(said)
+        return
+    _keep_week(sweep.app, org, sweep.period, week)
+    at = sweep.app.clock.now() + BUILD_LOOKED_AGAIN
+    sweep.again_at(at)
+    sweep.waiting.append(f"{org}: {exc.message}; looked at again from {moment_in(at, profile.org.timezone)}")
+
+
+def _failed(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: Exception) -> None:
+    """`org`'s build of `week` failed: its owner told (but of a rebuild by hand of a week that went out), with when
+    the week can be sent; a scheduled run is taken up again once its ad accounts' week is over."""
+    app, period, scheduled = sweep.app, sweep.period, sweep.scheduled
+    error = exc if isinstance(exc, FirstmateError) else unexpected("intel.weekly_crashed", org, exc)
+    if not scheduled and (went := _sent_as_it_was(app, org, week)) is not None:
+        # a rebuild of a week that went out: the one who ran it reads this in the terminal; the owner, told
+        # "did not run" of a week in their inbox since 07:00, is not mailed, nor the reports page marked
+        sweep.failed.append(f"{org}: a rebuild by hand of the week of {week} failed: {error}; the week went out "
+                             f"as sent (run {went}), and its owner was not told")  # fmt: skip
+        return
+    if scheduled:
+        _keep_week(app, org, period, week)
+    # an org whose ad accounts' week is not over yet needed nothing of the sources before then: a token
+    # expired at 07:00, renewed at 9:00, cost it that week's report (its tries given up by 07:40, and by hand
+    # the week before, had already); once its tries are spent, the run is taken up at its hour all the same
+    ends = _account_week_over(app, org, profile, week)
+    resumes = ends if scheduled else None
+    # the owner is told either way, with when the week can be sent by hand (`intel run --week` refuses it
+    # before its accounts' week is over; a run by hand at 10:00 said "at once", and the command was refused)
+    over = None if ends is None or ends - ACCOUNT_WEEK_MARGIN <= app.clock.now() else ends - ACCOUNT_WEEK_MARGIN
+    record_failure(app, org, error, period, resumes=resumes, week_over=over, week=week)
+    if resumes is not None:
+        sweep.again_at(resumes)
+    its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
+    sweep.failed.append(f"{org}: {error}{its}")
+
+
+def _outcome(sweep: _Sweep) -> str | Later:
+    """What the run says it did: done; `Later` while an org waits; failed (retried) when one failed."""
+    done, failed, waiting, later = sweep.done, list(sweep.failed), sweep.waiting, sweep.later
+    if sweep.not_started and sweep.timebox is not None:
+        failed.append(f"not started, {sweep.timebox.of} being nearly up: {', '.join(sweep.not_started)}")
     if failed and later is not None:  # retried; the orgs waiting are built at `later` all the same
         raise FailedMeanwhile("; ".join([*failed, *waiting]), Later(later, "; ".join([*failed, *waiting, *done])))
     if failed:
