@@ -4,19 +4,25 @@ Every error says what went wrong and what to do next, in one line a user can act
 
     FirstmateError                    base; never raised itself
      ├── UserError                    the caller's input is wrong (HTTP 400, exit 2)
-     │    ├── InvalidInput            a value fails validation
-     │    │    └── DataRejected       rows of a data import are wrong: every problem, where
+     │    ├── InvalidInput            a value fails validation (HTTP 422)
+     │    │    ├── DataRejected       rows of a data import are wrong: every problem, where
+     │    │    └── WeekNotOver        the week asked for has not ended in an ad account's zone yet
      │    ├── NotFound                no such thing for this caller (HTTP 404)
+     │    │    └── NoFigures          the sources have no figures for the week asked for
      │    ├── Conflict                the thing exists or changed meanwhile (HTTP 409)
      │    ├── Unauthorized            missing, bad or revoked credentials (HTTP 401)
      │    ├── Forbidden               signed in, but not allowed to do this (HTTP 403)
      │    ├── PayloadTooLarge         the body is over the limit (HTTP 413)
      │    └── RateLimited             too many requests; retry later (HTTP 429)
      ├── ConfigError                  settings are missing or contradictory (exit 3)
+     ├── OutOfTime                    a job stopped before a step it no longer had the time to finish
+     ├── SentAlready                  a scheduled run's week was sent to everyone by another run already
+     ├── FeedbackTooEarly             a mail system's word on a message whose send is not recorded yet
      ├── StoreError                   the store refused an operation
      │    ├── ConditionFailed         a conditional write's condition did not hold
      │    └── StoreUnavailable        the store is busy or unreachable (HTTP 503)
      │         ├── LeaseHeld          another process holds the lease asked for: wait, or try again later
+     │         │    └── BuildUnderWay another run is building the week asked for, and sends it
      │         └── LeaseLost          a holder's lease was taken over: nothing more of its work is stored
      ├── BlobError                    the blob store refused an operation
      │    └── BlobNotFound            no blob under that key
@@ -35,7 +41,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # errors import nothing at run time: every layer imports them
-    from datetime import datetime
+    from datetime import date, datetime
 
     from firstmate.domain.intake import RowError
 
@@ -80,10 +86,24 @@ class DataRejected(InvalidInput):
         self.errors = errors
 
 
+class WeekNotOver(InvalidInput):
+    """The week asked for has not ended yet in some ad account's zone: nothing pulled, nothing stored. `ends`:
+    when it has ended in all of them; `when`: that moment as the business reads it ("Mon Nov 16 21:00
+    Pacific/Auckland time")."""
+
+    def __init__(self, message: str, *, hint: str, ends: datetime, when: str) -> None:
+        super().__init__(message, hint=hint)
+        self.ends, self.when = ends, when
+
+
 class NotFound(UserError):
     """No such thing exists for this caller (other orgs' things are never revealed)."""
 
     http_status = 404
+
+
+class NoFigures(NotFound):
+    """The sources have no figures for the week asked for: nothing is reported, nothing stored."""
 
 
 class Conflict(UserError):
@@ -126,6 +146,25 @@ class ConfigError(FirstmateError):
     exit_code = 3
 
 
+class OutOfTime(FirstmateError):
+    """A job stopped itself before a step it no longer had the time to finish (`services.timebox.TimeBox`)."""
+
+
+class SentAlready(FirstmateError):
+    """A scheduled run's week (`week`) was built and sent to every recipient by another run (`run_id`): nothing
+    pulled, nothing built again."""
+
+    def __init__(self, message: str, *, week: date, run_id: str) -> None:
+        super().__init__(message)
+        self.week, self.run_id = week, run_id
+
+
+class FeedbackTooEarly(FirstmateError):
+    """A mail system's word on a message whose send is not recorded yet (the store slow to take the
+    record): asked again later, it finds it (Lambda retries the event, then puts it in the queue of
+    failed events), where ignored it was lost."""
+
+
 class StoreError(FirstmateError):
     """The store refused an operation."""
 
@@ -157,6 +196,14 @@ class LeaseHeld(StoreUnavailable):
     def __init__(self, message: str, *, hint: str, since: str, until: datetime | None = None) -> None:
         super().__init__(message, hint=hint)
         self.since, self.until = since, until
+
+
+class BuildUnderWay(LeaseHeld):
+    """Another run is building and sending the week asked for (`week`) just now: nothing pulled."""
+
+    def __init__(self, message: str, *, hint: str, since: str, week: date, until: datetime | None = None) -> None:
+        super().__init__(message, hint=hint, since=since, until=until)
+        self.week = week
 
 
 class LeaseLost(StoreUnavailable):

@@ -229,8 +229,9 @@ def test_an_ses_event_before_its_send_is_recorded_is_given_again_not_lost(aws_ap
     from firstmate.demo.run import demo_profile
     from firstmate.domain import outbox as rules
     from firstmate.domain.outbox import RetryPolicy
+    from firstmate.errors import FeedbackTooEarly
     from firstmate.services.business import save_business
-    from firstmate.services.outbox import FeedbackTooEarly, from_item, outbox_pk, to_item
+    from firstmate.services.outbox import from_item, outbox_pk, to_item
 
     save_business(aws_app.store, demo_profile())
     message = OutgoingMessage(idempotency_key="quick-reject:guest", sender="firstmate@example.com",

@@ -214,8 +214,9 @@ def ses_events_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     not recorded yet (a quick reject while the store is slow) fails the invocation once the others are
     recorded: Lambda gives the event again (twice, then to the dead-letter queue), where it was lost."""
     from firstmate.adapters.mail.ses import parse_ses_event
+    from firstmate.errors import FeedbackTooEarly
     from firstmate.services.business import list_orgs
-    from firstmate.services.outbox import FeedbackTooEarly, record_feedback
+    from firstmate.services.outbox import record_feedback
 
     app = current_app()
     recorded = ignored = 0

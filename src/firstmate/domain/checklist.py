@@ -21,6 +21,7 @@ PHASE_NAMES = {
 }
 
 
+# not in errors.py: a rule's refusal, turned by services/checklists.py into the typed error its `kind` says
 class ChecklistError(ValueError):
     """A checklist change that is not allowed now; `kind` says why."""
 

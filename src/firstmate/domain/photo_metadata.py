@@ -38,6 +38,7 @@ _WEBP_FLAGS = {b"EXIF": 0x08, b"XMP ": 0x04}
 MOST_PARTS = 100_000
 
 
+# not in errors.py: caught by services/photos/screening.py, which refuses the photo (InvalidInput) in its words
 class NotParsed(ValueError):
     """The file's structure is not what its type says (the decoder took it, this reading did not)."""
 

@@ -17,6 +17,7 @@ from firstmate.domain.timing import span
 Clash = tuple[RoleSlot, CrewEvent, RoleSlot]
 
 
+# not in errors.py: a rule's refusal, turned by services/roster.py into the typed error its `kind` says
 class RosterError(ValueError):
     """A roster change that is not allowed; `kind` says why (taken, forbidden, invalid)."""
 

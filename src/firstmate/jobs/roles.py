@@ -11,14 +11,14 @@ import structlog
 
 from firstmate.bootstrap import App
 from firstmate.domain.reports.document import ROLES
-from firstmate.errors import FirstmateError
+from firstmate.errors import FirstmateError, OutOfTime
 from firstmate.jobs.failures import unexpected
 from firstmate.jobs.schedules import weekly_schedule
 from firstmate.services.business import list_orgs
 from firstmate.services.data import has_data
 from firstmate.services.reports import run_role_reports
 from firstmate.services.scheduler import wait_while_running
-from firstmate.services.timebox import OutOfTime, TimeBox
+from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
 

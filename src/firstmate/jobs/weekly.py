@@ -11,15 +11,12 @@ import structlog
 from firstmate.bootstrap import App
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intel import week_ends
-from firstmate.errors import FirstmateError, StoreError
+from firstmate.errors import BuildUnderWay, FirstmateError, SentAlready, StoreError, WeekNotOver
 from firstmate.jobs.failures import unexpected
 from firstmate.jobs.schedules import ACCOUNT_WEEK_MARGIN, weekly_schedule
 from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.intel import (
-    BuildUnderWay,
-    SentAlready,
-    WeekNotOver,
     keep_scheduled_week,
     last_complete_week,
     moment_in,

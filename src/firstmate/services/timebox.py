@@ -13,11 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from firstmate.errors import FirstmateError
-
-
-class OutOfTime(FirstmateError):
-    """A job stopped itself before a step it no longer had the time to finish."""
+from firstmate.errors import OutOfTime
 
 
 @dataclass(frozen=True)

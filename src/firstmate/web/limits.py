@@ -62,6 +62,7 @@ class BodyLimit:
             await _too_large(send, said, page=page)
 
 
+# not in errors.py: caught in this module, which answers 413 itself
 class _TooLarge(Exception):
     pass
 

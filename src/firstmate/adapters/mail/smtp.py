@@ -117,6 +117,7 @@ class SmtpMailer:
         return smtp.send_message(mime, from_addr=sender, to_addrs=envelope)
 
 
+# not in errors.py: sorted in this module into a Transient or PermanentDeliveryError
 class _RelayRefused(smtplib.SMTPException):
     """The relay answered the session itself with a refusal (its greeting, STARTTLS, the login)."""
 

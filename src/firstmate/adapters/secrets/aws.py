@@ -23,6 +23,7 @@ READ_TIMEOUT_S = 5.0
 ATTEMPTS = 3
 
 
+# not in errors.py: caught in this module (the last good value, else a ConfigError)
 class _Unavailable(Exception):
     """Secrets Manager did not answer (throttled, unreachable): worth trying again later, unless `hint`
     says otherwise (no credentials to ask with)."""

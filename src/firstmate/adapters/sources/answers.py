@@ -44,6 +44,7 @@ def scrubbed(text: str, token: str) -> str:
     return text.replace(token, "[the token]") if len(token) >= 8 else text
 
 
+# not in errors.py: the sources' adapters catch it and raise a SourceError (`refused_number`)
 class LooseNumber(ValueError):
     """An answer holding a number firstmate refuses: a source sending one sends it again."""
 

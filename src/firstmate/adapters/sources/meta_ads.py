@@ -56,6 +56,7 @@ ASYNC_AFTER = timedelta(weeks=8)
 BUSY_PCT = 90
 
 
+# not in errors.py: this module's signal to try again, a SourceUnavailable once the tries are spent
 class _Retry(Exception):
     """A transient failure worth another try."""
 

@@ -24,8 +24,7 @@ Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week
 
 from firstmate.services.intel.archive import sweep_archive
 from firstmate.services.intel.build import IntelRun
-from firstmate.services.intel.build_lease import BuildUnderWay
-from firstmate.services.intel.delivery import SentAlready, sent_already
+from firstmate.services.intel.delivery import sent_already
 from firstmate.services.intel.run_records import intel_pk, list_runs, recorded_account_zones, run_index_keys, run_order
 from firstmate.services.intel.runs import replay_run, run_weekly
 from firstmate.services.intel.scheduled import (
@@ -36,13 +35,10 @@ from firstmate.services.intel.scheduled import (
     scheduled_run_done,
     scheduled_week,
 )
-from firstmate.services.intel.weeks import WeekNotOver, last_complete_week, moment_in
+from firstmate.services.intel.weeks import last_complete_week, moment_in
 
 __all__ = [
-    "BuildUnderWay",
     "IntelRun",
-    "SentAlready",
-    "WeekNotOver",
     "intel_pk",
     "keep_scheduled_week",
     "last_complete_week",

@@ -17,7 +17,7 @@ from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.currencies import minor_units
 from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, in_one_currency, weeks_with_data
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import InvalidInput, NoFigures
 from firstmate.ports import AdsSource, Analyst, CrmSource, Item, RawPage
 from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
@@ -50,10 +50,6 @@ class IntelRun:
     had_it: list[str] = field(default_factory=list)
     #: why this is the week before the business's last one, when an ad account's week has not ended ("" else)
     not_ended: str = ""
-
-
-class NoFigures(NotFound):
-    """The sources have no figures for the week asked for: nothing is reported, nothing stored."""
 
 
 def finish_run(

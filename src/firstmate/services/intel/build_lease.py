@@ -7,18 +7,10 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 
-from firstmate.errors import LeaseHeld, LeaseLost
+from firstmate.errors import BuildUnderWay, LeaseHeld, LeaseLost
 from firstmate.services.context import Context
 from firstmate.services.intel.weeks import moment_in
 from firstmate.services.leases import Held, exclusive
-
-
-class BuildUnderWay(LeaseHeld):
-    """Another run is building and sending the week asked for (`week`) just now: nothing pulled."""
-
-    def __init__(self, message: str, *, hint: str, since: str, week: date, until: datetime | None = None) -> None:
-        super().__init__(message, hint=hint, since=since, until=until)
-        self.week = week
 
 
 @contextmanager

@@ -1,27 +1,17 @@
 """The weekly report's mail: queued once to each recipient per week (`deliver_weekly`), and whether every
-recipient had a week already (`sent_already`, `SentAlready`)."""
+recipient had a week already (`sent_already`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from firstmate.domain.business import BusinessProfile
-from firstmate.errors import FirstmateError
 from firstmate.reports.weekly import WeeklyReport
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.intel.run_records import intel_pk, run_order
 from firstmate.services.paging import all_items
 from firstmate.services.sends import ReportMail, deliver_once, sent_before
-
-
-class SentAlready(FirstmateError):
-    """A scheduled run's week (`week`) was built and sent to every recipient by another run (`run_id`): nothing
-    pulled, nothing built again."""
-
-    def __init__(self, message: str, *, week: date, run_id: str) -> None:
-        super().__init__(message)
-        self.week, self.run_id = week, run_id
 
 
 def deliver_weekly(ctx: Context, org: str, week: date, report: WeeklyReport, *, resend: bool = False) -> list[str]:

@@ -15,19 +15,19 @@ from zoneinfo import ZoneInfo
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.shared import iso
-from firstmate.errors import InvalidInput, NotFound
+from firstmate.errors import InvalidInput, NoFigures, NotFound, OutOfTime, SentAlready
 from firstmate.ports import AdsSource, Analyst, CrmSource, RawPage
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.data import org_currency
 from firstmate.services.intel.archive import archive_pages, discard_pages, sources_named, sources_of
-from firstmate.services.intel.build import IntelRun, NoFigures, finish_run
+from firstmate.services.intel.build import IntelRun, finish_run
 from firstmate.services.intel.build_lease import hold_build, keep_turn
-from firstmate.services.intel.delivery import SentAlready, sent_already
+from firstmate.services.intel.delivery import sent_already
 from firstmate.services.intel.weeks import ended_in_accounts, last_complete_week, not_ended
 from firstmate.services.leases import Held
-from firstmate.services.timebox import OutOfTime, TimeBox
+from firstmate.services.timebox import TimeBox
 
 HISTORY_WEEKS = 16
 RUN_ID = re.compile(r"[0-9A-Za-z-]{1,80}")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from firstmate.domain.intel import week_ends
-from firstmate.errors import InvalidInput
+from firstmate.errors import WeekNotOver
 
 
 def last_complete_week(now: datetime, timezone: str, *others: str) -> date:
@@ -63,13 +63,3 @@ def moment_in(at: datetime, timezone: str) -> str:
     """`at` as read in `timezone`: "Mon Nov 16 21:00 Pacific/Auckland time"."""
     local = at.astimezone(ZoneInfo(timezone))
     return f"{local:%a %b} {local.day} {local:%H:%M} {timezone} time"
-
-
-class WeekNotOver(InvalidInput):
-    """The week asked for has not ended yet in some ad account's zone: nothing pulled, nothing stored. `ends`:
-    when it has ended in all of them; `when`: that moment as the business reads it ("Mon Nov 16 21:00
-    Pacific/Auckland time")."""
-
-    def __init__(self, message: str, *, hint: str, ends: datetime, when: str) -> None:
-        super().__init__(message, hint=hint)
-        self.ends, self.when = ends, when

@@ -21,7 +21,7 @@ from firstmate.services.outbox.entries import (
     outbox_pk,
     to_item,
 )
-from firstmate.services.outbox.feedback import FeedbackTooEarly, record_feedback
+from firstmate.services.outbox.feedback import record_feedback
 from firstmate.services.outbox.withdrawals import NOT_THEIRS, reminders_followed, superseded, unheard_so_far
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "SENT_INDEX",
     "SENT_RETENTION",
     "DispatchReport",
-    "FeedbackTooEarly",
     "TimeLimit",
     "dead_entries",
     "dispatch_entry",

@@ -6,15 +6,9 @@ from collections.abc import Iterable
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.outbox import MailFeedback, OutboxEntry, OutboxStatus
-from firstmate.errors import ConditionFailed, FirstmateError
+from firstmate.errors import ConditionFailed, FeedbackTooEarly
 from firstmate.ports import Store, VersionIs
 from firstmate.services.outbox.entries import from_item, outbox_pk, to_item
-
-
-class FeedbackTooEarly(FirstmateError):
-    """A mail system's word on a message whose send is not recorded yet (the store slow to take the
-    record): asked again later, it finds it (Lambda retries the event, then puts it in the queue of
-    failed events), where ignored it was lost."""
 
 
 def record_feedback(

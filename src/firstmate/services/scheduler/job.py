@@ -51,6 +51,7 @@ class Later:
     detail: str
 
 
+# not in errors.py: a job's word to the scheduler (with `Later`), caught by it alone and recorded for `jobs list`
 class FailedMeanwhile(RuntimeError):
     """A run that failed in part while another part of its period's work waits (`later`): retried as any failed
     run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting."""

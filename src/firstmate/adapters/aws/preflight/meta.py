@@ -22,6 +22,7 @@ _META_RENEW = (
 )
 
 
+# not in errors.py: caught in this module, and told as a failed preflight check
 class _MetaRefused(Exception):
     """Meta answered with an error body."""
 
