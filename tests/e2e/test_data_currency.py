@@ -77,7 +77,7 @@ def test_a_rupiah_businesss_cash_goals_and_costs_of_a_billion_are_taken(demo_app
     )
     raw = read_data_folder(folder)
     assert not isinstance(raw, list), raw
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=FixedClock(DEMO_DATA_NOW)))
     snapshot = build_snapshot(demo_app, "demo", as_of=TODAY)
     assert snapshot.currency == "IDR" and snapshot.finance.cash is not None
     assert snapshot.finance.cash.balance == 1_500_000_000
@@ -89,7 +89,7 @@ def test_a_rupiah_businesss_cash_goals_and_costs_of_a_billion_are_taken(demo_app
     raw = read_data_folder(folder)
     assert not isinstance(raw, list), raw
     with pytest.raises(DataRejected) as refused:
-        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
+        check_data(demo_app.store, "demo", raw, clock=FixedClock(DEMO_DATA_NOW))
     assert [(e.where, e.problem) for e in refused.value.errors] == [
         ("expenses.csv row 1 (line 2), field amount",
          "'20000000000000' is above 10000000000000: write 10000000000000 or less"),
@@ -114,7 +114,7 @@ def test_an_amount_far_over_its_currencys_bound_is_told_that_currencys_bound(dem
     raw = read_data_folder(folder)
     assert not isinstance(raw, list), raw
     with pytest.raises(DataRejected) as refused:
-        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
+        check_data(demo_app.store, "demo", raw, clock=FixedClock(DEMO_DATA_NOW))
     assert sorted((e.where, e.problem) for e in refused.value.errors) == [
         ("business.yaml, field cash.balance", "300000000000000 is above 1000000000: write 1000000000 or less"),
         ("expenses.csv row 1 (line 2), field amount",

@@ -25,11 +25,13 @@ from firstmate.reports.serial import data_file
 from firstmate.services import outbox
 from firstmate.services.data import check_data, data_rows, import_data
 from firstmate.services.reports import run_role_reports
-from tests.e2e.conftest import DEMO_DATA_DAY
+from tests.e2e.conftest import DEMO_DATA_DAY, DEMO_DATA_NOW
 from tests.e2e.test_cli import run
 from tests.failing_blobs import FailingWrites
 
 TODAY = DEMO_DATA_DAY
+#: what data is checked against (its rows record what happened by then), whatever the app's clock says
+ON_THE_DATA_DAY = FixedClock(DEMO_DATA_NOW)
 #: Monday 23 November 2026, noon in the demo business's zone: TODAY's week has ended
 AFTER_TODAY = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
@@ -693,7 +695,7 @@ def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not
         "demo",
         "revenue",
         {**sale, "id": "FX-0", "amount": "910.00", "reference": "EU-0"},
-        clock=data_app.clock,
+        clock=ON_THE_DATA_DAY,
     )
 
     def other_currency() -> list[str]:
@@ -703,7 +705,7 @@ def test_a_booking_in_another_currency_that_revenue_csv_holds_is_counted_and_not
     assert "FX-0" in {r.id for r in build_snapshot(data_app, "demo", as_of=TODAY).revenue}  # counted, in USD
     assert other_currency() == ["1 EUR booking (€841) not counted"]
     save_row(data_app.store, "demo", "revenue", {**sale, "id": "FX-1", "amount": "910.00",
-                                                 "reference": f"booking-{ids[1]}"}, clock=data_app.clock)  # fmt: skip
+                                                 "reference": f"booking-{ids[1]}"}, clock=ON_THE_DATA_DAY)  # fmt: skip
     assert other_currency() == []  # both are in the books: nothing is left out
 
 
@@ -730,7 +732,7 @@ def test_a_refund_of_a_booking_in_another_currency_takes_nothing_off_and_is_said
     before = documents()
     refund = {"id": "RF-EU", "entity": "saltwind-charters", "recorded_on": "2026-11-12", "service_date": "2026-11-10",
               "amount": "-840.75", "reference": "EU-7"}  # fmt: skip
-    save_row(data_app.store, "demo", "revenue", refund, clock=data_app.clock)
+    save_row(data_app.store, "demo", "revenue", refund, clock=ON_THE_DATA_DAY)
     after = documents()
     for role, document in before.items():  # every figure as before the refund
         changed = [s.title for s, then in zip(after[role].sections, document.sections, strict=True) if s != then]
@@ -755,11 +757,15 @@ def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin
     refund = {"entity": "saltwind-charters", "recorded_on": day, "service_date": day, "amount": "-840.75"}
     for n, reference in enumerate(("WEB-1001", f"booking-{booking.id}", invoice, f"invoice-{invoice}")):
         assert save_row(
-            data_app.store, "demo", "revenue", {**refund, "id": f"RF-{n}", "reference": reference}, clock=data_app.clock
+            data_app.store,
+            "demo",
+            "revenue",
+            {**refund, "id": f"RF-{n}", "reference": reference},
+            clock=ON_THE_DATA_DAY,
         )
     with pytest.raises(DataRejected) as refused:
         save_row(
-            data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"}, clock=data_app.clock
+            data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"}, clock=ON_THE_DATA_DAY
         )
     [error] = refused.value.errors
     assert error.where == "revenue.csv row 1, field reference"
@@ -784,7 +790,7 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
         (folder / "revenue.csv").write_text(header + rows)
         raw = read_data_folder(folder)
         assert not isinstance(raw, list)
-        import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+        import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=ON_THE_DATA_DAY))
 
     sale = "R-1,saltwind-charters,,direct,2026-10-01,2026-10-10,900.00,false,{}\n"
     refund = "R-2,saltwind-charters,,direct,2026-10-05,2026-10-10,-900.00,false,BK-100\n"
@@ -811,13 +817,13 @@ def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_to
     (folder / "invoices.csv").write_text(invoice.format("INV-1"))
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=ON_THE_DATA_DAY))
     imported("R-3,keel-advisory,,invoice,2026-07-20,2026-07-20,-4200.00,false,INV-1\n")
     (folder / "invoices.csv").write_text(invoice.format("INV-001"))
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
     with pytest.raises(DataRejected) as removes:
-        check_data(demo_app.store, "demo", raw, clock=demo_app.clock)
+        check_data(demo_app.store, "demo", raw, clock=ON_THE_DATA_DAY)
     assert removes.value.errors[0].problem.startswith("this refund names 'INV-1', which this import removes")
 
 
@@ -856,7 +862,7 @@ def test_a_name_typed_over_two_lines_reaches_subjects_as_one_line_and_every_repo
     )
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
-    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=demo_app.clock))
+    import_data(demo_app.store, "demo", check_data(demo_app.store, "demo", raw, clock=ON_THE_DATA_DAY))
     runs = run_role_reports(demo_app, "demo", ROLES, as_of=date(2026, 11, 21), send=True)
     assert all(run.sent_to for run in runs)
     billing = next(run for run in runs if run.role == "billing")
@@ -1086,7 +1092,7 @@ def _in_the_books(app: App, lines: tuple[tuple[str, ...], ...]) -> None:
         row = {"id": key, "entity": entity, "source": source, "recorded_on": recorded, "service_date": served}
         save_row(app.store, "demo", "revenue", {**row, "amount": amount, "reference": reference,
                                                 **({"deposit": deposit[0]} if deposit else {})},
-                 clock=app.clock)  # fmt: skip
+                 clock=ON_THE_DATA_DAY)  # fmt: skip
 
 
 def _june_revenue(app: App, day: date) -> tuple[str, set[str]]:
@@ -1201,8 +1207,8 @@ def test_a_revenue_amount_with_more_places_than_its_currency_has_is_refused_sayi
     ]  # fmt: skip
     line = {"id": "R-5", "entity": "keel-advisory", "recorded_on": "2026-11-02", "service_date": "2026-11-02"}
     with pytest.raises(DataRejected, match=r"12000\.50 has cents, and JPY has none"):
-        save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"}, clock=demo_app.clock)
-    save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"}, clock=demo_app.clock)
+        save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000.50"}, clock=ON_THE_DATA_DAY)
+    save_row(demo_app.store, "demo", "revenue", {**line, "amount": "12000"}, clock=ON_THE_DATA_DAY)
 
 
 def _folder_problems(app: App, tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str]]:
@@ -1218,7 +1224,7 @@ def _folder_problems(app: App, tmp_path: Path, files: dict[str, str]) -> list[tu
     raw = read_data_folder(folder)
     assert not isinstance(raw, list)
     try:
-        check_data(app.store, "demo", raw, clock=app.clock)
+        check_data(app.store, "demo", raw, clock=ON_THE_DATA_DAY)
     except DataRejected as rejected:
         return [(e.where, e.problem) for e in rejected.errors]
     return []

@@ -114,13 +114,14 @@ def check_rows(
     zone: str = "UTC",
 ) -> DataSet | list[RowError]:
     """Validate every row of every file: types, ranges, known entities and assets, no duplicate keys,
-    a refund's sale, a delivery's days billed and collected (and an amount billed on its day), and every amount of
-    money in the decimal places of the currency (business.yaml's of these files, else `currency`, the stored one).
-    Returns the data set, or every problem found (file, row and field named in each). `sale_elsewhere`: whether a
-    sale these files do not hold has that reference or id (a stored row, a firstmate booking); without it, only these
-    files' sales are known.
-    `today`: the day it is in the business's `zone`, which a day that records what happened (a delivery's, or a
-    payment's paid_on) may not be after (None: not checked, for a caller without a clock)."""
+    a refund's sale, a delivery's days billed and collected (and an amount billed, or collected, on its day), and
+    every amount of money in the decimal places of the currency (business.yaml's of these files, else `currency`, the
+    stored one). Returns the data set, or every problem found (file, row and field named in each). `sale_elsewhere`:
+    whether a sale these files do not hold has that reference or id (a stored row, a firstmate booking); without it,
+    only these files' sales are known.
+    `today`: the day it is in the business's `zone`, which a day that records what happened (a delivery's, a
+    payment's paid_on, a revenue line's recorded_on, the cash's as_of) may not be after (None: not checked, for a
+    caller without a clock)."""
     entity_ids, asset_ids = set(entities), set(assets)
     errors: list[RowError] = []
     data = DataSet()
@@ -278,19 +279,24 @@ _HAPPENED: dict[type[BaseModel], dict[str, tuple[str, str]]] = {
     },
     Invoice: {"paid_on": ("the day the client paid", "leave paid_on and paid_amount empty until it is paid")},
     Payout: {"paid_on": ("the day the marketplace paid out", "leave the row out until it is paid out")},
+    RevenueLine: {"recorded_on": ("the day the books show it", "leave the line out until it is recorded")},
+    Finance: {"cash.as_of": ("the day the bank held that balance", "give the balance of today or an earlier day")},
 }
 
 
 def _days_to_come(row: RawRow, model: BaseModel, today: date | None, zone: str) -> list[RowError]:
     """A day recording what happened (a delivery's delivered, billed_on and collected_on; an invoice's or a payout's
-    paid_on) after today is a typo (2062 for 2026): the job read as unbilled, or unpaid, in every report until then
-    (a delivered one: done, and never overdue), an invoice as unpaid (chased as overdue) and a payout as not come.
-    Each refused, naming the day, today and what to write instead."""
+    paid_on; a revenue line's recorded_on; business.yaml's cash.as_of) after today is a typo (2062 for 2026): the job
+    read as unbilled, or unpaid, in every report until then (a delivered one: done, and never overdue), an invoice as
+    unpaid (chased as overdue), a payout as not come, a revenue line as not in the books and the cash as unknown
+    (the CFO's runway). Each refused, naming the day, today and what to write instead."""
     if today is None:
         return []
     errors = []
     for name, (what, instead) in _HAPPENED.get(type(model), {}).items():
-        day = getattr(model, name)
+        day: Any = model
+        for step in name.split("."):  # "cash.as_of": a business.yaml without its cash has no day to check
+            day = getattr(day, step, None)
         if day is not None and day > today:
             said = (
                 f"{day} is after today ({today} in {zone}): {name} is {what}, which has happened; correct the date "
@@ -301,9 +307,10 @@ def _days_to_come(row: RawRow, model: BaseModel, today: date | None, zone: str) 
 
 
 def _billing_days(row: RawRow, delivery: Delivery) -> list[RowError]:
-    """A delivery's billed_on, collected_on and billed agree: a collected_on before its billed_on was taken as
-    written; a collected_on without a billed_on read the job as billed in every past day's report, before it was paid;
-    a billed_on with nothing billed said the job was billed for nothing. Each refused, saying what to write."""
+    """A delivery's billed_on, collected_on, billed and collected agree: a collected_on before its billed_on was taken
+    as written; a collected_on without a billed_on read the job as billed in every past day's report, before it was
+    paid; a billed_on with nothing billed said the job was billed for nothing, and a collected_on with nothing
+    collected that it was paid nothing. Each refused, saying what to write."""
     errors = []
     billed, collected = delivery.billed_on, delivery.collected_on
     if billed is not None and collected is not None and collected < billed:
@@ -316,11 +323,18 @@ def _billing_days(row: RawRow, delivery: Delivery) -> list[RowError]:
         )
         errors.append(RowError(row.where("billed_on"), said))
     if billed is not None and delivery.billed == 0:
-        written = row.values.get("billed")
-        amount = "empty" if written is None or not str(written).strip() else str(written).strip()
-        said = f"is {amount} while billed_on is {billed}: write the amount billed, or leave billed_on empty until it is"
-        errors.append(RowError(row.where("billed"), f"{said} billed"))
+        said = f"is {_written(row, 'billed')} while billed_on is {billed}: write the amount billed, or leave billed_on"
+        errors.append(RowError(row.where("billed"), f"{said} empty until it is billed"))
+    if collected is not None and delivery.collected == 0:
+        said = f"is {_written(row, 'collected')} while collected_on is {collected}: write the amount collected, or"
+        errors.append(RowError(row.where("collected"), f"{said} leave collected_on empty until it is paid"))
     return errors
+
+
+def _written(row: RawRow, name: str) -> str:
+    """A field as the file wrote it, or "empty"."""
+    written = row.values.get(name)
+    return "empty" if written is None or not str(written).strip() else str(written).strip()
 
 
 def _references(spec: DataKind, row: RawRow, model: BaseModel, entities: set[str], assets: set[str]) -> list[RowError]:
