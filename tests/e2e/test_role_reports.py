@@ -1388,6 +1388,38 @@ def test_a_build_whose_lease_is_taken_over_while_it_stores_a_report_does_not_sto
     assert lease is not None and lease.data["since"] == iso(clock.now())  # the other build's, still held
 
 
+def test_a_build_taken_over_while_it_stores_leaves_the_report_the_other_stored_whole(report_app: App) -> None:
+    """A build whose file write outlived its lease, another build storing the same report meanwhile, put back
+    what was there before it began when it found the lease lost: the other's report stayed listed, its files
+    deleted ("no … report" on opening it). Its files landed after the other's: they stay, a whole report."""
+    from dataclasses import replace
+
+    from firstmate.errors import LeaseLost
+    from firstmate.services import leases
+    from firstmate.services.reports import list_role_reports, role_report_file
+
+    clock = report_app.clock
+    assert isinstance(clock, FixedClock)
+    day = "reports/demo/roles/2026-11-21"
+    other: list[list[object]] = []
+
+    class SlowDisk(FailingWrites):
+        """Its first report file takes past the lease; another build stores the day's report meanwhile."""
+
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if not other:
+                clock.advance(leases.LEASE + timedelta(minutes=1))
+                other.append(list(run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)))
+            return super().put(key, data, content_type)
+
+    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix=day))
+    with pytest.raises(LeaseLost, match="another took over: nothing more of it was stored"):
+        run_role_reports(slow, "demo", ["billing"], as_of=TODAY)
+    assert [r["role"] for r in list_role_reports(report_app.store, "demo")] == ["billing"]  # the other's, listed
+    for kind in ("html", "txt", "json", "pdf"):  # and it opens
+        assert role_report_file(report_app, "demo", "billing", "2026-11-21", kind)
+
+
 def test_a_long_build_keeps_its_lease_while_it_lives(report_app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import timedelta
 

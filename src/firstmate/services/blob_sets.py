@@ -17,10 +17,16 @@ from firstmate.ports import Blobs
 log = structlog.get_logger(__name__)
 
 
-def put_together(blobs: Blobs, files: dict[str, tuple[bytes, str]], then: Callable[[], object] | None = None) -> None:
+def put_together(
+    blobs: Blobs,
+    files: dict[str, tuple[bytes, str]],
+    then: Callable[[], object] | None = None,
+    keep: Callable[[BaseException], bool] | None = None,
+) -> None:
     """Store `files` (key → content and content type), then run `then` (the record that lists
     them). If a put or `then` fails, each blob written or attempted is put back as it was before (or
-    removed when there was none), and the error is raised."""
+    removed when there was none), and the error is raised; unless `keep` says of the error that the
+    blobs are to be left as they are (another writer's by now, which putting back would undo)."""
     before: dict[str, bytes | None] = {}
     for key in files:
         try:
@@ -34,7 +40,9 @@ def put_together(blobs: Blobs, files: dict[str, tuple[bytes, str]], then: Callab
             blobs.put(key, content, content_type)
         if then is not None:
             then()
-    except BaseException:
+    except BaseException as exc:
+        if keep is not None and keep(exc):
+            raise
         for key in tried:
             _put_back(blobs, key, before[key], files[key][1])
         raise

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -31,7 +31,7 @@ from firstmate.domain.reports.document import ROLE_TITLES, ROLES, ReportDocument
 from firstmate.domain.reports.lenses import build_each
 from firstmate.domain.shared import iso
 from firstmate.domain.snapshot import Invoice, LeftOut, Marketing, MarketingKpi, RevenueLine, Snapshot
-from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, NotFound
+from firstmate.errors import BlobNotFound, ConfigError, InvalidInput, LeaseLost, NotFound, StoreError
 from firstmate.ports import Item, Put, Secrets, Store
 from firstmate.reports.role import RoleReport, render_role
 from firstmate.reports.serial import data_file
@@ -390,10 +390,27 @@ def _store(ctx: Context, held: Held, org: str, as_of: date, report: RoleReport, 
     files = {f"reports/{org}/roles/{as_of.isoformat()}/{report.role}.{kind}": body for kind, body in contents.items()}
     held.confirm()  # rendered past its lease, another build may be storing: it stops here; else renewed
     entry = Item(f"ORG#{org}#ROLEREPORTS", f"{report.role}#{as_of}", summary)
+    listed = _listed(ctx.store, entry)
+
+    def stored_by_another(exc: BaseException) -> bool:
+        # the other build stored this report while our files were landing: what was there before we began is
+        # not its files, and putting it back deleted the report it lists ("no … report" on opening it)
+        try:
+            return isinstance(exc, LeaseLost) and _listed(ctx.store, entry) != listed
+        except StoreError:  # cannot tell: put back, as before
+            return False
+
     # the files and the entry that lists them, as one: a full disk halfway leaves the day's earlier report whole;
-    # the entry only while the lease is still this build's (its files put back otherwise: the other's to store)
-    put_together(ctx.blobs, files, then=lambda: held.transact([Put(entry)]))
+    # the entry only while the lease is still this build's (its files put back otherwise: the other's to store,
+    # unless it stored them meanwhile)
+    put_together(ctx.blobs, files, then=lambda: held.transact([Put(entry)]), keep=stored_by_another)
     return written
+
+
+def _listed(store: Store, entry: Item) -> tuple[int, Mapping[str, Any]] | None:
+    """The version and summary of the stored report `entry` would list (None: none is stored)."""
+    stored = store.get(entry.pk, entry.sk)
+    return None if stored is None else (stored.version, stored.data)
 
 
 def _present(secrets: Secrets | None, name: str) -> bool:
