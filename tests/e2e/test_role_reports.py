@@ -1441,3 +1441,41 @@ def test_a_long_build_keeps_its_lease_while_it_lives(report_app: App, monkeypatc
 
     runs = run_role_reports(report_app, "demo", ["billing", "accounting", "cfo"], as_of=TODAY, progress=slowly)
     assert len(runs) == 3 and len(tried) == 3  # 18 minutes: past a lease of 10, still its own to the end
+
+
+def test_a_build_that_loses_its_lease_on_its_last_report_says_so_though_an_earlier_lens_failed(
+    report_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build whose lease was taken over while it stored its last report, one lens having failed before,
+    raised that lens's error: the user never read "another took over" and the exit code was not 4's."""
+    from dataclasses import replace
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.domain.reports import lenses
+    from firstmate.errors import LeaseLost
+    from firstmate.services import leases
+
+    clock = report_app.clock
+    assert isinstance(clock, FixedClock)
+    taken: list[object] = []
+
+    def broken(snapshot: object) -> object:
+        raise ZeroDivisionError("the CFO's lens divided by zero")
+
+    monkeypatch.setitem(lenses.LENSES, "cfo", broken)
+
+    class SlowDisk(FailingWrites):
+        """Its first report file takes past the lease; another build takes the day over meanwhile."""
+
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if not taken:
+                clock.advance(leases.LEASE + timedelta(minutes=1))
+                other = leases.exclusive(report_app, "demo", "role-reports#2026-11-21", doing="building")
+                other.__enter__()  # (never left: the other build is still at it)
+                taken.append(other)
+            return super().put(key, data, content_type)
+
+    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix="reports/demo/roles/2026-11-21"))
+    with pytest.raises(LeaseLost, match="another took over"):
+        run_role_reports(slow, "demo", ["cfo", "billing"], as_of=TODAY)
+    assert taken

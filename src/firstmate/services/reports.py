@@ -312,6 +312,8 @@ def run_role_reports(
                 run = _role_run(ctx, held, profile, snapshot.as_of, document, out, send=send, resend=resend,
                                 lacking=lacking)  # fmt: skip
                 runs.append(run)
+            except LeaseLost:  # another build has the day: nothing more is stored, and the user must hear why
+                raise
             except Exception as exc:  # one role's failure keeps none of the others from its readers
                 log.exception("reports.role_failed", org=org, role=role)
                 failed.append(exc)
