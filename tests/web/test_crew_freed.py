@@ -715,7 +715,7 @@ def lists_waiting(app: App, person: str) -> list[str]:
 
     return [
         e.message.text
-        for e in outbox.list_entries(app.store, "demo")
+        for e in outbox.list_entries(app.store, "demo", limit=None)
         if e.key.startswith(f"crew-asked:{person}:") and e.status is OutboxStatus.PENDING
     ]
 
@@ -756,3 +756,27 @@ def test_a_list_still_waiting_to_go_out_follows_its_trips_cancelled_or_moved(dem
     for trip in trips:
         cancel_booking(demo_app, "demo", trip)
     assert lists_waiting(demo_app, "priya") == []
+
+
+def test_a_trip_listed_in_many_waiting_lists_can_still_be_cancelled_and_each_list_follows_it(demo_app: App) -> None:
+    """A new season's crew file made 60 deckhands crew at once; each was listed five trips in one "Crew needed on 5
+    trips", still waiting to go out, when one trip was cancelled. Withdrawing and listing anew 60 mails is 120
+    writes, more than one transaction holds (100): the cancellation was refused ("a transaction holds at most 100
+    writes"). It is cancelled, and each of the 60 lists follows it all the same."""
+    from firstmate.domain.people import Person
+    from firstmate.services.org_setup import check_org, import_org, org_tables
+    from firstmate.services.people import list_people
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    deckhands = [Person(id=f"deck-{n}", name=f"Deck Hand{n}", email=f"deck-{n}@example.com") for n in range(60)]
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    people = [*list_people(demo_app.store, "demo"), *deckhands]
+    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    assert all(len(lists_waiting(demo_app, p.id)) == 1 for p in deckhands)
+
+    cancel_booking(demo_app, "demo", trips[1])  # Sun 14 Jun
+    assert get_booking(demo_app.store, "demo", trips[1]).cancelled
+    for person in deckhands:
+        [text] = lists_waiting(demo_app, person.id)
+        assert "4 trips to come" in text and "Sun 14 Jun" not in text, person.id

@@ -35,7 +35,7 @@ from firstmate.services.bookings.create import _calendar_entry
 from firstmate.services.bookings.fanout import _commit, _finish_fanouts
 from firstmate.services.bookings.leads import _lead_followed
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, lists_followed, not_asked_held
+from firstmate.services.crew_freed import ask_the_freed, lists_followed, not_asked_held, rest_followed
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import roster_marker
 from firstmate.services.notifications import (
@@ -61,6 +61,9 @@ from firstmate.services.trips import (
     report_double_bookings,
 )
 from firstmate.services.waiver_lines import lines_followed
+
+#: How far into a change's transaction the lists it follows may go (`lists_followed`).
+_LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
 
 
 def _change(
@@ -160,8 +163,10 @@ def _change(
         on_another_boat = [s.person_id for s in event.roles if s.person_id] if existing.asset != asset.id else []
         followed = reminders_reworded(ctx, org, event, on_another_boat, written=followed)
     writes += followed
-    # a "Crew needed on N trips" still waiting names the trip as it was: withdrawn, and listed anew as it is
-    writes += lists_followed(ctx, profile, booking, before, event, now)
+    # a "Crew needed on N trips" still waiting names the trip as it was: withdrawn, and listed anew as it is; at most
+    # half the transaction, the change's own notices needing the rest: lists beyond it follow once it is written
+    lists, lists_left = lists_followed(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes))
+    writes += lists
     unheard |= {LEAD} if readdressed else set()
     unheard |= _never_reached(ctx.store, org, booking.id, guests)
     quiet = quiet_audiences(profile, before, event) if result is IntakeResult.UPDATED else frozenset()
@@ -200,6 +205,7 @@ def _change(
     )  # fmt: skip
     # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
     # moved, those it left out who are free at its new times
+    rest_followed(ctx, profile, booking, before, event, lists_left, now)
     ask_the_freed(ctx, profile, before, event, owed=owed)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 

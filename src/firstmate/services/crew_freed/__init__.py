@@ -10,12 +10,13 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `freed`: the crew a trip's change frees, asked to crew the trips that left them out (`ask_the_freed`).
 - `joined`: someone made active, qualified or added, asked about the trips to come (`ask_the_joined`).
 - `asking`: asking people made crew about one trip, and the one mail listing several trips.
-- `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`).
+- `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
+  `rest_followed`).
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 
 from firstmate.services.crew_freed.backfill import list_left_out_pending
-from firstmate.services.crew_freed.followed import lists_followed
+from firstmate.services.crew_freed.followed import lists_followed, rest_followed
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
@@ -36,4 +37,5 @@ __all__ = [
     "not_asked",
     "not_asked_held",
     "not_asked_write",
+    "rest_followed",
 ]
