@@ -780,3 +780,30 @@ def test_a_trip_listed_in_many_waiting_lists_can_still_be_cancelled_and_each_lis
     for person in deckhands:
         [text] = lists_waiting(demo_app, person.id)
         assert "4 trips to come" in text and "Sun 14 Jun" not in text, person.id
+
+
+def test_a_trip_listed_in_waiting_lists_of_a_whole_season_can_still_be_cancelled(demo_app: App) -> None:
+    """Two trips a day booked a season ahead (220), and 25 deckhands made crew by one file, each listed all of them in
+    one "Crew needed on 220 trips" still waiting: withdrawing and listing anew 25 such mails, 100 KB each, is more
+    than one transaction writes (4 MB), and the cancellation was refused ("a transaction writes at most 4000000
+    bytes"). It is cancelled, and each list follows it."""
+    from datetime import date
+
+    from firstmate.domain.people import Person
+    from firstmate.services.org_setup import check_org, import_org, org_tables
+    from firstmate.services.people import list_people
+
+    first = date(2026, 6, 13)  # 10:00 and 16:00 each day
+    starts = [f"{first + timedelta(days=n // 2)}T{10 + n % 2 * 6}:00:00-07:00" for n in range(220)]
+    trips = [book(demo_app, f"S{n}", start) for n, start in enumerate(starts)]
+    deckhands = [Person(id=f"deck-{n}", name=f"Deck Hand{n}", email=f"deck-{n}@example.com") for n in range(25)]
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    people = [*list_people(demo_app.store, "demo"), *deckhands]
+    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+
+    cancel_booking(demo_app, "demo", trips[1])  # Sat 13 Jun, 16:00
+    assert get_booking(demo_app.store, "demo", trips[1]).cancelled
+    for person in deckhands:
+        [text] = lists_waiting(demo_app, person.id)
+        assert "219 trips to come" in text and "Sat 13 Jun 2026, 16:00 PDT" not in text, person.id

@@ -9,6 +9,7 @@ people than the transaction has room for (two writes each) follow once the chang
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -32,6 +33,10 @@ from firstmate.services.paging import all_items
 from firstmate.services.people import person_key
 from firstmate.services.trips import booking_pk
 
+#: How much of a change's transaction the lists it follows may write: half of the 4 MB DynamoDB writes in one (a list
+#: of 200 trips is 100 KB, its withdrawal as much again), the change and its own notices needing the rest.
+LISTS_BYTES = 2_000_000
+
 #: Each trip a list names, by its link in the crew app (`crew_needed_list_message`).
 _LISTED = re.compile(r"/crew/events/ev_([A-Za-z0-9]+)")
 
@@ -53,19 +58,20 @@ def lists_followed(
 ) -> tuple[list[Write], list[tuple[str, str]]]:
     """Writes, for the transaction of `booking`'s change (its trip `before` it and `event` after), that withdraw each
     "Crew needed on N trips" listing the trip still waiting to go out, and queue in its place one listing the trips of
-    it that still need them as they are now (this one as `event`; none when no trip is left): at most `room` writes,
-    two a person listed, and the (person, first list's key) of those left for `rest_followed` once the change is
-    written. Nothing when the change does not touch what a list says of the trip."""
+    it that still need them as they are now (this one as `event`; none when no trip is left): at most `room` writes
+    (two a person listed) and `LISTS_BYTES`, and the (person, first list's key) of those left for `rest_followed`
+    once the change is written. Nothing when the change does not touch what a list says of the trip."""
     if _as_listed(before) == _as_listed(event):
         return [], []
     recorded = ctx.store.get(booking_pk(profile.org.id, booking.id), ASKED_IN)
     if recorded is None:
         return [], []
     writes: list[Write] = []
-    listed = sorted(dict(recorded.data.get("people", {})).items())
+    size, listed = 0, sorted(dict(recorded.data.get("people", {})).items())
     for at, (person_id, first) in enumerate(listed):
         theirs = _followed(ctx, profile, booking, before, event, person_id, first, now)
-        if len(writes) + len(theirs) > room:
+        size += sum(len(json.dumps(w.item.data)) for w in theirs if isinstance(w, Put))
+        if len(writes) + len(theirs) > room or size > LISTS_BYTES:
             return writes, listed[at:]  # more than one transaction holds: the rest once the change is written
         writes += theirs
     return writes, []
