@@ -181,3 +181,25 @@ def test_the_crews_booking_mail_says_the_time_to_be_back_the_trip_page_and_the_g
     noon = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
     [message, *_] = [e.message for e in outbox.list_entries(demo_app.store, "demo") if f"{noon.id}:r1:crew:" in e.key]
     assert "Sat 13 Jun 2026, 10:00 PDT on Sea Lark (38 ft sloop), return by 13:00." in message.text
+
+
+def test_the_crews_cancellation_mail_says_no_meeting_point_nor_sunset(demo_app: App) -> None:
+    """The crew's "Trip cancelled" read "THIS TRIP IS CANCELLED." and under it "Meet at Pier 39, Dock B, slip 12 ·
+    6 guests · sunset 20:32", as if they were still to meet at the dock by dusk; the guests' page of the same trip
+    says neither. The crew's mail says it is cancelled, and how many guests it was for (test_passenger_limit), but no
+    place to meet, no sunset, no time to be back."""
+    from firstmate.services import outbox
+    from firstmate.services.bookings import cancel_booking
+
+    body = booking_body(external_id="DUSK", start="2026-06-13T18:00:00-07:00", duration_hours=4)
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    cancel_booking(demo_app, "demo", booking.id)
+    crew = [e.message for e in outbox.list_entries(demo_app.store, "demo") if f"{booking.id}:r2:crew:" in e.key]
+    assert crew
+    for message in crew:
+        html = message.html or ""
+        assert "Sat 13 Jun 2026, 18:00 PDT on Sea Lark (38 ft sloop). THIS TRIP IS CANCELLED." in message.text
+        assert "this trip is cancelled" in html and "6 guests" in message.text and "6 guests" in html
+        for part in (message.text, html):
+            assert "Meet at" not in part and "Pier 39" not in part and "sunset" not in part.lower(), part
+            assert "return by" not in part and "21:02" not in part
