@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import icalendar
+import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
@@ -13,6 +15,7 @@ from firstmate.bootstrap import App
 from firstmate.demo.run import SAMPLE_EMAIL
 from firstmate.domain.bookings import BookingRequest, BookingStatus
 from firstmate.domain.intake import CancelledByReference
+from firstmate.ports import Put
 from firstmate.services import outbox
 from firstmate.services.business import load_business
 from firstmate.services.calendar import Feed, FeedScope, feed_ics
@@ -335,3 +338,45 @@ def test_another_channels_api_booking_of_the_same_reference_leaves_the_hold(demo
     assert len(answer.json()["double_booked"]) == 1
     assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
     assert len([e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]) == 1
+
+
+def test_a_store_failing_as_the_channels_api_booking_is_written_leaves_its_request_held(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: the hold was cancelled in a write of its own before the booking's, so a store failing at the booking
+    (503, the channel to send it again) left neither holding Sea Lark: the feeds showed the morning free, and a channel
+    that gave up on its retry had no booking and no hold. The hold goes in the booking's own transaction: refused, it
+    stands; sent again, the booking is made and the hold goes."""
+    from fastapi.testclient import TestClient
+
+    from firstmate.errors import StoreUnavailable
+    from firstmate.services.keys import create_key
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body
+
+    _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    _import(demo_app, REQUEST)
+    key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
+    body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
+    transact = demo_app.store.transact
+
+    def down_at_the_booking(writes: list[Any], *args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(w, Put) and w.item.sk == "BOOKING" for w in writes):
+            raise StoreUnavailable("the store did not answer")
+        return transact(writes, *args, **kwargs)
+
+    org_feed = Feed("demo", FeedScope.ORG, "demo")
+    with TestClient(create_app(demo_app)) as client:
+        monkeypatch.setattr(demo_app.store, "transact", down_at_the_booking)
+        refused = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+        assert refused.status_code == 503, refused.text
+        assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+        events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, org_feed, clock.now())).walk("VEVENT")
+        assert [(str(e["summary"]), str(e["status"])) for e in events] == [
+            ("Request: Dana Whitcomb, 6 passengers", "CONFIRMED")
+        ]
+        monkeypatch.undo()
+        again = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert again.status_code == 201 and again.json()["double_booked"] == [], again.text
+    assert _holds(demo_app) == []
+    assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]

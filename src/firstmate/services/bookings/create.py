@@ -5,6 +5,7 @@ guest page code, its lead guest and the notices it causes, in one transaction.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from firstmate.domain.bookings import Booking, BookingRequest, IntakeResult
@@ -44,11 +45,13 @@ def _create(
     *,
     tell: bool,
     remembered: Item | None = None,
+    retiring: Sequence[Write] = (),
 ) -> tuple[Booking, tuple[CalendarEntry, ...]]:
     """The booking's first revision and all it fans out to: `result` is CREATED, or CANCELLED for a
     cancellation of a booking never seen (recorded, and told to the operations manager alone). `remembered`: the
     anchor of a cancellation that came before it (`remember_cancellation`), whose numbers it keeps: recorded
-    cancelled (`cancelled_first`), it is told to nobody, the cancellation already said when imported."""
+    cancelled (`cancelled_first`), it is told to nobody, the cancellation already said when imported. `retiring`: the
+    writes that cancel the hold its channel's request left (`trips.retiring_hold`), in the same transaction."""
     now = ctx.clock.now()
     suffix = secrets.token_hex(8)
     booking = Booking(
@@ -90,6 +93,7 @@ def _create(
         ),
         check_owed(org, calendar_sk(request.start, booking.id), after=None if tell else now + DEFERRED_CHECK),
         Put(Item(code_pk(booking.guest_code), "CODE", {"org": org, "booking_id": booking.id}), Absent()),
+        *retiring,
     ]
     # those on another trip then are not asked to crew it (read only for a trip to come, which crew are asked of)
     live = result is IntakeResult.CREATED and request.start > now

@@ -40,7 +40,7 @@ from firstmate.services.bookings.change import _change
 from firstmate.services.bookings.create import _create
 from firstmate.services.bookings.reads import _booking, _place, _profile, get_booking
 from firstmate.services.context import Context
-from firstmate.services.trips import intake_pk, retire_hold
+from firstmate.services.trips import intake_pk, retiring_hold
 
 MAX_ATTEMPTS = 8
 
@@ -82,8 +82,8 @@ def orchestrate_booking(
     check to the caller for a while (`trips.DEFERRED_CHECK`): an import checks every row once its
     whole file is in (`trips.tell_double_bookings`) and drops the marks it covered (`trips.owed_marks`), and
     retires the holds its bookings answer. With it (a booking sent alone: an API call), a booking created retires
-    the hold its channel's request held under its reference (`trips.retire_hold`) before it is written: once the
-    boat is known, so that a refused booking leaves the hold standing.
+    the hold its channel's request held under its reference in the transaction that writes it (`trips.retiring_hold`):
+    a booking refused, or a store failing as it is written, leaves the hold standing.
     `created_in`: the bookings an earlier row of the same import created, whose mail may not have gone yet:
     a change tells whoever has heard nothing of one as news, of the trip as it leaves it (`unheard_so_far`).
     """
@@ -104,9 +104,11 @@ def orchestrate_booking(
                 )
                 sent = request.model_copy(update={"status": BookingStatus.CANCELLED}) if first else request
                 result = classify_change(None, sent)
-                if tell:  # sent alone: its request's hold goes before it is written, never told as its double booking
-                    retire_hold(ctx, org, request)
-                created = _create(ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered)
+                # sent alone: its request's hold goes as it is written, never told as its double booking
+                retiring = retiring_hold(ctx, org, request) if tell else []
+                created = _create(
+                    ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered, retiring=retiring
+                )
                 return IntakeOutcome(result, *created, profile, cancelled_first=first)
             old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
             result, merged, refused = IntakeResult.UNCHANGED, existing.request, False

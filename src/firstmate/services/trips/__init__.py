@@ -16,6 +16,7 @@ from firstmate.services.trips.blocked_slots import (
     record_blocked_slot,
     release_hold,
     retire_hold,
+    retiring_hold,
 )
 from firstmate.services.trips.clashes import (
     BLOCK_CHECK_AHEAD,
@@ -61,5 +62,6 @@ __all__ = [
     "release_hold",
     "report_double_bookings",
     "retire_hold",
+    "retiring_hold",
     "tell_double_bookings",
 ]

@@ -60,8 +60,7 @@ def record_blocked_slot(
     if asset and boat is None:
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
-    lapses = f"|{held_until.isoformat()}" if held_until else ""  # a slot without is fingerprinted as it always was
-    fingerprint = hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}{lapses}".encode()).hexdigest()[:24]
+    fingerprint = _fingerprint(start, end, title, asset, cancelled, held_until)
     for _ in range(MAX_ATTEMPTS):
         anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
         newest = anchor.data.get("sequence") if anchor else None
@@ -95,29 +94,8 @@ def record_blocked_slot(
             reference=uid if held_until else "",  # a request's: the one to answer, where a clash is told
             held_until=held_until,
         )
-        new_sk = calendar_sk(start, entry.uid)
-        writes: list[Write] = []
-        if anchor is None:
-            entry = next_sequence(None, entry)
-            condition: Condition = Absent()
-        else:
-            old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
-            entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
-            condition = VersionIs(anchor.version)
-            if anchor.data["cal_sk"] != new_sk:
-                writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
-        kept = {
-            "uid": uid,
-            "fingerprint": fingerprint,
-            "cal_sk": new_sk,
-            "source": source or (anchor.data.get("source", "") if anchor else ""),
-        }
-        kept |= {"sequence": highest} if highest is not None else {}
-        kept |= {"asked": last} if (last := newest_sequence(asked, emailed)) is not None else {}
-        writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
-        writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
-        writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
-        writes += long_blocks_write(ctx.store, org, entry, now)
+        numbers = {"sequence": highest, "asked": newest_sequence(asked, emailed)}
+        writes = _slot_writes(ctx, org, uid, source, anchor_sk, anchor, entry, fingerprint, numbers)
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
@@ -170,6 +148,24 @@ def retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
     return slot.title if slot else None
 
 
+def retiring_hold(ctx: Context, org: str, request: BookingRequest) -> list[Write]:
+    """The writes that cancel the live hold channel `request.source`'s request (or tentative export) left under
+    `request`'s reference, for the transaction that writes its booking, so that the boat is held by one or the
+    other whatever fails between: none when there is none, or it is cancelled already. They are conditioned on
+    the hold as read here: changed meanwhile, the transaction fails, and its caller reads again."""
+    anchor_sk, anchor = _slot_anchor(ctx.store, org, request.external_id, request.source)
+    stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
+    slot = CalendarEntry.model_validate(stored.data) if stored else None
+    if anchor is None or slot is None or slot.cancelled:
+        return []
+    cancelled = slot.model_copy(update={"cancelled": True, "updated_at": ctx.clock.now()})
+    # fingerprinted as `release_hold` would record it, so that the same hold released again is unchanged
+    fingerprint = _fingerprint(slot.start, slot.end, slot.title, slot.asset or None, True, slot.held_until)
+    numbers = {"sequence": anchor.data.get("sequence"), "asked": anchor.data.get("asked")}
+    uid, source = request.external_id, request.source
+    return _slot_writes(ctx, org, uid, source, anchor_sk, anchor, cancelled, fingerprint, numbers)
+
+
 def release_hold(
     ctx: Context, org: str, uid: str, source: str, sequence: int | None, *, asked: int | None = None
 ) -> CalendarEntry | None:
@@ -187,6 +183,53 @@ def release_hold(
         source=source, held_until=slot.held_until, asked=asked,
     )  # fmt: skip
     return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot
+
+
+def _fingerprint(
+    start: datetime, end: datetime, title: str, asset: str | None, cancelled: bool, held_until: datetime | None
+) -> str:
+    """What a blocked slot's intake record keeps to know the same slot listed again."""
+    lapses = f"|{held_until.isoformat()}" if held_until else ""  # a slot without is fingerprinted as it always was
+    return hashlib.sha256(f"{start}|{end}|{title}|{asset}|{cancelled}{lapses}".encode()).hexdigest()[:24]
+
+
+def _slot_writes(
+    ctx: Context,
+    org: str,
+    uid: str,
+    source: str,
+    anchor_sk: str,
+    anchor: Item | None,
+    entry: CalendarEntry,
+    fingerprint: str,
+    numbers: dict[str, int | None],
+) -> list[Write]:
+    """The writes that record `entry` as channel `source`'s blocked slot `uid` (its intake record at `anchor_sk`,
+    `anchor` as read: the writes are conditioned on it), with the highest `sequence` and `asked` numbers it has had."""
+    now = entry.updated_at
+    new_sk = calendar_sk(entry.start, entry.uid)
+    writes: list[Write] = []
+    if anchor is None:
+        entry = next_sequence(None, entry)
+        condition: Condition = Absent()
+    else:
+        old = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"])
+        entry = next_sequence(CalendarEntry.model_validate(old.data) if old else None, entry)
+        condition = VersionIs(anchor.version)
+        if anchor.data["cal_sk"] != new_sk:
+            writes.append(Delete(calendar_pk(org), anchor.data["cal_sk"]))
+    kept = {
+        "uid": uid,
+        "fingerprint": fingerprint,
+        "cal_sk": new_sk,
+        "source": source or (anchor.data.get("source", "") if anchor else ""),
+    }
+    kept |= {name: number for name, number in numbers.items() if number is not None}
+    writes.append(Put(Item(intake_pk(org), anchor_sk, kept), condition))
+    writes.append(Put(Item(calendar_pk(org), new_sk, entry.model_dump(mode="json"))))
+    writes.append(check_owed(org, new_sk, after=now + DEFERRED_CHECK))
+    writes += long_blocks_write(ctx.store, org, entry, now)
+    return writes
 
 
 def _slot_anchor(store: Store, org: str, uid: str, source: str) -> tuple[str, Item | None]:
