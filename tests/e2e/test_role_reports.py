@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -1355,64 +1356,30 @@ def test_a_build_whose_lease_is_taken_over_while_it_stores_a_report_does_not_sto
     still stored that report (entry and files) over the other's turn: it stopped only before the next one.
     Now the report's entry is stored only while nobody took the lease since: it stores nothing, puts back
     the files it had written, and the other keeps its lease."""
-    from dataclasses import replace
-
-    from firstmate.adapters.clock import FixedClock
     from firstmate.domain.shared import iso
     from firstmate.errors import LeaseLost
-    from firstmate.services import leases
     from firstmate.services.reports import list_role_reports
 
-    clock = report_app.clock
-    assert isinstance(clock, FixedClock)
-    day = "reports/demo/roles/2026-11-21"
-    taken: list[object] = []
-
-    class SlowDisk(FailingWrites):
-        """Its first report file takes past the lease; another build takes the day over meanwhile."""
-
-        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            if not taken:
-                clock.advance(leases.LEASE + timedelta(minutes=1))
-                other = leases.exclusive(report_app, "demo", "role-reports#2026-11-21", doing="building")
-                other.__enter__()  # (never left: the other build is still at it)
-                taken.append(other)
-            return super().put(key, data, content_type)
-
-    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix=day))
+    slow, taken = _taken_over_at_first_file(report_app, _another_takes_the_day(report_app))
     with pytest.raises(LeaseLost, match="another took over: nothing more of it was stored"):
         run_role_reports(slow, "demo", ["billing"], as_of=TODAY)
+    day = "reports/demo/roles/2026-11-21"
     assert taken and list_role_reports(report_app.store, "demo") == []  # no entry of the day's report
     assert not [kind for kind in ("html", "txt", "json", "pdf") if report_app.blobs.head(f"{day}/billing.{kind}")]
     lease = report_app.store.get("ORG#demo#LEASE", "role-reports#2026-11-21")
-    assert lease is not None and lease.data["since"] == iso(clock.now())  # the other build's, still held
+    assert lease is not None and lease.data["since"] == iso(report_app.clock.now())  # the other build's, still held
 
 
 def test_a_build_taken_over_while_it_stores_leaves_the_report_the_other_stored_whole(report_app: App) -> None:
     """A build whose file write outlived its lease, another build storing the same report meanwhile, put back
     what was there before it began when it found the lease lost: the other's report stayed listed, its files
     deleted ("no … report" on opening it). Its files landed after the other's: they stay, a whole report."""
-    from dataclasses import replace
-
     from firstmate.errors import LeaseLost
-    from firstmate.services import leases
     from firstmate.services.reports import list_role_reports, role_report_file
 
-    clock = report_app.clock
-    assert isinstance(clock, FixedClock)
-    day = "reports/demo/roles/2026-11-21"
-    other: list[list[object]] = []
-
-    class SlowDisk(FailingWrites):
-        """Its first report file takes past the lease; another build stores the day's report meanwhile."""
-
-        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            if not other:
-                clock.advance(leases.LEASE + timedelta(minutes=1))
-                other.append(list(run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)))
-            return super().put(key, data, content_type)
-
-    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix=day))
+    slow, _ = _taken_over_at_first_file(
+        report_app, lambda: run_role_reports(report_app, "demo", ["billing"], as_of=TODAY)
+    )
     with pytest.raises(LeaseLost, match="another took over: nothing more of it was stored"):
         run_role_reports(slow, "demo", ["billing"], as_of=TODAY)
     assert [r["role"] for r in list_role_reports(report_app.store, "demo")] == ["billing"]  # the other's, listed
@@ -1448,34 +1415,48 @@ def test_a_build_that_loses_its_lease_on_its_last_report_says_so_though_an_earli
 ) -> None:
     """A build whose lease was taken over while it stored its last report, one lens having failed before,
     raised that lens's error: the user never read "another took over" and the exit code was not 4's."""
-    from dataclasses import replace
-
-    from firstmate.adapters.clock import FixedClock
     from firstmate.domain.reports import lenses
     from firstmate.errors import LeaseLost
-    from firstmate.services import leases
-
-    clock = report_app.clock
-    assert isinstance(clock, FixedClock)
-    taken: list[object] = []
 
     def broken(snapshot: object) -> object:
         raise ZeroDivisionError("the CFO's lens divided by zero")
 
     monkeypatch.setitem(lenses.LENSES, "cfo", broken)
-
-    class SlowDisk(FailingWrites):
-        """Its first report file takes past the lease; another build takes the day over meanwhile."""
-
-        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            if not taken:
-                clock.advance(leases.LEASE + timedelta(minutes=1))
-                other = leases.exclusive(report_app, "demo", "role-reports#2026-11-21", doing="building")
-                other.__enter__()  # (never left: the other build is still at it)
-                taken.append(other)
-            return super().put(key, data, content_type)
-
-    slow = replace(report_app, blobs=SlowDisk(report_app.blobs, nth=99, prefix="reports/demo/roles/2026-11-21"))
+    slow, taken = _taken_over_at_first_file(report_app, _another_takes_the_day(report_app))
     with pytest.raises(LeaseLost, match="another took over"):
         run_role_reports(slow, "demo", ["cfo", "billing"], as_of=TODAY)
     assert taken
+
+
+def _taken_over_at_first_file(app: App, meanwhile: Callable[[], object]) -> tuple[App, list[object]]:
+    """`app` whose first report file of the day takes past the lease, `meanwhile` (another build) running then;
+    also the list of what `meanwhile` returned, empty until it ran."""
+    from dataclasses import replace
+
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.services import leases
+
+    clock = app.clock
+    assert isinstance(clock, FixedClock)
+    ran: list[object] = []
+
+    class SlowDisk(FailingWrites):
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if not ran:
+                clock.advance(leases.LEASE + timedelta(minutes=1))
+                ran.append(meanwhile())
+            return super().put(key, data, content_type)
+
+    return replace(app, blobs=SlowDisk(app.blobs, nth=99, prefix="reports/demo/roles/2026-11-21")), ran
+
+
+def _another_takes_the_day(app: App) -> Callable[[], object]:
+    """Another build taking the day's lease (and never leaving it: it is still at it)."""
+    from firstmate.services import leases
+
+    def take() -> object:
+        other = leases.exclusive(app, "demo", "role-reports#2026-11-21", doing="building")
+        other.__enter__()
+        return other
+
+    return take
