@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from firstmate import pdf as pdfs
 from firstmate.pdf import document_bytes, new_document, text_cell, text_lines
-from firstmate.pdf.faces import _face
+from firstmate.pdf.faces import style_face
 from firstmate.reports.wrapping import wrap
 
 CREATED = datetime(2026, 11, 21, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_glyphs_compiled_once_give_the_same_documents_as_glyphs_compiled_each_ti
         return found
 
     with_known = documents()
-    faces = [_face(style) for style in pdfs.STYLES]
+    faces = [style_face(style) for style in pdfs.STYLES]
     assert all(face.known for face in faces)  # the check at the base's build passed, and glyphs were kept
     saved = [face.known for face in faces]
     try:
@@ -129,7 +129,7 @@ def test_a_document_of_common_glyphs_alone_is_what_fpdf2_writes_for_it(monkeypat
 
     _common_document(1)  # the cut (and its check against fpdf2's) is made at the process's first document
     monkeypatch.setattr(OutputProducer, "_add_fonts", watched)
-    faces = [_face(style) for style in pdfs.STYLES]
+    faces = [style_face(style) for style in pdfs.STYLES]
     copied = [_common_document(pages) for pages in (1, 3)]
     assert all(face.cut is not None for face in faces) and cut_by_fpdf2 == []  # built from the cut
     saved = [face.cut for face in faces]
@@ -180,7 +180,7 @@ def test_every_character_of_a_document_reads_back_whichever_way_its_fonts_were_m
             pdf.set_font("DejaVu", style, 10)
             text_cell(pdf, 0, 5, text, next_line=True)
         fonts = [pdf.fonts[f"dejavu{style}"] for style in pdfs.STYLES]
-        common = all(_face(style).holds_only_common(font) for style, font in zip(pdfs.STYLES, fonts, strict=True))
+        common = all(style_face(style).holds_only_common(font) for style, font in zip(pdfs.STYLES, fonts, strict=True))
         assert common == (kind == "common")
         found = PdfReader(io.BytesIO(document_bytes(pdf))).pages[0].extract_text()
         assert found.split("\n") == [text, text], kind

@@ -4,10 +4,10 @@ process.
 Every document's fonts start with the glyphs of `COMMON` (Windows-1252's characters: Western
 European letters, punctuation, € and ™; then the signs reports print), in the same order. A
 document that uses no other glyph embeds exactly what every such document embeds: that cut, with
-its character map, widths and compressed streams, is made once per process (`_CommonCut`) and each
+its character map, widths and compressed streams, is made once per process (`CommonCut`) and each
 document's font objects are built from it, instead of fpdf2 cutting, saving and compressing the
 same font again (about 8 ms a style). A document is about 30 KB larger for it. Which way a
-document's fonts are made is decided as fpdf2 writes them (`faces._Fonts`), once its pages are final (a
+document's fonts are made is decided as fpdf2 writes them (`faces.DocumentOutput`), once its pages are final (a
 footer drawn by `output()` may add glyphs). That the cut gives the bytes fpdf2 gives is checked
 once per process, and fpdf2 makes each document's fonts if it ever differs."""
 
@@ -44,7 +44,8 @@ class _CommonCodes:
         subset._next, subset._reserved = self.next, list(self.reserved)
 
 
-def _common_codes(font: TTFFont) -> _CommonCodes | None:
+def common_codes(font: TTFFont) -> _CommonCodes | None:
+    """The common glyphs' codes in a subset of `font`, or None with an fpdf2 whose subsets they cannot fill."""
     try:
         return _CommonCodes(font)
     except AttributeError:  # another fpdf2 (the range in pyproject allows one): every document cut as fpdf2 does
@@ -52,7 +53,7 @@ def _common_codes(font: TTFFont) -> _CommonCodes | None:
         return None
 
 
-class _CommonCut:
+class CommonCut:
     """What fpdf2 writes for a font holding the common glyphs alone: the same in every document."""
 
     def __init__(self, name: str, widths: str, to_unicode: bytes, gid_map: bytes, font_file: bytes, length1: int):
@@ -60,7 +61,7 @@ class _CommonCut:
         self.gid_map, self.font_file, self.length1 = gid_map, font_file, length1
 
     @classmethod
-    def of(cls, made: list[Any]) -> _CommonCut | None:
+    def of(cls, made: list[Any]) -> CommonCut | None:
         """The cut from the objects fpdf2 made for one font, or None when they are not the ones expected."""
         expected = ["PDFFont", "PDFFont", "PDFContentStream", "CIDSystemInfo", "PDFFontDescriptor",
                     "PDFContentStream", "PDFFontStream"]  # fmt: skip
@@ -73,7 +74,7 @@ class _CommonCut:
         )  # fmt: skip
 
 
-def _stream(contents: bytes, *, packed: bool) -> PDFContentStream:
+def content_stream(contents: bytes, *, packed: bool) -> PDFContentStream:
     """A content stream of `contents`, as they are (`packed`: already compressed with Flate)."""
     stream = PDFContentStream(contents)
     if packed:

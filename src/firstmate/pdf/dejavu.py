@@ -44,7 +44,7 @@ COMMON += "←→≈≠≤≥−×●■▲▼✓✗∞"
 
 
 #: Characters of the Latin script or common to all: a line of them alone is one piece of text to fpdf2.
-_ONE_SCRIPT = frozenset(COMMON)
+ONE_SCRIPT_CHARS = frozenset(COMMON)
 SAMPLE = "Aa Zz 0123456789 ÀÉÎÕÜß ąčęłńśźż – — “quoted” ‘single’ • … € £ → ← ≤ ≥ − × ● ✓ ✗ ™"
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from fpdf import FPDF
 
 from firstmate.pdf.dejavu import STYLES
-from firstmate.pdf.faces import _face, _Fonts
-from firstmate.pdf.fallbacks import _bring_fallbacks, _shaped
+from firstmate.pdf.faces import DocumentOutput, style_face
+from firstmate.pdf.fallbacks import bring_fallbacks, needs_shaping
 
 
 class _Document(FPDF):
@@ -18,8 +18,8 @@ class _Document(FPDF):
 
     def _preload_font_styles(self, text: str | None, markdown: bool, *args: Any, **kwargs: Any) -> Any:
         if text:
-            _bring_fallbacks(self, text)
-            if not self.text_shaping and _shaped(text):
+            bring_fallbacks(self, text)
+            if not self.text_shaping and needs_shaping(text):
                 self.set_text_shaping(True)
         return super()._preload_font_styles(text, markdown, *args, **kwargs)
 
@@ -30,7 +30,7 @@ def new_document(title: str, *, created: datetime | None = None, margin: float =
     pdf = _Document(format="A4")
     pdf.set_auto_page_break(auto=True, margin=margin)
     for style in STYLES:
-        font = _face(style).copy_for(pdf)
+        font = style_face(style).copy_for(pdf)
         pdf.fonts[font.fontkey] = font
     pdf.set_title(title)
     pdf.set_creator("firstmate")
@@ -42,4 +42,4 @@ def new_document(title: str, *, created: datetime | None = None, margin: float =
 
 def document_bytes(pdf: FPDF) -> bytes:
     """The finished PDF of a `new_document`, its fonts made as `common_cut`'s docstring says."""
-    return bytes(pdf.output(output_producer_class=_Fonts))
+    return bytes(pdf.output(output_producer_class=DocumentOutput))

@@ -1,5 +1,5 @@
 """Each style of DejaVu read once per process (`_Face`), a copy of it for every document, and fpdf2's output of
-a document with its fonts made from the common cut when they can be (`_Fonts`).
+a document with its fonts made from the common cut when they can be (`DocumentOutput`).
 
 The font costs more than the pages: DejaVu Sans has about 6,000 glyphs, and reading a style took
 about 0.12 s per document, cutting the subset to embed about 0.07 s more. So each style is read
@@ -8,7 +8,7 @@ character map, its own subset). The subset is cut from a *base*: the same font t
 punctuation, currency, arrows and a few symbols (made at the process's first document, from the
 font as read for its widths), whenever the document's glyphs are all in it; a document with other
 glyphs (Greek, Cyrillic…) is cut from the full font. Cutting a subset also decompiles, measures and
-recompiles each glyph it keeps; a glyph of the base is done so once per process (`glyphs._KnownGlyph`)
+recompiles each glyph it keeps; a glyph of the base is done so once per process (`glyphs.KnownGlyph`)
 and reused by every later document. Both give the same bytes as cutting each document from the full
 font; that is checked once per process on a sample document, and the full font is used if it ever
 differs."""
@@ -30,9 +30,9 @@ from fpdf.fonts import SubsetMap, TTFFont
 from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFType3Font
 from fpdf.syntax import Name, PDFArray, PDFObject
 
-from firstmate.pdf.common_cut import _common_codes, _CommonCut, _stream
-from firstmate.pdf.dejavu import _FONT_DIR, BASE_RANGES, COMMON, DROPPED, FAMILY, SAMPLE, STYLES
-from firstmate.pdf.glyphs import _KnownGlyph, _Subset
+from firstmate.pdf.common_cut import CommonCut, common_codes, content_stream
+from firstmate.pdf.dejavu import BASE_RANGES, COMMON, DROPPED, FAMILY, SAMPLE, STYLES, font_dir
+from firstmate.pdf.glyphs import KnownGlyph, KnownGlyphsFont
 
 log = structlog.get_logger(__name__)
 
@@ -43,22 +43,22 @@ class _Face:
 
     def __init__(self, style: str) -> None:
         self.style = style
-        self.path = _FONT_DIR / STYLES[style]
+        self.path = font_dir() / STYLES[style]
         self.data = self.path.read_bytes()
         self.template = TTFFont(FPDF(), self.path, f"{FAMILY.lower()}{style}", style)
         self.first: ttLib.TTFont | None = self.template.ttfont  # already read: the base is cut from it
         self.base: bytes | None = None
         self.base_glyphs: frozenset[str] = frozenset()
-        self.known: dict[bytes, _KnownGlyph] | None = None  # glyphs of the base compiled before, by their bytes
+        self.known: dict[bytes, KnownGlyph] | None = None  # glyphs of the base compiled before, by their bytes
         self.tried = False
         self.lock = threading.RLock()  # re-entered: the common cut's first-use check cuts from the base
-        self.common = _common_codes(self.template)
-        self.cut: _CommonCut | None = None
+        self.common = common_codes(self.template)
+        self.cut: CommonCut | None = None
         self.cut_tried = False
 
     def copy_for(self, pdf: FPDF) -> TTFFont:
         """This style for one document: shares what never changes, owns what a document changes."""
-        font = _copied(self.template, pdf, self.full())  # read lazily, for an `output()` not through document_bytes
+        font = document_copy(self.template, pdf, self.full())  # read lazily: for an `output()` not via document_bytes
         if self.common is not None:
             self.common.fill(font.subset)
         return font
@@ -67,7 +67,7 @@ class _Face:
         """Whether `font`'s subset is still the common glyphs alone (no other glyph drawn or missed)."""
         return self.common is not None and len(font.subset) == self.common.size and not font.missing_glyphs
 
-    def common_cut(self) -> _CommonCut | None:
+    def common_cut(self) -> CommonCut | None:
         """The common cut's PDF objects, made (and checked against fpdf2's) at the first call."""
         with self.lock:
             if not self.cut_tried:
@@ -84,12 +84,12 @@ class _Face:
 
     def _make_cut(self) -> None:
         expected, made = _written_by_fpdf2(self._common_document())
-        self.cut = _CommonCut.of(made)
+        self.cut = CommonCut.of(made)
         if self.cut is None:
             log.warning("pdf.common_cut_unexpected", font=self.path.name)
             return
         # the check's document takes the cut (under the lock: no other document sees it before the check)
-        if bytes(self._common_document().output(output_producer_class=_Fonts)) != expected:
+        if bytes(self._common_document().output(output_producer_class=DocumentOutput)) != expected:
             log.warning("pdf.common_cut_differs", font=self.path.name)
             self.cut = None
 
@@ -131,7 +131,7 @@ class _Face:
         assert self.base is not None
         if self.known is None:
             return ttLib.TTFont(io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
-        return _Subset(self.known, io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
+        return KnownGlyphsFont(self.known, io.BytesIO(self.base), recalcTimestamp=False, lazy=True)
 
     def _build_base(self, font: ttLib.TTFont) -> None:
         # tables every cut drops (kern too, when GPOS is there): the subsetter would decompile them first
@@ -152,9 +152,9 @@ class _Face:
         buffer = io.BytesIO()
         font.save(buffer)
         self.base, self.base_glyphs = buffer.getvalue(), frozenset(font.getGlyphOrder())
-        expected, known = self._sample(self.full()), dict[bytes, _KnownGlyph]()
+        expected, known = self._sample(self.full()), dict[bytes, KnownGlyph]()
         try:  # the cut goes through the known glyphs as every document's will (tests cover their reuse)
-            reused: bytes | None = self._sample(_Subset(known, io.BytesIO(self.base), recalcTimestamp=False))
+            reused: bytes | None = self._sample(KnownGlyphsFont(known, io.BytesIO(self.base), recalcTimestamp=False))
         except Exception:  # fontTools changed under us: compile each document's glyphs as fpdf2 does
             log.exception("pdf.known_glyphs_failed", font=self.path.name)
             reused = None
@@ -175,7 +175,7 @@ class _Face:
         return bytes(pdf.output())
 
 
-def _copied(template: TTFFont, pdf: FPDF, source: ttLib.TTFont) -> TTFFont:
+def document_copy(template: TTFFont, pdf: FPDF, source: ttLib.TTFont) -> TTFFont:
     """`template` for one document of `pdf`, its subset to be cut from `source`: it shares what never
     changes and owns what a document changes."""
     font = copy.copy(template)
@@ -190,11 +190,13 @@ def _copied(template: TTFFont, pdf: FPDF, source: ttLib.TTFont) -> TTFFont:
 
 
 _FACES: dict[str, _Face] = {}
-_FACES_LOCK = threading.Lock()
+#: Guards reading a font once per process: the DejaVu styles here, the fallback fonts (`fallbacks`) too.
+FACES_LOCK = threading.Lock()
 
 
-def _face(style: str) -> _Face:
-    with _FACES_LOCK:
+def style_face(style: str) -> _Face:
+    """The DejaVu `style` ("" or "B") as read once per process, read at its first use."""
+    with FACES_LOCK:
         if style not in _FACES:
             _FACES[style] = _Face(style)
         return _FACES[style]
@@ -215,7 +217,7 @@ def _written_by_fpdf2(pdf: FPDF) -> tuple[bytes, list[Any]]:
     return bytes(pdf.output(output_producer_class=Watched)), made
 
 
-class _Fonts(OutputProducer):
+class DocumentOutput(OutputProducer):
     """fpdf2's output of a `new_document`, its fonts made as `common_cut`'s docstring says. The choice
     is made here, as fpdf2 writes the fonts: by then nothing more is drawn."""
 
@@ -227,14 +229,14 @@ class _Fonts(OutputProducer):
         _cut_as_fpdf2_will(fonts)
         return super()._add_fonts(*args, **kwargs)
 
-    def _add_cut(self, font: Any, cut: _CommonCut) -> PDFFont:
+    def _add_cut(self, font: Any, cut: CommonCut) -> PDFFont:
         """The objects fpdf2 makes for a TrueType font (`_add_fonts`, fpdf/output.py), from the cut."""
         composite = PDFFont(subtype="Type0", base_font=cut.name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
         cid = PDFFont(subtype="CIDFontType2", base_font=cut.name, d_w=font.desc.missing_width, w=cut.widths)
         self._add_pdf_obj(cid, "fonts")
         composite.descendant_fonts = PDFArray([cid])
-        composite.to_unicode = _stream(cut.to_unicode, packed=False)
+        composite.to_unicode = content_stream(cut.to_unicode, packed=False)
         self._add_pdf_obj(composite.to_unicode, "fonts")
         cid.c_i_d_system_info = CIDSystemInfo()
         self._add_pdf_obj(cid.c_i_d_system_info, "fonts")
@@ -242,9 +244,9 @@ class _Fonts(OutputProducer):
         descriptor.font_name = Name(cut.name)
         self._add_pdf_obj(descriptor, "fonts")
         cid.font_descriptor = descriptor
-        cid.c_i_d_to_g_i_d_map = _stream(cut.gid_map, packed=True)
+        cid.c_i_d_to_g_i_d_map = content_stream(cut.gid_map, packed=True)
         self._add_pdf_obj(cid.c_i_d_to_g_i_d_map, "fonts")
-        font_file = _stream(cut.font_file, packed=True)
+        font_file = content_stream(cut.font_file, packed=True)
         font_file.length1 = cut.length1  # type: ignore[attr-defined]
         self._add_pdf_obj(font_file, "fonts")
         descriptor.font_file2 = font_file
@@ -266,11 +268,11 @@ def _face_of(font: object) -> _Face | None:
     """The face a document's font was copied from (None for a font added otherwise: another file
     under the same name, say)."""
     style = {f"{FAMILY.lower()}{style}": style for style in STYLES}.get(getattr(font, "fontkey", ""))
-    face = None if style is None else _face(style)
+    face = None if style is None else style_face(style)
     return face if face is not None and getattr(font, "ttffile", None) == face.path else None
 
 
-def _common_cut_of(font: object) -> _CommonCut | None:
+def _common_cut_of(font: object) -> CommonCut | None:
     """The common cut `font` can be written from: its face's, when it holds the common glyphs alone."""
     face = _face_of(font)
     if face is None or not isinstance(font, TTFFont) or font.color_font or not face.holds_only_common(font):

@@ -17,7 +17,7 @@ from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
-from firstmate.pdf.faces import _FACES_LOCK, _copied
+from firstmate.pdf.faces import FACES_LOCK, document_copy
 
 #: Fallback fonts for what DejaVu Sans cannot draw, Chinese, Japanese and Korean, then Thai: family:
 #: (file in firstmate/fonts, the lowest and highest code point it draws that DejaVu does not, so
@@ -70,23 +70,23 @@ class _FallbackFace:
 
     def copy_for(self, pdf: FPDF) -> TTFFont:
         """This font for one document."""
-        with _FACES_LOCK:
+        with FACES_LOCK:
             if self._template is None:
                 self._template = TTFFont(FPDF(), self.path, self.family, "")
-        return _copied(self._template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
+        return document_copy(self._template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
 
 
 _FALLBACK_FACES: dict[str, _FallbackFace] = {}
 
 
 def _fallback_face(family: str) -> _FallbackFace:
-    with _FACES_LOCK:
+    with FACES_LOCK:
         if family not in _FALLBACK_FACES:
             _FALLBACK_FACES[family] = _FallbackFace(family, _FALLBACK_DIR / FALLBACKS[family][0])
         return _FALLBACK_FACES[family]
 
 
-def _fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
+def fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
     """The fallback fonts that draw what `font` has no glyph for in `text` (none when it has them all)."""
     cmap = getattr(font, "cmap", None)
     if cmap is None:
@@ -98,9 +98,9 @@ def _fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
     return [face for face in map(_fallback_face, families) if face.chars & missing]
 
 
-def _bring_fallbacks(pdf: FPDF, text: str) -> None:
+def bring_fallbacks(pdf: FPDF, text: str) -> None:
     """Add to `pdf` the fallback fonts `text` needs that it does not have yet."""
-    needed = [face for face in _fallbacks_for(pdf.current_font, text) if face.family not in pdf.fonts]
+    needed = [face for face in fallbacks_for(pdf.current_font, text) if face.family not in pdf.fonts]
     if not needed:
         return
     for face in needed:
@@ -110,6 +110,6 @@ def _bring_fallbacks(pdf: FPDF, text: str) -> None:
     pdf.set_fallback_fonts([family for family in FALLBACKS if family in pdf.fonts], exact_match=False)
 
 
-def _shaped(text: str) -> bool:
+def needs_shaping(text: str) -> bool:
     """Whether `text` holds a character of a script drawn right only shaped (SHAPED); ASCII at once."""
     return not text.isascii() and _SHAPED_CHAR.search(text) is not None

@@ -1,5 +1,5 @@
 """Glyphs of the base decompiled, measured and compiled once per process, and reused by every later document's
-subset (`_Subset`)."""
+subset (`KnownGlyphsFont`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from fontTools import ttLib  # type: ignore[import-untyped]
 from fontTools.ttLib.tables._g_l_y_f import Glyph  # type: ignore[import-untyped]
 
 
-class _KnownGlyph(Glyph):  # type: ignore[misc]
+class KnownGlyph(Glyph):  # type: ignore[misc]
     """A simple glyph of the base, decompiled and measured once per process; its compiled outline is
     kept too. Documents get shallow copies: the outline is shared and never changed, the copy's own
     attributes are what compiling a font sets."""
@@ -18,7 +18,7 @@ class _KnownGlyph(Glyph):  # type: ignore[misc]
     compiled: dict[tuple[bool, bool], bytes]
 
     @classmethod
-    def of(cls, data: bytes, glyf: Any) -> _KnownGlyph:
+    def of(cls, data: bytes, glyf: Any) -> KnownGlyph:
         """The glyph stored as `data` in the base's `glyf` table, decompiled and measured."""
         glyph = cls(data)
         glyph.expand(glyf)
@@ -37,11 +37,11 @@ class _KnownGlyph(Glyph):  # type: ignore[misc]
         return self.compiled[key]
 
 
-class _Subset(ttLib.TTFont):  # type: ignore[misc]
+class KnownGlyphsFont(ttLib.TTFont):  # type: ignore[misc]
     """The base, to cut one document's subset from (fpdf2 subsets it, then saves it). On saving, each
     simple glyph it keeps becomes a copy of the same glyph known from earlier documents."""
 
-    def __init__(self, known: dict[bytes, _KnownGlyph], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, known: dict[bytes, KnownGlyph], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known = known
 
@@ -54,6 +54,6 @@ class _Subset(ttLib.TTFont):  # type: ignore[misc]
                 continue
             known = self.known.get(data)
             if known is None:
-                known = self.known[data] = _KnownGlyph.of(data, glyf)
+                known = self.known[data] = KnownGlyph.of(data, glyf)
             glyf.glyphs[name] = copy.copy(known)
         super().save(file, reorderTables)

@@ -13,8 +13,8 @@ from fpdf import FPDF
 from fpdf.enums import CharVPos, TextMode
 from fpdf.fonts import SubsetMap, TTFFont
 
-from firstmate.pdf.dejavu import _ONE_SCRIPT
-from firstmate.pdf.fallbacks import _fallbacks_for, _shaped
+from firstmate.pdf.dejavu import ONE_SCRIPT_CHARS
+from firstmate.pdf.fallbacks import fallbacks_for, needs_shaping
 
 
 def text_cell(pdf: FPDF, w: float, h: float, text: str, *, next_line: bool = False) -> None:
@@ -56,7 +56,7 @@ def string_width(pdf: FPDF, text: str) -> float:
     `text` itself (fpdf2 lays a string out as it would draw it just to measure it: the weekly PDF's
     thousands of names cut to their column paid about a twentieth of a build for it)."""
     font = pdf.current_font
-    if not _plain(pdf, font, text) or _fallbacks_for(font, text):
+    if not _plain(pdf, font, text) or fallbacks_for(font, text):
         return pdf.get_string_width(text)  # its fallbacks brought in, its shaping turned on, as fpdf2 does
     assert isinstance(font, TTFFont)
     return float(font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
@@ -81,7 +81,7 @@ def text_lines(pdf: FPDF, h: float, text: str) -> None:
 def _broken(pdf: FPDF, text: str) -> list[str] | None:
     """`text`'s lines as `text_lines` draws them, or None when it is not a plain paragraph of words."""
     font, words = pdf.current_font, text.split(" ")
-    if "" in words or not text.isprintable() or not _plain(pdf, font, text) or _fallbacks_for(font, text):
+    if "" in words or not text.isprintable() or not _plain(pdf, font, text) or fallbacks_for(font, text):
         return None
     assert isinstance(font, TTFFont)
     room = (pdf.w - pdf.r_margin - pdf.x - 2 * pdf.c_margin) * pdf.k  # in points, as fonts measure
@@ -115,7 +115,7 @@ def _encoded(font: object, text: str) -> str | None:
         codes = _CODES[font.subset] = {}
     for char in text:
         if char not in codes:  # first use in this document: picked in text order, as fpdf2 does
-            if ord(char) not in font.cmap and _fallbacks_for(font, char):
+            if ord(char) not in font.cmap and fallbacks_for(font, char):
                 return None
             code = font.subset.pick(ord(char))
             codes[char] = font.escape_text(chr(code)) if code else ""
@@ -146,8 +146,8 @@ def _plain(pdf: FPDF, font: object, text: str) -> bool:
         and not font.color_font
         and not font.is_symbol
         and not pdf.text_shaping
-        and not _shaped(text)  # fpdf2's `cell` turns shaping on for it (`_Document`)
-        and (not pdf._fallback_font_ids or _ONE_SCRIPT.issuperset(text))
+        and not needs_shaping(text)  # fpdf2's `cell` turns shaping on for it (`_Document`)
+        and (not pdf._fallback_font_ids or ONE_SCRIPT_CHARS.issuperset(text))
         and not pdf._record_text_quad_points
         and not (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text)
         and not pdf.underline
