@@ -6,10 +6,17 @@ from collections.abc import Callable, Sequence
 from functools import cache, partial
 
 from firstmate.domain.bookings import BookingRequest, IntakePath, IntakeResult, cancellation_of
+from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intake import BlockedSlot, CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import NotFound
-from firstmate.services.bookings import cancelled_change_words, cancelled_first_words, orchestrate_booking, over_limit
+from firstmate.services.bookings import (
+    IntakeOutcome,
+    cancelled_change_words,
+    cancelled_first_words,
+    orchestrate_booking,
+    over_limit,
+)
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.imports.cancellations import (
@@ -81,15 +88,36 @@ def import_records(
     profile = load_business(ctx.store, org)
     if profile is None:  # check_records said so already; for the type checker
         raise NotFound(f"no org {org!r}")
-    written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
-    limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
-    references = cache(partial(bookings_by_reference, ctx, org))  # read once, by the first cancellation never heard of
-    remembered = cache(partial(remembered_by_reference, ctx, org))  # read once, by the first booking created
-    created: set[str] = set()  # the bookings this file created: a later row of one is news to whoever heard nothing
-    # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file run
-    # again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
-    repeated: dict[tuple[str, str], str] = {}
+    run = _FileImport(ctx, org, profile, report)
     for record in records:
+        run.take(record)
+        progress(1)
+    report.over_limit = list(run.limits.values())
+    check_written(ctx, profile, org, run.written, report, checking)
+    return report
+
+
+class _FileImport:
+    """One file's import as its rows are written: the report, and what later rows and the double-booking check
+    once the file is in need of the earlier ones."""
+
+    def __init__(self, ctx: Context, org: str, profile: BusinessProfile, report: ImportReport) -> None:
+        self.ctx, self.org, self.profile, self.report = ctx, org, profile, report
+        self.written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
+        self.limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
+        # read once, by the first cancellation never heard of
+        self.references = cache(partial(bookings_by_reference, ctx, org))
+        self.remembered = cache(partial(remembered_by_reference, ctx, org))  # read once, by the first booking created
+        # the bookings this file created: a later row of one is news to whoever heard nothing
+        self.created: set[str] = set()
+        # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file
+        # run again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
+        self.repeated: dict[tuple[str, str], str] = {}
+
+    def take(self, record: ParsedRecord) -> None:
+        """Write one record as what it is once known (a slot of a booking's UID is that booking, a cancellation
+        by reference of a recorded booking is its cancellation), and count it."""
+        ctx, org = self.ctx, self.org
         if isinstance(record, BlockedSlot) and (booked := booked_as(ctx, org, record)):
             # one UID is one reservation: listed without its guests, it is still the booking
             record = (
@@ -100,89 +128,111 @@ def import_records(
         if isinstance(record, CancelledByReference):
             cancelling = cancelled_by_reference(ctx, org, record)
             if isinstance(cancelling, IntakeResult):  # of a booking never recorded: remembered
-                if slot := release_hold(ctx, org, record.external_id, record.source, None, asked=record.sequence):
-                    report.counts["blocked cancelled"] += 1
-                    written[f"block#{record.source}#{record.external_id}"] = _slot_row(
-                        ctx, org, record.external_id, record.source, slot.title
-                    )
-                report.counts["unchanged" if cancelling is IntakeResult.UNCHANGED else "cancellation remembered"] += 1
-                report.not_booked.append(remembered_words(profile, record, cancelling, slot))
-                report.same_reference += same_reference(ctx, profile, record.source, record.external_id, references())
-                progress(1)
-                continue
+                self._remember(record, cancelling)
+                return
             record = cancelling
         if isinstance(record, BookingRequest) and (declined := hold_declined(ctx, org, record)):
-            report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
+            self.report.counts[f"blocked {declined}"] += 1  # a request declined: its hold goes, and nobody is told
         elif isinstance(record, BookingRequest) and older_than_its_hold(ctx, org, record):
-            report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
+            self.report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
         elif isinstance(record, BookingRequest):
-            if (again := repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
-                created.add(again)
-            outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=created)
-            report.counts["cancelled before it arrived" if outcome.cancelled_first else outcome.result.value] += 1
-            named = f"{record.source} {record.external_id}"
-            booking = outcome.booking  # as last written: its calendar key
-            if outcome.cancelled_first:
-                report.not_booked.append(cancelled_first_words(booking))
-            if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it
-                report.refused.append(cancelled_change_words(booking, profile.org.timezone, record.numbered_by))
-            if outcome.result is IntakeResult.CREATED:
-                created.add(booking.id)
-                report.same_reference += cancelled_elsewhere(ctx, profile, booking, remembered())
-            elif outcome.result is IntakeResult.UNCHANGED:
-                repeated[(record.source, record.external_id)] = booking.id
-            written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
-            if outcome.result is IntakeResult.CREATED and record.end <= ctx.clock.now():
-                report.over += 1  # said, so that nobody wonders why the crew were not told
-            elif outcome.result is IntakeResult.CREATED and record.start <= ctx.clock.now():
-                report.under_way += 1  # the operations manager designates its crew, if any are to be named
-            # a cancellation never heard of (one remembered named them when it was imported)
-            if outcome.result is IntakeResult.CANCELLED and booking.revision == 1 and not outcome.cancelled_first:
-                report.same_reference += same_reference(ctx, profile, record.source, record.external_id, references())
-            limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
-            if line := over_limit(profile, booking):
-                limits[booking.id] = f"{named}: {line}"
-            if title := retire_hold(ctx, org, record):
-                report.counts["blocked now booked"] += 1
-                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
-                    ctx, org, record.external_id, record.source, title
-                )
+            self._book(record)
         elif isinstance(record, NotBooked):
-            report.not_booked.append(f"{record.what} {record.why}")
+            self.report.not_booked.append(f"{record.what} {record.why}")
         elif isinstance(record, HeldRequest):
-            counted, said = hold_request(ctx, profile, record)
-            if counted:
-                report.counts[counted] += 1
-            if said:
-                report.not_booked.append(said)
-            if counted == REQUEST_HELD:
-                written[f"block#{record.source}#{record.external_id}"] = _slot_row(
-                    ctx, org, record.external_id, record.source, record.title
-                )
+            self._hold(record)
         elif isinstance(record, BlockedSlot):
-            # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
-            if stands := not record.cancelled and cancelled_first(anchor_of(ctx, org, record)):
-                report.not_booked.append(hold_cancelled_first_words(profile, record))
-            result = record_blocked_slot(
-                ctx,
-                org,
-                record.uid,
-                record.start,
-                record.end,
-                record.title,
-                record.asset,
-                record.cancelled or stands,
-                sequence=record.sequence,
-                source=record.source,
+            self._block(record)
+
+    def _remember(self, record: CancelledByReference, cancelling: IntakeResult) -> None:
+        """A cancellation by reference of a booking never recorded: remembered, and its reference's hold released."""
+        ctx, org, report = self.ctx, self.org, self.report
+        if slot := release_hold(ctx, org, record.external_id, record.source, None, asked=record.sequence):
+            report.counts["blocked cancelled"] += 1
+            self.written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                ctx, org, record.external_id, record.source, slot.title
             )
-            report.counts[f"blocked {result.value}"] += 1
-            written[f"block#{record.source}#{record.uid}"] = _slot_row(
-                ctx, org, record.uid, record.source, record.title
+        report.counts["unchanged" if cancelling is IntakeResult.UNCHANGED else "cancellation remembered"] += 1
+        report.not_booked.append(remembered_words(self.profile, record, cancelling, slot))
+        report.same_reference += same_reference(ctx, self.profile, record.source, record.external_id, self.references())
+
+    def _book(self, record: BookingRequest) -> None:
+        """Orchestrate one booking untold (its double bookings are looked for once the file is in), and count it."""
+        ctx, org = self.ctx, self.org
+        if (again := self.repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
+            self.created.add(again)
+        outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=self.created)
+        named = f"{record.source} {record.external_id}"
+        self._note_outcome(record, outcome, named)
+        booking = outcome.booking
+        self.limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
+        if line := over_limit(self.profile, booking):
+            self.limits[booking.id] = f"{named}: {line}"
+        if title := retire_hold(ctx, org, record):
+            self.report.counts["blocked now booked"] += 1
+            self.written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                ctx, org, record.external_id, record.source, title
             )
-        progress(1)
-    report.over_limit = list(limits.values())
-    check_written(ctx, profile, org, written, report, checking)
-    return report
+
+    def _note_outcome(self, record: BookingRequest, outcome: IntakeOutcome, named: str) -> None:
+        """What became of a booking, in the report, and what later rows and the check once the file is in need."""
+        report, profile = self.report, self.profile
+        report.counts["cancelled before it arrived" if outcome.cancelled_first else outcome.result.value] += 1
+        booking = outcome.booking  # as last written: its calendar key
+        if outcome.cancelled_first:
+            report.not_booked.append(cancelled_first_words(booking))
+        if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it
+            report.refused.append(cancelled_change_words(booking, profile.org.timezone, record.numbered_by))
+        if outcome.result is IntakeResult.CREATED:
+            self.created.add(booking.id)
+            report.same_reference += cancelled_elsewhere(self.ctx, profile, booking, self.remembered())
+        elif outcome.result is IntakeResult.UNCHANGED:
+            self.repeated[(record.source, record.external_id)] = booking.id
+        self.written[booking.id] = (named, partial(calendar_sk, booking.request.start, booking.id))
+        if outcome.result is IntakeResult.CREATED and record.end <= self.ctx.clock.now():
+            report.over += 1  # said, so that nobody wonders why the crew were not told
+        elif outcome.result is IntakeResult.CREATED and record.start <= self.ctx.clock.now():
+            report.under_way += 1  # the operations manager designates its crew, if any are to be named
+        # a cancellation never heard of (one remembered named them when it was imported)
+        if outcome.result is IntakeResult.CANCELLED and booking.revision == 1 and not outcome.cancelled_first:
+            report.same_reference += same_reference(
+                self.ctx, profile, record.source, record.external_id, self.references()
+            )
+
+    def _hold(self, record: HeldRequest) -> None:
+        """A booking request an email holds: its hold on the boat's calendar, counted and said."""
+        counted, said = hold_request(self.ctx, self.profile, record)
+        if counted:
+            self.report.counts[counted] += 1
+        if said:
+            self.report.not_booked.append(said)
+        if counted == REQUEST_HELD:
+            self.written[f"block#{record.source}#{record.external_id}"] = _slot_row(
+                self.ctx, self.org, record.external_id, record.source, record.title
+            )
+
+    def _block(self, record: BlockedSlot) -> None:
+        """A blocked slot recorded (cancelled when a cancellation of its UID was remembered before it), and counted."""
+        ctx, org = self.ctx, self.org
+        # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
+        if stands := not record.cancelled and cancelled_first(anchor_of(ctx, org, record)):
+            self.report.not_booked.append(hold_cancelled_first_words(self.profile, record))
+        result = record_blocked_slot(
+            ctx,
+            org,
+            record.uid,
+            record.start,
+            record.end,
+            record.title,
+            record.asset,
+            record.cancelled or stands,
+            sequence=record.sequence,
+            source=record.source,
+        )
+        self.report.counts[f"blocked {result.value}"] += 1
+        self.written[f"block#{record.source}#{record.uid}"] = _slot_row(
+            ctx, org, record.uid, record.source, record.title
+        )
 
 
 def _mail_waits(ctx: Context, org: str, booking_id: str) -> bool:
