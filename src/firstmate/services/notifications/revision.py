@@ -7,6 +7,7 @@ nothing new; a new revision (a change, a cancellation) tells the people concerne
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from firstmate.domain.bookings import Booking, IntakeResult
@@ -101,9 +102,9 @@ def booking_messages(
         return []
     # each message is of use as long as its news is: for crew, until the trip (as it was, or is) is
     # over; for the others, until its album closes. Unsent by then (a relay outage), it goes dead.
+    revision = _Revision(ctx, profile, entity, asset, booking, event, result, unheard, at, last_end, closes)
     lost = dict(off_trip or {})
     off = [p for p in list_people(ctx.store, profile.org.id) if p.id in lost] if lost else []
-    told_off = [p for p in off if p.active]  # the operations manager hears of everyone taken off
     off_lines = [f"{p.name} was {lost[p.id].replace('_', ' ')}; {asset.name} has no such role" for p in off]
     messages = [
         ops_message(
@@ -116,31 +117,83 @@ def booking_messages(
         return messages  # cancelled before firstmate heard of it: nobody was told of it, so nobody hears it is off
     # a cancellation is no news to whom heard nothing of the trip (a file that books it and cancels it)
     unaware = unheard & {CREW, GUESTS} if booking.cancelled else frozenset()
-    crew_result = _news(result, unheard, CREW)
     told = last_end > at and CREW not in quiet and CREW not in unaware
-    crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy, at) if told else []
+    messages += _crew_messages(revision, told=told, lost=lost, off=off, clashes=clashes, busy=busy)
+    return messages + _guest_messages(revision, guests, quiet=quiet, unaware=unaware)
+
+
+@dataclass(frozen=True)
+class _Revision:
+    """One revision of a booking as its messages are built: its trip, what it is, who heard nothing before it, as
+    of when (`at`), and until when its news is of use (`last_end` for crew, `closes` for the others)."""
+
+    ctx: Context
+    profile: BusinessProfile
+    entity: Entity
+    asset: Asset
+    booking: Booking
+    event: CrewEvent
+    result: IntakeResult
+    unheard: frozenset[str]
+    at: datetime
+    last_end: datetime
+    closes: datetime
+
+
+def _crew_messages(
+    revision: _Revision,
+    *,
+    told: bool,
+    lost: Mapping[str, str],
+    off: list[Person],
+    clashes: Sequence[Clash],
+    busy: frozenset[str],
+) -> list[OutgoingMessage]:
+    """The crew's messages: those taken off it (`lost`, `off`) first, then, when the crew are `told`, those who
+    hold a role on it or are asked to take one."""
+    ctx, profile, entity, asset, booking, event = (
+        revision.ctx, revision.profile, revision.entity, revision.asset, revision.booking, revision.event
+    )  # fmt: skip
+    told_off = [p for p in off if p.active]  # the operations manager hears of everyone taken off
+    crew_result = _news(revision.result, revision.unheard, CREW)
+    crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy, revision.at) if told else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
-    if told_off and last_end > at:  # those taken off first: in the change's own write, however large its group
+    messages: list[OutgoingMessage] = []
+    # those taken off first: in the change's own write, however large its group
+    if told_off and revision.last_end > revision.at:
         trip = crew_trip_view(event, profile.org, entity, asset)
         messages += [
-            crew_message(ctx, profile, entity, asset, booking, trip, p, result, None, last_end, off_role=lost[p.id])
+            crew_message(
+                ctx, profile, entity, asset, booking, trip, p, revision.result, None, revision.last_end,
+                off_role=lost[p.id],
+            )
             for p in told_off
-        ]
+        ]  # fmt: skip
     if crew:
         trip = crew_trip_view(event, profile.org, entity, asset)  # the same for every crew member
         theirs = clashes_by_person(profile, clashes)
         held = {slot.person_id: slot.role for slot in event.roles if slot.person_id}
         messages += [
             crew_message(
-                ctx, profile, entity, asset, booking, trip, person, crew_result, theirs.get(person.id), last_end,
-                own_role=held.get(person.id, ""),
+                ctx, profile, entity, asset, booking, trip, person, crew_result, theirs.get(person.id),
+                revision.last_end, own_role=held.get(person.id, ""),
             )
             for person in crew
         ]  # fmt: skip
-    guest_result = _news(result, unheard, GUESTS)
-    # a guest whose invitation an outage held (withdrawn by this change: `outbox.superseded`) heard nothing of the
-    # trip: "Your trip has changed" told them of a trip they never heard of; their invitation, as the trip is now
-    # nor is it news to a guest whose held invitation it withdrew (`guest:<g>` in `unheard`): they never heard of it
+    return messages
+
+
+def _guest_messages(
+    revision: _Revision, guests: list[Guest], *, quiet: frozenset[str], unaware: frozenset[str]
+) -> list[OutgoingMessage]:
+    """The guests' messages: none to those the revision is no news to (`quiet`, `unaware`); the lead always
+    hears (when they gave an email), the others of a change or a cancellation, not of a new booking."""
+    ctx, profile, entity, booking, unheard = (
+        revision.ctx, revision.profile, revision.entity, revision.booking, revision.unheard
+    )  # fmt: skip
+    guest_result = _news(revision.result, unheard, GUESTS)
+    # nor is a cancellation news to a guest whose held invitation it withdrew (`guest:<g>` in `unheard`): they never
+    # heard of the trip
     unaware |= {a for a in unheard if a.startswith("guest:")} if booking.cancelled else frozenset()
     untold = {
         g.id
@@ -148,18 +201,20 @@ def booking_messages(
         if GUESTS in quiet | unaware or f"guest:{g.id}" in unaware or (OTHER_GUESTS in quiet and not g.lead)
     }
     addressed = [g for g in guests if g.email and (g.lead or guest_result is not IntakeResult.CREATED)]
-    if addressed := [g for g in addressed if g.id not in untold]:
-        trip = guest_trip_view(event, profile.org, entity, asset)
-        messages += [
-            invitation(ctx, profile, entity, booking, guest, key=revision_key(booking, f"guest:{guest.id}"))
-            if not guest.lead and guest_result is IntakeResult.UPDATED and f"guest:{guest.id}" in unheard
-            else guest_message(
-                ctx, profile, entity, booking, trip, guest,
-                _news(guest_result, unheard, LEAD) if guest.lead else guest_result, until=closes,
-            )
-            for guest in addressed
-        ]  # fmt: skip
-    return messages
+    if not (addressed := [g for g in addressed if g.id not in untold]):
+        return []
+    trip = guest_trip_view(revision.event, profile.org, entity, revision.asset)
+    # a guest whose invitation an outage held (withdrawn by this change: `outbox.superseded`) heard nothing of the
+    # trip: "Your trip has changed" told them of a trip they never heard of; their invitation, as the trip is now
+    return [
+        invitation(ctx, profile, entity, booking, guest, key=revision_key(booking, f"guest:{guest.id}"))
+        if not guest.lead and guest_result is IntakeResult.UPDATED and f"guest:{guest.id}" in unheard
+        else guest_message(
+            ctx, profile, entity, booking, trip, guest,
+            _news(guest_result, unheard, LEAD) if guest.lead else guest_result, until=revision.closes,
+        )
+        for guest in addressed
+    ]  # fmt: skip
 
 
 def _news(result: IntakeResult, unheard: frozenset[str], audience: str) -> IntakeResult:
