@@ -25,27 +25,29 @@ from firstmate.services.context import Context
 MAX_REMEMBERED = 50
 
 
-def _seen_now(booking: Booking) -> str:
+def revision_seen(booking: Booking) -> str:
     """What the intake remembers of this revision, to know it again when it comes late."""
     return seen_fingerprint(booking.request, booking.entity, booking.asset)
 
 
-def _seen(anchor: Item | None) -> list[str]:
+def anchor_seen(anchor: Item | None) -> list[str]:
+    """The fingerprints of the revisions and bodies the intake `anchor` has seen (`revision_seen`,
+    `heard_fingerprints`), oldest first; none without an anchor."""
     return [str(f) for f in anchor.data.get("seen", [])] if anchor else []
 
 
-def _numbers(anchor: Item | None) -> dict[IntakePath, int]:
+def anchor_numbers(anchor: Item | None) -> dict[IntakePath, int]:
     """The highest revision number each intake path has given the booking (`newest_by_path`)."""
     return newest_by_path(anchor.data.get("sequences"), anchor.data.get("sequence")) if anchor else {}
 
 
-def _kept(anchor: Item) -> dict[str, Any]:
+def anchor_data_kept(anchor: Item) -> dict[str, Any]:
     """The anchor's data but for the one number kept for every path before they were kept by path
-    (`_numbers` reads it into `sequences`, which the anchor keeps from then on)."""
+    (`anchor_numbers` reads it into `sequences`, which the anchor keeps from then on)."""
     return {k: v for k, v in anchor.data.items() if k != "sequence"}
 
 
-def _anchor_data(
+def anchor_data(
     booking_id: str,
     seen: list[str],
     request: BookingRequest,
@@ -60,26 +62,28 @@ def _anchor_data(
     return data
 
 
-def _note_newest(ctx: Context, request: BookingRequest, anchor: Item, placed: tuple[str, str] | None) -> None:
+def note_newest(ctx: Context, request: BookingRequest, anchor: Item, placed: tuple[str, str] | None) -> None:
     """Raise the highest revision number kept for the request's intake path, when an unchanged body
     comes with a higher one: a revision numbered between the two is older news. Unless it was older news
     (`placed` None), keep it as its path's last word, changing nothing else (`merge_revision`), and know it
     again when it comes late. Raises ConditionFailed when the booking's intake changed since `anchor` was
     read: "unchanged" may no longer be so."""
-    numbers = _numbers(anchor)
+    numbers = anchor_numbers(anchor)
     kept = with_newest(numbers, request)
-    data = {**_kept(anchor), "sequences": kept} if kept != {str(p): n for p, n in numbers.items()} else {}
+    data = {**anchor_data_kept(anchor), "sequences": kept} if kept != {str(p): n for p, n in numbers.items()} else {}
     if placed is not None:
-        if (bodies := _bodies_with(anchor, request)) != anchor.data.get("bodies"):
+        if (bodies := bodies_with(anchor, request)) != anchor.data.get("bodies"):
             data["bodies"] = bodies
-        if not is_stale(request, _seen(anchor), placed=placed):
-            data["seen"] = [*_seen(anchor), said_fingerprint(request, *placed)][-MAX_REMEMBERED:]
+        if not is_stale(request, anchor_seen(anchor), placed=placed):
+            data["seen"] = [*anchor_seen(anchor), said_fingerprint(request, *placed)][-MAX_REMEMBERED:]
     if data:
-        ctx.store.transact([Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **data}), VersionIs(anchor.version))])
+        ctx.store.transact(
+            [Put(Item(anchor.pk, anchor.sk, {**anchor_data_kept(anchor), **data}), VersionIs(anchor.version))]
+        )
 
 
-def _heard(revision: str, body: BookingRequest, placed: tuple[str, str]) -> list[str]:
-    """What the intake remembers of a revision (`_seen_now`) and of the body its path sent, as that path's
+def heard_fingerprints(revision: str, body: BookingRequest, placed: tuple[str, str]) -> list[str]:
+    """What the intake remembers of a revision (`revision_seen`) and of the body its path sent, as that path's
     alone when it differs (`said_fingerprint`): to know either again when it comes late."""
     return [revision] if revision == seen_fingerprint(body, *placed) else [revision, said_fingerprint(body, *placed)]
 
@@ -91,12 +95,13 @@ def last_said(anchor: Item, path: IntakePath) -> BookingRequest | None:
     return BookingRequest.model_validate(body, context=STORED) if body else None
 
 
-def _bodies_with(anchor: Item | None, request: BookingRequest) -> dict[str, Any]:
+def bodies_with(anchor: Item | None, request: BookingRequest) -> dict[str, Any]:
     """The last body each intake path sent (`last_said`), `request`'s path's now `request`."""
     bodies = dict(anchor.data.get("bodies") or {}) if anchor else {}
     bodies[str(request.numbered_by)] = request.model_dump(mode="json", exclude={"sequence"})
     return bodies
 
 
-def _intake_sk(request: BookingRequest) -> str:
+def intake_sk(request: BookingRequest) -> str:
+    """The key of `request`'s intake anchor under `intake_pk`: its channel and that channel's reference."""
     return f"{request.source}#{request.external_id}"

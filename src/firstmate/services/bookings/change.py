@@ -23,17 +23,17 @@ from firstmate.errors import ConditionFailed
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.bookings.anchors import (
     MAX_REMEMBERED,
-    _anchor_data,
-    _bodies_with,
-    _heard,
-    _kept,
-    _numbers,
-    _seen,
-    _seen_now,
+    anchor_data,
+    anchor_data_kept,
+    anchor_numbers,
+    anchor_seen,
+    bodies_with,
+    heard_fingerprints,
+    revision_seen,
 )
-from firstmate.services.bookings.create import _calendar_entry
-from firstmate.services.bookings.fanout import _commit, _finish_fanouts
-from firstmate.services.bookings.leads import _lead_followed
+from firstmate.services.bookings.create import calendar_entry_for
+from firstmate.services.bookings.fanout import commit_with_notices, finish_booking_fanouts
+from firstmate.services.bookings.leads import lead_followed
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import ask_the_freed, lists_followed, not_asked_held, rest_followed
 from firstmate.services.crew_owed import freed_owed
@@ -66,7 +66,7 @@ from firstmate.services.waiver_lines import lines_followed
 _LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
 
 
-def _change(
+def change_booking(
     ctx: Context,
     profile: BusinessProfile,
     entity: Entity,
@@ -85,7 +85,7 @@ def _change(
     created), it is news to whoever has heard nothing of the trip yet, all they were given still waiting."""
     now = ctx.clock.now()
     org, pk = profile.org.id, booking_pk(profile.org.id, existing.id)
-    _finish_fanouts(ctx, org, existing.id)
+    finish_booking_fanouts(ctx, org, existing.id)
     booking_item = ctx.store.get(pk, "BOOKING")
     event_item = ctx.store.get(pk, "EVENT")
     old_sk = calendar_sk(existing.request.start, existing.id)
@@ -96,7 +96,7 @@ def _change(
     unheard = _unheard(ctx, profile, existing)  # who had heard nothing of the trip before this change
     still = still_unheard(ctx, profile, booking, unheard, was_end=existing.request.end, at=now)  # and after it
     booking = booking.model_copy(update={"unheard": tuple(sorted(still))})
-    booking, guests, lead_writes, readdressed = _lead_followed(ctx.store, org, booking)
+    booking, guests, lead_writes, readdressed = lead_followed(ctx.store, org, booking)
     line_writes: list[Write] = []
     resign: list[str] = []  # who boarded on the old line's waiver: the new line's is theirs to sign now
     if existing.entity != entity.id and not departed(CrewEvent.model_validate(event_item.data), now):
@@ -121,13 +121,13 @@ def _change(
     for slot in event.roles:
         off_trip.pop(slot.person_id or "", None)
     event = taken_off_by(event, off_trip)
-    entry = next_sequence(CalendarEntry.model_validate(entry_item.data), _calendar_entry(booking, event, asset, now))
+    entry = next_sequence(CalendarEntry.model_validate(entry_item.data), calendar_entry_for(booking, event, asset, now))
     new_sk = calendar_sk(request.start, booking.id)
     body, placed = sent
-    seen = _seen(anchor) + _heard(_seen_now(booking), body, placed)
-    kept = _anchor_data(existing.id, seen[-MAX_REMEMBERED:], body, _numbers(anchor), _bodies_with(anchor, body))
+    seen = anchor_seen(anchor) + heard_fingerprints(revision_seen(booking), body, placed)
+    kept = anchor_data(existing.id, seen[-MAX_REMEMBERED:], body, anchor_numbers(anchor), bodies_with(anchor, body))
     writes: list[Write] = [
-        Put(Item(anchor.pk, anchor.sk, {**_kept(anchor), **kept}), VersionIs(anchor.version)),
+        Put(Item(anchor.pk, anchor.sk, {**anchor_data_kept(anchor), **kept}), VersionIs(anchor.version)),
         Put(Item(pk, "BOOKING", booking.model_dump(mode="json")), VersionIs(booking_item.version)),
         Put(Item(pk, "EVENT", event.model_dump(mode="json")), VersionIs(event_item.version)),
     ]
@@ -199,7 +199,7 @@ def _change(
         if len(writes) + len(notices) + len(withdrawn) + len(line_writes) <= MAX_TRANSACTION_WRITES:
             break
     quiet, unheard = quiet - first_word, unheard | first_word
-    _commit(
+    commit_with_notices(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
         off_trip=off_trip, unheard=unheard, guests_followed=line_writes,
     )  # fmt: skip

@@ -16,8 +16,8 @@ from firstmate.domain.crew import CrewEvent, new_event
 from firstmate.domain.guests import Guest
 from firstmate.domain.reports.format import plural
 from firstmate.ports import Absent, Item, Put, VersionIs, Write
-from firstmate.services.bookings.anchors import _anchor_data, _bodies_with, _intake_sk, _numbers, _seen_now
-from firstmate.services.bookings.fanout import _commit
+from firstmate.services.bookings.anchors import anchor_data, anchor_numbers, bodies_with, intake_sk, revision_seen
+from firstmate.services.bookings.fanout import commit_with_notices
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import not_asked_write
 from firstmate.services.notifications import EVERYONE, booking_notifications, still_unheard
@@ -35,7 +35,7 @@ from firstmate.services.trips import (
 )
 
 
-def _create(
+def create_booking(
     ctx: Context,
     profile: BusinessProfile,
     entity: Entity,
@@ -70,16 +70,20 @@ def _create(
         update={"unheard": tuple(sorted(still_unheard(ctx, profile, booking, EVERYONE, at=now)))}
     )
     event = new_event(booking, asset.name, asset.roles, asset.checklist)
-    entry = next_sequence(None, _calendar_entry(booking, event, asset, now))
+    entry = next_sequence(None, calendar_entry_for(booking, event, asset, now))
     lead = Guest(id="g1", name=request.lead_guest.name, email=request.lead_guest.email, lead=True, added_at=now)
     org, pk = profile.org.id, booking_pk(profile.org.id, booking.id)
     writes: list[Write] = [
         Put(
             Item(
                 intake_pk(org),
-                _intake_sk(request),
-                _anchor_data(
-                    booking.id, [_seen_now(booking)], request, _numbers(remembered), _bodies_with(None, request)
+                intake_sk(request),
+                anchor_data(
+                    booking.id,
+                    [revision_seen(booking)],
+                    request,
+                    anchor_numbers(remembered),
+                    bodies_with(None, request),
                 ),
             ),
             VersionIs(remembered.version) if remembered else Absent(),
@@ -104,11 +108,13 @@ def _create(
         writes.append(kept)
     # one whose cancellation came first is told as a cancellation never heard of: to the operations manager alone
     notices = booking_notifications(ctx, profile, entity, asset, booking, event, [lead], result, busy=busy)
-    _commit(ctx, booking, writes, notices, result)
+    commit_with_notices(ctx, booking, writes, notices, result)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()
 
 
-def _calendar_entry(booking: Booking, event: CrewEvent, asset: Asset, now: datetime) -> CalendarEntry:
+def calendar_entry_for(booking: Booking, event: CrewEvent, asset: Asset, now: datetime) -> CalendarEntry:
+    """The calendar entry of `booking`'s revision on `asset`, with its crew `event`, as of `now` (its sequence
+    left to `next_sequence`)."""
     request = booking.request
     crew_lines = [f"Guests: {request.guest_count}", f"Boat: {asset.name}"]
     if request.notes:

@@ -14,7 +14,7 @@ from firstmate.domain.calendar import CalendarEntry
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Delete, Item, Put, VersionIs, Write
-from firstmate.services.bookings.reads import _profile, get_booking, list_guests
+from firstmate.services.bookings.reads import get_booking, list_guests, org_profile
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import not_asked
 from firstmate.services.notifications import booking_messages
@@ -27,7 +27,7 @@ log = structlog.get_logger("firstmate.services.bookings")
 FANOUT_INDEX = "FANOUT#PENDING"
 
 
-def _commit(
+def commit_with_notices(
     ctx: Context,
     booking: Booking,
     writes: list[Write],
@@ -74,7 +74,7 @@ def _commit(
     complete_fanout(ctx, booking.org, booking.id, booking.revision)
 
 
-def _finish_fanouts(ctx: Context, org: str, booking_id: str) -> None:
+def finish_booking_fanouts(ctx: Context, org: str, booking_id: str) -> None:
     """Finish the fan-outs a booking's last change left half done (its process stopped), before
     another change is decided: superseded unfinished, those it does not tell anew would never hear
     of that change. A marker that cannot be finished never refuses the change: the job tries again."""
@@ -103,7 +103,7 @@ def _withdraw(ctx: Context, booking: Booking, told: Sequence[str]) -> None:
 
 def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> int:
     """Queue the rest of a large revision's notices (idempotent) and make its withdrawals, then drop
-    its marker. A booking's change finishes its markers first (`_finish_fanouts`), so a marker of a
+    its marker. A booking's change finishes its markers first (`finish_booking_fanouts`), so a marker of a
     revision since superseded (one left before this rule) is dropped. A marker whose guests could not all
     follow the trip's business line yet (`follow_line`) is kept, for the next run to follow the rest."""
     pk = booking_pk(org, booking_id)
@@ -113,11 +113,11 @@ def complete_fanout(ctx: Context, org: str, booking_id: str, revision: int) -> i
     booking = get_booking(ctx.store, org, booking_id)
     left = 0
     if marker.data.get("lines"):  # the guests its write had no room for follow the trip's line now
-        line = _profile(ctx.store, org).entity(booking.entity)
+        line = org_profile(ctx.store, org).entity(booking.entity)
         left = follow_line(ctx.store, org, booking_id, line.waiver) if line else 0
     queued = 0
     if booking.revision == revision:
-        profile = _profile(ctx.store, org)
+        profile = org_profile(ctx.store, org)
         entity, asset = profile.place(None, booking.asset)  # by its boat: its line may have changed since
         event = get_event(ctx.store, org, booking.event_id)
         at, was_end = (marker.data.get(k) for k in ("at", "was_end"))  # absent in markers of earlier versions

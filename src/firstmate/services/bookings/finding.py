@@ -11,7 +11,7 @@ from firstmate.domain.bookings import SOURCE, Booking
 from firstmate.domain.timing import local
 from firstmate.errors import NotFound
 from firstmate.ports import Store
-from firstmate.services.bookings.reads import _booking, _booking_of
+from firstmate.services.bookings.reads import anchored_booking, booking_if_any
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.paging import all_items
 from firstmate.services.trips import intake_pk
@@ -23,7 +23,7 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
     or the org whose booking."""
     if source is not None:
         anchor = store.get(intake_pk(org), f"{source}#{booking}")
-        found = _booking_of(store, org, anchor)
+        found = anchored_booking(store, org, anchor)
         if found is not None:
             return found
         channels = _channels_of(store, org, booking)
@@ -37,10 +37,10 @@ def find_booking(store: Store, org: str, booking: str, *, source: str | None = N
         else:
             hint = "write the reference as the channel gave it, or the booking's id (bk_…) without --source"
         raise NotFound(f"no {source} booking {booking!r} in {org}", hint=hint)
-    found = _booking(store, org, booking)
+    found = booking_if_any(store, org, booking)
     if found is not None:
         return found
-    theirs = [other for other in list_orgs(store) if other != org and _booking(store, other, booking)]
+    theirs = [other for other in list_orgs(store) if other != org and booking_if_any(store, other, booking)]
     if theirs:
         raise NotFound(f"no booking {booking!r} in {org}", hint=f"it is {theirs[0]}'s: add --org {theirs[0]}")
     if channels := _channels_of(store, org, booking):
@@ -66,7 +66,7 @@ def _reference_of(store: Store, org: str, reference: str, channels: Sequence[str
     trips = []
     for channel in channels:
         anchor = store.get(intake_pk(org), f"{channel}#{reference}")
-        found = _booking_of(store, org, anchor)
+        found = anchored_booking(store, org, anchor)
         if found is None:  # its booking gone from under its anchor: the channel alone is named
             trips.append(f"{channel}'s")
             continue

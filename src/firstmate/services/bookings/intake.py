@@ -34,11 +34,18 @@ from firstmate.domain.shared import iso
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, Conflict
 from firstmate.ports import Absent, Item, Put, VersionIs
-from firstmate.services.bookings.anchors import _intake_sk, _kept, _note_newest, _numbers, _seen, last_said
+from firstmate.services.bookings.anchors import (
+    anchor_data_kept,
+    anchor_numbers,
+    anchor_seen,
+    intake_sk,
+    last_said,
+    note_newest,
+)
 from firstmate.services.bookings.boat_checks import double_booked_now, said_to_channel
-from firstmate.services.bookings.change import _change
-from firstmate.services.bookings.create import _create
-from firstmate.services.bookings.reads import _booking, _place, _profile, get_booking
+from firstmate.services.bookings.change import change_booking
+from firstmate.services.bookings.create import create_booking
+from firstmate.services.bookings.reads import booking_if_any, booking_place, get_booking, org_profile
 from firstmate.services.context import Context
 from firstmate.services.trips import intake_pk, retiring_hold
 
@@ -87,34 +94,36 @@ def orchestrate_booking(
     `created_in`: the bookings an earlier row of the same import created, whose mail may not have gone yet:
     a change tells whoever has heard nothing of one as news, of the trip as it leaves it (`unheard_so_far`).
     """
-    profile = _profile(ctx.store, org)
-    entity, asset = _place(profile, request)  # an unknown boat is refused, whatever the booking says
+    profile = org_profile(ctx.store, org)
+    entity, asset = booking_place(profile, request)  # an unknown boat is refused, whatever the booking says
     placed = (entity.id, asset.id)
     for _ in range(MAX_ATTEMPTS):
-        anchor = ctx.store.get(intake_pk(org), _intake_sk(request))
+        anchor = ctx.store.get(intake_pk(org), intake_sk(request))
         booked = anchor.data.get("booking_id") if anchor else None  # none where a cancellation came first
-        existing = _booking(ctx.store, org, str(booked)) if booked else None
+        existing = booking_if_any(ctx.store, org, str(booked)) if booked else None
         try:
             if existing is None or anchor is None:
                 remembered = anchor if anchor is not None and not booked else None
                 first = (
                     remembered is not None
                     and request.status is not BookingStatus.CANCELLED
-                    and cancelled_first(request, _numbers(remembered))
+                    and cancelled_first(request, anchor_numbers(remembered))
                 )
                 sent = request.model_copy(update={"status": BookingStatus.CANCELLED}) if first else request
                 result = classify_change(None, sent)
                 # sent alone: its request's hold goes as it is written, never told as its double booking
                 retiring = retiring_hold(ctx, org, request) if tell else []
-                created = _create(
+                created = create_booking(
                     ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered, retiring=retiring
                 )
                 return IntakeOutcome(result, *created, profile, cancelled_first=first)
-            old_news = is_old_news(request, _seen(anchor), _numbers(anchor).get(request.numbered_by), placed=placed)
+            old_news = is_old_news(
+                request, anchor_seen(anchor), anchor_numbers(anchor).get(request.numbered_by), placed=placed
+            )
             result, merged, refused = IntakeResult.UNCHANGED, existing.request, False
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
                 merged = merge_revision(existing.request, last_said(anchor, request.numbered_by), request)
-                on_entity, on_asset = _place(profile, merged)
+                on_entity, on_asset = booking_place(profile, merged)
                 result = classify_change(existing, merged, placed=(on_entity.id, on_asset.id))
                 # a change asked of a cancelled booking takes nothing, and is told so (a cancellation again is none)
                 refused = (
@@ -125,10 +134,10 @@ def orchestrate_booking(
             if result is IntakeResult.UNCHANGED:
                 # sent again (a channel retrying, perhaps after an answer lost to a failure): told again if untold.
                 # A change refused is no last word of its path: sent again, it is refused (and told) again
-                _note_newest(ctx, request, anchor, None if old_news or refused else placed)
+                note_newest(ctx, request, anchor, None if old_news or refused else placed)
                 said = double_booked_now(ctx, profile, existing, tell=True) if tell else ()
                 return IntakeOutcome(IntakeResult.UNCHANGED, existing, said, profile, refused_change=refused)
-            changed = _change(
+            changed = change_booking(
                 ctx, profile, on_entity, on_asset, existing, merged, anchor, result, sent=(request, placed), tell=tell,
                 news=existing.id in created_in,
             )  # fmt: skip
@@ -150,7 +159,7 @@ def remember_cancellation(ctx: Context, org: str, cancellation: CancelledByRefer
         anchor = ctx.store.get(intake_pk(org), sk)
         if anchor is not None and anchor.data.get("booking_id"):
             return None
-        numbers = {str(path): n for path, n in _numbers(anchor).items()}
+        numbers = {str(path): n for path, n in anchor_numbers(anchor).items()}
         # an email's send time: the one path that cancels by reference alone
         newest = numbers.get(str(IntakePath.EMAIL))
         highest = newest_sequence(cancellation.sequence, newest)
@@ -158,7 +167,11 @@ def remember_cancellation(ctx: Context, org: str, cancellation: CancelledByRefer
             return IntakeResult.UNCHANGED
         if highest is not None:
             numbers[str(IntakePath.EMAIL)] = highest
-        data = {**(_kept(anchor) if anchor else {}), "cancelled_first": iso(ctx.clock.now()), "sequences": numbers}
+        data = {
+            **(anchor_data_kept(anchor) if anchor else {}),
+            "cancelled_first": iso(ctx.clock.now()),
+            "sequences": numbers,
+        }
         try:
             ctx.store.transact([Put(Item(intake_pk(org), sk, data), VersionIs(anchor.version) if anchor else Absent())])
         except ConditionFailed:

@@ -14,7 +14,7 @@ from firstmate.services.bookings.reads import list_guests
 from firstmate.services.trips import booking_pk, code_pk
 
 
-def _lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:
+def lead_followed(store: Store, org: str, booking: Booking) -> tuple[Booking, list[Guest], list[Write], bool]:
     """The booking (with a new page code when its lead is another person: the earlier lead's link
     opened the new lead's page, and signed for them), its guests with the lead as the revision names
     them (`follow_lead`), the writes that record it, and whether the lead's address changed."""

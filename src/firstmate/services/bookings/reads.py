@@ -15,7 +15,7 @@ from firstmate.services.trips import booking_pk, calendar_pk, calendar_sk
 
 def get_booking(store: Store, org: str, booking_id: str) -> Booking:
     """One booking of this org; raises NotFound otherwise."""
-    booking = _booking(store, org, booking_id)
+    booking = booking_if_any(store, org, booking_id)
     if booking is None:
         raise NotFound(f"no booking {booking_id!r}")
     return booking
@@ -41,7 +41,7 @@ def booking_entry(store: Store, booking: Booking) -> CalendarEntry | None:
     return CalendarEntry.model_validate(item.data) if item else None
 
 
-def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:
+def booking_place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, Asset]:
     """The business line and boat `request` names, or its only ones; raises InvalidInput otherwise."""
     try:
         return profile.place(request.entity, request.asset)
@@ -49,19 +49,21 @@ def _place(profile: BusinessProfile, request: BookingRequest) -> tuple[Entity, A
         raise InvalidInput(str(exc)) from None
 
 
-def _profile(store: Store, org: str) -> BusinessProfile:
+def org_profile(store: Store, org: str) -> BusinessProfile:
+    """The org's business profile; raises NotFound for an unknown org."""
     profile = load_business(store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}")
     return profile
 
 
-def _booking_of(store: Store, org: str, anchor: Item | None) -> Booking | None:
+def anchored_booking(store: Store, org: str, anchor: Item | None) -> Booking | None:
     """The booking the intake `anchor` holds: None for none, or for a cancellation that came before its booking."""
     booking_id = anchor.data.get("booking_id") if anchor else None
-    return _booking(store, org, str(booking_id)) if booking_id else None
+    return booking_if_any(store, org, str(booking_id)) if booking_id else None
 
 
-def _booking(store: Store, org: str, booking_id: str) -> Booking | None:
+def booking_if_any(store: Store, org: str, booking_id: str) -> Booking | None:
+    """One booking of this org, None when it has none of that id (`get_booking` raises NotFound instead)."""
     item = store.get(booking_pk(org, booking_id), "BOOKING")
     return Booking.model_validate(item.data, context=STORED) if item else None

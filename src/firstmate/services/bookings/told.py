@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from firstmate.domain.bookings import Booking, IntakeResult, cancellation_of, revise
 from firstmate.domain.reports.format import plural
-from firstmate.services.bookings.reads import _place, _profile, list_guests
+from firstmate.services.bookings.reads import booking_place, list_guests, org_profile
 from firstmate.services.context import Context
 from firstmate.services.notifications import booking_messages
 from firstmate.services.outbox import outbox_pk
@@ -21,8 +21,8 @@ def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
     `revision_told` reads them once it is done. Nobody for a booking already cancelled."""
     if booking.cancelled:
         return []
-    profile = _profile(ctx.store, org)
-    entity, asset = _place(profile, cancellation_of(booking, sequence=None))
+    profile = org_profile(ctx.store, org)
+    entity, asset = booking_place(profile, cancellation_of(booking, sequence=None))
     now = ctx.clock.now()
     cancelled = revise(booking, cancellation_of(booking, sequence=None), now)
     event = get_event(ctx.store, org, booking.event_id)
