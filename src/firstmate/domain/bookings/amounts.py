@@ -67,9 +67,9 @@ def _most_rule(scale: int | None) -> JsonValue:
     return {"if": {"properties": {"currency": {"enum": listed}}}, ("then" if scale else "else"): most}
 
 
-#: The schema's word for `_whole_units` and `_at_most`: an amount has no more decimal places than its currency has
-#: (none in JPY, three in BHD, two in USD), and is at most a million dollars' worth of it.
-_WHOLE_UNITS_SCHEMA: dict[str, JsonValue] = {
+#: The JSON schema's word for `BookingRequest`'s `_whole_units` and `_at_most`: an amount has no more decimal places
+#: than its currency has (none in JPY, three in BHD, two in USD), and is at most a million dollars' worth of it.
+AMOUNT_LIMITS_SCHEMA: dict[str, JsonValue] = {
     "allOf": [*(_places_rule(places) for places in (0, 3, 4, None)), *(_most_rule(s) for s in (*scaled_codes(), None))]
 }
 #: The most decimal places a currency's amounts have (CLF's and UYW's four; BHD has three).

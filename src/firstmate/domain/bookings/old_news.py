@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from firstmate.domain.bookings.request import BookingRequest, IntakePath, _naming
+from firstmate.domain.bookings.request import BookingRequest, IntakePath, with_place
 
 #: An email's revision number (seconds since 2000) is at least this from 2008 on; no path counting its
 #: revisions one by one comes near it. It tells whose a number kept before they were kept by path was.
@@ -23,7 +23,7 @@ def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str
     again from that path alone: another path's body repeating it is no replay, as it was no revision),
     or, for revisions seen before that, the body's fingerprint as it came; for those seen before
     amounts were kept in two places, the amounts as written then ("600", "2.5") count too."""
-    forms = [request] if placed is None else [_naming(request, *placed), request]
+    forms = [request] if placed is None else [with_place(request, *placed), request]
     return any(
         fingerprint in seen or f"{request.numbered_by}:{fingerprint}" in seen
         for written in forms
@@ -96,7 +96,7 @@ def with_newest(numbers: Mapping[IntakePath, int], request: BookingRequest) -> d
 def seen_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:
     """What intake remembers of a revision to know it again (`is_stale`): its body, naming the
     business line and boat it was placed on, whether it named them or not."""
-    return _naming(request, entity, asset).fingerprint()
+    return with_place(request, entity, asset).fingerprint()
 
 
 def said_fingerprint(request: BookingRequest, entity: str, asset: str) -> str:

@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from firstmate.domain.bookings.amounts import (
-    _WHOLE_UNITS_SCHEMA,
+    AMOUNT_LIMITS_SCHEMA,
     MAX_GROSS,
     MAX_MINOR_UNITS,
     MAX_TRIP_HOURS,
@@ -100,7 +100,7 @@ BLOCKED_SLOTS = "block"
 class BookingRequest(BaseModel):
     """A booking as any channel delivers it (API body, CSV row, parsed email, calendar event)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_WHOLE_UNITS_SCHEMA)
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=AMOUNT_LIMITS_SCHEMA)
 
     source: str = Field(pattern=SOURCE, description="Channel, e.g. boatsetter, direct.")
     external_id: Annotated[OneLine, StringConstraints(max_length=120)] = Field(
@@ -298,6 +298,6 @@ class BookingRequest(BaseModel):
         return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
-def _naming(request: BookingRequest, entity: str, asset: str) -> BookingRequest:
+def with_place(request: BookingRequest, entity: str, asset: str) -> BookingRequest:
     """`request` naming the business line and boat it is placed on."""
     return request.model_copy(update={"entity": entity, "asset": asset})

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from firstmate.domain.bookings.booking import Booking
-from firstmate.domain.bookings.request import BookingRequest, BookingStatus, _naming
+from firstmate.domain.bookings.request import BookingRequest, BookingStatus, with_place
 from firstmate.domain.guests import someone_else
 
 
@@ -46,7 +46,7 @@ def asks_a_change(existing: Booking, request: BookingRequest, *, placed: tuple[s
     (`classify_change`). A cancelled booking takes no change (a cancellation is final): one asked is told so."""
     stored, sent = existing.request, request
     if placed is not None:
-        stored, sent = _naming(stored, existing.entity, existing.asset), _naming(sent, *placed)
+        stored, sent = with_place(stored, existing.entity, existing.asset), with_place(sent, *placed)
     # the stored request fingerprinted as read now: a booking stored before amounts were kept in two
     # places still matches the same body sent again
     return stored.fingerprint() != sent.fingerprint()
