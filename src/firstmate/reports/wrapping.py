@@ -19,7 +19,7 @@ import unicodedata
 def wrap(text: str, width: int) -> list[str]:
     """What `textwrap.wrap(text, width)` returns (long words broken, as its default does), each wide
     character counted as two columns, a combining or invisible one as none (`display_width`)."""
-    if text.isascii() or all(_columns(char) == 1 for char in text):  # every character one column
+    if text.isascii() or all(_columns(char) == 1 for char in set(text)):  # every character one column
         if text and len(text) <= width and text.isprintable() and not text[-1].isspace():
             return [text]
         return textwrap.wrap(text, width)

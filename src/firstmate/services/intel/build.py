@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -119,9 +119,7 @@ def _ad_rows(
     a row Meta sends twice counted once."""
     unit = Decimal(1).scaleb(-minor_units(unsaid))
     rows = [
-        row if row.currency else replace(row, currency=unsaid, spend=row.spend.quantize(unit, ROUND_HALF_UP))
-        for key in manifest["ads"]
-        for row in ads.parse(raw(key))
+        row if row.currency else row.in_currency(unsaid, unit) for key in manifest["ads"] for row in ads.parse(raw(key))
     ]
     if manifest.get("sources", {}).get("ads") == "meta":  # pulled since 2026-12-05 (older runs replay as they ran)
         rows = once_each(rows)  # a row Meta sends twice counts once; CSV files may split a week over rows
