@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from structlog.testing import capture_logs
 
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.errors import BlobError
+from firstmate.ports import BlobInfo
 from firstmate.services.blob_sets import put_together
 from tests.failing_blobs import FailingWrites
 
@@ -78,3 +81,41 @@ def test_an_old_file_goes_back_whole_even_when_only_the_new_ones_space_lets_it(t
     with pytest.raises(BlobError):
         put_together(disk, FILES)  # type: ignore[arg-type]
     assert contents(blobs) == {"r/a.html": (b"<p>old</p>", "text/html")}
+
+
+Waiting = threading.Event | threading.Barrier
+
+
+class _Held:
+    """The real blob store, each put waiting for `waits` (a put that is slow) or failing (a full disk) by key."""
+
+    def __init__(self, blobs: LocalBlobs, waits: dict[str, Waiting], fails: str = "") -> None:
+        self.blobs, self.waits, self.fails = blobs, waits, fails
+
+    def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+        wait = self.waits.get(key)
+        if wait is not None:
+            wait.wait(timeout=10)  # a barrier: every file of the set at once, or BrokenBarrierError
+        if key == self.fails:
+            raise BlobError(f"cannot write {key}: No space left on device")
+        return self.blobs.put(key, data, content_type)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.blobs, name)
+
+
+def test_the_files_of_a_set_are_put_at_once(tmp_path: Path) -> None:
+    together = threading.Barrier(len(FILES))  # each put waits for the others to have begun
+    blobs = LocalBlobs(tmp_path)
+    put_together(_Held(blobs, dict.fromkeys(FILES, together)), FILES)  # type: ignore[arg-type]
+    assert contents(blobs) == FILES
+
+
+def test_a_put_still_going_when_another_fails_is_put_back_once_it_lands(tmp_path: Path) -> None:
+    blobs, landing = LocalBlobs(tmp_path), threading.Event()
+    blobs.put("r/a.pdf", b"%PDF old", "application/pdf")
+    before = contents(blobs)
+    threading.Timer(0.2, landing.set).start()  # the PDF's put lands after the HTML's has failed
+    with pytest.raises(BlobError, match=r"r/a\.html"):
+        put_together(_Held(blobs, {"r/a.pdf": landing}, fails="r/a.html"), FILES)  # type: ignore[arg-type]
+    assert contents(blobs) == before  # the new PDF, landed late, was put back too: not left beside nothing
