@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from firstmate.domain.reports.accounting import accounting_report
-from firstmate.domain.reports.accounting_accounts import account_for
+from firstmate.domain.reports.accounting.accounts import account_for
 from firstmate.domain.reports.books import books_on
 from firstmate.domain.reports.document import Finding, Severity, Tone
 from firstmate.domain.snapshot import Expense, Payout, RevenueLine, Snapshot

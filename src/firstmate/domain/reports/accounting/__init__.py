@@ -6,9 +6,8 @@ report document out.
 - `recognition`: the revenue recognition audit (recorded vs recognised, deferred revenue, deposits, late lines).
 - `payouts`: `reconcile`, marketplace bookings matched to their payouts by reference, and the gaps.
 - `reconciliation`: the bookings-vs-payouts section and a finding per gap.
+- `accounts`: the chart of accounts (`account_for`) and expense hygiene sections.
 - `amounts`: money as the lens states it (with its cents) and what makes a finding HIGH.
-
-The chart of accounts and expense hygiene sections are in `domain/reports/accounting_accounts.py`.
 """
 
 from firstmate.domain.reports.accounting.payouts import reconcile

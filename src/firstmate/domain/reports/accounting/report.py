@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from firstmate.domain.reports.accounting.accounts import chart_section, hygiene_section
 from firstmate.domain.reports.accounting.amounts import LENS
 from firstmate.domain.reports.accounting.recognition import (
     LETS_BESIDE,
@@ -10,7 +11,6 @@ from firstmate.domain.reports.accounting.recognition import (
     recognition_section,
 )
 from firstmate.domain.reports.accounting.reconciliation import reconciliation_section
-from firstmate.domain.reports.accounting_accounts import chart_section, hygiene_section
 from firstmate.domain.reports.document import SEVERITY_RANK, Finding, ReportDocument, Severity, compose
 from firstmate.domain.reports.format import money, plural
 from firstmate.domain.snapshot import Snapshot
