@@ -25,7 +25,7 @@ from firstmate.pdf.dejavu import COMMON
 log = structlog.get_logger(__name__)
 
 
-class _CommonCodes:
+class CommonCodes:
     """The common glyphs' codes in a document's subset, as picking `COMMON` in order gives them."""
 
     def __init__(self, font: TTFFont) -> None:
@@ -44,10 +44,10 @@ class _CommonCodes:
         subset._next, subset._reserved = self.next, list(self.reserved)
 
 
-def common_codes(font: TTFFont) -> _CommonCodes | None:
+def common_codes(font: TTFFont) -> CommonCodes | None:
     """The common glyphs' codes in a subset of `font`, or None with an fpdf2 whose subsets they cannot fill."""
     try:
-        return _CommonCodes(font)
+        return CommonCodes(font)
     except AttributeError:  # another fpdf2 (the range in pyproject allows one): every document cut as fpdf2 does
         log.warning("pdf.common_codes_unavailable", font=font.fontkey)
         return None

@@ -1,9 +1,9 @@
-"""Each style of DejaVu read once per process (`_Face`), a copy of it for every document, and fpdf2's output of
+"""Each style of DejaVu read once per process (`StyleFace`), a copy of it for every document, and fpdf2's output of
 a document with its fonts made from the common cut when they can be (`DocumentOutput`).
 
 The font costs more than the pages: DejaVu Sans has about 6,000 glyphs, and reading a style took
 about 0.12 s per document, cutting the subset to embed about 0.07 s more. So each style is read
-once per process (`_Face`) and every document gets its own copy of what was read (widths,
+once per process (`StyleFace`) and every document gets its own copy of what was read (widths,
 character map, its own subset). The subset is cut from a *base*: the same font trimmed to Latin,
 punctuation, currency, arrows and a few symbols (made at the process's first document, from the
 font as read for its widths), whenever the document's glyphs are all in it; a document with other
@@ -37,7 +37,7 @@ from firstmate.pdf.glyphs import KnownGlyph, KnownGlyphsFont
 log = structlog.get_logger(__name__)
 
 
-class _Face:
+class StyleFace:
     """One style of the font, read once per process: a template for each document's copy, and the
     base its subsets are cut from (built at the first document)."""
 
@@ -189,16 +189,16 @@ def document_copy(template: TTFFont, pdf: FPDF, source: ttLib.TTFont) -> TTFFont
     return font
 
 
-_FACES: dict[str, _Face] = {}
+_FACES: dict[str, StyleFace] = {}
 #: Guards reading a font once per process: the DejaVu styles here, the fallback fonts (`fallbacks`) too.
 FACES_LOCK = threading.Lock()
 
 
-def style_face(style: str) -> _Face:
+def style_face(style: str) -> StyleFace:
     """The DejaVu `style` ("" or "B") as read once per process, read at its first use."""
     with FACES_LOCK:
         if style not in _FACES:
-            _FACES[style] = _Face(style)
+            _FACES[style] = StyleFace(style)
         return _FACES[style]
 
 
@@ -257,14 +257,14 @@ class DocumentOutput(OutputProducer):
 
 
 def _cut_as_fpdf2_will(fonts: Iterable[object]) -> None:
-    """Give each of our fonts what fpdf2 is to cut its subset from (`_Face.source_for`)."""
+    """Give each of our fonts what fpdf2 is to cut its subset from (`StyleFace.source_for`)."""
     for font in fonts:
         face = _face_of(font)
         if face is not None and isinstance(font, TTFFont):
             font.ttfont = face.source_for(font)
 
 
-def _face_of(font: object) -> _Face | None:
+def _face_of(font: object) -> StyleFace | None:
     """The face a document's font was copied from (None for a font added otherwise: another file
     under the same name, say)."""
     style = {f"{FAMILY.lower()}{style}": style for style in STYLES}.get(getattr(font, "fontkey", ""))

@@ -57,10 +57,10 @@ _SHAPED_CHAR = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high 
 _FALLBACK_DIR = Path(__file__).parent.parent / "fonts"  # firstmate/fonts
 
 
-class _FallbackFace:
+class FallbackFace:
     """A fallback font: its character map read at first need (about 0.06 s for the CJK one), the
     font itself when a document first draws with it (about 0.2 s more); each document that draws
-    with it gets its own copy, as with `_Face`."""
+    with it gets its own copy, as with `StyleFace`."""
 
     def __init__(self, family: str, path: Path) -> None:
         self.family, self.path = family, path
@@ -76,17 +76,17 @@ class _FallbackFace:
         return document_copy(self._template, pdf, ttLib.TTFont(io.BytesIO(self.data), recalcTimestamp=False, lazy=True))
 
 
-_FALLBACK_FACES: dict[str, _FallbackFace] = {}
+_FALLBACK_FACES: dict[str, FallbackFace] = {}
 
 
-def _fallback_face(family: str) -> _FallbackFace:
+def _fallback_face(family: str) -> FallbackFace:
     with FACES_LOCK:
         if family not in _FALLBACK_FACES:
-            _FALLBACK_FACES[family] = _FallbackFace(family, _FALLBACK_DIR / FALLBACKS[family][0])
+            _FALLBACK_FACES[family] = FallbackFace(family, _FALLBACK_DIR / FALLBACKS[family][0])
         return _FALLBACK_FACES[family]
 
 
-def fallbacks_for(font: object, text: str) -> list[_FallbackFace]:
+def fallbacks_for(font: object, text: str) -> list[FallbackFace]:
     """The fallback fonts that draw what `font` has no glyph for in `text` (none when it has them all)."""
     cmap = getattr(font, "cmap", None)
     if cmap is None:
