@@ -1,0 +1,63 @@
+"""Guests' names: what a name typed or listed must be (`Name`), and whether a name typed to sign is the
+name the group lists (`same_person`)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, TypeAdapter
+
+
+def _seen(value: str) -> str:
+    """A name a reader can see: at least one letter and two visible characters. Zero-width spaces and
+    direction marks passed the length rule, and a waiver was signed with a name that showed as nothing."""
+    shown = [c for c in value if unicodedata.category(c)[0] in "LNPS"]
+    if len(shown) < 2 or not any(unicodedata.category(c)[0] == "L" for c in shown):
+        raise ValueError("write a name with letters a reader can see")
+    return value
+
+
+def _plain(value: str) -> str:
+    """A name that reads as it is written: no control character (C0 or C1), line or paragraph separator, nor the
+    direction embeddings, overrides and isolates that reorder what follows ("Ana\u202eexe.live" was listed on the
+    operator's page and in `waivers list` as "Anaevil.exe"). Right-to-left letters need none of them."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in _DIRECTION_CONTROLS:
+            raise ValueError("write the name without control characters (direction overrides, line breaks)")
+    return value
+
+
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+Name = Annotated[
+    str,
+    Field(min_length=2, max_length=120, pattern=r"^[^\x00-\x1f\x7f]*$"),
+    AfterValidator(_plain),
+    AfterValidator(_seen),
+]
+#: A name as the signing form takes it typed (`Guest.signs_as_listed`).
+TYPED_NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
+def same_person(typed: str, listed: str) -> bool:
+    """Whether a name typed to sign is the name the group lists: the same letters whatever the case, accents,
+    punctuation and spacing ("dana  whitcombe" is not "Dana Whitcomb"; "DANA WHITCÖMB", "Whitcomb, Dana"
+    and "O Brien" for "O'Brien" are), its words in any order."""
+    words = [_letters(typed), _letters(listed)]
+    return sorted(words[0]) == sorted(words[1]) or "".join(words[0]) == "".join(words[1])
+
+
+#: Letters whose mark is drawn into them, which Unicode does not take apart as it does an accent, as a keyboard
+#: without them writes them: "Soren" was refused for Søren, and "Lukasz" for Łukasz, where "Sorén" was taken.
+_DRAWN_MARKS = str.maketrans({"ø": "o", "ł": "l", "ı": "i", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ȷ": "j",
+                              "æ": "ae", "œ": "oe", "þ": "th"})  # fmt: skip
+
+
+def _letters(name: str) -> list[str]:
+    """The words of `name`, folded: lower case, no accents (a letter's marks dropped, those drawn into it too:
+    ø is o), punctuation a space."""
+    folded = []
+    for c in unicodedata.normalize("NFKD", name.casefold()).translate(_DRAWN_MARKS):
+        kind = unicodedata.category(c)[0]
+        folded.append(c if kind in "LN" else "" if kind == "M" else " ")
+    return "".join(folded).split()
