@@ -876,7 +876,7 @@ def test_one_role_report_failing_keeps_none_of_the_others_from_going_out(
 ) -> None:
     """A failure in one role's report (the CEO's, first) stopped the build there: none of the eight went out,
     and the job's retries failed the same way. The rest go out; the failure is still raised, to be retried."""
-    import firstmate.services.reports as reports
+    import firstmate.services.reports.build as reports  # where run_role_reports looks render_role up
 
     render = reports.render_role
 
