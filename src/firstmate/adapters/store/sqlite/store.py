@@ -7,14 +7,11 @@ under the single writer lock). Conditions are evaluated in SQL transactions, nev
 
 from __future__ import annotations
 
-import itertools
-import json
 import os
 import sqlite3
 import threading
 from collections.abc import Hashable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,49 +19,20 @@ from firstmate.adapters.store.rules import (
     check_limit,
     check_range,
     decode_cursor,
-    describe_failure,
     encode_cursor,
     fits,
-    holds,
     index_page,
     prefix_fits,
     validate_writes,
-    with_version,
-    write_key,
 )
+from firstmate.adapters.store.sqlite.database import SCHEMA, connect, create_private
+from firstmate.adapters.store.sqlite.failures import store_errors
+from firstmate.adapters.store.sqlite.rows import KEYS_PER_SELECT, past_prefix, row_item
+from firstmate.adapters.store.sqlite.watcher import Watcher, open_watcher
+from firstmate.adapters.store.sqlite.writes import apply_writes
 from firstmate.domain.shared import to_epoch
-from firstmate.errors import ConditionFailed, StoreError, StoreUnavailable
-from firstmate.ports import Clock, Condition, Delete, Item, Page, Put, Write
-
-_TOP = "\U0010ffff"  # the highest character: a prefix's bound goes past any run of it (`_past`)
-_KEYS_PER_SELECT = 400  # two parameters a key: within SQLite's oldest limit of 999 parameters
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS items (
-    pk      TEXT NOT NULL,
-    sk      TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    ttl     INTEGER,
-    gsi1pk  TEXT,
-    gsi1sk  TEXT,
-    data    TEXT NOT NULL,
-    PRIMARY KEY (pk, sk)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
-CREATE INDEX IF NOT EXISTS items_ttl ON items (ttl) WHERE ttl IS NOT NULL;
-"""
-
-
-#: change_marker may run on a web server's event loop: it never waits long for a lock.
-WATCH_TIMEOUT_S = 0.1
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner alone, if it is not there yet: it holds guests' names and
-    addresses, and every local user could read it (0644, as the blobs and outbox files never were). SQLite gives
-    its -wal and -shm files the database's own mode."""
-    with suppress(OSError):  # there already, or not to be made here: SQLite's own open then says what is wrong
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+from firstmate.errors import ConditionFailed
+from firstmate.ports import Clock, Condition, Item, Page, Put, Write
 
 
 class SqliteStore:
@@ -85,15 +53,15 @@ class SqliteStore:
         # arbitrates between processes: under 32 writing threads it starved some past the timeout.
         # Correctness still rests on BEGIN IMMEDIATE and the conditions, not on this lock.
         self._writer = threading.Lock()
-        self._watcher: _Watcher | None = None  # change_marker's own connection
+        self._watcher: Watcher | None = None  # change_marker's own connection
         self._watcher_lock = threading.Lock()
         self._watcher_pid = os.getpid()
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._errors():
-            _create_private(self._path)
+            create_private(self._path)
             conn = self._conn()
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+            conn.executescript(SCHEMA)
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -110,15 +78,7 @@ class SqliteStore:
         self._after_fork()
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                self._path,
-                timeout=self._busy_timeout_s,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            # FULL: a committed write survives power loss; NORMAL (WAL): it may not, and costs no fsync
-            conn.execute(f"PRAGMA synchronous={'FULL' if self._durable else 'NORMAL'}")
-            conn.execute("PRAGMA foreign_keys=OFF")
+            conn = connect(self._path, self._busy_timeout_s, durable=self._durable)
             self._local.conn = conn
             with self._lock:
                 # a thread that has ended never uses its connection again: close it, or a server whose
@@ -145,31 +105,8 @@ class SqliteStore:
                 self._watcher.connection.close()
             self._watcher = None
 
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise StoreUnavailable(
-                    "the database is busy (another process holds it)", hint="retry in a moment"
-                ) from exc
-            if "readonly" in text:
-                raise StoreError(
-                    f"the database {self._path} is read-only",
-                    hint="make FIRSTMATE_HOME writable or point it at a writable folder",
-                ) from exc
-            if "disk is full" in text or "disk I/O" in text:
-                raise StoreError(f"cannot write {self._path}: {text}", hint="free disk space and retry") from exc
-            if "unable to open" in text:
-                hint = "check that it is a file firstmate may read and write, and that the process has files to spare"
-                raise StoreError(f"cannot open the database {self._path}", hint=hint) from exc
-            raise StoreError(f"database error: {text}") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(
-                f"database error: {exc}", hint=f"check {self._path} with 'sqlite3 … PRAGMA integrity_check'"
-            ) from exc
+    def _errors(self) -> AbstractContextManager[None]:
+        return store_errors(self._path)
 
     def _now(self) -> int:
         return to_epoch(self._clock.now())
@@ -189,21 +126,21 @@ class SqliteStore:
                 )
                 .fetchone()
             )
-        return _item(row) if row else None
+        return row_item(row) if row else None
 
     def get_many(self, keys: Sequence[tuple[str, str]]) -> list[Item | None]:
         found: dict[tuple[str, str], Item] = {}
         unique = [key for key in dict.fromkeys(keys) if fits(*key)]
         now = self._now()
-        for start in range(0, len(unique), _KEYS_PER_SELECT):
-            chunk = unique[start : start + _KEYS_PER_SELECT]
+        for start in range(0, len(unique), KEYS_PER_SELECT):
+            chunk = unique[start : start + KEYS_PER_SELECT]
             # one primary-key look-up per key (a row-value IN over VALUES would scan the table)
             keyed = " OR ".join(["(pk = ? AND sk = ?)"] * len(chunk))
             columns = "pk, sk, version, ttl, gsi1pk, gsi1sk, data"
             sql = f"SELECT {columns} FROM items WHERE ({keyed}) AND (ttl IS NULL OR ttl > ?)"  # noqa: S608 - placeholders only
             with self._errors():
                 rows = self._conn().execute(sql, [part for key in chunk for part in key] + [now]).fetchall()
-            found.update(((row[0], row[1]), _item(row)) for row in rows)
+            found.update(((row[0], row[1]), row_item(row)) for row in rows)
         return [found.get(key) for key in keys]
 
     def query(
@@ -218,7 +155,7 @@ class SqliteStore:
         check_limit(limit)
         if not prefix_fits(pk, sk_prefix):
             return Page([], None)
-        past = _past(sk_prefix)
+        past = past_prefix(sk_prefix)
         sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE pk = ? AND sk >= ? "
         sql += "AND sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
         args: list[Any] = [pk, sk_prefix, *([past] if past else []), self._now()]
@@ -231,7 +168,7 @@ class SqliteStore:
         args.append(limit + 1)
         with self._errors():
             rows = self._conn().execute(sql, args).fetchall()
-        items = [_item(r) for r in rows[:limit]]
+        items = [row_item(r) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_cursor("q", {"sk": items[-1].sk}) if more else None)
 
@@ -255,7 +192,7 @@ class SqliteStore:
         args.append(limit + 1)
         with self._errors():
             rows = self._conn().execute(sql, args).fetchall()
-        items = [_item(r) for r in rows[:limit]]
+        items = [row_item(r) for r in rows[:limit]]
         return Page(items, encode_cursor("r", {"sk": items[-1].sk}) if len(rows) > limit else None)
 
     def query_index(
@@ -270,7 +207,7 @@ class SqliteStore:
         check_limit(limit)
         if not prefix_fits(gsi1pk, gsi1sk_prefix):
             return Page([], None)
-        past = _past(gsi1sk_prefix)
+        past = past_prefix(gsi1sk_prefix)
         sql = "SELECT pk, sk, version, ttl, gsi1pk, gsi1sk, data FROM items WHERE gsi1pk = ? AND gsi1sk >= ? "
         sql += "AND gsi1sk < ? AND (ttl IS NULL OR ttl > ?)" if past else "AND (ttl IS NULL OR ttl > ?)"
         args: list[Any] = [gsi1pk, gsi1sk_prefix, *([past] if past else []), self._now()]
@@ -300,7 +237,7 @@ class SqliteStore:
         sql += " ORDER BY gsi1sk DESC, pk DESC, sk DESC LIMIT ?" if reverse else " ORDER BY gsi1sk, pk, sk LIMIT ?"
         with self._errors():
             rows = self._conn().execute(sql, [*args, limit + 1]).fetchall()
-        return index_page([_item(r) for r in rows], limit)
+        return index_page([row_item(r) for r in rows], limit)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -313,7 +250,7 @@ class SqliteStore:
     def transact(self, writes: Sequence[Write]) -> list[Item]:
         data = validate_writes(writes)
         with self._errors(), self._write_transaction() as conn:
-            return self._apply(conn, writes, data, self._now())
+            return apply_writes(conn, writes, data, self._now())
 
     @contextmanager
     def _write_transaction(self) -> Iterator[sqlite3.Connection]:
@@ -334,49 +271,6 @@ class SqliteStore:
                 raise
         finally:
             writer.release()
-
-    def _apply(
-        self,
-        conn: sqlite3.Connection,
-        writes: Sequence[Write],
-        data: list[str | None],
-        now: int,
-    ) -> list[Item]:
-        keys = [write_key(write) for write in writes]
-        versions = self._versions(conn, keys, now)  # keys are distinct: no write sees another's effect
-        stored: list[Item] = []
-        puts: list[tuple[Any, ...]] = []
-        deletes: list[tuple[str, str]] = []
-        for index, (write, (pk, sk)) in enumerate(zip(writes, keys, strict=True)):
-            current = versions.get((pk, sk))
-            if write.condition is not None and not holds(write.condition, current):
-                raise ConditionFailed(describe_failure(write.condition, pk, sk, current), index=index)
-            if isinstance(write, Put):
-                version = (current or 0) + 1
-                item = write.item
-                puts.append((pk, sk, version, item.ttl, item.gsi1pk, item.gsi1sk, data[index]))
-                stored.append(with_version(item, version))
-            elif isinstance(write, Delete):
-                deletes.append((pk, sk))
-        conn.executemany(
-            "INSERT OR REPLACE INTO items (pk, sk, version, ttl, gsi1pk, gsi1sk, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            puts,
-        )
-        conn.executemany("DELETE FROM items WHERE pk = ? AND sk = ?", deletes)
-        return stored
-
-    def _versions(
-        self, conn: sqlite3.Connection, keys: Sequence[tuple[str, str]], now: int
-    ) -> dict[tuple[str, str], int]:
-        """The live version of each of `keys` that is stored, read in as few statements as the keys allow."""
-        versions: dict[tuple[str, str], int] = {}
-        for start in range(0, len(keys), _KEYS_PER_SELECT):
-            chunk = keys[start : start + _KEYS_PER_SELECT]
-            keyed = " OR ".join(["(pk = ? AND sk = ?)"] * len(chunk))
-            sql = f"SELECT pk, sk, version FROM items WHERE ({keyed}) AND (ttl IS NULL OR ttl > ?)"  # noqa: S608 - placeholders only
-            rows = conn.execute(sql, [part for key in chunk for part in key] + [now]).fetchall()
-            versions.update(((pk, sk), version) for pk, sk, version in rows)
-        return versions
 
     def sweep_expired(self, limit: int = 1000) -> int:
         with self._errors(), self._write_transaction() as conn:
@@ -401,40 +295,8 @@ class SqliteStore:
         try:
             with self._watcher_lock:
                 if self._watcher is None:
-                    connection = sqlite3.connect(
-                        self._path, timeout=WATCH_TIMEOUT_S, isolation_level=None, check_same_thread=False
-                    )
-                    self._watcher = _Watcher(connection, next(_WATCHERS))
+                    self._watcher = open_watcher(self._path)
                 version: int = self._watcher.connection.execute("PRAGMA data_version").fetchone()[0]
                 return (os.getpid(), self._watcher.number, version)
         except sqlite3.Error:
             return None  # cannot tell: callers read afresh
-
-
-@dataclass(frozen=True)
-class _Watcher:
-    connection: sqlite3.Connection
-    number: int
-
-
-#: Numbers the watcher connections of this process (pid and number make a marker unique).
-_WATCHERS = itertools.count(1)
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def _past(prefix: str) -> str | None:
-    """The least text above every text that begins with `prefix` (None: there is none), in SQLite's
-    order of text, by code point: the prefix with its last character below U+10FFFF one higher. The
-    bound was the prefix and U+10FFFF, which left out a key with that character next."""
-    kept = prefix.rstrip(_TOP)
-    if not kept:
-        return None
-    after = ord(kept[-1]) + 1
-    return kept[:-1] + chr(0xE000 if 0xD800 <= after <= 0xDFFF else after)  # no text holds a surrogate
-
-
-def _item(row: tuple[Any, ...]) -> Item:
-    pk, sk, version, ttl, gsi1pk, gsi1sk, data = row
-    return Item(pk=pk, sk=sk, data=json.loads(data), version=version, ttl=ttl, gsi1pk=gsi1pk, gsi1sk=gsi1sk)
