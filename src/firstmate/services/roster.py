@@ -26,10 +26,10 @@ from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.timing import span, times_shown, when
 from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput, NotFound, StoreError
-from firstmate.ports import Item, Put, Write
+from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Write
 from firstmate.services.business import load_business, org_timezone
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed
+from firstmate.services.crew_freed import ask_the_freed, lists_taken, rest_taken
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import (
     held_list_due,
@@ -46,6 +46,8 @@ from firstmate.services.reminders import reminders_reworded
 from firstmate.services.trips import events_between, get_events
 
 MAX_ATTEMPTS = 30
+#: How far into a change's transaction the waiting lists it follows may go (`lists_taken`), as a booking's change.
+_LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
 RELEASE_NOTICE = timedelta(hours=48)
 
@@ -234,6 +236,7 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
 def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None) -> CrewEvent:
     read: list[CrewEvent] = []  # the event the change was decided on, for its reminders' writes
     owed: list[Put] = []  # the mark of the asking the change owes those it frees, as last written
+    lists_left: list[tuple[str, str]] = []  # the waiting lists it follows beyond its transaction, as last decided
 
     def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         read[:] = [event]
@@ -255,13 +258,18 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
         )
         moved = [person for person, role in after.items() if before.get(person, role) != role]
         owed[:] = [mark] if (mark := freed_owed(org, read[0], updated, ctx.clock.now())) else []
-        return [
+        written = [
             *(also(updated) if also else []),
             *reminders_reworded(ctx, org, updated, moved, written=handed),
             *owed,
         ]
+        # a "Crew needed on N trips" still waiting that offers the trip to someone it now offers no role
+        lists, lists_left[:] = lists_taken(ctx, org, read[0], updated, ctx.clock.now(), room=_LISTS_ROOM - len(written))
+        return [*written, *lists]
 
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
+    if lists_left and read and read[0] != updated:
+        rest_taken(ctx, org, updated, lists_left, ctx.clock.now())
     if not (owed and read and read[0] != updated):
         return updated
     try:

@@ -117,7 +117,6 @@ def change_booking(
     # a "Crew needed on N trips" still waiting names the trip as it was: withdrawn, and listed anew as it is; at most
     # half the transaction, the change's own notices needing the rest: lists beyond it follow once it is written
     lists, lists_left = lists_followed(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes))
-    writes += lists
     quiet, unheard = _audiences(ctx.store, profile, booking, before, event, guests, result, unheard, readdressed)
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
@@ -136,8 +135,12 @@ def change_booking(
         if OPS in first_word:  # the operations manager's first word of the trip is this revision's
             withdrawn += ops_waiting
         # decided only where it is written at once with the withdrawals it counts on: one sent meanwhile refuses it
-        if len(writes) + len(notices) + len(withdrawn) + len(line_writes) <= MAX_TRANSACTION_WRITES:
+        if len(writes) + len(lists) + len(notices) + len(withdrawn) + len(line_writes) <= MAX_TRANSACTION_WRITES:
             break
+    # a list left with three trips asks by each one's own "Crew needed": of this trip, this revision's crew message
+    # to them ("Trip changed" to every qualified crew member, nobody aboard) tells them of it instead
+    noticed = {n.item.sk for n in notices}
+    writes += [w for w in lists if not (isinstance(w, Put) and w.item.pk == outbox_pk(org) and w.item.sk in noticed)]
     quiet, unheard = quiet - first_word, unheard | first_word
     commit_with_notices(
         ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,

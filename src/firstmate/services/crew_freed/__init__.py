@@ -11,12 +11,12 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `joined`: someone made active, qualified or added, asked about the trips to come (`ask_the_joined`).
 - `asking`: asking people made crew about one trip, and the one mail listing several trips.
 - `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
-  `rest_followed`).
+  `rest_followed`) and as their last roles open to the person are taken (`lists_taken`, `rest_taken`).
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 
 from firstmate.services.crew_freed.backfill import list_left_out_pending
-from firstmate.services.crew_freed.followed import lists_followed, rest_followed
+from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
@@ -33,9 +33,11 @@ __all__ = [
     "joined",
     "list_left_out_pending",
     "lists_followed",
+    "lists_taken",
     "moved_to_ask",
     "not_asked",
     "not_asked_held",
     "not_asked_write",
     "rest_followed",
+    "rest_taken",
 ]

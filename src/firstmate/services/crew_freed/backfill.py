@@ -19,8 +19,8 @@ from firstmate.ports import MAX_TRANSACTION_WRITES
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import Asking, ask_about_trip, queue_listing
-from firstmate.services.crew_freed.joined import JOINED_AHEAD, LISTED_OVER, JoinedAsks, count_asks, listing_key
-from firstmate.services.crew_freed.lists import ASKED_IN, NOT_ASKED
+from firstmate.services.crew_freed.joined import JOINED_AHEAD, JoinedAsks, count_asks, listing_key
+from firstmate.services.crew_freed.lists import ASKED_IN, LISTED_OVER, NOT_ASKED
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.people import list_people
 from firstmate.services.trips import booking_pk, events_between

@@ -29,7 +29,7 @@ from firstmate.errors import StoreError
 from firstmate.ports import Delete, Put
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import Asking, ask_about_trip, queue_listing
-from firstmate.services.crew_freed.lists import ASKED_IN
+from firstmate.services.crew_freed.lists import ASKED_IN, LISTED_OVER
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, events_between
 
@@ -37,8 +37,6 @@ from firstmate.services.trips import BLOCK_CHECK_AHEAD, booking_pk, events_betwe
 #: (the crew app lists them all; a charter has a few hundred booked at most), as far as firstmate looks ahead for
 #: a boat's clashes or a crew member's trips (`trips.BLOCK_CHECK_AHEAD`).
 JOINED_AHEAD = BLOCK_CHECK_AHEAD
-#: Asked about more trips than this by one import, someone gets one mail listing them, not a mail each.
-LISTED_OVER = 3
 
 log = structlog.get_logger(__name__)
 

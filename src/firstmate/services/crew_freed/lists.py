@@ -18,6 +18,8 @@ NOT_ASKED = "NOT-ASKED"
 MAX_ATTEMPTS = 4
 #: Beside a trip: who it asked by a mail listing it among others (their "Crew needed" is not its own).
 ASKED_IN = "CREW-ASKED"
+#: Asked about more trips than this at once, someone gets one mail listing them, not a mail each.
+LISTED_OVER = 3
 
 
 def not_asked_write(org: str, booking_id: str, people: Collection[str]) -> Put | None:

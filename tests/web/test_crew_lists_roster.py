@@ -1,0 +1,171 @@
+"""A "Crew needed on N trips" mail still waiting to go out (an outage held it) follows the roster too: a trip whose
+last role open to the person is taken leaves it; and a list left with three trips or fewer goes as each trip's own
+"Crew needed", as it would have at first (docs/crew.md, "Asked once made active or qualified")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.services import outbox
+from firstmate.services.bookings import cancel_booking
+from firstmate.services.business import load_business
+from firstmate.services.org_setup import check_org, import_org, org_tables
+from firstmate.services.people import get_person, list_people, save_people
+from firstmate.services.roster import claim_role, designate_role, release_role
+from tests.web.test_crew import sign_in
+from tests.web.test_crew_freed import asked, book, inactive_priya_and_trips, lists_waiting, made_crew_by_an_import
+
+
+def event_of(booking_id: str) -> str:
+    return f"ev_{booking_id.removeprefix('bk_')}"
+
+
+def lists_of(app: App, person: str) -> list[tuple[OutboxStatus, str, str]]:
+    """(status, subject, why withdrawn) of each "Crew needed on N trips" to `person`, by key."""
+    return [
+        (e.status, e.message.subject, e.last_error or "")
+        for e in sorted(outbox.list_entries(app.store, "demo", limit=None), key=lambda e: e.key)
+        if e.key.startswith(f"crew-asked:{person}:")
+    ]
+
+
+def test_a_waiting_list_drops_the_trip_whose_last_role_open_to_them_someone_else_took(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): Priya, made crew by an import, was listed five trips in one "Crew needed on 5
+    trips" still waiting to go out; Theo took crew 1 on Sat 13 Jun, the one role there she may take, and the mail
+    still asked her to crew it (the page then offered her nothing). What goes out lists the four that still need her;
+    the captain's role taken on another trip (not hers to take) changes nothing."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    [first] = lists_waiting(demo_app, "priya")
+
+    claim_role(demo_app, "demo", event_of(trips[1]), "captain", "marisol")  # Sun 14 Jun: crew 1 still open to her
+    assert lists_waiting(demo_app, "priya") == [first]
+
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")  # Sat 13 Jun: nothing left open to her
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and "Sat 13 Jun" not in text and event_of(trips[0]) not in text
+    assert all(f"/crew/events/{event_of(trip)}" in text for trip in trips[1:])
+    [(withdrawn, _, why), (waiting, subject, _)] = lists_of(demo_app, "priya")
+    assert (withdrawn, waiting, subject) == (OutboxStatus.DEAD, OutboxStatus.PENDING, "Crew needed on 4 trips")
+    assert why.startswith("not sent: the trip Sat 13 Jun 2026, 16:00 PDT had its last role open to them taken"), why
+    assert all(asked(demo_app, trip, "priya") == [] for trip in trips)  # the list is still how she is asked
+
+    # given up again: she was never told of it, and the list that goes does not offer it; the others were asked by
+    # its own "Crew needed" when it was booked, whose link shows the role open again
+    release_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo", get_person(demo_app.store, "demo", "theo"))
+    assert lists_waiting(demo_app, "priya") == [text]
+    # the list's sign-in link opens her trip list, which shows it with its role open, as it shows the others
+    assert f'href="/crew/events/{event_of(trips[0])}"' in sign_in(demo_app, "priya").get("/crew").text
+
+
+def test_a_trip_designated_to_someone_leaves_the_list_of_the_person_put_in_it(demo_app: App) -> None:
+    """Theo was listed the same five trips; the captain put him in crew 1 on Sat 13 Jun: his list no longer asks him
+    to crew a trip he crews, and Priya's no longer offers it either."""
+    theo = get_person(demo_app.store, "demo", "theo")
+    save_people(demo_app.store, "demo", [theo.model_copy(update={"active": False})])
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    people = [p.model_copy(update={"active": True}) for p in list_people(demo_app.store, "demo")]
+    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    assert len(lists_waiting(demo_app, "theo")) == 1 and len(lists_waiting(demo_app, "priya")) == 1
+
+    captain = get_person(demo_app.store, "demo", "marisol")
+    designate_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo", captain)
+    for person in ("theo", "priya"):
+        [text] = lists_waiting(demo_app, person)
+        assert "4 trips to come" in text and event_of(trips[0]) not in text, person
+
+
+def test_a_waiting_list_left_with_three_trips_goes_as_each_trips_own_crew_needed(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): the list shrank to three trips and still went as one "Crew needed on 3
+    trips", where three trips at first each send their own "Crew needed". Now it goes as they would have: Priya gets
+    each trip's own "Crew needed", once, and no list."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")  # four left: still one list
+    assert len(lists_waiting(demo_app, "priya")) == 1
+
+    claim_role(demo_app, "demo", event_of(trips[1]), "crew_1", "theo")  # three left
+    assert lists_waiting(demo_app, "priya") == []
+    assert [len(asked(demo_app, trip, "priya")) for trip in trips] == [0, 0, 1, 1, 1]
+    *_, (withdrawn, _, why) = lists_of(demo_app, "priya")
+    assert withdrawn is OutboxStatus.DEAD and why.endswith('asked instead by each trip\'s own "Crew needed" (3)'), why
+
+    # each goes as a trip's own, as the other crew's did: a cancellation withdraws that one and tells her of it as it
+    # tells them, the others stand
+    cancel_booking(demo_app, "demo", trips[2])
+    mail = {
+        e.key: (e.status, e.message.subject)
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.message.to == ("priya@example.com",) and e.key.startswith("bk:")
+    }
+    assert sorted(mail.values()) == [
+        (OutboxStatus.DEAD, "Crew needed: Mon 15 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"),
+        (OutboxStatus.PENDING, "Crew needed: Tue 16 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"),
+        (OutboxStatus.PENDING, "Crew needed: Wed 17 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"),
+        (OutboxStatus.PENDING, "Trip cancelled: Mon 15 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"),
+    ], mail
+    theirs = {e.message.subject for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+              if e.key == f"bk:{trips[2]}:r2:crew:jonah"}  # fmt: skip
+    assert theirs == {"Trip cancelled: Mon 15 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"}
+
+
+def test_a_list_a_cancellation_leaves_with_three_trips_goes_as_each_trips_own_crew_needed(demo_app: App) -> None:
+    """The same when a booking change shrinks it: four trips listed, one cancelled, three "Crew needed"."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 17))
+    made_crew_by_an_import(demo_app)
+    assert len(lists_waiting(demo_app, "priya")) == 1
+
+    cancel_booking(demo_app, "demo", trips[0])
+    assert lists_waiting(demo_app, "priya") == []
+    assert [len(asked(demo_app, trip, "priya")) for trip in trips] == [0, 1, 1, 1]
+
+
+def test_a_list_that_shrinks_as_a_trip_it_names_changes_tells_of_that_trip_once(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Four trips listed; Sat 13 Jun sails (a list lists trips to come), and Mon 15 Jun then moves to 10:00, nobody
+    aboard: every qualified crew member hears "Trip changed" of it, Priya too. The list left with three trips goes as
+    each one's own mail: of Mon 15 Jun she hears that one message, not a second "Crew needed" beside it."""
+    inactive_priya_and_trips(demo_app, range(13, 17))
+    made_crew_by_an_import(demo_app)
+    clock.set(datetime.fromisoformat("2026-06-13T17:00:00-07:00"))
+
+    book(demo_app, "JUNE-15", "2026-06-15T10:00:00-07:00")
+    assert lists_waiting(demo_app, "priya") == []
+    mail = {
+        e.key: e.message.subject
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
+    }
+    assert sorted(mail.values()) == [
+        "Crew needed: Sun 14 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
+        "Crew needed: Tue 16 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
+        "Trip changed: Mon 15 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
+    ], mail
+
+
+def test_a_role_on_a_trip_listed_in_many_waiting_lists_can_still_be_taken_and_each_list_follows_it(
+    demo_app: App,
+) -> None:
+    """A new season's crew file made 60 deckhands crew at once, each listed five trips in one "Crew needed on 5 trips"
+    still waiting; Theo takes crew 1 on Sat 13 Jun. Withdrawing and listing anew 60 mails is more than the claim's
+    one transaction holds: the claim lands, and each of the 60 lists follows it all the same."""
+    from firstmate.domain.people import Person
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    deckhands = [Person(id=f"deck-{n}", name=f"Deck Hand{n}", email=f"deck-{n}@example.com") for n in range(60)]
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    people = [*list_people(demo_app.store, "demo"), *deckhands]
+    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    assert all(len(lists_waiting(demo_app, p.id)) == 1 for p in deckhands)
+
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+    for person in deckhands:
+        [text] = lists_waiting(demo_app, person.id)
+        assert "4 trips to come" in text and "Sat 13 Jun" not in text, person.id
