@@ -24,7 +24,8 @@ def hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -
     """Hold the boat for a marketplace's booking request under its channel and reference (the keys its calendar
     export's hold takes: its confirmation or decline retires it) until it lapses unanswered: what the summary
     counts of it, and the line saying so. A request whose reference is a booking already, or a cancellation (its
-    confirmation came first, or its decline), or one lapsed already, holds nothing."""
+    confirmation came first, or its decline), or one lapsed already, holds nothing; one booked as its hold is written
+    (another process importing its confirmation) holds nothing either (`unanswered`)."""
     org, zone = profile.org.id, profile.org.timezone
     boat = profile.asset(request.asset)
     named = boat.name.split(" (", 1)[0] if boat else request.asset
@@ -38,7 +39,7 @@ def hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -
         )
     result = record_blocked_slot(
         ctx, org, request.external_id, request.start, request.end, request.title, request.asset, False,
-        source=request.source, held_until=request.held_until, asked=request.sequence,
+        source=request.source, held_until=request.held_until, asked=request.sequence, unanswered=True,
     )  # fmt: skip
     if result is IntakeResult.UNCHANGED:
         return "unchanged", None

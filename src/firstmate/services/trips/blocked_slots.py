@@ -18,7 +18,7 @@ from firstmate.domain.bookings import (
 )
 from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
-from firstmate.ports import Absent, Condition, Delete, Item, Put, Store, VersionIs, Write
+from firstmate.ports import Absent, Check, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.trips.clashes import DEFERRED_CHECK, check_owed
@@ -42,6 +42,7 @@ def record_blocked_slot(
     source: str = "",
     held_until: datetime | None = None,
     asked: int | None = None,
+    unanswered: bool = False,
 ) -> IntakeResult:
     """Block a boat's time (from a calendar export, or a request's hold), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
@@ -52,7 +53,9 @@ def record_blocked_slot(
     `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
     entry's check to it for a while (`DEFERRED_CHECK`). `held_until`: when a marketplace's request
     held stops holding the boat unanswered; `asked`: the number of the email that held or released it
-    (its send time), of a series of its own: an email below the highest is older news."""
+    (its send time), of a series of its own: an email below the highest is older news. `unanswered`: a request's
+    hold, written only while no booking (nor remembered cancellation) of its channel's `uid` is recorded, checked in
+    its own transaction: a booking written meanwhile leaves it UNCHANGED, holding nothing beside the booking."""
     profile = load_business(ctx.store, org)
     if profile is None:
         raise NotFound(f"no org {org!r}", hint="load it first, e.g. with 'firstmate demo'")
@@ -61,7 +64,10 @@ def record_blocked_slot(
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
     fingerprint = _fingerprint(start, end, title, asset, cancelled, held_until)
+    answered = f"{source}#{uid}" if unanswered else None  # where its booking's intake anchor would be
     for _ in range(MAX_ATTEMPTS):
+        if answered and ctx.store.get(intake_pk(org), answered) is not None:
+            return IntakeResult.UNCHANGED  # booked meanwhile (or its cancellation remembered): nothing to hold
         anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
         newest = anchor.data.get("sequence") if anchor else None
         if anchor and numbered_below(sequence, newest):
@@ -96,6 +102,8 @@ def record_blocked_slot(
         )
         numbers = {"sequence": highest, "asked": newest_sequence(asked, emailed)}
         writes = _slot_writes(ctx, org, uid, source, anchor_sk, anchor, entry, fingerprint, numbers)
+        if answered:  # a booking written since the read above fails this, and the next round holds nothing
+            writes.append(Check(intake_pk(org), answered, Absent()))
         try:
             ctx.store.transact(writes)
         except ConditionFailed:
@@ -151,13 +159,16 @@ def retire_hold(ctx: Context, org: str, request: BookingRequest) -> str | None:
 def retiring_hold(ctx: Context, org: str, request: BookingRequest) -> list[Write]:
     """The writes that cancel the live hold channel `request.source`'s request (or tentative export) left under
     `request`'s reference, for the transaction that writes its booking, so that the boat is held by one or the
-    other whatever fails between: none when there is none, or it is cancelled already. They are conditioned on
-    the hold as read here: changed meanwhile, the transaction fails, and its caller reads again."""
+    other whatever fails between: when there is none, or it is cancelled already, only a check that it still is.
+    They are conditioned on the hold as read here: changed meanwhile, the transaction fails, and its caller reads
+    again."""
     anchor_sk, anchor = _slot_anchor(ctx.store, org, request.external_id, request.source)
     stored = ctx.store.get(calendar_pk(org), anchor.data["cal_sk"]) if anchor else None
     slot = CalendarEntry.model_validate(stored.data) if stored else None
     if anchor is None or slot is None or slot.cancelled:
-        return []
+        # none to retire as read: a hold written meanwhile (its request imported at this moment) fails the booking's
+        # transaction, whose caller reads again and retires it
+        return [Check(intake_pk(org), anchor_sk, VersionIs(anchor.version) if anchor else Absent())]
     cancelled = slot.model_copy(update={"cancelled": True, "updated_at": ctx.clock.now()})
     # fingerprinted as `release_hold` would record it, so that the same hold released again is unchanged
     fingerprint = _fingerprint(slot.start, slot.end, slot.title, slot.asset or None, True, slot.held_until)

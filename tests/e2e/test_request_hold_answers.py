@@ -1,0 +1,131 @@
+"""A request's hold and what answers it: a booking written at the same moment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.bootstrap import App
+from firstmate.ports import Put, Write
+from firstmate.services import outbox
+from firstmate.services.calendar import Feed, FeedScope, feed_ics
+from firstmate.services.imports import ImportReport, import_records
+from firstmate.services.keys import create_key
+from firstmate.services.paging import all_items
+from firstmate.services.trips import calendar_pk
+from firstmate.web.app import create_app
+from tests.conftest import booking_body
+from tests.e2e.test_request_holds import BOATS, CONFIRMED, LA, REQUEST
+
+
+def _import(app: App, raw: bytes) -> ImportReport:
+    report = import_records(app, "demo", parse_email(raw, timezone=LA, boats=BOATS))
+    assert report.ok, report.errors
+    return report
+
+
+def _holds(app: App) -> list[str]:
+    """The titles of the blocked slots holding a boat, as stored."""
+    return [
+        e.data["title"]
+        for e in all_items(app.store, calendar_pk("demo"))
+        if e.data["kind"] == "blocked" and not e.data["cancelled"]
+    ]
+
+
+def _double_booked_mails(app: App) -> list[str]:
+    return [e.message.text for e in outbox.list_entries(app.store, "demo") if "Double booked" in e.message.subject]
+
+
+def _shown(app: App, moment: datetime) -> list[tuple[str, str]]:
+    """The org's feed at `moment`: each event's summary and status."""
+    feed = icalendar.Calendar.from_ical(feed_ics(app.store, Feed("demo", FeedScope.ORG, "demo"), moment))
+    return sorted((str(e["summary"]), str(e["status"])) for e in feed.walk("VEVENT"))
+
+
+def _before_the_write(
+    app: App, monkeypatch: pytest.MonkeyPatch, is_it: Callable[[Sequence[Write]], bool], meanwhile: Callable[[], None]
+) -> None:
+    """Run `meanwhile` whole just before the first transaction `is_it` picks commits: that write's reads are done,
+    and what it decided on them is about to be written, as when two processes write at the same moment."""
+    transact = app.store.transact
+    done: list[bool] = []
+
+    def interleaved(writes: Sequence[Write], *args: Any, **kwargs: Any) -> Any:
+        if not done and is_it(writes):
+            done.append(True)
+            with monkeypatch.context() as inner:
+                inner.setattr(app.store, "transact", transact)
+                meanwhile()
+        return transact(writes, *args, **kwargs)
+
+    monkeypatch.setattr(app.store, "transact", interleaved)
+
+
+def _writes_the_hold(writes: Sequence[Write]) -> bool:
+    return any(isinstance(w, Put) and w.item.sk.startswith("block@boatsetter#") for w in writes)
+
+
+def _writes_a_booking(writes: Sequence[Write]) -> bool:
+    return any(isinstance(w, Put) and w.item.sk == "BOOKING" for w in writes)
+
+
+def test_a_confirmation_written_as_its_request_is_held_leaves_no_hold_beside_the_booking(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request email found no booking of BS-7Q4K2M; its confirmation, imported by another process at that moment,
+    booked the trip and found no hold to retire; then the request's hold was written: Sea Lark held twice, by the
+    booking and by a request the owner had already accepted, until the hold lapsed two days later."""
+    clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
+    confirmed: list[ImportReport] = []
+    _before_the_write(demo_app, monkeypatch, _writes_the_hold, lambda: confirmed.append(_import(demo_app, CONFIRMED)))
+    held = _import(demo_app, REQUEST)
+    monkeypatch.undo()
+    assert dict(confirmed[0].counts) == {"created": 1}
+    assert dict(held.counts) == {"unchanged": 1} and not held.double_booked  # answered already: older news
+    assert _holds(demo_app) == []
+    assert _shown(demo_app, clock.now()) == [("Sea Lark: Dana Whitcomb (6 guests)", "CONFIRMED")]
+    assert _double_booked_mails(demo_app) == []
+
+
+def test_the_channels_api_booking_written_as_its_request_is_held_retires_the_hold(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order: the channel's API booking found no hold to retire, the request email was imported whole (no
+    booking yet), then the booking was written beside the hold, and its answer named its own request as a double
+    booking."""
+    clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
+    key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
+    body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
+    held: list[ImportReport] = []
+    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(_import(demo_app, REQUEST)))
+    with TestClient(create_app(demo_app)) as client:
+        answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
+    monkeypatch.undo()
+    assert dict(held[0].counts) == {"request held": 1}
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["result"] == "created" and answer.json()["double_booked"] == []
+    assert _holds(demo_app) == []
+    assert _double_booked_mails(demo_app) == []
+
+
+def test_the_confirmation_email_written_as_its_request_is_held_retires_the_hold(
+    demo_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same order through an import: the booking is written, then its hold is looked for, and found."""
+    clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
+    held: list[ImportReport] = []
+    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(_import(demo_app, REQUEST)))
+    confirmed = _import(demo_app, CONFIRMED)
+    monkeypatch.undo()
+    assert dict(held[0].counts) == {"request held": 1}
+    assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1} and not confirmed.double_booked
+    assert _holds(demo_app) == []
+    assert _double_booked_mails(demo_app) == []
