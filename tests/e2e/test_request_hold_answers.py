@@ -1,4 +1,5 @@
-"""A request's hold and what answers it: a booking written at the same moment."""
+"""A request's hold and what answers it: a booking written at the same moment, and the channel's calendar export
+listing the request."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from firstmate.adapters.clock import FixedClock
+from firstmate.adapters.sources.bookings.csv_file import parse_csv
 from firstmate.adapters.sources.bookings.email import parse_email
+from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.ports import Put, Write
 from firstmate.services import outbox
@@ -22,7 +25,15 @@ from firstmate.services.paging import all_items
 from firstmate.services.trips import calendar_pk
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.e2e.test_request_holds import BOATS, CONFIRMED, LA, REQUEST
+from tests.e2e.test_request_holds import BOATS, CLASHING, CONFIRMED, LA, REQUEST
+
+#: Boatsetter's calendar export listing the request as a hold (no guest lines), at its times: Sat 12 Dec 2026, 10:00
+#: to 13:00 PST.
+TENTATIVE = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example OTA//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:BS-7Q4K2M\r\nDTSTAMP:20261124T190000Z\r\nDTSTART:20261212T180000Z\r\nDTEND:20261212T210000Z\r\n"
+    b"SUMMARY:Pending request\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 def _import(app: App, raw: bytes) -> ImportReport:
@@ -129,3 +140,31 @@ def test_the_confirmation_email_written_as_its_request_is_held_retires_the_hold(
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1} and not confirmed.double_booked
     assert _holds(demo_app) == []
     assert _double_booked_mails(demo_app) == []
+
+
+def test_the_channels_calendar_export_of_a_held_request_keeps_its_lapse(demo_app: App, clock: FixedClock) -> None:
+    """Boatsetter's calendar export, listing the emailed request as a hold (STATUS:TENTATIVE), replaced the email's
+    hold with one that never lapsed: a request nobody answered held Sea Lark until the trip's day, and a booking two
+    days later was told as a double booking."""
+    clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    assert dict(_import(demo_app, REQUEST).counts) == {"request held": 1}
+    export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
+    listed = import_records(demo_app, "demo", export)
+    assert dict(listed.counts) == {"blocked updated": 1}, listed
+    assert _holds(demo_app) == ["Pending request"]
+    assert _shown(demo_app, datetime(2026, 11, 26, 18, 0, tzinfo=UTC)) == [("Pending request", "CONFIRMED")]
+    assert _shown(demo_app, datetime(2026, 11, 26, 18, 3, tzinfo=UTC)) == [("Pending request", "CANCELLED")]
+    # the same export again changes nothing, and still lapses
+    assert dict(import_records(demo_app, "demo", export).counts) == {"blocked unchanged": 1}
+    clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    booked = import_records(demo_app, "demo", parse_csv(CLASHING))
+    assert dict(booked.counts) == {"created": 1} and booked.double_booked == []
+    assert _double_booked_mails(demo_app) == []
+
+
+def test_a_calendar_export_hold_without_an_email_still_holds_until_answered(demo_app: App, clock: FixedClock) -> None:
+    """A hold only the export listed never had a lapse to keep: it holds until answered, as before."""
+    clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
+    assert dict(import_records(demo_app, "demo", export).counts) == {"blocked created": 1}
+    assert _shown(demo_app, datetime(2026, 12, 1, tzinfo=UTC)) == [("Pending request", "CONFIRMED")]

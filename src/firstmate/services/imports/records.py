@@ -228,6 +228,7 @@ class _FileImport:
             record.cancelled or stands,
             sequence=record.sequence,
             source=record.source,
+            keep_lapse=record.tentative,  # still asked: an emailed request's hold lapses as the email said
         )
         self.report.counts[f"blocked {result.value}"] += 1
         self.written[f"block#{record.source}#{record.uid}"] = _slot_row(

@@ -43,6 +43,7 @@ def record_blocked_slot(
     held_until: datetime | None = None,
     asked: int | None = None,
     unanswered: bool = False,
+    keep_lapse: bool = False,
 ) -> IntakeResult:
     """Block a boat's time (from a calendar export, or a request's hold), keyed by the export's UID. Idempotent; a
     changed slot moves and bumps its SEQUENCE; a cancelled one is withdrawn from feeds. One its
@@ -52,8 +53,10 @@ def record_blocked_slot(
     already booked in the slot are the caller's to check and tell (`blocked_slot_key`,
     `tell_double_bookings`), as an import does once its whole file is in: the job leaves the
     entry's check to it for a while (`DEFERRED_CHECK`). `held_until`: when a marketplace's request
-    held stops holding the boat unanswered; `asked`: the number of the email that held or released it
-    (its send time), of a series of its own: an email below the highest is older news. `unanswered`: a request's
+    held stops holding the boat unanswered (with `keep_lapse`, a slot listed without one keeps the one it has: a
+    channel's export of an emailed request, still asked, lapses as the email's hold does); `asked`: the number of
+    the email that held or released it (its send time), of a series of its own: an email below the highest is older
+    news. `unanswered`: a request's
     hold, written only while no booking (nor remembered cancellation) of its channel's `uid` is recorded, checked in
     its own transaction: a booking written meanwhile leaves it UNCHANGED, holding nothing beside the booking."""
     profile = load_business(ctx.store, org)
@@ -63,12 +66,14 @@ def record_blocked_slot(
     if asset and boat is None:
         raise InvalidInput(f"unknown boat {asset!r}")
     now = ctx.clock.now()
-    fingerprint = _fingerprint(start, end, title, asset, cancelled, held_until)
     answered = f"{source}#{uid}" if unanswered else None  # where its booking's intake anchor would be
     for _ in range(MAX_ATTEMPTS):
         if answered and ctx.store.get(intake_pk(org), answered) is not None:
             return IntakeResult.UNCHANGED  # booked meanwhile (or its cancellation remembered): nothing to hold
         anchor_sk, anchor = _slot_anchor(ctx.store, org, uid, source)
+        kept = keep_lapse and not held_until and anchor is not None
+        lapses = _kept_lapse(ctx.store, org, anchor, start) if kept and anchor else held_until
+        fingerprint = _fingerprint(start, end, title, asset, cancelled, lapses)
         newest = anchor.data.get("sequence") if anchor else None
         if anchor and numbered_below(sequence, newest):
             return IntakeResult.UNCHANGED
@@ -97,8 +102,8 @@ def record_blocked_slot(
             cancelled=cancelled,
             updated_at=now,
             channel=source,
-            reference=uid if held_until else "",  # a request's: the one to answer, where a clash is told
-            held_until=held_until,
+            reference=uid if lapses else "",  # a request's: the one to answer, where a clash is told
+            held_until=lapses,
         )
         numbers = {"sequence": highest, "asked": newest_sequence(asked, emailed)}
         writes = _slot_writes(ctx, org, uid, source, anchor_sk, anchor, entry, fingerprint, numbers)
@@ -194,6 +199,15 @@ def release_hold(
         source=source, held_until=slot.held_until, asked=asked,
     )  # fmt: skip
     return None if result is IntakeResult.UNCHANGED or slot.cancelled else slot
+
+
+def _kept_lapse(store: Store, org: str, anchor: Item, start: datetime) -> datetime | None:
+    """When the slot `anchor` records stops holding its boat unanswered (a request email's hold), for the slot
+    listed again at `start` without a lapse of its own: the trip moved earlier lapses at its new start. None for
+    a slot that never lapsed."""
+    stored = store.get(calendar_pk(org), anchor.data["cal_sk"])
+    lapse = CalendarEntry.model_validate(stored.data).held_until if stored else None
+    return min(lapse, start) if lapse else None
 
 
 def _fingerprint(
