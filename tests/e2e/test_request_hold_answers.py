@@ -1,5 +1,5 @@
-"""A request's hold and what answers it: a booking written at the same moment, and the channel's calendar export
-listing the request."""
+"""A request's hold and what answers it: a booking written at the same moment, the channel's calendar export listing
+the request, and a request whose price alone does not read."""
 
 from __future__ import annotations
 
@@ -168,3 +168,44 @@ def test_a_calendar_export_hold_without_an_email_still_holds_until_answered(demo
     export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
     assert dict(import_records(demo_app, "demo", export).counts) == {"blocked created": 1}
     assert _shown(demo_app, datetime(2026, 12, 1, tzinfo=UTC)) == [("Pending request", "CONFIRMED")]
+
+
+@pytest.mark.parametrize(
+    ("price", "why"),
+    [
+        (
+            b"\xc2\xa5120,000",
+            "the total trip price '\u00a5120,000' does not say whether '\u00a5' is yen or yuan: write it like JPY "
+            "120,000 or CNY 120,000",
+        ),
+        (
+            b"about 800 dollars",
+            "cannot read the total trip price 'about 800 dollars': write it like $840.75, or with its currency: EUR "
+            "450.00",
+        ),
+        (None, "it has no 'Total trip price:' line"),
+    ],
+)
+def test_a_request_whose_price_alone_does_not_read_still_holds_its_boat_and_says_so(
+    demo_app: App, clock: FixedClock, price: bytes | None, why: str
+) -> None:
+    """A request whose total did not read (yen or yuan?) held nothing: Sea Lark looked free while the owner considered
+    it, though a hold keeps no price. It holds the boat, and the import says the price could not be read."""
+    clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+    total = b"Total trip price: " + price if price is not None else b""
+    held = _import(demo_app, REQUEST.replace(b"Total trip price: $840.75\n", total + b"\n" if total else b""))
+    assert dict(held.counts) == {"request held": 1}
+    [said] = held.not_booked
+    assert said.startswith(
+        "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; Sea Lark is "
+        "held for it on Sat 12 Dec 2026, 10:00 PST, until Thu 26 Nov 2026, 10:02 PST, unless answered before"
+    ), said
+    assert said.endswith(
+        f"its decline will release it; its price could not be read ({why}): the hold keeps none, and the booking "
+        "takes its confirmation email's"
+    ), said
+    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+    # its confirmation, whose price reads, books it and the hold goes
+    confirmed = _import(demo_app, CONFIRMED)
+    assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
+    assert _holds(demo_app) == []

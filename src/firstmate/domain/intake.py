@@ -51,7 +51,7 @@ class HeldRequest:
     """A marketplace's booking request, not yet accepted, whose trip reads: it holds the boat for the trip's
     times under its channel and reference (the keys a hold from that channel's calendar export takes, so the
     confirmation or the decline retires it) until `held_until`, unless answered before. `what` and `asked` say
-    the request in words, as `NotBooked` does."""
+    the request in words, as `NotBooked` does; `unread_price`, why its price alone did not read."""
 
     source: str
     external_id: str
@@ -64,6 +64,8 @@ class HeldRequest:
     sequence: int
     what: str  # the channel and its id: "boatsetter BS-7Q4K2M"
     asked: str  # "is a booking request awaiting the owner's acceptance"
+    #: why its price did not read ("" when it did): a hold keeps no price, so it holds its boat all the same
+    unread_price: str = ""
 
 
 @dataclass(frozen=True)

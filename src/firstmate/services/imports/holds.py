@@ -18,6 +18,8 @@ from firstmate.services.trips import (
 
 #: How the import's summary counts a request whose hold it recorded: "1 request held".
 REQUEST_HELD = "request held"
+#: What a held request whose price did not read is told: the hold needs none, the booking will.
+UNPRICED = "the hold keeps none, and the booking takes its confirmation email's"
 
 
 def hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -> tuple[str | None, str | None]:
@@ -25,7 +27,8 @@ def hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -
     export's hold takes: its confirmation or decline retires it) until it lapses unanswered: what the summary
     counts of it, and the line saying so. A request whose reference is a booking already, or a cancellation (its
     confirmation came first, or its decline), or one lapsed already, holds nothing; one booked as its hold is written
-    (another process importing its confirmation) holds nothing either (`unanswered`)."""
+    (another process importing its confirmation) holds nothing either (`unanswered`). One whose price alone did not
+    read holds its boat all the same, and says so."""
     org, zone = profile.org.id, profile.org.timezone
     boat = profile.asset(request.asset)
     named = boat.name.split(" (", 1)[0] if boat else request.asset
@@ -43,9 +46,11 @@ def hold_request(ctx: Context, profile: BusinessProfile, request: HeldRequest) -
     )  # fmt: skip
     if result is IntakeResult.UNCHANGED:
         return "unchanged", None
+    # a hold keeps no price: one that does not read is no reason to leave the boat free
+    unpriced = f"; its price could not be read ({request.unread_price}): {UNPRICED}" if request.unread_price else ""
     return REQUEST_HELD, (
         f"{unbooked}; {named} is held for it on {when(request.start, zone)}, until {when(request.held_until, zone)}, "
-        "unless answered before: its confirmation email will book it, its decline will release it"
+        f"unless answered before: its confirmation email will book it, its decline will release it{unpriced}"
     )
 
 

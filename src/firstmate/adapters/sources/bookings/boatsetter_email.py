@@ -184,6 +184,11 @@ def _asked(line: str) -> str | None:
     return _BOOKING_ASKED
 
 
+#: The line a request's price is read from, and the total it is read with when that does not read, to hold its
+#: boat: a hold keeps no money.
+_PRICE, _NO_PRICE = "Total trip price", "USD 0"
+
+
 def _held(
     message: EmailMessage,
     fields: dict[str, str],
@@ -192,18 +197,28 @@ def _held(
     timezone: str,
     boats: Mapping[str, str],
 ) -> HeldRequest | str:
-    """The hold a booking request's trip makes, when every line of it reads and the email says when it was sent:
-    until `REQUEST_HELD` after, or the trip's start if sooner (an owner answers within a day or two). Otherwise
-    why it holds nothing, in words ("it has no 'Boat:' line")."""
+    """The hold a booking request's trip makes, when every line of it reads (the price aside: a hold keeps none, and
+    one that does not read is said, `unread_price`) and the email says when it was sent: until `REQUEST_HELD` after,
+    or the trip's start if sooner (an owner answers within a day or two). Otherwise why it holds nothing, in words
+    ("it has no 'Boat:' line")."""
     sent = _sent(message)
-    if lacking := [label for label in _LINES if not _said(fields, label)]:
+    if lacking := [label for label in _LINES if label != _PRICE and not _said(fields, label)]:
         return f"it has no '{lacking[0]}:' line"
     if sent is None:
         return "it has no Date saying when it was sent, which its hold would lapse from"
-    try:
-        trip = _booking(message, fields, text, booking_id, timezone, boats, cancelled=False)
-    except ValueError as exc:
-        return describe(exc) if isinstance(exc, ValidationError) else str(exc)
+    unread_price = "" if _said(fields, _PRICE) else f"it has no '{_PRICE}:' line"
+    trip: BookingRequest | None = None
+    if not unread_price:
+        try:
+            trip = _booking(message, fields, text, booking_id, timezone, boats, cancelled=False)
+        except ValueError as exc:
+            unread_price = _why(exc)  # the price's, if the trip reads without it
+    if trip is None:  # a hold keeps no price: read without it, the request holds its boat if that was all
+        unpriced = {**fields, _PRICE.lower(): _NO_PRICE}
+        try:
+            trip = _booking(message, unpriced, text, booking_id, timezone, boats, cancelled=False)
+        except ValueError as other:
+            return _why(other)
     who = f"{trip.lead_guest.name}, " if trip.lead_guest.name else ""
     passengers = f"{trip.guest_count} passenger{'' if trip.guest_count == 1 else 's'}"
     return HeldRequest(
@@ -217,7 +232,13 @@ def _held(
         sequence=sent,
         what=f"{SOURCE} {booking_id}",
         asked=_BOOKING_ASKED.split(":", 1)[0],
+        unread_price=unread_price,
     )
+
+
+def _why(exc: ValueError) -> str:
+    """What a line that did not read says, in words."""
+    return describe(exc) if isinstance(exc, ValidationError) else str(exc)
 
 
 def _sent(message: EmailMessage) -> int | None:
