@@ -327,15 +327,37 @@ def test_a_csv_row_changing_a_cancelled_booking_says_why_it_changed_nothing(
     assert "changed.csv: 1 unchanged (1 change(s) to cancelled bookings not applied, listed below)." in imported.stdout
     said = " ".join(imported.stdout.split())  # as wrapped to the terminal's width
     assert re.search(
-        r"not changed: getmyboat G-2 was cancelled on \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d P[DS]T: a cancellation is "
-        r"final, so this change changed nothing; a rebooking comes with a new external_id",
+        r"not changed: row 2: getmyboat G-2 was cancelled on \w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d P[DS]T: a "
+        r"cancellation is final, so this change changed nothing; a rebooking comes with a new external_id",
         said,
     ), said
     assert _state(home, g2) == before and _outbox(home) == mail
     # the same row again, its own body, asks a change still: said again; the booking's own body asks none
     again = run(home, "booking", "import", str(changed), "--org", "demo")
-    assert "not changed: getmyboat G-2 was cancelled on " in " ".join(again.stdout.split())
+    assert "not changed: row 2: getmyboat G-2 was cancelled on " in " ".join(again.stdout.split())
     same = tmp_path / "same.csv"
     same.write_text(HEADER + ROWS.splitlines(keepends=True)[0])
     quiet = run(home, "booking", "import", str(same), "--org", "demo")
     assert "same.csv: 1 unchanged." in quiet.stdout and "not changed" not in quiet.stdout, quiet.stdout
+
+
+def test_two_csv_rows_changing_a_cancelled_booking_each_name_their_row(
+    home: Path, booked: dict[str, str], tmp_path: Path
+) -> None:
+    """Two rows of one file asking changes of a booking the operator cancelled printed the same `not changed:` line
+    twice: the operator could not tell which rows were not applied. Each line names its row, as errors do."""
+    g2 = booked["G-2"]
+    assert run(home, "booking", "cancel", g2, "--org", "demo", "--yes").returncode == 0
+    before, mail = _state(home, g2), _outbox(home)
+    row = ROWS.splitlines(keepends=True)[0]
+    changed = tmp_path / "changed.csv"
+    changed.write_text(HEADER + row.replace(",3,4,480.00,", ",3,6,480.00,") + row.replace(",3,4,", ",4,4,"))
+    imported = run(home, "booking", "import", str(changed), "--org", "demo")
+    assert imported.returncode == 0, imported.stderr
+    assert "changed.csv: 2 unchanged (2 change(s) to cancelled bookings not applied, listed below)." in imported.stdout
+    said = [" ".join(line.split()) for line in imported.stdout.splitlines() if "not changed:" in line]
+    final = r"a cancellation is final, so this change changed nothing; a rebooking comes with a new external_id"
+    for line, number in zip(said, (2, 3), strict=True):
+        cancelled = rf"getmyboat G-2 was cancelled on [^:]+:\d\d P[DS]T: {final}"
+        assert re.fullmatch(rf"not changed: row {number}: {cancelled}", line), line
+    assert _state(home, g2) == before and _outbox(home) == mail

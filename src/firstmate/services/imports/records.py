@@ -181,8 +181,9 @@ class _FileImport:
         booking = outcome.booking  # as last written: its calendar key
         if outcome.cancelled_first:
             report.not_booked.append(cancelled_first_words(booking))
-        if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it
-            report.refused.append(cancelled_change_words(booking, profile.org.timezone, record.numbered_by))
+        if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it; its row named, as errors
+            words = cancelled_change_words(booking, profile.org.timezone, record.numbered_by)
+            report.refused.append(f"{record.place}: {words}" if record.place else words)
         if outcome.result is IntakeResult.CREATED:
             self.created.add(booking.id)
             report.same_reference += cancelled_elsewhere(self.ctx, profile, booking, self.remembered())
