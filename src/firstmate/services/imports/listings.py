@@ -1,5 +1,6 @@
 """A calendar event without guest lines whose UID is a booking of its channel: that booking as the listing
-places it (`booked_as`, `as_placed`), or a refusal when it would move the trip (`guestless_move`)."""
+places it (`booked_as`, `as_placed`), a refusal when it would move the trip (`guestless_move`), or, of a cancelled
+booking, a change it does not take (`asks_of_cancelled`)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,18 @@ def guestless_move(ctx: Context, profile: BusinessProfile, index: int, slot: Blo
     return [RowError(f"record {index} ({slot.uid})",
                      f"is the booking of {booking.request.lead_guest.name} ({booked_at}), listed at other times "
                      "without its Guest: and Email: lines: export it with them to move the trip")]  # fmt: skip
+
+
+def asks_of_cancelled(ctx: Context, org: str, booking: Booking, slot: BlockedSlot) -> bool:
+    """Whether `slot`, a listing of `booking`'s UID (`booked_as`), asks a change of it cancelled, which it does not
+    take (a cancellation is final) and the import says: listed tentative (asked again) or at other times, not
+    cancelled, and not numbered below the newest export of it (older news, from before it moved)."""
+    if not booking.cancelled or slot.cancelled:
+        return False
+    anchor = anchor_of(ctx, org, slot)
+    if anchor is not None and numbered_below(slot.sequence, _calendars_number(anchor)):
+        return False
+    return slot.tentative or (slot.start, slot.end) != (booking.request.start, booking.request.end)
 
 
 def anchor_of(ctx: Context, org: str, slot: BlockedSlot) -> Item | None:

@@ -36,7 +36,7 @@ from firstmate.services.imports.holds import (
     hold_request,
     older_than_its_hold,
 )
-from firstmate.services.imports.listings import anchor_of, as_placed, booked_as, guestless_move
+from firstmate.services.imports.listings import anchor_of, as_placed, asks_of_cancelled, booked_as, guestless_move
 from firstmate.services.imports.report import ImportReport
 from firstmate.services.outbox import from_item, outbox_pk
 from firstmate.services.paging import all_items
@@ -118,7 +118,9 @@ class _FileImport:
         """Write one record as what it is once known (a slot of a booking's UID is that booking, a cancellation
         by reference of a recorded booking is its cancellation), and count it."""
         ctx, org = self.ctx, self.org
+        refused = False  # a listing's change of a cancelled booking: as_placed's request asks none, and is said
         if isinstance(record, BlockedSlot) and (booked := booked_as(ctx, org, record)):
+            refused = asks_of_cancelled(ctx, org, booked, record)
             # one UID is one reservation: listed without its guests, it is still the booking
             record = (
                 cancellation_of(booked, sequence=record.sequence)
@@ -136,7 +138,7 @@ class _FileImport:
         elif isinstance(record, BookingRequest) and older_than_its_hold(ctx, org, record):
             self.report.counts["unchanged"] += 1  # a held request's older revision, since declined or asked again
         elif isinstance(record, BookingRequest):
-            self._book(record)
+            self._book(record, refused=refused)
         elif isinstance(record, NotBooked):
             self.report.not_booked.append(f"{record.what} {record.why}")
         elif isinstance(record, HeldRequest):
@@ -156,14 +158,15 @@ class _FileImport:
         report.not_booked.append(remembered_words(self.profile, record, cancelling, slot))
         report.same_reference += same_reference(ctx, self.profile, record.source, record.external_id, self.references())
 
-    def _book(self, record: BookingRequest) -> None:
-        """Orchestrate one booking untold (its double bookings are looked for once the file is in), and count it."""
+    def _book(self, record: BookingRequest, *, refused: bool = False) -> None:
+        """Orchestrate one booking untold (its double bookings are looked for once the file is in), and count it.
+        `refused`: its calendar listing asked a change of it cancelled (`asks_of_cancelled`)."""
         ctx, org = self.ctx, self.org
         if (again := self.repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
             self.created.add(again)
         outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=self.created)
         named = f"{record.source} {record.external_id}"
-        self._note_outcome(record, outcome, named)
+        self._note_outcome(record, outcome, named, refused=refused)
         booking = outcome.booking
         self.limits.pop(booking.id, None)  # as its last row leaves it: a later row may cancel it or change its count
         if line := over_limit(self.profile, booking):
@@ -174,14 +177,16 @@ class _FileImport:
                 ctx, org, record.external_id, record.source, title
             )
 
-    def _note_outcome(self, record: BookingRequest, outcome: IntakeOutcome, named: str) -> None:
-        """What became of a booking, in the report, and what later rows and the check once the file is in need."""
+    def _note_outcome(self, record: BookingRequest, outcome: IntakeOutcome, named: str, *, refused: bool) -> None:
+        """What became of a booking, in the report, and what later rows and the check once the file is in need;
+        `refused`: its calendar listing asked a change of it cancelled, which it did not take."""
         report, profile = self.report, self.profile
         report.counts["cancelled before it arrived" if outcome.cancelled_first else outcome.result.value] += 1
         booking = outcome.booking  # as last written: its calendar key
         if outcome.cancelled_first:
             report.not_booked.append(cancelled_first_words(booking))
-        if outcome.refused_change:  # counted unchanged: said why, as the API's answer says it; its row named, as errors
+        if outcome.refused_change or (refused and outcome.result is IntakeResult.UNCHANGED and booking.cancelled):
+            # counted unchanged: said why, as the API's answer says it; its row named, as errors
             words = cancelled_change_words(booking, profile.org.timezone, record.numbered_by)
             report.refused.append(f"{record.place}: {words}" if record.place else words)
         if outcome.result is IntakeResult.CREATED:
