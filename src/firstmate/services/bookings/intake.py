@@ -26,6 +26,7 @@ from firstmate.domain.bookings import (
     is_old_news,
     merge_revision,
     newest_sequence,
+    numbered_below,
 )
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.calendar import CalendarEntry
@@ -79,7 +80,13 @@ class IntakeOutcome:
 
 
 def orchestrate_booking(
-    ctx: Context, org: str, request: BookingRequest, *, tell: bool = True, created_in: Collection[str] = ()
+    ctx: Context,
+    org: str,
+    request: BookingRequest,
+    *,
+    tell: bool = True,
+    created_in: Collection[str] = (),
+    in_order: bool = False,
 ) -> IntakeOutcome:
     """Create, update, cancel or leave alone the booking (source, external_id), with its fan-out.
 
@@ -93,6 +100,8 @@ def orchestrate_booking(
     a booking refused, or a store failing as it is written, leaves the hold standing.
     `created_in`: the bookings an earlier row of the same import created, whose mail may not have gone yet:
     a change tells whoever has heard nothing of one as news, of the trip as it leaves it (`unheard_so_far`).
+    `in_order`: a later row of one file going back to an earlier row's body after a row between changed the
+    booking: the file's order says it is news, not a late replay (`is_stale`); a number below its path's stands.
     """
     profile = org_profile(ctx.store, org)
     entity, asset = booking_place(profile, request)  # an unknown boat is refused, whatever the booking says
@@ -117,8 +126,11 @@ def orchestrate_booking(
                     ctx, profile, entity, asset, sent, result, tell=tell, remembered=remembered, retiring=retiring
                 )
                 return IntakeOutcome(result, *created, profile, cancelled_first=first)
-            old_news = is_old_news(
-                request, anchor_seen(anchor), anchor_numbers(anchor).get(request.numbered_by), placed=placed
+            newest = anchor_numbers(anchor).get(request.numbered_by)
+            old_news = (
+                numbered_below(request.sequence, newest)
+                if in_order
+                else is_old_news(request, anchor_seen(anchor), newest, placed=placed)
             )
             result, merged, refused = IntakeResult.UNCHANGED, existing.request, False
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile

@@ -113,6 +113,8 @@ class _FileImport:
         # those an earlier row repeats as they stand, by reference: a later row's, when their mail still waits (a file
         # run again after it was stopped part way, the dispatcher not yet run), is news too (`_mail_waits`)
         self.repeated: dict[tuple[str, str], str] = {}
+        # each booking's rows so far, by reference and path: each body's fingerprint, and whether it changed the booking
+        self.rows: dict[tuple[str, str, str], list[tuple[str, bool]]] = {}
 
     def take(self, record: ParsedRecord) -> None:
         """Write one record as what it is once known (a slot of a booking's UID is that booking, a cancellation
@@ -164,7 +166,11 @@ class _FileImport:
         ctx, org = self.ctx, self.org
         if (again := self.repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
             self.created.add(again)
-        outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=self.created)
+        rows = self.rows.setdefault((record.source, record.external_id, record.numbered_by), [])
+        outcome = orchestrate_booking(
+            ctx, org, record, tell=False, created_in=self.created, in_order=_back_in_order(rows, record)
+        )
+        rows.append((record.fingerprint(), outcome.result is not IntakeResult.UNCHANGED))
         named = f"{record.source} {record.external_id}"
         self._note_outcome(record, outcome, named, refused=refused)
         booking = outcome.booking
@@ -240,6 +246,18 @@ class _FileImport:
         self.written[f"block#{record.source}#{record.uid}"] = _slot_row(
             ctx, org, record.uid, record.source, record.title
         )
+
+
+def _back_in_order(rows: list[tuple[str, bool]], record: BookingRequest) -> bool:
+    """Whether `record`, unnumbered, goes back to the body of an earlier row of its booking in the same file (`rows`:
+    each one's fingerprint and whether it changed the booking) after a row since changed it: the file's order says it
+    is news (a channel's history: 6 guests, 8, then 6 again), not a late copy. The same file imported again changes
+    nothing at any row, so none is news; an old file's rows still never undo a later file's."""
+    if record.sequence is not None:
+        return False  # numbered: its number says
+    said = record.fingerprint()
+    last = max((n for n, (body, _) in enumerate(rows) if body == said), default=None)
+    return last is not None and any(changed for _, changed in rows[last + 1 :])
 
 
 def _mail_waits(ctx: Context, org: str, booking_id: str) -> bool:
