@@ -4,17 +4,24 @@ last role open to the person is taken leaves it; and a list left with three trip
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import StoreError
+from firstmate.ports import Item, Page, Store
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking
 from firstmate.services.business import load_business
+from firstmate.services.crew_freed.lists import ASKED_IN
 from firstmate.services.org_setup import check_org, import_org, org_tables
 from firstmate.services.people import get_person, list_people, save_people
 from firstmate.services.roster import claim_role, designate_role, release_role
+from firstmate.services.trips import get_event
 from tests.web.test_crew import sign_in
 from tests.web.test_crew_freed import asked, book, inactive_priya_and_trips, lists_waiting, made_crew_by_an_import
 
@@ -169,3 +176,63 @@ def test_a_role_on_a_trip_listed_in_many_waiting_lists_can_still_be_taken_and_ea
     for person in deckhands:
         [text] = lists_waiting(demo_app, person.id)
         assert "4 trips to come" in text and "Sat 13 Jun" not in text, person.id
+
+
+class _FailsReading:
+    """The store, but reading what `fails` names (an operation and its keys) answers a StoreError, as a database
+    briefly unreachable would."""
+
+    def __init__(self, store: Store, fails: Callable[..., bool]) -> None:
+        self._store, self._fails = store, fails
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        if self._fails(pk, sk):
+            raise StoreError("database is locked")
+        return self._store.get(pk, sk)
+
+    def query(self, pk: str, prefix: str = "", **kwargs: Any) -> Page:
+        if self._fails(pk, prefix):
+            raise StoreError("database is locked")
+        return self._store.query(pk, prefix, **kwargs)
+
+
+def test_a_claim_lands_when_the_store_fails_reading_the_lists_it_would_follow(demo_app: App) -> None:
+    """Theo takes crew 1 on Sat 13 Jun as the store fails to read who a waiting list asked about it: the claim is
+    his all the same (the list is the list's business, not his), and Priya's list goes as it was."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    failing = dataclasses.replace(demo_app, store=_FailsReading(demo_app.store, lambda pk, sk: sk == ASKED_IN))
+
+    claimed = claim_role(failing, "demo", event_of(trips[0]), "crew_1", "theo")
+    assert [s.person_id for s in claimed.roles if s.role == "crew_1"] == ["theo"]
+    assert [s.person_id for s in get_event(demo_app.store, "demo", event_of(trips[0])).roles if s.role == "crew_1"] == [
+        "theo"
+    ]
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text
+
+
+def test_a_claim_answers_it_landed_when_the_store_fails_following_lists_after_it(demo_app: App) -> None:
+    """60 deckhands were each listed five trips; Theo's claim on Sat 13 Jun is written, and the store fails as the
+    lists beyond its transaction follow it, on one deckhand's: the claim answers it is his (asked again, it would
+    say he holds it already), and every other deckhand's list follows it."""
+    from firstmate.domain.people import Person
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    deckhands = [Person(id=f"deck-{n}", name=f"Deck Hand{n}", email=f"deck-{n}@example.com") for n in range(60)]
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    people = [*list_people(demo_app.store, "demo"), *deckhands]
+    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    failing = dataclasses.replace(
+        demo_app, store=_FailsReading(demo_app.store, lambda pk, sk: sk.startswith("crew-asked:deck-42:"))
+    )
+
+    claimed = claim_role(failing, "demo", event_of(trips[0]), "crew_1", "theo")
+    assert [s.person_id for s in claimed.roles if s.role == "crew_1"] == ["theo"]
+    for person in deckhands:
+        [text] = lists_waiting(demo_app, person.id)
+        assert ("5 trips to come" if person.id == "deck-42" else "4 trips to come") in text, person.id

@@ -264,12 +264,23 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
             *owed,
         ]
         # a "Crew needed on N trips" still waiting that offers the trip to someone it now offers no role
-        lists, lists_left[:] = lists_taken(ctx, org, read[0], updated, ctx.clock.now(), room=_LISTS_ROOM - len(written))
+        try:
+            room = _LISTS_ROOM - len(written)
+            lists, lists_left[:] = lists_taken(ctx, org, read[0], updated, ctx.clock.now(), room=room)
+        except StoreError as exc:
+            # the claim is not the list's to refuse: the store failing to read it, the list goes as it was
+            log.warning("crew.lists_unfollowed", org=org, trip=event_id, error=str(exc))
+            lists, lists_left[:] = [], []
         return [*written, *lists]
 
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
     if lists_left and read and read[0] != updated:
-        rest_taken(ctx, org, updated, lists_left, ctx.clock.now())
+        try:
+            rest_taken(ctx, org, updated, lists_left, ctx.clock.now())
+        except StoreError as exc:
+            # the change has landed: answered an error, its caller would retry it and be refused; the lists left
+            # go as they were
+            log.warning("crew.lists_unfollowed", org=org, trip=event_id, error=str(exc))
     if not (owed and read and read[0] != updated):
         return updated
     try:

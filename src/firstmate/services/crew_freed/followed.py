@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
+
 from firstmate.domain import outbox as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
@@ -28,7 +30,7 @@ from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
-from firstmate.errors import ConditionFailed
+from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Put, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
@@ -39,6 +41,8 @@ from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_it
 from firstmate.services.paging import all_items
 from firstmate.services.people import person_key
 from firstmate.services.trips import booking_pk
+
+log = structlog.get_logger(__name__)
 
 #: How much of a change's transaction the lists it follows may write: half of the 4 MB DynamoDB writes in one (a list
 #: of 200 trips is 100 KB, its withdrawal as much again), the change and its own notices needing the rest.
@@ -190,6 +194,9 @@ def _rest(ctx: Context, profile: BusinessProfile, change: _Change, rest: Iterabl
                 ctx.store.transact(writes)
         except ConditionFailed:
             continue  # claimed, sent or followed by another change meanwhile: it stands as that left it
+        except StoreError as exc:
+            # the change is written: one list the store failed to follow goes as it was, the others follow it
+            log.warning("crew.list_unfollowed", org=profile.org.id, person=person_id, error=str(exc))
 
 
 def _offers(profile: BusinessProfile, event: CrewEvent, person: Person) -> bool:
