@@ -11,17 +11,19 @@ from typing import Any
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
+from firstmate.domain.bookings import BookingRequest
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.errors import StoreError
 from firstmate.ports import Item, Page, Store
 from firstmate.services import outbox
-from firstmate.services.bookings import cancel_booking
+from firstmate.services.bookings import cancel_booking, get_booking, orchestrate_booking
 from firstmate.services.business import load_business
 from firstmate.services.crew_freed.lists import ASKED_IN
 from firstmate.services.org_setup import check_org, import_org, org_tables
 from firstmate.services.people import get_person, list_people, save_people
 from firstmate.services.roster import claim_role, designate_role, release_role
 from firstmate.services.trips import get_event
+from tests.conftest import booking_body
 from tests.web.test_crew import sign_in
 from tests.web.test_crew_freed import asked, book, inactive_priya_and_trips, lists_waiting, made_crew_by_an_import
 
@@ -236,3 +238,30 @@ def test_a_claim_answers_it_landed_when_the_store_fails_following_lists_after_it
     for person in deckhands:
         [text] = lists_waiting(demo_app, person.id)
         assert ("5 trips to come" if person.id == "deck-42" else "4 trips to come") in text, person.id
+
+
+def test_a_trip_that_told_them_it_changed_two_revisions_ago_is_not_asked_about_again(demo_app: App) -> None:
+    """Six trips listed; Tue 16 Jun moves to 10:00, nobody aboard (Priya hears "Trip changed" of it, as every
+    qualified crew member does), then its price is corrected (a revision the crew hear nothing of). Theo takes
+    three trips and the list, left with three, goes as each trip's own "Crew needed": of Tue 16 Jun she has heard
+    already, and is not asked about it a second time."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 19))
+    made_crew_by_an_import(demo_app)
+    book(demo_app, "JUNE-16", "2026-06-16T10:00:00-07:00")
+    repriced = booking_body(external_id="JUNE-16", start="2026-06-16T10:00:00-07:00", gross_amount="990.00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(repriced))
+    assert get_booking(demo_app.store, "demo", trips[3]).revision == 3
+
+    for trip in trips[:3]:
+        claim_role(demo_app, "demo", event_of(trip), "crew_1", "theo")
+    assert lists_waiting(demo_app, "priya") == []
+    told = sorted(
+        e.message.subject
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
+    )
+    assert told == [
+        "Crew needed: Thu 18 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
+        "Crew needed: Wed 17 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
+        "Trip changed: Tue 16 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
+    ], told

@@ -253,7 +253,18 @@ def _in_place(
     if len(trips) > LISTED_OVER:
         message = crew_needed_list_message(ctx, profile, person, trips, key=key)
         return ([enqueue_write(org, message, now)] if message else []), f"listed anew as {key}"
-    own = [m for booking, event in trips if (m := crew_needed_message(ctx, profile, booking, event, person))]
-    # one that told them of its trip since ("Trip changed" to every qualified crew member, nobody aboard) stands
-    own = [m for m in own if ctx.store.get(outbox_pk(org), m.idempotency_key) is None]
+    # one that told them of its trip since, at any revision ("Trip changed" to every qualified crew member, nobody
+    # aboard), stands: a later revision the crew heard nothing of (its price) does not ask them about it again
+    own = [
+        m
+        for booking, event in trips
+        if not _told(ctx, org, booking.id, person.id)
+        and (m := crew_needed_message(ctx, profile, booking, event, person))
+    ]
     return [enqueue_write(org, m, now) for m in own], f'asked instead by each trip\'s own "Crew needed" ({len(trips)})'
+
+
+def _told(ctx: Context, org: str, booking_id: str, person_id: str) -> bool:
+    """Whether a crew message of any revision of `booking_id`'s trip went to `person_id`
+    (`bk:<booking>:r<revision>:crew:<person>`)."""
+    return any(i.sk.endswith(f":crew:{person_id}") for i in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r"))
