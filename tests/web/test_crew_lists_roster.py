@@ -265,3 +265,18 @@ def test_a_trip_that_told_them_it_changed_two_revisions_ago_is_not_asked_about_a
         "Crew needed: Wed 17 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
         "Trip changed: Tue 16 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
     ], told
+
+
+def test_a_list_relisted_by_their_own_claim_does_not_offer_a_trip_at_the_same_time(demo_app: App) -> None:
+    """Priya was listed Sea Lark and Morning Tern, both Sat 13 Jun at 16:00, among six trips; she takes crew 1 on Sea
+    Lark. What goes out in place of her list offers the four Sea Lark trips to come, not the catamaran at the very
+    hour she crews the sloop (one trip at a time: taking it would be refused)."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(demo_app)
+    [first] = lists_waiting(demo_app, "priya")
+    assert "6 trips to come" in first and event_of(tern) in first
+
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and "Sat 13 Jun" not in text and "Morning Tern" not in text, text
