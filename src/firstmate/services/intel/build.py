@@ -18,17 +18,18 @@ from firstmate.domain.currencies import minor_units
 from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, in_one_currency, weeks_with_data
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
 from firstmate.errors import InvalidInput, NoFigures
-from firstmate.ports import AdsSource, Analyst, CrmSource, Item, RawPage
+from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage
 from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
 from firstmate.services.blob_sets import put_together
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.intel.archive import load_pages
+from firstmate.services.intel.build_lease import keep_turn, store_in_turn
 from firstmate.services.intel.delivery import deliver_weekly, weekly_recipients
-from firstmate.services.intel.restatements import keep_restated, remember_figures, restated_since_last_week
+from firstmate.services.intel.restatements import remember_figures, restated_since_last_week, restated_writes
 from firstmate.services.intel.run_records import intel_pk, run_index_keys
-from firstmate.services.leases import exclusive
+from firstmate.services.leases import Held, exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.report_links import report_pdf_link
 from firstmate.services.timebox import TimeBox
@@ -55,11 +56,13 @@ class IntelRun:
 def finish_run(
     ctx: Context, org: str, run_id: str, manifest: dict[str, Any], ads: AdsSource, crm: CrmSource | None, *,
     week_given: bool, out: Path | None, send: bool, resend: bool, replay: bool = False, analyst: Analyst | None = None,
-    pulled: dict[str, list[RawPage]] | None = None, timebox: TimeBox | None = None,
+    pulled: dict[str, list[RawPage]] | None = None, timebox: TimeBox | None = None, held: Held | None = None,
 ) -> IntelRun:  # fmt: skip
     """Make the run's report from its manifest and pages (`pulled` as this run pulled them, else read back from
     the archive): parse, compute, analyse, check, render; then, unless a `replay` (which writes to `out` only),
-    store it and the run's record and figures, and send it when `send`."""
+    store it and the run's record and figures, and send it when `send`. `held`: the build's turn (a run that
+    sends), looked at before storing and checked in the record's own transaction: taken over by another build
+    meanwhile, LeaseLost, with nothing of this run stored or sent (its report files put back)."""
     pages = pulled or {}
 
     def raw(key: str) -> list[RawPage]:  # as pulled by this run, else read back from the archive (a replay)
@@ -102,11 +105,16 @@ def finish_run(
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
     if timebox is not None:  # the last look: what follows is stored and sent whole
         timebox.check("storing and sending the report")
-    # a replay writes to --out only: the stored report stays the one its readers were sent
-    written = write_files(out, _report_files(report)) if replay else _store_report(ctx, org, report, week, out)
-    if not replay:
-        manifest["business"], manifest["colour"] = business, colour
-        _keep_run(ctx, org, run_id, week, manifest, report, rows, restated)
+    if replay:  # a replay writes to --out only: the stored report stays the one its readers were sent
+        written = write_files(out, _report_files(report))
+    else:
+        manifest["business"], manifest["colour"], manifest["restatements"] = business, colour, restated
+        keep_turn(held)  # analysed past its turn (a model retried), another build took it: it stops storing nothing
+        written = _store_report(
+            ctx, org, report, week, out, lambda: _keep_run(ctx, held, org, run_id, week, manifest, report)
+        )
+        # after its record: a build taken over stored none, and the other's compares with the figures reported
+        remember_figures(ctx.store, org, rows)
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
     had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
     return IntelRun(run_id, week, report, facts, sent, written, had_it)
@@ -148,19 +156,19 @@ def _week_with_figures(week: date, rows: list[AdWeek], week_given: bool) -> date
 
 
 def _keep_run(
-    ctx: Context, org: str, run_id: str, week: date, manifest: dict[str, Any], report: WeeklyReport,
-    rows: list[AdWeek], restated: list[str],
+    ctx: Context, held: Held | None, org: str, run_id: str, week: date, manifest: dict[str, Any],
+    report: WeeklyReport,
 ) -> None:  # fmt: skip
-    """Keep a stored report's run: the restatements it told, its manifest as it was sent, the figures a later build
-    compares with, and its record in the org's list of runs."""
-    keep_restated(ctx.store, org, week, restated)  # said by a stored report: later builds say it too
-    manifest["restatements"] = restated
+    """Keep a stored report's run: its manifest as it was sent, then, as one and only while the build still holds
+    its turn (`held`), the restatements it told and its record in the org's list of runs."""
+    restated = [str(line) for line in manifest["restatements"]]
     ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
-    remember_figures(ctx.store, org, rows)
     index, order = run_index_keys(org, run_id, manifest["pulled_at"])  # listed by when it was made
-    ctx.store.put(Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
-                                                         "pulled_at": manifest["pulled_at"]},
-                       gsi1pk=index, gsi1sk=order))  # fmt: skip
+    record = Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
+                                                   "pulled_at": manifest["pulled_at"]},
+                  gsi1pk=index, gsi1sk=order)  # fmt: skip
+    # the restatements said by a stored report, for later builds to say too
+    store_in_turn(ctx, held, [*restated_writes(org, week, restated), Put(record)])
 
 
 def _analyse(
@@ -207,13 +215,18 @@ def _report_files(report: WeeklyReport) -> dict[str, bytes]:
     }
 
 
-def _store_report(ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None) -> list[Path]:
+def _store_report(
+    ctx: Context, org: str, report: WeeklyReport, week: date, out: Path | None, listed: Callable[[], object]
+) -> list[Path]:
     contents = _report_files(report)
     files = {name: (content, _TYPES[name]) for name, content in contents.items()}
     # the copies in --out first: a folder that cannot take them stops the run before the report is stored
     written = write_files(out, contents)
     # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new;
-    # one build at a time: one that fails puts back what it replaced, never over another's
+    # one build at a time: one that fails puts back what it replaced, never over another's; `listed` (the run's
+    # record) failing, or finding the build's turn taken over, puts the files back too
     with exclusive(ctx, org, f"weekly#{week}", doing="storing this weekly report"):
-        put_together(ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()})
+        put_together(
+            ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()}, then=listed
+        )
     return written

@@ -1,13 +1,15 @@
 """One build of a week at a time: the lease a sending run holds while it builds (`hold_build`), renewed
-between its pulls (`keep_turn`), and what another run is told meanwhile (`BuildUnderWay`, `LeaseHeld`)."""
+between its pulls and before storing (`keep_turn`), the run's entry stored only while it is still held
+(`store_in_turn`), and what another run is told meanwhile (`BuildUnderWay`, `LeaseHeld`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 
 from firstmate.errors import BuildUnderWay, LeaseHeld, LeaseLost
+from firstmate.ports import Write
 from firstmate.services.context import Context
 from firstmate.services.intel.weeks import moment_in
 from firstmate.services.leases import Held, exclusive
@@ -39,16 +41,34 @@ def hold_build(ctx: Context, org: str, week: date, timezone: str, *, wait: bool)
 
 
 def keep_turn(held: Held | None) -> None:
-    """Renew a build's turn (`Held.confirm`) between its pulls: never renewed, it lapsed in a build slower than
-    LEASE (Meta's report runs), and the waiting run looking again built and listed the week too. Taken over
-    meanwhile, StoreUnavailable: this build stops, the other sends the week."""
+    """Renew a build's turn (`Held.confirm`) between its pulls and before it stores: never renewed, it lapsed in a
+    build slower than LEASE (Meta's report runs, a model's analysis), and the waiting run looking again built and
+    listed the week too. Taken over meanwhile, LeaseLost: this build stops, the other sends the week."""
     if held is None:
         return
     try:
         held.confirm()
-    except LeaseLost as exc:  # "run it again" built the week a second time: the run that took over sends it
-        hint = "the run that took over builds and sends the week; 'firstmate intel runs' lists it when it is done"
-        raise LeaseLost(exc.message, hint=hint) from None
+    except LeaseLost as exc:
+        raise _taken_over(exc) from None
+
+
+def store_in_turn(ctx: Context, held: Held | None, writes: Sequence[Write]) -> None:
+    """Store `writes` (the run's entry) in one transaction with the check that the build still holds its turn
+    (`Held.transact`), as the role reports' store does: taken over since its last look, none of them is stored
+    and LeaseLost says so. A build that holds no turn (one that sends nothing) stores them as they are."""
+    if held is None:
+        ctx.store.transact(writes)
+        return
+    try:
+        held.transact(writes)
+    except LeaseLost as exc:
+        raise _taken_over(exc) from None
+
+
+def _taken_over(exc: LeaseLost) -> LeaseLost:
+    """`exc` with what to do: "run it again" built the week a second time, where the run that took over sends it."""
+    hint = "the run that took over builds and sends the week; 'firstmate intel runs' lists it when it is done"
+    return LeaseLost(exc.message, hint=hint)
 
 
 def _moment_of(at: str, timezone: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from firstmate.domain.intel import cash
 from firstmate.domain.marketing import AdWeek
-from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Store
+from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Store, Write
 from firstmate.services.intel.run_records import intel_pk
 from firstmate.services.paging import all_items
 
@@ -43,17 +43,17 @@ def restated_since_last_week(store: Store, org: str, week: date, rows: list[AdWe
     """What late attribution changed in the previous week, as the week's earlier reports said it and
     anything this build finds besides (last, so the last word is the latest): a second build compares
     with the figures the first one stored, and alone would say "nothing restated" and lose its words.
-    Kept for the week's later builds by `keep_restated`, once this build's report is stored."""
+    Kept for the week's later builds (`restated_writes`), once this build's report is stored."""
     found = _restatements(store, org, week, rows, currency)
     item = store.get(intel_pk(org), f"RESTATED#{week.isoformat()}")
     said = [str(line) for line in item.data["lines"]] if item is not None else []
     return [line for line in said if line not in found] + found
 
 
-def keep_restated(store: Store, org: str, week: date, lines: list[str]) -> None:
-    """Keep what a stored report of `week` said was restated, for the week's later builds to say too."""
-    if lines:
-        store.put(Item(intel_pk(org), f"RESTATED#{week.isoformat()}", {"lines": lines}))
+def restated_writes(org: str, week: date, lines: list[str]) -> list[Write]:
+    """The write keeping what a stored report of `week` said was restated, for the week's later builds to say too
+    (none when it said nothing was); stored with the report's run record."""
+    return [Put(Item(intel_pk(org), f"RESTATED#{week.isoformat()}", {"lines": lines}))] if lines else []
 
 
 def remember_figures(store: Store, org: str, rows: list[AdWeek]) -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.shared import iso
-from firstmate.errors import InvalidInput, NoFigures, NotFound, OutOfTime, SentAlready
+from firstmate.errors import InvalidInput, LeaseLost, NoFigures, NotFound, OutOfTime, SentAlready
 from firstmate.ports import AdsSource, Analyst, CrmSource, RawPage
 from firstmate.services.bulk import bulk_work
 from firstmate.services.business import load_business
@@ -61,7 +61,8 @@ def run_weekly(
     the report: out of it, OutOfTime is raised and nothing of the run is kept (its archived pages are deleted).
     Runs that send build a week one at a time: while another builds it, one waits (up to WAIT_S, then LeaseHeld), or,
     without `wait_for_build`, raises BuildUnderWay at once. `unless_sent` (a scheduled run): a week every recipient
-    has had already, by a run that held the build before this one, raises SentAlready; nothing is pulled."""
+    has had already, by a run that held the build before this one, raises SentAlready; nothing is pulled. A build
+    whose turn another took over meanwhile (past LEASE) raises LeaseLost, storing and sending nothing."""
     profile, accounts = _advertiser(ctx, org)
     now = ctx.clock.now()
     wanted = _week_asked(week, now, profile.org.timezone)
@@ -89,7 +90,7 @@ def run_weekly(
         try:
             run = finish_run(
                 ctx, org, run_id, manifest, ads, crm, week_given=week is not None, out=out, send=send, resend=resend,
-                analyst=analyst, pulled=pulled, timebox=timebox,
+                analyst=analyst, pulled=pulled, timebox=timebox, held=held,
             )  # fmt: skip
             if target < wanted:  # the command line and the job's summary said only the subject: "Nov 2–8", not why
                 what, when = not_ended(wanted, zones, profile.org.timezone)
@@ -100,7 +101,7 @@ def run_weekly(
         except NoFigures:
             discard_pages(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json"])  # nothing to replay: nothing stored
             raise
-        except OutOfTime:  # stopped before its report was stored: no half of a run is left to list or replay
+        except (OutOfTime, LeaseLost):  # stopped before its report was stored: no half of a run to list or replay
             discard_pages(ctx, org, run_id, [*pulled, f"{prefix}/manifest.json", f"{prefix}/analysis.json"])
             raise
 

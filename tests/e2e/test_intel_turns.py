@@ -1,0 +1,108 @@
+"""A weekly build that loses its turn after its last pull (a model's analysis, a slow disk), another build of the
+week having taken it over meanwhile: it stores nothing, sends nothing, and says another took over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.analysis import Analysis, rules_analysis
+from firstmate.domain.intel import WeeklyFacts
+from firstmate.errors import LeaseLost
+from firstmate.ports import BlobInfo
+from firstmate.services import leases, outbox
+from firstmate.services.intel import list_runs
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.e2e.test_intel import _monday_7am
+from tests.failing_blobs import FailingWrites
+
+LEASE_KEY = ("ORG#demo#LEASE", "weekly-build#2026-11-09")
+
+
+def _another_takes_the_week(app: App, clock: FixedClock) -> Callable[[], object]:
+    """The waiting run, taking the week's turn once this build has outlived it (and still at it)."""
+
+    def take() -> object:
+        clock.advance(leases.LEASE + timedelta(minutes=1))
+        other = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
+        other.__enter__()  # never left: the other build is still pulling
+        return other
+
+    return take
+
+
+def _sent_by_hand(app: App, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, BaseException | None]:
+    """`firstmate intel run --week 2026-11-09 --send` on `app`: its exit code, what it said, and its error."""
+    from firstmate.cli import cli
+
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    ran = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "300"})
+    return ran.exit_code, " ".join(f"{ran.output} {ran.exception or ''}".split()), ran.exception
+
+
+def _nothing_of_it_kept(app: App) -> None:
+    assert list_runs(app.store, "demo") == []  # not listed
+    assert app.blobs.list("reports/demo/weekly/") == []  # no report of the week
+    assert app.blobs.list("raw/demo/") == []  # no archive of a run nobody can list
+    weekly = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:")]
+    assert weekly == []  # nothing mailed: the run that took over sends the week
+    lease = app.store.get(*LEASE_KEY)
+    assert lease is not None  # the other build's turn, still held
+
+
+def _said_taken_over(exit_code: int, said: str, error: BaseException | None) -> None:
+    assert isinstance(error, LeaseLost) and error.exit_code == 4, (exit_code, said)  # as the role reports' store
+    assert "another took over: nothing more of it was stored" in said, said
+    assert "the run that took over builds and sends the week" in said and "run it again" not in said, said
+
+
+def test_a_build_whose_turn_is_taken_over_while_the_model_writes_its_analysis_stores_and_sends_nothing(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`intel run --send` at 07:01, its model's analysis taking eleven minutes (retried): its turn lapsed, and the
+    waiting run took the week up. The build by hand looked at its turn only between its pulls, so it went on and
+    stored its report and run over the other's turn, and mailed the week: two runs listed, built twice. Now it
+    looks again before storing anything: it stores nothing, sends nothing, and says another took over."""
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    take, taken = _another_takes_the_week(app, clock), []
+
+    class SlowModel:
+        name = "a slow model"
+
+        def analyse(self, facts: WeeklyFacts) -> Analysis:
+            taken.append(take())  # kept: a lease left behind is released once nothing holds it
+            return rules_analysis(facts)
+
+    monkeypatch.setattr(App, "analyst", lambda self: SlowModel())
+
+    _said_taken_over(*_sent_by_hand(app, monkeypatch))
+    _nothing_of_it_kept(app)
+
+
+def test_a_build_whose_turn_is_taken_over_while_its_report_lands_stores_and_sends_nothing(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The turn lost while the report's files were landing (a disk that slow), after its last look: the run's
+    entry was stored all the same, as the role reports' no longer is. Now the entry is stored in one transaction
+    with the turn's check: none of it is stored, the files it had written are put back, and nothing is sent."""
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    take, taken = _another_takes_the_week(app, clock), []
+
+    class SlowDisk(FailingWrites):
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            if key.startswith("reports/demo/weekly/") and not taken:
+                taken.append(take())
+            return super().put(key, data, content_type)
+
+    slow = replace(app, blobs=SlowDisk(app.blobs, nth=99))
+
+    _said_taken_over(*_sent_by_hand(slow, monkeypatch))
+    assert taken
+    _nothing_of_it_kept(app)
