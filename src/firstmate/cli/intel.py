@@ -19,7 +19,7 @@ from firstmate.cli.common import (
     parse_day,
     progress_display,
 )
-from firstmate.services.intel import list_runs, replay_run, run_weekly
+from firstmate.services.intel import list_runs, replay_run, run_said, run_weekly
 from firstmate.services.outfiles import ready_folder
 
 intel_cli = typer.Typer(help="Weekly marketing intelligence.", no_args_is_help=True)
@@ -57,6 +57,11 @@ def intel_run(
                 analyst=app.analyst(),
             )
     _summary(run.run_id, run.report.subject, run.written, run.sent_to, run.had_it, run.not_ended)
+    if run.rebuild_of and not run.sent_to and not run.had_it:  # looked at again: what its readers have is the other
+        out.print(
+            f"  the week went out with run {run.rebuild_of}; this rebuild was not sent (--send --resend sends it)",
+            markup=False,
+        )
 
 
 @intel_cli.command("replay", epilog=example("intel replay 2026-11-23-20261130T150000-6f9b07 --org demo --out replay/"))
@@ -76,11 +81,12 @@ def intel_replay(
 
 @intel_cli.command("runs", epilog=example("intel runs --org demo"))
 def intel_runs(org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None) -> None:
-    """List past runs, newest first."""
+    """List past runs, newest first, each saying whether it sent its week or rebuilt one sent before."""
     with app_context() as app:
         org = chosen_org(app, org)
         for run in list_runs(app.store, org):
-            out.print(f"{run['run_id']}  week {run['week']}  {run['subject']}", markup=False)
+            said = f"  {what}" if (what := run_said(run)) else ""
+            out.print(f"{run['run_id']}  week {run['week']}{said}  {run['subject']}", markup=False)
 
 
 def _summary(

@@ -5,7 +5,8 @@ pull) and archives each raw page before anything is computed from it. `replay_ru
 run's report from its archive alone, with no network: the same bytes in, the same report out.
 
 Keys:
-    ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status (indexed ORG#<org>#RUNS /
+    ORG#<org>#INTEL     RUN#<run_id>              the run: week, archive, subject, status, how many it was sent to,
+                                                  the run that had sent its week before (indexed ORG#<org>#RUNS /
                                                   <pulled_at>#<run_id>, for the admin list)
     ORG#<org>#METRICS   <week>#<source>#<account>#<ad set>  the latest figures of each ad-set week
     ORG#<org>#SENDS     weekly#<week>#<email>     one ledger entry per recipient and week (services/sends)
@@ -25,7 +26,14 @@ Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week
 from firstmate.services.intel.archive import sweep_archive
 from firstmate.services.intel.build import IntelRun
 from firstmate.services.intel.delivery import sent_already
-from firstmate.services.intel.run_records import intel_pk, list_runs, recorded_account_zones, run_index_keys, run_order
+from firstmate.services.intel.run_records import (
+    intel_pk,
+    list_runs,
+    recorded_account_zones,
+    run_index_keys,
+    run_order,
+    run_said,
+)
 from firstmate.services.intel.runs import replay_run, run_weekly
 from firstmate.services.intel.scheduled import (
     keep_scheduled_week,
@@ -51,6 +59,7 @@ __all__ = [
     "replay_run",
     "run_index_keys",
     "run_order",
+    "run_said",
     "run_weekly",
     "scheduled_run_done",
     "scheduled_week",

@@ -28,7 +28,7 @@ from firstmate.services.intel.archive import load_pages
 from firstmate.services.intel.build_lease import keep_turn, store_in_turn
 from firstmate.services.intel.delivery import deliver_weekly, weekly_recipients
 from firstmate.services.intel.restatements import remember_figures, restated_since_last_week, restated_writes
-from firstmate.services.intel.run_records import intel_pk, run_index_keys
+from firstmate.services.intel.run_records import intel_pk, note_sent, run_index_keys, sender_of
 from firstmate.services.leases import Held, exclusive
 from firstmate.services.outfiles import write_files
 from firstmate.services.report_links import report_pdf_link
@@ -51,6 +51,8 @@ class IntelRun:
     had_it: list[str] = field(default_factory=list)
     #: why this is the week before the business's last one, when an ad account's week has not ended ("" else)
     not_ended: str = ""
+    #: the run that had sent this week before this one rebuilt it ("" when none had)
+    rebuild_of: str = ""
 
 
 def finish_run(
@@ -105,19 +107,23 @@ def finish_run(
     report = render_weekly(facts, analysis, business=business, colour=colour, full_report=full_report)
     if timebox is not None:  # the last look: what follows is stored and sent whole
         timebox.check("storing and sending the report")
+    rebuild_of = ""  # the run that had sent the week, when this one builds it again
     if replay:  # a replay writes to --out only: the stored report stays the one its readers were sent
         written = write_files(out, _report_files(report))
     else:
         manifest["business"], manifest["colour"], manifest["restatements"] = business, colour, restated
         keep_turn(held)  # analysed past its turn (a model retried), another build took it: it stops storing nothing
+        rebuild_of = sender_of(ctx.store, org, week) or ""
         written = _store_report(
-            ctx, org, report, week, out, lambda: _keep_run(ctx, held, org, run_id, week, manifest, report)
+            ctx, org, report, week, out, lambda: _keep_run(ctx, held, org, run_id, week, manifest, report, rebuild_of)
         )
         # after its record: a build taken over stored none, and the other's compares with the figures reported
         remember_figures(ctx.store, org, rows)
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
+    if sent:
+        note_sent(ctx.store, org, run_id, len(sent))
     had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
-    return IntelRun(run_id, week, report, facts, sent, written, had_it)
+    return IntelRun(run_id, week, report, facts, sent, written, had_it, rebuild_of=rebuild_of)
 
 
 def _ad_rows(
@@ -157,15 +163,17 @@ def _week_with_figures(week: date, rows: list[AdWeek], week_given: bool) -> date
 
 def _keep_run(
     ctx: Context, held: Held | None, org: str, run_id: str, week: date, manifest: dict[str, Any],
-    report: WeeklyReport,
+    report: WeeklyReport, rebuild_of: str,
 ) -> None:  # fmt: skip
     """Keep a stored report's run: its manifest as it was sent, then, as one and only while the build still holds
-    its turn (`held`), the restatements it told and its record in the org's list of runs."""
+    its turn (`held`), the restatements it told and its record in the org's list of runs (`rebuild_of`: the run
+    that had sent its week, listed as rebuilt since)."""
     restated = [str(line) for line in manifest["restatements"]]
     ctx.blobs.put(f"raw/{org}/{run_id}/manifest.json", json.dumps(manifest, indent=1).encode(), "application/json")
     index, order = run_index_keys(org, run_id, manifest["pulled_at"])  # listed by when it was made
     record = Item(intel_pk(org), f"RUN#{run_id}", {"week": week.isoformat(), "subject": report.subject,
-                                                   "pulled_at": manifest["pulled_at"]},
+                                                   "pulled_at": manifest["pulled_at"],
+                                                   "rebuild_of": rebuild_of},
                   gsi1pk=index, gsi1sk=order)  # fmt: skip
     # the restatements said by a stored report, for later builds to say too
     store_in_turn(ctx, held, [*restated_writes(org, week, restated), Put(record)])

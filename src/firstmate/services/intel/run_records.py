@@ -1,10 +1,13 @@
 """Where an org's runs are recorded (`intel_pk`, `run_index_keys`), how they are listed (`list_runs`,
-`run_order`), and the ad accounts' zones the latest run recorded."""
+`run_order`, `run_said`), which run sent a week (`note_sent`, `sender_of`), and the ad accounts' zones the latest
+run recorded."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from firstmate.errors import BlobError
@@ -48,3 +51,32 @@ def run_index_keys(org: str, run_id: str, pulled_at: str) -> tuple[str, str]:
 def run_order(run: Mapping[str, Any]) -> tuple[str, str]:
     """What orders runs by when they were made: when their figures were pulled, then their id."""
     return str(run.get("pulled_at", "")), str(run["run_id"])
+
+
+def note_sent(store: Store, org: str, run_id: str, recipients: int) -> None:
+    """Record on a run that it queued its report to `recipients` people (`sender_of` names it for its week)."""
+    record = store.get(intel_pk(org), f"RUN#{run_id}")
+    if record is not None:
+        store.put(replace(record, data={**record.data, "sent": recipients}))
+
+
+def sender_of(store: Store, org: str, week: date) -> str | None:
+    """The latest run that reported `week` and queued it to someone (`note_sent`); None when none did (or only
+    runs recorded before 2026-12-07, which did not note it). A run id begins with the week it was asked for."""
+    runs = [
+        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
+        for i in all_items(store, intel_pk(org), f"RUN#{week.isoformat()}-")
+        if i.data.get("week") == week.isoformat() and int(i.data.get("sent", 0)) > 0
+    ]
+    return str(max(runs, key=run_order)["run_id"]) if runs else None
+
+
+def run_said(run: Mapping[str, Any]) -> str:
+    """What a listed run did with its report: "sent to 2", or, built again after its week went out, "rebuilt, not
+    sent (the week went out with run …)"; "" for a run that sent nothing otherwise (or was recorded before it was
+    noted)."""
+    if int(run.get("sent", 0)) > 0:
+        return f"sent to {run['sent']}"
+    if run.get("rebuild_of"):
+        return f"rebuilt, not sent (the week went out with run {run['rebuild_of']})"
+    return ""

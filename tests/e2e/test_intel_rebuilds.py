@@ -1,0 +1,57 @@
+"""A week run again by hand after it went out: a rebuild, listed as one and never sent again unless asked."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from firstmate.bootstrap import App
+from firstmate.services import outbox
+from firstmate.services.intel import list_runs
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.e2e.test_intel import _monday_7am
+
+
+def test_a_week_sent_and_then_run_again_by_hand_is_listed_as_sent_once_and_rebuilt_since(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The week sent by hand, then run again to look at it (`intel run --week`, then with `--send`): `intel runs`
+    listed three identical lines of the week, and the owner could not tell which went out, or whether it went out
+    three times. Now the run that sent it says so, the others say they are rebuilds of it and were not sent; the
+    mail went out once to each recipient, and the scheduled run names the run that sent it."""
+    from firstmate.cli import cli
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    runner = CliRunner()
+
+    def intel(*args: str) -> str:
+        ran = runner.invoke(cli, ["intel", *args], env={"COLUMNS": "400"})
+        assert ran.exit_code == 0, (ran.output, ran.exception)
+        return " ".join(ran.output.split())
+
+    clock.set(clock.now() - timedelta(minutes=30))  # 06:31: sent by hand before the scheduled run
+    intel("run", "--week", "2026-11-09", "--send")
+    [sent] = list_runs(app.store, "demo")
+    clock.advance(timedelta(minutes=5))
+    again = intel("run", "--week", "2026-11-09")
+    assert f"the week went out with run {sent['run_id']}; this rebuild was not sent" in again, again
+    clock.advance(timedelta(minutes=5))
+    once_more = intel("run", "--week", "2026-11-09", "--send")
+    assert "already sent this week to owner@example.com, marketing@example.com" in once_more, once_more
+
+    listed = intel("runs")
+    rebuilt = f"rebuilt, not sent (the week went out with run {sent['run_id']})"
+    assert listed.count(rebuilt) == 2, listed
+    assert f"{sent['run_id']} week 2026-11-09 sent to 2 Weekly marketing report" in listed, listed
+    queued = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:")]
+    assert len(queued) == 2, queued  # once to each recipient
+
+    clock.set(clock.now() + timedelta(minutes=20))  # 07:11: the scheduled run finds the week sent, by that run
+    run_due_jobs(app.store, clock, weekly, app)
+    [record] = last_runs(app.store, "weekly_report")
+    assert f"the week of 2026-11-09 was sent already (run {sent['run_id']})" in record["detail"], record
