@@ -469,6 +469,32 @@ def test_a_run_failing_on_its_last_try_still_runs_the_part_it_left_for_later(tmp
     assert (done.status, done.detail) == ("done", "org b: sent")
 
 
+def test_a_run_failing_in_a_part_that_can_do_nothing_before_its_wait_is_over_is_tried_then_alone(
+    tmp_path: Path,
+) -> None:
+    """An org waiting for its ad account's week whose token failed at 07:00: tried again at 07:10 and 07:40 for
+    nothing (its week could not be built before its hour), reported given up, then three more tries from its hour
+    and given up again. Now it is told failed at 07:00, not given up, and has its one round of tries from then."""
+    clock = FixedClock(MONDAY_7 + timedelta(minutes=1))
+    store = SqliteStore(tmp_path / "db", clock)
+    at = MONDAY_7 + timedelta(hours=14)
+
+    def weekly(_: object, period: datetime) -> object:
+        if clock.now() < at:
+            raise scheduler.FailedMeanwhile("org b: renew the token", scheduler.Later(at, "org b"), retried=False)
+        raise RuntimeError("org b: renew the token")
+
+    job = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6)), weekly)
+    runs: list[JobRun] = []
+    while clock.now() < at + timedelta(hours=2):  # every 5 minutes
+        runs += run_due_jobs(store, clock, [job], None)
+        clock.advance(timedelta(minutes=5))
+    assert [(r.status, r.attempts, r.given_up) for r in runs] == [
+        ("failed", 1, False), ("failed", 1, False), ("failed", 2, False), ("failed", 3, True)
+    ]  # fmt: skip
+    assert runs[0].retry_at == at and runs[1].period == runs[0].period
+
+
 def test_a_failed_run_of_a_waiting_job_is_still_retried_after_its_schedule_moved(tmp_path: Path) -> None:
     """A job that may wait (`Job.waits`) failed at 07:00; its cron is moved to 23:00 before the retry. The retry
     of 07:10 was never made (the new schedule looked only at its own periods): it is made, for the 07:00 period,

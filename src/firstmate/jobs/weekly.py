@@ -75,6 +75,8 @@ class _Sweep:
     failed: list[str] = field(default_factory=list)
     not_started: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    #: an org failed that a retry in ten minutes may build (not one whose week cannot be built before `later`)
+    retry_soon: bool = False
     later: datetime | None = None
     pair: tuple[AdsSource, CrmSource | None] | None = None
 
@@ -168,6 +170,7 @@ def _failed(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: 
         # "did not run" of a week in their inbox since 07:00, is not mailed, nor the reports page marked
         sweep.failed.append(f"{org}: a rebuild by hand of the week of {week} failed: {error}; the week went out "
                              f"as sent (run {went}), and its owner was not told")  # fmt: skip
+        sweep.retry_soon = True
         return
     if scheduled:
         _keep_week(app, org, period, week)
@@ -184,6 +187,7 @@ def _failed(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: 
         sweep.again_at(resumes)
     its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
     sweep.failed.append(f"{org}: {error}{its}")
+    sweep.retry_soon = sweep.retry_soon or resumes is None
 
 
 def _outcome(sweep: _Sweep) -> str | Later:
@@ -192,7 +196,11 @@ def _outcome(sweep: _Sweep) -> str | Later:
     if sweep.not_started and sweep.timebox is not None:
         failed.append(f"not started, {sweep.timebox.of} being nearly up: {', '.join(sweep.not_started)}")
     if failed and later is not None:  # retried; the orgs waiting are built at `later` all the same
-        raise FailedMeanwhile("; ".join([*failed, *waiting]), Later(later, "; ".join([*failed, *waiting, *done])))
+        # retried before then only for an org a retry may build now: one whose week cannot be built before its hour
+        # has its round of tries then (tried at 07:10 and 07:40 for nothing, then three times more at its hour)
+        retried = sweep.retry_soon or bool(sweep.not_started)
+        said = Later(later, "; ".join([*failed, *waiting, *done]))
+        raise FailedMeanwhile("; ".join([*failed, *waiting]), said, retried=retried)
     if failed:
         raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
     if later is not None:

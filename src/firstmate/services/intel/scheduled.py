@@ -59,8 +59,9 @@ def _what_next(org: str, week: date, resumes: datetime | None, week_over: dateti
     """What a failure mail says happens next, and the command that sends the week that failed: by its Monday (a
     bare `intel run --send` sent the last week with figures, most often the week before, had already)."""
     tried = "A scheduled run is tried again 10 and 40 minutes after it first fails"
-    if resumes is not None:
-        tried += f", and taken up again at {moment_in(resumes, timezone)} all the same"
+    if resumes is not None:  # not tried before then for nothing: its week cannot be built before its hour
+        tried = (f"A scheduled run is taken up again at {moment_in(resumes, timezone)} all the same, once its week "
+                 "can be built, and tried again 10 and 40 minutes after should it fail then")  # fmt: skip
     when = f"from {moment_in(week_over, timezone)}" if week_over is not None else "at once"
     return f"{tried}; once the cause is fixed, 'firstmate intel run --org {org} --week {week} --send' sends it {when}."
 

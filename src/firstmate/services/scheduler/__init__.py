@@ -14,7 +14,9 @@ fall outside it is reported at once: its period's work would otherwise be left u
 until its next period. A lease or a wait for a retry set before the clock stepped back (NTP) is
 counted again from when a scheduler sees it, rather than lasting the step longer (`reanchored`).
 A job may leave part of its period's work for later (`Later`: an ad account's week not over yet): its
-run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh. Such a job
+run is recorded `waiting`, and run again by the first pass from that moment, its tries counted afresh. One failing in
+part meanwhile (`FailedMeanwhile`) is retried as any, unless what failed can do nothing before that moment either:
+then it is tried at that moment alone, one round of tries and not two. Such a job
 (`Job.waits`) has a run of a period its schedule no longer has (its cron changed while the run waited) still taken
 up, waiting, retried or stopped, within that period's catch-up window (`left_behind`): not left `waiting` for good.
 

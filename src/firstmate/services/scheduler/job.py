@@ -54,11 +54,15 @@ class Later:
 # not in errors.py: a job's word to the scheduler (with `Later`), caught by it alone and recorded for `jobs list`
 class FailedMeanwhile(RuntimeError):
     """A run that failed in part while another part of its period's work waits (`later`): retried as any failed
-    run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting."""
+    run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting.
+    Not `retried`: what failed can do nothing before `later.at` either (an org waiting for its ad accounts' week,
+    its source failing before it was known to wait), so it is not tried again before then, where its tries
+    begin afresh: one round of tries, not one now for nothing and another then."""
 
-    def __init__(self, message: str, later: Later) -> None:
+    def __init__(self, message: str, later: Later, *, retried: bool = True) -> None:
         super().__init__(message)
         self.later = later
+        self.retried = retried
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     attempts = int(claimed.data["attempts"])
     log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
     later: Later | None = None
+    retried = True  # a failure's tries now, else from `later.at` (`FailedMeanwhile.retried`)
     try:
         with LeaseRenewal(store, clock, claimed) as lease:
             result = job.run(ctx, period)
@@ -112,6 +113,7 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
         log.exception("job.failed", job=job.name, period=iso(period))
         status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
         later = exc.later if isinstance(exc, FailedMeanwhile) else None
+        retried = not isinstance(exc, FailedMeanwhile) or exc.retried
     else:
         if isinstance(result, Later):
             later, status, detail = result, "waiting", redact_text(result.detail)
@@ -121,15 +123,16 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
             log.info("job.done", job=job.name, period=iso(period), result=detail)
     scheduled = status == "failed" and not claimed.sk.endswith(MANUAL)
     failed_periods = count_failed_periods(store, job.name, claimed.sk) if scheduled else 0
-    retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled else (None, False)
+    retry_at, lapsed = _retry_at(job, period, attempts, clock.now()) if scheduled and retried else (None, False)
     of = None if claimed.sk.endswith(MANUAL) else period
     record = run_record(status, clock.now(), attempts, detail, failed_periods, lapsed, period=of)
     if later is not None and retry_at is None:  # its tries from `later.at` afresh; a failure's own told below
         record = run_record("waiting", clock.now(), 0, detail, waits_until=later.at, period=of)
-        if status == "waiting":
+        if status == "waiting" or not retried:  # a failure not retried before then: tried again at `later.at`
             retry_at = later.at.astimezone(UTC) if due_at(job, period, later.at) else None
             if retry_at is None:  # the period's window closes first: a period of its own would do the work
                 log.warning("job.wait_past_its_period", job=job.name, period=iso(period), until=iso(later.at))
+                lapsed = status == "failed"  # a failure never tried again: reported now, as one whose window closes
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
     except ConditionFailed:

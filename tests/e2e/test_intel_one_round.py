@@ -1,0 +1,48 @@
+"""An org waiting for its ad accounts' week whose source fails at 07:00 and still at its hour: one round of tries
+that week, reported once, its owner mailed once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from firstmate.bootstrap import App
+from firstmate.services import outbox
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.e2e.test_intel import _monday_7am
+from tests.e2e.test_intel_account_week import AUCKLAND, _business_in
+
+
+def test_a_waiting_org_failing_at_seven_and_at_its_hour_gets_one_round_of_tries_reported_once(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The business in Auckland, its accounts counting Los Angeles' days, its Meta token expired all Monday. Its
+    week can be built only from 22:00: the run failed at 07:00 and was tried again at 07:10 and 07:40 for nothing,
+    reported given up, then taken up at 22:00 and tried three times more, and reported given up again: two rounds
+    of tries, two reports of one failure. Now the failure at 07:00 is told (its owner mailed) and not tried again
+    before the week can be built: at 22:00 it gets its round of tries, and is reported given up once."""
+    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True  # and never renewed that Monday
+
+    runs: list[tuple[datetime, Any]] = []
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    while clock.now() < datetime(2026, 11, 17, 1, tzinfo=AUCKLAND):  # the schedules' 5-minute passes
+        runs += [(clock.now().astimezone(AUCKLAND), run) for run in run_due_jobs(app.store, clock, weekly, app)]
+        clock.advance(timedelta(minutes=5))
+
+    tried = [f"{at:%H:%M}" for at, run in runs if run.status == "failed"]
+    assert tried == ["07:01", "22:01", "22:11", "22:41"], tried  # once at 07:00, then one round from its hour
+    assert [f"{at:%H:%M}" for at, run in runs if run.given_up] == ["22:41"]  # reported once
+    assert "its report goes out from Mon Nov 16 22:00 Pacific/Auckland time" in runs[0][1].detail, runs[0][1].detail
+    told = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed:")]
+    assert len(told) == 1, [e.key for e in told]  # the owner mailed once
+    assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-02"]
