@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,26 @@ def test_a_put_still_going_when_another_fails_is_put_back_once_it_lands(tmp_path
     with pytest.raises(BlobError, match=r"r/a\.html"):
         put_together(_Held(blobs, {"r/a.pdf": landing}, fails="r/a.html"), FILES)  # type: ignore[arg-type]
     assert contents(blobs) == before  # the new PDF, landed late, was put back too: not left beside nothing
+
+
+def _ctrl_c_at(*seconds: float) -> None:
+    """Ctrl-C pressed at each of `seconds` from now: SIGINT to the main thread, as a terminal sends it."""
+    for at in seconds:
+        threading.Timer(at, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)).start()
+
+
+def test_ctrl_c_pressed_again_while_a_put_is_still_going_still_puts_back_the_set(tmp_path: Path) -> None:
+    blobs, landing = LocalBlobs(tmp_path), threading.Event()
+    for key, (_, content_type) in FILES.items():
+        blobs.put(key, b"old", content_type)
+    before = contents(blobs)
+    _ctrl_c_at(0.1, 0.3)  # the first Ctrl-C seems to do nothing while S3 has not answered: it is pressed again
+    threading.Timer(0.6, landing.set).start()  # the PDF's put lands after both
+    with capture_logs() as logs, pytest.raises(KeyboardInterrupt):
+        put_together(_Held(blobs, {"r/a.pdf": landing}), FILES)  # type: ignore[arg-type]
+    assert [(entry["event"], entry["writing"]) for entry in logs] == [
+        ("blobs.interrupted_waits_for_writes", ["r/a.pdf"])  # the second Ctrl-C says what it waits for
+    ]
+    landing.wait(timeout=10)
+    time.sleep(0.1)  # the PDF's put, had it not been waited for, lands now
+    assert contents(blobs) == before  # all as before: none of the new files, none landing after the put-back

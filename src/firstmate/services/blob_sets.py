@@ -10,12 +10,12 @@ what the other had just written: report builds hold a lease while storing (`leas
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import structlog
 
 from firstmate.errors import BlobNotFound
-from firstmate.ports import Blobs
+from firstmate.ports import BlobInfo, Blobs
 
 log = structlog.get_logger(__name__)
 #: Files put at once: each put waits on the disk's flush (fsync) or S3's answer, so four cost about what one does.
@@ -61,15 +61,38 @@ def _put_all(blobs: Blobs, files: dict[str, tuple[bytes, str]], tried: list[str]
             blobs.put(key, content, content_type)
         return
     pool = ThreadPoolExecutor(max_workers=min(len(files), AT_ONCE), thread_name_prefix="blobs")
-    puts = {key: pool.submit(blobs.put, key, content, content_type) for key, (content, content_type) in files.items()}
+    puts: dict[str, Future[BlobInfo]] = {}
     try:
+        for key, (content, content_type) in files.items():  # in the try: interrupted here, those begun still count
+            puts[key] = pool.submit(blobs.put, key, content, content_type)
         for future in puts.values():
             future.exception()  # waits; an error is raised below, in the files' order
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # interrupted: the puts not begun never begin
+        for future in puts.values():
+            future.cancel()  # interrupted: the puts not begun never begin
         tried += [key for key, future in puts.items() if not future.cancelled()]
+        _outlast(pool, puts)
     for future in puts.values():
         future.result()
+
+
+def _outlast(pool: ThreadPoolExecutor, puts: dict[str, Future[BlobInfo]]) -> None:
+    """Wait for the puts begun to end, also through a Ctrl-C pressed again meanwhile (the first seems to do nothing
+    while S3 has not answered): a put landing after its put-back would stay beside the old files. The Ctrl-C is
+    raised once they have ended. Waits on the puts, not the threads: a join interrupted once takes its thread for
+    ended (Python 3.11), and a second wait would return at once."""
+    pressed: KeyboardInterrupt | None = None
+    while True:
+        try:
+            wait(puts.values())
+            pool.shutdown(wait=True)
+            break
+        except KeyboardInterrupt as exc:
+            pressed = exc
+            writing = sorted(key for key, future in puts.items() if not future.done())
+            log.warning("blobs.interrupted_waits_for_writes", writing=writing)  # else Ctrl-C seems to do nothing
+    if pressed is not None:
+        raise pressed
 
 
 def _put_back(blobs: Blobs, key: str, content: bytes | None, content_type: str) -> None:
