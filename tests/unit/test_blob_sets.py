@@ -144,3 +144,9 @@ def test_ctrl_c_pressed_again_while_a_put_is_still_going_still_puts_back_the_set
     landing.wait(timeout=10)
     time.sleep(0.1)  # the PDF's put, had it not been waited for, lands now
     assert contents(blobs) == before  # all as before: none of the new files, none landing after the put-back
+
+
+def test_an_empty_set_stores_nothing_and_is_still_listed(tmp_path: Path) -> None:
+    blobs, listed = LocalBlobs(tmp_path), []
+    put_together(blobs, {}, then=lambda: listed.append("report"))
+    assert contents(blobs) == {} and listed == ["report"]

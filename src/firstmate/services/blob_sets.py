@@ -55,7 +55,7 @@ def _put_all(blobs: Blobs, files: dict[str, tuple[bytes, str]], tried: list[str]
     """Put every file, up to AT_ONCE at a time (each waits on its disk's flush or S3's answer, not on Python), adding
     to `tried` each key whose put was begun; raises the first error in `files`' order once every put begun has ended,
     so that none lands after it is put back."""
-    if len(files) == 1 or AT_ONCE == 1:
+    if len(files) <= 1 or AT_ONCE == 1:  # none or one: no pool (one of no workers is refused)
         for key, (content, content_type) in files.items():
             tried.append(key)  # before the put: one that fails late (its type, a lost answer) may have landed
             blobs.put(key, content, content_type)
