@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from firstmate.errors import BlobError
@@ -16,20 +17,24 @@ class FailingWrites:
 
     def __init__(self, blobs: Blobs, nth: int, *, landed: bool = False, prefix: str = "") -> None:
         self.blobs, self.left, self.landed, self.prefix = blobs, nth - 1, landed, prefix
+        self.counting = threading.Lock()  # a report's files are put at once: each write counts once
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
         if not key.startswith(self.prefix):
             return self.blobs.put(key, data, content_type)
-        if self.left <= 0:
+        with self.counting:
+            full = self.left <= 0
+            self.left -= 0 if full else 1
+        if full:
             if self.landed:
                 self.blobs.put(key, data, content_type)
             raise BlobError(f"cannot write {key}: No space left on device", hint="free disk space")
-        self.left -= 1
         return self.blobs.put(key, data, content_type)
 
     def delete(self, key: str) -> None:
         self.blobs.delete(key)
-        self.left = max(self.left, 1)
+        with self.counting:
+            self.left = max(self.left, 1)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.blobs, name)

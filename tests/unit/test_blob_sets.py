@@ -14,6 +14,7 @@ from structlog.testing import capture_logs
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.errors import BlobError
 from firstmate.ports import BlobInfo
+from firstmate.services import blob_sets
 from firstmate.services.blob_sets import put_together
 from tests.failing_blobs import FailingWrites
 
@@ -65,7 +66,10 @@ def test_a_failing_listing_undoes_the_files_too(tmp_path: Path) -> None:
     assert contents(blobs) == {"r/a.txt": (b"old", "text/plain")}
 
 
-def test_when_putting_back_fails_too_the_first_error_is_raised_and_the_second_logged(tmp_path: Path) -> None:
+def test_when_putting_back_fails_too_the_first_error_is_raised_and_the_second_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blob_sets, "AT_ONCE", 1)  # one after another: the text is the write that finds the disk full
     blobs = LocalBlobs(tmp_path)
     blobs.put("r/a.html", b"<p>old</p>", "text/html")
     disk = FailingWrites(blobs, nth=2)
