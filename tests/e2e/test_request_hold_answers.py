@@ -162,6 +162,24 @@ def test_the_channels_calendar_export_of_a_held_request_keeps_its_lapse(demo_app
     assert _double_booked_mails(demo_app) == []
 
 
+def test_the_channels_calendar_export_moving_a_held_request_later_keeps_the_emails_48_hours(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A request emailed the day before its trip held Sea Lark until the trip's start. Boatsetter's export then listed
+    it a week later: the hold lapsed at the old trip's start, a day before the email's 48 hours were up, so the
+    feeds showed it lapsed while the renter's request still stood. It lapses 48 hours after the email."""
+    clock.set(datetime(2026, 12, 11, 18, 30, tzinfo=UTC))
+    emailed = REQUEST.replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Fri, 11 Dec 2026 18:02:11 +0000")
+    assert dict(_import(demo_app, emailed).counts) == {"request held": 1}
+    moved = TENTATIVE.replace(
+        b"DTSTART:20261212T180000Z\r\nDTEND:20261212T210000Z", b"DTSTART:20261219T180000Z\r\nDTEND:20261219T210000Z"
+    )
+    listed = import_records(demo_app, "demo", parse_ics(moved, source="boatsetter", timezone="UTC", asset="sea-lark"))
+    assert dict(listed.counts) == {"blocked updated": 1}, listed
+    assert _shown(demo_app, datetime(2026, 12, 13, 9, 0, tzinfo=UTC)) == [("Pending request", "CONFIRMED")]
+    assert _shown(demo_app, datetime(2026, 12, 13, 18, 3, tzinfo=UTC)) == [("Pending request", "CANCELLED")]
+
+
 def test_a_calendar_export_hold_without_an_email_still_holds_until_answered(demo_app: App, clock: FixedClock) -> None:
     """A hold only the export listed never had a lapse to keep: it holds until answered, as before."""
     clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))

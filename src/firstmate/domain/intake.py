@@ -4,9 +4,20 @@ left alone (a request not yet accepted whose trip does not read), or a request's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from firstmate.domain.bookings import BookingRequest
+
+#: Emails' revision numbers (their send time) count seconds from here, to fit a SEQUENCE.
+SENT_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: How long a booking request holds its boat, from when the marketplace sent it: owners answer within a day or two.
+REQUEST_HELD = timedelta(hours=48)
+
+
+def request_lapse(sent: int, start: datetime) -> datetime:
+    """When a request emailed at `sent` (seconds since `SENT_EPOCH`) for a trip leaving at `start` stops holding
+    its boat unanswered: `REQUEST_HELD` after the email, or the trip's start if sooner."""
+    return min(SENT_EPOCH + timedelta(seconds=sent) + REQUEST_HELD, start)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from firstmate.domain.bookings import (
     numbered_below,
 )
 from firstmate.domain.calendar import CalendarEntry, EntryKind, next_sequence
+from firstmate.domain.intake import request_lapse
 from firstmate.errors import ConditionFailed, Conflict, InvalidInput, NotFound
 from firstmate.ports import Absent, Check, Condition, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
@@ -203,11 +204,15 @@ def release_hold(
 
 def _kept_lapse(store: Store, org: str, anchor: Item, start: datetime) -> datetime | None:
     """When the slot `anchor` records stops holding its boat unanswered (a request email's hold), for the slot
-    listed again at `start` without a lapse of its own: the trip moved earlier lapses at its new start. None for
-    a slot that never lapsed."""
+    listed again at `start` without a lapse of its own: as the email's hold would for a trip at `start`
+    (`request_lapse`: a trip moved later still lapses 48 hours after the email, not at its old start; moved earlier,
+    at its new start). None for a slot that never lapsed."""
     stored = store.get(calendar_pk(org), anchor.data["cal_sk"])
     lapse = CalendarEntry.model_validate(stored.data).held_until if stored else None
-    return min(lapse, start) if lapse else None
+    if lapse is None:
+        return None
+    sent = anchor.data.get("asked")  # the email that held it: its send time
+    return request_lapse(int(sent), start) if sent is not None else min(lapse, start)
 
 
 def _fingerprint(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from pydantic import ValidationError
@@ -27,15 +27,20 @@ from firstmate.adapters.sources.bookings.fields import (
 from firstmate.adapters.sources.bookings.written import passengers, start_at, trip_day, trip_hours
 from firstmate.domain.bookings import MAX_SEQUENCE, BookingRequest, IntakePath
 from firstmate.domain.currencies import currency_code
-from firstmate.domain.intake import CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
+from firstmate.domain.intake import (
+    SENT_EPOCH,
+    CancelledByReference,
+    HeldRequest,
+    NotBooked,
+    ParsedRecord,
+    RowError,
+    request_lapse,
+)
 
 SOURCE = "boatsetter"
 _LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,40}):[ \t]*(?P<value>.*)$", re.M)
 _RENTER = re.compile(r"^[ \t]*Message from renter:[ \t]*$", re.M | re.I)
 _FOOTER = re.compile(r"^[ \t]*Manage this booking\b", re.M | re.I)
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # emails' revision numbers count from here, to fit a SEQUENCE
-#: How long a booking request holds its boat, from when the marketplace sent it: owners answer within a day or two.
-REQUEST_HELD = timedelta(hours=48)
 _BOOKING_ASKED = (
     "is a booking request awaiting the owner's acceptance: nothing was booked; its confirmation email will book it"
 )
@@ -228,7 +233,7 @@ def _held(
         start=trip.start,
         end=trip.end,
         title=f"Request: {who}{passengers}",  # no money: a hold's title shows in the org's feed as it is
-        held_until=min(_EPOCH + timedelta(seconds=sent) + REQUEST_HELD, trip.start),
+        held_until=request_lapse(sent, trip.start),
         sequence=sent,
         what=f"{SOURCE} {booking_id}",
         asked=_BOOKING_ASKED.split(":", 1)[0],
@@ -252,7 +257,7 @@ def _sent(message: EmailMessage) -> int | None:
     if not isinstance(sent, datetime):
         return None
     sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)  # RFC 5322: "-0000" is UTC, its sender's zone untold
-    return min(max(int((sent - _EPOCH).total_seconds()), 0), MAX_SEQUENCE)
+    return min(max(int((sent - SENT_EPOCH).total_seconds()), 0), MAX_SEQUENCE)
 
 
 def _text(message: EmailMessage) -> str:
