@@ -54,3 +54,37 @@ def test_an_old_file_going_back_and_forth_imported_again_does_not_undo_a_later_o
     mail = outbox.list_entries(demo_app.store, "demo")
     assert dict(_import(demo_app, 4, 5, 4).counts) == {"unchanged": 3}
     assert _guests(demo_app) == 3 and outbox.list_entries(demo_app.store, "demo") == mail
+
+
+def test_a_file_stopped_part_way_and_run_again_leaves_the_booking_as_its_last_row_says(demo_app: App) -> None:
+    """A file of 4, 5 then 4 guests stopped after its second row (the machine went down), then run again, left the
+    booking at 5 guests, "3 unchanged": its rows were all known again, the third taken for a late copy of the first.
+    The booking stood as the file's second row says, so what comes after it in the file is news: it ends at 4."""
+    assert _import(demo_app, 4, 5).ok and _guests(demo_app) == 5  # what the stopped run wrote
+    report = _import(demo_app, 4, 5, 4)
+    assert dict(report.counts) == {"unchanged": 2, "updated": 1}, report.counts
+    assert _guests(demo_app) == 4
+    waiting = outbox.list_entries(demo_app.store, "demo", status=OutboxStatus.PENDING, limit=None)
+    assert all("· 4 guests ·" in e.message.text for e in waiting if ":crew:" in e.key)
+    # run a third time, it changes nothing and sends nothing
+    mail = outbox.list_entries(demo_app.store, "demo")
+    assert dict(_import(demo_app, 4, 5, 4).counts) == {"unchanged": 3}
+    assert _guests(demo_app) == 4 and outbox.list_entries(demo_app.store, "demo") == mail
+
+
+def test_a_file_ending_where_it_went_once_before_imported_again_changes_nothing(demo_app: App) -> None:
+    """4, 5, 4, 5 guests: the second run finds the booking as the file's last row left it, and changes nothing."""
+    assert _import(demo_app, 4, 5, 4, 5).ok and _guests(demo_app) == 5
+    mail = outbox.list_entries(demo_app.store, "demo")
+    assert dict(_import(demo_app, 4, 5, 4, 5).counts) == {"unchanged": 4}
+    assert _guests(demo_app) == 5 and outbox.list_entries(demo_app.store, "demo") == mail
+
+
+def test_a_file_stopped_part_way_does_not_undo_a_change_made_before_it_ran_again(demo_app: App) -> None:
+    """Stopped after 4 then 5 guests, the booking changed to 3 by another file: run again, the file's rows are all
+    old news (the booking no longer stands as any of them says), and nothing changes."""
+    assert _import(demo_app, 4, 5).ok
+    assert dict(_import(demo_app, 3).counts) == {"updated": 1}
+    mail = outbox.list_entries(demo_app.store, "demo")
+    assert dict(_import(demo_app, 4, 5, 4).counts) == {"unchanged": 3}
+    assert _guests(demo_app) == 3 and outbox.list_entries(demo_app.store, "demo") == mail

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 
-from firstmate.domain.bookings import BookingRequest, IntakePath, IntakeResult, cancellation_of
+from firstmate.domain.bookings import (
+    Booking,
+    BookingRequest,
+    IntakePath,
+    IntakeResult,
+    cancellation_of,
+    seen_fingerprint,
+)
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intake import BlockedSlot, CancelledByReference, HeldRequest, NotBooked, ParsedRecord, RowError
 from firstmate.domain.outbox import OutboxStatus
@@ -17,6 +24,8 @@ from firstmate.services.bookings import (
     orchestrate_booking,
     over_limit,
 )
+from firstmate.services.bookings.anchors import intake_sk, last_said, revision_seen
+from firstmate.services.bookings.reads import booking_place
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.imports.cancellations import (
@@ -40,7 +49,14 @@ from firstmate.services.imports.listings import anchor_of, as_placed, asks_of_ca
 from firstmate.services.imports.report import ImportReport
 from firstmate.services.outbox import from_item, outbox_pk
 from firstmate.services.paging import all_items
-from firstmate.services.trips import blocked_slot_key, calendar_sk, record_blocked_slot, release_hold, retire_hold
+from firstmate.services.trips import (
+    blocked_slot_key,
+    calendar_sk,
+    intake_pk,
+    record_blocked_slot,
+    release_hold,
+    retire_hold,
+)
 
 
 def check_records(ctx: Context, org: str, records: Sequence[ParsedRecord]) -> list[RowError]:
@@ -88,7 +104,7 @@ def import_records(
     profile = load_business(ctx.store, org)
     if profile is None:  # check_records said so already; for the type checker
         raise NotFound(f"no org {org!r}")
-    run = _FileImport(ctx, org, profile, report)
+    run = _FileImport(ctx, org, profile, report, records)
     for record in records:
         run.take(record)
         progress(1)
@@ -101,7 +117,9 @@ class _FileImport:
     """One file's import as its rows are written: the report, and what later rows and the double-booking check
     once the file is in need of the earlier ones."""
 
-    def __init__(self, ctx: Context, org: str, profile: BusinessProfile, report: ImportReport) -> None:
+    def __init__(
+        self, ctx: Context, org: str, profile: BusinessProfile, report: ImportReport, records: Sequence[ParsedRecord]
+    ) -> None:
         self.ctx, self.org, self.profile, self.report = ctx, org, profile, report
         self.written: dict[str, tuple[str, Callable[[], str | None]]] = {}  # each booking and slot: its calendar key
         self.limits: dict[str, str] = {}  # each booking over its boat's passenger limit, in words
@@ -115,6 +133,18 @@ class _FileImport:
         self.repeated: dict[tuple[str, str], str] = {}
         # each booking's rows so far, by reference and path: each body's fingerprint, and whether it changed the booking
         self.rows: dict[tuple[str, str, str], list[tuple[str, bool]]] = {}
+        # each booking's unnumbered rows in the whole file, by reference and path: their bodies in order (`position`:
+        # each row's place among them), to know which of them a run stopped part way got to (`caught_up`)
+        self.bodies: dict[tuple[str, str, str], list[str]] = {}
+        self.position: dict[int, int] = {}
+        for record in records:
+            if isinstance(record, BookingRequest) and record.sequence is None:
+                said = self.bodies.setdefault(_key(record), [])
+                self.position[id(record)] = len(said)
+                said.append(record.fingerprint())
+        # the last of a booking's rows it stood as when the file came to it, as its path's last word (a run stopped
+        # part way, run again): a later row going back to an earlier row's body is news (`_past_caught_up`)
+        self.caught_up: dict[tuple[str, str, str], int] = {}
 
     def take(self, record: ParsedRecord) -> None:
         """Write one record as what it is once known (a slot of a booking's UID is that booking, a cancellation
@@ -166,10 +196,13 @@ class _FileImport:
         ctx, org = self.ctx, self.org
         if (again := self.repeated.pop((record.source, record.external_id), None)) and _mail_waits(ctx, org, again):
             self.created.add(again)
-        rows = self.rows.setdefault((record.source, record.external_id, record.numbered_by), [])
-        outcome = orchestrate_booking(
-            ctx, org, record, tell=False, created_in=self.created, in_order=_back_in_order(rows, record)
-        )
+        key = _key(record)
+        rows = self.rows.setdefault(key, [])
+        in_order = _back_in_order(rows, record) or self._past_caught_up(key, record)
+        outcome = orchestrate_booking(ctx, org, record, tell=False, created_in=self.created, in_order=in_order)
+        # the booking as its path's last word left it, at the file's first row of it: a run stopped part way, again
+        if not rows and outcome.result is IntakeResult.UNCHANGED:
+            self._catch_up(key, record, outcome.booking)
         rows.append((record.fingerprint(), outcome.result is not IntakeResult.UNCHANGED))
         named = f"{record.source} {record.external_id}"
         self._note_outcome(record, outcome, named, refused=refused)
@@ -182,6 +215,27 @@ class _FileImport:
             self.written[f"block#{record.source}#{record.external_id}"] = _slot_row(
                 ctx, org, record.external_id, record.source, title
             )
+
+    def _past_caught_up(self, key: tuple[str, str, str], record: BookingRequest) -> bool:
+        """Whether `record`, unnumbered, comes after the last row the booking stood as when the file came to it
+        (`caught_up`: a run stopped part way, run again) and goes back to an earlier row's body: the file's order
+        says it is news, as it was in the run stopped before it."""
+        last, at = self.caught_up.get(key), self.position.get(id(record))
+        if record.sequence is not None or last is None or at is None or at <= last:
+            return False
+        return record.fingerprint() in self.bodies[key][:at]
+
+    def _catch_up(self, key: tuple[str, str, str], record: BookingRequest, booking: Booking) -> None:
+        """Note the last of the file's rows of `booking` that it stands as (`caught_up`), when that row is its path's
+        last word of it, and no other path, nor a later file, changed it since (an API call's equal values are
+        another path's: a body seen before, they change nothing)."""
+        anchor = self.ctx.store.get(intake_pk(self.org), intake_sk(record))
+        last = last_said(anchor, record.numbered_by) if anchor else None
+        if last is None or (row := _last_index(self.bodies.get(key, []), last.fingerprint())) is None:
+            return
+        entity, asset = booking_place(self.profile, last)  # a row of the file's: its boat was checked with the file
+        if revision_seen(booking) == seen_fingerprint(last, entity.id, asset.id):
+            self.caught_up[key] = row
 
     def _note_outcome(self, record: BookingRequest, outcome: IntakeOutcome, named: str, *, refused: bool) -> None:
         """What became of a booking, in the report, and what later rows and the check once the file is in need;
@@ -246,6 +300,16 @@ class _FileImport:
         self.written[f"block#{record.source}#{record.uid}"] = _slot_row(
             ctx, org, record.uid, record.source, record.title
         )
+
+
+def _key(record: BookingRequest) -> tuple[str, str, str]:
+    """A booking's rows in one file: by reference and intake path."""
+    return (record.source, record.external_id, record.numbered_by)
+
+
+def _last_index(bodies: list[str], said: str) -> int | None:
+    """The last place of `said` among `bodies`; None when it is none of them."""
+    return max((n for n, body in enumerate(bodies) if body == said), default=None)
 
 
 def _back_in_order(rows: list[tuple[str, bool]], record: BookingRequest) -> bool:
