@@ -3,6 +3,7 @@ week having taken it over meanwhile: it stores nothing, sends nothing, and says 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
@@ -95,10 +96,13 @@ def test_a_build_whose_turn_is_taken_over_while_its_report_lands_stores_and_send
     app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
     take, taken = _another_takes_the_week(app, clock), []
 
+    one_at_a_time = threading.Lock()  # the report's files land on threads: the first of them alone takes it over
+
     class SlowDisk(FailingWrites):
         def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            if key.startswith("reports/demo/weekly/") and not taken:
-                taken.append(take())
+            with one_at_a_time:
+                if key.startswith("reports/demo/weekly/") and not taken:
+                    taken.append(take())
             return super().put(key, data, content_type)
 
     slow = replace(app, blobs=SlowDisk(app.blobs, nth=99))
