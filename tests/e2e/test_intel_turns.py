@@ -110,3 +110,36 @@ def test_a_build_whose_turn_is_taken_over_while_its_report_lands_stores_and_send
     _said_taken_over(*_sent_by_hand(slow, monkeypatch))
     assert taken
     _nothing_of_it_kept(app)
+
+
+def test_the_scheduled_run_taken_over_by_a_build_by_hand_tells_the_owner_nothing_failed(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 07:00 run, its model's analysis retried past its turn, while the owner's `intel run --send` of 07:05
+    waited and took the week up: the scheduled build stopped, storing nothing, and was reported as a failure, its
+    owner mailed "The weekly marketing report did not run" and the reports page marked, though the build by hand
+    sends the week. Now it is told as a build under way: looked at again ten minutes later, nobody mailed."""
+    from firstmate.services.intel.scheduled import list_failures
+    from firstmate.services.scheduler import run_due_jobs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    take, taken = _another_takes_the_week(app, clock), []
+
+    class SlowModel:
+        name = "a slow model"
+
+        def analyse(self, facts: WeeklyFacts) -> Analysis:
+            taken.append(take())
+            return rules_analysis(facts)
+
+    monkeypatch.setattr(App, "analyst", lambda self: SlowModel())
+
+    [run] = run_due_jobs(app.store, clock, weekly, app)
+
+    assert taken
+    assert run.status == "waiting", (run.status, run.detail)  # looked at again, not failed
+    assert "another took over" in run.detail and "looked at again from" in run.detail, run.detail
+    told = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:")]
+    assert told == []  # the owner is not told it failed: the build by hand sends the week
+    assert list_failures(app.store, "demo") == []  # nor the reports page
+    _nothing_of_it_kept(app)

@@ -11,7 +11,7 @@ import structlog
 from firstmate.bootstrap import App
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.intel import week_ends
-from firstmate.errors import BuildUnderWay, FirstmateError, SentAlready, StoreError, WeekNotOver
+from firstmate.errors import BuildUnderWay, FirstmateError, LeaseLost, SentAlready, StoreError, WeekNotOver
 from firstmate.jobs.failures import unexpected
 from firstmate.jobs.schedules import ACCOUNT_WEEK_MARGIN, weekly_schedule
 from firstmate.ports import AdsSource, CrmSource
@@ -124,7 +124,8 @@ def _report_org(sweep: _Sweep, org: str, profile: BusinessProfile) -> None:
     except SentAlready as exc:  # sent by a build of it by hand that held it just before this run
         sweep.done.append(f"{org}: the week of {exc.week} was sent already (run {exc.run_id}); not built again")
         return
-    except BuildUnderWay as exc:  # another run builds and sends it this minute: looked at again once it has
+    except (BuildUnderWay, LeaseLost) as exc:  # another run builds and sends it this minute (or took it over from
+        # this one, slower than its turn): no failure to tell its owner, looked at again once it has
         _under_way(sweep, org, profile, week, exc)
         return
     except WeekNotOver as exc:  # nothing pulled: built by this period's run once the accounts' week is over
@@ -144,12 +145,13 @@ def _report_org(sweep: _Sweep, org: str, profile: BusinessProfile) -> None:
     sweep.done.append(f"{org}: {run.report.subject} (sent to {len(run.sent_to)}){why}")
 
 
-def _under_way(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: BuildUnderWay) -> None:
-    """Another run builds and sends `org`'s `week` this minute: by hand, that is the build asked for; scheduled,
-    the org is looked at again BUILD_LOOKED_AGAIN from now."""
+def _under_way(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: BuildUnderWay | LeaseLost) -> None:
+    """Another run builds and sends `org`'s `week` this minute (`LeaseLost`: it took the week over from this run's
+    build, which stored nothing): by hand, that is the build asked for; scheduled, the org is looked at again
+    BUILD_LOOKED_AGAIN from now."""
     if not sweep.scheduled:  # by hand: the one under way is the build asked for, unless it was killed mid-way
         said = f"{org}: {exc.message}; not built again"
-        if exc.until is not None:
+        if isinstance(exc, BuildUnderWay) and exc.until is not None:
             lapses = moment_in(exc.until, profile.org.timezone)
             said += f" (should it have stopped, run this again from {lapses})"
         sweep.done.append(said)
