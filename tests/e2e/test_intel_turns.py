@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -143,3 +143,35 @@ def test_the_scheduled_run_taken_over_by_a_build_by_hand_tells_the_owner_nothing
     assert told == []  # the owner is not told it failed: the build by hand sends the week
     assert list_failures(app.store, "demo") == []  # nor the reports page
     _nothing_of_it_kept(app)
+
+
+def test_a_build_taken_over_while_its_report_lands_leaves_the_report_the_other_stored_and_sent(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk stalled past both turns while the report's files landed, and the waiting run built, stored, listed
+    and mailed the week meanwhile. The first build, finding its turn taken, put back what was there before it
+    began (no report): the week sent was listed without its files, the PDF its readers were mailed a link to gone.
+    Now the files are left as they are when another run listed the week meanwhile."""
+    from firstmate.services.intel import run_weekly
+    from tests.e2e.conftest import intel_sources
+
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    one_at_a_time, meanwhile = threading.Lock(), []
+
+    class StalledDisk(FailingWrites):
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            with one_at_a_time:
+                if key.startswith("reports/demo/weekly/") and not meanwhile:
+                    clock.advance(leases.LEASE + timedelta(minutes=1))
+                    week = datetime(2026, 11, 9).date()
+                    meanwhile.append(run_weekly(app, "demo", *intel_sources(standin.url), week=week, send=True))
+            return super().put(key, data, content_type)
+
+    stalled = replace(app, blobs=StalledDisk(app.blobs, nth=99))
+
+    _said_taken_over(*_sent_by_hand(stalled, monkeypatch))
+    [other] = meanwhile
+    assert [r["run_id"] for r in list_runs(app.store, "demo")] == [other.run_id]
+    assert other.sent_to  # mailed, with a link to the report's PDF
+    kept = {info.key.rsplit("/", 1)[-1] for info in app.blobs.list("reports/demo/weekly/2026-11-09/")}
+    assert any(name.endswith(".pdf") for name in kept), kept  # the report the other listed and sent is there

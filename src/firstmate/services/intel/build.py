@@ -17,7 +17,7 @@ from firstmate.domain.analysis import Analysis, Section, checked, rules_analysis
 from firstmate.domain.currencies import minor_units
 from firstmate.domain.intel import WeeklyFacts, ads_days, compute_facts, in_one_currency, weeks_with_data
 from firstmate.domain.marketing import AdWeek, CrmLead, once_each
-from firstmate.errors import InvalidInput, NoFigures
+from firstmate.errors import InvalidInput, LeaseLost, NoFigures, StoreError
 from firstmate.ports import AdsSource, Analyst, CrmSource, Item, Put, RawPage
 from firstmate.reports.serial import data_file
 from firstmate.reports.weekly import WeeklyReport, render_weekly
@@ -31,6 +31,7 @@ from firstmate.services.intel.restatements import remember_figures, restated_sin
 from firstmate.services.intel.run_records import intel_pk, note_sent, run_index_keys, sender_of
 from firstmate.services.leases import Held, exclusive
 from firstmate.services.outfiles import write_files
+from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
 from firstmate.services.timebox import TimeBox
 
@@ -234,7 +235,24 @@ def _store_report(
     # one build at a time: one that fails puts back what it replaced, never over another's; `listed` (the run's
     # record) failing, or finding the build's turn taken over, puts the files back too
     with exclusive(ctx, org, f"weekly#{week}", doing="storing this weekly report"):
+        runs = _runs_of(ctx, org, week)
+
+        def stored_by_another(exc: BaseException) -> bool:
+            # the disk stalled past both turns, and the build that took over stored, listed and mailed the week
+            # meanwhile: what was there before this one began is not its report, and putting it back deleted the
+            # files of the week sent (the PDF its readers were mailed a link to)
+            try:
+                return isinstance(exc, LeaseLost) and _runs_of(ctx, org, week) != runs
+            except StoreError:  # cannot tell: put back, as before
+                return False
+
         put_together(
-            ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()}, then=listed
-        )
+            ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()}, then=listed,
+            keep=stored_by_another,
+        )  # fmt: skip
     return written
+
+
+def _runs_of(ctx: Context, org: str, week: date) -> set[tuple[str, int]]:
+    """The runs listed as reporting `week` (each with its record's version)."""
+    return {(i.sk, i.version) for i in all_items(ctx.store, intel_pk(org), "RUN#") if i.data.get("week") == f"{week}"}
