@@ -55,3 +55,42 @@ def test_a_week_sent_and_then_run_again_by_hand_is_listed_as_sent_once_and_rebui
     run_due_jobs(app.store, clock, weekly, app)
     [record] = last_runs(app.store, "weekly_report")
     assert f"the week of 2026-11-09 was sent already (run {sent['run_id']})" in record["detail"], record
+
+
+def test_a_scheduled_report_queued_whose_sent_mark_fails_is_told_done_and_its_owner_not_mailed_a_failure(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 07:00 report queued to both readers, then the store busy for the one write noting on its run that it
+    was sent: the run was reported failed, its owner mailed "The weekly marketing report did not run" beside the
+    report itself, and the reports page marked. Now the mark is noted when it can be (the run is then listed
+    without "sent to"), and the run is told done."""
+    from dataclasses import replace
+
+    from firstmate.errors import StoreUnavailable
+    from firstmate.ports import Item
+    from firstmate.services.intel.scheduled import list_failures
+    from firstmate.services.scheduler import run_due_jobs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+
+    class BusyForTheMark:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def put(self, item: Item, *args: object, **kwargs: object) -> object:
+            if item.sk.startswith("RUN#") and "sent" in item.data:
+                raise StoreUnavailable("the store is busy")
+            return self.inner.put(item, *args, **kwargs)  # type: ignore[attr-defined]
+
+    busy = replace(app, store=BusyForTheMark(app.store))
+
+    [run] = run_due_jobs(busy.store, clock, weekly, busy)
+
+    assert run.status == "done", (run.status, run.detail)
+    queued = [e.key for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:")]
+    assert len(queued) == 2 and not [k for k in queued if "failed" in k], queued  # the report, and no failure
+    assert list_failures(app.store, "demo") == []
+    assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09"]

@@ -122,7 +122,10 @@ def finish_run(
         remember_figures(ctx.store, org, rows)
     sent = deliver_weekly(ctx, org, week, report, resend=resend) if send and not replay else []
     if sent:
-        note_sent(ctx.store, org, run_id, len(sent))
+        try:
+            note_sent(ctx.store, org, run_id, len(sent))
+        except StoreError as exc:  # queued to its readers: failing here told its owner it did not run, beside it
+            log.warning("intel.sent_not_noted", org=org, run_id=run_id, error=str(exc))
     had_it = [r for r in weekly_recipients(profile) if r not in sent] if send and not replay else []
     return IntelRun(run_id, week, report, facts, sent, written, had_it, rebuild_of=rebuild_of)
 
