@@ -3,7 +3,8 @@ all of the new ones or all of the old ones, never a mix, when the disk fills hal
 
 What it costs: each file's earlier version is read first (a report's four files, the PDF among
 them). The files are then put at once, up to `AT_ONCE` (each put waits on a disk flush or on S3's
-answer: 36 fsynced report files took about 120-290 ms one after another, 20-40 ms four at a time).
+answer: on a disk busy with other writes, 36 fsynced report files took 120-290 ms one after another and
+20-40 ms four at a time; on a quiet one, 10 ms either way).
 Two builds of one report must not store at the same moment, or the one that fails may put back
 what the other had just written: report builds hold a lease while storing (`leases`)."""
 
