@@ -34,20 +34,35 @@ def is_stale(request: BookingRequest, seen: list[str], *, placed: tuple[str, str
 
 
 def is_old_news(
-    request: BookingRequest, seen: list[str], newest: int | None, *, placed: tuple[str, str] | None = None
+    request: BookingRequest,
+    seen: list[str],
+    newest: int | None,
+    *,
+    placed: tuple[str, str] | None = None,
+    spoke: bool = False,
 ) -> bool:
     """Whether `request` must not change the booking: numbered below the `newest` revision its own
     intake path numbered so far (`newest_by_path`: an old calendar export imported after a newer one, a
     webhook overtaken by the next, an email sent before one already imported), or, not numbered above
     it, an earlier revision's body from any path (`is_stale`). A body numbered above is news even when
-    it repeats an earlier one's (6 guests, then 8, then 6 again). Numbers of different paths are never
-    compared: an email's (its send time, about 850 million) said nothing of the operator's CSV row or
-    API call numbered 3, which was dropped as older news, and the change lost."""
+    it repeats an earlier one's (6 guests, then 8, then 6 again); so is its path's first numbered one when
+    that path `spoke` of the booking before without a number (nothing of its own to be a late copy of).
+    Numbers of different paths are never compared: an email's (its send time, about 850 million) said
+    nothing of the operator's CSV row or API call numbered 3, which was dropped as older news, and the change lost."""
     if numbered_below(request.sequence, newest):
         return True
-    if request.sequence is not None and newest is not None and request.sequence > newest:
+    if numbered_above(request.sequence, newest, spoke=spoke):
         return False
     return is_stale(request, seen, placed=placed)
+
+
+def numbered_above(sequence: int | None, newest: int | None, *, spoke: bool) -> bool:
+    """Whether a revision numbered `sequence` is newer than any its path sent: above the `newest` it numbered,
+    or the first numbered one of a path that `spoke` before without numbers. A path that never spoke has no
+    revision of its own to be newer than: its numbered first word repeating another path's body is a late copy."""
+    if sequence is None:
+        return False
+    return sequence > newest if newest is not None else spoke
 
 
 def numbered_below(sequence: int | None, newest: int | None) -> bool:

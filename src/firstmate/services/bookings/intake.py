@@ -127,14 +127,15 @@ def orchestrate_booking(
                 )
                 return IntakeOutcome(result, *created, profile, cancelled_first=first)
             newest = anchor_numbers(anchor).get(request.numbered_by)
+            last = last_said(anchor, request.numbered_by)
             old_news = (
                 numbered_below(request.sequence, newest)
                 if in_order
-                else is_old_news(request, anchor_seen(anchor), newest, placed=placed)
+                else is_old_news(request, anchor_seen(anchor), newest, placed=placed, spoke=last is not None)
             )
             result, merged, refused = IntakeResult.UNCHANGED, existing.request, False
             if not old_news:  # what this path changed since it last spoke, over what the others changed meanwhile
-                merged = merge_revision(existing.request, last_said(anchor, request.numbered_by), request)
+                merged = merge_revision(existing.request, last, request)
                 on_entity, on_asset = booking_place(profile, merged)
                 result = classify_change(existing, merged, placed=(on_entity.id, on_asset.id))
                 # a change asked of a cancelled booking takes nothing, and is told so (a cancellation again is none)
