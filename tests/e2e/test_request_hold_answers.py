@@ -25,7 +25,7 @@ from firstmate.services.paging import all_items
 from firstmate.services.trips import calendar_pk
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.e2e.test_request_holds import BOATS, CLASHING, CONFIRMED, LA, REQUEST
+from tests.e2e.test_request_holds import BOATS, CLASHING, CONFIRMED, DECLINED, LA, REQUEST
 
 #: Boatsetter's calendar export listing the request as a hold (no guest lines), at its times: Sat 12 Dec 2026, 10:00
 #: to 13:00 PST.
@@ -227,3 +227,24 @@ def test_a_request_whose_price_alone_does_not_read_still_holds_its_boat_and_says
     confirmed = _import(demo_app, CONFIRMED)
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
     assert _holds(demo_app) == []
+
+
+def test_the_channels_export_of_a_request_declined_since_says_it_was_declined_and_counts_nothing_again(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A review: the request held Sea Lark and its decline released it ("1 blocked cancelled"); the channel's calendar
+    export, still listing the request `STATUS:TENTATIVE`, counted "1 blocked cancelled" again and said the request
+    "was cancelled before it arrived", where it was held, then declined. It says the decline stands, counts nothing
+    new, holds no boat, and tells nobody, however often the export is imported."""
+    clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
+    assert dict(_import(demo_app, REQUEST).counts) == {"request held": 1}
+    assert dict(_import(demo_app, DECLINED).counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
+    export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
+    for _ in range(2):
+        listed = import_records(demo_app, "demo", export)
+        assert dict(listed.counts) == {"blocked unchanged": 1}, listed.counts
+        assert listed.not_booked == [
+            "boatsetter BS-7Q4K2M, held as “Pending request” (Sat 12 Dec 2026, 10:00 PST), was declined (or withdrawn) "
+            "by an email imported earlier: the decline stands, and it holds no boat"
+        ], listed.not_booked
+        assert _holds(demo_app) == [] and outbox.list_entries(demo_app.store, "demo") == []

@@ -130,3 +130,13 @@ def hold_cancelled_first_words(profile: BusinessProfile, slot: BlockedSlot) -> s
         f"{slot.source} {slot.uid}, {held}, was cancelled before it arrived (by a cancellation imported earlier): "
         "the hold is recorded as cancelled and holds no boat"
     )
+
+
+def hold_declined_words(profile: BusinessProfile, slot: BlockedSlot) -> str:
+    """What the import says of a channel's listing of a request its email held and its decline since released
+    (`declined_hold`): the decline stands, and it holds no boat."""
+    held = f"held as “{slot.title}” ({when(slot.start, profile.org.timezone)})"
+    return (
+        f"{slot.source} {slot.uid}, {held}, was declined (or withdrawn) by an email imported earlier: the decline "
+        "stands, and it holds no boat"
+    )

@@ -11,6 +11,7 @@ from firstmate.services.context import Context
 from firstmate.services.trips import (
     BlockedSlotRecord,
     blocked_slot_record,
+    calendar_pk,
     intake_pk,
     record_blocked_slot,
     retire_hold,
@@ -75,6 +76,17 @@ def older_than_its_hold(ctx: Context, org: str, request: BookingRequest) -> bool
         return False  # a booking already: its own revision numbers decide
     hold = _hold_of(ctx, org, request)
     return hold is not None and hold.source == request.source and numbered_below(request.sequence, hold.sequence)
+
+
+def declined_hold(ctx: Context, org: str, uid: str, source: str) -> bool:
+    """Whether channel `source`'s reference `uid` is a request an email held and its decline (or cancellation) since
+    released: its hold is recorded, was numbered by a request email, and is cancelled. The channel's export still
+    listing it asks nothing new: the decline stands."""
+    hold = blocked_slot_record(ctx.store, org, uid, source)
+    if hold is None or hold.asked is None:
+        return False
+    stored = ctx.store.get(calendar_pk(org), hold.cal_sk)
+    return stored is not None and bool(stored.data.get("cancelled"))
 
 
 def _booked(ctx: Context, org: str, request: BookingRequest) -> bool:

@@ -34,6 +34,7 @@ from firstmate.services.imports.cancellations import (
     cancelled_elsewhere,
     cancelled_first,
     hold_cancelled_first_words,
+    hold_declined_words,
     remembered_by_reference,
     remembered_words,
     same_reference,
@@ -41,6 +42,7 @@ from firstmate.services.imports.cancellations import (
 from firstmate.services.imports.clash_check import check_written
 from firstmate.services.imports.holds import (
     REQUEST_HELD,
+    declined_hold,
     hold_declined,
     hold_request,
     older_than_its_hold,
@@ -282,6 +284,10 @@ class _FileImport:
         ctx, org = self.ctx, self.org
         # one UID is one reservation: its cancellation, remembered before it, stands (`cancelled_first`)
         if stands := not record.cancelled and cancelled_first(anchor_of(ctx, org, record)):
+            if declined_hold(ctx, org, record.uid, record.source):  # held, then declined: nothing new to record
+                self.report.counts["blocked unchanged"] += 1
+                self.report.not_booked.append(hold_declined_words(self.profile, record))
+                return
             self.report.not_booked.append(hold_cancelled_first_words(self.profile, record))
         result = record_blocked_slot(
             ctx,

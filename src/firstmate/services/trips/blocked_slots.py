@@ -127,6 +127,7 @@ class BlockedSlotRecord:
     cal_sk: str  # its calendar entry's key
     source: str  # the channel whose export listed it ("" when recorded before slots kept it)
     sequence: int | None  # the highest revision number the export gave it (none before 2026-12-06)
+    asked: int | None = None  # the newest request email's number that held or released it: none if no email did
 
 
 def blocked_slot_record(store: Store, org: str, uid: str, source: str) -> BlockedSlotRecord | None:
@@ -135,9 +136,12 @@ def blocked_slot_record(store: Store, org: str, uid: str, source: str) -> Blocke
     anchor = _slot_anchor(store, org, uid, source)[1]
     if anchor is None:
         return None
-    sequence = anchor.data.get("sequence")
+    sequence, asked = anchor.data.get("sequence"), anchor.data.get("asked")
     return BlockedSlotRecord(
-        str(anchor.data["cal_sk"]), str(anchor.data.get("source", "")), int(sequence) if sequence is not None else None
+        str(anchor.data["cal_sk"]),
+        str(anchor.data.get("source", "")),
+        int(sequence) if sequence is not None else None,
+        int(asked) if asked is not None else None,
     )
 
 
