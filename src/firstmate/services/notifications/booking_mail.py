@@ -121,8 +121,9 @@ def crew_message(
     own_role: str = "",
 ) -> OutgoingMessage:
     """A crew member's message of a revision (`result`): "Crew needed", "Trip changed", "Trip cancelled", with a
-    sign-in link to the trip (none when it is cancelled or they are taken off it: `off_role`). `clash`: their role
-    on a trip it overlaps; `own_role`: the role they hold on it. Of use until `until`."""
+    sign-in link to the trip (none when it is cancelled or they are taken off it: `off_role`), offering the open
+    roles they may take and naming the others apart. `clash`: their role on a trip it overlaps; `own_role`: the role
+    they hold on it. Of use until `until`."""
     # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival (a
     # cancelled trip's mail, and one to someone taken off it, shows no link, so it has none)
     sign_in = None
@@ -132,8 +133,12 @@ def crew_message(
             org=profile.org.id, person_id=person.id, purpose=f"event:{trip['event_id']}", valid_for_s=ttl
         )
     link = f"{ctx.settings.base_url}/crew/enter?t={sign_in.slot}" if sign_in else ""
+    open_roles = list(dict.fromkeys(trip["open_roles"]))
+    # offered the roles they may take, as the crew app offers them: a deckhand is not asked to captain; someone
+    # holding a role takes no other (one role a trip), the open ones say who is still missing
+    theirs = [] if own_role else [r for r in open_roles if person.may_take(r)]
     headline = {
-        IntakeResult.CREATED: "Crew needed" if trip["open_roles"] else "New trip",
+        IntakeResult.CREATED: "Crew needed" if theirs or (own_role and open_roles) else "New trip",
         IntakeResult.UPDATED: "Trip changed",
         IntakeResult.CANCELLED: "Trip cancelled",
     }[result]
@@ -149,6 +154,8 @@ def crew_message(
         # their role and who else is aboard: the last word on a change, it stands for any roster notice
         # still waiting ("You're captain: 16:00"), which the change withdraws
         "own_role": role_label(own_role),
+        "open_to_them": [role_label(r) for r in theirs],
+        "also_open": [role_label(r) for r in open_roles if r not in theirs],
         "aboard": [f"{role_label(slot['role'])} {slot['first_name']}" for slot in trip["roles"] if slot["first_name"]],
     }
     # an "off" one outlives a cancellation
