@@ -85,7 +85,7 @@ def claim_role(
             )
         return updated, notices
 
-    return _apply(ctx, org, event_id, change, also=_one_trip_at_a_time(ctx, org, person, "you are"))
+    return _apply(ctx, org, event_id, change, also=_one_trip_at_a_time(ctx, org, person, "you are"), by=person.id)
 
 
 def release_role(
@@ -160,7 +160,7 @@ def designate_role(ctx: Context, org: str, event_id: str, role: str, person_id: 
         return updated, notices
 
     busy = _one_trip_at_a_time(ctx, org, person, f"{person.first_name} is")
-    return _apply(ctx, org, event_id, change, also=busy)
+    return _apply(ctx, org, event_id, change, also=busy, by=actor.id)
 
 
 def _refuse_once_departed(event: CrewEvent, now: datetime) -> None:
@@ -233,7 +233,9 @@ def _one_trip_at_a_time(ctx: Context, org: str, person: Person, subject: str) ->
     return check
 
 
-def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None) -> CrewEvent:
+def _apply(
+    ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrites | None = None, by: str | None = None
+) -> CrewEvent:
     read: list[CrewEvent] = []  # the event the change was decided on, for its reminders' writes
     owed: list[Put] = []  # the mark of the asking the change owes those it frees, as last written
     lists_left: list[tuple[str, str]] = []  # the waiting lists it follows beyond its transaction, as last decided
@@ -266,7 +268,7 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
         # a "Crew needed on N trips" still waiting that offers the trip to someone it now offers no role
         try:
             room = _LISTS_ROOM - len(written)
-            lists, lists_left[:] = lists_taken(ctx, org, read[0], updated, ctx.clock.now(), room=room)
+            lists, lists_left[:] = lists_taken(ctx, org, read[0], updated, ctx.clock.now(), room=room, by=by)
         except StoreError as exc:
             # the claim is not the list's to refuse: the store failing to read it, the list goes as it was
             log.warning("crew.lists_unfollowed", org=org, trip=event_id, error=str(exc))
@@ -276,7 +278,7 @@ def _apply(ctx: Context, org: str, event_id: str, change: Change, also: AlsoWrit
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
     if lists_left and read and read[0] != updated:
         try:
-            rest_taken(ctx, org, updated, lists_left, ctx.clock.now())
+            rest_taken(ctx, org, updated, lists_left, ctx.clock.now(), by=by)
         except StoreError as exc:
             # the change has landed: answered an error, its caller would retry it and be refused; the lists left
             # go as they were

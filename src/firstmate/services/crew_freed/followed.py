@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
@@ -28,6 +28,7 @@ from firstmate.domain.business import BusinessProfile
 from firstmate.domain.crew import CrewEvent
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
+from firstmate.domain.roster import role_label
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
 from firstmate.errors import ConditionFailed, StoreError
@@ -103,20 +104,22 @@ def rest_followed(
 
 
 def lists_taken(
-    ctx: Context, org: str, before: CrewEvent, event: CrewEvent, now: datetime, *, room: int
+    ctx: Context, org: str, before: CrewEvent, event: CrewEvent, now: datetime, *, room: int, by: str | None = None
 ) -> tuple[list[Write], list[Listed]]:
     """Writes, for the transaction of a roster change of a trip (`before` it, `event` after: a claim, a designation),
     that withdraw the "Crew needed on N trips" still waiting of each person it listed the trip to whom the trip no
     longer offers a role (the last open to them taken, or one taken by them), and queue in its place what
     `lists_followed` does; the (person, first list's key) of those beyond `room` writes, for `rest_taken`. Nothing
-    when no role was taken, and for those to whom a role is still open (a list offers the trip, not a role)."""
+    when no role was taken, and for those to whom a role is still open (a list offers the trip, not a role). `by`:
+    who made the change (the claimer, the designating captain), so a list withdrawn by its own person's claim says
+    they took the trip themselves."""
     taken = {s.role for s in before.roles if s.person_id is None} - {s.role for s in event.roles if s.person_id is None}
     holders = {s.person_id for s in event.roles if s.person_id} - {s.person_id for s in before.roles if s.person_id}
     if not (taken or holders):
         return [], []
     pk = booking_pk(org, event.booking_id)
     recorded = ctx.store.get(pk, ASKED_IN)
-    found = _taken_change(ctx, org, event) if recorded is not None else None
+    found = _taken_change(ctx, org, event, by) if recorded is not None else None
     if recorded is None or found is None:
         return [], []
     profile, change = found
@@ -131,11 +134,13 @@ def lists_taken(
     return _within(ctx, profile, change, left, now, room=room)
 
 
-def rest_taken(ctx: Context, org: str, event: CrewEvent, rest: Iterable[Listed], now: datetime) -> None:
-    """Once a roster change of `event`'s trip is written, the lists `lists_taken` had no room for follow it, each
-    person's in a transaction of its own (`rest_followed`)."""
+def rest_taken(
+    ctx: Context, org: str, event: CrewEvent, rest: Iterable[Listed], now: datetime, *, by: str | None = None
+) -> None:
+    """Once a roster change of `event`'s trip (made `by` someone) is written, the lists `lists_taken` had no room for
+    follow it, each person's in a transaction of its own (`rest_followed`)."""
     rest = list(rest)
-    found = _taken_change(ctx, org, event) if rest else None
+    found = _taken_change(ctx, org, event, by) if rest else None
     if found is not None:
         _rest(ctx, found[0], found[1], rest, now)
 
@@ -143,11 +148,13 @@ def rest_taken(ctx: Context, org: str, event: CrewEvent, rest: Iterable[Listed],
 @dataclass(frozen=True)
 class _Change:
     """One change a waiting list follows: the trip as it leaves it, why the list is withdrawn ("the trip … was
-    cancelled"), and the key of the one queued in its place (from the first list's key)."""
+    cancelled"), why to each person it put in a role (`theirs`: they took it themselves, or were made it), and the
+    key of the one queued in its place (from the first list's key)."""
 
     trip: Trip
     why: str
     key: Callable[[str], str]
+    theirs: Mapping[str, str] = field(default_factory=dict)
 
 
 def _booking_change(profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent) -> _Change:
@@ -158,16 +165,30 @@ def _booking_change(profile: BusinessProfile, booking: Booking, before: CrewEven
     )
 
 
-def _taken_change(ctx: Context, org: str, event: CrewEvent) -> tuple[BusinessProfile, _Change] | None:
-    """The roster change of `event`'s trip, as `lists_taken` follows it; None when its business or booking is gone."""
+def _taken_change(ctx: Context, org: str, event: CrewEvent, by: str | None) -> tuple[BusinessProfile, _Change] | None:
+    """The roster change of `event`'s trip (made `by` someone), as `lists_taken` follows it; None when its business or
+    booking is gone."""
     profile = load_business(ctx.store, org)
     item = ctx.store.get(booking_pk(org, event.booking_id), "BOOKING")
     if profile is None or item is None:
         return None
     booking = Booking.model_validate(item.data, context=STORED)
-    why = f"{when(event.start, profile.org.timezone)} had its last role open to them taken"
+    at = when(event.start, profile.org.timezone)
+    # their own claim is no news to them of someone else taking the trip: said as it happened
+    theirs = {
+        s.person_id: f"{at} is theirs now: "
+        + (
+            f"they took {role_label(s.role)} on it themselves"
+            if s.person_id == by
+            else f"they were made {role_label(s.role)} on it"
+        )
+        for s in event.roles
+        if s.person_id
+    }
     # a trip taken off a list never comes back to it: one key a trip and first list
-    return profile, _Change((booking, event), why, lambda f: f"{f}:{booking.id}:taken")
+    return profile, _Change(
+        (booking, event), f"{at} had its last role open to them taken", lambda f: f"{f}:{booking.id}:taken", theirs
+    )
 
 
 def _within(
@@ -227,7 +248,8 @@ def _followed(
         person_item = ctx.store.get(*person_key(org, person_id))
         person = Person.model_validate(person_item.data, context=STORED) if person_item else None
         asked, said = _in_place(ctx, profile, change, person, ids, change.key(first), now)
-        withdrawn = rules.withdraw(entry, f"{change.why} before it went out; {said}", now)
+        why = change.theirs.get(person_id, change.why)
+        withdrawn = rules.withdraw(entry, f"{why} before it went out; {said}", now)
         writes += [Put(to_item(withdrawn), VersionIs(item.version)), *asked]
     return writes
 
