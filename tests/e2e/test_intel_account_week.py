@@ -187,7 +187,7 @@ def test_a_meta_token_expired_at_seven_does_not_cost_a_waiting_org_its_report(
     [failed] = tries
     assert failed.status == "failed" and not failed.given_up, failed
     assert failed.retry_at == datetime(2026, 11, 16, 22, tzinfo=AUCKLAND), failed
-    assert "its report goes out from Mon Nov 16 22:00 Pacific/Auckland time" in failed.detail, failed.detail
+    assert "demo: failed, tried again from Mon Nov 16 22:00 Pacific/Auckland time: Meta" in failed.detail, failed.detail
     standin.meta_faults.token_expired = False  # the owner renews it at 9:00
     before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}  # last week's, sent then
 

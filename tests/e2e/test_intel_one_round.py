@@ -42,7 +42,40 @@ def test_a_waiting_org_failing_at_seven_and_at_its_hour_gets_one_round_of_tries_
     tried = [f"{at:%H:%M}" for at, run in runs if run.status == "failed"]
     assert tried == ["07:01", "22:01", "22:11", "22:41"], tried  # once at 07:00, then one round from its hour
     assert [f"{at:%H:%M}" for at, run in runs if run.given_up] == ["22:41"]  # reported once
-    assert "its report goes out from Mon Nov 16 22:00 Pacific/Auckland time" in runs[0][1].detail, runs[0][1].detail
+    assert "failed, tried again from Mon Nov 16 22:00 Pacific/Auckland time" in runs[0][1].detail, runs[0][1].detail
     told = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed:")]
     assert len(told) == 1, [e.key for e in told]  # the owner mailed once
     assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-02"]
+
+
+def test_jobs_list_says_plainly_that_the_waiting_orgs_run_failed_why_and_when_it_is_tried_again(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same business, its token expired at 07:00: `jobs list` said "waiting …, run again from …: FailedMeanwhile:
+    demo: Meta refused …", a Python class name where the docs say it shows the run failed. It now says the run
+    failed, for that org, with the source's own words and when it is tried again."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    [at_seven] = run_due_jobs(app.store, clock, weekly, app)
+
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "600"})
+
+    assert listed.exit_code == 0, listed.output
+    said = "failed 2026-11-15T18:01, tried again from 2026-11-16T09:00 UTC: demo: failed, tried again from Mon Nov 16"
+    assert said in listed.output, listed.output
+    assert "22:00 Pacific/Auckland time: Meta refused the access token" in listed.output, listed.output
+    assert "FailedMeanwhile" not in listed.output and "FailedMeanwhile" not in at_seven.detail, listed.output

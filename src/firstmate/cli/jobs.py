@@ -52,11 +52,12 @@ def _last_runs(store: Store, job: str) -> Text:
 
 def _last_run(record: dict[str, Any]) -> Text:
     """A run record as `jobs list` shows it: a failure with its error and how long it has gone on, a run done
-    with what it did, a run waiting with until when and why (plain text: an error's brackets are not terminal
-    markup)."""
+    with what it did, a run waiting (or failed, its period run again later all the same) with until when and
+    why (plain text: an error's brackets are not terminal markup)."""
     text = f"{record['status']} {record['at'][:16]}"
-    if record["status"] == "waiting":
-        return Text(f"{text}, run again from {record['waits_until'][:16]} UTC: {_cut(record['detail'], 160)}")
+    if record["status"] == "waiting":  # a try that failed waits too, its period run again all the same: said failed
+        again = f"failed {record['at'][:16]}, tried again" if record.get("failed") else f"{text}, run again"
+        return Text(f"{again} from {record['waits_until'][:16]} UTC: {_cut(record['detail'], 160)}")
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""

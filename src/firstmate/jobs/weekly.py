@@ -187,8 +187,9 @@ def _failed(sweep: _Sweep, org: str, profile: BusinessProfile, week: date, exc: 
     record_failure(app, org, error, period, resumes=resumes, week_over=over, week=week)
     if resumes is not None:
         sweep.again_at(resumes)
-    its = f"; its report goes out from {moment_in(resumes, profile.org.timezone)}" if resumes else ""
-    sweep.failed.append(f"{org}: {error}{its}")
+    # when it is tried again said before the error, which `jobs list` may cut
+    its = f"failed, tried again from {moment_in(resumes, profile.org.timezone)}: " if resumes else ""
+    sweep.failed.append(f"{org}: {its}{error}")
     sweep.retry_soon = sweep.retry_soon or resumes is None
 
 

@@ -22,6 +22,8 @@ MANUAL = "~manual"  # the end of a manual run's record key
 WAITS_FROM = "waits_from"
 #: A `waiting` run record's field: from when its period is run again (`Later`).
 WAITS_UNTIL = "waits_until"
+#: A `waiting` run record's field: True when its try failed, its period run again from `waits_until` all the same.
+FAILED = "failed"
 #: A scheduled run record's field: its period's fire time (its key is the local wall-clock time, read in a zone the
 #: settings may have changed since).
 FIRE_TIME = "fire_time"
@@ -78,11 +80,12 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
 
 def run_record(
     status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False,
-    waits_until: datetime | None = None, period: datetime | None = None,
+    waits_until: datetime | None = None, period: datetime | None = None, failed: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """A run record's data: its `status` at `now`, after `attempts` tries, with what it said (`detail`, cut to 500
     characters), and, where they apply, its failed periods in a row, whether it lapsed, when a waiting run is run
-    again (`waits_until`) and its scheduled `period`."""
+    again (`waits_until`), whether it waits after failing (`failed`: `FailedMeanwhile`) and its scheduled
+    `period`."""
     record: dict[str, Any] = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
     if period is not None:  # a scheduled run's: read back by `left_behind` and `scheduled_period`
         record[FIRE_TIME] = iso(period)
@@ -92,6 +95,8 @@ def run_record(
         record["lapsed"] = True
     if waits_until is not None:
         record[WAITS_UNTIL] = iso(waits_until)
+    if failed:
+        record[FAILED] = True
     return record
 
 

@@ -111,7 +111,9 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
             result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
-        status, detail = "failed", redact_text(f"{type(exc).__name__}: {exc}")  # shown by `jobs list`
+        # shown by `jobs list`: a job's own word to the scheduler says its own plain line, with no class name
+        said = str(exc) if isinstance(exc, FailedMeanwhile) else f"{type(exc).__name__}: {exc}"
+        status, detail = "failed", redact_text(said)
         later = exc.later if isinstance(exc, FailedMeanwhile) else None
         retried = not isinstance(exc, FailedMeanwhile) or exc.retried
     else:
@@ -127,7 +129,8 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     of = None if claimed.sk.endswith(MANUAL) else period
     record = run_record(status, clock.now(), attempts, detail, failed_periods, lapsed, period=of)
     if later is not None and retry_at is None:  # its tries from `later.at` afresh; a failure's own told below
-        record = run_record("waiting", clock.now(), 0, detail, waits_until=later.at, period=of)
+        failed = status == "failed"  # `jobs list` says it failed, and when it is tried again
+        record = run_record("waiting", clock.now(), 0, detail, waits_until=later.at, period=of, failed=failed)
         if status == "waiting" or not retried:  # a failure not retried before then: tried again at `later.at`
             retry_at = later.at.astimezone(UTC) if due_at(job, period, later.at) else None
             if retry_at is None:  # the period's window closes first: a period of its own would do the work
