@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -39,12 +40,14 @@ def _another_takes_the_week(app: App, clock: FixedClock) -> Callable[[], object]
     return take
 
 
-def _sent_by_hand(app: App, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, BaseException | None]:
-    """`firstmate intel run --week 2026-11-09 --send` on `app`: its exit code, what it said, and its error."""
+def _sent_by_hand(app: App, monkeypatch: pytest.MonkeyPatch, *more: str) -> tuple[int, str, BaseException | None]:
+    """`firstmate intel run --week 2026-11-09 --send` (and `more`) on `app`: its exit code, what it said, and its
+    error."""
     from firstmate.cli import cli
 
     monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
-    ran = CliRunner().invoke(cli, ["intel", "run", "--week", "2026-11-09", "--send"], env={"COLUMNS": "300"})
+    command = ["intel", "run", "--week", "2026-11-09", "--send", *more]
+    ran = CliRunner().invoke(cli, command, env={"COLUMNS": "300"})
     return ran.exit_code, " ".join(f"{ran.output} {ran.exception or ''}".split()), ran.exception
 
 
@@ -110,6 +113,52 @@ def test_a_build_whose_turn_is_taken_over_while_its_report_lands_stores_and_send
     _said_taken_over(*_sent_by_hand(slow, monkeypatch))
     assert taken
     _nothing_of_it_kept(app)
+
+
+def test_a_build_taken_over_while_its_report_lands_leaves_the_out_folder_as_it_was(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`intel run --send --out reports/`, its turn taken over while the report's files landed: it said "nothing
+    more of it was stored", but its four files were in reports/ already, written before the store, a report
+    neither listed nor sent, read as the week's. Now --out gets the files only once the report is stored: the
+    folder is left as it was (last week's copy there untouched)."""
+    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    take, taken = _another_takes_the_week(app, clock), []
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "weekly.txt").write_text("last week's report")
+
+    one_at_a_time = threading.Lock()
+
+    class SlowDisk(FailingWrites):
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            with one_at_a_time:
+                if key.startswith("reports/demo/weekly/") and not taken:
+                    taken.append(take())
+            return super().put(key, data, content_type)
+
+    slow = replace(app, blobs=SlowDisk(app.blobs, nth=99))
+
+    _said_taken_over(*_sent_by_hand(slow, monkeypatch, "--out", str(out)))
+    assert taken
+    _nothing_of_it_kept(app)
+    assert sorted(p.name for p in out.iterdir()) == ["weekly.txt"]  # nothing of this build, nor a part of a file
+    assert (out / "weekly.txt").read_text() == "last week's report"
+
+
+def test_a_build_stored_writes_its_files_into_the_out_folder(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The same run, nobody taking its turn: its four files land in --out, as the report stored and sent."""
+    app, _, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    out = tmp_path / "reports"
+
+    exit_code, said, _ = _sent_by_hand(app, monkeypatch, "--out", str(out))
+
+    assert exit_code == 0, said
+    assert sorted(p.name for p in out.iterdir()) == ["weekly.html", "weekly.json", "weekly.pdf", "weekly.txt"]
+    stored = app.blobs.get("reports/demo/weekly/2026-11-09/weekly.txt")
+    assert (out / "weekly.txt").read_bytes() == stored
 
 
 def test_the_scheduled_run_taken_over_by_a_build_by_hand_tells_the_owner_nothing_failed(

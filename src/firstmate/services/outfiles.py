@@ -3,10 +3,17 @@ work, and a file that cannot be written named in a clear error."""
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import structlog
+
 from firstmate.errors import InvalidInput
+
+log = structlog.get_logger(__name__)
 
 
 def ready_folder(folder: Path, option: str = "--out") -> Path:
@@ -38,3 +45,39 @@ def write_files(folder: Path | None, files: dict[str, bytes]) -> list[Path]:
             raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint="move it out of the way") from None
         written.append(path)
     return written
+
+
+@contextmanager
+def written_once_done(folder: Path | None, files: dict[str, bytes]) -> Iterator[list[Path]]:
+    """`files` (name → content) written into `folder` once the block has run without error; the paths they land at
+    (none when there is no folder; one that cannot be put in place then is left out, and logged). Written beside
+    their names first: a folder that cannot take them stops the work
+    before the block, and the block failing (a report not stored) leaves the folder as it was, no copy of what
+    was not kept read as the one that was."""
+    if folder is None:
+        yield []
+        return
+    ready_folder(folder)
+    parts: dict[Path, Path] = {}
+    try:
+        for name, content in files.items():
+            path, part = folder / name, folder / f".{name}.part"
+            if path.is_dir():  # found now, not once the block's work is kept
+                raise InvalidInput(f"cannot write {path}: a folder of that name is in the way", hint="move it")
+            try:
+                part.write_bytes(content)
+            except OSError as exc:
+                hint = "move it out of the way"
+                raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
+            parts[part] = path
+        landed = list(parts.values())
+        yield landed
+        for part, path in parts.items():
+            try:
+                os.replace(part, path)
+            except OSError as exc:  # the work is kept (a report stored, to be sent): this copy alone is missing
+                log.warning("outfiles.not_written", path=str(path), error=exc.strerror or str(exc))
+                landed.remove(path)
+    finally:
+        for part in parts:  # the block failed: its files are not left behind, whole or in part
+            part.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from firstmate.services.intel.delivery import deliver_weekly, weekly_recipients
 from firstmate.services.intel.restatements import remember_figures, restated_since_last_week, restated_writes
 from firstmate.services.intel.run_records import intel_pk, note_sent, run_index_keys, sender_of
 from firstmate.services.leases import Held, exclusive
-from firstmate.services.outfiles import write_files
+from firstmate.services.outfiles import write_files, written_once_done
 from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
 from firstmate.services.timebox import TimeBox
@@ -232,8 +232,17 @@ def _store_report(
 ) -> list[Path]:
     contents = _report_files(report)
     files = {name: (content, _TYPES[name]) for name, content in contents.items()}
-    # the copies in --out first: a folder that cannot take them stops the run before the report is stored
-    written = write_files(out, contents)
+    # the copies in --out once the report is stored: one taken over or failing leaves the folder as it was (its
+    # copies read as the week's report, which another run stored and sent); one that cannot take them stops it first
+    with written_once_done(out, contents) as written:
+        _put_report(ctx, org, week, files, listed)
+    return written
+
+
+def _put_report(
+    ctx: Context, org: str, week: date, files: dict[str, tuple[bytes, str]], listed: Callable[[], object]
+) -> None:
+    """Store the report's `files` of `week`, then its run's record (`listed`)."""
     # as one: a full disk halfway leaves the week's earlier report whole, never half old and half new;
     # one build at a time: one that fails puts back what it replaced, never over another's; `listed` (the run's
     # record) failing, or finding the build's turn taken over, puts the files back too
@@ -253,7 +262,6 @@ def _store_report(
             ctx.blobs, {f"reports/{org}/weekly/{week}/{name}": file for name, file in files.items()}, then=listed,
             keep=stored_by_another,
         )  # fmt: skip
-    return written
 
 
 def _runs_of(ctx: Context, org: str, week: date) -> set[tuple[str, int]]:
