@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -94,3 +95,37 @@ def test_a_scheduled_report_queued_whose_sent_mark_fails_is_told_done_and_its_ow
     assert len(queued) == 2 and not [k for k in queued if "failed" in k], queued  # the report, and no failure
     assert list_failures(app.store, "demo") == []
     assert [r["week"] for r in list_runs(app.store, "demo")] == ["2026-11-09"]
+
+
+def test_a_week_sent_by_a_bare_run_that_fell_back_to_it_is_found_sent_by_the_week_it_reports(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ads paused last week: a bare `intel run --send` on Monday reports the week before (the last with figures),
+    its run id the week it was asked for (`2026-11-09-…`). Run again by hand, that week was not found sent (the
+    lookups matched run ids beginning with the week): the rebuild was not named one, and `intel runs` listed two
+    runs of the week with nothing telling which went out. Now the week is found sent by the run that reported it."""
+    from firstmate.cli import cli
+    from firstmate.services.intel import sent_already
+    from tests.e2e.test_intel import WEEK, _ads_files
+
+    folder = _ads_files(tmp_path / "ads", WEEK - timedelta(weeks=1), [30] * 16)  # figures end the week before
+    app, _, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, crm_source="none", ads_source="csv",
+                            ads_csv_folder=folder)  # fmt: skip
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    runner = CliRunner()
+
+    def intel(*args: str) -> str:
+        ran = runner.invoke(cli, ["intel", *args], env={"COLUMNS": "400"})
+        assert ran.exit_code == 0, (ran.output, ran.exception)
+        return " ".join(ran.output.split())
+
+    intel("run", "--send")
+    [sent] = list_runs(app.store, "demo")
+    assert sent["week"] == "2026-11-02" and sent["run_id"].startswith("2026-11-09-"), sent  # fell back
+
+    again = intel("run", "--week", "2026-11-02")
+
+    assert f"the week went out with run {sent['run_id']}; this rebuild was not sent" in again, again
+    listed = intel("runs")
+    assert f"rebuilt, not sent (the week went out with run {sent['run_id']})" in listed, listed
+    assert sent_already(app, "demo", WEEK - timedelta(weeks=1)) == sent["run_id"]

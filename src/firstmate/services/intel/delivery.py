@@ -9,8 +9,7 @@ from firstmate.domain.business import BusinessProfile
 from firstmate.reports.weekly import WeeklyReport
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.intel.run_records import intel_pk, run_order, sender_of
-from firstmate.services.paging import all_items
+from firstmate.services.intel.run_records import run_order, runs_reporting, sender_of
 from firstmate.services.sends import ReportMail, deliver_once, sent_before
 
 
@@ -43,10 +42,5 @@ def sent_already(ctx: Context, org: str, week: date) -> str | None:
     # the run that sent it, not a rebuild since (which sent nothing); of runs recorded before it was noted, the latest
     if (sender := sender_of(ctx.store, org, week)) is not None:
         return sender
-    # a run id begins with the week it was asked for; its `week` is the one it reported
-    runs = [
-        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
-        for i in all_items(ctx.store, intel_pk(org), f"RUN#{week.isoformat()}-")
-        if i.data.get("week") == week.isoformat()
-    ]
+    runs = runs_reporting(ctx.store, org, week)
     return str(max(runs, key=run_order)["run_id"]) if runs else None

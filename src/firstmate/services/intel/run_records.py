@@ -1,5 +1,6 @@
 """Where an org's runs are recorded (`intel_pk`, `run_index_keys`), how they are listed (`list_runs`,
-`run_order`, `run_said`), which run sent a week (`note_sent`, `sender_of`), and the ad accounts' zones the latest
+`run_order`, `run_said`), which runs reported a week and which sent it (`runs_reporting`, `note_sent`, `sender_of`),
+and the ad accounts' zones the latest
 run recorded."""
 
 from __future__ import annotations
@@ -62,13 +63,19 @@ def note_sent(store: Store, org: str, run_id: str, recipients: int) -> None:
 
 def sender_of(store: Store, org: str, week: date) -> str | None:
     """The latest run that reported `week` and queued it to someone (`note_sent`); None when none did (or only
-    runs recorded before 2026-12-07, which did not note it). A run id begins with the week it was asked for."""
-    runs = [
-        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
-        for i in all_items(store, intel_pk(org), f"RUN#{week.isoformat()}-")
-        if i.data.get("week") == week.isoformat() and int(i.data.get("sent", 0)) > 0
-    ]
+    runs recorded before 2026-12-07, which did not note it)."""
+    runs = [run for run in runs_reporting(store, org, week) if int(run.get("sent", 0)) > 0]
     return str(max(runs, key=run_order)["run_id"]) if runs else None
+
+
+def runs_reporting(store: Store, org: str, week: date) -> list[dict[str, Any]]:
+    """The runs whose report is of `week`, by their `week`, not their id: a run id begins with the week it was asked
+    for, and a bare `intel run` falling back to the week before (no figures for the last) reported that one."""
+    return [
+        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
+        for i in all_items(store, intel_pk(org), "RUN#")
+        if i.data.get("week") == week.isoformat()
+    ]
 
 
 def run_said(run: Mapping[str, Any]) -> str:
