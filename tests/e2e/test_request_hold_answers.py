@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.adapters.sources.bookings.csv_file import parse_csv
-from firstmate.adapters.sources.bookings.email import parse_email
 from firstmate.adapters.sources.bookings.ics_file import parse_ics
 from firstmate.bootstrap import App
 from firstmate.ports import Put, Write
@@ -21,11 +20,16 @@ from firstmate.services import outbox
 from firstmate.services.calendar import Feed, FeedScope, feed_ics
 from firstmate.services.imports import ImportReport, import_records
 from firstmate.services.keys import create_key
-from firstmate.services.paging import all_items
-from firstmate.services.trips import calendar_pk
 from firstmate.web.app import create_app
 from tests.conftest import booking_body
-from tests.e2e.test_request_holds import BOATS, CLASHING, CONFIRMED, DECLINED, LA, REQUEST
+from tests.e2e.test_request_holds import (
+    CLASHING,
+    CONFIRMED,
+    DECLINED,
+    REQUEST,
+    holds_standing,
+    import_email,
+)
 
 #: Boatsetter's calendar export listing the request as a hold (no guest lines), at its times: Sat 12 Dec 2026, 10:00
 #: to 13:00 PST.
@@ -34,21 +38,6 @@ TENTATIVE = (
     b"UID:BS-7Q4K2M\r\nDTSTAMP:20261124T190000Z\r\nDTSTART:20261212T180000Z\r\nDTEND:20261212T210000Z\r\n"
     b"SUMMARY:Pending request\r\nSTATUS:TENTATIVE\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 )
-
-
-def _import(app: App, raw: bytes) -> ImportReport:
-    report = import_records(app, "demo", parse_email(raw, timezone=LA, boats=BOATS))
-    assert report.ok, report.errors
-    return report
-
-
-def _holds(app: App) -> list[str]:
-    """The titles of the blocked slots holding a boat, as stored."""
-    return [
-        e.data["title"]
-        for e in all_items(app.store, calendar_pk("demo"))
-        if e.data["kind"] == "blocked" and not e.data["cancelled"]
-    ]
 
 
 def _double_booked_mails(app: App) -> list[str]:
@@ -96,12 +85,14 @@ def test_a_confirmation_written_as_its_request_is_held_leaves_no_hold_beside_the
     booking and by a request the owner had already accepted, until the hold lapsed two days later."""
     clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
     confirmed: list[ImportReport] = []
-    _before_the_write(demo_app, monkeypatch, _writes_the_hold, lambda: confirmed.append(_import(demo_app, CONFIRMED)))
-    held = _import(demo_app, REQUEST)
+    _before_the_write(
+        demo_app, monkeypatch, _writes_the_hold, lambda: confirmed.append(import_email(demo_app, CONFIRMED))
+    )
+    held = import_email(demo_app, REQUEST)
     monkeypatch.undo()
     assert dict(confirmed[0].counts) == {"created": 1}
     assert dict(held.counts) == {"unchanged": 1} and not held.double_booked  # answered already: older news
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert _shown(demo_app, clock.now()) == [("Sea Lark: Dana Whitcomb (6 guests)", "CONFIRMED")]
     assert _double_booked_mails(demo_app) == []
 
@@ -116,14 +107,14 @@ def test_the_channels_api_booking_written_as_its_request_is_held_retires_the_hol
     key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
     body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
     held: list[ImportReport] = []
-    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(_import(demo_app, REQUEST)))
+    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(import_email(demo_app, REQUEST)))
     with TestClient(create_app(demo_app)) as client:
         answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
     monkeypatch.undo()
     assert dict(held[0].counts) == {"request held": 1}
     assert answer.status_code == 201, answer.text
     assert answer.json()["result"] == "created" and answer.json()["double_booked"] == []
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert _double_booked_mails(demo_app) == []
 
 
@@ -133,12 +124,12 @@ def test_the_confirmation_email_written_as_its_request_is_held_retires_the_hold(
     """The same order through an import: the booking is written, then its hold is looked for, and found."""
     clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
     held: list[ImportReport] = []
-    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(_import(demo_app, REQUEST)))
-    confirmed = _import(demo_app, CONFIRMED)
+    _before_the_write(demo_app, monkeypatch, _writes_a_booking, lambda: held.append(import_email(demo_app, REQUEST)))
+    confirmed = import_email(demo_app, CONFIRMED)
     monkeypatch.undo()
     assert dict(held[0].counts) == {"request held": 1}
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1} and not confirmed.double_booked
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert _double_booked_mails(demo_app) == []
 
 
@@ -147,11 +138,11 @@ def test_the_channels_calendar_export_of_a_held_request_keeps_its_lapse(demo_app
     hold with one that never lapsed: a request nobody answered held Sea Lark until the trip's day, and a booking two
     days later was told as a double booking."""
     clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    assert dict(_import(demo_app, REQUEST).counts) == {"request held": 1}
+    assert dict(import_email(demo_app, REQUEST).counts) == {"request held": 1}
     export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
     listed = import_records(demo_app, "demo", export)
     assert dict(listed.counts) == {"blocked updated": 1}, listed
-    assert _holds(demo_app) == ["Pending request"]
+    assert holds_standing(demo_app) == ["Pending request"]
     assert _shown(demo_app, datetime(2026, 11, 26, 18, 0, tzinfo=UTC)) == [("Pending request", "CONFIRMED")]
     assert _shown(demo_app, datetime(2026, 11, 26, 18, 3, tzinfo=UTC)) == [("Pending request", "CANCELLED")]
     # the same export again changes nothing, and still lapses
@@ -170,7 +161,7 @@ def test_the_channels_calendar_export_moving_a_held_request_later_keeps_the_emai
     feeds showed it lapsed while the renter's request still stood. It lapses 48 hours after the email."""
     clock.set(datetime(2026, 12, 11, 18, 30, tzinfo=UTC))
     emailed = REQUEST.replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000", b"Date: Fri, 11 Dec 2026 18:02:11 +0000")
-    assert dict(_import(demo_app, emailed).counts) == {"request held": 1}
+    assert dict(import_email(demo_app, emailed).counts) == {"request held": 1}
     moved = TENTATIVE.replace(
         b"DTSTART:20261212T180000Z\r\nDTEND:20261212T210000Z", b"DTSTART:20261219T180000Z\r\nDTEND:20261219T210000Z"
     )
@@ -211,7 +202,7 @@ def test_a_request_whose_price_alone_does_not_read_still_holds_its_boat_and_says
     it, though a hold keeps no price. It holds the boat, and the import says the price could not be read."""
     clock.set(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
     total = b"Total trip price: " + price if price is not None else b""
-    held = _import(demo_app, REQUEST.replace(b"Total trip price: $840.75\n", total + b"\n" if total else b""))
+    held = import_email(demo_app, REQUEST.replace(b"Total trip price: $840.75\n", total + b"\n" if total else b""))
     assert dict(held.counts) == {"request held": 1}
     [said] = held.not_booked
     assert said.startswith(
@@ -222,11 +213,11 @@ def test_a_request_whose_price_alone_does_not_read_still_holds_its_boat_and_says
         f"its decline will release it; its price could not be read ({why}): the hold keeps none, and the booking "
         "takes its confirmation email's"
     ), said
-    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+    assert holds_standing(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
     # its confirmation, whose price reads, books it and the hold goes
-    confirmed = _import(demo_app, CONFIRMED)
+    confirmed = import_email(demo_app, CONFIRMED)
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
 
 
 def test_the_channels_export_of_a_request_declined_since_says_it_was_declined_and_counts_nothing_again(
@@ -237,8 +228,8 @@ def test_the_channels_export_of_a_request_declined_since_says_it_was_declined_an
     "was cancelled before it arrived", where it was held, then declined. It says the decline stands, counts nothing
     new, holds no boat, and tells nobody, however often the export is imported."""
     clock.set(datetime(2026, 11, 24, 20, 30, tzinfo=UTC))
-    assert dict(_import(demo_app, REQUEST).counts) == {"request held": 1}
-    assert dict(_import(demo_app, DECLINED).counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
+    assert dict(import_email(demo_app, REQUEST).counts) == {"request held": 1}
+    assert dict(import_email(demo_app, DECLINED).counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
     export = parse_ics(TENTATIVE, source="boatsetter", timezone="UTC", asset="sea-lark")
     for _ in range(2):
         listed = import_records(demo_app, "demo", export)
@@ -247,4 +238,4 @@ def test_the_channels_export_of_a_request_declined_since_says_it_was_declined_an
             "boatsetter BS-7Q4K2M, held as “Pending request” (Sat 12 Dec 2026, 10:00 PST), was declined (or withdrawn) "
             "by an email imported earlier: the decline stands, and it holds no boat"
         ], listed.not_booked
-        assert _holds(demo_app) == [] and outbox.list_entries(demo_app.store, "demo") == []
+        assert holds_standing(demo_app) == [] and outbox.list_entries(demo_app.store, "demo") == []

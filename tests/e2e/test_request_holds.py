@@ -45,13 +45,13 @@ CLASHING = (
 )
 
 
-def _import(app: App, raw: bytes) -> ImportReport:
+def import_email(app: App, raw: bytes) -> ImportReport:
     report = import_records(app, "demo", parse_email(raw, timezone=LA, boats=BOATS))
     assert report.ok, report.errors
     return report
 
 
-def _holds(app: App) -> list[str]:
+def holds_standing(app: App) -> list[str]:
     """The titles of the blocked slots holding a boat, as stored."""
     return [
         e.data["title"]
@@ -68,7 +68,7 @@ def test_a_request_email_holds_its_boat_and_is_told_to_nobody(demo_app: App, clo
     """A booking request email booked nothing and held nothing: Sea Lark looked free while the owner considered it,
     and another channel could sell the same morning."""
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    held = _import(demo_app, REQUEST)
+    held = import_email(demo_app, REQUEST)
     assert dict(held.counts) == {"request held": 1}
     assert held.summary() == "1 request held"
     assert held.not_booked == [
@@ -86,14 +86,14 @@ def test_a_request_email_holds_its_boat_and_is_told_to_nobody(demo_app: App, clo
     assert (slot["start"], slot["end"]) == ("2026-12-12T18:00:00Z", "2026-12-12T21:00:00Z")
     assert "840" not in str(slot) and "624" not in str(slot)  # no money in a hold
     assert outbox.list_entries(demo_app.store, "demo") == []  # nobody is told of a request
-    again = _import(demo_app, REQUEST)
+    again = import_email(demo_app, REQUEST)
     assert dict(again.counts) == {"unchanged": 1}
-    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+    assert holds_standing(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
 
 
 def test_a_booking_into_a_held_request_is_a_double_booking(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     booked = import_records(demo_app, "demo", parse_csv(CLASHING))
     assert dict(booked.counts) == {"created": 1}
     assert len(booked.double_booked) == 1 and "Request: Dana Whitcomb, 6 passengers" in booked.double_booked[0]
@@ -103,54 +103,54 @@ def test_a_booking_into_a_held_request_is_a_double_booking(demo_app: App, clock:
 
 def test_the_confirmation_email_books_the_trip_and_retires_the_hold(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
-    confirmed = _import(demo_app, CONFIRMED)
+    import_email(demo_app, REQUEST)
+    confirmed = import_email(demo_app, CONFIRMED)
     assert dict(confirmed.counts) == {"created": 1, "blocked now booked": 1}
     assert not confirmed.double_booked  # not with its own hold
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
     # the request imported again, after its confirmation, holds nothing
-    older = _import(demo_app, REQUEST)
+    older = import_email(demo_app, REQUEST)
     assert dict(older.counts) == {"unchanged": 1} and not older.double_booked
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
 
 
 def test_a_confirmation_imported_before_its_request_is_not_held_again(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 21, 0, tzinfo=UTC))
-    assert dict(_import(demo_app, CONFIRMED).counts) == {"created": 1}
-    late = _import(demo_app, REQUEST)
+    assert dict(import_email(demo_app, CONFIRMED).counts) == {"created": 1}
+    late = import_email(demo_app, REQUEST)
     assert dict(late.counts) == {"unchanged": 1} and not late.double_booked
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
 
 
 def test_a_decline_releases_the_hold_and_the_request_replayed_stays_released(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
-    declined = _import(demo_app, DECLINED)
+    import_email(demo_app, REQUEST)
+    declined = import_email(demo_app, DECLINED)
     assert dict(declined.counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert outbox.list_entries(demo_app.store, "demo") == []  # nobody had heard of it
-    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
-    assert _holds(demo_app) == []
+    assert dict(import_email(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert holds_standing(demo_app) == []
 
 
 def test_a_short_cancellation_releases_the_hold(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     lines = (b"Trip date:", b"Start time:", b"Duration:", b"Passengers:", b"Total trip price:")
     short = b"\n".join(row for row in DECLINED.split(b"\n") if not row.startswith(lines))
-    cancelled = _import(demo_app, short)
+    cancelled = import_email(demo_app, short)
     assert dict(cancelled.counts) == {"blocked cancelled": 1, "cancellation remembered": 1}
-    assert _holds(demo_app) == []
-    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
+    assert dict(import_email(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert holds_standing(demo_app) == []
 
 
 def test_a_request_never_answered_stops_holding_the_boat(demo_app: App, clock: FixedClock) -> None:
     """Held for 48 hours after the marketplace sent it (or to the trip's start, if sooner), then the boat is free:
     a booking then is no double booking, and the feeds show the hold cancelled."""
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     org_feed = Feed("demo", FeedScope.ORG, "demo")
 
     def shown(moment: datetime) -> list[tuple[str, str]]:
@@ -164,13 +164,13 @@ def test_a_request_never_answered_stops_holding_the_boat(demo_app: App, clock: F
     assert dict(booked.counts) == {"created": 1} and booked.double_booked == []
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
     # imported once it has lapsed, it holds nothing, and says so
-    lapsed = _import(demo_app, REQUEST)
+    lapsed = import_email(demo_app, REQUEST)
     assert not lapsed.double_booked
 
 
 def test_a_request_imported_after_its_hold_would_have_lapsed_holds_nothing(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
-    report = _import(demo_app, REQUEST)
+    report = import_email(demo_app, REQUEST)
     assert not report.counts
     assert report.not_booked == [
         "boatsetter BS-7Q4K2M is a booking request awaiting the owner's acceptance: nothing was booked; its hold "
@@ -193,7 +193,7 @@ def test_a_request_whose_lines_do_not_read_holds_nothing_and_says_why(demo_app: 
         (REQUEST.replace(b"Boat: Sea Lark\n", b""), "it has no 'Boat:' line"),
         (REQUEST.replace(b"Date: Tue, 24 Nov 2026 18:02:11 +0000\n", b""), "it has no Date saying when it was sent"),
     ]:
-        report = _import(demo_app, raw)
+        report = import_email(demo_app, raw)
         assert not report.counts
         [said] = report.not_booked
         assert said.startswith(
@@ -206,7 +206,7 @@ def test_a_request_whose_lines_do_not_read_holds_nothing_and_says_why(demo_app: 
 
 def test_crew_feeds_show_a_held_request_without_the_renters_name(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     profile = load_business(demo_app.store, "demo")
     assert profile is not None
     boat = profile.asset("sea-lark")
@@ -240,7 +240,7 @@ def test_a_declined_request_reads_as_cancelled_and_a_declined_payment_does_not()
 def test_a_request_held_over_a_trip_already_booked_is_said_and_told(demo_app: App, clock: FixedClock) -> None:
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
     assert dict(import_records(demo_app, "demo", parse_csv(CLASHING)).counts) == {"created": 1}
-    held = _import(demo_app, REQUEST)
+    held = import_email(demo_app, REQUEST)
     assert dict(held.counts) == {"request held": 1}
     assert len(held.double_booked) == 1 and held.double_booked[0].startswith(
         "blocked slot “Request: Dana Whitcomb, 6 passengers”: "
@@ -255,13 +255,13 @@ def test_a_decline_of_a_request_never_held_tells_nobody_of_a_cancelled_booking(
     """A decline whose request was never imported (or held nothing) was recorded as a booking never heard of, cancelled,
     and mailed to the operations manager as "Cancelled booking", money and all: of a trip nobody ever booked."""
     _at(clock, datetime(2026, 11, 24, 21, 0, tzinfo=UTC))
-    declined = _import(demo_app, DECLINED)
+    declined = import_email(demo_app, DECLINED)
     assert dict(declined.counts) == {"cancellation remembered": 1}
     assert outbox.list_entries(demo_app.store, "demo") == []
     assert [e for e in all_items(demo_app.store, calendar_pk("demo")) if e.data["kind"] == "booking"] == []
     # the request, imported after its decline, holds nothing
-    assert dict(_import(demo_app, REQUEST).counts) == {"unchanged": 1}
-    assert _holds(demo_app) == []
+    assert dict(import_email(demo_app, REQUEST).counts) == {"unchanged": 1}
+    assert holds_standing(demo_app) == []
 
 
 def test_a_double_booking_with_a_request_says_when_it_lapses_and_is_not_sent_after(
@@ -271,7 +271,7 @@ def test_a_double_booking_with_a_request_says_when_it_lapses_and_is_not_sent_aft
     boatsetter)", naming neither the request nor its lapse; and one not sent before the lapse went out after it,
     of a boat no longer held twice."""
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     _at(clock, datetime(2026, 11, 26, 17, 2, tzinfo=UTC))  # an hour before the hold lapses
     import_records(demo_app, "demo", parse_csv(CLASHING))
     [told] = [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
@@ -298,14 +298,14 @@ def test_the_channels_api_booking_of_a_held_request_retires_its_hold(demo_app: A
     from tests.conftest import booking_body
 
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
     body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
     with TestClient(create_app(demo_app)) as client:
         answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
     assert answer.status_code == 201, answer.text
     assert answer.json()["double_booked"] == [] and answer.json()["result"] == "created"
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]
     org_feed = Feed("demo", FeedScope.ORG, "demo")
     events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, org_feed, clock.now())).walk("VEVENT")
@@ -314,9 +314,9 @@ def test_the_channels_api_booking_of_a_held_request_retires_its_hold(demo_app: A
         ("Sea Lark: Dana Whitcomb (6 guests)", "CONFIRMED"),
     ]
     # the request imported again, after its booking, holds nothing
-    older = _import(demo_app, REQUEST)
+    older = import_email(demo_app, REQUEST)
     assert dict(older.counts) == {"unchanged": 1} and not older.double_booked
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
 
 
 def test_another_channels_api_booking_of_the_same_reference_leaves_the_hold(demo_app: App, clock: FixedClock) -> None:
@@ -329,14 +329,14 @@ def test_another_channels_api_booking_of_the_same_reference_leaves_the_hold(demo
     from tests.conftest import booking_body
 
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     key = create_key(demo_app.store, "demo", "website", clock.now())[1]
     body = booking_body(source="direct", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
     with TestClient(create_app(demo_app)) as client:
         answer = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
     assert answer.status_code == 201, answer.text
     assert len(answer.json()["double_booked"]) == 1
-    assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+    assert holds_standing(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
     assert len([e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]) == 1
 
 
@@ -355,7 +355,7 @@ def test_a_store_failing_as_the_channels_api_booking_is_written_leaves_its_reque
     from tests.conftest import booking_body
 
     _at(clock, datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
-    _import(demo_app, REQUEST)
+    import_email(demo_app, REQUEST)
     key = create_key(demo_app.store, "demo", "boatsetter", clock.now())[1]
     body = booking_body(source="boatsetter", external_id="BS-7Q4K2M", start="2026-12-12T10:00:00-08:00")
     transact = demo_app.store.transact
@@ -370,7 +370,7 @@ def test_a_store_failing_as_the_channels_api_booking_is_written_leaves_its_reque
         monkeypatch.setattr(demo_app.store, "transact", down_at_the_booking)
         refused = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
         assert refused.status_code == 503, refused.text
-        assert _holds(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
+        assert holds_standing(demo_app) == ["Request: Dana Whitcomb, 6 passengers"]
         events = icalendar.Calendar.from_ical(feed_ics(demo_app.store, org_feed, clock.now())).walk("VEVENT")
         assert [(str(e["summary"]), str(e["status"])) for e in events] == [
             ("Request: Dana Whitcomb, 6 passengers", "CONFIRMED")
@@ -378,5 +378,5 @@ def test_a_store_failing_as_the_channels_api_booking_is_written_leaves_its_reque
         monkeypatch.undo()
         again = client.post("/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {key}"})
     assert again.status_code == 201 and again.json()["double_booked"] == [], again.text
-    assert _holds(demo_app) == []
+    assert holds_standing(demo_app) == []
     assert not [e for e in outbox.list_entries(demo_app.store, "demo") if "Double booked" in e.message.subject]

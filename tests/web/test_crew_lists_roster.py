@@ -73,13 +73,7 @@ def test_a_waiting_list_drops_the_trip_whose_last_role_open_to_them_someone_else
 def test_a_trip_designated_to_someone_leaves_the_list_of_the_person_put_in_it(demo_app: App) -> None:
     """Theo was listed the same five trips; the captain put him in crew 1 on Sat 13 Jun: his list no longer asks him
     to crew a trip he crews, and Priya's no longer offers it either."""
-    theo = get_person(demo_app.store, "demo", "theo")
-    save_people(demo_app.store, "demo", [theo.model_copy(update={"active": False})])
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    profile = load_business(demo_app.store, "demo")
-    assert profile is not None
-    people = [p.model_copy(update={"active": True}) for p in list_people(demo_app.store, "demo")]
-    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    trips = _theo_and_priya_listed(demo_app)
     assert len(lists_waiting(demo_app, "theo")) == 1 and len(lists_waiting(demo_app, "priya")) == 1
 
     captain = get_person(demo_app.store, "demo", "marisol")
@@ -290,13 +284,7 @@ def test_a_list_withdrawn_by_their_own_claim_says_they_took_the_trip(demo_app: A
     """A known gap (docs/reliability.md): Priya took crew 1 on Sat 13 Jun, a trip her waiting list named, and the
     withdrawn list said the trip "had its last role open to them taken", as if someone else had. It says she took a
     role on it herself; Theo's list, withdrawn by the same claim, still says the role open to him was taken."""
-    theo = get_person(demo_app.store, "demo", "theo")
-    save_people(demo_app.store, "demo", [theo.model_copy(update={"active": False})])
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    profile = load_business(demo_app.store, "demo")
-    assert profile is not None
-    people = [p.model_copy(update={"active": True}) for p in list_people(demo_app.store, "demo")]
-    import_org(demo_app.store, check_org(org_tables(profile, people)), ctx=demo_app)
+    trips = _theo_and_priya_listed(demo_app)
 
     claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
     [(_, _, hers), _] = lists_of(demo_app, "priya")
@@ -304,3 +292,16 @@ def test_a_list_withdrawn_by_their_own_claim_says_they_took_the_trip(demo_app: A
     assert hers.startswith(f"not sent: the trip Sat 13 Jun 2026, 16:00 PDT {took}"), hers
     [(_, _, his), _] = lists_of(demo_app, "theo")
     assert his.startswith("not sent: the trip Sat 13 Jun 2026, 16:00 PDT had its last role open to them taken"), his
+
+
+def _theo_and_priya_listed(app: App) -> list[str]:
+    """Theo and Priya both inactive, five trips booked (13-17 Jun), then both made active by `org import`: each is
+    listed the five trips in one waiting "Crew needed on 5 trips"; the trips are returned."""
+    theo = get_person(app.store, "demo", "theo")
+    save_people(app.store, "demo", [theo.model_copy(update={"active": False})])
+    trips = inactive_priya_and_trips(app, range(13, 18))
+    profile = load_business(app.store, "demo")
+    assert profile is not None
+    people = [p.model_copy(update={"active": True}) for p in list_people(app.store, "demo")]
+    import_org(app.store, check_org(org_tables(profile, people)), ctx=app)
+    return trips
