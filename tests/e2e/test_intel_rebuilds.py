@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
@@ -23,17 +24,10 @@ def test_a_week_sent_and_then_run_again_by_hand_is_listed_as_sent_once_and_rebui
     listed three identical lines of the week, and the owner could not tell which went out, or whether it went out
     three times. Now the run that sent it says so, the others say they are rebuilds of it and were not sent; the
     mail went out once to each recipient, and the scheduled run names the run that sent it."""
-    from firstmate.cli import cli
     from firstmate.services.scheduler import last_runs, run_due_jobs
 
     app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
-    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
-    runner = CliRunner()
-
-    def intel(*args: str) -> str:
-        ran = runner.invoke(cli, ["intel", *args], env={"COLUMNS": "400"})
-        assert ran.exit_code == 0, (ran.output, ran.exception)
-        return " ".join(ran.output.split())
+    intel = _intel_on(app, monkeypatch)
 
     clock.set(clock.now() - timedelta(minutes=30))  # 06:31: sent by hand before the scheduled run
     intel("run", "--week", "2026-11-09", "--send")
@@ -104,20 +98,13 @@ def test_a_week_sent_by_a_bare_run_that_fell_back_to_it_is_found_sent_by_the_wee
     its run id the week it was asked for (`2026-11-09-…`). Run again by hand, that week was not found sent (the
     lookups matched run ids beginning with the week): the rebuild was not named one, and `intel runs` listed two
     runs of the week with nothing telling which went out. Now the week is found sent by the run that reported it."""
-    from firstmate.cli import cli
     from firstmate.services.intel import sent_already
     from tests.e2e.test_intel import WEEK, _ads_files
 
     folder = _ads_files(tmp_path / "ads", WEEK - timedelta(weeks=1), [30] * 16)  # figures end the week before
     app, _, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, crm_source="none", ads_source="csv",
                             ads_csv_folder=folder)  # fmt: skip
-    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
-    runner = CliRunner()
-
-    def intel(*args: str) -> str:
-        ran = runner.invoke(cli, ["intel", *args], env={"COLUMNS": "400"})
-        assert ran.exit_code == 0, (ran.output, ran.exception)
-        return " ".join(ran.output.split())
+    intel = _intel_on(app, monkeypatch)
 
     intel("run", "--send")
     [sent] = list_runs(app.store, "demo")
@@ -129,3 +116,18 @@ def test_a_week_sent_by_a_bare_run_that_fell_back_to_it_is_found_sent_by_the_wee
     listed = intel("runs")
     assert f"rebuilt, not sent (the week went out with run {sent['run_id']})" in listed, listed
     assert sent_already(app, "demo", WEEK - timedelta(weeks=1)) == sent["run_id"]
+
+
+def _intel_on(app: App, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """`firstmate intel …` on `app`, its output on one line (exit 0 asserted)."""
+    from firstmate.cli import cli
+
+    monkeypatch.setattr("firstmate.cli.intel.app_context", lambda: nullcontext(app))
+    runner = CliRunner()
+
+    def intel(*args: str) -> str:
+        ran = runner.invoke(cli, ["intel", *args], env={"COLUMNS": "400"})
+        assert ran.exit_code == 0, (ran.output, ran.exception)
+        return " ".join(ran.output.split())
+
+    return intel

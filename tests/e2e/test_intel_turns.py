@@ -99,16 +99,7 @@ def test_a_build_whose_turn_is_taken_over_while_its_report_lands_stores_and_send
     app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
     take, taken = _another_takes_the_week(app, clock), []
 
-    one_at_a_time = threading.Lock()  # the report's files land on threads: the first of them alone takes it over
-
-    class SlowDisk(FailingWrites):
-        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            with one_at_a_time:
-                if key.startswith("reports/demo/weekly/") and not taken:
-                    taken.append(take())
-            return super().put(key, data, content_type)
-
-    slow = replace(app, blobs=SlowDisk(app.blobs, nth=99))
+    slow = _taken_over_as_it_lands(app, take, taken)
 
     _said_taken_over(*_sent_by_hand(slow, monkeypatch))
     assert taken
@@ -128,16 +119,7 @@ def test_a_build_taken_over_while_its_report_lands_leaves_the_out_folder_as_it_w
     out.mkdir()
     (out / "weekly.txt").write_text("last week's report")
 
-    one_at_a_time = threading.Lock()
-
-    class SlowDisk(FailingWrites):
-        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
-            with one_at_a_time:
-                if key.startswith("reports/demo/weekly/") and not taken:
-                    taken.append(take())
-            return super().put(key, data, content_type)
-
-    slow = replace(app, blobs=SlowDisk(app.blobs, nth=99))
+    slow = _taken_over_as_it_lands(app, take, taken)
 
     _said_taken_over(*_sent_by_hand(slow, monkeypatch, "--out", str(out)))
     assert taken
@@ -224,3 +206,17 @@ def test_a_build_taken_over_while_its_report_lands_leaves_the_report_the_other_s
     assert other.sent_to  # mailed, with a link to the report's PDF
     kept = {info.key.rsplit("/", 1)[-1] for info in app.blobs.list("reports/demo/weekly/2026-11-09/")}
     assert any(name.endswith(".pdf") for name in kept), kept  # the report the other listed and sent is there
+
+
+def _taken_over_as_it_lands(app: App, take: Callable[[], object], taken: list[object]) -> App:
+    """`app` whose first weekly report file to land lets `take` (another run) take the week over first."""
+    one_at_a_time = threading.Lock()  # the report's files land on threads: the first of them alone takes it over
+
+    class SlowDisk(FailingWrites):
+        def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> BlobInfo:
+            with one_at_a_time:
+                if key.startswith("reports/demo/weekly/") and not taken:
+                    taken.append(take())
+            return super().put(key, data, content_type)
+
+    return replace(app, blobs=SlowDisk(app.blobs, nth=99))
