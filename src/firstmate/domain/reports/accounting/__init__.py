@@ -7,7 +7,7 @@ report document out.
 - `payouts`: `reconcile`, marketplace bookings matched to their payouts by reference, and the gaps.
 - `reconciliation`: the bookings-vs-payouts section and a finding per gap.
 - `accounts`: the chart of accounts (`account_for`) and expense hygiene sections.
-- `amounts`: money as the lens states it (with its cents) and what makes a finding HIGH.
+- `amounts`: the lens's name and zero, money as the lens states it (with its cents) and what makes a finding HIGH.
 """
 
 from firstmate.domain.reports.accounting.payouts import reconcile

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from firstmate.domain.currencies import in_units_of
+from firstmate.domain.reports.accounting.amounts import LENS, ZERO
 from firstmate.domain.reports.document import Finding, Section, Severity, Table
 from firstmate.domain.reports.format import count, money, month_label, plural, shown_total
 from firstmate.domain.snapshot import Expense, Snapshot
 
-LENS = "accounting"
-ZERO = Decimal(0)
 # Severity guide: HIGH = money at stake ≥ 1,000 or a security/legal exposure or a goal missed by > 20%;
 # MEDIUM = smaller money or a clear gap; LOW = hygiene.
 # Money in a dollar's worth, scaled to the currency (`in_units_of`: ¥100,000).
