@@ -1,9 +1,9 @@
 """Redaction: what crew and guests may see, and what reports may show of configuration. Applied at the
 boundary of every crew-facing and guest-facing view, mail, feed and API answer, and of every report."""
 
-from firstmate.domain.redaction.amounts import MONEY_WORDS
+from firstmate.domain.redaction.amounts import HIDDEN_AMOUNT, MONEY_WORDS
 from firstmate.domain.redaction.fields import HIDDEN_FROM_CREW, redact_for_crew
-from firstmate.domain.redaction.notes import HIDDEN_AMOUNT, crew_notes, speaks_of_money
+from firstmate.domain.redaction.notes import crew_notes, speaks_of_money
 from firstmate.domain.redaction.secrets import (
     SECRET_NAME_WORDS,
     ConfigEntry,

@@ -1,5 +1,5 @@
 """How money is written in free text: its words, currencies, signs and codes, the ways countries group a
-figure's thousands, and numbers in words."""
+figure's thousands, and numbers in words; and what crew read in place of an amount."""
 
 from __future__ import annotations
 
@@ -108,3 +108,7 @@ def figure_size(figure: str) -> float | None:
         return float(plain.rstrip("kK")) * (1000 if thousands else 1)
     except ValueError:
         return None
+
+
+#: What crew read in place of an amount of money in a booking's notes.
+HIDDEN_AMOUNT = "[amount hidden]"

@@ -1,6 +1,6 @@
 """What a figure in a note is by its shape and the words around it: the count of a kind of guest, what the word
 after it counts, a phone number, amounts a space apart, a figure of 20 or more, and the word before it that names
-it. The rules of `notes` ask these; they read no more than the text around the figure."""
+it. The rules of `readings` ask these; they read no more than the text around the figure."""
 
 from __future__ import annotations
 

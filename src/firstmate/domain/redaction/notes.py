@@ -1,94 +1,30 @@
 """Money in free text: a booking's notes as crew read them (`crew_notes`), and whether a channel's text
-tells an amount (`speaks_of_money`)."""
+tells an amount (`speaks_of_money`). What each figure is, `readings` says; which sentences speak of money,
+`sentences`."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
-from typing import Literal
 
 from firstmate.domain.redaction.amounts import (
     CURRENCY,
     FIGURE_THEN_CODE,
     GROUPS,
-    MARKUP,
+    HIDDEN_AMOUNT,
     MONEY_WORDS,
     PHONE,
     PRICED,
     SIGNED_FIGURE,
     SPELLED,
-    WORD_CODES,
     WORD_THEN_FIGURE,
-    figure_size,
     spelled_value,
 )
-from firstmate.domain.redaction.figures import (
-    amounts_apart,
-    at_least_20,
-    counted,
-    counted_after_a_word,
-    counted_shape,
-    guest_item,
-    heads_of_a_kind,
-    is_note_money_word,
-    is_phone,
-    one_word,
-    pair_start,
-    word_before,
-)
-from firstmate.domain.redaction.note_words import (
-    ABOARD,
-    AGE_OF,
-    ANY_MONEY_WORD,
-    AT_CLOCK_WORD,
-    CARRIERS,
-    CATCH_LIMIT,
-    CLAUSE_BREAK,
-    CLOCK_ENDS,
-    CLOCK_SHAPED,
-    CLOCK_WORD_AT,
-    COUNTED_AT,
-    EACH,
-    EACH_FOR,
-    FEET,
-    FOR_HEADS,
-    LIST_COMMA,
-    LIST_REST,
-    NAMED_PAIR_JOINER,
-    NOTE_APIECE,
-    NOTE_CLOCK_WORD,
-    NOTE_HEADCOUNT,
-    NOTE_LABEL,
-    NOTE_MAYBE,
-    NOTE_MONEY,
-    NOTE_MONEY_AFTER,
-    NOTE_PAID_BY,
-    NOTE_PAY,
-    NOTE_TIME_WORD,
-    NOTE_TWO_WORDS,
-    PAID_AFTER,
-    PAID_HEADS,
-    PAIR_JOINER,
-    PER,
-    PERCENT_AFTER,
-    PHONE_SHAPED,
-    PRICED_AT,
-    QUANTITY_AFTER,
-    QUANTITY_BEFORE,
-    RANGE,
-    RANGE_JOINER,
-    SENTENCE_END,
-    SMALL_COUNT_WORDS,
-    SOLD_BY,
-    STREET_AFTER,
-    TIME_SHAPED,
-    TIMES,
-    WORD_AFTER,
-    YEAR,
-    ZERO_CLOCK,
-)
+from firstmate.domain.redaction.figures import amounts_apart, at_least_20, is_phone
+from firstmate.domain.redaction.note_words import PER, RANGE_JOINER, SOLD_BY, YEAR
 from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
+from firstmate.domain.redaction.readings import Reading, figure_reading, rises
+from firstmate.domain.redaction.sentences import Sentences
 
 
 def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
@@ -105,8 +41,6 @@ def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
     return _without_money(text, everywhere=in_doubt) != text  # "Venmo 200", "collected 350"
 
 
-#: What crew read in place of an amount of money in a booking's notes.
-HIDDEN_AMOUNT = "[amount hidden]"
 #: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k"),
 #: or a number in words ("two hundred"), and a percent sign after it if any ("25%"); not part of a time, a date
 #: or a word ("16:00", "12/06", "B2").
@@ -116,10 +50,6 @@ _NOTE_FIGURE = re.compile(
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
-#: What a figure of the notes is: money, one a word names ("slip 14", and so "and 15" after it), another shown as
-#: written, one a word of quantity alone says is a count ("approx 25"), which the notes decide, or one nothing says
-#: anything of, which its sentence and the notes decide.
-_Reading = Literal["money", "named", "other", "quantity", "unsaid"]
 
 
 @lru_cache(maxsize=2048)  # a pure function of the text, read by every crew page, list, feed and mail of a trip
@@ -145,14 +75,14 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
     amounts = list(_HIDDEN.finditer(priced)) if HIDDEN_AMOUNT in priced else []
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {amount.end() for amount in amounts}
-    sentences = _Sentences(priced)
+    sentences = Sentences(priced)
     phones = [span.span() for span in PHONE.finditer(priced) if is_phone(span[0]) and not amounts_apart(span)]
     # where a figure a word names ends ("ages 8"), for the next of a pair ("and 10"), and whether the word names a
     # list ("Ages 4, 7, 12 and 45")
     named: dict[int, bool] = {}
-    readings: list[tuple[re.Match[str], _Reading]] = []
+    readings: list[tuple[re.Match[str], Reading]] = []
     for found in _NOTE_FIGURE.finditer(priced):
-        reading = _reading(found, firsts, sentences, phones, named)
+        reading = figure_reading(found, firsts, sentences, phones, named)
         if reading == "money":
             firsts.add(found.end())
             sentences.money_at(found.start())
@@ -165,8 +95,8 @@ _HIDDEN = re.compile(re.escape(HIDDEN_AMOUNT))
 
 def _hidden(
     priced: str,
-    readings: list[tuple[re.Match[str], _Reading]],
-    sentences: _Sentences,
+    readings: list[tuple[re.Match[str], Reading]],
+    sentences: Sentences,
     amounts: list[re.Match[str]],
     everywhere: bool,
 ) -> str:
@@ -208,39 +138,10 @@ def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
     ("300-400 on the day", "1.5k-2k"); not a smaller figure after a dash ("Deposit 200 - 6 guests")."""
     if hidden is None or not found["figure"] or not RANGE_JOINER.fullmatch(found.string, hidden.end(), found.start()):
         return False
-    return _rises(hidden["figure"], found["figure"])
+    return rises(hidden["figure"], found["figure"])
 
 
-def _rises(first: str | None, second: str) -> bool:
-    """Whether two figures joined by a dash or "to" make a range: the second the larger ("20-25", "1.5k-2k"); in
-    doubt, a figure written in a way read here as no size (a number in words, "1.200,50"), yes."""
-    low, high = figure_size(first or ""), figure_size(second)
-    return low is None or high is None or high > low
-
-
-class _Sentences:
-    """The sentences of a note, and which of them speak of money: a word of money in them, or an amount hidden."""
-
-    def __init__(self, text: str) -> None:
-        plain = MARKUP.sub(lambda markup: " " * len(markup[0]), text)  # "deposit&nbsp;200" is one sentence
-        self.starts = [0] + [end.end() for end in SENTENCE_END.finditer(plain)]
-        pieces = [plain[start:end] for start, end in zip(self.starts, [*self.starts[1:], len(plain)], strict=True)]
-        self.money = [HIDDEN_AMOUNT in piece or _speaks(piece, NOTE_MONEY) for piece in pieces]
-        self.any_word = [_speaks(piece, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS) for piece in pieces]
-
-    def at(self, position: int) -> int:
-        return bisect.bisect_right(self.starts, position) - 1
-
-    def money_at(self, position: int) -> None:
-        self.money[self.at(position)] = True
-
-
-def _speaks(sentence: str, *words: re.Pattern[str]) -> bool:
-    said = PAID_HEADS.sub(" ", NOTE_TWO_WORDS.sub(one_word, sentence))
-    return any(kind.fullmatch(word) for word in ANY_MONEY_WORD.findall(said) for kind in words)
-
-
-def _unsaid_is_money(found: re.Match[str], sentences: _Sentences, everywhere: bool) -> bool:
+def _unsaid_is_money(found: re.Match[str], sentences: Sentences, everywhere: bool) -> bool:
     """Whether a figure nothing says anything of is money: in a sentence that speaks of money, yes ("Paid 200, rest
     400 on arrival"); elsewhere from 20 on ("Deposit paid. 400 on arrival", "Owner rate applies: 350 for the day",
     "Sent 300 by bank transfer"; not "Deposit paid. TOP 3"), but for a year in notes without a word of money ("Owner
@@ -254,160 +155,3 @@ def _unsaid_is_money(found: re.Match[str], sentences: _Sentences, everywhere: bo
     if any(sentences.money) or any(sentences.any_word):
         return True
     return everywhere and not YEAR.fullmatch(found["figure"] or "")
-
-
-def _reading(
-    found: re.Match[str],
-    firsts: set[int],
-    sentences: _Sentences,
-    phones: list[tuple[int, int]],
-    named: dict[int, bool],
-) -> _Reading:
-    """What a figure of the notes is: by where it stands (a phone number, part of a word), a percent or a currency
-    with it, and its shape (a clock with a leading zero, a head count on board); then by what follows it and the words
-    before it. `firsts` gains the end of a percentage of an amount ("Deposit 50% = 600"), `named` the end of a figure
-    a word names ("slip 14"), each for the figure after it."""
-    text, start, end = found.string, found.start(), found.end()
-    if any(begin <= start < finish for begin, finish in phones):
-        return "other"  # "Deposit paid, call 415 555 0148", "Paid 2026-06-12"
-    joiner = PAIR_JOINER.fullmatch(text, pair_start(start, firsts), start) if start else None
-    second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
-    joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
-    if found["figure"] and not found["before"] and joined and not second:
-        return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[:start])))[-1]
-    word = word_before(clause)
-    money_word = word if word is not None and is_note_money_word(word) else None
-    ranged = RANGE.match(text, end)
-    ranged = ranged if ranged and _rises(found["figure"], ranged[1]) else None  # not "200 - 6 guests"
-    if found["percent"] or (ranged and PERCENT_AFTER.match(text, ranged.end())):  # "tip 15-20%": a range of rates
-        if money_word is not None:
-            firsts.add(end)  # "Deposit 50% = 600": the 600 is money
-        return "money" if money_word and NOTE_PAY.fullmatch(money_word) else "other"  # not "discount 25%"
-    currency = (found["before"] or found["after"] or "").strip()
-    if currency in WORD_CODES and not sentences.any_word[sentences.at(start)]:
-        currency = ""  # "ALL 4 ON BOARD", "Deposit paid. TOP 3": a word in capitals, not the lek or the pa'anga
-    if currency in ("$", "€", "£", "¥"):
-        return "money"
-    if not currency and ZERO_CLOCK.fullmatch(found["figure"] or ""):
-        named[end] = False
-        return "named"  # "ETA 0930 balance 400", "0930 departure": no amount is written with a leading zero
-    if not currency and PHONE_SHAPED.fullmatch(found["figure"] or ""):
-        return "other"  # "Guest 07700900123": a phone number, and no amount either
-    if NOTE_HEADCOUNT.match(text, end):
-        return "other"  # "6 paid guests", "Paid 4 of 6 guests"
-    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(clause):
-        return "other"  # "Max 24 on board"; not "Tip max 50 on board"
-    # "20-25 guests", "20-25 per person": what follows the range says
-    return _reading_by_what_follows(
-        found, ranged.end() if ranged else end, clause, word, money_word, bool(currency) or second, sentences, named
-    )
-
-
-def _reading_by_what_follows(
-    found: re.Match[str],
-    end: int,
-    clause: str,
-    word: str | None,
-    money_word: str | None,
-    money_if_unnamed: bool,
-    sentences: _Sentences,
-    named: dict[int, bool],
-) -> _Reading:
-    """What the words after a figure (or after the range it starts, which `end` ends) say it is ("200 paid", "at
-    1600", "15 per head", "2 bags", "38' sloop", "1234 Ocean Ave"); else money when `money_if_unnamed` (a currency
-    goes with it, or it is the second of a pair whose first is money), else what the words before it say."""
-    text, start = found.string, found.start()
-    if NOTE_MONEY_AFTER.match(text, end) or NOTE_PAID_BY.match(text, end):
-        return "money"
-    if _timed(found, end, clause, word, sentences):
-        named[end] = False
-        return "named"  # "Pickup 10.30 each", "at 9"
-    if CATCH_LIMIT.search(clause):
-        named[end] = False
-        return "named"  # "Catch limit 20 per person": a count per person
-    each = EACH.match(text, end) and not EACH_FOR.match(text, end)  # not "3 vans, 15 each for parking": a price
-    if each and not at_least_20(found) and CARRIERS.search(text, 0, start):
-        return "other"  # "3 vans, 8 each": how many ride in each
-    if NOTE_APIECE.match(text, end):
-        return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
-    following = WORD_AFTER.match(text, end)
-    after = following[1] if following else ""
-    if (counted(after) and not TIMES.match(text, end) and not guest_item(found, money_word)) or (
-        money_word is None and counted_after_a_word(text, end)
-    ):
-        return "other"  # "Deposit 2 bags", "ALL 3 COOLERS" (a code in capitals is also a word), "20 life jackets"
-    if text.startswith(FEET, end) and not (start and text[start - 1] in FEET):
-        return "other"  # "38' sloop"; not "paid '200'"
-    if STREET_AFTER.match(text, end):
-        return "other"  # "Pickup at 1234 Ocean Ave"
-    if money_if_unnamed:
-        return "money"
-    return _reading_by_word(found, clause, word, money_word, named)
-
-
-def _timed(found: re.Match[str], end: int, clause: str, word: str | None, sentences: _Sentences) -> bool:
-    """Whether a figure is a time of day, by the word before it and its shape ("Pickup 10.30", "at 9", "Pickup 0830",
-    "Late checkout at 1600"); `end` ends it, or the range it starts."""
-    text, figure = found.string, found["figure"] or ""
-    timed = word is not None and bool(NOTE_TIME_WORD.fullmatch(word) and TIME_SHAPED.fullmatch(figure))
-    timed = timed and not (word == "@" and COUNTED_AT.search(clause))  # "1 kid @ 5" prices each
-    # "Pickup 0830": a 24-hour clock, in a sentence with no word of money, or ending its words in one ("Pickup 0830,
-    # balance 400 cash"; "Pickup 1500 extra, deposit paid" may price the pickup)
-    sentence = sentences.at(found.start())
-    timed = timed or (
-        word is not None
-        and bool(NOTE_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and (not sentences.any_word[sentence] or bool(CLOCK_ENDS.match(text, end)))
-    )
-    # "Late checkout at 1600": after "at", "by" or "till", in a sentence with no word of money ("Deposit due by 1200"
-    # may be the amount) and no word of a price before it ("Quoted at 1600")
-    return timed or (
-        word is not None
-        and bool(AT_CLOCK_WORD.fullmatch(word) and CLOCK_SHAPED.fullmatch(figure))
-        and (
-            not (sentences.any_word[sentence] or sentences.money[sentence] or PRICED_AT.search(clause))
-            or bool(CLOCK_WORD_AT.search(clause) and CLOCK_ENDS.match(text, end))  # "Balance 200, meet at 1745"
-        )
-    )
-
-
-def _reading_by_word(
-    found: re.Match[str], clause: str, word: str | None, money_word: str | None, named: dict[int, bool]
-) -> _Reading:
-    """What the words before a figure say it is ("Deposit 200", "Total: 1290", "slip 14", "party of 6", "ages 8 and
-    10", "Ages 4, 7, 12 and 45", "Lunch for 22", "grandma is 82", "approx 25"), or "unsaid"."""
-    if word == "@":
-        return "money"  # "3 adults @ 75"
-    if money_word is not None:
-        if found["spelled"]:  # "owes one hundred", "Tip of fifty"; not "Deposit: three life jackets"
-            return "money" if spelled_value(found["spelled"]) >= 20 else "other"
-        if NOTE_MAYBE.fullmatch(money_word):
-            return "money" if at_least_20(found) else "other"  # "Deposit paid, total of 6"
-        return "money"
-    text, start, end = found.string, found.start(), found.end()
-    if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
-        return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
-    if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not at_least_20(found)):
-        named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
-        return "named"  # "slip 14", "Gift card for 2", "kids under 5"
-    counted = counted_shape(found)
-    if counted and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause)) and not _priced(clause):
-        named[end] = False
-        return "named"  # "Lunch for 22", "grandma is 82"; not "Paid lunch for 30"
-    for first, names_a_list in named.items():
-        if start - 6 <= first < start and NAMED_PAIR_JOINER.fullmatch(text, first, start):
-            named[end] = names_a_list
-            return "named"  # "ages 8 and 10"
-        if names_a_list and counted and LIST_COMMA.fullmatch(text, first, start) and LIST_REST.match(text, end):
-            named[end] = True
-            return "named"  # "Ages 4, 7, 12 and 45"
-    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or heads_of_a_kind(found)):
-        return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
-    return "unsaid"
-
-
-def _priced(clause: str) -> bool:
-    """Whether the clause before a figure has a word of money, which makes a head count it would name a price ("Tip
-    max 50 on board", "Paid lunch for 30")."""
-    return _speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)
