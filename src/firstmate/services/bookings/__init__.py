@@ -5,6 +5,9 @@ finding and cancelling bookings.
   remembered before its booking, and what an intake says of a refused change.
 - `create`: a booking's first revision and all it fans out to.
 - `change`: a booking's next revision and all it fans out to.
+- `revision`: what a change writes over, as stored, and its own writes (anchor, booking, crew event, calendar entry).
+- `following`: what a change makes its trip follow (another line, boat or day; a move's clashes; its reminders).
+- `audiences`: who hears of a change, to whom it is news, and what its notices withdraw.
 - `leads`: the lead guest following a revision (handed on, merged with a guest, handed back).
 - `fanout`: a change and its notices in one transaction, a large group's rest finished after it (`complete_fanouts`).
 - `anchors`: what intake keeps of a channel's booking: bodies seen, each path's last body and highest number.
