@@ -7,7 +7,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.services import outbox
 from firstmate.services.people import get_person, save_people
-from firstmate.services.roster import claim_role, release_role
+from firstmate.services.roster import claim_role, designate_role, release_role
 from tests.web.test_crew_freed import book, inactive_priya_and_trips, lists_waiting, made_crew_by_an_import
 
 
@@ -74,3 +74,26 @@ def test_a_skipper_who_does_not_crew_is_offered_the_captains_role_alone(demo_app
     sloop = book(demo_app, "SLOOP")
     text = mail(demo_app, sloop, "jonah").text
     assert "Open to you: captain." in text and "Also open, for others: crew 1." in text, text
+
+
+def test_someone_holding_a_role_is_told_they_hold_it_not_asked_to_crew(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): a charter recorded late as sailed on 25 May, an admin put Theo in its
+    crew 1 (who crewed it), then the date was corrected to 25 Jun: the crew, who had heard nothing of the trip,
+    were told as of a new trip, and Theo, crew 1 on it, got "Crew needed" as if he were not aboard. He is told
+    it is his ("You're crew 1") and what is still open; the others are asked as before."""
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from tests.conftest import booking_body
+
+    late = book(demo_app, "LATE", "2026-05-25T10:00:00-07:00")  # over: the clock is 1 June
+    admin = get_person(demo_app.store, "demo", "marisol")
+    designate_role(demo_app, "demo", f"ev_{late.removeprefix('bk_')}", "crew_1", "theo", admin)
+    corrected = booking_body(external_id="LATE", start="2026-06-25T10:00:00-07:00")
+    orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(corrected))
+
+    theo = mail(demo_app, late, "theo")
+    assert theo.subject == "You're crew 1: Thu 25 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)", theo.subject
+    for body in (theo.text, theo.html or ""):
+        assert "Crew needed" not in body and "You are crew 1 on this trip." in body and "Open: captain." in body, body
+        assert "Open to you" not in body, body
+    assert mail(demo_app, late, "marisol").subject.startswith("Crew needed: Thu 25 Jun 2026, 10:00 PDT")

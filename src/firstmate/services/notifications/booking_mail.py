@@ -120,10 +120,11 @@ def crew_message(
     off_role: str = "",
     own_role: str = "",
 ) -> OutgoingMessage:
-    """A crew member's message of a revision (`result`): "Crew needed", "Trip changed", "Trip cancelled", with a
-    sign-in link to the trip (none when it is cancelled or they are taken off it: `off_role`), offering the open
-    roles they may take and naming the others apart. `clash`: their role on a trip it overlaps; `own_role`: the role
-    they hold on it. Of use until `until`."""
+    """A crew member's message of a revision (`result`): "Crew needed" ("You're crew 1" to whom holds a role on it,
+    "New trip" to whom none open is theirs), "Trip changed", "Trip cancelled", with a sign-in link to the trip (none
+    when it is cancelled or they are taken off it: `off_role`), offering the open roles they may take and naming the
+    others apart. `clash`: their role on a trip it overlaps; `own_role`: the role they hold on it. Of use until
+    `until`."""
     # signed as it is sent: after a relay outage the link still works for 72 hours from its arrival (a
     # cancelled trip's mail, and one to someone taken off it, shows no link, so it has none)
     sign_in = None
@@ -137,8 +138,10 @@ def crew_message(
     # offered the roles they may take, as the crew app offers them: a deckhand is not asked to captain; someone
     # holding a role takes no other (one role a trip), the open ones say who is still missing
     theirs = [] if own_role else [r for r in open_roles if person.may_take(r)]
+    # someone aboard is not asked to crew the trip they crew: told it is theirs, and (below) what is still open
+    first_word = f"You're {role_label(own_role)}" if own_role else "Crew needed" if theirs else "New trip"
     headline = {
-        IntakeResult.CREATED: "Crew needed" if theirs or (own_role and open_roles) else "New trip",
+        IntakeResult.CREATED: first_word,
         IntakeResult.UPDATED: "Trip changed",
         IntakeResult.CANCELLED: "Trip cancelled",
     }[result]

@@ -22,9 +22,10 @@ def crew_needed_message(
 ) -> OutgoingMessage | None:
     """The "Crew needed" of `booking`'s trip as it is now, to `person` alone, keyed as its revision's crew
     message to them (`bk:<booking>:r<revision>:crew:<person>`): for someone not asked when it was booked (on
-    another trip then) and free since (`crew_freed`). None when its line or boat is no longer the business's."""
+    another trip then) and free since (`crew_freed`). None when its line or boat is no longer the business's, and
+    when they hold a role on it (one role a trip: nothing to ask them)."""
     entity, asset = profile.entity(event.entity), profile.asset(event.asset)
-    if entity is None or asset is None:
+    if entity is None or asset is None or any(slot.person_id == person.id for slot in event.roles):
         return None
     trip = crew_trip_view(event, profile.org, entity, asset)
     return crew_message(
