@@ -278,7 +278,7 @@ def _apply(
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
     if lists_left and read and read[0] != updated:
         try:
-            rest_taken(ctx, org, updated, lists_left, ctx.clock.now(), by=by)
+            rest_taken(ctx, org, read[0], updated, lists_left, ctx.clock.now(), by=by)
         except StoreError as exc:
             # the change has landed: answered an error, its caller would retry it and be refused; the lists left
             # go as they were

@@ -11,7 +11,9 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `joined`: someone made active, qualified or added, asked about the trips to come (`ask_the_joined`).
 - `asking`: asking people made crew about one trip, and the one mail listing several trips.
 - `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
-  `rest_followed`) and as their last roles open to the person are taken (`lists_taken`, `rest_taken`).
+  `rest_followed`) and as their rosters do (`lists_taken`, `rest_taken`): the last role open to the person taken, a
+  role given up, a role they take or leave at the time of trips it lists.
+- `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 

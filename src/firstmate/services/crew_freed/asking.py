@@ -53,6 +53,19 @@ def still_listable(
     return found
 
 
+def roster_told(ctx: Context, org: str, event_id: str) -> set[str]:
+    """Who was told they held a role on the trip `event_id` (`roster._notice`, `ev:<trip>:<person>:you're-…` or
+    `:released`, a `:v<n>` after): someone who took a role on it and gave it up, or was put in one and taken off,
+    knows of it, and left it ("Role open" to an admin told them of no role of theirs)."""
+    roster = f"ev:{event_id}:"
+    return {
+        person
+        for i in all_items(ctx.store, outbox_pk(org), roster)
+        for person, _, headline in [i.sk.removeprefix(roster).partition(":")]
+        if headline.startswith("you're-") or headline.partition(":")[0] == "released"
+    }
+
+
 @dataclass(frozen=True)
 class Asking:
     """What the trips one asking looks at share (`ask_joined`, `list_left_out`): the business, how the people
@@ -117,16 +130,7 @@ def _ask_joined(
     # a crew message of any revision of it (`bk:<booking>:r<n>:crew:<person>`): they know of the trip already
     heard = {i.sk.rpartition(":crew:")[2] for i in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r")
              if ":crew:" in i.sk}  # fmt: skip
-    # or told they held a role on it (`roster._notice`, `ev:<trip>:<person>:you're-…` or `:released`): someone who
-    # took a role on it and gave it up, or was put in one and taken off, knows of it, and left it ("Role open" to an
-    # admin told them of no role of theirs)
-    roster = f"ev:{event.id}:"
-    heard |= {
-        person
-        for i in all_items(ctx.store, outbox_pk(org), roster)
-        for person, _, headline in [i.sk.removeprefix(roster).partition(":")]
-        if headline.startswith("you're-") or headline == "released"
-    }
+    heard |= roster_told(ctx, org, event.id)
     recorded = ctx.store.get(pk, ASKED_IN)  # or a mail listing it among others
     in_lists = dict(recorded.data.get("people", {})) if recorded else {}
     candidates = [p for p in candidates if p.id not in heard and p.id not in in_lists]
