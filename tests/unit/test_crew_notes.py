@@ -865,6 +865,71 @@ MILLIONS = [
 ]
 
 
+#: A price list whose items give each kind of guest a count ("x2", "2x", "2 x", "(x2)", "2 adults @") and a figure:
+#: once one item's figure is a price, each item's figure in that place is, however small; the counts stay. Until
+#: 2026-12-07 "Adults x2 85, kids x1 5" showed its 5, "adults x2 85 kids x1 5" its 85 and "adults 2x85 kids 1x5" both.
+COUNTED_PRICE_LISTS = [
+    ("Adults x2 85, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("adults x2 85 kids x1 5", "adults x2 … kids x1 …"),
+    ("Adults x 2 85, kids x 1 5", "Adults x 2 …, kids x 1 …"),
+    ("Adults x2 @ 85, kids x1 @ 5", "Adults x2 @ …, kids x1 @ …"),
+    ("Adult x2: 85, Child x1: 5", "Adult x2: …, Child x1: …"),
+    ("Adults (x2) 85, kids (x1) 5", "Adults (x2) …, kids (x1) …"),
+    ("Adult ×2 85, Child ×1 5", "Adult ×2 …, Child ×1 …"),
+    ("Adults x2 45, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("Kids x1 5, adults x2 85", "Kids x1 …, adults x2 …"),
+    ("Adults x2 85\nKids x1 5", "Adults x2 …\nKids x1 …"),
+    ("adults 2x85 kids 1x5", "adults 2x… kids 1x…"),
+    ("Adults 2 x 85, kids 1 x 5", "Adults 2 x …, kids 1 x …"),
+    ("Adults: 2 x 85, Kids: 1 x 5", "Adults: 2 x …, Kids: 1 x …"),
+    ("Adult 85 x2, Child 5 x1", "Adult … x2, Child … x1"),
+    ("2x adult 85, 1x child 5", "2x adult …, 1x child …"),
+    ("2 x Adult (85), 1 x Child (5)", "2 x Adult (…), 1 x Child (…)"),
+    ("2 Adults 85, 1 Child 5", "2 Adults …, 1 Child …"),
+    ("2 adults at 85, 1 child at 5", "2 adults at …, 1 child at …"),
+    ("2 adults - 85, 1 child - 5", "2 adults - …, 1 child - …"),
+    ("2 adults 85 1 child 5", "2 adults … 1 child …"),
+    ("Adults 2 (85), kids 1 (5)", "Adults 2 (…), kids 1 (…)"),
+    ("adults 2 @ 85, kids 1 @ 5", "adults 2 @ …, kids 1 @ …"),
+    ("Adults 2 @ 85 kids 1 @ 5", "Adults 2 @ … kids 1 @ …"),
+    ("Adults x2 85, kids x1 5 at 16:00", "Adults x2 …, kids x1 … at 16:00"),
+    # the counts stay in a sentence of money too, where a figure nothing names is hidden
+    ("Adults 2 x 85, kids 1 x 5, deposit paid", "Adults 2 x …, kids 1 x …, deposit paid"),
+    ("Adults x2 85, kids x1 5, deposit paid", "Adults x2 …, kids x1 …, deposit paid"),
+    # a figure a word of money names before a kind of guest is no count of them, and stays hidden
+    ("Deposit 85 kids 5", "Deposit … kids …"),
+    # as they were: "@" after a count, and a currency, already priced each item
+    ("2 adults @ 85, 1 child @ 5", "2 adults @ …, 1 child @ …"),
+    ("2 adults @85, 1 child @5", "2 adults @…, 1 child @…"),
+    ("Adults x2 $85, kids x1 5", "Adults x2 …, kids x1 …"),
+]
+
+
+@pytest.mark.parametrize(("notes", "shown"), COUNTED_PRICE_LISTS)
+def test_each_item_of_a_counted_price_list_has_its_price_hidden_and_its_count_kept(notes: str, shown: str) -> None:
+    assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
+
+
+#: Judged and kept: a small figure nothing says is money ("Parking 5": a level, a lot or a fee), a list of kinds of
+#: guest under 50 read as head counts ("Adults 45, kids 5"), and a counted item no price in its list says is priced.
+COUNTED_KEPT = [
+    "Parking 5",
+    "Adults 45, kids 5",
+    "Kids x1 5",
+    "Adults 2x, kids 1x",
+    "2 kids 5 and 7, 4 adults",
+    "4 adults 2 kids 3 infants",
+    "Adults x2 3 hours, kids x1 5",
+    "Adults 2x15, kids 1x5",
+    "Kids 3 (ages 5 and 7)",
+]
+
+
+@pytest.mark.parametrize("notes", COUNTED_KEPT)
+def test_a_counted_item_no_price_says_is_priced_reaches_crew_as_written(notes: str) -> None:
+    assert crew_notes(notes) == notes
+
+
 @pytest.mark.parametrize(("notes", "shown"), MILLIONS)
 def test_millions_written_with_dots_or_in_rupiah_are_hidden_from_crew(notes: str, shown: str) -> None:
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)

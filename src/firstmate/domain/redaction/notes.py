@@ -1,6 +1,6 @@
 """Money in free text: a booking's notes as crew read them (`crew_notes`), and whether a channel's text
 tells an amount (`speaks_of_money`). What each figure is, `readings` says; which sentences speak of money,
-`sentences`."""
+`sentences`; which figures of a list that counts kinds of guest are prices, `counted_lists`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from firstmate.domain.redaction.amounts import (
     WORD_THEN_FIGURE,
     spelled_value,
 )
+from firstmate.domain.redaction.counted_lists import counted_figures
 from firstmate.domain.redaction.figures import amounts_apart, at_least_20, is_phone
 from firstmate.domain.redaction.note_words import PER, RANGE_JOINER, SOLD_BY, YEAR
 from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
@@ -61,10 +62,11 @@ def crew_notes(notes: str) -> str:
     coolers", "16:00", "birthday: 40", "Rate: 5 knots", "discount 25%", "ALL 4 ON BOARD", "Deposit paid. TOP 3").
 
     A figure is money when a currency goes with it, when a word of money is right before it or after it, when it
-    is a price per head, or when it is the second of a pair whose first is money. One nothing speaks of (no unit,
-    count, label or time says what it is) is money in a sentence that speaks of money, and from 20 on anywhere else
-    ("Sent 300 by bank transfer"; a year is a year in notes that say nothing of money): when in doubt, it is
-    hidden."""
+    is a price per head, when it is the second of a pair whose first is money, or when it is in the place of a price
+    in a list that counts kinds of guest and prices one ("Adults x2 85, kids x1 5": the 5 too; the counts stay). One
+    nothing speaks of (no unit, count, label or time says what it is) is money in a sentence that speaks of money, and
+    from 20 on anywhere else ("Sent 300 by bank transfer"; a year is a year in notes that say nothing of money): when
+    in doubt, it is hidden."""
     return _without_money(notes, everywhere=True)
 
 
@@ -102,7 +104,8 @@ def _hidden(
 ) -> str:
     """`priced` with each figure its reading, its sentence, its price list or its range says is money hidden; the
     amounts a currency hid (`amounts`) are items of a price list too ("Bait $40. Ice 15")."""
-    shown, last = [], 0
+    spans: list[tuple[int, int]] = []  # the figures hidden
+    doubted: set[tuple[int, int]] = set()  # those hidden only as a figure nothing names in a sentence of money
     listed: PriceList | None = None  # the last item hidden of a price list ("Bait 40")
     items: list[tuple[int, int, str | None]] = []  # the items hidden after it, read as a list's only when needed
     hidden: re.Match[str] | None = None  # the figure before, if it was hidden
@@ -116,20 +119,30 @@ def _hidden(
             for start, end, written in items:
                 listed = list_item(priced, start, end, written, listed)
             items.clear()
-        if (
+        sure = (
             reading == "money"
-            or (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
-            or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
             or (reading in ("unsaid", "quantity") and in_price_list(found, listed))  # "Adults 85, kids 12, infants 4"
             or _ends_a_range(found, hidden)
+        )
+        if sure or (
+            (reading == "unsaid" and _unsaid_is_money(found, sentences, everywhere))
+            or (reading == "quantity" and _unsaid_is_money(found, sentences, everywhere=False))
         ):
-            shown += [priced[last : found.start()], HIDDEN_AMOUNT]
-            last = found.end()
+            spans.append(found.span())
+            if not sure:
+                doubted.add(found.span())
             items.append((found.start(), found.end(), found["figure"] or str(spelled_value(found["spelled"]))))
             hidden = found
         else:
             listed = hidden = None
             items.clear()
+    # "Adults x2 85, kids x1 5": the 5 too; and a count in doubt shows ("Adults 2 x 85, deposit paid")
+    prices, counts = counted_figures(priced, set(spans))
+    shown, last = [], 0
+    for start, end in sorted(({*spans} | prices) - (counts & doubted), key=lambda span: (span[0], -span[1])):
+        if start >= last and priced[start:end] != HIDDEN_AMOUNT:
+            shown += [priced[last:start], HIDDEN_AMOUNT]
+            last = end
     return "".join(shown) + priced[last:]
 
 

@@ -1,0 +1,138 @@
+"""A booking's notes as a counted price list: each kind of guest with its count and its figure ("Adults x2 85, kids x1
+5", "2 adults @ 85, 1 child @ 5", "adults 2x85 kids 1x5"). Once one item's figure is a price, each item's figure in
+that place is, however small; the counts stay, for crew need them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from firstmate.domain.redaction.amounts import HIDDEN_AMOUNT
+from firstmate.domain.redaction.figures import counted
+from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
+
+#: Who an item counts: a kind of guest ("Adults x2", "1 x Child").
+_KIND = rf"\b(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)\b"
+_TIMES = r"[xX×]"
+#: An item's figure: a whole, with cents or in thousands, or an amount a currency already hid ("Adults x2 $85").
+_WRITTEN = r"\d+(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
+_FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)})"
+#: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85").
+_BEFORE_FIGURE = r"[ \t]*(?:[:=@\-–]|at\b)?[ \t]*\(?[ \t]*"
+#: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"); a word after it is
+#: read by `_lists`.
+_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.\n\-–]))"
+_ITEM = re.compile(
+    # "Adults x2 85", "Adults (x2) 85", "Adult ×2: 85": the count before the figure
+    rf"(?P<kind_a>{_KIND})[ \t]*\(?[ \t]*{_TIMES}[ \t]*(?P<count_a>\d{{1,2}})\b[ \t]*\)?{_BEFORE_FIGURE}"
+    rf"(?P<price_a>{_FIGURE}){_ITEM_END}"
+    # "Adults 2 x 85", "adults 2x85", "Adult 85 x2": a figure on each side of the "x", the price the larger
+    rf"|(?P<kind_b>{_KIND})[ \t]*:?[ \t]*(?P<first>{_FIGURE}|\d{{1,2}}(?={_TIMES}))[ \t]*{_TIMES}[ \t]*"
+    rf"(?P<second>{_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}){_ITEM_END}"
+    # "2 adults @ 85", "2x adult 85", "2 x Adult (85)", "2 Adults 85": the count before the kind
+    rf"|(?<![\w.,])(?P<count_c>\d{{1,2}})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
+    rf"(?P<price_c>{_FIGURE}){_ITEM_END}"
+    # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5": the count after the kind, and a sign of a price
+    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>\d{{1,2}})[ \t]*(?:@|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
+    rf"(?P<price_d>{_FIGURE}){_ITEM_END}",
+    re.IGNORECASE,
+)
+#: A kind of guest before an item counted before its kind: its count is that kind's figure ("Adults 85 kids 5" prices
+#: adults).
+_NOT_A_COUNT = re.compile(rf"{_KIND}[ \t]*[:=@\-–]?[ \t]*\(?[ \t]*$", re.IGNORECASE)
+#: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line).
+_BETWEEN = re.compile(r"\)?[ \t]*(?:[,;/|&+\n\-–][ \t\n]*|(?i:and|plus)[ \t]+)?")
+
+
+class _Item(NamedTuple):
+    shape: str  # "a", "b", "c" or "d": where the count stands
+    heads: tuple[int, int] | None  # its count; None for a "b" item whose count is not yet told from its price
+    price: tuple[int, int] | None
+    #: for a "b" item, its two figures, the price first or second still to tell
+    figures: tuple[tuple[int, int], tuple[int, int]] | None
+
+
+def counted_figures(text: str, hidden: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """The figures of counted price lists in `text` to hide and to show: in a list whose items have one shape (a kind
+    of guest, its count and a figure), once one item's figure is a price (`hidden`, an amount a currency hid, or a
+    figure from 20 on or with cents), each item's figure in that place is hidden and each count shown ("Adults x2
+    [amount hidden], kids x1 [amount hidden]" of "Adults x2 85, kids x1 5"). A count to show that the notes hid as
+    money stays hidden: `notes` shows only those hidden in doubt ("Deposit 85 kids 5" is no count of 85 kids)."""
+    prices: set[tuple[int, int]] = set()
+    counts: set[tuple[int, int]] = set()
+    for items in _lists(text):
+        told = [_told(text, item, hidden) for item in items]
+        second = [item.price == item.figures[1] for item in told if item.figures and item.price]
+        # a "b" item whose figures are both small takes the place its list's other items say the price is in
+        told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
+        if not any(item.price and _a_price(text, item.price, hidden) for item in told):
+            continue
+        prices |= {item.price for item in told if item.price}
+        counts |= {item.heads for item in told if item.heads}
+    return prices, counts
+
+
+def _lists(text: str) -> Iterator[list[_Item]]:
+    """The counted lists of `text`: items of one shape, next to each other."""
+    found_items = [
+        found
+        for found in _ITEM.finditer(text)
+        if not (found["kind_c"] and _NOT_A_COUNT.search(text, max(0, found.start() - 40), found.start()))
+    ]
+    starts = {found.start() for found in found_items}
+    items: list[_Item] = []
+    end = -1
+    for found in found_items:
+        following = WORD_AFTER.match(text, found.end())
+        if following and following.start(1) not in starts and counted(following[1]):
+            continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
+        item = _item(found)
+        if not (items and items[-1].shape == item.shape and _BETWEEN.fullmatch(text, end, found.start())):
+            if items:
+                yield items
+            items = []
+        items.append(item)
+        end = found.end()
+    if items:
+        yield items
+
+
+def _item(found: re.Match[str]) -> _Item:
+    """An item as its shape says: its count and price, or for a figure on each side of an "x", both figures."""
+    if found["kind_a"]:
+        return _Item("a", found.span("count_a"), found.span("price_a"), None)
+    if found["kind_c"]:
+        return _Item("c", found.span("count_c"), found.span("price_c"), None)
+    if found["kind_d"]:
+        return _Item("d", found.span("count_d"), found.span("price_d"), None)
+    return _Item("b", None, None, (found.span("first"), found.span("second")))
+
+
+def _told(text: str, item: _Item, hidden: set[tuple[int, int]]) -> _Item:
+    """A "b" item with its price told from its count: the one of its figures that is a price while the other is not
+    ("Adults 2 x 85", "Adult 85 x2"), by how it is written, else by which the notes hid ("kids 2 x 5 paid"); as it
+    was when both or neither are."""
+    if item.figures is None:
+        return item
+    for told in (set[tuple[int, int]](), hidden):
+        first, second = (_a_price(text, figure, told) for figure in item.figures)
+        if first != second:
+            return _placed(item, second)
+    return item
+
+
+def _placed(item: _Item, second: bool) -> _Item:
+    """A "b" item with its price the second of its figures, or the first."""
+    if item.figures is None:
+        return item
+    count, price = item.figures if second else item.figures[::-1]
+    return _Item(item.shape, count, price, item.figures)
+
+
+def _a_price(text: str, span: tuple[int, int], hidden: set[tuple[int, int]]) -> bool:
+    """Whether an item's figure is surely a price: hidden already, or from 20 on, with cents or in thousands."""
+    figure = text[span[0] : span[1]]
+    if span in hidden or figure == HIDDEN_AMOUNT:
+        return True
+    return not figure.isdigit() or int(figure) >= 20
