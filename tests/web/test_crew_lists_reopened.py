@@ -151,3 +151,23 @@ def test_a_role_given_up_on_a_trip_left_by_many_waiting_lists_goes_back_on_each(
     for person in deckhands:
         [text] = lists_waiting(demo_app, person.id)
         assert "5 trips to come" in text and event_of(trips[0]) in text, person.id
+
+
+def test_a_role_given_up_asks_by_its_own_crew_needed_whom_a_list_gone_as_single_mails_left_it_out(
+    demo_app: App,
+) -> None:
+    """Priya's "Crew needed on 4 trips" still waiting went as each trip's own "Crew needed" (3) once Theo took Sat 13
+    Jun's crew 1; he gave it up again: she was never told of Sat 13 Jun at all (a list of five would have offered it
+    again). She is asked by its own "Crew needed", as she would have been at first, once however often it goes round;
+    Theo, who gave it up, is not."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 17))
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+    assert lists_waiting(demo_app, "priya") == [] and all(len(asked(demo_app, t, "priya")) == 1 for t in trips[1:])
+
+    _release(demo_app, trips[0], "theo")
+    assert len(asked(demo_app, trips[0], "priya")) == 1
+    assert lists_waiting(demo_app, "priya") == [] and all(len(asked(demo_app, t, "priya")) == 1 for t in trips[1:])
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+    _release(demo_app, trips[0], "theo")
+    assert len(asked(demo_app, trips[0], "priya")) == 1

@@ -301,7 +301,35 @@ def _followed(
         asked, said = _in_place(ctx, profile, change, person, ids, key, now)
         withdrawn = rules.withdraw(entry, f"{why} before it went out; {said}", now)
         writes += [Put(to_item(withdrawn), VersionIs(item.version)), *asked]
+    if person_id in change.added and not writes and _never_sent(first, items):
+        writes += _asked_at_first(ctx, profile, change, person_id, now)
     return writes
+
+
+def _never_sent(first: str, items: Sequence[Item]) -> bool:
+    """Whether every list under `first` was withdrawn before it went out: it went as each trip's own "Crew needed"
+    (3 trips or fewer), or had none left to ask about."""
+    ours = [from_item(i) for i in items if i.sk == first or i.sk.startswith(f"{first}:")]
+    return bool(ours) and all(
+        e.status is OutboxStatus.DEAD and (e.last_error or "").startswith(rules.WITHDRAWN) for e in ours
+    )
+
+
+def _asked_at_first(
+    ctx: Context, profile: BusinessProfile, change: _Change, person_id: str, now: datetime
+) -> list[Write]:
+    """The trip's own "Crew needed" to `person_id`, a role given up offering it again, whose list went before as
+    each trip's own without it (as they would have been asked at first): none once a mail of it went to them."""
+    org = profile.org.id
+    booking, event = change.trip
+    item = ctx.store.get(*person_key(org, person_id))
+    person = Person.model_validate(item.data, context=STORED) if item else None
+    if person is None or _told(ctx, org, booking.id, person_id):
+        return []
+    if not still_listable(ctx, org, [booking.id], now, changed=change.trip):
+        return []  # under way or over
+    message = crew_needed_message(ctx, profile, booking, event, person)
+    return [enqueue_write(org, message, now)] if message else []
 
 
 def _how(
