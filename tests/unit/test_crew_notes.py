@@ -902,6 +902,18 @@ COUNTED_PRICE_LISTS = [
     ("2 adults @ 85, 1 child @ 5", "2 adults @ …, 1 child @ …"),
     ("2 adults @85, 1 child @5", "2 adults @…, 1 child @…"),
     ("Adults x2 $85, kids x1 5", "Adults x2 …, kids x1 …"),
+    # a kind's figures joined as a list are its ages, not its price: crew size life jackets by them (until
+    # 2026-12-07 the first age read as a price once another item was priced)
+    ("Adults x2 85, kids x2 (5, 7)", "Adults x2 …, kids x2 (5, 7)"),
+    ("Adults x2 85, kids x2 (5 and 7)", "Adults x2 …, kids x2 (5 and 7)"),
+    ("Adults x2 45, kids x2 5 and 7", "Adults x2 …, kids x2 5 and 7"),
+    ("Adults x4 85\nKids x2 5 & 7 years old", "Adults x4 …\nKids x2 5 & 7 years old"),
+    ("Adults x2 85, Kids x3 5, 7, 9", "Adults x2 …, Kids x3 5, 7, 9"),
+    ("2 Adults 85, 2 Kids 5, 7 yrs", "2 Adults …, 2 Kids 5, 7 yrs"),
+    ("Adults x2 85, kids x2 5/7", "Adults x2 …, kids x2 5/7"),
+    # but a figure a count of something else follows is still the item's price
+    ("Adults x2 85, kids x1 5, 3 hours", "Adults x2 …, kids x1 …, 3 hours"),
+    ("Adults x2 85, kids x1 5, 2 infants", "Adults x2 …, kids x1 …, 2 infants"),
 ]
 
 

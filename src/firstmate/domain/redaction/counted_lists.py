@@ -41,6 +41,12 @@ _ITEM = re.compile(
 #: A kind of guest before an item counted before its kind: its count is that kind's figure ("Adults 85 kids 5" prices
 #: adults).
 _NOT_A_COUNT = re.compile(rf"{_KIND}[ \t]*[:=@\-–]?[ \t]*\(?[ \t]*$", re.IGNORECASE)
+#: A figure joined to an item's as a list of them: the item's figures are ages, not a price ("kids x2 (5, 7)", "Kids x2
+#: 5 and 7 years old", "kids x2 5/7"); not a count of something else ("kids x1 5, 3 hours", "kids x1 5, 2 infants").
+_AGES_AFTER = re.compile(
+    r"[ \t]*(?:[,/&]|and\b)[ \t]*\d{1,2}(?![\d.,]\d)(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
+    re.IGNORECASE,
+)
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line).
 _BETWEEN = re.compile(r"\)?[ \t]*(?:[,;/|&+\n\-–][ \t\n]*|(?i:and|plus)[ \t]+)?")
 
@@ -87,6 +93,8 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         following = WORD_AFTER.match(text, found.end())
         if following and following.start(1) not in starts and counted(following[1]):
             continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
+        if _AGES_AFTER.match(text, found.end()) and not found["kind_b"]:
+            continue  # "kids x2 5 and 7": ages
         item = _item(found)
         if not (items and items[-1].shape == item.shape and _BETWEEN.fullmatch(text, end, found.start())):
             if items:
