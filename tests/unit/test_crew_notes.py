@@ -902,6 +902,15 @@ COUNTED_PRICE_LISTS = [
     ("2 adults @ 85, 1 child @ 5", "2 adults @ …, 1 child @ …"),
     ("2 adults @85, 1 child @5", "2 adults @…, 1 child @…"),
     ("Adults x2 $85, kids x1 5", "Adults x2 …, kids x1 …"),
+    # items one a line as a bullet or a full stop writes them, or each priced "each": until 2026-12-07 the 5 showed
+    ("Adults x2 85.\nKids x1 5.", "Adults x2 ….\nKids x1 …."),
+    ("Adults x2 85. Kids x1 5.", "Adults x2 …. Kids x1 …."),
+    ("- Adult x2: 85\n- Child x1: 5", "- Adult x2: …\n- Child x1: …"),
+    ("• Adults x2 85\n• Kids x1 5", "• Adults x2 …\n• Kids x1 …"),
+    ("* Adults x2 85\n\n* Kids x1 5", "* Adults x2 …\n\n* Kids x1 …"),
+    ("2 adults at 85 each, 1 child at 5 each", "2 adults at … each, 1 child at … each"),
+    ("2 adults at 85 each and 1 child at 5 each", "2 adults at … each and 1 child at … each"),
+    ("2 adults @ 85 ea. / 1 child @ 5 ea.", "2 adults @ … ea. / 1 child @ … ea."),
     # a kind's figures joined as a list are its ages, not its price: crew size life jackets by them (until
     # 2026-12-07 the first age read as a price once another item was priced)
     ("Adults x2 85, kids x2 (5, 7)", "Adults x2 …, kids x2 (5, 7)"),

@@ -47,8 +47,12 @@ _AGES_AFTER = re.compile(
     r"[ \t]*(?:[,/&]|and\b)[ \t]*\d{1,2}(?![\d.,]\d)(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
     re.IGNORECASE,
 )
-#: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line).
-_BETWEEN = re.compile(r"\)?[ \t]*(?:[,;/|&+\n\-–][ \t\n]*|(?i:and|plus)[ \t]+)?")
+#: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
+#: full stop or a bullet, "2 adults at 85 each and 1 child at 5 each").
+_BETWEEN = re.compile(
+    r"\)?[ \t]*(?:(?i:each|ea|pp|per[ \t]+(?:person|head|guest|pax))\.?[ \t]*)?"
+    r"(?:[,;/|&+.\-–•*·][ \t]*)?(?:\n[ \t]*)*(?:[\-–•*·][ \t]*|(?i:and|plus)[ \t]+)?"
+)
 
 
 class _Item(NamedTuple):
