@@ -911,6 +911,12 @@ COUNTED_PRICE_LISTS = [
     ("2 adults at 85 each, 1 child at 5 each", "2 adults at … each, 1 child at … each"),
     ("2 adults at 85 each and 1 child at 5 each", "2 adults at … each and 1 child at … each"),
     ("2 adults @ 85 ea. / 1 child @ 5 ea.", "2 adults @ … ea. / 1 child @ … ea."),
+    # a price in thousands, a count in brackets, "=" or "x" before the price: until 2026-12-07 the 5 showed
+    ("Adults x2 1,200, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("Adults x2 1.200, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("Adult (2) 85, child (1) 5", "Adult (2) …, child (1) …"),
+    ("Adults 2 = 85, kids 1 = 5", "Adults 2 = …, kids 1 = …"),
+    ("2 adults x 85, 1 child x 5", "2 adults x …, 1 child x …"),
     # a kind's figures joined as a list are its ages, not its price: crew size life jackets by them (until
     # 2026-12-07 the first age read as a price once another item was priced)
     ("Adults x2 85, kids x2 (5, 7)", "Adults x2 …, kids x2 (5, 7)"),
@@ -943,6 +949,8 @@ COUNTED_KEPT = [
     "Adults x2 3 hours, kids x1 5",
     "Adults 2x15, kids 1x5",
     "Kids 3 (ages 5 and 7)",
+    "Kids (2) 5 and 7, adults (2)",
+    "2 adults x 3 hours",
 ]
 
 

@@ -15,17 +15,20 @@ from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
 #: Who an item counts: a kind of guest ("Adults x2", "1 x Child").
 _KIND = rf"\b(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)\b"
 _TIMES = r"[xX×]"
-#: An item's figure: a whole, with cents or in thousands, or an amount a currency already hid ("Adults x2 $85").
-_WRITTEN = r"\d+(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
+#: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", or an amount a currency
+#: already hid ("Adults x2 $85").
+_WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
 _FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)})"
-#: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85").
-_BEFORE_FIGURE = r"[ \t]*(?:[:=@\-–]|at\b)?[ \t]*\(?[ \t]*"
+#: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85",
+#: "2 adults x 85").
+_BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–]|at\b)?[ \t]*\(?[ \t]*"
 #: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"); a word after it is
 #: read by `_lists`.
 _ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.\n\-–]))"
 _ITEM = re.compile(
-    # "Adults x2 85", "Adults (x2) 85", "Adult ×2: 85": the count before the figure
-    rf"(?P<kind_a>{_KIND})[ \t]*\(?[ \t]*{_TIMES}[ \t]*(?P<count_a>\d{{1,2}})\b[ \t]*\)?{_BEFORE_FIGURE}"
+    # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure
+    rf"(?P<kind_a>{_KIND})[ \t]*(?:\((?=[ \t]*{_TIMES}?[ \t]*\d{{1,2}}[ \t]*\))|(?={_TIMES}))[ \t]*{_TIMES}?[ \t]*"
+    rf"(?P<count_a>\d{{1,2}})\b[ \t]*\)?{_BEFORE_FIGURE}"
     rf"(?P<price_a>{_FIGURE}){_ITEM_END}"
     # "Adults 2 x 85", "adults 2x85", "Adult 85 x2": a figure on each side of the "x", the price the larger
     rf"|(?P<kind_b>{_KIND})[ \t]*:?[ \t]*(?P<first>{_FIGURE}|\d{{1,2}}(?={_TIMES}))[ \t]*{_TIMES}[ \t]*"
@@ -33,8 +36,8 @@ _ITEM = re.compile(
     # "2 adults @ 85", "2x adult 85", "2 x Adult (85)", "2 Adults 85": the count before the kind
     rf"|(?<![\w.,])(?P<count_c>\d{{1,2}})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
     rf"(?P<price_c>{_FIGURE}){_ITEM_END}"
-    # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5": the count after the kind, and a sign of a price
-    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>\d{{1,2}})[ \t]*(?:@|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
+    # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5", "kids 1 = 5": the count after the kind, and a sign of a price
+    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>\d{{1,2}})[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
     rf"(?P<price_d>{_FIGURE}){_ITEM_END}",
     re.IGNORECASE,
 )
