@@ -917,6 +917,10 @@ COUNTED_PRICE_LISTS = [
     ("Adult (2) 85, child (1) 5", "Adult (2) …, child (1) …"),
     ("Adults 2 = 85, kids 1 = 5", "Adults 2 = …, kids 1 = …"),
     ("2 adults x 85, 1 child x 5", "2 adults x …, 1 child x …"),
+    # a currency code after a count's "x" is the price's: until 2026-12-07 "Kids x1 USD 5" showed all
+    ("Adults x2 USD 85, kids x1 USD 5", "Adults x2 …, kids x1 …"),
+    ("Kids x1 USD 5", "Kids x1 …"),
+    ("Kids x1 EUR 5", "Kids x1 …"),
     # a kind's figures joined as a list are its ages, not its price: crew size life jackets by them (until
     # 2026-12-07 the first age read as a price once another item was priced)
     ("Adults x2 85, kids x2 (5, 7)", "Adults x2 …, kids x2 (5, 7)"),

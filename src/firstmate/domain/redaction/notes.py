@@ -44,12 +44,12 @@ def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
 
 #: A figure, with the currency before or after it if any ("$624", "usd 524", "1,200.00", "624.00 USD", "1.2k"),
 #: or a number in words ("two hundred"), and a percent sign after it if any ("25%"); not part of a time, a date
-#: or a word ("16:00", "12/06", "B2").
+#: or a word ("16:00", "12/06", "B2"). A count after "x" leaves the code after it to the price ("Kids x1 USD 5").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
     rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
-    rf"(?P<after>\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
+    rf"(?P<after>(?<![xX×]\d)(?<![xX×]\d\d)\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
 
 
