@@ -917,6 +917,9 @@ COUNTED_PRICE_LISTS = [
     ("Adult (2) 85, child (1) 5", "Adult (2) …, child (1) …"),
     ("Adults 2 = 85, kids 1 = 5", "Adults 2 = …, kids 1 = …"),
     ("2 adults x 85, 1 child x 5", "2 adults x …, 1 child x …"),
+    # each item's total after "=": until 2026-12-07 "kids 1 x 5 = 5" showed both
+    ("Adults 2 x 85 = 170, kids 1 x 5 = 5", "Adults 2 x … = …, kids 1 x … = …"),
+    ("Adult x2 85 = 170\nChild x1 5 = 5", "Adult x2 … = …\nChild x1 … = …"),
     # a currency code after a count's "x" is the price's: until 2026-12-07 "Kids x1 USD 5" showed all
     ("Adults x2 USD 85, kids x1 USD 5", "Adults x2 …, kids x1 …"),
     ("Kids x1 USD 5", "Kids x1 …"),

@@ -50,6 +50,8 @@ _AGES_AFTER = re.compile(
     r"[ \t]*(?:[,/&]|and\b)[ \t]*\d{1,2}(?![\d.,]\d)(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
     re.IGNORECASE,
 )
+#: An item's total after its price ("Adults 2 x 85 = 170"): a price too.
+_TOTAL = re.compile(rf"[ \t]*=[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
 #: full stop or a bullet, "2 adults at 85 each and 1 child at 5 each").
 _BETWEEN = re.compile(
@@ -64,6 +66,7 @@ class _Item(NamedTuple):
     price: tuple[int, int] | None
     #: for a "b" item, its two figures, the price first or second still to tell
     figures: tuple[tuple[int, int], tuple[int, int]] | None
+    total: tuple[int, int] | None = None  # its total after "=", if any
 
 
 def counted_figures(text: str, hidden: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
@@ -81,7 +84,7 @@ def counted_figures(text: str, hidden: set[tuple[int, int]]) -> tuple[set[tuple[
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
         if not any(item.price and _a_price(text, item.price, hidden) for item in told):
             continue
-        prices |= {item.price for item in told if item.price}
+        prices |= {item.price for item in told if item.price} | {item.total for item in told if item.total}
         counts |= {item.heads for item in told if item.heads}
     return prices, counts
 
@@ -102,13 +105,15 @@ def _lists(text: str) -> Iterator[list[_Item]]:
             continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
         if _AGES_AFTER.match(text, found.end()) and not found["kind_b"]:
             continue  # "kids x2 5 and 7": ages
-        item = _item(found)
+        item, total = _item(found), _TOTAL.match(text, found.end())
+        if total:
+            item = item._replace(total=total.span(1))
         if not (items and items[-1].shape == item.shape and _BETWEEN.fullmatch(text, end, found.start())):
             if items:
                 yield items
             items = []
         items.append(item)
-        end = found.end()
+        end = total.end() if total else found.end()
     if items:
         yield items
 
@@ -142,7 +147,7 @@ def _placed(item: _Item, second: bool) -> _Item:
     if item.figures is None:
         return item
     count, price = item.figures if second else item.figures[::-1]
-    return _Item(item.shape, count, price, item.figures)
+    return _Item(item.shape, count, price, item.figures, item.total)
 
 
 def _a_price(text: str, span: tuple[int, int], hidden: set[tuple[int, int]]) -> bool:
