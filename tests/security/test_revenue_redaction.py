@@ -295,6 +295,34 @@ def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App
     assert "Notes as written" in admin_page and "Owner share 624" in admin_page
 
 
+#: A counted price list as a channel or a guest writes it: each kind's count, its price however small, its ages.
+COUNTED_NOTES = "Adults x2 85 & kids x1 5\n- Adult (2) 85\n- Child (1) 5\nKids x1 USD 5\nKids x2 (5, 7), 16:00"
+
+
+def test_a_counted_price_lists_small_prices_reach_no_crew_output_and_its_counts_and_ages_do(demo_app: App) -> None:
+    """A review: a counted list's small prices reached crew ("kids x1 5", "Child (1) 5", "Kids x1 USD 5") while its
+    adults' price was hidden; on each crew output they read "[amount hidden]", and the counts, the ages and the time
+    show as written."""
+    booking = book(demo_app, notes=COUNTED_NOTES, external_id="WEB-COUNTED")
+    theo = sign_in(demo_app, "theo")
+    outputs = {
+        "page": theo.get(f"/crew/events/{booking.event_id}").text,
+        "api": json.loads(theo.get(f"/api/v1/events/{booking.event_id}").text)["notes"],
+        "crew feed": _feed_text(demo_app, FeedScope.CREW, "theo"),
+    }
+    mails = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
+    assert mails
+    for entry in mails:
+        outputs[f"mail text {entry.key}"] = entry.message.text
+        outputs[f"mail html {entry.key}"] = entry.message.html or ""
+    for where, text in outputs.items():
+        plain = html.unescape(text).replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",")
+        shown = ("Adults x2 [amount hidden] & kids x1 [amount hidden]", "- Adult (2) [amount hidden]",
+                 "- Child (1) [amount hidden]", "Kids x1 [amount hidden]", "Kids x2 (5, 7), 16:00")  # fmt: skip
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"(?i)kids x1 (USD )?5|Child \(1\) 5|\b85\b", plain), where
+
+
 def test_a_feeds_own_lines_reach_crew_whole_beside_notes_of_money(demo_app: App) -> None:
     """A trip's feed entry reads its guests and its boat, then its notes: the notes' money is hidden, but a figure
     of firstmate's own lines is no figure of the notes ("Guests: 24" beside "Deposit paid")."""
