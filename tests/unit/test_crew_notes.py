@@ -957,6 +957,11 @@ COUNTED_KEPT = [
     "Adults 2x15, kids 1x5",
     "Kids 3 (ages 5 and 7)",
     "Kids (2) 5 and 7, adults (2)",
+    # times after "at" or "@" are times, not prices that make a list priced (until 2026-12-07 "at 10.30" hid both)
+    "2 adults at 10, 1 child at 10.30",
+    "Adults 2 @ 9.30, kids 1 @ 9.30",
+    "Adults x2 at 16.00, kids x1 at 8",
+    "2 adults at 10.30",
     "2 adults x 3 hours",
 ]
 

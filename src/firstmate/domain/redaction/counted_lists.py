@@ -69,10 +69,13 @@ class _Item(NamedTuple):
     total: tuple[int, int] | None = None  # its total after "=", if any
 
 
-def counted_figures(text: str, hidden: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+def counted_figures(
+    text: str, hidden: set[tuple[int, int]], named: frozenset[tuple[int, int]] = frozenset()
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """The figures of counted price lists in `text` to hide and to show: in a list whose items have one shape (a kind
     of guest, its count and a figure), once one item's figure is a price (`hidden`, an amount a currency hid, or a
-    figure from 20 on or with cents), each item's figure in that place is hidden and each count shown ("Adults x2
+    figure from 20 on or with cents that the notes do not name otherwise, as `named` a time: "2 adults at 10.30"),
+    each item's figure in that place is hidden and each count shown ("Adults x2
     [amount hidden], kids x1 [amount hidden]" of "Adults x2 85, kids x1 5"). A count to show that the notes hid as
     money stays hidden: `notes` shows only those hidden in doubt ("Deposit 85 kids 5" is no count of 85 kids)."""
     prices: set[tuple[int, int]] = set()
@@ -82,7 +85,7 @@ def counted_figures(text: str, hidden: set[tuple[int, int]]) -> tuple[set[tuple[
         second = [item.price == item.figures[1] for item in told if item.figures and item.price]
         # a "b" item whose figures are both small takes the place its list's other items say the price is in
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
-        if not any(item.price and _a_price(text, item.price, hidden) for item in told):
+        if not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
             continue
         prices |= {item.price for item in told if item.price} | {item.total for item in told if item.total}
         counts |= {item.heads for item in told if item.heads}
@@ -150,9 +153,14 @@ def _placed(item: _Item, second: bool) -> _Item:
     return _Item(item.shape, count, price, item.figures, item.total)
 
 
-def _a_price(text: str, span: tuple[int, int], hidden: set[tuple[int, int]]) -> bool:
-    """Whether an item's figure is surely a price: hidden already, or from 20 on, with cents or in thousands."""
+def _a_price(
+    text: str, span: tuple[int, int], hidden: set[tuple[int, int]], named: frozenset[tuple[int, int]] = frozenset()
+) -> bool:
+    """Whether an item's figure is surely a price: hidden already, or from 20 on, with cents or in thousands, and not
+    a figure the notes name otherwise (`named`: "at 10.30", a time)."""
     figure = text[span[0] : span[1]]
     if span in hidden or figure == HIDDEN_AMOUNT:
         return True
+    if span in named:
+        return False
     return not figure.isdigit() or int(figure) >= 20
