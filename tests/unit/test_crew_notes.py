@@ -933,7 +933,10 @@ COUNTED_PRICE_LISTS = [
     ("Adults x2 85, Kids x3 5, 7, 9", "Adults x2 …, Kids x3 5, 7, 9"),
     ("2 Adults 85, 2 Kids 5, 7 yrs", "2 Adults …, 2 Kids 5, 7 yrs"),
     ("Adults x2 85, kids x2 5/7", "Adults x2 …, kids x2 5/7"),
-    # but a figure a count of something else follows is still the item's price
+    ("Adults x2 85, kids x2 10,12", "Adults x2 …, kids x2 10,12"),
+    # but cents after a comma are still a price, and so is a figure a count of something else follows
+    ("Adults x2 12,50, kids x1 5", "Adults x2 …, kids x1 …"),
+    ("Kids x2 12,50, adults x2 85", "Kids x2 …, adults x2 …"),
     ("Adults x2 85, kids x1 5, 3 hours", "Adults x2 …, kids x1 …, 3 hours"),
     ("Adults x2 85, kids x1 5, 2 infants", "Adults x2 …, kids x1 …, 2 infants"),
 ]
@@ -962,6 +965,12 @@ COUNTED_KEPT = [
     "Adults 2 @ 9.30, kids 1 @ 9.30",
     "Adults x2 at 16.00, kids x1 at 8",
     "2 adults at 10.30",
+    # a small figure for each kid counted, joined by commas, lists their ages (until 2026-12-07 read as cents)
+    "Kids x2 10,12",
+    "Kids x2 5,7",
+    "2 kids 10,12",
+    "Kids 2 (10,12)",
+    "Adults x2, kids x2 8,10",
     "2 adults x 3 hours",
 ]
 

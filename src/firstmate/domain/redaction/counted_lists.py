@@ -106,9 +106,9 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         following = WORD_AFTER.match(text, found.end())
         if following and following.start(1) not in starts and counted(following[1]):
             continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
-        if _AGES_AFTER.match(text, found.end()) and not found["kind_b"]:
-            continue  # "kids x2 5 and 7": ages
         item, total = _item(found), _TOTAL.match(text, found.end())
+        if _ages(text, item):
+            continue  # "kids x2 5 and 7", "Kids x2 10,12"
         if total:
             item = item._replace(total=total.span(1))
         if not (items and items[-1].shape == item.shape and _BETWEEN.fullmatch(text, end, found.start())):
@@ -119,6 +119,19 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         end = total.end() if total else found.end()
     if items:
         yield items
+
+
+def _ages(text: str, item: _Item) -> bool:
+    """Whether a counted item's figure lists ages, not a price: a figure joined to it as a list follows ("kids x2 (5,
+    7)", "Kids x2 5 and 7 years old"), or it is one whole under 20 for each head counted, joined by commas ("Kids x2
+    10,12"; not "Kids x2 12,50", cents)."""
+    if item.heads is None or item.price is None:
+        return False
+    if _AGES_AFTER.match(text, item.price[1]):
+        return True
+    parts = text[item.price[0] : item.price[1]].split(",")
+    heads = int(text[item.heads[0] : item.heads[1]])
+    return len(parts) == heads > 1 and all(part.isdigit() and int(part) < 20 for part in parts)
 
 
 def _item(found: re.Match[str]) -> _Item:
