@@ -1,6 +1,7 @@
 """A booking's notes as a counted price list: each kind of guest with its count and its figure ("Adults x2 85, kids x1
 5", "2 adults @ 85, 1 child @ 5", "adults 2x85 kids 1x5"). Once one item's figure is a price, each item's figure in
-that place is, however small; the counts stay, for crew need them."""
+that place is, however small, and so is each item's total after "="; the counts stay, for crew need them. Figures that
+list ages stay too ("kids x2 (5, 7)", "Kids x2 10,12"), and a time the notes name ("at 10.30") prices no list."""
 
 from __future__ import annotations
 
