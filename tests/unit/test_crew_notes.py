@@ -917,6 +917,14 @@ COUNTED_PRICE_LISTS = [
     ("Adult (2) 85, child (1) 5", "Adult (2) …, child (1) …"),
     ("Adults 2 = 85, kids 1 = 5", "Adults 2 = …, kids 1 = …"),
     ("2 adults x 85, 1 child x 5", "2 adults x …, 1 child x …"),
+    # a code after each price, an em dash, numbered lines, a remark in brackets: until 2026-12-07 a count or a price
+    # showed ("Child: [amount hidden] x [amount hidden]" lost the child's count, "Kids ×1 — 5" showed the 5)
+    ("Adult: 2 x 85 USD\nChild: 1 x 5 USD", "Adult: 2 x …\nChild: 1 x …"),
+    ("Child: 1 x 5 USD", "Child: 1 x …"),
+    ("Adults ×2 — 85\nKids ×1 — 5", "Adults ×2 — …\nKids ×1 — …"),
+    ("1) Adults x2 85\n2) Kids x1 5", "1) Adults x2 …\n2) Kids x1 …"),
+    ("1. Adults x2 85\n2. Kids x1 5", "1. Adults x2 …\n2. Kids x1 …"),
+    ("Kids x1 5 (under 12), adults x2 85", "Kids x1 … (under 12), adults x2 …"),
     # each item's total after "=": until 2026-12-07 "kids 1 x 5 = 5" showed both
     ("Adults 2 x 85 = 170, kids 1 x 5 = 5", "Adults 2 x … = …, kids 1 x … = …"),
     ("Adult x2 85 = 170\nChild x1 5 = 5", "Adult x2 … = …\nChild x1 … = …"),
@@ -934,6 +942,7 @@ COUNTED_PRICE_LISTS = [
     ("2 Adults 85, 2 Kids 5, 7 yrs", "2 Adults …, 2 Kids 5, 7 yrs"),
     ("Adults x2 85, kids x2 5/7", "Adults x2 …, kids x2 5/7"),
     ("Adults x2 85, kids x2 10,12", "Adults x2 …, kids x2 10,12"),
+    ("Adults x6 21+, kids x2 10", "Adults x6 …+, kids x2 10"),  # "21+" an age, the 21 hidden in doubt, no price
     # but cents after a comma are still a price, and so is a figure a count of something else follows
     ("Adults x2 12,50, kids x1 5", "Adults x2 …, kids x1 …"),
     ("Kids x2 12,50, adults x2 85", "Kids x2 …, adults x2 …"),

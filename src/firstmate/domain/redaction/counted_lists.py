@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from firstmate.domain.redaction.amounts import HIDDEN_AMOUNT
+from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT
 from firstmate.domain.redaction.figures import counted
 from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
 
@@ -22,7 +22,7 @@ _WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
 _FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)})"
 #: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85",
 #: "2 adults x 85").
-_BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–]|at\b)?[ \t]*\(?[ \t]*"
+_BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
 #: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"); a word after it is
 #: read by `_lists`.
 _ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.\n\-–]))"
@@ -54,10 +54,11 @@ _AGES_AFTER = re.compile(
 #: An item's total after its price ("Adults 2 x 85 = 170"): a price too.
 _TOTAL = re.compile(rf"[ \t]*=[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
-#: full stop or a bullet, "2 adults at 85 each and 1 child at 5 each").
+#: full stop, a bullet or a number, "2 adults at 85 each and 1 child at 5 each", "1 x 5 USD", "Kids x1 5 (under 12),").
 _BETWEEN = re.compile(
-    r"\)?[ \t]*(?:(?i:each|ea|pp|per[ \t]+(?:person|head|guest|pax))\.?[ \t]*)?"
-    r"(?:[,;/|&+.\-–•*·][ \t]*)?(?:\n[ \t]*)*(?:[\-–•*·][ \t]*|(?i:and|plus)[ \t]+)?"
+    rf"\)?[ \t]*(?:(?:{CODE}|(?i:each|ea|pp|per[ \t]+(?:person|head|guest|pax)))\.?[ \t]*){{0,2}}"
+    r"(?:\([^()\n]{0,40}\)[ \t]*)?(?:[,;/|&+.•*·][ \t]*|[\-–—]+[ \t]*)?(?:\n[ \t]*)*"  # not "Adults x6 21+, kids"
+    r"(?:(?:[\-–—•*·]|\d{1,2}[.)])[ \t]*|(?i:and|plus)[ \t]+)?"
 )
 
 
@@ -71,7 +72,10 @@ class _Item(NamedTuple):
 
 
 def counted_figures(
-    text: str, hidden: set[tuple[int, int]], named: frozenset[tuple[int, int]] = frozenset()
+    text: str,
+    hidden: set[tuple[int, int]],
+    named: frozenset[tuple[int, int]] = frozenset(),
+    doubted: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
     """The figures of counted price lists in `text` to hide and to show: in a list whose items have one shape (a kind
     of guest, its count and a figure), once one item's figure is a price (`hidden`, an amount a currency hid, or a
@@ -82,7 +86,7 @@ def counted_figures(
     prices: set[tuple[int, int]] = set()
     counts: set[tuple[int, int]] = set()
     for items in _lists(text):
-        told = [_told(text, item, hidden) for item in items]
+        told = [_told(text, item, hidden, doubted) for item in items]
         second = [item.price == item.figures[1] for item in told if item.figures and item.price]
         # a "b" item whose figures are both small takes the place its list's other items say the price is in
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
@@ -146,13 +150,15 @@ def _item(found: re.Match[str]) -> _Item:
     return _Item("b", None, None, (found.span("first"), found.span("second")))
 
 
-def _told(text: str, item: _Item, hidden: set[tuple[int, int]]) -> _Item:
+def _told(
+    text: str, item: _Item, hidden: set[tuple[int, int]], doubted: frozenset[tuple[int, int]] = frozenset()
+) -> _Item:
     """A "b" item with its price told from its count: the one of its figures that is a price while the other is not
-    ("Adults 2 x 85", "Adult 85 x2"), by how it is written, else by which the notes hid ("kids 2 x 5 paid"); as it
-    was when both or neither are."""
+    ("Adults 2 x 85", "Adult 85 x2"), by how it is written, else by which the notes hid surely ("Child: 1 x 5 USD",
+    the 1 hidden only in `doubted`) or at all ("kids 2 x 5 paid"); as it was when both or neither are."""
     if item.figures is None:
         return item
-    for told in (set[tuple[int, int]](), hidden):
+    for told in (set[tuple[int, int]](), hidden - doubted, hidden):
         first, second = (_a_price(text, figure, told) for figure in item.figures)
         if first != second:
             return _placed(item, second)
@@ -173,8 +179,8 @@ def _a_price(
     """Whether an item's figure is surely a price: hidden already, or from 20 on, with cents or in thousands, and not
     a figure the notes name otherwise (`named`: "at 10.30", a time)."""
     figure = text[span[0] : span[1]]
-    if span in hidden or figure == HIDDEN_AMOUNT:
-        return True
+    if figure == HIDDEN_AMOUNT or any(start <= span[0] and span[1] <= end for start, end in hidden):
+        return True  # hidden, alone or with its currency ("5 USD")
     if span in named:
         return False
     return not figure.isdigit() or int(figure) >= 20

@@ -138,9 +138,8 @@ def _hidden(
             items.clear()
     # "Adults x2 85, kids x1 5": the 5 too; and a count in doubt shows ("Adults 2 x 85, deposit paid")
     # a figure a word names ("at 10.30", a time) makes no counted list priced, unless hidden
-    prices, counts = counted_figures(
-        priced, set(spans), frozenset(found.span() for found, reading in readings if reading == "named")
-    )
+    named = frozenset(found.span() for found, reading in readings if reading == "named")
+    prices, counts = counted_figures(priced, set(spans), named, frozenset(doubted))
     shown, last = [], 0
     for start, end in sorted(({*spans} | prices) - (counts & doubted), key=lambda span: (span[0], -span[1])):
         if start >= last and priced[start:end] != HIDDEN_AMOUNT:
