@@ -925,6 +925,10 @@ COUNTED_PRICE_LISTS = [
     ("1) Adults x2 85\n2) Kids x1 5", "1) Adults x2 …\n2) Kids x1 …"),
     ("1. Adults x2 85\n2. Kids x1 5", "1. Adults x2 …\n2. Kids x1 …"),
     ("Kids x1 5 (under 12), adults x2 85", "Kids x1 … (under 12), adults x2 …"),
+    # counts in words: until 2026-12-07 the kid's 5 showed
+    ("Adults two @ 85, kids one @ 5", "Adults two @ …, kids one @ …"),
+    ("two adults 85, one kid 5", "two adults …, one kid …"),
+    ("Adults x two 85, kids x one 5", "Adults x two …, kids x one …"),
     # each item's total after "=": until 2026-12-07 "kids 1 x 5 = 5" showed both
     ("Adults 2 x 85 = 170, kids 1 x 5 = 5", "Adults 2 x … = …, kids 1 x … = …"),
     ("Adult x2 85 = 170\nChild x1 5 = 5", "Adult x2 … = …\nChild x1 … = …"),
@@ -976,6 +980,8 @@ COUNTED_KEPT = [
     "2 adults at 10.30",
     # a small figure for each kid counted, joined by commas, lists their ages (until 2026-12-07 read as cents)
     "Kids x2 10,12",
+    "Kids two 5 and 7, adults four",
+    "two adults, one kid 5",
     "Kids x2 5,7",
     "2 kids 10,12",
     "Kids 2 (10,12)",

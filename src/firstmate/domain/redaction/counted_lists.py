@@ -9,13 +9,16 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT
+from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS
 from firstmate.domain.redaction.figures import counted
 from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
 
 #: Who an item counts: a kind of guest ("Adults x2", "1 x Child").
 _KIND = rf"\b(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)\b"
 _TIMES = r"[xX×]"
+#: An item's count: in figures or in words under 20 ("Adults x2", "two adults", "kids one @ 5").
+_WORDS = "|".join(sorted((word for word, value in NUMBER_WORDS.items() if value < 20), key=len, reverse=True))
+_COUNT = rf"(?:\d{{1,2}}|(?i:{_WORDS})\b)"
 #: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", or an amount a currency
 #: already hid ("Adults x2 $85").
 _WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
@@ -29,16 +32,16 @@ _ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.\n\-–]))"
 _ITEM = re.compile(
     # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure
     rf"(?P<kind_a>{_KIND})[ \t]*(?:\((?=[ \t]*{_TIMES}?[ \t]*\d{{1,2}}[ \t]*\))|(?={_TIMES}))[ \t]*{_TIMES}?[ \t]*"
-    rf"(?P<count_a>\d{{1,2}})\b[ \t]*\)?{_BEFORE_FIGURE}"
+    rf"(?P<count_a>{_COUNT})\b[ \t]*\)?{_BEFORE_FIGURE}"
     rf"(?P<price_a>{_FIGURE}){_ITEM_END}"
     # "Adults 2 x 85", "adults 2x85", "Adult 85 x2": a figure on each side of the "x", the price the larger
     rf"|(?P<kind_b>{_KIND})[ \t]*:?[ \t]*(?P<first>{_FIGURE}|\d{{1,2}}(?={_TIMES}))[ \t]*{_TIMES}[ \t]*"
     rf"(?P<second>{_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}){_ITEM_END}"
     # "2 adults @ 85", "2x adult 85", "2 x Adult (85)", "2 Adults 85": the count before the kind
-    rf"|(?<![\w.,])(?P<count_c>\d{{1,2}})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
+    rf"|(?<![\w.,])(?P<count_c>{_COUNT})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
     rf"(?P<price_c>{_FIGURE}){_ITEM_END}"
     # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5", "kids 1 = 5": the count after the kind, and a sign of a price
-    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>\d{{1,2}})[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
+    rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>{_COUNT})[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
     rf"(?P<price_d>{_FIGURE}){_ITEM_END}",
     re.IGNORECASE,
 )
@@ -135,7 +138,8 @@ def _ages(text: str, item: _Item) -> bool:
     if _AGES_AFTER.match(text, item.price[1]):
         return True
     parts = text[item.price[0] : item.price[1]].split(",")
-    heads = int(text[item.heads[0] : item.heads[1]])
+    count = text[item.heads[0] : item.heads[1]]
+    heads = int(count) if count.isdigit() else NUMBER_WORDS[count.lower()]
     return len(parts) == heads > 1 and all(part.isdigit() and int(part) < 20 for part in parts)
 
 
