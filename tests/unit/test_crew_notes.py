@@ -925,6 +925,11 @@ COUNTED_PRICE_LISTS = [
     ("1) Adults x2 85\n2) Kids x1 5", "1) Adults x2 …\n2) Kids x1 …"),
     ("1. Adults x2 85\n2. Kids x1 5", "1. Adults x2 …\n2. Kids x1 …"),
     ("Kids x1 5 (under 12), adults x2 85", "Kids x1 … (under 12), adults x2 …"),
+    # a price a kind of guest follows, after the item's own count: until 2026-12-07 the 85 showed ("85 kids")
+    ("Adults x2 85 kids free", "Adults x2 … kids free"),
+    ("adults 2 @ 85 kids 1 free", "adults 2 @ … kids 1 free"),
+    ("Adults 2 x 85 kids under 5 free", "Adults 2 x … kids under 5 free"),
+    ("Adult x2 85 infants free", "Adult x2 … infants free"),
     # counts in words: until 2026-12-07 the kid's 5 showed
     ("Adults two @ 85, kids one @ 5", "Adults two @ …, kids one @ …"),
     ("two adults 85, one kid 5", "two adults …, one kid …"),
@@ -982,6 +987,7 @@ COUNTED_KEPT = [
     "Kids x2 10,12",
     "Kids two 5 and 7, adults four",
     "two adults, one kid 5",
+    "Adults x2 4 kids 2 infants",
     "Kids x2 5,7",
     "2 kids 10,12",
     "Kids 2 (10,12)",

@@ -45,6 +45,8 @@ _ITEM = re.compile(
     rf"(?P<price_d>{_FIGURE}){_ITEM_END}",
     re.IGNORECASE,
 )
+#: A kind of guest as a word alone ("kids" after "Adults x2 85").
+_KIND_WORD = re.compile(_KIND, re.IGNORECASE)
 #: A kind of guest before an item counted before its kind: its count is that kind's figure ("Adults 85 kids 5" prices
 #: adults).
 _NOT_A_COUNT = re.compile(rf"{_KIND}[ \t]*[:=@\-–]?[ \t]*\(?[ \t]*$", re.IGNORECASE)
@@ -112,7 +114,9 @@ def _lists(text: str) -> Iterator[list[_Item]]:
     end = -1
     for found in found_items:
         following = WORD_AFTER.match(text, found.end())
-        if following and following.start(1) not in starts and counted(following[1]):
+        # an item that counts its kind before its figure prices it, whatever kind follows ("Adults x2 85 kids free")
+        priced_before_a_kind = bool(following and not found["kind_c"] and _KIND_WORD.fullmatch(following[1]))
+        if following and following.start(1) not in starts and counted(following[1]) and not priced_before_a_kind:
             continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
         item, total = _item(found), _TOTAL.match(text, found.end())
         if _ages(text, item):
