@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pypdf import PdfReader
@@ -1369,6 +1369,24 @@ def test_a_build_whose_lease_is_taken_over_while_it_stores_a_report_does_not_sto
     assert not [kind for kind in ("html", "txt", "json", "pdf") if report_app.blobs.head(f"{day}/billing.{kind}")]
     lease = report_app.store.get("ORG#demo#LEASE", "role-reports#2026-11-21")
     assert lease is not None and lease.data["since"] == iso(report_app.clock.now())  # the other build's, still held
+
+
+def test_a_build_taken_over_while_it_stores_leaves_no_copy_in_its_out_folder(report_app: App, tmp_path: Path) -> None:
+    """A known gap: `report … --out` taken over while it stored its report (its lease lost to another build) left
+    its copies written in the folder, though it stored nothing: read as the day's report, which the other build
+    stores. The copies are now written only once the report's entry is stored, as the weekly report's are."""
+    from firstmate.errors import LeaseLost
+
+    out = tmp_path / "out"
+    slow, taken = _taken_over_at_first_file(report_app, _another_takes_the_day(report_app))
+    with pytest.raises(LeaseLost, match="another took over: nothing more of it was stored"):
+        run_role_reports(slow, "demo", ["billing"], as_of=TODAY, out=out)
+    assert taken and sorted(p.name for p in out.iterdir()) == []  # nor a part file left behind
+
+    cast(Any, taken[0]).__exit__(None, None, None)  # the other build ends
+    [run] = run_role_reports(report_app, "demo", ["accounting"], as_of=TODAY, out=out)  # one stored: its copies
+    assert sorted(p.name for p in out.iterdir()) == [f"accounting.{kind}" for kind in ("html", "json", "pdf", "txt")]
+    assert sorted(run.written) == sorted(out.iterdir())
 
 
 def test_a_build_taken_over_while_it_stores_leaves_the_report_the_other_stored_whole(report_app: App) -> None:
