@@ -28,10 +28,9 @@ from firstmate.services.intel.archive import load_pages
 from firstmate.services.intel.build_lease import keep_turn, store_in_turn
 from firstmate.services.intel.delivery import deliver_weekly, weekly_recipients
 from firstmate.services.intel.restatements import remember_figures, restated_since_last_week, restated_writes
-from firstmate.services.intel.run_records import intel_pk, note_sent, run_index_keys, sender_of
+from firstmate.services.intel.run_records import intel_pk, note_sent, run_index_keys, run_items_reporting, sender_of
 from firstmate.services.leases import Held, exclusive
 from firstmate.services.outfiles import write_files, written_once_done
-from firstmate.services.paging import all_items
 from firstmate.services.report_links import report_pdf_link
 from firstmate.services.timebox import TimeBox
 
@@ -266,4 +265,4 @@ def _put_report(
 
 def _runs_of(ctx: Context, org: str, week: date) -> set[tuple[str, int]]:
     """The runs listed as reporting `week` (each with its record's version)."""
-    return {(i.sk, i.version) for i in all_items(ctx.store, intel_pk(org), "RUN#") if i.data.get("week") == f"{week}"}
+    return {(i.sk, i.version) for i in run_items_reporting(ctx.store, org, week)}

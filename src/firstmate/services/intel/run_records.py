@@ -1,7 +1,6 @@
-"""Where an org's runs are recorded (`intel_pk`, `run_index_keys`), how they are listed (`list_runs`,
-`run_order`, `run_said`), which runs reported a week and which sent it (`runs_reporting`, `note_sent`, `sender_of`),
-and the ad accounts' zones the latest
-run recorded."""
+"""Where an org's runs are recorded (`intel_pk`, `run_index_keys`), how they are listed (`list_runs`, `run_order`,
+`run_said`), which runs reported a week and which sent it (`runs_reporting`, `run_items_reporting`, `note_sent`,
+`sender_of`), and the ad accounts' zones the latest run recorded."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from firstmate.errors import BlobError
-from firstmate.ports import Store
+from firstmate.ports import Item, Store
 from firstmate.services.context import Context
 from firstmate.services.paging import all_items
 
@@ -71,11 +70,13 @@ def sender_of(store: Store, org: str, week: date) -> str | None:
 def runs_reporting(store: Store, org: str, week: date) -> list[dict[str, Any]]:
     """The runs whose report is of `week`, by their `week`, not their id: a run id begins with the week it was asked
     for, and a bare `intel run` falling back to the week before (no figures for the last) reported that one."""
-    return [
-        {"run_id": i.sk.removeprefix("RUN#"), **i.data}
-        for i in all_items(store, intel_pk(org), "RUN#")
-        if i.data.get("week") == week.isoformat()
-    ]
+    return [{"run_id": i.sk.removeprefix("RUN#"), **i.data} for i in run_items_reporting(store, org, week)]
+
+
+def run_items_reporting(store: Store, org: str, week: date) -> list[Item]:
+    """The stored records of the runs whose report is of `week` (`runs_reporting`), with their versions: a build
+    reads them before storing and again after, to tell whether another listed the week meanwhile."""
+    return [i for i in all_items(store, intel_pk(org), "RUN#") if i.data.get("week") == week.isoformat()]
 
 
 def run_said(run: Mapping[str, Any]) -> str:
