@@ -390,11 +390,14 @@ def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed
         clock.advance(timedelta(minutes=5))
         run_due_jobs(store, clock, [job], None)
     store.close()
-    listed = run(tmp_path / "home", "jobs", "list")
+    listed = run(tmp_path / "home", "jobs", "list", columns="300")
     assert listed.returncode == 0, listed.stderr
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
     assert "failed 2026-06-01T16:16" in rows["crew_reminders"]
-    assert "3 periods in a row: RuntimeError: relay [smtp.example.com] refused" in rows["crew_reminders"]
+    assert (
+        "3 periods in a row, not tried again (its next period does the work): an unexpected error: relay "
+        "[smtp.example.com] refused" in rows["crew_reminders"]
+    )
 
     # the daily archive sweep taken up at the end of its 6-hour window: no retry fits in it
     clock.set(datetime(2026, 6, 2, 9, 20, tzinfo=ZoneInfo("UTC")))
@@ -403,7 +406,42 @@ def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed
     store.close()
     listed = run(tmp_path / "home", "jobs", "list", env={"COLUMNS": "260"})
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
-    assert "failed 2026-06-02T09:20, too late in its period to be tried again: RuntimeError" in rows["archive_sweep"]
+    assert (
+        "failed 2026-06-02T09:20, too late in its period to be tried again: an unexpected error: relay"
+        in rows["archive_sweep"]
+    )
+
+
+def test_jobs_run_and_jobs_list_say_a_failure_plainly_and_whether_it_is_tried_again(home: Path) -> None:
+    """A known gap: `jobs run` and `jobs list` said a failure with a Python class name ("RuntimeError: demo:
+    secret meta_access_token is missing …"), and nothing of whether it is tried again. They now say it as the job
+    does, the class name left to the log: by hand, that it is not tried again; scheduled, from when it is."""
+    from firstmate.adapters.clock import FixedClock
+    from firstmate.adapters.store.sqlite import SqliteStore
+    from firstmate.domain.schedule import Schedule
+    from firstmate.services.scheduler import Job, run_due_jobs
+
+    failed = run(home, "jobs", "run", "weekly_report")
+    [said] = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+    assert failed.returncode == 2 and said.startswith("error: job weekly_report failed: demo: secret meta_access_token")
+    listed = run(home, "jobs", "list", columns="400")
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert ", run by hand: not tried again: demo: secret meta_access_token is missing" in rows["weekly_report"]
+
+    def broken(ctx: None, period: datetime) -> None:
+        raise RuntimeError("the store's sweep broke")
+
+    clock = FixedClock(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep, due from 16:17
+    store = SqliteStore(home / "firstmate.db", clock)
+    run_due_jobs(store, clock, [Job(Schedule("sweep", "17 * * * *", "UTC"), broken)], None)
+    store.close()
+    listed = run(home, "jobs", "list", columns="400")
+    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    assert (
+        "failed 2026-06-01T16:18, tried again from 2026-06-01T16:28 UTC: an unexpected error: the store's sweep "
+        "broke (the log has the details)" in rows["sweep"]
+    )
+    assert not [row for row in rows.values() if "Error" in row], rows
 
 
 def test_jobs_list_shows_a_run_whose_process_stopped_on_its_last_try_as_failed(tmp_path: Path) -> None:
@@ -437,7 +475,8 @@ def test_jobs_list_shows_a_run_whose_process_stopped_on_its_last_try_as_failed(t
     store.close()
     listed = run(tmp_path / "home", "jobs", "list")
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
-    assert "failed 2026-11-02T16:20: the process running it stopped" in rows["weekly_report"]
+    given = "failed 2026-11-02T16:20, given up after 3 tries (its next period runs as scheduled): the process running"
+    assert f"{given} it stopped" in rows["weekly_report"]
     assert len(tries) == 3 and len(given_up) == 1  # reported, as a last try that raised is
 
 

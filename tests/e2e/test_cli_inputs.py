@@ -638,7 +638,7 @@ def test_a_failed_job_run_by_hand_logs_its_error_in_a_line_and_its_traceback_onl
     assert "Traceback" not in failed.stderr and 'File "' not in failed.stderr, failed.stderr
     logged = [json.loads(line) for line in failed.stderr.splitlines() if line]  # not a terminal: JSON lines
     assert [line["event"] for line in logged] == ["job.failed"]
-    assert logged[0]["error"].startswith("RuntimeError: demo: secret meta_access_token is missing")
+    assert logged[0]["error"].startswith("JobFailed: demo: secret meta_access_token is missing")  # the class: the log's
     verbose = CliRunner().invoke(cli, ["--verbose", "jobs", "run", "weekly_report"], env=env)
     assert "Traceback (most recent call last)" in verbose.stderr
 

@@ -61,11 +61,29 @@ def _last_run(record: dict[str, Any]) -> Text:
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))
         text += f", {periods} periods in a row" if periods > 1 else ""
-        text += ", too late in its period to be tried again" if record.get("lapsed") else ""
+        text += _tried_again(record)
         text += f": {_cut(record['detail'], 120)}"
     elif record.get("detail"):  # what it did: a weekly report found sent already says so, not built again
         text += f": {_cut(record['detail'], 120)}"
     return Text(text)
+
+
+def _tried_again(record: dict[str, Any]) -> str:
+    """Whether and when a failed run is tried again, as `jobs list` says it after its time (before its error, which
+    may be cut): "" where its record does not say (written before it did)."""
+    from firstmate.services.scheduler import MANUAL, MAX_ATTEMPTS
+
+    if str(record.get("period", "")).endswith(MANUAL):
+        return ", run by hand: not tried again"
+    if record.get("lapsed"):
+        return ", too late in its period to be tried again"
+    if "next_try" not in record:
+        return ""
+    if record["next_try"]:
+        return f", tried again from {record['next_try'][:16]} UTC"
+    if int(record.get("attempts", 1)) >= MAX_ATTEMPTS:
+        return f", given up after {record['attempts']} tries (its next period runs as scheduled)"
+    return ", not tried again (its next period does the work)"
 
 
 def _cut(detail: str, most: int) -> str:

@@ -10,6 +10,8 @@ log = structlog.get_logger(__name__)
 
 
 def unexpected(event: str, org: str, exc: Exception) -> FirstmateError:
-    """An error firstmate did not raise on purpose, logged whole and said in one line."""
+    """An error firstmate did not raise on purpose, logged whole and said in one line (its class name the log's, as
+    the scheduler's `failure_said` says a job's)."""
     log.exception(event, org=org)
-    return FirstmateError(f"an unexpected error ({type(exc).__name__}: {exc})", hint="the log has the details")
+    said = f"an unexpected error: {exc}" if str(exc) else "an unexpected error"
+    return FirstmateError(said, hint="the log has the details")

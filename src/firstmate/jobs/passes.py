@@ -14,6 +14,7 @@ from firstmate.services.crew_owed import OwedAsks, complete_owed_asks
 from firstmate.services.outbox import TimeLimit, dispatch_outbox
 from firstmate.services.reminders import send_due_reminders
 from firstmate.services.roster import list_held_trips
+from firstmate.services.scheduler import JobFailed
 
 
 def crew_reminders(app: App, period: datetime) -> str:
@@ -59,7 +60,7 @@ def roster_lists(app: App, period: datetime) -> str:
         except FirstmateError as exc:  # one org's trouble must not keep the others' lists from being built
             failed.append(f"{org}: {exc}")
     if failed:
-        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
+        raise JobFailed("; ".join(failed))  # the run is recorded as failed and retried
     return f"{listed} crew members' trips listed"
 
 

@@ -17,7 +17,7 @@ from firstmate.jobs.schedules import weekly_schedule
 from firstmate.services.business import list_orgs
 from firstmate.services.data import has_data
 from firstmate.services.reports import run_role_reports
-from firstmate.services.scheduler import wait_while_running
+from firstmate.services.scheduler import JobFailed, wait_while_running
 from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
@@ -69,5 +69,5 @@ def role_reports(
     if not_started and timebox is not None:
         failed.append(f"not started, {timebox.of} being nearly up: {', '.join(not_started)}")
     if failed:
-        raise RuntimeError("; ".join(failed))
+        raise JobFailed("; ".join(failed))
     return "; ".join(done) or "no org has business data yet"

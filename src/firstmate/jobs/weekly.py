@@ -28,7 +28,7 @@ from firstmate.services.intel import (
     scheduled_week,
     sent_already,
 )
-from firstmate.services.scheduler import FailedMeanwhile, Later, scheduled_period
+from firstmate.services.scheduler import FailedMeanwhile, JobFailed, Later, scheduled_period
 from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
@@ -205,7 +205,7 @@ def _outcome(sweep: _Sweep) -> str | Later:
         said = Later(later, "; ".join([*failed, *waiting, *done]))
         raise FailedMeanwhile("; ".join([*failed, *waiting]), said, retried=retried)
     if failed:
-        raise RuntimeError("; ".join(failed))  # the run is recorded as failed and retried
+        raise JobFailed("; ".join(failed))  # the run is recorded as failed and retried
     if later is not None:
         return Later(later, "; ".join([*waiting, *done]))
     return "; ".join(done) or "no org has an ad account"

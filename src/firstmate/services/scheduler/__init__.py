@@ -20,7 +20,8 @@ then it is tried at that moment alone, one round of tries and not two. Such a jo
 (`Job.waits`) has a run of a period its schedule no longer has (its cron changed while the run waited) still taken
 up, waiting, retried or stopped, within that period's catch-up window (`left_behind`): not left `waiting` for good.
 
-- `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `FailedMeanwhile`, `JobRun`).
+- `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
+  `JobRun`), and a failure said in a line its owner reads (`failure_said`).
 - `running`: running the jobs whose period is due (`run_due_jobs`), or one at once (`run_job_now`).
 - `periods`: which periods of a job are run, those its schedule no longer has among them.
 - `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
@@ -29,7 +30,7 @@ up, waiting, retried or stopped, within that period's catch-up window (`left_beh
 """
 
 from firstmate.services.scheduler.claims import LEASE
-from firstmate.services.scheduler.job import MAX_ATTEMPTS, FailedMeanwhile, Job, JobRun, Later
+from firstmate.services.scheduler.job import MAX_ATTEMPTS, FailedMeanwhile, Job, JobFailed, JobRun, Later, failure_said
 from firstmate.services.scheduler.periods import scheduled_period
 from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done, wait_while_running
 from firstmate.services.scheduler.running import run_due_jobs, run_job_now
@@ -41,8 +42,10 @@ __all__ = [
     "RUNS_PK",
     "FailedMeanwhile",
     "Job",
+    "JobFailed",
     "JobRun",
     "Later",
+    "failure_said",
     "last_runs",
     "mark_done",
     "run_due_jobs",

@@ -1,4 +1,5 @@
-"""A scheduled job and what its runs return and record: `Job`, `Later`, `FailedMeanwhile`, `JobRun`."""
+"""A scheduled job and what its runs return and record: `Job`, `Later`, `JobFailed`, `FailedMeanwhile`, `JobRun`,
+and how a failure is said (`failure_said`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from firstmate.domain.schedule import Schedule
+from firstmate.errors import FirstmateError
 
 MAX_ATTEMPTS = 3
 #: A job failed this many periods in a row is reported, as a run with no try left is; and again every
@@ -51,7 +53,12 @@ class Later:
     detail: str
 
 
-# not in errors.py: a job's word to the scheduler (with `Later`), caught by it alone and recorded for `jobs list`
+# not in errors.py: a job's words to the scheduler (with `Later`), caught by it alone and recorded for `jobs list`
+class JobFailed(RuntimeError):
+    """A job's own word that its run failed (an org's failure or more, each said in a plain line): recorded as it
+    says, where an error the job did not raise on purpose is recorded as unexpected (`failure_said`)."""
+
+
 class FailedMeanwhile(RuntimeError):
     """A run that failed in part while another part of its period's work waits (`later`): retried as any failed
     run; once it is not to be (no try left), the period still runs again at `later.at`, for the part waiting.
@@ -63,6 +70,15 @@ class FailedMeanwhile(RuntimeError):
         super().__init__(message)
         self.later = later
         self.retried = retried
+
+
+def failure_said(exc: BaseException) -> str:
+    """A run's failure in a line its owner reads (`jobs list`, `jobs run`): a job's own word or an error firstmate
+    raised on purpose as it says; any other (a bug, a library's error) as unexpected, its class name left to the log,
+    which has the whole of it."""
+    if isinstance(exc, JobFailed | FailedMeanwhile | FirstmateError):
+        return str(exc)
+    return f"an unexpected error{': ' if str(exc) else ''}{exc} (the log has the details)"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ WAITS_FROM = "waits_from"
 WAITS_UNTIL = "waits_until"
 #: A `waiting` run record's field: True when its try failed, its period run again from `waits_until` all the same.
 FAILED = "failed"
+#: A failed scheduled run record's field: when its period is tried again ("": it is not; absent from a record written
+#: before 2026-12-07, which did not say).
+NEXT_TRY = "next_try"
 #: A scheduled run record's field: its period's fire time (its key is the local wall-clock time, read in a zone the
 #: settings may have changed since).
 FIRE_TIME = "fire_time"

@@ -22,10 +22,17 @@ from firstmate.services.scheduler.claims import (
     retry_after,
     same_try,
 )
-from firstmate.services.scheduler.job import MAX_ATTEMPTS, Ctx, FailedMeanwhile, Job, JobRun, Later
+from firstmate.services.scheduler.job import MAX_ATTEMPTS, Ctx, FailedMeanwhile, Job, JobRun, Later, failure_said
 from firstmate.services.scheduler.lease import LeaseRenewal
 from firstmate.services.scheduler.periods import due_at, left_behind, orphaned
-from firstmate.services.scheduler.records import MANUAL, RUNS_PK, STOPPED, count_failed_periods, run_record
+from firstmate.services.scheduler.records import (
+    MANUAL,
+    NEXT_TRY,
+    RUNS_PK,
+    STOPPED,
+    count_failed_periods,
+    run_record,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -92,7 +99,7 @@ def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime
     when another scheduler recorded it first."""
     attempts = int(existing.data["attempts"])
     failed_periods = count_failed_periods(store, job.name, existing.sk)
-    record = run_record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period)
+    record = {**run_record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period), NEXT_TRY: ""}
     try:
         store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
     except ConditionFailed:
@@ -111,9 +118,8 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
             result = job.run(ctx, period)
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
-        # shown by `jobs list`: a job's own word to the scheduler says its own plain line, with no class name
-        said = str(exc) if isinstance(exc, FailedMeanwhile) else f"{type(exc).__name__}: {exc}"
-        status, detail = "failed", redact_text(said)
+        # shown by `jobs list` in a line its owner reads: the class name is the log's (logged just above)
+        status, detail = "failed", redact_text(failure_said(exc))
         later = exc.later if isinstance(exc, FailedMeanwhile) else None
         retried = not isinstance(exc, FailedMeanwhile) or exc.retried
     else:
@@ -136,6 +142,8 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
             if retry_at is None:  # the period's window closes first: a period of its own would do the work
                 log.warning("job.wait_past_its_period", job=job.name, period=iso(period), until=iso(later.at))
                 lapsed = status == "failed"  # a failure never tried again: reported now, as one whose window closes
+    if record["status"] == "failed" and of is not None:  # `jobs list` says when it is tried again, or that it is not
+        record[NEXT_TRY] = "" if retry_at is None else iso(retry_at)
     try:
         store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
     except ConditionFailed:
