@@ -598,3 +598,36 @@ def test_jobs_run_by_hand_finding_a_stopped_build_of_the_week_says_from_when_to_
     said = " ".join(by_hand.output.split())
     assert "demo: another run is building the week of 2026-11-09 (since Mon Nov 16 21:58 Pacific/Auckland time)" in said
     assert "should it have stopped, run this again from Mon Nov 16 22:08 Pacific/Auckland time" in said, said
+
+
+def test_a_run_left_waiting_past_its_catch_up_says_it_was_skipped_and_how_to_send_its_week(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: the Monday run waits for the accounts' week (22:00 in Auckland), and firstmate is not running
+    again until the next Monday, past the run's six days of catch-up. The run was never taken up, and `jobs list`
+    still said "run again from 2026-11-16T09:00 UTC … its report goes out from Mon Nov 16 22:00" (then nothing,
+    once the next Monday's run stood before it): the week of 2026-11-09 was never sent, and nobody heard. The run is
+    now recorded skipped, saying so and how to send that week by hand, in `jobs list`, the log and to the owner."""
+    from contextlib import nullcontext
+
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=AUCKLAND))  # back a week later: this Monday's run is due too
+    runs = run_due_jobs(app.store, clock, weekly, app)
+
+    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send'"
+    [skipped] = [run for run in runs if run.period == datetime(2026, 11, 16, 7, tzinfo=AUCKLAND)]
+    assert skipped.given_up and "skipped" in skipped.detail and by_hand in skipped.detail, skipped
+    [record] = [r for r in last_runs(app.store, "weekly_report", limit=20) if r["period"] == "2026-11-16T07:00"]
+    assert record["status"] == "skipped" and "goes out from" not in record["detail"], record
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "900"}).output
+    [row] = [line for line in listed.splitlines() if "weekly_report" in line]
+    assert "skipped" in row and by_hand in row and "run again from 2026-11-16" not in row, row
+    [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
+    text = " ".join(mail.message.text.split())
+    assert "skipped" in text and f"{by_hand} sends the week at once" in text and "tried again" not in text, text

@@ -38,7 +38,7 @@ def jobs_list() -> None:
 def _last_runs(store: Store, job: str) -> Text:
     """A job's last run as `jobs list` shows it; a scheduled run still waiting (`Later`) is shown first, beside
     the runs by hand since (one at 10:00 hid the Monday run waiting till 22:00, as if that week were left to send by
-    hand)."""
+    hand); a run skipped, after them, until a scheduled run is done since."""
     from firstmate.services.scheduler import MANUAL, last_runs
 
     runs = last_runs(store, job, limit=20)
@@ -46,8 +46,24 @@ def _last_runs(store: Store, job: str) -> Text:
         return Text("never")
     scheduled = next((run for run in runs if not str(run["period"]).endswith(MANUAL)), None)
     if runs[0] is scheduled or scheduled is None or scheduled["status"] != "waiting":
-        return _last_run(runs[0])
-    return Text(f"{_last_run(scheduled)}; by hand since: {_last_run(runs[0])}")
+        shown = _last_run(runs[0])
+    else:
+        shown = Text(f"{_last_run(scheduled)}; by hand since: {_last_run(runs[0])}")
+    # a run skipped (left waiting past its catch-up) is said until a scheduled run has ended done since: the next
+    # period's run, started first, stood before it, and the week it left to send by hand went unsaid
+    skipped = next((run for run in runs if run["status"] == "skipped"), None)
+    if skipped is None or skipped is scheduled or _done_since(runs, skipped):
+        return shown
+    return Text(f"{shown}; before it: {_last_run(skipped)}")
+
+
+def _done_since(runs: list[dict[str, Any]], record: dict[str, Any]) -> bool:
+    """Whether a scheduled run of `runs` ended done after `record` was written."""
+    from firstmate.services.scheduler import MANUAL
+
+    return any(
+        run["status"] == "done" and run["at"] > record["at"] for run in runs if not str(run["period"]).endswith(MANUAL)
+    )
 
 
 def _last_run(record: dict[str, Any]) -> Text:
@@ -63,6 +79,8 @@ def _last_run(record: dict[str, Any]) -> Text:
         text += f", {periods} periods in a row" if periods > 1 else ""
         text += _tried_again(record)
         text += f": {_cut(record['detail'], 120)}"
+    elif record["status"] == "skipped":  # its weeks to send by hand, said whole: the commands are at the end
+        text += f", not tried again: {_cut(record['detail'], 400)}"  # why, and what is left to do by hand
     elif record.get("detail"):  # what it did: a weekly report found sent already says so, not built again
         text += f": {_cut(record['detail'], 120)}"
     return Text(text)

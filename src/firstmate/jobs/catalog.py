@@ -12,7 +12,7 @@ from firstmate.jobs.passes import crew_reminders, dispatch_due, finish_fanouts, 
 from firstmate.jobs.roles import role_reports
 from firstmate.jobs.schedules import weekly_schedule
 from firstmate.jobs.sweeps import sweep_archives, sweep_expired
-from firstmate.jobs.weekly import weekly_reports
+from firstmate.jobs.weekly import weekly_reports, weekly_skipped
 from firstmate.services.outbox import TimeLimit
 from firstmate.services.scheduler import Job
 from firstmate.services.timebox import TimeBox
@@ -62,6 +62,7 @@ def declared_jobs(
             weekly_reports if weekly_box is None else partial(weekly_reports, timebox=weekly_box),
             needs_s=WEEKLY_NEEDS_S,
             waits=True,  # a run waiting for an org's ad accounts' week goes at its hour though the cron changed
+            skipped=weekly_skipped,  # one left waiting past its catch-up: its weeks to send by hand, owners told
         ),
         Job(
             weekly_schedule(settings, "role_reports", "The eight role reports"),

@@ -62,6 +62,31 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
     return _outcome(sweep)
 
 
+def weekly_skipped(app: App, period: datetime) -> str:
+    """What the scheduled run of `period`, skipped (left waiting past its catch-up window), leaves to send by hand:
+    each org whose week it did not send, its owner told (with the command that sends it), said in a line for `jobs
+    list`."""
+    catch_up = weekly_schedule(app.settings, "weekly_report", "").catch_up
+    said = []
+    for org in list_orgs(app.store):
+        profile = load_business(app.store, org)
+        if profile is None or not any(e.meta_ad_account for e in profile.entities):
+            continue
+        if scheduled_run_done(app.store, org, period):
+            continue
+        week = scheduled_week(app.store, org, period, profile.org.timezone)
+        if (sent := sent_already(app, org, week)) is not None:  # by hand, or by a later period's run
+            said.append(f"{org}: the week of {week} was sent (run {sent})")
+            continue
+        moment = moment_in(period, profile.org.timezone)
+        error = FirstmateError(f"its scheduled run of {moment} was skipped, not run within its {catch_up.days} days of "
+                               "catch-up (firstmate was not running then)")  # fmt: skip
+        record_failure(app, org, error, period, week=week, skipped=True)
+        said.append(f"{org}: the week of {week} was not sent; "
+                    f"'firstmate intel run --org {org} --week {week} --send' sends it")  # fmt: skip
+    return "; ".join(said)
+
+
 @dataclass
 class _Sweep:
     """A sweep of the job through the orgs: its `period`, whether that is one of the schedule (else a run by hand),

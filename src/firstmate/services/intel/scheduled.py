@@ -21,14 +21,15 @@ from firstmate.services.paging import all_items
 
 def record_failure(
     ctx: Context, org: str, error: FirstmateError, period: datetime, *, resumes: datetime | None = None,
-    week_over: datetime | None = None, week: date | None = None,
+    week_over: datetime | None = None, week: date | None = None, skipped: bool = False,
 ) -> None:  # fmt: skip
     """Say honestly that a scheduled report failed: on the admin reports page, and to the owner
     by email (once per org and week, however often the scheduler retries or someone runs it by hand), with the
     command that sends the week that failed. `resumes`: when the scheduled run is taken up again all the same
     (an org waiting for its ad accounts' week); `week_over`: from when that week can be sent by hand (before
     then `intel run --week` refuses it); `week`: the week that failed, when not the one just ended at `period`
-    in the org's zone (recorded when its scheduled run first waited: `scheduled_week`)."""
+    in the org's zone (recorded when its scheduled run first waited: `scheduled_week`); `skipped`: the scheduled run
+    is not tried again (its catch-up window closed while it waited)."""
     profile = load_business(ctx.store, org)
     now = ctx.clock.now()
     # whatever a source's error echoed (a token) stays out of the admin page and the owner's mail
@@ -49,21 +50,26 @@ def record_failure(
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
         text=(
             f"The weekly marketing report for {profile.org.name} did not run.\n\n{what}\n\n"
-            + _what_next(org, week, resumes, week_over, profile.org.timezone)
+            + _what_next(org, week, resumes, week_over, profile.org.timezone, skipped=skipped)
         ),
     )
     enqueue(ctx.store, org, [mail], now)
 
 
-def _what_next(org: str, week: date, resumes: datetime | None, week_over: datetime | None, timezone: str) -> str:
+def _what_next(
+    org: str, week: date, resumes: datetime | None, week_over: datetime | None, timezone: str, *, skipped: bool = False
+) -> str:
     """What a failure mail says happens next, and the command that sends the week that failed: by its Monday (a
     bare `intel run --send` sent the last week with figures, most often the week before, had already)."""
+    command = f"'firstmate intel run --org {org} --week {week} --send'"
+    if skipped:  # its window closed: nothing sends the week but the command
+        return f"The scheduled run is not taken up again: {command} sends the week at once."
     tried = "A scheduled run is tried again 10 and 40 minutes after it first fails"
     if resumes is not None:  # not tried before then for nothing: its week cannot be built before its hour
         tried = (f"A scheduled run is taken up again at {moment_in(resumes, timezone)} all the same, once its week "
                  "can be built, and tried again 10 and 40 minutes after should it fail then")  # fmt: skip
     when = f"from {moment_in(week_over, timezone)}" if week_over is not None else "at once"
-    return f"{tried}; once the cause is fixed, 'firstmate intel run --org {org} --week {week} --send' sends it {when}."
+    return f"{tried}; once the cause is fixed, {command} sends it {when}."
 
 
 def scheduled_run_done(store: Store, org: str, period: datetime) -> bool:

@@ -35,6 +35,9 @@ class Job(Generic[Ctx]):
     #: True for a job that may leave part of its period for later (`Later`): its runs of periods its schedule no
     #: longer has (the cron changed while one waited) are still taken up, within their catch-up window
     waits: bool = False
+    #: Of a job that waits: what a period's run left waiting past its catch-up window (never to run again) leaves to
+    #: do by hand, said (and told to whom it concerns) by the job once the run is recorded skipped
+    skipped: Callable[[Ctx, datetime], str] | None = None
 
     @property
     def name(self) -> str:

@@ -24,7 +24,7 @@ from firstmate.services.scheduler.claims import (
 )
 from firstmate.services.scheduler.job import MAX_ATTEMPTS, Ctx, FailedMeanwhile, Job, JobRun, Later, failure_said
 from firstmate.services.scheduler.lease import LeaseRenewal
-from firstmate.services.scheduler.periods import due_at, left_behind, orphaned
+from firstmate.services.scheduler.periods import due_at, left_behind, orphaned, skipped_waits
 from firstmate.services.scheduler.records import (
     MANUAL,
     NEXT_TRY,
@@ -53,6 +53,8 @@ def run_due_jobs(
         # with too little of the process's time left to start one)
         if job.waits and (time_left is None or time_left() >= job.needs_s):
             periods = [*left_behind(store, job, clock.now()), *periods]
+            for period, item in skipped_waits(store, job, clock.now()):
+                runs.extend(_skip(store, clock, job, ctx, period, item))
         for period, sk in periods:
             if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left):
                 break
@@ -106,6 +108,28 @@ def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime
         return []
     log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=STOPPED)
     return [JobRun(job.name, period, "failed", STOPPED, attempts, failed_periods)]
+
+
+def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, waiting: Item) -> list[JobRun]:
+    """Record as skipped a run left waiting whose period is run no more (`skipped_waits`), with what the job leaves
+    to do by hand (`Job.skipped`, told once the record is written, so once), and report it as one whose window
+    closed (`lapsed`). Empty when another scheduler recorded it first."""
+    days = job.schedule.catch_up.total_seconds() / 86400
+    span = f"{days:g} days" if days >= 1 else f"{job.schedule.catch_up.total_seconds() / 3600:g} hours"
+    detail = f"its {span} of catch-up from {iso(period)[:16]} UTC ended before it ran again"
+    record = {**run_record("skipped", clock.now(), int(waiting.data["attempts"]), detail, period=period), NEXT_TRY: ""}
+    try:
+        written = store.put(Item(RUNS_PK, waiting.sk, record), VersionIs(waiting.version))
+    except ConditionFailed:
+        return []
+    try:  # the run is no longer said to wait whatever befalls this: the log says what could not be told
+        if job.skipped is not None and (todo := job.skipped(ctx, period)):
+            detail = redact_text(f"{detail}; {todo}")
+            store.put(Item(RUNS_PK, waiting.sk, {**record, "detail": detail[:500]}), VersionIs(written.version))
+    except Exception:
+        log.exception("job.skipped_untold", job=job.name, period=iso(period))
+    log.error("job.skipped", job=job.name, period=iso(period), detail=detail)
+    return [JobRun(job.name, period, "failed", f"skipped: {detail}", int(waiting.data["attempts"]), lapsed=True)]
 
 
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
