@@ -516,3 +516,24 @@ def test_a_failed_run_of_a_waiting_job_is_still_retried_after_its_schedule_moved
     assert counter.periods[:2] == [MONDAY_7, MONDAY_7]
     [record] = [r for r in last_runs(store, "weekly", limit=20) if r["period"] == "2026-11-02T07:00"]
     assert record["status"] == "done"
+
+
+def test_a_run_whose_wait_outlasts_its_catch_up_is_skipped_at_once_saying_what_is_left_to_do(tmp_path: Path) -> None:
+    """A Monday run caught up late (Saturday, firstmate off till then) whose part waits till past its six days of
+    catch-up (Sunday) was recorded `waiting`, "run again from Sunday": its period never ran again, and it said so for
+    good. It is now recorded skipped at once, with what the job leaves to do by hand, and reported."""
+    clock = FixedClock(MONDAY_7 + timedelta(days=5, hours=12))
+
+    def report(ctx: object, period: datetime) -> scheduler.Later:
+        return scheduler.Later(period + timedelta(days=6, hours=1), "demo: the week of 2026-10-26 waits for Meta")
+
+    store = SqliteStore(tmp_path / "db", clock)
+    schedule = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    job = Job(schedule, report, waits=True, skipped=lambda ctx, period: "demo: send the week of 2026-10-26 by hand")
+    [run] = run_due_jobs(store, clock, [job], None)
+
+    assert run.given_up and "send the week of 2026-10-26 by hand" in run.detail, run
+    [record] = last_runs(store, "weekly")
+    assert record["status"] == "skipped" and record["detail"].endswith("demo: send the week of 2026-10-26 by hand")
+    clock.advance(timedelta(days=1))
+    assert run_due_jobs(store, clock, [job], None) == []  # skipped once, said once

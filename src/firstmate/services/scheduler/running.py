@@ -169,10 +169,15 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     if record["status"] == "failed" and of is not None:  # `jobs list` says when it is tried again, or that it is not
         record[NEXT_TRY] = "" if retry_at is None else iso(retry_at)
     try:
-        store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
+        stored = store.put(Item(claimed.pk, claimed.sk, record), VersionIs(lease.item.version))
     except ConditionFailed:
+        stored = None
         _outlived_lease(store, job, period, lease.item, record)
     run = JobRun(job.name, period, status, detail, attempts, failed_periods, retry_at, lapsed)
+    past = later is not None and of is not None and not due_at(job, period, later.at)
+    if stored is not None and job.waits and record["status"] == "waiting" and past:
+        # its wait outlasts its period's window: never run again, said skipped now, not "run again from" for good
+        return next(iter(_skip(store, clock, job, ctx, period, stored)), run)
     if run.given_up:
         log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
     return run
