@@ -136,8 +136,9 @@ def test_a_list_that_shrinks_as_a_trip_it_names_changes_tells_of_that_trip_once(
     demo_app: App, clock: FixedClock
 ) -> None:
     """Four trips listed; Sat 13 Jun sails (a list lists trips to come), and Mon 15 Jun then moves to 10:00, nobody
-    aboard: every qualified crew member hears "Trip changed" of it, Priya too. The list left with three trips goes as
-    each one's own mail: of Mon 15 Jun she hears that one message, not a second "Crew needed" beside it."""
+    aboard: every qualified crew member hears "Trip changed" of it, but Priya, whose only word of it is her waiting
+    list, never heard of it (tests/web/test_crew_lists_told.py). The list left with three trips goes as each one's own
+    mail: of Mon 15 Jun she hears that one message, its "Crew needed" at 10:00, not a "Trip changed" beside it."""
     inactive_priya_and_trips(demo_app, range(13, 17))
     made_crew_by_an_import(demo_app)
     clock.set(datetime.fromisoformat("2026-06-13T17:00:00-07:00"))
@@ -150,10 +151,13 @@ def test_a_list_that_shrinks_as_a_trip_it_names_changes_tells_of_that_trip_once(
         if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
     }
     assert sorted(mail.values()) == [
+        "Crew needed: Mon 15 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
         "Crew needed: Sun 14 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
         "Crew needed: Tue 16 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
-        "Trip changed: Mon 15 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
     ], mail
+    jonah = {e.message.subject for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+             if e.message.to == ("jonah@example.com",) and e.message.subject.startswith("Trip changed")}  # fmt: skip
+    assert jonah == {"Trip changed: Mon 15 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)"}
 
 
 def test_a_role_on_a_trip_listed_in_many_waiting_lists_can_still_be_taken_and_each_list_follows_it(
@@ -238,11 +242,11 @@ def test_a_claim_answers_it_landed_when_the_store_fails_following_lists_after_it
         assert ("5 trips to come" if person.id == "deck-42" else "4 trips to come") in text, person.id
 
 
-def test_a_trip_that_told_them_it_changed_two_revisions_ago_is_not_asked_about_again(demo_app: App) -> None:
-    """Six trips listed; Tue 16 Jun moves to 10:00, nobody aboard (Priya hears "Trip changed" of it, as every
-    qualified crew member does), then its price is corrected (a revision the crew hear nothing of). Theo takes
-    three trips and the list, left with three, goes as each trip's own "Crew needed": of Tue 16 Jun she has heard
-    already, and is not asked about it a second time."""
+def test_a_trip_that_moved_two_revisions_ago_is_asked_about_once_at_its_new_time(demo_app: App) -> None:
+    """Six trips listed; Tue 16 Jun moves to 10:00, nobody aboard (every qualified crew member hears "Trip changed" of
+    it; Priya, whose only word of it is her waiting list, gets the list anew with its new time), then its price is
+    corrected (a revision the crew hear nothing of). Theo takes three trips and the list, left with three, goes as
+    each trip's own "Crew needed": Tue 16 Jun's at 10:00, once."""
     trips = inactive_priya_and_trips(demo_app, range(13, 19))
     made_crew_by_an_import(demo_app)
     book(demo_app, "JUNE-16", "2026-06-16T10:00:00-07:00")
@@ -260,9 +264,10 @@ def test_a_trip_that_told_them_it_changed_two_revisions_ago_is_not_asked_about_a
     )
     assert told == [
         "Crew needed: Thu 18 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
+        "Crew needed: Tue 16 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
         "Crew needed: Wed 17 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)",
-        "Trip changed: Tue 16 Jun 2026, 10:00 PDT, Sea Lark (38 ft sloop)",
     ], told
+    assert len(asked(demo_app, trips[3], "priya")) == 1
 
 
 def test_a_list_relisted_by_their_own_claim_does_not_offer_a_trip_at_the_same_time(demo_app: App) -> None:

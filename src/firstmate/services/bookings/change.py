@@ -15,7 +15,7 @@ from firstmate.services.bookings.following import event_followed, line_followed,
 from firstmate.services.bookings.leads import lead_followed
 from firstmate.services.bookings.revision import revision_writes, written_over
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, lists_followed, not_asked_held, rest_followed
+from firstmate.services.crew_freed import ask_the_freed, listed_only, lists_followed, not_asked_held, rest_followed
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.notifications import OPS, booking_notifications, still_unheard
 from firstmate.services.outbox import outbox_pk
@@ -71,6 +71,8 @@ def change_booking(
     # half the transaction, the change's own notices needing the rest: lists beyond it follow once it is written
     lists, lists_left = lists_followed(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes))
     quiet, unheard = change_audiences(ctx.store, profile, booking, before, event, guests, result, unheard, readdressed)
+    # someone whose only word of the trip is a list still waiting hears of the change by that list, followed above
+    unheard |= listed_only(ctx, org, booking.id, (before, event), beyond=lists_left)
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later

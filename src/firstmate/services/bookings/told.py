@@ -8,6 +8,7 @@ from firstmate.domain.bookings import Booking, IntakeResult, cancellation_of, re
 from firstmate.domain.reports.format import plural
 from firstmate.services.bookings.reads import booking_place, list_guests, org_profile
 from firstmate.services.context import Context
+from firstmate.services.crew_freed import listed_only
 from firstmate.services.notifications import booking_messages
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.paging import all_items
@@ -27,9 +28,10 @@ def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
     cancelled = revise(booking, cancellation_of(booking, sequence=None), now)
     event = get_event(ctx.store, org, booking.event_id)
     guests = list_guests(ctx.store, org, booking.id)
+    listed = listed_only(ctx, org, booking.id, (event,))  # only a list still waiting names it: it leaves the list
     messages = booking_messages(
         ctx, profile, entity, asset, cancelled, event, guests, IntakeResult.CANCELLED, was_end=booking.request.end,
-        at=now,
+        at=now, unheard=listed,
     )  # fmt: skip
     return [_audience(m.idempotency_key) for m in messages]
 

@@ -13,6 +13,8 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
   `rest_followed`) and as their rosters do (`lists_taken`, `rest_taken`): the last role open to the person taken, a
   role given up, a role they take or leave at the time of trips it lists.
+- `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
+  that list alone.
 - `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
@@ -20,6 +22,7 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 from firstmate.services.crew_freed.backfill import list_left_out_pending
 from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
+from firstmate.services.crew_freed.heard import listed_only
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
 
@@ -34,6 +37,7 @@ __all__ = [
     "freed_by",
     "joined",
     "list_left_out_pending",
+    "listed_only",
     "lists_followed",
     "lists_taken",
     "moved_to_ask",

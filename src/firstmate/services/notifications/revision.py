@@ -94,7 +94,9 @@ def booking_messages(
     and cancels it): the operations manager alone hears, as of a booking cancelled before firstmate heard of it. Those
     `busy` on another trip at its time are not asked to crew it (their trip page offers them no role on it). A guest
     `unheard` names ("guest:<g>": their invitation held by an outage, withdrawn by this change) gets their
-    invitation, with the trip as it is now, instead of "Your trip has changed" (`invitation`)."""
+    invitation, with the trip as it is now, instead of "Your trip has changed" (`invitation`). A crew member it names
+    ("crew:<p>": only a "Crew needed on N trips" still waiting names the trip, followed by the change) gets no crew
+    message of it: the list, withdrawn and listed anew, tells them."""
     at = at or ctx.clock.now()
     last_end = max(booking.request.end, was_end or booking.request.end)
     closes = album_closes(ctx, last_end, profile.org.timezone)
@@ -158,6 +160,8 @@ def _crew_messages(
     crew_result = _news(revision.result, revision.unheard, CREW)
     crew = _crew_recipients(ctx, profile.org.id, event, crew_result, busy, revision.at) if told else []
     crew = [p for p in crew if p.id not in lost]  # told they are off it instead (one message a revision each)
+    # nor is it news to whom only a list still waiting names the trip: that list, followed, tells them
+    crew = [p for p in crew if f"crew:{p.id}" not in revision.unheard]
     messages: list[OutgoingMessage] = []
     # those taken off first: in the change's own write, however large its group
     if told_off and revision.last_end > revision.at:
