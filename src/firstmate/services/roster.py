@@ -29,7 +29,7 @@ from firstmate.errors import ConditionFailed, Conflict, Forbidden, InvalidInput,
 from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Write
 from firstmate.services.business import load_business, org_timezone
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, lists_taken, rest_taken
+from firstmate.services.crew_freed import ask_the_freed, asks_taken, lists_taken, rest_asks_taken, rest_taken
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.crew_trips import (
     held_list_due,
@@ -48,6 +48,8 @@ from firstmate.services.trips import events_between, get_events
 MAX_ATTEMPTS = 30
 #: How far into a change's transaction the waiting lists it follows may go (`lists_taken`), as a booking's change.
 _LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
+#: How far into a change's transaction the trip's own waiting "Crew needed" it follows may go (`asks_taken`).
+_ASKS_ROOM = MAX_TRANSACTION_WRITES // 4
 #: Releasing a role closer than this to departure needs the captain's or an admin's approval.
 RELEASE_NOTICE = timedelta(hours=48)
 
@@ -239,6 +241,7 @@ def _apply(
     read: list[CrewEvent] = []  # the event the change was decided on, for its reminders' writes
     owed: list[Put] = []  # the mark of the asking the change owes those it frees, as last written
     lists_left: list[tuple[str, str]] = []  # the waiting lists it follows beyond its transaction, as last decided
+    asks_left: list[str] = []  # whose waiting "Crew needed" it follows beyond its transaction, as last decided
 
     def mapped(event: CrewEvent) -> tuple[CrewEvent, list[OutgoingMessage]]:
         read[:] = [event]
@@ -273,12 +276,19 @@ def _apply(
             # the claim is not the list's to refuse: the store failing to read it, the list goes as it was
             log.warning("crew.lists_unfollowed", org=org, trip=event_id, error=str(exc))
             lists, lists_left[:] = [], []
-        return [*written, *lists]
+        # the trip's own "Crew needed" still waiting, to whom it now offers no role (or, given up, offers one again)
+        try:
+            asks, asks_left[:] = asks_taken(ctx, org, read[0], updated, ctx.clock.now(), room=_ASKS_ROOM, by=by)
+        except StoreError as exc:
+            log.warning("crew.asks_unfollowed", org=org, trip=event_id, error=str(exc))
+            asks, asks_left[:] = [], []
+        return [*written, *lists, *asks]
 
     updated = update_event(ctx, org, event_id, mapped, attempts=MAX_ATTEMPTS, also=writes)
-    if lists_left and read and read[0] != updated:
+    if (lists_left or asks_left) and read and read[0] != updated:
         try:
             rest_taken(ctx, org, read[0], updated, lists_left, ctx.clock.now(), by=by)
+            rest_asks_taken(ctx, org, read[0], updated, asks_left, ctx.clock.now(), by=by)
         except StoreError as exc:
             # the change has landed: answered an error, its caller would retry it and be refused; the lists left
             # go as they were

@@ -13,12 +13,15 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
   `rest_followed`) and as their rosters do (`lists_taken`, `rest_taken`): the last role open to the person taken, a
   role given up, a role they take or leave at the time of trips it lists.
+- `asks`: a trip's own "Crew needed" still waiting, withdrawn as its roster leaves its reader no role, and asked
+  again as a role given up offers one (`asks_taken`, `rest_asks_taken`).
 - `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
   that list alone.
 - `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 
+from firstmate.services.crew_freed.asks import asks_taken, rest_asks_taken
 from firstmate.services.crew_freed.backfill import list_left_out_pending
 from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
@@ -34,6 +37,7 @@ __all__ = [
     "ask_listed",
     "ask_the_freed",
     "ask_the_joined",
+    "asks_taken",
     "freed_by",
     "joined",
     "list_left_out_pending",
@@ -44,6 +48,7 @@ __all__ = [
     "not_asked",
     "not_asked_held",
     "not_asked_write",
+    "rest_asks_taken",
     "rest_followed",
     "rest_taken",
 ]
