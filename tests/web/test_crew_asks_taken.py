@@ -108,3 +108,23 @@ def test_a_claim_withdraws_more_waiting_crew_needed_than_its_write_holds(demo_ap
     after = asks(demo_app, trip)
     assert [d.id for d in deckhands if after[d.id][0] is not OutboxStatus.DEAD] == []
     assert after["marisol"] == (OutboxStatus.PENDING, "")
+
+
+def test_a_booking_change_that_opens_a_role_again_asks_whom_a_claim_left_unasked(demo_app: App) -> None:
+    """Theo's claim of crew 1 withdrew Priya's waiting "Crew needed" (nothing left for her on the sloop); the trip
+    then moved to Morning Tern, whose crew 2 is open to her, Theo keeping crew 1: she is asked, once, to crew it as
+    it is now, where she was once left never asked of a trip with a role for her."""
+    trip = book(demo_app, "JUNE-13")
+    claim_role(demo_app, "demo", event_of(trip), "crew_1", "theo")
+    assert asks(demo_app, trip)["priya"][0] is OutboxStatus.DEAD
+
+    book(demo_app, "JUNE-13", asset="morning-tern")
+    waiting = [
+        e.message.subject
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
+    ]
+    assert waiting == ["Crew needed: Sat 13 Jun 2026, 16:00 PDT, Morning Tern (45 ft catamaran)"], waiting
+    book(demo_app, "JUNE-13", asset="morning-tern", hours=4)  # a later change asks her nothing more
+    assert len([e for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+                if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING]) == 1  # fmt: skip

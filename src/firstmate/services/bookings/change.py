@@ -15,7 +15,14 @@ from firstmate.services.bookings.following import event_followed, line_followed,
 from firstmate.services.bookings.leads import lead_followed
 from firstmate.services.bookings.revision import revision_writes, written_over
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import ask_the_freed, listed_only, lists_followed, not_asked_held, rest_followed
+from firstmate.services.crew_freed import (
+    ask_the_freed,
+    asks_reopened,
+    listed_only,
+    lists_followed,
+    not_asked_held,
+    rest_followed,
+)
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.notifications import OPS, booking_notifications, still_unheard
 from firstmate.services.outbox import outbox_pk
@@ -75,6 +82,10 @@ def change_booking(
     unheard |= listed_only(ctx, org, booking.id, (before, event), beyond=lists_left)
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
+    # whom a claim left unasked (their "Crew needed" withdrawn) and the change offers a role again: asked again
+    listed = {w.item.sk for w in lists if isinstance(w, Put)}
+    again = asks_reopened(ctx, profile, booking, before, event, now)
+    lists += [w for w in again if not (isinstance(w, Put) and w.item.sk in listed)]
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)

@@ -21,7 +21,7 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 
-from firstmate.services.crew_freed.asks import asks_taken, rest_asks_taken
+from firstmate.services.crew_freed.asks import asks_reopened, asks_taken, rest_asks_taken
 from firstmate.services.crew_freed.backfill import list_left_out_pending
 from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
@@ -37,6 +37,7 @@ __all__ = [
     "ask_listed",
     "ask_the_freed",
     "ask_the_joined",
+    "asks_reopened",
     "asks_taken",
     "freed_by",
     "joined",

@@ -59,6 +59,16 @@ def asks_taken(
     return writes, []
 
 
+def asks_reopened(
+    ctx: Context, profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent, now: datetime
+) -> list[Write]:
+    """Writes, for the transaction of `booking`'s change (its trip `before` it and `event` after), asking again
+    those whose "Crew needed" a claim withdrew (`asks_taken`) and to whom the change opens a role again (another
+    boat, with a role they may take): as a role given up does, its revision's "Crew needed", once."""
+    found = _asks(ctx, profile.org.id, before, event, now, None, changed=booking)
+    return [w for _, writes in found for w in writes]
+
+
 def rest_asks_taken(
     ctx: Context,
     org: str,
@@ -99,8 +109,11 @@ def _asks(
     now: datetime,
     by: str | None,
     only: frozenset[str] | None = None,
+    *,
+    changed: Booking | None = None,
 ) -> list[tuple[str, list[Write]]]:
-    """Each person whose "Crew needed" of the trip the roster change withdraws or asks again, with its writes."""
+    """Each person whose "Crew needed" of the trip the roster change withdraws or asks again, with its writes; for a
+    booking's change (`changed`: the booking it leaves, not yet written), only those it asks again."""
     was, held = ({s.role for s in e.roles if s.person_id is None} for e in (before, event))
     if was == held:
         return []  # no role taken nor given up: every mail still offers what it did
@@ -110,10 +123,11 @@ def _asks(
     if not sent:
         return []
     profile = load_business(ctx.store, org)
-    booking_item = ctx.store.get(booking_pk(org, event.booking_id), "BOOKING")
-    if profile is None or booking_item is None:
+    booking = changed
+    if booking is None and (item := ctx.store.get(booking_pk(org, event.booking_id), "BOOKING")) is not None:
+        booking = Booking.model_validate(item.data, context=STORED)
+    if profile is None or booking is None:
         return []
-    booking = Booking.model_validate(booking_item.data, context=STORED)
     items = ctx.store.get_many([person_key(org, p) for p in sent])
     people = {p: Person.model_validate(i.data, context=STORED) for p, i in zip(sent, items, strict=True) if i}
     found: list[tuple[str, list[Write]]] = []
@@ -122,6 +136,8 @@ def _asks(
         if person is None:
             continue  # no longer the business's
         if offers(profile, before, person) and not offers(profile, event, person):
+            if changed is not None:
+                continue  # the booking's change withdraws what it supersedes (`outbox.superseded`)
             why = _why(profile, event, person_id, by)
             writes: list[Write] = [
                 Put(to_item(rules.withdraw(a.entry, why, now)), VersionIs(a.item.version))
