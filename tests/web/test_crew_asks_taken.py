@@ -128,3 +128,32 @@ def test_a_booking_change_that_opens_a_role_again_asks_whom_a_claim_left_unasked
     book(demo_app, "JUNE-13", asset="morning-tern", hours=4)  # a later change asks her nothing more
     assert len([e for e in outbox.list_entries(demo_app.store, "demo", limit=None)
                 if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING]) == 1  # fmt: skip
+
+
+def test_a_trip_moved_to_a_boat_that_takes_its_crew_off_asks_whom_a_claim_left_unasked(demo_app: App) -> None:
+    """Theo's claim withdrew Priya's waiting "Crew needed"; the trip then went to Dawn Gull, a boat with a captain
+    and a crew 2 and no crew 1, taking Theo off: nobody is aboard and every qualified crew member hears "Trip
+    changed", but Priya never heard of the trip: she is asked to crew it, as it is now, and told nothing else."""
+    from firstmate.services.business import load_business, save_business
+
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    sloop = profile.asset("sea-lark")
+    assert sloop is not None
+    gull = sloop.model_copy(
+        update={"id": "dawn-gull", "name": "Dawn Gull (36 ft sloop)", "roles": ("captain", "crew_2")}
+    )
+    save_business(demo_app.store, profile.model_copy(update={"assets": (*profile.assets, gull)}))
+    trip = book(demo_app, "JUNE-13")
+    claim_role(demo_app, "demo", event_of(trip), "crew_1", "theo")
+
+    book(demo_app, "JUNE-13", asset="dawn-gull")
+    waiting = [
+        e.message.subject
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
+    ]
+    assert waiting == ["Crew needed: Sat 13 Jun 2026, 16:00 PDT, Dawn Gull (36 ft sloop)"], waiting
+    jonah = [e.message.subject for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+             if e.message.to == ("jonah@example.com",) and e.status is OutboxStatus.PENDING]  # fmt: skip
+    assert "Trip changed: Sat 13 Jun 2026, 16:00 PDT, Dawn Gull (36 ft sloop)" in jonah, jonah

@@ -82,10 +82,12 @@ def change_booking(
     unheard |= listed_only(ctx, org, booking.id, (before, event), beyond=lists_left)
     busy, held = not_asked_held(ctx.store, org, booking.id)
     writes.append(held)
-    # whom a claim left unasked (their "Crew needed" withdrawn) and the change offers a role again: asked again
+    # whom a claim left unasked (their "Crew needed" withdrawn) and the change offers a role again: asked again, by
+    # that alone (a list of theirs naming the trip asks them already)
     listed = {w.item.sk for w in lists if isinstance(w, Put)}
-    again = asks_reopened(ctx, profile, booking, before, event, now)
+    again, asked_again = asks_reopened(ctx, profile, booking, before, event, now)
     lists += [w for w in again if not (isinstance(w, Put) and w.item.sk in listed)]
+    unheard |= asked_again
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)

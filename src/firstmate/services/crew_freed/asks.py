@@ -61,12 +61,14 @@ def asks_taken(
 
 def asks_reopened(
     ctx: Context, profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent, now: datetime
-) -> list[Write]:
+) -> tuple[list[Write], frozenset[str]]:
     """Writes, for the transaction of `booking`'s change (its trip `before` it and `event` after), asking again
     those whose "Crew needed" a claim withdrew (`asks_taken`) and to whom the change opens a role again (another
-    boat, with a role they may take): as a role given up does, its revision's "Crew needed", once."""
+    boat, with a role they may take): as a role given up does, its revision's "Crew needed", once. With them, their
+    audiences (`crew:<person>`) for the revision's `unheard`: it tells them nothing else ("Trip changed" told them of a
+    trip they never heard of)."""
     found = _asks(ctx, profile.org.id, before, event, now, None, changed=booking)
-    return [w for _, writes in found for w in writes]
+    return [w for _, writes in found for w in writes], frozenset(f"crew:{person_id}" for person_id, _ in found)
 
 
 def rest_asks_taken(
