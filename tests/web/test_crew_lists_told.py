@@ -92,3 +92,24 @@ def test_a_trip_named_by_a_list_that_went_out_is_told_cancelled(demo_app: App) -
 
     cancel_booking(demo_app, "demo", trips[0])
     assert told(demo_app, "priya", trips[0]) == [f"Trip cancelled: {SAT}, 16:00 PDT, Sea Lark (38 ft sloop)"]
+
+
+def test_a_trip_a_claim_took_off_a_waiting_list_goes_back_on_it_when_a_change_opens_a_role_again(
+    demo_app: App,
+) -> None:
+    """Theo took Sat 13 Jun's crew 1, the last role open to Priya: it left her waiting list. The trip then moved to
+    Morning Tern, whose crew 2 is open to her (Theo keeps crew 1): it goes back on her list, on its new boat, where
+    she was once never asked of a trip with a role for her."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and SAT not in text
+
+    book(demo_app, "JUNE-13", asset="morning-tern")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text and f"{SAT}, 16:00 PDT" in text and "Morning Tern" in text, text
+    assert told(demo_app, "priya", trips[0]) == []
+    [why] = [e.last_error for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+             if e.key.startswith("crew-asked:priya:") and e.key.endswith(":taken")]  # fmt: skip
+    assert why is not None and "has crew 2 open to them again before it went out" in why, why

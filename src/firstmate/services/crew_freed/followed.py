@@ -87,7 +87,7 @@ def lists_followed(
     if recorded is None:
         return [], []
     listed = sorted(dict(recorded.data.get("people", {})).items())
-    return _within(ctx, profile, _booking_change(profile, booking, before, event), listed, now, room=room)
+    return _within(ctx, profile, _booking_change(ctx, profile, booking, before, event, listed), listed, now, room=room)
 
 
 def rest_followed(
@@ -101,7 +101,8 @@ def rest_followed(
 ) -> None:
     """Once `booking`'s change is written, the lists `lists_followed` had no room for follow it, each person's in a
     transaction of its own, read again: one the dispatcher claimed meanwhile goes as it is."""
-    _rest(ctx, profile, _booking_change(profile, booking, before, event), rest, now)
+    rest = list(rest)
+    _rest(ctx, profile, _booking_change(ctx, profile, booking, before, event, rest), rest, now)
 
 
 def lists_taken(
@@ -191,12 +192,21 @@ class _Change:
     was: CrewEvent | None = None
 
 
-def _booking_change(profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent) -> _Change:
+def _booking_change(
+    ctx: Context, profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent, who: Sequence[Listed]
+) -> _Change:
+    """`booking`'s change as the lists of `who` follow it: a role it opens to one again puts it back (`given_up_to`)."""
     zone = profile.org.timezone
     change = "was cancelled" if booking.cancelled else f"changed ({when(event.start, zone)} on {event.asset_name})"
-    return _Change(
+    followed = _Change(
         (booking, event), f"{when(before.start, zone)} {change}", lambda f: f"{f}:{booking.id}:r{booking.revision}"
     )
+    if booking.cancelled or _open(before) == _open(event) or not who:
+        return followed
+    # another boat, with a role open to someone a claim took it off for: back on their list, as a release puts it
+    items = ctx.store.get_many([person_key(profile.org.id, person_id) for person_id, _ in who])
+    people = [Person.model_validate(i.data, context=STORED) if i else None for i in items]
+    return replace(followed, added=frozenset(p for p, _ in given_up_to(ctx, profile, before, event, who, people)))
 
 
 def _taken_change(
