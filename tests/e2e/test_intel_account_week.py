@@ -631,3 +631,33 @@ def test_a_run_left_waiting_past_its_catch_up_says_it_was_skipped_and_how_to_sen
     [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key.startswith("report:weekly:failed")]
     text = " ".join(mail.message.text.split())
     assert "skipped" in text and f"{by_hand} sends the week at once" in text and "tried again" not in text, text
+
+
+def test_an_owner_told_the_run_is_taken_up_again_is_told_too_once_it_was_skipped(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run fails (Meta refuses the token) and its owner is mailed "a scheduled run is taken up again at
+    Mon Nov 16 22:00 all the same"; firstmate is then not running until the next Monday, past the run's six days of
+    catch-up, and the run is skipped. The skip's mail shared the failure's key (one a week), so it was dropped as sent
+    already: the owner's last word was that the run would be taken up again, and the week was never sent. The skip
+    is mailed too, once, with the command that sends the week."""
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    _business_in(intel_app, "Pacific/Auckland")
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    standin.meta_faults.token_expired = True
+    clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
+    run_due_jobs(app.store, clock, weekly, app)
+    first = " ".join(m.message.text for m in outbox.list_entries(app.store, "demo", limit=None))
+    assert "taken up again at Mon Nov 16 22:00 Pacific/Auckland time" in " ".join(first.split()), first
+
+    clock.set(datetime(2026, 11, 23, 8, tzinfo=AUCKLAND))  # back a week later, past the run's catch-up
+    run_due_jobs(app.store, clock, weekly, app)
+    run_due_jobs(app.store, clock, weekly, app)  # a second pass tells nobody again
+    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
+    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
+    assert len([text for text in told if by_hand in text and "skipped" in text]) == 1, told

@@ -43,8 +43,9 @@ def record_failure(
     what = message + (f" ({hint})" if hint else "")
     mail = OutgoingMessage(
         # by week: each `jobs run weekly_report` by hand, a period of its own, mailed the owner again; and by
-        # org: the key gives the Message-ID, and an owner of two orgs kept one of the two notices
-        idempotency_key=f"report:weekly:failed:{week.isoformat()}:{org}",
+        # org: the key gives the Message-ID, and an owner of two orgs kept one of the two notices; a skip (told once)
+        # its own: an earlier failure's "taken up again at 22:00" mail of the week kept it from its owner
+        idempotency_key=f"report:weekly:failed:{week.isoformat()}:{org}" + (":skipped" if skipped else ""),
         sender=ctx.settings.mail_from,
         to=(profile.org.owner_email,),
         subject=" ".join(f"The weekly marketing report did not run: {message}".split())[:300],
