@@ -4,6 +4,7 @@ work, and a file that cannot be written named in a clear error."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,15 +62,18 @@ def written_once_done(folder: Path | None, files: dict[str, bytes]) -> Iterator[
     parts: dict[Path, Path] = {}
     try:
         for name, content in files.items():
-            path, part = folder / name, folder / f".{name}.part"
+            path = folder / name
             if path.is_dir():  # found now, not once the block's work is kept
                 raise InvalidInput(f"cannot write {path}: a folder of that name is in the way", hint="move it")
             try:
-                part.write_bytes(content)
+                # this build's own: one shared with a build taken over beside it was removed, and the copy never landed
+                part = folder / f".{name}.{secrets.token_hex(6)}.part"
+                with part.open("xb") as file:
+                    parts[part] = path
+                    file.write(content)
             except OSError as exc:
                 hint = "move it out of the way"
                 raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint=hint) from None
-            parts[part] = path
         landed = list(parts.values())
         yield landed
         for part, path in parts.items():
