@@ -537,3 +537,39 @@ def test_a_run_whose_wait_outlasts_its_catch_up_is_skipped_at_once_saying_what_i
     assert record["status"] == "skipped" and record["detail"].endswith("demo: send the week of 2026-10-26 by hand")
     clock.advance(timedelta(days=1))
     assert run_due_jobs(store, clock, [job], None) == []  # skipped once, said once
+
+
+class _Stopped(BaseException):
+    """The process stopped mid-pass (a Lambda function out of time, a laptop closed): nothing after it runs."""
+
+
+def test_a_skip_whose_process_stops_before_telling_what_is_left_to_do_is_told_by_the_next_pass(tmp_path: Path) -> None:
+    """A run left waiting past its catch-up: its record was written skipped before the job told what it leaves to do
+    by hand (the weekly report's owners mailed the command that sends their week). The process stopped between the
+    two, and no pass looked at it again: `jobs list` said skipped with no week to send, and nobody was told. What is
+    left to do is now told before the run is recorded skipped, by the next pass should the process stop first."""
+    clock = FixedClock(MONDAY_7 + timedelta(days=5, hours=12))
+    told: list[datetime] = []
+    stops = [True]
+
+    def report(ctx: object, period: datetime) -> scheduler.Later:
+        return scheduler.Later(period + timedelta(days=6, hours=1), "demo: the week of 2026-10-26 waits for Meta")
+
+    def left_to_do(ctx: object, period: datetime) -> str:
+        if stops.pop(0) if stops else False:
+            raise _Stopped
+        told.append(period)
+        return "demo: send the week of 2026-10-26 by hand"
+
+    store = SqliteStore(tmp_path / "db", clock)
+    schedule = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    job = Job(schedule, report, waits=True, skipped=left_to_do)
+    with pytest.raises(_Stopped):
+        run_due_jobs(store, clock, [job], None)
+
+    clock.advance(timedelta(days=1))  # the next pass, once its wait is over
+    [run] = run_due_jobs(store, clock, [job], None)
+    assert told == [MONDAY_7] and run.given_up and "send the week of 2026-10-26 by hand" in run.detail, run
+    [record] = last_runs(store, "weekly")
+    assert record["status"] == "skipped" and record["detail"].endswith("demo: send the week of 2026-10-26 by hand")
+    assert run_due_jobs(store, clock, [job], None) == [] and told == [MONDAY_7]  # told once

@@ -36,7 +36,8 @@ class Job(Generic[Ctx]):
     #: longer has (the cron changed while one waited) are still taken up, within their catch-up window
     waits: bool = False
     #: Of a job that waits: what a period's run left waiting past its catch-up window (never to run again) leaves to
-    #: do by hand, said (and told to whom it concerns) by the job once the run is recorded skipped
+    #: do by hand, said (and told to whom it concerns) by the job just before the run is recorded skipped: called
+    #: again should that record not be written (the process stopped, another scheduler's pass), it tells once
     skipped: Callable[[Ctx, datetime], str] | None = None
 
     @property

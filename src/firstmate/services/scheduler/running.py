@@ -112,22 +112,22 @@ def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime
 
 def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, waiting: Item) -> list[JobRun]:
     """Record as skipped a run left waiting whose period is run no more (`skipped_waits`), with what the job leaves
-    to do by hand (`Job.skipped`, told once the record is written, so once), and report it as one whose window
-    closed (`lapsed`). Empty when another scheduler recorded it first."""
+    to do by hand (`Job.skipped`, told before the record is written: a process stopped between the two has the next
+    pass tell it again, the job telling it once), and report it as one whose window closed (`lapsed`). Empty when
+    another scheduler recorded it first."""
     days = job.schedule.catch_up.total_seconds() / 86400
     span = f"{days:g} days" if days >= 1 else f"{job.schedule.catch_up.total_seconds() / 3600:g} hours"
     detail = f"its {span} of catch-up from {iso(period)[:16]} UTC ended before it ran again"
-    record = {**run_record("skipped", clock.now(), int(waiting.data["attempts"]), detail, period=period), NEXT_TRY: ""}
-    try:
-        written = store.put(Item(RUNS_PK, waiting.sk, record), VersionIs(waiting.version))
-    except ConditionFailed:
-        return []
     try:  # the run is no longer said to wait whatever befalls this: the log says what could not be told
         if job.skipped is not None and (todo := job.skipped(ctx, period)):
             detail = redact_text(f"{detail}; {todo}")
-            store.put(Item(RUNS_PK, waiting.sk, {**record, "detail": detail[:500]}), VersionIs(written.version))
     except Exception:
         log.exception("job.skipped_untold", job=job.name, period=iso(period))
+    record = {**run_record("skipped", clock.now(), int(waiting.data["attempts"]), detail, period=period), NEXT_TRY: ""}
+    try:
+        store.put(Item(RUNS_PK, waiting.sk, record), VersionIs(waiting.version))
+    except ConditionFailed:
+        return []
     log.error("job.skipped", job=job.name, period=iso(period), detail=detail)
     return [JobRun(job.name, period, "failed", f"skipped: {detail}", int(waiting.data["attempts"]), lapsed=True)]
 
