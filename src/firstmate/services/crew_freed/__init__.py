@@ -12,7 +12,8 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `asking`: asking people made crew about one trip, and the one mail listing several trips.
 - `followed`: a listing mail still waiting, withdrawn and listed anew as its trips change (`lists_followed`,
   `rest_followed`) and as their rosters do (`lists_taken`, `rest_taken`): the last role open to the person taken, a
-  role given up, a role they take or leave at the time of trips it lists.
+  role given up, a role they take or leave at the time of trips it lists; `changes`: the change a list follows;
+  `relisted`: one person's list withdrawn and asked anew.
 - `asks`: a trip's own "Crew needed" still waiting, withdrawn as its roster leaves its reader no role, and asked
   again as a role given up offers one (`asks_taken`, `rest_asks_taken`).
 - `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
