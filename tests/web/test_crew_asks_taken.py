@@ -4,13 +4,17 @@ once sent, nothing changes (docs/crew.md, "Claim")."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.outbox import OutboxStatus
+from firstmate.ports import Mailer
 from firstmate.services import outbox
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role, designate_role, release_role
 from tests.conftest import send_due
-from tests.web.test_crew_freed import book
+from tests.web.test_crew_freed import asked, book
 from tests.web.test_crew_lists_roster import event_of
 
 ASKED = "Crew needed: Sat 13 Jun 2026, 16:00 PDT, Sea Lark (38 ft sloop)"
@@ -157,3 +161,73 @@ def test_a_trip_moved_to_a_boat_that_takes_its_crew_off_asks_whom_a_claim_left_u
     jonah = [e.message.subject for e in outbox.list_entries(demo_app.store, "demo", limit=None)
              if e.message.to == ("jonah@example.com",) and e.status is OutboxStatus.PENDING]  # fmt: skip
     assert "Trip changed: Sat 13 Jun 2026, 16:00 PDT, Dawn Gull (36 ft sloop)" in jonah, jonah
+
+
+def _claiming_relay(app: App, trip: str, *, fails: bool) -> Mailer:
+    """A relay that, as it takes Priya's "Crew needed", sees Theo take crew 1 (the mail in flight), then sends it or
+    times out; every other mail it sends."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.errors import TransientDeliveryError
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.to == ("priya@example.com",) and message.subject == ASKED:
+                claim_role(app, "demo", event_of(trip), "crew_1", "theo")
+                if fails:
+                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+            return app.mailer.send(message, recipients)
+
+    return Relay()
+
+
+def test_a_crew_needed_being_sent_when_its_last_role_is_taken_is_withdrawn_if_its_send_fails(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """A known gap (docs/reliability.md): Priya's "Crew needed" was being sent when Theo took crew 1, the last role
+    open to her; the send timed out, and the retry asked her to crew a trip with nothing left for her. Its failed send
+    withdraws it, saying why, and the next pass sends her nothing."""
+    trip = book(demo_app, "JUNE-13")
+    relay = _claiming_relay(demo_app, trip, fails=True)
+    outbox.dispatch_outbox(demo_app.store, relay, demo_app.clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    status, why = asks(demo_app, trip)["priya"]
+    assert status is OutboxStatus.DEAD, (status, why)
+    assert why.startswith("not sent: the trip Sat 13 Jun 2026, 16:00 PDT had its last role open to them taken"), why
+
+    clock.advance(timedelta(hours=1))  # past the retry's wait
+    send_due(demo_app)
+    assert asks(demo_app, trip)["priya"][0] is OutboxStatus.DEAD
+
+
+def test_a_crew_needed_being_sent_when_its_last_role_is_taken_stands_once_sent(demo_app: App) -> None:
+    """The same claim as Priya's "Crew needed" goes out: it went before the claim, and stands as sent."""
+    trip = book(demo_app, "JUNE-13")
+    relay = _claiming_relay(demo_app, trip, fails=False)
+    outbox.dispatch_outbox(demo_app.store, relay, demo_app.clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    assert asks(demo_app, trip)["priya"] == (OutboxStatus.SENT, "")
+
+
+def test_a_crew_needed_being_sent_when_a_role_is_taken_and_given_up_goes_once_its_relay_is_back(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Theo took crew 1 and gave it up again while Priya's "Crew needed" was being sent, and the send timed out: crew 1
+    is open to her again, so it is tried again as any failed send, and reaches her once."""
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.errors import TransientDeliveryError
+
+    trip = book(demo_app, "JUNE-13")
+    theo = get_person(demo_app.store, "demo", "theo")
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.to == ("priya@example.com",) and message.subject == ASKED:
+                claim_role(demo_app, "demo", event_of(trip), "crew_1", "theo")
+                release_role(demo_app, "demo", event_of(trip), "crew_1", "theo", theo)
+                raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+            return demo_app.mailer.send(message, recipients)
+
+    outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    assert asks(demo_app, trip)["priya"] == (OutboxStatus.PENDING, "cannot reach the SMTP server: timed out")
+    clock.advance(timedelta(hours=1))  # the relay is back
+    send_due(demo_app)
+    assert asks(demo_app, trip)["priya"] == (OutboxStatus.SENT, "")
+    assert len(asked(demo_app, trip, "priya")) == 1

@@ -2,7 +2,8 @@
 on N trips" does (`followed.lists_taken`): once the last role open to its reader is taken (by someone else's claim, a
 designation, or their own), it is withdrawn in the roster change's own transaction (`asks_taken`); once a role given
 up offers the trip to them again, the same mail waits once more, written as the trip is now (or, the booking changed
-since, its revision's "Crew needed" is queued). One sent, or being sent, stands.
+since, its revision's "Crew needed" is queued). One sent stands; one being sent is marked (`rules.withdrawal`): it
+stands if it goes, and is withdrawn if its send fails, unless a role given up offers them the trip again meanwhile.
 
 A mail still offering its reader a role is kept as it is, though it may name a role taken since: it asks them to crew
 the trip, and its link opens the trip as it is then, offering what is open; rewriting every waiting "Crew needed" on
@@ -141,10 +142,13 @@ def _asks(
             if changed is not None:
                 continue  # the booking's change withdraws what it supersedes (`outbox.superseded`)
             why = _why(profile, event, person_id, by)
+            # one being sent is marked: withdrawn if its send fails, standing if it goes (`rules.settle`)
             writes: list[Write] = [
-                Put(to_item(rules.withdraw(a.entry, why, now)), VersionIs(a.item.version))
+                Put(to_item(withdrawn), VersionIs(a.item.version))
                 for a in asks
-                if a.entry.status is OutboxStatus.PENDING and a.entry.message.subject.startswith("Crew needed")
+                if a.entry.status in (OutboxStatus.PENDING, OutboxStatus.SENDING)
+                and a.entry.message.subject.startswith("Crew needed")
+                and (withdrawn := rules.withdrawal(a.entry, why, now)) is not None
             ]
         elif not offers(profile, before, person) and offers(profile, event, person):
             writes = _asked_again(ctx, profile, booking, before, event, person, asks, now)
@@ -191,9 +195,12 @@ def _asked_again(
     is now; or, the booking changed since, its revision's is queued."""
     last = max(asks, key=lambda a: a.revision)
     entry = last.entry
-    if entry.status is not OutboxStatus.DEAD or entry.sent_to or not (entry.last_error or "").endswith(TAKEN):
+    marked = _withdrawing(entry)  # while it was being sent: its send, failed or not, is recorded as any other's
+    if not marked and (
+        entry.status is not OutboxStatus.DEAD or entry.sent_to or not (entry.last_error or "").endswith(TAKEN)
+    ):
         return []
-    if any(a.entry.status is not OutboxStatus.DEAD or a.entry.sent_to for a in asks):
+    if any(a.entry.status is not OutboxStatus.DEAD or a.entry.sent_to for a in asks if a is not last or not marked):
         return []  # one went, or waits: they heard, or will
     org = profile.org.id
     if not person.active or any(s.person_id == person.id for s in before.roles):
@@ -202,6 +209,8 @@ def _asked_again(
         return []
     if not still_listable(ctx, org, [booking.id], now, changed=(booking, event)):
         return []  # under way, over or cancelled
+    if marked:
+        return [Put(to_item(rules.kept_in_flight(entry, booking.request.end)), VersionIs(last.item.version))]
     message = crew_needed_message(ctx, profile, booking, event, person)
     if message is None:
         return []
@@ -209,3 +218,8 @@ def _asked_again(
         return [enqueue_write(org, message, now)]
     waiting = rules.restore(entry.model_copy(update={"message": message}), booking.request.end, now)
     return [Put(to_item(waiting), VersionIs(last.item.version))]
+
+
+def _withdrawing(entry: OutboxEntry) -> bool:
+    """Whether `entry` is a "Crew needed" being sent that a claim marked withdrawn meanwhile (`rules.withdrawal`)."""
+    return entry.status is OutboxStatus.SENDING and (entry.last_error or "").endswith(TAKEN)
