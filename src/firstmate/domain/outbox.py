@@ -11,7 +11,7 @@ length, so that one set before the clock stepped back (NTP) counts again from wh
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -96,6 +96,11 @@ class OutboxEntry(BaseModel):
         "processes): it began `wait` before `due_at`, at `wait_set_at` or, counted again after the clock "
         "stepped back, later (`reanchored`). None on entries stored before waits were kept.",
     )
+    replaced_by: tuple[str, ...] = Field(
+        default=(),
+        description="The keys of the messages queued in its place while it was being sent, its news no longer "
+        "holding (`replaced_in_flight`): they go if its send fails, and are withdrawn if it went (`outdone_by_send`).",
+    )
     worded_at: datetime | None = Field(
         default=None,
         description="The moment the claim that sent it, or may have, chose its words (`OutgoingMessage.later`): "
@@ -118,12 +123,10 @@ def _waiting(now: datetime, wait: timedelta) -> dict[str, object]:
     return {"due_at": now + wait, "wait_set_at": now, "wait": wait}
 
 
-def new_entry(org: str, message: OutgoingMessage, now: datetime) -> OutboxEntry:
-    """A pending entry for `message`, due at once, keyed by the message's idempotency key."""
-    return OutboxEntry(
-        org=org, key=message.idempotency_key, message=message, created_at=now, due_at=now, wait_set_at=now,
-        wait=timedelta(0),
-    )  # fmt: skip
+def new_entry(org: str, message: OutgoingMessage, now: datetime, *, due: datetime | None = None) -> OutboxEntry:
+    """A pending entry for `message`, due at once (or at `due`, when later), keyed by the message's idempotency key."""
+    wait = max(due - now, timedelta(0)) if due is not None else timedelta(0)
+    return OutboxEntry(org=org, key=message.idempotency_key, message=message, created_at=now, **_waiting(now, wait))
 
 
 def reanchored(entry: OutboxEntry, now: datetime) -> OutboxEntry | None:
@@ -197,6 +200,26 @@ def kept_in_flight(entry: OutboxEntry, of_use_until: datetime) -> OutboxEntry:
     of use until `of_use_until`. The mark once stayed, and a failed send withdrew it for good."""
     message = entry.message.model_copy(update={"stale_after": of_use_until})
     return entry.model_copy(update={"message": message, "last_error": None})
+
+
+def replaced_in_flight(entry: OutboxEntry, change: str, now: datetime, keys: Sequence[str]) -> OutboxEntry:
+    """A `sending` entry whose news no longer holds (`withdraw_in_flight`, or one marked so already), with the
+    messages `keys` queued in its place, due once its lease ends: they go if its send fails (or its sender stops),
+    and are withdrawn if it went (`outdone_by_send`), so its reader gets one or the other, never both."""
+    marked = entry if (entry.last_error or "").startswith(WITHDRAWN) else withdraw_in_flight(entry, change, now)
+    return marked.model_copy(update={"replaced_by": tuple(dict.fromkeys([*marked.replaced_by, *keys]))})
+
+
+def outdone_by_send(stored: OutboxEntry, outcome: OutboxEntry) -> tuple[str, ...]:
+    """The keys of the messages queued in place of `stored`, being sent (`replaced_in_flight`), that its send's
+    `outcome` leaves with nothing to say: all of them once it went (it stands, sent before the change), else none."""
+    return stored.replaced_by if outcome.status is OutboxStatus.SENT else ()
+
+
+def withdraw_replacement(entry: OutboxEntry, sent: OutboxEntry, now: datetime) -> OutboxEntry:
+    """`entry`, queued in place of `sent` while it was being sent, withdrawn: `sent` went (`outdone_by_send`)."""
+    cause = (sent.last_error or "").removeprefix(WITHDRAWN).partition(" before it went out")[0].partition(";")[0]
+    return withdraw(entry, f"{cause}, but the mail it was to replace ({sent.key}) went out: that one stands", now)
 
 
 def changed_in_flight(stored: OutboxEntry, claimed: OutboxEntry) -> bool:

@@ -9,7 +9,8 @@ first key (`ASKED_IN`) still find it by that key as a prefix. The roster moves i
 last role open to them was taken goes back on it once one is given up (`:open`), and a role they take on a trip it
 does not name takes off it the trips at that time (`:taken`); a key queued already under the first is followed by
 `:2`, `:3`. Left with `LISTED_OVER` trips or fewer, it goes as each trip's own "Crew needed" instead, as it
-would have at first. A mail sent, or being sent, is left as it went. Lists of more people than the transaction has
+would have at first. A mail sent is left as it went; one being sent is marked (`relisted`): withdrawn, and the one
+in its place sent, if its send fails, standing alone if it goes. Lists of more people than the transaction has
 room for (two writes each, four with three trips' own) follow once the change is written (`rest_followed`,
 `rest_taken`).
 """

@@ -9,12 +9,13 @@ from datetime import datetime
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.business import BusinessProfile
+from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
-from firstmate.ports import Item, Put, VersionIs, Write
+from firstmate.ports import Absent, Item, Put, VersionIs, Write
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import still_listable
 from firstmate.services.crew_freed.changes import Change
@@ -40,10 +41,15 @@ def followed_writes(
     writes: list[Write] = []
     items = list(all_items(ctx.store, outbox_pk(org), first))
     used = {item.sk for item in items}
+    flight = _in_flight(first, items)  # one of theirs being sent, withdrawn by an earlier change if its send fails
+    replacing: list[str] = []
     for item in items:
         entry = from_item(item)
-        if (item.sk != first and not item.sk.startswith(f"{first}:")) or entry.status is not OutboxStatus.PENDING:
-            continue  # another import's, or sent, being sent (it goes as it is), or withdrawn already
+        sending = entry.status is OutboxStatus.SENDING and flight is None
+        if (item.sk != first and not item.sk.startswith(f"{first}:")) or not (
+            entry.status is OutboxStatus.PENDING or sending
+        ):
+            continue  # another import's, or sent, or withdrawn already (or marked so while it is sent)
         ids = [f"bk_{suffix}" for suffix in dict.fromkeys(_LISTED.findall(entry.message.text))]
         named, back = booking.id in ids, person_id in change.added
         if (named and back) or not (named or back or person_id in change.freed or person_id in change.elsewhere):
@@ -56,12 +62,32 @@ def followed_writes(
         ids, why, key = how
         key = _fresh(key, used)
         used.add(key)
-        asked, said = _in_place(ctx, profile, change, person, ids, key, now)
-        withdrawn = rules.withdraw(entry, f"{why} before it went out; {said}", now)
+        # what goes in place of one being sent waits for its send: it goes only if that one fails
+        after = entry.due_at if sending else (from_item(flight).due_at if flight else None)
+        asked, said = _in_place(ctx, profile, change, person, ids, key, now, after=after)
+        keys = [w.item.sk for w in asked if isinstance(w, Put)]
+        if sending:
+            withdrawn = rules.replaced_in_flight(entry, f"{why} before it went out; {said}", now, keys)
+        else:
+            withdrawn = rules.withdraw(entry, f"{why} before it went out; {said}", now)
+            replacing += keys
         writes += [Put(to_item(withdrawn), VersionIs(item.version)), *asked]
+    if flight is not None and replacing:  # its send going, those replacing its replacement are withdrawn too
+        marked = rules.replaced_in_flight(from_item(flight), "", now, replacing)
+        writes.append(Put(to_item(marked), VersionIs(flight.version)))
     if person_id in change.added and not writes and _never_sent(first, items):
         writes += _asked_at_first(ctx, profile, change, person_id, now)
     return writes
+
+
+def _in_flight(first: str, items: Sequence[Item]) -> Item | None:
+    """The list under `first` being sent that a change marked withdrawn meanwhile (`rules.replaced_in_flight`)."""
+    for item in items:
+        entry = from_item(item)
+        ours = item.sk == first or item.sk.startswith(f"{first}:")
+        if ours and entry.status is OutboxStatus.SENDING and (entry.last_error or "").startswith(rules.WITHDRAWN):
+            return item
+    return None
 
 
 def _never_sent(first: str, items: Sequence[Item]) -> bool:
@@ -161,6 +187,8 @@ def _in_place(
     ids: Sequence[str],
     key: str,
     now: datetime,
+    *,
+    after: datetime | None = None,
 ) -> tuple[list[Write], str]:
     """What asks `person` (None: no longer the business's) about the trips `ids` of a withdrawn list that still need
     them, each as it is now, and what the withdrawn one says of it: one list keyed `key`, or, for `LISTED_OVER`
@@ -178,7 +206,7 @@ def _in_place(
         return [], "no trip left to ask them about"
     if len(trips) > LISTED_OVER:
         message = crew_needed_list_message(ctx, profile, person, trips, key=key)
-        return ([enqueue_write(org, message, now)] if message else []), f"listed anew as {key}"
+        return ([_queued(org, message, now, after)] if message else []), f"listed anew as {key}"
     # one that told them of its trip since, at any revision ("Trip changed" to every qualified crew member, nobody
     # aboard), stands: a later revision the crew heard nothing of (its price) does not ask them about it again
     own = [
@@ -187,10 +215,15 @@ def _in_place(
         if not _told(ctx, org, booking.id, person.id)
         and (m := crew_needed_message(ctx, profile, booking, event, person))
     ]
-    return [enqueue_write(org, m, now) for m in own], f'asked instead by each trip\'s own "Crew needed" ({len(trips)})'
+    return [_queued(org, m, now, after) for m in own], f'asked instead by each trip\'s own "Crew needed" ({len(trips)})'
 
 
 def _told(ctx: Context, org: str, booking_id: str, person_id: str) -> bool:
     """Whether a crew message of any revision of `booking_id`'s trip went to `person_id`
     (`bk:<booking>:r<revision>:crew:<person>`)."""
     return any(i.sk.endswith(f":crew:{person_id}") for i in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r"))
+
+
+def _queued(org: str, message: OutgoingMessage, now: datetime, after: datetime | None) -> Write:
+    """The write queueing `message` once (`enqueue_write`), due `after` the send of the list it replaces ends."""
+    return Put(to_item(rules.new_entry(org, message, now, due=after)), Absent())

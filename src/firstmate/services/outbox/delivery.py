@@ -10,7 +10,7 @@ import structlog
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.mail import with_countdown, worded_at
-from firstmate.domain.outbox import OutboxEntry, RetryPolicy
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.errors import (
     ConditionFailed,
     DeliveryError,
@@ -19,7 +19,7 @@ from firstmate.errors import (
     StoreUnavailable,
     TransientDeliveryError,
 )
-from firstmate.ports import Clock, Mailer, Store, VersionIs
+from firstmate.ports import Clock, Mailer, Put, Store, VersionIs, Write
 from firstmate.services.access import SigningKeys, with_sign_in
 from firstmate.services.outbox.entries import from_item, outbox_pk, to_item
 
@@ -95,15 +95,27 @@ def record_outcome(
 def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry) -> bool:
     """Record `outcome` over its claim `claimed` if a newer revision withdrew the entry (or let it be
     again) while it was being sent (`rules.settle`), or another pass counted its lease again after the
-    clock stepped back; False when the entry is no longer this claim (its lease lapsed and another took it)."""
-    item = store.get(outbox_pk(outcome.org), outcome.key)
-    if item is None or not rules.changed_in_flight(from_item(item), claimed):
-        return False
-    try:
-        store.put(to_item(rules.settle(from_item(item), outcome)), VersionIs(item.version))
-    except ConditionFailed:
-        return False
-    return True
+    clock stepped back; False when the entry is no longer this claim (its lease lapsed and another took it).
+    Sent, what was queued in its place meanwhile is withdrawn with it (`rules.outdone_by_send`)."""
+    for _ in range(3):  # one queued in its place changed meanwhile (another change followed it): read again
+        item = store.get(outbox_pk(outcome.org), outcome.key)
+        if item is None or not rules.changed_in_flight(from_item(item), claimed):
+            return False
+        stored = from_item(item)
+        writes: list[Write] = [Put(to_item(rules.settle(stored, outcome)), VersionIs(item.version))]
+        # it went: what was queued in its place would say it again
+        if outdone := rules.outdone_by_send(stored, outcome):
+            now = outcome.sent_at or stored.due_at
+            for queued in store.get_many([(outbox_pk(outcome.org), key) for key in outdone]):
+                if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
+                    withdrawn = rules.withdraw_replacement(from_item(queued), stored, now)
+                    writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
+        try:
+            store.transact(writes)
+        except ConditionFailed:
+            continue
+        return True
+    return False
 
 
 def _recorded(store: Store, outcome: OutboxEntry) -> bool:

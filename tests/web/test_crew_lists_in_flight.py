@@ -1,0 +1,126 @@
+"""A "Crew needed on N trips" mail being sent (the dispatcher picked it up) when one of its trips is cancelled or has
+its last role open to the reader taken: if the send fails it is withdrawn and the trips that still need them go in
+its place; if it goes it stands, and nothing more is sent of it (docs/crew.md, docs/outbox.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.mail import OutgoingMessage
+from firstmate.domain.outbox import OutboxStatus
+from firstmate.errors import TransientDeliveryError
+from firstmate.services import outbox
+from firstmate.services.bookings import cancel_booking
+from firstmate.services.roster import claim_role
+from tests.conftest import send_due
+from tests.web.test_crew_freed import inactive_priya_and_trips, made_crew_by_an_import
+from tests.web.test_crew_lists_roster import event_of
+
+
+def _sent_lists(app: App, person: str) -> list[str]:
+    """The texts of the "Crew needed" mails (a list or a trip's own) that went out to `person`."""
+    return [
+        e.message.text
+        for e in outbox.list_entries(app.store, "demo", limit=None)
+        if e.message.to == (f"{person}@example.com",)
+        and e.message.subject.startswith("Crew needed")
+        and e.status is OutboxStatus.SENT
+    ]
+
+
+def _list_in_flight(app: App, clock: FixedClock, change: str, *, fails: bool) -> list[str]:
+    """Priya's "Crew needed on 5 trips" picked up by the dispatcher; as the relay takes it, Sat 13 Jun is `change`d
+    ("cancel": cancelled; "claim": Theo takes crew 1, the one role there open to her); the relay then sends it, or
+    times out. The other mails of the pass go. Her trips, Sat 13 to Wed 17 Jun."""
+    trips = inactive_priya_and_trips(app, range(13, 18))
+    send_due(app)  # the bookings' own mails
+    made_crew_by_an_import(app)
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key.startswith("crew-asked:priya:"):
+                if change == "cancel":
+                    cancel_booking(app, "demo", trips[0])
+                else:
+                    claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
+                if fails:
+                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+            return app.mailer.send(message, recipients)
+
+    outbox.dispatch_outbox(app.store, Relay(), clock, app.retry_policy, keys=app.signing_keys)
+    clock.advance(timedelta(hours=1))  # the relay is back, past any wait
+    send_due(app)
+    send_due(app)
+    return trips
+
+
+@pytest.mark.parametrize("change", ["cancel", "claim"])
+def test_a_list_being_sent_as_a_trip_of_it_changes_is_withdrawn_if_its_send_fails(
+    demo_app: App, clock: FixedClock, change: str
+) -> None:
+    """A known gap (docs/reliability.md): the list's send failed and it was retried, naming a trip cancelled (after
+    "Trip cancelled") or with nothing left open to her. It is withdrawn, saying why, and the four trips that still
+    need her go in its place, once."""
+    trips = _list_in_flight(demo_app, clock, change, fails=True)
+    [first] = [
+        e
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.key.startswith("crew-asked:priya:") and e.key.count(":") == 2
+    ]
+    assert first.status is OutboxStatus.DEAD and (first.last_error or "").startswith("not sent: the trip Sat 13 Jun")
+    [sent] = _sent_lists(demo_app, "priya")
+    assert "4 trips to come" in sent and event_of(trips[0]) not in sent
+    assert all(f"/crew/events/{event_of(trip)}" in sent for trip in trips[1:])
+
+
+@pytest.mark.parametrize("change", ["cancel", "claim"])
+def test_a_list_being_sent_as_a_trip_of_it_changes_stands_once_sent(
+    demo_app: App, clock: FixedClock, change: str
+) -> None:
+    """The list went as the change landed: it was sent before it, and stands; nothing in its place follows it (the
+    trip's own news does)."""
+    trips = _list_in_flight(demo_app, clock, change, fails=False)
+    [sent] = _sent_lists(demo_app, "priya")
+    assert "5 trips to come" in sent and event_of(trips[0]) in sent
+    [(status, why)] = [
+        (e.status, e.last_error or "")
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.key.startswith("crew-asked:priya:") and e.message.subject == "Crew needed on 4 trips"
+    ]
+    assert status is OutboxStatus.DEAD and why.endswith("went out: that one stands"), why
+
+
+@pytest.mark.parametrize("fails", [True, False])
+def test_a_list_being_sent_as_two_of_its_trips_change_goes_once_either_way(
+    demo_app: App, clock: FixedClock, fails: bool
+) -> None:
+    """Theo took Sat 13 Jun and Sun 14 Jun was cancelled while the list was being sent: it went, and stands alone; or
+    its send failed, and the three trips left ask her each by its own "Crew needed", as a list of three does."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    send_due(demo_app)
+    made_crew_by_an_import(demo_app)
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key.startswith("crew-asked:priya:"):
+                claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+                cancel_booking(demo_app, "demo", trips[1])
+                if fails:
+                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
+            return demo_app.mailer.send(message, recipients)
+
+    outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    clock.advance(timedelta(hours=1))
+    send_due(demo_app)
+    send_due(demo_app)
+    sent = _sent_lists(demo_app, "priya")
+    if fails:
+        said = sorted(text.split("Crew needed: ")[1].split(" 2026")[0] for text in sent)
+        assert said == ["Mon 15 Jun", "Tue 16 Jun", "Wed 17 Jun"]
+    else:
+        [only] = sent
+        assert "5 trips to come" in only
