@@ -17,10 +17,12 @@ from firstmate.services.bookings.revision import revision_writes, written_over
 from firstmate.services.context import Context
 from firstmate.services.crew_freed import (
     ask_the_freed,
+    asks_moved,
     asks_reopened,
     listed_only,
     lists_followed,
     not_asked_held,
+    rest_asks_moved,
     rest_followed,
 )
 from firstmate.services.crew_owed import freed_owed
@@ -88,6 +90,12 @@ def change_booking(
     again, asked_again = asks_reopened(ctx, profile, booking, before, event, now)
     lists += [w for w in again if not (isinstance(w, Put) and w.item.sk in listed)]
     unheard |= asked_again
+    # moved, the rest of the crew's "Crew needed" still waiting says the old time: asked anew at the new one
+    moved_asks, asked_anew, asks_left = asks_moved(
+        ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes) - len(lists)
+    )
+    lists += [w for w in moved_asks if not (isinstance(w, Put) and w.item.sk in listed)]
+    unheard |= asked_anew
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)
@@ -107,7 +115,7 @@ def change_booking(
             break
     # a list left with three trips asks by each one's own "Crew needed": of this trip, this revision's crew message
     # to them ("Trip changed" to every qualified crew member, nobody aboard) tells them of it instead
-    noticed = {n.item.sk for n in notices}
+    noticed = {n.item.sk for n in notices} | {w.item.sk for w in withdrawn}  # those the revision writes itself
     writes += [w for w in lists if not (isinstance(w, Put) and w.item.pk == outbox_pk(org) and w.item.sk in noticed)]
     quiet, unheard = quiet - first_word, unheard | first_word
     commit_with_notices(
@@ -117,5 +125,6 @@ def change_booking(
     # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
     # moved, those it left out who are free at its new times
     rest_followed(ctx, profile, booking, before, event, lists_left, now)
+    rest_asks_moved(ctx, profile, booking, before, event, asks_left, now)
     ask_the_freed(ctx, profile, before, event, owed=owed)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()

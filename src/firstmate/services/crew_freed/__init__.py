@@ -16,6 +16,8 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
   `relisted`: one person's list withdrawn and asked anew.
 - `asks`: a trip's own "Crew needed" still waiting, withdrawn as its roster leaves its reader no role, and asked
   again as a role given up offers one (`asks_taken`, `rest_asks_taken`).
+- `moved`: a trip's own "Crew needed" still waiting, asked anew as its trip moves while someone holds a role on it
+  (`asks_moved`, `rest_asks_moved`).
 - `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
   that list alone.
 - `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
@@ -29,6 +31,7 @@ from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_f
 from firstmate.services.crew_freed.heard import listed_only
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
+from firstmate.services.crew_freed.moved import asks_moved, rest_asks_moved
 
 __all__ = [
     "NOT_ASKED",
@@ -38,6 +41,7 @@ __all__ = [
     "ask_listed",
     "ask_the_freed",
     "ask_the_joined",
+    "asks_moved",
     "asks_reopened",
     "asks_taken",
     "freed_by",
@@ -50,6 +54,7 @@ __all__ = [
     "not_asked",
     "not_asked_held",
     "not_asked_write",
+    "rest_asks_moved",
     "rest_asks_taken",
     "rest_followed",
     "rest_taken",

@@ -96,7 +96,7 @@ def rest_asks_taken(
 
 
 @dataclass(frozen=True)
-class _Ask:
+class Ask:
     """One crew message of the trip to one person (`bk:<booking>:r<revision>:crew:<person>`), as stored."""
 
     item: Item
@@ -120,7 +120,7 @@ def _asks(
     was, held = ({s.role for s in e.roles if s.person_id is None} for e in (before, event))
     if was == held:
         return []  # no role taken nor given up: every mail still offers what it did
-    sent = _crew_messages(ctx, org, event.booking_id)
+    sent = crew_messages(ctx, org, event.booking_id)
     if only is not None:
         sent = {p: asks for p, asks in sent.items() if p in only}
     if not sent:
@@ -159,13 +159,13 @@ def _asks(
     return found
 
 
-def _crew_messages(ctx: Context, org: str, booking_id: str) -> dict[str, list[_Ask]]:
+def crew_messages(ctx: Context, org: str, booking_id: str) -> dict[str, list[Ask]]:
     """The crew messages of the trip's revisions, by person (not those telling them they are off it)."""
-    found: dict[str, list[_Ask]] = {}
+    found: dict[str, list[Ask]] = {}
     for item in all_items(ctx.store, outbox_pk(org), f"bk:{booking_id}:r"):
         parts = item.sk.split(":")
         if len(parts) == 5 and parts[3] == "crew" and parts[2][1:].isdigit():
-            found.setdefault(parts[4], []).append(_Ask(item, from_item(item), int(parts[2][1:])))
+            found.setdefault(parts[4], []).append(Ask(item, from_item(item), int(parts[2][1:])))
     return found
 
 
@@ -186,7 +186,7 @@ def _asked_again(
     before: CrewEvent,
     event: CrewEvent,
     person: Person,
-    asks: Sequence[_Ask],
+    asks: Sequence[Ask],
     now: datetime,
 ) -> list[Write]:
     """The trip's "Crew needed" to `person` once more, a role given up offering it again, when a claim withdrew their
