@@ -135,3 +135,27 @@ def test_a_person_id_that_would_key_their_mail_as_reminders_is_refused_but_one_s
         Person.model_validate(person)
     assert Person.model_validate(person, context=STORED).id == "reminder"
     assert Person.model_validate({**person, "id": "reminder-1"}).id == "reminder-1"
+
+
+def test_what_replaces_a_message_being_sent_goes_only_if_its_send_fails() -> None:
+    """A list being sent as its trip changes: what goes in its place waits out the lease, and the send's outcome
+    decides: sent, the replacement is outdone (withdrawn, saying the first stands); failed, the first is withdrawn."""
+    claimed = rules.claim(_entry(), NOW, POLICY)
+    replacement = rules.new_entry("demo", _entry().message.model_copy(update={"idempotency_key": "k1:2"}), NOW,
+                                  due=claimed.due_at)  # fmt: skip
+    assert replacement.due_at == claimed.due_at and not replacement.is_due(NOW)
+    assert rules.reanchored(replacement, NOW) is None  # a wait set now, not one to count again
+
+    marked = rules.replaced_in_flight(
+        claimed, "Sat 13 Jun was cancelled before it went out; listed anew", NOW, ["k1:2"]
+    )
+    assert rules.replaced_in_flight(marked, "", NOW, ["k1:3"]).replaced_by == ("k1:2", "k1:3")
+    sent = rules.record_sent(claimed, NOW, "ref-1")
+    assert rules.settle(marked, sent).status is OutboxStatus.SENT and rules.outdone_by_send(marked, sent) == ("k1:2",)
+    why = rules.withdraw_replacement(replacement, marked, NOW).last_error
+    assert (
+        why
+        == "not sent: the trip Sat 13 Jun was cancelled, but the mail it was to replace (k1) went out: that one stands"
+    )
+    failed = rules.record_failure(claimed, NOW, "timed out", permanent=False, policy=POLICY)
+    assert rules.settle(marked, failed).status is OutboxStatus.DEAD and rules.outdone_by_send(marked, failed) == ()
