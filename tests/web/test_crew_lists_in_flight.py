@@ -4,6 +4,7 @@ its place; if it goes it stands, and nothing more is sent of it (docs/crew.md, d
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,8 @@ from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import TransientDeliveryError
+from firstmate.errors import StoreUnavailable, TransientDeliveryError
+from firstmate.ports import Item, Put, Write
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking
 from firstmate.services.roster import claim_role
@@ -124,3 +126,70 @@ def test_a_list_being_sent_as_two_of_its_trips_change_goes_once_either_way(
     else:
         [only] = sent
         assert "5 trips to come" in only
+
+
+def _list_recorded_under(app: App, clock: FixedClock, meanwhile: Callable[[int, list[str]], None]) -> list[str]:
+    """Priya's "Crew needed on 5 trips" picked up; as the relay takes it Theo takes crew 1 on Sat 13 Jun (marking it,
+    a list of 4 queued in its place); the send lands, and each time the dispatcher writes its record `meanwhile(n)`
+    happens first (n: the tries so far; her trips). Then an hour passes, past the lease, and the outbox is sent."""
+    trips = inactive_priya_and_trips(app, range(13, 18))
+    send_due(app)
+    made_crew_by_an_import(app)
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key.startswith("crew-asked:priya:"):
+                claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
+            return app.mailer.send(message, recipients)
+
+    transact, tries = app.store.transact, [0]
+
+    def recording(writes: Sequence[Write]) -> list[Item]:
+        if any(isinstance(w, Put) and w.item.sk.startswith("crew-asked:priya:") and w.item.data.get("status") == "sent"
+               for w in writes):  # fmt: skip
+            tries[0] += 1
+            meanwhile(tries[0], trips)
+        return transact(writes)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app.store, "transact", recording)
+        outbox.dispatch_outbox(app.store, Relay(), clock, app.retry_policy, keys=app.signing_keys)
+    clock.advance(timedelta(hours=1))
+    send_due(app)
+    send_due(app)
+    return trips
+
+
+def test_a_list_sent_as_more_of_its_trips_change_while_its_send_is_recorded_still_goes_once(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Theo, Jonah and Marisol take crew 1 on three more of Priya's trips, each in the moment the dispatcher records the
+    list's send (each change queues the list anew in its place). Its record was given up after three such tries: the
+    list that went was called "not sent" once its lease lapsed, and what was queued in its place went too (Priya had
+    the list of 5 and each remaining trip's own "Crew needed"). It is recorded sent, and stands alone."""
+
+    def others_claim(n: int, trips: list[str]) -> None:
+        if 2 <= n <= 4:  # the first try is refused as the entry was marked; then each recording it over the mark
+            claim_role(demo_app, "demo", event_of(trips[n - 1]), "crew_1", ("theo", "jonah", "marisol")[n - 2])
+
+    _list_recorded_under(demo_app, clock, others_claim)
+    [sent] = _sent_lists(demo_app, "priya")
+    assert "5 trips to come" in sent
+    [first] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.message.text == sent]
+    assert first.status is OutboxStatus.SENT and first.last_error is None
+
+
+def test_a_list_sent_as_its_record_is_throttled_is_recorded_once_the_store_answers(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """The store throttles the write recording the list's send twice (DynamoDB refusing a transaction, SQLite locked by
+    another writer). The pass stopped there, the record unwritten: once the lease lapsed the list was called "not sent"
+    and the list of 4 queued in its place went too. It is asked again, backing off, as any send's record is."""
+
+    def throttled(n: int, trips: list[str]) -> None:
+        if n in (2, 3):  # the first try is refused as the entry was marked; those recording it over the mark
+            raise StoreUnavailable("DynamoDB is throttling these items")
+
+    _list_recorded_under(demo_app, clock, throttled)
+    [sent] = _sent_lists(demo_app, "priya")
+    assert "5 trips to come" in sent

@@ -78,7 +78,7 @@ def record_outcome(
         except ConditionFailed:
             if tried and _recorded(store, outcome):  # an earlier try landed; only its answer was lost
                 return True
-            if _settled(store, outcome, claimed):  # withdrawn, kept again or its lease counted again meanwhile
+            if _settled(store, outcome, claimed, give_up_at):  # withdrawn, kept again or its lease counted again
                 return True
             log.warning("outbox.lease_lost", org=outcome.org, key=outcome.key)
             return False
@@ -92,30 +92,41 @@ def record_outcome(
     return False
 
 
-def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry) -> bool:
+def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry, give_up_at: float) -> bool:
     """Record `outcome` over its claim `claimed` if a newer revision withdrew the entry (or let it be
     again) while it was being sent (`rules.settle`), or another pass counted its lease again after the
     clock stepped back; False when the entry is no longer this claim (its lease lapsed and another took it).
-    Sent, what was queued in its place meanwhile is withdrawn with it (`rules.outdone_by_send`)."""
-    for _ in range(3):  # one queued in its place changed meanwhile (another change followed it): read again
-        item = store.get(outbox_pk(outcome.org), outcome.key)
-        if item is None or not rules.changed_in_flight(from_item(item), claimed):
-            return False
-        stored = from_item(item)
-        writes: list[Write] = [Put(to_item(rules.settle(stored, outcome)), VersionIs(item.version))]
-        # it went: what was queued in its place would say it again
-        if outdone := rules.outdone_by_send(stored, outcome):
-            now = outcome.sent_at or stored.due_at
-            for queued in store.get_many([(outbox_pk(outcome.org), key) for key in outdone]):
-                if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
-                    withdrawn = rules.withdraw_replacement(from_item(queued), stored, now)
-                    writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
+    Sent, what was queued in its place meanwhile is withdrawn with it (`rules.outdone_by_send`). As long as
+    `record_outcome` would try: given up, the lease's end calls a send that went "not sent", and what was
+    queued in its place goes too."""
+    pause, settled = 0.2, None
+    while True:
         try:
+            item = store.get(outbox_pk(outcome.org), outcome.key)
+            if item is None or not rules.changed_in_flight(from_item(item), claimed):
+                # a try whose answer was lost may have landed
+                return settled is not None and item is not None and _alike(from_item(item), settled)
+            stored = from_item(item)
+            settled = rules.settle(stored, outcome)
+            writes: list[Write] = [Put(to_item(settled), VersionIs(item.version))]
+            # it went: what was queued in its place would say it again
+            if outdone := rules.outdone_by_send(stored, outcome):
+                now = outcome.sent_at or stored.due_at
+                for queued in store.get_many([(outbox_pk(outcome.org), key) for key in outdone]):
+                    if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
+                        withdrawn = rules.withdraw_replacement(from_item(queued), stored, now)
+                        writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
             store.transact(writes)
+            return True
         except ConditionFailed:
-            continue
-        return True
-    return False
+            # another change marked it, or changed what waits in its place, meanwhile: read again
+            if time.monotonic() > give_up_at:
+                return False
+        except StoreUnavailable:
+            if time.monotonic() + pause > give_up_at:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def _recorded(store: Store, outcome: OutboxEntry) -> bool:
@@ -126,7 +137,11 @@ def _recorded(store: Store, outcome: OutboxEntry) -> bool:
         return False
     if item is None:
         return False
-    stored = from_item(item)
+    return _alike(from_item(item), outcome)
+
+
+def _alike(stored: OutboxEntry, outcome: OutboxEntry) -> bool:
+    """Whether `stored` is this very outcome (the same status, attempt and provider reference)."""
     return (stored.status, stored.attempts, stored.provider_ref) == (
         outcome.status,
         outcome.attempts,
