@@ -193,3 +193,41 @@ def test_a_list_sent_as_its_record_is_throttled_is_recorded_once_the_store_answe
     _list_recorded_under(demo_app, clock, throttled)
     [sent] = _sent_lists(demo_app, "priya")
     assert "5 trips to come" in sent
+
+
+def test_the_admin_page_says_a_list_being_sent_as_its_trip_changed_may_yet_go_and_what_waits_in_its_place(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """The dispatcher stopped mid-send (or is still sending) as Theo took Sat 13 Jun: the list's page said "sending"
+    and "not sent: …; listed anew as …", though the relay may have it, and nothing told why the list of 4 waits. It
+    says what its send decides: withdrawn if it fails, the list of 4 going in its place; standing if it went, the list
+    of 4 withdrawn."""
+    from tests.reads import admin_browser
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    send_due(demo_app)
+    made_crew_by_an_import(demo_app)
+
+    class Stopped(BaseException):
+        """The dispatcher's process killed as the relay takes the list."""
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key.startswith("crew-asked:priya:"):
+                claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+                raise Stopped
+            return demo_app.mailer.send(message, recipients)
+
+    with pytest.raises(Stopped):
+        outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
+                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    [instead] = listed.replaced_by
+    with admin_browser(demo_app, demo_app.store) as (_, browser):
+        page = browser.get(f"/admin/outbox/demo/{listed.key}").text
+    said = " ".join(page.split())
+    assert "not sent: the trip" not in said, said
+    assert (
+        "being sent as the trip Sat 13 Jun 2026, 16:00 PDT had its last role open to them taken: if the send fails it "
+        f"is withdrawn and {instead} goes in its place; if it went, it stands and {instead} is withdrawn"
+    ) in said, said

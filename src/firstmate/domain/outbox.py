@@ -168,6 +168,8 @@ def error_as_read(entry: OutboxEntry) -> str | None:
     reached audit@example.com, not sent to owner@example.com: the trip was cancelled", where its stored
     error (which the withdrawal rules read) says "not sent: …", though the audit address has it."""
     error = entry.last_error
+    if error is not None and error.startswith(WITHDRAWN) and entry.status is OutboxStatus.SENDING and entry.replaced_by:
+        return _replaced_as_read(error, entry.replaced_by)
     if error is None or entry.status is not OutboxStatus.DEAD or not entry.sent_to or not error.startswith(NOT_SENT):
         return error
     done, _, reason = error.partition(": ")  # "not sent", or "not sent again (its sender stopped mid-send)"
@@ -175,6 +177,18 @@ def error_as_read(entry: OutboxEntry) -> str | None:
     if left := recipients_left(entry):
         said.append(done.replace(NOT_SENT, f"{NOT_SENT} to {', '.join(left)}", 1))
     return f"{', '.join(said)}: {reason}"
+
+
+def _replaced_as_read(error: str, keys: Sequence[str]) -> str:
+    """A list being sent with what replaces it queued (`replaced_in_flight`), as read: "not sent" is not decided yet,
+    its send decides which of the two goes."""
+    cause = error.removeprefix(WITHDRAWN).partition(" before it went out")[0].partition(";")[0]
+    those = ", ".join(keys)
+    goes, are = ("goes", "is") if len(keys) == 1 else ("go", "are")
+    return (
+        f"being sent as the trip {cause}: if the send fails it is withdrawn and {those} {goes} in its place; "
+        f"if it went, it stands and {those} {are} withdrawn"
+    )
 
 
 def withdraw(entry: OutboxEntry, change: str, now: datetime) -> OutboxEntry:
