@@ -7,13 +7,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
+
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.people import Person
 from firstmate.domain.roster import departed
 from firstmate.domain.shared import STORED
-from firstmate.errors import ConditionFailed
+from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Absent, Check, Delete, Item, Put, VersionIs, Write
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.lists import ASKED_IN, MAX_ATTEMPTS, NOT_ASKED
@@ -21,6 +23,8 @@ from firstmate.services.notifications import crew_needed_list_message, crew_need
 from firstmate.services.outbox import enqueue, enqueue_write, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, crew_busy_between
+
+log = structlog.get_logger(__name__)
 
 
 def queue_listing(
@@ -170,3 +174,16 @@ def _ask_joined(
     writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
     ctx.store.transact(writes)
     return asked, waiting
+
+
+def written_apart(ctx: Context, org: str, found: Iterable[tuple[str, list[Write]]], *, event: str) -> None:
+    """Once a change is written, each person's writes `found` that its transaction had no room for, in a transaction
+    of their own: one the dispatcher claimed, sent or another change followed meanwhile stands as that left it, and
+    one the store fails to write goes as it was (logged as `event`) while the others are still written."""
+    for person_id, writes in found:
+        try:
+            ctx.store.transact(writes)
+        except ConditionFailed:
+            continue  # claimed, sent or followed by another change meanwhile: it stands as that left it
+        except StoreError as exc:
+            log.warning(event, org=org, person=person_id, error=str(exc))

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import structlog
-
 from firstmate.domain import outbox as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
@@ -26,19 +24,16 @@ from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
-from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Item, Put, VersionIs, Write
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
-from firstmate.services.crew_freed.asking import roster_told, still_listable
+from firstmate.services.crew_freed.asking import roster_told, still_listable, written_apart
 from firstmate.services.crew_freed.reopened import offers
 from firstmate.services.notifications import crew_needed_message
 from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
 from firstmate.services.paging import all_items
 from firstmate.services.people import person_key
 from firstmate.services.trips import booking_pk, crew_busy_between
-
-log = structlog.get_logger(__name__)
 
 #: Why a "Crew needed" was withdrawn by someone else's claim: the one a role given up asks again.
 TAKEN = "had its last role open to them taken before it went out"
@@ -86,13 +81,7 @@ def rest_asks_taken(
     transaction of its own, read again: one the dispatcher claimed meanwhile goes as it is."""
     if not (left := frozenset(rest)):
         return
-    for person_id, writes in _asks(ctx, org, before, event, now, by, only=left):
-        try:
-            ctx.store.transact(writes)
-        except ConditionFailed:
-            continue  # claimed, sent or followed by another change meanwhile: it stands as that left it
-        except StoreError as exc:
-            log.warning("crew.ask_unfollowed", org=org, person=person_id, error=str(exc))
+    written_apart(ctx, org, _asks(ctx, org, before, event, now, by, only=left), event="crew.ask_unfollowed")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import structlog
-
 from firstmate.domain import outbox as rules
 from firstmate.domain.bookings import Booking
 from firstmate.domain.business import BusinessProfile
@@ -23,18 +21,15 @@ from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
-from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Put, VersionIs, Write
 from firstmate.services.context import Context
-from firstmate.services.crew_freed.asking import still_listable
+from firstmate.services.crew_freed.asking import still_listable, written_apart
 from firstmate.services.crew_freed.asks import Ask, crew_messages
 from firstmate.services.crew_freed.reopened import offers
 from firstmate.services.notifications import crew_needed_message
 from firstmate.services.outbox import enqueue_write, to_item
 from firstmate.services.people import person_key
 from firstmate.services.trips import crew_busy_between
-
-log = structlog.get_logger(__name__)
 
 
 def asks_moved(
@@ -74,13 +69,8 @@ def rest_asks_moved(
     a transaction of its own, read again: one the dispatcher claimed meanwhile goes as it is, its successor after."""
     if not (left := frozenset(rest)):
         return
-    for person_id, writes in _moved(ctx, profile, booking, before, event, now, only=left):
-        try:
-            ctx.store.transact(writes)
-        except ConditionFailed:
-            continue  # claimed, sent or followed by another change meanwhile: it stands as that left it
-        except StoreError as exc:
-            log.warning("crew.ask_unmoved", org=profile.org.id, person=person_id, error=str(exc))
+    found = _moved(ctx, profile, booking, before, event, now, only=left)
+    written_apart(ctx, profile.org.id, found, event="crew.ask_unmoved")
 
 
 def _asked(found: list[tuple[str, list[Write]]]) -> frozenset[str]:
