@@ -112,3 +112,58 @@ def test_a_move_asks_anew_more_waiting_crew_needed_than_its_write_holds(demo_app
     after = {d.id: [(s, status) for s, status, _ in crew_mail(demo_app, trip, d.id)] for d in deckhands}
     expected = [(OLD, OutboxStatus.DEAD), (NEW, OutboxStatus.PENDING)]
     assert [d for d, mail in after.items() if mail != expected] == []
+
+
+def test_someone_busy_at_the_new_time_is_asked_once_their_other_trip_lets_them_go(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): Priya's "Crew needed" for Sat 13 Jun at 16:00 still waited when the trip,
+    Marisol its captain, moved to 10:00, where Priya crews the catamaran. Her mail is withdrawn, saying she is busy
+    then; she is left out as she would be of a trip booked at 10:00, so once the catamaran's trip is cancelled she is
+    asked to crew it at 10:00, once."""
+    from firstmate.services.bookings import cancel_booking
+
+    trip = book(demo_app, "JUNE-13")
+    tern = book(demo_app, "TERN", "2026-06-13T09:00:00-07:00", asset="morning-tern")
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "priya")
+    claim_role(demo_app, "demo", event_of(trip), "captain", "marisol")
+    _move(demo_app, "2026-06-13T10:00:00-07:00")
+    [(old, withdrawn, why)] = crew_mail(demo_app, trip, "priya")
+    assert (old, withdrawn) == (OLD, OutboxStatus.DEAD) and "busy on another trip then" in why, why
+
+    cancel_booking(demo_app, "demo", tern)
+    cancel_booking(demo_app, "demo", tern)  # the same again: asked once
+    assert [(s, status) for s, status, _ in crew_mail(demo_app, trip, "priya")] == [
+        (OLD, OutboxStatus.DEAD),
+        (NEW, OutboxStatus.PENDING),
+    ]
+    send_due(demo_app)
+    assert [s for s, status, _ in crew_mail(demo_app, trip, "priya") if status is OutboxStatus.SENT] == [NEW]
+
+
+def test_someone_busy_at_the_new_time_beyond_the_moves_write_is_asked_once_free(demo_app: App) -> None:
+    """Sixty deckhands wait on the trip's "Crew needed" before Priya: hers is withdrawn straight after the move's own
+    write, and she too is asked at 10:00 once the catamaran's trip keeping her busy is cancelled, once."""
+    from firstmate.domain.people import Person
+    from firstmate.services.bookings import cancel_booking, complete_fanouts
+    from firstmate.services.business import load_business
+    from firstmate.services.org_setup import check_org, import_org, org_tables
+    from firstmate.services.people import list_people
+
+    deckhands = [Person(id=f"deck-{n}", name=f"Deck Hand{n}", email=f"deck-{n}@example.com") for n in range(60)]
+    profile = load_business(demo_app.store, "demo")
+    assert profile is not None
+    import_org(demo_app.store, check_org(org_tables(profile, [*list_people(demo_app.store, "demo"), *deckhands])))
+    trip = book(demo_app, "JUNE-13")
+    tern = book(demo_app, "TERN", "2026-06-13T09:00:00-07:00", asset="morning-tern")
+    complete_fanouts(demo_app)
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "priya")
+    claim_role(demo_app, "demo", event_of(trip), "captain", "marisol")
+
+    _move(demo_app, "2026-06-13T10:00:00-07:00")
+    complete_fanouts(demo_app)
+    [(_, withdrawn, why)] = crew_mail(demo_app, trip, "priya")
+    assert withdrawn is OutboxStatus.DEAD and "busy on another trip then" in why, why
+    cancel_booking(demo_app, "demo", tern)
+    assert [(s, status) for s, status, _ in crew_mail(demo_app, trip, "priya")] == [
+        (OLD, OutboxStatus.DEAD),
+        (NEW, OutboxStatus.PENDING),
+    ]

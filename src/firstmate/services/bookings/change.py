@@ -22,6 +22,7 @@ from firstmate.services.crew_freed import (
     listed_only,
     lists_followed,
     not_asked_held,
+    not_asked_with,
     rest_asks_moved,
     rest_followed,
 )
@@ -83,6 +84,7 @@ def change_booking(
     # someone whose only word of the trip is a list still waiting hears of the change by that list, followed above
     unheard |= listed_only(ctx, org, booking.id, (before, event), beyond=lists_left)
     busy, held = not_asked_held(ctx.store, org, booking.id)
+    holding = len(writes)  # one busy at its new time is added to it below (`asks_moved`), on the same condition
     writes.append(held)
     # whom a claim left unasked (their "Crew needed" withdrawn) and the change offers a role again: asked again, by
     # that alone (a list of theirs naming the trip asks them already)
@@ -91,11 +93,12 @@ def change_booking(
     lists += [w for w in again if not (isinstance(w, Put) and w.item.sk in listed)]
     unheard |= asked_again
     # moved, the rest of the crew's "Crew needed" still waiting says the old time: asked anew at the new one
-    moved_asks, asked_anew, asks_left = asks_moved(
-        ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes) - len(lists)
-    )
-    lists += [w for w in moved_asks if not (isinstance(w, Put) and w.item.sk in listed)]
-    unheard |= asked_anew
+    anew = asks_moved(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes) - len(lists))
+    lists += [w for w in anew.writes if not (isinstance(w, Put) and w.item.sk in listed)]
+    unheard |= anew.asked
+    # someone it withdraws for being busy at its new time is left out as of a trip booked then: asked once free
+    writes[holding] = not_asked_with(held, busy, anew.left_out)
+    busy |= anew.left_out
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)
@@ -125,6 +128,6 @@ def change_booking(
     # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
     # moved, those it left out who are free at its new times
     rest_followed(ctx, profile, booking, before, event, lists_left, now)
-    rest_asks_moved(ctx, profile, booking, before, event, asks_left, now)
+    rest_asks_moved(ctx, profile, booking, before, event, anew.rest, now)
     ask_the_freed(ctx, profile, before, event, owed=owed)
     return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()

@@ -30,7 +30,7 @@ from firstmate.services.crew_freed.followed import lists_followed, lists_taken, 
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
 from firstmate.services.crew_freed.heard import listed_only
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
-from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_write
+from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_with, not_asked_write
 from firstmate.services.crew_freed.moved import asks_moved, rest_asks_moved
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "moved_to_ask",
     "not_asked",
     "not_asked_held",
+    "not_asked_with",
     "not_asked_write",
     "rest_asks_moved",
     "rest_asks_taken",

@@ -7,9 +7,9 @@ live trip at its time (one trip at a time), and who it asked by a mail listing i
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
-from firstmate.ports import Absent, Check, Item, Put, Store, VersionIs
+from firstmate.ports import Absent, Check, Item, Put, Store, VersionIs, Write
 from firstmate.services.trips import booking_pk
 
 #: Beside a trip: who its "Crew needed" left out, busy on another trip at its time.
@@ -43,3 +43,11 @@ def not_asked_held(store: Store, org: str, booking_id: str) -> tuple[frozenset[s
     item = store.get(booking_pk(org, booking_id), NOT_ASKED)
     held = Check(booking_pk(org, booking_id), NOT_ASKED, VersionIs(item.version) if item else Absent())
     return (frozenset(item.data.get("people", ())) if item else frozenset()), held
+
+
+def not_asked_with(held: Check, listed: frozenset[str], more: Iterable[str]) -> Write:
+    """The write keeping `more` among those the trip left out (`listed`, as read under `held`), on the same condition:
+    `held` itself when nobody is added."""
+    if not (people := listed | frozenset(more)) - listed:
+        return held
+    return Put(Item(held.pk, NOT_ASKED, {"people": sorted(people)}), held.condition)

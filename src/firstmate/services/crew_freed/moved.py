@@ -5,12 +5,14 @@ boat while someone holds a role on it (`asks_moved`): the revision then tells on
 It is withdrawn in the change's own transaction, saying how the trip moved, and the revision's "Crew needed" is
 queued in its place, as the trip is now, once (its key is the revision's). One being sent is marked
 (`rules.withdrawal`): withdrawn if its send fails; if it goes, the new one follows it (the new time is news). Someone
-the trip no longer offers a role, or busy at its new time (one trip at a time), is not asked again. More than the
-transaction has room for follow once the change is written (`rest_asks_moved`)."""
+the trip no longer offers a role is not asked again; someone busy at its new time (one trip at a time) is left out as
+of a trip booked then (`NOT_ASKED`, in the same transaction): asked once their other trip lets them go (`freed`). More
+than the transaction has room for follow once the change is written (`rest_asks_moved`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from firstmate.domain import outbox as rules
@@ -25,6 +27,7 @@ from firstmate.ports import Put, VersionIs, Write
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import still_listable, written_apart
 from firstmate.services.crew_freed.asks import Ask, crew_messages
+from firstmate.services.crew_freed.lists import not_asked_held, not_asked_with
 from firstmate.services.crew_freed.reopened import offers
 from firstmate.services.notifications import crew_needed_message
 from firstmate.services.outbox import enqueue_write, to_item
@@ -41,19 +44,19 @@ def asks_moved(
     now: datetime,
     *,
     room: int,
-) -> tuple[list[Write], frozenset[str], list[str]]:
+) -> Moved:
     """Writes, for the transaction of `booking`'s change (its trip `before` it and `event` after), that withdraw each
     earlier revision's "Crew needed" still waiting of a trip moved or put on another boat, and queue the revision's in
     its place (of those it still offers a role, free at its new time): at most `room` writes. With them, their
-    audiences (`crew:<person>`, for the revision's `unheard`: it is their first word of the trip), and the people
-    left over for `rest_asks_moved` once the change is written."""
+    audiences (`crew:<person>`, for the revision's `unheard`: it is their first word of the trip), those busy at its
+    new time, for the trip's `NOT_ASKED` in the same transaction, and the people left over for `rest_asks_moved`."""
     found = _moved(ctx, profile, booking, before, event, now)
     writes: list[Write] = []
-    for at, (_, theirs) in enumerate(found):
-        if len(writes) + len(theirs) > room:
-            return writes, _asked(found[:at]), [p for p, _ in found[at:]]
-        writes += theirs
-    return writes, _asked(found), []
+    for at, theirs in enumerate(found):
+        if len(writes) + len(theirs.writes) > room:
+            return Moved(writes, _asked(found[:at]), _left_out(found[:at]), [f.person_id for f in found[at:]])
+        writes += theirs.writes
+    return Moved(writes, _asked(found), _left_out(found), [])
 
 
 def rest_asks_moved(
@@ -69,13 +72,44 @@ def rest_asks_moved(
     a transaction of its own, read again: one the dispatcher claimed meanwhile goes as it is, its successor after."""
     if not (left := frozenset(rest)):
         return
-    found = _moved(ctx, profile, booking, before, event, now, only=left)
-    written_apart(ctx, profile.org.id, found, event="crew.ask_unmoved")
+    org = profile.org.id
+    for theirs in _moved(ctx, profile, booking, before, event, now, only=left):
+        writes = theirs.writes
+        if theirs.left_out:  # read now, each in its own transaction: one person's record must not undo another's
+            listed, held = not_asked_held(ctx.store, org, booking.id)
+            writes = [*writes, not_asked_with(held, listed, {theirs.person_id})]
+        written_apart(ctx, org, [(theirs.person_id, writes)], event="crew.ask_unmoved")
 
 
-def _asked(found: list[tuple[str, list[Write]]]) -> frozenset[str]:
+@dataclass(frozen=True)
+class Moved:
+    """What `asks_moved` writes in the change's transaction: its `writes`, the audiences it asks anew (`asked`), those
+    busy at the new time to keep among those the trip left out (`left_out`), and the people left for later (`rest`)."""
+
+    writes: list[Write]
+    asked: frozenset[str]
+    left_out: frozenset[str]
+    rest: list[str]
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One person's waiting "Crew needed" of the moved trip: the writes withdrawing it (and queueing the revision's),
+    and whether they are left out, busy at its new time."""
+
+    person_id: str
+    writes: list[Write]
+    left_out: bool
+
+
+def _asked(found: list[_Found]) -> frozenset[str]:
     """The audiences of those `found` asked anew (a withdrawal and a queued mail), not only withdrawn."""
-    return frozenset(f"crew:{person_id}" for person_id, writes in found if len(writes) > 1)
+    return frozenset(f"crew:{f.person_id}" for f in found if len(f.writes) > 1)
+
+
+def _left_out(found: list[_Found]) -> frozenset[str]:
+    """Those `found` busy at the trip's new time: asked once free."""
+    return frozenset(f.person_id for f in found if f.left_out)
 
 
 def _moved(
@@ -86,7 +120,7 @@ def _moved(
     event: CrewEvent,
     now: datetime,
     only: frozenset[str] | None = None,
-) -> list[tuple[str, list[Write]]]:
+) -> list[_Found]:
     """Each person whose earlier revision's "Crew needed" still waits of the trip `before` moved to `event`, with the
     writes withdrawing it and, asked anew, queueing the revision's."""
     if booking.cancelled or (before.start, before.end, before.asset) == (event.start, event.end, event.asset):
@@ -115,16 +149,23 @@ def _moved(
     busy = crew_busy_between(ctx.store, org, event.start, event.end)
     listable = bool(still_listable(ctx, org, [booking.id], now, changed=(booking, event)))
     items = ctx.store.get_many([person_key(org, p) for p in waiting])
-    found: list[tuple[str, list[Write]]] = []
+    found: list[_Found] = []
     for (person_id, last), item in zip(waiting.items(), items, strict=True):
         person = Person.model_validate(item.data, context=STORED) if item else None
-        asked = listable and person is not None and person.active and person_id not in busy
-        message = crew_needed_message(ctx, profile, booking, event, person) if asked and person else None
-        if message is None or not (person and offers(profile, event, person)):
-            said, queued = "not asked again: no role of it is theirs to take then", []
+        crew = listable and person is not None and person.active and offers(profile, event, person)
+        # one trip at a time: left out as of a trip booked then, and asked once the other lets them go (`freed`)
+        left_out = crew and person_id in busy
+        asking = crew and person is not None and not left_out
+        message = crew_needed_message(ctx, profile, booking, event, person) if asking and person else None
+        queued: list[Write] = []
+        if left_out:
+            said = "not asked now: busy on another trip then, asked once it lets them go"
+        elif message is None:
+            said = "not asked again: no role of it is theirs to take then"
         else:
             said, queued = f"asked anew as {message.idempotency_key}", [enqueue_write(org, message, now)]
         withdrawn = rules.withdrawal(last.entry, f"{change}; {said}", now)
         if withdrawn is not None:
-            found.append((person_id, [Put(to_item(withdrawn), VersionIs(last.item.version)), *queued]))
+            writes: list[Write] = [Put(to_item(withdrawn), VersionIs(last.item.version)), *queued]
+            found.append(_Found(person_id, writes, left_out))
     return found
