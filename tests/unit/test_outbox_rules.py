@@ -159,3 +159,24 @@ def test_what_replaces_a_message_being_sent_goes_only_if_its_send_fails() -> Non
     )
     failed = rules.record_failure(claimed, NOW, "timed out", permanent=False, policy=POLICY)
     assert rules.settle(marked, failed).status is OutboxStatus.DEAD and rules.outdone_by_send(marked, failed) == ()
+
+
+def test_what_tells_of_a_trip_named_by_a_message_being_sent_goes_only_if_it_went() -> None:
+    """A list being sent as its trip is cancelled: "Trip cancelled" to its reader, tied to its send, is untold by a
+    failed send (withdrawn, saying they never heard of the trip) and left to go by one that landed."""
+    from firstmate.domain import outbox_told as told
+
+    marked = rules.replaced_in_flight(rules.claim(_entry(), NOW, POLICY), "Sat 13 Jun was cancelled before it went out",
+                                      NOW, ["k1:2"])  # fmt: skip
+    tied = told.told_in_case(told.told_in_case(marked, ["bk:1:r2:crew:p"]), ["bk:1:r2:crew:p", "bk:1:r3:crew:p"])
+    assert tied.told_if_sent == ("bk:1:r2:crew:p", "bk:1:r3:crew:p")
+    sent = rules.record_sent(marked, NOW, "ref-1")
+    failed = rules.record_failure(marked, NOW, "timed out", permanent=False, policy=POLICY)
+    assert told.untold_by_failure(tied, sent) == () and told.untold_by_failure(tied, failed) == tied.told_if_sent
+    notice = rules.new_entry("demo", _entry().message.model_copy(update={"idempotency_key": "bk:1:r2:crew:p"}), NOW)
+    withdrawn = told.withdraw_untold(notice, tied, NOW)
+    assert withdrawn.status is OutboxStatus.DEAD and told.is_untold(withdrawn)
+    assert withdrawn.last_error == (
+        "not sent: the trip Sat 13 Jun was cancelled; they never heard of the trip: "
+        "the list naming it was not sent (k1)"
+    )

@@ -101,6 +101,12 @@ class OutboxEntry(BaseModel):
         description="The keys of the messages queued in its place while it was being sent, its news no longer "
         "holding (`replaced_in_flight`): they go if its send fails, and are withdrawn if it went (`outdone_by_send`).",
     )
+    told_if_sent: tuple[str, ...] = Field(
+        default=(),
+        description="The keys of the messages queued while it was being sent that tell of a change to a trip it names "
+        "someone who heard of the trip by it alone (`outbox_told.told_in_case`): they go if it went, and are withdrawn "
+        "if its send fails (`untold_by_failure`).",
+    )
     worded_at: datetime | None = Field(
         default=None,
         description="The moment the claim that sent it, or may have, chose its words (`OutgoingMessage.later`): "

@@ -19,12 +19,14 @@ from firstmate.services.crew_freed import (
     ask_the_freed,
     asks_moved,
     asks_reopened,
-    listed_only,
+    held_until,
+    listed_or_going,
     lists_followed,
     not_asked_held,
     not_asked_with,
     rest_asks_moved,
     rest_followed,
+    tied_to_lists,
 )
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.notifications import OPS, booking_notifications, still_unheard
@@ -82,7 +84,10 @@ def change_booking(
     lists, lists_left = lists_followed(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes))
     quiet, unheard = change_audiences(ctx.store, profile, booking, before, event, guests, result, unheard, readdressed)
     # someone whose only word of the trip is a list still waiting hears of the change by that list, followed above
-    unheard |= listed_only(ctx, org, booking.id, (before, event), beyond=lists_left)
+    only, going = listed_or_going(ctx, org, booking.id, (before, event), beyond=lists_left)
+    unheard |= only
+    # one whose list naming it is being sent may have heard of it: told of the change only if that list went
+    lists, held_due = tied_to_lists(org, booking, going, lists)
     busy, held = not_asked_held(ctx.store, org, booking.id)
     holding = len(writes)  # one busy at its new time is added to it below (`asks_moved`), on the same condition
     writes.append(held)
@@ -110,6 +115,7 @@ def change_booking(
             ctx, profile, entity, asset, booking, event, guests, result, was_end=was_end, clashes=clashing,
             off_trip=off_trip, quiet=quiet - first_word, unheard=unheard | first_word, busy=busy,
         )  # fmt: skip
+        notices = held_until(org, notices, held_due, now)  # those tied to a list's send wait for it to be decided
         withdrawn = withdrawals(ctx.store, org, booking, guests, notices, entry, now)
         if OPS in first_word:  # the operations manager's first word of the trip is this revision's
             withdrawn += ops_waiting

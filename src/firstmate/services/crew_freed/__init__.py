@@ -19,7 +19,7 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `moved`: a trip's own "Crew needed" still waiting, asked anew as its trip moves while someone holds a role on it
   (`asks_moved`, `rest_asks_moved`).
 - `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
-  that list alone.
+  that list alone; or through one being sent (`listed_or_going`): told of it only if that list went (`tied_to_lists`).
 - `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
@@ -28,7 +28,7 @@ from firstmate.services.crew_freed.asks import asks_reopened, asks_taken, rest_a
 from firstmate.services.crew_freed.backfill import list_left_out_pending
 from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
-from firstmate.services.crew_freed.heard import listed_only
+from firstmate.services.crew_freed.heard import held_until, listed_only, listed_or_going, tied_to_lists
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_with, not_asked_write
 from firstmate.services.crew_freed.moved import asks_moved, rest_asks_moved
@@ -45,9 +45,11 @@ __all__ = [
     "asks_reopened",
     "asks_taken",
     "freed_by",
+    "held_until",
     "joined",
     "list_left_out_pending",
     "listed_only",
+    "listed_or_going",
     "lists_followed",
     "lists_taken",
     "moved_to_ask",
@@ -59,4 +61,5 @@ __all__ = [
     "rest_asks_taken",
     "rest_followed",
     "rest_taken",
+    "tied_to_lists",
 ]

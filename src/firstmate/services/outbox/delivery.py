@@ -9,6 +9,7 @@ from collections.abc import Callable
 import structlog
 
 from firstmate.domain import outbox as rules
+from firstmate.domain import outbox_told as told
 from firstmate.domain.mail import with_countdown, worded_at
 from firstmate.domain.outbox import OutboxEntry, OutboxStatus, RetryPolicy
 from firstmate.errors import (
@@ -116,6 +117,8 @@ def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry, give_up_a
                     if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
                         withdrawn = rules.withdraw_replacement(from_item(queued), stored, now)
                         writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
+            # it failed: what tells of a change to a trip only it named would tell of a trip never heard of
+            writes += _untold(store, stored, outcome)
             store.transact(writes)
             return True
         except ConditionFailed:
@@ -127,6 +130,19 @@ def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry, give_up_a
                 return False
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+
+def _untold(store: Store, stored: OutboxEntry, outcome: OutboxEntry) -> list[Write]:
+    """The writes withdrawing what was tied to `stored`'s send (`told.untold_by_failure`), still waiting, its send
+    having failed."""
+    if not (untold := told.untold_by_failure(stored, outcome)):
+        return []
+    now = stored.message.stale_after or stored.due_at  # when the change that tied them was written
+    writes: list[Write] = []
+    for queued in store.get_many([(outbox_pk(outcome.org), key) for key in untold]):
+        if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
+            writes.append(Put(to_item(told.withdraw_untold(from_item(queued), stored, now)), VersionIs(queued.version)))
+    return writes
 
 
 def _recorded(store: Store, outcome: OutboxEntry) -> bool:
