@@ -479,7 +479,8 @@ def test_a_job_failing_on_every_try_reaches_the_dead_letter_queue_by_raising_on_
     assert "sweep" in handlers.job_handler({"job": "crew_reminders"}, None)["caught_up"]  # the second try
     clock.advance(timedelta(minutes=30))
     with pytest.raises(
-        RuntimeError, match="job sweep failed on all 3 tries: an unexpected error: the store's sweep broke"
+        RuntimeError,
+        match=r"job sweep failed on all 3 tries: an unexpected error \(RuntimeError: the store's sweep broke;",
     ):
         handlers.job_handler({"job": "crew_reminders"}, None)
 
@@ -507,7 +508,7 @@ def test_a_5_minute_job_failing_for_good_reaches_the_dead_letter_queue_on_its_th
 
     for _ in range(2):
         assert period()["detail"].startswith("failed (try 1; its next period does the work)")
-    third = "job crew_reminders failed 3 periods in a row: an unexpected error: the reminders broke"
+    third = r"job crew_reminders failed 3 periods in a row: an unexpected error \(RuntimeError: the reminders broke;"
     with pytest.raises(RuntimeError, match=third):
         period()
     for _ in range(11):  # periods 4 to 14: recorded, not raised
@@ -538,7 +539,9 @@ def test_a_job_failing_too_late_in_its_catch_up_window_to_be_retried_reaches_the
     late = "job archive_sweep failed \\(try 1\\) too late in its catch-up window to be tried again; its next period"
     with pytest.raises(RuntimeError, match=late) as raised:
         handlers.job_handler({"job": "archive_sweep"}, None)
-    assert "starts Tue 02 Jun 03:23 UTC: an unexpected error: the archive bucket is unreachable" in str(raised.value)
+    assert "starts Tue 02 Jun 03:23 UTC: an unexpected error (RuntimeError: the archive bucket is unreachable;" in str(
+        raised.value
+    )
 
     clock.set(datetime(2026, 6, 2, 3, 24, tzinfo=UTC))  # on time the next day: a failure is tried again as ever
     assert handlers.job_handler({"job": "archive_sweep"}, None)["detail"].startswith(

@@ -537,7 +537,7 @@ def test_a_scheduled_run_that_crashes_or_meets_an_echoed_token_tells_the_owner_w
     clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=UTC))  # the next Monday
     assert [r.status for r in run_due_jobs(app.store, clock, weekly, app)] == ["failed"]
     failed = [e for e in outbox.list_entries(app.store, "demo") if e.key.startswith("report:weekly:failed:")]
-    crashed = "an unexpected error: 'ascii' codec can't encode character"  # its class name the log's
+    crashed = "an unexpected error (UnicodeEncodeError: 'ascii' codec can't encode character"  # its kind helps support
     assert len(failed) == 2 and any(crashed in e.message.subject for e in failed)
     assert crashed in list_failures(app.store, "demo")[0]["error"]
 

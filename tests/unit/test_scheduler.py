@@ -122,7 +122,8 @@ def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_pa
 
 
 @pytest.mark.parametrize(
-    "outcome", ["report built and queued", "an unexpected error: source API down (the log has the details)"]
+    "outcome",
+    ["report built and queued", "an unexpected error (RuntimeError: source API down; the log has the details)"],
 )
 def test_a_slow_last_try_taken_for_stopped_is_recorded_as_it_ends(tmp_path: Path, outcome: str) -> None:
     """Monday's report failing at 07:00 and 07:10, its 07:40 try slow (35 minutes): the other scheduler

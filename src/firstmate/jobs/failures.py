@@ -5,13 +5,13 @@ from __future__ import annotations
 import structlog
 
 from firstmate.errors import FirstmateError
+from firstmate.services.scheduler import unexpected_said
 
 log = structlog.get_logger(__name__)
 
 
 def unexpected(event: str, org: str, exc: Exception) -> FirstmateError:
-    """An error firstmate did not raise on purpose, logged whole and said in one line (its class name the log's, as
-    the scheduler's `failure_said` says a job's)."""
+    """An error firstmate did not raise on purpose, logged whole and said in one line, as the scheduler says a job's
+    (`unexpected_said`: its class name and first line; the owner's mail and the reports page read it so too)."""
     log.exception(event, org=org)
-    said = f"an unexpected error: {exc}" if str(exc) else "an unexpected error"
-    return FirstmateError(said, hint="the log has the details")
+    return FirstmateError(unexpected_said(exc))

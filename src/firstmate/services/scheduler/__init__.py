@@ -23,7 +23,7 @@ A run still waiting once that window has closed (firstmate not running then) is 
 what it leaves to do by hand (`Job.skipped`), and reported as one whose window closed (`skipped_waits`).
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
-  `JobRun`), and a failure said in a line its owner reads (`failure_said`).
+  `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
 - `running`: running the jobs whose period is due (`run_due_jobs`), or one at once (`run_job_now`).
 - `periods`: which periods of a job are run, those its schedule no longer has among them.
 - `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
@@ -32,7 +32,16 @@ what it leaves to do by hand (`Job.skipped`), and reported as one whose window c
 """
 
 from firstmate.services.scheduler.claims import LEASE
-from firstmate.services.scheduler.job import MAX_ATTEMPTS, FailedMeanwhile, Job, JobFailed, JobRun, Later, failure_said
+from firstmate.services.scheduler.job import (
+    MAX_ATTEMPTS,
+    FailedMeanwhile,
+    Job,
+    JobFailed,
+    JobRun,
+    Later,
+    failure_said,
+    unexpected_said,
+)
 from firstmate.services.scheduler.periods import scheduled_period
 from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done, wait_while_running
 from firstmate.services.scheduler.running import run_due_jobs, run_job_now
@@ -53,5 +62,6 @@ __all__ = [
     "run_due_jobs",
     "run_job_now",
     "scheduled_period",
+    "unexpected_said",
     "wait_while_running",
 ]

@@ -1,5 +1,5 @@
 """A scheduled job and what its runs return and record: `Job`, `Later`, `JobFailed`, `FailedMeanwhile`, `JobRun`,
-and how a failure is said (`failure_said`)."""
+and how a failure is said (`failure_said`, `unexpected_said`)."""
 
 from __future__ import annotations
 
@@ -78,11 +78,21 @@ class FailedMeanwhile(RuntimeError):
 
 def failure_said(exc: BaseException) -> str:
     """A run's failure in a line its owner reads (`jobs list`, `jobs run`): a job's own word or an error firstmate
-    raised on purpose as it says; any other (a bug, a library's error) as unexpected, its class name left to the log,
-    which has the whole of it."""
+    raised on purpose as it says; any other (a bug, a library's error) as unexpected (`unexpected_said`)."""
     if isinstance(exc, JobFailed | FailedMeanwhile | FirstmateError):
         return str(exc)
-    return f"an unexpected error{': ' if str(exc) else ''}{exc} (the log has the details)"
+    return unexpected_said(exc)
+
+
+def unexpected_said(exc: BaseException) -> str:
+    """An error firstmate did not raise on purpose (a bug, a library's error) in one line, wherever it is told (`jobs
+    list`, `jobs run`, the owner's failure mail, the admin's reports page): "an unexpected error (KeyError: 'x'; the
+    log has the details)". Its class name helps whoever supports the owner ("'x'" alone said nothing); its first
+    line alone, "…" saying there was more (a library's message of several lines filled the row); the log has it
+    whole, with its traceback."""
+    lines = str(exc).strip().splitlines()
+    said = type(exc).__name__ + (f": {lines[0].strip()}" if lines else "") + ("…" if len(lines) > 1 else "")
+    return f"an unexpected error ({said}; the log has the details)"
 
 
 @dataclass(frozen=True)
