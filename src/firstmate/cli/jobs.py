@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -10,7 +11,10 @@ from rich.text import Text
 
 from firstmate.cli.common import app_context, done, example, progress_display, show
 from firstmate.errors import NotFound, UserError
-from firstmate.ports import Store
+
+if TYPE_CHECKING:
+    from firstmate.bootstrap import App
+    from firstmate.services.scheduler import Job
 
 jobs_cli = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 
@@ -29,47 +33,49 @@ def jobs_list() -> None:
                     job.name, job.schedule.cron, job.schedule.timezone, "—", "on AWS only: the dispatcher does it"
                 )
                 continue
-            last_text = _last_runs(app.store, job.name)
+            last_text = _last_runs(app, job)
             nxt = job.schedule.next_fire(app.clock.now()).strftime("%Y-%m-%d %H:%M")
             table.add_row(job.name, job.schedule.cron, job.schedule.timezone, nxt, last_text)
     show(table)
 
 
-def _last_runs(store: Store, job: str) -> Text:
+def _last_runs(app: App, job: Job[App]) -> Text:
     """A job's last run as `jobs list` shows it; a scheduled run still waiting (`Later`) is shown first, beside
     the runs by hand since (one at 10:00 hid the Monday run waiting till 22:00, as if that week were left to send by
-    hand); a run skipped, after them, until a scheduled run is done since."""
+    hand); after them, each run skipped whose work is still left to do by hand (`Job.left_to_do`): a week never sent
+    stays in sight until it is sent, however many runs are done since."""
     from firstmate.services.scheduler import MANUAL, last_runs
 
-    runs = last_runs(store, job, limit=20)
+    runs = last_runs(app.store, job.name, limit=20)
     if not runs:
         return Text("never")
     scheduled = next((run for run in runs if not str(run["period"]).endswith(MANUAL)), None)
+    latest = _last_run(runs[0], _left_to_do(app, job, runs[0]))
     if runs[0] is scheduled or scheduled is None or scheduled["status"] != "waiting":
-        shown = _last_run(runs[0])
+        shown = [latest]
     else:
-        shown = Text(f"{_last_run(scheduled)}; by hand since: {_last_run(runs[0])}")
-    # a run skipped (left waiting past its catch-up) is said until a scheduled run has ended done since: the next
-    # period's run, started first, stood before it, and the week it left to send by hand went unsaid
-    skipped = next((run for run in runs if run["status"] == "skipped"), None)
-    if skipped is None or skipped is scheduled or _done_since(runs, skipped):
-        return shown
-    return Text(f"{shown}; before it: {_last_run(skipped)}")
+        shown = [_last_run(scheduled), Text(f"by hand since: {latest}")]
+    for run in runs[1:]:
+        if left := _left_to_do(app, job, run):
+            shown.append(Text(f"before it: {_last_run(run, left)}"))
+    return Text("; ").join(shown)
 
 
-def _done_since(runs: list[dict[str, Any]], record: dict[str, Any]) -> bool:
-    """Whether a scheduled run of `runs` ended done after `record` was written."""
-    from firstmate.services.scheduler import MANUAL
+def _left_to_do(app: App, job: Job[App], record: dict[str, Any]) -> str | None:
+    """What a skipped run's `record` still leaves to do by hand, read now (`Job.left_to_do`; "" once done); None for
+    any other run, or a job that does not say (the run's record says what it left then)."""
+    from firstmate.services.scheduler.records import FIRE_TIME
 
-    return any(
-        run["status"] == "done" and run["at"] > record["at"] for run in runs if not str(run["period"]).endswith(MANUAL)
-    )
+    if record["status"] != "skipped" or job.left_to_do is None or FIRE_TIME not in record:
+        return None
+    return job.left_to_do(app, datetime.fromisoformat(record[FIRE_TIME]))
 
 
-def _last_run(record: dict[str, Any]) -> Text:
+def _last_run(record: dict[str, Any], left: str | None = None) -> Text:
     """A run record as `jobs list` shows it: a failure with its error and how long it has gone on, a run done
     with what it did, a run waiting (or failed, its period run again later all the same) with until when and
-    why (plain text: an error's brackets are not terminal markup)."""
+    why, a run skipped with what it `left` to do by hand, as read now where the job says (plain text: an error's
+    brackets are not terminal markup)."""
     text = f"{record['status']} {record['at'][:16]}"
     if record["status"] == "waiting":  # a try that failed waits too, its period run again all the same: said failed
         again = f"failed {record['at'][:16]}, tried again" if record.get("failed") else f"{text}, run again"
@@ -79,6 +85,9 @@ def _last_run(record: dict[str, Any]) -> Text:
         text += f", {periods} periods in a row" if periods > 1 else ""
         text += _tried_again(record)
         text += f": {_cut(record['detail'], 120)}"
+    elif record["status"] == "skipped" and left is not None:
+        # what is left now, said whole (the commands are at the end): its record's words grew stale once sent by hand
+        text += f", {_cut(left, 400)}" if left else ": what it left to do by hand was done since"
     elif record["status"] == "skipped":  # its weeks to send by hand, said whole: the commands are at the end
         text += f", not tried again: {_cut(record['detail'], 400)}"  # why, and what is left to do by hand
     elif record.get("detail"):  # what it did: a weekly report found sent already says so, not built again

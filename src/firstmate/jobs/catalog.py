@@ -12,7 +12,7 @@ from firstmate.jobs.passes import crew_reminders, dispatch_due, finish_fanouts, 
 from firstmate.jobs.roles import role_reports
 from firstmate.jobs.schedules import weekly_schedule
 from firstmate.jobs.sweeps import sweep_archives, sweep_expired
-from firstmate.jobs.weekly import weekly_reports, weekly_skipped
+from firstmate.jobs.weekly import weekly_reports, weekly_skipped, weekly_unsent
 from firstmate.services.outbox import TimeLimit
 from firstmate.services.scheduler import Job
 from firstmate.services.timebox import TimeBox
@@ -63,6 +63,7 @@ def declared_jobs(
             needs_s=WEEKLY_NEEDS_S,
             waits=True,  # a run waiting for an org's ad accounts' week goes at its hour though the cron changed
             skipped=weekly_skipped,  # one left waiting past its catch-up: its weeks to send by hand, owners told
+            left_to_do=weekly_unsent,  # and of those, the weeks not sent since: `jobs list` shows them till they are
         ),
         Job(
             weekly_schedule(settings, "role_reports", "The eight role reports"),

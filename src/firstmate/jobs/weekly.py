@@ -17,6 +17,7 @@ from firstmate.jobs.schedules import ACCOUNT_WEEK_MARGIN, weekly_schedule
 from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.intel import (
+    failed_week,
     keep_scheduled_week,
     last_complete_week,
     moment_in,
@@ -85,6 +86,19 @@ def weekly_skipped(app: App, period: datetime) -> str:
         said.append(f"{org}: the week of {week} was not sent; "
                     f"'firstmate intel run --org {org} --week {week} --send' sends it")  # fmt: skip
     return "; ".join(said)
+
+
+def weekly_unsent(app: App, period: datetime) -> str:
+    """What the skipped scheduled run of `period` still leaves to send by hand, read now: each org whose week it did
+    not send (its failure recorded, `failed_week`) and no run has sent since (by hand, `intel run --week … --send`),
+    with the command that sends it; "" once every such week was sent."""
+    said = []
+    for org in list_orgs(app.store):
+        if scheduled_run_done(app.store, org, period) or (week := failed_week(app.store, org, period)) is None:
+            continue
+        if sent_already(app, org, week) is None:
+            said.append(f"{org}, the week of {week}: 'firstmate intel run --org {org} --week {week} --send' sends it")
+    return f"not sent: {'; '.join(said)}" if said else ""
 
 
 @dataclass

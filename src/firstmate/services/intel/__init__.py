@@ -36,6 +36,7 @@ from firstmate.services.intel.run_records import (
 )
 from firstmate.services.intel.runs import replay_run, run_weekly
 from firstmate.services.intel.scheduled import (
+    failed_week,
     keep_scheduled_week,
     list_failures,
     record_failure,
@@ -47,6 +48,7 @@ from firstmate.services.intel.weeks import last_complete_week, moment_in
 
 __all__ = [
     "IntelRun",
+    "failed_week",
     "intel_pk",
     "keep_scheduled_week",
     "last_complete_week",

@@ -84,6 +84,13 @@ def record_scheduled_run(store: Store, org: str, period: datetime, run_id: str) 
     store.put(Item(intel_pk(org), f"SCHEDULED#{iso(period)}", {"run_id": run_id}, ttl=_period_kept_until(period)))
 
 
+def failed_week(store: Store, org: str, period: datetime) -> date | None:
+    """The week the scheduled run of `period` failed to send for `org`, as its failure was recorded (`record_failure`,
+    a skip's too), None when none was (the run sent it, or the org had no ad account then)."""
+    item = store.get(intel_pk(org), f"FAIL#{iso(period)}")
+    return None if item is None or not item.data.get("week") else date.fromisoformat(item.data["week"])
+
+
 def scheduled_week(store: Store, org: str, period: datetime, timezone: str) -> date:
     """The week the scheduled run of `period` reports for `org`: as recorded when that run first waited or failed
     (`keep_scheduled_week`), else the one just ended at `period` in `timezone`, the org's."""

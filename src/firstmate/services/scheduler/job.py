@@ -39,6 +39,9 @@ class Job(Generic[Ctx]):
     #: do by hand, said (and told to whom it concerns) by the job just before the run is recorded skipped: called
     #: again should that record not be written (the process stopped, another scheduler's pass), it tells once
     skipped: Callable[[Ctx, datetime], str] | None = None
+    #: Of a job that skips: what a skipped run of a period still leaves to do by hand, read now, in words that follow
+    #: "skipped <when>, " ("" once it is done: `jobs list` shows the skipped run until then, however many runs since)
+    left_to_do: Callable[[Ctx, datetime], str] | None = None
 
     @property
     def name(self) -> str:

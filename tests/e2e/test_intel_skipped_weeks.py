@@ -1,0 +1,77 @@
+"""A scheduled weekly run skipped (not taken up within its six days of catch-up): the week it left unsent stays in
+`jobs list` until that week is sent, however many scheduled runs are done since."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.services.scheduler import Job
+from firstmate.standin.data import build_history
+from firstmate.standin.server import StandIn, running
+from tests.e2e.test_intel_account_week import AUCKLAND, _waiting_at_seven_in_auckland
+
+BY_HAND = "'firstmate intel run --org demo --week 2026-11-09 --send' sends it"
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """The stand-in with one week more than the usual one: the next Monday's run has figures for its week."""
+    with running(build_history(date(2026, 11, 16))) as server:
+        yield server
+
+
+def _weekly_row(app: App, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The weekly report's row of `jobs list`, in one line."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "900"}).output
+    [row] = [line for line in listed.splitlines() if "weekly_report" in line]
+    return " ".join(row.split())
+
+
+def _taking_a_minute(job: Job[App], clock: FixedClock) -> Job[App]:
+    """`job` with each run taking a minute, as a build does (its record written after a skip's of the same pass)."""
+
+    def run(app: App, period: datetime) -> object:
+        clock.advance(timedelta(minutes=1))
+        return job.run(app, period)
+
+    return replace(job, run=run)
+
+
+def test_a_skipped_week_stays_in_jobs_list_after_a_later_run_is_done_until_it_is_sent(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: the Monday run waits for its Los Angeles accounts' week (22:00 in Auckland), and firstmate is
+    not running again until 23:00 the next Monday, past the run's catch-up. That pass skipped the run and, in the
+    same pass, sent the next Monday's week: `jobs list` showed that run done and nothing of the week of 2026-11-09,
+    never sent. The skipped run is now shown after the latest run until its week is sent, by hand here."""
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
+    weekly = [_taking_a_minute(job, clock) for job in weekly]
+    clock.set(datetime(2026, 11, 23, 23, tzinfo=AUCKLAND))  # back past the run's catch-up, the next week over too
+    runs = run_due_jobs(app.store, clock, weekly, app)
+    assert sorted(run.status for run in runs) == ["done", "failed"], runs  # the skip, and the next Monday's
+
+    row = _weekly_row(app, monkeypatch)
+    assert row.startswith("│ weekly_report") and "done 2026-11-23T10:01" in row, row
+    assert f"before it: skipped 2026-11-23T10:00, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    clock.set(datetime(2026, 11, 30, 8, tzinfo=AUCKLAND))
+    run_due_jobs(app.store, clock, weekly, app)  # and the Monday after: the week is still not sent
+    assert f"not sent: demo, the week of 2026-11-09: {BY_HAND}" in _weekly_row(app, monkeypatch)
+
+    run_weekly(app, "demo", *intel_sources(standin.url), week=date(2026, 11, 9), send=True)
+    assert "skipped" not in _weekly_row(app, monkeypatch)
