@@ -12,9 +12,11 @@ import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
+from firstmate.services import outbox
 from firstmate.services.scheduler import Job
 from firstmate.standin.data import build_history
-from firstmate.standin.server import StandIn, running
+from firstmate.standin.server import META_TOKEN, StandIn, running
+from tests.e2e.test_intel import _monday_7am
 from tests.e2e.test_intel_account_week import AUCKLAND, _waiting_at_seven_in_auckland
 
 BY_HAND = "'firstmate intel run --org demo --week 2026-11-09 --send' sends it"
@@ -75,3 +77,33 @@ def test_a_skipped_week_stays_in_jobs_list_after_a_later_run_is_done_until_it_is
 
     run_weekly(app, "demo", *intel_sources(standin.url), week=date(2026, 11, 9), send=True)
     assert "skipped" not in _weekly_row(app, monkeypatch)
+
+
+def test_a_failed_run_its_retries_outlasted_by_the_downtime_is_recorded_skipped_saying_what_to_send(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: the Monday run failed at 07:00 (Meta refused the token), its retry due at 07:10, and firstmate
+    was not running again until the next Monday. Its record said "tried again from …" for good, behind the next
+    Monday's run, and the week was never sent. It is now recorded skipped, as a run left waiting is: its owner is
+    mailed the command that sends the week (once), and `jobs list` shows it until that week is sent."""
+    from firstmate.services.scheduler import last_runs, run_due_jobs
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, "EAAG-expired")
+    [failed] = run_due_jobs(app.store, clock, weekly, app)
+    assert failed.status == "failed" and failed.retry_at is not None, failed
+    monkeypatch.setenv("FIRSTMATE_SECRET_META_ACCESS_TOKEN", META_TOKEN)  # renewed while firstmate was off
+
+    clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=failed.period.tzinfo))  # the next Monday, 07:01 in Los Angeles
+    runs = run_due_jobs(app.store, clock, weekly, app)
+    run_due_jobs(app.store, clock, weekly, app)  # a second pass tells nobody again
+    [skipped] = [run for run in runs if run.period == failed.period]
+    assert skipped.given_up and "skipped" in skipped.detail, skipped
+    [record] = [r for r in last_runs(app.store, "weekly_report", limit=20) if r.get("fire_time", "") and
+                r["fire_time"].startswith("2026-11-16")]  # fmt: skip
+    assert record["status"] == "skipped", record
+    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
+    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
+    assert len([text for text in told if by_hand in text and "not taken up again" in text]) == 1, told
+    row = _weekly_row(app, monkeypatch)
+    assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    assert "tried again from 2026-11-16" not in row, row

@@ -540,6 +540,29 @@ def test_a_run_whose_wait_outlasts_its_catch_up_is_skipped_at_once_saying_what_i
     assert run_due_jobs(store, clock, [job], None) == []  # skipped once, said once
 
 
+def test_a_failed_run_whose_retry_the_downtime_outlasted_is_skipped_saying_what_is_left_to_do(tmp_path: Path) -> None:
+    """A Monday run failed at 07:00, its retry due at 07:10, and firstmate off until the next Monday: its record said
+    "tried again from 07:10" for good and nobody heard more. It is now recorded skipped as a run left waiting is, once,
+    with what the job leaves to do by hand, and reported."""
+    clock = FixedClock(MONDAY_7)
+
+    def report(ctx: object, period: datetime) -> None:
+        raise scheduler.JobFailed("demo: Meta refused the access token")
+
+    store = SqliteStore(tmp_path / "db", clock)
+    schedule = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    job = Job(schedule, report, waits=True, skipped=lambda ctx, period: "demo: send the week of 2026-10-26 by hand")
+    [failed] = run_due_jobs(store, clock, [job], None)
+    assert failed.retry_at == MONDAY_7 + timedelta(minutes=10), failed
+
+    clock.advance(timedelta(days=7))  # the next Monday: its own run fails too, and is to be tried again
+    runs = run_due_jobs(store, clock, [job], None)
+    [skipped] = [run for run in runs if run.period == MONDAY_7]
+    assert skipped.given_up and "send the week of 2026-10-26 by hand" in skipped.detail, skipped
+    assert [r["status"] for r in last_runs(store, "weekly")] == ["failed", "skipped"]
+    assert [run.period for run in run_due_jobs(store, clock, [job], None)] == []  # skipped once, said once
+
+
 class _Stopped(BaseException):
     """The process stopped mid-pass (a Lambda function out of time, a laptop closed): nothing after it runs."""
 

@@ -19,9 +19,9 @@ part meanwhile (`FailedMeanwhile`) is retried as any, unless what failed can do 
 then it is tried at that moment alone, one round of tries and not two. Such a job
 (`Job.waits`) has a run of a period its schedule no longer has (its cron changed while the run waited) still taken
 up, waiting, retried or stopped, within that period's catch-up window (`left_behind`): not left `waiting` for good.
-A run still waiting once that window has closed (firstmate not running then) is recorded `skipped`, the job saying
-what it leaves to do by hand (`Job.skipped`), and reported as one whose window closed (`skipped_waits`); what of it
-is still left to do (`Job.left_to_do`) is read again as `jobs list` shows it.
+A run still waiting, or failed and still to be tried again, once that window has closed (firstmate not running then)
+is recorded `skipped`, the job saying what it leaves to do by hand (`Job.skipped`), and reported as one whose window
+closed (`skipped_waits`); what of it is still left to do (`Job.left_to_do`) is read again as `jobs list` shows it.
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).

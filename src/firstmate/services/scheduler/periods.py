@@ -1,6 +1,6 @@
 """Which periods of a job are run: its schedule's due one, and, of a job that waits (`Job.waits`), periods its
 schedule no longer has (its cron changed while a run waited), within their catch-up window; and the runs left
-waiting past it (`skipped_waits`)."""
+waiting (or to be tried again) past it (`skipped_waits`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.ports import Item, Store
 from firstmate.services.scheduler.job import Job
-from firstmate.services.scheduler.records import FIRE_TIME, MANUAL, RUNS_PK, WAITS_UNTIL
+from firstmate.services.scheduler.records import FIRE_TIME, MANUAL, NEXT_TRY, RUNS_PK, WAITS_UNTIL
 
 #: How many of a job's newest run records a pass reads for runs left behind by a change of its schedule
 #: (`Job.waits`): a week's periods and the runs by hand between them.
@@ -34,14 +34,17 @@ def left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[dateti
 
 
 def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[datetime, Item]]:
-    """The runs of `job` left waiting (`Later`) whose moment has come but whose period is run no more (its catch-up
-    window closed first: firstmate not running then, its cron changed meanwhile), the oldest first: left `waiting`,
-    `jobs list` said they would run again, and their work (a week's report) was never done, nobody told."""
+    """The runs of `job` left waiting (`Later`) or failed to be tried again whose moment has come but whose period is
+    run no more (its catch-up window closed first: firstmate not running then, its cron changed meanwhile), the oldest
+    first: left `waiting`, `jobs list` said they would run again (or be tried again), and their work (a week's report)
+    was never done, nobody told."""
     skipped = []
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
-        if item.sk.endswith(MANUAL) or item.data.get("status") != "waiting":
+        status = item.data.get("status")
+        if item.sk.endswith(MANUAL) or not (status == "waiting" or (status == "failed" and item.data.get(NEXT_TRY))):
             continue
-        period, until = _period_of(job, item), item.data.get(WAITS_UNTIL)
+        # a failed run's retry outlasted by the downtime is skipped as a wait is: its next period reports another week
+        period, until = _period_of(job, item), item.data.get(WAITS_UNTIL if status == "waiting" else NEXT_TRY)
         come = until is not None and now >= datetime.fromisoformat(until)  # its moment come: it would run now
         if period is not None and come and not due_at(job, period, now):
             skipped.append((period, item))

@@ -111,10 +111,10 @@ def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime
 
 
 def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, waiting: Item) -> list[JobRun]:
-    """Record as skipped a run left waiting whose period is run no more (`skipped_waits`), with what the job leaves
-    to do by hand (`Job.skipped`, told before the record is written: a process stopped between the two has the next
-    pass tell it again, the job telling it once), and report it as one whose window closed (`lapsed`). Empty when
-    another scheduler recorded it first."""
+    """Record as skipped a run left waiting (or to be tried again) whose period is run no more (`skipped_waits`), with
+    what the job leaves to do by hand (`Job.skipped`, told before the record is written: a process stopped between the
+    two has the next pass tell it again, the job telling it once), and report it as one whose window closed (`lapsed`).
+    Empty when another scheduler recorded it first."""
     days = job.schedule.catch_up.total_seconds() / 86400
     span = f"{days:g} days" if days >= 1 else f"{job.schedule.catch_up.total_seconds() / 3600:g} hours"
     detail = f"its {span} of catch-up from {iso(period)[:16]} UTC ended before it ran again"
