@@ -108,3 +108,35 @@ def test_a_trip_moved_twice_as_the_list_naming_it_is_sent_is_told_of_only_if_the
     trips = _changed_as_her_list_goes(demo_app, clock, _moved_twice, fails=fails)
     sent = [s for s, status, _ in _her_trip_mail(demo_app, trips[0]) if status is OutboxStatus.SENT]
     assert sent == ([] if fails else [f"Trip changed: {SAT}, 11:00 PDT, Sea Lark (38 ft sloop)"])
+
+
+def test_the_page_of_a_list_being_sent_names_the_notice_tied_to_its_send(demo_app: App, clock: FixedClock) -> None:
+    """The dispatcher stopped as the relay took Priya's list and Sat 13 Jun was cancelled: the list's page (as `outbox
+    show`) said what its send decides of the list in its place, but nothing of the "Trip cancelled" waiting on it, which
+    read as an ordinary mail due in five minutes. It names it, and says it goes only if the list went."""
+    from tests.reads import admin_browser
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    send_due(demo_app)
+    made_crew_by_an_import(demo_app)
+
+    class Stopped(BaseException):
+        """The dispatcher's process killed as the relay takes the list."""
+
+    class Relay:
+        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
+            if message.idempotency_key.startswith("crew-asked:priya:"):
+                _cancel(demo_app, trips[0])
+                raise Stopped
+            return demo_app.mailer.send(message, recipients)
+
+    with pytest.raises(Stopped):
+        outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
+    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
+                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    [notice] = [e.key for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+                if e.key.startswith(f"bk:{trips[0]}:") and e.message.to == ("priya@example.com",)]  # fmt: skip
+    expected = f"{notice}, telling its reader of a change to a trip it names, goes only if it went"
+    with admin_browser(demo_app, demo_app.store) as (_, browser):
+        page = " ".join(browser.get(f"/admin/outbox/demo/{listed.key}").text.split())
+    assert expected in page, page

@@ -172,8 +172,13 @@ def error_as_read(entry: OutboxEntry) -> str | None:
     """The entry's last error as pages and commands show it. A message withdrawn or out of date after a
     relay took it for some recipients (`sent_to`) says so, and whom it did not reach: "withdrawn after it
     reached audit@example.com, not sent to owner@example.com: the trip was cancelled", where its stored
-    error (which the withdrawal rules read) says "not sent: …", though the audit address has it."""
+    error (which the withdrawal rules read) says "not sent: …", though the audit address has it. A list being
+    sent names what is tied to its send (`told_if_sent`): it goes only if the list went."""
     error = entry.last_error
+    if entry.status is OutboxStatus.SENDING and entry.told_if_sent:  # what waits on its send is named, not hidden
+        tied, goes = ", ".join(entry.told_if_sent), "goes" if len(entry.told_if_sent) == 1 else "go"
+        first = error_as_read(entry.model_copy(update={"told_if_sent": ()})) or "being sent"
+        return f"{first}; {tied}, telling its reader of a change to a trip it names, {goes} only if it went"
     if error is not None and error.startswith(WITHDRAWN) and entry.status is OutboxStatus.SENDING and entry.replaced_by:
         return _replaced_as_read(error, entry.replaced_by)
     if error is None or entry.status is not OutboxStatus.DEAD or not entry.sent_to or not error.startswith(NOT_SENT):
