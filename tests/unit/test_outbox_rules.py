@@ -180,3 +180,6 @@ def test_what_tells_of_a_trip_named_by_a_message_being_sent_goes_only_if_it_went
         "not sent: the trip Sat 13 Jun was cancelled; they never heard of the trip: "
         "the list naming it was not sent (k1)"
     )
+    # a list whose news holds, its send failing for now, is tried again as it is: it tells of the trip, as one waiting
+    retried = told.withdraw_untold(notice, tied, NOW, retried=True)
+    assert told.is_untold(retried) and "tried again (k1)" in (retried.last_error or "")

@@ -140,3 +140,26 @@ def test_the_page_of_a_list_being_sent_names_the_notice_tied_to_its_send(demo_ap
     with admin_browser(demo_app, demo_app.store) as (_, browser):
         page = " ".join(browser.get(f"/admin/outbox/demo/{listed.key}").text.split())
     assert expected in page, page
+
+
+def _more_guests(app: App, trip: str) -> None:
+    body = booking_body(external_id="JUNE-13", start="2026-06-13T16:00:00-07:00", asset="sea-lark", guest_count=9)
+    orchestrate_booking(app, "demo", BookingRequest.model_validate(body))
+
+
+def test_a_notice_tied_to_a_list_whose_send_is_tried_again_says_so_not_that_it_was_not_sent(
+    demo_app: App, clock: FixedClock
+) -> None:
+    """Sat 13 Jun takes 9 guests as Priya's list goes (its line unchanged: the list stands) and the relay times out:
+    the list is tried again and went, so Priya hears of the trip by it, as one whose list waits does, and her "Trip
+    changed" stays withdrawn. Its page said "the list naming it was not sent", beside that list, sent. It says the
+    list's send is tried again."""
+    trips = _changed_as_her_list_goes(demo_app, clock, _more_guests, fails=True)
+    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
+                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    assert listed.status is OutboxStatus.SENT
+    [(told, status, why)] = _her_trip_mail(demo_app, trips[0])
+    assert told.startswith("Trip changed") and status is OutboxStatus.DEAD, (told, status, why)
+    assert "was not sent" not in why, why
+    said = f"they hear of the trip by the list naming it alone: its send failed and is tried again ({listed.key})"
+    assert said in why, why

@@ -15,6 +15,8 @@ from firstmate.domain.outbox import WITHDRAWN, OutboxEntry, OutboxStatus, withdr
 
 #: What a message tied to a list's send says once that send failed (`withdraw_untold`).
 UNTOLD = "they never heard of the trip: the list naming it was not sent"
+#: What it says when the list, its news holding, is tried again: they hear of the trip by it, as of a list waiting.
+UNTOLD_YET = "they hear of the trip by the list naming it alone: its send failed and is tried again"
 
 
 def told_in_case(entry: OutboxEntry, keys: Iterable[str]) -> OutboxEntry:
@@ -28,12 +30,15 @@ def untold_by_failure(stored: OutboxEntry, outcome: OutboxEntry) -> tuple[str, .
     return () if outcome.status is OutboxStatus.SENT else stored.told_if_sent
 
 
-def withdraw_untold(entry: OutboxEntry, listing: OutboxEntry, now: datetime) -> OutboxEntry:
-    """`entry`, tied to the send of `listing` (`told_in_case`), withdrawn: that send failed."""
+def withdraw_untold(entry: OutboxEntry, listing: OutboxEntry, now: datetime, *, retried: bool = False) -> OutboxEntry:
+    """`entry`, tied to the send of `listing` (`told_in_case`), withdrawn: that send failed, for good or, `retried`,
+    to be tried again (its news holding, the list tells of the trip as one waiting does)."""
     cause = (listing.last_error or "").removeprefix(WITHDRAWN).partition(" before it went out")[0].partition(";")[0]
-    return withdraw(entry, f"{cause or 'changed'}; {UNTOLD} ({listing.key})", now)
+    return withdraw(entry, f"{cause or 'changed'}; {UNTOLD_YET if retried else UNTOLD} ({listing.key})", now)
 
 
 def is_untold(entry: OutboxEntry) -> bool:
-    """Whether `entry` was withdrawn for its reader never hearing of the trip (`withdraw_untold`)."""
-    return entry.status is OutboxStatus.DEAD and UNTOLD in (entry.last_error or "")
+    """Whether `entry` was withdrawn for its reader never hearing of the trip, or only by the list
+    (`withdraw_untold`)."""
+    error = entry.last_error or ""
+    return entry.status is OutboxStatus.DEAD and (UNTOLD in error or UNTOLD_YET in error)

@@ -118,7 +118,7 @@ def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry, give_up_a
                         withdrawn = rules.withdraw_replacement(from_item(queued), stored, now)
                         writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
             # it failed: what tells of a change to a trip only it named would tell of a trip never heard of
-            writes += _untold(store, stored, outcome)
+            writes += _untold(store, stored, settled)
             store.transact(writes)
             return True
         except ConditionFailed:
@@ -134,14 +134,16 @@ def _settled(store: Store, outcome: OutboxEntry, claimed: OutboxEntry, give_up_a
 
 def _untold(store: Store, stored: OutboxEntry, outcome: OutboxEntry) -> list[Write]:
     """The writes withdrawing what was tied to `stored`'s send (`told.untold_by_failure`), still waiting, its send
-    having failed."""
+    having failed: `outcome` as recorded (`rules.settle`), withdrawn or, its news holding, to be tried again."""
     if not (untold := told.untold_by_failure(stored, outcome)):
         return []
     now = stored.message.stale_after or stored.due_at  # when the change that tied them was written
+    retried = outcome.status is OutboxStatus.PENDING  # not withdrawn: it goes later, as it is, and tells of the trip
     writes: list[Write] = []
     for queued in store.get_many([(outbox_pk(outcome.org), key) for key in untold]):
         if queued is not None and from_item(queued).status is OutboxStatus.PENDING:
-            writes.append(Put(to_item(told.withdraw_untold(from_item(queued), stored, now)), VersionIs(queued.version)))
+            withdrawn = told.withdraw_untold(from_item(queued), stored, now, retried=retried)
+            writes.append(Put(to_item(withdrawn), VersionIs(queued.version)))
     return writes
 
 
