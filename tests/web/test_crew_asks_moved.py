@@ -4,6 +4,8 @@ holds a role on it: the waiting mail, at the old time, is withdrawn and asked an
 
 from __future__ import annotations
 
+import pytest
+
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
@@ -167,3 +169,37 @@ def test_someone_busy_at_the_new_time_beyond_the_moves_write_is_asked_once_free(
         (OLD, OutboxStatus.DEAD),
         (NEW, OutboxStatus.PENDING),
     ]
+
+
+@pytest.mark.parametrize("beyond", [False, True])
+def test_a_waiting_list_followed_by_a_move_leaves_off_a_trip_at_a_time_they_are_busy(
+    demo_app: App, monkeypatch: pytest.MonkeyPatch, beyond: bool
+) -> None:
+    """Priya's "Crew needed on 5 trips" still waited when Sat 13 Jun moved from 16:00 to 10:00, where she crews the
+    catamaran: the list in its place asked her to crew Sat 13 Jun at 10:00, a trip she cannot take (one trip at a
+    time), and nothing would ask her once free. It leaves it off, as a trip booked then would; she is asked once the
+    catamaran's trip is cancelled, at 10:00, once. Her list following the move only once it is written (`beyond` the
+    move's own write) leaves it off too; she is told "Trip changed" instead, as one whose list may go out meanwhile."""
+    from firstmate.services.bookings import cancel_booking
+    from firstmate.services.bookings import change as changing
+    from tests.web.test_crew_freed import inactive_priya_and_trips, made_crew_by_an_import
+
+    if beyond:
+        monkeypatch.setattr(changing, "_LISTS_ROOM", 0)
+
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    tern = book(demo_app, "TERN", "2026-06-13T09:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "priya")
+    _move(demo_app, "2026-06-13T10:00:00-07:00")
+    waiting = [
+        e.message.text
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.key.startswith("crew-asked:priya:") and e.status is OutboxStatus.PENDING
+    ]
+    assert waiting and not any("Sat 13 Jun 2026, 10:00" in text for text in waiting), waiting
+
+    cancel_booking(demo_app, "demo", tern)
+    cancel_booking(demo_app, "demo", tern)  # the same again: asked once
+    asked = [s for s, status, _ in crew_mail(demo_app, trips[0], "priya") if status is OutboxStatus.PENDING]
+    assert asked == [NEW.replace("Crew needed", "Trip changed") if beyond else NEW]

@@ -81,7 +81,9 @@ def change_booking(
     writes += reminder_writes(ctx, profile, existing, booking, event, asset, moved=moved, off_trip=off_trip, now=now)
     # a "Crew needed on N trips" still waiting names the trip as it was: withdrawn, and listed anew as it is; at most
     # half the transaction, the change's own notices needing the rest: lists beyond it follow once it is written
-    lists, lists_left = lists_followed(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes))
+    lists, lists_left, listed_busy = lists_followed(
+        ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes)
+    )
     quiet, unheard = change_audiences(ctx.store, profile, booking, before, event, guests, result, unheard, readdressed)
     # someone whose only word of the trip is a list still waiting hears of the change by that list, followed above
     only, going = listed_or_going(ctx, org, booking.id, (before, event), beyond=lists_left)
@@ -101,9 +103,10 @@ def change_booking(
     anew = asks_moved(ctx, profile, booking, before, event, now, room=_LISTS_ROOM - len(writes) - len(lists))
     lists += [w for w in anew.writes if not (isinstance(w, Put) and w.item.sk in listed)]
     unheard |= anew.asked
-    # someone it withdraws for being busy at its new time is left out as of a trip booked then: asked once free
-    writes[holding] = not_asked_with(held, busy, anew.left_out)
-    busy |= anew.left_out
+    # someone it withdraws (or whose list it leaves off) for being busy at its new time is left out as of a trip
+    # booked then: asked once free
+    writes[holding] = not_asked_with(held, busy, anew.left_out | listed_busy)
+    busy |= anew.left_out | listed_busy
     # asking those it frees (or, moved, those it left out) is owed with the change: a crash after it asks them later
     if (owed := freed_owed(org, before, event, now)) is not None:
         writes.append(owed)

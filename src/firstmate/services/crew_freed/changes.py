@@ -18,7 +18,7 @@ from firstmate.services.context import Context
 from firstmate.services.crew_freed.lists import ASKED_IN
 from firstmate.services.crew_freed.reopened import Listed, given_up_to, holders_lists, offers
 from firstmate.services.people import person_key
-from firstmate.services.trips import booking_pk
+from firstmate.services.trips import booking_pk, crew_busy_between
 
 #: A trip as a change leaves it: its booking and its crew event.
 Trip = tuple[Booking, CrewEvent]
@@ -63,7 +63,8 @@ class Change:
     key of the one queued in its place (from the first list's key). A roster change also puts the trip back on the
     lists of those it offers it again (`added`), and takes off those of whom it put in a role and whose list does not
     name it the trips at its time (why: `elsewhere`), and gives back to those it frees from a role the trips at its
-    time (`was`, the trip before it) that their lists took off (why: `freed`)."""
+    time (`was`, the trip before it) that their lists took off (why: `freed`). A booking change moving the trip leaves
+    it off the lists of those busy on another trip at its new time (`busy`): left out as of a trip booked then."""
 
     trip: Trip
     why: str
@@ -73,6 +74,7 @@ class Change:
     elsewhere: Mapping[str, str] = field(default_factory=dict)
     freed: Mapping[str, str] = field(default_factory=dict)
     was: CrewEvent | None = None
+    busy: frozenset[str] = frozenset()
 
 
 def booking_change(
@@ -84,6 +86,10 @@ def booking_change(
     followed = Change(
         (booking, event), f"{when(before.start, zone)} {change}", lambda f: f"{f}:{booking.id}:r{booking.revision}"
     )
+    if not booking.cancelled and who and (before.start, before.end) != (event.start, event.end):
+        # one trip at a time: someone on another trip at its new time is not asked about it now, but once free
+        busy = crew_busy_between(ctx.store, profile.org.id, event.start, event.end) & {p for p, _ in who}
+        followed = replace(followed, busy=busy - {s.person_id for s in event.roles if s.person_id})
     if booking.cancelled or _open(before) == _open(event) or not who:
         return followed
     # another boat, with a role open to someone a claim took it off for: back on their list, as a release puts it

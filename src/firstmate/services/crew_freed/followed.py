@@ -30,7 +30,7 @@ from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Put, Write
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.changes import Change, booking_change, roster_change
-from firstmate.services.crew_freed.lists import ASKED_IN
+from firstmate.services.crew_freed.lists import ASKED_IN, not_asked_held, not_asked_with
 from firstmate.services.crew_freed.relisted import followed_writes
 from firstmate.services.crew_freed.reopened import Listed
 from firstmate.services.trips import booking_pk
@@ -56,18 +56,19 @@ def lists_followed(
     now: datetime,
     *,
     room: int,
-) -> tuple[list[Write], list[Listed]]:
+) -> tuple[list[Write], list[Listed], frozenset[str]]:
     """Writes, for the transaction of `booking`'s change (its trip `before` it and `event` after), that withdraw each
     "Crew needed on N trips" listing the trip still waiting to go out, and queue in its place one listing the trips of
     it that still need them as they are now (this one as `event`; none when no trip is left; each trip's own "Crew
     needed" for `LISTED_OVER` or fewer): at most `room` writes and `LISTS_BYTES`, and the (person, first list's key)
     of those left for `rest_followed` once the change is written. Nothing when the change does not touch what a list
-    says of the trip."""
+    says of the trip. With them, those whose list leaves the trip off, moved to a time they crew another
+    (`Change.busy`): for the trip's `NOT_ASKED`, in the same transaction."""
     if _as_listed(before) == _as_listed(event):
-        return [], []
+        return [], [], frozenset()
     recorded = ctx.store.get(booking_pk(profile.org.id, booking.id), ASKED_IN)
     if recorded is None:
-        return [], []
+        return [], [], frozenset()
     listed = sorted(dict(recorded.data.get("people", {})).items())
     return _within(ctx, profile, booking_change(ctx, profile, booking, before, event, listed), listed, now, room=room)
 
@@ -102,7 +103,8 @@ def lists_taken(
     if found is None:
         return [], []
     profile, change, listed = found
-    return _within(ctx, profile, change, listed, now, room=room)
+    writes, rest, _ = _within(ctx, profile, change, listed, now, room=room)
+    return writes, rest
 
 
 def rest_taken(
@@ -125,17 +127,22 @@ def rest_taken(
 
 def _within(
     ctx: Context, profile: BusinessProfile, change: Change, listed: Sequence[Listed], now: datetime, *, room: int
-) -> tuple[list[Write], list[Listed]]:
-    """The writes following `change` for each of `listed`, at most `room` and `LISTS_BYTES`, and those left over."""
+) -> tuple[list[Write], list[Listed], frozenset[str]]:
+    """The writes following `change` for each of `listed`, at most `room` and `LISTS_BYTES`, those left over, and
+    those of them whose list leaves the trip off, busy at its new time (`Change.busy`)."""
     writes: list[Write] = []
+    left_out: set[str] = set()
     size = 0
     for at, (person_id, first) in enumerate(listed):
         theirs = followed_writes(ctx, profile, change, person_id, first, now)
         size += sum(len(json.dumps(w.item.data)) for w in theirs if isinstance(w, Put))
         if len(writes) + len(theirs) > room or size > LISTS_BYTES:
-            return writes, list(listed[at:])  # more than one transaction holds: the rest once the change is written
+            # more than one transaction holds: the rest once the change is written
+            return writes, list(listed[at:]), frozenset(left_out)
         writes += theirs
-    return writes, []
+        if theirs and person_id in change.busy:
+            left_out.add(person_id)
+    return writes, [], frozenset(left_out)
 
 
 def _rest(ctx: Context, profile: BusinessProfile, change: Change, rest: Iterable[Listed], now: datetime) -> None:
@@ -143,6 +150,9 @@ def _rest(ctx: Context, profile: BusinessProfile, change: Change, rest: Iterable
     for person_id, first in rest:
         try:
             writes = followed_writes(ctx, profile, change, person_id, first, now)
+            if writes and person_id in change.busy:  # left off, busy at its new time: asked once free, read now
+                listed, held = not_asked_held(ctx.store, profile.org.id, change.trip[0].id)
+                writes.append(not_asked_with(held, listed, {person_id}))
             if writes:
                 ctx.store.transact(writes)
         except ConditionFailed:

@@ -193,12 +193,14 @@ def _in_place(
     """What asks `person` (None: no longer the business's) about the trips `ids` of a withdrawn list that still need
     them, each as it is now, and what the withdrawn one says of it: one list keyed `key`, or, for `LISTED_OVER`
     trips or fewer, each trip's own "Crew needed" (as at first), but of a trip that told them of itself since; none
-    sharing a moment with the changed trip when they crew it."""
+    sharing a moment with the changed trip when they crew it, nor that trip moved to a time they crew another."""
     org = profile.org.id
     if person is None or not person.active:
         return [], "nobody to ask: no longer crew"
     trips = [t for t in still_listable(ctx, org, ids, now, changed=change.trip) if offers(profile, t[1], person)]
     crewed = change.trip[1]
+    if person.id in change.busy:  # moved to a time they crew another trip: asked once it lets them go (`NOT_ASKED`)
+        trips = [(b, e) for b, e in trips if b.id != change.trip[0].id]
     if any(slot.person_id == person.id for slot in crewed.roles):
         # one trip at a time: a trip sharing a moment with the one they now crew is no longer theirs to take
         trips = [(b, e) for b, e in trips if not (e.start < crewed.end and crewed.start < e.end)]
