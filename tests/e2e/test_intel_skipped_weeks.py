@@ -107,3 +107,39 @@ def test_a_failed_run_its_retries_outlasted_by_the_downtime_is_recorded_skipped_
     row = _weekly_row(app, monkeypatch)
     assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
     assert "tried again from 2026-11-16" not in row, row
+
+
+def test_a_run_whose_process_stopped_then_firstmate_off_past_its_catch_up_is_skipped_saying_what_to_send(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Monday run's process was killed mid-build (the laptop closed at 07:01) and firstmate not started again until
+    the next Monday: `jobs list` said "running 2026-11-16T15:01" for good, and nobody was told the week of 2026-11-09
+    never went out. It is now recorded skipped, its owner mailed the command that sends the week, once, and `jobs
+    list` shows it until that week is sent."""
+    from firstmate.services.scheduler import run_due_jobs
+
+    class Stopped(BaseException):
+        """The process stopped: nothing after it runs."""
+
+    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    real = weekly[0].run
+
+    def killed(ctx: App, period: datetime) -> object:
+        if period.day == 16:
+            raise Stopped
+        return real(ctx, period)
+
+    weekly = [replace(weekly[0], run=killed)]
+    with pytest.raises(Stopped):
+        run_due_jobs(app.store, clock, weekly, app)
+    assert "running 2026-11-16T15:01" in _weekly_row(app, monkeypatch)
+
+    clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=clock.now().tzinfo))  # the next Monday, 07:01 in Los Angeles
+    run_due_jobs(app.store, clock, weekly, app)
+    run_due_jobs(app.store, clock, weekly, app)  # a second pass tells nobody again
+    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
+    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
+    assert len([text for text in told if by_hand in text and "not taken up again" in text]) == 1, told
+    row = _weekly_row(app, monkeypatch)
+    assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    assert "running" not in row, row

@@ -563,6 +563,41 @@ def test_a_failed_run_whose_retry_the_downtime_outlasted_is_skipped_saying_what_
     assert [run.period for run in run_due_jobs(store, clock, [job], None)] == []  # skipped once, said once
 
 
+@pytest.mark.parametrize("tries_before", [0, 2])
+def test_a_try_whose_process_stopped_its_period_outlasted_by_the_downtime_is_skipped_not_running_for_good(
+    tmp_path: Path, tries_before: int
+) -> None:
+    """A Monday run's try killed with its process (the laptop closed at 07:00, or at 07:40 on its last try), and
+    firstmate off until the next Monday: its record said `running` for good (`jobs list` showed it so, weeks later),
+    nothing tried it again and nobody heard of it. It is now recorded skipped as a run left waiting is, once, with what
+    the job leaves to do by hand, and reported."""
+    clock = FixedClock(MONDAY_7)
+    tries: list[datetime] = []
+
+    def report(ctx: object, period: datetime) -> None:
+        tries.append(clock.now())
+        if period == MONDAY_7 and len(tries) <= tries_before:
+            raise scheduler.JobFailed("demo: Meta refused the access token")
+        if period == MONDAY_7:
+            raise Stopped
+
+    store = SqliteStore(tmp_path / "db", clock)
+    schedule = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    job = Job(schedule, report, waits=True, skipped=lambda ctx, period: "demo: send the week of 2026-10-26 by hand")
+    for wait in [timedelta(0), timedelta(minutes=10), timedelta(minutes=30)][: tries_before + 1]:
+        clock.advance(wait)
+        with contextlib.suppress(Stopped):
+            run_due_jobs(store, clock, [job], None)
+    assert [r["status"] for r in last_runs(store, "weekly")] == ["running"]
+
+    clock.set(MONDAY_7 + timedelta(days=7, minutes=1))  # the next Monday: its own run is done
+    runs = run_due_jobs(store, clock, [job], None)
+    [skipped] = [run for run in runs if run.period == MONDAY_7]
+    assert skipped.given_up and "send the week of 2026-10-26 by hand" in skipped.detail, skipped
+    assert [r["status"] for r in last_runs(store, "weekly")] == ["done", "skipped"]
+    assert run_due_jobs(store, clock, [job], None) == []  # skipped once, said once
+
+
 class _Stopped(BaseException):
     """The process stopped mid-pass (a Lambda function out of time, a laptop closed): nothing after it runs."""
 

@@ -31,7 +31,7 @@ def claimable(existing: Item | None, now: datetime) -> bool:
     data = existing.data
     if data["status"] == "waiting":
         return now >= datetime.fromisoformat(data[WAITS_UNTIL])
-    stale = _lease_passed(data, now)
+    stale = lease_passed(data, now)
     retry = data["status"] == "failed" and now - _waits_from(data) >= retry_after(data["attempts"])
     return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
 
@@ -51,8 +51,9 @@ def claim(store: Store, now: datetime, sk: str, existing: Item | None, period: d
         return None  # another scheduler claimed this period first
 
 
-def _lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
-    """Whether a run record says `running` past its lease: the process running it stopped."""
+def lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
+    """Whether a run record says `running` past its lease: the process running it stopped (read too by
+    `skipped_waits`: a stopped try whose period is run no more)."""
     return data["status"] == "running" and now - _waits_from(data) > LEASE
 
 
@@ -82,7 +83,7 @@ def same_try(stored: Item, claimed: Item) -> bool:
 
 def died_on_last_try(existing: Item, now: datetime) -> bool:
     """Whether the process running a period's last try stopped before the try ended."""
-    return _lease_passed(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
+    return lease_passed(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
 
 
 def retry_after(attempts: int) -> timedelta:

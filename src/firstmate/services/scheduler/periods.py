@@ -1,6 +1,6 @@
 """Which periods of a job are run: its schedule's due one, and, of a job that waits (`Job.waits`), periods its
 schedule no longer has (its cron changed while a run waited), within their catch-up window; and the runs left
-waiting (or to be tried again) past it (`skipped_waits`)."""
+waiting (or to be tried again, or stopped with their process) past it (`skipped_waits`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.ports import Item, Store
+from firstmate.services.scheduler.claims import lease_passed
 from firstmate.services.scheduler.job import Job
 from firstmate.services.scheduler.records import FIRE_TIME, MANUAL, NEXT_TRY, RUNS_PK, WAITS_UNTIL
 
@@ -34,18 +35,22 @@ def left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[dateti
 
 
 def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[datetime, Item]]:
-    """The runs of `job` left waiting (`Later`) or failed to be tried again whose moment has come but whose period is
-    run no more (its catch-up window closed first: firstmate not running then, its cron changed meanwhile), the oldest
-    first: left `waiting`, `jobs list` said they would run again (or be tried again), and their work (a week's report)
-    was never done, nobody told."""
+    """The runs of `job` left waiting (`Later`), failed to be tried again, or stopped with their process, whose moment
+    has come but whose period is run no more (its catch-up window closed first: firstmate not running then, its cron
+    changed meanwhile), the oldest first: left `waiting`, `failed` or `running`, `jobs list` said they would run again
+    (or be tried again, or were running), and their work (a week's report) was never done, nobody told."""
     skipped = []
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
         status = item.data.get("status")
-        if item.sk.endswith(MANUAL) or not (status == "waiting" or (status == "failed" and item.data.get(NEXT_TRY))):
+        stopped = status == "running" and lease_passed(item.data, now)  # its try's process stopped, last or not
+        if item.sk.endswith(MANUAL) or not (
+            stopped or status == "waiting" or (status == "failed" and item.data.get(NEXT_TRY))
+        ):
             continue
         # a failed run's retry outlasted by the downtime is skipped as a wait is: its next period reports another week
         period, until = _period_of(job, item), item.data.get(WAITS_UNTIL if status == "waiting" else NEXT_TRY)
-        come = until is not None and now >= datetime.fromisoformat(until)  # its moment come: it would run now
+        # its moment come: it would run now (a stopped try would be tried again, or given up)
+        come = stopped or (until is not None and now >= datetime.fromisoformat(until))
         if period is not None and come and not due_at(job, period, now):
             skipped.append((period, item))
     return sorted(skipped, key=lambda pair: pair[0])
