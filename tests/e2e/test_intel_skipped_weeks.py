@@ -143,3 +143,30 @@ def test_a_run_whose_process_stopped_then_firstmate_off_past_its_catch_up_is_ski
     row = _weekly_row(app, monkeypatch)
     assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
     assert "running" not in row, row
+
+
+def test_a_skipped_week_sent_by_hand_is_not_said_unsent_again_when_a_recipient_is_added_later(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The skipped week was sent by hand to the owner; weeks later the owner added a bookkeeper to the weekly report's
+    recipients. `jobs list` said again "not sent: demo, the week of 2026-11-09", a week the owner had read, and its
+    command would mail that old week to the bookkeeper alone. The week went out: the skipped run stays answered."""
+    from firstmate.services.business import load_business, save_business
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
+    clock.set(datetime(2026, 11, 23, 23, tzinfo=AUCKLAND))  # back past the run's catch-up
+    run_due_jobs(app.store, clock, weekly, app)
+    assert f"not sent: demo, the week of 2026-11-09: {BY_HAND}" in _weekly_row(app, monkeypatch)
+    run_weekly(app, "demo", *intel_sources(standin.url), week=date(2026, 11, 9), send=True)
+    assert "not sent" not in _weekly_row(app, monkeypatch)
+
+    profile = load_business(app.store, "demo")
+    assert profile is not None
+    owner = profile.org.owner_email
+    org = profile.org.model_copy(update={"report_recipients": (owner, "bookkeeper@example.com")})
+    save_business(app.store, profile.model_copy(update={"org": org}))
+    row = _weekly_row(app, monkeypatch)
+    assert "not sent" not in row and "the week of 2026-11-09" not in row, row

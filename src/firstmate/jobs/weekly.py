@@ -30,6 +30,7 @@ from firstmate.services.intel import (
     sent_already,
 )
 from firstmate.services.scheduler import FailedMeanwhile, JobFailed, Later, scheduled_period
+from firstmate.services.sends import sent_to_anyone
 from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
@@ -90,13 +91,14 @@ def weekly_skipped(app: App, period: datetime) -> str:
 
 def weekly_unsent(app: App, period: datetime) -> str:
     """What the skipped scheduled run of `period` still leaves to send by hand, read now: each org whose week it did
-    not send (its failure recorded, `failed_week`) and no run has sent since (by hand, `intel run --week … --send`),
-    with the command that sends it; "" once every such week was sent."""
+    not send (its failure recorded, `failed_week`) and no run has sent to anyone since (by hand, `intel run --week …
+    --send`), with the command that sends it; "" once every such week went out."""
     said = []
     for org in list_orgs(app.store):
         if scheduled_run_done(app.store, org, period) or (week := failed_week(app.store, org, period)) is None:
             continue
-        if sent_already(app, org, week) is None:
+        # sent to anyone, it went out: a recipient added since (who never had it) had it said unsent again, for good
+        if not sent_to_anyone(app, org, "weekly", week.isoformat()):
             said.append(f"{org}, the week of {week}: 'firstmate intel run --org {org} --week {week} --send' sends it")
     return f"not sent: {'; '.join(said)}" if said else ""
 

@@ -33,6 +33,12 @@ def sent_before(ctx: Context, org: str, report: str, period: str, email: str) ->
     return ctx.store.get(f"ORG#{org}#SENDS", f"{report}#{period}#{email}") is not None
 
 
+def sent_to_anyone(ctx: Context, org: str, report: str, period: str) -> bool:
+    """Whether `report` of `period` has gone to anyone at all (its send ledger holds a recipient): it went out, though
+    a recipient added since has not had it."""
+    return bool(ctx.store.query(f"ORG#{org}#SENDS", f"{report}#{period}#", limit=1).items)
+
+
 def deliver_once(
     ctx: Context,
     org: str,
