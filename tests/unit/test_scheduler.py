@@ -154,6 +154,29 @@ def test_a_slow_last_try_taken_for_stopped_is_recorded_as_it_ends(tmp_path: Path
     assert (last["status"], last["attempts"], last["detail"]) == (status, 3, outcome)
 
 
+def test_an_unexpected_error_of_one_very_long_line_is_said_cut_still_saying_the_log_has_it(tmp_path: Path) -> None:
+    """A library's error whose one line is a whole HTML error page (a proxy's 502, 3,000 characters): the run record
+    (`jobs list`, `jobs run`), the owner's mail and the reports page said all of it, the record cut mid-word at 500
+    characters without "the log has the details". Its first line is now said cut, "…" saying where."""
+    clock = FixedClock(MONDAY_7)
+    page = "<html><head><title>502 Bad Gateway</title></head><body>" + "<p>upstream unreachable</p>" * 110
+
+    def report(_: object, period: datetime) -> str:
+        raise RuntimeError(page)
+
+    store = SqliteStore(tmp_path / "db", clock)
+    run_due_jobs(store, clock, [Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)], None)
+    [last] = last_runs(store, "weekly", limit=1)
+    assert last["detail"].startswith("an unexpected error (RuntimeError: <html><head><title>502 Bad Gateway"), last
+    assert last["detail"].endswith("…; the log has the details)") and len(last["detail"]) < 300, last["detail"]
+    assert scheduler.unexpected_said(RuntimeError(page[:150])) == (
+        f"an unexpected error (RuntimeError: {page[:150]}; the log has the details)"
+    )  # a line of ordinary length is said whole
+    token = "EAAG" + "x7Qm" * 8  # a Meta token echoed at the very place the line is cut: no part of it is said
+    said = scheduler.unexpected_said(RuntimeError(f"{'a' * 164} refused the access token {token} for the account"))
+    assert "EAAG" not in said and "x7Qm" not in said and said.endswith("…; the log has the details)"), said
+
+
 def test_a_slow_try_renews_its_lease_so_it_is_neither_given_up_nor_run_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,8 +10,12 @@ from typing import Any, Generic, TypeVar
 
 from firstmate.domain.schedule import Schedule
 from firstmate.errors import FirstmateError
+from firstmate.logs import redact_text
 
 MAX_ATTEMPTS = 3
+#: The most of an unexpected error's first line said (`unexpected_said`): a proxy's HTML error page on one line
+#: filled the owner's mail and the reports page, and its run record was cut before "the log has the details".
+UNEXPECTED_LINE = 200
 #: A job failed this many periods in a row is reported, as a run with no try left is; and again every
 #: REPORT_EVERY periods while it keeps failing (hourly for a 5-minute job, not every 5 minutes).
 FAILED_PERIODS = 3
@@ -92,9 +96,12 @@ def unexpected_said(exc: BaseException) -> str:
     list`, `jobs run`, the owner's failure mail, the admin's reports page): "an unexpected error (KeyError: 'x'; the
     log has the details)". Its class name helps whoever supports the owner ("'x'" alone said nothing); its first
     line alone, "…" saying there was more (a library's message of several lines filled the row); the log has it
-    whole, with its traceback."""
-    lines = str(exc).strip().splitlines()
-    said = type(exc).__name__ + (f": {lines[0].strip()}" if lines else "") + ("…" if len(lines) > 1 else "")
+    whole, with its traceback. A first line of over UNEXPECTED_LINE characters is cut, "…" saying where: redacted
+    first, so no part of a token is left that its whole would have had redacted."""
+    lines = redact_text(str(exc)).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    more = len(lines) > 1 or len(first) > UNEXPECTED_LINE
+    said = type(exc).__name__ + (f": {first[:UNEXPECTED_LINE]}" if first else "") + ("…" if more else "")
     return f"an unexpected error ({said}; the log has the details)"
 
 
