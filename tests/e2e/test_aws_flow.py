@@ -4,6 +4,7 @@ alone, through the Lambda handlers; and the same report documents as the local S
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -578,6 +579,40 @@ def test_a_job_whose_last_try_was_stopped_reaches_the_dead_letter_queue(
             pass
         clock.advance(timedelta(minutes=10))
     assert raised == [("16:20", "job weekly_report failed on all 3 tries: the process running it stopped")]
+
+
+@pytest.mark.parametrize("first_try", ["waits", "stopped"])
+def test_a_weekly_run_skipped_after_the_downtime_outlasted_its_catch_up_reaches_the_queue_said_skipped(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, first_try: str
+) -> None:
+    """Monday's report left waiting for its ad accounts' week (or its invocation stopped), and no schedule invoked
+    the functions again until the next Monday: the run skipped reached the queue as "failed (try 0) too late in its
+    catch-up window to be tried again", a try that never was and a failure that was not one. It now says it was
+    skipped, and why, as `jobs list` does."""
+    from firstmate.services.scheduler import Later
+
+    class Stopped(BaseException):
+        pass
+
+    first = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # Monday 07:00 in Los Angeles
+
+    def report(app: App, period: datetime) -> object:
+        if period != first:
+            return "sent"
+        if first_try == "stopped":
+            raise Stopped
+        return Later(period + timedelta(days=5), "demo: waits for its ad accounts' week")
+
+    monkeypatch.setattr("firstmate.jobs.catalog.weekly_reports", report)
+    clock.set(first + timedelta(seconds=5))
+    with contextlib.suppress(Stopped):
+        handlers.job_handler({"job": "weekly_report"}, None)
+    clock.set(first + timedelta(days=7, minutes=1))  # the next Monday's invocation, the first since
+    with pytest.raises(RuntimeError) as raised:
+        handlers.job_handler({"job": "weekly_report"}, None)
+    said = str(raised.value)
+    assert said.startswith("job weekly_report skipped: its 6 days of catch-up from 2026-11-02T15:00 UTC ended"), said
+    assert "try 0" not in said and "failed" not in said, said
 
 
 def test_a_job_whose_failed_period_is_retried_raises_only_once_its_tries_are_spent(

@@ -158,7 +158,8 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     function is given no retries of Lambda's own: they came a minute or three later and found
     nothing due, so a job failing for good never reached the queue). A 5-minute job is not
     retried (its next period does the work): one failing 3 periods in a row raises, then hourly. A run
-    failing so late in its catch-up window that its retry would fall outside it raises at once.
+    failing so late in its catch-up window that its retry would fall outside it raises at once, and a run not
+    taken up within it (no invocation meanwhile) raises saying it was skipped and what is left to do by hand.
     """
     from firstmate.jobs import declared_jobs
     from firstmate.services.scheduler import MAX_ATTEMPTS, run_due_jobs
@@ -183,6 +184,8 @@ def job_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     given_up = [run for run in [*runs, *others] if run.given_up]
     if given_up:
         run = given_up[0]
+        if run.skipped:  # not taken up within its catch-up window: no try of it failed so ("failed (try 0)" said one)
+            raise RuntimeError(f"job {run.job} {run.detail}")
         if run.attempts >= MAX_ATTEMPTS:
             raise RuntimeError(f"job {run.job} failed on all {run.attempts} tries: {run.detail}")
         if run.lapsed:

@@ -117,6 +117,9 @@ class JobRun:
     failed_periods: int = 0  # of a failed scheduled run: the periods in a row that failed, this one included
     retry_at: datetime | None = None  # of a failed run its period will be tried again in, or a waiting run: when
     lapsed: bool = False  # of a failed run: its catch-up window closes before a retry, and no period follows first
+    #: of a lapsed run: recorded skipped, not taken up within its catch-up window (`detail`: "skipped: why; what is
+    #: left to do by hand"), whatever its tries (none, of a run left waiting)
+    skipped: bool = False
 
     @property
     def given_up(self) -> bool:

@@ -129,7 +129,8 @@ def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime,
     except ConditionFailed:
         return []
     log.error("job.skipped", job=job.name, period=iso(period), detail=detail)
-    return [JobRun(job.name, period, "failed", f"skipped: {detail}", int(waiting.data["attempts"]), lapsed=True)]
+    attempts = int(waiting.data["attempts"])
+    return [JobRun(job.name, period, "failed", f"skipped: {detail}", attempts, lapsed=True, skipped=True)]
 
 
 def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, claimed: Item) -> JobRun:
