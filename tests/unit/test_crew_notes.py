@@ -957,6 +957,30 @@ COUNTED_PRICE_LISTS = [
     ("Kids x2 12,50, adults x2 85", "Kids x2 …, adults x2 …"),
     ("Adults x2 85, kids x1 5, 3 hours", "Adults x2 …, kids x1 …, 3 hours"),
     ("Adults x2 85, kids x1 5, 2 infants", "Adults x2 …, kids x1 …, 2 infants"),
+    # a count times a figure is a price per head however small, the count before the "x" unless the "x" is written
+    # against the second figure alone: until 2026-12-07 "Adults 2x15, kids 1x5" reached crew as written
+    ("Adults 2x15, kids 1x5", "Adults 2x…, kids 1x…"),
+    ("adults 2x15 kids 1x5", "adults 2x… kids 1x…"),
+    ("Adults 2 x 15, kids 1 x 5", "Adults 2 x …, kids 1 x …"),
+    ("Adult 15 x2, child 5 x1", "Adult … x2, child … x1"),
+    ("Kids 2x5", "Kids 2x…"),
+    ("Adults 25x30", "Adults …x…"),  # 25 adults at 30 or 30 at 25: until 2026-12-07 the 30 showed
+    ("Kids: 3 x 12", "Kids: 3 x …"),
+    ("Adults 2x15, kids 1x5, deposit paid", "Adults 2x…, kids 1x…, deposit paid"),
+    # any word counted with "x" and a figure is an item of a list that prices one: until 2026-12-07 the 5s showed
+    ("Grown-ups x2 85, littles x1 5", "Grown-ups x2 …, littles x1 …"),
+    ("Adults x2 85, dog x1 5", "Adults x2 …, dog x1 …"),
+    ("Adults x2 85\nDog x1 5", "Adults x2 …\nDog x1 …"),
+    ("Adults x2 85, life jackets x2 4", "Adults x2 …, life jackets x2 …"),
+    ("Seniors x2 60, grandkids x3 5", "Seniors x2 …, grandkids x3 …"),
+    # a price in words, however small, once its list prices one: until 2026-12-07 "kids x1 five" showed
+    ("Adults x2 eighty-five", "Adults x2 …"),
+    ("Adults x2 eighty-five, kids x1 five", "Adults x2 …, kids x1 …"),
+    ("Adults x2 85, kids x1 five", "Adults x2 …, kids x1 …"),
+    ("two adults eighty-five, one kid five", "two adults …, one kid …"),
+    ("Adults x2 eighty five\nKids x1 twelve", "Adults x2 …\nKids x1 …"),
+    # and ages in words stay
+    ("Adults x2 85, kids x2 five and seven", "Adults x2 …, kids x2 five and seven"),
 ]
 
 
@@ -975,7 +999,6 @@ COUNTED_KEPT = [
     "2 kids 5 and 7, 4 adults",
     "4 adults 2 kids 3 infants",
     "Adults x2 3 hours, kids x1 5",
-    "Adults 2x15, kids 1x5",
     "Kids 3 (ages 5 and 7)",
     "Kids (2) 5 and 7, adults (2)",
     # times after "at" or "@" are times, not prices that make a list priced (until 2026-12-07 "at 10.30" hid both)
@@ -993,6 +1016,20 @@ COUNTED_KEPT = [
     "Kids 2 (10,12)",
     "Adults x2, kids x2 8,10",
     "2 adults x 3 hours",
+    # a word counted with "x" alone, or in a list that prices nothing, is no price: a size, a count, an age
+    "Life jackets x2 4",
+    "dog x1 5",
+    "Rods x2 4, reels x1 3",
+    "Kayaks x2, paddles x4",
+    "Adults x2 15, kids x1 5",
+    "Kids x2 5 and 7 years old",
+    "Kids x3 5, 7, 9",
+    "Kids 2x5 years old",
+    "Kids 2 x 3 hours",
+    "Kids 2x5 and 7",
+    "Kids x2 five and seven",
+    "Kids x1 five",
+    "Adults x2 3 hours, dog x1 5",
 ]
 
 

@@ -1,15 +1,18 @@
 """A booking's notes as a counted price list: each kind of guest with its count and its figure ("Adults x2 85, kids x1
 5", "2 adults @ 85, 1 child @ 5", "adults 2x85 kids 1x5"). Once one item's figure is a price, each item's figure in
-that place is, however small, and so is each item's total after "="; the counts stay, for crew need them. Figures that
-list ages stay too ("kids x2 (5, 7)", "Kids x2 10,12"), and a time the notes name ("at 10.30") prices no list."""
+that place is, however small (in words too: "kids x1 five"), and so is each item's total after "="; the counts stay, for
+crew need them. A count times a small figure prices it alone ("Kids 2x5"), and any word counted after an "x" is an item
+of a list of two or more ("Grown-ups x2 85, littles x1 5", "dog x1 5"). Figures that list ages stay too ("kids x2 (5,
+7)", "Kids x2 10,12"), and a time the notes name ("at 10.30") prices no list."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import NamedTuple
 
-from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS
+from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS, SPELLED, spelled_value
 from firstmate.domain.redaction.figures import counted
 from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
 
@@ -19,10 +22,15 @@ _TIMES = r"[xX×]"
 #: An item's count: in figures or in words under 20 ("Adults x2", "two adults", "kids one @ 5").
 _WORDS = "|".join(sorted((word for word, value in NUMBER_WORDS.items() if value < 20), key=len, reverse=True))
 _COUNT = rf"(?:\d{{1,2}}|(?i:{_WORDS})\b)"
-#: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", or an amount a currency
-#: already hid ("Adults x2 $85").
+#: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", a number in words
+#: ("eighty-five", "five"), or an amount a currency already hid ("Adults x2 $85").
 _WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
-_FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)})"
+_FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}|(?i:{SPELLED})(?![\w-]))"
+#: Any other word (or words joined by hyphens) that an "x" and a count follow: an item of a list of two or more
+#: that prices one ("Grown-ups x2 85, littles x1 5", "Adults x2 85, dog x1 5"); alone it may count or size anything
+#: ("Life jackets x2 4").
+_A_WORD = r"(?![xX×]\d)[^\W\d_]+(?:-[^\W\d_]+)*"
+_OTHER_KIND = rf"(?<![\w\-]){_A_WORD}(?:[ \t]+{_A_WORD})?"
 #: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85",
 #: "2 adults x 85").
 _BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
@@ -42,7 +50,10 @@ _ITEM = re.compile(
     rf"(?P<price_c>{_FIGURE}){_ITEM_END}"
     # "adults 2 @ 85", "Adults 2 (85)", "kids 1 at 5", "kids 1 = 5": the count after the kind, and a sign of a price
     rf"|(?P<kind_d>{_KIND})[ \t]*:?[ \t]*(?P<count_d>{_COUNT})[ \t]*(?:[@=]|at\b|\((?=[ \t]*[\d\[][^()\n]*\)))[ \t]*"
-    rf"(?P<price_d>{_FIGURE}){_ITEM_END}",
+    rf"(?P<price_d>{_FIGURE}){_ITEM_END}"
+    # "dog x1 5", "Grown-ups x2 85": another word, its count after an "x", then its figure
+    rf"|(?P<kind_e>{_OTHER_KIND})[ \t]*{_TIMES}[ \t]*(?P<count_e>\d{{1,2}})\b{_BEFORE_FIGURE}"
+    rf"(?P<price_e>{_FIGURE}){_ITEM_END}",
     re.IGNORECASE,
 )
 #: A kind of guest as a word alone ("kids" after "Adults x2 85").
@@ -53,7 +64,8 @@ _NOT_A_COUNT = re.compile(rf"{_KIND}[ \t]*[:=@\-–]?[ \t]*\(?[ \t]*$", re.IGNOR
 #: A figure joined to an item's as a list of them: the item's figures are ages, not a price ("kids x2 (5, 7)", "Kids x2
 #: 5 and 7 years old", "kids x2 5/7"); not a count of something else ("kids x1 5, 3 hours", "kids x1 5, 2 infants").
 _AGES_AFTER = re.compile(
-    r"[ \t]*(?:[,/&]|and\b)[ \t]*\d{1,2}(?![\d.,]\d)(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
+    rf"[ \t]*(?:[,/&]|and\b)[ \t]*(?:\d{{1,2}}(?![\d.,]\d)|(?:{_WORDS})\b)"
+    r"(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
     re.IGNORECASE,
 )
 #: An item's total after its price ("Adults 2 x 85 = 170"): a price too.
@@ -74,6 +86,8 @@ class _Item(NamedTuple):
     #: for a "b" item, its two figures, the price first or second still to tell
     figures: tuple[tuple[int, int], tuple[int, int]] | None
     total: tuple[int, int] | None = None  # its total after "=", if any
+    #: whether it counts a word that is no kind of guest ("dog x1 5"): an item only of a list of two or more
+    other: bool = False
 
 
 def counted_figures(
@@ -86,8 +100,10 @@ def counted_figures(
     of guest, its count and a figure), once one item's figure is a price (`hidden`, an amount a currency hid, or a
     figure from 20 on or with cents that the notes do not name otherwise, as `named` a time: "2 adults at 10.30"),
     each item's figure in that place is hidden and each count shown ("Adults x2
-    [amount hidden], kids x1 [amount hidden]" of "Adults x2 85, kids x1 5"). A count to show that the notes hid as
-    money stays hidden: `notes` shows only those hidden in doubt ("Deposit 85 kids 5" is no count of 85 kids)."""
+    [amount hidden], kids x1 [amount hidden]" of "Adults x2 85, kids x1 5"); a count times a small figure is a price
+    by how it is written ("Adults 2x[amount hidden], kids 1x[amount hidden]" of "Adults 2x15, kids 1x5"). A count to
+    show that the notes hid as money stays hidden: `notes` shows only those hidden in doubt ("Deposit 85 kids 5" is no
+    count of 85 kids)."""
     prices: set[tuple[int, int]] = set()
     counts: set[tuple[int, int]] = set()
     for items in _lists(text):
@@ -95,7 +111,14 @@ def counted_figures(
         second = [item.price == item.figures[1] for item in told if item.figures and item.price]
         # a "b" item whose figures are both small takes the place its list's other items say the price is in
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
-        if not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
+        # "Adults 2x15, kids 1x5", "Kids 2x5": a count times a small figure, the figure a price per head
+        by_writing = not second and all(item.figures and _small_pair(text, item.figures) for item in told)
+        if by_writing:
+            told = [_placed(item, _price_second(text, item)) for item in told]
+        if len(told) < 2 and any(item.other for item in told):
+            continue  # "Life jackets x2 4": a size or a count as often as a price
+        prices |= {figure for item in told for figure in _both_prices(text, item, hidden, named)}  # "Adults 25x30"
+        if not by_writing and not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
             continue
         prices |= {item.price for item in told if item.price} | {item.total for item in told if item.total}
         counts |= {item.heads for item in told if item.heads}
@@ -137,10 +160,16 @@ def _ages(text: str, item: _Item) -> bool:
     """Whether a counted item's figure lists ages, not a price: a figure joined to it as a list follows ("kids x2 (5,
     7)", "Kids x2 5 and 7 years old"), or it is one whole under 20 for each head counted, joined by commas ("Kids x2
     10,12"; not "Kids x2 12,50", cents)."""
+    if item.figures is not None:
+        return bool(_AGES_AFTER.match(text, item.figures[1][1]))  # "Kids 2x5 and 7"
     if item.heads is None or item.price is None:
         return False
     if _AGES_AFTER.match(text, item.price[1]):
         return True
+    words = re.findall(r"[^\W\d_]+", text[item.price[0] : item.price[1]].lower())
+    values = [NUMBER_WORDS.get(word, 100) for word in words if word != "and"]  # "hundred", "thousand": 100 on
+    if any(first < 20 and second < 20 for first, second in pairwise(values)):
+        return True  # "Kids x2 five and seven": two numbers in words, each under 20, are no one number
     parts = text[item.price[0] : item.price[1]].split(",")
     count = text[item.heads[0] : item.heads[1]]
     heads = int(count) if count.isdigit() else NUMBER_WORDS[count.lower()]
@@ -155,6 +184,9 @@ def _item(found: re.Match[str]) -> _Item:
         return _Item("c", found.span("count_c"), found.span("price_c"), None)
     if found["kind_d"]:
         return _Item("d", found.span("count_d"), found.span("price_d"), None)
+    if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
+        other = not _KIND_WORD.search(found["kind_e"])
+        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other)
     return _Item("b", None, None, (found.span("first"), found.span("second")))
 
 
@@ -166,7 +198,8 @@ def _told(
     the 1 hidden only in `doubted`) or at all ("kids 2 x 5 paid"); as it was when both or neither are."""
     if item.figures is None:
         return item
-    for told in (set[tuple[int, int]](), hidden - doubted, hidden):
+    # two small figures hidden in doubt say nothing by which one is: how they are written does ("2x15")
+    for told in (set[tuple[int, int]](), hidden - doubted) + (() if _small_pair(text, item.figures) else (hidden,)):
         first, second = (_a_price(text, figure, told) for figure in item.figures)
         if first != second:
             return _placed(item, second)
@@ -181,6 +214,30 @@ def _placed(item: _Item, second: bool) -> _Item:
     return _Item(item.shape, count, price, item.figures, item.total)
 
 
+def _both_prices(
+    text: str, item: _Item, hidden: set[tuple[int, int]], named: frozenset[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """Both figures of a "b" item still untold whose figures are both prices by their size ("Adults 25x30": 25 adults at
+    30 or 30 at 25), to hide both; none for any other item."""
+    if item.figures is None or item.price is not None:
+        return ()
+    return item.figures if all(_a_price(text, figure, hidden, named) for figure in item.figures) else ()
+
+
+def _small_pair(text: str, figures: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+    """Whether both figures of a "b" item are wholes under 20, so that neither says which is the price ("2x15")."""
+    return all(text[start:end].isdigit() and int(text[start:end]) < 20 for start, end in figures)
+
+
+def _price_second(text: str, item: _Item) -> bool:
+    """Whether a "b" item's price is its second figure by how it is written: the count before the "x" ("2x15", "2 x
+    15", "2x 15"), unless the "x" is written against the second figure alone ("15 x2", the count after it)."""
+    if item.figures is None:
+        return True
+    between = text[item.figures[0][1] : item.figures[1][0]]
+    return not (between[:1].isspace() and not between[-1:].isspace())
+
+
 def _a_price(
     text: str, span: tuple[int, int], hidden: set[tuple[int, int]], named: frozenset[tuple[int, int]] = frozenset()
 ) -> bool:
@@ -191,4 +248,6 @@ def _a_price(
         return True  # hidden, alone or with its currency ("5 USD")
     if span in named:
         return False
+    if figure[:1].isalpha():
+        return spelled_value(figure) >= 20  # "eighty-five"; not "five"
     return not figure.isdigit() or int(figure) >= 20
