@@ -655,3 +655,31 @@ def test_a_skip_whose_process_stops_before_telling_what_is_left_to_do_is_told_by
     [record] = last_runs(store, "weekly")
     assert record["status"] == "skipped" and record["detail"].endswith("demo: send the week of 2026-10-26 by hand")
     assert run_due_jobs(store, clock, [job], None) == [] and told == [MONDAY_7]  # told once
+
+
+def test_a_skip_whose_work_another_process_is_doing_is_left_to_a_later_pass(tmp_path: Path) -> None:
+    """A run left waiting past its catch-up while another process does what it leaves to do (a build sending its
+    week): the job cannot say yet whether that is done, and says so (`SkipLater`). The run is not recorded skipped by
+    that pass, nor reported; the next pass records it with what the job says then."""
+    clock = FixedClock(MONDAY_7 + timedelta(days=5, hours=12))
+    busy = [True]
+
+    def report(ctx: object, period: datetime) -> scheduler.Later:
+        return scheduler.Later(period + timedelta(days=6, hours=1), "demo: the week of 2026-10-26 waits for Meta")
+
+    def left_to_do(ctx: object, period: datetime) -> str:
+        if busy.pop(0) if busy else False:
+            raise scheduler.SkipLater("demo: another run is building the week of 2026-10-26")
+        return "demo: the week of 2026-10-26 was sent (run r1)"
+
+    store = SqliteStore(tmp_path / "db", clock)
+    schedule = Schedule("weekly", "0 7 * * MON", "America/Los_Angeles", catch_up=timedelta(days=6))
+    job = Job(schedule, report, waits=True, skipped=left_to_do)
+    [waiting] = run_due_jobs(store, clock, [job], None)
+    assert waiting.status == "waiting" and not waiting.given_up, waiting
+    assert [r["status"] for r in last_runs(store, "weekly")] == ["waiting"]
+
+    clock.advance(timedelta(days=1))  # the next pass, once its wait is over
+    [run] = run_due_jobs(store, clock, [job], None)
+    assert run.skipped and run.detail.endswith("demo: the week of 2026-10-26 was sent (run r1)"), run
+    assert [r["status"] for r in last_runs(store, "weekly")] == ["skipped"]

@@ -5,6 +5,7 @@ template's EventBridge schedules are generated from the whole list (`firstmate a
 - `sweeps`: expired items and unchecked uploads swept (older items given their index keys), old archives.
 - `passes`: the frequent passes: crew reminders, unfinished fan-outs and checks, roster lists, outbox retries.
 - `weekly`: the weekly marketing report of every org with an ad account.
+- `weekly_skips`: its scheduled run skipped: what it leaves to send by hand, told its owners, read for `jobs list`.
 - `roles`: the eight role reports of every org with business data.
 - `schedules`: the Monday reports' schedule, and warnings for orgs it would report late or stale.
 - `failures`: an org's unexpected failure, logged whole and said in one line.

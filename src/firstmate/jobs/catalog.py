@@ -12,7 +12,8 @@ from firstmate.jobs.passes import crew_reminders, dispatch_due, finish_fanouts, 
 from firstmate.jobs.roles import role_reports
 from firstmate.jobs.schedules import weekly_schedule
 from firstmate.jobs.sweeps import sweep_archives, sweep_expired
-from firstmate.jobs.weekly import weekly_reports, weekly_skipped, weekly_unsent
+from firstmate.jobs.weekly import weekly_reports
+from firstmate.jobs.weekly_skips import weekly_skipped, weekly_unsent
 from firstmate.services.outbox import TimeLimit
 from firstmate.services.scheduler import Job
 from firstmate.services.timebox import TimeBox

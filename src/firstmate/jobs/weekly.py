@@ -17,7 +17,6 @@ from firstmate.jobs.schedules import ACCOUNT_WEEK_MARGIN, weekly_schedule
 from firstmate.ports import AdsSource, CrmSource
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.intel import (
-    failed_week,
     keep_scheduled_week,
     last_complete_week,
     moment_in,
@@ -30,7 +29,6 @@ from firstmate.services.intel import (
     sent_already,
 )
 from firstmate.services.scheduler import FailedMeanwhile, JobFailed, Later, scheduled_period
-from firstmate.services.sends import sent_to_anyone
 from firstmate.services.timebox import TimeBox
 
 log = structlog.get_logger(__name__)
@@ -62,45 +60,6 @@ def weekly_reports(app: App, period: datetime, timebox: TimeBox | None = None) -
             continue
         _report_org(sweep, org, profile)
     return _outcome(sweep)
-
-
-def weekly_skipped(app: App, period: datetime) -> str:
-    """What the scheduled run of `period`, skipped (left waiting past its catch-up window), leaves to send by hand:
-    each org whose week it did not send, its owner told (with the command that sends it), said in a line for `jobs
-    list`."""
-    catch_up = weekly_schedule(app.settings, "weekly_report", "").catch_up
-    said = []
-    for org in list_orgs(app.store):
-        profile = load_business(app.store, org)
-        if profile is None or not any(e.meta_ad_account for e in profile.entities):
-            continue
-        if scheduled_run_done(app.store, org, period):
-            continue
-        week = scheduled_week(app.store, org, period, profile.org.timezone)
-        if (sent := sent_already(app, org, week)) is not None:  # by hand, or by a later period's run
-            said.append(f"{org}: the week of {week} was sent (run {sent})")
-            continue
-        moment = moment_in(period, profile.org.timezone)
-        error = FirstmateError(f"its scheduled run of {moment} was skipped, not run within its {catch_up.days} days of "
-                               "catch-up (firstmate was not running then)")  # fmt: skip
-        record_failure(app, org, error, period, week=week, skipped=True)
-        said.append(f"{org}: the week of {week} was not sent; "
-                    f"'firstmate intel run --org {org} --week {week} --send' sends it")  # fmt: skip
-    return "; ".join(said)
-
-
-def weekly_unsent(app: App, period: datetime) -> str:
-    """What the skipped scheduled run of `period` still leaves to send by hand, read now: each org whose week it did
-    not send (its failure recorded, `failed_week`) and no run has sent to anyone since (by hand, `intel run --week …
-    --send`), with the command that sends it; "" once every such week went out."""
-    said = []
-    for org in list_orgs(app.store):
-        if scheduled_run_done(app.store, org, period) or (week := failed_week(app.store, org, period)) is None:
-            continue
-        # sent to anyone, it went out: a recipient added since (who never had it) had it said unsent again, for good
-        if not sent_to_anyone(app, org, "weekly", week.isoformat()):
-            said.append(f"{org}, the week of {week}: 'firstmate intel run --org {org} --week {week} --send' sends it")
-    return f"not sent: {'; '.join(said)}" if said else ""
 
 
 @dataclass

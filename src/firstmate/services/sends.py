@@ -9,6 +9,7 @@ Message keys: report:<report>:<period>:<org>:<email>[:resend<n>], unique across 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from firstmate.domain.mail import InlineImage, OutgoingMessage
 from firstmate.domain.shared import iso
@@ -16,6 +17,7 @@ from firstmate.errors import ConditionFailed
 from firstmate.ports import Absent, Item, Put, VersionIs
 from firstmate.services.context import Context
 from firstmate.services.outbox import enqueue_write
+from firstmate.services.paging import all_items
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ def sent_to_anyone(ctx: Context, org: str, report: str, period: str) -> bool:
     """Whether `report` of `period` has gone to anyone at all (its send ledger holds a recipient): it went out, though
     a recipient added since has not had it."""
     return bool(ctx.store.query(f"ORG#{org}#SENDS", f"{report}#{period}#", limit=1).items)
+
+
+def sent_to_whom(ctx: Context, org: str, report: str, period: str) -> dict[str, datetime]:
+    """Who has had `report` of `period` (its send ledger), each with when it was last queued to them."""
+    ledger = all_items(ctx.store, f"ORG#{org}#SENDS", f"{report}#{period}#")
+    return {i.sk.removeprefix(f"{report}#{period}#"): datetime.fromisoformat(i.data["queued_at"]) for i in ledger}
 
 
 def deliver_once(

@@ -25,7 +25,8 @@ Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week
 
 from firstmate.services.intel.archive import sweep_archive
 from firstmate.services.intel.build import IntelRun
-from firstmate.services.intel.delivery import sent_already
+from firstmate.services.intel.build_lease import hold_build
+from firstmate.services.intel.delivery import WeekSends, sent_already, week_sends
 from firstmate.services.intel.run_records import (
     intel_pk,
     list_runs,
@@ -48,7 +49,9 @@ from firstmate.services.intel.weeks import last_complete_week, moment_in
 
 __all__ = [
     "IntelRun",
+    "WeekSends",
     "failed_week",
+    "hold_build",
     "intel_pk",
     "keep_scheduled_week",
     "last_complete_week",
@@ -67,4 +70,5 @@ __all__ = [
     "scheduled_week",
     "sent_already",
     "sweep_archive",
+    "week_sends",
 ]

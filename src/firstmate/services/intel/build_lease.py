@@ -16,10 +16,14 @@ from firstmate.services.leases import Held, exclusive
 
 
 @contextmanager
-def hold_build(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[Held]:
+def hold_build(
+    ctx: Context, org: str, week: date, timezone: str, *, wait: bool, doing: str | None = None
+) -> Iterator[Held]:
     """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
-    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
-    doing = f"building the weekly report of the week of {week}"
+    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report. `doing`: what
+    the holder does, as another waiting for it is told, when it is not building the week (a skip telling its owner
+    whether it was sent, in turn with the builds that send it)."""
+    doing = doing or f"building the weekly report of the week of {week}"
     with ExitStack() as stack:
         try:
             lease = exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0)

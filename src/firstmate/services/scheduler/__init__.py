@@ -22,9 +22,11 @@ up, waiting, retried or stopped, within that period's catch-up window (`left_beh
 A run still waiting, or failed and still to be tried again, once that window has closed (firstmate not running then)
 is recorded `skipped`, the job saying what it leaves to do by hand (`Job.skipped`), and reported as one whose window
 closed (`skipped_waits`); what of it is still left to do (`Job.left_to_do`) is read again as `jobs list` shows it.
+While another process does that very work (a build sending the week), the job says `SkipLater`: the skip is left
+to a later pass, rather than saying what may be untrue a minute on.
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
-  `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
+  `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
 - `running`: running the jobs whose period is due (`run_due_jobs`), or one at once (`run_job_now`).
 - `periods`: which periods of a job are run, those its schedule no longer has among them.
 - `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
@@ -40,6 +42,7 @@ from firstmate.services.scheduler.job import (
     JobFailed,
     JobRun,
     Later,
+    SkipLater,
     failure_said,
     unexpected_said,
 )
@@ -57,6 +60,7 @@ __all__ = [
     "JobFailed",
     "JobRun",
     "Later",
+    "SkipLater",
     "failure_said",
     "last_runs",
     "mark_done",

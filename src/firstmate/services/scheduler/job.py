@@ -1,5 +1,5 @@
-"""A scheduled job and what its runs return and record: `Job`, `Later`, `JobFailed`, `FailedMeanwhile`, `JobRun`,
-and how a failure is said (`failure_said`, `unexpected_said`)."""
+"""A scheduled job and what its runs return and record: `Job`, `Later`, `JobFailed`, `FailedMeanwhile`, `SkipLater`,
+`JobRun`, and how a failure is said (`failure_said`, `unexpected_said`)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ class Job(Generic[Ctx]):
     waits: bool = False
     #: Of a job that waits: what a period's run left waiting past its catch-up window (never to run again) leaves to
     #: do by hand, said (and told to whom it concerns) by the job just before the run is recorded skipped: called
-    #: again should that record not be written (the process stopped, another scheduler's pass), it tells once
+    #: again should that record not be written (the process stopped, another scheduler's pass), it tells once; it
+    #: raises SkipLater while another process does that very work (the skip is then left to a later pass)
     skipped: Callable[[Ctx, datetime], str] | None = None
     #: Of a job that skips: what a skipped run of a period still leaves to do by hand, read now, in words that follow
     #: "skipped <when>, " ("" once it is done: `jobs list` shows the skipped run until then, however many runs since)
@@ -81,6 +82,12 @@ class FailedMeanwhile(RuntimeError):
         super().__init__(message)
         self.later = later
         self.retried = retried
+
+
+class SkipLater(RuntimeError):
+    """`Job.skipped`'s word that what a skipped run leaves to do by hand cannot be said yet: another process is doing
+    that very work now (a build sending the run's week). The run is not recorded skipped, nor anyone told, by this
+    pass: the next pass looks again, once that work is done or its holder's lease has run out."""
 
 
 def failure_said(exc: BaseException) -> str:

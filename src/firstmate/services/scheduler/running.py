@@ -22,7 +22,16 @@ from firstmate.services.scheduler.claims import (
     retry_after,
     same_try,
 )
-from firstmate.services.scheduler.job import MAX_ATTEMPTS, Ctx, FailedMeanwhile, Job, JobRun, Later, failure_said
+from firstmate.services.scheduler.job import (
+    MAX_ATTEMPTS,
+    Ctx,
+    FailedMeanwhile,
+    Job,
+    JobRun,
+    Later,
+    SkipLater,
+    failure_said,
+)
 from firstmate.services.scheduler.lease import LeaseRenewal
 from firstmate.services.scheduler.periods import due_at, left_behind, orphaned, skipped_waits
 from firstmate.services.scheduler.records import (
@@ -114,13 +123,16 @@ def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime,
     """Record as skipped a run left waiting (or to be tried again) whose period is run no more (`skipped_waits`), with
     what the job leaves to do by hand (`Job.skipped`, told before the record is written: a process stopped between the
     two has the next pass tell it again, the job telling it once), and report it as one whose window closed (`lapsed`).
-    Empty when another scheduler recorded it first."""
+    Empty when another scheduler recorded it first, or the job cannot say yet what is left (`SkipLater`)."""
     days = job.schedule.catch_up.total_seconds() / 86400
     span = f"{days:g} days" if days >= 1 else f"{job.schedule.catch_up.total_seconds() / 3600:g} hours"
     detail = f"its {span} of catch-up from {iso(period)[:16]} UTC ended before it ran again"
     try:  # the run is no longer said to wait whatever befalls this: the log says what could not be told
         if job.skipped is not None and (todo := job.skipped(ctx, period)):
             detail = redact_text(f"{detail}; {todo}")
+    except SkipLater as exc:  # its work being done right now: said by a later pass, once it is known whether it was
+        log.info("job.skip_later", job=job.name, period=iso(period), why=redact_text(str(exc)))
+        return []
     except Exception:
         log.exception("job.skipped_untold", job=job.name, period=iso(period))
     record = {**run_record("skipped", clock.now(), int(waiting.data["attempts"]), detail, period=period), NEXT_TRY: ""}
