@@ -5,21 +5,18 @@ its place; if it goes it stands, and nothing more is sent of it (docs/crew.md, d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
-from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import StoreUnavailable, TransientDeliveryError
+from firstmate.errors import StoreUnavailable
 from firstmate.ports import Item, Put, Write
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking
 from firstmate.services.roster import claim_role
-from tests.conftest import send_due
-from tests.web.test_crew_freed import inactive_priya_and_trips, made_crew_by_an_import
+from tests.web import crew_in_flight as flight
 from tests.web.test_crew_lists_roster import event_of
 
 
@@ -38,25 +35,16 @@ def _list_in_flight(app: App, clock: FixedClock, change: str, *, fails: bool) ->
     """Priya's "Crew needed on 5 trips" picked up by the dispatcher; as the relay takes it, Sat 13 Jun is `change`d
     ("cancel": cancelled; "claim": Theo takes crew 1, the one role there open to her); the relay then sends it, or
     times out. The other mails of the pass go. Her trips, Sat 13 to Wed 17 Jun."""
-    trips = inactive_priya_and_trips(app, range(13, 18))
-    send_due(app)  # the bookings' own mails
-    made_crew_by_an_import(app)
+    trips = flight.priya_and_her_list(app)
 
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:"):
-                if change == "cancel":
-                    cancel_booking(app, "demo", trips[0])
-                else:
-                    claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
-                if fails:
-                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
-            return app.mailer.send(message, recipients)
+    def changed() -> None:
+        if change == "cancel":
+            cancel_booking(app, "demo", trips[0])
+        else:
+            claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
 
-    outbox.dispatch_outbox(app.store, Relay(), clock, app.retry_policy, keys=app.signing_keys)
-    clock.advance(timedelta(hours=1))  # the relay is back, past any wait
-    send_due(app)
-    send_due(app)
+    flight.dispatch(app, clock, flight.Relay(app, changed, fails=flight.timed_out if fails else None))
+    flight.all_sent_an_hour_on(app, clock)
     return trips
 
 
@@ -68,11 +56,7 @@ def test_a_list_being_sent_as_a_trip_of_it_changes_is_withdrawn_if_its_send_fail
     "Trip cancelled") or with nothing left open to her. It is withdrawn, saying why, and the four trips that still
     need her go in its place, once."""
     trips = _list_in_flight(demo_app, clock, change, fails=True)
-    [first] = [
-        e
-        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
-        if e.key.startswith("crew-asked:priya:") and e.key.count(":") == 2
-    ]
+    first = flight.her_first_list(demo_app)
     assert first.status is OutboxStatus.DEAD and (first.last_error or "").startswith("not sent: the trip Sat 13 Jun")
     [sent] = _sent_lists(demo_app, "priya")
     assert "4 trips to come" in sent and event_of(trips[0]) not in sent
@@ -102,23 +86,15 @@ def test_a_list_being_sent_as_two_of_its_trips_change_goes_once_either_way(
 ) -> None:
     """Theo took Sat 13 Jun and Sun 14 Jun was cancelled while the list was being sent: it went, and stands alone; or
     its send failed, and the three trips left ask her each by its own "Crew needed", as a list of three does."""
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    send_due(demo_app)
-    made_crew_by_an_import(demo_app)
+    trips = flight.priya_and_her_list(demo_app)
 
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:"):
-                claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
-                cancel_booking(demo_app, "demo", trips[1])
-                if fails:
-                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
-            return demo_app.mailer.send(message, recipients)
+    def two_changed() -> None:
+        claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
+        cancel_booking(demo_app, "demo", trips[1])
 
-    outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
-    clock.advance(timedelta(hours=1))
-    send_due(demo_app)
-    send_due(demo_app)
+    relay = flight.Relay(demo_app, two_changed, fails=flight.timed_out if fails else None)
+    flight.dispatch(demo_app, clock, relay)
+    flight.all_sent_an_hour_on(demo_app, clock)
     sent = _sent_lists(demo_app, "priya")
     if fails:
         said = sorted(text.split("Crew needed: ")[1].split(" 2026")[0] for text in sent)
@@ -132,15 +108,10 @@ def _list_recorded_under(app: App, clock: FixedClock, meanwhile: Callable[[int, 
     """Priya's "Crew needed on 5 trips" picked up; as the relay takes it Theo takes crew 1 on Sat 13 Jun (marking it,
     a list of 4 queued in its place); the send lands, and each time the dispatcher writes its record `meanwhile(n)`
     happens first (n: the tries so far; her trips). Then an hour passes, past the lease, and the outbox is sent."""
-    trips = inactive_priya_and_trips(app, range(13, 18))
-    send_due(app)
-    made_crew_by_an_import(app)
+    trips = flight.priya_and_her_list(app)
 
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:"):
-                claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
-            return app.mailer.send(message, recipients)
+    def theo_claims() -> None:
+        claim_role(app, "demo", event_of(trips[0]), "crew_1", "theo")
 
     transact, tries = app.store.transact, [0]
 
@@ -153,10 +124,8 @@ def _list_recorded_under(app: App, clock: FixedClock, meanwhile: Callable[[int, 
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(app.store, "transact", recording)
-        outbox.dispatch_outbox(app.store, Relay(), clock, app.retry_policy, keys=app.signing_keys)
-    clock.advance(timedelta(hours=1))
-    send_due(app)
-    send_due(app)
+        flight.dispatch(app, clock, flight.Relay(app, theo_claims))
+    flight.all_sent_an_hour_on(app, clock)
     return trips
 
 
@@ -204,24 +173,14 @@ def test_the_admin_page_says_a_list_being_sent_as_its_trip_changed_may_yet_go_an
     of 4 withdrawn."""
     from tests.reads import admin_browser
 
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    send_due(demo_app)
-    made_crew_by_an_import(demo_app)
+    trips = flight.priya_and_her_list(demo_app)
 
-    class Stopped(BaseException):
-        """The dispatcher's process killed as the relay takes the list."""
+    def theo_claims() -> None:
+        claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
 
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:"):
-                claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
-                raise Stopped
-            return demo_app.mailer.send(message, recipients)
-
-    with pytest.raises(Stopped):
-        outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
-    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
-                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    with pytest.raises(flight.Stopped):
+        flight.dispatch(demo_app, clock, flight.Relay(demo_app, theo_claims, fails=flight.Stopped))
+    listed = flight.her_first_list(demo_app)
     [instead] = listed.replaced_by
     with admin_browser(demo_app, demo_app.store) as (_, browser):
         page = browser.get(f"/admin/outbox/demo/{listed.key}").text

@@ -6,20 +6,17 @@ docs/outbox.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.bookings import BookingRequest
-from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
-from firstmate.errors import TransientDeliveryError
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking, orchestrate_booking
-from tests.conftest import booking_body, send_due
-from tests.web.test_crew_freed import inactive_priya_and_trips, made_crew_by_an_import
+from tests.conftest import booking_body
+from tests.web import crew_in_flight as flight
 
 SAT = "Sat 13 Jun 2026"
 
@@ -43,22 +40,10 @@ def _changed_as_her_list_goes(app: App, clock: FixedClock, do: Callable[[App, st
     """Priya, made crew by an import, has one "Crew needed on 5 trips" (Sat 13 to Wed 17 Jun), her only word of them;
     as the relay takes it, Sat 13 Jun is changed (`do`); the relay then sends it, or times out. An hour on, all is
     sent."""
-    trips = inactive_priya_and_trips(app, range(13, 18))
-    send_due(app)  # the bookings' own mails, to the rest of the crew
-    made_crew_by_an_import(app)
-
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:") and message.idempotency_key.count(":") == 2:
-                do(app, trips[0])
-                if fails:
-                    raise TransientDeliveryError("cannot reach the SMTP server: timed out")
-            return app.mailer.send(message, recipients)
-
-    outbox.dispatch_outbox(app.store, Relay(), clock, app.retry_policy, keys=app.signing_keys)
-    clock.advance(timedelta(hours=1))  # the relay is back, past any wait
-    send_due(app)
-    send_due(app)
+    trips = flight.priya_and_her_list(app)
+    relay = flight.Relay(app, lambda: do(app, trips[0]), fails=flight.timed_out if fails else None, first_only=True)
+    flight.dispatch(app, clock, relay)
+    flight.all_sent_an_hour_on(app, clock)
     return trips
 
 
@@ -116,24 +101,11 @@ def test_the_page_of_a_list_being_sent_names_the_notice_tied_to_its_send(demo_ap
     read as an ordinary mail due in five minutes. It names it, and says it goes only if the list went."""
     from tests.reads import admin_browser
 
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    send_due(demo_app)
-    made_crew_by_an_import(demo_app)
-
-    class Stopped(BaseException):
-        """The dispatcher's process killed as the relay takes the list."""
-
-    class Relay:
-        def send(self, message: OutgoingMessage, recipients: tuple[str, ...] | None = None) -> str:
-            if message.idempotency_key.startswith("crew-asked:priya:"):
-                _cancel(demo_app, trips[0])
-                raise Stopped
-            return demo_app.mailer.send(message, recipients)
-
-    with pytest.raises(Stopped):
-        outbox.dispatch_outbox(demo_app.store, Relay(), clock, demo_app.retry_policy, keys=demo_app.signing_keys)
-    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
-                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    trips = flight.priya_and_her_list(demo_app)
+    relay = flight.Relay(demo_app, lambda: _cancel(demo_app, trips[0]), fails=flight.Stopped)
+    with pytest.raises(flight.Stopped):
+        flight.dispatch(demo_app, clock, relay)
+    listed = flight.her_first_list(demo_app)
     [notice] = [e.key for e in outbox.list_entries(demo_app.store, "demo", limit=None)
                 if e.key.startswith(f"bk:{trips[0]}:") and e.message.to == ("priya@example.com",)]  # fmt: skip
     expected = f"{notice}, telling its reader of a change to a trip it names, goes only if it went"
@@ -155,8 +127,7 @@ def test_a_notice_tied_to_a_list_whose_send_is_tried_again_says_so_not_that_it_w
     changed" stays withdrawn. Its page said "the list naming it was not sent", beside that list, sent. It says the
     list's send is tried again."""
     trips = _changed_as_her_list_goes(demo_app, clock, _more_guests, fails=True)
-    [listed] = [e for e in outbox.list_entries(demo_app.store, "demo", limit=None) if e.key.count(":") == 2 and
-                e.key.startswith("crew-asked:priya:")]  # fmt: skip
+    listed = flight.her_first_list(demo_app)
     assert listed.status is OutboxStatus.SENT
     [(told, status, why)] = _her_trip_mail(demo_app, trips[0])
     assert told.startswith("Trip changed") and status is OutboxStatus.DEAD, (told, status, why)
