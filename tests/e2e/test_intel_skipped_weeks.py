@@ -41,6 +41,17 @@ def _weekly_row(app: App, monkeypatch: pytest.MonkeyPatch) -> str:
     return " ".join(row.split())
 
 
+def _told_once_and_listed_skipped(app: App, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Checks the owner was mailed, once, that the run is not taken up again and the command that sends the week of
+    2026-11-09, and that `jobs list` says it was skipped at 2026-11-23T15:01 and that command; returns that row."""
+    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
+    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
+    assert len([text for text in told if by_hand in text and "not taken up again" in text]) == 1, told
+    row = _weekly_row(app, monkeypatch)
+    assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    return row
+
+
 def _taking_a_minute(job: Job[App], clock: FixedClock) -> Job[App]:
     """`job` with each run taking a minute, as a build does (its record written after a skip's of the same pass)."""
 
@@ -101,11 +112,7 @@ def test_a_failed_run_its_retries_outlasted_by_the_downtime_is_recorded_skipped_
     [record] = [r for r in last_runs(app.store, "weekly_report", limit=20) if r.get("fire_time", "") and
                 r["fire_time"].startswith("2026-11-16")]  # fmt: skip
     assert record["status"] == "skipped", record
-    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
-    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
-    assert len([text for text in told if by_hand in text and "not taken up again" in text]) == 1, told
-    row = _weekly_row(app, monkeypatch)
-    assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    row = _told_once_and_listed_skipped(app, monkeypatch)
     assert "tried again from 2026-11-16" not in row, row
 
 
@@ -137,11 +144,7 @@ def test_a_run_whose_process_stopped_then_firstmate_off_past_its_catch_up_is_ski
     clock.set(datetime(2026, 11, 23, 15, 1, tzinfo=clock.now().tzinfo))  # the next Monday, 07:01 in Los Angeles
     run_due_jobs(app.store, clock, weekly, app)
     run_due_jobs(app.store, clock, weekly, app)  # a second pass tells nobody again
-    told = [" ".join(e.message.text.split()) for e in outbox.list_entries(app.store, "demo", limit=None)]
-    by_hand = "'firstmate intel run --org demo --week 2026-11-09 --send' sends the week at once"
-    assert len([text for text in told if by_hand in text and "not taken up again" in text]) == 1, told
-    row = _weekly_row(app, monkeypatch)
-    assert f"skipped 2026-11-23T15:01, not sent: demo, the week of 2026-11-09: {BY_HAND}" in row, row
+    row = _told_once_and_listed_skipped(app, monkeypatch)
     assert "running" not in row, row
 
 
