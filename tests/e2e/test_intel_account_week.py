@@ -27,14 +27,35 @@ def _business_in(app: App, zone: str) -> None:
     save_business(app.store, profile.model_copy(update={"org": profile.org.model_copy(update={"timezone": zone})}))
 
 
+def _monday_in_auckland(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> tuple[App, FixedClock, list[Any]]:
+    """A business in Auckland, its ad accounts counting Los Angeles' days, as the scheduler runs it (`_monday_7am`)."""
+    _business_in(intel_app, "Pacific/Auckland")
+    return _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+
+
+def _auckland_after_last_weeks_report(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> tuple[App, FixedClock, list[Any]]:
+    """`_monday_in_auckland`, its report of the week of 2026-11-02 sent on Wed Nov 11 at 09:00 in Auckland: that
+    report recorded the accounts' zone."""
+    from firstmate.services.intel import run_weekly
+    from tests.e2e.conftest import intel_sources
+
+    app, clock, weekly = _monday_in_auckland(intel_app, standin, monkeypatch)
+    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
+    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    return app, clock, weekly
+
+
 def _waiting_at_seven_in_auckland(
     intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[App, FixedClock, list[Any]]:
     """An Auckland business whose weekly report, at 07:01 on Monday, waits for its Los Angeles accounts' week."""
     from firstmate.services.scheduler import run_due_jobs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, weekly = _monday_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
     [at_seven] = run_due_jobs(app.store, clock, weekly, app)
     assert at_seven.status == "waiting", at_seven
@@ -72,8 +93,7 @@ def test_a_business_in_auckland_whose_ad_accounts_count_los_angeles_days_gets_la
     from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import last_runs, run_due_jobs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, weekly = _monday_in_auckland(intel_app, standin, monkeypatch)
     monday_6am = datetime(2026, 11, 16, 6, tzinfo=AUCKLAND)
     clock.set(monday_6am + timedelta(hours=1, minutes=1))
 
@@ -122,8 +142,7 @@ def test_a_business_in_auckland_whose_ad_accounts_count_its_own_days_gets_its_re
 ) -> None:
     """Accounts counting Auckland's days, as the business does: no wait, the report at 07:00 as before."""
     standin.meta_faults.account_timezone = "Pacific/Auckland"
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, weekly = _monday_in_auckland(intel_app, standin, monkeypatch)
 
     queued = _walk(app, clock, weekly, datetime(2026, 11, 16, 6, tzinfo=AUCKLAND))
 
@@ -141,8 +160,7 @@ def test_a_monday_run_caught_up_just_after_the_accounts_week_ended_still_waits_i
     from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import run_due_jobs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, weekly = _monday_in_auckland(intel_app, standin, monkeypatch)
     woken = datetime(2026, 11, 16, 21, 5, tzinfo=AUCKLAND)
     clock.set(woken)
 
@@ -168,14 +186,10 @@ def test_a_meta_token_expired_at_seven_does_not_cost_a_waiting_org_its_report(
     and with the token renewed at 9:00 nothing went out that week: `intel run --send` sends the week before, had
     already, and the week just ended could be sent only by hand, after 21:00. Now the failure is told at 07:00,
     and the run is still taken up at 22:00, as it would have been, and sends the week just ended, once."""
-    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
 
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
@@ -269,15 +283,11 @@ def test_a_run_waiting_when_the_schedule_changes_still_goes_out_at_its_hour(
     before built last week again. The waiting run now goes out at 22:00 as it said; the new schedule's runs find
     their weeks sent and build nothing twice."""
     from firstmate.jobs import declared_jobs
-    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import last_runs, run_due_jobs
-    from tests.e2e.conftest import intel_sources
     from tests.e2e.test_intel import replace_settings
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, sent then
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
     [at_seven] = run_due_jobs(app.store, clock, weekly, app)
@@ -302,14 +312,9 @@ def test_the_failure_mail_names_the_command_that_sends_the_week_that_failed(
     """The Monday run fails on an expired Meta token for a business in Auckland whose accounts count Los Angeles'
     days. The owner's mail said "'firstmate intel run --send' sends it at once", which sends the week before (had
     already). It now names the week that failed, and from when that week can be sent."""
-    from firstmate.services.intel import run_weekly
     from firstmate.services.scheduler import run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
 
@@ -335,14 +340,9 @@ def test_the_failure_mail_of_a_run_by_hand_says_from_when_its_command_sends_the_
     from typer.testing import CliRunner
 
     from firstmate.cli import cli
-    from firstmate.services.intel import run_weekly
     from firstmate.services.scheduler import run_job_now
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
     clock.set(datetime(2026, 11, 16, 10, tzinfo=AUCKLAND))
 
@@ -366,14 +366,9 @@ def test_the_failure_mail_of_a_run_by_hand_once_the_accounts_week_is_over_says_i
 ) -> None:
     """At 21:30, the accounts' week over in Los Angeles since 21:00, a run by hand that fails says the command sends
     the week at once, not "from" a time gone by."""
-    from firstmate.services.intel import run_weekly
     from firstmate.services.scheduler import run_job_now
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
     clock.set(datetime(2026, 11, 16, 21, 30, tzinfo=AUCKLAND))
 
@@ -423,14 +418,10 @@ def test_changing_the_orgs_zone_while_its_run_waits_still_sends_the_week_it_wait
     """The Monday run waits for the accounts' week (22:00 in Auckland); at 09:00 the owner moves the business to Los
     Angeles, where it is still Sunday at that run's 07:00. At 22:00 the run took the week before (Nov 2–8, sent last
     week) for its own, said "sent already", and the week it had waited for never went out. It now sends that week."""
-    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import last_runs, run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, sent then
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     before = {entry.key for entry in outbox.list_entries(app.store, "demo", limit=None)}
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
     [at_seven] = run_due_jobs(app.store, clock, weekly, app)
@@ -507,8 +498,7 @@ def test_intel_run_send_finding_a_stopped_build_of_its_week_says_in_the_business
     from firstmate.services import leases
     from firstmate.services.intel import list_runs
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, _ = _monday_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
     killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
     killed.__enter__()  # never left: the process was killed mid-pull
@@ -585,8 +575,7 @@ def test_jobs_run_by_hand_finding_a_stopped_build_of_the_week_says_from_when_to_
     from firstmate.cli import cli
     from firstmate.services import leases
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, _ = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
+    app, clock, _ = _monday_in_auckland(intel_app, standin, monkeypatch)
     clock.set(datetime(2026, 11, 16, 21, 58, tzinfo=AUCKLAND))
     killed = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
     killed.__enter__()  # never left: the process was killed mid-pull
@@ -641,14 +630,9 @@ def test_an_owner_told_the_run_is_taken_up_again_is_told_too_once_it_was_skipped
     catch-up, and the run is skipped. The skip's mail shared the failure's key (one a week), so it was dropped as sent
     already: the owner's last word was that the run would be taken up again, and the week was never sent. The skip
     is mailed too, once, with the command that sends the week."""
-    from firstmate.services.intel import run_weekly
     from firstmate.services.scheduler import run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
     run_due_jobs(app.store, clock, weekly, app)

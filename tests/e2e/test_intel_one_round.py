@@ -10,9 +10,8 @@ import pytest
 
 from firstmate.bootstrap import App
 from firstmate.services import outbox
-from firstmate.standin.server import META_TOKEN, StandIn
-from tests.e2e.test_intel import _monday_7am
-from tests.e2e.test_intel_account_week import AUCKLAND, _business_in
+from firstmate.standin.server import StandIn
+from tests.e2e.test_intel_account_week import AUCKLAND, _auckland_after_last_weeks_report
 
 
 def test_a_waiting_org_failing_at_seven_and_at_its_hour_gets_one_round_of_tries_reported_once(
@@ -23,14 +22,10 @@ def test_a_waiting_org_failing_at_seven_and_at_its_hour_gets_one_round_of_tries_
     reported given up, then taken up at 22:00 and tried three times more, and reported given up again: two rounds
     of tries, two reports of one failure. Now the failure at 07:00 is told (its owner mailed) and not tried again
     before the week can be built: at 22:00 it gets its round of tries, and is reported given up once."""
-    from firstmate.services.intel import list_runs, run_weekly
+    from firstmate.services.intel import list_runs
     from firstmate.services.scheduler import run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True  # and never renewed that Monday
 
     runs: list[tuple[datetime, Any]] = []
@@ -59,14 +54,9 @@ def test_jobs_list_says_plainly_that_the_waiting_orgs_run_failed_why_and_when_it
     from typer.testing import CliRunner
 
     from firstmate.cli import cli
-    from firstmate.services.intel import run_weekly
     from firstmate.services.scheduler import run_due_jobs
-    from tests.e2e.conftest import intel_sources
 
-    _business_in(intel_app, "Pacific/Auckland")
-    app, clock, weekly = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN, timezone="Pacific/Auckland")
-    clock.set(datetime(2026, 11, 11, 9, tzinfo=AUCKLAND))  # last week's report, which recorded the accounts' zone
-    run_weekly(app, "demo", *intel_sources(standin.url), week=datetime(2026, 11, 2).date(), send=True)
+    app, clock, weekly = _auckland_after_last_weeks_report(intel_app, standin, monkeypatch)
     standin.meta_faults.token_expired = True
     clock.set(datetime(2026, 11, 16, 7, 1, tzinfo=AUCKLAND))
     [at_seven] = run_due_jobs(app.store, clock, weekly, app)
