@@ -114,6 +114,15 @@ def test_a_claim_withdraws_more_waiting_crew_needed_than_its_write_holds(demo_ap
     assert after["marisol"] == (OutboxStatus.PENDING, "")
 
 
+def _waiting_for(app: App, person: str) -> list[str]:
+    """The subjects of the mails waiting in the outbox to `person`."""
+    return [
+        e.message.subject
+        for e in outbox.list_entries(app.store, "demo", limit=None)
+        if e.message.to == (f"{person}@example.com",) and e.status is OutboxStatus.PENDING
+    ]
+
+
 def test_a_booking_change_that_opens_a_role_again_asks_whom_a_claim_left_unasked(demo_app: App) -> None:
     """Theo's claim of crew 1 withdrew Priya's waiting "Crew needed" (nothing left for her on the sloop); the trip
     then moved to Morning Tern, whose crew 2 is open to her, Theo keeping crew 1: she is asked, once, to crew it as
@@ -123,15 +132,10 @@ def test_a_booking_change_that_opens_a_role_again_asks_whom_a_claim_left_unasked
     assert asks(demo_app, trip)["priya"][0] is OutboxStatus.DEAD
 
     book(demo_app, "JUNE-13", asset="morning-tern")
-    waiting = [
-        e.message.subject
-        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
-        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
-    ]
+    waiting = _waiting_for(demo_app, "priya")
     assert waiting == ["Crew needed: Sat 13 Jun 2026, 16:00 PDT, Morning Tern (45 ft catamaran)"], waiting
     book(demo_app, "JUNE-13", asset="morning-tern", hours=4)  # a later change asks her nothing more
-    assert len([e for e in outbox.list_entries(demo_app.store, "demo", limit=None)
-                if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING]) == 1  # fmt: skip
+    assert len(_waiting_for(demo_app, "priya")) == 1
 
 
 def test_a_trip_moved_to_a_boat_that_takes_its_crew_off_asks_whom_a_claim_left_unasked(demo_app: App) -> None:
@@ -152,14 +156,9 @@ def test_a_trip_moved_to_a_boat_that_takes_its_crew_off_asks_whom_a_claim_left_u
     claim_role(demo_app, "demo", event_of(trip), "crew_1", "theo")
 
     book(demo_app, "JUNE-13", asset="dawn-gull")
-    waiting = [
-        e.message.subject
-        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
-        if e.message.to == ("priya@example.com",) and e.status is OutboxStatus.PENDING
-    ]
+    waiting = _waiting_for(demo_app, "priya")
     assert waiting == ["Crew needed: Sat 13 Jun 2026, 16:00 PDT, Dawn Gull (36 ft sloop)"], waiting
-    jonah = [e.message.subject for e in outbox.list_entries(demo_app.store, "demo", limit=None)
-             if e.message.to == ("jonah@example.com",) and e.status is OutboxStatus.PENDING]  # fmt: skip
+    jonah = _waiting_for(demo_app, "jonah")
     assert "Trip changed: Sat 13 Jun 2026, 16:00 PDT, Dawn Gull (36 ft sloop)" in jonah, jonah
 
 
