@@ -268,20 +268,7 @@ def test_amounts_of_money_in_a_bookings_notes_reach_no_crew_output(demo_app: App
     amount nothing named in notes of money ("Rest 487 on arrival") and pounds in words reached crew, and "Pickup
     10.30 each" and "TOP 3" read "[amount hidden]"."""
     booking = book(demo_app, notes=NOTES_WITH_MONEY, external_id="WEB-NOTES")
-    theo = sign_in(demo_app, "theo")
-    outputs = {
-        "page": theo.get(f"/crew/events/{booking.event_id}").text,
-        "api": json.loads(theo.get(f"/api/v1/events/{booking.event_id}").text)["notes"],
-        "crew feed": _feed_text(demo_app, FeedScope.CREW, "theo"),
-        "entity feed": _feed_text(demo_app, FeedScope.ENTITY, "saltwind-charters"),
-    }
-    mails = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
-    assert mails
-    for entry in mails:
-        outputs[f"mail text {entry.key}"] = entry.message.text
-        outputs[f"mail html {entry.key}"] = entry.message.html or ""
-    for where, text in outputs.items():
-        plain = html.unescape(text).replace("\r\n ", "").replace("\\n", "\n").replace("\\,", ",")
+    for where, plain in _crew_outputs(demo_app, booking.event_id, entity_feed=True).items():
         assert [a for a in AMOUNTS_IN_NOTES if shows_gross(plain, a)] == [], where
         assert "three hundred" not in plain, where  # an amount in words
         assert [h for h in HARMLESS_IN_NOTES if h not in plain] == [], where
@@ -332,14 +319,17 @@ def test_a_counted_lists_prices_reach_no_crew_output_however_written(demo_app: A
         assert not re.search(r"(?i)1x5|2x15|x1 5\b|x1 five|eighty|\b85\b", plain), where
 
 
-def _crew_outputs(demo_app: App, event_id: str) -> dict[str, str]:
-    """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed and every crew mail."""
+def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
+    """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
+    crew mail."""
     theo = sign_in(demo_app, "theo")
     outputs = {
         "page": theo.get(f"/crew/events/{event_id}").text,
         "api": json.loads(theo.get(f"/api/v1/events/{event_id}").text)["notes"],
         "crew feed": _feed_text(demo_app, FeedScope.CREW, "theo"),
     }
+    if entity_feed:
+        outputs["entity feed"] = _feed_text(demo_app, FeedScope.ENTITY, "saltwind-charters")
     mails = [e for e in outbox.list_entries(demo_app.store, "demo") if ":crew:" in e.key]
     assert mails
     for entry in mails:
