@@ -431,16 +431,21 @@ def test_jobs_run_and_jobs_list_say_a_failure_plainly_and_whether_it_is_tried_ag
     def broken(ctx: None, period: datetime) -> None:
         raise RuntimeError("the store's sweep broke")
 
-    clock = FixedClock(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep, due from 16:17
+    # the hourly sweep's period due now, as `jobs list` reads it: read after its window, it is not said tried again
+    sweep = Schedule("sweep", "17 * * * *", "UTC")
+    if sweep.next_fire(datetime.now(UTC)) - datetime.now(UTC) < timedelta(minutes=1):
+        time.sleep(60)  # `jobs list` is not to read it in the next period
+    clock = FixedClock(sweep.previous_fire(datetime.now(UTC)) + timedelta(minutes=1))
     store = SqliteStore(home / "firstmate.db", clock)
-    run_due_jobs(store, clock, [Job(Schedule("sweep", "17 * * * *", "UTC"), broken)], None)
+    run_due_jobs(store, clock, [Job(sweep, broken)], None)
     store.close()
     listed = run(home, "jobs", "list", columns="400")
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
+    failed, again = clock.now(), clock.now() + timedelta(minutes=10)
     assert (
-        "failed 2026-06-01T16:18, tried again from 2026-06-01T16:28 UTC: an unexpected error (RuntimeError: the "
-        "store's sweep broke; the log has the details)" in rows["sweep"]
-    )  # firstmate's own error as it says, without a class name; an unexpected one's class helps support
+        f"failed {failed:%Y-%m-%dT%H:%M}, tried again from {again:%Y-%m-%dT%H:%M} UTC: an unexpected error "
+        "(RuntimeError: the store's sweep broke; the log has the details)" in rows["sweep"]
+    ), rows["sweep"]  # firstmate's own error as it says, without a class name; an unexpected one's class helps support
     assert "Error" not in rows["weekly_report"], rows["weekly_report"]
 
 
@@ -467,7 +472,7 @@ def test_jobs_list_says_an_unexpected_error_with_its_class_name_and_first_line_a
     store.close()
     listed = run(home, "jobs", "list", columns="400")
     rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
-    assert "UTC: an unexpected error (KeyError: 'x'; the log has the details)" in rows["sweep"], rows["sweep"]
+    assert "): an unexpected error (KeyError: 'x'; the log has the details)" in rows["sweep"], rows["sweep"]
     said = "an unexpected error (RuntimeError: the relay refused the message…; the log has the details)"
     assert said in rows["roster_lists"] and "550" not in listed.stdout, rows["roster_lists"]
 

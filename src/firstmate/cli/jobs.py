@@ -44,17 +44,18 @@ def _last_runs(app: App, job: Job[App]) -> Text:
     the runs by hand since (one at 10:00 hid the Monday run waiting till 22:00, as if that week were left to send by
     hand); after them, each run skipped whose work is still left to do by hand (`Job.left_to_do`): a week never sent
     stays in sight until it is sent, however many runs are done since."""
-    from firstmate.services.scheduler import MANUAL, last_runs
+    from firstmate.services.scheduler import MANUAL, as_read, last_runs
 
     runs = last_runs(app.store, job.name, limit=20)
     if not runs:
         return Text("never")
     scheduled = next((run for run in runs if not str(run["period"]).endswith(MANUAL)), None)
-    latest = _last_run(runs[0], _left_to_do(app, job, runs[0]))
+    now = app.clock.now()
+    latest = _last_run(as_read(job, runs[0], now), _left_to_do(app, job, runs[0]))
     if runs[0] is scheduled or scheduled is None or scheduled["status"] != "waiting":
         shown = [latest]
     else:
-        shown = [_last_run(scheduled), Text(f"by hand since: {latest}")]
+        shown = [_last_run(as_read(job, scheduled, now)), Text(f"by hand since: {latest}")]
     for run in runs[1:]:
         if left := _left_to_do(app, job, run):
             shown.append(Text(f"before it: {_last_run(run, left)}"))
@@ -77,6 +78,10 @@ def _last_run(record: dict[str, Any], left: str | None = None) -> Text:
     why, a run skipped with what it `left` to do by hand, as read now where the job says (plain text: an error's
     brackets are not terminal markup)."""
     text = f"{record['status']} {record['at'][:16]}"
+    if record["status"] == "stopped":  # mid-run: its process, when last heard of (`as_read`), or Ctrl-C by hand
+        when = f"~{record['at'][:16]}" if record.get("heard") else record["at"][:16]
+        again = record.get("again", "run by hand: not tried again")
+        return Text(f"stopped {when}, {again}: {_cut(record['detail'], 120)}")
     if record["status"] == "waiting":  # a try that failed waits too, its period run again all the same: said failed
         again = f"failed {record['at'][:16]}, tried again" if record.get("failed") else f"{text}, run again"
         return Text(f"{again} from {record['waits_until'][:16]} UTC: {_cut(record['detail'], 160)}")
@@ -100,6 +105,8 @@ def _tried_again(record: dict[str, Any]) -> str:
     may be cut): "" where its record does not say (written before it did)."""
     from firstmate.services.scheduler import MANUAL, MAX_ATTEMPTS
 
+    if record.get("again"):  # as read now (`as_read`): its retry outlasted by a downtime
+        return f", {record['again']}"
     if str(record.get("period", "")).endswith(MANUAL):
         return ", run by hand: not tried again"
     if record.get("lapsed"):

@@ -24,6 +24,8 @@ is recorded `skipped`, the job saying what it leaves to do by hand (`Job.skipped
 closed (`skipped_waits`); what of it is still left to do (`Job.left_to_do`) is read again as `jobs list` shows it.
 While another process does that very work (a build sending the week), the job says `SkipLater`: the skip is left
 to a later pass, rather than saying what may be untrue a minute on.
+A run by hand stopped with Ctrl-C is recorded `stopped` as it stops, never tried again (a scheduled try so stopped is
+taken up again once its lease has passed, as one whose process died).
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
@@ -32,6 +34,8 @@ to a later pass, rather than saying what may be untrue a minute on.
 - `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
 - `lease`: a running try's lease, renewed while it runs.
 - `records`: run records, and reading or writing them from outside a scheduler (`last_runs`, `mark_done`).
+- `reading`: a run record as it reads now (`as_read`): a try whose process stopped mid-run said stopped once its lease
+  has passed, a retry outlasted by a downtime past its period's window not said to come.
 """
 
 from firstmate.services.scheduler.claims import LEASE
@@ -47,6 +51,7 @@ from firstmate.services.scheduler.job import (
     unexpected_said,
 )
 from firstmate.services.scheduler.periods import scheduled_period
+from firstmate.services.scheduler.reading import as_read
 from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done, wait_while_running
 from firstmate.services.scheduler.running import run_due_jobs, run_job_now
 
@@ -61,6 +66,7 @@ __all__ = [
     "JobRun",
     "Later",
     "SkipLater",
+    "as_read",
     "failure_said",
     "last_runs",
     "mark_done",

@@ -28,7 +28,7 @@ def left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[dateti
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
         if item.sk.endswith(MANUAL) or item.data.get("status") not in ("waiting", "failed", "running"):
             continue
-        period = _period_of(job, item)
+        period = period_of(job, item)
         if period is not None and orphaned(job, period) and now - period <= job.schedule.catch_up:
             periods.append((period, item.sk))
     return sorted(periods)
@@ -48,7 +48,7 @@ def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[date
         ):
             continue
         # a failed run's retry outlasted by the downtime is skipped as a wait is: its next period reports another week
-        period, until = _period_of(job, item), item.data.get(WAITS_UNTIL if status == "waiting" else NEXT_TRY)
+        period, until = period_of(job, item), item.data.get(WAITS_UNTIL if status == "waiting" else NEXT_TRY)
         # its moment come: it would run now (a stopped try would be tried again, or given up)
         come = stopped or (until is not None and now >= datetime.fromisoformat(until))
         if period is not None and come and not due_at(job, period, now):
@@ -56,7 +56,7 @@ def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[date
     return sorted(skipped, key=lambda pair: pair[0])
 
 
-def _period_of(job: Job[Any], item: Item) -> datetime | None:
+def period_of(job: Job[Any], item: Item) -> datetime | None:
     """The period a scheduled run record is of: as it says (`FIRE_TIME`), or, a record written before it said so, its
     key's wall-clock time in the job's zone."""
     if FIRE_TIME in item.data:

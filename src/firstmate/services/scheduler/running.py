@@ -34,6 +34,7 @@ from firstmate.services.scheduler.job import (
 )
 from firstmate.services.scheduler.lease import LeaseRenewal
 from firstmate.services.scheduler.periods import due_at, left_behind, orphaned, skipped_waits
+from firstmate.services.scheduler.reading import CTRL_C, STOPPED_BY_HAND
 from firstmate.services.scheduler.records import (
     MANUAL,
     NEXT_TRY,
@@ -97,7 +98,8 @@ def _serve(
 
 
 def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
-    """Run a job at once, outside its schedule (an admin's request); recorded as a manual run."""
+    """Run a job at once, outside its schedule (an admin's request); recorded as a manual run, `stopped` when Ctrl-C
+    stops it (the KeyboardInterrupt goes on)."""
     now = clock.now()
     sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}{MANUAL}"
     item = store.put(Item(RUNS_PK, sk, run_record("running", now, 1)))
@@ -150,9 +152,14 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     log.info("job.start", job=job.name, period=iso(period), attempt=attempts)
     later: Later | None = None
     retried = True  # a failure's tries now, else from `later.at` (`FailedMeanwhile.retried`)
+    lease = LeaseRenewal(store, clock, claimed)
     try:
-        with LeaseRenewal(store, clock, claimed) as lease:
+        with lease:
             result = job.run(ctx, period)
+    except KeyboardInterrupt:
+        if claimed.sk.endswith(MANUAL):  # a scheduled try is taken up again once its lease has passed
+            _stopped_by_hand(store, clock, job, lease.item)
+        raise
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
         # shown by `jobs list` in a line its owner reads: the class name is the log's (logged just above)
@@ -194,6 +201,18 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     if run.given_up:
         log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, failed_periods=failed_periods)
     return run
+
+
+def _stopped_by_hand(store: Store, clock: Clock, job: Job[Any], claimed: Item) -> None:
+    """Record a run by hand stopped with Ctrl-C as such: left `running`, `jobs list` said so for good. On its version
+    (a pass taking it for stopped meanwhile left alone); the interrupt goes on whatever befalls this write."""
+    record = run_record(STOPPED_BY_HAND, clock.now(), int(claimed.data["attempts"]), CTRL_C)
+    try:
+        store.put(Item(RUNS_PK, claimed.sk, record), VersionIs(claimed.version))
+    except Exception:  # the store busy or the record changed: its lease passes, and it reads stopped all the same
+        log.warning("job.stop_unrecorded", job=job.name, record=claimed.sk, exc_info=True)
+        return
+    log.info("job.stopped_by_hand", job=job.name, record=claimed.sk)
 
 
 def _outlived_lease(store: Store, job: Job[Any], period: datetime, claimed: Item, record: dict[str, Any]) -> None:

@@ -1,0 +1,48 @@
+"""A firstmate process whose `roster_lists` run takes a minute, for tests that stop it mid-run (SIGKILL, Ctrl-C).
+
+`python slow_job_proc.py scheduled 2026-06-01T16:42:00+00:00`: a scheduler's pass at that moment (a fixed clock);
+`python slow_job_proc.py by-hand`: `firstmate jobs run roster_lists` as typed. Configured by FIRSTMATE_* like the
+real thing. Each prints "started" once the job runs, then sleeps.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import firstmate.jobs
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App, build
+from firstmate.config import load_settings
+from firstmate.services.scheduler import Job, run_due_jobs
+
+declared = firstmate.jobs.declared_jobs
+
+
+def _slow(app: App, period: datetime) -> None:
+    print("started", flush=True)
+    time.sleep(60)
+
+
+def _slow_jobs(*args: Any, **kwargs: Any) -> list[Job[App]]:
+    """The declared jobs, `roster_lists` slow."""
+    return [replace(job, run=_slow) if job.name == "roster_lists" else job for job in declared(*args, **kwargs)]
+
+
+def main() -> None:
+    if sys.argv[1] == "scheduled":
+        app = build(load_settings(), clock=FixedClock(datetime.fromisoformat(sys.argv[2])))
+        run_due_jobs(app.store, app.clock, [j for j in _slow_jobs(app.settings) if j.name == "roster_lists"], app)
+        return
+    firstmate.jobs.declared_jobs = _slow_jobs  # read by `jobs run` as it runs
+    from firstmate.cli import main as cli_main
+
+    sys.argv = ["firstmate", "jobs", "run", "roster_lists"]
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

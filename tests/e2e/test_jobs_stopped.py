@@ -1,0 +1,156 @@
+"""A run stopped mid-run (its process killed, the machine off, Ctrl-C on a run by hand) as `jobs list` shows it:
+stopped, and what comes of its work, never "running" or "tried again from …" long past."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from contextlib import nullcontext, suppress
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.domain.schedule import Schedule
+from firstmate.services.scheduler import Job, last_runs, run_due_jobs, run_job_now
+from tests.conftest import firstmate_env
+
+SLOW_JOB = Path(__file__).with_name("slow_job_proc.py")
+
+
+def _row(app: App, monkeypatch: pytest.MonkeyPatch, job: str) -> str:
+    """`job`'s row of `jobs list`, read at the app's clock, in one line."""
+    from typer.testing import CliRunner
+
+    from firstmate.cli import cli
+
+    monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: nullcontext(app))
+    listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "600"}).output
+    [row] = [line for line in listed.splitlines() if f" {job} " in line]
+    return " ".join(row.split())
+
+
+def _started(*args: str, home: Path) -> subprocess.Popen[str]:
+    """The slow job's process (`slow_job_proc.py`), once its job runs."""
+    proc = subprocess.Popen(
+        [sys.executable, str(SLOW_JOB), *args],
+        env=firstmate_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:  # after what it logs
+        if line == "started\n":
+            return proc
+    raise AssertionError(proc.communicate(timeout=30))
+
+
+def test_a_run_whose_process_was_killed_reads_stopped_once_its_lease_has_passed(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: the hourly roster lists' process was killed mid-run (SIGKILL, the laptop's lid) and `jobs list`
+    said "running 2026-06-01T16:42" for good, the next day still. Past its lease it now reads stopped, and whether the
+    scheduler's next pass tries it again or its catch-up window has closed."""
+    proc = _started("scheduled", "2026-06-01T16:42:00+00:00", home=app.settings.home)
+    proc.kill()
+    proc.wait(timeout=30)
+
+    clock.set(datetime(2026, 6, 1, 16, 50, tzinfo=UTC))  # within its lease: it may well be running
+    assert "running 2026-06-01T16:42" in _row(app, monkeypatch, "roster_lists")
+
+    clock.set(datetime(2026, 6, 1, 17, 20, tzinfo=UTC))  # its 30 minutes' lease passed, its period still due
+    row = _row(app, monkeypatch, "roster_lists")
+    said = "stopped ~2026-06-01T16:42, tried again at the scheduler's next pass: the process running it stopped mid-run"
+    assert said in row and "running" not in row.replace("running it", ""), row
+
+    clock.set(datetime(2026, 6, 2, 9, 0, tzinfo=UTC))  # the machine off overnight: its 6 hours of catch-up over
+    row = _row(app, monkeypatch, "roster_lists")
+    said = "stopped ~2026-06-01T16:42, not tried again: its catch-up window closed first (its next period runs"
+    assert said in row and "tried again at" not in row, row
+
+    run_due_jobs(app.store, clock, [Job(Schedule("roster_lists", "41 * * * *", "UTC"), lambda a, p: "listed")], app)
+    assert "done 2026-06-02T09:00: listed" in _row(app, monkeypatch, "roster_lists")
+
+
+def test_a_failed_run_whose_retry_fell_in_a_downtime_past_its_window_is_not_said_tried_again(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: the sweep failed at 16:18, to be tried again from 16:28, and firstmate was off till the next
+    morning: `jobs list` still said "tried again from 2026-06-01T16:28 UTC" though its period was run no more."""
+
+    def broken(ctx: App, period: datetime) -> None:
+        raise RuntimeError("the store's sweep broke")
+
+    clock.set(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))
+    run_due_jobs(app.store, clock, [Job(Schedule("sweep", "17 * * * *", "UTC"), broken)], app)
+    assert "tried again from 2026-06-01T16:28 UTC" in _row(app, monkeypatch, "sweep")
+
+    clock.set(datetime(2026, 6, 2, 9, 0, tzinfo=UTC))
+    row = _row(app, monkeypatch, "sweep")
+    said = "failed 2026-06-01T16:18, not tried again: its catch-up window closed before its retry (its next period"
+    assert said in row and "tried again from" not in row, row
+    assert "an unexpected error (RuntimeError: the store's sweep broke; the log has the details)" in row
+
+
+def test_ctrl_c_on_a_run_by_hand_records_it_stopped_and_exits_130_saying_so_in_one_line(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: `jobs run roster_lists` stopped with Ctrl-C left its run "running" in `jobs list` (and, its lease
+    past, said nothing of what became of it). It is now recorded stopped by hand as Ctrl-C stops it, the command
+    exiting 130 with one line."""
+    proc = _started("by-hand", home=app.settings.home)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().startswith("stopped (Ctrl-C)") and len(stderr.strip().splitlines()) == 1, stderr
+    assert "Traceback" not in stderr
+
+    [record] = last_runs(app.store, "roster_lists")
+    assert record["status"] == "stopped", record
+    clock.set(datetime.fromisoformat(record["at"]) + timedelta(minutes=1))
+    row = _row(app, monkeypatch, "roster_lists")
+    assert f"stopped {record['at'][:16]}, run by hand: not tried again: Ctrl-C pressed mid-run" in row, row
+    clock.set(datetime.fromisoformat(record["at"]) + timedelta(days=2))  # and so it stays, its lease long past
+    assert f"stopped {record['at'][:16]}, run by hand: not tried again: Ctrl-C pressed" in _row(
+        app, monkeypatch, "roster_lists"
+    )
+
+
+def test_a_last_try_and_a_run_by_hand_whose_process_stopped_read_stopped_saying_what_comes_of_them(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The archive sweep failed twice, then its third try's process stopped; and a `jobs run` of the roster lists was
+    killed: both read "running" for good. They read stopped, the sweep given up (as the next pass records it), the run
+    by hand not tried again."""
+
+    class Killed(BaseException):
+        """The process stopped: nothing after it runs."""
+
+    tries: list[datetime] = []
+
+    def sweep(ctx: App, period: datetime) -> None:
+        tries.append(clock.now())
+        if len(tries) < 3:
+            raise RuntimeError("the archive bucket answered 503")
+        raise Killed
+
+    job = Job(Schedule("archive_sweep", "23 3 * * *", "UTC"), sweep)
+    for at in ("03:24", "03:34", "04:04"):  # its first try, and each retry as it comes
+        clock.set(datetime.fromisoformat(f"2026-06-02T{at}:00+00:00"))
+        with suppress(Killed):
+            run_due_jobs(app.store, clock, [job], app)
+    assert len(tries) == 3
+    clock.set(datetime(2026, 6, 2, 4, 40, tzinfo=UTC))
+    row = _row(app, monkeypatch, "archive_sweep")
+    assert "stopped ~2026-06-02T04:04, given up after 3 tries (its next period runs as scheduled): the process" in row
+
+    def lists(ctx: App, period: datetime) -> None:
+        raise Killed
+
+    with pytest.raises(Killed):
+        run_job_now(app.store, clock, Job(Schedule("roster_lists", "41 * * * *", "UTC"), lists), app)
+    assert "running 2026-06-02T04:40" in _row(app, monkeypatch, "roster_lists")  # it may well be running
+    clock.advance(timedelta(hours=5))
+    row = _row(app, monkeypatch, "roster_lists")
+    assert "stopped ~2026-06-02T04:40, run by hand: not tried again: the process running it stopped mid-run" in row
