@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from firstmate.bootstrap import App
 from firstmate.domain.outbox import OutboxStatus
+from firstmate.services.bookings import cancel_booking
 from firstmate.services.people import get_person
 from firstmate.services.roster import claim_role, release_role
+from tests.conftest import send_due
 from tests.web.test_crew_freed import asked, book, inactive_priya_and_trips, lists_waiting, made_crew_by_an_import
 from tests.web.test_crew_lists_roster import _theo_and_priya_listed, event_of, lists_of
 
@@ -171,3 +173,83 @@ def test_a_role_given_up_asks_by_its_own_crew_needed_whom_a_list_gone_as_single_
     claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
     _release(demo_app, trips[0], "theo")
     assert len(asked(demo_app, trips[0], "priya")) == 1
+
+
+def _priya_on_sea_lark_listed_the_catamaran_then(app: App) -> tuple[list[str], str]:
+    """Priya was listed Sea Lark (13 to 17 Jun) and Morning Tern, both Sat 13 Jun at 16:00, in one waiting "Crew needed
+    on 6 trips"; she took crew 1 on Sea Lark's Sat 13 Jun, and her list dropped both (one trip at a time)."""
+    trips = inactive_priya_and_trips(app, range(13, 18))
+    tern = book(app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(app)
+    claim_role(app, "demo", event_of(trips[0]), "crew_1", "priya")
+    [text] = lists_waiting(app, "priya")
+    assert "4 trips to come" in text and "Sat 13 Jun" not in text
+    return trips, tern
+
+
+def test_a_trip_cancelled_gives_back_to_its_crews_waiting_list_the_trips_at_its_time(demo_app: App) -> None:
+    """A known gap (docs/reliability.md): the Sat 13 Jun Sea Lark Priya crews is cancelled before her list goes out
+    (an outage held it): she is free at 16:00 again, and the list still left off the catamaran then. It goes back on
+    it, in the cancellation's own write (Sea Lark's cancelled trip does not); she gets one list, no mail of the
+    catamaran's own besides, and the same cancellation again changes nothing."""
+    trips, tern = _priya_on_sea_lark_listed_the_catamaran_then(demo_app)
+
+    cancel_booking(demo_app, "demo", trips[0])
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text and event_of(tern) in text and event_of(trips[0]) not in text, text
+    assert "Sat 13 Jun 2026, 16:00 PDT on Morning Tern (45 ft catamaran)" in text, text
+    [why] = [why for _, subject, why in lists_of(demo_app, "priya") if subject == "Crew needed on 4 trips"]
+    freed = "on Sea Lark (38 ft sloop) was cancelled: free for a trip at its time"
+    assert why.startswith(f"not sent: the trip Sat 13 Jun 2026, 16:00 PDT {freed}"), why
+
+    cancel_booking(demo_app, "demo", trips[0])  # the same again: nothing more
+    assert lists_waiting(demo_app, "priya") == [text] and len(lists_of(demo_app, "priya")) == 3
+    send_due(demo_app)
+    sent = [subject for status, subject, _ in lists_of(demo_app, "priya") if status is OutboxStatus.SENT]
+    assert sent == ["Crew needed on 5 trips"] and asked(demo_app, tern, "priya") == []
+
+
+def test_a_trip_moved_away_gives_back_to_its_crews_waiting_list_the_trips_at_its_old_time(demo_app: App) -> None:
+    """The Sat 13 Jun Sea Lark Priya crews moves from 16:00 to 20:00 (the catamaran back by 19:00) before her list
+    goes out: the catamaran at 16:00 goes back on it; the sloop, hers at its new time, does not. A move that still
+    holds her at 16:00 gives nothing back, and leaves her list as it is."""
+    trips, tern = _priya_on_sea_lark_listed_the_catamaran_then(demo_app)
+    book(demo_app, "JUNE-13", "2026-06-13T17:00:00-07:00")  # still crewing the sloop while the catamaran is out
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and event_of(tern) not in text and len(lists_of(demo_app, "priya")) == 2
+
+    book(demo_app, "JUNE-13", "2026-06-13T20:00:00-07:00")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text and event_of(tern) in text and event_of(trips[0]) not in text, text
+    [why] = [why for _, subject, why in lists_of(demo_app, "priya") if subject == "Crew needed on 4 trips"]
+    freed = "on Sea Lark (38 ft sloop) moved to Sat 13 Jun 2026, 20:00 PDT: free for a trip at its old time"
+    assert why.startswith(f"not sent: the trip Sat 13 Jun 2026, 17:00 PDT {freed}"), why
+    assert asked(demo_app, tern, "priya") == []
+
+
+def test_a_trip_cancelled_gives_back_no_trip_whose_roles_were_taken_meanwhile(demo_app: App) -> None:
+    """Theo and Jonah took the catamaran's crew roles while Priya crewed the sloop: the sloop cancelled, nothing is
+    left at 16:00 for her to take, and her list goes as it was."""
+    trips, tern = _priya_on_sea_lark_listed_the_catamaran_then(demo_app)
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "theo")
+    claim_role(demo_app, "demo", event_of(tern), "crew_2", "jonah")
+    [before] = lists_waiting(demo_app, "priya")
+
+    cancel_booking(demo_app, "demo", trips[0])
+    assert lists_waiting(demo_app, "priya") == [before] and asked(demo_app, tern, "priya") == []
+
+
+def test_a_trip_not_on_the_list_cancelled_gives_back_the_trips_at_its_time(demo_app: App) -> None:
+    """Priya took crew 1 on Morning Tern, booked after her list and asked by its own "Crew needed": her list dropped
+    Sea Lark at that very hour. The catamaran cancelled, Sea Lark's Sat 13 Jun goes back on her list."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "priya")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and event_of(trips[0]) not in text
+
+    cancel_booking(demo_app, "demo", tern)
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text and all(event_of(trip) in text for trip in trips), text
+    assert asked(demo_app, trips[0], "priya") == []

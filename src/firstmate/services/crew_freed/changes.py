@@ -15,6 +15,7 @@ from firstmate.domain.shared import STORED
 from firstmate.domain.timing import when
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
+from firstmate.services.crew_freed.freed import freed_by
 from firstmate.services.crew_freed.lists import ASKED_IN
 from firstmate.services.crew_freed.reopened import Listed, given_up_to, holders_lists, offers
 from firstmate.services.people import person_key
@@ -84,18 +85,36 @@ def booking_change(
     zone = profile.org.timezone
     change = "was cancelled" if booking.cancelled else f"changed ({when(event.start, zone)} on {event.asset_name})"
     followed = Change(
-        (booking, event), f"{when(before.start, zone)} {change}", lambda f: f"{f}:{booking.id}:r{booking.revision}"
+        (booking, event),
+        f"{when(before.start, zone)} {change}",
+        lambda f: f"{f}:{booking.id}:r{booking.revision}",
+        freed=_freed(profile, booking, before, event),
+        was=before,
     )
     if not booking.cancelled and who and (before.start, before.end) != (event.start, event.end):
         # one trip at a time: someone on another trip at its new time is not asked about it now, but once free
         busy = crew_busy_between(ctx.store, profile.org.id, event.start, event.end) & {p for p, _ in who}
-        followed = replace(followed, busy=busy - {s.person_id for s in event.roles if s.person_id})
+        # its crew, before or after, know of it: not left out of it as of a trip booked then
+        crew = {s.person_id for e in (before, event) for s in e.roles if s.person_id}
+        followed = replace(followed, busy=busy - crew)
     if booking.cancelled or _open(before) == _open(event) or not who:
         return followed
     # another boat, with a role open to someone a claim took it off for: back on their list, as a release puts it
     items = ctx.store.get_many([person_key(profile.org.id, person_id) for person_id, _ in who])
     people = [Person.model_validate(i.data, context=STORED) if i else None for i in items]
     return replace(followed, added=frozenset(p for p, _ in given_up_to(ctx, profile, before, event, who, people)))
+
+
+def _freed(profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent) -> dict[str, str]:
+    """Why a booking's change frees each of its crew (`freed_by`) for the trips at its time their lists took off."""
+    at, zone = when(before.start, profile.org.timezone), profile.org.timezone
+    if booking.cancelled:
+        how = f"{at} on {before.asset_name} was cancelled: free for a trip at its time"
+    elif (before.start, before.end) != (event.start, event.end):
+        how = f"{at} on {before.asset_name} moved to {when(event.start, zone)}: free for a trip at its old time"
+    else:  # another boat, without their role
+        how = f"{at} on {event.asset_name} has no role of theirs now: free for a trip at its time"
+    return dict.fromkeys(sorted(freed_by(before, event)), how)
 
 
 def _taken_change(

@@ -30,9 +30,10 @@ from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Put, Write
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.changes import Change, booking_change, roster_change
+from firstmate.services.crew_freed.freed import freed_by
 from firstmate.services.crew_freed.lists import ASKED_IN, not_asked_held, not_asked_with
 from firstmate.services.crew_freed.relisted import followed_writes
-from firstmate.services.crew_freed.reopened import Listed
+from firstmate.services.crew_freed.reopened import Listed, holders_lists
 from firstmate.services.trips import booking_pk
 
 log = structlog.get_logger(__name__)
@@ -67,9 +68,11 @@ def lists_followed(
     if _as_listed(before) == _as_listed(event):
         return [], [], frozenset()
     recorded = ctx.store.get(booking_pk(profile.org.id, booking.id), ASKED_IN)
-    if recorded is None:
+    listed = sorted(dict(recorded.data.get("people", {})).items()) if recorded else []
+    # those it frees from a role: their lists get back the trips at its time that role took off (`came_free`)
+    listed = sorted(dict.fromkeys([*listed, *holders_lists(ctx, profile.org.id, freed_by(before, event))]))
+    if not listed:
         return [], [], frozenset()
-    listed = sorted(dict(recorded.data.get("people", {})).items())
     return _within(ctx, profile, booking_change(ctx, profile, booking, before, event, listed), listed, now, room=room)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from firstmate.domain import outbox as rules
 from firstmate.domain.business import BusinessProfile
+from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.mail import OutgoingMessage
 from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
@@ -159,7 +160,9 @@ def _returning(
     if person is None or not person.active or person.id not in change.freed or change.was is None:
         return []
     ever = {f"bk_{suffix}" for item in items for suffix in _LISTED.findall(from_item(item).message.text)}
-    return came_free(ctx, profile, person, change.was, sorted(ever - set(ids)), now)
+    crewed = change.trip[1]
+    holding = crewed if _crews(crewed, person.id) else None  # a trip moved, theirs at its new time
+    return came_free(ctx, profile, person, change.was, sorted(ever - set(ids)), now, holding=holding)
 
 
 def _at_its_time(ctx: Context, org: str, person_id: str, change: Change, ids: Sequence[str], now: datetime) -> bool:
@@ -168,6 +171,11 @@ def _at_its_time(ctx: Context, org: str, person_id: str, change: Change, ids: Se
     if person_id not in change.elsewhere or not any(s.person_id == person_id for s in crewed.roles):
         return False
     return any(e.start < crewed.end and crewed.start < e.end for _, e in still_listable(ctx, org, ids, now))
+
+
+def _crews(event: CrewEvent, person_id: str) -> bool:
+    """Whether `person_id` holds a role on `event`'s trip, still to sail (a cancelled one holds nobody then)."""
+    return event.status is not EventStatus.CANCELLED and any(s.person_id == person_id for s in event.roles)
 
 
 def _fresh(key: str, used: set[str]) -> str:
@@ -201,7 +209,7 @@ def _in_place(
     crewed = change.trip[1]
     if person.id in change.busy:  # moved to a time they crew another trip: asked once it lets them go (`NOT_ASKED`)
         trips = [(b, e) for b, e in trips if b.id != change.trip[0].id]
-    if any(slot.person_id == person.id for slot in crewed.roles):
+    if _crews(crewed, person.id):
         # one trip at a time: a trip sharing a moment with the one they now crew is no longer theirs to take
         trips = [(b, e) for b, e in trips if not (e.start < crewed.end and crewed.start < e.end)]
     if not trips:

@@ -86,16 +86,20 @@ def came_free(
     before: CrewEvent,
     ever: Iterable[str],
     now: datetime,
+    *,
+    holding: CrewEvent | None = None,
 ) -> list[str]:
     """Of the trips `ever` listed to `person` (by any list queued under their first), those to put back on their list
-    now that they left their role on `before`'s trip: at its times, a role open they may take, free then (a third
-    trip keeps them: asked once it lets them go), never told they held a role on it; not `before`'s own (they left
-    it, and it is on their trip list)."""
+    now that they left their role on `before`'s trip (or it was cancelled, or moved: `holding`, the trip they crew
+    now): at its times, a role open they may take, free then (a third trip, or `holding`, keeps them: asked once
+    it lets them go), never told they held a role on it; not `before`'s own (it is on their trip list)."""
     org = profile.org.id
     found = []
     for booking, event in still_listable(ctx, org, [t for t in ever if t != before.booking_id], now):
         if not (event.start < before.end and before.start < event.end and offers(profile, event, person)):
             continue
+        if holding is not None and event.start < holding.end and holding.start < event.end:
+            continue  # moved, the trip they crew still holds them then
         # who holds a role then but on the trip they left (as stored until this change is written)
         others = (e for e in events_between(ctx.store, org, event.start, event.end) if e.id != before.id)
         busy = {s.person_id for e in others if e.status is not EventStatus.CANCELLED for s in e.roles if s.person_id}
