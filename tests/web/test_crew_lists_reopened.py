@@ -253,3 +253,27 @@ def test_a_trip_not_on_the_list_cancelled_gives_back_the_trips_at_its_time(demo_
     [text] = lists_waiting(demo_app, "priya")
     assert "5 trips to come" in text and all(event_of(trip) in text for trip in trips), text
     assert asked(demo_app, trips[0], "priya") == []
+
+
+def test_a_trip_moved_onto_the_time_of_trips_on_its_crews_waiting_list_takes_them_off_and_back(demo_app: App) -> None:
+    """Priya crews Morning Tern on Sat 20 Jun; it moves to Sun 14 Jun at 16:00 before her list goes out: the list no
+    longer offers Sea Lark at that very hour (taking it would be refused, one trip at a time). Moved on to 21 Jun,
+    Sea Lark's Sun 14 Jun goes back on it."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    made_crew_by_an_import(demo_app)
+    tern = book(demo_app, "TERN", "2026-06-20T16:00:00-07:00", asset="morning-tern")
+    claim_role(demo_app, "demo", event_of(tern), "crew_1", "priya")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text
+
+    book(demo_app, "TERN", "2026-06-14T16:00:00-07:00", asset="morning-tern")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "4 trips to come" in text and "Sun 14 Jun" not in text and event_of(tern) not in text, text
+    [(_, _, why), _] = lists_of(demo_app, "priya")
+    moved = "on Morning Tern (45 ft catamaran) moved to Sun 14 Jun 2026, 16:00 PDT, theirs then: at the time of a trip"
+    assert why.startswith(f"not sent: the trip Sat 20 Jun 2026, 16:00 PDT {moved}"), why
+
+    book(demo_app, "TERN", "2026-06-21T16:00:00-07:00", asset="morning-tern")
+    [text] = lists_waiting(demo_app, "priya")
+    assert "5 trips to come" in text and all(event_of(trip) in text for trip in trips), text
+    assert asked(demo_app, trips[1], "priya") == []

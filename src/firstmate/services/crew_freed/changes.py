@@ -65,7 +65,8 @@ class Change:
     lists of those it offers it again (`added`), and takes off those of whom it put in a role and whose list does not
     name it the trips at its time (why: `elsewhere`), and gives back to those it frees from a role the trips at its
     time (`was`, the trip before it) that their lists took off (why: `freed`). A booking change moving the trip leaves
-    it off the lists of those busy on another trip at its new time (`busy`): left out as of a trip booked then."""
+    it off the lists of those busy on another trip at its new time (`busy`): left out as of a trip booked then; it
+    gives its crew back the trips at its old time (`freed`) and takes off the trips at its new one (`elsewhere`)."""
 
     trip: Trip
     why: str
@@ -88,6 +89,7 @@ def booking_change(
         (booking, event),
         f"{when(before.start, zone)} {change}",
         lambda f: f"{f}:{booking.id}:r{booking.revision}",
+        elsewhere=_moved_with(profile, booking, before, event),
         freed=_freed(profile, booking, before, event),
         was=before,
     )
@@ -115,6 +117,18 @@ def _freed(profile: BusinessProfile, booking: Booking, before: CrewEvent, event:
     else:  # another boat, without their role
         how = f"{at} on {event.asset_name} has no role of theirs now: free for a trip at its time"
     return dict.fromkeys(sorted(freed_by(before, event)), how)
+
+
+def _moved_with(profile: BusinessProfile, booking: Booking, before: CrewEvent, event: CrewEvent) -> dict[str, str]:
+    """Why a booking's move takes off the lists of the crew it keeps the trips at its new time (one trip at a time)."""
+    if booking.cancelled or (before.start, before.end) == (event.start, event.end):
+        return {}
+    zone = profile.org.timezone
+    how = (
+        f"{when(before.start, zone)} on {event.asset_name} moved to {when(event.start, zone)}, theirs then: at the "
+        "time of a trip it lists (one trip at a time)"
+    )
+    return dict.fromkeys(sorted(s.person_id for s in event.roles if s.person_id), how)
 
 
 def _taken_change(
