@@ -804,6 +804,38 @@ def test_role_reports_out_of_their_functions_time_stop_waiting_for_the_weekly_re
     assert last_runs(aws_app.store, "role_reports", limit=1)[0]["status"] == "done"
 
 
+def test_role_reports_do_not_wait_for_a_weekly_report_whose_process_stopped_past_its_lease(
+    aws_app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly report's function was stopped mid-run (out of memory) and its record said `running` past its
+    30-minute lease: the role reports' catch-up waited on it to the end of its function's time, then failed "still
+    running", a try spent and the owner told something untrue, three such passes giving the role reports up. A try
+    whose lease has passed is read stopped, as `jobs list` reads it: the role reports go at once."""
+    import time
+
+    from firstmate import jobs
+    from firstmate.domain.shared import iso
+    from firstmate.jobs import catalog, roles
+    from firstmate.ports import Item
+    from firstmate.services.scheduler import RUNS_PK, last_runs
+
+    monkeypatch.setattr(roles, "WEEKLY_WAIT_EVERY_S", 0.1)  # the function's minutes as 0.1 s: 6 s waited out
+    monkeypatch.setattr(catalog, "ROLE_MARGIN_S", 2.0)  # the wait ends a second in: two left for the rest
+    clock.set(datetime(2026, 11, 16, 15, 45, tzinfo=UTC))  # Monday 07:45 in Los Angeles
+    weekly = jobs.weekly_schedule(aws_app.settings, "weekly_report", "")
+    stopped = clock.now() - timedelta(minutes=40)  # last heard of at 07:05: its lease passed at 07:35
+    aws_app.store.put(Item(RUNS_PK, f"weekly_report#{weekly.period_key(weekly.previous_fire(clock.now()))}",
+                           {"status": "running", "at": iso(stopped), "attempts": 1}))  # fmt: skip
+
+    started = time.monotonic()
+    answer = handlers.job_handler({"job": "role_reports"}, _TimeLeft(3_000))
+    assert time.monotonic() - started < 1.0, answer  # not a poll waited for a process long gone
+
+    [run] = last_runs(aws_app.store, "role_reports", limit=1)
+    assert run["status"] == "done", run
+    assert "still running" not in answer["detail"], answer
+
+
 def test_a_guest_removes_their_photo_on_aws_and_s3_no_longer_has_it(aws_app: App, clock: FixedClock) -> None:
     """A known gap: a guest could not take back a photo they shared. On AWS (DynamoDB, S3) removing it deletes its
     record and its S3 object: the page's link answers 404, a link to S3 handed out before no longer gives the photo,

@@ -1,5 +1,5 @@
 """The eight role reports of every org with business data, once the weekly marketing report of the same
-Monday, which the CMO's reads, is no longer running."""
+Monday, which the CMO's reads, is no longer running (a try of it whose process stopped, its lease passed, is not)."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ def role_reports(
     # (a manual run, at no minute of the schedule, has none to wait for)
     scheduled = weekly.previous_fire(period) == period
     status = wait_while_running(
-        app.store, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S, sleep=sleep,
-        starting=scheduled, time_left=None if timebox is None else timebox.left,  # not waiting on past its time
+        app.store, app.clock, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S,
+        sleep=sleep, starting=scheduled,
+        time_left=None if timebox is None else timebox.left,  # not waiting on past its time
     )  # fmt: skip
     if status == "running" or (scheduled and status is None):  # the CMO's report says which week it read
         if timebox is not None and timebox.left() < WEEKLY_WAIT_EVERY_S:  # its wait was cut short
@@ -52,6 +53,8 @@ def role_reports(
                 hint="tried again by the scheduler, by when the weekly report has most often ended",
             )
         log.warning("reports.weekly_still_running", period=period.isoformat(), status=status or "not started")
+    elif status == "stopped":  # its process stopped mid-run, its lease passed: its retry is a later pass's
+        log.warning("reports.weekly_stopped", period=period.isoformat())
     done, failed, not_started = [], [], []
     for org in list_orgs(app.store):
         if not has_data(app.store, org):

@@ -35,7 +35,8 @@ taken up again once its lease has passed, as one whose process died).
 - `lease`: a running try's lease, renewed while it runs.
 - `records`: run records, and reading or writing them from outside a scheduler (`last_runs`, `mark_done`).
 - `reading`: a run record as it reads now (`as_read`): a try whose process stopped mid-run said stopped once its lease
-  has passed, a retry outlasted by a downtime past its period's window not said to come.
+  has passed, a retry outlasted by a downtime past its period's window not said to come; and waiting while another
+  job's run is running (`wait_while_running`), not on such a stopped try.
 """
 
 from firstmate.services.scheduler.claims import LEASE
@@ -51,8 +52,8 @@ from firstmate.services.scheduler.job import (
     unexpected_said,
 )
 from firstmate.services.scheduler.periods import scheduled_period
-from firstmate.services.scheduler.reading import as_read
-from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done, wait_while_running
+from firstmate.services.scheduler.reading import as_read, wait_while_running
+from firstmate.services.scheduler.records import MANUAL, RUNS_PK, last_runs, mark_done
 from firstmate.services.scheduler.running import run_due_jobs, run_job_now
 
 __all__ = [

@@ -2,16 +2,19 @@
 the machine off or asleep) reads stopped, not `running`, once its lease has passed (`stopped_since`); and a run whose
 period is run no more, its catch-up window closed while firstmate was off, is not said tried again (`window_closed`).
 Each scheduler's next pass writes what it does of them (tries one again, gives it up, skips it); until then, and of the
-jobs whose records no pass reads again (all but the weekly report, a run by hand), only the reading says so."""
+jobs whose records no pass reads again (all but the weekly report, a run by hand), only the reading says so. A job
+waiting on another's run (`wait_while_running`) reads it so too: it does not wait on a try whose process stopped."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
-from firstmate.ports import Item
+from firstmate.ports import Clock, Item, Store
 from firstmate.services.scheduler.claims import lease_passed
 from firstmate.services.scheduler.job import MAX_ATTEMPTS, Job
 from firstmate.services.scheduler.periods import due_at, period_of
@@ -63,3 +66,32 @@ def window_closed(job: Job[Any], record: Mapping[str, Any], now: datetime) -> bo
         return False
     period = period_of(job, Item(RUNS_PK, f"{job.name}#{key}", dict(record)))
     return period is not None and not due_at(job, period, now)
+
+
+def wait_while_running(
+    store: Store, clock: Clock, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
+    sleep: Callable[[float], None] = time.sleep, starting: bool = False, time_left: Callable[[], float] | None = None,
+) -> str | None:  # fmt: skip
+    """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
+    `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded; "stopped": a
+    try whose process stopped mid-run, its lease passed, as `as_read` says it, not waited on for nothing).
+    On AWS each schedule starts a function of its own at its minute: a job reading what another of the
+    same minute writes waits for it here (the local scheduler runs them in turn). `starting`: wait too
+    while no run of the period is recorded yet, for one due to start (the two functions of one minute
+    start in either order, a second or two apart). `time_left`: the seconds the process has (a Lambda function's
+    time, less what it keeps for after): the wait ends, the status as last read, before a pause that would go
+    past it."""
+    sk = f"{job}#{schedule.period_key(period)}"
+    status: str | None = None
+    for poll in range(polls):
+        if poll:  # none after the last read: it would be waited for nothing, (polls - 1) × every_s in all
+            if time_left is not None and time_left() < every_s:
+                return status
+            sleep(every_s)
+        record = store.get(RUNS_PK, sk)
+        status = None if record is None else str(record.data.get("status"))
+        if record is not None and stopped_since(record.data, clock.now()) is not None:
+            return "stopped"  # its process killed (a function out of memory): it never ends, taken up later
+        if status != "running" and (status is not None or not starting):
+            return status
+    return status

@@ -1,14 +1,11 @@
 """Run records: one per job and period (or run by hand), what they hold, and reading them from outside a
-scheduler (`last_runs`, `wait_while_running`) or writing one a period's work was done without (`mark_done`)."""
+scheduler (`last_runs`) or writing one a period's work was done without (`mark_done`)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
 from firstmate.ports import Absent, Clock, Item, Store
@@ -47,32 +44,6 @@ def mark_done(store: Store, clock: Clock, job: Job[Ctx], detail: str) -> bool:
     except ConditionFailed:
         return False
     return True
-
-
-def wait_while_running(
-    store: Store, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
-    sleep: Callable[[float], None] = time.sleep, starting: bool = False, time_left: Callable[[], float] | None = None,
-) -> str | None:  # fmt: skip
-    """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
-    `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded).
-    On AWS each schedule starts a function of its own at its minute: a job reading what another of the
-    same minute writes waits for it here (the local scheduler runs them in turn). `starting`: wait too
-    while no run of the period is recorded yet, for one due to start (the two functions of one minute
-    start in either order, a second or two apart). `time_left`: the seconds the process has (a Lambda function's
-    time, less what it keeps for after): the wait ends, the status as last read, before a pause that would go
-    past it."""
-    sk = f"{job}#{schedule.period_key(period)}"
-    status: str | None = None
-    for poll in range(polls):
-        if poll:  # none after the last read: it would be waited for nothing, (polls - 1) × every_s in all
-            if time_left is not None and time_left() < every_s:
-                return status
-            sleep(every_s)
-        record = store.get(RUNS_PK, sk)
-        status = None if record is None else str(record.data.get("status"))
-        if status != "running" and (status is not None or not starting):
-            return status
-    return status
 
 
 def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]:
