@@ -412,12 +412,18 @@ def test_jobs_list_shows_a_failing_job_with_its_error_and_how_long_it_has_failed
     )
 
 
-def test_jobs_run_and_jobs_list_say_a_failure_plainly_and_whether_it_is_tried_again(home: Path) -> None:
+def test_jobs_run_and_jobs_list_say_a_failure_plainly_and_whether_it_is_tried_again(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A known gap: `jobs run` and `jobs list` said a failure with a Python class name ("RuntimeError: demo:
     secret meta_access_token is missing …"), and nothing of whether it is tried again. They now say it as the job
     does, the class name left to the log: by hand, that it is not tried again; scheduled, from when it is."""
+    from typer.testing import CliRunner
+
     from firstmate.adapters.clock import FixedClock
-    from firstmate.adapters.store.sqlite import SqliteStore
+    from firstmate.bootstrap import build
+    from firstmate.cli import cli
+    from firstmate.config import Settings
     from firstmate.domain.schedule import Schedule
     from firstmate.services.scheduler import Job, run_due_jobs
 
@@ -431,20 +437,20 @@ def test_jobs_run_and_jobs_list_say_a_failure_plainly_and_whether_it_is_tried_ag
     def broken(ctx: None, period: datetime) -> None:
         raise RuntimeError("the store's sweep broke")
 
-    # the hourly sweep's period due now, as `jobs list` reads it: read after its window, it is not said tried again
-    sweep = Schedule("sweep", "17 * * * *", "UTC")
-    if sweep.next_fire(datetime.now(UTC)) - datetime.now(UTC) < timedelta(minutes=1):
-        time.sleep(60)  # `jobs list` is not to read it in the next period
-    clock = FixedClock(sweep.previous_fire(datetime.now(UTC)) + timedelta(minutes=1))
-    store = SqliteStore(home / "firstmate.db", clock)
-    run_due_jobs(store, clock, [Job(sweep, broken)], None)
-    store.close()
-    listed = run(home, "jobs", "list", columns="400")
-    rows = {line.split()[1]: line for line in listed.stdout.splitlines() if line.startswith("│")}
-    failed, again = clock.now(), clock.now() + timedelta(minutes=10)
+    # `jobs list` read on the sweep's clock, its period due still (read after its window, it is not said tried
+    # again): on the wall clock, it read another period a minute before each :17
+    clock = FixedClock(datetime(2026, 6, 1, 16, 18, tzinfo=UTC))  # the hourly sweep, due from 16:17
+    app = build(Settings(home=home), clock=clock)
+    try:
+        run_due_jobs(app.store, clock, [Job(Schedule("sweep", "17 * * * *", "UTC"), broken)], None)
+        monkeypatch.setattr("firstmate.cli.jobs.app_context", lambda: contextlib.nullcontext(app))
+        listed = CliRunner().invoke(cli, ["jobs", "list"], env={"COLUMNS": "400"}).output
+    finally:
+        app.close()
+    rows = {line.split()[1]: line for line in listed.splitlines() if line.startswith("│")}
     assert (
-        f"failed {failed:%Y-%m-%dT%H:%M}, tried again from {again:%Y-%m-%dT%H:%M} UTC: an unexpected error "
-        "(RuntimeError: the store's sweep broke; the log has the details)" in rows["sweep"]
+        "failed 2026-06-01T16:18, tried again from 2026-06-01T16:28 UTC: an unexpected error (RuntimeError: the "
+        "store's sweep broke; the log has the details)" in rows["sweep"]
     ), rows["sweep"]  # firstmate's own error as it says, without a class name; an unexpected one's class helps support
     assert "Error" not in rows["weekly_report"], rows["weekly_report"]
 
