@@ -154,3 +154,27 @@ def test_a_last_try_and_a_run_by_hand_whose_process_stopped_read_stopped_saying_
     clock.advance(timedelta(hours=5))
     row = _row(app, monkeypatch, "roster_lists")
     assert "stopped ~2026-06-02T04:40, run by hand: not tried again: the process running it stopped mid-run" in row
+
+
+def test_a_weekly_run_left_waiting_past_its_window_while_firstmate_was_off_is_not_said_run_again(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Monday's weekly report sent one org's week and left the other's waiting for its ad accounts' week, till
+    22:00 UTC; the laptop was then closed for a week. `jobs list`, read first thing, said "run again from
+    2026-11-16T22:00 UTC", six days past, though its catch-up window had closed (the next pass records it skipped,
+    its week left to send by hand). It says so, as of a failed run's retry outlasted the same way."""
+    from firstmate.jobs import weekly_schedule
+    from firstmate.services.scheduler import Later
+
+    monday = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)  # 07:00 in Los Angeles
+    until = datetime(2026, 11, 16, 22, 0, tzinfo=UTC)
+    said = "Harbour Ops: sent; Reef Trips: its ad accounts' week is not over"
+    job = Job(weekly_schedule(app.settings, "weekly_report", ""), lambda a, p: Later(until, said), waits=True)
+    clock.set(monday)
+    run_due_jobs(app.store, clock, [job], app)
+    assert f"run again from 2026-11-16T22:00 UTC: {said}" in _row(app, monkeypatch, "weekly_report")
+
+    clock.set(datetime(2026, 11, 22, 23, 0, tzinfo=UTC))  # back Sunday night: its six days of catch-up over
+    row = _row(app, monkeypatch, "weekly_report")
+    assert "waiting 2026-11-16T15:00, not run again: its catch-up window closed first (its next period" in row, row
+    assert "run again from" not in row and said in row, row

@@ -83,7 +83,10 @@ def _last_run(record: dict[str, Any], left: str | None = None) -> Text:
         again = record.get("again", "run by hand: not tried again")
         return Text(f"stopped {when}, {again}: {_cut(record['detail'], 120)}")
     if record["status"] == "waiting":  # a try that failed waits too, its period run again all the same: said failed
-        again = f"failed {record['at'][:16]}, tried again" if record.get("failed") else f"{text}, run again"
+        said = f"failed {record['at'][:16]}" if record.get("failed") else text
+        if record.get("again"):  # as read now (`as_read`): its wait outlasted by a downtime past its window
+            return Text(f"{said}, {record['again']}: {_cut(record['detail'], 160)}")
+        again = f"{said}, tried again" if record.get("failed") else f"{said}, run again"
         return Text(f"{again} from {record['waits_until'][:16]} UTC: {_cut(record['detail'], 160)}")
     if record["status"] == "failed":
         periods = int(record.get("failed_periods", 1))

@@ -1,9 +1,10 @@
 """A run record as it reads now, from outside a scheduler (`jobs list`): a try whose process stopped mid-run (killed,
 the machine off or asleep) reads stopped, not `running`, once its lease has passed (`stopped_since`); and a run whose
-period is run no more, its catch-up window closed while firstmate was off, is not said tried again (`window_closed`).
-Each scheduler's next pass writes what it does of them (tries one again, gives it up, skips it); until then, and of the
-jobs whose records no pass reads again (all but the weekly report, a run by hand), only the reading says so. A job
-waiting on another's run (`wait_while_running`) reads it so too: it does not wait on a try whose process stopped."""
+period is run no more (failed, or left waiting), its catch-up window closed while firstmate was off, is not said tried
+again (`window_closed`). Each scheduler's next pass writes what it does of them (tries one again, gives it up, skips
+it); until then, and of the jobs whose records no pass reads again (all but the weekly report, a run by hand), only the
+reading says so. A job waiting on another's run (`wait_while_running`) reads it so too: it does not wait on a try whose
+process stopped."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from firstmate.ports import Clock, Item, Store
 from firstmate.services.scheduler.claims import lease_passed
 from firstmate.services.scheduler.job import MAX_ATTEMPTS, Job
 from firstmate.services.scheduler.periods import due_at, period_of
-from firstmate.services.scheduler.records import MANUAL, NEXT_TRY, RUNS_PK, STOPPED, WAITS_FROM
+from firstmate.services.scheduler.records import FAILED, MANUAL, NEXT_TRY, RUNS_PK, STOPPED, WAITS_FROM
 
 #: A run record's status for a run by hand stopped with Ctrl-C (`run_job_now`): recorded as it stops, not tried again.
 STOPPED_BY_HAND = "stopped"
@@ -26,13 +27,16 @@ STOPPED_BY_HAND = "stopped"
 CTRL_C = "Ctrl-C pressed mid-run"
 #: Of a failed run or a stopped try whose period's catch-up window closed (firstmate off meanwhile), as `as_read` says.
 WINDOW_CLOSED = "not tried again: its catch-up window closed {} (its next period runs as scheduled)"
+#: Of a run left waiting (`Later`) whose period's catch-up window closed so.
+WAIT_CLOSED = "not run again: its catch-up window closed first (its next period runs as scheduled)"
 
 
 def as_read(job: Job[Any], record: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     """A run `record` of `job` (as `last_runs` gives it) as it reads `now`: a try whose process stopped mid-run (its
     lease passed) said `stopped` when last heard of (`at`, `heard`), with what comes of it (`again`); a failed run's
-    retry whose period's catch-up window has closed said not tried again (`again`). Said "running", or "tried again
-    from …" long past, for good, a week later, of all but the weekly report (whose next pass records it skipped)."""
+    retry, or a run left waiting, whose period's catch-up window has closed said not run again (`again`). Said
+    "running", or "tried again from …" long past, for good, a week later, of all but the weekly report (whose next pass
+    records it skipped)."""
     if (heard := stopped_since(record, now)) is not None:
         if str(record["period"]).endswith(MANUAL):
             again = "run by hand: not tried again"
@@ -46,6 +50,8 @@ def as_read(job: Job[Any], record: Mapping[str, Any], now: datetime) -> dict[str
         return {**record, **said}
     if record["status"] == "failed" and record.get(NEXT_TRY) and window_closed(job, record, now):
         return {**record, "again": WINDOW_CLOSED.format("before its retry")}
+    if record["status"] == "waiting" and window_closed(job, record, now):  # "run again from" a time long past
+        return {**record, "again": WINDOW_CLOSED.format("first") if record.get(FAILED) else WAIT_CLOSED}
     return dict(record)
 
 
