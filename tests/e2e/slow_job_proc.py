@@ -1,7 +1,8 @@
 """A firstmate process whose `roster_lists` run takes a minute, for tests that stop it mid-run (SIGKILL, Ctrl-C).
 
 `python slow_job_proc.py scheduled 2026-06-01T16:42:00+00:00`: a scheduler's pass at that moment (a fixed clock);
-`python slow_job_proc.py by-hand`: `firstmate jobs run roster_lists` as typed. Configured by FIRSTMATE_* like the
+`python slow_job_proc.py by-hand`: `firstmate jobs run roster_lists` as typed; `python slow_job_proc.py worker-once`:
+`firstmate worker --once` as typed (its pass runs the roster lists, due or not). Configured by FIRSTMATE_* like the
 real thing. Each prints "started" once the job runs, then sleeps.
 """
 
@@ -14,9 +15,11 @@ from datetime import datetime
 from typing import Any
 
 import firstmate.jobs
+import firstmate.workers as workers
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App, build
 from firstmate.config import load_settings
+from firstmate.domain.schedule import Schedule
 from firstmate.services.scheduler import Job, run_due_jobs
 
 declared = firstmate.jobs.declared_jobs
@@ -40,8 +43,18 @@ def main() -> None:
     firstmate.jobs.declared_jobs = _slow_jobs  # read by `jobs run` as it runs
     from firstmate.cli import main as cli_main
 
-    sys.argv = ["firstmate", "jobs", "run", "roster_lists"]
+    if sys.argv[1] == "worker-once":
+        workers.declared_jobs = _due_slow_jobs  # read by the worker's pass
+        sys.argv = ["firstmate", "worker", "--once"]
+    else:
+        sys.argv = ["firstmate", "jobs", "run", "roster_lists"]
     cli_main()
+
+
+def _due_slow_jobs(*args: Any, **kwargs: Any) -> list[Job[App]]:
+    """The declared jobs, `roster_lists` slow and due every minute."""
+    every_minute = Schedule("roster_lists", "* * * * *", "UTC", "The roster lists, slow")
+    return [replace(job, schedule=every_minute) if job.name == "roster_lists" else job for job in _slow_jobs(*args)]
 
 
 if __name__ == "__main__":

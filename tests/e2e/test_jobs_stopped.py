@@ -178,3 +178,17 @@ def test_a_weekly_run_left_waiting_past_its_window_while_firstmate_was_off_is_no
     row = _row(app, monkeypatch, "weekly_report")
     assert "waiting 2026-11-16T15:00, not run again: its catch-up window closed first (its next period" in row, row
     assert "run again from" not in row and said in row, row
+
+
+def test_ctrl_c_on_worker_once_mid_run_exits_130_saying_so_not_0_as_if_its_work_were_done(app: App) -> None:
+    """`firstmate worker --once` stopped with Ctrl-C while a job ran exited 0 and said nothing, as if its pass were
+    done (a cron wrapper, a script, a terminal's `&&` went on). It ends as any command stopped so: exit 130, one
+    line; the job's try is left to its lease, as one whose process was killed, and `jobs list` says so."""
+    proc = _started("worker-once", home=app.settings.home)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().startswith("stopped (Ctrl-C)") and len(stderr.strip().splitlines()) == 1, stderr
+    assert "Traceback" not in stderr
+    [record] = last_runs(app.store, "roster_lists")
+    assert record["status"] == "running", record  # taken up again once its lease has passed

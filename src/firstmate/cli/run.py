@@ -244,7 +244,8 @@ def worker(
         while not stopping:
             time.sleep(0.2)
     except KeyboardInterrupt:
-        pass
+        if once:  # its pass cut short: exit 130 saying so, not 0 as if it were done (a cron wrapper went on)
+            raise
     finally:
         try:
             workers.stop(on_wait=_finishing)
