@@ -72,6 +72,31 @@ class Workers:
         if dispatcher.is_alive():  # a send outliving its lease: another dispatcher may repeat it anyway
             log.warning("worker.send_unfinished", waited_s=bound)
 
+    def send_waiting(self) -> None:
+        """Send what is waiting, pass after pass in the dispatcher's thread, until nothing is left or `stop()` is
+        asked: a Ctrl-C in this wait then lets `stop()` finish the message in flight, recorded, as a stopping worker
+        does, where one raised in the middle of a send left it to go again once its lease had passed."""
+        failed: list[BaseException] = []
+        done = threading.Event()
+
+        def drain() -> None:
+            try:
+                while not self._stop.is_set() and self.dispatch_once():
+                    pass
+            except Exception as exc:  # said by the caller, as a pass run in its own thread would be
+                failed.append(exc)
+            finally:
+                self._ended.add("dispatcher")
+                done.set()
+
+        thread = threading.Thread(target=drain, name="dispatcher", daemon=True)
+        self._threads["dispatcher"] = thread
+        thread.start()
+        while not done.wait(0.2):  # not a join: one a Ctrl-C cuts short marks the thread ended (Python 3.11)
+            pass
+        if failed:
+            raise failed[0]
+
     def dispatch_once(self) -> bool:
         """One dispatcher pass; True when a full batch was handled (more may be waiting).
         Once `stop()` is asked, the pass ends after the message it is sending."""

@@ -625,6 +625,55 @@ def test_a_second_ctrl_c_while_the_worker_finishes_a_send_says_one_true_thing_an
     assert entry().status is OutboxStatus.SENDING  # left as it was, for the next dispatcher once the lease passes
 
 
+def test_ctrl_c_on_worker_once_as_it_sends_finishes_the_message_in_flight_and_records_it(tmp_path: Path) -> None:
+    """Found by a review: `worker --once` stopped with Ctrl-C in the middle of a send said "running the command again
+    is safe", and left the message `sending`, to go again once its lease had passed (its recipients liable to get it
+    twice). It finishes that message and records it first, as `firstmate worker` does; then that line is true."""
+    import signal
+
+    from firstmate.bootstrap import build
+    from firstmate.config import load_settings
+    from firstmate.domain.mail import OutgoingMessage
+    from firstmate.domain.outbox import OutboxStatus
+    from firstmate.services import outbox
+    from tests.smtp_server import SmtpServer
+
+    home, relay = tmp_path / "home", SmtpServer().start()
+    relay.recorder.slow = 3.0  # the relay takes its time over the message: it is in flight when Ctrl-C comes
+
+    def status() -> OutboxStatus:  # read as another process would, holding no connection open meanwhile
+        app = build(load_settings(home=home))
+        try:
+            return outbox.get_entry(app.store, "demo", "slow-1").status
+        finally:
+            app.close()
+
+    app = build(load_settings(home=home))
+    message = OutgoingMessage(
+        idempotency_key="slow-1", sender="ops@example.com", to=("priya@example.com",), subject="Tide", text="t"
+    )
+    outbox.enqueue(app.store, "demo", [message], app.clock.now())
+    app.close()
+    said = tmp_path / "stderr"
+    with said.open("w") as stderr:
+        once = subprocess.Popen(
+            [FIRSTMATE, "worker", "--once"], env=firstmate_env(home, relay), stderr=stderr, text=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while status() is not OutboxStatus.SENDING:
+            assert time.monotonic() < deadline and once.poll() is None, said.read_text()
+            time.sleep(0.1)
+        once.send_signal(signal.SIGINT)
+        assert once.wait(timeout=60) == 130, said.read_text()
+    finally:
+        once.kill()
+        relay.stop()
+    assert status() is OutboxStatus.SENT, said.read_text()  # recorded: no second copy once a lease passes
+    assert len(relay.recorder.received) == 1
+    assert said.read_text().splitlines()[-1].startswith("stopped (Ctrl-C): what was done before it stays done")
+
+
 def test_init_lists_where_the_state_is_as_the_settings_place_it(tmp_path: Path) -> None:
     """Found by a review: with `store = dynamodb` `init` listed an SQLite database and counters in the home
     folder that nothing uses (nor made), and likewise a blobs folder with blobs in S3 and an outbox folder

@@ -229,8 +229,7 @@ def worker(
     try:
         if once:  # the schedules first: what they queue (Monday's report) is sent by this run, not the next
             workers.schedule_once()
-            while workers.dispatch_once():
-                pass
+            workers.send_waiting()  # a Ctrl-C meanwhile finishes the message in flight (`stop()` below)
             return
         stopping = False
 
