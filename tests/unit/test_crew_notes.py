@@ -981,6 +981,10 @@ COUNTED_PRICE_LISTS = [
     ("Adults x2 eighty five\nKids x1 twelve", "Adults x2 …\nKids x1 …"),
     # and ages in words stay
     ("Adults x2 85, kids x2 five and seven", "Adults x2 …, kids x2 five and seven"),
+    # a review: a total written against its "=" ("2x85=170") hid the total alone, and the 85 reached crew
+    ("Adults 2x85=170, kids 1x5=5", "Adults 2x…=…, kids 1x…=…"),
+    ("Adults 2x15=30, kids 1x5=5", "Adults 2x…=…, kids 1x…=…"),
+    ("Adults x2 85=170, kids x1 5=5", "Adults x2 …=…, kids x1 …=…"),
 ]
 
 

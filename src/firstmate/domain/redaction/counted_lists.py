@@ -34,9 +34,9 @@ _OTHER_KIND = rf"(?<![\w\-]){_A_WORD}(?:[ \t]+{_A_WORD})?"
 #: What may stand between a kind and its figure ("Adult x2: 85", "Adult x2 = 85", "2 adults @ 85", "2 adults at 85",
 #: "2 adults x 85").
 _BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
-#: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"); a word after it is
-#: read by `_lists`.
-_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.\n\-–]))"
+#: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"), its total's "="
+#: ("2x85=170"); a word after it is read by `_lists`.
+_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–]))"
 _ITEM = re.compile(
     # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure
     rf"(?P<kind_a>{_KIND})[ \t]*(?:\((?=[ \t]*{_TIMES}?[ \t]*\d{{1,2}}[ \t]*\))|(?={_TIMES}))[ \t]*{_TIMES}?[ \t]*"
