@@ -38,7 +38,9 @@ _BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
 #: ("2x85=170"); a word after it is read by `_lists`.
 _ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–]))"
 _ITEM = re.compile(
-    # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure
+    # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure, the kind's count
+    # before it too if any ("2 kids x1 5": not "2 kids" at "x1")
+    rf"(?:(?<![\w.,]){_COUNT}[ \t]+(?={_KIND}[ \t]*\(?[ \t]*{_TIMES}[ \t]*\d))?"
     rf"(?P<kind_a>{_KIND})[ \t]*(?:\((?=[ \t]*{_TIMES}?[ \t]*\d{{1,2}}[ \t]*\))|(?={_TIMES}))[ \t]*{_TIMES}?[ \t]*"
     rf"(?P<count_a>{_COUNT})\b[ \t]*\)?{_BEFORE_FIGURE}"
     rf"(?P<price_a>{_FIGURE}){_ITEM_END}"
