@@ -988,6 +988,9 @@ COUNTED_PRICE_LISTS = [
     # a review: a kind counted before it and after its "x" read "2 kids x1" as an item priced 1, and the 5 showed
     ("Adults x2 85, 2 kids x1 5", "Adults x2 …, 2 kids x1 …"),
     ("4 adults x4 85\n2 kids x2 5", "4 adults x4 …\n2 kids x2 …"),
+    # a review: an age written "yo", "y/o", "y.o." or "yr old" after a count read as a price, and crew lost it
+    ("Adults x2 85, kids x1 5 yo", "Adults x2 …, kids x1 5 yo"),
+    ("Adults 2x15, kids 1x5 y/o", "Adults 2x…, kids 1x5 y/o"),
 ]
 
 
@@ -1037,6 +1040,11 @@ COUNTED_KEPT = [
     "Kids x2 five and seven",
     "Kids x1 five",
     "Adults x2 3 hours, dog x1 5",
+    "Kids 2x5 yo",
+    "Kids 2x5 y/o",
+    "Kids 2 x 5 y.o.",
+    "Kids 2x5 yr old",
+    "Kids x1 5 y/o",
 ]
 
 

@@ -70,6 +70,8 @@ _AGES_AFTER = re.compile(
     r"(?=[ \t]*(?:[),;./&\n]|and\b|y(?:rs?|ears?|o|/o)?\b|$))",
     re.IGNORECASE,
 )
+#: An age's unit after a figure ("Kids 2x5 yo", "kids x1 5 y/o", "Kids 2 x 5 y.o.", "5 yr old"): the figure is an age.
+_AGE_UNIT = re.compile(r"[ \t]*(?:y/o|y\.[ \t]?o|yo|yrs?|years?|y)\b", re.IGNORECASE)
 #: An item's total after its price ("Adults 2 x 85 = 170"): a price too.
 _TOTAL = re.compile(rf"[ \t]*=[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
@@ -159,9 +161,12 @@ def _lists(text: str) -> Iterator[list[_Item]]:
 
 
 def _ages(text: str, item: _Item) -> bool:
-    """Whether a counted item's figure lists ages, not a price: a figure joined to it as a list follows ("kids x2 (5,
-    7)", "Kids x2 5 and 7 years old"), or it is one whole under 20 for each head counted, joined by commas ("Kids x2
-    10,12"; not "Kids x2 12,50", cents)."""
+    """Whether a counted item's figure lists ages, not a price: an age's unit follows it ("Kids 2x5 yo", "kids x1 5
+    y/o"), a figure joined to it as a list follows ("kids x2 (5, 7)", "Kids x2 5 and 7 years old"), or it is one
+    whole under 20 for each head counted, joined by commas ("Kids x2 10,12"; not "Kids x2 12,50", cents)."""
+    end = item.figures[1][1] if item.figures is not None else item.price[1] if item.price else None
+    if end is not None and _AGE_UNIT.match(text, end):
+        return True  # "Kids 2x5 yo", "kids x1 5 y/o"
     if item.figures is not None:
         return bool(_AGES_AFTER.match(text, item.figures[1][1]))  # "Kids 2x5 and 7"
     if item.heads is None or item.price is None:
