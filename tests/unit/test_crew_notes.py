@@ -991,6 +991,14 @@ COUNTED_PRICE_LISTS = [
     # a review: an age written "yo", "y/o", "y.o." or "yr old" after a count read as a price, and crew lost it
     ("Adults x2 85, kids x1 5 yo", "Adults x2 …, kids x1 5 yo"),
     ("Adults 2x15, kids 1x5 y/o", "Adults 2x…, kids 1x5 y/o"),
+    # a review: the figure after a count's "x" read as part of a word, so that each price so written that no counted
+    # list took reached crew: "Deposit 2x100" showed its 100, "Total 2x850" and "Tickets 2x85" all of it
+    ("Deposit 2x100", "Deposit …x…"),
+    ("Paid 2x150 cash", "Paid …x… cash"),
+    ("Total 2x850", "Total 2x…"),
+    ("Adult tickets 2x85", "Adult tickets 2x…"),
+    ("Tickets 2x85", "Tickets 2x…"),
+    ("Fuel 2x85", "Fuel 2x…"),
 ]
 
 
@@ -1045,6 +1053,15 @@ COUNTED_KEPT = [
     "Kids 2 x 5 y.o.",
     "Kids 2x5 yr old",
     "Kids x1 5 y/o",
+    # and a figure after a count's "x" that something names stays, read on its own
+    "2x20 min snorkel",
+    "Tanks 2x80 cu ft",
+    "Anchors 2x25 lb",
+    "2x40 ft lines",
+    "Boat 2x200hp",
+    "Bring 4x4 truck",
+    "Dive tanks 2x12L",
+    "Life jackets 2x4",
 ]
 
 

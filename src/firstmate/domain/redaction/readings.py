@@ -96,6 +96,8 @@ def figure_reading(
     joiner = PAIR_JOINER.fullmatch(text, pair_start(start, firsts), start) if start else None
     second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
+    # "Paid 2x150", "Total 2x850": a count times a figure, the figure read on its own ("2x20 min", "4x4 truck")
+    joined = joined and not (start >= 2 and text[start - 1] in "xX×" and text[start - 2].isdigit())
     if found["figure"] and not found["before"] and joined and not second:
         return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
     clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[:start])))[-1]
