@@ -999,6 +999,11 @@ COUNTED_PRICE_LISTS = [
     ("Adult tickets 2x85", "Adult tickets 2x…"),
     ("Tickets 2x85", "Tickets 2x…"),
     ("Fuel 2x85", "Fuel 2x…"),
+    # a review: a count times a price in brackets or after a dash was no item of a list, and the kids' 5 showed
+    ("Adults (2x85), kids (1x5)", "Adults (2x…), kids (1x…)"),
+    ("Adults - 2x85, Kids - 1x5", "Adults - 2x…, Kids - 1x…"),
+    ("Kids (2x5)", "Kids (2x…)"),
+    ("Adults (2 x 15), kids (1 x 5)", "Adults (2 x …), kids (1 x …)"),
 ]
 
 
@@ -1062,6 +1067,8 @@ COUNTED_KEPT = [
     "Bring 4x4 truck",
     "Dive tanks 2x12L",
     "Life jackets 2x4",
+    "Kids (2x5 and 7)",
+    "Kids (2x5 yo)",
 ]
 
 

@@ -44,8 +44,9 @@ _ITEM = re.compile(
     rf"(?P<kind_a>{_KIND})[ \t]*(?:\((?=[ \t]*{_TIMES}?[ \t]*\d{{1,2}}[ \t]*\))|(?={_TIMES}))[ \t]*{_TIMES}?[ \t]*"
     rf"(?P<count_a>{_COUNT})\b[ \t]*\)?{_BEFORE_FIGURE}"
     rf"(?P<price_a>{_FIGURE}){_ITEM_END}"
-    # "Adults 2 x 85", "adults 2x85", "Adult 85 x2": a figure on each side of the "x", the price the larger
-    rf"|(?P<kind_b>{_KIND})[ \t]*:?[ \t]*(?P<first>{_FIGURE}|\d{{1,2}}(?={_TIMES}))[ \t]*{_TIMES}[ \t]*"
+    # "Adults 2 x 85", "adults 2x85", "Adult 85 x2", "Adults (2x85)", "Adults - 2x85": a figure on each side of the
+    # "x", the price the larger
+    rf"|(?P<kind_b>{_KIND})[ \t]*[:(\-–]?[ \t]*(?P<first>{_FIGURE}|\d{{1,2}}(?={_TIMES}))[ \t]*{_TIMES}[ \t]*"
     rf"(?P<second>{_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}){_ITEM_END}"
     # "2 adults @ 85", "2x adult 85", "2 x Adult (85)", "2 Adults 85": the count before the kind
     rf"|(?<![\w.,])(?P<count_c>{_COUNT})[ \t]*(?:{_TIMES}[ \t]*)?(?P<kind_c>{_KIND}){_BEFORE_FIGURE}"
