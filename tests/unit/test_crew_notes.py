@@ -1004,6 +1004,11 @@ COUNTED_PRICE_LISTS = [
     ("Adults - 2x85, Kids - 1x5", "Adults - 2x…, Kids - 1x…"),
     ("Kids (2x5)", "Kids (2x…)"),
     ("Adults (2 x 15), kids (1 x 5)", "Adults (2 x …), kids (1 x …)"),
+    # a review: a price "each" written "ea" against its figure read as part of a word, and showed ("12pp" did not)
+    ("Adults 2x85ea, kids 1x5ea", "Adults 2x…ea, kids 1x…ea"),
+    ("wine 30ea", "wine …ea"),
+    ("Lunch 15ea", "Lunch …ea"),
+    ("Adults x2 85pp, kids x1 5pp", "Adults x2 …pp, kids x1 …pp"),
 ]
 
 

@@ -23,8 +23,8 @@ _TIMES = r"[xX×]"
 _WORDS = "|".join(sorted((word for word, value in NUMBER_WORDS.items() if value < 20), key=len, reverse=True))
 _COUNT = rf"(?:\d{{1,2}}|(?i:{_WORDS})\b)"
 #: An item's figure: a whole, with cents, its thousands grouped ("1,200", "1.200") or in "k", a number in words
-#: ("eighty-five", "five"), or an amount a currency already hid ("Adults x2 $85").
-_WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?![\w:]|[.,]\d)"
+#: ("eighty-five", "five"), or an amount a currency already hid ("Adults x2 $85"); "pp" or "ea" may follow ("2x85ea").
+_WRITTEN = r"(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d\d?)?[kK]?(?!(?!(?i:pp|ea)\b)[\w:]|[.,]\d)"
 _FIGURE = rf"(?:(?<![\w.,]){_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}|(?i:{SPELLED})(?![\w-]))"
 #: Any other word (or words joined by hyphens) that an "x" and a count follow: an item of a list of two or more
 #: that prices one ("Grown-ups x2 85, littles x1 5", "Adults x2 85, dog x1 5"); alone it may count or size anything
@@ -36,7 +36,7 @@ _OTHER_KIND = rf"(?<![\w\-]){_A_WORD}(?:[ \t]+{_A_WORD})?"
 _BEFORE_FIGURE = r"[ \t]*(?:[:=@xX×\-–—]|at\b)?[ \t]*\(?[ \t]*"
 #: What ends an item's figure: a space, a line's or a clause's end ("Adults x2 85, kids x1 5"), its total's "="
 #: ("2x85=170"); a word after it is read by `_lists`.
-_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–]))"
+_ITEM_END = r"(?=\)?(?:[ \t]|$|[,;/|&+.=\n\-–])|(?i:pp|ea)\b)"
 _ITEM = re.compile(
     # "Adults x2 85", "Adults (x2) 85", "Adult (2) 85", "Adult ×2: 85": the count before the figure, the kind's count
     # before it too if any ("2 kids x1 5": not "2 kids" at "x1")

@@ -47,7 +47,7 @@ def speaks_of_money(text: str, *, in_doubt: bool = True) -> bool:
 #: or a word ("16:00", "12/06", "B2"). A count after "x" leaves the code after it to the price ("Kids x1 USD 5").
 _NOTE_FIGURE = re.compile(
     rf"(?P<before>{CURRENCY}\s?)?"
-    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
+    rf"(?:(?P<figure>(?:\d{{1,3}}(?:{GROUPS})+|\d+)(?:\.\d+|,\d\d?(?!\d))?[kK]?)(?!(?!(?i:pp|ea)\b|[xX]\d)[\w:]|/(?!\d{{3}}|(?i:{PER}|{SOLD_BY})\b)|[.,]\d)"
     rf"|(?P<spelled>(?i:{SPELLED})))"
     rf"(?P<after>(?<![xX×]\d)(?<![xX×]\d\d)\s?{CURRENCY})?(?P<percent>[ \t]?(?:%|(?i:percent|per cent)\b))?"
 )
