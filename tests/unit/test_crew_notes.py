@@ -1009,6 +1009,9 @@ COUNTED_PRICE_LISTS = [
     ("wine 30ea", "wine …ea"),
     ("Lunch 15ea", "Lunch …ea"),
     ("Adults x2 85pp, kids x1 5pp", "Adults x2 …pp, kids x1 …pp"),
+    # a review: "2 adults @ 15" hid the 15, but "2x adults @ 15" (the count with its "x") showed it
+    ("2x Adults @ 15, 1x kid @ 5", "2x Adults @ …, 1x kid @ …"),
+    ("1 x kid @ 5", "1 x kid @ …"),
 ]
 
 

@@ -268,8 +268,9 @@ GUEST_KINDS = re.compile(
 NEXT_GUEST_ITEM = re.compile(
     rf"[ \t]+(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)[ \t]*:?[ \t]*\d", re.IGNORECASE
 )
-#: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5"; "Pickup @ 9.30").
-COUNTED_AT = re.compile(r"\d+[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
+#: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5", "2x adults @ 15"; "Pickup @
+#: 9.30").
+COUNTED_AT = re.compile(r"\d+(?:[ \t]*[xX×])?[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", "Adults 22
 #: kids 4", one a line too): a list that counts heads, not one that prices them.
 NEXT_GUEST_COUNT = re.compile(
