@@ -1012,6 +1012,9 @@ COUNTED_PRICE_LISTS = [
     # a review: "2 adults @ 15" hid the 15, but "2x adults @ 15" (the count with its "x") showed it
     ("2x Adults @ 15, 1x kid @ 5", "2x Adults @ …, 1x kid @ …"),
     ("1 x kid @ 5", "1 x kid @ …"),
+    # a review: "Kids 2x5" hid the 5, but a count before its kind times a small figure ("2 adults x 15") showed it
+    ("2 adults x 15, 1 kid x 5", "2 adults x …, 1 kid x …"),
+    ("4 pax x 15", "4 pax x …"),
 ]
 
 
@@ -1077,6 +1080,9 @@ COUNTED_KEPT = [
     "Life jackets 2x4",
     "Kids (2x5 and 7)",
     "Kids (2x5 yo)",
+    "2 kids x 5 and 7",
+    "2 kids x 5 yo",
+    "2 adults x 3 hours, 1 kid x 2 hours",
 ]
 
 

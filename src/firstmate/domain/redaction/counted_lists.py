@@ -93,6 +93,8 @@ class _Item(NamedTuple):
     total: tuple[int, int] | None = None  # its total after "=", if any
     #: whether it counts a word that is no kind of guest ("dog x1 5"): an item only of a list of two or more
     other: bool = False
+    #: whether its figure follows an "x" after its kind ("2 adults x 15"): a price per head by how it is written
+    times: bool = False
 
 
 def counted_figures(
@@ -116,8 +118,10 @@ def counted_figures(
         second = [item.price == item.figures[1] for item in told if item.figures and item.price]
         # a "b" item whose figures are both small takes the place its list's other items say the price is in
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
-        # "Adults 2x15, kids 1x5", "Kids 2x5": a count times a small figure, the figure a price per head
-        by_writing = not second and all(item.figures and _small_pair(text, item.figures) for item in told)
+        # "Adults 2x15, kids 1x5", "Kids 2x5", "2 adults x 15": a count times a small figure, a price per head
+        by_writing = not second and all(
+            (item.figures and _small_pair(text, item.figures)) or item.times for item in told
+        )
         if by_writing:
             told = [_placed(item, _price_second(text, item)) for item in told]
         if len(told) < 2 and any(item.other for item in told):
@@ -189,7 +193,8 @@ def _item(found: re.Match[str]) -> _Item:
     if found["kind_a"]:
         return _Item("a", found.span("count_a"), found.span("price_a"), None)
     if found["kind_c"]:
-        return _Item("c", found.span("count_c"), found.span("price_c"), None)
+        times = bool(re.search(_TIMES, found.string[found.end("kind_c") : found.start("price_c")]))
+        return _Item("c", found.span("count_c"), found.span("price_c"), None, times=times)
     if found["kind_d"]:
         return _Item("d", found.span("count_d"), found.span("price_d"), None)
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
