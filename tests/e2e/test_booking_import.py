@@ -2480,3 +2480,24 @@ def test_an_email_changing_a_cancelled_booking_says_why_it_changed_nothing(demo_
     # the booking's own email again asks no change: nothing to say
     same = import_records(demo_app, "demo", parse_email(SAMPLE_EMAIL.read_bytes(), timezone=LA, boats=BOATS))
     assert dict(same.counts) == {"unchanged": 1} and same.refused == []
+
+
+def test_a_channels_hold_titled_at_great_length_is_kept_cut_saying_so() -> None:
+    """A review: a hold's title of 30 KB was kept whole, and each crew feed read it for money again (seconds a
+    fetch); it is kept to its first 200 characters, ending in "…"."""
+    title = "Kids x1 5 " * 3000
+    [record] = parse_ics(
+        _ota_event("", lines=f"SUMMARY:{title}\r\n"), source="getmyboat", timezone="UTC", asset="sea-lark"
+    )
+    assert isinstance(record, BlockedSlot) and len(record.title) == 200, len(getattr(record, "title", ""))
+    assert record.title.startswith("Kids x1 5 Kids x1 5") and record.title.endswith("…")
+
+
+def test_a_notes_line_longer_than_a_booking_holds_is_read_for_money_only_as_far_as_it_is_kept() -> None:
+    """A review: a notes line of 30 KB was read for money whole (seconds an event) though a booking keeps 2,000
+    characters; its money after that was never kept, and the whole line went to the private notes. Crew now read
+    its start, cut saying so, and no money."""
+    line = "Kids x1 5, life jackets x2 4. " * 1000 + "Deposit 200 paid"
+    booking = _ota_booking(f"Guest: Rob Sample\nEmail: rob@example.com\nNotes: {line}")
+    assert booking.notes.startswith("Kids x1 5, life jackets x2 4.") and "cut here" in booking.notes
+    assert "200" not in booking.notes and booking.private_notes == ""

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from firstmate.adapters.sources.bookings.fields import DOLLARS, plain_amount, thousands_dot, within_notes_limit
+from firstmate.domain.bookings import MAX_NOTES
 from firstmate.domain.currencies import minor_units
 from firstmate.domain.redaction import MONEY_WORDS, speaks_of_money
 
@@ -55,19 +56,20 @@ def description_fields(description: str) -> dict[str, str]:
     the notes, which run from `Notes:` to the next of LABELS or the end (a note's own lines may hold
     a colon: "One guest uses a wheelchair: please rig the ramp"), and "private notes": the lines
     among them labelled as money (`_MONEY_LABEL`). A label left empty ("Phone:") says nothing, as if
-    its line were not there."""
+    its line were not there. A line is read for money only as far as a booking keeps notes (MAX_NOTES), and
+    not once they are full: the rest is never kept, and a line of 30 KB took seconds to read."""
     found: dict[str, str] = {}
     money: list[str] = []
     in_notes = False
     for line in description.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         match = _LINE.fullmatch(line)
         label = match["key"].strip().lower() if match else ""
-        if match and label == "notes" and _money(match["value"]):
+        if match and label == "notes" and _money(match["value"].strip()[:MAX_NOTES]):
             found["notes"], in_notes = "", True  # "Notes: Owner payout: USD 350.00": the payout is not a note
             money.append(match["value"])
         elif match and label in LABELS:  # a no-break space pasted from a web page is no part of a value
             found[label], in_notes = match["value"].strip(), label == "notes"
-        elif in_notes and _money(line):
+        elif in_notes and len(found["notes"]) < MAX_NOTES and _money(line.strip()[:MAX_NOTES]):
             money.append(line.strip())
         elif in_notes:
             found["notes"] += "\n" + line.rstrip()

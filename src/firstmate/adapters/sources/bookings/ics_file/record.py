@@ -22,6 +22,10 @@ from firstmate.domain.intake import BlockedSlot, ParsedRecord, RowError
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+#: The longest title kept of a channel's event; a longer one is cut, ending in "…".
+MAX_TITLE = 200
+
+
 def read_event(
     event: icalendar.Event,
     *,
@@ -51,6 +55,8 @@ def read_event(
     cancelled = status == "CANCELLED"
     # a title is shown in terminals and pages: control characters (escape sequences) become spaces
     summary = " ".join(_CONTROL.sub(" ", str(event.get("SUMMARY", ""))).split())
+    if len(summary) > MAX_TITLE:  # each crew feed reads a hold's title for money: 30 KB took seconds a fetch
+        summary = summary[: MAX_TITLE - 1].rstrip() + "…"
     fields = description_fields(plain_text(str(event.get("DESCRIPTION", ""))))
     try:
         asset = _boat(fields.get("boat"), boats) or asset
