@@ -1015,6 +1015,12 @@ COUNTED_PRICE_LISTS = [
     # a review: "Kids 2x5" hid the 5, but a count before its kind times a small figure ("2 adults x 15") showed it
     ("2 adults x 15, 1 kid x 5", "2 adults x …, 1 kid x …"),
     ("4 pax x 15", "4 pax x …"),
+    # a review: a kind the notes do not know counted times its figure ("littles 1x5") was no item of the list: its 5
+    # showed, its count read "[amount hidden]" (read as a price before a count, as "Lunch 15x6" is: it still does)
+    ("Grown-ups 2x85, littles 1x5", "Grown-ups 2x…, littles …x…"),
+    ("Erwachsene 2x85, Kinder 1x5", "Erwachsene 2x…, Kinder …x…"),
+    ("Adults 2 x 85, Dog 1 x 5", "Adults 2 x …, Dog … x …"),
+    ("Adults 2x15, dog 1x5", "Adults 2x…, dog 1x…"),
 ]
 
 
@@ -1083,6 +1089,8 @@ COUNTED_KEPT = [
     "2 kids x 5 and 7",
     "2 kids x 5 yo",
     "2 adults x 3 hours, 1 kid x 2 hours",
+    "Rods 2x4, reels 2x3",
+    "Life jackets 2x4, fins 2x9",
 ]
 
 

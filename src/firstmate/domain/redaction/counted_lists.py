@@ -56,7 +56,10 @@ _ITEM = re.compile(
     rf"(?P<price_d>{_FIGURE}){_ITEM_END}"
     # "dog x1 5", "Grown-ups x2 85": another word, its count after an "x", then its figure
     rf"|(?P<kind_e>{_OTHER_KIND})[ \t]*{_TIMES}[ \t]*(?P<count_e>\d{{1,2}})\b{_BEFORE_FIGURE}"
-    rf"(?P<price_e>{_FIGURE}){_ITEM_END}",
+    rf"(?P<price_e>{_FIGURE}){_ITEM_END}"
+    # "littles 1x5", "Dog 1 x 5": another word, a count times its figure, read as "adults 2x85" is
+    rf"|(?P<kind_f>{_OTHER_KIND})[ \t]*[:(\-–]?[ \t]*(?P<first_f>\d{{1,2}})[ \t]*{_TIMES}[ \t]*"
+    rf"(?P<second_f>{_WRITTEN}|{re.escape(HIDDEN_AMOUNT)}){_ITEM_END}",
     re.IGNORECASE,
 )
 #: A kind of guest as a word alone ("kids" after "Adults x2 85").
@@ -122,6 +125,7 @@ def counted_figures(
         by_writing = not second and all(
             (item.figures and _small_pair(text, item.figures)) or item.times for item in told
         )
+        by_writing = by_writing and not all(item.other for item in told)  # "Rods 2x4, reels 2x3": sizes as often
         if by_writing:
             told = [_placed(item, _price_second(text, item)) for item in told]
         if len(told) < 2 and any(item.other for item in told):
@@ -200,6 +204,9 @@ def _item(found: re.Match[str]) -> _Item:
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_e"])
         return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other)
+    if found["kind_f"]:  # "littles 1x5": read as "kids 1x5" is, in a list of such items
+        other = not _KIND_WORD.search(found["kind_f"])
+        return _Item("b", None, None, (found.span("first_f"), found.span("second_f")), other=other)
     return _Item("b", None, None, (found.span("first"), found.span("second")))
 
 
@@ -211,8 +218,13 @@ def _told(
     the 1 hidden only in `doubted`) or at all ("kids 2 x 5 paid"); as it was when both or neither are."""
     if item.figures is None:
         return item
-    # two small figures hidden in doubt say nothing by which one is: how they are written does ("2x15")
-    for told in (set[tuple[int, int]](), hidden - doubted) + (() if _small_pair(text, item.figures) else (hidden,)):
+    # two small figures hidden in doubt say nothing by which one is: how they are written does ("2x15"); nor, of a word
+    # that is no kind of guest, does a price read before a count ("littles 1x5": a little at 5, as "kids 1x5" is)
+    small = _small_pair(text, item.figures)
+    tellers = (
+        (set[tuple[int, int]](),) + (() if small and item.other else (hidden - doubted,)) + (() if small else (hidden,))
+    )
+    for told in tellers:
         first, second = (_a_price(text, figure, told) for figure in item.figures)
         if first != second:
             return _placed(item, second)
@@ -224,7 +236,7 @@ def _placed(item: _Item, second: bool) -> _Item:
     if item.figures is None:
         return item
     count, price = item.figures if second else item.figures[::-1]
-    return _Item(item.shape, count, price, item.figures, item.total)
+    return item._replace(heads=count, price=price)
 
 
 def _both_prices(
