@@ -1075,6 +1075,8 @@ COUNTED_KEPT = [
     "Kids 2 x 5 y.o.",
     "Kids 2x5 yr old",
     "Kids x1 5 y/o",
+    "Kids 3x 5-7yo",
+    "Kids 2x5-7 y/o",
     # and a figure after a count's "x" that something names stays, read on its own
     "2x20 min snorkel",
     "Tanks 2x80 cu ft",
