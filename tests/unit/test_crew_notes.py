@@ -985,6 +985,9 @@ COUNTED_PRICE_LISTS = [
     ("Adults 2x85=170, kids 1x5=5", "Adults 2x…=…, kids 1x…=…"),
     ("Adults 2x15=30, kids 1x5=5", "Adults 2x…=…, kids 1x…=…"),
     ("Adults x2 85=170, kids x1 5=5", "Adults x2 …=…, kids x1 …=…"),
+    # a review: a total in brackets after its price ("kids 1x5 (5)") showed, and told the kids' price
+    ("Adults 2x85 (170), kids 1x5 (5)", "Adults 2x… (…), kids 1x… (…)"),
+    ("Adults x2 85 (170), kids x1 5 (5)", "Adults x2 … (…), kids x1 … (…)"),
     # a review: a kind counted before it and after its "x" read "2 kids x1" as an item priced 1, and the 5 showed
     ("Adults x2 85, 2 kids x1 5", "Adults x2 …, 2 kids x1 …"),
     ("4 adults x4 85\n2 kids x2 5", "4 adults x4 …\n2 kids x2 …"),

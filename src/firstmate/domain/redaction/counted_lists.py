@@ -77,8 +77,8 @@ _AGES_AFTER = re.compile(
 #: An age's unit after a figure, or after the range it starts ("Kids 2x5 yo", "kids x1 5 y/o", "Kids 2 x 5 y.o.", "5 yr
 #: old", "Kids 3x 5-7yo"): the figure is an age.
 _AGE_UNIT = re.compile(r"(?:[ \t]*[-–][ \t]*\d{1,2})?[ \t]*(?:y/o|y\.[ \t]?o|yo|yrs?|years?|y)\b", re.IGNORECASE)
-#: An item's total after its price ("Adults 2 x 85 = 170"): a price too.
-_TOTAL = re.compile(rf"[ \t]*=[ \t]*({_FIGURE}){_ITEM_END}")
+#: An item's total after its price ("Adults 2 x 85 = 170", "kids 1x5 (5)"): a price too.
+_TOTAL = re.compile(rf"[ \t]*(?:=|\((?=[ \t]*{_WRITTEN}[ \t]*\)))[ \t]*({_FIGURE}){_ITEM_END}")
 #: What stands between two items of a list ("Adults x2 85, kids x1 5", "adults x2 85 kids x1 5", one a line, after a
 #: full stop, a bullet or a number, "2 adults at 85 each and 1 child at 5 each", "1 x 5 USD", "Kids x1 5 (under 12),").
 _BETWEEN = re.compile(
