@@ -4,7 +4,7 @@ run: its owner is not mailed that the week was "not sent", and what the skip say
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -144,3 +144,37 @@ def test_a_skip_left_for_a_build_killed_mid_way_tells_the_owner_once_that_builds
     assert _mail_keys(app).count(SKIP_MAIL) == 1, _mail_keys(app)
     [mail] = [e for e in outbox.list_entries(app.store, "demo", limit=None) if e.key == SKIP_MAIL]
     assert f"{BY_HAND} sends the week at once" in " ".join(mail.message.text.split())
+
+
+def test_a_skip_as_a_build_by_hand_outlasts_its_turn_leaves_that_build_to_send_the_week(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner's build by hand of the week is slow in one step (the model's analysis took eleven minutes), past the
+    ten minutes of its turn, as the scheduler's pass skips the run. The skip took the lapsed turn to read the week:
+    the build, which would have taken its turn back and sent the week, stopped storing nothing, and told its owner
+    "the run that took over builds and sends the week", which no run did: the week never went out. The skip now only
+    looks whether a build holds the turn: the build goes on and sends the week."""
+    from firstmate.services import leases
+    from firstmate.services.intel import run_weekly
+    from firstmate.services.scheduler import run_due_jobs
+    from tests.e2e.conftest import intel_sources
+
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
+    clock.set(BACK)
+
+    class SlowModel:
+        """A model slower than the build's turn, the scheduler's pass coming meanwhile in another process."""
+
+        name = "rules"
+
+        def analyse(self, facts: WeeklyFacts) -> Analysis:
+            clock.advance(leases.LEASE + timedelta(minutes=1))
+            run_due_jobs(app.store, clock, weekly, app)
+            return rules_analysis(facts)
+
+    by_hand = run_weekly(app, "demo", *intel_sources(standin.url), week=date(2026, 11, 9), send=True,
+                         analyst=SlowModel())  # fmt: skip
+
+    assert sorted(by_hand.sent_to) == ["marketing@example.com", "owner@example.com"], by_hand
+    assert "report:weekly:2026-11-09:demo:owner@example.com" in _mail_keys(app), _mail_keys(app)
+    assert "what it left to do by hand was done since" in _weekly_row(app, monkeypatch)

@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 from firstmate.bootstrap import App
 from firstmate.domain.business import BusinessProfile
-from firstmate.errors import BuildUnderWay, FirstmateError
+from firstmate.errors import FirstmateError
 from firstmate.jobs.schedules import weekly_schedule
 from firstmate.services.business import list_orgs, load_business
 from firstmate.services.intel import (
     WeekSends,
+    build_under_way,
     failed_week,
-    hold_build,
     moment_in,
     record_failure,
     scheduled_run_done,
@@ -28,9 +28,9 @@ from firstmate.services.sends import sent_to_anyone
 def weekly_skipped(app: App, period: datetime) -> str:
     """What the scheduled run of `period`, skipped (left waiting past its catch-up window), leaves to send by hand:
     each org whose week no run sent, its owner told (with the command that sends it), said in a line for `jobs
-    list`; a week sent by another run is said sent, to whom and when, its owner not told. Each org's week is read in
-    its turn with the builds that send it: one sending it now has the skip left to a later pass (SkipLater), not
-    told "not sent" a minute before the week lands in its owner's inbox."""
+    list`; a week sent by another run is said sent, to whom and when, its owner not told. While a build of an org's
+    week holds its turn (sending it now), the skip is left to a later pass (SkipLater), not told "not sent" a minute
+    before the week lands in its owner's inbox."""
     said = []
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
@@ -39,12 +39,10 @@ def weekly_skipped(app: App, period: datetime) -> str:
         if scheduled_run_done(app.store, org, period):
             continue
         week = scheduled_week(app.store, org, period, profile.org.timezone)
-        doing = f"telling whether the week of {week} was sent"
-        try:
-            with hold_build(app, org, week, profile.org.timezone, wait=False, doing=doing):
-                said.append(_left_of(app, org, profile, period, week))
-        except BuildUnderWay as exc:
-            raise SkipLater(f"{org}: {exc.message}") from None
+        # looked at, not taken: taken, a build slower than its turn (a model's analysis) lost it and sent nothing
+        if (building := build_under_way(app, org, week, profile.org.timezone)) is not None:
+            raise SkipLater(f"{org}: {building.message}")
+        said.append(_left_of(app, org, profile, period, week))
     return "; ".join(said)
 
 

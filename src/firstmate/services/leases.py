@@ -151,6 +151,13 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
         _release(ctx, org, pk, name, token)
 
 
+def holding(ctx: Context, org: str, name: str) -> Item | None:
+    """The org's lease `name` while someone holds it (its `since`; its ttl, when it lapses), None when it is free or
+    has run out. Only read: one that took it to look would take over a slow holder's lapsed lease, where that holder
+    (`Held.confirm`, finding it free) takes it back and goes on."""
+    return ctx.store.get(f"ORG#{org}#LEASE", name)
+
+
 def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
     """Count another's `lease` again from now when it began after now: taken before the clock stepped
     back, a dead holder's lease would last the step longer. No less than no time has passed since it

@@ -25,7 +25,7 @@ Blobs: raw/<org>/<run_id>/... (expire after 90 days), reports/<org>/weekly/<week
 
 from firstmate.services.intel.archive import sweep_archive
 from firstmate.services.intel.build import IntelRun
-from firstmate.services.intel.build_lease import hold_build
+from firstmate.services.intel.build_lease import build_under_way
 from firstmate.services.intel.delivery import WeekSends, sent_already, week_sends
 from firstmate.services.intel.run_records import (
     intel_pk,
@@ -50,8 +50,8 @@ from firstmate.services.intel.weeks import last_complete_week, moment_in
 __all__ = [
     "IntelRun",
     "WeekSends",
+    "build_under_way",
     "failed_week",
-    "hold_build",
     "intel_pk",
     "keep_scheduled_week",
     "last_complete_week",

@@ -1,29 +1,26 @@
 """One build of a week at a time: the lease a sending run holds while it builds (`hold_build`), renewed
 between its pulls and before storing (`keep_turn`), the run's entry stored only while it is still held
-(`store_in_turn`), and what another run is told meanwhile (`BuildUnderWay`, `LeaseHeld`)."""
+(`store_in_turn`), what another run is told meanwhile (`BuildUnderWay`, `LeaseHeld`), and whether a build
+holds it, looked at without taking it (`build_under_way`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from firstmate.errors import BuildUnderWay, LeaseHeld, LeaseLost
 from firstmate.ports import Write
 from firstmate.services.context import Context
 from firstmate.services.intel.weeks import moment_in
-from firstmate.services.leases import Held, exclusive
+from firstmate.services.leases import Held, exclusive, holding
 
 
 @contextmanager
-def hold_build(
-    ctx: Context, org: str, week: date, timezone: str, *, wait: bool, doing: str | None = None
-) -> Iterator[Held]:
+def hold_build(ctx: Context, org: str, week: date, timezone: str, *, wait: bool) -> Iterator[Held]:
     """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
-    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report. `doing`: what
-    the holder does, as another waiting for it is told, when it is not building the week (a skip telling its owner
-    whether it was sent, in turn with the builds that send it)."""
-    doing = doing or f"building the weekly report of the week of {week}"
+    (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
+    doing = f"building the weekly report of the week of {week}"
     with ExitStack() as stack:
         try:
             lease = exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0)
@@ -36,12 +33,29 @@ def hold_build(
                     hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
                 said = f"another process is {doing}{since}"
                 raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
-            hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
-            raise BuildUnderWay(
-                f"another run is building the week of {week}{since}", hint=hint, since=exc.since, week=week,
-                until=exc.until,
-            ) from None  # fmt: skip
+            raise _under_way(week, since, exc.since, exc.until) from None
         yield held
+
+
+def build_under_way(ctx: Context, org: str, week: date, timezone: str) -> BuildUnderWay | None:
+    """What another run is told while a build of `org`'s `week` holds its turn (as `hold_build` without waiting), the
+    turn only looked at, not taken: a reader that took it (a skip telling whether the week was sent) took a slow
+    build's lapsed turn over, and that build, which would have taken it back and sent the week, stored nothing.
+    None when no build holds it."""
+    lease = holding(ctx, org, f"weekly-build#{week}")
+    if lease is None:
+        return None
+    at = str(lease.data.get("since", ""))
+    until = datetime.fromtimestamp(lease.ttl, UTC) if lease.ttl is not None else None
+    return _under_way(week, f" (since {_moment_of(at, timezone)})" if at else "", at, until)
+
+
+def _under_way(week: date, since: str, at: str, until: datetime | None) -> BuildUnderWay:
+    """Another run building `week` (`since`: when, as said), its turn lapsing at `until`."""
+    hint = "it sends the week; 'firstmate intel runs' lists it when it is done"
+    return BuildUnderWay(
+        f"another run is building the week of {week}{since}", hint=hint, since=at, week=week, until=until
+    )
 
 
 def keep_turn(held: Held | None) -> None:
