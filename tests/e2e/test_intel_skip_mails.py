@@ -178,3 +178,36 @@ def test_a_skip_as_a_build_by_hand_outlasts_its_turn_leaves_that_build_to_send_t
     assert sorted(by_hand.sent_to) == ["marketing@example.com", "owner@example.com"], by_hand
     assert "report:weekly:2026-11-09:demo:owner@example.com" in _mail_keys(app), _mail_keys(app)
     assert "what it left to do by hand was done since" in _weekly_row(app, monkeypatch)
+
+
+def test_a_skip_left_for_one_orgs_build_still_tells_another_orgs_owner_their_week_was_not_sent(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two businesses' runs waited and were skipped as firstmate came back; demo's owner was building its week by hand
+    (a slow build, renewing its turn). The skip stopped at demo, and Tidewater's owner, whose week nobody sent, heard
+    nothing for as long as that build ran. Now every other org is looked at: Tidewater's owner is mailed the command
+    at once, and only the run's record waits for demo's build; told once when it is recorded."""
+    from firstmate.demo.run import demo_profile
+    from firstmate.services import leases
+    from firstmate.services.business import save_business
+    from firstmate.services.scheduler import run_due_jobs
+
+    profile = demo_profile()
+    tidewater = {"id": "tidewater", "name": "Tidewater Charters", "timezone": "Pacific/Auckland",
+                 "owner_email": "skipper@example.com", "report_recipients": ()}  # fmt: skip
+    org = profile.org.model_copy(update=tidewater)
+    save_business(intel_app.store, profile.model_copy(update={"org": org}))
+    app, clock, weekly = _waiting_at_seven_in_auckland(intel_app, standin, monkeypatch)
+    clock.set(BACK)
+    building = leases.exclusive(app, "demo", "weekly-build#2026-11-09", doing="building the weekly report")
+    with building:
+        assert run_due_jobs(app.store, clock, weekly, app) == []
+        told = [entry.key for entry in outbox.list_entries(app.store, "tidewater", limit=None)]
+        assert "report:weekly:failed:2026-11-09:tidewater:skipped" in told, told
+        assert _skip_record(app)["status"] == "waiting" and SKIP_MAIL not in _mail_keys(app)
+
+    [skipped] = run_due_jobs(app.store, clock, weekly, app)  # the build failed: demo's week was not sent either
+    assert "tidewater: the week of 2026-11-09 was not sent" in skipped.detail, skipped
+    told = [entry.key for entry in outbox.list_entries(app.store, "tidewater", limit=None)]
+    assert told.count("report:weekly:failed:2026-11-09:tidewater:skipped") == 1, told
+    assert _mail_keys(app).count(SKIP_MAIL) == 1, _mail_keys(app)

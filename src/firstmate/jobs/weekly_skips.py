@@ -31,7 +31,7 @@ def weekly_skipped(app: App, period: datetime) -> str:
     list`; a week sent by another run is said sent, to whom and when, its owner not told. While a build of an org's
     week holds its turn (sending it now), the skip is left to a later pass (SkipLater), not told "not sent" a minute
     before the week lands in its owner's inbox."""
-    said = []
+    said, under_way = [], []
     for org in list_orgs(app.store):
         profile = load_business(app.store, org)
         if profile is None or not any(e.meta_ad_account for e in profile.entities):
@@ -41,8 +41,12 @@ def weekly_skipped(app: App, period: datetime) -> str:
         week = scheduled_week(app.store, org, period, profile.org.timezone)
         # looked at, not taken: taken, a build slower than its turn (a model's analysis) lost it and sent nothing
         if (building := build_under_way(app, org, week, profile.org.timezone)) is not None:
-            raise SkipLater(f"{org}: {building.message}")
+            under_way.append(f"{org}: {building.message}")
+            continue
+        # the others' owners told now, not once that build is done (each told once, however many passes say it)
         said.append(_left_of(app, org, profile, period, week))
+    if under_way:
+        raise SkipLater("; ".join(under_way))
     return "; ".join(said)
 
 
