@@ -136,6 +136,10 @@ def test_a_skip_left_for_a_build_killed_mid_way_tells_the_owner_once_that_builds
     killed.__enter__()  # never left: its process is gone
     assert run_due_jobs(app.store, clock, weekly, app) == []
     assert _skip_record(app)["status"] == "waiting" and SKIP_MAIL not in _mail_keys(app)
+    # meanwhile `jobs list` said "run again from 2026-11-16T09:00 UTC", a week gone, as if it were still to run
+    row = _weekly_row(app, monkeypatch)
+    assert "its catch-up window closed first, to be recorded skipped by a coming pass" in row, row
+    assert "run again from" not in row, row
 
     clock.advance(leases.LEASE)
     [skipped] = run_due_jobs(app.store, clock, weekly, app)

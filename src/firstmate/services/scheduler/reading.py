@@ -29,6 +29,8 @@ CTRL_C = "Ctrl-C pressed mid-run"
 WINDOW_CLOSED = "not tried again: its catch-up window closed {} (its next period runs as scheduled)"
 #: Of a run left waiting (`Later`) whose period's catch-up window closed so.
 WAIT_CLOSED = "not run again: its catch-up window closed first (its next period runs as scheduled)"
+#: Of either, of a job whose next pass records such a run skipped, saying what it leaves to do (`Job.skipped`).
+SKIP_COMING = "not run again: its catch-up window closed first, to be recorded skipped by a coming pass"
 
 
 def as_read(job: Job[Any], record: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -49,9 +51,10 @@ def as_read(job: Job[Any], record: Mapping[str, Any], now: datetime) -> dict[str
         said = {"status": "stopped", "at": iso(heard), "heard": True, "again": again, "detail": f"{STOPPED} mid-run"}
         return {**record, **said}
     if record["status"] == "failed" and record.get(NEXT_TRY) and window_closed(job, record, now):
-        return {**record, "again": WINDOW_CLOSED.format("before its retry")}
+        return {**record, "again": SKIP_COMING if job.skipped else WINDOW_CLOSED.format("before its retry")}
     if record["status"] == "waiting" and window_closed(job, record, now):  # "run again from" a time long past
-        return {**record, "again": WINDOW_CLOSED.format("first") if record.get(FAILED) else WAIT_CLOSED}
+        again = WINDOW_CLOSED.format("first") if record.get(FAILED) else WAIT_CLOSED
+        return {**record, "again": SKIP_COMING if job.skipped else again}
     return dict(record)
 
 
