@@ -69,3 +69,19 @@ def test_a_guarded_write_whose_own_condition_fails_says_so_not_that_the_lease_wa
     assert failed.value.index == 0 and not isinstance(failed.value, LeaseLost)
     stored = store.get(*REPORT)
     assert stored is not None and stored.data == {"n": 0}
+
+
+def test_a_lease_looked_at_taken_before_the_clock_stepped_back_is_counted_from_the_look(
+    store: Store, clock: FixedClock
+) -> None:
+    """A build killed mid-way had taken its turn an hour ahead (the clock then stepped back): a skip looking whether a
+    build holds it (`holding`, without taking it) saw it held for the hour and ten minutes, as a waiter giving up on
+    it does not (`exclusive` counts it again from then). Looked at, it is held ten minutes from the look at most."""
+    ctx = _ctx(store, clock)
+    clock.advance(timedelta(hours=1))
+    dead = leases.exclusive(ctx, "demo", NAME, doing=DOING)
+    dead.__enter__()  # never left: its process is gone
+    clock.advance(-timedelta(hours=1))  # NTP stepped the clock back
+    assert leases.holding(ctx, "demo", NAME) is not None
+    clock.advance(leases.LEASE + timedelta(seconds=1))
+    assert leases.holding(ctx, "demo", NAME) is None

@@ -153,9 +153,11 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
 
 def holding(ctx: Context, org: str, name: str) -> Item | None:
     """The org's lease `name` while someone holds it (its `since`; its ttl, when it lapses), None when it is free or
-    has run out. Only read: one that took it to look would take over a slow holder's lapsed lease, where that holder
-    (`Held.confirm`, finding it free) takes it back and goes on."""
-    return ctx.store.get(f"ORG#{org}#LEASE", name)
+    has run out. Not taken: one that took it to look would take over a slow holder's lapsed lease, where that holder
+    (`Held.confirm`, finding it free) takes it back and goes on. One taken before the clock stepped back is counted
+    again from this look, as by a waiter giving up on it (`_reanchor`)."""
+    lease = ctx.store.get(f"ORG#{org}#LEASE", name)
+    return None if lease is None else replace(lease, ttl=_reanchor(ctx, org, lease))
 
 
 def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
