@@ -176,7 +176,7 @@ def test_a_weekly_run_left_waiting_past_its_window_while_firstmate_was_off_is_no
 
     clock.set(datetime(2026, 11, 22, 23, 0, tzinfo=UTC))  # back Sunday night: its six days of catch-up over
     row = _row(app, monkeypatch, "weekly_report")
-    assert "waiting 2026-11-16T15:00, not run again: its catch-up window closed first (its next period" in row, row
+    assert "waiting 2026-11-16T15:00, not run again: its catch-up window closed first, to be recorded skipped" in row
     assert "run again from" not in row and said in row, row
 
 
