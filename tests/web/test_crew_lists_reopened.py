@@ -277,3 +277,49 @@ def test_a_trip_moved_onto_the_time_of_trips_on_its_crews_waiting_list_takes_the
     [text] = lists_waiting(demo_app, "priya")
     assert "5 trips to come" in text and all(event_of(trip) in text for trip in trips), text
     assert asked(demo_app, trips[1], "priya") == []
+
+
+def test_a_trip_cancelled_after_the_list_went_without_the_trip_at_its_time_asks_by_its_own_crew_needed(
+    demo_app: App,
+) -> None:
+    """A review: Priya's list went out without the catamaran at 16:00 (she crewed the sloop then), and the others were
+    asked about it when it was booked. The sloop cancelled, she is free then and was never asked: the catamaran's own
+    "Crew needed" asks her, once, however often the cancellation comes again."""
+    trips, tern = _priya_on_sea_lark_listed_the_catamaran_then(demo_app)
+    send_due(demo_app)
+    assert [s for status, s, _ in lists_of(demo_app, "priya") if status is OutboxStatus.SENT] == [
+        "Crew needed on 4 trips"
+    ]
+
+    cancel_booking(demo_app, "demo", trips[0])
+    cancel_booking(demo_app, "demo", trips[0])
+    assert len(asked(demo_app, tern, "priya")) == 1 and lists_waiting(demo_app, "priya") == []
+    assert all(asked(demo_app, trip, "priya") == [] for trip in trips[1:])  # on the list that went
+
+
+def test_a_role_left_after_the_list_went_as_each_trips_own_asks_the_trip_at_its_time_once(demo_app: App) -> None:
+    """Priya's list of Sea Lark 13 to 15 Jun and the catamaran at 16:00 on the 13th went as each trip's own "Crew
+    needed" for the two left once she took the sloop's Sat 13 Jun: given up, the catamaran then asks her by its own,
+    once; a trip she was asked about goes unasked again."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 16))
+    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
+    assert lists_waiting(demo_app, "priya") == [] and asked(demo_app, tern, "priya") == []
+    send_due(demo_app)
+
+    _release(demo_app, trips[0], "priya")
+    assert len(asked(demo_app, tern, "priya")) == 1
+    assert [len(asked(demo_app, trip, "priya")) for trip in trips[1:]] == [1, 1]
+
+
+def test_a_trip_cancelled_after_the_list_named_the_trip_at_its_time_asks_nothing_more(demo_app: App) -> None:
+    """Priya's list named the catamaran and went; she took the sloop's trip at its time since, then it was cancelled:
+    she was asked about the catamaran already, by that list, and is not asked again."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(demo_app)
+    send_due(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
+    cancel_booking(demo_app, "demo", trips[0])
+    assert asked(demo_app, tern, "priya") == []

@@ -35,7 +35,7 @@ def roster_change(
         return None
     recorded = ctx.store.get(booking_pk(org, event.booking_id), ASKED_IN)
     # theirs now, a list that does not name it may name others at its time; theirs no longer, ones it took off
-    elsewhere = holders_lists(ctx, org, (now_held - was) | (was - now_held))
+    elsewhere = holders_lists(ctx, org, now_held - was) + holders_lists(ctx, org, was - now_held, gone=True)
     found = _taken_change(ctx, org, before, event, by) if recorded is not None or elsewhere else None
     if found is None:
         return None

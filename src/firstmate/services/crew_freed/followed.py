@@ -70,7 +70,7 @@ def lists_followed(
     recorded = ctx.store.get(booking_pk(profile.org.id, booking.id), ASKED_IN)
     listed = sorted(dict(recorded.data.get("people", {})).items()) if recorded else []
     # those it frees from a role: their lists get back the trips at its time that role took off (`came_free`)
-    listed = sorted(dict.fromkeys([*listed, *holders_lists(ctx, profile.org.id, freed_by(before, event))]))
+    listed = sorted(dict.fromkeys([*listed, *holders_lists(ctx, profile.org.id, freed_by(before, event), gone=True)]))
     if not listed:
         return [], [], frozenset()
     return _within(ctx, profile, booking_change(ctx, profile, booking, before, event, listed), listed, now, room=room)

@@ -36,7 +36,8 @@ def followed_writes(
 ) -> list[Write]:
     """The writes withdrawing `person_id`'s list (first keyed `first`) still waiting that the change touches (it names
     the changed trip; or, to put it back on, does not; or names others at its time, theirs now; or they left a role
-    on it and get back those it took off, `_how`), and asking them in its place."""
+    on it and get back those it took off, `_how`), and asking them in its place; freed from a role with none of their
+    lists waiting, asking by each one's own "Crew needed" about the trips at its time those lists left off."""
     org = profile.org.id
     booking, _ = change.trip
     writes: list[Write] = []
@@ -78,6 +79,41 @@ def followed_writes(
         writes.append(Put(to_item(marked), VersionIs(flight.version)))
     if person_id in change.added and not writes and _never_sent(first, items):
         writes += _asked_at_first(ctx, profile, change, person_id, now)
+    if person_id in change.freed and not writes and not _waiting(first, items):
+        writes += _asked_once_free(ctx, profile, change, person_id, items, now)
+    return writes
+
+
+def _waiting(first: str, items: Sequence[Item]) -> bool:
+    """Whether a list under `first` is still to go out, or being sent."""
+    ours = [from_item(i) for i in items if i.sk == first or i.sk.startswith(f"{first}:")]
+    return any(e.status in (OutboxStatus.PENDING, OutboxStatus.SENDING) for e in ours)
+
+
+def _asked_once_free(
+    ctx: Context, profile: BusinessProfile, change: Change, person_id: str, items: Sequence[Item], now: datetime
+) -> list[Write]:
+    """Each trip's own "Crew needed" to `person_id`, freed from a role by the change, of the trips at its time that
+    their lists (`items`, gone: as a list, or as each trip's own) left off for that role: never asked about them, as
+    the others were when they were booked, they are asked once free, as someone a new trip left out is. Once: none
+    of a trip named in a list that went, or that told them of itself."""
+    org = profile.org.id
+    went = {
+        f"bk_{suffix}"
+        for item in items
+        if (entry := from_item(item)).status is OutboxStatus.SENT
+        for suffix in _LISTED.findall(entry.message.text)
+    }
+    item = ctx.store.get(*person_key(org, person_id))
+    person = Person.model_validate(item.data, context=STORED) if item else None
+    back = _returning(ctx, profile, change, person, items, sorted(went), now)
+    if person is None or not back:
+        return []
+    writes: list[Write] = []
+    for booking, event in still_listable(ctx, org, [b for b in back if not _told(ctx, org, b, person_id)], now):
+        message = crew_needed_message(ctx, profile, booking, event, person)
+        if message is not None and ctx.store.get(outbox_pk(org), message.idempotency_key) is None:
+            writes.append(enqueue_write(org, message, now))
     return writes
 
 

@@ -66,14 +66,15 @@ def given_up_to(
     return [theirs for theirs, person in back if person.id not in kept_off]
 
 
-def holders_lists(ctx: Context, org: str, people: Iterable[str]) -> list[Listed]:
+def holders_lists(ctx: Context, org: str, people: Iterable[str], *, gone: bool = False) -> list[Listed]:
     """The (person, first list's key) of each "Crew needed on N trips" still waiting to `people` (put in a role by a
-    roster change): one a trip of theirs does not name may name others at its time, no longer theirs to take."""
+    roster change): one a trip of theirs does not name may name others at its time, no longer theirs to take. With
+    `gone` (`people` freed from a role), of those that went too: a trip at its time they left off was never asked."""
     found: dict[Listed, None] = {}
     for person_id in sorted(set(people)):
         prefix = _LISTS_OF.format(person_id)
         for item in all_items(ctx.store, outbox_pk(org), prefix):
-            if from_item(item).status is OutboxStatus.PENDING:
+            if gone or from_item(item).status is OutboxStatus.PENDING:
                 batch = item.sk.removeprefix(prefix).partition(":")[0]
                 found[(person_id, f"{prefix}{batch}")] = None
     return list(found)
