@@ -323,3 +323,22 @@ def test_a_trip_cancelled_after_the_list_named_the_trip_at_its_time_asks_nothing
     claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
     cancel_booking(demo_app, "demo", trips[0])
     assert asked(demo_app, tern, "priya") == []
+
+
+def test_a_trip_freed_of_its_crew_tells_them_once_of_a_trip_left_out_moved_onto_their_time(demo_app: App) -> None:
+    """A review: Priya crews the sloop's Sat 13 Jun; her waiting list named the catamaran's Sat 20 Jun, which moved to
+    Sat 13 Jun at 16:00: the list dropped it, and she was left out of it (busy then). The sloop cancelled, she got the
+    catamaran twice: back on her list anew, and its own "Crew needed" besides. Now once: its own "Crew needed", as
+    anyone it left out busy, and her list stays as it was."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    tern = book(demo_app, "TERN", "2026-06-20T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
+    book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    [before] = lists_waiting(demo_app, "priya")
+    assert event_of(tern) not in before and asked(demo_app, tern, "priya") == []
+
+    cancel_booking(demo_app, "demo", trips[0])
+    assert lists_waiting(demo_app, "priya") == [before] and len(asked(demo_app, tern, "priya")) == 1
+    send_due(demo_app)
+    assert len(asked(demo_app, tern, "priya")) == 1 and lists_waiting(demo_app, "priya") == []

@@ -17,6 +17,7 @@ from firstmate.domain.outbox import OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.services.context import Context
 from firstmate.services.crew_freed.asking import roster_told, still_listable
+from firstmate.services.crew_freed.lists import not_asked
 from firstmate.services.outbox import from_item, outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.trips import crew_busy_between, events_between
@@ -93,7 +94,8 @@ def came_free(
     """Of the trips `ever` listed to `person` (by any list queued under their first), those to put back on their list
     now that they left their role on `before`'s trip (or it was cancelled, or moved: `holding`, the trip they crew
     now): at its times, a role open they may take, free then (a third trip, or `holding`, keeps them: asked once
-    it lets them go), never told they held a role on it; not `before`'s own (it is on their trip list)."""
+    it lets them go), never told they held a role on it, nor left out of it busy (asked by its own "Crew needed"); not
+    `before`'s own (it is on their trip list)."""
     org = profile.org.id
     found = []
     for booking, event in still_listable(ctx, org, [t for t in ever if t != before.booking_id], now):
@@ -104,6 +106,9 @@ def came_free(
         # who holds a role then but on the trip they left (as stored until this change is written)
         others = (e for e in events_between(ctx.store, org, event.start, event.end) if e.id != before.id)
         busy = {s.person_id for e in others if e.status is not EventStatus.CANCELLED for s in e.roles if s.person_id}
-        if person.id not in busy and person.id not in roster_told(ctx, org, event.id):
+        if person.id in busy or person.id in roster_told(ctx, org, event.id):
+            continue
+        # left out of it busy (moved onto their time): its own "Crew needed" asks them once free (`ask_the_freed`)
+        if person.id not in not_asked(ctx.store, org, booking.id):
             found.append(booking.id)
     return found
