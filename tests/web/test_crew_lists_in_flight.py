@@ -16,7 +16,9 @@ from firstmate.ports import Item, Put, Write
 from firstmate.services import outbox
 from firstmate.services.bookings import cancel_booking
 from firstmate.services.roster import claim_role
+from tests.conftest import send_due
 from tests.web import crew_in_flight as flight
+from tests.web.test_crew_freed import asked, book, inactive_priya_and_trips, made_crew_by_an_import
 from tests.web.test_crew_lists_roster import event_of
 
 
@@ -190,3 +192,32 @@ def test_the_admin_page_says_a_list_being_sent_as_its_trip_changed_may_yet_go_an
         "being sent as the trip Sat 13 Jun 2026, 16:00 PDT had its last role open to them taken: if the send fails it "
         f"is withdrawn and {instead} goes in its place; if it went, it stands and {instead} is withdrawn"
     ) in said, said
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_list_being_sent_as_the_trip_its_reader_crews_is_cancelled_asks_the_trip_it_left_off_once(
+    demo_app: App, clock: FixedClock, fails: bool
+) -> None:
+    """A review: Priya took the sloop's Sat 13 Jun, and her list left off the catamaran at 16:00 (one trip at a time).
+    As the relay took the list, the sloop was cancelled: the list was marked, the catamaran back on one in its place
+    that went only if the send failed; it went, and she never heard of the catamaran. The list being sent is right as
+    it is: it goes (its send tried again if it fails), and the catamaran's own "Crew needed" asks her, once."""
+    trips = inactive_priya_and_trips(demo_app, range(13, 18))
+    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    send_due(demo_app)  # the bookings' own mails
+    made_crew_by_an_import(demo_app)
+    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
+
+    def cancelled() -> None:
+        cancel_booking(demo_app, "demo", trips[0])
+
+    flight.dispatch(demo_app, clock, flight.Relay(demo_app, cancelled, fails=flight.timed_out if fails else None))
+    flight.all_sent_an_hour_on(demo_app, clock)
+    [sent] = [text for text in _sent_lists(demo_app, "priya") if "trips to come" in text]
+    assert "4 trips to come" in sent and event_of(tern) not in sent
+    assert len(asked(demo_app, tern, "priya")) == 1
+    assert [
+        e.status
+        for e in outbox.list_entries(demo_app.store, "demo", limit=None)
+        if e.key in asked(demo_app, tern, "priya")
+    ] == [OutboxStatus.SENT]

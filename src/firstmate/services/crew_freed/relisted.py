@@ -11,7 +11,7 @@ from firstmate.domain import outbox as rules
 from firstmate.domain.business import BusinessProfile
 from firstmate.domain.crew import CrewEvent, EventStatus
 from firstmate.domain.mail import OutgoingMessage
-from firstmate.domain.outbox import OutboxStatus
+from firstmate.domain.outbox import OutboxEntry, OutboxStatus
 from firstmate.domain.people import Person
 from firstmate.domain.roster import role_label
 from firstmate.domain.shared import STORED
@@ -62,6 +62,8 @@ def followed_writes(
         if how is None:
             continue  # nothing it lists is touched
         ids, why, key = how
+        if sending and key == f"{first}:{booking.id}:free" and person_id not in change.elsewhere:
+            continue  # it names nothing the change took away: it goes, and the trips given back ask by their own
         key = _fresh(key, used)
         used.add(key)
         # what goes in place of one being sent waits for its send: it goes only if that one fails
@@ -85,23 +87,33 @@ def followed_writes(
 
 
 def _waiting(first: str, items: Sequence[Item]) -> bool:
-    """Whether a list under `first` is still to go out, or being sent."""
+    """Whether a list under `first` is still to go out, or being sent and withdrawn (what is in its place waits)."""
     ours = [from_item(i) for i in items if i.sk == first or i.sk.startswith(f"{first}:")]
-    return any(e.status in (OutboxStatus.PENDING, OutboxStatus.SENDING) for e in ours)
+    return any(e.status is OutboxStatus.PENDING or _marked(e) for e in ours)
+
+
+def _going(entry: OutboxEntry) -> bool:
+    """Whether `entry` went, or is being sent as it is (its send tried again if it fails): its trips are told."""
+    return entry.status is OutboxStatus.SENT or (entry.status is OutboxStatus.SENDING and not _marked(entry))
+
+
+def _marked(entry: OutboxEntry) -> bool:
+    """Whether `entry` is being sent, withdrawn meanwhile (`rules.replaced_in_flight`)."""
+    return entry.status is OutboxStatus.SENDING and (entry.last_error or "").startswith(rules.WITHDRAWN)
 
 
 def _asked_once_free(
     ctx: Context, profile: BusinessProfile, change: Change, person_id: str, items: Sequence[Item], now: datetime
 ) -> list[Write]:
     """Each trip's own "Crew needed" to `person_id`, freed from a role by the change, of the trips at its time that
-    their lists (`items`, gone: as a list, or as each trip's own) left off for that role: never asked about them, as
-    the others were when they were booked, they are asked once free, as someone a new trip left out is. Once: none
-    of a trip named in a list that went, or that told them of itself."""
+    their lists (`items`, gone: as a list, or as each trip's own; or being sent) left off for that role: never asked
+    about them, as the others were when they were booked, they are asked once free, as someone a new trip left out
+    is. Once: none of a trip named in a list that went or is going, or that told them of itself."""
     org = profile.org.id
     went = {
         f"bk_{suffix}"
         for item in items
-        if (entry := from_item(item)).status is OutboxStatus.SENT
+        if _going(entry := from_item(item))
         for suffix in _LISTED.findall(entry.message.text)
     }
     item = ctx.store.get(*person_key(org, person_id))
