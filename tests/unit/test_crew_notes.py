@@ -1024,6 +1024,31 @@ COUNTED_PRICE_LISTS = [
     ("Erwachsene 2x85, Kinder 1x5", "Erwachsene 2x…, Kinder …x…"),
     ("Adults 2 x 85, Dog 1 x 5", "Adults 2 x …, Dog … x …"),
     ("Adults 2x15, dog 1x5", "Adults 2x…, dog 1x…"),
+    # a review: a word of money right before a figure names it, a kind counted after an "x" next: until 2026-12-07 the
+    # 85 and the 300 showed, read as a number of kids
+    ("Deposit 85 kids x1 5", "Deposit … kids x1 …"),
+    ("Balance 300 kids x2", "Balance … kids x2"),
+    ("Deposit 85 kids (x1) 5", "Deposit … kids (x1) …"),
+    # a review: a small figure after "@" or "at" and a kind's count is a price when it has no clock's shape and its
+    # list names no time so ("2 adults at 10, 1 child at 10.30" stays): until 2026-12-07 the 15 and the 5 showed
+    ("Adults 2 @ 15", "Adults 2 @ …"),
+    ("Adults 2 at 15", "Adults 2 at …"),
+    ("Adults 2 @ 15, kids 1 @ 5", "Adults 2 @ …, kids 1 @ …"),
+    ("Kids 1 at 5", "Kids 1 at …"),
+    ("Adults x2 @ 15, kids x1 at 5", "Adults x2 @ …, kids x1 at …"),
+    ("2 adults at 15, 1 child at 5", "2 adults at …, 1 child at …"),
+    # a review: adults and children as "A" and "C" against their counts, or a kind's count with "pax" after it: until
+    # 2026-12-07 the kids' 5 showed
+    ("2A x 85, 1C x 5", "2A x …, 1C x …"),
+    ("2A @ 85, 1C @ 5", "2A @ …, 1C @ …"),
+    ("Adults 2 pax x 85, kids 1 pax x 5", "Adults 2 pax x …, kids 1 pax x …"),
+    ("Adults 2 pax @ 85, kids 1 pax @ 5", "Adults 2 pax @ …, kids 1 pax @ …"),
+    # a list of prices after "x" and one of times after "at" on the next line: each read as written
+    ("Kids 1 pax x 5\n2 adults at 10, 1 child at 10.30", "Kids 1 pax x …\n2 adults at 10, 1 child at 10.30"),
+    ("Adults x2 at 85, kids x1 at 5, pickup at 9:30", "Adults x2 at …, kids x1 at …, pickup at 9:30"),
+    # a time of another list, or of no list, on the line makes no price a time
+    ("Adults 2 @ 15, pickup at 9:30", "Adults 2 @ …, pickup at 9:30"),
+    ("Adults 2 @ 15, 2 adults at 10, 1 child at 10.30", "Adults 2 @ …, 2 adults at 10, 1 child at 10.30"),
 ]
 
 
@@ -1096,6 +1121,14 @@ COUNTED_KEPT = [
     "2 adults x 3 hours, 1 kid x 2 hours",
     "Rods 2x4, reels 2x3",
     "Life jackets 2x4, fins 2x9",
+    # a time after "@" or "at" with a clock's shape, or in a list that names one so, stays a time
+    "Adults 2 @ 9.30",
+    "Adults x2 at 16:00, kids x1 at 8",
+    "2 Adults at 9:30, 1 kid at 8",
+    "Adults 2 at 1600",
+    "Kids 1 @ 0930",
+    "2A 1C",
+    "4 adults 2 kids x1",
 ]
 
 

@@ -3,7 +3,8 @@
 that place is, however small (in words too: "kids x1 five"), and so is each item's total after "="; the counts stay, for
 crew need them. A count times a small figure prices it alone ("Kids 2x5"), and any word counted after an "x" is an item
 of a list of two or more ("Grown-ups x2 85, littles x1 5", "dog x1 5"). Figures that list ages stay too ("kids x2 (5,
-7)", "Kids x2 10,12"), and a time the notes name ("at 10.30") prices no list."""
+7)", "Kids x2 10,12"), and a time the notes name ("at 10.30") prices no list; without one, a small figure after "@" or
+"at" and a count is a price per head ("Adults 2 @ 15")."""
 
 from __future__ import annotations
 
@@ -16,8 +17,12 @@ from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS
 from firstmate.domain.redaction.figures import counted
 from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
 
-#: Who an item counts: a kind of guest ("Adults x2", "1 x Child").
-_KIND = rf"\b(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)\b"
+#: Who an item counts: a kind of guest ("Adults x2", "1 x Child"), or an adult or a child as "A" or "C" against their
+#: count ("2A x 85, 1C x 5").
+_KIND = rf"(?:\b(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)\b|(?<=\d)(?-i:A|C)\b)"
+#: Words that count heads of any kind: after a kind of guest and its count, the unit of that count ("Adults 2 pax x
+#: 85").
+_HEADS = re.compile(r"guests?|people|pax|persons?|passengers?", re.IGNORECASE)
 _TIMES = r"[xX×]"
 #: An item's count: in figures or in words under 20 ("Adults x2", "two adults", "kids one @ 5").
 _WORDS = "|".join(sorted((word for word, value in NUMBER_WORDS.items() if value < 20), key=len, reverse=True))
@@ -88,6 +93,19 @@ _BETWEEN = re.compile(
 )
 
 
+#: "@" or "at" before an item's figure: a price per head ("Adults 2 @ 15"), or a time ("Adults 2 @ 9.30").
+_AT = re.compile(r"@|\bat\b", re.IGNORECASE)
+#: An item's figure shaped as a clock: minutes after "." ("10.30"), or a 24-hour clock ("1600", "0930").
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-4])\.[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d")
+#: A time after a count or a kind and "@" or "at", its minutes after ":" or "h", that no item reads ("Adults x2 at
+#: 16:00, kids x1 at 8"; not "pickup at 9:30").
+_AT_CLOCK = re.compile(
+    rf"(?:\d|{_KIND})[ \t]*\)?[ \t]*(?:@|\bat)[ \t]*(?:[01]?\d|2[0-4])[:h][0-5]\d(?!\d)", re.IGNORECASE
+)
+#: How far around a list such a time makes it one of times, on its line.
+_CLOCK_REACH = 40
+
+
 class _Item(NamedTuple):
     shape: str  # "a", "b", "c" or "d": where the count stands
     heads: tuple[int, int] | None  # its count; None for a "b" item whose count is not yet told from its price
@@ -99,6 +117,9 @@ class _Item(NamedTuple):
     other: bool = False
     #: whether its figure follows an "x" after its kind ("2 adults x 15"): a price per head by how it is written
     times: bool = False
+    #: whether its figure follows "@" or "at" ("Adults 2 @ 15", "2 adults at 10"): a price per head, unless its list
+    #: names a time so ("2 adults at 10, 1 child at 10.30")
+    at: bool = False
 
 
 def counted_figures(
@@ -122,9 +143,10 @@ def counted_figures(
         second = [item.price == item.figures[1] for item in told if item.figures and item.price]
         # a "b" item whose figures are both small takes the place its list's other items say the price is in
         told = [_placed(item, second[0]) if second and item.price is None else item for item in told]
-        # "Adults 2x15, kids 1x5", "Kids 2x5", "2 adults x 15": a count times a small figure, a price per head
+        # "Adults 2x15, kids 1x5", "Kids 2x5", "2 adults x 15", "Adults 2 @ 15": a count times a small figure, or one
+        # at a small figure, a price per head
         by_writing = not second and all(
-            (item.figures and _small_pair(text, item.figures)) or item.times for item in told
+            (item.figures and _small_pair(text, item.figures)) or item.times or item.at for item in told
         )
         by_writing = by_writing and not all(item.other for item in told)  # "Rods 2x4, reels 2x3": sizes as often
         if by_writing:
@@ -132,8 +154,11 @@ def counted_figures(
         if len(told) < 2 and any(item.other for item in told):
             continue  # "Life jackets x2 4": a size or a count as often as a price
         prices |= {figure for item in told for figure in _both_prices(text, item, hidden, named)}  # "Adults 25x30"
-        if not by_writing and not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
-            continue
+        if not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
+            if not by_writing:
+                continue
+            if any(item.at for item in told) and _clocked(text, told):
+                told = [item for item in told if item.times or not item.at]  # "2 adults at 10, 1 child at 10.30": times
         prices |= {item.price for item in told if item.price} | {item.total for item in told if item.total}
         counts |= {item.heads for item in told if item.heads}
     return prices, counts
@@ -145,6 +170,7 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         found
         for found in _ITEM.finditer(text)
         if not (found["kind_c"] and _NOT_A_COUNT.search(text, max(0, found.start() - 40), found.start()))
+        or _counted_heads(found)
     ]
     starts = {found.start() for found in found_items}
     items: list[_Item] = []
@@ -168,6 +194,14 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         end = total.end() if total else found.end()
     if items:
         yield items
+
+
+def _counted_heads(found: re.Match[str]) -> bool:
+    """Whether an item counted before its kind, after a kind of guest, counts that kind's heads, its figure after "x",
+    "@" or "at" its price ("Adults 2 pax x 85", "kids 1 pax @ 5"); not "Adults 85 kids 5", which prices adults."""
+    if not (found["kind_c"] and _HEADS.fullmatch(found["kind_c"])):
+        return False
+    return bool(re.search(rf"{_TIMES}|@|\bat\b", found.string[found.end("kind_c") : found.start("price_c")], re.I))
 
 
 def _ages(text: str, item: _Item) -> bool:
@@ -196,19 +230,39 @@ def _ages(text: str, item: _Item) -> bool:
 def _item(found: re.Match[str]) -> _Item:
     """An item as its shape says: its count and price, or for a figure on each side of an "x", both figures."""
     if found["kind_a"]:
-        return _Item("a", found.span("count_a"), found.span("price_a"), None)
+        return _Item("a", found.span("count_a"), found.span("price_a"), None, at=_at(found, "count_a", "price_a"))
     if found["kind_c"]:
         times = bool(re.search(_TIMES, found.string[found.end("kind_c") : found.start("price_c")]))
-        return _Item("c", found.span("count_c"), found.span("price_c"), None, times=times)
+        return _Item(
+            "c", found.span("count_c"), found.span("price_c"), None, times=times, at=_at(found, "kind_c", "price_c")
+        )
     if found["kind_d"]:
-        return _Item("d", found.span("count_d"), found.span("price_d"), None)
+        return _Item("d", found.span("count_d"), found.span("price_d"), None, at=_at(found, "count_d", "price_d"))
     if found["kind_e"]:  # "dog x1 5": read as "Adults x2 85" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_e"])
-        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other)
+        at = _at(found, "count_e", "price_e")
+        return _Item("a", found.span("count_e"), found.span("price_e"), None, other=other, at=at)
     if found["kind_f"]:  # "littles 1x5": read as "kids 1x5" is, in a list of such items
         other = not _KIND_WORD.search(found["kind_f"])
         return _Item("b", None, None, (found.span("first_f"), found.span("second_f")), other=other)
     return _Item("b", None, None, (found.span("first"), found.span("second")))
+
+
+def _at(found: re.Match[str], before: str, figure: str) -> bool:
+    """Whether an item's figure follows "@" or "at" after its count or kind ("Adults 2 @ 15", "2 adults at 10")."""
+    return bool(_AT.search(found.string, found.end(before), found.start(figure)))
+
+
+def _clocked(text: str, items: list[_Item]) -> bool:
+    """Whether a list names a time after "@" or "at", as an item's figure or just beside it on its line ("2 adults at
+    10, 1 child at 10.30", "Adults x2 at 16:00, kids x1 at 8"): its figures after "@" or "at" are times, not prices."""
+    if any(item.at and item.price and _CLOCK.fullmatch(text, *item.price) for item in items):
+        return True
+    spans = [span for item in items for span in (item.heads, item.price, *(item.figures or ())) if span]
+    first, last = min(start for start, _ in spans), max(end for _, end in spans)
+    begin = max(text.rfind("\n", 0, first) + 1, first - _CLOCK_REACH)
+    end = min(len(text) if (newline := text.find("\n", last)) < 0 else newline, last + _CLOCK_REACH)
+    return bool(_AT_CLOCK.search(text, begin, end))
 
 
 def _told(

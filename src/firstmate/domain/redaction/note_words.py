@@ -263,10 +263,13 @@ GUEST_KINDS = re.compile(
     r"(?:adults?|kids?|child(?:ren)?|infants?|bab(?:y|ies)|toddlers?|teens?|teenagers?|seniors?|students?)",
     re.IGNORECASE,
 )
-#: A kind of guest and a figure after a figure: the next item of a list, not what the figure counts ("Adults 85 kids
-#: 5", "Deposit 200 kids 4", "Balance 400 guests 6"; "4 adults 2 kids" counts).
+#: A kind of guest and a figure after a figure, its count after an "x" if any: the next item of a list, not what the
+#: figure counts ("Adults 85 kids 5", "Deposit 200 kids 4", "Balance 400 guests 6", "Deposit 85 kids x1 5", "Balance
+#: 300 kids x2"; "4 adults 2 kids" counts).
 NEXT_GUEST_ITEM = re.compile(
-    rf"[ \t]+(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)[ \t]*:?[ \t]*\d", re.IGNORECASE
+    rf"[ \t]+(?:{GUEST_KINDS.pattern}|guests?|people|pax|persons?|passengers?)[ \t]*:?[ \t]*\(?[ \t]*"
+    r"(?:[xX×][ \t]*)?\d",
+    re.IGNORECASE,
 )
 #: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5", "2x adults @ 15"; "Pickup @
 #: 9.30").
