@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from firstmate.domain.bookings import MAX_NOTES
 from firstmate.domain.redaction import HIDDEN_AMOUNT, crew_notes
 
 MONEY = [
@@ -1140,3 +1141,29 @@ def test_a_counted_item_no_price_says_is_priced_reaches_crew_as_written(notes: s
 @pytest.mark.parametrize(("notes", "shown"), MILLIONS)
 def test_millions_written_with_dots_or_in_rupiah_are_hidden_from_crew(notes: str, shown: str) -> None:
     assert crew_notes(notes) == shown.replace("…", HIDDEN_AMOUNT)
+
+
+#: Lines a long note repeats up to the 2,000 characters a booking's notes hold: each line is read as it is alone.
+LONG_NOTES = [
+    "Deposit 85 kids x1 5, 2x3 slip 14, Adults 2 @ 15, 2 adults at 10, 1 child at 10.30\n",
+    "Paid 200 of 400, ages 4 and 7; 3 vans, 8 each; Lunch for 22. ",
+    "2x3 ",
+    "Deposit 85 ",
+]
+
+
+@pytest.mark.parametrize("line", LONG_NOTES)
+def test_a_long_note_reads_as_each_of_its_lines_alone(line: str) -> None:
+    """Each figure is read by the words of its clause near it (a clause read whole before each figure made a 2,000
+    character note's first crew view take most of a second): a note of MAX_NOTES repeating a line reads as the line."""
+    times = MAX_NOTES // len(line)
+    assert crew_notes(line * times) == crew_notes(line) * times
+
+
+def test_a_word_of_money_far_back_in_a_long_clause_still_prices_the_count_it_would_name() -> None:
+    """A word of money 150 characters back, in a clause no comma breaks, still makes "max 50 on board" a price, as "Tip
+    max 50 on board" is: the clause is read whole for a word of money."""
+    filler = "with the boat the crew the fuel the ice the bait the rods the snorkel gear the towels the music "
+    notes = f"Total {filler}the flowers the cake and the drinks for everyone max 50 on board"
+    assert notes.index("50") > 150
+    assert crew_notes(notes) == notes.replace("50", HIDDEN_AMOUNT)

@@ -167,6 +167,6 @@ def _unsaid_is_money(found: re.Match[str], sentences: Sentences, everywhere: boo
         return True
     if not at_least_20(found):
         return False
-    if any(sentences.money) or any(sentences.any_word):
+    if sentences.any_money or sentences.any_money_word:
         return True
     return everywhere and not YEAR.fullmatch(found["figure"] or "")

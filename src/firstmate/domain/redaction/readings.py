@@ -10,6 +10,7 @@ from typing import Literal
 from firstmate.domain.redaction.amounts import MARKUP, MONEY_WORDS, WORD_CODES, figure_size, spelled_value
 from firstmate.domain.redaction.figures import (
     at_least_20,
+    clause_reach,
     counted,
     counted_after_a_word,
     counted_shape,
@@ -100,7 +101,7 @@ def figure_reading(
     joined = joined and not (start >= 2 and text[start - 1] in "xX×" and text[start - 2].isdigit())
     if found["figure"] and not found["before"] and joined and not second:
         return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    clause = CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[:start])))[-1]
+    clause = _clause(text, start, clause_reach(text, start))  # its words near the figure: read whole, see `_priced`
     word = word_before(clause)
     money_word = word if word is not None and is_note_money_word(word) else None
     ranged = RANGE.match(text, end)
@@ -121,7 +122,7 @@ def figure_reading(
         return "other"  # "Guest 07700900123": a phone number, and no amount either
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
-    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(clause):
+    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(found):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     # "20-25 guests", "20-25 per person": what follows the range says
     return _reading_by_what_follows(
@@ -152,7 +153,7 @@ def _reading_by_what_follows(
         named[end] = False
         return "named"  # "Catch limit 20 per person": a count per person
     each = EACH.match(text, end) and not EACH_FOR.match(text, end)  # not "3 vans, 15 each for parking": a price
-    if each and not at_least_20(found) and CARRIERS.search(text, 0, start):
+    if each and not at_least_20(found) and CARRIERS.search(text, clause_reach(text, start), start):
         return "other"  # "3 vans, 8 each": how many ride in each
     if NOTE_APIECE.match(text, end):
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"
@@ -217,10 +218,17 @@ def _reading_by_word(
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
     counted = counted_shape(found)
-    if counted and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause)) and not _priced(clause):
+    if counted and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause)) and not _priced(found):
         named[end] = False
         return "named"  # "Lunch for 22", "grandma is 82"; not "Paid lunch for 30"
-    for first, names_a_list in named.items():
+    # the figures named just before this one, nearest last: only spaces, a comma or a joiner between
+    near = start - 6
+    while near > 0 and text[near - 1] in " \t,":
+        near -= 1
+    for first in range(near, start):
+        if first not in named:
+            continue
+        names_a_list = named[first]
         if start - 6 <= first < start and NAMED_PAIR_JOINER.fullmatch(text, first, start):
             named[end] = names_a_list
             return "named"  # "ages 8 and 10"
@@ -232,7 +240,12 @@ def _reading_by_word(
     return "unsaid"
 
 
-def _priced(clause: str) -> bool:
+def _clause(text: str, start: int, reach: int) -> str:
+    """The clause before the figure at `start`, as read from `reach` on: two words for one as one, markup a space."""
+    return CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[reach:start])))[-1]
+
+
+def _priced(found: re.Match[str]) -> bool:
     """Whether the clause before a figure has a word of money, which makes a head count it would name a price ("Tip
-    max 50 on board", "Paid lunch for 30")."""
-    return speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)
+    max 50 on board", "Paid lunch for 30"): the clause read whole, however far it goes back (few figures ask)."""
+    return speaks(_clause(found.string, found.start(), 0), NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)

@@ -27,6 +27,8 @@ class Sentences:
         pieces = [plain[start:end] for start, end in zip(self.starts, [*self.starts[1:], len(plain)], strict=True)]
         self.money = [HIDDEN_AMOUNT in piece or speaks(piece, NOTE_MONEY) for piece in pieces]
         self.any_word = [speaks(piece, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS) for piece in pieces]
+        #: whether any sentence speaks of money, or has any word of money: asked of each figure, kept not counted
+        self.any_money, self.any_money_word = any(self.money), any(self.any_word)
 
     def at(self, position: int) -> int:
         """The index of the sentence `position` is in."""
@@ -35,6 +37,7 @@ class Sentences:
     def money_at(self, position: int) -> None:
         """The sentence `position` is in speaks of money: an amount was found in it."""
         self.money[self.at(position)] = True
+        self.any_money = True
 
 
 def speaks(sentence: str, *words: re.Pattern[str]) -> bool:
