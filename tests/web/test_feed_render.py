@@ -150,3 +150,16 @@ def test_a_change_to_a_booking_is_in_the_next_fetch_under_a_new_etag(client: Tes
     assert event["SEQUENCE"] == 1
     unchanged = client.get(f"/calendar/{token}.ics", headers={"If-None-Match": again.headers["etag"]})
     assert unchanged.status_code == 304
+
+
+def test_a_byte_order_mark_leading_a_field_is_dropped_as_icalendar_dropped_it() -> None:
+    # a blocked slot's title and a dock's name pasted from a file saved with a BOM (Windows Notepad)
+    [slot, trip] = _entries()[:2]
+    entries = [
+        slot.model_copy(update={"title": "\ufeffMaintenance; hull"}),
+        trip.model_copy(update={"location": "\ufeffPier 39, Dock B", "uid": "\ufeffb0001@firstmate"}),
+    ]
+    for with_money in (True, False):
+        written = render_ics(entries, "America/Los_Angeles", "Saltwind Charters trips", with_money=with_money)
+        assert written == _feed_as_icalendar_wrote_it(entries, "America/Los_Angeles", with_money)
+        assert "\ufeff".encode() not in written

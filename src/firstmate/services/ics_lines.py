@@ -67,7 +67,8 @@ def _line(name: str, value: Value) -> str:
     if isinstance(value, int):
         return f"{name}:{value}"
     escaped: bytes = icalendar.vText(value).to_ical()
-    return f"{name}:{escaped.decode('utf-8')}"
+    # read back as icalendar reads it, "utf-8-sig": a byte order mark leading the text is dropped
+    return f"{name}:{escaped.decode('utf-8-sig')}"
 
 
 #: What icalendar writes around a date-time, by name and zone (and the zone's name then, as a TZID could follow it).
