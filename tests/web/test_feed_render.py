@@ -80,7 +80,9 @@ def _event_as_icalendar_wrote_it(entry: CalendarEntry, zone: ZoneInfo, with_mone
     event.add("last-modified", entry.updated_at)
     for name, moment in (("dtstart", entry.start), ("dtend", entry.end)):
         there = moment.astimezone(zone)
-        event.add(name, there if there.replace(fold=0).astimezone(UTC) == moment else moment.astimezone(UTC))
+        event.add(
+            name, there if there.replace(fold=0).astimezone(UTC) == moment.astimezone(UTC) else moment.astimezone(UTC)
+        )
     event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
     if entry.kind is EntryKind.BLOCKED:
         title = entry.title if with_money else crew_title(entry)
