@@ -193,6 +193,46 @@ def test_a_feed_reads_the_entries_it_shows_not_the_years_behind_them(
     assert sum(read) < 30, read  # the four it shows and its profile, not the 126 entries behind them
 
 
+def test_an_older_home_s_feed_reads_its_whole_calendar_only_until_the_hourly_sweep(
+    client: TestClient, demo_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: a home whose list of long blocked slots was never built (or was kept for 30 days, until
+    2026-12-06) had it built from its whole calendar on every feed poll, a read writing nothing, until a
+    booking or a channel's slot came in: through a quiet winter, every poll of every crew member's feed read
+    years of trips. The hourly sweep builds the list, and the feeds read only what they show."""
+    from datetime import timedelta
+
+    from firstmate.domain.intake import BlockedSlot
+    from firstmate.jobs import sweep_expired
+    from firstmate.ports import Item
+    from firstmate.services.imports import import_records
+
+    now = demo_app.clock.now()
+    for n in range(120):  # a year and more of trips behind, every third day
+        _book(demo_app, external_id=f"OLD-{n}", start=(now - timedelta(days=70 + 3 * n)).isoformat())
+    refit = BlockedSlot(uid="refit@yard.example.com", start=now - timedelta(days=100), end=now + timedelta(days=5),
+                        title="Refit", asset="sea-lark")  # fmt: skip
+    import_records(demo_app, "demo", [refit])
+    demo_app.store.put(Item("ORG#demo#CALMETA", "LONG-BLOCKS", {"blocks": []}))  # as the earlier release left it
+    read: list[int] = []
+    for name in ("query", "query_between", "get_many"):
+        real = getattr(demo_app.store, name)
+
+        def counted(*args: object, _real: object = real, **kwargs: object) -> object:
+            answer = _real(*args, **kwargs)  # type: ignore[operator]
+            read.append(len(answer.items) if hasattr(answer, "items") else len(answer))
+            return answer
+
+        monkeypatch.setattr(demo_app.store, name, counted)
+    assert sweep_expired(demo_app, now).endswith("; 1 long blocked slot listed for 1 org")
+    assert "long blocked" not in sweep_expired(demo_app, now)  # built once
+    for _ in range(2):  # a poll, and the next
+        read.clear()
+        titles = [str(e["SUMMARY"]) for e in _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")]
+        assert titles == ["Refit"]
+        assert sum(read) < 30, read  # the slot it shows and the profile, not the 121 entries behind them
+
+
 def test_a_long_slot_an_earlier_releases_list_dropped_is_back_in_the_feed(client: TestClient, demo_app: App) -> None:
     """A review: the list of long blocked slots kept them 30 days after their end until 2026-12-06, and a
     feed now takes those begun long ago from it: a refit ended 35 days before went missing from every feed.

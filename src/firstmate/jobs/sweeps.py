@@ -16,6 +16,7 @@ from firstmate.services.intel import sweep_archive
 from firstmate.services.outbox_list import reindex_pending
 from firstmate.services.photos import sweep_quarantine
 from firstmate.services.report_list import index_runs_pending
+from firstmate.services.trips import list_long_blocks_pending
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +28,8 @@ def sweep_expired(app: App, period: datetime) -> str:
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, weekly runs stored before
     the reports page listed them by index are given its keys, and trips booked before they kept who they left out
-    for being busy are given that list (`list_left_out_pending`), once per org."""
+    for being busy are given that list (`list_left_out_pending`), once per org. An org whose list of long blocked
+    slots was never built (or kept them fewer days) has it built (`list_long_blocks_pending`): its feeds read it."""
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
     upgrades = (
@@ -35,6 +37,7 @@ def sweep_expired(app: App, period: datetime) -> str:
         index_pending(app.store, orgs),
         index_runs_pending(app.store, orgs),
         list_left_out_pending(app, orgs),
+        list_long_blocks_pending(app.store, orgs, app.clock.now()),
     )
     indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
     also = f"; {indexed}" if indexed else ""

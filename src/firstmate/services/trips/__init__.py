@@ -31,7 +31,7 @@ from firstmate.services.trips.clashes import (
 )
 from firstmate.services.trips.events import crew_busy_between, events_between, get_event, get_events
 from firstmate.services.trips.keys import booking_pk, calendar_pk, calendar_sk, code_pk, intake_pk
-from firstmate.services.trips.long_blocks import LONG_BLOCKS_KEPT_AFTER_END, long_blocks
+from firstmate.services.trips.long_blocks import LONG_BLOCKS_KEPT_AFTER_END, list_long_blocks_pending, long_blocks
 from firstmate.services.trips.overlaps import TRIP_LENGTH, calendar_between
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "get_event",
     "get_events",
     "intake_pk",
+    "list_long_blocks_pending",
     "long_blocks",
     "owed_marks",
     "record_blocked_slot",

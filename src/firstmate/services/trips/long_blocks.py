@@ -4,6 +4,7 @@ a haul-out or a winter ashore lasting months costs one read to find, however lon
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ import structlog
 
 from firstmate.domain.calendar import CalendarEntry, EntryKind
 from firstmate.domain.shared import iso
-from firstmate.errors import ConditionFailed
+from firstmate.errors import ConditionFailed, StoreError
 from firstmate.ports import Absent, Item, Put, Store, VersionIs, Write
 from firstmate.services.paging import iter_items
 from firstmate.services.trips.keys import calendar_pk
@@ -51,6 +52,29 @@ def long_blocks(store: Store, org: str, now: datetime, *, keep: bool = True) -> 
     except ConditionFailed:
         return long_blocks(store, org, now)  # built by another process meanwhile
     return stored, found
+
+
+def list_long_blocks_pending(store: Store, orgs: Sequence[str], now: datetime, *, most: int = 25) -> str:
+    """Build and keep the list of long slots (`long_blocks`) of the orgs whose list was never built or keeps
+    its slots for fewer days, at most `most` orgs a run (each reads its whole calendar once). The hourly
+    `sweep` job calls it: a feed only reads the list, so a home that took no booking or slot since the
+    upgrade read its whole calendar on every poll. Says what it listed ("" for no slot: a new home's list is
+    kept empty); a store failing is logged, and the org left for the next run."""
+    kept = store.get_many([_long_blocks_key(org) for org in orgs])
+    pending = [o for o, item in zip(orgs, kept, strict=True) if item is None or item.data.get("kept_days") != KEPT_DAYS]
+    listed = built = 0
+    for org in pending[:most]:
+        try:
+            listed += len(long_blocks(store, org, now)[1])
+        except StoreError as exc:
+            log.warning("calendar.long_blocks_unbuilt", org=org, error=str(exc))
+            continue
+        built += 1
+    more = f"; more next run ({len(pending) - most} orgs)" if len(pending) > most else ""
+    if not listed and not more:
+        return ""
+    slots = f"{listed} long blocked slot{'' if listed == 1 else 's'}"
+    return f"{slots} listed for {built} org{'' if built == 1 else 's'}{more}"
 
 
 def _long_blocks_key(org: str) -> tuple[str, str]:
