@@ -1167,3 +1167,31 @@ def test_a_word_of_money_far_back_in_a_long_clause_still_prices_the_count_it_wou
     notes = f"Total {filler}the flowers the cake and the drinks for everyone max 50 on board"
     assert notes.index("50") > 150
     assert crew_notes(notes) == notes.replace("50", HIDDEN_AMOUNT)
+
+
+#: A review: markup or spaces from a pasted e-mail between a word and its figure, longer than the words read before a
+#: figure (a styled span, a run of "&nbsp;"): until 2026-12-07 they pushed the word out of reach, and crew read
+#: "Deposit: … 85", "Paid … 200 of …" and "Rate: … 45 kids x1 5", and lost "Slip … 14" and "Pickup … 10.30".
+PASTED_BETWEEN = [
+    '<span style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; color: #222" title="Meet at the dock">',
+    "&nbsp;" * 18,
+    "<br>" * 30,
+    " " * 110,
+]
+WORD_AND_FIGURE = [
+    ("Deposit: ", "85 kids x1 5"),
+    ("Paid ", "85 each"),
+    ("Paid ", "200 of 400"),
+    ("Rate: ", "45 kids x1 5"),
+    ("Slip ", "14, deposit paid"),
+    ("Pickup ", "10.30, deposit paid"),
+    ("Lunch for ", "22"),
+]
+
+
+@pytest.mark.parametrize("between", PASTED_BETWEEN)
+@pytest.mark.parametrize(("word", "figure"), WORD_AND_FIGURE)
+def test_markup_or_spaces_between_a_word_and_its_figure_read_as_a_space(word: str, between: str, figure: str) -> None:
+    read = crew_notes(word + figure)
+    assert read != word + figure or word == "Lunch for " or figure.startswith(("14", "10.30"))
+    assert crew_notes(word + between + figure) == word + between + read[len(word) :]

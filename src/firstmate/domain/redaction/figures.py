@@ -99,20 +99,10 @@ def pair_start(start: int, firsts: set[int]) -> int:
     return next((first for first in range(start, start - 13, -1) if first in firsts), start)
 
 
-#: How far before a figure the words of its clause are read ("Tip max 50 on board", "Paid lunch for 30"): the words
-#: that say what a figure is stand near it, and a clause read whole before each figure made a long note's redaction
-#: grow with the square of its length.
+#: How far before a figure the words of its clause are read ("Tip max 50 on board", "Paid lunch for 30"), in
+#: characters that are neither markup nor spaces: the words that say what a figure is stand near it, and a clause read
+#: whole before each figure made a long note's redaction grow with the square of its length.
 CLAUSE_REACH = 100
-
-
-def clause_reach(text: str, start: int) -> int:
-    """Where the text read before the figure at `start` begins: CLAUSE_REACH back, at the space before a word it would
-    cut (up to 40 characters further back)."""
-    reach = max(0, start - CLAUSE_REACH)
-    stop = max(0, reach - 40)
-    while reach > stop and not text[reach - 1].isspace():
-        reach -= 1
-    return reach
 
 
 def counted_shape(found: re.Match[str]) -> bool:

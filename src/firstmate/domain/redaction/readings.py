@@ -10,7 +10,6 @@ from typing import Literal
 from firstmate.domain.redaction.amounts import MARKUP, MONEY_WORDS, WORD_CODES, figure_size, spelled_value
 from firstmate.domain.redaction.figures import (
     at_least_20,
-    clause_reach,
     counted,
     counted_after_a_word,
     counted_shape,
@@ -101,7 +100,8 @@ def figure_reading(
     joined = joined and not (start >= 2 and text[start - 1] in "xX×" and text[start - 2].isdigit())
     if found["figure"] and not found["before"] and joined and not second:
         return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    clause = _clause(text, start, clause_reach(text, start))  # its words near the figure: read whole, see `_priced`
+    # its words near the figure, markup read as spaces: read whole, see `_priced`
+    clause = _clause(sentences.plain, start, sentences.reach(start))
     word = word_before(clause)
     money_word = word if word is not None and is_note_money_word(word) else None
     ranged = RANGE.match(text, end)
@@ -153,7 +153,7 @@ def _reading_by_what_follows(
         named[end] = False
         return "named"  # "Catch limit 20 per person": a count per person
     each = EACH.match(text, end) and not EACH_FOR.match(text, end)  # not "3 vans, 15 each for parking": a price
-    if each and not at_least_20(found) and CARRIERS.search(text, clause_reach(text, start), start):
+    if each and not at_least_20(found) and CARRIERS.search(text, sentences.reach(start), start):
         return "other"  # "3 vans, 8 each": how many ride in each
     if NOTE_APIECE.match(text, end):
         return "money"  # "15 per head", "12pp", "300 each"; not "2 each of snacks"

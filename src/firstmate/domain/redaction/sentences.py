@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 from firstmate.domain.redaction.amounts import HIDDEN_AMOUNT, MARKUP, MONEY_WORDS
-from firstmate.domain.redaction.figures import one_word
+from firstmate.domain.redaction.figures import CLAUSE_REACH, one_word
 from firstmate.domain.redaction.note_words import (
     ANY_MONEY_WORD,
     NOTE_MAYBE,
@@ -29,10 +30,25 @@ class Sentences:
         self.any_word = [speaks(piece, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS) for piece in pieces]
         #: whether any sentence speaks of money, or has any word of money: asked of each figure, kept not counted
         self.any_money, self.any_money_word = any(self.money), any(self.any_word)
+        #: the note with its markup as spaces, and how many characters are before each position, a run of spaces (or
+        #: markup) one: a figure's words are read from it (`reach`)
+        self.plain = plain
+        runs = (0 if char.isspace() and was.isspace() else 1 for was, char in zip(f"x{plain}", plain, strict=False))
+        self._written = [0, *accumulate(runs)]
 
     def at(self, position: int) -> int:
         """The index of the sentence `position` is in."""
         return bisect.bisect_right(self.starts, position) - 1
+
+    def reach(self, start: int) -> int:
+        """Where the words read before the figure at `start` begin in `plain`: CLAUSE_REACH characters back, a run of
+        markup or spaces one ("Deposit:&nbsp;&nbsp;… 85", a styled span pasted from an e-mail), at the space before a
+        word it would cut (up to 40 characters further back)."""
+        reach = max(0, bisect.bisect_right(self._written, self._written[start] - CLAUSE_REACH, 0, start + 1) - 1)
+        stop = max(0, reach - 40)
+        while reach > stop and not self.plain[reach - 1].isspace():
+            reach -= 1
+        return reach
 
     def money_at(self, position: int) -> None:
         """The sentence `position` is in speaks of money: an amount was found in it."""
