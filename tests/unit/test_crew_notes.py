@@ -1050,6 +1050,10 @@ COUNTED_PRICE_LISTS = [
     # a time of another list, or of no list, on the line makes no price a time
     ("Adults 2 @ 15, pickup at 9:30", "Adults 2 @ …, pickup at 9:30"),
     ("Adults 2 @ 15, 2 adults at 10, 1 child at 10.30", "Adults 2 @ …, 2 adults at 10, 1 child at 10.30"),
+    # a review: a clock after "at" beside a list makes its figures after "at" times, not those after "@" (until
+    # 2026-12-07 the 15 showed)
+    ("Adults 2 @ 15, 2 Adults at 9:30", "Adults 2 @ …, 2 Adults at 9:30"),
+    ("Kids 1 @ 5, pickup 2 kids at 9:30", "Kids 1 @ …, pickup 2 kids at 9:30"),
 ]
 
 

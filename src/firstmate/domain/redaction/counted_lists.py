@@ -100,7 +100,7 @@ _CLOCK = re.compile(r"(?:[01]?\d|2[0-4])\.[0-5]\d|(?:[01]\d|2[0-3])[0-5]\d")
 #: A time after a count or a kind and "@" or "at", its minutes after ":" or "h", that no item reads ("Adults x2 at
 #: 16:00, kids x1 at 8"; not "pickup at 9:30").
 _AT_CLOCK = re.compile(
-    rf"(?:\d|{_KIND})[ \t]*\)?[ \t]*(?:@|\bat)[ \t]*(?:[01]?\d|2[0-4])[:h][0-5]\d(?!\d)", re.IGNORECASE
+    rf"(?:\d|{_KIND})[ \t]*\)?[ \t]*(?P<at>@|\bat)[ \t]*(?:[01]?\d|2[0-4])[:h][0-5]\d(?!\d)", re.IGNORECASE
 )
 #: How far around a list such a time makes it one of times, on its line.
 _CLOCK_REACH = 40
@@ -117,9 +117,9 @@ class _Item(NamedTuple):
     other: bool = False
     #: whether its figure follows an "x" after its kind ("2 adults x 15"): a price per head by how it is written
     times: bool = False
-    #: whether its figure follows "@" or "at" ("Adults 2 @ 15", "2 adults at 10"): a price per head, unless its list
+    #: "@" or "at" if its figure follows one ("Adults 2 @ 15", "2 adults at 10"): a price per head, unless its list
     #: names a time so ("2 adults at 10, 1 child at 10.30")
-    at: bool = False
+    at: str = ""
 
 
 def counted_figures(
@@ -157,8 +157,9 @@ def counted_figures(
         if not any(item.price and _a_price(text, item.price, hidden, named) for item in told):
             if not by_writing:
                 continue
-            if any(item.at for item in told) and _clocked(text, told):
-                told = [item for item in told if item.times or not item.at]  # "2 adults at 10, 1 child at 10.30": times
+            if any(item.at for item in told):
+                timed = _clocked(text, told)  # "2 adults at 10, 1 child at 10.30": times
+                told = [item for item in told if item.times or item.at not in timed]
         prices |= {item.price for item in told if item.price} | {item.total for item in told if item.total}
         counts |= {item.heads for item in told if item.heads}
     return prices, counts
@@ -248,21 +249,23 @@ def _item(found: re.Match[str]) -> _Item:
     return _Item("b", None, None, (found.span("first"), found.span("second")))
 
 
-def _at(found: re.Match[str], before: str, figure: str) -> bool:
-    """Whether an item's figure follows "@" or "at" after its count or kind ("Adults 2 @ 15", "2 adults at 10")."""
-    return bool(_AT.search(found.string, found.end(before), found.start(figure)))
+def _at(found: re.Match[str], before: str, figure: str) -> str:
+    """The "@" or "at" an item's figure follows after its count or kind ("Adults 2 @ 15", "2 adults at 10"), or ""."""
+    at = _AT.search(found.string, found.end(before), found.start(figure))
+    return at[0].lower() if at else ""
 
 
-def _clocked(text: str, items: list[_Item]) -> bool:
-    """Whether a list names a time after "@" or "at", as an item's figure or just beside it on its line ("2 adults at
-    10, 1 child at 10.30", "Adults x2 at 16:00, kids x1 at 8"): its figures after "@" or "at" are times, not prices."""
+def _clocked(text: str, items: list[_Item]) -> set[str]:
+    """After which of "@" and "at" a list's figures are times, not prices: both when an item's figure is a clock ("2
+    adults at 10, 1 child at 10.30"); the one a time just beside it on its line follows ("Adults x2 at 16:00, kids x1 at
+    8"; not "Adults 2 @ 15, 2 Adults at 9:30", where the 15 after "@" is a price)."""
     if any(item.at and item.price and _CLOCK.fullmatch(text, *item.price) for item in items):
-        return True
+        return {"@", "at"}
     spans = [span for item in items for span in (item.heads, item.price, *(item.figures or ())) if span]
     first, last = min(start for start, _ in spans), max(end for _, end in spans)
     begin = max(text.rfind("\n", 0, first) + 1, first - _CLOCK_REACH)
     end = min(len(text) if (newline := text.find("\n", last)) < 0 else newline, last + _CLOCK_REACH)
-    return bool(_AT_CLOCK.search(text, begin, end))
+    return {clock["at"].lower() for clock in _AT_CLOCK.finditer(text, begin, end)}
 
 
 def _told(
