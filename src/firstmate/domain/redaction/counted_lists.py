@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS, SPELLED, spelled_value
 from firstmate.domain.redaction.figures import counted
-from firstmate.domain.redaction.note_words import GUEST_KINDS, WORD_AFTER
+from firstmate.domain.redaction.note_words import GUEST_KINDS, NOTE_LABEL, WORD_AFTER
 
 #: Who an item counts: a kind of guest ("Adults x2", "1 x Child"), or an adult or a child as "A" or "C" against their
 #: count ("2A x 85, 1C x 5").
@@ -179,8 +179,10 @@ def _lists(text: str) -> Iterator[list[_Item]]:
     for found in found_items:
         following = WORD_AFTER.match(text, found.end())
         # an item that counts its kind before its figure prices it, whatever kind follows ("Adults x2 85 kids free")
-        priced_before_a_kind = bool(following and not found["kind_c"] and _KIND_WORD.fullmatch(following[1]))
-        if following and following.start(1) not in starts and counted(following[1]) and not priced_before_a_kind:
+        no_count = bool(following and not found["kind_c"] and _KIND_WORD.fullmatch(following[1]))
+        # nor is a word naming the figure after it what this one counts ("kids 1x5 ages 4 and 7")
+        no_count = no_count or bool(following and _names_a_figure(text, following))
+        if following and following.start(1) not in starts and counted(following[1]) and not no_count:
             continue  # "Adults x2 3 hours", "4 adults 2 kids"; not "adults x2 85 kids x1 5", where an item follows
         item, total = _item(found), _TOTAL.match(text, found.end())
         if _ages(text, item):
@@ -195,6 +197,17 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         end = total.end() if total else found.end()
     if items:
         yield items
+
+
+def _names_a_figure(text: str, word: re.Match[str]) -> bool:
+    """Whether a word after an item's figure names the figure after it, not what the item's figure counts ("ages 4",
+    "slips 3 and 4"); not a word of heads ("4 adults 2 guests")."""
+    said = word[1]
+    return bool(NOTE_LABEL.fullmatch(said) and not _HEADS.fullmatch(said) and _FIGURE_NEXT.match(text, word.end()))
+
+
+#: A figure right after a word, a colon between if any ("ages 4", "Ages: 4").
+_FIGURE_NEXT = re.compile(r"[ \t]*:?[ \t]*\d")
 
 
 def _counted_heads(found: re.Match[str]) -> bool:
