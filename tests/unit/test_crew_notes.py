@@ -1042,6 +1042,8 @@ COUNTED_PRICE_LISTS = [
     # 2026-12-07 the kids' 5 showed
     ("2A x 85, 1C x 5", "2A x …, 1C x …"),
     ("2A @ 85, 1C @ 5", "2A @ …, 1C @ …"),
+    ("Party: 2A x 85, 1C x 5", "Party: 2A x …, 1C x …"),
+    ("Cabin 2 for 2A x 85, 1C x 5", "Cabin 2 for 2A x …, 1C x …"),
     ("Adults 2 pax x 85, kids 1 pax x 5", "Adults 2 pax x …, kids 1 pax x …"),
     ("Adults 2 pax @ 85, kids 1 pax @ 5", "Adults 2 pax @ …, kids 1 pax @ …"),
     # a list of prices after "x" and one of times after "at" on the next line: each read as written
@@ -1137,6 +1139,14 @@ COUNTED_KEPT = [
     "Kids 1 @ 0930",
     "2A 1C",
     "4 adults 2 kids x1",
+    # a review: "A" or "C" after a number a place's word names is its letter, not adults or children (until 2026-12-07
+    # the counts after the "x" read [amount hidden])
+    "Cabin 2C x 2",
+    "Gate 2A x 3",
+    "Slip 1C x 2",
+    "Berth 4A x 2, 4C x 1",
+    "Seats 12A x 1, 12C x 1",
+    "Cabins 2A x 2, 2C x 2",
 ]
 
 

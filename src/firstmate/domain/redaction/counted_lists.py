@@ -173,6 +173,7 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         if not (found["kind_c"] and _NOT_A_COUNT.search(text, max(0, found.start() - 40), found.start()))
         or _counted_heads(found)
     ]
+    found_items = _without_places(text, found_items)
     starts = {found.start() for found in found_items}
     items: list[_Item] = []
     end = -1
@@ -197,6 +198,32 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         end = total.end() if total else found.end()
     if items:
         yield items
+
+
+#: A word naming a place before a number, a "#" or ":" between if any: an "A" or "C" against the number is the
+#: place's letter ("Cabin 2C x 2", "Seats 12A x 1"), not adults or children.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|bays?|moorings?|buoys?|lots?|spots?|stalls?|rows?|seats?"
+    r"|sites?|lanes?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|floats?|decks?|bunks?|beds?|levels?"
+    r"|floors?|no|nr|number)[ \t]*[#:]?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _without_places(text: str, found_items: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The items but those whose "A" or "C" is a place's letter: after a word naming a place, or listed right after
+    one such ("Cabin 2C x 2", "Berth 4A x 2, 4C x 1"); not "2A x 85, 1C x 5", adults and children."""
+    kept, place = [], -1  # where the last place's item ended
+    for found in found_items:
+        kind = found["kind_a"] or found["kind_b"] or found["kind_c"] or found["kind_d"]
+        if kind in ("A", "C") and (
+            _PLACE_BEFORE.search(text, max(0, found.start() - 40), found.start())
+            or (place >= 0 and _BETWEEN.fullmatch(text, place, found.start()))
+        ):
+            place = found.end()
+            continue
+        kept.append(found)
+    return kept
 
 
 def _names_a_figure(text: str, word: re.Match[str]) -> bool:
