@@ -1056,6 +1056,9 @@ COUNTED_PRICE_LISTS = [
     # 2026-12-07 the 15 showed)
     ("Adults 2 @ 15, 2 Adults at 9:30", "Adults 2 @ …, 2 Adults at 9:30"),
     ("Kids 1 @ 5, pickup 2 kids at 9:30", "Kids 1 @ …, pickup 2 kids at 9:30"),
+    ("Pickup fee 2 adults at 15, 1 kid at 5", "Pickup fee 2 adults at …, 1 kid at …"),
+    ("Meet at 9:30. Adults 2 @ 15", "Meet at 9:30. Adults 2 @ …"),
+    ("Departing 9:30 with 2 adults at 15 and 1 kid at 5", "Departing 9:30 with 2 adults at … and 1 kid at …"),
     # a review: a word naming the next figure after an item's figure is no count of it (until 2026-12-07 the 5 showed)
     ("Adults 2x15 kids 1x5 ages 4 and 7", "Adults 2x… kids 1x… ages 4 and 7"),
     ("Adults x2 85 kids x1 5 ages 4", "Adults x2 … kids x1 … ages 4"),
@@ -1137,6 +1140,11 @@ COUNTED_KEPT = [
     "2 Adults at 9:30, 1 kid at 8",
     "Adults 2 at 1600",
     "Kids 1 @ 0930",
+    # a review: a word of a time before a list in its clause makes its figures after "at" or "@" times (until
+    # 2026-12-07 crew read "Pickup 2 adults at [amount hidden]")
+    "Pickup 2 adults at 10 from the Hilton",
+    "Pickup: 4 adults at 9, 2 kids at 10",
+    "Meet at the marina: 6 adults at 10",
     "2A 1C",
     "4 adults 2 kids x1",
     # a review: "A" or "C" after a number a place's word names is its letter, not adults or children (until 2026-12-07

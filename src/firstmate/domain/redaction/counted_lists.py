@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import NamedTuple
 
-from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, NUMBER_WORDS, SPELLED, spelled_value
+from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, MONEY_WORDS, NUMBER_WORDS, SPELLED, spelled_value
 from firstmate.domain.redaction.figures import counted
-from firstmate.domain.redaction.note_words import GUEST_KINDS, NOTE_LABEL, WORD_AFTER
+from firstmate.domain.redaction.note_words import GUEST_KINDS, NOTE_CLOCK_WORD, NOTE_LABEL, NOTE_MONEY, WORD_AFTER
+from firstmate.domain.redaction.sentences import speaks
 
 #: Who an item counts: a kind of guest ("Adults x2", "1 x Child"), or an adult or a child as "A" or "C" against their
 #: count ("2A x 85, 1C x 5").
@@ -104,6 +105,9 @@ _AT_CLOCK = re.compile(
 )
 #: How far around a list such a time makes it one of times, on its line.
 _CLOCK_REACH = 40
+#: A word of a time before a list, in its clause ("Pickup 2 adults at 10", "Meet at the marina 6 adults @ 10"): what
+#: follows it, up to the list, is `rest`.
+_TIME_BEFORE = re.compile(rf"\b(?:{NOTE_CLOCK_WORD.pattern}|pick[ \t-]up)\b(?P<rest>[^,;.!?\n]*)$", re.IGNORECASE)
 
 
 class _Item(NamedTuple):
@@ -297,13 +301,18 @@ def _at(found: re.Match[str], before: str, figure: str) -> str:
 
 def _clocked(text: str, items: list[_Item]) -> set[str]:
     """After which of "@" and "at" a list's figures are times, not prices: both when an item's figure is a clock ("2
-    adults at 10, 1 child at 10.30"); the one a time just beside it on its line follows ("Adults x2 at 16:00, kids x1 at
-    8"; not "Adults 2 @ 15, 2 Adults at 9:30", where the 15 after "@" is a price)."""
+    adults at 10, 1 child at 10.30") or a word of a time comes before it in its clause, with no word of money between
+    ("Pickup 2 adults at 10"; not "Pickup fee 2 adults at 15"); the one a time just beside it on its line follows
+    ("Adults x2 at 16:00, kids x1 at 8"; not "Adults 2 @ 15, 2 Adults at 9:30", where the 15 after "@" is a price)."""
     if any(item.at and item.price and _CLOCK.fullmatch(text, *item.price) for item in items):
         return {"@", "at"}
     spans = [span for item in items for span in (item.heads, item.price, *(item.figures or ())) if span]
     first, last = min(start for start, _ in spans), max(end for _, end in spans)
     begin = max(text.rfind("\n", 0, first) + 1, first - _CLOCK_REACH)
+    timed = _TIME_BEFORE.search(text, begin, first)
+    # not when the word has its time already ("Departing 9:30 with 2 adults at 15"), nor a word of money between
+    if timed and not re.search(r"\d", timed["rest"]) and not speaks(timed["rest"], NOTE_MONEY, MONEY_WORDS):
+        return {"@", "at"}
     end = min(len(text) if (newline := text.find("\n", last)) < 0 else newline, last + _CLOCK_REACH)
     return {clock["at"].lower() for clock in _AT_CLOCK.finditer(text, begin, end)}
 
