@@ -347,10 +347,14 @@ MONEY = [
     ("Bait 40 & ice 15, 2 coolers", "Bait … & ice …, 2 coolers"),
     ("Deposit 200\nKids 4\nCoolers 3", "Deposit …\nKids 4\nCoolers 3"),
     ("Balance 400. Gate 3. Kids 4", "Balance …. Gate 3. Kids 4"),
+    # a review: "prices" said no money where "price" did, so a menu's small prices reached crew
+    ("Prices per person: snapper 18 / skewers 14", "Prices per person: snapper … / skewers …"),
+    ("Lunch menu prices: snapper 18, skewers 14", "Lunch menu prices: snapper …, skewers …"),
 ]
 
 HARMLESS = [
     "6 guests",
+    "Prices include 6 guests and 2 coolers",
     "slip 14",
     "2 coolers",
     "Back by 16:00",

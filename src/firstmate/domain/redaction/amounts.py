@@ -10,7 +10,7 @@ from firstmate.domain.currencies import ISO_4217
 #: Words that say money and little else ("payout 624"), and words that often say other things too ("total
 #: of 6", "charge 2 phones", "deposit the bags"): a figure beside the second is money only in a currency.
 MONEY_ONLY = (
-    r"payouts?|fees?|price|commissions?|earnings|subtotal|tax(?:es)?|gratuity|refunds?|costs?|revenue"
+    r"payouts?|fees?|prices?|commissions?|earnings|subtotal|tax(?:es)?|gratuity|refunds?|costs?|revenue"
     r"|pay|wages?|salar(?:y|ies)"  # captain pay, crew wages: what crew never see of each other
 )
 MONEY_ALSO = r"totals?|net|rates?|tips?|balance|deposits?|charges?|discounts?|payments?|gross|amount|paid"
