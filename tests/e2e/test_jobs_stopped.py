@@ -33,6 +33,16 @@ def _row(app: App, monkeypatch: pytest.MonkeyPatch, job: str) -> str:
     return " ".join(row.split())
 
 
+def _stopped_with_ctrl_c(*args: str, home: Path) -> None:
+    """The slow job's process stopped with Ctrl-C as its job runs: it exits 130 saying so in one line, no traceback."""
+    proc = _started(*args, home=home)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().startswith("stopped (Ctrl-C)") and len(stderr.strip().splitlines()) == 1, stderr
+    assert "Traceback" not in stderr
+
+
 def _started(*args: str, home: Path) -> subprocess.Popen[str]:
     """The slow job's process (`slow_job_proc.py`), once its job runs."""
     proc = subprocess.Popen(
@@ -99,12 +109,7 @@ def test_ctrl_c_on_a_run_by_hand_records_it_stopped_and_exits_130_saying_so_in_o
     """A known gap: `jobs run roster_lists` stopped with Ctrl-C left its run "running" in `jobs list` (and, its lease
     past, said nothing of what became of it). It is now recorded stopped by hand as Ctrl-C stops it, the command
     exiting 130 with one line."""
-    proc = _started("by-hand", home=app.settings.home)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().startswith("stopped (Ctrl-C)") and len(stderr.strip().splitlines()) == 1, stderr
-    assert "Traceback" not in stderr
+    _stopped_with_ctrl_c("by-hand", home=app.settings.home)
 
     [record] = last_runs(app.store, "roster_lists")
     assert record["status"] == "stopped", record
@@ -184,11 +189,6 @@ def test_ctrl_c_on_worker_once_mid_run_exits_130_saying_so_not_0_as_if_its_work_
     """`firstmate worker --once` stopped with Ctrl-C while a job ran exited 0 and said nothing, as if its pass were
     done (a cron wrapper, a script, a terminal's `&&` went on). It ends as any command stopped so: exit 130, one
     line; the job's try is left to its lease, as one whose process was killed, and `jobs list` says so."""
-    proc = _started("worker-once", home=app.settings.home)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert stderr.strip().startswith("stopped (Ctrl-C)") and len(stderr.strip().splitlines()) == 1, stderr
-    assert "Traceback" not in stderr
+    _stopped_with_ctrl_c("worker-once", home=app.settings.home)
     [record] = last_runs(app.store, "roster_lists")
     assert record["status"] == "running", record  # taken up again once its lease has passed

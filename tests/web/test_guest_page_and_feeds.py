@@ -177,20 +177,26 @@ def test_a_feed_reads_the_entries_it_shows_not_the_years_behind_them(
     survey = BlockedSlot(uid="survey@yard.example.com", start=now - timedelta(days=50), end=now - timedelta(days=45),
                          title="Survey", asset="sea-lark")  # fmt: skip
     import_records(demo_app, "demo", [refit, survey])
+    read = _items_read(demo_app, monkeypatch)
+    events = _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")
+    titles = sorted(str(e["SUMMARY"]) for e in events)
+    assert titles == ["Refit", "Sea Lark: Dana Whitcomb (6 guests)", "Sea Lark: Dana Whitcomb (6 guests)", "Survey"]
+    assert sum(read) < 30, read  # the four it shows and its profile, not the 126 entries behind them
+
+
+def _items_read(app: App, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many items each of the store's queries reads from now on, in a list filled as they are made."""
     read: list[int] = []
     for name in ("query", "query_between", "get_many"):
-        real = getattr(demo_app.store, name)
+        real = getattr(app.store, name)
 
         def counted(*args: object, _real: object = real, **kwargs: object) -> object:
             answer = _real(*args, **kwargs)  # type: ignore[operator]
             read.append(len(answer.items) if hasattr(answer, "items") else len(answer))
             return answer
 
-        monkeypatch.setattr(demo_app.store, name, counted)
-    events = _feed(client, demo_app, FeedScope.ORG, "demo").walk("VEVENT")
-    titles = sorted(str(e["SUMMARY"]) for e in events)
-    assert titles == ["Refit", "Sea Lark: Dana Whitcomb (6 guests)", "Sea Lark: Dana Whitcomb (6 guests)", "Survey"]
-    assert sum(read) < 30, read  # the four it shows and its profile, not the 126 entries behind them
+        monkeypatch.setattr(app.store, name, counted)
+    return read
 
 
 def test_an_older_home_s_feed_reads_its_whole_calendar_only_until_the_hourly_sweep(
@@ -214,16 +220,7 @@ def test_an_older_home_s_feed_reads_its_whole_calendar_only_until_the_hourly_swe
                         title="Refit", asset="sea-lark")  # fmt: skip
     import_records(demo_app, "demo", [refit])
     demo_app.store.put(Item("ORG#demo#CALMETA", "LONG-BLOCKS", {"blocks": []}))  # as the earlier release left it
-    read: list[int] = []
-    for name in ("query", "query_between", "get_many"):
-        real = getattr(demo_app.store, name)
-
-        def counted(*args: object, _real: object = real, **kwargs: object) -> object:
-            answer = _real(*args, **kwargs)  # type: ignore[operator]
-            read.append(len(answer.items) if hasattr(answer, "items") else len(answer))
-            return answer
-
-        monkeypatch.setattr(demo_app.store, name, counted)
+    read = _items_read(demo_app, monkeypatch)
     assert sweep_expired(demo_app, now).endswith("; 1 long blocked slot listed for 1 org")
     assert "long blocked" not in sweep_expired(demo_app, now)  # built once
     for _ in range(2):  # a poll, and the next
