@@ -815,6 +815,7 @@ def _a_monday_with_last_weeks_report(intel_app: App, clock: FixedClock, tmp_path
     from firstmate.jobs import weekly_schedule
     from firstmate.services.data import check_data, import_data
     from firstmate.services.scheduler import RUNS_PK
+    from firstmate.services.scheduler.records import run_record
 
     raw = read_data_folder(write_demo_data(tmp_path / "data", date(2026, 11, 16)))
     assert not isinstance(raw, list)
@@ -824,7 +825,8 @@ def _a_monday_with_last_weeks_report(intel_app: App, clock: FixedClock, tmp_path
     clock.set(datetime(2026, 11, 16, 15, tzinfo=UTC))  # Monday 07:00 in Los Angeles
     schedule = weekly_schedule(intel_app.settings, "weekly_report", "")
     period = schedule.previous_fire(clock.now())
-    record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", {"status": "running", "attempts": 1})
+    # as a scheduler claiming it writes it: since the role reports judge a try by its lease, read from its time
+    record = Item(RUNS_PK, f"weekly_report#{schedule.period_key(period)}", run_record("running", clock.now(), 1))
     return folder, period, record
 
 
