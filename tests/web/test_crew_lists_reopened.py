@@ -84,16 +84,23 @@ def test_a_role_given_up_is_not_put_back_on_the_list_of_someone_busy_then(demo_a
     assert "5 trips to come" in text and event_of(trips[0]) in text and event_of(tern) not in text, text
 
 
+def _priya_on_sea_lark_listed_the_catamaran_then(app: App) -> tuple[list[str], str]:
+    """Priya was listed Sea Lark (13 to 17 Jun) and Morning Tern, both Sat 13 Jun at 16:00, in one waiting "Crew needed
+    on 6 trips"; she took crew 1 on Sea Lark's Sat 13 Jun, and her list dropped both (one trip at a time)."""
+    trips = inactive_priya_and_trips(app, range(13, 18))
+    tern = book(app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
+    made_crew_by_an_import(app)
+    claim_role(app, "demo", event_of(trips[0]), "crew_1", "priya")
+    [text] = lists_waiting(app, "priya")
+    assert "4 trips to come" in text and "Sat 13 Jun" not in text
+    return trips, tern
+
+
 def test_a_role_given_up_puts_back_on_their_list_the_trips_at_its_time_it_took_off(demo_app: App) -> None:
     """Priya was listed Sea Lark and Morning Tern, both Sat 13 Jun at 16:00, among six trips; she took crew 1 on Sea
     Lark, and her list dropped both (one trip at a time). She gives it up: the catamaran, free to her again, goes back
     on it; Sea Lark, the trip she has just left, does not (it is on her trip list)."""
-    trips = inactive_priya_and_trips(demo_app, range(13, 18))
-    tern = book(demo_app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
-    made_crew_by_an_import(demo_app)
-    claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "priya")
-    [text] = lists_waiting(demo_app, "priya")
-    assert "4 trips to come" in text and "Sat 13 Jun" not in text
+    trips, tern = _priya_on_sea_lark_listed_the_catamaran_then(demo_app)
 
     _release(demo_app, trips[0], "priya")
     [text] = lists_waiting(demo_app, "priya")
@@ -173,18 +180,6 @@ def test_a_role_given_up_asks_by_its_own_crew_needed_whom_a_list_gone_as_single_
     claim_role(demo_app, "demo", event_of(trips[0]), "crew_1", "theo")
     _release(demo_app, trips[0], "theo")
     assert len(asked(demo_app, trips[0], "priya")) == 1
-
-
-def _priya_on_sea_lark_listed_the_catamaran_then(app: App) -> tuple[list[str], str]:
-    """Priya was listed Sea Lark (13 to 17 Jun) and Morning Tern, both Sat 13 Jun at 16:00, in one waiting "Crew needed
-    on 6 trips"; she took crew 1 on Sea Lark's Sat 13 Jun, and her list dropped both (one trip at a time)."""
-    trips = inactive_priya_and_trips(app, range(13, 18))
-    tern = book(app, "TERN", "2026-06-13T16:00:00-07:00", asset="morning-tern")
-    made_crew_by_an_import(app)
-    claim_role(app, "demo", event_of(trips[0]), "crew_1", "priya")
-    [text] = lists_waiting(app, "priya")
-    assert "4 trips to come" in text and "Sat 13 Jun" not in text
-    return trips, tern
 
 
 def test_a_trip_cancelled_gives_back_to_its_crews_waiting_list_the_trips_at_its_time(demo_app: App) -> None:
