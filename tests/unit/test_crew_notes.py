@@ -350,6 +350,13 @@ MONEY = [
     # a review: "prices" said no money where "price" did, so a menu's small prices reached crew
     ("Prices per person: snapper 18 / skewers 14", "Prices per person: snapper … / skewers …"),
     ("Lunch menu prices: snapper 18, skewers 14", "Lunch menu prices: snapper …, skewers …"),
+    # a place's number times a figure from 10 on, or a word of money before the place, may price it: hidden in doubt
+    ("Slip 14 x 15, deposit paid", "Slip 14 x …, deposit paid"),
+    ("Slip 14 x 45, deposit paid", "Slip 14 x …, deposit paid"),
+    ("Slip fee 14 x 2", "Slip fee … x …"),
+    ("Slip 14 x 2 = 80, deposit paid", "Slip 14 x 2 = …, deposit paid"),
+    ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
+    ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]
 
 HARMLESS = [
@@ -567,6 +574,15 @@ HARMLESS = [
     "Adults 22 kids 4",
     "Adults 22 / kids 4 and 6",
     "Invoice 15 sent, Bill 15 on the crew list",
+    # a review: a place's number times a single digit counts it, and a head count with markup between it and "on
+    # board" is one, in notes of money too (until 2026-12-07 the 2 and the 24 read "[amount hidden]")
+    "Slip 14 x 2, deposit paid",
+    "Deposit paid, slip 14 x 2",
+    "Berth 4 x 2, balance paid",
+    "Cabin 2C x 2, deposit paid",
+    "Max <span>24</span> on board, deposit paid",
+    "Deposit paid. Max <b>24</b> on board",
+    "Max&nbsp;24&nbsp;on board, deposit paid",
 ]
 
 

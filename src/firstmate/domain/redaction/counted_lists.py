@@ -15,7 +15,14 @@ from typing import NamedTuple
 
 from firstmate.domain.redaction.amounts import CODE, HIDDEN_AMOUNT, MONEY_WORDS, NUMBER_WORDS, SPELLED, spelled_value
 from firstmate.domain.redaction.figures import counted
-from firstmate.domain.redaction.note_words import GUEST_KINDS, NOTE_CLOCK_WORD, NOTE_LABEL, NOTE_MONEY, WORD_AFTER
+from firstmate.domain.redaction.note_words import (
+    GUEST_KINDS,
+    NOTE_CLOCK_WORD,
+    NOTE_LABEL,
+    NOTE_MONEY,
+    PLACE_BEFORE,
+    WORD_AFTER,
+)
 from firstmate.domain.redaction.sentences import speaks
 
 #: Who an item counts: a kind of guest ("Adults x2", "1 x Child"), or an adult or a child as "A" or "C" against their
@@ -204,16 +211,6 @@ def _lists(text: str) -> Iterator[list[_Item]]:
         yield items
 
 
-#: A word naming a place before a number, a "#" or ":" between if any: an "A" or "C" against the number is the
-#: place's letter ("Cabin 2C x 2", "Seats 12A x 1"), not adults or children.
-_PLACE_BEFORE = re.compile(
-    r"\b(?:slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|bays?|moorings?|buoys?|lots?|spots?|stalls?|rows?|seats?"
-    r"|sites?|lanes?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|floats?|decks?|bunks?|beds?|levels?"
-    r"|floors?|no|nr|number)[ \t]*[#:]?[ \t]*$",
-    re.IGNORECASE,
-)
-
-
 def _without_places(text: str, found_items: list[re.Match[str]]) -> list[re.Match[str]]:
     """The items but those whose "A" or "C" is a place's letter: after a word naming a place, or listed right after
     one such ("Cabin 2C x 2", "Berth 4A x 2, 4C x 1"); not "2A x 85, 1C x 5", adults and children."""
@@ -221,7 +218,7 @@ def _without_places(text: str, found_items: list[re.Match[str]]) -> list[re.Matc
     for found in found_items:
         kind = found["kind_a"] or found["kind_b"] or found["kind_c"] or found["kind_d"]
         if kind in ("A", "C") and (
-            _PLACE_BEFORE.search(text, max(0, found.start() - 40), found.start())
+            PLACE_BEFORE.search(text, max(0, found.start() - 40), found.start())
             or (place >= 0 and _BETWEEN.fullmatch(text, place, found.start()))
         ):
             place = found.end()

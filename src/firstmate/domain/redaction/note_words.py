@@ -108,6 +108,18 @@ NOTE_LABEL = re.compile(
     rf"|beam|speed|weight|weighs|code|pin|flight|route|hwy|highway|exit|bus|train|enginehours|enginehrs|call|phone|tel|cell|mobile|whatsapp|{MONTHS}|{WEEKDAYS})",
     re.IGNORECASE,
 )
+#: Words naming a place before its number ("slip 14", "Cabin 2C", "Seats 12A").
+PLACES = (
+    r"slips?|docks?|piers?|berths?|gates?|cabins?|rooms?|bays?|moorings?|buoys?|lots?|spots?|stalls?|rows?|seats?"
+    r"|sites?|lanes?|suites?|units?|lockers?|tables?|pontoons?|jett(?:y|ies)|floats?|decks?|bunks?|beds?|levels?"
+    r"|floors?|no|nr|number"
+)
+#: A word naming a place before a number, a "#" or ":" between if any: an "A" or "C" against the number is the
+#: place's letter ("Cabin 2C x 2", "Seats 12A x 1"), not adults or children.
+PLACE_BEFORE = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*$", re.IGNORECASE)
+#: A place's number, its letter if any, and an "x" before a figure: a single digit after it counts the place (nights,
+#: boats, people: "Slip 14 x 2", "Cabin 2C x 2"); a larger one may price it ("Slip 14 x 45").
+PLACE_TIMES = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I)
 #: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
 #: nor "return", which also say money given back. "@" before any other figure is a price ("3 adults @ 75").
 NOTE_TIME_WORD = re.compile(

@@ -53,6 +53,7 @@ from firstmate.domain.redaction.note_words import (
     PAIR_JOINER,
     PERCENT_AFTER,
     PHONE_SHAPED,
+    PLACE_TIMES,
     PRICED_AT,
     QUANTITY_AFTER,
     QUANTITY_BEFORE,
@@ -122,7 +123,8 @@ def figure_reading(
         return "other"  # "Guest 07700900123": a phone number, and no amount either
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
-    if QUANTITY_BEFORE.search(clause) and ABOARD.match(text, end) and counted_shape(found) and not _priced(found):
+    aboard = ABOARD.match(sentences.plain, end)  # markup read as spaces ("Max <span>24</span> on board")
+    if QUANTITY_BEFORE.search(clause) and aboard and counted_shape(found) and not _priced(found):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     # "20-25 guests", "20-25 per person": what follows the range says
     return _reading_by_what_follows(
@@ -212,6 +214,9 @@ def _reading_by_word(
             return "money" if at_least_20(found) else "other"  # "Deposit paid, total of 6"
         return "money"
     text, start, end = found.string, found.start(), found.end()
+    counts_a_place = found["figure"] in _DIGITS and PLACE_TIMES.search(clause)
+    if counts_a_place and not speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS):
+        return "other"  # "Slip 14 x 2, deposit paid": how many of the place; not "Slip 14 x 45", "Paid slip 14 x 2"
     if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
         return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
     if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not at_least_20(found)):
@@ -238,6 +243,10 @@ def _reading_by_word(
     if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or heads_of_a_kind(found)):
         return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
     return "unsaid"
+
+
+#: A single digit: after a place's number and an "x", a count of the place (`PLACE_TIMES`).
+_DIGITS = frozenset("123456789")
 
 
 def _clause(text: str, start: int, reach: int) -> str:
