@@ -1194,6 +1194,8 @@ LONG_NOTES = [
     "Paid 200 of 400, ages 4 and 7; 3 vans, 8 each; Lunch for 22. ",
     "2x3 ",
     "Deposit 85 ",
+    "Max <span>24</span> on board, slip 14 x 2, deposit paid. ",
+    "max 24 on board lunch for 22 ",  # a clause no comma breaks, each figure asking it for a word of money
 ]
 
 

@@ -101,7 +101,7 @@ def figure_reading(
     joined = joined and not (start >= 2 and text[start - 1] in "xX×" and text[start - 2].isdigit())
     if found["figure"] and not found["before"] and joined and not second:
         return "other"  # part of a word, a time, a date or a phone number ("B2", "16:00", "+1 415")
-    # its words near the figure, markup read as spaces: read whole, see `_priced`
+    # its words near the figure, markup read as spaces (a word of money further back in the clause: `Sentences.priced`)
     clause = _clause(sentences.plain, start, sentences.reach(start))
     word = word_before(clause)
     money_word = word if word is not None and is_note_money_word(word) else None
@@ -124,7 +124,7 @@ def figure_reading(
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     aboard = ABOARD.match(sentences.plain, end)  # markup read as spaces ("Max <span>24</span> on board")
-    if QUANTITY_BEFORE.search(clause) and aboard and counted_shape(found) and not _priced(found):
+    if QUANTITY_BEFORE.search(clause) and aboard and counted_shape(found) and not sentences.priced(start):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     # "20-25 guests", "20-25 per person": what follows the range says
     return _reading_by_what_follows(
@@ -171,7 +171,7 @@ def _reading_by_what_follows(
         return "other"  # "Pickup at 1234 Ocean Ave"
     if money_if_unnamed:
         return "money"
-    return _reading_by_word(found, clause, word, money_word, named)
+    return _reading_by_word(found, clause, word, money_word, sentences, named)
 
 
 def _timed(found: re.Match[str], end: int, clause: str, word: str | None, sentences: Sentences) -> bool:
@@ -201,7 +201,12 @@ def _timed(found: re.Match[str], end: int, clause: str, word: str | None, senten
 
 
 def _reading_by_word(
-    found: re.Match[str], clause: str, word: str | None, money_word: str | None, named: dict[int, bool]
+    found: re.Match[str],
+    clause: str,
+    word: str | None,
+    money_word: str | None,
+    sentences: Sentences,
+    named: dict[int, bool],
 ) -> Reading:
     """What the words before a figure say it is ("Deposit 200", "Total: 1290", "slip 14", "party of 6", "ages 8 and
     10", "Ages 4, 7, 12 and 45", "Lunch for 22", "grandma is 82", "approx 25"), or "unsaid"."""
@@ -223,7 +228,11 @@ def _reading_by_word(
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
     counted = counted_shape(found)
-    if counted and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause)) and not _priced(found):
+    if (
+        counted
+        and ((word == "for" and FOR_HEADS.search(clause)) or AGE_OF.search(clause))
+        and not sentences.priced(start)
+    ):
         named[end] = False
         return "named"  # "Lunch for 22", "grandma is 82"; not "Paid lunch for 30"
     # the figures named just before this one, nearest last: only spaces, a comma or a joiner between
@@ -252,9 +261,3 @@ _DIGITS = frozenset("123456789")
 def _clause(text: str, start: int, reach: int) -> str:
     """The clause before the figure at `start`, as read from `reach` on: two words for one as one, markup a space."""
     return CLAUSE_BREAK.split(MARKUP.sub(" ", NOTE_TWO_WORDS.sub(one_word, text[reach:start])))[-1]
-
-
-def _priced(found: re.Match[str]) -> bool:
-    """Whether the clause before a figure has a word of money, which makes a head count it would name a price ("Tip
-    max 50 on board", "Paid lunch for 30"): the clause read whole, however far it goes back (few figures ask)."""
-    return speaks(_clause(found.string, found.start(), 0), NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)

@@ -11,6 +11,7 @@ from firstmate.domain.redaction.amounts import HIDDEN_AMOUNT, MARKUP, MONEY_WORD
 from firstmate.domain.redaction.figures import CLAUSE_REACH, one_word
 from firstmate.domain.redaction.note_words import (
     ANY_MONEY_WORD,
+    CLAUSE_BREAK,
     NOTE_MAYBE,
     NOTE_MONEY,
     NOTE_TWO_WORDS,
@@ -35,6 +36,8 @@ class Sentences:
         self.plain = plain
         runs = (0 if char.isspace() and was.isspace() else 1 for was, char in zip(f"x{plain}", plain, strict=False))
         self._written = [0, *accumulate(runs)]
+        self._clauses: list[int] | None = None  # where each clause starts, found when `priced` is first asked
+        self._read: dict[int, tuple[int, bool]] = {}  # of each clause, how far `priced` read it, and what it found
 
     def at(self, position: int) -> int:
         """The index of the sentence `position` is in."""
@@ -49,6 +52,26 @@ class Sentences:
         while reach > stop and not self.plain[reach - 1].isspace():
             reach -= 1
         return reach
+
+    def priced(self, start: int) -> bool:
+        """Whether the clause before the figure at `start` has a word of money, read whole however far back it goes
+        ("Tip max 50 on board", "Total … max 50 on board" 150 characters on): each stretch of a clause is read once
+        (a clause read whole for each figure asking, "max 24 on board max 24 on board …", grew with its square)."""
+        if self._clauses is None:
+            self._clauses = [0] + [found.end() for found in CLAUSE_BREAK.finditer(self.plain)]
+        begin = self._clauses[bisect.bisect_right(self._clauses, start) - 1]
+        read, priced = self._read.get(begin, (begin, False))
+        if priced and read <= start:
+            return True
+        # from a word or two before where the last read stopped: two words read as one may straddle it
+        since = begin if start < read else max(begin, read - 40)
+        stop = max(begin, since - 40)
+        while since > stop and not self.plain[since - 1].isspace():
+            since -= 1
+        priced = speaks(self.plain[since:start], NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)
+        if start >= read:
+            self._read[begin] = (start, priced)
+        return priced
 
     def money_at(self, position: int) -> None:
         """The sentence `position` is in speaks of money: an amount was found in it."""
