@@ -10,10 +10,11 @@ import os
 import secrets as random_tokens
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -26,6 +27,7 @@ from firstmate.adapters.clock import SystemClock
 from firstmate.adapters.mail.outbox import OutboxMailer
 from firstmate.adapters.mail.ses import SesMailer
 from firstmate.adapters.mail.smtp import SmtpConfig, SmtpMailer
+from firstmate.adapters.processes import process_gone, this_process
 from firstmate.adapters.secrets.aws import AwsSecrets
 from firstmate.adapters.secrets.local import LocalSecrets
 from firstmate.adapters.sources.ads_csv import CsvAdsSource
@@ -95,6 +97,17 @@ class App:
             return None
         token = _token(self.secrets, "hubspot_token", "HubSpot", "FIRSTMATE_CRM_SOURCE=none")
         return HubSpotSource(self.settings.hubspot_base_url, token, sleep=sleep)
+
+    def this_process(self) -> dict[str, Any] | None:
+        """Who runs a job's try from this process, as its run record names it: on a SQLite home alone, one
+        machine's, whose `jobs list` looks at that process (`process_gone`); None on DynamoDB (AWS), whose tries
+        run where no process can be looked at, their lease alone telling one stopped."""
+        return this_process() if self.settings.store == "sqlite" else None
+
+    def process_gone(self) -> Callable[[Mapping[str, Any]], bool] | None:
+        """How `jobs list` tells a try whose process is gone (killed, a closed terminal) at once, on a SQLite home
+        (`this_process`); None on DynamoDB: the lease alone tells."""
+        return process_gone if self.settings.store == "sqlite" else None
 
     def close(self) -> None:
         """Release connections held by adapters."""

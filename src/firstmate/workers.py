@@ -109,7 +109,7 @@ class Workers:
     def schedule_once(self) -> bool:
         """One scheduler pass: every declared job but those this process's own loops do (`local=False`)."""
         jobs = [job for job in declared_jobs(self._app.settings) if job.local]
-        run_due_jobs(self._app.store, self._app.clock, jobs, self._app)
+        run_due_jobs(self._app.store, self._app.clock, jobs, self._app, runner=self._app.this_process())
         return False
 
     def _spawn(self, name: str, step: Callable[[], bool], interval: float) -> None:

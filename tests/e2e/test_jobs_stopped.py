@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from contextlib import nullcontext, suppress
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,8 +16,9 @@ import pytest
 from firstmate.adapters.clock import FixedClock
 from firstmate.bootstrap import App
 from firstmate.domain.schedule import Schedule
-from firstmate.services.scheduler import Job, last_runs, run_due_jobs, run_job_now
+from firstmate.services.scheduler import RUNS_PK, Job, last_runs, run_due_jobs, run_job_now
 from tests.conftest import firstmate_env
+from tests.e2e.slow_job_proc import due_slow_jobs
 
 SLOW_JOB = Path(__file__).with_name("slow_job_proc.py")
 
@@ -61,7 +63,8 @@ def test_a_run_whose_process_was_killed_reads_stopped_once_its_lease_has_passed(
 ) -> None:
     """A known gap: the hourly roster lists' process was killed mid-run (SIGKILL, the laptop's lid) and `jobs list`
     said "running 2026-06-01T16:42" for good, the next day still. Past its lease it now reads stopped, and whether the
-    scheduler's next pass tries it again or its catch-up window has closed."""
+    scheduler's next pass tries it again or its catch-up window has closed. (Its try names no process to look at, as
+    on AWS: only the lease tells.)"""
     proc = _started("scheduled", "2026-06-01T16:42:00+00:00", home=app.settings.home)
     proc.kill()
     proc.wait(timeout=30)
@@ -81,6 +84,45 @@ def test_a_run_whose_process_was_killed_reads_stopped_once_its_lease_has_passed(
 
     run_due_jobs(app.store, clock, [Job(Schedule("roster_lists", "41 * * * *", "UTC"), lambda a, p: "listed")], app)
     assert "done 2026-06-02T09:00: listed" in _row(app, monkeypatch, "roster_lists")
+
+
+def test_a_try_whose_process_is_gone_reads_stopped_at_once_on_the_laptop(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: on the laptop, the worker running the roster lists was killed (kill -9, a closed terminal) and
+    `jobs list` said "running" for its lease's 30 minutes, though nothing ran: wait, or run it again? Its try names
+    the process running it, and once that is gone it reads stopped at once, with when it is tried again (the
+    scheduler still waits out its lease). A try named from another machine keeps the lease rule, as on AWS."""
+    proc = _started("scheduled", "2026-06-01T16:42:00+00:00", "laptop", home=app.settings.home)
+    clock.set(datetime(2026, 6, 1, 16, 43, tzinfo=UTC))
+    assert "running 2026-06-01T16:42" in _row(app, monkeypatch, "roster_lists")  # alive: running it is
+    proc.kill()
+    proc.wait(timeout=30)
+
+    row = _row(app, monkeypatch, "roster_lists")
+    said = (
+        "stopped ~2026-06-01T16:42 (its process is gone), tried again from 2026-06-01T17:12 UTC, once its lease has "
+        "passed: the process running it stopped mid-run"
+    )
+    assert said in row and "running" not in row.replace("running it", ""), row
+    clock.set(datetime(2026, 6, 1, 17, 20, tzinfo=UTC))  # its lease passed, its period still due
+    said = "stopped ~2026-06-01T16:42 (its process is gone), tried again at the scheduler's next pass: the process"
+    assert said in _row(app, monkeypatch, "roster_lists")
+
+    [item] = app.store.query(RUNS_PK, "roster_lists#").items
+    runner = {**item.data["runner"], "host": "another-laptop.example.com"}
+    app.store.put(replace(item, data={**item.data, "runner": runner}))
+    clock.set(datetime(2026, 6, 1, 16, 50, tzinfo=UTC))  # its process on another machine: not to be looked at here
+    assert "running 2026-06-01T16:42" in _row(app, monkeypatch, "roster_lists")
+
+    by_hand = _started("by-hand", home=app.settings.home)
+    by_hand.kill()
+    by_hand.wait(timeout=30)
+    [record, _] = last_runs(app.store, "roster_lists")
+    clock.set(datetime.fromisoformat(record["at"]) + timedelta(minutes=1))
+    row = _row(app, monkeypatch, "roster_lists")
+    said = "(its process is gone), run by hand: not tried again: the process running it stopped mid-run"
+    assert f"stopped ~{record['at'][:16]} {said}" in row, row
 
 
 def test_a_failed_run_whose_retry_fell_in_a_downtime_past_its_window_is_not_said_tried_again(
@@ -185,10 +227,23 @@ def test_a_weekly_run_left_waiting_past_its_window_while_firstmate_was_off_is_no
     assert "run again from" not in row and said in row, row
 
 
-def test_ctrl_c_on_worker_once_mid_run_exits_130_saying_so_not_0_as_if_its_work_were_done(app: App) -> None:
+def test_ctrl_c_on_worker_once_mid_run_exits_130_and_records_the_try_stopped(
+    app: App, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`firstmate worker --once` stopped with Ctrl-C while a job ran exited 0 and said nothing, as if its pass were
     done (a cron wrapper, a script, a terminal's `&&` went on). It ends as any command stopped so: exit 130, one
-    line; the job's try is left to its lease, as one whose process was killed, and `jobs list` says so."""
+    line. A known gap: its scheduled try was then left to its lease, "running" in `jobs list` for 30 minutes. It is
+    recorded stopped as Ctrl-C stops it, as a run by hand is, and the next pass tries it again at once."""
     _stopped_with_ctrl_c("worker-once", home=app.settings.home)
     [record] = last_runs(app.store, "roster_lists")
-    assert record["status"] == "running", record  # taken up again once its lease has passed
+    assert record["status"] == "stopped", record
+
+    clock.set(datetime.fromisoformat(record["fire_time"]) + timedelta(seconds=59))  # its minute's period still due
+    monkeypatch.setattr("firstmate.jobs.declared_jobs", due_slow_jobs)  # as the worker had them: due every minute
+    row = _row(app, monkeypatch, "roster_lists")
+    assert f"stopped {record['at'][:16]}, tried again at the scheduler's next pass: Ctrl-C pressed mid-run" in row
+
+    every_minute = Job(Schedule("roster_lists", "* * * * *", "UTC"), lambda a, p: "listed")
+    [run] = run_due_jobs(app.store, clock, [every_minute], app)
+    assert (run.status, run.attempts) == ("done", 2)
+    assert "done" in _row(app, monkeypatch, "roster_lists")

@@ -18,6 +18,7 @@ from firstmate.domain.shared import iso
 from firstmate.services import scheduler
 from firstmate.services.scheduler import LEASE, Job, JobRun, last_runs, run_due_jobs
 from firstmate.services.scheduler import lease as scheduler_lease
+from firstmate.services.scheduler.records import CTRL_C
 
 MONDAY_7 = datetime(2026, 11, 2, 15, tzinfo=UTC)  # 07:00 in Los Angeles
 
@@ -119,6 +120,37 @@ def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_pa
     [last] = last_runs(store, "weekly", limit=1)
     assert (last["status"], last["detail"]) == ("failed", "the process running it stopped")
     assert last["at"].startswith("2026-11-02T16:20")  # once its 30-minute lease had passed
+
+
+def test_a_scheduled_try_stopped_with_ctrl_c_is_taken_up_by_the_next_pass_and_given_up_if_it_was_its_last(
+    tmp_path: Path,
+) -> None:
+    """`worker --once` stopped with Ctrl-C mid-run left its try `running` for its lease's 30 minutes, nothing said. It
+    is recorded stopped as it stops: the next pass tries it again at once, and a last try so stopped is given up
+    there, reported with why, rather than 30 minutes on."""
+    clock = FixedClock(MONDAY_7)
+    store = SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) in (1, 3):
+            raise KeyboardInterrupt
+        raise RuntimeError("source API down")
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    given_up = []
+    for minutes in (0, 1, 31, 32):  # `worker --once`: Ctrl-C, again a minute on (fails), its retry (Ctrl-C), again
+        clock.set(MONDAY_7 + timedelta(minutes=minutes))
+        with contextlib.suppress(KeyboardInterrupt):
+            given_up += [run for run in run_due_jobs(store, clock, [job], None) if run.given_up]
+        if minutes == 0:
+            [stopped] = last_runs(store, "weekly", limit=1)
+            assert (stopped["status"], stopped["detail"], stopped["attempts"]) == ("stopped", CTRL_C, 1)
+    assert [t - MONDAY_7 for t in tries] == [timedelta(0), timedelta(minutes=1), timedelta(minutes=31)]
+    assert [(run.attempts, run.detail) for run in given_up] == [(3, CTRL_C)]
+    [last] = last_runs(store, "weekly", limit=1)
+    assert (last["status"], last["detail"], last["at"][:16]) == ("failed", CTRL_C, "2026-11-02T15:32")
 
 
 @pytest.mark.parametrize(

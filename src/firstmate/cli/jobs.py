@@ -50,12 +50,12 @@ def _last_runs(app: App, job: Job[App]) -> Text:
     if not runs:
         return Text("never")
     scheduled = next((run for run in runs if not str(run["period"]).endswith(MANUAL)), None)
-    now = app.clock.now()
-    latest = _last_run(as_read(job, runs[0], now), _left_to_do(app, job, runs[0]))
+    now, gone = app.clock.now(), app.process_gone()  # a try whose process is gone reads stopped at once
+    latest = _last_run(as_read(job, runs[0], now, gone), _left_to_do(app, job, runs[0]))
     if runs[0] is scheduled or scheduled is None or scheduled["status"] != "waiting":
         shown = [latest]
     else:
-        shown = [_last_run(as_read(job, scheduled, now)), Text(f"by hand since: {latest}")]
+        shown = [_last_run(as_read(job, scheduled, now, gone)), Text(f"by hand since: {latest}")]
     for run in runs[1:]:
         if left := _left_to_do(app, job, run):
             shown.append(Text(f"before it: {_last_run(run, left)}"))
@@ -78,8 +78,9 @@ def _last_run(record: dict[str, Any], left: str | None = None) -> Text:
     why, a run skipped with what it `left` to do by hand, as read now where the job says (plain text: an error's
     brackets are not terminal markup)."""
     text = f"{record['status']} {record['at'][:16]}"
-    if record["status"] == "stopped":  # mid-run: its process, when last heard of (`as_read`), or Ctrl-C by hand
+    if record["status"] == "stopped":  # mid-run: its process, when last heard of (`as_read`), or Ctrl-C
         when = f"~{record['at'][:16]}" if record.get("heard") else record["at"][:16]
+        when += " (its process is gone)" if record.get("gone") else ""
         again = record.get("again", "run by hand: not tried again")
         return Text(f"stopped {when}, {again}: {_cut(record['detail'], 120)}")
     if record["status"] == "waiting":  # a try that failed waits too, its period run again all the same: said failed
@@ -148,7 +149,7 @@ def jobs_run(
             raise NotFound(f"no job named {name!r}", hint=f"choose one of {', '.join(sorted(jobs))}")
         with progress_display() as progress:  # the weekly report waits on Meta, for minutes at times
             progress.add_task(f"Running the job {name}", total=None)
-            run = run_job_now(app.store, app.clock, jobs[name], app)
+            run = run_job_now(app.store, app.clock, jobs[name], app, runner=app.this_process())
     if run.status == "waiting":  # a run by hand is not run again: say what it left
         done(f"{name}: part left for its scheduled run: {run.detail}")
         return

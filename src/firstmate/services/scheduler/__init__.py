@@ -24,8 +24,10 @@ is recorded `skipped`, the job saying what it leaves to do by hand (`Job.skipped
 closed (`skipped_waits`); what of it is still left to do (`Job.left_to_do`) is read again as `jobs list` shows it.
 While another process does that very work (a build sending the week), the job says `SkipLater`: the skip is left
 to a later pass, rather than saying what may be untrue a minute on.
-A run by hand stopped with Ctrl-C is recorded `stopped` as it stops, never tried again (a scheduled try so stopped is
-taken up again once its lease has passed, as one whose process died).
+A try stopped with Ctrl-C is recorded `stopped` as it stops: a run by hand is never tried again, a scheduled try
+(`worker --once`) is taken up by the next pass (given up, were it its last, as one whose process died). On a SQLite
+home a try names the process running it (`runner`): `jobs list` says one whose process is gone stopped at once; the
+scheduler still waits out its lease (what it held besides, a week's build turn, frees itself only after its own).
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
@@ -35,8 +37,8 @@ taken up again once its lease has passed, as one whose process died).
 - `lease`: a running try's lease, renewed while it runs.
 - `records`: run records, and reading or writing them from outside a scheduler (`last_runs`, `mark_done`).
 - `reading`: a run record as it reads now (`as_read`): a try whose process stopped mid-run said stopped once its lease
-  has passed, a retry outlasted by a downtime past its period's window not said to come; and waiting while another
-  job's run is running (`wait_while_running`), not on such a stopped try.
+  has passed (at once, its process seen gone), a retry outlasted by a downtime past its period's window not said to
+  come; and waiting while another job's run is running (`wait_while_running`), not on such a stopped try.
 """
 
 from firstmate.services.scheduler.claims import LEASE

@@ -13,7 +13,7 @@ from firstmate.domain.shared import iso
 from firstmate.errors import ConditionFailed
 from firstmate.ports import Absent, Item, Store, VersionIs
 from firstmate.services.scheduler.job import MAX_ATTEMPTS
-from firstmate.services.scheduler.records import RUNS_PK, WAITS_FROM, WAITS_UNTIL, run_record
+from firstmate.services.scheduler.records import RUNS_PK, STOPPED_BY_HAND, WAITS_FROM, WAITS_UNTIL, run_record
 
 LEASE = timedelta(minutes=30)
 #: How long after its failed attempt a period's run is tried again (after the first, after the second):
@@ -24,28 +24,32 @@ RETRY_AFTER = (timedelta(minutes=10), timedelta(minutes=30))
 
 def claimable(existing: Item | None, now: datetime) -> bool:
     """Whether a period whose run record is `existing` is to run now: none yet, a try stopped (its lease
-    passed) or failed (its wait for a retry over) with tries left, or a run waiting (`Later`) whose moment has
-    come; not done, running or waiting."""
+    passed, or Ctrl-C recorded) or failed (its wait for a retry over) with tries left, or a run waiting (`Later`)
+    whose moment has come; not done, running or waiting."""
     if existing is None:
         return True
     data = existing.data
     if data["status"] == "waiting":
         return now >= datetime.fromisoformat(data[WAITS_UNTIL])
-    stale = lease_passed(data, now)
+    stale = ended(data, now)
     retry = data["status"] == "failed" and now - _waits_from(data) >= retry_after(data["attempts"])
     return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
 
 
-def claim(store: Store, now: datetime, sk: str, existing: Item | None, period: datetime) -> Item | None:
-    """The run record of `sk`'s `period` claimed for a try (`existing`: as read just before), or None
-    when it is not to run now (done, running, waiting for its retry, or out of tries)."""
+def claim(
+    store: Store, now: datetime, sk: str, existing: Item | None, period: datetime,
+    runner: Mapping[str, Any] | None = None,
+) -> Item | None:  # fmt: skip
+    """The run record of `sk`'s `period` claimed for a try (`existing`: as read just before) by the process `runner`
+    names (where it can be looked at), or None when it is not to run now (done, running, waiting for its retry, or
+    out of tries)."""
     try:
         if existing is None:
-            return store.put(Item(RUNS_PK, sk, run_record("running", now, 1, period=period)), Absent())
+            return store.put(Item(RUNS_PK, sk, run_record("running", now, 1, period=period, runner=runner)), Absent())
         if not claimable(existing, now):
             return None
         attempts = int(existing.data["attempts"]) + 1
-        record = run_record("running", now, attempts, period=period)
+        record = run_record("running", now, attempts, period=period, runner=runner)
         return store.put(Item(RUNS_PK, sk, record), VersionIs(existing.version))
     except ConditionFailed:
         return None  # another scheduler claimed this period first
@@ -55,6 +59,12 @@ def lease_passed(data: Mapping[str, Any], now: datetime) -> bool:
     """Whether a run record says `running` past its lease: the process running it stopped (read too by
     `skipped_waits`: a stopped try whose period is run no more)."""
     return data["status"] == "running" and now - _waits_from(data) > LEASE
+
+
+def ended(data: Mapping[str, Any], now: datetime) -> bool:
+    """Whether a scheduled try ended before its outcome was recorded: its process stopped (its lease passed), or
+    Ctrl-C stopped it (`worker --once`), recorded so as it stopped: nothing runs it any more."""
+    return lease_passed(data, now) or data["status"] == STOPPED_BY_HAND
 
 
 def _waits_from(data: Mapping[str, Any]) -> datetime:
@@ -82,8 +92,8 @@ def same_try(stored: Item, claimed: Item) -> bool:
 
 
 def died_on_last_try(existing: Item, now: datetime) -> bool:
-    """Whether the process running a period's last try stopped before the try ended."""
-    return lease_passed(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
+    """Whether the process running a period's last try stopped (or Ctrl-C stopped it) before the try ended."""
+    return ended(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
 
 
 def retry_after(attempts: int) -> timedelta:

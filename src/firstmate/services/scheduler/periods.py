@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.ports import Item, Store
-from firstmate.services.scheduler.claims import lease_passed
+from firstmate.services.scheduler.claims import ended
 from firstmate.services.scheduler.job import Job
 from firstmate.services.scheduler.records import FIRE_TIME, MANUAL, NEXT_TRY, RUNS_PK, WAITS_UNTIL
 
@@ -26,7 +26,7 @@ def left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[dateti
     oldest first. Moved from 07:00 to 23:00 while a run waited till 22:00, the run was never taken up again."""
     periods = []
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
-        if item.sk.endswith(MANUAL) or item.data.get("status") not in ("waiting", "failed", "running"):
+        if item.sk.endswith(MANUAL) or item.data.get("status") not in ("waiting", "failed", "running", "stopped"):
             continue
         period = period_of(job, item)
         if period is not None and orphaned(job, period) and now - period <= job.schedule.catch_up:
@@ -42,7 +42,7 @@ def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[date
     skipped = []
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
         status = item.data.get("status")
-        stopped = status == "running" and lease_passed(item.data, now)  # its try's process stopped, last or not
+        stopped = status in ("running", "stopped") and ended(item.data, now)  # its try's process stopped, or Ctrl-C
         if item.sk.endswith(MANUAL) or not (
             stopped or status == "waiting" or (status == "failed" and item.data.get(NEXT_TRY))
         ):

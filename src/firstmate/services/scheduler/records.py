@@ -3,6 +3,7 @@ scheduler (`last_runs`) or writing one a period's work was done without (`mark_d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,11 @@ RUNS_PK = "SYSTEM#JOBRUNS"
 #: What a run record says of a try whose process stopped before it ended (killed, the machine off).
 STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
+#: A run record's status for a try stopped with Ctrl-C (`jobs run`, `worker --once`): recorded as it stops; a run by
+#: hand is not tried again, a scheduled try is taken up by the next pass (given up, were it its last).
+STOPPED_BY_HAND = "stopped"
+#: What such a record says.
+CTRL_C = "Ctrl-C pressed mid-run"
 #: A run record's field: when its wait began, if not at its `at` (counted again after the clock stepped back).
 WAITS_FROM = "waits_from"
 #: A `waiting` run record's field: from when its period is run again (`Later`).
@@ -24,6 +30,9 @@ FAILED = "failed"
 #: A failed scheduled run record's field: when its period is tried again ("": it is not; absent from a record written
 #: before 2026-12-07, which did not say).
 NEXT_TRY = "next_try"
+#: A running try's field: the process running it (host, pid, …), on a SQLite home alone (`App.this_process`), looked at
+#: by `jobs list` (`as_read`): gone, the try reads stopped at once, before its lease has passed.
+RUNNER = "runner"
 #: A scheduled run record's field: its period's fire time (its key is the local wall-clock time, read in a zone the
 #: settings may have changed since).
 FIRE_TIME = "fire_time"
@@ -55,11 +64,12 @@ def last_runs(store: Store, job: str, *, limit: int = 5) -> list[dict[str, Any]]
 def run_record(
     status: str, now: datetime, attempts: int, detail: str = "", failed_periods: int = 0, lapsed: bool = False,
     waits_until: datetime | None = None, period: datetime | None = None, failed: bool = False,
+    runner: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """A run record's data: its `status` at `now`, after `attempts` tries, with what it said (`detail`, cut to 500
     characters), and, where they apply, its failed periods in a row, whether it lapsed, when a waiting run is run
     again (`waits_until`), whether it waits after failing (`failed`: `FailedMeanwhile`) and its scheduled
-    `period`."""
+    `period`; of a running try, the process running it (`runner`), where it can be looked at."""
     record: dict[str, Any] = {"status": status, "at": iso(now), "attempts": attempts, "detail": detail[:500]}
     if period is not None:  # a scheduled run's: read back by `left_behind` and `scheduled_period`
         record[FIRE_TIME] = iso(period)
@@ -71,6 +81,8 @@ def run_record(
         record[WAITS_UNTIL] = iso(waits_until)
     if failed:
         record[FAILED] = True
+    if runner is not None:
+        record[RUNNER] = dict(runner)
     return record
 
 

@@ -3,7 +3,7 @@ claimed first, its outcome recorded over its claim, a failure retried or given u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,12 +34,13 @@ from firstmate.services.scheduler.job import (
 )
 from firstmate.services.scheduler.lease import LeaseRenewal
 from firstmate.services.scheduler.periods import due_at, left_behind, orphaned, skipped_waits
-from firstmate.services.scheduler.reading import CTRL_C, STOPPED_BY_HAND
 from firstmate.services.scheduler.records import (
+    CTRL_C,
     MANUAL,
     NEXT_TRY,
     RUNS_PK,
     STOPPED,
+    STOPPED_BY_HAND,
     count_failed_periods,
     run_record,
 )
@@ -50,11 +51,12 @@ log = structlog.get_logger(__name__)
 def run_due_jobs(
     store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx, *,
     time_left: Callable[[], float] | None = None, left: list[str] | None = None,
+    runner: Mapping[str, Any] | None = None,
 ) -> list[JobRun]:  # fmt: skip
     """Run every job whose current period has not run yet; return what ran. `time_left`: the seconds the
     process has before it is stopped (a Lambda function's), looked at as each run is about to be claimed: a job
     whose `needs_s` it falls short of is not claimed, its period left for a later pass (with its whole time),
-    and its name added to `left`."""
+    and its name added to `left`. `runner`: this process, as each try's record names it (`App.this_process`)."""
     runs: list[JobRun] = []
     for job in jobs:
         due = job.schedule.due_period(clock.now())
@@ -66,14 +68,14 @@ def run_due_jobs(
             for period, item in skipped_waits(store, job, clock.now()):
                 runs.extend(_skip(store, clock, job, ctx, period, item))
         for period, sk in periods:
-            if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left):
+            if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left, runner=runner):
                 break
     return runs
 
 
 def _serve(
     store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, sk: str, runs: list[JobRun], *,
-    time_left: Callable[[], float] | None, left: list[str] | None,
+    time_left: Callable[[], float] | None, left: list[str] | None, runner: Mapping[str, Any] | None,
 ) -> bool:  # fmt: skip
     """Run `job`'s `period` (its run recorded at `sk`) if it is to run now, adding what ran to `runs`; False when
     the job was left for a later pass (too little of the process's time left)."""
@@ -91,34 +93,37 @@ def _serve(
         if left is not None:
             left.append(job.name)
         return False
-    claimed = claim(store, clock.now(), sk, existing, period)
+    claimed = claim(store, clock.now(), sk, existing, period, runner)
     if claimed is not None:
         runs.append(_run(store, clock, job, ctx, period, claimed))
     return True
 
 
-def run_job_now(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx) -> JobRun:
+def run_job_now(
+    store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, *, runner: Mapping[str, Any] | None = None
+) -> JobRun:
     """Run a job at once, outside its schedule (an admin's request); recorded as a manual run, `stopped` when Ctrl-C
-    stops it (the KeyboardInterrupt goes on)."""
+    stops it (the KeyboardInterrupt goes on). `runner`: this process, as its record names it (`App.this_process`)."""
     now = clock.now()
     sk = f"{job.name}#{job.schedule.period_key(now)}:{now.second:02d}.{now.microsecond:06d}{MANUAL}"
-    item = store.put(Item(RUNS_PK, sk, run_record("running", now, 1)))
+    item = store.put(Item(RUNS_PK, sk, run_record("running", now, 1, runner=runner)))
     return _run(store, clock, job, ctx, now, item)
 
 
 def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime, existing: Item) -> list[JobRun]:
-    """Record as failed a last try whose process stopped, and report it given up (as a last try that
-    raised is): left `running`, it showed so in `jobs list` for good and nobody heard of it. Empty
-    when another scheduler recorded it first."""
+    """Record as failed a last try whose process stopped (or Ctrl-C stopped it: `worker --once`), and report it
+    given up (as a last try that raised is): left `running`, it showed so in `jobs list` for good and nobody heard
+    of it. Empty when another scheduler recorded it first."""
     attempts = int(existing.data["attempts"])
     failed_periods = count_failed_periods(store, job.name, existing.sk)
-    record = {**run_record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period), NEXT_TRY: ""}
+    said = CTRL_C if existing.data["status"] == STOPPED_BY_HAND else STOPPED
+    record = {**run_record("failed", clock.now(), attempts, said, failed_periods, period=period), NEXT_TRY: ""}
     try:
         store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
     except ConditionFailed:
         return []
-    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=STOPPED)
-    return [JobRun(job.name, period, "failed", STOPPED, attempts, failed_periods)]
+    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=said)
+    return [JobRun(job.name, period, "failed", said, attempts, failed_periods)]
 
 
 def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, waiting: Item) -> list[JobRun]:
@@ -156,9 +161,8 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     try:
         with lease:
             result = job.run(ctx, period)
-    except KeyboardInterrupt:
-        if claimed.sk.endswith(MANUAL):  # a scheduled try is taken up again once its lease has passed
-            _stopped_by_hand(store, clock, job, lease.item)
+    except KeyboardInterrupt:  # `jobs run`, `worker --once`: a scheduled try is taken up again by the next pass
+        _stopped_with_ctrl_c(store, clock, job, lease.item, None if claimed.sk.endswith(MANUAL) else period)
         raise
     except Exception as exc:
         log.exception("job.failed", job=job.name, period=iso(period))
@@ -203,10 +207,11 @@ def _run(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, 
     return run
 
 
-def _stopped_by_hand(store: Store, clock: Clock, job: Job[Any], claimed: Item) -> None:
-    """Record a run by hand stopped with Ctrl-C as such: left `running`, `jobs list` said so for good. On its version
-    (a pass taking it for stopped meanwhile left alone); the interrupt goes on whatever befalls this write."""
-    record = run_record(STOPPED_BY_HAND, clock.now(), int(claimed.data["attempts"]), CTRL_C)
+def _stopped_with_ctrl_c(store: Store, clock: Clock, job: Job[Any], claimed: Item, period: datetime | None) -> None:
+    """Record a try stopped with Ctrl-C as such, a run by hand's or a scheduled `period`'s (`worker --once`): left
+    `running`, `jobs list` said so, for good or for its lease's 30 minutes. On its version (a pass taking it for
+    stopped meanwhile left alone); the interrupt goes on whatever befalls this write."""
+    record = run_record(STOPPED_BY_HAND, clock.now(), int(claimed.data["attempts"]), CTRL_C, period=period)
     try:
         store.put(Item(RUNS_PK, claimed.sk, record), VersionIs(claimed.version))
     except Exception:  # the store busy or the record changed: its lease passes, and it reads stopped all the same

@@ -1,0 +1,36 @@
+"""A job's try names the process running it (`this_process`), and `jobs list` tells whether that process is gone
+(`process_gone`): never a live one, nor one of another machine, taken for gone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.processes import process_gone, this_process
+
+
+def _ended_pid() -> int:
+    """The pid of a process that has ended (and been waited for)."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait(timeout=30)
+    return proc.pid
+
+
+def test_a_live_process_is_not_gone_an_ended_one_is_and_another_machines_is_never_said_gone() -> None:
+    here = this_process()
+    assert not process_gone(here)
+    ended = {**here, "pid": _ended_pid()}
+    assert process_gone(ended)
+    assert not process_gone({**ended, "host": "another-laptop.example.com"})  # not to be looked at here
+    assert not process_gone({"host": here["host"]})  # a record naming no process
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="start times are read from /proc (Linux)")
+def test_a_pid_in_use_by_a_later_process_is_gone_and_a_runner_of_another_boot_is_not_looked_at() -> None:
+    here = this_process()
+    assert process_gone({**here, "started": "1"})  # this pid, but a process started at another time held it
+    assert not process_gone({**here, "pid": _ended_pid(), "boot": "another-boot"})
+    assert not process_gone({**here, "pid": _ended_pid(), "pid_ns": "pid:[1]"})  # a container beside
