@@ -39,6 +39,7 @@ from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
 from firstmate.services.bookings import (
     cancel_booking,
+    cancellation_preview,
     cancellation_told,
     find_booking,
     revision_told,
@@ -185,7 +186,11 @@ def booking_cancel(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Cancel without asking (scripts, cron).")] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what cancelling would do and who would be told; change nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Say what cancelling would do, who would be told and which crew lists would change; change nothing.",
+        ),
     ] = False,
 ) -> None:
     """Cancel a booking, as the API's DELETE does, telling everyone concerned once.
@@ -220,11 +225,15 @@ def booking_cancel(
         if booking.cancelled:  # said, not an error: what was asked for is so; nobody is told twice
             out.print(Text(f"{what} was already cancelled on {when(booking.updated_at, zone)}; nothing was sent."))
             return
-        told = told_in_words(app, org, booking, cancellation_told(app, org, booking))
-        if dry_run:
+        if dry_run:  # decided by the cancellation's own code, written nowhere
+            preview = cancellation_preview(app, org, booking)
+            told = told_in_words(app, org, booking, preview.told)
             out.print(Text(f"Would cancel {what}; {_told(told, 'would be')}. Nothing was changed (dry run)."))
+            for line in preview.lists:  # the crew's waiting lists it withdraws, and what goes in their place
+                out.print(Text.assemble(("  crew list: ", "yellow"), f"{line}."), highlight=False)
             return
-        if not yes:
+        if not yes:  # who would be told, decided as the cancel decides it (not worked out when not asked)
+            told = told_in_words(app, org, booking, cancellation_told(app, org, booking))
             if not sys.stdin.isatty():
                 raise InvalidInput(
                     f"nothing was cancelled: cancelling {what}, {_told(told, 'would be')}",

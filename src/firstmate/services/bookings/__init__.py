@@ -13,7 +13,7 @@ finding and cancelling bookings.
 - `anchors`: what intake keeps of a channel's booking: bodies seen, each path's last body and highest number.
 - `reads`: one booking, its guests, former leads and calendar entry.
 - `finding`: a booking by id or by its channel's reference, with a hint of whose it is.
-- `told`: who a cancellation would tell and who a revision told, in words.
+- `told`: who a cancellation would tell and the crew lists it would change (a dry run), who a revision told, in words.
 - `boat_checks`: what else holds the booking's boat, and its passenger limit, in words for the channel.
 """
 
@@ -31,13 +31,21 @@ from firstmate.services.bookings.intake import (
     remember_cancellation,
 )
 from firstmate.services.bookings.reads import booking_entry, former_leads, get_booking, list_guests
-from firstmate.services.bookings.told import cancellation_told, revision_told, told_in_words
+from firstmate.services.bookings.told import (
+    CancelPreview,
+    cancellation_preview,
+    cancellation_told,
+    revision_told,
+    told_in_words,
+)
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "CancelPreview",
     "IntakeOutcome",
     "booking_entry",
     "cancel_booking",
+    "cancellation_preview",
     "cancellation_told",
     "cancelled_change_words",
     "cancelled_first_words",

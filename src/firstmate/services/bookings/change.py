@@ -4,10 +4,14 @@ guests), its calendar entry moved, reminders reworded, and who hears of it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from firstmate.domain.bookings import Booking, BookingRequest, IntakeResult, revise
 from firstmate.domain.business import Asset, BusinessProfile, Entity
 from firstmate.domain.calendar import CalendarEntry, next_sequence
-from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put
+from firstmate.domain.crew import CrewEvent
+from firstmate.ports import MAX_TRANSACTION_WRITES, Item, Put, Write
 from firstmate.services.bookings.audiences import change_audiences, fresh_news, unheard_before, withdrawals
 from firstmate.services.bookings.create import calendar_entry_for
 from firstmate.services.bookings.fanout import commit_with_notices, finish_booking_fanouts
@@ -28,6 +32,7 @@ from firstmate.services.crew_freed import (
     rest_followed,
     tied_to_lists,
 )
+from firstmate.services.crew_freed.reopened import Listed
 from firstmate.services.crew_owed import freed_owed
 from firstmate.services.notifications import OPS, booking_notifications, still_unheard
 from firstmate.services.outbox import outbox_pk
@@ -35,6 +40,30 @@ from firstmate.services.trips import report_double_bookings
 
 #: How far into a change's transaction the lists it follows may go (`lists_followed`).
 _LISTS_ROOM = MAX_TRANSACTION_WRITES // 2
+
+
+@dataclass(frozen=True)
+class PreparedChange:
+    """A booking's next revision as decided, nothing written yet (`prepare_change`): its writes (`lists` among them:
+    the waiting "Crew needed on N trips" it follows in its own transaction) and notices, and what follows once it is
+    written (the lists beyond its room, `lists_left`; the "Crew needed" moved beyond it, `asks_left`; `owed`)."""
+
+    now: datetime
+    booking: Booking
+    before: CrewEvent
+    event: CrewEvent
+    entry: CalendarEntry
+    writes: list[Write]
+    notices: list[Put]
+    withdrawn: list[Put]
+    quiet: frozenset[str]
+    unheard: frozenset[str]
+    off_trip: dict[str, str]
+    line_writes: list[Write]
+    lists: list[Write]
+    lists_left: list[Listed]
+    asks_left: list[str]
+    owed: Put | None
 
 
 def change_booking(
@@ -54,9 +83,42 @@ def change_booking(
     """The booking's next revision, `request` (`merge_revision` of the body `sent` as it was placed, kept
     as its intake path's last word), and all it fans out to. With `news` (a booking the same import
     created), it is news to whoever has heard nothing of the trip yet, all they were given still waiting."""
+    finish_booking_fanouts(ctx, profile.org.id, existing.id)
+    change = prepare_change(
+        ctx, profile, entity, asset, existing, request, anchor, result, sent=sent, tell=tell, news=news
+    )
+    booking, before, event, now = change.booking, change.before, change.event, change.now
+    commit_with_notices(
+        ctx, booking, change.writes, change.notices, result, was_end=existing.request.end, quiet=change.quiet,
+        withdrawals=change.withdrawn, off_trip=change.off_trip, unheard=change.unheard,
+        guests_followed=change.line_writes,
+    )  # fmt: skip
+    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
+    # moved, those it left out who are free at its new times
+    rest_followed(ctx, profile, booking, before, event, change.lists_left, now)
+    rest_asks_moved(ctx, profile, booking, before, event, change.asks_left, now)
+    ask_the_freed(ctx, profile, before, event, owed=change.owed)
+    return booking, tuple(report_double_bookings(ctx, profile, change.entry)) if tell else ()
+
+
+def prepare_change(
+    ctx: Context,
+    profile: BusinessProfile,
+    entity: Entity,
+    asset: Asset,
+    existing: Booking,
+    request: BookingRequest,
+    anchor: Item,
+    result: IntakeResult,
+    *,
+    sent: tuple[BookingRequest, tuple[str, str]],
+    tell: bool,
+    news: bool = False,
+) -> PreparedChange:
+    """`change_booking`'s revision decided, reading only (a dry run shows it): what it writes in one transaction,
+    who it tells, and what follows once it is written."""
     now = ctx.clock.now()
     org = profile.org.id
-    finish_booking_fanouts(ctx, org, existing.id)
     stored = written_over(ctx.store, org, existing)
     booking = revise(existing, request, now).model_copy(update={"entity": entity.id, "asset": asset.id})
     unheard = unheard_before(ctx, profile, existing)  # who had heard nothing of the trip before this change
@@ -128,15 +190,8 @@ def change_booking(
     # a list left with three trips asks by each one's own "Crew needed": of this trip, this revision's crew message
     # to them ("Trip changed" to every qualified crew member, nobody aboard) tells them of it instead
     noticed = {n.item.sk for n in notices} | {w.item.sk for w in withdrawn}  # those the revision writes itself
-    writes += [w for w in lists if not (isinstance(w, Put) and w.item.pk == outbox_pk(org) and w.item.sk in noticed)]
-    quiet, unheard = quiet - first_word, unheard | first_word
-    commit_with_notices(
-        ctx, booking, writes, notices, result, was_end=was_end, quiet=quiet, withdrawals=withdrawn,
-        off_trip=off_trip, unheard=unheard, guests_followed=line_writes,
+    kept = [w for w in lists if not (isinstance(w, Put) and w.item.pk == outbox_pk(org) and w.item.sk in noticed)]
+    return PreparedChange(
+        now, booking, before, event, entry, [*writes, *kept], notices, withdrawn, quiet - first_word,
+        unheard | first_word, off_trip, line_writes, kept, lists_left, anew.rest, owed,
     )  # fmt: skip
-    # its crew free at times it no longer holds them: asked to crew the trips then they were left out of; and,
-    # moved, those it left out who are free at its new times
-    rest_followed(ctx, profile, booking, before, event, lists_left, now)
-    rest_asks_moved(ctx, profile, booking, before, event, anew.rest, now)
-    ask_the_freed(ctx, profile, before, event, owed=owed)
-    return booking, tuple(report_double_bookings(ctx, profile, entry)) if tell else ()

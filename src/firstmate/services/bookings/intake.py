@@ -44,7 +44,7 @@ from firstmate.services.bookings.anchors import (
     note_newest,
 )
 from firstmate.services.bookings.boat_checks import double_booked_now, said_to_channel
-from firstmate.services.bookings.change import change_booking
+from firstmate.services.bookings.change import PreparedChange, change_booking, prepare_change
 from firstmate.services.bookings.create import create_booking
 from firstmate.services.bookings.reads import booking_if_any, booking_place, get_booking, org_profile
 from firstmate.services.context import Context
@@ -198,6 +198,24 @@ def cancel_booking(ctx: Context, org: str, booking_id: str) -> IntakeOutcome:
     operator's cancel is no revision of its channel's: none the channel numbered holds it back."""
     booking = get_booking(ctx.store, org, booking_id)
     return orchestrate_booking(ctx, org, cancellation_of(booking, sequence=None))
+
+
+def cancellation_prepared(ctx: Context, org: str, booking: Booking) -> PreparedChange | None:
+    """`cancel_booking`'s change of `booking` as `orchestrate_booking` would decide it now, nothing written (a dry run,
+    a question asked first): None when it would change nothing (cancelled already)."""
+    request = cancellation_of(booking, sequence=None)
+    profile = org_profile(ctx.store, org)
+    anchor = ctx.store.get(intake_pk(org), intake_sk(request))
+    if booking.cancelled or anchor is None:
+        return None
+    entity, asset = booking_place(profile, request)
+    merged = merge_revision(booking.request, last_said(anchor, request.numbered_by), request)
+    on_entity, on_asset = booking_place(profile, merged)
+    result = classify_change(booking, merged, placed=(on_entity.id, on_asset.id))
+    if result is IntakeResult.UNCHANGED:
+        return None
+    sent = (request, (entity.id, asset.id))
+    return prepare_change(ctx, profile, on_entity, on_asset, booking, merged, anchor, result, sent=sent, tell=True)
 
 
 def cancelled_first_words(booking: Booking) -> str:

@@ -1,39 +1,52 @@
-"""Who a booking's change tells: who a cancellation would tell (a dry run), who a revision told, in words."""
+"""Who a booking's change tells: who a cancellation would tell and the crew lists it would change (a dry run), who a
+revision told, in words."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from firstmate.domain.bookings import Booking, IntakeResult, cancellation_of, revise
+from firstmate.domain.bookings import Booking
 from firstmate.domain.reports.format import plural
-from firstmate.services.bookings.reads import booking_place, list_guests, org_profile
+from firstmate.services.bookings.intake import cancellation_prepared
+from firstmate.services.bookings.reads import list_guests, org_profile
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import listed_only
-from firstmate.services.notifications import booking_messages
+from firstmate.services.crew_freed import lists_in_words, rest_previewed
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
-from firstmate.services.trips import get_event
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What `cancel_booking` would do of a booking, decided now as it decides it, nothing written (a dry run): who it
+    tells (`told`: audiences, as `revision_told` reads them once it is done), and the crew's waiting "Crew needed on N
+    trips" it withdraws and what goes in their place, in words (`lists`: `lists_in_words`)."""
+
+    told: list[str]
+    lists: list[str]
+
+
+def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPreview:
+    """`CancelPreview` of `booking`: computed by the cancellation's own code (`prepare_change`), its lists followed
+    beyond its transaction read as `rest_followed` reads them. Nothing for a booking already cancelled."""
+    prepared = cancellation_prepared(ctx, org, booking)
+    if prepared is None:
+        return CancelPreview([], [])
+    profile = org_profile(ctx.store, org)
+    rest = rest_previewed(
+        ctx, profile, prepared.booking, prepared.before, prepared.event, prepared.lists_left, prepared.now
+    )
+    said = lists_in_words(ctx, profile, [*prepared.lists, *rest])
+    return CancelPreview([_audience(n.item.sk) for n in prepared.notices], said)
 
 
 def cancellation_told(ctx: Context, org: str, booking: Booking) -> list[str]:
-    """Who `cancel_booking` would tell of `booking`'s cancellation, as of now, written nowhere (a dry run, a
-    question asked first): the audiences of its messages ("ops", "crew:<person>", "guest:<guest>"), as
-    `revision_told` reads them once it is done. Nobody for a booking already cancelled."""
-    if booking.cancelled:
-        return []
-    profile = org_profile(ctx.store, org)
-    entity, asset = booking_place(profile, cancellation_of(booking, sequence=None))
-    now = ctx.clock.now()
-    cancelled = revise(booking, cancellation_of(booking, sequence=None), now)
-    event = get_event(ctx.store, org, booking.event_id)
-    guests = list_guests(ctx.store, org, booking.id)
-    listed = listed_only(ctx, org, booking.id, (event,))  # only a list still waiting names it: it leaves the list
-    messages = booking_messages(
-        ctx, profile, entity, asset, cancelled, event, guests, IntakeResult.CANCELLED, was_end=booking.request.end,
-        at=now, unheard=listed,
-    )  # fmt: skip
-    return [_audience(m.idempotency_key) for m in messages]
+    """Who `cancel_booking` would tell of `booking`'s cancellation, as of now, written nowhere (a question asked
+    first): the audiences of its messages ("ops", "crew:<person>", "guest:<guest>"), as `revision_told` reads them
+    once it is done. Nobody for a booking already cancelled."""
+    prepared = cancellation_prepared(ctx, org, booking)
+    return [_audience(n.item.sk) for n in prepared.notices] if prepared else []
 
 
 def revision_told(ctx: Context, org: str, booking: Booking) -> list[str]:

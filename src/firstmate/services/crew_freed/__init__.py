@@ -21,17 +21,25 @@ once done, and the `fanouts` job finishes any a crash or a store failing left.
 - `heard`: who knows of a trip only through a listing mail still waiting (`listed_only`): told of its change by
   that list alone; or through one being sent (`listed_or_going`): told of it only if that list went (`tied_to_lists`).
 - `reopened`: who a roster change reaches that way beyond those whose list loses its trip.
+- `said`: the lists a change follows, in words (`lists_in_words`: what a cancellation's dry run says of them).
 - `backfill`: the lists given to trips booked before they were kept (`list_left_out`, the `sweep` job).
 """
 
 from firstmate.services.crew_freed.asks import asks_reopened, asks_taken, rest_asks_taken
 from firstmate.services.crew_freed.backfill import list_left_out_pending
-from firstmate.services.crew_freed.followed import lists_followed, lists_taken, rest_followed, rest_taken
+from firstmate.services.crew_freed.followed import (
+    lists_followed,
+    lists_taken,
+    rest_followed,
+    rest_previewed,
+    rest_taken,
+)
 from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
 from firstmate.services.crew_freed.heard import held_until, listed_only, listed_or_going, tied_to_lists
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_with, not_asked_write
 from firstmate.services.crew_freed.moved import asks_moved, rest_asks_moved
+from firstmate.services.crew_freed.said import lists_in_words
 
 __all__ = [
     "NOT_ASKED",
@@ -51,6 +59,7 @@ __all__ = [
     "listed_only",
     "listed_or_going",
     "lists_followed",
+    "lists_in_words",
     "lists_taken",
     "moved_to_ask",
     "not_asked",
@@ -60,6 +69,7 @@ __all__ = [
     "rest_asks_moved",
     "rest_asks_taken",
     "rest_followed",
+    "rest_previewed",
     "rest_taken",
     "tied_to_lists",
 ]

@@ -91,6 +91,22 @@ def rest_followed(
     _rest(ctx, profile, booking_change(ctx, profile, booking, before, event, rest), rest, now)
 
 
+def rest_previewed(
+    ctx: Context,
+    profile: BusinessProfile,
+    booking: Booking,
+    before: CrewEvent,
+    event: CrewEvent,
+    rest: Iterable[Listed],
+    now: datetime,
+) -> list[Write]:
+    """What `rest_followed` would write of `rest` (the lists beyond the change's transaction), read now, nothing
+    written: a dry run says it with what the change writes itself."""
+    rest = list(rest)
+    change = booking_change(ctx, profile, booking, before, event, rest)
+    return [w for person_id, first in rest for w in followed_writes(ctx, profile, change, person_id, first, now)]
+
+
 def lists_taken(
     ctx: Context, org: str, before: CrewEvent, event: CrewEvent, now: datetime, *, room: int, by: str | None = None
 ) -> tuple[list[Write], list[Listed]]:
