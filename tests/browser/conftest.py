@@ -30,6 +30,7 @@ class Server:
 
     url: str
     home: Path
+    storage: str | None = None  # the S3 endpoint its photos go to, when not its own disk
 
 
 @pytest.fixture(scope="module")

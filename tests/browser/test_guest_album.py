@@ -1,7 +1,8 @@
-"""A guest adding a photo to the trip's album, in a real browser."""
+"""A guest adding a photo to the trip's album, in a real browser: on the laptop, and on AWS (moto's S3)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import subprocess
@@ -9,28 +10,59 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 from PIL import Image
 
+from firstmate.adapters.aws.resources import create_resources
 from tests.browser.conftest import FIRSTMATE, Server, serve_demo
+from tests.moto_server import CREDENTIALS, REGION, MotoServer
 
 LIMIT_MB = 0.05  # a small limit, so a photo over it is small too
+#: On AWS the album's form posts straight to the data bucket (moto's S3 here).
+ON_S3 = {"FIRSTMATE_BLOBS": "s3", "FIRSTMATE_BUCKET": "fm-data", "FIRSTMATE_ARCHIVE_BUCKET": "fm-archive",
+         "FIRSTMATE_AWS_REGION": REGION}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def album_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    yield from serve_demo(tmp_path_factory, FIRSTMATE_PHOTO_MAX_MB=str(LIMIT_MB))
+@pytest.fixture(scope="module", params=["laptop", pytest.param("aws", marks=pytest.mark.aws)])
+def album_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A firstmate whose album takes photos up to LIMIT_MB: its photos on its own disk, or (aws) in S3."""
+    if request.param == "laptop":
+        yield from serve_demo(tmp_path_factory, FIRSTMATE_PHOTO_MAX_MB=str(LIMIT_MB))
+        return
+    moto: MotoServer = request.getfixturevalue("moto_server")
+    moto.reset()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in moto.environ().items():
+            patch.setenv(name, value)
+        create_resources(REGION, table="fm-table", bucket=ON_S3["FIRSTMATE_BUCKET"],
+                         archive_bucket=ON_S3["FIRSTMATE_ARCHIVE_BUCKET"])  # fmt: skip
+    for server in serve_demo(tmp_path_factory, FIRSTMATE_PHOTO_MAX_MB=str(LIMIT_MB), **ON_S3, **moto.environ()):
+        yield dataclasses.replace(server, storage=moto.url)
 
 
-def _trip_page(server: Server) -> str:
+def _stored_uploads(server: Server) -> list[str]:
+    """The keys of what guests' uploads left in storage, unchecked or in the album."""
+    if server.storage is None:
+        blobs = server.home / "blobs"
+        return sorted(p.relative_to(blobs).as_posix() for folder in ("quarantine", "photos")
+                      for p in (blobs / folder).rglob("*") if p.is_file())  # fmt: skip
+    s3 = boto3.client("s3", endpoint_url=server.storage, region_name=REGION,
+                      aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                      aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"])  # fmt: skip
+    listed = s3.list_objects_v2(Bucket=ON_S3["FIRSTMATE_BUCKET"]).get("Contents", [])
+    return sorted(str(o["Key"]) for o in listed if str(o["Key"]).startswith(("quarantine/", "photos/")))
+
+
+def _trip_page(server: Server, reference: str) -> str:
     """A trip leaving in half an hour (its album open), booked through the API: its lead's page."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTMATE_")}
     env["FIRSTMATE_HOME"] = str(server.home)
     made = subprocess.run([FIRSTMATE, "keys", "create", "--org", "demo", "--name", "album"], env=env,
                           capture_output=True, text=True, check=True)  # fmt: skip
     start = (datetime.now(UTC) + timedelta(minutes=30)).replace(microsecond=0)
-    body = {"source": "direct", "external_id": "ALBUM-1", "asset": "sea-lark", "start": start.isoformat(),
+    body = {"source": "direct", "external_id": reference, "asset": "sea-lark", "start": start.isoformat(),
             "duration_hours": 2, "guest_count": 2, "currency": "USD", "gross_amount": "600.00",
             "lead_guest": {"name": "Robin Sample", "email": "robin@example.com"}}  # fmt: skip
     answer = httpx.post(f"{server.url}/api/v1/bookings", headers={"Authorization": f"Bearer {made.stdout.strip()}"},
@@ -52,10 +84,10 @@ def test_a_photo_over_the_albums_limit_is_told_so_before_it_is_sent_and_a_smalle
     """On AWS a file over the upload form's limit was answered by S3's own XML page ("EntityTooLarge"), the guest
     left on the bucket's address; the page now says so before sending, in the words the laptop's server uses."""
     page = browser.new_page()
-    page.goto(_trip_page(album_server))
+    page.goto(_trip_page(album_server, "ALBUM-1"))
     large, small = _jpeg(400), _jpeg(60)
     assert len(large) > LIMIT_MB * 1_000_000 > len(small)
-    before = page.url
+    before, stored = page.url, _stored_uploads(album_server)
     page.set_input_files("#file", files=[{"name": "large.jpg", "mimeType": "image/jpeg", "buffer": large}])
     said = page.get_by_role("alert").filter(has_text="over 0.05 MB")
     said.wait_for()
@@ -63,8 +95,33 @@ def test_a_photo_over_the_albums_limit_is_told_so_before_it_is_sent_and_a_smalle
     page.get_by_role("button", name="Upload").click()
     page.wait_for_timeout(500)
     assert page.url == before and page.locator("img[alt^='Trip photo']").count() == 0  # nothing was sent
+    assert _stored_uploads(album_server) == stored
     page.set_input_files("#file", files=[{"name": "small.jpg", "mimeType": "image/jpeg", "buffer": small}])
     assert not said.is_visible()
     page.get_by_role("button", name="Upload").click()
     page.locator("img[alt^='Trip photo']").first.wait_for()
+    [added] = set(_stored_uploads(album_server)) - set(stored)
+    assert added.startswith("photos/")  # checked and in the album, nothing left waiting
+    page.close()
+
+
+def test_a_file_that_is_not_a_photo_is_told_so_before_it_is_sent_in_the_words_of_the_check_after(
+    browser: Any, album_server: Server
+) -> None:
+    """A known gap: a file declared as another type (a PDF) was refused by the laptop's form as "only image files
+    can be uploaded here", and on AWS went up to S3 to be refused by the check after it as "not a photo": the page
+    now says so before sending, in the check's words, on both; nothing goes to storage."""
+    page = browser.new_page()
+    page.goto(_trip_page(album_server, "ALBUM-2"))
+    before, stored = page.url, _stored_uploads(album_server)
+    menu = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    page.set_input_files("#file", files=[{"name": "menu.pdf", "mimeType": "application/pdf", "buffer": menu}])
+    said = page.get_by_role("alert").filter(has_text="not a photo")
+    said.wait_for(timeout=5000)
+    assert said.inner_text() == (
+        "That file is not a photo (JPEG, PNG, WebP or HEIC): add the photo as your phone or camera saved it."
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_timeout(500)
+    assert page.url == before and _stored_uploads(album_server) == stored  # nothing was sent
     page.close()

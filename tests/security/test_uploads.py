@@ -398,6 +398,28 @@ def test_a_photo_over_the_limit_from_the_guest_page_is_told_so_in_megabytes_on_a
     assert _stored(app) == []
 
 
+def test_a_file_declared_as_another_type_is_told_not_a_photo_as_the_check_after_an_s3_upload_tells_it(
+    album: tuple[App, Booking],
+) -> None:
+    """A known gap: a PDF sent from the guest's page (a browser without the page's script) was refused by the
+    laptop's form as "only image files can be uploaded here", and on AWS, whose form takes any declared type, by
+    the check after it as "not a photo": one refusal in two wordings. Both now say the check's, and what to do."""
+    app, trip = album
+    browser = {"accept": "text/html,application/xhtml+xml"}
+    with TestClient(create_app(app)) as client:
+        code = trip.guest_code
+        said = re.search(r'data-not-a-photo="([^"]*)"', client.get(f"/g/{code}").text)
+        assert said is not None and said.group(1) == (
+            "That file is not a photo (JPEG, PNG, WebP or HEIC): add the photo as your phone or camera saved it."
+        )  # what the page's script says before sending, from the same words
+        menu = ("menu.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        sent = client.post("/uploads", data=_form(client, code), files={"file": menu}, headers=browser)
+        assert sent.status_code == 422 and "that file is not a photo (JPEG, PNG, WebP or HEIC)" in sent.text
+        assert "go back to your trip page and add the photo as your phone or camera saved it" in sent.text
+        assert "only image files" not in sent.text
+    assert _stored(app) == []
+
+
 def test_a_photo_check_for_an_id_of_other_digits_is_no_such_upload_and_names_no_storage_key(
     album: tuple[App, Booking],
 ) -> None:

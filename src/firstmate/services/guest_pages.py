@@ -17,7 +17,16 @@ from firstmate.services.bookings import get_booking, list_guests
 from firstmate.services.business import load_business
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget, trip_left, trip_over
-from firstmate.services.photos import album_stays_open, list_photos, request_upload, upload_window
+from firstmate.services.photos import (
+    album_stays_open,
+    list_photos,
+    not_a_photo,
+    photo_too_large,
+    request_upload,
+    said_before_sending,
+    upload_window,
+)
+from firstmate.services.photos.uploads import PHOTO_TYPES
 from firstmate.services.ratelimit import give_back, hit
 from firstmate.services.trips import code_pk, get_event
 
@@ -49,6 +58,9 @@ class GuestPage:
     times: str  # the trip's times as shown, carried by "I'm coming" (`timing.times_shown`)
     resign: str  # why the viewer is asked to sign again: they signed another line's waiver for the trip ("" if not)
     photo_max_mb: float  # the largest photo the album takes, said by its form
+    photo_types: str  # the types (a prefix) a browser may declare of a photo it sends: the form's, the laptop's check
+    too_large_said: str  # what the form says of a file over photo_max_mb before sending it: the server's words
+    not_a_photo_said: str  # and of a file declared as another type
 
     @property
     def sharers(self) -> dict[str, str]:
@@ -128,6 +140,9 @@ def guest_page(ctx: Context, target: CodeTarget, code: str) -> GuestPage:
         times=times_shown(booking.request.start, booking.request.end),
         resign=resign_note(viewer, entity.id, entity.name, waiver_version(entity.waiver)),
         photo_max_mb=ctx.settings.photo_max_mb,
+        photo_types=PHOTO_TYPES,
+        too_large_said=said_before_sending(photo_too_large(ctx.settings.photo_max_mb)),
+        not_a_photo_said=said_before_sending(not_a_photo()),
     )
 
 

@@ -10,7 +10,7 @@
 
 from firstmate.services.photos.album import list_photos, photo_content, photo_link
 from firstmate.services.photos.quarantine import QUARANTINE, sweep_quarantine
-from firstmate.services.photos.screening import photo_too_large, without_metadata
+from firstmate.services.photos.screening import not_a_photo, photo_too_large, said_before_sending, without_metadata
 from firstmate.services.photos.stored_photos import strip_stored_photos
 from firstmate.services.photos.uploads import check_upload, request_upload
 from firstmate.services.photos.window import album_opens_before, album_stays_open, upload_window
@@ -21,10 +21,12 @@ __all__ = [
     "album_stays_open",
     "check_upload",
     "list_photos",
+    "not_a_photo",
     "photo_content",
     "photo_link",
     "photo_too_large",
     "request_upload",
+    "said_before_sending",
     "strip_stored_photos",
     "sweep_quarantine",
     "upload_window",

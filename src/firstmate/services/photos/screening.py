@@ -11,7 +11,7 @@ from PIL import Image
 
 from firstmate.domain.photo_metadata import MOST_PARTS, NotParsed, TooManyParts, strip_metadata, tiff_headers
 from firstmate.domain.photos import heif_boxes_fit
-from firstmate.errors import InvalidInput, PayloadTooLarge
+from firstmate.errors import InvalidInput, PayloadTooLarge, UserError
 
 log = structlog.get_logger(__name__)
 
@@ -127,11 +127,28 @@ def _too_many_pixels(name: str, width: int = 0, height: int = 0) -> str:
     return f"that {name} photo has too many pixels{size}: at most {most // 1_000_000} megapixels; add a smaller copy"
 
 
+#: What a guest is told to do of a refused file: on the trip page itself, or after BACK on a page of its own.
+SMALLER = "add a smaller copy of it"
+AS_SAVED = "add the photo as your phone or camera saved it"
+BACK = "go back to your trip page and "
+
+
 def photo_too_large(photo_max_mb: float) -> PayloadTooLarge:
     """What a guest sending a photo over `photo_max_mb` is told, wherever it is found too large (the upload's
-    body, the check after it): the limit as it is set ("0.05 MB", not the "0 MB" of its whole megabytes), and
-    what to do."""
-    return PayloadTooLarge(
-        f"that photo is over {photo_max_mb:g} MB, the most the album takes",
-        hint="go back to your trip page and add a smaller copy of it",
-    )
+    body, the check after it, the album's form before sending: `said_before_sending`): the limit as it is set
+    ("0.05 MB", not the "0 MB" of its whole megabytes), and what to do."""
+    return PayloadTooLarge(f"that photo is over {photo_max_mb:g} MB, the most the album takes", hint=BACK + SMALLER)
+
+
+def not_a_photo() -> InvalidInput:
+    """What a guest sending a file that is no photo the album takes is told, wherever that is found (the laptop's
+    upload form of a file declared as another type, the check of its bytes after it, the album's form before
+    sending): one wording on the laptop and on S3, whose form takes any declared type."""
+    return InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)", hint=BACK + AS_SAVED)
+
+
+def said_before_sending(refusal: UserError) -> str:
+    """`refusal` as the album's form says it on the trip page, before the file is sent: a sentence of its words and
+    what to do there ("That photo is over 15 MB, the most the album takes: add a smaller copy of it.")."""
+    to_do = (refusal.hint or "").removeprefix(BACK)
+    return f"{refusal.message[:1].upper()}{refusal.message[1:]}: {to_do}." if to_do else f"{refusal.message}."

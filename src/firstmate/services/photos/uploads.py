@@ -31,13 +31,16 @@ from firstmate.services.guests import CodeTarget
 from firstmate.services.paging import iter_items
 from firstmate.services.photos.album import stored_photo
 from firstmate.services.photos.quarantine import quarantine_key
-from firstmate.services.photos.screening import photo_too_large, without_metadata
+from firstmate.services.photos.screening import not_a_photo, photo_too_large, without_metadata
 from firstmate.services.photos.window import album_opens_before, upload_window
 from firstmate.services.trips import booking_pk
 
 log = structlog.get_logger(__name__)
 
 UPLOAD_FORM_LIFETIME = timedelta(minutes=30)
+#: The types (a prefix) a browser may declare of a photo it sends, as the laptop's form and the page's script check
+#: it (S3's form declares the type in a field of its own; a HEIC may come with none): the bytes are checked after.
+PHOTO_TYPES = "image/"
 
 
 def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUpload:
@@ -58,7 +61,7 @@ def request_upload(ctx: Context, target: CodeTarget, code: str) -> PresignedUplo
     photo_id = secrets.token_hex(8)
     return ctx.blobs.presign_upload(
         quarantine_key(target, photo_id),
-        content_type_prefix="image/",
+        content_type_prefix=PHOTO_TYPES,
         max_bytes=int(ctx.settings.photo_max_mb * 1_000_000),
         expires_at=min(now + UPLOAD_FORM_LIFETIME, closes),
         redirect_to=f"/g/{code}/photos/check?id={photo_id}",
@@ -89,7 +92,7 @@ def check_upload(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
             raise photo_too_large(ctx.settings.photo_max_mb)
         sniffed = sniff_image(data)
         if sniffed is None:
-            raise InvalidInput("that file is not a photo (JPEG, PNG, WebP or HEIC)")
+            raise not_a_photo()
         shown = without_metadata(data, sniffed[0])
         digest = hashlib.sha256(data).hexdigest()  # of the file as sent: the same file sent again is known
         twin = _same_file(ctx, target, digest)

@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from firstmate.adapters.blobs.local import LocalBlobs
 from firstmate.bootstrap import App
 from firstmate.errors import InvalidInput, NotFound
-from firstmate.services.photos import photo_too_large
+from firstmate.services.photos import not_a_photo, photo_too_large
 from firstmate.web.deps import get_app
 from firstmate.web.limits import PathLimit
 
@@ -43,5 +43,8 @@ async def upload(request: Request, app: Annotated[App, Depends(get_app)]) -> Red
         if len(data) > allowed:
             raise photo_too_large(allowed / 1_000_000)
         fields["file-content-type"] = file.content_type or ""
-        redirect = app.blobs.accept_upload(fields, data, app.clock.now())
+        try:
+            redirect = app.blobs.accept_upload(fields, data, app.clock.now())
+        except InvalidInput:  # a declared type outside the form's (the key is signed): in the check's words, as on S3
+            raise not_a_photo() from None
     return RedirectResponse(redirect, status_code=303)

@@ -1,5 +1,7 @@
-// Says a photo is over the album's limit before it is sent: S3 answers a file over its form's limit with an
-// XML page of its own, and on a phone's connection 20 MB take long to be refused. The page works without it.
+// Says a photo is over the album's limit, or a file declared as another type, before it is sent, in the server's
+// words: S3 answers a file over its form's limit with an XML page of its own, takes any declared type to be
+// refused by the check after it, and on a phone's connection 20 MB take long to be refused. The page works
+// without it (the limit is written beside the input; S3's policy and the check still refuse).
 (function () {
   var input = document.querySelector("input[data-max-bytes]");
   if (!input || !input.form) { return; }
@@ -8,12 +10,18 @@
   said.setAttribute("role", "alert");
   said.hidden = true;
   input.parentNode.insertBefore(said, input.nextSibling);
+  var refusal = function (file) {
+    if (!file) { return ""; }
+    // a file the browser gives no type (a HEIC on a system that does not know it) is judged by its bytes after
+    var untyped = !file.type || file.type === "application/octet-stream";
+    if (!untyped && file.type.indexOf(input.dataset.types || "") !== 0) { return input.dataset.notAPhoto; }
+    return file.size > Number(input.dataset.maxBytes) ? input.dataset.tooLarge : "";
+  };
   var fits = function () {
-    var file = input.files && input.files[0];
-    var over = Boolean(file) && file.size > Number(input.dataset.maxBytes);
-    said.textContent = over ? input.dataset.tooLarge : "";
-    said.hidden = !over;
-    return !over;
+    var words = refusal(input.files && input.files[0]);
+    said.textContent = words;
+    said.hidden = !words;
+    return !words;
   };
   input.addEventListener("change", fits);
   input.form.addEventListener("submit", function (event) {
