@@ -7,7 +7,7 @@ from datetime import timedelta
 import structlog
 
 from firstmate.domain.photos import Photo
-from firstmate.errors import BlobNotFound, ConditionFailed, NotFound, StoreError
+from firstmate.errors import BlobError, BlobNotFound, ConditionFailed, NotFound, StoreError
 from firstmate.ports import Item, VersionIs
 from firstmate.services.context import Context
 from firstmate.services.guests import CodeTarget
@@ -35,7 +35,11 @@ def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[byte
         return ctx.blobs.get(photo.key), photo.content_type
     except BlobNotFound:
         _gone(ctx, target, photo)
-        raise NotFound("this photo is no longer in the album", hint="the other photos of the album are there") from None
+        raise _no_longer() from None
+
+
+def _no_longer() -> NotFound:
+    return NotFound("this photo is no longer in the album", hint="the other photos of the album are there")
 
 
 def _gone(ctx: Context, target: CodeTarget, photo: Photo) -> None:
@@ -61,9 +65,22 @@ def _gone(ctx: Context, target: CodeTarget, photo: Photo) -> None:
 
 def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
     """A short-lived link straight to a photo in storage, for guests of its own trip only; None
-    when the storage has no such links (then serve `photo_content`)."""
+    when the storage has no such links (then serve `photo_content`). NotFound, as `photo_content` says it, for a
+    photo whose file is gone, which the operator's log says the first time: the link led to S3's own 404, and
+    nobody was told."""
     photo = stored_photo(ctx, target, photo_id)
-    return ctx.blobs.download_url(photo.key, expires_at=ctx.clock.now() + PHOTO_LINK_LIFETIME)
+    link = ctx.blobs.download_url(photo.key, expires_at=ctx.clock.now() + PHOTO_LINK_LIFETIME)
+    if link is None:
+        return None
+    try:  # one request to storage per photo asked for, beside its record's read; the browser keeps the link 5 minutes
+        found = ctx.blobs.head(photo.key)
+    except BlobError as exc:  # storage unsure: the link all the same, as the photo is most likely there
+        log.warning("photos.not_looked_up", org=target.org, photo_id=photo.id, error=str(exc))
+        return link
+    if found is None:
+        _gone(ctx, target, photo)
+        raise _no_longer()
+    return link
 
 
 def stored_photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
