@@ -210,3 +210,45 @@ def test_a_signature_set_aside_says_why_whichever_line_it_was_signed_for() -> No
     assert why_set_aside(stored_before.earlier[-1], "tidewater") is SetAside.MOVED  # as its line says
     assert why_set_aside(stored_before.earlier[-1], "saltwind") is SetAside.TEXT_CHANGED
     assert Guest.model_validate(stored_before.model_dump(mode="json")) == stored_before
+
+
+@pytest.mark.parametrize(
+    ("typed", "listed", "same"),
+    [
+        # a title, a degree or a channel's note in brackets is the name's form, present or not, on either side
+        ("Dana Whitcomb", "Dr. Dana Whitcomb", True), ("Dr Dana Whitcomb", "Dana Whitcomb", True),
+        ("Dana Whitcomb", "Dana Whitcomb (Airbnb)", True), ("dana whitcomb", "Dana Whitcomb [Booking.com]", True),
+        ("Dana Whitcomb (Airbnb)", "Dana Whitcomb", True), ("DANA WHITCOMB", "Mrs. Dana Whitcomb (Airbnb)", True),
+        ("Whitcomb, Dana", "Dr. Dana Whitcomb", True), ("Dana Whitcomb", "Whitcomb, Dr. Dana", True),
+        ("Dana Whitcomb", "Dana Whitcomb, M.D.", True), ("Dana Whitcomb", "Dana Whitcomb PhD", True),
+        ("Zoe Keel", "Mx Zoë Keel", True), ("Ana Keel", "Capt. Ana Keel", True), ("Ana Keel", "Prof Ana Keel", True),
+        ("Ms. Ana Keel", "Mr Ana Keel", True), ("Ana Keel", "Ana Keel (Airbnb", True),  # a note never closed
+        # a different person's letters are still refused, their form as lenient as it is
+        ("Dan Whitcomb", "Dana Whitcomb (Airbnb)", False), ("Dana Whitcombe", "Dr. Dana Whitcomb", False),
+        ("Dana", "Dr. Dana Whitcomb", False), ("Whitcomb", "Dana Whitcomb (Airbnb)", False),
+        ("Robin Sample (Dana Whitcomb)", "Dana Whitcomb", False), ("Dr. Robin Sample", "Dr. Dana Whitcomb", False),
+        # a generation is who someone is, not a form: the father does not sign as his son
+        ("Dana Whitcomb Sr.", "Dana Whitcomb Jr.", False), ("Dana Whitcomb", "Dana Whitcomb Jr.", False),
+        ("Dana Whitcomb Jr", "Dana Whitcomb, Jr.", True),
+        # a word only a title when it leads, a degree only when it ends: "Md Rahman" is Mohammed Rahman
+        ("Md Rahman", "Rahman, Md", True), ("Rahman", "Md Rahman", False), ("Rahman", "Rahman, Md", False),
+        ("Whitcomb", "Dr. Whitcomb", False), ("Dana Whitcomb", "Captain Dana Whitcomb", True),
+    ],
+)  # fmt: skip
+def test_a_waiver_is_signed_in_the_listed_name_with_or_without_its_title_degree_or_channels_note(
+    typed: str, listed: str, same: bool
+) -> None:
+    """docs/guests.md: a guest on their phone types "Dana Whitcomb" for the group's "Dr. Dana Whitcomb" or the
+    channel's "Dana Whitcomb (Airbnb)", and signs; "Dan Whitcomb" does not (strict on letters, lenient on form)."""
+    from firstmate.domain.guests import same_person
+
+    assert same_person(typed, listed) is same
+
+
+@pytest.mark.parametrize(
+    ("listed", "to_sign"),
+    [("Dana Whitcomb (Airbnb)", "Dana Whitcomb"), ("Dr. Dana Whitcomb [VRBO]", "Dr. Dana Whitcomb"),
+     ("Dana Whitcomb", "Dana Whitcomb"), ("(Airbnb)", "(Airbnb)"), ("Ana  Keel (Airbnb) ", "Ana Keel")],
+)  # fmt: skip
+def test_the_page_asks_for_the_listed_name_without_the_channels_note(listed: str, to_sign: str) -> None:
+    assert _guest(listed).name_to_sign == to_sign

@@ -65,3 +65,4 @@ def test_a_name_written_last_comma_first_is_greeted_by_its_first_name() -> None:
     # a title before the name is no first name either (a review: "Dr. Dana Whitcomb" was greeted "Hi Dr.,")
     assert first_word("Dr. Dana Whitcomb") == "Dana" and first_word("Whitcomb, Dr. Dana") == "Dana"
     assert first_word("Mrs Ana Keel") == "Ana" and first_word("Dr.") == "Dr." and first_word("Miss") == "Miss"
+    assert first_word("Captain Dana Whitcomb") == "Dana" and first_word("Professor Ana Keel") == "Ana"

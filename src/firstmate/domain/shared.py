@@ -97,12 +97,14 @@ def iso(moment: datetime) -> str:
     return require_aware(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-#: What may follow a name's comma without being its first name: "Dana Whitcomb, Jr." is Dana; compared
-#: without their dots ("M.D.", "Ph.D.").
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "capt", "rev", "sir", "dame"})
-_SUFFIXES = frozenset(
-    {"jr", "sr", "ii", "iii", "iv", "v", "md", "phd", "esq", "dds", "dmd", "rn", "np", "cpa", "mba", "dvm", "jd"}
+#: The titles before a name, and what may follow a name's comma without being its first name: "Dana Whitcomb, Jr."
+#: is Dana; compared without their dots ("M.D.", "Ph.D."). A degree is a name's form; a generation tells a father
+#: from his son (`names.same_person`).
+NAME_TITLES = frozenset(
+    {"dr", "doctor", "mr", "mrs", "ms", "mx", "miss", "prof", "professor", "capt", "captain", "rev", "sir", "dame"}
 )
+NAME_DEGREES = frozenset({"md", "phd", "esq", "dds", "dmd", "rn", "np", "cpa", "mba", "dvm", "jd"})
+_SUFFIXES = NAME_DEGREES | {"jr", "sr", "ii", "iii", "iv", "v"}
 
 
 def first_word(name: str) -> str:
@@ -123,7 +125,7 @@ def _untitled(words: list[str]) -> list[str]:
     """`words` without the titles before a name ("Dr. Dana Whitcomb" is greeted Dana, not "Dr."), unless the
     name is a title alone ("Dr." stays)."""
     kept = list(words)
-    while len(kept) > 1 and kept[0].replace(".", "").lower() in _TITLES:
+    while len(kept) > 1 and kept[0].replace(".", "").lower() in NAME_TITLES:
         kept.pop(0)
     return kept
 

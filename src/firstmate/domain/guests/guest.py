@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from firstmate.domain.guests.names import TYPED_NAME
+from firstmate.domain.guests.names import TYPED_NAME, name_to_sign
 from firstmate.domain.shared import first_word
 
 
@@ -82,6 +82,12 @@ class Guest(BaseModel):
     def first_name(self) -> str:
         """How the guest page greets them."""
         return first_word(self.name)
+
+    @property
+    def name_to_sign(self) -> str:
+        """Their name as the signing form asks for it: the group's, without a booking channel's note in brackets
+        ("Dana Whitcomb (Airbnb)" is asked "Dana Whitcomb"; either signs, `same_person`)."""
+        return name_to_sign(self.name)
 
     @property
     def ever_signed(self) -> bool:

@@ -1,12 +1,15 @@
-"""Guests' names: what a name typed or listed must be (`Name`), and whether a name typed to sign is the
-name the group lists (`same_person`)."""
+"""Guests' names: what a name typed or listed must be (`Name`), whether a name typed to sign is the
+name the group lists (`same_person`), and the name a guest is asked to type (`name_to_sign`)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, TypeAdapter
+
+from firstmate.domain.shared import NAME_DEGREES, NAME_TITLES
 
 
 def _seen(value: str) -> str:
@@ -40,11 +43,49 @@ TYPED_NAME: TypeAdapter[str] = TypeAdapter(Name)
 
 
 def same_person(typed: str, listed: str) -> bool:
-    """Whether a name typed to sign is the name the group lists: the same letters whatever the case, accents,
-    punctuation and spacing ("dana  whitcombe" is not "Dana Whitcomb"; "DANA WHITCÖMB", "Whitcomb, Dana"
-    and "O Brien" for "O'Brien" are), its words in any order."""
-    words = [_letters(typed), _letters(listed)]
-    return sorted(words[0]) == sorted(words[1]) or "".join(words[0]) == "".join(words[1])
+    """Whether a name typed to sign is the name the group lists, judged as a person would: the same letters
+    whatever the case, accents, punctuation and spacing ("dana  whitcombe" is not "Dana Whitcomb"; "DANA
+    WHITCÖMB", "Whitcomb, Dana" and "O Brien" for "O'Brien" are), its words in any order; and whatever its form,
+    on either side: a title before it ("Dr. Dana Whitcomb"), a degree after it ("Dana Whitcomb, M.D."), a note in
+    brackets ("Dana Whitcomb (Airbnb)", as a booking channel writes it), present or not. Strict on letters: "Dan
+    Whitcomb" is someone else, and so is "Dana Whitcomb Sr." for "Dana Whitcomb Jr." (a generation is no form)."""
+    return _alike(_letters(typed), _letters(listed)) or _alike(_letters(_bare(typed)), _letters(_bare(listed)))
+
+
+def name_to_sign(listed: str) -> str:
+    """The name the group lists as a guest is asked to type it: without a booking channel's note in brackets
+    ("Dana Whitcomb (Airbnb)" asks for "Dana Whitcomb"), its spacing tidied; as listed when that is all it is."""
+    return " ".join(_NOTE.sub(" ", listed).split()) or " ".join(listed.split())
+
+
+def _alike(typed: list[str], listed: list[str]) -> bool:
+    """Whether two names' folded words are one name: in any order, or spaced otherwise ("O Brien", "OBrien")."""
+    return sorted(typed) == sorted(listed) or "".join(typed) == "".join(listed)
+
+
+#: A note in brackets, closed or not: what a booking channel adds to a name ("(Airbnb)", "[Booking.com]").
+_NOTE = re.compile(r"[(\[][^()\[\]]*(?:[)\]]|$)")
+
+
+def _bare(name: str) -> str:
+    """`name` without its form: its notes in brackets, the titles leading each of its comma's parts ("Whitcomb, Dr.
+    Dana") and the degrees ending each ("Dana Whitcomb, M.D."). The name as written when that leaves less than two
+    words (a name of one word, "Dr. Dana", is not judged on "Dana" alone), or no letters at all."""
+    parts = []
+    for part in _NOTE.sub(" ", unicodedata.normalize("NFKC", name)).split(","):
+        words = part.split()
+        while words and _plain_word(words[0]) in NAME_TITLES:
+            words.pop(0)
+        while words and _plain_word(words[-1]) in NAME_DEGREES:
+            words.pop()
+        parts.append(" ".join(words))
+    bare = ", ".join(p for p in parts if p)
+    return bare if len(_letters(bare)) >= 2 else name
+
+
+def _plain_word(word: str) -> str:
+    """A word as a title or a degree is known: folded, without its dots ("M.D." is md, "DR." dr)."""
+    return "".join(_letters(word))
 
 
 #: Letters whose mark is drawn into them, which Unicode does not take apart as it does an accent, as a keyboard

@@ -57,9 +57,10 @@ def sign(
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
     if guest.signs_as_listed and not same_person(form.typed_name, guest.name):  # the lead signed any guest's, as anyone
+        listed = guest.name_to_sign  # without a channel's note: the name typed plain signs
         if guest.minor:
-            raise ValueError(f"type the name of the guest under 18 as the group lists it, {guest.name}, then yours")
-        raise ValueError(f"type your full name as the group lists it: {guest.name}")
+            raise ValueError(f"type the name of the guest under 18 as the group lists it, {listed}, then yours")
+        raise ValueError(f"type your full name as the group lists it: {listed}")
     signature = WaiverSignature(
         waiver_version=current_version,
         entity=entity,
