@@ -248,8 +248,9 @@ class Blobs(Protocol):
         """Return the blob's bytes. Raises BlobNotFound if there is none, InvalidInput for a bad key."""
         ...
 
-    def head(self, key: str) -> BlobInfo | None:
-        """Return the blob's size, type and time, or None if there is none."""
+    def head(self, key: str, *, quick: bool = False) -> BlobInfo | None:
+        """Return the blob's size, type and time, or None if there is none. `quick`: one short try, for a guest's
+        request that waits on it (BlobError when the storage does not answer at once), not the patient retries."""
         ...
 
     def delete(self, key: str) -> None:

@@ -19,6 +19,8 @@ def test_put_get_head_list_delete(blobs: Blobs) -> None:
     assert blobs.get("raw/meta/2026-06-01/page-1.json") == b'{"data": []}'
     head = blobs.head("photos/trip-1/a.jpg")
     assert head is not None and head.size == 3 and head.content_type == "image/jpeg"
+    assert blobs.head("photos/trip-1/a.jpg", quick=True) == head  # a quick look (a guest's photo link) sees the same
+    assert blobs.head("photos/trip-1/none.jpg", quick=True) is None
     assert [b.key for b in blobs.list("raw/")] == [
         "raw/meta/2026-06-01/page-1.json",
         "raw/meta/2026-06-08/page-1.json",

@@ -159,7 +159,7 @@ class LocalBlobs:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise BlobNotFound(f"no blob under {key!r}") from None
 
-    def head(self, key: str) -> BlobInfo | None:
+    def head(self, key: str, *, quick: bool = False) -> BlobInfo | None:
         return self._info(key, self._path(key))
 
     def _info(self, key: str, path: Path) -> BlobInfo | None:

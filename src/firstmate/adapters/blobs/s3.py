@@ -21,6 +21,10 @@ from firstmate.ports import BlobInfo, PresignedUpload
 
 ARCHIVE_PREFIX = "raw/"
 _MISSING = {"NoSuchKey", "404", "NotFound"}
+#: A quick look (`head(quick=True)`): one try of at most this long, so a guest's photo link does not wait on S3
+#: throttling or not answering (the shared client's 5 tries of up to 25 s each outlast the web function's 29 s).
+QUICK_CONNECT_S = 1.0
+QUICK_READ_S = 2.0
 
 
 class S3Blobs:
@@ -31,6 +35,7 @@ class S3Blobs:
         self._archive = archive_bucket
         self._base_url = base_url.rstrip("/")
         self._clients = Shared("s3", region)
+        self._quick = Shared("s3", region, connect_timeout=QUICK_CONNECT_S, read_timeout=QUICK_READ_S, attempts=1)
 
     @property
     def _s3(self) -> Any:
@@ -70,11 +75,12 @@ class S3Blobs:
             body: bytes = self._s3.get_object(Bucket=self._bucket_for(key), Key=key)["Body"].read()
         return body
 
-    def head(self, key: str) -> BlobInfo | None:
+    def head(self, key: str, *, quick: bool = False) -> BlobInfo | None:
         check_key(key)
+        s3 = self._quick.get() if quick else self._s3
         try:
             with self._errors(key):
-                answer = self._s3.head_object(Bucket=self._bucket_for(key), Key=key)
+                answer = s3.head_object(Bucket=self._bucket_for(key), Key=key)
         except BlobNotFound:
             return None
         return BlobInfo(

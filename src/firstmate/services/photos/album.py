@@ -73,8 +73,8 @@ def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
     if link is None:
         return None
     try:  # one request to storage per photo asked for, beside its record's read; the browser keeps the link 5 minutes
-        found = ctx.blobs.head(photo.key)
-    except BlobError as exc:  # storage unsure: the link all the same, as the photo is most likely there
+        found = ctx.blobs.head(photo.key, quick=True)  # one short try: the guest's photo waits on it
+    except BlobError as exc:  # unsure, slow or throttling: the link all the same, as the photo is most likely there
         log.warning("photos.not_looked_up", org=target.org, photo_id=photo.id, error=str(exc))
         return link
     if found is None:
