@@ -583,6 +583,11 @@ HARMLESS = [
     "Max <span>24</span> on board, deposit paid",
     "Deposit paid. Max <b>24</b> on board",
     "Max&nbsp;24&nbsp;on board, deposit paid",
+    # a review: "24 total" a little over 40 characters before a head count a word of money would price, in a clause
+    # no comma breaks, read as "total" alone for the counts after it (2026-12-07, the day it was read in stretches):
+    # crew read "grandma is [amount hidden]" and "dad is [amount hidden]" (and "lunch for [amount hidden]" in others)
+    "We are 24 in total with the kids and grandparents max 24 on board lunch for 22 grandma is 82",
+    "24 total incl crew and both skippers up to 12 on board table for 12 dad is 50",
 ]
 
 

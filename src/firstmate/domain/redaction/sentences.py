@@ -63,11 +63,9 @@ class Sentences:
         read, priced = self._read.get(begin, (begin, False))
         if priced and read <= start:
             return True
-        # from a word or two before where the last read stopped: two words read as one may straddle it
-        since = begin if start < read else max(begin, read - 40)
-        stop = max(begin, since - 40)
-        while since > stop and not self.plain[since - 1].isspace():
-            since -= 1
+        # from the figure the last read stopped at: no word before it is money, and a word after it keeps all it is
+        # read with ("24 total": a word or two back could start at "total", the 24 cut off, and read it as money)
+        since = begin if start < read else read
         priced = speaks(self.plain[since:start], NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS)
         if start >= read:
             self._read[begin] = (start, priced)
