@@ -361,6 +361,17 @@ def test_the_known_gaps_of_crew_notes_reach_crew_with_their_prices_hidden_and_th
         assert not re.search(r"1x5|2x15|@ 15", plain), where
 
 
+def test_a_currency_or_a_time_paid_by_after_a_places_count_hides_it_from_every_crew_output(demo_app: App) -> None:
+    """A review: "Slip 14x2€" and "Lot 3 x 9 a day" beside a word of money read as the place's count, so crew read the
+    slip's price and the lot's day rate; on each crew output they read "[amount hidden]", and "Slip 14 x 2" shows."""
+    notes = "Slip 14x2€, deposit paid\nLot 3 x 9 a day, balance due\nSlip 15 x 2, deposit paid"
+    booking = book(demo_app, notes=notes, external_id="WEB-NOTES-PLACE-PRICE")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = ("Slip 14x[amount hidden]€", "Lot 3 x [amount hidden] a day", "Slip 15 x 2, deposit paid")
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"x2€|x 9 a day", plain), where
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""

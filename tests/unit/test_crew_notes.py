@@ -355,6 +355,15 @@ MONEY = [
     ("Slip 14 x 45, deposit paid", "Slip 14 x …, deposit paid"),
     ("Slip fee 14 x 2", "Slip fee … x …"),
     ("Slip 14 x 2 = 80, deposit paid", "Slip 14 x 2 = …, deposit paid"),
+    # a review: a single digit after a place's number and an "x" read as its count though a currency or a time it is
+    # paid by came after it (2026-12-07): crew read "Slip 14x2€" and "Lot 3 x 9 a day"; a price after the code keeps it
+    ("Slip 14x2€, deposit paid", "Slip 14x…€, deposit paid"),
+    ("Cabin #3x2 USD, balance due", "Cabin #3x… USD, balance due"),
+    ("Slip 14x2 £ deposit paid", "Slip 14x… £ deposit paid"),
+    ("Slip 14 x <b>2</b>¥, deposit paid", "Slip 14 x <b>…</b>¥, deposit paid"),
+    ("Lot 3 x 9 a day, deposit paid", "Lot 3 x … a day, deposit paid"),
+    ("Slip 14 x 5 nightly, balance due", "Slip 14 x … nightly, balance due"),
+    ("Slip 14x2 USD 45, deposit paid", "Slip 14x2 …, deposit paid"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]
@@ -583,6 +592,7 @@ HARMLESS = [
     "Max <span>24</span> on board, deposit paid",
     "Deposit paid. Max <b>24</b> on board",
     "Max&nbsp;24&nbsp;on board, deposit paid",
+    "Slip 14 x 2 nights, deposit paid",
     # a review: "24 total" a little over 40 characters before a head count a word of money would price, in a clause
     # no comma breaks, read as "total" alone for the counts after it (2026-12-07, the day it was read in stretches):
     # crew read "grandma is [amount hidden]" and "dad is [amount hidden]" (and "lunch for [amount hidden]" in others)

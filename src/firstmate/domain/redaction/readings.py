@@ -53,6 +53,7 @@ from firstmate.domain.redaction.note_words import (
     PAIR_JOINER,
     PERCENT_AFTER,
     PHONE_SHAPED,
+    PLACE_PRICED_AFTER,
     PLACE_TIMES,
     PRICED_AT,
     QUANTITY_AFTER,
@@ -219,7 +220,11 @@ def _reading_by_word(
             return "money" if at_least_20(found) else "other"  # "Deposit paid, total of 6"
         return "money"
     text, start, end = found.string, found.start(), found.end()
-    counts_a_place = found["figure"] in _DIGITS and PLACE_TIMES.search(clause)
+    counts_a_place = (
+        found["figure"] in _DIGITS
+        and PLACE_TIMES.search(clause) is not None
+        and not PLACE_PRICED_AFTER.match(sentences.plain, end)  # not "Slip 14x2€", "Lot 3 x 9 a day"
+    )
     if counts_a_place and not speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS):
         return "other"  # "Slip 14 x 2, deposit paid": how many of the place; not "Slip 14 x 45", "Paid slip 14 x 2"
     if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
