@@ -7,6 +7,9 @@ import pytest
 from firstmate.domain.bookings import MAX_NOTES
 from firstmate.domain.redaction import HIDDEN_AMOUNT, crew_notes
 
+#: Words enough to put a word of money further back in a clause than the words read near a figure.
+_FAR = "for the whole week with fuel ice bait and the cleaning of the boat after the trip and the crew lunch"
+
 MONEY = [
     ("Deposit 200 paid", "Deposit … paid"),
     ("Owner share 624", "Owner share …"),
@@ -364,6 +367,10 @@ MONEY = [
     ("Lot 3 x 9 a day, deposit paid", "Lot 3 x … a day, deposit paid"),
     ("Slip 14 x 5 nightly, balance due", "Slip 14 x … nightly, balance due"),
     ("Slip 14x2 USD 45, deposit paid", "Slip 14x2 …, deposit paid"),
+    # a review: a word of money more than the words read near a figure back in its clause left "slip 14 x 2" a count
+    # (2026-12-07), where "Paid slip 14 x 2" and "Tip … max 24 on board" so far back were hidden
+    (f"Paid {_FAR} slip 14 x 2", f"Paid {_FAR} slip 14 x …"),
+    (f"Slip fee {_FAR} cabin 2C x 2, thanks", f"Slip fee {_FAR} cabin 2C x …, thanks"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]

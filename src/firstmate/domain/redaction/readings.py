@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from firstmate.domain.redaction.amounts import MARKUP, MONEY_WORDS, WORD_CODES, figure_size, spelled_value
+from firstmate.domain.redaction.amounts import MARKUP, WORD_CODES, figure_size, spelled_value
 from firstmate.domain.redaction.figures import (
     at_least_20,
     counted,
@@ -43,7 +43,6 @@ from firstmate.domain.redaction.note_words import (
     NOTE_HEADCOUNT,
     NOTE_LABEL,
     NOTE_MAYBE,
-    NOTE_MONEY,
     NOTE_MONEY_AFTER,
     NOTE_PAID_BY,
     NOTE_PAY,
@@ -66,7 +65,7 @@ from firstmate.domain.redaction.note_words import (
     WORD_AFTER,
     ZERO_CLOCK,
 )
-from firstmate.domain.redaction.sentences import Sentences, speaks
+from firstmate.domain.redaction.sentences import Sentences
 
 #: What a figure of the notes is: money, one a word names ("slip 14", and so "and 15" after it), another shown as
 #: written, one a word of quantity alone says is a count ("approx 25"), which the notes decide, or one nothing says
@@ -225,7 +224,7 @@ def _reading_by_word(
         and PLACE_TIMES.search(clause) is not None
         and not PLACE_PRICED_AFTER.match(sentences.plain, end)  # not "Slip 14x2€", "Lot 3 x 9 a day"
     )
-    if counts_a_place and not speaks(clause, NOTE_MONEY, NOTE_MAYBE, MONEY_WORDS):
+    if counts_a_place and not sentences.priced(start):  # a word of money anywhere before it in its clause
         return "other"  # "Slip 14 x 2, deposit paid": how many of the place; not "Slip 14 x 45", "Paid slip 14 x 2"
     if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
         return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
