@@ -371,6 +371,10 @@ MONEY = [
     # (2026-12-07), where "Paid slip 14 x 2" and "Tip … max 24 on board" so far back were hidden
     (f"Paid {_FAR} slip 14 x 2", f"Paid {_FAR} slip 14 x …"),
     (f"Slip fee {_FAR} cabin 2C x 2, thanks", f"Slip fee {_FAR} cabin 2C x …, thanks"),
+    # a review: a bare number after a plural place word counts the places, and the figure after its "x" may be what each
+    # costs: crew read "Lockers 2 x 5" and "Spots 2 x 8" beside money (2026-12-07); "Seats 12A x 1" still shows
+    ("Lockers 2 x 5, deposit paid", "Lockers 2 x …, deposit paid"),
+    ("Spots 2 x 8, balance due", "Spots 2 x …, balance due"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]
@@ -600,6 +604,8 @@ HARMLESS = [
     "Deposit paid. Max <b>24</b> on board",
     "Max&nbsp;24&nbsp;on board, deposit paid",
     "Slip 14 x 2 nights, deposit paid",
+    "Seats 12A x 1, deposit paid",
+    "Slips #3 x 2, deposit paid",
     # a review: "24 total" a little over 40 characters before a head count a word of money would price, in a clause
     # no comma breaks, read as "total" alone for the counts after it (2026-12-07, the day it was read in stretches):
     # crew read "grandma is [amount hidden]" and "dad is [amount hidden]" (and "lunch for [amount hidden]" in others)

@@ -118,8 +118,11 @@ PLACES = (
 #: place's letter ("Cabin 2C x 2", "Seats 12A x 1"), not adults or children.
 PLACE_BEFORE = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*$", re.IGNORECASE)
 #: A place's number, its letter if any, and an "x" before a figure: a single digit after it counts the place (nights,
-#: boats, people: "Slip 14 x 2", "Cabin 2C x 2"); a larger one may price it ("Slip 14 x 45").
-PLACE_TIMES = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I)
+#: boats, people: "Slip 14 x 2", "Cabin 2C x 2"); a larger one may price it ("Slip 14 x 45"). Not a bare number after
+#: a plural word, which counts the places, the figure after it what each costs as often ("Lockers 2 x 5").
+PLACE_TIMES = re.compile(
+    rf"\b(?![^\W\d_]+s[ \t]+\d{{1,4}}[ \t]*[xX×])(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I
+)
 #: What after a place's count says it prices the place instead: a currency no figure follows ("Slip 14x2€", "Cabin
 #: 3x2 USD"; not "Slip 14x2 USD 45", a count and its price), or the time it is paid by ("Lot 3 x 9 a day", "9 nightly").
 PLACE_PRICED_AFTER = re.compile(
