@@ -375,6 +375,12 @@ MONEY = [
     # costs: crew read "Lockers 2 x 5" and "Spots 2 x 8" beside money (2026-12-07); "Seats 12A x 1" still shows
     ("Lockers 2 x 5, deposit paid", "Lockers 2 x …, deposit paid"),
     ("Spots 2 x 8, balance due", "Spots 2 x …, balance due"),
+    # a review: a word of money right after a place's count, as after any figure, says it is a price (2026-12-07: crew
+    # read "Slip 14 x 2 surcharge", "Berth 4 x 2 + tax", "Cabin 2C x 2 apiece")
+    ("Slip 14 x 2 surcharge, deposit paid", "Slip 14 x … surcharge, deposit paid"),
+    ("Berth 4 x 2 + tax, balance due", "Berth 4 x … + tax, balance due"),
+    ("Cabin 2C x 2 apiece, deposit paid", "Cabin 2C x … apiece, deposit paid"),
+    ("Slip 14 x 2 cost, deposit paid", "Slip 14 x … cost, deposit paid"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]
@@ -606,6 +612,7 @@ HARMLESS = [
     "Slip 14 x 2 nights, deposit paid",
     "Seats 12A x 1, deposit paid",
     "Slips #3 x 2, deposit paid",
+    "Slip 14 x 2 boats, deposit paid",
     # a review: "24 total" a little over 40 characters before a head count a word of money would price, in a clause
     # no comma breaks, read as "total" alone for the counts after it (2026-12-07, the day it was read in stretches):
     # crew read "grandma is [amount hidden]" and "dad is [amount hidden]" (and "lunch for [amount hidden]" in others)

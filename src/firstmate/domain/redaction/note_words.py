@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from firstmate.domain.redaction.amounts import CURRENCY, MONEY_ONLY, WORD_CODES
+from firstmate.domain.redaction.amounts import CURRENCY, MONEY_ALSO, MONEY_ONLY, WORD_CODES
 
 #: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
 NOTE_APPS = "venmo|zelle|paypal|cashapp"
@@ -124,10 +124,12 @@ PLACE_TIMES = re.compile(
     rf"\b(?![^\W\d_]+s[ \t]+\d{{1,4}}[ \t]*[xX×])(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I
 )
 #: What after a place's count says it prices the place instead: a currency no figure follows ("Slip 14x2€", "Cabin
-#: 3x2 USD"; not "Slip 14x2 USD 45", a count and its price), or the time it is paid by ("Lot 3 x 9 a day", "9 nightly").
+#: 3x2 USD"; not "Slip 14x2 USD 45", a count and its price), the time it is paid by ("Lot 3 x 9 a day", "9 nightly"),
+#: or a word of money ("Slip 14 x 2 surcharge", "x 2 + tax", "x 2 apiece").
 PLACE_PRICED_AFTER = re.compile(
     rf"[ \t]*(?:(?!(?:{'|'.join(sorted(WORD_CODES))})\b){CURRENCY}(?![ \t]*\d)"
-    r"|(?i:(?:an?|per)[ \t]+(?:day|night|hour|hr|week|month)|daily|nightly|hourly|weekly|monthly)\b)"
+    r"|(?i:(?:an?|per)[ \t]+(?:day|night|hour|hr|week|month)|daily|nightly|hourly|weekly|monthly)\b"
+    rf"|(?i:(?:(?:\+|plus|incl?\.?|excl?\.?)[ \t]*)?(?:{NOTE_MONEY.pattern}|{MONEY_ALSO}|apiece|vat|gst))\b)"
 )
 #: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
 #: nor "return", which also say money given back. "@" before any other figure is a price ("3 adults @ 75").
