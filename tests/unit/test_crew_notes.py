@@ -381,6 +381,12 @@ MONEY = [
     ("Berth 4 x 2 + tax, balance due", "Berth 4 x … + tax, balance due"),
     ("Cabin 2C x 2 apiece, deposit paid", "Cabin 2C x … apiece, deposit paid"),
     ("Slip 14 x 2 cost, deposit paid", "Slip 14 x … cost, deposit paid"),
+    # a review: what shows the count to be the start of a price read the place's count all the same (2026-12-07): crew
+    # read "Slip 14 x 2-80" (the range's end with it), "x 2 k", "x 2 [amount hidden]" of "x 2 thousand", "x 2 sek"
+    ("Slip 14 x 2-80, deposit paid", "Slip 14 x …-…, deposit paid"),
+    ("Slip 14 x 2 k, deposit paid", "Slip 14 x … k, deposit paid"),
+    ("Slip 14 x 2 thousand, deposit paid", "Slip 14 x … …, deposit paid"),
+    ("Slip 14 x 2 sek, deposit paid", "Slip 14 x … sek, deposit paid"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from firstmate.domain.currencies import ISO_4217
 from firstmate.domain.redaction.amounts import CURRENCY, MONEY_ALSO, MONEY_ONLY, WORD_CODES
 
 #: Apps a guest pays with, named beside an amount ("Venmo 200", "Zelle 150", "200 via PayPal", "cash app 40").
@@ -123,11 +124,14 @@ PLACE_BEFORE = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*$", re.IGNORECASE)
 PLACE_TIMES = re.compile(
     rf"\b(?![^\W\d_]+s[ \t]+\d{{1,4}}[ \t]*[xX×])(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I
 )
-#: What after a place's count says it prices the place instead: a currency no figure follows ("Slip 14x2€", "Cabin
-#: 3x2 USD"; not "Slip 14x2 USD 45", a count and its price), the time it is paid by ("Lot 3 x 9 a day", "9 nightly"),
-#: or a word of money ("Slip 14 x 2 surcharge", "x 2 + tax", "x 2 apiece").
+#: What after a place's count says it prices the place instead: a currency no figure follows, its code in any case
+#: ("Slip 14x2€", "Cabin 3x2 USD", "x 2 sek"; not "Slip 14x2 USD 45", a count and its price), thousands ("x 2 k",
+#: "x 2 thousand"), a range ("x 2-80"), the time it is paid by ("Lot 3 x 9 a day", "9 nightly"), or a word of money
+#: ("Slip 14 x 2 surcharge", "x 2 + tax", "x 2 apiece").
 PLACE_PRICED_AFTER = re.compile(
-    rf"[ \t]*(?:(?!(?:{'|'.join(sorted(WORD_CODES))})\b){CURRENCY}(?![ \t]*\d)"
+    rf"[ \t]*(?:(?!(?i:{'|'.join(sorted(WORD_CODES))})\b)(?:{CURRENCY}|(?i:{'|'.join(sorted(ISO_4217))}|kr)\b)"
+    r"(?![ \t]*\d)"
+    r"|(?i:k|grand|hundred|thousand|mil|million|mn)\b|(?:[-–]|(?i:to)\b)[ \t]*\d"
     r"|(?i:(?:an?|per)[ \t]+(?:day|night|hour|hr|week|month)|daily|nightly|hourly|weekly|monthly)\b"
     rf"|(?i:(?:(?:\+|plus|incl?\.?|excl?\.?)[ \t]*)?(?:{NOTE_MONEY.pattern}|{MONEY_ALSO}|apiece|vat|gst))\b)"
 )
