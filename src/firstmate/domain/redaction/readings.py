@@ -221,7 +221,7 @@ def _reading_by_word(
     text, start, end = found.string, found.start(), found.end()
     counts_a_place = (
         found["figure"] in _DIGITS
-        and PLACE_TIMES.search(clause) is not None
+        and _after_a_place(clause)
         and not PLACE_PRICED_AFTER.match(sentences.plain, end)  # not "Slip 14x2€", "Lot 3 x 9 a day"
     )
     if counts_a_place and not sentences.priced(start):  # a word of money anywhere before it in its clause
@@ -260,6 +260,21 @@ def _reading_by_word(
 
 #: A single digit: after a place's number and an "x", a count of the place (`PLACE_TIMES`).
 _DIGITS = frozenset("123456789")
+
+
+def _after_a_place(clause: str) -> bool:
+    """Whether `clause` ends in a place's number and an "x" (`PLACE_TIMES`): searched for only when it ends in a number
+    and an "x" after a word, as "Slip 14 x" does ("2x3 2x3 …" asks it of each figure, the search the slow part)."""
+    head = clause.rstrip(" \t")
+    if head[-1:] not in ("x", "X", "×"):
+        return False
+    head = head[:-1].rstrip(" \t")
+    head = head[:-1] if head[-1:].isalpha() else head  # its letter ("Cabin 2C x")
+    before = head
+    while before[-1:].isdecimal():
+        before = before[:-1]
+    before = before.rstrip(" \t").rstrip("#:").rstrip(" \t")
+    return len(before) < len(head) and before[-1:].isalpha() and PLACE_TIMES.search(clause) is not None
 
 
 def _clause(text: str, start: int, reach: int) -> str:
