@@ -130,3 +130,32 @@ def test_a_dry_run_tells_whom_the_cancel_tells_however_many_lists_it_follows(hom
     dropped = f'waiting "Crew needed on 5 trips" would offer 4 trips: − {_at_four(13)} on Sea Lark.'
     assert sorted(lists) == sorted(f"  crew list: {p.name}'s {dropped}" for p in deckhands), lists
     assert all([e.message.subject for e in _lists_waiting(home, p.id)] == ["Crew needed on 4 trips"] for p in deckhands)
+
+
+def test_a_dry_run_names_the_crew_needed_a_cancellation_sends_whom_it_frees(home: Path) -> None:
+    """A review: Priya crews Sea Lark's 13 June; Morning Tern, booked at that hour after she took it, left her out (one
+    trip at a time). Cancelling Sea Lark asks her to crew the catamaran ("Asked once free", docs/crew.md); the dry run
+    said nothing of it, though it names the same "Crew needed" when a list of hers gives the catamaran back."""
+    save_demo_people(home)
+    with _app(home) as app:
+        sea_lark = _book(app, "JUNE-13", 13)
+        claim_role(app, "demo", f"ev_{sea_lark.removeprefix('bk_')}", "crew_1", "priya")
+        tern = _book(app, "TERN", 13, asset="morning-tern")
+    before = _entries(home)
+
+    dry = run(home, "booking", "cancel", sea_lark, "--org", "demo", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[1:] == [
+        f'  crew list: Priya Halyard would be asked by each trip\'s own "Crew needed" (1): {_at_four(13)} on '
+        "Morning Tern."
+    ], dry.stdout
+    assert _entries(home) == before
+
+    done = run(home, "booking", "cancel", sea_lark, "--org", "demo", "--yes")
+    assert done.returncode == 0, done.stderr
+    [asked] = [
+        e
+        for e in _entries(home)
+        if e.key.startswith(f"bk:{tern}:") and e.key.endswith(":crew:priya") and e.status is OutboxStatus.PENDING
+    ]
+    assert asked.message.subject.startswith("Crew needed") and "Morning Tern" in asked.message.subject

@@ -284,10 +284,10 @@ def store_down_as_crew_are_asked(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     real, down = freed.crew_busy_between, [True]
 
-    def busy_between(*args: Any) -> frozenset[str]:
+    def busy_between(*args: Any, **kwargs: Any) -> frozenset[str]:
         if down:
             raise StoreUnavailable("the store did not answer")
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(freed, "crew_busy_between", busy_between)  # a trip's change freeing them
     monkeypatch.setattr(asking, "crew_busy_between", busy_between)  # an import making them crew

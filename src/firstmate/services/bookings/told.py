@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from firstmate.domain.bookings import Booking
 from firstmate.domain.reports.format import plural
+from firstmate.ports import Put
 from firstmate.services.bookings.intake import cancellation_prepared
 from firstmate.services.bookings.reads import list_guests, org_profile
 from firstmate.services.context import Context
-from firstmate.services.crew_freed import lists_in_words, rest_previewed
+from firstmate.services.crew_freed import freed_previewed, lists_in_words, rest_previewed
 from firstmate.services.outbox import outbox_pk
 from firstmate.services.paging import all_items
 from firstmate.services.people import list_people
@@ -37,7 +38,11 @@ def cancellation_preview(ctx: Context, org: str, booking: Booking) -> CancelPrev
     rest = rest_previewed(
         ctx, profile, prepared.booking, prepared.before, prepared.event, prepared.lists_left, prepared.now
     )
-    said = lists_in_words(ctx, profile, [*prepared.lists, *rest])
+    followed = [*prepared.lists, *rest]
+    # and, once it is written, those it frees asked to crew the trips that left them out (one not already so above)
+    queued = {w.item.sk for w in followed if isinstance(w, Put)}
+    freed = [w for w in freed_previewed(ctx, profile, prepared.before, prepared.event) if isinstance(w, Put)]
+    said = lists_in_words(ctx, profile, [*followed, *(w for w in freed if w.item.sk not in queued)])
     return CancelPreview([_audience(n.item.sk) for n in prepared.notices], said)
 
 

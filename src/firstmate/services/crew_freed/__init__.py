@@ -34,7 +34,14 @@ from firstmate.services.crew_freed.followed import (
     rest_previewed,
     rest_taken,
 )
-from firstmate.services.crew_freed.freed import ask_freed, ask_listed, ask_the_freed, freed_by, moved_to_ask
+from firstmate.services.crew_freed.freed import (
+    ask_freed,
+    ask_listed,
+    ask_the_freed,
+    freed_by,
+    freed_previewed,
+    moved_to_ask,
+)
 from firstmate.services.crew_freed.heard import held_until, listed_only, listed_or_going, tied_to_lists
 from firstmate.services.crew_freed.joined import JoinedAsks, ask_joined, ask_the_joined, joined
 from firstmate.services.crew_freed.lists import NOT_ASKED, not_asked, not_asked_held, not_asked_with, not_asked_write
@@ -53,6 +60,7 @@ __all__ = [
     "asks_reopened",
     "asks_taken",
     "freed_by",
+    "freed_previewed",
     "held_until",
     "joined",
     "list_left_out_pending",

@@ -75,24 +75,47 @@ def ask_freed(
     """Ask each of `freed` (let go by the trip `event_id`, which held them from `start` to `end`) to crew ("Crew
     needed") each trip to come overlapping those times that left them out (`ask_the_freed`'s rules); how many
     were asked. Idempotent (who is asked leaves the trip's list in the same write). Raises StoreError."""
+    now = ctx.clock.now()
+    waiting, people = _left_out(ctx, profile, event_id, start, end, freed, now)
+    return sum(_ask_retried(ctx, profile, event.booking_id, people, now) for event in waiting)
+
+
+def freed_previewed(ctx: Context, profile: BusinessProfile, before: CrewEvent, after: CrewEvent) -> list[Write]:
+    """What `ask_the_freed` would queue once `before` is changed to `after`, read now with `after` taken as written,
+    nothing written (a cancellation's dry run): each "Crew needed" it sends those it frees. A trip moved also asks
+    those it left out, free at its new times (`ask_listed`): not read here."""
+    now = ctx.clock.now()
+    waiting, people = _left_out(ctx, profile, before.id, before.start, before.end, freed_by(before, after), now)
+    return [w for event in waiting for w in _asked(ctx, profile, event.booking_id, people, now, as_if=after)[0]]
+
+
+def _left_out(
+    ctx: Context,
+    profile: BusinessProfile,
+    event_id: str,
+    start: datetime,
+    end: datetime,
+    freed: Collection[str],
+    now: datetime,
+) -> tuple[list[CrewEvent], dict[str, Person]]:
+    """The trips to come overlapping `start`-`end` (but `event_id`'s) that left some of `freed` out, and those."""
     freed = frozenset(freed)
     if not freed:
-        return 0
-    org, now = profile.org.id, ctx.clock.now()
+        return [], {}
+    org = profile.org.id
     others = [
         e
         for e in events_between(ctx.store, org, start, end)
         if e.id != event_id and e.status is EventStatus.SCHEDULED and e.start > now  # one that has left takes nobody
     ]
     if not others:
-        return 0
+        return [], {}
     # one read for the lists of them all: most left nobody out, or none of these people
     lists = ctx.store.get_many([(booking_pk(org, e.booking_id), NOT_ASKED) for e in others])
     waiting = [e for e, item in zip(others, lists, strict=True) if item and freed & set(item.data.get("people", ()))]
     if not waiting:
-        return 0
-    people = {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
-    return sum(_ask_retried(ctx, profile, event.booking_id, people, now) for event in waiting)
+        return [], {}
+    return waiting, {p.id: p for p in list_people(ctx.store, org) if p.id in freed}
 
 
 def ask_listed(ctx: Context, profile: BusinessProfile, booking_id: str) -> int:
@@ -119,21 +142,39 @@ def _ask_retried(
 
 
 def _ask_for(ctx: Context, profile: BusinessProfile, booking_id: str, freed: dict[str, Person], now: datetime) -> int:
+    writes, asked = _asked(ctx, profile, booking_id, freed, now)
+    if asked:
+        ctx.store.transact(writes)
+    return asked
+
+
+def _asked(
+    ctx: Context,
+    profile: BusinessProfile,
+    booking_id: str,
+    freed: dict[str, Person],
+    now: datetime,
+    *,
+    as_if: CrewEvent | None = None,
+) -> tuple[list[Write], int]:
+    """The writes asking those of `freed` the trip of `booking_id` left out, and how many it asks (none: no write).
+    `as_if`: the trip that frees them, changed but not written yet (a dry run)."""
     org = profile.org.id
     listed = ctx.store.get(booking_pk(org, booking_id), NOT_ASKED)
     waiting = set(listed.data.get("people", ())) if listed else set()
     candidates = waiting & freed.keys()
     if listed is None or not candidates:
-        return 0
+        return [], 0
     booking_item = ctx.store.get(booking_pk(org, booking_id), "BOOKING")
     event_item = ctx.store.get(booking_pk(org, booking_id), "EVENT")
     if booking_item is None or event_item is None:
-        return 0
+        return [], 0
     booking = Booking.model_validate(booking_item.data, context=STORED)
     event = CrewEvent.model_validate(event_item.data)  # as it is now: a role claimed meanwhile is not offered
     if booking.cancelled or event.status is not EventStatus.SCHEDULED or departed(event, now):
-        return 0  # one under way or over offers no role and refuses a claim ("this trip has left")
-    busy = crew_busy_between(ctx.store, org, event.start, event.end)  # a third trip, or this one, holds them
+        return [], 0  # one under way or over offers no role and refuses a claim ("this trip has left")
+    # a third trip, or this one, holds them
+    busy = crew_busy_between(ctx.store, org, event.start, event.end, as_if=as_if)
     open_roles = [slot.role for slot in event.roles if slot.person_id is None]
     writes: list[Write] = []
     asked = set()
@@ -148,7 +189,7 @@ def _ask_for(ctx: Context, profile: BusinessProfile, booking_id: str, freed: dic
             writes.append(enqueue_write(org, message, now))
         asked.add(person_id)  # heard of it under this revision already: listed no longer
     if not asked:
-        return 0
+        return [], 0
     rest = sorted(waiting - asked)
     writes.append(  # on the trip as read too: a role claimed, or a change, meanwhile is decided again
         Put(Item(listed.pk, listed.sk, {"people": rest}), VersionIs(listed.version))
@@ -156,5 +197,4 @@ def _ask_for(ctx: Context, profile: BusinessProfile, booking_id: str, freed: dic
         else Delete(listed.pk, listed.sk, VersionIs(listed.version))
     )
     writes.append(Check(event_item.pk, event_item.sk, VersionIs(event_item.version)))
-    ctx.store.transact(writes)
-    return len(asked)
+    return writes, len(asked)

@@ -42,8 +42,13 @@ def events_between(
     return [CrewEvent.model_validate(i.data) for i in items]
 
 
-def crew_busy_between(store: Store, org: str, start: datetime, end: datetime) -> frozenset[str]:
+def crew_busy_between(
+    store: Store, org: str, start: datetime, end: datetime, *, as_if: CrewEvent | None = None
+) -> frozenset[str]:
     """Who holds a role on a live trip sharing a moment with [start, end): not to be asked to crew a trip
-    then (one trip at a time)."""
-    live = (e for e in events_between(store, org, start, end) if e.status is not EventStatus.CANCELLED)
+    then (one trip at a time). `as_if`: a trip as a change not yet written leaves it (a dry run), read in place of
+    its stored self."""
+    read = events_between(store, org, start, end)
+    trips = (as_if if as_if is not None and e.id == as_if.id else e for e in read)
+    live = (e for e in trips if e.status is not EventStatus.CANCELLED)
     return frozenset(slot.person_id for event in live for slot in event.roles if slot.person_id)
