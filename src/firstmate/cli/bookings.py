@@ -230,7 +230,7 @@ def booking_cancel(
             told = told_in_words(app, org, booking, preview.told)
             out.print(Text(f"Would cancel {what}; {_told(told, 'would be')}. Nothing was changed (dry run)."))
             for line in preview.lists:  # the crew's waiting lists it withdraws, and what goes in their place
-                out.print(Text.assemble(("  crew list: ", "yellow"), f"{line}."), highlight=False)
+                out.print(Text.assemble(("  crew: ", "yellow"), f"{line}."), highlight=False)
             return
         if not yes:  # who would be told, decided as the cancel decides it (not worked out when not asked)
             told = told_in_words(app, org, booking, cancellation_told(app, org, booking))

@@ -28,8 +28,8 @@ def lists_in_words(
     ctx: Context, profile: BusinessProfile, writes: Sequence[Write], *, verb: str = "would"
 ) -> list[str]:
     """Of `writes` (a change's, written or not), each person's waiting list it withdraws and what goes in its place,
-    a line each, by name: "Priya Halyard's waiting "Crew needed on 4 trips" would offer 5 trips: + Sun 13 Jun 2027,
-    16:00 PDT on Morning Tern"; and the trips' own "Crew needed" it asks with no list of theirs withdrawn."""
+    a line each, by name: "Priya Halyard's waiting "Crew needed on 4 trips" would offer 5 trips, adding Sun 13 Jun
+    2027, 16:00 PDT on Morning Tern"; and the trips' own "Crew needed" it asks with no list of theirs withdrawn."""
     org = profile.org.id
     withdrawn: dict[str, list[OutboxEntry]] = {}
     queued: dict[str, list[OutboxEntry]] = {}
@@ -59,7 +59,8 @@ def lists_in_words(
         if person not in withdrawn and asked:
             ids = [i for e in asked for i in _trips_of(e)]
             said = ", ".join(_trip(ctx, profile, i, trips) for i in ids)
-            lines.append(f'{name} {verb} be asked by each trip\'s own "Crew needed" ({len(ids)}): {said}')
+            how = "the trip's own" if len(ids) == 1 else f"each trip's own ({len(ids)})"
+            lines.append(f'{name} {verb} be asked by {how} "Crew needed": {said}')
     return lines
 
 
@@ -68,20 +69,21 @@ def _in_place(
     verb: str,
 ) -> str:  # fmt: skip
     """What goes in the place of `old`, a list withdrawn (`asked`: what the change queues its reader), and how its trips
-    differ: "+" a trip it offers anew, "−" one it drops."""
+    differ: "adding" a trip it offers anew, "without" one it drops."""
     was = _trips_of(old)
     lists = [e for e in asked if e.key.startswith("crew-asked:")]
     own = [e for e in asked if not e.key.startswith("crew-asked:")]
     now = [i for e in (lists or own) for i in _trips_of(e)]
-    changed = [f"+ {_trip(ctx, profile, i, trips)}" for i in now if i not in was]
-    changed += [f"− {_trip(ctx, profile, i, trips)}" for i in was if i not in now]
+    added = [_trip(ctx, profile, i, trips) for i in now if i not in was]
+    dropped = [_trip(ctx, profile, i, trips) for i in was if i not in now]
+    changed = [f"{how} {'; '.join(trips_)}" for how, trips_ in (("adding", added), ("without", dropped)) if trips_]
     if not now:
         return f"{verb} be withdrawn: no trip left to ask them about"
     if lists:
         how = f"{verb} offer {len(now)} trip{'' if len(now) == 1 else 's'}"
     else:
         how = f'{verb} go as each trip\'s own "Crew needed" ({len(now)})'
-    return f"{how}: {'; '.join(changed)}" if changed else how
+    return f"{how}, {', '.join(changed)}" if changed else how
 
 
 def _whose(key: str) -> str | None:
