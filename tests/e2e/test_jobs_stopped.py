@@ -245,5 +245,5 @@ def test_ctrl_c_on_worker_once_mid_run_exits_130_and_records_the_try_stopped(
 
     every_minute = Job(Schedule("roster_lists", "* * * * *", "UTC"), lambda a, p: "listed")
     [run] = run_due_jobs(app.store, clock, [every_minute], app)
-    assert (run.status, run.attempts) == ("done", 2)
+    assert (run.status, run.attempts) == ("done", 1)  # the try stopped by hand not counted as one of its 3
     assert "done" in _row(app, monkeypatch, "roster_lists")

@@ -122,35 +122,66 @@ def test_a_last_try_whose_process_stopped_is_recorded_failed_and_given_up(tmp_pa
     assert last["at"].startswith("2026-11-02T16:20")  # once its 30-minute lease had passed
 
 
-def test_a_scheduled_try_stopped_with_ctrl_c_is_taken_up_by_the_next_pass_and_given_up_if_it_was_its_last(
+def test_a_scheduled_try_stopped_with_ctrl_c_is_taken_up_by_the_next_pass_and_does_not_use_up_a_try(
     tmp_path: Path,
 ) -> None:
     """`worker --once` stopped with Ctrl-C mid-run left its try `running` for its lease's 30 minutes, nothing said. It
-    is recorded stopped as it stops: the next pass tries it again at once, and a last try so stopped is given up
-    there, reported with why, rather than 30 minutes on."""
+    is recorded stopped as it stops, and the next pass tries it again at once. A stop by hand says nothing of the job:
+    it does not use up one of its 3 tries (the operator stopping a slow Monday report three times had the week given
+    up, "failed: Ctrl-C pressed mid-run", and the owner had no report that week)."""
     clock = FixedClock(MONDAY_7)
     store = SqliteStore(tmp_path / "db", clock)
     tries: list[datetime] = []
 
     def report(_: object, period: datetime) -> str:
         tries.append(clock.now())
-        if len(tries) in (1, 3):
+        if len(tries) <= 3:
             raise KeyboardInterrupt
-        raise RuntimeError("source API down")
+        return "report built and queued"
+
+    job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
+    given_up, done = [], []
+    for minutes in (0, 1, 2, 3):  # `worker --once` three times stopped with Ctrl-C, then once to its end
+        clock.set(MONDAY_7 + timedelta(minutes=minutes))
+        with contextlib.suppress(KeyboardInterrupt):
+            runs = run_due_jobs(store, clock, [job], None)
+            given_up += [run for run in runs if run.given_up]
+            done += [run for run in runs if run.status == "done"]
+        if minutes < 3:
+            [stopped] = last_runs(store, "weekly", limit=1)
+            assert (stopped["status"], stopped["detail"], stopped["attempts"]) == ("stopped", CTRL_C, 1)
+    assert [t - MONDAY_7 for t in tries] == [timedelta(minutes=m) for m in (0, 1, 2, 3)]
+    assert given_up == [] and [(run.status, run.attempts) for run in done] == [("done", 1)]
+
+
+def test_a_try_stopped_with_ctrl_c_after_two_failures_is_tried_again_not_given_up(tmp_path: Path) -> None:
+    """Monday's report failing at 07:00 and 07:10, its third try (07:40) stopped with Ctrl-C: it was given up at the
+    next pass, as if the job had failed a third time. The next pass tries it again, its last try still."""
+    clock = FixedClock(MONDAY_7)
+    store = SqliteStore(tmp_path / "db", clock)
+    tries: list[datetime] = []
+
+    def report(_: object, period: datetime) -> str:
+        tries.append(clock.now())
+        if len(tries) < 3:
+            raise RuntimeError("source API down")
+        if len(tries) == 3:
+            raise KeyboardInterrupt
+        raise RuntimeError("source API still down")
 
     job: Job[object] = Job(Schedule("weekly", "0 7 * * MON", "America/Los_Angeles"), report)
     given_up = []
-    for minutes in (0, 1, 31, 32):  # `worker --once`: Ctrl-C, again a minute on (fails), its retry (Ctrl-C), again
+    for minutes in (0, 10, 40, 41, 120):
         clock.set(MONDAY_7 + timedelta(minutes=minutes))
         with contextlib.suppress(KeyboardInterrupt):
             given_up += [run for run in run_due_jobs(store, clock, [job], None) if run.given_up]
-        if minutes == 0:
+        if minutes == 40:  # as `jobs list` reads it: not "given up after 3 tries"
             [stopped] = last_runs(store, "weekly", limit=1)
-            assert (stopped["status"], stopped["detail"], stopped["attempts"]) == ("stopped", CTRL_C, 1)
-    assert [t - MONDAY_7 for t in tries] == [timedelta(0), timedelta(minutes=1), timedelta(minutes=31)]
-    assert [(run.attempts, run.detail) for run in given_up] == [(3, CTRL_C)]
-    [last] = last_runs(store, "weekly", limit=1)
-    assert (last["status"], last["detail"], last["at"][:16]) == ("failed", CTRL_C, "2026-11-02T15:32")
+            assert scheduler.as_read(job, stopped, clock.now())["again"] == "tried again at the scheduler's next pass"
+    assert [t - MONDAY_7 for t in tries] == [timedelta(minutes=m) for m in (0, 10, 40, 41)]
+    assert [(run.attempts, run.detail) for run in given_up] == [
+        (3, "an unexpected error (RuntimeError: source API still down; the log has the details)")
+    ]
 
 
 @pytest.mark.parametrize(

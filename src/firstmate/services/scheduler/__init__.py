@@ -25,9 +25,10 @@ closed (`skipped_waits`); what of it is still left to do (`Job.left_to_do`) is r
 While another process does that very work (a build sending the week), the job says `SkipLater`: the skip is left
 to a later pass, rather than saying what may be untrue a minute on.
 A try stopped with Ctrl-C is recorded `stopped` as it stops: a run by hand is never tried again, a scheduled try
-(`worker --once`) is taken up by the next pass (given up, were it its last, as one whose process died). On a SQLite
-home a try names the process running it (`runner`): `jobs list` says one whose process is gone stopped at once; the
-scheduler still waits out its lease (what it held besides, a week's build turn, frees itself only after its own).
+(`worker --once`) is taken up by the next pass, not counted as one of its tries (a stop by hand, not a failure). On
+a SQLite home a try names the process running it (`runner`): `jobs list` says one whose process is gone stopped at
+once; the scheduler still waits out its lease (what it held besides, a week's build turn, frees itself only after its
+own).
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).

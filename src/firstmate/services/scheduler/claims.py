@@ -24,14 +24,16 @@ RETRY_AFTER = (timedelta(minutes=10), timedelta(minutes=30))
 
 def claimable(existing: Item | None, now: datetime) -> bool:
     """Whether a period whose run record is `existing` is to run now: none yet, a try stopped (its lease
-    passed, or Ctrl-C recorded) or failed (its wait for a retry over) with tries left, or a run waiting (`Later`)
-    whose moment has come; not done, running or waiting."""
+    passed) or failed (its wait for a retry over) with tries left, a try stopped with Ctrl-C (`worker --once`:
+    not one of its tries), or a run waiting (`Later`) whose moment has come; not done, running or waiting."""
     if existing is None:
         return True
     data = existing.data
     if data["status"] == "waiting":
         return now >= datetime.fromisoformat(data[WAITS_UNTIL])
-    stale = ended(data, now)
+    if data["status"] == STOPPED_BY_HAND:  # Ctrl-C: not one of its tries, its last or not (`claim`)
+        return True
+    stale = lease_passed(data, now)
     retry = data["status"] == "failed" and now - _waits_from(data) >= retry_after(data["attempts"])
     return (stale or retry) and int(data["attempts"]) < MAX_ATTEMPTS
 
@@ -48,7 +50,9 @@ def claim(
             return store.put(Item(RUNS_PK, sk, run_record("running", now, 1, period=period, runner=runner)), Absent())
         if not claimable(existing, now):
             return None
-        attempts = int(existing.data["attempts"]) + 1
+        # a try stopped with Ctrl-C (`worker --once`) says nothing of the job: the new try takes its place, not a
+        # try more (three stops by hand gave the week's report up, "failed" to its owner)
+        attempts = int(existing.data["attempts"]) + (existing.data["status"] != STOPPED_BY_HAND)
         record = run_record("running", now, attempts, period=period, runner=runner)
         return store.put(Item(RUNS_PK, sk, record), VersionIs(existing.version))
     except ConditionFailed:
@@ -92,8 +96,9 @@ def same_try(stored: Item, claimed: Item) -> bool:
 
 
 def died_on_last_try(existing: Item, now: datetime) -> bool:
-    """Whether the process running a period's last try stopped (or Ctrl-C stopped it) before the try ended."""
-    return ended(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
+    """Whether the process running a period's last try stopped before the try ended (one stopped with Ctrl-C is
+    tried again: not one of its tries)."""
+    return lease_passed(existing.data, now) and int(existing.data["attempts"]) >= MAX_ATTEMPTS
 
 
 def retry_after(attempts: int) -> timedelta:

@@ -76,7 +76,8 @@ def _again(job: Job[Any], record: Mapping[str, Any], now: datetime, taken_up: da
         return "run by hand: not tried again"
     if window_closed(job, record, taken_up):
         return WINDOW_CLOSED.format("first") if taken_up <= now else LEASE_OUTLASTS
-    if int(record["attempts"]) >= MAX_ATTEMPTS:  # its next pass records it given up (`died_on_last_try`)
+    stopped_by_hand = record["status"] == STOPPED_BY_HAND  # Ctrl-C: not one of its tries, tried again all the same
+    if int(record["attempts"]) >= MAX_ATTEMPTS and not stopped_by_hand:  # its next pass records it given up
         return f"given up after {record['attempts']} tries (its next period runs as scheduled)"
     if taken_up > now:
         return f"tried again from {iso(taken_up)[:16]} UTC, once its lease has passed"

@@ -17,7 +17,7 @@ RUNS_PK = "SYSTEM#JOBRUNS"
 STOPPED = "the process running it stopped"
 MANUAL = "~manual"  # the end of a manual run's record key
 #: A run record's status for a try stopped with Ctrl-C (`jobs run`, `worker --once`): recorded as it stops; a run by
-#: hand is not tried again, a scheduled try is taken up by the next pass (given up, were it its last).
+#: hand is not tried again, a scheduled try is taken up by the next pass (not one of its 3 tries: a stop by hand).
 STOPPED_BY_HAND = "stopped"
 #: What such a record says.
 CTRL_C = "Ctrl-C pressed mid-run"

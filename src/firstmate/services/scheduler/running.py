@@ -111,19 +111,18 @@ def run_job_now(
 
 
 def _give_up_stopped(store: Store, clock: Clock, job: Job[Any], period: datetime, existing: Item) -> list[JobRun]:
-    """Record as failed a last try whose process stopped (or Ctrl-C stopped it: `worker --once`), and report it
-    given up (as a last try that raised is): left `running`, it showed so in `jobs list` for good and nobody heard
-    of it. Empty when another scheduler recorded it first."""
+    """Record as failed a last try whose process stopped, and report it given up (as a last try that raised is): left
+    `running`, it showed so in `jobs list` for good and nobody heard of it. Empty when another scheduler recorded it
+    first. (One stopped with Ctrl-C is tried again: not one of its tries.)"""
     attempts = int(existing.data["attempts"])
     failed_periods = count_failed_periods(store, job.name, existing.sk)
-    said = CTRL_C if existing.data["status"] == STOPPED_BY_HAND else STOPPED
-    record = {**run_record("failed", clock.now(), attempts, said, failed_periods, period=period), NEXT_TRY: ""}
+    record = {**run_record("failed", clock.now(), attempts, STOPPED, failed_periods, period=period), NEXT_TRY: ""}
     try:
         store.put(Item(RUNS_PK, existing.sk, record), VersionIs(existing.version))
     except ConditionFailed:
         return []
-    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=said)
-    return [JobRun(job.name, period, "failed", said, attempts, failed_periods)]
+    log.error("job.given_up", job=job.name, period=iso(period), attempts=attempts, detail=STOPPED)
+    return [JobRun(job.name, period, "failed", STOPPED, attempts, failed_periods)]
 
 
 def _skip(store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, waiting: Item) -> list[JobRun]:
