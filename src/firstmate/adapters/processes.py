@@ -26,13 +26,15 @@ def this_process() -> dict[str, Any]:
 def process_gone(runner: Mapping[str, Any]) -> bool:
     """Whether the process `runner` names (`this_process`, in another process of this machine) is gone: no process
     has its pid, or the one that has is another (started at another time) or has ended (a zombie, its parent not
-    yet told). False whenever it cannot be told: a runner of another machine (another host, boot or pid namespace),
-    a record that names none, a system without signal 0 (Windows)."""
+    yet told). False whenever it cannot be told: a runner of another machine (another host, boot or pid namespace, or
+    one this process cannot read of itself), a live pid /proc does not show (hidepid: another user's worker), a
+    record that names none, a system without signal 0 (Windows)."""
     pid = runner.get("pid")
     if os.name != "posix" or not isinstance(pid, int) or pid <= 0:
         return False
     here = {"host": socket.gethostname(), **_kernel_of("self")}
-    if any(runner.get(key, "") != value for key, value in here.items() if key != "started"):
+    # each of the machine's marks either names: one this process cannot read of itself is not taken for the same
+    if any(runner.get(key) != here.get(key) for key in ("host", "boot", "pid_ns") if key in runner or key in here):
         return False
     try:
         os.kill(pid, 0)  # signal 0: sends nothing, says whether the pid is in use
@@ -44,11 +46,22 @@ def process_gone(runner: Mapping[str, Any]) -> bool:
         return False
     try:
         state, started = _stat_of(str(pid))
-    except FileNotFoundError:  # ended since signal 0 answered
-        return True
+    except FileNotFoundError:  # ended since signal 0 answered, or hidden (/proc's hidepid: another user's process)
+        return _pid_free(pid)
     except OSError:
         return False
     return started != runner["started"] or state == "Z"
+
+
+def _pid_free(pid: int) -> bool:
+    """Whether no process has `pid` now (signal 0 asked again): one that /proc does not show may still run."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _kernel_of(pid: str) -> dict[str, str]:
