@@ -195,18 +195,26 @@ def test_a_row_changed_between_an_imports_count_and_its_writes_leaves_no_half_im
     real = store.transact
     calls = 0
 
+    rows: list[int] = []  # the rows each of the import's transactions wrote
+
     def transact(writes: Any) -> Any:
         nonlocal calls
         calls += 1
         if calls == 2:
+            monkeypatch.setattr(store, "transact", real)
             edited(last)  # after the check, as the second transaction goes
-        return real(writes)
+            monkeypatch.setattr(store, "transact", transact)
+        made = real(writes)
+        rows.append(sum(1 for w in writes if (w.item.pk if hasattr(w, "item") else w.pk) == "ORG#demo#DATA"))
+        return made
 
     monkeypatch.setattr(store, "transact", transact)
     with pytest.raises(Conflict) as stopped:
         apply_import(store, planned)
     monkeypatch.undo()
-    made = (len(planned.writes) - 1) // 100 * 100
+    # the rows the transactions before the failed last one wrote (each also lists its revenue lines by reference)
+    made = sum(rows)
+    assert 0 < made < len(planned.writes) and len(rows) > 2
     assert f"the import stopped after {made:,} of {len(planned.writes):,} change(s): revenue row" in str(stopped.value)
     again = import_data(store, "demo", check_data(store, "demo", raw, clock=data_app.clock))
     assert again.total("created") + again.total("updated") + again.total("removed") > 0
@@ -749,6 +757,7 @@ def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin
     refund stood alone. A sale is a revenue line, an invoice or a firstmate booking, by reference or id."""
     from firstmate.domain.bookings import BookingRequest
     from firstmate.errors import DataRejected
+    from firstmate.jobs.sweeps import sweep_expired
     from firstmate.services.bookings import orchestrate_booking
     from firstmate.services.data import save_row
     from tests.conftest import booking_body
@@ -757,22 +766,28 @@ def test_a_refund_naming_a_sale_nobody_has_is_refused_on_import_and_in_the_admin
     invoice = sorted(key for key, _ in data_rows(data_app.store, "demo", "invoices"))[0]
     day = "2026-11-20"
     refund = {"entity": "saltwind-charters", "recorded_on": day, "service_date": day, "amount": "-840.75"}
-    for n, reference in enumerate(("WEB-1001", f"booking-{booking.id}", invoice, f"invoice-{invoice}")):
-        assert save_row(
-            data_app.store,
-            "demo",
-            "revenue",
-            {**refund, "id": f"RF-{n}", "reference": reference},
-            clock=ON_THE_DATA_DAY,
-        )
-    with pytest.raises(DataRejected) as refused:
-        save_row(
-            data_app.store, "demo", "revenue", {**refund, "id": "RF-9", "reference": "WEB-1010"}, clock=ON_THE_DATA_DAY
-        )
-    [error] = refused.value.errors
-    assert error.where == "revenue.csv row 1, field reference"
-    assert error.problem.startswith("the refund names 'WEB-1010', and no sale has that reference or id")
-    assert "RF-9" not in {key for key, _ in data_rows(data_app.store, "demo", "revenue")}  # nothing written
+    for listed in (False, True):  # read from every row, then (the hourly job gone by) from the rows named
+        for n, reference in enumerate(("WEB-1001", f"booking-{booking.id}", invoice, f"invoice-{invoice}")):
+            assert save_row(
+                data_app.store,
+                "demo",
+                "revenue",
+                {**refund, "id": f"RF-{n}{'-listed' if listed else ''}", "reference": reference},
+                clock=ON_THE_DATA_DAY,
+            )
+        with pytest.raises(DataRejected) as refused:
+            save_row(
+                data_app.store,
+                "demo",
+                "revenue",
+                {**refund, "id": "RF-9", "reference": "WEB-1010"},
+                clock=ON_THE_DATA_DAY,
+            )
+        [error] = refused.value.errors
+        assert error.where == "revenue.csv row 1, field reference"
+        assert error.problem.startswith("the refund names 'WEB-1010', and no sale has that reference or id")
+        assert "RF-9" not in {key for key, _ in data_rows(data_app.store, "demo", "revenue")}  # nothing written
+        sweep_expired(data_app, data_app.clock.now())
 
 
 def test_a_refund_must_name_a_sale_that_stays_and_a_sale_a_refund_names_stays_too(

@@ -12,6 +12,7 @@ from firstmate.errors import BlobError, StoreError
 from firstmate.services.business import list_orgs
 from firstmate.services.clash_index import index_pending
 from firstmate.services.crew_freed import list_left_out_pending
+from firstmate.services.data_refs import list_refunds_pending
 from firstmate.services.intel import sweep_archive
 from firstmate.services.outbox_list import reindex_pending
 from firstmate.services.photos import sweep_quarantine
@@ -29,7 +30,8 @@ def sweep_expired(app: App, period: datetime) -> str:
     messages queued before they were named under their trips are so named, weekly runs stored before
     the reports page listed them by index are given its keys, and trips booked before they kept who they left out
     for being busy are given that list (`list_left_out_pending`), once per org. An org whose list of long blocked
-    slots was never built (or kept them fewer days) has it built (`list_long_blocks_pending`): its feeds read it."""
+    slots was never built (or kept them fewer days) has it built (`list_long_blocks_pending`): its feeds read it.
+    Revenue lines stored before they were listed by the sale they name are so listed (`list_refunds_pending`)."""
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
     upgrades = (
@@ -38,6 +40,7 @@ def sweep_expired(app: App, period: datetime) -> str:
         index_runs_pending(app.store, orgs),
         list_left_out_pending(app, orgs),
         list_long_blocks_pending(app.store, orgs, app.clock.now()),
+        list_refunds_pending(app.store, orgs),
     )
     indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
     also = f"; {indexed}" if indexed else ""

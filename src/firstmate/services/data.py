@@ -2,6 +2,7 @@
 
 Keys:
     ORG#<org>#DATA   <kind>#<row key>   one row (an expense, an invoice, business.yaml's figures…)
+    ORG#<org>#DATAREFS                  revenue lines by the reference they name (`data_refs`), kept with them
 
 An import writes only what changed, so importing the same folder twice changes nothing; a file
 replaces every row of its kind (rows no longer in the file are removed).
@@ -29,13 +30,10 @@ from firstmate.domain.snapshot import Finance, RevenueLine, Row
 from firstmate.errors import ConditionFailed, Conflict, DataRejected, InvalidInput, NotFound
 from firstmate.ports import MAX_TRANSACTION_WRITES, Absent, Clock, Delete, Item, Put, Store, VersionIs, Write
 from firstmate.services.business import load_business
+from firstmate.services.data_refs import data_pk as data_pk
+from firstmate.services.data_refs import is_listed, ref_writes, refunds_left, sale_named
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk, intake_pk
-
-
-def data_pk(org: str) -> str:
-    """The partition holding an org's business data rows."""
-    return f"ORG#{org}#DATA"
 
 
 def org_currency(store: Store, org: str) -> str:
@@ -57,6 +55,8 @@ class DataImport:
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     #: the writes it makes (or would make): each conditional on the row as it was read
     writes: list[Write] = field(default_factory=list, repr=False)
+    #: each of `writes`' listing of its row by reference (`data_refs`), made in the same transaction as it
+    listings: list[list[Write]] = field(default_factory=list, repr=False)
     #: the version of every stored row of its kinds as read, by data key ("invoices#INV-2001"), and where they are
     read: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     pk: str = ""
@@ -148,7 +148,8 @@ def _stored_refunds_orphaned(store: Store, org: str, data: DataSet, replaced: se
 class _StoredSales:
     """The sales a refund may name beyond the rows being checked: stored revenue lines and invoices
     (an admin's edit checks one row), and firstmate's bookings (by external id or `booking-<id>`, as
-    the reports hold them). Read once, when a refund first needs it."""
+    the reports hold them). Read once, when a refund first needs it; for an edit, once the org's revenue lines
+    are listed by reference (`data_refs`), only the rows and bookings that answer to it."""
 
     store: Store
     org: str
@@ -157,6 +158,8 @@ class _StoredSales:
 
     def has(self, reference: str) -> bool:
         """Whether a stored sale has this reference or id."""
+        if not self.replaced and is_listed(self.store, self.org):
+            return sale_named(self.store, self.org, reference)
         if self._keys is None:
             stored = load_data(self.store, self.org)
             kept = {kind: [] if kind in self.replaced else rows for kind, rows in stored.items()}
@@ -181,11 +184,14 @@ def _refunds_left_without_sale(
     `added` is stored): an admin's edit or removal of a sale left its refund undoing nothing."""
     if kind not in ("revenue", "invoices"):
         return []
+    why = "which would then be no sale: change or remove the refund first"
+    if removed is not None and is_listed(store, org):  # the row, what answers to it, the refunds naming it
+        return refunds_left(store, org, kind, removed, added, why)
     spec = BY_KIND[kind]
     stored = load_data(store, org)
     rows = {k: list(v) for k, v in stored.items()}
     rows[kind] = [row for row in rows[kind] if spec.key(row) != removed] + ([added] if added is not None else [])
-    return _orphans(store, org, stored, rows, "which would then be no sale: change or remove the refund first")
+    return _orphans(store, org, stored, rows, why)
 
 
 def _orphans(
@@ -210,6 +216,7 @@ def import_data(
     only count what it would do (and hold the writes, for `apply_import`)."""
     changes: dict[str, dict[str, int]] = {}
     writes: list[Write] = []
+    listings: list[list[Write]] = []
     read: dict[str, dict[str, int]] = {}
     for kind, rows in data.rows.items():
         current = {item.sk: item for item in all_items(store, data_pk(org), f"{kind}#")}
@@ -220,17 +227,20 @@ def import_data(
             existing = current.pop(item.sk, None)
             if existing is None:
                 writes.append(Put(item, Absent()))
+                listings.append(ref_writes(org, kind, None, row))
                 counts["created"] += 1
             elif dict(existing.data) != dict(item.data):
                 writes.append(Put(item, VersionIs(existing.version)))
+                listings.append(ref_writes(org, kind, existing, row))
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
         for gone in current.values():
             writes.append(Delete(gone.pk, gone.sk, VersionIs(gone.version)))
+            listings.append(ref_writes(org, kind, gone, None))
             counts["removed"] += 1
         changes[kind] = counts
-    planned = DataImport(changes, writes, read, data_pk(org))
+    planned = DataImport(changes, writes, listings, read, data_pk(org))
     return planned if dry_run else apply_import(store, planned, progress)
 
 
@@ -252,22 +262,40 @@ def apply_import(store: Store, planned: DataImport, progress: Callable[[int], No
                 hint="run the import again: it compares with the rows as they are now",
             )
     made = 0
-    for start in range(0, len(planned.writes), MAX_TRANSACTION_WRITES):
-        batch = planned.writes[start : start + MAX_TRANSACTION_WRITES]
+    for rows, batch in _batches(planned):
         try:
             store.transact(batch)
         except ConditionFailed as exc:
-            write = batch[exc.index] if exc.index is not None and exc.index < len(batch) else batch[0]
+            write = batch[exc.index] if exc.index is not None and exc.index < len(batch) else rows[0]
             kind, _, key = (write.item.sk if isinstance(write, Put) else write.sk).partition("#")
             raise Conflict(
                 f"the import stopped after {made:,} of {len(planned.writes):,} change(s): {kind} row {key!r} "
                 "changed while it ran",
                 hint="run the import again: it makes the rest, compared with the rows as they are now",
             ) from None
-        made += len(batch)
+        made += len(rows)
         if progress is not None:
-            progress(len(batch))
+            progress(len(rows))
     return planned
+
+
+def _batches(planned: DataImport) -> list[tuple[list[Write], list[Write]]]:
+    """The import's row writes in transactions of at most MAX_TRANSACTION_WRITES, each with its rows' listings
+    (`data_refs`): a row written without its listing was a refund its sale's removal would not find. Each
+    transaction's row writes, and all its writes (those first)."""
+    listings = planned.listings or [[] for _ in planned.writes]  # a plan without them lists nothing
+    batches: list[tuple[list[Write], list[Write]]] = []
+    rows: list[Write] = []
+    listed: list[Write] = []
+    for write, listing in zip(planned.writes, listings, strict=True):
+        if len(rows) + len(listed) + 1 + len(listing) > MAX_TRANSACTION_WRITES:
+            batches.append((rows, rows + listed))
+            rows, listed = [], []
+        rows.append(write)
+        listed += listing
+    if rows:
+        batches.append((rows, rows + listed))
+    return batches
 
 
 def save_row(
@@ -295,8 +323,9 @@ def save_row(
     old = store.get(data_pk(org), f"{kind}#{replacing}") if replacing not in (None, key) else None
     condition = Absent() if current is None else VersionIs(current.version)
     writes: list[Write] = [Put(Item(data_pk(org), f"{kind}#{key}", row.model_dump(mode="json")), condition)]
+    writes += ref_writes(org, kind, current, row)
     if old is not None:
-        writes.append(Delete(old.pk, old.sk, VersionIs(old.version)))
+        writes += [Delete(old.pk, old.sk, VersionIs(old.version)), *ref_writes(org, kind, old, None)]
     store.transact(writes)
     return key
 
@@ -310,7 +339,7 @@ def delete_row(store: Store, org: str, kind: str, key: str) -> None:
     orphaned = _refunds_left_without_sale(store, org, kind, key)
     if orphaned:
         raise DataRejected(orphaned)
-    store.transact([Delete(current.pk, current.sk, VersionIs(current.version))])
+    store.transact([Delete(current.pk, current.sk, VersionIs(current.version)), *ref_writes(org, kind, current, None)])
 
 
 def load_data(store: Store, org: str) -> dict[str, list[BaseModel]]:

@@ -1,0 +1,118 @@
+"""Saving or removing one revenue line or invoice on the admin data page reads what the refund check needs (the
+row, its sale, the refunds naming it), not every row and booking of the org: an operator with years of data
+(5,000 revenue lines, 2,000 invoices, 5,000 bookings) read them all on every save, slow on SQLite and costly on
+DynamoDB. Rows stored before refunds were listed by the sale they name are checked right all the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from firstmate.bootstrap import App
+from firstmate.domain.datafiles import RawRow
+from firstmate.errors import DataRejected
+from firstmate.jobs.sweeps import sweep_expired
+from firstmate.ports import Item
+from firstmate.services.data import check_data, data_pk, data_rows, delete_row, import_data, save_row
+from firstmate.services.trips import intake_pk
+from tests.reads import RecordingStore, admin_browser
+
+DAY = "2026-05-01"
+SALE = {"entity": "saltwind-charters", "recorded_on": DAY, "service_date": DAY, "amount": "900.00"}
+INVOICE = {"entity": "keel-advisory", "client": "Example Marine", "issued": DAY, "due": "2026-06-01", "amount": "4200"}
+
+
+def _business(app: App, scale: int) -> None:
+    """`scale` times a small business's history: sales, refunds naming them, invoices and bookings (the files
+    replace what an earlier call imported)."""
+    sales = [RawRow("revenue.csv", n + 1, None, {**SALE, "id": f"S-{n:05d}", "reference": f"BK-{n:05d}"})
+             for n in range(30 * scale)]  # fmt: skip
+    refund = {**SALE, "amount": "-900.00"}  # of every sixth sale, from the second on
+    refunds = [RawRow("revenue.csv", n + 1, None, {**refund, "id": f"F-{n:05d}", "reference": f"BK-{6 * n + 1:05d}"})
+               for n in range(5 * scale)]  # fmt: skip
+    invoices = [RawRow("invoices.csv", n + 1, None, {**INVOICE, "id": f"INV-{n:05d}"}) for n in range(12 * scale)]
+    raw = {"revenue.csv": [*sales, *refunds], "invoices.csv": invoices}
+    import_data(app.store, "demo", check_data(app.store, "demo", raw, clock=app.clock))
+    for n in range(10 * scale):  # each booking's intake anchor, as the intake keeps them: (channel, its id) → booking
+        app.store.put(Item(intake_pk("demo"), f"web-site#WEB-{n:05d}", {"booking_id": f"b{n:05d}"}))
+    sweep_expired(app, app.clock.now())  # the hourly job, as on any day after an upgrade
+
+
+def _reads(app: App, scale: int) -> dict[str, int]:
+    """The items one save or removal of each sort reads, with `scale` times the data."""
+    _business(app, scale)
+    store = RecordingStore(app.store)
+    read: dict[str, int] = {}
+    with admin_browser(app, store) as (watched, client):
+
+        def post(what: str, address: str, form: dict[str, str] | None = None) -> None:
+            store.read.clear()
+            answer = client.post(address, data=form or {}, follow_redirects=False)
+            assert answer.status_code == 303, answer.text
+            read[what] = len(store.read)
+
+        post("invoice edited", "/admin/data/demo/invoices", {**INVOICE, "id": "INV-00003", "amount": "4300",
+                                                                "_editing": "INV-00003"})  # fmt: skip
+        post("invoice renamed", "/admin/data/demo/invoices", {**INVOICE, "id": "INV-00004-A", "_editing": "INV-00004"})
+        post("sale nobody refunds removed", "/admin/data/demo/revenue/S-00020/delete")
+        post("refund of an invoice added", "/admin/data/demo/revenue", {**SALE, "id": "F-NEW", "amount": "-10",
+                                                                         "reference": "invoice-INV-00003"})  # fmt: skip
+        post("refund of a booking added", "/admin/data/demo/revenue", {**SALE, "id": "F-WEB", "amount": "-10",
+                                                                        "reference": "WEB-00002"})  # fmt: skip
+        store.read.clear()
+        with pytest.raises(DataRejected) as refused:
+            delete_row(watched.store, "demo", "revenue", "S-00001")  # F-00000 refunds it
+        assert refused.value.errors[0].problem.startswith("this refund names 'BK-00001', which would then be no sale")
+        read["sale a refund names kept"] = len(store.read)
+    return read
+
+
+def test_a_save_or_removal_reads_as_much_with_sixteen_times_the_data(demo_app: App) -> None:
+    small = _reads(demo_app, 1)
+    large = _reads(demo_app, 16)  # the files imported again with 16 times the rows, the saves made again
+    assert large == small  # what one save reads does not grow with the org's history
+    assert max(small.values()) < 60, small
+
+
+def test_a_sale_stored_before_refunds_were_listed_is_kept_while_a_refund_names_it(demo_app: App) -> None:
+    """A sale and its refund stored by an earlier firstmate (no list of refunds by sale): removing or renaming the
+    sale is refused with the words it always had, before the hourly job lists them and after."""
+    store = demo_app.store
+    sale = {**SALE, "id": "R-1", "source": "direct", "deposit": False, "reference": "BK-100"}
+    refund = {**sale, "id": "R-2", "amount": "-900.00"}
+    for row in (sale, refund):  # as the earlier firstmate wrote them: the rows alone
+        store.put(Item(data_pk("demo"), f"revenue#{row['id']}", row))
+
+    def refused() -> None:
+        with pytest.raises(DataRejected) as kept:
+            delete_row(store, "demo", "revenue", "R-1")
+        assert [e.where for e in kept.value.errors] == ["revenue row R-2"]
+        assert kept.value.errors[0].problem == (
+            "this refund names 'BK-100', which would then be no sale: change or remove the refund first"
+        )
+        renamed = {**SALE, "id": "R-1", "reference": "BK-1000"}
+        with pytest.raises(DataRejected):
+            save_row(store, "demo", "revenue", renamed, clock=demo_app.clock, replacing="R-1")
+        with pytest.raises(DataRejected):  # a refund of a sale nobody has, also among the older rows
+            save_row(store, "demo", "revenue", {**SALE, "id": "R-3", "amount": "-5", "reference": "BK-1000"},
+                     clock=demo_app.clock)  # fmt: skip
+        assert {key for key, _ in data_rows(store, "demo", "revenue")} == {"R-1", "R-2"}  # nothing changed
+
+    refused()
+    sweep_expired(demo_app, demo_app.clock.now())  # the hourly job lists the older refunds by their sale
+    refused()
+    save_row(store, "demo", "revenue", {**SALE, "id": "R-3", "amount": "-5", "reference": "BK-100"},
+             clock=demo_app.clock)  # fmt: skip
+    delete_row(store, "demo", "revenue", "R-2")  # one refund gone: R-3 still names R-1's reference
+    with pytest.raises(DataRejected) as still:
+        delete_row(store, "demo", "revenue", "R-1")
+    assert [e.where for e in still.value.errors] == ["revenue row R-3"]
+    save_row(store, "demo", "revenue", {**SALE, "id": "R-3", "amount": "-5", "reference": "R-1"},
+             clock=demo_app.clock, replacing="R-3")  # fmt: skip  # the refund now names the sale by its id
+    with pytest.raises(DataRejected):
+        delete_row(store, "demo", "revenue", "R-1")
+    save_row(
+        store, "demo", "revenue", {**SALE, "id": "R-1", "reference": "BK-1000"}, clock=demo_app.clock, replacing="R-1"
+    )  # its reference may change: R-3 names its id
+    delete_row(store, "demo", "revenue", "R-3")
+    delete_row(store, "demo", "revenue", "R-1")
+    assert data_rows(store, "demo", "revenue") == []
