@@ -886,6 +886,30 @@ def test_a_mondays_role_reports_started_before_the_weekly_report_wait_for_it_to_
     assert manual == []
 
 
+def test_a_mondays_role_reports_do_not_wait_for_a_weekly_report_whose_process_was_killed_on_this_laptop(
+    intel_app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    """The weekly report's worker was killed (kill -9, a closed terminal) a minute into its run: `jobs list` said it
+    stopped at once, but the role reports of the same minute waited on it all the same, ten minutes of polls, for a
+    try its lease alone would end. They go at once, as with a try whose lease has passed."""
+    import subprocess
+    import sys
+
+    from firstmate.adapters.processes import this_process
+    from firstmate.jobs import role_reports
+
+    _, period, record = _a_monday_with_last_weeks_report(intel_app, clock, tmp_path)
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait(timeout=30)
+    intel_app.store.put(Item(record.pk, record.sk, {**record.data, "runner": {**this_process(), "pid": killed.pid}}))
+    waits: list[float] = []
+
+    role_reports(intel_app, period, sleep=waits.append)
+    assert waits == []  # not one poll waited for a process long gone
+    [cmo] = [e for e in outbox.list_entries(intel_app.store, "demo") if "role-cmo" in e.key]
+    assert "no weekly report since" in cmo.message.text  # it says which week it read
+
+
 def test_a_campaign_named_over_two_lines_reads_on_one_line_in_every_report(intel_app: App, tmp_path: Path) -> None:
     """A campaign name with a line break (a spreadsheet cell typed over two lines) broke the plain-text
     report's lines, and the PDF had no glyph for it."""

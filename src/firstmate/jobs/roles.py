@@ -44,6 +44,7 @@ def role_reports(
         app.store, app.clock, weekly.name, weekly, period, polls=WEEKLY_WAIT_POLLS, every_s=WEEKLY_WAIT_EVERY_S,
         sleep=sleep, starting=scheduled,
         time_left=None if timebox is None else timebox.left,  # not waiting on past its time
+        gone=app.process_gone(),  # on a laptop, not waiting on a try whose process was killed
     )  # fmt: skip
     if status == "running" or (scheduled and status is None):  # the CMO's report says which week it read
         if timebox is not None and timebox.left() < WEEKLY_WAIT_EVERY_S:  # its wait was cut short
@@ -53,7 +54,7 @@ def role_reports(
                 hint="tried again by the scheduler, by when the weekly report has most often ended",
             )
         log.warning("reports.weekly_still_running", period=period.isoformat(), status=status or "not started")
-    elif status == "stopped":  # its process stopped mid-run, its lease passed: its retry is a later pass's
+    elif status == "stopped":  # its process stopped mid-run (its lease passed, or gone): its retry is a later pass's
         log.warning("reports.weekly_stopped", period=period.isoformat())
     done, failed, not_started = [], [], []
     for org in list_orgs(app.store):

@@ -115,10 +115,12 @@ def window_closed(job: Job[Any], record: Mapping[str, Any], now: datetime) -> bo
 def wait_while_running(
     store: Store, clock: Clock, job: str, schedule: Schedule, period: datetime, *, polls: int, every_s: float,
     sleep: Callable[[float], None] = time.sleep, starting: bool = False, time_left: Callable[[], float] | None = None,
+    gone: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> str | None:  # fmt: skip
     """Wait while `job`'s run of `period` (of `schedule`) is running elsewhere, reading its record every
     `every_s` seconds at most `polls` times; its status then (None: no run of that period recorded; "stopped": a
-    try whose process stopped mid-run, its lease passed, as `as_read` says it, not waited on for nothing).
+    try whose process stopped mid-run, its lease passed or its process `gone` (`App.process_gone`), as `as_read` says
+    it, not waited on for nothing).
     On AWS each schedule starts a function of its own at its minute: a job reading what another of the
     same minute writes waits for it here (the local scheduler runs them in turn). `starting`: wait too
     while no run of the period is recorded yet, for one due to start (the two functions of one minute
@@ -134,7 +136,7 @@ def wait_while_running(
             sleep(every_s)
         record = store.get(RUNS_PK, sk)
         status = None if record is None else str(record.data.get("status"))
-        if record is not None and stopped_since(record.data, clock.now()) is not None:
+        if record is not None and stopped_since(record.data, clock.now(), gone) is not None:
             return "stopped"  # its process killed (a function out of memory): it never ends, taken up later
         if status != "running" and (status is not None or not starting):
             return status
