@@ -252,3 +252,20 @@ def test_a_waiver_is_signed_in_the_listed_name_with_or_without_its_title_degree_
 )  # fmt: skip
 def test_the_page_asks_for_the_listed_name_without_the_channels_note(listed: str, to_sign: str) -> None:
     assert _guest(listed).name_to_sign == to_sign
+
+
+@pytest.mark.parametrize(
+    "listed",
+    ["Dana (Airbnb)", "Dr. Dana (Airbnb)", "李小龍 (Bruce Lee)", "Dr. (Airbnb)", "Dana Whitcomb (Airbnb)",
+     "Dr. Dana Whitcomb [VRBO]", "(Airbnb)", "Whitcomb, Dana (Airbnb)", "Dana Whitcomb, Jr. (Airbnb)"],
+)  # fmt: skip
+def test_the_name_the_page_asks_for_signs(listed: str) -> None:
+    """Found by a review: a channel that gives a lead's first name alone wrote "Dana (Airbnb)"; the page asked Dana
+    for "Dana", refused "Dana" ("type your full name as the group lists it: Dana"), and the trip could not depart
+    (a note in brackets is form whatever is left of the name; a title only when a word would be left)."""
+    from firstmate.domain.guests import same_person
+
+    guest = _guest(listed)
+    assert same_person(guest.name_to_sign, listed) and same_person(guest.name_to_sign.upper(), listed)
+    signed = sign(guest, _form(typed_name=guest.name_to_sign), VERSION, at=AT, ip="203.0.113.9", user_agent="t")
+    assert signed.waiver is not None and signed.waiver.typed_name == guest.name_to_sign

@@ -64,3 +64,19 @@ def test_a_guest_types_their_plain_name_for_the_channels_and_the_groups_and_the_
         assert ticked.status_code == 303, re.findall(r"role=.alert.>([^<]*)<", ticked.text)
         pdf = PdfReader(BytesIO(client.get(f"/g/{robin.code}/waiver.pdf").content)).pages[0].extract_text()
         assert "Dr. Robin Sample, the guest" in " ".join(pdf.split()) and "ROBIN SAMPLE" in pdf
+
+
+def test_a_lead_the_channel_gave_by_first_name_signs_in_the_name_the_page_asks_for(demo_app: App) -> None:
+    """Found by a review: the marketplace gave the lead's first name alone, "Dana (Airbnb)"; the page asked for
+    "Dana", and "Dana" typed was refused ("type your full name as the group lists it: Dana"), over and over."""
+    lead = {"name": "Dana (Airbnb)", "email": "dana@example.com"}
+    booking = orchestrate_booking(
+        demo_app, "demo", BookingRequest.model_validate(booking_body(guest_count=1, lead_guest=lead))
+    ).booking
+    with TestClient(create_app(demo_app)) as client:
+        code = booking.guest_code
+        assert "Type your full name, as your group lists it: Dana</label>" in client.get(f"/g/{code}").text
+        assert _sign(client, code, "Dan") == (422, "type your full name as the group lists it: Dana")
+        assert _sign(client, code, "Dana") == (303, "")
+        [dana] = list_guests(demo_app.store, "demo", booking.id)
+        assert dana.waiver is not None and dana.waiver.typed_name == "Dana"

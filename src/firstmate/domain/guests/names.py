@@ -69,10 +69,14 @@ _NOTE = re.compile(r"[(\[][^()\[\]]*(?:[)\]]|$)")
 
 def _bare(name: str) -> str:
     """`name` without its form: its notes in brackets, the titles leading each of its comma's parts ("Whitcomb, Dr.
-    Dana") and the degrees ending each ("Dana Whitcomb, M.D."). The name as written when that leaves less than two
-    words (a name of one word, "Dr. Dana", is not judged on "Dana" alone), or no letters at all."""
+    Dana") and the degrees ending each ("Dana Whitcomb, M.D."). Without its notes alone when that leaves less than two
+    words (a name of one word, "Dr. Dana", is not judged on "Dana" alone; "Dana (Airbnb)" is Dana, as the page asks,
+    `name_to_sign`), and as written when its notes are all it is ("(Airbnb)")."""
+    plain = _NOTE.sub(" ", unicodedata.normalize("NFKC", name))
+    if not _letters(plain):
+        return name
     parts = []
-    for part in _NOTE.sub(" ", unicodedata.normalize("NFKC", name)).split(","):
+    for part in plain.split(","):
         words = part.split()
         while words and _plain_word(words[0]) in NAME_TITLES:
             words.pop(0)
@@ -80,7 +84,7 @@ def _bare(name: str) -> str:
             words.pop()
         parts.append(" ".join(words))
     bare = ", ".join(p for p in parts if p)
-    return bare if len(_letters(bare)) >= 2 else name
+    return bare if len(_letters(bare)) >= 2 else plain
 
 
 def _plain_word(word: str) -> str:
