@@ -97,9 +97,10 @@ class Guest(BaseModel):
     @property
     def signs_as_listed(self) -> bool:
         """Whether their waiver is signed in their name as the group lists it: unless the signing form could not
-        take that name typed (a lead's, from a booking, may be "J" or "李"), when any full name they type is."""
+        take that name typed (a lead's, from a booking, may be "J" or "李", or "J (Airbnb)", asked as "J"), when any
+        full name they type is."""
         try:
-            TYPED_NAME.validate_python(self.name.strip())
+            TYPED_NAME.validate_python(self.name_to_sign)
         except ValidationError:
             return False
         return True
