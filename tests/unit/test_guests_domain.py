@@ -248,7 +248,10 @@ def test_a_waiver_is_signed_in_the_listed_name_with_or_without_its_title_degree_
 @pytest.mark.parametrize(
     ("listed", "to_sign"),
     [("Dana Whitcomb (Airbnb)", "Dana Whitcomb"), ("Dr. Dana Whitcomb [VRBO]", "Dr. Dana Whitcomb"),
-     ("Dana Whitcomb", "Dana Whitcomb"), ("(Airbnb)", "(Airbnb)"), ("Ana  Keel (Airbnb) ", "Ana Keel")],
+     ("Dana Whitcomb", "Dana Whitcomb"), ("(Airbnb)", "(Airbnb)"), ("Ana  Keel (Airbnb) ", "Ana Keel"),
+     # a note within a note is the note (found by a review: "Dana Whitcomb (Airbnb )" was asked, and refused)
+     ("Dana Whitcomb (via Airbnb [EU])", "Dana Whitcomb"), ("Dana Whitcomb [Airbnb (EU)]", "Dana Whitcomb"),
+     ("Dana Whitcomb（Airbnb）", "Dana Whitcomb")],  # a phone's full-width brackets
 )  # fmt: skip
 def test_the_page_asks_for_the_listed_name_without_the_channels_note(listed: str, to_sign: str) -> None:
     assert _guest(listed).name_to_sign == to_sign
@@ -257,7 +260,8 @@ def test_the_page_asks_for_the_listed_name_without_the_channels_note(listed: str
 @pytest.mark.parametrize(
     "listed",
     ["Dana (Airbnb)", "Dr. Dana (Airbnb)", "李小龍 (Bruce Lee)", "Dr. (Airbnb)", "Dana Whitcomb (Airbnb)",
-     "Dr. Dana Whitcomb [VRBO]", "(Airbnb)", "Whitcomb, Dana (Airbnb)", "Dana Whitcomb, Jr. (Airbnb)"],
+     "Dr. Dana Whitcomb [VRBO]", "(Airbnb)", "Whitcomb, Dana (Airbnb)", "Dana Whitcomb, Jr. (Airbnb)",
+     "Dana Whitcomb (via Airbnb [EU])", "Dana Whitcomb (Airbnb (Superhost))", "Ana Keel (Airbnb (x [VRBO]"],
 )  # fmt: skip
 def test_the_name_the_page_asks_for_signs(listed: str) -> None:
     """Found by a review: a channel that gives a lead's first name alone wrote "Dana (Airbnb)"; the page asked Dana

@@ -3,7 +3,6 @@ name the group lists (`same_person`), and the name a guest is asked to type (`na
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Annotated
 
@@ -55,7 +54,7 @@ def same_person(typed: str, listed: str) -> bool:
 def name_to_sign(listed: str) -> str:
     """The name the group lists as a guest is asked to type it: without a booking channel's note in brackets
     ("Dana Whitcomb (Airbnb)" asks for "Dana Whitcomb"), its spacing tidied; as listed when that is all it is."""
-    return " ".join(_NOTE.sub(" ", listed).split()) or " ".join(listed.split())
+    return " ".join(_without_notes(listed).split()) or " ".join(listed.split())
 
 
 def _alike(typed: list[str], listed: list[str]) -> bool:
@@ -63,8 +62,20 @@ def _alike(typed: list[str], listed: list[str]) -> bool:
     return sorted(typed) == sorted(listed) or "".join(typed) == "".join(listed)
 
 
-#: A note in brackets, closed or not: what a booking channel adds to a name ("(Airbnb)", "[Booking.com]").
-_NOTE = re.compile(r"[(\[][^()\[\]]*(?:[)\]]|$)")
+def _without_notes(name: str) -> str:
+    """`name` without its notes in brackets, closed or not, a note within a note too: what a booking channel adds to
+    a name ("(Airbnb)", "[Booking.com]", "(via Airbnb [EU])"), each a space. One note at a time left a bracket of
+    the outer one ("Dana Whitcomb (Airbnb )" was asked, and refused)."""
+    kept, depth = [], 0
+    for char in name:
+        if char in "([（［":  # a phone's full-width brackets too
+            depth += 1
+        elif char in ")]）］" and depth:
+            depth -= 1
+            kept.append("" if depth else " ")
+        elif not depth:
+            kept.append(char)
+    return "".join(kept)
 
 
 def _bare(name: str) -> str:
@@ -72,7 +83,7 @@ def _bare(name: str) -> str:
     Dana") and the degrees ending each ("Dana Whitcomb, M.D."). Without its notes alone when that leaves less than two
     words (a name of one word, "Dr. Dana", is not judged on "Dana" alone; "Dana (Airbnb)" is Dana, as the page asks,
     `name_to_sign`), and as written when its notes are all it is ("(Airbnb)")."""
-    plain = _NOTE.sub(" ", unicodedata.normalize("NFKC", name))
+    plain = _without_notes(unicodedata.normalize("NFKC", name))
     if not _letters(plain):
         return name
     parts = []
