@@ -233,6 +233,11 @@ def test_a_signature_set_aside_says_why_whichever_line_it_was_signed_for() -> No
         # a word only a title when it leads, a degree only when it ends: "Md Rahman" is Mohammed Rahman
         ("Md Rahman", "Rahman, Md", True), ("Rahman", "Md Rahman", False), ("Rahman", "Rahman, Md", False),
         ("Whitcomb", "Dr. Whitcomb", False), ("Dana Whitcomb", "Captain Dana Whitcomb", True),
+        # one word left is one word, whatever its apostrophe or hyphen (found by a review: "Mrs. O'Brien" signed
+        # for "Mr. O'Brien", and "O'Brien" alone, where "Mrs. Whitcomb" did not for "Mr. Whitcomb")
+        ("O'Brien", "Mr. O'Brien", False), ("Mrs. O'Brien", "Mr. O'Brien", False),
+        ("Whitcomb-Keel", "Dr. Whitcomb-Keel", False), ("Dana O'Brien", "Dr. Dana O'Brien", True),
+        ("Mr. O'Brien", "Mr. O'Brien", True), ("Ana Whitcomb-Keel", "Ana Whitcomb-Keel, M.D.", True),
     ],
 )  # fmt: skip
 def test_a_waiver_is_signed_in_the_listed_name_with_or_without_its_title_degree_or_channels_note(

@@ -95,7 +95,8 @@ def _bare(name: str) -> str:
             words.pop()
         parts.append(" ".join(words))
     bare = ", ".join(p for p in parts if p)
-    return bare if len(_letters(bare)) >= 2 else plain
+    # words as written: "O'Brien" is one, though its letters are two ("o", "brien")
+    return bare if sum(1 for word in bare.split() if _letters(word)) >= 2 else plain
 
 
 def _plain_word(word: str) -> str:
