@@ -1011,3 +1011,71 @@ def test_a_photo_link_is_handed_out_at_once_when_s3_throttles_or_does_not_answer
         stand_in.shutdown()
     kept = aws_app.store.get(booking_pk("demo", booking.id), f"PHOTO#{shown.rsplit('/', 1)[1]}")
     assert kept is not None and kept.data.get("missing_since") is None  # not marked missing: S3 never said so
+
+
+def test_on_s3_a_removal_raises_no_missing_file_alarm_and_a_restored_file_clears_its_mark(
+    aws_app: App, clock: FixedClock
+) -> None:
+    """Found by the review of the S3 photo link: a guest's look at a photo in the moment its removal had deleted
+    the S3 object, not yet its record, logged a false `photos.file_missing` ("restore the file"); and a file
+    restored kept its mark, so a second loss was logged nowhere. The record goes first now, and the first look
+    that finds the object there again clears the mark."""
+    import dataclasses
+    from urllib.parse import urlsplit
+
+    import httpx
+    from fastapi.testclient import TestClient
+    from structlog.testing import capture_logs
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from firstmate.services.trips import booking_pk
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body, photo
+    from tests.web.test_guest_flow import DEPARTURE, PNG
+    from tests.web.test_photo_missing import Deleting
+
+    save_business(aws_app.store, demo_profile())
+    save_people(aws_app.store, "demo", demo_people())
+    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    browser = TestClient(create_app(aws_app))
+    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg")):
+        page = browser.get(f"/g/{booking.guest_code}").text
+        [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+        fields.pop("waiver_version", None)
+        back = urlsplit(httpx.post(action, data=fields, files={"file": ("p", data, kind)}).headers["location"])
+        assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
+    removed_url, kept_url = re.findall(
+        r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text
+    )
+    pk = booking_pk("demo", booking.id)
+    [kept] = [b for b in aws_app.blobs.list("photos/") if kept_url.rsplit("/", 1)[1] in b.key]
+    looks: list[int] = []
+
+    def look(key: str) -> None:
+        looks.append(browser.get(removed_url, follow_redirects=False).status_code)
+
+    lead = TestClient(create_app(dataclasses.replace(aws_app, blobs=Deleting(aws_app.blobs, look))))
+    lead.cookies.update(browser.cookies)
+    with capture_logs() as logs:
+        done = lead.post(f"{removed_url}/remove", data={"confirm": "yes"})
+        assert done.status_code == 200 and "Photo removed from the album" in done.text
+        assert looks == [404, 404]  # no photo, while its object was still in S3 and after
+        backup = aws_app.blobs.get(kept.key)
+        for _ in range(2):
+            aws_app.blobs.delete(kept.key)
+            assert browser.get(kept_url, follow_redirects=False).status_code == 404
+            marked = aws_app.store.get(pk, f"PHOTO#{kept_url.rsplit('/', 1)[1]}")
+            assert marked is not None and marked.data["missing_since"]
+            aws_app.blobs.put(kept.key, backup, "image/jpeg")  # restored from a backup
+            link = browser.get(kept_url, follow_redirects=False)
+            assert link.status_code == 302 and httpx.get(link.headers["location"]).content == backup
+            cleared = aws_app.store.get(pk, f"PHOTO#{kept_url.rsplit('/', 1)[1]}")
+            assert cleared is not None and cleared.data.get("missing_since") is None
+    assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [kept.key, kept.key]  # none removed
+    assert [e["key"] for e in logs if e["event"] == "photos.file_back"] == [kept.key, kept.key]

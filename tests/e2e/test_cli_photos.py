@@ -185,3 +185,38 @@ def test_the_guest_whose_photo_the_operator_removed_is_told_once(home: Path, alb
     danas = run(home, "photos", "remove", "demo", booking, album["Dana"], "--yes")
     assert danas.stdout.rstrip().endswith("Dana Whitcomb is told by email."), danas.stdout
     assert sorted(str(row["to"]) for row in _photo_notes(home)) == ["['dana@example.com']", "['robin@example.com']"]
+
+
+def test_photos_list_names_a_photo_whose_file_is_missing_and_what_to_restore_until_it_is_back(
+    home: Path, album: dict[str, str]
+) -> None:
+    """Found by a review: a photo whose file was gone was logged once (`photos.file_missing`), and `photos list`,
+    where the operator looks after it, showed it like any other. It names it now, since when, and the file to
+    restore; once the file is back, the list says nothing more of it."""
+    booking, robins, code = album["booking"], album["Robin"], album["code"]
+    [robin_photo] = [p for p in _photos(home, booking) if p.id == robins]  # type: ignore[attr-defined]
+    stored = home / "blobs" / robin_photo.key
+    backup = stored.read_bytes()
+    stored.unlink()
+    app = build(Settings(home=home), clock=FixedClock(DEPARTURE + timedelta(hours=1)))
+    try:
+        with TestClient(create_app(app)) as client:
+            assert client.get(f"/g/{code}/photos/{robins}").status_code == 404  # a guest's look finds it gone
+    finally:
+        app.close()
+    listed = run(home, "photos", "list", "demo", booking, columns=None)
+    assert listed.returncode == 0, listed.stderr
+    [row] = [line for line in listed.stdout.splitlines() if line.startswith(robins)]
+    assert "MISSING" in row, listed.stdout
+    said = " ".join(listed.stdout.split())
+    assert f"Photo {robins}'s file is missing since Sat 13 Jun 2026, 17:00 PDT: guests get 404 for it." in said
+    assert f"Restore {robin_photo.key} in {home / 'blobs'} from a backup" in said, said
+    assert f"firstmate photos remove demo {booking} {robins}" in said
+    [danas] = [line for line in listed.stdout.splitlines() if line.startswith(album["Dana"])]
+    assert "MISSING" not in danas
+
+    stored.write_bytes(backup)  # restored, as the line says
+    again = run(home, "photos", "list", "demo", booking, columns=None)
+    assert again.returncode == 0 and "MISSING" not in again.stdout and "missing since" not in again.stdout
+    [marked] = [p for p in _photos(home, booking) if p.id == robins]  # type: ignore[attr-defined]
+    assert marked.missing_since is None  # cleared: a second loss is logged again

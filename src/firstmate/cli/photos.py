@@ -28,6 +28,7 @@ from firstmate.domain.bookings import Booking
 from firstmate.domain.timing import when
 from firstmate.errors import InvalidInput
 from firstmate.services.business import load_business
+from firstmate.services.guests import CodeTarget
 
 photos_cli = typer.Typer(help="The trip albums' stored photos.", no_args_is_help=True)
 
@@ -120,8 +121,11 @@ def photos_list(
     org: Annotated[str | None, typer.Option(help=ORG_HELP)] = None,
     source: Annotated[str | None, typer.Option(help=SOURCE_HELP)] = None,
 ) -> None:
-    """A trip's album: each photo's id (what `photos remove` takes), who shared it and when, oldest first."""
+    """A trip's album: each photo's id (what `photos remove` takes), who shared it and when, oldest first.
+
+    A photo whose file storage no longer has is marked MISSING, and named under the table with the file to restore."""
     from firstmate.services.photo_removal import album_of
+    from firstmate.services.photos import still_missing
 
     with app_context() as app:
         org, booking, _ = _booking_named(app, words, org, source)
@@ -129,14 +133,23 @@ def photos_list(
         zone = profile.org.timezone if profile else "UTC"
         album = album_of(app, org, booking.id)
         trip = _trip(app, org, booking)
+        missing = still_missing(app, CodeTarget(org, booking.id, "g1"), [photo for photo, _ in album])
+        where = f"the bucket {app.settings.bucket}" if app.settings.blobs == "s3" else str(app.settings.blobs_path)
     if not album:
         out.print(Text(f"The album of {trip} has no photos."))
         return
-    table = Table("photo", "shared by", "shared", "type", "size", title=f"The album of {trip}: {len(album)} photo(s)")
+    gone = {photo.id for photo in missing}
+    table = Table("photo", "shared by", "shared", "type", "size", "file",
+                  title=f"The album of {trip}: {len(album)} photo(s)")  # fmt: skip
     for photo, name in album:
         table.add_row(photo.id, Text(name or "a guest no longer in the group"), when(photo.uploaded_at, zone),
-                      photo.content_type, _size(photo.size))  # fmt: skip
+                      photo.content_type, _size(photo.size), "MISSING" if photo.id in gone else "")  # fmt: skip
     show(table)
+    for photo in missing:
+        since = when(photo.missing_since, zone) if photo.missing_since else "now"
+        out.print(Text(f"Photo {photo.id}'s file is missing since {since}: guests get 404 for it. Restore "
+                       f"{photo.key} in {where} from a backup (the next look at it clears the mark), or take the "
+                       f"photo out: firstmate photos remove {org} {booking.id} {photo.id}"))  # fmt: skip
 
 
 @photos_cli.command(

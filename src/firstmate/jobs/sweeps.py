@@ -15,7 +15,7 @@ from firstmate.services.crew_freed import list_left_out_pending
 from firstmate.services.data_refs import list_refunds_pending
 from firstmate.services.intel import sweep_archive
 from firstmate.services.outbox_list import reindex_pending
-from firstmate.services.photos import sweep_quarantine
+from firstmate.services.photos import sweep_album_files, sweep_quarantine
 from firstmate.services.report_list import index_runs_pending
 from firstmate.services.trips import list_long_blocks_pending
 
@@ -24,7 +24,8 @@ log = structlog.get_logger(__name__)
 
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
-    local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there).
+    local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there), and
+    album files no photo names a day on (`sweep_album_files`: a removal stopped between its record and its file).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, weekly runs stored before
@@ -42,7 +43,7 @@ def sweep_expired(app: App, period: datetime) -> str:
         list_long_blocks_pending(app.store, orgs, app.clock.now()),
         list_refunds_pending(app.store, orgs),
     )
-    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app))))
+    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app), _album_files_swept(app))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
@@ -64,6 +65,20 @@ def _unchecked_uploads_swept(app: App) -> str:
         log.warning("sweep.quarantine_failed", error=str(exc))
         return ""
     return f"{removed} unchecked upload{'' if removed == 1 else 's'} removed" if removed else ""
+
+
+def _album_files_swept(app: App) -> str:
+    """What the sweep of album files no photo names did ("1 leftover album file deleted (no photo names it)"), or ""
+    for none, on either storage. A storage or store that cannot answer is logged, and swept on the next run."""
+    try:
+        removed = sweep_album_files(app, app.clock.now())
+    except (BlobError, StoreError) as exc:
+        log.warning("sweep.album_files_failed", error=str(exc))
+        return ""
+    if not removed:
+        return ""
+    files, them = ("file", "it") if removed == 1 else ("files", "them")
+    return f"{removed} leftover album {files} deleted (no photo names {them})"
 
 
 def sweep_archives(app: App, period: datetime) -> str:

@@ -1,5 +1,5 @@
 """Taking a photo back out of a trip's album: by the guest who shared it, by the lead (moderating the trip's
-album), or by the operator (a complaint by email). Its file goes from storage, then its record from the album:
+album), or by the operator (a complaint by email). Its record leaves the album, then its file goes from storage:
 its links answer 404, and its place in the album, and its digest, are free again."""
 
 from __future__ import annotations
@@ -92,13 +92,15 @@ class Removed:
 
 
 def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: Remover) -> Removed | None:
-    """Take photo `photo_id` out of `org`'s booking `booking_id`'s album: its file (and an upload of it left
-    waiting in quarantine) from storage, then its record, so its links answer 404, and the album has room for
-    another photo, the same file shared again among them. Removed `by` the lead or the operator, the guest who
-    shared it (if still in the group, with an address) is told by email, queued with the record's removal: once.
-    Returns what was removed, or None when the album has no such photo (removed already: doing it twice is
-    harmless, and tells nobody again). The file goes first: should the store fail after, the photo shows as gone
-    and removing it again finishes (and tells). `by` is also logged."""
+    """Take photo `photo_id` out of `org`'s booking `booking_id`'s album: its record, then its file from storage,
+    so its links answer 404, and the album has room for another photo, the same file shared again among them (an
+    upload of it left waiting in quarantine goes first). Removed `by` the lead or the operator, the guest who shared
+    it (if still in the group, with an address) is told by email, queued with the record's removal: once. Returns
+    what was removed, or None when the album has no such photo (removed already: doing it twice is harmless, and
+    tells nobody again). The record goes first, so a guest looking at the photo meanwhile finds no photo, not a
+    photo whose file is gone (a false `photos.file_missing`); a file storage then refuses to delete, or a crash
+    leaves, is named by no record, so never shown, and the daily sweep deletes it (`sweep_album_files`). `by` is
+    also logged."""
     pk = booking_pk(org, booking_id)
     for _ in range(5):
         item = _stored_item(ctx, org, booking_id, photo_id)
@@ -106,10 +108,9 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
             return None
         photo = Photo.model_validate(item.data)
         told, note = _note(ctx, org, booking_id, photo, by) if by != "guest" else (None, None)
-        ctx.blobs.delete(photo.key)
-        try:
-            ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")  # a reload of its check would add it back
-        except BlobError as exc:  # the album's copy is gone; a leftover upload is removed within a day
+        try:  # first: a reload of its check, finding the upload and no record, would add it back
+            ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")
+        except BlobError as exc:  # the album's copy goes all the same; a leftover upload is removed within a day
             log.warning("photos.upload_not_removed", org=org, photo_id=photo.id, error=str(exc))
         writes: list[Write] = [Delete(pk, item.sk, VersionIs(item.version))]
         if note is not None:
@@ -118,10 +119,15 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
             ctx.store.transact(writes)
         except ConditionFailed:
             continue  # removed at the same moment (told by that removal), or its record changed: read again
+        try:
+            ctx.blobs.delete(photo.key)
+        except BlobError as exc:  # no record names it: never shown
+            log.warning("photos.file_not_removed", org=org, photo_id=photo.id, key=photo.key, error=str(exc),
+                        hint="no album lists it any more: the daily sweep deletes it")  # fmt: skip
         log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by,
                  told=told is not None)  # fmt: skip
         return Removed(photo, told)
-    raise Conflict("the album is changing too fast; try again", hint="the photo's file is deleted already")
+    raise Conflict("the album is changing too fast; try again", hint="nothing was changed")
 
 
 def photo_note_key(booking_id: str, photo_id: str) -> str:

@@ -5,10 +5,12 @@
 - `screening`: what a file must be to join an album, and the photo as shown, without its metadata.
 - `album`: the album's photos, for guests of its own trip: listed, served, or linked to in storage.
 - `quarantine`: where uploads wait for their check, and the sweep of those nobody checked.
+- `leftovers`: the sweep of album files no photo names (a removal stopped between its record and its file).
 - `stored_photos`: the photos taken before metadata was taken out at the upload, stripped in place.
 """
 
-from firstmate.services.photos.album import list_photos, photo_content, photo_link
+from firstmate.services.photos.album import list_photos, photo_content, photo_link, still_missing
+from firstmate.services.photos.leftovers import sweep_album_files
 from firstmate.services.photos.quarantine import QUARANTINE, sweep_quarantine
 from firstmate.services.photos.screening import not_a_photo, photo_too_large, said_before_sending, without_metadata
 from firstmate.services.photos.stored_photos import strip_stored_photos
@@ -27,7 +29,9 @@ __all__ = [
     "photo_too_large",
     "request_upload",
     "said_before_sending",
+    "still_missing",
     "strip_stored_photos",
+    "sweep_album_files",
     "sweep_quarantine",
     "upload_window",
     "without_metadata",

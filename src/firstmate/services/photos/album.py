@@ -32,10 +32,12 @@ def photo_content(ctx: Context, target: CodeTarget, photo_id: str) -> tuple[byte
     guest read the storage's own refusal, naming the booking and where photos are kept, and nobody was told."""
     photo = stored_photo(ctx, target, photo_id)
     try:
-        return ctx.blobs.get(photo.key), photo.content_type
+        data = ctx.blobs.get(photo.key)
     except BlobNotFound:
         _gone(ctx, target, photo)
         raise _no_longer() from None
+    _back(ctx, target, photo)
+    return data, photo.content_type
 
 
 def _no_longer() -> NotFound:
@@ -80,7 +82,49 @@ def photo_link(ctx: Context, target: CodeTarget, photo_id: str) -> str | None:
     if found is None:
         _gone(ctx, target, photo)
         raise _no_longer()
+    _back(ctx, target, photo)
     return link
+
+
+def still_missing(ctx: Context, target: CodeTarget, photos: list[Photo]) -> list[Photo]:
+    """Those of `photos` (of the trip of `target`) marked missing whose file storage still has not, asking it
+    again of each (one request a photo marked, none for the others): a file restored since clears its mark, as a
+    guest's look at it would. One storage cannot answer of now is counted as still missing."""
+    missing = []
+    for photo in photos:
+        if photo.missing_since is None:
+            continue
+        try:
+            found = ctx.blobs.head(photo.key)
+        except BlobError as exc:  # unsure: the mark stays, and is said
+            log.warning("photos.not_looked_up", org=target.org, photo_id=photo.id, error=str(exc))
+            found = None
+        if found is None:
+            missing.append(photo)
+        else:
+            _back(ctx, target, photo)
+    return missing
+
+
+def _back(ctx: Context, target: CodeTarget, photo: Photo) -> None:
+    """Clear `photo`'s missing mark, its file found there again (restored from a backup), so that a next loss is
+    logged again. A photo never marked, every normal look, writes nothing."""
+    if photo.missing_since is None:
+        return
+    pk, sk = booking_pk(target.org, target.booking_id), f"PHOTO#{photo.id}"
+    item = ctx.store.get(pk, sk)
+    if item is None or not item.data.get("missing_since"):
+        return
+    back = Photo.model_validate(item.data).model_copy(update={"missing_since": None})
+    try:
+        ctx.store.put(Item(pk, sk, back.model_dump(mode="json")), VersionIs(item.version))
+    except ConditionFailed:  # changed meanwhile (cleared by another look, or removed): that one says it
+        return
+    except StoreError as exc:  # the guest has the photo all the same; the next look clears it
+        log.warning("photos.back_not_recorded", org=target.org, photo_id=photo.id, error=str(exc))
+        return
+    log.info("photos.file_back", org=target.org, booking_id=target.booking_id, photo_id=photo.id, key=photo.key,
+             missing_since=photo.missing_since.isoformat())  # fmt: skip
 
 
 def stored_photo(ctx: Context, target: CodeTarget, photo_id: str) -> Photo:
