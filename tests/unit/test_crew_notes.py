@@ -389,6 +389,15 @@ MONEY = [
     ("Slip 14 x 2 sek, deposit paid", "Slip 14 x … sek, deposit paid"),
     ("Tip max <b>50</b> on board", "Tip max <b>…</b> on board"),
     ("Max <span>240</span> on board, deposit paid", "Max <span>…</span> on board, deposit paid"),
+    # a review: a figure glued to an "x" read as part of a word, and the currency after it left for a price that never
+    # came (2026-12-07): crew read "Ice x9€", "Lot 4 x9€", "Bait x5 EUR", "Slip 14x2 eur"; a price after keeps it
+    ("Ice x9€, deposit paid", "Ice x…€, deposit paid"),
+    ("Lot 4 x9€", "Lot 4 x…€"),
+    ("Bait x5 EUR", "Bait x… EUR"),
+    ("Slip 14x2 eur", "Slip 14x… eur"),
+    ("Ice 2x9€", "Ice …x…€"),  # which of two small figures is the count is in doubt, as in "Bait 2 x 5 EUR"
+    ("Bait X5 usd, ice x2 £", "Bait X… usd, ice x… £"),
+    ("Lot 4 x9 USD 40", "Lot 4 x9 …"),
 ]
 
 HARMLESS = [

@@ -124,13 +124,19 @@ PLACE_BEFORE = re.compile(rf"\b(?:{PLACES})[ \t]*[#:]?[ \t]*$", re.IGNORECASE)
 PLACE_TIMES = re.compile(
     rf"\b(?![^\W\d_]+s[ \t]+\d{{1,4}}[ \t]*[xX×])(?:{PLACES})[ \t]*[#:]?[ \t]*\d{{1,4}}[A-Z]?[ \t]*[xX×][ \t]*$", re.I
 )
+#: A currency no figure follows, its code in any case, but for a code that is also a word ("€", "USD", "eur", "sek";
+#: not "USD 45", "ALL"): after a count and an "x", it is that figure's, not a price's after it ("Ice x9€", "x5 EUR").
+CURRENCY_ALONE = (
+    rf"(?!(?i:{'|'.join(sorted(WORD_CODES))})\b)(?:{CURRENCY}|(?i:{'|'.join(sorted(ISO_4217))}|kr)\b)(?![ \t]*\d)"
+)
+#: A figure's own currency after it ("x9€", "14x2 eur", "x5 EUR").
+OWN_CURRENCY_AFTER = re.compile(rf"[ \t]?{CURRENCY_ALONE}")
 #: What after a place's count says it prices the place instead: a currency no figure follows, its code in any case
 #: ("Slip 14x2€", "Cabin 3x2 USD", "x 2 sek"; not "Slip 14x2 USD 45", a count and its price), thousands ("x 2 k",
 #: "x 2 thousand"), a range ("x 2-80"), the time it is paid by ("Lot 3 x 9 a day", "9 nightly"), or a word of money
 #: ("Slip 14 x 2 surcharge", "x 2 + tax", "x 2 apiece").
 PLACE_PRICED_AFTER = re.compile(
-    rf"[ \t]*(?:(?!(?i:{'|'.join(sorted(WORD_CODES))})\b)(?:{CURRENCY}|(?i:{'|'.join(sorted(ISO_4217))}|kr)\b)"
-    r"(?![ \t]*\d)"
+    rf"[ \t]*(?:{CURRENCY_ALONE}"
     r"|(?i:k|grand|hundred|thousand|mil|million|mn)\b|(?:[-–]|(?i:to)\b)[ \t]*\d"
     r"|(?i:(?:an?|per)[ \t]+(?:day|night|hour|hr|week|month)|daily|nightly|hourly|weekly|monthly)\b"
     rf"|(?i:(?:(?:\+|plus|incl?\.?|excl?\.?)[ \t]*)?(?:{NOTE_MONEY.pattern}|{MONEY_ALSO}|apiece|vat|gst))\b)"
