@@ -398,6 +398,12 @@ MONEY = [
     ("Ice 2x9€", "Ice …x…€"),  # which of two small figures is the count is in doubt, as in "Bait 2 x 5 EUR"
     ("Bait X5 usd, ice x2 £", "Bait X… usd, ice x… £"),
     ("Lot 4 x9 USD 40", "Lot 4 x9 …"),
+    # a review: the total of a count times its figure read as a sum of heads, and a figure after a product's "@" as a
+    # time (2026-12-07): crew read the 80 of "Slip 14 x 2 - 80 total" and the 8 of "Table 4 x 6 @ 8"
+    ("Slip 14 x 2 - 80 total", "Slip 14 x 2 - … total"),
+    ("Lunch 6 x 25 = 150 total", "Lunch 6 x … = … total"),
+    ("Table 4 x 6 @ 8", "Table 4 x 6 @ …"),
+    ("Kayaks 2x3 @ 9", "Kayaks …x… @ …"),  # no place names the 2 nor the 3: beside a price, in doubt
 ]
 
 HARMLESS = [
@@ -633,6 +639,11 @@ HARMLESS = [
     # crew read "grandma is [amount hidden]" and "dad is [amount hidden]" (and "lunch for [amount hidden]" in others)
     "We are 24 in total with the kids and grandparents max 24 on board lunch for 22 grandma is 82",
     "24 total incl crew and both skippers up to 12 on board table for 12 dad is 50",
+    # a product's total under 20 and a clock after its "@" stay
+    "Kayaks 2 x 2 - 4 total",
+    "Table 4 x 6 @ 8pm",
+    "Table 4 x 6 @ 8:30",
+    "Rows 3 x 8, 24 total",
 ]
 
 

@@ -236,6 +236,9 @@ QUANTITY_BEFORE = re.compile(
 )
 #: "total" after a figure: a sum of what came before it ("24 total", "24 in total").
 QUANTITY_AFTER = re.compile(r"[ \t]+(?:in[ \t]+)?total\b", re.IGNORECASE)
+#: A count times a figure right before a figure, a dash or "=" between if any: the figure is the product's total, as
+#: often a price as a count ("Slip 14 x 2 - 80 total", "Lunch 6 x 25 = 150 total"), not a sum of heads.
+PRODUCT_BEFORE = re.compile(r"\d[ \t]*[xX×][ \t]*\d+(?:[.,]\d+)?[ \t]*(?:[-–=:][ \t]*)?$")
 #: Where people are, after a figure a word of quantity comes before: a head count beside money too ("Max 24 on
 #: board, 1,200 all in"); not after a figure alone ("settle 180 on board" pays).
 ABOARD = re.compile(r"[ \t]*(?:on[ \t]*board|aboard)\b", re.IGNORECASE)
@@ -304,9 +307,9 @@ NEXT_GUEST_ITEM = re.compile(
     r"(?:[xX×][ \t]*)?\d",
     re.IGNORECASE,
 )
-#: A count of something before "@" and a figure: a price of each, not a time ("1 kid @ 5", "2x adults @ 15"; "Pickup @
-#: 9.30").
-COUNTED_AT = re.compile(r"\d+(?:[ \t]*[xX×])?[ \t]+[^\W\d_]+[ \t]*@[ \t]*$")
+#: A count of something before "@" and a figure, or a count times a figure: a price of each, not a time ("1 kid @ 5",
+#: "2x adults @ 15", "Table 4 x 6 @ 8"; "Pickup @ 9.30").
+COUNTED_AT = re.compile(r"(?:\d+(?:[ \t]*[xX×])?[ \t]+[^\W\d_]+|[xX×][ \t]*\d+)[ \t]*@[ \t]*$")
 #: After a figure a kind of guest names, the next kind of guest with a single digit ("Adults 22, kids 4", "Adults 22
 #: kids 4", one a line too): a list that counts heads, not one that prices them.
 NEXT_GUEST_COUNT = re.compile(

@@ -56,6 +56,7 @@ from firstmate.domain.redaction.note_words import (
     PLACE_PRICED_AFTER,
     PLACE_TIMES,
     PRICED_AT,
+    PRODUCT_BEFORE,
     QUANTITY_AFTER,
     QUANTITY_BEFORE,
     RANGE,
@@ -256,7 +257,8 @@ def _reading_by_word(
         if names_a_list and counted and LIST_COMMA.fullmatch(text, first, start) and LIST_REST.match(text, end):
             named[end] = True
             return "named"  # "Ages 4, 7, 12 and 45"
-    if counted and (QUANTITY_BEFORE.search(clause) or QUANTITY_AFTER.match(text, end) or heads_of_a_kind(found)):
+    summed = QUANTITY_AFTER.match(text, end) and not PRODUCT_BEFORE.search(clause)  # not "Slip 14 x 2 - 80 total"
+    if counted and (QUANTITY_BEFORE.search(clause) or summed or heads_of_a_kind(found)):
         return "quantity"  # "approx 25", "24 total", "Adults 22, kids 4"
     return "unsaid"
 
