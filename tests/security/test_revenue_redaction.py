@@ -372,6 +372,28 @@ def test_a_currency_or_a_time_paid_by_after_a_places_count_hides_it_from_every_c
         assert not re.search(r"x2€|x 9 a day", plain), where
 
 
+#: What a review found still showing to crew: a figure glued to an "x" before its currency, a product's total and its
+#: figure after "@", a price after "on board".
+LEAKS_IN_NOTES = (
+    "Ice x9€, deposit paid\nBait x5 EUR\nSlip 14x2 eur\nSlip 15 x 2 - 80 total\nTable 4 x 6 @ 8\n"
+    "Max 24 onboard fee\nmax 23 on board per head\nMax 22 on board, deposit paid"
+)
+
+
+def test_the_money_a_review_found_in_notes_reaches_no_crew_output(demo_app: App) -> None:
+    """A review: crew read "Ice x9€", "Bait x5 EUR", "Slip 14x2 eur", the 80 of "Slip 15 x 2 - 80 total", the 8 of
+    "Table 4 x 6 @ 8" and the 24 of "Max 24 onboard fee"; on each crew output they read "[amount hidden]", and the
+    slip's count and a head count on board show."""
+    booking = book(demo_app, notes=LEAKS_IN_NOTES, external_id="WEB-NOTES-LEAKS")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = ("Ice x[amount hidden]€", "Bait x[amount hidden] EUR", "Slip 14x[amount hidden] eur",
+                 "Slip 15 x 2 - [amount hidden] total", "Table 4 x 6 @ [amount hidden]",
+                 "Max [amount hidden] onboard fee", "max [amount hidden] on board per head",
+                 "Max 22 on board, deposit paid")  # fmt: skip
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"x9|x5 |x2 eur|\b80\b|@ 8|\b2[34]\b", plain), where
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""

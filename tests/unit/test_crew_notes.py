@@ -404,6 +404,12 @@ MONEY = [
     ("Lunch 6 x 25 = 150 total", "Lunch 6 x … = … total"),
     ("Table 4 x 6 @ 8", "Table 4 x 6 @ …"),
     ("Kayaks 2x3 @ 9", "Kayaks …x… @ …"),  # no place names the 2 nor the 3: beside a price, in doubt
+    # a review: a word of money or a price per head after "on board" read a quantity's figure as the head count on board
+    # (2026-12-07): crew read the 24 of "Max 24 onboard fee" and of "max 24 on board per head"
+    ("Max 24 onboard fee", "Max … onboard fee"),
+    ("max 24 on board per head", "max … on board per head"),
+    ("Approx 30 aboard pp, deposit paid", "Approx … aboard pp, deposit paid"),
+    ("Max 24 on board charge", "Max … on board charge"),
 ]
 
 HARMLESS = [
@@ -644,6 +650,10 @@ HARMLESS = [
     "Table 4 x 6 @ 8pm",
     "Table 4 x 6 @ 8:30",
     "Rows 3 x 8, 24 total",
+    # how many on board, each boat or trip, beside money too
+    "2 boats, max 12 on board each",
+    "Max 24 on board per trip, deposit paid",
+    "Max 24 onboard, fee paid",
 ]
 
 

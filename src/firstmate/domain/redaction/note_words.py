@@ -242,6 +242,13 @@ PRODUCT_BEFORE = re.compile(r"\d[ \t]*[xX×][ \t]*\d+(?:[.,]\d+)?[ \t]*(?:[-–=
 #: Where people are, after a figure a word of quantity comes before: a head count beside money too ("Max 24 on
 #: board, 1,200 all in"); not after a figure alone ("settle 180 on board" pays).
 ABOARD = re.compile(r"[ \t]*(?:on[ \t]*board|aboard)\b", re.IGNORECASE)
+#: A word of money or a price per head right after "on board": the figure before it is a price, not how many are on
+#: board ("Max 24 onboard fee", "max 24 on board per head"); not "each" ("2 boats, max 12 on board each").
+ABOARD_PRICED = re.compile(
+    rf"[ \t]*(?:(?:{MONEY_ONLY}|charges?|surcharges?|rates?|pp)\b|p\.p\."
+    r"|(?:per|/|an?)[ \t]*(?:person|head|guest|pax)\b)",
+    re.IGNORECASE,
+)
 #: What is laid on for so many people, before "for" and a figure: a head count ("Lunch for 22", "life jackets for
 #: 30", "table for 24"); not drinks, fuel or a charter, which are priced "for" as often ("Chartered for 300").
 FOR_HEADS = re.compile(

@@ -22,6 +22,7 @@ from firstmate.domain.redaction.figures import (
 )
 from firstmate.domain.redaction.note_words import (
     ABOARD,
+    ABOARD_PRICED,
     AGE_OF,
     AT_CLOCK_WORD,
     CARRIERS,
@@ -128,6 +129,8 @@ def figure_reading(
     if NOTE_HEADCOUNT.match(text, end):
         return "other"  # "6 paid guests", "Paid 4 of 6 guests"
     aboard = ABOARD.match(sentences.plain, end)  # markup read as spaces ("Max <span>24</span> on board")
+    if aboard and ABOARD_PRICED.match(sentences.plain, aboard.end()):
+        return "money"  # "Max 24 onboard fee", "max 24 on board per head": a price, not a head count
     if QUANTITY_BEFORE.search(clause) and aboard and counted_shape(found) and not sentences.priced(start):
         return "other"  # "Max 24 on board"; not "Tip max 50 on board"
     # "20-25 guests", "20-25 per person": what follows the range says
