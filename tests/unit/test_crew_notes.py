@@ -409,6 +409,9 @@ MONEY = [
     ("Max 24 onboard fee", "Max … onboard fee"),
     ("max 24 on board per head", "max … on board per head"),
     ("Approx 30 aboard pp, deposit paid", "Approx … aboard pp, deposit paid"),
+    # and money a Unicode space is typed in stays hidden, the space as typed
+    ("Deposit\u2009200 paid", "Deposit\u2009… paid"),
+    ("Balance USD\u2009350, max\u00a024 on board", "Balance …, max\u00a024 on board"),
     ("Max 24 on board charge", "Max … on board charge"),
 ]
 
@@ -654,6 +657,12 @@ HARMLESS = [
     "2 boats, max 12 on board each",
     "Max 24 on board per trip, deposit paid",
     "Max 24 onboard, fee paid",
+    # a review: a typed non-breaking or thin space, the character itself, read as no space (2026-12-07): crew read
+    # "Max [amount hidden] on board" where "Max 24&nbsp;on board" kept its 24; the note reaches them as it was typed
+    "Max 24\u00a0on board, deposit paid",
+    "Max\u202f24\u2009on board, deposit paid",
+    "Slip\u00a014 x\u00a02, deposit paid",
+    "Deposit paid, lunch\u00a0for\u00a022",
 ]
 
 

@@ -73,7 +73,7 @@ def crew_notes(notes: str) -> str:
 def _without_money(notes: str, *, everywhere: bool) -> str:
     """`notes` with each amount of money hidden; a figure from 20 on that nothing names anywhere when `everywhere`,
     else only in notes with a word of money."""
-    priced = PRICED.sub(HIDDEN_AMOUNT, notes)
+    priced, typed = _priced(notes)
     amounts = list(_HIDDEN.finditer(priced)) if HIDDEN_AMOUNT in priced else []
     # where a figure that makes the next of a pair money ends: an amount hidden, or a percentage of one
     firsts = {amount.end() for amount in amounts}
@@ -89,10 +89,28 @@ def _without_money(notes: str, *, everywhere: bool) -> str:
             firsts.add(found.end())
             sentences.money_at(found.start())
         readings.append((found, reading))
-    return _hidden(priced, readings, sentences, amounts, everywhere)
+    return _hidden(priced, readings, sentences, amounts, everywhere, typed)
 
 
 _HIDDEN = re.compile(re.escape(HIDDEN_AMOUNT))
+#: Spaces a note may hold typed as characters of their own, each read as a space: a non-breaking space ("Max
+#: 24\u00a0on board" is "Max 24&nbsp;on board"), a thin one, the narrow one French puts before "€", and the rest.
+_SPACES = dict.fromkeys((0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000), " ")
+
+
+def _priced(notes: str) -> tuple[str, str]:
+    """`notes` with each amount a currency's sign or code says is money hidden (`PRICED`), to read, its spaces all
+    read as spaces; and the same as written, its spaces as typed, for crew to read: each position the same in both."""
+    spaced = notes.translate(_SPACES)
+    if spaced == notes:
+        priced = PRICED.sub(HIDDEN_AMOUNT, notes)
+        return priced, priced
+    read, typed, last = [], [], 0
+    for amount in PRICED.finditer(spaced):
+        read += [spaced[last : amount.start()], HIDDEN_AMOUNT]
+        typed += [notes[last : amount.start()], HIDDEN_AMOUNT]
+        last = amount.end()
+    return "".join(read) + spaced[last:], "".join(typed) + notes[last:]
 
 
 def _hidden(
@@ -101,9 +119,11 @@ def _hidden(
     sentences: Sentences,
     amounts: list[re.Match[str]],
     everywhere: bool,
+    typed: str,
 ) -> str:
-    """`priced` with each figure its reading, its sentence, its price list or its range says is money hidden; the
-    amounts a currency hid (`amounts`) are items of a price list too ("Bait $40. Ice 15")."""
+    """`typed` (`priced` with its spaces as typed) with each figure its reading, its sentence, its price list or its
+    range says is money hidden; the amounts a currency hid (`amounts`) are items of a price list too ("Bait $40. Ice
+    15")."""
     spans: list[tuple[int, int]] = []  # the figures hidden
     doubted: set[tuple[int, int]] = set()  # those hidden only as a figure nothing names in a sentence of money
     listed: PriceList | None = None  # the last item hidden of a price list ("Bait 40")
@@ -143,9 +163,9 @@ def _hidden(
     shown, last = [], 0
     for start, end in sorted(({*spans} | prices) - (counts & doubted), key=lambda span: (span[0], -span[1])):
         if start >= last and priced[start:end] != HIDDEN_AMOUNT:
-            shown += [priced[last:start], HIDDEN_AMOUNT]
+            shown += [typed[last:start], HIDDEN_AMOUNT]
             last = end
-    return "".join(shown) + priced[last:]
+    return "".join(shown) + typed[last:]
 
 
 def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
