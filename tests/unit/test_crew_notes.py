@@ -412,6 +412,13 @@ MONEY = [
     # and money a Unicode space is typed in stays hidden, the space as typed
     ("Deposit\u2009200 paid", "Deposit\u2009… paid"),
     ("Balance USD\u2009350, max\u00a024 on board", "Balance …, max\u00a024 on board"),
+    # a review: a deck's, a bunk's or a level's number beside money read "[amount hidden]" (2026-12-07), where a slip's
+    # stayed: crew lost the "Deck 2" of "Deck 2 x 4, tip 50"; from 20 on such a number may be a price, hidden in doubt
+    ("Deck 2 x 4, tip 50", "Deck 2 x 4, tip …"),
+    ("Bunk 3, deposit 40", "Bunk 3, deposit …"),
+    ("Parking level 2, fee 15", "Parking level 2, fee …"),
+    ("Decks 1 and 2, tip 50", "Decks 1 and 2, tip …"),
+    ("Deck 150, deposit paid", "Deck …, deposit paid"),
     ("Max 24 on board charge", "Max … on board charge"),
 ]
 

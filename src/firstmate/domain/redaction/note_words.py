@@ -150,9 +150,11 @@ NOTE_TIME_WORD = re.compile(
 )
 #: Feet and inches written as marks ("38' sloop").
 FEET = ("'", "’", "′", '"', "″")
-#: Words before a figure under 20 that make it a count or an age ("Gift card for 2", "kids under 5"); "for 300" and
-#: "over 200" may be money.
-SMALL_COUNT_WORDS = frozenset({"for", "under", "over"})
+#: Words before a figure under 20 that make it a count, an age or a place's number ("Gift card for 2", "kids under 5",
+#: "Deck 2", "Bunk 3", "level 2"); "for 300" and "over 200" may be money, and so may "Deck 150".
+SMALL_COUNT_WORDS = frozenset(
+    {"for", "under", "over", "deck", "decks", "bunk", "bunks", "bed", "beds", "level", "levels", "floor", "floors"}
+)
 YEAR = re.compile(r"(?:19|20)\d\d")
 #: A street address after a figure ("1234 Ocean Ave", "12 N Harbor Dr"): a place, no money.
 STREET_AFTER = re.compile(
