@@ -116,3 +116,28 @@ def test_a_sale_stored_before_refunds_were_listed_is_kept_while_a_refund_names_i
     delete_row(store, "demo", "revenue", "R-3")
     delete_row(store, "demo", "revenue", "R-1")
     assert data_rows(store, "demo", "revenue") == []
+
+
+def test_a_stored_row_the_listing_cannot_read_stops_that_listing_alone_not_the_hourly_sweep(demo_app: App) -> None:
+    """A review: a revenue line an older firstmate stored that no longer validates made the listing of lines by sale
+    raise, and with it the whole hourly sweep: unchecked uploads stayed on disk and every later upgrade waited, hour
+    after hour, with nothing but a failed run to say why. The rest of the sweep goes on; its line names what was
+    not brought up to date, and the listing is done the first run after the row is mended."""
+    from datetime import timedelta
+
+    from firstmate.ports import Delete
+    from firstmate.services.data_refs import is_listed
+
+    demo_app.blobs.put("quarantine/left-open.jpg", b"\xff\xd8 a guest closed the page", "image/jpeg")
+    landed = max(b.modified for b in demo_app.blobs.list("quarantine/"))  # by the storage's clock
+    demo_app.clock.set(landed + timedelta(days=2))  # type: ignore[attr-defined]
+    demo_app.store.put(Item(data_pk("demo"), "revenue#BAD", {"id": "BAD", "amount": "a lot"}))
+
+    said = sweep_expired(demo_app, demo_app.clock.now())
+    assert "revenue lines' listing by sale not brought up to date (ValidationError" in said, said
+    assert "1 unchecked upload removed" in said, said
+    assert demo_app.blobs.list("quarantine/") == [] and not is_listed(demo_app.store, "demo")
+
+    demo_app.store.transact([Delete(data_pk("demo"), "revenue#BAD")])  # mended (the admin page removes such a row)
+    assert "not brought up to date" not in sweep_expired(demo_app, demo_app.clock.now())
+    assert is_listed(demo_app.store, "demo")

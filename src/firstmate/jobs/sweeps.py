@@ -3,6 +3,7 @@ raw API archives past their 90 days."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import structlog
@@ -35,14 +36,17 @@ def sweep_expired(app: App, period: datetime) -> str:
     Revenue lines stored before they were listed by the sale they name are so listed (`list_refunds_pending`)."""
     removed = app.store.sweep_expired()
     orgs = list_orgs(app.store)
-    upgrades = (
-        reindex_pending(app.store, orgs),
-        index_pending(app.store, orgs),
-        index_runs_pending(app.store, orgs),
-        list_left_out_pending(app, orgs),
-        list_long_blocks_pending(app.store, orgs, app.clock.now()),
-        list_refunds_pending(app.store, orgs),
-    )
+    upgrades = [
+        _upgraded(what, step)
+        for what, step in (
+            ("the outbox's index", lambda: reindex_pending(app.store, orgs)),
+            ('"Double booked!" messages\' names', lambda: index_pending(app.store, orgs)),
+            ("weekly runs' index", lambda: index_runs_pending(app.store, orgs)),
+            ("trips' left-out lists", lambda: list_left_out_pending(app, orgs)),
+            ("long blocked slots' list", lambda: list_long_blocks_pending(app.store, orgs, app.clock.now())),
+            ("revenue lines' listing by sale", lambda: list_refunds_pending(app.store, orgs)),
+        )
+    ]
     indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app), _album_files_swept(app))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
@@ -52,6 +56,17 @@ def sweep_expired(app: App, period: datetime) -> str:
             log.warning("sweep.counters_failed", error=str(exc))
             return f"{removed} expired items removed{also}; rate-limit counts not swept ({exc})"
     return f"{removed} expired items removed{also}"
+
+
+def _upgraded(what: str, step: Callable[[], str]) -> str:
+    """What one upgrade of stored items did, or that it failed: a stored item it cannot read (one an older firstmate
+    wrote that no longer validates) stops that upgrade alone, logged, not the sweep's other work; tried next run."""
+    try:
+        return step()
+    except Exception as exc:  # one upgrade's bad item must not stop the rest of the hourly sweep
+        log.error("sweep.upgrade_failed", upgrade=what, error=f"{type(exc).__name__}: {exc}")
+        said = (str(exc).splitlines() or [""])[0][:200]  # pydantic's first line says how many fields, of which kind
+        return f"{what} not brought up to date ({type(exc).__name__}: {said}), tried again next run"
 
 
 def _unchecked_uploads_swept(app: App) -> str:
