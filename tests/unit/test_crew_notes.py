@@ -420,6 +420,20 @@ MONEY = [
     ("Decks 1 and 2, tip 50", "Decks 1 and 2, tip …"),
     ("Deck 150, deposit paid", "Deck …, deposit paid"),
     ("Max 24 on board charge", "Max … on board charge"),
+    # a review of that: a deck's, a bunk's or a level's number under 20 that something prices, and a crew member's tip
+    # in a list after "deck", reached crew (2026-12-07): "Tips: skipper 40, deck 15" showed the deckhand's 15
+    ("Tips: skipper 40, deck 15", "Tips: skipper …, deck …"),
+    ("Captain gets 300, deck 15", "Captain gets …, deck …"),
+    ("Bait 40, bed 12", "Bait …, bed …"),
+    ("Tip bed 15", "Tip bed …"),
+    ("Paid bunk 12", "Paid bunk …"),
+    ("Deck 5 + tax", "Deck … + tax"),
+    ("Deck 9 extra, deposit paid", "Deck … extra, deposit paid"),
+    ("Bunk 12 incl tax", "Bunk … incl tax"),
+    ("Deck 15 surcharge", "Deck … surcharge"),
+    ("Bed 10 nightly, paid", "Bed … nightly, paid"),
+    ("Deck 15 a night, deposit paid", "Deck … a night, deposit paid"),
+    ("Deck 3-15, paid", "Deck …-…, paid"),
 ]
 
 HARMLESS = [

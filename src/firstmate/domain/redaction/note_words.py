@@ -141,6 +141,9 @@ PLACE_PRICED_AFTER = re.compile(
     r"|(?i:(?:an?|per)[ \t]+(?:day|night|hour|hr|week|month)|daily|nightly|hourly|weekly|monthly)\b"
     rf"|(?i:(?:(?:\+|plus|incl?\.?|excl?\.?)[ \t]*)?(?:{NOTE_MONEY.pattern}|{MONEY_ALSO}|apiece|vat|gst))\b)"
 )
+#: What after a deck's, a bunk's or a level's number says it prices the place instead: as after a place's count, or
+#: "extra" ("Deck 9 extra", "Deck 5 + tax", "Bed 10 nightly").
+PLACE_NUMBER_PRICED_AFTER = re.compile(rf"{PLACE_PRICED_AFTER.pattern}|[ \t]*(?i:extra)\b")
 #: Words before a figure written as a time that make it one ("Pickup 10.30 each", "at 9", "by 12", "@ 9"); not "back"
 #: nor "return", which also say money given back. "@" before any other figure is a price ("3 adults @ 75").
 NOTE_TIME_WORD = re.compile(
@@ -150,11 +153,15 @@ NOTE_TIME_WORD = re.compile(
 )
 #: Feet and inches written as marks ("38' sloop").
 FEET = ("'", "’", "′", '"', "″")
+#: Words naming a place before its number under 20 ("Deck 2", "Bunk 3", "level 2"); not when something says the figure
+#: prices the place (`PLACE_NUMBER_PRICED_AFTER`, a word of money before it in its clause: "Tip bed 15").
+PLACE_NUMBER_WORDS = frozenset({"deck", "decks", "bunk", "bunks", "bed", "beds", "level", "levels", "floor", "floors"})
 #: Words before a figure under 20 that make it a count, an age or a place's number ("Gift card for 2", "kids under 5",
-#: "Deck 2", "Bunk 3", "level 2"); "for 300" and "over 200" may be money, and so may "Deck 150".
-SMALL_COUNT_WORDS = frozenset(
-    {"for", "under", "over", "deck", "decks", "bunk", "bunks", "bed", "beds", "level", "levels", "floor", "floors"}
-)
+#: "Deck 2"); "for 300" and "over 200" may be money, and so may "Deck 150".
+SMALL_COUNT_WORDS = frozenset({"for", "under", "over"}) | PLACE_NUMBER_WORDS
+#: A place's number that `PLACE_NUMBER_WORDS` names just before a figure: the figure is an item of a price list the
+#: figures before it start, as any word's ("Tips: skipper 40, deck 15": the deckhand's tip).
+PLACE_NUMBER_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(PLACE_NUMBER_WORDS))})[ \t]*$", re.IGNORECASE)
 YEAR = re.compile(r"(?:19|20)\d\d")
 #: A street address after a figure ("1234 Ocean Ave", "12 N Harbor Dr"): a place, no money.
 STREET_AFTER = re.compile(

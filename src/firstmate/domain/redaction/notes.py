@@ -22,7 +22,7 @@ from firstmate.domain.redaction.amounts import (
 )
 from firstmate.domain.redaction.counted_lists import counted_figures
 from firstmate.domain.redaction.figures import amounts_apart, at_least_20, is_phone
-from firstmate.domain.redaction.note_words import PER, RANGE_JOINER, SOLD_BY, YEAR
+from firstmate.domain.redaction.note_words import PER, PLACE_NUMBER_BEFORE, RANGE_JOINER, SOLD_BY, YEAR
 from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
 from firstmate.domain.redaction.readings import Reading, figure_reading, rises
 from firstmate.domain.redaction.sentences import Sentences
@@ -135,13 +135,18 @@ def _hidden(
         while currency is not None and currency.end() <= found.start():
             items.append((currency.start(), currency.end(), None))
             currency = next(currencies, None)
-        if items and reading in ("unsaid", "quantity"):
+        # a deck's, a bunk's or a level's number is an item of a price list as any figure ("Tips: skipper 40, deck 15")
+        listable = reading in ("unsaid", "quantity") or (
+            reading == "named"
+            and PLACE_NUMBER_BEFORE.search(priced, max(0, found.start() - 12), found.start()) is not None
+        )
+        if items and listable:
             for start, end, written in items:
                 listed = list_item(priced, start, end, written, listed)
             items.clear()
         sure = (
             reading == "money"
-            or (reading in ("unsaid", "quantity") and in_price_list(found, listed))  # "Adults 85, kids 12, infants 4"
+            or (listable and in_price_list(found, listed))  # "Adults 85, kids 12, infants 4"
             or _ends_a_range(found, hidden)
         )
         if sure or (

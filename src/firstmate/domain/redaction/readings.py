@@ -54,6 +54,8 @@ from firstmate.domain.redaction.note_words import (
     PAIR_JOINER,
     PERCENT_AFTER,
     PHONE_SHAPED,
+    PLACE_NUMBER_PRICED_AFTER,
+    PLACE_NUMBER_WORDS,
     PLACE_PRICED_AFTER,
     PLACE_TIMES,
     PRICED_AT,
@@ -235,7 +237,10 @@ def _reading_by_word(
         return "other"  # "Slip 14 x 2, deposit paid": how many of the place; not "Slip 14 x 45", "Paid slip 14 x 2"
     if word == "for" and found["figure"] and PAID_AFTER.match(text, end):
         return "money"  # "Lunch for 45, paid", "Lunch for 12 - paid": what the lunch cost
-    if (word is not None and NOTE_LABEL.fullmatch(word)) or (word in SMALL_COUNT_WORDS and not at_least_20(found)):
+    small = word in SMALL_COUNT_WORDS and not at_least_20(found)
+    if small and word in PLACE_NUMBER_WORDS and (PLACE_NUMBER_PRICED_AFTER.match(text, end) or sentences.priced(start)):
+        small = False  # "Deck 5 + tax", "Bed 10 nightly", "Tip bed 15": a price of the place, not its number
+    if (word is not None and NOTE_LABEL.fullmatch(word)) or small:
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
     counted = counted_shape(found)
