@@ -434,9 +434,21 @@ MONEY = [
     ("Bed 10 nightly, paid", "Bed … nightly, paid"),
     ("Deck 15 a night, deposit paid", "Deck … a night, deposit paid"),
     ("Deck 3-15, paid", "Deck …-…, paid"),
+    # a review: the factors of a product whose total is hidden showed in a sentence with no word of money (2026-12-07):
+    # crew read the price of each lunch in "Lunch 6 x 15 = 90" and "Lunch 15 x 6 = 90"; which is the count is in doubt
+    ("Lunch 6 x 15 = 90", "Lunch … x … = …"),
+    ("Lunch 15 x 6 = 90", "Lunch … x … = …"),
+    ("Lunch 6x15=90", "Lunch …x…=…"),
+    ("Lunch 6 x 15 - 90", "Lunch … x … - …"),
+    ("Lunch 6 × 15 = 90 total", "Lunch … × … = … total"),
+    ("Bait 40\nLunch 6 x 13 = 78", "Bait …\nLunch … x … = …"),  # the 6 an item of a price list: the 13 no count
+    ("Adults 12 x 85 = 1020", "Adults 12 x … = …"),  # the smaller figure beside a hidden price is its count
 ]
 
 HARMLESS = [
+    "Kayaks 2 x 2 = 4",  # a product whose total shows keeps its factors
+    "Rows 3 x 8, 24 total",
+    "6 boats x 15 = 90 guests",
     "6 guests",
     "Prices include 6 guests and 2 coolers",
     "slip 14",

@@ -165,12 +165,44 @@ def _hidden(
     # a figure a word names ("at 10.30", a time) makes no counted list priced, unless hidden
     named = frozenset(found.span() for found, reading in readings if reading == "named")
     prices, counts = counted_figures(priced, set(spans), named, frozenset(doubted))
+    hiding = ({*spans} | prices) - (counts & doubted)
     shown, last = [], 0
-    for start, end in sorted(({*spans} | prices) - (counts & doubted), key=lambda span: (span[0], -span[1])):
+    for start, end in sorted(hiding | _factors(readings, hiding), key=lambda span: (span[0], -span[1])):
         if start >= last and priced[start:end] != HIDDEN_AMOUNT:
             shown += [typed[last:start], HIDDEN_AMOUNT]
             last = end
     return "".join(shown) + typed[last:]
+
+
+#: What joins two factors ("6 x 15"), and the product to its total ("6 x 15 = 90", "6x15=90", "6 x 15 - 90").
+_TIMES_JOINER = re.compile(r"[ \t]*[xX×][ \t]*")
+_TOTAL_JOINER = re.compile(r"[ \t]*[-–=:]?[ \t]*")
+
+
+def _factors(readings: list[tuple[re.Match[str], Reading]], hiding: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The figures of a product whose total is hidden that may be its price of each, nothing naming them: both when
+    nothing says which is the price ("Lunch 6 x 15 = 90", "Lunch 15 x 6 = 90"), in doubt; when one is hidden, the
+    other if larger ("Lunch [6] x 13 = 78"), not a smaller one, its count ("Lunch 6 x 25 = 150", "Adults 2 x 85 =
+    170"); not a figure after a place's number, its count ("Slip 14 x 2 - 80 total")."""
+    factors: set[tuple[int, int]] = set()
+    for (first, read_first), (second, read_second), (total, _) in zip(
+        readings, readings[1:], readings[2:], strict=False
+    ):
+        text = total.string
+        if not (
+            total.span() in hiding
+            and read_first != "named"
+            and _TIMES_JOINER.fullmatch(text, first.end(), second.start())
+            and _TOTAL_JOINER.fullmatch(text, second.end(), total.start())
+            and total.start() > second.end()
+        ):
+            continue
+        pair = ((first, read_first, second), (second, read_second, first))
+        for found, reading, other in pair:
+            smaller = other.span() in hiding and rises(found["figure"], other["figure"] or "")
+            if reading == "unsaid" and found.span() not in hiding and not smaller:
+                factors.add(found.span())
+    return factors
 
 
 def _ends_a_range(found: re.Match[str], hidden: re.Match[str] | None) -> bool:
