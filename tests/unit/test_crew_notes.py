@@ -443,6 +443,13 @@ MONEY = [
     ("Lunch 6 × 15 = 90 total", "Lunch … × … = … total"),
     ("Bait 40\nLunch 6 x 13 = 78", "Bait …\nLunch … x … = …"),  # the 6 an item of a price list: the 13 no count
     ("Adults 12 x 85 = 1020", "Adults 12 x … = …"),  # the smaller figure beside a hidden price is its count
+    # a review: a count's own currency glued after it and its "x" was read as the price of what the next figure counts
+    # (2026-12-07): crew read the 9 of "Ice x9€ 2 bags" and lost the 2 bags; now the 9 and its sign hide, the 2 stays
+    ("Ice x9€ 2 bags", "Ice x… 2 bags"),
+    ("Ice x9 € 2 bags, deposit paid", "Ice x… 2 bags, deposit paid"),
+    ("Bait x5 EUR 3 bags", "Bait x… EUR 3 bags"),
+    ("Kids x1 €5 2 bags", "Kids x1 … 2 bags"),
+    ("Kids x1 USD 5 each", "Kids x1 … each"),
 ]
 
 HARMLESS = [

@@ -131,6 +131,9 @@ CURRENCY_ALONE = (
 )
 #: A figure's own currency after it ("x9€", "14x2 eur", "x5 EUR").
 OWN_CURRENCY_AFTER = re.compile(rf"[ \t]?{CURRENCY_ALONE}")
+#: A currency and a count after a figure glued to its "x": the currency is the figure's when what follows the count
+#: is what it counts ("Bait x5 EUR 3 bags": 5 a bag).
+OWN_CURRENCY_BEFORE_COUNT = re.compile(rf"[ \t]?{CURRENCY}[ \t]*\d{{1,3}}[ \t]+([^\W\d_]+)")
 #: What after a place's count says it prices the place instead: a currency no figure follows, its code in any case
 #: ("Slip 14x2€", "Cabin 3x2 USD", "x 2 sek"; not "Slip 14x2 USD 45", a count and its price), thousands ("x 2 k",
 #: "x 2 thousand"), a range ("x 2-80"), the time it is paid by ("Lot 3 x 9 a day", "9 nightly"), or a word of money

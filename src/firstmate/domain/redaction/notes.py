@@ -21,8 +21,8 @@ from firstmate.domain.redaction.amounts import (
     spelled_value,
 )
 from firstmate.domain.redaction.counted_lists import counted_figures
-from firstmate.domain.redaction.figures import amounts_apart, at_least_20, is_phone
-from firstmate.domain.redaction.note_words import PER, PLACE_NUMBER_BEFORE, RANGE_JOINER, SOLD_BY, YEAR
+from firstmate.domain.redaction.figures import amounts_apart, at_least_20, counted, is_phone
+from firstmate.domain.redaction.note_words import PER, PLACE_NUMBER_BEFORE, RANGE_JOINER, SOLD_BY, WORD_AFTER, YEAR
 from firstmate.domain.redaction.price_lists import PriceList, in_price_list, list_item
 from firstmate.domain.redaction.readings import Reading, figure_reading, rises
 from firstmate.domain.redaction.sentences import Sentences
@@ -100,17 +100,28 @@ _SPACES = dict.fromkeys((0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F,
 
 def _priced(notes: str) -> tuple[str, str]:
     """`notes` with each amount a currency's sign or code says is money hidden (`PRICED`), to read, its spaces all
-    read as spaces; and the same as written, its spaces as typed, for crew to read: each position the same in both."""
+    read as spaces; and the same as written, its spaces as typed, for crew to read: each position the same in both.
+    A currency between a count's "x" and a figure that counts something is the count's ("Ice x9€ 2 bags": 9 a bag, the
+    2 bags stay)."""
     spaced = notes.translate(_SPACES)
-    if spaced == notes:
-        priced = PRICED.sub(HIDDEN_AMOUNT, notes)
-        return priced, priced
     read, typed, last = [], [], 0
     for amount in PRICED.finditer(spaced):
-        read += [spaced[last : amount.start()], HIDDEN_AMOUNT]
-        typed += [notes[last : amount.start()], HIDDEN_AMOUNT]
-        last = amount.end()
+        start, end = amount.span()
+        glued = _GLUED_COUNT.search(spaced, max(last, start - 8), start)
+        figure = _CURRENCY_FIRST.match(amount[0])
+        following = WORD_AFTER.match(spaced, end)
+        if glued and figure and following and counted(following[1]):
+            start, end = glued.start(1), start + figure.end()  # "Ice x9€ 2 bags": the 9 and its sign
+        read += [spaced[last:start], HIDDEN_AMOUNT]
+        typed += [notes[last:start], HIDDEN_AMOUNT]
+        last = end
     return "".join(read) + spaced[last:], "".join(typed) + notes[last:]
+
+
+#: A count glued to its "x" right before an amount ("Ice x9€ 2 bags", "Bait x5 EUR 3 bags"), and the currency that
+#: amount starts with.
+_GLUED_COUNT = re.compile(r"[xX×](\d{1,3}(?:[.,]\d\d?)?)[ \t]?$")
+_CURRENCY_FIRST = re.compile(r"[^\d\s]+(?=\s?\d)")
 
 
 def _hidden(

@@ -50,6 +50,7 @@ from firstmate.domain.redaction.note_words import (
     NOTE_TIME_WORD,
     NOTE_TWO_WORDS,
     OWN_CURRENCY_AFTER,
+    OWN_CURRENCY_BEFORE_COUNT,
     PAID_AFTER,
     PAIR_JOINER,
     PERCENT_AFTER,
@@ -102,8 +103,10 @@ def figure_reading(
     joiner = PAIR_JOINER.fullmatch(text, pair_start(start, firsts), start) if start else None
     second = joiner is not None and joiner.start() in firsts  # "Paid 200 of 400": the 400 too
     joined = start and (text[start - 1].isalnum() or text[start - 1] in "_+-#:/.,")
-    if found["figure"] and joined and text[start - 1] in "xX×" and OWN_CURRENCY_AFTER.match(text, end):
-        return "money"  # "Ice x9€", "Slip 14x2 eur": the currency after a count no price follows is the count's
+    before_a_count = OWN_CURRENCY_BEFORE_COUNT.match(text, end)
+    own = OWN_CURRENCY_AFTER.match(text, end) or (before_a_count and counted(before_a_count[1]))
+    if found["figure"] and joined and text[start - 1] in "xX×" and own:
+        return "money"  # "Ice x9€", "Slip 14x2 eur", "Bait x5 EUR 3 bags": a count no price follows owns the currency
     # "Paid 2x150", "Total 2x850": a count times a figure, the figure read on its own ("2x20 min", "4x4 truck")
     joined = joined and not (start >= 2 and text[start - 1] in "xX×" and text[start - 2].isdigit())
     if found["figure"] and not found["before"] and joined and not second:
