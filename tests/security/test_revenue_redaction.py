@@ -394,6 +394,23 @@ def test_the_money_a_review_found_in_notes_reaches_no_crew_output(demo_app: App)
         assert not re.search(r"x9|x5 |x2 eur|\b80\b|@ 8|\b2[34]\b", plain), where
 
 
+#: What a review of that found showing to crew: a deckhand's tip after "deck", a price of each in a product whose total
+#: is hidden, a count's own currency before a count of bags.
+LEAKS_AFTER_REVIEW = "Tips: skipper 40, deck 17\nLunch 6 x 13 = 78\nIce x9€ 2 bags\nDeck 2 x 4, tip 50"
+
+
+def test_the_money_a_second_review_found_in_notes_reaches_no_crew_output(demo_app: App) -> None:
+    """A second review: crew read the 17 of "Tips: skipper 40, deck 17", the 13 of "Lunch 6 x 13 = 78" and the 9 of
+    "Ice x9€ 2 bags"; on each crew output they read "[amount hidden]", and the bags and the deck's number show."""
+    booking = book(demo_app, notes=LEAKS_AFTER_REVIEW, external_id="WEB-NOTES-LEAKS-2")
+    for where, plain in _crew_outputs(demo_app, booking.event_id).items():
+        shown = ("Tips: skipper [amount hidden], deck [amount hidden]",
+                 "Lunch [amount hidden] x [amount hidden] = [amount hidden]", "Ice x[amount hidden] 2 bags",
+                 "Deck 2 x 4, tip [amount hidden]")  # fmt: skip
+        assert [line for line in shown if line not in plain] == [], where
+        assert not re.search(r"deck 17|x 13|= 78|skipper 40|tip 50|x9", plain), where
+
+
 def _crew_outputs(demo_app: App, event_id: str, *, entity_feed: bool = False) -> dict[str, str]:
     """What crew read of a trip, unescaped: its crew page, the crew API, the crew feed (and the boat's, asked) and every
     crew mail."""
