@@ -450,10 +450,14 @@ MONEY = [
     ("Bait x5 EUR 3 bags", "Bait x… EUR 3 bags"),
     ("Kids x1 €5 2 bags", "Kids x1 … 2 bags"),
     ("Kids x1 USD 5 each", "Kids x1 … each"),
+    # a review: "apiece" after a figure priced nothing, where "each" did (2026-12-07): crew read "Bait 15 apiece"
+    ("Bait 15 apiece", "Bait … apiece"),
+    ("Deck 15 apiece, deposit paid", "Deck … apiece, deposit paid"),
 ]
 
 HARMLESS = [
     "Kayaks 2 x 2 = 4",  # a product whose total shows keeps its factors
+    "3 vans, 8 apiece",
     "Rows 3 x 8, 24 total",
     "6 boats x 15 = 90 guests",
     "6 guests",

@@ -58,7 +58,7 @@ NOTE_MONEY_AFTER = re.compile(
 #: A way of paying after a figure, which makes it money too ("200 via Venmo", "300 in cash", "150 by zelle").
 NOTE_PAID_BY = re.compile(rf"[ \t]+(?:in|via|by|with|on)[ \t]+(?:cash|card|check|cheque|{NOTE_APPS})\b", re.I)
 #: A price per head or per unit of time after a figure, money whatever its size ("85 per person", "12pp", "15/head",
-#: "300 each", "1200/day", "150 per hour"; not "2 each of snacks").
+#: "300 each", "15 apiece", "1200/day", "150 per hour"; not "2 each of snacks").
 PER = r"person|head|guest|pax|pp|day|night|hour|hr|h|week"
 #: What is sold by the piece, after "per", "/" or "a" a price ("Ice 15/bag", "20/rod", "6.50 per gallon", "30 a
 #: bottle"); not a boat, a cabin or a car, which say how many ride or sleep in each as often ("2 per cabin").
@@ -67,7 +67,7 @@ SOLD_BY = (
     r"|pcs?|items?|units?|tanks?|sets?|licen[cs]es?|permits?"
 )
 NOTE_APIECE = re.compile(
-    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{PER}|{SOLD_BY})|an?[ \t]+(?:head|{SOLD_BY})|ea|each(?![ \t]+of\b))\b"
+    rf"[ \t]*(?:(?:pp|(?:per|/)[ \t]*(?:{PER}|{SOLD_BY})|an?[ \t]+(?:head|{SOLD_BY})|ea|apiece|each(?![ \t]+of\b))\b"
     r"|p\.p\.)",
     re.IGNORECASE,
 )
