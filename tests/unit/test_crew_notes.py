@@ -434,6 +434,11 @@ MONEY = [
     ("Bed 10 nightly, paid", "Bed … nightly, paid"),
     ("Deck 15 a night, deposit paid", "Deck … a night, deposit paid"),
     ("Deck 3-15, paid", "Deck …-…, paid"),
+    # integrating that review: a deck's number from 10 on beside money showed ("Deck 15, deposit paid"): a boat has a
+    # few decks, so such a figure is in doubt a price; a bunk's or a bed's may count past 10 on a liveaboard
+    ("Deck 15, deposit paid", "Deck …, deposit paid"),
+    ("Upgrade deck 12, deposit paid", "Upgrade deck …, deposit paid"),
+    ("Deck 15 upgrade, deposit paid", "Deck … upgrade, deposit paid"),
     # a review: the factors of a product whose total is hidden showed in a sentence with no word of money (2026-12-07):
     # crew read the price of each lunch in "Lunch 6 x 15 = 90" and "Lunch 15 x 6 = 90"; which is the count is in doubt
     ("Lunch 6 x 15 = 90", "Lunch … x … = …"),

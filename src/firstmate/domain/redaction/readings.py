@@ -243,6 +243,8 @@ def _reading_by_word(
     small = word in SMALL_COUNT_WORDS and not at_least_20(found)
     if small and word in PLACE_NUMBER_WORDS and (PLACE_NUMBER_PRICED_AFTER.match(text, end) or sentences.priced(start)):
         small = False  # "Deck 5 + tax", "Bed 10 nightly", "Tip bed 15": a price of the place, not its number
+    if small and word in _DECKS and found["figure"] not in _DIGITS:
+        small = False  # "Deck 15, deposit paid": a boat has a few decks, so from 10 on in doubt a price
     if (word is not None and NOTE_LABEL.fullmatch(word)) or small:
         named[end] = word is not None and word.lower().endswith("s")  # "Ages 4, 7": a plural word names a list
         return "named"  # "slip 14", "Gift card for 2", "kids under 5"
@@ -276,6 +278,8 @@ def _reading_by_word(
 
 #: A single digit: after a place's number and an "x", a count of the place (`PLACE_TIMES`).
 _DIGITS = frozenset("123456789")
+#: Words before a deck's number: a boat's decks are fewer than ten (`PLACE_NUMBER_WORDS` otherwise under 20).
+_DECKS = frozenset({"deck", "decks"})
 
 
 def _after_a_place(clause: str) -> bool:
