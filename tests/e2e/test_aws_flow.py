@@ -1079,3 +1079,52 @@ def test_on_s3_a_removal_raises_no_missing_file_alarm_and_a_restored_file_clears
             assert cleared is not None and cleared.data.get("missing_since") is None
     assert [e["key"] for e in logs if e["event"] == "photos.file_missing"] == [kept.key, kept.key]  # none removed
     assert [e["key"] for e in logs if e["event"] == "photos.file_back"] == [kept.key, kept.key]
+
+
+def test_on_s3_a_photo_shared_weeks_before_its_removal_whose_object_s3_refused_to_delete_is_swept(
+    aws_app: App, clock: FixedClock
+) -> None:
+    """Found by a review of the sweep of album files: it looked only at objects S3 had written 1 to 8 days before,
+    so an object of a photo shared weeks before its removal, left by a removal S3 refused, stayed for good. The
+    removal names it now, and the next sweep deletes it, whatever its LastModified; the album's other photo stays."""
+    import dataclasses
+    from urllib.parse import urlsplit
+
+    import httpx
+    from fastapi.testclient import TestClient
+
+    from firstmate.demo.run import demo_people, demo_profile
+    from firstmate.domain.bookings import BookingRequest
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.services.bookings import orchestrate_booking
+    from firstmate.services.business import save_business
+    from firstmate.services.people import save_people
+    from firstmate.web.app import create_app
+    from tests.conftest import booking_body, photo
+    from tests.web.test_guest_flow import DEPARTURE, PNG
+    from tests.web.test_photo_missing import Deleting
+
+    save_business(aws_app.store, demo_profile())
+    save_people(aws_app.store, "demo", demo_people())
+    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    browser = TestClient(create_app(aws_app))
+    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg")):
+        page = browser.get(f"/g/{booking.guest_code}").text
+        [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+        fields.pop("waiver_version", None)
+        back = urlsplit(httpx.post(action, data=fields, files={"file": ("p", data, kind)}).headers["location"])
+        assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
+    removed_url, kept_url = re.findall(
+        r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text
+    )
+    clock.set(max(b.modified for b in aws_app.blobs.list("photos/")) + timedelta(weeks=3))  # a complaint, weeks on
+    lead = TestClient(create_app(dataclasses.replace(aws_app, blobs=Deleting(aws_app.blobs, refuse=True))))
+    lead.cookies.update(browser.cookies)
+    assert "Photo removed from the album" in lead.post(f"{removed_url}/remove", data={"confirm": "yes"}).text
+    assert len(aws_app.blobs.list("photos/")) == 2  # S3 refused
+    clock.set(clock.now() + timedelta(hours=1))
+    assert "1 leftover album file deleted (no photo names it)" in sweep_expired(aws_app, clock.now())
+    [kept] = aws_app.blobs.list("photos/")
+    assert kept_url.rsplit("/", 1)[1] in kept.key and removed_url.rsplit("/", 1)[1] not in kept.key

@@ -258,3 +258,32 @@ def test_a_note_held_for_a_removed_guest_stays_when_someone_else_is_added_at_the
     assert client.post(f"/g/{code}/guests", data={"name": "Robin Sample", "email": family}).is_success
     [note] = [e for e in _to(demo_app, family) if e.key.endswith(":removed")]
     assert note.status.value == "dead" and "added them again" in (note.last_error or "")
+
+
+def test_a_removed_guests_photo_whose_file_storage_refused_to_delete_is_deleted_by_the_sweep(
+    client: TestClient, demo_app: App, trip: tuple[str, str], clock: FixedClock
+) -> None:
+    """Robin's photos leave the album with him; storage refusing to delete one's file left it in storage for good
+    (logged, never shown). It is named for the hourly sweep, which deletes it; Kit's photo stays."""
+    import dataclasses
+
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.web.app import create_app
+    from tests.web.test_photo_missing import Deleting
+
+    booking_id, code = trip
+    for name, email in (("Robin Smaple", "robin@example.com"), ("Kit Sample", "kit@example.com")):
+        assert client.post(f"/g/{code}/guests", data={"name": name, "email": email}).status_code == 200
+    robin_id, robin = _guest(demo_app, booking_id, "Robin Smaple")
+    _, kit = _guest(demo_app, booking_id, "Kit Sample")
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, robin, 4)
+    _share(client, kit, 7)
+    [kits] = [p for p in list_photos(demo_app, CodeTarget("demo", booking_id, "g1")) if p.guest_id != robin_id]
+    refusing = TestClient(create_app(dataclasses.replace(demo_app, blobs=Deleting(demo_app.blobs, refuse=True))))
+    refusing.cookies.update(client.cookies)
+    done = refusing.post(f"/g/{code}/guests/{robin_id}/remove", data={"confirm": "yes"})
+    assert done.status_code == 200 and "Guest removed from your group" in done.text
+    assert len(demo_app.blobs.list("photos/")) == 2  # storage refused Robin's
+    assert "1 leftover album file deleted (no photo names it)" in sweep_expired(demo_app, clock.now())
+    assert [b.key for b in demo_app.blobs.list("photos/")] == [kits.key]

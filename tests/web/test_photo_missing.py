@@ -5,9 +5,10 @@ a guest sees (the daily sweep deletes the file)."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -18,7 +19,7 @@ from firstmate.bootstrap import App
 from firstmate.domain.bookings import Booking
 from firstmate.errors import BlobError
 from firstmate.jobs.sweeps import sweep_expired
-from firstmate.ports import Blobs
+from firstmate.ports import Blobs, Delete, Item
 from firstmate.services.photos import list_photos
 from firstmate.services.trips import booking_pk
 from firstmate.web.app import create_app
@@ -114,7 +115,7 @@ def test_a_removal_that_cannot_delete_the_file_takes_the_photo_out_and_the_sweep
     client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
 ) -> None:
     """The record goes before the file, so a removal stopped between them (storage refusing, a crash) leaves a file
-    no record names: never shown, and deleted by the daily sweep a day on. A file with a record is kept."""
+    no record names: never shown, and deleted by the next hourly sweep. A file with a record is kept."""
     clock.set(DEPARTURE - timedelta(minutes=30))
     for kind in ("PNG", "JPEG"):
         _share(client, code, kind)
@@ -127,11 +128,59 @@ def test_a_removal_that_cannot_delete_the_file_takes_the_photo_out_and_the_sweep
     assert f"/photos/{removed.id}" not in client.get(f"/g/{code}").text
     assert client.get(f"/g/{code}/photos/{removed.id}").status_code == 404
     assert [e["key"] for e in logs if e["event"] == "photos.file_not_removed"] == [removed.key]
-    landed = max(b.modified for b in demo_app.blobs.list("photos/"))  # by the storage's clock
-    clock.set(landed + timedelta(hours=23))
-    sweep_expired(demo_app, clock.now())
-    assert {b.key for b in demo_app.blobs.list("photos/")} == {removed.key, kept.key}  # within a day: kept
-    clock.set(landed + timedelta(days=1, minutes=1))
+    assert {b.key for b in demo_app.blobs.list("photos/")} == {removed.key, kept.key}
+    clock.set(clock.now() + timedelta(hours=1))
     assert "1 leftover album file deleted (no photo names it)" in sweep_expired(demo_app, clock.now())
     assert [b.key for b in demo_app.blobs.list("photos/")] == [kept.key]
+    assert "leftover" not in sweep_expired(demo_app, clock.now())  # said once
     assert client.get(f"/g/{code}/photos/{kept.id}").content == kept_file
+
+
+def test_a_photo_shared_weeks_before_its_removal_whose_file_storage_refused_to_delete_is_deleted_by_the_sweep(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """Found by a review of the sweep: it looked only at files written 1 to 8 days before, by the file's own time,
+    which is when the photo was shared, not when it was removed. A photo shared three weeks before a complaint, whose
+    file storage refused to delete, stayed in storage for good, while the lead was told it was deleted from it."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    _share(client, code, "PNG")
+    [shared] = list_photos(demo_app, target_of(booking))
+    stored = demo_app.settings.blobs_path / shared.key
+    weeks_ago = (max(b.modified for b in demo_app.blobs.list("photos/")) - timedelta(weeks=3)).timestamp()
+    os.utime(stored, (weeks_ago, weeks_ago))  # shared three weeks before the complaint
+    lead = TestClient(create_app(dataclasses.replace(demo_app, blobs=Deleting(demo_app.blobs, refuse=True))))
+    done = lead.post(f"/g/{code}/photos/{shared.id}/remove", data={"confirm": "yes"})
+    assert done.status_code == 200 and "Photo removed from the album" in done.text
+    assert stored.exists()  # storage refused
+    clock.set(datetime.now(UTC) + timedelta(days=1, minutes=1))
+    assert "1 leftover album file deleted (no photo names it)" in sweep_expired(demo_app, clock.now())
+    assert demo_app.blobs.list("photos/") == [] and not stored.exists()
+
+
+def test_the_sweep_deletes_only_files_a_removal_named_never_one_a_photo_may_still_need(
+    client: TestClient, demo_app: App, booking: Booking, code: str, clock: FixedClock
+) -> None:
+    """Found by a review of the sweep: it deleted every album file of the week whose record it did not find, so the
+    files of photos whose records the store no longer had (a home's database restored from the night before, a check
+    of an upload stopped between its file and its record) were deleted for good a day on, where the operator could
+    have put them back. Now only a file a removal named goes, and not if its photo is in the album again."""
+    clock.set(DEPARTURE - timedelta(minutes=30))
+    for kind in ("PNG", "JPEG"):
+        _share(client, code, kind)
+    lost, put_back = list_photos(demo_app, target_of(booking))
+    pk = booking_pk("demo", booking.id)
+    lost_record = demo_app.store.get(pk, f"PHOTO#{lost.id}")
+    demo_app.store.transact([Delete(pk, f"PHOTO#{lost.id}")])  # the store restored from before it was shared
+    refusing = TestClient(create_app(dataclasses.replace(demo_app, blobs=Deleting(demo_app.blobs, refuse=True))))
+    assert refusing.post(f"/g/{code}/photos/{put_back.id}/remove", data={"confirm": "yes"}).status_code == 200
+    demo_app.store.put(Item(pk, f"PHOTO#{put_back.id}", put_back.model_dump(mode="json")))  # a reload of its check
+    two_days_ago = (max(b.modified for b in demo_app.blobs.list("photos/")) - timedelta(days=2)).timestamp()
+    for blob in demo_app.blobs.list("photos/"):
+        os.utime(demo_app.settings.blobs_path / blob.key, (two_days_ago, two_days_ago))
+    clock.set(datetime.now(UTC) + timedelta(days=1))
+    assert "leftover" not in sweep_expired(demo_app, clock.now())
+    assert {b.key for b in demo_app.blobs.list("photos/")} == {lost.key, put_back.key}
+    assert client.get(f"/g/{code}/photos/{put_back.id}").content == demo_app.blobs.get(put_back.key)
+    assert lost_record is not None
+    demo_app.store.put(Item(pk, lost_record.sk, lost_record.data))  # the operator puts the record back
+    assert client.get(f"/g/{code}/photos/{lost.id}").content == demo_app.blobs.get(lost.key)

@@ -26,7 +26,7 @@ log = structlog.get_logger(__name__)
 def sweep_expired(app: App, period: datetime) -> str:
     """Delete store items (and rate-limit counts) whose ttl has passed (they already read as absent), and
     local uploads nobody checked a day after they landed (`sweep_quarantine`; S3's bucket rule does it there), and
-    album files no photo names a day on (`sweep_album_files`: a removal stopped between its record and its file).
+    album files of removed photos storage still holds (`sweep_album_files`: a removal stopped before its file went).
     Counts that cannot be swept (their database read-only or busy) are left for the next run. Outbox
     entries stored before the admin list read them by index are given its keys, "Double booked!"
     messages queued before they were named under their trips are so named, weekly runs stored before
@@ -47,7 +47,7 @@ def sweep_expired(app: App, period: datetime) -> str:
             ("revenue lines' listing by sale", lambda: list_refunds_pending(app.store, orgs)),
         )
     ]
-    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app), _album_files_swept(app))))
+    indexed = "; ".join(filter(None, (*upgrades, _unchecked_uploads_swept(app), _album_files_swept(app, orgs))))
     also = f"; {indexed}" if indexed else ""
     if app.counters is not app.store:
         try:
@@ -82,11 +82,11 @@ def _unchecked_uploads_swept(app: App) -> str:
     return f"{removed} unchecked upload{'' if removed == 1 else 's'} removed" if removed else ""
 
 
-def _album_files_swept(app: App) -> str:
-    """What the sweep of album files no photo names did ("1 leftover album file deleted (no photo names it)"), or ""
+def _album_files_swept(app: App, orgs: list[str]) -> str:
+    """What the sweep of removed photos' files did ("1 leftover album file deleted (no photo names it)"), or ""
     for none, on either storage. A storage or store that cannot answer is logged, and swept on the next run."""
     try:
-        removed = sweep_album_files(app, app.clock.now())
+        removed = sweep_album_files(app, orgs)
     except (BlobError, StoreError) as exc:
         log.warning("sweep.album_files_failed", error=str(exc))
         return ""

@@ -4,6 +4,7 @@ is told, once, that they are off it."""
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,7 @@ from firstmate.services.guests import CodeTarget, refuse_once_over, trip_left
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write, from_item, outbox_pk, to_item
 from firstmate.services.paging import all_items
+from firstmate.services.photos.leftovers import leftover_write
 from firstmate.services.trips import booking_pk, code_pk
 
 log = structlog.get_logger(__name__)
@@ -210,8 +212,8 @@ def _remove_photos(ctx: Context, org: str, booking_id: str, guest_id: str, photo
     """After the removal's write (which took out what records of `photos` it had room for): take the guest's records
     still in the album out of it (a hundred writes at a time), those the write had no room for and any a check of
     their upload recorded after the removal read them (none can be recorded since: `check_upload`), then every
-    photo's file out of storage; return every photo removed. A failure here is logged: the guest is removed all
-    the same."""
+    photo's file out of storage (one storage refuses is named for the hourly `sweep_album_files`); return every
+    photo removed. A failure here is logged: the guest is removed all the same."""
     pk = booking_pk(org, booking_id)
     try:
         rest = photos_of(ctx, org, booking_id, guest_id)
@@ -228,6 +230,8 @@ def _remove_photos(ctx: Context, org: str, booking_id: str, guest_id: str, photo
     for photo in photos:
         try:
             ctx.blobs.delete(photo.key)
-        except BlobError as exc:  # no record names it: never shown
+        except BlobError as exc:  # no record names it: never shown; named for the hourly sweep to delete
             log.warning("guests.photo_file_not_removed", org=org, key=photo.key, error=str(exc))
+            with suppress(StoreError):
+                ctx.store.put(leftover_write(org, booking_id, photo, ctx.clock.now()).item)
     return photos

@@ -22,6 +22,7 @@ from firstmate.services.guests import CodeTarget
 from firstmate.services.messages import templated
 from firstmate.services.outbox import enqueue_write
 from firstmate.services.photos import QUARANTINE, list_photos
+from firstmate.services.photos.leftovers import file_deleted, leftover_write
 from firstmate.services.trips import booking_pk
 
 log = structlog.get_logger(__name__)
@@ -99,8 +100,9 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
     what was removed, or None when the album has no such photo (removed already: doing it twice is harmless, and
     tells nobody again). The record goes first, so a guest looking at the photo meanwhile finds no photo, not a
     photo whose file is gone (a false `photos.file_missing`); a file storage then refuses to delete, or a crash
-    leaves, is named by no record, so never shown, and the daily sweep deletes it (`sweep_album_files`). `by` is
-    also logged."""
+    leaves, is named by no record, so never shown, but is named (with the record's removal) as one to delete, and
+    the hourly sweep deletes it (`sweep_album_files`), however long before the photo was shared. `by` is also
+    logged."""
     pk = booking_pk(org, booking_id)
     for _ in range(5):
         item = _stored_item(ctx, org, booking_id, photo_id)
@@ -112,7 +114,8 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
             ctx.blobs.delete(f"{QUARANTINE}{org}/{booking_id}/{photo.id}")
         except BlobError as exc:  # the album's copy goes all the same; a leftover upload is removed within a day
             log.warning("photos.upload_not_removed", org=org, photo_id=photo.id, error=str(exc))
-        writes: list[Write] = [Delete(pk, item.sk, VersionIs(item.version))]
+        writes: list[Write] = [Delete(pk, item.sk, VersionIs(item.version)),
+                               leftover_write(org, booking_id, photo, ctx.clock.now())]  # fmt: skip
         if note is not None:
             writes.append(enqueue_write(org, note, ctx.clock.now()))
         try:
@@ -123,7 +126,9 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
             ctx.blobs.delete(photo.key)
         except BlobError as exc:  # no record names it: never shown
             log.warning("photos.file_not_removed", org=org, photo_id=photo.id, key=photo.key, error=str(exc),
-                        hint="no album lists it any more: the daily sweep deletes it")  # fmt: skip
+                        hint="no album lists it any more: the hourly sweep deletes it")  # fmt: skip
+        else:
+            file_deleted(ctx, org, photo.key)
         log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by,
                  told=told is not None)  # fmt: skip
         return Removed(photo, told)

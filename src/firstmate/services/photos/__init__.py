@@ -5,7 +5,7 @@
 - `screening`: what a file must be to join an album, and the photo as shown, without its metadata.
 - `album`: the album's photos, for guests of its own trip: listed, served, or linked to in storage.
 - `quarantine`: where uploads wait for their check, and the sweep of those nobody checked.
-- `leftovers`: the sweep of album files no photo names (a removal stopped between its record and its file).
+- `leftovers`: the files of removed photos, named as their records go, and the sweep of those storage still has.
 - `stored_photos`: the photos taken before metadata was taken out at the upload, stripped in place.
 """
 

@@ -1,46 +1,56 @@
-"""The sweep of album files no photo names: left by a removal stopped between its record and its file."""
+"""The album files a removal left in storage (storage refused to delete them, or it stopped just then): named as
+their photo's record leaves the album, and deleted by the hourly sweep."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 
+from firstmate.domain.photos import Photo
+from firstmate.domain.shared import iso
+from firstmate.errors import StoreError
+from firstmate.ports import Delete, Item, Put
 from firstmate.services.context import Context
 from firstmate.services.paging import all_items
 from firstmate.services.trips import booking_pk
 
 log = structlog.get_logger(__name__)
 
-#: How long an album file no record names is kept: a check of an upload writes the file moments before its record.
-UNNAMED_KEPT = timedelta(days=1)
-#: How far back, past that day, files are looked at: a sweep stopped for a week still finds them, and each run
-#: reads the records of the albums of a week's uploads only, not of every album ever.
-LOOKED_BACK = timedelta(days=7)
-#: An album file of our making: `photos/<org>/<booking>/<photo id>.<ext>` (a file put there by hand is left alone).
-_ALBUM_FILE = re.compile(r"photos/([^/]+)/([^/]+)/([0-9a-f]{16})\.[a-z]+")
+
+def leftovers_pk(org: str) -> str:
+    """The partition naming, by key, the album files of `org` whose photos were removed, until they are deleted."""
+    return f"ORG#{org}#PHOTOFILES"
 
 
-def sweep_album_files(ctx: Context, now: datetime) -> int:
-    """Delete the album files stored `UNNAMED_KEPT` before `now` (up to `LOOKED_BACK` further) that no photo's
-    record names; return how many. A removal takes a photo's record out before its file (so a guest never finds
-    a photo whose file is gone, a false `photos.file_missing`): storage refusing the file's deletion, or a crash
-    between, left a file no guest could see and nothing deleted. Each album's records are read once; a file one
-    of them names (by its key, or its photo's id) is kept."""
-    looked_at: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for blob in ctx.blobs.list("photos/"):
-        found = _ALBUM_FILE.fullmatch(blob.key)
-        if found is not None and now - UNNAMED_KEPT - LOOKED_BACK < blob.modified <= now - UNNAMED_KEPT:
-            looked_at.setdefault((found[1], found[2]), []).append((blob.key, found[3]))
+def leftover_write(org: str, booking_id: str, photo: Photo, now: datetime) -> Put:
+    """The write naming `photo`'s file as one to delete, for the transaction taking its record out of the album: a
+    removal stopped before its file is gone (storage refusing, a crash) leaves it named for `sweep_album_files`,
+    whenever the photo was shared."""
+    return Put(Item(leftovers_pk(org), photo.key, {"booking_id": booking_id, "photo_id": photo.id, "at": iso(now)}))
+
+
+def file_deleted(ctx: Context, org: str, key: str) -> None:
+    """Forget the album file `key` once it is deleted; a store that cannot write now leaves it to the sweep."""
+    try:
+        ctx.store.transact([Delete(leftovers_pk(org), key)])
+    except StoreError as exc:  # the sweep finds the file gone, and forgets it then
+        log.warning("photos.leftover_not_forgotten", org=org, key=key, error=str(exc))
+
+
+def sweep_album_files(ctx: Context, orgs: list[str]) -> int:
+    """Delete the album files of `orgs` whose photos were removed, which storage still holds; return how many. Only
+    a file a removal named is looked at, however long before it was shared, and none is deleted that a photo of its
+    album names again (a reload of its upload's check put it back, the removal unable to delete the upload)."""
     removed = 0
-    for (org, booking_id), files in looked_at.items():
-        records = all_items(ctx.store, booking_pk(org, booking_id), "PHOTO#")
-        named = {str(i.data.get("key")) for i in records} | {i.sk.removeprefix("PHOTO#") for i in records}
-        for key, photo_id in files:
-            if key in named or photo_id in named:
-                continue
-            ctx.blobs.delete(key)
-            log.info("photos.leftover_removed", org=org, booking_id=booking_id, key=key)
-            removed += 1
+    for org in orgs:
+        for item in all_items(ctx.store, leftovers_pk(org)):
+            booking_id, photo_id = str(item.data["booking_id"]), str(item.data["photo_id"])
+            found = ctx.blobs.head(item.sk)
+            back = ctx.store.get(booking_pk(org, booking_id), f"PHOTO#{photo_id}") is not None
+            if found is not None and not back:
+                ctx.blobs.delete(item.sk)
+                log.info("photos.leftover_removed", org=org, booking_id=booking_id, key=item.sk)
+                removed += 1
+            ctx.store.transact([Delete(leftovers_pk(org), item.sk)])
     return removed
