@@ -220,3 +220,23 @@ def test_photos_list_names_a_photo_whose_file_is_missing_and_what_to_restore_unt
     assert again.returncode == 0 and "MISSING" not in again.stdout and "missing since" not in again.stdout
     [marked] = [p for p in _photos(home, booking) if p.id == robins]  # type: ignore[attr-defined]
     assert marked.missing_since is None  # cleared: a second loss is logged again
+
+
+def test_photos_remove_says_so_when_storage_could_not_delete_the_file_and_the_sweep_deletes_it(
+    home: Path, album: dict[str, str]
+) -> None:
+    """Found by a review: storage refusing to delete the photo's file, the command still said "its file is deleted",
+    and the operator, answering a complaint, told the parent it was gone from storage. It says now that the file
+    is still there, why, and that the hourly sweep deletes it; the sweep does."""
+    booking, robins = album["booking"], album["Robin"]
+    [robin_photo] = [p for p in _photos(home, booking) if p.id == robins]  # type: ignore[attr-defined]
+    stored = home / "blobs" / robin_photo.key
+    stored.unlink()
+    (stored / "held").mkdir(parents=True)  # storage cannot delete what is under its key now
+    removed = run(home, "photos", "remove", "demo", booking, robins, "--yes")
+    assert removed.returncode == 0, removed.stderr
+    said = " ".join(removed.stdout.split())
+    assert "its file is deleted" not in said and "its link answers 404" in said, said
+    assert f"Its file {robin_photo.key} could not be deleted from storage now" in said, said
+    assert "the hourly sweep deletes it" in said, said
+    assert [p.id for p in _photos(home, booking)] == [album["Dana"]]  # type: ignore[attr-defined]

@@ -125,6 +125,8 @@ def test_a_removal_that_cannot_delete_the_file_takes_the_photo_out_and_the_sweep
     with capture_logs() as logs:
         done = lead.post(f"/g/{code}/photos/{removed.id}/remove", data={"confirm": "yes"})
     assert done.status_code == 200 and "Photo removed from the album" in done.text
+    assert "and deleted from our storage." not in done.text  # it was not, yet: the page said it was
+    assert "Its file is deleted from our storage within the hour." in done.text
     assert f"/photos/{removed.id}" not in client.get(f"/g/{code}").text
     assert client.get(f"/g/{code}/photos/{removed.id}").status_code == 404
     assert [e["key"] for e in logs if e["event"] == "photos.file_not_removed"] == [removed.key]

@@ -208,4 +208,8 @@ def photos_remove(
             out.print(Text(f"No photo {photo_id} in the album of {trip}: removed already. Nothing was changed."))
             return
     told = f" {removed.told.name} is told by email." if removed.told else ""
+    if removed.file_kept:  # no guest sees it; the operator answering a complaint should not say it is gone
+        done(f"Removed {what}: its link answers 404. Its file {removed.photo.key} could not be deleted from storage "
+             f"now ({removed.file_kept.rstrip('.')}): the hourly sweep deletes it.{told}")  # fmt: skip
+        return
     done(f"Removed {what}: its file is deleted, and its link answers 404.{told}")

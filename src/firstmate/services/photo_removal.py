@@ -86,10 +86,12 @@ Remover = Literal["guest", "lead", "operator"]
 @dataclass(frozen=True)
 class Removed:
     """A photo taken out of its album, and the guest told so by email (None: nobody; they removed it themselves,
-    have no address, or are no longer in the group)."""
+    have no address, or are no longer in the group). `file_kept`: why storage did not delete its file just then
+    ("" when it did), which the hourly sweep deletes."""
 
     photo: Photo
     told: Guest | None = None
+    file_kept: str = ""
 
 
 def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: Remover) -> Removed | None:
@@ -122,16 +124,18 @@ def remove_photo(ctx: Context, org: str, booking_id: str, photo_id: str, *, by: 
             ctx.store.transact(writes)
         except ConditionFailed:
             continue  # removed at the same moment (told by that removal), or its record changed: read again
+        kept = ""
         try:
             ctx.blobs.delete(photo.key)
         except BlobError as exc:  # no record names it: never shown
+            kept = exc.message
             log.warning("photos.file_not_removed", org=org, photo_id=photo.id, key=photo.key, error=str(exc),
                         hint="no album lists it any more: the hourly sweep deletes it")  # fmt: skip
         else:
             file_deleted(ctx, org, photo.key)
         log.info("photos.removed", org=org, booking_id=booking_id, photo_id=photo.id, shared_by=photo.guest_id, by=by,
                  told=told is not None)  # fmt: skip
-        return Removed(photo, told)
+        return Removed(photo, told, kept)
     raise Conflict("the album is changing too fast; try again", hint="nothing was changed")
 
 

@@ -43,6 +43,10 @@ NOTICES = {
     "photo_removed": "Photo removed from the album, and deleted from our storage.",
     "photo_removed_told": "Photo removed from the album, and deleted from our storage. We let the guest who shared "
     "it know by email.",
+    # storage did not delete its file just then: the hourly sweep does
+    "photo_removed_later": "Photo removed from the album. Its file is deleted from our storage within the hour.",
+    "photo_removed_later_told": "Photo removed from the album. Its file is deleted from our storage within the hour. "
+    "We let the guest who shared it know by email.",
 }
 
 
@@ -212,7 +216,8 @@ def photo_remove(
     removed = remove_photo(app, target.org, target.booking_id, chosen.photo.id, by="guest" if chosen.own else "lead")
     if removed is None:  # removed meanwhile
         return _page(app, target, code, error=GONE, status=404)
-    return _back(code, "photo_removed_told" if removed.told else "photo_removed")
+    later = "_later" if removed.file_kept else ""
+    return _back(code, f"photo_removed{later}_told" if removed.told else f"photo_removed{later}")
 
 
 def _refused(app: App, target: CodeTarget, code: str, exc: ValidationError | UserError) -> HTMLResponse:
