@@ -209,6 +209,31 @@ def test_a_located_heic_the_albums_took_before_is_taken_out_of_its_album_by_the_
         assert "Nothing left that says where a photo was taken." in again.output
 
 
+def test_a_located_heic_whose_file_storage_refuses_to_delete_leaves_its_album_and_the_sweep_deletes_it(
+    album: tuple[App, Booking],  # noqa: F811
+) -> None:
+    """Found by a review of the album-file sweep: `photos strip --remove-located-heic` took the record out, then
+    stopped with storage's refusal of the file, which no record named and nothing ever deleted: a photo saying where
+    it was taken stayed in storage for good. The command goes on, and the hourly sweep deletes the file."""
+    import dataclasses
+
+    from firstmate.jobs.sweeps import sweep_expired
+    from firstmate.services.photos import strip_stored_photos
+    from tests.web.test_photo_missing import Deleting
+
+    app, trip = album
+    with TestClient(create_app(app)) as client:
+        assert _send(client, trip.guest_code, _heic_with(b"no place"), "image/heic", "p.heic") == (303, 303)
+        [key] = [k for k in _stored(app) if k.startswith("photos/")]
+        app.blobs.put(key, _heic_with(_exif().tobytes()), "image/heic")  # as the album kept it before: its GPS
+        [url] = set(re.findall(r'src="(/g/[^"]+/photos/[0-9a-f]+)"', client.get(f"/g/{trip.guest_code}").text))
+        refusing = dataclasses.replace(app, blobs=Deleting(app.blobs, refuse=True))
+        assert strip_stored_photos(refusing, "demo", remove_located_heic=True).removed == [key]
+        assert client.get(url).status_code == 404 and key in _stored(app)  # out of the album; storage refused
+        assert "1 leftover album file deleted (no photo names it)" in sweep_expired(app, app.clock.now())
+        assert not [k for k in _stored(app) if k.startswith("photos/")]
+
+
 def _png_with_chunk(kind: bytes, body: bytes) -> bytes:
     """A PNG carrying `kind` before its pixels, as C2PA's content credentials (caBX) or an old writer's exIf do."""
     import zlib

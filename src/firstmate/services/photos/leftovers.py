@@ -27,7 +27,12 @@ def leftover_write(org: str, booking_id: str, photo: Photo, now: datetime) -> Pu
     """The write naming `photo`'s file as one to delete, for the transaction taking its record out of the album: a
     removal stopped before its file is gone (storage refusing, a crash) leaves it named for `sweep_album_files`,
     whenever the photo was shared."""
-    return Put(Item(leftovers_pk(org), photo.key, {"booking_id": booking_id, "photo_id": photo.id, "at": iso(now)}))
+    return file_write(org, booking_id, photo.id, photo.key, now)
+
+
+def file_write(org: str, booking_id: str, photo_id: str, key: str, now: datetime) -> Put:
+    """`leftover_write` of the file `key` of photo `photo_id`, its record not read."""
+    return Put(Item(leftovers_pk(org), key, {"booking_id": booking_id, "photo_id": photo_id, "at": iso(now)}))
 
 
 def file_deleted(ctx: Context, org: str, key: str) -> None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import structlog
 
 from firstmate.domain.photos import sniff_image
-from firstmate.errors import BlobNotFound, InvalidInput
+from firstmate.errors import BlobError, BlobNotFound, InvalidInput
 from firstmate.ports import Delete
 from firstmate.services.context import Context
+from firstmate.services.photos.leftovers import file_deleted, file_write
 from firstmate.services.photos.screening import DECODED, located, without_metadata
 from firstmate.services.trips import booking_pk
 
@@ -70,12 +71,20 @@ def strip_stored_photos(ctx: Context, org: str, *, remove_located_heic: bool = F
 
 def remove_stored_photo(ctx: Context, key: str) -> bool:
     """Take the photo stored under `key` (`photos/<org>/<booking>/<photo>.<ext>`) out of its album: its record,
-    then its file. A file taken out by hand left the album listing a photo that showed broken to every guest.
-    False, nothing removed, for a key of another shape (a file put there by hand, which no album lists)."""
+    then its file (one storage refuses is named for the hourly `sweep_album_files`). A file taken out by hand left
+    the album listing a photo that showed broken to every guest. False, nothing removed, for a key of another
+    shape (a file put there by hand, which no album lists)."""
     parts = key.split("/")
     if len(parts) != 4 or parts[0] != "photos":
         return False
     _, org, booking_id, name = parts
-    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{name.split('.', 1)[0]}")])
-    ctx.blobs.delete(key)
+    photo_id = name.split(".", 1)[0]
+    ctx.store.transact([Delete(booking_pk(org, booking_id), f"PHOTO#{photo_id}"),
+                        file_write(org, booking_id, photo_id, key, ctx.clock.now())])  # fmt: skip
+    try:
+        ctx.blobs.delete(key)
+    except BlobError as exc:  # out of its album: never shown; the hourly sweep deletes the file it names
+        log.warning("photos.file_not_removed", org=org, key=key, error=str(exc))
+    else:
+        file_deleted(ctx, org, key)
     return True
