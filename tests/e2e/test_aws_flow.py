@@ -9,7 +9,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -27,6 +27,11 @@ from firstmate.domain.reports.document import ROLES
 from firstmate.services import outbox
 from firstmate.services.business import load_business
 from tests.moto_server import REGION, MotoServer
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from firstmate.domain.bookings import Booking
 
 pytestmark = [pytest.mark.aws, pytest.mark.slow]
 
@@ -886,17 +891,14 @@ def test_a_guest_removes_their_photo_on_aws_and_s3_no_longer_has_it(aws_app: App
     assert share() != shown and len(aws_app.blobs.list("photos/")) == 1  # the same file, taken again
 
 
-def test_a_photo_whose_file_is_gone_from_s3_is_not_found_on_our_page_and_logged_once(
-    aws_app: App, clock: FixedClock
-) -> None:
-    """A known gap: on AWS a photo whose S3 object was gone (removed by hand, a bucket's rule) was linked to all
-    the same, S3 answering its own XML 404 and firstmate's log saying nothing, where the laptop answers "this photo
-    is no longer in the album" and logs it once. On AWS too now; the album's other photos still show."""
+def _album_on_s3(aws_app: App, clock: FixedClock, *, photos: int) -> tuple[TestClient, Booking, list[str]]:
+    """The demo's business on AWS and one booking, its trip half an hour off (its album open), with `photos` photos
+    (a PNG, then a JPEG) shared through the guest page's form straight to S3 and checked: the guest's browser (a
+    test client), the booking, and the photos' links as its page shows them."""
     from urllib.parse import urlsplit
 
     import httpx
     from fastapi.testclient import TestClient
-    from structlog.testing import capture_logs
 
     from firstmate.demo.run import demo_people, demo_profile
     from firstmate.domain.bookings import BookingRequest
@@ -912,7 +914,7 @@ def test_a_photo_whose_file_is_gone_from_s3_is_not_found_on_our_page_and_logged_
     booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
     clock.set(DEPARTURE - timedelta(minutes=30))
     browser = TestClient(create_app(aws_app))
-    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg")):
+    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg"))[:photos]:
         page = browser.get(f"/g/{booking.guest_code}").text
         [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
         fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
@@ -920,6 +922,19 @@ def test_a_photo_whose_file_is_gone_from_s3_is_not_found_on_our_page_and_logged_
         back = urlsplit(httpx.post(action, data=fields, files={"file": ("p", data, kind)}).headers["location"])
         assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
     shown = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text)
+    return browser, booking, shown
+
+
+def test_a_photo_whose_file_is_gone_from_s3_is_not_found_on_our_page_and_logged_once(
+    aws_app: App, clock: FixedClock
+) -> None:
+    """A known gap: on AWS a photo whose S3 object was gone (removed by hand, a bucket's rule) was linked to all
+    the same, S3 answering its own XML 404 and firstmate's log saying nothing, where the laptop answers "this photo
+    is no longer in the album" and logs it once. On AWS too now; the album's other photos still show."""
+    import httpx
+    from structlog.testing import capture_logs
+
+    browser, booking, shown = _album_on_s3(aws_app, clock, photos=2)
     gone, kept = aws_app.blobs.list("photos/")
     aws_app.blobs.delete(gone.key)
     [gone_url, kept_url] = sorted(shown, key=lambda url: url.rsplit("/", 1)[1] not in gone.key)
@@ -946,35 +961,15 @@ def test_a_photo_link_is_handed_out_at_once_when_s3_throttles_or_does_not_answer
     import dataclasses
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import urlsplit
 
-    import httpx
     from fastapi.testclient import TestClient
     from structlog.testing import capture_logs
 
     from firstmate.adapters.blobs.s3 import S3Blobs
-    from firstmate.demo.run import demo_people, demo_profile
-    from firstmate.domain.bookings import BookingRequest
-    from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from firstmate.services.trips import booking_pk
     from firstmate.web.app import create_app
-    from tests.conftest import booking_body
-    from tests.web.test_guest_flow import DEPARTURE, PNG
 
-    save_business(aws_app.store, demo_profile())
-    save_people(aws_app.store, "demo", demo_people())
-    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    clock.set(DEPARTURE - timedelta(minutes=30))
-    page = TestClient(create_app(aws_app)).get(f"/g/{booking.guest_code}").text
-    [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-    fields.pop("waiver_version", None)
-    back = urlsplit(httpx.post(action, data=fields, files={"file": ("p.png", PNG, "image/png")}).headers["location"])
-    browser = TestClient(create_app(aws_app))
-    assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
-    [shown] = re.findall(r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text)
+    browser, booking, [shown] = _album_on_s3(aws_app, clock, photos=1)
 
     asked: list[str] = []
     released = threading.Event()
@@ -1021,38 +1016,16 @@ def test_on_s3_a_removal_raises_no_missing_file_alarm_and_a_restored_file_clears
     restored kept its mark, so a second loss was logged nowhere. The record goes first now, and the first look
     that finds the object there again clears the mark."""
     import dataclasses
-    from urllib.parse import urlsplit
 
     import httpx
     from fastapi.testclient import TestClient
     from structlog.testing import capture_logs
 
-    from firstmate.demo.run import demo_people, demo_profile
-    from firstmate.domain.bookings import BookingRequest
-    from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from firstmate.services.trips import booking_pk
     from firstmate.web.app import create_app
-    from tests.conftest import booking_body, photo
-    from tests.web.test_guest_flow import DEPARTURE, PNG
     from tests.web.test_photo_missing import Deleting
 
-    save_business(aws_app.store, demo_profile())
-    save_people(aws_app.store, "demo", demo_people())
-    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    clock.set(DEPARTURE - timedelta(minutes=30))
-    browser = TestClient(create_app(aws_app))
-    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg")):
-        page = browser.get(f"/g/{booking.guest_code}").text
-        [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-        fields.pop("waiver_version", None)
-        back = urlsplit(httpx.post(action, data=fields, files={"file": ("p", data, kind)}).headers["location"])
-        assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
-    removed_url, kept_url = re.findall(
-        r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text
-    )
+    browser, booking, (removed_url, kept_url) = _album_on_s3(aws_app, clock, photos=2)
     pk = booking_pk("demo", booking.id)
     [kept] = [b for b in aws_app.blobs.list("photos/") if kept_url.rsplit("/", 1)[1] in b.key]
     looks: list[int] = []
@@ -1088,37 +1061,14 @@ def test_on_s3_a_photo_shared_weeks_before_its_removal_whose_object_s3_refused_t
     so an object of a photo shared weeks before its removal, left by a removal S3 refused, stayed for good. The
     removal names it now, and the next sweep deletes it, whatever its LastModified; the album's other photo stays."""
     import dataclasses
-    from urllib.parse import urlsplit
 
-    import httpx
     from fastapi.testclient import TestClient
 
-    from firstmate.demo.run import demo_people, demo_profile
-    from firstmate.domain.bookings import BookingRequest
     from firstmate.jobs.sweeps import sweep_expired
-    from firstmate.services.bookings import orchestrate_booking
-    from firstmate.services.business import save_business
-    from firstmate.services.people import save_people
     from firstmate.web.app import create_app
-    from tests.conftest import booking_body, photo
-    from tests.web.test_guest_flow import DEPARTURE, PNG
     from tests.web.test_photo_missing import Deleting
 
-    save_business(aws_app.store, demo_profile())
-    save_people(aws_app.store, "demo", demo_people())
-    booking = orchestrate_booking(aws_app, "demo", BookingRequest.model_validate(booking_body())).booking
-    clock.set(DEPARTURE - timedelta(minutes=30))
-    browser = TestClient(create_app(aws_app))
-    for data, kind in ((PNG, "image/png"), (photo("JPEG"), "image/jpeg")):
-        page = browser.get(f"/g/{booking.guest_code}").text
-        [action] = re.findall(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', page)
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
-        fields.pop("waiver_version", None)
-        back = urlsplit(httpx.post(action, data=fields, files={"file": ("p", data, kind)}).headers["location"])
-        assert "Photo added to the album." in browser.get(f"{back.path}?{back.query}").text
-    removed_url, kept_url = re.findall(
-        r'<img src="(/g/[^"]+/photos/[0-9a-f]+)"', browser.get(f"/g/{booking.guest_code}").text
-    )
+    browser, _, (removed_url, kept_url) = _album_on_s3(aws_app, clock, photos=2)
     clock.set(max(b.modified for b in aws_app.blobs.list("photos/")) + timedelta(weeks=3))  # a complaint, weeks on
     lead = TestClient(create_app(dataclasses.replace(aws_app, blobs=Deleting(aws_app.blobs, refuse=True))))
     lead.cookies.update(browser.cookies)
