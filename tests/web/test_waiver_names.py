@@ -80,3 +80,69 @@ def test_a_lead_the_channel_gave_by_first_name_signs_in_the_name_the_page_asks_f
         assert _sign(client, code, "Dana") == (303, "")
         [dana] = list_guests(demo_app.store, "demo", booking.id)
         assert dana.waiver is not None and dana.waiver.typed_name == "Dana"
+
+
+def _group(demo_app: App, client: TestClient, lead: str, *names: str) -> tuple[str, dict[str, str]]:
+    """A booking of `lead`, the lead adding `names` on their page: its id, and each guest's page code by name."""
+    body = booking_body(guest_count=1 + len(names), lead_guest={"name": lead, "email": "lead@example.com"})
+    booking = orchestrate_booking(demo_app, "demo", BookingRequest.model_validate(body)).booking
+    for name in names:
+        added = client.post(f"/g/{booking.guest_code}/guests", data={"name": name}, follow_redirects=False)
+        assert added.status_code == 303
+    guests = list_guests(demo_app.store, "demo", booking.id)
+    return booking.id, {g.name: str(g.code or booking.guest_code) for g in guests}
+
+
+def _typed(demo_app: App, booking_id: str) -> dict[str, str]:
+    """What each guest who signed typed, by their name as the group lists it."""
+    return {g.name: g.waiver.typed_name for g in list_guests(demo_app.store, "demo", booking_id) if g.waiver}
+
+
+def test_a_title_typed_that_is_not_the_one_listed_is_refused_and_the_guest_told_which(demo_app: App) -> None:
+    """docs/reliability.md, "Known gaps" until 2026-12-07: "Mrs. Ana Keel" signed for the group's "Mr Ana Keel"."""
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Mr Ana Keel")
+        told = "the group lists you as Mr Ana Keel: type your name with Mr or no title, not Mrs"
+        assert _sign(client, codes["Mr Ana Keel"], "Mrs. Ana Keel") == (422, told)
+        assert _sign(client, codes["Mr Ana Keel"], "Ms Ana Keel") == (422, told.replace("Mrs", "Ms"))
+        assert _typed(demo_app, booking_id) == {}
+        assert _sign(client, codes["Mr Ana Keel"], "Ana Keel") == (303, "")
+        assert _typed(demo_app, booking_id) == {"Mr Ana Keel": "Ana Keel"}
+
+
+def test_a_name_two_guests_answer_to_signs_only_as_the_group_lists_it(demo_app: App) -> None:
+    """docs/reliability.md, "Known gaps" until 2026-12-07: in a group listing a parent "Dana Whitcomb" and a child "Dr.
+    Dana Whitcomb", "Dana Whitcomb" typed on the doctor's page signed it."""
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Robin Sample", "Dana Whitcomb", "Dr. Dana Whitcomb")
+        doctor, parent = codes["Dr. Dana Whitcomb"], codes["Dana Whitcomb"]
+        told = "another guest of your group goes by that name too: type yours exactly as the group lists it: "
+        assert _sign(client, doctor, "Dana Whitcomb") == (422, told + "Dr. Dana Whitcomb")
+        assert _sign(client, parent, "Dr Dana Whitcomb") == (422, told + "Dana Whitcomb")
+        assert _typed(demo_app, booking_id) == {}
+        assert _sign(client, doctor, "DR. DANA WHITCOMB") == (303, "")
+        assert _sign(client, parent, "Dana Whitcomb") == (303, "")
+        assert _typed(demo_app, booking_id) == {
+            "Dr. Dana Whitcomb": "DR. DANA WHITCOMB",
+            "Dana Whitcomb": "Dana Whitcomb",
+        }
+
+
+def test_a_name_listed_with_its_latin_writing_in_brackets_signs_in_either(demo_app: App) -> None:
+    """docs/reliability.md, "Known gaps" until 2026-12-07: "李小龍 (Bruce Lee)" was asked for "李小龍" alone, which a
+    phone without a Chinese keyboard cannot type, and "Bruce Lee" was refused. A channel's note stays a note."""
+    with TestClient(create_app(demo_app)) as client:
+        booking_id, codes = _group(demo_app, client, "Ana Keel (Airbnb)", "李小龍 (Bruce Lee)", "王芳 (Booking.com)")
+        bruce, fang = codes["李小龍 (Bruce Lee)"], codes["王芳 (Booking.com)"]
+        assert "as your group lists it: 李小龍 (Bruce Lee)</label>" in client.get(f"/g/{bruce}").text
+        assert "as your group lists it: 王芳</label>" in client.get(f"/g/{fang}").text
+        assert _sign(client, bruce, "Bruce Li") == (
+            422,
+            "type your full name as the group lists it: 李小龍 (Bruce Lee)",
+        )
+        assert _sign(client, fang, "Booking com") == (422, "type your full name as the group lists it: 王芳")
+        assert _sign(client, bruce, "Bruce Lee") == (303, "")
+        assert _sign(client, fang, "王芳") == (303, "")
+        assert _sign(client, codes["Ana Keel (Airbnb)"], "Ana Keel") == (303, "")
+        signed = {"李小龍 (Bruce Lee)": "Bruce Lee", "王芳 (Booking.com)": "王芳", "Ana Keel (Airbnb)": "Ana Keel"}
+        assert _typed(demo_app, booking_id) == signed

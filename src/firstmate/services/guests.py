@@ -203,7 +203,12 @@ def sign_waiver(ctx: Context, target: CodeTarget, form: SigningForm, *, ip: str,
         if guest.waiver is not None:
             return guest  # signing twice keeps the first signature
         try:
-            return rules.sign(guest, form, version, at=now, ip=ip, user_agent=user_agent, entity=entity.id)
+            # the rest of the group, read on each attempt: a name two guests answer to signs for neither
+            group = list_guests(ctx.store, target.org, target.booking_id)
+            others = [g.name for g in group if g.id != guest.id]
+            return rules.sign(
+                guest, form, version, at=now, ip=ip, user_agent=user_agent, entity=entity.id, others=others
+            )
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
 

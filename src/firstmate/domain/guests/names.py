@@ -3,7 +3,9 @@ name the group lists (`same_person`), and the name a guest is asked to type (`na
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, TypeAdapter
@@ -47,19 +49,143 @@ def same_person(typed: str, listed: str) -> bool:
     WHITCÖMB", "Whitcomb, Dana" and "O Brien" for "O'Brien" are), its words in any order; and whatever its form,
     on either side: a title before it ("Dr. Dana Whitcomb"), a degree after it ("Dana Whitcomb, M.D."), a note in
     brackets ("Dana Whitcomb (Airbnb)", as a booking channel writes it), present or not. Strict on letters: "Dan
-    Whitcomb" is someone else, and so is "Dana Whitcomb Sr." for "Dana Whitcomb Jr." (a generation is no form)."""
-    return _alike(_letters(typed), _letters(listed)) or _alike(_letters(_bare(typed)), _letters(_bare(listed)))
+    Whitcomb" is someone else, and so is "Dana Whitcomb Sr." for "Dana Whitcomb Jr." (a generation is no form), and
+    "Mrs. Ana Keel" for "Mr Ana Keel" (`title_clash`). A name listed with another writing of it in brackets ("李小龍
+    (Bruce Lee)") is signed in either writing, or both."""
+    return _likeness(typed, listed) > _NOT_ALIKE
 
 
 def name_to_sign(listed: str) -> str:
     """The name the group lists as a guest is asked to type it: without a booking channel's note in brackets
-    ("Dana Whitcomb (Airbnb)" asks for "Dana Whitcomb"), its spacing tidied; as listed when that is all it is."""
-    return " ".join(_without_notes(listed).split()) or " ".join(listed.split())
+    ("Dana Whitcomb (Airbnb)" asks for "Dana Whitcomb"), with another writing of it in brackets ("李小龍 (Bruce Lee)"
+    asks for both), its spacing tidied; as listed when that is all it is."""
+    outside, writings = _writings_apart(listed)
+    asked = " ".join([*outside.split(), *(f"({w})" for w in writings)])
+    return asked or " ".join(listed.split())
+
+
+def title_clash(typed: str, listed: str) -> tuple[str, str] | None:
+    """The title typed and the one listed, without their dots, when they address someone else: a man's (Mr, Sir)
+    for a woman's (Mrs, Ms, Miss, Dame), or the reverse ("Mrs. Ana Keel" for "Mr Ana Keel" is ("Mrs", "Mr")). None
+    when they agree: the same title whatever its case and dots ("MR." for "Mr"), Mrs, Ms and Miss for one another (a
+    booker seldom knows which a woman uses), or a title on one side only, or one that is not a man's or a woman's
+    (Mx, Dr, Prof, Capt, Rev, in full or not)."""
+    mine, theirs = _titles(typed), _titles(listed)
+    for said in mine:
+        for kept in theirs:
+            if {_ADDRESSED.get(_plain_word(said)), _ADDRESSED.get(_plain_word(kept))} == {"man", "woman"}:
+                return said.rstrip("."), kept.rstrip(".")
+    return None
+
+
+def names_another(typed: str, listed: str, others: Sequence[str]) -> bool:
+    """Whether `typed`, a name that signs for `listed` (`same_person`), is as much the name of another guest of the
+    group (`others`, as listed): "Dana Whitcomb" on the page of "Dr. Dana Whitcomb" whose group lists a "Dana
+    Whitcomb" too. A name typed as listed, its letters all there, is nearer than one whose form was set aside: on
+    Dana Whitcomb's page "Dana Whitcomb" is hers. Guests listed under one name ("Dana Whitcomb" twice) cannot be told
+    apart by it, and are not weighed."""
+    mine, own = _likeness(typed, listed), _letters(name_to_sign(listed))
+    rivals = (other for other in others if not _alike(_letters(name_to_sign(other)), own))
+    return any(_likeness(typed, other) >= mine for other in rivals)
+
+
+def _likeness(typed: str, listed: str) -> int:
+    """How near `typed` is to `listed`: not alike, alike once their forms are set aside (`_bare`), or alike as
+    listed (its letters all there, a channel's note aside), in one of its writings (`_writings`)."""
+    if title_clash(typed, listed):
+        return _NOT_ALIKE
+    writings = _writings(listed)
+    if any(_alike(_letters(typed), _letters(w)) for w in writings):
+        return _AS_LISTED
+    if any(_alike(_letters(_bare(typed)), _letters(_bare(w))) for w in writings):
+        return _ALIKE_IN_FORM
+    return _NOT_ALIKE
+
+
+_NOT_ALIKE, _ALIKE_IN_FORM, _AS_LISTED = 0, 1, 2
+#: Titles that say whether one is addressed as a man or as a woman; the others (Mx, Dr, Prof, ...) say neither.
+_ADDRESSED = {"mr": "man", "sir": "man", "mrs": "woman", "ms": "woman", "miss": "woman", "dame": "woman"}
+
+
+def _titles(name: str) -> list[str]:
+    """The titles leading each of `name`'s comma's parts, as written ("Whitcomb, Mrs. Dana" has "Mrs."); none when
+    its words are all titles (a name that is a title alone, "Dr.", is a name)."""
+    words = [part.split() for part in _without_notes(unicodedata.normalize("NFKC", name)).split(",")]
+    titles: list[str] = []
+    for part in words:
+        titles.extend(itertools.takewhile(lambda word: _plain_word(word) in NAME_TITLES, part))
+    named = any(_letters(word) for part in words for word in part if _plain_word(word) not in NAME_TITLES)
+    return titles if named else []
+
+
+def _writings(listed: str) -> list[str]:
+    """The names `listed` is signed in: as listed, as the page asks for it (`name_to_sign`), and when it holds
+    another writing of itself in brackets, each writing alone ("李小龍", "Bruce Lee") and all without brackets (a
+    title set aside then: "李小龍 Bruce Lee" for "Dr. 李小龍 (Bruce Lee)")."""
+    outside, writings = _writings_apart(listed)
+    return [listed, name_to_sign(listed), *([outside, *writings, " ".join([outside, *writings])] if writings else [])]
+
+
+def _writings_apart(name: str) -> tuple[str, list[str]]:
+    """`name` without its notes in brackets, and each other writing of it that one of them holds: letters of no
+    script of the name outside, its title and degree aside ("李小龍 (Bruce Lee)", "Ivan Petrov (Иван Петров)"),
+    not a booking channel's name ("李小龍 (Airbnb)" is a note), a number ("(#4521)") or a title alone ("(Mr)"). A
+    note within it is no part of it."""
+    outside, inside = _without_notes(name), _inside_notes(name)
+    scripts = _scripts(" ".join(w for w in outside.split() if _plain_word(w) not in NAME_TITLES | NAME_DEGREES))
+    writings = []
+    for note in inside:
+        writing = " ".join(_without_notes(note).split())
+        words = _letters(writing)
+        if not scripts or not words or any(c.isdigit() for c in writing) or _CHANNEL_WORDS.intersection(words):
+            continue
+        if all(_plain_word(word) in NAME_TITLES | NAME_DEGREES for word in writing.split()):
+            continue  # "李小龍 (Mr)": a title, not a name to sign in
+        if scripts.isdisjoint(_scripts(writing)):
+            writings.append(writing)
+    return outside, writings
+
+
+#: Words of a booking channel's name, in a note in brackets: the note is the channel's, whatever script the name is in.
+_CHANNEL_WORDS = frozenset(
+    {"airbnb", "vrbo", "booking", "expedia", "viator", "getyourguide", "tripadvisor", "klook", "fareharbor", "via"}
+)
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of `text`'s letters, by their Unicode names' first word (LATIN, CYRILLIC, ARABIC, CJK, ...)."""
+    return {
+        unicodedata.name(c, "?").split()[0]
+        for c in unicodedata.normalize("NFKC", text)
+        if unicodedata.category(c).startswith("L")
+    }
+
+
+def _inside_notes(name: str) -> list[str]:
+    """What each of `name`'s outermost brackets holds, a note within it included, in order ("李小龍 (Bruce Lee)
+    (Airbnb)" holds "Bruce Lee", then "Airbnb"); a bracket never closed holds the rest."""
+    notes: list[str] = []
+    depth = 0
+    for char in name:
+        if char in _CLOSING and depth:
+            depth -= 1
+            if depth:
+                notes[-1] += char
+        elif depth:
+            notes[-1] += char
+            depth += char in _OPENING
+        elif char in _OPENING:
+            notes.append("")
+            depth = 1
+    return notes
 
 
 def _alike(typed: list[str], listed: list[str]) -> bool:
     """Whether two names' folded words are one name: in any order, or spaced otherwise ("O Brien", "OBrien")."""
     return sorted(typed) == sorted(listed) or "".join(typed) == "".join(listed)
+
+
+_OPENING, _CLOSING = "([（［", ")]）］"  # a phone's full-width brackets too
 
 
 def _without_notes(name: str) -> str:
@@ -68,9 +194,9 @@ def _without_notes(name: str) -> str:
     the outer one ("Dana Whitcomb (Airbnb )" was asked, and refused)."""
     kept, depth = [], 0
     for char in name:
-        if char in "([（［":  # a phone's full-width brackets too
+        if char in _OPENING:
             depth += 1
-        elif char in ")]）］" and depth:
+        elif char in _CLOSING and depth:
             depth -= 1
             kept.append("" if depth else " ")
         elif not depth:

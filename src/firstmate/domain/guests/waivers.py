@@ -4,12 +4,12 @@ following its line's text (moved to another line's boat, or the text changed), a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from firstmate.domain.guests.forms import SigningForm
 from firstmate.domain.guests.guest import Guest, GuestStatus, SetAside, WaiverSignature
-from firstmate.domain.guests.names import same_person
+from firstmate.domain.guests.names import names_another, same_person, title_clash
 
 
 def waiver_version(text: str) -> str:
@@ -42,8 +42,10 @@ def sign(
     ip: str,
     user_agent: str,
     entity: str | None = None,
+    others: Sequence[str] = (),
 ) -> Guest:
-    """The guest after signing; raises ValueError saying what is missing or out of date."""
+    """The guest after signing; raises ValueError saying what is missing or out of date, or what is wrong with the
+    name typed (`others`: the names of the rest of the group, as listed)."""
     if not form.agree:
         raise ValueError("tick the box to agree to the waiver")
     if form.waiver_version != current_version:
@@ -56,11 +58,9 @@ def sign(
     if guest.minor and form.guardian_name and same_person(form.guardian_name, form.typed_name):
         # one name twice: the minor signing alone, or a parent who typed theirs where the guest's goes
         raise ValueError("a parent or guardian signs for a guest under 18: type the guest's name first, then yours")
-    if guest.signs_as_listed and not same_person(form.typed_name, guest.name):  # the lead signed any guest's, as anyone
-        listed = guest.name_to_sign  # without a channel's note: the name typed plain signs
-        if guest.minor:
-            raise ValueError(f"type the name of the guest under 18 as the group lists it, {listed}, then yours")
-        raise ValueError(f"type your full name as the group lists it: {listed}")
+    problem = _name_problem(guest, form.typed_name, others)
+    if problem:
+        raise ValueError(problem)
     signature = WaiverSignature(
         waiver_version=current_version,
         entity=entity,
@@ -71,6 +71,33 @@ def sign(
         user_agent=user_agent[:300],
     )
     return guest.model_copy(update={"status": GuestStatus.CONFIRMED, "waiver": signature})
+
+
+def _name_problem(guest: Guest, typed: str, others: Sequence[str]) -> str | None:
+    """What is wrong with `typed` as the name signing `guest`'s waiver, in the guest's words; None if nothing is."""
+    if not guest.signs_as_listed:  # a lead listed "J" signs in any full name, but not in another guest's
+        if any(same_person(typed, other) for other in others):
+            return "that is the name of another guest of your group: type your own full name"
+        return None
+    listed = guest.name_to_sign  # without a channel's note: the name typed plain signs
+    clash = title_clash(typed, guest.name)
+    if clash and guest.minor:
+        return f"the group lists the guest under 18 as {listed}: type their name with {clash[1]} or no title, not " \
+            f"{clash[0]}, then yours"  # fmt: skip
+    if clash:
+        return f"the group lists you as {listed}: type your name with {clash[1]} or no title, not {clash[0]}"
+    if not same_person(typed, guest.name):  # the lead signed any guest's, as anyone
+        if guest.minor:
+            return f"type the name of the guest under 18 as the group lists it, {listed}, then yours"
+        return f"type your full name as the group lists it: {listed}"
+    if names_another(typed, guest.name, others):  # "Dana Whitcomb" for "Dr. Dana Whitcomb", beside a Dana Whitcomb
+        if guest.minor:
+            return (
+                "another guest of the group goes by that name too: type the name of the guest under 18 exactly as "
+                f"the group lists it, {listed}, then yours"
+            )
+        return f"another guest of your group goes by that name too: type yours exactly as the group lists it: {listed}"
+    return None
 
 
 def waiver_words(text: str) -> str:
