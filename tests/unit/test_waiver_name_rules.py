@@ -41,6 +41,7 @@ def _signing(listed: str, typed: str, others: tuple[str, ...] = (), *, minor: bo
         ("Ana Keel", "Mr Ana Keel", None), ("Mrs Ana Keel", "Ana Keel", None), ("Dr. Ana Keel", "Mr Ana Keel", None),
         ("Doctor Ana Keel", "Dr Ana Keel", None), ("Captain Ana Keel", "Capt. Ana Keel", None),
         ("Mx Ana Keel", "Mr Ana Keel", None), ("Prof. Ana Keel", "Mrs Ana Keel", None),
+        ("Mrs.Ana Keel", "Mr Ana Keel", ("Mrs", "Mr")), ("Dr.Ana Keel", "Ana Keel", None),  # a dot with no space
         ("Mrs", "Mr", None),  # a name that is a title alone is a name, its letters weighed as such (and refused)
     ],
 )  # fmt: skip
@@ -81,6 +82,10 @@ def test_the_guest_is_told_which_title_the_group_lists() -> None:
         ("Dana Whitcomb", "Dana Whitcomb", ("Dana Whitcomb",), ""),
         ("Dana Whitcomb", "Dana Whitcomb", ("Dana Whitcomb Jr.",), ""),  # a generation tells them apart
         ("Dana Whitcomb Jr.", "Dana Whitcomb Jr", ("Dana Whitcomb",), ""),
+        # the name the page asks for always signs: "Bruce Lee" is the one listed "Bruce Lee", not "李小龍 (Bruce Lee)"
+        ("Bruce Lee", "Bruce Lee", ("李小龍 (Bruce Lee)",), ""),
+        ("李小龍 (Bruce Lee)", "Bruce Lee", ("Bruce Lee",), "李小龍 (Bruce Lee)"),
+        ("李小龍 (Bruce Lee)", "李小龍 (Bruce Lee)", ("Bruce Lee",), ""),
     ],
 )  # fmt: skip
 def test_a_name_two_guests_of_the_group_answer_to_signs_for_neither(
@@ -114,6 +119,7 @@ def test_a_lead_listed_without_a_full_name_does_not_sign_in_another_guests() -> 
         ("محمد رحمن (Mohammed Rahman)", "محمد رحمن (Mohammed Rahman)", ("Mohammed Rahman", "محمد رحمن"), ("Rahman",)),
         ("Dr. 李小龍 (Bruce Lee) (Airbnb)", "Dr. 李小龍 (Bruce Lee)", ("Bruce Lee", "Dr Bruce Lee", "李小龍 Bruce Lee"),
          ("Airbnb", "Bruce Lee Airbnb")),
+        ("李小龍 (Mr Bruce Lee)", "李小龍 (Mr Bruce Lee)", ("Bruce Lee", "Mr. Bruce Lee"), ("Mrs Bruce Lee",)),
         ("李 (Bruce Lee)", "李 (Bruce Lee)", ("Bruce Lee",), ("Bruce",)),  # "李" alone is too short to type
         # a channel's note is a note whatever script the name is in, and so is a number
         ("李小龍 (Airbnb)", "李小龍", ("李小龍",), ("Airbnb",)),

@@ -4,6 +4,7 @@ name the group lists (`same_person`), and the name a guest is asked to type (`na
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Annotated
@@ -90,11 +91,15 @@ def names_another(typed: str, listed: str, others: Sequence[str]) -> bool:
 
 
 def _likeness(typed: str, listed: str) -> int:
-    """How near `typed` is to `listed`: not alike, alike once their forms are set aside (`_bare`), or alike as
-    listed (its letters all there, a channel's note aside), in one of its writings (`_writings`)."""
+    """How near `typed` is to `listed`: not alike; alike once their forms are set aside (`_bare`); alike as listed,
+    its letters all there, in one of its writings (`_writings`); or the very name the page asks for (`name_to_sign`):
+    on the page of "李小龍 (Bruce Lee)", "Bruce Lee" is nearer to a guest listed "Bruce Lee" than to them. A title
+    that is not the one listed (`title_clash`) is no match, in the name or in one of its writings."""
     if title_clash(typed, listed):
         return _NOT_ALIKE
-    writings = _writings(listed)
+    if _alike(_letters(typed), _letters(name_to_sign(listed))):
+        return _AS_ASKED
+    writings = [w for w in _writings(listed) if not title_clash(typed, w)]
     if any(_alike(_letters(typed), _letters(w)) for w in writings):
         return _AS_LISTED
     if any(_alike(_letters(_bare(typed)), _letters(_bare(w))) for w in writings):
@@ -102,7 +107,7 @@ def _likeness(typed: str, listed: str) -> int:
     return _NOT_ALIKE
 
 
-_NOT_ALIKE, _ALIKE_IN_FORM, _AS_LISTED = 0, 1, 2
+_NOT_ALIKE, _ALIKE_IN_FORM, _AS_LISTED, _AS_ASKED = 0, 1, 2, 3
 #: Titles that say whether one is addressed as a man or as a woman; the others (Mx, Dr, Prof, ...) say neither.
 _ADDRESSED = {"mr": "man", "sir": "man", "mrs": "woman", "ms": "woman", "miss": "woman", "dame": "woman"}
 
@@ -110,7 +115,7 @@ _ADDRESSED = {"mr": "man", "sir": "man", "mrs": "woman", "ms": "woman", "miss": 
 def _titles(name: str) -> list[str]:
     """The titles leading each of `name`'s comma's parts, as written ("Whitcomb, Mrs. Dana" has "Mrs."); none when
     its words are all titles (a name that is a title alone, "Dr.", is a name)."""
-    words = [part.split() for part in _without_notes(unicodedata.normalize("NFKC", name)).split(",")]
+    words = [part.split() for part in _spaced(_without_notes(unicodedata.normalize("NFKC", name))).split(",")]
     titles: list[str] = []
     for part in words:
         titles.extend(itertools.takewhile(lambda word: _plain_word(word) in NAME_TITLES, part))
@@ -209,7 +214,7 @@ def _bare(name: str) -> str:
     Dana") and the degrees ending each ("Dana Whitcomb, M.D."). Without its notes alone when that leaves less than two
     words (a name of one word, "Dr. Dana", is not judged on "Dana" alone; "Dana (Airbnb)" is Dana, as the page asks,
     `name_to_sign`), and as written when its notes are all it is ("(Airbnb)")."""
-    plain = _without_notes(unicodedata.normalize("NFKC", name))
+    plain = _spaced(_without_notes(unicodedata.normalize("NFKC", name)))
     if not _letters(plain):
         return name
     parts = []
@@ -223,6 +228,17 @@ def _bare(name: str) -> str:
     bare = ", ".join(p for p in parts if p)
     # words as written: "O'Brien" is one, though its letters are two ("o", "brien")
     return bare if sum(1 for word in bare.split() if _letters(word)) >= 2 else plain
+
+
+def _spaced(name: str) -> str:
+    """`name` with a space after each title's dot that a word follows: "Mrs.Ana Keel" is "Mrs. Ana Keel", its title
+    seen (as a phone's keyboard types it, "Dr.Dana Whitcomb" was refused for "Dana Whitcomb")."""
+    return _GLUED_TITLE.sub(r"\1. ", name)
+
+
+_GLUED_TITLE = re.compile(
+    r"\b(" + "|".join(sorted(NAME_TITLES, key=len, reverse=True)) + r")\.(?=[^\W\d_])", re.IGNORECASE
+)
 
 
 def _plain_word(word: str) -> str:
