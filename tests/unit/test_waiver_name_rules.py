@@ -101,6 +101,14 @@ def test_a_name_two_guests_of_the_group_answer_to_signs_for_neither(
     )
 
 
+def test_a_name_two_guests_answer_to_is_refused_for_a_guest_under_18_saying_whose_name_goes_first() -> None:
+    assert _signing("Dr. Kit Keel", "Kit Keel", ("Kit Keel",), minor=True) == (
+        "another guest of the group goes by that name too: type the name of the guest under 18 exactly as the group "
+        "lists it, Dr. Kit Keel, then yours"
+    )
+    assert _signing("Kit Keel", "Kit Keel", ("Dr. Kit Keel",), minor=True) == ""
+
+
 def test_a_lead_listed_without_a_full_name_does_not_sign_in_another_guests() -> None:
     told = "that is the name of another guest of your group: type your own full name"
     assert _signing("J (Airbnb)", "Dr. Dana Whitcomb", ("Dana Whitcomb",)) == told
