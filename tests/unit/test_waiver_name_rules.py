@@ -42,6 +42,7 @@ def _signing(listed: str, typed: str, others: tuple[str, ...] = (), *, minor: bo
         ("Doctor Ana Keel", "Dr Ana Keel", None), ("Captain Ana Keel", "Capt. Ana Keel", None),
         ("Mx Ana Keel", "Mr Ana Keel", None), ("Prof. Ana Keel", "Mrs Ana Keel", None),
         ("Mrs.Ana Keel", "Mr Ana Keel", ("Mrs", "Mr")), ("Dr.Ana Keel", "Ana Keel", None),  # a dot with no space
+        ("Mr Mrs Ana Keel", "Mr Mrs Ana Keel", None), ("Mr Mrs Ana Keel", "Mr Ana Keel", None),  # one in both
         ("Mrs", "Mr", None),  # a name that is a title alone is a name, its letters weighed as such (and refused)
     ],
 )  # fmt: skip

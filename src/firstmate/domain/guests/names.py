@@ -71,11 +71,15 @@ def title_clash(typed: str, listed: str) -> tuple[str, str] | None:
     when they agree: the same title whatever its case and dots ("MR." for "Mr"), Mrs, Ms and Miss for one another (a
     booker seldom knows which a woman uses), or a title on one side only, or one that is not a man's or a woman's
     (Mx, Dr, Prof, Capt, Rev, in full or not)."""
-    mine, theirs = _titles(typed), _titles(listed)
-    for said in mine:
-        for kept in theirs:
-            if {_ADDRESSED.get(_plain_word(said)), _ADDRESSED.get(_plain_word(kept))} == {"man", "woman"}:
-                return said.rstrip("."), kept.rstrip(".")
+    mine = [t for t in _titles(typed) if _plain_word(t) in _ADDRESSED]
+    theirs = [t for t in _titles(listed) if _plain_word(t) in _ADDRESSED]
+    # "Mr & Mrs Ana Keel" for itself is no clash: only one addressed wholly otherwise is
+    if (
+        mine
+        and theirs
+        and {_ADDRESSED[_plain_word(t)] for t in mine}.isdisjoint(_ADDRESSED[_plain_word(t)] for t in theirs)
+    ):
+        return mine[0].rstrip("."), theirs[0].rstrip(".")
     return None
 
 
