@@ -4,8 +4,9 @@ The lead guest (who booked) adds the others; each gets an invitation with their 
 waiver is signed against one exact version of the business's waiver text; minors need a guardian.
 
 - `guest`: `Guest` as stored, its `GuestStatus`, its `WaiverSignature`s and why one was set aside (`SetAside`).
-- `names`: what a name must be (`Name`), whether a name typed to sign is the one listed (`same_person`), and the
-  name a guest is asked to type (`name_to_sign`).
+- `names`: what a name must be (`Name`), whether a name typed to sign is the one listed (`same_person`), its title
+  not the listed one (`title_clash`) or as much another guest's (`names_another`), and the name a guest is asked
+  to type (`name_to_sign`).
 - `forms`: what a guest types: `NewGuest` (the lead adding someone) and `SigningForm`.
 - `waivers`: a text's version, coming or not, signing, following the line's text, and why one signs again.
 - `leads`: the lead following their booking (a typo fixed, or someone else), and a former lead's record.
