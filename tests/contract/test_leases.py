@@ -20,7 +20,9 @@ REPORT = ("ORG#demo#ROLEREPORTS", "billing#2026-11-21")
 
 
 def _ctx(store: Store, clock: FixedClock) -> Context:
-    return cast(Context, SimpleNamespace(store=store, clock=clock))
+    # no process to look at, as on AWS: a lease is told by its ttl alone
+    no_process = SimpleNamespace(this_process=lambda: None, process_gone=lambda: None)
+    return cast(Context, SimpleNamespace(store=store, clock=clock, **vars(no_process)))
 
 
 def test_a_holder_taken_over_mid_step_stores_nothing_and_the_other_keeps_the_lease(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from firstmate.config import Settings
 from firstmate.ports import Blobs, Clock, Store
@@ -41,4 +42,14 @@ class Context(Protocol):
     @property
     def secret_key(self) -> SigningKeys:
         """The keys that sign and verify links and sessions."""
+        ...
+
+    def this_process(self) -> dict[str, Any] | None:
+        """This process, as what it holds names it (a job's try, a build's turn), where another process can look at
+        it (a SQLite home: one machine); None where none can (AWS)."""
+        ...
+
+    def process_gone(self) -> Callable[[Mapping[str, Any]], bool] | None:
+        """Whether the process a record names (`this_process`, of another process) is gone: killed, or ended without
+        letting go of what it held; None where it cannot be told (AWS): a lease alone tells."""
         ...

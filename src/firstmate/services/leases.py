@@ -4,16 +4,20 @@ the other's. A lease is a store item written on condition of its absence, expiri
 its holder die. One taken before the clock stepped back (NTP) is counted again from when a waiter
 gives up on it, rather than lasting the step longer (`_reanchor`). A holder stores what the lease guards
 in one transaction with the lease's guard (`Held.transact`): a holder whose step outlived the lease, another
-having taken it over meanwhile, stores nothing, where a check before the write let through the write under way."""
+having taken it over meanwhile, stores nothing, where a check before the write let through the write under way.
+On a laptop (a SQLite home) a lease names the process holding it (`Context.this_process`): one whose process is gone
+(kill -9, a closed terminal) is free at once, taken over by the next process that wants it (`_take_over`), not
+waited out for its ten minutes. A holder stopped (Ctrl-C) as it takes the lease lets go of it all the same."""
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -110,11 +114,50 @@ def _take(ctx: Context, pk: str, name: str, token: str) -> tuple[Item, Item]:
     """Take the lease `name` (ConditionFailed while another holds it), noting who took it last; returns
     the lease and that note (LAST) as stored."""
     now = ctx.clock.now()
-    lease = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
     taken, last = ctx.store.transact(
-        [Put(Item(pk, name, lease, ttl=to_epoch(now + LEASE)), Absent()), Put(_last_item(pk, name, token, now))]
+        [Put(_lease_item(ctx, pk, name, token, now), Absent()), Put(_last_item(pk, name, token, now))]
     )
     return taken, last
+
+
+def _take_over(ctx: Context, org: str, pk: str, name: str, token: str) -> Item | None:
+    """Take the lease `name` over from a holder whose process is gone (`Context.process_gone`: killed on this
+    laptop); its LAST note as stored, or None when it is not to be taken over: free, its holder alive or not to be
+    looked at (another machine, AWS, a lease that names no process), or taken anew meanwhile. On the versions read of
+    the lease and of its LAST note (which moves on at every take, where a lease taken anew starts at 1 again): of two
+    processes that both saw it so, one takes it over."""
+    gone = ctx.process_gone()
+    lease = ctx.store.get(pk, name) if gone is not None else None
+    if gone is None or lease is None or not _holder_gone(lease, gone):
+        return None
+    last = ctx.store.get(pk, f"{name}{LAST}")
+    if last is None or last.data.get("holder") != lease.data.get("holder"):  # a note of another take: not the same
+        return None
+    now = ctx.clock.now()
+    try:
+        _, taken = ctx.store.transact(
+            [
+                Put(_lease_item(ctx, pk, name, token, now), VersionIs(lease.version)),
+                Put(_last_item(pk, name, token, now), VersionIs(last.version)),
+            ]
+        )
+    except ConditionFailed:  # taken over or anew by another just now
+        return None
+    log.warning("lease.taken_over", org=org, lease=name, since=lease.data.get("since"), why="its process is gone")
+    return taken
+
+
+def _holder_gone(lease: Item, gone: Callable[[Mapping[str, Any]], bool]) -> bool:
+    """Whether the process `lease` names (`runner`) is gone, as `gone` tells; False for a lease that names none."""
+    runner = lease.data.get("runner")
+    return isinstance(runner, Mapping) and gone(runner)
+
+
+def _lease_item(ctx: Context, pk: str, name: str, token: str, now: datetime) -> Item:
+    lease: dict[str, Any] = {"since": iso(now), "holder": token, "lease_s": int(LEASE.total_seconds())}
+    if (runner := ctx.this_process()) is not None:  # a SQLite home: looked at by a process wanting the lease
+        lease["runner"] = runner
+    return Item(pk, name, lease, ttl=to_epoch(now + LEASE))
 
 
 def _last_item(pk: str, name: str, token: str, now: datetime) -> Item:
@@ -127,37 +170,49 @@ def exclusive(ctx: Context, org: str, name: str, *, doing: str, wait_s: float | 
     `wait_s`, WAIT_S unless said; 0: not at all), then raise LeaseHeld: "another process is <doing>
     (since …)". Released at the end; a holder that dies leaves it to expire after LEASE (after LEASE
     from a waiter giving up, when it was taken before the clock stepped back). The block gets the lease
-    (`Held.confirm` before each step it guards, `Held.transact` to store what it guards)."""
+    (`Held.confirm` before each step it guards, `Held.transact` to store what it guards). One held by a process that
+    is gone (on a laptop: `_take_over`) is taken over at once. Ctrl-C (or any error) as it is taken lets go of it."""
     wait = WAIT_S if wait_s is None else wait_s
     pk, deadline, token = f"ORG#{org}#LEASE", time.monotonic() + wait, secrets.token_hex(8)
-    while True:
-        try:
-            _, last = _take(ctx, pk, name, token)
-            break
-        except ConditionFailed:
-            if time.monotonic() >= deadline:
-                other = ctx.store.get(pk, name)
-                ttl = _reanchor(ctx, org, other) if other is not None else None
-                since = str(other.data.get("since", "")) if other else ""
-                said = f" (since {since})" if since else ""
-                until = datetime.fromtimestamp(ttl, UTC) if ttl is not None else None
-                raise LeaseHeld(
-                    f"another process is {doing}{said}", hint="try again when it is done", since=since, until=until
-                ) from None
-            time.sleep(POLL_S)
-    try:
+    held = False
+    try:  # from before the take: a Ctrl-C in the instant after it is stored lets go of it, not left ten minutes
+        while True:
+            try:
+                _, last = _take(ctx, pk, name, token)
+                break
+            except ConditionFailed:
+                if (taken := _take_over(ctx, org, pk, name, token)) is not None:
+                    last = taken
+                    break
+                if time.monotonic() >= deadline:
+                    raise _held_by_another(ctx, org, pk, name, doing) from None
+                time.sleep(POLL_S)
+        held = True
         yield Held(ctx, org, pk, name, token, doing, last.version)
     finally:
-        _release(ctx, org, pk, name, token)
+        _release(ctx, org, pk, name, token, held=held)
+
+
+def _held_by_another(ctx: Context, org: str, pk: str, name: str, doing: str) -> LeaseHeld:
+    """What a process that waited in vain for the lease `name` is told: who holds it since when, and until when."""
+    other = ctx.store.get(pk, name)
+    ttl = _reanchor(ctx, org, other) if other is not None else None
+    since = str(other.data.get("since", "")) if other else ""
+    said = f" (since {since})" if since else ""
+    until = datetime.fromtimestamp(ttl, UTC) if ttl is not None else None
+    return LeaseHeld(f"another process is {doing}{said}", hint="try again when it is done", since=since, until=until)
 
 
 def holding(ctx: Context, org: str, name: str) -> Item | None:
     """The org's lease `name` while someone holds it (its `since`; its ttl, when it lapses), None when it is free or
     has run out. Not taken: one that took it to look would take over a slow holder's lapsed lease, where that holder
     (`Held.confirm`, finding it free) takes it back and goes on. One taken before the clock stepped back is counted
-    again from this look, as by a waiter giving up on it (`_reanchor`)."""
+    again from this look, as by a waiter giving up on it (`_reanchor`). One whose holder's process is gone (on a
+    laptop: `Context.process_gone`) is free: the next process that wants it takes it over."""
     lease = ctx.store.get(f"ORG#{org}#LEASE", name)
-    return None if lease is None else replace(lease, ttl=_reanchor(ctx, org, lease))
+    if lease is None or ((gone := ctx.process_gone()) is not None and _holder_gone(lease, gone)):
+        return None
+    return replace(lease, ttl=_reanchor(ctx, org, lease))
 
 
 def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
@@ -176,14 +231,15 @@ def _reanchor(ctx: Context, org: str, lease: Item) -> int | None:
     return now + length
 
 
-def _release(ctx: Context, org: str, pk: str, name: str, token: str) -> None:
+def _release(ctx: Context, org: str, pk: str, name: str, token: str, *, held: bool = True) -> None:
     """Drop the lease if it is still ours: one that ran out may be another's by now (every lease
-    starts at the same version, so only its holder's token tells them apart)."""
+    starts at the same version, so only its holder's token tells them apart). Not `held`: stopped while taking it,
+    it may be ours all the same (stored, then Ctrl-C), or another's, which is then left alone, unsaid."""
     try:
         lease = ctx.store.get(pk, name)
         if lease is not None and lease.data.get("holder") == token:
             ctx.store.transact([Delete(pk, name, VersionIs(lease.version))])
-        elif lease is not None:
+        elif lease is not None and held:
             log.warning("lease.outlived", org=org, lease=name)  # held past LEASE: another took it over
     except StoreError as exc:  # the store down (or the lease changed hands just now): it expires by itself
         log.warning("lease.not_released", org=org, lease=name, error=str(exc))

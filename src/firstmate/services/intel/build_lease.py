@@ -6,7 +6,7 @@ holds it, looked at without taking it (`build_under_way`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from firstmate.errors import BuildUnderWay, LeaseHeld, LeaseLost
@@ -21,20 +21,22 @@ def hold_build(ctx: Context, org: str, week: date, timezone: str, *, wait: bool)
     """Hold the lease of `org`'s build of `week`: waited for up to WAIT_S, or, without `wait`, not at all
     (BuildUnderWay). Another lease than `weekly#<week>`, which the build takes again to store its report."""
     doing = f"building the weekly report of the week of {week}"
-    with ExitStack() as stack:
-        try:
-            lease = exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0)
-            held = stack.enter_context(lease)
-        except LeaseHeld as exc:
-            since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
-            if wait:  # by hand: said in the business's time, with when a process killed mid-build no longer holds it
-                hint = "try again when it is done"
-                if exc.until is not None:
-                    hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
-                said = f"another process is {doing}{since}"
-                raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
-            raise _under_way(week, since, exc.since, exc.until) from None
-        yield held
+    taken = False
+    try:  # a `with`, not an ExitStack's enter_context: a Ctrl-C between its take and its push left the turn held
+        with exclusive(ctx, org, f"weekly-build#{week}", doing=doing, wait_s=None if wait else 0) as held:
+            taken = True
+            yield held
+    except LeaseHeld as exc:
+        if taken:  # the build's own (another lease it waited for): as it is
+            raise
+        since = f" (since {_moment_of(exc.since, timezone)})" if exc.since else ""
+        if wait:  # by hand: said in the business's time, with when a process killed mid-build no longer holds it
+            hint = "try again when it is done"
+            if exc.until is not None:
+                hint += f"; should it have stopped, it can be run again from {moment_in(exc.until, timezone)}"
+            said = f"another process is {doing}{since}"
+            raise LeaseHeld(said, hint=hint, since=exc.since, until=exc.until) from None
+        raise _under_way(week, since, exc.since, exc.until) from None
 
 
 def build_under_way(ctx: Context, org: str, week: date, timezone: str) -> BuildUnderWay | None:

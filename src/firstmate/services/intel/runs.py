@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from contextlib import ExitStack
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -70,10 +70,10 @@ def run_weekly(
     target = ended_in_accounts(
         wanted, zones, now, profile.org.timezone, refuse=week is not None and not or_last_ended, settle=settle
     )
-    with ExitStack() as turn:
-        # the second of two builds of one week sees the first's run (`unless_sent`), not built twice
-        building = hold_build(ctx, org, target, profile.org.timezone, wait=wait_for_build) if send else None
-        held = turn.enter_context(building) if building is not None else None
+    # the second of two builds of one week sees the first's run (`unless_sent`), not built twice; a `with`, not an
+    # ExitStack's enter_context: a Ctrl-C between the turn's take and the stack's push left the turn held
+    building = hold_build(ctx, org, target, profile.org.timezone, wait=wait_for_build) if send else nullcontext()
+    with building as held:
         if unless_sent and (sent := sent_already(ctx, org, target)) is not None:
             raise SentAlready(f"the week of {target} was sent already (run {sent})", week=target, run_id=sent)
         run_id = f"{target.isoformat()}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"

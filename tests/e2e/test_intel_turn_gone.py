@@ -1,0 +1,102 @@
+"""A week's build turn (and any org's turn: `leases.exclusive`) held by a process that is gone on the laptop (kill -9,
+Ctrl-C as it took the turn): free at once, not waited out for its ten minutes; never one whose process lives, nor one
+of another machine."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from firstmate.adapters.clock import FixedClock
+from firstmate.bootstrap import App
+from firstmate.errors import LeaseHeld
+from firstmate.services import leases
+from firstmate.services.intel import build_under_way, list_runs
+from firstmate.services.scheduler import run_due_jobs
+from firstmate.standin.server import META_TOKEN, StandIn
+from tests.conftest import firstmate_env
+from tests.e2e.test_intel import _monday_7am
+
+HOLDER = Path(__file__).with_name("turn_holder_proc.py")
+WEEK = date(2026, 11, 9)
+TURN = ("ORG#demo#LEASE", f"weekly-build#{WEEK}")
+
+
+def _holding(how: str, app: App, clock: FixedClock) -> subprocess.Popen[str]:
+    """A real firstmate process that took the week's turn at the app's clock (`turn_holder_proc.py`), once it says
+    so ("held"; "taken": stored, the turn not entered yet)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(HOLDER), how, "demo", TURN[1], clock.now().isoformat()],
+        env=firstmate_env(app.settings.home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line in ("held\n", "taken\n"):
+            return proc
+    raise AssertionError(proc.communicate(timeout=30))
+
+
+def _turn(app: App) -> AbstractContextManager[leases.Held]:
+    """The week's turn, taken by this process without waiting."""
+    return leases.exclusive(app, "demo", TURN[1], doing="building the weekly report", wait_s=0)
+
+
+def test_a_build_killed_holding_the_weeks_turn_keeps_the_scheduled_run_waiting_no_more_on_the_laptop(
+    intel_app: App, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A known gap: a worker building Monday's week was killed (kill -9) holding the week's turn, which named no
+    process: the scheduler's next try found "another run is building the week of 2026-11-09" and looked again in
+    ten minutes, once the turn had lapsed. The turn names its process now: gone, the turn is free at once, and the
+    next try builds and sends the week. While the holder lives, the week is under way."""
+    app, clock, [job] = _monday_7am(intel_app, standin, monkeypatch, META_TOKEN)
+    holder = _holding("hold", app, clock)
+    assert build_under_way(app, "demo", WEEK, "America/Los_Angeles") is not None  # alive: building it is
+    holder.kill()
+    holder.wait(timeout=30)
+
+    assert build_under_way(app, "demo", WEEK, "America/Los_Angeles") is None
+    [run] = run_due_jobs(app.store, clock, [job], app, runner=app.this_process())
+    assert run.status == "done", run
+    assert [str(r["week"]) for r in list_runs(app.store, "demo")] == [WEEK.isoformat()], list_runs(app.store, "demo")
+    assert app.store.get(*TURN) is None  # the turn let go of once built
+
+
+def test_a_turn_taken_over_from_a_killed_holder_is_held_by_one_and_another_machines_turn_is_waited_for(
+    app: App, clock: FixedClock
+) -> None:
+    """Two processes wanting a killed holder's turn: one takes it over, the other is told it is held. A turn named
+    by another machine (a shared home) is not looked at here: it is waited for, as on AWS."""
+    holder = _holding("hold", app, clock)
+    holder.kill()
+    holder.wait(timeout=30)
+    with _turn(app), pytest.raises(LeaseHeld, match="another process is building the weekly report"), _turn(app):
+        pass
+
+    holder = _holding("hold", app, clock)
+    holder.kill()
+    holder.wait(timeout=30)
+    turn = app.store.get(*TURN)
+    assert turn is not None
+    elsewhere = {**turn.data, "runner": {**turn.data["runner"], "host": "another-laptop.example.com"}}
+    app.store.put(replace(turn, data=elsewhere))
+    with pytest.raises(LeaseHeld, match="another process is building the weekly report"), _turn(app):
+        pass
+
+
+def test_ctrl_c_in_the_instant_after_a_turn_is_taken_lets_go_of_it(app: App, clock: FixedClock) -> None:
+    """A known gap: Ctrl-C in the instant between taking a turn and starting on it left the turn held for its ten
+    minutes (a worker on another machine, or one that cannot look at the process, waited them out). It is let go
+    of as the process stops."""
+    holder = _holding("taking", app, clock)
+    assert app.store.get(*TURN) is not None  # taken, not entered yet
+    holder.send_signal(signal.SIGINT)
+    _, stderr = holder.communicate(timeout=60)
+    assert "KeyboardInterrupt" in stderr, stderr
+    assert app.store.get(*TURN) is None
