@@ -18,7 +18,7 @@ BATCH = 50
 #: How long a stopping worker waits for its dispatcher before saying it is finishing a send.
 MOMENT_S = 1.0
 #: How long a stopping worker gives a scheduled job to end its run (one cut off is taken up again
-#: once its lease has passed).
+#: once its lease has passed, or, on a laptop, once its process has ended).
 JOB_GRACE_S = 10.0
 
 
@@ -109,7 +109,8 @@ class Workers:
     def schedule_once(self) -> bool:
         """One scheduler pass: every declared job but those this process's own loops do (`local=False`)."""
         jobs = [job for job in declared_jobs(self._app.settings) if job.local]
-        run_due_jobs(self._app.store, self._app.clock, jobs, self._app, runner=self._app.this_process())
+        app = self._app  # a try whose process is gone (a killed worker on the laptop) is taken up at once
+        run_due_jobs(app.store, app.clock, jobs, app, runner=app.this_process(), gone=app.process_gone())
         return False
 
     def _spawn(self, name: str, step: Callable[[], bool], interval: float) -> None:

@@ -3,8 +3,8 @@
 A run is claimed with a conditional write on (job, period) before it starts, so a restart, or a
 second `firstmate worker`, never runs Monday's report twice. A failed run is retried on later
 ticks, 10 and then 30 minutes after it failed (MAX_ATTEMPTS in all), while its period is still due;
-a run whose process died is retried once its lease has passed, or, if that was its last try,
-recorded failed and given up ("the process running it stopped"). A try renews its lease while it
+a run whose process died is retried once its lease has passed (on a laptop, once its process is seen gone), or, if
+that was its last try, recorded failed and given up ("the process running it stopped"). A try renews its lease while it
 runs (`LeaseRenewal`), so one only slow is not taken for stopped; should one be all the same (its
 process suspended past its lease, a laptop asleep), its outcome is recorded over that when it ends.
 A job whose next period comes before a retry (the 5-minute jobs) is not retried: its next period
@@ -26,15 +26,16 @@ While another process does that very work (a build sending the week), the job sa
 to a later pass, rather than saying what may be untrue a minute on.
 A try stopped with Ctrl-C is recorded `stopped` as it stops: a run by hand is never tried again, a scheduled try
 (`worker --once`) is taken up by the next pass, not counted as one of its tries (a stop by hand, not a failure). On
-a SQLite home a try names the process running it (`runner`): `jobs list` says one whose process is gone stopped at
-once; the scheduler still waits out its lease (what it held besides, a week's build turn, frees itself only after its
-own).
+a SQLite home a try names the process running it (`runner`): one whose process is gone (kill -9, a closed terminal)
+is stopped at once, in `jobs list` and for the scheduler's next pass, which takes it up as one past its lease (`gone`;
+two schedulers seeing it so claim it on its version, one runs it); on AWS the lease alone tells.
 
 - `job`: a scheduled job and what its runs return and record (`Job`, `Later`, `JobFailed`, `FailedMeanwhile`,
   `SkipLater`, `JobRun`), and a failure said in a line its owner reads (`failure_said`, `unexpected_said`).
 - `running`: running the jobs whose period is due (`run_due_jobs`), or one at once (`run_job_now`).
 - `periods`: which periods of a job are run, those its schedule no longer has among them.
-- `claims`: claiming a period's try on its run record, and waits counted again after the clock stepped back.
+- `claims`: claiming a period's try on its run record (a try whose process stopped: its lease passed, or it is gone),
+  and waits counted again after the clock stepped back.
 - `lease`: a running try's lease, renewed while it runs.
 - `records`: run records, and reading or writing them from outside a scheduler (`last_runs`, `mark_done`).
 - `reading`: a run record as it reads now (`as_read`): a try whose process stopped mid-run said stopped once its lease

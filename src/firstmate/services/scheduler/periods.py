@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.ports import Item, Store
-from firstmate.services.scheduler.claims import ended
+from firstmate.services.scheduler.claims import Gone, ended
 from firstmate.services.scheduler.job import Job
 from firstmate.services.scheduler.records import FIRE_TIME, MANUAL, NEXT_TRY, RUNS_PK, WAITS_UNTIL
 
@@ -34,15 +34,16 @@ def left_behind(store: Store, job: Job[Any], now: datetime) -> list[tuple[dateti
     return sorted(periods)
 
 
-def skipped_waits(store: Store, job: Job[Any], now: datetime) -> list[tuple[datetime, Item]]:
+def skipped_waits(store: Store, job: Job[Any], now: datetime, gone: Gone = None) -> list[tuple[datetime, Item]]:
     """The runs of `job` left waiting (`Later`), failed to be tried again, or stopped with their process, whose moment
     has come but whose period is run no more (its catch-up window closed first: firstmate not running then, its cron
     changed meanwhile), the oldest first: left `waiting`, `failed` or `running`, `jobs list` said they would run again
-    (or be tried again, or were running), and their work (a week's report) was never done, nobody told."""
+    (or be tried again, or were running), and their work (a week's report) was never done, nobody told. `gone`: as
+    `claimable` has it."""
     skipped = []
     for item in store.query(RUNS_PK, f"{job.name}#", limit=LEFT_BEHIND_READ, reverse=True).items:
         status = item.data.get("status")
-        stopped = status in ("running", "stopped") and ended(item.data, now)  # its try's process stopped, or Ctrl-C
+        stopped = status in ("running", "stopped") and ended(item.data, now, gone)  # its process stopped, or Ctrl-C
         if item.sk.endswith(MANUAL) or not (
             stopped or status == "waiting" or (status == "failed" and item.data.get(NEXT_TRY))
         ):

@@ -18,14 +18,13 @@ from typing import Any
 from firstmate.domain.schedule import Schedule
 from firstmate.domain.shared import iso
 from firstmate.ports import Clock, Item, Store
-from firstmate.services.scheduler.claims import LEASE, lease_passed
+from firstmate.services.scheduler.claims import runner_gone, stopped_running
 from firstmate.services.scheduler.job import MAX_ATTEMPTS, Job
 from firstmate.services.scheduler.periods import due_at, period_of
 from firstmate.services.scheduler.records import (
     FAILED,
     MANUAL,
     NEXT_TRY,
-    RUNNER,
     RUNS_PK,
     STOPPED,
     STOPPED_BY_HAND,
@@ -34,10 +33,6 @@ from firstmate.services.scheduler.records import (
 
 #: Of a failed run or a stopped try whose period's catch-up window closed (firstmate off meanwhile), as `as_read` says.
 WINDOW_CLOSED = "not tried again: its catch-up window closed {} (its next period runs as scheduled)"
-#: Of a try whose process is gone, its lease not passed yet, whose period's catch-up window closes before it has.
-LEASE_OUTLASTS = (
-    "not tried again: its catch-up window closes before its lease has passed (its next period runs as scheduled)"
-)
 #: Of a run left waiting (`Later`) whose period's catch-up window closed so.
 WAIT_CLOSED = "not run again: its catch-up window closed first (its next period runs as scheduled)"
 #: Of either, of a job whose next pass records such a run skipped, saying what it leaves to do (`Job.skipped`).
@@ -49,18 +44,17 @@ def as_read(
 ) -> dict[str, Any]:
     """A run `record` of `job` (as `last_runs` gives it) as it reads `now`: a try whose process stopped mid-run (its
     lease passed, or the process its record names `gone`, as `App.process_gone` tells) said `stopped` when last
-    heard of (`at`, `heard`), with what comes of it (`again`: a gone one's retry waits out its lease all the same)
-    and whether its process was seen gone (`gone`); a scheduled try stopped with Ctrl-C said what comes of it too; a
-    failed run's retry, or a run left waiting, whose period's catch-up window has closed said not run again
-    (`again`). Said "running", or "tried again from …" long past, for good, a week later, of all but the weekly
-    report (whose next pass records it skipped)."""
+    heard of (`at`, `heard`), with what comes of it (`again`: the next pass takes a gone one up too, the worker
+    told `gone` as well) and whether its process was seen gone (`gone`); a scheduled try stopped with Ctrl-C said
+    what comes of it too; a failed run's retry, or a run left waiting, whose period's catch-up window has closed said
+    not run again (`again`). Said "running", or "tried again from …" long past, for good, a week later, of all but
+    the weekly report (whose next pass records it skipped)."""
     if (heard := stopped_since(record, now, gone)) is not None:
-        passed = lease_passed(record, now)
         said = {"status": "stopped", "at": iso(heard), "heard": True, "detail": f"{STOPPED} mid-run"}
-        said["gone"] = not passed or _gone(record, gone)
-        return {**record, **said, "again": _again(job, record, now, now if passed else heard + LEASE)}
+        said["gone"] = runner_gone(record, gone)
+        return {**record, **said, "again": _again(job, record, now)}
     if record["status"] == STOPPED_BY_HAND and not str(record["period"]).endswith(MANUAL):  # Ctrl-C: `worker --once`
-        return {**record, "again": _again(job, record, now, now)}
+        return {**record, "again": _again(job, record, now)}
     if record["status"] == "failed" and record.get(NEXT_TRY) and window_closed(job, record, now):
         return {**record, "again": SKIP_COMING if job.skipped else WINDOW_CLOSED.format("before its retry")}
     if record["status"] == "waiting" and window_closed(job, record, now):  # "run again from" a time long past
@@ -69,18 +63,16 @@ def as_read(
     return dict(record)
 
 
-def _again(job: Job[Any], record: Mapping[str, Any], now: datetime, taken_up: datetime) -> str:
-    """What comes of a stopped try (`record`), read `now`, that a scheduler's pass takes up from `taken_up` (once
-    its lease has passed: later than `now` for one whose process is gone)."""
+def _again(job: Job[Any], record: Mapping[str, Any], now: datetime) -> str:
+    """What comes of a stopped try (`record`), read `now`: a scheduler's next pass takes it up (its lease passed, its
+    process gone on this laptop, or Ctrl-C)."""
     if str(record["period"]).endswith(MANUAL):
         return "run by hand: not tried again"
-    if window_closed(job, record, taken_up):
-        return WINDOW_CLOSED.format("first") if taken_up <= now else LEASE_OUTLASTS
+    if window_closed(job, record, now):
+        return WINDOW_CLOSED.format("first")
     stopped_by_hand = record["status"] == STOPPED_BY_HAND  # Ctrl-C: not one of its tries, tried again all the same
     if int(record["attempts"]) >= MAX_ATTEMPTS and not stopped_by_hand:  # its next pass records it given up
         return f"given up after {record['attempts']} tries (its next period runs as scheduled)"
-    if taken_up > now:
-        return f"tried again from {iso(taken_up)[:16]} UTC, once its lease has passed"
     return "tried again at the scheduler's next pass"
 
 
@@ -90,15 +82,9 @@ def stopped_since(
     """When a `running` try was last heard of, once its lease has passed (its process stopped mid-run, within a
     lease's renewal of then: `LeaseRenewal`) or the process its record names is `gone` (`App.process_gone`); None
     for any other record, or a try that may still be running."""
-    if record["status"] != "running" or not (lease_passed(record, now) or _gone(record, gone)):
+    if not stopped_running(record, now, gone):
         return None
     return datetime.fromisoformat(record.get(WAITS_FROM, record["at"]))
-
-
-def _gone(record: Mapping[str, Any], gone: Callable[[Mapping[str, Any]], bool] | None) -> bool:
-    """Whether the process a running try's record names is gone, as `gone` tells (False where it cannot be told)."""
-    runner = record.get(RUNNER)
-    return gone is not None and isinstance(runner, Mapping) and gone(runner)
 
 
 def window_closed(job: Job[Any], record: Mapping[str, Any], now: datetime) -> bool:

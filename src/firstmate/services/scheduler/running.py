@@ -15,6 +15,7 @@ from firstmate.logs import redact_text
 from firstmate.ports import Clock, Item, Store, VersionIs
 from firstmate.services.scheduler.claims import (
     LEASE,
+    Gone,
     claim,
     claimable,
     died_on_last_try,
@@ -51,12 +52,13 @@ log = structlog.get_logger(__name__)
 def run_due_jobs(
     store: Store, clock: Clock, jobs: Sequence[Job[Ctx]], ctx: Ctx, *,
     time_left: Callable[[], float] | None = None, left: list[str] | None = None,
-    runner: Mapping[str, Any] | None = None,
+    runner: Mapping[str, Any] | None = None, gone: Gone = None,
 ) -> list[JobRun]:  # fmt: skip
     """Run every job whose current period has not run yet; return what ran. `time_left`: the seconds the
     process has before it is stopped (a Lambda function's), looked at as each run is about to be claimed: a job
     whose `needs_s` it falls short of is not claimed, its period left for a later pass (with its whole time),
-    and its name added to `left`. `runner`: this process, as each try's record names it (`App.this_process`)."""
+    and its name added to `left`. `runner`: this process, as each try's record names it (`App.this_process`);
+    `gone`: how a try whose process is gone is told (`App.process_gone`), taken up at once, not after its lease."""
     runs: list[JobRun] = []
     for job in jobs:
         due = job.schedule.due_period(clock.now())
@@ -65,17 +67,20 @@ def run_due_jobs(
         # with too little of the process's time left to start one)
         if job.waits and (time_left is None or time_left() >= job.needs_s):
             periods = [*left_behind(store, job, clock.now()), *periods]
-            for period, item in skipped_waits(store, job, clock.now()):
+            for period, item in skipped_waits(store, job, clock.now(), gone):
                 runs.extend(_skip(store, clock, job, ctx, period, item))
         for period, sk in periods:
-            if not _serve(store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left, runner=runner):
+            served = _serve(
+                store, clock, job, ctx, period, sk, runs, time_left=time_left, left=left, runner=runner, gone=gone
+            )  # fmt: skip
+            if not served:
                 break
     return runs
 
 
 def _serve(
     store: Store, clock: Clock, job: Job[Ctx], ctx: Ctx, period: datetime, sk: str, runs: list[JobRun], *,
-    time_left: Callable[[], float] | None, left: list[str] | None, runner: Mapping[str, Any] | None,
+    time_left: Callable[[], float] | None, left: list[str] | None, runner: Mapping[str, Any] | None, gone: Gone,
 ) -> bool:  # fmt: skip
     """Run `job`'s `period` (its run recorded at `sk`) if it is to run now, adding what ran to `runs`; False when
     the job was left for a later pass (too little of the process's time left)."""
@@ -84,16 +89,16 @@ def _serve(
         existing = reanchored(store, existing, clock.now())
         if existing is None:
             return True  # another scheduler changed the record meanwhile: the next pass reads it again
-    if existing is not None and died_on_last_try(existing, clock.now()):
+    if existing is not None and died_on_last_try(existing, clock.now(), gone):
         runs.extend(_give_up_stopped(store, clock, job, period, existing))
         return True
-    if time_left is not None and claimable(existing, clock.now()) and (remaining := time_left()) < job.needs_s:
+    if time_left is not None and claimable(existing, clock.now(), gone) and (remaining := time_left()) < job.needs_s:
         # started, it would be stopped mid-way, its run `running` for its lease with nothing said
         log.info("job.left_for_later", job=job.name, period=iso(period), needs_s=job.needs_s, left_s=remaining)
         if left is not None:
             left.append(job.name)
         return False
-    claimed = claim(store, clock.now(), sk, existing, period, runner)
+    claimed = claim(store, clock.now(), sk, existing, period, runner, gone)
     if claimed is not None:
         runs.append(_run(store, clock, job, ctx, period, claimed))
     return True
